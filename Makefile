@@ -1,0 +1,139 @@
+# goneaway - makes MySQL client connections die on purpose.
+#
+#   make deps       install the Debian packages goneaway needs (as root)
+#   make            build ./goneaway
+#   make run        run every scenario in scenarios/ against a real mariadbd
+#   make check      unit tests, then every scenario, mutants and leftovers
+#   make help       all targets and variables
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+# The Debian 12 packages behind every pkg-config name below.
+DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
+	check libnl-3-dev libnl-route-3-dev libnftables-dev \
+	mariadb-server iproute2 nftables
+PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnftables
+TEST_PKGS = check
+
+# git's developer warnings (config.mak.dev).  WERROR=1 turns them into
+# errors; CI sets it.  snprintf truncation is how the code bounds its
+# messages and paths on purpose, so that warning is off.
+WARNINGS = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+	-Wold-style-definition -Wformat=2 -Wvla -Wwrite-strings -fno-common \
+	-Wshadow -Wno-format-truncation
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+# SANITIZE=address,undefined builds with those sanitizers (redis style).
+ifneq ($(SANITIZE),)
+SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+endif
+
+CFLAGS ?= -O2 -g
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+MYSQL_INCLUDEDIR := $(patsubst -I%,%,$(firstword $(shell $(PKG_CONFIG) --cflags-only-I mysqlclient 2>/dev/null)))
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SAN_FLAGS) $(CFLAGS) \
+	-Iharness -Ibuild $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+B = build
+LIB_SRCS = $(filter-out harness/main.c,$(wildcard harness/*.c))
+LIB_OBJS = $(LIB_SRCS:harness/%.c=$(B)/%.o) $(B)/errnames_gen.o
+MAIN_OBJ = $(B)/main.o
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
+
+.PHONY: all deps run check unit integration bench install uninstall clean help
+
+all: goneaway
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	else \
+		echo "all Debian dependencies are installed"; \
+	fi
+
+goneaway: $(MAIN_OBJ) $(B)/libgoneaway.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(B)/libgoneaway.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: harness/%.c | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/errnames_gen.c: harness/gen-errnames.sh | $(B)
+	@test -n "$(MYSQL_INCLUDEDIR)" || { echo "pkg-config does not know mysqlclient: run 'make deps'" >&2; exit 1; }
+	sh harness/gen-errnames.sh $(MYSQL_INCLUDEDIR) > $@.tmp && mv $@.tmp $@
+
+$(B)/errnames_gen.o: $(B)/errnames_gen.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/unit/%.o: tests/unit/%.c | $(B)
+	@mkdir -p $(B)/unit
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(B)/check-unit: $(UNIT_OBJS) $(B)/libgoneaway.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread
+
+$(B):
+	@mkdir -p $(B)
+
+# Every scenario against a real mariadbd.
+run: goneaway
+	./goneaway run scenarios/
+
+unit: $(B)/check-unit
+	$(B)/check-unit
+
+integration: goneaway
+	sh tests/integration/run-all.sh
+
+check: unit integration
+
+bench: goneaway
+	./goneaway run --timings scenarios/
+
+install: goneaway
+	install -D -m 0755 goneaway $(DESTDIR)$(PREFIX)/bin/goneaway
+	install -d $(DESTDIR)$(PREFIX)/share/goneaway
+	cp -r fixtures scenarios $(DESTDIR)$(PREFIX)/share/goneaway/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/goneaway
+	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway
+
+clean:
+	rm -rf $(B) goneaway goneaway-results
+
+help:
+	@echo "Targets:"
+	@echo "  deps         install missing Debian packages (root; runs apt-get update first)"
+	@echo "  all          build ./goneaway (default)"
+	@echo "  run          run every scenario in scenarios/ (root)"
+	@echo "  check        unit tests, then the integration suite (root)"
+	@echo "  unit         only the Check unit tests"
+	@echo "  integration  only the integration suite: scenarios, mutants, leftovers"
+	@echo "  bench        each scenario's wall time next to its deliberate waits"
+	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
+	@echo "  clean        remove build output"
+	@echo "Variables:"
+	@echo "  WERROR=1                 treat warnings as errors (CI sets it)"
+	@echo "  SANITIZE=address,undefined  build with sanitizers"
+	@echo "  CFLAGS, LDFLAGS, PREFIX, DESTDIR, CC"
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)

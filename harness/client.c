@@ -1,0 +1,283 @@
+/* client.c - see client.h */
+#include "client.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "lab.h"
+#include "mysqlcall.h"
+
+#define UNBLOCK_MS 3000         /* how long an abandoned call may take */
+
+struct ga_call {
+	struct ga_client *client;       /* borrowed */
+	enum ga_step_kind kind;
+	const char *sql;                /* borrowed */
+	struct ga_client_env env;       /* copy; strings borrowed */
+	struct ga_outcome out;          /* written by the worker only */
+	double start_ms;
+	int done_fd;                    /* eventfd, written when finished */
+	pthread_t thread;
+};
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+int ga_client_global_init(struct ga_error *err)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = noop_handler;   /* no SA_RESTART: syscalls get EINTR */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL) != 0)
+		return ga_error_errno(err, errno, "sigaction SIGUSR1");
+	return 0;
+}
+
+static void set_timeout(MYSQL *m, enum mysql_option opt, long seconds)
+{
+	unsigned int v = (unsigned int)seconds;
+
+	if (seconds > 0)
+		mysql_options(m, opt, &v);
+}
+
+static void do_connect(struct ga_call *call)
+{
+	const struct ga_connection *c = call->client->decl;
+	struct ga_outcome *out = &call->out;
+	unsigned int protocol;
+	unsigned long flags = 0;
+	my_bool reconnect = c->reconnect;
+	MYSQL *m;
+
+	out->api = "mysql_real_connect";
+	if (call->client->mysql) {      /* connect again: a fresh handle */
+		mysql_close(call->client->mysql);
+		call->client->mysql = NULL;
+	}
+	m = mysql_init(NULL);
+	if (!m) {
+		out->result = GA_RESULT_ERROR;
+		snprintf(out->message, sizeof(out->message), "mysql_init failed");
+		return;
+	}
+	set_timeout(m, MYSQL_OPT_CONNECT_TIMEOUT, c->connect_timeout_s);
+	set_timeout(m, MYSQL_OPT_READ_TIMEOUT, c->read_timeout_s);
+	set_timeout(m, MYSQL_OPT_WRITE_TIMEOUT, c->write_timeout_s);
+	mysql_options(m, MYSQL_OPT_RECONNECT, &reconnect);
+	protocol = c->transport == GA_TRANSPORT_SOCKET ? MYSQL_PROTOCOL_SOCKET
+						       : MYSQL_PROTOCOL_TCP;
+	mysql_options(m, MYSQL_OPT_PROTOCOL, &protocol);
+	if (c->interactive)
+		flags |= CLIENT_INTERACTIVE;
+	call->client->mysql = m;
+	if (!mysql_real_connect(m,
+				c->transport == GA_TRANSPORT_SOCKET ? "localhost"
+								    : call->env.host,
+				c->user ? c->user : "goneaway",
+				c->password ? c->password : "goneaway",
+				c->database ? c->database : "goneaway",
+				call->env.port, call->env.socket, flags)) {
+		ga_mysql_set_error(m, "mysql_real_connect", out);
+		return;
+	}
+	out->result = GA_RESULT_OK;
+	out->thread_after = mysql_thread_id(m);
+}
+
+static void run_call(struct ga_call *call)
+{
+	struct ga_outcome *out = &call->out;
+	MYSQL *m = call->client->mysql;
+
+	switch (call->kind) {
+	case GA_STEP_CONNECT:
+		do_connect(call);
+		return;
+	case GA_STEP_QUERY:
+	case GA_STEP_SEND:
+		ga_mysql_query(m, call->sql, out);
+		return;
+	case GA_STEP_PING:
+		out->api = "mysql_ping";
+		out->thread_before = mysql_thread_id(m);
+		if (mysql_ping(m) != 0)
+			ga_mysql_set_error(m, "mysql_ping", out);
+		else
+			out->result = GA_RESULT_OK;
+		out->thread_after = mysql_thread_id(m);
+		return;
+	case GA_STEP_CLOSE:
+		out->api = "mysql_close";
+		mysql_close(m);
+		call->client->mysql = NULL;
+		out->result = GA_RESULT_OK;
+		return;
+	case GA_STEP_REAP:
+	case GA_STEP_SLEEP:
+	case GA_STEP_KILL:
+	case GA_STEP_ADMIN:
+	case GA_STEP_STATUS:
+	case GA_STEP_ERRORLOG:
+	case GA_STEP_SERVER_STOP:
+	case GA_STEP_SERVER_START:
+	case GA_STEP_SERVER_RESTART:
+	case GA_STEP_SERVER_CRASH:
+		break;
+	}
+	out->result = GA_RESULT_ERROR;
+	out->api = "goneaway";
+	snprintf(out->message, sizeof(out->message), "not a client call: %s",
+		 ga_step_kind_name(call->kind));
+}
+
+static void *worker(void *arg)
+{
+	struct ga_call *call = arg;
+	struct ga_error err;
+	uint64_t one = 1;
+
+	mysql_thread_init();
+	/* Sockets belong to the namespace they are created in; a reconnect
+	 * inside mysql_real_query creates one too, so every call enters. */
+	if (ga_lab_enter(call->env.netns_fd, &err) != 0) {
+		call->out.result = GA_RESULT_ERROR;
+		call->out.api = "setns";
+		snprintf(call->out.message, sizeof(call->out.message), "%s", err.msg);
+	} else {
+		run_call(call);
+	}
+	call->out.elapsed_ms = ga_clock_ms() - call->start_ms;
+	mysql_thread_end();
+	if (write(call->done_fd, &one, sizeof(one)) < 0)
+		abort();        /* an eventfd write cannot fail here */
+	return NULL;
+}
+
+struct ga_call *ga_call_start(struct ga_client *client, enum ga_step_kind kind,
+			      const char *sql, const struct ga_client_env *env,
+			      struct ga_error *err)
+{
+	struct ga_call *call;
+	int rc;
+
+	if (kind != GA_STEP_CONNECT && !client->mysql) {
+		ga_error_set(err, "connection '%s' is not connected (goneaway "
+			     "never calls the C API on a closed handle)",
+			     client->decl->name);
+		return NULL;
+	}
+	call = calloc(1, sizeof(*call));
+	if (!call) {
+		ga_error_set(err, "out of memory");
+		return NULL;
+	}
+	call->client = client;
+	call->kind = kind;
+	call->sql = sql;
+	call->env = *env;
+	call->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (call->done_fd < 0) {
+		ga_error_errno(err, errno, "eventfd");
+		free(call);
+		return NULL;
+	}
+	call->start_ms = ga_clock_ms();
+	rc = pthread_create(&call->thread, NULL, worker, call);
+	if (rc != 0) {
+		ga_error_errno(err, rc, "pthread_create");
+		close(call->done_fd);
+		free(call);
+		return NULL;
+	}
+	return call;
+}
+
+/* Unblocks a worker stuck in a system call: shut its socket down and
+ * interrupt it with SIGUSR1 until it returns or UNBLOCK_MS pass.
+ * Returns 0 once the worker has finished. */
+static int unblock(struct ga_call *call)
+{
+	double deadline = ga_clock_ms() + UNBLOCK_MS;
+	MYSQL *m = call->client->mysql;
+	my_socket s;
+
+	if (m) {
+		s = mysql_get_socket(m);
+		if ((int)s >= 0)
+			shutdown((int)s, SHUT_RDWR);
+	}
+	while (ga_clock_ms() < deadline) {
+		if (ga_interrupt_wait(NULL, call->done_fd, 100) == 1)
+			return 0;
+		pthread_kill(call->thread, SIGUSR1);
+	}
+	return -1;
+}
+
+int ga_call_wait(struct ga_call *call, struct ga_interrupt *in,
+		 long watchdog_ms, struct ga_outcome *out)
+{
+	long left = watchdog_ms - (long)(ga_clock_ms() - call->start_ms);
+	int r = ga_interrupt_wait(in, call->done_fd, left > 0 ? left : 0);
+
+	if (r == 1) {
+		pthread_join(call->thread, NULL);
+		*out = call->out;
+		return 0;
+	}
+	/* watchdog or signal: the outcome is decided now, whatever the
+	 * worker returns once unblocked */
+	memset(out, 0, sizeof(*out));
+	out->result = GA_RESULT_HANG;
+	out->api = call->kind == GA_STEP_CONNECT ? "mysql_real_connect"
+		 : call->kind == GA_STEP_PING ? "mysql_ping"
+		 : call->kind == GA_STEP_CLOSE ? "mysql_close"
+		 : "mysql_real_query";
+	out->elapsed_ms = ga_clock_ms() - call->start_ms;
+	if (unblock(call) == 0) {
+		pthread_join(call->thread, NULL);
+	} else {
+		/* It would not return: leave it; process exit reclaims it. */
+		pthread_detach(call->thread);
+		call->client->hung = true;
+		call->done_fd = -1;     /* the worker still writes to it */
+	}
+	return r < 0 ? -1 : 0;
+}
+
+void ga_call_finish(struct ga_call *call)
+{
+	if (!call)
+		return;
+	if (call->done_fd >= 0) {
+		close(call->done_fd);
+		free(call);
+	}
+	/* else: a detached worker still owns call; it is leaked on purpose */
+}
+
+void ga_client_teardown(struct ga_client *client)
+{
+	struct ga_outcome ignored;
+
+	if (client->pending) {
+		ga_call_wait(client->pending, NULL, 0, &ignored);
+		ga_call_finish(client->pending);
+		client->pending = NULL;
+	}
+	if (client->mysql && !client->hung)
+		mysql_close(client->mysql);
+	client->mysql = NULL;
+}

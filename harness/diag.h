@@ -1,0 +1,38 @@
+/* diag.h - parser diagnostics, printed the way a compiler prints them:
+ *
+ *     scenarios/kill-idle.gw:12:7: error: unknown connection 'ap'
+ *
+ * A list of diagnostics is collected for a whole file before anything is
+ * reported, so one run shows every problem in the file.
+ */
+#ifndef GA_DIAG_H
+#define GA_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct ga_diag {
+	char *path;     /* owned */
+	int line;       /* 1-based */
+	int col;        /* 1-based; 0 when the whole line is meant */
+	char *msg;      /* owned */
+};
+
+struct ga_diags {
+	struct ga_diag *items;  /* owned array */
+	size_t n;
+	size_t cap;
+};
+
+/* Appends a diagnostic (printf-style message).  Allocation failure aborts:
+ * a parser that cannot report is of no use. */
+void ga_diags_add(struct ga_diags *d, const char *path, int line, int col,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Prints "path:line:col: error: msg" lines to f, in the order added. */
+void ga_diags_print(const struct ga_diags *d, FILE *f);
+
+/* Frees every diagnostic; d itself is caller-owned and left empty. */
+void ga_diags_free(struct ga_diags *d);
+
+#endif

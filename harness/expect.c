@@ -1,0 +1,302 @@
+/* expect.c - see expect.h */
+#include "expect.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errnames.h"
+
+/* A small append-only string builder over a caller's buffer. */
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t used;
+};
+
+static void sb_add(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_add(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->used >= sb->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->buf + sb->used, sb->len - sb->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->used += (size_t)n;
+	if (sb->used >= sb->len)
+		sb->used = sb->len - 1;
+}
+
+static void sb_init(struct sbuf *sb, char *buf, size_t len)
+{
+	sb->buf = buf;
+	sb->len = len;
+	sb->used = 0;
+	if (len)
+		buf[0] = '\0';
+}
+
+static void sb_code(struct sbuf *sb, unsigned code)
+{
+	const char *name = ga_errname_name(code);
+
+	if (name)
+		sb_add(sb, "%u (%s)", code, name);
+	else
+		sb_add(sb, "%u", code);
+}
+
+static const char *cmp_text(enum ga_cmp cmp)
+{
+	switch (cmp) {
+	case GA_CMP_NONE: return "";
+	case GA_CMP_EQ: return "=";
+	case GA_CMP_NE: return "!=";
+	case GA_CMP_LT: return "<";
+	case GA_CMP_LE: return "<=";
+	case GA_CMP_GT: return ">";
+	case GA_CMP_GE: return ">=";
+	}
+	return "?";
+}
+
+static bool cmp_holds(enum ga_cmp cmp, double diff)
+{
+	switch (cmp) {
+	case GA_CMP_NONE: return true;
+	case GA_CMP_EQ: return diff == 0;
+	case GA_CMP_NE: return diff != 0;
+	case GA_CMP_LT: return diff < 0;
+	case GA_CMP_LE: return diff <= 0;
+	case GA_CMP_GT: return diff > 0;
+	case GA_CMP_GE: return diff >= 0;
+	}
+	return false;
+}
+
+bool ga_selector_matches(const struct ga_selector *sel,
+			 const struct ga_server_id *server)
+{
+	double diff;
+
+	if (sel->flavour != GA_FLAVOUR_ANY && sel->flavour != server->flavour)
+		return false;
+	diff = (double)server->version - (double)sel->version;
+	return cmp_holds(sel->version_cmp, diff);
+}
+
+const struct ga_expect *ga_expect_select(const struct ga_step *step,
+					 const struct ga_server_id *server)
+{
+	static const struct ga_expect implicit_ok = {
+		.ok = true, .after_ms = -1, .within_ms = -1,
+	};
+	const struct ga_expect *fallback = NULL;
+	size_t i;
+
+	if (step->nexpects == 0)
+		return &implicit_ok;
+	for (i = 0; i < step->nexpects; i++) {
+		const struct ga_expect *e = &step->expects[i];
+
+		if (e->selector.flavour == GA_FLAVOUR_ANY &&
+		    e->selector.version_cmp == GA_CMP_NONE) {
+			fallback = e;
+			continue;
+		}
+		if (ga_selector_matches(&e->selector, server))
+			return e;
+	}
+	return fallback;
+}
+
+static bool parse_number(const char *s, double *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	*v = strtod(s, &end);
+	return end != s && *end == '\0';
+}
+
+/* Checks the returned value; on mismatch writes the reason. */
+static bool value_matches(const struct ga_value_check *vc,
+			  const struct ga_outcome *out, struct sbuf *why)
+{
+	double want, got;
+	bool holds;
+
+	if (vc->cmp == GA_CMP_NONE)
+		return true;
+	if (!out->has_value) {
+		sb_add(why, "returned no value, when expecting a value %s %s",
+		       cmp_text(vc->cmp), vc->is_null ? "NULL" : vc->text);
+		return false;
+	}
+	if (vc->is_null) {
+		holds = vc->cmp == GA_CMP_EQ ? out->value_null : !out->value_null;
+	} else if (out->value_null) {
+		holds = vc->cmp == GA_CMP_NE;
+	} else if (parse_number(vc->text, &want) &&
+		   parse_number(out->value, &got)) {
+		holds = cmp_holds(vc->cmp, got - want);
+	} else if (vc->cmp == GA_CMP_EQ || vc->cmp == GA_CMP_NE) {
+		holds = cmp_holds(vc->cmp, strcmp(out->value, vc->text) ? 1 : 0);
+	} else {
+		holds = false;
+	}
+	if (!holds)
+		sb_add(why, "returned the value %s%s%s, when expecting a value %s %s",
+		       out->value_null ? "" : "'",
+		       out->value_null ? "NULL" : out->value,
+		       out->value_null ? "" : "'",
+		       cmp_text(vc->cmp), vc->is_null ? "NULL" : vc->text);
+	return holds;
+}
+
+static bool result_allowed(const struct ga_expect *exp,
+			   const struct ga_outcome *out)
+{
+	size_t i;
+
+	switch (out->result) {
+	case GA_RESULT_OK:
+		return exp->ok;
+	case GA_RESULT_HANG:
+		return exp->hang;
+	case GA_RESULT_ERROR:
+		for (i = 0; i < exp->ncodes; i++)
+			if (exp->codes[i] == out->err)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
+		     char *why, size_t whylen)
+{
+	char want[512], got[768];
+	struct sbuf sb;
+	char dummy[1];
+
+	if (!why || !whylen) {
+		why = dummy;
+		whylen = sizeof(dummy);
+	}
+	sb_init(&sb, why, whylen);
+	ga_expect_describe(exp, want, sizeof(want));
+	ga_outcome_describe(out, got, sizeof(got));
+
+	if (!result_allowed(exp, out)) {
+		sb_add(&sb, "%s, when expecting %s", got, want);
+		return false;
+	}
+	/* A hang's elapsed time is the watchdog's: "after" is what made it
+	 * a hang, so time bounds only apply to answers. */
+	if (out->result != GA_RESULT_HANG) {
+		if (exp->after_ms >= 0 && out->elapsed_ms < (double)exp->after_ms) {
+			sb_add(&sb, "%s: sooner than expected (%s)", got, want);
+			return false;
+		}
+		if (exp->within_ms >= 0 && out->elapsed_ms > (double)exp->within_ms) {
+			sb_add(&sb, "%s: later than expected (%s)", got, want);
+			return false;
+		}
+	}
+	if (out->result != GA_RESULT_OK)
+		return true;
+	if (!value_matches(&exp->value, out, &sb))
+		return false;
+	if (exp->thread == GA_THREAD_NEW &&
+	    (out->thread_after == out->thread_before || out->thread_after == 0)) {
+		sb_add(&sb, "succeeded on the same server thread %lu, when "
+		       "expecting a reconnect to a new one", out->thread_after);
+		return false;
+	}
+	if (exp->thread == GA_THREAD_SAME &&
+	    out->thread_after != out->thread_before) {
+		sb_add(&sb, "succeeded on a new server thread %lu (was %lu), "
+		       "when expecting the same one",
+		       out->thread_after, out->thread_before);
+		return false;
+	}
+	return true;
+}
+
+void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
+{
+	struct sbuf sb;
+	const char *sep = "";
+	size_t i;
+
+	sb_init(&sb, buf, len);
+	if (exp->ok) {
+		sb_add(&sb, "success");
+		if (exp->value.cmp != GA_CMP_NONE)
+			sb_add(&sb, " with a value %s %s", cmp_text(exp->value.cmp),
+			       exp->value.is_null ? "NULL" : exp->value.text);
+		if (exp->thread == GA_THREAD_NEW)
+			sb_add(&sb, " on a new server thread");
+		else if (exp->thread == GA_THREAD_SAME)
+			sb_add(&sb, " on the same server thread");
+		sep = " or ";
+	}
+	for (i = 0; i < exp->ncodes; i++) {
+		sb_add(&sb, "%s", sep);
+		sb_code(&sb, exp->codes[i]);
+		sep = " or ";
+	}
+	if (exp->hang) {
+		sb_add(&sb, "%sa hang", sep);
+	}
+	if (exp->after_ms >= 0)
+		sb_add(&sb, " after %ld ms", exp->after_ms);
+	if (exp->within_ms >= 0)
+		sb_add(&sb, " within %ld ms", exp->within_ms);
+}
+
+void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
+{
+	struct sbuf sb;
+
+	sb_init(&sb, buf, len);
+	switch (out->result) {
+	case GA_RESULT_OK:
+		sb_add(&sb, "succeeded");
+		if (out->has_value)
+			sb_add(&sb, out->value_null ? " with %s" : " with '%s'",
+			       out->value_null ? "NULL" : out->value);
+		sb_add(&sb, " after %.0f ms", out->elapsed_ms);
+		break;
+	case GA_RESULT_ERROR:
+		sb_add(&sb, "returned ");
+		sb_code(&sb, out->err);
+		if (out->message[0])
+			sb_add(&sb, " \"%s\"", out->message);
+		sb_add(&sb, " after %.0f ms", out->elapsed_ms);
+		break;
+	case GA_RESULT_HANG:
+		sb_add(&sb, "hung: no answer after %.0f ms", out->elapsed_ms);
+		break;
+	}
+}
+
+void ga_server_id_parse(const char *version, struct ga_server_id *id)
+{
+	unsigned long major = 0, minor = 0, patch = 0;
+
+	id->flavour = strstr(version, "MariaDB") ? GA_FLAVOUR_MARIADB
+						 : GA_FLAVOUR_MYSQL;
+	if (sscanf(version, "%lu.%lu.%lu", &major, &minor, &patch) < 1)
+		major = minor = patch = 0;
+	id->version = major * 10000 + minor * 100 + patch;
+}

@@ -1,0 +1,661 @@
+/* runner.c - see runner.h */
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "clock.h"
+#include "expect.h"
+#include "fsutil.h"
+#include "lab.h"
+#include "server.h"
+#include "template.h"
+
+#define RUN_PREFIX "goneaway-run-"
+#define HANG_GRACE_MS 2000      /* past "within", a call counts as hung */
+#define ERRORLOG_WAIT_MS 2000   /* the server writes its log a bit late */
+
+/* Everything one scenario makes, so teardown can undo it in reverse. */
+struct scenario_ctx {
+	struct ga_runner *r;
+	const struct ga_scenario *sc;
+	struct ga_case_result *res;
+	char dir[PATH_MAX];
+	bool dir_made;
+	struct ga_lab lab;
+	bool lab_made;
+	struct ga_server srv;
+	bool srv_inited;
+	struct ga_client *clients;      /* owned, one per connection */
+	struct ga_client_env env;
+};
+
+const char *ga_verdict_name(enum ga_verdict v)
+{
+	switch (v) {
+	case GA_VERDICT_PASS: return "PASS";
+	case GA_VERDICT_FAIL: return "FAIL";
+	case GA_VERDICT_SKIP: return "SKIP";
+	case GA_VERDICT_ERROR: return "ERROR";
+	}
+	return "?";
+}
+
+void ga_case_result_free(struct ga_case_result *res)
+{
+	free(res->steps);
+	res->steps = NULL;
+	res->nsteps = 0;
+}
+
+/* ---- run directory and sweeping ----------------------------------------- */
+
+int ga_runner_sweep(const char *tmp_root)
+{
+	char path[PATH_MAX], lock[PATH_MAX + 8];
+	struct ga_error ignored;
+	struct dirent *de;
+	int removed = 0;
+	DIR *dir;
+	int fd;
+
+	dir = opendir(tmp_root);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, RUN_PREFIX, strlen(RUN_PREFIX)) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmp_root, de->d_name);
+		snprintf(lock, sizeof(lock), "%s/lock", path);
+		fd = open(lock, O_RDWR | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			close(fd);      /* a live run holds it */
+			continue;
+		}
+		if (ga_tree_remove(path, &ignored) == 0)
+			removed++;
+		if (fd >= 0)
+			close(fd);
+	}
+	closedir(dir);
+	return removed;
+}
+
+static int make_run_dir(struct ga_runner *r, struct ga_error *err)
+{
+	char lock[PATH_MAX + 8];
+
+	if (snprintf(r->run_dir, sizeof(r->run_dir), "%s/" RUN_PREFIX "XXXXXX",
+		     r->opts->tmp_root) >= (int)sizeof(r->run_dir))
+		return ga_error_set(err, "TMPDIR path too long");
+	if (!mkdtemp(r->run_dir)) {
+		ga_error_errno(err, errno, "mkdtemp %s", r->run_dir);
+		r->run_dir[0] = '\0';
+		return -1;
+	}
+	snprintf(lock, sizeof(lock), "%s/lock", r->run_dir);
+	r->run_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (r->run_lock_fd < 0 || flock(r->run_lock_fd, LOCK_EX) != 0)
+		return ga_error_errno(err, errno, "lock %s", lock);
+	return 0;
+}
+
+/* Checks made once per run.  A missing requirement becomes skip_reason;
+ * a harness failure becomes error_reason. */
+static void preflight(struct ga_runner *r)
+{
+	const struct ga_run_options *o = r->opts;
+	char cnf[PATH_MAX], sql[PATH_MAX];
+	struct ga_template_opts t;
+	struct ga_error err;
+	int built;
+
+	if (geteuid() != 0) {
+		snprintf(r->skip_reason, sizeof(r->skip_reason),
+			 "needs root: a scenario runs in network namespaces of "
+			 "its own (run as root, or with sudo)");
+		return;
+	}
+	if (access(o->mariadbd, X_OK) != 0) {
+		snprintf(r->skip_reason, sizeof(r->skip_reason),
+			 "no mariadbd at %s (install mariadb-server, or pass "
+			 "--mariadbd PATH)", o->mariadbd);
+		return;
+	}
+	if (access(o->install_db, X_OK) != 0) {
+		snprintf(r->skip_reason, sizeof(r->skip_reason),
+			 "no mariadb-install-db at %s (install mariadb-server, "
+			 "or pass --install-db PATH)", o->install_db);
+		return;
+	}
+	snprintf(cnf, sizeof(cnf), "%s/server/mariadb.cnf", o->fixtures_dir);
+	snprintf(sql, sizeof(sql), "%s/server/bootstrap.sql", o->fixtures_dir);
+	if (ga_file_read(cnf, 1 << 20, &r->fixture_cnf, NULL, &err)) {
+		snprintf(r->error_reason, sizeof(r->error_reason),
+			 "fixture config: %s (pass --fixtures DIR)", err.msg);
+		return;
+	}
+	t.cache_dir = o->cache_dir;
+	t.mariadbd = o->mariadbd;
+	t.install_db = o->install_db;
+	t.fixture_cnf_path = cnf;
+	t.bootstrap_sql_path = sql;
+	if (ga_template_ensure(&t, r->in, r->template_dir,
+			       sizeof(r->template_dir), &built, &err))
+		snprintf(r->error_reason, sizeof(r->error_reason), "%s", err.msg);
+}
+
+int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
+		   struct ga_interrupt *in, struct ga_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->opts = opts;
+	r->in = in;
+	r->run_lock_fd = -1;
+	ga_runner_sweep(opts->tmp_root);
+	if (make_run_dir(r, err)) {
+		ga_runner_close(r);
+		return -1;
+	}
+	preflight(r);
+	return 0;
+}
+
+void ga_runner_close(struct ga_runner *r)
+{
+	struct ga_error ignored;
+
+	if (r->run_dir[0])
+		ga_tree_remove(r->run_dir, &ignored);
+	r->run_dir[0] = '\0';
+	if (r->run_lock_fd >= 0)
+		close(r->run_lock_fd);
+	r->run_lock_fd = -1;
+	free(r->fixture_cnf);
+	r->fixture_cnf = NULL;
+}
+
+/* ---- verdict helpers ------------------------------------------------------ */
+
+static void set_verdict(struct ga_case_result *res, enum ga_verdict v,
+			int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void set_verdict(struct ga_case_result *res, enum ga_verdict v,
+			int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->verdict = v;
+	res->line = line;
+	va_start(ap, fmt);
+	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* How long to wait for a client call before calling it a hang. */
+static long watchdog_ms(const struct ga_runner *r, const struct ga_expect *e)
+{
+	long w = r->opts->step_timeout_ms;
+
+	if (!e)
+		return w;
+	if (e->hang && e->after_ms >= 0)
+		return e->after_ms;
+	if (e->within_ms >= 0 && e->within_ms + HANG_GRACE_MS < w)
+		return e->within_ms + HANG_GRACE_MS;
+	return w;
+}
+
+/* ---- steps ------------------------------------------------------------------ */
+
+/* Returns 0 to go on, -1 to stop (the verdict is set). */
+static int check_outcome(struct scenario_ctx *c, const struct ga_step *step,
+			 struct ga_step_result *sr)
+{
+	char why[900];
+
+	sr->ran = true;
+	if (!sr->expect) {
+		/* no expect line applies: setup and actions must succeed */
+		if (sr->out.result == GA_RESULT_OK) {
+			sr->matched = true;
+			return 0;
+		}
+		ga_outcome_describe(&sr->out, why, sizeof(why));
+		set_verdict(c->res, GA_VERDICT_ERROR, step->line,
+			    "%s: %s", ga_step_kind_name(step->kind), why);
+		return -1;
+	}
+	sr->matched = ga_expect_match(sr->expect, &sr->out, why, sizeof(why));
+	if (sr->matched)
+		return 0;
+	set_verdict(c->res, GA_VERDICT_FAIL, step->line, "%s%s%s: %s",
+		    ga_step_kind_name(step->kind),
+		    step->conn >= 0 ? " " : "",
+		    step->conn >= 0 ? c->sc->connections[step->conn].name : "",
+		    why);
+	return -1;
+}
+
+static int interrupted(struct scenario_ctx *c, const struct ga_step *step)
+{
+	c->res->signo = c->r->in ? c->r->in->signo : 0;
+	set_verdict(c->res, GA_VERDICT_ERROR, step->line,
+		    "interrupted by signal %d", c->res->signo);
+	return -1;
+}
+
+static int harness_error(struct scenario_ctx *c, const struct ga_step *step,
+			 const struct ga_error *err)
+{
+	set_verdict(c->res, GA_VERDICT_ERROR, step->line, "%s: %s",
+		    ga_step_kind_name(step->kind), err->msg);
+	return -1;
+}
+
+static int client_step(struct scenario_ctx *c, const struct ga_step *step,
+		       struct ga_step_result *sr)
+{
+	struct ga_client *cl = &c->clients[step->conn];
+	struct ga_call *call;
+	struct ga_error err;
+	int r;
+
+	if (cl->pending) {
+		ga_error_set(&err, "connection '%s' still has a query in flight",
+			     cl->decl->name);
+		return harness_error(c, step, &err);
+	}
+	call = ga_call_start(cl, step->kind, step->text, &c->env, &err);
+	if (!call)
+		return harness_error(c, step, &err);
+	if (step->kind == GA_STEP_SEND) {
+		cl->pending = call;
+		sr->ran = true;
+		sr->matched = true;
+		sr->out.result = GA_RESULT_OK;
+		sr->out.api = "mysql_real_query (sent)";
+		return 0;
+	}
+	r = ga_call_wait(call, c->r->in, watchdog_ms(c->r, sr->expect), &sr->out);
+	ga_call_finish(call);
+	if (r < 0)
+		return interrupted(c, step);
+	return check_outcome(c, step, sr);
+}
+
+static int reap_step(struct scenario_ctx *c, const struct ga_step *step,
+		     struct ga_step_result *sr)
+{
+	struct ga_client *cl = &c->clients[step->conn];
+	struct ga_error err;
+	int r;
+
+	if (!cl->pending) {
+		ga_error_set(&err, "nothing was sent on '%s'", cl->decl->name);
+		return harness_error(c, step, &err);
+	}
+	r = ga_call_wait(cl->pending, c->r->in, watchdog_ms(c->r, sr->expect),
+			 &sr->out);
+	ga_call_finish(cl->pending);
+	cl->pending = NULL;
+	if (r < 0)
+		return interrupted(c, step);
+	return check_outcome(c, step, sr);
+}
+
+static int kill_step(struct scenario_ctx *c, const struct ga_step *step,
+		     struct ga_step_result *sr)
+{
+	struct ga_client *cl = &c->clients[step->conn];
+	unsigned long id = cl->mysql ? mysql_thread_id(cl->mysql) : 0;
+	char sql[64];
+	struct ga_error err;
+
+	if (!id) {
+		ga_error_set(&err, "'%s' has no server thread to KILL "
+			     "(never connected or closed)", cl->decl->name);
+		return harness_error(c, step, &err);
+	}
+	snprintf(sql, sizeof(sql), "KILL %lu", id);
+	ga_server_admin_query(&c->srv, sql, &sr->out);
+	sr->out.api = "KILL";
+	return check_outcome(c, step, sr);
+}
+
+static int status_step(struct scenario_ctx *c, const struct ga_step *step,
+		       struct ga_step_result *sr)
+{
+	char sql[256];
+	struct ga_error err;
+
+	snprintf(sql, sizeof(sql), "SELECT VARIABLE_VALUE FROM "
+		 "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '%s'",
+		 step->text);
+	ga_server_admin_query(&c->srv, sql, &sr->out);
+	sr->out.api = "status";
+	if (sr->out.result == GA_RESULT_OK && !sr->out.has_value) {
+		ga_error_set(&err, "the server has no status variable '%s'",
+			     step->text);
+		return harness_error(c, step, &err);
+	}
+	return check_outcome(c, step, sr);
+}
+
+static int errorlog_step(struct scenario_ctx *c, const struct ga_step *step,
+			 struct ga_step_result *sr)
+{
+	double start = ga_clock_ms();
+	struct ga_error err;
+	char *text;
+	bool found = false;
+
+	sr->out.api = "errorlog";
+	for (;;) {
+		if (ga_file_read(c->srv.errlog, 64 << 20, &text, NULL, &err))
+			return harness_error(c, step, &err);
+		found = strstr(text, step->text) != NULL;
+		free(text);
+		if (found || ga_clock_ms() - start > ERRORLOG_WAIT_MS)
+			break;
+		if (ga_interrupt_wait(c->r->in, -1, 50) < 0)
+			return interrupted(c, step);
+	}
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (found) {
+		sr->out.result = GA_RESULT_OK;
+	} else {
+		sr->out.result = GA_RESULT_ERROR;
+		snprintf(sr->out.message, sizeof(sr->out.message),
+			 "the server's error log has no line containing '%s'",
+			 step->text);
+	}
+	return check_outcome(c, step, sr);
+}
+
+static int server_step(struct scenario_ctx *c, const struct ga_step *step,
+		       struct ga_step_result *sr)
+{
+	long t = c->r->opts->server_timeout_ms;
+	double start = ga_clock_ms();
+	struct ga_error err;
+	int rc = 0;
+
+	switch (step->kind) {
+	case GA_STEP_SERVER_STOP:
+		rc = ga_server_stop(&c->srv, c->r->in, t, &err);
+		break;
+	case GA_STEP_SERVER_START:
+		rc = ga_server_start(&c->srv, c->r->in, t, &err);
+		break;
+	case GA_STEP_SERVER_RESTART:
+		rc = ga_server_stop(&c->srv, c->r->in, t, &err);
+		if (rc == 0)
+			rc = ga_server_start(&c->srv, c->r->in, t, &err);
+		break;
+	case GA_STEP_SERVER_CRASH:
+		rc = ga_server_crash(&c->srv, &err);
+		break;
+	default:
+		ga_error_set(&err, "not a server step");
+		rc = -1;
+	}
+	sr->ran = true;
+	sr->out.api = ga_step_kind_name(step->kind);
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (rc)
+		return harness_error(c, step, &err);
+	sr->out.result = GA_RESULT_OK;
+	sr->matched = true;
+	return 0;
+}
+
+static int run_step(struct scenario_ctx *c, size_t i)
+{
+	const struct ga_step *step = &c->sc->steps[i];
+	struct ga_step_result *sr = &c->res->steps[i];
+	struct ga_server_id id = c->srv.id;
+	int r;
+
+	if (ga_interrupted(c->r->in))
+		return interrupted(c, step);
+	sr->expect = NULL;
+	if (step->nexpects > 0 || !ga_step_is_action(step->kind)) {
+		sr->expect = ga_expect_select(step, &id);
+		if (!sr->expect) {
+			set_verdict(c->res, GA_VERDICT_ERROR, step->line,
+				    "no expect line applies to %s",
+				    c->srv.version);
+			return -1;
+		}
+	}
+	/* An admin query without expect lines is setup: it must succeed,
+	 * and if it cannot, the scenario is ERROR, not FAIL. */
+	if (step->kind == GA_STEP_ADMIN && step->nexpects == 0)
+		sr->expect = NULL;
+
+	switch (step->kind) {
+	case GA_STEP_CONNECT:
+	case GA_STEP_QUERY:
+	case GA_STEP_SEND:
+	case GA_STEP_PING:
+	case GA_STEP_CLOSE:
+		return client_step(c, step, sr);
+	case GA_STEP_REAP:
+		return reap_step(c, step, sr);
+	case GA_STEP_SLEEP:
+		sr->ran = true;
+		sr->out.api = "sleep";
+		r = ga_interrupt_wait(c->r->in, -1, step->duration_ms);
+		if (r < 0)
+			return interrupted(c, step);
+		sr->out.elapsed_ms = (double)step->duration_ms;
+		sr->matched = true;
+		c->res->waits_ms += (double)step->duration_ms;
+		return 0;
+	case GA_STEP_KILL:
+		return kill_step(c, step, sr);
+	case GA_STEP_ADMIN:
+		ga_server_admin_query(&c->srv, step->text, &sr->out);
+		return check_outcome(c, step, sr);
+	case GA_STEP_STATUS:
+		return status_step(c, step, sr);
+	case GA_STEP_ERRORLOG:
+		return errorlog_step(c, step, sr);
+	case GA_STEP_SERVER_STOP:
+	case GA_STEP_SERVER_START:
+	case GA_STEP_SERVER_RESTART:
+	case GA_STEP_SERVER_CRASH:
+		return server_step(c, step, sr);
+	}
+	set_verdict(c->res, GA_VERDICT_ERROR, step->line, "unknown step kind");
+	return -1;
+}
+
+/* ---- set-up, teardown, results ------------------------------------------- */
+
+static int setup(struct scenario_ctx *c, struct ga_error *err)
+{
+	struct ga_runner *r = c->r;
+	unsigned tag = ((unsigned)getpid() & 0xfff) << 12 | (r->ncases & 0xfff);
+	size_t i;
+
+	snprintf(c->dir, sizeof(c->dir), "%s/%u", r->run_dir, r->ncases);
+	if (mkdir(c->dir, 0700) != 0)
+		return ga_error_errno(err, errno, "mkdir %s", c->dir);
+	c->dir_made = true;
+	if (ga_lab_create(&c->lab, tag, err))
+		return ga_error_prefix(err, "creating the lab");
+	c->lab_made = true;
+	if (ga_server_init(&c->srv, r->opts->mariadbd, c->dir,
+			   c->lab.server_ns, err))
+		return -1;
+	c->srv_inited = true;
+	if (ga_tree_copy(r->template_dir, c->srv.datadir, err))
+		return ga_error_prefix(err, "copying the template datadir");
+	if (ga_server_write_config(&c->srv, r->fixture_cnf, c->sc, err))
+		return -1;
+	if (ga_server_start(&c->srv, r->in, r->opts->server_timeout_ms, err))
+		return -1;
+	snprintf(c->res->server_version, sizeof(c->res->server_version), "%s",
+		 c->srv.version);
+	c->clients = calloc(c->sc->nconnections ? c->sc->nconnections : 1,
+			    sizeof(*c->clients));
+	if (!c->clients)
+		return ga_error_set(err, "out of memory");
+	for (i = 0; i < c->sc->nconnections; i++)
+		c->clients[i].decl = &c->sc->connections[i];
+	c->env.netns_fd = c->lab.client_ns;
+	c->env.host = GA_LAB_SERVER_ADDR;
+	c->env.port = GA_SERVER_PORT;
+	c->env.socket = c->srv.socket;
+	return 0;
+}
+
+static void write_steps_log(const struct scenario_ctx *c, const char *path)
+{
+	const struct ga_case_result *res = c->res;
+	char got[900], want[512];
+	FILE *f;
+	size_t i;
+
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	fprintf(f, "scenario: %s\nverdict: %s\n", c->sc->path,
+		ga_verdict_name(res->verdict));
+	if (res->reason[0])
+		fprintf(f, "reason: line %d: %s\n", res->line, res->reason);
+	fprintf(f, "server: %s\n", res->server_version);
+	for (i = 0; i < res->nsteps; i++) {
+		const struct ga_step *s = &c->sc->steps[i];
+		const struct ga_step_result *sr = &res->steps[i];
+
+		if (!sr->ran)
+			continue;
+		ga_outcome_describe(&sr->out, got, sizeof(got));
+		fprintf(f, "line %d: %s%s%s: %s: %s", s->line,
+			ga_step_kind_name(s->kind), s->conn >= 0 ? " " : "",
+			s->conn >= 0 ? c->sc->connections[s->conn].name : "",
+			sr->out.api ? sr->out.api : "-", got);
+		if (sr->out.sqlstate[0])
+			fprintf(f, " [sqlstate %s]", sr->out.sqlstate);
+		if (sr->expect) {
+			ga_expect_describe(sr->expect, want, sizeof(want));
+			fprintf(f, "; expected %s: %s", want,
+				sr->matched ? "matched" : "MISMATCH");
+		}
+		fputc('\n', f);
+	}
+	fclose(f);
+}
+
+/* Keeps the scenario's evidence in results_dir/<name>/. */
+static void keep_results(struct scenario_ctx *c)
+{
+	const char *root = c->r->opts->results_dir;
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	struct ga_error err;
+
+	if (!root)
+		return;
+	if (snprintf(dir, sizeof(dir), "%s/%s", root, c->sc->name) >= (int)sizeof(dir))
+		return;
+	if (ga_tree_remove(dir, &err) || ga_mkdirs(dir, &err)) {
+		fprintf(stderr, "goneaway: keeping results: %s\n", err.msg);
+		return;
+	}
+	snprintf(c->res->results, sizeof(c->res->results), "%s", dir);
+	snprintf(path, sizeof(path), "%s/scenario.gw", dir);
+	ga_file_copy(c->sc->path, path, &err);
+	snprintf(path, sizeof(path), "%s/steps.log", dir);
+	write_steps_log(c, path);
+	if (!c->srv_inited)
+		return;
+	snprintf(path, sizeof(path), "%s/my.cnf", dir);
+	ga_file_copy(c->srv.cnf, path, &err);
+	snprintf(path, sizeof(path), "%s/mariadbd.err", dir);
+	ga_file_copy(c->srv.errlog, path, &err);
+}
+
+/* Undoes setup() in reverse order; runs whatever the verdict was. */
+static void teardown(struct scenario_ctx *c)
+{
+	struct ga_error err;
+	size_t i;
+
+	/* Kill the server first: a client blocked in a read then returns at
+	 * once instead of waiting for a watchdog. */
+	if (c->srv_inited)
+		ga_server_teardown(&c->srv);
+	if (c->clients) {
+		for (i = 0; i < c->sc->nconnections; i++)
+			ga_client_teardown(&c->clients[i]);
+		free(c->clients);
+		c->clients = NULL;
+	}
+	if (c->lab_made)
+		ga_lab_destroy(&c->lab);
+	keep_results(c);
+	if (c->dir_made && ga_tree_remove(c->dir, &err))
+		fprintf(stderr, "goneaway: %s\n", err.msg);
+}
+
+void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
+		   struct ga_case_result *res)
+{
+	struct scenario_ctx c;
+	struct ga_error err;
+	double t0 = ga_clock_ms(), t1, t2;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.sc = sc;
+	c.res = res;
+	c.lab.host_ns = c.lab.client_ns = c.lab.server_ns = -1;
+	r->ncases++;
+
+	res->steps = calloc(sc->nsteps ? sc->nsteps : 1, sizeof(*res->steps));
+	res->nsteps = sc->nsteps;
+	if (!res->steps) {
+		set_verdict(res, GA_VERDICT_ERROR, 0, "out of memory");
+		return;
+	}
+	if (r->skip_reason[0]) {
+		set_verdict(res, GA_VERDICT_SKIP, 0, "%s", r->skip_reason);
+		return;
+	}
+	if (r->error_reason[0]) {
+		set_verdict(res, GA_VERDICT_ERROR, 0, "%s", r->error_reason);
+		return;
+	}
+
+	res->verdict = GA_VERDICT_PASS;
+	if (setup(&c, &err)) {
+		if (ga_interrupted(r->in))
+			res->signo = r->in->signo;
+		set_verdict(res, GA_VERDICT_ERROR, 0, "%s", err.msg);
+	}
+	t1 = ga_clock_ms();
+	for (i = 0; res->verdict == GA_VERDICT_PASS && i < sc->nsteps; i++)
+		if (run_step(&c, i))
+			break;
+	t2 = ga_clock_ms();
+	teardown(&c);
+	res->setup_ms = t1 - t0;
+	res->steps_ms = t2 - t1;
+	res->teardown_ms = ga_clock_ms() - t2;
+	res->wall_ms = ga_clock_ms() - t0;
+}

@@ -1,0 +1,164 @@
+/* scenario.h - the parsed form of one scenario file.
+ *
+ * A scenario describes one way a client connection dies: metadata, server
+ * options, named client connections, and steps in order, each step with the
+ * outcome it must produce.  The text format is documented in
+ * docs/scenario-format.md; parse.c builds this structure from it.
+ *
+ * Ownership: a struct ga_scenario owns every string and array reachable
+ * from it.  Free the whole tree with ga_scenario_free().
+ */
+#ifndef GA_SCENARIO_H
+#define GA_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Upper bounds that keep the structures flat and the diagnostics simple. */
+#define GA_MAX_CODES 8          /* alternatives in one expect line */
+#define GA_NAME_MAX 32          /* connection names */
+
+/* ---- expectations ---------------------------------------------------- */
+
+enum ga_flavour {
+	GA_FLAVOUR_ANY = 0,     /* selector absent: applies to every server */
+	GA_FLAVOUR_MARIADB,
+	GA_FLAVOUR_MYSQL,
+};
+
+enum ga_cmp {
+	GA_CMP_NONE = 0,        /* no comparison */
+	GA_CMP_EQ,              /* =  */
+	GA_CMP_NE,              /* != */
+	GA_CMP_LT,              /* <  */
+	GA_CMP_LE,              /* <= */
+	GA_CMP_GT,              /* >  */
+	GA_CMP_GE,              /* >= */
+};
+
+/* "[mysql >= 8.0.24]": which servers an expect line applies to. */
+struct ga_selector {
+	enum ga_flavour flavour;
+	enum ga_cmp version_cmp;        /* GA_CMP_NONE: any version */
+	unsigned long version;          /* major*10000 + minor*100 + patch */
+};
+
+/* A check on the value a successful step returned: the first column of
+ * the first row for "query"/"reap", the counter for "status". */
+struct ga_value_check {
+	enum ga_cmp cmp;                /* GA_CMP_NONE: value not checked */
+	bool is_null;                   /* compare against SQL NULL */
+	char *text;                     /* owned; NULL when is_null */
+};
+
+/* Thread-id check after a successful step. */
+enum ga_thread_check {
+	GA_THREAD_ANY = 0,
+	GA_THREAD_NEW,                  /* "reconnected": id changed */
+	GA_THREAD_SAME,                 /* "same-thread": id unchanged */
+};
+
+/* One "expect" line.  The acceptable outcomes form a set: success, a hang
+ * (no answer before the watchdog), and any of codes[]. */
+struct ga_expect {
+	int line;                       /* 1-based line of the expect line */
+	struct ga_selector selector;
+	bool ok;                        /* success is acceptable */
+	bool hang;                      /* "hang" is acceptable */
+	unsigned codes[GA_MAX_CODES];   /* acceptable error numbers */
+	size_t ncodes;
+	struct ga_value_check value;    /* only checked when ok happened */
+	enum ga_thread_check thread;    /* only checked when ok happened */
+	long after_ms;                  /* -1: no lower bound on elapsed */
+	long within_ms;                 /* -1: no upper bound on elapsed */
+};
+
+/* ---- connections ----------------------------------------------------- */
+
+enum ga_transport {
+	GA_TRANSPORT_TCP = 0,           /* over the lab's veth pair */
+	GA_TRANSPORT_SOCKET,            /* the server's unix socket */
+};
+
+/* "connection NAME key=value ..." */
+struct ga_connection {
+	int line;
+	char name[GA_NAME_MAX];
+	enum ga_transport transport;
+	long connect_timeout_s;         /* 0: library default */
+	long read_timeout_s;            /* 0: library default */
+	long write_timeout_s;           /* 0: library default */
+	bool reconnect;                 /* MYSQL_OPT_RECONNECT */
+	bool interactive;               /* CLIENT_INTERACTIVE */
+	char *user;                     /* owned; NULL: the lab's user */
+	char *password;                 /* owned; NULL: the lab's password */
+	char *database;                 /* owned; NULL: the lab's database */
+};
+
+/* ---- steps ------------------------------------------------------------ */
+
+enum ga_step_kind {
+	GA_STEP_CONNECT,        /* connect NAME */
+	GA_STEP_QUERY,          /* query NAME SQL */
+	GA_STEP_SEND,           /* send NAME SQL   (runs in the background) */
+	GA_STEP_REAP,           /* reap NAME       (outcome of the last send) */
+	GA_STEP_PING,           /* ping NAME */
+	GA_STEP_CLOSE,          /* close NAME */
+	GA_STEP_SLEEP,          /* sleep DURATION */
+	GA_STEP_KILL,           /* kill NAME       (admin KILL of its thread) */
+	GA_STEP_ADMIN,          /* admin SQL       (on the admin connection) */
+	GA_STEP_STATUS,         /* status VARIABLE (SHOW GLOBAL STATUS) */
+	GA_STEP_ERRORLOG,       /* errorlog TEXT   (server error log has it) */
+	GA_STEP_SERVER_STOP,    /* server stop     (clean shutdown) */
+	GA_STEP_SERVER_START,   /* server start */
+	GA_STEP_SERVER_RESTART, /* server restart  (stop, then start) */
+	GA_STEP_SERVER_CRASH,   /* server crash    (SIGKILL) */
+};
+
+struct ga_step {
+	int line;
+	enum ga_step_kind kind;
+	int conn;                       /* index into connections, or -1 */
+	char *text;                     /* owned: SQL, variable or log text */
+	long duration_ms;               /* sleep only */
+	struct ga_expect *expects;      /* owned array, in file order */
+	size_t nexpects;
+};
+
+/* ---- the scenario ------------------------------------------------------ */
+
+/* "server-option NAME[=VALUE]": one line of the [mysqld] section. */
+struct ga_server_option {
+	int line;
+	char *name;                     /* owned */
+	char *value;                    /* owned; NULL for a bare flag */
+};
+
+struct ga_scenario {
+	char *path;                     /* owned: the file it came from */
+	char *name;                     /* owned: basename without ".gw" */
+	char *title;                    /* owned */
+	char *cause;                    /* owned */
+	char **keywords;                /* owned array of owned strings */
+	size_t nkeywords;
+	char **requires;                /* owned array of owned strings */
+	size_t nrequires;
+	struct ga_server_option *options;
+	size_t noptions;
+	struct ga_connection *connections;
+	size_t nconnections;
+	struct ga_step *steps;
+	size_t nsteps;
+};
+
+void ga_scenario_free(struct ga_scenario *sc);
+
+/* The step kind's keyword as written in files ("query", "server crash"). */
+const char *ga_step_kind_name(enum ga_step_kind kind);
+
+/* True for steps whose job is to inject a fault or drive the server
+ * (kill, server ...): they take no expect line, and if they cannot be
+ * carried out the scenario is ERROR, never PASS or FAIL. */
+bool ga_step_is_action(enum ga_step_kind kind);
+
+#endif

@@ -1,0 +1,14 @@
+/* suites.h - one Suite constructor per test file, run by check_main.c. */
+#ifndef GA_TEST_SUITES_H
+#define GA_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *make_duration_suite(void);
+Suite *make_errnames_suite(void);
+Suite *make_parse_suite(void);
+Suite *make_expect_suite(void);
+Suite *make_lab_suite(void);
+Suite *make_report_suite(void);
+
+#endif
