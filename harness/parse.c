@@ -716,7 +716,7 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 	enum conn_key key;
 	size_t klen;
 	int idx, vcol;
-	char **dst;
+	char **dst = NULL;
 
 	eq = strchr(w->text, '=');
 	klen = eq ? (size_t)(eq - w->text) : strlen(w->text);

@@ -118,8 +118,8 @@ static void human_end_run(struct ga_reporter *rep,
 	if (rep->timings)
 		print_timings(rep);
 	if (sum->signo)
-		fprintf(rep->out, "interrupted by signal %d: the run stopped early\n",
-			sum->signo);
+		fprintf(rep->out, "interrupted by signal %d (%s): the run "
+			"stopped early\n", sum->signo, strsignal(sum->signo));
 	fprintf(rep->out, "\n%zu PASS, %zu FAIL, %zu SKIP, %zu ERROR in %.1f s\n",
 		sum->pass, sum->fail, sum->skip, sum->error, sum->wall_ms / 1000.0);
 	/* the closing line CI tools read: errors count as failures */

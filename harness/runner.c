@@ -244,6 +244,12 @@ static int check_outcome(struct scenario_ctx *c, const struct ga_step *step,
 		    step->conn >= 0 ? " " : "",
 		    step->conn >= 0 ? c->sc->connections[step->conn].name : "",
 		    why);
+	if (sr->expect->line > 0) {
+		size_t n = strlen(c->res->reason);
+
+		snprintf(c->res->reason + n, sizeof(c->res->reason) - n,
+			 " (expect line %d)", sr->expect->line);
+	}
 	return -1;
 }
 
@@ -251,7 +257,8 @@ static int interrupted(struct scenario_ctx *c, const struct ga_step *step)
 {
 	c->res->signo = c->r->in ? c->r->in->signo : 0;
 	set_verdict(c->res, GA_VERDICT_ERROR, step->line,
-		    "interrupted by signal %d", c->res->signo);
+		    "interrupted by signal %d (%s)", c->res->signo,
+		    strsignal(c->res->signo));
 	return -1;
 }
 
@@ -454,11 +461,11 @@ static int run_step(struct scenario_ctx *c, size_t i)
 	case GA_STEP_REAP:
 		return reap_step(c, step, sr);
 	case GA_STEP_SLEEP:
-		sr->ran = true;
-		sr->out.api = "sleep";
 		r = ga_interrupt_wait(c->r->in, -1, step->duration_ms);
 		if (r < 0)
 			return interrupted(c, step);
+		sr->ran = true;
+		sr->out.api = "sleep";
 		sr->out.elapsed_ms = (double)step->duration_ms;
 		sr->matched = true;
 		c->res->waits_ms += (double)step->duration_ms;

@@ -1,0 +1,107 @@
+# lib.sh - a tiny test library for goneaway's integration tests, in the
+# spirit of git's t/test-lib.sh.  Source it from a t*.sh file, then:
+#
+#   test_expect_success 'what it checks' '
+#           commands that must all succeed
+#   '
+#   test_done
+#
+# Each test runs in a subshell with "set -e" semantics via &&-chains; its
+# output goes to the test's log and is shown only when it fails (or with
+# -v / GA_TEST_VERBOSE=1).  Every file gets its own scratch directory,
+# removed at the end unless a test failed and -d (GA_TEST_DEBUG=1) is set.
+# The last line is "N passed, N failed".
+
+set -u
+
+TEST_NAME=$(basename "$0" .sh)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+GONEAWAY="$TOP/goneaway"
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/ga-test-$TEST_NAME.XXXXXX")
+LOG="$SCRATCH/log"
+test_count=0
+test_failed=0
+test_passed=0
+test_skipped=0
+
+case " $* " in *" -v "*) GA_TEST_VERBOSE=1 ;; esac
+case " $* " in *" -d "*) GA_TEST_DEBUG=1 ;; esac
+: "${GA_TEST_VERBOSE:=0}" "${GA_TEST_DEBUG:=0}"
+
+# Evidence of the scenarios the tests run stays in the scratch directory.
+RESULTS="$SCRATCH/results"
+
+say() { printf '%s\n' "$*"; }
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	: > "$LOG"
+	if (cd "$SCRATCH" && eval "$2") >> "$LOG" 2>&1; then
+		test_passed=$((test_passed + 1))
+		say "ok $test_count - $TEST_NAME: $1"
+		[ "$GA_TEST_VERBOSE" = 1 ] && sed 's/^/    /' "$LOG"
+	else
+		test_failed=$((test_failed + 1))
+		say "not ok $test_count - $TEST_NAME: $1"
+		sed 's/^/    # /' "$LOG"
+	fi
+	return 0
+}
+
+# test_skip 'description' 'reason'
+test_skip() {
+	test_count=$((test_count + 1))
+	test_skipped=$((test_skipped + 1))
+	say "ok $test_count - $TEST_NAME: $1 # SKIP $2"
+}
+
+test_done() {
+	if [ "$test_failed" -gt 0 ] && [ "$GA_TEST_DEBUG" = 1 ]; then
+		say "# scratch kept in $SCRATCH"
+	else
+		rm -rf "$SCRATCH"
+	fi
+	say "$TEST_NAME: $test_passed passed, $test_failed failed, $test_skipped skipped"
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}
+
+# --- helpers ---------------------------------------------------------------
+
+# The inodes of every network namespace some process or fd refers to.
+netns_inodes() {
+	for p in /proc/[0-9]*; do
+		readlink "$p/ns/net" 2>/dev/null
+		for f in "$p"/fd/*; do
+			l=$(readlink "$f" 2>/dev/null) || continue
+			case "$l" in net:*) say "$l" ;; esac
+		done
+	done | sort -u
+}
+
+# What goneaway could leave behind: namespaces, veths named ga*, nft
+# tables named goneaway*, mariadbd processes, run directories.
+leftover_snapshot() {
+	say "netns:"
+	netns_inodes
+	say "veth:"
+	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep '^ga' || true
+	say "nft:"
+	nft list tables 2>/dev/null | grep -i goneaway || true
+	say "mariadbd:"
+	ps -eo pid=,comm= | awk '$2 ~ /^(mariadbd|mysqld)$/ {print $1}'
+	say "rundirs:"
+	ls -d "${TMPDIR:-/tmp}"/goneaway-run-* 2>/dev/null || true
+}
+
+# Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.
+wait_until() {
+	tries=$1
+	shift
+	while [ "$tries" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}

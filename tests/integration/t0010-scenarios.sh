@@ -1,0 +1,46 @@
+#!/bin/sh
+# t0010-scenarios: every scenario in scenarios/ runs against the real
+# mariadbd and PASSes - not SKIPs - and the run leaves no trace.
+. "$(dirname "$0")/lib.sh"
+
+leftover_snapshot > "$SCRATCH/before"
+nfiles=$(ls "$TOP"/scenarios/*.gw | wc -l)
+
+test_expect_success 'there are scenarios to run' '
+	test "$nfiles" -ge 5
+'
+
+test_expect_success 'every scenario PASSes against the real server' '
+	"$GONEAWAY" run --format tap -o "$RESULTS" \
+		--junit "$SCRATCH/junit.xml" "$TOP/scenarios" > tap.out;
+	rc=$?; cat tap.out; test "$rc" -eq 0 &&
+	test "$(grep -c "^ok [0-9]* - " tap.out)" -eq "$nfiles" &&
+	! grep -q "# SKIP" tap.out &&
+	! grep -q "^not ok" tap.out
+'
+
+test_expect_success 'the JUnit report counts every scenario, none failed' '
+	grep -q "<testsuite name=\"goneaway\" tests=\"$nfiles\" failures=\"0\" errors=\"0\" skipped=\"0\"" junit.xml &&
+	test "$(grep -c "<testcase " junit.xml)" -eq "$nfiles"
+'
+
+test_expect_success 'each scenario kept its evidence: steps, error log, config' '
+	for f in "$TOP"/scenarios/*.gw; do
+		n=$(basename "$f" .gw) &&
+		grep -q "^verdict: PASS" "$RESULTS/$n/steps.log" &&
+		grep -q "ready for connections" "$RESULTS/$n/mariadbd.err" &&
+		grep -q "^bind-address=198.18.0.2" "$RESULTS/$n/my.cnf" &&
+		cmp -s "$f" "$RESULTS/$n/scenario.gw" || return 1
+	done
+'
+
+test_expect_success 'the server saw the KILLed and timed-out clients' '
+	grep -q "Aborted connection" "$RESULTS/wait-timeout/mariadbd.err"
+'
+
+test_expect_success 'the run left no namespace, veth, table, process or temp dir' '
+	leftover_snapshot > after &&
+	diff "$SCRATCH/before" after
+'
+
+test_done

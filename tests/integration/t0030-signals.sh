@@ -1,0 +1,52 @@
+#!/bin/sh
+# t0030-signals: SIGINT and SIGTERM stop a run cleanly (exit 128+N, no
+# trace); after a SIGKILL the kernel removes the namespaces and mariadbd
+# dies with the harness, and the next run sweeps the temp dir left behind.
+. "$(dirname "$0")/lib.sh"
+
+DATA="$TOP/tests/integration/data"
+leftover_snapshot > "$SCRATCH/before"
+netns_inodes > "$SCRATCH/netns-before"
+
+# The pid of the mariadbd that goneaway (pid $1) started, if any.
+server_of() {
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '$2 == p && $3 == "mariadbd" {print $1}'
+}
+server_up() {
+	test -n "$(server_of "$1")"
+}
+
+for sig in INT TERM; do
+	case $sig in INT) want=130 ;; TERM) want=143 ;; esac
+	test_expect_success "SIG$sig mid-scenario: exit $want, nothing left" "
+		\"\$GONEAWAY\" run --no-results '$DATA/long-sleep.gw' > out 2>&1 &
+		pid=\$! &&
+		wait_until 300 server_up \$pid &&
+		kill -$sig \$pid;
+		wait \$pid; rc=\$?; cat out; test \$rc -eq $want &&
+		grep -q 'interrupted by signal' out &&
+		leftover_snapshot > after &&
+		diff \"\$SCRATCH/before\" after
+	"
+done
+
+test_expect_success 'SIGKILL: server and namespaces die with the harness' '
+	"$GONEAWAY" run --no-results "$DATA/long-sleep.gw" > out 2>&1 &
+	pid=$! &&
+	wait_until 300 server_up $pid &&
+	server=$(server_of $pid) &&
+	kill -KILL $pid;
+	wait $pid; test $? -eq 137 &&
+	wait_until 50 eval "! kill -0 $server 2>/dev/null" &&
+	wait_until 50 eval "netns_inodes | diff - \"\$SCRATCH/netns-before\" >/dev/null" &&
+	ls -d "${TMPDIR:-/tmp}"/goneaway-run-* > left &&
+	test -s left
+'
+
+test_expect_success 'the next run sweeps the killed run'"'"'s temp dir' '
+	"$GONEAWAY" sweep &&
+	leftover_snapshot > after &&
+	diff "$SCRATCH/before" after
+'
+
+test_done

@@ -1,0 +1,1159 @@
+/* check_parse.c - tests for parse.c, diag.c and scenario.c.
+ *
+ * A full file with every feature is parsed and every field is checked;
+ * then each diagnostic is provoked once from a table (exact line, column
+ * and message), as curl's test suite checks one case per file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "parse.h"
+#include "scenario.h"
+#include "suites.h"
+
+#define TIMEOUT 10
+
+/* Parses text that must be valid; prints the diagnostics if it is not. */
+static struct ga_scenario *parse_ok(const char *text)
+{
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc = NULL;
+	int rc;
+
+	rc = ga_parse_text("dir/ok.gw", text, &sc, &d);
+	if (rc != 0)
+		ga_diags_print(&d, stderr);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_ptr_nonnull(sc);
+	ga_diags_free(&d);
+	return sc;
+}
+
+/* Parses text that must fail; d receives the diagnostics. */
+static void parse_bad(const char *text, struct ga_diags *d)
+{
+	struct ga_scenario *sc = (struct ga_scenario *)&sc;
+	int rc;
+
+	rc = ga_parse_text("bad.gw", text, &sc, d);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_null(sc);
+	ck_assert_uint_ge(d->n, 1);
+}
+
+static void assert_diag(const struct ga_diags *d, size_t i, int line, int col,
+			const char *substring)
+{
+	ck_assert_uint_gt(d->n, i);
+	ck_assert_msg(strstr(d->items[i].msg, substring) != NULL,
+		      "diagnostic %zu is '%s', expected it to contain '%s'",
+		      i, d->items[i].msg, substring);
+	ck_assert_int_eq(d->items[i].line, line);
+	ck_assert_int_eq(d->items[i].col, col);
+	ck_assert_str_eq(d->items[i].path, "bad.gw");
+}
+
+/* ---- a full, valid file ------------------------------------------------ */
+
+static const char full_text[] =
+	"# full.gw: every feature once\n"                               /* 1 */
+	"title   Every feature   # trailing comment\n"
+	"cause\tLost connection to MySQL server during query\n"
+	"keywords kill \"two words\" running\n"
+	"requires root mariadbd\n"                                      /* 5 */
+	"server-option wait_timeout=28800\n"
+	"server-option skip-networking\n"
+	"server-option init_connect=\"SET @a = 1\"\n"
+	"connection app connect_timeout=5s read_timeout=10s "
+	"write_timeout=2000ms transport=socket user=alice "
+	"password=\"p \\\"w\\\" d\" database=test reconnect interactive\n"
+	"connection other-1 reconnect=off interactive=on password=\"\"\n" /* 10 */
+	"connection plain\n"
+	"\n"
+	"connect app\n"
+	"query app SELECT '#x', \"y\" # kept   \n"
+	"    expect ok = \"a \\\\ b\" reconnected within 2s # comment\n" /* 15 */
+	"    expect [mariadb >= 10.6] ok != NULL same-thread\n"
+	"    expect [mysql < 8] ok | 2013 < 5\n"
+	"send other-1 SELECT SLEEP(5)\n"
+	"sleep 1.5s\n"
+	"kill other-1\n"                                                /* 20 */
+	"reap other-1\n"
+	"    expect hang after 3s\n"
+	"\texpect [mysql] CR_SERVER_LOST, 2006 ,ER_QUERY_INTERRUPTED "
+	"after 100ms within 5s\n"
+	"ping app\n"
+	"    expect ok same-thread\n"                                   /* 25 */
+	"close app\n"
+	"admin SET GLOBAL wait_timeout = 1 # really\n"
+	"status Aborted_clients\n"
+	"    expect ok >= 1\n"
+	"    expect [mariadb=10] ok <= -2.5\n"                          /* 30 */
+	"    expect [mysql>8.0.1] ok > 0\n"
+	"    expect [mariadb!=11.4.2] ok = NULL\n"
+	"errorlog Aborted connection #42\n"
+	"server stop\n"
+	"server start\n"                                                /* 35 */
+	"server restart\n"
+	"server   crash\n"
+	"connect plain";                        /* 38, no final newline */
+
+START_TEST(test_full_header)
+{
+	struct ga_scenario *sc;
+	const struct ga_connection *c;
+
+	sc = parse_ok(full_text);
+	ck_assert_str_eq(sc->path, "dir/ok.gw");
+	ck_assert_str_eq(sc->name, "ok");
+	ck_assert_str_eq(sc->title, "Every feature");
+	ck_assert_str_eq(sc->cause,
+			 "Lost connection to MySQL server during query");
+	ck_assert_uint_eq(sc->nkeywords, 3);
+	ck_assert_str_eq(sc->keywords[0], "kill");
+	ck_assert_str_eq(sc->keywords[1], "two words");
+	ck_assert_str_eq(sc->keywords[2], "running");
+	ck_assert_uint_eq(sc->nrequires, 2);
+	ck_assert_str_eq(sc->requires[0], "root");
+	ck_assert_str_eq(sc->requires[1], "mariadbd");
+
+	ck_assert_uint_eq(sc->noptions, 3);
+	ck_assert_int_eq(sc->options[0].line, 6);
+	ck_assert_str_eq(sc->options[0].name, "wait_timeout");
+	ck_assert_str_eq(sc->options[0].value, "28800");
+	ck_assert_int_eq(sc->options[1].line, 7);
+	ck_assert_str_eq(sc->options[1].name, "skip-networking");
+	ck_assert_ptr_null(sc->options[1].value);
+	ck_assert_str_eq(sc->options[2].name, "init_connect");
+	ck_assert_str_eq(sc->options[2].value, "SET @a = 1");
+
+	ck_assert_uint_eq(sc->nconnections, 3);
+	c = &sc->connections[0];
+	ck_assert_int_eq(c->line, 9);
+	ck_assert_str_eq(c->name, "app");
+	ck_assert_int_eq(c->transport, GA_TRANSPORT_SOCKET);
+	ck_assert_int_eq(c->connect_timeout_s, 5);
+	ck_assert_int_eq(c->read_timeout_s, 10);
+	ck_assert_int_eq(c->write_timeout_s, 2);
+	ck_assert(c->reconnect);
+	ck_assert(c->interactive);
+	ck_assert_str_eq(c->user, "alice");
+	ck_assert_str_eq(c->password, "p \"w\" d");
+	ck_assert_str_eq(c->database, "test");
+
+	c = &sc->connections[1];
+	ck_assert_int_eq(c->line, 10);
+	ck_assert_str_eq(c->name, "other-1");
+	ck_assert_int_eq(c->transport, GA_TRANSPORT_TCP);
+	ck_assert(!c->reconnect);
+	ck_assert(c->interactive);
+	ck_assert_ptr_null(c->user);
+	ck_assert_str_eq(c->password, "");
+	ck_assert_ptr_null(c->database);
+
+	c = &sc->connections[2];
+	ck_assert_str_eq(c->name, "plain");
+	ck_assert_int_eq(c->transport, GA_TRANSPORT_TCP);
+	ck_assert_int_eq(c->connect_timeout_s, 0);
+	ck_assert_int_eq(c->read_timeout_s, 0);
+	ck_assert_int_eq(c->write_timeout_s, 0);
+	ck_assert(!c->reconnect);
+	ck_assert(!c->interactive);
+	ck_assert_ptr_null(c->user);
+	ck_assert_ptr_null(c->password);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+static const struct {
+	int line;
+	enum ga_step_kind kind;
+	int conn;
+	const char *text;
+	long duration_ms;
+	size_t nexpects;
+} full_steps[] = {
+	{ 13, GA_STEP_CONNECT, 0, NULL, 0, 0 },
+	{ 14, GA_STEP_QUERY, 0, "SELECT '#x', \"y\" # kept", 0, 3 },
+	{ 18, GA_STEP_SEND, 1, "SELECT SLEEP(5)", 0, 0 },
+	{ 19, GA_STEP_SLEEP, -1, NULL, 1500, 0 },
+	{ 20, GA_STEP_KILL, 1, NULL, 0, 0 },
+	{ 21, GA_STEP_REAP, 1, NULL, 0, 2 },
+	{ 24, GA_STEP_PING, 0, NULL, 0, 1 },
+	{ 26, GA_STEP_CLOSE, 0, NULL, 0, 0 },
+	{ 27, GA_STEP_ADMIN, -1, "SET GLOBAL wait_timeout = 1 # really", 0, 0 },
+	{ 28, GA_STEP_STATUS, -1, "Aborted_clients", 0, 4 },
+	{ 33, GA_STEP_ERRORLOG, -1, "Aborted connection #42", 0, 0 },
+	{ 34, GA_STEP_SERVER_STOP, -1, NULL, 0, 0 },
+	{ 35, GA_STEP_SERVER_START, -1, NULL, 0, 0 },
+	{ 36, GA_STEP_SERVER_RESTART, -1, NULL, 0, 0 },
+	{ 37, GA_STEP_SERVER_CRASH, -1, NULL, 0, 0 },
+	{ 38, GA_STEP_CONNECT, 2, NULL, 0, 0 },
+};
+
+START_TEST(test_full_steps)
+{
+	struct ga_scenario *sc;
+	const struct ga_step *st;
+	size_t i;
+
+	sc = parse_ok(full_text);
+	ck_assert_uint_eq(sc->nsteps, sizeof(full_steps) /
+			  sizeof(full_steps[0]));
+	for (i = 0; i < sc->nsteps; i++) {
+		st = &sc->steps[i];
+		ck_assert_int_eq(st->line, full_steps[i].line);
+		ck_assert_int_eq(st->kind, full_steps[i].kind);
+		ck_assert_int_eq(st->conn, full_steps[i].conn);
+		if (full_steps[i].text)
+			ck_assert_str_eq(st->text, full_steps[i].text);
+		else
+			ck_assert_ptr_null(st->text);
+		ck_assert_int_eq(st->duration_ms, full_steps[i].duration_ms);
+		ck_assert_uint_eq(st->nexpects, full_steps[i].nexpects);
+	}
+	ga_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_full_expects)
+{
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	sc = parse_ok(full_text);
+
+	/* query app: three expect lines */
+	e = &sc->steps[1].expects[0];
+	ck_assert_int_eq(e->line, 15);
+	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_ANY);
+	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_NONE);
+	ck_assert(e->ok);
+	ck_assert(!e->hang);
+	ck_assert_uint_eq(e->ncodes, 0);
+	ck_assert_int_eq(e->value.cmp, GA_CMP_EQ);
+	ck_assert(!e->value.is_null);
+	ck_assert_str_eq(e->value.text, "a \\ b");
+	ck_assert_int_eq(e->thread, GA_THREAD_NEW);
+	ck_assert_int_eq(e->after_ms, -1);
+	ck_assert_int_eq(e->within_ms, 2000);
+
+	e = &sc->steps[1].expects[1];
+	ck_assert_int_eq(e->line, 16);
+	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MARIADB);
+	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_GE);
+	ck_assert_uint_eq(e->selector.version, 100600);
+	ck_assert(e->ok);
+	ck_assert_int_eq(e->value.cmp, GA_CMP_NE);
+	ck_assert(e->value.is_null);
+	ck_assert_ptr_null(e->value.text);
+	ck_assert_int_eq(e->thread, GA_THREAD_SAME);
+
+	e = &sc->steps[1].expects[2];
+	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MYSQL);
+	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_LT);
+	ck_assert_uint_eq(e->selector.version, 80000);
+	ck_assert(e->ok);
+	ck_assert_uint_eq(e->ncodes, 1);
+	ck_assert_uint_eq(e->codes[0], 2013);
+	ck_assert_int_eq(e->value.cmp, GA_CMP_LT);
+	ck_assert_str_eq(e->value.text, "5");
+	ck_assert_int_eq(e->thread, GA_THREAD_ANY);
+
+	/* reap other-1 */
+	e = &sc->steps[5].expects[0];
+	ck_assert_int_eq(e->line, 22);
+	ck_assert(!e->ok);
+	ck_assert(e->hang);
+	ck_assert_uint_eq(e->ncodes, 0);
+	ck_assert_int_eq(e->value.cmp, GA_CMP_NONE);
+	ck_assert_int_eq(e->after_ms, 3000);
+	ck_assert_int_eq(e->within_ms, -1);
+	e = &sc->steps[5].expects[1];
+	ck_assert_int_eq(e->line, 23);
+	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MYSQL);
+	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_NONE);
+	ck_assert(!e->ok);
+	ck_assert(!e->hang);
+	ck_assert_uint_eq(e->ncodes, 3);
+	ck_assert_uint_eq(e->codes[0], 2013);
+	ck_assert_uint_eq(e->codes[1], 2006);
+	ck_assert_uint_eq(e->codes[2], 1317);
+	ck_assert_int_eq(e->after_ms, 100);
+	ck_assert_int_eq(e->within_ms, 5000);
+
+	/* ping app */
+	e = &sc->steps[6].expects[0];
+	ck_assert(e->ok);
+	ck_assert_int_eq(e->thread, GA_THREAD_SAME);
+
+	/* status Aborted_clients: one line per comparison */
+	e = &sc->steps[9].expects[0];
+	ck_assert_int_eq(e->value.cmp, GA_CMP_GE);
+	ck_assert_str_eq(e->value.text, "1");
+	e = &sc->steps[9].expects[1];
+	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MARIADB);
+	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_EQ);
+	ck_assert_uint_eq(e->selector.version, 100000);
+	ck_assert_int_eq(e->value.cmp, GA_CMP_LE);
+	ck_assert_str_eq(e->value.text, "-2.5");
+	e = &sc->steps[9].expects[2];
+	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_GT);
+	ck_assert_uint_eq(e->selector.version, 80001);
+	ck_assert_int_eq(e->value.cmp, GA_CMP_GT);
+	ck_assert_str_eq(e->value.text, "0");
+	e = &sc->steps[9].expects[3];
+	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_NE);
+	ck_assert_uint_eq(e->selector.version, 110402);
+	ck_assert_int_eq(e->value.cmp, GA_CMP_EQ);
+	ck_assert(e->value.is_null);
+	ck_assert_ptr_null(e->value.text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* The example from docs/scenario-format.md. */
+static const char example_text[] =
+	"# kill-running: the administrator KILLs a connection while its "
+	"query runs.\n"
+	"title    KILL while the client waits on a long query\n"
+	"cause    You (or the db administrator) has killed the running "
+	"thread with a KILL statement\n"
+	"keywords kill running\n"
+	"server-option wait_timeout=28800\n"
+	"server-option skip-name-resolve\n"
+	"connection app read_timeout=10s\n"
+	"\n"
+	"connect app\n"
+	"query app SELECT 1 # not a comment\n"
+	"    expect ok = \"1 # not a comment\"      # expect lines strip "
+	"comments\n"
+	"send app SELECT SLEEP(10)\n"
+	"sleep 1s\n"
+	"kill app\n"
+	"reap app\n"
+	"    expect CR_SERVER_LOST after 900ms within 3s\n"
+	"    expect [mysql >= 8.0.24] CR_SERVER_LOST | 4031 within 3s\n"
+	"query app SELECT 1\n"
+	"    expect CR_SERVER_GONE_ERROR, CR_SERVER_LOST\n"
+	"status Aborted_clients\n"
+	"    expect ok >= 1\n";
+
+START_TEST(test_example)
+{
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	sc = parse_ok(example_text);
+	ck_assert_uint_eq(sc->nsteps, 8);
+	ck_assert_str_eq(sc->steps[1].text, "SELECT 1 # not a comment");
+	ck_assert_str_eq(sc->steps[1].expects[0].value.text,
+			 "1 # not a comment");
+	ck_assert_int_eq(sc->steps[3].kind, GA_STEP_SLEEP);
+	ck_assert_int_eq(sc->steps[3].duration_ms, 1000);
+	ck_assert_int_eq(sc->steps[4].kind, GA_STEP_KILL);
+	ck_assert_uint_eq(sc->steps[5].nexpects, 2);
+	e = &sc->steps[5].expects[1];
+	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MYSQL);
+	ck_assert_uint_eq(e->selector.version, 80024);
+	ck_assert_uint_eq(e->ncodes, 2);
+	ck_assert_uint_eq(e->codes[1], 4031);
+	ck_assert_uint_eq(sc->steps[6].expects[0].codes[0], 2006);
+	ck_assert_uint_eq(sc->steps[6].expects[0].codes[1], 2013);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* ---- lexical rules ---------------------------------------------------- */
+
+#define HEAD "title t\ncause c\nconnection app\n"
+
+START_TEST(test_comments_and_sql)
+{
+	struct ga_scenario *sc;
+
+	sc = parse_ok("   # indented comment\n"
+		      "title A # B\n"
+		      "#title ignored\n"
+		      "cause C#D\n"
+		      "connection app user=\"x # y\" # comment\n"
+		      "query app   SELECT \"#\" -- x # y \t \n"
+		      "  # comment between a step and its expect\n"
+		      "  expect ok=\"#\"#c\n"
+		      "send app\tSELECT 1#\n"
+		      "reap app\n"
+		      "admin   # not a comment either\n"
+		      "errorlog  [Warning] Aborted connection 5 #  \n"
+		      "\n"
+		      "   \t\n");
+	ck_assert_str_eq(sc->title, "A");
+	ck_assert_str_eq(sc->cause, "C");
+	ck_assert_str_eq(sc->connections[0].user, "x # y");
+	ck_assert_str_eq(sc->steps[0].text, "SELECT \"#\" -- x # y");
+	ck_assert_uint_eq(sc->steps[0].nexpects, 1);
+	ck_assert_int_eq(sc->steps[0].expects[0].line, 8);
+	ck_assert_str_eq(sc->steps[0].expects[0].value.text, "#");
+	ck_assert_str_eq(sc->steps[1].text, "SELECT 1#");
+	ck_assert_str_eq(sc->steps[3].text, "# not a comment either");
+	ck_assert_str_eq(sc->steps[4].text,
+			 "[Warning] Aborted connection 5 #");
+	ga_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_names_from_path)
+{
+	static const struct {
+		const char *path;
+		const char *name;
+	} cases[] = {
+		{ "scenarios/kill-idle.gw", "kill-idle" },
+		{ "kill.gw", "kill" },
+		{ "/a/b/noext", "noext" },
+		{ "x/.gw", ".gw" },
+	};
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(ga_parse_text(cases[i].path,
+					       HEAD "connect app\n", &sc, &d),
+				 0);
+		ck_assert_str_eq(sc->path, cases[i].path);
+		ck_assert_str_eq(sc->name, cases[i].name);
+		ga_scenario_free(sc);
+	}
+	ck_assert_uint_eq(d.n, 0);
+}
+END_TEST
+
+START_TEST(test_step_kind_names)
+{
+	ck_assert_str_eq(ga_step_kind_name(GA_STEP_CONNECT), "connect");
+	ck_assert_str_eq(ga_step_kind_name(GA_STEP_ERRORLOG), "errorlog");
+	ck_assert_str_eq(ga_step_kind_name(GA_STEP_SERVER_CRASH),
+			 "server crash");
+	ck_assert(ga_step_is_action(GA_STEP_KILL));
+	ck_assert(ga_step_is_action(GA_STEP_SLEEP));
+	ck_assert(ga_step_is_action(GA_STEP_SERVER_RESTART));
+	ck_assert(!ga_step_is_action(GA_STEP_QUERY));
+	ck_assert(!ga_step_is_action(GA_STEP_REAP));
+	ck_assert(!ga_step_is_action(GA_STEP_STATUS));
+}
+END_TEST
+
+/* ---- durations and selectors ------------------------------------------ */
+
+static const struct {
+	const char *line;
+	long after_ms;
+	long within_ms;
+} duration_cases[] = {
+	{ "  expect 2013 after 900ms within 3s", 900, 3000 },
+	{ "  expect 2013 within 1.5s", -1, 1500 },
+	{ "  expect 2013 within 2s after 2s", 2000, 2000 },
+	{ "  expect 2013 after 0ms", 0, -1 },
+	{ "  expect 2013", -1, -1 },
+	{ "  expect hang after 86400s", 86400000, -1 },
+};
+
+START_TEST(test_durations)
+{
+	char text[256];
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	snprintf(text, sizeof(text), HEAD "query app SELECT 1\n%s\n",
+		 duration_cases[_i].line);
+	sc = parse_ok(text);
+	e = &sc->steps[0].expects[0];
+	ck_assert_int_eq(e->after_ms, duration_cases[_i].after_ms);
+	ck_assert_int_eq(e->within_ms, duration_cases[_i].within_ms);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_timeouts_and_sleep)
+{
+	struct ga_scenario *sc;
+
+	sc = parse_ok("title t\ncause c\n"
+		      "connection app connect_timeout=60000ms "
+		      "read_timeout=1s write_timeout=3600s\n"
+		      "sleep 250ms\nsleep 0.5s\nsleep 0ms\nconnect app\n");
+	ck_assert_int_eq(sc->connections[0].connect_timeout_s, 60);
+	ck_assert_int_eq(sc->connections[0].read_timeout_s, 1);
+	ck_assert_int_eq(sc->connections[0].write_timeout_s, 3600);
+	ck_assert_int_eq(sc->steps[0].duration_ms, 250);
+	ck_assert_int_eq(sc->steps[1].duration_ms, 500);
+	ck_assert_int_eq(sc->steps[2].duration_ms, 0);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+static const struct {
+	const char *selector;
+	enum ga_flavour flavour;
+	enum ga_cmp cmp;
+	unsigned long version;
+} selector_cases[] = {
+	{ "[mariadb]", GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 },
+	{ "[ mysql ]", GA_FLAVOUR_MYSQL, GA_CMP_NONE, 0 },
+	{ "[mysql>=8.0.24]", GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024 },
+	{ "[mysql >= 8.0.24]", GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024 },
+	{ "[mariadb = 10]", GA_FLAVOUR_MARIADB, GA_CMP_EQ, 100000 },
+	{ "[mariadb<10.6]", GA_FLAVOUR_MARIADB, GA_CMP_LT, 100600 },
+	{ "[mariadb <= 10.11.6]", GA_FLAVOUR_MARIADB, GA_CMP_LE, 101106 },
+	{ "[mysql> 5.7.44]", GA_FLAVOUR_MYSQL, GA_CMP_GT, 50744 },
+	{ "[ mysql !=9.1 ]", GA_FLAVOUR_MYSQL, GA_CMP_NE, 90100 },
+	{ "[mariadb>=11.04.2]", GA_FLAVOUR_MARIADB, GA_CMP_GE, 110402 },
+};
+
+START_TEST(test_selectors)
+{
+	char text[256];
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	snprintf(text, sizeof(text), HEAD "connect app\n"
+		 "  expect %s CR_SERVER_LOST\n", selector_cases[_i].selector);
+	sc = parse_ok(text);
+	ck_assert_uint_eq(sc->steps[0].nexpects, 1);
+	e = &sc->steps[0].expects[0];
+	ck_assert_int_eq(e->selector.flavour, selector_cases[_i].flavour);
+	ck_assert_int_eq(e->selector.version_cmp, selector_cases[_i].cmp);
+	ck_assert_uint_eq(e->selector.version, selector_cases[_i].version);
+	ck_assert_uint_eq(e->ncodes, 1);
+	ck_assert_uint_eq(e->codes[0], 2013);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* A default plus several distinct selectors on one step are fine. */
+START_TEST(test_selectors_distinct)
+{
+	struct ga_scenario *sc;
+
+	sc = parse_ok(HEAD "connect app\n"
+		      "  expect ok\n"
+		      "  expect [mysql] 2013\n"
+		      "  expect [mysql >= 8] 2013\n"
+		      "  expect [mysql > 8] 2013\n"
+		      "  expect [mariadb >= 8] 2013\n");
+	ck_assert_uint_eq(sc->steps[0].nexpects, 5);
+	ck_assert_int_eq(sc->steps[0].expects[4].line, 9);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_outcome_lists)
+{
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	sc = parse_ok(HEAD "query app SELECT 1\n"
+		      "  expect 1|2|3,4 , 5| 6 |7,65535\n"
+		      "  expect [mysql] ok|hang after 1s\n");
+	e = &sc->steps[0].expects[0];
+	ck_assert_uint_eq(e->ncodes, GA_MAX_CODES);
+	ck_assert_uint_eq(e->codes[0], 1);
+	ck_assert_uint_eq(e->codes[6], 7);
+	ck_assert_uint_eq(e->codes[7], 65535);
+	ck_assert(!e->ok);
+	e = &sc->steps[0].expects[1];
+	ck_assert(e->ok);
+	ck_assert(e->hang);
+	ck_assert_uint_eq(e->ncodes, 0);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* ---- diagnostics, one per case ------------------------------------------ */
+
+static const struct {
+	const char *text;
+	int line;
+	int col;
+	const char *msg;
+} diag_cases[] = {
+	/* header directives */
+	{ HEAD "connect app\ntitle again\n", 5, 1,
+	  "header directive 'title' after the first step" },
+	{ HEAD "connect app\n  connection db\n", 5, 3,
+	  "header directive 'connection' after the first step" },
+	{ "title a\ntitle b\ncause c\nconnection app\nconnect app\n", 2, 1,
+	  "duplicate 'title' directive (first at line 1)" },
+	{ HEAD "cause d\nconnect app\n", 4, 1,
+	  "duplicate 'cause' directive (first at line 2)" },
+	{ "title   # only a comment\ncause c\nconnection app\nconnect app\n",
+	  1, 1, "'title' needs a text" },
+	{ "cause c\nconnection app\nconnect app\n", 1, 0,
+	  "missing 'title' directive" },
+	{ "title t\nconnection app\nconnect app\n", 1, 0,
+	  "missing 'cause' directive" },
+	{ "title t\ncause c\n# nothing else\n", 1, 1,
+	  "no steps: a scenario needs at least one step" },
+	{ HEAD "keywords\nconnect app\n", 4, 1,
+	  "'keywords' needs at least one word" },
+	{ HEAD "keywords a\nkeywords b\nconnect app\n", 5, 1,
+	  "duplicate 'keywords' directive (first at line 4)" },
+	{ HEAD "requires root mariadb\nconnect app\n", 4, 15,
+	  "unknown requirement 'mariadb' (known: root, mariadbd)" },
+	{ HEAD "server-option\nconnect app\n", 4, 1,
+	  "'server-option' needs NAME or NAME=VALUE" },
+	{ HEAD "server-option wait.timeout=1\nconnect app\n", 4, 15,
+	  "invalid server option name 'wait.timeout'" },
+	{ HEAD "server-option x=\nconnect app\n", 4, 17,
+	  "server option 'x' has '=' but no value" },
+	{ HEAD "server-option a=1 b\nconnect app\n", 4, 19,
+	  "unexpected 'b' after the server option" },
+	/* connections */
+	{ HEAD "connection\nconnect app\n", 4, 1,
+	  "'connection' needs a name" },
+	{ HEAD "connection 1app\nconnect app\n", 4, 12,
+	  "invalid connection name '1app'" },
+	{ HEAD "connection a_b.c\nconnect app\n", 4, 12,
+	  "invalid connection name 'a_b.c'" },
+	{ HEAD "connection abcdefghijklmnopqrstuvwxyz012345\nconnect app\n",
+	  4, 12, "is too long (at most 31 characters)" },
+	{ HEAD "connection app\nconnect app\n", 4, 12,
+	  "connection 'app' is already declared at line 3" },
+	{ HEAD "connection db timeout=5s\nconnect app\n", 4, 15,
+	  "unknown connection option 'timeout' (known: connect_timeout, "
+	  "read_timeout, write_timeout, transport, user, password, database, "
+	  "reconnect, interactive)" },
+	{ HEAD "connection db read_timeout=1.5s\nconnect app\n", 4, 28,
+	  "read_timeout must be whole seconds: the C API takes seconds" },
+	{ HEAD "connection db connect_timeout=0s\nconnect app\n", 4, 31,
+	  "connect_timeout must be at least 1s" },
+	{ HEAD "connection db write_timeout=soon\nconnect app\n", 4, 29,
+	  "invalid duration 'soon' for write_timeout" },
+	{ HEAD "connection db transport=udp\nconnect app\n", 4, 25,
+	  "transport must be 'tcp' or 'socket', not 'udp'" },
+	{ HEAD "connection db reconnect=yes\nconnect app\n", 4, 25,
+	  "reconnect must be 'on' or 'off', not 'yes'" },
+	{ HEAD "connection db user\nconnect app\n", 4, 15,
+	  "'user' needs a value: user=VALUE" },
+	{ HEAD "connection db database=\nconnect app\n", 4, 24,
+	  "'database' needs a value: database=VALUE" },
+	{ HEAD "connection db read_timeout=1s read_timeout=2s\nconnect app\n",
+	  4, 31, "'read_timeout' is given twice" },
+	{ HEAD "connection db user=\"abc\nconnect app\n", 4, 20,
+	  "unterminated string: missing closing '\"'" },
+	/* steps */
+	{ HEAD "connect bob\n", 4, 9, "unknown connection 'bob'" },
+	{ HEAD "connect\n", 4, 1, "'connect' needs a connection name" },
+	{ HEAD "connect app extra\n", 4, 13,
+	  "unexpected 'extra' after the connection name" },
+	{ HEAD "\tquery app  \t \n", 4, 2,
+	  "'query' needs SQL after the connection name" },
+	{ HEAD "send app\nreap app\n", 4, 1,
+	  "'send' needs SQL after the connection name" },
+	{ HEAD "query apq SELECT 1\n", 4, 7,
+	  "unknown connection 'apq'; did you mean 'app'?" },
+	{ HEAD "sleep\nconnect app\n", 4, 1, "'sleep' needs a duration" },
+	{ HEAD "sleep 5\nconnect app\n", 4, 7, "invalid duration '5'" },
+	{ HEAD "sleep 1s 2s\nconnect app\n", 4, 10,
+	  "unexpected '2s' after the duration" },
+	{ HEAD "admin\n", 4, 1, "'admin' needs SQL" },
+	{ HEAD "status Aborted-clients\n", 4, 8,
+	  "invalid status variable 'Aborted-clients'" },
+	{ HEAD "status\n", 4, 1, "'status' needs a variable name" },
+	{ HEAD "errorlog   \t\n", 4, 1, "'errorlog' needs the text to look for" },
+	{ HEAD "server reboot\n", 4, 8,
+	  "unknown server action 'reboot' (known: stop, start, restart, "
+	  "crash)" },
+	{ HEAD "server\n", 4, 1, "'server' needs an action" },
+	{ HEAD "server stop now\n", 4, 13,
+	  "unexpected 'now' after the server action" },
+	{ HEAD "connect app\nqeury app SELECT 1\n", 5, 1,
+	  "unknown directive or step 'qeury'; did you mean 'query'?" },
+	{ HEAD "connect app\n  frobnicate\n", 5, 3,
+	  "unknown directive or step 'frobnicate'" },
+	/* send and reap */
+	{ HEAD "send app SELECT 1\nquery app SELECT 2\nreap app\n", 5, 1,
+	  "connection 'app' is busy with the query sent at line 4; "
+	  "'reap app' first" },
+	{ HEAD "send app SELECT 1\nping app\nreap app\n", 5, 1,
+	  "connection 'app' is busy with the query sent at line 4" },
+	{ HEAD "send app SELECT 1\nsend app SELECT 2\nreap app\n", 5, 1,
+	  "connection 'app' is busy with the query sent at line 4" },
+	{ HEAD "connect app\nreap app\n", 5, 1,
+	  "'reap app' without a pending 'send app'" },
+	{ HEAD "send app SELECT 1\nreap app\nreap app\n", 6, 1,
+	  "'reap app' without a pending 'send app'" },
+	{ HEAD "connect app\n  send app SELECT 1\n", 5, 3,
+	  "the query sent on 'app' is never reaped: add 'reap app'" },
+	/* expect: placement */
+	{ "title t\ncause c\nconnection app\n  expect ok\nconnect app\n", 4, 3,
+	  "'expect' before any step" },
+	{ HEAD "send app x\nkill app\n  expect ok\nreap app\n", 6, 3,
+	  "'kill' takes no expect line: if it cannot be done the scenario "
+	  "is ERROR" },
+	{ HEAD "server crash\n  expect 2013\n", 5, 3,
+	  "'server crash' takes no expect line" },
+	{ HEAD "sleep 1s\n  expect ok\n", 5, 3, "'sleep' takes no expect line" },
+	/* expect: selectors */
+	{ HEAD "connect app\n expect [percona] ok\n", 5, 10,
+	  "unknown server flavour 'percona' (known: mariadb, mysql)" },
+	{ HEAD "connect app\n expect [] ok\n", 5, 10,
+	  "expected 'mariadb' or 'mysql' after '['" },
+	{ HEAD "connect app\n expect [mysql ~ 8] ok\n", 5, 16,
+	  "expected ']' or a comparison" },
+	{ HEAD "connect app\n expect [mysql >= ] ok\n", 5, 19,
+	  "expected a version after '>='" },
+	{ HEAD "connect app\n expect [mysql >= 8.0.100] ok\n", 5, 19,
+	  "invalid version '8.0.100'" },
+	{ HEAD "connect app\n expect [mysql >= 8..1] ok\n", 5, 19,
+	  "invalid version '8..1'" },
+	{ HEAD "connect app\n expect [mysql >= 1.2.3.4] ok\n", 5, 19,
+	  "invalid version '1.2.3.4'" },
+	{ HEAD "connect app\n expect [mysql >= 8.0 ok\n", 5, 23,
+	  "expected ']' to close the selector" },
+	/* expect: outcomes */
+	{ HEAD "connect app\n expect CR_SERVER_LOSST\n", 5, 9,
+	  "unknown error name 'CR_SERVER_LOSST'; did you mean "
+	  "'CR_SERVER_LOST'?" },
+	{ HEAD "connect app\n expect 70000\n", 5, 9,
+	  "error number '70000' is out of range 1..65535" },
+	{ HEAD "connect app\n expect ok | 0\n", 5, 14,
+	  "error number '0' is out of range 1..65535" },
+	{ HEAD "connect app\n expect 2013x\n", 5, 9,
+	  "invalid error number '2013x'" },
+	{ HEAD "connect app\n expect 1,2,3,4,5,6,7,8,9\n", 5, 25,
+	  "too many error codes: at most 8" },
+	{ HEAD "connect app\n expect 2013 | CR_SERVER_LOST\n", 5, 16,
+	  "outcome 'CR_SERVER_LOST' is listed twice (error 2013)" },
+	{ HEAD "connect app\n expect ok, ok\n", 5, 13,
+	  "outcome 'ok' is listed twice" },
+	{ HEAD "connect app\n expect\n", 5, 8,
+	  "'expect' needs at least one outcome" },
+	{ HEAD "connect app\n expect [mysql] # none\n", 5, 17,
+	  "'expect' needs at least one outcome" },
+	{ HEAD "connect app\n expect ok |\n", 5, 13,
+	  "expected an outcome after '|'" },
+	{ HEAD "connect app\n expect 2013 2006\n", 5, 14,
+	  "unexpected '2006' in the expect line: separate outcomes with '|' "
+	  "or ','" },
+	{ HEAD "connect app\n expect 2013 soon\n", 5, 14,
+	  "unexpected 'soon' in the expect line" },
+	/* expect: value checks */
+	{ HEAD "query app SELECT 1\n expect 2013 = 1\n", 5, 14,
+	  "a value check needs 'ok' among the outcomes" },
+	{ HEAD "connect app\nping app\n expect ok = 1\n", 6, 12,
+	  "'ping' returns no value to check: value checks apply to query, "
+	  "reap, status and admin steps" },
+	{ HEAD "query app SELECT 1\n expect ok < abc\n", 5, 14,
+	  "'<' needs a number, not 'abc'" },
+	{ HEAD "query app SELECT 1\n expect ok >= \"1x\"\n", 5, 15,
+	  "'>=' needs a number, not '1x'" },
+	{ HEAD "query app SELECT 1\n expect ok < NULL\n", 5, 14,
+	  "NULL can only be compared with = or !=" },
+	{ HEAD "query app SELECT 1\n expect ok =\n", 5, 12,
+	  "'=' needs a value" },
+	{ HEAD "query app SELECT 1\n expect ok = 1 != 2\n", 5, 16,
+	  "only one value check per expect line" },
+	{ HEAD "query app SELECT 1\n expect ok = \"abc\n", 5, 14,
+	  "unterminated string" },
+	/* expect: thread checks */
+	{ HEAD "connect app\n expect ok reconnected\n", 5, 12,
+	  "'reconnected' applies only to query, reap and ping steps, not "
+	  "'connect'" },
+	{ HEAD "query app SELECT 1\n expect 2013 same-thread\n", 5, 14,
+	  "'same-thread' needs 'ok' among the outcomes" },
+	{ HEAD "query app x\n expect ok reconnected same-thread\n", 5, 24,
+	  "'reconnected' and 'same-thread' exclude each other" },
+	{ HEAD "query app x\n expect ok reconnected reconnected\n", 5, 24,
+	  "'reconnected' is given twice" },
+	/* expect: times */
+	{ HEAD "query app x\n expect 2013 after 5s within 3s\n", 5, 14,
+	  "'after 5000ms' is later than 'within 3000ms'" },
+	{ HEAD "query app x\n expect 2013 within 1s within 2s\n", 5, 24,
+	  "'within' is given twice" },
+	{ HEAD "query app x\n expect 2013 after\n", 5, 14,
+	  "'after' needs a duration" },
+	{ HEAD "query app x\n expect 2013 within 3\n", 5, 21,
+	  "invalid duration '3'" },
+	{ HEAD "query app x\n expect hang\n", 5, 9,
+	  "a hang expectation needs 'after DURATION': how long to wait "
+	  "before calling it a hang" },
+	{ HEAD "status Threads_connected\n expect ok | hang after 1s\n", 5, 14,
+	  "'hang' applies only to connect, query, reap and ping steps, not "
+	  "'status'" },
+	/* expect: one line per selector */
+	{ HEAD "connect app\n expect ok\n expect 2013\n", 6, 9,
+	  "a second default expect line for this step (the first is at "
+	  "line 5)" },
+	{ HEAD "connect app\n expect [mysql] ok\n expect [ mysql ] 2013\n", 6, 9,
+	  "the same selector as the expect line at line 5" },
+	{ HEAD "connect app\n expect [mysql>=8] ok\n expect [mysql >= 8.0.0] 1\n",
+	  6, 9, "the same selector as the expect line at line 5" },
+};
+
+START_TEST(test_diagnostic)
+{
+	struct ga_diags d = { 0 };
+
+	parse_bad(diag_cases[_i].text, &d);
+	if (d.n != 1)
+		ga_diags_print(&d, stderr);
+	ck_assert_uint_eq(d.n, 1);
+	assert_diag(&d, 0, diag_cases[_i].line, diag_cases[_i].col,
+		    diag_cases[_i].msg);
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* ---- several problems in one file ---------------------------------------- */
+
+START_TEST(test_three_errors)
+{
+	struct ga_diags d = { 0 };
+
+	parse_bad("title t\n"
+		  "cause c\n"
+		  "connection app read_timeout=1.5s\n"         /* 1 */
+		  "connect app\n"
+		  "qeury app SELECT 1\n"                       /* 2 */
+		  "  expect ok\n"
+		  "query app SELECT 1\n"
+		  "  expect CR_SERVER_LOSST\n"                 /* 3 */
+		  "ping app\n", &d);
+	ck_assert_uint_eq(d.n, 3);
+	assert_diag(&d, 0, 3, 29, "read_timeout must be whole seconds");
+	assert_diag(&d, 1, 5, 1, "unknown directive or step 'qeury'");
+	assert_diag(&d, 2, 8, 10, "unknown error name 'CR_SERVER_LOSST'");
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* Everything is reported, in line order, even the whole-file checks. */
+START_TEST(test_all_reported_in_order)
+{
+	struct ga_diags d = { 0 };
+
+	parse_bad("connection app\n"
+		  "send app SELECT 1\n"
+		  "connect bob\n"
+		  "ping app\n"
+		  "sleep 1s\n"
+		  "  expect ok\n", &d);
+	ck_assert_uint_eq(d.n, 6);
+	assert_diag(&d, 0, 1, 0, "missing 'title' directive");
+	assert_diag(&d, 1, 1, 0, "missing 'cause' directive");
+	assert_diag(&d, 2, 2, 1, "never reaped");
+	assert_diag(&d, 3, 3, 9, "unknown connection 'bob'");
+	assert_diag(&d, 4, 4, 1, "busy with the query sent at line 2");
+	assert_diag(&d, 5, 6, 3, "'sleep' takes no expect line");
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* A bad step line does not make its expect lines land on the step before
+ * it, and a bad connection option keeps the connection declared. */
+START_TEST(test_no_cascade)
+{
+	struct ga_diags d = { 0 };
+
+	parse_bad(HEAD "connection db transport=udp\n"
+		  "connect app\n"
+		  "  expect ok\n"
+		  "connect nobody\n"
+		  "  expect ok\n"
+		  "  expect [mysql] 2013\n"
+		  "connect db\n", &d);
+	ck_assert_uint_eq(d.n, 2);
+	assert_diag(&d, 0, 4, 25, "transport must be");
+	assert_diag(&d, 1, 7, 9, "unknown connection 'nobody'");
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* Diagnostics are appended to what the list already holds. */
+START_TEST(test_diags_append)
+{
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc;
+
+	ga_diags_add(&d, "other.gw", 7, 0, "earlier %d", 1);
+	ck_assert_int_eq(ga_parse_text("bad.gw", HEAD "connect x\n", &sc, &d),
+			 -1);
+	ck_assert_ptr_null(sc);
+	ck_assert_uint_eq(d.n, 2);
+	ck_assert_str_eq(d.items[0].msg, "earlier 1");
+	assert_diag(&d, 1, 4, 9, "unknown connection 'x'");
+	ga_diags_free(&d);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_ptr_null(d.items);
+}
+END_TEST
+
+/* ---- did you mean -------------------------------------------------------- */
+
+static const struct {
+	const char *text;
+	const char *msg;        /* the whole message */
+} dym_cases[] = {
+	{ HEAD "connect app\n  expect CR_SERVER_LOSST\n",
+	  "unknown error name 'CR_SERVER_LOSST'; did you mean "
+	  "'CR_SERVER_LOST'?" },
+	{ HEAD "connect app\n  expect cr_server_lost\n",
+	  "unknown error name 'cr_server_lost'; did you mean "
+	  "'CR_SERVER_LOST'?" },
+	{ HEAD "connect app\n  expect CR_SERVER_GONE_EROR\n",
+	  "unknown error name 'CR_SERVER_GONE_EROR'; did you mean "
+	  "'CR_SERVER_GONE_ERROR'?" },
+	{ HEAD "connect app\n  expect NO_SUCH_THING_AT_ALL\n",
+	  "unknown error name 'NO_SUCH_THING_AT_ALL'" },
+	{ "title t\ncause c\nconnection primary\nconnection replica\n"
+	  "connect primry\n",
+	  "unknown connection 'primry'; did you mean 'primary'?" },
+	{ "title t\ncause c\nconnection primary\nconnection replica\n"
+	  "connect replcia\n",
+	  "unknown connection 'replcia'; did you mean 'replica'?" },
+	{ "title t\ncause c\nconnection primary\nconnection replica\n"
+	  "connect zzz\n",
+	  "unknown connection 'zzz'" },
+	{ HEAD "connect app\nsleeep 1s\n",
+	  "unknown directive or step 'sleeep'; did you mean 'sleep'?" },
+	{ HEAD "connect app\n  expcet ok\n",
+	  "unknown directive or step 'expcet'; did you mean 'expect'?" },
+	{ HEAD "connect app\nserver-opiton x\n",
+	  "unknown directive or step 'server-opiton'; did you mean "
+	  "'server-option'?" },
+	{ HEAD "connect app\nwhatever\n",
+	  "unknown directive or step 'whatever'" },
+};
+
+START_TEST(test_did_you_mean)
+{
+	struct ga_diags d = { 0 };
+
+	parse_bad(dym_cases[_i].text, &d);
+	ck_assert_uint_eq(d.n, 1);
+	/* exact: also proves that no suggestion is made when none is close */
+	ck_assert_str_eq(d.items[0].msg, dym_cases[_i].msg);
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* ---- files and printing ---------------------------------------------------- */
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+	strcpy(tmpdir, "/tmp/check_parse.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void write_file(const char *path, const char *data, size_t n)
+{
+	FILE *f;
+
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_file_ok)
+{
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc;
+	char path[128];
+
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/kill-running.gw", tmpdir);
+	write_file(path, example_text, strlen(example_text));
+	ck_assert_int_eq(ga_parse_file(path, &sc, &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_str_eq(sc->path, path);
+	ck_assert_str_eq(sc->name, "kill-running");
+	ck_assert_uint_eq(sc->nsteps, 8);
+	ga_scenario_free(sc);
+	unlink(path);
+	rmdir(tmpdir);
+}
+END_TEST
+
+START_TEST(test_file_missing)
+{
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc = (struct ga_scenario *)&sc;
+
+	ck_assert_int_eq(ga_parse_file("/nonexistent/x.gw", &sc, &d), -1);
+	ck_assert_ptr_null(sc);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.items[0].line, 0);
+	ck_assert_int_eq(d.items[0].col, 0);
+	ck_assert_str_eq(d.items[0].msg, "cannot read: No such file or "
+			 "directory");
+	ga_diags_free(&d);
+
+	ck_assert_int_eq(ga_parse_file("/tmp", &sc, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].msg, "cannot read: Is a directory");
+	ga_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_file_nul_and_size)
+{
+	static const char nul[] = "title t\ncause c\nco\0nnection app\n";
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc;
+	char path[128];
+	char *big;
+	size_t n = 1024 * 1024 + 1;
+
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/nul.gw", tmpdir);
+	write_file(path, nul, sizeof(nul) - 1);
+	ck_assert_int_eq(ga_parse_file(path, &sc, &d), -1);
+	ck_assert_ptr_null(sc);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.items[0].line, 3);
+	ck_assert_int_eq(d.items[0].col, 3);
+	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "NUL byte"));
+	ga_diags_free(&d);
+
+	big = malloc(n);
+	ck_assert_ptr_nonnull(big);
+	memset(big, '\n', n);
+	write_file(path, big, n);
+	ck_assert_int_eq(ga_parse_file(path, &sc, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.items[0].line, 0);
+	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "larger than 1 MiB"));
+	ga_diags_free(&d);
+
+	/* exactly 1 MiB is allowed (and, being empty, wrong for other
+	 * reasons) */
+	write_file(path, big, n - 1);
+	ck_assert_int_eq(ga_parse_file(path, &sc, &d), -1);
+	ck_assert_uint_eq(d.n, 3);
+	ck_assert_str_eq(d.items[0].msg, "missing 'title' directive");
+	ga_diags_free(&d);
+	free(big);
+	unlink(path);
+	rmdir(tmpdir);
+}
+END_TEST
+
+START_TEST(test_print)
+{
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(ga_parse_text("s/k.gw", "connection app\nconnect ap\n",
+				       &sc, &d), -1);
+	ga_diags_add(&d, "s/k.gw", 0, 0, "cannot read: %s", "gone");
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ga_diags_print(&d, f);
+	fclose(f);
+	ck_assert_str_eq(buf,
+			 "s/k.gw:1: error: missing 'title' directive\n"
+			 "s/k.gw:1: error: missing 'cause' directive\n"
+			 "s/k.gw:2:9: error: unknown connection 'ap'; "
+			 "did you mean 'app'?\n"
+			 "s/k.gw:0: error: cannot read: gone\n");
+	free(buf);
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* CRLF line ends and tabs: a tab is one column. */
+START_TEST(test_crlf_and_tabs)
+{
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc;
+
+	sc = parse_ok("title t\r\ncause c\r\nconnection app\r\n"
+		      "query app SELECT 1\r\n\texpect ok = 1\r\n");
+	ck_assert_str_eq(sc->title, "t");
+	ck_assert_str_eq(sc->steps[0].text, "SELECT 1");
+	ck_assert_str_eq(sc->steps[0].expects[0].value.text, "1");
+	ga_scenario_free(sc);
+
+	parse_bad(HEAD "\t\tconnect\tbob\n", &d);
+	assert_diag(&d, 0, 4, 11, "unknown connection 'bob'");
+	ga_diags_free(&d);
+}
+END_TEST
+
+Suite *make_parse_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("parse");
+
+	tc = tcase_create("valid");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_full_header);
+	tcase_add_test(tc, test_full_steps);
+	tcase_add_test(tc, test_full_expects);
+	tcase_add_test(tc, test_example);
+	tcase_add_test(tc, test_step_kind_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lexical");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_comments_and_sql);
+	tcase_add_test(tc, test_names_from_path);
+	tcase_add_test(tc, test_crlf_and_tabs);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("durations");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_durations, 0,
+			    sizeof(duration_cases) / sizeof(duration_cases[0]));
+	tcase_add_test(tc, test_timeouts_and_sleep);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("selectors");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_selectors, 0,
+			    sizeof(selector_cases) / sizeof(selector_cases[0]));
+	tcase_add_test(tc, test_selectors_distinct);
+	tcase_add_test(tc, test_outcome_lists);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("diagnostics");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_diagnostic, 0,
+			    sizeof(diag_cases) / sizeof(diag_cases[0]));
+	tcase_add_test(tc, test_three_errors);
+	tcase_add_test(tc, test_all_reported_in_order);
+	tcase_add_test(tc, test_no_cascade);
+	tcase_add_test(tc, test_diags_append);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("did-you-mean");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_did_you_mean, 0,
+			    sizeof(dym_cases) / sizeof(dym_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_file_ok);
+	tcase_add_test(tc, test_file_missing);
+	tcase_add_test(tc, test_file_nul_and_size);
+	tcase_add_test(tc, test_print);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
