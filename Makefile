@@ -1,10 +1,13 @@
 # goneaway - makes MySQL client connections die on purpose.
 #
-#   make deps       install the Debian packages goneaway needs (as root)
+#   make run        install what is missing, build, run every scenario
+#   make check      install what is missing, build, run all the tests
 #   make            build ./goneaway
-#   make run        run every scenario in scenarios/ against a real mariadbd
-#   make check      unit tests, then every scenario, mutants and leftovers
 #   make help       all targets and variables
+#
+# "run" and "check" install the Debian packages first and then build in a
+# second make, because the pkg-config flags below can only be read once
+# the packages are there.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -14,7 +17,7 @@ PKG_CONFIG ?= pkg-config
 # The Debian 12 packages behind every pkg-config name below.
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnftables-dev \
-	mariadb-server iproute2 nftables
+	mariadb-server iproute2 nftables procps
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnftables
 TEST_PKGS = check
 
@@ -51,7 +54,8 @@ MAIN_OBJ = $(B)/main.o
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
-.PHONY: all deps run check unit integration bench install uninstall clean help
+.PHONY: all deps setup run check unit integration bench install uninstall \
+	clean help
 
 all: goneaway
 
@@ -59,12 +63,19 @@ deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	if [ -z "$$missing" ]; then \
+		echo "deps: all Debian packages are installed"; \
+	elif [ "$$(id -u)" -ne 0 ]; then \
+		echo "deps: missing:$$missing"; \
+		echo "deps: run as root (sudo make ...), or: apt-get update && apt-get install$$missing"; \
+		exit 1; \
 	else \
-		echo "all Debian dependencies are installed"; \
+		echo "deps: installing:$$missing"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
+
+setup: deps
+	$(MAKE) --no-print-directory goneaway $(B)/check-unit
 
 goneaway: $(MAIN_OBJ) $(B)/libgoneaway.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
@@ -94,8 +105,12 @@ $(B):
 	@mkdir -p $(B)
 
 # Every scenario against a real mariadbd.
-run: goneaway
+run: setup
 	./goneaway run scenarios/
+
+check: setup
+	$(B)/check-unit
+	sh tests/integration/run-all.sh
 
 unit: $(B)/check-unit
 	$(B)/check-unit
@@ -103,10 +118,8 @@ unit: $(B)/check-unit
 integration: goneaway
 	sh tests/integration/run-all.sh
 
-check: unit integration
-
-bench: goneaway
-	./goneaway run --timings scenarios/
+bench: setup
+	./goneaway run --timings --no-results scenarios/
 
 install: goneaway
 	install -D -m 0755 goneaway $(DESTDIR)$(PREFIX)/bin/goneaway
@@ -122,12 +135,13 @@ clean:
 
 help:
 	@echo "Targets:"
-	@echo "  deps         install missing Debian packages (root; runs apt-get update first)"
 	@echo "  all          build ./goneaway (default)"
-	@echo "  run          run every scenario in scenarios/ (root)"
-	@echo "  check        unit tests, then the integration suite (root)"
+	@echo "  deps         install missing Debian packages (root; apt-get update first)"
+	@echo "  setup        deps, then build goneaway and the unit tests"
+	@echo "  run          deps, build, run every scenario in scenarios/ (root)"
+	@echo "  check        deps, build, unit tests, then the integration suite (root)"
 	@echo "  unit         only the Check unit tests"
-	@echo "  integration  only the integration suite: scenarios, mutants, leftovers"
+	@echo "  integration  only the integration suite: scenarios, mutants, signals, CLI"
 	@echo "  bench        each scenario's wall time next to its deliberate waits"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
 	@echo "  clean        remove build output"

@@ -1477,6 +1477,9 @@ static int parse_expect(struct parser *p, struct lexer *lx,
 		return perr(p, kw->col, "'%s' takes no expect line: if it "
 			    "cannot be done the scenario is ERROR",
 			    ga_step_kind_name(p->last_kind));
+	if (p->last_kind_known && p->last_kind == GA_STEP_SEND)
+		return perr(p, kw->col, "'send' takes no expect line: the "
+			    "query's outcome is checked at its 'reap'");
 
 	lex_skip(lx);
 	if (lex_peek(lx) == '[') {

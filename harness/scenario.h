@@ -156,9 +156,9 @@ void ga_scenario_free(struct ga_scenario *sc);
 /* The step kind's keyword as written in files ("query", "server crash"). */
 const char *ga_step_kind_name(enum ga_step_kind kind);
 
-/* True for steps whose job is to inject a fault or drive the server
- * (kill, server ...): they take no expect line, and if they cannot be
- * carried out the scenario is ERROR, never PASS or FAIL. */
+/* True for steps whose job is to inject a fault, drive the server or wait
+ * (kill, server ..., sleep): they take no expect line, and if they cannot
+ * be carried out the scenario is ERROR, never PASS or FAIL. */
 bool ga_step_is_action(enum ga_step_kind kind);
 
 #endif

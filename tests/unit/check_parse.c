@@ -694,6 +694,9 @@ static const struct {
 	/* expect: placement */
 	{ "title t\ncause c\nconnection app\n  expect ok\nconnect app\n", 4, 3,
 	  "'expect' before any step" },
+	{ HEAD "send app x\n  expect ok\nreap app\n", 5, 3,
+	  "'send' takes no expect line: the query's outcome is checked at "
+	  "its 'reap'" },
 	{ HEAD "send app x\nkill app\n  expect ok\nreap app\n", 6, 3,
 	  "'kill' takes no expect line: if it cannot be done the scenario "
 	  "is ERROR" },
@@ -910,6 +913,11 @@ static const struct {
 	{ HEAD "connect app\n  expect CR_SERVER_GONE_EROR\n",
 	  "unknown error name 'CR_SERVER_GONE_EROR'; did you mean "
 	  "'CR_SERVER_GONE_ERROR'?" },
+	/* three edits away is still suggested, four is not */
+	{ HEAD "connect app\n  expect CR_SRVR_LST\n",
+	  "unknown error name 'CR_SRVR_LST'; did you mean 'CR_SERVER_LOST'?" },
+	{ HEAD "connect app\n  expect XR_SRVR_LST\n",
+	  "unknown error name 'XR_SRVR_LST'" },
 	{ HEAD "connect app\n  expect NO_SUCH_THING_AT_ALL\n",
 	  "unknown error name 'NO_SUCH_THING_AT_ALL'" },
 	{ "title t\ncause c\nconnection primary\nconnection replica\n"
@@ -918,6 +926,11 @@ static const struct {
 	{ "title t\ncause c\nconnection primary\nconnection replica\n"
 	  "connect replcia\n",
 	  "unknown connection 'replcia'; did you mean 'replica'?" },
+	/* two edits away is suggested, three is not */
+	{ HEAD "ping xpq\n",
+	  "unknown connection 'xpq'; did you mean 'app'?" },
+	{ HEAD "ping xyq\n",
+	  "unknown connection 'xyq'" },
 	{ "title t\ncause c\nconnection primary\nconnection replica\n"
 	  "connect zzz\n",
 	  "unknown connection 'zzz'" },

@@ -1,0 +1,94 @@
+#!/bin/sh
+# t0040-cli: the command line - diagnostics, exit codes, SKIP and ERROR
+# verdicts, the watchdog, --help.
+. "$(dirname "$0")/lib.sh"
+
+DATA="$TOP/tests/integration/data"
+leftover_snapshot > "$SCRATCH/before"
+
+test_expect_success '--help names every command and exit code' '
+	"$GONEAWAY" --help > help &&
+	for w in "run \[options\]" "check PATH" "errname" "sweep" \
+		 "^  0 " "^  1 " "^  2 " "^  3 " "128+N"; do
+		grep -q "$w" help || { echo "missing: $w"; return 1; }
+	done
+'
+
+test_expect_success 'an unknown command is a usage error (exit 2)' '
+	"$GONEAWAY" frobnicate 2> err; test $? -eq 2 &&
+	grep -q "not a command" err
+'
+
+test_expect_success 'check: every problem as file:line:col, exit 2' '
+	"$GONEAWAY" check "$DATA/bad.gw" 2> err; test $? -eq 2 && cat err &&
+	grep -q "bad.gw:3:[0-9]*: error: .*whole seconds" err &&
+	grep -q "bad.gw:5:[0-9]*: error: unknown connection .ap.*did you mean .app." err &&
+	grep -q "bad.gw:6:[0-9]*: error: .*CR_SERVER_LOSST.*did you mean .CR_SERVER_LOST." err &&
+	grep -q "bad.gw:7:[0-9]*: error: unknown" err
+'
+
+test_expect_success 'run: a malformed file runs nothing (exit 2)' '
+	"$GONEAWAY" run --no-results "$TOP/scenarios/kill-idle.gw" "$DATA/bad.gw" > out 2> err;
+	test $? -eq 2 && cat out err &&
+	! grep -q "kill-idle" out &&
+	grep -q "nothing was run" err
+'
+
+test_expect_success 'check: the shipped scenarios are well-formed' '
+	"$GONEAWAY" check "$TOP/scenarios" > out && grep -q "OK" out
+'
+
+test_expect_success 'errname translates both ways from the headers' '
+	"$GONEAWAY" errname 2013 CR_SERVER_GONE_ERROR > out &&
+	grep -qx "2013 CR_SERVER_LOST" out &&
+	grep -qx "2006 CR_SERVER_GONE_ERROR" out &&
+	! "$GONEAWAY" errname CR_NO_SUCH_THING 2> /dev/null
+'
+
+test_expect_success 'a failing setup step is ERROR (exit 3), not FAIL' '
+	"$GONEAWAY" run --no-results --color never "$DATA/setup-fails.gw" > out;
+	rc=$?; cat out; test $rc -eq 3 &&
+	grep -q "setup-fails *ERROR" out &&
+	grep -q "setup-fails.gw:6: admin: returned 1146" out
+'
+
+test_expect_success 'a fault that cannot be injected is ERROR, never PASS' '
+	"$GONEAWAY" run --no-results --color never "$DATA/kill-unconnected.gw" > out;
+	rc=$?; cat out; test $rc -eq 3 &&
+	grep -q "kill-unconnected *ERROR" out &&
+	grep -q "no server thread to KILL" out
+'
+
+test_expect_success 'the watchdog reports a hang instead of waiting' '
+	start=$(date +%s) &&
+	"$GONEAWAY" run --no-results --color never -v "$DATA/hang.gw" > out;
+	rc=$?; cat out; test $rc -eq 0 &&
+	grep -q "hung: no answer after 1[0-9][0-9][0-9] ms" out &&
+	test $(( $(date +%s) - start )) -lt 15
+'
+
+test_expect_success 'no mariadbd: every scenario SKIPs with the reason' '
+	"$GONEAWAY" run --no-results --mariadbd /nonexistent/mariadbd \
+		"$TOP/scenarios" > out; rc=$?; cat out; test $rc -eq 0 &&
+	test "$(grep -c "SKIP" out)" -ge 5 &&
+	grep -q "skipped: no mariadbd at /nonexistent/mariadbd" out &&
+	! grep -q "PASS  " out
+'
+
+if command -v setpriv > /dev/null; then
+	test_expect_success 'not root: every scenario SKIPs with the reason' '
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$GONEAWAY" run --no-results --format tap \
+			"$TOP/scenarios/kill-idle.gw" > out; rc=$?; cat out;
+		test $rc -eq 0 && grep -q "^ok 1 - kill-idle # SKIP needs root" out
+	'
+else
+	test_skip 'not root: every scenario SKIPs' 'no setpriv'
+fi
+
+test_expect_success 'the CLI tests left no trace' '
+	leftover_snapshot > after &&
+	diff "$SCRATCH/before" after
+'
+
+test_done
