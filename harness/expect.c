@@ -117,14 +117,31 @@ const struct ga_expect *ga_expect_select(const struct ga_step *step,
 	return fallback;
 }
 
+/* A plain decimal number: [+-]digits[.digits].  Not "0x10", "1e3", "". */
 static bool parse_number(const char *s, double *v)
 {
+	const char *p = s;
 	char *end;
 
-	if (!s || !*s)
+	if (!s)
+		return false;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!(*p >= '0' && *p <= '9'))
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p != '\0')
 		return false;
 	*v = strtod(s, &end);
-	return end != s && *end == '\0';
+	return true;
 }
 
 /* Checks the returned value; on mismatch writes the reason. */
@@ -141,15 +158,17 @@ static bool value_matches(const struct ga_value_check *vc,
 		       cmp_text(vc->cmp), vc->is_null ? "NULL" : vc->text);
 		return false;
 	}
+	/* = and != compare text exactly, as the server sent it; the order
+	 * comparisons compare numbers. */
 	if (vc->is_null) {
 		holds = vc->cmp == GA_CMP_EQ ? out->value_null : !out->value_null;
 	} else if (out->value_null) {
 		holds = vc->cmp == GA_CMP_NE;
+	} else if (vc->cmp == GA_CMP_EQ || vc->cmp == GA_CMP_NE) {
+		holds = cmp_holds(vc->cmp, strcmp(out->value, vc->text) ? 1 : 0);
 	} else if (parse_number(vc->text, &want) &&
 		   parse_number(out->value, &got)) {
 		holds = cmp_holds(vc->cmp, got - want);
-	} else if (vc->cmp == GA_CMP_EQ || vc->cmp == GA_CMP_NE) {
-		holds = cmp_holds(vc->cmp, strcmp(out->value, vc->text) ? 1 : 0);
 	} else {
 		holds = false;
 	}

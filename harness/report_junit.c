@@ -61,8 +61,11 @@ static void junit_end_case(struct ga_reporter *rep, size_t index,
 	fprintf(f, "\" file=\"");
 	xml_text(f, sc->path);
 	fprintf(f, "\" time=\"%.3f\">\n", res->wall_ms / 1000.0);
-	snprintf(where, sizeof(where), "%s:%d: %s", sc->path, res->line,
-		 res->reason);
+	if (res->line)
+		snprintf(where, sizeof(where), "%s:%d: %s", sc->path, res->line,
+			 res->reason);
+	else
+		snprintf(where, sizeof(where), "%s: %s", sc->path, res->reason);
 	switch (res->verdict) {
 	case GA_VERDICT_PASS:
 		break;

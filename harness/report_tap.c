@@ -4,6 +4,21 @@
 
 #include <stdlib.h>
 
+/* The inside of a YAML double-quoted scalar. */
+static void yaml_quoted(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if ((unsigned char)*s < 0x20)
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
 static void tap_begin_run(struct ga_reporter *rep, size_t ncases)
 {
 	rep->ncases = ncases;
@@ -40,9 +55,13 @@ static void tap_end_case(struct ga_reporter *rep, size_t index,
 	}
 	fprintf(f, "  ---\n  verdict: %s\n  file: %s\n",
 		ga_verdict_name(res->verdict), sc->path);
-	if (res->verdict != GA_VERDICT_PASS)
-		fprintf(f, "  line: %d\n  message: \"%s:%d: %s\"\n", res->line,
-			sc->path, res->line, res->reason);
+	if (res->verdict != GA_VERDICT_PASS) {
+		fprintf(f, "  line: %d\n  message: \"", res->line);
+		yaml_quoted(f, sc->path);
+		fprintf(f, ":%d: ", res->line);
+		yaml_quoted(f, res->reason);
+		fputs("\"\n", f);
+	}
 	fprintf(f, "  wall_ms: %.0f\n  waits_ms: %.0f\n  steps: |\n",
 		res->wall_ms, res->waits_ms);
 	ga_report_steps(f, "    ", sc, res, false);

@@ -38,6 +38,16 @@ test_expect_success 'check: the shipped scenarios are well-formed' '
 	"$GONEAWAY" check "$TOP/scenarios" > out && grep -q "OK" out
 '
 
+test_expect_success 'the examples in the README and the format doc parse' '
+	awk "/^# kill-running: KILL while/{p=1} p&&/^\`\`\`/{exit} p" \
+		"$TOP/README.md" > readme.gw &&
+	test -s readme.gw &&
+	"$GONEAWAY" check readme.gw &&
+	awk "/^\`\`\`/{n++; next} n==1" "$TOP/docs/scenario-format.md" > doc.gw &&
+	grep -q "^title" doc.gw &&
+	"$GONEAWAY" check doc.gw
+'
+
 test_expect_success 'errname translates both ways from the headers' '
 	"$GONEAWAY" errname 2013 CR_SERVER_GONE_ERROR > out &&
 	grep -qx "2013 CR_SERVER_LOST" out &&

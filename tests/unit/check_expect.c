@@ -1,0 +1,665 @@
+/* check_expect.c - matching observed outcomes against expect lines,
+ * choosing the expect line for a server, and describing both sides. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "expect.h"
+#include "suites.h"
+
+/* ---- ga_expect_match ---------------------------------------------------- */
+
+enum val_kind {
+	VAL_NONE = 0,   /* the step returned no value */
+	VAL_NULL,       /* SQL NULL */
+	VAL_TEXT,       /* the text in otext */
+};
+
+/* One row: an expect line, an outcome, whether they match, and (for a
+ * mismatch) up to two pieces of text the reason must contain. */
+struct match_case {
+	const char *label;
+	/* the expect line */
+	bool ok, hang;
+	unsigned codes[GA_MAX_CODES];
+	size_t ncodes;
+	long after_ms, within_ms;               /* -1: no bound */
+	enum ga_cmp vcmp;
+	bool vnull;
+	const char *vtext;
+	enum ga_thread_check thread;
+	/* the outcome */
+	enum ga_result result;
+	unsigned err;
+	double elapsed_ms;
+	enum val_kind vkind;
+	const char *otext;
+	unsigned long tid_before, tid_after;
+	/* the verdict */
+	bool want;
+	const char *why1, *why2;
+};
+
+#define NOB .after_ms = -1, .within_ms = -1
+#define EXP_OK .ok = true, NOB
+#define EXP_LOST .codes = { 2013 }, .ncodes = 1, NOB
+#define EXP_LOST_GONE .codes = { 2013, 2006 }, .ncodes = 2, NOB
+#define OUT_OK .result = GA_RESULT_OK, .elapsed_ms = 3
+#define OUT_ERR(e) .result = GA_RESULT_ERROR, .err = (e), .elapsed_ms = 3
+#define OUT_HANG .result = GA_RESULT_HANG, .elapsed_ms = 5000
+#define VAL(t) .vkind = VAL_TEXT, .otext = (t)
+
+static const struct match_case match_cases[] = {
+	/* result kinds */
+	{ "ok vs ok", EXP_OK, OUT_OK, .want = true },
+	{ "ok vs error", EXP_OK, OUT_ERR(2013), .want = false,
+	  .why1 = "returned 2013 (CR_SERVER_LOST)",
+	  .why2 = "when expecting success" },
+	{ "ok vs hang", EXP_OK, OUT_HANG, .want = false,
+	  .why1 = "hung: no answer after 5000 ms", .why2 = "when expecting success" },
+	{ "2013 vs ok", EXP_LOST, OUT_OK, .want = false,
+	  .why1 = "succeeded after 3 ms", .why2 = "when expecting 2013 (CR_SERVER_LOST)" },
+	{ "2013 vs 2006", EXP_LOST, OUT_ERR(2006), .want = false,
+	  .why1 = "returned 2006 (CR_SERVER_GONE_ERROR)",
+	  .why2 = "when expecting 2013 (CR_SERVER_LOST)" },
+	{ "2013 vs 2013", EXP_LOST, OUT_ERR(2013), .want = true },
+	{ "2013|2006 vs 2013", EXP_LOST_GONE, OUT_ERR(2013), .want = true },
+	{ "2013|2006 vs 2006", EXP_LOST_GONE, OUT_ERR(2006), .want = true },
+	{ "2013|2006 vs 1927", EXP_LOST_GONE, OUT_ERR(1927), .want = false,
+	  .why1 = "returned 1927 (ER_CONNECTION_KILLED)",
+	  .why2 = "when expecting 2013 (CR_SERVER_LOST) or 2006 (CR_SERVER_GONE_ERROR)" },
+	{ "2013|2006 vs ok", EXP_LOST_GONE, OUT_OK, .want = false,
+	  .why1 = "succeeded", .why2 = "2013 (CR_SERVER_LOST) or 2006" },
+	{ "ok|2013 vs 2013", .ok = true, .codes = { 2013 }, .ncodes = 1, NOB,
+	  OUT_ERR(2013), .want = true },
+	{ "ok|2013 vs ok", .ok = true, .codes = { 2013 }, .ncodes = 1, NOB,
+	  OUT_OK, .want = true },
+	{ "unnamed code vs itself", .codes = { 9999 }, .ncodes = 1, NOB,
+	  OUT_ERR(9999), .want = true },
+	{ "unnamed code vs other", .codes = { 9999 }, .ncodes = 1, NOB,
+	  OUT_ERR(9998), .want = false, .why1 = "returned 9998 after",
+	  .why2 = "when expecting 9999" },
+
+	/* hangs */
+	{ "hang vs hang", .hang = true, NOB, OUT_HANG, .want = true },
+	{ "hang vs ok", .hang = true, NOB, OUT_OK, .want = false,
+	  .why1 = "succeeded", .why2 = "when expecting a hang" },
+	{ "hang vs error", .hang = true, NOB, OUT_ERR(2013), .want = false,
+	  .why1 = "returned 2013", .why2 = "a hang" },
+	{ "2013 vs hang", EXP_LOST, OUT_HANG, .want = false,
+	  .why1 = "hung", .why2 = "when expecting 2013 (CR_SERVER_LOST)" },
+	{ "2013|hang vs hang", .hang = true, .codes = { 2013 }, .ncodes = 1, NOB,
+	  OUT_HANG, .want = true },
+	{ "hang ignores within", .hang = true, .after_ms = -1, .within_ms = 100,
+	  OUT_HANG, .want = true },
+	{ "hang ignores after", .hang = true, .after_ms = 9000, .within_ms = -1,
+	  OUT_HANG, .want = true },
+
+	/* time bounds */
+	{ "within: exactly at the bound", .codes = { 2013 }, .ncodes = 1,
+	  .after_ms = -1, .within_ms = 2000, .result = GA_RESULT_ERROR, .err = 2013, .elapsed_ms = 2000, .want = true },
+	{ "within: below", .codes = { 2013 }, .ncodes = 1, .after_ms = -1,
+	  .within_ms = 2000, .result = GA_RESULT_ERROR, .err = 2013,
+	  .elapsed_ms = 1999, .want = true },
+	{ "within: just over", .codes = { 2013 }, .ncodes = 1, .after_ms = -1,
+	  .within_ms = 2000, .result = GA_RESULT_ERROR, .err = 2013,
+	  .elapsed_ms = 2000.5, .want = false, .why1 = "later than expected",
+	  .why2 = "within 2000 ms" },
+	{ "within: far over", .codes = { 2013 }, .ncodes = 1, .after_ms = -1,
+	  .within_ms = 2000, .result = GA_RESULT_ERROR, .err = 2013,
+	  .elapsed_ms = 30000, .want = false,
+	  .why1 = "returned 2013 (CR_SERVER_LOST) after 30000 ms",
+	  .why2 = "later than expected" },
+	{ "after: exactly at the bound", .codes = { 2013 }, .ncodes = 1,
+	  .after_ms = 1000, .within_ms = -1, .result = GA_RESULT_ERROR,
+	  .err = 2013, .elapsed_ms = 1000, .want = true },
+	{ "after: just under", .codes = { 2013 }, .ncodes = 1,
+	  .after_ms = 1000, .within_ms = -1, .result = GA_RESULT_ERROR,
+	  .err = 2013, .elapsed_ms = 999.5, .want = false,
+	  .why1 = "sooner than expected", .why2 = "after 1000 ms" },
+	{ "after+within: inside", .codes = { 2013 }, .ncodes = 1,
+	  .after_ms = 1000, .within_ms = 2000, .result = GA_RESULT_ERROR,
+	  .err = 2013, .elapsed_ms = 1500, .want = true },
+	{ "ok within: over", .ok = true, .after_ms = -1, .within_ms = 10,
+	  .result = GA_RESULT_OK, .elapsed_ms = 11, .want = false,
+	  .why1 = "succeeded after 11 ms", .why2 = "later than expected" },
+	{ "ok within 0: zero", .ok = true, .after_ms = -1, .within_ms = 0,
+	  .result = GA_RESULT_OK, .elapsed_ms = 0, .want = true },
+
+	/* value checks: numeric */
+	{ "= 42 vs 42", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "42", OUT_OK,
+	  VAL("42"), .want = true },
+	{ "= 42 vs 43", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "42", OUT_OK,
+	  VAL("43"), .want = false, .why1 = "returned the value '43'",
+	  .why2 = "when expecting a value = 42" },
+	{ "!= 42 vs 43", EXP_OK, .vcmp = GA_CMP_NE, .vtext = "42", OUT_OK,
+	  VAL("43"), .want = true },
+	{ "!= 42 vs 42", EXP_OK, .vcmp = GA_CMP_NE, .vtext = "42", OUT_OK,
+	  VAL("42"), .want = false, .why1 = "'42'", .why2 = "a value != 42" },
+	{ "< 10 vs 9", EXP_OK, .vcmp = GA_CMP_LT, .vtext = "10", OUT_OK,
+	  VAL("9"), .want = true },
+	{ "< 10 vs 10", EXP_OK, .vcmp = GA_CMP_LT, .vtext = "10", OUT_OK,
+	  VAL("10"), .want = false, .why1 = "'10'", .why2 = "a value < 10" },
+	{ "<= 10 vs 10", EXP_OK, .vcmp = GA_CMP_LE, .vtext = "10", OUT_OK,
+	  VAL("10"), .want = true },
+	{ "<= 10 vs 11", EXP_OK, .vcmp = GA_CMP_LE, .vtext = "10", OUT_OK,
+	  VAL("11"), .want = false, .why2 = "a value <= 10" },
+	{ "> 10 vs 11", EXP_OK, .vcmp = GA_CMP_GT, .vtext = "10", OUT_OK,
+	  VAL("11"), .want = true },
+	{ "> 10 vs 10", EXP_OK, .vcmp = GA_CMP_GT, .vtext = "10", OUT_OK,
+	  VAL("10"), .want = false, .why2 = "a value > 10" },
+	{ "> 10 vs 9 (numeric, not text order)", EXP_OK, .vcmp = GA_CMP_GT,
+	  .vtext = "10", OUT_OK, VAL("9"), .want = false },
+	{ "> 9 vs 10 (numeric, not text order)", EXP_OK, .vcmp = GA_CMP_GT,
+	  .vtext = "9", OUT_OK, VAL("10"), .want = true },
+	{ ">= 10 vs 10", EXP_OK, .vcmp = GA_CMP_GE, .vtext = "10", OUT_OK,
+	  VAL("10"), .want = true },
+	{ ">= 10 vs 9", EXP_OK, .vcmp = GA_CMP_GE, .vtext = "10", OUT_OK,
+	  VAL("9"), .want = false, .why2 = "a value >= 10" },
+	{ ">= -1.5 vs -1", EXP_OK, .vcmp = GA_CMP_GE, .vtext = "-1.5", OUT_OK,
+	  VAL("-1"), .want = true },
+	{ "< 5 vs text", EXP_OK, .vcmp = GA_CMP_LT, .vtext = "5", OUT_OK,
+	  VAL("abc"), .want = false, .why1 = "'abc'" },
+	{ "> 5 vs NULL", EXP_OK, .vcmp = GA_CMP_GT, .vtext = "5", OUT_OK,
+	  .vkind = VAL_NULL, .want = false,
+	  .why1 = "returned the value NULL", .why2 = "a value > 5" },
+
+	/* value checks: text */
+	{ "= abc vs abc", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "abc", OUT_OK,
+	  VAL("abc"), .want = true },
+	{ "= abc vs abd", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "abc", OUT_OK,
+	  VAL("abd"), .want = false, .why1 = "'abd'", .why2 = "a value = abc" },
+	{ "= abc vs ABC", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "abc", OUT_OK,
+	  VAL("ABC"), .want = false },
+	{ "!= abc vs abd", EXP_OK, .vcmp = GA_CMP_NE, .vtext = "abc", OUT_OK,
+	  VAL("abd"), .want = true },
+	{ "!= abc vs abc", EXP_OK, .vcmp = GA_CMP_NE, .vtext = "abc", OUT_OK,
+	  VAL("abc"), .want = false },
+	{ "= '' vs ''", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "", OUT_OK,
+	  VAL(""), .want = true },
+	{ "= '' vs 'x'", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "", OUT_OK,
+	  VAL("x"), .want = false },
+
+	/* NULL vs '' vs 'NULL' */
+	{ "= NULL vs NULL", EXP_OK, .vcmp = GA_CMP_EQ, .vnull = true, OUT_OK,
+	  .vkind = VAL_NULL, .want = true },
+	{ "= NULL vs ''", EXP_OK, .vcmp = GA_CMP_EQ, .vnull = true, OUT_OK,
+	  VAL(""), .want = false, .why1 = "returned the value ''",
+	  .why2 = "a value = NULL" },
+	{ "= NULL vs 'NULL'", EXP_OK, .vcmp = GA_CMP_EQ, .vnull = true, OUT_OK,
+	  VAL("NULL"), .want = false, .why1 = "'NULL'", .why2 = "= NULL" },
+	{ "!= NULL vs ''", EXP_OK, .vcmp = GA_CMP_NE, .vnull = true, OUT_OK,
+	  VAL(""), .want = true },
+	{ "!= NULL vs NULL", EXP_OK, .vcmp = GA_CMP_NE, .vnull = true, OUT_OK,
+	  .vkind = VAL_NULL, .want = false },
+	{ "= '' vs NULL", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "", OUT_OK,
+	  .vkind = VAL_NULL, .want = false, .why1 = "returned the value NULL" },
+	{ "= 'NULL' vs NULL", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "NULL", OUT_OK,
+	  .vkind = VAL_NULL, .want = false },
+	{ "= 'NULL' vs 'NULL'", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "NULL",
+	  OUT_OK, VAL("NULL"), .want = true },
+	{ "!= 'NULL' vs NULL", EXP_OK, .vcmp = GA_CMP_NE, .vtext = "NULL",
+	  OUT_OK, .vkind = VAL_NULL, .want = true },
+
+	/* a missing value */
+	{ "= 42 vs no value", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "42", OUT_OK,
+	  .want = false, .why1 = "returned no value",
+	  .why2 = "when expecting a value = 42" },
+	{ "= NULL vs no value", EXP_OK, .vcmp = GA_CMP_EQ, .vnull = true, OUT_OK,
+	  .want = false, .why1 = "returned no value" },
+	{ "no check vs no value", EXP_OK, OUT_OK, .want = true },
+	{ "value check skipped on an error", .ok = true, .codes = { 2013 },
+	  .ncodes = 1, NOB, .vcmp = GA_CMP_EQ, .vtext = "1", OUT_ERR(2013),
+	  .want = true },
+
+	/* server thread ids */
+	{ "reconnected: new id", EXP_OK, .thread = GA_THREAD_NEW, OUT_OK,
+	  .tid_before = 5, .tid_after = 6, .want = true },
+	{ "reconnected: same id", EXP_OK, .thread = GA_THREAD_NEW, OUT_OK,
+	  .tid_before = 5, .tid_after = 5, .want = false,
+	  .why1 = "same server thread 5", .why2 = "reconnect" },
+	{ "reconnected: id 0 after", EXP_OK, .thread = GA_THREAD_NEW, OUT_OK,
+	  .tid_before = 5, .tid_after = 0, .want = false, .why2 = "reconnect" },
+	{ "same-thread: same id", EXP_OK, .thread = GA_THREAD_SAME, OUT_OK,
+	  .tid_before = 5, .tid_after = 5, .want = true },
+	{ "same-thread: new id", EXP_OK, .thread = GA_THREAD_SAME, OUT_OK,
+	  .tid_before = 5, .tid_after = 6, .want = false,
+	  .why1 = "new server thread 6 (was 5)", .why2 = "the same one" },
+	{ "any thread: new id", EXP_OK, OUT_OK, .tid_before = 5,
+	  .tid_after = 6, .want = true },
+	{ "thread check skipped on an error", .ok = true, .codes = { 2013 },
+	  .ncodes = 1, NOB, .thread = GA_THREAD_NEW, OUT_ERR(2013),
+	  .tid_before = 5, .tid_after = 5, .want = true },
+	{ "value and thread both hold", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "1",
+	  .thread = GA_THREAD_NEW, OUT_OK, VAL("1"), .tid_before = 5,
+	  .tid_after = 7, .want = true },
+	{ "value holds, thread does not", EXP_OK, .vcmp = GA_CMP_EQ,
+	  .vtext = "1", .thread = GA_THREAD_NEW, OUT_OK, VAL("1"),
+	  .tid_before = 5, .tid_after = 5, .want = false,
+	  .why1 = "same server thread" },
+};
+
+/* Builds the expect line and outcome of a row.  vbuf holds the value text
+ * (struct ga_value_check's text is not const). */
+static void build(const struct match_case *c, struct ga_expect *exp,
+		  struct ga_outcome *out, char *vbuf, size_t vlen)
+{
+	memset(exp, 0, sizeof(*exp));
+	exp->line = 12;
+	exp->ok = c->ok;
+	exp->hang = c->hang;
+	memcpy(exp->codes, c->codes, sizeof(exp->codes));
+	exp->ncodes = c->ncodes;
+	exp->after_ms = c->after_ms;
+	exp->within_ms = c->within_ms;
+	exp->value.cmp = c->vcmp;
+	exp->value.is_null = c->vnull;
+	exp->value.text = NULL;
+	if (c->vtext) {
+		snprintf(vbuf, vlen, "%s", c->vtext);
+		exp->value.text = vbuf;
+	}
+	exp->thread = c->thread;
+
+	memset(out, 0, sizeof(*out));
+	out->result = c->result;
+	out->api = "mysql_real_query";
+	out->err = c->err;
+	out->elapsed_ms = c->elapsed_ms;
+	out->has_value = c->vkind != VAL_NONE;
+	out->value_null = c->vkind == VAL_NULL;
+	if (c->vkind == VAL_TEXT)
+		snprintf(out->value, sizeof(out->value), "%s", c->otext);
+	out->thread_before = c->tid_before;
+	out->thread_after = c->tid_after;
+}
+
+START_TEST(test_match)
+{
+	const struct match_case *c = &match_cases[_i];
+	struct ga_expect exp;
+	struct ga_outcome out;
+	char vbuf[64];
+	char why[1024];
+	bool got;
+
+	build(c, &exp, &out, vbuf, sizeof(vbuf));
+	memset(why, 'X', sizeof(why));
+	got = ga_expect_match(&exp, &out, why, sizeof(why));
+	ck_assert_msg(memchr(why, '\0', sizeof(why)) != NULL,
+		      "%s: why is not terminated", c->label);
+	ck_assert_msg(got == c->want, "%s: matched=%d, want %d (why: %s)",
+		      c->label, got, c->want, why);
+	if (c->want)
+		return;
+	ck_assert_msg(why[0] != '\0', "%s: a mismatch without a reason",
+		      c->label);
+	if (c->why1)
+		ck_assert_msg(strstr(why, c->why1) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", c->label, why, c->why1);
+	if (c->why2)
+		ck_assert_msg(strstr(why, c->why2) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", c->label, why, c->why2);
+	/* the same verdict without a buffer */
+	ck_assert(ga_expect_match(&exp, &out, NULL, 0) == c->want);
+}
+END_TEST
+
+/* The full sentence curl's style asks for: what happened, then what was
+ * wanted. */
+START_TEST(test_match_why_both_sides)
+{
+	struct ga_expect exp = { .codes = { 2013 }, .ncodes = 1,
+				 .after_ms = -1, .within_ms = 2000 };
+	struct ga_outcome out = { .result = GA_RESULT_ERROR, .err = 2006,
+				  .elapsed_ms = 3,
+				  .message = "MySQL server has gone away" };
+	char why[512];
+
+	ck_assert(!ga_expect_match(&exp, &out, why, sizeof(why)));
+	ck_assert_str_eq(why, "returned 2006 (CR_SERVER_GONE_ERROR) \"MySQL "
+			 "server has gone away\" after 3 ms, when expecting "
+			 "2013 (CR_SERVER_LOST) within 2000 ms");
+}
+END_TEST
+
+/* A reason longer than the buffer is cut, never overrun. */
+static const size_t small_lens[] = { 1, 2, 8, 40 };
+
+START_TEST(test_match_why_truncated)
+{
+	struct ga_expect exp = { .codes = { 2013 }, .ncodes = 1,
+				 .after_ms = -1, .within_ms = -1 };
+	struct ga_outcome out = { .result = GA_RESULT_ERROR, .err = 2006,
+				  .elapsed_ms = 3 };
+	size_t len = small_lens[_i];
+	char full[512];
+	char why[64];
+
+	ck_assert(!ga_expect_match(&exp, &out, full, sizeof(full)));
+	ck_assert_uint_gt(strlen(full), len);
+	memset(why, 'X', sizeof(why));
+	ck_assert(!ga_expect_match(&exp, &out, why, len));
+	ck_assert_uint_eq(strlen(why), len - 1);
+	ck_assert_int_eq(why[len], 'X');
+	ck_assert(strncmp(why, full, len - 1) == 0);
+}
+END_TEST
+
+/* Regression: "= VALUE" compares as text (docs/scenario-format.md,
+ * VALUECHECK).  It used to compare both sides as doubles when they
+ * parsed, so distinct BIGINT values above 2^53 compared equal and "0x10"
+ * equalled "16". */
+static const struct match_case bug_cases[] = {
+	{ "= 2^53+1 vs 2^53", EXP_OK, .vcmp = GA_CMP_EQ,
+	  .vtext = "9007199254740993", OUT_OK, VAL("9007199254740992"),
+	  .want = false },
+	{ "!= 2^53+1 vs 2^53", EXP_OK, .vcmp = GA_CMP_NE,
+	  .vtext = "9007199254740993", OUT_OK, VAL("9007199254740992"),
+	  .want = true },
+	{ "= 16 vs 0x10", EXP_OK, .vcmp = GA_CMP_EQ, .vtext = "16", OUT_OK,
+	  VAL("0x10"), .want = false },
+};
+
+START_TEST(test_match_bug_text_equality)
+{
+	const struct match_case *c = &bug_cases[_i];
+	struct ga_expect exp;
+	struct ga_outcome out;
+	char vbuf[64];
+	bool got;
+
+	build(c, &exp, &out, vbuf, sizeof(vbuf));
+	got = ga_expect_match(&exp, &out, NULL, 0);
+	ck_assert_msg(got == c->want, "value_matches: "
+		      "%s: matched=%d, want %d", c->label, got, c->want);
+}
+END_TEST
+
+/* ---- ga_expect_describe / ga_outcome_describe ---------------------------- */
+
+struct describe_case {
+	struct ga_expect exp;
+	const char *vtext;
+	const char *want;
+};
+
+static const struct describe_case describe_cases[] = {
+	{ { .ok = true, NOB }, NULL, "success" },
+	{ { .codes = { 2013, 2006 }, .ncodes = 2, .after_ms = -1,
+	    .within_ms = 2000 }, NULL,
+	  "2013 (CR_SERVER_LOST) or 2006 (CR_SERVER_GONE_ERROR) within 2000 ms" },
+	{ { .codes = { 2013 }, .ncodes = 1, .after_ms = 900, .within_ms = 3000 },
+	  NULL, "2013 (CR_SERVER_LOST) after 900 ms within 3000 ms" },
+	{ { .ok = true, .hang = true, NOB }, NULL, "success or a hang" },
+	{ { .hang = true, .after_ms = 2000, .within_ms = -1 }, NULL,
+	  "a hang after 2000 ms" },
+	{ { .codes = { 9999 }, .ncodes = 1, NOB }, NULL, "9999" },
+	{ { .ok = true, .value = { .cmp = GA_CMP_GE }, NOB }, "10",
+	  "success with a value >= 10" },
+	{ { .ok = true, .value = { .cmp = GA_CMP_EQ, .is_null = true }, NOB },
+	  NULL, "success with a value = NULL" },
+	{ { .ok = true, .thread = GA_THREAD_NEW, NOB }, NULL,
+	  "success on a new server thread" },
+	{ { .ok = true, .thread = GA_THREAD_SAME, .codes = { 2006 }, .ncodes = 1,
+	    NOB }, NULL,
+	  "success on the same server thread or 2006 (CR_SERVER_GONE_ERROR)" },
+};
+
+START_TEST(test_expect_describe)
+{
+	const struct describe_case *c = &describe_cases[_i];
+	struct ga_expect exp = c->exp;
+	char vbuf[32];
+	char buf[256];
+
+	if (c->vtext) {
+		snprintf(vbuf, sizeof(vbuf), "%s", c->vtext);
+		exp.value.text = vbuf;
+	}
+	ga_expect_describe(&exp, buf, sizeof(buf));
+	ck_assert_str_eq(buf, c->want);
+}
+END_TEST
+
+struct outcome_case {
+	struct ga_outcome out;
+	const char *want;
+};
+
+static const struct outcome_case outcome_cases[] = {
+	{ { .result = GA_RESULT_ERROR, .err = 2013, .elapsed_ms = 1002,
+	    .message = "Lost connection to server during query" },
+	  "returned 2013 (CR_SERVER_LOST) \"Lost connection to server during "
+	  "query\" after 1002 ms" },
+	{ { .result = GA_RESULT_ERROR, .err = 2006, .elapsed_ms = 0.4 },
+	  "returned 2006 (CR_SERVER_GONE_ERROR) after 0 ms" },
+	{ { .result = GA_RESULT_OK, .elapsed_ms = 3 }, "succeeded after 3 ms" },
+	{ { .result = GA_RESULT_OK, .elapsed_ms = 3, .has_value = true,
+	    .value = "42" }, "succeeded with '42' after 3 ms" },
+	{ { .result = GA_RESULT_OK, .elapsed_ms = 3, .has_value = true,
+	    .value_null = true }, "succeeded with NULL after 3 ms" },
+	{ { .result = GA_RESULT_HANG, .elapsed_ms = 5000 },
+	  "hung: no answer after 5000 ms" },
+};
+
+START_TEST(test_outcome_describe)
+{
+	const struct outcome_case *c = &outcome_cases[_i];
+	char buf[256];
+
+	ga_outcome_describe(&c->out, buf, sizeof(buf));
+	ck_assert_str_eq(buf, c->want);
+}
+END_TEST
+
+/* ---- selection ------------------------------------------------------------ */
+
+#define MARIADB_10_11 { GA_FLAVOUR_MARIADB, 101119 }
+#define MYSQL(v) { GA_FLAVOUR_MYSQL, (v) }
+
+/* Expect lines for the selection tests; line numbers identify them. */
+#define DEFAULT_LINE(l) { .line = (l), .ok = true, NOB }
+#define MYSQL_GE(l, v) { .line = (l), .codes = { 4031 }, .ncodes = 1, NOB, \
+	.selector = { GA_FLAVOUR_MYSQL, GA_CMP_GE, (v) } }
+#define MARIADB_ANY(l) { .line = (l), .codes = { 2013 }, .ncodes = 1, NOB, \
+	.selector = { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 } }
+
+static const struct ga_expect lines_default_first[] = {
+	DEFAULT_LINE(10), MYSQL_GE(11, 80024),
+};
+static const struct ga_expect lines_default_last[] = {
+	MYSQL_GE(10, 80024), DEFAULT_LINE(11),
+};
+static const struct ga_expect lines_qualified_only[] = {
+	MARIADB_ANY(10), MYSQL_GE(11, 80024),
+};
+static const struct ga_expect lines_first_match_wins[] = {
+	MYSQL_GE(10, 80000), MYSQL_GE(11, 80024), DEFAULT_LINE(12),
+};
+
+struct select_case {
+	const char *label;
+	const struct ga_expect *lines;
+	size_t nlines;
+	struct ga_server_id server;
+	int want_line;          /* 0: NULL */
+};
+
+#define LINES(a) (a), sizeof(a) / sizeof((a)[0])
+
+static const struct select_case select_cases[] = {
+	{ "default first, MariaDB 10.11", LINES(lines_default_first),
+	  MARIADB_10_11, 10 },
+	{ "default first, MySQL 8.0.24", LINES(lines_default_first),
+	  MYSQL(80024), 11 },
+	{ "default first, MySQL 8.0.23", LINES(lines_default_first),
+	  MYSQL(80023), 10 },
+	{ "default first, MySQL 8.0.36", LINES(lines_default_first),
+	  MYSQL(80036), 11 },
+	{ "default last, MariaDB 10.11", LINES(lines_default_last),
+	  MARIADB_10_11, 11 },
+	{ "default last, MySQL 8.0.24", LINES(lines_default_last),
+	  MYSQL(80024), 10 },
+	{ "default last, MySQL 8.0.23", LINES(lines_default_last),
+	  MYSQL(80023), 11 },
+	{ "qualified only, MySQL 8.0.23", LINES(lines_qualified_only),
+	  MYSQL(80023), 0 },
+	{ "qualified only, MySQL 8.4.0", LINES(lines_qualified_only),
+	  MYSQL(80400), 11 },
+	{ "qualified only, MariaDB 10.11", LINES(lines_qualified_only),
+	  MARIADB_10_11, 10 },
+	{ "first match wins, MySQL 8.0.36", LINES(lines_first_match_wins),
+	  MYSQL(80036), 10 },
+	{ "first match wins, MySQL 5.7.44", LINES(lines_first_match_wins),
+	  MYSQL(50744), 12 },
+};
+
+START_TEST(test_select)
+{
+	const struct select_case *c = &select_cases[_i];
+	struct ga_step step = { .line = 9, .kind = GA_STEP_QUERY, .conn = 0,
+				.expects = (struct ga_expect *)c->lines,
+				.nexpects = c->nlines };
+	const struct ga_expect *e = ga_expect_select(&step, &c->server);
+
+	if (c->want_line == 0) {
+		ck_assert_msg(e == NULL, "%s: chose line %d", c->label,
+			      e ? e->line : 0);
+		return;
+	}
+	ck_assert_msg(e != NULL, "%s: no line chosen", c->label);
+	ck_assert_msg(e->line == c->want_line, "%s: chose line %d, want %d",
+		      c->label, e->line, c->want_line);
+	ck_assert(e >= c->lines && e < c->lines + c->nlines);
+}
+END_TEST
+
+static const struct ga_server_id any_servers[] = {
+	MARIADB_10_11, MYSQL(80024), MYSQL(0),
+};
+
+START_TEST(test_select_implicit_ok)
+{
+	struct ga_step step = { .line = 3, .kind = GA_STEP_PING, .conn = 0 };
+	const struct ga_expect *e = ga_expect_select(&step, &any_servers[_i]);
+	struct ga_outcome ok = { .result = GA_RESULT_OK, .elapsed_ms = 99999 };
+	struct ga_outcome lost = { .result = GA_RESULT_ERROR, .err = 2013 };
+	struct ga_outcome hang = { .result = GA_RESULT_HANG };
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert(e->ok);
+	ck_assert(!e->hang);
+	ck_assert_uint_eq(e->ncodes, 0);
+	ck_assert_int_eq(e->after_ms, -1);
+	ck_assert_int_eq(e->within_ms, -1);
+	ck_assert_int_eq(e->value.cmp, GA_CMP_NONE);
+	ck_assert_int_eq(e->thread, GA_THREAD_ANY);
+	ck_assert(ga_expect_match(e, &ok, NULL, 0));
+	ck_assert(!ga_expect_match(e, &lost, NULL, 0));
+	ck_assert(!ga_expect_match(e, &hang, NULL, 0));
+}
+END_TEST
+
+struct selector_case {
+	struct ga_selector sel;
+	struct ga_server_id server;
+	bool want;
+};
+
+static const struct selector_case selector_cases[] = {
+	{ { GA_FLAVOUR_ANY, GA_CMP_NONE, 0 }, MARIADB_10_11, true },
+	{ { GA_FLAVOUR_ANY, GA_CMP_NONE, 0 }, MYSQL(80036), true },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 }, MARIADB_10_11, true },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 }, MYSQL(80036), false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_NONE, 0 }, MARIADB_10_11, false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024 }, MYSQL(80024), true },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024 }, MYSQL(80023), false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024 }, MARIADB_10_11, false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_GT, 80024 }, MYSQL(80024), false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_LT, 80024 }, MYSQL(80023), true },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024 }, MYSQL(80024), true },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024 }, MYSQL(80025), false },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_EQ, 101119 }, MARIADB_10_11, true },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_NE, 101119 }, MARIADB_10_11, false },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_LT, 100500 }, MARIADB_10_11, false },
+	{ { GA_FLAVOUR_ANY, GA_CMP_GE, 100000 }, MARIADB_10_11, true },
+	{ { GA_FLAVOUR_ANY, GA_CMP_GE, 100000 }, MYSQL(80036), false },
+};
+
+START_TEST(test_selector_matches)
+{
+	const struct selector_case *c = &selector_cases[_i];
+
+	ck_assert_msg(ga_selector_matches(&c->sel, &c->server) == c->want,
+		      "selector {%d %d %lu} vs server {%d %lu}: want %d",
+		      c->sel.flavour, c->sel.version_cmp, c->sel.version,
+		      c->server.flavour, c->server.version, c->want);
+}
+END_TEST
+
+struct version_case {
+	const char *text;
+	enum ga_flavour flavour;
+	unsigned long version;
+};
+
+static const struct version_case version_cases[] = {
+	{ "10.11.19-MariaDB-0+deb12u1", GA_FLAVOUR_MARIADB, 101119 },
+	{ "8.0.36", GA_FLAVOUR_MYSQL, 80036 },
+	{ "8.0.24", GA_FLAVOUR_MYSQL, 80024 },
+	{ "5.7.44-log", GA_FLAVOUR_MYSQL, 50744 },
+	{ "11.4.2-MariaDB", GA_FLAVOUR_MARIADB, 110402 },
+	{ "10.6.18-MariaDB-log", GA_FLAVOUR_MARIADB, 100618 },
+	{ "8.4", GA_FLAVOUR_MYSQL, 80400 },
+	{ "", GA_FLAVOUR_MYSQL, 0 },
+	{ "unknown", GA_FLAVOUR_MYSQL, 0 },
+};
+
+START_TEST(test_server_id_parse)
+{
+	const struct version_case *c = &version_cases[_i];
+	struct ga_server_id id = { GA_FLAVOUR_ANY, 12345 };
+
+	ga_server_id_parse(c->text, &id);
+	ck_assert_msg(id.flavour == c->flavour, "\"%s\": flavour %d, want %d",
+		      c->text, id.flavour, c->flavour);
+	ck_assert_msg(id.version == c->version, "\"%s\": version %lu, want %lu",
+		      c->text, id.version, c->version);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+Suite *make_expect_suite(void)
+{
+	Suite *s = suite_create("expect");
+	TCase *tc;
+
+	tc = tcase_create("match");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_match, 0, N(match_cases));
+	tcase_add_test(tc, test_match_why_both_sides);
+	tcase_add_loop_test(tc, test_match_why_truncated, 0, N(small_lens));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("describe");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_expect_describe, 0, N(describe_cases));
+	tcase_add_loop_test(tc, test_outcome_describe, 0, N(outcome_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("select");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_select, 0, N(select_cases));
+	tcase_add_loop_test(tc, test_select_implicit_ok, 0, N(any_servers));
+	tcase_add_loop_test(tc, test_selector_matches, 0, N(selector_cases));
+	tcase_add_loop_test(tc, test_server_id_parse, 0, N(version_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("value_as_text");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_match_bug_text_equality, 0, N(bug_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}

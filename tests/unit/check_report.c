@@ -1,0 +1,573 @@
+/* check_report.c - the human, TAP and JUnit reporters, driven through
+ * their ops tables with four hand-made cases: PASS, FAIL, SKIP, ERROR. */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "suites.h"
+
+#define NCASES 4
+
+/* The reason of the failing case carries XML's special characters. */
+#define FAIL_REASON "returned 2006 < 2013 & \"gone\""
+#define SKIP_REASON "needs mysql >= 8.0.24"
+#define ERROR_REASON "cannot start mariadbd: exit 1"
+
+struct fixture {
+	struct ga_scenario *sc[NCASES];
+	struct ga_case_result res[NCASES];
+	struct ga_run_summary sum;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+/* "connect app" on line 5 (no expect line), then "query app SELECT
+ * SLEEP(10)" on line 7 with "expect CR_SERVER_LOST" on line 8.  Freed
+ * with ga_scenario_free(). */
+static struct ga_scenario *make_scenario(const char *name)
+{
+	struct ga_scenario *sc = xcalloc(1, sizeof(*sc));
+	char path[128];
+	struct ga_expect *e;
+
+	snprintf(path, sizeof(path), "scenarios/%s.gw", name);
+	sc->path = xstrdup(path);
+	sc->name = xstrdup(name);
+	sc->title = xstrdup("the connection dies");
+	sc->connections = xcalloc(1, sizeof(*sc->connections));
+	sc->nconnections = 1;
+	sc->connections[0].line = 3;
+	snprintf(sc->connections[0].name, sizeof(sc->connections[0].name),
+		 "app");
+	sc->steps = xcalloc(2, sizeof(*sc->steps));
+	sc->nsteps = 2;
+	sc->steps[0].line = 5;
+	sc->steps[0].kind = GA_STEP_CONNECT;
+	sc->steps[0].conn = 0;
+	sc->steps[1].line = 7;
+	sc->steps[1].kind = GA_STEP_QUERY;
+	sc->steps[1].conn = 0;
+	sc->steps[1].text = xstrdup("SELECT SLEEP(10)");
+	e = xcalloc(1, sizeof(*e));
+	e->line = 8;
+	e->codes[0] = 2013;
+	e->ncodes = 1;
+	e->after_ms = -1;
+	e->within_ms = -1;
+	sc->steps[1].expects = e;
+	sc->steps[1].nexpects = 1;
+	return sc;
+}
+
+static void set_step(struct ga_step_result *sr, enum ga_result result,
+		     const char *api, unsigned err, const char *message,
+		     double elapsed_ms, bool matched)
+{
+	sr->ran = true;
+	sr->matched = matched;
+	sr->out.result = result;
+	sr->out.api = api;
+	sr->out.err = err;
+	snprintf(sr->out.message, sizeof(sr->out.message), "%s", message);
+	sr->out.elapsed_ms = elapsed_ms;
+}
+
+static void fixture_init(struct fixture *fx)
+{
+	static const char *const names[NCASES] = {
+		"pass-case", "fail-case", "skip-case", "error-case",
+	};
+	static const enum ga_verdict verdicts[NCASES] = {
+		GA_VERDICT_PASS, GA_VERDICT_FAIL, GA_VERDICT_SKIP,
+		GA_VERDICT_ERROR,
+	};
+	size_t i;
+
+	memset(fx, 0, sizeof(*fx));
+	for (i = 0; i < NCASES; i++) {
+		struct ga_case_result *r = &fx->res[i];
+
+		fx->sc[i] = make_scenario(names[i]);
+		r->verdict = verdicts[i];
+		r->steps = xcalloc(2, sizeof(*r->steps));
+		r->nsteps = 2;
+		r->wall_ms = 1500;
+		r->waits_ms = 1000;
+		r->setup_ms = 300;
+		r->steps_ms = 1100;
+		r->teardown_ms = 100;
+		snprintf(r->server_version, sizeof(r->server_version),
+			 "10.11.19-MariaDB-0+deb12u1");
+	}
+	/* PASS: connected, then lost the connection as expected */
+	set_step(&fx->res[0].steps[0], GA_RESULT_OK, "mysql_real_connect", 0,
+		 "", 2, true);
+	set_step(&fx->res[0].steps[1], GA_RESULT_ERROR, "mysql_real_query",
+		 2013, "Lost connection to server during query", 1002, true);
+	fx->res[0].steps[1].expect = &fx->sc[0]->steps[1].expects[0];
+	/* FAIL at line 7 */
+	fx->res[1].line = 7;
+	snprintf(fx->res[1].reason, sizeof(fx->res[1].reason), "%s",
+		 FAIL_REASON);
+	set_step(&fx->res[1].steps[0], GA_RESULT_OK, "mysql_real_connect", 0,
+		 "", 2, true);
+	set_step(&fx->res[1].steps[1], GA_RESULT_ERROR, "mysql_real_query",
+		 2006, "MySQL server has gone away", 3, false);
+	fx->res[1].steps[1].expect = &fx->sc[1]->steps[1].expects[0];
+	/* SKIP before anything ran */
+	snprintf(fx->res[2].reason, sizeof(fx->res[2].reason), "%s",
+		 SKIP_REASON);
+	fx->res[2].wall_ms = 0;
+	/* ERROR with no line */
+	snprintf(fx->res[3].reason, sizeof(fx->res[3].reason), "%s",
+		 ERROR_REASON);
+
+	fx->sum.pass = 1;
+	fx->sum.fail = 1;
+	fx->sum.skip = 1;
+	fx->sum.error = 1;
+	fx->sum.wall_ms = 12345;
+}
+
+static void fixture_free(struct fixture *fx)
+{
+	size_t i;
+
+	for (i = 0; i < NCASES; i++) {
+		ga_case_result_free(&fx->res[i]);
+		ga_scenario_free(fx->sc[i]);
+	}
+}
+
+static void drive(struct ga_reporter *rep, const struct fixture *fx)
+{
+	size_t i;
+
+	rep->ops->begin_run(rep, NCASES);
+	for (i = 0; i < NCASES; i++) {
+		rep->ops->begin_case(rep, i, fx->sc[i]);
+		rep->ops->end_case(rep, i, fx->sc[i], &fx->res[i]);
+	}
+	rep->ops->end_run(rep, &fx->sum);
+}
+
+enum out_kind {
+	HUMAN,
+	HUMAN_COLOR,
+	HUMAN_VERBOSE,
+	HUMAN_TIMINGS,
+	TAP,
+	JUNIT,
+};
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	rewind(f);
+	buf = xcalloc(1, (size_t)n + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* Runs one reporter over the four cases; returns its whole output, which
+ * the caller frees. */
+static char *render_with(enum out_kind kind, const struct fixture *fx)
+{
+	struct ga_reporter *rep;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (kind == JUNIT) {
+		char path[] = "/tmp/ga-junit-XXXXXX";
+		struct ga_error err = { "" };
+		int fd = mkstemp(path);
+
+		ck_assert_int_ge(fd, 0);
+		close(fd);
+		rep = ga_report_junit_new(path, &err);
+		ck_assert_msg(rep != NULL, "junit: %s", err.msg);
+		drive(rep, fx);
+		ga_reporter_free(rep);
+		buf = read_all(path);
+		unlink(path);
+		return buf;
+	}
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	switch (kind) {
+	case HUMAN:
+		rep = ga_report_human_new(f, false, 0, false);
+		break;
+	case HUMAN_COLOR:
+		rep = ga_report_human_new(f, true, 0, false);
+		break;
+	case HUMAN_VERBOSE:
+		rep = ga_report_human_new(f, false, 1, false);
+		break;
+	case HUMAN_TIMINGS:
+		rep = ga_report_human_new(f, false, 0, true);
+		break;
+	case TAP:
+	case JUNIT:
+	default:
+		rep = ga_report_tap_new(f);
+		break;
+	}
+	ck_assert_ptr_nonnull(rep);
+	drive(rep, fx);
+	ga_reporter_free(rep);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_nonnull(buf);
+	return buf;
+}
+
+static char *render(enum out_kind kind)
+{
+	struct fixture fx;
+	char *out;
+
+	fixture_init(&fx);
+	out = render_with(kind, &fx);
+	fixture_free(&fx);
+	return out;
+}
+
+/* ---- what each output must (or must not) contain ------------------------ */
+
+struct text_case {
+	enum out_kind kind;
+	bool present;
+	const char *text;
+};
+
+static const struct text_case text_cases[] = {
+	/* human */
+	{ HUMAN, true, "[1/4] pass-case " },
+	{ HUMAN, true, "[2/4] fail-case " },
+	{ HUMAN, true, "[3/4] skip-case " },
+	{ HUMAN, true, "[4/4] error-case " },
+	{ HUMAN, true, "scenarios/fail-case.gw:7: " FAIL_REASON "\n" },
+	{ HUMAN, true, "skipped: " SKIP_REASON "\n" },
+	{ HUMAN, true, "scenarios/error-case.gw: " ERROR_REASON "\n" },
+	{ HUMAN, true, "line 7: query app: mysql_real_query: returned 2006 "
+	  "(CR_SERVER_GONE_ERROR) \"MySQL server has gone away\" after 3 ms\n" },
+	{ HUMAN, true, "1.50 s (deliberate waits 1.00 s)" },
+	{ HUMAN, true, "\n1 PASS, 1 FAIL, 1 SKIP, 1 ERROR in 12.3 s\n" },
+	{ HUMAN, false, "\033[" },
+	{ HUMAN, false, "line 5: connect app" },  /* unchecked, matched */
+	{ HUMAN, false, "total: wall" },
+	{ HUMAN_COLOR, true, "\033[" },
+	{ HUMAN_COLOR, true, "\033[32mPASS" },
+	{ HUMAN_COLOR, true, "\033[31mFAIL" },
+	{ HUMAN_COLOR, true, "\033[0m" },
+	{ HUMAN_VERBOSE, true, "line 5: connect app: mysql_real_connect: "
+	  "succeeded after 2 ms\n" },
+	{ HUMAN_TIMINGS, true, "total: wall" },
+	{ HUMAN_TIMINGS, true, "\nscenario " },
+	/* TAP */
+	{ TAP, true, "ok 1 - pass-case\n" },
+	{ TAP, true, "\nnot ok 2 - fail-case\n" },
+	{ TAP, true, "\nok 3 - skip-case # SKIP " SKIP_REASON "\n" },
+	{ TAP, true, "\nnot ok 4 - error-case\n" },
+	{ TAP, true, "  verdict: FAIL\n  file: scenarios/fail-case.gw\n"
+	  "  line: 7\n" },
+	{ TAP, true, "  verdict: ERROR\n" },
+	{ TAP, true, "\n# 1 passed, 2 failed, 1 skipped\n" },
+	{ TAP, false, "not ok 1 " },
+	{ TAP, false, "not ok 3 " },
+	{ TAP, false, "\033[" },
+	/* JUnit */
+	{ JUNIT, true, "tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\"" },
+	{ JUNIT, true, "<testsuite name=\"goneaway\" " },
+	{ JUNIT, true, "<testcase classname=\"goneaway.scenarios\" "
+	  "name=\"fail-case\" file=\"scenarios/fail-case.gw\"" },
+	{ JUNIT, true, "<failure message=\"scenarios/fail-case.gw:7: returned "
+	  "2006 &lt; 2013 &amp; &quot;gone&quot;\">" },
+	{ JUNIT, true, "</failure>" },
+	{ JUNIT, true, "<error message=\"scenarios/error-case.gw:" },
+	{ JUNIT, true, ERROR_REASON "</error>" },
+	{ JUNIT, true, "<skipped message=\"needs mysql &gt;= 8.0.24\"/>" },
+	{ JUNIT, true, "server: 10.11.19-MariaDB-0+deb12u1" },
+	{ JUNIT, true, "&quot;Lost connection to server during query&quot;" },
+	{ JUNIT, false, FAIL_REASON },
+	{ JUNIT, false, "< 2013" },
+};
+
+START_TEST(test_output_text)
+{
+	const struct text_case *c = &text_cases[_i];
+	char *out = render(c->kind);
+	bool found = strstr(out, c->text) != NULL;
+
+	ck_assert_msg(found == c->present, "reporter %d: \"%s\" %s in:\n%s",
+		      c->kind, c->text, c->present ? "missing" : "present", out);
+	free(out);
+}
+END_TEST
+
+/* Each case's console line carries its verdict word. */
+static const struct {
+	const char *prefix;
+	const char *verdict;
+} verdict_lines[] = {
+	{ "[1/4] pass-case", "PASS" },
+	{ "[2/4] fail-case", "FAIL" },
+	{ "[3/4] skip-case", "SKIP" },
+	{ "[4/4] error-case", "ERROR" },
+};
+
+START_TEST(test_human_verdict_line)
+{
+	char *out = render(HUMAN);
+	char *line = strstr(out, verdict_lines[_i].prefix);
+	char *end;
+
+	ck_assert_msg(line != NULL, "no \"%s\" in:\n%s",
+		      verdict_lines[_i].prefix, out);
+	ck_assert(line == out || line[-1] == '\n');
+	end = strchr(line, '\n');
+	ck_assert_ptr_nonnull(end);
+	*end = '\0';
+	ck_assert_msg(strstr(line, verdict_lines[_i].verdict) != NULL,
+		      "line \"%s\" lacks %s", line, verdict_lines[_i].verdict);
+	free(out);
+}
+END_TEST
+
+/* The closing line CI reads, exactly, last; errors count as failures. */
+START_TEST(test_human_closing_line)
+{
+	static const char last[] = "\nscenarios: 1 passed, 2 failed, 1 skipped\n";
+	char *out = render(HUMAN);
+	size_t n = strlen(out);
+
+	ck_assert_uint_gt(n, sizeof(last) - 1);
+	ck_assert_str_eq(out + n - (sizeof(last) - 1), last);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_human_interrupted)
+{
+	struct fixture fx;
+	char *out;
+
+	fixture_init(&fx);
+	fx.sum.signo = SIGINT;
+	out = render_with(HUMAN, &fx);
+	fixture_free(&fx);
+	ck_assert_ptr_nonnull(strstr(out, "interrupted by signal 2"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_tap_header)
+{
+	char *out = render(TAP);
+
+	ck_assert(strncmp(out, "TAP version 13\n1..4\n", 20) == 0);
+	free(out);
+}
+END_TEST
+
+/* Every attribute value is escaped: no raw '<' and no '&' that does not
+ * start one of XML's five entities. */
+START_TEST(test_junit_attributes_escaped)
+{
+	static const char *const entities[] = {
+		"&lt;", "&gt;", "&amp;", "&quot;", "&apos;",
+	};
+	char *out = render(JUNIT);
+	const char *p = out;
+	size_t nattr = 0;
+
+	ck_assert(strncmp(out, "<?xml version=\"1.0\"", 19) == 0);
+	while ((p = strstr(p, "=\"")) != NULL) {
+		const char *v = p + 2;
+		const char *close = strchr(v, '"');
+		const char *q;
+
+		ck_assert_ptr_nonnull(close);
+		for (q = v; q < close; q++) {
+			size_t k;
+			bool ok = false;
+
+			ck_assert_msg(*q != '<' && *q != '\n',
+				      "raw '%c' in attribute \"%.*s\"", *q,
+				      (int)(close - v), v);
+			if (*q != '&')
+				continue;
+			for (k = 0; k < sizeof(entities) / sizeof(entities[0]); k++)
+				if (strncmp(q, entities[k], strlen(entities[k])) == 0)
+					ok = true;
+			ck_assert_msg(ok, "raw '&' in attribute \"%.*s\"",
+				      (int)(close - v), v);
+		}
+		nattr++;
+		p = close + 1;
+	}
+	ck_assert_uint_gt(nattr, 10);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_junit_structure)
+{
+	char *out = render(JUNIT);
+	const char *p = out;
+	size_t n = 0;
+	static const char tail[] = "  </testsuite>\n</testsuites>\n";
+	size_t len = strlen(out);
+
+	while ((p = strstr(p, "<testcase ")) != NULL) {
+		n++;
+		p++;
+	}
+	ck_assert_uint_eq(n, NCASES);
+	p = out;
+	n = 0;
+	while ((p = strstr(p, "</testcase>")) != NULL) {
+		n++;
+		p++;
+	}
+	ck_assert_uint_eq(n, NCASES);
+	ck_assert_uint_gt(len, sizeof(tail) - 1);
+	ck_assert_str_eq(out + len - (sizeof(tail) - 1), tail);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_junit_unwritable)
+{
+	struct ga_error err = { "" };
+	struct ga_reporter *rep;
+
+	rep = ga_report_junit_new("/nonexistent-goneaway-dir/report.xml", &err);
+	ck_assert_ptr_null(rep);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent-goneaway-dir/report.xml"));
+}
+END_TEST
+
+/* A reporter freed before end_run (an aborted run) leaks nothing. */
+START_TEST(test_junit_free_without_end)
+{
+	char path[] = "/tmp/ga-junit-XXXXXX";
+	struct ga_error err = { "" };
+	struct ga_reporter *rep;
+	struct fixture fx;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fixture_init(&fx);
+	rep = ga_report_junit_new(path, &err);
+	ck_assert_ptr_nonnull(rep);
+	rep->ops->begin_run(rep, NCASES);
+	rep->ops->begin_case(rep, 0, fx.sc[0]);
+	rep->ops->end_case(rep, 0, fx.sc[0], &fx.res[0]);
+	ga_reporter_free(rep);
+	fixture_free(&fx);
+	unlink(path);
+}
+END_TEST
+
+/* Regression: the YAML "message:" is a double-quoted scalar; a reason
+ * holding '"' (or '\\') must be escaped or the YAML block is invalid for
+ * TAP consumers. */
+START_TEST(test_tap_bug_yaml_message_escaped)
+{
+	static const char key[] = "  message: \"";
+	char *out = render(TAP);
+	char *line = strstr(out, key);
+	char *v, *end, *q;
+	char shown[256] = "";
+	bool closed = false, escaped = true;
+
+	if (line) {
+		v = line + sizeof(key) - 1;
+		end = strchr(v, '\n');
+		if (end) {
+			snprintf(shown, sizeof(shown), "%.*s",
+				 (int)(end - line), line);
+			closed = end > v && end[-1] == '"';
+			for (q = v; closed && q < end - 1; q++) {
+				if (*q == '\\')
+					q++;
+				else if (*q == '"')
+					escaped = false;
+			}
+		}
+	}
+	free(out);      /* before asserting: no leak when CK_FORK=no */
+	ck_assert_msg(line != NULL, "no YAML message line");
+	ck_assert_msg(closed, "unterminated: %s", shown);
+	ck_assert_msg(escaped, "report_tap.c: unescaped '\"' in YAML "
+		      "scalar: %s", shown);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+Suite *make_report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc;
+
+	tc = tcase_create("output");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, test_output_text, 0, N(text_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("human");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_human_verdict_line, 0, N(verdict_lines));
+	tcase_add_test(tc, test_human_closing_line);
+	tcase_add_test(tc, test_human_interrupted);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tap");
+	tcase_set_timeout(tc, 5);
+	tcase_add_test(tc, test_tap_header);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("junit");
+	tcase_set_timeout(tc, 5);
+	tcase_add_test(tc, test_junit_attributes_escaped);
+	tcase_add_test(tc, test_junit_structure);
+	tcase_add_test(tc, test_junit_unwritable);
+	tcase_add_test(tc, test_junit_free_without_end);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tap_yaml");
+	tcase_set_timeout(tc, 5);
+	tcase_add_test(tc, test_tap_bug_yaml_message_escaped);
+	suite_add_tcase(s, tc);
+	return s;
+}
