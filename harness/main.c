@@ -21,6 +21,7 @@
 #include "parse.h"
 #include "report.h"
 #include "runner.h"
+#include "suggest.h"
 
 #define GONEAWAY_VERSION "0.1.0"
 
@@ -514,7 +515,15 @@ static int cmd_errname(int argc, char **argv)
 		} else if (ga_errname_code(argv[i], &code) == 0) {
 			printf("%u %s\n", code, argv[i]);
 		} else {
-			fprintf(stderr, "goneaway: unknown error name '%s'\n", argv[i]);
+			struct ga_suggest sg;
+			char hint[GA_SUGGEST_MAX + 32];
+			size_t j;
+
+			ga_suggest_init(&sg, argv[i], 3);
+			for (j = 0; j < ga_nerrnames; j++)
+				ga_suggest_try(&sg, ga_errnames[j].name);
+			fprintf(stderr, "goneaway: unknown error name '%s'%s\n",
+				argv[i], ga_suggest_text(&sg, hint, sizeof(hint)));
 			rc = EXIT_USAGE;
 		}
 	}

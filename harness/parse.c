@@ -19,10 +19,10 @@
 
 #include "duration.h"
 #include "errnames.h"
+#include "suggest.h"
 
 #define MAX_FILE_SIZE (1024UL * 1024UL)
 #define MSG_MAX 1024            /* longest diagnostic text */
-#define DYM_MAX 64              /* longest word did-you-mean compares */
 #define MAX_CODE 65535
 
 /* ---- lexer ------------------------------------------------------------ */
@@ -221,81 +221,6 @@ static const char *join_names(char *buf, size_t size,
 			break;
 		used += (size_t)k;
 	}
-	return buf;
-}
-
-/* ---- did you mean ------------------------------------------------------ */
-
-/* Levenshtein distance, ignoring case; SIZE_MAX for very long words. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t row[DYM_MAX + 1];
-	size_t la, lb, i, j, diag, up, best;
-
-	la = strlen(a);
-	lb = strlen(b);
-	if (la > DYM_MAX || lb > DYM_MAX)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		diag = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			up = row[j];
-			best = diag + (tolower((unsigned char)a[i - 1]) !=
-				       tolower((unsigned char)b[j - 1]));
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
-/* Collects the closest candidate within max edits; the first of equals
- * wins. */
-struct suggest {
-	const char *word;
-	size_t len;
-	size_t max;
-	const char *best;       /* borrowed from the candidates */
-	size_t dist;
-};
-
-static void suggest_init(struct suggest *sg, const char *word, size_t max)
-{
-	sg->word = word;
-	sg->len = strlen(word);
-	sg->max = max;
-	sg->best = NULL;
-	sg->dist = SIZE_MAX;
-}
-
-static void suggest_try(struct suggest *sg, const char *cand)
-{
-	size_t clen, d;
-
-	clen = strlen(cand);
-	if (clen > sg->len + sg->max || sg->len > clen + sg->max)
-		return;
-	d = edit_distance(sg->word, cand);
-	if (d <= sg->max && d < sg->dist) {
-		sg->best = cand;
-		sg->dist = d;
-	}
-}
-
-/* "; did you mean 'X'?" or "", in buf. */
-static const char *suggest_text(const struct suggest *sg, char *buf,
-				size_t size)
-{
-	buf[0] = '\0';
-	if (sg->best)
-		snprintf(buf, size, "; did you mean '%s'?", sg->best);
 	return buf;
 }
 
@@ -878,10 +803,25 @@ static int push_step(struct parser *p, const struct ga_step *st)
 	return 0;
 }
 
+/* Copies text[0..n) into st->text and appends st; on failure nothing is
+ * kept. */
+static int push_text_step(struct parser *p, struct ga_step *st,
+			  const char *text, size_t n)
+{
+	st->text = p_strndup(p, text, n);
+	if (!st->text)
+		return -1;
+	if (push_step(p, st) == 0)
+		return 0;
+	free(st->text);
+	st->text = NULL;
+	return -1;
+}
+
 static int find_connection(struct parser *p, const struct word *w, int *conn)
 {
-	char dym[DYM_MAX + 32];
-	struct suggest sg;
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_suggest sg;
 	size_t i;
 
 	for (i = 0; i < p->sc->nconnections; i++) {
@@ -890,11 +830,11 @@ static int find_connection(struct parser *p, const struct word *w, int *conn)
 			return 0;
 		}
 	}
-	suggest_init(&sg, w->text, 2);
+	ga_suggest_init(&sg, w->text, 2);
 	for (i = 0; i < p->sc->nconnections; i++)
-		suggest_try(&sg, p->sc->connections[i].name);
+		ga_suggest_try(&sg, p->sc->connections[i].name);
 	return perr(p, w->col, "unknown connection '%s'%s", w->text,
-		    suggest_text(&sg, dym, sizeof(dym)));
+		    ga_suggest_text(&sg, dym, sizeof(dym)));
 }
 
 /* send/reap pairing, in file order.  kill acts on the server thread, not
@@ -978,13 +918,7 @@ static int parse_sql_step(struct parser *p, struct lexer *lx,
 	if (n == 0)
 		return perr(p, kw->col, "'%s' needs SQL after the connection "
 			    "name", kw->text);
-	st.text = p_strndup(p, sql, n);
-	if (!st.text)
-		return -1;
-	rc = push_step(p, &st);
-	if (rc)
-		free(st.text);
-	return rc;
+	return push_text_step(p, &st, sql, n);
 }
 
 /* admin SQL, errorlog TEXT: the raw rest of the line. */
@@ -994,7 +928,6 @@ static int parse_text_step(struct parser *p, struct lexer *lx,
 	struct ga_step st;
 	const char *text;
 	size_t n;
-	int rc;
 
 	begin_step(p, &st, dir->kind);
 	n = lex_rest(lx, &text);
@@ -1002,13 +935,7 @@ static int parse_text_step(struct parser *p, struct lexer *lx,
 		return perr(p, kw->col, "'%s' needs %s", kw->text,
 			    dir->kind == GA_STEP_ADMIN ? "SQL" :
 			    "the text to look for");
-	st.text = p_strndup(p, text, n);
-	if (!st.text)
-		return -1;
-	rc = push_step(p, &st);
-	if (rc)
-		free(st.text);
-	return rc;
+	return push_text_step(p, &st, text, n);
 }
 
 static int parse_sleep(struct parser *p, struct lexer *lx,
@@ -1195,8 +1122,8 @@ static bool is_outcome_char(char c)
 static int add_outcome(struct parser *p, struct ga_expect *e,
 		       struct expect_cols *cols, const char *tok, int col)
 {
-	char dym[DYM_MAX + 32];
-	struct suggest sg;
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_suggest sg;
 	unsigned code = 0;
 	size_t i;
 
@@ -1220,11 +1147,11 @@ static int add_outcome(struct parser *p, struct ga_expect *e,
 				    "range 1..%d", tok, MAX_CODE);
 		code = (unsigned)strtoul(tok, NULL, 10);
 	} else if (ga_errname_code(tok, &code)) {
-		suggest_init(&sg, tok, 3);
+		ga_suggest_init(&sg, tok, 3);
 		for (i = 0; i < ga_nerrnames; i++)
-			suggest_try(&sg, ga_errnames[i].name);
+			ga_suggest_try(&sg, ga_errnames[i].name);
 		return perr(p, col, "unknown error name '%s'%s", tok,
-			    suggest_text(&sg, dym, sizeof(dym)));
+			    ga_suggest_text(&sg, dym, sizeof(dym)));
 	}
 	for (i = 0; i < e->ncodes; i++) {
 		if (e->codes[i] == code)
@@ -1550,15 +1477,15 @@ static const struct directive *find_directive(const char *name)
 
 static int unknown_directive(struct parser *p, const struct word *kw)
 {
-	char dym[DYM_MAX + 32];
-	struct suggest sg;
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_suggest sg;
 	size_t i;
 
-	suggest_init(&sg, kw->text, 2);
+	ga_suggest_init(&sg, kw->text, 2);
 	for (i = 0; i < COUNT(directives); i++)
-		suggest_try(&sg, directives[i].name);
+		ga_suggest_try(&sg, directives[i].name);
 	return perr(p, kw->col, "unknown directive or step '%s'%s", kw->text,
-		    suggest_text(&sg, dym, sizeof(dym)));
+		    ga_suggest_text(&sg, dym, sizeof(dym)));
 }
 
 /* Connections are all declared before the first step (a connection line
