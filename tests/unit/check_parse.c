@@ -959,12 +959,38 @@ END_TEST
 
 /* ---- files and printing ---------------------------------------------------- */
 
+/* The "files" TCase's scratch directory.  It is made and removed by an
+ * unchecked fixture, which Check runs in its parent process, so the
+ * directory goes away even when a test fails half-way. */
 static char tmpdir[64];
+
+static void files_setup(void)
+{
+	strcpy(tmpdir, "/tmp/check_parse.XXXXXX");
+	if (!mkdtemp(tmpdir))
+		tmpdir[0] = '\0';
+}
+
+static void files_teardown(void)
+{
+	static const char *const names[] = { "kill-running.gw", "nul.gw",
+					     "big.gw", "missing.gw" };
+	char path[128];
+	size_t i;
+
+	if (!tmpdir[0])
+		return;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, names[i]);
+		unlink(path);
+	}
+	rmdir(tmpdir);
+}
 
 static void make_tmpdir(void)
 {
-	strcpy(tmpdir, "/tmp/check_parse.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_msg(tmpdir[0] != '\0', "the fixture could not make a "
+		      "scratch directory");
 }
 
 static void write_file(const char *path, const char *data, size_t n)
@@ -993,7 +1019,6 @@ START_TEST(test_file_ok)
 	ck_assert_uint_eq(sc->nsteps, 8);
 	ga_scenario_free(sc);
 	unlink(path);
-	rmdir(tmpdir);
 }
 END_TEST
 
@@ -1057,7 +1082,6 @@ START_TEST(test_file_nul_and_size)
 	ga_diags_free(&d);
 	free(big);
 	unlink(path);
-	rmdir(tmpdir);
 }
 END_TEST
 
@@ -1161,6 +1185,7 @@ Suite *make_parse_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
+	tcase_add_unchecked_fixture(tc, files_setup, files_teardown);
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_file_ok);
 	tcase_add_test(tc, test_file_missing);
