@@ -34,6 +34,10 @@ struct ga_client {
 	const struct ga_connection *decl;       /* borrowed */
 	MYSQL *mysql;           /* owned; NULL before connect / after close */
 	struct ga_call *pending;                /* owned: a "send" in flight */
+	unsigned long thread_id;        /* server thread after the last call
+					 * that finished, 0 when none; kept by
+					 * the main thread, so reading it never
+					 * races a worker */
 	bool hung;              /* a call was abandoned by the watchdog */
 };
 

@@ -298,6 +298,8 @@ static int client_step(struct scenario_ctx *c, const struct ga_step *step,
 	ga_call_finish(call);
 	if (r < 0)
 		return interrupted(c, step);
+	if (sr->out.result != GA_RESULT_HANG)   /* a hang tells nothing */
+		cl->thread_id = cl->mysql ? sr->out.thread_after : 0;
 	return check_outcome(c, step, sr);
 }
 
@@ -318,6 +320,8 @@ static int reap_step(struct scenario_ctx *c, const struct ga_step *step,
 	cl->pending = NULL;
 	if (r < 0)
 		return interrupted(c, step);
+	if (sr->out.result != GA_RESULT_HANG)
+		cl->thread_id = sr->out.thread_after;
 	return check_outcome(c, step, sr);
 }
 
@@ -325,7 +329,7 @@ static int kill_step(struct scenario_ctx *c, const struct ga_step *step,
 		     struct ga_step_result *sr)
 {
 	struct ga_client *cl = &c->clients[step->conn];
-	unsigned long id = cl->mysql ? mysql_thread_id(cl->mysql) : 0;
+	unsigned long id = cl->thread_id;
 	char sql[64];
 	struct ga_error err;
 
