@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -23,6 +24,10 @@
 #define RUN_PREFIX "goneaway-run-"
 #define HANG_GRACE_MS 2000      /* past "within", a call counts as hung */
 #define ERRORLOG_WAIT_MS 2000   /* the server writes its log a bit late */
+/* A run directory without a lock file is either one a run is creating at
+ * this moment (mkdtemp, then the lock) or one whose run was killed in
+ * between: only the second is old. */
+#define UNLOCKED_AGE_S 600
 
 /* Everything one scenario makes, so teardown can undo it in reverse. */
 struct scenario_ctx {
@@ -59,6 +64,16 @@ void ga_case_result_free(struct ga_case_result *res)
 
 /* ---- run directory and sweeping ----------------------------------------- */
 
+/* True when path was last changed more than seconds ago. */
+static bool older_than(const char *path, time_t seconds)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return false;
+	return time(NULL) - st.st_mtime > seconds;
+}
+
 int ga_runner_sweep(const char *tmp_root)
 {
 	char path[PATH_MAX], lock[PATH_MAX + 8];
@@ -77,6 +92,8 @@ int ga_runner_sweep(const char *tmp_root)
 		snprintf(path, sizeof(path), "%s/%s", tmp_root, de->d_name);
 		snprintf(lock, sizeof(lock), "%s/lock", path);
 		fd = open(lock, O_RDWR | O_CLOEXEC);
+		if (fd < 0 && !older_than(path, UNLOCKED_AGE_S))
+			continue;       /* a run that is making its lock now */
 		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			close(fd);      /* a live run holds it */
 			continue;
