@@ -25,6 +25,8 @@ struct ga_call {
 	double start_ms;
 	int done_fd;                    /* eventfd, written when finished */
 	pthread_t thread;
+	bool abandoned;                 /* the watchdog gave up on the worker:
+					 * it still owns the call and done_fd */
 };
 
 static void noop_handler(int sig)
@@ -252,7 +254,7 @@ int ga_call_wait(struct ga_call *call, struct ga_interrupt *in,
 		/* It would not return: leave it; process exit reclaims it. */
 		pthread_detach(call->thread);
 		call->client->hung = true;
-		call->done_fd = -1;     /* the worker still writes to it */
+		call->abandoned = true;
 	}
 	return r < 0 ? -1 : 0;
 }
@@ -261,11 +263,13 @@ void ga_call_finish(struct ga_call *call)
 {
 	if (!call)
 		return;
-	if (call->done_fd >= 0) {
-		close(call->done_fd);
-		free(call);
-	}
-	/* else: a detached worker still owns call; it is leaked on purpose */
+	/* A detached worker may still write done_fd and read call: both are
+	 * leaked on purpose (a handful of bytes, only after a hang that
+	 * neither shutdown() nor SIGUSR1 could end). */
+	if (call->abandoned)
+		return;
+	close(call->done_fd);
+	free(call);
 }
 
 void ga_client_teardown(struct ga_client *client)

@@ -121,7 +121,6 @@ const struct ga_expect *ga_expect_select(const struct ga_step *step,
 static bool parse_number(const char *s, double *v)
 {
 	const char *p = s;
-	char *end;
 
 	if (!s)
 		return false;
@@ -140,7 +139,7 @@ static bool parse_number(const char *s, double *v)
 	}
 	if (*p != '\0')
 		return false;
-	*v = strtod(s, &end);
+	*v = strtod(s, NULL);
 	return true;
 }
 
