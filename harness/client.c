@@ -11,13 +11,20 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "forkcall.h"
 #include "lab.h"
 #include "mysqlcall.h"
+#include "rawconn.h"
+#include "stmtcall.h"
 
 #define UNBLOCK_MS 3000         /* how long an abandoned call may take */
+#define RAW_CONNECT_MS 5000     /* a raw connect without connect_timeout */
+#define RAW_DRAIN_MS 600000     /* the watchdog ends a drain long before */
+#define FORK_CHILD_MS 10000     /* how long a forked child may take */
 
 struct ga_call {
 	struct ga_client *client;       /* borrowed */
+	const struct ga_step *step;     /* borrowed */
 	enum ga_step_kind kind;
 	const char *sql;                /* borrowed */
 	struct ga_client_env env;       /* copy; strings borrowed */
@@ -77,6 +84,11 @@ static void do_connect(struct ga_call *call)
 	set_timeout(m, MYSQL_OPT_CONNECT_TIMEOUT, c->connect_timeout_s);
 	set_timeout(m, MYSQL_OPT_READ_TIMEOUT, c->read_timeout_s);
 	set_timeout(m, MYSQL_OPT_WRITE_TIMEOUT, c->write_timeout_s);
+	if (c->max_allowed_packet > 0) {
+		unsigned long map = (unsigned long)c->max_allowed_packet;
+
+		mysql_options(m, MYSQL_OPT_MAX_ALLOWED_PACKET, &map);
+	}
 	mysql_options(m, MYSQL_OPT_RECONNECT, &reconnect);
 	protocol = c->transport == GA_TRANSPORT_SOCKET ? MYSQL_PROTOCOL_SOCKET
 						       : MYSQL_PROTOCOL_TCP;
@@ -98,14 +110,92 @@ static void do_connect(struct ga_call *call)
 	out->thread_after = mysql_thread_id(m);
 }
 
+static void raw_connect(struct ga_call *call)
+{
+	struct ga_client *cl = call->client;
+	long ms = cl->decl->connect_timeout_s > 0 ?
+		  cl->decl->connect_timeout_s * 1000 : RAW_CONNECT_MS;
+
+	if (cl->raw_fd >= 0) {
+		close(cl->raw_fd);
+		cl->raw_fd = -1;
+	}
+	ga_raw_connect(call->env.host, call->env.port, ms, &cl->raw_fd,
+		       &call->out);
+}
+
+static void close_client(struct ga_client *cl)
+{
+	if (cl->stream) {
+		mysql_free_result(cl->stream);
+		cl->stream = NULL;
+	}
+	if (cl->stmt) {
+		mysql_stmt_close(cl->stmt);
+		cl->stmt = NULL;
+	}
+	if (cl->mysql)
+		mysql_close(cl->mysql);
+	cl->mysql = NULL;
+	if (cl->raw_fd >= 0)
+		close(cl->raw_fd);
+	cl->raw_fd = -1;
+}
+
+static void no_statement(struct ga_outcome *out, const char *what)
+{
+	out->result = GA_RESULT_ERROR;
+	out->api = "goneaway";
+	snprintf(out->message, sizeof(out->message), "%s", what);
+}
+
 static void run_call(struct ga_call *call)
 {
 	struct ga_outcome *out = &call->out;
-	MYSQL *m = call->client->mysql;
+	struct ga_client *cl = call->client;
+	const struct ga_step *st = call->step;
+	MYSQL *m = cl->mysql;
 
 	switch (call->kind) {
 	case GA_STEP_CONNECT:
-		do_connect(call);
+		if (cl->decl->transport == GA_TRANSPORT_RAW)
+			raw_connect(call);
+		else
+			do_connect(call);
+		return;
+	case GA_STEP_PREPARE:
+		ga_stmt_prepare(m, &cl->stmt, call->sql, out);
+		return;
+	case GA_STEP_EXECUTE:
+		if (!cl->stmt)
+			no_statement(out, "no prepared statement");
+		else
+			ga_stmt_execute(m, cl->stmt, st->size, out);
+		return;
+	case GA_STEP_LONG_DATA:
+		if (!cl->stmt)
+			no_statement(out, "no prepared statement");
+		else
+			ga_stmt_long_data(m, cl->stmt, st->size, st->chunk, out);
+		return;
+	case GA_STEP_STREAM:
+		if (cl->stream) {
+			mysql_free_result(cl->stream);
+			cl->stream = NULL;
+		}
+		ga_mysql_stream(m, call->sql, &cl->stream, out);
+		return;
+	case GA_STEP_FETCH:
+		if (!cl->stream)
+			no_statement(out, "no streamed result to fetch");
+		else
+			ga_mysql_fetch(m, &cl->stream, out);
+		return;
+	case GA_STEP_FORK:
+		ga_fork_call(m, st->fork_mode, st->count, FORK_CHILD_MS, out);
+		return;
+	case GA_STEP_DRAIN:
+		ga_raw_drain(cl->raw_fd, RAW_DRAIN_MS, out);
 		return;
 	case GA_STEP_QUERY:
 	case GA_STEP_SEND:
@@ -121,9 +211,8 @@ static void run_call(struct ga_call *call)
 		out->thread_after = mysql_thread_id(m);
 		return;
 	case GA_STEP_CLOSE:
-		out->api = "mysql_close";
-		mysql_close(m);
-		call->client->mysql = NULL;
+		out->api = cl->raw_fd >= 0 ? "close" : "mysql_close";
+		close_client(cl);
 		out->result = GA_RESULT_OK;
 		return;
 	case GA_STEP_REAP:
@@ -136,6 +225,8 @@ static void run_call(struct ga_call *call)
 	case GA_STEP_SERVER_START:
 	case GA_STEP_SERVER_RESTART:
 	case GA_STEP_SERVER_CRASH:
+	case GA_STEP_FAULT:
+	case GA_STEP_LIFT:
 		break;
 	}
 	out->result = GA_RESULT_ERROR;
@@ -167,14 +258,23 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-struct ga_call *ga_call_start(struct ga_client *client, enum ga_step_kind kind,
-			      const char *sql, const struct ga_client_env *env,
+void ga_client_init(struct ga_client *client, const struct ga_connection *decl)
+{
+	memset(client, 0, sizeof(*client));
+	client->decl = decl;
+	client->raw_fd = -1;
+}
+
+struct ga_call *ga_call_start(struct ga_client *client,
+			      const struct ga_step *step,
+			      const struct ga_client_env *env,
 			      struct ga_error *err)
 {
+	enum ga_step_kind kind = step->kind;
 	struct ga_call *call;
 	int rc;
 
-	if (kind != GA_STEP_CONNECT && !client->mysql) {
+	if (kind != GA_STEP_CONNECT && !client->mysql && client->raw_fd < 0) {
 		ga_error_set(err, "connection '%s' is not connected (goneaway "
 			     "never calls the C API on a closed handle)",
 			     client->decl->name);
@@ -186,8 +286,9 @@ struct ga_call *ga_call_start(struct ga_client *client, enum ga_step_kind kind,
 		return NULL;
 	}
 	call->client = client;
+	call->step = step;
 	call->kind = kind;
-	call->sql = sql;
+	call->sql = step->text;
 	call->env = *env;
 	call->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (call->done_fd < 0) {
@@ -220,12 +321,32 @@ static int unblock(struct ga_call *call)
 		if ((int)s >= 0)
 			shutdown((int)s, SHUT_RDWR);
 	}
+	if (call->client->raw_fd >= 0)
+		shutdown(call->client->raw_fd, SHUT_RDWR);
 	while (ga_clock_ms() < deadline) {
 		if (ga_interrupt_wait(NULL, call->done_fd, 100) == 1)
 			return 0;
 		pthread_kill(call->thread, SIGUSR1);
 	}
 	return -1;
+}
+
+/* The C API call a hung step was blocked in. */
+static const char *call_api(const struct ga_call *call)
+{
+	if (call->client->decl->transport == GA_TRANSPORT_RAW)
+		return call->kind == GA_STEP_CONNECT ? "connect" : "recv";
+	switch (call->kind) {
+	case GA_STEP_CONNECT: return "mysql_real_connect";
+	case GA_STEP_PING: return "mysql_ping";
+	case GA_STEP_CLOSE: return "mysql_close";
+	case GA_STEP_PREPARE: return "mysql_stmt_prepare";
+	case GA_STEP_EXECUTE: return "mysql_stmt_execute";
+	case GA_STEP_LONG_DATA: return "mysql_stmt_send_long_data";
+	case GA_STEP_FETCH: return "mysql_fetch_row";
+	case GA_STEP_FORK: return "mysql_real_query (parent and child)";
+	default: return "mysql_real_query";
+	}
 }
 
 int ga_call_wait(struct ga_call *call, struct ga_interrupt *in,
@@ -243,10 +364,7 @@ int ga_call_wait(struct ga_call *call, struct ga_interrupt *in,
 	 * worker returns once unblocked */
 	memset(out, 0, sizeof(*out));
 	out->result = GA_RESULT_HANG;
-	out->api = call->kind == GA_STEP_CONNECT ? "mysql_real_connect"
-		 : call->kind == GA_STEP_PING ? "mysql_ping"
-		 : call->kind == GA_STEP_CLOSE ? "mysql_close"
-		 : "mysql_real_query";
+	out->api = call_api(call);
 	out->elapsed_ms = ga_clock_ms() - call->start_ms;
 	if (unblock(call) == 0) {
 		pthread_join(call->thread, NULL);
@@ -281,7 +399,12 @@ void ga_client_teardown(struct ga_client *client)
 		ga_call_finish(client->pending);
 		client->pending = NULL;
 	}
-	if (client->mysql && !client->hung)
-		mysql_close(client->mysql);
+	if (!client->hung) {
+		close_client(client);
+		return;
+	}
+	/* a worker may still use them: leave the handle, close the fd */
 	client->mysql = NULL;
+	client->stmt = NULL;
+	client->stream = NULL;
 }

@@ -33,6 +33,9 @@ struct ga_call;
 struct ga_client {
 	const struct ga_connection *decl;       /* borrowed */
 	MYSQL *mysql;           /* owned; NULL before connect / after close */
+	MYSQL_STMT *stmt;       /* owned: the last "prepare", or NULL */
+	MYSQL_RES *stream;      /* owned: a "stream" not fetched yet, or NULL */
+	int raw_fd;             /* owned: a transport=raw socket, or -1 */
 	struct ga_call *pending;                /* owned: a "send" in flight */
 	unsigned long thread_id;        /* server thread after the last call
 					 * that finished, 0 when none; kept by
@@ -41,11 +44,16 @@ struct ga_client {
 	bool hung;              /* a call was abandoned by the watchdog */
 };
 
-/* Starts kind (connect, query, send, ping, close) on client in a new
- * thread.  sql is borrowed and must outlive the call.  Returns the call
+/* Prepares a client for decl: nothing connected yet. */
+void ga_client_init(struct ga_client *client, const struct ga_connection *decl);
+
+/* Starts step (a client step: connect, query, send, ping, close, prepare,
+ * execute, long-data, stream, fetch, fork, drain) on client in a new
+ * thread.  step is borrowed and must outlive the call.  Returns the call
  * (free with ga_call_finish) or NULL with err set. */
-struct ga_call *ga_call_start(struct ga_client *client, enum ga_step_kind kind,
-			      const char *sql, const struct ga_client_env *env,
+struct ga_call *ga_call_start(struct ga_client *client,
+			      const struct ga_step *step,
+			      const struct ga_client_env *env,
 			      struct ga_error *err);
 
 /* Waits for the call.  If it has not returned after watchdog_ms, the

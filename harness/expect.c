@@ -96,7 +96,7 @@ const struct ga_expect *ga_expect_select(const struct ga_step *step,
 					 const struct ga_server_id *server)
 {
 	static const struct ga_expect implicit_ok = {
-		.ok = true, .after_ms = -1, .within_ms = -1,
+		.set = { .ok = true }, .after_ms = -1, .within_ms = -1,
 	};
 	const struct ga_expect *fallback = NULL;
 	size_t i;
@@ -180,19 +180,21 @@ static bool value_matches(const struct ga_value_check *vc,
 	return holds;
 }
 
-static bool result_allowed(const struct ga_expect *exp,
-			   const struct ga_outcome *out)
+bool ga_outcome_in_set(const struct ga_outcome_set *set,
+		       const struct ga_outcome *out)
 {
 	size_t i;
 
 	switch (out->result) {
 	case GA_RESULT_OK:
-		return exp->ok;
+		return set->ok;
 	case GA_RESULT_HANG:
-		return exp->hang;
+		return set->hang;
+	case GA_RESULT_WRONG:
+		return set->wrong;
 	case GA_RESULT_ERROR:
-		for (i = 0; i < exp->ncodes; i++)
-			if (exp->codes[i] == out->err)
+		for (i = 0; i < set->ncodes; i++)
+			if (set->codes[i] == out->err)
 				return true;
 		return false;
 	}
@@ -214,8 +216,14 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 	ga_expect_describe(exp, want, sizeof(want));
 	ga_outcome_describe(out, got, sizeof(got));
 
-	if (!result_allowed(exp, out)) {
+	if (!ga_outcome_in_set(&exp->set, out)) {
 		sb_add(&sb, "%s, when expecting %s", got, want);
+		return false;
+	}
+	if (exp->message && out->result == GA_RESULT_ERROR &&
+	    !strstr(out->message, exp->message)) {
+		sb_add(&sb, "%s: the message does not contain \"%s\"", got,
+		       exp->message);
 		return false;
 	}
 	/* A hang's elapsed time is the watchdog's: "after" is what made it
@@ -257,7 +265,7 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 	size_t i;
 
 	sb_init(&sb, buf, len);
-	if (exp->ok) {
+	if (exp->set.ok) {
 		sb_add(&sb, "success");
 		if (exp->value.cmp != GA_CMP_NONE)
 			sb_add(&sb, " with a value %s %s", cmp_text(exp->value.cmp),
@@ -268,14 +276,20 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 			sb_add(&sb, " on the same server thread");
 		sep = " or ";
 	}
-	for (i = 0; i < exp->ncodes; i++) {
+	for (i = 0; i < exp->set.ncodes; i++) {
 		sb_add(&sb, "%s", sep);
-		sb_code(&sb, exp->codes[i]);
+		sb_code(&sb, exp->set.codes[i]);
 		sep = " or ";
 	}
-	if (exp->hang) {
+	if (exp->set.wrong) {
+		sb_add(&sb, "%sa wrong result", sep);
+		sep = " or ";
+	}
+	if (exp->set.hang) {
 		sb_add(&sb, "%sa hang", sep);
 	}
+	if (exp->message)
+		sb_add(&sb, " matching \"%s\"", exp->message);
 	if (exp->after_ms >= 0)
 		sb_add(&sb, " after %ld ms", exp->after_ms);
 	if (exp->within_ms >= 0)
@@ -304,6 +318,12 @@ void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 		break;
 	case GA_RESULT_HANG:
 		sb_add(&sb, "hung: no answer after %.0f ms", out->elapsed_ms);
+		break;
+	case GA_RESULT_WRONG:
+		sb_add(&sb, "returned a wrong result");
+		if (out->message[0])
+			sb_add(&sb, " (%s)", out->message);
+		sb_add(&sb, " after %.0f ms", out->elapsed_ms);
 		break;
 	}
 }

@@ -26,6 +26,10 @@ bool ga_selector_matches(const struct ga_selector *sel,
 bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		     char *why, size_t whylen);
 
+/* True when out's result is one of set's outcomes (no other check). */
+bool ga_outcome_in_set(const struct ga_outcome_set *set,
+		       const struct ga_outcome *out);
+
 /* "2013 (CR_SERVER_LOST) or 2006 (CR_SERVER_GONE_ERROR) within 2000 ms" */
 void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len);
 

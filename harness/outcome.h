@@ -10,6 +10,8 @@ enum ga_result {
 	GA_RESULT_OK = 0,       /* the call succeeded */
 	GA_RESULT_ERROR,        /* the call failed: err/sqlstate/message */
 	GA_RESULT_HANG,         /* no answer before the watchdog fired */
+	GA_RESULT_WRONG,        /* the call succeeded with a wrong result:
+				 * rows that answer another query */
 };
 
 struct ga_outcome {

@@ -19,6 +19,9 @@
 
 #include "duration.h"
 #include "errnames.h"
+#include "expand.h"
+#include "fault.h"
+#include "size.h"
 #include "suggest.h"
 
 #define MAX_FILE_SIZE (1024UL * 1024UL)
@@ -57,12 +60,24 @@ enum once {
 	ONCE_CAUSE,
 	ONCE_KEYWORDS,
 	ONCE_REQUIRES,
+	ONCE_REPEAT,
 	ONCE_COUNT,
 };
 
+/* What the steps so far left on one connection, in file order. */
 struct pending_send {
 	int line;               /* 0: nothing sent */
 	int col;
+	int prepared;           /* line of its last "prepare", 0: none */
+	int streaming;          /* line of its last "stream", 0: none */
+};
+
+/* A "fault NAME" line, for "lift NAME". */
+struct fault_name {
+	char name[GA_NAME_MAX];
+	int line;
+	size_t step;            /* index in sc->steps */
+	int lifted;             /* line of its lift, 0: none */
 };
 
 struct parser {
@@ -77,6 +92,8 @@ struct parser {
 	bool last_kind_known;           /* kind of the last step line */
 	enum ga_step_kind last_kind;
 	struct pending_send *pending;   /* owned; one per connection */
+	struct fault_name *faults;      /* owned */
+	size_t nfaults;
 };
 
 enum dir_class {
@@ -99,9 +116,20 @@ struct directive {
 /* Which steps allow which expect features, as bit sets of kinds. */
 #define KIND_BIT(k) (1u << (unsigned)(k))
 #define HANG_KINDS (KIND_BIT(GA_STEP_CONNECT) | KIND_BIT(GA_STEP_QUERY) | \
-		    KIND_BIT(GA_STEP_REAP) | KIND_BIT(GA_STEP_PING))
+		    KIND_BIT(GA_STEP_REAP) | KIND_BIT(GA_STEP_PING) | \
+		    KIND_BIT(GA_STEP_PREPARE) | KIND_BIT(GA_STEP_EXECUTE) | \
+		    KIND_BIT(GA_STEP_LONG_DATA) | KIND_BIT(GA_STEP_STREAM) | \
+		    KIND_BIT(GA_STEP_FETCH) | KIND_BIT(GA_STEP_FORK) | \
+		    KIND_BIT(GA_STEP_DRAIN))
 #define VALUE_KINDS (KIND_BIT(GA_STEP_QUERY) | KIND_BIT(GA_STEP_REAP) | \
-		     KIND_BIT(GA_STEP_STATUS) | KIND_BIT(GA_STEP_ADMIN))
+		     KIND_BIT(GA_STEP_STATUS) | KIND_BIT(GA_STEP_ADMIN) | \
+		     KIND_BIT(GA_STEP_STREAM) | KIND_BIT(GA_STEP_FETCH) | \
+		     KIND_BIT(GA_STEP_DRAIN))
+/* Steps whose results the harness checks itself. */
+#define WRONG_KINDS (KIND_BIT(GA_STEP_FORK))
+/* Steps a raw connection (transport=raw) can take. */
+#define RAW_KINDS (KIND_BIT(GA_STEP_CONNECT) | KIND_BIT(GA_STEP_DRAIN) | \
+		   KIND_BIT(GA_STEP_CLOSE) | KIND_BIT(GA_STEP_KILL))
 #define THREAD_KINDS (KIND_BIT(GA_STEP_QUERY) | KIND_BIT(GA_STEP_REAP) | \
 		      KIND_BIT(GA_STEP_PING))
 
@@ -131,6 +159,7 @@ enum conn_key {
 	KEY_DATABASE,
 	KEY_RECONNECT,
 	KEY_INTERACTIVE,
+	KEY_MAX_ALLOWED_PACKET,
 	KEY_COUNT,
 };
 
@@ -144,6 +173,7 @@ static const char *const conn_key_names[KEY_COUNT] = {
 	[KEY_DATABASE] = "database",
 	[KEY_RECONNECT] = "reconnect",
 	[KEY_INTERACTIVE] = "interactive",
+	[KEY_MAX_ALLOWED_PACKET] = "max_allowed_packet",
 };
 
 static const struct {
@@ -680,9 +710,18 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 			c->transport = GA_TRANSPORT_TCP;
 		else if (strcmp(val, "socket") == 0)
 			c->transport = GA_TRANSPORT_SOCKET;
+		else if (strcmp(val, "raw") == 0)
+			c->transport = GA_TRANSPORT_RAW;
 		else
-			return perr(p, vcol, "transport must be 'tcp' or "
-				    "'socket', not '%s'", val);
+			return perr(p, vcol, "transport must be 'tcp', "
+				    "'socket' or 'raw', not '%s'", val);
+		return 0;
+	case KEY_MAX_ALLOWED_PACKET:
+		if (ga_size_parse(val, &c->max_allowed_packet) ||
+		    c->max_allowed_packet < 1024)
+			return perr(p, vcol, "invalid size '%s' for "
+				    "max_allowed_packet: write e.g. 1M or "
+				    "65536 (at least 1024)", val);
 		return 0;
 	case KEY_USER:
 		dst = &c->user;
@@ -861,7 +900,38 @@ static int track_send(struct parser *p, const struct ga_step *st,
 	} else if (st->kind == GA_STEP_SEND) {
 		ps->line = p->line;
 		ps->col = kw->col;
+	} else if (st->kind == GA_STEP_PREPARE) {
+		ps->prepared = p->line;
+	} else if (st->kind == GA_STEP_STREAM) {
+		ps->streaming = p->line;
+	} else if ((st->kind == GA_STEP_EXECUTE ||
+		    st->kind == GA_STEP_LONG_DATA) && !ps->prepared) {
+		return perr(p, kw->col, "'%s %s' without a 'prepare %s' "
+			    "before it", kw->text, name, name);
+	} else if (st->kind == GA_STEP_FETCH) {
+		if (!ps->streaming)
+			return perr(p, kw->col, "'fetch %s' without a "
+				    "'stream %s' before it", name, name);
+		ps->streaming = 0;
 	}
+	return 0;
+}
+
+/* Raw connections speak no MySQL protocol; drain is only for them. */
+static int check_transport(struct parser *p, const struct ga_step *st,
+			   const struct word *w)
+{
+	const struct ga_connection *c = &p->sc->connections[st->conn];
+	bool raw = c->transport == GA_TRANSPORT_RAW;
+
+	if (raw && !(KIND_BIT(st->kind) & RAW_KINDS))
+		return perr(p, w->col, "'%s' is a raw connection "
+			    "(transport=raw): it can only connect, drain, "
+			    "close and be killed, not '%s'", w->text,
+			    ga_step_kind_name(st->kind));
+	if (!raw && st->kind == GA_STEP_DRAIN)
+		return perr(p, w->col, "'drain' reads a raw connection; "
+			    "declare '%s' with transport=raw", w->text);
 	return 0;
 }
 
@@ -879,6 +949,9 @@ static int parse_step_conn(struct parser *p, struct lexer *lx,
 		return perr(p, kw->col, "'%s' needs a connection name",
 			    kw->text);
 	rc = find_connection(p, &w, &st->conn);
+	if (rc)
+		return -1;
+	rc = check_transport(p, st, &w);
 	if (rc)
 		return -1;
 	return track_send(p, st, kw);
@@ -901,7 +974,24 @@ static int parse_conn_step(struct parser *p, struct lexer *lx,
 	return push_step(p, &st);
 }
 
-/* query, send: NAME SQL */
+/* Expands %repeat[...]% in sql[0..n) (col: its column) into st->text
+ * and appends st; on failure nothing is kept. */
+static int push_sql_step(struct parser *p, struct ga_step *st,
+			 const char *sql, size_t n, int col)
+{
+	char msg[256];
+	size_t off;
+
+	if (ga_expand(sql, n, &st->text, msg, sizeof(msg), &off))
+		return perr(p, col + (int)off, "%s", msg);
+	if (push_step(p, st) == 0)
+		return 0;
+	free(st->text);
+	st->text = NULL;
+	return -1;
+}
+
+/* query, send, prepare, stream: NAME SQL */
 static int parse_sql_step(struct parser *p, struct lexer *lx,
 			  const struct directive *dir, const struct word *kw)
 {
@@ -918,7 +1008,264 @@ static int parse_sql_step(struct parser *p, struct lexer *lx,
 	if (n == 0)
 		return perr(p, kw->col, "'%s' needs SQL after the connection "
 			    "name", kw->text);
-	return push_text_step(p, &st, sql, n);
+	return push_sql_step(p, &st, sql, n, (int)(sql - lx->s) + 1);
+}
+
+/* "key=SIZE": the size, or -1 after a diagnostic. */
+static int parse_size_option(struct parser *p, const struct word *w,
+			     const char *key, long *out)
+{
+	size_t klen = strlen(key);
+
+	if (strncmp(w->text, key, klen) != 0 || w->text[klen] != '=')
+		return perr(p, w->col, "expected %s=SIZE, found '%s'", key,
+			    w->text);
+	if (ga_size_parse(w->text + klen + 1, out) || *out == 0)
+		return perr(p, w->col + (int)klen + 1, "invalid size '%s': "
+			    "write e.g. 4096, 64KiB or 2MiB",
+			    w->text + klen + 1);
+	return 0;
+}
+
+/* execute NAME [blob=SIZE] */
+static int parse_execute(struct parser *p, struct lexer *lx,
+			 const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	rc = lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && parse_size_option(p, &w, "blob", &st.size))
+		return -1;
+	rc = expect_end(p, lx, "the blob size");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
+#define DEFAULT_CHUNK (64L * 1024)
+
+/* long-data NAME SIZE [chunk=SIZE] */
+static int parse_long_data(struct parser *p, struct lexer *lx,
+			   const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	st.chunk = DEFAULT_CHUNK;
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	rc = lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return perr(p, kw->col, "'long-data' needs the total size "
+			    "after the connection name, e.g. 2MiB");
+	if (ga_size_parse(w.text, &st.size) || st.size == 0)
+		return perr(p, w.col, "invalid size '%s': write e.g. 4096, "
+			    "64KiB or 2MiB", w.text);
+	rc = lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && parse_size_option(p, &w, "chunk", &st.chunk))
+		return -1;
+	rc = expect_end(p, lx, "the chunk size");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
+/* fork NAME close|exit|share N */
+static int parse_fork(struct parser *p, struct lexer *lx,
+		      const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	rc = lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return perr(p, kw->col, "'fork' needs what the child does: "
+			    "close, exit or share N");
+	if (strcmp(w.text, "close") == 0) {
+		st.fork_mode = GA_FORK_CLOSE;
+	} else if (strcmp(w.text, "exit") == 0) {
+		st.fork_mode = GA_FORK_EXIT;
+	} else if (strcmp(w.text, "share") == 0) {
+		st.fork_mode = GA_FORK_SHARE;
+		rc = lex_word(p, lx, &w);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return perr(p, lx->len > 0 ? (int)lx->len + 1 : 1,
+				    "'share' needs how many queries each "
+				    "process runs, e.g. share 50");
+		if (!is_digits(w.text) || strlen(w.text) > 6 ||
+		    (st.count = strtol(w.text, NULL, 10)) < 1)
+			return perr(p, w.col, "invalid count '%s': a number "
+				    "from 1 to 999999", w.text);
+	} else {
+		return perr(p, w.col, "unknown fork mode '%s' (known: "
+			    "close, exit, share N)", w.text);
+	}
+	rc = expect_end(p, lx, "the fork mode");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
+static struct fault_name *find_fault(struct parser *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfaults; i++)
+		if (strcmp(p->faults[i].name, name) == 0)
+			return &p->faults[i];
+	return NULL;
+}
+
+/* fault NAME KIND ARGS: the kind's own parse and validate. */
+static int parse_fault(struct parser *p, struct lexer *lx,
+		       const struct directive *dir, const struct word *kw)
+{
+	const struct ga_fault_kind *const *kinds = ga_fault_kinds();
+	const struct ga_fault_kind *kind;
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_fault_diag diag;
+	struct ga_suggest sg;
+	struct fault_name *f, *v;
+	struct ga_step st;
+	struct word name, w;
+	const char *args;
+	char *argbuf;
+	size_t i, n, len;
+	int rc, argcol;
+
+	begin_step(p, &st, dir->kind);
+	rc = lex_word(p, lx, &name);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return perr(p, kw->col, "'fault' needs a name, a kind and its "
+			    "arguments, e.g. fault wall firewall drop");
+	len = strlen(name.text);
+	if (!isalpha((unsigned char)name.text[0]) ||
+	    !all_of(name.text, len, "_-") || len >= GA_NAME_MAX)
+		return perr(p, name.col, "invalid fault name '%s': letters, "
+			    "digits, '_' and '-', starting with a letter, at "
+			    "most %d characters", name.text, GA_NAME_MAX - 1);
+	f = find_fault(p, name.text);
+	if (f)
+		return perr(p, name.col, "fault '%s' is already declared at "
+			    "line %d", name.text, f->line);
+	rc = lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return perr(p, name.col, "'fault %s' needs a kind (%s)",
+			    name.text, "firewall, tbf, netem or pause");
+	kind = ga_fault_kind_find(w.text);
+	if (!kind) {
+		ga_suggest_init(&sg, w.text, 2);
+		for (i = 0; kinds[i]; i++)
+			ga_suggest_try(&sg, kinds[i]->name);
+		return perr(p, w.col, "unknown fault kind '%s'%s (known: "
+			    "firewall, tbf, netem, pause)", w.text,
+			    ga_suggest_text(&sg, dym, sizeof(dym)));
+	}
+	if (!kind->parse)
+		return perr(p, w.col, "fault kind '%s' is not available in "
+			    "this build", w.text);
+	n = lex_text(lx, &args);
+	argcol = (int)(args - lx->s) + 1;
+	argbuf = p_strndup(p, args, n);
+	if (!argbuf)
+		return -1;
+	memset(&diag, 0, sizeof(diag));
+	rc = kind->parse(argbuf, &st.fault_spec, &diag);
+	free(argbuf);
+	if (rc)
+		return perr(p, argcol + (int)diag.offset, "%s: %s (usage: %s)",
+			    kind->name, diag.msg, kind->usage);
+	st.fault = kind;
+	if (kind->validate(st.fault_spec, &diag)) {
+		kind->free_spec(st.fault_spec);
+		return perr(p, argcol + (int)diag.offset, "%s: %s",
+			    kind->name, diag.msg);
+	}
+	st.text = p_strdup(p, name.text);
+	v = st.text ? p_grow(p, p->faults, p->nfaults, sizeof(*v)) : NULL;
+	if (!v) {
+		free(st.text);
+		kind->free_spec(st.fault_spec);
+		return -1;
+	}
+	p->faults = v;
+	f = &v[p->nfaults];
+	memset(f, 0, sizeof(*f));
+	memcpy(f->name, name.text, len + 1);
+	f->line = p->line;
+	f->step = p->sc->nsteps;
+	if (push_step(p, &st)) {
+		free(st.text);
+		kind->free_spec(st.fault_spec);
+		return -1;
+	}
+	p->nfaults++;
+	return 0;
+}
+
+/* lift NAME */
+static int parse_lift(struct parser *p, struct lexer *lx,
+		      const struct directive *dir, const struct word *kw)
+{
+	struct fault_name *f;
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return perr(p, kw->col, "'lift' needs the name of a fault");
+	f = find_fault(p, w.text);
+	if (!f)
+		return perr(p, w.col, "no fault named '%s' before this line",
+			    w.text);
+	if (f->lifted)
+		return perr(p, w.col, "fault '%s' is already lifted at line "
+			    "%d", w.text, f->lifted);
+	rc = expect_end(p, lx, "the fault name");
+	if (rc)
+		return -1;
+	st.fault_step = (int)f->step;
+	st.text = p_strdup(p, w.text);
+	if (!st.text)
+		return -1;
+	if (push_step(p, &st)) {
+		free(st.text);
+		return -1;
+	}
+	f->lifted = p->line;
+	return 0;
 }
 
 /* admin SQL, errorlog TEXT: the raw rest of the line. */
@@ -935,6 +1282,9 @@ static int parse_text_step(struct parser *p, struct lexer *lx,
 		return perr(p, kw->col, "'%s' needs %s", kw->text,
 			    dir->kind == GA_STEP_ADMIN ? "SQL" :
 			    "the text to look for");
+	if (dir->kind == GA_STEP_ADMIN)
+		return push_sql_step(p, &st, text, n,
+				     (int)(text - lx->s) + 1);
 	return push_text_step(p, &st, text, n);
 }
 
@@ -1027,6 +1377,8 @@ struct expect_cols {
 	int thread;
 	int after;
 	int within;
+	int message;
+	int wrong;
 };
 
 /* "X", "X.Y" or "X.Y.Z" -> X*10000 + Y*100 + Z */
@@ -1116,10 +1468,10 @@ static int parse_selector(struct parser *p, struct lexer *lx,
 
 static bool is_outcome_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '_';
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
-static int add_outcome(struct parser *p, struct ga_expect *e,
+static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 		       struct expect_cols *cols, const char *tok, int col)
 {
 	char dym[GA_SUGGEST_MAX + 32];
@@ -1127,8 +1479,10 @@ static int add_outcome(struct parser *p, struct ga_expect *e,
 	unsigned code = 0;
 	size_t i;
 
-	if (strcmp(tok, "ok") == 0 || strcmp(tok, "hang") == 0) {
-		bool *flag = tok[0] == 'o' ? &e->ok : &e->hang;
+	if (strcmp(tok, "ok") == 0 || strcmp(tok, "hang") == 0 ||
+	    strcmp(tok, "wrong-result") == 0) {
+		bool *flag = tok[0] == 'o' ? &e->ok :
+			     tok[0] == 'h' ? &e->hang : &e->wrong;
 
 		if (*flag)
 			return perr(p, col, "outcome '%s' is listed twice",
@@ -1136,6 +1490,8 @@ static int add_outcome(struct parser *p, struct ga_expect *e,
 		*flag = true;
 		if (tok[0] == 'h')
 			cols->hang = col;
+		if (tok[0] == 'w')
+			cols->wrong = col;
 		return 0;
 	}
 	if (isdigit((unsigned char)tok[0])) {
@@ -1167,7 +1523,7 @@ static int add_outcome(struct parser *p, struct ga_expect *e,
 
 /* OUTCOME [(| or ,) OUTCOME]... */
 static int parse_outcomes(struct parser *p, struct lexer *lx,
-			  struct ga_expect *e, struct expect_cols *cols)
+			  struct ga_outcome_set *e, struct expect_cols *cols)
 {
 	const char *tok;
 	size_t start;
@@ -1184,8 +1540,8 @@ static int parse_outcomes(struct parser *p, struct lexer *lx,
 		if (lx->pos == start) {
 			if (first)
 				return perr(p, col, "'expect' needs at least "
-					    "one outcome: ok, hang, an error "
-					    "name or an error number");
+					    "one outcome: ok, hang, wrong-result, "
+					    "an error name or an error number");
 			return perr(p, col, "expected an outcome after '%c'",
 				    sep);
 		}
@@ -1239,6 +1595,7 @@ static int parse_value_check(struct parser *p, struct lexer *lx,
 static bool looks_like_outcome(const char *s)
 {
 	return strcmp(s, "ok") == 0 || strcmp(s, "hang") == 0 ||
+	       strcmp(s, "wrong-result") == 0 ||
 	       is_digits(s) || strncmp(s, "CR_", 3) == 0 ||
 	       strncmp(s, "ER_", 3) == 0;
 }
@@ -1282,6 +1639,23 @@ static int parse_clauses(struct parser *p, struct lexer *lx,
 			cols->thread = w.col;
 			continue;
 		}
+		if (strcmp(w.text, "matching") == 0) {
+			if (cols->message)
+				return perr(p, w.col, "'matching' is given "
+					    "twice");
+			cols->message = w.col;
+			rc = lex_word(p, lx, &d);
+			if (rc < 0)
+				return -1;
+			if (rc == 0 || !d.text[0])
+				return perr(p, w.col, "'matching' needs the "
+					    "text the error message must "
+					    "contain, e.g. matching \"(110)\"");
+			e->message = p_strdup(p, d.text);
+			if (!e->message)
+				return -1;
+			continue;
+		}
 		if (strcmp(w.text, "after") == 0 ||
 		    strcmp(w.text, "within") == 0) {
 			ms = w.text[0] == 'a' ? &e->after_ms : &e->within_ms;
@@ -1320,10 +1694,17 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 	known = p->last_kind_known;
 	bit = known ? KIND_BIT(p->last_kind) : 0;
 	kname = known ? ga_step_kind_name(p->last_kind) : "";
-	if (e->hang && known && !(bit & HANG_KINDS))
-		return perr(p, cols->hang, "'hang' applies only to connect, "
-			    "query, reap and ping steps, not '%s'", kname);
-	if (e->hang && e->after_ms < 0)
+	if (e->set.hang && known && !(bit & HANG_KINDS))
+		return perr(p, cols->hang, "'hang' applies only to steps on "
+			    "a client connection, not '%s'", kname);
+	if (e->set.wrong && known && !(bit & WRONG_KINDS))
+		return perr(p, cols->wrong, "'wrong-result' applies only to "
+			    "steps whose results goneaway checks itself "
+			    "(fork ... share), not '%s'", kname);
+	if (e->message && e->set.ncodes == 0)
+		return perr(p, cols->message, "'matching' checks an error "
+			    "message: list an error among the outcomes");
+	if (e->set.hang && e->after_ms < 0)
 		return perr(p, cols->hang, "a hang expectation needs 'after "
 			    "DURATION': how long to wait before calling it a "
 			    "hang");
@@ -1335,7 +1716,7 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 		return perr(p, cols->value, "'%s' returns no value to check: "
 			    "value checks apply to query, reap, status and "
 			    "admin steps", kname);
-	if (e->value.cmp != GA_CMP_NONE && !e->ok)
+	if (e->value.cmp != GA_CMP_NONE && !e->set.ok)
 		return perr(p, cols->value, "a value check needs 'ok' among "
 			    "the outcomes");
 	if (e->thread != GA_THREAD_ANY && known && !(bit & THREAD_KINDS))
@@ -1343,7 +1724,7 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 			    "reap and ping steps, not '%s'",
 			    e->thread == GA_THREAD_NEW ? "reconnected" :
 			    "same-thread", kname);
-	if (e->thread != GA_THREAD_ANY && !e->ok)
+	if (e->thread != GA_THREAD_ANY && !e->set.ok)
 		return perr(p, cols->thread, "'%s' needs 'ok' among the "
 			    "outcomes", e->thread == GA_THREAD_NEW ?
 			    "reconnected" : "same-thread");
@@ -1415,7 +1796,7 @@ static int parse_expect(struct parser *p, struct lexer *lx,
 		if (rc)
 			goto out;
 	}
-	rc = parse_outcomes(p, lx, &e, &cols);
+	rc = parse_outcomes(p, lx, &e.set, &cols);
 	if (rc)
 		goto out;
 	rc = parse_clauses(p, lx, &e, &cols);
@@ -1427,12 +1808,88 @@ static int parse_expect(struct parser *p, struct lexer *lx,
 	if (p->target == TARGET_STEP) {
 		rc = attach_expect(p, &p->sc->steps[p->sc->nsteps - 1], &e,
 				   &cols);
-		if (rc == 0)
-			e.value.text = NULL;    /* the step owns it now */
+		if (rc == 0) {
+			e.value.text = NULL;    /* the step owns them now */
+			e.message = NULL;
+		}
 	}
 out:
 	free(e.value.text);
+	free(e.message);
 	return rc;
+}
+
+/* seen OUTCOME[|OUTCOME]... CMP N: over the repetitions of the scenario,
+ * how many times the step's outcome was one of these. */
+static int parse_seen(struct parser *p, struct lexer *lx,
+		      const struct directive *dir, const struct word *kw)
+{
+	struct expect_cols cols;
+	struct ga_seen seen;
+	struct ga_step *st;
+	struct word w;
+	int rc, col;
+
+	(void)dir;
+	memset(&seen, 0, sizeof(seen));
+	memset(&cols, 0, sizeof(cols));
+	seen.line = p->line;
+	if (p->target == TARGET_NONE)
+		return perr(p, kw->col, "'seen' before any step: it belongs "
+			    "to the step above it");
+	if (p->last_kind_known && ga_step_is_action(p->last_kind))
+		return perr(p, kw->col, "'%s' has no outcome to count",
+			    ga_step_kind_name(p->last_kind));
+	rc = parse_outcomes(p, lx, &seen.set, &cols);
+	if (rc)
+		return -1;
+	lex_skip(lx);
+	col = lex_col(lx);
+	seen.cmp = lex_cmp(lx);
+	if (seen.cmp == GA_CMP_NONE)
+		return perr(p, col, "expected a comparison and a count, e.g. "
+			    "'seen wrong-result >= 1'");
+	rc = lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || !is_digits(w.text) || strlen(w.text) > 6)
+		return perr(p, rc ? w.col : col, "expected a count after "
+			    "'%s'", cmp_names[seen.cmp]);
+	seen.count = strtol(w.text, NULL, 10);
+	rc = expect_end(p, lx, "the count");
+	if (rc)
+		return -1;
+	if (p->target != TARGET_STEP)
+		return 0;
+	st = &p->sc->steps[p->sc->nsteps - 1];
+	if (st->seen.line)
+		return perr(p, kw->col, "a second 'seen' line for this step "
+			    "(the first is at line %d)", st->seen.line);
+	st->seen = seen;
+	return 0;
+}
+
+/* repeat N: run the whole scenario N times (a timing-dependent failure's
+ * spread over the runs is reported). */
+static int parse_repeat(struct parser *p, struct lexer *lx,
+			const struct directive *dir, const struct word *kw)
+{
+	struct word w;
+	int rc;
+
+	(void)dir;
+	rc = lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return perr(p, kw->col, "'repeat' needs how many runs, e.g. "
+			    "repeat 10");
+	if (!is_digits(w.text) || strlen(w.text) > 4 ||
+	    strtol(w.text, NULL, 10) < 1 || strtol(w.text, NULL, 10) > 1000)
+		return perr(p, w.col, "invalid repeat count '%s': a number "
+			    "from 1 to 1000", w.text);
+	p->sc->repeat = strtol(w.text, NULL, 10);
+	return expect_end(p, lx, "the repeat count");
 }
 
 /* ---- the directive table ------------------------------------------------ */
@@ -1446,6 +1903,7 @@ static const struct directive directives[] = {
 	  parse_requires },
 	{ "server-option", CLASS_HEADER, ONCE_NONE, GA_STEP_CONNECT,
 	  parse_server_option },
+	{ "repeat", CLASS_HEADER, ONCE_REPEAT, GA_STEP_CONNECT, parse_repeat },
 	{ "connection", CLASS_HEADER, ONCE_NONE, GA_STEP_CONNECT,
 	  parse_connection },
 	{ "connect", CLASS_STEP, ONCE_NONE, GA_STEP_CONNECT, parse_conn_step },
@@ -1461,7 +1919,18 @@ static const struct directive directives[] = {
 	{ "errorlog", CLASS_STEP, ONCE_NONE, GA_STEP_ERRORLOG,
 	  parse_text_step },
 	{ "server", CLASS_STEP, ONCE_NONE, GA_STEP_SERVER_STOP, parse_server },
+	{ "fault", CLASS_STEP, ONCE_NONE, GA_STEP_FAULT, parse_fault },
+	{ "lift", CLASS_STEP, ONCE_NONE, GA_STEP_LIFT, parse_lift },
+	{ "prepare", CLASS_STEP, ONCE_NONE, GA_STEP_PREPARE, parse_sql_step },
+	{ "execute", CLASS_STEP, ONCE_NONE, GA_STEP_EXECUTE, parse_execute },
+	{ "long-data", CLASS_STEP, ONCE_NONE, GA_STEP_LONG_DATA,
+	  parse_long_data },
+	{ "stream", CLASS_STEP, ONCE_NONE, GA_STEP_STREAM, parse_sql_step },
+	{ "fetch", CLASS_STEP, ONCE_NONE, GA_STEP_FETCH, parse_conn_step },
+	{ "fork", CLASS_STEP, ONCE_NONE, GA_STEP_FORK, parse_fork },
+	{ "drain", CLASS_STEP, ONCE_NONE, GA_STEP_DRAIN, parse_conn_step },
 	{ "expect", CLASS_EXPECT, ONCE_NONE, GA_STEP_CONNECT, parse_expect },
+	{ "seen", CLASS_EXPECT, ONCE_NONE, GA_STEP_CONNECT, parse_seen },
 };
 
 static const struct directive *find_directive(const char *name)
@@ -1641,6 +2110,7 @@ int ga_parse_text(const char *path, const char *text,
 	}
 	if (set_names(&p, path))
 		goto out;
+	p.sc->repeat = 1;
 
 	line = text;
 	for (;;) {
@@ -1665,6 +2135,7 @@ int ga_parse_text(const char *path, const char *text,
 out:
 	ga_scenario_free(p.sc);
 	free(p.pending);
+	free(p.faults);
 	free(scratch);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "client.h"
 #include "clock.h"
 #include "expect.h"
+#include "fault.h"
 #include "fsutil.h"
 #include "lab.h"
 #include "server.h"
@@ -28,6 +29,13 @@
  * this moment (mkdtemp, then the lock) or one whose run was killed in
  * between: only the second is old. */
 #define UNLOCKED_AGE_S 600
+
+/* A fault that is in place: popped by its lift or at teardown. */
+struct applied_fault {
+	size_t step;                    /* the fault step that applied it */
+	void *state;                    /* the kind's, freed by revert */
+	bool active;
+};
 
 /* Everything one scenario makes, so teardown can undo it in reverse. */
 struct scenario_ctx {
@@ -42,6 +50,9 @@ struct scenario_ctx {
 	bool srv_inited;
 	struct ga_client *clients;      /* owned, one per connection */
 	struct ga_client_env env;
+	struct applied_fault *faults;   /* owned: the revert stack */
+	size_t nfaults;
+	unsigned tag;                   /* names the lab's kernel objects */
 };
 
 const char *ga_verdict_name(enum ga_verdict v)
@@ -226,7 +237,7 @@ static long watchdog_ms(const struct ga_runner *r, const struct ga_expect *e)
 
 	if (!e)
 		return w;
-	if (e->hang && e->after_ms >= 0)
+	if (e->set.hang && e->after_ms >= 0)
 		return e->after_ms;
 	if (e->within_ms >= 0 && e->within_ms + HANG_GRACE_MS < w)
 		return e->within_ms + HANG_GRACE_MS;
@@ -300,7 +311,7 @@ static int client_step(struct scenario_ctx *c, const struct ga_step *step,
 			     cl->decl->name);
 		return harness_error(c, step, &err);
 	}
-	call = ga_call_start(cl, step->kind, step->text, &c->env, &err);
+	call = ga_call_start(cl, step, &c->env, &err);
 	if (!call)
 		return harness_error(c, step, &err);
 	if (step->kind == GA_STEP_SEND) {
@@ -448,6 +459,121 @@ static int server_step(struct scenario_ctx *c, const struct ga_step *step,
 	return 0;
 }
 
+/* ---- faults ------------------------------------------------------------- */
+
+static void fault_target(const struct scenario_ctx *c,
+			 struct ga_fault_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->client_ns = c->lab.client_ns;
+	t->server_ns = c->lab.server_ns;
+	t->client_if = c->lab.client_if;
+	t->server_if = c->lab.server_if;
+	t->client_addr = GA_LAB_CLIENT_ADDR;
+	t->server_addr = GA_LAB_SERVER_ADDR;
+	t->server_port = GA_SERVER_PORT;
+	t->tag = c->tag;
+	t->server_pid = c->srv.pid;
+}
+
+static int fault_step(struct scenario_ctx *c, size_t i,
+		      struct ga_step_result *sr)
+{
+	const struct ga_step *step = &c->sc->steps[i];
+	struct ga_fault_target t;
+	struct applied_fault *af;
+	struct ga_error err;
+	double start = ga_clock_ms();
+	void *state = NULL;
+	int rc;
+
+	af = realloc(c->faults, (c->nfaults + 1) * sizeof(*af));
+	if (!af) {
+		ga_error_set(&err, "out of memory");
+		return harness_error(c, step, &err);
+	}
+	c->faults = af;
+	fault_target(c, &t);
+	rc = step->fault->apply(step->fault_spec, &t, &state, &err);
+	sr->ran = true;
+	sr->out.api = step->fault->name;
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (rc == GA_FAULT_UNSUPPORTED) {
+		set_verdict(c->res, GA_VERDICT_SKIP, step->line,
+			    "fault '%s' (%s) cannot be made here: %s",
+			    step->text, step->fault->name, err.msg);
+		return -1;
+	}
+	if (rc)
+		return harness_error(c, step, &err);
+	af[c->nfaults].step = i;
+	af[c->nfaults].state = state;
+	af[c->nfaults].active = true;
+	c->nfaults++;
+	sr->out.result = GA_RESULT_OK;
+	sr->matched = true;
+	return 0;
+}
+
+static int revert_fault(struct scenario_ctx *c, struct applied_fault *af,
+			struct ga_error *err)
+{
+	const struct ga_step *fs = &c->sc->steps[af->step];
+	struct ga_fault_target t;
+
+	af->active = false;
+	fault_target(c, &t);
+	if (fs->fault->revert(fs->fault_spec, &t, af->state, err))
+		return ga_error_prefix(err, "lifting fault '%s'", fs->text);
+	return 0;
+}
+
+static int lift_step(struct scenario_ctx *c, const struct ga_step *step,
+		     struct ga_step_result *sr)
+{
+	double start = ga_clock_ms();
+	struct ga_error err;
+	size_t k;
+
+	sr->ran = true;
+	sr->out.api = "lift";
+	for (k = c->nfaults; k-- > 0;) {
+		if (c->faults[k].step != (size_t)step->fault_step ||
+		    !c->faults[k].active)
+			continue;
+		if (revert_fault(c, &c->faults[k], &err))
+			return harness_error(c, step, &err);
+		sr->out.elapsed_ms = ga_clock_ms() - start;
+		sr->out.result = GA_RESULT_OK;
+		sr->matched = true;
+		return 0;
+	}
+	ga_error_set(&err, "fault '%s' is not in place", step->text);
+	return harness_error(c, step, &err);
+}
+
+/* Reverts every fault still in place, last applied first.  A fault that
+ * cannot be reverted makes a passing scenario ERROR: its lab is
+ * destroyed anyway, but the verdict must not hide it. */
+static void revert_all_faults(struct scenario_ctx *c)
+{
+	struct ga_error err;
+	size_t k;
+
+	for (k = c->nfaults; k-- > 0;) {
+		if (!c->faults[k].active)
+			continue;
+		if (revert_fault(c, &c->faults[k], &err) == 0)
+			continue;
+		fprintf(stderr, "goneaway: %s: %s\n", c->sc->name, err.msg);
+		if (c->res->verdict == GA_VERDICT_PASS)
+			set_verdict(c->res, GA_VERDICT_ERROR, 0, "%s", err.msg);
+	}
+	free(c->faults);
+	c->faults = NULL;
+	c->nfaults = 0;
+}
+
 static int run_step(struct scenario_ctx *c, size_t i)
 {
 	const struct ga_step *step = &c->sc->steps[i];
@@ -478,7 +604,18 @@ static int run_step(struct scenario_ctx *c, size_t i)
 	case GA_STEP_SEND:
 	case GA_STEP_PING:
 	case GA_STEP_CLOSE:
+	case GA_STEP_PREPARE:
+	case GA_STEP_EXECUTE:
+	case GA_STEP_LONG_DATA:
+	case GA_STEP_STREAM:
+	case GA_STEP_FETCH:
+	case GA_STEP_FORK:
+	case GA_STEP_DRAIN:
 		return client_step(c, step, sr);
+	case GA_STEP_FAULT:
+		return fault_step(c, i, sr);
+	case GA_STEP_LIFT:
+		return lift_step(c, step, sr);
 	case GA_STEP_REAP:
 		return reap_step(c, step, sr);
 	case GA_STEP_SLEEP:
@@ -518,6 +655,7 @@ static int setup(struct scenario_ctx *c, struct ga_error *err)
 	unsigned tag = ((unsigned)getpid() & 0xfff) << 12 | (r->ncases & 0xfff);
 	size_t i;
 
+	c->tag = tag;
 	snprintf(c->dir, sizeof(c->dir), "%s/%u", r->run_dir, r->ncases);
 	if (mkdir(c->dir, 0700) != 0)
 		return ga_error_errno(err, errno, "mkdir %s", c->dir);
@@ -542,7 +680,7 @@ static int setup(struct scenario_ctx *c, struct ga_error *err)
 	if (!c->clients)
 		return ga_error_set(err, "out of memory");
 	for (i = 0; i < c->sc->nconnections; i++)
-		c->clients[i].decl = &c->sc->connections[i];
+		ga_client_init(&c->clients[i], &c->sc->connections[i]);
 	c->env.netns_fd = c->lab.client_ns;
 	c->env.host = GA_LAB_SERVER_ADDR;
 	c->env.port = GA_SERVER_PORT;
@@ -622,8 +760,10 @@ static void teardown(struct scenario_ctx *c)
 	struct ga_error err;
 	size_t i;
 
-	/* Kill the server first: a client blocked in a read then returns at
-	 * once instead of waiting for a watchdog. */
+	/* Faults first, last applied first (a paused server is thawed), then
+	 * kill the server: a client blocked in a read then returns at once
+	 * instead of waiting for a watchdog. */
+	revert_all_faults(c);
 	if (c->srv_inited)
 		ga_server_teardown(&c->srv);
 	if (c->clients) {
@@ -639,35 +779,100 @@ static void teardown(struct scenario_ctx *c)
 		fprintf(stderr, "goneaway: %s\n", err.msg);
 }
 
-void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
-		   struct ga_case_result *res)
+/* Counts the outcome of every step that ran in this run. */
+static void tally_run(struct ga_case_result *res)
+{
+	struct ga_step_result *sr;
+	struct ga_tally *t;
+	size_t i, k;
+
+	for (i = 0; i < res->nsteps; i++) {
+		sr = &res->steps[i];
+		if (!sr->ran)
+			continue;
+		for (k = 0; k < sr->ntally; k++) {
+			t = &sr->tally[k];
+			if (t->result == sr->out.result &&
+			    (t->result != GA_RESULT_ERROR ||
+			     t->err == sr->out.err))
+				break;
+		}
+		if (k == GA_MAX_TALLY)
+			k--;    /* out of room: the last entry collects */
+		t = &sr->tally[k];
+		if (k == sr->ntally) {
+			sr->ntally++;
+			t->result = sr->out.result;
+			t->err = sr->out.err;
+		}
+		t->count++;
+	}
+}
+
+/* The "seen" lines, once every run matched its expect lines. */
+static void check_seen(const struct ga_scenario *sc,
+		       struct ga_case_result *res)
+{
+	struct ga_outcome probe;
+	long n;
+	size_t i, k;
+
+	for (i = 0; i < sc->nsteps; i++) {
+		const struct ga_seen *seen = &sc->steps[i].seen;
+		const struct ga_step_result *sr = &res->steps[i];
+		bool holds;
+
+		if (!seen->line)
+			continue;
+		n = 0;
+		for (k = 0; k < sr->ntally; k++) {
+			memset(&probe, 0, sizeof(probe));
+			probe.result = sr->tally[k].result;
+			probe.err = sr->tally[k].err;
+			if (ga_outcome_in_set(&seen->set, &probe))
+				n += sr->tally[k].count;
+		}
+		switch (seen->cmp) {
+		case GA_CMP_EQ: holds = n == seen->count; break;
+		case GA_CMP_NE: holds = n != seen->count; break;
+		case GA_CMP_LT: holds = n < seen->count; break;
+		case GA_CMP_LE: holds = n <= seen->count; break;
+		case GA_CMP_GT: holds = n > seen->count; break;
+		case GA_CMP_GE: holds = n >= seen->count; break;
+		case GA_CMP_NONE:
+		default: holds = true; break;
+		}
+		if (holds)
+			continue;
+		set_verdict(res, GA_VERDICT_FAIL, sc->steps[i].line,
+			    "%s: the outcomes counted by the seen line came up "
+			    "%ld times in %ld runs, which fails the seen line "
+			    "(seen line %d)", ga_step_kind_name(sc->steps[i].kind),
+			    n, res->runs, seen->line);
+		return;
+	}
+}
+
+/* One run of the scenario: set-up, steps, teardown. */
+static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
+		     struct ga_case_result *res)
 {
 	struct scenario_ctx c;
 	struct ga_error err;
 	double t0 = ga_clock_ms(), t1, t2;
 	size_t i;
 
-	memset(res, 0, sizeof(*res));
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	c.sc = sc;
 	c.res = res;
 	c.lab.host_ns = c.lab.client_ns = c.lab.server_ns = -1;
 	r->ncases++;
-
-	res->steps = calloc(sc->nsteps ? sc->nsteps : 1, sizeof(*res->steps));
-	res->nsteps = sc->nsteps;
-	if (!res->steps) {
-		set_verdict(res, GA_VERDICT_ERROR, 0, "out of memory");
-		return;
-	}
-	if (r->skip_reason[0]) {
-		set_verdict(res, GA_VERDICT_SKIP, 0, "%s", r->skip_reason);
-		return;
-	}
-	if (r->error_reason[0]) {
-		set_verdict(res, GA_VERDICT_ERROR, 0, "%s", r->error_reason);
-		return;
+	for (i = 0; i < res->nsteps; i++) {
+		res->steps[i].ran = false;
+		res->steps[i].matched = false;
+		res->steps[i].expect = NULL;
+		memset(&res->steps[i].out, 0, sizeof(res->steps[i].out));
 	}
 
 	res->verdict = GA_VERDICT_PASS;
@@ -682,8 +887,48 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 			break;
 	t2 = ga_clock_ms();
 	teardown(&c);
-	res->setup_ms = t1 - t0;
-	res->steps_ms = t2 - t1;
-	res->teardown_ms = ga_clock_ms() - t2;
-	res->wall_ms = ga_clock_ms() - t0;
+	res->setup_ms += t1 - t0;
+	res->steps_ms += t2 - t1;
+	res->teardown_ms += ga_clock_ms() - t2;
+	res->wall_ms += ga_clock_ms() - t0;
+}
+
+void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
+		   struct ga_case_result *res)
+{
+	size_t n;
+
+	memset(res, 0, sizeof(*res));
+	res->repeat = sc->repeat > 0 ? sc->repeat : 1;
+	res->steps = calloc(sc->nsteps ? sc->nsteps : 1, sizeof(*res->steps));
+	res->nsteps = sc->nsteps;
+	if (!res->steps) {
+		set_verdict(res, GA_VERDICT_ERROR, 0, "out of memory");
+		return;
+	}
+	if (r->skip_reason[0]) {
+		set_verdict(res, GA_VERDICT_SKIP, 0, "%s", r->skip_reason);
+		return;
+	}
+	if (r->error_reason[0]) {
+		set_verdict(res, GA_VERDICT_ERROR, 0, "%s", r->error_reason);
+		return;
+	}
+	while (res->runs < res->repeat) {
+		if (res->runs > 0 && r->progress)
+			r->progress(r->progress_arg, sc, res->runs, res->repeat);
+		run_once(r, sc, res);
+		res->runs++;
+		tally_run(res);
+		if (res->verdict != GA_VERDICT_PASS)
+			break;
+	}
+	if (res->verdict != GA_VERDICT_PASS && res->repeat > 1 &&
+	    res->verdict != GA_VERDICT_SKIP) {
+		n = strlen(res->reason);
+		snprintf(res->reason + n, sizeof(res->reason) - n,
+			 " (run %ld of %ld)", res->runs, res->repeat);
+	}
+	if (res->verdict == GA_VERDICT_PASS)
+		check_seen(sc, res);
 }

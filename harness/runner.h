@@ -37,7 +37,19 @@ struct ga_run_options {
 	long server_timeout_ms;         /* start-up and shutdown bound */
 };
 
+/* How often one outcome came up over a scenario's repetitions. */
+struct ga_tally {
+	enum ga_result result;
+	unsigned err;                   /* for GA_RESULT_ERROR */
+	long count;
+};
+
+#define GA_MAX_TALLY 8
+
 struct ga_step_result {
+	struct ga_tally tally[GA_MAX_TALLY];    /* over every run, in order
+						 * of first appearance */
+	size_t ntally;
 	bool ran;                       /* the step was carried out */
 	bool matched;                   /* its outcome matched */
 	const struct ga_expect *expect; /* borrowed: the line that applied,
@@ -58,6 +70,8 @@ struct ga_case_result {
 	double steps_ms;                /* the steps */
 	double teardown_ms;             /* server, lab, files */
 	double waits_ms;                /* the scenario's own sleep steps */
+	long runs;                      /* repetitions carried out */
+	long repeat;                    /* repetitions asked for */
 	char results[PATH_MAX];         /* where its logs were kept, or "" */
 };
 
@@ -70,6 +84,10 @@ struct ga_runner {
 	int run_lock_fd;
 	char template_dir[PATH_MAX];
 	char *fixture_cnf;                      /* owned text */
+	/* Called before each repetition after the first (may be NULL). */
+	void (*progress)(void *arg, const struct ga_scenario *sc, long run,
+			 long repeat);
+	void *progress_arg;
 	char skip_reason[512];                  /* set: every case SKIPs */
 	char error_reason[1024];                /* set: every case ERRORs */
 	unsigned ncases;

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "fault.h"
+
 static void free_strings(char **v, size_t n)
 {
 	size_t i;
@@ -16,10 +18,14 @@ static void free_step(struct ga_step *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->nexpects; i++)
+	for (i = 0; i < st->nexpects; i++) {
 		free(st->expects[i].value.text);
+		free(st->expects[i].message);
+	}
 	free(st->expects);
 	free(st->text);
+	if (st->fault && st->fault_spec)
+		st->fault->free_spec(st->fault_spec);
 }
 
 void ga_scenario_free(struct ga_scenario *sc)
@@ -85,6 +91,24 @@ const char *ga_step_kind_name(enum ga_step_kind kind)
 		return "server restart";
 	case GA_STEP_SERVER_CRASH:
 		return "server crash";
+	case GA_STEP_FAULT:
+		return "fault";
+	case GA_STEP_LIFT:
+		return "lift";
+	case GA_STEP_PREPARE:
+		return "prepare";
+	case GA_STEP_EXECUTE:
+		return "execute";
+	case GA_STEP_LONG_DATA:
+		return "long-data";
+	case GA_STEP_STREAM:
+		return "stream";
+	case GA_STEP_FETCH:
+		return "fetch";
+	case GA_STEP_FORK:
+		return "fork";
+	case GA_STEP_DRAIN:
+		return "drain";
 	}
 	return "unknown";
 }
@@ -99,6 +123,8 @@ bool ga_step_is_action(enum ga_step_kind kind)
 	case GA_STEP_SERVER_START:
 	case GA_STEP_SERVER_RESTART:
 	case GA_STEP_SERVER_CRASH:
+	case GA_STEP_FAULT:
+	case GA_STEP_LIFT:
 		return true;
 	case GA_STEP_CONNECT:
 	case GA_STEP_QUERY:
@@ -109,6 +135,13 @@ bool ga_step_is_action(enum ga_step_kind kind)
 	case GA_STEP_ADMIN:
 	case GA_STEP_STATUS:
 	case GA_STEP_ERRORLOG:
+	case GA_STEP_PREPARE:
+	case GA_STEP_EXECUTE:
+	case GA_STEP_LONG_DATA:
+	case GA_STEP_STREAM:
+	case GA_STEP_FETCH:
+	case GA_STEP_FORK:
+	case GA_STEP_DRAIN:
 		return false;
 	}
 	return false;

@@ -58,19 +58,37 @@ enum ga_thread_check {
 	GA_THREAD_SAME,                 /* "same-thread": id unchanged */
 };
 
-/* One "expect" line.  The acceptable outcomes form a set: success, a hang
- * (no answer before the watchdog), and any of codes[]. */
+/* A set of outcomes: success, a hang (no answer before the watchdog), a
+ * wrong result (the call succeeded with rows that belong to another
+ * query), and error numbers. */
+struct ga_outcome_set {
+	bool ok;
+	bool hang;
+	bool wrong;
+	unsigned codes[GA_MAX_CODES];
+	size_t ncodes;
+};
+
+/* One "expect" line.  The acceptable outcomes form a set. */
 struct ga_expect {
 	int line;                       /* 1-based line of the expect line */
 	struct ga_selector selector;
-	bool ok;                        /* success is acceptable */
-	bool hang;                      /* "hang" is acceptable */
-	unsigned codes[GA_MAX_CODES];   /* acceptable error numbers */
-	size_t ncodes;
+	struct ga_outcome_set set;      /* acceptable outcomes */
+	char *message;                  /* owned; "matching TEXT": the error
+					 * message must contain TEXT */
 	struct ga_value_check value;    /* only checked when ok happened */
 	enum ga_thread_check thread;    /* only checked when ok happened */
 	long after_ms;                  /* -1: no lower bound on elapsed */
 	long within_ms;                 /* -1: no upper bound on elapsed */
+};
+
+/* "seen OUTCOME[|OUTCOME] CMP N": over a scenario's repetitions, how
+ * often the step's outcome fell in set. */
+struct ga_seen {
+	int line;                       /* 0: no seen line */
+	struct ga_outcome_set set;
+	enum ga_cmp cmp;
+	long count;
 };
 
 /* ---- connections ----------------------------------------------------- */
@@ -78,6 +96,9 @@ struct ga_expect {
 enum ga_transport {
 	GA_TRANSPORT_TCP = 0,           /* over the lab's veth pair */
 	GA_TRANSPORT_SOCKET,            /* the server's unix socket */
+	GA_TRANSPORT_RAW,               /* a bare TCP socket, no MySQL
+					 * protocol: it never answers the
+					 * server's greeting */
 };
 
 /* "connection NAME key=value ..." */
@@ -90,6 +111,7 @@ struct ga_connection {
 	long write_timeout_s;           /* 0: library default */
 	bool reconnect;                 /* MYSQL_OPT_RECONNECT */
 	bool interactive;               /* CLIENT_INTERACTIVE */
+	long max_allowed_packet;        /* bytes; 0: library default */
 	char *user;                     /* owned; NULL: the lab's user */
 	char *password;                 /* owned; NULL: the lab's password */
 	char *database;                 /* owned; NULL: the lab's database */
@@ -113,7 +135,25 @@ enum ga_step_kind {
 	GA_STEP_SERVER_START,   /* server start */
 	GA_STEP_SERVER_RESTART, /* server restart  (stop, then start) */
 	GA_STEP_SERVER_CRASH,   /* server crash    (SIGKILL) */
+	GA_STEP_FAULT,          /* fault NAME KIND ARGS (inject a fault) */
+	GA_STEP_LIFT,           /* lift NAME       (revert that fault) */
+	GA_STEP_PREPARE,        /* prepare NAME SQL (mysql_stmt_prepare) */
+	GA_STEP_EXECUTE,        /* execute NAME [blob=SIZE] */
+	GA_STEP_LONG_DATA,      /* long-data NAME SIZE [chunk=SIZE] */
+	GA_STEP_STREAM,         /* stream NAME SQL (mysql_use_result) */
+	GA_STEP_FETCH,          /* fetch NAME      (the remaining rows) */
+	GA_STEP_FORK,           /* fork NAME close|exit|share N */
+	GA_STEP_DRAIN,          /* drain NAME      (raw: read until closed) */
 };
+
+/* What the child does with the inherited handle in "fork NAME MODE". */
+enum ga_fork_mode {
+	GA_FORK_CLOSE,          /* mysql_close() (sends COM_QUIT), exits */
+	GA_FORK_EXIT,           /* exits without touching the handle */
+	GA_FORK_SHARE,          /* parent and child both query it, N times */
+};
+
+struct ga_fault_kind;
 
 struct ga_step {
 	int line;
@@ -121,8 +161,17 @@ struct ga_step {
 	int conn;                       /* index into connections, or -1 */
 	char *text;                     /* owned: SQL, variable or log text */
 	long duration_ms;               /* sleep only */
+	long size;                      /* bytes: execute's blob, long-data's
+					 * total; 0: none */
+	long chunk;                     /* bytes per long-data chunk */
+	enum ga_fork_mode fork_mode;
+	long count;                     /* fork share: queries per process */
+	const struct ga_fault_kind *fault;      /* fault: its kind (static) */
+	void *fault_spec;               /* fault: owned, fault->free_spec */
+	int fault_step;                 /* lift: index of the fault step */
 	struct ga_expect *expects;      /* owned array, in file order */
 	size_t nexpects;
+	struct ga_seen seen;            /* over repetitions; line 0: none */
 };
 
 /* ---- the scenario ------------------------------------------------------ */
@@ -149,6 +198,7 @@ struct ga_scenario {
 	size_t nconnections;
 	struct ga_step *steps;
 	size_t nsteps;
+	long repeat;                    /* "repeat N": runs; 1 when absent */
 };
 
 void ga_scenario_free(struct ga_scenario *sc);

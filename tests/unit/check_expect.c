@@ -246,10 +246,10 @@ static void build(const struct match_case *c, struct ga_expect *exp,
 {
 	memset(exp, 0, sizeof(*exp));
 	exp->line = 12;
-	exp->ok = c->ok;
-	exp->hang = c->hang;
-	memcpy(exp->codes, c->codes, sizeof(exp->codes));
-	exp->ncodes = c->ncodes;
+	exp->set.ok = c->ok;
+	exp->set.hang = c->hang;
+	memcpy(exp->set.codes, c->codes, sizeof(exp->set.codes));
+	exp->set.ncodes = c->ncodes;
 	exp->after_ms = c->after_ms;
 	exp->within_ms = c->within_ms;
 	exp->value.cmp = c->vcmp;
@@ -309,7 +309,7 @@ END_TEST
  * wanted. */
 START_TEST(test_match_why_both_sides)
 {
-	struct ga_expect exp = { .codes = { 2013 }, .ncodes = 1,
+	struct ga_expect exp = { .set = { .codes = { 2013 }, .ncodes = 1 },
 				 .after_ms = -1, .within_ms = 2000 };
 	struct ga_outcome out = { .result = GA_RESULT_ERROR, .err = 2006,
 				  .elapsed_ms = 3,
@@ -328,7 +328,7 @@ static const size_t small_lens[] = { 1, 2, 8, 40 };
 
 START_TEST(test_match_why_truncated)
 {
-	struct ga_expect exp = { .codes = { 2013 }, .ncodes = 1,
+	struct ga_expect exp = { .set = { .codes = { 2013 }, .ncodes = 1 },
 				 .after_ms = -1, .within_ms = -1 };
 	struct ga_outcome out = { .result = GA_RESULT_ERROR, .err = 2006,
 				  .elapsed_ms = 3 };
@@ -385,24 +385,24 @@ struct describe_case {
 };
 
 static const struct describe_case describe_cases[] = {
-	{ { .ok = true, NOB }, NULL, "success" },
-	{ { .codes = { 2013, 2006 }, .ncodes = 2, .after_ms = -1,
+	{ { .set = { .ok = true }, NOB }, NULL, "success" },
+	{ { .set = { .codes = { 2013, 2006 }, .ncodes = 2 }, .after_ms = -1,
 	    .within_ms = 2000 }, NULL,
 	  "2013 (CR_SERVER_LOST) or 2006 (CR_SERVER_GONE_ERROR) within 2000 ms" },
-	{ { .codes = { 2013 }, .ncodes = 1, .after_ms = 900, .within_ms = 3000 },
+	{ { .set = { .codes = { 2013 }, .ncodes = 1 }, .after_ms = 900, .within_ms = 3000 },
 	  NULL, "2013 (CR_SERVER_LOST) after 900 ms within 3000 ms" },
-	{ { .ok = true, .hang = true, NOB }, NULL, "success or a hang" },
-	{ { .hang = true, .after_ms = 2000, .within_ms = -1 }, NULL,
+	{ { .set = { .ok = true, .hang = true }, NOB }, NULL, "success or a hang" },
+	{ { .set = { .hang = true }, .after_ms = 2000, .within_ms = -1 }, NULL,
 	  "a hang after 2000 ms" },
-	{ { .codes = { 9999 }, .ncodes = 1, NOB }, NULL, "9999" },
-	{ { .ok = true, .value = { .cmp = GA_CMP_GE }, NOB }, "10",
+	{ { .set = { .codes = { 9999 }, .ncodes = 1 }, NOB }, NULL, "9999" },
+	{ { .set = { .ok = true }, .value = { .cmp = GA_CMP_GE }, NOB }, "10",
 	  "success with a value >= 10" },
-	{ { .ok = true, .value = { .cmp = GA_CMP_EQ, .is_null = true }, NOB },
+	{ { .set = { .ok = true }, .value = { .cmp = GA_CMP_EQ, .is_null = true }, NOB },
 	  NULL, "success with a value = NULL" },
-	{ { .ok = true, .thread = GA_THREAD_NEW, NOB }, NULL,
+	{ { .set = { .ok = true }, .thread = GA_THREAD_NEW, NOB }, NULL,
 	  "success on a new server thread" },
-	{ { .ok = true, .thread = GA_THREAD_SAME, .codes = { 2006 }, .ncodes = 1,
-	    NOB }, NULL,
+	{ { .set = { .ok = true, .codes = { 2006 }, .ncodes = 1 },
+	    .thread = GA_THREAD_SAME, NOB }, NULL,
 	  "success on the same server thread or 2006 (CR_SERVER_GONE_ERROR)" },
 };
 
@@ -459,10 +459,10 @@ END_TEST
 #define MYSQL(v) { GA_FLAVOUR_MYSQL, (v) }
 
 /* Expect lines for the selection tests; line numbers identify them. */
-#define DEFAULT_LINE(l) { .line = (l), .ok = true, NOB }
-#define MYSQL_GE(l, v) { .line = (l), .codes = { 4031 }, .ncodes = 1, NOB, \
+#define DEFAULT_LINE(l) { .line = (l), .set = { .ok = true }, NOB }
+#define MYSQL_GE(l, v) { .line = (l), .set = { .codes = { 4031 }, .ncodes = 1 }, NOB, \
 	.selector = { GA_FLAVOUR_MYSQL, GA_CMP_GE, (v) } }
-#define MARIADB_ANY(l) { .line = (l), .codes = { 2013 }, .ncodes = 1, NOB, \
+#define MARIADB_ANY(l) { .line = (l), .set = { .codes = { 2013 }, .ncodes = 1 }, NOB, \
 	.selector = { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 } }
 
 static const struct ga_expect lines_default_first[] = {
@@ -548,9 +548,9 @@ START_TEST(test_select_implicit_ok)
 	struct ga_outcome hang = { .result = GA_RESULT_HANG };
 
 	ck_assert_ptr_nonnull(e);
-	ck_assert(e->ok);
-	ck_assert(!e->hang);
-	ck_assert_uint_eq(e->ncodes, 0);
+	ck_assert(e->set.ok);
+	ck_assert(!e->set.hang);
+	ck_assert_uint_eq(e->set.ncodes, 0);
 	ck_assert_int_eq(e->after_ms, -1);
 	ck_assert_int_eq(e->within_ms, -1);
 	ck_assert_int_eq(e->value.cmp, GA_CMP_NONE);

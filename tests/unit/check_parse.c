@@ -234,9 +234,9 @@ START_TEST(test_full_expects)
 	ck_assert_int_eq(e->line, 15);
 	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_ANY);
 	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_NONE);
-	ck_assert(e->ok);
-	ck_assert(!e->hang);
-	ck_assert_uint_eq(e->ncodes, 0);
+	ck_assert(e->set.ok);
+	ck_assert(!e->set.hang);
+	ck_assert_uint_eq(e->set.ncodes, 0);
 	ck_assert_int_eq(e->value.cmp, GA_CMP_EQ);
 	ck_assert(!e->value.is_null);
 	ck_assert_str_eq(e->value.text, "a \\ b");
@@ -249,7 +249,7 @@ START_TEST(test_full_expects)
 	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MARIADB);
 	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_GE);
 	ck_assert_uint_eq(e->selector.version, 100600);
-	ck_assert(e->ok);
+	ck_assert(e->set.ok);
 	ck_assert_int_eq(e->value.cmp, GA_CMP_NE);
 	ck_assert(e->value.is_null);
 	ck_assert_ptr_null(e->value.text);
@@ -259,9 +259,9 @@ START_TEST(test_full_expects)
 	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MYSQL);
 	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_LT);
 	ck_assert_uint_eq(e->selector.version, 80000);
-	ck_assert(e->ok);
-	ck_assert_uint_eq(e->ncodes, 1);
-	ck_assert_uint_eq(e->codes[0], 2013);
+	ck_assert(e->set.ok);
+	ck_assert_uint_eq(e->set.ncodes, 1);
+	ck_assert_uint_eq(e->set.codes[0], 2013);
 	ck_assert_int_eq(e->value.cmp, GA_CMP_LT);
 	ck_assert_str_eq(e->value.text, "5");
 	ck_assert_int_eq(e->thread, GA_THREAD_ANY);
@@ -269,9 +269,9 @@ START_TEST(test_full_expects)
 	/* reap other-1 */
 	e = &sc->steps[5].expects[0];
 	ck_assert_int_eq(e->line, 22);
-	ck_assert(!e->ok);
-	ck_assert(e->hang);
-	ck_assert_uint_eq(e->ncodes, 0);
+	ck_assert(!e->set.ok);
+	ck_assert(e->set.hang);
+	ck_assert_uint_eq(e->set.ncodes, 0);
 	ck_assert_int_eq(e->value.cmp, GA_CMP_NONE);
 	ck_assert_int_eq(e->after_ms, 3000);
 	ck_assert_int_eq(e->within_ms, -1);
@@ -279,18 +279,18 @@ START_TEST(test_full_expects)
 	ck_assert_int_eq(e->line, 23);
 	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MYSQL);
 	ck_assert_int_eq(e->selector.version_cmp, GA_CMP_NONE);
-	ck_assert(!e->ok);
-	ck_assert(!e->hang);
-	ck_assert_uint_eq(e->ncodes, 3);
-	ck_assert_uint_eq(e->codes[0], 2013);
-	ck_assert_uint_eq(e->codes[1], 2006);
-	ck_assert_uint_eq(e->codes[2], 1317);
+	ck_assert(!e->set.ok);
+	ck_assert(!e->set.hang);
+	ck_assert_uint_eq(e->set.ncodes, 3);
+	ck_assert_uint_eq(e->set.codes[0], 2013);
+	ck_assert_uint_eq(e->set.codes[1], 2006);
+	ck_assert_uint_eq(e->set.codes[2], 1317);
 	ck_assert_int_eq(e->after_ms, 100);
 	ck_assert_int_eq(e->within_ms, 5000);
 
 	/* ping app */
 	e = &sc->steps[6].expects[0];
-	ck_assert(e->ok);
+	ck_assert(e->set.ok);
 	ck_assert_int_eq(e->thread, GA_THREAD_SAME);
 
 	/* status Aborted_clients: one line per comparison */
@@ -362,10 +362,10 @@ START_TEST(test_example)
 	e = &sc->steps[5].expects[1];
 	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MYSQL);
 	ck_assert_uint_eq(e->selector.version, 80024);
-	ck_assert_uint_eq(e->ncodes, 2);
-	ck_assert_uint_eq(e->codes[1], 4031);
-	ck_assert_uint_eq(sc->steps[6].expects[0].codes[0], 2006);
-	ck_assert_uint_eq(sc->steps[6].expects[0].codes[1], 2013);
+	ck_assert_uint_eq(e->set.ncodes, 2);
+	ck_assert_uint_eq(e->set.codes[1], 4031);
+	ck_assert_uint_eq(sc->steps[6].expects[0].set.codes[0], 2006);
+	ck_assert_uint_eq(sc->steps[6].expects[0].set.codes[1], 2013);
 	ga_scenario_free(sc);
 }
 END_TEST
@@ -530,8 +530,8 @@ START_TEST(test_selectors)
 	ck_assert_int_eq(e->selector.flavour, selector_cases[_i].flavour);
 	ck_assert_int_eq(e->selector.version_cmp, selector_cases[_i].cmp);
 	ck_assert_uint_eq(e->selector.version, selector_cases[_i].version);
-	ck_assert_uint_eq(e->ncodes, 1);
-	ck_assert_uint_eq(e->codes[0], 2013);
+	ck_assert_uint_eq(e->set.ncodes, 1);
+	ck_assert_uint_eq(e->set.codes[0], 2013);
 	ga_scenario_free(sc);
 }
 END_TEST
@@ -562,15 +562,15 @@ START_TEST(test_outcome_lists)
 		      "  expect 1|2|3,4 , 5| 6 |7,65535\n"
 		      "  expect [mysql] ok|hang after 1s\n");
 	e = &sc->steps[0].expects[0];
-	ck_assert_uint_eq(e->ncodes, GA_MAX_CODES);
-	ck_assert_uint_eq(e->codes[0], 1);
-	ck_assert_uint_eq(e->codes[6], 7);
-	ck_assert_uint_eq(e->codes[7], 65535);
-	ck_assert(!e->ok);
+	ck_assert_uint_eq(e->set.ncodes, GA_MAX_CODES);
+	ck_assert_uint_eq(e->set.codes[0], 1);
+	ck_assert_uint_eq(e->set.codes[6], 7);
+	ck_assert_uint_eq(e->set.codes[7], 65535);
+	ck_assert(!e->set.ok);
 	e = &sc->steps[0].expects[1];
-	ck_assert(e->ok);
-	ck_assert(e->hang);
-	ck_assert_uint_eq(e->ncodes, 0);
+	ck_assert(e->set.ok);
+	ck_assert(e->set.hang);
+	ck_assert_uint_eq(e->set.ncodes, 0);
 	ga_scenario_free(sc);
 }
 END_TEST

@@ -10,5 +10,7 @@ Suite *make_parse_suite(void);
 Suite *make_expect_suite(void);
 Suite *make_lab_suite(void);
 Suite *make_report_suite(void);
+Suite *make_fault_firewall_suite(void);
+Suite *make_fault_qdisc_suite(void);
 
 #endif

@@ -1,0 +1,738 @@
+/* check_fault_firewall.c - the "firewall" fault kind (fault_firewall.c):
+ * parsing, validation, the nft script it writes, and the real thing.
+ *
+ * Parsing, validation and the script text need nothing.  The kernel tests
+ * need root; without it each prints "firewall tests need root: skipped"
+ * to stderr and returns (Check has no "skipped" result, see check_lab.c).
+ * Each runs in Check's forked child and first moves that child into a
+ * network namespace of its own (unshare(CLONE_NEWNET)), so no rule and no
+ * lab ever lands in the host's namespace.  Traffic goes only to
+ * 198.18.0.2, inside a lab the test made.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nftables/libnftables.h>
+
+#include "fault.h"
+#include "fault_firewall.h"
+#include "lab.h"
+#include "netns.h"
+#include "suites.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define TIMEOUT 30
+#define PORT 3306
+#define SILENCE_MS 300          /* how long a dropped connect waits */
+#define ANSWER_MS 5000          /* how long an answered one may take */
+
+static const struct ga_fault_kind *const fw = &ga_fault_firewall;
+
+static void *parse_ok(const char *text)
+{
+	struct ga_fault_diag diag;
+	void *spec = NULL;
+
+	memset(&diag, 0, sizeof(diag));
+	ck_assert_msg(fw->parse(text, &spec, &diag) == 0,
+		      "parse '%s': %s (offset %zu)", text, diag.msg,
+		      diag.offset);
+	ck_assert_ptr_nonnull(spec);
+	return spec;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing and describing */
+
+struct good_case {
+	const char *text;
+	const char *canonical;
+};
+
+static const struct good_case good[] = {
+	{ "drop", "drop both" },
+	{ "drop port 3306", "drop both port 3306" },
+	{ "drop to-server", "drop to-server" },
+	{ "drop from-server port 1", "drop from-server port 1" },
+	{ "drop both loss 30%", "drop both loss 30%" },
+	{ "drop loss 100%", "drop both loss 100%" },
+	{ "drop loss 1% from-server port 65535",
+	  "drop from-server port 65535 loss 1%" },
+	{ "reject", "reject both with reset" },
+	{ "reject to-server", "reject to-server with reset" },
+	{ "reject to-server with reset", "reject to-server with reset" },
+	{ "reject with icmp to-server", "reject to-server with icmp" },
+	{ "reject\twith icmp  port 3307\t from-server",
+	  "reject from-server port 3307 with icmp" },
+};
+
+START_TEST(test_parse_good)
+{
+	const struct good_case *c = &good[_i];
+	struct ga_fault_diag diag;
+	char text[256];
+	char again[256];
+	void *spec;
+
+	spec = parse_ok(c->text);
+	memset(&diag, 0, sizeof(diag));
+	ck_assert_msg(fw->validate(spec, &diag) == 0, "validate '%s': %s",
+		      c->text, diag.msg);
+	fw->describe(spec, text, sizeof(text));
+	ck_assert_str_eq(text, c->canonical);
+	fw->free_spec(spec);
+
+	/* The canonical form reads back as itself. */
+	spec = parse_ok(text);
+	fw->describe(spec, again, sizeof(again));
+	ck_assert_str_eq(again, text);
+	fw->free_spec(spec);
+}
+END_TEST
+
+struct bad_case {
+	const char *text;
+	size_t offset;
+	const char *msg;
+};
+
+static const struct bad_case bad_parse[] = {
+	{ "", 0, "expected drop or reject, found end of line" },
+	{ "dorp", 0,
+	  "expected drop or reject, found 'dorp'; did you mean 'drop'?" },
+	{ "deny to-server", 0, "expected drop or reject, found 'deny'" },
+	{ "to-server drop", 0, "expected drop or reject, found 'to-server'" },
+	{ "drop to-sever", 5, "expected to-server, from-server, both, port, "
+	  "loss or with, found 'to-sever'; did you mean 'to-server'?" },
+	{ "drop  xyz", 6, "expected to-server, from-server, both, port, "
+	  "loss or with, found 'xyz'" },
+	{ "drop port", 9,
+	  "expected a port number 1..65535 after 'port', found end of line" },
+	{ "drop port 0", 10,
+	  "expected a port number 1..65535 after 'port', found '0'" },
+	{ "drop port 65536", 10,
+	  "expected a port number 1..65535 after 'port', found '65536'" },
+	{ "drop port 33o6", 10,
+	  "expected a port number 1..65535 after 'port', found '33o6'" },
+	{ "drop port -1", 10,
+	  "expected a port number 1..65535 after 'port', found '-1'" },
+	{ "drop loss 30", 10,
+	  "expected a percentage 1%..100% after 'loss', found '30'" },
+	{ "drop loss 0%", 10,
+	  "expected a percentage 1%..100% after 'loss', found '0%'" },
+	{ "drop loss 101%", 10,
+	  "expected a percentage 1%..100% after 'loss', found '101%'" },
+	{ "drop loss 2.5%", 10,
+	  "expected a percentage 1%..100% after 'loss', found '2.5%'" },
+	{ "drop loss %", 10,
+	  "expected a percentage 1%..100% after 'loss', found '%'" },
+	{ "reject with", 11,
+	  "expected reset or icmp after 'with', found end of line" },
+	{ "reject with rst", 12, "expected reset or icmp after 'with', "
+	  "found 'rst'; did you mean 'reset'?" },
+	{ "drop both to-server", 10, "a second direction 'to-server': give "
+	  "one of to-server, from-server or both" },
+	{ "drop port 1 port 2", 12, "'port' given twice" },
+	{ "drop loss 5% loss 6%", 13, "'loss' given twice" },
+	{ "reject with icmp with reset", 17, "'with' given twice" },
+};
+
+START_TEST(test_parse_bad)
+{
+	const struct bad_case *c = &bad_parse[_i];
+	struct ga_fault_diag diag;
+	void *spec = (void *)&diag;     /* must stay untouched */
+
+	memset(&diag, 0, sizeof(diag));
+	diag.offset = 999;
+	ck_assert_msg(fw->parse(c->text, &spec, &diag) == -1,
+		      "'%s' parsed", c->text);
+	ck_assert_ptr_eq(spec, (void *)&diag);
+	ck_assert_str_eq(diag.msg, c->msg);
+	ck_assert_msg(diag.offset == c->offset, "'%s': offset %zu, expected "
+		      "%zu", c->text, diag.offset, c->offset);
+}
+END_TEST
+
+static const struct bad_case bad_combination[] = {
+	{ "drop with reset", 5,
+	  "'with' goes only with reject: a drop answers nothing" },
+	{ "drop to-server port 3306 with icmp", 25,
+	  "'with' goes only with reject: a drop answers nothing" },
+	{ "reject loss 10%", 7, "'loss' goes only with drop: a reject "
+	  "answers every packet it matches" },
+	{ "reject to-server with icmp loss 50%", 27, "'loss' goes only with "
+	  "drop: a reject answers every packet it matches" },
+};
+
+START_TEST(test_validate_bad)
+{
+	const struct bad_case *c = &bad_combination[_i];
+	struct ga_fault_diag diag;
+	void *spec;
+
+	spec = parse_ok(c->text);
+	memset(&diag, 0, sizeof(diag));
+	diag.offset = 999;
+	ck_assert_int_eq(fw->validate(spec, &diag), -1);
+	ck_assert_str_eq(diag.msg, c->msg);
+	ck_assert_msg(diag.offset == c->offset, "'%s': offset %zu, expected "
+		      "%zu", c->text, diag.offset, c->offset);
+	fw->free_spec(spec);
+}
+END_TEST
+
+START_TEST(test_kind_table)
+{
+	ck_assert_ptr_eq(ga_fault_kind_find("firewall"), fw);
+	ck_assert_str_eq(fw->name, "firewall");
+	ck_assert_ptr_nonnull(fw->usage);
+	ck_assert_ptr_null(strchr(fw->usage, '\n'));
+	ck_assert_ptr_nonnull(strstr(fw->usage, "drop|reject"));
+	ck_assert(fw->parse && fw->validate && fw->describe &&
+		  fw->free_spec && fw->apply && fw->revert);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The nft script */
+
+static void fake_target(struct ga_fault_target *t, const char *server_addr)
+{
+	memset(t, 0, sizeof(*t));
+	t->client_ns = -1;
+	t->server_ns = -1;
+	t->client_if = "ga33c";
+	t->server_if = "ga33s";
+	t->client_addr = GA_LAB_CLIENT_ADDR;
+	t->server_addr = server_addr;
+	t->server_port = PORT;
+	t->tag = 0x33;
+}
+
+struct script_case {
+	const char *text;
+	const char *script;
+};
+
+#define TABLE "goneaway_33_1"
+#define CREATE "create table inet " TABLE "\n"
+#define INPUT "add chain inet " TABLE " input { type filter hook input " \
+	"priority 0; policy accept; }\nadd rule inet " TABLE " input "
+#define OUTPUT "add chain inet " TABLE " output { type filter hook output " \
+	"priority 0; policy accept; }\nadd rule inet " TABLE " output "
+
+static const struct script_case scripts[] = {
+	{ "drop both",
+	  CREATE
+	  INPUT "ip daddr 198.18.0.2 tcp dport 3306 drop\n"
+	  OUTPUT "ip saddr 198.18.0.2 tcp sport 3306 drop\n" },
+	{ "drop to-server loss 30%",
+	  CREATE
+	  INPUT "ip daddr 198.18.0.2 tcp dport 3306 "
+	  "numgen random mod 100 < 30 drop\n" },
+	{ "reject to-server",
+	  CREATE
+	  INPUT "ip daddr 198.18.0.2 tcp dport 3306 reject with tcp reset\n" },
+	{ "reject from-server port 3307 with icmp",
+	  CREATE
+	  OUTPUT "ip saddr 198.18.0.2 tcp sport 3307 "
+	  "reject with icmpx type port-unreachable\n" },
+};
+
+START_TEST(test_script)
+{
+	const struct script_case *c = &scripts[_i];
+	struct ga_fault_target t;
+	struct ga_error err;
+	char buf[1024];
+	void *spec;
+
+	fake_target(&t, GA_LAB_SERVER_ADDR);
+	spec = parse_ok(c->text);
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(ga_firewall_script(spec, &t, TABLE, buf, sizeof(buf),
+					 &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(buf, c->script);
+	fw->free_spec(spec);
+}
+END_TEST
+
+START_TEST(test_script_ipv6)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	char buf[1024];
+	void *spec;
+
+	fake_target(&t, "fd00::2");
+	spec = parse_ok("drop from-server");
+	ck_assert_int_eq(ga_firewall_script(spec, &t, TABLE, buf, sizeof(buf),
+					    &err), 0);
+	ck_assert_str_eq(buf, CREATE OUTPUT
+			 "ip6 saddr fd00::2 tcp sport 3306 drop\n");
+	fw->free_spec(spec);
+}
+END_TEST
+
+START_TEST(test_script_refuses)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	char buf[1024];
+	void *spec;
+	void *state = (void *)&err;
+
+	spec = parse_ok("drop");
+
+	/* Names are never resolved: nft would ask DNS. */
+	fake_target(&t, "localhost");
+	ck_assert_int_eq(ga_firewall_script(spec, &t, TABLE, buf, sizeof(buf),
+					    &err), -1);
+	ck_assert_str_eq(err.msg, "firewall: the server address 'localhost' "
+			 "is not a numeric IP address");
+	/* ... and apply fails before it touches any namespace. */
+	ck_assert_int_eq(fw->apply(spec, &t, &state, &err), -1);
+	ck_assert_ptr_null(state);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not a numeric IP address"));
+
+	fake_target(&t, GA_LAB_SERVER_ADDR);
+	ck_assert_int_eq(ga_firewall_script(spec, &t, "goneaway; flush "
+					    "ruleset", buf, sizeof(buf), &err),
+			 -1);
+	ck_assert_int_eq(ga_firewall_script(spec, &t, TABLE, buf, 40, &err),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "does not fit"));
+	t.server_port = 0;
+	ck_assert_int_eq(ga_firewall_script(spec, &t, TABLE, buf, sizeof(buf),
+					    &err), -1);
+	fw->free_spec(spec);
+}
+END_TEST
+
+START_TEST(test_table_name)
+{
+	char buf[64];
+
+	ck_assert_str_eq(ga_firewall_table_name(0xabcdef, 2, buf, sizeof(buf)),
+			 "goneaway_abcdef_2");
+	ck_assert_str_eq(ga_firewall_table_name(0x33, 1, buf, sizeof(buf)),
+			 TABLE);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Helpers for the kernel tests; they run on ga_netns_run's threads and
+ * never assert there. */
+
+static int skip_unless_root(void)
+{
+	if (geteuid() == 0)
+		return 0;
+	fprintf(stderr, "firewall tests need root: skipped\n");
+	return 1;
+}
+
+/* Moves this forked test process into a new network namespace. */
+static void leave_host(void)
+{
+	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare(CLONE_NEWNET): %s",
+		      strerror(errno));
+}
+
+struct nft_job {
+	const char *cmd;
+	char out[4096];
+};
+
+static int nft_in_ns(void *arg, struct ga_error *err)
+{
+	struct nft_job *job = arg;
+	struct nft_ctx *ctx;
+	int rc;
+
+	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!ctx)
+		return ga_error_set(err, "nft_ctx_new failed");
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	rc = nft_run_cmd_from_buffer(ctx, job->cmd);
+	if (rc != 0)
+		ga_error_set(err, "nft '%s': %s", job->cmd,
+			     nft_ctx_get_error_buffer(ctx));
+	else
+		snprintf(job->out, sizeof(job->out), "%s",
+			 nft_ctx_get_output_buffer(ctx));
+	nft_ctx_free(ctx);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Runs one nft command in namespace ns and returns its output in job. */
+static void nft_cmd(int ns, struct nft_job *job, const char *cmd)
+{
+	struct ga_error err;
+
+	job->cmd = cmd;
+	job->out[0] = '\0';
+	ck_assert_msg(ga_netns_run(ns, nft_in_ns, job, &err) == 0, "%s",
+		      err.msg);
+}
+
+/* How many goneaway tables namespace ns holds (any family). */
+static int count_tables(int ns)
+{
+	struct nft_job job;
+	const char *p;
+	int n = 0;
+
+	nft_cmd(ns, &job, "list tables");
+	for (p = job.out; (p = strstr(p, " goneaway_")) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void *apply_ok(const char *text, const struct ga_fault_target *t,
+		      void **spec)
+{
+	struct ga_error err;
+	void *state = NULL;
+	int rc;
+
+	*spec = parse_ok(text);
+	memset(&err, 0, sizeof(err));
+	rc = fw->apply(*spec, t, &state, &err);
+	ck_assert_msg(rc == 0, "apply '%s': %d: %s", text, rc, err.msg);
+	return state;
+}
+
+static void revert_ok(void *spec, const struct ga_fault_target *t,
+		      void *state)
+{
+	struct ga_error err;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(fw->revert(spec, t, state, &err) == 0, "revert: %s",
+		      err.msg);
+	fw->free_spec(spec);
+}
+
+/* A lab with a listener on GA_LAB_SERVER_ADDR:PORT in its server side. */
+struct fw_lab {
+	struct ga_lab lab;
+	struct ga_fault_target t;
+	int lfd;
+};
+
+static int listen_in_ns(void *arg, struct ga_error *err)
+{
+	struct sockaddr_in sa;
+	int one = 1;
+	int *fd = arg;
+
+	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0)
+		return ga_error_errno(err, errno, "socket");
+	setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(PORT);
+	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
+	if (bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return ga_error_errno(err, errno, "bind");
+	if (listen(*fd, 16) < 0)
+		return ga_error_errno(err, errno, "listen");
+	return 0;
+}
+
+static void lab_up(struct fw_lab *f, unsigned tag)
+{
+	struct ga_error err;
+
+	leave_host();
+	ck_assert_msg(ga_lab_create(&f->lab, tag, &err) == 0, "lab: %s",
+		      err.msg);
+	memset(&f->t, 0, sizeof(f->t));
+	f->t.client_ns = f->lab.client_ns;
+	f->t.server_ns = f->lab.server_ns;
+	f->t.client_if = f->lab.client_if;
+	f->t.server_if = f->lab.server_if;
+	f->t.client_addr = GA_LAB_CLIENT_ADDR;
+	f->t.server_addr = GA_LAB_SERVER_ADDR;
+	f->t.server_port = PORT;
+	f->t.tag = tag;
+	f->lfd = -1;
+	ck_assert_msg(ga_netns_run(f->lab.server_ns, listen_in_ns, &f->lfd,
+				   &err) == 0, "listener: %s", err.msg);
+}
+
+static void lab_down(struct fw_lab *f)
+{
+	close(f->lfd);
+	ga_lab_destroy(&f->lab);
+}
+
+/* One connect() from the client side: errno_seen is 0 (connected), the
+ * connect's error, or ETIMEDOUT when nothing answered within wait_ms. */
+struct probe {
+	int wait_ms;
+	int errno_seen;
+};
+
+static int probe_in_ns(void *arg, struct ga_error *err)
+{
+	struct probe *p = arg;
+	struct sockaddr_in sa;
+	struct pollfd pfd;
+	socklen_t len = sizeof(p->errno_seen);
+	int fd, rc;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "socket");
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(PORT);
+	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
+	p->errno_seen = 0;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		p->errno_seen = errno;
+		if (errno == EINPROGRESS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			rc = poll(&pfd, 1, p->wait_ms);
+			if (rc == 0)
+				p->errno_seen = ETIMEDOUT;
+			else if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR,
+						      &p->errno_seen, &len) < 0)
+				p->errno_seen = errno;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int connect_result(const struct fw_lab *f, int wait_ms)
+{
+	struct probe p = { wait_ms, -1 };
+	struct ga_error err;
+
+	ck_assert_msg(ga_netns_run(f->lab.client_ns, probe_in_ns, &p, &err) ==
+		      0, "probe: %s", err.msg);
+	return p.errno_seen;
+}
+
+/* ------------------------------------------------------------------ */
+/* The kernel tests */
+
+/* Every good line applies in a namespace, makes one table, and goes. */
+START_TEST(test_apply_each)
+{
+	const struct good_case *c = &good[_i];
+	struct ga_fault_target t;
+	void *spec, *state;
+	int ns;
+
+	if (skip_unless_root())
+		return;
+	leave_host();
+	ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(ns, 0);
+	fake_target(&t, GA_LAB_SERVER_ADDR);
+	t.server_ns = ns;
+	state = apply_ok(c->text, &t, &spec);
+	ck_assert_ptr_nonnull(state);
+	ck_assert_int_eq(count_tables(ns), 1);
+	revert_ok(spec, &t, state);
+	ck_assert_int_eq(count_tables(ns), 0);
+	close(ns);
+}
+END_TEST
+
+/* Lines whose rule the client hears about, and the errno it sees. */
+struct traffic_case {
+	const char *text;
+	int errno_seen;         /* ETIMEDOUT: nothing within SILENCE_MS */
+};
+
+static const struct traffic_case traffic[] = {
+	{ "reject to-server", ECONNREFUSED },
+	{ "reject to-server with icmp", ECONNREFUSED },
+	{ "reject", ECONNREFUSED },
+	{ "drop to-server", ETIMEDOUT },
+	{ "drop from-server", ETIMEDOUT },
+	{ "drop", ETIMEDOUT },
+	{ "drop to-server loss 100%", ETIMEDOUT },
+	{ "reject from-server", ETIMEDOUT },    /* the server's RST: silence */
+};
+
+START_TEST(test_traffic)
+{
+	const struct traffic_case *c = &traffic[_i];
+	struct fw_lab f;
+	void *spec, *state;
+	int seen;
+
+	if (skip_unless_root())
+		return;
+	lab_up(&f, 0xf10 + (unsigned)_i);
+	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
+
+	state = apply_ok(c->text, &f.t, &spec);
+	seen = connect_result(&f, c->errno_seen == ETIMEDOUT ? SILENCE_MS
+							     : ANSWER_MS);
+	ck_assert_msg(seen == c->errno_seen, "'%s': connect saw %s, "
+		      "expected %s", c->text, strerror(seen),
+		      strerror(c->errno_seen));
+
+	revert_ok(spec, &f.t, state);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	seen = connect_result(&f, ANSWER_MS);
+	ck_assert_msg(seen == 0, "after revert: %s", strerror(seen));
+	lab_down(&f);
+}
+END_TEST
+
+/* A rule on another port leaves the server's port alone. */
+START_TEST(test_other_port)
+{
+	struct fw_lab f;
+	void *spec, *state;
+
+	if (skip_unless_root())
+		return;
+	lab_up(&f, 0xf20);
+	state = apply_ok("reject port 3307", &f.t, &spec);
+	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
+	revert_ok(spec, &f.t, state);
+	lab_down(&f);
+}
+END_TEST
+
+/* Two faults at once, lifted in reverse order, leave nothing behind. */
+START_TEST(test_two_faults)
+{
+	struct fw_lab f;
+	void *spec1, *spec2, *state1, *state2;
+
+	if (skip_unless_root())
+		return;
+	lab_up(&f, 0xf30);
+	state1 = apply_ok("drop from-server", &f.t, &spec1);
+	state2 = apply_ok("reject to-server", &f.t, &spec2);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 2);
+	ck_assert_int_eq(count_tables(f.lab.client_ns), 0);
+	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
+
+	revert_ok(spec2, &f.t, state2);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
+	ck_assert_int_eq(connect_result(&f, SILENCE_MS), ETIMEDOUT);
+
+	revert_ok(spec1, &f.t, state1);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
+	lab_down(&f);
+}
+END_TEST
+
+/* Revert finds nothing to undo: the table was deleted behind its back,
+ * the namespace is gone, or apply left no state. */
+START_TEST(test_revert_when_gone)
+{
+	struct nft_job job;
+	struct ga_fault_target gone;
+	struct ga_error err;
+	struct fw_lab f;
+	void *spec, *state;
+	const char *name;
+	char cmd[128];
+
+	if (skip_unless_root())
+		return;
+	lab_up(&f, 0xf40);
+	state = apply_ok("drop", &f.t, &spec);
+	nft_cmd(f.lab.server_ns, &job, "list tables");
+	name = strstr(job.out, "goneaway_f40_");
+	ck_assert_msg(name != NULL, "no table in: %s", job.out);
+	snprintf(cmd, sizeof(cmd), "delete table inet %.*s",
+		 (int)strcspn(name, "\n"), name);
+	nft_cmd(f.lab.server_ns, &job, cmd);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	revert_ok(spec, &f.t, state);
+
+	state = apply_ok("drop", &f.t, &spec);
+	gone = f.t;
+	gone.server_ns = -1;
+	revert_ok(spec, &gone, state);
+	/* (That table is the namespace's to take away; this one is not.) */
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
+
+	spec = parse_ok("drop");
+	ck_assert_int_eq(fw->revert(spec, &f.t, NULL, &err), 0);
+	fw->free_spec(spec);
+	lab_down(&f);
+}
+END_TEST
+
+/* A namespace descriptor that does not work fails apply cleanly. */
+START_TEST(test_apply_bad_namespace)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	void *spec, *state = (void *)&err;
+
+	fake_target(&t, GA_LAB_SERVER_ADDR);
+	t.server_ns = -1;
+	spec = parse_ok("drop");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(fw->apply(spec, &t, &state, &err), -1);
+	ck_assert_ptr_null(state);
+	ck_assert_msg(strstr(err.msg, "firewall (table inet goneaway_33_") &&
+		      strstr(err.msg, strerror(EBADF)), "%s", err.msg);
+	fw->free_spec(spec);
+}
+END_TEST
+
+Suite *make_fault_firewall_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("fault_firewall");
+
+	tc = tcase_create("parse");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_parse_good, 0, N(good));
+	tcase_add_loop_test(tc, test_parse_bad, 0, N(bad_parse));
+	tcase_add_loop_test(tc, test_validate_bad, 0, N(bad_combination));
+	tcase_add_test(tc, test_kind_table);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("script");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_script, 0, N(scripts));
+	tcase_add_test(tc, test_script_ipv6);
+	tcase_add_test(tc, test_script_refuses);
+	tcase_add_test(tc, test_table_name);
+	tcase_add_test(tc, test_apply_bad_namespace);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("kernel");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_apply_each, 0, N(good));
+	tcase_add_loop_test(tc, test_traffic, 0, N(traffic));
+	tcase_add_test(tc, test_other_port);
+	tcase_add_test(tc, test_two_faults);
+	tcase_add_test(tc, test_revert_when_gone);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
