@@ -382,7 +382,7 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 	if (port < 1 || port > 65535)
 		return ga_error_set(err, "firewall: no server port (%u)", port);
 
-	if (s->action == FW_DROP && s->loss)
+	if (s->action == FW_DROP && s->loss && s->loss < 100)
 		snprintf(verdict, sizeof(verdict),
 			 "numgen random mod 100 < %u drop", s->loss);
 	else if (s->action == FW_DROP)
@@ -400,8 +400,12 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 		put_chain(&o, table, "input", match, verdict);
 	}
 	if (s->dir != FW_TO_SERVER) {
-		snprintf(match, sizeof(match), "%s saddr %s tcp sport %u", ip,
-			 t->server_addr, port);
+		/* The resets the input rule sends are the server's packets
+		 * too: let them out, or the client hears nothing. */
+		snprintf(match, sizeof(match), "%s saddr %s tcp sport %u%s", ip,
+			 t->server_addr, port, s->dir == FW_BOTH &&
+			 s->action == FW_REJECT && s->with != FW_WITH_ICMP ?
+			 " tcp flags & rst == 0" : "");
 		put_chain(&o, table, "output", match, verdict);
 	}
 	if (o.over)
@@ -450,16 +454,16 @@ static int nft_open(struct nft_ctx **ctx, struct ga_error *err)
 	return 0;
 }
 
-/* Runs cmds; on failure puts libnftables' first error line (and the
- * command it points at) into err.  Returns 0, -1, or GA_FAULT_UNSUPPORTED
+/* Runs cmds; on failure puts libnftables' first error line into err
+ * (1.0.6 quotes the buffer's first line under it, whichever line was at
+ * fault, so that part is left out).  Returns 0, -1, or GA_FAULT_UNSUPPORTED
  * when the kernel lacks what the commands need (missing_is_unsupported:
  * also for "No such file or directory", which a script that makes every
  * object it names only gets for a missing kernel module). */
 static int nft_run(struct nft_ctx *ctx, const char *cmds,
 		   bool missing_is_unsupported, struct ga_error *err)
 {
-	const char *text, *nl, *cmd;
-	size_t len, cmdlen = 0;
+	const char *text;
 	struct ga_error e;
 	int rc = -1;
 
@@ -468,14 +472,9 @@ static int nft_run(struct nft_ctx *ctx, const char *cmds,
 	text = nft_ctx_get_error_buffer(ctx);
 	if (!text || !*text)
 		text = "libnftables failed without a message";
-	nl = strchr(text, '\n');
-	len = nl ? (size_t)(nl - text) : strlen(text);
-	cmd = nl ? nl + 1 : "";
-	while (cmd[cmdlen] && cmd[cmdlen] != '\n')
-		cmdlen++;
-	ga_error_set(&e, "nft: %.*s%s%.*s%s", (int)len, text,
-		     cmdlen ? " (in '" : "", (int)cmdlen, cmd,
-		     cmdlen ? "')" : "");
+	if (strncmp(text, "Error: ", 7) == 0)
+		text += 7;
+	ga_error_set(&e, "nft: %.*s", (int)strcspn(text, "\n"), text);
 	if (strstr(e.msg, "Operation not supported") ||
 	    strstr(e.msg, "Protocol not supported") ||
 	    (missing_is_unsupported &&

@@ -98,8 +98,9 @@ static const struct unit rate_units[] = {
 
 /* Sizes in bytes. */
 static const struct unit size_units[] = {
-	{ "", 1 }, { "b", 1 }, { "k", 1024 }, { "kb", 1024 },
-	{ "m", 1048576 }, { "mb", 1048576 },
+	{ "", 1 }, { "b", 1 },
+	{ "k", 1024 }, { "kb", 1024 }, { "kib", 1024 },
+	{ "m", 1048576 }, { "mb", 1048576 }, { "mib", 1048576 },
 	{ NULL, 0 },
 };
 
@@ -316,7 +317,7 @@ static int parse_value(const struct option *opt, const char *word,
 	case VAL_SIZE:
 		if (read_quantity(word, size_units, &v))
 			return diag_set(diag, at,
-					"'%s' is not a size: a number of bytes, optionally with b, k/kb (1024) or m/mb (1048576)",
+					"'%s' is not a size: a number of bytes, optionally with b, k/kb/KiB (1024) or m/mb/MiB (1048576)",
 					word);
 		if (v < MIN_FRAME)
 			return diag_set(diag, at,

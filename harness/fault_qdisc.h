@@ -17,8 +17,8 @@
  *             k, m, g multiply by 1000.  "16kbit", "1.5mbit", "2kbps".
  *             A unit is required, and the rate must be a whole number of
  *             bytes per second, at most 2^31-1 (about 17gbit).
- *   SIZE      bytes: "1600", "1600b", or k/kb (1024), m/mb (1048576):
- *             "10k", "1.5kb".  Burst and limit are at least 1514b, one
+ *   SIZE      bytes: "1600", "1600b", or k/kb/KiB (1024), m/mb/MiB
+ *             (1048576): "10k", "1.5kb".  Units ignore case, as in tc.  Burst and limit are at least 1514b, one
  *             full Ethernet frame, or no packet could ever pass.
  *   DURATION  "300us", "500ms", "2s", "1.5s": more than 0, at most 100s,
  *             in whole microseconds.

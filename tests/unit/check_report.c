@@ -68,8 +68,8 @@ static struct ga_scenario *make_scenario(const char *name)
 	sc->steps[1].text = xstrdup("SELECT SLEEP(10)");
 	e = xcalloc(1, sizeof(*e));
 	e->line = 8;
-	e->codes[0] = 2013;
-	e->ncodes = 1;
+	e->set.codes[0] = 2013;
+	e->set.ncodes = 1;
 	e->after_ms = -1;
 	e->within_ms = -1;
 	sc->steps[1].expects = e;
