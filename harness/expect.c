@@ -229,7 +229,10 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 	/* A hang's elapsed time is the watchdog's: "after" is what made it
 	 * a hang, so time bounds only apply to answers. */
 	if (out->result != GA_RESULT_HANG) {
-		if (exp->after_ms >= 0 && out->elapsed_ms < (double)exp->after_ms) {
+		/* with "hang" in the set, "after" is the hang's threshold,
+		 * not a lower bound on answers */
+		if (exp->after_ms >= 0 && !exp->set.hang &&
+		    out->elapsed_ms < (double)exp->after_ms) {
 			sb_add(&sb, "%s: sooner than expected (%s)", got, want);
 			return false;
 		}
@@ -285,12 +288,14 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 		sb_add(&sb, "%sa wrong result", sep);
 		sep = " or ";
 	}
-	if (exp->set.hang) {
-		sb_add(&sb, "%sa hang", sep);
-	}
 	if (exp->message)
 		sb_add(&sb, " matching \"%s\"", exp->message);
-	if (exp->after_ms >= 0)
+	if (exp->set.hang && exp->after_ms >= 0)
+		sb_add(&sb, "%sa hang (no answer after %ld ms)", sep,
+		       exp->after_ms);
+	else if (exp->set.hang)
+		sb_add(&sb, "%sa hang", sep);
+	else if (exp->after_ms >= 0)
 		sb_add(&sb, " after %ld ms", exp->after_ms);
 	if (exp->within_ms >= 0)
 		sb_add(&sb, " within %ld ms", exp->within_ms);

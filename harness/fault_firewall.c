@@ -23,14 +23,30 @@
  * already there.  Revert deletes that table and nothing else: never
  * "flush ruleset".
  *
+ * The script for "drop both" (tag 0x33, the first table):
+ *
+ *     create table inet goneaway_33_1
+ *     add chain inet goneaway_33_1 input { type filter hook input priority 0; policy accept; }
+ *     add rule inet goneaway_33_1 input ip daddr 198.18.0.2 tcp dport 3306 drop
+ *     add chain inet goneaway_33_1 output { type filter hook output priority 0; policy accept; }
+ *     add rule inet goneaway_33_1 output ip saddr 198.18.0.2 tcp sport 3306 drop
+ *
+ * "loss P%" puts "numgen random mod 100 < P" before the drop (loss 100%
+ * is a plain drop: nft takes no "< 100" there).
+ *
  * What the peers see: a to-server reject answers the client's packets, so
  * its connect() fails with ECONNREFUSED and an open connection is reset.
  * A from-server reject answers the server's own packets: the RST or ICMP
- * goes to mariadbd's socket, and the client sees silence.
+ * goes to mariadbd's socket, and the client sees silence.  The resets a
+ * to-server rule sends leave through the output hook like any packet of
+ * the server's, so "reject both" lets RSTs out ("tcp flags & rst == 0"),
+ * while a from-server fault in another table (a second fault) drops or
+ * rejects them too: then the client hears nothing.
  */
 #include "fault_firewall.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -333,17 +349,10 @@ static void put(struct out *o, const char *fmt, ...)
 /* nft identifiers: a letter, then letters, digits and '_'. */
 static bool valid_table(const char *name)
 {
-	size_t i;
+	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			  "abcdefghijklmnopqrstuvwxyz0123456789_");
 
-	if (!((name[0] >= 'a' && name[0] <= 'z') ||
-	      (name[0] >= 'A' && name[0] <= 'Z')))
-		return false;
-	for (i = 1; name[i]; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		      (name[i] >= 'A' && name[i] <= 'Z') ||
-		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
-			return false;
-	return i < 64;
+	return isalpha((unsigned char)name[0]) && name[n] == '\0' && n < 64;
 }
 
 static void put_chain(struct out *o, const char *table, const char *hook,
@@ -463,8 +472,9 @@ static int nft_open(struct nft_ctx **ctx, struct ga_error *err)
 static int nft_run(struct nft_ctx *ctx, const char *cmds,
 		   bool missing_is_unsupported, struct ga_error *err)
 {
-	const char *text;
+	const char *text, *p;
 	struct ga_error e;
+	size_t len;
 	int rc = -1;
 
 	if (nft_run_cmd_from_buffer(ctx, cmds) == 0)
@@ -472,9 +482,13 @@ static int nft_run(struct nft_ctx *ctx, const char *cmds,
 	text = nft_ctx_get_error_buffer(ctx);
 	if (!text || !*text)
 		text = "libnftables failed without a message";
-	if (strncmp(text, "Error: ", 7) == 0)
-		text += 7;
-	ga_error_set(&e, "nft: %.*s", (int)strcspn(text, "\n"), text);
+	len = strcspn(text, "\n");
+	p = strstr(text, "Error: ");    /* after a location, if any */
+	if (p && p < text + len) {
+		len -= (size_t)(p + 7 - text);
+		text = p + 7;
+	}
+	ga_error_set(&e, "nft: %.*s", (int)len, text);
 	if (strstr(e.msg, "Operation not supported") ||
 	    strstr(e.msg, "Protocol not supported") ||
 	    (missing_is_unsupported &&

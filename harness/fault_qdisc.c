@@ -741,6 +741,7 @@ static int open_route_socket(struct nl_sock **sockp, const char *side,
 struct qdisc_job {
 	const struct qdisc_spec *spec;
 	const char *ifname;
+	const char *where;      /* for messages: "server", "client" */
 };
 
 /* ga_netns_run() work: adds the qdisc.  Returns 0, -1, or
@@ -759,11 +760,11 @@ static int add_in_netns(void *arg, struct ga_error *err)
 	if (!ifindex)
 		return ga_error_errno(err, errno,
 				      "%s: no interface %s in the %s namespace",
-				      kind, job->ifname, side_name(s));
+				      kind, job->ifname, job->where);
 	rc = ga_qdisc_build_msg(s, (int)ifindex, &msg, err);
 	if (rc)
 		return rc;
-	rc = open_route_socket(&sock, side_name(s), err);
+	rc = open_route_socket(&sock, job->where, err);
 	if (rc) {
 		nlmsg_free(msg);
 		return rc;
@@ -783,11 +784,10 @@ static int add_in_netns(void *arg, struct ga_error *err)
 	}
 	if (rc == -NLE_EXIST)
 		return ga_error_set(err,
-				    "%s: %s in the %s namespace already has a root qdisc (another tbf or netem fault on the %s side?): one at a time per side",
-				    kind, job->ifname, side_name(s),
-				    side_name(s));
+				    "%s: %s in the %s namespace already has a root qdisc (another tbf or netem fault on this side?): one at a time per side",
+				    kind, job->ifname, job->where);
 	return ga_error_set(err, "adding a %s qdisc to %s in the %s namespace: %s",
-			    kind, job->ifname, side_name(s), nl_geterror(rc));
+			    kind, job->ifname, job->where, nl_geterror(rc));
 }
 
 /* ga_netns_run() work: deletes the root qdisc of the job's interface.
@@ -806,7 +806,7 @@ static int delete_in_netns(void *arg, struct ga_error *err)
 	ifindex = if_nametoindex(job->ifname);
 	if (!ifindex)
 		return 0;       /* the link is gone, its qdisc with it */
-	rc = open_route_socket(&sock, side_name(s), err);
+	rc = open_route_socket(&sock, job->where, err);
 	if (rc)
 		return rc;
 	q = rtnl_qdisc_alloc();
@@ -824,7 +824,7 @@ static int delete_in_netns(void *arg, struct ga_error *err)
 		return 0;
 	return ga_error_set(err,
 			    "deleting the root %s qdisc of %s in the %s namespace: %s",
-			    kind_name(s), job->ifname, side_name(s),
+			    kind_name(s), job->ifname, job->where,
 			    nl_geterror(rc));
 }
 
@@ -843,7 +843,7 @@ static void side_of(const struct qdisc_spec *s, const struct ga_fault_target *t,
 static int qdisc_apply(const void *spec, const struct ga_fault_target *t,
 		       void **state, struct ga_error *err)
 {
-	struct qdisc_job job = { .spec = spec };
+	struct qdisc_job job = { .spec = spec, .where = side_name(spec) };
 	int ns_fd;
 
 	*state = NULL;          /* revert finds the qdisc by interface */
@@ -857,7 +857,7 @@ static int qdisc_apply(const void *spec, const struct ga_fault_target *t,
 static int qdisc_revert(const void *spec, const struct ga_fault_target *t,
 			void *state, struct ga_error *err)
 {
-	struct qdisc_job job = { .spec = spec };
+	struct qdisc_job job = { .spec = spec, .where = side_name(spec) };
 	int ns_fd;
 
 	(void)state;
@@ -873,7 +873,8 @@ int ga_qdisc_probe(const char *kind, int ns_fd, const char *ifname,
 		   struct ga_error *why)
 {
 	struct qdisc_spec s;
-	struct qdisc_job job = { .spec = &s, .ifname = ifname };
+	struct qdisc_job job = { .spec = &s, .ifname = ifname,
+				 .where = "probed" };
 	int rc;
 
 	memset(&s, 0, sizeof(s));

@@ -393,7 +393,7 @@ static const struct describe_case describe_cases[] = {
 	  NULL, "2013 (CR_SERVER_LOST) after 900 ms within 3000 ms" },
 	{ { .set = { .ok = true, .hang = true }, NOB }, NULL, "success or a hang" },
 	{ { .set = { .hang = true }, .after_ms = 2000, .within_ms = -1 }, NULL,
-	  "a hang after 2000 ms" },
+	  "a hang (no answer after 2000 ms)" },
 	{ { .set = { .codes = { 9999 }, .ncodes = 1 }, NOB }, NULL, "9999" },
 	{ { .set = { .ok = true }, .value = { .cmp = GA_CMP_GE }, NOB }, "10",
 	  "success with a value >= 10" },

@@ -12,13 +12,19 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/netlink.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <nftables/libnftables.h>
@@ -240,9 +246,24 @@ static const struct script_case scripts[] = {
 	  CREATE
 	  INPUT "ip daddr 198.18.0.2 tcp dport 3306 "
 	  "numgen random mod 100 < 30 drop\n" },
+	{ "drop to-server loss 100%",
+	  CREATE
+	  INPUT "ip daddr 198.18.0.2 tcp dport 3306 drop\n" },
 	{ "reject to-server",
 	  CREATE
 	  INPUT "ip daddr 198.18.0.2 tcp dport 3306 reject with tcp reset\n" },
+	/* The output rule lets the input rule's resets out. */
+	{ "reject",
+	  CREATE
+	  INPUT "ip daddr 198.18.0.2 tcp dport 3306 reject with tcp reset\n"
+	  OUTPUT "ip saddr 198.18.0.2 tcp sport 3306 tcp flags & rst == 0 "
+	  "reject with tcp reset\n" },
+	{ "reject with icmp",
+	  CREATE
+	  INPUT "ip daddr 198.18.0.2 tcp dport 3306 "
+	  "reject with icmpx type port-unreachable\n"
+	  OUTPUT "ip saddr 198.18.0.2 tcp sport 3306 "
+	  "reject with icmpx type port-unreachable\n" },
 	{ "reject from-server port 3307 with icmp",
 	  CREATE
 	  OUTPUT "ip saddr 198.18.0.2 tcp sport 3307 "
@@ -571,7 +592,9 @@ static const struct traffic_case traffic[] = {
 	{ "drop from-server", ETIMEDOUT },
 	{ "drop", ETIMEDOUT },
 	{ "drop to-server loss 100%", ETIMEDOUT },
-	{ "reject from-server", ETIMEDOUT },    /* the server's RST: silence */
+	/* A from-server reject answers the server, not the client. */
+	{ "reject from-server", ETIMEDOUT },
+	{ "reject from-server with icmp", ETIMEDOUT },
 };
 
 START_TEST(test_traffic)
@@ -617,7 +640,11 @@ START_TEST(test_other_port)
 }
 END_TEST
 
-/* Two faults at once, lifted in reverse order, leave nothing behind. */
+/* Two faults at once, each in its own table, lifted in reverse order:
+ * each step shows which are still active, and nothing is left behind.
+ * (A from-server drop also drops the resets a to-server reject sends
+ * from the server's namespace: while both are on, the client hears
+ * nothing.) */
 START_TEST(test_two_faults)
 {
 	struct fw_lab f;
@@ -626,20 +653,63 @@ START_TEST(test_two_faults)
 	if (skip_unless_root())
 		return;
 	lab_up(&f, 0xf30);
-	state1 = apply_ok("drop from-server", &f.t, &spec1);
-	state2 = apply_ok("reject to-server", &f.t, &spec2);
+	state1 = apply_ok("reject to-server", &f.t, &spec1);
+	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
+	state2 = apply_ok("drop from-server", &f.t, &spec2);
 	ck_assert_int_eq(count_tables(f.lab.server_ns), 2);
 	ck_assert_int_eq(count_tables(f.lab.client_ns), 0);
-	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
+	ck_assert_int_eq(connect_result(&f, SILENCE_MS), ETIMEDOUT);
 
 	revert_ok(spec2, &f.t, state2);
 	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
-	ck_assert_int_eq(connect_result(&f, SILENCE_MS), ETIMEDOUT);
+	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
 
 	revert_ok(spec1, &f.t, state1);
 	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
 	lab_down(&f);
+}
+END_TEST
+
+/* A table of the same name is never adopted: apply fails with nft's
+ * own words and leaves the tables it found alone. */
+START_TEST(test_apply_existing_table)
+{
+	struct ga_fault_target t;
+	struct nft_job job;
+	struct ga_error err;
+	char cmd[512];
+	char name[64];
+	void *spec, *state = (void *)&err;
+	size_t used = 0;
+	unsigned n;
+	int ns, rc;
+
+	if (skip_unless_root())
+		return;
+	leave_host();
+	ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(ns, 0);
+	fake_target(&t, GA_LAB_SERVER_ADDR);
+	t.server_ns = ns;
+	/* This forked process has made no table yet: its first is _1. */
+	for (n = 1; n <= 4; n++)
+		used += (size_t)snprintf(cmd + used, sizeof(cmd) - used,
+					 "add table inet %s\n",
+					 ga_firewall_table_name(t.tag, n, name,
+								sizeof(name)));
+	nft_cmd(ns, &job, cmd);
+
+	spec = parse_ok("drop");
+	memset(&err, 0, sizeof(err));
+	rc = fw->apply(spec, &t, &state, &err);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_null(state);
+	ck_assert_str_eq(err.msg, "firewall (table inet goneaway_33_1): nft: "
+			 "Could not process rule: File exists");
+	ck_assert_int_eq(count_tables(ns), 4);
+	fw->free_spec(spec);
+	close(ns);
 }
 END_TEST
 
@@ -701,6 +771,63 @@ START_TEST(test_apply_bad_namespace)
 }
 END_TEST
 
+/* Makes socket(AF_NETLINK, ..., NETLINK_NETFILTER) fail with
+ * EPROTONOSUPPORT in this forked test process and the threads it starts,
+ * as on a kernel without nfnetlink.  (No architecture check: the filter
+ * only ever returns an errno, inside this one test child.) */
+static void block_nfnetlink(void)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NETLINK_NETFILTER, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K,
+			 SECCOMP_RET_ERRNO | (EPROTONOSUPPORT & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_msg(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0,
+		      "seccomp: %s", strerror(errno));
+}
+
+/* Without nf_tables the fault is UNSUPPORTED (the scenario skips), and
+ * the process lives on: libnftables itself would exit() here. */
+START_TEST(test_unsupported)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	void *spec, *state = (void *)&err;
+	int ns;
+
+	if (skip_unless_root())
+		return;
+	leave_host();
+	ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(ns, 0);
+	fake_target(&t, GA_LAB_SERVER_ADDR);
+	t.server_ns = ns;
+	block_nfnetlink();
+	spec = parse_ok("reject");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(fw->apply(spec, &t, &state, &err),
+			 GA_FAULT_UNSUPPORTED);
+	ck_assert_ptr_null(state);
+	ck_assert_str_eq(err.msg, "firewall (table inet goneaway_33_1): "
+			 "nf_tables unavailable: cannot open a netfilter "
+			 "netlink socket: Protocol not supported");
+	fw->free_spec(spec);
+	close(ns);
+}
+END_TEST
+
 Suite *make_fault_firewall_suite(void)
 {
 	Suite *s;
@@ -731,6 +858,8 @@ Suite *make_fault_firewall_suite(void)
 	tcase_add_loop_test(tc, test_traffic, 0, N(traffic));
 	tcase_add_test(tc, test_other_port);
 	tcase_add_test(tc, test_two_faults);
+	tcase_add_test(tc, test_apply_existing_table);
+	tcase_add_test(tc, test_unsupported);
 	tcase_add_test(tc, test_revert_when_gone);
 	suite_add_tcase(s, tc);
 

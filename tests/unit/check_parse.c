@@ -628,7 +628,7 @@ static const struct {
 	{ HEAD "connection db timeout=5s\nconnect app\n", 4, 15,
 	  "unknown connection option 'timeout' (known: connect_timeout, "
 	  "read_timeout, write_timeout, transport, user, password, database, "
-	  "reconnect, interactive)" },
+	  "reconnect, interactive, max_allowed_packet)" },
 	{ HEAD "connection db read_timeout=1.5s\nconnect app\n", 4, 28,
 	  "read_timeout must be whole seconds: the C API takes seconds" },
 	{ HEAD "connection db connect_timeout=0s\nconnect app\n", 4, 31,
@@ -636,7 +636,7 @@ static const struct {
 	{ HEAD "connection db write_timeout=soon\nconnect app\n", 4, 29,
 	  "invalid duration 'soon' for write_timeout" },
 	{ HEAD "connection db transport=udp\nconnect app\n", 4, 25,
-	  "transport must be 'tcp' or 'socket', not 'udp'" },
+	  "transport must be 'tcp', 'socket' or 'raw', not 'udp'" },
 	{ HEAD "connection db reconnect=yes\nconnect app\n", 4, 25,
 	  "reconnect must be 'on' or 'off', not 'yes'" },
 	{ HEAD "connection db user\nconnect app\n", 4, 15,
@@ -788,7 +788,7 @@ static const struct {
 	  "a hang expectation needs 'after DURATION': how long to wait "
 	  "before calling it a hang" },
 	{ HEAD "status Threads_connected\n expect ok | hang after 1s\n", 5, 14,
-	  "'hang' applies only to connect, query, reap and ping steps, not "
+	  "'hang' applies only to steps on a client connection, not "
 	  "'status'" },
 	/* expect: one line per selector */
 	{ HEAD "connect app\n expect ok\n expect 2013\n", 6, 9,
