@@ -489,18 +489,18 @@ static int check_spec(const struct qdisc_spec *s, char *msg, size_t len)
 			return fail(msg, len, "rate is more than 2147483647 bytes/s");
 		if (s->burst < MIN_FRAME || s->burst > MAX_BYTES)
 			return fail(msg, len,
-					"burst must be from %ub to 2147483647b",
-					MIN_FRAME);
+				    "burst must be from %ub to 2147483647b",
+				    MIN_FRAME);
 		if (s->limit && s->latency)
 			return fail(msg, len,
-					"give either 'limit SIZE' or 'latency DURATION', not both");
+				    "give either 'limit SIZE' or 'latency DURATION', not both");
 		if (!s->limit && !s->latency)
 			return fail(msg, len,
-					"tbf needs 'limit SIZE' or 'latency DURATION'");
+				    "tbf needs 'limit SIZE' or 'latency DURATION'");
 		if (s->limit && (s->limit < MIN_FRAME || s->limit > MAX_BYTES))
 			return fail(msg, len,
-					"limit must be from %ub to 2147483647b",
-					MIN_FRAME);
+				    "limit must be from %ub to 2147483647b",
+				    MIN_FRAME);
 		if (s->latency > MAX_DURATION_US)
 			return fail(msg, len, "latency is more than 100s");
 		format_rate(s->rate, text, sizeof(text));
@@ -508,27 +508,27 @@ static int check_spec(const struct qdisc_spec *s, char *msg, size_t len)
 		 * in 32-bit scheduler ticks. */
 		if ((uint64_t)s->burst * MICRO / s->rate > MAX_DURATION_US)
 			return fail(msg, len,
-					"a burst of %ub takes more than 100s to fill at %s: raise the rate or lower the burst",
-					s->burst, text);
+				    "a burst of %ub takes more than 100s to fill at %s: raise the rate or lower the burst",
+				    s->burst, text);
 		bytes = (uint64_t)s->rate * s->latency / MICRO + s->burst;
 		if (s->latency && bytes > MAX_BYTES)
 			return fail(msg, len,
-					"%s for the latency queues more than 2147483647 bytes: give a shorter latency or 'limit SIZE'",
-					text);
+				    "%s for the latency queues more than 2147483647 bytes: give a shorter latency or 'limit SIZE'",
+				    text);
 		return 0;
 	}
 	if (!s->delay && !s->jitter && !s->loss && !s->duplicate &&
 	    !s->corrupt && !s->reorder)
 		return fail(msg, len,
-				"netem needs at least one of delay, loss, duplicate, corrupt or reorder");
+			    "netem needs at least one of delay, loss, duplicate, corrupt or reorder");
 	if (s->delay > MAX_DURATION_US || s->jitter > MAX_DURATION_US)
 		return fail(msg, len, "delay and jitter are at most 100s");
 	if (s->jitter && !s->delay)
 		return fail(msg, len,
-				"jitter needs a delay: 'delay DURATION jitter DURATION'");
+			    "jitter needs a delay: 'delay DURATION jitter DURATION'");
 	if (s->reorder && !s->delay)
 		return fail(msg, len,
-				"reordering not possible without specifying some delay");
+			    "reordering not possible without specifying some delay");
 	if (s->loss > HUNDRED_PERCENT || s->duplicate > HUNDRED_PERCENT ||
 	    s->corrupt > HUNDRED_PERCENT || s->reorder > HUNDRED_PERCENT)
 		return fail(msg, len, "a percentage is more than 100%%");

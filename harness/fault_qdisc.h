@@ -15,15 +15,20 @@
  *   RATE      a number and a unit, as tc writes it: bit, kbit, mbit, gbit
  *             are bits per second, bps, kbps, mbps, gbps BYTES per second;
  *             k, m, g multiply by 1000.  "16kbit", "1.5mbit", "2kbps".
- *             A unit is required, and the rate must be a whole number of
- *             bytes per second, at most 2^31-1 (about 17gbit).
+ *             A unit is required, and the rate must be a whole number
+ *             of bytes per second, at most 2^31-1 (about 17gbit).
  *   SIZE      bytes: "1600", "1600b", or k/kb/KiB (1024), m/mb/MiB
- *             (1048576): "10k", "1.5kb".  Units ignore case, as in tc.  Burst and limit are at least 1514b, one
- *             full Ethernet frame, or no packet could ever pass.
- *   DURATION  "300us", "500ms", "2s", "1.5s": more than 0, at most 100s,
- *             in whole microseconds.
+ *             (1048576): "10k", "1.5kb".  Burst and limit are at least
+ *             1514b, one full Ethernet frame, or no packet could pass.
+ *   DURATION  "300us", "500ms", "2s", "1.5s": more than 0, at most 100s
+ *             (libnl 3.7 sends netem delays as 32-bit scheduler ticks,
+ *             which end near 274s), in whole microseconds.
  *   P%        a percentage, 0 < P <= 100, up to 6 decimals: "30%",
  *             "0.5%".
+ *
+ * Units ignore case, as in tc ("16Kbit").  describe() prints the
+ * canonical form, every default filled in, which parses back to the same
+ * spec: "tbf on server rate 16kbit burst 1600b latency 1s".
  *
  * tbf defaults: burst max(rate/10, 1600) bytes (a tenth of a second of
  * traffic, at least a frame); without limit, latency 1s (the queue holds
@@ -34,8 +39,10 @@
  * The qdisc is added with handle 1:0 and NLM_F_CREATE | NLM_F_EXCL: it
  * replaces the kernel's default root qdisc, but if the interface already
  * has another one (a second tbf/netem fault on the same side) apply fails
- * instead of silently replacing it.  Revert deletes the root qdisc with
- * handle 1:0, and nothing else.
+ * instead of silently replacing it.  Revert deletes the interface's root
+ * qdisc, which by that rule is the fault's own; a default root (handle 0,
+ * which the kernel refuses to delete: ENOENT), a link or a namespace that
+ * is already gone all count as nothing left to undo.
  *
  * When the kernel does not know the qdisc kind (no sch_netem, say), apply
  * returns GA_FAULT_UNSUPPORTED and the scenario is skipped with the
