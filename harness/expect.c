@@ -8,6 +8,8 @@
 
 #include "errnames.h"
 
+#define VALUE_SHOWN 40          /* longer values are cut in messages */
+
 /* A small append-only string builder over a caller's buffer. */
 struct sbuf {
 	char *buf;
@@ -309,9 +311,15 @@ void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 	switch (out->result) {
 	case GA_RESULT_OK:
 		sb_add(&sb, "succeeded");
-		if (out->has_value)
-			sb_add(&sb, out->value_null ? " with %s" : " with '%s'",
-			       out->value_null ? "NULL" : out->value);
+		if (out->has_value && out->value_null)
+			sb_add(&sb, " with NULL");
+		else if (out->has_value && strlen(out->value) > VALUE_SHOWN)
+			sb_add(&sb, " with '%.*s...' (%zu%s bytes)",
+			       VALUE_SHOWN, out->value, strlen(out->value),
+			       strlen(out->value) == sizeof(out->value) - 1 ?
+			       " or more" : "");
+		else if (out->has_value)
+			sb_add(&sb, " with '%s'", out->value);
 		sb_add(&sb, " after %.0f ms", out->elapsed_ms);
 		break;
 	case GA_RESULT_ERROR:

@@ -35,5 +35,10 @@ void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,
 			ga_step_kind_name(s->kind), s->conn >= 0 ? " " : "",
 			s->conn >= 0 ? sc->connections[s->conn].name : "",
 			sr->out.api ? sr->out.api : "-", got);
+		if (res->runs > 1 && (s->nexpects > 0 || s->seen.line)) {
+			ga_step_spread(sr, got, sizeof(got));
+			fprintf(f, "%sline %d: spread over %ld runs: %s\n",
+				indent, s->line, res->runs, got);
+		}
 	}
 }

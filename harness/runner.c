@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "clock.h"
+#include "errnames.h"
 #include "expect.h"
 #include "fault.h"
 #include "fsutil.h"
@@ -71,6 +72,53 @@ void ga_case_result_free(struct ga_case_result *res)
 	free(res->steps);
 	res->steps = NULL;
 	res->nsteps = 0;
+}
+
+void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len)
+{
+	const struct ga_tally *order[GA_MAX_TALLY], *tmp;
+	const char *name;
+	size_t i, j, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sr->ntally; i++)
+		order[i] = &sr->tally[i];
+	for (i = 1; i < sr->ntally; i++)        /* stable: by count, desc */
+		for (j = i; j > 0 && order[j - 1]->count < order[j]->count; j--) {
+			tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	for (i = 0; i < sr->ntally && used < len; i++) {
+		const struct ga_tally *t = order[i];
+		int n;
+
+		switch (t->result) {
+		case GA_RESULT_OK:
+			n = snprintf(buf + used, len - used, "%sok %ld",
+				     i ? ", " : "", t->count);
+			break;
+		case GA_RESULT_HANG:
+			n = snprintf(buf + used, len - used, "%shang %ld",
+				     i ? ", " : "", t->count);
+			break;
+		case GA_RESULT_WRONG:
+			n = snprintf(buf + used, len - used, "%swrong-result %ld",
+				     i ? ", " : "", t->count);
+			break;
+		case GA_RESULT_ERROR:
+		default:
+			name = ga_errname_name(t->err);
+			n = snprintf(buf + used, len - used, "%s%u%s%s%s %ld",
+				     i ? ", " : "", t->err, name ? " (" : "",
+				     name ? name : "", name ? ")" : "",
+				     t->count);
+			break;
+		}
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
 }
 
 /* ---- run directory and sweeping ----------------------------------------- */
@@ -722,6 +770,11 @@ static void write_steps_log(const struct scenario_ctx *c, const char *path)
 				sr->matched ? "matched" : "MISMATCH");
 		}
 		fputc('\n', f);
+		if (res->runs > 1 && (s->nexpects > 0 || s->seen.line)) {
+			ga_step_spread(sr, got, sizeof(got));
+			fprintf(f, "line %d: spread over %ld runs: %s\n",
+				s->line, res->runs, got);
+		}
 	}
 	fclose(f);
 }

@@ -77,6 +77,10 @@ struct ga_case_result {
 
 void ga_case_result_free(struct ga_case_result *res);
 
+/* "wrong-result 4, 2013 (CR_SERVER_LOST) 1": a step's outcomes over the
+ * runs of a repeated scenario, most frequent first. */
+void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len);
+
 struct ga_runner {
 	const struct ga_run_options *opts;      /* borrowed */
 	struct ga_interrupt *in;                /* borrowed */
