@@ -13,6 +13,7 @@
 #include <mysql.h>
 
 #include "client.h"
+#include "doctor.h"
 #include "clock.h"
 #include "diag.h"
 #include "duration.h"
@@ -48,6 +49,11 @@ static const char usage_text[] =
 "  errname NAME|NUMBER     translate between error names and numbers, from\n"
 "                          the client library's own headers\n"
 "  sweep                   remove what killed runs left in $TMPDIR\n"
+"  doctor                  report what this machine can do: root,\n"
+"                          namespaces, nftables, tbf, netem, mariadbd and\n"
+"                          the client library, each with a reason when\n"
+"                          missing; exits 0 when every required one is\n"
+"                          there, 1 otherwise (netem is optional)\n"
 "\n"
 "run options:\n"
 "  -f, --format FMT        console output: human (default) or tap\n"
@@ -539,6 +545,29 @@ static int cmd_sweep(void)
 	return EXIT_ALL_PASSED;
 }
 
+static int cmd_doctor(int argc, char **argv)
+{
+	struct ga_doctor_opts o = {
+		.mariadbd = "/usr/sbin/mariadbd",
+		.install_db = "/usr/bin/mariadb-install-db",
+	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--mariadbd") == 0 && i + 1 < argc) {
+			o.mariadbd = argv[++i];
+		} else if (strcmp(argv[i], "--install-db") == 0 &&
+			   i + 1 < argc) {
+			o.install_db = argv[++i];
+		} else {
+			fprintf(stderr, "usage: goneaway doctor [--mariadbd "
+				"PATH] [--install-db PATH]\n");
+			return EXIT_USAGE;
+		}
+	}
+	return ga_doctor(stdout, &o) ? EXIT_ALL_PASSED : EXIT_SOME_FAILED;
+}
+
 int main(int argc, char **argv)
 {
 	struct ga_interrupt in;
@@ -567,6 +596,8 @@ int main(int argc, char **argv)
 		return cmd_errname(argc - 1, argv + 1);
 	if (strcmp(cmd, "sweep") == 0)
 		return cmd_sweep();
+	if (strcmp(cmd, "doctor") == 0)
+		return cmd_doctor(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") != 0) {
 		fprintf(stderr, "goneaway: '%s' is not a command; see "
 			"'goneaway --help'\n", cmd);
