@@ -54,6 +54,8 @@ struct scenario_ctx {
 	struct applied_fault *faults;   /* owned: the revert stack */
 	size_t nfaults;
 	unsigned tag;                   /* names the lab's kernel objects */
+	char reverted[1024];            /* "wall (firewall drop both), ..."
+					 * reverted at teardown, for steps.log */
 };
 
 const char *ga_verdict_name(enum ga_verdict v)
@@ -609,8 +611,16 @@ static void revert_all_faults(struct scenario_ctx *c)
 	size_t k;
 
 	for (k = c->nfaults; k-- > 0;) {
+		const struct ga_step *fs = &c->sc->steps[c->faults[k].step];
+		size_t n = strlen(c->reverted);
+		char desc[256];
+
 		if (!c->faults[k].active)
 			continue;
+		fs->fault->describe(fs->fault_spec, desc, sizeof(desc));
+		snprintf(c->reverted + n, sizeof(c->reverted) - n,
+			 "%s%s (%s%s%s)", n ? ", " : "", fs->text,
+			 fs->fault->name, desc[0] ? " " : "", desc);
 		if (revert_fault(c, &c->faults[k], &err) == 0)
 			continue;
 		fprintf(stderr, "goneaway: %s: %s\n", c->sc->name, err.msg);
@@ -751,6 +761,8 @@ static void write_steps_log(const struct scenario_ctx *c, const char *path)
 	if (res->reason[0])
 		fprintf(f, "reason: line %d: %s\n", res->line, res->reason);
 	fprintf(f, "server: %s\n", res->server_version);
+	if (c->reverted[0])
+		fprintf(f, "teardown reverted: %s\n", c->reverted);
 	for (i = 0; i < res->nsteps; i++) {
 		const struct ga_step *s = &c->sc->steps[i];
 		const struct ga_step_result *sr = &res->steps[i];

@@ -86,8 +86,10 @@ leftover_snapshot() {
 	netns_inodes
 	say "veth:"
 	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep '^ga' || true
-	say "nft:"
-	nft list tables 2>/dev/null | grep -i goneaway || true
+	say "nft (host):"
+	nft list tables 2>/dev/null || true
+	say "qdisc (host):"
+	tc qdisc show 2>/dev/null || true
 	say "mariadbd:"
 	ps -eo pid=,comm= | awk '$2 ~ /^(mariadbd|mysqld)$/ {print $1}'
 	say "rundirs:"
