@@ -34,6 +34,41 @@ test_expect_success 'run: a malformed file runs nothing (exit 2)' '
 	grep -q "nothing was run" err
 '
 
+test_expect_success 'check: bad fault lines name file, line and column' '
+	"$GONEAWAY" check "$DATA/bad-fault.gw" 2> err; test $? -eq 2 && cat err &&
+	grep -q "bad-fault.gw:4:[0-9]*: error: unknown fault kind .firewal.*did you mean .firewall." err &&
+	grep -q "bad-fault.gw:5:3[0-9]: error: tbf: " err &&
+	grep -q "bad-fault.gw:6:[0-9]*: error: no fault named .nothing." err
+'
+
+test_expect_success 'doctor: one line per capability, exit 0 as root' '
+	"$GONEAWAY" doctor > out; rc=$?; cat out; test $rc -eq 0 &&
+	for w in root namespaces nftables tbf netem mariadbd "client library"; do
+		grep -q "^  [a-zA-Z/]* *$w " out || { echo "missing: $w"; return 1; }
+	done
+'
+
+test_expect_success 'a failing scenario still reverts its faults (steps.log)' '
+	"$GONEAWAY" run -o res --color never "$DATA/fault-fails.gw" > out;
+	rc=$?; cat out; test $rc -eq 1 &&
+	grep -q "fault-fails *FAIL" out &&
+	grep -q "^teardown reverted: frozen (pause), wall (firewall reject to-server with reset)" res/fault-fails/steps.log
+'
+
+if "$GONEAWAY" doctor | grep -q "^  ok  *netem"; then
+	test_expect_success 'netem: the kernel has it, the fault applies' '
+		"$GONEAWAY" run --no-results --color never "$DATA/needs-netem.gw" > out;
+		cat out; grep -q "needs-netem *PASS" out
+	'
+else
+	test_expect_success 'netem: without sch_netem the scenario SKIPs with the reason' '
+		"$GONEAWAY" run --no-results --color never "$DATA/needs-netem.gw" > out;
+		rc=$?; cat out; test $rc -eq 0 &&
+		grep -q "needs-netem *SKIP" out &&
+		grep -q "skipped: .*no sch_netem" out
+	'
+fi
+
 test_expect_success 'check: the shipped scenarios are well-formed' '
 	"$GONEAWAY" check "$TOP/scenarios" > out && grep -q "OK" out
 '
