@@ -46,8 +46,13 @@ static int next_repeat(const char *in, size_t n, size_t from,
 		return -1;
 	}
 	len = (size_t)(x - p);
-	if (len == 0 || len >= sizeof(count)) {
+	if (len == 0) {
 		snprintf(msg, msglen, "%%repeat needs a count before ' x '");
+		return -1;
+	}
+	if (len >= sizeof(count)) {
+		snprintf(msg, msglen, "invalid count in %%repeat: write e.g. "
+			 "1000, 64KiB or 2MiB");
 		return -1;
 	}
 	memcpy(count, p, len);

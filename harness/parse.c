@@ -72,11 +72,13 @@ struct pending_send {
 	int streaming;          /* line of its last "stream", 0: none */
 };
 
+#define NO_STEP ((size_t)-1)
+
 /* A "fault NAME" line, for "lift NAME". */
 struct fault_name {
 	char name[GA_NAME_MAX];
 	int line;
-	size_t step;            /* index in sc->steps */
+	size_t step;            /* index in sc->steps; NO_STEP: bad line */
 	int lifted;             /* line of its lift, 0: none */
 };
 
@@ -124,7 +126,7 @@ struct directive {
 #define VALUE_KINDS (KIND_BIT(GA_STEP_QUERY) | KIND_BIT(GA_STEP_REAP) | \
 		     KIND_BIT(GA_STEP_STATUS) | KIND_BIT(GA_STEP_ADMIN) | \
 		     KIND_BIT(GA_STEP_STREAM) | KIND_BIT(GA_STEP_FETCH) | \
-		     KIND_BIT(GA_STEP_DRAIN))
+		     KIND_BIT(GA_STEP_DRAIN) | KIND_BIT(GA_STEP_LONG_DATA))
 /* Steps whose results the harness checks itself. */
 #define WRONG_KINDS (KIND_BIT(GA_STEP_FORK))
 /* Steps a raw connection (transport=raw) can take. */
@@ -1113,9 +1115,8 @@ static int parse_fork(struct parser *p, struct lexer *lx,
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			return perr(p, lx->len > 0 ? (int)lx->len + 1 : 1,
-				    "'share' needs how many queries each "
-				    "process runs, e.g. share 50");
+			return perr(p, w.col + 5, "'share' needs how many "
+				    "queries each process runs, e.g. share 50");
 		if (!is_digits(w.text) || strlen(w.text) > 6 ||
 		    (st.count = strtol(w.text, NULL, 10)) < 1)
 			return perr(p, w.col, "invalid count '%s': a number "
@@ -1174,6 +1175,17 @@ static int parse_fault(struct parser *p, struct lexer *lx,
 	if (f)
 		return perr(p, name.col, "fault '%s' is already declared at "
 			    "line %d", name.text, f->line);
+	/* The name is known from here on, even if the rest of the line is
+	 * bad: its "lift" must not be reported as well. */
+	v = p_grow(p, p->faults, p->nfaults, sizeof(*v));
+	if (!v)
+		return -1;
+	p->faults = v;
+	f = &v[p->nfaults++];
+	memset(f, 0, sizeof(*f));
+	memcpy(f->name, name.text, len + 1);
+	f->line = p->line;
+	f->step = NO_STEP;
 	rc = lex_word(p, lx, &w);
 	if (rc < 0)
 		return -1;
@@ -1210,24 +1222,12 @@ static int parse_fault(struct parser *p, struct lexer *lx,
 			    kind->name, diag.msg);
 	}
 	st.text = p_strdup(p, name.text);
-	v = st.text ? p_grow(p, p->faults, p->nfaults, sizeof(*v)) : NULL;
-	if (!v) {
+	if (!st.text || push_step(p, &st)) {
 		free(st.text);
 		kind->free_spec(st.fault_spec);
 		return -1;
 	}
-	p->faults = v;
-	f = &v[p->nfaults];
-	memset(f, 0, sizeof(*f));
-	memcpy(f->name, name.text, len + 1);
-	f->line = p->line;
-	f->step = p->sc->nsteps;
-	if (push_step(p, &st)) {
-		free(st.text);
-		kind->free_spec(st.fault_spec);
-		return -1;
-	}
-	p->nfaults++;
+	p->faults[p->nfaults - 1].step = p->sc->nsteps - 1;
 	return 0;
 }
 
@@ -1253,6 +1253,8 @@ static int parse_lift(struct parser *p, struct lexer *lx,
 	if (f->lifted)
 		return perr(p, w.col, "fault '%s' is already lifted at line "
 			    "%d", w.text, f->lifted);
+	if (f->step == NO_STEP)
+		return -1;      /* its fault line was bad and is reported */
 	rc = expect_end(p, lx, "the fault name");
 	if (rc)
 		return -1;
@@ -1523,7 +1525,8 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 
 /* OUTCOME [(| or ,) OUTCOME]... */
 static int parse_outcomes(struct parser *p, struct lexer *lx,
-			  struct ga_outcome_set *e, struct expect_cols *cols)
+			  struct ga_outcome_set *e, struct expect_cols *cols,
+			  const char *keyword)
 {
 	const char *tok;
 	size_t start;
@@ -1539,9 +1542,10 @@ static int parse_outcomes(struct parser *p, struct lexer *lx,
 			lx->pos++;
 		if (lx->pos == start) {
 			if (first)
-				return perr(p, col, "'expect' needs at least "
+				return perr(p, col, "'%s' needs at least "
 					    "one outcome: ok, hang, wrong-result, "
-					    "an error name or an error number");
+					    "an error name or an error number",
+					    keyword);
 			return perr(p, col, "expected an outcome after '%c'",
 				    sep);
 		}
@@ -1683,6 +1687,33 @@ static int parse_clauses(struct parser *p, struct lexer *lx,
 	}
 }
 
+/* Which outcomes the step above can have at all (expect and seen). */
+static int check_set_kind(struct parser *p, const struct ga_outcome_set *set,
+			  const struct expect_cols *cols)
+{
+	const struct ga_step *last = NULL;
+	const char *kname;
+	unsigned bit;
+	bool known, share;
+
+	known = p->last_kind_known;
+	if (!known)
+		return 0;
+	bit = KIND_BIT(p->last_kind);
+	kname = ga_step_kind_name(p->last_kind);
+	if (p->target == TARGET_STEP)
+		last = &p->sc->steps[p->sc->nsteps - 1];
+	share = (bit & WRONG_KINDS) && last && last->fork_mode == GA_FORK_SHARE;
+	if (set->hang && !(bit & HANG_KINDS))
+		return perr(p, cols->hang, "'hang' applies only to steps on "
+			    "a client connection, not '%s'", kname);
+	if (set->wrong && !share)
+		return perr(p, cols->wrong, "'wrong-result' applies only to "
+			    "steps whose results goneaway checks itself "
+			    "(fork ... share), not '%s'", kname);
+	return 0;
+}
+
 /* The rules that need the whole line, and the step kind when known. */
 static int check_expect(struct parser *p, const struct ga_expect *e,
 			const struct expect_cols *cols)
@@ -1694,13 +1725,8 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 	known = p->last_kind_known;
 	bit = known ? KIND_BIT(p->last_kind) : 0;
 	kname = known ? ga_step_kind_name(p->last_kind) : "";
-	if (e->set.hang && known && !(bit & HANG_KINDS))
-		return perr(p, cols->hang, "'hang' applies only to steps on "
-			    "a client connection, not '%s'", kname);
-	if (e->set.wrong && known && !(bit & WRONG_KINDS))
-		return perr(p, cols->wrong, "'wrong-result' applies only to "
-			    "steps whose results goneaway checks itself "
-			    "(fork ... share), not '%s'", kname);
+	if (check_set_kind(p, &e->set, cols))
+		return -1;
 	if (e->message && e->set.ncodes == 0)
 		return perr(p, cols->message, "'matching' checks an error "
 			    "message: list an error among the outcomes");
@@ -1714,8 +1740,9 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 			    "'within %ldms'", e->after_ms, e->within_ms);
 	if (e->value.cmp != GA_CMP_NONE && known && !(bit & VALUE_KINDS))
 		return perr(p, cols->value, "'%s' returns no value to check: "
-			    "value checks apply to query, reap, status and "
-			    "admin steps", kname);
+			    "value checks apply to query, reap, status, "
+			    "admin, stream, fetch, long-data and drain steps",
+			    kname);
 	if (e->value.cmp != GA_CMP_NONE && !e->set.ok)
 		return perr(p, cols->value, "a value check needs 'ok' among "
 			    "the outcomes");
@@ -1796,7 +1823,7 @@ static int parse_expect(struct parser *p, struct lexer *lx,
 		if (rc)
 			goto out;
 	}
-	rc = parse_outcomes(p, lx, &e.set, &cols);
+	rc = parse_outcomes(p, lx, &e.set, &cols, "expect");
 	if (rc)
 		goto out;
 	rc = parse_clauses(p, lx, &e, &cols);
@@ -1837,10 +1864,16 @@ static int parse_seen(struct parser *p, struct lexer *lx,
 	if (p->target == TARGET_NONE)
 		return perr(p, kw->col, "'seen' before any step: it belongs "
 			    "to the step above it");
-	if (p->last_kind_known && ga_step_is_action(p->last_kind))
-		return perr(p, kw->col, "'%s' has no outcome to count",
-			    ga_step_kind_name(p->last_kind));
-	rc = parse_outcomes(p, lx, &seen.set, &cols);
+	if (p->last_kind_known && (ga_step_is_action(p->last_kind) ||
+				   p->last_kind == GA_STEP_SEND))
+		return perr(p, kw->col, "'%s' has no outcome to count%s",
+			    ga_step_kind_name(p->last_kind),
+			    p->last_kind == GA_STEP_SEND ?
+			    ": count it at its 'reap'" : "");
+	rc = parse_outcomes(p, lx, &seen.set, &cols, "seen");
+	if (rc)
+		return -1;
+	rc = check_set_kind(p, &seen.set, &cols);
 	if (rc)
 		return -1;
 	lex_skip(lx);

@@ -618,6 +618,11 @@ static void revert_all_faults(struct scenario_ctx *c)
 		if (!c->faults[k].active)
 			continue;
 		fs->fault->describe(fs->fault_spec, desc, sizeof(desc));
+		/* the qdisc kinds describe themselves with their name */
+		if (strncmp(desc, fs->fault->name, strlen(fs->fault->name)) == 0
+		    && desc[strlen(fs->fault->name)] == ' ')
+			memmove(desc, desc + strlen(fs->fault->name) + 1,
+				strlen(desc) - strlen(fs->fault->name));
 		snprintf(c->reverted + n, sizeof(c->reverted) - n,
 			 "%s%s (%s%s%s)", n ? ", " : "", fs->text,
 			 fs->fault->name, desc[0] ? " " : "", desc);

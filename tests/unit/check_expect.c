@@ -20,7 +20,7 @@ enum val_kind {
 struct match_case {
 	const char *label;
 	/* the expect line */
-	bool ok, hang;
+	bool ok, hang, wrong;
 	unsigned codes[GA_MAX_CODES];
 	size_t ncodes;
 	long after_ms, within_ms;               /* -1: no bound */
@@ -28,9 +28,11 @@ struct match_case {
 	bool vnull;
 	const char *vtext;
 	enum ga_thread_check thread;
+	const char *matching;                   /* "matching TEXT"; NULL: none */
 	/* the outcome */
 	enum ga_result result;
 	unsigned err;
+	const char *omsg;                       /* its message; NULL: "" */
 	double elapsed_ms;
 	enum val_kind vkind;
 	const char *otext;
@@ -47,6 +49,10 @@ struct match_case {
 #define OUT_OK .result = GA_RESULT_OK, .elapsed_ms = 3
 #define OUT_ERR(e) .result = GA_RESULT_ERROR, .err = (e), .elapsed_ms = 3
 #define OUT_HANG .result = GA_RESULT_HANG, .elapsed_ms = 5000
+#define OUT_WRONG .result = GA_RESULT_WRONG, .elapsed_ms = 3
+#define ERRNO_110 "Can't connect to server on '198.18.0.2' (110)"
+#define ERRNO_104 "Lost connection to server at 'reading initial " \
+	"communication packet', system error: 104"
 #define VAL(t) .vkind = VAL_TEXT, .otext = (t)
 
 static const struct match_case match_cases[] = {
@@ -237,17 +243,111 @@ static const struct match_case match_cases[] = {
 	  .vtext = "1", .thread = GA_THREAD_NEW, OUT_OK, VAL("1"),
 	  .tid_before = 5, .tid_after = 5, .want = false,
 	  .why1 = "same server thread" },
+
+	/* wrong results (set.wrong) */
+	{ "wrong vs wrong", .wrong = true, NOB, OUT_WRONG, .want = true },
+	{ "ok|wrong vs wrong", .ok = true, .wrong = true, NOB, OUT_WRONG,
+	  .want = true },
+	{ "ok|wrong vs ok", .ok = true, .wrong = true, NOB, OUT_OK,
+	  .want = true },
+	{ "ok vs wrong", EXP_OK, OUT_WRONG, .omsg = "row 7 answers query 3",
+	  .want = false,
+	  .why1 = "returned a wrong result (row 7 answers query 3) after 3 ms",
+	  .why2 = "when expecting success" },
+	{ "wrong vs ok", .wrong = true, NOB, OUT_OK, .want = false,
+	  .why1 = "succeeded after 3 ms",
+	  .why2 = "when expecting a wrong result" },
+	{ "wrong vs 2013", .wrong = true, NOB, OUT_ERR(2013), .want = false,
+	  .why1 = "returned 2013 (CR_SERVER_LOST)",
+	  .why2 = "when expecting a wrong result" },
+	{ "2013 vs wrong with err 2013", EXP_LOST, OUT_WRONG, .err = 2013,
+	  .want = false, .why1 = "returned a wrong result",
+	  .why2 = "when expecting 2013 (CR_SERVER_LOST)" },
+	{ "hang vs wrong", .hang = true, .after_ms = 1000, .within_ms = -1,
+	  OUT_WRONG, .want = false, .why2 = "a hang (no answer after 1000 ms)" },
+	{ "ok|wrong = 1 vs wrong: no value check", .ok = true, .wrong = true,
+	  NOB, .vcmp = GA_CMP_EQ, .vtext = "1", OUT_WRONG, .want = true },
+	{ "wrong within: over", .wrong = true, .after_ms = -1,
+	  .within_ms = 100, .result = GA_RESULT_WRONG, .elapsed_ms = 101,
+	  .want = false, .why1 = "later than expected",
+	  .why2 = "a wrong result within 100 ms" },
+
+	/* matching: the error message must contain the text */
+	{ "matching: present", EXP_LOST, .matching = "(110)", OUT_ERR(2013),
+	  .omsg = ERRNO_110, .want = true },
+	{ "matching: the whole message", EXP_LOST, .matching = ERRNO_110,
+	  OUT_ERR(2013), .omsg = ERRNO_110, .want = true },
+	{ "matching: absent", EXP_LOST, .matching = "(110)", OUT_ERR(2013),
+	  .omsg = ERRNO_104, .want = false,
+	  .why1 = "returned 2013 (CR_SERVER_LOST) \"Lost connection",
+	  .why2 = ": the message does not contain \"(110)\"" },
+	{ "matching: empty message", EXP_LOST, .matching = "(110)",
+	  OUT_ERR(2013), .want = false, .why2 = "does not contain \"(110)\"" },
+	{ "matching: case counts", EXP_LOST, .matching = "lost connection",
+	  OUT_ERR(2013), .omsg = ERRNO_104, .want = false,
+	  .why2 = "does not contain \"lost connection\"" },
+	{ "matching: wrong code comes first", EXP_LOST, .matching = "(110)",
+	  OUT_ERR(2006), .omsg = ERRNO_110, .want = false,
+	  .why1 = "returned 2006", .why2 = "when expecting 2013 (CR_SERVER_LOST) "
+	  "matching \"(110)\"" },
+	{ "matching: not checked on success", .ok = true, .codes = { 2013 },
+	  .ncodes = 1, NOB, .matching = "(110)", OUT_OK, .want = true },
+	{ "matching: not checked on a hang", .hang = true, .codes = { 2013 },
+	  .ncodes = 1, .after_ms = 1000, .within_ms = -1, .matching = "(110)",
+	  OUT_HANG, .want = true },
+	{ "matching: present but too late", .codes = { 2013 }, .ncodes = 1,
+	  .after_ms = -1, .within_ms = 100, .matching = "(110)",
+	  .result = GA_RESULT_ERROR, .err = 2013, .elapsed_ms = 200,
+	  .omsg = ERRNO_110, .want = false, .why2 = "later than expected" },
+
+	/* with hang in the set, after is the hang's threshold and not a
+	 * lower bound on answers */
+	{ "2013|hang after 2s vs 2013 at 3 ms", .hang = true,
+	  .codes = { 2013 }, .ncodes = 1, .after_ms = 2000, .within_ms = -1,
+	  OUT_ERR(2013), .want = true },
+	{ "2013 after 2s vs 2013 at 3 ms", .codes = { 2013 }, .ncodes = 1,
+	  .after_ms = 2000, .within_ms = -1, OUT_ERR(2013), .want = false,
+	  .why1 = "returned 2013 (CR_SERVER_LOST) after 3 ms",
+	  .why2 = ": sooner than expected (2013 (CR_SERVER_LOST) after 2000 ms)" },
+	{ "ok|hang after 2s vs ok at 3 ms", .ok = true, .hang = true,
+	  .after_ms = 2000, .within_ms = -1, OUT_OK, .want = true },
+	{ "ok after 2s vs ok at 3 ms", .ok = true, .after_ms = 2000,
+	  .within_ms = -1, OUT_OK, .want = false,
+	  .why1 = "succeeded after 3 ms", .why2 = "sooner than expected" },
+	{ "ok|wrong|2013|hang after 15s vs wrong at 3 ms", .ok = true,
+	  .wrong = true, .hang = true, .codes = { 2013 }, .ncodes = 1,
+	  .after_ms = 15000, .within_ms = -1, OUT_WRONG, .want = true },
+	{ "ok|wrong after 15s vs wrong at 3 ms", .ok = true, .wrong = true,
+	  .after_ms = 15000, .within_ms = -1, OUT_WRONG, .want = false,
+	  .why2 = "sooner than expected" },
+	{ "2013|hang after 2s within 5s vs 2013 at 6 s", .hang = true,
+	  .codes = { 2013 }, .ncodes = 1, .after_ms = 2000, .within_ms = 5000,
+	  .result = GA_RESULT_ERROR, .err = 2013, .elapsed_ms = 6000,
+	  .want = false, .why1 = "after 6000 ms",
+	  .why2 = "later than expected" },
+	{ "2013|hang after 2s within 5s vs 2013 at 1 ms", .hang = true,
+	  .codes = { 2013 }, .ncodes = 1, .after_ms = 2000, .within_ms = 5000,
+	  .result = GA_RESULT_ERROR, .err = 2013, .elapsed_ms = 1,
+	  .want = true },
+	{ "2013|hang after 2s vs 2006 at 3 ms", .hang = true,
+	  .codes = { 2013 }, .ncodes = 1, .after_ms = 2000, .within_ms = -1,
+	  OUT_ERR(2006), .want = false, .why1 = "returned 2006",
+	  .why2 = "when expecting 2013 (CR_SERVER_LOST) or a hang (no answer "
+	  "after 2000 ms)" },
 };
 
 /* Builds the expect line and outcome of a row.  vbuf holds the value text
- * (struct ga_value_check's text is not const). */
+ * and mbuf the "matching" text (struct ga_expect's strings are not
+ * const). */
 static void build(const struct match_case *c, struct ga_expect *exp,
-		  struct ga_outcome *out, char *vbuf, size_t vlen)
+		  struct ga_outcome *out, char *vbuf, size_t vlen,
+		  char *mbuf, size_t mlen)
 {
 	memset(exp, 0, sizeof(*exp));
 	exp->line = 12;
 	exp->set.ok = c->ok;
 	exp->set.hang = c->hang;
+	exp->set.wrong = c->wrong;
 	memcpy(exp->set.codes, c->codes, sizeof(exp->set.codes));
 	exp->set.ncodes = c->ncodes;
 	exp->after_ms = c->after_ms;
@@ -260,6 +360,11 @@ static void build(const struct match_case *c, struct ga_expect *exp,
 		exp->value.text = vbuf;
 	}
 	exp->thread = c->thread;
+	exp->message = NULL;
+	if (c->matching) {
+		snprintf(mbuf, mlen, "%s", c->matching);
+		exp->message = mbuf;
+	}
 
 	memset(out, 0, sizeof(*out));
 	out->result = c->result;
@@ -272,6 +377,8 @@ static void build(const struct match_case *c, struct ga_expect *exp,
 		snprintf(out->value, sizeof(out->value), "%s", c->otext);
 	out->thread_before = c->tid_before;
 	out->thread_after = c->tid_after;
+	if (c->omsg)
+		snprintf(out->message, sizeof(out->message), "%s", c->omsg);
 }
 
 START_TEST(test_match)
@@ -279,11 +386,11 @@ START_TEST(test_match)
 	const struct match_case *c = &match_cases[_i];
 	struct ga_expect exp;
 	struct ga_outcome out;
-	char vbuf[64];
+	char vbuf[64], mbuf[128];
 	char why[1024];
 	bool got;
 
-	build(c, &exp, &out, vbuf, sizeof(vbuf));
+	build(c, &exp, &out, vbuf, sizeof(vbuf), mbuf, sizeof(mbuf));
 	memset(why, 'X', sizeof(why));
 	got = ga_expect_match(&exp, &out, why, sizeof(why));
 	ck_assert_msg(memchr(why, '\0', sizeof(why)) != NULL,
@@ -366,10 +473,10 @@ START_TEST(test_match_bug_text_equality)
 	const struct match_case *c = &bug_cases[_i];
 	struct ga_expect exp;
 	struct ga_outcome out;
-	char vbuf[64];
+	char vbuf[64], mbuf[128];
 	bool got;
 
-	build(c, &exp, &out, vbuf, sizeof(vbuf));
+	build(c, &exp, &out, vbuf, sizeof(vbuf), mbuf, sizeof(mbuf));
 	got = ga_expect_match(&exp, &out, NULL, 0);
 	ck_assert_msg(got == c->want, "value_matches: "
 		      "%s: matched=%d, want %d", c->label, got, c->want);
@@ -404,6 +511,16 @@ static const struct describe_case describe_cases[] = {
 	{ { .set = { .ok = true, .codes = { 2006 }, .ncodes = 1 },
 	    .thread = GA_THREAD_SAME, NOB }, NULL,
 	  "success on the same server thread or 2006 (CR_SERVER_GONE_ERROR)" },
+	{ { .set = { .wrong = true }, NOB }, NULL, "a wrong result" },
+	{ { .set = { .ok = true, .wrong = true }, NOB }, NULL,
+	  "success or a wrong result" },
+	{ { .set = { .ok = true, .wrong = true, .hang = true,
+		     .codes = { 2013 }, .ncodes = 1 },
+	    .after_ms = 15000, .within_ms = -1 }, NULL,
+	  "success or 2013 (CR_SERVER_LOST) or a wrong result or a hang (no "
+	  "answer after 15000 ms)" },
+	{ { .set = { .wrong = true }, .after_ms = -1, .within_ms = 100 }, NULL,
+	  "a wrong result within 100 ms" },
 };
 
 START_TEST(test_expect_describe)
@@ -419,6 +536,38 @@ START_TEST(test_expect_describe)
 	}
 	ga_expect_describe(&exp, buf, sizeof(buf));
 	ck_assert_str_eq(buf, c->want);
+}
+END_TEST
+
+/* "matching TEXT" follows the error codes. */
+static const struct {
+	struct ga_expect exp;
+	const char *mtext;
+	const char *want;
+} describe_matching_cases[] = {
+	{ { .set = { .codes = { 2013 }, .ncodes = 1 }, .after_ms = 1800,
+	    .within_ms = 3000 }, "(110)",
+	  "2013 (CR_SERVER_LOST) matching \"(110)\" after 1800 ms within "
+	  "3000 ms" },
+	{ { .set = { .ok = true, .codes = { 1045 }, .ncodes = 1 }, NOB },
+	  "denied",
+	  "success or 1045 (ER_ACCESS_DENIED_ERROR) matching \"denied\"" },
+	{ { .set = { .hang = true, .codes = { 2013 }, .ncodes = 1 },
+	    .after_ms = 2000, .within_ms = -1 }, "handshake",
+	  "2013 (CR_SERVER_LOST) matching \"handshake\" or a hang (no answer "
+	  "after 2000 ms)" },
+};
+
+START_TEST(test_expect_describe_matching)
+{
+	struct ga_expect exp = describe_matching_cases[_i].exp;
+	char mbuf[32];
+	char buf[256];
+
+	snprintf(mbuf, sizeof(mbuf), "%s", describe_matching_cases[_i].mtext);
+	exp.message = mbuf;
+	ga_expect_describe(&exp, buf, sizeof(buf));
+	ck_assert_str_eq(buf, describe_matching_cases[_i].want);
 }
 END_TEST
 
@@ -441,6 +590,27 @@ static const struct outcome_case outcome_cases[] = {
 	    .value_null = true }, "succeeded with NULL after 3 ms" },
 	{ { .result = GA_RESULT_HANG, .elapsed_ms = 5000 },
 	  "hung: no answer after 5000 ms" },
+	{ { .result = GA_RESULT_WRONG, .elapsed_ms = 7,
+	    .message = "got 2 where 1 was selected" },
+	  "returned a wrong result (got 2 where 1 was selected) after 7 ms" },
+	{ { .result = GA_RESULT_WRONG, .elapsed_ms = 12.4 },
+	  "returned a wrong result after 12 ms" },
+	/* a wrong result's value is not shown */
+	{ { .result = GA_RESULT_WRONG, .elapsed_ms = 1, .has_value = true,
+	    .value = "2" }, "returned a wrong result after 1 ms" },
+	/* values up to 40 characters are shown whole, longer ones cut */
+	{ { .result = GA_RESULT_OK, .elapsed_ms = 3, .has_value = true,
+	    .value = "0123456789012345678901234567890123456789" },
+	  "succeeded with '0123456789012345678901234567890123456789' after "
+	  "3 ms" },
+	{ { .result = GA_RESULT_OK, .elapsed_ms = 3, .has_value = true,
+	    .value = "0123456789012345678901234567890123456789X" },
+	  "succeeded with '0123456789012345678901234567890123456789...' (41 "
+	  "bytes) after 3 ms" },
+	{ { .result = GA_RESULT_OK, .elapsed_ms = 4, .has_value = true,
+	    .value = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz" },
+	  "succeeded with 'abcdefghijklmnopqrstuvwxyzabcdefghijklmn...' (52 "
+	  "bytes) after 4 ms" },
 };
 
 START_TEST(test_outcome_describe)
@@ -450,6 +620,95 @@ START_TEST(test_outcome_describe)
 
 	ga_outcome_describe(&c->out, buf, sizeof(buf));
 	ck_assert_str_eq(buf, c->want);
+}
+END_TEST
+
+/* A value that filled the outcome's buffer may have been cut by the
+ * harness: "or more". */
+START_TEST(test_outcome_describe_full_value)
+{
+	struct ga_outcome out = { .result = GA_RESULT_OK, .elapsed_ms = 9,
+				  .has_value = true };
+	char want[256];
+	char buf[256];
+
+	memset(out.value, 'v', sizeof(out.value) - 1);
+	out.value[sizeof(out.value) - 1] = '\0';
+	ga_outcome_describe(&out, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "succeeded with '%.40s...' (%zu or more "
+		 "bytes) after 9 ms", out.value, sizeof(out.value) - 1);
+	ck_assert_str_eq(buf, want);
+	ck_assert_str_eq(buf, "succeeded with "
+			 "'vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv...' "
+			 "(255 or more bytes) after 9 ms");
+}
+END_TEST
+
+/* ---- ga_outcome_in_set ------------------------------------------------------- */
+
+#define SET_OK { .ok = true }
+#define SET_HANG { .hang = true }
+#define SET_WRONG { .wrong = true }
+#define SET_CODES { .codes = { 2013, 2006 }, .ncodes = 2 }
+#define SET_ALL { .ok = true, .hang = true, .wrong = true, \
+		  .codes = { 2013 }, .ncodes = 1 }
+#define O_OK { .result = GA_RESULT_OK }
+#define O_HANG { .result = GA_RESULT_HANG }
+#define O_WRONG { .result = GA_RESULT_WRONG }
+#define O_ERR(e) { .result = GA_RESULT_ERROR, .err = (e) }
+
+static const struct {
+	const char *label;
+	struct ga_outcome_set set;
+	struct ga_outcome out;
+	bool want;
+} in_set_cases[] = {
+	{ "empty set, ok", { 0 }, O_OK, false },
+	{ "empty set, hang", { 0 }, O_HANG, false },
+	{ "empty set, wrong", { 0 }, O_WRONG, false },
+	{ "empty set, error", { 0 }, O_ERR(2013), false },
+	{ "{ok}, ok", SET_OK, O_OK, true },
+	{ "{ok}, hang", SET_OK, O_HANG, false },
+	{ "{ok}, wrong", SET_OK, O_WRONG, false },
+	{ "{ok}, error", SET_OK, O_ERR(2013), false },
+	{ "{hang}, hang", SET_HANG, O_HANG, true },
+	{ "{hang}, ok", SET_HANG, O_OK, false },
+	{ "{hang}, wrong", SET_HANG, O_WRONG, false },
+	{ "{hang}, error", SET_HANG, O_ERR(2013), false },
+	{ "{wrong}, wrong", SET_WRONG, O_WRONG, true },
+	{ "{wrong}, ok", SET_WRONG, O_OK, false },
+	{ "{wrong}, hang", SET_WRONG, O_HANG, false },
+	{ "{wrong}, error", SET_WRONG, O_ERR(2013), false },
+	{ "{2013,2006}, 2013", SET_CODES, O_ERR(2013), true },
+	{ "{2013,2006}, 2006", SET_CODES, O_ERR(2006), true },
+	{ "{2013,2006}, 2055", SET_CODES, O_ERR(2055), false },
+	{ "{2013,2006}, error 0", SET_CODES, O_ERR(0), false },
+	{ "{2013,2006}, ok", SET_CODES, O_OK, false },
+	{ "{2013,2006}, hang", SET_CODES, O_HANG, false },
+	{ "{2013,2006}, wrong", SET_CODES, O_WRONG, false },
+	/* err is only looked at for errors */
+	{ "{2013}, wrong with err 2013", { .codes = { 2013 }, .ncodes = 1 },
+	  { .result = GA_RESULT_WRONG, .err = 2013 }, false },
+	{ "{2013}, ok with err 2013", { .codes = { 2013 }, .ncodes = 1 },
+	  { .result = GA_RESULT_OK, .err = 2013 }, false },
+	/* codes past ncodes do not count */
+	{ "ncodes 1 of {2013,2006}, 2006", { .codes = { 2013, 2006 },
+	  .ncodes = 1 }, O_ERR(2006), false },
+	{ "all, ok", SET_ALL, O_OK, true },
+	{ "all, hang", SET_ALL, O_HANG, true },
+	{ "all, wrong", SET_ALL, O_WRONG, true },
+	{ "all, 2013", SET_ALL, O_ERR(2013), true },
+	{ "all, 2006", SET_ALL, O_ERR(2006), false },
+	{ "eight codes, the last", { .codes = { 1, 2, 3, 4, 5, 6, 7, 65535 },
+	  .ncodes = 8 }, O_ERR(65535), true },
+};
+
+START_TEST(test_outcome_in_set)
+{
+	ck_assert_msg(ga_outcome_in_set(&in_set_cases[_i].set,
+					&in_set_cases[_i].out) ==
+		      in_set_cases[_i].want, "%s: want %d",
+		      in_set_cases[_i].label, in_set_cases[_i].want);
 }
 END_TEST
 
@@ -646,7 +905,15 @@ Suite *make_expect_suite(void)
 	tc = tcase_create("describe");
 	tcase_set_timeout(tc, 5);
 	tcase_add_loop_test(tc, test_expect_describe, 0, N(describe_cases));
+	tcase_add_loop_test(tc, test_expect_describe_matching, 0,
+			    N(describe_matching_cases));
 	tcase_add_loop_test(tc, test_outcome_describe, 0, N(outcome_cases));
+	tcase_add_test(tc, test_outcome_describe_full_value);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("outcome_in_set");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_outcome_in_set, 0, N(in_set_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("select");

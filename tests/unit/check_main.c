@@ -11,6 +11,8 @@ int main(void)
 	sr = srunner_create(make_duration_suite());
 	srunner_add_suite(sr, make_errnames_suite());
 	srunner_add_suite(sr, make_parse_suite());
+	srunner_add_suite(sr, make_parse_steps_suite());
+	srunner_add_suite(sr, make_expand_suite());
 	srunner_add_suite(sr, make_expect_suite());
 	srunner_add_suite(sr, make_lab_suite());
 	srunner_add_suite(sr, make_report_suite());

@@ -752,7 +752,7 @@ static const struct {
 	  "a value check needs 'ok' among the outcomes" },
 	{ HEAD "connect app\nping app\n expect ok = 1\n", 6, 12,
 	  "'ping' returns no value to check: value checks apply to query, "
-	  "reap, status and admin steps" },
+	  "reap, status, admin, stream, fetch, long-data and drain steps" },
 	{ HEAD "query app SELECT 1\n expect ok < abc\n", 5, 14,
 	  "'<' needs a number, not 'abc'" },
 	{ HEAD "query app SELECT 1\n expect ok >= \"1x\"\n", 5, 15,

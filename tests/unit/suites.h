@@ -7,6 +7,8 @@
 Suite *make_duration_suite(void);
 Suite *make_errnames_suite(void);
 Suite *make_parse_suite(void);
+Suite *make_parse_steps_suite(void);
+Suite *make_expand_suite(void);
 Suite *make_expect_suite(void);
 Suite *make_lab_suite(void);
 Suite *make_report_suite(void);
