@@ -1,13 +1,19 @@
 /* client.c - see client.h */
 #include "client.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -307,6 +313,58 @@ struct ga_call *ga_call_start(struct ga_client *client,
 	return call;
 }
 
+/* True when the socket fd belongs to the namespace ns (same inode). */
+static bool socket_in_netns(int fd, const struct stat *ns)
+{
+	struct stat st;
+	int nsfd;
+	bool same;
+
+	nsfd = ioctl(fd, SIOCGSKNS);
+	if (nsfd < 0)
+		return false;
+	same = fstat(nsfd, &st) == 0 && st.st_ino == ns->st_ino &&
+	       st.st_dev == ns->st_dev;
+	close(nsfd);
+	return same;
+}
+
+/* A mysql_real_connect blocked in the TCP handshake (a DROP rule and no
+ * connect timeout) has no socket the handle would tell us about yet, and
+ * the library restarts its poll() after every EINTR.  Its socket is the
+ * one TCP socket of the lab's client namespace still in SYN_SENT (steps
+ * run one at a time, so no other connect is under way there): shutting
+ * it down aborts the handshake and the call returns. */
+static void abort_handshakes(int netns_fd)
+{
+	struct tcp_info ti;
+	struct stat ns, st;
+	struct dirent *de;
+	socklen_t len;
+	DIR *dir;
+	int fd;
+
+	if (fstat(netns_fd, &ns) != 0)
+		return;
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		fd = atoi(de->d_name);
+		if (de->d_name[0] == '.' || fd == dirfd(dir))
+			continue;
+		if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+			continue;
+		len = sizeof(ti);
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+		    ti.tcpi_state != TCP_SYN_SENT)
+			continue;
+		if (socket_in_netns(fd, &ns))
+			shutdown(fd, SHUT_RDWR);
+	}
+	closedir(dir);
+}
+
 /* Unblocks a worker stuck in a system call: shut its socket down and
  * interrupt it with SIGUSR1 until it returns or UNBLOCK_MS pass.
  * Returns 0 once the worker has finished. */
@@ -316,11 +374,11 @@ static int unblock(struct ga_call *call)
 	MYSQL *m = call->client->mysql;
 	my_socket s;
 
-	if (m) {
-		s = mysql_get_socket(m);
-		if ((int)s >= 0)
-			shutdown((int)s, SHUT_RDWR);
-	}
+	s = m ? mysql_get_socket(m) : (my_socket)-1;
+	if ((int)s >= 0)
+		shutdown((int)s, SHUT_RDWR);
+	else if (call->kind == GA_STEP_CONNECT)
+		abort_handshakes(call->env.netns_fd);
 	if (call->client->raw_fd >= 0)
 		shutdown(call->client->raw_fd, SHUT_RDWR);
 	while (ga_clock_ms() < deadline) {

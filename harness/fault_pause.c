@@ -13,10 +13,52 @@
  */
 #include "fault.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "clock.h"
+
+#define STOP_WAIT_MS 2000       /* how long the threads may take to stop */
+
+/* kill() returns before every thread of a multi-threaded process has
+ * stopped: until then mysqld may still answer.  True once each thread
+ * in /proc/PID/task shows state T (stopped). */
+static bool all_threads_stopped(pid_t pid)
+{
+	char path[64], stat[512], *p;
+	struct dirent *de;
+	bool all = true;
+	DIR *dir;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (all && (de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/stat",
+			 (int)pid, de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;       /* the thread ended */
+		n = fread(stat, 1, sizeof(stat) - 1, f);
+		fclose(f);
+		stat[n] = '\0';
+		p = strrchr(stat, ')');        /* "pid (comm) S ..." */
+		if (p && p[1] == ' ' && p[2] != 'T' && p[2] != 't')
+			all = false;
+	}
+	closedir(dir);
+	return all;
+}
 
 struct pause_spec {
 	int unused;             /* the kind takes no arguments */
@@ -58,6 +100,8 @@ static void pause_free(void *spec)
 static int pause_apply(const void *spec, const struct ga_fault_target *t,
 		       void **state, struct ga_error *err)
 {
+	double deadline;
+
 	(void)spec;
 	*state = NULL;
 	if (t->server_pid <= 0)
@@ -65,6 +109,16 @@ static int pause_apply(const void *spec, const struct ga_fault_target *t,
 	if (kill(t->server_pid, SIGSTOP) != 0)
 		return ga_error_errno(err, errno, "SIGSTOP mariadbd (pid %d)",
 				      (int)t->server_pid);
+	deadline = ga_clock_ms() + STOP_WAIT_MS;
+	while (!all_threads_stopped(t->server_pid)) {
+		if (ga_clock_ms() > deadline) {
+			kill(t->server_pid, SIGCONT);
+			return ga_error_set(err, "mariadbd (pid %d) did not stop "
+					    "within %d ms of SIGSTOP",
+					    (int)t->server_pid, STOP_WAIT_MS);
+		}
+		poll(NULL, 0, 1);
+	}
 	return 0;
 }
 

@@ -54,8 +54,6 @@ struct scenario_ctx {
 	struct applied_fault *faults;   /* owned: the revert stack */
 	size_t nfaults;
 	unsigned tag;                   /* names the lab's kernel objects */
-	char reverted[1024];            /* "wall (firewall drop both), ..."
-					 * reverted at teardown, for steps.log */
 };
 
 const char *ga_verdict_name(enum ga_verdict v)
@@ -612,7 +610,7 @@ static void revert_all_faults(struct scenario_ctx *c)
 
 	for (k = c->nfaults; k-- > 0;) {
 		const struct ga_step *fs = &c->sc->steps[c->faults[k].step];
-		size_t n = strlen(c->reverted);
+		size_t n = strlen(c->res->reverted);
 		char desc[256];
 
 		if (!c->faults[k].active)
@@ -623,7 +621,7 @@ static void revert_all_faults(struct scenario_ctx *c)
 		    && desc[strlen(fs->fault->name)] == ' ')
 			memmove(desc, desc + strlen(fs->fault->name) + 1,
 				strlen(desc) - strlen(fs->fault->name));
-		snprintf(c->reverted + n, sizeof(c->reverted) - n,
+		snprintf(c->res->reverted + n, sizeof(c->res->reverted) - n,
 			 "%s%s (%s%s%s)", n ? ", " : "", fs->text,
 			 fs->fault->name, desc[0] ? " " : "", desc);
 		if (revert_fault(c, &c->faults[k], &err) == 0)
@@ -751,9 +749,9 @@ static int setup(struct scenario_ctx *c, struct ga_error *err)
 	return 0;
 }
 
-static void write_steps_log(const struct scenario_ctx *c, const char *path)
+static void write_steps_log(const struct ga_scenario *sc,
+			    const struct ga_case_result *res, const char *path)
 {
-	const struct ga_case_result *res = c->res;
 	char got[900], want[512];
 	FILE *f;
 	size_t i;
@@ -761,15 +759,18 @@ static void write_steps_log(const struct scenario_ctx *c, const char *path)
 	f = fopen(path, "we");
 	if (!f)
 		return;
-	fprintf(f, "scenario: %s\nverdict: %s\n", c->sc->path,
+	fprintf(f, "scenario: %s\nverdict: %s\n", sc->path,
 		ga_verdict_name(res->verdict));
 	if (res->reason[0])
 		fprintf(f, "reason: line %d: %s\n", res->line, res->reason);
 	fprintf(f, "server: %s\n", res->server_version);
-	if (c->reverted[0])
-		fprintf(f, "teardown reverted: %s\n", c->reverted);
+	if (res->runs > 1)
+		fprintf(f, "runs: %ld of %ld (the steps below are the last "
+			"run's)\n", res->runs, res->repeat);
+	if (res->reverted[0])
+		fprintf(f, "teardown reverted: %s\n", res->reverted);
 	for (i = 0; i < res->nsteps; i++) {
-		const struct ga_step *s = &c->sc->steps[i];
+		const struct ga_step *s = &sc->steps[i];
 		const struct ga_step_result *sr = &res->steps[i];
 
 		if (!sr->ran)
@@ -777,7 +778,7 @@ static void write_steps_log(const struct scenario_ctx *c, const char *path)
 		ga_outcome_describe(&sr->out, got, sizeof(got));
 		fprintf(f, "line %d: %s%s%s: %s: %s", s->line,
 			ga_step_kind_name(s->kind), s->conn >= 0 ? " " : "",
-			s->conn >= 0 ? c->sc->connections[s->conn].name : "",
+			s->conn >= 0 ? sc->connections[s->conn].name : "",
 			sr->out.api ? sr->out.api : "-", got);
 		if (sr->out.sqlstate[0])
 			fprintf(f, " [sqlstate %s]", sr->out.sqlstate);
@@ -815,7 +816,7 @@ static void keep_results(struct scenario_ctx *c)
 	snprintf(path, sizeof(path), "%s/scenario.gw", dir);
 	ga_file_copy(c->sc->path, path, &err);
 	snprintf(path, sizeof(path), "%s/steps.log", dir);
-	write_steps_log(c, path);
+	write_steps_log(c->sc, c->res, path);
 	if (!c->srv_inited)
 		return;
 	snprintf(path, sizeof(path), "%s/my.cnf", dir);
@@ -946,6 +947,7 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	}
 
 	res->verdict = GA_VERDICT_PASS;
+	res->reverted[0] = '\0';
 	if (setup(&c, &err)) {
 		if (ga_interrupted(r->in))
 			res->signo = r->in->signo;
@@ -1001,4 +1003,12 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 	}
 	if (res->verdict == GA_VERDICT_PASS)
 		check_seen(sc, res);
+	/* each run kept its evidence; the log must tell the final verdict,
+	 * the spread over every run and the seen lines' judgement */
+	if (res->results[0] && res->repeat > 1) {
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/steps.log", res->results);
+		write_steps_log(sc, res, path);
+	}
 }

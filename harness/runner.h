@@ -73,6 +73,8 @@ struct ga_case_result {
 	long runs;                      /* repetitions carried out */
 	long repeat;                    /* repetitions asked for */
 	char results[PATH_MAX];         /* where its logs were kept, or "" */
+	char reverted[512];             /* faults teardown reverted, for the
+					 * log: "wall (firewall drop both)" */
 };
 
 void ga_case_result_free(struct ga_case_result *res);
