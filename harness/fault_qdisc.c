@@ -43,6 +43,8 @@
 #define MAX_DURATION_US (100ull * MICRO)
 #define MAX_BYTES 2147483647ull         /* libnl takes sizes and rates as int */
 #define MIN_FRAME 1514u                 /* bytes: a full Ethernet frame */
+/* bytes added to a tbf burst against the ticks' rounding (see build) */
+#define BURST_MARGIN(rate) ((rate) / 100000 + 2)
 #define DEFAULT_BURST 1600u             /* bytes, at least */
 #define DEFAULT_LATENCY_US 1000000u     /* 1s */
 #define HUNDRED_PERCENT 100000000u      /* in millionths of a percent */
@@ -648,8 +650,15 @@ static int make_qdisc(const struct qdisc_spec *s, int ifindex,
 		goto fail;
 	}
 	if (s->kind == KIND_TBF) {
-		/* rate bytes/s, bucket bytes, cell 0: libnl's default */
-		rtnl_qdisc_tbf_set_rate(q, (int)s->rate, (int)s->burst, 0);
+		/* rate bytes/s, bucket bytes, cell 0: libnl's default.  The
+		 * bucket travels as scheduler ticks, rounded down, and the
+		 * kernel rounds down again: a 1514b burst came back as 1513b
+		 * at 6kbit and dropped every full frame.  The margin (more
+		 * than one tick's worth of bytes) keeps it at least what was
+		 * asked for. */
+		rtnl_qdisc_tbf_set_rate(q, (int)s->rate,
+					(int)(s->burst + BURST_MARGIN(s->rate)),
+					0);
 		if (s->limit) {
 			rtnl_qdisc_tbf_set_limit(q, (int)s->limit);
 		} else {

@@ -546,6 +546,11 @@ static int fault_step(struct scenario_ctx *c, size_t i,
 	sr->ran = true;
 	sr->out.api = step->fault->name;
 	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (rc) {
+		sr->out.result = GA_RESULT_ERROR;
+		snprintf(sr->out.message, sizeof(sr->out.message), "%s",
+			 err.msg);
+	}
 	if (rc == GA_FAULT_UNSUPPORTED) {
 		set_verdict(c->res, GA_VERDICT_SKIP, step->line,
 			    "fault '%s' (%s) cannot be made here: %s",

@@ -412,14 +412,16 @@ static const struct {
 	uint32_t limit;         /* bytes */
 	uint32_t fill_us;       /* the bucket's fill time: burst / rate */
 } tbf_msgs[] = {
-	/* limit = rate * latency + burst, libnl's formula */
-	{ "on server rate 16kbit", 2000, 2000 + 1600, 800000 },
-	{ "on server rate 16kbit burst 1600b limit 3000b", 2000, 3000, 800000 },
+	/* limit = rate * latency + burst, libnl's formula; the burst sent
+	 * is the one asked for plus BURST_MARGIN (rate / 100000 + 2 bytes)
+	 * against the ticks' rounding */
+	{ "on server rate 16kbit", 2000, 2000 + 1602, 801000 },
+	{ "on server rate 16kbit burst 1600b limit 3000b", 2000, 3000, 801000 },
 	{ "on server rate 2kbps burst 4000 latency 500ms", 2000,
-	  1000 + 4000, 2000000 },
-	{ "on client rate 1mbit", 125000, 125000 + 12500, 100000 },
-	{ "on server rate 8mbit latency 10ms", 1000000, 10000 + 100000,
-	  100000 },
+	  1000 + 4002, 2001000 },
+	{ "on client rate 1mbit", 125000, 125000 + 12503, 100024 },
+	{ "on server rate 8mbit latency 10ms", 1000000, 10000 + 100012,
+	  100012 },
 };
 
 START_TEST(test_tbf_message)
@@ -680,7 +682,7 @@ START_TEST(test_tbf_apply_revert)
 	ck_assert_str_eq(r.kind, "tbf");
 	ck_assert_uint_eq(r.handle, GA_QDISC_HANDLE);
 	ck_assert_int_eq(r.rate, 2000);
-	ck_assert_int_eq(r.limit, 3600);
+	ck_assert_int_eq(r.limit, 3602);        /* 2000 + 1600 + margin */
 	/* Only the server side. */
 	assert_default_root(t.client_ns, t.client_if);
 
