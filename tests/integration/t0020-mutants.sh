@@ -4,7 +4,11 @@
 # FAIL (exit 1), and the failure must point at that very expect line.
 # CR_SERVER_LOST and CR_SERVER_GONE_ERROR are swapped for each other (the
 # two codes a careless harness would confuse); any other code becomes
-# ER_NO_SUCH_TABLE.  Lines for other server flavours ([mysql ...]) do not
+# ER_NO_SUCH_TABLE (or ER_BAD_FIELD_ERROR where it already is that).
+# An expect line without a code is mutated too: "ok = V" becomes
+# "ok != V", and "hang after D" becomes "CR_SERVER_LOST within D" (the
+# call still hangs, so the line fails once the watchdog ends it).  Every
+# scenario must get at least one mutant.  Lines for other server flavours ([mysql ...]) do not
 # apply to mariadbd and are left alone.
 #
 # A repeated scenario ("repeat N") accepts a set of outcomes, so changing
@@ -24,8 +28,30 @@ mutate() {
 		s/CR_SERVER_GONE_ERROR/CR_SERVER_LOST/g
 		s/@LOST@/CR_SERVER_GONE_ERROR/g
 		t
-		s/(CR|ER)_[A-Z0-9_]+|[0-9]{4}/ER_NO_SUCH_TABLE/
+		s/ER_NO_SUCH_TABLE/ER_BAD_FIELD_ERROR/
+		t
+		s/(CR|ER)_[A-Z0-9_]+|\b[0-9]{4,5}\b/ER_NO_SUCH_TABLE/
 	}" "$1"
+}
+
+# mutate_value FILE LINE > OUT: "ok = V" -> "ok != V", a hang -> a code
+mutate_value() {
+	sed -E "$2{
+		s/hang after ([0-9.]+m?s)/CR_SERVER_LOST within \1/
+		t
+		s/ = / != /
+	}" "$1"
+}
+
+# run_mutant NAME FILE LINE WHAT: the mutant must FAIL at line LINE
+run_mutant() {
+	test_expect_success "$1 line $3: $4 FAILs at that line" "
+		! cmp -s '$TOP/scenarios/$1.gw' '$2' &&
+		\"\$GONEAWAY\" run --no-results --color never '$2' > out;
+		rc=\$?; cat out; test \$rc -eq 1 &&
+		grep -q '^\[1/1\] $1 *FAIL' out &&
+		grep -q '(expect line $3)' out
+	"
 }
 
 # flip_seen FILE LINE > OUT
@@ -66,20 +92,25 @@ for f in "$TOP"/scenarios/*.gw; do
 		done
 		continue
 	fi
+	made=0
 	lines=$(grep -n -E '^[[:space:]]*expect' "$f" | grep -v '\[mysql' |
-		grep -E '(CR|ER)_[A-Z0-9_]+|[^0-9.][0-9]{4}([^0-9]|$)' | cut -d: -f1)
+		cut -d: -f1)
 	for n in $lines; do
+		text=$(sed -n "${n}p" "$f")
 		m="$SCRATCH/mutants/$name-L$n"
 		mkdir -p "$m"
-		mutate "$f" "$n" > "$m/$name.gw"
-		test_expect_success "$name line $n: a changed code FAILs at that line" "
-			! cmp -s '$f' '$m/$name.gw' &&
-			\"\$GONEAWAY\" run --no-results --color never '$m/$name.gw' > out;
-			rc=\$?; cat out; test \$rc -eq 1 &&
-			grep -q '^\[1/1\] $name *FAIL' out &&
-			grep -q '(expect line $n)' out
-		"
+		if echo "$text" | grep -q -E '(CR|ER)_[A-Z0-9_]+|\b[0-9]{4,5}\b'; then
+			mutate "$f" "$n" > "$m/$name.gw"
+			run_mutant "$name" "$m/$name.gw" "$n" "a changed code"
+		elif echo "$text" | grep -q -E ' = |hang after'; then
+			mutate_value "$f" "$n" > "$m/$name.gw"
+			run_mutant "$name" "$m/$name.gw" "$n" "a turned value or hang"
+		else
+			continue
+		fi
+		made=$((made + 1))
 	done
+	test_expect_success "$name has at least one mutant" "test $made -ge 1"
 done
 
 test_expect_success 'the mutant runs left no trace' '
