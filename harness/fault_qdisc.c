@@ -722,30 +722,6 @@ int ga_qdisc_build_msg(const void *spec, int ifindex, struct nl_msg **msg,
 	return 0;
 }
 
-/* Opens a route socket in the calling thread's namespace.  On success
- * *sockp is a new socket; release it with nl_socket_free(). */
-static int open_route_socket(struct nl_sock **sockp, const char *side,
-			     struct ga_error *err)
-{
-	struct nl_sock *sock;
-	int rc;
-
-	sock = nl_socket_alloc();
-	if (!sock)
-		return ga_error_set(err,
-				    "opening a netlink socket in the %s namespace: out of memory",
-				    side);
-	rc = nl_connect(sock, NETLINK_ROUTE);
-	if (rc) {
-		nl_socket_free(sock);
-		return ga_error_set(err,
-				    "opening a netlink socket in the %s namespace: %s",
-				    side, nl_geterror(rc));
-	}
-	*sockp = sock;
-	return 0;
-}
-
 /* Work for a thread inside the side's namespace; members borrowed. */
 struct qdisc_job {
 	const struct qdisc_spec *spec;
@@ -773,7 +749,7 @@ static int add_in_netns(void *arg, struct ga_error *err)
 	rc = ga_qdisc_build_msg(s, (int)ifindex, &msg, err);
 	if (rc)
 		return rc;
-	rc = open_route_socket(&sock, job->where, err);
+	rc = ga_netns_route_socket(&sock, job->where, err);
 	if (rc) {
 		nlmsg_free(msg);
 		return rc;
@@ -815,7 +791,7 @@ static int delete_in_netns(void *arg, struct ga_error *err)
 	ifindex = if_nametoindex(job->ifname);
 	if (!ifindex)
 		return 0;       /* the link is gone, its qdisc with it */
-	rc = open_route_socket(&sock, job->where, err);
+	rc = ga_netns_route_socket(&sock, job->where, err);
 	if (rc)
 		return rc;
 	q = rtnl_qdisc_alloc();

@@ -15,6 +15,7 @@
  * namespace itself is never the target of a request.
  */
 #include "lab.h"
+#include "netns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,30 +47,6 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Opens a route socket in the calling thread's current namespace.  On
- * success *sockp is a new socket; release it with nl_socket_free(). */
-static int open_route_socket(struct nl_sock **sockp, const char *what,
-			     struct ga_error *err)
-{
-	struct nl_sock *sock;
-	int rc;
-
-	sock = nl_socket_alloc();
-	if (!sock)
-		return ga_error_set(err,
-				    "opening a netlink socket in the %s namespace: out of memory",
-				    what);
-	rc = nl_connect(sock, NETLINK_ROUTE);
-	if (rc) {
-		nl_socket_free(sock);
-		return ga_error_set(err,
-				    "opening a netlink socket in the %s namespace: %s",
-				    what, nl_geterror(rc));
-	}
-	*sockp = sock;
-	return 0;
-}
-
 /* Moves the calling thread into a new network namespace, stores a
  * descriptor for it in *ns_fd and a route socket opened inside it in
  * *sockp.  *moved is set once the thread has left its namespace, so the
@@ -85,7 +62,7 @@ static int new_netns(int *ns_fd, struct nl_sock **sockp, int *moved,
 	if (*ns_fd < 0)
 		return ga_error_errno(err, errno, "opening %s for the %s namespace",
 				      THREAD_NETNS, what);
-	return open_route_socket(sockp, what, err);
+	return ga_netns_route_socket(sockp, what, err);
 }
 
 /* Makes both namespaces and their sockets, then returns the calling thread

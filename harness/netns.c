@@ -5,6 +5,9 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+
 struct netns_job {
 	int ns_fd;
 	int (*fn)(void *arg, struct ga_error *err);
@@ -42,4 +45,24 @@ int ga_netns_run(int ns_fd, int (*fn)(void *arg, struct ga_error *err),
 	if (job.rc != 0 && err)
 		*err = job.err;
 	return job.rc;
+}
+
+int ga_netns_route_socket(struct nl_sock **sockp, const char *what,
+			  struct ga_error *err)
+{
+	struct nl_sock *sock;
+	int rc;
+
+	sock = nl_socket_alloc();
+	if (!sock)
+		return ga_error_set(err, "opening a netlink socket in the %s "
+				    "namespace: out of memory", what);
+	rc = nl_connect(sock, NETLINK_ROUTE);
+	if (rc) {
+		nl_socket_free(sock);
+		return ga_error_set(err, "opening a netlink socket in the %s "
+				    "namespace: %s", what, nl_geterror(rc));
+	}
+	*sockp = sock;
+	return 0;
 }

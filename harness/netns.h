@@ -9,6 +9,8 @@
 #ifndef GA_NETNS_H
 #define GA_NETNS_H
 
+#include <netlink/socket.h>
+
 #include "error.h"
 
 /* Runs fn(arg, err) on a new thread inside the namespace ns_fd and
@@ -16,5 +18,12 @@
  * with err set if the thread could not be started or could not enter. */
 int ga_netns_run(int ns_fd, int (*fn)(void *arg, struct ga_error *err),
 		 void *arg, struct ga_error *err);
+
+/* Opens a NETLINK_ROUTE socket in the calling thread's namespace (what
+ * names that namespace in messages: "client").  On success *sockp is a
+ * new socket that stays bound to this namespace; release it with
+ * nl_socket_free(). */
+int ga_netns_route_socket(struct nl_sock **sockp, const char *what,
+			  struct ga_error *err);
 
 #endif
