@@ -14,50 +14,10 @@
 #include "diag.h"
 #include "parse.h"
 #include "scenario.h"
+#include "parse_util.h"
 #include "suites.h"
 
 #define TIMEOUT 10
-
-/* Parses text that must be valid; prints the diagnostics if it is not. */
-static struct ga_scenario *parse_ok(const char *text)
-{
-	struct ga_diags d = { 0 };
-	struct ga_scenario *sc = NULL;
-	int rc;
-
-	rc = ga_parse_text("dir/ok.gw", text, &sc, &d);
-	if (rc != 0)
-		ga_diags_print(&d, stderr);
-	ck_assert_int_eq(rc, 0);
-	ck_assert_uint_eq(d.n, 0);
-	ck_assert_ptr_nonnull(sc);
-	ga_diags_free(&d);
-	return sc;
-}
-
-/* Parses text that must fail; d receives the diagnostics. */
-static void parse_bad(const char *text, struct ga_diags *d)
-{
-	struct ga_scenario *sc = (struct ga_scenario *)&sc;
-	int rc;
-
-	rc = ga_parse_text("bad.gw", text, &sc, d);
-	ck_assert_int_eq(rc, -1);
-	ck_assert_ptr_null(sc);
-	ck_assert_uint_ge(d->n, 1);
-}
-
-static void assert_diag(const struct ga_diags *d, size_t i, int line, int col,
-			const char *substring)
-{
-	ck_assert_uint_gt(d->n, i);
-	ck_assert_msg(strstr(d->items[i].msg, substring) != NULL,
-		      "diagnostic %zu is '%s', expected it to contain '%s'",
-		      i, d->items[i].msg, substring);
-	ck_assert_int_eq(d->items[i].line, line);
-	ck_assert_int_eq(d->items[i].col, col);
-	ck_assert_str_eq(d->items[i].path, "bad.gw");
-}
 
 /* ---- a full, valid file ------------------------------------------------ */
 
