@@ -21,7 +21,7 @@
 
 #define TIMEOUT 20
 
-/* ---- helpers (after check_parse.c) ---------------------------------------- */
+/* ---- helpers (parse_ok, parse_bad, assert_diag: parse_util.c) ---------- */
 
 static size_t count_char(const char *s, char c)
 {
