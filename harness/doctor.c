@@ -2,6 +2,7 @@
 #include "doctor.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,12 +48,15 @@ static void line(struct doctor *d, bool ok, bool required, const char *name,
 static int binary_version(const char *path, char *buf, size_t len,
 			  struct ga_error *err)
 {
-	char tmpl[] = "/tmp/goneaway-doctor-XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[PATH_MAX];
 	const char *argv[] = { path, "--version", NULL };
 	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
 	char *text = NULL, *nl;
 	int fd, rc;
 
+	snprintf(tmpl, sizeof(tmpl), "%s/goneaway-doctor-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemp(tmpl);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "mkstemp");

@@ -992,8 +992,6 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 		return;
 	}
 	while (res->runs < res->repeat) {
-		if (res->runs > 0 && r->progress)
-			r->progress(r->progress_arg, sc, res->runs, res->repeat);
 		run_once(r, sc, res);
 		res->runs++;
 		tally_run(res);

@@ -90,10 +90,6 @@ struct ga_runner {
 	int run_lock_fd;
 	char template_dir[PATH_MAX];
 	char *fixture_cnf;                      /* owned text */
-	/* Called before each repetition after the first (may be NULL). */
-	void (*progress)(void *arg, const struct ga_scenario *sc, long run,
-			 long repeat);
-	void *progress_arg;
 	char skip_reason[512];                  /* set: every case SKIPs */
 	char error_reason[1024];                /* set: every case ERRORs */
 	unsigned ncases;
