@@ -461,7 +461,9 @@ void ga_client_teardown(struct ga_client *client)
 		close_client(client);
 		return;
 	}
-	/* a worker may still use them: leave the handle, close the fd */
+	/* An abandoned worker may still use the handle, its statement and
+	 * a raw socket (already shut down by the watchdog): all of them are
+	 * left to the process exit, like the worker itself. */
 	client->mysql = NULL;
 	client->stmt = NULL;
 	client->stream = NULL;
