@@ -48,9 +48,12 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SAN_FLAGS) $(CFLAGS) \
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 B = build
-LIB_SRCS = $(filter-out harness/main.c,$(wildcard harness/*.c))
+# harness/<subsystem>/*.c; cli/ is the program, the rest is a library the
+# unit tests link too.
+SUBSYSTEMS = util lang lab faults client run report
+LIB_SRCS = $(foreach d,$(SUBSYSTEMS),$(wildcard harness/$(d)/*.c))
 LIB_OBJS = $(LIB_SRCS:harness/%.c=$(B)/%.o) $(B)/errnames_gen.o
-MAIN_OBJ = $(B)/main.o
+CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
@@ -77,7 +80,7 @@ deps:
 setup: deps
 	$(MAKE) --no-print-directory goneaway $(B)/check-unit
 
-goneaway: $(MAIN_OBJ) $(B)/libgoneaway.a
+goneaway: $(CLI_OBJS) $(B)/libgoneaway.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 $(B)/libgoneaway.a: $(LIB_OBJS)
@@ -85,11 +88,12 @@ $(B)/libgoneaway.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(B)/%.o: harness/%.c | $(B)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/errnames_gen.c: harness/gen-errnames.sh | $(B)
+$(B)/errnames_gen.c: harness/lang/gen-errnames.sh | $(B)
 	@test -n "$(MYSQL_INCLUDEDIR)" || { echo "pkg-config does not know mysqlclient: run 'make deps'" >&2; exit 1; }
-	sh harness/gen-errnames.sh $(MYSQL_INCLUDEDIR) > $@.tmp && mv $@.tmp $@
+	sh harness/lang/gen-errnames.sh $(MYSQL_INCLUDEDIR) > $@.tmp && mv $@.tmp $@
 
 $(B)/errnames_gen.o: $(B)/errnames_gen.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -150,4 +154,4 @@ help:
 	@echo "  SANITIZE=address,undefined  build with sanitizers"
 	@echo "  CFLAGS, LDFLAGS, PREFIX, DESTDIR, CC"
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

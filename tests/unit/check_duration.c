@@ -2,7 +2,7 @@
  * ("500ms", "2s", "1.5s"), held as whole milliseconds, at most one day. */
 #include <stddef.h>
 
-#include "duration.h"
+#include "util/duration.h"
 #include "suites.h"
 
 #define SENTINEL (-12345L)

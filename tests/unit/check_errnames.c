@@ -7,7 +7,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
-#include "errnames.h"
+#include "lang/errnames.h"
 #include "suites.h"
 
 #define SENTINEL 0xdeadbeefu

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "expect.h"
+#include "run/expect.h"
 #include "suites.h"
 
 /* ---- ga_expect_match ---------------------------------------------------- */

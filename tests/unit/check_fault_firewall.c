@@ -29,10 +29,10 @@
 
 #include <nftables/libnftables.h>
 
-#include "fault.h"
-#include "fault_firewall.h"
-#include "lab.h"
-#include "netns.h"
+#include "faults/fault.h"
+#include "faults/firewall.h"
+#include "lab/lab.h"
+#include "lab/netns.h"
 #include "suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -40,10 +40,10 @@
 #include <netlink/route/tc.h>
 #include <netlink/route/qdisc/tbf.h>
 
-#include "fault.h"
-#include "fault_qdisc.h"
-#include "lab.h"
-#include "netns.h"
+#include "faults/fault.h"
+#include "faults/qdisc.h"
+#include "lab/lab.h"
+#include "lab/netns.h"
 #include "suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -41,7 +41,7 @@
 #include <netlink/socket.h>
 #include <netlink/route/link.h>
 
-#include "lab.h"
+#include "lab/lab.h"
 #include "suites.h"
 
 #define TIMEOUT 20

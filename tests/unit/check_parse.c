@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "parse.h"
-#include "scenario.h"
+#include "lang/diag.h"
+#include "lang/parse.h"
+#include "lang/scenario.h"
 #include "parse_util.h"
 #include "suites.h"
 

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "fault.h"
-#include "parse.h"
-#include "scenario.h"
+#include "lang/diag.h"
+#include "faults/fault.h"
+#include "lang/parse.h"
+#include "lang/scenario.h"
 #include "parse_util.h"
 #include "suites.h"
 

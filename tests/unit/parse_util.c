@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "parse.h"
+#include "lang/parse.h"
 
 struct ga_scenario *parse_ok(const char *text)
 {

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "diag.h"
-#include "scenario.h"
+#include "lang/diag.h"
+#include "lang/scenario.h"
 
 /* Parses text as "dir/ok.gw", which must be valid (the diagnostics are
  * printed if not).  Returns the scenario: free it with

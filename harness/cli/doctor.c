@@ -1,0 +1,195 @@
+/* doctor.c - see doctor.h */
+#include "cli/doctor.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mysql.h>
+
+#include "faults/fault.h"
+#include "faults/qdisc.h"
+#include "util/fsutil.h"
+#include "lab/lab.h"
+#include "lab/server.h"
+#include "lab/spawn.h"
+
+#define VERSION_TIMEOUT_MS 10000
+
+struct doctor {
+	FILE *out;
+	bool all_needed;        /* every required check passed so far */
+};
+
+static void line(struct doctor *d, bool ok, bool required, const char *name,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* One line: "  ok       name  detail" / "  MISSING  name  why". */
+static void line(struct doctor *d, bool ok, bool required, const char *name,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(d->out, "  %-8s %-18s ", ok ? "ok" : required ? "MISSING" :
+		"missing", name);
+	va_start(ap, fmt);
+	vfprintf(d->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', d->out);
+	if (!ok && required)
+		d->all_needed = false;
+}
+
+/* The first line "mariadbd --version" prints, into buf. */
+static int binary_version(const char *path, char *buf, size_t len,
+			  struct ga_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[PATH_MAX];
+	const char *argv[] = { path, "--version", NULL };
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	char *text = NULL, *nl;
+	int fd, rc;
+
+	snprintf(tmpl, sizeof(tmpl), "%s/goneaway-doctor-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "mkstemp");
+	close(fd);
+	o.output_path = tmpl;
+	rc = ga_spawn_run(&o, NULL, VERSION_TIMEOUT_MS, err);
+	if (rc == 0)
+		rc = ga_file_read(tmpl, 1 << 16, &text, NULL, err);
+	unlink(tmpl);
+	if (rc)
+		return -1;
+	nl = strchr(text, '\n');
+	if (nl)
+		*nl = '\0';
+	snprintf(buf, len, "%s", text);
+	free(text);
+	return 0;
+}
+
+static void check_server(struct doctor *d, const struct ga_doctor_opts *o)
+{
+	char version[256];
+	struct ga_error err;
+
+	if (access(o->mariadbd, X_OK) != 0) {
+		line(d, false, true, "mariadbd", "not at %s (install "
+		     "mariadb-server, or pass --mariadbd PATH)", o->mariadbd);
+	} else if (binary_version(o->mariadbd, version, sizeof(version),
+				  &err)) {
+		line(d, false, true, "mariadbd", "%s", err.msg);
+	} else {
+		line(d, true, true, "mariadbd", "%s", version);
+	}
+	if (access(o->install_db, X_OK) != 0)
+		line(d, false, true, "mariadb-install-db", "not at %s (install "
+		     "mariadb-server)", o->install_db);
+	else
+		line(d, true, true, "mariadb-install-db", "%s", o->install_db);
+}
+
+/* A firewall fault applied and reverted in the lab's server namespace. */
+static void check_nftables(struct doctor *d, const struct ga_fault_target *t)
+{
+	const struct ga_fault_kind *k = &ga_fault_firewall;
+	struct ga_fault_diag diag;
+	struct ga_error err;
+	void *spec = NULL, *state = NULL;
+	int rc;
+
+	if (k->parse("drop both", &spec, &diag)) {
+		line(d, false, true, "nftables", "%s", diag.msg);
+		return;
+	}
+	rc = k->apply(spec, t, &state, &err);
+	if (rc == 0 && k->revert(spec, t, state, &err) != 0)
+		rc = -1;
+	k->free_spec(spec);
+	if (rc == 0)
+		line(d, true, true, "nftables", "%s", "firewall faults "
+		     "(libnftables, a table in the lab's namespace)");
+	else
+		line(d, false, true, "nftables", "%s", err.msg);
+}
+
+static void check_qdisc(struct doctor *d, const struct ga_lab *lab,
+			const char *kind, bool required, const char *what)
+{
+	struct ga_error why;
+	int rc;
+
+	rc = ga_qdisc_probe(kind, lab->server_ns, lab->server_if, &why);
+	if (rc == 0)
+		line(d, true, required, kind, "%s", what);
+	else
+		line(d, false, required, kind, "%s", why.msg);
+	if (rc != 0 && !required)
+		fprintf(d->out, "  %-8s %-18s %s\n", "", "",
+			"(scenarios that need it SKIP with this reason)");
+}
+
+static void check_kernel(struct doctor *d)
+{
+	struct ga_fault_target t;
+	struct ga_lab lab;
+	struct ga_error err;
+
+	if (ga_lab_create(&lab, (unsigned)getpid() & 0xffffff, &err)) {
+		line(d, false, true, "namespaces", "%s", err.msg);
+		line(d, false, true, "nftables", "%s", "needs a lab");
+		line(d, false, true, "tbf", "%s", "needs a lab");
+		line(d, false, false, "netem", "%s", "needs a lab");
+		return;
+	}
+	line(d, true, true, "namespaces", "%s", "network namespaces and a "
+	     "veth pair (a private lab)");
+	memset(&t, 0, sizeof(t));
+	t.client_ns = lab.client_ns;
+	t.server_ns = lab.server_ns;
+	t.client_if = lab.client_if;
+	t.server_if = lab.server_if;
+	t.client_addr = GA_LAB_CLIENT_ADDR;
+	t.server_addr = GA_LAB_SERVER_ADDR;
+	t.server_port = GA_SERVER_PORT;
+	t.tag = (unsigned)getpid() & 0xffffff;
+	check_nftables(d, &t);
+	check_qdisc(d, &lab, "tbf", true, "rate limits (sch_tbf)");
+	check_qdisc(d, &lab, "netem", false, "delay, jitter, loss, "
+		    "duplicate, corrupt, reorder (sch_netem)");
+	ga_lab_destroy(&lab);
+}
+
+bool ga_doctor(FILE *out, const struct ga_doctor_opts *opts)
+{
+	struct doctor d = { .out = out, .all_needed = true };
+	char buf[64];
+
+	fprintf(out, "goneaway doctor: what this machine can do\n");
+	if (geteuid() != 0) {
+		line(&d, false, true, "root", "%s", "not root: scenarios need "
+		     "network namespaces (run with sudo); kernel checks "
+		     "skipped");
+	} else {
+		line(&d, true, true, "root", "%s", "running as root");
+		check_kernel(&d);
+	}
+	line(&d, true, true, "pause", "%s", "SIGSTOP/SIGCONT of the "
+	     "scenario's own mariadbd");
+	check_server(&d, opts);
+	snprintf(buf, sizeof(buf), "Connector/C %s", mysql_get_client_info());
+	line(&d, true, true, "client library", "%s", buf);
+	fprintf(out, "  %-8s %-18s %s\n", "n/a", "docker", "not used by this "
+		"version: every scenario runs the local mariadbd");
+	fprintf(out, "%s\n", d.all_needed ? "every scenario can run here"
+		: "some scenarios cannot run here: see MISSING above");
+	return d.all_needed;
+}

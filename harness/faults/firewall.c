@@ -1,0 +1,609 @@
+/* fault_firewall.c - the "firewall" fault: nftables rules in the lab's
+ * server namespace that drop or reject the server port's TCP packets.
+ *
+ *     fault wall firewall ACTION [DIRECTION] [port N] [loss P%] [with reset|icmp]
+ *
+ *   ACTION     drop (silently) or reject (answer each packet).
+ *   DIRECTION  to-server: packets arriving at the server (input hook,
+ *              ip daddr SERVER tcp dport PORT); from-server: packets the
+ *              server sends (output hook, ip saddr SERVER tcp sport PORT);
+ *              both (the default).
+ *   port N     the TCP port, 1..65535; default the scenario's server port.
+ *   loss P%    drop only P percent of the packets, at random, 1..100%.
+ *   with       reject only: reset (the default, a TCP RST) or icmp (ICMP
+ *              port unreachable).
+ *
+ * The words after ACTION come in any order, each at most once.
+ *
+ * Each apply makes a table of its own, "table inet goneaway_<tag>_<n>":
+ * tag in hex as in the lab's veth names (ga<tag>c), n a process-wide
+ * serial, so several firewall faults can be active at once and be lifted
+ * in any order.  The script is one nft batch (all or nothing) and starts
+ * with "create table", which fails rather than adopt a table that is
+ * already there.  Revert deletes that table and nothing else: never
+ * "flush ruleset".
+ *
+ * The script for "drop both" (tag 0x33, the first table):
+ *
+ *     create table inet goneaway_33_1
+ *     add chain inet goneaway_33_1 input { type filter hook input priority 0; policy accept; }
+ *     add rule inet goneaway_33_1 input ip daddr 198.18.0.2 tcp dport 3306 drop
+ *     add chain inet goneaway_33_1 output { type filter hook output priority 0; policy accept; }
+ *     add rule inet goneaway_33_1 output ip saddr 198.18.0.2 tcp sport 3306 drop
+ *
+ * "loss P%" puts "numgen random mod 100 < P" before the drop (loss 100%
+ * is a plain drop: nft takes no "< 100" there).
+ *
+ * What the peers see: a to-server reject answers the client's packets, so
+ * its connect() fails with ECONNREFUSED and an open connection is reset.
+ * A from-server reject answers the server's own packets: the RST or ICMP
+ * goes to mariadbd's socket, and the client sees silence.  The resets a
+ * to-server rule sends leave through the output hook like any packet of
+ * the server's, so "reject both" lets RSTs out ("tcp flags & rst == 0"),
+ * while a from-server fault in another table (a second fault) drops or
+ * rejects them too: then the client hears nothing.
+ */
+#include "faults/firewall.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+#include <nftables/libnftables.h>
+
+#include "lab/netns.h"
+#include "util/suggest.h"
+
+enum fw_action { FW_DROP, FW_REJECT };
+enum fw_direction { FW_BOTH, FW_TO_SERVER, FW_FROM_SERVER };
+enum fw_with { FW_WITH_DEFAULT, FW_WITH_RESET, FW_WITH_ICMP };
+
+struct fw_spec {
+	enum fw_action action;
+	enum fw_direction dir;
+	enum fw_with with;      /* DEFAULT: not given (reject: reset) */
+	unsigned port;          /* 0: the target's server port */
+	unsigned loss;          /* percent; 0: every packet */
+	size_t with_at;         /* byte offsets of "with" and "loss" in the */
+	size_t loss_at;         /* parsed text, for validate()'s diag */
+};
+
+/* What revert needs: the name of the table apply made. */
+struct fw_state {
+	char table[64];
+};
+
+static const char *const actions[] = { "drop", "reject", NULL };
+static const char *const options[] = {
+	"to-server", "from-server", "both", "port", "loss", "with", NULL
+};
+static const char *const dir_names[] = {
+	[FW_BOTH] = "both",
+	[FW_TO_SERVER] = "to-server",
+	[FW_FROM_SERVER] = "from-server",
+};
+
+/* ------------------------------------------------------------------ */
+/* Parsing */
+
+struct word {
+	const char *text;       /* into args, not NUL-terminated */
+	size_t len;             /* 0: end of line */
+	size_t at;              /* byte offset into args */
+};
+
+static bool next_word(const char *args, size_t *pos, struct word *w)
+{
+	size_t i = *pos;
+
+	while (args[i] == ' ' || args[i] == '\t')
+		i++;
+	w->text = args + i;
+	w->at = i;
+	while (args[i] != '\0' && args[i] != ' ' && args[i] != '\t')
+		i++;
+	w->len = i - w->at;
+	*pos = i;
+	return w->len > 0;
+}
+
+static bool word_is(const struct word *w, const char *s)
+{
+	return strlen(s) == w->len && memcmp(w->text, s, w->len) == 0;
+}
+
+static int diag_set(struct ga_fault_diag *diag, size_t at, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+
+static int diag_set(struct ga_fault_diag *diag, size_t at, const char *fmt,
+		    ...)
+{
+	va_list ap;
+
+	diag->offset = at;
+	va_start(ap, fmt);
+	vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "expected WHAT, found 'word'" (or "found end of line"), with a
+ * did-you-mean among cands when cands is not NULL. */
+static int expected(struct ga_fault_diag *diag, const char *what,
+		    const struct word *w, const char *const *cands)
+{
+	char text[GA_SUGGEST_MAX + 1];
+	char hint[GA_SUGGEST_MAX + 32] = "";
+	struct ga_suggest sg;
+	size_t i;
+
+	if (w->len == 0)
+		return diag_set(diag, w->at, "expected %s, found end of line",
+				what);
+	if (cands && w->len <= GA_SUGGEST_MAX) {
+		memcpy(text, w->text, w->len);
+		text[w->len] = '\0';
+		ga_suggest_init(&sg, text, 2);
+		for (i = 0; cands[i]; i++)
+			ga_suggest_try(&sg, cands[i]);
+		ga_suggest_text(&sg, hint, sizeof(hint));
+	}
+	return diag_set(diag, w->at, "expected %s, found '%.*s'%s", what,
+			(int)w->len, w->text, hint);
+}
+
+/* A decimal number of at most 6 digits, then the text suffix (which may
+ * be ""), then the end of the word.  Returns -1 on anything else. */
+static int word_number(const struct word *w, const char *suffix,
+		       unsigned *out)
+{
+	size_t slen = strlen(suffix);
+	size_t i, digits;
+	unsigned v = 0;
+
+	if (w->len <= slen)
+		return -1;
+	digits = w->len - slen;
+	if (digits > 6 || memcmp(w->text + digits, suffix, slen) != 0)
+		return -1;
+	for (i = 0; i < digits; i++) {
+		if (w->text[i] < '0' || w->text[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(w->text[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int twice(struct ga_fault_diag *diag, const struct word *w)
+{
+	return diag_set(diag, w->at, "'%.*s' given twice", (int)w->len,
+			w->text);
+}
+
+/* Parses the options after ACTION into s.  Returns 0 or -1 (diag). */
+static int parse_options(const char *args, size_t pos, struct fw_spec *s,
+			 struct ga_fault_diag *diag)
+{
+	static const char *const withs[] = { "reset", "icmp", NULL };
+	bool seen_dir = false, seen_port = false;
+	bool seen_loss = false, seen_with = false;
+	struct word w, v;
+	int d;
+
+	while (next_word(args, &pos, &w)) {
+		for (d = 0; d < 3; d++)
+			if (word_is(&w, dir_names[d]))
+				break;
+		if (d < 3) {
+			if (seen_dir)
+				return diag_set(diag, w.at, "a second direction "
+						"'%s': give one of to-server, "
+						"from-server or both",
+						dir_names[d]);
+			seen_dir = true;
+			s->dir = (enum fw_direction)d;
+		} else if (word_is(&w, "port")) {
+			if (seen_port)
+				return twice(diag, &w);
+			seen_port = true;
+			next_word(args, &pos, &v);
+			if (word_number(&v, "", &s->port) != 0 ||
+			    s->port < 1 || s->port > 65535)
+				return expected(diag, "a port number 1..65535 "
+						"after 'port'", &v, NULL);
+		} else if (word_is(&w, "loss")) {
+			if (seen_loss)
+				return twice(diag, &w);
+			seen_loss = true;
+			s->loss_at = w.at;
+			next_word(args, &pos, &v);
+			if (word_number(&v, "%", &s->loss) != 0 ||
+			    s->loss < 1 || s->loss > 100)
+				return expected(diag, "a percentage 1%..100% "
+						"after 'loss'", &v, NULL);
+		} else if (word_is(&w, "with")) {
+			if (seen_with)
+				return twice(diag, &w);
+			seen_with = true;
+			s->with_at = w.at;
+			next_word(args, &pos, &v);
+			if (word_is(&v, "reset"))
+				s->with = FW_WITH_RESET;
+			else if (word_is(&v, "icmp"))
+				s->with = FW_WITH_ICMP;
+			else
+				return expected(diag, "reset or icmp after "
+						"'with'", &v, withs);
+		} else {
+			return expected(diag, "to-server, from-server, both, "
+					"port, loss or with", &w, options);
+		}
+	}
+	return 0;
+}
+
+static int fw_parse(const char *args, void **spec, struct ga_fault_diag *diag)
+{
+	struct fw_spec *s;
+	struct word w;
+	size_t pos = 0;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return diag_set(diag, 0, "out of memory");
+	next_word(args, &pos, &w);
+	if (word_is(&w, "drop")) {
+		s->action = FW_DROP;
+	} else if (word_is(&w, "reject")) {
+		s->action = FW_REJECT;
+	} else {
+		free(s);
+		return expected(diag, "drop or reject", &w, actions);
+	}
+	if (parse_options(args, pos, s, diag) != 0) {
+		free(s);
+		return -1;
+	}
+	*spec = s;
+	return 0;
+}
+
+/* Random loss goes only with drop: a reject answers every packet it
+ * matches, and a rule that resets some packets at random is no "loss"
+ * (to reset a connection now and then, apply and lift the fault).  A
+ * drop answers nothing, so it takes no "with". */
+static int fw_validate(const void *spec, struct ga_fault_diag *diag)
+{
+	const struct fw_spec *s = spec;
+
+	if (s->action == FW_DROP && s->with != FW_WITH_DEFAULT)
+		return diag_set(diag, s->with_at, "'with' goes only with "
+				"reject: a drop answers nothing");
+	if (s->action == FW_REJECT && s->loss != 0)
+		return diag_set(diag, s->loss_at, "'loss' goes only with drop: "
+				"a reject answers every packet it matches");
+	if (s->port > 65535 || s->loss > 100)
+		return diag_set(diag, 0, "port or loss out of range");
+	return 0;
+}
+
+static void fw_describe(const void *spec, char *buf, size_t len)
+{
+	const struct fw_spec *s = spec;
+	char port[16] = "", loss[16] = "";
+
+	if (s->port)
+		snprintf(port, sizeof(port), " port %u", s->port);
+	if (s->loss)
+		snprintf(loss, sizeof(loss), " loss %u%%", s->loss);
+	snprintf(buf, len, "%s %s%s%s%s",
+		 s->action == FW_DROP ? "drop" : "reject", dir_names[s->dir],
+		 port, loss, s->action == FW_DROP ? "" :
+		 s->with == FW_WITH_ICMP ? " with icmp" : " with reset");
+}
+
+static void fw_free(void *spec)
+{
+	free(spec);
+}
+
+/* ------------------------------------------------------------------ */
+/* The nft script */
+
+struct out {
+	char *buf;
+	size_t len;
+	size_t used;
+	bool over;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->over)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->len - o->used)
+		o->over = true;
+	else
+		o->used += (size_t)n;
+}
+
+/* nft identifiers: a letter, then letters, digits and '_'. */
+static bool valid_table(const char *name)
+{
+	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			  "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+	return isalpha((unsigned char)name[0]) && name[n] == '\0' && n < 64;
+}
+
+static void put_chain(struct out *o, const char *table, const char *hook,
+		      const char *match, const char *verdict)
+{
+	put(o, "add chain inet %s %s { type filter hook %s priority 0; "
+	    "policy accept; }\n", table, hook, hook);
+	put(o, "add rule inet %s %s %s %s\n", table, hook, match, verdict);
+}
+
+int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
+		       const char *table, char *buf, size_t len,
+		       struct ga_error *err)
+{
+	const struct fw_spec *s = spec;
+	struct out o = { buf, len, 0, len == 0 };
+	unsigned char addr[16];
+	const char *ip;
+	char match[128];
+	char verdict[64];
+	unsigned port = s->port ? s->port : t->server_port;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (inet_pton(AF_INET, t->server_addr, addr) == 1)
+		ip = "ip";
+	else if (inet_pton(AF_INET6, t->server_addr, addr) == 1)
+		ip = "ip6";
+	else
+		return ga_error_set(err, "firewall: the server address '%s' "
+				    "is not a numeric IP address",
+				    t->server_addr);
+	if (!valid_table(table))
+		return ga_error_set(err, "firewall: '%s' is not a table name "
+				    "nft takes", table);
+	if (port < 1 || port > 65535)
+		return ga_error_set(err, "firewall: no server port (%u)", port);
+
+	if (s->action == FW_DROP && s->loss && s->loss < 100)
+		snprintf(verdict, sizeof(verdict),
+			 "numgen random mod 100 < %u drop", s->loss);
+	else if (s->action == FW_DROP)
+		snprintf(verdict, sizeof(verdict), "drop");
+	else if (s->with == FW_WITH_ICMP)
+		snprintf(verdict, sizeof(verdict),
+			 "reject with icmpx type port-unreachable");
+	else
+		snprintf(verdict, sizeof(verdict), "reject with tcp reset");
+
+	put(&o, "create table inet %s\n", table);
+	if (s->dir != FW_FROM_SERVER) {
+		snprintf(match, sizeof(match), "%s daddr %s tcp dport %u", ip,
+			 t->server_addr, port);
+		put_chain(&o, table, "input", match, verdict);
+	}
+	if (s->dir != FW_TO_SERVER) {
+		/* The resets the input rule sends are the server's packets
+		 * too: let them out, or the client hears nothing. */
+		snprintf(match, sizeof(match), "%s saddr %s tcp sport %u%s", ip,
+			 t->server_addr, port, s->dir == FW_BOTH &&
+			 s->action == FW_REJECT && s->with != FW_WITH_ICMP ?
+			 " tcp flags & rst == 0" : "");
+		put_chain(&o, table, "output", match, verdict);
+	}
+	if (o.over)
+		return ga_error_set(err, "firewall: the nft script does not "
+				    "fit in %zu bytes", len);
+	return 0;
+}
+
+const char *ga_firewall_table_name(unsigned tag, unsigned n, char *buf,
+				   size_t len)
+{
+	snprintf(buf, len, "goneaway_%x_%u", tag, n);
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running nft inside the server namespace */
+
+/* Opens a libnftables context with buffered output and errors, on the
+ * calling thread's namespace.  Returns 0, -1 or GA_FAULT_UNSUPPORTED;
+ * free *ctx with nft_ctx_free(). */
+static int nft_open(struct nft_ctx **ctx, struct ga_error *err)
+{
+	int fd;
+
+	/* nft_ctx_new() opens its netlink socket at once, and libnftables
+	 * 1.0.6 exit()s the whole process when it cannot ("Unable to
+	 * initialize Netlink socket"): try one first ourselves. */
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	if (fd < 0) {
+		ga_error_errno(err, errno, "nf_tables unavailable: cannot open "
+			       "a netfilter netlink socket");
+		return GA_FAULT_UNSUPPORTED;
+	}
+	close(fd);
+	*ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!*ctx) {
+		ga_error_set(err, "nf_tables unavailable: nft_ctx_new failed");
+		return GA_FAULT_UNSUPPORTED;
+	}
+	if (nft_ctx_buffer_output(*ctx) != 0 || nft_ctx_buffer_error(*ctx) != 0) {
+		nft_ctx_free(*ctx);
+		*ctx = NULL;
+		return ga_error_set(err, "libnftables: cannot buffer output");
+	}
+	return 0;
+}
+
+/* Runs cmds; on failure puts libnftables' first error line into err
+ * (1.0.6 quotes the buffer's first line under it, whichever line was at
+ * fault, so that part is left out).  Returns 0, -1, or GA_FAULT_UNSUPPORTED
+ * when the kernel lacks what the commands need (missing_is_unsupported:
+ * also for "No such file or directory", which a script that makes every
+ * object it names only gets for a missing kernel module). */
+static int nft_run(struct nft_ctx *ctx, const char *cmds,
+		   bool missing_is_unsupported, struct ga_error *err)
+{
+	const char *text, *p;
+	struct ga_error e;
+	size_t len;
+	int rc = -1;
+
+	if (nft_run_cmd_from_buffer(ctx, cmds) == 0)
+		return 0;
+	text = nft_ctx_get_error_buffer(ctx);
+	if (!text || !*text)
+		text = "libnftables failed without a message";
+	len = strcspn(text, "\n");
+	p = strstr(text, "Error: ");    /* after a location, if any */
+	if (p && p < text + len) {
+		len -= (size_t)(p + 7 - text);
+		text = p + 7;
+	}
+	ga_error_set(&e, "nft: %.*s", (int)len, text);
+	if (strstr(e.msg, "Operation not supported") ||
+	    strstr(e.msg, "Protocol not supported") ||
+	    (missing_is_unsupported &&
+	     strstr(e.msg, "No such file or directory")))
+		rc = GA_FAULT_UNSUPPORTED;
+	if (err)
+		*err = e;
+	return rc;
+}
+
+static int apply_in_ns(void *arg, struct ga_error *err)
+{
+	struct nft_ctx *ctx;
+	int rc;
+
+	rc = nft_open(&ctx, err);
+	if (rc != 0)
+		return rc;
+	rc = nft_run(ctx, arg, true, err);
+	nft_ctx_free(ctx);
+	return rc;
+}
+
+/* True when "list tables" output has the line "table inet NAME". */
+static bool has_table(const char *out, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *p = out;
+
+	while (p && *p) {
+		if (strncmp(p, "table inet ", 11) == 0 &&
+		    strncmp(p + 11, name, nlen) == 0 &&
+		    (p[11 + nlen] == '\n' || p[11 + nlen] == '\0'))
+			return true;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static int revert_in_ns(void *arg, struct ga_error *err)
+{
+	const struct fw_state *st = arg;
+	struct nft_ctx *ctx;
+	char cmd[128];
+	int rc;
+
+	rc = nft_open(&ctx, err);
+	if (rc != 0)
+		return -1;
+	rc = nft_run(ctx, "list tables inet", false, err);
+	if (rc == 0 && has_table(nft_ctx_get_output_buffer(ctx), st->table)) {
+		snprintf(cmd, sizeof(cmd), "delete table inet %s", st->table);
+		rc = nft_run(ctx, cmd, false, err);
+	}
+	nft_ctx_free(ctx);
+	return rc == 0 ? 0 : -1;
+}
+
+static atomic_uint table_serial;
+
+static int fw_apply(const void *spec, const struct ga_fault_target *t,
+		    void **state, struct ga_error *err)
+{
+	struct fw_state *st;
+	char script[1024];
+	int rc;
+
+	*state = NULL;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return ga_error_errno(err, ENOMEM, "firewall");
+	ga_firewall_table_name(t->tag, atomic_fetch_add(&table_serial, 1) + 1,
+			       st->table, sizeof(st->table));
+	rc = ga_firewall_script(spec, t, st->table, script, sizeof(script),
+				err);
+	if (rc == 0)
+		rc = ga_netns_run(t->server_ns, apply_in_ns, script, err);
+	if (rc != 0) {
+		ga_error_prefix(err, "firewall (table inet %s)", st->table);
+		free(st);
+		return rc;
+	}
+	*state = st;
+	return 0;
+}
+
+static int fw_revert(const void *spec, const struct ga_fault_target *t,
+		     void *state, struct ga_error *err)
+{
+	struct fw_state *st = state;
+	int rc = 0;
+
+	(void)spec;
+	if (!st)
+		return 0;
+	/* No namespace left: its tables went with it. */
+	if (t->server_ns >= 0)
+		rc = ga_netns_run(t->server_ns, revert_in_ns, st, err);
+	if (rc != 0)
+		ga_error_prefix(err, "firewall: deleting table inet %s",
+				st->table);
+	free(st);
+	return rc == 0 ? 0 : -1;
+}
+
+const struct ga_fault_kind ga_fault_firewall = {
+	.name = "firewall",
+	.usage = "firewall drop|reject [to-server|from-server|both] [port N] "
+		 "[loss P%] [with reset|icmp]",
+	.parse = fw_parse,
+	.validate = fw_validate,
+	.describe = fw_describe,
+	.free_spec = fw_free,
+	.apply = fw_apply,
+	.revert = fw_revert,
+};

@@ -1,0 +1,908 @@
+/* fault_qdisc.c - see fault_qdisc.h: the "tbf" and "netem" faults.
+ *
+ * Both kinds share one spec and one path, in the shape of iproute2's
+ * tc/q_netem.c: parse() reads the words into a struct qdisc_spec through
+ * a table of options per kind, validate() checks the combination, and
+ * only then ga_qdisc_build_msg() turns the spec into an rtnl_qdisc and
+ * that into the RTM_NEWQDISC message.  apply() sends exactly that message
+ * from a thread inside the side's namespace (ga_netns_run): a route
+ * socket talks to the namespace it was opened in.
+ *
+ * Numbers are read by hand into integers, never with strtod, so that
+ * "1.5mbit", "0.5%" or "1.001s" mean exactly what they say and describe()
+ * can print a spec back in a form that parses to the same spec.
+ */
+#include "faults/qdisc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <net/if.h>
+
+#include <linux/pkt_sched.h>
+
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/tc.h>
+#include <netlink/route/qdisc/netem.h>
+#include <netlink/route/qdisc/tbf.h>
+
+#include "lab/netns.h"
+
+#define MICRO 1000000ull
+#define MAX_WHOLE 1000000000ull         /* largest integer part of a number */
+#define MAX_DURATION_US (100ull * MICRO)
+#define MAX_BYTES 2147483647ull         /* libnl takes sizes and rates as int */
+#define MIN_FRAME 1514u                 /* bytes: a full Ethernet frame */
+/* bytes added to a tbf burst against the ticks' rounding (see build) */
+#define BURST_MARGIN(rate) ((rate) / 100000 + 2)
+#define DEFAULT_BURST 1600u             /* bytes, at least */
+#define DEFAULT_LATENCY_US 1000000u     /* 1s */
+#define HUNDRED_PERCENT 100000000u      /* in millionths of a percent */
+#define WORD_MAX 64
+
+enum qdisc_kind { KIND_TBF, KIND_NETEM };
+enum qdisc_side { SIDE_SERVER, SIDE_CLIENT };
+
+/* Every value is 0 when not given; parse() accepts none that is 0. */
+struct qdisc_spec {
+	enum qdisc_kind kind;
+	enum qdisc_side side;
+	/* tbf */
+	uint32_t rate;          /* bytes per second */
+	uint32_t burst;         /* bytes (parse fills the default) */
+	uint32_t limit;         /* bytes in the queue, or ... */
+	uint32_t latency;       /* ... microseconds the queue may hold */
+	/* netem */
+	uint32_t delay;         /* microseconds */
+	uint32_t jitter;        /* microseconds */
+	uint32_t loss;          /* millionths of a percent */
+	uint32_t duplicate;
+	uint32_t corrupt;
+	uint32_t reorder;
+};
+
+static const char *kind_name(const struct qdisc_spec *s)
+{
+	return s->kind == KIND_TBF ? "tbf" : "netem";
+}
+
+static const char *side_name(const struct qdisc_spec *s)
+{
+	return s->side == SIDE_SERVER ? "server" : "client";
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers with units */
+
+struct unit {
+	const char *name;       /* compared without case, as tc does */
+	uint64_t factor;
+};
+
+/* Rates in bits per second. */
+static const struct unit rate_units[] = {
+	{ "bit", 1 }, { "kbit", 1000 }, { "mbit", 1000000 },
+	{ "gbit", 1000000000 },
+	{ "bps", 8 }, { "kbps", 8000 }, { "mbps", 8000000 },
+	{ "gbps", 8000000000ull },
+	{ NULL, 0 },
+};
+
+/* Sizes in bytes. */
+static const struct unit size_units[] = {
+	{ "", 1 }, { "b", 1 },
+	{ "k", 1024 }, { "kb", 1024 }, { "kib", 1024 },
+	{ "m", 1048576 }, { "mb", 1048576 }, { "mib", 1048576 },
+	{ NULL, 0 },
+};
+
+/* Durations in microseconds. */
+static const struct unit duration_units[] = {
+	{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 },
+	{ NULL, 0 },
+};
+
+/* Percentages in millionths of a percent. */
+static const struct unit percent_units[] = {
+	{ "%", 1000000 },
+	{ NULL, 0 },
+};
+
+/* Reads "digits[.digits]" followed by one of units, and stores the
+ * number times the unit's factor in *out.  At most 6 decimals, an
+ * integer part of at most MAX_WHOLE, and the result must be whole.
+ * Returns 0 or -1. */
+static int read_quantity(const char *s, const struct unit *units,
+			 uint64_t *out)
+{
+	uint64_t whole = 0, micro = 0;
+	const char *p = s;
+	int digits = 0;
+	size_t i;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (uint64_t)(*p - '0');
+		if (whole > MAX_WHOLE)
+			return -1;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (++digits > 6)
+				return -1;
+			micro = micro * 10 + (uint64_t)(*p - '0');
+		}
+		for (; digits < 6; digits++)
+			micro *= 10;
+	}
+	for (i = 0; units[i].name; i++)
+		if (strcasecmp(p, units[i].name) == 0)
+			break;
+	if (!units[i].name)
+		return -1;
+	/* whole <= 10^9 and factor <= 8 * 10^9: no overflow in 64 bits. */
+	if (micro * units[i].factor % MICRO)
+		return -1;      /* "0.5bit", "1.5us": finer than the unit */
+	*out = whole * units[i].factor + micro * units[i].factor / MICRO;
+	return 0;
+}
+
+uint32_t ga_qdisc_probability(uint32_t micro_percent)
+{
+	uint64_t p = micro_percent;
+
+	if (p > HUNDRED_PERCENT)
+		p = HUNDRED_PERCENT;
+	return (uint32_t)((p * UINT32_MAX + HUNDRED_PERCENT / 2) /
+			  HUNDRED_PERCENT);
+}
+
+/* The canonical spellings, which read_quantity() reads back exactly. */
+static void format_rate(uint32_t bytes, char *buf, size_t len)
+{
+	uint64_t bits = (uint64_t)bytes * 8;
+
+	if (bits % 1000000000 == 0)
+		snprintf(buf, len, "%llugbit",
+			 (unsigned long long)(bits / 1000000000));
+	else if (bits % 1000000 == 0)
+		snprintf(buf, len, "%llumbit",
+			 (unsigned long long)(bits / 1000000));
+	else if (bits % 1000 == 0)
+		snprintf(buf, len, "%llukbit",
+			 (unsigned long long)(bits / 1000));
+	else
+		snprintf(buf, len, "%llubit", (unsigned long long)bits);
+}
+
+static void format_duration(uint32_t us, char *buf, size_t len)
+{
+	if (us % 1000000 == 0)
+		snprintf(buf, len, "%us", us / 1000000);
+	else if (us % 1000 == 0)
+		snprintf(buf, len, "%ums", us / 1000);
+	else
+		snprintf(buf, len, "%uus", us);
+}
+
+static void format_percent(uint32_t micro, char *buf, size_t len)
+{
+	uint32_t frac = micro % 1000000;
+	int digits = 6;
+
+	if (!frac) {
+		snprintf(buf, len, "%u%%", micro / 1000000);
+		return;
+	}
+	while (frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, len, "%u.%0*u%%", micro / 1000000, digits, frac);
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing */
+
+enum value_type { VAL_RATE, VAL_SIZE, VAL_DURATION, VAL_PERCENT };
+
+struct option {
+	const char *word;
+	enum value_type type;
+	size_t field;           /* offsetof a uint32_t in struct qdisc_spec */
+};
+
+static const struct option tbf_options[] = {
+	{ "rate", VAL_RATE, offsetof(struct qdisc_spec, rate) },
+	{ "burst", VAL_SIZE, offsetof(struct qdisc_spec, burst) },
+	{ "limit", VAL_SIZE, offsetof(struct qdisc_spec, limit) },
+	{ "latency", VAL_DURATION, offsetof(struct qdisc_spec, latency) },
+	{ NULL, VAL_RATE, 0 },
+};
+
+static const struct option netem_options[] = {
+	{ "delay", VAL_DURATION, offsetof(struct qdisc_spec, delay) },
+	{ "jitter", VAL_DURATION, offsetof(struct qdisc_spec, jitter) },
+	{ "loss", VAL_PERCENT, offsetof(struct qdisc_spec, loss) },
+	{ "duplicate", VAL_PERCENT, offsetof(struct qdisc_spec, duplicate) },
+	{ "corrupt", VAL_PERCENT, offsetof(struct qdisc_spec, corrupt) },
+	{ "reorder", VAL_PERCENT, offsetof(struct qdisc_spec, reorder) },
+	{ NULL, VAL_RATE, 0 },
+};
+
+static const char *const value_names[] = {
+	[VAL_RATE] = "RATE",
+	[VAL_SIZE] = "SIZE",
+	[VAL_DURATION] = "DURATION",
+	[VAL_PERCENT] = "P%",
+};
+
+static int diag_set(struct ga_fault_diag *diag, size_t offset,
+		    const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int diag_set(struct ga_fault_diag *diag, size_t offset,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	diag->offset = offset;
+	va_start(ap, fmt);
+	vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Copies the next blank-separated word of args from *pos into word,
+ * sets *at to its offset and moves *pos past it.  Returns its length, 0
+ * at the end of args.  A word too long for the buffer is cut and ends in
+ * "...", which no keyword or value does, so it is then reported as
+ * invalid, recognisably. */
+static size_t next_word(const char *args, size_t *pos, char *word,
+			size_t *at)
+{
+	size_t start = *pos, len;
+
+	while (args[start] == ' ' || args[start] == '\t')
+		start++;
+	len = strcspn(args + start, " \t");
+	*at = start;
+	*pos = start + len;
+	if (len >= WORD_MAX) {
+		memcpy(word, args + start, WORD_MAX - 4);
+		memcpy(word + WORD_MAX - 4, "...", 4);
+	} else {
+		memcpy(word, args + start, len);
+		word[len] = '\0';
+	}
+	return len;
+}
+
+/* Reads one option's value (word at offset at) into *field. */
+static int parse_value(const struct option *opt, const char *word,
+		       size_t at, uint32_t *field, struct ga_fault_diag *diag)
+{
+	uint64_t v;
+
+	switch (opt->type) {
+	case VAL_RATE:
+		if (read_quantity(word, rate_units, &v))
+			return diag_set(diag, at,
+					"'%s' is not a rate: a number and bit, kbit, mbit, gbit (bits/s) or bps, kbps, mbps, gbps (bytes/s)",
+					word);
+		if (v == 0)
+			return diag_set(diag, at, "rate must be more than 0");
+		if (v % 8)
+			return diag_set(diag, at,
+					"rate '%s' is not a whole number of bytes per second",
+					word);
+		if (v / 8 > MAX_BYTES)
+			return diag_set(diag, at,
+					"rate '%s' is more than 2147483647 bytes/s (about 17gbit)",
+					word);
+		*field = (uint32_t)(v / 8);
+		return 0;
+	case VAL_SIZE:
+		if (read_quantity(word, size_units, &v))
+			return diag_set(diag, at,
+					"'%s' is not a size: a number of bytes, optionally with b, k/kb/KiB (1024) or m/mb/MiB (1048576)",
+					word);
+		if (v < MIN_FRAME)
+			return diag_set(diag, at,
+					"%s '%s' is less than %ub, one full Ethernet frame: no packet could pass",
+					opt->word, word, MIN_FRAME);
+		if (v > MAX_BYTES)
+			return diag_set(diag, at,
+					"%s '%s' is more than 2147483647 bytes",
+					opt->word, word);
+		*field = (uint32_t)v;
+		return 0;
+	case VAL_DURATION:
+		if (read_quantity(word, duration_units, &v))
+			return diag_set(diag, at,
+					"'%s' is not a duration: a number and us, ms or s, in whole microseconds",
+					word);
+		if (v == 0)
+			return diag_set(diag, at, "%s must be more than 0",
+					opt->word);
+		if (v > MAX_DURATION_US)
+			return diag_set(diag, at,
+					"%s '%s' is more than 100s", opt->word,
+					word);
+		*field = (uint32_t)v;
+		return 0;
+	case VAL_PERCENT:
+		if (read_quantity(word, percent_units, &v))
+			return diag_set(diag, at,
+					"'%s' is not a percentage: a number with at most 6 decimals and '%%', e.g. 30%% or 0.5%%",
+					word);
+		if (v == 0)
+			return diag_set(diag, at, "%s must be more than 0%%",
+					opt->word);
+		if (v > HUNDRED_PERCENT)
+			return diag_set(diag, at, "%s '%s' is more than 100%%",
+					opt->word, word);
+		*field = (uint32_t)v;
+		return 0;
+	}
+	return diag_set(diag, at, "internal error: unknown value type");
+}
+
+/* "on server" or "on client" at the start of args. */
+static int parse_side(const char *args, size_t *pos, enum qdisc_side *side,
+		      struct ga_fault_diag *diag)
+{
+	char word[WORD_MAX];
+	size_t at;
+
+	if (!next_word(args, pos, word, &at))
+		return diag_set(diag, at,
+				"expected 'on server' or 'on client', found end of line");
+	if (strcmp(word, "on") != 0)
+		return diag_set(diag, at,
+				"expected 'on server' or 'on client', found '%s'",
+				word);
+	if (!next_word(args, pos, word, &at))
+		return diag_set(diag, at,
+				"expected 'on server' or 'on client', found end of line");
+	if (strcmp(word, "server") == 0)
+		*side = SIDE_SERVER;
+	else if (strcmp(word, "client") == 0)
+		*side = SIDE_CLIENT;
+	else
+		return diag_set(diag, at,
+				"expected 'on server' or 'on client', found '%s'",
+				word);
+	return 0;
+}
+
+static void option_list(const struct option *options, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; options[i].word && used < len; i++) {
+		snprintf(buf + used, len - used, "%s%s",
+			 i == 0 ? "" : options[i + 1].word ? ", " : " or ",
+			 options[i].word);
+		used += strlen(buf + used);
+	}
+}
+
+static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
+		       struct ga_fault_diag *diag)
+{
+	const struct option *options;
+	const struct option *opt;
+	struct qdisc_spec s;
+	struct qdisc_spec *copy;
+	char word[WORD_MAX];
+	char list[128];
+	uint32_t *field;
+	size_t pos = 0, at, key_at;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.kind = kind;
+	options = kind == KIND_TBF ? tbf_options : netem_options;
+	rc = parse_side(args, &pos, &s.side, diag);
+	if (rc)
+		return rc;
+	while (next_word(args, &pos, word, &at)) {
+		for (opt = options; opt->word; opt++)
+			if (strcmp(word, opt->word) == 0)
+				break;
+		if (!opt->word) {
+			option_list(options, list, sizeof(list));
+			return diag_set(diag, at,
+					"unknown %s option '%s' (expected %s)",
+					kind_name(&s), word, list);
+		}
+		field = (uint32_t *)((char *)&s + opt->field);
+		if (*field)
+			return diag_set(diag, at, "'%s' given twice",
+					opt->word);
+		key_at = at;
+		if (!next_word(args, &pos, word, &at))
+			return diag_set(diag, key_at, "'%s' needs a value (%s)",
+					opt->word, value_names[opt->type]);
+		rc = parse_value(opt, word, at, field, diag);
+		if (rc)
+			return rc;
+	}
+	if (kind == KIND_TBF) {
+		if (s.rate && !s.burst)
+			s.burst = s.rate / 10 > DEFAULT_BURST ?
+				  s.rate / 10 : DEFAULT_BURST;
+		if (!s.limit && !s.latency)
+			s.latency = DEFAULT_LATENCY_US;
+	}
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return diag_set(diag, 0, "out of memory");
+	*copy = s;
+	*specp = copy;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation */
+
+/* Writes the reason into msg and returns -1. */
+static int fail(char *msg, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *msg, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Checks the whole spec: the rules parse() cannot see word by word, and
+ * again every range (a spec may come from elsewhere than parse).  Returns
+ * 0, or -1 with the reason in msg. */
+static int check_spec(const struct qdisc_spec *s, char *msg, size_t len)
+{
+	char text[32];
+	uint64_t bytes;
+
+	if (s->kind == KIND_TBF) {
+		if (!s->rate)
+			return fail(msg, len, "tbf needs 'rate RATE'");
+		if (s->rate > MAX_BYTES)
+			return fail(msg, len, "rate is more than 2147483647 bytes/s");
+		if (s->burst < MIN_FRAME || s->burst > MAX_BYTES)
+			return fail(msg, len,
+				    "burst must be from %ub to 2147483647b",
+				    MIN_FRAME);
+		if (s->limit && s->latency)
+			return fail(msg, len,
+				    "give either 'limit SIZE' or 'latency DURATION', not both");
+		if (!s->limit && !s->latency)
+			return fail(msg, len,
+				    "tbf needs 'limit SIZE' or 'latency DURATION'");
+		if (s->limit && (s->limit < MIN_FRAME || s->limit > MAX_BYTES))
+			return fail(msg, len,
+				    "limit must be from %ub to 2147483647b",
+				    MIN_FRAME);
+		if (s->latency > MAX_DURATION_US)
+			return fail(msg, len, "latency is more than 100s");
+		format_rate(s->rate, text, sizeof(text));
+		/* The kernel holds the bucket as the time it takes to fill,
+		 * in 32-bit scheduler ticks. */
+		if ((uint64_t)s->burst * MICRO / s->rate > MAX_DURATION_US)
+			return fail(msg, len,
+				    "a burst of %ub takes more than 100s to fill at %s: raise the rate or lower the burst",
+				    s->burst, text);
+		bytes = (uint64_t)s->rate * s->latency / MICRO + s->burst;
+		if (s->latency && bytes > MAX_BYTES)
+			return fail(msg, len,
+				    "%s for the latency queues more than 2147483647 bytes: give a shorter latency or 'limit SIZE'",
+				    text);
+		return 0;
+	}
+	if (!s->delay && !s->jitter && !s->loss && !s->duplicate &&
+	    !s->corrupt && !s->reorder)
+		return fail(msg, len,
+			    "netem needs at least one of delay, loss, duplicate, corrupt or reorder");
+	if (s->delay > MAX_DURATION_US || s->jitter > MAX_DURATION_US)
+		return fail(msg, len, "delay and jitter are at most 100s");
+	if (s->jitter && !s->delay)
+		return fail(msg, len,
+			    "jitter needs a delay: 'delay DURATION jitter DURATION'");
+	if (s->reorder && !s->delay)
+		return fail(msg, len,
+			    "reordering not possible without specifying some delay");
+	if (s->loss > HUNDRED_PERCENT || s->duplicate > HUNDRED_PERCENT ||
+	    s->corrupt > HUNDRED_PERCENT || s->reorder > HUNDRED_PERCENT)
+		return fail(msg, len, "a percentage is more than 100%%");
+	return 0;
+}
+
+static int qdisc_validate(const void *spec, struct ga_fault_diag *diag)
+{
+	diag->offset = 0;
+	return check_spec(spec, diag->msg, sizeof(diag->msg));
+}
+
+/* ------------------------------------------------------------------ */
+/* The table's other operations */
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static void qdisc_describe(const void *spec, char *buf, size_t len)
+{
+	const struct qdisc_spec *s = spec;
+	const struct option *options;
+	const struct option *opt;
+	char text[32];
+	uint32_t v;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	append(buf, len, "%s on %s", kind_name(s), side_name(s));
+	options = s->kind == KIND_TBF ? tbf_options : netem_options;
+	for (opt = options; opt->word; opt++) {
+		v = *(const uint32_t *)((const char *)s + opt->field);
+		if (!v)
+			continue;
+		switch (opt->type) {
+		case VAL_RATE:
+			format_rate(v, text, sizeof(text));
+			break;
+		case VAL_SIZE:
+			snprintf(text, sizeof(text), "%ub", v);
+			break;
+		case VAL_DURATION:
+			format_duration(v, text, sizeof(text));
+			break;
+		case VAL_PERCENT:
+			format_percent(v, text, sizeof(text));
+			break;
+		}
+		append(buf, len, " %s %s", opt->word, text);
+	}
+}
+
+static void qdisc_free(void *spec)
+{
+	free(spec);
+}
+
+static int tbf_parse(const char *args, void **spec,
+		     struct ga_fault_diag *diag)
+{
+	return qdisc_parse(KIND_TBF, args, spec, diag);
+}
+
+static int netem_parse(const char *args, void **spec,
+		       struct ga_fault_diag *diag)
+{
+	return qdisc_parse(KIND_NETEM, args, spec, diag);
+}
+
+/* ------------------------------------------------------------------ */
+/* Netlink */
+
+/* libnl takes netem probabilities as int and stores them in the kernel's
+ * u32 fields: the conversion keeps the bit pattern (GCC defines it as
+ * modulo 2^32), which is what the kernel reads. */
+static int probability_arg(uint32_t micro_percent)
+{
+	return (int)ga_qdisc_probability(micro_percent);
+}
+
+/* Makes the rtnl_qdisc for spec on ifindex, at the root with
+ * GA_QDISC_HANDLE.  On success *out is a new object; release it with
+ * rtnl_qdisc_put(). */
+static int make_qdisc(const struct qdisc_spec *s, int ifindex,
+		      struct rtnl_qdisc **out, struct ga_error *err)
+{
+	struct rtnl_qdisc *q;
+	int rc;
+
+	q = rtnl_qdisc_alloc();
+	if (!q)
+		return ga_error_set(err, "allocating a %s qdisc: out of memory",
+				    kind_name(s));
+	rtnl_tc_set_ifindex(TC_CAST(q), ifindex);
+	rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
+	rtnl_tc_set_handle(TC_CAST(q), GA_QDISC_HANDLE);
+	/* The kind first: it allocates the kind's data, which every
+	 * rtnl_netem_* and rtnl_qdisc_tbf_* setter writes into (they BUG()
+	 * without it). */
+	rc = rtnl_tc_set_kind(TC_CAST(q), kind_name(s));
+	if (rc) {
+		ga_error_set(err, "setting qdisc kind '%s': %s", kind_name(s),
+			     nl_geterror(rc));
+		goto fail;
+	}
+	if (s->kind == KIND_TBF) {
+		/* rate bytes/s, bucket bytes, cell 0: libnl's default.  The
+		 * bucket travels as scheduler ticks, rounded down, and the
+		 * kernel rounds down again: a 1514b burst came back as 1513b
+		 * at 6kbit and dropped every full frame.  The margin (more
+		 * than one tick's worth of bytes) keeps it at least what was
+		 * asked for. */
+		rtnl_qdisc_tbf_set_rate(q, (int)s->rate,
+					(int)(s->burst + BURST_MARGIN(s->rate)),
+					0);
+		if (s->limit) {
+			rtnl_qdisc_tbf_set_limit(q, (int)s->limit);
+		} else {
+			/* limit = rate * latency + burst */
+			rc = rtnl_qdisc_tbf_set_limit_by_latency(q,
+								 (int)s->latency);
+			if (rc) {
+				ga_error_set(err, "tbf limit from latency: %s",
+					     nl_geterror(rc));
+				goto fail;
+			}
+		}
+	} else {
+		/* Delay and jitter in microseconds (libnl turns them into
+		 * scheduler ticks); probabilities raw 32-bit. */
+		if (s->delay)
+			rtnl_netem_set_delay(q, (int)s->delay);
+		if (s->jitter)
+			rtnl_netem_set_jitter(q, (int)s->jitter);
+		if (s->loss)
+			rtnl_netem_set_loss(q, probability_arg(s->loss));
+		if (s->duplicate)
+			rtnl_netem_set_duplicate(q,
+						 probability_arg(s->duplicate));
+		if (s->corrupt)
+			rtnl_netem_set_corruption_probability(q,
+				probability_arg(s->corrupt));
+		if (s->reorder)
+			rtnl_netem_set_reorder_probability(q,
+				probability_arg(s->reorder));
+	}
+	*out = q;
+	return 0;
+fail:
+	rtnl_qdisc_put(q);
+	return -1;
+}
+
+int ga_qdisc_build_msg(const void *spec, int ifindex, struct nl_msg **msg,
+		       struct ga_error *err)
+{
+	const struct qdisc_spec *s = spec;
+	struct rtnl_qdisc *q = NULL;
+	struct nl_msg *m = NULL;
+	char why[256];
+	int rc;
+
+	if (check_spec(s, why, sizeof(why)))
+		return ga_error_set(err, "%s: %s", kind_name(s), why);
+	rc = make_qdisc(s, ifindex, &q, err);
+	if (rc)
+		return rc;
+	/* NLM_F_EXCL: the kernel's default root qdisc (handle 0) is
+	 * replaced, any other one is an error (EEXIST). */
+	rc = rtnl_qdisc_build_add_request(q, NLM_F_CREATE | NLM_F_EXCL, &m);
+	rtnl_qdisc_put(q);
+	if (rc)
+		return ga_error_set(err, "building the %s request: %s",
+				    kind_name(s), nl_geterror(rc));
+	*msg = m;
+	return 0;
+}
+
+/* Work for a thread inside the side's namespace; members borrowed. */
+struct qdisc_job {
+	const struct qdisc_spec *spec;
+	const char *ifname;
+	const char *where;      /* for messages: "server", "client" */
+};
+
+/* ga_netns_run() work: adds the qdisc.  Returns 0, -1, or
+ * GA_FAULT_UNSUPPORTED when the kernel does not know the kind. */
+static int add_in_netns(void *arg, struct ga_error *err)
+{
+	const struct qdisc_job *job = arg;
+	const struct qdisc_spec *s = job->spec;
+	const char *kind = kind_name(s);
+	struct nl_sock *sock = NULL;
+	struct nl_msg *msg = NULL;
+	unsigned ifindex;
+	int rc;
+
+	ifindex = if_nametoindex(job->ifname);
+	if (!ifindex)
+		return ga_error_errno(err, errno,
+				      "%s: no interface %s in the %s namespace",
+				      kind, job->ifname, job->where);
+	rc = ga_qdisc_build_msg(s, (int)ifindex, &msg, err);
+	if (rc)
+		return rc;
+	rc = ga_netns_route_socket(&sock, job->where, err);
+	if (rc) {
+		nlmsg_free(msg);
+		return rc;
+	}
+	/* Sends msg, frees it, and waits for the kernel's answer. */
+	rc = nl_send_sync(sock, msg);
+	nl_socket_free(sock);
+	if (rc == 0)
+		return 0;
+	if (rc == -NLE_OBJ_NOTFOUND) {
+		/* ENOENT from RTM_NEWQDISC: "Specified qdisc kind is
+		 * unknown" (the module is neither built in nor loadable). */
+		ga_error_set(err,
+			     "the kernel has no sch_%s (qdisc kind '%s' unknown: %s); load the sch_%s module or use a kernel that has it",
+			     kind, kind, nl_geterror(rc), kind);
+		return GA_FAULT_UNSUPPORTED;
+	}
+	if (rc == -NLE_EXIST)
+		return ga_error_set(err,
+				    "%s: %s in the %s namespace already has a root qdisc (another tbf or netem fault on this side?): one at a time per side",
+				    kind, job->ifname, job->where);
+	return ga_error_set(err, "adding a %s qdisc to %s in the %s namespace: %s",
+			    kind, job->ifname, job->where, nl_geterror(rc));
+}
+
+/* ga_netns_run() work: deletes the root qdisc of the job's interface.
+ * A missing link, or a root qdisc that is already the kernel's default
+ * (handle 0: ENOENT), means there is nothing left to undo.  Apply's
+ * NLM_F_EXCL ensures a non-default root qdisc on a lab veth is ours. */
+static int delete_in_netns(void *arg, struct ga_error *err)
+{
+	const struct qdisc_job *job = arg;
+	const struct qdisc_spec *s = job->spec;
+	struct rtnl_qdisc *q;
+	struct nl_sock *sock = NULL;
+	unsigned ifindex;
+	int rc;
+
+	ifindex = if_nametoindex(job->ifname);
+	if (!ifindex)
+		return 0;       /* the link is gone, its qdisc with it */
+	rc = ga_netns_route_socket(&sock, job->where, err);
+	if (rc)
+		return rc;
+	q = rtnl_qdisc_alloc();
+	if (!q) {
+		nl_socket_free(sock);
+		return ga_error_set(err, "deleting a %s qdisc: out of memory",
+				    kind_name(s));
+	}
+	rtnl_tc_set_ifindex(TC_CAST(q), (int)ifindex);
+	rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
+	rc = rtnl_qdisc_delete(sock, q);
+	rtnl_qdisc_put(q);
+	nl_socket_free(sock);
+	if (rc == 0 || rc == -NLE_OBJ_NOTFOUND || rc == -NLE_NODEV)
+		return 0;
+	return ga_error_set(err,
+			    "deleting the root %s qdisc of %s in the %s namespace: %s",
+			    kind_name(s), job->ifname, job->where,
+			    nl_geterror(rc));
+}
+
+static void side_of(const struct qdisc_spec *s, const struct ga_fault_target *t,
+		    int *ns_fd, const char **ifname)
+{
+	if (s->side == SIDE_SERVER) {
+		*ns_fd = t->server_ns;
+		*ifname = t->server_if;
+	} else {
+		*ns_fd = t->client_ns;
+		*ifname = t->client_if;
+	}
+}
+
+static int qdisc_apply(const void *spec, const struct ga_fault_target *t,
+		       void **state, struct ga_error *err)
+{
+	struct qdisc_job job = { .spec = spec, .where = side_name(spec) };
+	int ns_fd;
+
+	*state = NULL;          /* revert finds the qdisc by interface */
+	side_of(spec, t, &ns_fd, &job.ifname);
+	if (ns_fd < 0 || !job.ifname)
+		return ga_error_set(err, "%s: the lab has no %s side",
+				    kind_name(spec), side_name(spec));
+	return ga_netns_run(ns_fd, add_in_netns, &job, err);
+}
+
+static int qdisc_revert(const void *spec, const struct ga_fault_target *t,
+			void *state, struct ga_error *err)
+{
+	struct qdisc_job job = { .spec = spec, .where = side_name(spec) };
+	int ns_fd;
+
+	(void)state;
+	side_of(spec, t, &ns_fd, &job.ifname);
+	if (ns_fd < 0 || !job.ifname)
+		return 0;       /* no namespace: nothing to undo */
+	if (fcntl(ns_fd, F_GETFD) < 0 && errno == EBADF)
+		return 0;       /* the lab is already closed */
+	return ga_netns_run(ns_fd, delete_in_netns, &job, err);
+}
+
+int ga_qdisc_probe(const char *kind, int ns_fd, const char *ifname,
+		   struct ga_error *why)
+{
+	struct qdisc_spec s;
+	struct qdisc_job job = { .spec = &s, .ifname = ifname,
+				 .where = "probed" };
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	if (kind && strcmp(kind, "tbf") == 0) {
+		s.kind = KIND_TBF;
+		s.rate = 125000;                /* 1mbit */
+		s.burst = DEFAULT_BURST;
+		s.latency = DEFAULT_LATENCY_US;
+	} else if (kind && strcmp(kind, "netem") == 0) {
+		s.kind = KIND_NETEM;
+		s.delay = 1000;                 /* 1ms */
+	} else {
+		return ga_error_set(why, "probe: unknown qdisc kind '%s' (tbf or netem)",
+				    kind ? kind : "(null)");
+	}
+	rc = ga_netns_run(ns_fd, add_in_netns, &job, why);
+	if (rc)
+		return rc;
+	rc = ga_netns_run(ns_fd, delete_in_netns, &job, why);
+	if (rc)
+		return ga_error_prefix(why, "probe: %s worked but removing it failed",
+				       kind);
+	return 0;
+}
+
+const struct ga_fault_kind ga_fault_tbf = {
+	.name = "tbf",
+	.usage = "tbf on server|client rate RATE [burst SIZE] [limit SIZE | latency DURATION]",
+	.parse = tbf_parse,
+	.validate = qdisc_validate,
+	.describe = qdisc_describe,
+	.free_spec = qdisc_free,
+	.apply = qdisc_apply,
+	.revert = qdisc_revert,
+};
+
+const struct ga_fault_kind ga_fault_netem = {
+	.name = "netem",
+	.usage = "netem on server|client [delay DURATION [jitter DURATION]] [loss P%] [duplicate P%] [corrupt P%] [reorder P%]",
+	.parse = netem_parse,
+	.validate = qdisc_validate,
+	.describe = qdisc_describe,
+	.free_spec = qdisc_free,
+	.apply = qdisc_apply,
+	.revert = qdisc_revert,
+};

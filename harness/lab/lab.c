@@ -1,0 +1,280 @@
+/* lab.c - see lab.h
+ *
+ * Order of work in ga_lab_create():
+ *
+ *   1. hold the calling thread's namespace (host_ns);
+ *   2. unshare() a client namespace, hold it, open a route socket in it;
+ *      unshare() again for the server namespace, same; setns() home;
+ *   3. through the client socket create the veth pair, the peer placed
+ *      straight into the server namespace (IFLA_NET_NS_FD);
+ *   4. through each socket: address on the veth end, lo and veth end up.
+ *
+ * A netlink socket stays bound to the namespace it was opened in, so once
+ * both sockets exist every request is sent from the host namespace; the
+ * thread visits the lab only while unshare() makes it.  The host
+ * namespace itself is never the target of a request.
+ */
+#include "lab/lab.h"
+#include "lab/netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/socket.h>
+
+#include <netlink/addr.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+
+#define THREAD_NETNS "/proc/thread-self/ns/net"
+
+/* The lower 24 bits of tag go into the names: "ga" + 6 hex digits + "c"
+ * is 9 characters, well inside IF_NAMESIZE - 1. */
+#define TAG_MASK 0xffffffu
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Moves the calling thread into a new network namespace, stores a
+ * descriptor for it in *ns_fd and a route socket opened inside it in
+ * *sockp.  *moved is set once the thread has left its namespace, so the
+ * caller knows it must return it, whatever else failed. */
+static int new_netns(int *ns_fd, struct nl_sock **sockp, int *moved,
+		     const char *what, struct ga_error *err)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		return ga_error_errno(err, errno, "creating the %s namespace",
+				      what);
+	*moved = 1;
+	*ns_fd = open(THREAD_NETNS, O_RDONLY | O_CLOEXEC);
+	if (*ns_fd < 0)
+		return ga_error_errno(err, errno, "opening %s for the %s namespace",
+				      THREAD_NETNS, what);
+	return ga_netns_route_socket(sockp, what, err);
+}
+
+/* Makes both namespaces and their sockets, then returns the calling thread
+ * to lab->host_ns on every path.  Failing to return is reported as fatal:
+ * the thread would go on running inside a lab. */
+static int make_namespaces(struct ga_lab *lab, struct nl_sock **csock,
+			   struct nl_sock **ssock, struct ga_error *err)
+{
+	int moved = 0;
+	int rc;
+
+	rc = new_netns(&lab->client_ns, csock, &moved, "client", err);
+	if (rc)
+		goto out;
+	rc = new_netns(&lab->server_ns, ssock, &moved, "server", err);
+out:
+	if (moved && setns(lab->host_ns, CLONE_NEWNET) < 0) {
+		int e = errno;
+
+		if (rc)
+			return ga_error_prefix(err,
+					       "fatal: cannot return the thread to the host namespace (%s) after",
+					       strerror(e));
+		return ga_error_errno(err, e,
+				      "fatal: returning the thread to the host namespace");
+	}
+	return rc;
+}
+
+/* Creates the veth pair from inside the client namespace (csock), its
+ * peer born in the server namespace.  Nothing appears in the host. */
+static int create_veth(struct nl_sock *csock, const struct ga_lab *lab,
+		       struct ga_error *err)
+{
+	struct rtnl_link *link;
+	struct rtnl_link *peer;
+	int rc;
+
+	link = rtnl_link_veth_alloc();
+	if (!link)
+		return ga_error_set(err, "allocating veth %s/%s: out of memory",
+				    lab->client_if, lab->server_if);
+	/* A new reference: put below.  The link owns the peer as well and
+	 * frees it with itself. */
+	peer = rtnl_link_veth_get_peer(link);
+	rtnl_link_set_name(link, lab->client_if);
+	rtnl_link_set_name(peer, lab->server_if);
+	rtnl_link_set_ns_fd(peer, lab->server_ns);
+	rc = rtnl_link_add(csock, link, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_put(peer);
+	rtnl_link_veth_release(link);
+	if (rc)
+		return ga_error_set(err,
+				    "creating veth %s/%s in the client namespace: %s",
+				    lab->client_if, lab->server_if,
+				    nl_geterror(rc));
+	return 0;
+}
+
+/* Sets IFF_UP on the link called name in sock's namespace.  If ifindex is
+ * not NULL it receives the link's index. */
+static int link_up(struct nl_sock *sock, const char *name, int *ifindex,
+		   const char *what, struct ga_error *err)
+{
+	struct rtnl_link *link = NULL;
+	struct rtnl_link *change = NULL;
+	int rc;
+
+	rc = rtnl_link_get_kernel(sock, 0, name, &link);
+	if (rc) {
+		ga_error_set(err, "looking up %s in the %s namespace: %s",
+			     name, what, nl_geterror(rc));
+		goto out;
+	}
+	change = rtnl_link_alloc();
+	if (!change) {
+		rc = ga_error_set(err, "bringing up %s in the %s namespace: out of memory",
+				  name, what);
+		goto out;
+	}
+	rtnl_link_set_flags(change, IFF_UP);
+	rc = rtnl_link_change(sock, link, change, 0);
+	if (rc) {
+		ga_error_set(err, "bringing up %s in the %s namespace: %s",
+			     name, what, nl_geterror(rc));
+		goto out;
+	}
+	if (ifindex)
+		*ifindex = rtnl_link_get_ifindex(link);
+out:
+	if (change)
+		rtnl_link_put(change);
+	if (link)
+		rtnl_link_put(link);
+	return rc ? -1 : 0;
+}
+
+/* Adds local/GA_LAB_PREFIXLEN to interface ifindex in sock's namespace.
+ * The kernel adds the connected route with it. */
+static int add_address(struct nl_sock *sock, int ifindex, const char *ifname,
+		       const char *local, const char *what,
+		       struct ga_error *err)
+{
+	char text[32];
+	struct rtnl_addr *addr = NULL;
+	struct nl_addr *nladdr = NULL;
+	int rc;
+
+	snprintf(text, sizeof(text), "%s/%d", local, GA_LAB_PREFIXLEN);
+	rc = nl_addr_parse(text, AF_INET, &nladdr);
+	if (rc) {
+		ga_error_set(err, "parsing address %s: %s", text,
+			     nl_geterror(rc));
+		goto out;
+	}
+	addr = rtnl_addr_alloc();
+	if (!addr) {
+		rc = ga_error_set(err, "adding %s to %s in the %s namespace: out of memory",
+				  text, ifname, what);
+		goto out;
+	}
+	rtnl_addr_set_ifindex(addr, ifindex);
+	rc = rtnl_addr_set_local(addr, nladdr);
+	if (rc) {
+		ga_error_set(err, "adding %s to %s in the %s namespace: %s",
+			     text, ifname, what, nl_geterror(rc));
+		goto out;
+	}
+	rtnl_addr_set_prefixlen(addr, GA_LAB_PREFIXLEN);
+	rc = rtnl_addr_add(sock, addr, NLM_F_EXCL);
+	if (rc)
+		ga_error_set(err, "adding %s to %s in the %s namespace: %s",
+			     text, ifname, what, nl_geterror(rc));
+out:
+	if (addr)
+		rtnl_addr_put(addr);
+	if (nladdr)
+		nl_addr_put(nladdr);
+	return rc ? -1 : 0;
+}
+
+/* Brings up lo and the veth end ifname in sock's namespace and gives the
+ * veth end its address. */
+static int configure_side(struct nl_sock *sock, const char *ifname,
+			  const char *local, const char *what,
+			  struct ga_error *err)
+{
+	int ifindex = 0;
+	int rc;
+
+	rc = link_up(sock, "lo", NULL, what, err);
+	if (rc)
+		return rc;
+	rc = link_up(sock, ifname, &ifindex, what, err);
+	if (rc)
+		return rc;
+	return add_address(sock, ifindex, ifname, local, what, err);
+}
+
+int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err)
+{
+	struct nl_sock *csock = NULL;
+	struct nl_sock *ssock = NULL;
+	int rc;
+
+	lab->host_ns = -1;
+	lab->client_ns = -1;
+	lab->server_ns = -1;
+	snprintf(lab->client_if, sizeof(lab->client_if), "ga%xc",
+		 tag & TAG_MASK);
+	snprintf(lab->server_if, sizeof(lab->server_if), "ga%xs",
+		 tag & TAG_MASK);
+
+	lab->host_ns = open(THREAD_NETNS, O_RDONLY | O_CLOEXEC);
+	if (lab->host_ns < 0)
+		return ga_error_errno(err, errno, "opening %s", THREAD_NETNS);
+
+	rc = make_namespaces(lab, &csock, &ssock, err);
+	if (rc)
+		goto out;
+	rc = create_veth(csock, lab, err);
+	if (rc)
+		goto out;
+	rc = configure_side(csock, lab->client_if, GA_LAB_CLIENT_ADDR,
+			    "client", err);
+	if (rc)
+		goto out;
+	rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
+			    "server", err);
+out:
+	/* The sockets hold their namespaces too: free them before deciding
+	 * whether the lab lives. */
+	if (csock)
+		nl_socket_free(csock);
+	if (ssock)
+		nl_socket_free(ssock);
+	if (rc)
+		ga_lab_destroy(lab);
+	return rc;
+}
+
+void ga_lab_destroy(struct ga_lab *lab)
+{
+	close_fd(&lab->client_ns);
+	close_fd(&lab->server_ns);
+	close_fd(&lab->host_ns);
+}
+
+int ga_lab_enter(int ns_fd, struct ga_error *err)
+{
+	if (setns(ns_fd, CLONE_NEWNET) < 0)
+		return ga_error_errno(err, errno,
+				      "entering network namespace (fd %d)", ns_fd);
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* lab.h - the network lab a scenario runs in.
+ *
+ * A lab is two fresh network namespaces, "client" and "server", joined by
+ * one veth pair with fixed addresses and no route to anything else:
+ *
+ *     client ns  ga<tag>c 198.18.0.1/30  <---veth--->  ga<tag>s 198.18.0.2/30  server ns
+ *
+ * (<tag> is up to six hex digits.)
+ *
+ * (198.18.0.0/15 is reserved for network benchmark labs, RFC 2544.)
+ *
+ * The namespaces are anonymous: they are held only by the file descriptors
+ * in struct ga_lab (and by any process started inside them), never by a
+ * named mount under /run/netns.  When the harness exits for any reason,
+ * even SIGKILL, the kernel closes the descriptors and frees both
+ * namespaces, and the veth pair with them.  The host's own namespace is
+ * never changed: the veth is created from inside the client namespace with
+ * its peer placed directly in the server namespace.
+ *
+ * All netlink work uses libnl-route-3.
+ */
+#ifndef GA_LAB_H
+#define GA_LAB_H
+
+#include <net/if.h>
+
+#include "util/error.h"
+
+#define GA_LAB_CLIENT_ADDR "198.18.0.1"
+#define GA_LAB_SERVER_ADDR "198.18.0.2"
+#define GA_LAB_PREFIXLEN 30
+
+struct ga_lab {
+	int host_ns;            /* fd of the namespace the harness runs in */
+	int client_ns;          /* fd of the client namespace, or -1 */
+	int server_ns;          /* fd of the server namespace, or -1 */
+	char client_if[IF_NAMESIZE];
+	char server_if[IF_NAMESIZE];
+};
+
+/* Creates both namespaces, the veth pair, addresses and links up.  tag
+ * makes the interface names unique per run and scenario (it is printed in
+ * hex into the names).  On failure everything made so far is removed.
+ * Release a created lab with ga_lab_destroy(). */
+int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err);
+
+/* Closes the namespace descriptors.  The kernel frees each namespace (and
+ * the veth) once no process is left inside it.  Safe on a half-made lab
+ * and on one whose fds were all set to -1 (NOT on a memset-0 one: fd 0 is
+ * stdin). */
+void ga_lab_destroy(struct ga_lab *lab);
+
+/* Moves the calling thread into the network namespace ns_fd (setns).
+ * Other threads are unaffected. */
+int ga_lab_enter(int ns_fd, struct ga_error *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* netns.h - running a piece of work inside another network namespace.
+ *
+ * setns() moves only the calling thread, and a netlink or nftables socket
+ * stays bound to the namespace it was opened in.  ga_netns_run() starts a
+ * short-lived thread, moves it into ns_fd, runs fn there and joins it, so
+ * the caller's own namespace never changes (iproute2's netns_switch, done
+ * on a thread of its own).
+ */
+#ifndef GA_NETNS_H
+#define GA_NETNS_H
+
+#include <netlink/socket.h>
+
+#include "util/error.h"
+
+/* Runs fn(arg, err) on a new thread inside the namespace ns_fd and
+ * returns what fn returned (fn's err is copied into err).  Returns -1
+ * with err set if the thread could not be started or could not enter. */
+int ga_netns_run(int ns_fd, int (*fn)(void *arg, struct ga_error *err),
+		 void *arg, struct ga_error *err);
+
+/* Opens a NETLINK_ROUTE socket in the calling thread's namespace (what
+ * names that namespace in messages: "client").  On success *sockp is a
+ * new socket that stays bound to this namespace; release it with
+ * nl_socket_free(). */
+int ga_netns_route_socket(struct nl_sock **sockp, const char *what,
+			  struct ga_error *err);
+
+#endif

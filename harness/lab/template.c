@@ -1,0 +1,196 @@
+/* template.c - see template.h */
+#include "lab/template.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/fsutil.h"
+#include "lab/spawn.h"
+
+#define INSTALL_TIMEOUT_MS 300000
+#define LOCK_TIMEOUT_MS 600000
+/* Part of the cache key: change it when build() changes how a template
+ * is made, so old templates are not reused. */
+#define TEMPLATE_FORMAT "install-db:skip-test-db,socket-root,skip-name-resolve"
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int template_key(const struct ga_template_opts *o, uint64_t *key,
+			struct ga_error *err)
+{
+	const char *files[2] = { o->fixture_cnf_path, o->bootstrap_sql_path };
+	uint64_t h = 1469598103934665603ULL;
+	struct stat st;
+	char *text;
+	size_t len, i;
+
+	if (stat(o->mariadbd, &st) != 0)
+		return ga_error_errno(err, errno, "%s", o->mariadbd);
+	h = fnv1a(h, TEMPLATE_FORMAT, sizeof(TEMPLATE_FORMAT));
+	h = fnv1a(h, &st.st_size, sizeof(st.st_size));
+	h = fnv1a(h, &st.st_mtime, sizeof(st.st_mtime));
+	for (i = 0; i < 2; i++) {
+		if (ga_file_read(files[i], 1 << 20, &text, &len, err))
+			return -1;
+		h = fnv1a(h, text, len);
+		free(text);
+	}
+	*key = h;
+	return 0;
+}
+
+static int lock_cache(const char *cache_dir, struct ga_interrupt *in,
+		      int *fd_out, struct ga_error *err)
+{
+	char path[PATH_MAX];
+	int fd, waited = 0;
+
+	snprintf(path, sizeof(path), "%s/template.lock", cache_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "open %s", path);
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK || waited > LOCK_TIMEOUT_MS ||
+		    ga_interrupt_wait(in, -1, 50) < 0) {
+			close(fd);
+			return ga_error_set(err, "could not lock %s", path);
+		}
+		waited += 50;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+/* Removes templates of other keys and half-built ones (we hold the lock). */
+static void remove_stale(const char *cache_dir, const char *keep)
+{
+	char path[PATH_MAX];
+	struct ga_error ignored;
+	struct dirent *de;
+	DIR *dir;
+
+	dir = opendir(cache_dir);
+	if (!dir)
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, "template-", 9) != 0 &&
+		    strncmp(de->d_name, "building-", 9) != 0)
+			continue;
+		if (strcmp(de->d_name, keep) == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cache_dir, de->d_name);
+		ga_tree_remove(path, &ignored);
+	}
+	closedir(dir);
+}
+
+static int build(const struct ga_template_opts *o, struct ga_interrupt *in,
+		 const char *final, struct ga_error *err)
+{
+	char work[PATH_MAX], cnf[PATH_MAX], data[PATH_MAX], log[PATH_MAX];
+	char a_defaults[PATH_MAX + 32], a_extra[PATH_MAX + 32];
+	char *fixture = NULL, *tail;
+	struct ga_error ignored;
+	struct ga_spawn_opts sp;
+	const char *argv[8];
+	FILE *f;
+	int rc = -1;
+
+	snprintf(work, sizeof(work), "%s/building-XXXXXX", o->cache_dir);
+	if (!mkdtemp(work))
+		return ga_error_errno(err, errno, "mkdtemp %s", work);
+	snprintf(cnf, sizeof(cnf), "%s/my.cnf", work);
+	snprintf(data, sizeof(data), "%s/data", work);
+	snprintf(log, sizeof(log), "%s/install.log", work);
+	if (ga_file_read(o->fixture_cnf_path, 1 << 20, &fixture, NULL, err))
+		goto out;
+	f = fopen(cnf, "we");
+	if (!f) {
+		ga_error_errno(err, errno, "create %s", cnf);
+		goto out;
+	}
+	fprintf(f, "%s\n[mysqld]\ndatadir=%s\n", fixture, data);
+	fclose(f);
+
+	snprintf(a_defaults, sizeof(a_defaults), "--defaults-file=%s", cnf);
+	snprintf(a_extra, sizeof(a_extra), "--extra-file=%s", o->bootstrap_sql_path);
+	argv[0] = o->install_db;
+	argv[1] = a_defaults;
+	argv[2] = "--user=root";
+	argv[3] = "--skip-test-db";
+	argv[4] = "--auth-root-authentication-method=socket";
+	argv[5] = "--skip-name-resolve";        /* no host names in grants */
+	argv[6] = a_extra;
+	argv[7] = NULL;
+	sp.argv = argv;
+	sp.netns_fd = -1;
+	sp.output_path = log;
+	if (ga_spawn_run(&sp, in, INSTALL_TIMEOUT_MS, err)) {
+		if (ga_file_read(log, 1 << 20, &tail, NULL, &ignored) == 0) {
+			size_t n = strlen(tail);
+
+			ga_error_prefix(err, "building the template datadir "
+					"(install log ends: %s)",
+					tail + (n > 300 ? n - 300 : 0));
+			free(tail);
+		}
+		goto out;
+	}
+	if (rename(data, final) != 0) {
+		ga_error_errno(err, errno, "rename %s to %s", data, final);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(fixture);
+	ga_tree_remove(work, &ignored);
+	return rc;
+}
+
+int ga_template_ensure(const struct ga_template_opts *opts,
+		       struct ga_interrupt *in, char *path, size_t len,
+		       int *built, struct ga_error *err)
+{
+	char name[64];
+	struct stat st;
+	uint64_t key = 0;
+	int lockfd, rc;
+
+	*built = 0;
+	if (ga_mkdirs(opts->cache_dir, err) || template_key(opts, &key, err))
+		return -1;
+	snprintf(name, sizeof(name), "template-%016llx", (unsigned long long)key);
+	if (snprintf(path, len, "%s/%s", opts->cache_dir, name) >= (int)len)
+		return ga_error_set(err, "cache path too long");
+	if (stat(path, &st) == 0)
+		return 0;
+	if (lock_cache(opts->cache_dir, in, &lockfd, err))
+		return -1;
+	rc = 0;
+	if (stat(path, &st) != 0) {     /* nobody built it while we waited */
+		remove_stale(opts->cache_dir, name);
+		rc = build(opts, in, path, err);
+		*built = rc == 0;
+	}
+	close(lockfd);
+	return rc;
+}

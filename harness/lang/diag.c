@@ -1,0 +1,89 @@
+/* diag.c - see diag.h */
+#include "lang/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xrealloc(void *p, size_t size)
+{
+	void *r;
+
+	r = realloc(p, size);
+	if (!r) {
+		fputs("goneaway: out of memory while reporting a diagnostic\n",
+		      stderr);
+		abort();
+	}
+	return r;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n;
+	char *r;
+
+	n = strlen(s) + 1;
+	r = xrealloc(NULL, n);
+	memcpy(r, s, n);
+	return r;
+}
+
+void ga_diags_add(struct ga_diags *d, const char *path, int line, int col,
+		  const char *fmt, ...)
+{
+	struct ga_diag *item;
+	va_list ap;
+	int len;
+	char *msg;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		len = 0;
+	msg = xrealloc(NULL, (size_t)len + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->items = xrealloc(d->items, d->cap * sizeof(*d->items));
+	}
+	item = &d->items[d->n++];
+	item->path = xstrdup(path ? path : "-");
+	item->line = line;
+	item->col = col;
+	item->msg = msg;
+}
+
+void ga_diags_print(const struct ga_diags *d, FILE *f)
+{
+	const struct ga_diag *item;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		item = &d->items[i];
+		if (item->col > 0)
+			fprintf(f, "%s:%d:%d: error: %s\n", item->path,
+				item->line, item->col, item->msg);
+		else
+			fprintf(f, "%s:%d: error: %s\n", item->path,
+				item->line, item->msg);
+	}
+}
+
+void ga_diags_free(struct ga_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->items[i].path);
+		free(d->items[i].msg);
+	}
+	free(d->items);
+	d->items = NULL;
+	d->n = 0;
+	d->cap = 0;
+}

@@ -1,0 +1,166 @@
+/* report_human.c - the default console reporter: one line per scenario
+ * with its observed codes and timings, details for anything not PASS. */
+#include "report/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct timing_row {
+	char name[64];
+	enum ga_verdict verdict;
+	double wall_ms, waits_ms, setup_ms, steps_ms, teardown_ms;
+};
+
+struct human_state {
+	struct timing_row *rows;        /* owned, one per case when timings */
+	size_t nrows;
+};
+
+static const char *verdict_color(enum ga_verdict v)
+{
+	switch (v) {
+	case GA_VERDICT_PASS: return "\033[32m";
+	case GA_VERDICT_FAIL: return "\033[31m";
+	case GA_VERDICT_SKIP: return "\033[33m";
+	case GA_VERDICT_ERROR: return "\033[35m";
+	}
+	return "";
+}
+
+static void human_begin_run(struct ga_reporter *rep, size_t ncases)
+{
+	struct human_state *st = rep->state;
+
+	rep->ncases = ncases;
+	if (rep->timings) {
+		st->rows = calloc(ncases ? ncases : 1, sizeof(*st->rows));
+		if (!st->rows)
+			rep->timings = false;
+	}
+}
+
+static void human_begin_case(struct ga_reporter *rep, size_t index,
+			     const struct ga_scenario *sc)
+{
+	fprintf(rep->out, "[%zu/%zu] %-28s ", index + 1, rep->ncases, sc->name);
+	fflush(rep->out);
+}
+
+static void human_end_case(struct ga_reporter *rep, size_t index,
+			   const struct ga_scenario *sc,
+			   const struct ga_case_result *res)
+{
+	struct human_state *st = rep->state;
+	const char *on = rep->color ? verdict_color(res->verdict) : "";
+	const char *off = rep->color ? "\033[0m" : "";
+
+	(void)index;
+	fprintf(rep->out, "%s%-5s%s", on, ga_verdict_name(res->verdict), off);
+	if (res->verdict != GA_VERDICT_SKIP)
+		fprintf(rep->out, "  %.2f s (deliberate waits %.2f s)",
+			res->wall_ms / 1000.0, res->waits_ms / 1000.0);
+	fputc('\n', rep->out);
+	if (res->verdict == GA_VERDICT_SKIP) {
+		fprintf(rep->out, "      skipped: %s\n", res->reason);
+	} else if (res->verdict != GA_VERDICT_PASS) {
+		if (res->line)
+			fprintf(rep->out, "      %s:%d: %s\n", sc->path, res->line,
+				res->reason);
+		else
+			fprintf(rep->out, "      %s: %s\n", sc->path, res->reason);
+	}
+	if (res->verdict != GA_VERDICT_SKIP)
+		ga_report_steps(rep->out, "      ", sc, res, rep->verbose == 0);
+	if (res->verdict != GA_VERDICT_PASS && res->results[0])
+		fprintf(rep->out, "      evidence: %s/\n", res->results);
+	if (rep->timings && st->rows && st->nrows < rep->ncases) {
+		struct timing_row *row = &st->rows[st->nrows++];
+
+		snprintf(row->name, sizeof(row->name), "%s", sc->name);
+		row->verdict = res->verdict;
+		row->wall_ms = res->wall_ms;
+		row->waits_ms = res->waits_ms;
+		row->setup_ms = res->setup_ms;
+		row->steps_ms = res->steps_ms;
+		row->teardown_ms = res->teardown_ms;
+	}
+	fflush(rep->out);
+}
+
+static void print_timings(struct ga_reporter *rep)
+{
+	struct human_state *st = rep->state;
+	double wall = 0, waits = 0;
+	size_t i;
+
+	fprintf(rep->out, "\n%-28s %8s %8s %9s %8s %8s %9s\n", "scenario",
+		"wall", "waits", "overhead", "setup", "steps", "teardown");
+	for (i = 0; i < st->nrows; i++) {
+		const struct timing_row *r = &st->rows[i];
+
+		fprintf(rep->out, "%-28s %7.0fms %7.0fms %8.0fms %7.0fms %7.0fms "
+			"%8.0fms\n", r->name, r->wall_ms, r->waits_ms,
+			r->wall_ms - r->waits_ms, r->setup_ms, r->steps_ms,
+			r->teardown_ms);
+		wall += r->wall_ms;
+		waits += r->waits_ms;
+	}
+	if (wall > 0)
+		fprintf(rep->out, "total: wall %.0f ms, deliberate waits %.0f ms, "
+			"overhead %.0f ms = %.2f of wall time, %.0f ms per scenario\n",
+			wall, waits, wall - waits, (wall - waits) / wall,
+			st->nrows ? (wall - waits) / (double)st->nrows : 0.0);
+}
+
+static void human_end_run(struct ga_reporter *rep,
+			  const struct ga_run_summary *sum)
+{
+	if (rep->timings)
+		print_timings(rep);
+	if (sum->signo)
+		fprintf(rep->out, "interrupted by signal %d (%s): the run "
+			"stopped early\n", sum->signo, strsignal(sum->signo));
+	fprintf(rep->out, "\n%zu PASS, %zu FAIL, %zu SKIP, %zu ERROR in %.1f s\n",
+		sum->pass, sum->fail, sum->skip, sum->error, sum->wall_ms / 1000.0);
+	/* the closing line CI tools read: errors count as failures */
+	fprintf(rep->out, "scenarios: %zu passed, %zu failed, %zu skipped\n",
+		sum->pass, sum->fail + sum->error, sum->skip);
+	fflush(rep->out);
+}
+
+static void human_destroy(struct ga_reporter *rep)
+{
+	struct human_state *st = rep->state;
+
+	if (st)
+		free(st->rows);
+	free(st);
+}
+
+static const struct ga_reporter_ops human_ops = {
+	.begin_run = human_begin_run,
+	.begin_case = human_begin_case,
+	.end_case = human_end_case,
+	.end_run = human_end_run,
+	.destroy = human_destroy,
+};
+
+struct ga_reporter *ga_report_human_new(FILE *out, bool color, int verbose,
+					bool timings)
+{
+	struct ga_reporter *rep = calloc(1, sizeof(*rep));
+
+	if (!rep)
+		return NULL;
+	rep->state = calloc(1, sizeof(struct human_state));
+	if (!rep->state) {
+		free(rep);
+		return NULL;
+	}
+	rep->ops = &human_ops;
+	rep->out = out;
+	rep->color = color;
+	rep->verbose = verbose;
+	rep->timings = timings;
+	return rep;
+}

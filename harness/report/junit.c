@@ -1,0 +1,171 @@
+/* report_junit.c - JUnit XML for CI systems.  Test cases are collected in
+ * memory because <testsuite> carries the counts in its attributes. */
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct junit_state {
+	char *buf;      /* owned by the memstream until fclose */
+	size_t len;
+	FILE *cases;    /* open_memstream over buf */
+};
+
+/* Writes s with XML's five special characters escaped; control
+ * characters other than tab and newline become '?'. */
+static void xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		switch (ch) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			fputc(ch < 0x20 && ch != '\n' && ch != '\t' ? '?' : ch, f);
+		}
+	}
+}
+
+static void junit_begin_run(struct ga_reporter *rep, size_t ncases)
+{
+	rep->ncases = ncases;
+}
+
+static void junit_begin_case(struct ga_reporter *rep, size_t index,
+			     const struct ga_scenario *sc)
+{
+	(void)rep;
+	(void)index;
+	(void)sc;
+}
+
+static void junit_end_case(struct ga_reporter *rep, size_t index,
+			   const struct ga_scenario *sc,
+			   const struct ga_case_result *res)
+{
+	struct junit_state *st = rep->state;
+	FILE *f = st->cases;
+	char where[1400];
+	char *steps = NULL;
+	size_t steps_len = 0;
+	FILE *sf;
+
+	(void)index;
+	fputs("    <testcase classname=\"goneaway.scenarios\" name=\"", f);
+	xml_text(f, sc->name);
+	fprintf(f, "\" file=\"");
+	xml_text(f, sc->path);
+	fprintf(f, "\" time=\"%.3f\">\n", res->wall_ms / 1000.0);
+	if (res->line)
+		snprintf(where, sizeof(where), "%s:%d: %s", sc->path, res->line,
+			 res->reason);
+	else
+		snprintf(where, sizeof(where), "%s: %s", sc->path, res->reason);
+	switch (res->verdict) {
+	case GA_VERDICT_PASS:
+		break;
+	case GA_VERDICT_SKIP:
+		fputs("      <skipped message=\"", f);
+		xml_text(f, res->reason);
+		fputs("\"/>\n", f);
+		break;
+	case GA_VERDICT_FAIL:
+	case GA_VERDICT_ERROR:
+		fprintf(f, "      <%s message=\"",
+			res->verdict == GA_VERDICT_FAIL ? "failure" : "error");
+		xml_text(f, where);
+		fputs("\">", f);
+		xml_text(f, where);
+		fprintf(f, "</%s>\n",
+			res->verdict == GA_VERDICT_FAIL ? "failure" : "error");
+		break;
+	}
+	sf = open_memstream(&steps, &steps_len);
+	if (sf) {
+		if (res->server_version[0])
+			fprintf(sf, "server: %s\n", res->server_version);
+		ga_report_steps(sf, "", sc, res, false);
+		if (res->results[0])
+			fprintf(sf, "evidence: %s/\n", res->results);
+		fclose(sf);
+		fputs("      <system-out>", f);
+		xml_text(f, steps);
+		fputs("</system-out>\n", f);
+		free(steps);
+	}
+	fputs("    </testcase>\n", f);
+}
+
+static void junit_end_run(struct ga_reporter *rep,
+			  const struct ga_run_summary *sum)
+{
+	struct junit_state *st = rep->state;
+
+	fclose(st->cases);
+	st->cases = NULL;
+	fprintf(rep->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites>\n"
+		"  <testsuite name=\"goneaway\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+		sum->pass + sum->fail + sum->skip + sum->error, sum->fail,
+		sum->error, sum->skip, sum->wall_ms / 1000.0);
+	if (st->buf)
+		fwrite(st->buf, 1, st->len, rep->out);
+	fputs("  </testsuite>\n</testsuites>\n", rep->out);
+	fflush(rep->out);
+}
+
+static void junit_destroy(struct ga_reporter *rep)
+{
+	struct junit_state *st = rep->state;
+
+	if (!st)
+		return;
+	if (st->cases)
+		fclose(st->cases);
+	free(st->buf);
+	free(st);
+}
+
+static const struct ga_reporter_ops junit_ops = {
+	.begin_run = junit_begin_run,
+	.begin_case = junit_begin_case,
+	.end_case = junit_end_case,
+	.end_run = junit_end_run,
+	.destroy = junit_destroy,
+};
+
+struct ga_reporter *ga_report_junit_new(const char *path, struct ga_error *err)
+{
+	struct ga_reporter *rep = calloc(1, sizeof(*rep));
+	struct junit_state *st = calloc(1, sizeof(*st));
+
+	if (!rep || !st)
+		goto fail;
+	st->cases = open_memstream(&st->buf, &st->len);
+	if (!st->cases)
+		goto fail;
+	rep->out = fopen(path, "we");
+	if (!rep->out) {
+		ga_error_errno(err, errno, "cannot write %s", path);
+		fclose(st->cases);
+		free(st->buf);
+		free(st);
+		free(rep);
+		return NULL;
+	}
+	rep->owns_out = true;
+	rep->ops = &junit_ops;
+	rep->state = st;
+	return rep;
+fail:
+	ga_error_set(err, "out of memory");
+	free(st);
+	free(rep);
+	return NULL;
+}

@@ -1,0 +1,64 @@
+/* report.h - reporters: how a run's results are shown.
+ *
+ * A reporter is a small table of functions called at the start and end of
+ * the run and of each case (git's t/test-lib output hooks, in C).  The
+ * human reporter is the default; TAP goes to the console on request and
+ * JUnit XML to a file, alongside the console reporter.
+ */
+#ifndef GA_REPORT_H
+#define GA_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util/error.h"
+#include "run/runner.h"
+#include "lang/scenario.h"
+
+struct ga_run_summary {
+	size_t pass, fail, skip, error;
+	double wall_ms;
+	int signo;              /* the run was interrupted by this signal */
+};
+
+struct ga_reporter;
+
+struct ga_reporter_ops {
+	void (*begin_run)(struct ga_reporter *rep, size_t ncases);
+	void (*begin_case)(struct ga_reporter *rep, size_t index,
+			   const struct ga_scenario *sc);
+	void (*end_case)(struct ga_reporter *rep, size_t index,
+			 const struct ga_scenario *sc,
+			 const struct ga_case_result *res);
+	void (*end_run)(struct ga_reporter *rep,
+			const struct ga_run_summary *sum);
+	void (*destroy)(struct ga_reporter *rep);
+};
+
+struct ga_reporter {
+	const struct ga_reporter_ops *ops;
+	FILE *out;              /* borrowed, or owned when owns_out */
+	bool owns_out;
+	bool color;             /* human: ANSI colours */
+	int verbose;            /* human: 1 shows every step */
+	bool timings;           /* human: per-phase timing table */
+	size_t ncases;
+	void *state;            /* the reporter's own, freed by destroy */
+};
+
+/* Each returns a new reporter; free it with ga_reporter_free(). */
+struct ga_reporter *ga_report_human_new(FILE *out, bool color, int verbose,
+					bool timings);
+struct ga_reporter *ga_report_tap_new(FILE *out);
+/* Opens path for writing; NULL with err set if it cannot. */
+struct ga_reporter *ga_report_junit_new(const char *path, struct ga_error *err);
+
+void ga_reporter_free(struct ga_reporter *rep);
+
+/* One line per step that ran: "line 14: query app: mysql_real_query:
+ * returned 2013 (CR_SERVER_LOST) ... after 1002 ms".  Shared by the
+ * reporters.  only_checked: just the steps with an explicit expect line. */
+void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,
+		     const struct ga_case_result *res, bool only_checked);
+
+#endif

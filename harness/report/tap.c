@@ -1,0 +1,99 @@
+/* report_tap.c - TAP version 13 on the console, with a YAML block of the
+ * observed steps for each scenario. */
+#include "report/report.h"
+
+#include <stdlib.h>
+
+/* The inside of a YAML double-quoted scalar. */
+static void yaml_quoted(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if ((unsigned char)*s < 0x20)
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void tap_begin_run(struct ga_reporter *rep, size_t ncases)
+{
+	rep->ncases = ncases;
+	fprintf(rep->out, "TAP version 13\n1..%zu\n", ncases);
+	fflush(rep->out);
+}
+
+static void tap_begin_case(struct ga_reporter *rep, size_t index,
+			   const struct ga_scenario *sc)
+{
+	(void)rep;
+	(void)index;
+	(void)sc;
+}
+
+static void tap_end_case(struct ga_reporter *rep, size_t index,
+			 const struct ga_scenario *sc,
+			 const struct ga_case_result *res)
+{
+	FILE *f = rep->out;
+
+	switch (res->verdict) {
+	case GA_VERDICT_PASS:
+		fprintf(f, "ok %zu - %s\n", index + 1, sc->name);
+		break;
+	case GA_VERDICT_SKIP:
+		fprintf(f, "ok %zu - %s # SKIP %s\n", index + 1, sc->name,
+			res->reason);
+		return;
+	case GA_VERDICT_FAIL:
+	case GA_VERDICT_ERROR:
+		fprintf(f, "not ok %zu - %s\n", index + 1, sc->name);
+		break;
+	}
+	fprintf(f, "  ---\n  verdict: %s\n  file: %s\n",
+		ga_verdict_name(res->verdict), sc->path);
+	if (res->verdict != GA_VERDICT_PASS) {
+		fprintf(f, "  line: %d\n  message: \"", res->line);
+		yaml_quoted(f, sc->path);
+		fprintf(f, ":%d: ", res->line);
+		yaml_quoted(f, res->reason);
+		fputs("\"\n", f);
+	}
+	fprintf(f, "  wall_ms: %.0f\n  waits_ms: %.0f\n  steps: |\n",
+		res->wall_ms, res->waits_ms);
+	ga_report_steps(f, "    ", sc, res, false);
+	fprintf(f, "  ...\n");
+	fflush(f);
+}
+
+static void tap_end_run(struct ga_reporter *rep,
+			const struct ga_run_summary *sum)
+{
+	if (sum->signo)
+		fprintf(rep->out, "Bail out! interrupted by signal %d\n", sum->signo);
+	fprintf(rep->out, "# %zu passed, %zu failed, %zu skipped\n", sum->pass,
+		sum->fail + sum->error, sum->skip);
+	fflush(rep->out);
+}
+
+static const struct ga_reporter_ops tap_ops = {
+	.begin_run = tap_begin_run,
+	.begin_case = tap_begin_case,
+	.end_case = tap_end_case,
+	.end_run = tap_end_run,
+	.destroy = NULL,
+};
+
+struct ga_reporter *ga_report_tap_new(FILE *out)
+{
+	struct ga_reporter *rep = calloc(1, sizeof(*rep));
+
+	if (!rep)
+		return NULL;
+	rep->ops = &tap_ops;
+	rep->out = out;
+	return rep;
+}

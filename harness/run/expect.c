@@ -1,0 +1,353 @@
+/* expect.c - see expect.h */
+#include "run/expect.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/errnames.h"
+
+#define VALUE_SHOWN 40          /* longer values are cut in messages */
+
+/* A small append-only string builder over a caller's buffer. */
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t used;
+};
+
+static void sb_add(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_add(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->used >= sb->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->buf + sb->used, sb->len - sb->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->used += (size_t)n;
+	if (sb->used >= sb->len)
+		sb->used = sb->len - 1;
+}
+
+static void sb_init(struct sbuf *sb, char *buf, size_t len)
+{
+	sb->buf = buf;
+	sb->len = len;
+	sb->used = 0;
+	if (len)
+		buf[0] = '\0';
+}
+
+static void sb_code(struct sbuf *sb, unsigned code)
+{
+	const char *name = ga_errname_name(code);
+
+	if (name)
+		sb_add(sb, "%u (%s)", code, name);
+	else
+		sb_add(sb, "%u", code);
+}
+
+static const char *cmp_text(enum ga_cmp cmp)
+{
+	switch (cmp) {
+	case GA_CMP_NONE: return "";
+	case GA_CMP_EQ: return "=";
+	case GA_CMP_NE: return "!=";
+	case GA_CMP_LT: return "<";
+	case GA_CMP_LE: return "<=";
+	case GA_CMP_GT: return ">";
+	case GA_CMP_GE: return ">=";
+	}
+	return "?";
+}
+
+static bool cmp_holds(enum ga_cmp cmp, double diff)
+{
+	switch (cmp) {
+	case GA_CMP_NONE: return true;
+	case GA_CMP_EQ: return diff == 0;
+	case GA_CMP_NE: return diff != 0;
+	case GA_CMP_LT: return diff < 0;
+	case GA_CMP_LE: return diff <= 0;
+	case GA_CMP_GT: return diff > 0;
+	case GA_CMP_GE: return diff >= 0;
+	}
+	return false;
+}
+
+bool ga_selector_matches(const struct ga_selector *sel,
+			 const struct ga_server_id *server)
+{
+	double diff;
+
+	if (sel->flavour != GA_FLAVOUR_ANY && sel->flavour != server->flavour)
+		return false;
+	diff = (double)server->version - (double)sel->version;
+	return cmp_holds(sel->version_cmp, diff);
+}
+
+const struct ga_expect *ga_expect_select(const struct ga_step *step,
+					 const struct ga_server_id *server)
+{
+	static const struct ga_expect implicit_ok = {
+		.set = { .ok = true }, .after_ms = -1, .within_ms = -1,
+	};
+	const struct ga_expect *fallback = NULL;
+	size_t i;
+
+	if (step->nexpects == 0)
+		return &implicit_ok;
+	for (i = 0; i < step->nexpects; i++) {
+		const struct ga_expect *e = &step->expects[i];
+
+		if (e->selector.flavour == GA_FLAVOUR_ANY &&
+		    e->selector.version_cmp == GA_CMP_NONE) {
+			fallback = e;
+			continue;
+		}
+		if (ga_selector_matches(&e->selector, server))
+			return e;
+	}
+	return fallback;
+}
+
+/* A plain decimal number: [+-]digits[.digits].  Not "0x10", "1e3", "". */
+static bool parse_number(const char *s, double *v)
+{
+	const char *p = s;
+
+	if (!s)
+		return false;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!(*p >= '0' && *p <= '9'))
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p != '\0')
+		return false;
+	*v = strtod(s, NULL);
+	return true;
+}
+
+/* Checks the returned value; on mismatch writes the reason. */
+static bool value_matches(const struct ga_value_check *vc,
+			  const struct ga_outcome *out, struct sbuf *why)
+{
+	double want, got;
+	bool holds;
+
+	if (vc->cmp == GA_CMP_NONE)
+		return true;
+	if (!out->has_value) {
+		sb_add(why, "returned no value, when expecting a value %s %s",
+		       cmp_text(vc->cmp), vc->is_null ? "NULL" : vc->text);
+		return false;
+	}
+	/* = and != compare text exactly, as the server sent it; the order
+	 * comparisons compare numbers. */
+	if (vc->is_null) {
+		holds = vc->cmp == GA_CMP_EQ ? out->value_null : !out->value_null;
+	} else if (out->value_null) {
+		holds = vc->cmp == GA_CMP_NE;
+	} else if (vc->cmp == GA_CMP_EQ || vc->cmp == GA_CMP_NE) {
+		holds = cmp_holds(vc->cmp, strcmp(out->value, vc->text) ? 1 : 0);
+	} else if (parse_number(vc->text, &want) &&
+		   parse_number(out->value, &got)) {
+		holds = cmp_holds(vc->cmp, got - want);
+	} else {
+		holds = false;
+	}
+	if (!holds)
+		sb_add(why, "returned the value %s%s%s, when expecting a value %s %s",
+		       out->value_null ? "" : "'",
+		       out->value_null ? "NULL" : out->value,
+		       out->value_null ? "" : "'",
+		       cmp_text(vc->cmp), vc->is_null ? "NULL" : vc->text);
+	return holds;
+}
+
+bool ga_outcome_in_set(const struct ga_outcome_set *set,
+		       const struct ga_outcome *out)
+{
+	size_t i;
+
+	switch (out->result) {
+	case GA_RESULT_OK:
+		return set->ok;
+	case GA_RESULT_HANG:
+		return set->hang;
+	case GA_RESULT_WRONG:
+		return set->wrong;
+	case GA_RESULT_ERROR:
+		for (i = 0; i < set->ncodes; i++)
+			if (set->codes[i] == out->err)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
+		     char *why, size_t whylen)
+{
+	char want[512], got[768];
+	struct sbuf sb;
+	char dummy[1];
+
+	if (!why || !whylen) {
+		why = dummy;
+		whylen = sizeof(dummy);
+	}
+	sb_init(&sb, why, whylen);
+	ga_expect_describe(exp, want, sizeof(want));
+	ga_outcome_describe(out, got, sizeof(got));
+
+	if (!ga_outcome_in_set(&exp->set, out)) {
+		sb_add(&sb, "%s, when expecting %s", got, want);
+		return false;
+	}
+	if (exp->message && out->result == GA_RESULT_ERROR &&
+	    !strstr(out->message, exp->message)) {
+		sb_add(&sb, "%s: the message does not contain \"%s\"", got,
+		       exp->message);
+		return false;
+	}
+	/* A hang's elapsed time is the watchdog's: "after" is what made it
+	 * a hang, so time bounds only apply to answers. */
+	if (out->result != GA_RESULT_HANG) {
+		/* with "hang" in the set, "after" is the hang's threshold,
+		 * not a lower bound on answers */
+		if (exp->after_ms >= 0 && !exp->set.hang &&
+		    out->elapsed_ms < (double)exp->after_ms) {
+			sb_add(&sb, "%s: sooner than expected (%s)", got, want);
+			return false;
+		}
+		if (exp->within_ms >= 0 && out->elapsed_ms > (double)exp->within_ms) {
+			sb_add(&sb, "%s: later than expected (%s)", got, want);
+			return false;
+		}
+	}
+	if (out->result != GA_RESULT_OK)
+		return true;
+	if (!value_matches(&exp->value, out, &sb))
+		return false;
+	if (exp->thread == GA_THREAD_NEW &&
+	    (out->thread_after == out->thread_before || out->thread_after == 0)) {
+		sb_add(&sb, "succeeded on the same server thread %lu, when "
+		       "expecting a reconnect to a new one", out->thread_after);
+		return false;
+	}
+	if (exp->thread == GA_THREAD_SAME &&
+	    out->thread_after != out->thread_before) {
+		sb_add(&sb, "succeeded on a new server thread %lu (was %lu), "
+		       "when expecting the same one",
+		       out->thread_after, out->thread_before);
+		return false;
+	}
+	return true;
+}
+
+void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
+{
+	struct sbuf sb;
+	const char *sep = "";
+	size_t i;
+
+	sb_init(&sb, buf, len);
+	if (exp->set.ok) {
+		sb_add(&sb, "success");
+		if (exp->value.cmp != GA_CMP_NONE)
+			sb_add(&sb, " with a value %s %s", cmp_text(exp->value.cmp),
+			       exp->value.is_null ? "NULL" : exp->value.text);
+		if (exp->thread == GA_THREAD_NEW)
+			sb_add(&sb, " on a new server thread");
+		else if (exp->thread == GA_THREAD_SAME)
+			sb_add(&sb, " on the same server thread");
+		sep = " or ";
+	}
+	for (i = 0; i < exp->set.ncodes; i++) {
+		sb_add(&sb, "%s", sep);
+		sb_code(&sb, exp->set.codes[i]);
+		sep = " or ";
+	}
+	if (exp->set.wrong) {
+		sb_add(&sb, "%sa wrong result", sep);
+		sep = " or ";
+	}
+	if (exp->message)
+		sb_add(&sb, " matching \"%s\"", exp->message);
+	if (exp->set.hang && exp->after_ms >= 0)
+		sb_add(&sb, "%sa hang (no answer after %ld ms)", sep,
+		       exp->after_ms);
+	else if (exp->set.hang)
+		sb_add(&sb, "%sa hang", sep);
+	else if (exp->after_ms >= 0)
+		sb_add(&sb, " after %ld ms", exp->after_ms);
+	if (exp->within_ms >= 0)
+		sb_add(&sb, " within %ld ms", exp->within_ms);
+}
+
+void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
+{
+	struct sbuf sb;
+
+	sb_init(&sb, buf, len);
+	switch (out->result) {
+	case GA_RESULT_OK:
+		sb_add(&sb, "succeeded");
+		if (out->has_value && out->value_null)
+			sb_add(&sb, " with NULL");
+		else if (out->has_value && strlen(out->value) > VALUE_SHOWN)
+			sb_add(&sb, " with '%.*s...' (%zu%s bytes)",
+			       VALUE_SHOWN, out->value, strlen(out->value),
+			       strlen(out->value) == sizeof(out->value) - 1 ?
+			       " or more" : "");
+		else if (out->has_value)
+			sb_add(&sb, " with '%s'", out->value);
+		sb_add(&sb, " after %.0f ms", out->elapsed_ms);
+		break;
+	case GA_RESULT_ERROR:
+		sb_add(&sb, "returned ");
+		sb_code(&sb, out->err);
+		if (out->message[0])
+			sb_add(&sb, " \"%s\"", out->message);
+		sb_add(&sb, " after %.0f ms", out->elapsed_ms);
+		break;
+	case GA_RESULT_HANG:
+		sb_add(&sb, "hung: no answer after %.0f ms", out->elapsed_ms);
+		break;
+	case GA_RESULT_WRONG:
+		sb_add(&sb, "returned a wrong result");
+		if (out->message[0])
+			sb_add(&sb, " (%s)", out->message);
+		sb_add(&sb, " after %.0f ms", out->elapsed_ms);
+		break;
+	}
+}
+
+void ga_server_id_parse(const char *version, struct ga_server_id *id)
+{
+	unsigned long major = 0, minor = 0, patch = 0;
+
+	id->flavour = strstr(version, "MariaDB") ? GA_FLAVOUR_MARIADB
+						 : GA_FLAVOUR_MYSQL;
+	if (sscanf(version, "%lu.%lu.%lu", &major, &minor, &patch) < 1)
+		major = minor = patch = 0;
+	id->version = major * 10000 + minor * 100 + patch;
+}

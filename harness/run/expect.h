@@ -1,0 +1,43 @@
+/* expect.h - matching observed outcomes against expect lines.  Pure
+ * functions: no I/O, no server. */
+#ifndef GA_EXPECT_H
+#define GA_EXPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lang/outcome.h"
+#include "lang/scenario.h"
+
+/* The expect line of step that applies to server: the first line whose
+ * selector matches, else the step's default line (no selector).  Returns
+ * NULL if the step has expect lines but none applies to this server.  For
+ * a step with no expect lines, returns a static "ok" expectation. */
+const struct ga_expect *ga_expect_select(const struct ga_step *step,
+					 const struct ga_server_id *server);
+
+/* True when server matches sel. */
+bool ga_selector_matches(const struct ga_selector *sel,
+			 const struct ga_server_id *server);
+
+/* True when out satisfies exp.  When it does not, why (if not NULL)
+ * receives the reason, e.g. "returned 2006 (CR_SERVER_GONE_ERROR) after
+ * 3 ms, when expecting 2013 (CR_SERVER_LOST) within 2000 ms". */
+bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
+		     char *why, size_t whylen);
+
+/* True when out's result is one of set's outcomes (no other check). */
+bool ga_outcome_in_set(const struct ga_outcome_set *set,
+		       const struct ga_outcome *out);
+
+/* "2013 (CR_SERVER_LOST) or 2006 (CR_SERVER_GONE_ERROR) within 2000 ms" */
+void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len);
+
+/* "2013 (CR_SERVER_LOST) \"Lost connection ...\" after 1002 ms" */
+void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len);
+
+/* Parses a "10.11.19-MariaDB-0+deb12u1" style version string into id.
+ * A string containing "MariaDB" is flavour MariaDB, anything else MySQL. */
+void ga_server_id_parse(const char *version, struct ga_server_id *id);
+
+#endif
