@@ -1,5 +1,10 @@
-/* doctor.c - see doctor.h */
-#include "cli/doctor.h"
+/* doctor.c - "goneaway doctor": what this machine can do.
+ *
+ * Each check is one line: ok or missing, and when missing, why in one
+ * line.  The kernel checks are made inside a private lab (two fresh
+ * network namespaces), never in the host's namespace.
+ */
+#include "cli/internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,6 +24,11 @@
 #include "lab/spawn.h"
 
 #define VERSION_TIMEOUT_MS 10000
+
+struct doctor_opts {
+	const char *mariadbd;           /* server binary to look at */
+	const char *install_db;         /* mariadb-install-db */
+};
 
 struct doctor {
 	FILE *out;
@@ -76,7 +86,7 @@ static int binary_version(const char *path, char *buf, size_t len,
 	return 0;
 }
 
-static void check_server(struct doctor *d, const struct ga_doctor_opts *o)
+static void check_server(struct doctor *d, const struct doctor_opts *o)
 {
 	char version[256];
 	struct ga_error err;
@@ -168,7 +178,9 @@ static void check_kernel(struct doctor *d)
 	ga_lab_destroy(&lab);
 }
 
-bool ga_doctor(FILE *out, const struct ga_doctor_opts *opts)
+/* Prints the report to out.  Returns true when everything the shipped
+ * scenarios need is there (netem is optional: its scenarios SKIP). */
+static bool run_doctor(FILE *out, const struct doctor_opts *opts)
 {
 	struct doctor d = { .out = out, .all_needed = true };
 	char buf[64];
@@ -193,3 +205,27 @@ bool ga_doctor(FILE *out, const struct ga_doctor_opts *opts)
 		: "some scenarios cannot run here: see MISSING above");
 	return d.all_needed;
 }
+
+int cmd_doctor(int argc, char **argv)
+{
+	struct doctor_opts o = {
+		.mariadbd = "/usr/sbin/mariadbd",
+		.install_db = "/usr/bin/mariadb-install-db",
+	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--mariadbd") == 0 && i + 1 < argc) {
+			o.mariadbd = argv[++i];
+		} else if (strcmp(argv[i], "--install-db") == 0 &&
+			   i + 1 < argc) {
+			o.install_db = argv[++i];
+		} else {
+			fprintf(stderr, "usage: goneaway doctor [--mariadbd "
+				"PATH] [--install-db PATH]\n");
+			return EXIT_USAGE;
+		}
+	}
+	return run_doctor(stdout, &o) ? EXIT_ALL_PASSED : EXIT_SOME_FAILED;
+}
+

@@ -1,76 +1,72 @@
 /* client.h - the scenario's named client connections.
  *
- * Every C API call on a client connection runs on a thread of its own,
- * inside the lab's client namespace, while the scenario's main thread
- * waits for it with a watchdog.  That gives each call a bound (a call
- * that never returns is reported as a hang, not waited on forever) and
- * lets a "send" step leave a query running while later steps KILL the
- * connection, crash the server or sleep.
+ * A struct ga_client is one "connection NAME ..." of a scenario, carried
+ * out by a driver (client/driver.h).  This layer is the same for every
+ * driver: it starts each call, waits for it with a watchdog while
+ * watching for signals, and decides the outcome:
+ *
+ *   - a call that has finished is never a hang, however late it is
+ *     collected (a "reap" long after the query returned gets the query's
+ *     real outcome);
+ *   - a call still running when the watchdog fires is a hang; it is
+ *     cancelled, and if the driver cannot end it the connection is
+ *     unusable: every later step on it is refused, with the reason.
  */
 #ifndef GA_CLIENT_H
 #define GA_CLIENT_H
 
-#include <pthread.h>
 #include <stdbool.h>
 
-#include <mysql.h>
-
-#include "util/error.h"
-#include "util/interrupt.h"
+#include "client/driver.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
-
-/* Where client connections go (borrowed strings). */
-struct ga_client_env {
-	int netns_fd;                   /* the lab's client namespace */
-	const char *host;               /* the server's address in the lab */
-	unsigned port;
-	const char *socket;             /* the server's unix socket */
-};
-
-struct ga_call;
+#include "util/error.h"
+#include "util/interrupt.h"
 
 struct ga_client {
 	const struct ga_connection *decl;       /* borrowed */
-	MYSQL *mysql;           /* owned; NULL before connect / after close */
-	MYSQL_STMT *stmt;       /* owned: the last "prepare", or NULL */
-	MYSQL_RES *stream;      /* owned: a "stream" not fetched yet, or NULL */
-	int raw_fd;             /* owned: a transport=raw socket, or -1 */
-	struct ga_call *pending;                /* owned: a "send" in flight */
-	unsigned long thread_id;        /* server thread after the last call
-					 * that finished, 0 when none; kept by
-					 * the main thread, so reading it never
-					 * races a worker */
-	bool hung;              /* a call was abandoned by the watchdog */
+	const struct ga_driver_ops *driver;     /* static */
+	struct ga_driver_conn *conn;            /* owned, NULL until the
+						 * first call */
+	bool pending;                   /* a "send" is in flight */
+	double pending_start_ms;        /* when it was sent */
+	int pending_line;
+	char unusable[256];             /* set: why no further call can be
+					 * made (an abandoned call) */
 };
 
-/* Prepares a client for decl: nothing connected yet. */
-void ga_client_init(struct ga_client *client, const struct ga_connection *decl);
+/* Prepares a client for decl with driver: nothing connected yet. */
+void ga_client_init(struct ga_client *client,
+		    const struct ga_connection *decl,
+		    const struct ga_driver_ops *driver);
 
-/* Starts step (a client step: connect, query, send, ping, close, prepare,
- * execute, long-data, stream, fetch, fork, drain) on client in a new
- * thread.  step is borrowed and must outlive the call.  Returns the call
- * (free with ga_call_finish) or NULL with err set. */
-struct ga_call *ga_call_start(struct ga_client *client,
-			      const struct ga_step *step,
-			      const struct ga_client_env *env,
-			      struct ga_error *err);
+/* Runs step (a client step other than send/reap) and waits for it at
+ * most watchdog_ms.  sql is the step's expanded text or NULL (borrowed).
+ * Returns 0 with *out the outcome (a hang included), 1 when interrupted
+ * by a signal (*out is then a hang), or -1 with err set when the harness
+ * could not make the call (the scenario is ERROR, never FAIL). */
+int ga_client_call(struct ga_client *client, const struct ga_step *step,
+		   const char *sql, const struct ga_client_env *env,
+		   long watchdog_ms, struct ga_interrupt *in,
+		   struct ga_outcome *out, struct ga_error *err);
 
-/* Waits for the call.  If it has not returned after watchdog_ms, the
- * connection's socket is shut down to unblock it and the outcome is a
- * hang.  Returns 0 with *out filled, or -1 if interrupted by a signal
- * (the call is then unblocked the same way and *out says so). */
-int ga_call_wait(struct ga_call *call, struct ga_interrupt *in,
-		 long watchdog_ms, struct ga_outcome *out);
+/* "send": starts step and returns; its outcome is collected by
+ * ga_client_reap().  Returns 0, or -1 with err set. */
+int ga_client_send(struct ga_client *client, const struct ga_step *step,
+		   const char *sql, const struct ga_client_env *env,
+		   struct ga_error *err);
 
-/* Frees a call that ga_call_wait() returned from. */
-void ga_call_finish(struct ga_call *call);
+/* "reap": the outcome of the pending send, waiting until watchdog_ms
+ * after the send started.  Returns as ga_client_call(). */
+int ga_client_reap(struct ga_client *client, long watchdog_ms,
+		   struct ga_interrupt *in, struct ga_outcome *out,
+		   struct ga_error *err);
 
-/* Waits for a pending call (bounded), then closes the handle. */
+/* The server thread after the last finished call, 0 when none. */
+unsigned long ga_client_thread_id(const struct ga_client *client);
+
+/* Ends a pending call (cancelled, its outcome dropped) and closes the
+ * connection.  Safe to call on any client, repeatedly. */
 void ga_client_teardown(struct ga_client *client);
-
-/* Installs the no-op SIGUSR1 handler the watchdog uses to interrupt a
- * blocked system call in a worker thread.  Call once from main(). */
-int ga_client_global_init(struct ga_error *err);
 
 #endif

@@ -1,5 +1,5 @@
 /* forkcall.c - see forkcall.h */
-#include "client/forkcall.h"
+#include "client/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "util/clock.h"
-#include "client/mysqlcall.h"
 
 /* What one process saw in "share". */
 struct tally {

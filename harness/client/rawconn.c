@@ -1,5 +1,5 @@
 /* rawconn.c - see rawconn.h */
-#include "client/rawconn.h"
+#include "client/internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* stmtcall.c - see stmtcall.h */
-#include "client/stmtcall.h"
+#include "client/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

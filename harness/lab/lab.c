@@ -65,11 +65,29 @@ static int new_netns(int *ns_fd, struct nl_sock **sockp, int *moved,
 	return ga_netns_route_socket(sockp, what, err);
 }
 
+/* Moves the calling thread into the existing namespace given_fd (a
+ * server backend's own, e.g. a container's), keeps a descriptor of its
+ * own for it in *ns_fd and opens a route socket inside it. */
+static int join_netns(int given_fd, int *ns_fd, struct nl_sock **sockp,
+		      int *moved, const char *what, struct ga_error *err)
+{
+	*ns_fd = fcntl(given_fd, F_DUPFD_CLOEXEC, 0);
+	if (*ns_fd < 0)
+		return ga_error_errno(err, errno, "holding the %s namespace",
+				      what);
+	if (setns(*ns_fd, CLONE_NEWNET) < 0)
+		return ga_error_errno(err, errno, "entering the %s namespace",
+				      what);
+	*moved = 1;
+	return ga_netns_route_socket(sockp, what, err);
+}
+
 /* Makes both namespaces and their sockets, then returns the calling thread
  * to lab->host_ns on every path.  Failing to return is reported as fatal:
  * the thread would go on running inside a lab. */
-static int make_namespaces(struct ga_lab *lab, struct nl_sock **csock,
-			   struct nl_sock **ssock, struct ga_error *err)
+static int make_namespaces(struct ga_lab *lab, int server_ns,
+			   struct nl_sock **csock, struct nl_sock **ssock,
+			   struct ga_error *err)
 {
 	int moved = 0;
 	int rc;
@@ -77,7 +95,11 @@ static int make_namespaces(struct ga_lab *lab, struct nl_sock **csock,
 	rc = new_netns(&lab->client_ns, csock, &moved, "client", err);
 	if (rc)
 		goto out;
-	rc = new_netns(&lab->server_ns, ssock, &moved, "server", err);
+	if (server_ns >= 0)
+		rc = join_netns(server_ns, &lab->server_ns, ssock, &moved,
+				"server", err);
+	else
+		rc = new_netns(&lab->server_ns, ssock, &moved, "server", err);
 out:
 	if (moved && setns(lab->host_ns, CLONE_NEWNET) < 0) {
 		int e = errno;
@@ -224,6 +246,12 @@ static int configure_side(struct nl_sock *sock, const char *ifname,
 
 int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err)
 {
+	return ga_lab_create_in(lab, tag, -1, err);
+}
+
+int ga_lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
+		     struct ga_error *err)
+{
 	struct nl_sock *csock = NULL;
 	struct nl_sock *ssock = NULL;
 	int rc;
@@ -240,7 +268,7 @@ int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err)
 	if (lab->host_ns < 0)
 		return ga_error_errno(err, errno, "opening %s", THREAD_NETNS);
 
-	rc = make_namespaces(lab, &csock, &ssock, err);
+	rc = make_namespaces(lab, server_ns, &csock, &ssock, err);
 	if (rc)
 		goto out;
 	rc = create_veth(csock, lab, err);
@@ -269,12 +297,4 @@ void ga_lab_destroy(struct ga_lab *lab)
 	close_fd(&lab->client_ns);
 	close_fd(&lab->server_ns);
 	close_fd(&lab->host_ns);
-}
-
-int ga_lab_enter(int ns_fd, struct ga_error *err)
-{
-	if (setns(ns_fd, CLONE_NEWNET) < 0)
-		return ga_error_errno(err, errno,
-				      "entering network namespace (fd %d)", ns_fd);
-	return 0;
 }

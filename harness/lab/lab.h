@@ -44,14 +44,16 @@ struct ga_lab {
  * Release a created lab with ga_lab_destroy(). */
 int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err);
 
+/* The same, with the server side in the existing namespace server_ns (a
+ * server backend's own, e.g. a container's; the lab holds a descriptor
+ * of its own for it) instead of a new one; -1: a new one. */
+int ga_lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
+		     struct ga_error *err);
+
 /* Closes the namespace descriptors.  The kernel frees each namespace (and
  * the veth) once no process is left inside it.  Safe on a half-made lab
  * and on one whose fds were all set to -1 (NOT on a memset-0 one: fd 0 is
  * stdin). */
 void ga_lab_destroy(struct ga_lab *lab);
-
-/* Moves the calling thread into the network namespace ns_fd (setns).
- * Other threads are unaffected. */
-int ga_lab_enter(int ns_fd, struct ga_error *err);
 
 #endif

@@ -47,6 +47,14 @@ int ga_netns_run(int ns_fd, int (*fn)(void *arg, struct ga_error *err),
 	return job.rc;
 }
 
+int ga_netns_enter(int ns_fd, struct ga_error *err)
+{
+	if (setns(ns_fd, CLONE_NEWNET) < 0)
+		return ga_error_errno(err, errno,
+				      "entering network namespace (fd %d)", ns_fd);
+	return 0;
+}
+
 int ga_netns_route_socket(struct nl_sock **sockp, const char *what,
 			  struct ga_error *err)
 {

@@ -19,6 +19,10 @@
 int ga_netns_run(int ns_fd, int (*fn)(void *arg, struct ga_error *err),
 		 void *arg, struct ga_error *err);
 
+/* Moves the calling thread into the network namespace ns_fd (setns).
+ * Other threads are unaffected. */
+int ga_netns_enter(int ns_fd, struct ga_error *err);
+
 /* Opens a NETLINK_ROUTE socket in the calling thread's namespace (what
  * names that namespace in messages: "client").  On success *sockp is a
  * new socket that stays bound to this namespace; release it with

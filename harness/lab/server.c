@@ -1,60 +1,63 @@
-/* server.c - see server.h */
-#include "lab/server.h"
+/* server.c - see server.h: what every backend's server has in common. */
+#include "lab/internal.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util/clock.h"
-#include "run/expect.h"
-#include "util/fsutil.h"
 #include "lab/lab.h"
-#include "client/mysqlcall.h"
 #include "lab/spawn.h"
+#include "util/clock.h"
+#include "util/fsutil.h"
 
 #define POLL_MS 5
-#define ADMIN_TIMEOUT_S 30
+#define LOG_MAX (64 << 20)
 
-static int path_join(char *buf, size_t len, const char *dir, const char *name,
-		     struct ga_error *err)
+static const struct ga_server_backend_ops *const backends[] = {
+	&ga_server_local,
+	NULL,
+};
+
+const struct ga_server_backend_ops *ga_server_backend_find(const char *name)
 {
-	if (snprintf(buf, len, "%s/%s", dir, name) >= (int)len)
-		return ga_error_set(err, "path too long: %s/%s", dir, name);
-	return 0;
+	size_t i;
+
+	for (i = 0; backends[i]; i++)
+		if (strcmp(backends[i]->name, name) == 0)
+			return backends[i];
+	return NULL;
 }
 
-int ga_server_init(struct ga_server *srv, const char *mariadbd,
-		   const char *dir, int netns_fd, struct ga_error *err)
+int ga_server_backend_open(struct ga_server_backend *be,
+			   const struct ga_server_backend_ops *ops,
+			   const struct ga_server_options *opts,
+			   struct ga_interrupt *in, struct ga_error *err)
 {
-	struct sockaddr_un sun;
-
-	memset(srv, 0, sizeof(*srv));
-	srv->mariadbd = mariadbd;
-	srv->netns_fd = netns_fd;
-	srv->pidfd = -1;
-	if (snprintf(srv->dir, sizeof(srv->dir), "%s", dir) >= (int)sizeof(srv->dir))
-		return ga_error_set(err, "path too long: %s", dir);
-	if (path_join(srv->cnf, sizeof(srv->cnf), dir, "my.cnf", err) ||
-	    path_join(srv->datadir, sizeof(srv->datadir), dir, "data", err) ||
-	    path_join(srv->socket, sizeof(srv->socket), dir, "s.sock", err) ||
-	    path_join(srv->errlog, sizeof(srv->errlog), dir, "error.log", err))
-		return -1;
-	if (strlen(srv->socket) >= sizeof(sun.sun_path))
-		return ga_error_set(err, "unix socket path too long (%zu bytes, "
-				    "at most %zu): use a shorter TMPDIR",
-				    strlen(srv->socket), sizeof(sun.sun_path) - 1);
-	return 0;
+	memset(be, 0, sizeof(*be));
+	be->ops = ops;
+	be->opts = *opts;
+	return ops->prepare(be, in, err);
 }
 
-int ga_server_write_config(struct ga_server *srv, const char *fixture_cnf,
-			   const struct ga_scenario *sc, struct ga_error *err)
+void ga_server_backend_close(struct ga_server_backend *be)
+{
+	if (be->ops && be->ops->release)
+		be->ops->release(be);
+	free(be->fixture_cnf);
+	be->fixture_cnf = NULL;
+}
+
+/* ---- configuration ------------------------------------------------------- */
+
+int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
+			const char *inside, const char *extra,
+			const struct ga_scenario *sc, struct ga_error *err)
 {
 	FILE *f;
 	size_t i;
@@ -63,13 +66,15 @@ int ga_server_write_config(struct ga_server *srv, const char *fixture_cnf,
 	if (!f)
 		return ga_error_errno(err, errno, "create %s", srv->cnf);
 	fprintf(f, "# Written by goneaway for %s\n", sc->path);
-	fputs(fixture_cnf, f);
+	fputs(fixture, f);
 	fprintf(f, "\n[mysqld]\n"
 		"# the scenario's private paths\n"
-		"datadir=%s\nsocket=%s\nlog-error=%s\npid-file=%s/mariadbd.pid\n"
-		"user=root\nbind-address=%s\nport=%d\n",
-		srv->datadir, srv->socket, srv->errlog, srv->dir,
-		GA_LAB_SERVER_ADDR, GA_SERVER_PORT);
+		"datadir=%s/data\nsocket=%s/s.sock\nlog-error=%s/error.log\n"
+		"pid-file=%s/server.pid\nbind-address=%s\nport=%d\n",
+		inside, inside, inside, inside, GA_LAB_SERVER_ADDR,
+		GA_SERVER_PORT);
+	if (extra)
+		fputs(extra, f);
 	if (sc->noptions)
 		fprintf(f, "# server-option lines of %s\n", sc->path);
 	for (i = 0; i < sc->noptions; i++) {
@@ -85,68 +90,183 @@ int ga_server_write_config(struct ga_server *srv, const char *fixture_cnf,
 	return 0;
 }
 
-static int admin_connect(struct ga_server *srv, struct ga_error *err)
+static int path_join(char *buf, size_t len, const char *dir, const char *name,
+		     struct ga_error *err)
 {
-	unsigned int timeout = ADMIN_TIMEOUT_S;
-	MYSQL *m;
-
-	m = mysql_init(NULL);
-	if (!m)
-		return ga_error_set(err, "mysql_init: out of memory");
-	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
-	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
-	if (!mysql_real_connect(m, NULL, GA_SERVER_USER, GA_SERVER_PASSWORD,
-				GA_SERVER_DATABASE, 0, srv->socket, 0)) {
-		ga_error_set(err, "admin connection over %s: %u %s", srv->socket,
-			     mysql_errno(m), mysql_error(m));
-		mysql_close(m);
-		return -1;
-	}
-	srv->admin = m;
-	snprintf(srv->version, sizeof(srv->version), "%s",
-		 mysql_get_server_info(m));
-	ga_server_id_parse(srv->version, &srv->id);
+	if (snprintf(buf, len, "%s/%s", dir, name) >= (int)len)
+		return ga_error_set(err, "path too long: %s/%s", dir, name);
 	return 0;
 }
 
-/* Reaps a server that exited by itself and describes how. */
-static int server_exited(struct ga_server *srv, struct ga_error *err)
+int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
+		     const char *dir, const struct ga_scenario *sc,
+		     struct ga_error *err)
 {
-	char how[96], tail[600];
-	int status = 0;
+	struct sockaddr_un sun;
 
-	waitpid(srv->pid, &status, 0);
-	close(srv->pidfd);
-	srv->pid = 0;
+	memset(srv, 0, sizeof(*srv));
+	srv->be = be;
+	srv->netns_fd = -1;
 	srv->pidfd = -1;
-	ga_spawn_describe_status(status, how, sizeof(how));
-	ga_server_log_tail(srv, tail, sizeof(tail));
-	return ga_error_set(err, "mariadbd %s during start-up; error log: %s",
-			    how, tail);
+	if (snprintf(srv->dir, sizeof(srv->dir), "%s", dir) >= (int)sizeof(srv->dir))
+		return ga_error_set(err, "path too long: %s", dir);
+	if (path_join(srv->cnf, sizeof(srv->cnf), dir, "my.cnf", err) ||
+	    path_join(srv->datadir, sizeof(srv->datadir), dir, "data", err) ||
+	    path_join(srv->socket, sizeof(srv->socket), dir, "s.sock", err) ||
+	    path_join(srv->errlog, sizeof(srv->errlog), dir, "error.log", err))
+		return -1;
+	if (strlen(srv->socket) >= sizeof(sun.sun_path))
+		return ga_error_set(err, "unix socket path too long (%zu bytes, "
+				    "at most %zu): use a shorter TMPDIR",
+				    strlen(srv->socket), sizeof(sun.sun_path) - 1);
+	return be->ops->create(srv, sc, err);
 }
 
-int ga_server_start(struct ga_server *srv, struct ga_interrupt *in,
-		    long timeout_ms, struct ga_error *err)
+/* ---- what the server said about the scenario's options -------------------- */
+
+static bool is_name_char(char c)
 {
-	char defaults[PATH_MAX + 32];
-	const char *argv[3];
-	struct ga_spawn_opts opts;
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+static bool same_name_char(char a, char b)
+{
+	if (a == '-')
+		a = '_';
+	if (b == '-')
+		b = '_';
+	return tolower((unsigned char)a) == tolower((unsigned char)b);
+}
+
+/* True when line[0..len) has the option name as a word of its own, with
+ * '-' and '_' alike ("innodb-buffer-pool-size" is innodb_buffer_pool_size). */
+static bool mentions_option(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name), i, j;
+
+	for (i = 0; i + n <= len; i++) {
+		if (i > 0 && is_name_char(line[i - 1]))
+			continue;
+		for (j = 0; j < n && same_name_char(line[i + j], name[j]); j++)
+			;
+		if (j == n && (i + n == len || !is_name_char(line[i + n])))
+			return true;
+	}
+	return false;
+}
+
+/* The message of an error-log line: what follows its last "] " (after
+ * the time, the thread, "[Warning]" and MySQL's "[MY-...] [Server]"). */
+static const char *log_message(const char *line, size_t len, int *mlen)
+{
+	const char *msg = line, *p;
+
+	while ((p = memmem(msg, len - (size_t)(msg - line), "] ", 2)) != NULL)
+		msg = p + 2;
+	*mlen = (int)(len - (size_t)(msg - line));
+	return msg;
+}
+
+/* Looks through the error log for the server's words about sc's
+ * server-option lines: an adjusted, ignored or deprecated value goes into
+ * srv->notes, an unknown option into srv->rejected_line (and err when not
+ * NULL). */
+static void read_option_notes(struct ga_server *srv,
+			      const struct ga_scenario *sc,
+			      struct ga_error *err)
+{
+	char *text = NULL, *line, *nl;
+	struct ga_error ignored;
+	size_t used = strlen(srv->notes), i, len;
+	const char *msg;
+	int mlen, n;
+
+	if (!sc || !sc->noptions ||
+	    ga_file_read(srv->errlog, LOG_MAX, &text, NULL, &ignored))
+		return;
+	for (line = text; *line; line = nl ? nl + 1 : line + len) {
+		bool warning, unknown;
+
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		warning = memmem(line, len, "[Warning]", 9) &&
+			  (memmem(line, len, "adjusted", 8) ||
+			   memmem(line, len, "ignored", 7) ||
+			   memmem(line, len, "deprecated", 10));
+		unknown = memmem(line, len, "unknown variable", 16) ||
+			  memmem(line, len, "unknown option", 14);
+		if (!warning && !unknown)
+			continue;
+		for (i = 0; i < sc->noptions; i++)
+			if (mentions_option(line, len, sc->options[i].name))
+				break;
+		if (i == sc->noptions)
+			continue;
+		msg = log_message(line, len, &mlen);
+		if (unknown) {
+			srv->rejected_line = sc->options[i].line;
+			if (err)
+				ga_error_set(err, "server-option %s: the server "
+					     "refused it: %.*s",
+					     sc->options[i].name, mlen, msg);
+		} else if (used < sizeof(srv->notes)) {
+			n = snprintf(srv->notes + used, sizeof(srv->notes) - used,
+				     "%sline %d: server-option %s: the server "
+				     "said: %.*s", used ? "\n" : "",
+				     sc->options[i].line, sc->options[i].name,
+				     mlen, msg);
+			if (n > 0)
+				used += (size_t)n;
+		}
+	}
+	free(text);
+}
+
+/* ---- starting and stopping -------------------------------------------------- */
+
+static void forget_process(struct ga_server *srv)
+{
+	if (srv->pidfd >= 0)
+		close(srv->pidfd);
+	srv->pidfd = -1;
+	srv->pid = 0;
+}
+
+/* Reaps a server that exited by itself during start-up and says how. */
+static int exited_during_startup(struct ga_server *srv,
+				 const struct ga_scenario *sc,
+				 struct ga_error *err)
+{
+	char how[96], tail[600];
+	int status = -1;
+
+	srv->be->ops->reap(srv, &status);
+	forget_process(srv);
+	read_option_notes(srv, sc, err);
+	if (srv->rejected_line)
+		return -1;
+	if (status == -1)
+		snprintf(how, sizeof(how), "exited");
+	else
+		ga_spawn_describe_status(status, how, sizeof(how));
+	ga_server_log_tail(srv, tail, sizeof(tail));
+	return ga_error_set(err, "the server %s during start-up; error log: "
+			    "%s", how, tail);
+}
+
+int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
+		    struct ga_interrupt *in, struct ga_error *err)
+{
+	long timeout_ms = srv->be->opts.timeout_ms;
+	bool first = srv->version[0] == '\0';
 	double deadline;
 	int r;
 
 	if (srv->pid)
-		return ga_error_set(err, "mariadbd is already running (pid %d)",
-				    (int)srv->pid);
-	snprintf(defaults, sizeof(defaults), "--defaults-file=%s", srv->cnf);
-	argv[0] = srv->mariadbd;
-	argv[1] = defaults;
-	argv[2] = NULL;
-	opts.argv = argv;
-	opts.netns_fd = srv->netns_fd;
-	opts.output_path = srv->errlog;
+		return ga_error_set(err, "the server is already running (pid "
+				    "%d)", (int)srv->pid);
 	unlink(srv->socket);
-	if (ga_spawn(&opts, &srv->pid, &srv->pidfd, err))
+	if (srv->be->ops->spawn(srv, err))
 		return -1;
 
 	/* Readiness: once the socket file exists, try a real, authenticated
@@ -157,97 +277,86 @@ int ga_server_start(struct ga_server *srv, struct ga_interrupt *in,
 	for (;;) {
 		r = ga_interrupt_wait(in, srv->pidfd, POLL_MS);
 		if (r < 0)
-			return ga_error_set(err, "interrupted while mariadbd started");
+			return ga_error_set(err, "interrupted while the server "
+					    "started");
 		if (r > 0)
-			return server_exited(srv, err);
-		if (access(srv->socket, F_OK) == 0 && admin_connect(srv, err) == 0)
-			return 0;
+			return exited_during_startup(srv, sc, err);
+		if (access(srv->socket, F_OK) == 0 &&
+		    ga_admin_connect(srv, err) == 0) {
+			ga_admin_close(srv);    /* opened again per step */
+			break;
+		}
 		if (ga_clock_ms() > deadline)
-			return ga_error_prefix(err, "mariadbd was not ready within "
-					       "%ld ms", timeout_ms);
+			return ga_error_prefix(err, "the server was not ready "
+					       "within %ld ms", timeout_ms);
 	}
-}
-
-static void admin_close(struct ga_server *srv)
-{
-	if (srv->admin)
-		mysql_close(srv->admin);
-	srv->admin = NULL;
+	if (first)
+		read_option_notes(srv, sc, NULL);
+	return 0;
 }
 
 int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
-		   long timeout_ms, struct ga_error *err)
+		   struct ga_error *err)
 {
+	long timeout_ms = srv->be->opts.timeout_ms;
 	char how[96];
-	int status = 0;
+	int status = -1;
 	int r;
 
-	admin_close(srv);
+	ga_admin_close(srv);
 	if (!srv->pid)
-		return ga_error_set(err, "mariadbd is not running");
+		return ga_error_set(err, "the server is not running");
 	if (kill(srv->pid, SIGTERM) != 0)
 		return ga_error_errno(err, errno, "kill -TERM %d", (int)srv->pid);
-	r = ga_spawn_wait(srv->pid, srv->pidfd, in, timeout_ms, &status, err);
-	if (r != 0) {
-		ga_server_teardown(srv);
-		if (r > 0)
-			return ga_error_set(err, "mariadbd did not shut down within "
-					    "%ld ms; killed", timeout_ms);
-		return -1;
+	r = ga_interrupt_wait(in, srv->pidfd, timeout_ms);
+	if (r <= 0) {
+		ga_server_destroy(srv);
+		if (r == 0)
+			return ga_error_set(err, "the server did not shut down "
+					    "within %ld ms; killed", timeout_ms);
+		return ga_error_set(err, "interrupted while the server shut "
+				    "down");
 	}
-	close(srv->pidfd);
-	srv->pid = 0;
-	srv->pidfd = -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	srv->be->ops->reap(srv, &status);
+	forget_process(srv);
+	if (status != -1 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
 		ga_spawn_describe_status(status, how, sizeof(how));
-		return ga_error_set(err, "mariadbd %s on shutdown", how);
+		return ga_error_set(err, "the server %s on shutdown", how);
 	}
 	return 0;
+}
+
+/* SIGKILL, then wait (bounded) until it is gone and reap it. */
+static void kill_and_reap(struct ga_server *srv)
+{
+	int status;
+
+	kill(srv->pid, SIGKILL);
+	ga_interrupt_wait(NULL, srv->pidfd, srv->be->opts.timeout_ms);
+	srv->be->ops->reap(srv, &status);
+	forget_process(srv);
 }
 
 int ga_server_crash(struct ga_server *srv, struct ga_error *err)
 {
 	if (!srv->pid)
-		return ga_error_set(err, "mariadbd is not running");
-	if (kill(srv->pid, SIGKILL) != 0)
-		return ga_error_errno(err, errno, "kill -KILL %d", (int)srv->pid);
-	waitpid(srv->pid, NULL, 0);
-	close(srv->pidfd);
-	srv->pid = 0;
-	srv->pidfd = -1;
+		return ga_error_set(err, "the server is not running");
+	kill_and_reap(srv);
 	/* The admin connection is dead too; closing it sends nothing useful. */
-	admin_close(srv);
+	ga_admin_close(srv);
 	return 0;
 }
 
-void ga_server_teardown(struct ga_server *srv)
+void ga_server_destroy(struct ga_server *srv)
 {
-	if (srv->pid) {
-		kill(srv->pid, SIGKILL);
-		waitpid(srv->pid, NULL, 0);
-		srv->pid = 0;
-	}
-	if (srv->pidfd >= 0)
-		close(srv->pidfd);
-	srv->pidfd = -1;
-	admin_close(srv);
-}
-
-void ga_server_admin_query(struct ga_server *srv, const char *sql,
-			   struct ga_outcome *out)
-{
-	double start = ga_clock_ms();
-
-	memset(out, 0, sizeof(*out));
-	if (!srv->admin) {
-		out->result = GA_RESULT_ERROR;
-		out->api = "admin";
-		snprintf(out->message, sizeof(out->message),
-			 "no admin connection: the server is not running");
+	if (!srv->be)
 		return;
-	}
-	ga_mysql_query(srv->admin, sql, out);
-	out->elapsed_ms = ga_clock_ms() - start;
+	ga_admin_close(srv);
+	if (srv->pid)
+		kill_and_reap(srv);
+	forget_process(srv);
+	if (srv->be->ops->destroy)
+		srv->be->ops->destroy(srv);
 }
 
 void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)
@@ -260,7 +369,7 @@ void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)
 	if (!len)
 		return;
 	buf[0] = '\0';
-	if (ga_file_read(srv->errlog, 64 << 20, &text, &n, &err) != 0) {
+	if (ga_file_read(srv->errlog, LOG_MAX, &text, &n, &err) != 0) {
 		snprintf(buf, len, "(%s)", err.msg);
 		return;
 	}
@@ -274,4 +383,15 @@ void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)
 		start = n - (len - 1);
 	snprintf(buf, len, "%s", text + start + (text[start] == '\n'));
 	free(text);
+}
+
+void ga_server_id_parse(const char *version, struct ga_server_id *id)
+{
+	unsigned long major = 0, minor = 0, patch = 0;
+
+	id->flavour = strstr(version, "MariaDB") ? GA_FLAVOUR_MARIADB
+						 : GA_FLAVOUR_MYSQL;
+	if (sscanf(version, "%lu.%lu.%lu", &major, &minor, &patch) < 1)
+		major = minor = patch = 0;
+	id->version = major * 10000 + minor * 100 + patch;
 }

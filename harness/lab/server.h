@@ -1,11 +1,23 @@
-/* server.h - one mariadbd with a private datadir, for one scenario.
+/* server.h - the scenario's database server, behind a backend.
  *
- * The server runs inside the lab's server namespace, listens on
- * GA_LAB_SERVER_ADDR:3306 and on a unix socket in the scenario's private
- * directory.  The harness keeps an "admin" connection over that unix
- * socket (outside the faulty network) for KILL, SET GLOBAL and status
- * counters.  Every mariadbd is started with PR_SET_PDEATHSIG=SIGKILL and
- * so never outlives the harness.
+ * A backend knows how to make one kind of server run inside a scenario's
+ * lab: today's "local" backend starts the host's mariadbd
+ * (lab/server_local.c).  Everything else about a server is the same for
+ * every backend and lives here (lab/server.c, lab/admin.c): readiness, the
+ * admin connection, clean stops, crashes, the error log, the server's
+ * identity and what it said about the scenario's server-option lines.
+ *
+ * A server listens on GA_LAB_SERVER_ADDR:GA_SERVER_PORT inside the lab's
+ * server namespace and on a unix socket in the scenario's private
+ * directory.  The harness's "admin" connection goes over that socket
+ * (outside the faulty network) for KILL, SET GLOBAL and status counters:
+ * a privileged account of its own, connected for one step at a time, so
+ * that the scenario's settings never end it and it never holds a slot or
+ * a timeout the scenario measures (lab/admin.c).
+ *
+ * Lifetimes: one struct ga_server_backend per run (ga_server_backend_open
+ * ... ga_server_backend_close); one struct ga_server per scenario run
+ * (ga_server_create ... ga_server_destroy), whatever the verdict.
  */
 #ifndef GA_SERVER_H
 #define GA_SERVER_H
@@ -16,62 +28,146 @@
 
 #include <mysql.h>
 
-#include "util/error.h"
-#include "util/interrupt.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
+#include "util/error.h"
+#include "util/interrupt.h"
 
 #define GA_SERVER_PORT 3306
-#define GA_SERVER_USER "goneaway"
-#define GA_SERVER_PASSWORD "goneaway"
-#define GA_SERVER_DATABASE "goneaway"
+
+/* The lab's accounts (fixtures/server/bootstrap.sql).  The passwords are
+ * not secrets: a server is reachable only inside the scenario's own
+ * namespaces and through its private unix socket. */
+#define GA_ADMIN_USER "goneaway_admin"          /* privileged, socket only */
+#define GA_ADMIN_PASSWORD "goneaway"
+#define GA_APP_USER "goneaway"                  /* privileges on its database */
+#define GA_APP_PASSWORD "goneaway"
+#define GA_APP_DATABASE "goneaway"
+#define GA_PRIV_USER "goneaway_root"            /* privileged, any host */
+#define GA_PRIV_PASSWORD "goneaway"
+
+/* Returned by a backend's prepare when this machine cannot run it (no
+ * binary, no engine): every scenario SKIPs with err's message. */
+#define GA_SERVER_UNAVAILABLE (-2)
+
+/* What a backend is given for a run (borrowed strings). */
+struct ga_server_options {
+	const char *mariadbd;           /* local: server binary */
+	const char *install_db;         /* local: mariadb-install-db */
+	const char *fixtures_dir;       /* holds server/mariadb.cnf, ... */
+	const char *cache_dir;          /* template datadirs */
+	long timeout_ms;                /* bound on start-up and shutdown */
+};
+
+struct ga_server;
+struct ga_server_backend;
+
+struct ga_server_backend_ops {
+	const char *name;               /* "local" */
+	/* Checks what the backend needs and makes sure the template
+	 * datadir exists.  Returns 0, GA_SERVER_UNAVAILABLE (SKIP) or -1
+	 * (ERROR), err set. */
+	int (*prepare)(struct ga_server_backend *be, struct ga_interrupt *in,
+		       struct ga_error *err);
+	void (*release)(struct ga_server_backend *be);
+	/* The scenario's server, not running yet: its private copy of the
+	 * template and its configuration (the fixture, the private paths,
+	 * the scenario's server-option lines), in srv->dir. */
+	int (*create)(struct ga_server *srv, const struct ga_scenario *sc,
+		      struct ga_error *err);
+	/* A namespace of the backend's own that the server must live in (a
+	 * container's), or -1: the lab makes one and sets srv->netns_fd. */
+	int (*own_netns)(const struct ga_server *srv);
+	/* Starts the server process in srv->netns_fd and sets srv->pid (as
+	 * the host sees it: pause and crash signal it) and srv->pidfd.
+	 * Readiness is waited for by the caller. */
+	int (*spawn)(struct ga_server *srv, struct ga_error *err);
+	/* The server process is known to have exited (or was SIGKILLed):
+	 * reap it.  *status gets its wait status, or -1 when unknown. */
+	void (*reap)(struct ga_server *srv, int *status);
+	/* Removes what create made outside srv->dir (the caller removes
+	 * srv->dir).  The process is gone by then. */
+	void (*destroy)(struct ga_server *srv);
+};
+
+struct ga_server_backend {
+	const struct ga_server_backend_ops *ops;
+	struct ga_server_options opts;          /* copied; strings borrowed */
+	char template_dir[PATH_MAX];            /* set by prepare */
+	char *fixture_cnf;                      /* owned text, set by prepare */
+	void *state;                            /* the backend's own */
+};
 
 struct ga_server {
-	const char *mariadbd;           /* borrowed: path of the binary */
-	int netns_fd;                   /* borrowed: namespace, -1: ours */
+	struct ga_server_backend *be;   /* borrowed */
 	char dir[PATH_MAX];             /* the scenario's private directory */
 	char cnf[PATH_MAX];             /* dir/my.cnf */
 	char datadir[PATH_MAX];         /* dir/data */
 	char socket[PATH_MAX];          /* dir/s.sock */
 	char errlog[PATH_MAX];          /* dir/error.log */
+	int netns_fd;                   /* borrowed: where it listens */
 	pid_t pid;                      /* 0 while not running */
 	int pidfd;                      /* -1 while not running */
-	MYSQL *admin;                   /* owned; NULL while not running */
-	char version[128];              /* mysql_get_server_info() */
+	MYSQL *admin;                   /* owned; only during an admin step */
+	char version[128];              /* the greeting's version */
 	struct ga_server_id id;
+	char notes[1024];               /* what the server said about the
+					 * scenario's server-option lines */
+	int rejected_line;              /* the server-option line it
+					 * refused at start-up, 0: none */
+	void *state;                    /* the backend's own */
 };
 
-/* Fills in the paths under dir.  Nothing is started or written. */
-int ga_server_init(struct ga_server *srv, const char *mariadbd,
-		   const char *dir, int netns_fd, struct ga_error *err);
+/* The backends, by name ("local"); NULL when unknown. */
+const struct ga_server_backend_ops *ga_server_backend_find(const char *name);
 
-/* Writes srv->cnf: the fixture config text, the private paths, and the
- * scenario's server-option lines (last, so they win). */
-int ga_server_write_config(struct ga_server *srv, const char *fixture_cnf,
-			   const struct ga_scenario *sc, struct ga_error *err);
+/* Opens a backend for a run: ops->prepare.  Returns as prepare does;
+ * release with ga_server_backend_close() whatever it returned. */
+int ga_server_backend_open(struct ga_server_backend *be,
+			   const struct ga_server_backend_ops *ops,
+			   const struct ga_server_options *opts,
+			   struct ga_interrupt *in, struct ga_error *err);
+void ga_server_backend_close(struct ga_server_backend *be);
 
-/* Starts mariadbd and waits (a bounded poll, never a sleep) until the
- * admin connection is established. */
-int ga_server_start(struct ga_server *srv, struct ga_interrupt *in,
-		    long timeout_ms, struct ga_error *err);
+/* Fills in srv's paths under dir (which exists) and lets the backend
+ * make the scenario's private copy.  Nothing runs yet.  Release with
+ * ga_server_destroy(), also after a failure. */
+int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
+		     const char *dir, const struct ga_scenario *sc,
+		     struct ga_error *err);
 
-/* Clean shutdown: SIGTERM, then waits up to timeout_ms for the exit. */
+/* Starts the server and waits (a bounded poll, never a sleep) until the
+ * admin connection is up; srv->version and srv->id are then set.  On a
+ * first start, srv->notes gets the server's warnings about sc's
+ * server-option lines and a refused option sets srv->rejected_line. */
+int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
+		    struct ga_interrupt *in, struct ga_error *err);
+
+/* Clean shutdown: SIGTERM, then waits for the exit (bounded). */
 int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
-		   long timeout_ms, struct ga_error *err);
+		   struct ga_error *err);
 
 /* SIGKILL and reap: a crash. */
 int ga_server_crash(struct ga_server *srv, struct ga_error *err);
 
-/* For cleanup paths: closes the admin connection and SIGKILLs the server
- * if it is still running.  Safe to call at any time, repeatedly. */
-void ga_server_teardown(struct ga_server *srv);
+/* For cleanup paths: closes the admin connection, SIGKILLs the server if
+ * it still runs and undoes what the backend made.  Safe to call at any
+ * time, repeatedly. */
+void ga_server_destroy(struct ga_server *srv);
 
-/* Runs sql on the admin connection; out gets the outcome (first value of
- * the first row, if any). */
-void ga_server_admin_query(struct ga_server *srv, const char *sql,
-			   struct ga_outcome *out);
+/* Runs sql on a fresh admin connection, closed right after; out gets
+ * the outcome (first value of the first row, if any).  Returns 0, or -1
+ * with err set when there was no admin connection to be had (the server
+ * is down, or full even for the privileged slot): a harness error, never
+ * the scenario's outcome. */
+int ga_server_admin_query(struct ga_server *srv, const char *sql,
+			  struct ga_outcome *out, struct ga_error *err);
 
 /* Copies the last lines of the error log (at most len bytes) into buf. */
 void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len);
+
+/* Parses a "10.11.19-MariaDB-0+deb12u1" style version string into id.
+ * A string containing "MariaDB" is flavour MariaDB, anything else MySQL. */
+void ga_server_id_parse(const char *version, struct ga_server_id *id);
 
 #endif

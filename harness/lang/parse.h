@@ -19,4 +19,8 @@ int ga_parse_text(const char *path, const char *text,
 int ga_parse_file(const char *path, struct ga_scenario **out,
 		  struct ga_diags *diags);
 
+/* True when the parser has a handler for kind (a test checks every row of
+ * lang/step.h has one). */
+bool ga_parse_knows_step(enum ga_step_kind kind);
+
 #endif

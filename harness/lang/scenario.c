@@ -1,7 +1,9 @@
 /* scenario.c - see scenario.h */
 #include "lang/scenario.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "faults/fault.h"
 
@@ -36,6 +38,7 @@ void ga_scenario_free(struct ga_scenario *sc)
 		return;
 	free(sc->path);
 	free(sc->name);
+	free(sc->label);
 	free(sc->title);
 	free(sc->cause);
 	free_strings(sc->keywords, sc->nkeywords);
@@ -57,92 +60,100 @@ void ga_scenario_free(struct ga_scenario *sc)
 	free(sc);
 }
 
-/* A switch without default: -Wswitch-enum flags a kind without a name. */
-const char *ga_step_kind_name(enum ga_step_kind kind)
+/* The last k components of path, without ".gw": "a/x" for k = 2 and
+ * "t/a/x.gw".  The whole path (no leading "./" or "/") when it has fewer. */
+static char *path_label(const char *path, int k)
 {
-	switch (kind) {
-	case GA_STEP_CONNECT:
-		return "connect";
-	case GA_STEP_QUERY:
-		return "query";
-	case GA_STEP_SEND:
-		return "send";
-	case GA_STEP_REAP:
-		return "reap";
-	case GA_STEP_PING:
-		return "ping";
-	case GA_STEP_CLOSE:
-		return "close";
-	case GA_STEP_SLEEP:
-		return "sleep";
-	case GA_STEP_KILL:
-		return "kill";
-	case GA_STEP_ADMIN:
-		return "admin";
-	case GA_STEP_STATUS:
-		return "status";
-	case GA_STEP_ERRORLOG:
-		return "errorlog";
-	case GA_STEP_SERVER_STOP:
-		return "server stop";
-	case GA_STEP_SERVER_START:
-		return "server start";
-	case GA_STEP_SERVER_RESTART:
-		return "server restart";
-	case GA_STEP_SERVER_CRASH:
-		return "server crash";
-	case GA_STEP_FAULT:
-		return "fault";
-	case GA_STEP_LIFT:
-		return "lift";
-	case GA_STEP_PREPARE:
-		return "prepare";
-	case GA_STEP_EXECUTE:
-		return "execute";
-	case GA_STEP_LONG_DATA:
-		return "long-data";
-	case GA_STEP_STREAM:
-		return "stream";
-	case GA_STEP_FETCH:
-		return "fetch";
-	case GA_STEP_FORK:
-		return "fork";
-	case GA_STEP_DRAIN:
-		return "drain";
+	const char *start;
+	size_t n;
+
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	start = path + strlen(path);
+	while (start > path && k > 0) {
+		start--;
+		if (*start == '/' && --k == 0) {
+			start++;
+			break;
+		}
 	}
-	return "unknown";
+	while (*start == '/')
+		start++;
+	n = strlen(start);
+	if (n > 3 && strcmp(start + n - 3, ".gw") == 0)
+		n -= 3;
+	return strndup(start, n);
 }
 
-/* sleep counts as an action too: it has no outcome of its own to check. */
-bool ga_step_is_action(enum ga_step_kind kind)
+/* The fewest trailing path components that tell apart every scenario
+ * named like scs[i] (2: "a/x" and "b/x"). */
+static int components_needed(struct ga_scenario **scs, size_t n, size_t i)
 {
-	switch (kind) {
-	case GA_STEP_SLEEP:
-	case GA_STEP_KILL:
-	case GA_STEP_SERVER_STOP:
-	case GA_STEP_SERVER_START:
-	case GA_STEP_SERVER_RESTART:
-	case GA_STEP_SERVER_CRASH:
-	case GA_STEP_FAULT:
-	case GA_STEP_LIFT:
-		return true;
-	case GA_STEP_CONNECT:
-	case GA_STEP_QUERY:
-	case GA_STEP_SEND:
-	case GA_STEP_REAP:
-	case GA_STEP_PING:
-	case GA_STEP_CLOSE:
-	case GA_STEP_ADMIN:
-	case GA_STEP_STATUS:
-	case GA_STEP_ERRORLOG:
-	case GA_STEP_PREPARE:
-	case GA_STEP_EXECUTE:
-	case GA_STEP_LONG_DATA:
-	case GA_STEP_STREAM:
-	case GA_STEP_FETCH:
-	case GA_STEP_FORK:
-	case GA_STEP_DRAIN:
-		return false;
+	char *mine, *theirs;
+	bool clash;
+	size_t j;
+	int k;
+
+	for (k = 2; k < 64; k++) {
+		mine = path_label(scs[i]->path, k);
+		if (!mine)
+			return k;
+		clash = false;
+		for (j = 0; j < n && !clash; j++) {
+			if (j == i || strcmp(scs[i]->name, scs[j]->name) != 0 ||
+			    strcmp(scs[i]->path, scs[j]->path) == 0)
+				continue;       /* the same file: "-2" below */
+			theirs = path_label(scs[j]->path, k);
+			clash = !theirs || strcmp(mine, theirs) == 0;
+			free(theirs);
+		}
+		free(mine);
+		if (!clash)
+			return k;
 	}
-	return false;
+	return k;
+}
+
+/* The same file given twice: "-2", "-3" ... after the later ones. */
+static int unique_label(struct ga_scenario **scs, size_t i)
+{
+	size_t j, len = strlen(scs[i]->label);
+	unsigned k = 1;
+	char *grown;
+
+	for (j = 0; j < i; j++) {
+		if (strcmp(scs[j]->label, scs[i]->label) != 0)
+			continue;
+		grown = realloc(scs[i]->label, len + 16);
+		if (!grown)
+			return -1;
+		scs[i]->label = grown;
+		snprintf(grown + len, 16, "-%u", ++k);
+		j = (size_t)-1;         /* check the new label from the start */
+	}
+	return 0;
+}
+
+int ga_scenarios_label(struct ga_scenario **scs, size_t n)
+{
+	size_t i, j;
+	bool shared;
+
+	for (i = 0; i < n; i++) {
+		shared = false;
+		for (j = 0; j < n && !shared; j++)
+			shared = j != i && strcmp(scs[i]->name, scs[j]->name) == 0;
+		free(scs[i]->label);
+		scs[i]->label = shared ?
+			path_label(scs[i]->path, components_needed(scs, n, i)) :
+			strdup(scs[i]->name);
+		if (!scs[i]->label || unique_label(scs, i))
+			return -1;
+	}
+	return 0;
+}
+
+const char *ga_scenario_label(const struct ga_scenario *sc)
+{
+	return sc->label ? sc->label : sc->name;
 }

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lang/step.h"
+
 /* Upper bounds that keep the structures flat and the diagnostics simple. */
 #define GA_MAX_CODES 8          /* alternatives in one expect line */
 #define GA_NAME_MAX 32          /* connection names */
@@ -111,6 +113,8 @@ struct ga_connection {
 	long write_timeout_s;           /* 0: library default */
 	bool reconnect;                 /* MYSQL_OPT_RECONNECT */
 	bool interactive;               /* CLIENT_INTERACTIVE */
+	bool privileged;                /* log in with the privileged
+					 * account, not the application's */
 	long max_allowed_packet;        /* bytes; 0: library default */
 	char *user;                     /* owned; NULL: the lab's user */
 	char *password;                 /* owned; NULL: the lab's password */
@@ -119,32 +123,7 @@ struct ga_connection {
 
 /* ---- steps ------------------------------------------------------------ */
 
-enum ga_step_kind {
-	GA_STEP_CONNECT,        /* connect NAME */
-	GA_STEP_QUERY,          /* query NAME SQL */
-	GA_STEP_SEND,           /* send NAME SQL   (runs in the background) */
-	GA_STEP_REAP,           /* reap NAME       (outcome of the last send) */
-	GA_STEP_PING,           /* ping NAME */
-	GA_STEP_CLOSE,          /* close NAME */
-	GA_STEP_SLEEP,          /* sleep DURATION */
-	GA_STEP_KILL,           /* kill NAME       (admin KILL of its thread) */
-	GA_STEP_ADMIN,          /* admin SQL       (on the admin connection) */
-	GA_STEP_STATUS,         /* status VARIABLE (SHOW GLOBAL STATUS) */
-	GA_STEP_ERRORLOG,       /* errorlog TEXT   (server error log has it) */
-	GA_STEP_SERVER_STOP,    /* server stop     (clean shutdown) */
-	GA_STEP_SERVER_START,   /* server start */
-	GA_STEP_SERVER_RESTART, /* server restart  (stop, then start) */
-	GA_STEP_SERVER_CRASH,   /* server crash    (SIGKILL) */
-	GA_STEP_FAULT,          /* fault NAME KIND ARGS (inject a fault) */
-	GA_STEP_LIFT,           /* lift NAME       (revert that fault) */
-	GA_STEP_PREPARE,        /* prepare NAME SQL (mysql_stmt_prepare) */
-	GA_STEP_EXECUTE,        /* execute NAME [blob=SIZE] */
-	GA_STEP_LONG_DATA,      /* long-data NAME SIZE [chunk=SIZE] */
-	GA_STEP_STREAM,         /* stream NAME SQL (mysql_use_result) */
-	GA_STEP_FETCH,          /* fetch NAME      (the remaining rows) */
-	GA_STEP_FORK,           /* fork NAME close|exit|share N */
-	GA_STEP_DRAIN,          /* drain NAME      (raw: read until closed) */
-};
+/* enum ga_step_kind and what each kind is: lang/step.h */
 
 /* What the child does with the inherited handle in "fork NAME MODE". */
 enum ga_fork_mode {
@@ -186,6 +165,10 @@ struct ga_server_option {
 struct ga_scenario {
 	char *path;                     /* owned: the file it came from */
 	char *name;                     /* owned: basename without ".gw" */
+	char *label;                    /* owned: the name reports and
+					 * evidence use: name, unless another
+					 * scenario of the run has it too
+					 * (ga_scenarios_label) */
 	char *title;                    /* owned */
 	char *cause;                    /* owned */
 	char **keywords;                /* owned array of owned strings */
@@ -203,12 +186,14 @@ struct ga_scenario {
 
 void ga_scenario_free(struct ga_scenario *sc);
 
-/* The step kind's keyword as written in files ("query", "server crash"). */
-const char *ga_step_kind_name(enum ga_step_kind kind);
+/* Gives each of the n scenarios of a run a label unique among them: its
+ * name, or, for names that appear more than once, as many trailing
+ * components of its path as tell them apart ("a/x" and "b/x"), without
+ * ".gw"; the same file given twice gets "-2", "-3" ...  Returns 0, or -1
+ * when out of memory. */
+int ga_scenarios_label(struct ga_scenario **scs, size_t n);
 
-/* True for steps whose job is to inject a fault, drive the server or wait
- * (kill, server ..., sleep): they take no expect line, and if they cannot
- * be carried out the scenario is ERROR, never PASS or FAIL. */
-bool ga_step_is_action(enum ga_step_kind kind);
+/* sc's label, or its name when it has none (borrowed). */
+const char *ga_scenario_label(const struct ga_scenario *sc);
 
 #endif

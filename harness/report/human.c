@@ -42,7 +42,7 @@ static void human_begin_run(struct ga_reporter *rep, size_t ncases)
 static void human_begin_case(struct ga_reporter *rep, size_t index,
 			     const struct ga_scenario *sc)
 {
-	fprintf(rep->out, "[%zu/%zu] %-28s ", index + 1, rep->ncases, sc->name);
+	fprintf(rep->out, "[%zu/%zu] %-28s ", index + 1, rep->ncases, ga_scenario_label(sc));
 	fflush(rep->out);
 }
 
@@ -76,7 +76,7 @@ static void human_end_case(struct ga_reporter *rep, size_t index,
 	if (rep->timings && st->rows && st->nrows < rep->ncases) {
 		struct timing_row *row = &st->rows[st->nrows++];
 
-		snprintf(row->name, sizeof(row->name), "%s", sc->name);
+		snprintf(row->name, sizeof(row->name), "%s", ga_scenario_label(sc));
 		row->verdict = res->verdict;
 		row->wall_ms = res->wall_ms;
 		row->waits_ms = res->waits_ms;

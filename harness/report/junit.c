@@ -57,7 +57,7 @@ static void junit_end_case(struct ga_reporter *rep, size_t index,
 
 	(void)index;
 	fputs("    <testcase classname=\"goneaway.scenarios\" name=\"", f);
-	xml_text(f, sc->name);
+	xml_text(f, ga_scenario_label(sc));
 	fprintf(f, "\" file=\"");
 	xml_text(f, sc->path);
 	fprintf(f, "\" time=\"%.3f\">\n", res->wall_ms / 1000.0);

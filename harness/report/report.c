@@ -2,6 +2,7 @@
 #include "report/report.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "run/expect.h"
 
@@ -20,8 +21,15 @@ void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,
 		     const struct ga_case_result *res, bool only_checked)
 {
 	char got[900];
+	const char *note, *nl;
 	size_t i;
 
+	/* what the server said about the scenario's server-option lines */
+	for (note = res->server_notes; *note; note = nl ? nl + 1 : "") {
+		nl = strchr(note, '\n');
+		fprintf(f, "%s%.*s\n", indent,
+			(int)(nl ? (size_t)(nl - note) : strlen(note)), note);
+	}
 	for (i = 0; i < res->nsteps && i < sc->nsteps; i++) {
 		const struct ga_step *s = &sc->steps[i];
 		const struct ga_step_result *sr = &res->steps[i];

@@ -42,15 +42,15 @@ static void tap_end_case(struct ga_reporter *rep, size_t index,
 
 	switch (res->verdict) {
 	case GA_VERDICT_PASS:
-		fprintf(f, "ok %zu - %s\n", index + 1, sc->name);
+		fprintf(f, "ok %zu - %s\n", index + 1, ga_scenario_label(sc));
 		break;
 	case GA_VERDICT_SKIP:
-		fprintf(f, "ok %zu - %s # SKIP %s\n", index + 1, sc->name,
+		fprintf(f, "ok %zu - %s # SKIP %s\n", index + 1, ga_scenario_label(sc),
 			res->reason);
 		return;
 	case GA_VERDICT_FAIL:
 	case GA_VERDICT_ERROR:
-		fprintf(f, "not ok %zu - %s\n", index + 1, sc->name);
+		fprintf(f, "not ok %zu - %s\n", index + 1, ga_scenario_label(sc));
 		break;
 	}
 	fprintf(f, "  ---\n  verdict: %s\n  file: %s\n",

@@ -340,14 +340,3 @@ void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 		break;
 	}
 }
-
-void ga_server_id_parse(const char *version, struct ga_server_id *id)
-{
-	unsigned long major = 0, minor = 0, patch = 0;
-
-	id->flavour = strstr(version, "MariaDB") ? GA_FLAVOUR_MARIADB
-						 : GA_FLAVOUR_MYSQL;
-	if (sscanf(version, "%lu.%lu.%lu", &major, &minor, &patch) < 1)
-		major = minor = patch = 0;
-	id->version = major * 10000 + minor * 100 + patch;
-}

@@ -36,8 +36,4 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len);
 /* "2013 (CR_SERVER_LOST) \"Lost connection ...\" after 1002 ms" */
 void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len);
 
-/* Parses a "10.11.19-MariaDB-0+deb12u1" style version string into id.
- * A string containing "MariaDB" is flavour MariaDB, anything else MySQL. */
-void ga_server_id_parse(const char *version, struct ga_server_id *id);
-
 #endif

@@ -1,10 +1,16 @@
 /* runner.h - runs scenarios and decides their verdicts.
  *
  * One struct ga_runner serves a whole run: it owns the run's temporary
- * directory (swept by a later run if this one is SIGKILLed), the checks
- * made once (root, mariadbd, the template datadir) and the options.  Each
- * scenario then gets its own lab, datadir copy and mariadbd, all removed
- * before ga_runner_run() returns, whatever the verdict.
+ * directory (swept by a later run if this one is SIGKILLed), the server
+ * backend (lab/server.h) and what was checked once (root, the backend's
+ * binaries and template).  Each scenario then gets its own lab, server
+ * and client connections, all removed before ga_runner_run() returns,
+ * whatever the verdict.
+ *
+ * The run is split by job: run/runner.c (the run, its repetitions and
+ * verdicts), run/steps.c (what each step does), run/evidence.c (what is
+ * kept: steps.log, the server's log and config), run/expect.c (matching
+ * outcomes against expect lines).
  */
 #ifndef GA_RUNNER_H
 #define GA_RUNNER_H
@@ -12,10 +18,12 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "util/error.h"
-#include "util/interrupt.h"
+#include "client/driver.h"
+#include "lab/server.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
+#include "util/error.h"
+#include "util/interrupt.h"
 
 enum ga_verdict {
 	GA_VERDICT_PASS = 0,    /* every step happened and matched */
@@ -26,15 +34,34 @@ enum ga_verdict {
 
 const char *ga_verdict_name(enum ga_verdict v);
 
+/* What a SKIP lacked; --allow-skip names these. */
+#define GA_SKIP_MAP(X)                                                     \
+	X(NONE, "none", "")                                                 \
+	X(ROOT, "root", "not root: namespaces need it")                     \
+	X(SERVER, "server", "no server to run (binary, image or engine)")  \
+	X(FLAVOUR, "flavour", "the scenario requires another server")       \
+	X(NETEM, "netem", "the kernel has no sch_netem")                    \
+	X(FAULT, "fault", "a fault kind this machine cannot make")          \
+	X(DRIVER, "driver", "a step the client driver cannot do")
+
+enum ga_skip_kind {
+#define GA_SKIP_ENUM(name, word, what) GA_SKIP_##name,
+	GA_SKIP_MAP(GA_SKIP_ENUM)
+#undef GA_SKIP_ENUM
+	GA_SKIP_KIND_COUNT
+};
+
+/* "netem"; ga_skip_kind_find: -1 when unknown. */
+const char *ga_skip_kind_name(enum ga_skip_kind kind);
+int ga_skip_kind_find(const char *word);
+
 struct ga_run_options {
-	const char *mariadbd;           /* server binary */
-	const char *install_db;         /* mariadb-install-db */
-	const char *fixtures_dir;       /* holds server/mariadb.cnf, ... */
-	const char *cache_dir;          /* template datadir cache */
+	const struct ga_server_backend_ops *server;     /* static */
+	struct ga_server_options server_opts;   /* strings borrowed */
+	const struct ga_driver_ops *driver;     /* static */
 	const char *results_dir;        /* NULL: keep no results */
 	const char *tmp_root;           /* where run directories go */
 	long step_timeout_ms;           /* watchdog for unbounded steps */
-	long server_timeout_ms;         /* start-up and shutdown bound */
 };
 
 /* How often one outcome came up over a scenario's repetitions. */
@@ -44,11 +71,9 @@ struct ga_tally {
 	long count;
 };
 
-#define GA_MAX_TALLY 8
-
 struct ga_step_result {
-	struct ga_tally tally[GA_MAX_TALLY];    /* over every run, in order
-						 * of first appearance */
+	struct ga_tally *tally;         /* owned: over every run, in order of
+					 * first appearance */
 	size_t ntally;
 	bool ran;                       /* the step was carried out */
 	bool matched;                   /* its outcome matched */
@@ -59,11 +84,14 @@ struct ga_step_result {
 
 struct ga_case_result {
 	enum ga_verdict verdict;
+	enum ga_skip_kind skip;         /* what a SKIP lacked */
 	char reason[1024];              /* why, for FAIL/SKIP/ERROR */
 	int line;                       /* the step's line, 0 if none */
 	struct ga_step_result *steps;   /* owned, one per scenario step */
 	size_t nsteps;
 	char server_version[128];
+	char server_notes[1024];        /* the server's words about the
+					 * scenario's server-option lines */
 	int signo;                      /* the signal that interrupted it */
 	double wall_ms;                 /* everything */
 	double setup_ms;                /* lab, datadir, server start */
@@ -72,9 +100,12 @@ struct ga_case_result {
 	double waits_ms;                /* the scenario's own sleep steps */
 	long runs;                      /* repetitions carried out */
 	long repeat;                    /* repetitions asked for */
-	char results[PATH_MAX];         /* where its logs were kept, or "" */
+	char results[PATH_MAX];         /* where its evidence was kept, or "" */
+	char evidence_lost[512];        /* set: evidence that could not be
+					 * kept, and why */
 	char reverted[512];             /* faults teardown reverted, for the
 					 * log: "wall (firewall drop both)" */
+	char not_reverted[1024];        /* faults it could not revert */
 };
 
 void ga_case_result_free(struct ga_case_result *res);
@@ -88,8 +119,9 @@ struct ga_runner {
 	struct ga_interrupt *in;                /* borrowed */
 	char run_dir[PATH_MAX];
 	int run_lock_fd;
-	char template_dir[PATH_MAX];
-	char *fixture_cnf;                      /* owned text */
+	struct ga_server_backend backend;
+	bool backend_open;
+	enum ga_skip_kind skip_kind;            /* with skip_reason */
 	char skip_reason[512];                  /* set: every case SKIPs */
 	char error_reason[1024];                /* set: every case ERRORs */
 	unsigned ncases;
@@ -102,7 +134,8 @@ struct ga_runner {
 int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 		   struct ga_interrupt *in, struct ga_error *err);
 
-/* Runs one scenario; res is filled (free with ga_case_result_free). */
+/* Runs one scenario; res is filled (free with ga_case_result_free).  Its
+ * evidence goes to results_dir/<sc->label>/. */
 void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 		   struct ga_case_result *res);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/server.h"
 #include "run/expect.h"
 #include "suites.h"
 

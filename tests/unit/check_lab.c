@@ -42,6 +42,7 @@
 #include <netlink/route/link.h>
 
 #include "lab/lab.h"
+#include "lab/netns.h"
 #include "suites.h"
 
 #define TIMEOUT 20
@@ -128,7 +129,7 @@ static int open_pair(const struct ga_lab *lab, int *lfd, int *cfd,
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof(sa);
 
-	if (ga_lab_enter(lab->server_ns, why))
+	if (ga_netns_enter(lab->server_ns, why))
 		return -1;
 	*lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (*lfd < 0)
@@ -143,7 +144,7 @@ static int open_pair(const struct ga_lab *lab, int *lfd, int *cfd,
 	if (getsockname(*lfd, (struct sockaddr *)&sa, &salen) < 0)
 		return ga_error_errno(why, errno, "getsockname");
 
-	if (ga_lab_enter(lab->client_ns, why))
+	if (ga_netns_enter(lab->client_ns, why))
 		return -1;
 	*cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (*cfd < 0)
@@ -189,7 +190,7 @@ static void check_traffic(const struct ga_lab *lab)
 
 	memset(&why, 0, sizeof(why));
 	rc = open_pair(lab, &lfd, &cfd, &why);
-	ck_assert_msg(ga_lab_enter(lab->host_ns, &err) == 0, "%s", err.msg);
+	ck_assert_msg(ga_netns_enter(lab->host_ns, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(thread_ns_inode(), home);
 	if (rc) {
 		close_if_open(&lfd);
@@ -378,14 +379,14 @@ static void view_namespace(int ns_fd, int host_fd, const char *veth,
 	int rc_ifa;
 
 	memset(v, 0, sizeof(*v));
-	ck_assert_msg(ga_lab_enter(ns_fd, &err) == 0, "%s", err.msg);
+	ck_assert_msg(ga_netns_enter(ns_fd, &err) == 0, "%s", err.msg);
 	sock = nl_socket_alloc();
 	if (sock)
 		rc_connect = nl_connect(sock, NETLINK_ROUTE);
 	rc_ifa = getifaddrs(&ifa);
 	v->routes = read_routes(&v->lab_routes, v->route_if,
 				sizeof(v->route_if), &v->route_mask);
-	ck_assert_msg(ga_lab_enter(host_fd, &err) == 0, "%s", err.msg);
+	ck_assert_msg(ga_netns_enter(host_fd, &err) == 0, "%s", err.msg);
 
 	ck_assert_msg(sock != NULL, "nl_socket_alloc failed");
 	ck_assert_msg(rc_connect == 0, "nl_connect: %s", nl_geterror(rc_connect));
@@ -782,13 +783,13 @@ START_TEST(test_enter_bad_fd)
 	int fd;
 
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(ga_lab_enter(-1, &err), -1);
+	ck_assert_int_eq(ga_netns_enter(-1, &err), -1);
 	ck_assert_msg(strstr(err.msg, strerror(EBADF)), "%s", err.msg);
 
 	/* A descriptor that is not a namespace. */
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ga_lab_enter(fd, &err), -1);
+	ck_assert_int_eq(ga_netns_enter(fd, &err), -1);
 	ck_assert_msg(strstr(err.msg, strerror(EINVAL)), "%s", err.msg);
 	close(fd);
 }

@@ -400,12 +400,12 @@ START_TEST(test_step_kind_names)
 	ck_assert_str_eq(ga_step_kind_name(GA_STEP_ERRORLOG), "errorlog");
 	ck_assert_str_eq(ga_step_kind_name(GA_STEP_SERVER_CRASH),
 			 "server crash");
-	ck_assert(ga_step_is_action(GA_STEP_KILL));
-	ck_assert(ga_step_is_action(GA_STEP_SLEEP));
-	ck_assert(ga_step_is_action(GA_STEP_SERVER_RESTART));
-	ck_assert(!ga_step_is_action(GA_STEP_QUERY));
-	ck_assert(!ga_step_is_action(GA_STEP_REAP));
-	ck_assert(!ga_step_is_action(GA_STEP_STATUS));
+	ck_assert(ga_step_kind_is(GA_STEP_KILL, GA_STEP_ACTION));
+	ck_assert(ga_step_kind_is(GA_STEP_SLEEP, GA_STEP_ACTION));
+	ck_assert(ga_step_kind_is(GA_STEP_SERVER_RESTART, GA_STEP_ACTION));
+	ck_assert(!ga_step_kind_is(GA_STEP_QUERY, GA_STEP_ACTION));
+	ck_assert(!ga_step_kind_is(GA_STEP_REAP, GA_STEP_ACTION));
+	ck_assert(!ga_step_kind_is(GA_STEP_STATUS, GA_STEP_ACTION));
 }
 END_TEST
 
@@ -565,7 +565,7 @@ static const struct {
 	{ HEAD "keywords a\nkeywords b\nconnect app\n", 5, 1,
 	  "duplicate 'keywords' directive (first at line 4)" },
 	{ HEAD "requires root mariadb\nconnect app\n", 4, 15,
-	  "unknown requirement 'mariadb' (known: root, mariadbd)" },
+	  "unknown requirement 'mariadb' (known: root, mariadbd, mysqld)" },
 	{ HEAD "server-option\nconnect app\n", 4, 1,
 	  "'server-option' needs NAME or NAME=VALUE" },
 	{ HEAD "server-option wait.timeout=1\nconnect app\n", 4, 15,
@@ -588,7 +588,7 @@ static const struct {
 	{ HEAD "connection db timeout=5s\nconnect app\n", 4, 15,
 	  "unknown connection option 'timeout' (known: connect_timeout, "
 	  "read_timeout, write_timeout, transport, user, password, database, "
-	  "reconnect, interactive, max_allowed_packet)" },
+	  "reconnect, interactive, max_allowed_packet, privileged)" },
 	{ HEAD "connection db read_timeout=1.5s\nconnect app\n", 4, 28,
 	  "read_timeout must be whole seconds: the C API takes seconds" },
 	{ HEAD "connection db connect_timeout=0s\nconnect app\n", 4, 31,
@@ -712,7 +712,7 @@ static const struct {
 	  "a value check needs 'ok' among the outcomes" },
 	{ HEAD "connect app\nping app\n expect ok = 1\n", 6, 12,
 	  "'ping' returns no value to check: value checks apply to query, "
-	  "reap, status, admin, stream, fetch, long-data and drain steps" },
+	  "reap, admin, status, long-data, stream, fetch and drain steps" },
 	{ HEAD "query app SELECT 1\n expect ok < abc\n", 5, 14,
 	  "'<' needs a number, not 'abc'" },
 	{ HEAD "query app SELECT 1\n expect ok >= \"1x\"\n", 5, 15,

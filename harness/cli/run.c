@@ -1,0 +1,333 @@
+/* run.c - "goneaway run": options, the run loop and its exit status. */
+#include "cli/internal.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/driver.h"
+#include "lab/server.h"
+#include "report/report.h"
+#include "run/runner.h"
+#include "util/clock.h"
+#include "util/duration.h"
+#include "util/fsutil.h"
+
+struct run_args {
+	struct ga_run_options opts;
+	const char *format;
+	const char *junit;
+	const char *color;
+	int verbose;
+	bool timings;
+	bool strict;
+	bool allowed[GA_SKIP_KIND_COUNT];       /* --allow-skip KIND */
+	char fixtures[PATH_MAX];
+	char cache[PATH_MAX];
+};
+
+static int parse_duration_arg(const char *opt, const char *s, long *ms)
+{
+	if (ga_duration_parse(s, ms) == 0 && *ms > 0)
+		return 0;
+	fprintf(stderr, "goneaway: %s: '%s' is not a duration like 30s or "
+		"500ms\n", opt, s);
+	return -1;
+}
+
+static bool use_color(const char *when)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (strcmp(when, "always") == 0)
+		return true;
+	if (strcmp(when, "never") == 0)
+		return false;
+	if (no && *no)
+		return false;
+	return isatty(STDOUT_FILENO) != 0;
+}
+
+static int parse_allow_skip(const char *arg, struct run_args *a)
+{
+	char words[256] = "";
+	size_t used = 0;
+	int k, i;
+
+	k = ga_skip_kind_find(arg);
+	if (k > 0) {
+		a->allowed[k] = true;
+		return 0;
+	}
+	for (i = 1; i < GA_SKIP_KIND_COUNT && used < sizeof(words); i++)
+		used += (size_t)snprintf(words + used, sizeof(words) - used,
+					 "%s%s", i > 1 ? ", " : "",
+					 ga_skip_kind_name((enum ga_skip_kind)i));
+	fprintf(stderr, "goneaway: --allow-skip: '%s' is not one of: %s\n",
+		arg, words);
+	return -1;
+}
+
+enum {
+	OPT_JUNIT = 256, OPT_NO_RESULTS, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
+	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
+	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER,
+};
+
+static const struct option run_long_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "results", required_argument, NULL, 'o' },
+	{ "no-results", no_argument, NULL, OPT_NO_RESULTS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "timings", no_argument, NULL, OPT_TIMINGS },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "allow-skip", required_argument, NULL, OPT_ALLOW_SKIP },
+	{ "server", required_argument, NULL, OPT_SERVER },
+	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
+	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
+	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "step-timeout", required_argument, NULL, OPT_STEP_TIMEOUT },
+	{ "server-timeout", required_argument, NULL, OPT_SERVER_TIMEOUT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+	struct ga_server_options *so = &a->opts.server_opts;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->opts.server = ga_server_backend_find("local");
+	a->opts.driver = &ga_driver_builtin;
+	so->mariadbd = "/usr/sbin/mariadbd";
+	so->install_db = "/usr/bin/mariadb-install-db";
+	so->timeout_ms = 30000;
+	a->opts.results_dir = "goneaway-results";
+	a->opts.tmp_root = tmp_root();
+	a->opts.step_timeout_ms = 60000;
+	a->format = "human";
+	a->color = "auto";
+	default_fixtures(a->fixtures, sizeof(a->fixtures));
+	default_cache(a->cache, sizeof(a->cache));
+	so->fixtures_dir = a->fixtures;
+	so->cache_dir = a->cache;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:o:vh", run_long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': a->format = optarg; break;
+		case OPT_JUNIT: a->junit = optarg; break;
+		case 'o': a->opts.results_dir = optarg; break;
+		case OPT_NO_RESULTS: a->opts.results_dir = NULL; break;
+		case 'v': a->verbose++; break;
+		case OPT_TIMINGS: a->timings = true; break;
+		case OPT_COLOR: a->color = optarg; break;
+		case OPT_STRICT: a->strict = true; break;
+		case OPT_ALLOW_SKIP:
+			if (parse_allow_skip(optarg, a))
+				return -1;
+			break;
+		case OPT_SERVER:
+			a->opts.server = ga_server_backend_find(optarg);
+			if (!a->opts.server) {
+				fprintf(stderr, "goneaway: --server: '%s' is "
+					"not a server backend (known: local)\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_MARIADBD: so->mariadbd = optarg; break;
+		case OPT_INSTALL_DB: so->install_db = optarg; break;
+		case OPT_FIXTURES: so->fixtures_dir = optarg; break;
+		case OPT_CACHE: so->cache_dir = optarg; break;
+		case OPT_STEP_TIMEOUT:
+			if (parse_duration_arg("--step-timeout", optarg,
+					       &a->opts.step_timeout_ms))
+				return -1;
+			break;
+		case OPT_SERVER_TIMEOUT:
+			if (parse_duration_arg("--server-timeout", optarg,
+					       &so->timeout_ms))
+				return -1;
+			break;
+		case 'h':
+			fputs(ga_usage_text, stdout);
+			exit(EXIT_ALL_PASSED);
+		default:
+			return -1;
+		}
+	}
+	if (strcmp(a->format, "human") != 0 && strcmp(a->format, "tap") != 0) {
+		fprintf(stderr, "goneaway: --format: '%s' is not human or tap\n",
+			a->format);
+		return -1;
+	}
+	if (strcmp(a->color, "auto") != 0 && strcmp(a->color, "always") != 0 &&
+	    strcmp(a->color, "never") != 0) {
+		fprintf(stderr, "goneaway: --color: '%s' is not auto, always or "
+			"never\n", a->color);
+		return -1;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "goneaway run: no scenario files or directories "
+			"given (try: goneaway run scenarios/)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The results directory must be there and writable before anything runs:
+ * evidence that cannot be kept is found out now, not after the run. */
+static int check_results_dir(const char *dir)
+{
+	struct ga_error err;
+
+	if (!dir)
+		return 0;
+	if (ga_mkdirs(dir, &err) == 0 && access(dir, W_OK | X_OK) == 0)
+		return 0;
+	fprintf(stderr, "goneaway: -o %s: cannot keep results there: %s\n",
+		dir, ga_mkdirs(dir, &err) ? err.msg : "not writable");
+	return -1;
+}
+
+enum report_event { BEGIN_RUN, BEGIN_CASE, END_CASE, END_RUN };
+
+static void report_all(struct ga_reporter **reps, size_t nreps,
+		       enum report_event what, size_t index,
+		       const struct ga_scenario *sc,
+		       const struct ga_case_result *res,
+		       const struct ga_run_summary *sum, size_t ncases)
+{
+	size_t i;
+
+	for (i = 0; i < nreps; i++) {
+		const struct ga_reporter_ops *ops = reps[i]->ops;
+
+		switch (what) {
+		case BEGIN_RUN: ops->begin_run(reps[i], ncases); break;
+		case BEGIN_CASE: ops->begin_case(reps[i], index, sc); break;
+		case END_CASE: ops->end_case(reps[i], index, sc, res); break;
+		case END_RUN: ops->end_run(reps[i], sum); break;
+		}
+	}
+}
+
+/* --strict: what a passing run may not have.  Prints each and counts. */
+static size_t strict_violations(const struct run_args *a,
+				const struct ga_scenario *sc,
+				const struct ga_case_result *res)
+{
+	size_t n = 0;
+
+	if (res->verdict == GA_VERDICT_SKIP && !a->allowed[res->skip]) {
+		fprintf(stderr, "goneaway: --strict: %s was skipped (%s: %s)\n",
+			sc->path, ga_skip_kind_name(res->skip), res->reason);
+		n++;
+	}
+	if (res->evidence_lost[0]) {
+		fprintf(stderr, "goneaway: --strict: %s: evidence not kept: "
+			"%s\n", sc->path, res->evidence_lost);
+		n++;
+	}
+	return n;
+}
+
+static int build_reporters(const struct run_args *a,
+			   struct ga_reporter **reps, size_t *nreps)
+{
+	struct ga_error err;
+
+	reps[*nreps] = strcmp(a->format, "tap") == 0
+		? ga_report_tap_new(stdout)
+		: ga_report_human_new(stdout, use_color(a->color), a->verbose,
+				      a->timings);
+	if (!reps[*nreps])
+		return -1;
+	(*nreps)++;
+	if (!a->junit)
+		return 0;
+	reps[*nreps] = ga_report_junit_new(a->junit, &err);
+	if (!reps[*nreps]) {
+		fprintf(stderr, "goneaway: %s\n", err.msg);
+		return -1;
+	}
+	(*nreps)++;
+	return 0;
+}
+
+int cmd_run(int argc, char **argv, struct ga_interrupt *in)
+{
+	struct ga_run_summary sum = { 0 };
+	struct ga_reporter *reps[2] = { NULL, NULL };
+	struct path_list paths = { 0 };
+	struct ga_scenario **scs = NULL;
+	struct ga_runner runner;
+	struct run_args a;
+	struct ga_error err;
+	size_t nreps = 0, i, violations = 0;
+	double t0;
+	int code = EXIT_USAGE;
+
+	if (parse_run_args(argc, argv, &a))
+		return EXIT_USAGE;
+	if (collect_paths(argv + optind, argc - optind, &paths))
+		goto out;
+	if (paths.n == 0) {
+		fprintf(stderr, "goneaway run: no scenario files found\n");
+		goto out;
+	}
+	if (parse_all(&paths, &scs) || check_results_dir(a.opts.results_dir) ||
+	    build_reporters(&a, reps, &nreps))
+		goto out;
+	if (ga_runner_open(&runner, &a.opts, in, &err)) {
+		fprintf(stderr, "goneaway: %s\n", err.msg);
+		code = EXIT_SOME_ERROR;
+		goto out;
+	}
+	t0 = ga_clock_ms();
+	report_all(reps, nreps, BEGIN_RUN, 0, NULL, NULL, NULL, paths.n);
+	for (i = 0; i < paths.n && !ga_interrupted(in); i++) {
+		struct ga_case_result res;
+
+		report_all(reps, nreps, BEGIN_CASE, i, scs[i], NULL, NULL, 0);
+		ga_runner_run(&runner, scs[i], &res);
+		switch (res.verdict) {
+		case GA_VERDICT_PASS: sum.pass++; break;
+		case GA_VERDICT_FAIL: sum.fail++; break;
+		case GA_VERDICT_SKIP: sum.skip++; break;
+		case GA_VERDICT_ERROR: sum.error++; break;
+		}
+		report_all(reps, nreps, END_CASE, i, scs[i], &res, NULL, 0);
+		if (a.strict)
+			violations += strict_violations(&a, scs[i], &res);
+		ga_case_result_free(&res);
+	}
+	ga_runner_close(&runner);
+	sum.wall_ms = ga_clock_ms() - t0;
+	sum.signo = ga_interrupted(in) ? in->signo : 0;
+	report_all(reps, nreps, END_RUN, 0, NULL, NULL, &sum, 0);
+	if (sum.signo)
+		code = EXIT_INTERRUPTED + sum.signo;
+	else if (sum.fail)
+		code = EXIT_SOME_FAILED;
+	else if (sum.error)
+		code = EXIT_SOME_ERROR;
+	else if (violations)
+		code = EXIT_STRICT;
+	else
+		code = EXIT_ALL_PASSED;
+out:
+	for (i = 0; i < nreps; i++)
+		ga_reporter_free(reps[i]);
+	free_scenarios(scs, paths.n);
+	path_list_free(&paths);
+	return code;
+}

@@ -1,0 +1,106 @@
+/* driver.h - what a client driver implements.
+ *
+ * A driver carries out the client steps of a scenario (connect, query,
+ * prepare, fork ...) on one named connection, with some client library:
+ * the built-in one calls libmysqlclient in this process (client/builtin.c);
+ * others may run elsewhere.  Every call is asynchronous: start() begins
+ * it and returns at once, and the generic code (client/client.c) waits on
+ * the call's descriptor with a watchdog, then asks collect() for the
+ * outcome.  A call that has not finished when the watchdog fires is
+ * cancelled: the driver must make it return (shut its socket down,
+ * interrupt it) or, failing that, give the connection up.  That is how a
+ * call that never returns becomes a "hang" outcome instead of a hung run.
+ *
+ * A driver's calls run inside the lab's client namespace, so the lab's
+ * faults apply to them as to any client.
+ */
+#ifndef GA_CLIENT_DRIVER_H
+#define GA_CLIENT_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lang/outcome.h"
+#include "lang/scenario.h"
+#include "util/error.h"
+
+/* Where a connection goes and who it logs in as (strings borrowed from
+ * the runner, valid for the scenario run). */
+struct ga_client_env {
+	int netns_fd;                   /* the lab's client namespace */
+	const char *host;               /* the server's address in the lab */
+	unsigned port;
+	const char *socket;             /* the server's unix socket */
+	const char *user;               /* the application account */
+	const char *password;
+	const char *database;
+	const char *privileged_user;    /* for connections with privileged */
+	const char *privileged_password;
+};
+
+/* collect() and cancel() results */
+enum ga_call_state {
+	GA_CALL_RUNNING = 0,            /* not finished yet */
+	GA_CALL_FINISHED,               /* *out holds its outcome */
+	GA_CALL_FAILED,                 /* the harness could not make the
+					 * call at all (setns, out of memory):
+					 * err says why; never a client
+					 * outcome */
+};
+
+struct ga_driver_conn;                  /* a driver's state for one
+					 * connection */
+
+struct ga_driver_ops {
+	const char *name;               /* "builtin" */
+	/* The library and version, e.g. "MariaDB Connector/C 3.3.20". */
+	void (*describe)(char *buf, size_t len);
+	/* A connection's state: nothing is connected yet.  decl and env are
+	 * borrowed and outlive the connection. */
+	int (*conn_new)(const struct ga_connection *decl,
+			const struct ga_client_env *env,
+			struct ga_driver_conn **conn, struct ga_error *err);
+	/* Why step cannot be done by this driver (written into why, 1
+	 * returned), or 0: it can.  A step a driver cannot do is SKIP. */
+	int (*unsupported)(const struct ga_step *step, char *why, size_t len);
+	/* Starts step (sql: its expanded text, or NULL; borrowed until the
+	 * call is collected) and returns at once; at most one call per
+	 * connection.  Returns 0, or -1 with err set (nothing started). */
+	int (*start)(struct ga_driver_conn *conn, const struct ga_step *step,
+		     const char *sql, struct ga_error *err);
+	/* A descriptor that becomes readable once the call finished (owned
+	 * by the driver). */
+	int (*call_fd)(const struct ga_driver_conn *conn);
+	/* Never blocks.  GA_CALL_FINISHED with *out filled (its elapsed time
+	 * measured by the call itself), GA_CALL_RUNNING, or GA_CALL_FAILED
+	 * with err set.  A finished call is released by this. */
+	enum ga_call_state (*collect)(struct ga_driver_conn *conn,
+				      struct ga_outcome *out,
+				      struct ga_error *err);
+	/* Ends a running call whose outcome is no longer wanted, waiting at
+	 * most a few seconds, and names the call it was blocked in in
+	 * hang->api (the rest of *hang is the caller's).  Returns 0 once it
+	 * has ended (the connection stays usable: later calls see what the
+	 * cut socket does to them), or -1 with err set when it would not
+	 * end: the call is abandoned and the connection can take no further
+	 * call. */
+	int (*cancel)(struct ga_driver_conn *conn, struct ga_outcome *hang,
+		      struct ga_error *err);
+	/* The server thread the connection had after its last finished call
+	 * (0: none). */
+	unsigned long (*thread_id)(const struct ga_driver_conn *conn);
+	/* Closes whatever is open and frees conn.  No call may be running,
+	 * unless it was abandoned: then only what the call cannot touch is
+	 * freed. */
+	void (*conn_free)(struct ga_driver_conn *conn);
+};
+
+/* The in-process driver: libmysqlclient, as linked into goneaway. */
+extern const struct ga_driver_ops ga_driver_builtin;
+
+/* Installs the no-op SIGUSR1 handler the built-in driver uses to
+ * interrupt a blocked system call in a worker thread.  Call once from
+ * main(), before any thread exists. */
+int ga_driver_builtin_init(struct ga_error *err);
+
+#endif

@@ -1,0 +1,108 @@
+/* internal.h - what the built-in driver's files share (client/ only).
+ *
+ * The calls themselves (libmysqlclient in client/mysqlcall.c, prepared
+ * statements in client/stmtcall.c, fork in client/forkcall.c, a raw TCP
+ * socket in client/rawconn.c) are the boundary where the C API's errors
+ * (mysql_errno, mysql_sqlstate, mysql_error) become struct ga_outcome
+ * values.  None of them blocks longer than the handle's own timeouts
+ * allow; the watchdog (client/client.c) bounds them further.
+ * client/sockets.c finds the sockets a call made, so that cancelling it
+ * cuts only its own.
+ */
+#ifndef GA_CLIENT_INTERNAL_H
+#define GA_CLIENT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <mysql.h>
+
+#include "client/mysqlcall.h"
+#include "lang/outcome.h"
+#include "lang/scenario.h"
+
+/* ---- client/stmtcall.c ---------------------------------------------------- */
+
+/* Closes *stmt if set, then mysql_stmt_init + mysql_stmt_prepare.  On
+ * success *stmt is the new statement (the caller owns it: close it with
+ * mysql_stmt_close). */
+void ga_stmt_prepare(MYSQL *mysql, MYSQL_STMT **stmt, const char *sql,
+		     struct ga_outcome *out);
+
+/* Binds blob bytes of 'x' to the first parameter (blob > 0; 0: nothing
+ * bound, or the long data sent before stays) and executes; a result set
+ * is stored and its first value kept. */
+void ga_stmt_execute(MYSQL *mysql, MYSQL_STMT *stmt, long blob,
+		     struct ga_outcome *out);
+
+/* Sends total bytes of 'x' for the first parameter with
+ * mysql_stmt_send_long_data, chunk bytes at a time.  The statement must
+ * have a parameter; its bind is set as a LONG_BLOB.  Ok when every chunk
+ * was accepted; the value is the number of chunks sent. */
+void ga_stmt_long_data(MYSQL *mysql, MYSQL_STMT *stmt, long total, long chunk,
+		       struct ga_outcome *out);
+
+/* ---- client/forkcall.c ---------------------------------------------------- */
+
+/* A process that forks while it holds a connection.  After fork() parent
+ * and child share one TCP socket (one open file description) but each
+ * has its own copy of the MYSQL handle's state:
+ *
+ *   close  the child calls mysql_close(): COM_QUIT goes to the server,
+ *          which ends the session the parent still believes it has;
+ *   exit   the child exits without a word: nothing happens;
+ *   share  both query the handle at the same time, count queries each:
+ *          their requests and answers interleave on one stream, so a
+ *          process can read the answer to the other's query.
+ *
+ * Every query in "share" selects a text unique to the process and the
+ * iteration ('parent:17'); the answer is checked, so rows that belong to
+ * the other process's query are reported as a wrong result.  Waits for
+ * the child (bounded by child_ms, then it is SIGKILLed by its PID).  The
+ * outcome is the parent's view: for close and exit the fork itself (ok),
+ * for share the worst thing either process saw: a wrong result, else an
+ * error, else a hang of the child, else ok. */
+void ga_fork_call(MYSQL *mysql, enum ga_fork_mode mode, long count,
+		  long child_ms, struct ga_outcome *out);
+
+/* ---- client/rawconn.c ----------------------------------------------------- */
+
+/* A bare TCP connection that speaks no MySQL: it connects, lets the
+ * server's greeting arrive and never answers.  Connects to host:port
+ * (numeric IPv4) within timeout_ms; on success *fd is the connected
+ * socket (the caller closes it). */
+void ga_raw_connect(const char *host, unsigned port, long timeout_ms,
+		    int *fd, struct ga_outcome *out);
+
+/* Reads fd until the peer closes it or timeout_ms pass.  Ok with the
+ * value "eof" (an orderly close) or "reset" (ECONNRESET); a hang when
+ * the server kept it open.  The message counts the bytes read. */
+void ga_raw_drain(int fd, long timeout_ms, struct ga_outcome *out);
+
+/* ---- client/sockets.c ----------------------------------------------------- */
+
+/* The socket inodes this process holds, sorted: what existed before a
+ * call started, so that cancelling it cuts only the sockets it made. */
+struct ga_socket_set {
+	ino_t *inodes;                  /* owned */
+	size_t n;
+};
+
+/* Fills set with every socket this process holds now.  Returns 0 or -1
+ * (then set is empty and nothing will be recognised as new). */
+int ga_socket_set_take(struct ga_socket_set *set);
+void ga_socket_set_free(struct ga_socket_set *set);
+
+/* Shuts down (SHUT_RDWR) every TCP socket of this process that lives in
+ * the network namespace netns_fd and is not in before.  Returns how many. */
+int ga_sockets_shutdown_new(int netns_fd, const struct ga_socket_set *before);
+
+/* The inode of socket fd, or 0 when fd is not a socket. */
+ino_t ga_socket_inode(int fd);
+
+/* Shuts fd down only if it is still the socket with inode ino (a closed
+ * and reused descriptor is left alone).  Returns 1 if it did. */
+int ga_socket_shutdown_if(int fd, ino_t ino);
+
+#endif

@@ -1,0 +1,103 @@
+/* server_local.c - the "local" backend: the host's own mariadbd.
+ *
+ * mariadb-install-db builds a template datadir once (lab/template.c);
+ * each scenario copies it into its private directory and runs mariadbd
+ * on the copy, as a child of the harness inside the lab's server
+ * namespace.  The child has PR_SET_PDEATHSIG=SIGKILL (lab/spawn.c), so
+ * it never outlives the harness.
+ */
+#include "lab/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lab/spawn.h"
+#include "lab/template.h"
+#include "util/fsutil.h"
+
+static int local_prepare(struct ga_server_backend *be,
+			 struct ga_interrupt *in, struct ga_error *err)
+{
+	const struct ga_server_options *o = &be->opts;
+	char cnf[PATH_MAX], sql[PATH_MAX];
+	struct ga_template_opts t;
+	int built;
+
+	if (access(o->mariadbd, X_OK) != 0) {
+		ga_error_set(err, "no mariadbd at %s (install mariadb-server, "
+			     "or pass --mariadbd PATH)", o->mariadbd);
+		return GA_SERVER_UNAVAILABLE;
+	}
+	if (access(o->install_db, X_OK) != 0) {
+		ga_error_set(err, "no mariadb-install-db at %s (install "
+			     "mariadb-server, or pass --install-db PATH)",
+			     o->install_db);
+		return GA_SERVER_UNAVAILABLE;
+	}
+	snprintf(cnf, sizeof(cnf), "%s/server/mariadb.cnf", o->fixtures_dir);
+	snprintf(sql, sizeof(sql), "%s/server/bootstrap.sql", o->fixtures_dir);
+	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
+		return ga_error_prefix(err, "fixture config (pass --fixtures "
+				       "DIR)");
+	t.cache_dir = o->cache_dir;
+	t.mariadbd = o->mariadbd;
+	t.install_db = o->install_db;
+	t.fixture_cnf_path = cnf;
+	t.bootstrap_sql_path = sql;
+	return ga_template_ensure(&t, in, be->template_dir,
+				  sizeof(be->template_dir), &built, err);
+}
+
+static int local_create(struct ga_server *srv, const struct ga_scenario *sc,
+			struct ga_error *err)
+{
+	struct ga_server_backend *be = srv->be;
+
+	if (ga_tree_copy(be->template_dir, srv->datadir, err))
+		return ga_error_prefix(err, "copying the template datadir");
+	/* the harness runs as root: so does its private server */
+	return ga_server_write_cnf(srv, be->fixture_cnf, srv->dir, "user=root\n",
+				   sc, err);
+}
+
+static int local_own_netns(const struct ga_server *srv)
+{
+	(void)srv;
+	return -1;
+}
+
+static int local_spawn(struct ga_server *srv, struct ga_error *err)
+{
+	char defaults[PATH_MAX + 32];
+	const char *argv[3];
+	struct ga_spawn_opts opts;
+
+	snprintf(defaults, sizeof(defaults), "--defaults-file=%s", srv->cnf);
+	argv[0] = srv->be->opts.mariadbd;
+	argv[1] = defaults;
+	argv[2] = NULL;
+	memset(&opts, 0, sizeof(opts));
+	opts.argv = argv;
+	opts.netns_fd = srv->netns_fd;
+	opts.output_path = srv->errlog;
+	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+}
+
+static void local_reap(struct ga_server *srv, int *status)
+{
+	if (waitpid(srv->pid, status, 0) != srv->pid)
+		*status = -1;
+}
+
+const struct ga_server_backend_ops ga_server_local = {
+	.name = "local",
+	.prepare = local_prepare,
+	.release = NULL,
+	.create = local_create,
+	.own_netns = local_own_netns,
+	.spawn = local_spawn,
+	.reap = local_reap,
+	.destroy = NULL,
+};

@@ -1,0 +1,201 @@
+/* internal.h - what the scenario language's files share (lang/ only).
+ *
+ * The parser is one pass over the lines (lang/parse.c).  A small lexer
+ * (lang/lexer.c) cuts a line into words; the first word picks a directive
+ * whose handler lives in lang/parse_header.c (title, connection, ...),
+ * lang/parse_steps.c (one handler per step keyword) or
+ * lang/parse_expect.c (expect and seen lines).  A handler that finds a
+ * problem adds a diagnostic with ga_perr() and returns -1: that line is
+ * skipped and parsing goes on with the next, so one run reports every
+ * problem in a file.
+ */
+#ifndef GA_LANG_INTERNAL_H
+#define GA_LANG_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lang/diag.h"
+#include "lang/scenario.h"
+
+#define MSG_MAX 1024            /* longest diagnostic text */
+#define MAX_CODE 65535          /* largest error number in an expect line */
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- lexer ------------------------------------------------------------ */
+
+struct lexer {
+	const char *s;          /* the line, without its newline */
+	size_t len;
+	size_t pos;             /* next byte to read */
+	char *buf;              /* scratch for unescaped words; borrowed */
+	size_t used;
+};
+
+struct word {
+	const char *text;       /* in the lexer's scratch, valid for the line */
+	int col;                /* 1-based column of its first byte */
+	bool quoted;            /* had a "..." part */
+};
+
+
+/* ---- parser state ------------------------------------------------------- */
+
+/* What an expect line attaches to. */
+enum target {
+	TARGET_NONE,            /* no step yet */
+	TARGET_STEP,            /* the last step in sc->steps */
+	TARGET_BAD,             /* the last step line was bad: check syntax only */
+};
+
+/* Directives that may appear once. */
+enum once {
+	ONCE_NONE = 0,
+	ONCE_TITLE,
+	ONCE_CAUSE,
+	ONCE_KEYWORDS,
+	ONCE_REQUIRES,
+	ONCE_REPEAT,
+	ONCE_COUNT,
+};
+
+/* What the steps so far left on one connection, in file order. */
+struct pending_send {
+	int line;               /* 0: nothing sent */
+	int col;
+	int prepared;           /* line of its last "prepare", 0: none */
+	int streaming;          /* line of its last "stream", 0: none */
+};
+
+#define NO_STEP ((size_t)-1)
+
+/* A "fault NAME" line, for "lift NAME". */
+struct fault_name {
+	char name[GA_NAME_MAX];
+	int line;
+	size_t step;            /* index in sc->steps; NO_STEP: bad line */
+	int lifted;             /* line of its lift, 0: none */
+};
+
+struct parser {
+	const char *path;
+	struct ga_diags *diags;
+	struct ga_scenario *sc;         /* owned until handed out */
+	int line;                       /* current line, 1-based */
+	int nerrors;
+	int once_line[ONCE_COUNT];      /* line of each once-only directive */
+	bool seen_step;
+	enum target target;
+	bool last_kind_known;           /* kind of the last step line */
+	enum ga_step_kind last_kind;
+	struct pending_send *pending;   /* owned; one per connection */
+	struct fault_name *faults;      /* owned */
+	size_t nfaults;
+};
+
+enum dir_class {
+	CLASS_HEADER,
+	CLASS_STEP,
+	CLASS_EXPECT,
+};
+
+/* One keyword that may start a line, and its handler.  A handler adds a
+ * diagnostic for each problem and returns -1, or returns 0. */
+struct directive {
+	const char *name;
+	enum dir_class cls;
+	enum once once;
+	enum ga_step_kind kind;         /* steps with a fixed kind */
+	int (*parse)(struct parser *p, struct lexer *lx,
+		     const struct directive *dir, const struct word *kw);
+};
+
+/* "=", "!=", ... by enum ga_cmp. */
+extern const char *const ga_cmp_names[];
+
+/* ---- diagnostics (lang/parse.c) ----------------------------------------- */
+
+/* Every diagnostic goes through these; they return -1, so a handler can
+ * "return ga_perr(...)".  ga_perr() is about the current line. */
+int ga_vperr_at(struct parser *p, int line, int col, const char *fmt,
+		va_list ap) __attribute__((format(printf, 4, 0)));
+int ga_perr_at(struct parser *p, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int ga_perr(struct parser *p, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ga_parse_nomem(struct parser *p);
+
+/* "a, b, c" from a table of names into buf, for "(known: ...)". */
+const char *ga_join_names(char *buf, size_t size, const char *const *names,
+			  size_t n);
+
+/* ---- the lexer (lang/lexer.c) ------------------------------------------- */
+
+void ga_lex_skip(struct lexer *lx);
+/* True when only blanks or a comment are left. */
+bool ga_lex_done(struct lexer *lx);
+int ga_lex_col(const struct lexer *lx);
+char ga_lex_peek(const struct lexer *lx);
+/* Copies s[start, pos) into the scratch buffer; valid for the line. */
+const char *ga_lex_take(struct lexer *lx, size_t start);
+/* The next word: bytes up to a blank or '#', "..." parts taken whole.
+ * Returns 1, 0 at the end of the line or a comment, or -1 after
+ * reporting an unterminated string. */
+int ga_lex_word(struct parser *p, struct lexer *lx, struct word *w);
+/* The raw rest of the line, '#' included, blanks trimmed. */
+size_t ga_lex_rest(struct lexer *lx, const char **start);
+/* The rest of the line up to a comment, blanks trimmed. */
+size_t ga_lex_text(struct lexer *lx, const char **start);
+/* A comparison operator, or GA_CMP_NONE without moving. */
+enum ga_cmp ga_lex_cmp(struct lexer *lx);
+/* Reports a word left over at the end of a line ("after WHAT"). */
+int ga_lex_end(struct parser *p, struct lexer *lx, const char *what);
+
+/* ---- small helpers (lang/lexer.c) --------------------------------------- */
+
+/* Copies that report "out of memory" as a diagnostic; NULL then. */
+char *ga_parse_strndup(struct parser *p, const char *s, size_t n);
+char *ga_parse_strdup(struct parser *p, const char *s);
+/* Room for one more element of size bytes; store the result back. */
+void *ga_parse_grow(struct parser *p, void *arr, size_t n, size_t size);
+/* s[0..n) is non-empty and all letters, digits or bytes of extra. */
+bool ga_all_of(const char *s, size_t n, const char *extra);
+bool ga_is_digits(const char *s);
+/* [+-]digits[.digits] */
+bool ga_is_number(const char *s);
+/* Index of s[0..len) in names, or -1. */
+int ga_find_name(const char *const *names, size_t n, const char *s,
+		 size_t len);
+
+/* ---- directive handlers --------------------------------------------------- */
+
+#define GA_DIRECTIVE_HANDLER(fn) \
+	int fn(struct parser *p, struct lexer *lx, const struct directive *dir, \
+	       const struct word *kw)
+
+/* lang/parse_header.c */
+GA_DIRECTIVE_HANDLER(ga_parse_title);
+GA_DIRECTIVE_HANDLER(ga_parse_cause);
+GA_DIRECTIVE_HANDLER(ga_parse_keywords);
+GA_DIRECTIVE_HANDLER(ga_parse_requires);
+GA_DIRECTIVE_HANDLER(ga_parse_server_option);
+GA_DIRECTIVE_HANDLER(ga_parse_connection);
+GA_DIRECTIVE_HANDLER(ga_parse_repeat);
+/* lang/parse_steps.c */
+GA_DIRECTIVE_HANDLER(ga_parse_conn_step);
+GA_DIRECTIVE_HANDLER(ga_parse_sql_step);
+GA_DIRECTIVE_HANDLER(ga_parse_execute);
+GA_DIRECTIVE_HANDLER(ga_parse_long_data);
+GA_DIRECTIVE_HANDLER(ga_parse_fork);
+GA_DIRECTIVE_HANDLER(ga_parse_fault);
+GA_DIRECTIVE_HANDLER(ga_parse_lift);
+GA_DIRECTIVE_HANDLER(ga_parse_text_step);
+GA_DIRECTIVE_HANDLER(ga_parse_sleep);
+GA_DIRECTIVE_HANDLER(ga_parse_status);
+GA_DIRECTIVE_HANDLER(ga_parse_server);
+/* lang/parse_expect.c */
+GA_DIRECTIVE_HANDLER(ga_parse_expect);
+GA_DIRECTIVE_HANDLER(ga_parse_seen);
+
+#endif

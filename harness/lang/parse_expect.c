@@ -1,0 +1,543 @@
+/* parse_expect.c - expect and seen lines: what a step must produce. */
+#include "lang/internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/errnames.h"
+#include "util/duration.h"
+#include "util/suggest.h"
+
+/* Where each part of an expect line starts, for diagnostics (0: absent). */
+struct expect_cols {
+	int sel;                /* the selector, or the first outcome */
+	int hang;
+	int value;
+	int thread;
+	int after;
+	int within;
+	int message;
+	int wrong;
+};
+
+/* "X", "X.Y" or "X.Y.Z" -> X*10000 + Y*100 + Z */
+static int parse_version(const char *s, unsigned long *out)
+{
+	unsigned long part[3] = { 0, 0, 0 };
+	unsigned long limit;
+	size_t n = 0;
+	size_t digits;
+
+	for (;;) {
+		limit = n == 0 ? 9999 : 99;
+		digits = 0;
+		while (isdigit((unsigned char)*s)) {
+			part[n] = part[n] * 10 + (unsigned long)(*s - '0');
+			if (part[n] > limit)
+				return -1;
+			s++;
+			digits++;
+		}
+		if (digits == 0)
+			return -1;
+		n++;
+		if (*s == '\0')
+			break;
+		if (*s != '.' || n == 3)
+			return -1;
+		s++;
+	}
+	*out = part[0] * 10000 + part[1] * 100 + part[2];
+	return 0;
+}
+
+/* "[flavour]" or "[flavour OP version]", blanks optional inside. */
+static int parse_selector(struct parser *p, struct lexer *lx,
+			  struct ga_selector *sel)
+{
+	const char *tok;
+	size_t start;
+	int col;
+
+	lx->pos++;              /* '[' */
+	ga_lex_skip(lx);
+	col = ga_lex_col(lx);
+	start = lx->pos;
+	while (isalpha((unsigned char)ga_lex_peek(lx)))
+		lx->pos++;
+	tok = ga_lex_take(lx, start);
+	if (strcmp(tok, "mariadb") == 0)
+		sel->flavour = GA_FLAVOUR_MARIADB;
+	else if (strcmp(tok, "mysql") == 0)
+		sel->flavour = GA_FLAVOUR_MYSQL;
+	else if (*tok)
+		return ga_perr(p, col, "unknown server flavour '%s' (known: "
+			    "mariadb, mysql)", tok);
+	else
+		return ga_perr(p, col, "expected 'mariadb' or 'mysql' after '['");
+	ga_lex_skip(lx);
+	if (ga_lex_peek(lx) != ']') {
+		col = ga_lex_col(lx);
+		sel->version_cmp = ga_lex_cmp(lx);
+		if (sel->version_cmp == GA_CMP_NONE)
+			return ga_perr(p, col, "expected ']' or a comparison "
+				    "(=, !=, <, <=, >, >=) in the selector");
+		ga_lex_skip(lx);
+		col = ga_lex_col(lx);
+		start = lx->pos;
+		while (isdigit((unsigned char)ga_lex_peek(lx)) ||
+		       ga_lex_peek(lx) == '.')
+			lx->pos++;
+		tok = ga_lex_take(lx, start);
+		if (!*tok)
+			return ga_perr(p, col, "expected a version after '%s'",
+				    ga_cmp_names[sel->version_cmp]);
+		if (parse_version(tok, &sel->version))
+			return ga_perr(p, col, "invalid version '%s': write X, "
+				    "X.Y or X.Y.Z (minor and patch below 100)",
+				    tok);
+		ga_lex_skip(lx);
+		if (ga_lex_peek(lx) != ']')
+			return ga_perr(p, ga_lex_col(lx), "expected ']' to close "
+				    "the selector");
+	}
+	lx->pos++;              /* ']' */
+	return 0;
+}
+
+static bool is_outcome_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+static int add_outcome(struct parser *p, struct ga_outcome_set *e,
+		       struct expect_cols *cols, const char *tok, int col)
+{
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_suggest sg;
+	unsigned code = 0;
+	size_t i;
+
+	if (strcmp(tok, "ok") == 0 || strcmp(tok, "hang") == 0 ||
+	    strcmp(tok, "wrong-result") == 0) {
+		bool *flag = tok[0] == 'o' ? &e->ok :
+			     tok[0] == 'h' ? &e->hang : &e->wrong;
+
+		if (*flag)
+			return ga_perr(p, col, "outcome '%s' is listed twice",
+				    tok);
+		*flag = true;
+		if (tok[0] == 'h')
+			cols->hang = col;
+		if (tok[0] == 'w')
+			cols->wrong = col;
+		return 0;
+	}
+	if (isdigit((unsigned char)tok[0])) {
+		if (!ga_is_digits(tok))
+			return ga_perr(p, col, "invalid error number '%s'", tok);
+		if (strlen(tok) > 5 || strtoul(tok, NULL, 10) < 1 ||
+		    strtoul(tok, NULL, 10) > MAX_CODE)
+			return ga_perr(p, col, "error number '%s' is out of "
+				    "range 1..%d", tok, MAX_CODE);
+		code = (unsigned)strtoul(tok, NULL, 10);
+	} else if (ga_errname_code(tok, &code)) {
+		ga_suggest_init(&sg, tok, 3);
+		for (i = 0; i < ga_nerrnames; i++)
+			ga_suggest_try(&sg, ga_errnames[i].name);
+		return ga_perr(p, col, "unknown error name '%s'%s", tok,
+			    ga_suggest_text(&sg, dym, sizeof(dym)));
+	}
+	for (i = 0; i < e->ncodes; i++) {
+		if (e->codes[i] == code)
+			return ga_perr(p, col, "outcome '%s' is listed twice "
+				    "(error %u)", tok, code);
+	}
+	if (e->ncodes == GA_MAX_CODES)
+		return ga_perr(p, col, "too many error codes: at most %d in one "
+			    "expect line", GA_MAX_CODES);
+	e->codes[e->ncodes++] = code;
+	return 0;
+}
+
+/* OUTCOME [(| or ,) OUTCOME]... */
+static int parse_outcomes(struct parser *p, struct lexer *lx,
+			  struct ga_outcome_set *e, struct expect_cols *cols,
+			  const char *keyword)
+{
+	const char *tok;
+	size_t start;
+	bool first = true;
+	char sep = '\0';
+	int col;
+
+	for (;;) {
+		ga_lex_skip(lx);
+		col = ga_lex_col(lx);
+		start = lx->pos;
+		while (is_outcome_char(ga_lex_peek(lx)))
+			lx->pos++;
+		if (lx->pos == start) {
+			if (first)
+				return ga_perr(p, col, "'%s' needs at least "
+					    "one outcome: ok, hang, wrong-result, "
+					    "an error name or an error number",
+					    keyword);
+			return ga_perr(p, col, "expected an outcome after '%c'",
+				    sep);
+		}
+		if (first && !cols->sel)
+			cols->sel = col;
+		first = false;
+		tok = ga_lex_take(lx, start);
+		if (add_outcome(p, e, cols, tok, col))
+			return -1;
+		ga_lex_skip(lx);
+		sep = ga_lex_peek(lx);
+		if (sep != '|' && sep != ',')
+			return 0;
+		lx->pos++;
+	}
+}
+
+/* "= VALUE", "< N", ... */
+static int parse_value_check(struct parser *p, struct lexer *lx,
+			     struct ga_expect *e, struct expect_cols *cols,
+			     enum ga_cmp cmp, int col)
+{
+	const char *op;
+	struct word w;
+	int rc;
+
+	op = ga_cmp_names[cmp];
+	if (cols->value)
+		return ga_perr(p, col, "only one value check per expect line");
+	cols->value = col;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, col, "'%s' needs a value", op);
+	e->value.cmp = cmp;
+	if (!w.quoted && strcmp(w.text, "NULL") == 0) {
+		if (cmp != GA_CMP_EQ && cmp != GA_CMP_NE)
+			return ga_perr(p, w.col, "NULL can only be compared with "
+				    "= or !=");
+		e->value.is_null = true;
+		return 0;
+	}
+	if (cmp != GA_CMP_EQ && cmp != GA_CMP_NE && !ga_is_number(w.text))
+		return ga_perr(p, w.col, "'%s' needs a number, not '%s'", op,
+			    w.text);
+	e->value.text = ga_parse_strdup(p, w.text);
+	return e->value.text ? 0 : -1;
+}
+
+static bool looks_like_outcome(const char *s)
+{
+	return strcmp(s, "ok") == 0 || strcmp(s, "hang") == 0 ||
+	       strcmp(s, "wrong-result") == 0 ||
+	       ga_is_digits(s) || strncmp(s, "CR_", 3) == 0 ||
+	       strncmp(s, "ER_", 3) == 0;
+}
+
+/* The clauses after the outcomes, in any order, each at most once. */
+static int parse_clauses(struct parser *p, struct lexer *lx,
+			 struct ga_expect *e, struct expect_cols *cols)
+{
+	enum ga_thread_check thread;
+	enum ga_cmp cmp;
+	struct word w, d;
+	long *ms;
+	int *where;
+	int col, rc;
+
+	for (;;) {
+		if (ga_lex_done(lx))
+			return 0;
+		col = ga_lex_col(lx);
+		cmp = ga_lex_cmp(lx);
+		if (cmp != GA_CMP_NONE) {
+			rc = parse_value_check(p, lx, e, cols, cmp, col);
+			if (rc)
+				return -1;
+			continue;
+		}
+		rc = ga_lex_word(p, lx, &w);
+		if (rc < 0)
+			return -1;
+		if (strcmp(w.text, "reconnected") == 0 ||
+		    strcmp(w.text, "same-thread") == 0) {
+			thread = w.text[0] == 'r' ? GA_THREAD_NEW :
+				 GA_THREAD_SAME;
+			if (e->thread == thread)
+				return ga_perr(p, w.col, "'%s' is given twice",
+					    w.text);
+			if (e->thread != GA_THREAD_ANY)
+				return ga_perr(p, w.col, "'reconnected' and "
+					    "'same-thread' exclude each other");
+			e->thread = thread;
+			cols->thread = w.col;
+			continue;
+		}
+		if (strcmp(w.text, "matching") == 0) {
+			if (cols->message)
+				return ga_perr(p, w.col, "'matching' is given "
+					    "twice");
+			cols->message = w.col;
+			rc = ga_lex_word(p, lx, &d);
+			if (rc < 0)
+				return -1;
+			if (rc == 0 || !d.text[0])
+				return ga_perr(p, w.col, "'matching' needs the "
+					    "text the error message must "
+					    "contain, e.g. matching \"(110)\"");
+			e->message = ga_parse_strdup(p, d.text);
+			if (!e->message)
+				return -1;
+			continue;
+		}
+		if (strcmp(w.text, "after") == 0 ||
+		    strcmp(w.text, "within") == 0) {
+			ms = w.text[0] == 'a' ? &e->after_ms : &e->within_ms;
+			where = w.text[0] == 'a' ? &cols->after :
+				&cols->within;
+			if (*where)
+				return ga_perr(p, w.col, "'%s' is given twice",
+					    w.text);
+			*where = w.col;
+			rc = ga_lex_word(p, lx, &d);
+			if (rc < 0)
+				return -1;
+			if (rc == 0)
+				return ga_perr(p, w.col, "'%s' needs a duration",
+					    w.text);
+			if (ga_duration_parse(d.text, ms))
+				return ga_perr(p, d.col, "invalid duration '%s': "
+					    "write e.g. 500ms, 2s or 1.5s",
+					    d.text);
+			continue;
+		}
+		return ga_perr(p, w.col, "unexpected '%s' in the expect line%s",
+			    w.text, looks_like_outcome(w.text) ?
+			    ": separate outcomes with '|' or ','" : "");
+	}
+}
+
+/* Which outcomes the step above can have at all (expect and seen). */
+static int check_set_kind(struct parser *p, const struct ga_outcome_set *set,
+			  const struct expect_cols *cols)
+{
+	const struct ga_step *last = NULL;
+	const char *kname;
+	bool share;
+
+	if (!p->last_kind_known)
+		return 0;
+	kname = ga_step_kind_name(p->last_kind);
+	if (p->target == TARGET_STEP)
+		last = &p->sc->steps[p->sc->nsteps - 1];
+	share = ga_step_kind_is(p->last_kind, GA_STEP_CHECKS_RESULT) && last &&
+		last->fork_mode == GA_FORK_SHARE;
+	if (set->hang && !ga_step_kind_is(p->last_kind, GA_STEP_CAN_HANG))
+		return ga_perr(p, cols->hang, "'hang' applies only to steps on "
+			    "a client connection, not '%s'", kname);
+	if (set->wrong && !share)
+		return ga_perr(p, cols->wrong, "'wrong-result' applies only to "
+			    "steps whose results goneaway checks itself "
+			    "(fork ... share), not '%s'", kname);
+	return 0;
+}
+
+/* The rules that need the whole line, and the step kind when known. */
+static int check_expect(struct parser *p, const struct ga_expect *e,
+			const struct expect_cols *cols)
+{
+	const char *kname;
+	char kinds[256];
+	unsigned flags;
+	bool known;
+
+	known = p->last_kind_known;
+	flags = known ? ga_step_kind_flags(p->last_kind) : 0;
+	kname = known ? ga_step_kind_name(p->last_kind) : "";
+	if (check_set_kind(p, &e->set, cols))
+		return -1;
+	if (e->message && e->set.ncodes == 0)
+		return ga_perr(p, cols->message, "'matching' checks an error "
+			    "message: list an error among the outcomes");
+	if (e->set.hang && e->after_ms < 0)
+		return ga_perr(p, cols->hang, "a hang expectation needs 'after "
+			    "DURATION': how long to wait before calling it a "
+			    "hang");
+	if (e->after_ms >= 0 && e->within_ms >= 0 &&
+	    e->after_ms > e->within_ms)
+		return ga_perr(p, cols->after, "'after %ldms' is later than "
+			    "'within %ldms'", e->after_ms, e->within_ms);
+	if (e->value.cmp != GA_CMP_NONE && known &&
+	    !(flags & GA_STEP_HAS_VALUE))
+		return ga_perr(p, cols->value, "'%s' returns no value to check: "
+			       "value checks apply to %s steps", kname,
+			       ga_step_kinds_with(GA_STEP_HAS_VALUE, kinds,
+						  sizeof(kinds)));
+	if (e->value.cmp != GA_CMP_NONE && !e->set.ok)
+		return ga_perr(p, cols->value, "a value check needs 'ok' among "
+			    "the outcomes");
+	if (e->thread != GA_THREAD_ANY && known &&
+	    !(flags & GA_STEP_HAS_THREAD))
+		return ga_perr(p, cols->thread, "'%s' applies only to %s steps, "
+			       "not '%s'", e->thread == GA_THREAD_NEW ?
+			       "reconnected" : "same-thread",
+			       ga_step_kinds_with(GA_STEP_HAS_THREAD, kinds,
+						  sizeof(kinds)), kname);
+	if (e->thread != GA_THREAD_ANY && !e->set.ok)
+		return ga_perr(p, cols->thread, "'%s' needs 'ok' among the "
+			    "outcomes", e->thread == GA_THREAD_NEW ?
+			    "reconnected" : "same-thread");
+	return 0;
+}
+
+static bool same_selector(const struct ga_selector *a,
+			  const struct ga_selector *b)
+{
+	return a->flavour == b->flavour && a->version_cmp == b->version_cmp &&
+	       a->version == b->version;
+}
+
+/* Appends e to st; on success st owns e->value.text. */
+static int attach_expect(struct parser *p, struct ga_step *st,
+			 const struct ga_expect *e,
+			 const struct expect_cols *cols)
+{
+	struct ga_expect *v;
+	size_t i;
+
+	for (i = 0; i < st->nexpects; i++) {
+		if (!same_selector(&st->expects[i].selector, &e->selector))
+			continue;
+		if (e->selector.flavour == GA_FLAVOUR_ANY)
+			return ga_perr(p, cols->sel, "a second default expect "
+				    "line for this step (the first is at line "
+				    "%d); give one of them a selector such as "
+				    "[mysql]", st->expects[i].line);
+		return ga_perr(p, cols->sel, "the same selector as the expect "
+			    "line at line %d", st->expects[i].line);
+	}
+	v = ga_parse_grow(p, st->expects, st->nexpects, sizeof(*v));
+	if (!v)
+		return -1;
+	st->expects = v;
+	v[st->nexpects++] = *e;
+	return 0;
+}
+
+int ga_parse_expect(struct parser *p, struct lexer *lx,
+			const struct directive *dir, const struct word *kw)
+{
+	struct expect_cols cols;
+	struct ga_expect e;
+	int rc = -1;
+
+	(void)dir;
+	memset(&e, 0, sizeof(e));
+	memset(&cols, 0, sizeof(cols));
+	e.line = p->line;
+	e.after_ms = -1;
+	e.within_ms = -1;
+	if (p->target == TARGET_NONE)
+		return ga_perr(p, kw->col, "'expect' before any step: an expect "
+			    "line belongs to the step above it");
+	if (p->last_kind_known && ga_step_kind_is(p->last_kind, GA_STEP_ACTION))
+		return ga_perr(p, kw->col, "'%s' takes no expect line: if it "
+			    "cannot be done the scenario is ERROR",
+			    ga_step_kind_name(p->last_kind));
+	if (p->last_kind_known && p->last_kind == GA_STEP_SEND)
+		return ga_perr(p, kw->col, "'send' takes no expect line: the "
+			    "query's outcome is checked at its 'reap'");
+
+	ga_lex_skip(lx);
+	if (ga_lex_peek(lx) == '[') {
+		cols.sel = ga_lex_col(lx);
+		rc = parse_selector(p, lx, &e.selector);
+		if (rc)
+			goto out;
+	}
+	rc = parse_outcomes(p, lx, &e.set, &cols, "expect");
+	if (rc)
+		goto out;
+	rc = parse_clauses(p, lx, &e, &cols);
+	if (rc)
+		goto out;
+	rc = check_expect(p, &e, &cols);
+	if (rc)
+		goto out;
+	if (p->target == TARGET_STEP) {
+		rc = attach_expect(p, &p->sc->steps[p->sc->nsteps - 1], &e,
+				   &cols);
+		if (rc == 0) {
+			e.value.text = NULL;    /* the step owns them now */
+			e.message = NULL;
+		}
+	}
+out:
+	free(e.value.text);
+	free(e.message);
+	return rc;
+}
+
+/* seen OUTCOME[|OUTCOME]... CMP N: over the repetitions of the scenario,
+ * how many times the step's outcome was one of these. */
+int ga_parse_seen(struct parser *p, struct lexer *lx,
+		      const struct directive *dir, const struct word *kw)
+{
+	struct expect_cols cols;
+	struct ga_seen seen;
+	struct ga_step *st;
+	struct word w;
+	int rc, col;
+
+	(void)dir;
+	memset(&seen, 0, sizeof(seen));
+	memset(&cols, 0, sizeof(cols));
+	seen.line = p->line;
+	if (p->target == TARGET_NONE)
+		return ga_perr(p, kw->col, "'seen' before any step: it belongs "
+			    "to the step above it");
+	if (p->last_kind_known && (ga_step_kind_is(p->last_kind, GA_STEP_ACTION) ||
+				   p->last_kind == GA_STEP_SEND))
+		return ga_perr(p, kw->col, "'%s' has no outcome to count%s",
+			    ga_step_kind_name(p->last_kind),
+			    p->last_kind == GA_STEP_SEND ?
+			    ": count it at its 'reap'" : "");
+	rc = parse_outcomes(p, lx, &seen.set, &cols, "seen");
+	if (rc)
+		return -1;
+	rc = check_set_kind(p, &seen.set, &cols);
+	if (rc)
+		return -1;
+	ga_lex_skip(lx);
+	col = ga_lex_col(lx);
+	seen.cmp = ga_lex_cmp(lx);
+	if (seen.cmp == GA_CMP_NONE)
+		return ga_perr(p, col, "expected a comparison and a count, e.g. "
+			    "'seen wrong-result >= 1'");
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || !ga_is_digits(w.text) || strlen(w.text) > 6)
+		return ga_perr(p, rc ? w.col : col, "expected a count after "
+			    "'%s'", ga_cmp_names[seen.cmp]);
+	seen.count = strtol(w.text, NULL, 10);
+	rc = ga_lex_end(p, lx, "the count");
+	if (rc)
+		return -1;
+	if (p->target != TARGET_STEP)
+		return 0;
+	st = &p->sc->steps[p->sc->nsteps - 1];
+	if (st->seen.line)
+		return ga_perr(p, kw->col, "a second 'seen' line for this step "
+			    "(the first is at line %d)", st->seen.line);
+	st->seen = seen;
+	return 0;
+}

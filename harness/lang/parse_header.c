@@ -1,0 +1,398 @@
+/* parse_header.c - the directives before the first step: title, cause,
+ * keywords, requires, server-option, repeat and connection lines. */
+#include "lang/internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/duration.h"
+#include "util/size.h"
+
+/* Words allowed after "requires".  Add new requirements here. */
+static const char *const requirement_names[] = {
+	"root",
+	"mariadbd",
+	"mysqld",
+};
+
+enum conn_key {
+	KEY_CONNECT_TIMEOUT,
+	KEY_READ_TIMEOUT,
+	KEY_WRITE_TIMEOUT,
+	KEY_TRANSPORT,
+	KEY_USER,
+	KEY_PASSWORD,
+	KEY_DATABASE,
+	KEY_RECONNECT,
+	KEY_INTERACTIVE,
+	KEY_MAX_ALLOWED_PACKET,
+	KEY_PRIVILEGED,
+	KEY_COUNT,
+};
+
+static const char *const conn_key_names[KEY_COUNT] = {
+	[KEY_CONNECT_TIMEOUT] = "connect_timeout",
+	[KEY_READ_TIMEOUT] = "read_timeout",
+	[KEY_WRITE_TIMEOUT] = "write_timeout",
+	[KEY_TRANSPORT] = "transport",
+	[KEY_USER] = "user",
+	[KEY_PASSWORD] = "password",
+	[KEY_DATABASE] = "database",
+	[KEY_RECONNECT] = "reconnect",
+	[KEY_INTERACTIVE] = "interactive",
+	[KEY_MAX_ALLOWED_PACKET] = "max_allowed_packet",
+	[KEY_PRIVILEGED] = "privileged",
+};
+
+static int parse_header_text(struct parser *p, struct lexer *lx,
+			     const struct word *kw, char **dst)
+{
+	const char *text;
+	size_t n;
+
+	n = ga_lex_text(lx, &text);
+	if (n == 0)
+		return ga_perr(p, kw->col, "'%s' needs a text", kw->text);
+	*dst = ga_parse_strndup(p, text, n);
+	return *dst ? 0 : -1;
+}
+
+int ga_parse_title(struct parser *p, struct lexer *lx,
+		       const struct directive *dir, const struct word *kw)
+{
+	(void)dir;
+	return parse_header_text(p, lx, kw, &p->sc->title);
+}
+
+int ga_parse_cause(struct parser *p, struct lexer *lx,
+		       const struct directive *dir, const struct word *kw)
+{
+	(void)dir;
+	return parse_header_text(p, lx, kw, &p->sc->cause);
+}
+
+/* WORD... into a string array; allowed (if not NULL) limits the words. */
+static int parse_word_list(struct parser *p, struct lexer *lx,
+			   const struct word *kw, char ***arr, size_t *n,
+			   const char *const *allowed, size_t nallowed)
+{
+	char known[256];
+	struct word w;
+	char **v;
+	size_t count = 0;
+	int rc;
+
+	for (;;) {
+		rc = ga_lex_word(p, lx, &w);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		count++;
+		if (allowed && ga_find_name(allowed, nallowed, w.text,
+					 strlen(w.text)) < 0)
+			return ga_perr(p, w.col, "unknown requirement '%s' "
+				    "(known: %s)", w.text,
+				    ga_join_names(known, sizeof(known), allowed,
+					       nallowed));
+		v = ga_parse_grow(p, *arr, *n, sizeof(**arr));
+		if (!v)
+			return -1;
+		*arr = v;
+		v[*n] = ga_parse_strdup(p, w.text);
+		if (!v[*n])
+			return -1;
+		(*n)++;
+	}
+	if (count == 0)
+		return ga_perr(p, kw->col, "'%s' needs at least one word",
+			    kw->text);
+	return 0;
+}
+
+int ga_parse_keywords(struct parser *p, struct lexer *lx,
+			  const struct directive *dir, const struct word *kw)
+{
+	(void)dir;
+	return parse_word_list(p, lx, kw, &p->sc->keywords,
+			       &p->sc->nkeywords, NULL, 0);
+}
+
+int ga_parse_requires(struct parser *p, struct lexer *lx,
+			  const struct directive *dir, const struct word *kw)
+{
+	(void)dir;
+	return parse_word_list(p, lx, kw, &p->sc->requires,
+			       &p->sc->nrequires, requirement_names,
+			       COUNT(requirement_names));
+}
+
+int ga_parse_server_option(struct parser *p, struct lexer *lx,
+			       const struct directive *dir,
+			       const struct word *kw)
+{
+	struct ga_server_option opt = { .line = p->line };
+	struct ga_server_option *v;
+	const char *eq;
+	struct word w;
+	size_t nlen;
+	int rc;
+
+	(void)dir;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'server-option' needs NAME or "
+			    "NAME=VALUE");
+	eq = strchr(w.text, '=');
+	nlen = eq ? (size_t)(eq - w.text) : strlen(w.text);
+	if (!ga_all_of(w.text, nlen, "_-"))
+		return ga_perr(p, w.col, "invalid server option name '%.*s': "
+			    "use letters, digits, '_' and '-'",
+			    (int)nlen, w.text);
+	if (eq && eq[1] == '\0' && !w.quoted)
+		return ga_perr(p, w.col + (int)nlen + 1, "server option '%.*s' "
+			    "has '=' but no value", (int)nlen, w.text);
+	rc = ga_lex_end(p, lx, "the server option");
+	if (rc)
+		return -1;
+
+	opt.name = ga_parse_strndup(p, w.text, nlen);
+	if (!opt.name)
+		goto fail;
+	if (eq) {
+		opt.value = ga_parse_strdup(p, eq + 1);
+		if (!opt.value)
+			goto fail;
+	}
+	v = ga_parse_grow(p, p->sc->options, p->sc->noptions, sizeof(*v));
+	if (!v)
+		goto fail;
+	p->sc->options = v;
+	v[p->sc->noptions++] = opt;
+	return 0;
+fail:
+	free(opt.name);
+	free(opt.value);
+	return -1;
+}
+
+/* The seconds in a timeout value: a duration of whole, positive seconds. */
+static int parse_timeout(struct parser *p, const char *key, const char *val,
+			 int col, long *out)
+{
+	long ms;
+
+	if (ga_duration_parse(val, &ms))
+		return ga_perr(p, col, "invalid duration '%s' for %s: write e.g. "
+			    "10s", val, key);
+	if (ms % 1000 != 0)
+		return ga_perr(p, col, "%s must be whole seconds: the C API "
+			    "takes seconds", key);
+	if (ms == 0)
+		return ga_perr(p, col, "%s must be at least 1s", key);
+	*out = ms / 1000;
+	return 0;
+}
+
+static int parse_on_off(struct parser *p, const char *key, const char *val,
+			int col, bool *out)
+{
+	if (strcmp(val, "on") == 0)
+		*out = true;
+	else if (strcmp(val, "off") == 0)
+		*out = false;
+	else
+		return ga_perr(p, col, "%s must be 'on' or 'off', not '%s'",
+			    key, val);
+	return 0;
+}
+
+/* One "key=value" or "flag" word of a connection line. */
+static int parse_conn_option(struct parser *p, struct ga_connection *c,
+			     const struct word *w, unsigned *seen)
+{
+	char known[256];
+	const char *eq, *val;
+	enum conn_key key;
+	size_t klen;
+	int idx, vcol;
+	char **dst = NULL;
+
+	eq = strchr(w->text, '=');
+	klen = eq ? (size_t)(eq - w->text) : strlen(w->text);
+	idx = ga_find_name(conn_key_names, KEY_COUNT, w->text, klen);
+	if (idx < 0)
+		return ga_perr(p, w->col, "unknown connection option '%.*s' "
+			    "(known: %s)", (int)klen, w->text,
+			    ga_join_names(known, sizeof(known), conn_key_names,
+				       KEY_COUNT));
+	key = (enum conn_key)idx;
+	if (*seen & (1u << idx))
+		return ga_perr(p, w->col, "'%s' is given twice",
+			    conn_key_names[key]);
+	*seen |= 1u << idx;
+	val = eq ? eq + 1 : NULL;
+	vcol = w->col + (int)klen + 1;
+	if (!eq && key != KEY_RECONNECT && key != KEY_INTERACTIVE &&
+	    key != KEY_PRIVILEGED)
+		return ga_perr(p, w->col, "'%s' needs a value: %s=VALUE",
+			    conn_key_names[key], conn_key_names[key]);
+	if (eq && *val == '\0' && !w->quoted)
+		return ga_perr(p, vcol, "'%s' needs a value: %s=VALUE",
+			    conn_key_names[key], conn_key_names[key]);
+
+	switch (key) {
+	case KEY_CONNECT_TIMEOUT:
+		return parse_timeout(p, conn_key_names[key], val, vcol,
+				     &c->connect_timeout_s);
+	case KEY_READ_TIMEOUT:
+		return parse_timeout(p, conn_key_names[key], val, vcol,
+				     &c->read_timeout_s);
+	case KEY_WRITE_TIMEOUT:
+		return parse_timeout(p, conn_key_names[key], val, vcol,
+				     &c->write_timeout_s);
+	case KEY_TRANSPORT:
+		if (strcmp(val, "tcp") == 0)
+			c->transport = GA_TRANSPORT_TCP;
+		else if (strcmp(val, "socket") == 0)
+			c->transport = GA_TRANSPORT_SOCKET;
+		else if (strcmp(val, "raw") == 0)
+			c->transport = GA_TRANSPORT_RAW;
+		else
+			return ga_perr(p, vcol, "transport must be 'tcp', "
+				    "'socket' or 'raw', not '%s'", val);
+		return 0;
+	case KEY_MAX_ALLOWED_PACKET:
+		if (ga_size_parse(val, &c->max_allowed_packet) ||
+		    c->max_allowed_packet < 1024)
+			return ga_perr(p, vcol, "invalid size '%s' for "
+				    "max_allowed_packet: write e.g. 1M or "
+				    "65536 (at least 1024)", val);
+		return 0;
+	case KEY_USER:
+		dst = &c->user;
+		break;
+	case KEY_PASSWORD:
+		dst = &c->password;
+		break;
+	case KEY_DATABASE:
+		dst = &c->database;
+		break;
+	case KEY_RECONNECT:
+		if (!eq) {
+			c->reconnect = true;
+			return 0;
+		}
+		return parse_on_off(p, conn_key_names[key], val, vcol,
+				    &c->reconnect);
+	case KEY_INTERACTIVE:
+		if (!eq) {
+			c->interactive = true;
+			return 0;
+		}
+		return parse_on_off(p, conn_key_names[key], val, vcol,
+				    &c->interactive);
+	case KEY_PRIVILEGED:
+		if (!eq) {
+			c->privileged = true;
+			return 0;
+		}
+		return parse_on_off(p, conn_key_names[key], val, vcol,
+				    &c->privileged);
+	case KEY_COUNT:
+		return -1;
+	}
+	*dst = ga_parse_strdup(p, val);
+	return *dst ? 0 : -1;
+}
+
+static void free_connection(struct ga_connection *c)
+{
+	free(c->user);
+	free(c->password);
+	free(c->database);
+}
+
+int ga_parse_connection(struct parser *p, struct lexer *lx,
+			    const struct directive *dir, const struct word *kw)
+{
+	struct ga_connection c = { .line = p->line };
+	struct ga_connection *v;
+	unsigned seen = 0;
+	struct word w;
+	size_t i, len;
+	int rc, ret = 0;
+
+	(void)dir;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'connection' needs a name");
+	len = strlen(w.text);
+	if (!isalpha((unsigned char)w.text[0]) || !ga_all_of(w.text, len, "_-"))
+		return ga_perr(p, w.col, "invalid connection name '%s': use "
+			    "letters, digits, '_' and '-', starting with a "
+			    "letter", w.text);
+	if (len >= GA_NAME_MAX)
+		return ga_perr(p, w.col, "connection name '%s' is too long (at "
+			    "most %d characters)", w.text, GA_NAME_MAX - 1);
+	for (i = 0; i < p->sc->nconnections; i++) {
+		if (strcmp(p->sc->connections[i].name, w.text) == 0)
+			return ga_perr(p, w.col, "connection '%s' is already "
+				    "declared at line %d", w.text,
+				    p->sc->connections[i].line);
+	}
+	memcpy(c.name, w.text, len + 1);
+
+	/* Keep going after a bad option, and keep the connection: steps that
+	 * use it should not be reported as well. */
+	for (;;) {
+		rc = ga_lex_word(p, lx, &w);
+		if (rc < 0) {
+			ret = -1;
+			break;
+		}
+		if (rc == 0)
+			break;
+		if (parse_conn_option(p, &c, &w, &seen))
+			ret = -1;
+	}
+
+	v = ga_parse_grow(p, p->sc->connections, p->sc->nconnections, sizeof(*v));
+	if (!v) {
+		free_connection(&c);
+		return -1;
+	}
+	p->sc->connections = v;
+	v[p->sc->nconnections++] = c;
+	return ret;
+}
+
+
+/* repeat N: run the whole scenario N times (a timing-dependent failure's
+ * spread over the runs is reported). */
+int ga_parse_repeat(struct parser *p, struct lexer *lx,
+			const struct directive *dir, const struct word *kw)
+{
+	struct word w;
+	int rc;
+
+	(void)dir;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'repeat' needs how many runs, e.g. "
+			    "repeat 10");
+	if (!ga_is_digits(w.text) || strlen(w.text) > 4 ||
+	    strtol(w.text, NULL, 10) < 1 || strtol(w.text, NULL, 10) > 1000)
+		return ga_perr(p, w.col, "invalid repeat count '%s': a number "
+			    "from 1 to 1000", w.text);
+	p->sc->repeat = strtol(w.text, NULL, 10);
+	return ga_lex_end(p, lx, "the repeat count");
+}
+

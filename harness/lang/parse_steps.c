@@ -1,0 +1,577 @@
+/* parse_steps.c - one handler per step keyword (the kinds are in
+ * lang/step.h). */
+#include "lang/internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faults/fault.h"
+#include "lang/expand.h"
+#include "util/duration.h"
+#include "util/size.h"
+#include "util/suggest.h"
+
+static const struct {
+	const char *name;
+	enum ga_step_kind kind;
+} server_actions[] = {
+	{ "stop", GA_STEP_SERVER_STOP },
+	{ "start", GA_STEP_SERVER_START },
+	{ "restart", GA_STEP_SERVER_RESTART },
+	{ "crash", GA_STEP_SERVER_CRASH },
+};
+
+static void begin_step(struct parser *p, struct ga_step *st,
+		       enum ga_step_kind kind)
+{
+	memset(st, 0, sizeof(*st));
+	st->line = p->line;
+	st->kind = kind;
+	st->conn = -1;
+	p->last_kind = kind;
+	p->last_kind_known = true;
+}
+
+/* Appends st; on success the scenario owns st->text. */
+static int push_step(struct parser *p, const struct ga_step *st)
+{
+	struct ga_step *v;
+
+	v = ga_parse_grow(p, p->sc->steps, p->sc->nsteps, sizeof(*v));
+	if (!v)
+		return -1;
+	p->sc->steps = v;
+	v[p->sc->nsteps++] = *st;
+	return 0;
+}
+
+/* Copies text[0..n) into st->text and appends st; on failure nothing is
+ * kept. */
+static int push_text_step(struct parser *p, struct ga_step *st,
+			  const char *text, size_t n)
+{
+	st->text = ga_parse_strndup(p, text, n);
+	if (!st->text)
+		return -1;
+	if (push_step(p, st) == 0)
+		return 0;
+	free(st->text);
+	st->text = NULL;
+	return -1;
+}
+
+static int find_connection(struct parser *p, const struct word *w, int *conn)
+{
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_suggest sg;
+	size_t i;
+
+	for (i = 0; i < p->sc->nconnections; i++) {
+		if (strcmp(p->sc->connections[i].name, w->text) == 0) {
+			*conn = (int)i;
+			return 0;
+		}
+	}
+	ga_suggest_init(&sg, w->text, 2);
+	for (i = 0; i < p->sc->nconnections; i++)
+		ga_suggest_try(&sg, p->sc->connections[i].name);
+	return ga_perr(p, w->col, "unknown connection '%s'%s", w->text,
+		    ga_suggest_text(&sg, dym, sizeof(dym)));
+}
+
+/* send/reap pairing, in file order.  kill acts on the server thread, not
+ * on the client connection, so it may hit a busy connection. */
+static int track_send(struct parser *p, const struct ga_step *st,
+		      const struct word *kw)
+{
+	struct pending_send *ps;
+	const char *name;
+
+	if (st->kind == GA_STEP_KILL)
+		return 0;
+	ps = &p->pending[st->conn];
+	name = p->sc->connections[st->conn].name;
+	if (ps->line && st->kind != GA_STEP_REAP)
+		return ga_perr(p, kw->col, "connection '%s' is busy with the "
+			    "query sent at line %d; 'reap %s' first", name,
+			    ps->line, name);
+	if (st->kind == GA_STEP_REAP) {
+		if (!ps->line)
+			return ga_perr(p, kw->col, "'reap %s' without a pending "
+				    "'send %s'", name, name);
+		ps->line = 0;
+	} else if (st->kind == GA_STEP_SEND) {
+		ps->line = p->line;
+		ps->col = kw->col;
+	} else if (st->kind == GA_STEP_PREPARE) {
+		ps->prepared = p->line;
+	} else if (st->kind == GA_STEP_STREAM) {
+		ps->streaming = p->line;
+	} else if ((st->kind == GA_STEP_EXECUTE ||
+		    st->kind == GA_STEP_LONG_DATA) && !ps->prepared) {
+		return ga_perr(p, kw->col, "'%s %s' without a 'prepare %s' "
+			    "before it", kw->text, name, name);
+	} else if (st->kind == GA_STEP_FETCH) {
+		if (!ps->streaming)
+			return ga_perr(p, kw->col, "'fetch %s' without a "
+				    "'stream %s' before it", name, name);
+		ps->streaming = 0;
+	}
+	return 0;
+}
+
+/* Raw connections speak no MySQL protocol; drain is only for them. */
+static int check_transport(struct parser *p, const struct ga_step *st,
+			   const struct word *w)
+{
+	const struct ga_connection *c = &p->sc->connections[st->conn];
+	bool raw = c->transport == GA_TRANSPORT_RAW;
+
+	char kinds[128];
+
+	if (raw && !ga_step_kind_is(st->kind, GA_STEP_ON_RAW))
+		return ga_perr(p, w->col, "'%s' is a raw connection "
+			       "(transport=raw): the steps it can take are %s, "
+			       "not '%s'", w->text,
+			       ga_step_kinds_with(GA_STEP_ON_RAW, kinds,
+						  sizeof(kinds)),
+			       ga_step_kind_name(st->kind));
+	if (!raw && st->kind == GA_STEP_DRAIN)
+		return ga_perr(p, w->col, "'drain' reads a raw connection; "
+			    "declare '%s' with transport=raw", w->text);
+	return 0;
+}
+
+/* The NAME word of a step on a connection. */
+static int parse_step_conn(struct parser *p, struct lexer *lx,
+			   const struct word *kw, struct ga_step *st)
+{
+	struct word w;
+	int rc;
+
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'%s' needs a connection name",
+			    kw->text);
+	rc = find_connection(p, &w, &st->conn);
+	if (rc)
+		return -1;
+	rc = check_transport(p, st, &w);
+	if (rc)
+		return -1;
+	return track_send(p, st, kw);
+}
+
+/* connect, ping, close, reap, kill: NAME */
+int ga_parse_conn_step(struct parser *p, struct lexer *lx,
+			   const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	rc = ga_lex_end(p, lx, "the connection name");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
+/* Expands %repeat[...]% in sql[0..n) (col: its column) into st->text
+ * and appends st; on failure nothing is kept. */
+static int push_sql_step(struct parser *p, struct ga_step *st,
+			 const char *sql, size_t n, int col)
+{
+	char msg[256];
+	size_t off;
+
+	if (ga_expand(sql, n, &st->text, msg, sizeof(msg), &off))
+		return ga_perr(p, col + (int)off, "%s", msg);
+	if (push_step(p, st) == 0)
+		return 0;
+	free(st->text);
+	st->text = NULL;
+	return -1;
+}
+
+/* query, send, prepare, stream: NAME SQL */
+int ga_parse_sql_step(struct parser *p, struct lexer *lx,
+			  const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	const char *sql;
+	size_t n;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	n = ga_lex_rest(lx, &sql);
+	if (n == 0)
+		return ga_perr(p, kw->col, "'%s' needs SQL after the connection "
+			    "name", kw->text);
+	return push_sql_step(p, &st, sql, n, (int)(sql - lx->s) + 1);
+}
+
+/* "key=SIZE": the size, or -1 after a diagnostic. */
+static int parse_size_option(struct parser *p, const struct word *w,
+			     const char *key, long *out)
+{
+	size_t klen = strlen(key);
+
+	if (strncmp(w->text, key, klen) != 0 || w->text[klen] != '=')
+		return ga_perr(p, w->col, "expected %s=SIZE, found '%s'", key,
+			    w->text);
+	if (ga_size_parse(w->text + klen + 1, out) || *out == 0)
+		return ga_perr(p, w->col + (int)klen + 1, "invalid size '%s': "
+			    "write e.g. 4096, 64KiB or 2MiB",
+			    w->text + klen + 1);
+	return 0;
+}
+
+/* execute NAME [blob=SIZE] */
+int ga_parse_execute(struct parser *p, struct lexer *lx,
+			 const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && parse_size_option(p, &w, "blob", &st.size))
+		return -1;
+	rc = ga_lex_end(p, lx, "the blob size");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
+#define DEFAULT_CHUNK (64L * 1024)
+
+/* long-data NAME SIZE [chunk=SIZE] */
+int ga_parse_long_data(struct parser *p, struct lexer *lx,
+			   const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	st.chunk = DEFAULT_CHUNK;
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'long-data' needs the total size "
+			    "after the connection name, e.g. 2MiB");
+	if (ga_size_parse(w.text, &st.size) || st.size == 0)
+		return ga_perr(p, w.col, "invalid size '%s': write e.g. 4096, "
+			    "64KiB or 2MiB", w.text);
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && parse_size_option(p, &w, "chunk", &st.chunk))
+		return -1;
+	rc = ga_lex_end(p, lx, "the chunk size");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
+/* fork NAME close|exit|share N */
+int ga_parse_fork(struct parser *p, struct lexer *lx,
+		      const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'fork' needs what the child does: "
+			    "close, exit or share N");
+	if (strcmp(w.text, "close") == 0) {
+		st.fork_mode = GA_FORK_CLOSE;
+	} else if (strcmp(w.text, "exit") == 0) {
+		st.fork_mode = GA_FORK_EXIT;
+	} else if (strcmp(w.text, "share") == 0) {
+		st.fork_mode = GA_FORK_SHARE;
+		rc = ga_lex_word(p, lx, &w);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return ga_perr(p, w.col + 5, "'share' needs how many "
+				    "queries each process runs, e.g. share 50");
+		if (!ga_is_digits(w.text) || strlen(w.text) > 6 ||
+		    (st.count = strtol(w.text, NULL, 10)) < 1)
+			return ga_perr(p, w.col, "invalid count '%s': a number "
+				    "from 1 to 999999", w.text);
+	} else {
+		return ga_perr(p, w.col, "unknown fork mode '%s' (known: "
+			    "close, exit, share N)", w.text);
+	}
+	rc = ga_lex_end(p, lx, "the fork mode");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
+static struct fault_name *find_fault(struct parser *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfaults; i++)
+		if (strcmp(p->faults[i].name, name) == 0)
+			return &p->faults[i];
+	return NULL;
+}
+
+/* fault NAME KIND ARGS: the kind's own parse and validate. */
+int ga_parse_fault(struct parser *p, struct lexer *lx,
+		       const struct directive *dir, const struct word *kw)
+{
+	const struct ga_fault_kind *const *kinds = ga_fault_kinds();
+	const struct ga_fault_kind *kind;
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_fault_diag diag;
+	struct ga_suggest sg;
+	struct fault_name *f, *v;
+	struct ga_step st;
+	struct word name, w;
+	const char *args;
+	char *argbuf;
+	size_t i, n, len;
+	int rc, argcol;
+
+	begin_step(p, &st, dir->kind);
+	rc = ga_lex_word(p, lx, &name);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'fault' needs a name, a kind and its "
+			    "arguments, e.g. fault wall firewall drop");
+	len = strlen(name.text);
+	if (!isalpha((unsigned char)name.text[0]) ||
+	    !ga_all_of(name.text, len, "_-") || len >= GA_NAME_MAX)
+		return ga_perr(p, name.col, "invalid fault name '%s': letters, "
+			    "digits, '_' and '-', starting with a letter, at "
+			    "most %d characters", name.text, GA_NAME_MAX - 1);
+	f = find_fault(p, name.text);
+	if (f)
+		return ga_perr(p, name.col, "fault '%s' is already declared at "
+			    "line %d", name.text, f->line);
+	/* The name is known from here on, even if the rest of the line is
+	 * bad: its "lift" must not be reported as well. */
+	v = ga_parse_grow(p, p->faults, p->nfaults, sizeof(*v));
+	if (!v)
+		return -1;
+	p->faults = v;
+	f = &v[p->nfaults++];
+	memset(f, 0, sizeof(*f));
+	memcpy(f->name, name.text, len + 1);
+	f->line = p->line;
+	f->step = NO_STEP;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, name.col, "'fault %s' needs a kind (%s)",
+			    name.text, "firewall, tbf, netem or pause");
+	kind = ga_fault_kind_find(w.text);
+	if (!kind) {
+		ga_suggest_init(&sg, w.text, 2);
+		for (i = 0; kinds[i]; i++)
+			ga_suggest_try(&sg, kinds[i]->name);
+		return ga_perr(p, w.col, "unknown fault kind '%s'%s (known: "
+			    "firewall, tbf, netem, pause)", w.text,
+			    ga_suggest_text(&sg, dym, sizeof(dym)));
+	}
+	if (!kind->parse)
+		return ga_perr(p, w.col, "fault kind '%s' is not available in "
+			    "this build", w.text);
+	n = ga_lex_text(lx, &args);
+	argcol = (int)(args - lx->s) + 1;
+	argbuf = ga_parse_strndup(p, args, n);
+	if (!argbuf)
+		return -1;
+	memset(&diag, 0, sizeof(diag));
+	rc = kind->parse(argbuf, &st.fault_spec, &diag);
+	free(argbuf);
+	if (rc)
+		return ga_perr(p, argcol + (int)diag.offset, "%s: %s (usage: %s)",
+			    kind->name, diag.msg, kind->usage);
+	st.fault = kind;
+	if (kind->validate(st.fault_spec, &diag)) {
+		kind->free_spec(st.fault_spec);
+		return ga_perr(p, argcol + (int)diag.offset, "%s: %s",
+			    kind->name, diag.msg);
+	}
+	st.text = ga_parse_strdup(p, name.text);
+	if (!st.text || push_step(p, &st)) {
+		free(st.text);
+		kind->free_spec(st.fault_spec);
+		return -1;
+	}
+	p->faults[p->nfaults - 1].step = p->sc->nsteps - 1;
+	return 0;
+}
+
+/* lift NAME */
+int ga_parse_lift(struct parser *p, struct lexer *lx,
+		      const struct directive *dir, const struct word *kw)
+{
+	struct fault_name *f;
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'lift' needs the name of a fault");
+	f = find_fault(p, w.text);
+	if (!f)
+		return ga_perr(p, w.col, "no fault named '%s' before this line",
+			    w.text);
+	if (f->lifted)
+		return ga_perr(p, w.col, "fault '%s' is already lifted at line "
+			    "%d", w.text, f->lifted);
+	if (f->step == NO_STEP)
+		return -1;      /* its fault line was bad and is reported */
+	rc = ga_lex_end(p, lx, "the fault name");
+	if (rc)
+		return -1;
+	st.fault_step = (int)f->step;
+	st.text = ga_parse_strdup(p, w.text);
+	if (!st.text)
+		return -1;
+	if (push_step(p, &st)) {
+		free(st.text);
+		return -1;
+	}
+	f->lifted = p->line;
+	return 0;
+}
+
+/* admin SQL, errorlog TEXT: the raw rest of the line. */
+int ga_parse_text_step(struct parser *p, struct lexer *lx,
+			   const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	const char *text;
+	size_t n;
+
+	begin_step(p, &st, dir->kind);
+	n = ga_lex_rest(lx, &text);
+	if (n == 0)
+		return ga_perr(p, kw->col, "'%s' needs %s", kw->text,
+			    dir->kind == GA_STEP_ADMIN ? "SQL" :
+			    "the text to look for");
+	if (dir->kind == GA_STEP_ADMIN)
+		return push_sql_step(p, &st, text, n,
+				     (int)(text - lx->s) + 1);
+	return push_text_step(p, &st, text, n);
+}
+
+int ga_parse_sleep(struct parser *p, struct lexer *lx,
+		       const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'sleep' needs a duration");
+	if (ga_duration_parse(w.text, &st.duration_ms))
+		return ga_perr(p, w.col, "invalid duration '%s': write e.g. "
+			    "500ms, 2s or 1.5s", w.text);
+	rc = ga_lex_end(p, lx, "the duration");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
+int ga_parse_status(struct parser *p, struct lexer *lx,
+			const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'status' needs a variable name");
+	if (!ga_all_of(w.text, strlen(w.text), "_"))
+		return ga_perr(p, w.col, "invalid status variable '%s': use "
+			    "letters, digits and '_'", w.text);
+	rc = ga_lex_end(p, lx, "the variable name");
+	if (rc)
+		return -1;
+	st.text = ga_parse_strdup(p, w.text);
+	if (!st.text)
+		return -1;
+	rc = push_step(p, &st);
+	if (rc)
+		free(st.text);
+	return rc;
+}
+
+int ga_parse_server(struct parser *p, struct lexer *lx,
+			const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	size_t i;
+	int rc;
+
+	(void)dir;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'server' needs an action: stop, "
+			    "start, restart or crash");
+	for (i = 0; i < COUNT(server_actions); i++) {
+		if (strcmp(server_actions[i].name, w.text) == 0)
+			break;
+	}
+	if (i == COUNT(server_actions))
+		return ga_perr(p, w.col, "unknown server action '%s' (known: "
+			    "stop, start, restart, crash)", w.text);
+	begin_step(p, &st, server_actions[i].kind);
+	rc = ga_lex_end(p, lx, "the server action");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+

@@ -1,0 +1,69 @@
+/* internal.h - what the run's files share (run/ only).
+ *
+ * A struct ga_case is everything one run of one scenario made, so that
+ * teardown can undo it in reverse whatever happened: its directory, its
+ * lab, its server, its client connections and the faults in place.
+ */
+#ifndef GA_RUN_INTERNAL_H
+#define GA_RUN_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "client/client.h"
+#include "faults/stack.h"
+#include "lab/lab.h"
+#include "lab/server.h"
+#include "run/runner.h"
+
+struct ga_case {
+	struct ga_runner *r;
+	const struct ga_scenario *sc;
+	struct ga_case_result *res;
+	char dir[PATH_MAX];
+	bool dir_made;
+	struct ga_lab lab;
+	bool lab_made;
+	struct ga_server srv;
+	bool srv_made;
+	struct ga_client *clients;      /* owned, one per connection */
+	struct ga_client_env env;
+	struct ga_fault_stack faults;
+	unsigned tag;                   /* names the lab's kernel objects */
+};
+
+/* ---- verdicts (run/runner.c) ------------------------------------------------ */
+
+void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The scenario is ERROR at step's line because the harness failed (err).
+ * Returns -1, for "return ga_case_harness_error(...)". */
+int ga_case_harness_error(struct ga_case *c, const struct ga_step *step,
+			  const struct ga_error *err);
+
+/* The scenario was interrupted by a signal at step.  Returns -1. */
+int ga_case_interrupted(struct ga_case *c, const struct ga_step *step);
+
+/* ---- steps (run/steps.c) ---------------------------------------------------- */
+
+/* Carries out step i and checks its outcome.  Returns 0 to go on, -1 to
+ * stop (the verdict is set). */
+int ga_case_run_step(struct ga_case *c, size_t i);
+
+/* Where the scenario's faults apply. */
+void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t);
+
+/* ---- evidence (run/evidence.c) ---------------------------------------------- */
+
+/* Writes the run's steps.log at path. */
+int ga_write_steps_log(const struct ga_scenario *sc,
+		       const struct ga_case_result *res, const char *path,
+		       struct ga_error *err);
+
+/* Keeps the scenario's evidence in results_dir/<label>/: the file that
+ * ran, steps.log, the server's error log and config.  What could not be
+ * kept is recorded in c->res->evidence_lost. */
+void ga_keep_evidence(struct ga_case *c);
+
+#endif

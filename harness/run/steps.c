@@ -1,0 +1,370 @@
+/* steps.c - what each step kind does in a run, and how its outcome is
+ * checked.  Steps on a client connection go to its driver
+ * (client/client.h); the others act on the server, the lab or the clock
+ * through the admin connection, the fault stack and the server backend.
+ */
+#include "run/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/errnames.h"
+#include "run/expect.h"
+#include "util/clock.h"
+#include "util/fsutil.h"
+
+#define HANG_GRACE_MS 2000      /* past "within", a call counts as hung */
+#define ERRORLOG_WAIT_MS 2000   /* the server writes its log a bit late */
+
+typedef int step_fn(struct ga_case *c, const struct ga_step *step,
+		    struct ga_step_result *sr);
+
+/* How long to wait for a client call before calling it a hang. */
+static long watchdog_ms(const struct ga_case *c, const struct ga_expect *e)
+{
+	long w = c->r->opts->step_timeout_ms;
+
+	if (!e)
+		return w;
+	if (e->set.hang && e->after_ms >= 0)
+		return e->after_ms;
+	if (e->within_ms >= 0 && e->within_ms + HANG_GRACE_MS < w)
+		return e->within_ms + HANG_GRACE_MS;
+	return w;
+}
+
+/* Returns 0 to go on, -1 to stop (the verdict is set). */
+static int check_outcome(struct ga_case *c, const struct ga_step *step,
+			 struct ga_step_result *sr)
+{
+	char why[900];
+	size_t n;
+
+	sr->ran = true;
+	if (!sr->expect) {
+		/* no expect line applies: setup and actions must succeed */
+		if (sr->out.result == GA_RESULT_OK) {
+			sr->matched = true;
+			return 0;
+		}
+		ga_outcome_describe(&sr->out, why, sizeof(why));
+		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line, "%s: %s",
+				ga_step_kind_name(step->kind), why);
+		return -1;
+	}
+	sr->matched = ga_expect_match(sr->expect, &sr->out, why, sizeof(why));
+	if (sr->matched)
+		return 0;
+	ga_case_verdict(c->res, GA_VERDICT_FAIL, step->line, "%s%s%s: %s",
+			ga_step_kind_name(step->kind), step->conn >= 0 ? " " : "",
+			step->conn >= 0 ? c->sc->connections[step->conn].name : "",
+			why);
+	if (sr->expect->line > 0) {
+		n = strlen(c->res->reason);
+		snprintf(c->res->reason + n, sizeof(c->res->reason) - n,
+			 " (expect line %d)", sr->expect->line);
+	}
+	return -1;
+}
+
+/* After a client call: 0 = outcome, 1 = interrupted, -1 = harness error. */
+static int after_call(struct ga_case *c, const struct ga_step *step,
+		      struct ga_step_result *sr, int rc,
+		      const struct ga_error *err)
+{
+	if (rc < 0)
+		return ga_case_harness_error(c, step, err);
+	if (rc > 0) {
+		sr->ran = true;
+		return ga_case_interrupted(c, step);
+	}
+	return check_outcome(c, step, sr);
+}
+
+static int client_step(struct ga_case *c, const struct ga_step *step,
+		       struct ga_step_result *sr)
+{
+	struct ga_client *cl = &c->clients[step->conn];
+	struct ga_error err;
+	int rc;
+
+	if (step->kind == GA_STEP_SEND) {
+		if (ga_client_send(cl, step, step->text, &c->env, &err))
+			return ga_case_harness_error(c, step, &err);
+		sr->ran = true;
+		sr->matched = true;
+		sr->out.result = GA_RESULT_OK;
+		sr->out.api = "sent";
+		return 0;
+	}
+	rc = ga_client_call(cl, step, step->text, &c->env,
+			    watchdog_ms(c, sr->expect), c->r->in, &sr->out,
+			    &err);
+	return after_call(c, step, sr, rc, &err);
+}
+
+static int reap_step(struct ga_case *c, const struct ga_step *step,
+		     struct ga_step_result *sr)
+{
+	struct ga_client *cl = &c->clients[step->conn];
+	struct ga_error err;
+	int rc;
+
+	rc = ga_client_reap(cl, watchdog_ms(c, sr->expect), c->r->in,
+			    &sr->out, &err);
+	return after_call(c, step, sr, rc, &err);
+}
+
+static int kill_step(struct ga_case *c, const struct ga_step *step,
+		     struct ga_step_result *sr)
+{
+	struct ga_client *cl = &c->clients[step->conn];
+	unsigned long id = ga_client_thread_id(cl);
+	struct ga_error err;
+	char sql[64];
+
+	if (!id) {
+		ga_error_set(&err, "'%s' has no server thread to KILL "
+			     "(never connected or closed)", cl->decl->name);
+		return ga_case_harness_error(c, step, &err);
+	}
+	snprintf(sql, sizeof(sql), "KILL %lu", id);
+	if (ga_server_admin_query(&c->srv, sql, &sr->out, &err))
+		return ga_case_harness_error(c, step, &err);
+	sr->out.api = "KILL";
+	return check_outcome(c, step, sr);
+}
+
+static int admin_step(struct ga_case *c, const struct ga_step *step,
+		      struct ga_step_result *sr)
+{
+	struct ga_error err;
+
+	if (ga_server_admin_query(&c->srv, step->text, &sr->out, &err))
+		return ga_case_harness_error(c, step, &err);
+	return check_outcome(c, step, sr);
+}
+
+static int status_step(struct ga_case *c, const struct ga_step *step,
+		       struct ga_step_result *sr)
+{
+	char sql[256];
+	struct ga_error err;
+
+	/* MySQL 8.0 moved the counters to performance_schema (9.x has no
+	 * information_schema copy); MariaDB keeps them in
+	 * information_schema, with performance_schema off by default. */
+	snprintf(sql, sizeof(sql), "SELECT VARIABLE_VALUE FROM %s WHERE "
+		 "VARIABLE_NAME = '%s'",
+		 c->srv.id.flavour == GA_FLAVOUR_MYSQL ?
+		 "performance_schema.global_status" :
+		 "information_schema.GLOBAL_STATUS", step->text);
+	if (ga_server_admin_query(&c->srv, sql, &sr->out, &err))
+		return ga_case_harness_error(c, step, &err);
+	sr->out.api = "status";
+	if (sr->out.result == GA_RESULT_OK && !sr->out.has_value) {
+		ga_error_set(&err, "the server has no status variable '%s'",
+			     step->text);
+		return ga_case_harness_error(c, step, &err);
+	}
+	return check_outcome(c, step, sr);
+}
+
+static int errorlog_step(struct ga_case *c, const struct ga_step *step,
+			 struct ga_step_result *sr)
+{
+	double start = ga_clock_ms();
+	struct ga_error err;
+	char *text;
+	bool found = false;
+
+	sr->out.api = "errorlog";
+	for (;;) {
+		if (ga_file_read(c->srv.errlog, 64 << 20, &text, NULL, &err))
+			return ga_case_harness_error(c, step, &err);
+		found = strstr(text, step->text) != NULL;
+		free(text);
+		if (found || ga_clock_ms() - start > ERRORLOG_WAIT_MS)
+			break;
+		if (ga_interrupt_wait(c->r->in, -1, 50) < 0)
+			return ga_case_interrupted(c, step);
+	}
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (found) {
+		sr->out.result = GA_RESULT_OK;
+	} else {
+		sr->out.result = GA_RESULT_ERROR;
+		snprintf(sr->out.message, sizeof(sr->out.message),
+			 "the server's error log has no line containing '%s'",
+			 step->text);
+	}
+	return check_outcome(c, step, sr);
+}
+
+static int server_step(struct ga_case *c, const struct ga_step *step,
+		       struct ga_step_result *sr)
+{
+	double start = ga_clock_ms();
+	struct ga_error err;
+	int rc = 0;
+
+	switch (step->kind) {
+	case GA_STEP_SERVER_STOP:
+		rc = ga_server_stop(&c->srv, c->r->in, &err);
+		break;
+	case GA_STEP_SERVER_START:
+		rc = ga_server_start(&c->srv, c->sc, c->r->in, &err);
+		break;
+	case GA_STEP_SERVER_RESTART:
+		rc = ga_server_stop(&c->srv, c->r->in, &err);
+		if (rc == 0)
+			rc = ga_server_start(&c->srv, c->sc, c->r->in, &err);
+		break;
+	case GA_STEP_SERVER_CRASH:
+		rc = ga_server_crash(&c->srv, &err);
+		break;
+	default:
+		rc = ga_error_set(&err, "not a server step");
+	}
+	sr->ran = true;
+	sr->out.api = ga_step_kind_name(step->kind);
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (rc)
+		return ga_case_harness_error(c, step, &err);
+	sr->out.result = GA_RESULT_OK;
+	sr->matched = true;
+	return 0;
+}
+
+static int sleep_step(struct ga_case *c, const struct ga_step *step,
+		      struct ga_step_result *sr)
+{
+	if (ga_interrupt_wait(c->r->in, -1, step->duration_ms) < 0)
+		return ga_case_interrupted(c, step);
+	sr->ran = true;
+	sr->out.api = "sleep";
+	sr->out.elapsed_ms = (double)step->duration_ms;
+	sr->matched = true;
+	c->res->waits_ms += (double)step->duration_ms;
+	return 0;
+}
+
+/* ---- faults ------------------------------------------------------------- */
+
+void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->client_ns = c->lab.client_ns;
+	t->server_ns = c->lab.server_ns;
+	t->client_if = c->lab.client_if;
+	t->server_if = c->lab.server_if;
+	t->client_addr = GA_LAB_CLIENT_ADDR;
+	t->server_addr = GA_LAB_SERVER_ADDR;
+	t->server_port = GA_SERVER_PORT;
+	t->tag = c->tag;
+	t->server_pid = c->srv.pid;
+}
+
+static int fault_step(struct ga_case *c, const struct ga_step *step,
+		      struct ga_step_result *sr)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	double start = ga_clock_ms();
+	int rc;
+
+	ga_case_fault_target(c, &t);
+	rc = ga_fault_stack_apply(&c->faults, step->fault, step->fault_spec,
+				  step->text, step->line, &t, &err);
+	sr->ran = true;
+	sr->out.api = step->fault->name;
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (rc == 0) {
+		sr->out.result = GA_RESULT_OK;
+		sr->matched = true;
+		return 0;
+	}
+	sr->out.result = GA_RESULT_ERROR;
+	snprintf(sr->out.message, sizeof(sr->out.message), "%s", err.msg);
+	if (rc != GA_FAULT_UNSUPPORTED)
+		return ga_case_harness_error(c, step, &err);
+	ga_case_verdict(c->res, GA_VERDICT_SKIP, step->line,
+			"fault '%s' (%s) cannot be made here: %s", step->text,
+			step->fault->name, err.msg);
+	c->res->skip = strcmp(step->fault->name, "netem") == 0 ?
+		       GA_SKIP_NETEM : GA_SKIP_FAULT;
+	return -1;
+}
+
+static int lift_step(struct ga_case *c, const struct ga_step *step,
+		     struct ga_step_result *sr)
+{
+	const struct ga_step *fs = &c->sc->steps[step->fault_step];
+	struct ga_fault_target t;
+	struct ga_error err;
+	double start = ga_clock_ms();
+
+	sr->ran = true;
+	sr->out.api = "lift";
+	ga_case_fault_target(c, &t);
+	if (ga_fault_stack_lift(&c->faults, fs->line, &t, &err))
+		return ga_case_harness_error(c, step, &err);
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	sr->out.result = GA_RESULT_OK;
+	sr->matched = true;
+	return 0;
+}
+
+/* ---- dispatch ------------------------------------------------------------- */
+
+/* The steps that are not calls on a client connection, by kind. */
+static step_fn *const handlers[GA_STEP_KIND_COUNT] = {
+	[GA_STEP_REAP] = reap_step,
+	[GA_STEP_SLEEP] = sleep_step,
+	[GA_STEP_KILL] = kill_step,
+	[GA_STEP_ADMIN] = admin_step,
+	[GA_STEP_STATUS] = status_step,
+	[GA_STEP_ERRORLOG] = errorlog_step,
+	[GA_STEP_SERVER_STOP] = server_step,
+	[GA_STEP_SERVER_START] = server_step,
+	[GA_STEP_SERVER_RESTART] = server_step,
+	[GA_STEP_SERVER_CRASH] = server_step,
+	[GA_STEP_FAULT] = fault_step,
+	[GA_STEP_LIFT] = lift_step,
+};
+
+int ga_case_run_step(struct ga_case *c, size_t i)
+{
+	const struct ga_step *step = &c->sc->steps[i];
+	struct ga_step_result *sr = &c->res->steps[i];
+	step_fn *fn;
+
+	if (ga_interrupted(c->r->in))
+		return ga_case_interrupted(c, step);
+	sr->expect = NULL;
+	if (step->nexpects > 0 ||
+	    !ga_step_kind_is(step->kind, GA_STEP_ACTION)) {
+		sr->expect = ga_expect_select(step, &c->srv.id);
+		if (!sr->expect) {
+			ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
+					"no expect line applies to %s",
+					c->srv.version);
+			return -1;
+		}
+	}
+	/* An admin query without expect lines is setup: it must succeed,
+	 * and if it cannot, the scenario is ERROR, not FAIL. */
+	if (step->kind == GA_STEP_ADMIN && step->nexpects == 0)
+		sr->expect = NULL;
+
+	fn = ga_step_kind_is(step->kind, GA_STEP_ON_CLIENT) ? client_step
+							    : handlers[step->kind];
+	if (!fn) {
+		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
+				"the runner cannot do '%s' steps",
+				ga_step_kind_name(step->kind));
+		return -1;
+	}
+	return fn(c, step, sr);
+}
