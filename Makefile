@@ -47,7 +47,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SAN_FLAGS) $(CFLAGS) \
 	-Iharness -Ibuild $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-B = build
+B ?= build
 # harness/<subsystem>/*.c; cli/ is the program, the rest is a library the
 # unit tests link too.
 SUBSYSTEMS = util lang lab faults client run report
@@ -57,8 +57,8 @@ CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
-.PHONY: all deps setup run check unit integration bench install uninstall \
-	clean help
+.PHONY: all deps setup run check unit integration bench tsan install \
+	uninstall clean help
 
 all: goneaway
 
@@ -81,6 +81,10 @@ setup: deps
 	$(MAKE) --no-print-directory goneaway $(B)/check-unit
 
 goneaway: $(CLI_OBJS) $(B)/libgoneaway.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+# the same program inside a build directory of its own (tsan)
+$(B)/goneaway: $(CLI_OBJS) $(B)/libgoneaway.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 $(B)/libgoneaway.a: $(LIB_OBJS)
@@ -122,6 +126,18 @@ unit: $(B)/check-unit
 integration: goneaway
 	sh tests/integration/run-all.sh
 
+# The client's threads under ThreadSanitizer: the client unit tests and
+# the scenarios that hang, cancel and reap (a separate build directory).
+TSAN_RUN = tests/integration/data/hang.gw tests/integration/data/reap-late-lost.gw \
+	scenarios/firewall-drop-connect-hang.gw scenarios/silent-drop.gw \
+	scenarios/kill-running.gw scenarios/forked-connection-share.gw
+tsan:
+	$(MAKE) --no-print-directory B=build-tsan SANITIZE=thread CFLAGS="-O1 -g" \
+		build-tsan/check-unit build-tsan/goneaway
+	TSAN_OPTIONS=halt_on_error=1 CK_RUN_SUITE=client build-tsan/check-unit
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/goneaway run --no-results \
+		--step-timeout 4s $(TSAN_RUN)
+
 bench: setup
 	./goneaway run --timings --no-results scenarios/
 
@@ -135,7 +151,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway
 
 clean:
-	rm -rf $(B) goneaway goneaway-results
+	rm -rf build build-tsan goneaway goneaway-results
 
 help:
 	@echo "Targets:"
@@ -147,6 +163,7 @@ help:
 	@echo "  unit         only the Check unit tests"
 	@echo "  integration  only the integration suite: scenarios, mutants, signals, CLI"
 	@echo "  bench        each scenario's wall time next to its deliberate waits"
+	@echo "  tsan         the client tests and hang scenarios under ThreadSanitizer"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
 	@echo "  clean        remove build output"
 	@echo "Variables:"

@@ -63,8 +63,7 @@ struct ga_driver_conn {
 	struct call *call;      /* owned: the call in flight, or NULL */
 	bool abandoned;         /* a call would not end: leave everything */
 	/* kept by the main thread between calls */
-	int sock_fd;            /* the handle's (or raw) socket, or -1 */
-	ino_t sock_ino;
+	ino_t sock_ino;         /* the handle's (or raw) socket, or 0 */
 	unsigned long thread_id;
 };
 
@@ -107,7 +106,6 @@ static int conn_new(const struct ga_connection *decl,
 	conn->decl = decl;
 	conn->env = env;
 	conn->raw_fd = -1;
-	conn->sock_fd = -1;
 	*connp = conn;
 	return 0;
 }
@@ -329,7 +327,6 @@ static void note_finished(struct ga_driver_conn *conn, const struct call *call)
 		fd = (int)mysql_get_socket(conn->mysql);
 	else if (conn->raw_fd >= 0)
 		fd = conn->raw_fd;
-	conn->sock_fd = fd;
 	conn->sock_ino = ga_socket_inode(fd);
 	if (!conn->mysql)
 		conn->thread_id = 0;
@@ -364,16 +361,15 @@ static int start(struct ga_driver_conn *conn, const struct ga_step *step,
 		free(call);
 		return ga_error_errno(err, errno, "eventfd");
 	}
-	if (ga_socket_set_take(&call->before) != 0) {
+	if (ga_socket_set_take(conn->env->netns_fd, &call->before, err)) {
 		call_free(call);
-		return ga_error_set(err, "cannot list this process's sockets "
-				    "(/proc/self/fd)");
+		return ga_error_prefix(err, "listing the client namespace's "
+				       "sockets");
 	}
 	if (step->kind == GA_STEP_CONNECT) {
 		/* connect again: a fresh handle, made here while no worker
 		 * can be using the old one */
 		close_all(conn);
-		conn->sock_fd = -1;
 		conn->sock_ino = 0;
 		conn->thread_id = 0;
 		if (conn->decl->transport != GA_TRANSPORT_RAW) {
@@ -457,8 +453,8 @@ static int cancel(struct ga_driver_conn *conn, struct ga_outcome *hang,
 		return 0;
 	hang->api = call_api(conn, call->step->kind);
 	/* the socket the connection had, and any the call made since */
-	ga_socket_shutdown_if(conn->sock_fd, conn->sock_ino);
-	ga_sockets_shutdown_new(conn->env->netns_fd, &call->before);
+	ga_sockets_cut(conn->env->netns_fd, &call->before, conn->sock_ino,
+		       err);
 	while (!atomic_load_explicit(&call->done, memory_order_acquire)) {
 		if (ga_clock_ms() >= deadline)
 			break;

@@ -21,6 +21,7 @@
 #include "client/mysqlcall.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
+#include "util/error.h"
 
 /* ---- client/stmtcall.c ---------------------------------------------------- */
 
@@ -82,27 +83,30 @@ void ga_raw_drain(int fd, long timeout_ms, struct ga_outcome *out);
 
 /* ---- client/sockets.c ----------------------------------------------------- */
 
-/* The socket inodes this process holds, sorted: what existed before a
- * call started, so that cancelling it cuts only the sockets it made. */
+/* The inodes of the TCP sockets in a namespace, sorted: what existed
+ * before a call started, so that cancelling it cuts only the sockets it
+ * made. */
 struct ga_socket_set {
 	ino_t *inodes;                  /* owned */
 	size_t n;
 };
 
-/* Fills set with every socket this process holds now.  Returns 0 or -1
- * (then set is empty and nothing will be recognised as new). */
-int ga_socket_set_take(struct ga_socket_set *set);
+/* Fills set with every TCP socket of the namespace netns_fd now.
+ * Returns 0, or -1 with err set (set is then empty). */
+int ga_socket_set_take(int netns_fd, struct ga_socket_set *set,
+		       struct ga_error *err);
 void ga_socket_set_free(struct ga_socket_set *set);
 
-/* Shuts down (SHUT_RDWR) every TCP socket of this process that lives in
- * the network namespace netns_fd and is not in before.  Returns how many. */
-int ga_sockets_shutdown_new(int netns_fd, const struct ga_socket_set *before);
+/* Aborts the TCP sockets of netns_fd that are not in before, and the one
+ * with inode known (0: none), by their identity in the kernel
+ * (SOCK_DESTROY; a blocked call on one gets ECONNABORTED), or, on a
+ * kernel without it, shuts down this process's descriptors of them.
+ * Returns how many, or -1 with err set. */
+int ga_sockets_cut(int netns_fd, const struct ga_socket_set *before,
+		   ino_t known, struct ga_error *err);
 
-/* The inode of socket fd, or 0 when fd is not a socket. */
+/* The inode of socket fd, or 0 when fd is not a socket.  Call it only
+ * where no other thread may close fd. */
 ino_t ga_socket_inode(int fd);
-
-/* Shuts fd down only if it is still the socket with inode ino (a closed
- * and reused descriptor is left alone).  Returns 1 if it did. */
-int ga_socket_shutdown_if(int fd, ino_t ino);
 
 #endif

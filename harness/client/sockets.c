@@ -1,26 +1,50 @@
-/* sockets.c - finding the sockets a call made (see internal.h).
+/* sockets.c - finding and cutting the sockets a call made (internal.h).
  *
  * A call blocked inside libmysqlclient cannot be asked which socket it
  * uses: during mysql_real_connect the handle is being written by the
  * worker, and a reconnect inside mysql_real_query replaces its socket.
- * So the socket is found from the outside: whatever TCP socket of the
- * lab's client namespace appeared in this process after the call started
- * is the call's (another call running at the same time could only add
- * one by reconnecting), and the socket the connection had when its last
- * call finished is known by descriptor and inode.
+ * Nor can its descriptor number be trusted from another thread: the
+ * library may close it at any moment, and the number be reused.  So the
+ * call's sockets are found and cut by their identity in the kernel:
+ * the lab's client namespace holds only the harness's own client
+ * sockets, a sock_diag dump of it lists each with its inode, and
+ * SOCK_DESTROY aborts one by its address and cookie (ECONNABORTED for
+ * the blocked call).  The call's sockets are the ones that appeared after
+ * it started, and the one its connection had when its last call
+ * finished (known by inode).
+ *
+ * A kernel without CONFIG_INET_DIAG_DESTROY refuses SOCK_DESTROY; then
+ * the same sockets are shut down through this process's descriptors,
+ * checked by inode just before (a race with a close in the worker is
+ * then possible, if unlikely).
  */
 #include "client/internal.h"
 
 #include <dirent.h>
-#include <linux/sockios.h>
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "lab/netns.h"
+
+struct tcp_sock {
+	ino_t ino;
+	uint8_t family;
+	struct inet_diag_sockid id;
+};
+
+struct tcp_list {
+	struct tcp_sock *items;         /* owned */
+	size_t n, cap;
+};
 
 static int cmp_ino(const void *a, const void *b)
 {
@@ -29,75 +53,171 @@ static int cmp_ino(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-ino_t ga_socket_inode(int fd)
+static int tcp_list_add(struct tcp_list *l, const struct inet_diag_msg *m)
 {
-	struct stat st;
+	struct tcp_sock *grown;
 
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
-		return 0;
-	return st.st_ino;
-}
-
-/* Calls fn for every socket descriptor of this process. */
-static int each_socket(void (*fn)(int fd, ino_t ino, void *arg), void *arg)
-{
-	struct dirent *de;
-	DIR *dir;
-	ino_t ino;
-	int fd;
-
-	dir = opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		fd = atoi(de->d_name);
-		if (fd == dirfd(dir))
-			continue;
-		ino = ga_socket_inode(fd);
-		if (ino)
-			fn(fd, ino, arg);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		grown = realloc(l->items, l->cap * sizeof(*grown));
+		if (!grown)
+			return -1;
+		l->items = grown;
 	}
-	closedir(dir);
+	l->items[l->n].ino = m->idiag_inode;
+	l->items[l->n].family = m->idiag_family;
+	l->items[l->n].id = m->id;
+	l->n++;
 	return 0;
 }
 
-struct collect {
-	struct ga_socket_set *set;
-	size_t cap;
-	int failed;
-};
-
-static void add_inode(int fd, ino_t ino, void *arg)
+static int diag_send(int nl, uint16_t type, uint16_t flags, uint8_t family,
+		     const struct inet_diag_sockid *id)
 {
-	struct collect *c = arg;
-	ino_t *grown;
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 
-	(void)fd;
-	if (c->failed)
-		return;
-	if (c->set->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 32;
-		grown = realloc(c->set->inodes, c->cap * sizeof(*grown));
-		if (!grown) {
-			c->failed = 1;
-			return;
-		}
-		c->set->inodes = grown;
-	}
-	c->set->inodes[c->set->n++] = ino;
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = type;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | flags;
+	msg.req.sdiag_family = family;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	msg.req.idiag_states = ~0u;
+	if (id)
+		msg.req.id = *id;
+	return sendto(nl, &msg, sizeof(msg), 0, (struct sockaddr *)&sa,
+		      sizeof(sa)) < 0 ? -1 : 0;
 }
 
-int ga_socket_set_take(struct ga_socket_set *set)
+/* Reads the answers to one request: the dumped sockets into l (when not
+ * NULL), or the acknowledgement's error.  Returns 0 or a negative errno. */
+static int diag_recv(int nl, struct tcp_list *l)
 {
-	struct collect c = { .set = set };
+	char buf[16384];
+	struct nlmsghdr *h;
+	ssize_t n;
+	int len;
+
+	for (;;) {
+		n = recv(nl, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		len = (int)n;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return e->error;
+			}
+			if (l && tcp_list_add(l, NLMSG_DATA(h)))
+				return -ENOMEM;
+		}
+	}
+}
+
+/* Lists the TCP sockets (v4 and v6) of the calling thread's namespace. */
+static int diag_dump(int nl, struct tcp_list *l)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(families); i++) {
+		if (diag_send(nl, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, families[i],
+			      NULL))
+			return -errno;
+		rc = diag_recv(nl, l);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int diag_destroy(int nl, const struct tcp_sock *s)
+{
+	if (diag_send(nl, SOCK_DESTROY, NLM_F_ACK, s->family, &s->id))
+		return -errno;
+	return diag_recv(nl, NULL);
+}
+
+/* ---- work done inside the namespace ------------------------------------- */
+
+struct job {
+	const struct ga_socket_set *before;     /* cut: the call's start */
+	ino_t known;                            /* cut: the connection's */
+	struct tcp_list list;                   /* every socket found */
+	int destroyed;
+	int unsupported;                        /* no SOCK_DESTROY here */
+};
+
+static bool wanted(const struct job *job, ino_t ino)
+{
+	if (ino == 0)
+		return false;
+	if (ino == job->known)
+		return true;
+	return !bsearch(&ino, job->before->inodes, job->before->n,
+			sizeof(ino), cmp_ino);
+}
+
+static int dump_in_ns(void *arg, struct ga_error *err)
+{
+	struct job *job = arg;
+	size_t i;
+	int nl, rc;
+
+	nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (nl < 0)
+		return ga_error_errno(err, errno, "sock_diag socket");
+	rc = diag_dump(nl, &job->list);
+	for (i = 0; rc == 0 && job->before && i < job->list.n; i++) {
+		const struct tcp_sock *s = &job->list.items[i];
+		int d;
+
+		if (!wanted(job, s->ino))
+			continue;
+		d = job->unsupported ? 0 : diag_destroy(nl, s);
+		if (d == -EOPNOTSUPP || d == -EINVAL || d == -ENOSYS)
+			job->unsupported = 1;
+		else if (d == 0)
+			job->destroyed++;
+	}
+	close(nl);
+	if (rc)
+		return ga_error_errno(err, -rc, "sock_diag dump");
+	return 0;
+}
+
+int ga_socket_set_take(int netns_fd, struct ga_socket_set *set,
+		       struct ga_error *err)
+{
+	struct job job;
+	size_t i;
 
 	memset(set, 0, sizeof(*set));
-	if (each_socket(add_inode, &c) != 0 || c.failed) {
-		ga_socket_set_free(set);
+	memset(&job, 0, sizeof(job));
+	if (ga_netns_run(netns_fd, dump_in_ns, &job, err)) {
+		free(job.list.items);
 		return -1;
 	}
+	set->inodes = calloc(job.list.n ? job.list.n : 1, sizeof(ino_t));
+	if (!set->inodes) {
+		free(job.list.items);
+		return ga_error_set(err, "out of memory");
+	}
+	for (i = 0; i < job.list.n; i++)
+		set->inodes[i] = job.list.items[i].ino;
+	set->n = job.list.n;
+	free(job.list.items);
 	qsort(set->inodes, set->n, sizeof(*set->inodes), cmp_ino);
 	return 0;
 }
@@ -109,62 +229,60 @@ void ga_socket_set_free(struct ga_socket_set *set)
 	set->n = 0;
 }
 
-/* True when the socket fd belongs to the namespace ns (same inode). */
-static bool in_netns(int fd, const struct stat *ns)
+ino_t ga_socket_inode(int fd)
 {
 	struct stat st;
-	int nsfd;
-	bool same;
 
-	nsfd = ioctl(fd, SIOCGSKNS);
-	if (nsfd < 0)
-		return false;
-	same = fstat(nsfd, &st) == 0 && st.st_ino == ns->st_ino &&
-	       st.st_dev == ns->st_dev;
-	close(nsfd);
-	return same;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+		return 0;
+	return st.st_ino;
 }
 
-static bool is_tcp(int fd)
+/* The fallback: shut down this process's descriptors of the sockets
+ * job wants cut. */
+static int shutdown_by_fd(const struct job *job)
 {
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
+	struct dirent *de;
+	DIR *dir;
+	ino_t ino;
+	size_t i;
+	int fd, n = 0;
 
-	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0;
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = atoi(de->d_name);
+		if (fd == dirfd(dir))
+			continue;
+		ino = ga_socket_inode(fd);
+		for (i = 0; ino && i < job->list.n; i++)
+			if (job->list.items[i].ino == ino && wanted(job, ino) &&
+			    shutdown(fd, SHUT_RDWR) == 0) {
+				n++;
+				break;
+			}
+	}
+	closedir(dir);
+	return n;
 }
 
-struct cut {
-	const struct ga_socket_set *before;
-	struct stat ns;
+int ga_sockets_cut(int netns_fd, const struct ga_socket_set *before,
+		   ino_t known, struct ga_error *err)
+{
+	struct job job;
 	int n;
-};
 
-static void cut_if_new(int fd, ino_t ino, void *arg)
-{
-	struct cut *c = arg;
-
-	if (c->before->n && bsearch(&ino, c->before->inodes, c->before->n,
-				    sizeof(ino), cmp_ino))
-		return;
-	if (!is_tcp(fd) || !in_netns(fd, &c->ns))
-		return;
-	if (shutdown(fd, SHUT_RDWR) == 0)
-		c->n++;
-}
-
-int ga_sockets_shutdown_new(int netns_fd, const struct ga_socket_set *before)
-{
-	struct cut c = { .before = before };
-
-	if (fstat(netns_fd, &c.ns) != 0)
-		return 0;
-	each_socket(cut_if_new, &c);
-	return c.n;
-}
-
-int ga_socket_shutdown_if(int fd, ino_t ino)
-{
-	if (!ino || ga_socket_inode(fd) != ino)
-		return 0;
-	return shutdown(fd, SHUT_RDWR) == 0;
+	memset(&job, 0, sizeof(job));
+	job.before = before;
+	job.known = known;
+	if (ga_netns_run(netns_fd, dump_in_ns, &job, err)) {
+		free(job.list.items);
+		return -1;
+	}
+	n = job.unsupported ? shutdown_by_fd(&job) : job.destroyed;
+	free(job.list.items);
+	return n;
 }

@@ -51,8 +51,23 @@ int ga_case_interrupted(struct ga_case *c, const struct ga_step *step);
  * stop (the verdict is set). */
 int ga_case_run_step(struct ga_case *c, size_t i);
 
+/* True when the runner can carry out steps of kind (a test checks every
+ * row of lang/step.h). */
+bool ga_case_can_run(enum ga_step_kind kind);
+
 /* Where the scenario's faults apply. */
 void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t);
+
+/* ---- repetitions (run/repeat.c) -------------------------------------------- */
+
+/* Counts the outcome of every step that ran in this run into its
+ * tally (no limit on distinct outcomes).  Returns 0, or -1 when out of
+ * memory. */
+int ga_tally_run(struct ga_case_result *res);
+
+/* The "seen" lines, once every run matched its expect lines: a count
+ * that fails its line makes the scenario FAIL at that step. */
+void ga_check_seen(const struct ga_scenario *sc, struct ga_case_result *res);
 
 /* ---- evidence (run/evidence.c) ---------------------------------------------- */
 

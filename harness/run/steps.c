@@ -334,6 +334,13 @@ static step_fn *const handlers[GA_STEP_KIND_COUNT] = {
 	[GA_STEP_LIFT] = lift_step,
 };
 
+bool ga_case_can_run(enum ga_step_kind kind)
+{
+	if ((unsigned)kind >= GA_STEP_KIND_COUNT)
+		return false;
+	return ga_step_kind_is(kind, GA_STEP_ON_CLIENT) || handlers[kind];
+}
+
 int ga_case_run_step(struct ga_case *c, size_t i)
 {
 	const struct ga_step *step = &c->sc->steps[i];

@@ -14,5 +14,8 @@ Suite *make_lab_suite(void);
 Suite *make_report_suite(void);
 Suite *make_fault_firewall_suite(void);
 Suite *make_fault_qdisc_suite(void);
+Suite *make_fault_stack_suite(void);
+Suite *make_client_suite(void);
+Suite *make_run_suite(void);
 
 #endif

@@ -1,0 +1,98 @@
+#!/bin/sh
+# t0060-verdicts: verdicts that once lied, evidence that was lost, and the
+# strict mode a CI job uses to demand that nothing went untested.  Each
+# test here failed against the harness before its fix.
+. "$(dirname "$0")/lib.sh"
+
+DATA="$TOP/tests/integration/data"
+leftover_snapshot > "$SCRATCH/before"
+
+run() {
+	"$GONEAWAY" run --color never -o "$SCRATCH/res" "$@"
+}
+
+test_expect_success 'a reap long after the query answered is its answer, not a hang' '
+	run -v "$DATA/reap-late-hang.gw" > out; rc=$?; cat out; test $rc -eq 1 &&
+	grep -q "reap-late-hang *FAIL" out &&
+	grep -q "reap app: succeeded with .0. after 1[0-9][0-9][0-9] ms, when expecting a hang" out
+'
+
+test_expect_success 'a call that failed before the deadline is reaped as its error' '
+	run -v --step-timeout 2s "$DATA/reap-late-lost.gw" > out; rc=$?;
+	cat out; test $rc -eq 0 &&
+	grep -q "reap app: mysql_real_query: returned 2013 (CR_SERVER_LOST)" out
+'
+
+test_expect_success 'the admin connection outlives the scenario'"'"'s wait_timeout and leaves no trace' '
+	run "$DATA/admin-immune.gw" > out; rc=$?; cat out; test $rc -eq 0 &&
+	grep -q "admin-immune *PASS" out &&
+	! grep "goneaway_admin" "$SCRATCH/res/admin-immune/mariadbd.err"
+'
+
+test_expect_success 'client connections are an application account; privileged is asked for' '
+	run "$DATA/app-account.gw" > out; rc=$?; cat out; test $rc -eq 0 &&
+	grep -q "app-account *PASS" out
+'
+
+test_expect_success 'a server option the server adjusts is reported, with its line' '
+	run "$DATA/option-adjusted.gw" > out; rc=$?; cat out; test $rc -eq 0 &&
+	grep -q "line 4: server-option max_connections: the server said: .*adjusted to 10" out &&
+	grep -q "adjusted to 10" "$SCRATCH/res/option-adjusted/steps.log"
+'
+
+test_expect_success 'a server option the server refuses is ERROR at its line' '
+	run "$DATA/option-rejected.gw" > out; rc=$?; cat out; test $rc -eq 3 &&
+	grep -q "option-rejected.gw:5: server-option no_such_option: the server refused it: .*unknown variable" out
+'
+
+test_expect_success 'requires names the server a scenario needs: SKIP otherwise' '
+	run "$DATA/requires-mysql.gw" > out; rc=$?; cat out; test $rc -eq 0 &&
+	grep -q "requires-mysql *SKIP" out &&
+	grep -q "skipped: requires mysqld: the server is .*MariaDB" out
+'
+
+test_expect_success '--strict: a SKIP fails the run (exit 4) unless its kind is allowed' '
+	run --strict "$DATA/requires-mysql.gw" > out 2> err; rc=$?;
+	cat out err; test $rc -eq 4 &&
+	grep -q -- "--strict: .*requires-mysql.gw was skipped (flavour: " err &&
+	run --strict --allow-skip flavour "$DATA/requires-mysql.gw" > out 2> err &&
+	! grep -q strict err
+'
+
+test_expect_success '--strict: no server at all is not a green run' '
+	run --strict --mariadbd /nonexistent/mariadbd "$TOP/scenarios/kill-idle.gw" \
+		> out 2> err; rc=$?; cat out err; test $rc -eq 4 &&
+	grep -q "skipped (server: no mariadbd at /nonexistent/mariadbd" err
+'
+
+test_expect_success 'results that cannot be kept stop the run before it starts (exit 2)' '
+	"$GONEAWAY" run -o /proc/nope "$TOP/scenarios/kill-idle.gw" > out 2> err;
+	rc=$?; cat out err; test $rc -eq 2 &&
+	grep -q "goneaway: -o /proc/nope: cannot keep results there" err &&
+	! grep -q "kill-idle" out
+'
+
+test_expect_success '--allow-skip names a known kind' '
+	"$GONEAWAY" run --allow-skip nope "$DATA/requires-mysql.gw" 2> err;
+	test $? -eq 2 && grep -q "not one of: root, server, flavour, netem" err
+'
+
+test_expect_success 'two scenarios with one name keep their own evidence and names' '
+	mkdir -p a b && cp "$TOP/scenarios/kill-idle.gw" a/x.gw &&
+	cp "$TOP/scenarios/kill-idle.gw" b/x.gw &&
+	"$GONEAWAY" run --color never -o dup --junit dup.xml a b > out; rc=$?;
+	cat out; test $rc -eq 0 &&
+	grep -q "^\[1/2\] a/x  *PASS" out && grep -q "^\[2/2\] b/x  *PASS" out &&
+	test -f dup/a/x/steps.log && test -f dup/b/x/steps.log &&
+	grep -q "scenario: a/x.gw" dup/a/x/steps.log &&
+	grep -q "scenario: b/x.gw" dup/b/x/steps.log &&
+	grep -q "<testcase [^>]*name=\"a/x\"" dup.xml &&
+	grep -q "<testcase [^>]*name=\"b/x\"" dup.xml
+'
+
+test_expect_success 'the verdict tests left no trace' '
+	leftover_snapshot > after &&
+	diff "$SCRATCH/before" after
+'
+
+test_done

@@ -1,0 +1,390 @@
+/* check_client.c - the watchdog and what a hang is (client/client.c,
+ * with a fake driver), the built-in driver's harness failures, and (as
+ * root) that cancelling a call cuts only the sockets it made
+ * (client/sockets.c). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "client/internal.h"
+#include "faults/fault.h"
+#include "lab/lab.h"
+#include "lab/netns.h"
+#include "suites.h"
+
+/* ---- a fake driver whose calls do what a test says ------------------------ */
+
+struct ga_driver_conn {
+	int starts;             /* calls started */
+	int cancels;            /* cancel() calls */
+	enum ga_call_state state;       /* what collect() says */
+	int cancel_fails;       /* cancel() cannot end the call */
+	int fd;                 /* a descriptor that is never readable */
+};
+
+static struct ga_driver_conn fake;
+
+static void fake_describe(char *buf, size_t len)
+{
+	snprintf(buf, len, "fake");
+}
+
+static int fake_new(const struct ga_connection *decl,
+		    const struct ga_client_env *env,
+		    struct ga_driver_conn **conn, struct ga_error *err)
+{
+	(void)decl;
+	(void)env;
+	(void)err;
+	*conn = &fake;
+	return 0;
+}
+
+static int fake_unsupported(const struct ga_step *step, char *why, size_t len)
+{
+	(void)step;
+	(void)why;
+	(void)len;
+	return 0;
+}
+
+static int fake_start(struct ga_driver_conn *conn, const struct ga_step *step,
+		      const char *sql, struct ga_error *err)
+{
+	(void)step;
+	(void)sql;
+	(void)err;
+	conn->starts++;
+	return 0;
+}
+
+static int fake_fd(const struct ga_driver_conn *conn)
+{
+	return conn->fd;
+}
+
+static enum ga_call_state fake_collect(struct ga_driver_conn *conn,
+				       struct ga_outcome *out,
+				       struct ga_error *err)
+{
+	if (conn->state == GA_CALL_FINISHED) {
+		out->result = GA_RESULT_ERROR;
+		out->err = 2013;
+		out->elapsed_ms = 1000;
+	} else if (conn->state == GA_CALL_FAILED) {
+		ga_error_set(err, "setns: no such namespace");
+	}
+	return conn->state;
+}
+
+static int fake_cancel(struct ga_driver_conn *conn, struct ga_outcome *hang,
+		       struct ga_error *err)
+{
+	conn->cancels++;
+	hang->api = "fake_call";
+	if (conn->cancel_fails)
+		return ga_error_set(err, "it would not return");
+	return 0;
+}
+
+static unsigned long fake_thread_id(const struct ga_driver_conn *conn)
+{
+	(void)conn;
+	return 7;
+}
+
+static void fake_free(struct ga_driver_conn *conn)
+{
+	(void)conn;
+}
+
+static const struct ga_driver_ops fake_ops = {
+	.name = "fake",
+	.describe = fake_describe,
+	.conn_new = fake_new,
+	.unsupported = fake_unsupported,
+	.start = fake_start,
+	.call_fd = fake_fd,
+	.collect = fake_collect,
+	.cancel = fake_cancel,
+	.thread_id = fake_thread_id,
+	.conn_free = fake_free,
+};
+
+static const struct ga_connection decl = { .name = "app" };
+static const struct ga_step query = { .line = 9, .kind = GA_STEP_QUERY };
+static const struct ga_step send_step = { .line = 8, .kind = GA_STEP_SEND };
+static struct ga_client_env env = { .netns_fd = -1 };
+static int pipefds[2];
+
+static void fake_setup(void)
+{
+	memset(&fake, 0, sizeof(fake));
+	ck_assert_int_eq(pipe(pipefds), 0);
+	fake.fd = pipefds[0];
+}
+
+static void fake_teardown(void)
+{
+	close(pipefds[0]);
+	close(pipefds[1]);
+}
+
+START_TEST(test_finished_call_is_never_a_hang)
+{
+	struct ga_client cl;
+	struct ga_outcome out;
+	struct ga_error err;
+
+	ga_client_init(&cl, &decl, &fake_ops);
+	ck_assert_int_eq(ga_client_send(&cl, &send_step, "SELECT 1", &env,
+					&err), 0);
+	/* the call answered long ago; the reap comes after the deadline */
+	fake.state = GA_CALL_FINISHED;
+	ck_assert_int_eq(ga_client_reap(&cl, 0, NULL, &out, &err), 0);
+	ck_assert_int_eq(out.result, GA_RESULT_ERROR);
+	ck_assert_uint_eq(out.err, 2013);
+	ck_assert_int_eq(fake.cancels, 0);
+	ga_client_teardown(&cl);
+}
+END_TEST
+
+START_TEST(test_running_call_is_a_hang)
+{
+	struct ga_client cl;
+	struct ga_outcome out;
+	struct ga_error err;
+
+	ga_client_init(&cl, &decl, &fake_ops);
+	fake.state = GA_CALL_RUNNING;
+	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 50, NULL,
+					&out, &err), 0);
+	ck_assert_int_eq(out.result, GA_RESULT_HANG);
+	ck_assert_str_eq(out.api, "fake_call");
+	ck_assert_msg(out.elapsed_ms >= 50, "%f", out.elapsed_ms);
+	ck_assert_int_eq(fake.cancels, 1);
+	/* the call was ended: the connection takes the next one */
+	ck_assert_str_eq(cl.unusable, "");
+	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 0, NULL,
+					&out, &err), 0);
+	ck_assert_int_eq(fake.starts, 2);
+	ga_client_teardown(&cl);
+}
+END_TEST
+
+START_TEST(test_abandoned_connection_is_unusable)
+{
+	struct ga_client cl;
+	struct ga_outcome out;
+	struct ga_error err;
+
+	ga_client_init(&cl, &decl, &fake_ops);
+	fake.state = GA_CALL_RUNNING;
+	fake.cancel_fails = 1;
+	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 0, NULL,
+					&out, &err), 0);
+	ck_assert_int_eq(out.result, GA_RESULT_HANG);
+	/* no second call on a handle an abandoned call may still use */
+	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 0, NULL,
+					&out, &err), -1);
+	ck_assert_int_eq(fake.starts, 1);
+	ck_assert_msg(strstr(err.msg, "connection 'app' is unusable: its call "
+			     "was abandoned after a hang (it would not "
+			     "return)") != NULL, "%s", err.msg);
+	ga_client_teardown(&cl);
+}
+END_TEST
+
+START_TEST(test_failed_call_is_a_harness_error)
+{
+	struct ga_client cl;
+	struct ga_outcome out;
+	struct ga_error err;
+
+	ga_client_init(&cl, &decl, &fake_ops);
+	fake.state = GA_CALL_FAILED;
+	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 1000,
+					NULL, &out, &err), -1);
+	ck_assert_msg(strstr(err.msg, "setns") != NULL, "%s", err.msg);
+	ga_client_teardown(&cl);
+}
+END_TEST
+
+START_TEST(test_reap_without_send)
+{
+	struct ga_client cl;
+	struct ga_outcome out;
+	struct ga_error err;
+
+	ga_client_init(&cl, &decl, &fake_ops);
+	ck_assert_int_eq(ga_client_reap(&cl, 1000, NULL, &out, &err), -1);
+	ck_assert_msg(strstr(err.msg, "no query in flight") != NULL, "%s",
+		      err.msg);
+	ga_client_send(&cl, &send_step, "SELECT 1", &env, &err);
+	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 0, NULL,
+					&out, &err), -1);
+	ck_assert_msg(strstr(err.msg, "sent at line 8 in flight") != NULL,
+		      "%s", err.msg);
+	fake.state = GA_CALL_FINISHED;
+	ga_client_teardown(&cl);
+}
+END_TEST
+
+/* ---- the built-in driver -------------------------------------------------- */
+
+START_TEST(test_builtin_cannot_enter_namespace)
+{
+	const struct ga_step connect_step = { .line = 5,
+					      .kind = GA_STEP_CONNECT };
+	struct ga_client_env bad = { .netns_fd = -1, .host = "198.18.0.2",
+				     .port = 3306, .user = "u",
+				     .password = "p", .database = "d" };
+	struct ga_client cl;
+	struct ga_outcome out;
+	struct ga_error err;
+
+	/* A worker that cannot enter the lab is the harness's failure, never
+	 * a client outcome (with errno 0, once a FAIL). */
+	ga_client_init(&cl, &decl, &ga_driver_builtin);
+	ck_assert_int_eq(ga_client_call(&cl, &connect_step, NULL, &bad, 5000,
+					NULL, &out, &err), -1);
+	ck_assert_msg(strstr(err.msg, "entering network namespace") != NULL,
+		      "%s", err.msg);
+	ga_client_teardown(&cl);
+}
+END_TEST
+
+/* ---- as root: cancelling cuts only the call's own sockets ----------------- */
+
+struct syn {
+	int fd;
+};
+
+/* A non-blocking connect from the client side that nothing answers. */
+static int syn_in_ns(void *arg, struct ga_error *err)
+{
+	struct syn *s = arg;
+	struct sockaddr_in sa;
+
+	s->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		return ga_error_errno(err, errno, "socket");
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(3306);
+	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
+	if (connect(s->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ||
+	    errno != EINPROGRESS)
+		return ga_error_errno(err, errno, "connect");
+	return 0;
+}
+
+static int tcp_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+		return -1;
+	return ti.tcpi_state;
+}
+
+START_TEST(test_cancel_cuts_only_new_sockets)
+{
+	const struct ga_fault_kind *fw = ga_fault_kind_find("firewall");
+	struct ga_socket_set before;
+	struct ga_fault_target t;
+	struct ga_fault_diag diag;
+	struct syn other, mine;
+	struct ga_error err;
+	struct ga_lab lab;
+	void *spec = NULL, *state = NULL;
+
+	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare: %s",
+		      strerror(errno));
+	ck_assert_msg(ga_lab_create(&lab, 0x50c, &err) == 0, "lab: %s",
+		      err.msg);
+	memset(&t, 0, sizeof(t));
+	t.client_ns = lab.client_ns;
+	t.server_ns = lab.server_ns;
+	t.client_if = lab.client_if;
+	t.server_if = lab.server_if;
+	t.client_addr = GA_LAB_CLIENT_ADDR;
+	t.server_addr = GA_LAB_SERVER_ADDR;
+	t.server_port = 3306;
+	t.tag = 0x50c;
+	ck_assert_int_eq(fw->parse("drop to-server", &spec, &diag), 0);
+	ck_assert_msg(fw->apply(spec, &t, &state, &err) == 0, "%s", err.msg);
+
+	/* another connection's handshake, stuck before the call started */
+	ck_assert_msg(ga_netns_run(lab.client_ns, syn_in_ns, &other, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_msg(ga_socket_set_take(lab.client_ns, &before, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_uint_eq(before.n, 1);
+	/* the call's own, stuck too */
+	ck_assert_msg(ga_netns_run(lab.client_ns, syn_in_ns, &mine, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(tcp_state(other.fd), TCP_SYN_SENT);
+	ck_assert_int_eq(tcp_state(mine.fd), TCP_SYN_SENT);
+
+	ck_assert_int_eq(ga_sockets_cut(lab.client_ns, &before, 0, &err), 1);
+	ck_assert_int_ne(tcp_state(mine.fd), TCP_SYN_SENT);
+	ck_assert_int_eq(tcp_state(other.fd), TCP_SYN_SENT);
+
+	/* a connection's known socket is cut by its inode */
+	ga_socket_set_free(&before);
+	ck_assert_msg(ga_socket_set_take(lab.client_ns, &before, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(ga_sockets_cut(lab.client_ns, &before,
+					ga_socket_inode(other.fd), &err), 1);
+	ck_assert_int_ne(tcp_state(other.fd), TCP_SYN_SENT);
+
+	ga_socket_set_free(&before);
+	close(mine.fd);
+	close(other.fd);
+	fw->revert(spec, &t, state, &err);
+	fw->free_spec(spec);
+	ga_lab_destroy(&lab);
+}
+END_TEST
+
+Suite *make_client_suite(void)
+{
+	Suite *s = suite_create("client");
+	TCase *tc;
+
+	tc = tcase_create("watchdog");
+	tcase_set_timeout(tc, 5);
+	tcase_add_checked_fixture(tc, fake_setup, fake_teardown);
+	tcase_add_test(tc, test_finished_call_is_never_a_hang);
+	tcase_add_test(tc, test_running_call_is_a_hang);
+	tcase_add_test(tc, test_abandoned_connection_is_unusable);
+	tcase_add_test(tc, test_failed_call_is_a_harness_error);
+	tcase_add_test(tc, test_reap_without_send);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("builtin");
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_builtin_cannot_enter_namespace);
+	suite_add_tcase(s, tc);
+
+	if (geteuid() == 0) {
+		tc = tcase_create("sockets");
+		tcase_set_timeout(tc, 20);
+		tcase_add_test(tc, test_cancel_cuts_only_new_sockets);
+		suite_add_tcase(s, tc);
+	} else {
+		fprintf(stderr, "SKIP client/sockets: needs root (network "
+			"namespaces)\n");
+	}
+	return s;
+}
