@@ -23,10 +23,10 @@
 # and packages, nothing is done.  The root is built in DIR.tmp and renamed
 # to DIR only once complete, so a killed build never leaves a DIR that looks
 # finished; the next run removes the stale DIR.tmp.  The whole build runs in
-# a mount namespace of its own (unshare -m, private propagation), so every
-# mount it needs (debootstrap's /proc and /sys, apt's /proc and /dev) is
-# dropped by the kernel when the build ends, however it ends: nothing stays
-# mounted on the host.
+# mount and PID namespaces of its own (unshare -m -p, private propagation),
+# so every mount it needs (debootstrap's /proc and /sys, apt's /proc and
+# /dev) is dropped by the kernel when the build ends, however it ends (even
+# SIGKILL): nothing stays mounted on the host, no process is left behind.
 #
 # The root is self-contained (tar -C DIR -c . | docker import - NAME): no
 # symlink in it needs a file that exists only on the host.  It keeps
@@ -120,12 +120,16 @@ for tool in debootstrap unshare chroot flock; do
 	fi
 done
 
-# Run the rest of this script in a mount namespace of its own.  The host's
-# namespace is passed along, so the second run knows it is no longer in it.
+# Run the rest of this script in a mount namespace of its own, and a PID
+# namespace: this script is its init, so when it dies every process of the
+# build (debootstrap, apt, dpkg, a maintainer script) dies too, and with the
+# last of them the namespace and its mounts.  --kill-child does the same if
+# the unshare process is the one killed.  The host's mount namespace is
+# passed along, so the second run knows it is no longer in it.
 host_ns=$(readlink /proc/self/ns/mnt)
 if [ "${GONEAWAY_BUILD_HOST_NS:-}" = "" ]; then
-	GONEAWAY_BUILD_HOST_NS=$host_ns exec unshare --mount \
-		--propagation private /bin/sh "$0" "$flavour" "$dir"
+	GONEAWAY_BUILD_HOST_NS=$host_ns exec unshare --mount --propagation private \
+		--pid --fork --kill-child --mount-proc /bin/sh "$0" "$flavour" "$dir"
 fi
 if [ "$GONEAWAY_BUILD_HOST_NS" = "$host_ns" ]; then
 	say "not in a private mount namespace (unshare -m failed?)"
@@ -215,12 +219,30 @@ in_root() {
 		HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"
 }
 
+# The machine's mirror may be a snapshot: sid's Release file is valid for a
+# week only, after which apt refuses it ("Release file ... is expired").
+# The signatures are still checked.
+in_root apt-get -q -o Acquire::Check-Valid-Until=false update
 # shellcheck disable=SC2086 # $packages is a list of words
-in_root apt-get -q update
-# shellcheck disable=SC2086
 in_root apt-get -q -y --no-install-recommends install $packages
 in_root apt-get clean
 rm -rf "$tmp"/var/lib/apt/lists/* "$tmp"/var/cache/apt/*.bin
+
+# What debootstrap installed before the exclusions above: the same cut.
+find "$tmp/usr/share/doc" -depth -mindepth 1 \
+	\( -type d -empty -o ! -type d ! -name copyright \) -delete
+for d in man info locale lintian; do
+	if [ -d "$tmp/usr/share/$d" ]; then
+		find "$tmp/usr/share/$d" -mindepth 1 -delete
+	fi
+done
+
+# mariadb-server's postinst made a datadir in /var/lib/mysql (100 MB or so
+# of InnoDB files).  goneaway makes its own, outside the root: keep only
+# the empty directory (with its owner, mysql).
+if [ -d "$tmp/var/lib/mysql" ]; then
+	find "$tmp/var/lib/mysql" -mindepth 1 -delete
+fi
 
 # The suite must still hold the flavour's version (sid moves on).
 # shellcheck disable=SC2016,SC2086 # dpkg-query expands ${...} itself
@@ -245,13 +267,28 @@ server_version=$(in_root "$server" --version)
 umount -R "$tmp/dev"
 umount "$tmp/proc"
 
+# minbase has no /etc/hosts (netbase is not in it): without one "localhost"
+# does not resolve and mariadb-install-db stops ("Neither host ... nor
+# 'localhost' could be looked up with '/usr/bin/resolveip'").  A container
+# gets its own; a chroot uses this one.
+if [ ! -e "$tmp/etc/hosts" ]; then
+	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+		> "$tmp/etc/hosts"
+fi
+# The host's name means nothing in the root (debootstrap copied it).
+rm -f "$tmp/etc/hostname"
+# goneaway bind-mounts a scenario's private directory here (datadir,
+# socket, error log, pid file): the root itself is never written to.
+mkdir -p "$tmp/goneaway"
+
 # Self-contained: list the symlinks that point nowhere when seen from
-# inside the root (a link into /proc is fine: a container mounts one).
+# inside the root.  A link into /proc is fine (a container mounts one), and
+# so are the alternatives of the manual pages cut above.
 dangling=$(chroot "$tmp" /usr/bin/find / -xdev -type l ! -exec test -e {} \; \
 	-print 2>/dev/null | while read -r link; do
 		target=$(readlink "$tmp$link")
 		case $target in
-		/proc/* | */proc/*) ;;
+		/proc/* | */proc/* | /usr/share/man/*) ;;
 		*) echo "$link -> $target" ;;
 		esac
 	done)
