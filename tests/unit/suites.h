@@ -14,5 +14,6 @@ Suite *make_lab_suite(void);
 Suite *make_report_suite(void);
 Suite *make_fault_firewall_suite(void);
 Suite *make_fault_qdisc_suite(void);
+Suite *make_fsutil_suite(void);
 
 #endif
