@@ -15,5 +15,6 @@ Suite *make_report_suite(void);
 Suite *make_fault_firewall_suite(void);
 Suite *make_fault_qdisc_suite(void);
 Suite *make_fsutil_suite(void);
+Suite *make_spawn_suite(void);
 
 #endif
