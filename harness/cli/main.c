@@ -21,6 +21,7 @@
 #include "util/interrupt.h"
 #include "lang/parse.h"
 #include "report/report.h"
+#include "run/rundir.h"
 #include "run/runner.h"
 #include "util/suggest.h"
 
@@ -538,7 +539,7 @@ static int cmd_errname(int argc, char **argv)
 
 static int cmd_sweep(void)
 {
-	int n = ga_runner_sweep(tmp_root());
+	int n = ga_rundir_sweep(tmp_root());
 
 	printf("removed %d directory%s of ended runs from %s\n", n,
 	       n == 1 ? "" : "ies", tmp_root());
