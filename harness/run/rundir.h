@@ -5,6 +5,13 @@
  * its "lock" file inside for as long as it lives; a SIGKILLed run cannot
  * remove its directory, so a later run (or "goneaway sweep") removes the
  * directories whose lock is free.
+ *
+ * $TMPDIR may be a world-writable /tmp where anyone can make a
+ * "goneaway-run-x", and the sweep runs as root: it removes only real
+ * directories (never a symlink to one) that belong to the caller's uid
+ * and are writable by no one else, opens them and their lock with
+ * O_NOFOLLOW, and removes through the directory's descriptor, never by
+ * path.
  */
 #ifndef GA_RUNDIR_H
 #define GA_RUNDIR_H
@@ -22,8 +29,11 @@
 int ga_rundir_make(const char *tmp_root, char *path, size_t len,
 		   int *lock_fd, struct ga_error *err);
 
-/* Removes the run directories under tmp_root whose run is gone (their lock
- * is free).  Returns how many were removed. */
+/* Removes the caller's run directories under tmp_root whose run is gone:
+ * their lock is free, or they have none and are older than a run takes
+ * to make it.  Anything else - another user's directory, one writable by
+ * others, a symlink, a lock that is not a plain file - is left alone.
+ * Returns how many were removed. */
 int ga_rundir_sweep(const char *tmp_root);
 
 #endif

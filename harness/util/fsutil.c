@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -233,24 +232,82 @@ int ga_tree_copy(const char *src, const char *dst, struct ga_error *err)
 	return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
+static int remove_entry_at(int dirfd, const char *name, struct ga_error *err);
+
+/* One pass over the open directory fd: removes every entry.  Returns how
+ * many were removed, or -1. */
+static int empty_pass(DIR *dir, struct ga_error *err)
 {
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
+	struct dirent *de;
+	int n = 0;
+
+	rewinddir(dir);
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (remove_entry_at(dirfd(dir), de->d_name, err) != 0)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int ga_tree_empty_fd(int fd, struct ga_error *err)
+{
+	DIR *dir;
+	int own, n;
+
+	/* a descriptor of our own (fdopendir takes it), at offset 0 */
+	own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (own < 0)
+		return ga_error_errno(err, errno, "open directory");
+	dir = fdopendir(own);
+	if (!dir) {
+		close(own);
+		return ga_error_errno(err, errno, "open directory");
+	}
+	/* until a pass finds nothing: readdir may skip entries while the
+	 * directory changes under it */
+	while ((n = empty_pass(dir, err)) > 0)
+		;
+	closedir(dir);
+	return n < 0 ? -1 : 0;
+}
+
+/* Removes name under dirfd: a file or symlink is unlinked (a link's
+ * target is never touched); a directory is opened with O_NOFOLLOW
+ * relative to dirfd, emptied through that descriptor and removed. */
+static int remove_entry_at(int dirfd, const char *name, struct ga_error *err)
+{
+	int fd, rc;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR)
+		return ga_error_errno(err, errno, "remove %s", name);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return ga_error_errno(err, errno, "open %s", name);
+	rc = ga_tree_empty_fd(fd, err);
+	close(fd);
+	if (rc != 0)
+		return ga_error_prefix(err, "%s", name);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+		return ga_error_errno(err, errno, "remove %s", name);
+	return 0;
+}
+
+int ga_tree_remove_at(int dirfd, const char *name, struct ga_error *err)
+{
+	return remove_entry_at(dirfd, name, err);
 }
 
 int ga_tree_remove(const char *path, struct ga_error *err)
 {
-	struct stat st;
-
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? 0 : ga_error_errno(err, errno, "stat %s", path);
-	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		return ga_error_errno(err, errno, "removing %s", path);
+	if (remove_entry_at(AT_FDCWD, path, err) != 0)
+		return ga_error_prefix(err, "removing %s", path);
 	return 0;
 }
 

@@ -25,8 +25,21 @@ enum ga_copy_how {
 int ga_tree_copy(const char *src, const char *dst, struct ga_error *err);
 
 /* Removes path and everything below it, like rm -rf; a missing path is
- * not an error. */
+ * not an error.  A symlink is removed, never followed: see
+ * ga_tree_remove_at(). */
 int ga_tree_remove(const char *path, struct ga_error *err);
+
+/* Removes name under the open directory dirfd (AT_FDCWD: the current
+ * directory) and everything below it, without following any symlink and
+ * without resolving a path twice: each directory is opened relative to
+ * its parent's descriptor with O_NOFOLLOW and emptied through its own
+ * descriptor, so a directory swapped for a symlink while the removal
+ * runs is not followed either.  A missing name is not an error. */
+int ga_tree_remove_at(int dirfd, const char *name, struct ga_error *err);
+
+/* Removes everything inside the open directory fd, as ga_tree_remove_at()
+ * does; the directory itself stays. */
+int ga_tree_empty_fd(int fd, struct ga_error *err);
 
 /* Creates path and its missing parents (mode 0755). */
 int ga_mkdirs(const char *path, struct ga_error *err);

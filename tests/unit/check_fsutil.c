@@ -370,6 +370,52 @@ START_TEST(test_file_copy_short_source)
 }
 END_TEST
 
+/* ga_tree_remove_at removes a tree through descriptors: the symlinks in
+ * it go, what they point at stays; a name that is a symlink to a
+ * directory is removed as a link, its target's files stay. */
+START_TEST(test_tree_remove_at_keeps_link_targets)
+{
+	char p[PATH_MAX], q[PATH_MAX], outside[PATH_MAX];
+	struct ga_error err = { "" };
+	struct stat st;
+	char *dir = scratch_dir();
+	int dfd;
+
+	snprintf(outside, sizeof(outside), "%s/outside", dir);
+	ck_assert_int_eq(mkdir(outside, 0700), 0);
+	snprintf(p, sizeof(p), "%s/precious", outside);
+	make_text_file(p, "keep me");
+	snprintf(p, sizeof(p), "%s/tree", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/tree/sub", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(q, sizeof(q), "%s/tree/sub/to-dir", dir);
+	ck_assert_int_eq(symlink(outside, q), 0);
+	snprintf(q, sizeof(q), "%s/tree/sub/to-file", dir);
+	ck_assert_int_eq(symlink("../../outside/precious", q), 0);
+	snprintf(q, sizeof(q), "%s/tree/sub/file", dir);
+	make_text_file(q, "x");
+	snprintf(q, sizeof(q), "%s/link-to-outside", dir);
+	ck_assert_int_eq(symlink(outside, q), 0);
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_msg(ga_tree_remove_at(dfd, "tree", &err) == 0, "%s", err.msg);
+	ck_assert_msg(ga_tree_remove_at(dfd, "link-to-outside", &err) == 0,
+		      "%s", err.msg);
+	ck_assert_msg(ga_tree_remove_at(dfd, "never-there", &err) == 0, "%s",
+		      err.msg);
+	close(dfd);
+	snprintf(p, sizeof(p), "%s/tree", dir);
+	ck_assert_int_eq(lstat(p, &st), -1);
+	snprintf(p, sizeof(p), "%s/link-to-outside", dir);
+	ck_assert_int_eq(lstat(p, &st), -1);
+	snprintf(p, sizeof(p), "%s/precious", outside);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	remove_scratch(dir);
+}
+END_TEST
+
 Suite *make_fsutil_suite(void)
 {
 	Suite *s = suite_create("fsutil");
@@ -382,6 +428,12 @@ Suite *make_fsutil_suite(void)
 	tcase_add_test(tc, test_tree_copy_across_filesystems);
 	tcase_add_test(tc, test_file_copy_read_write);
 	tcase_add_test(tc, test_file_copy_short_source);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("remove");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_unchecked_fixture(tc, scratch_setup, scratch_teardown);
+	tcase_add_test(tc, test_tree_remove_at_keeps_link_targets);
 	suite_add_tcase(s, tc);
 	return s;
 }

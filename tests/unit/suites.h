@@ -16,5 +16,6 @@ Suite *make_fault_firewall_suite(void);
 Suite *make_fault_qdisc_suite(void);
 Suite *make_fsutil_suite(void);
 Suite *make_spawn_suite(void);
+Suite *make_rundir_suite(void);
 
 #endif
