@@ -541,8 +541,8 @@ static int cmd_sweep(void)
 {
 	int n = ga_rundir_sweep(tmp_root());
 
-	printf("removed %d directory%s of ended runs from %s\n", n,
-	       n == 1 ? "" : "ies", tmp_root());
+	printf("removed %d %s of ended runs from %s\n", n,
+	       n == 1 ? "directory" : "directories", tmp_root());
 	return EXIT_ALL_PASSED;
 }
 

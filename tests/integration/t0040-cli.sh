@@ -136,6 +136,26 @@ else
 	test_skip 'not root: every scenario SKIPs' 'no setpriv'
 fi
 
+# stale_run_dir DIR: a run directory as a SIGKILLed run leaves it.
+stale_run_dir() {
+	mkdir -m 700 "$1" && : > "$1/lock"
+}
+
+test_expect_success 'sweep: removes the killed runs'"'"' directories and counts them' '
+	mkdir -m 700 tmp-sweep &&
+	stale_run_dir tmp-sweep/goneaway-run-aaaaaa &&
+	stale_run_dir tmp-sweep/goneaway-run-bbbbbb &&
+	TMPDIR="$PWD/tmp-sweep" "$GONEAWAY" sweep > out; rc=$?; cat out &&
+	test $rc -eq 0 &&
+	grep -qx "removed 2 directories of ended runs from $PWD/tmp-sweep" out &&
+	stale_run_dir tmp-sweep/goneaway-run-cccccc &&
+	TMPDIR="$PWD/tmp-sweep" "$GONEAWAY" sweep > out && cat out &&
+	grep -qx "removed 1 directory of ended runs from $PWD/tmp-sweep" out &&
+	TMPDIR="$PWD/tmp-sweep" "$GONEAWAY" sweep > out && cat out &&
+	grep -qx "removed 0 directories of ended runs from $PWD/tmp-sweep" out &&
+	test -z "$(ls tmp-sweep)"
+'
+
 test_expect_success 'the CLI tests left no trace' '
 	leftover_snapshot > after &&
 	diff "$SCRATCH/before" after
