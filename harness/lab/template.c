@@ -80,17 +80,17 @@ static int lock_cache(const char *cache_dir, struct ga_interrupt *in,
 	return 0;
 }
 
-/* Removes templates of other keys and half-built ones (we hold the lock). */
-static void remove_stale(const char *cache_dir, const char *keep)
+int ga_template_remove_stale(const char *cache_dir, const char *keep)
 {
 	char path[PATH_MAX];
 	struct ga_error ignored;
 	struct dirent *de;
+	int removed = 0;
 	DIR *dir;
 
 	dir = opendir(cache_dir);
 	if (!dir)
-		return;
+		return 0;
 	while ((de = readdir(dir)) != NULL) {
 		if (strncmp(de->d_name, "template-", 9) != 0 &&
 		    strncmp(de->d_name, "building-", 9) != 0)
@@ -98,9 +98,60 @@ static void remove_stale(const char *cache_dir, const char *keep)
 		if (strcmp(de->d_name, keep) == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", cache_dir, de->d_name);
-		ga_tree_remove(path, &ignored);
+		if (ga_tree_remove(path, &ignored) == 0)
+			removed++;
 	}
 	closedir(dir);
+	return removed;
+}
+
+int ga_template_hold(const char *template_dir, int *fd,
+		     struct ga_error *err)
+{
+	struct stat st;
+	int d;
+
+	*fd = -1;
+	d = open(template_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d < 0)
+		return ga_error_errno(err, errno, "open the template %s",
+				      template_dir);
+	/* an exclusive holder is removing it: wait, then see */
+	while (flock(d, LOCK_SH) != 0) {
+		if (errno != EINTR) {
+			int e = errno;
+
+			close(d);
+			return ga_error_errno(err, e, "lock the template %s",
+					      template_dir);
+		}
+	}
+	if (fstat(d, &st) != 0 || st.st_nlink == 0) {
+		close(d);
+		return ga_error_set(err, "the template %s was removed by "
+				    "another run (of another mariadbd or "
+				    "fixture): run again", template_dir);
+	}
+	*fd = d;
+	return 0;
+}
+
+void ga_template_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+int ga_template_copy(const char *template_dir, const char *dst,
+		     struct ga_error *err)
+{
+	int fd, rc;
+
+	if (ga_template_hold(template_dir, &fd, err))
+		return -1;
+	rc = ga_tree_copy(template_dir, dst, err);
+	ga_template_release(fd);
+	return rc;
 }
 
 static int build(const struct ga_template_opts *o, struct ga_interrupt *in,
@@ -187,7 +238,7 @@ int ga_template_ensure(const struct ga_template_opts *opts,
 		return -1;
 	rc = 0;
 	if (stat(path, &st) != 0) {     /* nobody built it while we waited */
-		remove_stale(opts->cache_dir, name);
+		ga_template_remove_stale(opts->cache_dir, name);
 		rc = build(opts, in, path, err);
 		*built = rc == 0;
 	}

@@ -666,7 +666,7 @@ static int setup(struct scenario_ctx *c, struct ga_error *err)
 			   c->lab.server_ns, err))
 		return -1;
 	c->srv_inited = true;
-	if (ga_tree_copy(r->template_dir, c->srv.datadir, err))
+	if (ga_template_copy(r->template_dir, c->srv.datadir, err))
 		return ga_error_prefix(err, "copying the template datadir");
 	if (ga_server_write_config(&c->srv, r->fixture_cnf, c->sc, err))
 		return -1;
