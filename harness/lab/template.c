@@ -80,10 +80,29 @@ static int lock_cache(const char *cache_dir, struct ga_interrupt *in,
 	return 0;
 }
 
+/* Removes cache/name if no run holds it: the exclusive lock is taken
+ * without waiting and kept until the directory is gone, so a run that
+ * asks for its hold meanwhile waits and then finds it removed.  Returns
+ * 1 if it was removed. */
+static int remove_unheld(int cache, const char *name)
+{
+	struct ga_error ignored;
+	int fd, removed = 0;
+
+	fd = openat(cache, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    ga_tree_empty_fd(fd, &ignored) == 0 &&
+	    unlinkat(cache, name, AT_REMOVEDIR) == 0)
+		removed = 1;
+	close(fd);
+	return removed;
+}
+
 int ga_template_remove_stale(const char *cache_dir, const char *keep)
 {
-	char path[PATH_MAX];
-	struct ga_error ignored;
 	struct dirent *de;
 	int removed = 0;
 	DIR *dir;
@@ -97,9 +116,7 @@ int ga_template_remove_stale(const char *cache_dir, const char *keep)
 			continue;
 		if (strcmp(de->d_name, keep) == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", cache_dir, de->d_name);
-		if (ga_tree_remove(path, &ignored) == 0)
-			removed++;
+		removed += remove_unheld(dirfd(dir), de->d_name);
 	}
 	closedir(dir);
 	return removed;

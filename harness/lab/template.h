@@ -10,7 +10,9 @@
  * A build removes the templates of other keys, which a concurrent run
  * (of another server binary or fixture) may be copying at that moment.
  * So a run copies a template only while it holds a shared flock on the
- * template's directory (ga_template_copy).
+ * template's directory (ga_template_copy), and the removal takes an
+ * exclusive one without waiting: a template in use is left for a later
+ * build to remove.
  */
 #ifndef GA_TEMPLATE_H
 #define GA_TEMPLATE_H
@@ -50,8 +52,10 @@ int ga_template_copy(const char *template_dir, const char *dst,
 		     struct ga_error *err);
 
 /* Removes the templates in cache_dir other than the one named keep
- * ("template-<hash>"), and half-built ones.  The caller holds the cache's
- * build lock (ga_template_ensure does).  Returns how many were removed. */
+ * ("template-<hash>"), and half-built ones, except those a run holds
+ * (ga_template_hold): they are skipped, not waited for.  The caller holds
+ * the cache's build lock (ga_template_ensure does).  Returns how many
+ * were removed. */
 int ga_template_remove_stale(const char *cache_dir, const char *keep);
 
 #endif

@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, make_fsutil_suite());
 	srunner_add_suite(sr, make_spawn_suite());
 	srunner_add_suite(sr, make_rundir_suite());
+	srunner_add_suite(sr, make_template_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
