@@ -74,8 +74,9 @@ static void tap_end_run(struct ga_reporter *rep,
 {
 	if (sum->signo)
 		fprintf(rep->out, "Bail out! interrupted by signal %d\n", sum->signo);
-	fprintf(rep->out, "# %zu passed, %zu failed, %zu skipped\n", sum->pass,
-		sum->fail + sum->error, sum->skip);
+	fprintf(rep->out, "# %zu passed, %zu failed, %zu error%s, %zu skipped\n",
+		sum->pass, sum->fail, sum->error, sum->error == 1 ? "" : "s",
+		sum->skip);
 	fflush(rep->out);
 }
 

@@ -94,7 +94,8 @@ test_expect_success 'a failing setup step is ERROR (exit 3), not FAIL' '
 	"$GONEAWAY" run --no-results --color never "$DATA/setup-fails.gw" > out;
 	rc=$?; cat out; test $rc -eq 3 &&
 	grep -q "setup-fails *ERROR" out &&
-	grep -q "setup-fails.gw:6: admin: returned 1146" out
+	grep -q "setup-fails.gw:6: admin: returned 1146" out &&
+	grep -qx "scenarios: 0 passed, 0 failed, 1 error, 0 skipped" out
 '
 
 test_expect_success 'a fault that cannot be injected is ERROR, never PASS' '

@@ -299,7 +299,7 @@ static const struct text_case text_cases[] = {
 	{ TAP, true, "  verdict: FAIL\n  file: scenarios/fail-case.gw\n"
 	  "  line: 7\n" },
 	{ TAP, true, "  verdict: ERROR\n" },
-	{ TAP, true, "\n# 1 passed, 2 failed, 1 skipped\n" },
+	{ TAP, true, "\n# 1 passed, 1 failed, 1 error, 1 skipped\n" },
 	{ TAP, false, "not ok 1 " },
 	{ TAP, false, "not ok 3 " },
 	{ TAP, false, "\033[" },
@@ -361,16 +361,66 @@ START_TEST(test_human_verdict_line)
 }
 END_TEST
 
-/* The closing line CI reads, exactly, last; errors count as failures. */
+/* The closing line CI reads, exactly, last: each verdict counted as
+ * itself, an ERROR never as a failure. */
 START_TEST(test_human_closing_line)
 {
-	static const char last[] = "\nscenarios: 1 passed, 2 failed, 1 skipped\n";
+	static const char last[] =
+		"\nscenarios: 1 passed, 1 failed, 1 error, 1 skipped\n";
 	char *out = render(HUMAN);
 	size_t n = strlen(out);
 
 	ck_assert_uint_gt(n, sizeof(last) - 1);
 	ck_assert_str_eq(out + n - (sizeof(last) - 1), last);
 	free(out);
+}
+END_TEST
+
+/* The closing lines for other counts: what happened, in words. */
+static const struct {
+	size_t pass, fail, skip, error;
+	const char *human_first;        /* kept as it was */
+	const char *human_last;
+	const char *tap_last;
+} summaries[] = {
+	{ 0, 0, 0, 1, "\n0 PASS, 0 FAIL, 0 SKIP, 1 ERROR in ",
+	  "\nscenarios: 0 passed, 0 failed, 1 error, 0 skipped\n",
+	  "\n# 0 passed, 0 failed, 1 error, 0 skipped\n" },
+	{ 3, 2, 0, 2, "\n3 PASS, 2 FAIL, 0 SKIP, 2 ERROR in ",
+	  "\nscenarios: 3 passed, 2 failed, 2 errors, 0 skipped\n",
+	  "\n# 3 passed, 2 failed, 2 errors, 0 skipped\n" },
+	{ 33, 0, 1, 0, "\n33 PASS, 0 FAIL, 1 SKIP, 0 ERROR in ",
+	  "\nscenarios: 33 passed, 0 failed, 0 errors, 1 skipped\n",
+	  "\n# 33 passed, 0 failed, 0 errors, 1 skipped\n" },
+};
+
+static void assert_ends_with(const char *out, const char *last)
+{
+	size_t n = strlen(out), k = strlen(last);
+
+	ck_assert_msg(n >= k && strcmp(out + n - k, last) == 0,
+		      "output does not end with \"%s\":\n%s", last, out);
+}
+
+START_TEST(test_closing_lines)
+{
+	struct fixture fx;
+	char *human, *tap;
+
+	fixture_init(&fx);
+	fx.sum.pass = summaries[_i].pass;
+	fx.sum.fail = summaries[_i].fail;
+	fx.sum.skip = summaries[_i].skip;
+	fx.sum.error = summaries[_i].error;
+	human = render_with(HUMAN, &fx);
+	tap = render_with(TAP, &fx);
+	fixture_free(&fx);
+	ck_assert_msg(strstr(human, summaries[_i].human_first) != NULL,
+		      "no \"%s\" in:\n%s", summaries[_i].human_first, human);
+	assert_ends_with(human, summaries[_i].human_last);
+	assert_ends_with(tap, summaries[_i].tap_last);
+	free(human);
+	free(tap);
 }
 END_TEST
 
@@ -549,6 +599,7 @@ Suite *make_report_suite(void)
 	tcase_set_timeout(tc, 5);
 	tcase_add_loop_test(tc, test_human_verdict_line, 0, N(verdict_lines));
 	tcase_add_test(tc, test_human_closing_line);
+	tcase_add_loop_test(tc, test_closing_lines, 0, N(summaries));
 	tcase_add_test(tc, test_human_interrupted);
 	suite_add_tcase(s, tc);
 
