@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "report/internal.h"
 #include "run/expect.h"
 
 void ga_reporter_free(struct ga_reporter *rep)
@@ -31,10 +32,14 @@ void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,
 		if (only_checked && s->nexpects == 0 && sr->matched)
 			continue;
 		ga_outcome_describe(&sr->out, got, sizeof(got));
-		fprintf(f, "%sline %d: %s%s%s: %s: %s\n", indent, s->line,
-			ga_step_kind_name(s->kind), s->conn >= 0 ? " " : "",
-			s->conn >= 0 ? sc->connections[s->conn].name : "",
-			sr->out.api ? sr->out.api : "-", got);
+		fprintf(f, "%sline %d: %s%s", indent, s->line,
+			ga_step_kind_name(s->kind), s->conn >= 0 ? " " : "");
+		if (s->conn >= 0)
+			ga_esc_write(f, sc->connections[s->conn].name,
+				     GA_ESC_TEXT);
+		fprintf(f, ": %s: ", sr->out.api ? sr->out.api : "-");
+		ga_esc_write(f, got, GA_ESC_TEXT);
+		fputc('\n', f);
 		if (res->runs > 1 && (s->nexpects > 0 || s->seen.line)) {
 			ga_step_spread(sr, got, sizeof(got));
 			fprintf(f, "%sline %d: spread over %ld runs: %s\n",

@@ -137,6 +137,31 @@ else
 	test_skip 'not root: every scenario SKIPs' 'no setpriv'
 fi
 
+# xml_well_formed FILE: python3's parser, or xmllint; neither is a failure.
+xml_well_formed() {
+	if command -v python3 > /dev/null; then
+		python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$1"
+	elif command -v xmllint > /dev/null; then
+		xmllint --noout "$1"
+	else
+		say "neither python3 nor xmllint (libxml2-utils) is installed"
+		return 1
+	fi
+}
+
+test_expect_success 'a value that is not UTF-8: well-formed JUnit, no raw bytes in any report' '
+	"$GONEAWAY" run --no-results --color never --junit bin.xml \
+		"$DATA/binary-value.gw" > out; rc=$?; cat -v out; test $rc -eq 1 &&
+	grep -q "binary-value *FAIL" out &&
+	xml_well_formed bin.xml &&
+	grep -q "returned the value &apos;\\\\xFF\\\\xFEA&apos;" bin.xml &&
+	"$GONEAWAY" run --no-results --format tap "$DATA/binary-value.gw" > tap;
+	cat -v tap &&
+	grep -q "value .\\\\xFF\\\\xFEA." out &&
+	grep -q "^  message: .*value .\\\\\\\\xFF\\\\\\\\xFEA." tap &&
+	! LC_ALL=C grep -n "[^[:print:][:space:]]" out tap bin.xml
+'
+
 # stale_run_dir DIR: a run directory as a SIGKILLed run leaves it.
 stale_run_dir() {
 	mkdir -m 700 "$1" && : > "$1/lock"
