@@ -14,10 +14,11 @@ DESTDIR ?=
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
-# The Debian 12 packages behind every pkg-config name below.
+# The Debian 12 packages behind every pkg-config name below, and the
+# tools the tests use (xmllint checks the JUnit XML is well-formed).
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnftables-dev \
-	mariadb-server iproute2 nftables procps
+	mariadb-server iproute2 nftables procps libxml2-utils
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnftables
 TEST_PKGS = check
 

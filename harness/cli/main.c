@@ -11,6 +11,7 @@
 
 #include "client/driver.h"
 #include "lang/errnames.h"
+#include "run/rundir.h"
 #include "run/runner.h"
 #include "util/suggest.h"
 
@@ -132,10 +133,10 @@ static int cmd_errname(int argc, char **argv)
 
 static int cmd_sweep(void)
 {
-	int n = ga_runner_sweep(tmp_root());
+	int n = ga_rundir_sweep(tmp_root());
 
-	printf("removed %d directory%s of ended runs from %s\n", n,
-	       n == 1 ? "" : "ies", tmp_root());
+	printf("removed %d %s of ended runs from %s\n", n,
+	       n == 1 ? "directory" : "directories", tmp_root());
 	return EXIT_ALL_PASSED;
 }
 

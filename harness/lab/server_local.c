@@ -55,7 +55,7 @@ static int local_create(struct ga_server *srv, const struct ga_scenario *sc,
 {
 	struct ga_server_backend *be = srv->be;
 
-	if (ga_tree_copy(be->template_dir, srv->datadir, err))
+	if (ga_template_copy(be->template_dir, srv->datadir, err))
 		return ga_error_prefix(err, "copying the template datadir");
 	/* the harness runs as root: so does its private server */
 	return ga_server_write_cnf(srv, be->fixture_cnf, srv->dir, "user=root\n",

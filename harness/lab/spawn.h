@@ -4,7 +4,10 @@
  * exec fails, the child writes errno into the pipe and _exit(127)s, so the
  * parent learns of the failure at once instead of by a timeout.  Every
  * child gets PR_SET_PDEATHSIG=SIGKILL, so it dies with the harness even
- * when the harness is SIGKILLed, and the default signal mask.
+ * when the harness is SIGKILLed, and the default signal mask.  It holds
+ * fds 0 (/dev/null), 1 and 2 (output_path or /dev/null) and nothing else:
+ * every other descriptor of the harness - a client's socket above all,
+ * which Connector/C does not make close-on-exec - is closed before exec.
  */
 #ifndef GA_SPAWN_H
 #define GA_SPAWN_H

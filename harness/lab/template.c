@@ -80,27 +80,95 @@ static int lock_cache(const char *cache_dir, struct ga_interrupt *in,
 	return 0;
 }
 
-/* Removes templates of other keys and half-built ones (we hold the lock). */
-static void remove_stale(const char *cache_dir, const char *keep)
+/* Removes cache/name if no run holds it: the exclusive lock is taken
+ * without waiting and kept until the directory is gone, so a run that
+ * asks for its hold meanwhile waits and then finds it removed.  Returns
+ * 1 if it was removed. */
+static int remove_unheld(int cache, const char *name)
 {
-	char path[PATH_MAX];
 	struct ga_error ignored;
+	int fd, removed = 0;
+
+	fd = openat(cache, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    ga_tree_empty_fd(fd, &ignored) == 0 &&
+	    unlinkat(cache, name, AT_REMOVEDIR) == 0)
+		removed = 1;
+	close(fd);
+	return removed;
+}
+
+int ga_template_remove_stale(const char *cache_dir, const char *keep)
+{
 	struct dirent *de;
+	int removed = 0;
 	DIR *dir;
 
 	dir = opendir(cache_dir);
 	if (!dir)
-		return;
+		return 0;
 	while ((de = readdir(dir)) != NULL) {
 		if (strncmp(de->d_name, "template-", 9) != 0 &&
 		    strncmp(de->d_name, "building-", 9) != 0)
 			continue;
 		if (strcmp(de->d_name, keep) == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", cache_dir, de->d_name);
-		ga_tree_remove(path, &ignored);
+		removed += remove_unheld(dirfd(dir), de->d_name);
 	}
 	closedir(dir);
+	return removed;
+}
+
+int ga_template_hold(const char *template_dir, int *fd,
+		     struct ga_error *err)
+{
+	struct stat st;
+	int d;
+
+	*fd = -1;
+	d = open(template_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d < 0)
+		return ga_error_errno(err, errno, "open the template %s",
+				      template_dir);
+	/* an exclusive holder is removing it: wait, then see */
+	while (flock(d, LOCK_SH) != 0) {
+		if (errno != EINTR) {
+			int e = errno;
+
+			close(d);
+			return ga_error_errno(err, e, "lock the template %s",
+					      template_dir);
+		}
+	}
+	if (fstat(d, &st) != 0 || st.st_nlink == 0) {
+		close(d);
+		return ga_error_set(err, "the template %s was removed by "
+				    "another run (of another mariadbd or "
+				    "fixture): run again", template_dir);
+	}
+	*fd = d;
+	return 0;
+}
+
+void ga_template_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+int ga_template_copy(const char *template_dir, const char *dst,
+		     struct ga_error *err)
+{
+	int fd, rc;
+
+	if (ga_template_hold(template_dir, &fd, err))
+		return -1;
+	rc = ga_tree_copy(template_dir, dst, err);
+	ga_template_release(fd);
+	return rc;
 }
 
 static int build(const struct ga_template_opts *o, struct ga_interrupt *in,
@@ -187,7 +255,7 @@ int ga_template_ensure(const struct ga_template_opts *opts,
 		return -1;
 	rc = 0;
 	if (stat(path, &st) != 0) {     /* nobody built it while we waited */
-		remove_stale(opts->cache_dir, name);
+		ga_template_remove_stale(opts->cache_dir, name);
 		rc = build(opts, in, path, err);
 		*built = rc == 0;
 	}

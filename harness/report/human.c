@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/internal.h"
+
 struct timing_row {
 	char name[64];
 	enum ga_verdict verdict;
@@ -42,7 +44,10 @@ static void human_begin_run(struct ga_reporter *rep, size_t ncases)
 static void human_begin_case(struct ga_reporter *rep, size_t index,
 			     const struct ga_scenario *sc)
 {
-	fprintf(rep->out, "[%zu/%zu] %-28s ", index + 1, rep->ncases, ga_scenario_label(sc));
+	char name[256];
+
+	ga_esc_format(name, sizeof(name), ga_scenario_label(sc), GA_ESC_TEXT);
+	fprintf(rep->out, "[%zu/%zu] %-28s ", index + 1, rep->ncases, name);
 	fflush(rep->out);
 }
 
@@ -61,22 +66,30 @@ static void human_end_case(struct ga_reporter *rep, size_t index,
 			res->wall_ms / 1000.0, res->waits_ms / 1000.0);
 	fputc('\n', rep->out);
 	if (res->verdict == GA_VERDICT_SKIP) {
-		fprintf(rep->out, "      skipped: %s\n", res->reason);
+		fputs("      skipped: ", rep->out);
+		ga_esc_write(rep->out, res->reason, GA_ESC_TEXT);
+		fputc('\n', rep->out);
 	} else if (res->verdict != GA_VERDICT_PASS) {
+		fputs("      ", rep->out);
+		ga_esc_write(rep->out, sc->path, GA_ESC_TEXT);
 		if (res->line)
-			fprintf(rep->out, "      %s:%d: %s\n", sc->path, res->line,
-				res->reason);
-		else
-			fprintf(rep->out, "      %s: %s\n", sc->path, res->reason);
+			fprintf(rep->out, ":%d", res->line);
+		fputs(": ", rep->out);
+		ga_esc_write(rep->out, res->reason, GA_ESC_TEXT);
+		fputc('\n', rep->out);
 	}
 	if (res->verdict != GA_VERDICT_SKIP)
 		ga_report_steps(rep->out, "      ", sc, res, rep->verbose == 0);
-	if (res->verdict != GA_VERDICT_PASS && res->results[0])
-		fprintf(rep->out, "      evidence: %s/\n", res->results);
+	if (res->verdict != GA_VERDICT_PASS && res->results[0]) {
+		fputs("      evidence: ", rep->out);
+		ga_esc_write(rep->out, res->results, GA_ESC_TEXT);
+		fputs("/\n", rep->out);
+	}
 	if (rep->timings && st->rows && st->nrows < rep->ncases) {
 		struct timing_row *row = &st->rows[st->nrows++];
 
-		snprintf(row->name, sizeof(row->name), "%s", ga_scenario_label(sc));
+		ga_esc_format(row->name, sizeof(row->name), ga_scenario_label(sc),
+			      GA_ESC_TEXT);
 		row->verdict = res->verdict;
 		row->wall_ms = res->wall_ms;
 		row->waits_ms = res->waits_ms;
@@ -122,9 +135,10 @@ static void human_end_run(struct ga_reporter *rep,
 			"stopped early\n", sum->signo, strsignal(sum->signo));
 	fprintf(rep->out, "\n%zu PASS, %zu FAIL, %zu SKIP, %zu ERROR in %.1f s\n",
 		sum->pass, sum->fail, sum->skip, sum->error, sum->wall_ms / 1000.0);
-	/* the closing line CI tools read: errors count as failures */
-	fprintf(rep->out, "scenarios: %zu passed, %zu failed, %zu skipped\n",
-		sum->pass, sum->fail + sum->error, sum->skip);
+	/* the closing line CI tools read: every verdict counted as itself */
+	fprintf(rep->out, "scenarios: %zu passed, %zu failed, %zu error%s, "
+		"%zu skipped\n", sum->pass, sum->fail, sum->error,
+		sum->error == 1 ? "" : "s", sum->skip);
 	fflush(rep->out);
 }
 

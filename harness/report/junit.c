@@ -6,30 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/internal.h"
+
 struct junit_state {
 	char *buf;      /* owned by the memstream until fclose */
 	size_t len;
 	FILE *cases;    /* open_memstream over buf */
 };
-
-/* Writes s with XML's five special characters escaped; control
- * characters other than tab and newline become '?'. */
-static void xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		switch (ch) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default:
-			fputc(ch < 0x20 && ch != '\n' && ch != '\t' ? '?' : ch, f);
-		}
-	}
-}
 
 static void junit_begin_run(struct ga_reporter *rep, size_t ncases)
 {
@@ -57,9 +40,9 @@ static void junit_end_case(struct ga_reporter *rep, size_t index,
 
 	(void)index;
 	fputs("    <testcase classname=\"goneaway.scenarios\" name=\"", f);
-	xml_text(f, ga_scenario_label(sc));
+	ga_esc_write(f, ga_scenario_label(sc), GA_ESC_XML_ATTR);
 	fprintf(f, "\" file=\"");
-	xml_text(f, sc->path);
+	ga_esc_write(f, sc->path, GA_ESC_XML_ATTR);
 	fprintf(f, "\" time=\"%.3f\">\n", res->wall_ms / 1000.0);
 	if (res->line)
 		snprintf(where, sizeof(where), "%s:%d: %s", sc->path, res->line,
@@ -71,16 +54,16 @@ static void junit_end_case(struct ga_reporter *rep, size_t index,
 		break;
 	case GA_VERDICT_SKIP:
 		fputs("      <skipped message=\"", f);
-		xml_text(f, res->reason);
+		ga_esc_write(f, res->reason, GA_ESC_XML_ATTR);
 		fputs("\"/>\n", f);
 		break;
 	case GA_VERDICT_FAIL:
 	case GA_VERDICT_ERROR:
 		fprintf(f, "      <%s message=\"",
 			res->verdict == GA_VERDICT_FAIL ? "failure" : "error");
-		xml_text(f, where);
+		ga_esc_write(f, where, GA_ESC_XML_ATTR);
 		fputs("\">", f);
-		xml_text(f, where);
+		ga_esc_write(f, where, GA_ESC_XML);
 		fprintf(f, "</%s>\n",
 			res->verdict == GA_VERDICT_FAIL ? "failure" : "error");
 		break;
@@ -94,7 +77,7 @@ static void junit_end_case(struct ga_reporter *rep, size_t index,
 			fprintf(sf, "evidence: %s/\n", res->results);
 		fclose(sf);
 		fputs("      <system-out>", f);
-		xml_text(f, steps);
+		ga_esc_write(f, steps, GA_ESC_XML);
 		fputs("</system-out>\n", f);
 		free(steps);
 	}

@@ -57,7 +57,9 @@ void ga_reporter_free(struct ga_reporter *rep);
 
 /* One line per step that ran: "line 14: query app: mysql_real_query:
  * returned 2013 (CR_SERVER_LOST) ... after 1002 ms".  Shared by the
- * reporters.  only_checked: just the steps with an explicit expect line. */
+ * reporters.  only_checked: just the steps with an explicit expect line.
+ * What came from outside (messages, values) is escaped as plain text:
+ * valid UTF-8, no control characters (report/internal.h). */
 void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,
 		     const struct ga_case_result *res, bool only_checked);
 

@@ -4,20 +4,7 @@
 
 #include <stdlib.h>
 
-/* The inside of a YAML double-quoted scalar. */
-static void yaml_quoted(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else if ((unsigned char)*s < 0x20)
-			fputc(' ', f);
-		else
-			fputc(*s, f);
-	}
-}
+#include "report/internal.h"
 
 static void tap_begin_run(struct ga_reporter *rep, size_t ncases)
 {
@@ -40,26 +27,25 @@ static void tap_end_case(struct ga_reporter *rep, size_t index,
 {
 	FILE *f = rep->out;
 
-	switch (res->verdict) {
-	case GA_VERDICT_PASS:
-		fprintf(f, "ok %zu - %s\n", index + 1, ga_scenario_label(sc));
-		break;
-	case GA_VERDICT_SKIP:
-		fprintf(f, "ok %zu - %s # SKIP %s\n", index + 1, ga_scenario_label(sc),
-			res->reason);
+	fprintf(f, "%s %zu - ", res->verdict == GA_VERDICT_PASS ||
+		res->verdict == GA_VERDICT_SKIP ? "ok" : "not ok", index + 1);
+	ga_esc_write(f, ga_scenario_label(sc), GA_ESC_TEXT);
+	if (res->verdict == GA_VERDICT_SKIP) {
+		fputs(" # SKIP ", f);
+		ga_esc_write(f, res->reason, GA_ESC_TEXT);
+		fputc('\n', f);
+		fflush(f);
 		return;
-	case GA_VERDICT_FAIL:
-	case GA_VERDICT_ERROR:
-		fprintf(f, "not ok %zu - %s\n", index + 1, ga_scenario_label(sc));
-		break;
 	}
-	fprintf(f, "  ---\n  verdict: %s\n  file: %s\n",
-		ga_verdict_name(res->verdict), sc->path);
+	fprintf(f, "\n  ---\n  verdict: %s\n  file: \"",
+		ga_verdict_name(res->verdict));
+	ga_esc_write(f, sc->path, GA_ESC_YAML);
+	fputs("\"\n", f);
 	if (res->verdict != GA_VERDICT_PASS) {
 		fprintf(f, "  line: %d\n  message: \"", res->line);
-		yaml_quoted(f, sc->path);
+		ga_esc_write(f, sc->path, GA_ESC_YAML);
 		fprintf(f, ":%d: ", res->line);
-		yaml_quoted(f, res->reason);
+		ga_esc_write(f, res->reason, GA_ESC_YAML);
 		fputs("\"\n", f);
 	}
 	fprintf(f, "  wall_ms: %.0f\n  waits_ms: %.0f\n  steps: |\n",
@@ -74,8 +60,9 @@ static void tap_end_run(struct ga_reporter *rep,
 {
 	if (sum->signo)
 		fprintf(rep->out, "Bail out! interrupted by signal %d\n", sum->signo);
-	fprintf(rep->out, "# %zu passed, %zu failed, %zu skipped\n", sum->pass,
-		sum->fail + sum->error, sum->skip);
+	fprintf(rep->out, "# %zu passed, %zu failed, %zu error%s, %zu skipped\n",
+		sum->pass, sum->fail, sum->error, sum->error == 1 ? "" : "s",
+		sum->skip);
 	fflush(rep->out);
 }
 

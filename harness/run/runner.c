@@ -18,12 +18,7 @@
 #include "run/expect.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
-
-#define RUN_PREFIX "goneaway-run-"
-/* A run directory without a lock file is either one a run is creating at
- * this moment (mkdtemp, then the lock) or one whose run was killed in
- * between: only the second is old. */
-#define UNLOCKED_AGE_S 600
+#include "run/rundir.h"
 
 const char *ga_verdict_name(enum ga_verdict v)
 {
@@ -68,72 +63,6 @@ void ga_case_result_free(struct ga_case_result *res)
 	res->nsteps = 0;
 }
 
-/* ---- run directory and sweeping ----------------------------------------- */
-
-/* True when path was last changed more than seconds ago. */
-static bool older_than(const char *path, time_t seconds)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return false;
-	return time(NULL) - st.st_mtime > seconds;
-}
-
-int ga_runner_sweep(const char *tmp_root)
-{
-	char path[PATH_MAX], lock[PATH_MAX + 8];
-	struct ga_error ignored;
-	struct dirent *de;
-	int removed = 0;
-	DIR *dir;
-	int fd;
-
-	dir = opendir(tmp_root);
-	if (!dir)
-		return 0;
-	while ((de = readdir(dir)) != NULL) {
-		if (strncmp(de->d_name, RUN_PREFIX, strlen(RUN_PREFIX)) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmp_root, de->d_name);
-		snprintf(lock, sizeof(lock), "%s/lock", path);
-		fd = open(lock, O_RDWR | O_CLOEXEC);
-		if (fd < 0 && !older_than(path, UNLOCKED_AGE_S))
-			continue;       /* a run that is making its lock now */
-		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
-			close(fd);      /* a live run holds it */
-			continue;
-		}
-		if (ga_tree_remove(path, &ignored) == 0)
-			removed++;
-		if (fd >= 0)
-			close(fd);
-	}
-	closedir(dir);
-	return removed;
-}
-
-static int make_run_dir(struct ga_runner *r, struct ga_error *err)
-{
-	char lock[PATH_MAX + 8];
-
-	if (snprintf(r->run_dir, sizeof(r->run_dir), "%s/" RUN_PREFIX "XXXXXX",
-		     r->opts->tmp_root) >= (int)sizeof(r->run_dir))
-		return ga_error_set(err, "TMPDIR path too long");
-	if (!mkdtemp(r->run_dir)) {
-		ga_error_errno(err, errno, "mkdtemp %s", r->run_dir);
-		r->run_dir[0] = '\0';
-		return -1;
-	}
-	snprintf(lock, sizeof(lock), "%s/lock", r->run_dir);
-	r->run_lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (r->run_lock_fd < 0 || flock(r->run_lock_fd, LOCK_EX) != 0)
-		return ga_error_errno(err, errno, "lock %s", lock);
-	return 0;
-}
-
-/* ---- the run ------------------------------------------------------------------ */
-
 /* Checks made once per run.  A missing requirement becomes skip_reason;
  * a harness failure becomes error_reason. */
 static void preflight(struct ga_runner *r)
@@ -167,8 +96,9 @@ int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 	r->opts = opts;
 	r->in = in;
 	r->run_lock_fd = -1;
-	ga_runner_sweep(opts->tmp_root);
-	if (make_run_dir(r, err)) {
+	ga_rundir_sweep(opts->tmp_root);
+	if (ga_rundir_make(opts->tmp_root, r->run_dir, sizeof(r->run_dir),
+			   &r->run_lock_fd, err)) {
 		ga_runner_close(r);
 		return -1;
 	}

@@ -142,8 +142,4 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 /* Removes the run's directory. */
 void ga_runner_close(struct ga_runner *r);
 
-/* Removes the run directories under tmp_root whose run is gone (their lock
- * is free).  Returns how many were removed. */
-int ga_runner_sweep(const char *tmp_root);
-
 #endif

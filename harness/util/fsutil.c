@@ -4,50 +4,159 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int copy_range(int in, int out, off_t start, off_t end)
+/* copy_file_range cannot do this copy, but read/write can: another
+ * filesystem (EXDEV), no support in the kernel or the filesystem. */
+static bool copy_unsupported(int e)
 {
-	off_t off_in = start, off_out = start;
+	return e == EXDEV || e == ENOSYS || e == EOPNOTSUPP || e == EINVAL;
+}
 
-	while (off_in < end) {
-		ssize_t n = copy_file_range(in, &off_in, out, &off_out,
-					    (size_t)(end - off_in), 0);
+static int pwrite_all(int fd, const char *buf, size_t len, off_t off)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = pwrite(fd, buf, len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
 			return -1;
-		if (n == 0)
-			break;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+		off += n;
 	}
 	return 0;
 }
 
-static int copy_fd_sparse(int in, int out, off_t size)
+#define COPY_BUF_SIZE (1 << 16)
+
+/* Copies the bytes [start, end) of in to the same offsets of out and sets
+ * *copied to how many were copied: end - start, or fewer when the source
+ * ended early.  copy_file_range first (GA_COPY_AUTO); read/write for what
+ * it could not copy, whether it failed with copy_unsupported() or made
+ * no progress (it returns 0 across some filesystems).  -1 with errno on a
+ * read or write error. */
+static int copy_range(int in, int out, off_t start, off_t end,
+		      enum ga_copy_how how, off_t *copied)
 {
-	off_t data = 0, hole;
+	off_t off = start;
+	char *buf = NULL;
+	ssize_t n;
+	int rc = -1;
+
+	while (how == GA_COPY_AUTO && off < end) {
+		off_t off_in = off, off_out = off;
+
+		n = copy_file_range(in, &off_in, out, &off_out,
+				    (size_t)(end - off), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && !copy_unsupported(errno))
+			return -1;
+		if (n <= 0)
+			break;          /* read/write does the rest */
+		off += n;
+	}
+	if (off < end) {
+		buf = malloc(COPY_BUF_SIZE);
+		if (!buf)
+			return -1;
+	}
+	while (off < end) {
+		size_t want = end - off < COPY_BUF_SIZE ?
+			      (size_t)(end - off) : COPY_BUF_SIZE;
+
+		n = pread(in, buf, want, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;          /* the source ended before its size */
+		if (pwrite_all(out, buf, (size_t)n, off) != 0)
+			goto out;
+		off += n;
+	}
+	*copied = off - start;
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/* The next data extent [*data, *hole) of in at or after from, clipped to
+ * size.  Returns 1, or 0 when only a hole is left, or -1 with errno.  A
+ * file whose filesystem knows no SEEK_DATA is all data. */
+static int next_extent(int in, off_t from, off_t size, off_t *data,
+		       off_t *hole)
+{
+	*data = lseek(in, from, SEEK_DATA);
+	if (*data < 0 && errno == ENXIO)
+		return 0;
+	if (*data < 0 && errno == EINVAL) {
+		*data = from;
+		*hole = size;
+		return from < size;
+	}
+	if (*data < 0)
+		return -1;
+	if (*data >= size)
+		return 0;       /* it grew since fstat: not ours to copy */
+	*hole = lseek(in, *data, SEEK_HOLE);
+	if (*hole < 0)
+		return -1;
+	if (*hole > size)
+		*hole = size;
+	return 1;
+}
+
+/* Copies size bytes of in to out, which is made that size first, so the
+ * source's holes stay holes: only its data extents are copied.  Checks
+ * that every byte of every extent was copied. */
+static int copy_fd_sparse(int in, int out, off_t size, enum ga_copy_how how,
+			  const char *src, const char *dst,
+			  struct ga_error *err)
+{
+	off_t from = 0, data, hole, copied, total = 0, want = 0;
+	int r;
 
 	if (ftruncate(out, size) != 0)
-		return -1;
-	for (;;) {
-		data = lseek(in, data, SEEK_DATA);
-		if (data < 0)
-			return errno == ENXIO ? 0 : -1;
-		hole = lseek(in, data, SEEK_HOLE);
-		if (hole < 0)
-			return -1;
-		if (copy_range(in, out, data, hole) != 0)
-			return -1;
-		data = hole;
+		return ga_error_errno(err, errno, "truncate %s", dst);
+	while ((r = next_extent(in, from, size, &data, &hole)) == 1) {
+		if (copy_range(in, out, data, hole, how, &copied) != 0)
+			return ga_error_errno(err, errno, "copy %s to %s", src,
+					      dst);
+		want += hole - data;
+		total += copied;
+		if (copied != hole - data)
+			break;
+		from = hole;
 	}
+	if (r < 0)
+		return ga_error_errno(err, errno, "seek in %s", src);
+	if (total != want)
+		return ga_error_set(err, "copy %s to %s: copied %lld of %lld "
+				    "bytes: the source ended before the %lld "
+				    "bytes its size says", src, dst,
+				    (long long)total, (long long)want,
+				    (long long)size);
+	return 0;
 }
 
 static int file_copy_mode(const char *src, const char *dst, mode_t mode,
-			  struct ga_error *err)
+			  enum ga_copy_how how, struct ga_error *err)
 {
 	struct stat st;
 	int in, out, rc = -1;
@@ -60,21 +169,29 @@ static int file_copy_mode(const char *src, const char *dst, mode_t mode,
 		ga_error_errno(err, errno, "create %s", dst);
 		goto out;
 	}
-	if (fstat(in, &st) != 0 || copy_fd_sparse(in, out, st.st_size) != 0) {
-		ga_error_errno(err, errno, "copy %s to %s", src, dst);
+	if (fstat(in, &st) != 0) {
+		ga_error_errno(err, errno, "stat %s", src);
 		goto out;
 	}
+	if (copy_fd_sparse(in, out, st.st_size, how, src, dst, err) != 0)
+		goto out;
 	rc = 0;
 out:
-	if (out >= 0)
-		close(out);
+	if (out >= 0 && close(out) != 0 && rc == 0)
+		rc = ga_error_errno(err, errno, "close %s", dst);
 	close(in);
 	return rc;
 }
 
+int ga_file_copy_how(const char *src, const char *dst, enum ga_copy_how how,
+		     struct ga_error *err)
+{
+	return file_copy_mode(src, dst, 0644, how, err);
+}
+
 int ga_file_copy(const char *src, const char *dst, struct ga_error *err)
 {
-	return file_copy_mode(src, dst, 0644, err);
+	return file_copy_mode(src, dst, 0644, GA_COPY_AUTO, err);
 }
 
 int ga_tree_copy(const char *src, const char *dst, struct ga_error *err)
@@ -107,31 +224,90 @@ int ga_tree_copy(const char *src, const char *dst, struct ga_error *err)
 		if (S_ISDIR(st.st_mode))
 			rc = ga_tree_copy(s, d, err);
 		else if (S_ISREG(st.st_mode))
-			rc = file_copy_mode(s, d, st.st_mode, err);
+			rc = file_copy_mode(s, d, st.st_mode, GA_COPY_AUTO,
+					    err);
 		/* sockets, fifos and links are not part of a datadir */
 	}
 	closedir(dir);
 	return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
+static int remove_entry_at(int dirfd, const char *name, struct ga_error *err);
+
+/* One pass over the open directory fd: removes every entry.  Returns how
+ * many were removed, or -1. */
+static int empty_pass(DIR *dir, struct ga_error *err)
 {
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
+	struct dirent *de;
+	int n = 0;
+
+	rewinddir(dir);
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (remove_entry_at(dirfd(dir), de->d_name, err) != 0)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int ga_tree_empty_fd(int fd, struct ga_error *err)
+{
+	DIR *dir;
+	int own, n;
+
+	/* a descriptor of our own (fdopendir takes it), at offset 0 */
+	own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (own < 0)
+		return ga_error_errno(err, errno, "open directory");
+	dir = fdopendir(own);
+	if (!dir) {
+		close(own);
+		return ga_error_errno(err, errno, "open directory");
+	}
+	/* until a pass finds nothing: readdir may skip entries while the
+	 * directory changes under it */
+	while ((n = empty_pass(dir, err)) > 0)
+		;
+	closedir(dir);
+	return n < 0 ? -1 : 0;
+}
+
+/* Removes name under dirfd: a file or symlink is unlinked (a link's
+ * target is never touched); a directory is opened with O_NOFOLLOW
+ * relative to dirfd, emptied through that descriptor and removed. */
+static int remove_entry_at(int dirfd, const char *name, struct ga_error *err)
+{
+	int fd, rc;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR)
+		return ga_error_errno(err, errno, "remove %s", name);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return ga_error_errno(err, errno, "open %s", name);
+	rc = ga_tree_empty_fd(fd, err);
+	close(fd);
+	if (rc != 0)
+		return ga_error_prefix(err, "%s", name);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+		return ga_error_errno(err, errno, "remove %s", name);
+	return 0;
+}
+
+int ga_tree_remove_at(int dirfd, const char *name, struct ga_error *err)
+{
+	return remove_entry_at(dirfd, name, err);
 }
 
 int ga_tree_remove(const char *path, struct ga_error *err)
 {
-	struct stat st;
-
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? 0 : ga_error_errno(err, errno, "stat %s", path);
-	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		return ga_error_errno(err, errno, "removing %s", path);
+	if (remove_entry_at(AT_FDCWD, path, err) != 0)
+		return ga_error_prefix(err, "removing %s", path);
 	return 0;
 }
 

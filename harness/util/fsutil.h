@@ -6,20 +6,51 @@
 
 #include "util/error.h"
 
+/* How a copy moves the bytes of a file's data extents.  GA_COPY_AUTO
+ * uses copy_file_range and falls back to read/write for whatever it
+ * cannot copy: across filesystems it fails (EXDEV, EOPNOTSUPP, ENOSYS) or
+ * copies nothing, depending on the kernel and the filesystems.
+ * GA_COPY_READ_WRITE uses read/write only (the tests force the fallback
+ * with it).  Either way, a copy checks that every byte was copied: a
+ * source that ends before the size it had when the copy began is an error
+ * naming both counts, never a copy padded with NUL bytes. */
+enum ga_copy_how {
+	GA_COPY_AUTO,
+	GA_COPY_READ_WRITE,
+};
+
 /* Copies the directory tree src to dst (which must not exist).  Regular
  * files keep their mode and their holes: only data extents are copied,
  * which keeps a datadir copy fast. */
 int ga_tree_copy(const char *src, const char *dst, struct ga_error *err);
 
 /* Removes path and everything below it, like rm -rf; a missing path is
- * not an error. */
+ * not an error.  A symlink is removed, never followed: see
+ * ga_tree_remove_at(). */
 int ga_tree_remove(const char *path, struct ga_error *err);
+
+/* Removes name under the open directory dirfd (AT_FDCWD: the current
+ * directory) and everything below it, without following any symlink and
+ * without resolving a path twice: each directory is opened relative to
+ * its parent's descriptor with O_NOFOLLOW and emptied through its own
+ * descriptor, so a directory swapped for a symlink while the removal
+ * runs is not followed either.  A missing name is not an error. */
+int ga_tree_remove_at(int dirfd, const char *name, struct ga_error *err);
+
+/* Removes everything inside the open directory fd, as ga_tree_remove_at()
+ * does; the directory itself stays. */
+int ga_tree_empty_fd(int fd, struct ga_error *err);
 
 /* Creates path and its missing parents (mode 0755). */
 int ga_mkdirs(const char *path, struct ga_error *err);
 
-/* Copies one regular file (holes kept).  dst is created or truncated. */
+/* Copies one regular file (holes kept).  dst is created or truncated
+ * (mode 0644 when created). */
 int ga_file_copy(const char *src, const char *dst, struct ga_error *err);
+
+/* ga_file_copy(), moving the bytes as how says. */
+int ga_file_copy_how(const char *src, const char *dst, enum ga_copy_how how,
+		     struct ga_error *err);
 
 /* Reads a whole file into a new NUL-terminated buffer (free() it).
  * Fails for files larger than max bytes. */

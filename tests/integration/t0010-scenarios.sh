@@ -32,15 +32,69 @@ test_expect_success 'the JUnit report counts every scenario, none failed' '
 	test "$(grep -c "<testcase " junit.xml)" -eq "$nfiles"
 '
 
+# evidence_has FILE PATTERN: FILE was kept, is not all NUL bytes (what a
+# copy that copied nothing leaves) and has a line matching PATTERN.  Says
+# which file failed which check.
+evidence_has() {
+	if ! test -s "$1"; then
+		say "evidence: $1: missing or empty"
+		return 1
+	fi
+	if test "$(tr -d '\000' < "$1" | head -c 1 | wc -c)" -eq 0; then
+		say "evidence: $1: all NUL bytes ($(wc -c < "$1") of them)"
+		return 1
+	fi
+	if ! grep -q "$2" "$1"; then
+		say "evidence: $1: no line matches '$2'; it begins:"
+		head -n 5 "$1" | cat -v
+		return 1
+	fi
+}
+
+# evidence_same ORIGINAL KEPT: the kept copy has the original's bytes.
+evidence_same() {
+	if ! cmp "$1" "$2"; then
+		say "evidence: $2 is not a copy of $1"
+		return 1
+	fi
+}
+
+# evidence_of SCENARIO.gw RESULTS_DIR: all four files of one scenario.
+evidence_of() {
+	n=$(basename "$1" .gw)
+	evidence_has "$2/$n/steps.log" "^verdict: \(PASS\|SKIP\)" &&
+	evidence_has "$2/$n/mariadbd.err" "ready for connections" &&
+	evidence_has "$2/$n/my.cnf" "^bind-address=198.18.0.2" &&
+	evidence_has "$2/$n/scenario.gw" "^title" &&
+	evidence_same "$1" "$2/$n/scenario.gw"
+}
+
 test_expect_success 'each scenario kept its evidence: steps, error log, config' '
 	for f in "$TOP"/scenarios/*.gw; do
-		n=$(basename "$f" .gw) &&
-		grep -q "^verdict: \(PASS\|SKIP\)" "$RESULTS/$n/steps.log" &&
-		grep -q "ready for connections" "$RESULTS/$n/mariadbd.err" &&
-		grep -q "^bind-address=198.18.0.2" "$RESULTS/$n/my.cnf" &&
-		cmp -s "$f" "$RESULTS/$n/scenario.gw" || return 1
+		evidence_of "$f" "$RESULTS" || return 1
 	done
 '
+
+# The run directory is under $TMPDIR; results kept on another filesystem
+# (a checkout bind-mounted into a container) must hold the same bytes.  A
+# tmpfs in a mount namespace of its own stands for that filesystem: both
+# die with the unshare.
+if command -v unshare > /dev/null &&
+   unshare --mount --propagation private true 2> /dev/null; then
+	test_expect_success 'evidence kept on another filesystem holds the real bytes' '
+		mkdir other &&
+		unshare --mount --propagation private sh -c "
+			mount -t tmpfs -o size=64m,mode=0700 ga-t0010 other &&
+			\"\$0\" run --color never -o other/results \"\$1\" &&
+			test \"\$(stat -c %d other)\" != \"\$(stat -c %d .)\" &&
+			cp -r other/results xfs-results" \
+			"$GONEAWAY" "$TOP/scenarios/kill-idle.gw" &&
+		evidence_of "$TOP/scenarios/kill-idle.gw" xfs-results
+	'
+else
+	test_skip 'evidence kept on another filesystem holds the real bytes' \
+		'no unshare --mount here'
+fi
 
 test_expect_success 'the kept error log holds the server'"'"'s own evidence of the timeout' '
 	grep -q "Aborted connection .*Got timeout reading communication packets" \

@@ -94,7 +94,8 @@ test_expect_success 'a failing setup step is ERROR (exit 3), not FAIL' '
 	"$GONEAWAY" run --no-results --color never "$DATA/setup-fails.gw" > out;
 	rc=$?; cat out; test $rc -eq 3 &&
 	grep -q "setup-fails *ERROR" out &&
-	grep -q "setup-fails.gw:6: admin: returned 1146" out
+	grep -q "setup-fails.gw:6: admin: returned 1146" out &&
+	grep -qx "scenarios: 0 passed, 0 failed, 1 error, 0 skipped" out
 '
 
 test_expect_success 'a fault that cannot be injected is ERROR, never PASS' '
@@ -135,6 +136,51 @@ if command -v setpriv > /dev/null; then
 else
 	test_skip 'not root: every scenario SKIPs' 'no setpriv'
 fi
+
+# xml_well_formed FILE: python3's parser, or xmllint; neither is a failure.
+xml_well_formed() {
+	if command -v python3 > /dev/null; then
+		python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$1"
+	elif command -v xmllint > /dev/null; then
+		xmllint --noout "$1"
+	else
+		say "neither python3 nor xmllint (libxml2-utils) is installed"
+		return 1
+	fi
+}
+
+test_expect_success 'a value that is not UTF-8: well-formed JUnit, no raw bytes in any report' '
+	"$GONEAWAY" run --no-results --color never --junit bin.xml \
+		"$DATA/binary-value.gw" > out; rc=$?; cat -v out; test $rc -eq 1 &&
+	grep -q "binary-value *FAIL" out &&
+	xml_well_formed bin.xml &&
+	grep -q "returned the value &apos;\\\\xFF\\\\xFEA&apos;" bin.xml &&
+	"$GONEAWAY" run --no-results --format tap "$DATA/binary-value.gw" > tap;
+	cat -v tap &&
+	grep -q "value .\\\\xFF\\\\xFEA." out &&
+	grep -q "^  message: .*value .\\\\\\\\xFF\\\\\\\\xFEA." tap &&
+	! LC_ALL=C grep -n "[^[:print:][:space:]]" out tap bin.xml
+'
+
+# stale_run_dir DIR: a run directory as a SIGKILLed run leaves it.
+stale_run_dir() {
+	mkdir -m 700 "$1" && : > "$1/lock"
+}
+
+test_expect_success 'sweep: removes the killed runs'"'"' directories and counts them' '
+	mkdir -m 700 tmp-sweep &&
+	stale_run_dir tmp-sweep/goneaway-run-aaaaaa &&
+	stale_run_dir tmp-sweep/goneaway-run-bbbbbb &&
+	TMPDIR="$PWD/tmp-sweep" "$GONEAWAY" sweep > out; rc=$?; cat out &&
+	test $rc -eq 0 &&
+	grep -qx "removed 2 directories of ended runs from $PWD/tmp-sweep" out &&
+	stale_run_dir tmp-sweep/goneaway-run-cccccc &&
+	TMPDIR="$PWD/tmp-sweep" "$GONEAWAY" sweep > out && cat out &&
+	grep -qx "removed 1 directory of ended runs from $PWD/tmp-sweep" out &&
+	TMPDIR="$PWD/tmp-sweep" "$GONEAWAY" sweep > out && cat out &&
+	grep -qx "removed 0 directories of ended runs from $PWD/tmp-sweep" out &&
+	test -z "$(ls tmp-sweep)"
+'
 
 test_expect_success 'the CLI tests left no trace' '
 	leftover_snapshot > after &&

@@ -16,8 +16,8 @@ for round in 1 2 3; do
 			> two 2>&1 & p2=$!
 		wait $p1; r1=$?; wait $p2; r2=$?; cat one two;
 		test $r1 -eq 0 && test $r2 -eq 0 &&
-		grep -q "^scenarios: 2 passed, 0 failed" one &&
-		grep -q "^scenarios: 2 passed, 0 failed" two
+		grep -qx "scenarios: 2 passed, 0 failed, 0 errors, 0 skipped" one &&
+		grep -qx "scenarios: 2 passed, 0 failed, 0 errors, 0 skipped" two
 	'
 done
 

@@ -21,6 +21,10 @@ int main(void)
 	srunner_add_suite(sr, make_fault_stack_suite());
 	srunner_add_suite(sr, make_client_suite());
 	srunner_add_suite(sr, make_run_suite());
+	srunner_add_suite(sr, make_fsutil_suite());
+	srunner_add_suite(sr, make_spawn_suite());
+	srunner_add_suite(sr, make_rundir_suite());
+	srunner_add_suite(sr, make_template_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "report/internal.h"
 #include "report/report.h"
 #include "suites.h"
 
@@ -296,10 +298,10 @@ static const struct text_case text_cases[] = {
 	{ TAP, true, "\nnot ok 2 - fail-case\n" },
 	{ TAP, true, "\nok 3 - skip-case # SKIP " SKIP_REASON "\n" },
 	{ TAP, true, "\nnot ok 4 - error-case\n" },
-	{ TAP, true, "  verdict: FAIL\n  file: scenarios/fail-case.gw\n"
+	{ TAP, true, "  verdict: FAIL\n  file: \"scenarios/fail-case.gw\"\n"
 	  "  line: 7\n" },
 	{ TAP, true, "  verdict: ERROR\n" },
-	{ TAP, true, "\n# 1 passed, 2 failed, 1 skipped\n" },
+	{ TAP, true, "\n# 1 passed, 1 failed, 1 error, 1 skipped\n" },
 	{ TAP, false, "not ok 1 " },
 	{ TAP, false, "not ok 3 " },
 	{ TAP, false, "\033[" },
@@ -361,16 +363,66 @@ START_TEST(test_human_verdict_line)
 }
 END_TEST
 
-/* The closing line CI reads, exactly, last; errors count as failures. */
+/* The closing line CI reads, exactly, last: each verdict counted as
+ * itself, an ERROR never as a failure. */
 START_TEST(test_human_closing_line)
 {
-	static const char last[] = "\nscenarios: 1 passed, 2 failed, 1 skipped\n";
+	static const char last[] =
+		"\nscenarios: 1 passed, 1 failed, 1 error, 1 skipped\n";
 	char *out = render(HUMAN);
 	size_t n = strlen(out);
 
 	ck_assert_uint_gt(n, sizeof(last) - 1);
 	ck_assert_str_eq(out + n - (sizeof(last) - 1), last);
 	free(out);
+}
+END_TEST
+
+/* The closing lines for other counts: what happened, in words. */
+static const struct {
+	size_t pass, fail, skip, error;
+	const char *human_first;        /* kept as it was */
+	const char *human_last;
+	const char *tap_last;
+} summaries[] = {
+	{ 0, 0, 0, 1, "\n0 PASS, 0 FAIL, 0 SKIP, 1 ERROR in ",
+	  "\nscenarios: 0 passed, 0 failed, 1 error, 0 skipped\n",
+	  "\n# 0 passed, 0 failed, 1 error, 0 skipped\n" },
+	{ 3, 2, 0, 2, "\n3 PASS, 2 FAIL, 0 SKIP, 2 ERROR in ",
+	  "\nscenarios: 3 passed, 2 failed, 2 errors, 0 skipped\n",
+	  "\n# 3 passed, 2 failed, 2 errors, 0 skipped\n" },
+	{ 33, 0, 1, 0, "\n33 PASS, 0 FAIL, 1 SKIP, 0 ERROR in ",
+	  "\nscenarios: 33 passed, 0 failed, 0 errors, 1 skipped\n",
+	  "\n# 33 passed, 0 failed, 0 errors, 1 skipped\n" },
+};
+
+static void assert_ends_with(const char *out, const char *last)
+{
+	size_t n = strlen(out), k = strlen(last);
+
+	ck_assert_msg(n >= k && strcmp(out + n - k, last) == 0,
+		      "output does not end with \"%s\":\n%s", last, out);
+}
+
+START_TEST(test_closing_lines)
+{
+	struct fixture fx;
+	char *human, *tap;
+
+	fixture_init(&fx);
+	fx.sum.pass = summaries[_i].pass;
+	fx.sum.fail = summaries[_i].fail;
+	fx.sum.skip = summaries[_i].skip;
+	fx.sum.error = summaries[_i].error;
+	human = render_with(HUMAN, &fx);
+	tap = render_with(TAP, &fx);
+	fixture_free(&fx);
+	ck_assert_msg(strstr(human, summaries[_i].human_first) != NULL,
+		      "no \"%s\" in:\n%s", summaries[_i].human_first, human);
+	assert_ends_with(human, summaries[_i].human_last);
+	assert_ends_with(tap, summaries[_i].tap_last);
+	free(human);
+	free(tap);
 }
 END_TEST
 
@@ -533,6 +585,259 @@ START_TEST(test_tap_bug_yaml_message_escaped)
 }
 END_TEST
 
+/* ---- data that is not text ---------------------------------------------- */
+
+/* What a server or a scenario can put into a reason or a step's message:
+ * bytes that are not UTF-8 (SELECT 0xFFFE41), a terminal's escape
+ * sequences (set the title, clear the screen), a bell - and characters
+ * that are perfectly good UTF-8 and must stay as they are. */
+#define NASTY "bad \xff\xfe" "A bytes, \x1b]0;pwned\x07 title, \x1b[2J " \
+	      "clear, caf\xc3\xa9 \xe2\x82\xac ok"
+#define NICE "caf\xc3\xa9 \xe2\x82\xac ok"
+
+/* The four cases with NASTY in the FAIL reason, the FAIL step's message
+ * and value, the SKIP reason and the ERROR reason. */
+static void fixture_init_nasty(struct fixture *fx)
+{
+	fixture_init(fx);
+	snprintf(fx->res[1].reason, sizeof(fx->res[1].reason),
+		 "value '%s' is not '1'", NASTY);
+	snprintf(fx->res[1].steps[1].out.message,
+		 sizeof(fx->res[1].steps[1].out.message), "%s", NASTY);
+	fx->res[0].steps[0].out.has_value = true;
+	snprintf(fx->res[0].steps[0].out.value,
+		 sizeof(fx->res[0].steps[0].out.value), "%s", NASTY);
+	snprintf(fx->res[2].reason, sizeof(fx->res[2].reason), "%s", NASTY);
+	snprintf(fx->res[3].reason, sizeof(fx->res[3].reason), "%s", NASTY);
+}
+
+/* Length of the valid UTF-8 character at s, 0 if there is none. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned long cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* The reporter's own colour codes, the only escape sequences allowed. */
+static size_t own_color_code(const char *p)
+{
+	static const char *const codes[] = {
+		"\033[32m", "\033[31m", "\033[33m", "\033[35m", "\033[0m",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(codes) / sizeof(codes[0]); k++)
+		if (strncmp(p, codes[k], strlen(codes[k])) == 0)
+			return strlen(codes[k]);
+	return 0;
+}
+
+/* out is valid UTF-8 with no control character but newline (and the
+ * reporter's own colour codes when colors). */
+static void assert_clean_text(const char *out, bool colors, const char *what)
+{
+	const unsigned char *p = (const unsigned char *)out;
+	size_t n;
+
+	while (*p) {
+		if (colors && *p == 0x1b &&
+		    (n = own_color_code((const char *)p)) > 0) {
+			p += n;
+			continue;
+		}
+		n = utf8_len(p);
+		ck_assert_msg(n > 0, "%s: byte 0x%02x at offset %td is not "
+			      "UTF-8:\n%s", what, *p,
+			      (const char *)p - out, out);
+		ck_assert_msg(n > 1 || *p == '\n' || (*p >= 0x20 && *p != 0x7f),
+			      "%s: raw control byte 0x%02x at offset %td:\n%s",
+			      what, *p, (const char *)p - out, out);
+		p += n;
+	}
+}
+
+static const enum out_kind nasty_kinds[] = {
+	HUMAN, HUMAN_COLOR, HUMAN_VERBOSE, TAP, JUNIT,
+};
+
+/* Every reporter: no raw control byte, no invalid UTF-8; the bad bytes
+ * shown as \xFF \xFE, the good characters kept as they are. */
+START_TEST(test_escapes_data)
+{
+	enum out_kind kind = nasty_kinds[_i];
+	struct fixture fx;
+	char *out;
+
+	fixture_init_nasty(&fx);
+	out = render_with(kind, &fx);
+	fixture_free(&fx);
+	assert_clean_text(out, kind == HUMAN_COLOR, "reporter");
+	ck_assert_msg(strstr(out, "bad \\xFF\\xFEA bytes") != NULL,
+		      "reporter %d does not show the bytes as \\xFF\\xFE:\n%s",
+		      kind, out);
+	ck_assert_msg(strstr(out, "\\x1B]0;pwned\\x07 title") != NULL,
+		      "reporter %d does not show ESC and BEL as \\x1B, \\x07:\n%s",
+		      kind, out);
+	ck_assert_msg(strstr(out, NICE) != NULL,
+		      "reporter %d lost the UTF-8 characters:\n%s", kind, out);
+	free(out);
+}
+END_TEST
+
+/* TAP's YAML message is a double-quoted scalar: a raw byte cannot be
+ * written in one, so it appears as the text \xFF (backslash escaped);
+ * a control character as YAML's own escape; nothing else unescaped. */
+START_TEST(test_tap_yaml_escapes)
+{
+	static const char key[] = "  message: \"";
+	struct fixture fx;
+	char *out, *line, *end, *q;
+
+	fixture_init_nasty(&fx);
+	out = render_with(TAP, &fx);
+	fixture_free(&fx);
+	line = strstr(out, key);
+	ck_assert_ptr_nonnull(line);
+	line += sizeof(key) - 1;
+	end = strchr(line, '\n');
+	ck_assert_ptr_nonnull(end);
+	*end = '\0';
+	ck_assert_msg(strstr(line, "bad \\\\xFF\\\\xFEA bytes, \\x1B]0;pwned\\x07"
+			     " title") != NULL, "message: %s", line);
+	for (q = line; *q && q < end - 1; q++) {
+		if (*q != '\\')
+			continue;
+		q++;
+		ck_assert_msg(strchr("\\\"ntrx", *q) != NULL,
+			      "unknown YAML escape \\%c in: %s", *q, line);
+	}
+	free(out);
+}
+END_TEST
+
+/* Runs a well-formedness checker over path: xmllint, or python3's
+ * ElementTree.  Returns its exit status, or -1 if neither is here. */
+static int check_xml(const char *path)
+{
+	char cmd[512];
+
+	if (system("command -v xmllint > /dev/null 2>&1") == 0) {
+		snprintf(cmd, sizeof(cmd), "xmllint --noout '%s'", path);
+		return WEXITSTATUS(system(cmd));
+	}
+	if (system("command -v python3 > /dev/null 2>&1") == 0) {
+		snprintf(cmd, sizeof(cmd), "python3 -c 'import sys, "
+			 "xml.etree.ElementTree as E; E.parse(sys.argv[1])' "
+			 "'%s'", path);
+		return WEXITSTATUS(system(cmd));
+	}
+	return -1;
+}
+
+/* The JUnit file of the nasty cases is well-formed XML. */
+START_TEST(test_junit_well_formed)
+{
+	char path[] = "/tmp/ga-junit-XXXXXX";
+	struct ga_error err = { "" };
+	struct ga_reporter *rep;
+	struct fixture fx;
+	int fd = mkstemp(path), rc;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fixture_init_nasty(&fx);
+	rep = ga_report_junit_new(path, &err);
+	ck_assert_msg(rep != NULL, "junit: %s", err.msg);
+	drive(rep, &fx);
+	ga_reporter_free(rep);
+	fixture_free(&fx);
+	rc = check_xml(path);
+	unlink(path);
+	ck_assert_msg(rc != -1, "neither xmllint (libxml2-utils) nor python3 "
+		      "is installed: cannot check the XML");
+	ck_assert_msg(rc == 0, "the JUnit XML is not well-formed (see the "
+		      "checker's message above)");
+}
+END_TEST
+
+/* The escaping helper itself, one input at a time. */
+static const struct {
+	const char *in;
+	enum ga_esc how;
+	const char *out;
+} escapes[] = {
+	{ "plain text", GA_ESC_TEXT, "plain text" },
+	{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", GA_ESC_TEXT,
+	  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+	{ "\xff\xfe" "A", GA_ESC_TEXT, "\\xFF\\xFEA" },
+	{ "a\tb\nc\rd", GA_ESC_TEXT, "a\tb\\nc\\rd" },
+	{ "\x1b[2J\x07\x7f", GA_ESC_TEXT, "\\x1B[2J\\x07\\x7F" },
+	{ "\xc2\x85 \xc2\x9b", GA_ESC_TEXT, "\\u0085 \\u009B" },      /* C1 */
+	{ "\xef\xbf\xbe", GA_ESC_TEXT, "\\uFFFE" },
+	{ "\xc0\xaf", GA_ESC_TEXT, "\\xC0\\xAF" },                  /* overlong */
+	{ "\xed\xa0\x80", GA_ESC_TEXT, "\\xED\\xA0\\x80" },         /* surrogate */
+	{ "\xf4\x90\x80\x80", GA_ESC_TEXT, "\\xF4\\x90\\x80\\x80" }, /* > 10FFFF */
+	{ "end \xe2\x82", GA_ESC_TEXT, "end \\xE2\\x82" },           /* cut */
+	{ "back\\slash", GA_ESC_TEXT, "back\\slash" },
+	{ "say \"hi\" \\ \xff\t\x1b\n", GA_ESC_YAML,
+	  "say \\\"hi\\\" \\\\ \\\\xFF\\t\\x1B\\n" },
+	{ "<a href='x'>&</a>\n\t\x01\xff", GA_ESC_XML,
+	  "&lt;a href=&apos;x&apos;&gt;&amp;&lt;/a&gt;\n\t\\x01\\xFF" },
+	{ "\"q\"\n\t\x1b", GA_ESC_XML_ATTR, "&quot;q&quot;&#10;&#9;\\x1B" },
+};
+
+START_TEST(test_escape_table)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ga_esc_write(f, escapes[_i].in, escapes[_i].how);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_str_eq(buf, escapes[_i].out);
+	free(buf);
+}
+END_TEST
+
+/* Into a buffer: whole characters and whole escapes, or nothing. */
+START_TEST(test_escape_format_cuts_whole)
+{
+	char buf[8];
+
+	ga_esc_format(buf, sizeof(buf), "ab\xff\xfe", GA_ESC_TEXT);
+	ck_assert_str_eq(buf, "ab\\xFF");
+	ga_esc_format(buf, sizeof(buf), "abcde\xe2\x82\xac", GA_ESC_TEXT);
+	ck_assert_str_eq(buf, "abcde");
+	ga_esc_format(buf, sizeof(buf), "abcdef\xe2\x82\xac", GA_ESC_TEXT);
+	ck_assert_str_eq(buf, "abcdef");
+	ga_esc_format(buf, sizeof(buf), "abc\xe2\x82\xac", GA_ESC_TEXT);
+	ck_assert_str_eq(buf, "abc\xe2\x82\xac");
+	ga_esc_format(buf, 1, "abc", GA_ESC_TEXT);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *make_report_suite(void)
@@ -549,6 +854,7 @@ Suite *make_report_suite(void)
 	tcase_set_timeout(tc, 5);
 	tcase_add_loop_test(tc, test_human_verdict_line, 0, N(verdict_lines));
 	tcase_add_test(tc, test_human_closing_line);
+	tcase_add_loop_test(tc, test_closing_lines, 0, N(summaries));
 	tcase_add_test(tc, test_human_interrupted);
 	suite_add_tcase(s, tc);
 
@@ -563,6 +869,15 @@ Suite *make_report_suite(void)
 	tcase_add_test(tc, test_junit_structure);
 	tcase_add_test(tc, test_junit_unwritable);
 	tcase_add_test(tc, test_junit_free_without_end);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("escaping");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, test_escapes_data, 0, N(nasty_kinds));
+	tcase_add_test(tc, test_tap_yaml_escapes);
+	tcase_add_test(tc, test_junit_well_formed);
+	tcase_add_loop_test(tc, test_escape_table, 0, N(escapes));
+	tcase_add_test(tc, test_escape_format_cuts_whole);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tap_yaml");

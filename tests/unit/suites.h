@@ -17,5 +17,9 @@ Suite *make_fault_qdisc_suite(void);
 Suite *make_fault_stack_suite(void);
 Suite *make_client_suite(void);
 Suite *make_run_suite(void);
+Suite *make_fsutil_suite(void);
+Suite *make_spawn_suite(void);
+Suite *make_rundir_suite(void);
+Suite *make_template_suite(void);
 
 #endif

@@ -1,0 +1,39 @@
+/* rundir.h - the run's own directory under $TMPDIR, and the sweep of the
+ * ones killed runs left behind.
+ *
+ * A run makes TMPDIR/goneaway-run-XXXXXX and holds an exclusive flock on
+ * its "lock" file inside for as long as it lives; a SIGKILLed run cannot
+ * remove its directory, so a later run (or "goneaway sweep") removes the
+ * directories whose lock is free.
+ *
+ * $TMPDIR may be a world-writable /tmp where anyone can make a
+ * "goneaway-run-x", and the sweep runs as root: it removes only real
+ * directories (never a symlink to one) that belong to the caller's uid
+ * and are writable by no one else, opens them and their lock with
+ * O_NOFOLLOW, and removes through the directory's descriptor, never by
+ * path.
+ */
+#ifndef GA_RUNDIR_H
+#define GA_RUNDIR_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+#define GA_RUNDIR_PREFIX "goneaway-run-"
+
+/* Makes a new run directory under tmp_root, writes its path into path
+ * (len bytes) and sets *lock_fd to the descriptor that holds its lock:
+ * the caller removes the directory (ga_tree_remove) and then closes
+ * *lock_fd.  On failure nothing is left behind and path is "". */
+int ga_rundir_make(const char *tmp_root, char *path, size_t len,
+		   int *lock_fd, struct ga_error *err);
+
+/* Removes the caller's run directories under tmp_root whose run is gone:
+ * their lock is free, or they have none and are older than a run takes
+ * to make it.  Anything else - another user's directory, one writable by
+ * others, a symlink, a lock that is not a plain file - is left alone.
+ * Returns how many were removed. */
+int ga_rundir_sweep(const char *tmp_root);
+
+#endif

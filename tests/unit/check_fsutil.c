@@ -1,0 +1,439 @@
+/* check_fsutil.c - tests for fsutil.c: copies that keep every byte and
+ * every hole, also from one filesystem to another.
+ *
+ * The evidence a run keeps (mariadbd.err, my.cnf) is copied from the run
+ * directory under $TMPDIR into the results directory, which is often on
+ * another filesystem (a checkout bind-mounted into a container).  The
+ * cross-filesystem test makes that situation itself: in Check's forked
+ * child it unshares the mount namespace, makes / private and mounts a
+ * tmpfs on a scratch directory, so the mount dies with the child and the
+ * host's mounts are never touched.  That needs root; without it the test
+ * says so on stderr and returns (as check_lab.c does).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "util/fsutil.h"
+#include "suites.h"
+
+#define TIMEOUT 20
+#define KiB 1024
+
+/* A file with data, a hole and data again, with an odd size: the kind of
+ * file a datadir holds (ibdata1 is mostly holes). */
+#define HEAD_LEN (100 * KiB + 17)
+#define HOLE_LEN (2048 * KiB)
+#define TAIL_LEN (50 * KiB + 3)
+
+static int skip_unless_root(void)
+{
+	if (geteuid() == 0)
+		return 0;
+	fprintf(stderr, "fsutil cross-filesystem tests need root: skipped\n");
+	return 1;
+}
+
+/* Every test's files live below this directory, made and removed by the
+ * unchecked fixture in the runner's process: a failed assertion ends the
+ * forked test at once, and the fixture still cleans up after it. */
+static char scratch_root[PATH_MAX];
+
+static void scratch_setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(scratch_root, sizeof(scratch_root), "%s/ga-unit-fsutil-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	ck_assert_msg(mkdtemp(scratch_root) != NULL, "mkdtemp %s: %s",
+		      scratch_root, strerror(errno));
+}
+
+static void scratch_teardown(void)
+{
+	struct ga_error err = { "" };
+
+	if (scratch_root[0] && ga_tree_remove(scratch_root, &err) != 0)
+		fprintf(stderr, "check_fsutil: %s\n", err.msg);
+	scratch_root[0] = '\0';
+}
+
+/* A new directory below scratch_root (free the path). */
+static char *scratch_dir(void)
+{
+	char *dir = malloc(PATH_MAX);
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(dir, PATH_MAX, "%s/XXXXXX", scratch_root);
+	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp %s: %s", dir,
+		      strerror(errno));
+	return dir;
+}
+
+static void remove_scratch(char *dir)
+{
+	struct ga_error err = { "" };
+
+	ck_assert_msg(ga_tree_remove(dir, &err) == 0, "%s", err.msg);
+	free(dir);
+}
+
+static void fill(char *buf, size_t len, unsigned seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (char)('A' + (i * 7 + seed) % 26);
+}
+
+static void pwrite_all(int fd, const char *buf, size_t len, off_t off)
+{
+	ck_assert_msg(pwrite(fd, buf, len, off) == (ssize_t)len, "pwrite: %s",
+		      strerror(errno));
+}
+
+/* Writes the data-hole-data file at path, mode 0640. */
+static void make_sparse_file(const char *path)
+{
+	char *buf = malloc(HEAD_LEN > TAIL_LEN ? HEAD_LEN : TAIL_LEN);
+	int fd;
+
+	ck_assert_ptr_nonnull(buf);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	ck_assert_msg(fd >= 0, "create %s: %s", path, strerror(errno));
+	fill(buf, HEAD_LEN, 1);
+	pwrite_all(fd, buf, HEAD_LEN, 0);
+	fill(buf, TAIL_LEN, 2);
+	pwrite_all(fd, buf, TAIL_LEN, HEAD_LEN + HOLE_LEN);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	free(buf);
+}
+
+static void make_text_file(const char *path, const char *text)
+{
+	struct ga_error err = { "" };
+
+	ck_assert_msg(ga_file_write(path, text, strlen(text), &err) == 0,
+		      "%s", err.msg);
+}
+
+/* Reads the whole file (NULs included); *len is its size. */
+static char *slurp(const char *path, size_t *len)
+{
+	struct ga_error err = { "" };
+	char *buf = NULL;
+
+	ck_assert_msg(ga_file_read(path, 64 << 20, &buf, len, &err) == 0,
+		      "%s", err.msg);
+	return buf;
+}
+
+/* Same size, same bytes; msg names the copy. */
+static void assert_same_bytes(const char *a, const char *b)
+{
+	size_t la, lb, i, zeros = 0;
+	char *x = slurp(a, &la), *y = slurp(b, &lb);
+
+	ck_assert_msg(la == lb, "%s is %zu bytes, %s is %zu", a, la, b, lb);
+	for (i = 0; i < lb; i++)
+		zeros += y[i] == '\0';
+	ck_assert_msg(lb == 0 || zeros < lb, "%s is all NUL bytes", b);
+	ck_assert_msg(memcmp(x, y, la) == 0, "%s and %s differ", a, b);
+	free(x);
+	free(y);
+}
+
+/* The copy kept the hole: it occupies far less than its size. */
+static void assert_sparse(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg((off_t)st.st_blocks * 512 < st.st_size - HOLE_LEN / 2,
+		      "%s: %lld bytes allocated for a size of %lld: the hole "
+		      "was filled", path, (long long)st.st_blocks * 512,
+		      (long long)st.st_size);
+}
+
+static void assert_mode(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg((st.st_mode & 07777) == mode, "%s: mode %o, want %o",
+		      path, st.st_mode & 07777, mode);
+}
+
+static bool same_filesystem(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	ck_assert_int_eq(stat(a, &sa), 0);
+	ck_assert_int_eq(stat(b, &sb), 0);
+	return sa.st_dev == sb.st_dev;
+}
+
+/* Makes dir/tmpfs a tmpfs in a private mount namespace of this (forked)
+ * test process and returns its path (free it). */
+static char *mount_tmpfs_below(const char *dir)
+{
+	char *mnt = malloc(PATH_MAX);
+
+	ck_assert_ptr_nonnull(mnt);
+	snprintf(mnt, PATH_MAX, "%s/tmpfs", dir);
+	ck_assert_int_eq(mkdir(mnt, 0700), 0);
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s",
+		      strerror(errno));
+	ck_assert_msg(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0,
+		      "make / private: %s", strerror(errno));
+	ck_assert_msg(mount("ga-unit", mnt, "tmpfs", 0, "size=16m,mode=0700") == 0,
+		      "mount tmpfs on %s: %s", mnt, strerror(errno));
+	ck_assert(!same_filesystem(dir, mnt));
+	return mnt;
+}
+
+static void unmount(char *mnt)
+{
+	ck_assert_msg(umount2(mnt, MNT_DETACH) == 0, "umount %s: %s", mnt,
+		      strerror(errno));
+	free(mnt);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* A file copied from disk to a tmpfs and back keeps every byte and its
+ * hole; a small text file (my.cnf, mariadbd.err) is not all NUL bytes. */
+START_TEST(test_file_copy_across_filesystems)
+{
+	char src[PATH_MAX], there[PATH_MAX], back[PATH_MAX];
+	char cnf[PATH_MAX], cnf_there[PATH_MAX], cnf_back[PATH_MAX];
+	struct ga_error err = { "" };
+	char *dir, *mnt;
+
+	if (skip_unless_root())
+		return;
+	dir = scratch_dir();
+	mnt = mount_tmpfs_below(dir);
+	snprintf(src, sizeof(src), "%s/ibdata1", dir);
+	snprintf(there, sizeof(there), "%s/ibdata1", mnt);
+	snprintf(back, sizeof(back), "%s/ibdata1.back", dir);
+	snprintf(cnf, sizeof(cnf), "%s/my.cnf", dir);
+	snprintf(cnf_there, sizeof(cnf_there), "%s/my.cnf", mnt);
+	snprintf(cnf_back, sizeof(cnf_back), "%s/my.cnf.back", dir);
+	make_sparse_file(src);
+	make_text_file(cnf, "[mysqld]\nbind-address=198.18.0.2\nport=3306\n");
+
+	ck_assert_msg(ga_file_copy(src, there, &err) == 0, "%s", err.msg);
+	assert_same_bytes(src, there);
+	assert_sparse(there);
+	ck_assert_msg(ga_file_copy(there, back, &err) == 0, "%s", err.msg);
+	assert_same_bytes(src, back);
+	assert_sparse(back);
+
+	ck_assert_msg(ga_file_copy(cnf, cnf_there, &err) == 0, "%s", err.msg);
+	assert_same_bytes(cnf, cnf_there);
+	ck_assert_msg(ga_file_copy(cnf_there, cnf_back, &err) == 0, "%s",
+		      err.msg);
+	assert_same_bytes(cnf, cnf_back);
+
+	unmount(mnt);
+	remove_scratch(dir);
+}
+END_TEST
+
+/* The datadir copy (ga_tree_copy) across filesystems: every file's bytes,
+ * holes and mode, in subdirectories too. */
+START_TEST(test_tree_copy_across_filesystems)
+{
+	char tree[PATH_MAX], sub[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+	char there[PATH_MAX], back[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
+	struct ga_error err = { "" };
+	static const char *const files[] = {
+		"ibdata1", "mysql/db.frm", "mysql/empty", "aria_log_control",
+	};
+	char *dir, *mnt;
+	size_t i;
+
+	if (skip_unless_root())
+		return;
+	umask(022);     /* the modes below are what a copy can keep */
+	dir = scratch_dir();
+	mnt = mount_tmpfs_below(dir);
+	snprintf(tree, sizeof(tree), "%s/data", dir);
+	snprintf(sub, sizeof(sub), "%s/data/mysql", dir);
+	ck_assert_int_eq(mkdir(tree, 0750), 0);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(a, sizeof(a), "%s/ibdata1", tree);
+	make_sparse_file(a);
+	snprintf(a, sizeof(a), "%s/db.frm", sub);
+	make_text_file(a, "\xfe\x01\x0a\x0c frm header");
+	snprintf(a, sizeof(a), "%s/empty", sub);
+	make_text_file(a, "");
+	snprintf(b, sizeof(b), "%s/aria_log_control", tree);
+	make_text_file(b, "\xfe\xfe\x0c\x01 aria");
+	ck_assert_int_eq(chmod(b, 0604), 0);
+
+	snprintf(there, sizeof(there), "%s/data", mnt);
+	snprintf(back, sizeof(back), "%s/data.back", dir);
+	ck_assert_msg(ga_tree_copy(tree, there, &err) == 0, "%s", err.msg);
+	ck_assert_msg(ga_tree_copy(there, back, &err) == 0, "%s", err.msg);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct stat st;
+
+		snprintf(p, sizeof(p), "%s/%s", tree, files[i]);
+		ck_assert_int_eq(stat(p, &st), 0);
+		snprintf(q, sizeof(q), "%s/%s", there, files[i]);
+		assert_same_bytes(p, q);
+		assert_mode(q, st.st_mode & 07777);
+		snprintf(q, sizeof(q), "%s/%s", back, files[i]);
+		assert_same_bytes(p, q);
+		assert_mode(q, st.st_mode & 07777);
+	}
+	assert_mode(back, 0750);
+	snprintf(q, sizeof(q), "%s/mysql", back);
+	assert_mode(q, 0700);
+	snprintf(q, sizeof(q), "%s/ibdata1", back);
+	assert_sparse(q);
+
+	unmount(mnt);
+	remove_scratch(dir);
+}
+END_TEST
+
+/* The read/write fallback, forced: on a kernel that can copy_file_range
+ * between these two filesystems (or within one), the cross-filesystem
+ * tests above never reach it. */
+START_TEST(test_file_copy_read_write)
+{
+	char src[PATH_MAX], dst[PATH_MAX], cnf[PATH_MAX], cnf_dst[PATH_MAX];
+	struct ga_error err = { "" };
+	char *dir = scratch_dir();
+
+	snprintf(src, sizeof(src), "%s/ibdata1", dir);
+	snprintf(dst, sizeof(dst), "%s/ibdata1.copy", dir);
+	snprintf(cnf, sizeof(cnf), "%s/mariadbd.err", dir);
+	snprintf(cnf_dst, sizeof(cnf_dst), "%s/mariadbd.err.copy", dir);
+	make_sparse_file(src);
+	make_text_file(cnf, "2024-01-01 0:00:00 0 [Note] ready for connections.\n");
+	ck_assert_msg(ga_file_copy_how(src, dst, GA_COPY_READ_WRITE, &err) == 0,
+		      "%s", err.msg);
+	assert_same_bytes(src, dst);
+	assert_sparse(dst);
+	ck_assert_msg(ga_file_copy_how(cnf, cnf_dst, GA_COPY_READ_WRITE,
+				       &err) == 0, "%s", err.msg);
+	assert_same_bytes(cnf, cnf_dst);
+	/* over an existing, longer file: truncated, then the same bytes */
+	ck_assert_msg(ga_file_copy_how(cnf, dst, GA_COPY_READ_WRITE, &err) == 0,
+		      "%s", err.msg);
+	assert_same_bytes(cnf, dst);
+	remove_scratch(dir);
+}
+END_TEST
+
+/* A source that ends before its size says (a sysfs file claims 4096
+ * bytes and holds a few) is an error naming the count, never a copy
+ * padded with NUL bytes. */
+START_TEST(test_file_copy_short_source)
+{
+	static const char src[] = "/sys/devices/system/cpu/online";
+	char dst[PATH_MAX], size[32];
+	struct ga_error err = { "" };
+	struct stat st;
+	size_t len;
+	char *text, *dir;
+	int rc;
+
+	ck_assert_msg(stat(src, &st) == 0, "stat %s: %s", src, strerror(errno));
+	text = slurp(src, &len);
+	free(text);
+	ck_assert_msg((off_t)len < st.st_size, "%s: %zu bytes of %lld: not "
+		      "a short file here", src, len, (long long)st.st_size);
+	dir = scratch_dir();
+	snprintf(dst, sizeof(dst), "%s/online", dir);
+	rc = ga_file_copy(src, dst, &err);
+	ck_assert_msg(rc == -1, "copying %s (%zu of %lld bytes) succeeded",
+		      src, len, (long long)st.st_size);
+	snprintf(size, sizeof(size), "%lld", (long long)st.st_size);
+	ck_assert_msg(strstr(err.msg, src) && strstr(err.msg, size),
+		      "the error names neither file nor size: %s", err.msg);
+	remove_scratch(dir);
+}
+END_TEST
+
+/* ga_tree_remove_at removes a tree through descriptors: the symlinks in
+ * it go, what they point at stays; a name that is a symlink to a
+ * directory is removed as a link, its target's files stay. */
+START_TEST(test_tree_remove_at_keeps_link_targets)
+{
+	char p[PATH_MAX], q[PATH_MAX], outside[PATH_MAX];
+	struct ga_error err = { "" };
+	struct stat st;
+	char *dir = scratch_dir();
+	int dfd;
+
+	snprintf(outside, sizeof(outside), "%s/outside", dir);
+	ck_assert_int_eq(mkdir(outside, 0700), 0);
+	snprintf(p, sizeof(p), "%s/precious", outside);
+	make_text_file(p, "keep me");
+	snprintf(p, sizeof(p), "%s/tree", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/tree/sub", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(q, sizeof(q), "%s/tree/sub/to-dir", dir);
+	ck_assert_int_eq(symlink(outside, q), 0);
+	snprintf(q, sizeof(q), "%s/tree/sub/to-file", dir);
+	ck_assert_int_eq(symlink("../../outside/precious", q), 0);
+	snprintf(q, sizeof(q), "%s/tree/sub/file", dir);
+	make_text_file(q, "x");
+	snprintf(q, sizeof(q), "%s/link-to-outside", dir);
+	ck_assert_int_eq(symlink(outside, q), 0);
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_msg(ga_tree_remove_at(dfd, "tree", &err) == 0, "%s", err.msg);
+	ck_assert_msg(ga_tree_remove_at(dfd, "link-to-outside", &err) == 0,
+		      "%s", err.msg);
+	ck_assert_msg(ga_tree_remove_at(dfd, "never-there", &err) == 0, "%s",
+		      err.msg);
+	close(dfd);
+	snprintf(p, sizeof(p), "%s/tree", dir);
+	ck_assert_int_eq(lstat(p, &st), -1);
+	snprintf(p, sizeof(p), "%s/link-to-outside", dir);
+	ck_assert_int_eq(lstat(p, &st), -1);
+	snprintf(p, sizeof(p), "%s/precious", outside);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	remove_scratch(dir);
+}
+END_TEST
+
+Suite *make_fsutil_suite(void)
+{
+	Suite *s = suite_create("fsutil");
+	TCase *tc;
+
+	tc = tcase_create("copy");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_unchecked_fixture(tc, scratch_setup, scratch_teardown);
+	tcase_add_test(tc, test_file_copy_across_filesystems);
+	tcase_add_test(tc, test_tree_copy_across_filesystems);
+	tcase_add_test(tc, test_file_copy_read_write);
+	tcase_add_test(tc, test_file_copy_short_source);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("remove");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_unchecked_fixture(tc, scratch_setup, scratch_teardown);
+	tcase_add_test(tc, test_tree_remove_at_keeps_link_targets);
+	suite_add_tcase(s, tc);
+	return s;
+}

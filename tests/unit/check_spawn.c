@@ -1,0 +1,206 @@
+/* check_spawn.c - tests for spawn.c: what a spawned process holds.
+ *
+ * Connector/C's sockets are not close-on-exec, so a mariadbd restarted
+ * while a client is connected would inherit the client's socket (and keep
+ * the connection open after the client closed it) unless the spawn path
+ * closes everything above fd 2.  These tests open such descriptors in the
+ * test process, then spawn a shell that lists its own /proc/self/fd into
+ * a file: 0, 1 and 2, and the one ls opens to read the listing (3).  An
+ * inherited descriptor would push that one higher and show up itself.
+ * (Looking at /proc/PID/fd from outside races with the dynamic loader,
+ * which opens the libraries on fd 3 right after exec.)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "lab/spawn.h"
+#include "util/fsutil.h"
+#include "suites.h"
+
+#define TIMEOUT 10
+
+/* The child lists its fds into $0, then where 0 and 2 point. */
+#define LIST_FDS "ls /proc/self/fd > \"$0\"; " \
+		 "readlink /proc/self/fd/0 /proc/self/fd/2 >> \"$0\""
+
+/* Descriptors like the ones a run holds when it starts a server: a
+ * client socket (no close-on-exec, as Connector/C makes them) and an
+ * ordinary file opened without O_CLOEXEC. */
+struct leaky {
+	int sv[2];
+	int file;
+};
+
+static void open_leaky_fds(struct leaky *l)
+{
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, l->sv), 0);
+	l->file = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(l->file, 0);
+	ck_assert_int_eq(fcntl(l->sv[0], F_GETFD) & FD_CLOEXEC, 0);
+	ck_assert_int_eq(fcntl(l->file, F_GETFD) & FD_CLOEXEC, 0);
+}
+
+static void close_leaky_fds(struct leaky *l)
+{
+	close(l->sv[0]);
+	close(l->sv[1]);
+	close(l->file);
+}
+
+/* A new empty file's path (a mkstemp template, filled in). */
+static void temp_file(char *path)
+{
+	int fd = mkstemp(path);
+
+	ck_assert_msg(fd >= 0, "mkstemp %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* Runs the listing shell with the leaky descriptors open; output_path as
+ * ga_spawn_opts has it.  Returns what it wrote (free it). */
+static char *spawn_listing(const char *output_path)
+{
+	char list[] = "/tmp/ga-unit-spawn-XXXXXX";
+	const char *argv[] = { "/bin/sh", "-c", LIST_FDS, list, NULL };
+	struct ga_spawn_opts o = {
+		.argv = argv, .netns_fd = -1, .output_path = output_path,
+	};
+	struct ga_error err = { "" };
+	struct leaky l;
+	char *text = NULL;
+	int rc;
+
+	temp_file(list);
+	open_leaky_fds(&l);
+	rc = ga_spawn_run(&o, NULL, 5000, &err);
+	close_leaky_fds(&l);
+	if (rc == 0)
+		rc = ga_file_read(list, 4096, &text, NULL, &err);
+	unlink(list);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	return text;
+}
+
+/* _i: 0 output to /dev/null, 1 output appended to a log file. */
+START_TEST(test_spawned_process_holds_0_1_2_only)
+{
+	char log[] = "/tmp/ga-unit-spawn-XXXXXX";
+	char want[256];
+	char *got;
+
+	temp_file(log);
+	got = spawn_listing(_i == 1 ? log : NULL);
+	unlink(log);
+	snprintf(want, sizeof(want), "0\n1\n2\n3\n/dev/null\n%s\n",
+		 _i == 1 ? log : "/dev/null");
+	ck_assert_msg(strcmp(got, want) == 0, "the spawned process holds (ls "
+		      "/proc/self/fd; readlink 0 2):\n%swant:\n%s", got, want);
+	free(got);
+}
+END_TEST
+
+/* What the child writes reaches the log. */
+START_TEST(test_output_reaches_log)
+{
+	const char *argv[] = { "/bin/sh", "-c", "echo out; echo err >&2", NULL };
+	char log[] = "/tmp/ga-unit-spawn-XXXXXX";
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_error err = { "" };
+	char *text = NULL;
+	int rc;
+
+	temp_file(log);
+	o.output_path = log;
+	rc = ga_spawn_run(&o, NULL, 5000, &err);
+	if (rc == 0)
+		rc = ga_file_read(log, 4096, &text, NULL, &err);
+	unlink(log);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_str_eq(text, "out\nerr\n");
+	free(text);
+}
+END_TEST
+
+/* A kernel without close_range (before 5.9; 5.11 for its CLOEXEC flag):
+ * a seccomp filter in this forked test process makes the call fail with
+ * ENOSYS, for the spawned child too, and the spawn path must then close
+ * the descriptors one by one from /proc/self/fd. */
+static void deny_close_range(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_close_range, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(filter) / sizeof(filter[0]),
+		.filter = filter,
+	};
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_msg(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0,
+		      "seccomp: %s", strerror(errno));
+	ck_assert_int_eq(close_range(3, 3, 0), -1);
+	ck_assert_int_eq(errno, ENOSYS);
+}
+
+START_TEST(test_without_close_range)
+{
+	char *got;
+
+	deny_close_range();
+	got = spawn_listing(NULL);
+	ck_assert_msg(strcmp(got, "0\n1\n2\n3\n/dev/null\n/dev/null\n") == 0,
+		      "the spawned process holds (ls /proc/self/fd; readlink "
+		      "0 2):\n%s", got);
+	free(got);
+}
+END_TEST
+
+/* A failed exec is still reported through the error pipe, which the
+ * closing must leave open until exec. */
+START_TEST(test_exec_failure_reported)
+{
+	const char *argv[] = { "/nonexistent/goneaway-test", NULL };
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_error err = { "" };
+	int pidfd;
+	pid_t pid;
+
+	if (_i == 1)
+		deny_close_range();
+	ck_assert_int_eq(ga_spawn(&o, &pid, &pidfd, &err), -1);
+	ck_assert_msg(strstr(err.msg, "/nonexistent/goneaway-test") &&
+		      strstr(err.msg, strerror(ENOENT)), "%s", err.msg);
+}
+END_TEST
+
+Suite *make_spawn_suite(void)
+{
+	Suite *s = suite_create("spawn");
+	TCase *tc;
+
+	tc = tcase_create("fds");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_spawned_process_holds_0_1_2_only, 0, 2);
+	tcase_add_test(tc, test_output_reaches_log);
+	tcase_add_test(tc, test_without_close_range);
+	tcase_add_loop_test(tc, test_exec_failure_reported, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
