@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "lang/scenario.h"
+#include "util/error.h"
 #include "util/interrupt.h"
 
 #define GONEAWAY_VERSION "0.2.0"
@@ -47,6 +48,12 @@ void free_scenarios(struct ga_scenario **scs, size_t n);
 
 /* fixtures/ next to the binary (a build tree), else ../share/goneaway. */
 void default_fixtures(char *buf, size_t len);
+/* drivers/ next to the binary, else ../share/goneaway/drivers. */
+void default_drivers(char *buf, size_t len);
+/* The command of driver name in drivers/drivers.list ("name command
+ * args" lines), its file words made absolute.  Returns 0, or -1 with err
+ * set. */
+int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err);
 /* $XDG_CACHE_HOME/goneaway, ~/.cache/goneaway or /var/cache/goneaway */
 void default_cache(char *buf, size_t len);
 /* $TMPDIR or /tmp */

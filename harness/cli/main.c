@@ -3,6 +3,7 @@
  * (cli/internal.h). */
 #include "cli/internal.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* A driver process that died must not end the run with SIGPIPE: a
+	 * failed write to it is handled as its death. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Before any thread exists: signals become a file descriptor. */
 	if (ga_interrupt_open(&in, &err) || ga_driver_builtin_init(&err)) {
 		fprintf(stderr, "goneaway: %s\n", err.msg);

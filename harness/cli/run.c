@@ -18,6 +18,8 @@
 
 struct run_args {
 	struct ga_run_options opts;
+	struct ga_driver driver;        /* owned: --client */
+	const char *client;
 	const char *format;
 	const char *junit;
 	const char *color;
@@ -74,7 +76,7 @@ static int parse_allow_skip(const char *arg, struct run_args *a)
 enum {
 	OPT_JUNIT = 256, OPT_NO_RESULTS, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
-	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER,
+	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
 };
 
 static const struct option run_long_opts[] = {
@@ -88,6 +90,7 @@ static const struct option run_long_opts[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "allow-skip", required_argument, NULL, OPT_ALLOW_SKIP },
 	{ "server", required_argument, NULL, OPT_SERVER },
+	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
 	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
@@ -105,7 +108,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->opts.server = ga_server_backend_find("local");
-	a->opts.driver = &ga_driver_builtin;
+	a->client = "builtin";
 	so->mariadbd = "/usr/sbin/mariadbd";
 	so->install_db = "/usr/bin/mariadb-install-db";
 	so->timeout_ms = 30000;
@@ -143,6 +146,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return -1;
 			}
 			break;
+		case OPT_CLIENT: a->client = optarg; break;
 		case OPT_MARIADBD: so->mariadbd = optarg; break;
 		case OPT_INSTALL_DB: so->install_db = optarg; break;
 		case OPT_FIXTURES: so->fixtures_dir = optarg; break;
@@ -180,6 +184,40 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			"given (try: goneaway run scenarios/)\n");
 		return -1;
 	}
+	return 0;
+}
+
+/* --client: "builtin", a driver named in drivers/drivers.list, or
+ * "cmd:COMMAND ARGS..." (split at blanks). */
+static int open_client(struct run_args *a)
+{
+	struct ga_error err;
+	char *argv[32];
+	char line[1024], *save = NULL, *w;
+	int n = 0;
+
+	if (strcmp(a->client, "builtin") == 0) {
+		ga_driver_builtin(&a->driver);
+		a->opts.driver = &a->driver;
+		return 0;
+	}
+	if (strncmp(a->client, "cmd:", 4) == 0) {
+		snprintf(line, sizeof(line), "%s", a->client + 4);
+	} else if (find_driver(a->client, line, sizeof(line), &err)) {
+		fprintf(stderr, "goneaway: --client %s: %s\n", a->client,
+			err.msg);
+		return -1;
+	}
+	for (w = strtok_r(line, " \t", &save); w && n < 31;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	if (ga_driver_process(&a->driver, argv, &err)) {
+		fprintf(stderr, "goneaway: --client %s: %s\n", a->client,
+			err.msg);
+		return -1;
+	}
+	a->opts.driver = &a->driver;
 	return 0;
 }
 
@@ -285,7 +323,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		goto out;
 	}
 	if (parse_all(&paths, &scs) || check_results_dir(a.opts.results_dir) ||
-	    build_reporters(&a, reps, &nreps))
+	    open_client(&a) || build_reporters(&a, reps, &nreps))
 		goto out;
 	if (ga_runner_open(&runner, &a.opts, in, &err)) {
 		fprintf(stderr, "goneaway: %s\n", err.msg);
@@ -325,6 +363,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	else
 		code = EXIT_ALL_PASSED;
 out:
+	ga_driver_release(&a.driver);
 	for (i = 0; i < nreps; i++)
 		ga_reporter_free(reps[i]);
 	free_scenarios(scs, paths.n);

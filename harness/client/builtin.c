@@ -84,23 +84,13 @@ int ga_driver_builtin_init(struct ga_error *err)
 	return 0;
 }
 
-static void describe(char *buf, size_t len)
-{
-	snprintf(buf, len, "%s %s",
-#ifdef MARIADB_PACKAGE_VERSION
-		 "MariaDB Connector/C",
-#else
-		 "libmysqlclient",
-#endif
-		 mysql_get_client_info());
-}
-
-static int conn_new(const struct ga_connection *decl,
+static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 		    const struct ga_client_env *env,
 		    struct ga_driver_conn **connp, struct ga_error *err)
 {
 	struct ga_driver_conn *conn = calloc(1, sizeof(*conn));
 
+	(void)drv;
 	if (!conn)
 		return ga_error_set(err, "out of memory");
 	conn->decl = decl;
@@ -110,8 +100,10 @@ static int conn_new(const struct ga_connection *decl,
 	return 0;
 }
 
-static int unsupported(const struct ga_step *step, char *why, size_t len)
+static int unsupported(const struct ga_driver_conn *conn,
+		       const struct ga_step *step, char *why, size_t len)
 {
+	(void)conn;
 	(void)step;
 	(void)why;
 	(void)len;
@@ -500,9 +492,8 @@ static void conn_free(struct ga_driver_conn *conn)
 	free(conn);
 }
 
-const struct ga_driver_ops ga_driver_builtin = {
-	.name = "builtin",
-	.describe = describe,
+static const struct ga_driver_ops builtin_ops = {
+	.kind = "builtin",
 	.conn_new = conn_new,
 	.unsupported = unsupported,
 	.start = start,
@@ -512,3 +503,17 @@ const struct ga_driver_ops ga_driver_builtin = {
 	.thread_id = thread_id,
 	.conn_free = conn_free,
 };
+
+void ga_driver_builtin(struct ga_driver *drv)
+{
+	memset(drv, 0, sizeof(*drv));
+	drv->ops = &builtin_ops;
+	snprintf(drv->name, sizeof(drv->name), "builtin");
+	snprintf(drv->library, sizeof(drv->library), "%s %s",
+#ifdef MARIADB_PACKAGE_VERSION
+		 "MariaDB Connector/C",
+#else
+		 "libmysqlclient",
+#endif
+		 mysql_get_client_info());
+}

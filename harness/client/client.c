@@ -7,8 +7,7 @@
 #include "util/clock.h"
 
 void ga_client_init(struct ga_client *client,
-		    const struct ga_connection *decl,
-		    const struct ga_driver_ops *driver)
+		    const struct ga_connection *decl, struct ga_driver *driver)
 {
 	memset(client, 0, sizeof(*client));
 	client->decl = decl;
@@ -21,7 +20,8 @@ static int ensure_conn(struct ga_client *client,
 {
 	if (client->conn)
 		return 0;
-	return client->driver->conn_new(client->decl, env, &client->conn, err);
+	return client->driver->ops->conn_new(client->driver, client->decl, env,
+					     &client->conn, err);
 }
 
 static int refuse(const struct ga_client *client, const struct ga_step *step,
@@ -41,15 +41,18 @@ static int start(struct ga_client *client, const struct ga_step *step,
 		 const char *sql, const struct ga_client_env *env,
 		 struct ga_error *err)
 {
+	const struct ga_driver_ops *d = client->driver->ops;
 	char why[256];
 
 	if (refuse(client, step, err) || ensure_conn(client, env, err))
 		return -1;
-	if (client->driver->unsupported(step, why, sizeof(why)))
-		return ga_error_set(err, "the %s driver cannot do '%s': %s",
-				    client->driver->name,
-				    ga_step_kind_name(step->kind), why);
-	return client->driver->start(client->conn, step, sql, err);
+	if (d->unsupported(client->conn, step, why, sizeof(why))) {
+		ga_error_set(err, "the %s driver cannot do '%s': %s",
+			     client->driver->name,
+			     ga_step_kind_name(step->kind), why);
+		return GA_CLIENT_UNSUPPORTED;
+	}
+	return d->start(client->conn, step, sql, err);
 }
 
 /* Waits for the running call until deadline_ms (a ga_clock_ms() time).
@@ -59,7 +62,7 @@ static int wait_call(struct ga_client *client, double start_ms,
 		     double deadline_ms, struct ga_interrupt *in,
 		     struct ga_outcome *out, struct ga_error *err)
 {
-	const struct ga_driver_ops *d = client->driver;
+	const struct ga_driver_ops *d = client->driver->ops;
 	struct ga_error cancel_err;
 	enum ga_call_state st;
 	long left;
@@ -71,6 +74,8 @@ static int wait_call(struct ga_client *client, double start_ms,
 			return 0;
 		if (st == GA_CALL_FAILED)
 			return -1;
+		if (st == GA_CALL_UNSUPPORTED)
+			return GA_CLIENT_UNSUPPORTED;
 		left = (long)(deadline_ms - ga_clock_ms() + 0.999);
 		if (left <= 0)
 			break;
@@ -87,7 +92,7 @@ static int wait_call(struct ga_client *client, double start_ms,
 		snprintf(client->unusable, sizeof(client->unusable),
 			 "its call was abandoned after a hang (%s)",
 			 cancel_err.msg);
-	return r < 0 ? 1 : 0;
+	return r < 0 ? GA_CLIENT_INTERRUPTED : 0;
 }
 
 int ga_client_call(struct ga_client *client, const struct ga_step *step,
@@ -96,10 +101,12 @@ int ga_client_call(struct ga_client *client, const struct ga_step *step,
 		   struct ga_outcome *out, struct ga_error *err)
 {
 	double t0 = ga_clock_ms();
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (start(client, step, sql, env, err))
-		return -1;
+	rc = start(client, step, sql, env, err);
+	if (rc)
+		return rc;
 	return wait_call(client, t0, t0 + (double)watchdog_ms, in, out, err);
 }
 
@@ -108,9 +115,11 @@ int ga_client_send(struct ga_client *client, const struct ga_step *step,
 		   struct ga_error *err)
 {
 	double t0 = ga_clock_ms();
+	int rc;
 
-	if (start(client, step, sql, env, err))
-		return -1;
+	rc = start(client, step, sql, env, err);
+	if (rc)
+		return rc;
 	client->pending = true;
 	client->pending_start_ms = t0;
 	client->pending_line = step->line;
@@ -135,7 +144,7 @@ unsigned long ga_client_thread_id(const struct ga_client *client)
 {
 	if (!client->conn)
 		return 0;
-	return client->driver->thread_id(client->conn);
+	return client->driver->ops->thread_id(client->conn);
 }
 
 void ga_client_teardown(struct ga_client *client)
@@ -151,6 +160,6 @@ void ga_client_teardown(struct ga_client *client)
 				client->decl->name, err.msg);
 	}
 	if (client->conn)
-		client->driver->conn_free(client->conn);
+		client->driver->ops->conn_free(client->conn);
 	client->conn = NULL;
 }

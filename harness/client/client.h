@@ -25,7 +25,7 @@
 
 struct ga_client {
 	const struct ga_connection *decl;       /* borrowed */
-	const struct ga_driver_ops *driver;     /* static */
+	struct ga_driver *driver;               /* borrowed: the run's */
 	struct ga_driver_conn *conn;            /* owned, NULL until the
 						 * first call */
 	bool pending;                   /* a "send" is in flight */
@@ -37,21 +37,26 @@ struct ga_client {
 
 /* Prepares a client for decl with driver: nothing connected yet. */
 void ga_client_init(struct ga_client *client,
-		    const struct ga_connection *decl,
-		    const struct ga_driver_ops *driver);
+		    const struct ga_connection *decl, struct ga_driver *driver);
+
+/* What ga_client_call(), _send() and _reap() return besides 0 (*out is
+ * the outcome, a hang included). */
+#define GA_CLIENT_INTERRUPTED 1         /* a signal came: *out is a hang */
+#define GA_CLIENT_UNSUPPORTED 2         /* the driver cannot do it: err
+					 * says why (the scenario SKIPs) */
 
 /* Runs step (a client step other than send/reap) and waits for it at
  * most watchdog_ms.  sql is the step's expanded text or NULL (borrowed).
- * Returns 0 with *out the outcome (a hang included), 1 when interrupted
- * by a signal (*out is then a hang), or -1 with err set when the harness
- * could not make the call (the scenario is ERROR, never FAIL). */
+ * Returns 0, GA_CLIENT_INTERRUPTED, GA_CLIENT_UNSUPPORTED, or -1 with err
+ * set when the harness could not make the call (the scenario is ERROR,
+ * never FAIL). */
 int ga_client_call(struct ga_client *client, const struct ga_step *step,
 		   const char *sql, const struct ga_client_env *env,
 		   long watchdog_ms, struct ga_interrupt *in,
 		   struct ga_outcome *out, struct ga_error *err);
 
 /* "send": starts step and returns; its outcome is collected by
- * ga_client_reap().  Returns 0, or -1 with err set. */
+ * ga_client_reap().  Returns 0, GA_CLIENT_UNSUPPORTED or -1 (err set). */
 int ga_client_send(struct ga_client *client, const struct ga_step *step,
 		   const char *sql, const struct ga_client_env *env,
 		   struct ga_error *err);

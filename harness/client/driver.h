@@ -36,33 +36,38 @@ struct ga_client_env {
 	const char *database;
 	const char *privileged_user;    /* for connections with privileged */
 	const char *privileged_password;
+	const char *dir;                /* the scenario's private directory:
+					 * drivers keep their logs there */
 };
 
-/* collect() and cancel() results */
+/* collect() results */
 enum ga_call_state {
 	GA_CALL_RUNNING = 0,            /* not finished yet */
 	GA_CALL_FINISHED,               /* *out holds its outcome */
 	GA_CALL_FAILED,                 /* the harness could not make the
-					 * call at all (setns, out of memory):
-					 * err says why; never a client
-					 * outcome */
+					 * call at all (setns, out of memory,
+					 * a driver that died): err says why;
+					 * never a client outcome */
+	GA_CALL_UNSUPPORTED,            /* the driver cannot do it: err says
+					 * why; the scenario SKIPs */
 };
 
 struct ga_driver_conn;                  /* a driver's state for one
 					 * connection */
+struct ga_driver;
 
 struct ga_driver_ops {
-	const char *name;               /* "builtin" */
-	/* The library and version, e.g. "MariaDB Connector/C 3.3.20". */
-	void (*describe)(char *buf, size_t len);
-	/* A connection's state: nothing is connected yet.  decl and env are
-	 * borrowed and outlive the connection. */
-	int (*conn_new)(const struct ga_connection *decl,
+	const char *kind;               /* "builtin", "process" */
+	/* A connection's state: nothing is connected yet.  drv, decl and env
+	 * are borrowed and outlive the connection. */
+	int (*conn_new)(struct ga_driver *drv,
+			const struct ga_connection *decl,
 			const struct ga_client_env *env,
 			struct ga_driver_conn **conn, struct ga_error *err);
 	/* Why step cannot be done by this driver (written into why, 1
 	 * returned), or 0: it can.  A step a driver cannot do is SKIP. */
-	int (*unsupported)(const struct ga_step *step, char *why, size_t len);
+	int (*unsupported)(const struct ga_driver_conn *conn,
+			   const struct ga_step *step, char *why, size_t len);
 	/* Starts step (sql: its expanded text, or NULL; borrowed until the
 	 * call is collected) and returns at once; at most one call per
 	 * connection.  Returns 0, or -1 with err set (nothing started). */
@@ -95,8 +100,34 @@ struct ga_driver_ops {
 	void (*conn_free)(struct ga_driver_conn *conn);
 };
 
+/* A client driver a run uses: its operations and who it is. */
+struct ga_driver {
+	const struct ga_driver_ops *ops;        /* static */
+	char name[64];          /* "builtin", or the driver's own short
+				 * name ("pymysql"): [client=NAME] selects */
+	char library[160];      /* "MariaDB Connector/C 3.3.20" */
+	char **argv;            /* owned, NULL-terminated: a process
+				 * driver's command */
+	char **apis;            /* owned: the call names replies gave,
+				 * kept for the run's reports */
+	size_t napis;
+};
+
 /* The in-process driver: libmysqlclient, as linked into goneaway. */
-extern const struct ga_driver_ops ga_driver_builtin;
+void ga_driver_builtin(struct ga_driver *drv);
+
+/* A driver process speaking docs/driver-protocol.md: argv is copied.  It
+ * is started once here to read its greeting (name, library), then once
+ * per connection of every scenario.  Returns 0, or -1 with err set. */
+int ga_driver_process(struct ga_driver *drv, char *const *argv,
+		      struct ga_error *err);
+
+/* Frees what a driver owns (not drv itself). */
+void ga_driver_release(struct ga_driver *drv);
+
+/* A call name kept as long as drv: returns the kept copy of api (NULL
+ * when out of memory). */
+const char *ga_driver_intern(struct ga_driver *drv, const char *api);
 
 /* Installs the no-op SIGUSR1 handler the built-in driver uses to
  * interrupt a blocked system call in a worker thread.  Call once from

@@ -105,6 +105,16 @@ void ga_socket_set_free(struct ga_socket_set *set);
 int ga_sockets_cut(int netns_fd, const struct ga_socket_set *before,
 		   ino_t known, struct ga_error *err);
 
+/* Aborts the TCP sockets of netns_fd whose inode is in these, the same
+ * way.  Returns how many, or -1 with err set. */
+int ga_sockets_cut_these(int netns_fd, const struct ga_socket_set *these,
+			 struct ga_error *err);
+
+/* The sockets process pid and its children hold (read from /proc/PID/fd:
+ * names, never descriptors).  set is empty when there are none or pid is
+ * gone. */
+void ga_socket_set_of_process(pid_t pid, struct ga_socket_set *set);
+
 /* The inode of socket fd, or 0 when fd is not a socket.  Call it only
  * where no other thread may close fd. */
 ino_t ga_socket_inode(int fd);

@@ -27,6 +27,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -152,7 +153,10 @@ static int diag_destroy(int nl, const struct tcp_sock *s)
 /* ---- work done inside the namespace ------------------------------------- */
 
 struct job {
-	const struct ga_socket_set *before;     /* cut: the call's start */
+	const struct ga_socket_set *set;        /* cut: the call's start, or
+						 * the sockets to cut */
+	bool cut_set;                           /* cut those in set, not
+						 * those outside it */
 	ino_t known;                            /* cut: the connection's */
 	struct tcp_list list;                   /* every socket found */
 	int destroyed;
@@ -161,12 +165,15 @@ struct job {
 
 static bool wanted(const struct job *job, ino_t ino)
 {
+	bool in_set;
+
 	if (ino == 0)
 		return false;
 	if (ino == job->known)
 		return true;
-	return !bsearch(&ino, job->before->inodes, job->before->n,
-			sizeof(ino), cmp_ino);
+	in_set = job->set->n && bsearch(&ino, job->set->inodes, job->set->n,
+					sizeof(ino), cmp_ino);
+	return in_set == job->cut_set;
 }
 
 static int dump_in_ns(void *arg, struct ga_error *err)
@@ -179,7 +186,7 @@ static int dump_in_ns(void *arg, struct ga_error *err)
 	if (nl < 0)
 		return ga_error_errno(err, errno, "sock_diag socket");
 	rc = diag_dump(nl, &job->list);
-	for (i = 0; rc == 0 && job->before && i < job->list.n; i++) {
+	for (i = 0; rc == 0 && job->set && i < job->list.n; i++) {
 		const struct tcp_sock *s = &job->list.items[i];
 		int d;
 
@@ -269,14 +276,15 @@ static int shutdown_by_fd(const struct job *job)
 	return n;
 }
 
-int ga_sockets_cut(int netns_fd, const struct ga_socket_set *before,
-		   ino_t known, struct ga_error *err)
+static int cut(int netns_fd, const struct ga_socket_set *set, bool cut_set,
+	       ino_t known, struct ga_error *err)
 {
 	struct job job;
 	int n;
 
 	memset(&job, 0, sizeof(job));
-	job.before = before;
+	job.set = set;
+	job.cut_set = cut_set;
 	job.known = known;
 	if (ga_netns_run(netns_fd, dump_in_ns, &job, err)) {
 		free(job.list.items);
@@ -285,4 +293,78 @@ int ga_sockets_cut(int netns_fd, const struct ga_socket_set *before,
 	n = job.unsupported ? shutdown_by_fd(&job) : job.destroyed;
 	free(job.list.items);
 	return n;
+}
+
+int ga_sockets_cut(int netns_fd, const struct ga_socket_set *before,
+		   ino_t known, struct ga_error *err)
+{
+	return cut(netns_fd, before, false, known, err);
+}
+
+int ga_sockets_cut_these(int netns_fd, const struct ga_socket_set *these,
+			 struct ga_error *err)
+{
+	return cut(netns_fd, these, true, 0, err);
+}
+
+static void add_process_sockets(pid_t pid, struct ga_socket_set *set,
+				size_t *cap, int depth)
+{
+	char path[64], link[64], kids[4096], *p, *end;
+	struct dirent *de;
+	unsigned long ino;
+	ino_t *grown;
+	ssize_t n;
+	DIR *dir;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%.20s", (int)pid,
+			 de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (sscanf(link, "socket:[%lu]", &ino) != 1)
+			continue;
+		if (set->n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			grown = realloc(set->inodes, *cap * sizeof(*grown));
+			if (!grown)
+				break;
+			set->inodes = grown;
+		}
+		set->inodes[set->n++] = (ino_t)ino;
+	}
+	closedir(dir);
+	/* and its children's (a driver that forked) */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+		 (int)pid);
+	f = depth < 4 ? fopen(path, "re") : NULL;
+	if (!f)
+		return;
+	n = (ssize_t)fread(kids, 1, sizeof(kids) - 1, f);
+	fclose(f);
+	kids[n > 0 ? n : 0] = '\0';
+	for (p = kids; *p; p = end) {
+		long kid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		add_process_sockets((pid_t)kid, set, cap, depth + 1);
+	}
+}
+
+void ga_socket_set_of_process(pid_t pid, struct ga_socket_set *set)
+{
+	size_t cap = 0;
+
+	memset(set, 0, sizeof(*set));
+	add_process_sockets(pid, set, &cap, 0);
+	if (set->n)
+		qsort(set->inodes, set->n, sizeof(*set->inodes), cmp_ino);
 }

@@ -97,9 +97,15 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		if (errpipe < 0)
 			_exit(127);
 	}
-	if (redirect(0, "/dev/null", O_RDONLY) != 0 ||
-	    redirect(1, out, out_flags) != 0 || dup2(1, 2) < 0)
+	if (opts->pipes) {
+		/* the pipes sit above 2: the harness keeps 0-2 open */
+		if (redirect(2, out, out_flags) != 0 ||
+		    dup2(opts->pipes[0], 0) < 0 || dup2(opts->pipes[1], 1) < 0)
+			goto fail;
+	} else if (redirect(0, "/dev/null", O_RDONLY) != 0 ||
+		   redirect(1, out, out_flags) != 0 || dup2(1, 2) < 0) {
 		goto fail;
+	}
 	if (close_fds_above_2(errpipe) != 0)
 		goto fail;
 	execv(opts->argv[0], (char *const *)opts->argv);

@@ -5,7 +5,8 @@
  * parent learns of the failure at once instead of by a timeout.  Every
  * child gets PR_SET_PDEATHSIG=SIGKILL, so it dies with the harness even
  * when the harness is SIGKILLed, and the default signal mask.  It holds
- * fds 0 (/dev/null), 1 and 2 (output_path or /dev/null) and nothing else:
+ * fds 0 (/dev/null or a pipe), 1 and 2 (output_path or /dev/null, or a
+ * pipe for 1) and nothing else:
  * every other descriptor of the harness - a client's socket above all,
  * which Connector/C does not make close-on-exec - is closed before exec.
  */
@@ -22,6 +23,9 @@ struct ga_spawn_opts {
 	int netns_fd;             /* setns() into it first; -1: stay */
 	const char *output_path;  /* stdout+stderr appended there; NULL:
 				   * /dev/null */
+	const int *pipes;         /* NULL, or { stdin, stdout } descriptors
+				   * for the child (output_path then gets
+				   * stderr only) */
 };
 
 /* Starts a child.  Returns 0 and sets *pid and *pidfd (a pidfd that

@@ -21,6 +21,8 @@ struct ga_outcome {
 	unsigned err;                   /* mysql_errno(), 0 on success */
 	char sqlstate[6];               /* mysql_sqlstate() */
 	char message[512];              /* mysql_error() */
+	char error_class[64];           /* a driver's own error class or code
+					 * name ("InterfaceError"), or "" */
 	double elapsed_ms;              /* from the call's start to its end */
 	bool has_value;                 /* a value was returned */
 	bool value_null;                /* ... and it was SQL NULL */

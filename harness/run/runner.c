@@ -96,6 +96,7 @@ int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 	r->opts = opts;
 	r->in = in;
 	r->run_lock_fd = -1;
+	ga_driver_builtin(&r->raw);
 	ga_rundir_sweep(opts->tmp_root);
 	if (ga_rundir_make(opts->tmp_root, r->run_dir, sizeof(r->run_dir),
 			   &r->run_lock_fd, err)) {
@@ -213,7 +214,8 @@ static int setup(struct ga_case *c, struct ga_error *err)
 		return ga_error_set(err, "out of memory");
 	for (i = 0; i < c->sc->nconnections; i++)
 		ga_client_init(&c->clients[i], &c->sc->connections[i],
-			       r->opts->driver);
+			       c->sc->connections[i].transport == GA_TRANSPORT_RAW ?
+			       &r->raw : r->opts->driver);
 	c->env.netns_fd = c->lab.client_ns;
 	c->env.host = GA_LAB_SERVER_ADDR;
 	c->env.port = GA_SERVER_PORT;
@@ -223,6 +225,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	c->env.database = GA_APP_DATABASE;
 	c->env.privileged_user = GA_PRIV_USER;
 	c->env.privileged_password = GA_PRIV_PASSWORD;
+	c->env.dir = c->dir;
 	return 0;
 }
 

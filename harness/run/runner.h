@@ -58,7 +58,7 @@ int ga_skip_kind_find(const char *word);
 struct ga_run_options {
 	const struct ga_server_backend_ops *server;     /* static */
 	struct ga_server_options server_opts;   /* strings borrowed */
-	const struct ga_driver_ops *driver;     /* static */
+	struct ga_driver *driver;               /* borrowed: the clients' */
 	const char *results_dir;        /* NULL: keep no results */
 	const char *tmp_root;           /* where run directories go */
 	long step_timeout_ms;           /* watchdog for unbounded steps */
@@ -121,6 +121,9 @@ struct ga_runner {
 	int run_lock_fd;
 	struct ga_server_backend backend;
 	bool backend_open;
+	struct ga_driver raw;                   /* transport=raw connections
+						 * are always the built-in
+						 * driver's */
 	enum ga_skip_kind skip_kind;            /* with skip_reason */
 	char skip_reason[512];                  /* set: every case SKIPs */
 	char error_reason[1024];                /* set: every case ERRORs */

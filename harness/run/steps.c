@@ -68,14 +68,25 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 	return -1;
 }
 
-/* After a client call: 0 = outcome, 1 = interrupted, -1 = harness error. */
+/* A step the client driver cannot do: the scenario SKIPs. */
+static int unsupported(struct ga_case *c, const struct ga_step *step,
+		       const struct ga_error *err)
+{
+	c->res->skip = GA_SKIP_DRIVER;
+	ga_case_verdict(c->res, GA_VERDICT_SKIP, step->line, "%s", err->msg);
+	return -1;
+}
+
+/* After a client call (ga_client_call's return value rc). */
 static int after_call(struct ga_case *c, const struct ga_step *step,
 		      struct ga_step_result *sr, int rc,
 		      const struct ga_error *err)
 {
 	if (rc < 0)
 		return ga_case_harness_error(c, step, err);
-	if (rc > 0) {
+	if (rc == GA_CLIENT_UNSUPPORTED)
+		return unsupported(c, step, err);
+	if (rc == GA_CLIENT_INTERRUPTED) {
 		sr->ran = true;
 		return ga_case_interrupted(c, step);
 	}
@@ -90,7 +101,10 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 	int rc;
 
 	if (step->kind == GA_STEP_SEND) {
-		if (ga_client_send(cl, step, step->text, &c->env, &err))
+		rc = ga_client_send(cl, step, step->text, &c->env, &err);
+		if (rc == GA_CLIENT_UNSUPPORTED)
+			return unsupported(c, step, &err);
+		if (rc)
 			return ga_case_harness_error(c, step, &err);
 		sr->ran = true;
 		sr->matched = true;

@@ -1,0 +1,41 @@
+/* driver.c - what every driver has: its name, its library and the call
+ * names its replies gave (see driver.h). */
+#include "client/driver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ga_driver_release(struct ga_driver *drv)
+{
+	size_t i;
+
+	if (drv->argv) {
+		for (i = 0; drv->argv[i]; i++)
+			free(drv->argv[i]);
+		free(drv->argv);
+	}
+	drv->argv = NULL;
+	for (i = 0; i < drv->napis; i++)
+		free(drv->apis[i]);
+	free(drv->apis);
+	drv->apis = NULL;
+	drv->napis = 0;
+}
+
+const char *ga_driver_intern(struct ga_driver *drv, const char *api)
+{
+	char **grown;
+	size_t i;
+
+	for (i = 0; i < drv->napis; i++)
+		if (strcmp(drv->apis[i], api) == 0)
+			return drv->apis[i];
+	grown = realloc(drv->apis, (drv->napis + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	drv->apis = grown;
+	grown[drv->napis] = strdup(api);
+	if (!grown[drv->napis])
+		return NULL;
+	return grown[drv->napis++];
+}
