@@ -357,7 +357,7 @@ START_TEST(test_cancel_cuts_only_new_sockets)
 }
 END_TEST
 
-Suite *make_client_suite(void)
+Suite *make_client_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("client");
 	TCase *tc;
@@ -377,14 +377,11 @@ Suite *make_client_suite(void)
 	tcase_add_test(tc, test_builtin_cannot_enter_namespace);
 	suite_add_tcase(s, tc);
 
-	if (geteuid() == 0) {
+	if (unit_needs_root(needs, "client", "sockets", "network namespaces")) {
 		tc = tcase_create("sockets");
 		tcase_set_timeout(tc, 20);
 		tcase_add_test(tc, test_cancel_cuts_only_new_sockets);
 		suite_add_tcase(s, tc);
-	} else {
-		fprintf(stderr, "SKIP client/sockets: needs root (network "
-			"namespaces)\n");
 	}
 	return s;
 }

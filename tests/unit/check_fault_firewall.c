@@ -2,12 +2,12 @@
  * parsing, validation, the nft script it writes, and the real thing.
  *
  * Parsing, validation and the script text need nothing.  The kernel tests
- * need root; without it each prints "firewall tests need root: skipped"
- * to stderr and returns (Check has no "skipped" result, see check_lab.c).
- * Each runs in Check's forked child and first moves that child into a
- * network namespace of its own (unshare(CLONE_NEWNET)), so no rule and no
- * lab ever lands in the host's namespace.  Traffic goes only to
- * 198.18.0.2, inside a lab the test made.
+ * need root; without it their test case is not registered and is named as
+ * skipped before the run (needs.h).  Each runs in Check's forked child
+ * and first moves that child into a network namespace of its own
+ * (unshare(CLONE_NEWNET)), so no rule and no lab ever lands in the host's
+ * namespace.  Traffic goes only to 198.18.0.2, inside a lab the test
+ * made.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -355,14 +355,6 @@ END_TEST
 /* Helpers for the kernel tests; they run on ga_netns_run's threads and
  * never assert there. */
 
-static int skip_unless_root(void)
-{
-	if (geteuid() == 0)
-		return 0;
-	fprintf(stderr, "firewall tests need root: skipped\n");
-	return 1;
-}
-
 /* Moves this forked test process into a new network namespace. */
 static void leave_host(void)
 {
@@ -562,8 +554,6 @@ START_TEST(test_apply_each)
 	void *spec, *state;
 	int ns;
 
-	if (skip_unless_root())
-		return;
 	leave_host();
 	ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(ns, 0);
@@ -604,8 +594,6 @@ START_TEST(test_traffic)
 	void *spec, *state;
 	int seen;
 
-	if (skip_unless_root())
-		return;
 	lab_up(&f, 0xf10 + (unsigned)_i);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
 
@@ -630,8 +618,6 @@ START_TEST(test_other_port)
 	struct fw_lab f;
 	void *spec, *state;
 
-	if (skip_unless_root())
-		return;
 	lab_up(&f, 0xf20);
 	state = apply_ok("reject port 3307", &f.t, &spec);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
@@ -650,8 +636,6 @@ START_TEST(test_two_faults)
 	struct fw_lab f;
 	void *spec1, *spec2, *state1, *state2;
 
-	if (skip_unless_root())
-		return;
 	lab_up(&f, 0xf30);
 	state1 = apply_ok("reject to-server", &f.t, &spec1);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
@@ -685,8 +669,6 @@ START_TEST(test_apply_existing_table)
 	unsigned n;
 	int ns, rc;
 
-	if (skip_unless_root())
-		return;
 	leave_host();
 	ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(ns, 0);
@@ -725,8 +707,6 @@ START_TEST(test_revert_when_gone)
 	const char *name;
 	char cmd[128];
 
-	if (skip_unless_root())
-		return;
 	lab_up(&f, 0xf40);
 	state = apply_ok("drop", &f.t, &spec);
 	nft_cmd(f.lab.server_ns, &job, "list tables");
@@ -807,8 +787,6 @@ START_TEST(test_unsupported)
 	void *spec, *state = (void *)&err;
 	int ns;
 
-	if (skip_unless_root())
-		return;
 	leave_host();
 	ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(ns, 0);
@@ -828,7 +806,7 @@ START_TEST(test_unsupported)
 }
 END_TEST
 
-Suite *make_fault_firewall_suite(void)
+Suite *make_fault_firewall_suite(struct unit_needs *needs)
 {
 	Suite *s;
 	TCase *tc;
@@ -852,16 +830,19 @@ Suite *make_fault_firewall_suite(void)
 	tcase_add_test(tc, test_apply_bad_namespace);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("kernel");
-	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_loop_test(tc, test_apply_each, 0, N(good));
-	tcase_add_loop_test(tc, test_traffic, 0, N(traffic));
-	tcase_add_test(tc, test_other_port);
-	tcase_add_test(tc, test_two_faults);
-	tcase_add_test(tc, test_apply_existing_table);
-	tcase_add_test(tc, test_unsupported);
-	tcase_add_test(tc, test_revert_when_gone);
-	suite_add_tcase(s, tc);
+	if (unit_needs_root(needs, "fault_firewall", "kernel",
+			    "network namespaces, nftables")) {
+		tc = tcase_create("kernel");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_loop_test(tc, test_apply_each, 0, N(good));
+		tcase_add_loop_test(tc, test_traffic, 0, N(traffic));
+		tcase_add_test(tc, test_other_port);
+		tcase_add_test(tc, test_two_faults);
+		tcase_add_test(tc, test_apply_existing_table);
+		tcase_add_test(tc, test_unsupported);
+		tcase_add_test(tc, test_revert_when_gone);
+		suite_add_tcase(s, tc);
+	}
 
 	return s;
 }

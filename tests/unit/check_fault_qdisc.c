@@ -4,12 +4,12 @@
  *
  * Parsing, validation and message building need nothing: the messages
  * are built in memory and read back attribute by attribute.  The kernel
- * tests need root; without it each prints "qdisc tests need root:
- * skipped" to stderr and returns (Check has no "skipped" result, see
- * check_lab.c).  Each runs in Check's forked child and first moves that
- * child into a network namespace of its own (unshare(CLONE_NEWNET)), so
- * no qdisc and no lab ever lands in the host's namespace.  No traffic is
- * sent at all: the qdiscs are read back from the kernel.
+ * tests need root; without it their test case is not registered and is
+ * named as skipped before the run (needs.h).  Each runs in Check's forked
+ * child and first moves that child into a network namespace of its own
+ * (unshare(CLONE_NEWNET)), so no qdisc and no lab ever lands in the
+ * host's namespace.  No traffic is sent at all: the qdiscs are read back
+ * from the kernel.
  *
  * The netem kernel test passes on both kinds of kernels, and checks
  * something on each: without sch_netem, that apply says so
@@ -549,15 +549,6 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* In a lab (root) */
 
-/* Returns 1 (after saying so on stderr) when the tests cannot run. */
-static int skip_unless_root(void)
-{
-	if (geteuid() == 0)
-		return 0;
-	fprintf(stderr, "qdisc tests need root: skipped\n");
-	return 1;
-}
-
 /* Moves this forked test process into a namespace of its own, so the
  * lab's "host" namespace is a throwaway one, then makes a lab there. */
 static void make_lab(struct ga_lab *lab, struct ga_fault_target *t,
@@ -667,8 +658,6 @@ START_TEST(test_tbf_apply_revert)
 	void *state = (void *)&lab;
 	void *spec;
 
-	if (skip_unless_root())
-		return;
 	make_lab(&lab, &t, 0xa1);
 	assert_default_root(t.server_ns, t.server_if);
 	spec = spec_ok(k, "on server rate 16kbit burst 1600b latency 1s");
@@ -715,8 +704,6 @@ START_TEST(test_tbf_client_side)
 	void *state;
 	void *spec;
 
-	if (skip_unless_root())
-		return;
 	make_lab(&lab, &t, 0xa2);
 	spec = spec_ok(k, "on client rate 1mbit limit 20000b");
 	memset(&err, 0, sizeof(err));
@@ -770,8 +757,6 @@ START_TEST(test_revert_after_teardown)
 	void *spec;
 	int fd;
 
-	if (skip_unless_root())
-		return;
 	make_lab(&lab, &t, 0xa3);
 	spec = spec_ok(k, "on server rate 64kbit");
 	memset(&err, 0, sizeof(err));
@@ -811,8 +796,6 @@ START_TEST(test_netem_apply_or_unsupported)
 	void *spec;
 	int rc;
 
-	if (skip_unless_root())
-		return;
 	make_lab(&lab, &t, 0xa4);
 	spec = spec_ok(k, "on server delay 50ms jitter 5ms loss 30% reorder 10%");
 	memset(&err, 0, sizeof(err));
@@ -851,8 +834,6 @@ START_TEST(test_probe)
 	void *spec;
 	int rc, applied;
 
-	if (skip_unless_root())
-		return;
 	make_lab(&lab, &t, 0xa5);
 	memset(&err, 0, sizeof(err));
 	ck_assert_msg(ga_qdisc_probe("tbf", t.server_ns, t.server_if, &err) == 0,
@@ -886,7 +867,7 @@ START_TEST(test_probe)
 }
 END_TEST
 
-Suite *make_fault_qdisc_suite(void)
+Suite *make_fault_qdisc_suite(struct unit_needs *needs)
 {
 	Suite *s;
 	TCase *tc;
@@ -909,14 +890,17 @@ Suite *make_fault_qdisc_suite(void)
 	tcase_add_test(tc, test_netem_message_minimal);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("kernel");
-	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_test(tc, test_tbf_apply_revert);
-	tcase_add_test(tc, test_tbf_client_side);
-	tcase_add_test(tc, test_revert_after_teardown);
-	tcase_add_test(tc, test_netem_apply_or_unsupported);
-	tcase_add_test(tc, test_probe);
-	suite_add_tcase(s, tc);
+	if (unit_needs_root(needs, "fault_qdisc", "kernel",
+			    "network namespaces, qdiscs")) {
+		tc = tcase_create("kernel");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_test(tc, test_tbf_apply_revert);
+		tcase_add_test(tc, test_tbf_client_side);
+		tcase_add_test(tc, test_revert_after_teardown);
+		tcase_add_test(tc, test_netem_apply_or_unsupported);
+		tcase_add_test(tc, test_probe);
+		suite_add_tcase(s, tc);
+	}
 
 	return s;
 }

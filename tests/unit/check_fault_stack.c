@@ -231,7 +231,7 @@ START_TEST(test_real_rule_gone_after_unwind)
 }
 END_TEST
 
-Suite *make_fault_stack_suite(void)
+Suite *make_fault_stack_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("fault_stack");
 	TCase *tc;
@@ -243,14 +243,12 @@ Suite *make_fault_stack_suite(void)
 	tcase_add_test(tc, test_lift_failure_is_reported);
 	suite_add_tcase(s, tc);
 
-	if (geteuid() == 0) {
+	if (unit_needs_root(needs, "fault_stack", "kernel",
+			    "network namespaces, nftables")) {
 		tc = tcase_create("kernel");
 		tcase_set_timeout(tc, 20);
 		tcase_add_test(tc, test_real_rule_gone_after_unwind);
 		suite_add_tcase(s, tc);
-	} else {
-		fprintf(stderr, "SKIP fault_stack/kernel: needs root "
-			"(network namespaces)\n");
 	}
 	return s;
 }

@@ -1,8 +1,12 @@
-/* suites.h - one Suite constructor per test file, run by check_main.c. */
+/* suites.h - one Suite constructor per test file, run by check_main.c.
+ * Suites with test cases that need root take the run's struct unit_needs
+ * and ask it before registering them (needs.h). */
 #ifndef GA_TEST_SUITES_H
 #define GA_TEST_SUITES_H
 
 #include <check.h>
+
+#include "needs.h"
 
 Suite *make_duration_suite(void);
 Suite *make_errnames_suite(void);
@@ -10,16 +14,16 @@ Suite *make_parse_suite(void);
 Suite *make_parse_steps_suite(void);
 Suite *make_expand_suite(void);
 Suite *make_expect_suite(void);
-Suite *make_lab_suite(void);
+Suite *make_lab_suite(struct unit_needs *needs);
 Suite *make_report_suite(void);
-Suite *make_fault_firewall_suite(void);
-Suite *make_fault_qdisc_suite(void);
-Suite *make_fault_stack_suite(void);
-Suite *make_client_suite(void);
+Suite *make_fault_firewall_suite(struct unit_needs *needs);
+Suite *make_fault_qdisc_suite(struct unit_needs *needs);
+Suite *make_fault_stack_suite(struct unit_needs *needs);
+Suite *make_client_suite(struct unit_needs *needs);
 Suite *make_run_suite(void);
-Suite *make_fsutil_suite(void);
+Suite *make_fsutil_suite(struct unit_needs *needs);
 Suite *make_spawn_suite(void);
-Suite *make_rundir_suite(void);
+Suite *make_rundir_suite(struct unit_needs *needs);
 Suite *make_template_suite(void);
 
 #endif

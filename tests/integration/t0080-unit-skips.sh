@@ -1,0 +1,86 @@
+#!/bin/sh
+# t0080-unit-skips: the unit tests that need root are skipped visibly
+# without it, never counted as passed.
+#
+# build/check-unit runs as "nobody" (setpriv, from a world-readable copy,
+# as t0040 does for goneaway).  Every test case that needs root must be
+# announced with a "SKIP suite/tcase: needs root (...)" line before the
+# run, named again in the closing "SKIPPED:" count, and none of its tests
+# may show up as passed in Check's verbose output.  With
+# GA_UNIT_REQUIRE_ROOT=1 (what "make check" sets) the same run fails.  As
+# root the same test cases run: no SKIP line, their tests pass.
+. "$(dirname "$0")/lib.sh"
+
+UNIT="$TOP/build/check-unit"
+
+# The test cases that need root, as suite/tcase.
+ROOT_TCASES="lab/traffic lab/isolation lab/lifetime fault_firewall/kernel
+fault_qdisc/kernel fault_stack/kernel client/sockets fsutil/across
+rundir/other-owner"
+
+# as_nobody OUT [VAR=VALUE ...]: runs a copy of check-unit as nobody with
+# Check's verbose output, exit status in OUT.rc.
+as_nobody() {
+	out=$1
+	shift
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/ga-nobody.XXXXXX") &&
+	chmod 755 "$pub" &&
+	cp "$UNIT" "$pub/" &&
+	(cd "$pub" && env CK_VERBOSITY=verbose "$@" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		./check-unit) > "$out" 2>&1
+	echo $? > "$out.rc"
+	rm -rf "$pub"
+}
+
+test_expect_success 'check-unit is built' '
+	test -x "$UNIT" || { echo "no $UNIT: make build/check-unit"; false; }
+'
+
+if test "$(id -u)" -ne 0 || ! command -v setpriv > /dev/null; then
+	test_skip 'not root: each root-only test case SKIPs' 'needs root and setpriv'
+	test_done
+fi
+
+as_nobody "$SCRATCH/nobody.out"
+
+test_expect_success 'not root: each root-only test case says SKIP, exit 0' '
+	cat nobody.out && test "$(cat nobody.out.rc)" -eq 0 &&
+	for t in $ROOT_TCASES; do
+		grep -q "^SKIP $t: needs root (" nobody.out ||
+			{ echo "no SKIP line for $t"; return 1; }
+	done &&
+	test "$(grep -c "^SKIP " nobody.out)" -eq 9 &&
+	grep -q "^SKIPPED: 9 test cases need root" nobody.out
+'
+
+test_expect_success 'not root: no test of a skipped test case is reported' '
+	for tc in traffic isolation lifetime kernel sockets across other-owner; do
+		! grep ":[PFE]:$tc:" nobody.out ||
+			{ echo "tcase $tc ran without root"; return 1; }
+	done &&
+	grep -q ":P:errors:test_enter_bad_fd:" nobody.out &&
+	grep -q ":P:errors:test_create_fails_cleanly:" nobody.out
+'
+
+as_nobody "$SCRATCH/required.out" GA_UNIT_REQUIRE_ROOT=1
+
+test_expect_success 'not root with GA_UNIT_REQUIRE_ROOT=1: the run fails' '
+	cat required.out && test "$(cat required.out.rc)" -ne 0 &&
+	for t in $ROOT_TCASES; do
+		grep -q "^FAIL $t: needs root (" required.out ||
+			{ echo "no FAIL line for $t"; return 1; }
+	done &&
+	! grep -q "^SKIP " required.out
+'
+
+test_expect_success 'root: the same test cases run and pass, nothing skipped' '
+	CK_VERBOSITY=verbose CK_RUN_SUITE=lab GA_UNIT_REQUIRE_ROOT=1 \
+		"$UNIT" > root.out 2>&1; rc=$?; cat root.out; test $rc -eq 0 &&
+	! grep -q "^SKIP" root.out &&
+	grep -q ":P:traffic:test_traffic:" root.out &&
+	grep -q ":P:isolation:test_host_untouched:" root.out &&
+	grep -q ":P:lifetime:test_destroy_frees_namespaces:" root.out
+'
+
+test_done
