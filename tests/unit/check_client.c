@@ -32,15 +32,11 @@ struct ga_driver_conn {
 
 static struct ga_driver_conn fake;
 
-static void fake_describe(char *buf, size_t len)
-{
-	snprintf(buf, len, "fake");
-}
-
-static int fake_new(const struct ga_connection *decl,
+static int fake_new(struct ga_driver *drv, const struct ga_connection *decl,
 		    const struct ga_client_env *env,
 		    struct ga_driver_conn **conn, struct ga_error *err)
 {
+	(void)drv;
 	(void)decl;
 	(void)env;
 	(void)err;
@@ -48,8 +44,10 @@ static int fake_new(const struct ga_connection *decl,
 	return 0;
 }
 
-static int fake_unsupported(const struct ga_step *step, char *why, size_t len)
+static int fake_unsupported(const struct ga_driver_conn *conn,
+			    const struct ga_step *step, char *why, size_t len)
 {
+	(void)conn;
 	(void)step;
 	(void)why;
 	(void)len;
@@ -107,8 +105,7 @@ static void fake_free(struct ga_driver_conn *conn)
 }
 
 static const struct ga_driver_ops fake_ops = {
-	.name = "fake",
-	.describe = fake_describe,
+	.kind = "fake",
 	.conn_new = fake_new,
 	.unsupported = fake_unsupported,
 	.start = fake_start,
@@ -119,6 +116,7 @@ static const struct ga_driver_ops fake_ops = {
 	.conn_free = fake_free,
 };
 
+static struct ga_driver fake_driver = { .ops = &fake_ops, .name = "fake" };
 static const struct ga_connection decl = { .name = "app" };
 static const struct ga_step query = { .line = 9, .kind = GA_STEP_QUERY };
 static const struct ga_step send_step = { .line = 8, .kind = GA_STEP_SEND };
@@ -144,7 +142,7 @@ START_TEST(test_finished_call_is_never_a_hang)
 	struct ga_outcome out;
 	struct ga_error err;
 
-	ga_client_init(&cl, &decl, &fake_ops);
+	ga_client_init(&cl, &decl, &fake_driver);
 	ck_assert_int_eq(ga_client_send(&cl, &send_step, "SELECT 1", &env,
 					&err), 0);
 	/* the call answered long ago; the reap comes after the deadline */
@@ -163,7 +161,7 @@ START_TEST(test_running_call_is_a_hang)
 	struct ga_outcome out;
 	struct ga_error err;
 
-	ga_client_init(&cl, &decl, &fake_ops);
+	ga_client_init(&cl, &decl, &fake_driver);
 	fake.state = GA_CALL_RUNNING;
 	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 50, NULL,
 					&out, &err), 0);
@@ -186,7 +184,7 @@ START_TEST(test_abandoned_connection_is_unusable)
 	struct ga_outcome out;
 	struct ga_error err;
 
-	ga_client_init(&cl, &decl, &fake_ops);
+	ga_client_init(&cl, &decl, &fake_driver);
 	fake.state = GA_CALL_RUNNING;
 	fake.cancel_fails = 1;
 	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 0, NULL,
@@ -209,7 +207,7 @@ START_TEST(test_failed_call_is_a_harness_error)
 	struct ga_outcome out;
 	struct ga_error err;
 
-	ga_client_init(&cl, &decl, &fake_ops);
+	ga_client_init(&cl, &decl, &fake_driver);
 	fake.state = GA_CALL_FAILED;
 	ck_assert_int_eq(ga_client_call(&cl, &query, "SELECT 1", &env, 1000,
 					NULL, &out, &err), -1);
@@ -224,7 +222,7 @@ START_TEST(test_reap_without_send)
 	struct ga_outcome out;
 	struct ga_error err;
 
-	ga_client_init(&cl, &decl, &fake_ops);
+	ga_client_init(&cl, &decl, &fake_driver);
 	ck_assert_int_eq(ga_client_reap(&cl, 1000, NULL, &out, &err), -1);
 	ck_assert_msg(strstr(err.msg, "no query in flight") != NULL, "%s",
 		      err.msg);
@@ -247,13 +245,15 @@ START_TEST(test_builtin_cannot_enter_namespace)
 	struct ga_client_env bad = { .netns_fd = -1, .host = "198.18.0.2",
 				     .port = 3306, .user = "u",
 				     .password = "p", .database = "d" };
+	struct ga_driver builtin;
 	struct ga_client cl;
 	struct ga_outcome out;
 	struct ga_error err;
 
 	/* A worker that cannot enter the lab is the harness's failure, never
 	 * a client outcome (with errno 0, once a FAIL). */
-	ga_client_init(&cl, &decl, &ga_driver_builtin);
+	ga_driver_builtin(&builtin);
+	ga_client_init(&cl, &decl, &builtin);
 	ck_assert_int_eq(ga_client_call(&cl, &connect_step, NULL, &bad, 5000,
 					NULL, &out, &err), -1);
 	ck_assert_msg(strstr(err.msg, "entering network namespace") != NULL,
