@@ -1,6 +1,7 @@
 /* run.c - "goneaway run": options, the run loop and its exit status. */
 #include "cli/internal.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,16 +11,23 @@
 
 #include "client/driver.h"
 #include "lab/server.h"
+#include "report/matrix.h"
 #include "report/report.h"
 #include "run/runner.h"
 #include "util/clock.h"
 #include "util/duration.h"
 #include "util/fsutil.h"
 
+#define MAX_CHOICES 8     /* --server and --client values */
+
 struct run_args {
 	struct ga_run_options opts;
-	struct ga_driver driver;        /* owned: --client */
-	const char *client;
+	const char *servers[MAX_CHOICES];       /* --server, in order */
+	size_t nservers;
+	const char *clients[MAX_CHOICES];       /* --client, in order */
+	size_t nclients;
+	struct ga_driver drivers[MAX_CHOICES];  /* owned: one per client */
+	const char *markdown;                   /* --markdown FILE */
 	const char *format;
 	const char *junit;
 	const char *color;
@@ -77,6 +85,7 @@ enum {
 	OPT_JUNIT = 256, OPT_NO_RESULTS, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
+	OPT_MARKDOWN,
 };
 
 static const struct option run_long_opts[] = {
@@ -91,6 +100,7 @@ static const struct option run_long_opts[] = {
 	{ "allow-skip", required_argument, NULL, OPT_ALLOW_SKIP },
 	{ "server", required_argument, NULL, OPT_SERVER },
 	{ "client", required_argument, NULL, OPT_CLIENT },
+	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
 	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
 	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
@@ -107,8 +117,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	a->opts.server = ga_server_backend_find("local");
-	a->client = "builtin";
+
 	so->mariadbd = "/usr/sbin/mariadbd";
 	so->install_db = "/usr/bin/mariadb-install-db";
 	so->timeout_ms = 30000;
@@ -138,15 +147,28 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return -1;
 			break;
 		case OPT_SERVER:
-			a->opts.server = ga_server_backend_find(optarg);
-			if (!a->opts.server) {
+			if (!ga_server_backend_find(optarg)) {
 				fprintf(stderr, "goneaway: --server: '%s' is "
 					"not a server backend (known: local)\n",
 					optarg);
 				return -1;
 			}
+			if (a->nservers == MAX_CHOICES) {
+				fprintf(stderr, "goneaway: at most %d --server\n",
+					MAX_CHOICES);
+				return -1;
+			}
+			a->servers[a->nservers++] = optarg;
 			break;
-		case OPT_CLIENT: a->client = optarg; break;
+		case OPT_CLIENT:
+			if (a->nclients == MAX_CHOICES) {
+				fprintf(stderr, "goneaway: at most %d --client\n",
+					MAX_CHOICES);
+				return -1;
+			}
+			a->clients[a->nclients++] = optarg;
+			break;
+		case OPT_MARKDOWN: a->markdown = optarg; break;
 		case OPT_MARIADBD: so->mariadbd = optarg; break;
 		case OPT_INSTALL_DB: so->install_db = optarg; break;
 		case OPT_FIXTURES: so->fixtures_dir = optarg; break;
@@ -184,40 +206,50 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			"given (try: goneaway run scenarios/)\n");
 		return -1;
 	}
+	if (!a->nservers)
+		a->servers[a->nservers++] = "local";
+	if (!a->nclients)
+		a->clients[a->nclients++] = "builtin";
 	return 0;
 }
 
-/* --client: "builtin", a driver named in drivers/drivers.list, or
+/* One --client: "builtin", a driver named in drivers/drivers.list, or
  * "cmd:COMMAND ARGS..." (split at blanks). */
-static int open_client(struct run_args *a)
+static int open_client(const char *client, struct ga_driver *drv)
 {
 	struct ga_error err;
 	char *argv[32];
 	char line[1024], *save = NULL, *w;
 	int n = 0;
 
-	if (strcmp(a->client, "builtin") == 0) {
-		ga_driver_builtin(&a->driver);
-		a->opts.driver = &a->driver;
+	if (strcmp(client, "builtin") == 0) {
+		ga_driver_builtin(drv);
 		return 0;
 	}
-	if (strncmp(a->client, "cmd:", 4) == 0) {
-		snprintf(line, sizeof(line), "%s", a->client + 4);
-	} else if (find_driver(a->client, line, sizeof(line), &err)) {
-		fprintf(stderr, "goneaway: --client %s: %s\n", a->client,
-			err.msg);
+	if (strncmp(client, "cmd:", 4) == 0) {
+		snprintf(line, sizeof(line), "%s", client + 4);
+	} else if (find_driver(client, line, sizeof(line), &err)) {
+		fprintf(stderr, "goneaway: --client %s: %s\n", client, err.msg);
 		return -1;
 	}
 	for (w = strtok_r(line, " \t", &save); w && n < 31;
 	     w = strtok_r(NULL, " \t", &save))
 		argv[n++] = w;
 	argv[n] = NULL;
-	if (ga_driver_process(&a->driver, argv, &err)) {
-		fprintf(stderr, "goneaway: --client %s: %s\n", a->client,
-			err.msg);
+	if (ga_driver_process(drv, argv, &err)) {
+		fprintf(stderr, "goneaway: --client %s: %s\n", client, err.msg);
 		return -1;
 	}
-	a->opts.driver = &a->driver;
+	return 0;
+}
+
+static int open_clients(struct run_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nclients; i++)
+		if (open_client(a->clients[i], &a->drivers[i]))
+			return -1;
 	return 0;
 }
 
@@ -301,19 +333,134 @@ static int build_reporters(const struct run_args *a,
 	return 0;
 }
 
+/* The run of every scenario against one server and client. */
+struct combo {
+	size_t server, client, column;
+	char label[160];                /* "local/builtin", "" if only one */
+	char results[PATH_MAX];         /* its evidence directory */
+};
+
+/* The evidence directory of a combination: results/<server>-<client>
+ * when there are several, with '/' and ':' of the names made '_'. */
+static void combo_results(const struct run_args *a, struct combo *k)
+{
+	char *p;
+	size_t n;
+
+	if (!a->opts.results_dir) {
+		k->results[0] = '\0';
+		return;
+	}
+	if (!k->label[0]) {
+		snprintf(k->results, sizeof(k->results), "%s",
+			 a->opts.results_dir);
+		return;
+	}
+	n = (size_t)snprintf(k->results, sizeof(k->results), "%s/",
+			     a->opts.results_dir);
+	snprintf(k->results + n, sizeof(k->results) - n, "%s", k->label);
+	for (p = k->results + n; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ')
+			*p = *p == '/' ? '-' : '_';
+}
+
+struct run_totals {
+	struct ga_run_summary sum;
+	size_t violations;
+};
+
+static void count(struct run_totals *t, const struct ga_case_result *res)
+{
+	switch (res->verdict) {
+	case GA_VERDICT_PASS: t->sum.pass++; break;
+	case GA_VERDICT_FAIL: t->sum.fail++; break;
+	case GA_VERDICT_SKIP: t->sum.skip++; break;
+	case GA_VERDICT_ERROR: t->sum.error++; break;
+	}
+}
+
+/* Runs every scenario for one server with each client in turn.  Returns
+ * 0, or -1 when the run could not even start (err printed). */
+static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
+		      size_t nscs, struct ga_reporter **reps, size_t nreps,
+		      struct ga_matrix *m, struct ga_interrupt *in,
+		      struct run_totals *t, size_t *index)
+{
+	struct ga_run_options opts = a->opts;
+	struct ga_runner runner;
+	struct ga_error err;
+	struct combo k;
+	size_t c, i;
+	bool many = a->nservers * a->nclients > 1;
+
+	opts.server = ga_server_backend_find(a->servers[s]);
+	if (ga_runner_open(&runner, &opts, in, &err)) {
+		fprintf(stderr, "goneaway: %s\n", err.msg);
+		return -1;
+	}
+	for (c = 0; c < a->nclients && !ga_interrupted(in); c++) {
+		memset(&k, 0, sizeof(k));
+		k.server = s;
+		k.client = c;
+		k.column = s * a->nclients + c;
+		if (many)
+			snprintf(k.label, sizeof(k.label), "%s/%s",
+				 a->servers[s], a->drivers[c].name);
+		combo_results(a, &k);
+		opts.driver = &a->drivers[c];
+		opts.results_dir = k.results[0] ? k.results : NULL;
+		ga_matrix_column(m, k.column, k.label[0] ? k.label :
+				 a->servers[s]);
+		for (i = 0; i < nscs && !ga_interrupted(in); i++) {
+			struct ga_case_result res;
+
+			report_all(reps, nreps, BEGIN_CASE, *index, scs[i],
+				   NULL, NULL, 0);
+			ga_runner_run(&runner, scs[i], &res);
+			snprintf(res.combo, sizeof(res.combo), "%s", k.label);
+			count(t, &res);
+			report_all(reps, nreps, END_CASE, *index, scs[i], &res,
+				   NULL, 0);
+			ga_matrix_set(m, i, k.column, scs[i], &res,
+				      a->drivers[c].library);
+			if (a->strict)
+				t->violations += strict_violations(a, scs[i],
+								   &res);
+			ga_case_result_free(&res);
+			(*index)++;
+		}
+	}
+	ga_runner_close(&runner);
+	return 0;
+}
+
+static void write_markdown(const char *path, const struct ga_matrix *m)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f) {
+		fprintf(stderr, "goneaway: --markdown %s: %s\n", path,
+			strerror(errno));
+		return;
+	}
+	ga_matrix_print(m, f, true);
+	fclose(f);
+}
+
 int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 {
-	struct ga_run_summary sum = { 0 };
 	struct ga_reporter *reps[2] = { NULL, NULL };
 	struct path_list paths = { 0 };
 	struct ga_scenario **scs = NULL;
-	struct ga_runner runner;
+	struct run_totals t;
+	struct ga_matrix m;
 	struct run_args a;
-	struct ga_error err;
-	size_t nreps = 0, i, violations = 0;
+	size_t nreps = 0, i, s, index = 0, ncombos;
 	double t0;
 	int code = EXIT_USAGE;
 
+	memset(&t, 0, sizeof(t));
+	memset(&m, 0, sizeof(m));
 	if (parse_run_args(argc, argv, &a))
 		return EXIT_USAGE;
 	if (collect_paths(argv + optind, argc - optind, &paths))
@@ -322,48 +469,45 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		fprintf(stderr, "goneaway run: no scenario files found\n");
 		goto out;
 	}
+	ncombos = a.nservers * a.nclients;
 	if (parse_all(&paths, &scs) || check_results_dir(a.opts.results_dir) ||
-	    open_client(&a) || build_reporters(&a, reps, &nreps))
+	    open_clients(&a) || build_reporters(&a, reps, &nreps))
 		goto out;
-	if (ga_runner_open(&runner, &a.opts, in, &err)) {
-		fprintf(stderr, "goneaway: %s\n", err.msg);
-		code = EXIT_SOME_ERROR;
+	if (ga_matrix_init(&m, scs, paths.n, ncombos)) {
+		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;
 	}
 	t0 = ga_clock_ms();
-	report_all(reps, nreps, BEGIN_RUN, 0, NULL, NULL, NULL, paths.n);
-	for (i = 0; i < paths.n && !ga_interrupted(in); i++) {
-		struct ga_case_result res;
-
-		report_all(reps, nreps, BEGIN_CASE, i, scs[i], NULL, NULL, 0);
-		ga_runner_run(&runner, scs[i], &res);
-		switch (res.verdict) {
-		case GA_VERDICT_PASS: sum.pass++; break;
-		case GA_VERDICT_FAIL: sum.fail++; break;
-		case GA_VERDICT_SKIP: sum.skip++; break;
-		case GA_VERDICT_ERROR: sum.error++; break;
+	report_all(reps, nreps, BEGIN_RUN, 0, NULL, NULL, NULL,
+		   paths.n * ncombos);
+	for (s = 0; s < a.nservers && !ga_interrupted(in); s++) {
+		if (run_server(&a, s, scs, paths.n, reps, nreps, &m, in, &t,
+			       &index)) {
+			code = EXIT_SOME_ERROR;
+			goto out;
 		}
-		report_all(reps, nreps, END_CASE, i, scs[i], &res, NULL, 0);
-		if (a.strict)
-			violations += strict_violations(&a, scs[i], &res);
-		ga_case_result_free(&res);
 	}
-	ga_runner_close(&runner);
-	sum.wall_ms = ga_clock_ms() - t0;
-	sum.signo = ga_interrupted(in) ? in->signo : 0;
-	report_all(reps, nreps, END_RUN, 0, NULL, NULL, &sum, 0);
-	if (sum.signo)
-		code = EXIT_INTERRUPTED + sum.signo;
-	else if (sum.fail)
+	t.sum.wall_ms = ga_clock_ms() - t0;
+	t.sum.signo = ga_interrupted(in) ? in->signo : 0;
+	if (ncombos > 1 && strcmp(a.format, "tap") != 0)
+		ga_matrix_print(&m, stdout, false);
+	if (a.markdown)
+		write_markdown(a.markdown, &m);
+	report_all(reps, nreps, END_RUN, 0, NULL, NULL, &t.sum, 0);
+	if (t.sum.signo)
+		code = EXIT_INTERRUPTED + t.sum.signo;
+	else if (t.sum.fail)
 		code = EXIT_SOME_FAILED;
-	else if (sum.error)
+	else if (t.sum.error)
 		code = EXIT_SOME_ERROR;
-	else if (violations)
+	else if (t.violations)
 		code = EXIT_STRICT;
 	else
 		code = EXIT_ALL_PASSED;
 out:
-	ga_driver_release(&a.driver);
+	ga_matrix_free(&m);
+	for (i = 0; i < MAX_CHOICES; i++)
+		ga_driver_release(&a.drivers[i]);
 	for (i = 0; i < nreps; i++)
 		ga_reporter_free(reps[i]);
 	free_scenarios(scs, paths.n);

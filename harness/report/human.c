@@ -64,6 +64,11 @@ static void human_end_case(struct ga_reporter *rep, size_t index,
 	if (res->verdict != GA_VERDICT_SKIP)
 		fprintf(rep->out, "  %.2f s (deliberate waits %.2f s)",
 			res->wall_ms / 1000.0, res->waits_ms / 1000.0);
+	if (res->combo[0]) {
+		fputs("  [", rep->out);
+		ga_esc_write(rep->out, res->combo, GA_ESC_TEXT);
+		fputc(']', rep->out);
+	}
 	fputc('\n', rep->out);
 	if (res->verdict == GA_VERDICT_SKIP) {
 		fputs("      skipped: ", rep->out);

@@ -1,5 +1,7 @@
-/* report_junit.c - JUnit XML for CI systems.  Test cases are collected in
- * memory because <testsuite> carries the counts in its attributes. */
+/* junit.c - JUnit XML for CI systems: one <testsuite> per server and
+ * client of the run ("goneaway" when there is one of each).  Test cases
+ * are collected in memory because <testsuite> carries the counts in its
+ * attributes. */
 #include "report/report.h"
 
 #include <errno.h>
@@ -8,11 +10,43 @@
 
 #include "report/internal.h"
 
-struct junit_state {
-	char *buf;      /* owned by the memstream until fclose */
+struct suite {
+	char name[160];         /* the combination, "" for the only one */
+	char *buf;              /* owned by the memstream until fclose */
 	size_t len;
-	FILE *cases;    /* open_memstream over buf */
+	FILE *cases;            /* open_memstream over buf */
+	size_t tests, failures, errors, skipped;
+	double time_s;
 };
+
+struct junit_state {
+	struct suite *suites;   /* owned, in order of first appearance */
+	size_t n;
+};
+
+/* The suite of a combination, made on first use; NULL when out of
+ * memory. */
+static struct suite *suite_of(struct junit_state *st, const char *name)
+{
+	struct suite *grown, *su;
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		if (strcmp(st->suites[i].name, name) == 0)
+			return &st->suites[i];
+	grown = realloc(st->suites, (st->n + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	st->suites = grown;
+	su = &grown[st->n];
+	memset(su, 0, sizeof(*su));
+	snprintf(su->name, sizeof(su->name), "%s", name);
+	su->cases = open_memstream(&su->buf, &su->len);
+	if (!su->cases)
+		return NULL;
+	st->n++;
+	return su;
+}
 
 static void junit_begin_run(struct ga_reporter *rep, size_t ncases)
 {
@@ -32,14 +66,25 @@ static void junit_end_case(struct ga_reporter *rep, size_t index,
 			   const struct ga_case_result *res)
 {
 	struct junit_state *st = rep->state;
-	FILE *f = st->cases;
+	struct suite *su = suite_of(st, res->combo);
 	char where[1400];
 	char *steps = NULL;
 	size_t steps_len = 0;
-	FILE *sf;
+	FILE *sf, *f;
 
 	(void)index;
-	fputs("    <testcase classname=\"goneaway.scenarios\" name=\"", f);
+	if (!su)
+		return;
+	f = su->cases;
+	su->tests++;
+	su->failures += res->verdict == GA_VERDICT_FAIL;
+	su->errors += res->verdict == GA_VERDICT_ERROR;
+	su->skipped += res->verdict == GA_VERDICT_SKIP;
+	su->time_s += res->wall_ms / 1000.0;
+	fputs("    <testcase classname=\"", f);
+	ga_esc_write(f, su->name[0] ? su->name : "goneaway.scenarios",
+		     GA_ESC_XML_ATTR);
+	fputs("\" name=\"", f);
 	ga_esc_write(f, ga_scenario_label(sc), GA_ESC_XML_ATTR);
 	fprintf(f, "\" file=\"");
 	ga_esc_write(f, sc->path, GA_ESC_XML_ATTR);
@@ -88,30 +133,46 @@ static void junit_end_run(struct ga_reporter *rep,
 			  const struct ga_run_summary *sum)
 {
 	struct junit_state *st = rep->state;
+	size_t i;
 
-	fclose(st->cases);
-	st->cases = NULL;
 	fprintf(rep->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<testsuites>\n"
-		"  <testsuite name=\"goneaway\" tests=\"%zu\" failures=\"%zu\" "
-		"errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+		"<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		"skipped=\"%zu\" time=\"%.3f\">\n",
 		sum->pass + sum->fail + sum->skip + sum->error, sum->fail,
 		sum->error, sum->skip, sum->wall_ms / 1000.0);
-	if (st->buf)
-		fwrite(st->buf, 1, st->len, rep->out);
-	fputs("  </testsuite>\n</testsuites>\n", rep->out);
+	for (i = 0; i < st->n; i++) {
+		struct suite *su = &st->suites[i];
+
+		fclose(su->cases);
+		su->cases = NULL;
+		fputs("  <testsuite name=\"", rep->out);
+		ga_esc_write(rep->out, su->name[0] ? su->name : "goneaway",
+			     GA_ESC_XML_ATTR);
+		fprintf(rep->out, "\" tests=\"%zu\" failures=\"%zu\" "
+			"errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+			su->tests, su->failures, su->errors, su->skipped,
+			su->time_s);
+		if (su->buf)
+			fwrite(su->buf, 1, su->len, rep->out);
+		fputs("  </testsuite>\n", rep->out);
+	}
+	fputs("</testsuites>\n", rep->out);
 	fflush(rep->out);
 }
 
 static void junit_destroy(struct ga_reporter *rep)
 {
 	struct junit_state *st = rep->state;
+	size_t i;
 
 	if (!st)
 		return;
-	if (st->cases)
-		fclose(st->cases);
-	free(st->buf);
+	for (i = 0; i < st->n; i++) {
+		if (st->suites[i].cases)
+			fclose(st->suites[i].cases);
+		free(st->suites[i].buf);
+	}
+	free(st->suites);
 	free(st);
 }
 
@@ -130,14 +191,9 @@ struct ga_reporter *ga_report_junit_new(const char *path, struct ga_error *err)
 
 	if (!rep || !st)
 		goto fail;
-	st->cases = open_memstream(&st->buf, &st->len);
-	if (!st->cases)
-		goto fail;
 	rep->out = fopen(path, "we");
 	if (!rep->out) {
 		ga_error_errno(err, errno, "cannot write %s", path);
-		fclose(st->cases);
-		free(st->buf);
 		free(st);
 		free(rep);
 		return NULL;

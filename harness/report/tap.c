@@ -30,6 +30,11 @@ static void tap_end_case(struct ga_reporter *rep, size_t index,
 	fprintf(f, "%s %zu - ", res->verdict == GA_VERDICT_PASS ||
 		res->verdict == GA_VERDICT_SKIP ? "ok" : "not ok", index + 1);
 	ga_esc_write(f, ga_scenario_label(sc), GA_ESC_TEXT);
+	if (res->combo[0]) {
+		fputs(" [", f);
+		ga_esc_write(f, res->combo, GA_ESC_TEXT);
+		fputc(']', f);
+	}
 	if (res->verdict == GA_VERDICT_SKIP) {
 		fputs(" # SKIP ", f);
 		ga_esc_write(f, res->reason, GA_ESC_TEXT);

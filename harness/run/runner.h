@@ -106,6 +106,9 @@ struct ga_case_result {
 	char reverted[512];             /* faults teardown reverted, for the
 					 * log: "wall (firewall drop both)" */
 	char not_reverted[1024];        /* faults it could not revert */
+	char combo[160];                /* "server/client" when the run has
+					 * several, else "" (set by the
+					 * caller, for the reporters) */
 };
 
 void ga_case_result_free(struct ga_case_result *res);

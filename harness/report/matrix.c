@@ -1,0 +1,175 @@
+/* matrix.c - see matrix.h */
+#include "report/matrix.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/internal.h"
+
+int ga_matrix_init(struct ga_matrix *m, struct ga_scenario *const *scs,
+		   size_t nrows, size_t ncols)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->nrows = nrows;
+	m->ncols = ncols;
+	m->rows = calloc(nrows ? nrows : 1, sizeof(char *));
+	m->cols = calloc(ncols ? ncols : 1, sizeof(char *));
+	m->notes = calloc(ncols ? ncols : 1, sizeof(char *));
+	m->cells = calloc(nrows * ncols + 1, sizeof(*m->cells));
+	if (!m->rows || !m->cols || !m->notes || !m->cells)
+		goto fail;
+	for (i = 0; i < nrows; i++) {
+		m->rows[i] = strdup(ga_scenario_label(scs[i]));
+		if (!m->rows[i])
+			goto fail;
+	}
+	return 0;
+fail:
+	ga_matrix_free(m);
+	return -1;
+}
+
+int ga_matrix_column(struct ga_matrix *m, size_t col, const char *name)
+{
+	free(m->cols[col]);
+	m->cols[col] = strdup(name);
+	return m->cols[col] ? 0 : -1;
+}
+
+void ga_matrix_codes(const struct ga_scenario *sc,
+		     const struct ga_case_result *res, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < res->nsteps && i < sc->nsteps && used < len; i++) {
+		const struct ga_step_result *sr = &res->steps[i];
+		char one[80];
+
+		if (!sr->ran || sc->steps[i].nexpects == 0)
+			continue;
+		switch (sr->out.result) {
+		case GA_RESULT_OK:
+			continue;
+		case GA_RESULT_HANG:
+			snprintf(one, sizeof(one), "hang");
+			break;
+		case GA_RESULT_WRONG:
+			snprintf(one, sizeof(one), "wrong");
+			break;
+		case GA_RESULT_ERROR:
+			if (sr->out.err)
+				snprintf(one, sizeof(one), "%u", sr->out.err);
+			else
+				snprintf(one, sizeof(one), "%s",
+					 sr->out.error_class[0] ?
+					 sr->out.error_class : "error");
+			break;
+		}
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+			     one);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	if (!buf[0] && res->verdict != GA_VERDICT_SKIP &&
+	    res->verdict != GA_VERDICT_ERROR)
+		snprintf(buf, len, "ok");
+}
+
+void ga_matrix_set(struct ga_matrix *m, size_t row, size_t col,
+		   const struct ga_scenario *sc,
+		   const struct ga_case_result *res, const char *client)
+{
+	struct ga_matrix_cell *cell = &m->cells[row * m->ncols + col];
+	char note[300];
+
+	cell->done = true;
+	cell->verdict = res->verdict;
+	ga_matrix_codes(sc, res, cell->codes, sizeof(cell->codes));
+	if (!m->notes[col] && res->server_version[0]) {
+		snprintf(note, sizeof(note), "server %s, client %s",
+			 res->server_version, client);
+		m->notes[col] = strdup(note);
+	}
+}
+
+static void cell_text(const struct ga_matrix_cell *c, char *buf, size_t len)
+{
+	if (!c->done)
+		snprintf(buf, len, "-");
+	else if (c->codes[0])
+		snprintf(buf, len, "%s %s", ga_verdict_name(c->verdict),
+			 c->codes);
+	else
+		snprintf(buf, len, "%s", ga_verdict_name(c->verdict));
+}
+
+void ga_matrix_print(const struct ga_matrix *m, FILE *f, bool markdown)
+{
+	size_t *width, r, c, w0 = strlen("scenario");
+	char text[160], shown[200];
+
+	width = calloc(m->ncols ? m->ncols : 1, sizeof(*width));
+	if (!width)
+		return;
+	for (r = 0; r < m->nrows; r++)
+		if (strlen(m->rows[r]) > w0)
+			w0 = strlen(m->rows[r]);
+	for (c = 0; c < m->ncols; c++) {
+		width[c] = m->cols[c] ? strlen(m->cols[c]) : 1;
+		for (r = 0; r < m->nrows; r++) {
+			cell_text(&m->cells[r * m->ncols + c], text,
+				  sizeof(text));
+			if (strlen(text) > width[c])
+				width[c] = strlen(text);
+		}
+	}
+	fprintf(f, markdown ? "| %-*s |" : "%-*s", (int)w0, "scenario");
+	for (c = 0; c < m->ncols; c++)
+		fprintf(f, markdown ? " %-*s |" : "  %-*s", (int)width[c],
+			m->cols[c] ? m->cols[c] : "?");
+	fputc('\n', f);
+	if (markdown) {
+		fputs("|", f);
+		for (c = 0; c <= m->ncols; c++)
+			fputs("---|", f);
+		fputc('\n', f);
+	}
+	for (r = 0; r < m->nrows; r++) {
+		ga_esc_format(shown, sizeof(shown), m->rows[r], GA_ESC_TEXT);
+		fprintf(f, markdown ? "| %-*s |" : "%-*s", (int)w0, shown);
+		for (c = 0; c < m->ncols; c++) {
+			cell_text(&m->cells[r * m->ncols + c], text,
+				  sizeof(text));
+			fprintf(f, markdown ? " %-*s |" : "  %-*s",
+				(int)width[c], text);
+		}
+		fputc('\n', f);
+	}
+	for (c = 0; c < m->ncols; c++)
+		if (m->notes[c])
+			fprintf(f, "%s%s: %s\n", markdown ? "\n" : "",
+				m->cols[c] ? m->cols[c] : "?", m->notes[c]);
+	free(width);
+}
+
+void ga_matrix_free(struct ga_matrix *m)
+{
+	size_t i;
+
+	for (i = 0; m->rows && i < m->nrows; i++)
+		free(m->rows[i]);
+	for (i = 0; m->cols && i < m->ncols; i++)
+		free(m->cols[i]);
+	for (i = 0; m->notes && i < m->ncols; i++)
+		free(m->notes[i]);
+	free(m->rows);
+	free(m->cols);
+	free(m->notes);
+	free(m->cells);
+	memset(m, 0, sizeof(*m));
+}

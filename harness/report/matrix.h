@@ -1,0 +1,54 @@
+/* matrix.h - one table for a run against several servers and clients:
+ * a row per scenario, a column per server × client, and in each cell the
+ * verdict and the codes the checked steps saw ("PASS 2013,2006").  Shown
+ * on the console at the end of the run and written as Markdown on
+ * request (--markdown FILE).
+ */
+#ifndef GA_MATRIX_H
+#define GA_MATRIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lang/scenario.h"
+#include "run/runner.h"
+
+struct ga_matrix_cell {
+	bool done;
+	enum ga_verdict verdict;
+	char codes[96];         /* "2013,2006", "ok", "hang" */
+};
+
+struct ga_matrix {
+	size_t nrows, ncols;
+	char **rows;            /* owned: scenario labels */
+	char **cols;            /* owned: "server/client" */
+	char **notes;           /* owned, per column: what the server and
+				 * client really were ("10.11.19-MariaDB") */
+	struct ga_matrix_cell *cells;   /* owned, nrows * ncols */
+};
+
+/* Makes an empty table.  Returns 0, or -1 when out of memory. */
+int ga_matrix_init(struct ga_matrix *m, struct ga_scenario *const *scs,
+		   size_t nrows, size_t ncols);
+
+/* Names column col ("local/builtin"); copies the text. */
+int ga_matrix_column(struct ga_matrix *m, size_t col, const char *name);
+
+/* Fills the cell of scenario row in column col from its result, and
+ * notes what server the column ran against. */
+void ga_matrix_set(struct ga_matrix *m, size_t row, size_t col,
+		   const struct ga_scenario *sc,
+		   const struct ga_case_result *res, const char *client);
+
+/* The codes the checked steps of res saw, as a cell shows them. */
+void ga_matrix_codes(const struct ga_scenario *sc,
+		     const struct ga_case_result *res, char *buf, size_t len);
+
+/* Prints the table: aligned text, or a Markdown table. */
+void ga_matrix_print(const struct ga_matrix *m, FILE *f, bool markdown);
+
+void ga_matrix_free(struct ga_matrix *m);
+
+#endif
