@@ -31,10 +31,13 @@ struct ga_outcome {
 	unsigned long thread_after;     /* ... and after it */
 };
 
-/* The server a scenario ran against, for expect-line selectors. */
+/* The server (and client) a scenario ran against, for expect-line
+ * selectors. */
 struct ga_server_id {
 	enum ga_flavour flavour;
 	unsigned long version;          /* major*10000 + minor*100 + patch */
+	const char *client;             /* borrowed: the driver's name, NULL
+					 * when selectors need not know */
 };
 
 #endif

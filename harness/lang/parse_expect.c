@@ -52,21 +52,51 @@ static int parse_version(const char *s, unsigned long *out)
 	return 0;
 }
 
-/* "[flavour]" or "[flavour OP version]", blanks optional inside. */
-static int parse_selector(struct parser *p, struct lexer *lx,
-			  struct ga_selector *sel)
+static bool is_client_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+}
+
+/* "client=NAME" in a selector. */
+static int parse_client_cond(struct parser *p, struct lexer *lx,
+			     struct ga_selector *sel)
 {
 	const char *tok;
 	size_t start;
 	int col;
 
-	lx->pos++;              /* '[' */
-	ga_lex_skip(lx);
+	lx->pos += 7;           /* "client=" */
+	col = ga_lex_col(lx);
+	start = lx->pos;
+	while (is_client_char(ga_lex_peek(lx)))
+		lx->pos++;
+	tok = ga_lex_take(lx, start);
+	if (!*tok)
+		return ga_perr(p, col, "expected a driver's name after "
+			       "'client=', e.g. [client=pymysql]");
+	if (sel->client[0])
+		return ga_perr(p, col, "only one client= in a selector");
+	if (strlen(tok) >= sizeof(sel->client))
+		return ga_perr(p, col, "driver name '%s' is too long", tok);
+	snprintf(sel->client, sizeof(sel->client), "%s", tok);
+	return 0;
+}
+
+/* "flavour" or "flavour OP version" in a selector. */
+static int parse_server_cond(struct parser *p, struct lexer *lx,
+			     struct ga_selector *sel)
+{
+	const char *tok;
+	size_t start;
+	int col;
+
 	col = ga_lex_col(lx);
 	start = lx->pos;
 	while (isalpha((unsigned char)ga_lex_peek(lx)))
 		lx->pos++;
 	tok = ga_lex_take(lx, start);
+	if (sel->flavour != GA_FLAVOUR_ANY && *tok)
+		return ga_perr(p, col, "only one server flavour in a selector");
 	if (strcmp(tok, "mariadb") == 0)
 		sel->flavour = GA_FLAVOUR_MARIADB;
 	else if (strcmp(tok, "mysql") == 0)
@@ -75,35 +105,61 @@ static int parse_selector(struct parser *p, struct lexer *lx,
 		return ga_perr(p, col, "unknown server flavour '%s' (known: "
 			    "mariadb, mysql)", tok);
 	else
-		return ga_perr(p, col, "expected 'mariadb' or 'mysql' after '['");
+		return ga_perr(p, col, "expected 'mariadb', 'mysql' or "
+			       "'client=NAME' in the selector");
 	ga_lex_skip(lx);
-	if (ga_lex_peek(lx) != ']') {
-		col = ga_lex_col(lx);
-		sel->version_cmp = ga_lex_cmp(lx);
-		if (sel->version_cmp == GA_CMP_NONE)
-			return ga_perr(p, col, "expected ']' or a comparison "
-				    "(=, !=, <, <=, >, >=) in the selector");
+	if (ga_lex_peek(lx) == ']' || ga_lex_peek(lx) == ',')
+		return 0;
+	col = ga_lex_col(lx);
+	sel->version_cmp = ga_lex_cmp(lx);
+	if (sel->version_cmp == GA_CMP_NONE)
+		return ga_perr(p, col, "expected ']' or a comparison "
+			    "(=, !=, <, <=, >, >=) in the selector");
+	ga_lex_skip(lx);
+	col = ga_lex_col(lx);
+	start = lx->pos;
+	while (isdigit((unsigned char)ga_lex_peek(lx)) ||
+	       ga_lex_peek(lx) == '.')
+		lx->pos++;
+	tok = ga_lex_take(lx, start);
+	if (!*tok)
+		return ga_perr(p, col, "expected a version after '%s'",
+			    ga_cmp_names[sel->version_cmp]);
+	if (parse_version(tok, &sel->version))
+		return ga_perr(p, col, "invalid version '%s': write X, "
+			    "X.Y or X.Y.Z (minor and patch below 100)",
+			    tok);
+	return 0;
+}
+
+/* "[" COND ["," COND] "]", a COND being "flavour", "flavour OP version"
+ * or "client=NAME"; blanks optional inside. */
+static int parse_selector(struct parser *p, struct lexer *lx,
+			  struct ga_selector *sel)
+{
+	int rc;
+
+	lx->pos++;              /* '[' */
+	for (;;) {
 		ga_lex_skip(lx);
-		col = ga_lex_col(lx);
-		start = lx->pos;
-		while (isdigit((unsigned char)ga_lex_peek(lx)) ||
-		       ga_lex_peek(lx) == '.')
+		if (strncmp(lx->s + lx->pos, "client=", 7) == 0 &&
+		    lx->len - lx->pos >= 7)
+			rc = parse_client_cond(p, lx, sel);
+		else
+			rc = parse_server_cond(p, lx, sel);
+		if (rc)
+			return -1;
+		ga_lex_skip(lx);
+		if (ga_lex_peek(lx) == ',') {
 			lx->pos++;
-		tok = ga_lex_take(lx, start);
-		if (!*tok)
-			return ga_perr(p, col, "expected a version after '%s'",
-				    ga_cmp_names[sel->version_cmp]);
-		if (parse_version(tok, &sel->version))
-			return ga_perr(p, col, "invalid version '%s': write X, "
-				    "X.Y or X.Y.Z (minor and patch below 100)",
-				    tok);
-		ga_lex_skip(lx);
+			continue;
+		}
 		if (ga_lex_peek(lx) != ']')
 			return ga_perr(p, ga_lex_col(lx), "expected ']' to close "
 				    "the selector");
+		lx->pos++;      /* ']' */
+		return 0;
 	}
-	lx->pos++;              /* ']' */
-	return 0;
 }
 
 static bool is_outcome_char(char c)
@@ -111,8 +167,43 @@ static bool is_outcome_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
+/* A driver's own error class ("InterfaceError", "PROTOCOL_CONNECTION_LOST"):
+ * a letter, then letters, digits, '_' and '.'. */
+static bool is_class_name(const char *tok)
+{
+	const char *c;
+
+	if (!isalpha((unsigned char)tok[0]))
+		return false;
+	for (c = tok; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.')
+			return false;
+	return true;
+}
+
+static int add_class(struct parser *p, struct ga_outcome_set *e,
+		     const char *tok, int col)
+{
+	size_t i;
+
+	for (i = 0; i < e->nclasses; i++)
+		if (strcmp(e->classes[i], tok) == 0)
+			return ga_perr(p, col, "outcome '%s' is listed twice",
+				       tok);
+	if (e->nclasses == GA_MAX_CODES)
+		return ga_perr(p, col, "too many error classes: at most %d in "
+			       "one expect line", GA_MAX_CODES);
+	if (strlen(tok) >= GA_CLASS_MAX)
+		return ga_perr(p, col, "error class '%s' is too long", tok);
+	snprintf(e->classes[e->nclasses++], GA_CLASS_MAX, "%s", tok);
+	return 0;
+}
+
+/* classes_ok: the line selects a client, so a word that is no known
+ * error name is taken as that driver's own error class. */
 static int add_outcome(struct parser *p, struct ga_outcome_set *e,
-		       struct expect_cols *cols, const char *tok, int col)
+		       struct expect_cols *cols, const char *tok, int col,
+		       bool classes_ok)
 {
 	char dym[GA_SUGGEST_MAX + 32];
 	struct ga_suggest sg;
@@ -143,6 +234,8 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 				    "range 1..%d", tok, MAX_CODE);
 		code = (unsigned)strtoul(tok, NULL, 10);
 	} else if (ga_errname_code(tok, &code)) {
+		if (classes_ok && is_class_name(tok))
+			return add_class(p, e, tok, col);
 		ga_suggest_init(&sg, tok, 3);
 		for (i = 0; i < ga_nerrnames; i++)
 			ga_suggest_try(&sg, ga_errnames[i].name);
@@ -164,7 +257,7 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 /* OUTCOME [(| or ,) OUTCOME]... */
 static int parse_outcomes(struct parser *p, struct lexer *lx,
 			  struct ga_outcome_set *e, struct expect_cols *cols,
-			  const char *keyword)
+			  const char *keyword, bool classes_ok)
 {
 	const char *tok;
 	size_t start;
@@ -191,7 +284,7 @@ static int parse_outcomes(struct parser *p, struct lexer *lx,
 			cols->sel = col;
 		first = false;
 		tok = ga_lex_take(lx, start);
-		if (add_outcome(p, e, cols, tok, col))
+		if (add_outcome(p, e, cols, tok, col, classes_ok))
 			return -1;
 		ga_lex_skip(lx);
 		sep = ga_lex_peek(lx);
@@ -364,7 +457,7 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 	kname = known ? ga_step_kind_name(p->last_kind) : "";
 	if (check_set_kind(p, &e->set, cols))
 		return -1;
-	if (e->message && e->set.ncodes == 0)
+	if (e->message && e->set.ncodes == 0 && e->set.nclasses == 0)
 		return ga_perr(p, cols->message, "'matching' checks an error "
 			    "message: list an error among the outcomes");
 	if (e->set.hang && e->after_ms < 0)
@@ -402,7 +495,7 @@ static bool same_selector(const struct ga_selector *a,
 			  const struct ga_selector *b)
 {
 	return a->flavour == b->flavour && a->version_cmp == b->version_cmp &&
-	       a->version == b->version;
+	       a->version == b->version && strcmp(a->client, b->client) == 0;
 }
 
 /* Appends e to st; on success st owns e->value.text. */
@@ -416,7 +509,8 @@ static int attach_expect(struct parser *p, struct ga_step *st,
 	for (i = 0; i < st->nexpects; i++) {
 		if (!same_selector(&st->expects[i].selector, &e->selector))
 			continue;
-		if (e->selector.flavour == GA_FLAVOUR_ANY)
+		if (e->selector.flavour == GA_FLAVOUR_ANY &&
+		    !e->selector.client[0])
 			return ga_perr(p, cols->sel, "a second default expect "
 				    "line for this step (the first is at line "
 				    "%d); give one of them a selector such as "
@@ -463,7 +557,8 @@ int ga_parse_expect(struct parser *p, struct lexer *lx,
 		if (rc)
 			goto out;
 	}
-	rc = parse_outcomes(p, lx, &e.set, &cols, "expect");
+	rc = parse_outcomes(p, lx, &e.set, &cols, "expect",
+			    e.selector.client[0] != '\0');
 	if (rc)
 		goto out;
 	rc = parse_clauses(p, lx, &e, &cols);
@@ -510,7 +605,7 @@ int ga_parse_seen(struct parser *p, struct lexer *lx,
 			    ga_step_kind_name(p->last_kind),
 			    p->last_kind == GA_STEP_SEND ?
 			    ": count it at its 'reap'" : "");
-	rc = parse_outcomes(p, lx, &seen.set, &cols, "seen");
+	rc = parse_outcomes(p, lx, &seen.set, &cols, "seen", false);
 	if (rc)
 		return -1;
 	rc = check_set_kind(p, &seen.set, &cols);

@@ -38,11 +38,16 @@ enum ga_cmp {
 	GA_CMP_GE,              /* >= */
 };
 
-/* "[mysql >= 8.0.24]": which servers an expect line applies to. */
+#define GA_CLIENT_NAME_MAX 64    /* a driver's name in a selector */
+#define GA_CLASS_MAX 64          /* a driver's error class in an outcome */
+
+/* "[mysql >= 8.0.24]", "[client=pymysql]", "[client=pymysql, mariadb]":
+ * which servers and clients an expect line applies to. */
 struct ga_selector {
 	enum ga_flavour flavour;
 	enum ga_cmp version_cmp;        /* GA_CMP_NONE: any version */
 	unsigned long version;          /* major*10000 + minor*100 + patch */
+	char client[GA_CLIENT_NAME_MAX];        /* a driver's name, "": any */
 };
 
 /* A check on the value a successful step returned: the first column of
@@ -62,13 +67,16 @@ enum ga_thread_check {
 
 /* A set of outcomes: success, a hang (no answer before the watchdog), a
  * wrong result (the call succeeded with rows that belong to another
- * query), and error numbers. */
+ * query), error numbers, and a driver's own error classes
+ * ("InterfaceError": only on lines that select a client). */
 struct ga_outcome_set {
 	bool ok;
 	bool hang;
 	bool wrong;
 	unsigned codes[GA_MAX_CODES];
 	size_t ncodes;
+	char classes[GA_MAX_CODES][GA_CLASS_MAX];
+	size_t nclasses;
 };
 
 /* One "expect" line.  The acceptable outcomes form a set. */

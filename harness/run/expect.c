@@ -88,6 +88,9 @@ bool ga_selector_matches(const struct ga_selector *sel,
 {
 	double diff;
 
+	if (sel->client[0] && (!server->client ||
+			       strcmp(sel->client, server->client) != 0))
+		return false;
 	if (sel->flavour != GA_FLAVOUR_ANY && sel->flavour != server->flavour)
 		return false;
 	diff = (double)server->version - (double)sel->version;
@@ -109,7 +112,8 @@ const struct ga_expect *ga_expect_select(const struct ga_step *step,
 		const struct ga_expect *e = &step->expects[i];
 
 		if (e->selector.flavour == GA_FLAVOUR_ANY &&
-		    e->selector.version_cmp == GA_CMP_NONE) {
+		    e->selector.version_cmp == GA_CMP_NONE &&
+		    !e->selector.client[0]) {
 			fallback = e;
 			continue;
 		}
@@ -197,6 +201,10 @@ bool ga_outcome_in_set(const struct ga_outcome_set *set,
 	case GA_RESULT_ERROR:
 		for (i = 0; i < set->ncodes; i++)
 			if (set->codes[i] == out->err)
+				return true;
+		for (i = 0; i < set->nclasses; i++)
+			if (out->error_class[0] &&
+			    strcmp(set->classes[i], out->error_class) == 0)
 				return true;
 		return false;
 	}
@@ -286,6 +294,10 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 		sb_code(&sb, exp->set.codes[i]);
 		sep = " or ";
 	}
+	for (i = 0; i < exp->set.nclasses; i++) {
+		sb_add(&sb, "%s%s", sep, exp->set.classes[i]);
+		sep = " or ";
+	}
 	if (exp->set.wrong) {
 		sb_add(&sb, "%sa wrong result", sep);
 		sep = " or ";
@@ -324,7 +336,11 @@ void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 		break;
 	case GA_RESULT_ERROR:
 		sb_add(&sb, "returned ");
-		sb_code(&sb, out->err);
+		if (out->err || !out->error_class[0])
+			sb_code(&sb, out->err);
+		if (out->error_class[0])
+			sb_add(&sb, "%s%s", out->err ? " " : "",
+			       out->error_class);
 		if (out->message[0])
 			sb_add(&sb, " \"%s\"", out->message);
 		sb_add(&sb, " after %.0f ms", out->elapsed_ms);

@@ -359,6 +359,7 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 {
 	const struct ga_step *step = &c->sc->steps[i];
 	struct ga_step_result *sr = &c->res->steps[i];
+	struct ga_server_id against = c->srv.id;
 	step_fn *fn;
 
 	if (ga_interrupted(c->r->in))
@@ -366,7 +367,10 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 	sr->expect = NULL;
 	if (step->nexpects > 0 ||
 	    !ga_step_kind_is(step->kind, GA_STEP_ACTION)) {
-		sr->expect = ga_expect_select(step, &c->srv.id);
+		against.client = step->conn >= 0 ?
+				 c->clients[step->conn].driver->name :
+				 c->r->opts->driver->name;
+		sr->expect = ga_expect_select(step, &against);
 		if (!sr->expect) {
 			ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
 					"no expect line applies to %s",

@@ -715,15 +715,15 @@ END_TEST
 
 /* ---- selection ------------------------------------------------------------ */
 
-#define MARIADB_10_11 { GA_FLAVOUR_MARIADB, 101119 }
-#define MYSQL(v) { GA_FLAVOUR_MYSQL, (v) }
+#define MARIADB_10_11 { GA_FLAVOUR_MARIADB, 101119, NULL }
+#define MYSQL(v) { GA_FLAVOUR_MYSQL, (v), NULL }
 
 /* Expect lines for the selection tests; line numbers identify them. */
 #define DEFAULT_LINE(l) { .line = (l), .set = { .ok = true }, NOB }
 #define MYSQL_GE(l, v) { .line = (l), .set = { .codes = { 4031 }, .ncodes = 1 }, NOB, \
 	.selector = { GA_FLAVOUR_MYSQL, GA_CMP_GE, (v) } }
 #define MARIADB_ANY(l) { .line = (l), .set = { .codes = { 2013 }, .ncodes = 1 }, NOB, \
-	.selector = { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 } }
+	.selector = { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0, "" } }
 
 static const struct ga_expect lines_default_first[] = {
 	DEFAULT_LINE(10), MYSQL_GE(11, 80024),
@@ -828,23 +828,23 @@ struct selector_case {
 };
 
 static const struct selector_case selector_cases[] = {
-	{ { GA_FLAVOUR_ANY, GA_CMP_NONE, 0 }, MARIADB_10_11, true },
-	{ { GA_FLAVOUR_ANY, GA_CMP_NONE, 0 }, MYSQL(80036), true },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 }, MARIADB_10_11, true },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 }, MYSQL(80036), false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_NONE, 0 }, MARIADB_10_11, false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024 }, MYSQL(80024), true },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024 }, MYSQL(80023), false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024 }, MARIADB_10_11, false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_GT, 80024 }, MYSQL(80024), false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_LT, 80024 }, MYSQL(80023), true },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024 }, MYSQL(80024), true },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024 }, MYSQL(80025), false },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_EQ, 101119 }, MARIADB_10_11, true },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_NE, 101119 }, MARIADB_10_11, false },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_LT, 100500 }, MARIADB_10_11, false },
-	{ { GA_FLAVOUR_ANY, GA_CMP_GE, 100000 }, MARIADB_10_11, true },
-	{ { GA_FLAVOUR_ANY, GA_CMP_GE, 100000 }, MYSQL(80036), false },
+	{ { GA_FLAVOUR_ANY, GA_CMP_NONE, 0, "" }, MARIADB_10_11, true },
+	{ { GA_FLAVOUR_ANY, GA_CMP_NONE, 0, "" }, MYSQL(80036), true },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0, "" }, MARIADB_10_11, true },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0, "" }, MYSQL(80036), false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_NONE, 0, "" }, MARIADB_10_11, false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024, "" }, MYSQL(80024), true },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024, "" }, MYSQL(80023), false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024, "" }, MARIADB_10_11, false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_GT, 80024, "" }, MYSQL(80024), false },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_LT, 80024, "" }, MYSQL(80023), true },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024, "" }, MYSQL(80024), true },
+	{ { GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024, "" }, MYSQL(80025), false },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_EQ, 101119, "" }, MARIADB_10_11, true },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_NE, 101119, "" }, MARIADB_10_11, false },
+	{ { GA_FLAVOUR_MARIADB, GA_CMP_LT, 100500, "" }, MARIADB_10_11, false },
+	{ { GA_FLAVOUR_ANY, GA_CMP_GE, 100000, "" }, MARIADB_10_11, true },
+	{ { GA_FLAVOUR_ANY, GA_CMP_GE, 100000, "" }, MYSQL(80036), false },
 };
 
 START_TEST(test_selector_matches)
@@ -879,7 +879,7 @@ static const struct version_case version_cases[] = {
 START_TEST(test_server_id_parse)
 {
 	const struct version_case *c = &version_cases[_i];
-	struct ga_server_id id = { GA_FLAVOUR_ANY, 12345 };
+	struct ga_server_id id = { GA_FLAVOUR_ANY, 12345, NULL };
 
 	ga_server_id_parse(c->text, &id);
 	ck_assert_msg(id.flavour == c->flavour, "\"%s\": flavour %d, want %d",

@@ -667,7 +667,7 @@ static const struct {
 	{ HEAD "connect app\n expect [percona] ok\n", 5, 10,
 	  "unknown server flavour 'percona' (known: mariadb, mysql)" },
 	{ HEAD "connect app\n expect [] ok\n", 5, 10,
-	  "expected 'mariadb' or 'mysql' after '['" },
+	  "expected 'mariadb', 'mysql' or 'client=NAME' in the selector" },
 	{ HEAD "connect app\n expect [mysql ~ 8] ok\n", 5, 16,
 	  "expected ']' or a comparison" },
 	{ HEAD "connect app\n expect [mysql >= ] ok\n", 5, 19,
