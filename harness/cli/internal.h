@@ -63,5 +63,6 @@ const char *tmp_root(void);
 
 int cmd_run(int argc, char **argv, struct ga_interrupt *in);      /* cli/run.c */
 int cmd_doctor(int argc, char **argv);                            /* cli/doctor.c */
+int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_test.c */
 
 #endif

@@ -29,6 +29,9 @@ const char ga_usage_text[] =
 "                          runs nothing\n"
 "  errname NAME|NUMBER     translate between error names and numbers, from\n"
 "                          the client library's own headers\n"
+"  driver-test -- CMD...   check a client driver (docs/driver-protocol.md)\n"
+"                          with the conformance scenarios in\n"
+"                          drivers/conformance/, against the local server\n"
 "  sweep                   remove what killed runs left in $TMPDIR\n"
 "  doctor                  report what this machine can do: root,\n"
 "                          namespaces, nftables, tbf, netem, mariadbd and\n"
@@ -55,7 +58,14 @@ const char ga_usage_text[] =
 "      --color WHEN        auto (default), always or never; NO_COLOR=1\n"
 "                          in the environment means never\n"
 "      --server BACKEND    how the server runs: local (default: the host's\n"
-"                          mariadbd)\n"
+"                          mariadbd); repeat it to run against several\n"
+"      --client DRIVER     the client: builtin (default: libmysqlclient as\n"
+"                          linked), a driver named in drivers/drivers.list,\n"
+"                          or cmd:COMMAND ARGS (docs/driver-protocol.md);\n"
+"                          repeat it to run with several.  Several servers\n"
+"                          or clients give one table, scenario by server\n"
+"                          and client, at the end\n"
+"      --markdown FILE     also write that table as Markdown to FILE\n"
 "      --mariadbd PATH     server binary (default /usr/sbin/mariadbd)\n"
 "      --install-db PATH   (default /usr/bin/mariadb-install-db)\n"
 "      --fixtures DIR      server fixtures (default: fixtures/ next to the\n"
@@ -171,7 +181,7 @@ int main(int argc, char **argv)
 		return cmd_sweep();
 	if (strcmp(cmd, "doctor") == 0)
 		return cmd_doctor(argc - 1, argv + 1);
-	if (strcmp(cmd, "run") != 0) {
+	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "driver-test") != 0) {
 		fprintf(stderr, "goneaway: '%s' is not a command; see "
 			"'goneaway --help'\n", cmd);
 		return EXIT_USAGE;
@@ -190,7 +200,10 @@ int main(int argc, char **argv)
 		ga_interrupt_close(&in);
 		return EXIT_SOME_ERROR;
 	}
-	code = cmd_run(argc - 1, argv + 1, &in);
+	if (strcmp(cmd, "run") == 0)
+		code = cmd_run(argc - 1, argv + 1, &in);
+	else
+		code = cmd_driver_test(argc - 1, argv + 1, &in);
 	mysql_library_end();
 	ga_interrupt_close(&in);
 	return code;
