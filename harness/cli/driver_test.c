@@ -1,7 +1,8 @@
-/* driver_test.c - "goneaway driver-test -- CMD": checks a client driver
- * against docs/driver-protocol.md by running the conformance scenarios
- * (the *.gw files of drivers/conformance) with it against the local
- * server. */
+/* driver_test.c - "goneaway driver-test [RUN OPTIONS] -- CMD": checks a
+ * client driver against docs/driver-protocol.md by running the
+ * conformance scenarios (the *.gw files of drivers/conformance) with it,
+ * against the local server unless a run option (--server ...) says
+ * otherwise. */
 #include "cli/internal.h"
 
 #include <limits.h>
@@ -15,7 +16,8 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 	char client[2048] = "cmd:", dir[PATH_MAX], conf[PATH_MAX + 16];
 	char a_run[] = "run", a_nores[] = "--no-results", a_color[] = "--color",
 	     a_never[] = "never", a_client[] = "--client";
-	char *run_argv[8];
+	char *run_argv[64];
+	int k;
 	struct ga_driver drv;
 	struct ga_error err;
 	size_t used = 4;
@@ -26,9 +28,9 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 			first = i + 1;
 			break;
 		}
-	if (first < 0 || first >= argc) {
-		fprintf(stderr, "usage: goneaway driver-test -- COMMAND "
-			"[ARGS...]\n");
+	if (first < 0 || first >= argc || first > 50) {
+		fprintf(stderr, "usage: goneaway driver-test [RUN OPTIONS] -- "
+			"COMMAND [ARGS...]\n");
 		return EXIT_USAGE;
 	}
 	for (i = first; i < argc; i++) {
@@ -48,13 +50,16 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 	ga_driver_release(&drv);
 	default_drivers(dir, sizeof(dir));
 	snprintf(conf, sizeof(conf), "%s/conformance", dir);
-	run_argv[0] = a_run;
-	run_argv[1] = a_nores;
-	run_argv[2] = a_color;
-	run_argv[3] = a_never;
-	run_argv[4] = a_client;
-	run_argv[5] = client;
-	run_argv[6] = conf;
-	run_argv[7] = NULL;
-	return cmd_run(7, run_argv, in);
+	k = 0;
+	run_argv[k++] = a_run;
+	run_argv[k++] = a_nores;
+	run_argv[k++] = a_color;
+	run_argv[k++] = a_never;
+	for (i = 1; i < first - 1; i++)
+		run_argv[k++] = argv[i];
+	run_argv[k++] = a_client;
+	run_argv[k++] = client;
+	run_argv[k++] = conf;
+	run_argv[k] = NULL;
+	return cmd_run(k, run_argv, in);
 }

@@ -1,0 +1,57 @@
+#!/bin/sh
+# drivers/c/build.sh - builds goneaway's C client code as a driver process
+# (drivers/c/driver.c) inside a server root made by ci/build-server-root.sh,
+# with that root's compiler and client library: Oracle's libmysqlclient in
+# mysql-9.7 (Debian sid), MariaDB Connector/C 3.4 in mariadb-11.8
+# (trixie).  Nothing is installed on the host and nothing is left mounted:
+# the sources are bound into the root inside a private mount namespace.
+#
+# Usage: sh drivers/c/build.sh FLAVOUR [ROOTS_DIR]
+#   writes ROOTS_DIR/../drivers/c-FLAVOUR/gw-c-driver (ROOTS_DIR defaults
+#   to $GA_ROOTS or /var/cache/goneaway/roots); does nothing when that
+#   binary is newer than every source it is made of.
+set -eu
+flavour=${1:?usage: build.sh FLAVOUR [ROOTS_DIR]}
+roots=${2:-${GA_ROOTS:-/var/cache/goneaway/roots}}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+root=$roots/$flavour
+out=$(dirname "$roots")/drivers/c-$flavour
+[ -f "$root/.goneaway-root" ] || { echo "build.sh: no root at $root (ci/build-server-root.sh $flavour $root)" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "build.sh: must run as root (chroot)" >&2; exit 1; }
+
+srcs="drivers/c/driver.c harness/client/mysqlcall.c harness/client/stmtcall.c
+harness/client/forkcall.c harness/util/json.c harness/util/clock.c harness/util/error.c"
+hdrs="harness/client/internal.h harness/client/mysqlcall.h harness/lang/outcome.h
+harness/lang/scenario.h harness/lang/step.h harness/util/json.h harness/util/clock.h
+harness/util/error.h"
+
+if [ -x "$out/gw-c-driver" ]; then
+	stale=no
+	for f in $srcs $hdrs; do
+		[ "$top/$f" -nt "$out/gw-c-driver" ] && stale=yes
+	done
+	[ "$root/.goneaway-root" -nt "$out/gw-c-driver" ] && stale=yes
+	[ $stale = no ] && { echo "build.sh: $out/gw-c-driver is up to date"; exit 0; }
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ga-cdriver.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+for f in $srcs $hdrs; do
+	mkdir -p "$work/$(dirname "$f")"
+	cp "$top/$f" "$work/$f"
+done
+# The root's /goneaway is the mount point servers use; here it holds the
+# sources, in a mount namespace of this build alone.
+unshare --mount --propagation private sh -eu -c '
+	mount --bind "$1" "$2/goneaway"
+	chroot "$2" sh -eu -c "
+		cd /goneaway
+		if pkg-config --exists mysqlclient; then pc=mysqlclient; else pc=libmariadb; fi
+		gcc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wno-format-truncation \
+			-Iharness \$(pkg-config --cflags \$pc) -o gw-c-driver $3 \$(pkg-config --libs \$pc)
+	"
+' sh "$work" "$root" "$(echo $srcs)"
+mkdir -p "$out"
+mv "$work/gw-c-driver" "$out/gw-c-driver.tmp"
+mv "$out/gw-c-driver.tmp" "$out/gw-c-driver"
+echo "build.sh: built $out/gw-c-driver"
