@@ -18,7 +18,7 @@ PKG_CONFIG ?= pkg-config
 # tools the tests use (xmllint checks the JUnit XML is well-formed).
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnftables-dev \
-	mariadb-server iproute2 nftables procps libxml2-utils
+	mariadb-server iproute2 nftables procps openssl libxml2-utils
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnftables
 TEST_PKGS = check
 

@@ -120,6 +120,24 @@ static void set_timeout(MYSQL *m, enum mysql_option opt, long seconds)
 		mysql_options(m, opt, &v);
 }
 
+/* TLS as the connection says, set either way: off is off even where the
+ * library would use TLS by itself. */
+static void set_tls(MYSQL *m, enum ga_tls tls)
+{
+#ifdef MARIADB_PACKAGE_VERSION
+	char enforce = tls == GA_TLS_REQUIRED;  /* my_bool: one byte */
+	char verify = 0;
+
+	mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &enforce);
+	mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+#else
+	unsigned int mode = tls == GA_TLS_REQUIRED ? SSL_MODE_REQUIRED
+						   : SSL_MODE_DISABLED;
+
+	mysql_options(m, MYSQL_OPT_SSL_MODE, &mode);
+#endif
+}
+
 /* A fresh handle with the connection's options (main thread, before the
  * worker starts: the worker then owns it). */
 static MYSQL *new_handle(const struct ga_connection *c)
@@ -148,6 +166,7 @@ static MYSQL *new_handle(const struct ga_connection *c)
 	protocol = c->transport == GA_TRANSPORT_SOCKET ? MYSQL_PROTOCOL_SOCKET
 						       : MYSQL_PROTOCOL_TCP;
 	mysql_options(m, MYSQL_OPT_PROTOCOL, &protocol);
+	set_tls(m, c->tls);
 	return m;
 }
 

@@ -333,9 +333,10 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 	option_num(f, "read_timeout", d->read_timeout_s, &first);
 	option_num(f, "write_timeout", d->write_timeout_s, &first);
 	option_num(f, "max_allowed_packet", d->max_allowed_packet, &first);
-	fprintf(f, ",\"reconnect\":%s,\"interactive\":%s,\"tls\":\"off\"}",
+	fprintf(f, ",\"reconnect\":%s,\"interactive\":%s,\"tls\":\"%s\"}",
 		d->reconnect ? "true" : "false",
-		d->interactive ? "true" : "false");
+		d->interactive ? "true" : "false",
+		d->tls == GA_TLS_REQUIRED ? "required" : "off");
 }
 
 static int start(struct ga_driver_conn *c, const struct ga_step *step,

@@ -94,6 +94,8 @@ struct ga_server_backend {
 	const struct ga_server_backend_ops *ops;
 	struct ga_server_options opts;          /* copied; strings borrowed */
 	char template_dir[PATH_MAX];            /* set by prepare */
+	char tls_dir[PATH_MAX];                 /* the lab's certificate,
+						 * set by prepare */
 	char *fixture_cnf;                      /* owned text, set by prepare */
 	void *state;                            /* the backend's own */
 };

@@ -15,6 +15,7 @@
 
 #include "lab/spawn.h"
 #include "lab/template.h"
+#include "lab/tls.h"
 #include "util/fsutil.h"
 
 static int local_prepare(struct ga_server_backend *be,
@@ -46,6 +47,9 @@ static int local_prepare(struct ga_server_backend *be,
 	t.install_db = o->install_db;
 	t.fixture_cnf_path = cnf;
 	t.bootstrap_sql_path = sql;
+	if (ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
+			  err))
+		return -1;
 	return ga_template_ensure(&t, in, be->template_dir,
 				  sizeof(be->template_dir), &built, err);
 }
@@ -54,12 +58,17 @@ static int local_create(struct ga_server *srv, const struct ga_scenario *sc,
 			struct ga_error *err)
 {
 	struct ga_server_backend *be = srv->be;
+	char extra[2 * PATH_MAX + 128];
 
 	if (ga_template_copy(be->template_dir, srv->datadir, err))
 		return ga_error_prefix(err, "copying the template datadir");
-	/* the harness runs as root: so does its private server */
-	return ga_server_write_cnf(srv, be->fixture_cnf, srv->dir, "user=root\n",
-				   sc, err);
+	/* the harness runs as root: so does its private server; TLS is
+	 * there for the connections that ask for it */
+	snprintf(extra, sizeof(extra), "user=root\n"
+		 "ssl_cert=%s/server-cert.pem\nssl_key=%s/server-key.pem\n",
+		 be->tls_dir, be->tls_dir);
+	return ga_server_write_cnf(srv, be->fixture_cnf, srv->dir, extra, sc,
+				   err);
 }
 
 static int local_own_netns(const struct ga_server *srv)

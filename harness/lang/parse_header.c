@@ -28,6 +28,7 @@ enum conn_key {
 	KEY_INTERACTIVE,
 	KEY_MAX_ALLOWED_PACKET,
 	KEY_PRIVILEGED,
+	KEY_TLS,
 	KEY_COUNT,
 };
 
@@ -43,6 +44,7 @@ static const char *const conn_key_names[KEY_COUNT] = {
 	[KEY_INTERACTIVE] = "interactive",
 	[KEY_MAX_ALLOWED_PACKET] = "max_allowed_packet",
 	[KEY_PRIVILEGED] = "privileged",
+	[KEY_TLS] = "tls",
 };
 
 static int parse_header_text(struct parser *p, struct lexer *lx,
@@ -295,6 +297,15 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 		}
 		return parse_on_off(p, conn_key_names[key], val, vcol,
 				    &c->interactive);
+	case KEY_TLS:
+		if (strcmp(val, "off") == 0)
+			c->tls = GA_TLS_OFF;
+		else if (strcmp(val, "required") == 0)
+			c->tls = GA_TLS_REQUIRED;
+		else
+			return ga_perr(p, vcol, "tls must be 'off' or 'required', "
+				       "not '%s'", val);
+		return 0;
 	case KEY_PRIVILEGED:
 		if (!eq) {
 			c->privileged = true;

@@ -111,6 +111,13 @@ enum ga_transport {
 					 * server's greeting */
 };
 
+/* A connection's TLS: goneaway sets it explicitly on every client (some
+ * libraries use TLS by themselves when the server offers it). */
+enum ga_tls {
+	GA_TLS_OFF = 0,                 /* plain TCP, never TLS */
+	GA_TLS_REQUIRED,                /* TLS, the certificate not verified */
+};
+
 /* "connection NAME key=value ..." */
 struct ga_connection {
 	int line;
@@ -121,6 +128,7 @@ struct ga_connection {
 	long write_timeout_s;           /* 0: library default */
 	bool reconnect;                 /* MYSQL_OPT_RECONNECT */
 	bool interactive;               /* CLIENT_INTERACTIVE */
+	enum ga_tls tls;
 	bool privileged;                /* log in with the privileged
 					 * account, not the application's */
 	long max_allowed_packet;        /* bytes; 0: library default */
