@@ -17,8 +17,8 @@ test_expect_success 'there are scenarios to run' '
 	test "$nfiles" -ge 5
 '
 
-test_expect_success 'every scenario PASSes against the real server' '
-	"$GONEAWAY" run --format tap -o "$RESULTS" \
+test_expect_success 'every scenario PASSes against the real server (--strict: a SKIP fails)' '
+	"$GONEAWAY" run --strict --allow-skip netem --format tap -o "$RESULTS" \
 		--junit "$SCRATCH/junit.xml" "$TOP/scenarios" > tap.out;
 	rc=$?; cat tap.out; test "$rc" -eq 0 &&
 	test "$(grep -c "^ok [0-9]* - " tap.out)" -eq "$nfiles" &&
