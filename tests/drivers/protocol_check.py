@@ -74,13 +74,23 @@ class Server:
         self.proc = None
 
     def install(self):
+        # a throw-away self-signed certificate: the server offers TLS, as
+        # the lab's servers do, so "tls=off" is seen to mean off
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                        "-nodes", "-days", "2", "-subj", "/CN=goneaway-test",
+                        "-keyout", os.path.join(self.dir, "key.pem"),
+                        "-out", os.path.join(self.dir, "cert.pem")],
+                       check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         fixture = open(os.path.join(TOP, "fixtures/server/mariadb.cnf")).read()
         with open(self.cnf, "w") as f:
             f.write(fixture)
             f.write("\n[mysqld]\nuser=root\ndatadir=%s\nsocket=%s\n"
                     "port=%d\nbind-address=127.0.0.1\nlog-error=%s\n"
                     "pid-file=%s/mysqld.pid\nmax_allowed_packet=1M\n"
-                    % (self.data, self.sock, PORT, self.log, self.dir))
+                    "ssl-cert=%s/cert.pem\nssl-key=%s/key.pem\n"
+                    % (self.data, self.sock, PORT, self.log, self.dir,
+                       self.dir, self.dir))
         t = time.monotonic()
         subprocess.run(["mariadb-install-db", "--defaults-file=" + self.cnf,
                         "--user=root", "--skip-test-db",
@@ -456,15 +466,30 @@ def run_sequence(name, d, server, unsupported):
     elif want(r, "ok", p + "connect interactive=true"):
         d.request("close")
 
-    # -- tls=required against a server without TLS
+    # -- tls: the server offers TLS (a self-signed certificate)
+    tls_sql = ("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS"
+               " WHERE VARIABLE_NAME = 'SSL_VERSION'")
+    r = connect(d, server)
+    r = d.request("query", sql=tls_sql)
+    want(r, "ok", p + "tls=off: the connection is plain TCP", value="")
+    d.request("close")
     r = d.request("connect", host="127.0.0.1", port=PORT, socket=server.sock,
                   user=USER, password=PASSWORD, database=DATABASE,
                   options={"transport": "tcp", "tls": "required"})
     if r["result"] == "unsupported":
         skip(p + "tls=required", r.get("message", ""))
-    else:
-        want(r, "error", p + "tls=required fails on a server without TLS")
-        observe(name, "tls=required, server without TLS", r)
+    elif want(r, "ok", p + "connect tls=required (self-signed certificate)"):
+        r = d.request("query", sql=tls_sql)
+        report(r.get("result") == "ok" and
+               (r.get("value") or "").startswith("TLS"),
+               p + "tls=required: the connection uses TLS",
+               json.dumps(short(r)))
+        tid = thread_of(server, r)
+        kill(server, tid)
+        r = d.request("query", sql="SELECT 1")
+        observe(name, "query after KILL (idle), TLS", r)
+        r = d.request("query", sql="SELECT 1")
+        observe(name, "second query after KILL, TLS", r)
     d.request("close")
 
     # -- read timeout
