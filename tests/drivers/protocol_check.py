@@ -186,7 +186,12 @@ class Driver:
         except ValueError as e:
             raise DriverGone("not a JSON line (%s): %r" % (e, line[:200]))
 
-    def request(self, step, timeout=REPLY_S, **members):
+    def request(self, step, timeout=REPLY_S, cut_after=None, **members):
+        """Sends one request and reads its reply.  With cut_after, a call
+        still running then is cut as goneaway's watchdog does: the TCP
+        sockets to the server are destroyed (ss -K, the kernel's
+        SOCK_DESTROY, in this private namespace) and the reply is awaited
+        3 s more; the reply then says "cut": True."""
         req = {"id": self.next_id, "step": step}
         req.update(members)
         self.next_id += 1
@@ -195,7 +200,20 @@ class Driver:
             self.proc.stdin.flush()
         except BrokenPipeError:
             raise DriverGone("the driver closed its input")
-        rep = self.readline(timeout)
+        cut = False
+        if cut_after is None:
+            rep = self.readline(timeout)
+        else:
+            try:
+                rep = self.readline(cut_after)
+            except DriverGone as e:
+                if "no line" not in str(e):
+                    raise
+                subprocess.run(["ss", "-K", "dport", "=", str(PORT)],
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+                rep = self.readline(3)
+                cut = True
         if rep.get("id") != req["id"]:
             raise DriverGone("reply to id %s, expected %s: %r"
                              % (rep.get("id"), req["id"], rep))
@@ -209,6 +227,8 @@ class Driver:
             for k in ("errno", "message", "error_class"):
                 if k not in rep:
                     raise DriverGone("error reply without %s: %r" % (k, rep))
+        if cut:
+            rep["cut"] = True
         return rep
 
     def finish(self, timeout=2.0):
@@ -256,7 +276,7 @@ def skip(desc, why):
 
 
 def short(rep):
-    keep = ("result", "errno", "sqlstate", "error_class", "error_name",
+    keep = ("result", "cut", "errno", "sqlstate", "error_class", "error_name",
             "message", "api", "value", "elapsed_ms", "thread_before",
             "thread_after")
     return {k: rep[k] for k in keep if k in rep}
@@ -590,7 +610,7 @@ def run_sequence(name, d, server, unsupported):
         want(r, "ok", p + "fork exit")
         r = d.request("query", sql="SELECT 5")
         want(r, "ok", p + "query after fork exit", value="5")
-        r = d.request("fork", mode="share", count=20)
+        r = d.request("fork", mode="share", count=20, cut_after=10)
         report(r["result"] in ("ok", "wrong-result", "error"),
                p + "fork share 20", json.dumps(short(r)))
         observe(name, "fork share 20", r)
