@@ -58,6 +58,7 @@ PORT = 3306
 GREETING_S = 10
 REPLY_S = 30
 MIB = 1024 * 1024
+INTERACTIVE_TIMEOUT = 12345     # the session's wait_timeout when interactive
 
 
 # ---------------------------------------------------------------- server
@@ -89,16 +90,21 @@ class Server:
                     "port=%d\nbind-address=127.0.0.1\nlog-error=%s\n"
                     "pid-file=%s/mysqld.pid\nmax_allowed_packet=1M\n"
                     "ssl-cert=%s/cert.pem\nssl-key=%s/key.pem\n"
+                    "interactive_timeout=%d\n"
                     % (self.data, self.sock, PORT, self.log, self.dir,
-                       self.dir, self.dir))
+                       self.dir, self.dir, INTERACTIVE_TIMEOUT))
         t = time.monotonic()
-        subprocess.run(["mariadb-install-db", "--defaults-file=" + self.cnf,
+        r = subprocess.run(["mariadb-install-db", "--defaults-file=" + self.cnf,
                         "--user=root", "--skip-test-db",
                         "--auth-root-authentication-method=socket",
                         "--skip-name-resolve", "--extra-file=" +
                         os.path.join(TOP, "fixtures/server/bootstrap.sql")],
-                       check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+                       stdout=open(os.path.join(self.dir, "install.log"), "w"),
+                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        if r.returncode != 0:
+            tail = open(os.path.join(self.dir, "install.log")).read()[-1500:]
+            raise RuntimeError("mariadb-install-db failed (exit %d): %s"
+                               % (r.returncode, tail))
         note("datadir built in %.1f s" % (time.monotonic() - t))
 
     def start(self):
@@ -487,7 +493,15 @@ def run_sequence(name, d, server, unsupported):
     if r["result"] == "unsupported":
         skip(p + "interactive", r.get("message", ""))
     elif want(r, "ok", p + "connect interactive=true"):
+        r = d.request("query", sql="SELECT @@session.wait_timeout")
+        want(r, "ok", p + "interactive: the server applies "
+             "interactive_timeout", value=str(INTERACTIVE_TIMEOUT))
         d.request("close")
+    r = connect(d, server)
+    r = d.request("query", sql="SELECT @@session.wait_timeout = %d"
+                  % INTERACTIVE_TIMEOUT)
+    want(r, "ok", p + "not interactive by default", value="0")
+    d.request("close")
 
     # -- tls: the server offers TLS (a self-signed certificate)
     tls_sql = ("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS"
@@ -687,8 +701,12 @@ def main():
     server = Server(scratch)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
     try:
-        server.install()
-        server.start()
+        try:
+            server.install()
+            server.start()
+        except RuntimeError as e:
+            report(False, "a private mariadbd", str(e))
+            drivers = []
         for name, argv in drivers:
             try:
                 check_driver(name, argv, server, scratch)
