@@ -25,7 +25,8 @@ pkgs_for() {
 		echo nodejs npm ;;
 	go) echo golang-go golang-github-go-sql-driver-mysql-dev ;;
 	perl) echo perl libdbd-mariadb-perl ;;
-	java) echo default-jdk-headless libmariadb-java ;;
+	java) command -v java >/dev/null 2>&1 || echo default-jdk-headless
+		echo libmariadb-java libjna-java ;;
 	*) echo "install-deps.sh: unknown driver '$1' (known: $all)" >&2
 	   exit 2 ;;
 	esac
@@ -66,11 +67,6 @@ for d in $want; do
 			echo "install-deps.sh: go build drivers/go"
 			(cd "$here/go" && GO111MODULE=off GOPATH=/usr/share/gocode \
 				GOFLAGS= go build -o goneaway-driver-go .)
-		fi
-		;;
-	java)
-		if [ -f "$here/java/build.sh" ]; then
-			sh "$here/java/build.sh"
 		fi
 		;;
 	esac
