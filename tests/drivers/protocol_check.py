@@ -544,6 +544,18 @@ def run_sequence(name, d, server, unsupported):
         observe(name, "query after the read timeout", r)
         d.request("close")
 
+    # -- a hang cut as goneaway's watchdog cuts it (SOCK_DESTROY)
+    r = connect(d, server)
+    if want(r, "ok", p + "connect for a hang"):
+        r = d.request("query", sql="SELECT SLEEP(20)", cut_after=2)
+        report(r.get("cut") and r["result"] == "error",
+               p + "a hung query whose socket is cut answers an error",
+               json.dumps(short(r)))
+        observe(name, "hung query, socket cut (SOCK_DESTROY)", r)
+        r = d.request("query", sql="SELECT 1")
+        observe(name, "query after the cut", r)
+    d.request("close")
+
     # -- packet too large: a 2 MiB literal, server max_allowed_packet=1M
     r = connect(d, server, read_timeout=5)
     d.request("query", sql="CREATE TABLE IF NOT EXISTS blobs "
