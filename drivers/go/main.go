@@ -1,0 +1,529 @@
+// Command goneaway-driver-go is goneaway's driver (docs/driver-protocol.md)
+// for Go's database/sql with go-sql-driver/mysql.
+//
+// Build (no module download: Debian's packaged source):
+//
+//	cd drivers/go && GO111MODULE=off GOPATH=/usr/share/gocode go build -o goneaway-driver-go .
+//
+// Needs Debian's golang-go and golang-github-go-sql-driver-mysql-dev.
+//
+// One driver process is one connection: without reconnect the steps run
+// on one pinned *sql.Conn (db.Conn), which database/sql never replaces;
+// with reconnect they run on a *sql.DB limited to one open connection,
+// whose retry on driver.ErrBadConn is Go's automatic reconnect.
+//
+// go-sql-driver 1.5 keeps no connection id, and asking the server for it
+// would add a query: the id is read from the server's handshake packet as
+// it passes through the dialer (sniffConn), the driver itself unchanged.
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+const libraryVersion = "1.5.0" // Debian's golang-github-go-sql-driver-mysql-dev
+
+var unsupportedSteps = map[string]string{
+	"long-data": "go-sql-driver sends long data by itself for large []byte arguments; there is no separate step",
+	"fork":      "the Go runtime cannot fork a process that keeps its connections",
+}
+
+var steps = map[string]bool{"connect": true, "query": true, "ping": true,
+	"close": true, "prepare": true, "execute": true, "long-data": true,
+	"stream": true, "fetch": true, "fork": true}
+
+// ------------------------------------------------------------ the dialer
+
+// lastThread is the connection id of the newest connection's handshake.
+var lastThread uint32
+
+// sniffConn reads the connection id from the server's first packet: a
+// 4-byte header, the protocol version, the NUL-terminated server version,
+// then the id (4 bytes, little-endian).
+type sniffConn struct {
+	net.Conn
+	head []byte
+	done bool
+}
+
+func (c *sniffConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if !c.done && n > 0 {
+		c.head = append(c.head, b[:n]...)
+		if len(c.head) > 5 {
+			if i := indexByte(c.head[5:], 0); i >= 0 {
+				p := 5 + i + 1
+				if len(c.head) >= p+4 {
+					atomic.StoreUint32(&lastThread, binary.LittleEndian.Uint32(c.head[p:p+4]))
+					c.done, c.head = true, nil
+				}
+			}
+		}
+		if len(c.head) > 4096 { // not a handshake: give up
+			c.done, c.head = true, nil
+		}
+	}
+	return n, err
+}
+
+// SyscallConn keeps the driver's liveness check (conncheck.go) working.
+func (c *sniffConn) SyscallConn() (syscall.RawConn, error) {
+	if sc, ok := c.Conn.(syscall.Conn); ok {
+		return sc.SyscallConn()
+	}
+	return nil, errors.New("not a syscall.Conn")
+}
+
+func indexByte(b []byte, x byte) int {
+	for i, v := range b {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func dialer(network string) mysql.DialContextFunc {
+	return func(ctx context.Context, addr string) (net.Conn, error) {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if tc, ok := c.(*net.TCPConn); ok { // as the driver does itself
+			tc.SetKeepAlive(true)
+		}
+		atomic.StoreUint32(&lastThread, 0)
+		return &sniffConn{Conn: c}, nil
+	}
+}
+
+// ------------------------------------------------------------ requests
+
+type request struct {
+	ID      json.RawMessage        `json:"id"`
+	Step    string                 `json:"step"`
+	Host    string                 `json:"host"`
+	Port    int                    `json:"port"`
+	Socket  string                 `json:"socket"`
+	User    string                 `json:"user"`
+	Pass    string                 `json:"password"`
+	DB      string                 `json:"database"`
+	Options map[string]interface{} `json:"options"`
+	SQL     string                 `json:"sql"`
+	Blob    int64                  `json:"blob"`
+}
+
+type reply map[string]interface{}
+
+type unsupported struct{ why string }
+
+func (u unsupported) Error() string { return u.why }
+
+type notConnected struct{ why string }
+
+func (n notConnected) Error() string { return n.why }
+
+type session struct {
+	db     *sql.DB
+	conn   *sql.Conn // nil with reconnect: the pool is used
+	stmt   *sql.Stmt
+	rows   *sql.Rows // a stream's
+	api    string
+	ctx    context.Context
+	active bool
+}
+
+// queryer is what *sql.Conn and *sql.DB share.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...interface{}) (*sql.Rows, error)
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+	PingContext(ctx context.Context) error
+}
+
+func (s *session) q() queryer {
+	if s.conn != nil {
+		return s.conn
+	}
+	return s.db
+}
+
+func optNum(o map[string]interface{}, k string) int64 {
+	if v, ok := o[k].(float64); ok {
+		return int64(v)
+	}
+	return 0
+}
+
+func optOn(o map[string]interface{}, k string) bool {
+	switch v := o[k].(type) {
+	case bool:
+		return v
+	case float64:
+		return v == 1
+	case string:
+		return v == "on"
+	}
+	return false
+}
+
+func (s *session) shut() {
+	if s.rows != nil {
+		s.rows.Close()
+		s.rows = nil
+	}
+	if s.stmt != nil {
+		s.stmt.Close()
+		s.stmt = nil
+	}
+	if s.conn != nil {
+		s.conn.Close() // back to the pool ...
+		s.conn = nil
+	}
+	if s.db != nil {
+		s.db.Close() // ... which closes it: COM_QUIT
+		s.db = nil
+	}
+	s.active = false
+}
+
+func (s *session) connect(r *request) error {
+	o := r.Options
+	if o == nil {
+		o = map[string]interface{}{}
+	}
+	s.shut()
+	if optOn(o, "interactive") {
+		return unsupported{"go-sql-driver cannot set CLIENT_INTERACTIVE"}
+	}
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.DBName = r.User, r.Pass, r.DB
+	if t, _ := o["transport"].(string); t == "socket" {
+		cfg.Net, cfg.Addr = "goneaway-unix", r.Socket
+	} else {
+		port := r.Port
+		if port == 0 {
+			port = 3306
+		}
+		cfg.Net, cfg.Addr = "goneaway-tcp", net.JoinHostPort(r.Host, fmt.Sprint(port))
+	}
+	cfg.Timeout = time.Duration(optNum(o, "connect_timeout")) * time.Second
+	cfg.ReadTimeout = time.Duration(optNum(o, "read_timeout")) * time.Second
+	cfg.WriteTimeout = time.Duration(optNum(o, "write_timeout")) * time.Second
+	if n := optNum(o, "max_allowed_packet"); n > 0 {
+		cfg.MaxAllowedPacket = int(n)
+	}
+	switch tls, _ := o["tls"].(string); tls {
+	case "", "off":
+		cfg.TLSConfig = "false"
+	case "required":
+		cfg.TLSConfig = "skip-verify"
+	default:
+		return unsupported{"tls=" + tls}
+	}
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return err
+	}
+	s.api = "sql.OpenDB + DB.Conn"
+	db := sql.OpenDB(connector)
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	conn, err := db.Conn(s.ctx) // dials and logs in
+	if err != nil {
+		db.Close()
+		return err
+	}
+	s.db, s.active = db, true
+	if optOn(o, "reconnect") {
+		s.api = "sql.OpenDB + DB.Conn (pool of one)"
+		conn.Close() // idle in the pool, used by every step
+	} else {
+		s.conn = conn
+	}
+	return nil
+}
+
+func text(b []byte, null bool) interface{} {
+	if null {
+		return nil
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+func (s *session) query(r *request, rep reply) error {
+	s.api = "QueryContext"
+	rows, err := s.q().QueryContext(s.ctx, r.SQL)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	s.api = "Rows.Next"
+	if rows.Next() {
+		s.api = "Rows.Scan"
+		v, err := scanFirst(rows)
+		if err != nil {
+			return err
+		}
+		rep["value"] = v
+	}
+	s.api = "Rows.Close"
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	s.api = "QueryContext"
+	return rows.Err()
+}
+
+func scanFirst(rows *sql.Rows) (interface{}, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	vs := make([]interface{}, len(cols))
+	var first sql.RawBytes
+	vs[0] = &first
+	for i := 1; i < len(vs); i++ {
+		vs[i] = new(sql.RawBytes)
+	}
+	if err := rows.Scan(vs...); err != nil {
+		return nil, err
+	}
+	return text(first, first == nil), nil
+}
+
+func (s *session) stream(r *request, rep reply) error {
+	if s.rows != nil {
+		s.rows.Close()
+		s.rows = nil
+	}
+	s.api = "QueryContext (rows read as they come)"
+	rows, err := s.q().QueryContext(s.ctx, r.SQL)
+	if err != nil {
+		return err
+	}
+	s.api = "Rows.Next"
+	if !rows.Next() {
+		err := rows.Err()
+		rows.Close()
+		return err
+	}
+	v, err := scanFirst(rows)
+	if err != nil {
+		rows.Close()
+		return err
+	}
+	rep["value"] = v
+	s.rows = rows
+	return nil
+}
+
+func (s *session) fetch(rep reply) error {
+	if s.rows == nil {
+		return notConnected{"no stream step before fetch"}
+	}
+	rows := s.rows
+	s.rows = nil
+	s.api = "Rows.Next"
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	err := rows.Err()
+	rows.Close()
+	rep["value"] = fmt.Sprint(n)
+	return err
+}
+
+func (s *session) handle(r *request) reply {
+	if !steps[r.Step] {
+		return reply{"result": "unsupported", "message": fmt.Sprintf("unknown step %q", r.Step)}
+	}
+	if why, ok := unsupportedSteps[r.Step]; ok {
+		return reply{"result": "unsupported", "message": why}
+	}
+	rep := reply{}
+	s.api = r.Step
+	before := atomic.LoadUint32(&lastThread)
+	if r.Step == "connect" || !s.active {
+		before = 0
+	}
+	t0 := time.Now()
+	var err error
+	if r.Step != "connect" && !s.active {
+		s.api = "driver"
+		err = notConnected{"no connection: no successful connect step before this one"}
+	} else {
+		switch r.Step {
+		case "connect":
+			err = s.connect(r)
+		case "query":
+			err = s.query(r, rep)
+		case "ping":
+			s.api = "PingContext"
+			err = s.q().PingContext(s.ctx)
+		case "close":
+			s.api = "Conn.Close + DB.Close"
+			s.shut()
+		case "stream":
+			err = s.stream(r, rep)
+		case "fetch":
+			err = s.fetch(rep)
+		case "prepare":
+			if s.stmt != nil {
+				s.stmt.Close()
+				s.stmt = nil
+			}
+			s.api = "PrepareContext"
+			s.stmt, err = s.q().PrepareContext(s.ctx, r.SQL)
+		case "execute":
+			if s.stmt == nil {
+				s.api = "driver"
+				err = notConnected{"no prepare step before execute"}
+				break
+			}
+			s.api = "Stmt.ExecContext"
+			var args []interface{}
+			if r.Blob > 0 {
+				b := make([]byte, r.Blob)
+				for i := range b {
+					b[i] = 'x'
+				}
+				args = append(args, b)
+			}
+			_, err = s.stmt.ExecContext(s.ctx, args...)
+		}
+	}
+	elapsed := time.Since(t0)
+	var u unsupported
+	if errors.As(err, &u) {
+		return reply{"result": "unsupported", "message": u.why}
+	}
+	if err != nil {
+		for k, v := range errorFields(err) {
+			rep[k] = v
+		}
+		rep["result"] = "error"
+	} else {
+		rep["result"] = "ok"
+	}
+	after := uint32(0)
+	if s.active {
+		after = atomic.LoadUint32(&lastThread)
+	}
+	rep["api"] = s.api
+	rep["elapsed_ms"] = float64(elapsed.Microseconds()) / 1000.0
+	rep["thread_before"] = before
+	rep["thread_after"] = after
+	return rep
+}
+
+var sentinels = []struct {
+	err  error
+	name string
+}{
+	{driver.ErrBadConn, "driver.ErrBadConn"},
+	{sql.ErrConnDone, "sql.ErrConnDone"},
+	{sql.ErrTxDone, "sql.ErrTxDone"},
+	{mysql.ErrInvalidConn, "mysql.ErrInvalidConn"},
+	{mysql.ErrMalformPkt, "mysql.ErrMalformPkt"},
+	{mysql.ErrPktSync, "mysql.ErrPktSync"},
+	{mysql.ErrPktSyncMul, "mysql.ErrPktSyncMul"},
+	{mysql.ErrPktTooLarge, "mysql.ErrPktTooLarge"},
+	{mysql.ErrBusyBuffer, "mysql.ErrBusyBuffer"},
+	{mysql.ErrNoTLS, "mysql.ErrNoTLS"},
+	{io.EOF, "io.EOF"},
+	{io.ErrUnexpectedEOF, "io.ErrUnexpectedEOF"},
+	{context.DeadlineExceeded, "context.DeadlineExceeded"},
+	{context.Canceled, "context.Canceled"},
+}
+
+func errorFields(err error) reply {
+	f := reply{"errno": 0, "message": err.Error()}
+	var me *mysql.MySQLError
+	var nc notConnected
+	switch {
+	case errors.As(err, &me):
+		f["errno"] = int(me.Number)
+		f["error_class"] = "MySQLError"
+		f["message"] = me.Message
+	case errors.As(err, &nc):
+		f["error_class"] = "NotConnected"
+	default:
+		f["error_class"] = fmt.Sprintf("%T", err)
+		for _, s := range sentinels {
+			if errors.Is(err, s.err) {
+				f["error_class"] = s.name
+				break
+			}
+		}
+		var ne net.Error
+		if f["error_class"] == "*net.OpError" && errors.As(err, &ne) && ne.Timeout() {
+			f["error_class"] = "*net.OpError (timeout)"
+		}
+	}
+	return f
+}
+
+func main() {
+	mysql.RegisterDialContext("goneaway-tcp", dialer("tcp"))
+	mysql.RegisterDialContext("goneaway-unix", dialer("unix"))
+	out := bufio.NewWriter(os.Stdout)
+	write := func(v interface{}) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "cannot encode a reply: %v\n", err)
+			os.Exit(2)
+		}
+		out.Write(b)
+		out.WriteByte('\n')
+		out.Flush()
+	}
+	// go-sql-driver logs some failures ("packets.go:36: unexpected EOF") on
+	// its own logger: to stderr, the evidence
+	mysql.SetLogger(logger{})
+	write(reply{"hello": "goneaway-driver", "protocol": 1, "driver": "go",
+		"library":     "go-sql-driver/mysql " + libraryVersion,
+		"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),
+		"unsupported": unsupportedSteps})
+	in := bufio.NewReaderSize(os.Stdin, 1<<20)
+	s := &session{ctx: context.Background()}
+	for {
+		line, err := in.ReadBytes('\n')
+		if len(strings.TrimSpace(string(line))) > 0 {
+			var r request
+			if jerr := json.Unmarshal(line, &r); jerr != nil {
+				fmt.Fprintf(os.Stderr, "not a JSON request: %v\n", jerr)
+				os.Exit(2)
+			}
+			rep := s.handle(&r)
+			rep["id"] = r.ID
+			write(rep)
+		}
+		if err != nil {
+			break
+		}
+	}
+	os.Exit(0)
+}
+
+type logger struct{}
+
+func (logger) Print(v ...interface{}) { fmt.Fprintln(os.Stderr, v...) }

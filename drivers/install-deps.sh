@@ -1,0 +1,73 @@
+#!/bin/sh
+# drivers/install-deps.sh - installs what the client drivers in drivers/
+# need, and builds the ones that are compiled.  Idempotent: what is there
+# already is not installed again, so a second run needs no network.
+#
+#     sudo drivers/install-deps.sh [DRIVER ...]
+#
+# DRIVER: pymysql mysqlclient php node go perl java (default: all).
+# Debian 12 packages through apt-get; the Node connectors through npm ci
+# from drivers/node/package-lock.json (its cache makes later installs
+# offline); the Go driver is built against Debian's packaged source
+# (GO111MODULE=off, no module download).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+all="pymysql mysqlclient php node go perl java"
+want=${*:-$all}
+
+pkgs_for() {
+	case $1 in
+	pymysql) echo python3 python3-pymysql ;;
+	mysqlclient) echo python3 python3-mysqldb ;;
+	php) echo php-cli php-mysql ;;
+	node) command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+		echo nodejs npm ;;
+	go) echo golang-go golang-github-go-sql-driver-mysql-dev ;;
+	perl) echo perl libdbd-mariadb-perl ;;
+	java) command -v java >/dev/null 2>&1 || echo default-jdk-headless
+		echo libmariadb-java libjna-java ;;
+	*) echo "install-deps.sh: unknown driver '$1' (known: $all)" >&2
+	   exit 2 ;;
+	esac
+}
+
+missing=
+for d in $want; do
+	for p in $(pkgs_for "$d"); do
+		if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null |
+		     grep -q 'install ok installed'; then
+			missing="$missing $p"
+		fi
+	done
+done
+if [ -n "$missing" ]; then
+	echo "install-deps.sh: apt-get install$missing"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing >/dev/null
+fi
+
+for d in $want; do
+	case $d in
+	node)
+		# npm ci only when the lock file changed since the last one
+		stamp="$here/node/node_modules/.goneaway-lock"
+		sum=$(sha256sum "$here/node/package-lock.json" | cut -d' ' -f1)
+		if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+			echo "install-deps.sh: npm ci in drivers/node"
+			(cd "$here/node" && npm ci --prefer-offline --no-audit \
+				--no-fund --loglevel=error)
+			echo "$sum" > "$stamp"
+		fi
+		;;
+	go)
+		bin="$here/go/goneaway-driver-go"
+		if [ ! -x "$bin" ] || [ "$here/go/main.go" -nt "$bin" ]; then
+			echo "install-deps.sh: go build drivers/go"
+			(cd "$here/go" && GO111MODULE=off GOPATH=/usr/share/gocode \
+				GOFLAGS= go build -o goneaway-driver-go .)
+		fi
+		;;
+	esac
+done

@@ -1,0 +1,471 @@
+// MariaDB Connector/J (JDBC) driver for goneaway (docs/driver-protocol.md).
+//
+//     sh drivers/java/run.sh
+//
+// Needs a JDK >= 11 (java runs this source file directly, no build step),
+// Debian's libmariadb-java (Connector/J 2.7) and libjna-java (unix sockets).
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+public class Driver {
+	static final List<String> STEPS = Arrays.asList("connect", "query", "ping",
+		"close", "prepare", "execute", "long-data", "stream", "fetch", "fork");
+	static final Map<String, String> UNSUPPORTED = new LinkedHashMap<>();
+	static {
+		UNSUPPORTED.put("long-data", "JDBC has no separate mysql_stmt_send_long_data step");
+		UNSUPPORTED.put("fork", "the JVM cannot fork a process that keeps its connections");
+	}
+
+	static class Unsupported extends Exception {
+		Unsupported(String m) { super(m); }
+	}
+
+	static class NotConnected extends Exception {
+		NotConnected(String m) { super(m); }
+	}
+
+	Connection conn;
+	PreparedStatement stmt;
+	Statement streamStmt;
+	ResultSet stream;
+	String api;
+
+	long tid() {
+		if (conn == null)
+			return 0;
+		try {
+			return conn.unwrap(org.mariadb.jdbc.MariaDbConnection.class).getServerThreadId();
+		} catch (Exception e) {
+			return 0;
+		}
+	}
+
+	static boolean on(Object v) {
+		return Boolean.TRUE.equals(v) || "on".equals(v) ||
+			(v instanceof Number && ((Number) v).longValue() == 1);
+	}
+
+	static long num(Object v) {
+		return v instanceof Number ? ((Number) v).longValue() : 0;
+	}
+
+	static String str(Object v) {
+		return v == null ? "" : v.toString();
+	}
+
+	void shut() {
+		try { if (stream != null) stream.close(); } catch (SQLException e) { }
+		try { if (streamStmt != null) streamStmt.close(); } catch (SQLException e) { }
+		try { if (stmt != null) stmt.close(); } catch (SQLException e) { }
+		stream = null;
+		streamStmt = null;
+		stmt = null;
+	}
+
+	@SuppressWarnings("unchecked")
+	Map<String, Object> connect(Map<String, Object> r) throws Exception {
+		Map<String, Object> o = r.get("options") instanceof Map ?
+			(Map<String, Object>) r.get("options") : new LinkedHashMap<>();
+		if (conn != null) {
+			shut();
+			try { conn.close(); } catch (SQLException e) { }
+			conn = null;
+		}
+		if (num(o.get("write_timeout")) > 0)
+			throw new Unsupported("Connector/J has no write timeout");
+		if (num(o.get("max_allowed_packet")) > 0)
+			throw new Unsupported("Connector/J 2.7 has no client max_allowed_packet option");
+		if (on(o.get("reconnect")))
+			throw new Unsupported("Connector/J 2.7 reconnects only in its failover modes");
+		Properties p = new Properties();
+		p.setProperty("user", str(r.get("user")));
+		p.setProperty("password", str(r.get("password")));
+		p.setProperty("useServerPrepStmts", "true");
+		if (num(o.get("connect_timeout")) > 0)
+			p.setProperty("connectTimeout", Long.toString(num(o.get("connect_timeout")) * 1000));
+		if (num(o.get("read_timeout")) > 0)
+			p.setProperty("socketTimeout", Long.toString(num(o.get("read_timeout")) * 1000));
+		if (on(o.get("interactive")))
+			p.setProperty("interactiveClient", "true");
+		String tls = o.get("tls") == null ? "off" : str(o.get("tls"));
+		if (tls.equals("required")) {
+			p.setProperty("useSsl", "true");
+			p.setProperty("trustServerCertificate", "true");
+			p.setProperty("disableSslHostnameVerification", "true");
+		} else if (tls.equals("off")) {
+			p.setProperty("useSsl", "false");
+		} else {
+			throw new Unsupported("tls=" + tls);
+		}
+		String host = str(r.get("host"));
+		long port = num(r.get("port")) > 0 ? num(r.get("port")) : 3306;
+		if ("socket".equals(o.get("transport"))) {
+			p.setProperty("localSocket", str(r.get("socket")));
+			host = "localhost";
+		}
+		String db = str(r.get("database"));
+		api = "DriverManager.getConnection";
+		conn = DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/" + db, p);
+		return new LinkedHashMap<>();
+	}
+
+	static String text(ResultSet rs) throws SQLException {
+		byte[] b = rs.getBytes(1);
+		return b == null ? null : new String(b, StandardCharsets.UTF_8);
+	}
+
+	Map<String, Object> query(Map<String, Object> r) throws Exception {
+		Map<String, Object> rep = new LinkedHashMap<>();
+		api = "Statement.execute";
+		try (Statement st = conn.createStatement()) {
+			if (st.execute(str(r.get("sql")))) {
+				api = "ResultSet.next";
+				try (ResultSet rs = st.getResultSet()) {
+					if (rs.next())
+						rep.put("value", text(rs));
+				}
+			}
+		}
+		api = "Statement.execute";
+		return rep;
+	}
+
+	Map<String, Object> ping() throws Exception {
+		api = "Connection.isValid";
+		Map<String, Object> rep = new LinkedHashMap<>();
+		if (!conn.isValid(0)) {    // COM_PING; false, never an exception
+			rep.put("result", "error");
+			rep.put("errno", 0);
+			rep.put("message", "isValid returned false");
+			rep.put("error_class", "isValid");
+		}
+		return rep;
+	}
+
+	Map<String, Object> close() throws Exception {
+		api = "Connection.close";
+		shut();
+		Connection c = conn;
+		conn = null;
+		c.close();
+		return new LinkedHashMap<>();
+	}
+
+	Map<String, Object> stream(Map<String, Object> r) throws Exception {
+		shut();
+		api = "Statement.executeQuery (fetch size Integer.MIN_VALUE: streaming)";
+		streamStmt = conn.createStatement();
+		streamStmt.setFetchSize(Integer.MIN_VALUE);
+		Map<String, Object> rep = new LinkedHashMap<>();
+		if (!streamStmt.execute(str(r.get("sql"))))
+			return rep;
+		stream = streamStmt.getResultSet();
+		api = "ResultSet.next";
+		if (stream.next())
+			rep.put("value", text(stream));
+		return rep;
+	}
+
+	Map<String, Object> fetch() throws Exception {
+		if (stream == null)
+			throw new NotConnected("no stream step before fetch");
+		api = "ResultSet.next";
+		long n = 0;
+		try {
+			while (stream.next())
+				n++;
+		} finally {
+			shut();
+		}
+		Map<String, Object> rep = new LinkedHashMap<>();
+		rep.put("value", Long.toString(n));
+		return rep;
+	}
+
+	Map<String, Object> prepare(Map<String, Object> r) throws Exception {
+		shut();
+		api = "Connection.prepareStatement (useServerPrepStmts)";
+		stmt = conn.prepareStatement(str(r.get("sql")));
+		return new LinkedHashMap<>();
+	}
+
+	Map<String, Object> execute(Map<String, Object> r) throws Exception {
+		if (stmt == null)
+			throw new NotConnected("no prepare step before execute");
+		long blob = num(r.get("blob"));
+		if (blob > 0) {
+			byte[] b = new byte[(int) blob];
+			Arrays.fill(b, (byte) 'x');
+			api = "PreparedStatement.setBytes";
+			stmt.setBytes(1, b);
+		}
+		api = "PreparedStatement.execute";
+		stmt.execute();
+		return new LinkedHashMap<>();
+	}
+
+	Map<String, Object> handle(Map<String, Object> r) {
+		Map<String, Object> rep;
+		String step = str(r.get("step"));
+		if (!STEPS.contains(step)) {
+			rep = new LinkedHashMap<>();
+			rep.put("result", "unsupported");
+			rep.put("message", "unknown step '" + step + "'");
+			return rep;
+		}
+		if (UNSUPPORTED.containsKey(step)) {
+			rep = new LinkedHashMap<>();
+			rep.put("result", "unsupported");
+			rep.put("message", UNSUPPORTED.get(step));
+			return rep;
+		}
+		api = step;
+		long before = step.equals("connect") ? 0 : tid();
+		long t0 = System.nanoTime();
+		try {
+			if (!step.equals("connect") && conn == null)
+				throw new NotConnected("no connection: no successful connect step before this one");
+			switch (step) {
+			case "connect": rep = connect(r); break;
+			case "query": rep = query(r); break;
+			case "ping": rep = ping(); break;
+			case "close": rep = close(); break;
+			case "stream": rep = stream(r); break;
+			case "fetch": rep = fetch(); break;
+			case "prepare": rep = prepare(r); break;
+			default: rep = execute(r); break;
+			}
+			rep.putIfAbsent("result", "ok");
+		} catch (Unsupported e) {
+			rep = new LinkedHashMap<>();
+			rep.put("result", "unsupported");
+			rep.put("message", e.getMessage());
+			return rep;
+		} catch (NotConnected e) {
+			api = "driver";
+			rep = new LinkedHashMap<>();
+			rep.put("result", "error");
+			rep.put("errno", 0);
+			rep.put("message", e.getMessage());
+			rep.put("error_class", "NotConnected");
+		} catch (SQLException e) {
+			rep = new LinkedHashMap<>();
+			rep.put("result", "error");
+			rep.put("errno", e.getErrorCode());
+			if (e.getSQLState() != null)
+				rep.put("sqlstate", e.getSQLState());
+			rep.put("message", e.getMessage());
+			rep.put("error_class", e.getClass().getSimpleName());
+		} catch (Exception e) {
+			e.printStackTrace();
+			rep = new LinkedHashMap<>();
+			rep.put("result", "error");
+			rep.put("errno", 0);
+			rep.put("message", String.valueOf(e.getMessage()));
+			rep.put("error_class", e.getClass().getSimpleName());
+		}
+		rep.put("api", api);
+		rep.put("elapsed_ms", Math.round((System.nanoTime() - t0) / 1000.0) / 1000.0);
+		rep.put("thread_before", before);
+		rep.put("thread_after", tid());
+		return rep;
+	}
+
+	// ---------------------------------------------------------- JSON
+
+	static final class Json {
+		final String s;
+		int i;
+
+		Json(String s) { this.s = s; }
+
+		static Object parse(String s) {
+			Json j = new Json(s);
+			Object v = j.value();
+			j.ws();
+			if (j.i != s.length())
+				throw new IllegalArgumentException("trailing characters at " + j.i);
+			return v;
+		}
+
+		void ws() {
+			while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0)
+				i++;
+		}
+
+		Object value() {
+			ws();
+			if (i >= s.length())
+				throw new IllegalArgumentException("unexpected end");
+			char c = s.charAt(i);
+			if (c == '{') {
+				Map<String, Object> m = new LinkedHashMap<>();
+				i++;
+				ws();
+				if (s.charAt(i) == '}') { i++; return m; }
+				for (;;) {
+					ws();
+					String k = string();
+					ws();
+					expect(':');
+					m.put(k, value());
+					ws();
+					if (s.charAt(i) == ',') { i++; continue; }
+					expect('}');
+					return m;
+				}
+			}
+			if (c == '[') {
+				List<Object> l = new ArrayList<>();
+				i++;
+				ws();
+				if (s.charAt(i) == ']') { i++; return l; }
+				for (;;) {
+					l.add(value());
+					ws();
+					if (s.charAt(i) == ',') { i++; continue; }
+					expect(']');
+					return l;
+				}
+			}
+			if (c == '"')
+				return string();
+			if (s.startsWith("true", i)) { i += 4; return Boolean.TRUE; }
+			if (s.startsWith("false", i)) { i += 5; return Boolean.FALSE; }
+			if (s.startsWith("null", i)) { i += 4; return null; }
+			int st = i;
+			while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0)
+				i++;
+			String n = s.substring(st, i);
+			if (n.isEmpty())
+				throw new IllegalArgumentException("unexpected '" + c + "' at " + st);
+			if (n.matches("-?\\d+"))
+				return Long.parseLong(n);
+			return Double.parseDouble(n);
+		}
+
+		void expect(char c) {
+			if (i >= s.length() || s.charAt(i) != c)
+				throw new IllegalArgumentException("expected '" + c + "' at " + i);
+			i++;
+		}
+
+		String string() {
+			expect('"');
+			StringBuilder b = new StringBuilder();
+			for (;;) {
+				char c = s.charAt(i++);
+				if (c == '"')
+					return b.toString();
+				if (c != '\\') {
+					b.append(c);
+					continue;
+				}
+				char e = s.charAt(i++);
+				switch (e) {
+				case 'n': b.append('\n'); break;
+				case 't': b.append('\t'); break;
+				case 'r': b.append('\r'); break;
+				case 'b': b.append('\b'); break;
+				case 'f': b.append('\f'); break;
+				case 'u':
+					b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+					i += 4;
+					break;
+				default: b.append(e);
+				}
+			}
+		}
+
+		static void write(StringBuilder b, Object v) {
+			if (v == null) {
+				b.append("null");
+			} else if (v instanceof Map) {
+				b.append('{');
+				boolean first = true;
+				for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+					if (!first)
+						b.append(',');
+					first = false;
+					write(b, e.getKey().toString());
+					b.append(':');
+					write(b, e.getValue());
+				}
+				b.append('}');
+			} else if (v instanceof Number || v instanceof Boolean) {
+				b.append(v);
+			} else {
+				String s = v.toString();
+				b.append('"');
+				for (int k = 0; k < s.length(); k++) {
+					char c = s.charAt(k);
+					if (c == '"' || c == '\\')
+						b.append('\\').append(c);
+					else if (c < 0x20 || Character.isSurrogate(c) &&
+						 !(Character.isHighSurrogate(c) && k + 1 < s.length() &&
+						   Character.isLowSurrogate(s.charAt(k + 1))) &&
+						 !(Character.isLowSurrogate(c) && k > 0 &&
+						   Character.isHighSurrogate(s.charAt(k - 1))))
+						b.append(String.format("\\u%04x", (int) (c < 0x20 ? c : 0xfffd)));
+					else
+						b.append(c);
+				}
+				b.append('"');
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	public static void main(String[] args) throws Exception {
+		PrintStream out = new PrintStream(System.out, false, "UTF-8");
+		Map<String, Object> g = new LinkedHashMap<>();
+		g.put("hello", "goneaway-driver");
+		g.put("protocol", 1);
+		g.put("driver", "java");
+		g.put("library", "MariaDB Connector/J " +
+		      org.mariadb.jdbc.internal.util.constant.Version.version);
+		g.put("runtime", "Java " + System.getProperty("java.version"));
+		g.put("unsupported", UNSUPPORTED);
+		StringBuilder b = new StringBuilder();
+		Json.write(b, g);
+		out.print(b.append('\n'));
+		out.flush();
+		Driver d = new Driver();
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = in.readLine()) != null) {
+			if (line.trim().isEmpty())
+				continue;
+			Map<String, Object> req;
+			try {
+				req = (Map<String, Object>) Json.parse(line);
+			} catch (RuntimeException e) {
+				System.err.println("not a JSON request: " + e.getMessage());
+				System.exit(2);
+				return;
+			}
+			Map<String, Object> rep = d.handle(req);
+			rep.put("id", req.get("id"));
+			b.setLength(0);
+			Json.write(b, rep);
+			out.print(b.append('\n'));
+			out.flush();
+		}
+		System.exit(0);
+	}
+}

@@ -1,0 +1,394 @@
+// Node.js driver for goneaway (docs/driver-protocol.md): mysql2 or the
+// MariaDB connector, from npm.
+//
+//     node drivers/node/driver.mjs mysql2
+//     node drivers/node/driver.mjs mariadb
+//
+// Needs Node.js >= 18 and `npm ci` in this directory (drivers/install-deps.sh).
+
+import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const STEPS = ['connect', 'query', 'ping', 'close', 'prepare', 'execute',
+  'long-data', 'stream', 'fetch', 'fork'];
+
+class Unsupported extends Error {}
+class NotConnected extends Error {}
+
+const truthy = (v) => v === true || v === 1 || v === 'on';
+const text = (v) => {
+  if (v === null || v === undefined) return null;
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  return String(v);
+};
+const log = (m) => process.stderr.write(String(m).replace(/\n$/, '') + '\n');
+const version = (pkg) => JSON.parse(readFileSync(new URL(`./node_modules/${pkg}/package.json`, import.meta.url))).version;
+
+// Every value as the server's text: what the C client's value is.
+const RAW = (field, next) => {
+  if (field.type === 'GEOMETRY') return next();
+  return field.string();
+};
+
+// A MySQL error number (server's, or the connector's own), never Node's
+// negative system errno (ECONNRESET is -104): that one is in error_class.
+const mysqlErrno = (e) => (typeof e.errno === 'number' && e.errno > 0 ? e.errno : 0);
+
+// A Node system error the connector passed on as it was (write ECONNRESET).
+const systemError = (e) => ({ errno: 0, message: e.message, error_class: e.code });
+
+const COMMON_UNSUPPORTED = {
+  'long-data': 'Node connectors have no separate mysql_stmt_send_long_data step',
+  fork: 'Node.js cannot fork a process that keeps its open sockets',
+};
+
+// -------------------------------------------------------------- mysql2
+
+class Mysql2 {
+  constructor() {
+    this.m = createRequire(import.meta.url)('mysql2');
+    this.name = 'mysql2';
+    this.library = `mysql2 ${version('mysql2')}`;
+    this.unsupported = { ...COMMON_UNSUPPORTED };
+    this.conn = null;
+    this.queryTimeout = 0;
+  }
+
+  tid() { return this.conn?.threadId ?? 0; }
+
+  // mysql2: code is the symbolic name (ER_NO_SUCH_TABLE,
+  // PROTOCOL_CONNECTION_LOST), errno only for server and some client errors
+  errorFields(e) {
+    if (!e || (e.code === undefined && e.errno === undefined && e.fatal === undefined)) return null;
+    const f = {
+      errno: mysqlErrno(e),
+      message: e.sqlMessage || e.message || String(e),
+      error_class: e.code || e.name || 'Error',
+    };
+    if (e.sqlState) f.sqlstate = e.sqlState;
+    if (f.errno && e.code) f.error_name = e.code;
+    return f;
+  }
+
+  async connect(req, o, s) {
+    if (truthy(o.reconnect)) throw new Unsupported('mysql2 has no automatic reconnect (only pools replace connections)');
+    if (o.write_timeout) throw new Unsupported('mysql2 has no write timeout');
+    if (o.max_allowed_packet) throw new Unsupported("mysql2 has no option for the client's max_allowed_packet");
+    const cfg = {
+      user: req.user, password: req.password ?? '', database: req.database || undefined,
+      typeCast: RAW, multipleStatements: false,
+    };
+    if (o.transport === 'socket') cfg.socketPath = req.socket;
+    else { cfg.host = req.host; cfg.port = Number(req.port || 3306); }
+    if (o.connect_timeout) cfg.connectTimeout = Number(o.connect_timeout) * 1000;
+    if (truthy(o.interactive)) cfg.flags = ['INTERACTIVE'];
+    const tls = o.tls ?? 'off';
+    if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
+    else if (tls !== 'off') throw new Unsupported(`tls=${tls}`);
+    // tls=off: mysql2 uses TLS only when given an ssl option
+    // read_timeout: mysql2's per-query inactivity timeout, the nearest it has
+    this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
+    s.api = 'mysql2.createConnection';
+    const conn = this.m.createConnection(cfg);
+    conn.on('error', (e) => log(`mysql2 connection error event: ${e.code} ${e.message}`));
+    await new Promise((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
+    this.conn = conn;
+    this.stmt = null;
+    this.streamed = null;
+  }
+
+  q(sql) {
+    const opts = { sql, rowsAsArray: true };
+    if (this.queryTimeout) opts.timeout = this.queryTimeout;
+    return opts;
+  }
+
+  query(req, s) {
+    s.api = 'connection.query';
+    return new Promise((resolve, reject) => {
+      this.conn.query(this.q(req.sql ?? ''), (e, rows) => {
+        if (e) return reject(e);
+        if (Array.isArray(rows) && rows.length) resolve({ value: text(rows[0][0]) });
+        else resolve({});
+      });
+    });
+  }
+
+  ping(req, s) {
+    s.api = 'connection.ping';
+    return new Promise((resolve, reject) => this.conn.ping((e) => (e ? reject(e) : resolve({}))));
+  }
+
+  close(req, s) {
+    s.api = 'connection.end';
+    const c = this.conn;
+    this.conn = null;
+    return new Promise((resolve, reject) => c.end((e) => (e ? reject(e) : resolve({}))));
+  }
+
+  // The first row arrives, then the socket is paused: the rest stays on
+  // the wire until fetch resumes it.
+  stream(req, s) {
+    s.api = 'connection.query (streamed rows, connection.pause)';
+    return new Promise((resolve, reject) => {
+      const st = { rows: 0, done: false, error: null, waiter: null, first: true };
+      this.streamed = st;
+      const q = this.conn.query(this.q(req.sql ?? ''));
+      q.on('error', (e) => {
+        st.error = e;
+        st.done = true;
+        if (st.first) { st.first = false; reject(e); } else if (st.waiter) st.waiter();
+      });
+      q.on('result', (row) => {
+        if (st.first) {
+          st.first = false;
+          this.conn.pause();
+          resolve({ value: text(Array.isArray(row) ? row[0] : undefined) });
+        } else st.rows++;
+      });
+      q.on('end', () => {
+        st.done = true;
+        if (st.first) { st.first = false; resolve({}); } else if (st.waiter) st.waiter();
+      });
+    });
+  }
+
+  fetch(req, s) {
+    const st = this.streamed;
+    if (!st) throw new NotConnected('no stream step before fetch');
+    this.streamed = null;
+    s.api = 'connection.resume (streamed rows)';
+    return new Promise((resolve, reject) => {
+      const finish = () => (st.error ? reject(st.error) : resolve({ value: String(st.rows) }));
+      if (st.done) return finish();
+      st.waiter = finish;
+      this.conn.resume();
+    });
+  }
+
+  prepare(req, s) {
+    s.api = 'connection.prepare';
+    if (this.stmt) { this.stmt.close(); this.stmt = null; }
+    return new Promise((resolve, reject) => this.conn.prepare(req.sql ?? '', (e, st) => {
+      if (e) return reject(e);
+      this.stmt = st;
+      resolve({});
+    }));
+  }
+
+  execute(req, s) {
+    if (!this.stmt) throw new NotConnected('no prepare step before execute');
+    s.api = 'statement.execute';
+    const params = req.blob > 0 ? [Buffer.alloc(req.blob, 'x')] : [];
+    return new Promise((resolve, reject) => this.stmt.execute(params, (e) => (e ? reject(e) : resolve({}))));
+  }
+
+  queryValue(sql) { return this.query({ sql }, {}).then((r) => r.value); }
+}
+
+// -------------------------------------------------------------- mariadb
+
+class MariaDB {
+  async init() {
+    this.m = await import('mariadb');
+    this.name = 'mariadb';
+    this.library = `mariadb (Node.js) ${version('mariadb')}`;
+    this.unsupported = { ...COMMON_UNSUPPORTED };
+    this.conn = null;
+  }
+
+  tid() { return this.conn?.threadId ?? 0; }
+
+  // SqlError: errno is the server's, or the connector's own 45xxx
+  errorFields(e) {
+    if (e && e.name !== 'SqlError' && typeof e.code === 'string') return systemError(e);
+    if (!e || e.name !== 'SqlError') return null;
+    const f = {
+      errno: mysqlErrno(e),
+      message: e.sqlMessage || e.message,
+      error_class: e.code || 'SqlError',
+    };
+    if (e.sqlState) f.sqlstate = e.sqlState;
+    if (e.code) f.error_name = e.code;
+    return f;
+  }
+
+  async connect(req, o, s) {
+    if (truthy(o.reconnect)) throw new Unsupported('the MariaDB Node.js connector has no automatic reconnect');
+    if (o.write_timeout) throw new Unsupported('the MariaDB Node.js connector has no write timeout');
+    if (truthy(o.interactive)) throw new Unsupported('the MariaDB Node.js connector cannot set CLIENT_INTERACTIVE');
+    const cfg = {
+      user: req.user, password: req.password ?? '', database: req.database || undefined,
+      rowsAsArray: true, typeCast: RAW, bigIntAsNumber: false,
+    };
+    if (o.transport === 'socket') cfg.socketPath = req.socket;
+    else { cfg.host = req.host; cfg.port = Number(req.port || 3306); }
+    if (o.connect_timeout) cfg.connectTimeout = Number(o.connect_timeout) * 1000;
+    // read_timeout: socketTimeout, the socket's inactivity timeout
+    if (o.read_timeout) cfg.socketTimeout = Number(o.read_timeout) * 1000;
+    if (o.max_allowed_packet) cfg.maxAllowedPacket = Number(o.max_allowed_packet);
+    const tls = o.tls ?? 'off';
+    if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
+    else if (tls === 'off') cfg.ssl = false;
+    else throw new Unsupported(`tls=${tls}`);
+    s.api = 'mariadb.createConnection';
+    this.conn = await this.m.createConnection(cfg);
+    this.conn.on('error', (e) => log(`mariadb connection error event: ${e.code} ${e.message}`));
+    this.stmt = null;
+    this.streamed = null;
+  }
+
+  async query(req, s) {
+    s.api = 'connection.query';
+    const rows = await this.conn.query(req.sql ?? '');
+    if (Array.isArray(rows) && rows.length) return { value: text(rows[0][0]) };
+    return {};
+  }
+
+  async ping(req, s) {
+    s.api = 'connection.ping';
+    await this.conn.ping();
+    return {};
+  }
+
+  async close(req, s) {
+    s.api = 'connection.end';
+    const c = this.conn;
+    this.conn = null;
+    await c.end();
+    return {};
+  }
+
+  stream(req, s) {
+    s.api = 'connection.queryStream';
+    return new Promise((resolve, reject) => {
+      const st = { rows: 0, done: false, error: null, waiter: null, first: true };
+      this.streamed = st;
+      const q = this.conn.queryStream(req.sql ?? '');
+      st.q = q;
+      q.on('error', (e) => {
+        st.error = e;
+        st.done = true;
+        if (st.first) { st.first = false; reject(e); } else if (st.waiter) st.waiter();
+      });
+      q.on('data', (row) => {
+        if (st.first) {
+          st.first = false;
+          q.pause();
+          resolve({ value: text(Array.isArray(row) ? row[0] : undefined) });
+        } else st.rows++;
+      });
+      q.on('end', () => {
+        st.done = true;
+        if (st.first) { st.first = false; resolve({}); } else if (st.waiter) st.waiter();
+      });
+    });
+  }
+
+  fetch(req, s) {
+    const st = this.streamed;
+    if (!st) throw new NotConnected('no stream step before fetch');
+    this.streamed = null;
+    s.api = 'queryStream resume';
+    return new Promise((resolve, reject) => {
+      const finish = () => (st.error ? reject(st.error) : resolve({ value: String(st.rows) }));
+      if (st.done) return finish();
+      st.waiter = finish;
+      st.q.resume();
+    });
+  }
+
+  async prepare(req, s) {
+    s.api = 'connection.prepare';
+    if (this.stmt) { this.stmt.close(); this.stmt = null; }
+    this.stmt = await this.conn.prepare(req.sql ?? '');
+    return {};
+  }
+
+  async execute(req, s) {
+    if (!this.stmt) throw new NotConnected('no prepare step before execute');
+    s.api = 'statement.execute';
+    const params = req.blob > 0 ? [Buffer.alloc(req.blob, 'x')] : [];
+    await this.stmt.execute(params);
+    return {};
+  }
+}
+
+// -------------------------------------------------------------- the loop
+
+async function handle(c, req) {
+  const step = req.step;
+  if (!STEPS.includes(step)) return { result: 'unsupported', message: `unknown step ${JSON.stringify(step)}` };
+  if (c.unsupported[step]) return { result: 'unsupported', message: c.unsupported[step] };
+  const s = { api: step };
+  const before = step === 'connect' ? 0 : c.tid();
+  const t0 = process.hrtime.bigint();
+  let rep;
+  try {
+    if (step !== 'connect' && !c.conn) throw new NotConnected('no connection: no successful connect step before this one');
+    if (step === 'connect') {
+      const o = req.options || {};
+      if (c.conn) {
+        const old = c.conn;
+        c.conn = null;
+        try { await (c.name === 'mysql2' ? new Promise((r) => old.end(() => r())) : old.end()); } catch (e) { /* gone */ }
+      }
+      await c.connect(req, o, s);
+      rep = {};
+    } else {
+      rep = await c[step](req, s);
+    }
+    rep.result = rep.result || 'ok';
+  } catch (e) {
+    if (e instanceof Unsupported) return { result: 'unsupported', message: e.message };
+    if (e instanceof NotConnected) {
+      s.api = 'driver';
+      rep = { result: 'error', errno: 0, message: e.message, error_class: 'NotConnected' };
+    } else {
+      let f = c.errorFields(e);
+      if (!f) {
+        log(e && e.stack ? e.stack : String(e));
+        f = { errno: 0, message: e && e.message ? e.message : String(e), error_class: (e && e.name) || 'Error' };
+      }
+      rep = { result: 'error', ...f };
+    }
+  }
+  rep.api = s.api;
+  rep.elapsed_ms = Math.round(Number(process.hrtime.bigint() - t0) / 1e3) / 1e3;
+  rep.thread_before = before;
+  rep.thread_after = c.tid();
+  return rep;
+}
+
+async function main() {
+  const mode = process.argv[2];
+  let c;
+  if (mode === 'mysql2') c = new Mysql2();
+  else if (mode === 'mariadb') { c = new MariaDB(); await c.init(); } else {
+    log('usage: node driver.mjs mysql2|mariadb');
+    process.exit(2);
+  }
+  process.stdout.write(JSON.stringify({
+    hello: 'goneaway-driver', protocol: 1, driver: c.name, library: c.library,
+    runtime: `Node.js ${process.version}`, unsupported: c.unsupported,
+  }) + '\n');
+  // a connection that dies between requests must not end the process
+  process.on('uncaughtException', (e) => log(`uncaught: ${e && e.stack ? e.stack : e}`));
+  process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e && e.stack ? e.stack : e}`));
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    let req;
+    try { req = JSON.parse(line); } catch (e) {
+      log(`not a JSON request: ${e.message}`);
+      process.exit(2);
+    }
+    const rep = await handle(c, req);
+    rep.id = req.id;
+    process.stdout.write(JSON.stringify(rep) + '\n');
+  }
+  process.exit(0);
+}
+
+main();

@@ -1,0 +1,336 @@
+#!/usr/bin/perl
+# Perl DBI + DBD::MariaDB driver for goneaway (docs/driver-protocol.md).
+#
+#     perl drivers/perl/driver.pl
+#
+# Needs Debian's libdbd-mariadb-perl (DBI, DBD::MariaDB over MariaDB
+# Connector/C); JSON::PP and Time::HiRes are in Perl's core.
+use strict;
+use warnings;
+use DBI qw(:sql_types);
+use DBD::MariaDB;
+use JSON::PP;
+use POSIX ();
+use Time::HiRes qw(time);
+
+my %STEPS = map { $_ => 1 } qw(connect query ping close prepare execute
+			       long-data stream fetch fork);
+my %UNSUPPORTED = (
+	'long-data' => 'DBD::MariaDB has no mysql_stmt_send_long_data',
+);
+if ($DBD::MariaDB::VERSION < 1.23) {
+	# mariadb_use_result: execute reports no rows (it asks mysql_num_rows
+	# too early) and the stream stays unread: DBD-MariaDB issue #173
+	my $why = "DBD::MariaDB $DBD::MariaDB::VERSION: mariadb_use_result " .
+		'returns no rows (DBD-MariaDB issue #173, fixed after 1.22)';
+	$UNSUPPORTED{stream} = $why;
+	$UNSUPPORTED{fetch} = $why;
+}
+my $json = JSON::PP->new->utf8->canonical;
+
+my ($dbh, $sth, $stream, $api);
+
+sub logmsg { print STDERR @_, "\n" }
+
+sub tid {
+	return 0 unless $dbh;
+	my $t = eval { $dbh->{mariadb_thread_id} };
+	return defined $t ? $t + 0 : 0;
+}
+
+sub text {
+	my ($v) = @_;
+	return undef unless defined $v;
+	utf8::decode($v);       # the server's UTF-8 bytes, as characters
+	return "$v";
+}
+
+sub on { my ($v) = @_; return defined $v && ($v eq '1' || $v eq 'on' || (ref $v && $$v)) }
+
+# The error of the handle that failed (RaiseError has died with its text).
+sub error_fields {
+	my ($h, $die) = @_;
+	$h ||= $dbh;
+	my $err = $h ? $h->err : $DBI::err;
+	my $f = {
+		errno => defined $err ? $err + 0 : 0,
+		message => ($h ? $h->errstr : $DBI::errstr) // "$die",
+		error_class => $h ? ref($h) : 'DBI',
+	};
+	my $state = $h ? $h->state : $DBI::state;
+	$f->{sqlstate} = $state if defined $state && $state ne '';
+	return $f;
+}
+
+sub do_connect {
+	my ($r) = @_;
+	my $o = $r->{options} || {};
+	if ($dbh) {
+		eval { $dbh->disconnect };
+		undef $dbh;
+	}
+	undef $sth;
+	undef $stream;
+	die { unsupported => 'DBD::MariaDB cannot set CLIENT_INTERACTIVE' }
+		if on($o->{interactive});
+	my $dsn = 'DBI:MariaDB:';
+	$dsn .= 'database=' . $r->{database} . ';' if $r->{database};
+	if (($o->{transport} // 'tcp') eq 'socket') {
+		$dsn .= 'host=localhost;mariadb_socket=' . $r->{socket} . ';';
+	} else {
+		$dsn .= 'host=' . $r->{host} . ';port=' . ($r->{port} || 3306) . ';';
+	}
+	my %attr = (RaiseError => 1, PrintError => 0, AutoCommit => 1);
+	for my $k (qw(connect_timeout read_timeout write_timeout)) {
+		$attr{"mariadb_$k"} = $o->{$k} + 0 if $o->{$k};
+	}
+	$attr{mariadb_auto_reconnect} = 1 if on($o->{reconnect});
+	my $tls = $o->{tls} // 'off';
+	if ($tls eq 'required') {
+		# "Enforcing SSL encryption is not supported without
+		# mariadb_ssl_verify_server_cert=1", and verifying needs a CA
+		# file the request does not carry
+		die { unsupported => 'DBD::MariaDB enforces TLS only with server '
+		      . 'certificate verification (mariadb_ssl_verify_server_cert'
+		      . '=1), which needs a CA the request does not carry' };
+	} elsif ($tls eq 'off') {
+		$attr{mariadb_ssl} = 0;
+	} else {
+		die { unsupported => "tls=$tls" };
+	}
+	$api = 'DBI->connect';
+	$dbh = DBI->connect($dsn, $r->{user}, $r->{password} // '', \%attr);
+	if ($o->{max_allowed_packet}) {
+		$api = 'DBI->connect + $dbh->{mariadb_max_allowed_packet}';
+		$dbh->{mariadb_max_allowed_packet} = $o->{max_allowed_packet} + 0;
+	}
+	return {};
+}
+
+sub query_value {
+	my ($sql) = @_;
+	my $s = $dbh->prepare($sql);
+	$s->execute;
+	my $row = $s->{NUM_OF_FIELDS} ? $s->fetchrow_arrayref : undef;
+	$s->finish;
+	return $row ? text($row->[0]) : undef;
+}
+
+sub do_query {
+	my ($r) = @_;
+	$api = '$dbh->prepare';
+	my $s = $dbh->prepare($r->{sql} // '');
+	$api = '$sth->execute';
+	$s->execute;
+	return {} unless $s->{NUM_OF_FIELDS};
+	$api = '$sth->fetchrow_arrayref';
+	my $row = $s->fetchrow_arrayref;
+	$s->finish;
+	return $row ? { value => text($row->[0]) } : {};
+}
+
+sub do_ping {
+	$api = '$dbh->ping';
+	# DBD::MariaDB's ping answers true/false without raising
+	return {} if $dbh->ping;
+	my $f = error_fields($dbh);
+	$f->{message} = 'ping returned false' unless defined $dbh->errstr;
+	return { result => 'error', %$f };
+}
+
+sub do_close {
+	$api = '$dbh->disconnect';
+	my $h = $dbh;
+	undef $sth;
+	undef $stream;
+	undef $dbh;
+	$h->disconnect;
+	return {};
+}
+
+sub do_stream {
+	my ($r) = @_;
+	$api = '$dbh->prepare (mariadb_use_result)';
+	$stream = $dbh->prepare($r->{sql} // '', { mariadb_use_result => 1 });
+	$api = '$sth->execute';
+	$stream->execute;
+	return {} unless $stream->{NUM_OF_FIELDS};
+	$api = '$sth->fetchrow_arrayref';
+	my $row = $stream->fetchrow_arrayref;
+	return $row ? { value => text($row->[0]) } : {};
+}
+
+sub do_fetch {
+	die { notconnected => 'no stream step before fetch' } unless $stream;
+	my $s = $stream;
+	undef $stream;
+	$api = '$sth->fetchrow_arrayref';
+	my $n = 0;
+	local $@;
+	$n++ while $s->fetchrow_arrayref;
+	$s->finish;
+	return { value => "$n" };
+}
+
+sub do_prepare {
+	my ($r) = @_;
+	undef $sth;
+	$api = '$dbh->prepare (mariadb_server_prepare)';
+	$sth = $dbh->prepare($r->{sql} // '', { mariadb_server_prepare => 1,
+		mariadb_server_prepare_disable_fallback => 1 });
+	return {};
+}
+
+sub do_execute {
+	my ($r) = @_;
+	die { notconnected => 'no prepare step before execute' } unless $sth;
+	if (($r->{blob} // 0) > 0) {
+		$api = '$sth->bind_param';
+		$sth->bind_param(1, 'x' x $r->{blob}, SQL_BLOB);
+	}
+	$api = '$sth->execute';
+	$sth->execute;
+	$sth->finish;
+	return {};
+}
+
+# SELECT 'who:i' count times; stops at the first error.
+sub tally {
+	my ($who, $count) = @_;
+	my $t = { ok => 0, wrong => 0, errors => 0 };
+	for my $i (0 .. $count - 1) {
+		my $want = "$who:$i";
+		my $got = eval { query_value("SELECT '$want'") };
+		if ($@) {
+			$t->{errors}++;
+			$t->{error} = error_fields($dbh, $@);
+			last;
+		}
+		if (!defined $got || $got ne $want) {
+			$t->{wrong}++;
+			$t->{first_wrong} //= "asked '$want', got " .
+				(defined $got ? "'$got'" : 'NULL');
+		} else {
+			$t->{ok}++;
+		}
+	}
+	return $t;
+}
+
+sub do_fork {
+	my ($r) = @_;
+	my $mode = $r->{mode} // '';
+	my $count = $r->{count} // 0;
+	die { unsupported => "fork mode '$mode'" }
+		unless $mode =~ /^(close|exit|share)$/;
+	$api = 'fork';
+	my ($rd, $wr);
+	pipe($rd, $wr) or die "pipe: $!" if $mode eq 'share';
+	STDOUT->flush;
+	my $pid = fork;
+	die "fork: $!" unless defined $pid;
+	if ($pid == 0) {
+		eval {
+			if ($mode eq 'close') {
+				$dbh->disconnect;
+			} elsif ($mode eq 'share') {
+				close $rd;
+				print $wr $json->encode(tally('child', $count));
+				close $wr;
+			}
+		};
+		logmsg("child: $@") if $@;
+		POSIX::_exit(0);        # no DESTROY, no END: as _exit(2)
+	}
+	if ($mode ne 'share') {
+		waitpid($pid, 0);
+		return { message => $mode eq 'close' ?
+			 'child called disconnect and exited' : 'child exited' };
+	}
+	close $wr;
+	$api = '$sth->execute (parent and child)';
+	my $mine = tally('parent', $count);
+	my $data = do { local $/; <$rd> };
+	close $rd;
+	waitpid($pid, 0);
+	my $theirs = length($data // '') ? $json->decode($data) : undef;
+	my $part = sub {
+		my ($who, $t) = @_;
+		return "$who: died without a tally" unless $t;
+		my $s = "$who: $t->{ok} ok, $t->{wrong} wrong";
+		$s .= ", error $t->{error}{message}" if $t->{error};
+		return $s;
+	};
+	my $msg = $part->('parent', $mine) . '; ' . $part->('child', $theirs);
+	$theirs ||= { ok => 0, wrong => 0, errors => 0 };
+	if ($mine->{wrong} || $theirs->{wrong}) {
+		return { result => 'wrong-result', message => $msg,
+			 value => $mine->{first_wrong} // $theirs->{first_wrong} };
+	}
+	my $err = $mine->{error} // $theirs->{error};
+	return { result => 'error', %$err, message => "$err->{message} ($msg)" }
+		if $err;
+	return { message => $msg };
+}
+
+my %DO = (connect => \&do_connect, query => \&do_query, ping => \&do_ping,
+	  close => \&do_close, stream => \&do_stream, fetch => \&do_fetch,
+	  prepare => \&do_prepare, execute => \&do_execute, fork => \&do_fork);
+
+sub handle {
+	my ($r) = @_;
+	my $step = $r->{step} // '';
+	return { result => 'unsupported', message => "unknown step '$step'" }
+		unless $STEPS{$step};
+	return { result => 'unsupported', message => $UNSUPPORTED{$step} }
+		if $UNSUPPORTED{$step};
+	$api = $step;
+	my $before = $step eq 'connect' ? 0 : tid();
+	my $t0 = time;
+	my $rep = eval {
+		die { notconnected => 'no connection: no successful connect '
+		      . 'step before this one' } if $step ne 'connect' && !$dbh;
+		$DO{$step}->($r);
+	};
+	my $e = $@;
+	my $elapsed = (time - $t0) * 1000;
+	if (!$rep) {
+		if (ref $e eq 'HASH' && $e->{unsupported}) {
+			return { result => 'unsupported', message => $e->{unsupported} };
+		} elsif (ref $e eq 'HASH' && $e->{notconnected}) {
+			$api = 'driver';
+			$rep = { result => 'error', errno => 0,
+				 message => $e->{notconnected},
+				 error_class => 'NotConnected' };
+		} else {
+			my $h = $DBI::lasth;
+			$h = undef if $h && !$h->err;
+			$rep = { result => 'error', %{ error_fields($h, $e) } };
+			$rep->{errno} ||= 0;
+		}
+	}
+	$rep->{result} //= 'ok';
+	$rep->{api} = $api;
+	$rep->{elapsed_ms} = sprintf('%.3f', $elapsed) + 0;
+	$rep->{thread_before} = $before;
+	$rep->{thread_after} = tid();
+	return $rep;
+}
+
+$| = 1;
+print $json->encode({ hello => 'goneaway-driver', protocol => 1,
+	driver => 'perl', library => "DBD::MariaDB $DBD::MariaDB::VERSION " .
+	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
+	unsupported => \%UNSUPPORTED }), "\n";
+while (my $line = <STDIN>) {
+	next unless $line =~ /\S/;
+	my $r = eval { $json->decode($line) };
+	if (!$r) {
+		logmsg("not a JSON request: $@");
+		exit 2;
+	}
+	my $rep = handle($r);
+	$rep->{id} = $r->{id};
+	print $json->encode($rep), "\n";
+}
+exit 0;

@@ -1,0 +1,655 @@
+<?php
+/*
+ * PHP driver for goneaway (docs/driver-protocol.md): mysqli or PDO_mysql,
+ * both over mysqlnd.
+ *
+ *     php drivers/php/driver.php mysqli     (reports as "php-mysqli")
+ *     php drivers/php/driver.php pdo        (reports as "php-pdo")
+ *
+ * Needs Debian's php-cli and php-mysql (mysqli, pdo_mysql, mysqlnd; pcntl
+ * and posix are built into Debian's php-cli).
+ */
+
+declare(strict_types=1);
+
+ini_set('display_errors', 'stderr');    /* never a warning on stdout */
+ini_set('memory_limit', '-1');          /* a statement can be 64 MiB */
+error_reporting(E_ALL);
+
+const STEPS = ['connect', 'query', 'ping', 'close', 'prepare', 'execute',
+	       'long-data', 'stream', 'fetch', 'fork'];
+
+class Unsupported extends Exception {}
+class NotConnected extends Exception {}
+
+function truthy($v): bool
+{
+	return $v === true || $v === 1 || $v === 'on';
+}
+
+function text($v): ?string
+{
+	return $v === null ? null : (string)$v;
+}
+
+function logmsg(string $m): void
+{
+	fwrite(STDERR, rtrim($m) . "\n");
+}
+
+/* What mysqli and PDO share: the loop, timing, fork. */
+abstract class Session
+{
+	public string $api = '';
+	public string $query_api = '';
+
+	abstract public function name(): string;
+	abstract public function library(): string;
+	abstract public function unsupported(): array;
+	abstract public function connected(): bool;
+	abstract public function tid(): int;
+	/* Reply members for a connector error, or null: not the connector's. */
+	abstract public function error_fields(Throwable $e): ?array;
+	abstract public function query_value(string $sql): ?string;
+	abstract public function close_in_child(): void;
+
+	public function greeting(): array
+	{
+		return ['hello' => 'goneaway-driver', 'protocol' => 1,
+			'driver' => $this->name(), 'library' => $this->library(),
+			'runtime' => 'PHP ' . PHP_VERSION,
+			'unsupported' => (object)$this->unsupported()];
+	}
+
+	public function handle(array $req): array
+	{
+		$step = $req['step'] ?? null;
+		if (!in_array($step, STEPS, true))
+			return ['result' => 'unsupported',
+				'message' => 'unknown step ' . json_encode($step)];
+		$uns = $this->unsupported();
+		if (isset($uns[$step]))
+			return ['result' => 'unsupported', 'message' => $uns[$step]];
+		$method = 'do_' . str_replace('-', '_', $step);
+		$this->api = $step;
+		$before = $step === 'connect' ? 0 : $this->tid();
+		$t0 = hrtime(true);
+		try {
+			if ($step !== 'connect' && !$this->connected())
+				throw new NotConnected('no connection: no successful '
+						       . 'connect step before this one');
+			$rep = $this->$method($req);
+			if (!isset($rep['result']))
+				$rep['result'] = 'ok';
+		} catch (Unsupported $e) {
+			return ['result' => 'unsupported', 'message' => $e->getMessage()];
+		} catch (NotConnected $e) {
+			$this->api = 'driver';
+			$rep = ['result' => 'error', 'errno' => 0,
+				'message' => $e->getMessage(),
+				'error_class' => 'NotConnected'];
+		} catch (Throwable $e) {
+			$f = $this->error_fields($e);
+			if ($f === null) {
+				logmsg((string)$e);
+				$f = ['errno' => 0, 'message' => $e->getMessage(),
+				      'error_class' => get_class($e)];
+			}
+			$rep = ['result' => 'error'] + $f;
+		}
+		$rep['api'] = $this->api;
+		$rep['elapsed_ms'] = round((hrtime(true) - $t0) / 1e6, 3);
+		$rep['thread_before'] = $before;
+		$rep['thread_after'] = $this->tid();
+		return $rep;
+	}
+
+	/* SELECT 'who:i' count times; stops at the first error. */
+	private function tally(string $who, int $count): array
+	{
+		$t = ['ok' => 0, 'wrong' => 0, 'errors' => 0];
+		for ($i = 0; $i < $count; $i++) {
+			$want = "$who:$i";
+			try {
+				$got = $this->query_value("SELECT '$want'");
+			} catch (Throwable $e) {
+				$t['errors']++;
+				$t['error'] = $this->error_fields($e) ??
+					['errno' => 0, 'message' => $e->getMessage(),
+					 'error_class' => get_class($e)];
+				break;
+			}
+			if ($got !== $want) {
+				$t['wrong']++;
+				$t['first_wrong'] ??= "asked '$want', got " .
+					($got === null ? 'NULL' : "'$got'");
+			} else {
+				$t['ok']++;
+			}
+		}
+		return $t;
+	}
+
+	/* Ends the child without PHP's shutdown (which would close the
+	 * connection): exec replaces the process, as _exit would. */
+	private static function vanish(): void
+	{
+		@pcntl_exec('/bin/true');
+		posix_kill(posix_getpid(), SIGKILL);
+	}
+
+	public function do_fork(array $req): array
+	{
+		if (!function_exists('pcntl_fork'))
+			throw new Unsupported('this php-cli has no pcntl');
+		$mode = $req['mode'] ?? '';
+		$count = (int)($req['count'] ?? 0);
+		if (!in_array($mode, ['close', 'exit', 'share'], true))
+			throw new Unsupported("fork mode '$mode'");
+		$this->api = 'pcntl_fork';
+		$pair = null;
+		if ($mode === 'share')
+			$pair = stream_socket_pair(STREAM_PF_UNIX,
+						   STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+		fflush(STDOUT);
+		$pid = pcntl_fork();
+		if ($pid < 0)
+			throw new RuntimeException('fork: ' . pcntl_strerror(pcntl_get_last_error()));
+		if ($pid === 0) {
+			try {
+				if ($mode === 'close') {
+					$this->close_in_child();
+				} elseif ($mode === 'share') {
+					fclose($pair[0]);
+					fwrite($pair[1], json_encode($this->tally('child', $count)));
+					fclose($pair[1]);
+				}
+			} catch (Throwable $e) {
+				logmsg((string)$e);
+			}
+			self::vanish();
+		}
+		if ($mode !== 'share') {
+			pcntl_waitpid($pid, $status);
+			return ['message' => $mode === 'close' ?
+				'child closed the connection and exited' : 'child exited'];
+		}
+		fclose($pair[1]);
+		$this->api = $this->query_api . ' (parent and child)';
+		$mine = $this->tally('parent', $count);
+		$data = stream_get_contents($pair[0]);
+		fclose($pair[0]);
+		pcntl_waitpid($pid, $status);
+		$theirs = $data === '' ? null : json_decode($data, true);
+		return self::share_outcome($mine, $theirs);
+	}
+
+	private static function share_outcome(array $p, ?array $c): array
+	{
+		$part = function (string $who, ?array $t): string {
+			if ($t === null)
+				return "$who: died without a tally";
+			$s = "$who: {$t['ok']} ok, {$t['wrong']} wrong";
+			if (isset($t['error']))
+				$s .= ', error ' . $t['error']['message'];
+			return $s;
+		};
+		$msg = $part('parent', $p) . '; ' . $part('child', $c);
+		$c ??= ['ok' => 0, 'wrong' => 0, 'errors' => 0];
+		if ($p['wrong'] || $c['wrong'])
+			return ['result' => 'wrong-result', 'message' => $msg,
+				'value' => $p['first_wrong'] ?? $c['first_wrong']];
+		$err = $p['error'] ?? $c['error'] ?? null;
+		if ($err !== null) {
+			$rep = ['result' => 'error'] + $err;
+			$rep['message'] = $err['message'] . " ($msg)";
+			return $rep;
+		}
+		return ['message' => $msg];
+	}
+}
+
+class MysqliSession extends Session
+{
+	private ?mysqli $m = null;
+	private ?mysqli_result $stream = null;
+	private ?mysqli_stmt $stmt = null;
+	private $long_null = null;              /* bound by reference */
+	public string $query_api = 'mysqli::query';
+
+	public function name(): string { return 'php-mysqli'; }
+
+	public function library(): string
+	{
+		return 'mysqli ' . mysqli_get_client_info();
+	}
+
+	public function unsupported(): array
+	{
+		$u = [];
+		if (!function_exists('pcntl_fork'))
+			$u['fork'] = 'this php-cli has no pcntl';
+		return $u;
+	}
+
+	public function connected(): bool { return $this->m !== null; }
+
+	public function tid(): int
+	{
+		try {
+			return $this->m ? (int)$this->m->thread_id : 0;
+		} catch (Throwable $e) {
+			return 0;
+		}
+	}
+
+	public function error_fields(Throwable $e): ?array
+	{
+		if (!$e instanceof mysqli_sql_exception)
+			return null;
+		return ['errno' => $e->getCode(), 'sqlstate' => $e->getSqlState(),
+			'message' => $e->getMessage(),
+			'error_class' => 'mysqli_sql_exception'];
+	}
+
+	/* A false return without an exception (ping): the handle's error. */
+	private function handle_error(string $what): array
+	{
+		return ['result' => 'error', 'errno' => $this->m->errno,
+			'sqlstate' => $this->m->sqlstate,
+			'message' => $this->m->error !== '' ? $this->m->error :
+				"$what returned false",
+			'error_class' => 'mysqli'];
+	}
+
+	public function do_connect(array $req): array
+	{
+		$o = $req['options'] ?? [];
+		if ($this->m !== null) {
+			try { $this->m->close(); } catch (Throwable $e) {}
+			$this->m = null;
+		}
+		$this->stream = null;
+		$this->stmt = null;
+		if (truthy($o['reconnect'] ?? false))
+			throw new Unsupported('mysqlnd has no automatic reconnect');
+		if (!empty($o['write_timeout']))
+			throw new Unsupported('mysqli has no write timeout option');
+		if (!empty($o['max_allowed_packet']))
+			throw new Unsupported('mysqli cannot set the client\'s '
+					      . 'max_allowed_packet');
+		mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
+		$m = mysqli_init();
+		if (!empty($o['connect_timeout']))
+			$m->options(MYSQLI_OPT_CONNECT_TIMEOUT, (int)$o['connect_timeout']);
+		if (!empty($o['read_timeout']))
+			$m->options(MYSQLI_OPT_READ_TIMEOUT, (int)$o['read_timeout']);
+		$flags = 0;
+		if (truthy($o['interactive'] ?? false))
+			$flags |= MYSQLI_CLIENT_INTERACTIVE;
+		$tls = $o['tls'] ?? 'off';
+		if ($tls === 'required') {
+			$m->ssl_set(null, null, null, null, null);
+			$flags |= MYSQLI_CLIENT_SSL |
+				  MYSQLI_CLIENT_SSL_DONT_VERIFY_SERVER_CERT;
+		} elseif ($tls !== 'off') {
+			throw new Unsupported("tls=$tls");
+		}
+		/* tls=off: mysqlnd uses TLS only with MYSQLI_CLIENT_SSL */
+		$socket = ($o['transport'] ?? 'tcp') === 'socket';
+		$this->api = 'mysqli::real_connect';
+		$m->real_connect($socket ? 'localhost' : $req['host'],
+				 $req['user'] ?? '', $req['password'] ?? '',
+				 $req['database'] ?? '',
+				 $socket ? 0 : (int)($req['port'] ?? 3306),
+				 $socket ? $req['socket'] : '', $flags);
+		$this->m = $m;
+		return [];
+	}
+
+	public function query_value(string $sql): ?string
+	{
+		$r = $this->m->query($sql);
+		if (!$r instanceof mysqli_result)
+			return null;
+		$row = $r->fetch_row();
+		$r->free();
+		return $row ? text($row[0]) : null;
+	}
+
+	public function do_query(array $req): array
+	{
+		$this->api = 'mysqli::query';
+		$r = $this->m->query($req['sql'] ?? '');
+		if (!$r instanceof mysqli_result)
+			return [];
+		$this->api = 'mysqli_result::fetch_row';
+		$row = $r->fetch_row();
+		$r->free();
+		return $row ? ['value' => text($row[0])] : [];
+	}
+
+	public function do_ping(array $req): array
+	{
+		$this->api = 'mysqli::ping';
+		if (!$this->m->ping())
+			return $this->handle_error('mysqli::ping');
+		return [];
+	}
+
+	public function do_close(array $req): array
+	{
+		$this->api = 'mysqli::close';
+		$m = $this->m;
+		$this->m = null;
+		$this->stream = null;
+		$this->stmt = null;
+		$m->close();
+		return [];
+	}
+
+	public function close_in_child(): void
+	{
+		$this->m->close();
+	}
+
+	public function do_stream(array $req): array
+	{
+		$this->api = 'mysqli::real_query';
+		$this->m->real_query($req['sql'] ?? '');
+		$this->api = 'mysqli::use_result';
+		$this->stream = $this->m->use_result() ?: null;
+		if ($this->stream === null)
+			return [];
+		$this->api = 'mysqli_result::fetch_row';
+		$row = $this->stream->fetch_row();
+		return $row ? ['value' => text($row[0])] : [];
+	}
+
+	public function do_fetch(array $req): array
+	{
+		if ($this->stream === null)
+			throw new NotConnected('no stream step before fetch');
+		$r = $this->stream;
+		$this->stream = null;
+		$this->api = 'mysqli_result::fetch_row';
+		$n = 0;
+		while ($r->fetch_row())
+			$n++;
+		$r->free();
+		return ['value' => (string)$n];
+	}
+
+	public function do_prepare(array $req): array
+	{
+		$this->api = 'mysqli::prepare';
+		if ($this->stmt !== null) {
+			try { $this->stmt->close(); } catch (Throwable $e) {}
+			$this->stmt = null;
+		}
+		$this->stmt = $this->m->prepare($req['sql'] ?? '') ?: null;
+		return [];
+	}
+
+	public function do_execute(array $req): array
+	{
+		if ($this->stmt === null)
+			throw new NotConnected('no prepare step before execute');
+		$blob = (int)($req['blob'] ?? 0);
+		if ($blob > 0) {
+			$this->api = 'mysqli_stmt::bind_param';
+			$data = str_repeat('x', $blob);
+			$this->stmt->bind_param('s', $data);
+		}
+		$this->api = 'mysqli_stmt::execute';
+		$this->stmt->execute();
+		$this->api = 'mysqli_stmt::store_result';
+		$this->stmt->store_result();
+		$this->stmt->free_result();
+		$this->api = 'mysqli_stmt::execute';
+		return [];
+	}
+
+	public function do_long_data(array $req): array
+	{
+		if ($this->stmt === null)
+			throw new NotConnected('no prepare step before long-data');
+		$size = (int)($req['size'] ?? 0);
+		$chunk = max(1, (int)($req['chunk'] ?? 65536));
+		$this->api = 'mysqli_stmt::bind_param';
+		$this->long_null = null;
+		$this->stmt->bind_param('b', $this->long_null);
+		$this->api = 'mysqli_stmt::send_long_data';
+		$piece = str_repeat('x', $chunk);
+		$sent = $n = 0;
+		while ($sent < $size) {
+			$len = min($chunk, $size - $sent);
+			if (!$this->stmt->send_long_data(0, $len === $chunk ? $piece :
+							 substr($piece, 0, $len))) {
+				return ['result' => 'error',
+					'errno' => $this->stmt->errno,
+					'sqlstate' => $this->stmt->sqlstate,
+					'message' => $this->stmt->error,
+					'error_class' => 'mysqli_stmt',
+					'value' => (string)$n];
+			}
+			$sent += $len;
+			$n++;
+		}
+		return ['value' => (string)$n];
+	}
+}
+
+class PdoSession extends Session
+{
+	private ?PDO $pdo = null;
+	private ?PDOStatement $stream = null;
+	private ?PDOStatement $stmt = null;
+	public string $query_api = 'PDO::query';
+
+	public function name(): string { return 'php-pdo'; }
+
+	public function library(): string
+	{
+		return 'PDO_mysql ' . phpversion('pdo_mysql') . ' (' .
+			(new ReflectionExtension('mysqlnd'))->getVersion() . ')';
+	}
+
+	public function unsupported(): array
+	{
+		$u = ['ping' => 'PDO has no ping',
+		      'long-data' => 'PDO_mysql has no mysql_stmt_send_long_data'];
+		if (!function_exists('pcntl_fork'))
+			$u['fork'] = 'this php-cli has no pcntl';
+		return $u;
+	}
+
+	public function connected(): bool { return $this->pdo !== null; }
+
+	/* PDO exposes no connection id (only a query could tell). */
+	public function tid(): int { return 0; }
+
+	public function error_fields(Throwable $e): ?array
+	{
+		if (!$e instanceof PDOException)
+			return null;
+		$info = $e->errorInfo;
+		$f = ['errno' => 0, 'message' => $e->getMessage(),
+		      'error_class' => 'PDOException'];
+		if (is_array($info) && isset($info[1])) {
+			$f['errno'] = (int)$info[1];
+			$f['sqlstate'] = (string)$info[0];
+			if (isset($info[2]))
+				$f['message'] = (string)$info[2];
+		} elseif (is_int($e->getCode())) {
+			$f['errno'] = $e->getCode();    /* the constructor's */
+		}
+		return $f;
+	}
+
+	public function do_connect(array $req): array
+	{
+		$o = $req['options'] ?? [];
+		$this->pdo = null;              /* COM_QUIT, if one was open */
+		$this->stream = null;
+		$this->stmt = null;
+		if (truthy($o['reconnect'] ?? false))
+			throw new Unsupported('mysqlnd has no automatic reconnect');
+		if (!empty($o['write_timeout']))
+			throw new Unsupported('PDO_mysql has no write timeout option');
+		if (!empty($o['max_allowed_packet']))
+			throw new Unsupported('PDO_mysql over mysqlnd cannot set the '
+					      . 'client\'s max_allowed_packet');
+		if (truthy($o['interactive'] ?? false))
+			throw new Unsupported('PDO_mysql has no CLIENT_INTERACTIVE');
+		$attr = [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION];
+		if (!empty($o['connect_timeout']))
+			$attr[PDO::ATTR_TIMEOUT] = (int)$o['connect_timeout'];
+		/* mysqlnd's read timeout is an ini setting, read at connect */
+		ini_set('mysqlnd.net_read_timeout',
+			(string)(empty($o['read_timeout']) ? 86400 :
+				 (int)$o['read_timeout']));
+		$tls = $o['tls'] ?? 'off';
+		if ($tls === 'required') {
+			$attr[PDO::MYSQL_ATTR_SSL_CIPHER] = 'DEFAULT';
+			$attr[PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT] = false;
+		} elseif ($tls !== 'off') {
+			throw new Unsupported("tls=$tls");
+		}
+		if (($o['transport'] ?? 'tcp') === 'socket')
+			$dsn = 'mysql:unix_socket=' . $req['socket'];
+		else
+			$dsn = 'mysql:host=' . $req['host'] . ';port=' .
+				(int)($req['port'] ?? 3306);
+		if (!empty($req['database']))
+			$dsn .= ';dbname=' . $req['database'];
+		$this->api = 'new PDO';
+		$this->pdo = new PDO($dsn, $req['user'] ?? '',
+				     $req['password'] ?? '', $attr);
+		return [];
+	}
+
+	public function query_value(string $sql): ?string
+	{
+		$st = $this->pdo->query($sql);
+		$row = $st->columnCount() ? $st->fetch(PDO::FETCH_NUM) : false;
+		$st->closeCursor();
+		return $row ? text($row[0]) : null;
+	}
+
+	public function do_query(array $req): array
+	{
+		$this->api = 'PDO::query';
+		$st = $this->pdo->query($req['sql'] ?? '');
+		if (!$st->columnCount())
+			return [];
+		$this->api = 'PDOStatement::fetch';
+		$row = $st->fetch(PDO::FETCH_NUM);
+		$st->closeCursor();
+		return $row ? ['value' => text($row[0])] : [];
+	}
+
+	public function do_close(array $req): array
+	{
+		$this->api = 'PDO destruction ($pdo = null)';
+		$this->stream = null;
+		$this->stmt = null;
+		$this->pdo = null;
+		return [];
+	}
+
+	public function close_in_child(): void
+	{
+		$this->stream = null;
+		$this->stmt = null;
+		$this->pdo = null;
+	}
+
+	public function do_stream(array $req): array
+	{
+		$this->api = 'PDO::query (MYSQL_ATTR_USE_BUFFERED_QUERY off)';
+		$this->pdo->setAttribute(PDO::MYSQL_ATTR_USE_BUFFERED_QUERY, false);
+		try {
+			$this->stream = $this->pdo->query($req['sql'] ?? '');
+		} finally {
+			$this->pdo->setAttribute(PDO::MYSQL_ATTR_USE_BUFFERED_QUERY, true);
+		}
+		$this->api = 'PDOStatement::fetch';
+		$row = $this->stream->fetch(PDO::FETCH_NUM);
+		return $row ? ['value' => text($row[0])] : [];
+	}
+
+	public function do_fetch(array $req): array
+	{
+		if ($this->stream === null)
+			throw new NotConnected('no stream step before fetch');
+		$st = $this->stream;
+		$this->stream = null;
+		$this->api = 'PDOStatement::fetch';
+		$n = 0;
+		while ($st->fetch(PDO::FETCH_NUM) !== false)
+			$n++;
+		$st->closeCursor();
+		return ['value' => (string)$n];
+	}
+
+	public function do_prepare(array $req): array
+	{
+		$this->api = 'PDO::prepare (ATTR_EMULATE_PREPARES off)';
+		$this->stmt = null;
+		$this->stmt = $this->pdo->prepare($req['sql'] ?? '',
+			[PDO::ATTR_EMULATE_PREPARES => false]);
+		return [];
+	}
+
+	public function do_execute(array $req): array
+	{
+		if ($this->stmt === null)
+			throw new NotConnected('no prepare step before execute');
+		$blob = (int)($req['blob'] ?? 0);
+		if ($blob > 0)
+			$this->stmt->bindValue(1, str_repeat('x', $blob), PDO::PARAM_LOB);
+		$this->api = 'PDOStatement::execute';
+		$this->stmt->execute();
+		$this->stmt->closeCursor();
+		return [];
+	}
+}
+
+function main(array $argv): int
+{
+	$mode = $argv[1] ?? '';
+	if ($mode === 'mysqli')
+		$s = new MysqliSession();
+	elseif ($mode === 'pdo')
+		$s = new PdoSession();
+	else {
+		logmsg('usage: php driver.php mysqli|pdo');
+		return 2;
+	}
+	$flags = JSON_INVALID_UTF8_SUBSTITUTE | JSON_UNESCAPED_SLASHES |
+		 JSON_PRESERVE_ZERO_FRACTION;
+	fwrite(STDOUT, json_encode($s->greeting(), $flags) . "\n");
+	fflush(STDOUT);
+	while (($line = fgets(STDIN)) !== false) {
+		if (trim($line) === '')
+			continue;
+		$req = json_decode($line, true);
+		if (!is_array($req)) {
+			logmsg('not a JSON request: ' . json_last_error_msg());
+			return 2;
+		}
+		$rep = $s->handle($req);
+		$rep['id'] = $req['id'] ?? null;
+		$out = json_encode($rep, $flags);
+		if ($out === false) {
+			logmsg('cannot encode a reply: ' . json_last_error_msg());
+			return 2;
+		}
+		fwrite(STDOUT, $out . "\n");
+		fflush(STDOUT);
+	}
+	return 0;
+}
+
+exit(main($argv));

@@ -1,0 +1,246 @@
+"""gadriver.py - what the Python drivers share (docs/driver-protocol.md):
+the request loop, the reply members, timing, and fork.
+
+A driver subclasses Session and implements the connector's calls; this
+module turns each request into exactly one reply line.  Python 3 stdlib
+only.  Nothing here reads a configuration file.
+"""
+
+import ctypes
+import json
+import os
+import platform
+import signal
+import sys
+import time
+import traceback
+
+PROTOCOL = 1
+STEPS = ("connect", "query", "ping", "close", "prepare", "execute",
+         "long-data", "stream", "fetch", "fork")
+
+
+class Unsupported(Exception):
+    """A step or option this connector does not have: the reply is
+    "unsupported" with the reason, and the scenario SKIPs."""
+
+
+class NotConnected(Exception):
+    """A step on a connection that was never opened (before any connect,
+    or after a connect that failed)."""
+
+
+def log(msg):
+    sys.stderr.write(msg.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def text(v):
+    """A column value as the protocol wants it: a string, None for NULL."""
+    if v is None:
+        return None
+    if isinstance(v, (bytes, bytearray)):
+        return bytes(v).decode("utf-8", "replace")
+    return str(v)
+
+
+def truthy(v):
+    return v is True or v == 1 or v == "on"
+
+
+class Session:
+    """One connection.  Subclasses set name, library, unsupported_steps
+    and errors (the connector's exception base class), and implement the
+    do_* methods, each of which returns a dict of extra reply members
+    (value ...) and raises the connector's exceptions."""
+
+    name = "?"
+    library = "?"
+    unsupported_steps = {}
+    errors = ()
+
+    def __init__(self):
+        self.conn = None
+        self.api = None
+
+    # -- to implement
+    def thread_id(self):
+        return 0
+
+    def error_fields(self, e):
+        raise NotImplementedError
+
+    # -- the generic part
+    def tid(self):
+        if self.conn is None:
+            return 0
+        try:
+            return int(self.thread_id() or 0)
+        except Exception:
+            return 0
+
+    def greeting(self):
+        return {"hello": "goneaway-driver", "protocol": PROTOCOL,
+                "driver": self.name, "library": self.library,
+                "runtime": "Python %s" % platform.python_version(),
+                "unsupported": dict(self.unsupported_steps)}
+
+    def handle(self, req):
+        step = req.get("step")
+        if step not in STEPS:
+            return {"result": "unsupported",
+                    "message": "unknown step %r" % (step,)}
+        if step in self.unsupported_steps:
+            return {"result": "unsupported",
+                    "message": self.unsupported_steps[step]}
+        method = getattr(self, "do_" + step.replace("-", "_"))
+        self.api = step
+        rep = {}
+        before = self.tid()
+        t0 = time.monotonic()
+        try:
+            if step != "connect" and self.conn is None:
+                raise NotConnected("no connection: no successful connect "
+                                   "step before this one")
+            rep = method(req) or {}
+            rep.setdefault("result", "ok")    # fork share sets its own
+        except Unsupported as e:
+            return {"result": "unsupported", "message": str(e)}
+        except NotConnected as e:
+            rep = {"result": "error", "errno": 0, "message": str(e),
+                   "error_class": "NotConnected"}
+            self.api = "driver"
+        except self.errors as e:
+            rep = {"result": "error"}
+            rep.update(self.error_fields(e))
+        except Exception as e:      # not the connector's own class
+            log(traceback.format_exc())
+            rep = {"result": "error", "errno": 0, "message": str(e),
+                   "error_class": type(e).__name__}
+        elapsed = (time.monotonic() - t0) * 1000.0
+        if rep.get("result") == "error" and rep.get("errno") is None:
+            rep["errno"] = 0
+        rep["api"] = self.api
+        rep["elapsed_ms"] = round(elapsed, 3)
+        rep["thread_before"] = before if step != "connect" else 0
+        rep["thread_after"] = self.tid()
+        return rep
+
+    # -- fork, shared by every Python connector
+    def do_fork(self, req):
+        mode = req.get("mode")
+        count = int(req.get("count") or 0)
+        if mode not in ("close", "exit", "share"):
+            raise Unsupported("fork mode %r" % (mode,))
+        self.api = "os.fork"
+        rfd = wfd = -1
+        if mode == "share":
+            rfd, wfd = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            child(self, mode, count, wfd)
+        if wfd >= 0:
+            os.close(wfd)
+        if mode != "share":
+            os.waitpid(pid, 0)
+            return {"message": "child called close() and exited"
+                    if mode == "close" else "child exited"}
+        self.api = "%s (parent and child)" % self.query_api
+        mine = tally(self, "parent", count)
+        data = b""
+        while True:
+            chunk = os.read(rfd, 65536)
+            if not chunk:
+                break
+            data += chunk
+        os.close(rfd)
+        os.waitpid(pid, 0)
+        theirs = json.loads(data) if data else None
+        return share_outcome(mine, theirs)
+
+
+def tally(sess, who, count):
+    """Runs SELECT 'who:i' count times; stops at the first error."""
+    t = {"ok": 0, "wrong": 0, "errors": 0}
+    for i in range(count):
+        want = "%s:%d" % (who, i)
+        try:
+            got = sess.query_value("SELECT '%s'" % want)
+        except Exception as e:
+            t["errors"] += 1
+            if isinstance(e, sess.errors):
+                t["error"] = sess.error_fields(e)
+            else:
+                t["error"] = {"errno": 0, "message": str(e),
+                              "error_class": type(e).__name__}
+            break
+        if got != want:
+            t["wrong"] += 1
+            t.setdefault("first_wrong", "asked %r, got %r" % (want, got))
+        else:
+            t["ok"] += 1
+    return t
+
+
+def share_outcome(p, c):
+    def part(who, t):
+        if t is None:
+            return "%s: died without a tally" % who
+        s = "%s: %d ok, %d wrong" % (who, t["ok"], t["wrong"])
+        if t.get("error"):
+            s += ", error %s" % t["error"].get("message", "")
+        return s
+
+    rep = {"message": part("parent", p) + "; " + part("child", c)}
+    c = c or {"ok": 0, "wrong": 0, "errors": 0}
+    if p["wrong"] or c["wrong"]:
+        rep["result"] = "wrong-result"
+        rep["value"] = p.get("first_wrong") or c.get("first_wrong")
+        return rep
+    err = p.get("error") or c.get("error")
+    if err:
+        msg = rep["message"]
+        rep.update(err)
+        rep["result"] = "error"
+        rep["message"] = "%s (%s)" % (err.get("message", ""), msg)
+    return rep
+
+
+def child(sess, mode, count, wfd):
+    """The forked child: never returns, never runs the parent's cleanup."""
+    try:
+        # die with the driver, as the built-in client's child does
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+        if mode == "close":
+            sess.close_in_child()
+        elif mode == "share":
+            t = tally(sess, "child", count)
+            os.write(wfd, json.dumps(t).encode())
+    except BaseException:
+        log(traceback.format_exc())
+        os._exit(2)
+    os._exit(0)
+
+
+def serve(sess):
+    out = sys.stdout
+    out.write(json.dumps(sess.greeting()) + "\n")
+    out.flush()
+    inp = sys.stdin.buffer
+    while True:
+        line = inp.readline()
+        if not line:
+            break
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line.decode("utf-8"))
+        except ValueError as e:
+            log("not a JSON request: %s" % e)
+            sys.exit(2)
+        rep = sess.handle(req)
+        rep["id"] = req.get("id")
+        out.write(json.dumps(rep) + "\n")
+        out.flush()

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""PyMySQL driver for goneaway (docs/driver-protocol.md).
+
+Needs Debian's python3-pymysql, run by Debian's /usr/bin/python3.
+"""
+
+import os
+import ssl
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "pylib"))
+
+import pymysql                                          # noqa: E402
+import pymysql.cursors                                  # noqa: E402
+from pymysql.constants import CLIENT, CR, ER           # noqa: E402
+
+import gadriver                                         # noqa: E402
+from gadriver import Unsupported, text, truthy          # noqa: E402
+
+
+def _names():
+    names = {}
+    for k, v in vars(ER).items():       # ER.NO_SUCH_TABLE
+        if k.isupper() and isinstance(v, int):
+            names[v] = "ER_" + k
+    for k, v in vars(CR).items():       # CR.CR_SERVER_LOST
+        if k.startswith("CR_") and isinstance(v, int):
+            names[v] = k
+    return names
+
+
+NAMES = _names()
+
+
+class PyMySQL(gadriver.Session):
+    name = "pymysql"
+    library = "PyMySQL %s" % pymysql.__version__
+    unsupported_steps = {
+        "prepare": "PyMySQL has no server-side prepared statements "
+                   "(parameters are escaped into the SQL text)",
+        "execute": "PyMySQL has no server-side prepared statements",
+        "long-data": "PyMySQL has no mysql_stmt_send_long_data",
+    }
+    errors = (pymysql.err.Error,)
+    query_api = "cursor.execute"
+
+    def __init__(self):
+        super().__init__()
+        self.reconnect = False
+        self.stream_cur = None
+
+    def thread_id(self):
+        return self.conn.thread_id()
+
+    def error_fields(self, e):
+        args = e.args
+        errno = args[0] if args and isinstance(args[0], int) else 0
+        f = {"errno": errno,
+             "message": str(args[1]) if len(args) > 1 else str(e),
+             "error_class": type(e).__name__}
+        if errno in NAMES:
+            f["error_name"] = NAMES[errno]
+        # PyMySQL keeps no sqlstate: the server's is in the message
+        # packet but not on the exception
+        return f
+
+    def do_connect(self, req):
+        o = req.get("options") or {}
+        if self.conn is not None:
+            self.close_quietly()
+        kw = {"user": req.get("user"), "password": req.get("password") or "",
+              "database": req.get("database") or None,
+              "conv": {},               # values as the server's text
+              "autocommit": None,       # the server's: no SET at connect
+              "read_default_file": None}
+        if o.get("transport", "tcp") == "socket":
+            kw["unix_socket"] = req.get("socket")
+        else:
+            kw["host"] = req.get("host")
+            kw["port"] = int(req.get("port") or 3306)
+        for k in ("connect_timeout", "read_timeout", "write_timeout"):
+            if o.get(k):
+                kw[k] = int(o[k])
+        if o.get("max_allowed_packet"):
+            kw["max_allowed_packet"] = int(o["max_allowed_packet"])
+        if truthy(o.get("interactive")):
+            kw["client_flag"] = CLIENT.INTERACTIVE
+        tls = o.get("tls", "off")
+        if tls == "required":
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            kw["ssl"] = ctx
+        elif tls in ("off", None):
+            kw["ssl_disabled"] = True
+        else:
+            raise Unsupported("tls=%s" % tls)
+        self.reconnect = truthy(o.get("reconnect"))
+        self.api = "pymysql.connect"
+        self.conn = pymysql.connect(**kw)
+        if tls == "required" and not isinstance(self.conn._sock,
+                                                ssl.SSLSocket):
+            # PyMySQL falls back to plain TCP when the server offers no
+            # TLS: "required" is the driver's check, not the connector's
+            self.close_quietly()
+            raise pymysql.err.OperationalError(
+                0, "TLS required but the server offers none (PyMySQL "
+                "connected without TLS)")
+        return {}
+
+    def close_quietly(self):
+        try:
+            if self.conn.open:
+                self.conn.close()
+        except Exception:
+            pass
+        self.conn = None
+        self.stream_cur = None
+
+    def query_value(self, sql):
+        with self.conn.cursor() as cur:
+            cur.execute(sql)
+            row = cur.fetchone()
+        return text(row[0]) if row else None
+
+    def do_query(self, req):
+        self.api = "cursor.execute"
+        cur = self.conn.cursor()
+        cur.execute(req.get("sql", ""))
+        self.api = "cursor.fetchone"
+        row = cur.fetchone()
+        cur.close()
+        rep = {}
+        if row:
+            rep["value"] = text(row[0])
+        return rep
+
+    def do_ping(self, req):
+        self.api = "conn.ping(reconnect=%s)" % self.reconnect
+        self.conn.ping(reconnect=self.reconnect)
+        return {}
+
+    def do_close(self, req):
+        self.api = "conn.close"
+        try:
+            self.conn.close()
+        finally:
+            self.conn = None
+            self.stream_cur = None
+        return {}
+
+    def close_in_child(self):
+        self.conn.close()
+
+    def do_stream(self, req):
+        self.api = "SSCursor.execute"
+        self.stream_cur = self.conn.cursor(pymysql.cursors.SSCursor)
+        self.stream_cur.execute(req.get("sql", ""))
+        self.api = "SSCursor.fetchone"
+        row = self.stream_cur.fetchone()
+        return {"value": text(row[0])} if row else {}
+
+    def do_fetch(self, req):
+        if self.stream_cur is None:
+            raise gadriver.NotConnected("no stream step before fetch")
+        self.api = "SSCursor.fetchone"
+        n = 0
+        cur, self.stream_cur = self.stream_cur, None
+        while cur.fetchone() is not None:
+            n += 1
+        cur.close()
+        return {"value": str(n)}
+
+
+if __name__ == "__main__":
+    gadriver.serve(PyMySQL())
