@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/fsutil.h"
@@ -45,13 +46,16 @@ void default_drivers(char *buf, size_t len)
 	next_to_binary("drivers", buf, len);
 }
 
-/* Rewrites cmd's words that name a file under dir into absolute paths
+/* Rewrites cmd's words that name a regular file under dir into absolute
+ * paths (a word naming a directory, "php" for drivers/php, is left as it
+ * is)
  * ("python3 pymysql/driver.py" -> "python3 /.../drivers/pymysql/...").
  * Returns 0, or -1 when the result would not fit. */
 static int chdir_relative(const char *dir, char *cmd, size_t len)
 {
 	char out[4096], path[PATH_MAX], abs[PATH_MAX], *w, *save = NULL;
 	char copy[4096];
+	struct stat st;
 	size_t used = 0;
 	int n;
 
@@ -59,7 +63,8 @@ static int chdir_relative(const char *dir, char *cmd, size_t len)
 	out[0] = '\0';
 	for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		snprintf(path, sizeof(path), "%s/%s", dir, w);
-		if (w[0] != '/' && access(path, F_OK) == 0 && realpath(path, abs))
+		if (w[0] != '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    realpath(path, abs))
 			w = abs;
 		n = snprintf(out + used, sizeof(out) - used, "%s%s",
 			     used ? " " : "", w);

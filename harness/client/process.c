@@ -114,6 +114,7 @@ static int start_process(struct ga_driver_conn *c, int netns_fd,
 	pipes[0] = in[0];
 	pipes[1] = out[1];
 	so.pipes = pipes;
+	so.own_group = 1;
 	rc = ga_spawn(&so, &c->pid, &c->pidfd, err);
 	close(in[0]);
 	close(out[1]);
@@ -138,6 +139,14 @@ fail:
 	return -1;
 }
 
+/* SIGKILLs the driver and whatever it forked: the process group it
+ * leads, whose id is the PID goneaway started it with. */
+static void kill_driver(const struct ga_driver_conn *c)
+{
+	if (c->pid > 0)
+		kill(-c->pid, SIGKILL);
+}
+
 /* Ends the process: EOF on its input, a moment to exit, then SIGKILL. */
 static void stop_process(struct ga_driver_conn *c)
 {
@@ -146,7 +155,7 @@ static void stop_process(struct ga_driver_conn *c)
 	c->to_fd = -1;
 	if (c->pid > 0) {
 		if (ga_interrupt_wait(NULL, c->pidfd, EXIT_MS) != 1)
-			kill(c->pid, SIGKILL);
+			kill_driver(c);
 		waitpid(c->pid, NULL, 0);
 		c->pid = 0;
 	}
@@ -523,8 +532,7 @@ static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 	}
 	ga_json_free(j);
 	c->running = 0;
-	if (c->pid > 0)
-		kill(c->pid, SIGKILL);
+	kill_driver(c);
 	c->dead = true;
 	return ga_error_set(err, "driver %s did not answer within %d ms of "
 			    "its sockets being cut: killed", c->drv->name,
@@ -624,8 +632,9 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 {
 	static const struct ga_connection probe_decl = { .name = "probe" };
 	struct ga_driver_conn *c;
-	const char *s;
+	const char *s, *tmp;
 	size_t n, i;
+	int fd, rc;
 
 	memset(drv, 0, sizeof(*drv));
 	drv->ops = &process_ops;
@@ -653,7 +662,20 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 	c->drv = drv;
 	c->decl = &probe_decl;
 	c->pidfd = c->to_fd = c->from_fd = -1;
-	if (start_process(c, -1, NULL, err) || read_hello(c, err)) {
+	tmp = getenv("TMPDIR");
+	snprintf(c->log, sizeof(c->log), "%s/goneaway-driver-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(c->log);
+	if (fd >= 0)
+		close(fd);
+	else
+		c->log[0] = '\0';
+	rc = start_process(c, -1, c->log[0] ? c->log : NULL, err);
+	if (rc == 0)
+		rc = read_hello(c, err);
+	if (c->log[0])
+		unlink(c->log);
+	if (rc) {
 		conn_free(c);
 		ga_driver_release(drv);
 		return -1;

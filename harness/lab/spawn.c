@@ -92,6 +92,8 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	signal(SIGPIPE, SIG_DFL);
 	if (opts->netns_fd >= 0 && setns(opts->netns_fd, CLONE_NEWNET) != 0)
 		goto fail;
+	if (opts->own_group && setpgid(0, 0) != 0)
+		goto fail;
 	if (errpipe <= 2) {     /* the harness runs with 0, 1 or 2 closed */
 		errpipe = fcntl(errpipe, F_DUPFD_CLOEXEC, 3);
 		if (errpipe < 0)

@@ -26,6 +26,9 @@ struct ga_spawn_opts {
 	const int *pipes;         /* NULL, or { stdin, stdout } descriptors
 				   * for the child (output_path then gets
 				   * stderr only) */
+	int own_group;            /* the child leads a process group of its
+				   * own (its id is the child's PID), so
+				   * what it forks can be ended with it */
 };
 
 /* Starts a child.  Returns 0 and sets *pid and *pidfd (a pidfd that

@@ -211,9 +211,10 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 	size_t i;
 
 	if (strcmp(tok, "ok") == 0 || strcmp(tok, "hang") == 0 ||
-	    strcmp(tok, "wrong-result") == 0) {
+	    strcmp(tok, "wrong-result") == 0 || strcmp(tok, "error") == 0) {
 		bool *flag = tok[0] == 'o' ? &e->ok :
-			     tok[0] == 'h' ? &e->hang : &e->wrong;
+			     tok[0] == 'h' ? &e->hang :
+			     tok[0] == 'e' ? &e->any_error : &e->wrong;
 
 		if (*flag)
 			return ga_perr(p, col, "outcome '%s' is listed twice",
@@ -275,8 +276,8 @@ static int parse_outcomes(struct parser *p, struct lexer *lx,
 			if (first)
 				return ga_perr(p, col, "'%s' needs at least "
 					    "one outcome: ok, hang, wrong-result, "
-					    "an error name or an error number",
-					    keyword);
+					    "error, an error name or an error "
+					    "number", keyword);
 			return ga_perr(p, col, "expected an outcome after '%c'",
 				    sep);
 		}
@@ -457,7 +458,8 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 	kname = known ? ga_step_kind_name(p->last_kind) : "";
 	if (check_set_kind(p, &e->set, cols))
 		return -1;
-	if (e->message && e->set.ncodes == 0 && e->set.nclasses == 0)
+	if (e->message && e->set.ncodes == 0 && e->set.nclasses == 0 &&
+	    !e->set.any_error)
 		return ga_perr(p, cols->message, "'matching' checks an error "
 			    "message: list an error among the outcomes");
 	if (e->set.hang && e->after_ms < 0)

@@ -73,6 +73,7 @@ struct ga_outcome_set {
 	bool ok;
 	bool hang;
 	bool wrong;
+	bool any_error;                 /* "error": whatever error it is */
 	unsigned codes[GA_MAX_CODES];
 	size_t ncodes;
 	char classes[GA_MAX_CODES][GA_CLASS_MAX];

@@ -199,6 +199,8 @@ bool ga_outcome_in_set(const struct ga_outcome_set *set,
 	case GA_RESULT_WRONG:
 		return set->wrong;
 	case GA_RESULT_ERROR:
+		if (set->any_error)
+			return true;
 		for (i = 0; i < set->ncodes; i++)
 			if (set->codes[i] == out->err)
 				return true;
@@ -296,6 +298,10 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 	}
 	for (i = 0; i < exp->set.nclasses; i++) {
 		sb_add(&sb, "%s%s", sep, exp->set.classes[i]);
+		sep = " or ";
+	}
+	if (exp->set.any_error) {
+		sb_add(&sb, "%sany error", sep);
 		sep = " or ";
 	}
 	if (exp->set.wrong) {
