@@ -18,7 +18,8 @@ PKG_CONFIG ?= pkg-config
 # tools the tests use (xmllint checks the JUnit XML is well-formed).
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnftables-dev \
-	mariadb-server iproute2 nftables procps openssl libxml2-utils
+	mariadb-server iproute2 nftables procps openssl libxml2-utils \
+	python3-pymysql php-cli php-mysql
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnftables
 TEST_PKGS = check
 
