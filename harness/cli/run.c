@@ -15,7 +15,7 @@
 #include "report/report.h"
 #include "run/runner.h"
 #include "util/clock.h"
-#include "util/duration.h"
+#include "util/units.h"
 #include "util/fsutil.h"
 
 #define MAX_CHOICES 8     /* --server and --client values */
@@ -41,7 +41,7 @@ struct run_args {
 
 static int parse_duration_arg(const char *opt, const char *s, long *ms)
 {
-	if (ga_duration_parse(s, ms) == 0 && *ms > 0)
+	if (ga_units_ms(s, ms, NULL) == 0 && *ms > 0)
 		return 0;
 	fprintf(stderr, "goneaway: %s: '%s' is not a duration like 30s or "
 		"500ms\n", opt, s);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/size.h"
+#include "util/units.h"
 
 #define OPEN "%repeat["
 #define CLOSE "]%"
@@ -57,7 +57,7 @@ static int next_repeat(const char *in, size_t n, size_t from,
 	}
 	memcpy(count, p, len);
 	count[len] = '\0';
-	if (ga_size_parse(count, &r->count)) {
+	if (ga_units_bytes(count, &r->count, NULL)) {
 		snprintf(msg, msglen, "invalid count '%s' in %%repeat: write "
 			 "e.g. 1000, 64KiB or 2MiB", count);
 		return -1;

@@ -6,7 +6,8 @@
  *     INSERT INTO blobs(b) VALUES ('%repeat[2MiB x a]%')
  *
  * "%repeat[COUNT x TEXT]%" is TEXT repeated COUNT times; COUNT is a size
- * (size.h: "2MiB" is 2097152).  Everything else is copied as it is.
+ * (util/units.h: "2MiB" is 2097152).  Everything else is copied as it
+ * is.
  */
 #ifndef GA_EXPAND_H
 #define GA_EXPAND_H

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lang/errnames.h"
-#include "util/duration.h"
+#include "util/units.h"
 #include "util/suggest.h"
 
 /* Where each part of an expect line starts, for diagnostics (0: absent). */
@@ -407,7 +407,7 @@ static int parse_clauses(struct parser *p, struct lexer *lx,
 			if (rc == 0)
 				return ga_perr(p, w.col, "'%s' needs a duration",
 					    w.text);
-			if (ga_duration_parse(d.text, ms))
+			if (ga_units_ms(d.text, ms, NULL))
 				return ga_perr(p, d.col, "invalid duration '%s': "
 					    "write e.g. 500ms, 2s or 1.5s",
 					    d.text);

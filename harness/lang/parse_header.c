@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/duration.h"
-#include "util/size.h"
+#include "util/units.h"
 
 /* Words allowed after "requires".  Add new requirements here. */
 static const char *const requirement_names[] = {
@@ -187,7 +186,7 @@ static int parse_timeout(struct parser *p, const char *key, const char *val,
 {
 	long ms;
 
-	if (ga_duration_parse(val, &ms))
+	if (ga_units_ms(val, &ms, NULL))
 		return ga_perr(p, col, "invalid duration '%s' for %s: write e.g. "
 			    "10s", val, key);
 	if (ms % 1000 != 0)
@@ -268,7 +267,7 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 				    "'socket' or 'raw', not '%s'", val);
 		return 0;
 	case KEY_MAX_ALLOWED_PACKET:
-		if (ga_size_parse(val, &c->max_allowed_packet) ||
+		if (ga_units_bytes(val, &c->max_allowed_packet, NULL) ||
 		    c->max_allowed_packet < 1024)
 			return ga_perr(p, vcol, "invalid size '%s' for "
 				    "max_allowed_packet: write e.g. 1M or "

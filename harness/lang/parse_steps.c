@@ -8,8 +8,7 @@
 
 #include "faults/fault.h"
 #include "lang/expand.h"
-#include "util/duration.h"
-#include "util/size.h"
+#include "util/units.h"
 #include "util/suggest.h"
 
 static const struct {
@@ -228,7 +227,7 @@ static int parse_size_option(struct parser *p, const struct word *w,
 	if (strncmp(w->text, key, klen) != 0 || w->text[klen] != '=')
 		return ga_perr(p, w->col, "expected %s=SIZE, found '%s'", key,
 			    w->text);
-	if (ga_size_parse(w->text + klen + 1, out) || *out == 0)
+	if (ga_units_bytes(w->text + klen + 1, out, NULL) || *out == 0)
 		return ga_perr(p, w->col + (int)klen + 1, "invalid size '%s': "
 			    "write e.g. 4096, 64KiB or 2MiB",
 			    w->text + klen + 1);
@@ -279,7 +278,7 @@ int ga_parse_long_data(struct parser *p, struct lexer *lx,
 	if (rc == 0)
 		return ga_perr(p, kw->col, "'long-data' needs the total size "
 			    "after the connection name, e.g. 2MiB");
-	if (ga_size_parse(w.text, &st.size) || st.size == 0)
+	if (ga_units_bytes(w.text, &st.size, NULL) || st.size == 0)
 		return ga_perr(p, w.col, "invalid size '%s': write e.g. 4096, "
 			    "64KiB or 2MiB", w.text);
 	rc = ga_lex_word(p, lx, &w);
@@ -509,7 +508,7 @@ int ga_parse_sleep(struct parser *p, struct lexer *lx,
 		return -1;
 	if (rc == 0)
 		return ga_perr(p, kw->col, "'sleep' needs a duration");
-	if (ga_duration_parse(w.text, &st.duration_ms))
+	if (ga_units_ms(w.text, &st.duration_ms, NULL))
 		return ga_perr(p, w.col, "invalid duration '%s': write e.g. "
 			    "500ms, 2s or 1.5s", w.text);
 	rc = ga_lex_end(p, lx, "the duration");

@@ -1,11 +1,10 @@
-/* check_expand.c - %repeat[COUNT x TEXT]% expansion (expand.c) and byte
- * sizes (size.c). */
+/* check_expand.c - %repeat[COUNT x TEXT]% expansion (expand.c); its
+ * COUNT is a size, read by util/units.c (check_units.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lang/expand.h"
-#include "util/size.h"
 #include "suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -130,8 +129,10 @@ static const struct {
 	  "invalid count '-1' in %repeat: write e.g. 1000, 64KiB or 2MiB" },
 	{ "count with a blank", "%repeat[2 MiB x a]%", 0,
 	  "invalid count '2 MiB' in %repeat: write e.g. 1000, 64KiB or 2MiB" },
-	{ "count with a bad unit", "%repeat[2MB x a]%", 0,
-	  "invalid count '2MB' in %repeat: write e.g. 1000, 64KiB or 2MiB" },
+	{ "count with a bad unit", "%repeat[2MX x a]%", 0,
+	  "invalid count '2MX' in %repeat: write e.g. 1000, 64KiB or 2MiB" },
+	{ "count not whole", "%repeat[1.5 x a]%", 0,
+	  "invalid count '1.5' in %repeat: write e.g. 1000, 64KiB or 2MiB" },
 	{ "count over 1 GiB", "%repeat[2G x a]%", 0,
 	  "invalid count '2G' in %repeat: write e.g. 1000, 64KiB or 2MiB" },
 	{ "empty text", "%repeat[3 x ]%", 0, "%repeat has no text to repeat" },
@@ -180,79 +181,6 @@ START_TEST(test_expand_small_msg)
 }
 END_TEST
 
-/* ---- ga_size_parse ------------------------------------------------------ */
-
-static const struct {
-	const char *in;
-	long want;
-} size_good[] = {
-	{ "0", 0 },
-	{ "1", 1 },
-	{ "4096", 4096 },
-	{ "007", 7 },
-	{ "1B", 1 },
-	{ "512B", 512 },
-	{ "1K", 1024 },
-	{ "64KiB", 65536 },
-	{ "256KiB", 262144 },
-	{ "1M", 1048576 },
-	{ "2MiB", 2097152 },
-	{ "1G", 1073741824 },
-	{ "1GiB", 1073741824 },
-	{ "1024M", 1073741824 },
-	{ "1048576K", 1073741824 },
-	{ "1073741824", 1073741824 },
-	{ "0G", 0 },
-};
-
-START_TEST(test_size_good)
-{
-	long got = -7;
-
-	ck_assert_msg(ga_size_parse(size_good[_i].in, &got) == 0,
-		      "'%s' refused", size_good[_i].in);
-	ck_assert_msg(got == size_good[_i].want, "'%s': %ld, want %ld",
-		      size_good[_i].in, got, size_good[_i].want);
-}
-END_TEST
-
-static const char *const size_bad[] = {
-	"",                     /* empty */
-	"-1",                   /* negative */
-	"+1",
-	" 1",
-	"1 ",
-	"K",                    /* no digits */
-	"MiB",
-	"1k",                   /* units are case-sensitive */
-	"1kb",
-	"1KB",
-	"1MB",
-	"1Ki",
-	"1MiBx",                /* junk after the unit */
-	"1MiB ",
-	"1.5M",
-	"0x10",
-	"1e3",
-	"1073741825",           /* more than 1 GiB */
-	"1025M",
-	"1048577K",
-	"2G",
-	"2GiB",
-	"9223372036854775807",  /* overflow */
-	"99999999999999999999999999",
-	"99999999999999999999999999K",
-};
-
-START_TEST(test_size_bad)
-{
-	long got = -7;
-
-	ck_assert_msg(ga_size_parse(size_bad[_i], &got) == -1,
-		      "'%s' accepted as %ld", size_bad[_i], got);
-}
-END_TEST
-
 Suite *make_expand_suite(void)
 {
 	Suite *s = suite_create("expand");
@@ -264,12 +192,6 @@ Suite *make_expand_suite(void)
 	tcase_add_test(tc, test_expand_n_respected);
 	tcase_add_loop_test(tc, test_expand_bad, 0, N(bad_cases));
 	tcase_add_test(tc, test_expand_small_msg);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("size");
-	tcase_set_timeout(tc, 5);
-	tcase_add_loop_test(tc, test_size_good, 0, N(size_good));
-	tcase_add_loop_test(tc, test_size_bad, 0, N(size_bad));
 	suite_add_tcase(s, tc);
 	return s;
 }

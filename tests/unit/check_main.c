@@ -30,7 +30,7 @@ int main(void)
 	int failed;
 
 	unit_needs_init(&needs, stdout);
-	sr = srunner_create(make_duration_suite());
+	sr = srunner_create(make_units_suite());
 	srunner_add_suite(sr, make_errnames_suite());
 	srunner_add_suite(sr, make_parse_suite());
 	srunner_add_suite(sr, make_parse_steps_suite());

@@ -8,7 +8,6 @@
 
 #include "needs.h"
 
-Suite *make_duration_suite(void);
 Suite *make_errnames_suite(void);
 Suite *make_parse_suite(void);
 Suite *make_parse_steps_suite(void);
@@ -25,5 +24,6 @@ Suite *make_fsutil_suite(struct unit_needs *needs);
 Suite *make_spawn_suite(void);
 Suite *make_rundir_suite(struct unit_needs *needs);
 Suite *make_template_suite(void);
+Suite *make_units_suite(void);
 
 #endif
