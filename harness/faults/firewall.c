@@ -60,8 +60,9 @@
 #include <linux/netlink.h>
 #include <nftables/libnftables.h>
 
+#include "faults/args.h"
 #include "lab/netns.h"
-#include "util/suggest.h"
+#include "util/units.h"
 
 enum fw_action { FW_DROP, FW_REJECT };
 enum fw_direction { FW_BOTH, FW_TO_SERVER, FW_FROM_SERVER };
@@ -90,163 +91,84 @@ static const char *const dir_names[] = {
 	[FW_BOTH] = "both",
 	[FW_TO_SERVER] = "to-server",
 	[FW_FROM_SERVER] = "from-server",
+	NULL,
 };
 
 /* ------------------------------------------------------------------ */
 /* Parsing */
 
-struct word {
-	const char *text;       /* into args, not NUL-terminated */
-	size_t len;             /* 0: end of line */
-	size_t at;              /* byte offset into args */
-};
-
-static bool next_word(const char *args, size_t *pos, struct word *w)
+/* "loss P%": a whole percentage, 1%..100% (nft's numgen draws whole
+ * numbers).  Returns 0 or -1. */
+static int read_loss(const struct ga_arg *w, unsigned *loss)
 {
-	size_t i = *pos;
+	char text[32];
+	uint64_t micro;
 
-	while (args[i] == ' ' || args[i] == '\t')
-		i++;
-	w->text = args + i;
-	w->at = i;
-	while (args[i] != '\0' && args[i] != ' ' && args[i] != '\t')
-		i++;
-	w->len = i - w->at;
-	*pos = i;
-	return w->len > 0;
-}
-
-static bool word_is(const struct word *w, const char *s)
-{
-	return strlen(s) == w->len && memcmp(w->text, s, w->len) == 0;
-}
-
-static int diag_set(struct ga_fault_diag *diag, size_t at, const char *fmt,
-		    ...) __attribute__((format(printf, 3, 4)));
-
-static int diag_set(struct ga_fault_diag *diag, size_t at, const char *fmt,
-		    ...)
-{
-	va_list ap;
-
-	diag->offset = at;
-	va_start(ap, fmt);
-	vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* "expected WHAT, found 'word'" (or "found end of line"), with a
- * did-you-mean among cands when cands is not NULL. */
-static int expected(struct ga_fault_diag *diag, const char *what,
-		    const struct word *w, const char *const *cands)
-{
-	char text[GA_SUGGEST_MAX + 1];
-	char hint[GA_SUGGEST_MAX + 32] = "";
-	struct ga_suggest sg;
-	size_t i;
-
-	if (w->len == 0)
-		return diag_set(diag, w->at, "expected %s, found end of line",
-				what);
-	if (cands && w->len <= GA_SUGGEST_MAX) {
-		memcpy(text, w->text, w->len);
-		text[w->len] = '\0';
-		ga_suggest_init(&sg, text, 2);
-		for (i = 0; cands[i]; i++)
-			ga_suggest_try(&sg, cands[i]);
-		ga_suggest_text(&sg, hint, sizeof(hint));
-	}
-	return diag_set(diag, w->at, "expected %s, found '%.*s'%s", what,
-			(int)w->len, w->text, hint);
-}
-
-/* A decimal number of at most 6 digits, then the text suffix (which may
- * be ""), then the end of the word.  Returns -1 on anything else. */
-static int word_number(const struct word *w, const char *suffix,
-		       unsigned *out)
-{
-	size_t slen = strlen(suffix);
-	size_t i, digits;
-	unsigned v = 0;
-
-	if (w->len <= slen)
+	if (ga_units_percent(ga_arg_str(w, text, sizeof(text)), &micro,
+			     NULL) != 0 ||
+	    micro % 1000000 != 0 || micro < 1000000 || micro > 100000000)
 		return -1;
-	digits = w->len - slen;
-	if (digits > 6 || memcmp(w->text + digits, suffix, slen) != 0)
-		return -1;
-	for (i = 0; i < digits; i++) {
-		if (w->text[i] < '0' || w->text[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned)(w->text[i] - '0');
-	}
-	*out = v;
+	*loss = (unsigned)(micro / 1000000);
 	return 0;
 }
 
-static int twice(struct ga_fault_diag *diag, const struct word *w)
-{
-	return diag_set(diag, w->at, "'%.*s' given twice", (int)w->len,
-			w->text);
-}
-
 /* Parses the options after ACTION into s.  Returns 0 or -1 (diag). */
-static int parse_options(const char *args, size_t pos, struct fw_spec *s,
+static int parse_options(struct ga_args *a, struct fw_spec *s,
 			 struct ga_fault_diag *diag)
 {
 	static const char *const withs[] = { "reset", "icmp", NULL };
 	bool seen_dir = false, seen_port = false;
 	bool seen_loss = false, seen_with = false;
-	struct word w, v;
+	unsigned long port;
+	struct ga_arg w, v;
 	int d;
 
-	while (next_word(args, &pos, &w)) {
-		for (d = 0; d < 3; d++)
-			if (word_is(&w, dir_names[d]))
-				break;
-		if (d < 3) {
+	while (ga_args_next(a, &w)) {
+		d = ga_arg_which(&w, dir_names);
+		if (d >= 0) {
 			if (seen_dir)
-				return diag_set(diag, w.at, "a second direction "
-						"'%s': give one of to-server, "
-						"from-server or both",
+				return ga_fault_diag_set(diag, w.at, "a second "
+						"direction '%s': give one of "
+						"to-server, from-server or both",
 						dir_names[d]);
 			seen_dir = true;
 			s->dir = (enum fw_direction)d;
-		} else if (word_is(&w, "port")) {
+		} else if (ga_arg_is(&w, "port")) {
 			if (seen_port)
-				return twice(diag, &w);
+				return ga_args_twice(diag, &w);
 			seen_port = true;
-			next_word(args, &pos, &v);
-			if (word_number(&v, "", &s->port) != 0 ||
-			    s->port < 1 || s->port > 65535)
-				return expected(diag, "a port number 1..65535 "
-						"after 'port'", &v, NULL);
-		} else if (word_is(&w, "loss")) {
+			ga_args_next(a, &v);
+			if (ga_arg_uint(&v, 1, 65535, &port) != 0)
+				return ga_args_expected(diag, "a port number "
+						"1..65535 after 'port'", &v,
+						NULL);
+			s->port = (unsigned)port;
+		} else if (ga_arg_is(&w, "loss")) {
 			if (seen_loss)
-				return twice(diag, &w);
+				return ga_args_twice(diag, &w);
 			seen_loss = true;
 			s->loss_at = w.at;
-			next_word(args, &pos, &v);
-			if (word_number(&v, "%", &s->loss) != 0 ||
-			    s->loss < 1 || s->loss > 100)
-				return expected(diag, "a percentage 1%..100% "
-						"after 'loss'", &v, NULL);
-		} else if (word_is(&w, "with")) {
+			ga_args_next(a, &v);
+			if (read_loss(&v, &s->loss) != 0)
+				return ga_args_expected(diag, "a percentage "
+						"1%..100% after 'loss'", &v,
+						NULL);
+		} else if (ga_arg_is(&w, "with")) {
 			if (seen_with)
-				return twice(diag, &w);
+				return ga_args_twice(diag, &w);
 			seen_with = true;
 			s->with_at = w.at;
-			next_word(args, &pos, &v);
-			if (word_is(&v, "reset"))
+			ga_args_next(a, &v);
+			if (ga_arg_is(&v, "reset"))
 				s->with = FW_WITH_RESET;
-			else if (word_is(&v, "icmp"))
+			else if (ga_arg_is(&v, "icmp"))
 				s->with = FW_WITH_ICMP;
 			else
-				return expected(diag, "reset or icmp after "
-						"'with'", &v, withs);
+				return ga_args_expected(diag, "reset or icmp "
+						"after 'with'", &v, withs);
 		} else {
-			return expected(diag, "to-server, from-server, both, "
-					"port, loss or with", &w, options);
+			return ga_args_expected(diag, "to-server, from-server, "
+					"both, port, loss or with", &w, options);
 		}
 	}
 	return 0;
@@ -255,22 +177,18 @@ static int parse_options(const char *args, size_t pos, struct fw_spec *s,
 static int fw_parse(const char *args, void **spec, struct ga_fault_diag *diag)
 {
 	struct fw_spec *s;
-	struct word w;
-	size_t pos = 0;
+	struct ga_args a;
+	struct ga_arg w;
 
+	ga_args_init(&a, args);
+	ga_args_next(&a, &w);
+	if (ga_arg_which(&w, actions) < 0)
+		return ga_args_expected(diag, "drop or reject", &w, actions);
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return diag_set(diag, 0, "out of memory");
-	next_word(args, &pos, &w);
-	if (word_is(&w, "drop")) {
-		s->action = FW_DROP;
-	} else if (word_is(&w, "reject")) {
-		s->action = FW_REJECT;
-	} else {
-		free(s);
-		return expected(diag, "drop or reject", &w, actions);
-	}
-	if (parse_options(args, pos, s, diag) != 0) {
+		return ga_fault_diag_set(diag, 0, "out of memory");
+	s->action = ga_arg_is(&w, "drop") ? FW_DROP : FW_REJECT;
+	if (parse_options(&a, s, diag) != 0) {
 		free(s);
 		return -1;
 	}
@@ -287,13 +205,14 @@ static int fw_validate(const void *spec, struct ga_fault_diag *diag)
 	const struct fw_spec *s = spec;
 
 	if (s->action == FW_DROP && s->with != FW_WITH_DEFAULT)
-		return diag_set(diag, s->with_at, "'with' goes only with "
-				"reject: a drop answers nothing");
+		return ga_fault_diag_set(diag, s->with_at, "'with' goes only "
+					 "with reject: a drop answers nothing");
 	if (s->action == FW_REJECT && s->loss != 0)
-		return diag_set(diag, s->loss_at, "'loss' goes only with drop: "
-				"a reject answers every packet it matches");
+		return ga_fault_diag_set(diag, s->loss_at, "'loss' goes only "
+					 "with drop: a reject answers every "
+					 "packet it matches");
 	if (s->port > 65535 || s->loss > 100)
-		return diag_set(diag, 0, "port or loss out of range");
+		return ga_fault_diag_set(diag, 0, "port or loss out of range");
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "faults/args.h"
 #include "util/clock.h"
 
 #define STOP_WAIT_MS 2000       /* how long the threads may take to stop */
@@ -68,13 +69,13 @@ static int pause_parse(const char *args, void **spec,
 		       struct ga_fault_diag *diag)
 {
 	static struct pause_spec the_spec;
+	struct ga_args a;
+	struct ga_arg w;
 
-	if (args[0] != '\0') {
-		diag->offset = 0;
-		snprintf(diag->msg, sizeof(diag->msg),
-			 "'pause' takes no arguments, found '%s'", args);
-		return -1;
-	}
+	ga_args_init(&a, args);
+	if (ga_args_next(&a, &w))
+		return ga_fault_diag_set(diag, w.at, "'pause' takes no "
+					 "arguments, found '%s'", w.text);
 	*spec = &the_spec;      /* nothing to own: a static empty spec */
 	return 0;
 }

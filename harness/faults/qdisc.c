@@ -8,9 +8,10 @@
  * from a thread inside the side's namespace (ga_netns_run): a route
  * socket talks to the namespace it was opened in.
  *
- * Numbers are read by hand into integers, never with strtod, so that
- * "1.5mbit", "0.5%" or "1.001s" mean exactly what they say and describe()
- * can print a spec back in a form that parses to the same spec.
+ * Words are cut by the fault-argument lexer (args.h) and numbers read by
+ * the units reader (util/units.h), exactly, so that "1.5mbit", "0.5%" or
+ * "1.001s" mean what they say and describe() can print a spec back in a
+ * form that parses to the same spec.
  */
 #include "faults/qdisc.h"
 
@@ -36,10 +37,11 @@
 #include <netlink/route/qdisc/netem.h>
 #include <netlink/route/qdisc/tbf.h>
 
+#include "faults/args.h"
 #include "lab/netns.h"
+#include "util/units.h"
 
 #define MICRO 1000000ull
-#define MAX_WHOLE 1000000000ull         /* largest integer part of a number */
 #define MAX_DURATION_US (100ull * MICRO)
 #define MAX_BYTES 2147483647ull         /* libnl takes sizes and rates as int */
 #define MIN_FRAME 1514u                 /* bytes: a full Ethernet frame */
@@ -82,84 +84,7 @@ static const char *side_name(const struct qdisc_spec *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* Numbers with units */
-
-struct unit {
-	const char *name;       /* compared without case, as tc does */
-	uint64_t factor;
-};
-
-/* Rates in bits per second. */
-static const struct unit rate_units[] = {
-	{ "bit", 1 }, { "kbit", 1000 }, { "mbit", 1000000 },
-	{ "gbit", 1000000000 },
-	{ "bps", 8 }, { "kbps", 8000 }, { "mbps", 8000000 },
-	{ "gbps", 8000000000ull },
-	{ NULL, 0 },
-};
-
-/* Sizes in bytes. */
-static const struct unit size_units[] = {
-	{ "", 1 }, { "b", 1 },
-	{ "k", 1024 }, { "kb", 1024 }, { "kib", 1024 },
-	{ "m", 1048576 }, { "mb", 1048576 }, { "mib", 1048576 },
-	{ NULL, 0 },
-};
-
-/* Durations in microseconds. */
-static const struct unit duration_units[] = {
-	{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 },
-	{ NULL, 0 },
-};
-
-/* Percentages in millionths of a percent. */
-static const struct unit percent_units[] = {
-	{ "%", 1000000 },
-	{ NULL, 0 },
-};
-
-/* Reads "digits[.digits]" followed by one of units, and stores the
- * number times the unit's factor in *out.  At most 6 decimals, an
- * integer part of at most MAX_WHOLE, and the result must be whole.
- * Returns 0 or -1. */
-static int read_quantity(const char *s, const struct unit *units,
-			 uint64_t *out)
-{
-	uint64_t whole = 0, micro = 0;
-	const char *p = s;
-	int digits = 0;
-	size_t i;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		whole = whole * 10 + (uint64_t)(*p - '0');
-		if (whole > MAX_WHOLE)
-			return -1;
-	}
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (++digits > 6)
-				return -1;
-			micro = micro * 10 + (uint64_t)(*p - '0');
-		}
-		for (; digits < 6; digits++)
-			micro *= 10;
-	}
-	for (i = 0; units[i].name; i++)
-		if (strcasecmp(p, units[i].name) == 0)
-			break;
-	if (!units[i].name)
-		return -1;
-	/* whole <= 10^9 and factor <= 8 * 10^9: no overflow in 64 bits. */
-	if (micro * units[i].factor % MICRO)
-		return -1;      /* "0.5bit", "1.5us": finer than the unit */
-	*out = whole * units[i].factor + micro * units[i].factor / MICRO;
-	return 0;
-}
+/* Numbers */
 
 uint32_t ga_qdisc_probability(uint32_t micro_percent)
 {
@@ -171,48 +96,10 @@ uint32_t ga_qdisc_probability(uint32_t micro_percent)
 			  HUNDRED_PERCENT);
 }
 
-/* The canonical spellings, which read_quantity() reads back exactly. */
+/* The canonical spellings, which the units reader reads back exactly. */
 static void format_rate(uint32_t bytes, char *buf, size_t len)
 {
-	uint64_t bits = (uint64_t)bytes * 8;
-
-	if (bits % 1000000000 == 0)
-		snprintf(buf, len, "%llugbit",
-			 (unsigned long long)(bits / 1000000000));
-	else if (bits % 1000000 == 0)
-		snprintf(buf, len, "%llumbit",
-			 (unsigned long long)(bits / 1000000));
-	else if (bits % 1000 == 0)
-		snprintf(buf, len, "%llukbit",
-			 (unsigned long long)(bits / 1000));
-	else
-		snprintf(buf, len, "%llubit", (unsigned long long)bits);
-}
-
-static void format_duration(uint32_t us, char *buf, size_t len)
-{
-	if (us % 1000000 == 0)
-		snprintf(buf, len, "%us", us / 1000000);
-	else if (us % 1000 == 0)
-		snprintf(buf, len, "%ums", us / 1000);
-	else
-		snprintf(buf, len, "%uus", us);
-}
-
-static void format_percent(uint32_t micro, char *buf, size_t len)
-{
-	uint32_t frac = micro % 1000000;
-	int digits = 6;
-
-	if (!frac) {
-		snprintf(buf, len, "%u%%", micro / 1000000);
-		return;
-	}
-	while (frac % 10 == 0) {
-		frac /= 10;
-		digits--;
-	}
-	snprintf(buf, len, "%u.%0*u%%", micro / 1000000, digits, frac);
+	ga_units_format_rate((uint64_t)bytes * 8, buf, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -251,143 +138,94 @@ static const char *const value_names[] = {
 	[VAL_PERCENT] = "P%",
 };
 
-static int diag_set(struct ga_fault_diag *diag, size_t offset,
-		    const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int diag_set(struct ga_fault_diag *diag, size_t offset,
-		    const char *fmt, ...)
+/* Reads one option's value, the word w, into *field. */
+static int parse_value(const struct option *opt, const struct ga_arg *w,
+		       uint32_t *field, struct ga_fault_diag *diag)
 {
-	va_list ap;
-
-	diag->offset = offset;
-	va_start(ap, fmt);
-	vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* Copies the next blank-separated word of args from *pos into word,
- * sets *at to its offset and moves *pos past it.  Returns its length, 0
- * at the end of args.  A word too long for the buffer is cut and ends in
- * "...", which no keyword or value does, so it is then reported as
- * invalid, recognisably. */
-static size_t next_word(const char *args, size_t *pos, char *word,
-			size_t *at)
-{
-	size_t start = *pos, len;
-
-	while (args[start] == ' ' || args[start] == '\t')
-		start++;
-	len = strcspn(args + start, " \t");
-	*at = start;
-	*pos = start + len;
-	if (len >= WORD_MAX) {
-		memcpy(word, args + start, WORD_MAX - 4);
-		memcpy(word + WORD_MAX - 4, "...", 4);
-	} else {
-		memcpy(word, args + start, len);
-		word[len] = '\0';
-	}
-	return len;
-}
-
-/* Reads one option's value (word at offset at) into *field. */
-static int parse_value(const struct option *opt, const char *word,
-		       size_t at, uint32_t *field, struct ga_fault_diag *diag)
-{
+	struct ga_error err;
+	char word[WORD_MAX];
 	uint64_t v;
 
+	ga_arg_str(w, word, sizeof(word));
 	switch (opt->type) {
 	case VAL_RATE:
-		if (read_quantity(word, rate_units, &v))
-			return diag_set(diag, at,
-					"'%s' is not a rate: a number and bit, kbit, mbit, gbit (bits/s) or bps, kbps, mbps, gbps (bytes/s)",
-					word);
+		if (ga_units_rate(word, &v, &err))
+			return ga_fault_diag_set(diag, w->at, "%s", err.msg);
 		if (v == 0)
-			return diag_set(diag, at, "rate must be more than 0");
+			return ga_fault_diag_set(diag, w->at,
+						 "rate must be more than 0");
 		if (v % 8)
-			return diag_set(diag, at,
+			return ga_fault_diag_set(diag, w->at,
 					"rate '%s' is not a whole number of bytes per second",
 					word);
 		if (v / 8 > MAX_BYTES)
-			return diag_set(diag, at,
+			return ga_fault_diag_set(diag, w->at,
 					"rate '%s' is more than 2147483647 bytes/s (about 17gbit)",
 					word);
 		*field = (uint32_t)(v / 8);
 		return 0;
 	case VAL_SIZE:
-		if (read_quantity(word, size_units, &v))
-			return diag_set(diag, at,
-					"'%s' is not a size: a number of bytes, optionally with b, k/kb/KiB (1024) or m/mb/MiB (1048576)",
-					word);
+		if (ga_units_size(word, &v, &err))
+			return ga_fault_diag_set(diag, w->at, "%s", err.msg);
 		if (v < MIN_FRAME)
-			return diag_set(diag, at,
+			return ga_fault_diag_set(diag, w->at,
 					"%s '%s' is less than %ub, one full Ethernet frame: no packet could pass",
 					opt->word, word, MIN_FRAME);
 		if (v > MAX_BYTES)
-			return diag_set(diag, at,
+			return ga_fault_diag_set(diag, w->at,
 					"%s '%s' is more than 2147483647 bytes",
 					opt->word, word);
 		*field = (uint32_t)v;
 		return 0;
 	case VAL_DURATION:
-		if (read_quantity(word, duration_units, &v))
-			return diag_set(diag, at,
-					"'%s' is not a duration: a number and us, ms or s, in whole microseconds",
-					word);
+		if (ga_units_duration(word, &v, &err))
+			return ga_fault_diag_set(diag, w->at, "%s", err.msg);
 		if (v == 0)
-			return diag_set(diag, at, "%s must be more than 0",
-					opt->word);
+			return ga_fault_diag_set(diag, w->at,
+						 "%s must be more than 0",
+						 opt->word);
 		if (v > MAX_DURATION_US)
-			return diag_set(diag, at,
+			return ga_fault_diag_set(diag, w->at,
 					"%s '%s' is more than 100s", opt->word,
 					word);
 		*field = (uint32_t)v;
 		return 0;
 	case VAL_PERCENT:
-		if (read_quantity(word, percent_units, &v))
-			return diag_set(diag, at,
-					"'%s' is not a percentage: a number with at most 6 decimals and '%%', e.g. 30%% or 0.5%%",
-					word);
+		if (ga_units_percent(word, &v, &err))
+			return ga_fault_diag_set(diag, w->at, "%s", err.msg);
 		if (v == 0)
-			return diag_set(diag, at, "%s must be more than 0%%",
-					opt->word);
+			return ga_fault_diag_set(diag, w->at,
+						 "%s must be more than 0%%",
+						 opt->word);
 		if (v > HUNDRED_PERCENT)
-			return diag_set(diag, at, "%s '%s' is more than 100%%",
+			return ga_fault_diag_set(diag, w->at,
+					"%s '%s' is more than 100%%",
 					opt->word, word);
 		*field = (uint32_t)v;
 		return 0;
 	}
-	return diag_set(diag, at, "internal error: unknown value type");
+	return ga_fault_diag_set(diag, w->at,
+				 "internal error: unknown value type");
 }
 
-/* "on server" or "on client" at the start of args. */
-static int parse_side(const char *args, size_t *pos, enum qdisc_side *side,
+/* "on server" or "on client" at the start of the arguments. */
+static int parse_side(struct ga_args *a, enum qdisc_side *side,
 		      struct ga_fault_diag *diag)
 {
-	char word[WORD_MAX];
-	size_t at;
+	static const char *const sides[] = { "server", "client", NULL };
+	struct ga_arg w;
+	int i;
 
-	if (!next_word(args, pos, word, &at))
-		return diag_set(diag, at,
-				"expected 'on server' or 'on client', found end of line");
-	if (strcmp(word, "on") != 0)
-		return diag_set(diag, at,
-				"expected 'on server' or 'on client', found '%s'",
-				word);
-	if (!next_word(args, pos, word, &at))
-		return diag_set(diag, at,
-				"expected 'on server' or 'on client', found end of line");
-	if (strcmp(word, "server") == 0)
-		*side = SIDE_SERVER;
-	else if (strcmp(word, "client") == 0)
-		*side = SIDE_CLIENT;
-	else
-		return diag_set(diag, at,
-				"expected 'on server' or 'on client', found '%s'",
-				word);
-	return 0;
+	ga_args_next(a, &w);
+	if (ga_arg_is(&w, "on")) {
+		ga_args_next(a, &w);
+		i = ga_arg_which(&w, sides);
+		if (i >= 0) {
+			*side = i == 0 ? SIDE_SERVER : SIDE_CLIENT;
+			return 0;
+		}
+	}
+	return ga_args_expected(diag, "'on server' or 'on client'", &w, NULL);
 }
 
 static void option_list(const struct option *options, char *buf, size_t len)
@@ -410,37 +248,38 @@ static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 	const struct option *opt;
 	struct qdisc_spec s;
 	struct qdisc_spec *copy;
-	char word[WORD_MAX];
+	struct ga_arg w, key;
+	struct ga_args a;
 	char list[128];
 	uint32_t *field;
-	size_t pos = 0, at, key_at;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
 	s.kind = kind;
 	options = kind == KIND_TBF ? tbf_options : netem_options;
-	rc = parse_side(args, &pos, &s.side, diag);
+	ga_args_init(&a, args);
+	rc = parse_side(&a, &s.side, diag);
 	if (rc)
 		return rc;
-	while (next_word(args, &pos, word, &at)) {
+	while (ga_args_next(&a, &w)) {
 		for (opt = options; opt->word; opt++)
-			if (strcmp(word, opt->word) == 0)
+			if (ga_arg_is(&w, opt->word))
 				break;
 		if (!opt->word) {
 			option_list(options, list, sizeof(list));
-			return diag_set(diag, at,
-					"unknown %s option '%s' (expected %s)",
-					kind_name(&s), word, list);
+			return ga_fault_diag_set(diag, w.at,
+					"unknown %s option '%.*s' (expected %s)",
+					kind_name(&s), (int)w.len, w.text,
+					list);
 		}
 		field = (uint32_t *)((char *)&s + opt->field);
 		if (*field)
-			return diag_set(diag, at, "'%s' given twice",
-					opt->word);
-		key_at = at;
-		if (!next_word(args, &pos, word, &at))
-			return diag_set(diag, key_at, "'%s' needs a value (%s)",
-					opt->word, value_names[opt->type]);
-		rc = parse_value(opt, word, at, field, diag);
+			return ga_args_twice(diag, &w);
+		key = w;
+		if (!ga_args_next(&a, &w))
+			return ga_args_needs_value(diag, &key,
+						   value_names[opt->type]);
+		rc = parse_value(opt, &w, field, diag);
 		if (rc)
 			return rc;
 	}
@@ -453,7 +292,7 @@ static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 	}
 	copy = malloc(sizeof(*copy));
 	if (!copy)
-		return diag_set(diag, 0, "out of memory");
+		return ga_fault_diag_set(diag, 0, "out of memory");
 	*copy = s;
 	*specp = copy;
 	return 0;
@@ -583,13 +422,13 @@ static void qdisc_describe(const void *spec, char *buf, size_t len)
 			format_rate(v, text, sizeof(text));
 			break;
 		case VAL_SIZE:
-			snprintf(text, sizeof(text), "%ub", v);
+			ga_units_format_size(v, text, sizeof(text));
 			break;
 		case VAL_DURATION:
-			format_duration(v, text, sizeof(text));
+			ga_units_format_duration(v, text, sizeof(text));
 			break;
 		case VAL_PERCENT:
-			format_percent(v, text, sizeof(text));
+			ga_units_format_percent(v, text, sizeof(text));
 			break;
 		}
 		append(buf, len, " %s %s", opt->word, text);

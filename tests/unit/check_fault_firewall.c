@@ -79,6 +79,7 @@ static const struct good_case good[] = {
 	{ "reject with icmp to-server", "reject to-server with icmp" },
 	{ "reject\twith icmp  port 3307\t from-server",
 	  "reject from-server port 3307 with icmp" },
+	{ "drop port 00001", "drop both port 1" },
 };
 
 START_TEST(test_parse_good)
@@ -131,6 +132,10 @@ static const struct bad_case bad_parse[] = {
 	  "expected a port number 1..65535 after 'port', found '33o6'" },
 	{ "drop port -1", 10,
 	  "expected a port number 1..65535 after 'port', found '-1'" },
+	{ "drop port 1000000", 10,
+	  "expected a port number 1..65535 after 'port', found '1000000'" },
+	{ "drop port 18446744073709551617", 10, "expected a port number "
+	  "1..65535 after 'port', found '18446744073709551617'" },
 	{ "drop loss 30", 10,
 	  "expected a percentage 1%..100% after 'loss', found '30'" },
 	{ "drop loss 0%", 10,
@@ -141,6 +146,8 @@ static const struct bad_case bad_parse[] = {
 	  "expected a percentage 1%..100% after 'loss', found '2.5%'" },
 	{ "drop loss %", 10,
 	  "expected a percentage 1%..100% after 'loss', found '%'" },
+	{ "drop loss 4294967396%", 10, "expected a percentage 1%..100% "
+	  "after 'loss', found '4294967396%'" },
 	{ "reject with", 11,
 	  "expected reset or icmp after 'with', found end of line" },
 	{ "reject with rst", 12, "expected reset or icmp after 'with', "

@@ -153,6 +153,21 @@ static const struct {
 	  "netem on server delay 100s jitter 1001ms" },
 	{ "netem", "on server corrupt 12.5%",
 	  "netem on server corrupt 12.5%" },
+	/* every number at its bounds */
+	{ "tbf", "on server rate 17179869176bit limit 1514b",
+	  "tbf on server rate 17179869176bit burst 214748364b limit 1514b" },
+	{ "tbf", "on server rate 17gbit burst 2147462395b limit 2147483647b",
+	  "tbf on server rate 17gbit burst 2147462395b limit 2147483647b" },
+	{ "tbf", "on server rate 8kbit latency 100s",
+	  "tbf on server rate 8kbit burst 1600b latency 100s" },
+	{ "tbf", "on server rate 1mbit latency 1us",
+	  "tbf on server rate 1mbit burst 12500b latency 1us" },
+	{ "netem", "on server delay 100s jitter 100s",
+	  "netem on server delay 100s jitter 100s" },
+	{ "netem", "on server delay 1us jitter 1us",
+	  "netem on server delay 1us jitter 1us" },
+	{ "netem", "on server loss 0.000001% duplicate 100% corrupt 100%",
+	  "netem on server loss 0.000001% duplicate 100% corrupt 100%" },
 };
 
 START_TEST(test_parse_good)
@@ -214,8 +229,10 @@ static const struct {
 	  "burst '1000b' is less than 1514b, one full Ethernet frame" },
 	{ "tbf", "on server rate 1mbit limit 1k", 27,
 	  "limit '1k' is less than 1514b" },
+	{ "tbf", "on server rate 1mbit burst 3tb", 27,
+	  "'3tb' is not a size" },
 	{ "tbf", "on server rate 1mbit burst 3gb", 27,
-	  "'3gb' is not a size" },
+	  "burst '3gb' is more than 2147483647 bytes" },
 	{ "tbf", "on server rate 1mbit burst 3000m", 27,
 	  "burst '3000m' is more than 2147483647 bytes" },
 	{ "tbf", "on server rate 1mbit rate 2mbit", 21,
@@ -249,6 +266,27 @@ static const struct {
 	{ "netem",
 	  "on server delay 1000000000000000000000000000000000000000000000000000000000000000000ms",
 	  16, "is not a duration" },
+	/* every number just past its bounds */
+	{ "tbf", "on server rate 17179869184bit", 15,
+	  "rate '17179869184bit' is more than 2147483647 bytes/s" },
+	{ "tbf", "on server rate 99999999999999999999999gbit", 15,
+	  "is not a rate" },
+	{ "tbf", "on server rate 1mbit burst 1513b", 27,
+	  "burst '1513b' is less than 1514b" },
+	{ "tbf", "on server rate 1mbit limit 2147483648b", 27,
+	  "limit '2147483648b' is more than 2147483647 bytes" },
+	{ "tbf", "on server rate 1mbit burst 99999999999999999999999m", 27,
+	  "is not a size" },
+	{ "tbf", "on server rate 1mbit latency 100.000001s", 29,
+	  "latency '100.000001s' is more than 100s" },
+	{ "netem", "on server delay 100000001us", 16,
+	  "delay '100000001us' is more than 100s" },
+	{ "netem", "on server delay 1s jitter 0us", 26,
+	  "jitter must be more than 0" },
+	{ "netem", "on server loss 100.000001%", 15,
+	  "loss '100.000001%' is more than 100%" },
+	{ "netem", "on server loss 99999999999999999999999%", 15,
+	  "is not a percentage" },
 };
 
 START_TEST(test_parse_bad)
@@ -278,22 +316,25 @@ static const struct {
 	const char *kind;
 	const char *args;
 	const char *msg;
+	size_t offset;          /* the word in question, 0: the whole line */
 } invalid[] = {
 	{ "netem", "on server",
-	  "netem needs at least one of delay, loss, duplicate, corrupt or reorder" },
+	  "netem needs at least one of delay, loss, duplicate, corrupt or reorder", 0 },
 	{ "netem", "on server reorder 10%",
-	  "reordering not possible without specifying some delay" },
+	  "reordering not possible without specifying some delay", 0 },
 	{ "netem", "on client loss 1% reorder 50%",
-	  "reordering not possible without specifying some delay" },
-	{ "netem", "on server jitter 10ms loss 1%", "jitter needs a delay" },
-	{ "tbf", "on server", "tbf needs 'rate RATE'" },
-	{ "tbf", "on server burst 2000b", "tbf needs 'rate RATE'" },
+	  "reordering not possible without specifying some delay", 0 },
+	{ "netem", "on server jitter 10ms loss 1%", "jitter needs a delay", 0 },
+	{ "tbf", "on server", "tbf needs 'rate RATE'", 0 },
+	{ "tbf", "on server burst 2000b", "tbf needs 'rate RATE'", 0 },
 	{ "tbf", "on server rate 1mbit limit 10k latency 1s",
-	  "give either 'limit SIZE' or 'latency DURATION', not both" },
+	  "give either 'limit SIZE' or 'latency DURATION', not both", 0 },
 	{ "tbf", "on server rate 16bit",
-	  "a burst of 1600b takes more than 100s to fill at 16bit" },
+	  "a burst of 1600b takes more than 100s to fill at 16bit", 0 },
 	{ "tbf", "on server rate 16gbit latency 100s",
-	  "16gbit for the latency queues more than 2147483647 bytes" },
+	  "16gbit for the latency queues more than 2147483647 bytes", 0 },
+	{ "tbf", "on server rate 8bit burst 1514b limit 1514b",
+	  "a burst of 1514b takes more than 100s to fill at 8bit", 0 },
 };
 
 START_TEST(test_validate_bad)
@@ -308,7 +349,10 @@ START_TEST(test_validate_bad)
 	memset(&diag, 0, sizeof(diag));
 	diag.offset = 999;
 	ck_assert_int_eq(k->validate(spec, &diag), -1);
-	ck_assert_uint_eq(diag.offset, 0);
+	ck_assert_msg(diag.offset == invalid[_i].offset,
+		      "%s '%s': offset %zu, expected %zu (%s)", k->name,
+		      invalid[_i].args, diag.offset, invalid[_i].offset,
+		      diag.msg);
 	ck_assert_msg(strstr(diag.msg, invalid[_i].msg) != NULL,
 		      "%s '%s': message '%s', expected '%s'", k->name,
 		      invalid[_i].args, diag.msg, invalid[_i].msg);
@@ -422,6 +466,12 @@ static const struct {
 	{ "on client rate 1mbit", 125000, 125000 + 12503, 100024 },
 	{ "on server rate 8mbit latency 10ms", 1000000, 10000 + 100012,
 	  100012 },
+	/* the largest bucket at 17gbit: 2147483647 bytes with the margin */
+	{ "on server rate 17gbit burst 2147462395b limit 2047m", 2125000000,
+	  2146435072, 1010580 },
+	/* the largest limit by latency: rate * latency + bucket */
+	{ "on server rate 17gbit burst 2145337395b latency 1ms", 2125000000,
+	  2147483647, 1009580 },
 };
 
 START_TEST(test_tbf_message)

@@ -478,6 +478,10 @@ static const struct {
 	{ HEAD "fault wall pase\n", 4, 12,
 	  "unknown fault kind 'pase'; did you mean 'pause'? (known: "
 	  "firewall, tbf, netem, pause)", .exact = true },
+	{ HEAD "fault f pause now\n", 4, 15, "pause: 'pause' takes no "
+	  "arguments, found 'now' (usage: pause)", .exact = true },
+	{ HEAD "fault f pause \tnow  # later\n", 4, 16, "pause: 'pause' "
+	  "takes no arguments, found 'now' (usage: pause)", .exact = true },
 	{ HEAD "fault wall iptables drop\n", 4, 12,
 	  "unknown fault kind 'iptables' (known: firewall, tbf, netem, "
 	  "pause)", .exact = true },
