@@ -71,6 +71,8 @@ struct qdisc_spec {
 	uint32_t duplicate;
 	uint32_t corrupt;
 	uint32_t reorder;
+	size_t burst_at;        /* offset of the burst's value in the parsed
+				 * text, for validate()'s diag; 0: none */
 };
 
 static const char *kind_name(const struct qdisc_spec *s)
@@ -94,6 +96,23 @@ uint32_t ga_qdisc_probability(uint32_t micro_percent)
 		p = HUNDRED_PERCENT;
 	return (uint32_t)((p * UINT32_MAX + HUNDRED_PERCENT / 2) /
 			  HUNDRED_PERCENT);
+}
+
+/* The tbf bucket sent to the kernel: the burst asked for and a margin
+ * against the ticks' rounding (see make_qdisc). */
+static uint64_t tbf_bucket(const struct qdisc_spec *s)
+{
+	return (uint64_t)s->burst + BURST_MARGIN((uint64_t)s->rate);
+}
+
+/* The tbf queue's limit in bytes: the one given, or what the latency
+ * lets queue at the rate, plus the bucket (libnl's formula, in integers:
+ * its own set_limit_by_latency() goes through a double into an int). */
+static uint64_t tbf_limit(const struct qdisc_spec *s)
+{
+	if (s->limit)
+		return s->limit;
+	return (uint64_t)s->rate * s->latency / MICRO + tbf_bucket(s);
 }
 
 /* The canonical spellings, which the units reader reads back exactly. */
@@ -282,6 +301,8 @@ static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 		rc = parse_value(opt, &w, field, diag);
 		if (rc)
 			return rc;
+		if (field == &s.burst)
+			s.burst_at = w.at;
 	}
 	if (kind == KIND_TBF) {
 		if (s.rate && !s.burst)
@@ -316,12 +337,15 @@ static int fail(char *msg, size_t len, const char *fmt, ...)
 }
 
 /* Checks the whole spec: the rules parse() cannot see word by word, and
- * again every range (a spec may come from elsewhere than parse).  Returns
- * 0, or -1 with the reason in msg. */
-static int check_spec(const struct qdisc_spec *s, char *msg, size_t len)
+ * again every range (a spec may come from elsewhere than parse), so that
+ * every number make_qdisc() hands to libnl fits the int it takes.
+ * Returns 0, or -1 with the reason in msg and in *at the offset of the
+ * word in question (0: none in particular). */
+static int check_spec(const struct qdisc_spec *s, char *msg, size_t len,
+		      size_t *at)
 {
+	uint64_t margin;
 	char text[32];
-	uint64_t bytes;
 
 	if (s->kind == KIND_TBF) {
 		if (!s->rate)
@@ -345,14 +369,25 @@ static int check_spec(const struct qdisc_spec *s, char *msg, size_t len)
 		if (s->latency > MAX_DURATION_US)
 			return fail(msg, len, "latency is more than 100s");
 		format_rate(s->rate, text, sizeof(text));
+		/* The bucket goes to libnl as an int: with the margin, a
+		 * burst near 2 GiB wrapped negative. */
+		margin = BURST_MARGIN((uint64_t)s->rate);
+		if (tbf_bucket(s) > MAX_BYTES) {
+			*at = s->burst_at;
+			return fail(msg, len,
+				    "a burst of %ub is more than %llub, the largest at %s (2147483647 bytes, less the %llub goneaway adds against the kernel's rounding)",
+				    s->burst,
+				    (unsigned long long)(MAX_BYTES - margin),
+				    text, (unsigned long long)margin);
+		}
 		/* The kernel holds the bucket as the time it takes to fill,
-		 * in 32-bit scheduler ticks. */
+		 * in 32-bit scheduler ticks (15.625 a microsecond: 274s at
+		 * most); with the margin it takes at most 2s more. */
 		if ((uint64_t)s->burst * MICRO / s->rate > MAX_DURATION_US)
 			return fail(msg, len,
 				    "a burst of %ub takes more than 100s to fill at %s: raise the rate or lower the burst",
 				    s->burst, text);
-		bytes = (uint64_t)s->rate * s->latency / MICRO + s->burst;
-		if (s->latency && bytes > MAX_BYTES)
+		if (s->latency && tbf_limit(s) > MAX_BYTES)
 			return fail(msg, len,
 				    "%s for the latency queues more than 2147483647 bytes: give a shorter latency or 'limit SIZE'",
 				    text);
@@ -378,8 +413,12 @@ static int check_spec(const struct qdisc_spec *s, char *msg, size_t len)
 
 static int qdisc_validate(const void *spec, struct ga_fault_diag *diag)
 {
-	diag->offset = 0;
-	return check_spec(spec, diag->msg, sizeof(diag->msg));
+	size_t at = 0;
+	int rc;
+
+	rc = check_spec(spec, diag->msg, sizeof(diag->msg), &at);
+	diag->offset = at;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -494,22 +533,10 @@ static int make_qdisc(const struct qdisc_spec *s, int ifindex,
 		 * kernel rounds down again: a 1514b burst came back as 1513b
 		 * at 6kbit and dropped every full frame.  The margin (more
 		 * than one tick's worth of bytes) keeps it at least what was
-		 * asked for. */
-		rtnl_qdisc_tbf_set_rate(q, (int)s->rate,
-					(int)(s->burst + BURST_MARGIN(s->rate)),
-					0);
-		if (s->limit) {
-			rtnl_qdisc_tbf_set_limit(q, (int)s->limit);
-		} else {
-			/* limit = rate * latency + burst */
-			rc = rtnl_qdisc_tbf_set_limit_by_latency(q,
-								 (int)s->latency);
-			if (rc) {
-				ga_error_set(err, "tbf limit from latency: %s",
-					     nl_geterror(rc));
-				goto fail;
-			}
-		}
+		 * asked for.  check_spec() saw that rate, bucket and limit
+		 * each fit an int. */
+		rtnl_qdisc_tbf_set_rate(q, (int)s->rate, (int)tbf_bucket(s), 0);
+		rtnl_qdisc_tbf_set_limit(q, (int)tbf_limit(s));
 	} else {
 		/* Delay and jitter in microseconds (libnl turns them into
 		 * scheduler ticks); probabilities raw 32-bit. */
@@ -542,10 +569,11 @@ int ga_qdisc_build_msg(const void *spec, int ifindex, struct nl_msg **msg,
 	const struct qdisc_spec *s = spec;
 	struct rtnl_qdisc *q = NULL;
 	struct nl_msg *m = NULL;
+	size_t at = 0;
 	char why[256];
 	int rc;
 
-	if (check_spec(s, why, sizeof(why)))
+	if (check_spec(s, why, sizeof(why), &at))
 		return ga_error_set(err, "%s: %s", kind_name(s), why);
 	rc = make_qdisc(s, ifindex, &q, err);
 	if (rc)

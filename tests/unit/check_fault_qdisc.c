@@ -335,6 +335,18 @@ static const struct {
 	  "16gbit for the latency queues more than 2147483647 bytes", 0 },
 	{ "tbf", "on server rate 8bit burst 1514b limit 1514b",
 	  "a burst of 1514b takes more than 100s to fill at 8bit", 0 },
+	/* The bucket sent is the burst plus a margin against the ticks'
+	 * rounding (rate / 100000 + 2 bytes: 21252b at 17gbit), and it
+	 * travels as an int: a burst near 2 GiB wrapped negative. */
+	{ "tbf", "on server rate 17gbit burst 2047.984375m limit 2047m",
+	  "a burst of 2147467264b is more than 2147462395b, the largest at "
+	  "17gbit", 28 },
+	{ "tbf", "on server rate 17gbit burst 2147462396b limit 2047m",
+	  "a burst of 2147462396b is more than 2147462395b, the largest at "
+	  "17gbit", 28 },
+	/* libnl makes the limit rate * latency + that bucket, an int too */
+	{ "tbf", "on server rate 17gbit burst 2095057k latency 1ms",
+	  "17gbit for the latency queues more than 2147483647 bytes", 0 },
 };
 
 START_TEST(test_validate_bad)
@@ -773,6 +785,47 @@ START_TEST(test_tbf_client_side)
 }
 END_TEST
 
+/* The largest numbers check passes are numbers the kernel takes: the
+ * largest bucket at 17gbit, and the largest limit a latency makes. */
+static const struct {
+	const char *args;
+	int rate, limit;        /* bytes/s, bytes: as the kernel has them */
+} tbf_largest[] = {
+	{ "on server rate 17gbit burst 2147462395b limit 2147483647b",
+	  2125000000, 2147483647 },
+	{ "on server rate 17gbit burst 2145337395b latency 1ms",
+	  2125000000, 2147483647 },
+	{ "on server rate 17179869176bit limit 1514b", 2147483647, 1514 },
+};
+
+START_TEST(test_tbf_largest)
+{
+	const struct ga_fault_kind *k = &ga_fault_tbf;
+	struct ga_fault_target t;
+	struct root_qdisc r;
+	struct ga_error err;
+	struct ga_lab lab;
+	void *state;
+	void *spec;
+
+	make_lab(&lab, &t, 0xa6);
+	spec = spec_ok(k, tbf_largest[_i].args);
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(k->apply(spec, &t, &state, &err) == 0, "apply %s: %s",
+		      tbf_largest[_i].args, err.msg);
+	get_root(t.server_ns, t.server_if, &r);
+	ck_assert(r.found);
+	ck_assert_str_eq(r.kind, "tbf");
+	ck_assert_int_eq(r.rate, tbf_largest[_i].rate);
+	ck_assert_int_eq(r.limit, tbf_largest[_i].limit);
+	ck_assert_msg(k->revert(spec, &t, state, &err) == 0, "revert: %s",
+		      err.msg);
+	assert_default_root(t.server_ns, t.server_if);
+	k->free_spec(spec);
+	ga_lab_destroy(&lab);
+}
+END_TEST
+
 /* ga_netns_run() work: deletes the link named by arg. */
 static int delete_link(void *arg, struct ga_error *err)
 {
@@ -946,6 +999,8 @@ Suite *make_fault_qdisc_suite(struct unit_needs *needs)
 		tcase_set_timeout(tc, TIMEOUT);
 		tcase_add_test(tc, test_tbf_apply_revert);
 		tcase_add_test(tc, test_tbf_client_side);
+		tcase_add_loop_test(tc, test_tbf_largest, 0,
+				    N(tbf_largest));
 		tcase_add_test(tc, test_revert_after_teardown);
 		tcase_add_test(tc, test_netem_apply_or_unsupported);
 		tcase_add_test(tc, test_probe);
