@@ -9,7 +9,7 @@
 
 #define OPEN "%repeat["
 #define CLOSE "]%"
-#define EXPANDED_MAX (64L << 20)        /* one statement, at most 64 MiB */
+#define EXPANDED_MAX GA_EXPAND_MAX
 
 struct repeat {
 	size_t start, end;      /* the whole "%repeat[...]%" in the input */
@@ -76,60 +76,109 @@ static int next_repeat(const char *in, size_t n, size_t from,
 	return 1;
 }
 
-/* Two passes: measure, then write. */
+/* Walks in[0..n): with buf NULL it only checks and measures, else it
+ * writes the expansion into buf (as large as a walk without it said).
+ * Returns 0 with *len and *repeats, or -1 (msg, *offset). */
+static int walk(const char *in, size_t n, char *buf, size_t *len,
+		size_t *repeats, char *msg, size_t msglen, size_t *offset)
+{
+	struct repeat r;
+	size_t pos = 0, w = 0, count = 0;
+	long i;
+	int rc;
+
+	for (;;) {
+		rc = next_repeat(in, n, pos, &r, msg, msglen, offset);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			r.start = r.end = n;
+		if (buf)
+			memcpy(buf + w, in + pos, r.start - pos);
+		w += r.start - pos;
+		if (rc == 0)
+			break;
+		count++;
+		/* count * textlen <= EXPANDED_MAX (next_repeat) and w stays
+		 * below EXPANDED_MAX + n: no overflow. */
+		if (buf)
+			for (i = 0; i < r.count; i++)
+				memcpy(buf + w + (size_t)i * r.textlen, r.text,
+				       r.textlen);
+		w += (size_t)r.count * r.textlen;
+		if (w > (size_t)EXPANDED_MAX) {
+			*offset = r.start;
+			snprintf(msg, msglen, "the statement grows beyond 64 MiB");
+			return -1;
+		}
+		pos = r.end;
+	}
+	*len = w;
+	*repeats = count;
+	return 0;
+}
+
+int ga_expand_measure(const char *in, size_t n, size_t *len, size_t *repeats,
+		      char *msg, size_t msglen, size_t *offset)
+{
+	return walk(in, n, NULL, len, repeats, msg, msglen, offset);
+}
+
 int ga_expand(const char *in, size_t n, char **out, char *msg, size_t msglen,
 	      size_t *offset)
 {
-	struct repeat r;
-	size_t pos, total, w;
+	size_t total, again, repeats;
 	char *buf;
-	long i;
-	int pass, rc;
 
 	*out = NULL;
-	buf = NULL;
-	total = 0;
-	for (pass = 0; pass < 2; pass++) {
-		pos = 0;
-		w = 0;
-		for (;;) {
-			rc = next_repeat(in, n, pos, &r, msg, msglen, offset);
-			if (rc < 0) {
-				free(buf);
-				return -1;
-			}
-			if (rc == 0)
-				r.start = r.end = n;
-			if (buf)
-				memcpy(buf + w, in + pos, r.start - pos);
-			w += r.start - pos;
-			if (rc == 0)
-				break;
-			for (i = 0; i < r.count; i++) {
-				if (buf)
-					memcpy(buf + w, r.text, r.textlen);
-				w += r.textlen;
-			}
-			if (w > (size_t)EXPANDED_MAX) {
-				*offset = r.start;
-				snprintf(msg, msglen, "the statement grows "
-					 "beyond 64 MiB");
-				free(buf);
-				return -1;
-			}
-			pos = r.end;
-		}
-		if (pass == 0) {
-			total = w;
-			buf = malloc(total + 1);
-			if (!buf) {
-				*offset = 0;
-				snprintf(msg, msglen, "out of memory");
-				return -1;
-			}
-		}
+	if (walk(in, n, NULL, &total, &repeats, msg, msglen, offset))
+		return -1;
+	buf = malloc(total + 1);
+	if (!buf) {
+		*offset = 0;
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	if (walk(in, n, buf, &again, &repeats, msg, msglen, offset)) {
+		free(buf);
+		return -1;
 	}
 	buf[total] = '\0';
 	*out = buf;
 	return 0;
+}
+
+int ga_expand_step(const struct ga_step *step, const char **sql,
+		   struct ga_error *err)
+{
+	struct ga_expansion *x = step->expansion;
+	char msg[256];
+	size_t off;
+
+	if (!x) {
+		*sql = step->text;
+		return 0;
+	}
+	if (!x->text && ga_expand(step->text, strlen(step->text), &x->text,
+				  msg, sizeof(msg), &off))
+		return ga_error_set(err, "expanding the %%repeat of line %d: "
+				    "%s", step->line, msg);
+	*sql = x->text;
+	return 0;
+}
+
+void ga_expand_step_release(const struct ga_step *step)
+{
+	if (step->expansion) {
+		free(step->expansion->text);
+		step->expansion->text = NULL;
+	}
+}
+
+void ga_expansion_free(struct ga_expansion *x)
+{
+	if (x) {
+		free(x->text);
+		free(x);
+	}
 }

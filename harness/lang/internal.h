@@ -92,6 +92,9 @@ struct parser {
 	struct pending_send *pending;   /* owned; one per connection */
 	struct fault_name *faults;      /* owned */
 	size_t nfaults;
+	size_t sql_total;               /* the file's statements, expanded:
+					 * at most GA_EXPAND_FILE_MAX */
+	bool sql_over;                  /* that was said already */
 };
 
 enum dir_class {

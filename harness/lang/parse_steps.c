@@ -181,20 +181,40 @@ int ga_parse_conn_step(struct parser *p, struct lexer *lx,
 	return push_step(p, &st);
 }
 
-/* Expands %repeat[...]% in sql[0..n) (col: its column) into st->text
- * and appends st; on failure nothing is kept. */
+/* Checks and measures the %repeat[...]% in sql[0..n) (col: its column),
+ * keeps sql as written in st->text (its expansion is made when the step
+ * runs: ga_expand_step) and appends st; on failure nothing is kept.  The
+ * statements of a file add up to at most GA_EXPAND_FILE_MAX, said once,
+ * at the statement that goes past it. */
 static int push_sql_step(struct parser *p, struct ga_step *st,
 			 const char *sql, size_t n, int col)
 {
+	size_t off, len, repeats;
 	char msg[256];
-	size_t off;
 
-	if (ga_expand(sql, n, &st->text, msg, sizeof(msg), &off))
+	if (ga_expand_measure(sql, n, &len, &repeats, msg, sizeof(msg), &off))
 		return ga_perr(p, col + (int)off, "%s", msg);
-	if (push_step(p, st) == 0)
+	if (!p->sql_over && len > (size_t)GA_EXPAND_FILE_MAX - p->sql_total) {
+		p->sql_over = true;
+		return ga_perr(p, col, "the SQL of this file grows to %zu bytes "
+			    "with this statement, more than 256 MiB (%ld "
+			    "bytes) in all", p->sql_total + len,
+			    GA_EXPAND_FILE_MAX);
+	}
+	p->sql_total += len;
+	if (repeats) {
+		st->expansion = calloc(1, sizeof(*st->expansion));
+		if (!st->expansion)
+			return ga_parse_nomem(p);
+		st->expansion->len = len;
+	}
+	st->text = ga_parse_strndup(p, sql, n);
+	if (st->text && push_step(p, st) == 0)
 		return 0;
 	free(st->text);
 	st->text = NULL;
+	ga_expansion_free(st->expansion);
+	st->expansion = NULL;
 	return -1;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "faults/fault.h"
+#include "lang/expand.h"
 
 static void free_strings(char **v, size_t n)
 {
@@ -26,6 +27,7 @@ static void free_step(struct ga_step *st)
 	}
 	free(st->expects);
 	free(st->text);
+	ga_expansion_free(st->expansion);
 	if (st->fault && st->fault_spec)
 		st->fault->free_spec(st->fault_spec);
 }

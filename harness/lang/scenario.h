@@ -16,6 +16,8 @@
 
 #include "lang/step.h"
 
+struct ga_expansion;
+
 /* Upper bounds that keep the structures flat and the diagnostics simple. */
 #define GA_MAX_CODES 8          /* alternatives in one expect line */
 #define GA_NAME_MAX 32          /* connection names */
@@ -155,7 +157,12 @@ struct ga_step {
 	int line;
 	enum ga_step_kind kind;
 	int conn;                       /* index into connections, or -1 */
-	char *text;                     /* owned: SQL, variable or log text */
+	char *text;                     /* owned: SQL, variable or log text;
+					 * SQL as written, a %repeat not
+					 * expanded: see ga_expand_step() */
+	struct ga_expansion *expansion; /* owned: SQL with a %repeat, its
+					 * expansion (lang/expand.h); NULL
+					 * for any other text */
 	long duration_ms;               /* sleep only */
 	long size;                      /* bytes: execute's blob, long-data's
 					 * total; 0: none */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lang/errnames.h"
+#include "lang/expand.h"
 #include "run/expect.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -98,10 +99,13 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 {
 	struct ga_client *cl = &c->clients[step->conn];
 	struct ga_error err;
+	const char *sql;
 	int rc;
 
+	if (ga_expand_step(step, &sql, &err))
+		return ga_case_harness_error(c, step, &err);
 	if (step->kind == GA_STEP_SEND) {
-		rc = ga_client_send(cl, step, step->text, &c->env, &err);
+		rc = ga_client_send(cl, step, sql, &c->env, &err);
 		if (rc == GA_CLIENT_UNSUPPORTED)
 			return unsupported(c, step, &err);
 		if (rc)
@@ -112,7 +116,7 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 		sr->out.api = "sent";
 		return 0;
 	}
-	rc = ga_client_call(cl, step, step->text, &c->env,
+	rc = ga_client_call(cl, step, sql, &c->env,
 			    watchdog_ms(c, sr->expect), c->r->in, &sr->out,
 			    &err);
 	return after_call(c, step, sr, rc, &err);
@@ -154,8 +158,10 @@ static int admin_step(struct ga_case *c, const struct ga_step *step,
 		      struct ga_step_result *sr)
 {
 	struct ga_error err;
+	const char *sql;
 
-	if (ga_server_admin_query(&c->srv, step->text, &sr->out, &err))
+	if (ga_expand_step(step, &sql, &err) ||
+	    ga_server_admin_query(&c->srv, sql, &sr->out, &err))
 		return ga_case_harness_error(c, step, &err);
 	return check_outcome(c, step, sr);
 }

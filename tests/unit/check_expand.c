@@ -181,6 +181,83 @@ START_TEST(test_expand_small_msg)
 }
 END_TEST
 
+/* ---- ga_expand_measure: the same answer as ga_expand, allocating nothing */
+
+START_TEST(test_measure_good)
+{
+	const struct expand_good *c = &good_cases[_i];
+	size_t n = c->n ? c->n : strlen(c->in);
+	size_t len = 7, repeats = 7, off = 12345;
+	char msg[256] = "untouched";
+	const char *p;
+	size_t k = 0;
+	char *out;
+
+	ck_assert_int_eq(ga_expand_measure(c->in, n, &len, &repeats, msg,
+					   sizeof(msg), &off), 0);
+	ck_assert_str_eq(msg, "untouched");
+	ck_assert_int_eq(ga_expand(c->in, n, &out, msg, sizeof(msg), &off), 0);
+	ck_assert_uint_eq(len, strlen(out));
+	free(out);
+	for (p = c->in; (p = strstr(p, "%repeat[")) && p < c->in + n; p++)
+		k++;
+	ck_assert_msg(repeats == k, "%s: %zu repeats, want %zu", c->label,
+		      repeats, k);
+}
+END_TEST
+
+START_TEST(test_measure_bad)
+{
+	size_t len = 7, repeats = 7, off = 12345;
+	char msg[256] = "";
+
+	ck_assert_int_eq(ga_expand_measure(bad_cases[_i].in,
+					   strlen(bad_cases[_i].in), &len,
+					   &repeats, msg, sizeof(msg), &off), -1);
+	ck_assert_str_eq(msg, bad_cases[_i].msg);
+	ck_assert_uint_eq(off, bad_cases[_i].offset);
+}
+END_TEST
+
+/* ---- ga_expand_step: made when the step runs, kept, released ---------- */
+
+START_TEST(test_expand_step)
+{
+	struct ga_step st;
+	struct ga_error err;
+	const char *sql = NULL, *again = NULL;
+
+	memset(&st, 0, sizeof(st));
+	/* no %repeat: the text itself, nothing made */
+	st.text = (char *)"SELECT 1";
+	ck_assert_int_eq(ga_expand_step(&st, &sql, &err), 0);
+	ck_assert_ptr_eq(sql, st.text);
+	/* no text at all */
+	st.text = NULL;
+	ck_assert_int_eq(ga_expand_step(&st, &sql, &err), 0);
+	ck_assert_ptr_null(sql);
+
+	/* a %repeat: made on the first call, the same string after */
+	st.text = (char *)"SELECT '%repeat[3 x ab]%'";
+	st.expansion = calloc(1, sizeof(*st.expansion));
+	ck_assert_ptr_nonnull(st.expansion);
+	st.expansion->len = 15;
+	ck_assert_ptr_null(st.expansion->text);
+	ck_assert_int_eq(ga_expand_step(&st, &sql, &err), 0);
+	ck_assert_str_eq(sql, "SELECT 'ababab'");
+	ck_assert_uint_eq(strlen(sql), st.expansion->len);
+	ck_assert_int_eq(ga_expand_step(&st, &again, &err), 0);
+	ck_assert_ptr_eq(again, sql);
+	/* released, and made again when asked for */
+	ga_expand_step_release(&st);
+	ck_assert_ptr_null(st.expansion->text);
+	ck_assert_int_eq(ga_expand_step(&st, &again, &err), 0);
+	ck_assert_str_eq(again, "SELECT 'ababab'");
+	ga_expansion_free(st.expansion);
+	ga_expansion_free(NULL);
+}
+END_TEST
+
 Suite *make_expand_suite(void)
 {
 	Suite *s = suite_create("expand");
@@ -192,6 +269,9 @@ Suite *make_expand_suite(void)
 	tcase_add_test(tc, test_expand_n_respected);
 	tcase_add_loop_test(tc, test_expand_bad, 0, N(bad_cases));
 	tcase_add_test(tc, test_expand_small_msg);
+	tcase_add_loop_test(tc, test_measure_good, 0, N(good_cases));
+	tcase_add_loop_test(tc, test_measure_bad, 0, N(bad_cases));
+	tcase_add_test(tc, test_expand_step);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,7 @@
 
 #include "lang/diag.h"
 #include "faults/fault.h"
+#include "lang/expand.h"
 #include "lang/parse.h"
 #include "lang/scenario.h"
 #include "parse_util.h"
@@ -175,6 +176,8 @@ START_TEST(test_step)
 	const struct step_case *c = &step_cases[_i];
 	const struct ga_step *st;
 	struct ga_scenario *sc;
+	struct ga_error err;
+	const char *sql;
 	char desc[256];
 
 	sc = parse_ok(c->text);
@@ -187,19 +190,19 @@ START_TEST(test_step)
 		      ga_step_kind_name(st->kind), ga_step_kind_name(c->kind));
 	ck_assert_msg(st->conn == c->conn, "%s: conn %d, want %d", c->label,
 		      st->conn, c->conn);
+	/* the text as it is sent: a %repeat expanded when asked for */
+	ck_assert_int_eq(ga_expand_step(st, &sql, &err), 0);
 	if (c->len) {
-		ck_assert_ptr_nonnull(st->text);
-		ck_assert_msg(strlen(st->text) == c->len, "%s: text of %zu "
-			      "bytes, want %zu", c->label, strlen(st->text),
+		ck_assert_ptr_nonnull(sql);
+		ck_assert_msg(strlen(sql) == c->len, "%s: text of %zu "
+			      "bytes, want %zu", c->label, strlen(sql),
 			      c->len);
-		ck_assert(strncmp(st->text, c->prefix,
-				  strlen(c->prefix)) == 0);
-		ck_assert_str_eq(st->text + c->len - strlen(c->suffix),
-				 c->suffix);
-		ck_assert_uint_eq(count_char(st->text, c->fill), c->nfill);
+		ck_assert(strncmp(sql, c->prefix, strlen(c->prefix)) == 0);
+		ck_assert_str_eq(sql + c->len - strlen(c->suffix), c->suffix);
+		ck_assert_uint_eq(count_char(sql, c->fill), c->nfill);
 	} else if (c->stext) {
-		ck_assert_ptr_nonnull(st->text);
-		ck_assert_str_eq(st->text, c->stext);
+		ck_assert_ptr_nonnull(sql);
+		ck_assert_str_eq(sql, c->stext);
 	} else {
 		ck_assert_msg(st->text == NULL, "%s: text '%s', want none",
 			      c->label, st->text);
@@ -726,6 +729,22 @@ static const struct {
 	  "%repeat makes more than 64 MiB", .exact = false },
 	{ HEAD "query app %repeat[40MiB x a]%%repeat[40MiB x a]%\n", 4, 30,
 	  "the statement grows beyond 64 MiB", .exact = false },
+	/* a file's statements add up to at most 256 MiB, said once */
+	{ HEAD "query app SELECT '%repeat[60MiB x a]%'\n"
+	  "query app SELECT '%repeat[60MiB x a]%'\n"
+	  "query app SELECT '%repeat[60MiB x a]%'\n"
+	  "query app SELECT '%repeat[60MiB x a]%'\n"
+	  "query app SELECT '%repeat[60MiB x a]%'\n"
+	  "query app SELECT '%repeat[60MiB x a]%'\n", 8, 11,
+	  "the SQL of this file grows to 314572845 bytes with this "
+	  "statement, more than 256 MiB (268435456 bytes) in all",
+	  .exact = true },
+	{ HEAD "query app %repeat[64MiB x a]%\nsend app %repeat[64MiB x a]%\n"
+	  "reap app\nadmin %repeat[64MiB x a]%\n"
+	  "stream app %repeat[64MiB x a]%\nquery app SELECT 1\n", 9, 11,
+	  "the SQL of this file grows to 268435464 bytes with this "
+	  "statement, more than 256 MiB (268435456 bytes) in all",
+	  .exact = true },
 	{ HEAD "query app SELECT '%repeat[2 x a]%', '%repeat[x]%'\n", 4, 38,
 	  "write %repeat[COUNT x TEXT]%", .exact = false },
 	/* did you mean, for the new keywords */
@@ -816,6 +835,8 @@ START_TEST(test_full_new_style)
 {
 	struct ga_scenario *sc;
 	const struct ga_step *st;
+	struct ga_error err;
+	const char *sql;
 	char desc[128];
 
 	sc = parse_ok("title t\n"
@@ -859,8 +880,14 @@ START_TEST(test_full_new_style)
 
 	st = &sc->steps[4];
 	ck_assert_int_eq(st->kind, GA_STEP_QUERY);
-	ck_assert_uint_eq(strlen(st->text), 100 + 9);
-	ck_assert_str_eq(st->text + 8 + 90, "0123456789'");
+	/* kept as written, measured, expanded when asked for */
+	ck_assert_str_eq(st->text, "SELECT '%repeat[10 x 0123456789]%'");
+	ck_assert_ptr_nonnull(st->expansion);
+	ck_assert_uint_eq(st->expansion->len, 100 + 9);
+	ck_assert_ptr_null(st->expansion->text);
+	ck_assert_int_eq(ga_expand_step(st, &sql, &err), 0);
+	ck_assert_uint_eq(strlen(sql), 100 + 9);
+	ck_assert_str_eq(sql + 8 + 90, "0123456789'");
 	ck_assert_str_eq(st->expects[0].message, "(110)");
 	ck_assert_int_eq(st->expects[0].within_ms, 6000);
 
