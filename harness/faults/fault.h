@@ -36,7 +36,11 @@ struct ga_fault_target {
 	unsigned server_port;           /* 3306 */
 	unsigned tag;                   /* unique per run and scenario: names
 					 * kernel objects (nft table
-					 * "goneaway_<tag>") */
+					 * "goneaway_<tag>_<line>") */
+	int line;                       /* the fault step's line, which the
+					 * fault stack sets for each apply: a
+					 * step applies once per run, so with
+					 * tag it names what one apply makes */
 	pid_t server_pid;               /* the scenario's mariadbd, 0: none */
 };
 

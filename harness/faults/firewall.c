@@ -15,15 +15,16 @@
  *
  * The words after ACTION come in any order, each at most once.
  *
- * Each apply makes a table of its own, "table inet goneaway_<tag>_<n>":
- * tag in hex as in the lab's veth names (ga<tag>c), n a process-wide
- * serial, so several firewall faults can be active at once and be lifted
- * in any order.  The script is one nft batch (all or nothing) and starts
+ * Each apply makes a table of its own, "table inet goneaway_<tag>_<line>":
+ * tag in hex as in the lab's veth names (ga<tag>c), line the fault step's
+ * (struct ga_fault_target), so several firewall faults can be active at
+ * once and be lifted in any order, and a leftover table says which run
+ * and which line made it.  The script is one nft batch (all or nothing) and starts
  * with "create table", which fails rather than adopt a table that is
  * already there.  Revert deletes that table and nothing else: never
  * "flush ruleset".
  *
- * The script for "drop both" (tag 0x33, the first table):
+ * The script for "drop both" (tag 0x33, the fault on line 1):
  *
  *     create table inet goneaway_33_1
  *     add chain inet goneaway_33_1 input { type filter hook input priority 0; policy accept; }
@@ -49,7 +50,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,10 +342,10 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 	return 0;
 }
 
-const char *ga_firewall_table_name(unsigned tag, unsigned n, char *buf,
+const char *ga_firewall_table_name(unsigned tag, unsigned line, char *buf,
 				   size_t len)
 {
-	snprintf(buf, len, "goneaway_%x_%u", tag, n);
+	snprintf(buf, len, "goneaway_%x_%u", tag, line);
 	return buf;
 }
 
@@ -468,8 +468,6 @@ static int revert_in_ns(void *arg, struct ga_error *err)
 	return rc == 0 ? 0 : -1;
 }
 
-static atomic_uint table_serial;
-
 static int fw_apply(const void *spec, const struct ga_fault_target *t,
 		    void **state, struct ga_error *err)
 {
@@ -481,8 +479,8 @@ static int fw_apply(const void *spec, const struct ga_fault_target *t,
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return ga_error_errno(err, ENOMEM, "firewall");
-	ga_firewall_table_name(t->tag, atomic_fetch_add(&table_serial, 1) + 1,
-			       st->table, sizeof(st->table));
+	ga_firewall_table_name(t->tag, (unsigned)t->line, st->table,
+			       sizeof(st->table));
 	rc = ga_firewall_script(spec, t, st->table, script, sizeof(script),
 				err);
 	if (rc == 0)

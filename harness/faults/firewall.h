@@ -20,10 +20,10 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 		       const char *table, char *buf, size_t len,
 		       struct ga_error *err);
 
-/* Writes the name apply gives to the n-th table it makes for target tag
- * ("goneaway_<tag in hex>_<n>", the tag printed as in the lab's veth
- * names) into buf.  Returns buf. */
-const char *ga_firewall_table_name(unsigned tag, unsigned n, char *buf,
+/* Writes the name apply gives to the table of the fault on line of the
+ * run tag ("goneaway_<tag in hex>_<line>", the tag printed as in the
+ * lab's veth names) into buf.  Returns buf. */
+const char *ga_firewall_table_name(unsigned tag, unsigned line, char *buf,
 				   size_t len);
 
 #endif

@@ -11,6 +11,7 @@ int ga_fault_stack_apply(struct ga_fault_stack *fs,
 			 const struct ga_fault_target *t, struct ga_error *err)
 {
 	struct ga_applied_fault *grown, *af;
+	struct ga_fault_target at = *t;
 	void *state = NULL;
 	int rc;
 
@@ -18,7 +19,8 @@ int ga_fault_stack_apply(struct ga_fault_stack *fs,
 	if (!grown)
 		return ga_error_set(err, "out of memory");
 	fs->items = grown;
-	rc = kind->apply(spec, t, &state, err);
+	at.line = line;
+	rc = kind->apply(spec, &at, &state, err);
 	if (rc)
 		return rc;
 	af = &fs->items[fs->n++];

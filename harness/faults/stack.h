@@ -32,8 +32,9 @@ struct ga_fault_stack {
 	char failed[1024];      /* what it could not revert, and why */
 };
 
-/* Applies kind's spec in the lab t and pushes it.  Returns 0, -1 or
- * GA_FAULT_UNSUPPORTED as kind->apply does (err set; nothing pushed). */
+/* Applies kind's spec in the lab t, with t's line set to line, and pushes
+ * it.  Returns 0, -1 or GA_FAULT_UNSUPPORTED as kind->apply does (err
+ * set; nothing pushed). */
 int ga_fault_stack_apply(struct ga_fault_stack *fs,
 			 const struct ga_fault_kind *kind, const void *spec,
 			 const char *name, int line,

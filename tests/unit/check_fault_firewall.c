@@ -31,6 +31,7 @@
 
 #include "faults/fault.h"
 #include "faults/firewall.h"
+#include "faults/stack.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
 #include "suites.h"
@@ -230,6 +231,7 @@ static void fake_target(struct ga_fault_target *t, const char *server_addr)
 	t->server_addr = server_addr;
 	t->server_port = PORT;
 	t->tag = 0x33;
+	t->line = 1;
 }
 
 struct script_case {
@@ -489,6 +491,7 @@ static void lab_up(struct fw_lab *f, unsigned tag)
 	f->t.server_addr = GA_LAB_SERVER_ADDR;
 	f->t.server_port = PORT;
 	f->t.tag = tag;
+	f->t.line = 1;
 	f->lfd = -1;
 	ck_assert_msg(ga_netns_run(f->lab.server_ns, listen_in_ns, &f->lfd,
 				   &err) == 0, "listener: %s", err.msg);
@@ -646,6 +649,7 @@ START_TEST(test_two_faults)
 	lab_up(&f, 0xf30);
 	state1 = apply_ok("reject to-server", &f.t, &spec1);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
+	f.t.line = 2;           /* the second fault's line */
 	state2 = apply_ok("drop from-server", &f.t, &spec2);
 	ck_assert_int_eq(count_tables(f.lab.server_ns), 2);
 	ck_assert_int_eq(count_tables(f.lab.client_ns), 0);
@@ -658,6 +662,44 @@ START_TEST(test_two_faults)
 	revert_ok(spec1, &f.t, state1);
 	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
+	lab_down(&f);
+}
+END_TEST
+
+/* Through the fault stack, each table is named after its run's tag and
+ * its fault's line, and the unwind deletes each. */
+START_TEST(test_table_per_line)
+{
+	struct ga_fault_stack fs;
+	struct ga_error err;
+	struct nft_job job;
+	struct fw_lab f;
+	void *spec1, *spec2;
+
+	lab_up(&f, 0xf50);
+	f.t.line = 0;           /* the stack says which line */
+	memset(&fs, 0, sizeof(fs));
+	spec1 = parse_ok("drop to-server");
+	spec2 = parse_ok("reject from-server");
+	ck_assert_msg(ga_fault_stack_apply(&fs, fw, spec1, "a", 12, &f.t,
+					   &err) == 0, "%s", err.msg);
+	ck_assert_msg(ga_fault_stack_apply(&fs, fw, spec2, "b", 15, &f.t,
+					   &err) == 0, "%s", err.msg);
+	nft_cmd(f.lab.server_ns, &job, "list tables");
+	ck_assert_msg(strstr(job.out, "table inet goneaway_f50_12\n") &&
+		      strstr(job.out, "table inet goneaway_f50_15\n"),
+		      "tables: %s", job.out);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 2);
+	/* the same line again while its table is there: refused, never
+	 * adopted */
+	ck_assert_int_eq(ga_fault_stack_apply(&fs, fw, spec1, "a", 12, &f.t,
+					      &err), -1);
+	ck_assert_msg(strstr(err.msg, "goneaway_f50_12") &&
+		      strstr(err.msg, "File exists"), "%s", err.msg);
+	ck_assert_int_eq(ga_fault_stack_unwind(&fs, &f.t, &err), 0);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	fw->free_spec(spec1);
+	fw->free_spec(spec2);
 	lab_down(&f);
 }
 END_TEST
@@ -681,7 +723,7 @@ START_TEST(test_apply_existing_table)
 	ck_assert_int_ge(ns, 0);
 	fake_target(&t, GA_LAB_SERVER_ADDR);
 	t.server_ns = ns;
-	/* This forked process has made no table yet: its first is _1. */
+	/* The fault is on line 1: its table is _1. */
 	for (n = 1; n <= 4; n++)
 		used += (size_t)snprintf(cmd + used, sizeof(cmd) - used,
 					 "add table inet %s\n",
@@ -845,6 +887,7 @@ Suite *make_fault_firewall_suite(struct unit_needs *needs)
 		tcase_add_loop_test(tc, test_traffic, 0, N(traffic));
 		tcase_add_test(tc, test_other_port);
 		tcase_add_test(tc, test_two_faults);
+		tcase_add_test(tc, test_table_per_line);
 		tcase_add_test(tc, test_apply_existing_table);
 		tcase_add_test(tc, test_unsupported);
 		tcase_add_test(tc, test_revert_when_gone);
