@@ -1,6 +1,7 @@
 /* units.c - see units.h */
 #include "util/units.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <strings.h>
@@ -78,11 +79,29 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Every message of the four readers goes through here: the fault kinds
+ * show them as diagnostics (docs/scenario-format.md lists them, and
+ * t0070-diagnostics-doc compares the two). */
+static int units_diag(struct ga_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int units_diag(struct ga_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 static int refuse(const struct quantity *q, const char *s, const char *why,
 		  struct ga_error *err)
 {
-	return ga_error_set(err, "'%s' is not a %s: %s", s ? s : "(null)",
-			    q->name, why);
+	return units_diag(err, "'%s' is not a %s: %s", s ? s : "(null)",
+			  q->name, why);
 }
 
 /* Reads "digits[.digits]unit" with one of q's units into *out (in the
@@ -125,11 +144,9 @@ static int read_quantity(const char *s, const struct quantity *q,
 	if (!u->name)
 		return refuse(q, s, q->expected, err);
 	/* frac < 10^6 and every factor <= 8 * 10^9: no overflow here. */
-	if (frac * u->factor % MICRO) {
-		ga_error_set(err, "'%s' is not a %s: not a whole number of %s",
-			     s, q->name, q->held);
-		return -1;
-	}
+	if (frac * u->factor % MICRO)
+		return units_diag(err, "'%s' is not a %s: not a whole number "
+				  "of %s", s, q->name, q->held);
 	part = frac * u->factor / MICRO;
 	if (big || whole > (UINT64_MAX - part) / u->factor)
 		return refuse(q, s, "the number is too large", err);

@@ -5,7 +5,8 @@
 #
 # The messages are the format strings handed to the functions that make
 # diagnostics (EMIT below, and snprintf into msg or diag->msg) in
-# harness/lang/*.c and harness/faults/*.c, read by a small C-aware awk
+# harness/lang/*.c, harness/faults/*.c and the units reader whose messages
+# the fault kinds pass on (harness/util/units.c), read by a small C-aware awk
 # scanner that skips comments and joins adjacent literals.  Each becomes a
 # pattern (every conversion, %s or %d, matches any text); a format without
 # a letter of its own ("%s", "%s: %s") only passes another message on and
@@ -22,11 +23,12 @@
 # If the functions are renamed, the scanner finds none of their calls and
 # says so, rather than passing on an empty list.  What a conversion prints
 # is not checked: a list made at run time, such as the "(known: ...)" of
-# connection options, must be kept right by hand.
+# connection options or what a number with a unit looks like ("'V' is
+# not a rate: a number and bit, ..."), must be kept right by hand.
 . "$(dirname "$0")/lib.sh"
 
 DOC="$TOP/docs/scenario-format.md"
-EMIT="ga_perr ga_perr_at ga_diags_add diag_set fail"
+EMIT="ga_perr ga_perr_at ga_diags_add ga_fault_diag_set units_diag fail"
 
 # formats > OUT: "FILE<TAB>FORMAT" per format string; "MISSING<TAB>NAME"
 # for an emitter with no call at all.
@@ -171,7 +173,8 @@ formats() {
 		for (k = 1; k <= nnames; k++)
 			if (!(names[k] in found))
 				print "MISSING\t" names[k]
-	}' "$TOP"/harness/lang/*.c "$TOP"/harness/faults/*.c
+	}' "$TOP"/harness/lang/*.c "$TOP"/harness/faults/*.c \
+		"$TOP"/harness/util/units.c
 }
 
 # documented > OUT: one documented message per line
