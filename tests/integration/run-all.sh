@@ -8,10 +8,15 @@ for a in "$@"; do
 	case "$a" in -*) args="$args $a" ;; *) files="$files $a" ;; esac
 done
 [ -n "$files" ] || files=$(ls t[0-9]*.sh)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ga-run-all.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
 for t in $files; do
-	out=$(sh "./${t%.sh}.sh" $args) ; rc=$?
-	printf '%s\n' "$out"
-	line=$(printf '%s\n' "$out" | tail -n 1)
+	start=$(date +%s)
+	# each test's line as it comes (progress), the file's status kept
+	{ sh "./${t%.sh}.sh" $args; echo $? > "$tmp/rc"; } | tee "$tmp/out"
+	rc=$(cat "$tmp/rc")
+	echo "$t: $(( $(date +%s) - start )) s"
+	line=$(grep ': [0-9]* passed, [0-9]* failed, [0-9]* skipped$' "$tmp/out" | tail -n 1)
 	p=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1/p')
 	f=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\2/p')
 	s=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\3/p')
