@@ -98,16 +98,16 @@ mutate_within() {
 	}" "$1"
 }
 
+# The mutants are made first and listed; they run GA_TEST_JOBS at a time
+# (2 by default: they mostly wait on the scenarios' own timeouts, and two
+# concurrent runs are supported, t0050), then each is judged.
+LIST="$SCRATCH/mutants.list"
+: > "$LIST"
+
 # run_mutant NAME FILE LINE WHAT [REASON]: the mutant must FAIL at line
-# LINE, and its reason contain REASON
+# LINE's expect line, and its reason contain REASON
 run_mutant() {
-	test_expect_success "$1 line $3: $4 FAILs at that line" "
-		! cmp -s '$TOP/scenarios/$1.gw' '$2' &&
-		\"\$GONEAWAY\" run --no-results --color never '$2' > out;
-		rc=\$?; cat out; test \$rc -eq 1 &&
-		grep -q '^\[1/1\] $1 *FAIL' out &&
-		grep -q '${5:-}.*(expect line $3)' out
-	"
+	printf 'E\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >> "$LIST"
 }
 
 # flip_seen FILE LINE > OUT
@@ -140,13 +140,8 @@ for f in "$TOP"/scenarios/*.gw; do
 			m="$SCRATCH/mutants/$name-S$n"
 			mkdir -p "$m"
 			flip_seen "$f" "$n" > "$m/$name.gw"
-			test_expect_success "$name line $n: a turned seen line FAILs" "
-				! cmp -s '$f' '$m/$name.gw' &&
-				\"\$GONEAWAY\" run --no-results --color never '$m/$name.gw' > out;
-				rc=\$?; cat out; test \$rc -eq 1 &&
-				grep -q '^\[1/1\] $name *FAIL' out &&
-				grep -q '(seen line $n)' out
-			"
+			printf 'S\t%s\t%s\t%s\ta turned seen line\t\n' \
+				"$name" "$m/$name.gw" "$n" >> "$LIST"
 			made=$((made + 1))
 		done
 		test_expect_success "$name has at least one mutant" "test $made -ge 1"
@@ -196,6 +191,30 @@ for f in "$TOP"/scenarios/*.gw; do
 	done
 	test_expect_success "$name has at least one mutant" "test $made -ge 1"
 done
+
+# Run them: each mutant's output and exit status next to it.
+cut -f3 "$LIST" | xargs -P "${GA_TEST_JOBS:-2}" -I{} sh -c '
+	d=$(dirname "$1")
+	"$2" run --no-results --color never "$1" > "$d/out" 2>&1
+	echo $? > "$d/rc"
+' sh {} "$GONEAWAY"
+
+while IFS='	' read -r type name file n what text; do
+	d=$(dirname "$file")
+	if test "$type" = S; then
+		where="(seen line $n)"
+		title="$name line $n: $what FAILs"
+	else
+		where="${text:+$text.*}(expect line $n)"
+		title="$name line $n: $what FAILs at that line"
+	fi
+	test_expect_success "$title" "
+		! cmp -s '$TOP/scenarios/$name.gw' '$file' &&
+		cat '$d/out' && test \"\$(cat '$d/rc')\" -eq 1 &&
+		grep -q '^\[1/1\] $name *FAIL' '$d/out' &&
+		grep -q '$where' '$d/out'
+	"
+done < "$LIST"
 
 test_expect_success 'the mutant runs left no trace' '
 	leftover_snapshot > after &&
