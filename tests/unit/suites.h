@@ -26,5 +26,6 @@ Suite *make_rundir_suite(struct unit_needs *needs);
 Suite *make_template_suite(void);
 Suite *make_units_suite(void);
 Suite *make_fault_args_suite(void);
+Suite *make_rootfs_suite(void);
 
 #endif
