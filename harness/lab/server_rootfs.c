@@ -161,6 +161,7 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	char cnf[PATH_MAX], marker[PATH_MAX];
 	struct ga_template_opts t;
 	struct rootfs_build b;
+	struct ga_error why;
 	struct rootfs *rs;
 	char server[PATH_MAX + 128];
 	int built;
@@ -172,10 +173,10 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	if (!rs)
 		return ga_error_set(err, "out of memory");
 	be->state = rs;
-	if (ga_root_detect(o->root, &rs->root, err)) {
-		ga_error_prefix(err, "--server rootfs:%s (build one with: sudo "
-				"sh ci/build-server-root.sh mysql-9.7 DIR)",
-				o->root);
+	if (ga_root_detect(o->root, &rs->root, &why)) {
+		ga_error_set(err, "%s (ci/build-server-root.sh builds one: sudo "
+			     "sh ci/build-server-root.sh mysql-9.7|mariadb-11.8|"
+			     "mariadb-10.5 DIR)", why.msg);
 		return GA_SERVER_UNAVAILABLE;
 	}
 	if (snprintf(rs->cache_dir, sizeof(rs->cache_dir), "%s/rootfs-%s",
