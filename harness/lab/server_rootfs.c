@@ -32,6 +32,7 @@
 #include "lab/rootfs.h"
 #include "lab/spawn.h"
 #include "lab/template.h"
+#include "lab/tls.h"
 #include "util/fsutil.h"
 
 /* Part of the template's key: change it when rootfs_build changes how a
@@ -42,6 +43,14 @@
  * runs as uid 0 (the roots' mysql users differ, or there is none), and
  * its temporary files go to the private directory. */
 #define ROOTFS_EXTRA "user=root\ntmpdir=" GA_SPAWN_ROOT_MOUNT "/tmp\n"
+
+/* The lab's TLS certificate (lab/tls.h), copied into each scenario's
+ * directory: the chrooted server cannot see the cache.  For the
+ * connections that ask for TLS; and MariaDB 11.4 and later, given none,
+ * would make one at every start. */
+#define ROOTFS_TLS "ssl_cert=" GA_SPAWN_ROOT_MOUNT "/server-cert.pem\n" \
+		   "ssl_key=" GA_SPAWN_ROOT_MOUNT "/server-key.pem\n"
+static const char *const tls_files[] = { "server-cert.pem", "server-key.pem" };
 
 struct rootfs {
 	struct ga_root root;
@@ -182,7 +191,9 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	if (snprintf(rs->cache_dir, sizeof(rs->cache_dir), "%s/rootfs-%s",
 		     o->cache_dir, rs->root.name) >= (int)sizeof(rs->cache_dir))
 		return ga_error_set(err, "cache path too long: %s", o->cache_dir);
-	if (ga_mkdirs(rs->cache_dir, err))
+	if (ga_mkdirs(rs->cache_dir, err) ||
+	    ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
+			  err))
 		return -1;
 	/* Runs the server once (--version): the root can be entered, its
 	 * programs run, and the flavour is the one the server names. */
@@ -230,15 +241,22 @@ static int rootfs_create(struct ga_server *srv, const struct ga_scenario *sc,
 			 struct ga_error *err)
 {
 	struct ga_server_backend *be = srv->be;
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], src[PATH_MAX + 32], dst[PATH_MAX + 32];
+	size_t i;
 
 	if (ga_template_copy(be->template_dir, srv->datadir, err))
 		return ga_error_prefix(err, "copying the template datadir");
 	snprintf(tmp, sizeof(tmp), "%s/tmp", srv->dir);
 	if (mkdir(tmp, 0700) != 0)
 		return ga_error_errno(err, errno, "mkdir %s", tmp);
+	for (i = 0; i < sizeof(tls_files) / sizeof(tls_files[0]); i++) {
+		snprintf(src, sizeof(src), "%s/%s", be->tls_dir, tls_files[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", srv->dir, tls_files[i]);
+		if (ga_file_copy(src, dst, err))
+			return -1;
+	}
 	return ga_server_write_cnf(srv, be->fixture_cnf, GA_SPAWN_ROOT_MOUNT,
-				   ROOTFS_EXTRA, sc, err);
+				   ROOTFS_EXTRA ROOTFS_TLS, sc, err);
 }
 
 static int rootfs_own_netns(const struct ga_server *srv)
