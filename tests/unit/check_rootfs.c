@@ -23,25 +23,36 @@
 
 #define TIMEOUT 10
 
+/* The tcase's directory, made and removed by the unchecked fixture in the
+ * runner's process, so it goes even when a test fails (Check skips a
+ * checked teardown then); each test gets a directory of its own in it. */
+static char scratch_root[PATH_MAX];
 static char scratch[PATH_MAX];
 
-static void scratch_setup(void)
+static void scratch_root_setup(void)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(scratch, sizeof(scratch), "%s/ga-unit-rootfs-XXXXXX",
+	snprintf(scratch_root, sizeof(scratch_root), "%s/ga-unit-rootfs-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
-	ck_assert_msg(mkdtemp(scratch) != NULL, "mkdtemp %s: %s", scratch,
-		      strerror(errno));
+	ck_assert_msg(mkdtemp(scratch_root) != NULL, "mkdtemp %s: %s",
+		      scratch_root, strerror(errno));
 }
 
-static void scratch_teardown(void)
+static void scratch_root_teardown(void)
 {
 	struct ga_error err = { "" };
 
-	if (scratch[0] && ga_tree_remove(scratch, &err) != 0)
+	if (scratch_root[0] && ga_tree_remove(scratch_root, &err) != 0)
 		fprintf(stderr, "check_rootfs: %s\n", err.msg);
-	scratch[0] = '\0';
+	scratch_root[0] = '\0';
+}
+
+static void scratch_setup(void)
+{
+	snprintf(scratch, sizeof(scratch), "%s/test-XXXXXX", scratch_root);
+	ck_assert_msg(mkdtemp(scratch) != NULL, "mkdtemp %s: %s", scratch,
+		      strerror(errno));
 }
 
 /* scratch/root/name/<file> with text (directories made as needed). */
@@ -418,7 +429,9 @@ Suite *make_rootfs_suite(void)
 
 	tc = tcase_create("detect");
 	tcase_set_timeout(tc, TIMEOUT);
-	tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
+	tcase_add_unchecked_fixture(tc, scratch_root_setup,
+				    scratch_root_teardown);
+	tcase_add_checked_fixture(tc, scratch_setup, NULL);
 	tcase_add_test(tc, test_detect_marker_mysql);
 	tcase_add_test(tc, test_detect_mariadb_by_programs);
 	tcase_add_test(tc, test_detect_mysqld_then_version);

@@ -203,23 +203,34 @@ static const char *const root_files[][2] = {
 	{ "/lib64/ld-linux-x86-64.so.2", "/lib64/ld-linux-x86-64.so.2" },
 };
 
+/* As in check_rootfs.c: the tcase's directory is the runner's (removed
+ * even after a failed test), each test makes one of its own in it. */
+static char root_scratch_top[PATH_MAX];
 static char root_scratch[PATH_MAX];
 
-static void root_setup(void)
+static void root_top_setup(void)
 {
-	snprintf(root_scratch, sizeof(root_scratch),
+	snprintf(root_scratch_top, sizeof(root_scratch_top),
 		 "/tmp/ga-unit-spawn-root-XXXXXX");
-	ck_assert_msg(mkdtemp(root_scratch) != NULL, "mkdtemp: %s",
+	ck_assert_msg(mkdtemp(root_scratch_top) != NULL, "mkdtemp: %s",
 		      strerror(errno));
 }
 
-static void root_teardown(void)
+static void root_top_teardown(void)
 {
 	struct ga_error err = { "" };
 
-	if (root_scratch[0] && ga_tree_remove(root_scratch, &err) != 0)
+	if (root_scratch_top[0] && ga_tree_remove(root_scratch_top, &err) != 0)
 		fprintf(stderr, "check_spawn: %s\n", err.msg);
-	root_scratch[0] = '\0';
+	root_scratch_top[0] = '\0';
+}
+
+static void root_setup(void)
+{
+	snprintf(root_scratch, sizeof(root_scratch), "%s/test-XXXXXX",
+		 root_scratch_top);
+	ck_assert_msg(mkdtemp(root_scratch) != NULL, "mkdtemp: %s",
+		      strerror(errno));
 }
 
 static void make_root(const char *root, bool with_mount_point)
@@ -363,7 +374,9 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 	if (unit_needs_root(needs, "spawn", "root", "mounts and chroot")) {
 		tc = tcase_create("root");
 		tcase_set_timeout(tc, TIMEOUT);
-		tcase_add_checked_fixture(tc, root_setup, root_teardown);
+		tcase_add_unchecked_fixture(tc, root_top_setup,
+					    root_top_teardown);
+		tcase_add_checked_fixture(tc, root_setup, NULL);
 		tcase_add_test(tc, test_child_in_root);
 		tcase_add_test(tc, test_root_failure_named);
 		suite_add_tcase(s, tc);
