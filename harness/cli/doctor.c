@@ -20,6 +20,7 @@
 #include "faults/qdisc.h"
 #include "util/fsutil.h"
 #include "lab/lab.h"
+#include "lab/rootfs.h"
 #include "lab/server.h"
 #include "lab/spawn.h"
 
@@ -105,6 +106,45 @@ static void check_server(struct doctor *d, const struct doctor_opts *o)
 		     "mariadb-server)", o->install_db);
 	else
 		line(d, true, true, "mariadb-install-db", "%s", o->install_db);
+}
+
+/* The roots "--server NAME" can use, each run once (--version, chrooted):
+ * it can run here if that works.  Optional: only "--server NAME" needs
+ * them. */
+static void check_roots(struct doctor *d, bool is_root)
+{
+	char names[32][GA_ROOT_NAME_MAX], label[GA_ROOT_NAME_MAX + 8];
+	char dir[PATH_MAX], how[256];
+	const char *tmp = getenv("TMPDIR");
+	struct ga_error err;
+	struct ga_root root;
+	size_t n, i;
+
+	n = ga_root_list(GA_ROOTS_DIR, names, sizeof(names) / sizeof(names[0]));
+	if (n == 0) {
+		line(d, false, false, "server roots", "none in %s (build one: "
+		     "sudo sh ci/build-server-root.sh mysql-9.7 %s/mysql-9.7)",
+		     GA_ROOTS_DIR, GA_ROOTS_DIR);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(label, sizeof(label), "root %s", names[i]);
+		snprintf(dir, sizeof(dir), "%s/%s", GA_ROOTS_DIR, names[i]);
+		if (ga_root_detect(dir, &root, &err)) {
+			line(d, false, false, label, "%s", err.msg);
+		} else if (!is_root) {
+			line(d, false, false, label, "%s: cannot be entered "
+			     "without root (chroot, mounts)", root.server);
+		} else if (ga_root_probe(&root, tmp && *tmp ? tmp : "/tmp",
+					 NULL, how, sizeof(how), &err)) {
+			line(d, false, false, label, "%s", err.msg);
+		} else {
+			line(d, true, false, label, "%s%s runs: --server %s",
+			     strstr(root.version, "MariaDB") ? "" :
+			     root.flavour == GA_FLAVOUR_MYSQL ? "MySQL " :
+			     "MariaDB ", root.version, names[i]);
+		}
+	}
 }
 
 /* A firewall fault applied and reverted in the lab's server namespace. */
@@ -195,12 +235,13 @@ static bool run_doctor(FILE *out, const struct doctor_opts *opts)
 		check_kernel(&d);
 	}
 	line(&d, true, true, "pause", "%s", "SIGSTOP/SIGCONT of the "
-	     "scenario's own mariadbd");
+	     "scenario's own server");
 	check_server(&d, opts);
+	check_roots(&d, geteuid() == 0);
 	snprintf(buf, sizeof(buf), "Connector/C %s", mysql_get_client_info());
 	line(&d, true, true, "client library", "%s", buf);
 	fprintf(out, "  %-8s %-18s %s\n", "n/a", "docker", "not used by this "
-		"version: every scenario runs the local mariadbd");
+		"version: servers run from the host or chrooted in a root");
 	fprintf(out, "%s\n", d.all_needed ? "every scenario can run here"
 		: "some scenarios cannot run here: see MISSING above");
 	return d.all_needed;

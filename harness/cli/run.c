@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "client/driver.h"
+#include "lab/rootfs.h"
 #include "lab/server.h"
 #include "report/matrix.h"
 #include "report/report.h"
@@ -23,6 +24,8 @@
 struct run_args {
 	struct ga_run_options opts;
 	const char *servers[MAX_CHOICES];       /* --server, in order */
+	const struct ga_server_backend_ops *server_ops[MAX_CHOICES];
+	char roots[MAX_CHOICES][PATH_MAX];      /* rootfs:DIR, NAME: the root */
 	size_t nservers;
 	const char *clients[MAX_CHOICES];       /* --client, in order */
 	size_t nclients;
@@ -114,6 +117,7 @@ static const struct option run_long_opts[] = {
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	struct ga_server_options *so = &a->opts.server_opts;
+	struct ga_error err;
 	int c;
 
 	memset(a, 0, sizeof(*a));
@@ -147,15 +151,17 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return -1;
 			break;
 		case OPT_SERVER:
-			if (!ga_server_backend_find(optarg)) {
-				fprintf(stderr, "goneaway: --server: '%s' is "
-					"not a server backend (known: local)\n",
-					optarg);
-				return -1;
-			}
 			if (a->nservers == MAX_CHOICES) {
 				fprintf(stderr, "goneaway: at most %d --server\n",
 					MAX_CHOICES);
+				return -1;
+			}
+			if (ga_server_spec_parse(optarg, GA_ROOTS_DIR,
+						 &a->server_ops[a->nservers],
+						 a->roots[a->nservers],
+						 sizeof(a->roots[0]), &err)) {
+				fprintf(stderr, "goneaway: --server: %s\n",
+					err.msg);
 				return -1;
 			}
 			a->servers[a->nservers++] = optarg;
@@ -206,8 +212,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			"given (try: goneaway run scenarios/)\n");
 		return -1;
 	}
-	if (!a->nservers)
+	if (!a->nservers) {
+		a->server_ops[0] = ga_server_backend_find("local");
 		a->servers[a->nservers++] = "local";
+	}
 	if (!a->nclients)
 		a->clients[a->nclients++] = "builtin";
 	return 0;
@@ -393,7 +401,8 @@ static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
 	size_t c, i;
 	bool many = a->nservers * a->nclients > 1;
 
-	opts.server = ga_server_backend_find(a->servers[s]);
+	opts.server = a->server_ops[s];
+	opts.server_opts.root = a->roots[s];
 	if (ga_runner_open(&runner, &opts, in, &err)) {
 		fprintf(stderr, "goneaway: %s\n", err.msg);
 		return -1;

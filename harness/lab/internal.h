@@ -24,5 +24,6 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 
 /* The backends (lab/server_*.c). */
 extern const struct ga_server_backend_ops ga_server_local;
+extern const struct ga_server_backend_ops ga_server_rootfs;
 
 #endif

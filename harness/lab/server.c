@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lab/lab.h"
+#include "lab/rootfs.h"
 #include "lab/spawn.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -21,6 +22,7 @@
 
 static const struct ga_server_backend_ops *const backends[] = {
 	&ga_server_local,
+	&ga_server_rootfs,
 	NULL,
 };
 
@@ -32,6 +34,41 @@ const struct ga_server_backend_ops *ga_server_backend_find(const char *name)
 		if (strcmp(backends[i]->name, name) == 0)
 			return backends[i];
 	return NULL;
+}
+
+int ga_server_spec_parse(const char *spec, const char *roots_dir,
+			 const struct ga_server_backend_ops **ops, char *root,
+			 size_t len, struct ga_error *err)
+{
+	char names[32][GA_ROOT_NAME_MAX], known[1024];
+	size_t n, i, used;
+
+	root[0] = '\0';
+	if (strcmp(spec, "local") == 0) {
+		*ops = &ga_server_local;
+		return 0;
+	}
+	if (strncmp(spec, "rootfs:", 7) == 0 && spec[7]) {
+		*ops = &ga_server_rootfs;
+		if (snprintf(root, len, "%s", spec + 7) >= (int)len)
+			return ga_error_set(err, "path too long: %s", spec + 7);
+		return 0;
+	}
+	n = ga_root_list(roots_dir, names, sizeof(names) / sizeof(names[0]));
+	for (i = 0; i < n; i++) {
+		if (strcmp(spec, names[i]) != 0)
+			continue;
+		*ops = &ga_server_rootfs;
+		if (snprintf(root, len, "%s/%s", roots_dir, spec) >= (int)len)
+			return ga_error_set(err, "path too long: %s", roots_dir);
+		return 0;
+	}
+	used = (size_t)snprintf(known, sizeof(known), "local, rootfs:DIR");
+	for (i = 0; i < n && used < sizeof(known); i++)
+		used += (size_t)snprintf(known + used, sizeof(known) - used,
+					 ", %s", names[i]);
+	return ga_error_set(err, "'%s' is not a server backend or a root in "
+			    "%s (known: %s)", spec, roots_dir, known);
 }
 
 int ga_server_backend_open(struct ga_server_backend *be,

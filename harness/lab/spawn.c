@@ -8,10 +8,65 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* What the child was doing when it failed; sent through the error pipe
+ * with errno. */
+enum stage {
+	STAGE_EXEC = 0,
+	STAGE_SETUP,            /* signals, death signal, process group */
+	STAGE_NETNS,
+	STAGE_REDIRECT,
+	STAGE_CLOSE_FDS,
+	STAGE_UNSHARE_NS,
+	STAGE_PRIVATE,
+	STAGE_BIND_ROOT,
+	STAGE_BIND_DIR,
+	STAGE_DEV_TMPFS,
+	STAGE_DEV_NODE,
+	STAGE_READ_ONLY,
+	STAGE_CHROOT,
+};
+
+struct child_failure {
+	int err;
+	int stage;
+	int index;              /* STAGE_DEV_NODE: which device */
+};
+
+static const char *const device_sources[GA_SPAWN_DEVICES] = {
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+};
+
+int ga_spawn_root_init(struct ga_spawn_root *r, const char *root,
+		       const char *dir, struct ga_error *err)
+{
+	size_t i;
+	int bad;
+
+	memset(r, 0, sizeof(*r));
+	bad = snprintf(r->root, sizeof(r->root), "%s", root) >=
+		(int)sizeof(r->root);
+	bad |= snprintf(r->dir, sizeof(r->dir), "%s", dir) >=
+		(int)sizeof(r->dir);
+	if (dir[0])
+		bad |= snprintf(r->dir_mount, sizeof(r->dir_mount), "%s%s",
+				root, GA_SPAWN_ROOT_MOUNT) >=
+			(int)sizeof(r->dir_mount);
+	bad |= snprintf(r->dev, sizeof(r->dev), "%s/dev", root) >=
+		(int)sizeof(r->dev);
+	for (i = 0; i < GA_SPAWN_DEVICES; i++)
+		bad |= snprintf(r->devices[i], sizeof(r->devices[i]), "%s%s",
+				root, device_sources[i]) >=
+			(int)sizeof(r->devices[i]);
+	if (bad)
+		return ga_error_set(err, "path too long: %s or %s", root, dir);
+	return 0;
+}
 
 static int pidfd_open_compat(pid_t pid)
 {
@@ -72,15 +127,65 @@ static int redirect(int target, const char *path, int flags)
 	return 0;
 }
 
+/* Makes the child's mounts and chroots into r->root (see spawn.h).  In
+ * the child: only async-signal-safe calls.  Returns 0 or -1 with errno
+ * set and *stage, *index saying what failed. */
+static int enter_root(const struct ga_spawn_root *r, int *stage, int *index)
+{
+	int i, fd;
+
+	*stage = STAGE_UNSHARE_NS;
+	if (unshare(CLONE_NEWNS) != 0)
+		return -1;
+	/* "/" is shared on systemd hosts: without this, the mounts below
+	 * would appear in the host's namespace too */
+	*stage = STAGE_PRIVATE;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return -1;
+	/* a mount of its own, to be made read-only below */
+	*stage = STAGE_BIND_ROOT;
+	if (mount(r->root, r->root, NULL, MS_BIND, NULL) != 0)
+		return -1;
+	*stage = STAGE_BIND_DIR;
+	if (r->dir[0] && mount(r->dir, r->dir_mount, NULL, MS_BIND, NULL) != 0)
+		return -1;
+	*stage = STAGE_DEV_TMPFS;
+	if (mount("tmpfs", r->dev, "tmpfs", MS_NOSUID | MS_NOEXEC,
+		  "mode=755,size=16k") != 0)
+		return -1;
+	*stage = STAGE_DEV_NODE;
+	for (i = 0; i < GA_SPAWN_DEVICES; i++) {
+		*index = i;
+		fd = open(r->devices[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return -1;
+		close(fd);
+		if (mount(device_sources[i], r->devices[i], NULL, MS_BIND,
+			  NULL) != 0)
+			return -1;
+	}
+	/* the root stays as it was built, whatever the server does; several
+	 * scenarios can share it at once */
+	*stage = STAGE_READ_ONLY;
+	if (mount(NULL, r->root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
+		  NULL) != 0)
+		return -1;
+	*stage = STAGE_CHROOT;
+	if (chroot(r->root) != 0 || chdir("/") != 0)
+		return -1;
+	return 0;
+}
+
 /* Runs in the child between fork and exec: only async-signal-safe calls. */
 static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		       pid_t parent)
 {
+	const char *in = opts->input_path ? opts->input_path : "/dev/null";
 	const char *out = opts->output_path ? opts->output_path : "/dev/null";
 	int out_flags = opts->output_path ? O_WRONLY | O_CREAT | O_APPEND :
 					    O_WRONLY;
+	struct child_failure f = { 0, STAGE_SETUP, 0 };
 	sigset_t none;
-	int e;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		goto fail;
@@ -90,8 +195,12 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
 		goto fail;
 	signal(SIGPIPE, SIG_DFL);
+	f.stage = STAGE_NETNS;
 	if (opts->netns_fd >= 0 && setns(opts->netns_fd, CLONE_NEWNET) != 0)
 		goto fail;
+	if (opts->netns_fd < 0 && opts->new_netns && unshare(CLONE_NEWNET) != 0)
+		goto fail;
+	f.stage = STAGE_SETUP;
 	if (opts->own_group && setpgid(0, 0) != 0)
 		goto fail;
 	if (errpipe <= 2) {     /* the harness runs with 0, 1 or 2 closed */
@@ -99,31 +208,99 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		if (errpipe < 0)
 			_exit(127);
 	}
+	f.stage = STAGE_REDIRECT;
 	if (opts->pipes) {
 		/* the pipes sit above 2: the harness keeps 0-2 open */
 		if (redirect(2, out, out_flags) != 0 ||
 		    dup2(opts->pipes[0], 0) < 0 || dup2(opts->pipes[1], 1) < 0)
 			goto fail;
-	} else if (redirect(0, "/dev/null", O_RDONLY) != 0 ||
+	} else if (redirect(0, in, O_RDONLY) != 0 ||
 		   redirect(1, out, out_flags) != 0 || dup2(1, 2) < 0) {
 		goto fail;
 	}
+	/* before the chroot: the fallback reads /proc, which a root lacks */
+	f.stage = STAGE_CLOSE_FDS;
 	if (close_fds_above_2(errpipe) != 0)
 		goto fail;
+	if (opts->root && enter_root(opts->root, &f.stage, &f.index) != 0)
+		goto fail;
+	f.stage = STAGE_EXEC;
 	execv(opts->argv[0], (char *const *)opts->argv);
 fail:
-	e = errno;
-	if (write(errpipe, &e, sizeof(e)) < 0)
+	f.err = errno;
+	if (write(errpipe, &f, sizeof(f)) < 0)
 		_exit(127);
 	_exit(127);
+}
+
+/* What failed in the child, as an error: "starting PROG: WHAT: errno". */
+static int child_failed(const struct ga_spawn_opts *opts,
+			const struct child_failure *f, struct ga_error *err)
+{
+	static const struct ga_spawn_root none;
+	const struct ga_spawn_root *r = opts->root ? opts->root : &none;
+	int i = f->index >= 0 && f->index < GA_SPAWN_DEVICES ? f->index : 0;
+	char what[2 * PATH_MAX + 64];
+
+	switch (f->stage) {
+	case STAGE_EXEC:
+		return ga_error_errno(err, f->err, "starting %s%s%s",
+				      opts->argv[0], r->root[0] ? " in " : "",
+				      r->root);
+	case STAGE_SETUP:
+		snprintf(what, sizeof(what), "signals or its process group");
+		break;
+	case STAGE_NETNS:
+		snprintf(what, sizeof(what), "its network namespace");
+		break;
+	case STAGE_REDIRECT:
+		snprintf(what, sizeof(what), "opening %s or %s",
+			 opts->input_path ? opts->input_path : "/dev/null",
+			 opts->output_path ? opts->output_path : "/dev/null");
+		break;
+	case STAGE_CLOSE_FDS:
+		snprintf(what, sizeof(what), "closing descriptors");
+		break;
+	case STAGE_UNSHARE_NS:
+		snprintf(what, sizeof(what), "a mount namespace of its own");
+		break;
+	case STAGE_PRIVATE:
+		snprintf(what, sizeof(what), "making / private");
+		break;
+	case STAGE_BIND_ROOT:
+		snprintf(what, sizeof(what), "bind %s onto itself", r->root);
+		break;
+	case STAGE_BIND_DIR:
+		snprintf(what, sizeof(what), "bind %s onto %s", r->dir,
+			 r->dir_mount);
+		break;
+	case STAGE_DEV_TMPFS:
+		snprintf(what, sizeof(what), "tmpfs on %s", r->dev);
+		break;
+	case STAGE_DEV_NODE:
+		snprintf(what, sizeof(what), "bind %s onto %s",
+			 device_sources[i], r->devices[i]);
+		break;
+	case STAGE_READ_ONLY:
+		snprintf(what, sizeof(what), "remount %s read-only", r->root);
+		break;
+	case STAGE_CHROOT:
+		snprintf(what, sizeof(what), "chroot %s", r->root);
+		break;
+	default:
+		snprintf(what, sizeof(what), "stage %d", f->stage);
+		break;
+	}
+	return ga_error_errno(err, f->err, "starting %s: %s", opts->argv[0],
+			      what);
 }
 
 int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	     struct ga_error *err)
 {
 	pid_t parent = getpid();
+	struct child_failure f;
 	int pipefd[2];
-	int child_errno = 0;
 	ssize_t n;
 	pid_t p;
 
@@ -141,13 +318,12 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	}
 	close(pipefd[1]);
 	do {
-		n = read(pipefd[0], &child_errno, sizeof(child_errno));
+		n = read(pipefd[0], &f, sizeof(f));
 	} while (n < 0 && errno == EINTR);
 	close(pipefd[0]);
-	if (n == (ssize_t)sizeof(child_errno)) {
+	if (n == (ssize_t)sizeof(f)) {
 		waitpid(p, NULL, 0);
-		return ga_error_errno(err, child_errno, "starting %s",
-				      opts->argv[0]);
+		return child_failed(opts, &f, err);
 	}
 	*pidfd = pidfd_open_compat(p);
 	if (*pidfd < 0) {

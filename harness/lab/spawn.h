@@ -9,6 +9,17 @@
  * pipe for 1) and nothing else:
  * every other descriptor of the harness - a client's socket above all,
  * which Connector/C does not make close-on-exec - is closed before exec.
+ *
+ * A child can also be run inside a root filesystem (lab/server_rootfs.c):
+ * in a mount namespace of its own, after fork and before exec, it makes
+ * every mount private (nothing propagates back to the host), binds the
+ * root onto itself, binds a host directory onto ROOT/goneaway, mounts a
+ * small tmpfs on ROOT/dev with the host's null, zero, full, random and
+ * urandom bound in, remounts the root read-only, and chroots into it.
+ * The mounts live and die with the child's namespace: when the child
+ * exits (SIGKILL included) the kernel drops them; the host never sees
+ * them.  A step that fails is reported through the error pipe with its
+ * name ("bind ROOT/goneaway: ...").
  */
 #ifndef GA_SPAWN_H
 #define GA_SPAWN_H
@@ -18,17 +29,45 @@
 #include "util/error.h"
 #include "util/interrupt.h"
 
+#include <limits.h>
+#include <stdbool.h>
+
+#define GA_SPAWN_ROOT_MOUNT "/goneaway"    /* where dir appears in a root */
+#define GA_SPAWN_DEVICES 5                 /* null zero full random urandom */
+
+/* A root filesystem to run a child in.  The child may make only
+ * async-signal-safe calls, so every path is made here, in the parent, by
+ * ga_spawn_root_init(). */
+struct ga_spawn_root {
+	char root[PATH_MAX];            /* the root, made read-only */
+	char dir[PATH_MAX];             /* host directory to bind ... */
+	char dir_mount[PATH_MAX];       /* ... onto ROOT/goneaway */
+	char dev[PATH_MAX];             /* ROOT/dev, a tmpfs */
+	char devices[GA_SPAWN_DEVICES][PATH_MAX];  /* ROOT/dev/null, ... */
+};
+
+/* Fills r for root (a directory holding GA_SPAWN_ROOT_MOUNT and dev/)
+ * and dir (any host directory, writable by the child; "": nothing is
+ * bound there).  Returns 0, or -1 when a path is too long. */
+int ga_spawn_root_init(struct ga_spawn_root *r, const char *root,
+		       const char *dir, struct ga_error *err);
+
 struct ga_spawn_opts {
-	const char *const *argv;  /* argv[0] is the program's path */
+	const char *const *argv;  /* argv[0] is the program's path (inside
+				   * root, when there is one) */
 	int netns_fd;             /* setns() into it first; -1: stay */
+	bool new_netns;           /* with netns_fd -1: a network namespace
+				   * of its own, with no interface at all */
+	const char *input_path;   /* stdin from there; NULL: /dev/null */
 	const char *output_path;  /* stdout+stderr appended there; NULL:
-				   * /dev/null */
+				   * /dev/null (both host paths) */
 	const int *pipes;         /* NULL, or { stdin, stdout } descriptors
 				   * for the child (output_path then gets
-				   * stderr only) */
+				   * stderr only; input_path is not used) */
 	int own_group;            /* the child leads a process group of its
 				   * own (its id is the child's PID), so
 				   * what it forks can be ended with it */
+	const struct ga_spawn_root *root;  /* NULL: the host's filesystem */
 };
 
 /* Starts a child.  Returns 0 and sets *pid and *pidfd (a pidfd that

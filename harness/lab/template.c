@@ -14,13 +14,8 @@
 #include <unistd.h>
 
 #include "util/fsutil.h"
-#include "lab/spawn.h"
 
-#define INSTALL_TIMEOUT_MS 300000
 #define LOCK_TIMEOUT_MS 600000
-/* Part of the cache key: change it when build() changes how a template
- * is made, so old templates are not reused. */
-#define TEMPLATE_FORMAT "install-db:skip-test-db,socket-root,skip-name-resolve"
 
 static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 {
@@ -37,19 +32,20 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 static int template_key(const struct ga_template_opts *o, uint64_t *key,
 			struct ga_error *err)
 {
-	const char *files[2] = { o->fixture_cnf_path, o->bootstrap_sql_path };
 	uint64_t h = 1469598103934665603ULL;
 	struct stat st;
 	char *text;
 	size_t len, i;
 
-	if (stat(o->mariadbd, &st) != 0)
-		return ga_error_errno(err, errno, "%s", o->mariadbd);
-	h = fnv1a(h, TEMPLATE_FORMAT, sizeof(TEMPLATE_FORMAT));
-	h = fnv1a(h, &st.st_size, sizeof(st.st_size));
-	h = fnv1a(h, &st.st_mtime, sizeof(st.st_mtime));
-	for (i = 0; i < 2; i++) {
-		if (ga_file_read(files[i], 1 << 20, &text, &len, err))
+	h = fnv1a(h, o->format, strlen(o->format) + 1);
+	for (i = 0; o->stat_paths[i]; i++) {
+		if (stat(o->stat_paths[i], &st) != 0)
+			return ga_error_errno(err, errno, "%s", o->stat_paths[i]);
+		h = fnv1a(h, &st.st_size, sizeof(st.st_size));
+		h = fnv1a(h, &st.st_mtime, sizeof(st.st_mtime));
+	}
+	for (i = 0; o->content_paths[i]; i++) {
+		if (ga_file_read(o->content_paths[i], 1 << 20, &text, &len, err))
 			return -1;
 		h = fnv1a(h, text, len);
 		free(text);
@@ -171,65 +167,47 @@ int ga_template_copy(const char *template_dir, const char *dst,
 	return rc;
 }
 
+int ga_template_run_step(const struct ga_spawn_opts *sp,
+			 struct ga_interrupt *in, struct ga_error *err)
+{
+	struct ga_error ignored;
+	char *tail;
+	size_t n;
+
+	if (ga_spawn_run(sp, in, GA_TEMPLATE_STEP_TIMEOUT_MS, err) == 0)
+		return 0;
+	if (sp->output_path &&
+	    ga_file_read(sp->output_path, 1 << 20, &tail, NULL, &ignored) == 0) {
+		n = strlen(tail);
+		ga_error_prefix(err, "building the template datadir (install log "
+				"ends: %s)", tail + (n > 300 ? n - 300 : 0));
+		free(tail);
+	}
+	return -1;
+}
+
+/* Runs the builder in a fresh building-XXXXXX directory (which a later
+ * build removes if this process dies meanwhile) and renames its datadir
+ * to final. */
 static int build(const struct ga_template_opts *o, struct ga_interrupt *in,
 		 const char *final, struct ga_error *err)
 {
-	char work[PATH_MAX], cnf[PATH_MAX], data[PATH_MAX], log[PATH_MAX];
-	char a_defaults[PATH_MAX + 32], a_extra[PATH_MAX + 32];
-	char *fixture = NULL, *tail;
+	char work[PATH_MAX], data[PATH_MAX];
 	struct ga_error ignored;
-	struct ga_spawn_opts sp;
-	const char *argv[8];
-	FILE *f;
 	int rc = -1;
 
 	snprintf(work, sizeof(work), "%s/building-XXXXXX", o->cache_dir);
 	if (!mkdtemp(work))
 		return ga_error_errno(err, errno, "mkdtemp %s", work);
-	snprintf(cnf, sizeof(cnf), "%s/my.cnf", work);
 	snprintf(data, sizeof(data), "%s/data", work);
-	snprintf(log, sizeof(log), "%s/install.log", work);
-	if (ga_file_read(o->fixture_cnf_path, 1 << 20, &fixture, NULL, err))
+	if (o->build(o->build_arg, in, work, data, err))
 		goto out;
-	f = fopen(cnf, "we");
-	if (!f) {
-		ga_error_errno(err, errno, "create %s", cnf);
-		goto out;
-	}
-	fprintf(f, "%s\n[mysqld]\ndatadir=%s\n", fixture, data);
-	fclose(f);
-
-	snprintf(a_defaults, sizeof(a_defaults), "--defaults-file=%s", cnf);
-	snprintf(a_extra, sizeof(a_extra), "--extra-file=%s", o->bootstrap_sql_path);
-	argv[0] = o->install_db;
-	argv[1] = a_defaults;
-	argv[2] = "--user=root";
-	argv[3] = "--skip-test-db";
-	argv[4] = "--auth-root-authentication-method=socket";
-	argv[5] = "--skip-name-resolve";        /* no host names in grants */
-	argv[6] = a_extra;
-	argv[7] = NULL;
-	sp.argv = argv;
-	sp.netns_fd = -1;
-	sp.output_path = log;
-	if (ga_spawn_run(&sp, in, INSTALL_TIMEOUT_MS, err)) {
-		if (ga_file_read(log, 1 << 20, &tail, NULL, &ignored) == 0) {
-			size_t n = strlen(tail);
-
-			ga_error_prefix(err, "building the template datadir "
-					"(install log ends: %s)",
-					tail + (n > 300 ? n - 300 : 0));
-			free(tail);
-		}
-		goto out;
-	}
 	if (rename(data, final) != 0) {
 		ga_error_errno(err, errno, "rename %s to %s", data, final);
 		goto out;
 	}
 	rc = 0;
 out:
-	free(fixture);
 	ga_tree_remove(work, &ignored);
 	return rc;
 }

@@ -1,11 +1,15 @@
 /* template.h - the cached template datadir.
  *
- * mariadb-install-db runs once per (server binary, fixture config,
- * bootstrap SQL) and its datadir is kept in the cache directory as
- * template-<hash>; each scenario then gets a private copy of it.  The
- * hash covers the binary's size and mtime and both fixture files, so an
- * upgrade or a fixture change builds a new template.  Builds are
- * serialised with a lock file, so concurrent runs share one template.
+ * A backend's builder (mariadb-install-db for the local server, the
+ * flavour's own initialisation inside a root filesystem) runs once per
+ * key and its datadir is kept in the cache directory as template-<hash>;
+ * each scenario then gets a private copy of it.  The key covers how the
+ * template is made (a format string), the size and mtime of the server's
+ * binaries and the contents of the fixture files, so an upgrade or a
+ * fixture change builds a new template.  Builds are serialised with a
+ * lock file in the cache directory, so concurrent runs share one
+ * template.  Backends whose templates must not replace each other (the
+ * local server's, each root's) use cache directories of their own.
  *
  * A build removes the templates of other keys, which a concurrent run
  * (of another server binary or fixture) may be copying at that moment.
@@ -19,15 +23,25 @@
 
 #include <stddef.h>
 
+#include "lab/spawn.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 
+#define GA_TEMPLATE_MAX_KEYS 4
+
 struct ga_template_opts {
 	const char *cache_dir;          /* e.g. ~/.cache/goneaway */
-	const char *mariadbd;           /* server binary */
-	const char *install_db;         /* mariadb-install-db */
-	const char *fixture_cnf_path;   /* fixtures/server/mariadb.cnf */
-	const char *bootstrap_sql_path; /* fixtures/server/bootstrap.sql */
+	const char *format;             /* how the builder makes a template */
+	/* NULL-terminated lists: files whose size and mtime are part of the
+	 * key (binaries), files whose contents are (fixtures). */
+	const char *stat_paths[GA_TEMPLATE_MAX_KEYS + 1];
+	const char *content_paths[GA_TEMPLATE_MAX_KEYS + 1];
+	/* Makes a datadir at datadir (work/data, not there yet), working in
+	 * the directory work (which exists and is removed afterwards, with
+	 * whatever build left in it).  Returns 0 or -1 with err set. */
+	int (*build)(void *arg, struct ga_interrupt *in, const char *work,
+		     const char *datadir, struct ga_error *err);
+	void *build_arg;                /* borrowed, passed to build */
 };
 
 /* Makes sure the template exists (building it if needed) and writes its
@@ -35,6 +49,13 @@ struct ga_template_opts {
 int ga_template_ensure(const struct ga_template_opts *opts,
 		       struct ga_interrupt *in, char *path, size_t len,
 		       int *built, struct ga_error *err);
+
+/* For builders: runs one program of a build to completion (bounded by
+ * GA_TEMPLATE_STEP_TIMEOUT_MS), its output going to sp->output_path; on
+ * failure err also gets the end of that output. */
+#define GA_TEMPLATE_STEP_TIMEOUT_MS 300000
+int ga_template_run_step(const struct ga_spawn_opts *sp,
+			 struct ga_interrupt *in, struct ga_error *err);
 
 /* Takes a shared lock on the template directory template_dir for as long
  * as *fd (set here) stays open: no stale-template removal removes it

@@ -80,7 +80,10 @@ netns_inodes() {
 }
 
 # What goneaway could leave behind: namespaces, veths named ga*, nft
-# tables named goneaway*, mariadbd processes, run directories.
+# tables named goneaway*, mariadbd processes, run directories, and mounts
+# in the host's namespace whose mount point says "goneaway" (a chrooted
+# server's root, ROOT/goneaway, ROOT/dev: they must stay in the server's
+# own mount namespace).
 leftover_snapshot() {
 	say "netns:"
 	netns_inodes
@@ -94,6 +97,17 @@ leftover_snapshot() {
 	ps -eo pid=,comm= | awk '$2 ~ /^(mariadbd|mysqld)$/ {print $1}'
 	say "rundirs:"
 	ls -d "${TMPDIR:-/tmp}"/goneaway-run-* 2>/dev/null || true
+	say "mounts:"
+	awk '$2 ~ /goneaway/ {print $2}' /proc/self/mounts | sort
+}
+
+# new_leftovers BEFORE AFTER: the lines of snapshot AFTER that BEFORE
+# lacks, printed; fails if there are any.  What went away meanwhile (a
+# concurrent run's namespaces, on a shared machine) is not a leftover.
+new_leftovers() {
+	sort "$1" > "$1.sorted" && sort "$2" > "$2.sorted" &&
+	comm -13 "$1.sorted" "$2.sorted" > "$2.new" &&
+	cat "$2.new" && test ! -s "$2.new"
 }
 
 # Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.

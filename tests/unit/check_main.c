@@ -44,10 +44,11 @@ int main(void)
 	srunner_add_suite(sr, make_client_suite(&needs));
 	srunner_add_suite(sr, make_run_suite());
 	srunner_add_suite(sr, make_fsutil_suite(&needs));
-	srunner_add_suite(sr, make_spawn_suite());
+	srunner_add_suite(sr, make_spawn_suite(&needs));
 	srunner_add_suite(sr, make_rundir_suite(&needs));
 	srunner_add_suite(sr, make_template_suite());
 	srunner_add_suite(sr, make_fault_args_suite());
+	srunner_add_suite(sr, make_rootfs_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -190,7 +191,174 @@ START_TEST(test_exec_failure_reported)
 }
 END_TEST
 
-Suite *make_spawn_suite(void)
+/* ---- a child in a root filesystem ----------------------------------------- */
+
+/* A root just big enough for dash (bin/sh, libc, the loader), with the
+ * two directories the set-up mounts over: goneaway/ and dev/.  Takes
+ * them from the x86_64 Debian paths (goneaway's platform); elsewhere the
+ * test fails saying so, rather than passing without having run. */
+static const char *const root_files[][2] = {
+	{ "/usr/bin/dash", "/bin/sh" },
+	{ "/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6" },
+	{ "/lib64/ld-linux-x86-64.so.2", "/lib64/ld-linux-x86-64.so.2" },
+};
+
+/* As in check_rootfs.c: the tcase's directory is the runner's (removed
+ * even after a failed test), each test makes one of its own in it. */
+static char root_scratch_top[PATH_MAX];
+static char root_scratch[PATH_MAX];
+
+static void root_top_setup(void)
+{
+	snprintf(root_scratch_top, sizeof(root_scratch_top),
+		 "/tmp/ga-unit-spawn-root-XXXXXX");
+	ck_assert_msg(mkdtemp(root_scratch_top) != NULL, "mkdtemp: %s",
+		      strerror(errno));
+}
+
+static void root_top_teardown(void)
+{
+	struct ga_error err = { "" };
+
+	if (root_scratch_top[0] && ga_tree_remove(root_scratch_top, &err) != 0)
+		fprintf(stderr, "check_spawn: %s\n", err.msg);
+	root_scratch_top[0] = '\0';
+}
+
+static void root_setup(void)
+{
+	snprintf(root_scratch, sizeof(root_scratch), "%s/test-XXXXXX",
+		 root_scratch_top);
+	ck_assert_msg(mkdtemp(root_scratch) != NULL, "mkdtemp: %s",
+		      strerror(errno));
+}
+
+static void make_root(const char *root, bool with_mount_point)
+{
+	struct ga_error err = { "" };
+	char dst[PATH_MAX], dir[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(root_files) / sizeof(root_files[0]); i++) {
+		ck_assert_msg(access(root_files[i][0], R_OK) == 0, "the test "
+			      "root is made of %s, which this machine lacks: "
+			      "not x86_64 Debian?", root_files[i][0]);
+		snprintf(dst, sizeof(dst), "%s%s", root, root_files[i][1]);
+		snprintf(dir, sizeof(dir), "%s", dst);
+		*strrchr(dir, '/') = '\0';
+		ck_assert_msg(ga_mkdirs(dir, &err) == 0, "%s", err.msg);
+		ck_assert_msg(ga_file_copy(root_files[i][0], dst, &err) == 0,
+			      "%s", err.msg);
+		ck_assert_int_eq(chmod(dst, 0755), 0);
+	}
+	snprintf(dir, sizeof(dir), "%s/dev", root);
+	ck_assert_msg(ga_mkdirs(dir, &err) == 0, "%s", err.msg);
+	if (with_mount_point) {
+		snprintf(dir, sizeof(dir), "%s/goneaway", root);
+		ck_assert_msg(ga_mkdirs(dir, &err) == 0, "%s", err.msg);
+	}
+}
+
+/* The lines of /proc/self/mounts that mention text. */
+static int mounts_mentioning(const char *text)
+{
+	struct ga_error err = { "" };
+	char *mounts = NULL, *p;
+	int n = 0;
+
+	ck_assert_msg(ga_file_read("/proc/self/mounts", 1 << 22, &mounts, NULL,
+				   &err) == 0, "%s", err.msg);
+	for (p = mounts; (p = strstr(p, text)) != NULL; p++)
+		n++;
+	free(mounts);
+	return n;
+}
+
+/* Inside the root the child sees the bound directory at /goneaway
+ * (writable), a read-only root, the device nodes, its stdin from
+ * input_path; afterwards the host has none of its mounts. */
+START_TEST(test_child_in_root)
+{
+	const char *script =
+		"exec 2>/goneaway/err; "
+		"{ read line; echo \"stdin $line\"; "
+		"if (: > /written) 2>/dev/null; then echo root-writable; "
+		"else echo root-read-only; fi; "
+		"for d in null zero full random urandom; do "
+		"test -c /dev/$d && echo \"dev $d\"; done; "
+		"test -e /dev/sda || echo no-other-devices; "
+		"test -e /etc/passwd || echo not-the-host; "
+		"} > /goneaway/out";
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	const char *want = "stdin hello\nroot-read-only\ndev null\ndev zero\n"
+			   "dev full\ndev random\ndev urandom\n"
+			   "no-other-devices\nnot-the-host\n";
+	char root[PATH_MAX], dir[PATH_MAX], in[PATH_MAX], out[PATH_MAX];
+	struct ga_spawn_root sr;
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	struct stat st;
+	char *text = NULL;
+
+	snprintf(root, sizeof(root), "%s/root", root_scratch);
+	snprintf(dir, sizeof(dir), "%s/scenario", root_scratch);
+	snprintf(in, sizeof(in), "%s/input", root_scratch);
+	make_root(root, true);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert(ga_file_write(in, "hello\n", 6, &err) == 0);
+	ck_assert_msg(ga_spawn_root_init(&sr, root, dir, &err) == 0, "%s",
+		      err.msg);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.new_netns = true;
+	o.input_path = in;
+	o.root = &sr;
+	ck_assert_msg(ga_spawn_run(&o, NULL, 5000, &err) == 0, "%s", err.msg);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	ck_assert_msg(ga_file_read(out, 4096, &text, NULL, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_str_eq(text, want);
+	free(text);
+	/* nothing was written into the root, and the mounts are gone */
+	snprintf(out, sizeof(out), "%s/written", root);
+	ck_assert_int_eq(stat(out, &st), -1);
+	snprintf(out, sizeof(out), "%s/dev/null", root);
+	ck_assert_int_eq(stat(out, &st), -1);
+	ck_assert_int_eq(mounts_mentioning(root_scratch), 0);
+}
+END_TEST
+
+/* A step of the set-up that fails is named in the error: here the root
+ * has no goneaway/ to bind the directory onto. */
+START_TEST(test_root_failure_named)
+{
+	const char *argv[] = { "/bin/sh", "-c", "exit 0", NULL };
+	char root[PATH_MAX], dir[PATH_MAX], want[2 * PATH_MAX];
+	struct ga_spawn_root sr;
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	pid_t pid;
+	int pidfd;
+
+	snprintf(root, sizeof(root), "%s/root", root_scratch);
+	snprintf(dir, sizeof(dir), "%s/scenario", root_scratch);
+	make_root(root, false);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert(ga_spawn_root_init(&sr, root, dir, &err) == 0);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.root = &sr;
+	ck_assert_int_eq(ga_spawn(&o, &pid, &pidfd, &err), -1);
+	snprintf(want, sizeof(want), "starting /bin/sh: bind %s onto "
+		 "%s/goneaway: %s", dir, root, strerror(ENOENT));
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(mounts_mentioning(root_scratch), 0);
+}
+END_TEST
+
+Suite *make_spawn_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("spawn");
 	TCase *tc;
@@ -202,5 +370,16 @@ Suite *make_spawn_suite(void)
 	tcase_add_test(tc, test_without_close_range);
 	tcase_add_loop_test(tc, test_exec_failure_reported, 0, 2);
 	suite_add_tcase(s, tc);
+
+	if (unit_needs_root(needs, "spawn", "root", "mounts and chroot")) {
+		tc = tcase_create("root");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_unchecked_fixture(tc, root_top_setup,
+					    root_top_teardown);
+		tcase_add_checked_fixture(tc, root_setup, NULL);
+		tcase_add_test(tc, test_child_in_root);
+		tcase_add_test(tc, test_root_failure_named);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }

@@ -21,10 +21,11 @@ Suite *make_fault_stack_suite(struct unit_needs *needs);
 Suite *make_client_suite(struct unit_needs *needs);
 Suite *make_run_suite(void);
 Suite *make_fsutil_suite(struct unit_needs *needs);
-Suite *make_spawn_suite(void);
+Suite *make_spawn_suite(struct unit_needs *needs);
 Suite *make_rundir_suite(struct unit_needs *needs);
 Suite *make_template_suite(void);
 Suite *make_units_suite(void);
 Suite *make_fault_args_suite(void);
+Suite *make_rootfs_suite(void);
 
 #endif
