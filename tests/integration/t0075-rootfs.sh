@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0070-rootfs: the rootfs backend runs MySQL 9.7 and MariaDB 11.8 from
+# t0075-rootfs: the rootfs backend runs MySQL 9.7 and MariaDB 11.8 from
 # the roots ci/build-server-root.sh makes, chrooted: a handful of
 # scenarios PASS (kill, restart, crash, status counters, the accounts),
 # the identity is the root's server, a refused server-option is pointed
