@@ -26,3 +26,11 @@ const char *ga_errname_name(unsigned code)
 	}
 	return NULL;
 }
+
+const char *ga_errname_name_for(unsigned code, enum ga_flavour flavour)
+{
+	if (flavour == GA_FLAVOUR_MYSQL && code >= 1800 &&
+	    !(code >= 2000 && code < 3000))
+		return NULL;
+	return ga_errname_name(code);
+}

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "lang/scenario.h"
+
 struct ga_errname {
 	const char *name;
 	unsigned code;
@@ -24,5 +26,13 @@ int ga_errname_code(const char *name, unsigned *code);
 
 /* The first name the headers give for code, or NULL.  The string is static. */
 const char *ga_errname_name(unsigned code);
+
+/* The name of code as a server of that flavour means it, or NULL.  The
+ * headers are MariaDB Connector/C's: client codes (2000-2999) and the
+ * server codes below 1800 are shared with MySQL, but MySQL numbers its
+ * newer errors differently (its 4031 is ER_CLIENT_INTERACTION_TIMEOUT,
+ * MariaDB's is a trigger error), so for a MySQL server those get no name
+ * rather than a wrong one. */
+const char *ga_errname_name_for(unsigned code, enum ga_flavour flavour);
 
 #endif

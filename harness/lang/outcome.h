@@ -29,6 +29,7 @@ struct ga_outcome {
 	char value[256];                /* first column of the first row */
 	unsigned long thread_before;    /* mysql_thread_id() before the call */
 	unsigned long thread_after;     /* ... and after it */
+	enum ga_flavour flavour;        /* the server's, to name its codes */
 };
 
 /* The server (and client) a scenario ran against, for expect-line

@@ -45,9 +45,9 @@ static void sb_init(struct sbuf *sb, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-static void sb_code(struct sbuf *sb, unsigned code)
+static void sb_code(struct sbuf *sb, unsigned code, enum ga_flavour flavour)
 {
-	const char *name = ga_errname_name(code);
+	const char *name = ga_errname_name_for(code, flavour);
 
 	if (name)
 		sb_add(sb, "%u (%s)", code, name);
@@ -293,7 +293,7 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 	}
 	for (i = 0; i < exp->set.ncodes; i++) {
 		sb_add(&sb, "%s", sep);
-		sb_code(&sb, exp->set.codes[i]);
+		sb_code(&sb, exp->set.codes[i], exp->selector.flavour);
 		sep = " or ";
 	}
 	for (i = 0; i < exp->set.nclasses; i++) {
@@ -343,7 +343,7 @@ void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 	case GA_RESULT_ERROR:
 		sb_add(&sb, "returned ");
 		if (out->err || !out->error_class[0])
-			sb_code(&sb, out->err);
+			sb_code(&sb, out->err, out->flavour);
 		if (out->error_class[0])
 			sb_add(&sb, "%s%s", out->err ? " " : "",
 			       out->error_class);

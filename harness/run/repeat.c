@@ -47,7 +47,7 @@ void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len)
 			break;
 		case GA_RESULT_ERROR:
 		default:
-			name = ga_errname_name(t->err);
+			name = ga_errname_name_for(t->err, t->flavour);
 			n = snprintf(buf + used, len - used, "%s%u%s%s%s %ld",
 				     i ? ", " : "", t->err, name ? " (" : "",
 				     name ? name : "", name ? ")" : "",
@@ -86,6 +86,7 @@ int ga_tally_run(struct ga_case_result *res)
 			sr->ntally++;
 			t[k].result = sr->out.result;
 			t[k].err = sr->out.err;
+			t[k].flavour = sr->out.flavour;
 			t[k].count = 0;
 		}
 		sr->tally[k].count++;

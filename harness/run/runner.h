@@ -68,6 +68,7 @@ struct ga_run_options {
 struct ga_tally {
 	enum ga_result result;
 	unsigned err;                   /* for GA_RESULT_ERROR */
+	enum ga_flavour flavour;        /* the server's, to name err */
 	long count;
 };
 

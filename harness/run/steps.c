@@ -43,6 +43,7 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 	size_t n;
 
 	sr->ran = true;
+	sr->out.flavour = c->srv.id.flavour;
 	if (!sr->expect) {
 		/* no expect line applies: setup and actions must succeed */
 		if (sr->out.result == GA_RESULT_OK) {
