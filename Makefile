@@ -19,7 +19,7 @@ PKG_CONFIG ?= pkg-config
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnftables-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
-	python3-pymysql php-cli php-mysql
+	python3-pymysql php-cli php-mysql debootstrap
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnftables
 TEST_PKGS = check
 
@@ -59,7 +59,7 @@ CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
-.PHONY: all deps setup run check unit integration bench tsan install \
+.PHONY: all deps setup roots run check unit integration bench tsan install \
 	uninstall clean help
 
 all: goneaway
@@ -120,7 +120,17 @@ run: setup
 
 # A unit test case that needs root fails here instead of skipping
 # (tests/unit/check_main.c).
-check: setup
+# The other servers' root filesystems (Debian sid's MySQL 9.7, trixie's
+# MariaDB 11.8, built once with debootstrap and cached) and the C client
+# driver built in each against its library.
+ROOTS ?= /var/cache/goneaway/roots
+roots: deps
+	sh ci/build-server-root.sh mysql-9.7 $(ROOTS)/mysql-9.7
+	sh ci/build-server-root.sh mariadb-11.8 $(ROOTS)/mariadb-11.8
+	GA_ROOTS=$(ROOTS) sh drivers/c/build.sh mysql-9.7
+	GA_ROOTS=$(ROOTS) sh drivers/c/build.sh mariadb-11.8
+
+check: setup roots
 	GA_UNIT_REQUIRE_ROOT=1 $(B)/check-unit
 	sh tests/integration/run-all.sh
 
@@ -163,7 +173,8 @@ help:
 	@echo "  deps         install missing Debian packages (root; apt-get update first)"
 	@echo "  setup        deps, then build goneaway and the unit tests"
 	@echo "  run          deps, build, run every scenario in scenarios/ (root)"
-	@echo "  check        deps, build, unit tests, then the integration suite (root)"
+	@echo "  roots        the other servers' root filesystems and C drivers (root; cached)"
+	@echo "  check        deps, build, roots, unit tests, then the integration suite (root)"
 	@echo "  unit         only the Check unit tests"
 	@echo "  integration  only the integration suite: scenarios, mutants, signals, CLI"
 	@echo "  bench        each scenario's wall time next to its deliberate waits"

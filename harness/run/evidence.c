@@ -56,8 +56,13 @@ int ga_write_steps_log(const struct ga_scenario *sc,
 			fprintf(f, " [sqlstate %s]", sr->out.sqlstate);
 		if (sr->expect) {
 			ga_expect_describe(sr->expect, want, sizeof(want));
-			fprintf(f, "; expected %s: %s", want,
-				sr->matched ? "matched" : "MISMATCH");
+			if (sr->expect->line > 0)
+				fprintf(f, "; expected %s (expect line %d): %s",
+					want, sr->expect->line,
+					sr->matched ? "matched" : "MISMATCH");
+			else
+				fprintf(f, "; expected %s: %s", want,
+					sr->matched ? "matched" : "MISMATCH");
 		}
 		fputc('\n', f);
 		if (res->runs > 1 && (s->nexpects > 0 || s->seen.line)) {

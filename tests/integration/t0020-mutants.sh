@@ -7,9 +7,11 @@
 # ER_NO_SUCH_TABLE (or ER_BAD_FIELD_ERROR where it already is that).
 # An expect line without a code is mutated too: "ok = V" becomes
 # "ok != V", and "hang after D" becomes "CR_SERVER_LOST within D" (the
-# call still hangs, so the line fails once the watchdog ends it).  Lines
-# for other server flavours ([mysql ...]) do not apply to mariadbd and are
-# left alone.
+# call still hangs, so the line fails once the watchdog ends it).  Against
+# the local server, lines with a selector ([mysql ...], [mariadb < 10.6])
+# are left alone.  Against another server (GA_TEST_SERVER, with
+# GA_TEST_ORIG the evidence of a run of the unchanged scenarios against
+# it: t0025), the mutated lines are the ones that run says applied there.
 #
 # Time bounds get mutants of their own, on expect lines with "after A" and
 # without "hang" (their step is known to take at least A, because the
@@ -128,6 +130,17 @@ flip_seen() {
 netem=yes
 "$GONEAWAY" doctor 2>/dev/null | grep -q '^  ok  *netem' || netem=no
 
+SERVER=${GA_TEST_SERVER:-local}
+# The expect lines of scenario $1 (file $2) that apply to SERVER.
+applied_lines() {
+	if test "$SERVER" = local; then
+		grep -n -E '^[[:space:]]*expect' "$2" | grep -v '\[' | cut -d: -f1
+	else
+		sed -n 's/.*(expect line \([0-9]*\)): matched$/\1/p' \
+			"${GA_TEST_ORIG:?}/$1/steps.log" | sort -n -u
+	fi
+}
+
 bounds=""	# kind:after, kind:within - the bounds mutated so far
 for f in "$TOP"/scenarios/*.gw; do
 	name=$(basename "$f" .gw)
@@ -147,8 +160,7 @@ for f in "$TOP"/scenarios/*.gw; do
 		test_expect_success "$name has at least one mutant" "test $made -ge 1"
 		continue
 	fi
-	lines=$(grep -n -E '^[[:space:]]*expect' "$f" | grep -v '\[mysql' |
-		cut -d: -f1)
+	lines=$(applied_lines "$name" "$f")
 	for n in $lines; do
 		text=$(sed -n "${n}p" "$f")
 		m="$SCRATCH/mutants/$name-L$n"
@@ -195,9 +207,9 @@ done
 # Run them: each mutant's output and exit status next to it.
 cut -f3 "$LIST" | xargs -P "${GA_TEST_JOBS:-2}" -I{} sh -c '
 	d=$(dirname "$1")
-	"$2" run --no-results --color never "$1" > "$d/out" 2>&1
+	"$2" run --no-results --color never --server "$3" "$1" > "$d/out" 2>&1
 	echo $? > "$d/rc"
-' sh {} "$GONEAWAY"
+' sh {} "$GONEAWAY" "$SERVER"
 
 while IFS='	' read -r type name file n what text; do
 	d=$(dirname "$file")
