@@ -26,7 +26,7 @@ for sig in INT TERM; do
 		wait \$pid; rc=\$?; cat out; test \$rc -eq $want &&
 		grep -q 'interrupted by signal' out &&
 		leftover_snapshot > after &&
-		diff \"\$SCRATCH/before\" after
+		new_leftovers \"\$SCRATCH/before\" after
 	"
 done
 
@@ -38,7 +38,7 @@ test_expect_success 'SIGKILL: server and namespaces die with the harness' '
 	kill -KILL $pid;
 	wait $pid; test $? -eq 137 &&
 	wait_until 50 eval "! kill -0 $server 2>/dev/null" &&
-	wait_until 50 eval "netns_inodes | diff - \"\$SCRATCH/netns-before\" >/dev/null" &&
+	wait_until 50 eval "netns_inodes > netns-now; new_leftovers \"\$SCRATCH/netns-before\" netns-now >/dev/null" &&
 	ls -d "${TMPDIR:-/tmp}"/goneaway-run-* > left &&
 	test -s left
 '
@@ -46,7 +46,7 @@ test_expect_success 'SIGKILL: server and namespaces die with the harness' '
 test_expect_success 'the next run sweeps the killed run'"'"'s temp dir' '
 	"$GONEAWAY" sweep &&
 	leftover_snapshot > after &&
-	diff "$SCRATCH/before" after
+	new_leftovers "$SCRATCH/before" after
 '
 
 test_done
