@@ -8,8 +8,9 @@
 # An expect line without a code is mutated too: "ok = V" becomes
 # "ok != V", and "hang after D" becomes "CR_SERVER_LOST within D" (the
 # call still hangs, so the line fails once the watchdog ends it).  Lines
-# for other server flavours ([mysql ...]) do not apply to mariadbd and are
-# left alone.
+# for other server flavours ([mysql ...]) do not apply to mariadbd, nor
+# lines for other clients ([client=pymysql ...]) to the built-in client,
+# and are left alone.
 #
 # Time bounds get mutants of their own, on expect lines with "after A" and
 # without "hang" (their step is known to take at least A, because the
@@ -152,7 +153,7 @@ for f in "$TOP"/scenarios/*.gw; do
 		test_expect_success "$name has at least one mutant" "test $made -ge 1"
 		continue
 	fi
-	lines=$(grep -n -E '^[[:space:]]*expect' "$f" | grep -v '\[mysql' |
+	lines=$(grep -n -E '^[[:space:]]*expect' "$f" | grep -v -e '\[mysql' -e '\[client=' |
 		cut -d: -f1)
 	for n in $lines; do
 		text=$(sed -n "${n}p" "$f")
