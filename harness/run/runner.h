@@ -68,6 +68,9 @@ struct ga_run_options {
 struct ga_tally {
 	enum ga_result result;
 	unsigned err;                   /* for GA_RESULT_ERROR */
+	char error_class[GA_CLASS_MAX]; /* for GA_RESULT_ERROR: a driver's
+					 * class tells errors without a
+					 * number apart */
 	long count;
 };
 
