@@ -467,16 +467,15 @@ func errorFields(err error) reply {
 	case errors.As(err, &nc):
 		f["error_class"] = "NotConnected"
 	default:
-		f["error_class"] = fmt.Sprintf("%T", err)
+		// the type's name as one word a scenario can expect
+		// (net.OpError, not *net.OpError); the message tells a
+		// timeout from a refusal
+		f["error_class"] = strings.TrimPrefix(fmt.Sprintf("%T", err), "*")
 		for _, s := range sentinels {
 			if errors.Is(err, s.err) {
 				f["error_class"] = s.name
 				break
 			}
-		}
-		var ne net.Error
-		if f["error_class"] == "*net.OpError" && errors.As(err, &ne) && ne.Timeout() {
-			f["error_class"] = "*net.OpError (timeout)"
 		}
 	}
 	return f

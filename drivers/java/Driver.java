@@ -266,7 +266,9 @@ public class Driver {
 		} catch (SQLException e) {
 			rep = new LinkedHashMap<>();
 			rep.put("result", "error");
-			rep.put("errno", e.getErrorCode());
+			// Connector/J's own errors carry -1: not a MySQL error
+			// number (docs/driver-protocol.md), the class says it
+			rep.put("errno", Math.max(e.getErrorCode(), 0));
 			if (e.getSQLState() != null)
 				rep.put("sqlstate", e.getSQLState());
 			rep.put("message", e.getMessage());

@@ -91,7 +91,18 @@ class Mysql2 {
     this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
     s.api = 'mysql2.createConnection';
     const conn = this.m.createConnection(cfg);
-    conn.on('error', (e) => log(`mysql2 connection error event: ${e.code} ${e.message}`));
+    conn.on('error', (e) => {
+      log(`mysql2 connection error event: ${e.code} ${e.message}`);
+      // A streamed query has no callback: mysql2 reports the loss of
+      // its connection on the connection, and the query never ends.
+      const st = this.openStream;
+      if (st && !st.done) {
+        st.error = e;
+        st.done = true;
+        st.api = "connection 'error' event (streamed rows)";
+        if (st.first) { st.first = false; this.openStream = null; st.reject(e); } else if (st.waiter) st.waiter();
+      }
+    });
     await new Promise((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
     this.conn = conn;
     this.stmt = null;
@@ -134,6 +145,8 @@ class Mysql2 {
     return new Promise((resolve, reject) => {
       const st = { rows: 0, done: false, error: null, waiter: null, first: true };
       this.streamed = st;
+      st.reject = reject;
+      this.openStream = st;
       const q = this.conn.query(this.q(req.sql ?? ''));
       q.on('error', (e) => {
         st.error = e;
@@ -160,7 +173,11 @@ class Mysql2 {
     this.streamed = null;
     s.api = 'connection.resume (streamed rows)';
     return new Promise((resolve, reject) => {
-      const finish = () => (st.error ? reject(st.error) : resolve({ value: String(st.rows) }));
+      const finish = () => {
+        this.openStream = null;
+        if (st.api) s.api = st.api;
+        return st.error ? reject(st.error) : resolve({ value: String(st.rows) });
+      };
       if (st.done) return finish();
       st.waiter = finish;
       this.conn.resume();
@@ -192,7 +209,7 @@ class Mysql2 {
 class MariaDB {
   async init() {
     this.m = await import('mariadb');
-    this.name = 'mariadb';
+    this.name = 'mariadb-node'; // as in drivers.list: [client=mariadb] would read as the server
     this.library = `mariadb (Node.js) ${version('mariadb')}`;
     this.unsupported = { ...COMMON_UNSUPPORTED };
     this.conn = null;

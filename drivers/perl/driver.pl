@@ -85,6 +85,10 @@ sub do_connect {
 		$attr{"mariadb_$k"} = $o->{$k} + 0 if $o->{$k};
 	}
 	$attr{mariadb_auto_reconnect} = 1 if on($o->{reconnect});
+	# MYSQL_OPT_MAX_ALLOWED_PACKET before mysql_real_connect: set on a
+	# connected handle it no longer limits what the library reads
+	$attr{mariadb_max_allowed_packet} = $o->{max_allowed_packet} + 0
+		if $o->{max_allowed_packet};
 	my $tls = $o->{tls} // 'off';
 	if ($tls eq 'required') {
 		# "Enforcing SSL encryption is not supported without
@@ -100,10 +104,6 @@ sub do_connect {
 	}
 	$api = 'DBI->connect';
 	$dbh = DBI->connect($dsn, $r->{user}, $r->{password} // '', \%attr);
-	if ($o->{max_allowed_packet}) {
-		$api = 'DBI->connect + $dbh->{mariadb_max_allowed_packet}';
-		$dbh->{mariadb_max_allowed_packet} = $o->{max_allowed_packet} + 0;
-	}
 	return {};
 }
 

@@ -466,8 +466,11 @@ class PdoSession extends Session
 
 	public function connected(): bool { return $this->pdo !== null; }
 
-	/* PDO exposes no connection id (only a query could tell). */
-	public function tid(): int { return 0; }
+	/* PDO exposes no connection id: connect asks the server once
+	 * (SELECT CONNECTION_ID()), so the harness can KILL the connection. */
+	private int $thread = 0;
+
+	public function tid(): int { return $this->pdo ? $this->thread : 0; }
 
 	public function error_fields(Throwable $e): ?array
 	{
@@ -524,8 +527,13 @@ class PdoSession extends Session
 		if (!empty($req['database']))
 			$dsn .= ';dbname=' . $req['database'];
 		$this->api = 'new PDO';
-		$this->pdo = new PDO($dsn, $req['user'] ?? '',
-				     $req['password'] ?? '', $attr);
+		$this->thread = 0;
+		$pdo = new PDO($dsn, $req['user'] ?? '', $req['password'] ?? '',
+			       $attr);
+		$this->api = 'new PDO + SELECT CONNECTION_ID()';
+		$this->thread = (int)$pdo->query('SELECT CONNECTION_ID()')
+			->fetchColumn();
+		$this->pdo = $pdo;
 		return [];
 	}
 

@@ -19,7 +19,7 @@
 #include "util/units.h"
 #include "util/fsutil.h"
 
-#define MAX_CHOICES 8     /* --server and --client values */
+#define MAX_CHOICES 16    /* --server and --client values */
 
 struct run_args {
 	struct ga_run_options opts;

@@ -431,6 +431,29 @@ static void take_value(const struct ga_json *v, struct ga_outcome *out)
 	}
 }
 
+/* A reply's errno: a MySQL error number (0 to 65535), never a system's
+ * negative errno, which would show as 4294967192.  Anything else is the
+ * driver's failure. */
+static int take_errno(struct ga_driver_conn *c, const struct ga_json *j,
+		      struct ga_outcome *out, struct ga_error *err)
+{
+	const struct ga_json *v = ga_json_get(j, "errno");
+
+	if (!v || v->type == GA_JSON_NULL)
+		return 0;
+	if (v->type == GA_JSON_NUMBER && v->num >= 0 && v->num <= 65535 &&
+	    v->num == (double)(unsigned)v->num) {
+		out->err = (unsigned)v->num;
+		return 0;
+	}
+	died(c, "answered with an errno that is not a MySQL error number "
+	     "(0 to 65535; a system error goes in error_class, "
+	     "docs/driver-protocol.md)", err);
+	if (v->type == GA_JSON_NUMBER)
+		return ga_error_prefix(err, "errno %.17g", v->num);
+	return ga_error_prefix(err, "a non-numeric errno");
+}
+
 static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 					   const struct ga_json *j,
 					   struct ga_outcome *out,
@@ -455,8 +478,9 @@ static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 		ga_error_prefix(err, "'%s'", result);
 		return GA_CALL_FAILED;
 	}
+	if (take_errno(c, j, out, err))
+		return GA_CALL_FAILED;
 	out->api = ga_driver_intern(c->drv, api);
-	out->err = (unsigned)ga_json_num(j, "errno", 0);
 	snprintf(out->sqlstate, sizeof(out->sqlstate), "%s",
 		 ga_json_str(j, "sqlstate", ""));
 	snprintf(out->message, sizeof(out->message), "%s",

@@ -162,9 +162,11 @@ static int parse_selector(struct parser *p, struct lexer *lx,
 	}
 }
 
+/* '.' for a driver's package-qualified class (mysql.ErrInvalidConn), which
+ * is_class_name() accepts. */
 static bool is_outcome_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '-';
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
 }
 
 /* A driver's own error class ("InterfaceError", "PROTOCOL_CONNECTION_LOST"):

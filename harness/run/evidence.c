@@ -2,12 +2,14 @@
  * results_dir/<label>/ the file that ran (scenario.gw), every step's
  * call, code, sqlstate, message and time (steps.log), the server's own
  * error log (mariadbd.err, whatever the server) and configuration
- * (my.cnf), so a failure can be understood and rerun from its results
- * alone.  Whatever could not be kept is recorded in the case result: a
+ * (my.cnf), and each client driver's standard error (driver-NAME.log,
+ * one per connection), so a failure can be understood and rerun from its
+ * results alone.  Whatever could not be kept is recorded in the case result: a
  * --strict run fails on it.
  */
 #include "run/internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,6 +91,37 @@ static void lost(struct ga_case_result *res, const struct ga_error *err)
 			 "%s%s", n ? "; " : "", err->msg);
 }
 
+/* The standard error of each driver process (client/process.c writes
+ * it as driver-CONNECTION.log in the scenario's directory). */
+static void keep_driver_logs(struct ga_case *c, const char *dir)
+{
+	char from[PATH_MAX + 300], to[PATH_MAX + 300];
+	struct ga_error err;
+	struct dirent *e;
+	size_t n;
+	DIR *d;
+
+	if (!c->dir_made)
+		return;
+	d = opendir(c->dir);
+	if (!d) {
+		ga_error_errno(&err, errno, "open %s", c->dir);
+		lost(c->res, &err);
+		return;
+	}
+	while ((e = readdir(d))) {
+		n = strlen(e->d_name);
+		if (strncmp(e->d_name, "driver-", 7) != 0 || n < 12 ||
+		    strcmp(e->d_name + n - 4, ".log") != 0)
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", c->dir, e->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dir, e->d_name);
+		if (ga_file_copy(from, to, &err))
+			lost(c->res, &err);
+	}
+	closedir(d);
+}
+
 void ga_keep_evidence(struct ga_case *c)
 {
 	const char *root = c->r->opts->results_dir;
@@ -115,6 +148,7 @@ void ga_keep_evidence(struct ga_case *c)
 	snprintf(path, sizeof(path), "%s/steps.log", dir);
 	if (ga_write_steps_log(c->sc, res, path, &err))
 		lost(res, &err);
+	keep_driver_logs(c, dir);
 	if (!c->srv_made)
 		return;
 	snprintf(path, sizeof(path), "%s/my.cnf", dir);

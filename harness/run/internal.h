@@ -77,7 +77,8 @@ int ga_write_steps_log(const struct ga_scenario *sc,
 		       struct ga_error *err);
 
 /* Keeps the scenario's evidence in results_dir/<label>/: the file that
- * ran, steps.log, the server's error log and config.  What could not be
+ * ran, steps.log, the server's error log and config, and the standard
+ * error of each client driver process.  What could not be
  * kept is recorded in c->res->evidence_lost. */
 void ga_keep_evidence(struct ga_case *c);
 

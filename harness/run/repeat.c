@@ -48,6 +48,12 @@ void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len)
 		case GA_RESULT_ERROR:
 		default:
 			name = ga_errname_name_for(t->err, t->flavour);
+			if (!t->err && t->error_class[0]) {
+				n = snprintf(buf + used, len - used, "%s%s %ld",
+					     i ? ", " : "", t->error_class,
+					     t->count);
+				break;
+			}
 			n = snprintf(buf + used, len - used, "%s%u%s%s%s %ld",
 				     i ? ", " : "", t->err, name ? " (" : "",
 				     name ? name : "", name ? ")" : "",
@@ -75,7 +81,8 @@ int ga_tally_run(struct ga_case_result *res)
 			t = &sr->tally[k];
 			if (t->result == sr->out.result &&
 			    (t->result != GA_RESULT_ERROR ||
-			     t->err == sr->out.err))
+			     (t->err == sr->out.err &&
+			      strcmp(t->error_class, sr->out.error_class) == 0)))
 				break;
 		}
 		if (k == sr->ntally) {
@@ -87,6 +94,8 @@ int ga_tally_run(struct ga_case_result *res)
 			t[k].result = sr->out.result;
 			t[k].err = sr->out.err;
 			t[k].flavour = sr->out.flavour;
+			snprintf(t[k].error_class, sizeof(t[k].error_class),
+				 "%s", sr->out.error_class);
 			t[k].count = 0;
 		}
 		sr->tally[k].count++;
@@ -113,6 +122,8 @@ void ga_check_seen(const struct ga_scenario *sc,
 			memset(&probe, 0, sizeof(probe));
 			probe.result = sr->tally[k].result;
 			probe.err = sr->tally[k].err;
+			snprintf(probe.error_class, sizeof(probe.error_class),
+				 "%s", sr->tally[k].error_class);
 			if (ga_outcome_in_set(&seen->set, &probe))
 				n += sr->tally[k].count;
 		}

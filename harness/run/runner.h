@@ -69,6 +69,9 @@ struct ga_tally {
 	enum ga_result result;
 	unsigned err;                   /* for GA_RESULT_ERROR */
 	enum ga_flavour flavour;        /* the server's, to name err */
+	char error_class[GA_CLASS_MAX]; /* for GA_RESULT_ERROR: a driver's
+					 * class tells errors without a
+					 * number apart */
 	long count;
 };
 

@@ -535,6 +535,39 @@ START_TEST(test_outcome_lists)
 }
 END_TEST
 
+/* A line for a client driver takes the driver's own error classes,
+ * Go's package-qualified ones too, next to error names and numbers. */
+START_TEST(test_client_classes)
+{
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	sc = parse_ok(HEAD "query app SELECT 1\n"
+		      "  expect CR_SERVER_LOST\n"
+		      "  expect [client=go] mysql.ErrInvalidConn | "
+		      "driver.ErrBadConn|2013 within 1s\n"
+		      "  expect [client=pymysql, mariadb >= 10.6] "
+		      "InterfaceError,CR_SERVER_GONE_ERROR\n");
+	ck_assert_uint_eq(sc->steps[0].nexpects, 3);
+	e = &sc->steps[0].expects[1];
+	ck_assert_str_eq(e->selector.client, "go");
+	ck_assert_uint_eq(e->set.nclasses, 2);
+	ck_assert_str_eq(e->set.classes[0], "mysql.ErrInvalidConn");
+	ck_assert_str_eq(e->set.classes[1], "driver.ErrBadConn");
+	ck_assert_uint_eq(e->set.ncodes, 1);
+	ck_assert_uint_eq(e->set.codes[0], 2013);
+	ck_assert_int_eq(e->within_ms, 1000);
+	e = &sc->steps[0].expects[2];
+	ck_assert_str_eq(e->selector.client, "pymysql");
+	ck_assert_int_eq(e->selector.flavour, GA_FLAVOUR_MARIADB);
+	ck_assert_uint_eq(e->set.nclasses, 1);
+	ck_assert_str_eq(e->set.classes[0], "InterfaceError");
+	ck_assert_uint_eq(e->set.ncodes, 1);
+	ck_assert_uint_eq(e->set.codes[0], 2006);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* ---- diagnostics, one per case ------------------------------------------ */
 
 static const struct {
@@ -1126,6 +1159,7 @@ Suite *make_parse_suite(void)
 			    sizeof(selector_cases) / sizeof(selector_cases[0]));
 	tcase_add_test(tc, test_selectors_distinct);
 	tcase_add_test(tc, test_outcome_lists);
+	tcase_add_test(tc, test_client_classes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("diagnostics");

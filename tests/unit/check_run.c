@@ -68,6 +68,50 @@ START_TEST(test_tally_has_no_limit)
 }
 END_TEST
 
+/* A driver's errors without a number (errno 0) are told apart by their
+ * class, in the counts and in the spread, and a seen line counts them. */
+START_TEST(test_tally_keeps_driver_classes)
+{
+	struct ga_step step = { .line = 4, .kind = GA_STEP_QUERY };
+	struct ga_scenario sc = { .steps = &step, .nsteps = 1 };
+	struct ga_step_result sr;
+	struct ga_case_result res;
+	char spread[512];
+	const char *classes[5] = { "PROTOCOL_SEQUENCE_TIMEOUT", "ECONNRESET",
+				   "PROTOCOL_SEQUENCE_TIMEOUT", "", "ECONNRESET" };
+	size_t i;
+
+	memset(&res, 0, sizeof(res));
+	memset(&sr, 0, sizeof(sr));
+	res.steps = &sr;
+	res.nsteps = 1;
+	for (i = 0; i < 6; i++) {
+		memset(&sr.out, 0, sizeof(sr.out));
+		sr.ran = true;
+		sr.out.result = i == 5 ? GA_RESULT_OK : GA_RESULT_ERROR;
+		if (i < 5)
+			snprintf(sr.out.error_class, sizeof(sr.out.error_class),
+				 "%s", classes[i]);
+		ck_assert_int_eq(ga_tally_run(&res), 0);
+		res.runs++;
+	}
+	ck_assert_uint_eq(sr.ntally, 4);
+	ga_step_spread(&sr, spread, sizeof(spread));
+	ck_assert_str_eq(spread, "PROTOCOL_SEQUENCE_TIMEOUT 2, ECONNRESET 2, "
+			 "0 1, ok 1");
+
+	step.seen.line = 5;
+	step.seen.set.nclasses = 1;
+	snprintf(step.seen.set.classes[0], GA_CLASS_MAX, "ECONNRESET");
+	step.seen.cmp = GA_CMP_EQ;
+	step.seen.count = 2;
+	res.verdict = GA_VERDICT_PASS;
+	ga_check_seen(&sc, &res);
+	ck_assert_msg(res.verdict == GA_VERDICT_PASS, "%s", res.reason);
+	free(sr.tally);
+}
+END_TEST
+
 /* Every row of the step table (lang/step.h) can be written and run. */
 START_TEST(test_every_step_kind_is_handled)
 {
@@ -88,6 +132,7 @@ Suite *make_run_suite(void)
 
 	tcase_set_timeout(tc, 5);
 	tcase_add_test(tc, test_tally_has_no_limit);
+	tcase_add_test(tc, test_tally_keeps_driver_classes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("steps");
