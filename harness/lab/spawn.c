@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -470,6 +471,79 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 		return ga_error_errno(err, e, "pidfd_open");
 	}
 	*pid = p;
+	return 0;
+}
+
+/* The mount API's constants, for headers older than glibc 2.36. */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+
+int ga_spawn_bind_into(int mnt_fd, const char *dir, const char *target,
+		       struct ga_error *err)
+{
+	struct child_failure f = { 0, STAGE_JOIN_MNT, 0 };
+	int tree, pipefd[2], status;
+	ssize_t n;
+	pid_t p;
+
+	/* a detached copy of the bind, made here in the host's namespace */
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, dir,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return ga_error_errno(err, errno, "open_tree %s (the mount "
+				      "API: Linux 5.2 or later)", dir);
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		close(tree);
+		return ga_error_errno(err, errno, "pipe");
+	}
+	p = fork();
+	if (p == 0) {
+		/* only async-signal-safe calls */
+		close(pipefd[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (setns(mnt_fd, CLONE_NEWNS) != 0)
+			goto fail;
+		f.stage = STAGE_BIND_DIR;
+		if (mkdir(target, 0755) != 0 && errno != EEXIST)
+			goto fail;
+		if (syscall(SYS_move_mount, tree, "", AT_FDCWD, target,
+			    MOVE_MOUNT_F_EMPTY_PATH) != 0)
+			goto fail;
+		_exit(0);
+fail:
+		f.err = errno;
+		if (write(pipefd[1], &f, sizeof(f)) < 0)
+			_exit(2);
+		_exit(1);
+	}
+	close(pipefd[1]);
+	close(tree);
+	if (p < 0) {
+		close(pipefd[0]);
+		return ga_error_errno(err, errno, "fork");
+	}
+	do {
+		n = read(pipefd[0], &f, sizeof(f));
+	} while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	while (waitpid(p, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(f))
+		return ga_error_errno(err, f.err, "bind %s onto %s in the "
+				      "container: %s", dir, target,
+				      f.stage == STAGE_JOIN_MNT ?
+				      "joining its mount namespace" :
+				      "mkdir or move_mount");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return ga_error_set(err, "bind %s onto %s in the container: "
+				    "the helper died", dir, target);
 	return 0;
 }
 

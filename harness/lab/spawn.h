@@ -102,6 +102,15 @@ struct ga_spawn_opts {
 int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	     struct ga_error *err);
 
+/* Binds the host directory dir onto target (made if missing) in the
+ * mount namespace mnt_fd (a running container's: every process in it
+ * sees the bind from then on, the host never does).  With the mount API:
+ * a detached copy of the bind made here (open_tree), attached by a
+ * short-lived child that joined the namespace (move_mount).  It lives as
+ * long as the namespace.  Returns 0, or -1 with err set. */
+int ga_spawn_bind_into(int mnt_fd, const char *dir, const char *target,
+		       struct ga_error *err);
+
 /* Waits up to timeout_ms for the child to exit and reaps it.  Returns 0
  * and sets *status (as from waitpid), 1 on timeout (still running), -1 if
  * interrupted by a signal or on error. */

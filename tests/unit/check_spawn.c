@@ -655,6 +655,51 @@ START_TEST(test_join_failure_named)
 }
 END_TEST
 
+/* A host directory bound into the running namespace: what every process
+ * of it sees from then on; the host sees no new mount.  A target that
+ * cannot be made is named. */
+START_TEST(test_bind_into_namespace)
+{
+	char src[] = "/tmp/ga-unit-bind-XXXXXX", file[PATH_MAX + 8];
+	char target[PATH_MAX + 8], script[2 * PATH_MAX], want[PATH_MAX + 128];
+	char log[] = "/tmp/ga-unit-spawn-XXXXXX";
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	char *text = NULL;
+
+	ck_assert(mkdtemp(src) != NULL);
+	snprintf(file, sizeof(file), "%s/f", src);
+	ck_assert(ga_file_write(file, "bound\n", 6, &err) == 0);
+	snprintf(target, sizeof(target), "%s/sub", hold.dir);
+	ck_assert_msg(ga_spawn_bind_into(hold.join.mnt_fd, src, target,
+					 &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(mounts_mentioning(src), 0);
+	ck_assert_int_eq(access(target, F_OK), -1);     /* not the host's */
+	snprintf(script, sizeof(script), "cat %s/f", target);
+	temp_file(log);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.output_path = log;
+	o.join = &hold.join;
+	ck_assert_msg(ga_spawn_run(&o, NULL, 5000, &err) == 0, "%s", err.msg);
+	ck_assert(ga_file_read(log, 4096, &text, NULL, &err) == 0);
+	unlink(log);
+	ck_assert_str_eq(text, "bound\n");
+	free(text);
+	ck_assert_int_eq(ga_spawn_bind_into(hold.join.mnt_fd, src,
+					    "/nonexistent/goneaway/x", &err), -1);
+	snprintf(want, sizeof(want), "bind %s onto /nonexistent/goneaway/x in "
+		 "the container: mkdir or move_mount: %s", src,
+		 strerror(ENOENT));
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), 0);   /* reaped */
+	unlink(file);
+	rmdir(src);
+}
+END_TEST
+
 Suite *make_spawn_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("spawn");
@@ -687,6 +732,7 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_joined_child_dies_with_harness);
 		tcase_add_test(tc, test_detached_child_outlives_harness);
 		tcase_add_loop_test(tc, test_join_failure_named, 0, 2);
+		tcase_add_test(tc, test_bind_into_namespace);
 		suite_add_tcase(s, tc);
 	}
 	return s;
