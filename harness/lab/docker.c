@@ -112,36 +112,26 @@ static int read_all(int fd, char *out, size_t len, double deadline)
 	return 0;
 }
 
-int ga_docker_run(const struct ga_docker *d, const char *const *args,
-		  char *out, size_t len, long timeout_ms,
-		  struct ga_error *err)
+/* Starts argv (a docker program, or a shell running it) as c. */
+static int call_start(const char *const *argv, const char *what,
+		      struct ga_docker_call *c, struct ga_error *err)
 {
 	const char *tmp = getenv("TMPDIR");
-	const char *argv[MAX_ARGS + 2];
-	char errpath[PATH_MAX], said[512], how[96];
-	double deadline = ga_clock_ms() + (double)timeout_ms;
 	struct ga_spawn_opts o;
-	struct ga_error ignored;
-	int pipefd[2], io[2], fd, pidfd, status = 0, rc = -1, r;
-	char *text = NULL;
-	size_t i;
-	pid_t pid;
+	int pipefd[2], io[2], fd, r;
 
-	if (out && len)
-		out[0] = '\0';
-	argv[0] = d->cli;
-	for (i = 0; args[i] && i < MAX_ARGS; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	snprintf(errpath, sizeof(errpath), "%s/goneaway-docker-XXXXXX",
+	memset(c, 0, sizeof(*c));
+	c->out_fd = c->pidfd = -1;
+	snprintf(c->what, sizeof(c->what), "%s", what);
+	snprintf(c->errpath, sizeof(c->errpath), "%s/goneaway-docker-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
-	fd = mkostemp(errpath, O_CLOEXEC);
+	fd = mkostemp(c->errpath, O_CLOEXEC);
 	if (fd < 0)
-		return ga_error_errno(err, errno, "mkstemp %s", errpath);
+		return ga_error_errno(err, errno, "mkstemp %s", c->errpath);
 	close(fd);
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
 		ga_error_errno(err, errno, "pipe");
-		goto out_unlink;
+		goto fail;
 	}
 	io[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	io[1] = pipefd[1];
@@ -149,55 +139,135 @@ int ga_docker_run(const struct ga_docker *d, const char *const *args,
 		ga_error_errno(err, errno, "open /dev/null");
 		close(pipefd[0]);
 		close(pipefd[1]);
-		goto out_unlink;
+		goto fail;
 	}
 	memset(&o, 0, sizeof(o));
 	o.argv = argv;
 	o.netns_fd = -1;
 	o.pipes = io;
-	o.output_path = errpath;        /* stderr */
+	o.output_path = c->errpath;     /* stderr */
 	o.own_group = 1;
-	r = ga_spawn(&o, &pid, &pidfd, err);
+	r = ga_spawn(&o, &c->pid, &c->pidfd, err);
 	close(io[0]);
 	close(pipefd[1]);
 	if (r) {
 		close(pipefd[0]);
-		goto out_unlink;
+		c->pid = 0;
+		goto fail;
 	}
-	r = read_all(pipefd[0], out, len, deadline);
-	close(pipefd[0]);
+	c->out_fd = pipefd[0];
+	return 0;
+fail:
+	unlink(c->errpath);
+	c->errpath[0] = '\0';
+	return -1;
+}
+
+int ga_docker_start(const struct ga_docker *d, const char *const *args,
+		    struct ga_docker_call *c, struct ga_error *err)
+{
+	const char *argv[MAX_ARGS + 2];
+	size_t i;
+
+	argv[0] = d->cli;
+	for (i = 0; args[i] && i < MAX_ARGS; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	return call_start(argv, args[0], c, err);
+}
+
+/* "docker run ARGS", then the new container's id and its PID 1's on two
+ * lines (the id alone when the second call failed: it must still be
+ * removed). */
+static const char run_inspect_script[] =
+	"id=$(\"$0\" run \"$@\") || exit $?\n"
+	"echo \"$id\"\n"
+	"exec \"$0\" inspect --format '{{.State.Pid}}' \"$id\"\n";
+
+int ga_docker_start_container(const struct ga_docker *d,
+			      const char *const *args,
+			      struct ga_docker_call *c, struct ga_error *err)
+{
+	const char *argv[MAX_ARGS + 5];
+	size_t i;
+
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = run_inspect_script;
+	argv[3] = d->cli;
+	for (i = 0; args[i] && i < MAX_ARGS; i++)
+		argv[i + 4] = args[i];
+	argv[i + 4] = NULL;
+	return call_start(argv, "run", c, err);
+}
+
+bool ga_docker_done(const struct ga_docker_call *c)
+{
+	struct pollfd pfd = { .fd = c->pidfd, .events = POLLIN };
+
+	return c->pid == 0 || poll(&pfd, 1, 0) > 0;
+}
+
+int ga_docker_finish(struct ga_docker_call *c, char *out, size_t len,
+		     long timeout_ms, struct ga_error *err)
+{
+	double deadline = ga_clock_ms() + (double)timeout_ms;
+	struct ga_error ignored;
+	char said[512], how[96];
+	char *text = NULL;
+	int status = 0, rc = -1, r;
+
+	if (out && len)
+		out[0] = '\0';
+	if (c->pid == 0)
+		return ga_error_set(err, "docker %s: not started", c->what);
+	r = read_all(c->out_fd, out, len, deadline);
+	close(c->out_fd);
+	c->out_fd = -1;
 	if (r == 0) {
 		long left = (long)(deadline - ga_clock_ms());
 
-		r = ga_spawn_wait(pid, pidfd, NULL, left > 0 ? left : 0,
+		r = ga_spawn_wait(c->pid, c->pidfd, NULL, left > 0 ? left : 0,
 				  &status, err);
 	} else {
 		r = 1;
 	}
 	if (r != 0) {
-		kill(-pid, SIGKILL);    /* it and whatever it started */
-		waitpid(pid, NULL, 0);
-		close(pidfd);
-		ga_error_set(err, "docker %s: no answer within %ld ms", args[0],
+		kill(-c->pid, SIGKILL);         /* it and what it started */
+		waitpid(c->pid, NULL, 0);
+		ga_error_set(err, "docker %s: no answer within %ld ms", c->what,
 			     timeout_ms);
-		goto out_unlink;
-	}
-	close(pidfd);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		rc = 0;
-		goto out_unlink;
-	}
-	ga_spawn_describe_status(status, how, sizeof(how));
-	if (ga_file_read(errpath, 1 << 16, &text, NULL, &ignored) == 0) {
-		pick_message(text, said, sizeof(said));
-		free(text);
 	} else {
-		snprintf(said, sizeof(said), "%s", how);
+		ga_spawn_describe_status(status, how, sizeof(how));
+		if (ga_file_read(c->errpath, 1 << 16, &text, NULL,
+				 &ignored) == 0) {
+			pick_message(text, said, sizeof(said));
+			free(text);
+		} else {
+			snprintf(said, sizeof(said), "%s", how);
+		}
+		ga_error_set(err, "docker %s: %s", c->what, said);
 	}
-	ga_error_set(err, "docker %s: %s", args[0], said);
-out_unlink:
-	unlink(errpath);
+	close(c->pidfd);
+	unlink(c->errpath);
+	c->pidfd = -1;
+	c->pid = 0;
 	return rc;
+}
+
+int ga_docker_run(const struct ga_docker *d, const char *const *args,
+		  char *out, size_t len, long timeout_ms,
+		  struct ga_error *err)
+{
+	struct ga_docker_call c;
+
+	if (out && len)
+		out[0] = '\0';
+	if (ga_docker_start(d, args, &c, err))
+		return -1;
+	return ga_docker_finish(&c, out, len, timeout_ms, err);
 }
 
 int ga_docker_unix_path(const char *host, char *path, size_t len)

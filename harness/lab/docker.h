@@ -60,6 +60,36 @@ int ga_docker_run(const struct ga_docker *d, const char *const *args,
 		  char *out, size_t len, long timeout_ms,
 		  struct ga_error *err);
 
+/* A docker call under way, for work that overlaps with it. */
+struct ga_docker_call {
+	pid_t pid;                      /* 0: none */
+	int pidfd;
+	int out_fd;                     /* its standard output */
+	char errpath[PATH_MAX];         /* its standard error */
+	char what[32];                  /* "run": for messages */
+};
+
+/* ga_docker_run in two halves: start "docker ARGS" in c, then wait
+ * (bounded) for its end, its output and status, as ga_docker_run.  A
+ * started call must be finished, also when its answer no longer matters
+ * (c is then released). */
+int ga_docker_start(const struct ga_docker *d, const char *const *args,
+		    struct ga_docker_call *c, struct ga_error *err);
+int ga_docker_finish(struct ga_docker_call *c, char *out, size_t len,
+		     long timeout_ms, struct ga_error *err);
+
+/* Starts "docker run ARGS" (args without "run") followed by an inspect of
+ * the new container: finished, out holds its id and, on a second line,
+ * its State.Pid (the id alone, with an error, when only the inspect
+ * failed). */
+int ga_docker_start_container(const struct ga_docker *d,
+			      const char *const *args,
+			      struct ga_docker_call *c, struct ga_error *err);
+
+/* True when the call has ended (its finish will not wait), or none was
+ * started. */
+bool ga_docker_done(const struct ga_docker_call *c);
+
 /* Whether the engine answers: 0 with its version in version, or -1 with
  * err saying why in words the user can act on (no socket there, nobody
  * listens on it, no permission, or what the client said). */

@@ -42,6 +42,8 @@ static const char fake_docker[] =
 	"      echo \"Run 'docker run --help' for more information\" >&2\n"
 	"      exit 125 ;;\n"
 	"slow) exec sleep 30 ;;\n"
+	"run) echo c0ffee ;;\n"
+	"inspect) [ \"$4\" = c0ffee ] && echo 4242 ;;\n"
 	"esac\n"
 	"exit 0\n";
 
@@ -218,6 +220,34 @@ START_TEST(test_run_output_and_errors)
 }
 END_TEST
 
+/* A container's start overlaps other work: run, then inspect its PID. */
+START_TEST(test_start_container)
+{
+	const char *args[] = { "-d", "--label", "a=b c", "img", NULL };
+	struct ga_docker_call call;
+	struct ga_docker d;
+	struct ga_error err = { "" };
+	char out[64], *text;
+	int i;
+
+	fake_setup(&d);
+	ck_assert_msg(ga_docker_start_container(&d, args, &call, &err) == 0,
+		      "%s", err.msg);
+	for (i = 0; i < 500 && !ga_docker_done(&call); i++)
+		usleep(10000);
+	ck_assert(ga_docker_done(&call));
+	ck_assert_msg(ga_docker_finish(&call, out, sizeof(out), 5000, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_str_eq(out, "c0ffee\n4242");
+	text = calls();
+	ck_assert_str_eq(text, "run -d --label a=b c img\n"
+			 "inspect --format {{.State.Pid}} c0ffee\n");
+	free(text);
+	ck_assert_int_eq(call.pid, 0);
+	ck_assert(ga_docker_done(&call));
+}
+END_TEST
+
 /* ---- the reaper ------------------------------------------------------------------ */
 
 #define PS_CALL "ps -aq --filter label=goneaway.run=/tmp/goneaway-run-t " \
@@ -372,6 +402,7 @@ Suite *make_docker_suite(void)
 	tcase_add_test(tc, test_unix_path_and_slug);
 	tcase_add_test(tc, test_socket_diagnosis);
 	tcase_add_test(tc, test_run_output_and_errors);
+	tcase_add_test(tc, test_start_container);
 	tcase_add_test(tc, test_reaper_removes_when_run_dies);
 	tcase_add_test(tc, test_reaper_stopped);
 	tcase_add_test(tc, test_sweep_removes_dead_runs_only);
