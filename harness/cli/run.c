@@ -429,6 +429,8 @@ static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
 
 			report_all(reps, nreps, BEGIN_CASE, *index, scs[i],
 				   NULL, NULL, 0);
+			runner.next = i + 1 < nscs ? scs[i + 1] :
+				      c + 1 < a->nclients ? scs[0] : NULL;
 			ga_runner_run(&runner, scs[i], &res);
 			snprintf(res.combo, sizeof(res.combo), "%s", k.label);
 			count(t, &res);

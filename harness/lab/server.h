@@ -103,6 +103,11 @@ struct ga_server_backend {
 	char tls_dir[PATH_MAX];                 /* the lab's certificate,
 						 * set by prepare */
 	char *fixture_cnf;                      /* owned text, set by prepare */
+	const char *next_label;                 /* borrowed: the label of the
+						 * scenario the next create is
+						 * most likely for (the runner
+						 * says), NULL: none.  A backend
+						 * may prepare for it. */
 	void *state;                            /* the backend's own */
 };
 

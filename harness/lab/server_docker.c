@@ -7,10 +7,11 @@
  * from a root.  Per scenario:
  *
  *   1. a do-nothing container: "docker run -d --init --network none
- *      --cap-drop ALL --pull never" with the labels of lab/docker.h, the
- *      scenario's private directory bound at /goneaway, and "sleep
- *      infinity" as its command (tini, docker's --init, as its PID 1
- *      reaps orphans).  Its namespaces are opened once, from
+ *      --cap-drop ALL --pull never" with the labels of lab/docker.h and
+ *      "sleep infinity" as its command (tini, docker's --init, as its
+ *      PID 1 reaps orphans), into whose mount namespace the scenario's
+ *      private directory is then bound at /goneaway (lab/spawn.h,
+ *      ga_spawn_bind_into).  Its namespaces are opened once, from
  *      /proc/PID/ns/ of its State.Pid, and kept as descriptors: the
  *      network namespace becomes the lab's server namespace (own_netns:
  *      the veth is moved into it from the client side, and every fault
@@ -33,6 +34,18 @@
  *      with the local server, by the PID the harness holds.
  *   3. at the end the server is killed and reaped, then the container
  *      removed ("docker rm -f -v": with its anonymous volumes).
+ *
+ * A "docker run" (with its inspect) takes 0.3 to 0.5 s, more than the
+ * rest of a MariaDB scenario's set-up.  So it overlaps: the container of
+ * the next scenario the runner names (be->next_label) is started as soon
+ * as this one's container is there, while this server starts and the
+ * steps run (started at the teardown it was not ready in time: measured);
+ * a scenario without one waiting has its container started before its
+ * datadir is copied; removals go on in the background (finished when the
+ * run ends at the latest).  Because the bind is made after the start, a
+ * container can be started before its scenario's directory exists; it is
+ * labelled with that scenario all the same.  One started for a scenario
+ * that does not come (a failed repetition ends early) is removed.
  *
  * The flavour is read from the image's files (/proc/PID/root of a first
  * container, as lab/rootfs.h reads a root) and the server's "--version"
@@ -83,6 +96,11 @@ struct docker_be {
 	char cache_dir[PATH_MAX];       /* CACHE/docker-SLUG */
 	char sql_path[PATH_MAX];
 	char format[256];               /* the template's */
+	/* the next scenario's container, started ahead */
+	struct ga_docker_call spare;
+	char spare_label[256];
+	/* removals under way */
+	struct ga_docker_call removals[4];
 };
 
 static void container_init(struct container *c)
@@ -99,21 +117,57 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Removes c's container (if any) and closes its namespaces.  Returns 0,
- * or -1 with err set when docker could not remove it (the run's end and
- * the reaper try again, by label). */
-static int container_remove(struct docker_be *db, struct container *c,
-			    struct ga_error *err)
+static void close_namespaces(struct container *c)
 {
-	const char *args[] = { "rm", "-f", "-v", c->id, NULL };
-	int rc = 0;
-
 	close_fd(&c->net_fd);
 	close_fd(&c->join.mnt_fd);
 	close_fd(&c->join.uts_fd);
 	close_fd(&c->join.ipc_fd);
 	close_fd(&c->join.pid_fd);
-	if (c->id[0])
+}
+
+/* Finishes the removals that have ended; with all, every one (waiting). */
+static void finish_removals(struct docker_be *db, bool all)
+{
+	struct ga_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(db->removals) / sizeof(db->removals[0]); i++) {
+		struct ga_docker_call *r = &db->removals[i];
+
+		if (r->pid == 0 || (!all && !ga_docker_done(r)))
+			continue;
+		/* a failure leaves the container to the run's end */
+		if (ga_docker_finish(r, NULL, 0, GA_DOCKER_TIMEOUT_MS, &err))
+			fprintf(stderr, "goneaway: %s\n", err.msg);
+	}
+}
+
+/* Removes c's container (if any) and closes its namespaces.  With wait,
+ * the removal is finished here; else it goes on in the background
+ * (finish_removals).  Returns 0, or -1 with err set when docker could not
+ * remove it (the run's end and the reaper try again, by label). */
+static int container_remove(struct docker_be *db, struct container *c,
+			    bool wait, struct ga_error *err)
+{
+	const char *args[] = { "rm", "-f", "-v", c->id, NULL };
+	struct ga_docker_call *slot = NULL;
+	size_t i;
+	int rc = 0;
+
+	close_namespaces(c);
+	if (!c->id[0])
+		return 0;
+	if (!wait) {
+		finish_removals(db, false);
+		for (i = 0; !slot && i < sizeof(db->removals) /
+			    sizeof(db->removals[0]); i++)
+			if (db->removals[i].pid == 0)
+				slot = &db->removals[i];
+	}
+	if (slot)
+		rc = ga_docker_start(&db->d, args, slot, err);
+	else
 		rc = ga_docker_run(&db->d, args, NULL, 0, GA_DOCKER_TIMEOUT_MS,
 				   err);
 	c->id[0] = '\0';
@@ -135,29 +189,21 @@ static int open_ns(pid_t pid, const char *name, int *fd, struct ga_error *err)
 	return 0;
 }
 
-/* Starts a do-nothing container of the image with bind (NULL: nothing)
- * at /goneaway and opens its namespaces.  On failure, whatever was
- * started is removed again. */
+/* Starts a do-nothing container of the image, labelled with the run and
+ * scenario, as call (finished by container_finish). */
 static int container_start(struct docker_be *db, const char *run,
-			   const char *scenario, const char *bind,
-			   struct container *c, struct ga_error *err)
+			   const char *scenario, struct ga_docker_call *call,
+			   struct ga_error *err)
 {
-	char l_run[PATH_MAX + 32], l_host[192], l_scen[256], v[PATH_MAX + 16];
-	char pid[32], *end;
+	char l_run[PATH_MAX + 32], l_host[192], l_scen[256];
 	const char *args[32];
-	const char *inspect[] = { "inspect", "--format", "{{.State.Pid}}",
-				  c->id, NULL };
-	struct ga_error ignored;
-	long p;
 	int n = 0;
 
-	container_init(c);
 	snprintf(l_run, sizeof(l_run), "%s=%s", GA_DOCKER_LABEL_RUN, run);
 	snprintf(l_host, sizeof(l_host), "%s=%s", GA_DOCKER_LABEL_HOST,
 		 db->d.hostname);
 	snprintf(l_scen, sizeof(l_scen), "%s=%s", GA_DOCKER_LABEL_SCENARIO,
 		 scenario);
-	args[n++] = "run";
 	args[n++] = "-d";
 	args[n++] = "--init";           /* tini reaps orphans */
 	args[n++] = "--network";
@@ -173,26 +219,36 @@ static int container_start(struct docker_be *db, const char *run,
 	args[n++] = l_host;
 	args[n++] = "--label";
 	args[n++] = l_scen;
-	if (bind) {
-		snprintf(v, sizeof(v), "%s:%s", bind, GA_SPAWN_ROOT_MOUNT);
-		args[n++] = "-v";
-		args[n++] = v;
-	}
 	args[n++] = "--entrypoint";
 	args[n++] = "sleep";
 	args[n++] = db->image_id;
 	args[n++] = "infinity";
 	args[n] = NULL;
-	if (ga_docker_run(&db->d, args, c->id, sizeof(c->id),
-			  GA_DOCKER_TIMEOUT_MS, err))
-		return -1;
-	if (ga_docker_run(&db->d, inspect, pid, sizeof(pid),
-			  GA_DOCKER_TIMEOUT_MS, err))
+	return ga_docker_start_container(&db->d, args, call, err);
+}
+
+/* Waits for the container call started, opens its namespaces into c.  On
+ * failure, whatever was started is removed again. */
+static int container_finish(struct docker_be *db, struct ga_docker_call *call,
+			    struct container *c, struct ga_error *err)
+{
+	struct ga_error ignored;
+	char out[160], *nl, *end;
+	long p;
+	int rc;
+
+	container_init(c);
+	rc = ga_docker_finish(call, out, sizeof(out), GA_DOCKER_TIMEOUT_MS, err);
+	nl = strchr(out, '\n');
+	if (nl)
+		*nl = '\0';
+	snprintf(c->id, sizeof(c->id), "%s", out);
+	if (rc)
 		goto fail;
-	p = strtol(pid, &end, 10);
-	if (*end || p <= 0) {
+	p = nl ? strtol(nl + 1, &end, 10) : 0;
+	if (!nl || *end || p <= 0) {
 		ga_error_set(err, "container %.12s has no process (State.Pid "
-			     "'%s')", c->id, pid);
+			     "'%s')", c->id, nl ? nl + 1 : "");
 		goto fail;
 	}
 	c->pid = (pid_t)p;
@@ -204,18 +260,21 @@ static int container_start(struct docker_be *db, const char *run,
 		goto fail;
 	return 0;
 fail:
-	container_remove(db, c, &ignored);
+	container_remove(db, c, true, &ignored);
 	return -1;
 }
 
-/* The bound directory is the one the container sees at /goneaway: a
- * remote engine (or one in a VM) would have bound a directory of its own
- * machine's, and its PID would be no process of ours. */
-static int check_bound(const struct container *c, const char *dir,
-		       struct ga_error *err)
+/* Binds dir at /goneaway in c's mount namespace, and checks the
+ * container sees it there: a remote engine (or one in a VM) would have
+ * given a PID that is no process of ours. */
+static int bind_dir(const struct container *c, const char *dir,
+		    struct ga_error *err)
 {
 	char inside[96];
 	struct stat a, b;
+
+	if (ga_spawn_bind_into(c->join.mnt_fd, dir, GA_SPAWN_ROOT_MOUNT, err))
+		return -1;
 
 	snprintf(inside, sizeof(inside), "/proc/%d/root%s", (int)c->pid,
 		 GA_SPAWN_ROOT_MOUNT);
@@ -246,13 +305,14 @@ static int build_step(void *arg, struct ga_interrupt *in, const char *work,
 		      struct ga_error *err)
 {
 	struct build_ctx *ctx = arg;
+	struct ga_docker_call call;
 	struct ga_spawn_opts sp;
 	char log[PATH_MAX];
 
 	if (!ctx->c.id[0] &&
-	    (container_start(ctx->db, ctx->run, "(template)", work, &ctx->c,
-			     err) ||
-	     check_bound(&ctx->c, work, err)))
+	    (container_start(ctx->db, ctx->run, "(template)", &call, err) ||
+	     container_finish(ctx->db, &call, &ctx->c, err) ||
+	     bind_dir(&ctx->c, work, err)))
 		return ga_error_prefix(err, "a container for the template");
 	snprintf(log, sizeof(log), "%s/install.log", work);
 	memset(&sp, 0, sizeof(sp));
@@ -270,13 +330,15 @@ static int inspect_image(struct docker_be *db, const char *image,
 			 const char *run, struct ga_interrupt *in,
 			 struct ga_error *err)
 {
+	struct ga_docker_call call;
 	struct ga_spawn_opts how;
 	struct ga_error ignored;
 	struct container c;
 	char dir[64];
 	int rc;
 
-	if (container_start(db, run, "(inspect)", NULL, &c, err))
+	if (container_start(db, run, "(inspect)", &call, err) ||
+	    container_finish(db, &call, &c, err))
 		return ga_error_prefix(err, "image %s", image);
 	snprintf(dir, sizeof(dir), "/proc/%d/root", (int)c.pid);
 	rc = ga_root_detect_at(dir, image, &db->root, err);
@@ -287,7 +349,7 @@ static int inspect_image(struct docker_be *db, const char *image,
 		rc = ga_root_probe_with(&db->root, &how, db->cache_dir, in,
 					NULL, 0, err);
 	}
-	container_remove(db, &c, &ignored);
+	container_remove(db, &c, false, &ignored);
 	if (rc)
 		return ga_error_prefix(err, "image %s", image);
 	return 0;
@@ -372,8 +434,21 @@ static int docker_prepare(struct ga_server_backend *be,
 	t.build_arg = &b;
 	rc = ga_template_ensure(&t, in, be->template_dir,
 				sizeof(be->template_dir), &built, err);
-	container_remove(db, &ctx.c, &ignored);
+	container_remove(db, &ctx.c, false, &ignored);
 	return rc;
+}
+
+/* Removes the container started ahead, if any (waiting for it). */
+static void drop_spare(struct docker_be *db, bool wait)
+{
+	struct ga_error ignored;
+	struct container c;
+
+	if (db->spare.pid == 0)
+		return;
+	if (container_finish(db, &db->spare, &c, &ignored) == 0)
+		container_remove(db, &c, wait, &ignored);
+	db->spare_label[0] = '\0';
 }
 
 static void docker_release(struct ga_server_backend *be)
@@ -384,6 +459,8 @@ static void docker_release(struct ga_server_backend *be)
 
 	if (!db)
 		return;
+	drop_spare(db, true);
+	finish_removals(db, true);
 	/* whatever a scenario's teardown could not remove, or a "docker
 	 * run" whose answer was lost */
 	if (db->reaper.pid > 0 && be->opts.run_dir &&
@@ -401,19 +478,46 @@ static int docker_create(struct ga_server *srv, const struct ga_scenario *sc,
 			 struct ga_error *err)
 {
 	struct docker_be *db = srv->be->state;
+	const char *label = ga_scenario_label(sc);
+	struct ga_docker_call call;
+	struct ga_error ignored;
 	struct container *c;
+	int rc;
 
 	c = malloc(sizeof(*c));
 	if (!c)
 		return ga_error_set(err, "out of memory");
 	container_init(c);
 	srv->state = c;
-	if (ga_image_create(srv, sc, err))
+	/* the container started ahead, if it is this scenario's; else one
+	 * starts now, while the datadir is copied */
+	if (db->spare.pid && strcmp(db->spare_label, label) == 0) {
+		call = db->spare;
+		db->spare.pid = 0;
+		db->spare_label[0] = '\0';
+	} else {
+		drop_spare(db, false);
+		if (container_start(db, srv->be->opts.run_dir, label, &call,
+				    err))
+			return ga_error_prefix(err, "the scenario's container");
+	}
+	rc = ga_image_create(srv, sc, err);
+	if (rc) {
+		if (container_finish(db, &call, c, &ignored) == 0)
+			container_remove(db, c, false, &ignored);
 		return -1;
-	if (container_start(db, srv->be->opts.run_dir, ga_scenario_label(sc),
-			    srv->dir, c, err))
+	}
+	if (container_finish(db, &call, c, err))
 		return ga_error_prefix(err, "the scenario's container");
-	return check_bound(c, srv->dir, err);
+	/* the next scenario's container, while this one's server starts
+	 * and its steps run: started at the teardown, it would not be
+	 * ready in time */
+	if (srv->be->next_label && !db->spare.pid &&
+	    container_start(db, srv->be->opts.run_dir, srv->be->next_label,
+			    &db->spare, &ignored) == 0)
+		snprintf(db->spare_label, sizeof(db->spare_label), "%s",
+			 srv->be->next_label);
+	return bind_dir(c, srv->dir, err);
 }
 
 static int docker_own_netns(const struct ga_server *srv)
@@ -450,12 +554,13 @@ static void docker_reap(struct ga_server *srv, int *status)
 
 static void docker_destroy(struct ga_server *srv)
 {
+	struct docker_be *db = srv->be->state;
 	struct container *c = srv->state;
 	struct ga_error err;
 
 	if (!c)
 		return;
-	if (container_remove(srv->be->state, c, &err) != 0)
+	if (container_remove(db, c, false, &err) != 0)
 		fprintf(stderr, "goneaway: %s\n", err.msg);
 	free(c);
 	srv->state = NULL;

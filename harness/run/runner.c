@@ -356,6 +356,10 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 		return;
 	}
 	while (res->runs < res->repeat) {
+		/* what the server's next set-up will be for */
+		r->backend.next_label = res->runs + 1 < res->repeat ?
+			ga_scenario_label(sc) :
+			r->next ? ga_scenario_label(r->next) : NULL;
 		run_once(r, sc, res);
 		res->runs++;
 		if (ga_tally_run(res)) {
