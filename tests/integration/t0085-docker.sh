@@ -10,8 +10,9 @@
 # Checked: a handful of scenarios PASS on both images (KILL, a clean
 # restart, a crash, a pause, a firewall drop, a tbf link); the server is
 # the harness's own child inside the container's namespaces; only the run
-# holds the write end of its reaper's pipe; SIGTERM removes the run's
-# containers before the run exits, and after a SIGKILL the reaper removes
+# holds the write end of its reaper's pipe; SIGTERM, and SIGINT to the
+# run's process group, remove the run's containers before the run exits
+# (the docker calls under way finish), and after a SIGKILL the reaper removes
 # them within seconds (the time is printed); "goneaway sweep" removes the
 # containers of runs that are gone and no other; an engine that does not
 # answer and an image that is not there are SKIPs with their reason;
@@ -34,7 +35,7 @@ LOCK=$GA_CACHE/docker-$ENGINE.lock
 MYSQL=goneaway/mysql:9.7
 MARIADB=goneaway/mariadb:11.8
 HANDFUL="kill-idle server-restart server-crash server-pause firewall-drop-established slow-link"
-TESTS_AFTER_START=12    # the tests below, for SKIP lines when nothing runs
+TESTS_AFTER_START=13    # the tests below, for SKIP lines when nothing runs
 
 # The host's own state, without counters: what a Docker engine could
 # change (and must not).
@@ -211,6 +212,18 @@ test_expect_success 'SIGTERM mid-scenario: the containers are gone when the run 
 	cat out; echo "containers before: $before, left: $left"
 	test $up -eq 0 && test $rc -eq 143 && test "$before" -ge 1 &&
 	test -z "$left"
+'
+
+test_expect_success 'SIGINT to the run'"'"'s process group (a Ctrl-C): the docker calls finish, the containers are gone when the run exits' '
+	setsid "$GONEAWAY" run --no-results --server docker:$MARIADB \
+		"$TOP/scenarios/kill-idle.gw" "$DATA/long-sleep.gw" > out 2>&1 &
+	pid=$!
+	wait_until 600 eval "test -n \"\$(docker ps -q --filter label=goneaway.scenario=long-sleep)\"" &&
+	wait_until 600 server_up $pid; up=$?
+	kill -INT -$pid; wait $pid; rc=$?
+	left=$(containers)
+	cat out; echo "left: $left"
+	test $up -eq 0 && test $rc -eq 130 && test -z "$left"
 '
 
 test_expect_success 'SIGKILL mid-scenario: the reaper removes the containers within seconds' '
