@@ -24,10 +24,12 @@
 int ga_docker_find(struct ga_docker *d, const char *path,
 		   const char *docker_host, struct ga_error *err)
 {
-	const char *p, *end;
+	const char *tmp = getenv("TMPDIR"), *p, *end;
 	size_t n;
 
 	memset(d, 0, sizeof(*d));
+	snprintf(d->scratch, sizeof(d->scratch), "%s",
+		 tmp && *tmp ? tmp : "/tmp");
 	if (docker_host && *docker_host) {
 		snprintf(d->host, sizeof(d->host), "%s", docker_host);
 		d->host_from_env = true;
@@ -113,10 +115,10 @@ static int read_all(int fd, char *out, size_t len, double deadline)
 }
 
 /* Starts argv (a docker program, or a shell running it) as c. */
-static int call_start(const char *const *argv, const char *what,
-		      struct ga_docker_call *c, struct ga_error *err)
+static int call_start(const struct ga_docker *d, const char *const *argv,
+		      const char *what, struct ga_docker_call *c,
+		      struct ga_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct ga_spawn_opts o;
 	int pipefd[2], io[2], fd, r;
 
@@ -124,7 +126,7 @@ static int call_start(const char *const *argv, const char *what,
 	c->out_fd = c->pidfd = -1;
 	snprintf(c->what, sizeof(c->what), "%s", what);
 	snprintf(c->errpath, sizeof(c->errpath), "%s/goneaway-docker-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+		 d->scratch);
 	fd = mkostemp(c->errpath, O_CLOEXEC);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "mkstemp %s", c->errpath);
@@ -173,7 +175,7 @@ int ga_docker_start(const struct ga_docker *d, const char *const *args,
 	for (i = 0; args[i] && i < MAX_ARGS; i++)
 		argv[i + 1] = args[i];
 	argv[i + 1] = NULL;
-	return call_start(argv, args[0], c, err);
+	return call_start(d, argv, args[0], c, err);
 }
 
 /* "docker run ARGS", then the new container's id and its PID 1's on two
@@ -198,7 +200,7 @@ int ga_docker_start_container(const struct ga_docker *d,
 	for (i = 0; args[i] && i < MAX_ARGS; i++)
 		argv[i + 4] = args[i];
 	argv[i + 4] = NULL;
-	return call_start(argv, "run", c, err);
+	return call_start(d, argv, "run", c, err);
 }
 
 bool ga_docker_done(const struct ga_docker_call *c)

@@ -43,6 +43,10 @@ struct ga_docker {
 	char host[PATH_MAX];            /* the engine's address */
 	bool host_from_env;             /* DOCKER_HOST says so */
 	char hostname[128];             /* for the goneaway.host label */
+	char scratch[PATH_MAX];         /* where a call's stderr is kept while
+					 * it runs: TMPDIR, or a directory
+					 * the caller sets (a run's own, which
+					 * is swept after a SIGKILL) */
 };
 
 /* Finds the docker program in path (PATH's value; NULL: the default) and

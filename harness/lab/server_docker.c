@@ -189,6 +189,18 @@ static int open_ns(pid_t pid, const char *name, int *fd, struct ga_error *err)
 	return 0;
 }
 
+/* True when fd is the namespace this process is in itself (name: "net",
+ * "mnt"). */
+static bool ours(int fd, const char *name)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 /* Starts a do-nothing container of the image, labelled with the run and
  * scenario, as call (finished by container_finish). */
 static int container_start(struct docker_be *db, const char *run,
@@ -258,6 +270,15 @@ static int container_finish(struct docker_be *db, struct ga_docker_call *call,
 	    open_ns(c->pid, "ipc", &c->join.ipc_fd, err) ||
 	    open_ns(c->pid, "pid", &c->join.pid_fd, err))
 		goto fail;
+	/* a PID from another machine's engine can be one of ours that is no
+	 * container: its namespaces must never be taken for the lab's */
+	if (ours(c->net_fd, "net") || ours(c->join.mnt_fd, "mnt")) {
+		ga_error_set(err, "container %.12s: its PID %d is no container "
+			     "here (the docker backend needs an engine on this "
+			     "machine's kernel, not a remote, rootless or VM "
+			     "one)", c->id, (int)c->pid);
+		goto fail;
+	}
 	return 0;
 fail:
 	container_remove(db, c, true, &ignored);
@@ -340,8 +361,12 @@ static int inspect_image(struct docker_be *db, const char *image,
 	if (container_start(db, run, "(inspect)", &call, err) ||
 	    container_finish(db, &call, &c, err))
 		return ga_error_prefix(err, "image %s", image);
+	/* the engine is this machine's: its container sees our directory */
+	rc = bind_dir(&c, db->cache_dir, err);
 	snprintf(dir, sizeof(dir), "/proc/%d/root", (int)c.pid);
-	rc = ga_root_detect_at(dir, image, &db->root, err);
+	if (rc == 0 && ga_root_detect_at(dir, image, &db->root, err) != 0)
+		rc = ga_error_set(err, "it holds no MySQL or MariaDB server "
+				  "(no /usr/sbin/mariadbd or /usr/sbin/mysqld)");
 	if (rc == 0) {
 		memset(&how, 0, sizeof(how));
 		how.netns_fd = c.net_fd;
@@ -382,6 +407,7 @@ static int docker_prepare(struct ga_server_backend *be,
 	be->state = db;
 	if (ga_docker_find(&db->d, getenv("PATH"), getenv("DOCKER_HOST"), err))
 		return GA_SERVER_UNAVAILABLE;
+	snprintf(db->d.scratch, sizeof(db->d.scratch), "%s", o->run_dir);
 	if (ga_docker_ping(&db->d, version, sizeof(version), err))
 		return GA_SERVER_UNAVAILABLE;
 	if (ga_docker_run(&db->d, inspect, db->image_id, sizeof(db->image_id),
@@ -405,8 +431,10 @@ static int docker_prepare(struct ga_server_backend *be,
 	    ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
 			  err))
 		return -1;
+	/* what the image holds and whether its server runs: SKIP, with the
+	 * reason, when it does not (no server, no sleep, a remote engine) */
 	if (inspect_image(db, o->image, o->run_dir, in, err))
-		return -1;
+		return ga_interrupted(in) ? -1 : GA_SERVER_UNAVAILABLE;
 
 	ga_image_fixtures(db->root.flavour, o->fixtures_dir, cnf, sizeof(cnf),
 			  db->sql_path, sizeof(db->sql_path));

@@ -304,8 +304,9 @@ test_expect_success 'the host is exactly as before: firewall, links, routes, sys
 	diff -u "$SCRATCH/host-before" host-after
 '
 
-test_expect_success 'no namespace, veth, table, server process, run directory or goneaway mount left' '
+test_expect_success 'no namespace, veth, table, server process, run directory, docker call file or goneaway mount left' '
 	leftover_snapshot > after &&
+	ls "${TMPDIR:-/tmp}"/goneaway-docker-* >> after 2>/dev/null
 	new_leftovers "$SCRATCH/before" after
 '
 
