@@ -118,6 +118,12 @@ if [ -z "$why_not" ]; then
 		why_not="the private Docker engine did not start: $(tail -n 3 "$SCRATCH/engine" | tr '\n' ' ')"
 	fi
 fi
+# An engine nested in a container may fall back to the vfs storage
+# driver, which copies the whole image (600 MB) for every container.
+if [ -z "$why_not" ] &&
+   [ "$(docker info --format '{{.Driver}}' 2>/dev/null)" = vfs ]; then
+	why_not="the private engine's storage driver is vfs (no overlay here): every container would copy its whole image"
+fi
 if [ -z "$why_not" ] &&
    ! sh "$TOP/ci/build-server-images.sh" mysql-9.7 mariadb-11.8 > "$SCRATCH/images" 2>&1; then
 	why_not="the images could not be made: $(tail -n 2 "$SCRATCH/images" | tr '\n' ' ')"
