@@ -423,7 +423,8 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	     struct ga_error *err)
 {
 	pid_t parent = getpid(), sibling = 0;
-	struct child_failure f;
+	struct child_failure f, rec;
+	bool failed = false;
 	int pipefd[2];
 	ssize_t n;
 	pid_t p;
@@ -441,24 +442,30 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 		child_exec(opts, pipefd[1], parent);
 	}
 	close(pipefd[1]);
-	/* until every write end is closed at exec: a failure, or the PID of
-	 * the process forked into a PID namespace (then the first child has
-	 * exited, and that process is the one to exec) */
+	/* every record until every write end is closed (at exec, or at the
+	 * end of a child that failed): a failure, and the PID of the process
+	 * forked into a PID namespace - in either order, as that process may
+	 * fail before the one that forked it has sent its PID.  Then the
+	 * first child has exited, and that process is the one that execs. */
 	for (;;) {
-		n = read(pipefd[0], &f, sizeof(f));
+		n = read(pipefd[0], &rec, sizeof(rec));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n != (ssize_t)sizeof(f) || f.stage != STAGE_FORKED ||
-		    sibling)
+		if (n != (ssize_t)sizeof(rec))
 			break;
-		sibling = (pid_t)f.index;
+		if (rec.stage == STAGE_FORKED && !sibling)
+			sibling = (pid_t)rec.index;
+		else if (rec.stage != STAGE_FORKED && !failed) {
+			f = rec;
+			failed = true;
+		}
 	}
 	close(pipefd[0]);
 	if (sibling) {
 		waitpid(p, NULL, 0);
 		p = sibling;
 	}
-	if (n == (ssize_t)sizeof(f)) {
+	if (failed) {
 		waitpid(p, NULL, 0);
 		return child_failed(opts, &f, err);
 	}

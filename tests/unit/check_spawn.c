@@ -655,6 +655,31 @@ START_TEST(test_join_failure_named)
 }
 END_TEST
 
+/* The process forked into the PID namespace may fail its exec before the
+ * one that forked it has sent its PID: the failure is still reported, and
+ * neither process is left unreaped (a race, so many times over). */
+START_TEST(test_join_failure_reaps_both)
+{
+	const char *argv[] = { "/nonexistent/goneaway-test", NULL };
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	int pidfd, i;
+	pid_t pid, left;
+
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.join = &hold.join;
+	for (i = 0; i < 300; i++) {
+		ck_assert_int_eq(ga_spawn(&o, &pid, &pidfd, &err), -1);
+		ck_assert_msg(strstr(err.msg, strerror(ENOENT)), "%s", err.msg);
+		left = waitpid(-1, NULL, WNOHANG);
+		ck_assert_msg(left == 0, "try %d: a child was left unreaped "
+			      "(%d)", i, (int)left);
+	}
+}
+END_TEST
+
 /* A host directory bound into the running namespace: what every process
  * of it sees from then on; the host sees no new mount.  A target that
  * cannot be made is named. */
@@ -732,6 +757,7 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_joined_child_dies_with_harness);
 		tcase_add_test(tc, test_detached_child_outlives_harness);
 		tcase_add_loop_test(tc, test_join_failure_named, 0, 2);
+		tcase_add_test(tc, test_join_failure_reaps_both);
 		tcase_add_test(tc, test_bind_into_namespace);
 		suite_add_tcase(s, tc);
 	}
