@@ -152,8 +152,13 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/goneaway run --no-results \
 		--step-timeout 4s $(TSAN_RUN)
 
+# Several servers give each one's set-up per scenario and its ratio to the
+# first's, from one run, e.g. (a Docker engine with the images of
+# ci/build-server-images.sh):
+#   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"
+BENCH_SERVERS ?= --server local
 bench: setup
-	./goneaway run --timings --no-results scenarios/
+	./goneaway run --timings --no-results $(BENCH_SERVERS) scenarios/
 
 install: goneaway
 	install -D -m 0755 goneaway $(DESTDIR)$(PREFIX)/bin/goneaway
@@ -177,7 +182,8 @@ help:
 	@echo "  check        deps, build, roots, unit tests, then the integration suite (root)"
 	@echo "  unit         only the Check unit tests"
 	@echo "  integration  only the integration suite: scenarios, mutants, signals, CLI"
-	@echo "  bench        each scenario's wall time next to its deliberate waits"
+	@echo "  bench        each scenario's wall time next to its deliberate waits;"
+	@echo "               BENCH_SERVERS=\"--server local --server docker:IMAGE\" compares set-up"
 	@echo "  tsan         the client tests and hang scenarios under ThreadSanitizer"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
 	@echo "  clean        remove build output"

@@ -19,6 +19,7 @@
 #include "faults/fault.h"
 #include "faults/qdisc.h"
 #include "util/fsutil.h"
+#include "lab/docker.h"
 #include "lab/lab.h"
 #include "lab/rootfs.h"
 #include "lab/server.h"
@@ -147,6 +148,96 @@ static void check_roots(struct doctor *d, bool is_root)
 	}
 }
 
+/* True for an image name that looks like a MySQL or MariaDB server's:
+ * goneaway's own, or a repository whose last part names one. */
+static bool server_image(const char *repo)
+{
+	const char *last = strrchr(repo, '/');
+
+	if (strncmp(repo, "goneaway/", 9) == 0)
+		return true;
+	last = last ? last + 1 : repo;
+	return strstr(last, "mysql") || strstr(last, "mariadb") ||
+	       strstr(last, "percona");
+}
+
+/* The Docker engine (optional: only --server docker:IMAGE needs it) and
+ * the images it has that --server docker:IMAGE can use.  They are listed,
+ * not started. */
+static void check_docker(struct doctor *d)
+{
+	const char *args[] = { "images", "--format",
+			       "{{.Repository}}:{{.Tag}}\t{{.ID}}\t"
+			       "{{.Size}}", NULL };
+	char version[64], label[96], *list, *row, *save = NULL, *tab, *size;
+	struct ga_docker dk;
+	struct ga_error err;
+	size_t len = 1 << 16;
+	int n = 0;
+
+	if (ga_docker_find(&dk, getenv("PATH"), getenv("DOCKER_HOST"), &err)) {
+		line(d, false, false, "docker", "%s; --server docker:IMAGE "
+		     "needs one", err.msg);
+		return;
+	}
+	if (ga_docker_ping(&dk, version, sizeof(version), &err)) {
+		line(d, false, false, "docker", "%s", err.msg);
+		return;
+	}
+	line(d, true, false, "docker", "engine %s at %s%s (client %s)",
+	     version, dk.host, dk.host_from_env ? " (DOCKER_HOST)" : "",
+	     dk.cli);
+	list = malloc(len);
+	if (!list || ga_docker_run(&dk, args, list, len, GA_DOCKER_TIMEOUT_MS,
+				   &err)) {
+		line(d, false, false, "docker images", "%s", list ? err.msg :
+		     "out of memory");
+		free(list);
+		return;
+	}
+	for (row = strtok_r(list, "\n", &save); row;
+	     row = strtok_r(NULL, "\n", &save)) {
+		tab = strchr(row, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		if (!server_image(row) || strstr(row, "<none>"))
+			continue;
+		size = strchr(tab + 1, '\t');
+		if (size)
+			*size++ = '\0';
+		snprintf(label, sizeof(label), "image %s", row);
+		line(d, true, false, label, "id %s, %s: --server docker:%s",
+		     tab + 1, size ? size : "?", row);
+		n++;
+	}
+	if (n == 0)
+		line(d, false, false, "docker images", "none of MySQL or "
+		     "MariaDB (sh ci/build-server-images.sh makes "
+		     "goneaway/mysql:9.7 and goneaway/mariadb:11.8 from the "
+		     "server roots; or docker pull mysql:8.4)");
+	free(list);
+}
+
+/* Podman, only when it is there: goneaway does not use it. */
+static void check_podman(struct doctor *d)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char prog[PATH_MAX];
+
+	for (p = path ? path : ""; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		if (end == p || p[0] != '/')
+			continue;
+		snprintf(prog, sizeof(prog), "%.*s/podman", (int)(end - p), p);
+		if (access(prog, X_OK) == 0) {
+			line(d, false, false, "podman", "%s is there, but "
+			     "goneaway runs containers with Docker only", prog);
+			return;
+		}
+	}
+}
+
 /* A firewall fault applied and reverted in the lab's server namespace. */
 static void check_nftables(struct doctor *d, const struct ga_fault_target *t)
 {
@@ -240,8 +331,8 @@ static bool run_doctor(FILE *out, const struct doctor_opts *opts)
 	check_roots(&d, geteuid() == 0);
 	snprintf(buf, sizeof(buf), "Connector/C %s", mysql_get_client_info());
 	line(&d, true, true, "client library", "%s", buf);
-	fprintf(out, "  %-8s %-18s %s\n", "n/a", "docker", "not used by this "
-		"version: servers run from the host or chrooted in a root");
+	check_docker(&d);
+	check_podman(&d);
 	fprintf(out, "%s\n", d.all_needed ? "every scenario can run here"
 		: "some scenarios cannot run here: see MISSING above");
 	return d.all_needed;

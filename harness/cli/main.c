@@ -11,6 +11,7 @@
 #include <mysql.h>
 
 #include "client/driver.h"
+#include "lab/docker.h"
 #include "lab/rootfs.h"
 #include "lang/errnames.h"
 #include "run/rundir.h"
@@ -34,13 +35,17 @@ const char ga_usage_text[] =
 "  driver-test -- CMD...   check a client driver (docs/driver-protocol.md)\n"
 "                          with the conformance scenarios in\n"
 "                          drivers/conformance/, against the local server\n"
-"  sweep                   remove what killed runs left in $TMPDIR\n"
+"  sweep                   remove what killed runs left: their directories\n"
+"                          in $TMPDIR, their containers in the Docker\n"
+"                          engine (if one answers)\n"
 "  doctor                  report what this machine can do: root,\n"
 "                          namespaces, nftables, tbf, netem, mariadbd, the\n"
-"                          server roots (--server NAME) and the client\n"
-"                          library, each with a reason when\n"
+"                          server roots (--server NAME), the Docker engine\n"
+"                          and its server images (--server docker:IMAGE)\n"
+"                          and the client library, each with a reason when\n"
 "                          missing; exits 0 when every required one is\n"
-"                          there, 1 otherwise (netem is optional)\n"
+"                          there, 1 otherwise (netem, roots and Docker are\n"
+"                          optional)\n"
 "\n"
 "run options:\n"
 "  -f, --format FMT        console output: human (default) or tap\n"
@@ -70,6 +75,13 @@ const char ga_usage_text[] =
 "                                        as ci/build-server-root.sh makes\n"
 "                                        them: mysql-9.7, mariadb-11.8,\n"
 "                                        mariadb-10.5 (doctor lists them)\n"
+"                            docker:IMAGE  the server of a MySQL or MariaDB\n"
+"                                        image (mysql:8.4, mariadb:11.4, or\n"
+"                                        goneaway/mysql:9.7 from\n"
+"                                        ci/build-server-images.sh) in a\n"
+"                                        container per scenario; the engine\n"
+"                                        is DOCKER_HOST's, else\n"
+"                                        /var/run/docker.sock\n"
 "                          repeat it to run against several\n"
 "      --client DRIVER     the client: builtin (default: libmysqlclient as\n"
 "                          linked), a driver named in drivers/drivers.list,\n"
@@ -155,12 +167,33 @@ static int cmd_errname(int argc, char **argv)
 	return rc;
 }
 
+/* The containers of runs that are gone, when a Docker engine answers
+ * (none: nothing to say; the docker backend is optional). */
+static void sweep_containers(void)
+{
+	struct ga_docker d;
+	struct ga_error err;
+	char version[64];
+	int n = 0;
+
+	if (ga_docker_find(&d, getenv("PATH"), getenv("DOCKER_HOST"), &err) ||
+	    ga_docker_ping(&d, version, sizeof(version), &err))
+		return;
+	if (ga_docker_sweep(&d, ga_rundir_alive, &n, &err)) {
+		fprintf(stderr, "goneaway: sweep: %s\n", err.msg);
+		return;
+	}
+	printf("removed %d container%s of ended runs from the Docker engine at "
+	       "%s\n", n, n == 1 ? "" : "s", d.host);
+}
+
 static int cmd_sweep(void)
 {
 	int n = ga_rundir_sweep(tmp_root());
 
 	printf("removed %d %s of ended runs from %s\n", n,
 	       n == 1 ? "directory" : "directories", tmp_root());
+	sweep_containers();
 	return EXIT_ALL_PASSED;
 }
 

@@ -25,7 +25,8 @@ struct run_args {
 	struct ga_run_options opts;
 	const char *servers[MAX_CHOICES];       /* --server, in order */
 	const struct ga_server_backend_ops *server_ops[MAX_CHOICES];
-	char roots[MAX_CHOICES][PATH_MAX];      /* rootfs:DIR, NAME: the root */
+	char roots[MAX_CHOICES][PATH_MAX];      /* rootfs:DIR, NAME: the root;
+						 * docker:IMAGE: the image */
 	size_t nservers;
 	const char *clients[MAX_CHOICES];       /* --client, in order */
 	size_t nclients;
@@ -402,7 +403,10 @@ static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
 	bool many = a->nservers * a->nclients > 1;
 
 	opts.server = a->server_ops[s];
-	opts.server_opts.root = a->roots[s];
+	if (strcmp(opts.server->name, "docker") == 0)
+		opts.server_opts.image = a->roots[s];
+	else
+		opts.server_opts.root = a->roots[s];
 	if (ga_runner_open(&runner, &opts, in, &err)) {
 		fprintf(stderr, "goneaway: %s\n", err.msg);
 		return -1;
@@ -425,6 +429,8 @@ static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
 
 			report_all(reps, nreps, BEGIN_CASE, *index, scs[i],
 				   NULL, NULL, 0);
+			runner.next = i + 1 < nscs ? scs[i + 1] :
+				      c + 1 < a->nclients ? scs[0] : NULL;
 			ga_runner_run(&runner, scs[i], &res);
 			snprintf(res.combo, sizeof(res.combo), "%s", k.label);
 			count(t, &res);

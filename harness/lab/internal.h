@@ -3,6 +3,7 @@
 #ifndef GA_LAB_INTERNAL_H
 #define GA_LAB_INTERNAL_H
 
+#include "lab/rootfs.h"
 #include "lab/server.h"
 
 /* Connects the admin account over srv->socket and raises its session
@@ -22,8 +23,47 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 			const char *inside, const char *extra,
 			const struct ga_scenario *sc, struct ga_error *err);
 
+/* ---- servers from an image's filesystem (lab/image.c) -------------------
+ * The rootfs and docker backends: the server sees the scenario's private
+ * directory at GA_SPAWN_ROOT_MOUNT (/goneaway), runs as uid 0, and gets
+ * the fixtures of its flavour. */
+
+/* The flavour's fixture config and bootstrap SQL under fixtures_dir:
+ * server/mysql.cnf and mysql-bootstrap.sql for MySQL, server/mariadb.cnf
+ * and bootstrap.sql (the local server's) for MariaDB. */
+void ga_image_fixtures(enum ga_flavour flavour, const char *fixtures_dir,
+		       char *cnf, size_t cnf_len, char *sql, size_t sql_len);
+
+/* How ga_image_build makes root's template: part of its key (static). */
+const char *ga_image_format(const struct ga_root *root);
+
+/* A template build: the flavour's own initialisation, one program at a
+ * time through step, which runs argv (paths inside the server's
+ * filesystem) with work seen at /goneaway, stdin from input (a host
+ * path; NULL: /dev/null) and output to work/install.log (see
+ * ga_template_run_step). */
+struct ga_image_build {
+	const struct ga_root *root;
+	const char *fixture_cnf;        /* text */
+	const char *sql_path;           /* the flavour's bootstrap SQL */
+	int (*step)(void *arg, struct ga_interrupt *in, const char *work,
+		    const char *const *argv, const char *input,
+		    struct ga_error *err);
+	void *step_arg;
+};
+
+/* The build of struct ga_template_opts; arg is a struct ga_image_build. */
+int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
+		   const char *datadir, struct ga_error *err);
+
+/* A scenario's server not running yet: the template's copy, tmp/, the
+ * lab's certificate and my.cnf, in srv->dir (seen at /goneaway). */
+int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
+		    struct ga_error *err);
+
 /* The backends (lab/server_*.c). */
 extern const struct ga_server_backend_ops ga_server_local;
 extern const struct ga_server_backend_ops ga_server_rootfs;
+extern const struct ga_server_backend_ops ga_server_docker;
 
 #endif

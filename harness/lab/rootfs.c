@@ -107,20 +107,31 @@ static void choose_init(struct ga_root *root)
 int ga_root_detect(const char *dir, struct ga_root *root,
 		   struct ga_error *err)
 {
+	char real[PATH_MAX];
 	const char *slash;
 	struct stat st;
+
+	if (!realpath(dir, real))
+		return ga_error_errno(err, errno, "no server root at %s", dir);
+	if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode))
+		return ga_error_set(err, "%s is not a directory", dir);
+	if (strcmp(real, "/") == 0)
+		return ga_error_set(err, "/ is the host's own filesystem, not "
+				    "a server root");
+	slash = strrchr(real, '/');
+	return ga_root_detect_at(real, slash + 1, root, err);
+}
+
+int ga_root_detect_at(const char *dir, const char *name,
+		      struct ga_root *root, struct ga_error *err)
+{
 	size_t i;
 
 	memset(root, 0, sizeof(*root));
-	if (!realpath(dir, root->dir))
-		return ga_error_errno(err, errno, "no server root at %s", dir);
-	if (stat(root->dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return ga_error_set(err, "%s is not a directory", dir);
-	if (strcmp(root->dir, "/") == 0)
-		return ga_error_set(err, "/ is the host's own filesystem, not "
-				    "a server root");
-	slash = strrchr(root->dir, '/');
-	snprintf(root->name, sizeof(root->name), "%s", slash + 1);
+	if (snprintf(root->dir, sizeof(root->dir), "%s", dir) >=
+	    (int)sizeof(root->dir))
+		return ga_error_set(err, "path too long: %s", dir);
+	snprintf(root->name, sizeof(root->name), "%s", name);
 	read_marker(root);
 
 	if (!root->server[0]) {
@@ -184,33 +195,46 @@ int ga_root_probe(struct ga_root *root, const char *scratch_dir,
 		  struct ga_interrupt *in, char *line, size_t len,
 		  struct ga_error *err)
 {
-	const char *argv[] = { root->server, "--version", NULL };
 	struct ga_spawn_root *sr;
-	struct ga_spawn_opts o;
-	char out[PATH_MAX];
-	char *text = NULL, *nl;
-	int fd, rc = -1;
+	struct ga_spawn_opts how;
+	int rc = -1;
 
 	if (line && len)
 		line[0] = '\0';
 	sr = malloc(sizeof(*sr));
 	if (!sr)
 		return ga_error_set(err, "out of memory");
-	if (ga_spawn_root_init(sr, root->dir, "", err))
-		goto out_free;
+	if (ga_spawn_root_init(sr, root->dir, "", err) == 0) {
+		memset(&how, 0, sizeof(how));
+		how.netns_fd = -1;
+		how.new_netns = true;
+		how.root = sr;
+		rc = ga_root_probe_with(root, &how, scratch_dir, in, line, len,
+					err);
+	}
+	free(sr);
+	return rc;
+}
+
+int ga_root_probe_with(struct ga_root *root, const struct ga_spawn_opts *how,
+		       const char *scratch_dir, struct ga_interrupt *in,
+		       char *line, size_t len, struct ga_error *err)
+{
+	const char *argv[] = { root->server, "--version", NULL };
+	struct ga_spawn_opts o = *how;
+	char out[PATH_MAX];
+	char *text = NULL, *nl;
+	int fd, rc;
+
+	if (line && len)
+		line[0] = '\0';
 	snprintf(out, sizeof(out), "%s/goneaway-version-XXXXXX", scratch_dir);
 	fd = mkstemp(out);
-	if (fd < 0) {
-		ga_error_errno(err, errno, "mkstemp %s", out);
-		goto out_free;
-	}
+	if (fd < 0)
+		return ga_error_errno(err, errno, "mkstemp %s", out);
 	close(fd);
-	memset(&o, 0, sizeof(o));
 	o.argv = argv;
-	o.netns_fd = -1;
-	o.new_netns = true;
 	o.output_path = out;
-	o.root = sr;
 	rc = ga_spawn_run(&o, in, VERSION_TIMEOUT_MS, err);
 	if (rc == 0)
 		rc = ga_file_read(out, 1 << 16, &text, NULL, err);
@@ -223,8 +247,6 @@ int ga_root_probe(struct ga_root *root, const char *scratch_dir,
 			 (int)strlen(text), text);
 	}
 	free(text);
-out_free:
-	free(sr);
 	return rc;
 }
 

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lab/spawn.h"
 #include "lang/outcome.h"
 #include "util/error.h"
 #include "util/interrupt.h"
@@ -57,6 +58,12 @@ struct ga_root {
 int ga_root_detect(const char *dir, struct ga_root *root,
 		   struct ga_error *err);
 
+/* The same for a root seen at dir, taken as it is (a container's files at
+ * /proc/PID/root, which realpath would make "/"); name is what reports
+ * call it (an image's name). */
+int ga_root_detect_at(const char *dir, const char *name,
+		      struct ga_root *root, struct ga_error *err);
+
 /* Reads "--version" output ("/usr/sbin/mysqld  Ver 9.7.4-2 for Linux on
  * x86_64 ((Debian))") into root->version and root->id; the flavour it
  * names wins over the guess from the programs.  Returns 0, or -1 with err
@@ -71,6 +78,12 @@ int ga_root_set_version(struct ga_root *root, const char *output,
 int ga_root_probe(struct ga_root *root, const char *scratch_dir,
 		  struct ga_interrupt *in, char *line, size_t len,
 		  struct ga_error *err);
+
+/* ga_root_probe with the server entered as how says (its chroot, or the
+ * namespaces it joins; how's argv and output_path are not used). */
+int ga_root_probe_with(struct ga_root *root, const struct ga_spawn_opts *how,
+		       const char *scratch_dir, struct ga_interrupt *in,
+		       char *line, size_t len, struct ga_error *err);
 
 /* The value of KEY=VALUE line key in a marker's text, into buf.  Returns
  * 0, or -1 when the key is not there (buf is then ""). */

@@ -23,6 +23,7 @@
 static const struct ga_server_backend_ops *const backends[] = {
 	&ga_server_local,
 	&ga_server_rootfs,
+	&ga_server_docker,
 	NULL,
 };
 
@@ -54,6 +55,13 @@ int ga_server_spec_parse(const char *spec, const char *roots_dir,
 			return ga_error_set(err, "path too long: %s", spec + 7);
 		return 0;
 	}
+	if (strncmp(spec, "docker:", 7) == 0 && spec[7]) {
+		*ops = &ga_server_docker;
+		if (snprintf(root, len, "%s", spec + 7) >= (int)len)
+			return ga_error_set(err, "image name too long: %s",
+					    spec + 7);
+		return 0;
+	}
 	n = ga_root_list(roots_dir, names, sizeof(names) / sizeof(names[0]));
 	for (i = 0; i < n; i++) {
 		if (strcmp(spec, names[i]) != 0)
@@ -63,7 +71,8 @@ int ga_server_spec_parse(const char *spec, const char *roots_dir,
 			return ga_error_set(err, "path too long: %s", roots_dir);
 		return 0;
 	}
-	used = (size_t)snprintf(known, sizeof(known), "local, rootfs:DIR");
+	used = (size_t)snprintf(known, sizeof(known), "local, rootfs:DIR, "
+				"docker:IMAGE");
 	for (i = 0; i < n && used < sizeof(known); i++)
 		used += (size_t)snprintf(known + used, sizeof(known) - used,
 					 ", %s", names[i]);

@@ -3,7 +3,8 @@
  * A backend knows how to make one kind of server run inside a scenario's
  * lab: "local" starts the host's mariadbd (lab/server_local.c), "rootfs"
  * a MySQL or MariaDB server unpacked in a root filesystem, chrooted
- * (lab/server_rootfs.c).  Everything else about a server is the same for
+ * (lab/server_rootfs.c), "docker" the server of a container image inside
+ * a container of its own (lab/server_docker.c).  Everything else about a server is the same for
  * every backend and lives here (lab/server.c, lab/admin.c): readiness, the
  * admin connection, clean stops, crashes, the error log, the server's
  * identity and what it said about the scenario's server-option lines.
@@ -56,6 +57,9 @@ struct ga_server_options {
 	const char *mariadbd;           /* local: server binary */
 	const char *install_db;         /* local: mariadb-install-db */
 	const char *root;               /* rootfs: the root's directory */
+	const char *image;              /* docker: the image */
+	const char *run_dir;            /* the run's directory (its
+					 * containers are labelled with it) */
 	const char *fixtures_dir;       /* holds server/mariadb.cnf, ... */
 	const char *cache_dir;          /* template datadirs */
 	long timeout_ms;                /* bound on start-up and shutdown */
@@ -65,7 +69,7 @@ struct ga_server;
 struct ga_server_backend;
 
 struct ga_server_backend_ops {
-	const char *name;               /* "local", "rootfs" */
+	const char *name;               /* "local", "rootfs", "docker" */
 	/* Checks what the backend needs and makes sure the template
 	 * datadir exists.  Returns 0, GA_SERVER_UNAVAILABLE (SKIP) or -1
 	 * (ERROR), err set. */
@@ -99,6 +103,11 @@ struct ga_server_backend {
 	char tls_dir[PATH_MAX];                 /* the lab's certificate,
 						 * set by prepare */
 	char *fixture_cnf;                      /* owned text, set by prepare */
+	const char *next_label;                 /* borrowed: the label of the
+						 * scenario the next create is
+						 * most likely for (the runner
+						 * says), NULL: none.  A backend
+						 * may prepare for it. */
 	void *state;                            /* the backend's own */
 };
 
@@ -125,10 +134,11 @@ struct ga_server {
 /* The backends, by name ("local", "rootfs"); NULL when unknown. */
 const struct ga_server_backend_ops *ga_server_backend_find(const char *name);
 
-/* Reads the argument of --server: "local"; "rootfs:DIR"; or NAME, a root
- * in roots_dir (GA_ROOTS_DIR: ci/build-server-root.sh's "mysql-9.7" is
- * roots_dir/mysql-9.7).  Sets *ops and root (the directory, "" for
- * local).  Returns 0, or -1 with err naming what it knows. */
+/* Reads the argument of --server: "local"; "rootfs:DIR"; "docker:IMAGE";
+ * or NAME, a root in roots_dir (GA_ROOTS_DIR: ci/build-server-root.sh's
+ * "mysql-9.7" is roots_dir/mysql-9.7).  Sets *ops and root (the
+ * directory, or the image; "" for local).  Returns 0, or -1 with err
+ * naming what it knows. */
 int ga_server_spec_parse(const char *spec, const char *roots_dir,
 			 const struct ga_server_backend_ops **ops, char *root,
 			 size_t len, struct ga_error *err);

@@ -10,47 +10,21 @@
  * reaches the same socket at srv->socket from the host.
  *
  * The template datadir is made once per (root, fixtures, format) with the
- * flavour's own initialisation, chrooted the same way (lab/rootfs.h says
- * which), and kept in a cache directory of the root's own
- * (CACHE/rootfs-NAME), so roots and the local server never replace each
- * other's templates.
- *
- * The fixtures are per flavour: server/mysql.cnf and mysql-bootstrap.sql
- * for MySQL, server/mariadb.cnf and bootstrap.sql (the local server's)
- * for MariaDB.
+ * flavour's own initialisation (lab/image.c), chrooted the same way, and
+ * kept in a cache directory of the root's own (CACHE/rootfs-NAME), so
+ * roots and the local server never replace each other's templates.
  */
 #include "lab/internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include "lab/rootfs.h"
 #include "lab/spawn.h"
 #include "lab/template.h"
 #include "lab/tls.h"
 #include "util/fsutil.h"
-
-/* Part of the template's key: change it when rootfs_build changes how a
- * template is made, so old templates are not reused. */
-#define ROOTFS_FORMAT "rootfs:1:skip-test-db,socket-root,skip-name-resolve"
-
-/* What the server needs in a read-only root, besides the fixture: it
- * runs as uid 0 (the roots' mysql users differ, or there is none), and
- * its temporary files go to the private directory. */
-#define ROOTFS_EXTRA "user=root\ntmpdir=" GA_SPAWN_ROOT_MOUNT "/tmp\n"
-
-/* The lab's TLS certificate (lab/tls.h), copied into each scenario's
- * directory: the chrooted server cannot see the cache.  For the
- * connections that ask for TLS; and MariaDB 11.4 and later, given none,
- * would make one at every start. */
-#define ROOTFS_TLS "ssl_cert=" GA_SPAWN_ROOT_MOUNT "/server-cert.pem\n" \
-		   "ssl_key=" GA_SPAWN_ROOT_MOUNT "/server-key.pem\n"
-static const char *const tls_files[] = { "server-cert.pem", "server-key.pem" };
 
 struct rootfs {
 	struct ga_root root;
@@ -58,29 +32,15 @@ struct rootfs {
 	char sql_path[PATH_MAX];        /* the flavour's bootstrap SQL */
 };
 
-static const char *flavour_cnf(enum ga_flavour f)
-{
-	return f == GA_FLAVOUR_MYSQL ? "mysql.cnf" : "mariadb.cnf";
-}
-
-static const char *flavour_sql(enum ga_flavour f)
-{
-	return f == GA_FLAVOUR_MYSQL ? "mysql-bootstrap.sql" : "bootstrap.sql";
-}
-
 /* ---- the template ------------------------------------------------------------ */
-
-struct rootfs_build {
-	const struct rootfs *rs;
-	const char *fixture_cnf;        /* text */
-};
 
 /* One program of a build, chrooted with work bound on /goneaway, in a
  * network namespace without interfaces. */
-static int build_step(const struct rootfs *rs, struct ga_interrupt *in,
-		      const char *work, const char *const *argv,
-		      const char *input, struct ga_error *err)
+static int build_step(void *arg, struct ga_interrupt *in, const char *work,
+		      const char *const *argv, const char *input,
+		      struct ga_error *err)
 {
+	const struct rootfs *rs = arg;
 	struct ga_spawn_root *sr;
 	struct ga_spawn_opts sp;
 	char log[PATH_MAX];
@@ -104,72 +64,13 @@ static int build_step(const struct rootfs *rs, struct ga_interrupt *in,
 	return rc;
 }
 
-static int rootfs_build(void *arg, struct ga_interrupt *in, const char *work,
-			const char *datadir, struct ga_error *err)
-{
-	const struct rootfs_build *b = arg;
-	const struct ga_root *root = &b->rs->root;
-	const char *defaults = "--defaults-file=" GA_SPAWN_ROOT_MOUNT "/my.cnf";
-	char cnf[PATH_MAX], sql[PATH_MAX], tmp[PATH_MAX];
-	const char *argv[10];
-	FILE *f;
-
-	(void)datadir;  /* work/data: /goneaway/data inside */
-	snprintf(cnf, sizeof(cnf), "%s/my.cnf", work);
-	snprintf(sql, sizeof(sql), "%s/bootstrap.sql", work);
-	snprintf(tmp, sizeof(tmp), "%s/tmp", work);
-	if (mkdir(tmp, 0700) != 0)
-		return ga_error_errno(err, errno, "mkdir %s", tmp);
-	if (ga_file_copy(b->rs->sql_path, sql, err))
-		return -1;
-	f = fopen(cnf, "we");
-	if (!f)
-		return ga_error_errno(err, errno, "create %s", cnf);
-	/* no log-error: what the initialisation says goes to install.log */
-	fprintf(f, "%s\n[mysqld]\ndatadir=%s/data\nsocket=%s/s.sock\n"
-		"pid-file=%s/server.pid\n%s", b->fixture_cnf,
-		GA_SPAWN_ROOT_MOUNT, GA_SPAWN_ROOT_MOUNT, GA_SPAWN_ROOT_MOUNT,
-		ROOTFS_EXTRA);
-	if (fclose(f) != 0)
-		return ga_error_errno(err, errno, "write %s", cnf);
-
-	if (root->init == GA_ROOT_INIT_MYSQLD) {
-		argv[0] = root->server;
-		argv[1] = defaults;
-		argv[2] = "--initialize-insecure";     /* root@localhost, no
-							* password: socket only */
-		argv[3] = "--init-file=" GA_SPAWN_ROOT_MOUNT "/bootstrap.sql";
-		argv[4] = NULL;
-		return build_step(b->rs, in, work, argv, NULL, err);
-	}
-	argv[0] = root->install_db;
-	argv[1] = defaults;
-	argv[2] = "--user=root";
-	argv[3] = "--skip-test-db";
-	argv[4] = "--auth-root-authentication-method=socket";
-	argv[5] = "--skip-name-resolve";        /* no host names in grants */
-	argv[6] = root->init == GA_ROOT_INIT_INSTALL_DB_EXTRA ?
-		  "--extra-file=" GA_SPAWN_ROOT_MOUNT "/bootstrap.sql" : NULL;
-	argv[7] = NULL;
-	if (build_step(b->rs, in, work, argv, NULL, err))
-		return -1;
-	if (root->init == GA_ROOT_INIT_INSTALL_DB_EXTRA)
-		return 0;
-	/* the accounts, in bootstrap mode (it reads SQL from stdin) */
-	argv[0] = root->server;
-	argv[1] = defaults;
-	argv[2] = "--bootstrap";
-	argv[3] = NULL;
-	return build_step(b->rs, in, work, argv, sql, err);
-}
-
 static int rootfs_prepare(struct ga_server_backend *be,
 			  struct ga_interrupt *in, struct ga_error *err)
 {
 	const struct ga_server_options *o = &be->opts;
 	char cnf[PATH_MAX], marker[PATH_MAX];
 	struct ga_template_opts t;
-	struct rootfs_build b;
+	struct ga_image_build b;
 	struct ga_error why;
 	struct rootfs *rs;
 	char server[PATH_MAX + 128];
@@ -200,30 +101,28 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	if (ga_root_probe(&rs->root, rs->cache_dir, in, NULL, 0, err))
 		return ga_error_prefix(err, "server root %s", rs->root.dir);
 
-	snprintf(cnf, sizeof(cnf), "%s/server/%s", o->fixtures_dir,
-		 flavour_cnf(rs->root.flavour));
-	snprintf(rs->sql_path, sizeof(rs->sql_path), "%s/server/%s",
-		 o->fixtures_dir, flavour_sql(rs->root.flavour));
+	ga_image_fixtures(rs->root.flavour, o->fixtures_dir, cnf, sizeof(cnf),
+			  rs->sql_path, sizeof(rs->sql_path));
 	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
 		return ga_error_prefix(err, "fixture config (pass --fixtures "
 				       "DIR)");
 	snprintf(server, sizeof(server), "%s%s", rs->root.dir, rs->root.server);
 	snprintf(marker, sizeof(marker), "%s/%s", rs->root.dir, GA_ROOT_MARKER);
-	b.rs = rs;
+	memset(&b, 0, sizeof(b));
+	b.root = &rs->root;
 	b.fixture_cnf = be->fixture_cnf;
+	b.sql_path = rs->sql_path;
+	b.step = build_step;
+	b.step_arg = rs;
 	memset(&t, 0, sizeof(t));
 	t.cache_dir = rs->cache_dir;
-	t.format = rs->root.init == GA_ROOT_INIT_MYSQLD ?
-		   ROOTFS_FORMAT ":initialize-insecure" :
-		   rs->root.init == GA_ROOT_INIT_INSTALL_DB_EXTRA ?
-		   ROOTFS_FORMAT ":install-db-extra-file" :
-		   ROOTFS_FORMAT ":install-db-bootstrap";
+	t.format = ga_image_format(&rs->root);
 	t.stat_paths[0] = server;
 	t.content_paths[0] = cnf;
 	t.content_paths[1] = rs->sql_path;
 	if (rs->root.has_marker)        /* its package versions, its date */
 		t.content_paths[2] = marker;
-	t.build = rootfs_build;
+	t.build = ga_image_build;
 	t.build_arg = &b;
 	return ga_template_ensure(&t, in, be->template_dir,
 				  sizeof(be->template_dir), &built, err);
@@ -236,28 +135,6 @@ static void rootfs_release(struct ga_server_backend *be)
 }
 
 /* ---- a scenario's server ------------------------------------------------------ */
-
-static int rootfs_create(struct ga_server *srv, const struct ga_scenario *sc,
-			 struct ga_error *err)
-{
-	struct ga_server_backend *be = srv->be;
-	char tmp[PATH_MAX], src[PATH_MAX + 32], dst[PATH_MAX + 32];
-	size_t i;
-
-	if (ga_template_copy(be->template_dir, srv->datadir, err))
-		return ga_error_prefix(err, "copying the template datadir");
-	snprintf(tmp, sizeof(tmp), "%s/tmp", srv->dir);
-	if (mkdir(tmp, 0700) != 0)
-		return ga_error_errno(err, errno, "mkdir %s", tmp);
-	for (i = 0; i < sizeof(tls_files) / sizeof(tls_files[0]); i++) {
-		snprintf(src, sizeof(src), "%s/%s", be->tls_dir, tls_files[i]);
-		snprintf(dst, sizeof(dst), "%s/%s", srv->dir, tls_files[i]);
-		if (ga_file_copy(src, dst, err))
-			return -1;
-	}
-	return ga_server_write_cnf(srv, be->fixture_cnf, GA_SPAWN_ROOT_MOUNT,
-				   ROOTFS_EXTRA ROOTFS_TLS, sc, err);
-}
 
 static int rootfs_own_netns(const struct ga_server *srv)
 {
@@ -302,7 +179,7 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 	.name = "rootfs",
 	.prepare = rootfs_prepare,
 	.release = rootfs_release,
-	.create = rootfs_create,
+	.create = ga_image_create,
 	.own_netns = rootfs_own_netns,
 	.spawn = rootfs_spawn,
 	.reap = rootfs_reap,

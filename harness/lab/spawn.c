@@ -4,12 +4,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +32,14 @@ enum stage {
 	STAGE_DEV_NODE,
 	STAGE_READ_ONLY,
 	STAGE_CHROOT,
+	STAGE_JOIN_UTS,
+	STAGE_JOIN_IPC,
+	STAGE_JOIN_MNT,
+	STAGE_JOIN_PID,
+	STAGE_CLONE,
+	STAGE_DETACH,
+	STAGE_FORKED,           /* not a failure: index is the PID of the
+				 * process forked into a PID namespace */
 };
 
 struct child_failure {
@@ -73,21 +83,36 @@ static int pidfd_open_compat(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Closes every descriptor above 2 but keep (the error pipe) and marks
- * keep close-on-exec, so the exec'd program holds 0, 1 and 2 only: a
- * client's socket (Connector/C's are not close-on-exec) must not live on
- * in a restarted server.  Async-signal-safe: close_range, or getdents64
- * over /proc/self/fd on kernels without it. */
-static int close_fds_above_2(int keep)
+#define MAX_KEEP 5      /* the error pipe and the namespaces to join */
+
+static bool kept(int fd, const int *keep, int nkeep)
+{
+	int i;
+
+	for (i = 0; i < nkeep; i++)
+		if (keep[i] == fd)
+			return true;
+	return false;
+}
+
+/* Closes every descriptor above 2 but those in keep (the error pipe, the
+ * namespaces still to join; -1 entries are ignored) and marks those
+ * close-on-exec, so the exec'd program holds 0, 1 and 2 only: a client's
+ * socket (Connector/C's are not close-on-exec) must not live on in a
+ * restarted server, nor the write end of the Docker reaper's pipe
+ * anywhere.  Async-signal-safe: close_range, or getdents64 over
+ * /proc/self/fd on kernels without it. */
+static int close_fds_above_2(const int *keep, int nkeep)
 {
 	char buf[4096];
 	long n, off;
-	int dir, fd;
+	int dir, fd, i;
 
-	if (fcntl(keep, F_SETFD, FD_CLOEXEC) != 0)
-		return -1;
+	for (i = 0; i < nkeep; i++)
+		if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, FD_CLOEXEC) != 0)
+			return -1;
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-		return 0;       /* closed at exec, the error pipe too */
+		return 0;       /* closed at exec, the kept ones too */
 	dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return -1;
@@ -101,7 +126,7 @@ static int close_fds_above_2(int keep)
 				continue;
 			for (fd = 0; *p >= '0' && *p <= '9'; p++)
 				fd = fd * 10 + (*p - '0');
-			if (fd > 2 && fd != keep && fd != dir)
+			if (fd > 2 && fd != dir && !kept(fd, keep, nkeep))
 				close(fd);
 		}
 	}
@@ -176,6 +201,74 @@ static int enter_root(const struct ga_spawn_root *r, int *stage, int *index)
 	return 0;
 }
 
+/* clone(CLONE_PARENT): a sibling rather than a child, i.e. another child
+ * of the harness.  The raw system call, like fork() without a new stack
+ * (glibc has no wrapper for that); only exec-bound, async-signal-safe code
+ * runs after it. */
+static pid_t fork_sibling(void)
+{
+#if defined(__s390__) || defined(__s390x__)
+	return (pid_t)syscall(SYS_clone, 0, CLONE_PARENT | SIGCHLD, NULL, NULL, 0);
+#else
+	return (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+#endif
+}
+
+/* Joins the namespaces of j (see spawn.h).  In the child: only
+ * async-signal-safe calls.  Returns 0 in the process that goes on to
+ * exec, -1 with errno set and *stage saying what failed.  Given a PID
+ * namespace, the child forks a sibling inside it, sends the harness the
+ * sibling's PID through errpipe and exits; the sibling goes on. */
+static int join_namespaces(const struct ga_spawn_join *j, int errpipe,
+			   pid_t parent, int *stage)
+{
+	struct child_failure f = { 0, STAGE_FORKED, 0 };
+	struct pollfd pfd;
+	int harness;
+	pid_t p;
+
+	*stage = STAGE_JOIN_UTS;
+	if (j->uts_fd >= 0 && setns(j->uts_fd, CLONE_NEWUTS) != 0)
+		return -1;
+	*stage = STAGE_JOIN_IPC;
+	if (j->ipc_fd >= 0 && setns(j->ipc_fd, CLONE_NEWIPC) != 0)
+		return -1;
+	/* also makes the namespace's root our root and working directory */
+	*stage = STAGE_JOIN_MNT;
+	if (j->mnt_fd >= 0 && setns(j->mnt_fd, CLONE_NEWNS) != 0)
+		return -1;
+	if (j->pid_fd < 0)
+		return 0;
+	*stage = STAGE_JOIN_PID;
+	if (setns(j->pid_fd, CLONE_NEWPID) != 0)
+		return -1;
+	/* the sibling's death signal is about the harness, which may die
+	 * before the sibling sets it: it checks this pidfd afterwards
+	 * (getppid() says 0 across PID namespaces) */
+	*stage = STAGE_CLONE;
+	harness = (int)syscall(SYS_pidfd_open, parent, 0);
+	if (harness < 0)
+		return -1;
+	p = fork_sibling();
+	if (p < 0)
+		return -1;
+	if (p > 0) {
+		f.index = (int)p;
+		if (write(errpipe, &f, sizeof(f)) != (ssize_t)sizeof(f))
+			kill(p, SIGKILL);
+		_exit(0);
+	}
+	*stage = STAGE_SETUP;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		return -1;
+	pfd.fd = harness;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 0) != 0)      /* readable: the harness is gone */
+		_exit(127);
+	close(harness);
+	return 0;
+}
+
 /* Runs in the child between fork and exec: only async-signal-safe calls. */
 static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		       pid_t parent)
@@ -184,12 +277,15 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	const char *out = opts->output_path ? opts->output_path : "/dev/null";
 	int out_flags = opts->output_path ? O_WRONLY | O_CREAT | O_APPEND :
 					    O_WRONLY;
+	const struct ga_spawn_join *j = opts->join;
 	struct child_failure f = { 0, STAGE_SETUP, 0 };
+	int keep[MAX_KEEP];
 	sigset_t none;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+	if (!opts->detach && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		goto fail;
-	if (getppid() != parent)        /* the harness died before prctl */
+	if (!opts->detach && getppid() != parent)  /* the harness died
+						    * before prctl */
 		_exit(127);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
@@ -202,6 +298,9 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		goto fail;
 	f.stage = STAGE_SETUP;
 	if (opts->own_group && setpgid(0, 0) != 0)
+		goto fail;
+	f.stage = STAGE_DETACH;
+	if (opts->detach && setsid() < 0)
 		goto fail;
 	if (errpipe <= 2) {     /* the harness runs with 0, 1 or 2 closed */
 		errpipe = fcntl(errpipe, F_DUPFD_CLOEXEC, 3);
@@ -220,9 +319,16 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	}
 	/* before the chroot: the fallback reads /proc, which a root lacks */
 	f.stage = STAGE_CLOSE_FDS;
-	if (close_fds_above_2(errpipe) != 0)
+	keep[0] = errpipe;
+	keep[1] = j ? j->mnt_fd : -1;
+	keep[2] = j ? j->uts_fd : -1;
+	keep[3] = j ? j->ipc_fd : -1;
+	keep[4] = j ? j->pid_fd : -1;
+	if (close_fds_above_2(keep, MAX_KEEP) != 0)
 		goto fail;
 	if (opts->root && enter_root(opts->root, &f.stage, &f.index) != 0)
+		goto fail;
+	if (j && join_namespaces(j, errpipe, parent, &f.stage) != 0)
 		goto fail;
 	f.stage = STAGE_EXEC;
 	execv(opts->argv[0], (char *const *)opts->argv);
@@ -287,6 +393,24 @@ static int child_failed(const struct ga_spawn_opts *opts,
 	case STAGE_CHROOT:
 		snprintf(what, sizeof(what), "chroot %s", r->root);
 		break;
+	case STAGE_JOIN_UTS:
+		snprintf(what, sizeof(what), "joining the UTS namespace");
+		break;
+	case STAGE_JOIN_IPC:
+		snprintf(what, sizeof(what), "joining the IPC namespace");
+		break;
+	case STAGE_JOIN_MNT:
+		snprintf(what, sizeof(what), "joining the mount namespace");
+		break;
+	case STAGE_JOIN_PID:
+		snprintf(what, sizeof(what), "joining the PID namespace");
+		break;
+	case STAGE_CLONE:
+		snprintf(what, sizeof(what), "forking into the PID namespace");
+		break;
+	case STAGE_DETACH:
+		snprintf(what, sizeof(what), "a session of its own");
+		break;
 	default:
 		snprintf(what, sizeof(what), "stage %d", f->stage);
 		break;
@@ -298,8 +422,9 @@ static int child_failed(const struct ga_spawn_opts *opts,
 int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	     struct ga_error *err)
 {
-	pid_t parent = getpid();
-	struct child_failure f;
+	pid_t parent = getpid(), sibling = 0;
+	struct child_failure f, rec;
+	bool failed = false;
 	int pipefd[2];
 	ssize_t n;
 	pid_t p;
@@ -317,11 +442,30 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 		child_exec(opts, pipefd[1], parent);
 	}
 	close(pipefd[1]);
-	do {
-		n = read(pipefd[0], &f, sizeof(f));
-	} while (n < 0 && errno == EINTR);
+	/* every record until every write end is closed (at exec, or at the
+	 * end of a child that failed): a failure, and the PID of the process
+	 * forked into a PID namespace - in either order, as that process may
+	 * fail before the one that forked it has sent its PID.  Then the
+	 * first child has exited, and that process is the one that execs. */
+	for (;;) {
+		n = read(pipefd[0], &rec, sizeof(rec));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(rec))
+			break;
+		if (rec.stage == STAGE_FORKED && !sibling)
+			sibling = (pid_t)rec.index;
+		else if (rec.stage != STAGE_FORKED && !failed) {
+			f = rec;
+			failed = true;
+		}
+	}
 	close(pipefd[0]);
-	if (n == (ssize_t)sizeof(f)) {
+	if (sibling) {
+		waitpid(p, NULL, 0);
+		p = sibling;
+	}
+	if (failed) {
 		waitpid(p, NULL, 0);
 		return child_failed(opts, &f, err);
 	}
@@ -334,6 +478,79 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 		return ga_error_errno(err, e, "pidfd_open");
 	}
 	*pid = p;
+	return 0;
+}
+
+/* The mount API's constants, for headers older than glibc 2.36. */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+
+int ga_spawn_bind_into(int mnt_fd, const char *dir, const char *target,
+		       struct ga_error *err)
+{
+	struct child_failure f = { 0, STAGE_JOIN_MNT, 0 };
+	int tree, pipefd[2], status;
+	ssize_t n;
+	pid_t p;
+
+	/* a detached copy of the bind, made here in the host's namespace */
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, dir,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return ga_error_errno(err, errno, "open_tree %s (the mount "
+				      "API: Linux 5.2 or later)", dir);
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		close(tree);
+		return ga_error_errno(err, errno, "pipe");
+	}
+	p = fork();
+	if (p == 0) {
+		/* only async-signal-safe calls */
+		close(pipefd[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (setns(mnt_fd, CLONE_NEWNS) != 0)
+			goto fail;
+		f.stage = STAGE_BIND_DIR;
+		if (mkdir(target, 0755) != 0 && errno != EEXIST)
+			goto fail;
+		if (syscall(SYS_move_mount, tree, "", AT_FDCWD, target,
+			    MOVE_MOUNT_F_EMPTY_PATH) != 0)
+			goto fail;
+		_exit(0);
+fail:
+		f.err = errno;
+		if (write(pipefd[1], &f, sizeof(f)) < 0)
+			_exit(2);
+		_exit(1);
+	}
+	close(pipefd[1]);
+	close(tree);
+	if (p < 0) {
+		close(pipefd[0]);
+		return ga_error_errno(err, errno, "fork");
+	}
+	do {
+		n = read(pipefd[0], &f, sizeof(f));
+	} while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	while (waitpid(p, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(f))
+		return ga_error_errno(err, f.err, "bind %s onto %s in the "
+				      "container: %s", dir, target,
+				      f.stage == STAGE_JOIN_MNT ?
+				      "joining its mount namespace" :
+				      "mkdir or move_mount");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return ga_error_set(err, "bind %s onto %s in the container: "
+				    "the helper died", dir, target);
 	return 0;
 }
 

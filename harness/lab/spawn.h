@@ -20,6 +20,20 @@
  * exits (SIGKILL included) the kernel drops them; the host never sees
  * them.  A step that fails is reported through the error pipe with its
  * name ("bind ROOT/goneaway: ...").
+ *
+ * Or a child can join the namespaces of a running process - a
+ * container's (lab/server_docker.c): after fork and before exec it
+ * setns()es into the UTS, IPC and mount namespaces it is given (the mount
+ * namespace makes the container's files its root and working directory)
+ * and, given a PID namespace, forks once more with CLONE_PARENT, because
+ * joining a PID namespace only places the joiner's children in it.  The
+ * process that runs is then still the harness's own child: its PID (as
+ * the host sees it) is the one returned, it has the death signal, and
+ * waitpid, pidfds, SIGSTOP and SIGKILL work on it as on any other child;
+ * it also dies when the container's PID namespace ends.
+ *
+ * A detached child (the Docker reaper) is the opposite: a session of its
+ * own and no death signal, so that it outlives the harness.
  */
 #ifndef GA_SPAWN_H
 #define GA_SPAWN_H
@@ -52,6 +66,15 @@ struct ga_spawn_root {
 int ga_spawn_root_init(struct ga_spawn_root *r, const char *root,
 		       const char *dir, struct ga_error *err);
 
+/* Namespaces of a running process to join, as descriptors the caller
+ * opened from /proc/PID/ns/ (and keeps open); -1: stay in the harness's. */
+struct ga_spawn_join {
+	int mnt_fd;
+	int uts_fd;
+	int ipc_fd;
+	int pid_fd;
+};
+
 struct ga_spawn_opts {
 	const char *const *argv;  /* argv[0] is the program's path (inside
 				   * root, when there is one) */
@@ -68,12 +91,25 @@ struct ga_spawn_opts {
 				   * own (its id is the child's PID), so
 				   * what it forks can be ended with it */
 	const struct ga_spawn_root *root;  /* NULL: the host's filesystem */
+	const struct ga_spawn_join *join;  /* NULL: the harness's namespaces
+					    * (netns_fd aside); not with root */
+	bool detach;              /* a session of its own and no death
+				   * signal: it outlives the harness */
 };
 
 /* Starts a child.  Returns 0 and sets *pid and *pidfd (a pidfd that
  * becomes readable when the child exits; the caller closes it), or -1. */
 int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	     struct ga_error *err);
+
+/* Binds the host directory dir onto target (made if missing) in the
+ * mount namespace mnt_fd (a running container's: every process in it
+ * sees the bind from then on, the host never does).  With the mount API:
+ * a detached copy of the bind made here (open_tree), attached by a
+ * short-lived child that joined the namespace (move_mount).  It lives as
+ * long as the namespace.  Returns 0, or -1 with err set. */
+int ga_spawn_bind_into(int mnt_fd, const char *dir, const char *target,
+		       struct ga_error *err);
 
 /* Waits up to timeout_ms for the child to exit and reaps it.  Returns 0
  * and sets *status (as from waitpid), 1 on timeout (still running), -1 if

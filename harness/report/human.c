@@ -2,6 +2,8 @@
  * with its observed codes and timings, details for anything not PASS. */
 #include "report/report.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,8 @@
 
 struct timing_row {
 	char name[64];
+	char combo[160];                /* "" with one server and client */
+	long runs;                      /* repetitions: setup_ms is theirs */
 	enum ga_verdict verdict;
 	double wall_ms, waits_ms, setup_ms, steps_ms, teardown_ms;
 };
@@ -95,6 +99,8 @@ static void human_end_case(struct ga_reporter *rep, size_t index,
 
 		ga_esc_format(row->name, sizeof(row->name), ga_scenario_label(sc),
 			      GA_ESC_TEXT);
+		snprintf(row->combo, sizeof(row->combo), "%s", res->combo);
+		row->runs = res->runs > 0 ? res->runs : 1;
 		row->verdict = res->verdict;
 		row->wall_ms = res->wall_ms;
 		row->waits_ms = res->waits_ms;
@@ -103,6 +109,65 @@ static void human_end_case(struct ga_reporter *rep, size_t index,
 		row->teardown_ms = res->teardown_ms;
 	}
 	fflush(rep->out);
+}
+
+static int by_ms(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* With several servers or clients: the mean and median set-up of a
+ * scenario's run (a repeated scenario counts once, with its mean) on
+ * each, SKIPs left out, and the mean's ratio to the first's, all from
+ * this one run (what "make bench" compares backends with). */
+static void print_setup_ratios(struct ga_reporter *rep)
+{
+	struct human_state *st = rep->state;
+	double *ms, first = 0, sum, median;
+	size_t i, j, n;
+	bool seen;
+
+	if (st->nrows == 0 || !st->rows[0].combo[0])
+		return;
+	ms = calloc(st->nrows, sizeof(*ms));
+	if (!ms)
+		return;
+	fprintf(rep->out, "set-up per scenario (lab, datadir copy, server "
+		"start; SKIPs left out):\n");
+	for (i = 0; i < st->nrows; i++) {
+		const char *combo = st->rows[i].combo;
+
+		for (j = 0, seen = false; j < i && !seen; j++)
+			seen = strcmp(st->rows[j].combo, combo) == 0;
+		if (seen)
+			continue;
+		for (j = i, n = 0, sum = 0; j < st->nrows; j++) {
+			if (strcmp(st->rows[j].combo, combo) != 0 ||
+			    st->rows[j].verdict == GA_VERDICT_SKIP)
+				continue;
+			ms[n] = st->rows[j].setup_ms / (double)st->rows[j].runs;
+			sum += ms[n++];
+		}
+		if (n == 0) {
+			fprintf(rep->out, "  %-40s (every scenario SKIPped)\n",
+				combo);
+			continue;
+		}
+		qsort(ms, n, sizeof(*ms), by_ms);
+		median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+		fprintf(rep->out, "  %-40s mean %5.2f s, median %5.2f s "
+			"(%zu scenarios)", combo, sum / (double)n / 1000.0,
+			median / 1000.0, n);
+		if (first > 0)
+			fprintf(rep->out, "  %.2f x the first", sum / (double)n /
+				first);
+		else
+			first = sum / (double)n;
+		fputc('\n', rep->out);
+	}
+	free(ms);
 }
 
 static void print_timings(struct ga_reporter *rep)
@@ -128,6 +193,7 @@ static void print_timings(struct ga_reporter *rep)
 			"overhead %.0f ms = %.2f of wall time, %.0f ms per scenario\n",
 			wall, waits, wall - waits, (wall - waits) / wall,
 			st->nrows ? (wall - waits) / (double)st->nrows : 0.0);
+	print_setup_ratios(rep);
 }
 
 static void human_end_run(struct ga_reporter *rep,

@@ -175,3 +175,19 @@ int ga_rundir_make(const char *tmp_root, char *path, size_t len,
 	}
 	return 0;
 }
+
+bool ga_rundir_alive(const char *path)
+{
+	char lock[PATH_MAX];
+	int fd;
+	bool alive;
+
+	if (snprintf(lock, sizeof(lock), "%s/lock", path) >= (int)sizeof(lock))
+		return true;
+	fd = open(lock, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT && errno != ENOTDIR;
+	alive = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd);      /* drops a lock this call took */
+	return alive;
+}

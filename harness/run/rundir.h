@@ -16,6 +16,7 @@
 #ifndef GA_RUNDIR_H
 #define GA_RUNDIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/error.h"
@@ -35,5 +36,11 @@ int ga_rundir_make(const char *tmp_root, char *path, size_t len,
  * others, a symlink, a lock that is not a plain file - is left alone.
  * Returns how many were removed. */
 int ga_rundir_sweep(const char *tmp_root);
+
+/* Whether the run whose directory is path still lives: its lock file is
+ * there and held.  A missing directory or lock, or a lock nobody holds,
+ * is a run that is gone; anything unclear counts as alive.  (For the
+ * labels of its containers: lab/docker.h.) */
+bool ga_rundir_alive(const char *path);
 
 #endif

@@ -67,6 +67,7 @@ void ga_case_result_free(struct ga_case_result *res)
  * a harness failure becomes error_reason. */
 static void preflight(struct ga_runner *r)
 {
+	struct ga_server_options so = r->opts->server_opts;
 	struct ga_error err;
 	int rc;
 
@@ -77,8 +78,9 @@ static void preflight(struct ga_runner *r)
 			 "its own (run as root, or with sudo)");
 		return;
 	}
-	rc = ga_server_backend_open(&r->backend, r->opts->server,
-				    &r->opts->server_opts, r->in, &err);
+	so.run_dir = r->run_dir;
+	rc = ga_server_backend_open(&r->backend, r->opts->server, &so, r->in,
+				    &err);
 	r->backend_open = true;
 	if (rc == GA_SERVER_UNAVAILABLE) {
 		r->skip_kind = GA_SKIP_SERVER;
@@ -354,6 +356,10 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 		return;
 	}
 	while (res->runs < res->repeat) {
+		/* what the server's next set-up will be for */
+		r->backend.next_label = res->runs + 1 < res->repeat ?
+			ga_scenario_label(sc) :
+			r->next ? ga_scenario_label(r->next) : NULL;
 		run_once(r, sc, res);
 		res->runs++;
 		if (ga_tally_run(res)) {

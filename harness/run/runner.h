@@ -135,6 +135,11 @@ struct ga_runner {
 	char skip_reason[512];                  /* set: every case SKIPs */
 	char error_reason[1024];                /* set: every case ERRORs */
 	unsigned ncases;
+	const struct ga_scenario *next;         /* borrowed: what the caller
+						 * runs after the current
+						 * scenario, NULL: nothing or
+						 * unknown (a server backend
+						 * may get ready for it) */
 };
 
 /* Prepares a run: sweeps what SIGKILLed runs left behind, makes this
@@ -145,7 +150,8 @@ int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 		   struct ga_interrupt *in, struct ga_error *err);
 
 /* Runs one scenario; res is filled (free with ga_case_result_free).  Its
- * evidence goes to results_dir/<sc->label>/. */
+ * evidence goes to results_dir/<sc->label>/.  Set r->next first to say
+ * which scenario comes after it (a hint: it only saves time). */
 void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 		   struct ga_case_result *res);
 

@@ -49,6 +49,7 @@ int main(void)
 	srunner_add_suite(sr, make_template_suite());
 	srunner_add_suite(sr, make_fault_args_suite());
 	srunner_add_suite(sr, make_rootfs_suite());
+	srunner_add_suite(sr, make_docker_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

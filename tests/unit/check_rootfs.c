@@ -353,13 +353,22 @@ START_TEST(test_server_spec)
 	snprintf(want, sizeof(want), "%s/mysql-9.7", roots);
 	ck_assert_str_eq(root, want);
 
+	ck_assert_int_eq(ga_server_spec_parse("docker:goneaway/mysql:9.7",
+					      roots, &ops, root, sizeof(root),
+					      &err), 0);
+	ck_assert_str_eq(ops->name, "docker");
+	ck_assert_str_eq(root, "goneaway/mysql:9.7");
+
 	ops = NULL;
+	ck_assert_int_eq(ga_server_spec_parse("docker:", roots, &ops, root,
+					      sizeof(root), &err), -1);
 	ck_assert_int_eq(ga_server_spec_parse("mariadb-11.8", roots, &ops,
 					      root, sizeof(root), &err), -1);
 	ck_assert_msg(strstr(err.msg, "'mariadb-11.8' is not a server backend "
 			     "or a root in") &&
 		      strstr(err.msg, "(known: local, rootfs:DIR, "
-			     "mariadb-10.5, mysql-9.7)"), "%s", err.msg);
+			     "docker:IMAGE, mariadb-10.5, mysql-9.7)"), "%s",
+		      err.msg);
 	ck_assert_int_eq(ga_server_spec_parse("rootfs:", roots, &ops, root,
 					      sizeof(root), &err), -1);
 	ck_assert_int_eq(ga_server_spec_parse("rootfs", roots, &ops, root,

@@ -215,6 +215,31 @@ START_TEST(test_make_is_private_and_locked)
 }
 END_TEST
 
+/* For the labels of a run's containers: a run is alive while its lock is
+ * held; a run directory whose lock is free, or that is gone, is not. */
+START_TEST(test_alive_while_locked)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX], other[PATH_MAX];
+	struct ga_error err = { "" };
+	int lock_fd;
+
+	new_dir(tmp, sizeof(tmp), "tmp");
+	ck_assert_msg(ga_rundir_make(tmp, dir, sizeof(dir), &lock_fd, &err) == 0,
+		      "%s", err.msg);
+	ck_assert(ga_rundir_alive(dir));
+	ck_assert(ga_rundir_alive(dir));        /* asking took no lock */
+	make_run_dir(tmp, GA_RUNDIR_PREFIX "dead", true, 0);
+	join(other, sizeof(other), tmp, GA_RUNDIR_PREFIX "dead");
+	ck_assert(!ga_rundir_alive(other));
+	join(other, sizeof(other), tmp, GA_RUNDIR_PREFIX "never-was");
+	ck_assert(!ga_rundir_alive(other));
+	close(lock_fd);
+	ck_assert(!ga_rundir_alive(dir));
+	ck_assert_int_eq(ga_rundir_sweep(tmp), 2);
+	ck_assert(!ga_rundir_alive(dir));
+}
+END_TEST
+
 /* Someone else's directory (another uid made it, or it is writable by
  * others) is not the caller's to remove, lock free and old or not. */
 START_TEST(test_sweep_leaves_others_alone)
@@ -362,6 +387,7 @@ Suite *make_rundir_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_sweep_removes_stale);
 	tcase_add_test(tc, test_sweep_keeps_live_run);
 	tcase_add_test(tc, test_make_is_private_and_locked);
+	tcase_add_test(tc, test_alive_while_locked);
 	tcase_add_test(tc, test_sweep_leaves_shared_dirs_alone);
 	tcase_add_test(tc, test_sweep_does_not_follow_dir_symlink);
 	tcase_add_test(tc, test_sweep_does_not_follow_lock_symlink);

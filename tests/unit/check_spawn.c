@@ -18,10 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/filter.h>
@@ -358,6 +362,369 @@ START_TEST(test_root_failure_named)
 }
 END_TEST
 
+/* ---- a child in another process's namespaces ------------------------------- */
+
+/* A stand-in for a container: a process H in new UTS, IPC, mount and PID
+ * namespaces (host name "ga-join-test", a tmpfs with a marker file on a
+ * scratch directory that only its mount namespace sees) and the init I
+ * of its PID namespace, which must live for the namespace to take new
+ * processes.  The test opens I's namespaces as a container backend opens
+ * its container's. */
+struct holder {
+	pid_t h, init;
+	char dir[PATH_MAX];             /* the tmpfs's mount point */
+	struct ga_spawn_join join;
+};
+
+static struct holder hold;
+
+static void holder_child(int wfd)
+{
+	char marker[PATH_MAX + 16];
+	pid_t init;
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS |
+		    CLONE_NEWPID) != 0 ||
+	    sethostname("ga-join-test", 12) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("tmpfs", hold.dir, "tmpfs", 0, "size=16k") != 0)
+		_exit(1);
+	snprintf(marker, sizeof(marker), "%s/marker", hold.dir);
+	fd = open(marker, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0 || write(fd, "inside\n", 7) != 7)
+		_exit(1);
+	close(fd);
+	init = fork();
+	if (init == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	if (init < 0 || write(wfd, &init, sizeof(init)) != sizeof(init))
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+static int open_ns(pid_t pid, const char *name)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static void join_setup(void)
+{
+	int p[2];
+
+	memset(&hold, 0, sizeof(hold));
+	hold.join.mnt_fd = hold.join.uts_fd = -1;
+	hold.join.ipc_fd = hold.join.pid_fd = -1;
+	snprintf(hold.dir, sizeof(hold.dir), "/tmp/ga-unit-join-XXXXXX");
+	ck_assert_msg(mkdtemp(hold.dir) != NULL, "mkdtemp: %s",
+		      strerror(errno));
+	ck_assert_int_eq(pipe(p), 0);
+	hold.h = fork();
+	ck_assert_int_ge(hold.h, 0);
+	if (hold.h == 0) {
+		close(p[0]);
+		holder_child(p[1]);
+	}
+	close(p[1]);
+	ck_assert_msg(read(p[0], &hold.init, sizeof(hold.init)) ==
+		      sizeof(hold.init), "the holder did not start");
+	close(p[0]);
+	hold.join.mnt_fd = open_ns(hold.init, "mnt");
+	hold.join.uts_fd = open_ns(hold.init, "uts");
+	hold.join.ipc_fd = open_ns(hold.init, "ipc");
+	hold.join.pid_fd = open_ns(hold.init, "pid");
+}
+
+static void join_teardown(void)
+{
+	if (hold.h > 0) {
+		kill(hold.h, SIGKILL);
+		waitpid(hold.h, NULL, 0);
+	}
+	close(hold.join.mnt_fd);
+	close(hold.join.uts_fd);
+	close(hold.join.ipc_fd);
+	close(hold.join.pid_fd);
+	if (hold.dir[0])
+		rmdir(hold.dir);
+}
+
+/* Inside: the host name, the marker only the mount namespace has, PID 2
+ * of the namespace (after its init); outside: the PID returned is the
+ * process's host PID, it is this process's own child (waitpid reaps it)
+ * and the go-between it was forked through is reaped too. */
+START_TEST(test_child_joins_namespaces)
+{
+	char script[PATH_MAX + 128], log[] = "/tmp/ga-unit-spawn-XXXXXX";
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	char want[256];
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	char *text = NULL;
+	int pidfd, status = -1;
+	pid_t pid;
+
+	snprintf(script, sizeof(script), "uname -n; cat %s/marker; echo $$; "
+		 "exec sed -n 's/^NSpid:[[:space:]]*//p' /proc/self/status",
+		 hold.dir);
+	temp_file(log);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.output_path = log;
+	o.join = &hold.join;
+	ck_assert_msg(ga_spawn(&o, &pid, &pidfd, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), 0);   /* no zombie */
+	ck_assert_msg(ga_spawn_wait(pid, pidfd, NULL, 5000, &status, &err) == 0,
+		      "%s", err.msg);
+	close(pidfd);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "status %d", status);
+	ck_assert_msg(ga_file_read(log, 4096, &text, NULL, &err) == 0, "%s",
+		      err.msg);
+	unlink(log);
+	snprintf(want, sizeof(want), "ga-join-test\ninside\n2\n%d\t2\n",
+		 (int)pid);
+	ck_assert_str_eq(text, want);
+	free(text);
+}
+END_TEST
+
+/* A pause and a crash: SIGSTOP, SIGCONT and SIGKILL by the PID returned. */
+START_TEST(test_joined_child_signalled)
+{
+	const char *argv[] = { "/bin/sleep", "30", NULL };
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	char path[64], line[512];
+	bool stopped = false;
+	int pidfd, status = -1, i;
+	pid_t pid;
+	FILE *f;
+
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.join = &hold.join;
+	ck_assert_msg(ga_spawn(&o, &pid, &pidfd, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (i = 0; i < 100 && !stopped; i++) {
+		f = fopen(path, "re");
+		ck_assert(f != NULL);
+		stopped = fgets(line, sizeof(line), f) && strstr(line, ") T ");
+		fclose(f);
+		if (!stopped)
+			usleep(10000);
+	}
+	ck_assert_msg(stopped, "never stopped: %s", line);
+	ck_assert_int_eq(kill(pid, SIGCONT), 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(ga_spawn_wait(pid, pidfd, NULL, 5000, &status, &err), 0);
+	close(pidfd);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+END_TEST
+
+/* Waits (bounded) for the orphan pid, reparented to this subreaper. */
+static int reap_orphan(pid_t pid)
+{
+	int status = -1, i;
+
+	for (i = 0; i < 500; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* A process that spawns opts (sleep 30) and exits: the PID spawned. */
+static pid_t spawn_and_die(const struct ga_spawn_opts *o)
+{
+	struct ga_error err;
+	pid_t s, pid = 0;
+	int p[2], pidfd;
+
+	ck_assert_int_eq(pipe(p), 0);
+	s = fork();
+	ck_assert_int_ge(s, 0);
+	if (s == 0) {
+		if (ga_spawn(o, &pid, &pidfd, &err) != 0)
+			pid = 0;
+		if (write(p[1], &pid, sizeof(pid)) != sizeof(pid))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &pid, sizeof(pid)), sizeof(pid));
+	close(p[0]);
+	ck_assert_int_eq(waitpid(s, NULL, 0), s);
+	ck_assert_msg(pid > 0, "the spawn failed");
+	return pid;
+}
+
+/* The server in a container's PID namespace still dies with the harness
+ * (its death signal is set after the fork into the namespace). */
+START_TEST(test_joined_child_dies_with_harness)
+{
+	const char *argv[] = { "/bin/sleep", "30", NULL };
+	struct ga_spawn_opts o;
+	int status;
+	pid_t pid;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.join = &hold.join;
+	pid = spawn_and_die(&o);
+	status = reap_orphan(pid);
+	ck_assert_msg(status != -1 && WIFSIGNALED(status) &&
+		      WTERMSIG(status) == SIGKILL, "status %d: it outlived "
+		      "the process that spawned it", status);
+}
+END_TEST
+
+/* A detached child (the reaper) outlives its harness, in a session of its
+ * own. */
+START_TEST(test_detached_child_outlives_harness)
+{
+	const char *argv[] = { "/bin/sleep", "30", NULL };
+	struct ga_spawn_opts o;
+	int status;
+	pid_t pid;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.detach = true;
+	pid = spawn_and_die(&o);
+	usleep(200000);
+	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), 0);    /* alive */
+	ck_assert_int_eq(getsid(pid), pid);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+}
+END_TEST
+
+/* What fails is named: _i 0, a descriptor that is no namespace; 1, an
+ * exec in the PID namespace, reported by the process forked into it. */
+START_TEST(test_join_failure_named)
+{
+	const char *argv[] = { _i ? "/nonexistent/goneaway-test" : "/bin/true",
+			       NULL };
+	struct ga_spawn_join j = hold.join;
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	char want[256];
+	int pidfd;
+	pid_t pid;
+
+	if (_i == 0) {
+		j.mnt_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		snprintf(want, sizeof(want), "starting /bin/true: joining the "
+			 "mount namespace: %s", strerror(EINVAL));
+	} else {
+		snprintf(want, sizeof(want), "starting /nonexistent/goneaway-"
+			 "test: %s", strerror(ENOENT));
+	}
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.join = &j;
+	ck_assert_int_eq(ga_spawn(&o, &pid, &pidfd, &err), -1);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), 0);   /* all reaped */
+	if (_i == 0)
+		close(j.mnt_fd);
+}
+END_TEST
+
+/* The process forked into the PID namespace may fail its exec before the
+ * one that forked it has sent its PID: the failure is still reported, and
+ * neither process is left unreaped (a race, so many times over). */
+START_TEST(test_join_failure_reaps_both)
+{
+	const char *argv[] = { "/nonexistent/goneaway-test", NULL };
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	int pidfd, i;
+	pid_t pid, left;
+
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.join = &hold.join;
+	for (i = 0; i < 300; i++) {
+		ck_assert_int_eq(ga_spawn(&o, &pid, &pidfd, &err), -1);
+		ck_assert_msg(strstr(err.msg, strerror(ENOENT)), "%s", err.msg);
+		left = waitpid(-1, NULL, WNOHANG);
+		ck_assert_msg(left == 0, "try %d: a child was left unreaped "
+			      "(%d)", i, (int)left);
+	}
+}
+END_TEST
+
+/* A host directory bound into the running namespace: what every process
+ * of it sees from then on; the host sees no new mount.  A target that
+ * cannot be made is named. */
+START_TEST(test_bind_into_namespace)
+{
+	char src[] = "/tmp/ga-unit-bind-XXXXXX", file[PATH_MAX + 8];
+	char target[PATH_MAX + 8], script[2 * PATH_MAX], want[PATH_MAX + 128];
+	char log[] = "/tmp/ga-unit-spawn-XXXXXX";
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	struct ga_spawn_opts o;
+	struct ga_error err = { "" };
+	char *text = NULL;
+
+	ck_assert(mkdtemp(src) != NULL);
+	snprintf(file, sizeof(file), "%s/f", src);
+	ck_assert(ga_file_write(file, "bound\n", 6, &err) == 0);
+	snprintf(target, sizeof(target), "%s/sub", hold.dir);
+	ck_assert_msg(ga_spawn_bind_into(hold.join.mnt_fd, src, target,
+					 &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(mounts_mentioning(src), 0);
+	ck_assert_int_eq(access(target, F_OK), -1);     /* not the host's */
+	snprintf(script, sizeof(script), "cat %s/f", target);
+	temp_file(log);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.output_path = log;
+	o.join = &hold.join;
+	ck_assert_msg(ga_spawn_run(&o, NULL, 5000, &err) == 0, "%s", err.msg);
+	ck_assert(ga_file_read(log, 4096, &text, NULL, &err) == 0);
+	unlink(log);
+	ck_assert_str_eq(text, "bound\n");
+	free(text);
+	ck_assert_int_eq(ga_spawn_bind_into(hold.join.mnt_fd, src,
+					    "/nonexistent/goneaway/x", &err), -1);
+	snprintf(want, sizeof(want), "bind %s onto /nonexistent/goneaway/x in "
+		 "the container: mkdir or move_mount: %s", src,
+		 strerror(ENOENT));
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), 0);   /* reaped */
+	unlink(file);
+	rmdir(src);
+}
+END_TEST
+
 Suite *make_spawn_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("spawn");
@@ -379,6 +746,19 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tcase_add_checked_fixture(tc, root_setup, NULL);
 		tcase_add_test(tc, test_child_in_root);
 		tcase_add_test(tc, test_root_failure_named);
+		suite_add_tcase(s, tc);
+	}
+	if (unit_needs_root(needs, "spawn", "join", "namespaces")) {
+		tc = tcase_create("join");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_checked_fixture(tc, join_setup, join_teardown);
+		tcase_add_test(tc, test_child_joins_namespaces);
+		tcase_add_test(tc, test_joined_child_signalled);
+		tcase_add_test(tc, test_joined_child_dies_with_harness);
+		tcase_add_test(tc, test_detached_child_outlives_harness);
+		tcase_add_loop_test(tc, test_join_failure_named, 0, 2);
+		tcase_add_test(tc, test_join_failure_reaps_both);
+		tcase_add_test(tc, test_bind_into_namespace);
 		suite_add_tcase(s, tc);
 	}
 	return s;

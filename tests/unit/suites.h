@@ -27,5 +27,6 @@ Suite *make_template_suite(void);
 Suite *make_units_suite(void);
 Suite *make_fault_args_suite(void);
 Suite *make_rootfs_suite(void);
+Suite *make_docker_suite(void);
 
 #endif
