@@ -2,21 +2,23 @@
 # t0090-clients: the scenarios with client drivers other than the
 # built-in one (drivers/drivers.list; t0010 runs the built-in client).
 # Every scenario runs with PyMySQL and with PHP's mysqli (mysqlnd), the
-# two drivers whose packages "make deps" installs: each must PASS, or
-# SKIP because the driver cannot do a step or option (or, on a kernel
-# without sch_netem, for netem).  A FAIL or an ERROR fails the test.
+# two drivers whose packages "make deps" installs, and with Oracle's
+# libmysqlclient 9.7 against MySQL 9.7 (the C driver and the root "make
+# roots" builds; it cannot log in to MariaDB): each must PASS, or SKIP
+# because the driver cannot do a step or option (or, on a kernel without
+# sch_netem, for netem).  A FAIL or an ERROR fails the test.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
 nfiles=$(ls "$TOP"/scenarios/*.gw | wc -l)
 
-# run_client DRIVER: every scenario with DRIVER; --strict makes a SKIP
-# for any other reason than the driver's or netem's exit 4; TAP in
-# DRIVER.tap
+# run_client DRIVER [SERVER]: every scenario with DRIVER (against SERVER,
+# default local); --strict makes a SKIP for any other reason than the
+# driver's or netem's exit 4; TAP in DRIVER.tap
 run_client() {
 	"$GONEAWAY" run --strict --allow-skip netem --allow-skip driver \
-		--format tap -o "$RESULTS/$1" --client "$1" "$TOP/scenarios" \
-		> "$1.tap" 2>&1
+		--format tap -o "$RESULTS/$1" --client "$1" \
+		--server "${2:-local}" "$TOP/scenarios" > "$1.tap" 2>&1
 	rc=$?
 	cat "$1.tap"
 	test "$rc" -eq 0 &&
@@ -29,6 +31,19 @@ for d in pymysql php-mysqli; do
 		run_client $d
 	"
 done
+
+# The root and driver "make roots" builds (GA_ROOTS as there).
+roots=${GA_ROOTS:-/var/cache/goneaway/roots}
+if test -x "$roots/mysql-9.7/usr/sbin/mysqld" &&
+   test -x "$(dirname "$roots")/drivers/c-mysql-9.7/gw-c-driver"; then
+	test_expect_success "every scenario with libmysqlclient-9.7 against mysql-9.7 PASSes, or SKIPs with the driver's reason" "
+		run_client libmysqlclient-9.7 mysql-9.7 &&
+		grep -q 'ok [0-9]* - kill-idle\$' libmysqlclient-9.7.tap
+	"
+else
+	test_skip "every scenario with libmysqlclient-9.7 against mysql-9.7 PASSes, or SKIPs with the driver's reason" \
+		"no mysql-9.7 root or libmysqlclient-9.7 driver here (make roots)"
+fi
 
 test_expect_success 'the drivers'"'"' evidence has their standard error' '
 	test -f "$RESULTS/pymysql/kill-idle/driver-app.log" &&
@@ -164,7 +179,7 @@ test_expect_success 'a driver that answers a negative errno is an ERROR naming i
 
 test_expect_success 'the run left no namespace, veth, table, process or temp dir' '
 	leftover_snapshot > after &&
-	diff "$SCRATCH/before" after
+	new_leftovers "$SCRATCH/before" after
 '
 
 test_done
