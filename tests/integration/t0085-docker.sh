@@ -8,7 +8,8 @@
 # data-root, /var/cache/goneaway/docker-t0085, for the next run).
 #
 # Checked: a handful of scenarios PASS on both images (KILL, a clean
-# restart, a crash, a pause, a firewall drop, a tbf link); the server is
+# restart, a crash, a pause, a firewall drop, a tbf link) with their
+# evidence, and every shipped scenario PASSes there (--strict); the server is
 # the harness's own child inside the container's namespaces; only the run
 # holds the write end of its reaper's pipe; SIGTERM, and SIGINT to the
 # run's process group, remove the run's containers before the run exits
@@ -183,6 +184,20 @@ for image in $MYSQL $MARIADB; do
 			grep -q '^datadir=/goneaway/data' res-$slug/\$n/my.cnf ||
 			{ echo \"\$n: evidence\"; return 1; }
 		done &&
+		no_containers
+	"
+done
+
+# Every shipped scenario in containers of both images, as t0025 runs
+# them on the roots: each PASSes, or SKIPs only for netem (--strict).
+nfiles=$(ls "$TOP"/scenarios/*.gw | wc -l)
+for image in $MYSQL $MARIADB; do
+	slug=$(echo "$image" | tr '/:' '__')
+	docker_test "$image: every scenario PASSes in containers (--strict)" "
+		\"\$GONEAWAY\" run --strict --allow-skip netem --color never \
+			--server docker:$image -o all-$slug \"\$TOP/scenarios\" \
+			> all.out 2>&1; rc=\$?; cat all.out; test \$rc -eq 0 &&
+		test \"\$(grep -c '^\[[0-9]*/[0-9]*\] .* \(PASS\|SKIP\) ' all.out)\" -eq $nfiles &&
 		no_containers
 	"
 done
