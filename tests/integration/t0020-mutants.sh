@@ -8,7 +8,8 @@
 # An expect line without a code is mutated too: "ok = V" becomes
 # "ok != V", and "hang after D" becomes "CR_SERVER_LOST within D" (the
 # call still hangs, so the line fails once the watchdog ends it).  Against
-# the local server, lines with a selector ([mysql ...], [mariadb < 10.6])
+# the local server with the built-in client, lines with a selector
+# ([mysql ...], [mariadb < 10.6], [client=pymysql])
 # are left alone.  Against another server (GA_TEST_SERVER, with
 # GA_TEST_ORIG the evidence of a run of the unchanged scenarios against
 # it: t0025), the mutated lines are the ones that run says applied there.
