@@ -140,3 +140,22 @@ int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
 	return ga_server_write_cnf(srv, be->fixture_cnf, GA_SPAWN_ROOT_MOUNT,
 				   IMAGE_EXTRA IMAGE_TLS, sc, err);
 }
+
+int ga_image_spawn(struct ga_server *srv, const char *server,
+		   struct ga_spawn_root *root,
+		   const struct ga_spawn_join *join, struct ga_error *err)
+{
+	struct ga_spawn_opts opts;
+	const char *argv[3];
+
+	argv[0] = server;
+	argv[1] = "--defaults-file=" GA_SPAWN_ROOT_MOUNT "/my.cnf";
+	argv[2] = NULL;
+	memset(&opts, 0, sizeof(opts));
+	opts.argv = argv;
+	opts.netns_fd = srv->netns_fd;
+	opts.output_path = srv->errlog;
+	opts.root = root;
+	opts.join = join;
+	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+}

@@ -5,6 +5,7 @@
 
 #include "lab/rootfs.h"
 #include "lab/server.h"
+#include "lab/spawn.h"
 
 /* Connects the admin account over srv->socket and raises its session
  * timeouts out of any scenario's reach; sets srv->admin, srv->version and
@@ -60,6 +61,15 @@ int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
  * lab's certificate and my.cnf, in srv->dir (seen at /goneaway). */
 int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
 		    struct ga_error *err);
+
+/* Starts an image's server (server: its path inside the image) on the
+ * scenario's files: "SERVER --defaults-file=/goneaway/my.cnf" (the
+ * image's own /etc/mysql/my.cnf is never read) in the server namespace,
+ * its output to the error log, chrooted into root or joined to join
+ * (exactly one of them). */
+int ga_image_spawn(struct ga_server *srv, const char *server,
+		   struct ga_spawn_root *root,
+		   const struct ga_spawn_join *join, struct ga_error *err);
 
 /* The backends (lab/server_*.c). */
 extern const struct ga_server_backend_ops ga_server_local;

@@ -559,19 +559,8 @@ static int docker_spawn(struct ga_server *srv, struct ga_error *err)
 {
 	const struct docker_be *db = srv->be->state;
 	struct container *c = srv->state;
-	struct ga_spawn_opts opts;
-	const char *argv[3];
 
-	/* first: the image's own /etc/mysql/my.cnf is never read */
-	argv[0] = db->root.server;
-	argv[1] = "--defaults-file=" GA_SPAWN_ROOT_MOUNT "/my.cnf";
-	argv[2] = NULL;
-	memset(&opts, 0, sizeof(opts));
-	opts.argv = argv;
-	opts.netns_fd = srv->netns_fd;
-	opts.output_path = srv->errlog;
-	opts.join = &c->join;
-	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+	return ga_image_spawn(srv, db->root.server, NULL, &c->join, err);
 }
 
 static void docker_reap(struct ga_server *srv, int *status)

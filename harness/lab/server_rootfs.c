@@ -146,25 +146,13 @@ static int rootfs_spawn(struct ga_server *srv, struct ga_error *err)
 {
 	const struct rootfs *rs = srv->be->state;
 	struct ga_spawn_root *sr;
-	struct ga_spawn_opts opts;
-	const char *argv[3];
 	int rc = -1;
 
 	sr = malloc(sizeof(*sr));
 	if (!sr)
 		return ga_error_set(err, "out of memory");
-	if (ga_spawn_root_init(sr, rs->root.dir, srv->dir, err) == 0) {
-		/* first: the root's own /etc/mysql/my.cnf is never read */
-		argv[0] = rs->root.server;
-		argv[1] = "--defaults-file=" GA_SPAWN_ROOT_MOUNT "/my.cnf";
-		argv[2] = NULL;
-		memset(&opts, 0, sizeof(opts));
-		opts.argv = argv;
-		opts.netns_fd = srv->netns_fd;
-		opts.output_path = srv->errlog;
-		opts.root = sr;
-		rc = ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
-	}
+	if (ga_spawn_root_init(sr, rs->root.dir, srv->dir, err) == 0)
+		rc = ga_image_spawn(srv, rs->root.server, sr, NULL, err);
 	free(sr);
 	return rc;
 }
