@@ -182,6 +182,9 @@ GA_DIRECTIVE_HANDLER(ga_parse_title);
 GA_DIRECTIVE_HANDLER(ga_parse_cause);
 GA_DIRECTIVE_HANDLER(ga_parse_keywords);
 GA_DIRECTIVE_HANDLER(ga_parse_requires);
+/* "[" COND ["," COND] "]" at lx (on the '['), into sel (lang/parse_expect.c). */
+int ga_parse_selector(struct parser *p, struct lexer *lx,
+		      struct ga_selector *sel);
 GA_DIRECTIVE_HANDLER(ga_parse_server_option);
 GA_DIRECTIVE_HANDLER(ga_parse_connection);
 GA_DIRECTIVE_HANDLER(ga_parse_repeat);

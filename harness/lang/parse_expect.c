@@ -134,8 +134,8 @@ static int parse_server_cond(struct parser *p, struct lexer *lx,
 
 /* "[" COND ["," COND] "]", a COND being "flavour", "flavour OP version"
  * or "client=NAME"; blanks optional inside. */
-static int parse_selector(struct parser *p, struct lexer *lx,
-			  struct ga_selector *sel)
+int ga_parse_selector(struct parser *p, struct lexer *lx,
+		      struct ga_selector *sel)
 {
 	int rc;
 
@@ -557,7 +557,7 @@ int ga_parse_expect(struct parser *p, struct lexer *lx,
 	ga_lex_skip(lx);
 	if (ga_lex_peek(lx) == '[') {
 		cols.sel = ga_lex_col(lx);
-		rc = parse_selector(p, lx, &e.selector);
+		rc = ga_parse_selector(p, lx, &e.selector);
 		if (rc)
 			goto out;
 	}

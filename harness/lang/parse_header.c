@@ -120,10 +120,27 @@ int ga_parse_keywords(struct parser *p, struct lexer *lx,
 			       &p->sc->nkeywords, NULL, 0);
 }
 
+/* "requires [SELECTOR] [WORD...]": the selector first, as on expect
+ * lines; at least one of them. */
 int ga_parse_requires(struct parser *p, struct lexer *lx,
 			  const struct directive *dir, const struct word *kw)
 {
+	struct ga_scenario *sc = p->sc;
+	size_t start;
+
 	(void)dir;
+	ga_lex_skip(lx);
+	if (ga_lex_peek(lx) == '[') {
+		start = lx->pos;
+		if (ga_parse_selector(p, lx, &sc->requires_selector))
+			return -1;
+		sc->requires_text = ga_parse_strdup(p, ga_lex_take(lx, start));
+		if (!sc->requires_text)
+			return -1;
+		ga_lex_skip(lx);
+		if (ga_lex_done(lx))
+			return 0;
+	}
 	return parse_word_list(p, lx, kw, &p->sc->requires,
 			       &p->sc->nrequires, requirement_names,
 			       COUNT(requirement_names));

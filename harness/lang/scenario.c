@@ -45,6 +45,7 @@ void ga_scenario_free(struct ga_scenario *sc)
 	free(sc->cause);
 	free_strings(sc->keywords, sc->nkeywords);
 	free_strings(sc->requires, sc->nrequires);
+	free(sc->requires_text);
 	for (i = 0; i < sc->noptions; i++) {
 		free(sc->options[i].name);
 		free(sc->options[i].value);

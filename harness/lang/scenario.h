@@ -199,6 +199,11 @@ struct ga_scenario {
 	size_t nkeywords;
 	char **requires;                /* owned array of owned strings */
 	size_t nrequires;
+	/* "requires [SELECTOR]": the server (and client) the scenario is
+	 * for; requires_text is the selector as written (owned), NULL when
+	 * there is none. */
+	struct ga_selector requires_selector;
+	char *requires_text;
 	struct ga_server_option *options;
 	size_t noptions;
 	struct ga_connection *connections;

@@ -162,10 +162,20 @@ int ga_case_interrupted(struct ga_case *c, const struct ga_step *step)
 static int check_requires(struct ga_case *c)
 {
 	const struct ga_scenario *sc = c->sc;
+	struct ga_server_id against = c->srv.id;
+	enum ga_flavour want;
 	size_t i;
 
-	enum ga_flavour want;
-
+	against.client = c->r->opts->driver->name;
+	if (sc->requires_text &&
+	    !ga_selector_matches(&sc->requires_selector, &against)) {
+		c->res->skip = GA_SKIP_FLAVOUR;
+		ga_case_verdict(c->res, GA_VERDICT_SKIP, 0, "requires %s: the "
+				"server is %s, the client %s",
+				sc->requires_text, c->srv.version,
+				against.client);
+		return 1;
+	}
 	for (i = 0; i < sc->nrequires; i++) {
 		if (strcmp(sc->requires[i], "mariadbd") == 0)
 			want = GA_FLAVOUR_MARIADB;

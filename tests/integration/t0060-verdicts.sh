@@ -51,6 +51,14 @@ test_expect_success 'requires names the server a scenario needs: SKIP otherwise'
 	grep -q "skipped: requires mysqld: the server is .*MariaDB" out
 '
 
+test_expect_success 'requires [SELECTOR] names a server version: SKIP outside it, run inside' '
+	run "$DATA/requires-version.gw" "$DATA/requires-version-ok.gw" > out;
+	rc=$?; cat out; test $rc -eq 0 &&
+	grep -q "requires-version *SKIP" out &&
+	grep -q "skipped: requires \[mariadb >= 99\]: the server is .*MariaDB.*, the client builtin" out &&
+	grep -q "requires-version-ok *PASS" out
+'
+
 test_expect_success '--strict: a SKIP fails the run (exit 4) unless its kind is allowed' '
 	run --strict "$DATA/requires-mysql.gw" > out 2> err; rc=$?;
 	cat out err; test $rc -eq 4 &&

@@ -496,6 +496,46 @@ START_TEST(test_selectors)
 }
 END_TEST
 
+/* "requires" takes the expect lines' selectors: the same cases. */
+START_TEST(test_requires_selector)
+{
+	char text[256];
+	struct ga_scenario *sc;
+
+	snprintf(text, sizeof(text), HEAD "requires %s root\nconnect app\n",
+		 selector_cases[_i].selector);
+	sc = parse_ok(text);
+	ck_assert_int_eq(sc->requires_selector.flavour,
+			 selector_cases[_i].flavour);
+	ck_assert_int_eq(sc->requires_selector.version_cmp,
+			 selector_cases[_i].cmp);
+	ck_assert_uint_eq(sc->requires_selector.version,
+			  selector_cases[_i].version);
+	ck_assert_str_eq(sc->requires_text, selector_cases[_i].selector);
+	ck_assert_uint_eq(sc->nrequires, 1);
+	ck_assert_str_eq(sc->requires[0], "root");
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* A selector alone is a requirement; none at all leaves the text NULL. */
+START_TEST(test_requires_selector_alone)
+{
+	struct ga_scenario *sc;
+
+	sc = parse_ok(HEAD "requires [client=pymysql, mysql]  # a comment\n"
+		      "connect app\n");
+	ck_assert_str_eq(sc->requires_text, "[client=pymysql, mysql]");
+	ck_assert_str_eq(sc->requires_selector.client, "pymysql");
+	ck_assert_int_eq(sc->requires_selector.flavour, GA_FLAVOUR_MYSQL);
+	ck_assert_uint_eq(sc->nrequires, 0);
+	ga_scenario_free(sc);
+	sc = parse_ok(HEAD "requires root\nconnect app\n");
+	ck_assert_ptr_null(sc->requires_text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* A default plus several distinct selectors on one step are fine. */
 START_TEST(test_selectors_distinct)
 {
@@ -599,6 +639,10 @@ static const struct {
 	  "duplicate 'keywords' directive (first at line 4)" },
 	{ HEAD "requires root mariadb\nconnect app\n", 4, 15,
 	  "unknown requirement 'mariadb' (known: root, mariadbd, mysqld)" },
+	{ HEAD "requires [mysql\nconnect app\n", 4, 16,
+	  "expected ']' or a comparison (=, !=, <, <=, >, >=) in the selector" },
+	{ HEAD "requires [oracle >= 8]\nconnect app\n", 4, 11,
+	  "unknown server flavour 'oracle' (known: mariadb, mysql)" },
 	{ HEAD "server-option\nconnect app\n", 4, 1,
 	  "'server-option' needs NAME or NAME=VALUE" },
 	{ HEAD "server-option wait.timeout=1\nconnect app\n", 4, 15,
@@ -1158,6 +1202,9 @@ Suite *make_parse_suite(void)
 	tcase_add_loop_test(tc, test_selectors, 0,
 			    sizeof(selector_cases) / sizeof(selector_cases[0]));
 	tcase_add_test(tc, test_selectors_distinct);
+	tcase_add_loop_test(tc, test_requires_selector, 0,
+			    sizeof(selector_cases) / sizeof(selector_cases[0]));
+	tcase_add_test(tc, test_requires_selector_alone);
 	tcase_add_test(tc, test_outcome_lists);
 	tcase_add_test(tc, test_client_classes);
 	suite_add_tcase(s, tc);
