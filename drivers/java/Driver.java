@@ -109,6 +109,11 @@ public class Driver {
 			p.setProperty("disableSslHostnameVerification", "true");
 		} else if (tls.equals("off")) {
 			p.setProperty("useSsl", "false");
+			// MySQL 8+'s caching_sha2_password over plain TCP needs the
+			// server's RSA key when its cache is cold (after every
+			// start): fetch it, as libmysqlclient's
+			// MYSQL_OPT_GET_SERVER_PUBLIC_KEY does (the lab is private)
+			p.setProperty("allowPublicKeyRetrieval", "true");
 		} else {
 			throw new Unsupported("tls=" + tls);
 		}

@@ -249,6 +249,11 @@ class MariaDB {
     if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
     else if (tls === 'off') cfg.ssl = false;
     else throw new Unsupported(`tls=${tls}`);
+    // MySQL 8+'s caching_sha2_password over plain TCP sends the password
+    // RSA-encrypted with the server's key when its cache is cold (after
+    // every start): fetch the key, as libmysqlclient's
+    // MYSQL_OPT_GET_SERVER_PUBLIC_KEY does (the lab is private)
+    cfg.allowPublicKeyRetrieval = true;
     s.api = 'mariadb.createConnection';
     this.conn = await this.m.createConnection(cfg);
     this.conn.on('error', (e) => log(`mariadb connection error event: ${e.code} ${e.message}`));
