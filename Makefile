@@ -52,14 +52,14 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 B ?= build
 # harness/<subsystem>/*.c; cli/ is the program, the rest is a library the
 # unit tests link too.
-SUBSYSTEMS = util lang lab faults client run report
+SUBSYSTEMS = util lang lab mysqlapi faults server client run report
 LIB_SRCS = $(foreach d,$(SUBSYSTEMS),$(wildcard harness/$(d)/*.c))
 LIB_OBJS = $(LIB_SRCS:harness/%.c=$(B)/%.o) $(B)/errnames_gen.o
 CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
-.PHONY: all deps setup roots run check unit integration bench tsan install \
+.PHONY: all deps setup roots run check unit integration bench tsan install durations \
 	uninstall clean help
 
 all: goneaway
@@ -78,6 +78,12 @@ deps:
 		echo "deps: installing:$$missing"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
+	@# the drivers "make check" runs driver-test with (t0097); idempotent,
+	@# no network once installed (drivers/install-deps.sh)
+	@if [ "$$(id -u)" -eq 0 ]; then sh drivers/install-deps.sh $(DEPS_DRIVERS); \
+	else echo "deps: drivers not installed (not root): sh drivers/install-deps.sh $(DEPS_DRIVERS)"; fi
+
+DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
 
 setup: deps
 	$(MAKE) --no-print-directory goneaway $(B)/check-unit
@@ -160,10 +166,19 @@ BENCH_SERVERS ?= --server local
 bench: setup
 	./goneaway run --timings --no-results $(BENCH_SERVERS) scenarios/
 
+# goneaway finds fixtures/ and drivers/ (drivers.list, the drivers, their
+# conformance scenarios) only next to its binary or in
+# $(PREFIX)/share/goneaway, and runs nothing that other users can write.
+# scenarios/durations.tsv, which --shard K/N balances shards by
+durations: setup
+	sh ci/durations.sh ./goneaway
+
 install: goneaway
 	install -D -m 0755 goneaway $(DESTDIR)$(PREFIX)/bin/goneaway
 	install -d $(DESTDIR)$(PREFIX)/share/goneaway
-	cp -r fixtures scenarios $(DESTDIR)$(PREFIX)/share/goneaway/
+	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway/drivers
+	cp -r fixtures scenarios drivers $(DESTDIR)$(PREFIX)/share/goneaway/
+	chmod -R go-w $(DESTDIR)$(PREFIX)/share/goneaway
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/goneaway
@@ -185,6 +200,7 @@ help:
 	@echo "  bench        each scenario's wall time next to its deliberate waits;"
 	@echo "               BENCH_SERVERS=\"--server local --server docker:IMAGE\" compares set-up"
 	@echo "  tsan         the client tests and hang scenarios under ThreadSanitizer"
+	@echo "  durations    measure every scenario into scenarios/durations.tsv (--shard)"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
 	@echo "  clean        remove build output"
 	@echo "Variables:"

@@ -17,7 +17,7 @@
 
 #include <mysql.h>
 
-#include "client/internal.h"
+#include "mysqlapi/mysqlapi.h"
 #include "util/clock.h"
 #include "util/json.h"
 
@@ -170,8 +170,15 @@ static void run(struct conn *c, const struct ga_json *req,
 		do_connect(c, req, out, unsupported);
 		return;
 	}
-	if (!c->mysql) {
+	if (!c->mysql && !strstr(" query ping close prepare execute long-data "
+				 "stream fetch fork ", step)) {
+		*unsupported = "a step this driver does not know";
+		return;
+	}
+	if (!c->mysql || !*step) {
 		no_handle(out, "not connected");
+		snprintf(out->error_class, sizeof(out->error_class),
+			 "NotConnected");
 		return;
 	}
 	if (strcmp(step, "query") == 0) {
@@ -245,6 +252,11 @@ static void reply(long id, const struct ga_outcome *out, const char *why)
 	ga_json_write_string(stdout, out->sqlstate, strlen(out->sqlstate));
 	printf(",\"message\":");
 	ga_json_write_string(stdout, out->message, strlen(out->message));
+	if (out->error_class[0]) {
+		printf(",\"error_class\":");
+		ga_json_write_string(stdout, out->error_class,
+				     strlen(out->error_class));
+	}
 	printf(",\"api\":");
 	ga_json_write_string(stdout, out->api ? out->api : "driver",
 			     strlen(out->api ? out->api : "driver"));

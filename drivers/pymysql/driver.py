@@ -41,6 +41,9 @@ class PyMySQL(gadriver.Session):
                    "(parameters are escaped into the SQL text)",
         "execute": "PyMySQL has no server-side prepared statements",
         "long-data": "PyMySQL has no mysql_stmt_send_long_data",
+        # a reply member, not a step (docs/driver-protocol.md)
+        "sqlstate": "PyMySQL drops the SQLSTATE of the server's error "
+                    "packet",
     }
     errors = (pymysql.err.Error,)
     query_api = "cursor.execute"

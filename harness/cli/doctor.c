@@ -17,12 +17,11 @@
 #include <mysql.h>
 
 #include "faults/fault.h"
-#include "faults/qdisc.h"
 #include "util/fsutil.h"
-#include "lab/docker.h"
+#include "server/docker.h"
 #include "lab/lab.h"
-#include "lab/rootfs.h"
-#include "lab/server.h"
+#include "server/rootfs.h"
+#include "server/server.h"
 #include "lab/spawn.h"
 
 #define VERSION_TIMEOUT_MS 10000
@@ -238,57 +237,51 @@ static void check_podman(struct doctor *d)
 	}
 }
 
-/* A firewall fault applied and reverted in the lab's server namespace. */
-static void check_nftables(struct doctor *d, const struct ga_fault_target *t)
+/* One line per fault kind, from its probe (faults/fault.h): tried in t,
+ * a private lab, or, with t NULL (no lab), only the kinds that need none;
+ * lab_failed says the lab could not be made (its kinds need a lab). */
+static void check_faults(struct doctor *d, const struct ga_fault_target *t,
+			 bool lab_failed)
 {
-	const struct ga_fault_kind *k = &ga_fault_firewall;
-	struct ga_fault_diag diag;
-	struct ga_error err;
-	void *spec = NULL, *state = NULL;
-	int rc;
-
-	if (k->parse("drop both", &spec, &diag)) {
-		line(d, false, true, "nftables", "%s", diag.msg);
-		return;
-	}
-	rc = k->apply(spec, t, &state, &err);
-	if (rc == 0 && k->revert(spec, t, state, &err) != 0)
-		rc = -1;
-	k->free_spec(spec);
-	if (rc == 0)
-		line(d, true, true, "nftables", "%s", "firewall faults "
-		     "(libnftables, a table in the lab's namespace)");
-	else
-		line(d, false, true, "nftables", "%s", err.msg);
-}
-
-static void check_qdisc(struct doctor *d, const struct ga_lab *lab,
-			const char *kind, bool required, const char *what)
-{
+	const struct ga_fault_kind *const *k;
 	struct ga_error why;
-	int rc;
 
-	rc = ga_qdisc_probe(kind, lab->server_ns, lab->server_if, &why);
-	if (rc == 0)
-		line(d, true, required, kind, "%s", what);
-	else
-		line(d, false, required, kind, "%s", why.msg);
-	if (rc != 0 && !required)
-		fprintf(d->out, "  %-8s %-18s %s\n", "", "",
-			"(scenarios that need it SKIP with this reason)");
+	for (k = ga_fault_table(); *k; k++) {
+		const struct ga_fault_ops *o = (*k)->ops;
+		bool required = !o->optional;
+
+		if (o->in_lab && !t) {
+			if (lab_failed)
+				line(d, false, required, o->probe_name, "%s",
+				     "needs a lab");
+			continue;
+		}
+		if (o->probe(t, &why) == 0) {
+			line(d, true, required, o->probe_name, "%s",
+			     o->probe_ok);
+			continue;
+		}
+		line(d, false, required, o->probe_name, "%s", why.msg);
+		if (!required)
+			fprintf(d->out, "  %-8s %-18s %s\n", "", "",
+				"(scenarios that need it SKIP with this reason)");
+	}
 }
 
-static void check_kernel(struct doctor *d)
+/* The lab (root only) and the fault kinds' probes in it. */
+static void check_kernel(struct doctor *d, bool root)
 {
 	struct ga_fault_target t;
 	struct ga_lab lab;
 	struct ga_error err;
 
+	if (!root) {
+		check_faults(d, NULL, false);
+		return;
+	}
 	if (ga_lab_create(&lab, (unsigned)getpid() & 0xffffff, &err)) {
 		line(d, false, true, "namespaces", "%s", err.msg);
-		line(d, false, true, "nftables", "%s", "needs a lab");
-		line(d, false, true, "tbf", "%s", "needs a lab");
-		line(d, false, false, "netem", "%s", "needs a lab");
+		check_faults(d, NULL, true);
 		return;
 	}
 	line(d, true, true, "namespaces", "%s", "network namespaces and a "
@@ -302,10 +295,7 @@ static void check_kernel(struct doctor *d)
 	t.server_addr = GA_LAB_SERVER_ADDR;
 	t.server_port = GA_SERVER_PORT;
 	t.tag = (unsigned)getpid() & 0xffffff;
-	check_nftables(d, &t);
-	check_qdisc(d, &lab, "tbf", true, "rate limits (sch_tbf)");
-	check_qdisc(d, &lab, "netem", false, "delay, jitter, loss, "
-		    "duplicate, corrupt, reorder (sch_netem)");
+	check_faults(d, &t, false);
 	ga_lab_destroy(&lab);
 }
 
@@ -317,16 +307,13 @@ static bool run_doctor(FILE *out, const struct doctor_opts *opts)
 	char buf[64];
 
 	fprintf(out, "goneaway doctor: what this machine can do\n");
-	if (geteuid() != 0) {
+	if (geteuid() != 0)
 		line(&d, false, true, "root", "%s", "not root: scenarios need "
 		     "network namespaces (run with sudo); kernel checks "
 		     "skipped");
-	} else {
+	else
 		line(&d, true, true, "root", "%s", "running as root");
-		check_kernel(&d);
-	}
-	line(&d, true, true, "pause", "%s", "SIGSTOP/SIGCONT of the "
-	     "scenario's own server");
+	check_kernel(&d, geteuid() == 0);
 	check_server(&d, opts);
 	check_roots(&d, geteuid() == 0);
 	snprintf(buf, sizeof(buf), "Connector/C %s", mysql_get_client_info());

@@ -44,11 +44,40 @@ int collect_paths(char **args, int nargs, struct path_list *out);
 int parse_all(const struct path_list *paths, struct ga_scenario ***out);
 void free_scenarios(struct ga_scenario **scs, size_t n);
 
+/* ---- cli/select.c: which scenarios run -------------------------------------- */
+
+struct select_args {
+	const char *expr;       /* -k EXPR, or NULL */
+	const char *shard;      /* --shard K/N, or NULL */
+	const char *durations;  /* --durations FILE, or NULL: durations.tsv
+				 * beside the first scenario, if any */
+	bool list;              /* --list: print them, run nothing */
+};
+
+/* Moves the scenarios sa chooses to the front of scs[0..n), in their
+ * order, and sets *kept to how many.  Prints why and returns -1 on a bad
+ * expression, shard or durations file. */
+int select_scenarios(const struct select_args *sa, struct ga_scenario **scs,
+		     size_t n, size_t *kept);
+/* One line per scenario: label, path, keywords. */
+void list_scenarios(struct ga_scenario **scs, size_t n);
+
 /* ---- cli/paths.c: where things are by default ------------------------------ */
 
-/* fixtures/ next to the binary (a build tree), else ../share/goneaway. */
-void default_fixtures(char *buf, size_t len);
-/* drivers/ next to the binary, else ../share/goneaway/drivers. */
+/* The directory what ("fixtures", "drivers") next to the binary (a
+ * build tree: the directory of /proc/self/exe), else in
+ * ../share/goneaway/ next to that directory (PREFIX/share/goneaway);
+ * never relative to the working directory.  The absolute path goes into
+ * buf, and must pass check_trusted().  Returns 0, or -1 with err naming
+ * where it looked. */
+int find_share_dir(const char *what, char *buf, size_t len,
+		   struct ga_error *err);
+/* 0 when path and every directory above it belong to root, the effective
+ * user or the binary's owner and no other user can write to them (a
+ * directory above path may be sticky, as /tmp is); else -1 with err. */
+int check_trusted(const char *path, struct ga_error *err);
+/* find_share_dir("drivers"), its conformance/ checked too; prints why
+ * and exits with EXIT_USAGE when there is none (driver-test's). */
 void default_drivers(char *buf, size_t len);
 /* The command of driver name in drivers/drivers.list ("name command
  * args" lines), its file words made absolute.  Returns 0, or -1 with err
@@ -63,6 +92,11 @@ const char *tmp_root(void);
 
 int cmd_run(int argc, char **argv, struct ga_interrupt *in);      /* cli/run.c */
 int cmd_doctor(int argc, char **argv);                            /* cli/doctor.c */
+int cmd_report(int argc, char **argv);                            /* cli/report.c */
 int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_test.c */
+/* driver-test --describe and --tap: before any set-up; -1 when argv asks
+ * for neither (cli/driver_test.c) */
+int cmd_driver_test_plain(int argc, char **argv);
+int cmd_driver_tap(const char *dir, char **argv);                  /* cli/driver_tap.c */
 
 #endif

@@ -11,107 +11,13 @@
 #include <mysql.h>
 
 #include "client/driver.h"
-#include "lab/docker.h"
-#include "lab/rootfs.h"
+#include "faults/fault.h"
+#include "server/docker.h"
+#include "server/rootfs.h"
 #include "lang/errnames.h"
 #include "run/rundir.h"
 #include "run/runner.h"
 #include "util/suggest.h"
-
-const char ga_usage_text[] =
-"usage: goneaway [--help] [--version] <command> [<args>]\n"
-"\n"
-"Makes MySQL client connections die on purpose, against a real MySQL or\n"
-"MariaDB server in network namespaces of its own, and checks which error\n"
-"the client sees.\n"
-"\n"
-"commands:\n"
-"  run [options] PATH...   run scenario files; a directory means every\n"
-"                          *.gw file in it, in name order\n"
-"  check PATH...           parse scenario files and report every problem;\n"
-"                          runs nothing\n"
-"  errname NAME|NUMBER     translate between error names and numbers, from\n"
-"                          the client library's own headers\n"
-"  driver-test -- CMD...   check a client driver (docs/driver-protocol.md)\n"
-"                          with the conformance scenarios in\n"
-"                          drivers/conformance/, against the local server\n"
-"  sweep                   remove what killed runs left: their directories\n"
-"                          in $TMPDIR, their containers in the Docker\n"
-"                          engine (if one answers)\n"
-"  doctor                  report what this machine can do: root,\n"
-"                          namespaces, nftables, tbf, netem, mariadbd, the\n"
-"                          server roots (--server NAME), the Docker engine\n"
-"                          and its server images (--server docker:IMAGE)\n"
-"                          and the client library, each with a reason when\n"
-"                          missing; exits 0 when every required one is\n"
-"                          there, 1 otherwise (netem, roots and Docker are\n"
-"                          optional)\n"
-"\n"
-"run options:\n"
-"  -f, --format FMT        console output: human (default) or tap\n"
-"      --junit FILE        also write JUnit XML to FILE\n"
-"  -o, --results DIR       keep each scenario's evidence (steps.log, the\n"
-"                          server's error log and my.cnf) in DIR/<name>/\n"
-"                          (default: ./goneaway-results)\n"
-"      --no-results        keep no evidence\n"
-"  -v, --verbose           show every step, not only the checked ones\n"
-"      --strict            also fail (exit 4) when a scenario is SKIPped or\n"
-"                          its evidence could not be kept: for CI, where\n"
-"                          nothing may go untested\n"
-"      --allow-skip KIND   with --strict, a SKIP for this reason is fine:\n"
-"                          root, server, flavour, netem, fault or driver\n"
-"                          (repeatable; e.g. netem on kernels without it)\n"
-"      --timings           print each scenario's wall time next to its\n"
-"                          deliberate waits, with set-up and teardown\n"
-"      --color WHEN        auto (default), always or never; NO_COLOR=1\n"
-"                          in the environment means never\n"
-"      --server SERVER     which server the scenarios run against:\n"
-"                            local       the host's mariadbd (default)\n"
-"                            rootfs:DIR  the MySQL or MariaDB server in the\n"
-"                                        root filesystem DIR (a Debian root\n"
-"                                        or an image's files), chrooted;\n"
-"                                        the root is never written to\n"
-"                            NAME        the root " GA_ROOTS_DIR "/NAME,\n"
-"                                        as ci/build-server-root.sh makes\n"
-"                                        them: mysql-9.7, mariadb-11.8,\n"
-"                                        mariadb-10.5 (doctor lists them)\n"
-"                            docker:IMAGE  the server of a MySQL or MariaDB\n"
-"                                        image (mysql:8.4, mariadb:11.4, or\n"
-"                                        goneaway/mysql:9.7 from\n"
-"                                        ci/build-server-images.sh) in a\n"
-"                                        container per scenario; the engine\n"
-"                                        is DOCKER_HOST's, else\n"
-"                                        /var/run/docker.sock\n"
-"                          repeat it to run against several\n"
-"      --client DRIVER     the client: builtin (default: libmysqlclient as\n"
-"                          linked), a driver named in drivers/drivers.list,\n"
-"                          or cmd:COMMAND ARGS (docs/driver-protocol.md);\n"
-"                          repeat it to run with several.  Several servers\n"
-"                          or clients give one table, scenario by server\n"
-"                          and client, at the end\n"
-"      --markdown FILE     also write that table as Markdown to FILE\n"
-"      --mariadbd PATH     local: server binary (default /usr/sbin/mariadbd)\n"
-"      --install-db PATH   local: (default /usr/bin/mariadb-install-db)\n"
-"      --fixtures DIR      server fixtures (default: fixtures/ next to the\n"
-"                          goneaway binary, or its installed share dir)\n"
-"      --cache DIR         template datadir cache (default\n"
-"                          $XDG_CACHE_HOME/goneaway or ~/.cache/goneaway;\n"
-"                          a root's templates go to DIR/rootfs-NAME/)\n"
-"      --step-timeout DUR  watchdog for a client call without its own\n"
-"                          bound: it is then reported as a hang (default 60s)\n"
-"      --server-timeout DUR  bound on server start-up and shutdown (30s)\n"
-"\n"
-"exit status:\n"
-"  0   every scenario PASSed or was SKIPped (a requirement is missing)\n"
-"  1   at least one scenario FAILed: an outcome did not match\n"
-"  2   usage error, or a malformed scenario file: nothing ran\n"
-"  3   no FAIL, but at least one ERROR: the harness could not do what a\n"
-"      file says (lab, server, or a fault that could not be injected)\n"
-"  4   --strict only: no FAIL or ERROR, but a scenario was SKIPped for a\n"
-"      reason --allow-skip does not name, or its evidence was not kept\n"
-"  128+N  interrupted by signal N (130: SIGINT); everything is cleaned up\n"
-"\n"
-"Scenario format: docs/scenario-format.md.  Needs root (namespaces).\n";
 
 static int cmd_check(int argc, char **argv)
 {
@@ -204,6 +110,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int code;
 
+	ga_fault_kinds_use(ga_fault_table());
 	if (argc < 2) {
 		fputs(ga_usage_text, stderr);
 		return EXIT_USAGE;
@@ -227,6 +134,11 @@ int main(int argc, char **argv)
 		return cmd_sweep();
 	if (strcmp(cmd, "doctor") == 0)
 		return cmd_doctor(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "driver-test") == 0 &&
+	    (code = cmd_driver_test_plain(argc - 1, argv + 1)) >= 0)
+		return code;
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "driver-test") != 0) {
 		fprintf(stderr, "goneaway: '%s' is not a command; see "
 			"'goneaway --help'\n", cmd);

@@ -1,6 +1,7 @@
 /* paths.c - where goneaway looks for things by default. */
 #include "cli/internal.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,48 +11,116 @@
 
 #include "util/fsutil.h"
 
-/* DIR next to the binary (a build tree), else ../share/goneaway/DIR,
- * else DIR relative to the working directory. */
-static void next_to_binary(const char *dir, char *buf, size_t len)
+/* Whose files goneaway may read its drivers, fixtures and conformance
+ * scenarios from: root, the effective user, and the owner of the binary
+ * itself (who could replace the binary anyway: a build tree run by its
+ * owner, or by root with sudo). */
+static bool trusted_uid(uid_t uid)
 {
-	char exe[PATH_MAX];
+	struct stat st;
+
+	if (uid == 0 || uid == geteuid())
+		return true;
+	return stat("/proc/self/exe", &st) == 0 && st.st_uid == uid;
+}
+
+int check_trusted(const char *path, struct ga_error *err)
+{
+	char real[PATH_MAX], *slash;
+	struct stat st;
+	bool leaf = true;
+
+	if (!realpath(path, real))
+		return ga_error_errno(err, errno, "%s", path);
+	for (;;) {
+		if (stat(real, &st) != 0)
+			return ga_error_errno(err, errno, "stat %s", real);
+		if (!trusted_uid(st.st_uid))
+			return ga_error_set(err, "refusing %s: %s%sbelongs to "
+					    "uid %u, not to root or uid %u",
+					    path, leaf ? "" : real,
+					    leaf ? "" : " ",
+					    (unsigned)st.st_uid,
+					    (unsigned)geteuid());
+		/* above the leaf, a sticky directory (/tmp) lets no one
+		 * else rename what is ours; a group-writable one is fine
+		 * only for the root group */
+		if (((st.st_mode & S_IWOTH) ||
+		     ((st.st_mode & S_IWGRP) && st.st_gid != 0)) &&
+		    (leaf || !(st.st_mode & S_ISVTX)))
+			return ga_error_set(err, "refusing %s: %s%swritable "
+					    "by other users (chmod go-w %s)",
+					    path, leaf ? "" : real,
+					    leaf ? "" : " is ", real);
+		if (strcmp(real, "/") == 0)
+			return 0;
+		slash = strrchr(real, '/');
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		leaf = false;
+	}
+}
+
+int find_share_dir(const char *what, char *buf, size_t len,
+		   struct ga_error *err)
+{
+	char exe[PATH_MAX], near[PATH_MAX + 64], shared[PATH_MAX + 64];
+	struct stat st;
 	ssize_t n;
 	char *slash;
 
-	snprintf(buf, len, "%s", dir);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
-		return;
+		return ga_error_errno(err, errno, "cannot tell where the "
+				      "goneaway binary is (/proc/self/exe)");
 	exe[n] = '\0';
 	slash = strrchr(exe, '/');
 	if (!slash)
-		return;
+		return ga_error_set(err, "/proc/self/exe: '%s'", exe);
 	*slash = '\0';
-	snprintf(buf, len, "%s/%s", exe, dir);
-	if (access(buf, F_OK) == 0)
-		return;
-	snprintf(buf, len, "%s/../share/goneaway/%s", exe, dir);
-	if (access(buf, F_OK) == 0)
-		return;
-	snprintf(buf, len, "%s", dir);
-}
-
-void default_fixtures(char *buf, size_t len)
-{
-	next_to_binary("fixtures", buf, len);
+	snprintf(near, sizeof(near), "%s/%s", exe, what);
+	snprintf(shared, sizeof(shared), "%s/../share/goneaway/%s", exe, what);
+	if (stat(near, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		if (stat(shared, &st) != 0 || !S_ISDIR(st.st_mode))
+			return ga_error_set(err, "no %s/: looked next to the "
+					    "binary (%s) and in %s; goneaway "
+					    "never looks in the working "
+					    "directory", what, near, shared);
+		snprintf(near, sizeof(near), "%s", shared);
+	}
+	if (!realpath(near, exe))
+		return ga_error_errno(err, errno, "%s", near);
+	if (strlen(exe) >= len)
+		return ga_error_set(err, "%s: path too long", exe);
+	memcpy(buf, exe, strlen(exe) + 1);
+	return check_trusted(buf, err);
 }
 
 void default_drivers(char *buf, size_t len)
 {
-	next_to_binary("drivers", buf, len);
+	char conf[PATH_MAX + 16];
+	struct ga_error err;
+
+	if (find_share_dir("drivers", buf, len, &err) == 0) {
+		snprintf(conf, sizeof(conf), "%s/conformance", buf);
+		if (access(conf, F_OK) != 0 || check_trusted(conf, &err) == 0)
+			return;
+	}
+	fprintf(stderr, "goneaway: %s\n", err.msg);
+	exit(EXIT_USAGE);
 }
 
 /* Rewrites cmd's words that name a regular file under dir into absolute
  * paths (a word naming a directory, "php" for drivers/php, is left as it
  * is)
  * ("python3 pymysql/driver.py" -> "python3 /.../drivers/pymysql/...").
- * Returns 0, or -1 when the result would not fit. */
-static int chdir_relative(const char *dir, char *cmd, size_t len)
+ * A relative word with a '/' must name such a file (it would otherwise
+ * be looked up from the driver's working directory), and every file it
+ * runs must pass check_trusted().  Returns 0, or -1 with err set. */
+static int chdir_relative(const char *dir, char *cmd, size_t len,
+			  struct ga_error *err)
 {
 	char out[4096], path[PATH_MAX], abs[PATH_MAX], *w, *save = NULL;
 	char copy[4096];
@@ -64,16 +133,22 @@ static int chdir_relative(const char *dir, char *cmd, size_t len)
 	for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		snprintf(path, sizeof(path), "%s/%s", dir, w);
 		if (w[0] != '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    realpath(path, abs))
+		    realpath(path, abs)) {
+			if (check_trusted(abs, err))
+				return -1;
 			w = abs;
+		} else if (w[0] != '/' && w[0] != '-' && strchr(w, '/')) {
+			return ga_error_set(err, "its command names %s, which "
+					    "is not a file in %s", w, dir);
+		}
 		n = snprintf(out + used, sizeof(out) - used, "%s%s",
 			     used ? " " : "", w);
 		if (n < 0 || (size_t)n >= sizeof(out) - used)
-			return -1;
+			return ga_error_set(err, "driver command too long");
 		used += (size_t)n;
 	}
 	if (used >= len)
-		return -1;
+		return ga_error_set(err, "driver command too long");
 	memcpy(cmd, out, used + 1);
 	return 0;
 }
@@ -84,9 +159,11 @@ int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
 	char word[64];
 	int found = 0, n;
 
-	default_drivers(dir, sizeof(dir));
+	if (find_share_dir("drivers", dir, sizeof(dir), err))
+		return -1;
 	snprintf(list, sizeof(list), "%s/drivers.list", dir);
-	if (ga_file_read(list, 1 << 20, &text, NULL, err))
+	if (check_trusted(list, err) ||
+	    ga_file_read(list, 1 << 20, &text, NULL, err))
 		return -1;
 	for (line = strtok_r(text, "\n", &save); line && !found;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -103,8 +180,8 @@ int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
 	if (!found)
 		return ga_error_set(err, "no driver '%s' in %s (or give "
 				    "cmd:COMMAND)", name, list);
-	if (chdir_relative(dir, cmd, len))
-		return ga_error_set(err, "driver command too long");
+	if (chdir_relative(dir, cmd, len, err))
+		return ga_error_prefix(err, "driver '%s' of %s", name, list);
 	return 0;
 }
 

@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "client/driver.h"
-#include "lab/rootfs.h"
-#include "lab/server.h"
+#include "server/rootfs.h"
+#include "server/backends.h"
 #include "report/matrix.h"
 #include "report/report.h"
 #include "run/runner.h"
@@ -25,8 +26,8 @@ struct run_args {
 	struct ga_run_options opts;
 	const char *servers[MAX_CHOICES];       /* --server, in order */
 	const struct ga_server_backend_ops *server_ops[MAX_CHOICES];
-	char roots[MAX_CHOICES][PATH_MAX];      /* rootfs:DIR, NAME: the root;
-						 * docker:IMAGE: the image */
+	char roots[MAX_CHOICES][PATH_MAX];      /* what follows a backend prefix
+						 * (ga_server_options.arg) */
 	size_t nservers;
 	const char *clients[MAX_CHOICES];       /* --client, in order */
 	size_t nclients;
@@ -34,6 +35,9 @@ struct run_args {
 	const char *markdown;                   /* --markdown FILE */
 	const char *format;
 	const char *junit;
+	const char *jsonl;                      /* --jsonl FILE */
+	struct ga_jsonl_meta meta;              /* for the JSON Lines */
+	char results_jsonl[PATH_MAX];           /* -o's results.jsonl */
 	const char *color;
 	int verbose;
 	bool timings;
@@ -41,6 +45,7 @@ struct run_args {
 	bool allowed[GA_SKIP_KIND_COUNT];       /* --allow-skip KIND */
 	char fixtures[PATH_MAX];
 	char cache[PATH_MAX];
+	struct select_args select;              /* -k, --shard, --list */
 };
 
 static int parse_duration_arg(const char *opt, const char *s, long *ms)
@@ -88,13 +93,15 @@ static int parse_allow_skip(const char *arg, struct run_args *a)
 enum {
 	OPT_JUNIT = 256, OPT_NO_RESULTS, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
+	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
-	OPT_MARKDOWN,
+	OPT_MARKDOWN, OPT_JSONL,
 };
 
 static const struct option run_long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "jsonl", required_argument, NULL, OPT_JSONL },
 	{ "results", required_argument, NULL, 'o' },
 	{ "no-results", no_argument, NULL, OPT_NO_RESULTS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -111,6 +118,9 @@ static const struct option run_long_opts[] = {
 	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "step-timeout", required_argument, NULL, OPT_STEP_TIMEOUT },
 	{ "server-timeout", required_argument, NULL, OPT_SERVER_TIMEOUT },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "durations", required_argument, NULL, OPT_DURATIONS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -131,19 +141,22 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	a->opts.step_timeout_ms = 60000;
 	a->format = "human";
 	a->color = "auto";
-	default_fixtures(a->fixtures, sizeof(a->fixtures));
 	default_cache(a->cache, sizeof(a->cache));
-	so->fixtures_dir = a->fixtures;
 	so->cache_dir = a->cache;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:vh", run_long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:vhk:", run_long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': a->format = optarg; break;
 		case OPT_JUNIT: a->junit = optarg; break;
+		case OPT_JSONL: a->jsonl = optarg; break;
 		case 'o': a->opts.results_dir = optarg; break;
 		case OPT_NO_RESULTS: a->opts.results_dir = NULL; break;
 		case 'v': a->verbose++; break;
+		case 'k': a->select.expr = optarg; break;
+		case OPT_LIST: a->select.list = true; break;
+		case OPT_SHARD: a->select.shard = optarg; break;
+		case OPT_DURATIONS: a->select.durations = optarg; break;
 		case OPT_TIMINGS: a->timings = true; break;
 		case OPT_COLOR: a->color = optarg; break;
 		case OPT_STRICT: a->strict = true; break;
@@ -208,11 +221,27 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			"never\n", a->color);
 		return -1;
 	}
+	if (!so->fixtures_dir) {
+		if (find_share_dir("fixtures", a->fixtures,
+				   sizeof(a->fixtures), &err)) {
+			fprintf(stderr, "goneaway: fixtures: %s (or give "
+				"--fixtures DIR)\n", err.msg);
+			return -1;
+		}
+		so->fixtures_dir = a->fixtures;
+	}
 	if (optind >= argc) {
 		fprintf(stderr, "goneaway run: no scenario files or directories "
 			"given (try: goneaway run scenarios/)\n");
 		return -1;
 	}
+	a->meta.version = GONEAWAY_VERSION;
+	a->meta.argc = argc;
+	a->meta.argv = argv;
+	a->meta.results_dir = a->opts.results_dir;
+	if (a->opts.results_dir)
+		snprintf(a->results_jsonl, sizeof(a->results_jsonl),
+			 "%s/results.jsonl", a->opts.results_dir);
 	if (!a->nservers) {
 		a->server_ops[0] = ga_server_backend_find("local");
 		a->servers[a->nservers++] = "local";
@@ -238,7 +267,7 @@ static int open_client(const char *client, struct ga_driver *drv)
 	if (strncmp(client, "cmd:", 4) == 0) {
 		snprintf(line, sizeof(line), "%s", client + 4);
 	} else if (find_driver(client, line, sizeof(line), &err)) {
-		fprintf(stderr, "goneaway: --client %s: %s\n", client, err.msg);
+		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
 		return -1;
 	}
 	for (w = strtok_r(line, " \t", &save); w && n < 31;
@@ -246,7 +275,7 @@ static int open_client(const char *client, struct ga_driver *drv)
 		argv[n++] = w;
 	argv[n] = NULL;
 	if (ga_driver_process(drv, argv, &err)) {
-		fprintf(stderr, "goneaway: --client %s: %s\n", client, err.msg);
+		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
 		return -1;
 	}
 	return 0;
@@ -263,13 +292,23 @@ static int open_clients(struct run_args *a)
 }
 
 /* The results directory must be there and writable before anything runs:
- * evidence that cannot be kept is found out now, not after the run. */
+ * evidence that cannot be kept is found out now, not after the run.  One
+ * that every user can write to without the sticky bit is refused: anyone
+ * could swap what goneaway makes there (below it, evidence.c follows no
+ * symlink). */
 static int check_results_dir(const char *dir)
 {
 	struct ga_error err;
+	struct stat st;
 
 	if (!dir)
 		return 0;
+	if (ga_mkdirs(dir, &err) == 0 && stat(dir, &st) == 0 &&
+	    (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+		fprintf(stderr, "goneaway: -o %s: every user can write to it "
+			"(chmod o-w %s, or another -o)\n", dir, dir);
+		return -1;
+	}
 	if (ga_mkdirs(dir, &err) == 0 && access(dir, W_OK | X_OK) == 0)
 		return 0;
 	fprintf(stderr, "goneaway: -o %s: cannot keep results there: %s\n",
@@ -319,6 +358,23 @@ static size_t strict_violations(const struct run_args *a,
 	return n;
 }
 
+/* A JSON Lines reporter to path ("" or NULL: none); fresh: below -o. */
+static int build_jsonl(const struct run_args *a, const char *path, bool fresh,
+		       struct ga_reporter **reps, size_t *nreps)
+{
+	struct ga_error err;
+
+	if (!path || !path[0])
+		return 0;
+	reps[*nreps] = ga_report_jsonl_new(path, &a->meta, fresh, &err);
+	if (!reps[*nreps]) {
+		fprintf(stderr, "goneaway: %s\n", err.msg);
+		return -1;
+	}
+	(*nreps)++;
+	return 0;
+}
+
 static int build_reporters(const struct run_args *a,
 			   struct ga_reporter **reps, size_t *nreps)
 {
@@ -331,11 +387,15 @@ static int build_reporters(const struct run_args *a,
 	if (!reps[*nreps])
 		return -1;
 	(*nreps)++;
+	/* results for programs: --jsonl FILE, and always -o's */
+	if (build_jsonl(a, a->jsonl, false, reps, nreps) ||
+	    build_jsonl(a, a->results_jsonl, true, reps, nreps))
+		return -1;
 	if (!a->junit)
 		return 0;
 	reps[*nreps] = ga_report_junit_new(a->junit, &err);
 	if (!reps[*nreps]) {
-		fprintf(stderr, "goneaway: %s\n", err.msg);
+		ga_esc_line(stderr, "goneaway: %s", err.msg);
 		return -1;
 	}
 	(*nreps)++;
@@ -346,31 +406,23 @@ static int build_reporters(const struct run_args *a,
 struct combo {
 	size_t server, client, column;
 	char label[160];                /* "local/builtin", "" if only one */
-	char results[PATH_MAX];         /* its evidence directory */
+	char sub[160];                  /* its evidence directory under -o,
+					 * "" if only one */
 };
 
-/* The evidence directory of a combination: results/<server>-<client>
- * when there are several, with '/' and ':' of the names made '_'. */
-static void combo_results(const struct run_args *a, struct combo *k)
+/* The evidence directory of a combination under -o: <server>-<client>
+ * when there are several, with '/' of the names made '-' and ':' and ' '
+ * made '_' (one component, never "." or ".."). */
+static void combo_results(struct combo *k)
 {
 	char *p;
-	size_t n;
 
-	if (!a->opts.results_dir) {
-		k->results[0] = '\0';
-		return;
-	}
-	if (!k->label[0]) {
-		snprintf(k->results, sizeof(k->results), "%s",
-			 a->opts.results_dir);
-		return;
-	}
-	n = (size_t)snprintf(k->results, sizeof(k->results), "%s/",
-			     a->opts.results_dir);
-	snprintf(k->results + n, sizeof(k->results) - n, "%s", k->label);
-	for (p = k->results + n; *p; p++)
+	snprintf(k->sub, sizeof(k->sub), "%s", k->label);
+	for (p = k->sub; *p; p++)
 		if (*p == '/' || *p == ':' || *p == ' ')
 			*p = *p == '/' ? '-' : '_';
+	if (strcmp(k->sub, ".") == 0 || strcmp(k->sub, "..") == 0)
+		k->sub[0] = '_';
 }
 
 struct run_totals {
@@ -403,12 +455,10 @@ static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
 	bool many = a->nservers * a->nclients > 1;
 
 	opts.server = a->server_ops[s];
-	if (strcmp(opts.server->name, "docker") == 0)
-		opts.server_opts.image = a->roots[s];
-	else
-		opts.server_opts.root = a->roots[s];
+	opts.server_opts.arg = a->roots[s];
+	opts.server_name = a->servers[s];
 	if (ga_runner_open(&runner, &opts, in, &err)) {
-		fprintf(stderr, "goneaway: %s\n", err.msg);
+		ga_esc_line(stderr, "goneaway: %s", err.msg);
 		return -1;
 	}
 	for (c = 0; c < a->nclients && !ga_interrupted(in); c++) {
@@ -419,9 +469,9 @@ static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
 		if (many)
 			snprintf(k.label, sizeof(k.label), "%s/%s",
 				 a->servers[s], a->drivers[c].name);
-		combo_results(a, &k);
+		combo_results(&k);
 		opts.driver = &a->drivers[c];
-		opts.results_dir = k.results[0] ? k.results : NULL;
+		opts.results_sub = k.sub[0] ? k.sub : NULL;
 		ga_matrix_column(m, k.column, k.label[0] ? k.label :
 				 a->servers[s]);
 		for (i = 0; i < nscs && !ga_interrupted(in); i++) {
@@ -464,13 +514,13 @@ static void write_markdown(const char *path, const struct ga_matrix *m)
 
 int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 {
-	struct ga_reporter *reps[2] = { NULL, NULL };
+	struct ga_reporter *reps[4] = { NULL, NULL, NULL, NULL };
 	struct path_list paths = { 0 };
 	struct ga_scenario **scs = NULL;
 	struct run_totals t;
 	struct ga_matrix m;
 	struct run_args a;
-	size_t nreps = 0, i, s, index = 0, ncombos;
+	size_t nreps = 0, i, s, index = 0, ncombos, nrun = 0;
 	double t0;
 	int code = EXIT_USAGE;
 
@@ -485,18 +535,26 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		goto out;
 	}
 	ncombos = a.nservers * a.nclients;
-	if (parse_all(&paths, &scs) || check_results_dir(a.opts.results_dir) ||
+	if (parse_all(&paths, &scs) ||
+	    select_scenarios(&a.select, scs, paths.n, &nrun))
+		goto out;
+	if (a.select.list) {
+		list_scenarios(scs, nrun);
+		code = EXIT_ALL_PASSED;
+		goto out;
+	}
+	if (check_results_dir(a.opts.results_dir) ||
 	    open_clients(&a) || build_reporters(&a, reps, &nreps))
 		goto out;
-	if (ga_matrix_init(&m, scs, paths.n, ncombos)) {
+	if (ga_matrix_init(&m, scs, nrun, ncombos)) {
 		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;
 	}
 	t0 = ga_clock_ms();
 	report_all(reps, nreps, BEGIN_RUN, 0, NULL, NULL, NULL,
-		   paths.n * ncombos);
+		   nrun * ncombos);
 	for (s = 0; s < a.nservers && !ga_interrupted(in); s++) {
-		if (run_server(&a, s, scs, paths.n, reps, nreps, &m, in, &t,
+		if (run_server(&a, s, scs, nrun, reps, nreps, &m, in, &t,
 			       &index)) {
 			code = EXIT_SOME_ERROR;
 			goto out;

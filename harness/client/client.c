@@ -66,7 +66,7 @@ static int wait_call(struct ga_client *client, double start_ms,
 	struct ga_error cancel_err;
 	enum ga_call_state st;
 	long left;
-	int r = 0;
+	int r = 0, wfd, crc;
 
 	for (;;) {
 		st = d->collect(client->conn, out, err);
@@ -79,7 +79,8 @@ static int wait_call(struct ga_client *client, double start_ms,
 		left = (long)(deadline_ms - ga_clock_ms() + 0.999);
 		if (left <= 0)
 			break;
-		r = ga_interrupt_wait(in, d->call_fd(client->conn), left);
+		wfd = d->call_wfd ? d->call_wfd(client->conn) : -1;
+		r = ga_interrupt_poll(in, d->call_fd(client->conn), wfd, left);
 		if (r < 0)
 			break;
 	}
@@ -88,10 +89,18 @@ static int wait_call(struct ga_client *client, double start_ms,
 	memset(out, 0, sizeof(*out));
 	out->result = GA_RESULT_HANG;
 	out->elapsed_ms = ga_clock_ms() - start_ms;
-	if (d->cancel(client->conn, out, &cancel_err) != 0)
+	crc = d->cancel(client->conn, out, &cancel_err);
+	if (crc != 0)
 		snprintf(client->unusable, sizeof(client->unusable),
 			 "its call was abandoned after a hang (%s)",
 			 cancel_err.msg);
+	if (crc == GA_CANCEL_UNDELIVERED && r >= 0) {
+		/* the driver never took the request: nothing was called,
+		 * so there is no outcome to judge */
+		memset(out, 0, sizeof(*out));
+		ga_error_set(err, "%s", cancel_err.msg);
+		return -1;
+	}
 	return r < 0 ? GA_CLIENT_INTERRUPTED : 0;
 }
 

@@ -23,6 +23,7 @@
 #include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "util/error.h"
+#include "util/interrupt.h"
 
 /* Where a connection goes and who it logs in as (strings borrowed from
  * the runner, valid for the scenario run). */
@@ -38,7 +39,11 @@ struct ga_client_env {
 	const char *privileged_password;
 	const char *dir;                /* the scenario's private directory:
 					 * drivers keep their logs there */
+	struct ga_interrupt *in;        /* SIGINT/SIGTERM: every wait of a
+					 * driver watches it (NULL: none) */
 };
+
+#define GA_CANCEL_UNDELIVERED 1
 
 /* collect() results */
 enum ga_call_state {
@@ -76,6 +81,10 @@ struct ga_driver_ops {
 	/* A descriptor that becomes readable once the call finished (owned
 	 * by the driver). */
 	int (*call_fd)(const struct ga_driver_conn *conn);
+	/* NULL, or a descriptor the call is still waiting to write its
+	 * request to (-1 once it is written): the waiter polls it for
+	 * writing and calls collect() when it is writable. */
+	int (*call_wfd)(const struct ga_driver_conn *conn);
 	/* Never blocks.  GA_CALL_FINISHED with *out filled (its elapsed time
 	 * measured by the call itself), GA_CALL_RUNNING, or GA_CALL_FAILED
 	 * with err set.  A finished call is released by this. */
@@ -88,7 +97,9 @@ struct ga_driver_ops {
 	 * has ended (the connection stays usable: later calls see what the
 	 * cut socket does to them), or -1 with err set when it would not
 	 * end: the call is abandoned and the connection can take no further
-	 * call. */
+	 * call.  Returns GA_CANCEL_UNDELIVERED (err set) when the call never
+	 * started because its request was never read: the driver is at
+	 * fault, not the connection (the step is ERROR, never a hang). */
 	int (*cancel)(struct ga_driver_conn *conn, struct ga_outcome *hang,
 		      struct ga_error *err);
 	/* The server thread the connection had after its last finished call

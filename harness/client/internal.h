@@ -1,8 +1,7 @@
 /* internal.h - what the built-in driver's files share (client/ only).
  *
- * The calls themselves (libmysqlclient in client/mysqlcall.c, prepared
- * statements in client/stmtcall.c, fork in client/forkcall.c, a raw TCP
- * socket in client/rawconn.c) are the boundary where the C API's errors
+ * The calls themselves (the MySQL C API in mysqlapi/, a raw TCP socket
+ * in client/rawconn.c) are the boundary where the C API's errors
  * (mysql_errno, mysql_sqlstate, mysql_error) become struct ga_outcome
  * values.  None of them blocks longer than the handle's own timeouts
  * allow; the watchdog (client/client.c) bounds them further.
@@ -18,54 +17,10 @@
 
 #include <mysql.h>
 
-#include "client/mysqlcall.h"
+#include "mysqlapi/mysqlapi.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "util/error.h"
-
-/* ---- client/stmtcall.c ---------------------------------------------------- */
-
-/* Closes *stmt if set, then mysql_stmt_init + mysql_stmt_prepare.  On
- * success *stmt is the new statement (the caller owns it: close it with
- * mysql_stmt_close). */
-void ga_stmt_prepare(MYSQL *mysql, MYSQL_STMT **stmt, const char *sql,
-		     struct ga_outcome *out);
-
-/* Binds blob bytes of 'x' to the first parameter (blob > 0; 0: nothing
- * bound, or the long data sent before stays) and executes; a result set
- * is stored and its first value kept. */
-void ga_stmt_execute(MYSQL *mysql, MYSQL_STMT *stmt, long blob,
-		     struct ga_outcome *out);
-
-/* Sends total bytes of 'x' for the first parameter with
- * mysql_stmt_send_long_data, chunk bytes at a time.  The statement must
- * have a parameter; its bind is set as a LONG_BLOB.  Ok when every chunk
- * was accepted; the value is the number of chunks sent. */
-void ga_stmt_long_data(MYSQL *mysql, MYSQL_STMT *stmt, long total, long chunk,
-		       struct ga_outcome *out);
-
-/* ---- client/forkcall.c ---------------------------------------------------- */
-
-/* A process that forks while it holds a connection.  After fork() parent
- * and child share one TCP socket (one open file description) but each
- * has its own copy of the MYSQL handle's state:
- *
- *   close  the child calls mysql_close(): COM_QUIT goes to the server,
- *          which ends the session the parent still believes it has;
- *   exit   the child exits without a word: nothing happens;
- *   share  both query the handle at the same time, count queries each:
- *          their requests and answers interleave on one stream, so a
- *          process can read the answer to the other's query.
- *
- * Every query in "share" selects a text unique to the process and the
- * iteration ('parent:17'); the answer is checked, so rows that belong to
- * the other process's query are reported as a wrong result.  Waits for
- * the child (bounded by child_ms, then it is SIGKILLed by its PID).  The
- * outcome is the parent's view: for close and exit the fork itself (ok),
- * for share the worst thing either process saw: a wrong result, else an
- * error, else a hang of the child, else ok. */
-void ga_fork_call(MYSQL *mysql, enum ga_fork_mode mode, long count,
-		  long child_ms, struct ga_outcome *out);
 
 /* ---- client/rawconn.c ----------------------------------------------------- */
 

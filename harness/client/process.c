@@ -8,6 +8,17 @@
  * the cut socket did to its connector, and that answer is read and
  * dropped.  A driver that does not answer within UNBLOCK_MS is SIGKILLed
  * by its PID and its connection is given up.
+ *
+ * Nothing a driver does can hang or fool the harness: it runs as PID 1 of
+ * a PID namespace of its own, so SIGKILL to it ends whatever it started
+ * (a child that left its process group or called setsid() included);
+ * requests are written without blocking, within the step's bound, while
+ * signals are watched; a reply is read only as a whole line of at most
+ * LINE_MAX_BYTES, found in linear time; its id must be the request's, as
+ * an integer, and it must come after the whole request was read; its
+ * thread ids must be MySQL thread ids; and a call's elapsed time is the
+ * harness's own measure (the driver's figure is used only within what the
+ * harness saw: see elapsed()).
  */
 #include "client/driver.h"
 #include "client/internal.h"
@@ -15,15 +26,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client/protocol.h"
 #include "lab/spawn.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -31,11 +45,12 @@
 #include "util/json.h"
 
 #define PROTOCOL 1
-#define HELLO_MS 10000          /* for the greeting */
+#define HELLO_MS GA_PROTOCOL_HELLO_MS
 #define UNBLOCK_MS 3000         /* for the answer to a cut call */
-#define WRITE_MS 10000          /* for a request to be read */
-#define EXIT_MS 2000            /* for the exit once stdin closed */
-#define LINE_MAX_BYTES (64L << 20)
+#define EXIT_MS GA_PROTOCOL_EXIT_MS
+#define KILL_MS 2000            /* for a SIGKILLed driver to be reaped */
+#define LINE_MAX_BYTES ((size_t)64 << 20)
+#define THREAD_ID_MAX 9007199254740991.0       /* 2^53 - 1: exact in JSON */
 
 struct ga_driver_conn {
 	struct ga_driver *drv;                  /* borrowed */
@@ -43,10 +58,19 @@ struct ga_driver_conn {
 	const struct ga_client_env *env;        /* borrowed */
 	pid_t pid;
 	int pidfd;
-	int to_fd;              /* its standard input */
+	int to_fd;              /* its standard input, non-blocking */
 	int from_fd;            /* its standard output, non-blocking */
 	char *buf;              /* owned: what it wrote, not yet handled */
 	size_t len, cap;
+	size_t scanned;         /* buf[0..scanned) holds no newline */
+	bool eof;               /* its output is closed */
+	unsigned long long got_bytes;   /* all it ever wrote */
+	char *req;              /* owned: the request being written */
+	size_t req_len, req_done;
+	double start_ms;        /* when the running call was started */
+	bool watched;           /* since a collect found no reply, the
+				 * waiter has been polling for it: a reply
+				 * found now arrived now */
 	struct ga_json *hello;  /* owned: its greeting */
 	long next_id;
 	long running;           /* the id in flight, 0: none */
@@ -82,7 +106,7 @@ static int died(struct ga_driver_conn *c, const char *what,
 	int status;
 
 	if (c->pid > 0 && ga_interrupt_wait(NULL, c->pidfd, 100) == 1 &&
-	    waitpid(c->pid, &status, 0) == c->pid) {
+	    waitpid(c->pid, &status, WNOHANG) == c->pid) {
 		ga_spawn_describe_status(status, how, sizeof(how));
 		close(c->pidfd);
 		c->pidfd = -1;
@@ -94,6 +118,19 @@ static int died(struct ga_driver_conn *c, const char *what,
 			    c->drv->name, c->drv->argv[0], what,
 			    how[0] ? ", it " : "", how,
 			    tail[0] ? tail : "(nothing)");
+}
+
+/* SIGKILLs the driver, by its pidfd (never a recycled PID), and so the
+ * PID namespace it is the first process of: everything it started dies
+ * with it.  The process group too, for a kernel that gave it none. */
+static void kill_driver(const struct ga_driver_conn *c)
+{
+	if (c->pid <= 0)
+		return;
+	if (c->pidfd < 0 ||
+	    syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0) != 0)
+		kill(c->pid, SIGKILL);
+	kill(-c->pid, SIGKILL);
 }
 
 static int start_process(struct ga_driver_conn *c, int netns_fd,
@@ -115,6 +152,7 @@ static int start_process(struct ga_driver_conn *c, int netns_fd,
 	pipes[1] = out[1];
 	so.pipes = pipes;
 	so.own_group = 1;
+	so.new_pidns = true;
 	rc = ga_spawn(&so, &c->pid, &c->pidfd, err);
 	close(in[0]);
 	close(out[1]);
@@ -123,7 +161,18 @@ static int start_process(struct ga_driver_conn *c, int netns_fd,
 		goto fail;
 	c->to_fd = in[1];
 	c->from_fd = out[0];
-	fcntl(c->from_fd, F_SETFL, O_NONBLOCK);
+	if (fcntl(c->from_fd, F_SETFL, O_NONBLOCK) != 0 ||
+	    fcntl(c->to_fd, F_SETFL, O_NONBLOCK) != 0) {
+		rc = ga_error_errno(err, errno, "fcntl O_NONBLOCK");
+		kill_driver(c);
+		waitpid(c->pid, NULL, 0);
+		close(c->pidfd);
+		close(c->to_fd);
+		close(c->from_fd);
+		c->pid = 0;
+		c->pidfd = c->to_fd = c->from_fd = -1;
+		return rc;
+	}
 	/* a driver that died must not kill us with SIGPIPE: main() ignores
 	 * it, and a failed write is handled as the driver's death */
 	return 0;
@@ -139,24 +188,22 @@ fail:
 	return -1;
 }
 
-/* SIGKILLs the driver and whatever it forked: the process group it
- * leads, whose id is the PID goneaway started it with. */
-static void kill_driver(const struct ga_driver_conn *c)
-{
-	if (c->pid > 0)
-		kill(-c->pid, SIGKILL);
-}
-
-/* Ends the process: EOF on its input, a moment to exit, then SIGKILL. */
+/* Ends the process: EOF on its input, a moment to exit, then SIGKILL.
+ * Bounded: a SIGKILLed process is reaped within KILL_MS or left to the
+ * kernel (it is PID 1 of its namespace and has the death signal). */
 static void stop_process(struct ga_driver_conn *c)
 {
+	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+
 	if (c->to_fd >= 0)
 		close(c->to_fd);
 	c->to_fd = -1;
 	if (c->pid > 0) {
-		if (ga_interrupt_wait(NULL, c->pidfd, EXIT_MS) != 1)
+		/* a signal cuts the grace period short, not the kill */
+		if (ga_interrupt_wait(in, c->pidfd, EXIT_MS) != 1)
 			kill_driver(c);
-		waitpid(c->pid, NULL, 0);
+		if (ga_interrupt_wait(NULL, c->pidfd, KILL_MS) == 1)
+			waitpid(c->pid, NULL, 0);
 		c->pid = 0;
 	}
 	if (c->pidfd >= 0)
@@ -169,77 +216,119 @@ static void stop_process(struct ga_driver_conn *c)
 
 /* ---- lines ------------------------------------------------------------------ */
 
-/* Reads what is there without blocking.  Returns 0, or -1 at EOF or on
- * an error (the driver is gone), with err set. */
+/* Reads what is there without blocking.  Returns 0 (also at EOF, which
+ * sets c->eof: a last line may be waiting in buf), or -1 with err set
+ * when the driver cannot be read or wrote a line that is too long. */
 static int read_more(struct ga_driver_conn *c, struct ga_error *err)
 {
 	char *grown;
+	size_t want;
 	ssize_t n;
 
-	for (;;) {
+	while (!c->eof) {
+		if (c->len > LINE_MAX_BYTES &&
+		    !memchr(c->buf + c->scanned, '\n', c->len - c->scanned))
+			return died(c, "wrote a line longer than 64 MiB", err);
 		if (c->cap - c->len < 65536) {
-			if (c->cap > (size_t)LINE_MAX_BYTES * 2)
-				return died(c, "wrote a line longer than 64 MiB",
-					    err);
-			grown = realloc(c->buf, c->cap * 2 + 65536);
+			want = c->cap * 2 + 65536;
+			if (want > LINE_MAX_BYTES + 131072)
+				want = LINE_MAX_BYTES + 131072;
+			if (want <= c->cap)
+				return 0;       /* full of whole lines */
+			grown = realloc(c->buf, want);
 			if (!grown)
 				return ga_error_set(err, "out of memory");
 			c->buf = grown;
-			c->cap = c->cap * 2 + 65536;
+			c->cap = want;
 		}
 		n = read(c->from_fd, c->buf + c->len, c->cap - c->len - 1);
 		if (n > 0) {
 			c->len += (size_t)n;
+			c->got_bytes += (unsigned long long)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return 0;
-		return died(c, n == 0 ? "closed its output" : "cannot be read",
-			    err);
+		if (n < 0)
+			return died(c, "cannot be read", err);
+		c->eof = true;
 	}
+	return 0;
+}
+
+/* The end of the first whole line in buf, or NULL; each byte is looked
+ * at once however often this is asked (no quadratic scan). */
+static char *find_newline(struct ga_driver_conn *c)
+{
+	char *nl;
+
+	if (c->scanned >= c->len)
+		return NULL;
+	nl = memchr(c->buf + c->scanned, '\n', c->len - c->scanned);
+	c->scanned = nl ? (size_t)(nl - c->buf) : c->len;
+	return nl;
 }
 
 /* The next whole line, parsed, or NULL with *got 0 (none yet) or -1
- * (err set: not JSON, or the driver is gone). */
+ * (err set: not JSON, too long, or the driver is gone). */
 static struct ga_json *next_line(struct ga_driver_conn *c, int *got,
 				 struct ga_error *err)
 {
 	struct ga_json *j;
-	char *nl, shown[120];
+	struct ga_error why;
+	char *nl;
 	size_t n;
 
 	*got = 0;
-	nl = c->len ? memchr(c->buf, '\n', c->len) : NULL;
-	if (!nl && read_more(c, err)) {
-		*got = -1;
+	nl = find_newline(c);
+	if (!nl) {
+		if (read_more(c, err)) {
+			*got = -1;
+			return NULL;
+		}
+		nl = find_newline(c);
+	}
+	if (!nl) {
+		if (c->len > LINE_MAX_BYTES) {
+			*got = -1;
+			died(c, "wrote a line longer than 64 MiB", err);
+			return NULL;
+		}
+		if (c->eof) {
+			*got = -1;
+			died(c, c->len ? "closed its output in the middle of "
+			     "a line" : "closed its output", err);
+		}
 		return NULL;
 	}
-	nl = c->len ? memchr(c->buf, '\n', c->len) : NULL;
-	if (!nl)
-		return NULL;
 	n = (size_t)(nl - c->buf);
-	j = ga_json_parse(c->buf, n, err);
+	if (n > LINE_MAX_BYTES) {
+		*got = -1;
+		died(c, "wrote a line longer than 64 MiB", err);
+		return NULL;
+	}
+	j = ga_json_parse(c->buf, n, &why);
 	if (!j || j->type != GA_JSON_OBJECT) {
-		snprintf(shown, sizeof(shown), "%.*s", (int)(n < 100 ? n : 100),
-			 c->buf);
 		ga_json_free(j);
 		*got = -1;
 		died(c, "wrote a line that is not a JSON object", err);
-		ga_error_prefix(err, "'%s'", shown);
+		ga_error_prefix(err, "%s", j ? "not an object" : why.msg);
 		return NULL;
 	}
 	memmove(c->buf, nl + 1, c->len - n - 1);
 	c->len -= n + 1;
+	c->scanned = 0;
 	*got = 1;
 	return j;
 }
 
-/* Waits (bounded) for the next line. */
+/* Waits (bounded, watching for signals) for the next line. */
 static struct ga_json *wait_line(struct ga_driver_conn *c, long ms,
 				 struct ga_error *err)
 {
+	struct ga_interrupt *in = c->env ? c->env->in : NULL;
 	double deadline = ga_clock_ms() + (double)ms;
 	struct ga_json *j;
 	int got;
@@ -249,36 +338,48 @@ static struct ga_json *wait_line(struct ga_driver_conn *c, long ms,
 		if (got)
 			return j;
 		if (ga_clock_ms() >= deadline) {
-			ga_error_set(err, "no answer within %ld ms", ms);
+			if (!c->got_bytes)
+				ga_error_set(err, "no reply bytes at all within "
+					     "%ld ms: is stdout flushed?", ms);
+			else if (c->len)
+				ga_error_set(err, "%zu bytes but no end of line "
+					     "within %ld ms", c->len, ms);
+			else
+				ga_error_set(err, "no answer within %ld ms", ms);
 			return NULL;
 		}
-		ga_interrupt_wait(NULL, c->from_fd, (long)(deadline - ga_clock_ms()) + 1);
+		if (ga_interrupt_wait(in, c->from_fd,
+				      (long)(deadline - ga_clock_ms()) + 1) < 0) {
+			ga_error_set(err, "interrupted by a signal");
+			return NULL;
+		}
 	}
 }
 
-/* Writes the whole of text[0..len) to the driver (bounded). */
-static int write_all(struct ga_driver_conn *c, const char *text, size_t len,
-		     struct ga_error *err)
+/* Writes what it can of the pending request without blocking.  Returns
+ * 0 (c->req_done tells how far it got), or -1 with err set when the
+ * driver's input is closed. */
+static int flush_request(struct ga_driver_conn *c, struct ga_error *err)
 {
-	double deadline = ga_clock_ms() + WRITE_MS;
-	struct pollfd pfd = { .fd = c->to_fd, .events = POLLOUT };
-	size_t done = 0;
 	ssize_t n;
 
-	while (done < len) {
-		if (poll(&pfd, 1, 100) < 0 && errno != EINTR)
-			return died(c, "cannot be written to", err);
-		n = write(c->to_fd, text + done, len - done);
+	while (c->req && c->req_done < c->req_len) {
+		n = write(c->to_fd, c->req + c->req_done,
+			  c->req_len - c->req_done);
 		if (n > 0) {
-			done += (size_t)n;
+			c->req_done += (size_t)n;
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR) &&
-		    ga_clock_ms() < deadline)
+		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
 		return died(c, n < 0 && errno == EPIPE ? "closed its input" :
-			    "did not read its request", err);
+			    "cannot be written to", err);
 	}
+	free(c->req);
+	c->req = NULL;
+	c->req_len = c->req_done = 0;
 	return 0;
 }
 
@@ -305,12 +406,6 @@ static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 
 /* ---- requests ----------------------------------------------------------------- */
 
-static void option_num(FILE *f, const char *name, long v, bool *first)
-{
-	fprintf(f, "%s\"%s\":%ld", *first ? "" : ",", name, v);
-	*first = false;
-}
-
 static void member_str(FILE *f, const char *name, const char *v)
 {
 	fprintf(f, ",\"%s\":", name);
@@ -324,7 +419,6 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 {
 	const struct ga_connection *d = c->decl;
 	const struct ga_client_env *e = c->env;
-	bool first = true;
 
 	fprintf(f, ",\"port\":%u", e->port);
 	member_str(f, "host", e->host);
@@ -334,18 +428,7 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 	member_str(f, "password", d->password ? d->password : d->privileged ?
 		   e->privileged_password : e->password);
 	member_str(f, "database", d->database ? d->database : e->database);
-	fputs(",\"options\":{", f);
-	fprintf(f, "\"transport\":\"%s\"",
-		d->transport == GA_TRANSPORT_SOCKET ? "socket" : "tcp");
-	first = false;
-	option_num(f, "connect_timeout", d->connect_timeout_s, &first);
-	option_num(f, "read_timeout", d->read_timeout_s, &first);
-	option_num(f, "write_timeout", d->write_timeout_s, &first);
-	option_num(f, "max_allowed_packet", d->max_allowed_packet, &first);
-	fprintf(f, ",\"reconnect\":%s,\"interactive\":%s,\"tls\":\"%s\"}",
-		d->reconnect ? "true" : "false",
-		d->interactive ? "true" : "false",
-		d->tls == GA_TLS_REQUIRED ? "required" : "off");
+	ga_protocol_write_options(f, d);
 }
 
 static int start(struct ga_driver_conn *c, const struct ga_step *step,
@@ -362,6 +445,13 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 	if (c->running)
 		return ga_error_set(err, "a call is already running on '%s'",
 				    c->decl->name);
+	/* nothing may be waiting: a reply before its request is a lie */
+	if (read_more(c, err))
+		return -1;
+	if (c->len)
+		return died(c, "wrote a reply nobody asked for", err);
+	if (c->eof)
+		return died(c, "closed its output", err);
 	f = open_memstream(&text, &len);
 	if (!f)
 		return ga_error_set(err, "out of memory");
@@ -399,8 +489,12 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 		free(text);
 		return ga_error_set(err, "out of memory");
 	}
-	rc = write_all(c, text, len, err);
-	free(text);
+	c->req = text;
+	c->req_len = len;
+	c->req_done = 0;
+	c->start_ms = ga_clock_ms();
+	c->watched = false;
+	rc = flush_request(c, err);
 	if (rc)
 		return -1;
 	c->running = c->next_id;
@@ -454,6 +548,47 @@ static int take_errno(struct ga_driver_conn *c, const struct ga_json *j,
 	return ga_error_prefix(err, "a non-numeric errno");
 }
 
+/* A reply's thread id: a MySQL connection id (a whole number, 0 for
+ * "unknown"), else the driver's failure (-1, err set). */
+static int take_thread(struct ga_driver_conn *c, const struct ga_json *j,
+		       const char *key, unsigned long *out,
+		       struct ga_error *err)
+{
+	const struct ga_json *v = ga_json_get(j, key);
+
+	*out = 0;
+	if (!v || v->type == GA_JSON_NULL)
+		return 0;
+	if (v->type == GA_JSON_NUMBER && v->num >= 0 &&
+	    v->num <= THREAD_ID_MAX && v->num == (double)(unsigned long)v->num) {
+		*out = (unsigned long)v->num;
+		return 0;
+	}
+	died(c, "answered with a thread id that is not a MySQL connection id "
+	     "(a whole number from 0, unknown, to 2^53)", err);
+	if (v->type == GA_JSON_NUMBER)
+		return ga_error_prefix(err, "%s %.17g", key, v->num);
+	return ga_error_prefix(err, "a non-numeric %s", key);
+}
+
+/* The call's elapsed time as the harness measured it: from start() to
+ * now, when the reply is read.  When the waiter was polling for the
+ * reply (c->watched) it arrived now, and the driver's own figure is not
+ * looked at.  Otherwise it came while the harness was busy elsewhere (a
+ * "reap" after other steps): then it took at most that long, and the
+ * driver's elapsed_ms is used only below that bound; a missing,
+ * negative, non-finite or larger one is the bound. */
+static double elapsed(const struct ga_driver_conn *c, const struct ga_json *j)
+{
+	double upper = ga_clock_ms() - c->start_ms;
+	const struct ga_json *v = ga_json_get(j, "elapsed_ms");
+
+	if (c->watched || !v || v->type != GA_JSON_NUMBER ||
+	    !isfinite(v->num) || v->num < 0 || v->num > upper)
+		return upper;
+	return v->num;
+}
+
 static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 					   const struct ga_json *j,
 					   struct ga_outcome *out,
@@ -478,7 +613,9 @@ static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 		ga_error_prefix(err, "'%s'", result);
 		return GA_CALL_FAILED;
 	}
-	if (take_errno(c, j, out, err))
+	if (take_errno(c, j, out, err) ||
+	    take_thread(c, j, "thread_before", &out->thread_before, err) ||
+	    take_thread(c, j, "thread_after", &out->thread_after, err))
 		return GA_CALL_FAILED;
 	out->api = ga_driver_intern(c->drv, api);
 	snprintf(out->sqlstate, sizeof(out->sqlstate), "%s",
@@ -487,12 +624,29 @@ static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 		 ga_json_str(j, "message", ""));
 	snprintf(out->error_class, sizeof(out->error_class), "%s",
 		 ga_json_str(j, "error_class", ""));
-	out->elapsed_ms = ga_json_num(j, "elapsed_ms", 0);
-	out->thread_before = (unsigned long)ga_json_num(j, "thread_before", 0);
-	out->thread_after = (unsigned long)ga_json_num(j, "thread_after", 0);
+	out->elapsed_ms = elapsed(c, j);
 	if (out->result == GA_RESULT_OK)
 		take_value(ga_json_get(j, "value"), out);
 	return GA_CALL_FINISHED;
+}
+
+/* Whether reply j answers the request with id want: its id must be that
+ * very integer (2.9 is not 2).  Else err says what came. */
+static bool answers(struct ga_driver_conn *c, const struct ga_json *j,
+		    long want, struct ga_error *err)
+{
+	const struct ga_json *v = ga_json_get(j, "id");
+
+	if (v && v->type == GA_JSON_NUMBER && v->num == (double)want)
+		return true;
+	died(c, "answered another request", err);
+	if (v && v->type == GA_JSON_NUMBER)
+		ga_error_prefix(err, "the reply's id is %.15g, expected %ld",
+				v->num, want);
+	else
+		ga_error_prefix(err, "the reply has %s, expected id %ld",
+				v ? "a non-numeric id" : "no id", want);
+	return false;
 }
 
 static enum ga_call_state collect(struct ga_driver_conn *c,
@@ -506,19 +660,31 @@ static enum ga_call_state collect(struct ga_driver_conn *c,
 		ga_error_set(err, "no call is running on '%s'", c->decl->name);
 		return GA_CALL_FAILED;
 	}
+	if (flush_request(c, err)) {
+		c->running = 0;
+		return GA_CALL_FAILED;
+	}
 	j = next_line(c, &got, err);
 	if (got < 0) {
 		c->running = 0;
 		return GA_CALL_FAILED;
 	}
-	if (!got)
+	if (!got) {
+		c->watched = true;
 		return GA_CALL_RUNNING;
-	c->running = 0;
-	if ((long)ga_json_num(j, "id", -1) != c->next_id) {
+	}
+	if (c->req) {
 		ga_json_free(j);
-		died(c, "answered another request", err);
+		c->running = 0;
+		died(c, "answered before it had read its whole request", err);
 		return GA_CALL_FAILED;
 	}
+	if (!answers(c, j, c->running, err)) {
+		ga_json_free(j);
+		c->running = 0;
+		return GA_CALL_FAILED;
+	}
+	c->running = 0;
 	st = reply_to_outcome(c, j, out, err);
 	ga_json_free(j);
 	if (st == GA_CALL_FINISHED && out->result != GA_RESULT_ERROR &&
@@ -535,21 +701,38 @@ static int call_fd(const struct ga_driver_conn *c)
 	return c->from_fd;
 }
 
+static int call_wfd(const struct ga_driver_conn *c)
+{
+	return c->req ? c->to_fd : -1;
+}
+
 static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 		  struct ga_error *err)
 {
 	struct ga_socket_set socks;
 	struct ga_json *j;
+	size_t done = c->req_done, len = c->req_len;
 
 	hang->api = ga_driver_intern(c->drv, "driver call");
 	if (!c->running)
 		return 0;
+	if (c->req) {
+		/* it never took its request: no call was made */
+		c->running = 0;
+		kill_driver(c);
+		c->dead = true;
+		ga_error_set(err, "driver %s did not read its request (%zu of "
+			     "%zu bytes taken in %.0f ms): killed",
+			     c->drv->name, done, len,
+			     ga_clock_ms() - c->start_ms);
+		return GA_CANCEL_UNDELIVERED;
+	}
 	ga_socket_set_of_process(c->pid, &socks);
 	if (socks.n)
 		ga_sockets_cut_these(c->env->netns_fd, &socks, err);
 	ga_socket_set_free(&socks);
 	j = wait_line(c, UNBLOCK_MS, err);
-	if (j && (long)ga_json_num(j, "id", -1) == c->running) {
+	if (j && ga_json_num(j, "id", -1) == (double)c->running) {
 		ga_json_free(j);
 		c->running = 0;
 		return 0;
@@ -559,8 +742,9 @@ static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 	kill_driver(c);
 	c->dead = true;
 	return ga_error_set(err, "driver %s did not answer within %d ms of "
-			    "its sockets being cut: killed", c->drv->name,
-			    UNBLOCK_MS);
+			    "its sockets being cut: killed%s", c->drv->name,
+			    UNBLOCK_MS, c->got_bytes ? "" : " (no reply bytes "
+			    "at all: is stdout flushed?)");
 }
 
 static int unsupported(const struct ga_driver_conn *c,
@@ -590,6 +774,7 @@ static void conn_free(struct ga_driver_conn *c)
 	stop_process(c);
 	ga_json_free(c->hello);
 	free(c->buf);
+	free(c->req);
 	free(c);
 }
 
@@ -623,6 +808,7 @@ static const struct ga_driver_ops process_ops = {
 	.unsupported = unsupported,
 	.start = start,
 	.call_fd = call_fd,
+	.call_wfd = call_wfd,
 	.collect = collect,
 	.cancel = cancel,
 	.thread_id = thread_id,

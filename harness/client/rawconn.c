@@ -1,4 +1,4 @@
-/* rawconn.c - see rawconn.h */
+/* rawconn.c - a bare TCP connection: see client/internal.h */
 #include "client/internal.h"
 
 #include <arpa/inet.h>

@@ -1,7 +1,5 @@
-/* fault.c - see fault.h: the table of fault kinds. */
+/* fault.c - see fault.h: the table of fault kinds, one row per kind. */
 #include "faults/fault.h"
-
-#include <string.h>
 
 static const struct ga_fault_kind *const kinds[] = {
 	&ga_fault_firewall,
@@ -11,17 +9,7 @@ static const struct ga_fault_kind *const kinds[] = {
 	NULL,
 };
 
-const struct ga_fault_kind *const *ga_fault_kinds(void)
+const struct ga_fault_kind *const *ga_fault_table(void)
 {
 	return kinds;
-}
-
-const struct ga_fault_kind *ga_fault_kind_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; kinds[i]; i++)
-		if (strcmp(kinds[i]->name, name) == 0)
-			return kinds[i];
-	return NULL;
 }

@@ -10,6 +10,11 @@
  *
  * A fault only ever acts inside the scenario's own namespaces (or on its
  * own mariadbd by PID): never on the host's.
+ *
+ * A kind is a struct ga_fault_kind (lang/faultkind.h: its name, usage,
+ * parse, validate, describe, free_spec, which the parser calls) whose ops
+ * (below: apply, revert, probe) make the fault.  A new kind is one file,
+ * faults/NAME.c, and one row in faults/fault.c's table.
  */
 #ifndef GA_FAULT_H
 #define GA_FAULT_H
@@ -18,6 +23,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "lang/faultkind.h"
 #include "util/error.h"
 
 /* Return value of apply() when this machine cannot make the fault (no
@@ -44,26 +50,10 @@ struct ga_fault_target {
 	pid_t server_pid;               /* the scenario's mariadbd, 0: none */
 };
 
-/* Where parse() found a problem: a message and the byte offset into the
- * argument text (so the parser can point at file:line:col). */
-struct ga_fault_diag {
-	size_t offset;
-	char msg[512];
-};
-
-struct ga_fault_kind {
-	const char *name;               /* the word in the file: "firewall" */
-	const char *usage;              /* one line: "firewall drop|reject ..." */
-	/* Parses args (the rest of the line after the kind's name, no
-	 * leading blanks, no newline) into a new spec (free with free_spec).
-	 * Returns 0, or -1 with diag filled and *spec untouched. */
-	int (*parse)(const char *args, void **spec, struct ga_fault_diag *diag);
-	/* Checks the whole combination ("jitter needs a delay").  Returns 0,
-	 * or -1 with diag filled (offset 0 when no single word is wrong). */
-	int (*validate)(const void *spec, struct ga_fault_diag *diag);
-	/* Describes spec in one line for logs ("drop to-server port 3306"). */
-	void (*describe)(const void *spec, char *buf, size_t len);
-	void (*free_spec)(void *spec);
+/* What makes a fault of a kind happen: the ops of its struct
+ * ga_fault_kind (lang/faultkind.h), which also has its name, usage and
+ * the parse, validate, describe and free_spec of its lines. */
+struct ga_fault_ops {
 	/* Applies spec inside the lab.  On success *state is whatever revert
 	 * needs (may be NULL); revert frees it.  Returns 0, -1 (err set) or
 	 * GA_FAULT_UNSUPPORTED (err says what the machine lacks). */
@@ -74,18 +64,27 @@ struct ga_fault_kind {
 	 * error). */
 	int (*revert)(const void *spec, const struct ga_fault_target *t,
 		      void *state, struct ga_error *err);
+	/* Can this machine make faults of this kind?  Tried in t, a private
+	 * lab of its own (NULL when there is none: not root, no namespaces;
+	 * kinds with in_lab set are then not probed).  Returns 0, or -1 with
+	 * why saying what is missing in one line.  goneaway doctor prints
+	 * one line per kind: probe_name and probe_ok, or the reason. */
+	int (*probe)(const struct ga_fault_target *t, struct ga_error *why);
+	const char *probe_name;         /* doctor's word: "nftables" */
+	const char *probe_ok;           /* what works: "rate limits (sch_tbf)" */
+	bool in_lab;                    /* probe needs t */
+	bool optional;                  /* scenarios that need it SKIP; the
+					 * others still run */
 };
 
-/* The kinds, looked up by name; NULL when unknown. */
-const struct ga_fault_kind *ga_fault_kind_find(const char *name);
-
-/* The NULL-terminated table of every kind (for diagnostics and doctor). */
-const struct ga_fault_kind *const *ga_fault_kinds(void);
+/* The NULL-terminated table of every kind, in the order doctor lists
+ * them; the program hands it to the parser (ga_fault_kinds_use()). */
+const struct ga_fault_kind *const *ga_fault_table(void);
 
 /* The kinds, defined in their own files. */
-extern const struct ga_fault_kind ga_fault_firewall;   /* fault_firewall.c */
-extern const struct ga_fault_kind ga_fault_tbf;        /* fault_qdisc.c */
-extern const struct ga_fault_kind ga_fault_netem;      /* fault_qdisc.c */
-extern const struct ga_fault_kind ga_fault_pause;      /* fault_pause.c */
+extern const struct ga_fault_kind ga_fault_firewall;   /* faults/firewall.c */
+extern const struct ga_fault_kind ga_fault_tbf;        /* faults/qdisc.c */
+extern const struct ga_fault_kind ga_fault_netem;      /* faults/qdisc.c */
+extern const struct ga_fault_kind ga_fault_pause;      /* faults/pause.c */
 
 #endif

@@ -1,4 +1,4 @@
-/* fault_firewall.c - the "firewall" fault: nftables rules in the lab's
+/* firewall.c - the "firewall" fault: nftables rules in the lab's
  * server namespace that drop or reject the server port's TCP packets.
  *
  *     fault wall firewall ACTION [DIRECTION] [port N] [loss P%] [with reset|icmp]
@@ -513,6 +513,33 @@ static int fw_revert(const void *spec, const struct ga_fault_target *t,
 	return rc == 0 ? 0 : -1;
 }
 
+/* A table in t's server namespace that drops everything, added and
+ * deleted again. */
+static int fw_probe(const struct ga_fault_target *t, struct ga_error *why)
+{
+	struct ga_fault_diag diag;
+	void *spec = NULL, *state = NULL;
+	int rc;
+
+	if (fw_parse("drop both", &spec, &diag))
+		return ga_error_set(why, "%s", diag.msg);
+	rc = fw_apply(spec, t, &state, why);
+	if (rc == 0 && fw_revert(spec, t, state, why) != 0)
+		rc = -1;
+	fw_free(spec);
+	return rc == 0 ? 0 : -1;
+}
+
+static const struct ga_fault_ops fw_ops = {
+	.apply = fw_apply,
+	.revert = fw_revert,
+	.probe = fw_probe,
+	.probe_name = "nftables",
+	.probe_ok = "firewall faults (libnftables, a table in the lab's "
+		    "namespace)",
+	.in_lab = true,
+};
+
 const struct ga_fault_kind ga_fault_firewall = {
 	.name = "firewall",
 	.usage = "firewall drop|reject [to-server|from-server|both] [port N] "
@@ -521,6 +548,5 @@ const struct ga_fault_kind ga_fault_firewall = {
 	.validate = fw_validate,
 	.describe = fw_describe,
 	.free_spec = fw_free,
-	.apply = fw_apply,
-	.revert = fw_revert,
+	.ops = &fw_ops,
 };

@@ -1,4 +1,4 @@
-/* fault_firewall.h - the parts of the "firewall" fault kind that tests
+/* firewall.h - the parts of the "firewall" fault kind that tests
  * reach directly.  The kind itself is ga_fault_firewall (fault.h).
  */
 #ifndef GA_FAULT_FIREWALL_H

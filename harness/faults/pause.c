@@ -1,4 +1,4 @@
-/* fault_pause.c - the "pause" fault: the scenario's mariadbd is frozen
+/* pause.c - the "pause" fault: the scenario's mariadbd is frozen
  * with SIGSTOP and thawed with SIGCONT.
  *
  * A frozen server is the one failure where the network is healthy: the
@@ -136,6 +136,22 @@ static int pause_revert(const void *spec, const struct ga_fault_target *t,
 	return 0;
 }
 
+/* Signals need nothing of the machine. */
+static int pause_probe(const struct ga_fault_target *t, struct ga_error *why)
+{
+	(void)t;
+	(void)why;
+	return 0;
+}
+
+static const struct ga_fault_ops pause_ops = {
+	.apply = pause_apply,
+	.revert = pause_revert,
+	.probe = pause_probe,
+	.probe_name = "pause",
+	.probe_ok = "SIGSTOP/SIGCONT of the scenario's own server",
+};
+
 const struct ga_fault_kind ga_fault_pause = {
 	.name = "pause",
 	.usage = "pause",
@@ -143,6 +159,5 @@ const struct ga_fault_kind ga_fault_pause = {
 	.validate = pause_validate,
 	.describe = pause_describe,
 	.free_spec = pause_free,
-	.apply = pause_apply,
-	.revert = pause_revert,
+	.ops = &pause_ops,
 };

@@ -1,4 +1,4 @@
-/* fault_qdisc.c - see fault_qdisc.h: the "tbf" and "netem" faults.
+/* qdisc.c - see qdisc.h: the "tbf" and "netem" faults.
  *
  * Both kinds share one spec and one path, in the shape of iproute2's
  * tc/q_netem.c: parse() reads the words into a struct qdisc_spec through
@@ -751,6 +751,36 @@ int ga_qdisc_probe(const char *kind, int ns_fd, const char *ifname,
 	return 0;
 }
 
+static int tbf_probe(const struct ga_fault_target *t, struct ga_error *why)
+{
+	return ga_qdisc_probe("tbf", t->server_ns, t->server_if, why);
+}
+
+static int netem_probe(const struct ga_fault_target *t, struct ga_error *why)
+{
+	return ga_qdisc_probe("netem", t->server_ns, t->server_if, why);
+}
+
+static const struct ga_fault_ops tbf_ops = {
+	.apply = qdisc_apply,
+	.revert = qdisc_revert,
+	.probe = tbf_probe,
+	.probe_name = "tbf",
+	.probe_ok = "rate limits (sch_tbf)",
+	.in_lab = true,
+};
+
+static const struct ga_fault_ops netem_ops = {
+	.apply = qdisc_apply,
+	.revert = qdisc_revert,
+	.probe = netem_probe,
+	.probe_name = "netem",
+	.probe_ok = "delay, jitter, loss, duplicate, corrupt, reorder "
+		    "(sch_netem)",
+	.in_lab = true,
+	.optional = true,
+};
+
 const struct ga_fault_kind ga_fault_tbf = {
 	.name = "tbf",
 	.usage = "tbf on server|client rate RATE [burst SIZE] [limit SIZE | latency DURATION]",
@@ -758,8 +788,7 @@ const struct ga_fault_kind ga_fault_tbf = {
 	.validate = qdisc_validate,
 	.describe = qdisc_describe,
 	.free_spec = qdisc_free,
-	.apply = qdisc_apply,
-	.revert = qdisc_revert,
+	.ops = &tbf_ops,
 };
 
 const struct ga_fault_kind ga_fault_netem = {
@@ -769,6 +798,5 @@ const struct ga_fault_kind ga_fault_netem = {
 	.validate = qdisc_validate,
 	.describe = qdisc_describe,
 	.free_spec = qdisc_free,
-	.apply = qdisc_apply,
-	.revert = qdisc_revert,
+	.ops = &netem_ops,
 };

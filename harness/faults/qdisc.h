@@ -1,4 +1,4 @@
-/* fault_qdisc.h - the "tbf" and "netem" faults: a queueing discipline put
+/* qdisc.h - the "tbf" and "netem" faults: a queueing discipline put
  * on one end of the lab's veth pair.
  *
  *     fault NAME tbf on server|client rate RATE [burst SIZE]

@@ -20,7 +20,7 @@ int ga_fault_stack_apply(struct ga_fault_stack *fs,
 		return ga_error_set(err, "out of memory");
 	fs->items = grown;
 	at.line = line;
-	rc = kind->apply(spec, &at, &state, err);
+	rc = kind->ops->apply(spec, &at, &state, err);
 	if (rc)
 		return rc;
 	af = &fs->items[fs->n++];
@@ -37,7 +37,7 @@ static int revert(struct ga_applied_fault *af, const struct ga_fault_target *t,
 		  struct ga_error *err)
 {
 	af->active = 0;
-	if (af->kind->revert(af->spec, t, af->state, err))
+	if (af->kind->ops->revert(af->spec, t, af->state, err))
 		return ga_error_prefix(err, "lifting fault '%s'", af->name);
 	return 0;
 }

@@ -214,6 +214,57 @@ static pid_t fork_sibling(void)
 #endif
 }
 
+/* clone(CLONE_NEWPID): a child that is PID 1 of a new PID namespace,
+ * as fork_sibling() is a sibling (raw system call, no new stack). */
+static pid_t fork_into_new_pidns(void)
+{
+#if defined(__s390__) || defined(__s390x__)
+	return (pid_t)syscall(SYS_clone, 0, CLONE_NEWPID | SIGCHLD, NULL, NULL, 0);
+#else
+	return (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, NULL, NULL, 0);
+#endif
+}
+
+/* In the first process of a new PID namespace: forks the process that
+ * goes on to exec (returns 0 in it) and stays behind as the namespace's
+ * init, holding nothing of the harness's (no pipe, no descriptor above
+ * 2), reaping whatever ends up with it, and exiting with the status of
+ * that process (128 + the signal that killed it).  The harness kills the
+ * init; the kernel then kills everything in the namespace.  The init
+ * never changes its process group: a namespace whose init sits in the
+ * group of a dead process cannot finish dying.  Only async-signal-safe
+ * calls.  Returns -1 with errno set when the fork fails. */
+static int become_init(int errpipe)
+{
+	pid_t child, w;
+	int status, null;
+
+	child = fork();
+	if (child <= 0)
+		return child < 0 ? -1 : 0;
+	(void)errpipe;          /* closed with the rest */
+	if (syscall(SYS_close_range, 3, ~0U, 0) != 0) {
+		for (null = 3; null < 1024; null++)
+			close(null);
+	}
+	null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	for (;;) {
+		w = waitpid(-1, &status, 0);
+		if (w == child)
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) :
+			      WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127);
+		if (w < 0 && errno != EINTR)
+			_exit(127);
+	}
+}
+
 /* Joins the namespaces of j (see spawn.h).  In the child: only
  * async-signal-safe calls.  Returns 0 in the process that goes on to
  * exec, -1 with errno set and *stage saying what failed.  Given a PID
@@ -271,7 +322,7 @@ static int join_namespaces(const struct ga_spawn_join *j, int errpipe,
 
 /* Runs in the child between fork and exec: only async-signal-safe calls. */
 static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
-		       pid_t parent)
+		       pid_t parent, int harness_fd)
 {
 	const char *in = opts->input_path ? opts->input_path : "/dev/null";
 	const char *out = opts->output_path ? opts->output_path : "/dev/null";
@@ -284,9 +335,23 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 
 	if (!opts->detach && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		goto fail;
-	if (!opts->detach && getppid() != parent)  /* the harness died
-						    * before prctl */
-		_exit(127);
+	if (!opts->detach && harness_fd < 0 && getppid() != parent)
+		_exit(127);     /* the harness died before prctl */
+	if (harness_fd >= 0) {
+		/* PID 1 of a new namespace: getppid() says 0, so the
+		 * harness's own pidfd tells whether it is gone */
+		struct pollfd hp = { .fd = harness_fd, .events = POLLIN };
+
+		if (poll(&hp, 1, 0) != 0)
+			_exit(127);
+		close(harness_fd);
+		f.stage = STAGE_CLONE;
+		if (opts->own_group && setpgid(0, 0) != 0)
+			goto fail;
+		if (become_init(errpipe) != 0)
+			goto fail;
+		/* the process that goes on: the init's child */
+	}
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
 		goto fail;
@@ -425,22 +490,41 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	pid_t parent = getpid(), sibling = 0;
 	struct child_failure f, rec;
 	bool failed = false;
-	int pipefd[2];
+	int pipefd[2], harness_fd = -1;
 	ssize_t n;
 	pid_t p;
 
-	if (pipe2(pipefd, O_CLOEXEC) != 0)
+	if (opts->new_pidns && (opts->join || opts->detach))
+		return ga_error_set(err, "a new PID namespace cannot be joined "
+				    "or detached");
+	if (opts->new_pidns) {
+		harness_fd = (int)syscall(SYS_pidfd_open, parent, 0);
+		if (harness_fd < 0)
+			return ga_error_errno(err, errno, "pidfd_open");
+		fcntl(harness_fd, F_SETFD, FD_CLOEXEC);
+	}
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		if (harness_fd >= 0)
+			close(harness_fd);
 		return ga_error_errno(err, errno, "pipe");
-	p = fork();
+	}
+	p = opts->new_pidns ? fork_into_new_pidns() : fork();
 	if (p < 0) {
+		int e = errno;
+
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return ga_error_errno(err, errno, "fork");
+		if (harness_fd >= 0)
+			close(harness_fd);
+		return ga_error_errno(err, e, opts->new_pidns ?
+				      "clone (a new PID namespace)" : "fork");
 	}
 	if (p == 0) {
 		close(pipefd[0]);
-		child_exec(opts, pipefd[1], parent);
+		child_exec(opts, pipefd[1], parent, harness_fd);
 	}
+	if (harness_fd >= 0)
+		close(harness_fd);
 	close(pipefd[1]);
 	/* every record until every write end is closed (at exec, or at the
 	 * end of a child that failed): a failure, and the PID of the process

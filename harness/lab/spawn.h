@@ -10,7 +10,7 @@
  * every other descriptor of the harness - a client's socket above all,
  * which Connector/C does not make close-on-exec - is closed before exec.
  *
- * A child can also be run inside a root filesystem (lab/server_rootfs.c):
+ * A child can also be run inside a root filesystem (server/server_rootfs.c):
  * in a mount namespace of its own, after fork and before exec, it makes
  * every mount private (nothing propagates back to the host), binds the
  * root onto itself, binds a host directory onto ROOT/goneaway, mounts a
@@ -22,7 +22,7 @@
  * name ("bind ROOT/goneaway: ...").
  *
  * Or a child can join the namespaces of a running process - a
- * container's (lab/server_docker.c): after fork and before exec it
+ * container's (server/server_docker.c): after fork and before exec it
  * setns()es into the UTS, IPC and mount namespaces it is given (the mount
  * namespace makes the container's files its root and working directory)
  * and, given a PID namespace, forks once more with CLONE_PARENT, because
@@ -95,6 +95,12 @@ struct ga_spawn_opts {
 					    * (netns_fd aside); not with root */
 	bool detach;              /* a session of its own and no death
 				   * signal: it outlives the harness */
+	bool new_pidns;           /* the child is PID 1 of a PID namespace
+				   * of its own: when it dies, the kernel
+				   * kills everything it started, even what
+				   * left its process group or session
+				   * (client drivers); not with join or
+				   * detach */
 };
 
 /* Starts a child.  Returns 0 and sets *pid and *pidfd (a pidfd that

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/escape.h"
+
 static void *xrealloc(void *p, size_t size)
 {
 	void *r;
@@ -63,14 +65,17 @@ void ga_diags_print(const struct ga_diags *d, FILE *f)
 	const struct ga_diag *item;
 	size_t i;
 
+	/* a message quotes the file's own words, and a path is any bytes:
+	 * both escaped, so a file cannot drive the terminal */
 	for (i = 0; i < d->n; i++) {
 		item = &d->items[i];
+		ga_esc_write(f, item->path, GA_ESC_TEXT);
 		if (item->col > 0)
-			fprintf(f, "%s:%d:%d: error: %s\n", item->path,
-				item->line, item->col, item->msg);
+			fprintf(f, ":%d:%d: error: ", item->line, item->col);
 		else
-			fprintf(f, "%s:%d: error: %s\n", item->path,
-				item->line, item->msg);
+			fprintf(f, ":%d: error: ", item->line);
+		ga_esc_write(f, item->msg, GA_ESC_TEXT);
+		fputc('\n', f);
 	}
 }
 

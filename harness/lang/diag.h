@@ -29,7 +29,9 @@ struct ga_diags {
 void ga_diags_add(struct ga_diags *d, const char *path, int line, int col,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Prints "path:line:col: error: msg" lines to f, in the order added. */
+/* Prints "path:line:col: error: msg" lines to f, in the order added;
+ * path and msg escaped as plain text (util/escape.h): a control
+ * character or a byte that is not UTF-8 from the file shows as \x1B. */
 void ga_diags_print(const struct ga_diags *d, FILE *f);
 
 /* Frees every diagnostic; d itself is caller-owned and left empty. */

@@ -114,10 +114,10 @@ struct directive {
 		     const struct directive *dir, const struct word *kw);
 };
 
-/* "=", "!=", ... by enum ga_cmp. */
+/* "=", "!=", ... by enum ga_cmp (lang/parse_diag.c). */
 extern const char *const ga_cmp_names[];
 
-/* ---- diagnostics (lang/parse.c) ----------------------------------------- */
+/* ---- diagnostics (lang/parse_diag.c) ------------------------------------ */
 
 /* Every diagnostic goes through these; they return -1, so a handler can
  * "return ga_perr(...)".  ga_perr() is about the current line. */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faults/fault.h"
+#include "lang/faultkind.h"
 #include "lang/expand.h"
 #include "util/units.h"
 #include "util/suggest.h"

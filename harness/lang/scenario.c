@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faults/fault.h"
+#include "lang/faultkind.h"
 #include "lang/expand.h"
 
 static void free_strings(char **v, size_t n)
@@ -63,11 +63,46 @@ void ga_scenario_free(struct ga_scenario *sc)
 	free(sc);
 }
 
+char *ga_label_safe(const char *raw)
+{
+	size_t len = strlen(raw), used = 0, n;
+	const char *p = raw, *end;
+	char *out;
+
+	/* each ".." may grow by 0 ("up"), plus "_" for an empty result */
+	out = malloc(len + 2);
+	if (!out)
+		return NULL;
+	while (*p) {
+		end = strchr(p, '/');
+		if (!end)
+			end = p + strlen(p);
+		n = (size_t)(end - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			p = "up";
+		} else if (n == 0 || (n == 1 && p[0] == '.')) {
+			p = *end ? end + 1 : end;
+			continue;
+		}
+		if (used)
+			out[used++] = '/';
+		memcpy(out + used, p, n);
+		used += n;
+		p = *end ? end + 1 : end;
+	}
+	if (!used)
+		out[used++] = '_';
+	out[used] = '\0';
+	return out;
+}
+
 /* The last k components of path, without ".gw": "a/x" for k = 2 and
- * "t/a/x.gw".  The whole path (no leading "./" or "/") when it has fewer. */
+ * "t/a/x.gw".  The whole path (no leading "./" or "/") when it has fewer.
+ * Made safe as a path under the results directory (ga_label_safe). */
 static char *path_label(const char *path, int k)
 {
 	const char *start;
+	char *raw, *safe;
 	size_t n;
 
 	while (path[0] == '.' && path[1] == '/')
@@ -85,7 +120,12 @@ static char *path_label(const char *path, int k)
 	n = strlen(start);
 	if (n > 3 && strcmp(start + n - 3, ".gw") == 0)
 		n -= 3;
-	return strndup(start, n);
+	raw = strndup(start, n);
+	if (!raw)
+		return NULL;
+	safe = ga_label_safe(raw);
+	free(raw);
+	return safe;
 }
 
 /* The fewest trailing path components that tell apart every scenario
@@ -149,7 +189,7 @@ int ga_scenarios_label(struct ga_scenario **scs, size_t n)
 		free(scs[i]->label);
 		scs[i]->label = shared ?
 			path_label(scs[i]->path, components_needed(scs, n, i)) :
-			strdup(scs[i]->name);
+			ga_label_safe(scs[i]->name);
 		if (!scs[i]->label || unique_label(scs, i))
 			return -1;
 	}

@@ -215,11 +215,18 @@ struct ga_scenario {
 
 void ga_scenario_free(struct ga_scenario *sc);
 
+/* raw made safe as a relative path under a results directory: empty
+ * and "." components dropped, each ".." made "up", "_" when nothing is
+ * left ("../s/k" -> "up/s/k", "/a//./b" -> "a/b", ".." -> "up").  Pure.
+ * Returns a new string (free() it), or NULL when out of memory. */
+char *ga_label_safe(const char *raw);
+
 /* Gives each of the n scenarios of a run a label unique among them: its
  * name, or, for names that appear more than once, as many trailing
  * components of its path as tell them apart ("a/x" and "b/x"), without
- * ".gw"; the same file given twice gets "-2", "-3" ...  Returns 0, or -1
- * when out of memory. */
+ * ".gw"; the same file given twice gets "-2", "-3" ...  Every label is
+ * made safe by ga_label_safe(): it never leaves the results directory.
+ * Returns 0, or -1 when out of memory. */
 int ga_scenarios_label(struct ga_scenario **scs, size_t n);
 
 /* sc's label, or its name when it has none (borrowed). */

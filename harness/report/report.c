@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "report/internal.h"
-#include "run/expect.h"
 
 void ga_reporter_free(struct ga_reporter *rep)
 {
@@ -21,40 +20,16 @@ void ga_reporter_free(struct ga_reporter *rep)
 void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,
 		     const struct ga_case_result *res, bool only_checked)
 {
-	char got[900], line[sizeof(res->server_notes)];
-	const char *note, *nl;
-	size_t i, n;
+	size_t i;
 
 	/* what the server said about the scenario's server-option lines */
-	for (note = res->server_notes; *note; note = nl ? nl + 1 : "") {
-		nl = strchr(note, '\n');
-		n = nl ? (size_t)(nl - note) : strlen(note);
-		snprintf(line, sizeof(line), "%.*s", (int)n, note);
-		fputs(indent, f);
-		ga_esc_write(f, line, GA_ESC_TEXT);
-		fputc('\n', f);
-	}
+	ga_esc_lines_write(f, indent, res->server_notes);
 	for (i = 0; i < res->nsteps && i < sc->nsteps; i++) {
-		const struct ga_step *s = &sc->steps[i];
-		const struct ga_step_result *sr = &res->steps[i];
-
-		if (!sr->ran)
+		if (!res->steps[i].ran)
 			continue;
-		if (only_checked && s->nexpects == 0 && sr->matched)
+		if (only_checked && sc->steps[i].nexpects == 0 &&
+		    res->steps[i].matched)
 			continue;
-		ga_outcome_describe(&sr->out, got, sizeof(got));
-		fprintf(f, "%sline %d: %s%s", indent, s->line,
-			ga_step_kind_name(s->kind), s->conn >= 0 ? " " : "");
-		if (s->conn >= 0)
-			ga_esc_write(f, sc->connections[s->conn].name,
-				     GA_ESC_TEXT);
-		fprintf(f, ": %s: ", sr->out.api ? sr->out.api : "-");
-		ga_esc_write(f, got, GA_ESC_TEXT);
-		fputc('\n', f);
-		if (res->runs > 1 && (s->nexpects > 0 || s->seen.line)) {
-			ga_step_spread(sr, got, sizeof(got));
-			fprintf(f, "%sline %d: spread over %ld runs: %s\n",
-				indent, s->line, res->runs, got);
-		}
+		ga_step_line_write(f, indent, sc, res, i, false);
 	}
 }

@@ -53,13 +53,35 @@ struct ga_reporter *ga_report_tap_new(FILE *out);
 /* Opens path for writing; NULL with err set if it cannot. */
 struct ga_reporter *ga_report_junit_new(const char *path, struct ga_error *err);
 
+/* What the JSON Lines reporter writes in its first line: who wrote the
+ * results and how.  Strings borrowed for the reporter's life. */
+struct ga_jsonl_meta {
+	const char *version;            /* goneaway's */
+	int argc;                       /* the command line */
+	char *const *argv;
+	const char *results_dir;        /* -o, or NULL: evidence paths are
+					 * written relative to it */
+};
+
+/* JSON Lines, one object per step, case and run (docs/results-jsonl.md,
+ * report/jsonl.c), to path, created or truncated; fresh (a path below
+ * -o): what is there is removed first and the file made anew, never
+ * through a symlink.  Each case is flushed as it ends, so a killed run
+ * leaves what it did (without the last line, "end").  NULL with err set
+ * if path cannot be written. */
+struct ga_reporter *ga_report_jsonl_new(const char *path,
+					const struct ga_jsonl_meta *meta,
+					bool fresh, struct ga_error *err);
+
 void ga_reporter_free(struct ga_reporter *rep);
 
 /* One line per step that ran: "line 14: query app: mysql_real_query:
  * returned 2013 (CR_SERVER_LOST) ... after 1002 ms".  Shared by the
  * reporters.  only_checked: just the steps with an explicit expect line.
- * What came from outside (messages, values) is escaped as plain text:
- * valid UTF-8, no control characters (report/internal.h). */
+ * Each step's line is ga_step_line_write()'s (run/runner.h), as in
+ * steps.log: what came from outside (messages, values, a driver's API
+ * name) is escaped as plain text, valid UTF-8 and no control character
+ * (util/escape.h). */
 void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,
 		     const struct ga_case_result *res, bool only_checked);
 

@@ -11,68 +11,27 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "run/expect.h"
 #include "util/fsutil.h"
 
-int ga_write_steps_log(const struct ga_scenario *sc,
-		       const struct ga_case_result *res, const char *path,
-		       struct ga_error *err)
+/* Writes steps.log under the open directory dirfd. */
+static int write_steps_log(const struct ga_scenario *sc,
+			   const struct ga_case_result *res, int dirfd,
+			   struct ga_error *err)
 {
-	char got[900], want[512];
+	const char *path = "steps.log";
 	FILE *f;
-	size_t i;
 
-	f = fopen(path, "we");
+	f = ga_file_create_at(dirfd, path, err);
 	if (!f)
-		return ga_error_errno(err, errno, "create %s", path);
-	fprintf(f, "scenario: %s\nverdict: %s\n", sc->path,
-		ga_verdict_name(res->verdict));
-	if (res->reason[0])
-		fprintf(f, "reason: line %d: %s\n", res->line, res->reason);
-	fprintf(f, "server: %s\n", res->server_version);
-	if (res->server_notes[0])
-		fprintf(f, "server notes:\n%s\n", res->server_notes);
-	if (res->runs > 1)
-		fprintf(f, "runs: %ld of %ld (the steps below are the last "
-			"run's)\n", res->runs, res->repeat);
-	if (res->reverted[0])
-		fprintf(f, "teardown reverted: %s\n", res->reverted);
-	if (res->not_reverted[0])
-		fprintf(f, "teardown could NOT revert: %s\n",
-			res->not_reverted);
-	for (i = 0; i < res->nsteps; i++) {
-		const struct ga_step *s = &sc->steps[i];
-		const struct ga_step_result *sr = &res->steps[i];
-
-		if (!sr->ran)
-			continue;
-		ga_outcome_describe(&sr->out, got, sizeof(got));
-		fprintf(f, "line %d: %s%s%s: %s: %s", s->line,
-			ga_step_kind_name(s->kind), s->conn >= 0 ? " " : "",
-			s->conn >= 0 ? sc->connections[s->conn].name : "",
-			sr->out.api ? sr->out.api : "-", got);
-		if (sr->out.sqlstate[0])
-			fprintf(f, " [sqlstate %s]", sr->out.sqlstate);
-		if (sr->expect) {
-			ga_expect_describe(sr->expect, want, sizeof(want));
-			if (sr->expect->line > 0)
-				fprintf(f, "; expected %s (expect line %d): %s",
-					want, sr->expect->line,
-					sr->matched ? "matched" : "MISMATCH");
-			else
-				fprintf(f, "; expected %s: %s", want,
-					sr->matched ? "matched" : "MISMATCH");
-		}
-		fputc('\n', f);
-		if (res->runs > 1 && (s->nexpects > 0 || s->seen.line)) {
-			ga_step_spread(sr, got, sizeof(got));
-			fprintf(f, "line %d: spread over %ld runs: %s\n",
-				s->line, res->runs, got);
-		}
-	}
+		return -1;
+	ga_steps_log_write(f, sc, res);
 	if (ferror(f)) {
 		fclose(f);
 		return ga_error_set(err, "write %s: I/O error", path);
@@ -93,9 +52,9 @@ static void lost(struct ga_case_result *res, const struct ga_error *err)
 
 /* The standard error of each driver process (client/process.c writes
  * it as driver-CONNECTION.log in the scenario's directory). */
-static void keep_driver_logs(struct ga_case *c, const char *dir)
+static void keep_driver_logs(struct ga_case *c, int dirfd)
 {
-	char from[PATH_MAX + 300], to[PATH_MAX + 300];
+	char from[PATH_MAX + 300];
 	struct ga_error err;
 	struct dirent *e;
 	size_t n;
@@ -115,46 +74,123 @@ static void keep_driver_logs(struct ga_case *c, const char *dir)
 		    strcmp(e->d_name + n - 4, ".log") != 0)
 			continue;
 		snprintf(from, sizeof(from), "%s/%s", c->dir, e->d_name);
-		snprintf(to, sizeof(to), "%s/%s", dir, e->d_name);
-		if (ga_file_copy(from, to, &err))
+		if (ga_file_copy_at(from, dirfd, e->d_name, &err))
 			lost(c->res, &err);
 	}
 	closedir(d);
 }
 
-void ga_keep_evidence(struct ga_case *c)
+/* The evidence directory of sc below o->results_dir: its path as shown
+ * (into shown), opened without following any symlink below
+ * results_dir.  fresh: an old one is removed first (never followed) and
+ * a new one made.  Returns a descriptor, or -1 with err set. */
+static int evidence_dir(const struct ga_run_options *o,
+			const struct ga_scenario *sc, bool fresh,
+			char *shown, size_t shown_len, struct ga_error *err)
 {
-	const char *root = c->r->opts->results_dir;
-	char dir[PATH_MAX], path[PATH_MAX + 32];
-	struct ga_case_result *res = c->res;
+	const char *label = ga_scenario_label(sc), *leaf;
+	char rel[PATH_MAX];
+	struct stat st;
+	int root, parent, fd;
+	size_t n;
+
+	n = (size_t)snprintf(rel, sizeof(rel), "%s%s%s",
+			     o->results_sub ? o->results_sub : "",
+			     o->results_sub ? "/" : "", label);
+	if (n >= sizeof(rel) ||
+	    (size_t)snprintf(shown, shown_len, "%s/%s", o->results_dir, rel) >=
+	    shown_len)
+		return ga_error_set(err, "results path too long under %s",
+				    o->results_dir);
+	leaf = strrchr(rel, '/');
+	if (leaf)
+		rel[leaf++ - rel] = '\0';
+	else
+		leaf = label;
+	if (!leaf[0] || strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0)
+		return ga_error_set(err, "%s: not a name for evidence", shown);
+	root = open(o->results_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return ga_error_errno(err, errno, "open %s", o->results_dir);
+	parent = leaf == label ? root :
+		 ga_dir_open_beneath(root, rel, err);
+	if (parent != root)
+		close(root);
+	if (parent < 0)
+		return ga_error_prefix(err, "%s", o->results_dir);
+	fd = -1;
+	if (fresh && (ga_tree_remove_at(parent, leaf, err) ||
+		      (mkdirat(parent, leaf, 0755) != 0 &&
+		       ga_error_errno(err, errno, "mkdir %s", shown))))
+		goto out;
+	fd = openat(parent, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0) {
+		ga_error_errno(err, errno, "open %s", shown);
+		goto out;
+	}
+	/* made by us just now, or earlier in this run */
+	if (fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
+		ga_error_set(err, "%s: not this user's directory", shown);
+		close(fd);
+		fd = -1;
+	}
+out:
+	close(parent);
+	return fd;
+}
+
+int ga_rewrite_steps_log(const struct ga_run_options *o,
+			 const struct ga_scenario *sc,
+			 const struct ga_case_result *res,
+			 struct ga_error *err)
+{
+	char shown[PATH_MAX];
+	int fd, rc;
+
+	fd = evidence_dir(o, sc, false, shown, sizeof(shown), err);
+	if (fd < 0)
+		return -1;
+	rc = write_steps_log(sc, res, fd, err);
+	close(fd);
+	return rc ? ga_error_prefix(err, "%s", shown) : 0;
+}
+
+static void keep_file(struct ga_case_result *res, const char *src, int fd,
+		      const char *name, const char *shown)
+{
 	struct ga_error err;
 
-	if (!root)
-		return;
-	if (snprintf(dir, sizeof(dir), "%s/%s", root, ga_scenario_label(c->sc)) >=
-	    (int)sizeof(dir)) {
-		ga_error_set(&err, "results path too long under %s", root);
+	if (ga_file_copy_at(src, fd, name, &err)) {
+		ga_error_prefix(&err, "%s", shown);
 		lost(res, &err);
-		return;
 	}
-	if (ga_tree_remove(dir, &err) || ga_mkdirs(dir, &err)) {
+}
+
+void ga_keep_evidence(struct ga_case *c)
+{
+	char dir[PATH_MAX];
+	struct ga_case_result *res = c->res;
+	struct ga_error err;
+	int fd;
+
+	if (!c->r->opts->results_dir)
+		return;
+	fd = evidence_dir(c->r->opts, c->sc, true, dir, sizeof(dir), &err);
+	if (fd < 0) {
 		lost(res, &err);
 		return;
 	}
 	snprintf(res->results, sizeof(res->results), "%s", dir);
-	snprintf(path, sizeof(path), "%s/scenario.gw", dir);
-	if (ga_file_copy(c->sc->path, path, &err))
+	keep_file(res, c->sc->path, fd, "scenario.gw", dir);
+	if (write_steps_log(c->sc, res, fd, &err)) {
+		ga_error_prefix(&err, "%s", dir);
 		lost(res, &err);
-	snprintf(path, sizeof(path), "%s/steps.log", dir);
-	if (ga_write_steps_log(c->sc, res, path, &err))
-		lost(res, &err);
-	keep_driver_logs(c, dir);
-	if (!c->srv_made)
-		return;
-	snprintf(path, sizeof(path), "%s/my.cnf", dir);
-	if (ga_file_copy(c->srv.cnf, path, &err))
-		lost(res, &err);
-	snprintf(path, sizeof(path), "%s/mariadbd.err", dir);
-	if (ga_file_copy(c->srv.errlog, path, &err))
-		lost(res, &err);
+	}
+	keep_driver_logs(c, fd);
+	if (c->srv_made) {
+		keep_file(res, c->srv.cnf, fd, "my.cnf", dir);
+		keep_file(res, c->srv.errlog, fd, "mariadbd.err", dir);
+	}
+	close(fd);
 }

@@ -264,6 +264,14 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		return false;
 	}
 	if (exp->thread == GA_THREAD_SAME &&
+	    (out->thread_before == 0 || out->thread_after == 0)) {
+		/* 0 is "unknown": two unknowns prove nothing */
+		sb_add(&sb, "succeeded, but the server thread is unknown "
+		       "(before %lu, after %lu): 'same-thread' needs both",
+		       out->thread_before, out->thread_after);
+		return false;
+	}
+	if (exp->thread == GA_THREAD_SAME &&
 	    out->thread_after != out->thread_before) {
 		sb_add(&sb, "succeeded on a new server thread %lu (was %lu), "
 		       "when expecting the same one",

@@ -13,7 +13,7 @@
 #include "client/client.h"
 #include "faults/stack.h"
 #include "lab/lab.h"
-#include "lab/server.h"
+#include "server/server.h"
 #include "run/runner.h"
 
 struct ga_case {
@@ -32,7 +32,7 @@ struct ga_case {
 	unsigned tag;                   /* names the lab's kernel objects */
 };
 
-/* ---- verdicts (run/runner.c) ------------------------------------------------ */
+/* ---- verdicts (run/verdict.c) ----------------------------------------------- */
 
 void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -71,15 +71,20 @@ void ga_check_seen(const struct ga_scenario *sc, struct ga_case_result *res);
 
 /* ---- evidence (run/evidence.c) ---------------------------------------------- */
 
-/* Writes the run's steps.log at path. */
-int ga_write_steps_log(const struct ga_scenario *sc,
-		       const struct ga_case_result *res, const char *path,
-		       struct ga_error *err);
+/* Writes steps.log again in the scenario's evidence directory (which
+ * ga_keep_evidence made: opened below results_dir without following a
+ * symlink). */
+int ga_rewrite_steps_log(const struct ga_run_options *o,
+			 const struct ga_scenario *sc,
+			 const struct ga_case_result *res,
+			 struct ga_error *err);
 
-/* Keeps the scenario's evidence in results_dir/<label>/: the file that
- * ran, steps.log, the server's error log and config, and the standard
- * error of each client driver process.  What could not be
- * kept is recorded in c->res->evidence_lost. */
+/* Keeps the scenario's evidence in results_dir/[results_sub/]<label>/:
+ * the file that ran, steps.log, the server's error log and config, and
+ * the standard error of each client driver process.  Nothing is created
+ * or removed outside results_dir and no symlink below it is followed: an
+ * old evidence directory is removed with ga_tree_remove_at.  What could
+ * not be kept is recorded in c->res->evidence_lost. */
 void ga_keep_evidence(struct ga_case *c);
 
 #endif

@@ -40,7 +40,7 @@ int ga_rundir_sweep(const char *tmp_root);
 /* Whether the run whose directory is path still lives: its lock file is
  * there and held.  A missing directory or lock, or a lock nobody holds,
  * is a run that is gone; anything unclear counts as alive.  (For the
- * labels of its containers: lab/docker.h.) */
+ * labels of its containers: server/docker.h.) */
 bool ga_rundir_alive(const char *path);
 
 #endif

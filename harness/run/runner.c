@@ -1,11 +1,10 @@
 /* runner.c - see runner.h: a run, a scenario's repetitions, set-up and
- * teardown, and the verdicts. */
+ * teardown (the verdicts themselves: run/verdict.c). */
 #include "run/internal.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +16,9 @@
 #include "lang/errnames.h"
 #include "run/expect.h"
 #include "util/clock.h"
+#include "util/escape.h"
 #include "util/fsutil.h"
 #include "run/rundir.h"
-
-const char *ga_verdict_name(enum ga_verdict v)
-{
-	switch (v) {
-	case GA_VERDICT_PASS: return "PASS";
-	case GA_VERDICT_FAIL: return "FAIL";
-	case GA_VERDICT_SKIP: return "SKIP";
-	case GA_VERDICT_ERROR: return "ERROR";
-	}
-	return "?";
-}
 
 static const char *const skip_words[GA_SKIP_KIND_COUNT] = {
 #define GA_SKIP_WORD(name, word, what) [GA_SKIP_##name] = word,
@@ -124,37 +113,6 @@ void ga_runner_close(struct ga_runner *r)
 	r->run_lock_fd = -1;
 }
 
-/* ---- verdicts ---------------------------------------------------------------- */
-
-void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
-		     const char *fmt, ...)
-{
-	va_list ap;
-
-	res->verdict = v;
-	res->line = line;
-	va_start(ap, fmt);
-	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
-	va_end(ap);
-}
-
-int ga_case_harness_error(struct ga_case *c, const struct ga_step *step,
-			  const struct ga_error *err)
-{
-	ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line, "%s: %s",
-			ga_step_kind_name(step->kind), err->msg);
-	return -1;
-}
-
-int ga_case_interrupted(struct ga_case *c, const struct ga_step *step)
-{
-	c->res->signo = c->r->in ? c->r->in->signo : 0;
-	ga_case_verdict(c->res, GA_VERDICT_ERROR, step ? step->line : 0,
-			"interrupted by signal %d (%s)", c->res->signo,
-			strsignal(c->res->signo));
-	return -1;
-}
-
 /* ---- set-up and teardown ------------------------------------------------------ */
 
 /* "requires": what the scenario needs of the server it runs against.
@@ -220,6 +178,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 		 c->srv.version);
 	snprintf(c->res->server_notes, sizeof(c->res->server_notes), "%s",
 		 c->srv.notes);
+	c->res->flavour = c->srv.id.flavour;
 	c->clients = calloc(c->sc->nconnections ? c->sc->nconnections : 1,
 			    sizeof(*c->clients));
 	if (!c->clients)
@@ -238,6 +197,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	c->env.privileged_user = GA_PRIV_USER;
 	c->env.privileged_password = GA_PRIV_PASSWORD;
 	c->env.dir = c->dir;
+	c->env.in = r->in;
 	return 0;
 }
 
@@ -260,7 +220,7 @@ static void revert_faults(struct ga_case *c)
 	snprintf(res->reverted, sizeof(res->reverted), "%s", c->faults.reverted);
 	snprintf(res->not_reverted, sizeof(res->not_reverted), "%s",
 		 c->faults.failed);
-	fprintf(stderr, "goneaway: %s: %s\n", c->sc->path, err.msg);
+	ga_esc_line(stderr, "goneaway: %s: %s", c->sc->path, err.msg);
 	if (res->verdict == GA_VERDICT_PASS)
 		before[0] = '\0';
 	else
@@ -293,7 +253,7 @@ static void teardown(struct ga_case *c)
 		ga_lab_destroy(&c->lab);
 	ga_keep_evidence(c);
 	if (c->dir_made && ga_tree_remove(c->dir, &err))
-		fprintf(stderr, "goneaway: %s\n", err.msg);
+		ga_esc_line(stderr, "goneaway: %s", err.msg);
 }
 
 /* One run of the scenario: set-up, steps, teardown. */
@@ -344,10 +304,20 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 		   struct ga_case_result *res)
 {
 	struct ga_error err;
-	char path[PATH_MAX + 16];
 	size_t n;
 
 	memset(res, 0, sizeof(*res));
+	if (r->opts->server)
+		snprintf(res->backend, sizeof(res->backend), "%s",
+			 r->opts->server->name);
+	snprintf(res->server, sizeof(res->server), "%s",
+		 r->opts->server_name ? r->opts->server_name : res->backend);
+	if (r->opts->driver) {
+		snprintf(res->client, sizeof(res->client), "%s",
+			 r->opts->driver->name);
+		snprintf(res->library, sizeof(res->library), "%s",
+			 r->opts->driver->library);
+	}
 	res->repeat = sc->repeat > 0 ? sc->repeat : 1;
 	res->steps = calloc(sc->nsteps ? sc->nsteps : 1, sizeof(*res->steps));
 	res->nsteps = sc->nsteps;
@@ -390,8 +360,7 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 	/* each run kept its evidence; the log must tell the final verdict,
 	 * the spread over every run and the seen lines' judgement */
 	if (res->results[0] && res->repeat > 1) {
-		snprintf(path, sizeof(path), "%s/steps.log", res->results);
-		if (ga_write_steps_log(sc, res, path, &err))
+		if (ga_rewrite_steps_log(r->opts, sc, res, &err))
 			snprintf(res->evidence_lost, sizeof(res->evidence_lost),
 				 "%s", err.msg);
 	}

@@ -2,7 +2,7 @@
  *
  * One struct ga_runner serves a whole run: it owns the run's temporary
  * directory (swept by a later run if this one is SIGKILLed), the server
- * backend (lab/server.h) and what was checked once (root, the backend's
+ * backend (server/server.h) and what was checked once (root, the backend's
  * binaries and template).  Each scenario then gets its own lab, server
  * and client connections, all removed before ga_runner_run() returns,
  * whatever the verdict.
@@ -17,9 +17,10 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "client/driver.h"
-#include "lab/server.h"
+#include "server/server.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "util/error.h"
@@ -57,9 +58,16 @@ int ga_skip_kind_find(const char *word);
 
 struct ga_run_options {
 	const struct ga_server_backend_ops *server;     /* static */
+	const char *server_name;        /* borrowed: the --server value as
+					 * given ("docker:mariadb:11.4"), for
+					 * the results; NULL: the backend's
+					 * name */
 	struct ga_server_options server_opts;   /* strings borrowed */
 	struct ga_driver *driver;               /* borrowed: the clients' */
 	const char *results_dir;        /* NULL: keep no results */
+	const char *results_sub;        /* NULL, or one directory name under
+					 * results_dir for this run's
+					 * evidence (several combinations) */
 	const char *tmp_root;           /* where run directories go */
 	long step_timeout_ms;           /* watchdog for unbounded steps */
 };
@@ -110,6 +118,12 @@ struct ga_case_result {
 	char reverted[512];             /* faults teardown reverted, for the
 					 * log: "wall (firewall drop both)" */
 	char not_reverted[1024];        /* faults it could not revert */
+	char server[160];               /* what it ran against: the --server
+					 * value (ga_run_options.server_name) */
+	char backend[32];               /* the server backend's name */
+	enum ga_flavour flavour;        /* the server's, once it started */
+	char client[64];                /* the driver's name ("builtin") */
+	char library[160];              /* the driver's client library */
 	char combo[160];                /* "server/client" when the run has
 					 * several, else "" (set by the
 					 * caller, for the reporters) */
@@ -120,6 +134,26 @@ void ga_case_result_free(struct ga_case_result *res);
 /* "wrong-result 4, 2013 (CR_SERVER_LOST) 1": a step's outcomes over the
  * runs of a repeated scenario, most frequent first. */
 void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len);
+
+/* Writes step i's line to f (run/stepline.c), after indent: "line 14:
+ * query app: mysql_real_query: returned 2013 (CR_SERVER_LOST) \"Lost
+ * connection ...\" after 1002 ms"; with detail (steps.log) then
+ * " [sqlstate HY000]; expected 2013 (CR_SERVER_LOST) within 2000 ms
+ * (expect line 15): matched".  A repeated scenario's step gets a second
+ * line, its spread.  The one format of a step line, for the reporters
+ * and steps.log: what came from outside (a driver's API name, message,
+ * sqlstate, value, error class; the scenario's names) is escaped as
+ * plain text (util/escape.h), so no control character reaches f. */
+void ga_step_line_write(FILE *f, const char *indent,
+			const struct ga_scenario *sc,
+			const struct ga_case_result *res, size_t i, bool detail);
+
+/* Writes what steps.log holds (run/stepline.c): the scenario, its
+ * verdict and why, the server and its notes, what teardown reverted,
+ * then every step that ran, each by ga_step_line_write() with detail.
+ * Text from outside is escaped as there. */
+void ga_steps_log_write(FILE *f, const struct ga_scenario *sc,
+			const struct ga_case_result *res);
 
 struct ga_runner {
 	const struct ga_run_options *opts;      /* borrowed */

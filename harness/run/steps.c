@@ -143,6 +143,14 @@ static int kill_step(struct ga_case *c, const struct ga_step *step,
 	struct ga_error err;
 	char sql[64];
 
+	if (!id && cl->conn && cl->driver->ops->kind &&
+	    strcmp(cl->driver->ops->kind, "process") == 0) {
+		ga_error_set(&err, "'%s' has no server thread to KILL: never "
+			     "connected, closed, or its driver reported thread "
+			     "id 0 after connecting (thread_after, "
+			     "docs/driver-protocol.md)", cl->decl->name);
+		return ga_case_harness_error(c, step, &err);
+	}
 	if (!id) {
 		ga_error_set(&err, "'%s' has no server thread to KILL "
 			     "(never connected or closed)", cl->decl->name);

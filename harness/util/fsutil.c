@@ -155,8 +155,10 @@ static int copy_fd_sparse(int in, int out, off_t size, enum ga_copy_how how,
 	return 0;
 }
 
-static int file_copy_mode(const char *src, const char *dst, mode_t mode,
-			  enum ga_copy_how how, struct ga_error *err)
+/* Copies src into dst, opened under dirfd with extra open flags. */
+static int file_copy_at(const char *src, int dirfd, const char *dst,
+			int flags, mode_t mode, enum ga_copy_how how,
+			struct ga_error *err)
 {
 	struct stat st;
 	int in, out, rc = -1;
@@ -164,7 +166,8 @@ static int file_copy_mode(const char *src, const char *dst, mode_t mode,
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return ga_error_errno(err, errno, "open %s", src);
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode & 07777);
+	out = openat(dirfd, dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | flags,
+		     mode & 07777);
 	if (out < 0) {
 		ga_error_errno(err, errno, "create %s", dst);
 		goto out;
@@ -181,6 +184,88 @@ out:
 		rc = ga_error_errno(err, errno, "close %s", dst);
 	close(in);
 	return rc;
+}
+
+static int file_copy_mode(const char *src, const char *dst, mode_t mode,
+			  enum ga_copy_how how, struct ga_error *err)
+{
+	return file_copy_at(src, AT_FDCWD, dst, 0, mode, how, err);
+}
+
+int ga_file_copy_at(const char *src, int dirfd, const char *name,
+		    struct ga_error *err)
+{
+	if (strchr(name, '/'))
+		return ga_error_set(err, "create %s: not a plain name", name);
+	return file_copy_at(src, dirfd, name, O_NOFOLLOW, 0644, GA_COPY_AUTO,
+			    err);
+}
+
+FILE *ga_file_create_at(int dirfd, const char *name, struct ga_error *err)
+{
+	FILE *f;
+	int fd;
+
+	if (strchr(name, '/')) {
+		ga_error_set(err, "create %s: not a plain name", name);
+		return NULL;
+	}
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ga_error_errno(err, errno, "create %s", name);
+		return NULL;
+	}
+	f = fdopen(fd, "we");
+	if (!f) {
+		ga_error_errno(err, errno, "create %s", name);
+		close(fd);
+	}
+	return f;
+}
+
+int ga_dir_open_beneath(int dirfd, const char *rel, struct ga_error *err)
+{
+	char buf[PATH_MAX], *comp, *save = NULL;
+	int fd, next;
+
+	if (rel[0] == '/' || strlen(rel) >= sizeof(buf))
+		return ga_error_set(err, "'%s': not a relative path", rel);
+	memcpy(buf, rel, strlen(rel) + 1);
+	/* strtok_r would skip empty components: look for them first */
+	if (!rel[0] || strstr(rel, "//") || rel[strlen(rel) - 1] == '/')
+		return ga_error_set(err, "'%s': empty path component", rel);
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "open directory");
+	for (comp = strtok_r(buf, "/", &save); comp;
+	     comp = strtok_r(NULL, "/", &save)) {
+		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+			close(fd);
+			return ga_error_set(err, "'%s': '%s' is not allowed "
+					    "in it", rel, comp);
+		}
+		if (mkdirat(fd, comp, 0755) != 0 && errno != EEXIST) {
+			ga_error_errno(err, errno, "mkdir %s (in %s)", comp, rel);
+			close(fd);
+			return -1;
+		}
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			      O_CLOEXEC);
+		if (next < 0) {
+			int e = errno;
+
+			ga_error_errno(err, e, "open %s (in %s)%s", comp, rel,
+				       e == ELOOP || e == ENOTDIR ?
+				       ", a symlink or not a directory, not "
+				       "followed" : "");
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		fd = next;
+	}
+	return fd;
 }
 
 int ga_file_copy_how(const char *src, const char *dst, enum ga_copy_how how,

@@ -3,6 +3,7 @@
 #define GA_FSUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/error.h"
 
@@ -51,6 +52,25 @@ int ga_file_copy(const char *src, const char *dst, struct ga_error *err);
 /* ga_file_copy(), moving the bytes as how says. */
 int ga_file_copy_how(const char *src, const char *dst, enum ga_copy_how how,
 		     struct ga_error *err);
+
+/* Opens the directory rel below the open directory dirfd (AT_FDCWD:
+ * the current directory), one component at a time with O_NOFOLLOW, each
+ * made (mode 0755) when missing: a symlink anywhere in rel is an error,
+ * never followed, and so are "..", "." and empty components, an absolute
+ * rel and a component that is not a directory.  Returns a new descriptor
+ * (the caller closes it), or -1 with err set. */
+int ga_dir_open_beneath(int dirfd, const char *rel, struct ga_error *err);
+
+/* ga_file_copy() into name under the open directory dirfd: name is
+ * created or truncated (mode 0644 when created) without following a
+ * symlink (O_NOFOLLOW) and must be a plain name, no '/'. */
+int ga_file_copy_at(const char *src, int dirfd, const char *name,
+		    struct ga_error *err);
+
+/* Opens name under the open directory dirfd for writing as a stdio
+ * stream ("we"), created or truncated (mode 0644) without following a
+ * symlink.  Returns the stream (fclose it), or NULL with err set. */
+FILE *ga_file_create_at(int dirfd, const char *name, struct ga_error *err);
 
 /* Reads a whole file into a new NUL-terminated buffer (free() it).
  * Fails for files larger than max bytes. */

@@ -53,11 +53,12 @@ bool ga_interrupted(struct ga_interrupt *in)
 	return in->signo != 0;
 }
 
-int ga_interrupt_wait(struct ga_interrupt *in, int fd, long timeout_ms)
+int ga_interrupt_poll(struct ga_interrupt *in, int rfd, int wfd,
+		      long timeout_ms)
 {
 	double deadline = ga_clock_ms() + (double)timeout_ms;
-	struct pollfd pfd[2];
-	int n, left;
+	struct pollfd pfd[3];
+	int n, left, r = -1, w = -1;
 
 	for (;;) {
 		if (ga_interrupted(in))
@@ -66,19 +67,33 @@ int ga_interrupt_wait(struct ga_interrupt *in, int fd, long timeout_ms)
 		if (left <= 0)
 			return 0;
 		n = 0;
-		if (fd >= 0) {
-			pfd[n].fd = fd;
+		if (rfd >= 0) {
+			r = n;
+			pfd[n].fd = rfd;
 			pfd[n].events = POLLIN;
-			n++;
+			pfd[n++].revents = 0;
+		}
+		if (wfd >= 0) {
+			w = n;
+			pfd[n].fd = wfd;
+			pfd[n].events = POLLOUT;
+			pfd[n++].revents = 0;
 		}
 		if (in && in->fd >= 0) {
 			pfd[n].fd = in->fd;
 			pfd[n].events = POLLIN;
-			n++;
+			pfd[n++].revents = 0;
 		}
 		if (poll(pfd, (nfds_t)n, left) < 0 && errno != EINTR)
 			return 0;
-		if (fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (r >= 0 && (pfd[r].revents & (POLLIN | POLLHUP | POLLERR)))
 			return 1;
+		if (w >= 0 && (pfd[w].revents & (POLLOUT | POLLHUP | POLLERR)))
+			return 2;
 	}
+}
+
+int ga_interrupt_wait(struct ga_interrupt *in, int fd, long timeout_ms)
+{
+	return ga_interrupt_poll(in, fd, -1, timeout_ms);
 }

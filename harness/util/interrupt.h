@@ -33,4 +33,10 @@ bool ga_interrupted(struct ga_interrupt *in);
  * -1 if interrupted by a signal. */
 int ga_interrupt_wait(struct ga_interrupt *in, int fd, long timeout_ms);
 
+/* The same for a descriptor to read (rfd) and one to write (wfd), either
+ * -1.  Returns 1 if rfd is readable (or hung up), 2 if only wfd is
+ * writable (or its reader is gone), 0 on timeout, -1 on a signal. */
+int ga_interrupt_poll(struct ga_interrupt *in, int rfd, int wfd,
+		      long timeout_ms);
+
 #endif

@@ -1,7 +1,9 @@
 /* json.c - see json.h.  A recursive-descent parser over a buffer. */
 #include "util/json.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +13,12 @@ struct parser {
 	const char *s;
 	size_t len;
 	size_t pos;
+	size_t nvalues;         /* values in arrays and objects so far */
 	struct ga_error *err;
 	int failed;
 };
+
+static size_t utf8_len(const unsigned char *s, size_t n);
 
 static int fail(struct parser *p, const char *what)
 {
@@ -48,7 +53,7 @@ static int hex4(struct parser *p, unsigned *out)
 	if (p->len - p->pos < 4)
 		return fail(p, "short \\u escape");
 	for (i = 0; i < 4; i++) {
-		char c = p->s[p->pos++];
+		char c = p->s[p->pos];
 
 		v <<= 4;
 		if (c >= '0' && c <= '9')
@@ -59,6 +64,7 @@ static int hex4(struct parser *p, unsigned *out)
 			v |= (unsigned)(c - 'A' + 10);
 		else
 			return fail(p, "bad \\u escape");
+		p->pos++;
 	}
 	*out = v;
 	return 0;
@@ -88,77 +94,128 @@ static size_t put_utf8(char *out, unsigned cp)
 	return 4;
 }
 
-/* A string at p->pos (after its opening quote is checked here). */
+/* The index of the closing quote of the string whose opening quote is
+ * at p->pos, or p->len when it has none.  What lies between the quotes
+ * is never shorter than the string's text. */
+static size_t string_end(const struct parser *p)
+{
+	size_t i = p->pos + 1;
+
+	while (i < p->len && p->s[i] != '"')
+		i += p->s[i] == '\\' ? 2 : 1;
+	return i < p->len ? i : p->len;
+}
+
+/* A \u escape at p->pos (after its "\u"), esc the index of its
+ * backslash: the code point, a surrogate pair joined into one.  A lone
+ * surrogate is no character and refused. */
+static int parse_u_escape(struct parser *p, size_t esc, unsigned *cp)
+{
+	unsigned lo;
+
+	if (hex4(p, cp))
+		return -1;
+	if (*cp >= 0xdc00 && *cp < 0xe000) {
+		p->pos = esc;
+		return fail(p, "lone low surrogate in a \\u escape");
+	}
+	if (*cp < 0xd800 || *cp >= 0xdc00)
+		return 0;
+	if (p->len - p->pos < 6 || p->s[p->pos] != '\\' ||
+	    p->s[p->pos + 1] != 'u') {
+		p->pos = esc;
+		return fail(p, "lone high surrogate in a \\u escape");
+	}
+	p->pos += 2;
+	if (hex4(p, &lo))
+		return -1;
+	if (lo < 0xdc00 || lo >= 0xe000) {
+		p->pos = esc;
+		return fail(p, "lone high surrogate in a \\u escape");
+	}
+	*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
+	return 0;
+}
+
+/* One character of a string at p->pos, into buf at *n (room enough:
+ * the text between the quotes ends at end).  0, 1 at the closing
+ * quote, or -1. */
+static int string_char(struct parser *p, size_t end, char *buf, size_t *n)
+{
+	unsigned char c = (unsigned char)p->s[p->pos];
+	size_t esc = p->pos, k;
+	unsigned cp;
+
+	if (p->pos >= end) {
+		p->pos++;
+		return 1;
+	}
+	if (c < 0x20)
+		return fail(p, "control character in a string");
+	if (c >= 0x80) {
+		k = utf8_len((const unsigned char *)p->s + p->pos,
+			     end - p->pos);
+		if (k == 0)
+			return fail(p, "invalid UTF-8");
+		memcpy(buf + *n, p->s + p->pos, k);
+		*n += k;
+		p->pos += k;
+		return 0;
+	}
+	p->pos++;
+	if (c != '\\') {
+		buf[(*n)++] = (char)c;
+		return 0;
+	}
+	c = (unsigned char)p->s[p->pos++];      /* below end: string_end() */
+	switch (c) {
+	case '"': case '\\': case '/': buf[(*n)++] = (char)c; return 0;
+	case 'b': buf[(*n)++] = '\b'; return 0;
+	case 'f': buf[(*n)++] = '\f'; return 0;
+	case 'n': buf[(*n)++] = '\n'; return 0;
+	case 'r': buf[(*n)++] = '\r'; return 0;
+	case 't': buf[(*n)++] = '\t'; return 0;
+	case 'u':
+		if (parse_u_escape(p, esc, &cp))
+			return -1;
+		if (cp == 0) {
+			p->pos = esc;
+			return fail(p, "\\u0000 in a string");
+		}
+		/* "\uXXXX" is 6 bytes, its UTF-8 at most 3; a pair is 12
+		 * bytes, its UTF-8 4 */
+		*n += put_utf8(buf + *n, cp);
+		return 0;
+	default:
+		p->pos = esc;
+		return fail(p, "bad escape");
+	}
+}
+
+/* A string at p->pos (its opening quote is checked here).  Its buffer
+ * is the size of its text in the source, not of the rest of the line. */
 static int parse_string(struct parser *p, char **out, size_t *outlen)
 {
+	size_t end, n = 0;
 	char *buf;
-	size_t n = 0;
-	unsigned cp, lo;
+	int rc;
 
 	if (p->pos >= p->len || p->s[p->pos] != '"')
 		return fail(p, "expected a string");
+	end = string_end(p);
+	if (end >= p->len) {
+		p->pos = p->len;
+		return fail(p, "unterminated string");
+	}
 	p->pos++;
-	/* the result is never longer than the source */
-	buf = malloc(p->len - p->pos + 1);
+	buf = malloc(end - p->pos + 1);
 	if (!buf)
 		return fail(p, "out of memory");
-	for (;;) {
-		char c;
-
-		if (p->pos >= p->len) {
-			free(buf);
-			return fail(p, "unterminated string");
-		}
-		c = p->s[p->pos++];
-		if (c == '"')
-			break;
-		if ((unsigned char)c < 0x20) {
-			free(buf);
-			return fail(p, "control character in a string");
-		}
-		if (c != '\\') {
-			buf[n++] = c;
-			continue;
-		}
-		if (p->pos >= p->len) {
-			free(buf);
-			return fail(p, "unterminated escape");
-		}
-		c = p->s[p->pos++];
-		switch (c) {
-		case '"': case '\\': case '/': buf[n++] = c; break;
-		case 'b': buf[n++] = '\b'; break;
-		case 'f': buf[n++] = '\f'; break;
-		case 'n': buf[n++] = '\n'; break;
-		case 'r': buf[n++] = '\r'; break;
-		case 't': buf[n++] = '\t'; break;
-		case 'u':
-			if (hex4(p, &cp)) {
-				free(buf);
-				return -1;
-			}
-			if (cp >= 0xd800 && cp < 0xdc00 && p->len - p->pos >= 6 &&
-			    p->s[p->pos] == '\\' && p->s[p->pos + 1] == 'u') {
-				p->pos += 2;
-				if (hex4(p, &lo)) {
-					free(buf);
-					return -1;
-				}
-				if (lo >= 0xdc00 && lo < 0xe000)
-					cp = 0x10000 + ((cp - 0xd800) << 10) +
-					     (lo - 0xdc00);
-			}
-			if (cp == 0) {
-				free(buf);
-				return fail(p, "\\u0000 in a string");
-			}
-			/* "\uXXXX" is 6 bytes, its UTF-8 at most 4 */
-			n += put_utf8(buf + n, cp);
-			break;
-		default:
-			free(buf);
-			return fail(p, "bad escape");
-		}
+	while ((rc = string_char(p, end, buf, &n)) == 0)
+		;
+	if (rc < 0) {
+		free(buf);
+		return -1;
 	}
 	buf[n] = '\0';
 	*out = buf;
@@ -166,45 +223,141 @@ static int parse_string(struct parser *p, char **out, size_t *outlen)
 	return 0;
 }
 
+/* Digits at p->pos; how many. */
+static size_t digits(struct parser *p)
+{
+	size_t start = p->pos;
+
+	while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+		p->pos++;
+	return p->pos - start;
+}
+
+/* A number at p->pos, by JSON's grammar:
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and finite. */
 static int parse_number(struct parser *p, double *out)
 {
-	char tmp[64], *end;
+	char tmp[64], *copy = tmp, *end;
 	size_t start = p->pos, n;
+	bool whole;
 
-	while (p->pos < p->len && strchr("+-0123456789.eE", p->s[p->pos]))
+	if (p->pos < p->len && p->s[p->pos] == '-')
 		p->pos++;
+	if (p->pos < p->len && p->s[p->pos] == '0') {
+		p->pos++;
+		if (p->pos < p->len && p->s[p->pos] >= '0' &&
+		    p->s[p->pos] <= '9')
+			return fail(p, "bad number: a leading zero");
+	} else if (digits(p) == 0) {
+		return fail(p, "bad number: no digit");
+	}
+	if (p->pos < p->len && p->s[p->pos] == '.') {
+		p->pos++;
+		if (digits(p) == 0)
+			return fail(p, "bad number: no digit after '.'");
+	}
+	if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
+		p->pos++;
+		if (p->pos < p->len && (p->s[p->pos] == '+' ||
+					p->s[p->pos] == '-'))
+			p->pos++;
+		if (digits(p) == 0)
+			return fail(p, "bad number: no digit in the exponent");
+	}
 	n = p->pos - start;
-	if (n == 0 || n >= sizeof(tmp))
+	if (n >= sizeof(tmp)) {
+		copy = malloc(n + 1);
+		if (!copy)
+			return fail(p, "out of memory");
+	}
+	memcpy(copy, p->s + start, n);
+	copy[n] = '\0';
+	*out = strtod(copy, &end);
+	whole = end == copy + n;
+	if (copy != tmp)
+		free(copy);
+	p->pos = start;
+	if (!whole)
 		return fail(p, "bad number");
-	memcpy(tmp, p->s + start, n);
-	tmp[n] = '\0';
-	*out = strtod(tmp, &end);
-	if (*end != '\0')
-		return fail(p, "bad number");
+	if (!isfinite(*out))
+		return fail(p, "number out of range");
+	p->pos = start + n;
 	return 0;
 }
 
 static int parse_value(struct parser *p, struct ga_json *j, int depth);
 
-static int push(struct parser *p, struct ga_json *j, struct ga_json **item)
+/* A new item at the end of j's, which has room for *cap (grown by
+ * doubling).  A document has at most GA_JSON_MAX_VALUES of them. */
+static int push(struct parser *p, struct ga_json *j, size_t *cap,
+		struct ga_json **item)
 {
 	struct ga_json *grown;
+	size_t want;
 
-	grown = realloc(j->items, (j->nitems + 1) * sizeof(*grown));
-	if (!grown)
-		return fail(p, "out of memory");
-	j->items = grown;
-	*item = &grown[j->nitems++];
+	if (++p->nvalues > GA_JSON_MAX_VALUES) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "more than %d values",
+			 GA_JSON_MAX_VALUES);
+		return fail(p, what);
+	}
+	if (j->nitems == *cap) {
+		want = *cap ? *cap * 2 : 8;
+		grown = realloc(j->items, want * sizeof(*grown));
+		if (!grown)
+			return fail(p, "out of memory");
+		j->items = grown;
+		*cap = want;
+	}
+	*item = &j->items[j->nitems++];
 	memset(*item, 0, sizeof(**item));
 	return 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct ga_json *const *x = a, *const *y = b;
+
+	return strcmp((*x)->key, (*y)->key);
+}
+
+/* Refuses object j (its '{' at byte at) when two members have one name:
+ * which one a reader takes is not the same everywhere. */
+static int unique_keys(struct parser *p, const struct ga_json *j, size_t at)
+{
+	const struct ga_json **sorted;
+	char what[96];
+	size_t i;
+	int rc = 0;
+
+	if (j->nitems < 2)
+		return 0;
+	sorted = malloc(j->nitems * sizeof(*sorted));
+	if (!sorted)
+		return fail(p, "out of memory");
+	for (i = 0; i < j->nitems; i++)
+		sorted[i] = &j->items[i];
+	qsort(sorted, j->nitems, sizeof(*sorted), by_key);
+	for (i = 1; i < j->nitems && rc == 0; i++) {
+		if (strcmp(sorted[i - 1]->key, sorted[i]->key) != 0)
+			continue;
+		snprintf(what, sizeof(what), "duplicate member '%.40s%s' in "
+			 "the object", sorted[i]->key,
+			 strlen(sorted[i]->key) > 40 ? "..." : "");
+		p->pos = at;
+		rc = fail(p, what);
+	}
+	free(sorted);
+	return rc;
 }
 
 static int parse_container(struct parser *p, struct ga_json *j, int depth)
 {
 	bool object = p->s[p->pos] == '{';
 	char close = object ? '}' : ']';
-	struct ga_json *item;
-	size_t keylen;
+	size_t at = p->pos, cap = 0, keylen;
+	struct ga_json *item = NULL;
 	char *key;
 
 	j->type = object ? GA_JSON_OBJECT : GA_JSON_ARRAY;
@@ -227,7 +380,7 @@ static int parse_container(struct parser *p, struct ga_json *j, int depth)
 			}
 			p->pos++;
 		}
-		if (push(p, j, &item)) {
+		if (push(p, j, &cap, &item)) {
 			free(key);
 			return -1;
 		}
@@ -241,7 +394,7 @@ static int parse_container(struct parser *p, struct ga_json *j, int depth)
 		}
 		if (p->pos < p->len && p->s[p->pos] == close) {
 			p->pos++;
-			return 0;
+			return object ? unique_keys(p, j, at) : 0;
 		}
 		return fail(p, object ? "expected ',' or '}'" :
 			    "expected ',' or ']'");
@@ -275,9 +428,12 @@ static int parse_value(struct parser *p, struct ga_json *j, int depth)
 	case 'n':
 		j->type = GA_JSON_NULL;
 		return literal(p, "null");
-	default:
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
 		j->type = GA_JSON_NUMBER;
 		return parse_number(p, &j->num);
+	default:
+		return fail(p, "unexpected character");
 	}
 }
 
@@ -304,8 +460,16 @@ struct ga_json *ga_json_parse(const char *text, size_t len,
 			      struct ga_error *err)
 {
 	struct parser p = { .s = text, .len = len, .err = err };
-	struct ga_json *j = calloc(1, sizeof(*j));
+	const char *nul = len ? memchr(text, '\0', len) : NULL;
+	struct ga_json *j;
 
+	/* a NUL would end the text for whoever reads it after us */
+	if (nul) {
+		p.pos = (size_t)(nul - text);
+		fail(&p, "NUL byte");
+		return NULL;
+	}
+	j = calloc(1, sizeof(*j));
 	if (!j) {
 		ga_error_set(err, "out of memory");
 		return NULL;

@@ -37,8 +37,29 @@ struct ga_json {
 	size_t nitems;
 };
 
+/* The most values (array items and object members, at any depth) one
+ * document may hold: a driver's reply has a dozen, and a line of
+ * hundreds of thousands is refused at once rather than built. */
+#define GA_JSON_MAX_VALUES 10000
+
 /* Parses text[0..len) as one JSON value (blanks around it allowed).
- * Returns a new tree, or NULL with err set ("... at byte N"). */
+ * Returns a new tree, or NULL with err set ("... at byte N").  The
+ * text comes from other programs and is held to RFC 8259, strictly:
+ *
+ *   - a NUL byte anywhere is refused ("NUL byte at byte N"), and so is
+ *     \u0000 in a string;
+ *   - numbers follow JSON's grammar exactly (no "+1", "01", ".5", "1.",
+ *     "Infinity") and must be finite ("1e999" is out of range);
+ *   - strings are valid UTF-8 ("invalid UTF-8 at byte N") and a \u
+ *     escape of a lone surrogate, high or low, is refused;
+ *   - an object with two members of one name is refused ("duplicate
+ *     member 'x' in the object at byte N", N its '{'): one name, one
+ *     meaning, whichever member a reader would have taken;
+ *   - nesting deeper than 32, or more than GA_JSON_MAX_VALUES values,
+ *     is refused.
+ *
+ * Memory is what the tree holds: each string takes the size of its
+ * text, arrays and objects grow by doubling. */
 struct ga_json *ga_json_parse(const char *text, size_t len,
 			      struct ga_error *err);
 void ga_json_free(struct ga_json *j);

@@ -128,6 +128,7 @@ if command -v setpriv > /dev/null; then
 		pub=$(mktemp -d "${TMPDIR:-/tmp}/ga-nobody.XXXXXX") &&
 		chmod 755 "$pub" &&
 		cp "$GONEAWAY" "$TOP/scenarios/kill-idle.gw" "$pub/" &&
+		cp -r "$TOP/fixtures" "$pub/" &&
 		(cd "$pub" && setpriv --reuid=65534 --regid=65534 --clear-groups \
 			./goneaway run --no-results --format tap kill-idle.gw) > out;
 		rc=$?; rm -rf "$pub"; cat out;

@@ -9,6 +9,8 @@
 DATA="$TOP/tests/integration/data"
 DRIVER="$DATA/drivers/bad-driver.py"
 leftover_snapshot > "$SCRATCH/before"
+# driver processes that were there before (another run's) are not ours
+pgrep -f "bad-driver.py" | sort > "$SCRATCH/drivers-before"
 
 for mode in crash garbage wrongid; do
 	test_expect_success "a driver that does '$mode' is an ERROR with its stderr" "
@@ -49,8 +51,105 @@ test_expect_success 'a driver that never greets fails the run at once (exit 2)' 
 	test $(( $(date +%s) - start )) -lt 20
 '
 
+# run_bad MODE SCENARIO [STEP_TIMEOUT]: one run with the bad driver, its
+# output in out-MODE, exit status in rc-MODE, seconds in secs-MODE.
+run_bad() {
+	start=$(date +%s)
+	BAD_DRIVER_PIDFILE="$SCRATCH/pid-$1" "$GONEAWAY" run --color never \
+		-o "res-$1" --client "cmd:$DRIVER $1" --step-timeout "${3:-3s}" \
+		"$DATA/$2" > "out-$1" 2>&1
+	echo $? > "rc-$1"
+	echo $(( $(date +%s) - start )) > "secs-$1"
+	cat "out-$1"
+}
+
+test_expect_success 'a driver that stops reading a 1 MiB request is an ERROR within the step bound' '
+	run_bad deaf bad-driver-bigquery.gw 3s &&
+	test "$(cat rc-deaf)" -eq 3 && test "$(cat secs-deaf)" -lt 10 &&
+	grep -q "did not read its request ([0-9]* of 1048[0-9]* bytes" out-deaf
+'
+
+test_expect_success 'SIGINT during a request a driver does not read ends the run at once' '
+	start=$(date +%s) &&
+	{ "$GONEAWAY" run --color never -o res-deafint \
+		--client "cmd:$DRIVER deaf" --step-timeout 60s \
+		"$DATA/bad-driver-bigquery.gw" > out-deafint 2>&1 &
+	  pid=$!; } &&
+	sleep 2 && kill -INT $pid && { wait $pid; rc=$?; } ;
+	cat out-deafint;
+	test $rc -eq 130 && test $(( $(date +%s) - start )) -lt 10
+'
+
+test_expect_success 'a 2 s call without elapsed_ms does not pass "within 1s"' '
+	run_bad slowok bad-driver-within.gw &&
+	test "$(cat rc-slowok)" -eq 1 &&
+	grep -q "later than expected" out-slowok
+'
+
+test_expect_success 'a 2 s call claiming elapsed_ms 5 does not pass "within 1s"' '
+	run_bad liar bad-driver-within.gw &&
+	test "$(cat rc-liar)" -eq 1 &&
+	grep -q "succeeded with .1. after 20[0-9][0-9] ms" res-liar/bad-driver-within/steps.log
+'
+
+test_expect_success 'an id of N+0.9 does not answer request N' '
+	run_bad fracid bad-driver-query.gw &&
+	test "$(cat rc-fracid)" -eq 3 &&
+	grep -q "the reply.s id is 2.9, expected 2" out-fracid
+'
+
+test_expect_success 'a reply written before its request is an ERROR' '
+	run_bad early bad-driver-query.gw &&
+	test "$(cat rc-early)" -eq 3 &&
+	grep -q "wrote a reply nobody asked for" out-early
+'
+
+test_expect_success 'thread_after -1 is an ERROR, never thread 18446744073709551615' '
+	run_bad negthread bad-driver-query.gw &&
+	test "$(cat rc-negthread)" -eq 3 &&
+	grep -q "thread id that is not a MySQL connection id" out-negthread &&
+	! grep -q 18446744073709551615 out-negthread
+'
+
+test_expect_success 'unknown thread ids (0) do not satisfy same-thread' '
+	run_bad nothread bad-driver-same-thread.gw &&
+	test "$(cat rc-nothread)" -eq 1 &&
+	grep -q "server thread is unknown" out-nothread
+'
+
+test_expect_success 'a last reply followed by EOF is the answer' '
+	run_bad lastword bad-driver-query.gw &&
+	test "$(cat rc-lastword)" -eq 0 &&
+	grep -q "bad-driver-query *PASS" out-lastword
+'
+
+test_expect_success 'a 200 MiB line is refused at 64 MiB, bounded in time' '
+	run_bad flood bad-driver-query.gw &&
+	test "$(cat rc-flood)" -eq 3 && test "$(cat secs-flood)" -lt 15 &&
+	grep -q "longer than 64 MiB" out-flood
+'
+
+# a process whose PID a driver wrote must be gone (checked by that PID only)
+gone() {
+	test -s "$SCRATCH/pid-$1" && p=$(cat "$SCRATCH/pid-$1") &&
+	{ ! test -d "/proc/$p" || { kill -9 "$p"; false; }; }
+}
+
+test_expect_success 'a driver that leaves its process group and ignores EOF is ended' '
+	run_bad groupleave bad-driver-query.gw &&
+	test "$(cat rc-groupleave)" -eq 0 && test "$(cat secs-groupleave)" -lt 15 &&
+	gone groupleave
+'
+
+test_expect_success 'a child of a driver in a session of its own does not outlive the run' '
+	run_bad setsid bad-driver-query.gw &&
+	test "$(cat rc-setsid)" -eq 0 && sleep 0.5 && gone setsid
+'
+
 test_expect_success 'no driver process is left' '
-	! pgrep -f "bad-driver.py" > /dev/null
+	pgrep -f "bad-driver.py" | sort > drivers-after;
+	comm -13 "$SCRATCH/drivers-before" drivers-after > drivers-new;
+	cat drivers-new; ! test -s drivers-new
 '
 
 test_expect_success 'the bad drivers left no trace' '

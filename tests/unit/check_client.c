@@ -322,7 +322,7 @@ START_TEST(test_cancel_cuts_only_new_sockets)
 	t.server_port = 3306;
 	t.tag = 0x50c;
 	ck_assert_int_eq(fw->parse("drop to-server", &spec, &diag), 0);
-	ck_assert_msg(fw->apply(spec, &t, &state, &err) == 0, "%s", err.msg);
+	ck_assert_msg(fw->ops->apply(spec, &t, &state, &err) == 0, "%s", err.msg);
 
 	/* another connection's handshake, stuck before the call started */
 	ck_assert_msg(ga_netns_run(lab.client_ns, syn_in_ns, &other, &err) == 0,
@@ -351,7 +351,7 @@ START_TEST(test_cancel_cuts_only_new_sockets)
 	ga_socket_set_free(&before);
 	close(mine.fd);
 	close(other.fd);
-	fw->revert(spec, &t, state, &err);
+	fw->ops->revert(spec, &t, state, &err);
 	fw->free_spec(spec);
 	ga_lab_destroy(&lab);
 }

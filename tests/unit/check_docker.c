@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lab/docker.h"
+#include "server/docker.h"
 #include "lab/spawn.h"
 #include "util/clock.h"
 #include "util/fsutil.h"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lab/server.h"
+#include "server/server.h"
 #include "run/expect.h"
 #include "suites.h"
 

@@ -1,4 +1,4 @@
-/* check_fault_firewall.c - the "firewall" fault kind (fault_firewall.c):
+/* check_fault_firewall.c - the "firewall" fault kind (faults/firewall.c):
  * parsing, validation, the nft script it writes, and the real thing.
  *
  * Parsing, validation and the script text need nothing.  The kernel tests
@@ -213,7 +213,7 @@ START_TEST(test_kind_table)
 	ck_assert_ptr_null(strchr(fw->usage, '\n'));
 	ck_assert_ptr_nonnull(strstr(fw->usage, "drop|reject"));
 	ck_assert(fw->parse && fw->validate && fw->describe &&
-		  fw->free_spec && fw->apply && fw->revert);
+		  fw->free_spec && fw->ops->apply && fw->ops->revert);
 }
 END_TEST
 
@@ -331,7 +331,7 @@ START_TEST(test_script_refuses)
 	ck_assert_str_eq(err.msg, "firewall: the server address 'localhost' "
 			 "is not a numeric IP address");
 	/* ... and apply fails before it touches any namespace. */
-	ck_assert_int_eq(fw->apply(spec, &t, &state, &err), -1);
+	ck_assert_int_eq(fw->ops->apply(spec, &t, &state, &err), -1);
 	ck_assert_ptr_null(state);
 	ck_assert_ptr_nonnull(strstr(err.msg, "not a numeric IP address"));
 
@@ -431,7 +431,7 @@ static void *apply_ok(const char *text, const struct ga_fault_target *t,
 
 	*spec = parse_ok(text);
 	memset(&err, 0, sizeof(err));
-	rc = fw->apply(*spec, t, &state, &err);
+	rc = fw->ops->apply(*spec, t, &state, &err);
 	ck_assert_msg(rc == 0, "apply '%s': %d: %s", text, rc, err.msg);
 	return state;
 }
@@ -442,7 +442,7 @@ static void revert_ok(void *spec, const struct ga_fault_target *t,
 	struct ga_error err;
 
 	memset(&err, 0, sizeof(err));
-	ck_assert_msg(fw->revert(spec, t, state, &err) == 0, "revert: %s",
+	ck_assert_msg(fw->ops->revert(spec, t, state, &err) == 0, "revert: %s",
 		      err.msg);
 	fw->free_spec(spec);
 }
@@ -733,7 +733,7 @@ START_TEST(test_apply_existing_table)
 
 	spec = parse_ok("drop");
 	memset(&err, 0, sizeof(err));
-	rc = fw->apply(spec, &t, &state, &err);
+	rc = fw->ops->apply(spec, &t, &state, &err);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_ptr_null(state);
 	ck_assert_str_eq(err.msg, "firewall (table inet goneaway_33_1): nft: "
@@ -775,7 +775,7 @@ START_TEST(test_revert_when_gone)
 	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
 
 	spec = parse_ok("drop");
-	ck_assert_int_eq(fw->revert(spec, &f.t, NULL, &err), 0);
+	ck_assert_int_eq(fw->ops->revert(spec, &f.t, NULL, &err), 0);
 	fw->free_spec(spec);
 	lab_down(&f);
 }
@@ -792,7 +792,7 @@ START_TEST(test_apply_bad_namespace)
 	t.server_ns = -1;
 	spec = parse_ok("drop");
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(fw->apply(spec, &t, &state, &err), -1);
+	ck_assert_int_eq(fw->ops->apply(spec, &t, &state, &err), -1);
 	ck_assert_ptr_null(state);
 	ck_assert_msg(strstr(err.msg, "firewall (table inet goneaway_33_") &&
 		      strstr(err.msg, strerror(EBADF)), "%s", err.msg);
@@ -844,7 +844,7 @@ START_TEST(test_unsupported)
 	block_nfnetlink();
 	spec = parse_ok("reject");
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(fw->apply(spec, &t, &state, &err),
+	ck_assert_int_eq(fw->ops->apply(spec, &t, &state, &err),
 			 GA_FAULT_UNSUPPORTED);
 	ck_assert_ptr_null(state);
 	ck_assert_str_eq(err.msg, "firewall (table inet goneaway_33_1): "

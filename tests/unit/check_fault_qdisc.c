@@ -1,5 +1,5 @@
 /* check_fault_qdisc.c - the "tbf" and "netem" fault kinds
- * (fault_qdisc.c): parsing, validation, the netlink messages they build,
+ * (faults/qdisc.c): parsing, validation, the netlink messages they build,
  * and the real thing inside a lab.
  *
  * Parsing, validation and message building need nothing: the messages
@@ -105,8 +105,8 @@ START_TEST(test_kinds_complete)
 		ck_assert_ptr_nonnull(k->validate);
 		ck_assert_ptr_nonnull(k->describe);
 		ck_assert_ptr_nonnull(k->free_spec);
-		ck_assert_ptr_nonnull(k->apply);
-		ck_assert_ptr_nonnull(k->revert);
+		ck_assert_ptr_nonnull(k->ops->apply);
+		ck_assert_ptr_nonnull(k->ops->revert);
 	}
 }
 END_TEST
@@ -725,7 +725,7 @@ START_TEST(test_tbf_apply_revert)
 	spec = spec_ok(k, "on server rate 16kbit burst 1600b latency 1s");
 
 	memset(&err, 0, sizeof(err));
-	ck_assert_msg(k->apply(spec, &t, &state, &err) == 0, "apply: %s",
+	ck_assert_msg(k->ops->apply(spec, &t, &state, &err) == 0, "apply: %s",
 		      err.msg);
 	ck_assert_ptr_null(state);
 	get_root(t.server_ns, t.server_if, &r);
@@ -739,17 +739,17 @@ START_TEST(test_tbf_apply_revert)
 
 	/* A second qdisc fault on the same side is refused, not
 	 * swapped in silently; the first stays. */
-	ck_assert_int_eq(k->apply(spec, &t, &state, &err), -1);
+	ck_assert_int_eq(k->ops->apply(spec, &t, &state, &err), -1);
 	ck_assert_msg(strstr(err.msg, "already has a root qdisc"), "%s",
 		      err.msg);
 	get_root(t.server_ns, t.server_if, &r);
 	ck_assert_str_eq(r.kind, "tbf");
 
-	ck_assert_msg(k->revert(spec, &t, NULL, &err) == 0, "revert: %s",
+	ck_assert_msg(k->ops->revert(spec, &t, NULL, &err) == 0, "revert: %s",
 		      err.msg);
 	assert_default_root(t.server_ns, t.server_if);
 	/* Nothing left to undo is not an error. */
-	ck_assert_msg(k->revert(spec, &t, NULL, &err) == 0,
+	ck_assert_msg(k->ops->revert(spec, &t, NULL, &err) == 0,
 		      "second revert: %s", err.msg);
 	k->free_spec(spec);
 	ga_lab_destroy(&lab);
@@ -769,7 +769,7 @@ START_TEST(test_tbf_client_side)
 	make_lab(&lab, &t, 0xa2);
 	spec = spec_ok(k, "on client rate 1mbit limit 20000b");
 	memset(&err, 0, sizeof(err));
-	ck_assert_msg(k->apply(spec, &t, &state, &err) == 0, "apply: %s",
+	ck_assert_msg(k->ops->apply(spec, &t, &state, &err) == 0, "apply: %s",
 		      err.msg);
 	get_root(t.client_ns, t.client_if, &r);
 	ck_assert(r.found);
@@ -777,7 +777,7 @@ START_TEST(test_tbf_client_side)
 	ck_assert_int_eq(r.rate, 125000);
 	ck_assert_int_eq(r.limit, 20000);
 	assert_default_root(t.server_ns, t.server_if);
-	ck_assert_msg(k->revert(spec, &t, state, &err) == 0, "revert: %s",
+	ck_assert_msg(k->ops->revert(spec, &t, state, &err) == 0, "revert: %s",
 		      err.msg);
 	assert_default_root(t.client_ns, t.client_if);
 	k->free_spec(spec);
@@ -811,14 +811,14 @@ START_TEST(test_tbf_largest)
 	make_lab(&lab, &t, 0xa6);
 	spec = spec_ok(k, tbf_largest[_i].args);
 	memset(&err, 0, sizeof(err));
-	ck_assert_msg(k->apply(spec, &t, &state, &err) == 0, "apply %s: %s",
+	ck_assert_msg(k->ops->apply(spec, &t, &state, &err) == 0, "apply %s: %s",
 		      tbf_largest[_i].args, err.msg);
 	get_root(t.server_ns, t.server_if, &r);
 	ck_assert(r.found);
 	ck_assert_str_eq(r.kind, "tbf");
 	ck_assert_int_eq(r.rate, tbf_largest[_i].rate);
 	ck_assert_int_eq(r.limit, tbf_largest[_i].limit);
-	ck_assert_msg(k->revert(spec, &t, state, &err) == 0, "revert: %s",
+	ck_assert_msg(k->ops->revert(spec, &t, state, &err) == 0, "revert: %s",
 		      err.msg);
 	assert_default_root(t.server_ns, t.server_if);
 	k->free_spec(spec);
@@ -863,24 +863,24 @@ START_TEST(test_revert_after_teardown)
 	make_lab(&lab, &t, 0xa3);
 	spec = spec_ok(k, "on server rate 64kbit");
 	memset(&err, 0, sizeof(err));
-	ck_assert_msg(k->apply(spec, &t, &state, &err) == 0, "apply: %s",
+	ck_assert_msg(k->ops->apply(spec, &t, &state, &err) == 0, "apply: %s",
 		      err.msg);
 	/* Deleting the client end takes the server end with it. */
 	ck_assert_msg(ga_netns_run(t.client_ns, delete_link,
 				   (void *)t.client_if, &err) == 0, "%s",
 		      err.msg);
-	ck_assert_msg(k->revert(spec, &t, state, &err) == 0,
+	ck_assert_msg(k->ops->revert(spec, &t, state, &err) == 0,
 		      "revert without the link: %s", err.msg);
 
 	/* The namespaces closed: a stale descriptor number, then none. */
 	fd = t.server_ns;
 	ga_lab_destroy(&lab);
 	ck_assert_int_eq(fcntl(fd, F_GETFD), -1);
-	ck_assert_msg(k->revert(spec, &t, NULL, &err) == 0,
+	ck_assert_msg(k->ops->revert(spec, &t, NULL, &err) == 0,
 		      "revert with a closed namespace: %s", err.msg);
 	t.server_ns = -1;
 	t.client_ns = -1;
-	ck_assert_msg(k->revert(spec, &t, NULL, &err) == 0,
+	ck_assert_msg(k->ops->revert(spec, &t, NULL, &err) == 0,
 		      "revert without namespaces: %s", err.msg);
 	k->free_spec(spec);
 }
@@ -902,7 +902,7 @@ START_TEST(test_netem_apply_or_unsupported)
 	make_lab(&lab, &t, 0xa4);
 	spec = spec_ok(k, "on server delay 50ms jitter 5ms loss 30% reorder 10%");
 	memset(&err, 0, sizeof(err));
-	rc = k->apply(spec, &t, &state, &err);
+	rc = k->ops->apply(spec, &t, &state, &err);
 	if (rc == GA_FAULT_UNSUPPORTED) {
 		fprintf(stderr, "qdisc tests: this kernel has no netem: %s\n",
 			err.msg);
@@ -919,7 +919,7 @@ START_TEST(test_netem_apply_or_unsupported)
 		ck_assert(r.found);
 		ck_assert_str_eq(r.kind, "netem");
 		ck_assert_uint_eq(r.handle, GA_QDISC_HANDLE);
-		ck_assert_msg(k->revert(spec, &t, state, &err) == 0,
+		ck_assert_msg(k->ops->revert(spec, &t, state, &err) == 0,
 			      "revert: %s", err.msg);
 		assert_default_root(t.server_ns, t.server_if);
 	}
@@ -945,11 +945,11 @@ START_TEST(test_probe)
 
 	/* The probe agrees with apply. */
 	spec = spec_ok(&ga_fault_netem, "on client loss 1%");
-	applied = ga_fault_netem.apply(spec, &t, &state, &err);
+	applied = ga_fault_netem.ops->apply(spec, &t, &state, &err);
 	ck_assert_msg(applied == 0 || applied == GA_FAULT_UNSUPPORTED,
 		      "apply netem: %d %s", applied, err.msg);
 	if (applied == 0)
-		ck_assert_int_eq(ga_fault_netem.revert(spec, &t, state, &err), 0);
+		ck_assert_int_eq(ga_fault_netem.ops->revert(spec, &t, state, &err), 0);
 	ga_fault_netem.free_spec(spec);
 	rc = ga_qdisc_probe("netem", t.client_ns, t.client_if, &err);
 	ck_assert_msg(rc == applied, "probe netem %d, apply %d: %s", rc,

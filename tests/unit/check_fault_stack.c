@@ -77,6 +77,11 @@ static int fake_revert(const void *spec, const struct ga_fault_target *t,
 	return 0;
 }
 
+static const struct ga_fault_ops fake_ops = {
+	.apply = fake_apply,
+	.revert = fake_revert,
+};
+
 static const struct ga_fault_kind fake_kind = {
 	.name = "fake",
 	.usage = "fake",
@@ -84,8 +89,7 @@ static const struct ga_fault_kind fake_kind = {
 	.validate = fake_validate,
 	.describe = fake_describe,
 	.free_spec = fake_free,
-	.apply = fake_apply,
-	.revert = fake_revert,
+	.ops = &fake_ops,
 };
 
 START_TEST(test_unwind_reverse_and_failures)

@@ -405,6 +405,66 @@ START_TEST(test_tree_remove_at_keeps_link_targets)
 }
 END_TEST
 
+/* ga_dir_open_beneath makes and opens a path component by component and
+ * never follows a symlink or leaves the directory it starts from. */
+START_TEST(test_dir_open_beneath)
+{
+	static const char *const bad[] = {
+		"../x", "a/../b", "/abs", "a//b", "a/", "", ".", "link/x", "link",
+		"file/x",
+	};
+	char p[PATH_MAX], outside[PATH_MAX];
+	struct ga_error err = { "" };
+	struct stat st;
+	char *dir = scratch_dir();
+	size_t i;
+	int dfd, fd;
+
+	snprintf(outside, sizeof(outside), "%s/outside", dir);
+	ck_assert_int_eq(mkdir(outside, 0700), 0);
+	snprintf(p, sizeof(p), "%s/res", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/res/link", dir);
+	ck_assert_int_eq(symlink(outside, p), 0);
+	snprintf(p, sizeof(p), "%s/res/file", dir);
+	make_text_file(p, "x");
+	snprintf(p, sizeof(p), "%s/res", dir);
+	dfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+
+	fd = ga_dir_open_beneath(dfd, "a/b/c", &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	ck_assert_msg(ga_file_copy_at(p, fd, "x/y", &err) == -1,
+		      "a name with '/' is not a plain name");
+	snprintf(p, sizeof(p), "%s/res/file", dir);
+	ck_assert_msg(ga_file_copy_at(p, fd, "copied", &err) == 0, "%s",
+		      err.msg);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/res/a/b/c/copied", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err.msg[0] = '\0';
+		fd = ga_dir_open_beneath(dfd, bad[i], &err);
+		ck_assert_msg(fd == -1, "'%s' was opened", bad[i]);
+		ck_assert_msg(err.msg[0], "'%s': no message", bad[i]);
+	}
+	/* a file name that is a symlink is not followed either */
+	snprintf(p, sizeof(p), "%s/res/file", dir);
+	ck_assert_int_eq(symlinkat("../outside/target", dfd, "a/b/c/trap"), 0);
+	ck_assert_msg(ga_file_copy_at(p, dfd, "a", &err) == -1, "a directory");
+	fd = ga_dir_open_beneath(dfd, "a/b/c", &err);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ga_file_copy_at(p, fd, "trap", &err), -1);
+	ck_assert(ga_file_create_at(fd, "trap", &err) == NULL);
+	close(fd);
+	close(dfd);
+	snprintf(p, sizeof(p), "%s/target", outside);
+	ck_assert_int_eq(lstat(p, &st), -1);
+	remove_scratch(dir);
+}
+END_TEST
+
 Suite *make_fsutil_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("fsutil");
@@ -431,6 +491,7 @@ Suite *make_fsutil_suite(struct unit_needs *needs)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_unchecked_fixture(tc, scratch_setup, scratch_teardown);
 	tcase_add_test(tc, test_tree_remove_at_keeps_link_targets);
+	tcase_add_test(tc, test_dir_open_beneath);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "faults/fault.h"
 #include "needs.h"
 #include "suites.h"
 
@@ -29,8 +30,11 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
+	ga_fault_kinds_use(ga_fault_table());
 	unit_needs_init(&needs, stdout);
 	sr = srunner_create(make_units_suite());
+	srunner_add_suite(sr, make_json_suite());
+	srunner_add_suite(sr, make_protocol_suite());
 	srunner_add_suite(sr, make_errnames_suite());
 	srunner_add_suite(sr, make_parse_suite());
 	srunner_add_suite(sr, make_parse_steps_suite());
@@ -50,6 +54,7 @@ int main(void)
 	srunner_add_suite(sr, make_fault_args_suite());
 	srunner_add_suite(sr, make_rootfs_suite());
 	srunner_add_suite(sr, make_docker_suite());
+	srunner_add_suite(sr, make_select_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1167,6 +1167,71 @@ START_TEST(test_crlf_and_tabs)
 }
 END_TEST
 
+/* ---- labels: never a path out of the results directory ----------------- */
+
+static const struct {
+	const char *raw, *want;
+} label_cases[] = {
+	{ "kill-idle", "kill-idle" },
+	{ "a/x", "a/x" },
+	{ "../s/k", "up/s/k" },
+	{ "../../k", "up/up/k" },
+	{ "/etc/k", "etc/k" },
+	{ "a//./b/", "a/b" },
+	{ "..", "up" },
+	{ ".", "_" },
+	{ "", "_" },
+	{ "/", "_" },
+	{ "...", "..." },
+	{ "x/..y/..", "x/..y/up" },
+};
+
+START_TEST(test_label_safe)
+{
+	char *got = ga_label_safe(label_cases[_i].raw);
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(strcmp(got, label_cases[_i].want) == 0,
+		      "'%s': got '%s', want '%s'", label_cases[_i].raw, got,
+		      label_cases[_i].want);
+	free(got);
+}
+END_TEST
+
+/* The same base name in ../s and s (the reported escape), a file named
+ * "...gw" (name ".."), and the same file twice. */
+START_TEST(test_labels_stay_inside)
+{
+	static const char *const paths[] = {
+		"../s/k.gw", "s/k.gw", "t/...gw", "s/k.gw",
+	};
+	static const char *const want[] = {
+		"up/s/k", "s/k", "up", "s/k-2",
+	};
+	struct ga_scenario *scs[4];
+	size_t i, n = sizeof(paths) / sizeof(paths[0]);
+	const char *base;
+
+	for (i = 0; i < n; i++) {
+		scs[i] = calloc(1, sizeof(*scs[i]));
+		ck_assert_ptr_nonnull(scs[i]);
+		scs[i]->path = strdup(paths[i]);
+		base = strrchr(paths[i], '/') + 1;
+		scs[i]->name = strndup(base, strlen(base) - 3);
+	}
+	ck_assert_int_eq(ga_scenarios_label(scs, n), 0);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(strcmp(scs[i]->label, want[i]) == 0,
+			      "%s: label '%s', want '%s'", paths[i],
+			      scs[i]->label, want[i]);
+		free(scs[i]->path);
+		free(scs[i]->name);
+		free(scs[i]->label);
+		free(scs[i]);
+	}
+}
+END_TEST
+
 Suite *make_parse_suite(void)
 {
 	Suite *s;
@@ -1223,6 +1288,13 @@ Suite *make_parse_suite(void)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(tc, test_did_you_mean, 0,
 			    sizeof(dym_cases) / sizeof(dym_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("labels");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_label_safe, 0,
+			    sizeof(label_cases) / sizeof(label_cases[0]));
+	tcase_add_test(tc, test_labels_stay_inside);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lang/diag.h"
 #include "report/internal.h"
 #include "report/report.h"
 #include "suites.h"
@@ -917,6 +918,127 @@ START_TEST(test_escape_format_cuts_whole)
 }
 END_TEST
 
+/* ---- a driver's words: one step line, the report's and steps.log's ------ */
+
+/* What a driver process may write in its reply (client/process.c keeps
+ * it as it came): ESC sequences, a carriage return, DEL and a C1
+ * control (U+009B, CSI) in its message, its API name and its
+ * sqlstate. */
+#define DRIVER_MSG "gone\x1b[2J\r\x7f\xc2\x9b" "31m away"
+#define DRIVER_API "mysql_\x1b]0;x\x07query"
+#define SHOWN_LINE "line 7: query app: mysql_\\x1B]0;x\\x07query: returned " \
+	"2006 (CR_SERVER_GONE_ERROR) \"gone\\x1B[2J\\r\\x7F\\u009B31m away\" " \
+	"after 3 ms"
+
+/* The FAIL case's step 7 and reason carry the driver's text. */
+static void fixture_init_driver(struct fixture *fx)
+{
+	struct ga_step_result *sr;
+
+	fixture_init(fx);
+	sr = &fx->res[1].steps[1];
+	snprintf(sr->out.message, sizeof(sr->out.message), "%s", DRIVER_MSG);
+	sr->out.api = DRIVER_API;
+	snprintf(sr->out.sqlstate, sizeof(sr->out.sqlstate), "\x1b[1m");
+	snprintf(fx->res[1].reason, sizeof(fx->res[1].reason),
+		 "driver said %s", DRIVER_MSG);
+}
+
+/* The report's line and steps.log's are one format (ga_step_line_write),
+ * escaped alike: steps.log's line is the report's plus the sqlstate and
+ * the expect line, and neither holds a raw control character.  Before,
+ * steps.log wrote everything raw and the report the API name raw. */
+START_TEST(test_step_line_escaped_everywhere)
+{
+	struct fixture fx;
+	char *report, *log = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	fixture_init_driver(&fx);
+	report = render_with(HUMAN_VERBOSE, &fx);
+	f = open_memstream(&log, &len);
+	ck_assert_ptr_nonnull(f);
+	ga_steps_log_write(f, fx.sc[1], &fx.res[1]);
+	ck_assert_int_eq(fclose(f), 0);
+	fixture_free(&fx);
+	assert_clean_text(report, false, "report");
+	assert_clean_text(log, false, "steps.log");
+	ck_assert_msg(strstr(report, "\n      " SHOWN_LINE "\n") != NULL,
+		      "the report's step line:\n%s", report);
+	ck_assert_msg(strstr(log, "\n" SHOWN_LINE " [sqlstate \\x1B[1m]; "
+			     "expected 2013 (CR_SERVER_LOST) (expect line 8): "
+			     "MISMATCH\n") != NULL,
+		      "steps.log's step line:\n%s", log);
+	ck_assert_msg(strstr(log, "\nreason: line 7: driver said gone\\x1B[2J"
+			     "\\r\\x7F\\u009B31m away\n") != NULL,
+		      "steps.log's reason:\n%s", log);
+	ck_assert_msg(strstr(report, ": driver said gone\\x1B[2J\\r\\x7F"
+			     "\\u009B31m away\n") != NULL,
+		      "the report's reason:\n%s", report);
+	free(report);
+	free(log);
+}
+END_TEST
+
+/* steps.log of the PASS case: the same lines as before, every field. */
+START_TEST(test_steps_log_plain)
+{
+	struct fixture fx;
+	char *log = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	fixture_init(&fx);
+	snprintf(fx.res[0].server_notes, sizeof(fx.res[0].server_notes),
+		 "note one\nnote \x1b[2J two");
+	snprintf(fx.res[0].reverted, sizeof(fx.res[0].reverted),
+		 "wall (firewall drop both)");
+	f = open_memstream(&log, &len);
+	ck_assert_ptr_nonnull(f);
+	ga_steps_log_write(f, fx.sc[0], &fx.res[0]);
+	ck_assert_int_eq(fclose(f), 0);
+	fixture_free(&fx);
+	ck_assert_str_eq(log,
+		"scenario: scenarios/pass-case.gw\n"
+		"verdict: PASS\n"
+		"server: 10.11.19-MariaDB-0+deb12u1\n"
+		"server notes:\n"
+		"note one\n"
+		"note \\x1B[2J two\n"
+		"teardown reverted: wall (firewall drop both)\n"
+		"line 5: connect app: mysql_real_connect: succeeded after 2 ms\n"
+		"line 7: query app: mysql_real_query: returned 2013 "
+		"(CR_SERVER_LOST) \"Lost connection to server during query\" "
+		"after 1002 ms; expected 2013 (CR_SERVER_LOST) (expect line 8): "
+		"matched\n");
+	free(log);
+}
+END_TEST
+
+/* goneaway check's diagnostics quote the file's words: escaped too. */
+START_TEST(test_diagnostics_escaped)
+{
+	struct ga_diags d = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ga_diags_add(&d, "scen\x1b[2Jario.gw", 3, 7,
+		     "unknown connection '%s'", "ap\x1b]0;x\x07\xff");
+	ga_diags_add(&d, "a.gw", 4, 0, "plain");
+	f = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(f);
+	ga_diags_print(&d, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ga_diags_free(&d);
+	ck_assert_str_eq(out, "scen\\x1B[2Jario.gw:3:7: error: unknown "
+			 "connection 'ap\\x1B]0;x\\x07\\xFF'\n"
+			 "a.gw:4: error: plain\n");
+	free(out);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *make_report_suite(void)
@@ -957,6 +1079,9 @@ Suite *make_report_suite(void)
 	tcase_add_test(tc, test_junit_well_formed);
 	tcase_add_loop_test(tc, test_escape_table, 0, N(escapes));
 	tcase_add_test(tc, test_escape_format_cuts_whole);
+	tcase_add_test(tc, test_step_line_escaped_everywhere);
+	tcase_add_test(tc, test_steps_log_plain);
+	tcase_add_test(tc, test_diagnostics_escaped);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tap_yaml");

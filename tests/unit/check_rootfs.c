@@ -1,5 +1,5 @@
 /* check_rootfs.c - tests for rootfs.c (what a server root holds), the
- * --server argument (server.c: ga_server_spec_parse), the server
+ * --server argument (backends.c: ga_server_spec_parse), the server
  * identity of the three servers' versions, and the per-scenario my.cnf a
  * chrooted server gets (ga_server_write_cnf).
  *
@@ -15,9 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lab/internal.h"
-#include "lab/rootfs.h"
-#include "lab/server.h"
+#include "server/internal.h"
+#include "server/backends.h"
+#include "server/rootfs.h"
+#include "server/server.h"
 #include "util/fsutil.h"
 #include "suites.h"
 

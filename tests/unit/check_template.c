@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lab/template.h"
+#include "server/template.h"
 #include "util/fsutil.h"
 #include "suites.h"
 

@@ -25,8 +25,11 @@ Suite *make_spawn_suite(struct unit_needs *needs);
 Suite *make_rundir_suite(struct unit_needs *needs);
 Suite *make_template_suite(void);
 Suite *make_units_suite(void);
+Suite *make_json_suite(void);
+Suite *make_protocol_suite(void);
 Suite *make_fault_args_suite(void);
 Suite *make_rootfs_suite(void);
 Suite *make_docker_suite(void);
+Suite *make_select_suite(void);
 
 #endif

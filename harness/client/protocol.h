@@ -1,0 +1,106 @@
+/* protocol.h - the client driver protocol (docs/driver-protocol.md),
+ * described once: which steps are requests, the members each request
+ * carries, and the options of a connect.
+ *
+ * The steps themselves are GA_STEP_MAP's (lang/step.h); this table adds
+ * what a driver needs per client step.  The process driver writes the
+ * connect options from it (client/process.c), "goneaway driver-test
+ * --describe" prints it as JSON or as the Markdown tables that
+ * docs/driver-protocol.md includes word for word (a test compares them),
+ * and the unit tests check that every client step of GA_STEP_MAP and
+ * every connection option of the language has its row.
+ *
+ * Everything returned is static: never freed, valid for the program.
+ */
+#ifndef GA_CLIENT_PROTOCOL_H
+#define GA_CLIENT_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lang/scenario.h"
+#include "lang/step.h"
+
+#define GA_PROTOCOL_VERSION 1
+#define GA_PROTOCOL_HELLO_MS 10000      /* for the greeting */
+#define GA_PROTOCOL_EXIT_MS 2000        /* for the exit once stdin closed */
+
+/* A request member, or an option of connect: its name, its JSON type
+ * ("string", "integer", "boolean", "object"; "string or null" when it may
+ * be null) and what it means. */
+struct ga_protocol_field {
+	const char *name;
+	const char *type;
+	const char *meaning;
+};
+
+/* The connect options, X(NAME, "name", "JSON type", "meaning").  A new
+ * option is a row here, its case in ga_protocol_write_options() (a
+ * switch without default: -Wswitch finds a missing one) and its
+ * handling, or "unsupported" reply, in every driver. */
+#define GA_PROTOCOL_OPTION_MAP(X)                                           \
+	X(TRANSPORT, "transport", "string",                                 \
+	  "`\"tcp\"` (`host` and `port`) or `\"socket\"` (the unix socket "   \
+	  "`socket`)")                                                       \
+	X(CONNECT_TIMEOUT, "connect_timeout", "integer",                    \
+	  "seconds to connect and log in; 0: the connector's default")      \
+	X(READ_TIMEOUT, "read_timeout", "integer",                          \
+	  "seconds a read from the server may wait; 0: the connector's "     \
+	  "default")                                                         \
+	X(WRITE_TIMEOUT, "write_timeout", "integer",                        \
+	  "seconds a write to the server may wait; 0: the connector's "      \
+	  "default")                                                         \
+	X(RECONNECT, "reconnect", "boolean",                                \
+	  "`true`: the connector's automatic reconnect, where it has one")   \
+	X(INTERACTIVE, "interactive", "boolean",                            \
+	  "`true`: the CLIENT_INTERACTIVE flag (the server's "               \
+	  "interactive_timeout applies)")                                    \
+	X(MAX_ALLOWED_PACKET, "max_allowed_packet", "integer",              \
+	  "bytes, the client's own limit; 0: the connector's default")      \
+	X(TLS, "tls", "string",                                             \
+	  "`\"off\"`: plain TCP, never TLS (set it explicitly: some "        \
+	  "connectors use TLS by themselves when the server offers it); "    \
+	  "`\"required\"`: TLS, the certificate not verified")
+
+enum ga_protocol_option {
+#define GA_PROTOCOL_OPTION_ENUM(name, key, type, meaning) GA_OPTION_##name,
+	GA_PROTOCOL_OPTION_MAP(GA_PROTOCOL_OPTION_ENUM)
+#undef GA_PROTOCOL_OPTION_ENUM
+	GA_OPTION_COUNT
+};
+
+/* What a client step is to a driver.  step is its "step" member on the
+ * wire (the keyword, except send, which is a query whose reply reap
+ * reads), or NULL when it never reaches a driver (drain: a transport=raw
+ * connection always uses the built-in client); members are the names of
+ * ga_protocol_members() rows it carries besides id and step,
+ * NULL-terminated; does says what the driver does, or why it is not
+ * sent. */
+struct ga_protocol_request {
+	const char *step;
+	const char *members[8];
+	const char *does;
+};
+
+/* The row of a client step (GA_STEP_ON_CLIENT), NULL for any other. */
+const struct ga_protocol_request *ga_protocol_request(enum ga_step_kind kind);
+
+/* Every request member (id and step first), *n of them. */
+const struct ga_protocol_field *ga_protocol_members(size_t *n);
+
+/* The connect options, GA_OPTION_COUNT of them, in map order. */
+const struct ga_protocol_field *ga_protocol_options(void);
+
+/* True when name is a step some request carries on the wire. */
+bool ga_protocol_is_step(const char *name);
+
+/* Writes ,"options":{...} of a connect request for connection c: every
+ * option of the map, always (0 and false are the defaults). */
+void ga_protocol_write_options(FILE *f, const struct ga_connection *c);
+
+/* The whole description to f: as one JSON object (markdown false), or
+ * as docs/driver-protocol.md's two tables. */
+void ga_protocol_describe(FILE *f, bool markdown);
+
+#endif

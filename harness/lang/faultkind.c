@@ -1,0 +1,27 @@
+/* faultkind.c - see faultkind.h: the fault kinds the parser knows. */
+#include "lang/faultkind.h"
+
+#include <string.h>
+
+static const struct ga_fault_kind *const none[] = { NULL };
+static const struct ga_fault_kind *const *in_use = none;
+
+void ga_fault_kinds_use(const struct ga_fault_kind *const *kinds)
+{
+	in_use = kinds ? kinds : none;
+}
+
+const struct ga_fault_kind *const *ga_fault_kinds(void)
+{
+	return in_use;
+}
+
+const struct ga_fault_kind *ga_fault_kind_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; in_use[i]; i++)
+		if (strcmp(in_use[i]->name, name) == 0)
+			return in_use[i];
+	return NULL;
+}

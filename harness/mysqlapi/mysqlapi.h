@@ -1,0 +1,88 @@
+/* mysqlapi.h - MySQL C API calls that fill a struct ga_outcome: queries
+ * and errors (mysqlapi/query.c), prepared statements (mysqlapi/stmt.c), a
+ * fork that holds a connection (mysqlapi/fork.c).
+ *
+ * This is the boundary where the C API's errors (mysql_errno,
+ * mysql_sqlstate, mysql_error) become goneaway values; the built-in
+ * driver (client/builtin.c), the server's admin connection
+ * (server/admin.c) and the C driver process (drivers/c/driver.c, built
+ * with any client library from this directory and util/ alone) all use
+ * it.  It uses util/ and the types of lang/outcome.h and lang/scenario.h,
+ * nothing else of the harness.
+ */
+#ifndef GA_MYSQLAPI_H
+#define GA_MYSQLAPI_H
+
+#include <mysql.h>
+
+#include "lang/outcome.h"
+#include "lang/scenario.h"
+
+/* Records mysql's current error as the outcome of api. */
+void ga_mysql_set_error(MYSQL *mysql, const char *api, struct ga_outcome *out);
+
+/* mysql_real_query, then mysql_store_result when there is a result set;
+ * the first column of the first row becomes the outcome's value.  Records
+ * the thread id before and after. */
+void ga_mysql_query(MYSQL *mysql, const char *sql, struct ga_outcome *out);
+
+/* mysql_real_query, then mysql_use_result and the first row: the rows
+ * stay on the wire.  On success *res is the open result (the caller owns
+ * it: ga_mysql_fetch() frees it) and the first row's first column is the
+ * value. */
+void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,
+		     struct ga_outcome *out);
+
+/* Reads the rest of a streamed result with mysql_fetch_row and frees it
+ * (*res becomes NULL).  The value is the number of rows read here; a
+ * NULL row with mysql_errno set is the error. */
+void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, struct ga_outcome *out);
+
+/* Copies the first column of row into out's value. */
+void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out);
+
+/* ---- prepared statements (mysqlapi/stmt.c) -------------------------------- */
+
+/* Closes *stmt if set, then mysql_stmt_init + mysql_stmt_prepare.  On
+ * success *stmt is the new statement (the caller owns it: close it with
+ * mysql_stmt_close). */
+void ga_stmt_prepare(MYSQL *mysql, MYSQL_STMT **stmt, const char *sql,
+		     struct ga_outcome *out);
+
+/* Binds blob bytes of 'x' to the first parameter (blob > 0; 0: nothing
+ * bound, or the long data sent before stays) and executes; a result set
+ * is stored and its first value kept. */
+void ga_stmt_execute(MYSQL *mysql, MYSQL_STMT *stmt, long blob,
+		     struct ga_outcome *out);
+
+/* Sends total bytes of 'x' for the first parameter with
+ * mysql_stmt_send_long_data, chunk bytes at a time.  The statement must
+ * have a parameter; its bind is set as a LONG_BLOB.  Ok when every chunk
+ * was accepted; the value is the number of chunks sent. */
+void ga_stmt_long_data(MYSQL *mysql, MYSQL_STMT *stmt, long total, long chunk,
+		       struct ga_outcome *out);
+
+/* ---- a fork holding a connection (mysqlapi/fork.c) ------------------------- */
+
+/* A process that forks while it holds a connection.  After fork() parent
+ * and child share one TCP socket (one open file description) but each
+ * has its own copy of the MYSQL handle's state:
+ *
+ *   close  the child calls mysql_close(): COM_QUIT goes to the server,
+ *          which ends the session the parent still believes it has;
+ *   exit   the child exits without a word: nothing happens;
+ *   share  both query the handle at the same time, count queries each:
+ *          their requests and answers interleave on one stream, so a
+ *          process can read the answer to the other's query.
+ *
+ * Every query in "share" selects a text unique to the process and the
+ * iteration ('parent:17'); the answer is checked, so rows that belong to
+ * the other process's query are reported as a wrong result.  Waits for
+ * the child (bounded by child_ms, then it is SIGKILLed by its PID).  The
+ * outcome is the parent's view: for close and exit the fork itself (ok),
+ * for share the worst thing either process saw: a wrong result, else an
+ * error, else a hang of the child, else ok. */
+void ga_fork_call(MYSQL *mysql, enum ga_fork_mode mode, long count,
+		  long child_ms, struct ga_outcome *out);
+
+#endif

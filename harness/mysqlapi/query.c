@@ -1,0 +1,104 @@
+/* query.c - queries and errors: see mysqlapi.h */
+#include "mysqlapi/mysqlapi.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void ga_mysql_set_error(MYSQL *mysql, const char *api, struct ga_outcome *out)
+{
+	out->result = GA_RESULT_ERROR;
+	out->api = api;
+	out->err = mysql_errno(mysql);
+	snprintf(out->sqlstate, sizeof(out->sqlstate), "%s", mysql_sqlstate(mysql));
+	snprintf(out->message, sizeof(out->message), "%s", mysql_error(mysql));
+}
+
+void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out)
+{
+	unsigned long *lengths;
+
+	if (!row || mysql_num_fields(res) == 0)
+		return;
+	lengths = mysql_fetch_lengths(res);
+	out->has_value = true;
+	out->value_null = row[0] == NULL;
+	if (row[0])
+		snprintf(out->value, sizeof(out->value), "%.*s",
+			 (int)(lengths[0] < sizeof(out->value) ?
+			       lengths[0] : sizeof(out->value) - 1), row[0]);
+}
+
+/* Stores the result set (if any) and keeps its first value. */
+static void store_first_value(MYSQL *mysql, struct ga_outcome *out)
+{
+	MYSQL_RES *res;
+
+	if (mysql_field_count(mysql) == 0) {
+		out->result = GA_RESULT_OK;
+		return;
+	}
+	res = mysql_store_result(mysql);
+	if (!res) {
+		ga_mysql_set_error(mysql, "mysql_store_result", out);
+		return;
+	}
+	out->result = GA_RESULT_OK;
+	ga_mysql_keep_value(res, mysql_fetch_row(res), out);
+	mysql_free_result(res);
+}
+
+void ga_mysql_query(MYSQL *mysql, const char *sql, struct ga_outcome *out)
+{
+	out->api = "mysql_real_query";
+	out->thread_before = mysql_thread_id(mysql);
+	if (mysql_real_query(mysql, sql, (unsigned long)strlen(sql)) != 0)
+		ga_mysql_set_error(mysql, "mysql_real_query", out);
+	else
+		store_first_value(mysql, out);
+	out->thread_after = mysql_thread_id(mysql);
+}
+
+void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,
+		     struct ga_outcome *out)
+{
+	MYSQL_ROW row;
+
+	out->api = "mysql_real_query";
+	out->thread_before = mysql_thread_id(mysql);
+	out->thread_after = out->thread_before;
+	if (mysql_real_query(mysql, sql, (unsigned long)strlen(sql)) != 0) {
+		ga_mysql_set_error(mysql, "mysql_real_query", out);
+		return;
+	}
+	*res = mysql_use_result(mysql);
+	if (!*res) {
+		ga_mysql_set_error(mysql, "mysql_use_result", out);
+		return;
+	}
+	row = mysql_fetch_row(*res);
+	if (!row && mysql_errno(mysql)) {
+		ga_mysql_set_error(mysql, "mysql_fetch_row", out);
+		return;
+	}
+	out->result = GA_RESULT_OK;
+	ga_mysql_keep_value(*res, row, out);
+}
+
+void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, struct ga_outcome *out)
+{
+	unsigned long rows = 0;
+
+	out->api = "mysql_fetch_row";
+	while (mysql_fetch_row(*res))
+		rows++;
+	if (mysql_errno(mysql)) {
+		ga_mysql_set_error(mysql, "mysql_fetch_row", out);
+		snprintf(out->value, sizeof(out->value), "%lu", rows);
+	} else {
+		out->result = GA_RESULT_OK;
+		out->has_value = true;
+		snprintf(out->value, sizeof(out->value), "%lu", rows);
+	}
+	mysql_free_result(*res);
+	*res = NULL;
+}

@@ -1,0 +1,89 @@
+/* results.h - a run's results as JSON Lines, read back: the files
+ * report/jsonl.c writes (docs/results-jsonl.md), from one or several
+ * runs, turned into the scenarios and case results the reporters take,
+ * so "goneaway report" shows merged shards as one run would.
+ *
+ * The files are untrusted input (an artifact from another machine, a
+ * file cut short): every line is bounded (GA_RESULTS_LINE_MAX), parsed by
+ * util/json.c and checked member by member; anything wrong is an error
+ * naming the file and line, never a case that passes.
+ *
+ * Ownership: a struct ga_results owns every case, scenario, result and
+ * string reachable from it; free it with ga_results_free().
+ */
+#ifndef GA_RESULTS_H
+#define GA_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lang/outcome.h"
+#include "report/report.h"
+#include "run/runner.h"
+#include "util/error.h"
+
+/* The schema of the files written and the one this goneaway reads. */
+#define GA_RESULTS_SCHEMA 1
+/* The results file in a results directory. */
+#define GA_RESULTS_FILE "results.jsonl"
+/* The longest line read, newline included: a case's longest line is a
+ * few kilobytes. */
+#define GA_RESULTS_LINE_MAX (256 * 1024)
+/* The most steps of one case and cases of one set of results. */
+#define GA_RESULTS_MAX_STEPS 100000
+#define GA_RESULTS_MAX_CASES 1000000
+
+/* Words of the files: "ok", "error", "hang", "wrong-result"; "any",
+ * "mariadb", "mysql".  The _find ones return -1 for an unknown word. */
+const char *ga_results_result_name(enum ga_result r);
+int ga_results_result_find(const char *word);
+const char *ga_results_flavour_name(enum ga_flavour f);
+int ga_results_flavour_find(const char *word);
+
+/* One case read back: what the reporters take. */
+struct ga_results_case {
+	struct ga_scenario *sc;         /* owned: the scenario as far as the
+					 * reporters need it (path, label,
+					 * title, connections, steps' lines,
+					 * kinds and expect counts) */
+	struct ga_case_result res;      /* owned; res.results is the
+					 * evidence directory relative to
+					 * the working directory */
+	char **apis;                    /* owned: what res's outcomes' api
+					 * point to */
+	size_t napis;
+	char *fingerprint;              /* owned: the case's lines without
+					 * their case numbers, to tell an
+					 * identical copy from a conflict */
+	const char *file;               /* borrowed from files[] */
+	long line;                      /* its "case" line in file */
+	size_t order;                   /* read as the order-th case */
+};
+
+struct ga_results {
+	struct ga_results_case *cases;  /* owned */
+	size_t n;
+	char **files;                   /* owned: every file read, in order */
+	size_t nfiles;
+	struct ga_run_summary sum;      /* added up over the files: wall_ms
+					 * is the sum of theirs, signo the
+					 * first that is not 0 */
+};
+
+/* Reads the results of one run into r (initialised with {0}): path is a
+ * results directory holding results.jsonl, or the file itself.  Returns
+ * 0, or -1 with err set ("FILE:LINE: what is wrong") and r unchanged but
+ * for the file's name. */
+int ga_results_read(struct ga_results *r, const char *path,
+		    struct ga_error *err);
+
+/* Puts the cases in a stable order: scenario label (in the order of
+ * the files' names, as a run takes a directory: "x-tls" before "x"),
+ * then server, then client.  A case (the same label, server and client) read twice is
+ * dropped when both copies are identical; otherwise -1 with err naming
+ * both files and lines.  Returns 0, or -1. */
+int ga_results_sort(struct ga_results *r, struct ga_error *err);
+
+void ga_results_free(struct ga_results *r);
+
+#endif

@@ -1,0 +1,49 @@
+/* verdict.c - a scenario's verdict and its reason (ga_verdict_name in
+ * run/runner.h; ga_case_verdict and friends in run/internal.h): the
+ * floor of run/ that runner.c, steps.c, repeat.c and the step lines all
+ * use, and that uses none of them. */
+#include "run/internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *ga_verdict_name(enum ga_verdict v)
+{
+	switch (v) {
+	case GA_VERDICT_PASS: return "PASS";
+	case GA_VERDICT_FAIL: return "FAIL";
+	case GA_VERDICT_SKIP: return "SKIP";
+	case GA_VERDICT_ERROR: return "ERROR";
+	}
+	return "?";
+}
+
+void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	res->verdict = v;
+	res->line = line;
+	va_start(ap, fmt);
+	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+	va_end(ap);
+}
+
+int ga_case_harness_error(struct ga_case *c, const struct ga_step *step,
+			  const struct ga_error *err)
+{
+	ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line, "%s: %s",
+			ga_step_kind_name(step->kind), err->msg);
+	return -1;
+}
+
+int ga_case_interrupted(struct ga_case *c, const struct ga_step *step)
+{
+	c->res->signo = c->r->in ? c->r->in->signo : 0;
+	ga_case_verdict(c->res, GA_VERDICT_ERROR, step ? step->line : 0,
+			"interrupted by signal %d (%s)", c->res->signo,
+			strsignal(c->res->signo));
+	return -1;
+}

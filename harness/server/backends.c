@@ -1,0 +1,81 @@
+/* backends.c - see backends.h: the table of server backends, one row per
+ * backend (server/server_NAME.c). */
+#include "server/backends.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "server/internal.h"
+
+static const struct ga_server_backend_ops *const backends[] = {
+	&ga_server_local,
+	&ga_server_rootfs,
+	&ga_server_docker,
+	NULL,
+};
+
+const struct ga_server_backend_ops *ga_server_backend_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; backends[i]; i++)
+		if (strcmp(backends[i]->name, name) == 0)
+			return backends[i];
+	return NULL;
+}
+
+/* The part of spec after b's prefix, or NULL when spec does not start
+ * with it (a prefix without ':' is the whole word). */
+static const char *after_prefix(const struct ga_server_backend_ops *b,
+				const char *spec)
+{
+	size_t n = strlen(b->prefix);
+
+	if (n && b->prefix[n - 1] == ':')
+		return strncmp(spec, b->prefix, n) == 0 ? spec + n : NULL;
+	return strcmp(spec, b->prefix) == 0 ? spec + n : NULL;
+}
+
+int ga_server_spec_parse(const char *spec, const char *roots_dir,
+			 const struct ga_server_backend_ops **ops, char *arg,
+			 size_t len, struct ga_error *err)
+{
+	char known[1024];
+	const char *rest;
+	size_t i, used = 0;
+	int rc;
+
+	arg[0] = '\0';
+	for (i = 0; backends[i]; i++) {
+		rest = after_prefix(backends[i], spec);
+		if (!rest)
+			continue;
+		rc = backends[i]->parse ? backends[i]->parse(rest, arg, len, err)
+					: 0;
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			*ops = backends[i];
+			return 0;
+		}
+		arg[0] = '\0';
+	}
+	known[0] = '\0';
+	for (i = 0; backends[i] && used < sizeof(known); i++)
+		used += (size_t)snprintf(known + used, sizeof(known) - used,
+					 "%s%s", i ? ", " : "",
+					 backends[i]->usage);
+	for (i = 0; backends[i]; i++) {
+		if (!backends[i]->parse_name)
+			continue;
+		used = strlen(known);
+		if (backends[i]->parse_name(spec, roots_dir, arg, len,
+					    known + used,
+					    sizeof(known) - used) == 0) {
+			*ops = backends[i];
+			return 0;
+		}
+	}
+	return ga_error_set(err, "'%s' is not a server backend or a root in "
+			    "%s (known: %s)", spec, roots_dir, known);
+}

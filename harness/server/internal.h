@@ -1,0 +1,85 @@
+/* internal.h - what the server's files share (server/ only): the admin
+ * connection (server/admin.c), the configuration every backend writes
+ * (server/cnf.c), what image backends share (server/image.c) and the
+ * backends themselves (rows of server/backends.c). */
+#ifndef GA_SERVER_INTERNAL_H
+#define GA_SERVER_INTERNAL_H
+
+#include "server/rootfs.h"
+#include "server/server.h"
+#include "lab/spawn.h"
+
+/* ---- the admin connection (server/admin.c) ------------------------------ */
+
+/* Connects the admin account over srv->socket and raises its session
+ * timeouts out of any scenario's reach; sets srv->admin, srv->version and
+ * srv->id.  Returns 0 or -1 with err set (nothing kept). */
+int ga_admin_connect(struct ga_server *srv, struct ga_error *err);
+
+/* Closes the admin connection (COM_QUIT: the server logs no abort). */
+void ga_admin_close(struct ga_server *srv);
+
+/* ---- the scenario's my.cnf (server/cnf.c) ------------------------------- */
+
+/* Writes srv->cnf: a header naming the scenario, fixture (the fixture
+ * config's text), the scenario's private paths as the server sees them
+ * (inside: what srv->dir is called where the server runs; srv->dir for a
+ * local server) and sc's server-option lines, last, so they win.  extra
+ * (may be NULL) is more [mysqld] lines the backend needs. */
+int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
+			const char *inside, const char *extra,
+			const struct ga_scenario *sc, struct ga_error *err);
+
+/* ---- servers from an image's filesystem (server/image.c) -------------------
+ * The rootfs and docker backends: the server sees the scenario's private
+ * directory at GA_SPAWN_ROOT_MOUNT (/goneaway), runs as uid 0, and gets
+ * the fixtures of its flavour. */
+
+/* The flavour's fixture config and bootstrap SQL under fixtures_dir:
+ * server/mysql.cnf and mysql-bootstrap.sql for MySQL, server/mariadb.cnf
+ * and bootstrap.sql (the local server's) for MariaDB. */
+void ga_image_fixtures(enum ga_flavour flavour, const char *fixtures_dir,
+		       char *cnf, size_t cnf_len, char *sql, size_t sql_len);
+
+/* How ga_image_build makes root's template: part of its key (static). */
+const char *ga_image_format(const struct ga_root *root);
+
+/* A template build: the flavour's own initialisation, one program at a
+ * time through step, which runs argv (paths inside the server's
+ * filesystem) with work seen at /goneaway, stdin from input (a host
+ * path; NULL: /dev/null) and output to work/install.log (see
+ * ga_template_run_step). */
+struct ga_image_build {
+	const struct ga_root *root;
+	const char *fixture_cnf;        /* text */
+	const char *sql_path;           /* the flavour's bootstrap SQL */
+	int (*step)(void *arg, struct ga_interrupt *in, const char *work,
+		    const char *const *argv, const char *input,
+		    struct ga_error *err);
+	void *step_arg;
+};
+
+/* The build of struct ga_template_opts; arg is a struct ga_image_build. */
+int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
+		   const char *datadir, struct ga_error *err);
+
+/* A scenario's server not running yet: the template's copy, tmp/, the
+ * lab's certificate and my.cnf, in srv->dir (seen at /goneaway). */
+int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
+		    struct ga_error *err);
+
+/* Starts an image's server (server: its path inside the image) on the
+ * scenario's files: "SERVER --defaults-file=/goneaway/my.cnf" (the
+ * image's own /etc/mysql/my.cnf is never read) in the server namespace,
+ * its output to the error log, chrooted into root or joined to join
+ * (exactly one of them). */
+int ga_image_spawn(struct ga_server *srv, const char *server,
+		   struct ga_spawn_root *root,
+		   const struct ga_spawn_join *join, struct ga_error *err);
+
+/* The backends (server/server_*.c), rows of server/backends.c's table. */
+extern const struct ga_server_backend_ops ga_server_local;
+extern const struct ga_server_backend_ops ga_server_rootfs;
+extern const struct ga_server_backend_ops ga_server_docker;
+
+#endif

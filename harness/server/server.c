@@ -1,0 +1,334 @@
+/* server.c - see server.h: what every backend's server has in common. */
+#include "server/internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lab/lab.h"
+#include "lab/spawn.h"
+#include "util/clock.h"
+#include "util/fsutil.h"
+
+#define POLL_MS 5
+#define LOG_MAX (64 << 20)
+
+int ga_server_backend_open(struct ga_server_backend *be,
+			   const struct ga_server_backend_ops *ops,
+			   const struct ga_server_options *opts,
+			   struct ga_interrupt *in, struct ga_error *err)
+{
+	memset(be, 0, sizeof(*be));
+	be->ops = ops;
+	be->opts = *opts;
+	return ops->prepare(be, in, err);
+}
+
+void ga_server_backend_close(struct ga_server_backend *be)
+{
+	if (be->ops && be->ops->release)
+		be->ops->release(be);
+	free(be->fixture_cnf);
+	be->fixture_cnf = NULL;
+}
+
+static int path_join(char *buf, size_t len, const char *dir, const char *name,
+		     struct ga_error *err)
+{
+	if (snprintf(buf, len, "%s/%s", dir, name) >= (int)len)
+		return ga_error_set(err, "path too long: %s/%s", dir, name);
+	return 0;
+}
+
+int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
+		     const char *dir, const struct ga_scenario *sc,
+		     struct ga_error *err)
+{
+	struct sockaddr_un sun;
+
+	memset(srv, 0, sizeof(*srv));
+	srv->be = be;
+	srv->netns_fd = -1;
+	srv->pidfd = -1;
+	if (snprintf(srv->dir, sizeof(srv->dir), "%s", dir) >= (int)sizeof(srv->dir))
+		return ga_error_set(err, "path too long: %s", dir);
+	if (path_join(srv->cnf, sizeof(srv->cnf), dir, "my.cnf", err) ||
+	    path_join(srv->datadir, sizeof(srv->datadir), dir, "data", err) ||
+	    path_join(srv->socket, sizeof(srv->socket), dir, "s.sock", err) ||
+	    path_join(srv->errlog, sizeof(srv->errlog), dir, "error.log", err))
+		return -1;
+	if (strlen(srv->socket) >= sizeof(sun.sun_path))
+		return ga_error_set(err, "unix socket path too long (%zu bytes, "
+				    "at most %zu): use a shorter TMPDIR",
+				    strlen(srv->socket), sizeof(sun.sun_path) - 1);
+	return be->ops->create(srv, sc, err);
+}
+
+/* ---- what the server said about the scenario's options -------------------- */
+
+static bool is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+static bool same_name_char(char a, char b)
+{
+	if (a == '-')
+		a = '_';
+	if (b == '-')
+		b = '_';
+	return tolower((unsigned char)a) == tolower((unsigned char)b);
+}
+
+/* True when line[0..len) has the option name as a word of its own, with
+ * '-' and '_' alike ("innodb-buffer-pool-size" is innodb_buffer_pool_size). */
+static bool mentions_option(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name), i, j;
+
+	for (i = 0; i + n <= len; i++) {
+		if (i > 0 && is_name_char(line[i - 1]))
+			continue;
+		for (j = 0; j < n && same_name_char(line[i + j], name[j]); j++)
+			;
+		if (j == n && (i + n == len || !is_name_char(line[i + n])))
+			return true;
+	}
+	return false;
+}
+
+/* The message of an error-log line: what follows its last "] " (after
+ * the time, the thread, "[Warning]" and MySQL's "[MY-...] [Server]"). */
+static const char *log_message(const char *line, size_t len, int *mlen)
+{
+	const char *msg = line, *p;
+
+	while ((p = memmem(msg, len - (size_t)(msg - line), "] ", 2)) != NULL)
+		msg = p + 2;
+	*mlen = (int)(len - (size_t)(msg - line));
+	return msg;
+}
+
+/* Looks through the error log for the server's words about sc's
+ * server-option lines: an adjusted, ignored or deprecated value goes into
+ * srv->notes, an unknown option into srv->rejected_line (and err when not
+ * NULL). */
+static void read_option_notes(struct ga_server *srv,
+			      const struct ga_scenario *sc,
+			      struct ga_error *err)
+{
+	char *text = NULL, *line, *nl;
+	struct ga_error ignored;
+	size_t used = strlen(srv->notes), i, len;
+	const char *msg;
+	int mlen, n;
+
+	if (!sc || !sc->noptions ||
+	    ga_file_read(srv->errlog, LOG_MAX, &text, NULL, &ignored))
+		return;
+	for (line = text; *line; line = nl ? nl + 1 : line + len) {
+		bool warning, unknown;
+
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		warning = memmem(line, len, "[Warning]", 9) &&
+			  (memmem(line, len, "adjusted", 8) ||
+			   memmem(line, len, "ignored", 7) ||
+			   memmem(line, len, "deprecated", 10));
+		unknown = memmem(line, len, "unknown variable", 16) ||
+			  memmem(line, len, "unknown option", 14);
+		if (!warning && !unknown)
+			continue;
+		for (i = 0; i < sc->noptions; i++)
+			if (mentions_option(line, len, sc->options[i].name))
+				break;
+		if (i == sc->noptions)
+			continue;
+		msg = log_message(line, len, &mlen);
+		if (unknown) {
+			srv->rejected_line = sc->options[i].line;
+			if (err)
+				ga_error_set(err, "server-option %s: the server "
+					     "refused it: %.*s",
+					     sc->options[i].name, mlen, msg);
+		} else if (used < sizeof(srv->notes)) {
+			n = snprintf(srv->notes + used, sizeof(srv->notes) - used,
+				     "%sline %d: server-option %s: the server "
+				     "said: %.*s", used ? "\n" : "",
+				     sc->options[i].line, sc->options[i].name,
+				     mlen, msg);
+			if (n > 0)
+				used += (size_t)n;
+		}
+	}
+	free(text);
+}
+
+/* ---- starting and stopping -------------------------------------------------- */
+
+static void forget_process(struct ga_server *srv)
+{
+	if (srv->pidfd >= 0)
+		close(srv->pidfd);
+	srv->pidfd = -1;
+	srv->pid = 0;
+}
+
+/* Reaps a server that exited by itself during start-up and says how. */
+static int exited_during_startup(struct ga_server *srv,
+				 const struct ga_scenario *sc,
+				 struct ga_error *err)
+{
+	char how[96], tail[600];
+	int status = -1;
+
+	srv->be->ops->reap(srv, &status);
+	forget_process(srv);
+	read_option_notes(srv, sc, err);
+	if (srv->rejected_line)
+		return -1;
+	if (status == -1)
+		snprintf(how, sizeof(how), "exited");
+	else
+		ga_spawn_describe_status(status, how, sizeof(how));
+	ga_server_log_tail(srv, tail, sizeof(tail));
+	return ga_error_set(err, "the server %s during start-up; error log: "
+			    "%s", how, tail);
+}
+
+int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
+		    struct ga_interrupt *in, struct ga_error *err)
+{
+	long timeout_ms = srv->be->opts.timeout_ms;
+	bool first = srv->version[0] == '\0';
+	double deadline;
+	int r;
+
+	if (srv->pid)
+		return ga_error_set(err, "the server is already running (pid "
+				    "%d)", (int)srv->pid);
+	unlink(srv->socket);
+	if (srv->be->ops->spawn(srv, err))
+		return -1;
+
+	/* Readiness: once the socket file exists, try a real, authenticated
+	 * admin connection.  (A bare connect() probe would count in the
+	 * server's Aborted_connects, which scenarios read as evidence.) */
+	ga_error_set(err, "no unix socket at %s", srv->socket);
+	deadline = ga_clock_ms() + (double)timeout_ms;
+	for (;;) {
+		r = ga_interrupt_wait(in, srv->pidfd, POLL_MS);
+		if (r < 0)
+			return ga_error_set(err, "interrupted while the server "
+					    "started");
+		if (r > 0)
+			return exited_during_startup(srv, sc, err);
+		if (access(srv->socket, F_OK) == 0 &&
+		    ga_admin_connect(srv, err) == 0) {
+			ga_admin_close(srv);    /* opened again per step */
+			break;
+		}
+		if (ga_clock_ms() > deadline)
+			return ga_error_prefix(err, "the server was not ready "
+					       "within %ld ms", timeout_ms);
+	}
+	if (first)
+		read_option_notes(srv, sc, NULL);
+	return 0;
+}
+
+int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
+		   struct ga_error *err)
+{
+	long timeout_ms = srv->be->opts.timeout_ms;
+	char how[96];
+	int status = -1;
+	int r;
+
+	ga_admin_close(srv);
+	if (!srv->pid)
+		return ga_error_set(err, "the server is not running");
+	if (kill(srv->pid, SIGTERM) != 0)
+		return ga_error_errno(err, errno, "kill -TERM %d", (int)srv->pid);
+	r = ga_interrupt_wait(in, srv->pidfd, timeout_ms);
+	if (r <= 0) {
+		ga_server_destroy(srv);
+		if (r == 0)
+			return ga_error_set(err, "the server did not shut down "
+					    "within %ld ms; killed", timeout_ms);
+		return ga_error_set(err, "interrupted while the server shut "
+				    "down");
+	}
+	srv->be->ops->reap(srv, &status);
+	forget_process(srv);
+	if (status != -1 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+		ga_spawn_describe_status(status, how, sizeof(how));
+		return ga_error_set(err, "the server %s on shutdown", how);
+	}
+	return 0;
+}
+
+/* SIGKILL, then wait (bounded) until it is gone and reap it. */
+static void kill_and_reap(struct ga_server *srv)
+{
+	int status;
+
+	kill(srv->pid, SIGKILL);
+	ga_interrupt_wait(NULL, srv->pidfd, srv->be->opts.timeout_ms);
+	srv->be->ops->reap(srv, &status);
+	forget_process(srv);
+}
+
+int ga_server_crash(struct ga_server *srv, struct ga_error *err)
+{
+	if (!srv->pid)
+		return ga_error_set(err, "the server is not running");
+	kill_and_reap(srv);
+	/* The admin connection is dead too; closing it sends nothing useful. */
+	ga_admin_close(srv);
+	return 0;
+}
+
+void ga_server_destroy(struct ga_server *srv)
+{
+	if (!srv->be)
+		return;
+	ga_admin_close(srv);
+	if (srv->pid)
+		kill_and_reap(srv);
+	forget_process(srv);
+	if (srv->be->ops->destroy)
+		srv->be->ops->destroy(srv);
+}
+
+void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)
+{
+	struct ga_error err;
+	char *text = NULL;
+	size_t n = 0, start;
+	int lines = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (ga_file_read(srv->errlog, LOG_MAX, &text, &n, &err) != 0) {
+		snprintf(buf, len, "(%s)", err.msg);
+		return;
+	}
+	start = n;
+	while (start > 0 && lines < 4) {
+		start--;
+		if (text[start] == '\n' && start + 1 < n)
+			lines++;
+	}
+	if (n - start >= len)
+		start = n - (len - 1);
+	snprintf(buf, len, "%s", text + start + (text[start] == '\n'));
+	free(text);
+}

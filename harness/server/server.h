@@ -1,0 +1,207 @@
+/* server.h - the scenario's database server, behind a backend.
+ *
+ * A backend knows how to make one kind of server run inside a scenario's
+ * lab: "local" starts the host's mariadbd (server/server_local.c),
+ * "rootfs" a MySQL or MariaDB server unpacked in a root filesystem,
+ * chrooted (server/server_rootfs.c), "docker" the server of a container
+ * image inside a container of its own (server/server_docker.c).  Each is
+ * one row of server/backends.c's table and owns its --server prefix
+ * (server/backends.h).  Everything else about a server is the same for
+ * every backend and lives here (server/server.c, server/admin.c,
+ * server/id.c): readiness, the admin connection, clean stops, crashes,
+ * the error log, the server's identity and what it said about the
+ * scenario's server-option lines.
+ *
+ * A server listens on GA_LAB_SERVER_ADDR:GA_SERVER_PORT inside the lab's
+ * server namespace and on a unix socket in the scenario's private
+ * directory.  The harness's "admin" connection goes over that socket
+ * (outside the faulty network) for KILL, SET GLOBAL and status counters:
+ * a privileged account of its own, connected for one step at a time, so
+ * that the scenario's settings never end it and it never holds a slot or
+ * a timeout the scenario measures (server/admin.c).
+ *
+ * Lifetimes: one struct ga_server_backend per run (ga_server_backend_open
+ * ... ga_server_backend_close); one struct ga_server per scenario run
+ * (ga_server_create ... ga_server_destroy), whatever the verdict.
+ */
+#ifndef GA_SERVER_H
+#define GA_SERVER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <mysql.h>
+
+#include "lang/outcome.h"
+#include "lang/scenario.h"
+#include "util/error.h"
+#include "util/interrupt.h"
+
+#define GA_SERVER_PORT 3306
+
+/* The lab's accounts (fixtures/server/bootstrap.sql).  The passwords are
+ * not secrets: a server is reachable only inside the scenario's own
+ * namespaces and through its private unix socket. */
+#define GA_ADMIN_USER "goneaway_admin"          /* privileged, socket only */
+#define GA_ADMIN_PASSWORD "goneaway"
+#define GA_APP_USER "goneaway"                  /* privileges on its database */
+#define GA_APP_PASSWORD "goneaway"
+#define GA_APP_DATABASE "goneaway"
+#define GA_PRIV_USER "goneaway_root"            /* privileged, any host */
+#define GA_PRIV_PASSWORD "goneaway"
+
+/* Returned by a backend's prepare when this machine cannot run it (no
+ * binary, no engine): every scenario SKIPs with err's message. */
+#define GA_SERVER_UNAVAILABLE (-2)
+
+/* What a backend is given for a run (borrowed strings). */
+struct ga_server_options {
+	const char *mariadbd;           /* local: server binary */
+	const char *install_db;         /* local: mariadb-install-db */
+	const char *arg;                /* what --server named after the
+					 * backend's prefix (its parse):
+					 * rootfs the root's directory,
+					 * docker the image; local none */
+	const char *run_dir;            /* the run's directory (its
+					 * containers are labelled with it) */
+	const char *fixtures_dir;       /* holds server/mariadb.cnf, ... */
+	const char *cache_dir;          /* template datadirs */
+	long timeout_ms;                /* bound on start-up and shutdown */
+};
+
+struct ga_server;
+struct ga_server_backend;
+
+struct ga_server_backend_ops {
+	const char *name;               /* "local", "rootfs", "docker" */
+	/* How --server names the backend: a whole word ("local"), or a
+	 * prefix ending in ':' that the backend's argument follows
+	 * ("rootfs:", "docker:"); usage is what messages show
+	 * ("rootfs:DIR").  One row of server/backends.c's table each. */
+	const char *prefix;
+	const char *usage;
+	/* Reads what follows the prefix into arg (it becomes
+	 * ga_server_options.arg).  Returns 0, 1 when rest is no argument of
+	 * this backend (the --server value is then unknown), or -1 with err
+	 * set.  NULL: the backend takes no argument (arg is ""). */
+	int (*parse)(const char *rest, char *arg, size_t len,
+		     struct ga_error *err);
+	/* Optional: --server NAME with no prefix, a name the backend knows
+	 * in roots_dir (rootfs: a root ci/build-server-root.sh built).
+	 * Returns 0 with arg set, or 1 after appending ", NAME" to known
+	 * (a string of known_len bytes) for each name it knows. */
+	int (*parse_name)(const char *name, const char *roots_dir, char *arg,
+			  size_t len, char *known, size_t known_len);
+	/* Checks what the backend needs and makes sure the template
+	 * datadir exists.  Returns 0, GA_SERVER_UNAVAILABLE (SKIP) or -1
+	 * (ERROR), err set. */
+	int (*prepare)(struct ga_server_backend *be, struct ga_interrupt *in,
+		       struct ga_error *err);
+	void (*release)(struct ga_server_backend *be);
+	/* The scenario's server, not running yet: its private copy of the
+	 * template and its configuration (the fixture, the private paths,
+	 * the scenario's server-option lines), in srv->dir. */
+	int (*create)(struct ga_server *srv, const struct ga_scenario *sc,
+		      struct ga_error *err);
+	/* A namespace of the backend's own that the server must live in (a
+	 * container's), or -1: the lab makes one and sets srv->netns_fd. */
+	int (*own_netns)(const struct ga_server *srv);
+	/* Starts the server process in srv->netns_fd and sets srv->pid (as
+	 * the host sees it: pause and crash signal it) and srv->pidfd.
+	 * Readiness is waited for by the caller. */
+	int (*spawn)(struct ga_server *srv, struct ga_error *err);
+	/* The server process is known to have exited (or was SIGKILLed):
+	 * reap it.  *status gets its wait status, or -1 when unknown. */
+	void (*reap)(struct ga_server *srv, int *status);
+	/* Removes what create made outside srv->dir (the caller removes
+	 * srv->dir).  The process is gone by then. */
+	void (*destroy)(struct ga_server *srv);
+};
+
+struct ga_server_backend {
+	const struct ga_server_backend_ops *ops;
+	struct ga_server_options opts;          /* copied; strings borrowed */
+	char template_dir[PATH_MAX];            /* set by prepare */
+	char tls_dir[PATH_MAX];                 /* the lab's certificate,
+						 * set by prepare */
+	char *fixture_cnf;                      /* owned text, set by prepare */
+	const char *next_label;                 /* borrowed: the label of the
+						 * scenario the next create is
+						 * most likely for (the runner
+						 * says), NULL: none.  A backend
+						 * may prepare for it. */
+	void *state;                            /* the backend's own */
+};
+
+struct ga_server {
+	struct ga_server_backend *be;   /* borrowed */
+	char dir[PATH_MAX];             /* the scenario's private directory */
+	char cnf[PATH_MAX];             /* dir/my.cnf */
+	char datadir[PATH_MAX];         /* dir/data */
+	char socket[PATH_MAX];          /* dir/s.sock */
+	char errlog[PATH_MAX];          /* dir/error.log */
+	int netns_fd;                   /* borrowed: where it listens */
+	pid_t pid;                      /* 0 while not running */
+	int pidfd;                      /* -1 while not running */
+	MYSQL *admin;                   /* owned; only during an admin step */
+	char version[128];              /* the greeting's version */
+	struct ga_server_id id;
+	char notes[1024];               /* what the server said about the
+					 * scenario's server-option lines */
+	int rejected_line;              /* the server-option line it
+					 * refused at start-up, 0: none */
+	void *state;                    /* the backend's own */
+};
+
+/* Opens a backend for a run: ops->prepare.  Returns as prepare does;
+ * release with ga_server_backend_close() whatever it returned. */
+int ga_server_backend_open(struct ga_server_backend *be,
+			   const struct ga_server_backend_ops *ops,
+			   const struct ga_server_options *opts,
+			   struct ga_interrupt *in, struct ga_error *err);
+void ga_server_backend_close(struct ga_server_backend *be);
+
+/* Fills in srv's paths under dir (which exists) and lets the backend
+ * make the scenario's private copy.  Nothing runs yet.  Release with
+ * ga_server_destroy(), also after a failure. */
+int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
+		     const char *dir, const struct ga_scenario *sc,
+		     struct ga_error *err);
+
+/* Starts the server and waits (a bounded poll, never a sleep) until the
+ * admin connection is up; srv->version and srv->id are then set.  On a
+ * first start, srv->notes gets the server's warnings about sc's
+ * server-option lines and a refused option sets srv->rejected_line. */
+int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
+		    struct ga_interrupt *in, struct ga_error *err);
+
+/* Clean shutdown: SIGTERM, then waits for the exit (bounded). */
+int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
+		   struct ga_error *err);
+
+/* SIGKILL and reap: a crash. */
+int ga_server_crash(struct ga_server *srv, struct ga_error *err);
+
+/* For cleanup paths: closes the admin connection, SIGKILLs the server if
+ * it still runs and undoes what the backend made.  Safe to call at any
+ * time, repeatedly. */
+void ga_server_destroy(struct ga_server *srv);
+
+/* Runs sql on a fresh admin connection, closed right after; out gets
+ * the outcome (first value of the first row, if any; server/admin.c).
+ * Returns 0, or -1 with err set when there was no admin connection to be
+ * had (the server is down, or full even for the privileged slot): a
+ * harness error, never the scenario's outcome. */
+int ga_server_admin_query(struct ga_server *srv, const char *sql,
+			  struct ga_outcome *out, struct ga_error *err);
+
+/* Copies the last lines of the error log (at most len bytes) into buf. */
+void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len);
+
+/* Parses a "10.11.19-MariaDB-0+deb12u1" style version string into id.
+ * A string containing "MariaDB" is flavour MariaDB, anything else MySQL
+ * (server/id.c). */
+void ga_server_id_parse(const char *version, struct ga_server_id *id);
+
+#endif

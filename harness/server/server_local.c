@@ -1,0 +1,169 @@
+/* server_local.c - the "local" backend: the host's own mariadbd.
+ *
+ * mariadb-install-db builds a template datadir once (server/template.c);
+ * each scenario copies it into its private directory and runs mariadbd
+ * on the copy, as a child of the harness inside the lab's server
+ * namespace.  The child has PR_SET_PDEATHSIG=SIGKILL (lab/spawn.c), so
+ * it never outlives the harness.
+ */
+#include "server/internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lab/spawn.h"
+#include "server/template.h"
+#include "server/tls.h"
+#include "util/fsutil.h"
+
+/* Part of the template's key: change it when local_build changes how a
+ * template is made, so old templates are not reused. */
+#define LOCAL_FORMAT "install-db:skip-test-db,socket-root,skip-name-resolve"
+
+struct local_build {
+	const struct ga_server_options *o;
+	const char *fixture_cnf;        /* the fixture's text */
+	const char *sql_path;           /* fixtures/server/bootstrap.sql */
+};
+
+/* mariadb-install-db with the fixture config and the accounts' SQL. */
+static int local_build(void *arg, struct ga_interrupt *in, const char *work,
+		       const char *datadir, struct ga_error *err)
+{
+	const struct local_build *lb = arg;
+	char cnf[PATH_MAX], log[PATH_MAX];
+	char a_defaults[PATH_MAX + 32], a_extra[PATH_MAX + 32];
+	struct ga_spawn_opts sp;
+	const char *argv[8];
+	FILE *f;
+
+	snprintf(cnf, sizeof(cnf), "%s/my.cnf", work);
+	snprintf(log, sizeof(log), "%s/install.log", work);
+	f = fopen(cnf, "we");
+	if (!f)
+		return ga_error_errno(err, errno, "create %s", cnf);
+	fprintf(f, "%s\n[mysqld]\ndatadir=%s\n", lb->fixture_cnf, datadir);
+	if (fclose(f) != 0)
+		return ga_error_errno(err, errno, "write %s", cnf);
+
+	snprintf(a_defaults, sizeof(a_defaults), "--defaults-file=%s", cnf);
+	snprintf(a_extra, sizeof(a_extra), "--extra-file=%s", lb->sql_path);
+	argv[0] = lb->o->install_db;
+	argv[1] = a_defaults;
+	argv[2] = "--user=root";
+	argv[3] = "--skip-test-db";
+	argv[4] = "--auth-root-authentication-method=socket";
+	argv[5] = "--skip-name-resolve";        /* no host names in grants */
+	argv[6] = a_extra;
+	argv[7] = NULL;
+	memset(&sp, 0, sizeof(sp));
+	sp.argv = argv;
+	sp.netns_fd = -1;
+	sp.output_path = log;
+	return ga_template_run_step(&sp, in, err);
+}
+
+static int local_prepare(struct ga_server_backend *be,
+			 struct ga_interrupt *in, struct ga_error *err)
+{
+	const struct ga_server_options *o = &be->opts;
+	char cnf[PATH_MAX], sql[PATH_MAX];
+	struct ga_template_opts t;
+	struct local_build lb;
+	int built;
+
+	if (access(o->mariadbd, X_OK) != 0) {
+		ga_error_set(err, "no mariadbd at %s (install mariadb-server, "
+			     "or pass --mariadbd PATH)", o->mariadbd);
+		return GA_SERVER_UNAVAILABLE;
+	}
+	if (access(o->install_db, X_OK) != 0) {
+		ga_error_set(err, "no mariadb-install-db at %s (install "
+			     "mariadb-server, or pass --install-db PATH)",
+			     o->install_db);
+		return GA_SERVER_UNAVAILABLE;
+	}
+	snprintf(cnf, sizeof(cnf), "%s/server/mariadb.cnf", o->fixtures_dir);
+	snprintf(sql, sizeof(sql), "%s/server/bootstrap.sql", o->fixtures_dir);
+	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
+		return ga_error_prefix(err, "fixture config (pass --fixtures "
+				       "DIR)");
+	lb.o = o;
+	lb.fixture_cnf = be->fixture_cnf;
+	lb.sql_path = sql;
+	memset(&t, 0, sizeof(t));
+	t.cache_dir = o->cache_dir;
+	t.format = LOCAL_FORMAT;
+	t.stat_paths[0] = o->mariadbd;
+	t.content_paths[0] = cnf;
+	t.content_paths[1] = sql;
+	t.build = local_build;
+	t.build_arg = &lb;
+	if (ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
+			  err))
+		return -1;
+	return ga_template_ensure(&t, in, be->template_dir,
+				  sizeof(be->template_dir), &built, err);
+}
+
+static int local_create(struct ga_server *srv, const struct ga_scenario *sc,
+			struct ga_error *err)
+{
+	struct ga_server_backend *be = srv->be;
+	char extra[2 * PATH_MAX + 128];
+
+	if (ga_template_copy(be->template_dir, srv->datadir, err))
+		return ga_error_prefix(err, "copying the template datadir");
+	/* the harness runs as root: so does its private server; TLS is
+	 * there for the connections that ask for it */
+	snprintf(extra, sizeof(extra), "user=root\n"
+		 "ssl_cert=%s/server-cert.pem\nssl_key=%s/server-key.pem\n",
+		 be->tls_dir, be->tls_dir);
+	return ga_server_write_cnf(srv, be->fixture_cnf, srv->dir, extra, sc,
+				   err);
+}
+
+static int local_own_netns(const struct ga_server *srv)
+{
+	(void)srv;
+	return -1;
+}
+
+static int local_spawn(struct ga_server *srv, struct ga_error *err)
+{
+	char defaults[PATH_MAX + 32];
+	const char *argv[3];
+	struct ga_spawn_opts opts;
+
+	snprintf(defaults, sizeof(defaults), "--defaults-file=%s", srv->cnf);
+	argv[0] = srv->be->opts.mariadbd;
+	argv[1] = defaults;
+	argv[2] = NULL;
+	memset(&opts, 0, sizeof(opts));
+	opts.argv = argv;
+	opts.netns_fd = srv->netns_fd;
+	opts.output_path = srv->errlog;
+	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+}
+
+static void local_reap(struct ga_server *srv, int *status)
+{
+	if (waitpid(srv->pid, status, 0) != srv->pid)
+		*status = -1;
+}
+
+const struct ga_server_backend_ops ga_server_local = {
+	.name = "local",
+	.prefix = "local",
+	.usage = "local",
+	.prepare = local_prepare,
+	.release = NULL,
+	.create = local_create,
+	.own_netns = local_own_netns,
+	.spawn = local_spawn,
+	.reap = local_reap,
+	.destroy = NULL,
+};

@@ -1,0 +1,212 @@
+/* server_rootfs.c - the "rootfs" backend: a server unpacked in a root
+ * filesystem (a Debian root made by ci/build-server-root.sh, a container
+ * image's files), run chrooted in the lab's server namespace.
+ *
+ * The root is never written to: every start binds the scenario's private
+ * directory onto ROOT/goneaway in a mount namespace of the server's own,
+ * makes the root read-only there and chroots (lab/spawn.h), so several
+ * scenarios and runs can share one root.  The server sees its datadir,
+ * socket, error log, pid file and tmpdir under /goneaway; the harness
+ * reaches the same socket at srv->socket from the host.
+ *
+ * The template datadir is made once per (root, fixtures, format) with the
+ * flavour's own initialisation (server/image.c), chrooted the same way, and
+ * kept in a cache directory of the root's own (CACHE/rootfs-NAME), so
+ * roots and the local server never replace each other's templates.
+ */
+#include "server/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "lab/spawn.h"
+#include "server/template.h"
+#include "server/tls.h"
+#include "util/fsutil.h"
+
+struct rootfs {
+	struct ga_root root;
+	char cache_dir[PATH_MAX];       /* CACHE/rootfs-NAME */
+	char sql_path[PATH_MAX];        /* the flavour's bootstrap SQL */
+};
+
+/* ---- the template ------------------------------------------------------------ */
+
+/* One program of a build, chrooted with work bound on /goneaway, in a
+ * network namespace without interfaces. */
+static int build_step(void *arg, struct ga_interrupt *in, const char *work,
+		      const char *const *argv, const char *input,
+		      struct ga_error *err)
+{
+	const struct rootfs *rs = arg;
+	struct ga_spawn_root *sr;
+	struct ga_spawn_opts sp;
+	char log[PATH_MAX];
+	int rc = -1;
+
+	sr = malloc(sizeof(*sr));
+	if (!sr)
+		return ga_error_set(err, "out of memory");
+	snprintf(log, sizeof(log), "%s/install.log", work);
+	if (ga_spawn_root_init(sr, rs->root.dir, work, err) == 0) {
+		memset(&sp, 0, sizeof(sp));
+		sp.argv = argv;
+		sp.netns_fd = -1;
+		sp.new_netns = true;
+		sp.input_path = input;
+		sp.output_path = log;
+		sp.root = sr;
+		rc = ga_template_run_step(&sp, in, err);
+	}
+	free(sr);
+	return rc;
+}
+
+static int rootfs_prepare(struct ga_server_backend *be,
+			  struct ga_interrupt *in, struct ga_error *err)
+{
+	const struct ga_server_options *o = &be->opts;
+	char cnf[PATH_MAX], marker[PATH_MAX];
+	struct ga_template_opts t;
+	struct ga_image_build b;
+	struct ga_error why;
+	struct rootfs *rs;
+	char server[PATH_MAX + 128];
+	int built;
+
+	if (!o->arg || !o->arg[0])
+		return ga_error_set(err, "the rootfs backend needs a root "
+				    "directory (--server rootfs:DIR)");
+	rs = calloc(1, sizeof(*rs));
+	if (!rs)
+		return ga_error_set(err, "out of memory");
+	be->state = rs;
+	if (ga_root_detect(o->arg, &rs->root, &why)) {
+		ga_error_set(err, "%s (ci/build-server-root.sh builds one: sudo "
+			     "sh ci/build-server-root.sh mysql-9.7|mariadb-11.8|"
+			     "mariadb-10.5 DIR)", why.msg);
+		return GA_SERVER_UNAVAILABLE;
+	}
+	if (snprintf(rs->cache_dir, sizeof(rs->cache_dir), "%s/rootfs-%s",
+		     o->cache_dir, rs->root.name) >= (int)sizeof(rs->cache_dir))
+		return ga_error_set(err, "cache path too long: %s", o->cache_dir);
+	if (ga_mkdirs(rs->cache_dir, err) ||
+	    ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
+			  err))
+		return -1;
+	/* Runs the server once (--version): the root can be entered, its
+	 * programs run, and the flavour is the one the server names. */
+	if (ga_root_probe(&rs->root, rs->cache_dir, in, NULL, 0, err))
+		return ga_error_prefix(err, "server root %s", rs->root.dir);
+
+	ga_image_fixtures(rs->root.flavour, o->fixtures_dir, cnf, sizeof(cnf),
+			  rs->sql_path, sizeof(rs->sql_path));
+	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
+		return ga_error_prefix(err, "fixture config (pass --fixtures "
+				       "DIR)");
+	snprintf(server, sizeof(server), "%s%s", rs->root.dir, rs->root.server);
+	snprintf(marker, sizeof(marker), "%s/%s", rs->root.dir, GA_ROOT_MARKER);
+	memset(&b, 0, sizeof(b));
+	b.root = &rs->root;
+	b.fixture_cnf = be->fixture_cnf;
+	b.sql_path = rs->sql_path;
+	b.step = build_step;
+	b.step_arg = rs;
+	memset(&t, 0, sizeof(t));
+	t.cache_dir = rs->cache_dir;
+	t.format = ga_image_format(&rs->root);
+	t.stat_paths[0] = server;
+	t.content_paths[0] = cnf;
+	t.content_paths[1] = rs->sql_path;
+	if (rs->root.has_marker)        /* its package versions, its date */
+		t.content_paths[2] = marker;
+	t.build = ga_image_build;
+	t.build_arg = &b;
+	return ga_template_ensure(&t, in, be->template_dir,
+				  sizeof(be->template_dir), &built, err);
+}
+
+static void rootfs_release(struct ga_server_backend *be)
+{
+	free(be->state);
+	be->state = NULL;
+}
+
+/* ---- a scenario's server ------------------------------------------------------ */
+
+static int rootfs_own_netns(const struct ga_server *srv)
+{
+	(void)srv;
+	return -1;
+}
+
+static int rootfs_spawn(struct ga_server *srv, struct ga_error *err)
+{
+	const struct rootfs *rs = srv->be->state;
+	struct ga_spawn_root *sr;
+	int rc = -1;
+
+	sr = malloc(sizeof(*sr));
+	if (!sr)
+		return ga_error_set(err, "out of memory");
+	if (ga_spawn_root_init(sr, rs->root.dir, srv->dir, err) == 0)
+		rc = ga_image_spawn(srv, rs->root.server, sr, NULL, err);
+	free(sr);
+	return rc;
+}
+
+static void rootfs_reap(struct ga_server *srv, int *status)
+{
+	if (waitpid(srv->pid, status, 0) != srv->pid)
+		*status = -1;
+}
+
+/* --server rootfs:DIR */
+static int rootfs_parse(const char *rest, char *arg, size_t len,
+			struct ga_error *err)
+{
+	if (!rest[0])
+		return 1;
+	if (snprintf(arg, len, "%s", rest) >= (int)len)
+		return ga_error_set(err, "path too long: %s", rest);
+	return 0;
+}
+
+/* --server NAME: a root in roots_dir. */
+static int rootfs_parse_name(const char *name, const char *roots_dir,
+			     char *arg, size_t len, char *known,
+			     size_t known_len)
+{
+	char names[32][GA_ROOT_NAME_MAX];
+	size_t n, i, used = 0;
+
+	n = ga_root_list(roots_dir, names, sizeof(names) / sizeof(names[0]));
+	for (i = 0; i < n; i++) {
+		if (strcmp(name, names[i]) != 0)
+			continue;
+		if (snprintf(arg, len, "%s/%s", roots_dir, name) >= (int)len)
+			break;
+		return 0;
+	}
+	for (i = 0; i < n && used < known_len; i++)
+		used += (size_t)snprintf(known + used, known_len - used,
+					 ", %s", names[i]);
+	return 1;
+}
+
+const struct ga_server_backend_ops ga_server_rootfs = {
+	.name = "rootfs",
+	.prefix = "rootfs:",
+	.usage = "rootfs:DIR",
+	.parse = rootfs_parse,
+	.parse_name = rootfs_parse_name,
+	.prepare = rootfs_prepare,
+	.release = rootfs_release,
+	.create = ga_image_create,
+	.own_netns = rootfs_own_netns,
+	.spawn = rootfs_spawn,
+	.reap = rootfs_reap,
+	.destroy = NULL,        /* the mounts died with the server's namespace */
+};

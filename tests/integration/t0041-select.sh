@@ -1,0 +1,63 @@
+#!/bin/sh
+# t0041-select: -k EXPR, --list and --shard K/N choose scenarios without
+# running them: the shards of a selection are disjoint, together exactly
+# the selection, the same on every call, and balanced by durations.tsv.
+. "$(dirname "$0")/lib.sh"
+
+S="$TOP/scenarios"
+
+test_expect_success '--list prints every scenario and runs nothing' '
+	"$GONEAWAY" run --list "$S" > all &&
+	test $(wc -l < all) -eq $(ls "$S"/*.gw | wc -l) &&
+	grep -q "^kill-running  *.*scenarios/kill-running.gw  \[kill,running,query\]$" all
+'
+
+test_expect_success '-k selects by keyword and name, with and/or/not' '
+	"$GONEAWAY" run --list -k "kill and not tls" "$S" | awk "{print \$1}" > k1 &&
+	grep -qx kill-running k1 && ! grep -q tls k1 &&
+	"$GONEAWAY" run --list -k "packet-too-large" "$S" | awk "{print \$1}" > k2 &&
+	test $(wc -l < k2) -ge 3 && ! grep -v packet-too-large k2 &&
+	"$GONEAWAY" run --list -k "not (kill or tls)" "$S" | awk "{print \$1}" > k3 &&
+	test $(( $(wc -l < k3) + $("$GONEAWAY" run --list -k "kill or tls" "$S" | wc -l) )) \
+		-eq $(wc -l < all)
+'
+
+test_expect_success 'a bad -k is a usage error naming the column' '
+	"$GONEAWAY" run --list -k "kill &" "$S" > out 2> err; rc=$?;
+	test $rc -eq 2 && grep -q "^goneaway: -k: unexpected character at column 6$" err
+'
+
+test_expect_success 'a bad --shard is a usage error' '
+	"$GONEAWAY" run --list --shard 4/3 "$S" 2> err; test $? -eq 2 &&
+	grep -q "K must be 1 to N" err &&
+	"$GONEAWAY" run --list --shard x "$S" 2> err; test $? -eq 2
+'
+
+test_expect_success 'three shards: disjoint, together everything, deterministic' '
+	for k in 1 2 3; do
+		"$GONEAWAY" run --list --shard $k/3 "$S" | awk "{print \$1}" > s$k &&
+		"$GONEAWAY" run --list --shard $k/3 "$S" | awk "{print \$1}" > again$k &&
+		cmp s$k again$k || return 1
+	done &&
+	cat s1 s2 s3 | sort > joined && awk "{print \$1}" all | sort > whole &&
+	cmp joined whole && test -z "$(sort joined | uniq -d)"
+'
+
+test_expect_success 'the shards are balanced by the measured durations' '
+	for k in 1 2 3; do
+		awk "NR==FNR && !/^#/ {d[\$1]=\$2; next} {s+=d[\$1]} END {print s}" \
+			"$S/durations.tsv" s$k > load$k || return 1
+	done &&
+	cat load1 load2 load3 &&
+	awk "{ if (\$1 > max) max = \$1; sum += \$1 } END { exit !(max <= sum / 3 * 1.25) }" \
+		load1 load2 load3
+'
+
+test_expect_success 'shards split what -k chose' '
+	"$GONEAWAY" run --list -k kill "$S" | awk "{print \$1}" | sort > chosen &&
+	for k in 1 2; do
+		"$GONEAWAY" run --list -k kill --shard $k/2 "$S" | awk "{print \$1}" || return 1
+	done | sort > split && cmp chosen split
+'
+
+test_done

@@ -1,0 +1,191 @@
+#!/bin/sh
+# t0097-driver-test: the driver protocol has one source, the table of
+# client/protocol.c ("goneaway driver-test --describe"): the docs carry
+# its tables word for word, every driver's source names every step and
+# option, the conformance scenarios use them all, and "goneaway
+# driver-test" passes with every driver of drivers/drivers.list whose
+# runtime and connector are installed here (drivers/install-deps.sh;
+# the C drivers need "make roots"); the others SKIP with the reason.
+. "$(dirname "$0")/lib.sh"
+
+DOC="$TOP/docs/driver-protocol.md"
+DRIVERS="$TOP/drivers"
+leftover_snapshot > "$SCRATCH/before"
+
+"$GONEAWAY" driver-test --describe > "$SCRATCH/describe.json"
+# one request per line: the wire steps (not null) and the scenario keywords
+sed -n 's/^  {"keyword": "\([^"]*\)", "step": "\([^"]*\)".*/\2/p' \
+	"$SCRATCH/describe.json" | sort -u > "$SCRATCH/steps"
+sed -n 's/^  {"keyword": "\([^"]*\)", "step": ".*/\1/p' \
+	"$SCRATCH/describe.json" | sort -u > "$SCRATCH/keywords"
+sed -n '/^ "options": \[/,/^ \]/s/^  {"name": "\([^"]*\)".*/\1/p' \
+	"$SCRATCH/describe.json" > "$SCRATCH/options"
+
+test_expect_success 'driver-test --describe is JSON with ten steps and eight options' '
+	/usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" \
+		describe.json &&
+	test "$(wc -l < steps)" -eq 10 && test "$(wc -l < options)" -eq 8
+'
+
+test_expect_success 'docs/driver-protocol.md carries the generated tables word for word' '
+	"$GONEAWAY" driver-test --describe=markdown > want.md &&
+	sed -n "/^<!-- begin: goneaway driver-test --describe=markdown -->\$/,/^<!-- end: goneaway driver-test --describe=markdown -->\$/p" \
+		"$DOC" | sed "1d;\$d" > got.md &&
+	test -s got.md && diff -u want.md got.md
+'
+
+# A driver's sources: the files in the directory its command names, and
+# the shared Python loop for the Python drivers.
+driver_sources() {
+	dir=
+	for w in $2; do
+		case $w in /*) continue ;; esac
+		if test -f "$DRIVERS/$w"; then
+			dir=$DRIVERS/$(dirname "$w")
+			break
+		fi
+	done
+	test -n "$dir" || return 1
+	find "$dir" -maxdepth 1 -type f \( -name '*.py' -o -name '*.php' \
+		-o -name '*.mjs' -o -name '*.go' -o -name '*.pl' \
+		-o -name '*.java' -o -name '*.c' -o -name '*.sh' \)
+	case $2 in *.py*) ls "$DRIVERS"/pylib/*.py ;; esac
+}
+
+# mentions WORD FILES...: WORD as a word of its own (- and _ count as
+# letters)
+mentions() {
+	w=$1
+	shift
+	cat "$@" | grep -Eq "(^|[^A-Za-z0-9_-])$w(\$|[^A-Za-z0-9_-])"
+}
+
+grep -v '^#' "$DRIVERS/drivers.list" | grep -v '^[[:space:]]*$' > "$SCRATCH/list"
+
+test_expect_success 'every driver'"'"'s source names every step and connect option' '
+	missing=
+	while read name cmd; do
+		files=$(driver_sources "$name" "$cmd") ||
+			{ echo "$name: no source found for: $cmd"; missing=1; continue; }
+		for w in $(cat steps options); do
+			mentions "$w" $files ||
+				{ echo "$name: never names $w"; missing=1; }
+		done
+	done < list
+	test -z "$missing"
+'
+
+test_expect_success 'the conformance scenarios use every client step and option' '
+	missing=
+	for w in $(grep -vx drain keywords); do
+		grep -Eq "^$w " "$DRIVERS"/conformance/*.gw ||
+			{ echo "no conformance scenario has a $w step"; missing=1; }
+	done
+	for w in $(cat options); do
+		grep -Eq "^connection .* $w(=| |\$)" "$DRIVERS"/conformance/*.gw ||
+			{ echo "no conformance scenario sets $w"; missing=1; }
+	done
+	test -z "$missing"
+'
+
+# installed NAME: prints why NAME cannot run here and fails, or succeeds
+roots=${GA_ROOTS:-/var/cache/goneaway/roots}
+cdrivers=$(dirname "$roots")/drivers
+installed() {
+	case $1 in
+	pymysql) /usr/bin/python3 -c "import pymysql" 2>/dev/null ||
+		{ echo "no python3-pymysql"; return 1; } ;;
+	mysqlclient) /usr/bin/python3 -c "import MySQLdb" 2>/dev/null ||
+		{ echo "no python3-mysqldb"; return 1; } ;;
+	php-mysqli) php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null ||
+		{ echo "no php-cli with php-mysql (mysqli)"; return 1; } ;;
+	php-pdo) php -r 'exit(extension_loaded("pdo_mysql") ? 0 : 1);' 2>/dev/null ||
+		{ echo "no php-cli with php-mysql (pdo_mysql)"; return 1; } ;;
+	mysql2|mariadb-node)
+		m=$1; test "$m" = mariadb-node && m=mariadb
+		command -v node > /dev/null && test -d "$DRIVERS/node/node_modules/$m" ||
+			{ echo "no node or no $m in drivers/node (drivers/install-deps.sh node)"; return 1; } ;;
+	go) test -x "$DRIVERS/go/goneaway-driver-go" ||
+		{ echo "drivers/go is not built (drivers/install-deps.sh go)"; return 1; } ;;
+	perl) perl -MDBD::MariaDB -e 1 2>/dev/null ||
+		{ echo "no libdbd-mariadb-perl"; return 1; } ;;
+	java) command -v java > /dev/null &&
+		test -f /usr/share/java/mariadb-java-client.jar ||
+		{ echo "no JDK or no libmariadb-java"; return 1; } ;;
+	libmysqlclient-9.7) test -x "$cdrivers/c-mysql-9.7/gw-c-driver" &&
+		test -x "$roots/mysql-9.7/usr/sbin/mysqld" ||
+		{ echo "no mysql-9.7 root or C driver (make roots)"; return 1; } ;;
+	libmariadb-3.4) test -x "$cdrivers/c-mariadb-11.8/gw-c-driver" ||
+		{ echo "no mariadb-11.8 C driver (make roots)"; return 1; } ;;
+	*) echo "t0097 does not know how to tell whether $1 is installed"
+	   return 1 ;;
+	esac
+}
+
+# Oracle's 9.7 client cannot log in to MariaDB (drivers/README.md)
+server_for() {
+	case $1 in libmysqlclient-9.7) echo mysql-9.7 ;; *) echo local ;; esac
+}
+
+# the installed drivers side by side, four at a time
+mkdir -p "$SCRATCH/dt"
+running=0
+start=$(date +%s)
+while read name cmd; do
+	installed "$name" > "$SCRATCH/dt/$name.why" || continue
+	(
+		s=$(date +%s)
+		"$GONEAWAY" driver-test --server "$(server_for "$name")" "$name" \
+			> "$SCRATCH/dt/$name.out" 2>&1
+		echo $? > "$SCRATCH/dt/$name.rc"
+		echo $(( $(date +%s) - s )) > "$SCRATCH/dt/$name.s"
+	) &
+	running=$((running + 1))
+	if [ "$running" -ge 4 ]; then
+		wait
+		running=0
+	fi
+done < "$SCRATCH/list"
+wait
+say "# driver-test of the installed drivers: $(( $(date +%s) - start )) s"
+
+while read name cmd; do
+	if test -f "$SCRATCH/dt/$name.rc"; then
+		test_expect_success "driver-test $name passes ($(cat "$SCRATCH/dt/$name.s") s)" "
+			cat dt/$name.out && test \$(cat dt/$name.rc) -eq 0 &&
+			! grep -q '^not ok' dt/$name.out &&
+			grep -q '^ok - every reply has elapsed_ms' dt/$name.out
+		"
+	else
+		test_skip "driver-test $name passes" "$(cat "$SCRATCH/dt/$name.why")"
+	fi
+done < "$SCRATCH/list"
+
+# A driver that never flushes its replies is found at once, by name,
+# before any scenario could wait for a watchdog.
+cat > "$SCRATCH/unflushed.py" <<'EOS'
+import json, sys
+print(json.dumps({"hello": "goneaway-driver", "protocol": 1,
+                  "driver": "unflushed", "library": "test"}), flush=True)
+out = open(1, "w", buffering=65536, closefd=False)   # never flushed
+for line in sys.stdin:
+    print(json.dumps({"id": json.loads(line)["id"], "result": "ok"}),
+          file=out)
+EOS
+
+test_expect_success 'a driver that never flushes: "no reply bytes at all: is stdout flushed?"' '
+	start=$(date +%s)
+	"$GONEAWAY" driver-test -- /usr/bin/python3 unflushed.py > out 2>&1
+	rc=$?; cat out; test $rc -eq 1 &&
+	grep -q "^not ok - .*no reply bytes at all within [0-9]* ms: is stdout flushed?" out &&
+	grep -q "conformance scenarios were not run" out &&
+	test $(( $(date +%s) - start )) -lt 30
+'
+
+test_expect_success 'driver-test left no namespace, veth, table, process or temp dir' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after &&
+	! ls -d "${TMPDIR:-/tmp}"/goneaway-driver-test-* 2>/dev/null
+'
+
+test_done
