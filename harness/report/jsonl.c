@@ -64,7 +64,8 @@ static void evidence(FILE *f, const char *dir, const char *results)
 		n--;
 	if (results[0] && n && strncmp(results, dir, n) == 0 &&
 	    results[n] == '/')
-		results += n + 1;
+		for (results += n; *results == '/'; results++)
+			;
 	kstr_or_null(f, "evidence", results);
 }
 

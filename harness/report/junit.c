@@ -20,7 +20,8 @@ struct suite {
 };
 
 struct junit_state {
-	struct suite *suites;   /* owned, in order of first appearance */
+	struct suite **suites;  /* owned, in order of first appearance; each
+				 * apart, as its memstream holds &buf, &len */
 	size_t n;
 };
 
@@ -28,23 +29,26 @@ struct junit_state {
  * memory. */
 static struct suite *suite_of(struct junit_state *st, const char *name)
 {
-	struct suite *grown, *su;
+	struct suite **grown, *su;
 	size_t i;
 
 	for (i = 0; i < st->n; i++)
-		if (strcmp(st->suites[i].name, name) == 0)
-			return &st->suites[i];
+		if (strcmp(st->suites[i]->name, name) == 0)
+			return st->suites[i];
 	grown = realloc(st->suites, (st->n + 1) * sizeof(*grown));
 	if (!grown)
 		return NULL;
 	st->suites = grown;
-	su = &grown[st->n];
-	memset(su, 0, sizeof(*su));
+	su = calloc(1, sizeof(*su));
+	if (!su)
+		return NULL;
 	snprintf(su->name, sizeof(su->name), "%s", name);
 	su->cases = open_memstream(&su->buf, &su->len);
-	if (!su->cases)
+	if (!su->cases) {
+		free(su);
 		return NULL;
-	st->n++;
+	}
+	grown[st->n++] = su;
 	return su;
 }
 
@@ -141,7 +145,7 @@ static void junit_end_run(struct ga_reporter *rep,
 		sum->pass + sum->fail + sum->skip + sum->error, sum->fail,
 		sum->error, sum->skip, sum->wall_ms / 1000.0);
 	for (i = 0; i < st->n; i++) {
-		struct suite *su = &st->suites[i];
+		struct suite *su = st->suites[i];
 
 		fclose(su->cases);
 		su->cases = NULL;
@@ -168,9 +172,10 @@ static void junit_destroy(struct ga_reporter *rep)
 	if (!st)
 		return;
 	for (i = 0; i < st->n; i++) {
-		if (st->suites[i].cases)
-			fclose(st->suites[i].cases);
-		free(st->suites[i].buf);
+		if (st->suites[i]->cases)
+			fclose(st->suites[i]->cases);
+		free(st->suites[i]->buf);
+		free(st->suites[i]);
 	}
 	free(st->suites);
 	free(st);

@@ -8,7 +8,7 @@ leftover_snapshot > "$SCRATCH/before"
 
 test_expect_success '--help names every command and exit code' '
 	"$GONEAWAY" --help > help &&
-	for w in "run \[options\]" "check PATH" "errname" "sweep" \
+	for w in "run \[options\]" "report \[options\]" "check PATH" "errname" "sweep" \
 		 "^  0 " "^  1 " "^  2 " "^  3 " "128+N"; do
 		grep -q "$w" help || { echo "missing: $w"; return 1; }
 	done

@@ -42,6 +42,7 @@ int main(void)
 	srunner_add_suite(sr, make_expect_suite());
 	srunner_add_suite(sr, make_lab_suite(&needs));
 	srunner_add_suite(sr, make_report_suite());
+	srunner_add_suite(sr, make_results_suite());
 	srunner_add_suite(sr, make_fault_firewall_suite(&needs));
 	srunner_add_suite(sr, make_fault_qdisc_suite(&needs));
 	srunner_add_suite(sr, make_fault_stack_suite(&needs));
