@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lang/select.h"
+#include "run/select.h"
 #include "util/fsutil.h"
 
 #define DEFAULT_COST 1.0        /* seconds, for a scenario never measured */

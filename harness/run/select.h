@@ -16,8 +16,8 @@
  * Ownership: ga_select_parse() returns a tree freed with ga_select_free();
  * nothing else allocates.
  */
-#ifndef GA_LANG_SELECT_H
-#define GA_LANG_SELECT_H
+#ifndef GA_RUN_SELECT_H
+#define GA_RUN_SELECT_H
 
 #include <stdbool.h>
 #include <stddef.h>

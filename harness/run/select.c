@@ -1,6 +1,6 @@
 /* select.c - see select.h.  A recursive-descent parser over the -k
  * expression, a tree walk to match, and a greedy (LPT) shard split. */
-#include "lang/select.h"
+#include "run/select.h"
 
 #include <ctype.h>
 #include <stdlib.h>
