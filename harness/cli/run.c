@@ -18,6 +18,7 @@
 #include "run/runner.h"
 #include "util/clock.h"
 #include "util/units.h"
+#include "util/escape.h"
 #include "util/fsutil.h"
 
 #define MAX_CHOICES 16    /* --server and --client values */
