@@ -44,6 +44,20 @@ int collect_paths(char **args, int nargs, struct path_list *out);
 int parse_all(const struct path_list *paths, struct ga_scenario ***out);
 void free_scenarios(struct ga_scenario **scs, size_t n);
 
+/* ---- cli/output.c: what run and report both print --------------------------- */
+
+struct ga_case_result;
+struct ga_matrix;
+
+/* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
+bool cli_use_color(const char *when);
+/* --strict: prints and counts what is wrong with one case (a SKIP whose
+ * kind allowed[] does not name, evidence not kept). */
+size_t cli_strict_violations(const bool *allowed, const char *path,
+			     const struct ga_case_result *res);
+/* --markdown FILE: the server x client table; prints why it could not. */
+void cli_write_markdown(const char *path, const struct ga_matrix *m);
+
 /* ---- cli/select.c: which scenarios run -------------------------------------- */
 
 struct select_args {

@@ -105,19 +105,6 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 	return 0;
 }
 
-static bool use_color(const char *when)
-{
-	const char *no = getenv("NO_COLOR");
-
-	if (strcmp(when, "always") == 0)
-		return true;
-	if (strcmp(when, "never") == 0)
-		return false;
-	if (no && *no)
-		return false;
-	return isatty(STDOUT_FILENO) != 0;
-}
-
 static int build_reporters(const struct report_args *a,
 			   struct ga_reporter **reps, size_t *n)
 {
@@ -126,8 +113,8 @@ static int build_reporters(const struct report_args *a,
 
 	reps[*n] = strcmp(a->format, "tap") == 0
 		? ga_report_tap_new(stdout)
-		: ga_report_human_new(stdout, use_color(a->color), a->verbose,
-				      a->timings);
+		: ga_report_human_new(stdout, cli_use_color(a->color),
+				      a->verbose, a->timings);
 	if (!reps[*n])
 		goto oom;
 	(*n)++;
@@ -219,37 +206,6 @@ out:
 }
 
 /* --strict: what a passing run may not have, as "goneaway run" says. */
-static size_t strict_violations(const struct report_args *a,
-				const struct ga_results_case *c)
-{
-	const struct ga_case_result *res = &c->res;
-	size_t n = 0;
-
-	if (res->verdict == GA_VERDICT_SKIP && !a->allowed[res->skip]) {
-		fprintf(stderr, "goneaway: --strict: %s was skipped (%s: %s)\n",
-			c->sc->path, ga_skip_kind_name(res->skip), res->reason);
-		n++;
-	}
-	if (res->evidence_lost[0]) {
-		fprintf(stderr, "goneaway: --strict: %s: evidence not kept: "
-			"%s\n", c->sc->path, res->evidence_lost);
-		n++;
-	}
-	return n;
-}
-
-static void write_markdown(const char *path, const struct ga_matrix *m)
-{
-	FILE *f = fopen(path, "we");
-
-	if (!f) {
-		fprintf(stderr, "goneaway report: --markdown %s: %s\n", path,
-			strerror(errno));
-		return;
-	}
-	ga_matrix_print(m, f, true);
-	fclose(f);
-}
 
 static void report_cases(struct ga_results *r, const struct columns *cols,
 			 struct ga_reporter **reps, size_t nreps,
@@ -327,11 +283,13 @@ int cmd_report(int argc, char **argv)
 	if (cols.n > 1 && strcmp(a.format, "tap") != 0)
 		ga_matrix_print(&m, stdout, false);
 	if (a.markdown)
-		write_markdown(a.markdown, &m);
+		cli_write_markdown(a.markdown, &m);
 	for (i = 0; i < nreps; i++)
 		reps[i]->ops->end_run(reps[i], &sum);
 	for (i = 0; a.strict && i < r.n; i++)
-		violations += strict_violations(&a, &r.cases[i]);
+		violations += cli_strict_violations(a.allowed,
+						    r.cases[i].sc->path,
+						    &r.cases[i].res);
 	if (sum.signo)
 		code = EXIT_INTERRUPTED + sum.signo;
 	else if (sum.fail)

@@ -58,19 +58,6 @@ static int parse_duration_arg(const char *opt, const char *s, long *ms)
 	return -1;
 }
 
-static bool use_color(const char *when)
-{
-	const char *no = getenv("NO_COLOR");
-
-	if (strcmp(when, "always") == 0)
-		return true;
-	if (strcmp(when, "never") == 0)
-		return false;
-	if (no && *no)
-		return false;
-	return isatty(STDOUT_FILENO) != 0;
-}
-
 static int parse_allow_skip(const char *arg, struct run_args *a)
 {
 	char words[256] = "";
@@ -340,24 +327,6 @@ static void report_all(struct ga_reporter **reps, size_t nreps,
 }
 
 /* --strict: what a passing run may not have.  Prints each and counts. */
-static size_t strict_violations(const struct run_args *a,
-				const struct ga_scenario *sc,
-				const struct ga_case_result *res)
-{
-	size_t n = 0;
-
-	if (res->verdict == GA_VERDICT_SKIP && !a->allowed[res->skip]) {
-		fprintf(stderr, "goneaway: --strict: %s was skipped (%s: %s)\n",
-			sc->path, ga_skip_kind_name(res->skip), res->reason);
-		n++;
-	}
-	if (res->evidence_lost[0]) {
-		fprintf(stderr, "goneaway: --strict: %s: evidence not kept: "
-			"%s\n", sc->path, res->evidence_lost);
-		n++;
-	}
-	return n;
-}
 
 /* A JSON Lines reporter to path ("" or NULL: none); fresh: below -o. */
 static int build_jsonl(const struct run_args *a, const char *path, bool fresh,
@@ -383,8 +352,8 @@ static int build_reporters(const struct run_args *a,
 
 	reps[*nreps] = strcmp(a->format, "tap") == 0
 		? ga_report_tap_new(stdout)
-		: ga_report_human_new(stdout, use_color(a->color), a->verbose,
-				      a->timings);
+		: ga_report_human_new(stdout, cli_use_color(a->color),
+				      a->verbose, a->timings);
 	if (!reps[*nreps])
 		return -1;
 	(*nreps)++;
@@ -490,27 +459,14 @@ static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
 			ga_matrix_set(m, i, k.column, scs[i], &res,
 				      a->drivers[c].library);
 			if (a->strict)
-				t->violations += strict_violations(a, scs[i],
-								   &res);
+				t->violations += cli_strict_violations(
+					a->allowed, scs[i]->path, &res);
 			ga_case_result_free(&res);
 			(*index)++;
 		}
 	}
 	ga_runner_close(&runner);
 	return 0;
-}
-
-static void write_markdown(const char *path, const struct ga_matrix *m)
-{
-	FILE *f = fopen(path, "we");
-
-	if (!f) {
-		fprintf(stderr, "goneaway: --markdown %s: %s\n", path,
-			strerror(errno));
-		return;
-	}
-	ga_matrix_print(m, f, true);
-	fclose(f);
 }
 
 int cmd_run(int argc, char **argv, struct ga_interrupt *in)
@@ -566,7 +522,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	if (ncombos > 1 && strcmp(a.format, "tap") != 0)
 		ga_matrix_print(&m, stdout, false);
 	if (a.markdown)
-		write_markdown(a.markdown, &m);
+		cli_write_markdown(a.markdown, &m);
 	report_all(reps, nreps, END_RUN, 0, NULL, NULL, &t.sum, 0);
 	if (t.sum.signo)
 		code = EXIT_INTERRUPTED + t.sum.signo;

@@ -227,14 +227,14 @@ static pid_t fork_into_new_pidns(void)
 
 /* In the first process of a new PID namespace: forks the process that
  * goes on to exec (returns 0 in it) and stays behind as the namespace's
- * init, holding nothing of the harness's (no pipe, no descriptor above
- * 2), reaping whatever ends up with it, and exiting with the status of
+ * init, holding nothing of the harness's (no pipe, the error pipe
+ * included, and no descriptor above 2), reaping whatever ends up with it, and exiting with the status of
  * that process (128 + the signal that killed it).  The harness kills the
  * init; the kernel then kills everything in the namespace.  The init
  * never changes its process group: a namespace whose init sits in the
  * group of a dead process cannot finish dying.  Only async-signal-safe
  * calls.  Returns -1 with errno set when the fork fails. */
-static int become_init(int errpipe)
+static int become_init(void)
 {
 	pid_t child, w;
 	int status, null;
@@ -242,7 +242,6 @@ static int become_init(int errpipe)
 	child = fork();
 	if (child <= 0)
 		return child < 0 ? -1 : 0;
-	(void)errpipe;          /* closed with the rest */
 	if (syscall(SYS_close_range, 3, ~0U, 0) != 0) {
 		for (null = 3; null < 1024; null++)
 			close(null);
@@ -348,7 +347,7 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		f.stage = STAGE_CLONE;
 		if (opts->own_group && setpgid(0, 0) != 0)
 			goto fail;
-		if (become_init(errpipe) != 0)
+		if (become_init() != 0)
 			goto fail;
 		/* the process that goes on: the init's child */
 	}
