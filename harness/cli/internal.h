@@ -57,6 +57,10 @@ size_t cli_strict_violations(const bool *allowed, const char *path,
 			     const struct ga_case_result *res);
 /* --markdown FILE: the server x client table; prints why it could not. */
 void cli_write_markdown(const char *path, const struct ga_matrix *m);
+/* --html FILE: the same table as one HTML page, its links to each
+ * cell's steps.log relative to FILE's directory.  Returns 0, or -1
+ * after printing why it could not. */
+int cli_write_html(const char *path, const struct ga_matrix *m);
 
 /* ---- cli/select.c: which scenarios run -------------------------------------- */
 
@@ -73,6 +77,10 @@ struct select_args {
  * expression, shard or durations file. */
 int select_scenarios(const struct select_args *sa, struct ga_scenario **scs,
 		     size_t n, size_t *kept);
+/* The measured duration of each of scs[0..n) in seconds (the same
+ * durations as --shard), 1 s for one never measured. */
+void scenario_costs(const struct select_args *sa, struct ga_scenario **scs,
+		    size_t n, double *cost);
 /* One line per scenario: label, path, keywords. */
 void list_scenarios(struct ga_scenario **scs, size_t n);
 

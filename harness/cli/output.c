@@ -1,8 +1,9 @@
 /* output.c - what "run" and "report" both do with their output: colours,
- * --strict's checks of a case, the Markdown table. */
+ * --strict's checks of a case, the Markdown and HTML tables. */
 #include "cli/internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "report/matrix.h"
 #include "run/runner.h"
+#include "util/escape.h"
 
 bool cli_use_color(const char *when)
 {
@@ -53,4 +55,31 @@ void cli_write_markdown(const char *path, const struct ga_matrix *m)
 	}
 	ga_matrix_print(m, f, true);
 	fclose(f);
+}
+
+int cli_write_html(const char *path, const struct ga_matrix *m)
+{
+	char real[PATH_MAX], *slash;
+	const char *base = NULL;
+	struct ga_error err;
+	FILE *f = fopen(path, "we");
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "goneaway: --html %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	/* links to evidence are relative to the page's own directory */
+	if (realpath(path, real)) {
+		slash = strrchr(real, '/');
+		slash[slash == real ? 1 : 0] = '\0';
+		base = real;
+	}
+	rc = ga_matrix_html_write(m, f, "goneaway: results", base, &err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = ga_error_errno(&err, errno, "cannot write the HTML table");
+	if (rc)
+		ga_esc_line(stderr, "goneaway: --html %s: %s", path, err.msg);
+	return rc;
 }

@@ -23,6 +23,7 @@ struct report_args {
 	const char *junit;
 	const char *tap;
 	const char *markdown;
+	const char *html;
 	const char *color;
 	int verbose;
 	bool timings;
@@ -32,7 +33,7 @@ struct report_args {
 
 enum {
 	OPT_JUNIT = 256, OPT_TAP, OPT_MARKDOWN, OPT_COLOR, OPT_TIMINGS,
-	OPT_STRICT, OPT_ALLOW_SKIP,
+	OPT_STRICT, OPT_ALLOW_SKIP, OPT_HTML,
 };
 
 static const struct option report_long_opts[] = {
@@ -40,6 +41,7 @@ static const struct option report_long_opts[] = {
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "tap", required_argument, NULL, OPT_TAP },
 	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "timings", no_argument, NULL, OPT_TIMINGS },
@@ -64,6 +66,7 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 		case OPT_JUNIT: a->junit = optarg; break;
 		case OPT_TAP: a->tap = optarg; break;
 		case OPT_MARKDOWN: a->markdown = optarg; break;
+		case OPT_HTML: a->html = optarg; break;
 		case OPT_COLOR: a->color = optarg; break;
 		case 'v': a->verbose++; break;
 		case OPT_TIMINGS: a->timings = true; break;
@@ -284,6 +287,8 @@ int cmd_report(int argc, char **argv)
 		ga_matrix_print(&m, stdout, false);
 	if (a.markdown)
 		cli_write_markdown(a.markdown, &m);
+	if (a.html)
+		cli_write_html(a.html, &m);
 	for (i = 0; i < nreps; i++)
 		reps[i]->ops->end_run(reps[i], &sum);
 	for (i = 0; a.strict && i < r.n; i++)

@@ -1,5 +1,6 @@
 /* run.c - "goneaway run": options, the run loop and its exit status. */
 #include "cli/internal.h"
+#include "cli/run.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -21,34 +22,6 @@
 #include "util/escape.h"
 #include "util/fsutil.h"
 
-#define MAX_CHOICES 16    /* --server and --client values */
-
-struct run_args {
-	struct ga_run_options opts;
-	const char *servers[MAX_CHOICES];       /* --server, in order */
-	const struct ga_server_backend_ops *server_ops[MAX_CHOICES];
-	char roots[MAX_CHOICES][PATH_MAX];      /* what follows a backend prefix
-						 * (ga_server_options.arg) */
-	size_t nservers;
-	const char *clients[MAX_CHOICES];       /* --client, in order */
-	size_t nclients;
-	struct ga_driver drivers[MAX_CHOICES];  /* owned: one per client */
-	const char *markdown;                   /* --markdown FILE */
-	const char *format;
-	const char *junit;
-	const char *jsonl;                      /* --jsonl FILE */
-	struct ga_jsonl_meta meta;              /* for the JSON Lines */
-	char results_jsonl[PATH_MAX];           /* -o's results.jsonl */
-	const char *color;
-	int verbose;
-	bool timings;
-	bool strict;
-	bool allowed[GA_SKIP_KIND_COUNT];       /* --allow-skip KIND */
-	char fixtures[PATH_MAX];
-	char cache[PATH_MAX];
-	struct select_args select;              /* -k, --shard, --list */
-};
-
 static int parse_duration_arg(const char *opt, const char *s, long *ms)
 {
 	if (ga_units_ms(s, ms, NULL) == 0 && *ms > 0)
@@ -56,6 +29,38 @@ static int parse_duration_arg(const char *opt, const char *s, long *ms)
 	fprintf(stderr, "goneaway: %s: '%s' is not a duration like 30s or "
 		"500ms\n", opt, s);
 	return -1;
+}
+
+#define MAX_JOBS 64
+#define JOBS_PER_CPU 4
+
+static int parse_jobs(const char *s, unsigned *jobs)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno == 0 && end != s && !*end && n >= 1 && n <= MAX_JOBS) {
+		*jobs = (unsigned)n;
+		return 0;
+	}
+	fprintf(stderr, "goneaway: -j: '%s' is not a number of jobs from 1 "
+		"to %d\n", s, MAX_JOBS);
+	return -1;
+}
+
+/* -j when none is given: scenarios mostly wait (for timeouts they
+ * provoke, for a server to start), so several per core; measured in
+ * make bench (README: "Parallel runs"). */
+static unsigned default_jobs(size_t ncases)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = (unsigned)(cpus > 0 ? cpus : 1) * JOBS_PER_CPU;
+
+	if (n > MAX_JOBS)
+		n = MAX_JOBS;
+	return ncases && n > ncases ? (unsigned)ncases : n;
 }
 
 static int parse_allow_skip(const char *arg, struct run_args *a)
@@ -83,7 +88,7 @@ enum {
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
-	OPT_MARKDOWN, OPT_JSONL,
+	OPT_MARKDOWN, OPT_JSONL, OPT_HTML,
 };
 
 static const struct option run_long_opts[] = {
@@ -100,6 +105,8 @@ static const struct option run_long_opts[] = {
 	{ "server", required_argument, NULL, OPT_SERVER },
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
+	{ "html", required_argument, NULL, OPT_HTML },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
 	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
@@ -133,7 +140,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	so->cache_dir = a->cache;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:vhk:", run_long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:vhk:j:", run_long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': a->format = optarg; break;
 		case OPT_JUNIT: a->junit = optarg; break;
@@ -177,6 +184,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			a->clients[a->nclients++] = optarg;
 			break;
 		case OPT_MARKDOWN: a->markdown = optarg; break;
+		case OPT_HTML: a->html = optarg; break;
+		case 'j':
+			if (parse_jobs(optarg, &a->jobs))
+				return -1;
+			break;
 		case OPT_MARIADBD: so->mariadbd = optarg; break;
 		case OPT_INSTALL_DB: so->install_db = optarg; break;
 		case OPT_FIXTURES: so->fixtures_dir = optarg; break;
@@ -304,28 +316,6 @@ static int check_results_dir(const char *dir)
 	return -1;
 }
 
-enum report_event { BEGIN_RUN, BEGIN_CASE, END_CASE, END_RUN };
-
-static void report_all(struct ga_reporter **reps, size_t nreps,
-		       enum report_event what, size_t index,
-		       const struct ga_scenario *sc,
-		       const struct ga_case_result *res,
-		       const struct ga_run_summary *sum, size_t ncases)
-{
-	size_t i;
-
-	for (i = 0; i < nreps; i++) {
-		const struct ga_reporter_ops *ops = reps[i]->ops;
-
-		switch (what) {
-		case BEGIN_RUN: ops->begin_run(reps[i], ncases); break;
-		case BEGIN_CASE: ops->begin_case(reps[i], index, sc); break;
-		case END_CASE: ops->end_case(reps[i], index, sc, res); break;
-		case END_RUN: ops->end_run(reps[i], sum); break;
-		}
-	}
-}
-
 /* --strict: what a passing run may not have.  Prints each and counts. */
 
 /* A JSON Lines reporter to path ("" or NULL: none); fresh: below -o. */
@@ -372,21 +362,69 @@ static int build_reporters(const struct run_args *a,
 	return 0;
 }
 
-/* The run of every scenario against one server and client. */
-struct combo {
-	size_t server, client, column;
-	char label[160];                /* "local/builtin", "" if only one */
-	char sub[160];                  /* its evidence directory under -o,
-					 * "" if only one */
-};
+enum report_event { BEGIN_RUN, END_RUN };
+
+static void report_run(struct ga_reporter **reps, size_t nreps,
+		       enum report_event what,
+		       const struct ga_run_summary *sum, size_t ncases)
+{
+	size_t i;
+
+	for (i = 0; i < nreps; i++) {
+		if (what == BEGIN_RUN)
+			reps[i]->ops->begin_run(reps[i], ncases);
+		else
+			reps[i]->ops->end_run(reps[i], sum);
+	}
+}
+
+void run_begin_case(const struct run_out *o, size_t index,
+		    const struct ga_scenario *sc)
+{
+	size_t i;
+
+	for (i = 0; i < o->nreps; i++)
+		o->reps[i]->ops->begin_case(o->reps[i], index, sc);
+}
+
+void run_end_case(const struct run_out *o, size_t index, size_t row,
+		  const struct combo *k, const struct ga_scenario *sc,
+		  struct ga_case_result *res)
+{
+	struct run_totals *t = o->t;
+	size_t i;
+
+	snprintf(res->combo, sizeof(res->combo), "%s", k->label);
+	switch (res->verdict) {
+	case GA_VERDICT_PASS: t->sum.pass++; break;
+	case GA_VERDICT_FAIL: t->sum.fail++; break;
+	case GA_VERDICT_SKIP: t->sum.skip++; break;
+	case GA_VERDICT_ERROR: t->sum.error++; break;
+	}
+	for (i = 0; i < o->nreps; i++)
+		o->reps[i]->ops->end_case(o->reps[i], index, sc, res);
+	ga_matrix_set(o->m, row, k->column, sc, res,
+		      o->a->drivers[k->client].library);
+	if (o->a->strict)
+		t->violations += cli_strict_violations(o->a->allowed, sc->path,
+						       res);
+}
 
 /* The evidence directory of a combination under -o: <server>-<client>
  * when there are several, with '/' of the names made '-' and ':' and ' '
  * made '_' (one component, never "." or ".."). */
-static void combo_results(struct combo *k)
+void run_combo_init(const struct run_args *a, size_t s, size_t c,
+		    struct combo *k)
 {
 	char *p;
 
+	memset(k, 0, sizeof(*k));
+	k->server = s;
+	k->client = c;
+	k->column = s * a->nclients + c;
+	if (a->nservers * a->nclients > 1)
+		snprintf(k->label, sizeof(k->label), "%s/%s", a->servers[s],
+			 a->drivers[c].name);
 	snprintf(k->sub, sizeof(k->sub), "%s", k->label);
 	for (p = k->sub; *p; p++)
 		if (*p == '/' || *p == ':' || *p == ' ')
@@ -395,34 +433,19 @@ static void combo_results(struct combo *k)
 		k->sub[0] = '_';
 }
 
-struct run_totals {
-	struct ga_run_summary sum;
-	size_t violations;
-};
-
-static void count(struct run_totals *t, const struct ga_case_result *res)
+/* Runs every scenario for one server with each client in turn, in this
+ * process (-j 1).  Returns 0, or -1 when the run could not even start
+ * (err printed). */
+static int run_server(const struct run_out *o, size_t s,
+		      struct ga_scenario **scs, size_t nscs,
+		      struct ga_interrupt *in, size_t *index)
 {
-	switch (res->verdict) {
-	case GA_VERDICT_PASS: t->sum.pass++; break;
-	case GA_VERDICT_FAIL: t->sum.fail++; break;
-	case GA_VERDICT_SKIP: t->sum.skip++; break;
-	case GA_VERDICT_ERROR: t->sum.error++; break;
-	}
-}
-
-/* Runs every scenario for one server with each client in turn.  Returns
- * 0, or -1 when the run could not even start (err printed). */
-static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
-		      size_t nscs, struct ga_reporter **reps, size_t nreps,
-		      struct ga_matrix *m, struct ga_interrupt *in,
-		      struct run_totals *t, size_t *index)
-{
+	struct run_args *a = o->a;
 	struct ga_run_options opts = a->opts;
 	struct ga_runner runner;
 	struct ga_error err;
 	struct combo k;
 	size_t c, i;
-	bool many = a->nservers * a->nclients > 1;
 
 	opts.server = a->server_ops[s];
 	opts.server_opts.arg = a->roots[s];
@@ -432,35 +455,19 @@ static int run_server(struct run_args *a, size_t s, struct ga_scenario **scs,
 		return -1;
 	}
 	for (c = 0; c < a->nclients && !ga_interrupted(in); c++) {
-		memset(&k, 0, sizeof(k));
-		k.server = s;
-		k.client = c;
-		k.column = s * a->nclients + c;
-		if (many)
-			snprintf(k.label, sizeof(k.label), "%s/%s",
-				 a->servers[s], a->drivers[c].name);
-		combo_results(&k);
+		run_combo_init(a, s, c, &k);
 		opts.driver = &a->drivers[c];
 		opts.results_sub = k.sub[0] ? k.sub : NULL;
-		ga_matrix_column(m, k.column, k.label[0] ? k.label :
+		ga_matrix_column(o->m, k.column, k.label[0] ? k.label :
 				 a->servers[s]);
 		for (i = 0; i < nscs && !ga_interrupted(in); i++) {
 			struct ga_case_result res;
 
-			report_all(reps, nreps, BEGIN_CASE, *index, scs[i],
-				   NULL, NULL, 0);
+			run_begin_case(o, *index, scs[i]);
 			runner.next = i + 1 < nscs ? scs[i + 1] :
 				      c + 1 < a->nclients ? scs[0] : NULL;
 			ga_runner_run(&runner, scs[i], &res);
-			snprintf(res.combo, sizeof(res.combo), "%s", k.label);
-			count(t, &res);
-			report_all(reps, nreps, END_CASE, *index, scs[i], &res,
-				   NULL, 0);
-			ga_matrix_set(m, i, k.column, scs[i], &res,
-				      a->drivers[c].library);
-			if (a->strict)
-				t->violations += cli_strict_violations(
-					a->allowed, scs[i]->path, &res);
+			run_end_case(o, *index, i, &k, scs[i], &res);
 			ga_case_result_free(&res);
 			(*index)++;
 		}
@@ -477,6 +484,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	struct run_totals t;
 	struct ga_matrix m;
 	struct run_args a;
+	struct run_out o = { &a, reps, 0, &m, &t };
 	size_t nreps = 0, i, s, index = 0, ncombos, nrun = 0;
 	double t0;
 	int code = EXIT_USAGE;
@@ -503,18 +511,26 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	if (check_results_dir(a.opts.results_dir) ||
 	    open_clients(&a) || build_reporters(&a, reps, &nreps))
 		goto out;
+	o.nreps = nreps;
 	if (ga_matrix_init(&m, scs, nrun, ncombos)) {
 		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;
 	}
+	if (!a.jobs)
+		a.jobs = default_jobs(nrun * ncombos);
 	t0 = ga_clock_ms();
-	report_all(reps, nreps, BEGIN_RUN, 0, NULL, NULL, NULL,
-		   nrun * ncombos);
-	for (s = 0; s < a.nservers && !ga_interrupted(in); s++) {
-		if (run_server(&a, s, scs, nrun, reps, nreps, &m, in, &t,
-			       &index)) {
+	report_run(reps, nreps, BEGIN_RUN, NULL, nrun * ncombos);
+	if (a.jobs > 1 && nrun * ncombos > 0) {
+		if (run_jobs(&o, scs, nrun, in)) {
 			code = EXIT_SOME_ERROR;
 			goto out;
+		}
+	} else {
+		for (s = 0; s < a.nservers && !ga_interrupted(in); s++) {
+			if (run_server(&o, s, scs, nrun, in, &index)) {
+				code = EXIT_SOME_ERROR;
+				goto out;
+			}
 		}
 	}
 	t.sum.wall_ms = ga_clock_ms() - t0;
@@ -523,7 +539,9 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		ga_matrix_print(&m, stdout, false);
 	if (a.markdown)
 		cli_write_markdown(a.markdown, &m);
-	report_all(reps, nreps, END_RUN, 0, NULL, NULL, &t.sum, 0);
+	if (a.html)
+		cli_write_html(a.html, &m);
+	report_run(reps, nreps, END_RUN, &t.sum, 0);
 	if (t.sum.signo)
 		code = EXIT_INTERRUPTED + t.sum.signo;
 	else if (t.sum.fail)

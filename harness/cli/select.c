@@ -127,6 +127,19 @@ out:
 	return rc;
 }
 
+void scenario_costs(const struct select_args *sa, struct ga_scenario **scs,
+		    size_t n, double *cost)
+{
+	char *durations = NULL;
+	size_t i;
+
+	if (load_durations(sa->durations, scs, n, &durations))
+		durations = NULL;
+	for (i = 0; i < n; i++)
+		cost[i] = durations ? cost_of(durations, scs[i]) : DEFAULT_COST;
+	free(durations);
+}
+
 void list_scenarios(struct ga_scenario **scs, size_t n)
 {
 	size_t i, j;

@@ -90,6 +90,8 @@ void ga_matrix_set(struct ga_matrix *m, size_t row, size_t col,
 	cell->done = true;
 	cell->verdict = res->verdict;
 	ga_matrix_codes(sc, res, cell->codes, sizeof(cell->codes));
+	free(cell->results);
+	cell->results = res->results[0] ? strdup(res->results) : NULL;
 	if (!m->notes[col] && res->server_version[0]) {
 		snprintf(note, sizeof(note), "server %s, client %s",
 			 res->server_version, client);
@@ -167,6 +169,8 @@ void ga_matrix_free(struct ga_matrix *m)
 		free(m->cols[i]);
 	for (i = 0; m->notes && i < m->ncols; i++)
 		free(m->notes[i]);
+	for (i = 0; m->cells && i < m->nrows * m->ncols; i++)
+		free(m->cells[i].results);
 	free(m->rows);
 	free(m->cols);
 	free(m->notes);

@@ -1,8 +1,8 @@
 /* matrix.h - one table for a run against several servers and clients:
  * a row per scenario, a column per server × client, and in each cell the
  * verdict and the codes the checked steps saw ("PASS 2013,2006").  Shown
- * on the console at the end of the run and written as Markdown on
- * request (--markdown FILE).
+ * on the console at the end of the run and written as Markdown or HTML
+ * on request (--markdown FILE, --html FILE).
  */
 #ifndef GA_MATRIX_H
 #define GA_MATRIX_H
@@ -13,11 +13,14 @@
 
 #include "lang/scenario.h"
 #include "run/runner.h"
+#include "util/error.h"
 
 struct ga_matrix_cell {
 	bool done;
 	enum ga_verdict verdict;
 	char codes[96];         /* "2013,2006", "ok", "hang" */
+	char *results;          /* owned: the directory its evidence was
+				 * kept in (res->results), or NULL */
 };
 
 struct ga_matrix {
@@ -36,7 +39,8 @@ int ga_matrix_init(struct ga_matrix *m, struct ga_scenario *const *scs,
 /* Names column col ("local/builtin"); copies the text. */
 int ga_matrix_column(struct ga_matrix *m, size_t col, const char *name);
 
-/* Fills the cell of scenario row in column col from its result, and
+/* Fills the cell of scenario row in column col from its result (a copy
+ * of res->results too: without memory, the cell has no evidence), and
  * notes what server the column ran against. */
 void ga_matrix_set(struct ga_matrix *m, size_t row, size_t col,
 		   const struct ga_scenario *sc,
@@ -48,6 +52,19 @@ void ga_matrix_codes(const struct ga_scenario *sc,
 
 /* Prints the table: aligned text, or a Markdown table. */
 void ga_matrix_print(const struct ga_matrix *m, FILE *f, bool markdown);
+
+/* Writes the table as one self-contained HTML5 page (inline style, no
+ * script, nothing fetched) to f, under title: a cell per scenario and
+ * column coloured by its verdict (class and data-verdict "pass", "fail",
+ * "skip", "error"; "none" for a cell not run), with a link to the
+ * steps.log of its evidence.  base is the absolute directory the page
+ * is written to: a link to evidence below it is relative to it, any
+ * other (and every link when base is NULL) a file: URL.  Every text and
+ * path from outside is escaped (report/matrix_html.c).  Returns 0, or
+ * -1 with err set when f could not be written. */
+int ga_matrix_html_write(const struct ga_matrix *m, FILE *f,
+			 const char *title, const char *base,
+			 struct ga_error *err);
 
 void ga_matrix_free(struct ga_matrix *m);
 

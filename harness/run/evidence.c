@@ -82,38 +82,42 @@ static void keep_driver_logs(struct ga_case *c, int dirfd)
 
 /* The evidence directory of sc below o->results_dir: its path as shown
  * (into shown), opened without following any symlink below
- * results_dir.  fresh: an old one is removed first (never followed) and
- * a new one made.  Returns a descriptor, or -1 with err set. */
+ * results_dir.  rep > 0 of a repeated scenario: that run's own
+ * directory, run-REP, inside the scenario's.  fresh: an old one is
+ * removed first (never followed) and a new one made.  Returns a
+ * descriptor, or -1 with err set. */
 static int evidence_dir(const struct ga_run_options *o,
-			const struct ga_scenario *sc, bool fresh,
+			const struct ga_scenario *sc, long rep, bool fresh,
 			char *shown, size_t shown_len, struct ga_error *err)
 {
 	const char *label = ga_scenario_label(sc), *leaf;
-	char rel[PATH_MAX];
+	char rel[PATH_MAX], run[32] = "";
 	struct stat st;
 	int root, parent, fd;
 	size_t n;
 
-	n = (size_t)snprintf(rel, sizeof(rel), "%s%s%s",
+	if (rep > 0 && sc->repeat > 1)
+		snprintf(run, sizeof(run), "/run-%ld", rep);
+	n = (size_t)snprintf(rel, sizeof(rel), "%s%s%s%s",
 			     o->results_sub ? o->results_sub : "",
-			     o->results_sub ? "/" : "", label);
+			     o->results_sub ? "/" : "", label, run);
 	if (n >= sizeof(rel) ||
 	    (size_t)snprintf(shown, shown_len, "%s/%s", o->results_dir, rel) >=
 	    shown_len)
 		return ga_error_set(err, "results path too long under %s",
 				    o->results_dir);
+	if (!label[0] || strcmp(label, ".") == 0 || strcmp(label, "..") == 0 ||
+	    strchr(label, '/'))
+		return ga_error_set(err, "%s: not a name for evidence", shown);
 	leaf = strrchr(rel, '/');
 	if (leaf)
 		rel[leaf++ - rel] = '\0';
 	else
-		leaf = label;
-	if (!leaf[0] || strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0)
-		return ga_error_set(err, "%s: not a name for evidence", shown);
+		leaf = rel;
 	root = open(o->results_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return ga_error_errno(err, errno, "open %s", o->results_dir);
-	parent = leaf == label ? root :
-		 ga_dir_open_beneath(root, rel, err);
+	parent = leaf == rel ? root : ga_dir_open_beneath(root, rel, err);
 	if (parent != root)
 		close(root);
 	if (parent < 0)
@@ -148,7 +152,7 @@ int ga_rewrite_steps_log(const struct ga_run_options *o,
 	char shown[PATH_MAX];
 	int fd, rc;
 
-	fd = evidence_dir(o, sc, false, shown, sizeof(shown), err);
+	fd = evidence_dir(o, sc, 0, false, shown, sizeof(shown), err);
 	if (fd < 0)
 		return -1;
 	rc = write_steps_log(sc, res, fd, err);
@@ -176,7 +180,8 @@ void ga_keep_evidence(struct ga_case *c)
 
 	if (!c->r->opts->results_dir)
 		return;
-	fd = evidence_dir(c->r->opts, c->sc, true, dir, sizeof(dir), &err);
+	fd = evidence_dir(c->r->opts, c->sc, c->rep, true, dir, sizeof(dir),
+			  &err);
 	if (fd < 0) {
 		lost(res, &err);
 		return;
@@ -192,5 +197,25 @@ void ga_keep_evidence(struct ga_case *c)
 		keep_file(res, c->srv.cnf, fd, "my.cnf", dir);
 		keep_file(res, c->srv.errlog, fd, "mariadbd.err", dir);
 	}
+	close(fd);
+}
+
+void ga_evidence_begin(const struct ga_run_options *o,
+		       const struct ga_scenario *sc,
+		       struct ga_case_result *res)
+{
+	char dir[PATH_MAX];
+	struct ga_error err;
+	int fd;
+
+	if (!o->results_dir)
+		return;
+	fd = evidence_dir(o, sc, 0, true, dir, sizeof(dir), &err);
+	if (fd < 0) {
+		lost(res, &err);
+		return;
+	}
+	snprintf(res->results, sizeof(res->results), "%s", dir);
+	keep_file(res, sc->path, fd, "scenario.gw", dir);
 	close(fd);
 }

@@ -97,12 +97,18 @@ bool ga_selector_matches(const struct ga_selector *sel,
 	return cmp_holds(sel->version_cmp, diff);
 }
 
+static const struct ga_expect implicit_ok = {
+	.set = { .ok = true }, .after_ms = -1, .within_ms = -1,
+};
+
+const struct ga_expect *ga_expect_implicit(void)
+{
+	return &implicit_ok;
+}
+
 const struct ga_expect *ga_expect_select(const struct ga_step *step,
 					 const struct ga_server_id *server)
 {
-	static const struct ga_expect implicit_ok = {
-		.set = { .ok = true }, .after_ms = -1, .within_ms = -1,
-	};
 	const struct ga_expect *fallback = NULL;
 	size_t i;
 

@@ -13,6 +13,9 @@
  * selector matches, else the step's default line (no selector).  Returns
  * NULL if the step has expect lines but none applies to this server.  For
  * a step with no expect lines, returns a static "ok" expectation. */
+/* The expect line a step without one has: ok. */
+const struct ga_expect *ga_expect_implicit(void);
+
 const struct ga_expect *ga_expect_select(const struct ga_step *step,
 					 const struct ga_server_id *server);
 

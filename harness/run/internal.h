@@ -30,6 +30,7 @@ struct ga_case {
 	struct ga_client_env env;
 	struct ga_fault_stack faults;
 	unsigned tag;                   /* names the lab's kernel objects */
+	long rep;                       /* which repetition, 1-based */
 };
 
 /* ---- verdicts (run/verdict.c) ----------------------------------------------- */

@@ -256,9 +256,10 @@ static void teardown(struct ga_case *c)
 		ga_esc_line(stderr, "goneaway: %s", err.msg);
 }
 
-/* One run of the scenario: set-up, steps, teardown. */
+/* One run of the scenario (repetition rep, 1-based): set-up, steps,
+ * teardown. */
 static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
-		     struct ga_case_result *res)
+		     long rep, struct ga_case_result *res)
 {
 	struct ga_case c;
 	struct ga_error err;
@@ -269,18 +270,10 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	c.r = r;
 	c.sc = sc;
 	c.res = res;
+	c.rep = rep;
 	c.lab.host_ns = c.lab.client_ns = c.lab.server_ns = -1;
 	r->ncases++;
-	for (i = 0; i < res->nsteps; i++) {
-		res->steps[i].ran = false;
-		res->steps[i].matched = false;
-		res->steps[i].expect = NULL;
-		memset(&res->steps[i].out, 0, sizeof(res->steps[i].out));
-	}
-
 	res->verdict = GA_VERDICT_PASS;
-	res->reverted[0] = '\0';
-	res->not_reverted[0] = '\0';
 	if (setup(&c, &err)) {
 		if (ga_interrupted(r->in))
 			res->signo = r->in->signo;
@@ -300,23 +293,21 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	res->wall_ms += ga_clock_ms() - t0;
 }
 
-void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
-		   struct ga_case_result *res)
+int ga_case_result_init(struct ga_case_result *res,
+			const struct ga_run_options *opts,
+			const struct ga_scenario *sc)
 {
-	struct ga_error err;
-	size_t n;
-
 	memset(res, 0, sizeof(*res));
-	if (r->opts->server)
+	if (opts->server)
 		snprintf(res->backend, sizeof(res->backend), "%s",
-			 r->opts->server->name);
+			 opts->server->name);
 	snprintf(res->server, sizeof(res->server), "%s",
-		 r->opts->server_name ? r->opts->server_name : res->backend);
-	if (r->opts->driver) {
+		 opts->server_name ? opts->server_name : res->backend);
+	if (opts->driver) {
 		snprintf(res->client, sizeof(res->client), "%s",
-			 r->opts->driver->name);
+			 opts->driver->name);
 		snprintf(res->library, sizeof(res->library), "%s",
-			 r->opts->driver->library);
+			 opts->driver->library);
 	}
 	res->repeat = sc->repeat > 0 ? sc->repeat : 1;
 	res->steps = calloc(sc->nsteps ? sc->nsteps : 1, sizeof(*res->steps));
@@ -324,44 +315,63 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 	if (!res->steps) {
 		res->nsteps = 0;
 		ga_case_verdict(res, GA_VERDICT_ERROR, 0, "out of memory");
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+/* res for one run of sc on r: 0, or -1 when no run is to be made (the
+ * verdict says why: the runner SKIPs or ERRORs every case). */
+static int run_init(struct ga_runner *r, const struct ga_scenario *sc,
+		    struct ga_case_result *res)
+{
+	if (ga_case_result_init(res, r->opts, sc))
+		return -1;
 	if (r->skip_reason[0]) {
 		res->skip = r->skip_kind;
 		ga_case_verdict(res, GA_VERDICT_SKIP, 0, "%s", r->skip_reason);
-		return;
+		return -1;
 	}
 	if (r->error_reason[0]) {
 		ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", r->error_reason);
-		return;
+		return -1;
 	}
-	while (res->runs < res->repeat) {
+	return 0;
+}
+
+void ga_runner_run_rep(struct ga_runner *r, const struct ga_scenario *sc,
+		       long rep, struct ga_case_result *res)
+{
+	if (run_init(r, sc, res))
+		return;
+	run_once(r, sc, rep, res);
+	res->runs = 1;
+	if (ga_tally_run(res))
+		ga_case_verdict(res, GA_VERDICT_ERROR, 0, "out of memory");
+}
+
+void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
+		   struct ga_case_result *res)
+{
+	struct ga_case_result one;
+	long rep;
+
+	if (run_init(r, sc, res))
+		return;
+	if (res->repeat > 1)
+		ga_evidence_begin(r->opts, sc, res);
+	for (rep = 1; rep <= res->repeat; rep++) {
 		/* what the server's next set-up will be for */
-		r->backend.next_label = res->runs + 1 < res->repeat ?
+		r->backend.next_label = rep < res->repeat ?
 			ga_scenario_label(sc) :
 			r->next ? ga_scenario_label(r->next) : NULL;
-		run_once(r, sc, res);
-		res->runs++;
-		if (ga_tally_run(res)) {
-			ga_case_verdict(res, GA_VERDICT_ERROR, 0, "out of memory");
-			break;
-		}
+		ga_runner_run_rep(r, sc, rep, &one);
+		if (ga_case_fold(res, &one))
+			ga_case_verdict(res, GA_VERDICT_ERROR, 0,
+					"out of memory");
+		ga_case_result_free(&one);
 		if (res->verdict != GA_VERDICT_PASS)
 			break;
 	}
-	if (res->verdict != GA_VERDICT_PASS && res->repeat > 1 &&
-	    res->verdict != GA_VERDICT_SKIP) {
-		n = strlen(res->reason);
-		snprintf(res->reason + n, sizeof(res->reason) - n,
-			 " (run %ld of %ld)", res->runs, res->repeat);
-	}
-	if (res->verdict == GA_VERDICT_PASS)
-		ga_check_seen(sc, res);
-	/* each run kept its evidence; the log must tell the final verdict,
-	 * the spread over every run and the seen lines' judgement */
-	if (res->results[0] && res->repeat > 1) {
-		if (ga_rewrite_steps_log(r->opts, sc, res, &err))
-			snprintf(res->evidence_lost, sizeof(res->evidence_lost),
-				 "%s", err.msg);
-	}
+	ga_case_finish(r->opts, sc, res);
 }

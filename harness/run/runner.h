@@ -192,4 +192,43 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 /* Removes the run's directory. */
 void ga_runner_close(struct ga_runner *r);
 
+/* ---- repetitions run apart (a pool of worker processes, run/pool.h) ------ */
+
+/* Fills res for a case of sc under opts before any of its runs: the
+ * names of its server and client, repeat, and its steps (owned).
+ * Returns 0, or -1 with res an ERROR (out of memory). */
+int ga_case_result_init(struct ga_case_result *res,
+			const struct ga_run_options *opts,
+			const struct ga_scenario *sc);
+
+/* Runs repetition rep (1-based) of sc alone: res holds that run's
+ * outcomes only, runs 1 (or 0 when the runner SKIPs or ERRORs every
+ * case, the verdict says why).  A repeated scenario's run keeps its
+ * evidence in results_dir/[results_sub/]<label>/run-REP, below the
+ * directory ga_evidence_begin() made. */
+void ga_runner_run_rep(struct ga_runner *r, const struct ga_scenario *sc,
+		       long rep, struct ga_case_result *res);
+
+/* Makes a repeated scenario's evidence directory afresh, before any of
+ * its runs, with the file that ran in it; sets res->results (or
+ * res->evidence_lost). */
+void ga_evidence_begin(const struct ga_run_options *o,
+		       const struct ga_scenario *sc,
+		       struct ga_case_result *res);
+
+/* Adds one run's result to acc (made by ga_case_result_init), in the
+ * order of the repetitions.  Once acc holds a run that did not PASS, the
+ * later runs are left out, as a run in order would never have made
+ * them.  Returns 0, or -1 when out of memory. */
+int ga_case_fold(struct ga_case_result *acc,
+		 const struct ga_case_result *run);
+
+/* Makes res an ERROR for why (a harness failure outside any step). */
+void ga_case_result_error(struct ga_case_result *res, const char *why);
+
+/* After the last fold: "(run K of N)" on a verdict, the "seen" lines
+ * and, for a repeated scenario, its steps.log with the spread. */
+void ga_case_finish(const struct ga_run_options *o,
+		    const struct ga_scenario *sc, struct ga_case_result *res);
+
 #endif

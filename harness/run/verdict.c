@@ -31,6 +31,11 @@ void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
 	va_end(ap);
 }
 
+void ga_case_result_error(struct ga_case_result *res, const char *why)
+{
+	ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", why);
+}
+
 int ga_case_harness_error(struct ga_case *c, const struct ga_step *step,
 			  const struct ga_error *err)
 {

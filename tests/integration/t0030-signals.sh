@@ -49,4 +49,49 @@ test_expect_success 'the next run sweeps the killed run'"'"'s temp dir' '
 	new_leftovers "$SCRATCH/before" after
 '
 
+# -j: the servers are the workers' children, goneaway's grandchildren.
+servers_below() {
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END { for (x in comm) if (comm[x] == "mariadbd" &&
+		      (parent[x] == p || parent[parent[x]] == p)) print x }'
+}
+three_up() {
+	test "$(servers_below "$1" | wc -l)" -eq 3
+}
+workers_of() {
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '$2 == p {print $1}'
+}
+
+for sig in INT TERM; do
+	case $sig in INT) want=130 ;; TERM) want=143 ;; esac
+	test_expect_success "-j 3: SIG$sig with three runs at once: exit $want, nothing left" "
+		\"\$GONEAWAY\" run -j 3 -o res '$DATA/long-sleep-repeat.gw' > out 2>&1 &
+		pid=\$! &&
+		wait_until 300 three_up \$pid &&
+		kill -$sig \$pid;
+		wait \$pid; rc=\$?; cat out; test \$rc -eq $want &&
+		grep -q 'interrupted by signal' out &&
+		grep -q '^\\[1/1\\] long-sleep-repeat  *ERROR' out &&
+		leftover_snapshot > after &&
+		new_leftovers \"\$SCRATCH/before\" after
+	"
+done
+
+test_expect_success '-j 3: SIGKILL: the workers tear their labs down, nothing left' '
+	"$GONEAWAY" run -j 3 --no-results "$DATA/long-sleep-repeat.gw" > out 2>&1 &
+	pid=$! &&
+	wait_until 300 three_up $pid &&
+	servers_below $pid > servers &&
+	workers_of $pid > workers &&
+	test -s workers &&
+	kill -KILL $pid;
+	wait $pid; test $? -eq 137 &&
+	for p in $(cat servers workers); do
+		wait_until 300 eval "! kill -0 $p 2>/dev/null" || return 1
+	done &&
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
 test_done

@@ -1,0 +1,88 @@
+/* run.h - what "goneaway run"'s files share (cli/run.c: options and the
+ * run one case after another; cli/run_jobs.c: the run on -j workers). */
+#ifndef GA_CLI_RUN_H
+#define GA_CLI_RUN_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/internal.h"
+#include "client/driver.h"
+#include "report/matrix.h"
+#include "report/report.h"
+#include "run/runner.h"
+
+#define MAX_CHOICES 16    /* --server and --client values */
+
+struct run_args {
+	struct ga_run_options opts;
+	const char *servers[MAX_CHOICES];       /* --server, in order */
+	const struct ga_server_backend_ops *server_ops[MAX_CHOICES];
+	char roots[MAX_CHOICES][PATH_MAX];      /* what follows a backend prefix
+						 * (ga_server_options.arg) */
+	size_t nservers;
+	const char *clients[MAX_CHOICES];       /* --client, in order */
+	size_t nclients;
+	struct ga_driver drivers[MAX_CHOICES];  /* owned: one per client */
+	const char *markdown;                   /* --markdown FILE */
+	const char *format;
+	const char *junit;
+	const char *jsonl;                      /* --jsonl FILE */
+	struct ga_jsonl_meta meta;              /* for the JSON Lines */
+	char results_jsonl[PATH_MAX];           /* -o's results.jsonl */
+	const char *color;
+	int verbose;
+	bool timings;
+	bool strict;
+	bool allowed[GA_SKIP_KIND_COUNT];       /* --allow-skip KIND */
+	char fixtures[PATH_MAX];
+	char cache[PATH_MAX];
+	struct select_args select;              /* -k, --shard, --list */
+	unsigned jobs;                          /* -j N; 0 until chosen */
+	const char *html;                       /* --html FILE */
+};
+
+/* One server × client of the run: every scenario runs against it. */
+struct combo {
+	size_t server, client, column;
+	char label[160];                /* "local/builtin", "" if only one */
+	char sub[160];                  /* its evidence directory under -o,
+					 * "" if only one */
+};
+
+/* Names combination column (server s, client c) of a: its label and
+ * evidence directory. */
+void run_combo_init(const struct run_args *a, size_t s, size_t c,
+		    struct combo *k);
+
+struct run_totals {
+	struct ga_run_summary sum;
+	size_t violations;
+};
+
+/* What every reporter, the matrix, the totals and --strict do with one
+ * case that ended: scenario row of combination k, reported as case
+ * number index. */
+struct run_out {
+	struct run_args *a;
+	struct ga_reporter **reps;
+	size_t nreps;
+	struct ga_matrix *m;
+	struct run_totals *t;
+};
+
+void run_begin_case(const struct run_out *o, size_t index,
+		    const struct ga_scenario *sc);
+void run_end_case(const struct run_out *o, size_t index, size_t row,
+		  const struct combo *k, const struct ga_scenario *sc,
+		  struct ga_case_result *res);
+
+/* The run on a.jobs worker processes (cli/run_jobs.c): every scenario
+ * for every combination, reported in the order a run one after another
+ * would report them.  Returns 0, or -1 when the workers could not start
+ * (printed). */
+int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
+	     struct ga_interrupt *in);
+
+#endif
