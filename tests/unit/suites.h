@@ -32,5 +32,7 @@ Suite *make_fault_args_suite(void);
 Suite *make_rootfs_suite(void);
 Suite *make_docker_suite(void);
 Suite *make_select_suite(void);
+Suite *make_pool_suite(void);
+Suite *make_matrix_html_suite(void);
 
 #endif

@@ -1,0 +1,210 @@
+/* check_pool.c - what -j builds on: a case result survives the trip from
+ * a worker to its parent whole, a broken one is refused, and runs folded
+ * in order give the verdict a run one after another would. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run/expect.h"
+#include "run/internal.h"
+#include "run/wire.h"
+#include "suites.h"
+
+/* A scenario of two queries, the second with two expect lines. */
+struct two_steps {
+	struct ga_expect expects[2];
+	struct ga_step steps[2];
+	struct ga_scenario sc;
+};
+
+static void two_steps_init(struct two_steps *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->steps[0].line = 3;
+	t->steps[0].kind = GA_STEP_QUERY;
+	t->steps[1].line = 5;
+	t->steps[1].kind = GA_STEP_QUERY;
+	t->steps[1].expects = t->expects;
+	t->steps[1].nexpects = 2;
+	t->sc.steps = t->steps;
+	t->sc.nsteps = 2;
+	t->sc.repeat = 3;
+}
+
+/* One run's result: step 1 ok, step 2 err (0: ok). */
+static void one_run(struct two_steps *t, struct ga_case_result *res,
+		    unsigned err, enum ga_verdict v)
+{
+	memset(res, 0, sizeof(*res));
+	res->steps = calloc(2, sizeof(*res->steps));
+	ck_assert_ptr_nonnull(res->steps);
+	res->nsteps = 2;
+	res->repeat = 3;
+	res->steps[0].ran = res->steps[1].ran = true;
+	res->steps[0].expect = ga_expect_implicit();
+	res->steps[1].expect = &t->expects[1];
+	res->steps[1].out.result = err ? GA_RESULT_ERROR : GA_RESULT_OK;
+	res->steps[1].out.err = err;
+	res->steps[1].out.api = "mysql_real_query";
+	snprintf(res->steps[1].out.message, sizeof(res->steps[1].out.message),
+		 "Lost connection");
+	res->verdict = v;
+	if (v != GA_VERDICT_PASS)
+		snprintf(res->reason, sizeof(res->reason), "expected ok");
+	res->line = v != GA_VERDICT_PASS ? 5 : 0;
+	res->wall_ms = 100;
+	snprintf(res->server_version, sizeof(res->server_version), "10.11");
+	res->runs = 1;
+	ck_assert_int_eq(ga_tally_run(res), 0);
+}
+
+START_TEST(test_wire_round_trip)
+{
+	struct two_steps t;
+	struct ga_case_result in, out;
+	struct ga_error err;
+	uint64_t id = 0;
+	int fd[2];
+
+	two_steps_init(&t);
+	one_run(&t, &in, 2013, GA_VERDICT_FAIL);
+	ck_assert_int_eq(pipe(fd), 0);
+	ck_assert_int_eq(ga_wire_send(fd[1], 42, &in, &err), 0);
+	close(fd[1]);
+	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, 1000, &id, &out, &err), 0);
+	ck_assert_uint_eq(id, 42);
+	ck_assert_int_eq(out.verdict, GA_VERDICT_FAIL);
+	ck_assert_str_eq(out.reason, "expected ok");
+	ck_assert_str_eq(out.server_version, "10.11");
+	ck_assert_uint_eq(out.nsteps, 2);
+	ck_assert_ptr_eq(out.steps[1].expect, &t.expects[1]);
+	ck_assert_ptr_eq(out.steps[0].expect, ga_expect_implicit());
+	ck_assert_uint_eq(out.steps[1].out.err, 2013);
+	ck_assert_str_eq(out.steps[1].out.api, "mysql_real_query");
+	ck_assert_uint_eq(out.steps[1].ntally, 1);
+	ck_assert_uint_eq(out.steps[1].tally[0].err, 2013);
+	ga_case_result_free(&out);
+	/* the end of the pipe: a clean end, no result */
+	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, 1000, &id, &out, &err), 1);
+	ck_assert_ptr_null(out.steps);
+	close(fd[0]);
+	ga_case_result_free(&in);
+}
+END_TEST
+
+/* Sends res with its bytes changed by poke, returns what recv says. */
+static int send_broken(struct two_steps *t, struct ga_case_result *res,
+		       size_t skip_tail, struct ga_error *err)
+{
+	struct ga_case_result out;
+	uint64_t id;
+	char buf[1 << 16];
+	ssize_t n;
+	int fd[2], rc;
+
+	ck_assert_int_eq(pipe(fd), 0);
+	ck_assert_int_eq(ga_wire_send(fd[1], 1, res, err), 0);
+	close(fd[1]);
+	n = read(fd[0], buf, sizeof(buf));
+	close(fd[0]);
+	ck_assert_int_gt(n, (ssize_t)skip_tail);
+	ck_assert_int_eq(pipe(fd), 0);
+	ck_assert_int_eq(write(fd[1], buf, (size_t)n - skip_tail),
+			 n - (ssize_t)skip_tail);
+	close(fd[1]);
+	rc = ga_wire_recv(fd[0], &t->sc, 1000, &id, &out, err);
+	close(fd[0]);
+	ck_assert_ptr_null(out.steps);
+	return rc;
+}
+
+START_TEST(test_wire_refuses_broken_results)
+{
+	struct two_steps t, other;
+	struct ga_case_result res;
+	struct ga_error err;
+
+	two_steps_init(&t);
+	two_steps_init(&other);
+	one_run(&t, &res, 2006, GA_VERDICT_PASS);
+	/* cut short: an error, not a result */
+	ck_assert_int_eq(send_broken(&t, &res, 3, &err), -1);
+	ck_assert_msg(strstr(err.msg, "ended") != NULL, "%s", err.msg);
+	/* an expect line of another scenario */
+	res.steps[1].expect = &other.expects[0];
+	ck_assert_int_eq(send_broken(&t, &res, 0, &err), -1);
+	ck_assert_msg(strstr(err.msg, "step 2") != NULL, "%s", err.msg);
+	res.steps[1].expect = &t.expects[1];
+	/* a scenario with another number of steps */
+	t.sc.nsteps = 1;
+	ck_assert_int_eq(send_broken(&t, &res, 0, &err), -1);
+	ck_assert_msg(strstr(err.msg, "not one") != NULL, "%s", err.msg);
+	ga_case_result_free(&res);
+}
+END_TEST
+
+START_TEST(test_fold_stops_at_the_first_run_that_did_not_pass)
+{
+	struct two_steps t;
+	struct ga_run_options opts;
+	struct ga_case_result acc, runs[3];
+	size_t i;
+
+	two_steps_init(&t);
+	memset(&opts, 0, sizeof(opts));
+	ck_assert_int_eq(ga_case_result_init(&acc, &opts, &t.sc), 0);
+	one_run(&t, &runs[0], 0, GA_VERDICT_PASS);
+	one_run(&t, &runs[1], 2013, GA_VERDICT_FAIL);
+	one_run(&t, &runs[2], 2006, GA_VERDICT_FAIL);  /* ran at once too */
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(ga_case_fold(&acc, &runs[i]), 0);
+	ga_case_finish(&opts, &t.sc, &acc);
+	ck_assert_int_eq(acc.verdict, GA_VERDICT_FAIL);
+	ck_assert_int_eq(acc.runs, 2);
+	ck_assert_str_eq(acc.reason, "expected ok (run 2 of 3)");
+	ck_assert_uint_eq(acc.steps[1].out.err, 2013);
+	ck_assert_uint_eq(acc.steps[1].ntally, 2);     /* ok 1, 2013 1 */
+	ck_assert_double_eq(acc.wall_ms, 200);
+	for (i = 0; i < 3; i++)
+		ga_case_result_free(&runs[i]);
+	ga_case_result_free(&acc);
+}
+END_TEST
+
+START_TEST(test_fold_counts_every_run_that_passed)
+{
+	struct two_steps t;
+	struct ga_run_options opts;
+	struct ga_case_result acc, run;
+	char spread[256];
+	size_t i;
+
+	two_steps_init(&t);
+	memset(&opts, 0, sizeof(opts));
+	ck_assert_int_eq(ga_case_result_init(&acc, &opts, &t.sc), 0);
+	for (i = 0; i < 3; i++) {
+		one_run(&t, &run, i == 1 ? 0 : 2013, GA_VERDICT_PASS);
+		ck_assert_int_eq(ga_case_fold(&acc, &run), 0);
+		ga_case_result_free(&run);
+	}
+	ga_case_finish(&opts, &t.sc, &acc);
+	ck_assert_int_eq(acc.verdict, GA_VERDICT_PASS);
+	ck_assert_int_eq(acc.runs, 3);
+	ga_step_spread(&acc.steps[1], spread, sizeof(spread));
+	ck_assert_str_eq(spread, "2013 (CR_SERVER_LOST) 2, ok 1");
+	ga_case_result_free(&acc);
+}
+END_TEST
+
+Suite *make_pool_suite(void)
+{
+	Suite *s = suite_create("pool");
+	TCase *tc = tcase_create("wire and fold");
+
+	tcase_add_test(tc, test_wire_round_trip);
+	tcase_add_test(tc, test_wire_refuses_broken_results);
+	tcase_add_test(tc, test_fold_stops_at_the_first_run_that_did_not_pass);
+	tcase_add_test(tc, test_fold_counts_every_run_that_passed);
+	suite_add_tcase(s, tc);
+	return s;
+}
