@@ -59,31 +59,44 @@ CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
-.PHONY: all deps setup roots run check unit integration bench tsan install durations \
+.PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations \
 	uninstall clean help
 
 all: goneaway
 
+# Installs the Debian packages $(1) that are missing (as root; otherwise
+# names them and fails), with the target's name in its messages.
+define deb_install
+@missing=""; for p in $(1); do \
+	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -z "$$missing" ]; then \
+	echo "$@: all Debian packages are installed"; \
+elif [ "$$(id -u)" -ne 0 ]; then \
+	echo "$@: missing:$$missing"; \
+	echo "$@: run as root (sudo make ...), or: apt-get update && apt-get install$$missing"; \
+	exit 1; \
+else \
+	echo "$@: installing:$$missing"; \
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+fi
+endef
+
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then \
-		echo "deps: all Debian packages are installed"; \
-	elif [ "$$(id -u)" -ne 0 ]; then \
-		echo "deps: missing:$$missing"; \
-		echo "deps: run as root (sudo make ...), or: apt-get update && apt-get install$$missing"; \
-		exit 1; \
-	else \
-		echo "deps: installing:$$missing"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
-	fi
+	$(call deb_install,$(DEB_PACKAGES))
 	@# the drivers "make check" runs driver-test with (t0097); idempotent,
 	@# no network once installed (drivers/install-deps.sh)
 	@if [ "$$(id -u)" -eq 0 ]; then sh drivers/install-deps.sh $(DEPS_DRIVERS); \
 	else echo "deps: drivers not installed (not root): sh drivers/install-deps.sh $(DEPS_DRIVERS)"; fi
 
 DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
+
+# What only the tests need, not "make run": chromium loads the HTML
+# results page headless (t0099-html).
+CHECK_DEB_PACKAGES = chromium
+
+deps-check: deps
+	$(call deb_install,$(CHECK_DEB_PACKAGES))
 
 setup: deps
 	$(MAKE) --no-print-directory goneaway $(B)/check-unit
@@ -136,7 +149,7 @@ roots: deps
 	GA_ROOTS=$(ROOTS) sh drivers/c/build.sh mysql-9.7
 	GA_ROOTS=$(ROOTS) sh drivers/c/build.sh mariadb-11.8
 
-check: setup roots
+check: setup roots deps-check
 	GA_UNIT_REQUIRE_ROOT=1 $(B)/check-unit
 	sh tests/integration/run-all.sh
 
@@ -158,13 +171,25 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/goneaway run --no-results \
 		--step-timeout 4s $(TSAN_RUN)
 
-# Several servers give each one's set-up per scenario and its ratio to the
-# first's, from one run, e.g. (a Docker engine with the images of
-# ci/build-server-images.sh):
+# tests/bench/bench.sh: ratios of runs measured side by side, printed and
+# written to BENCH_OUT: (a) the shipped suite at -j 1 vs the default -j,
+# BENCH_RUNS times each; (b) ten and one trivial scenarios vs MariaDB's
+# mysql-test-run (main.1st; installs mariadb-test), BENCH_PAIRS pairs;
+# (c) long, only with BENCH=all or BENCH_MATRIX=1: every scenario against
+# local and every server root, with each server's set-up per scenario.
+# BENCH_SERVERS="--server ..." names c's servers (and runs it), e.g. with
+# a Docker engine and the images of ci/build-server-images.sh:
 #   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"
-BENCH_SERVERS ?= --server local
+BENCH ?= a b
+BENCH_MATRIX ?= 0
+BENCH_SERVERS ?=
+BENCH_RUNS ?= 5
+BENCH_PAIRS ?= 5
+BENCH_OUT ?= bench-results.txt
 bench: setup
-	./goneaway run --timings --no-results $(BENCH_SERVERS) scenarios/
+	BENCH="$(BENCH)" BENCH_MATRIX="$(BENCH_MATRIX)" BENCH_SERVERS="$(BENCH_SERVERS)" \
+		BENCH_RUNS="$(BENCH_RUNS)" BENCH_PAIRS="$(BENCH_PAIRS)" BENCH_OUT="$(BENCH_OUT)" \
+		sh tests/bench/bench.sh ./goneaway
 
 # goneaway finds fixtures/ and drivers/ (drivers.list, the drivers, their
 # conformance scenarios) only next to its binary or in
@@ -191,14 +216,15 @@ help:
 	@echo "Targets:"
 	@echo "  all          build ./goneaway (default)"
 	@echo "  deps         install missing Debian packages (root; apt-get update first)"
+	@echo "  deps-check   also what only the tests need (chromium; check does it)"
 	@echo "  setup        deps, then build goneaway and the unit tests"
 	@echo "  run          deps, build, run every scenario in scenarios/ (root)"
 	@echo "  roots        the other servers' root filesystems and C drivers (root; cached)"
 	@echo "  check        deps, build, roots, unit tests, then the integration suite (root)"
 	@echo "  unit         only the Check unit tests"
 	@echo "  integration  only the integration suite: scenarios, mutants, signals, CLI"
-	@echo "  bench        each scenario's wall time next to its deliberate waits;"
-	@echo "               BENCH_SERVERS=\"--server local --server docker:IMAGE\" compares set-up"
+	@echo "  bench        ratios (root): the suite at -j 1 vs default -j, trivial scenarios vs"
+	@echo "               mysql-test-run; BENCH=all adds every server (long); to $(BENCH_OUT)"
 	@echo "  tsan         the client tests and hang scenarios under ThreadSanitizer"
 	@echo "  durations    measure every scenario into scenarios/durations.tsv (--shard)"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"

@@ -53,14 +53,24 @@ static int parse_jobs(const char *s, unsigned *jobs)
 /* -j when none is given: scenarios mostly wait (for timeouts they
  * provoke, for a server to start), so several per core; measured in
  * make bench (README: "Parallel runs"). */
-static unsigned default_jobs(size_t ncases)
+static unsigned default_jobs(size_t nruns)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned n = (unsigned)(cpus > 0 ? cpus : 1) * JOBS_PER_CPU;
 
 	if (n > MAX_JOBS)
 		n = MAX_JOBS;
-	return ncases && n > ncases ? (unsigned)ncases : n;
+	return nruns && n > nruns ? (unsigned)nruns : n;
+}
+
+/* Every repetition of every scenario: what -j can run side by side. */
+static size_t count_runs(struct ga_scenario **scs, size_t n)
+{
+	size_t i, runs = 0;
+
+	for (i = 0; i < n; i++)
+		runs += scs[i]->repeat > 1 ? (size_t)scs[i]->repeat : 1;
+	return runs;
 }
 
 static int parse_allow_skip(const char *arg, struct run_args *a)
@@ -378,61 +388,6 @@ static void report_run(struct ga_reporter **reps, size_t nreps,
 	}
 }
 
-void run_begin_case(const struct run_out *o, size_t index,
-		    const struct ga_scenario *sc)
-{
-	size_t i;
-
-	for (i = 0; i < o->nreps; i++)
-		o->reps[i]->ops->begin_case(o->reps[i], index, sc);
-}
-
-void run_end_case(const struct run_out *o, size_t index, size_t row,
-		  const struct combo *k, const struct ga_scenario *sc,
-		  struct ga_case_result *res)
-{
-	struct run_totals *t = o->t;
-	size_t i;
-
-	snprintf(res->combo, sizeof(res->combo), "%s", k->label);
-	switch (res->verdict) {
-	case GA_VERDICT_PASS: t->sum.pass++; break;
-	case GA_VERDICT_FAIL: t->sum.fail++; break;
-	case GA_VERDICT_SKIP: t->sum.skip++; break;
-	case GA_VERDICT_ERROR: t->sum.error++; break;
-	}
-	for (i = 0; i < o->nreps; i++)
-		o->reps[i]->ops->end_case(o->reps[i], index, sc, res);
-	ga_matrix_set(o->m, row, k->column, sc, res,
-		      o->a->drivers[k->client].library);
-	if (o->a->strict)
-		t->violations += cli_strict_violations(o->a->allowed, sc->path,
-						       res);
-}
-
-/* The evidence directory of a combination under -o: <server>-<client>
- * when there are several, with '/' of the names made '-' and ':' and ' '
- * made '_' (one component, never "." or ".."). */
-void run_combo_init(const struct run_args *a, size_t s, size_t c,
-		    struct combo *k)
-{
-	char *p;
-
-	memset(k, 0, sizeof(*k));
-	k->server = s;
-	k->client = c;
-	k->column = s * a->nclients + c;
-	if (a->nservers * a->nclients > 1)
-		snprintf(k->label, sizeof(k->label), "%s/%s", a->servers[s],
-			 a->drivers[c].name);
-	snprintf(k->sub, sizeof(k->sub), "%s", k->label);
-	for (p = k->sub; *p; p++)
-		if (*p == '/' || *p == ':' || *p == ' ')
-			*p = *p == '/' ? '-' : '_';
-	if (strcmp(k->sub, ".") == 0 || strcmp(k->sub, "..") == 0)
-		k->sub[0] = '_';
-}
-
 /* Runs every scenario for one server with each client in turn, in this
  * process (-j 1).  Returns 0, or -1 when the run could not even start
  * (err printed). */
@@ -517,7 +472,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		goto out;
 	}
 	if (!a.jobs)
-		a.jobs = default_jobs(nrun * ncombos);
+		a.jobs = default_jobs(count_runs(scs, nrun) * ncombos);
 	t0 = ga_clock_ms();
 	report_run(reps, nreps, BEGIN_RUN, NULL, nrun * ncombos);
 	if (a.jobs > 1 && nrun * ncombos > 0) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run/pool.h"
 #include "util/escape.h"
@@ -39,7 +40,30 @@ struct jobs_run {
 	size_t ncases;
 	struct pjob *jobs;              /* owned, the order they are given */
 	size_t njobs;
+	size_t ended;                   /* jobs */
+	bool live;                      /* a progress line is on the
+					 * terminal */
 };
+
+/* On a terminal, while the report waits for a case still running, one
+ * line that is rewritten: how many runs ended, how many run now. */
+static void progress(struct jobs_run *jr, unsigned busy)
+{
+	if (strcmp(jr->o->a->format, "human") != 0 || !isatty(STDOUT_FILENO))
+		return;
+	printf("\r\033[K  ... %zu of %zu runs ended, %u running", jr->ended,
+	       jr->njobs, busy);
+	fflush(stdout);
+	jr->live = true;
+}
+
+static void progress_clear(struct jobs_run *jr)
+{
+	if (!jr->live)
+		return;
+	printf("\r\033[K");
+	jr->live = false;
+}
 
 static int by_cost(const void *x, const void *y)
 {
@@ -186,6 +210,7 @@ static void finish(struct jobs_run *jr, size_t i, int signo)
 				     "not every run was made");
 	}
 	ga_case_finish(&pk->opts, pc->sc, &pc->acc);
+	progress_clear(jr);
 	run_begin_case(jr->o, i, pc->sc);
 	run_end_case(jr->o, i, pc->row, &jr->combos[pc->combo], pc->sc,
 		     &pc->acc);
@@ -238,6 +263,7 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 
 			pc->runs[jr.jobs[id].rep - 1] = res;
 			pc->ended++;
+			jr.ended++;
 			if (res.verdict != GA_VERDICT_PASS)
 				pc->stopped = true;
 		}
@@ -247,10 +273,12 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 			finish(&jr, reported++, 0);
 		if (next >= jr.njobs && !ga_pool_busy(pool))
 			break;
+		progress(&jr, ga_pool_busy(pool));
 	}
 	/* what is left ended by a signal (or no worker was left) */
 	for (; reported < jr.ncases; reported++)
 		finish(&jr, reported, ga_interrupted(in) ? in->signo : 0);
+	progress_clear(&jr);
 	rc = 0;
 out:
 	ga_pool_stop(pool);

@@ -1,0 +1,62 @@
+/* run_case.c - what happens to a case that ended, whoever ran it
+ * (cli/run.c one after another, cli/run_jobs.c on -j's workers): the
+ * reporters, the matrix, the totals and --strict. */
+#include "cli/run.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void run_begin_case(const struct run_out *o, size_t index,
+		    const struct ga_scenario *sc)
+{
+	size_t i;
+
+	for (i = 0; i < o->nreps; i++)
+		o->reps[i]->ops->begin_case(o->reps[i], index, sc);
+}
+
+void run_end_case(const struct run_out *o, size_t index, size_t row,
+		  const struct combo *k, const struct ga_scenario *sc,
+		  struct ga_case_result *res)
+{
+	struct run_totals *t = o->t;
+	size_t i;
+
+	snprintf(res->combo, sizeof(res->combo), "%s", k->label);
+	switch (res->verdict) {
+	case GA_VERDICT_PASS: t->sum.pass++; break;
+	case GA_VERDICT_FAIL: t->sum.fail++; break;
+	case GA_VERDICT_SKIP: t->sum.skip++; break;
+	case GA_VERDICT_ERROR: t->sum.error++; break;
+	}
+	for (i = 0; i < o->nreps; i++)
+		o->reps[i]->ops->end_case(o->reps[i], index, sc, res);
+	ga_matrix_set(o->m, row, k->column, sc, res,
+		      o->a->drivers[k->client].library);
+	if (o->a->strict)
+		t->violations += cli_strict_violations(o->a->allowed, sc->path,
+						       res);
+}
+
+/* The evidence directory of a combination under -o: <server>-<client>
+ * when there are several, with '/' of the names made '-' and ':' and ' '
+ * made '_' (one component, never "." or ".."). */
+void run_combo_init(const struct run_args *a, size_t s, size_t c,
+		    struct combo *k)
+{
+	char *p;
+
+	memset(k, 0, sizeof(*k));
+	k->server = s;
+	k->client = c;
+	k->column = s * a->nclients + c;
+	if (a->nservers * a->nclients > 1)
+		snprintf(k->label, sizeof(k->label), "%s/%s", a->servers[s],
+			 a->drivers[c].name);
+	snprintf(k->sub, sizeof(k->sub), "%s", k->label);
+	for (p = k->sub; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ')
+			*p = *p == '/' ? '-' : '_';
+	if (strcmp(k->sub, ".") == 0 || strcmp(k->sub, "..") == 0)
+		k->sub[0] = '_';
+}

@@ -1,0 +1,421 @@
+#!/bin/sh
+# tests/bench/bench.sh [GONEAWAY] - make bench: what goneaway costs, as
+# ratios of runs measured side by side, alternating, in one run on this
+# machine.  Not a pass/fail timing test: it reports figures.
+#
+#   a  the shipped suite (scenarios/, local server) at -j 1 and at the
+#      default -j, BENCH_RUNS times each (5), alternating: each one's median
+#      wall time, their ratio, and whether the default -j runs gave the -j 1
+#      runs' verdicts.  When goneaway run takes no -j (--jobs), it says
+#      "-j not available" and runs the suite once.
+#   b  ten trivial scenarios (tests/bench/trivial/: connect, SELECT 1)
+#      against MariaDB's mysql-test-run repeating a trivial test ten times
+#      (mtr --repeat=10 main.1st), and one against one (mtr main.1st),
+#      BENCH_PAIRS pairs each (5), alternating.  mtr bootstraps a server at
+#      every start; that is what goneaway is compared with.  mtr is the
+#      Debian package mariadb-test, installed here when missing (MTR=PATH
+#      names another mtr).
+#   c  every scenario against every server: local and each root in
+#      /var/cache/goneaway/roots (mysql-9.7, mariadb-11.8, mariadb-10.5),
+#      or the --server options in BENCH_SERVERS; at -j 1 (with --timings:
+#      each server's set-up per scenario) and at the default -j.  Long, so
+#      only with BENCH=all, BENCH_MATRIX=1 or BENCH_SERVERS="--server ...".
+#
+# BENCH chooses the parts: "a b" (default), "all", or any of a, b, c.
+# The figures are printed and written to BENCH_OUT (bench-results.txt).
+# Needs root.  Leaves nothing behind, also when interrupted: its temp dir,
+# mtr's vardirs and servers, and the port lock mtr takes in
+# /tmp/mysql-unique-ids are removed (processes only by their PID).
+set -u
+
+die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
+
+ga=${1:-./goneaway}
+case $ga in */*) ga="$(cd "$(dirname "$ga")" && pwd)/$(basename "$ga")" ;; esac
+out=${BENCH_OUT:-bench-results.txt}
+case $out in /*) ;; *) out="$PWD/$out" ;; esac
+runs=${BENCH_RUNS:-5}
+pairs=${BENCH_PAIRS:-5}
+roots=/var/cache/goneaway/roots
+top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+cd "$top" || exit 2
+
+[ "$(id -u)" -eq 0 ] || die "needs root: goneaway runs its servers in network namespaces of its own, and part b installs and runs mysql-test-run (sudo make bench)"
+"$ga" --version > /dev/null 2>&1 || die "no goneaway at $ga: build it first (make)"
+case $runs in ''|*[!0-9]*|0) die "BENCH_RUNS must be a number of runs, 1 or more" ;; esac
+case $pairs in ''|*[!0-9]*|0) die "BENCH_PAIRS must be a number of pairs, 1 or more" ;; esac
+
+parts=$(printf '%s' "${BENCH:-a b}" | tr ',' ' ')
+[ "$parts" = all ] && parts="a b c"
+[ "${BENCH_MATRIX:-0}" = 1 ] && parts="$parts c"
+[ -n "${BENCH_SERVERS:-}" ] && parts="$parts c"
+for p in $parts; do
+	case $p in a|b|c) ;; *) die "BENCH: no part '$p' (a, b, c or all)" ;; esac
+done
+want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/goneaway-bench.XXXXXX") || die "mktemp failed"
+report="$tmp/report"
+: > "$report"
+errors=0
+
+# mtr takes a port range by locking /tmp/mysql-unique-ids/N (its
+# lib/mtr_unique.pm) and leaves the file: what was there before stays.
+uniq_dir=/tmp/mysql-unique-ids
+uniq_had_dir=0
+[ -d "$uniq_dir" ] && uniq_had_dir=1
+ls "$uniq_dir" > "$tmp/uniq-before" 2>/dev/null || : > "$tmp/uniq-before"
+
+# The processes of an mtr run of this bench: every one names its vardir.
+mtr_pids() {
+	ps -eo pid=,args= > "$tmp/ps" 2>/dev/null || return 0
+	grep -F -- "$tmp/mtr" "$tmp/ps" | awk '{ print $1 }'
+}
+stop_mtr_strays() {
+	pids=$(mtr_pids)
+	[ -n "$pids" ] || return 0
+	say "  (stopping mtr processes left running: $(echo "$pids" | tr "\n" " "))"
+	# shellcheck disable=SC2086 # a list of PIDs
+	kill -TERM $pids 2>/dev/null
+	n=0
+	while [ -n "$(mtr_pids)" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	pids=$(mtr_pids)
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+}
+
+cleanup() {
+	trap - EXIT INT TERM HUP
+	stop_mtr_strays
+	if [ -d "$uniq_dir" ]; then
+		for f in "$uniq_dir"/*; do
+			[ -f "$f" ] || continue
+			grep -qxF "$(basename "$f")" "$tmp/uniq-before" && continue
+			# not while another mtr holds it
+			flock -n "$f" true 2>/dev/null && rm -f "$f"
+		done
+		[ "$uniq_had_dir" = 1 ] || rmdir "$uniq_dir" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+say() { printf '%s\n' "$*"; printf '%s\n' "$*" >> "$report"; }
+
+# Other goneaway runs and servers on the machine skew the figures: counted
+# before every timed run (this bench's own have ended by then).
+checks=0 busy=0
+note_others() {
+	checks=$((checks + 1))
+	ps -eo comm=,args= > "$tmp/ps" 2>/dev/null || return 0
+	awk -v t="$tmp/" 'index($0, t) == 0 && ($1 == "goneaway" || $1 == "mariadbd" || $1 == "mysqld") {
+		$1 = ""; print substr($0, 2, 70) }' "$tmp/ps" > "$tmp/others"
+	if [ -s "$tmp/others" ]; then
+		busy=$((busy + 1))
+		cat "$tmp/others" >> "$tmp/others.seen"
+	fi
+}
+
+# timed LOG CMD...: CMD's output to LOG; sets wall (seconds) and rc
+timed() {
+	log=$1
+	shift
+	note_others
+	t0=$(date +%s.%N)
+	"$@" > "$log" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	[ "$rc" -lt 128 ] || exit "$rc"
+}
+
+ga_run() {	# JSONL ARGS...
+	j=$1
+	shift
+	"$ga" run --no-results --color never --jsonl "$j" "$@"
+}
+
+# "P F S E" from a results file's end line; nothing when the run did not end
+counts() {
+	awk '/"type":"end"/ {
+		split("pass fail skip error", key, " ")
+		s = ""
+		for (i = 1; i <= 4; i++)
+			if (match($0, "\"" key[i] "\":[0-9]+")) {
+				v = substr($0, RSTART, RLENGTH); sub(/.*:/, "", v); s = s v " "
+			}
+		print s
+	}' "$1" 2>/dev/null
+}
+counts_text() {	# "P F S E" -> "40 PASS, 0 FAIL, 1 SKIP, 0 ERROR"
+	# shellcheck disable=SC2086 # four numbers
+	set -- $1
+	echo "$1 PASS, $2 FAIL, $3 SKIP, $4 ERROR"
+}
+
+# one "label combo verdict" line per case, sorted
+verdicts() {
+	awk '/"type":"case"/ {
+		l = c = v = ""
+		if (match($0, /"label":"[^"]*"/)) l = substr($0, RSTART + 9, RLENGTH - 10)
+		if (match($0, /"combo":"[^"]*"/)) c = substr($0, RSTART + 9, RLENGTH - 10)
+		if (match($0, /"verdict":"[A-Z]*"/)) v = substr($0, RSTART + 11, RLENGTH - 12)
+		print l, (c == "" ? "-" : c), v
+	}' "$1" | sort
+}
+
+median() {	# of the numbers in FILE, one a line
+	sort -n "$1" | awk '{ a[NR] = $1 }
+		END { if (NR == 0) print "-"; else if (NR % 2) printf "%.3f\n", a[(NR + 1) / 2];
+		      else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f", a / b; else printf "-" }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "-" && a + 0 <= b + 0) }'; }
+met() { if le "$1" "$2"; then echo "met"; else echo "NOT met"; fi; }
+
+# the end of LOG, for a run that went wrong
+show_log() { tail -n 15 "$1" | sed 's/^/    | /'; }
+
+# -j: named by the help, or at least accepted (--list runs nothing)
+have_j=0
+"$ga" run --help 2>&1 | grep -q -- --jobs && have_j=1
+"$ga" run -j 1 --list tests/bench/trivial/trivial-01.gw > /dev/null 2>&1 && have_j=1
+nscen=$(ls scenarios/*.gw | wc -l)
+
+say "goneaway bench, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -n), $(nproc) cores"
+say "  $("$ga" --version 2>&1 | head -n 1); local server: $(/usr/sbin/mariadbd --version 2>/dev/null | sed 's/^.*Ver //')"
+say "  load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$have_j" = 1 ]; then
+	say "  -j: available; \"default\" is goneaway run without -j (chosen for the machine)"
+else
+	say "  -j not available (goneaway run takes no -j/--jobs): default/-j 1 not measured"
+fi
+say "  parts: $parts"
+
+# ---------------------------------------------------------------- part a
+part_a() {
+	say ""
+	say "== a: the shipped suite ($nscen scenarios, local server, built-in client)"
+	if [ "$have_j" = 0 ]; then
+		say "  -j not available: the suite once, as it runs (no ratio, no verdict comparison)"
+		timed "$tmp/a.log" ga_run "$tmp/a.jsonl" scenarios/
+		c=$(counts "$tmp/a.jsonl")
+		if [ "$rc" -eq 2 ] || [ -z "$c" ]; then
+			say "  the run did not finish (exit $rc):"; show_log "$tmp/a.log"; errors=1; return
+		fi
+		say "  wall $wall s: $(counts_text "$c")"
+		return
+	fi
+	say "  $runs runs each, alternating -j 1 and the default -j"
+	: > "$tmp/a-j1.walls"
+	: > "$tmp/a-def.walls"
+	i=1
+	while [ "$i" -le "$runs" ]; do
+		for mode in j1 def; do
+			if [ "$mode" = j1 ]; then set -- -j 1; name="-j 1"; else set --; name="default"; fi
+			timed "$tmp/a-$mode-$i.log" ga_run "$tmp/a-$mode-$i.jsonl" "$@" scenarios/
+			c=$(counts "$tmp/a-$mode-$i.jsonl")
+			if [ "$rc" -eq 2 ] || [ -z "$c" ]; then
+				say "  run $i $name did not finish (exit $rc):"; show_log "$tmp/a-$mode-$i.log"
+				errors=1; return
+			fi
+			echo "$wall" >> "$tmp/a-$mode.walls"
+			verdicts "$tmp/a-$mode-$i.jsonl" > "$tmp/a-$mode-$i.v"
+			say "  run $i $(printf '%-8s' "$name") $(printf '%8s' "$wall") s   $(counts_text "$c")"
+		done
+		i=$((i + 1))
+	done
+	m1=$(median "$tmp/a-j1.walls")
+	md=$(median "$tmp/a-def.walls")
+	r=$(ratio "$md" "$m1")
+	same_j1=0 same_def=0
+	i=1
+	while [ "$i" -le "$runs" ]; do
+		cmp -s "$tmp/a-j1-1.v" "$tmp/a-j1-$i.v" && same_j1=$((same_j1 + 1))
+		cmp -s "$tmp/a-j1-1.v" "$tmp/a-def-$i.v" && same_def=$((same_def + 1))
+		i=$((i + 1))
+	done
+	say ""
+	say "                      -j 1     default    default/-j 1"
+	say "  median wall    $(printf '%8s s %8s s %10s' "$m1" "$md" "$r")"
+	say "  verdicts: the default -j runs gave the -j 1 verdicts in $same_def of $runs runs"
+	[ "$same_j1" -eq "$runs" ] || say "  (the -j 1 runs differ among themselves: $same_j1 of $runs gave run 1's)"
+	i=1
+	while [ "$i" -le "$runs" ]; do
+		if ! cmp -s "$tmp/a-j1-1.v" "$tmp/a-def-$i.v"; then
+			say "  first difference, -j 1 run 1 (<) and default run $i (>):"
+			diff "$tmp/a-j1-1.v" "$tmp/a-def-$i.v" | grep '^[<>]' | head -n 10 | sed 's/^/    /' | tee -a "$report"
+			break
+		fi
+		i=$((i + 1))
+	done
+	say "  target: default -j <= 20 s on 2 cores: $(met "$md" 20); same verdicts $runs of $runs: $([ "$same_def" -eq "$runs" ] && echo met || echo "NOT met")"
+}
+
+# ---------------------------------------------------------------- part b
+mtr=${MTR:-}
+find_mtr() {
+	if [ -z "$mtr" ]; then
+		if ! dpkg-query -W -f='${Status}' mariadb-test 2>/dev/null | grep -q 'ok installed'; then
+			say "  installing mysql-test-run (apt-get install mariadb-test)"
+			export DEBIAN_FRONTEND=noninteractive
+			apt-get install -y --no-install-recommends mariadb-test > "$tmp/apt.log" 2>&1 ||
+				{ apt-get update >> "$tmp/apt.log" 2>&1 &&
+				  apt-get install -y --no-install-recommends mariadb-test >> "$tmp/apt.log" 2>&1; } ||
+				{ say "  apt-get install mariadb-test failed:"; show_log "$tmp/apt.log"; return 1; }
+		fi
+		mtr=$(dpkg -L mariadb-test 2>/dev/null | grep '/mysql-test/mtr$' | head -n 1)
+		[ -n "$mtr" ] || mtr=/usr/share/mysql/mysql-test/mtr
+	fi
+	[ -x "$mtr" ] || { say "  no mysql-test-run at $mtr"; return 1; }
+	mtr_dir=$(dirname "$mtr")
+	mtr_name=$(basename "$mtr")
+}
+
+# mtr must be started from its own directory; each run gets a vardir of
+# its own, removed afterwards with anything it left running
+mtr_n=0
+mtr_exec() { (cd "$mtr_dir" && exec "./$mtr_name" --vardir="$mtr_var" "$@"); }
+mtr_timed() {	# LOG ARGS...
+	mtr_n=$((mtr_n + 1))
+	mtr_var="$tmp/mtr$mtr_n/var"
+	l=$1
+	shift
+	timed "$l" mtr_exec "$@"
+	stop_mtr_strays
+	rm -rf "$tmp/mtr$mtr_n"
+}
+
+# bench_pair KIND N GA_PATH MTR_ARGS...: BENCH_PAIRS pairs, alternating
+bench_pair() {
+	kind=$1 n=$2 path=$3
+	shift 3
+	: > "$tmp/b-$kind.ga" ; : > "$tmp/b-$kind.mtr" ; : > "$tmp/b-$kind.ratio"
+	if [ "$have_j" = 1 ]; then jn=" (default -j)"; else jn=""; fi
+	say ""
+	say "  $kind: goneaway run $path$jn  vs  mtr $*"
+	say "  pair   goneaway     mtr   goneaway/mtr"
+	i=1
+	while [ "$i" -le "$pairs" ]; do
+		timed "$tmp/b-$kind-ga.log" ga_run "$tmp/b-$kind.jsonl" "$path"
+		c=$(counts "$tmp/b-$kind.jsonl")
+		if [ -z "$c" ] || [ "${c%% *}" -ne "$n" ]; then
+			say "  goneaway did not PASS all $n (exit $rc):"; show_log "$tmp/b-$kind-ga.log"
+			errors=1; return
+		fi
+		gw=$wall
+		mtr_timed "$tmp/b-$kind-mtr.log" "$@"
+		if [ "$rc" -ne 0 ] || ! grep -q "All $n tests were successful" "$tmp/b-$kind-mtr.log"; then
+			say "  mtr failed (exit $rc):"; show_log "$tmp/b-$kind-mtr.log"
+			errors=1; return
+		fi
+		mw=$wall
+		echo "$gw" >> "$tmp/b-$kind.ga"
+		echo "$mw" >> "$tmp/b-$kind.mtr"
+		ratio "$gw" "$mw" >> "$tmp/b-$kind.ratio"; echo >> "$tmp/b-$kind.ratio"
+		say "  $(printf '%-4s %8s s %8s s %8s' "$i" "$gw" "$mw" "$(ratio "$gw" "$mw")")"
+		i=$((i + 1))
+	done
+	mg=$(median "$tmp/b-$kind.ga")
+	mm=$(median "$tmp/b-$kind.mtr")
+	mr=$(median "$tmp/b-$kind.ratio" | awk '{ printf "%.2f", $1 }')
+	say "  $(printf '%-4s %8s s %8s s %8s' median "$mg" "$mm" "$mr")  (median of the pairs' ratios)"
+	spent=$(sed -n 's/^Spent \([0-9.]*\) of \([0-9]*\) seconds.*/\1 s of its \2 s in the test/p' "$tmp/b-$kind-mtr.log")
+	[ -z "$spent" ] || say "  mtr's last run spent $spent itself (the rest: bootstrap, server start, checks, stop)"
+	case $kind in ten) b_ratio_ten=$mr ;; one) b_ratio_one=$mr ;; esac
+}
+
+part_b() {
+	say ""
+	say "== b: trivial scenarios vs mysql-test-run (MariaDB's, main.1st)"
+	find_mtr || { say "  not measured: no mysql-test-run"; errors=1; return; }
+	say "  mtr: $mtr (run from $mtr_dir, --vardir in a temp dir; $BENCH_PAIRS_TEXT)"
+	# neither start is counted: goneaway's template datadir is made once
+	# and cached, mtr bootstraps one every time; both then start warm
+	timed "$tmp/b-warm-ga.log" ga_run "$tmp/b-warm.jsonl" tests/bench/trivial/
+	mtr_timed "$tmp/b-warm-mtr.log" main.1st
+	if [ "$rc" -ne 0 ]; then
+		say "  mtr main.1st failed (exit $rc):"; show_log "$tmp/b-warm-mtr.log"; errors=1; return
+	fi
+	b_ratio_ten=- b_ratio_one=-
+	bench_pair ten 10 tests/bench/trivial/ --repeat=10 main.1st
+	bench_pair one 1 tests/bench/trivial/trivial-01.gw main.1st
+	say ""
+	say "  target: ten <= 0.5 x mtr: $(met "$b_ratio_ten" 0.5) ($b_ratio_ten); one <= 0.2 x mtr: $(met "$b_ratio_one" 0.2) ($b_ratio_one)"
+}
+BENCH_PAIRS_TEXT="$pairs pairs, goneaway first, after one untimed run of each"
+
+# ---------------------------------------------------------------- part c
+matrix_servers() {
+	if [ -n "${BENCH_SERVERS:-}" ]; then
+		echo "$BENCH_SERVERS"
+		return
+	fi
+	s="--server local"
+	for r in mysql-9.7 mariadb-11.8 mariadb-10.5; do
+		[ -d "$roots/$r" ] && s="$s --server $r"
+	done
+	echo "$s"
+}
+
+part_c() {
+	servers=$(matrix_servers)
+	names=$(echo "$servers" | sed 's/--server //g')
+	ns=$(echo "$names" | wc -w)
+	say ""
+	say "== c: every scenario ($nscen) against $ns servers ($names), built-in client"
+	if [ "$have_j" = 1 ]; then modes="j1 def"; else modes="once"; fi
+	for mode in $modes; do
+		case $mode in
+		j1) name="-j 1"; set -- --timings -j 1 ;;
+		def) name="default"; set -- ;;
+		once) name="no -j"; set -- --timings ;;
+		esac
+		# shellcheck disable=SC2086 # the --server options
+		timed "$tmp/c-$mode.log" ga_run "$tmp/c-$mode.jsonl" "$@" $servers scenarios/
+		c=$(counts "$tmp/c-$mode.jsonl")
+		if [ "$rc" -eq 2 ] || [ -z "$c" ]; then
+			say "  $name did not finish (exit $rc):"; show_log "$tmp/c-$mode.log"; errors=1; return
+		fi
+		verdicts "$tmp/c-$mode.jsonl" > "$tmp/c-$mode.v"
+		case $mode in j1) c_wall_j1=$wall ;; def) c_wall_def=$wall ;; esac
+		say "  $(printf '%-8s' "$name") wall $(printf '%8s' "$wall") s   $(counts_text "$c")"
+	done
+	if [ "$have_j" = 1 ]; then
+		say "  default/-j 1: $(ratio "$c_wall_def" "$c_wall_j1"); verdicts $(cmp -s "$tmp/c-j1.v" "$tmp/c-def.v" && echo "the same" || echo "DIFFER")"
+		cmp -s "$tmp/c-j1.v" "$tmp/c-def.v" ||
+			diff "$tmp/c-j1.v" "$tmp/c-def.v" | grep '^[<>]' | head -n 10 | sed 's/^/    /' | tee -a "$report"
+		tl="$tmp/c-j1.log"
+	else
+		say "  -j not available: no default/-j 1 ratio"
+		tl="$tmp/c-once.log"
+	fi
+	awk '/^set-up per scenario/ { on = 1 } on && /^$/ { exit } on' "$tl" | sed 's/^/  /' | tee -a "$report"
+}
+
+want a && part_a
+want b && part_b
+if want c; then
+	part_c
+else
+	say ""
+	say "== c: not run.  Every scenario against every server (local and the roots in"
+	say "   $roots), -j 1 vs default: make bench BENCH=all (several minutes)"
+fi
+
+say ""
+say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$busy" -gt 0 ]; then
+	say "CAUTION: other goneaway runs or servers were running at the start of $busy of"
+	say "  the $checks timed runs: this machine was shared, and those figures are skewed."
+	say "  seen (times, command):"
+	sort "$tmp/others.seen" | uniq -c | sort -rn | head -n 6 | sed 's/^ */    /' | tee -a "$report"
+else
+	say "no other goneaway run or server was running at the start of any of the $checks timed runs"
+fi
+cp "$report" "$out" && echo "bench: written to $out"
+[ "$errors" -eq 0 ] || { echo "bench: some figures could not be measured (above)" >&2; exit 1; }
+exit 0
