@@ -411,7 +411,7 @@ say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$busy" -gt 0 ]; then
 	say "CAUTION: other goneaway runs or servers were running at the start of $busy of"
 	say "  the $checks timed runs: this machine was shared, and those figures are skewed."
-	say "  seen (times, command):"
+	say "  seen (processes, added up over those checks; command):"
 	sort "$tmp/others.seen" | uniq -c | sort -rn | head -n 6 | sed 's/^ */    /' | tee -a "$report"
 else
 	say "no other goneaway run or server was running at the start of any of the $checks timed runs"
