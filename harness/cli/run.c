@@ -467,6 +467,11 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	    open_clients(&a) || build_reporters(&a, reps, &nreps))
 		goto out;
 	o.nreps = nreps;
+	/* two clients greeting with one name have labels of their own
+	 * (run_client_label); what still shares a directory is told, and
+	 * fails --strict */
+	if (run_check_combos(&a) && a.strict)
+		t.violations++;
 	if (ga_matrix_init(&m, scs, nrun, ncombos)) {
 		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;

@@ -56,6 +56,18 @@ struct combo {
 void run_combo_init(const struct run_args *a, size_t s, size_t c,
 		    struct combo *k);
 
+/* The name client c goes by in labels and evidence directories: its
+ * driver's name, or "NAME#N" (N from 1, in --client order) when several
+ * clients of the run greet with that name (two versions of one
+ * connector).  Returns the driver's name or buf. */
+const char *run_client_label(const struct run_args *a, size_t c, char *buf,
+			     size_t size);
+
+/* Combinations of a whose evidence would still land in one directory
+ * under -o (server names that differ only in '/', ':' or ' '): prints
+ * each pair (a warning, or a --strict violation) and returns how many. */
+size_t run_check_combos(const struct run_args *a);
+
 struct run_totals {
 	struct ga_run_summary sum;
 	size_t violations;

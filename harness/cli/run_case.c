@@ -41,9 +41,55 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 /* The evidence directory of a combination under -o: <server>-<client>
  * when there are several, with '/' of the names made '-' and ':' and ' '
  * made '_' (one component, never "." or ".."). */
+const char *run_client_label(const struct run_args *a, size_t c, char *buf,
+			     size_t size)
+{
+	size_t i, nth = 0, same = 0;
+
+	for (i = 0; i < a->nclients; i++) {
+		if (strcmp(a->drivers[i].name, a->drivers[c].name) != 0)
+			continue;
+		same++;
+		if (i <= c)
+			nth++;
+	}
+	if (same < 2)
+		return a->drivers[c].name;
+	snprintf(buf, size, "%s#%zu", a->drivers[c].name, nth);
+	return buf;
+}
+
+size_t run_check_combos(const struct run_args *a)
+{
+	struct combo k, other;
+	size_t n = a->nservers * a->nclients, i, j, clashes = 0;
+
+	if (!a->opts.results_dir)
+		return 0;
+	for (i = 0; i < n; i++) {
+		run_combo_init(a, i / a->nclients, i % a->nclients, &k);
+		for (j = 0; j < i; j++) {
+			run_combo_init(a, j / a->nclients, j % a->nclients,
+				       &other);
+			if (strcmp(k.sub, other.sub) != 0)
+				continue;
+			fprintf(stderr, "goneaway: %s%s and %s keep their "
+				"evidence in the same directory %s/%s: one "
+				"overwrites the other\n",
+				a->strict ? "--strict: " : "warning: ",
+				other.label, k.label, a->opts.results_dir,
+				k.sub);
+			clashes++;
+			break;
+		}
+	}
+	return clashes;
+}
+
 void run_combo_init(const struct run_args *a, size_t s, size_t c,
 		    struct combo *k)
 {
+	char name[sizeof(a->drivers[0].name) + 24];
 	char *p;
 
 	memset(k, 0, sizeof(*k));
@@ -52,7 +98,7 @@ void run_combo_init(const struct run_args *a, size_t s, size_t c,
 	k->column = s * a->nclients + c;
 	if (a->nservers * a->nclients > 1)
 		snprintf(k->label, sizeof(k->label), "%s/%s", a->servers[s],
-			 a->drivers[c].name);
+			 run_client_label(a, c, name, sizeof(name)));
 	snprintf(k->sub, sizeof(k->sub), "%s", k->label);
 	for (p = k->sub; *p; p++)
 		if (*p == '/' || *p == ':' || *p == ' ')

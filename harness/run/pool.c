@@ -354,8 +354,9 @@ int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res)
 			struct worker *w = &p->w[of[i]];
 
 			*id = (size_t)w->id;
-			rc = ga_wire_recv(w->resr, w->job.sc, RESULT_PIECE_MS,
-					  &got, res, &err);
+			rc = ga_wire_recv(w->resr, w->job.sc,
+					  p->combos[w->job.combo].opts.driver,
+					  RESULT_PIECE_MS, &got, res, &err);
 			if (rc == 0 && got == w->id) {
 				w->busy = false;
 				rc = 1;

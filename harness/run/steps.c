@@ -95,6 +95,56 @@ static int after_call(struct ga_case *c, const struct ga_step *step,
 	return check_outcome(c, step, sr);
 }
 
+/* After a connect that succeeded on a tls=required connection: the
+ * server, not the client, says whether the session is encrypted.  Its
+ * general log (on for such scenarios, server/cnf.c) records each login
+ * as "USER@HOST on DB using SSL/TLS" or "... using TCP/IP", under the
+ * session's thread id, on MariaDB and MySQL alike.  A driver that accepts
+ * tls=required and connects in the clear is an ERROR, never a PASS. */
+static int tls_check(struct ga_case *c, const struct ga_step *step,
+		     const struct ga_step_result *sr)
+{
+	const struct ga_client *cl = &c->clients[step->conn];
+	struct ga_outcome out;
+	struct ga_error err;
+	char sql[256];
+
+	if (cl->decl->tls != GA_TLS_REQUIRED ||
+	    cl->decl->transport != GA_TRANSPORT_TCP ||
+	    sr->out.result != GA_RESULT_OK)
+		return 0;
+	if (!sr->out.thread_after) {
+		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
+				"connect %s: tls=required cannot be checked: "
+				"the client reported no thread id (0) for "
+				"the session", cl->decl->name);
+		return -1;
+	}
+	snprintf(sql, sizeof(sql), "SELECT argument FROM mysql.general_log "
+		 "WHERE thread_id = %lu AND command_type = 'Connect' "
+		 "ORDER BY event_time DESC LIMIT 1", sr->out.thread_after);
+	if (ga_server_admin_query(&c->srv, sql, &out, &err))
+		return ga_case_harness_error(c, step, &err);
+	if (out.result != GA_RESULT_OK || !out.has_value || out.value_null) {
+		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
+				"connect %s: tls=required cannot be checked: "
+				"no login of thread %lu in the server's "
+				"general log (%s)", cl->decl->name,
+				sr->out.thread_after,
+				out.result == GA_RESULT_OK ? "no row" :
+				out.message);
+		return -1;
+	}
+	if (strstr(out.value, " using SSL/TLS"))
+		return 0;
+	ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
+			"connect %s: the server sees thread %lu without TLS "
+			"(its log: \"%s\"): the client '%s' ignored "
+			"tls=required", cl->decl->name, sr->out.thread_after,
+			out.value, cl->driver->name);
+	return -1;
+}
+
 static int client_step(struct ga_case *c, const struct ga_step *step,
 		       struct ga_step_result *sr)
 {
@@ -120,7 +170,9 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 	rc = ga_client_call(cl, step, sql, &c->env,
 			    watchdog_ms(c, sr->expect), c->r->in, &sr->out,
 			    &err);
-	return after_call(c, step, sr, rc, &err);
+	if (after_call(c, step, sr, rc, &err))
+		return -1;
+	return step->kind == GA_STEP_CONNECT ? tls_check(c, step, sr) : 0;
 }
 
 static int reap_step(struct ga_case *c, const struct ga_step *step,

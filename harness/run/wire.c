@@ -11,6 +11,7 @@
 
 #define WIRE_MAGIC 0x67615231u          /* "gaR1" */
 #define WIRE_MAX_TALLY 100000           /* outcomes of one step, bound */
+#define WIRE_API_MAX 128                /* a call name, with its NUL */
 
 struct wire_head {
 	uint32_t magic;
@@ -47,7 +48,7 @@ int ga_wire_send(int fd, uint64_t id, const struct ga_case_result *res,
 	size_t i;
 
 	h.nsteps = (uint32_t)res->nsteps;
-	h.len = sizeof(flat) + res->nsteps * sizeof(step);
+	h.len = sizeof(flat) + res->nsteps * (sizeof(step) + WIRE_API_MAX);
 	for (i = 0; i < res->nsteps; i++)
 		h.len += res->steps[i].ntally * sizeof(struct ga_tally);
 	flat.steps = NULL;
@@ -66,6 +67,16 @@ int ga_wire_send(int fd, uint64_t id, const struct ga_case_result *res,
 			      res->steps[i].ntally * sizeof(struct ga_tally),
 			      err))
 			return -1;
+	/* the call names: a driver's live in the worker's memory only */
+	for (i = 0; i < res->nsteps; i++) {
+		char name[WIRE_API_MAX] = "";
+
+		if (res->steps[i].out.api)
+			snprintf(name, sizeof(name), "%s",
+				 res->steps[i].out.api);
+		if (write_all(fd, name, sizeof(name), err))
+			return -1;
+	}
 	return 0;
 }
 
@@ -136,9 +147,9 @@ static bool expect_ok(const struct ga_step *st, const struct ga_expect *e)
 	return false;
 }
 
-int ga_wire_recv(int fd, const struct ga_scenario *sc, long timeout_ms,
-		 uint64_t *id, struct ga_case_result *res,
-		 struct ga_error *err)
+int ga_wire_recv(int fd, const struct ga_scenario *sc,
+		 struct ga_driver *names, long timeout_ms, uint64_t *id,
+		 struct ga_case_result *res, struct ga_error *err)
 {
 	struct wire_head h;
 	uint64_t want;
@@ -164,7 +175,8 @@ int ga_wire_recv(int fd, const struct ga_scenario *sc, long timeout_ms,
 	res->steps = calloc(h.nsteps ? h.nsteps : 1, sizeof(*res->steps));
 	if (!res->steps)
 		return ga_error_set(err, "out of memory");
-	want = sizeof(*res) + (uint64_t)h.nsteps * sizeof(*res->steps);
+	want = sizeof(*res) +
+	       (uint64_t)h.nsteps * (sizeof(*res->steps) + WIRE_API_MAX);
 	for (i = 0; i < h.nsteps; i++) {
 		if (read_all(fd, &res->steps[i], sizeof(res->steps[i]),
 			     timeout_ms, err))
@@ -200,6 +212,16 @@ int ga_wire_recv(int fd, const struct ga_scenario *sc, long timeout_ms,
 		if (read_all(fd, res->steps[i].tally, n * sizeof(struct ga_tally),
 			     timeout_ms, err))
 			goto bad;
+	}
+	for (i = 0; i < res->nsteps; i++) {
+		char name[WIRE_API_MAX];
+
+		res->steps[i].out.api = NULL;
+		if (read_all(fd, name, sizeof(name), timeout_ms, err))
+			goto bad;
+		name[sizeof(name) - 1] = '\0';
+		if (name[0] && names)
+			res->steps[i].out.api = ga_driver_intern(names, name);
 	}
 	terminate(res);
 	*id = h.id;

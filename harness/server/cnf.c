@@ -3,9 +3,24 @@
 #include "server/internal.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "lab/lab.h"
+
+/* Whether a connection of sc declares tls=required over TCP: the runner
+ * then checks each of its sessions from the server side (run/steps.c,
+ * tls_check), through the Connect lines of the general log. */
+static bool checks_tls(const struct ga_scenario *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nconnections; i++)
+		if (sc->connections[i].tls == GA_TLS_REQUIRED &&
+		    sc->connections[i].transport == GA_TRANSPORT_TCP)
+			return true;
+	return false;
+}
 
 int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 			const char *inside, const char *extra,
@@ -27,6 +42,11 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 		GA_SERVER_PORT);
 	if (extra)
 		fputs(extra, f);
+	if (checks_tls(sc))
+		fputs("# tls=required connections: the server's log of each "
+		      "login says\n# whether it came over TLS (\"using "
+		      "SSL/TLS\"), read by thread id\n"
+		      "general_log=ON\nlog_output=TABLE\n", f);
 	if (sc->noptions)
 		fprintf(f, "# server-option lines of %s\n", sc->path);
 	for (i = 0; i < sc->noptions; i++) {

@@ -59,14 +59,18 @@ evidence_same() {
 	fi
 }
 
-# evidence_of SCENARIO.gw RESULTS_DIR: all four files of one scenario.
+# evidence_of SCENARIO.gw RESULTS_DIR: all four files of one scenario;
+# a repeated one keeps the server's in each run's run-K.
 evidence_of() {
 	n=$(basename "$1" .gw)
+	r=$n
+	[ -d "$2/$n/run-1" ] && r=$n/run-1
 	evidence_has "$2/$n/steps.log" "^verdict: \(PASS\|SKIP\)" &&
-	evidence_has "$2/$n/mariadbd.err" "ready for connections" &&
-	evidence_has "$2/$n/my.cnf" "^bind-address=198.18.0.2" &&
+	evidence_has "$2/$r/mariadbd.err" "ready for connections" &&
+	evidence_has "$2/$r/my.cnf" "^bind-address=198.18.0.2" &&
 	evidence_has "$2/$n/scenario.gw" "^title" &&
-	evidence_same "$1" "$2/$n/scenario.gw"
+	evidence_same "$1" "$2/$n/scenario.gw" &&
+	evidence_same "$1" "$2/$r/scenario.gw"
 }
 
 test_expect_success 'each scenario kept its evidence: steps, error log, config' '

@@ -60,6 +60,8 @@ static void one_run(struct two_steps *t, struct ga_case_result *res,
 
 START_TEST(test_wire_round_trip)
 {
+	struct ga_driver names;
+	char api[] = "a call name in the worker's memory";
 	struct two_steps t;
 	struct ga_case_result in, out;
 	struct ga_error err;
@@ -68,10 +70,12 @@ START_TEST(test_wire_round_trip)
 
 	two_steps_init(&t);
 	one_run(&t, &in, 2013, GA_VERDICT_FAIL);
+	in.steps[0].out.api = api;
+	memset(&names, 0, sizeof(names));
 	ck_assert_int_eq(pipe(fd), 0);
 	ck_assert_int_eq(ga_wire_send(fd[1], 42, &in, &err), 0);
 	close(fd[1]);
-	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, 1000, &id, &out, &err), 0);
+	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 0);
 	ck_assert_uint_eq(id, 42);
 	ck_assert_int_eq(out.verdict, GA_VERDICT_FAIL);
 	ck_assert_str_eq(out.reason, "expected ok");
@@ -81,14 +85,18 @@ START_TEST(test_wire_round_trip)
 	ck_assert_ptr_eq(out.steps[0].expect, ga_expect_implicit());
 	ck_assert_uint_eq(out.steps[1].out.err, 2013);
 	ck_assert_str_eq(out.steps[1].out.api, "mysql_real_query");
+	/* kept by the reader, not pointing into the sender's memory */
+	ck_assert_str_eq(out.steps[0].out.api, api);
+	ck_assert_ptr_ne(out.steps[0].out.api, api);
 	ck_assert_uint_eq(out.steps[1].ntally, 1);
 	ck_assert_uint_eq(out.steps[1].tally[0].err, 2013);
 	ga_case_result_free(&out);
 	/* the end of the pipe: a clean end, no result */
-	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, 1000, &id, &out, &err), 1);
+	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 1);
 	ck_assert_ptr_null(out.steps);
 	close(fd[0]);
 	ga_case_result_free(&in);
+	ga_driver_release(&names);
 }
 END_TEST
 
@@ -112,7 +120,7 @@ static int send_broken(struct two_steps *t, struct ga_case_result *res,
 	ck_assert_int_eq(write(fd[1], buf, (size_t)n - skip_tail),
 			 n - (ssize_t)skip_tail);
 	close(fd[1]);
-	rc = ga_wire_recv(fd[0], &t->sc, 1000, &id, &out, err);
+	rc = ga_wire_recv(fd[0], &t->sc, NULL, 1000, &id, &out, err);
 	close(fd[0]);
 	ck_assert_ptr_null(out.steps);
 	return rc;

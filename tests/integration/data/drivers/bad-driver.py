@@ -31,6 +31,22 @@ print("bad-driver: starting in mode " + mode, file=sys.stderr, flush=True)
 if mode == "mute":
     time.sleep(60)
     sys.exit(0)
+if mode == "notls":
+    # the shipped PyMySQL driver, but plain TCP whatever it is asked
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "..", "..", "..", "drivers", "pymysql"))
+    import driver as pymysql_driver                     # noqa: E402
+
+    class NoTLS(pymysql_driver.PyMySQL):
+        name = "bad-notls"
+
+        def do_connect(self, req):
+            req = dict(req)
+            req["options"] = dict(req.get("options") or {}, tls="off")
+            return super().do_connect(req)
+
+    pymysql_driver.gadriver.serve(NoTLS())
+    sys.exit(0)
 print(json.dumps({"hello": "goneaway-driver", "protocol": 1,
                   "driver": "bad-" + mode, "library": "none"}), flush=True)
 def reply(obj):

@@ -1,0 +1,56 @@
+#!/bin/sh
+# t0093-tls-verified: a connection declared tls=required is checked from
+# the server side after each connect (the server's log of the login says
+# "using SSL/TLS" or "using TCP/IP").  A driver that accepts tls=required
+# and connects in the clear makes every TLS scenario an ERROR naming the
+# connection, never a PASS; the shipped PyMySQL driver, which honours it,
+# still PASSes them all.
+. "$(dirname "$0")/lib.sh"
+
+DRIVER="$TOP/tests/integration/data/drivers/bad-driver.py"
+ntls=$(ls "$TOP"/scenarios/*-tls.gw | wc -l)
+leftover_snapshot > "$SCRATCH/before"
+
+test_expect_success 'there are TLS scenarios to check' '
+	test "$ntls" -ge 1
+'
+
+test_expect_success 'a driver that ignores tls=required is an ERROR in every TLS scenario' '
+	"$GONEAWAY" run --color never --format tap -o res-notls \
+		--client "cmd:$DRIVER notls" "$TOP"/scenarios/*-tls.gw \
+		> notls.tap 2>&1; rc=$?; cat notls.tap;
+	test "$rc" -eq 3 &&
+	test "$(grep -c "^not ok [0-9]* - " notls.tap)" -eq "$ntls" &&
+	! grep -q "^ok " notls.tap &&
+	for f in "$TOP"/scenarios/*-tls.gw; do
+		s=$(basename "$f" .gw)
+		grep "connect app: the server sees thread [0-9]* without TLS" \
+			"res-notls/$s/steps.log" | grep -q "using TCP/IP" &&
+		grep -q "the client .bad-notls. ignored tls=required" \
+			"res-notls/$s/steps.log" || return 1
+	done
+'
+
+test_expect_success 'the same driver connects and runs a plain scenario (no ERROR)' '
+	"$GONEAWAY" run --color never -o res-plain \
+		--client "cmd:$DRIVER notls" "$TOP/scenarios/kill-idle.gw" \
+		> plain.out 2>&1; cat plain.out;
+	grep -q "^line [0-9]*: connect app: pymysql.connect: succeeded" \
+		res-plain/kill-idle/steps.log &&
+	! grep -q "kill-idle *ERROR" plain.out
+'
+
+test_expect_success 'a driver that honours tls=required still PASSes every TLS scenario' '
+	"$GONEAWAY" run --color never --format tap -o res-pymysql \
+		--client pymysql "$TOP"/scenarios/*-tls.gw > pymysql.tap 2>&1
+	rc=$?; cat pymysql.tap;
+	test "$rc" -eq 0 &&
+	test "$(grep -c "^ok [0-9]* - " pymysql.tap)" -eq "$ntls"
+'
+
+test_expect_success 'the runs left no trace' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done
