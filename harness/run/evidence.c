@@ -106,14 +106,13 @@ static int evidence_dir(const struct ga_run_options *o,
 	    shown_len)
 		return ga_error_set(err, "results path too long under %s",
 				    o->results_dir);
-	if (!label[0] || strcmp(label, ".") == 0 || strcmp(label, "..") == 0 ||
-	    strchr(label, '/'))
-		return ga_error_set(err, "%s: not a name for evidence", shown);
 	leaf = strrchr(rel, '/');
 	if (leaf)
 		rel[leaf++ - rel] = '\0';
 	else
 		leaf = rel;
+	if (!leaf[0] || strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0)
+		return ga_error_set(err, "%s: not a name for evidence", shown);
 	root = open(o->results_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return ga_error_errno(err, errno, "open %s", o->results_dir);

@@ -83,7 +83,10 @@ netns_inodes() {
 # tables named goneaway*, mariadbd processes, run directories, and mounts
 # in the host's namespace whose mount point says "goneaway" (a chrooted
 # server's root, ROOT/goneaway, ROOT/dev: they must stay in the server's
-# own mount namespace).
+# own mount namespace).  run-all.sh runs files side by side each in PID
+# and mount namespaces and a /tmp of its own, so the processes, namespaces,
+# mounts and run directories seen here are this file's alone; the host's
+# links, nft tables and qdiscs stay global (goneaway makes none there).
 leftover_snapshot() {
 	say "netns:"
 	netns_inodes

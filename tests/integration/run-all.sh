@@ -1,37 +1,272 @@
 #!/bin/sh
 # run-all.sh - runs every tests/integration/t*.sh and sums their results.
 # Usage: sh tests/integration/run-all.sh [-v] [-d] [t0010-... ...]
+#
+# Files run GA_TEST_PARALLEL at a time (default 3), the longest first.
+# (Measured on 2 cores, without t0085: 2 at a time 226 s, 3 196-236 s, 4
+# 191 s, one after another about 15 min; goneaway run's own -j already
+# keeps the cores busy, and 4 made a scenario's 500 ms bound miss once.
+# GA_TEST_JOBS is t0020's: its mutants at a time.)  Each file checks that it
+# "left no trace" by comparing snapshots of what goneaway could leave
+# (lib.sh: leftover_snapshot), so a file running next to others gets a
+# world of its own where those snapshots look: it runs under
+# "unshare --pid --fork --mount-proc" (its /proc and ps show its own
+# processes only, so its network namespaces and servers are its own, and
+# its mounts are in a mount namespace of its own) with a /tmp of its own
+# there, an empty directory bound onto /tmp, and TMPDIR=/tmp (its run
+# directories are its own; a driver chrooted by drivers/c/run-in-root,
+# which binds /tmp into its root, still finds the server's socket).
+# What stays global - the host's links, nft tables and qdiscs - goneaway
+# never touches.  Ending such a file ends everything in it: SIGKILL to
+# its unshare (--kill-child) kills its PID namespace; its /tmp is removed.
+#
+# A file that starts a Docker engine (it names dockerd) or says
+# "# run-all: alone" changes the host itself and sees every process: it
+# runs by itself, unwrapped, before the others.  With one file named, or
+# GA_TEST_PARALLEL=1, or where unshare cannot make those namespaces (not
+# root), the files run one after another as they are, their output as it
+# comes.
+#
+# Each file's output is printed whole when it ends, with its time; the
+# run's wall time, and the last line "integration: P passed, F failed,
+# S skipped".  Ctrl-C or SIGTERM ends the files under way (by PID) and
+# removes their temporary directories.
 cd "$(dirname "$0")" || exit 2
 passed=0 failed=0 skipped=0 bad_files=""
-args="" files=""
+args="" files="" debug=0
 for a in "$@"; do
 	case "$a" in -*) args="$args $a" ;; *) files="$files $a" ;; esac
+	case "$a" in -d) debug=1 ;; esac
 done
+[ "${GA_TEST_DEBUG:-0}" = 1 ] && debug=1
 [ -n "$files" ] || files=$(ls t[0-9]*.sh)
+jobs=${GA_TEST_PARALLEL:-3}
+case "$jobs" in '' | *[!0-9]* | 0) echo "run-all: GA_TEST_PARALLEL=$jobs is not a number of files >= 1" >&2; exit 2 ;; esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ga-run-all.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-for t in $files; do
-	start=$(date +%s)
-	# each test's line as it comes (progress), the file's status kept
-	{ sh "./${t%.sh}.sh" $args; echo $? > "$tmp/rc"; } | tee "$tmp/out"
-	rc=$(cat "$tmp/rc")
-	echo "$t: $(( $(date +%s) - start )) s"
-	line=$(grep ': [0-9]* passed, [0-9]* failed, [0-9]* skipped$' "$tmp/out" | tail -n 1)
+begin=$(date +%s)
+
+# count NAME OUTFILE RC: adds a finished file's counts to the totals
+count() {
+	line=$(grep ': [0-9]* passed, [0-9]* failed, [0-9]* skipped$' "$2" | tail -n 1)
 	p=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1/p')
 	f=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\2/p')
 	s=$(printf '%s' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\3/p')
 	if [ -z "$p" ]; then
 		# the file died before test_done: count it as one failure
-		bad_files="$bad_files $t"
+		bad_files="$bad_files $1"
 		p=0 f=1 s=0
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		bad_files="$bad_files $t"
+	elif [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+		bad_files="$bad_files $1"
 		f=1
 	fi
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
 	skipped=$((skipped + ${s:-0}))
+}
+
+finish() {
+	[ -z "$bad_files" ] || echo "files that did not finish:$bad_files"
+	echo "run-all: $(( $(date +%s) - begin )) s wall"
+	echo "integration: $passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
+
+# --- one after another, as they are --------------------------------------
+
+n=0
+for t in $files; do n=$((n + 1)); done
+if [ "$n" -gt 1 ] && [ "$jobs" -gt 1 ] &&
+   ! unshare --pid --fork --mount-proc --kill-child true 2>/dev/null; then
+	echo "run-all: one file at a time: unshare cannot give each file PID and mount namespaces of its own here ($(unshare --pid --fork --mount-proc --kill-child true 2>&1 | tail -n 1))" >&2
+	jobs=1
+fi
+if [ "$n" -le 1 ] || [ "$jobs" -le 1 ]; then
+	trap 'rm -rf "$tmp"' EXIT
+	for t in $files; do
+		start=$(date +%s)
+		# each test's line as it comes (progress), the file's status kept
+		{ sh "./${t%.sh}.sh" $args; echo $? > "$tmp/rc"; } | tee "$tmp/out"
+		echo "$t: $(( $(date +%s) - start )) s"
+		count "$t" "$tmp/out" "$(cat "$tmp/rc")"
+	done
+	finish
+	exit $?
+fi
+
+# --- side by side ----------------------------------------------------------
+
+# A file started in the background would ignore SIGINT and SIGQUIT (a
+# shell's asynchronous list does); it gets them as run one after another.
+defsig=""
+env --default-signal=INT,QUIT true 2>/dev/null && defsig="--default-signal=INT,QUIT"
+
+# The longest first, as measured side by side with the server roots of
+# make roots (t0025 200 s, t0090 140 s, t0097 70 s, t0020 60 s, t0095
+# 50 s, t0010 30 s, the others under 20 s); a file not listed is short.
+LONG="t0025-servers t0090-clients t0097-driver-test t0020-mutants
+t0095-bad-drivers t0010-scenarios t0075-rootfs t0060-verdicts
+t0080-unit-skips t0042-jobs"
+alone="" first="" rest=""
+for t in $files; do
+	t=${t%.sh}
+	[ -f "$t.sh" ] || { rest="$rest $t"; continue; }
+	if grep -q -e dockerd -e '^# run-all: alone' "$t.sh"; then
+		alone="$alone $t"
+	fi
 done
-[ -z "$bad_files" ] || echo "files that did not finish:$bad_files"
-echo "integration: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+for l in $LONG; do
+	for t in $files; do
+		t=${t%.sh}
+		[ "$t" = "$l" ] && first="$first $t"
+	done
+done
+for t in $files; do
+	t=${t%.sh}
+	case " $alone $first $rest " in *" $t "*) ;; *) rest="$rest $t" ;; esac
+done
+queue=""
+for t in $first $rest; do
+	case " $alone " in *" $t "*) ;; *) queue="$queue $t" ;; esac
+done
+
+# In a wrapped file's mount namespace: its directory D bound onto /tmp,
+# TMPDIR=/tmp.  A checkout under /tmp (its path as the tests see it, and
+# its real one) is bound back in D at its place first.
+top_l=$(cd ../.. && pwd) top_p=$(cd ../.. && pwd -P)
+owntmp='
+	d=$1
+	for top in "$2" "$3"; do
+		case $top/ in
+		/tmp/*)
+			[ -d "$d/${top#/tmp/}" ] && continue
+			mkdir -p "$d/${top#/tmp/}" &&
+			mount --bind "$3" "$d/${top#/tmp/}" || exit 2 ;;
+		esac
+	done
+	shift 3
+	mount --rbind "$d" /tmp && TMPDIR=/tmp && export TMPDIR && exec "$@"
+'
+
+# start NAME WRAP: runs file NAME in the background, its output in
+# $tmp/NAME.out, its unshare's (or its shell's) PID in $tmp/NAME.pid and
+# its exit status in $tmp/NAME.rc once it ended.  With WRAP=1, in PID
+# and mount namespaces of its own with a /tmp of its own.
+start() {
+	running="$running $1"
+	date +%s > "$tmp/$1.start"
+	if [ "$2" = 1 ]; then
+		d=$(mktemp -d "${TMPDIR:-/tmp}/ga-tmp-$1.XXXXXX") || d=""
+		# as /tmp is: tests run things as nobody in it
+		[ -z "$d" ] || chmod 1777 "$d" || d=""
+		if [ -z "$d" ]; then
+			echo "run-all: $1: no TMPDIR of its own" > "$tmp/$1.out"
+			echo 2 > "$tmp/$1.rc"
+			return
+		fi
+		echo "$d" > "$tmp/$1.tmpdir"
+		(
+			env $defsig unshare --pid --fork --mount-proc --kill-child \
+				sh -c "$owntmp" sh "$d" "$top_l" "$top_p" \
+				sh "./$1.sh" $args > "$tmp/$1.out" 2>&1 &
+			echo $! > "$tmp/$1.pid"
+			wait $!
+			echo $? > "$tmp/$1.rc"
+		) 2>/dev/null &
+	else
+		(
+			env $defsig sh "./$1.sh" $args > "$tmp/$1.out" 2>&1 &
+			echo $! > "$tmp/$1.pid"
+			wait $!
+			echo $? > "$tmp/$1.rc"
+		) 2>/dev/null &
+	fi
+}
+
+# reap: prints and counts each running file that ended
+reap() {
+	still=""
+	for t in $running; do
+		[ -f "$tmp/$t.done" ] && continue
+		if [ -f "$tmp/$t.rc" ]; then
+			: > "$tmp/$t.done"
+			cat "$tmp/$t.out"
+			echo "$t.sh: $(( $(date +%s) - $(cat "$tmp/$t.start") )) s"
+			rc=$(cat "$tmp/$t.rc")
+			count "$t.sh" "$tmp/$t.out" "${rc:-1}"
+			if [ -f "$tmp/$t.tmpdir" ]; then
+				d=$(cat "$tmp/$t.tmpdir")
+				if [ "$debug" = 1 ] && grep -q '^# scratch kept in ' "$tmp/$t.out"; then
+					echo "# $t ran with a /tmp of its own, kept: $d (/tmp/X above is $d/X)"
+				else
+					rm -rf "$d"
+				fi
+				rm -f "$tmp/$t.tmpdir"
+			fi
+		else
+			still="$still $t"
+		fi
+	done
+	running=$still
+}
+
+# Ctrl-C, SIGTERM: the files under way end (a wrapped one with its whole
+# PID namespace; one that runs alone gets SIGTERM, and its own traps
+# clean up, as after a Ctrl-C of it alone), their outputs so far shown.
+stop() {
+	trap '' INT TERM
+	echo "run-all: SIG$1: ending$running" >&2
+	for t in $running; do
+		[ -f "$tmp/$t.done" ] && continue
+		tries=50
+		while [ ! -f "$tmp/$t.pid" ] && [ ! -f "$tmp/$t.rc" ] && [ $tries -gt 0 ]; do
+			sleep 0.1
+			tries=$((tries - 1))
+		done
+		[ -f "$tmp/$t.rc" ] || [ ! -f "$tmp/$t.pid" ] && continue
+		if [ -f "$tmp/$t.tmpdir" ]; then
+			kill -KILL "$(cat "$tmp/$t.pid")" 2>/dev/null
+		else
+			# a Ctrl-C reached it too: give its own trap a moment
+			[ "$1" = INT ] && tries=50 &&
+			while [ ! -f "$tmp/$t.rc" ] && [ $tries -gt 0 ]; do
+				sleep 0.1
+				tries=$((tries - 1))
+			done
+			[ -f "$tmp/$t.rc" ] || kill -TERM "$(cat "$tmp/$t.pid")" 2>/dev/null
+		fi
+	done
+	wait
+	debug=0
+	reap
+	rm -rf "$tmp"
+	finish
+	case $1 in INT) exit 130 ;; *) exit 143 ;; esac
+}
+running=""
+trap 'stop INT' INT
+trap 'stop TERM' TERM
+trap 'for d in "$tmp"/*.tmpdir; do [ -f "$d" ] && rm -rf "$(cat "$d")"; done; rm -rf "$tmp"' EXIT
+
+for t in $alone; do
+	start "$t" 0
+	while [ -n "$running" ]; do
+		sleep 0.5
+		reap
+	done
+done
+while [ -n "$queue" ] || [ -n "$running" ]; do
+	nrun=0
+	for t in $running; do nrun=$((nrun + 1)); done
+	if [ -n "$queue" ] && [ "$nrun" -lt "$jobs" ]; then
+		set -- $queue
+		t=$1
+		shift
+		queue=$*
+		start "$t" 1
+		continue
+	fi
+	sleep 0.5
+	reap
+done
+wait
+finish

@@ -101,9 +101,8 @@ mutate_within() {
 	}" "$1"
 }
 
-# The mutants are made first and listed; they run GA_TEST_JOBS at a time
-# (2 by default: they mostly wait on the scenarios' own timeouts, and two
-# concurrent runs are supported, t0050), then each is judged.
+# The mutants are made first and listed, then run together (below), then
+# each is judged on its own case.
 LIST="$SCRATCH/mutants.list"
 : > "$LIST"
 
@@ -205,15 +204,64 @@ for f in "$TOP"/scenarios/*.gw; do
 	test_expect_success "$name has at least one mutant" "test $made -ge 1"
 done
 
-# Run them: each mutant's output and exit status next to it.
-cut -f3 "$LIST" | xargs -P "${GA_TEST_JOBS:-2}" -I{} sh -c '
-	d=$(dirname "$1")
-	"$2" run --no-results --color never --server "$3" "$1" > "$d/out" 2>&1
-	echo $? > "$d/rc"
-' sh {} "$GONEAWAY" "$SERVER"
+# Run them: all in one goneaway run over the mutant files, which runs
+# its cases side by side (-j; GA_TEST_JOBS at a time when set, else its
+# own default).  A goneaway without -j runs them one after another: then
+# GA_TEST_JOBS runs (2 by default) take a share each.  Each run keeps its
+# cases in JSON Lines (docs/results-jsonl.md), where a mutant's case is
+# found by its file's path, and judged by its verdict and reason.
+if "$GONEAWAY" run -j 1 --list "$TOP/scenarios/kill-idle.gw" > /dev/null 2>&1; then
+	nruns=1 jobs=${GA_TEST_JOBS:+-j $GA_TEST_JOBS}
+else
+	nruns=${GA_TEST_JOBS:-2} jobs=""
+fi
+i=0
+while IFS='	' read -r type name file n what text; do
+	k=$((i % nruns))
+	echo "$file" >> "$SCRATCH/run$k.files"
+	echo "$k" > "$(dirname "$file")/run"
+	i=$((i + 1))
+done < "$LIST"
+k=0
+while test "$k" -lt "$nruns" && test -s "$SCRATCH/run$k.files"; do
+	(
+		"$GONEAWAY" run $jobs --no-results --color never --server "$SERVER" \
+			--jsonl "$SCRATCH/run$k.jsonl" $(cat "$SCRATCH/run$k.files") \
+			> "$SCRATCH/run$k.out" 2>&1
+		echo $? > "$SCRATCH/run$k.rc"
+	) &
+	k=$((k + 1))
+done
+wait
+
+# Every run ended (its "end" line), FAILing (exit 1): a usage error or a
+# crash would leave the mutants it had without a case.
+k=0
+while test "$k" -lt "$nruns" && test -s "$SCRATCH/run$k.files"; do
+	test_expect_success "mutant run $((k + 1)) of $nruns ended, exit 1" "
+		tail -n 20 '$SCRATCH/run$k.out' &&
+		test \"\$(cat '$SCRATCH/run$k.rc')\" -eq 1 &&
+		tail -n 1 '$SCRATCH/run$k.jsonl' | grep -q '^{\"type\":\"end\"'
+	"
+	k=$((k + 1))
+done
+
+# case_of FILE: the case line of mutant FILE, and its steps' lines
+case_of() {
+	j="$SCRATCH/run$(cat "$(dirname "$1")/run").jsonl"
+	grep -F "{\"type\":\"case\"," "$j" | grep -F "\"path\":\"$1\"" > "$1.case" ||
+		{ echo "no case for $1 in $j"; return 1; }
+	c=$(sed -n 's/^{"type":"case","case":\([0-9]*\),.*/\1/p' "$1.case")
+	grep -F "{\"type\":\"step\",\"case\":$c," "$j" |
+		sed -n 's/.*"log":"\(\([^"\\]\|\\.\)*\)".*/    \1/p'
+	cat "$1.case"
+}
+# reason_of CASEFILE: the case's reason, as JSON escapes it
+reason_of() {
+	sed -n 's/.*"reason":"\(\([^"\\]\|\\.\)*\)".*/\1/p' "$1"
+}
 
 while IFS='	' read -r type name file n what text; do
-	d=$(dirname "$file")
 	if test "$type" = S; then
 		where="(seen line $n)"
 		title="$name line $n: $what FAILs"
@@ -223,9 +271,10 @@ while IFS='	' read -r type name file n what text; do
 	fi
 	test_expect_success "$title" "
 		! cmp -s '$TOP/scenarios/$name.gw' '$file' &&
-		cat '$d/out' && test \"\$(cat '$d/rc')\" -eq 1 &&
-		grep -q '^\[1/1\] $name *FAIL' '$d/out' &&
-		grep -q '$where' '$d/out'
+		case_of '$file' &&
+		grep -q '\"name\":\"$name\",' '$file.case' &&
+		grep -q '\"verdict\":\"FAIL\"' '$file.case' &&
+		reason_of '$file.case' | grep -q '$where'
 	"
 done < "$LIST"
 

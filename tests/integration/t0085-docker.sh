@@ -153,9 +153,12 @@ no_containers() {
 	test -z "$(containers)"
 }
 # The server (mysqld or mariadbd) goneaway (pid $1) runs: its child.
+# the server of goneaway $1: its child, or with -j a worker's child
 server_of() {
-	ps -eo pid=,ppid=,comm= |
-		awk -v p="$1" '$2 == p && $3 ~ /^(mysqld|mariadbd)$/ {print $1}'
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END { for (x in comm) if (comm[x] ~ /^(mysqld|mariadbd)$/ &&
+		      (parent[x] == p || parent[parent[x]] == p)) print x }'
 }
 server_up() {
 	test -n "$(server_of "$1")"

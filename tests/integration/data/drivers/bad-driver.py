@@ -95,12 +95,18 @@ while True:
             leave_group()
         if mode == "setsid":
             escape_session()
-        reply({"id": req["id"], "result": "ok", "api": "connect",
-               "elapsed_ms": 0, "thread_after": 7})
+        answer = {"id": req["id"], "result": "ok", "api": "connect",
+                  "elapsed_ms": 0, "thread_after": 7}
         if mode == "early":
-            reply({"id": req["id"] + 1, "result": "ok", "api": "query",
-                   "elapsed_ms": 0, "value": "1", "thread_before": 7,
-                   "thread_after": 7})
+            # both lines in one write: goneaway must find the second
+            # waiting, not race it
+            sys.stdout.write(json.dumps(answer) + "\n" + json.dumps(
+                {"id": req["id"] + 1, "result": "ok", "api": "query",
+                 "elapsed_ms": 0, "value": "1", "thread_before": 7,
+                 "thread_after": 7}) + "\n")
+            sys.stdout.flush()
+        else:
+            reply(answer)
         if mode == "deaf":
             time.sleep(300)
         continue
