@@ -270,7 +270,8 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 		while (reported < jr.ncases &&
 		       complete(&jr.cases[reported],
 				next < jr.njobs && !ga_interrupted(in)))
-			finish(&jr, reported++, 0);
+			finish(&jr, reported++,
+			       ga_interrupted(in) ? in->signo : 0);
 		if (next >= jr.njobs && !ga_pool_busy(pool))
 			break;
 		progress(&jr, ga_pool_busy(pool));

@@ -46,6 +46,8 @@ struct ga_pool {
 	struct ga_interrupt *in;        /* borrowed */
 	pid_t parent;
 	int passed_on;                  /* the signal passed to the workers */
+	double stop_by;                 /* ... and when they must have ended
+					 * their cases */
 };
 
 /* ---- the worker ----------------------------------------------------------- */
@@ -307,6 +309,7 @@ static void pass_signal_on(struct ga_pool *p)
 	if (p->passed_on || !ga_interrupted(p->in))
 		return;
 	p->passed_on = p->in->signo;
+	p->stop_by = ga_clock_ms() + STOP_MS;
 	for (i = 0; i < p->n; i++)
 		if (p->w[i].pid)
 			kill(p->w[i].pid, p->passed_on);
@@ -318,7 +321,7 @@ int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res)
 	struct ga_error err;
 	unsigned i, k, *of;
 	uint64_t got;
-	int rc;
+	int rc, n, left;
 
 	pfd = calloc(p->n + 1, sizeof(*pfd));
 	of = calloc(p->n + 1, sizeof(*of));
@@ -341,8 +344,22 @@ int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res)
 		}
 		pfd[k].fd = p->passed_on ? -1 : p->in->fd;
 		pfd[k].events = POLLIN;
-		if (poll(pfd, k + 1, -1) < 0 && errno != EINTR) {
+		left = p->passed_on ? (int)(p->stop_by - ga_clock_ms()) : -1;
+		n = poll(pfd, k + 1, p->passed_on && left < 0 ? 0 : left);
+		if (n < 0 && errno != EINTR) {
 			rc = 0;
+			break;
+		}
+		if (n == 0 && p->passed_on) {
+			/* a worker that does not end its case after the
+			 * signal is given up on: its job is an ERROR */
+			struct worker *w = &p->w[of[0]];
+
+			*id = (size_t)w->id;
+			ga_error_set(&err, "no result within %d ms of signal %d",
+				     STOP_MS, p->passed_on);
+			worker_lost(p, w, &err, res);
+			rc = 1;
 			break;
 		}
 		for (i = 0; i < k; i++)

@@ -65,7 +65,9 @@ int ga_pool_submit(struct ga_pool *p, const struct ga_pool_job *job,
  * ga_case_result_free): its result, or an ERROR saying why the worker
  * could not give one (it died: the worker is gone, the others go on).
  * Returns 0 when no job is running.  A signal is passed on to the
- * workers and waiting goes on: the running jobs end interrupted. */
+ * workers and waiting goes on: the running jobs end interrupted, and a
+ * worker that gives no result within 60 s of it is SIGKILLed by PID, its
+ * job an ERROR. */
 int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res);
 
 /* Ends the workers (each finishes nothing more: it closes its runners

@@ -66,13 +66,16 @@ workers_of() {
 for sig in INT TERM; do
 	case $sig in INT) want=130 ;; TERM) want=143 ;; esac
 	test_expect_success "-j 3: SIG$sig with three runs at once: exit $want, nothing left" "
-		\"\$GONEAWAY\" run -j 3 -o res '$DATA/long-sleep-repeat.gw' > out 2>&1 &
+		printf 'long-sleep 60\\nlong-sleep-repeat 30\\nkill-idle 0.1\\n' > durations
+		\"\$GONEAWAY\" run -j 3 -o res --durations durations '$DATA/long-sleep-repeat.gw' '$DATA/long-sleep.gw' '$TOP/scenarios/kill-idle.gw' > out 2>&1 &
 		pid=\$! &&
 		wait_until 300 three_up \$pid &&
 		kill -$sig \$pid;
 		wait \$pid; rc=\$?; cat out; test \$rc -eq $want &&
 		grep -q 'interrupted by signal' out &&
-		grep -q '^\\[1/1\\] long-sleep-repeat  *ERROR' out &&
+		grep -q '^\\[1/3\\] long-sleep-repeat  *ERROR' out &&
+		grep -q '^\\[2/3\\] long-sleep  *ERROR' out &&
+		! grep -q 'kill-idle\\|not every run\\|no worker' out &&
 		leftover_snapshot > after &&
 		new_leftovers \"\$SCRATCH/before\" after
 	"
