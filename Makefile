@@ -92,8 +92,9 @@ deps:
 DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
 
 # What only the tests need, not "make run": chromium loads the HTML
-# results page headless (t0099-html).
-CHECK_DEB_PACKAGES = chromium
+# results page headless (t0099-html), python3-yaml parses the CI
+# templates (t0043-ci).
+CHECK_DEB_PACKAGES = chromium python3-yaml
 
 deps-check: deps
 	$(call deb_install,$(CHECK_DEB_PACKAGES))
@@ -127,7 +128,8 @@ $(B)/unit/%.o: tests/unit/%.c | $(B)
 	@mkdir -p $(B)/unit
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
-$(B)/check-unit: $(UNIT_OBJS) $(B)/libgoneaway.a
+# cli/allow.c has unit tests of its own (tests/unit/check_allow.c)
+$(B)/check-unit: $(UNIT_OBJS) $(B)/cli/allow.o $(B)/libgoneaway.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 $(B):

@@ -2,28 +2,88 @@
 # run-goneaway.sh - copy into your project's CI to run goneaway's scenarios
 # (and your own) against a real mariadbd and keep the reports.
 #
-# Usage: sudo sh run-goneaway.sh GONEAWAY_CHECKOUT [SCENARIO_DIR...]
+# Usage: sudo sh run-goneaway.sh GONEAWAY_CHECKOUT [SCENARIO_DIR|FILE...]
 # Writes goneaway-junit.xml, goneaway-matrix.md and goneaway-results/ in
 # the current directory.  The run is --strict: a scenario SKIPped because
 # something is missing (not root, no server, a driver that cannot do a
 # step) or evidence that could not be kept fails the job (exit 4), so a
-# green job means every scenario really ran.  The one SKIP it allows is
-# netem on kernels without sch_netem (GONEAWAY_ALLOW_SKIP="netem", the
-# default; set it to "" to allow none, or add kinds: "netem driver").
-# GONEAWAY_ARGS adds run options (--server ..., --client ...).
-# Exit status is goneaway's: 0 all PASS, 1 FAIL, 2 bad file, 3 ERROR,
-# 4 a SKIP that is not allowed or lost evidence.
+# green job means every scenario really ran.
+#
+# Environment:
+#   GONEAWAY_CLIENTS       the clients, one per line; a line is one
+#                          --client, spaces and all:
+#                            GONEAWAY_CLIENTS='builtin
+#                            cmd:ruby /src/test/goneaway-driver.rb'
+#   GONEAWAY_CLIENTS_FILE  a file of clients, one per line; blank lines
+#                          and lines starting with # are left out.  Its
+#                          clients come first, then GONEAWAY_CLIENTS'.
+#                          With neither, the built-in client runs.
+#   GONEAWAY_ALLOW_SKIP    the SKIPs that may pass: --allow-skip rules
+#                          KIND[:SCENARIO][@CLIENT] (goneaway --help),
+#                          separated by blanks.  Default "netem" (kernels
+#                          without sch_netem); "" allows none.  "netem
+#                          driver:packet-too-large-long-data@pymysql" lets
+#                          one client skip one scenario, so a connector
+#                          release that cannot do another step fails.
+#   GONEAWAY_ARGS          more run options, split at blanks (no quotes,
+#                          no globbing): "--shard 1/3 --server mysql-9.7".
+#                          A client whose command has spaces goes in
+#                          GONEAWAY_CLIENTS instead.
+#   GONEAWAY_SKIP_BUILD=1  use the goneaway already built in the checkout:
+#                          no "make deps", no build.
+# Exit status is goneaway's: 0 all PASS, 1 FAIL, 2 bad file or option,
+# 3 ERROR, 4 a SKIP that is not allowed or lost evidence.
 set -eu
-src=${1:?usage: run-goneaway.sh GONEAWAY_CHECKOUT [SCENARIO_DIR...]}
+src=${1:?usage: run-goneaway.sh GONEAWAY_CHECKOUT [SCENARIO_DIR|FILE...]}
 shift
-make -C "$src" deps
-make -C "$src" WERROR=1
+if [ "${GONEAWAY_SKIP_BUILD:-}" = 1 ]; then
+	[ -x "$src/goneaway" ] || {
+		echo "run-goneaway.sh: GONEAWAY_SKIP_BUILD=1, but $src/goneaway is not built" >&2
+		exit 2
+	}
+else
+	make -C "$src" deps
+	make -C "$src" WERROR=1
+fi
 [ $# -gt 0 ] || set -- "$src/scenarios"
-allow=""
-for kind in ${GONEAWAY_ALLOW_SKIP-netem}; do
-	allow="$allow --allow-skip $kind"
+
+# The options, each word quoted for the eval at the end: POSIX sh has no
+# arrays, and "$@" keeps the scenario paths.
+opts=""
+q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+add() { for w in "$@"; do opts="$opts $(q "$w")"; done; }
+# One --client per line of standard input, trimmed; blank and # lines
+# are left out.
+add_clients() {
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line#"${line%%[![:space:]]*}"}
+		line=${line%"${line##*[![:space:]]}"}
+		case $line in ''|'#'*) continue ;; esac
+		add --client "$line"
+	done
+}
+
+set -f          # the blank-separated lists are never globbed
+for rule in ${GONEAWAY_ALLOW_SKIP-netem}; do
+	add --allow-skip "$rule"
 done
-# shellcheck disable=SC2086 # word splitting of the option lists is meant
-exec "$src/goneaway" run --strict $allow ${GONEAWAY_ARGS:-} \
+if [ -n "${GONEAWAY_CLIENTS_FILE:-}" ]; then
+	if ! [ -f "$GONEAWAY_CLIENTS_FILE" ] || ! [ -r "$GONEAWAY_CLIENTS_FILE" ]; then
+		echo "run-goneaway.sh: GONEAWAY_CLIENTS_FILE: cannot read '$GONEAWAY_CLIENTS_FILE'" >&2
+		exit 2
+	fi
+	add_clients < "$GONEAWAY_CLIENTS_FILE"
+fi
+add_clients <<END_OF_CLIENTS
+${GONEAWAY_CLIENTS:-}
+END_OF_CLIENTS
+case ${GONEAWAY_ARGS:-} in *cmd:*)
+	echo "run-goneaway.sh: note: GONEAWAY_ARGS is split at blanks: a cmd: client with spaces goes in GONEAWAY_CLIENTS" >&2 ;;
+esac
+for w in ${GONEAWAY_ARGS:-}; do
+	add "$w"
+done
+set +f
+eval "exec \"\$src/goneaway\" run --strict $opts \
 	--junit goneaway-junit.xml --markdown goneaway-matrix.md \
-	-o goneaway-results "$@"
+	-o goneaway-results \"\$@\""

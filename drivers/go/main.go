@@ -350,7 +350,11 @@ func (s *session) fetch(rep reply) error {
 	}
 	err := rows.Err()
 	rows.Close()
-	rep["value"] = fmt.Sprint(n)
+	if err != nil {
+		rep["rows"] = n // how far it got
+	} else {
+		rep["value"] = fmt.Sprint(n)
+	}
 	return err
 }
 
@@ -502,6 +506,7 @@ func main() {
 	mysql.SetLogger(logger{})
 	write(reply{"hello": "goneaway-driver", "protocol": 1, "driver": "go",
 		"library":     "go-sql-driver/mysql " + libraryVersion,
+		"version":     libraryVersion,
 		"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),
 		"unsupported": unsupportedSteps})
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)

@@ -35,6 +35,7 @@ class MySQLClient(gadriver.Session):
     name = "mysqlclient"
     library = "mysqlclient %s (MariaDB Connector/C %s)" % (
         MySQLdb.__version__, MySQLdb.get_client_info())
+    version = MySQLdb.__version__
     unsupported_steps = {
         "prepare": "mysqlclient has no server-side prepared statements "
                    "(parameters are escaped into the SQL text)",
@@ -150,6 +151,7 @@ class MySQLClient(gadriver.Session):
         self.stream_cur = self.conn.cursor(MySQLdb.cursors.SSCursor)
         self.stream_cur.execute(req.get("sql", ""))
         self.api = "SSCursor.fetchone"
+        self.rows = 0           # none before the first
         row = self.stream_cur.fetchone()
         return {"value": text(row[0])} if row else {}
 
@@ -157,12 +159,12 @@ class MySQLClient(gadriver.Session):
         if self.stream_cur is None:
             raise gadriver.NotConnected("no stream step before fetch")
         self.api = "SSCursor.fetchone"
-        n = 0
+        self.rows = 0           # a failure reports how far it got
         cur, self.stream_cur = self.stream_cur, None
         while cur.fetchone() is not None:
-            n += 1
+            self.rows += 1
         cur.close()
-        return {"value": str(n)}
+        return {"value": str(self.rows)}
 
 
 if __name__ == "__main__":

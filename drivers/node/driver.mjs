@@ -24,6 +24,9 @@ const text = (v) => {
 };
 const log = (m) => process.stderr.write(String(m).replace(/\n$/, '') + '\n');
 const version = (pkg) => JSON.parse(readFileSync(new URL(`./node_modules/${pkg}/package.json`, import.meta.url))).version;
+// The leading X[.Y[.Z]] of a version ("3.24.6" of "3.24.6-beta"), as
+// the greeting's "version" wants it, or undefined.
+const versionNumber = (v) => (/^\d+(\.\d+){0,2}/.exec(String(v ?? '')) || [])[0];
 
 // Every value as the server's text: what the C client's value is.
 const RAW = (field, next) => {
@@ -50,6 +53,7 @@ class Mysql2 {
     this.m = createRequire(import.meta.url)('mysql2');
     this.name = 'mysql2';
     this.library = `mysql2 ${version('mysql2')}`;
+    this.version = versionNumber(version('mysql2'));
     this.unsupported = { ...COMMON_UNSUPPORTED };
     this.conn = null;
     this.queryTimeout = 0;
@@ -176,6 +180,7 @@ class Mysql2 {
       const finish = () => {
         this.openStream = null;
         if (st.api) s.api = st.api;
+        s.rows = st.rows; // a failure reports how far it got
         return st.error ? reject(st.error) : resolve({ value: String(st.rows) });
       };
       if (st.done) return finish();
@@ -211,6 +216,7 @@ class MariaDB {
     this.m = await import('mariadb');
     this.name = 'mariadb-node'; // as in drivers.list: [client=mariadb] would read as the server
     this.library = `mariadb (Node.js) ${version('mariadb')}`;
+    this.version = versionNumber(version('mariadb'));
     this.unsupported = { ...COMMON_UNSUPPORTED };
     this.conn = null;
   }
@@ -314,7 +320,10 @@ class MariaDB {
     this.streamed = null;
     s.api = 'queryStream resume';
     return new Promise((resolve, reject) => {
-      const finish = () => (st.error ? reject(st.error) : resolve({ value: String(st.rows) }));
+      const finish = () => {
+        s.rows = st.rows; // a failure reports how far it got
+        return st.error ? reject(st.error) : resolve({ value: String(st.rows) });
+      };
       if (st.done) return finish();
       st.waiter = finish;
       st.q.resume();
@@ -374,6 +383,7 @@ async function handle(c, req) {
         f = { errno: 0, message: e && e.message ? e.message : String(e), error_class: (e && e.name) || 'Error' };
       }
       rep = { result: 'error', ...f };
+      if (s.rows !== undefined && step === 'fetch') rep.rows = s.rows;
     }
   }
   rep.api = s.api;
@@ -393,7 +403,7 @@ async function main() {
   }
   process.stdout.write(JSON.stringify({
     hello: 'goneaway-driver', protocol: 1, driver: c.name, library: c.library,
-    runtime: `Node.js ${process.version}`, unsupported: c.unsupported,
+    version: c.version, runtime: `Node.js ${process.version}`, unsupported: c.unsupported,
   }) + '\n');
   // a connection that dies between requests must not end the process
   process.on('uncaughtException', (e) => log(`uncaught: ${e && e.stack ? e.stack : e}`));

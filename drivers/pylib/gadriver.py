@@ -10,6 +10,7 @@ import ctypes
 import json
 import os
 import platform
+import re
 import signal
 import sys
 import time
@@ -48,20 +49,31 @@ def truthy(v):
     return v is True or v == 1 or v == "on"
 
 
+def version_number(v):
+    """The leading X[.Y[.Z]] of a connector's version string ("1.0.2"
+    of "1.0.2_rc1"), as the greeting's "version" wants it, or None."""
+    m = re.match(r"\d+(\.\d+){0,2}", str(v or ""))
+    return m.group(0) if m else None
+
+
 class Session:
-    """One connection.  Subclasses set name, library, unsupported_steps
-    and errors (the connector's exception base class), and implement the
-    do_* methods, each of which returns a dict of extra reply members
-    (value ...) and raises the connector's exceptions."""
+    """One connection.  Subclasses set name, library, version (the
+    connector's, "1.0.2"), unsupported_steps and errors (the connector's
+    exception base class), and implement the do_* methods, each of which
+    returns a dict of extra reply members (value ...) and raises the
+    connector's exceptions.  A do_fetch or do_stream keeps the rows it
+    has read in self.rows: a failed one reports them."""
 
     name = "?"
     library = "?"
+    version = None
     unsupported_steps = {}
     errors = ()
 
     def __init__(self):
         self.conn = None
         self.api = None
+        self.rows = None
 
     # -- to implement
     def thread_id(self):
@@ -80,10 +92,13 @@ class Session:
             return 0
 
     def greeting(self):
-        return {"hello": "goneaway-driver", "protocol": PROTOCOL,
-                "driver": self.name, "library": self.library,
-                "runtime": "Python %s" % platform.python_version(),
-                "unsupported": dict(self.unsupported_steps)}
+        g = {"hello": "goneaway-driver", "protocol": PROTOCOL,
+             "driver": self.name, "library": self.library,
+             "runtime": "Python %s" % platform.python_version(),
+             "unsupported": dict(self.unsupported_steps)}
+        if version_number(self.version):
+            g["version"] = version_number(self.version)
+        return g
 
     def handle(self, req):
         step = req.get("step")
@@ -95,6 +110,7 @@ class Session:
                     "message": self.unsupported_steps[step]}
         method = getattr(self, "do_" + step.replace("-", "_"))
         self.api = step
+        self.rows = None
         rep = {}
         before = self.tid()
         t0 = time.monotonic()
@@ -120,6 +136,9 @@ class Session:
         elapsed = (time.monotonic() - t0) * 1000.0
         if rep.get("result") == "error" and rep.get("errno") is None:
             rep["errno"] = 0
+        if (rep.get("result") == "error" and step in ("fetch", "stream")
+                and self.rows is not None):
+            rep["rows"] = self.rows
         rep["api"] = self.api
         rep["elapsed_ms"] = round(elapsed, 3)
         rep["thread_before"] = before if step != "connect" else 0

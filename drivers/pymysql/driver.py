@@ -36,6 +36,7 @@ NAMES = _names()
 class PyMySQL(gadriver.Session):
     name = "pymysql"
     library = "PyMySQL %s" % pymysql.__version__
+    version = pymysql.__version__
     unsupported_steps = {
         "prepare": "PyMySQL has no server-side prepared statements "
                    "(parameters are escaped into the SQL text)",
@@ -161,6 +162,7 @@ class PyMySQL(gadriver.Session):
         self.stream_cur = self.conn.cursor(pymysql.cursors.SSCursor)
         self.stream_cur.execute(req.get("sql", ""))
         self.api = "SSCursor.fetchone"
+        self.rows = 0           # none before the first
         row = self.stream_cur.fetchone()
         return {"value": text(row[0])} if row else {}
 
@@ -168,12 +170,12 @@ class PyMySQL(gadriver.Session):
         if self.stream_cur is None:
             raise gadriver.NotConnected("no stream step before fetch")
         self.api = "SSCursor.fetchone"
-        n = 0
+        self.rows = 0           # a failure reports how far it got
         cur, self.stream_cur = self.stream_cur, None
         while cur.fetchone() is not None:
-            n += 1
+            self.rows += 1
         cur.close()
-        return {"value": str(n)}
+        return {"value": str(self.rows)}
 
 
 if __name__ == "__main__":

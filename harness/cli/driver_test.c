@@ -5,9 +5,10 @@
  * First the driver alone, with no server: its greeting, a query before
  * any connect (an error, NotConnected, whatever unknown members the
  * request has), a step no driver knows (answered "unsupported" with a
- * reason) and its exit once its input closes.  A driver that fails there
- * - one that never flushes its replies, say - is not given the
- * scenarios, each of which would wait for a watchdog.
+ * reason), the ids of its replies and its exit once its input closes.  A
+ * driver that sends no reply there - one that never flushes its output,
+ * say - or answers other ids is not given the scenarios, each of which
+ * would wait for a watchdog or be an ERROR.
  *
  * Then the conformance scenarios (the *.gw files of drivers/conformance)
  * run with the driver behind a tap (cli/driver_tap.c), against the local
@@ -41,7 +42,11 @@
 #include "util/fsutil.h"
 #include "util/json.h"
 
-#define REPLY_MS 10000          /* for a reply of the driver alone */
+/* For a reply of the driver alone (no server, nothing to wait for): a
+ * driver that never flushes its output fails within it, once, rather than
+ * each scenario waiting for a watchdog.  Its runtime started before it
+ * greeted (GA_PROTOCOL_HELLO_MS). */
+#define REPLY_MS 3000
 #define BUF_BYTES 65536
 
 static int failures;
@@ -67,6 +72,7 @@ struct session {
 	size_t len;
 	char log[PATH_MAX];     /* its standard error */
 	struct ga_json *hello;  /* owned */
+	char bad_id[200];       /* the first reply with another id, or "" */
 };
 
 /* argv[0] as a path, looked up in PATH when it is a bare name (the child
@@ -221,7 +227,8 @@ static struct ga_json *session_line(struct session *s, long ms, char *why,
 }
 
 /* Sends request (one line, id given) and reads its reply, or NULL with
- * why. */
+ * why.  A reply with another id is returned all the same (its other
+ * members are checked too) and written down in s->bad_id. */
 static struct ga_json *session_call(struct session *s, long id,
 				    const char *request, char *why,
 				    size_t len)
@@ -242,15 +249,14 @@ static struct ga_json *session_call(struct session *s, long id,
 		done += (size_t)w;
 	}
 	j = session_line(s, REPLY_MS, why, len);
-	if (j && ga_json_num(j, "id", -1) != (double)id) {
+	if (j && !s->bad_id[0] && ga_json_num(j, "id", -1) != (double)id) {
 		if (ga_json_get(j, "id"))
-			snprintf(why, len, "the reply's id is %.17g, expected "
-				 "%ld", ga_json_num(j, "id", -1), id);
+			snprintf(s->bad_id, sizeof(s->bad_id), "the reply's id "
+				 "is %.17g, expected %ld",
+				 ga_json_num(j, "id", -1), id);
 		else
-			snprintf(why, len, "the reply has no id, expected %ld",
-				 id);
-		ga_json_free(j);
-		return NULL;
+			snprintf(s->bad_id, sizeof(s->bad_id), "the reply has "
+				 "no id, expected %ld", id);
 	}
 	return j;
 }
@@ -369,6 +375,8 @@ static bool check_alone(struct session *s)
 	if (!j)
 		return false;
 	ga_json_free(j);
+	check(!s->bad_id[0], "each reply carries its request's id",
+	      s->bad_id);
 
 	close(s->to_fd);
 	s->to_fd = -1;
@@ -386,13 +394,15 @@ static bool check_alone(struct session *s)
 			 GA_PROTOCOL_EXIT_MS);
 		check(false, "exit at the end of its input", why);
 	}
-	return true;
+	/* with other ids, every scenario would be an ERROR */
+	return !s->bad_id[0];
 }
 
 /* ---- what the tap wrote down ---------------------------------------------- */
 
 struct findings {
 	long procs, eofs, requests, replies, errors, server_errors;
+	long exits;             /* of the eofs, those that exited in time */
 	double slowest_exit;
 	long steps[GA_STEP_KIND_COUNT];
 	/* the first of each problem, "" when none */
@@ -465,11 +475,18 @@ static void read_reply(struct findings *fd, const char *name, long ln,
 	if (!v || v->type != GA_JSON_NUMBER || v->num < 0)
 		first(fd->no_elapsed, sizeof(fd->no_elapsed), name, ln,
 		      "a %s reply to %s without elapsed_ms", result, step);
+	v = ga_json_get(j, "thread_after");
 	if (strcmp(result, "ok") == 0 && strcmp(step, "connect") == 0 &&
-	    ga_json_num(j, "thread_after", 0) <= 0)
+	    (!v || v->type != GA_JSON_NUMBER || v->num <= 0)) {
+		if (v && v->type == GA_JSON_NUMBER)
+			snprintf(got, sizeof(got), "thread id %.17g", v->num);
+		else
+			snprintf(got, sizeof(got), "%s", v ? "a thread_after "
+				 "that is not a number" : "no thread_after");
 		first(fd->no_thread, sizeof(fd->no_thread), name, ln,
-		      "thread_after is %s after a connect that succeeded%s",
-		      ga_json_get(j, "thread_after") ? "0" : "missing", "");
+		      "reported %s after a successful connect (thread_after "
+		      "must be the server's connection id)", got);
+	}
 	if (strcmp(result, "error") == 0) {
 		fd->errors++;
 		e = ga_json_num(j, "errno", 0);
@@ -538,6 +555,8 @@ static void read_transcript(struct findings *fd, const char *path,
 			exited = true;
 			if (eof_ms >= 0 && ms - eof_ms > fd->slowest_exit)
 				fd->slowest_exit = ms - eof_ms;
+			if (eof_ms >= 0 && ms - eof_ms <= GA_PROTOCOL_EXIT_MS)
+				fd->exits++;
 			if (eof_ms >= 0 && ms - eof_ms > GA_PROTOCOL_EXIT_MS) {
 				snprintf(step, sizeof(step), "%.0f",
 					 ms - eof_ms);
@@ -552,8 +571,8 @@ static void read_transcript(struct findings *fd, const char *path,
 	}
 	if (eof_ms >= 0 && !exited)
 		first(fd->late_exit, sizeof(fd->late_exit), name, ln,
-		      "still running %s ms after its input closed: goneaway "
-		      "SIGKILLed it%s", "2000", "");
+		      "still running %d ms after its input closed: goneaway "
+		      "SIGKILLed it%s", GA_PROTOCOL_EXIT_MS, "");
 	free(text);
 }
 
@@ -604,9 +623,15 @@ static void check_transcripts(const char *dir, struct findings *fd)
 	}
 	check(!fd->no_thread[0], "a connect that succeeds reports the "
 	      "server's thread id", fd->no_thread);
-	snprintf(what, sizeof(what), "every driver process exits when its "
-		 "input closes (%ld closed, the slowest after %.0f ms)",
-		 fd->eofs, fd->slowest_exit);
+	if (fd->exits)
+		snprintf(what, sizeof(what), "every driver process exits when "
+			 "its input closes (%ld closed, %ld exited, the "
+			 "slowest after %.0f ms)", fd->eofs, fd->exits,
+			 fd->slowest_exit);
+	else
+		snprintf(what, sizeof(what), "every driver process exits when "
+			 "its input closes (%ld closed, none exited)",
+			 fd->eofs);
 	check(fd->eofs > 0 && !fd->late_exit[0], what,
 	      fd->late_exit[0] ? fd->late_exit : "no input was closed");
 }

@@ -44,6 +44,35 @@ int collect_paths(char **args, int nargs, struct path_list *out);
 int parse_all(const struct path_list *paths, struct ga_scenario ***out);
 void free_scenarios(struct ga_scenario **scs, size_t n);
 
+/* ---- cli/allow.c: which SKIPs --strict lets through -------------------------- */
+
+#define CLI_ALLOW_MAX 64        /* --allow-skip rules */
+
+/* One --allow-skip KIND[:SCENARIO][@CLIENT]. */
+struct cli_allow_rule {
+	int kind;               /* enum ga_skip_kind, never GA_SKIP_NONE */
+	char scenario[256];     /* a scenario's name or label; "": any */
+	char client[128];       /* a client's name or label; "": any */
+};
+
+/* Every rule of a command line; zeroed: none. */
+struct cli_allow {
+	struct cli_allow_rule rule[CLI_ALLOW_MAX];
+	size_t n;
+};
+
+/* Adds rule ("netem", "driver@pymysql",
+ * "driver:forked-connection-share@pymysql") to al.  Returns 0, or -1
+ * with err saying what is wrong (an unknown KIND: the kinds there are). */
+int cli_allow_add(struct cli_allow *al, const char *rule,
+		  struct ga_error *err);
+/* Whether a rule of al lets a SKIP of kind (enum ga_skip_kind) through
+ * for this scenario (its name or its label) and client (its name or its
+ * label, "pymysql#2"); the labels may be NULL. */
+bool cli_allow_covers(const struct cli_allow *al, int kind,
+		      const char *scenario, const char *scenario_label,
+		      const char *client, const char *client_label);
+
 /* ---- cli/output.c: what run and report both print --------------------------- */
 
 struct ga_case_result;
@@ -51,9 +80,10 @@ struct ga_matrix;
 
 /* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
 bool cli_use_color(const char *when);
-/* --strict: prints and counts what is wrong with one case (a SKIP whose
- * kind allowed[] does not name, evidence not kept). */
-size_t cli_strict_violations(const bool *allowed, const char *path,
+/* --strict: prints and counts what is wrong with one case of scenario
+ * sc (a SKIP that no rule of allow covers, evidence not kept). */
+size_t cli_strict_violations(const struct cli_allow *allow,
+			     const struct ga_scenario *sc,
 			     const struct ga_case_result *res);
 /* --markdown FILE: the server x client table; prints why it could not. */
 void cli_write_markdown(const char *path, const struct ga_matrix *m);
@@ -112,6 +142,11 @@ const char *tmp_root(void);
 
 /* ---- the commands ------------------------------------------------------------ */
 
+/* True when name is "builtin", a NAME of drivers/drivers.list or such a
+ * NAME without its "-VERSION" (cli/check.c): selectors written for that
+ * driver apply to a client of this name. */
+bool cli_client_name_listed(const char *name);
+int cmd_check(int argc, char **argv);                             /* cli/check.c */
 int cmd_run(int argc, char **argv, struct ga_interrupt *in);      /* cli/run.c */
 int cmd_doctor(int argc, char **argv);                            /* cli/doctor.c */
 int cmd_report(int argc, char **argv);                            /* cli/report.c */

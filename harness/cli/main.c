@@ -19,26 +19,6 @@
 #include "run/runner.h"
 #include "util/suggest.h"
 
-static int cmd_check(int argc, char **argv)
-{
-	struct path_list paths = { 0 };
-	struct ga_scenario **scs = NULL;
-	int code = EXIT_USAGE;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: goneaway check PATH...\n");
-		return EXIT_USAGE;
-	}
-	if (collect_paths(argv + 1, argc - 1, &paths) == 0 &&
-	    parse_all(&paths, &scs) == 0) {
-		printf("%zu scenario file%s OK\n", paths.n, paths.n == 1 ? "" : "s");
-		code = EXIT_ALL_PASSED;
-	}
-	free_scenarios(scs, paths.n);
-	path_list_free(&paths);
-	return code;
-}
-
 static int cmd_errname(int argc, char **argv)
 {
 	const char *name;

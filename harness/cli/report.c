@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "report/results.h"
 #include "run/runner.h"
+#include "util/escape.h"
 
 #define MAX_REPORTERS 4
 
@@ -28,7 +29,7 @@ struct report_args {
 	int verbose;
 	bool timings;
 	bool strict;
-	bool allowed[GA_SKIP_KIND_COUNT];
+	struct cli_allow allowed;       /* --allow-skip rules */
 };
 
 enum {
@@ -53,7 +54,8 @@ static const struct option report_long_opts[] = {
 
 static int parse_report_args(int argc, char **argv, struct report_args *a)
 {
-	int c, k;
+	struct ga_error err;
+	int c;
 
 	memset(a, 0, sizeof(*a));
 	a->format = "human";
@@ -72,14 +74,11 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 		case OPT_TIMINGS: a->timings = true; break;
 		case OPT_STRICT: a->strict = true; break;
 		case OPT_ALLOW_SKIP:
-			k = ga_skip_kind_find(optarg);
-			if (k <= 0) {
-				fprintf(stderr, "goneaway report: --allow-skip: "
-					"'%s' is not a kind of SKIP (see "
-					"goneaway --help)\n", optarg);
+			if (cli_allow_add(&a->allowed, optarg, &err)) {
+				ga_esc_line(stderr, "goneaway report: "
+					    "--allow-skip: %s", err.msg);
 				return -1;
 			}
-			a->allowed[k] = true;
 			break;
 		case 'h':
 			fputs(ga_usage_text, stdout);
@@ -292,8 +291,8 @@ int cmd_report(int argc, char **argv)
 	for (i = 0; i < nreps; i++)
 		reps[i]->ops->end_run(reps[i], &sum);
 	for (i = 0; a.strict && i < r.n; i++)
-		violations += cli_strict_violations(a.allowed,
-						    r.cases[i].sc->path,
+		violations += cli_strict_violations(&a.allowed,
+						    r.cases[i].sc,
 						    &r.cases[i].res);
 	if (sum.signo)
 		code = EXIT_INTERRUPTED + sum.signo;

@@ -73,23 +73,14 @@ static size_t count_runs(struct ga_scenario **scs, size_t n)
 	return runs;
 }
 
+/* --allow-skip KIND[:SCENARIO][@CLIENT] (cli/allow.c) */
 static int parse_allow_skip(const char *arg, struct run_args *a)
 {
-	char words[256] = "";
-	size_t used = 0;
-	int k, i;
+	struct ga_error err;
 
-	k = ga_skip_kind_find(arg);
-	if (k > 0) {
-		a->allowed[k] = true;
+	if (cli_allow_add(&a->allowed, arg, &err) == 0)
 		return 0;
-	}
-	for (i = 1; i < GA_SKIP_KIND_COUNT && used < sizeof(words); i++)
-		used += (size_t)snprintf(words + used, sizeof(words) - used,
-					 "%s%s", i > 1 ? ", " : "",
-					 ga_skip_kind_name((enum ga_skip_kind)i));
-	fprintf(stderr, "goneaway: --allow-skip: '%s' is not one of: %s\n",
-		arg, words);
+	ga_esc_line(stderr, "goneaway: --allow-skip: %s", err.msg);
 	return -1;
 }
 
@@ -98,7 +89,7 @@ enum {
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
-	OPT_MARKDOWN, OPT_JSONL, OPT_HTML,
+	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY,
 };
 
 static const struct option run_long_opts[] = {
@@ -117,6 +108,7 @@ static const struct option run_long_opts[] = {
 	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "stop-early", no_argument, NULL, OPT_STOP_EARLY },
 	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
 	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
@@ -165,6 +157,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_TIMINGS: a->timings = true; break;
 		case OPT_COLOR: a->color = optarg; break;
 		case OPT_STRICT: a->strict = true; break;
+		case OPT_STOP_EARLY: a->opts.stop_early = true; break;
 		case OPT_ALLOW_SKIP:
 			if (parse_allow_skip(optarg, a))
 				return -1;
@@ -261,6 +254,20 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
+/* A cmd: driver that greets with a shipped driver's name is held to that
+ * driver's [client=NAME] lines: say so, it is rarely meant. */
+static void warn_taken_name(const char *client, const struct ga_driver *drv)
+{
+	if (!cli_client_name_listed(drv->name))
+		return;
+	ga_esc_line(stderr, "goneaway: warning: --client %s: the driver "
+		    "calls itself '%s', the name of a shipped client "
+		    "(drivers/drivers.list), so that client's "
+		    "[client=%s] expect lines apply to it; give it its own "
+		    "name (the greeting's \"driver\") unless it is that "
+		    "connector", client, drv->name, drv->name);
+}
+
 /* One --client: "builtin", a driver named in drivers/drivers.list, or
  * "cmd:COMMAND ARGS..." (split at blanks). */
 static int open_client(const char *client, struct ga_driver *drv)
@@ -288,6 +295,10 @@ static int open_client(const char *client, struct ga_driver *drv)
 		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
 		return -1;
 	}
+	if (strncmp(client, "cmd:", 4) != 0)
+		snprintf(drv->alias, sizeof(drv->alias), "%s", client);
+	else
+		warn_taken_name(client, drv);
 	return 0;
 }
 

@@ -35,7 +35,7 @@ struct run_args {
 	int verbose;
 	bool timings;
 	bool strict;
-	bool allowed[GA_SKIP_KIND_COUNT];       /* --allow-skip KIND */
+	struct cli_allow allowed;               /* --allow-skip rules */
 	char fixtures[PATH_MAX];
 	char cache[PATH_MAX];
 	struct select_args select;              /* -k, --shard, --list */

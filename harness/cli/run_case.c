@@ -34,7 +34,7 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 	ga_matrix_set(o->m, row, k->column, sc, res,
 		      o->a->drivers[k->client].library);
 	if (o->a->strict)
-		t->violations += cli_strict_violations(o->a->allowed, sc->path,
+		t->violations += cli_strict_violations(&o->a->allowed, sc,
 						       res);
 }
 

@@ -1,7 +1,9 @@
 /* run_jobs.c - "goneaway run -j N": every case on a pool of worker
  * processes (run/pool.h), one repetition of one scenario per job, the
  * longest first; the results reported in the order a run one after
- * another would give them, each as soon as every case before it ended. */
+ * another would give them, each as soon as every case before it ended.
+ * A repeated scenario's runs are all given (--stop-early: none after one
+ * that did not PASS) and folded in order (run/fold.c). */
 #include "cli/run.h"
 
 #include <stdio.h>
@@ -22,7 +24,7 @@ struct pcase {
 	struct ga_case_result *runs;    /* owned: one per repetition */
 	long dispatched, ended;
 	bool started;                   /* acc made, a job given */
-	bool stopped;                   /* a run did not PASS: no more */
+	bool stopped;                   /* no more runs (ga_case_stops) */
 };
 
 struct pjob {
@@ -201,14 +203,12 @@ static void finish(struct jobs_run *jr, size_t i, int signo)
 		pc->started = true;
 	}
 	for (r = 0; r < pc->dispatched; r++)
-		if (ga_case_fold(&pc->acc, &pc->runs[r]))
+		if (ga_case_fold(&pk->opts, &pc->acc, &pc->runs[r]))
 			ga_case_result_error(&pc->acc, "out of memory");
-	if (pc->acc.verdict == GA_VERDICT_PASS && pc->acc.runs < pc->repeat) {
+	/* cut short by the signal: ga_case_finish says so */
+	if (signo && pc->acc.runs < pc->repeat && !pc->acc.signo &&
+	    !ga_case_stops(&pk->opts, &pc->acc))
 		pc->acc.signo = signo;
-		ga_case_result_error(&pc->acc, signo ? "interrupted by a "
-				     "signal before all its runs" :
-				     "not every run was made");
-	}
 	ga_case_finish(&pk->opts, pc->sc, &pc->acc);
 	progress_clear(jr);
 	run_begin_case(jr->o, i, pc->sc);
@@ -264,7 +264,7 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 			pc->runs[jr.jobs[id].rep - 1] = res;
 			pc->ended++;
 			jr.ended++;
-			if (res.verdict != GA_VERDICT_PASS)
+			if (ga_case_stops(&jr.pcombos[pc->combo].opts, &res))
 				pc->stopped = true;
 		}
 		while (reported < jr.ncases &&

@@ -30,6 +30,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "client/protocol.h"
 #include "lab/netns.h"
 #include "util/clock.h"
 #include "util/interrupt.h"
@@ -535,4 +536,7 @@ void ga_driver_builtin(struct ga_driver *drv)
 		 "libmysqlclient",
 #endif
 		 mysql_get_client_info());
+	drv->version = ga_protocol_version(drv->library, false,
+					   drv->version_text,
+					   sizeof(drv->version_text));
 }

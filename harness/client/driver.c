@@ -22,6 +22,13 @@ void ga_driver_release(struct ga_driver *drv)
 	drv->napis = 0;
 }
 
+void ga_driver_identify(const struct ga_driver *drv, struct ga_server_id *id)
+{
+	id->client = drv->name;
+	id->client_alias = drv->alias[0] ? drv->alias : NULL;
+	id->client_version = drv->version;
+}
+
 const char *ga_driver_intern(struct ga_driver *drv, const char *api)
 {
 	char **grown;

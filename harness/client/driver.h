@@ -93,7 +93,9 @@ struct ga_driver_ops {
 				      struct ga_error *err);
 	/* Ends a running call whose outcome is no longer wanted, waiting at
 	 * most a few seconds, and names the call it was blocked in in
-	 * hang->api (the rest of *hang is the caller's).  Returns 0 once it
+	 * hang->api; it may say in hang->message what the call answered
+	 * once it was cut (the answer is dropped: the rest of *hang is the
+	 * caller's).  Returns 0 once it
 	 * has ended (the connection stays usable: later calls see what the
 	 * cut socket does to them), or -1 with err set when it would not
 	 * end: the call is abandoned and the connection can take no further
@@ -116,13 +118,25 @@ struct ga_driver {
 	const struct ga_driver_ops *ops;        /* static */
 	char name[64];          /* "builtin", or the driver's own short
 				 * name ("pymysql"): [client=NAME] selects */
+	char alias[64];         /* the drivers.list name it was opened by
+				 * ("libmysqlclient-9.7"), "" for builtin
+				 * and cmd:; [client=ALIAS] selects too */
 	char library[160];      /* "MariaDB Connector/C 3.3.20" */
+	unsigned long version;  /* the connector's, X*10000 + Y*100 + Z
+				 * (30320), 0 unknown: a greeting's
+				 * "version", else the first X.Y[.Z] of
+				 * its library (ga_protocol_version()) */
+	char version_text[24];  /* ... as written ("3.3.20"), "" unknown */
 	char **argv;            /* owned, NULL-terminated: a process
 				 * driver's command */
 	char **apis;            /* owned: the call names replies gave,
 				 * kept for the run's reports */
 	size_t napis;
 };
+
+/* Sets the client part of id (what [client=NAME OP VERSION] selectors
+ * compare) from drv: its name, alias and version, borrowed from drv. */
+void ga_driver_identify(const struct ga_driver *drv, struct ga_server_id *id);
 
 /* The in-process driver: libmysqlclient, as linked into goneaway. */
 void ga_driver_builtin(struct ga_driver *drv);

@@ -5,8 +5,10 @@
  * Cancelling a hung call aborts the driver's TCP sockets (and its
  * children's) by their identity in the kernel, found by name in
  * /proc/PID/fd; the driver then answers the hung request with whatever
- * the cut socket did to its connector, and that answer is read and
- * dropped.  A driver that does not answer within UNBLOCK_MS is SIGKILLed
+ * the cut socket did to its connector.  That late answer is checked
+ * like any reply, written down (in the driver's log and in the hang's
+ * outcome, see late_reply()) and otherwise dropped: the step stays a
+ * hang.  A driver that does not answer within UNBLOCK_MS is SIGKILLed
  * by its PID and its connection is given up.
  *
  * Nothing a driver does can hang or fool the harness: it runs as PID 1 of
@@ -29,6 +31,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +77,7 @@ struct ga_driver_conn {
 	struct ga_json *hello;  /* owned: its greeting */
 	long next_id;
 	long running;           /* the id in flight, 0: none */
+	enum ga_step_kind running_kind;         /* ... its step */
 	unsigned long thread_id;
 	char log[PATH_MAX];     /* its standard error */
 	bool dead;              /* killed or exited: no more calls */
@@ -96,6 +100,36 @@ static void log_tail(const char *path, char *buf, size_t len)
 	free(text);
 	for (n = strlen(buf); n > 0 && buf[n - 1] == '\n'; n--)
 		buf[n - 1] = '\0';
+}
+
+/* A line of goneaway's own in the driver's log ("goneaway: ..."), which
+ * the driver's standard error appends to as well (O_APPEND both). */
+static void log_note(const struct ga_driver_conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void log_note(const struct ga_driver_conn *c, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int fd, n;
+
+	if (!c->log[0])
+		return;
+	n = snprintf(line, sizeof(line), "goneaway: ");
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	fd = open(c->log, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) < 0) {
+		/* the note is a courtesy: a log that cannot take it is no
+		 * reason to fail the step */
+	}
+	close(fd);
 }
 
 /* Why the process stopped being a driver, in err. */
@@ -404,6 +438,35 @@ static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 	return 0;
 }
 
+/* The connector's version: the greeting's "version" (X[.Y[.Z]], a tag
+ * after it allowed), else the first X.Y[.Z] of its "library" (not of
+ * the runtime's).  A "version" that is not one is refused: selectors
+ * ([client=NAME >= VERSION]) would go by it.  Returns 0, or -1 with err
+ * set. */
+static int take_version(struct ga_driver *drv, const struct ga_json *hello,
+			struct ga_error *err)
+{
+	const struct ga_json *v = ga_json_get(hello, "version");
+
+	if (!v || v->type == GA_JSON_NULL) {
+		drv->version = ga_protocol_version(ga_json_str(hello, "library",
+							       ""), false,
+						   drv->version_text,
+						   sizeof(drv->version_text));
+		return 0;
+	}
+	if (v->type == GA_JSON_STRING)
+		drv->version = ga_protocol_version(v->str, true,
+						   drv->version_text,
+						   sizeof(drv->version_text));
+	if (drv->version)
+		return 0;
+	return ga_error_set(err, "driver %s: its greeting's version is not "
+			    "X, X.Y or X.Y.Z with X below 10000 and Y and Z "
+			    "below 100 (docs/driver-protocol.md)",
+			    drv->argv[0]);
+}
+
 /* ---- requests ----------------------------------------------------------------- */
 
 static void member_str(FILE *f, const char *name, const char *v)
@@ -498,6 +561,7 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 	if (rc)
 		return -1;
 	c->running = c->next_id;
+	c->running_kind = step->kind;
 	return 0;
 }
 
@@ -596,6 +660,7 @@ static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 {
 	const char *result = ga_json_str(j, "result", "");
 	const char *api = ga_json_str(j, "api", "driver");
+	char note[200];
 
 	memset(out, 0, sizeof(*out));
 	if (strcmp(result, "unsupported") == 0) {
@@ -624,10 +689,28 @@ static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 		 ga_json_str(j, "message", ""));
 	snprintf(out->error_class, sizeof(out->error_class), "%s",
 		 ga_json_str(j, "error_class", ""));
+	ga_protocol_take_described(j, c->running_kind, out, note,
+				   sizeof(note));
+	if (note[0])
+		log_note(c, "reply to request %ld: %s", c->running, note);
 	out->elapsed_ms = elapsed(c, j);
 	if (out->result == GA_RESULT_OK)
 		take_value(ga_json_get(j, "value"), out);
 	return GA_CALL_FINISHED;
+}
+
+/* The server thread the connection has after the running call finished
+ * with out.  A connect or a close sets it, 0 included: after a connect
+ * whose driver reports no thread id there is none to KILL, never the
+ * previous session's.  Any other call that did not fail moves it to a
+ * new one it reports (a reconnect); 0 there is "unknown", not "none". */
+static void keep_thread(struct ga_driver_conn *c, const struct ga_outcome *out)
+{
+	if (c->running_kind == GA_STEP_CONNECT ||
+	    c->running_kind == GA_STEP_CLOSE)
+		c->thread_id = out->thread_after;
+	else if (out->result != GA_RESULT_ERROR && out->thread_after)
+		c->thread_id = out->thread_after;
 }
 
 /* Whether reply j answers the request with id want: its id must be that
@@ -684,15 +767,11 @@ static enum ga_call_state collect(struct ga_driver_conn *c,
 		c->running = 0;
 		return GA_CALL_FAILED;
 	}
-	c->running = 0;
 	st = reply_to_outcome(c, j, out, err);
+	c->running = 0;
 	ga_json_free(j);
-	if (st == GA_CALL_FINISHED && out->result != GA_RESULT_ERROR &&
-	    out->thread_after)
-		c->thread_id = out->thread_after;
-	if (st == GA_CALL_FINISHED && out->result == GA_RESULT_OK &&
-	    strcmp(out->api ? out->api : "", "close") == 0)
-		c->thread_id = 0;
+	if (st == GA_CALL_FINISHED)
+		keep_thread(c, out);
 	return st;
 }
 
@@ -706,12 +785,65 @@ static int call_wfd(const struct ga_driver_conn *c)
 	return c->req ? c->to_fd : -1;
 }
 
+/* The request's step as the driver saw it ("query" for a send). */
+static const char *wire_step(enum ga_step_kind kind)
+{
+	return kind == GA_STEP_SEND ? "query" : ga_step_kind_name(kind);
+}
+
+/* The answer to a hung call, j (its id checked), which came once its
+ * sockets were cut: checked like any reply, then written down, in the
+ * driver's log and in the hang's message, and dropped.  The step stays
+ * a hang: the watchdog decided before the answer came.  Returns 0, or
+ * -1 with err set when the reply breaks the protocol. */
+static int late_reply(struct ga_driver_conn *c, const struct ga_json *j,
+		      struct ga_outcome *hang, struct ga_error *err)
+{
+	struct ga_outcome late;
+	enum ga_call_state st;
+	char what[700];
+	const char *name;
+	double ms = ga_clock_ms() - c->start_ms;
+
+	st = reply_to_outcome(c, j, &late, err);
+	if (st == GA_CALL_FAILED)
+		return -1;
+	if (st == GA_CALL_UNSUPPORTED) {
+		snprintf(what, sizeof(what), "unsupported \"%s\"", err->msg);
+	} else if (late.result == GA_RESULT_ERROR) {
+		name = late.error_name[0] ? late.error_name : NULL;
+		snprintf(what, sizeof(what), "error %u%s%s%s%s%s \"%s\"",
+			 late.err, name || late.error_class[0] ? " (" : "",
+			 name ? name : "", name && late.error_class[0] ?
+			 ", " : "", late.error_class,
+			 name || late.error_class[0] ? ")" : "", late.message);
+	} else if (late.result == GA_RESULT_WRONG) {
+		snprintf(what, sizeof(what), "a wrong result \"%s\"",
+			 late.message);
+	} else if (late.has_value && !late.value_null) {
+		snprintf(what, sizeof(what), "ok with '%s'", late.value);
+	} else {
+		snprintf(what, sizeof(what), "ok");
+	}
+	if (st == GA_CALL_FINISHED)
+		keep_thread(c, &late);
+	log_note(c, "late reply to request %ld (%s), %.0f ms after it was "
+		 "sent, once its sockets were cut after the hang: %s [%s]",
+		 c->running, wire_step(c->running_kind), ms, what,
+		 late.api ? late.api : "driver");
+	snprintf(hang->message, sizeof(hang->message), "its late reply, %.0f "
+		 "ms after the request, once its sockets were cut: %s", ms,
+		 what);
+	return 0;
+}
+
 static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 		  struct ga_error *err)
 {
 	struct ga_socket_set socks;
 	struct ga_json *j;
 	size_t done = c->req_done, len = c->req_len;
+	const char *tail;
 
 	hang->api = ga_driver_intern(c->drv, "driver call");
 	if (!c->running)
@@ -732,14 +864,28 @@ static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 		ga_sockets_cut_these(c->env->netns_fd, &socks, err);
 	ga_socket_set_free(&socks);
 	j = wait_line(c, UNBLOCK_MS, err);
-	if (j && ga_json_num(j, "id", -1) == (double)c->running) {
+	if (j && answers(c, j, c->running, err) &&
+	    late_reply(c, j, hang, err) == 0) {
 		ga_json_free(j);
 		c->running = 0;
 		return 0;
 	}
 	ga_json_free(j);
-	c->running = 0;
 	kill_driver(c);
+	if (c->dead) {          /* it broke the protocol: err says how */
+		ga_error_prefix(err, "after its sockets were cut");
+		tail = strstr(err->msg, "; its stderr ends: ");
+		log_note(c, "request %ld (%s) hung, and %.*s: killed",
+			 c->running, wire_step(c->running_kind),
+			 tail ? (int)(tail - err->msg) : (int)strlen(err->msg),
+			 err->msg);
+		c->running = 0;
+		return -1;
+	}
+	log_note(c, "request %ld (%s) hung, and no reply came within %d ms of "
+		 "its sockets being cut: killed", c->running,
+		 wire_step(c->running_kind), UNBLOCK_MS);
+	c->running = 0;
 	c->dead = true;
 	return ga_error_set(err, "driver %s did not answer within %d ms of "
 			    "its sockets being cut: killed%s", c->drv->name,
@@ -897,6 +1043,9 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 		 ga_json_str(c->hello, "library", "?"),
 		 ga_json_get(c->hello, "runtime") ? ", " : "",
 		 ga_json_str(c->hello, "runtime", ""));
+	rc = take_version(drv, c->hello, err);
 	conn_free(c);
-	return 0;
+	if (rc)
+		ga_driver_release(drv);
+	return rc;
 }

@@ -3,9 +3,13 @@
  * docs/driver-protocol.md follow. */
 #include "client/protocol.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/json.h"
+
+#define ROWS_MAX 9007199254740991.0     /* 2^53 - 1: exact in JSON */
 
 static const struct ga_protocol_field members[] = {
 	{ "id", "integer", "the request's number, increasing; the reply "
@@ -261,4 +265,129 @@ void ga_protocol_describe(FILE *f, bool markdown)
 		describe_markdown(f);
 	else
 		describe_json(f);
+}
+
+/* ---- greetings and replies -------------------------------------------------- */
+
+/* A run of digits at *p below limit, *p moved past it; -1 when it is
+ * not one or too large (all of it is read either way). */
+static long part(const char **p, long limit)
+{
+	long v = 0;
+	bool big = false;
+
+	if (!isdigit((unsigned char)**p))
+		return -1;
+	for (; isdigit((unsigned char)**p); (*p)++) {
+		if (v >= limit)
+			big = true;
+		else
+			v = v * 10 + (**p - '0');
+	}
+	return big || v >= limit ? -1 : v;
+}
+
+/* The number X[.Y[.Z]] at text, at least dots_min dots; *end after it.
+ * Returns its value, 0 when out of range, -1 when it is not one. */
+static long version_at(const char *text, int dots_min, const char **end)
+{
+	const char *p = text;
+	long v[3] = { 0, 0, 0 };
+	bool range = true;
+	int n;
+
+	for (n = 0; n < 3; n++) {
+		if (n && !(p[0] == '.' && isdigit((unsigned char)p[1])))
+			break;
+		if (n)
+			p++;
+		v[n] = part(&p, n ? 100 : 10000);
+		if (v[n] < 0)
+			range = false;
+	}
+	*end = p;
+	if (n - 1 < dots_min)
+		return -1;
+	return range ? v[0] * 10000 + v[1] * 100 + v[2] : 0;
+}
+
+unsigned long ga_protocol_version(const char *text, bool whole, char *buf,
+				  size_t len)
+{
+	const char *p, *end = NULL;
+	long v = -1;
+
+	if (len)
+		buf[0] = '\0';
+	if (!text)
+		return 0;
+	if (whole) {
+		v = version_at(text, 0, &end);
+		/* a tag may follow: "-rc1", "+build", "rc1"; not more
+		 * digits or dots ("1.2.3.4") */
+		if (v > 0 && *end && *end != '-' && *end != '+' &&
+		    !isalpha((unsigned char)*end))
+			v = -1;
+		p = text;
+	} else {
+		for (p = text; *p; p++) {
+			if (!isdigit((unsigned char)*p) ||
+			    (p > text && (isdigit((unsigned char)p[-1]) ||
+					  p[-1] == '.')))
+				continue;
+			v = version_at(p, 1, &end);
+			if (v >= 0)
+				break;
+		}
+	}
+	if (v <= 0)
+		return 0;
+	snprintf(buf, len, "%.*s", (int)(end - p), p);
+	return (unsigned long)v;
+}
+
+static bool identifier(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || isdigit((unsigned char)s[0]))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+void ga_protocol_take_described(const struct ga_json *j,
+				enum ga_step_kind kind, struct ga_outcome *out,
+				char *note, size_t len)
+{
+	const struct ga_json *v;
+	size_t used = 0;
+	int n;
+
+	if (len)
+		note[0] = '\0';
+	v = ga_json_get(j, "error_name");
+	if (v && v->type == GA_JSON_STRING && v->len < sizeof(out->error_name) &&
+	    identifier(v->str, v->len)) {
+		memcpy(out->error_name, v->str, v->len + 1);
+	} else if (v && v->type != GA_JSON_NULL) {
+		n = snprintf(note, len, "error_name is not a name of at most "
+			     "%zu letters, digits and '_': ignored",
+			     sizeof(out->error_name) - 1);
+		used = n > 0 ? (size_t)n : 0;
+	}
+	v = ga_json_get(j, "rows");
+	if (!v || v->type == GA_JSON_NULL || out->result != GA_RESULT_ERROR ||
+	    (kind != GA_STEP_FETCH && kind != GA_STEP_STREAM))
+		return;
+	if (v->type == GA_JSON_NUMBER && v->num >= 0 && v->num <= ROWS_MAX &&
+	    v->num == (double)(long)v->num) {
+		out->has_rows = true;
+		out->rows = (long)v->num;
+	} else if (used < len) {
+		snprintf(note + used, len - used, "%srows is not a whole number "
+			 "from 0 to 2^53: ignored", used ? "; " : "");
+	}
 }

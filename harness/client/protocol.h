@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "lang/step.h"
 
@@ -102,5 +103,34 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c);
 /* The whole description to f: as one JSON object (markdown false), or
  * as docs/driver-protocol.md's two tables. */
 void ga_protocol_describe(FILE *f, bool markdown);
+
+/* ---- greetings and replies ------------------------------------------------ */
+
+struct ga_json;
+
+/* A connector's version as a number: X*10000 + Y*100 + Z, with X below
+ * 10000 and Y and Z below 100 (else 0, unknown).  whole: text is the
+ * greeting's "version" member, X, X.Y or X.Y.Z, then nothing or a tag
+ * that starts with '-', '+' or a letter ("1.1.0rc1", "8.0.33-log"): 0
+ * when it is not.  Otherwise the first X.Y or X.Y.Z in text that does
+ * not follow a digit or a dot ("PyMySQL 1.1.0", "go-sql-driver v1.5.0";
+ * X alone is no version there: "mysql2 3.24.6" is 3.24.6): 0 when there
+ * is none, or when that one is out of range.  The number as written
+ * ("1.1.0") goes into buf[len], "" with 0. */
+unsigned long ga_protocol_version(const char *text, bool whole, char *buf,
+				  size_t len);
+
+/* The reply members that only describe an outcome, from reply j to a
+ * kind request into out (whose result is set):
+ *   error_name  the connector's name for errno: letters, digits and '_',
+ *               not starting with a digit, at most 63 characters;
+ *   rows        a failed fetch or stream: the rows read before the
+ *               error, a whole number from 0 to 2^53.
+ * They decide nothing, so a malformed one is left out, never the
+ * driver's failure: note[len] then says which and why, for the driver's
+ * log ("" when all was well).  rows on another reply is ignored. */
+void ga_protocol_take_described(const struct ga_json *j,
+				enum ga_step_kind kind, struct ga_outcome *out,
+				char *note, size_t len);
 
 #endif

@@ -23,12 +23,27 @@ struct ga_outcome {
 	char message[512];              /* mysql_error() */
 	char error_class[64];           /* a driver's own error class or code
 					 * name ("InterfaceError"), or "" */
+	char error_name[64];            /* a driver's symbolic name for err
+					 * ("ER_CLIENT_INTERACTION_TIMEOUT"),
+					 * or "": shown where the client
+					 * headers name no err for the
+					 * flavour (they win when they do) */
 	double elapsed_ms;              /* from the call's start to its end */
 	bool has_value;                 /* a value was returned */
 	bool value_null;                /* ... and it was SQL NULL */
 	char value[256];                /* first column of the first row */
+	bool has_rows;                  /* rows is known: */
+	long rows;                      /* a failed fetch (or stream): the
+					 * rows it read before the error */
 	unsigned long thread_before;    /* mysql_thread_id() before the call */
 	unsigned long thread_after;     /* ... and after it */
+	unsigned start_before;          /* the server start (1, 2, ... as
+					 * the runner counts them) that
+					 * thread_before is a session of */
+	unsigned start_after;           /* ... and thread_after; a thread id
+					 * names a session only within one
+					 * start.  Both 0 outside a run: the
+					 * same start */
 	enum ga_flavour flavour;        /* the server's, to name its codes */
 };
 
@@ -39,6 +54,11 @@ struct ga_server_id {
 	unsigned long version;          /* major*10000 + minor*100 + patch */
 	const char *client;             /* borrowed: the driver's name, NULL
 					 * when selectors need not know */
+	const char *client_alias;       /* borrowed: the name given to
+					 * --client ("libmysqlclient-9.7"),
+					 * NULL when none */
+	unsigned long client_version;   /* the driver's, as version; 0:
+					 * unknown */
 };
 
 #endif

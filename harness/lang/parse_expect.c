@@ -57,7 +57,40 @@ static bool is_client_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
 }
 
-/* "client=NAME" in a selector. */
+/* ["OP VERSION"] after a condition's name, up to ']' or ','. */
+static int parse_version_cond(struct parser *p, struct lexer *lx,
+			      enum ga_cmp *cmp, unsigned long *version)
+{
+	const char *tok;
+	size_t start;
+	int col;
+
+	ga_lex_skip(lx);
+	if (ga_lex_peek(lx) == ']' || ga_lex_peek(lx) == ',')
+		return 0;
+	col = ga_lex_col(lx);
+	*cmp = ga_lex_cmp(lx);
+	if (*cmp == GA_CMP_NONE)
+		return ga_perr(p, col, "expected ']' or a comparison "
+			    "(=, !=, <, <=, >, >=) in the selector");
+	ga_lex_skip(lx);
+	col = ga_lex_col(lx);
+	start = lx->pos;
+	while (isdigit((unsigned char)ga_lex_peek(lx)) ||
+	       ga_lex_peek(lx) == '.')
+		lx->pos++;
+	tok = ga_lex_take(lx, start);
+	if (!*tok)
+		return ga_perr(p, col, "expected a version after '%s'",
+			    ga_cmp_names[*cmp]);
+	if (parse_version(tok, version))
+		return ga_perr(p, col, "invalid version '%s': write X, "
+			    "X.Y or X.Y.Z (minor and patch below 100)",
+			    tok);
+	return 0;
+}
+
+/* "client=NAME" or "client=NAME OP VERSION" in a selector. */
 static int parse_client_cond(struct parser *p, struct lexer *lx,
 			     struct ga_selector *sel)
 {
@@ -79,7 +112,10 @@ static int parse_client_cond(struct parser *p, struct lexer *lx,
 	if (strlen(tok) >= sizeof(sel->client))
 		return ga_perr(p, col, "driver name '%s' is too long", tok);
 	snprintf(sel->client, sizeof(sel->client), "%s", tok);
-	return 0;
+	sel->client_line = p->line;
+	sel->client_col = col;
+	return parse_version_cond(p, lx, &sel->client_cmp,
+				  &sel->client_version);
 }
 
 /* "flavour" or "flavour OP version" in a selector. */
@@ -107,33 +143,11 @@ static int parse_server_cond(struct parser *p, struct lexer *lx,
 	else
 		return ga_perr(p, col, "expected 'mariadb', 'mysql' or "
 			       "'client=NAME' in the selector");
-	ga_lex_skip(lx);
-	if (ga_lex_peek(lx) == ']' || ga_lex_peek(lx) == ',')
-		return 0;
-	col = ga_lex_col(lx);
-	sel->version_cmp = ga_lex_cmp(lx);
-	if (sel->version_cmp == GA_CMP_NONE)
-		return ga_perr(p, col, "expected ']' or a comparison "
-			    "(=, !=, <, <=, >, >=) in the selector");
-	ga_lex_skip(lx);
-	col = ga_lex_col(lx);
-	start = lx->pos;
-	while (isdigit((unsigned char)ga_lex_peek(lx)) ||
-	       ga_lex_peek(lx) == '.')
-		lx->pos++;
-	tok = ga_lex_take(lx, start);
-	if (!*tok)
-		return ga_perr(p, col, "expected a version after '%s'",
-			    ga_cmp_names[sel->version_cmp]);
-	if (parse_version(tok, &sel->version))
-		return ga_perr(p, col, "invalid version '%s': write X, "
-			    "X.Y or X.Y.Z (minor and patch below 100)",
-			    tok);
-	return 0;
+	return parse_version_cond(p, lx, &sel->version_cmp, &sel->version);
 }
 
-/* "[" COND ["," COND] "]", a COND being "flavour", "flavour OP version"
- * or "client=NAME"; blanks optional inside. */
+/* "[" COND ["," COND] "]", a COND being "flavour", "flavour OP version",
+ * "client=NAME" or "client=NAME OP version"; blanks optional inside. */
 int ga_parse_selector(struct parser *p, struct lexer *lx,
 		      struct ga_selector *sel)
 {
@@ -162,24 +176,42 @@ int ga_parse_selector(struct parser *p, struct lexer *lx,
 	}
 }
 
-/* '.' for a driver's package-qualified class (mysql.ErrInvalidConn), which
- * is_class_name() accepts. */
+/* '.', ':' and '\' for a driver's qualified class (mysql.ErrInvalidConn,
+ * Mysql2::Error, Foo\Bar\Exception), which is_class_name() checks.  The
+ * bytes are taken as they are: a '\' escapes nothing here. */
 static bool is_outcome_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' ||
+	       c == ':' || c == '\\';
 }
 
-/* A driver's own error class ("InterfaceError", "PROTOCOL_CONNECTION_LOST"):
- * a letter, then letters, digits, '_' and '.'. */
+/* The length of the namespace separator at c ("::" or '\'), or 0. */
+static size_t class_sep(const char *c)
+{
+	if (c[0] == ':' && c[1] == ':')
+		return 2;
+	return c[0] == '\\' ? 1 : 0;
+}
+
+/* A driver's own error class ("InterfaceError", "PROTOCOL_CONNECTION_LOST",
+ * "mysql.ErrInvalidConn", "Mysql2::Error", "Foo\Bar\Exception"): a
+ * letter, then letters, digits, '_' and '.', with "::" or '\' only
+ * between two names (each followed by a letter or '_'). */
 static bool is_class_name(const char *tok)
 {
 	const char *c;
+	size_t sep;
 
 	if (!isalpha((unsigned char)tok[0]))
 		return false;
-	for (c = tok; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.')
+	for (c = tok; *c; c += sep ? sep : 1) {
+		sep = class_sep(c);
+		if (sep && !isalpha((unsigned char)c[sep]) && c[sep] != '_')
 			return false;
+		if (!sep && !isalnum((unsigned char)*c) && *c != '_' &&
+		    *c != '.')
+			return false;
+	}
 	return true;
 }
 
@@ -207,7 +239,7 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 		       struct expect_cols *cols, const char *tok, int col,
 		       bool classes_ok)
 {
-	char dym[GA_SUGGEST_MAX + 32];
+	char dym[GA_SUGGEST_MAX + 64];
 	struct ga_suggest sg;
 	unsigned code = 0;
 	size_t i;
@@ -239,11 +271,20 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 	} else if (ga_errname_code(tok, &code)) {
 		if (classes_ok && is_class_name(tok))
 			return add_class(p, e, tok, col);
+		if (strpbrk(tok, ":\\") && !is_class_name(tok))
+			return ga_perr(p, col, "invalid error class '%s': '::' "
+				       "and '\\' go between two names, as in "
+				       "Mysql2::Error or Foo\\Bar\\Exception",
+				       tok);
 		ga_suggest_init(&sg, tok, 3);
 		for (i = 0; i < ga_nerrnames; i++)
 			ga_suggest_try(&sg, ga_errnames[i].name);
-		return ga_perr(p, col, "unknown error name '%s'%s", tok,
-			    ga_suggest_text(&sg, dym, sizeof(dym)));
+		ga_suggest_text(&sg, dym, sizeof(dym));
+		if (!dym[0] && strpbrk(tok, ".:\\") && is_class_name(tok))
+			snprintf(dym, sizeof(dym), "; a driver's own error "
+				 "class needs a selector naming the driver, "
+				 "e.g. [client=NAME]");
+		return ga_perr(p, col, "unknown error name '%s'%s", tok, dym);
 	}
 	for (i = 0; i < e->ncodes; i++) {
 		if (e->codes[i] == code)
@@ -499,7 +540,9 @@ static bool same_selector(const struct ga_selector *a,
 			  const struct ga_selector *b)
 {
 	return a->flavour == b->flavour && a->version_cmp == b->version_cmp &&
-	       a->version == b->version && strcmp(a->client, b->client) == 0;
+	       a->version == b->version && strcmp(a->client, b->client) == 0 &&
+	       a->client_cmp == b->client_cmp &&
+	       a->client_version == b->client_version;
 }
 
 /* Appends e to st; on success st owns e->value.text. */

@@ -515,11 +515,88 @@ int ga_parse_text_step(struct parser *p, struct lexer *lx,
 	return push_text_step(p, &st, text, n);
 }
 
+/* The repeat line was reported as bad: a sweep says nothing more. */
+static bool repeat_line_bad(const struct parser *p)
+{
+	int line = p->once_line[ONCE_REPEAT];
+	size_t i;
+
+	for (i = 0; line && i < p->diags->n; i++)
+		if (p->diags->items[i].line == line)
+			return true;
+	return false;
+}
+
+/* "LO..HI" in w (dots points at its ".."): a sweep over the runs. */
+static int parse_sweep(struct parser *p, const struct word *w,
+		       const char *dots, struct ga_step *st)
+{
+	char lo[64];
+	size_t n = (size_t)(dots - w->text);
+	const char *hi = dots + 2;
+
+	if (n == 0 || !*hi || n >= sizeof(lo))
+		return ga_perr(p, w->col, "the sweep '%s' needs a duration on "
+			    "each side of '..', e.g. 10ms..200ms", w->text);
+	memcpy(lo, w->text, n);
+	lo[n] = '\0';
+	if (ga_units_ms(lo, &st->duration_ms, NULL))
+		return ga_perr(p, w->col, "invalid duration '%s' in the sweep: "
+			    "write e.g. 10ms..200ms", lo);
+	if (ga_units_ms(hi, &st->vary_ms, NULL))
+		return ga_perr(p, w->col + (int)n + 2, "invalid duration '%s' "
+			    "in the sweep: write e.g. 10ms..200ms", hi);
+	if (st->vary_ms <= st->duration_ms)
+		return ga_perr(p, w->col, "the sweep '%s' does not go up: "
+			    "write the shorter duration first, e.g. "
+			    "10ms..200ms", w->text);
+	if (p->sc->repeat < 2 && !repeat_line_bad(p))
+		return ga_perr(p, w->col, "a sweep varies the sleep over the "
+			    "runs of a repeated scenario: add e.g. 'repeat 10' "
+			    "(at least 2) to the header");
+	st->vary = GA_SLEEP_SWEEP;
+	return 0;
+}
+
+/* "jitter J" after the duration (kw is the word "jitter"). */
+static int parse_jitter(struct parser *p, struct lexer *lx,
+			const struct word *kw, struct ga_step *st)
+{
+	struct word w;
+	int rc;
+
+	if (st->vary == GA_SLEEP_SWEEP)
+		return ga_perr(p, kw->col, "a sweep takes no jitter: give "
+			    "either LO..HI or D jitter J");
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'jitter' needs a duration, e.g. "
+			    "sleep 100ms jitter 20ms");
+	if (ga_units_ms(w.text, &st->vary_ms, NULL))
+		return ga_perr(p, w.col, "invalid duration '%s' for jitter: "
+			    "write e.g. 20ms", w.text);
+	if (st->vary_ms == 0)
+		return ga_perr(p, w.col, "jitter must be more than 0ms");
+	if (st->vary_ms > st->duration_ms)
+		return ga_perr(p, w.col, "jitter '%s' is more than the "
+			    "duration: the sleep would be shorter than 0",
+			    w.text);
+	if (st->duration_ms + st->vary_ms > GA_UNITS_MS_MAX)
+		return ga_perr(p, w.col, "the duration and its jitter go "
+			    "past one day (86400s)");
+	st->vary = GA_SLEEP_JITTER;
+	return ga_lex_end(p, lx, "the jitter");
+}
+
+/* sleep D, sleep LO..HI (a sweep), sleep D jitter J. */
 int ga_parse_sleep(struct parser *p, struct lexer *lx,
 		       const struct directive *dir, const struct word *kw)
 {
 	struct ga_step st;
 	struct word w;
+	const char *dots;
 	int rc;
 
 	begin_step(p, &st, dir->kind);
@@ -528,10 +605,22 @@ int ga_parse_sleep(struct parser *p, struct lexer *lx,
 		return -1;
 	if (rc == 0)
 		return ga_perr(p, kw->col, "'sleep' needs a duration");
-	if (ga_units_ms(w.text, &st.duration_ms, NULL))
+	dots = strstr(w.text, "..");
+	if (dots) {
+		if (parse_sweep(p, &w, dots, &st))
+			return -1;
+	} else if (ga_units_ms(w.text, &st.duration_ms, NULL)) {
 		return ga_perr(p, w.col, "invalid duration '%s': write e.g. "
 			    "500ms, 2s or 1.5s", w.text);
-	rc = ga_lex_end(p, lx, "the duration");
+	}
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && strcmp(w.text, "jitter") == 0)
+		rc = parse_jitter(p, lx, &w, &st);
+	else if (rc > 0)
+		rc = ga_perr(p, w.col, "unexpected '%s' after %s", w.text,
+			     "the duration");
 	if (rc)
 		return -1;
 	return push_step(p, &st);

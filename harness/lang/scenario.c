@@ -200,3 +200,13 @@ const char *ga_scenario_label(const struct ga_scenario *sc)
 {
 	return sc->label ? sc->label : sc->name;
 }
+
+const char *ga_flavour_name(enum ga_flavour flavour)
+{
+	switch (flavour) {
+	case GA_FLAVOUR_MARIADB: return "mariadb";
+	case GA_FLAVOUR_MYSQL: return "mysql";
+	case GA_FLAVOUR_ANY: break;
+	}
+	return "";
+}

@@ -43,13 +43,20 @@ enum ga_cmp {
 #define GA_CLIENT_NAME_MAX 64    /* a driver's name in a selector */
 #define GA_CLASS_MAX 64          /* a driver's error class in an outcome */
 
-/* "[mysql >= 8.0.24]", "[client=pymysql]", "[client=pymysql, mariadb]":
- * which servers and clients an expect line applies to. */
+/* "[mysql >= 8.0.24]", "[client=pymysql]", "[client=pymysql, mariadb]",
+ * "[client=pymysql < 1.1]": which servers and clients an expect line
+ * applies to. */
 struct ga_selector {
 	enum ga_flavour flavour;
 	enum ga_cmp version_cmp;        /* GA_CMP_NONE: any version */
 	unsigned long version;          /* major*10000 + minor*100 + patch */
 	char client[GA_CLIENT_NAME_MAX];        /* a driver's name, "": any */
+	enum ga_cmp client_cmp;         /* GA_CMP_NONE: any client version */
+	unsigned long client_version;   /* major*10000 + minor*100 + patch */
+	/* Where client's NAME is written (for "goneaway check"'s warnings;
+	 * not part of what the selector selects); 0 when there is none. */
+	int client_line;
+	int client_col;
 };
 
 /* A check on the value a successful step returned: the first column of
@@ -163,7 +170,9 @@ struct ga_step {
 	struct ga_expansion *expansion; /* owned: SQL with a %repeat, its
 					 * expansion (lang/expand.h); NULL
 					 * for any other text */
-	long duration_ms;               /* sleep only */
+	long duration_ms;               /* sleep only: D, or a sweep's LO */
+	enum ga_sleep_vary vary;        /* sleep: over the runs (lang/step.h) */
+	long vary_ms;                   /* sleep: a sweep's HI, or jitter J */
 	long size;                      /* bytes: execute's blob, long-data's
 					 * total; 0: none */
 	long chunk;                     /* bytes per long-data chunk */
@@ -231,5 +240,8 @@ int ga_scenarios_label(struct ga_scenario **scs, size_t n);
 
 /* sc's label, or its name when it has none (borrowed). */
 const char *ga_scenario_label(const struct ga_scenario *sc);
+
+/* "mariadb", "mysql", or "" for GA_FLAVOUR_ANY (not known). */
+const char *ga_flavour_name(enum ga_flavour flavour);
 
 #endif

@@ -75,6 +75,17 @@ enum ga_step_kind {
 	GA_STEP_KIND_COUNT
 };
 
+/* How a sleep step's duration varies over the runs of a repeated
+ * scenario (run/repeat.c: ga_sleep_for_run). */
+enum ga_sleep_vary {
+	GA_SLEEP_FIXED = 0,     /* "sleep D": D in every run */
+	GA_SLEEP_SWEEP,         /* "sleep LO..HI": LO in the first run, HI
+				 * in the last, evenly between */
+	GA_SLEEP_JITTER,        /* "sleep D jitter J": uniformly in
+				 * D-J..D+J, seeded by the scenario's name,
+				 * the step's line and the run */
+};
+
 /* The keyword as written in files ("query", "server crash"). */
 const char *ga_step_kind_name(enum ga_step_kind kind);
 

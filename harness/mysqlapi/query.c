@@ -78,12 +78,14 @@ void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,
 	row = mysql_fetch_row(*res);
 	if (!row && mysql_errno(mysql)) {
 		ga_mysql_set_error(mysql, "mysql_fetch_row", out);
+		out->has_rows = true;   /* none before its first */
 		return;
 	}
 	out->result = GA_RESULT_OK;
 	ga_mysql_keep_value(*res, row, out);
 }
 
+/* On an error, the rows read before it are the outcome's rows. */
 void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, struct ga_outcome *out)
 {
 	unsigned long rows = 0;
@@ -93,7 +95,8 @@ void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, struct ga_outcome *out)
 		rows++;
 	if (mysql_errno(mysql)) {
 		ga_mysql_set_error(mysql, "mysql_fetch_row", out);
-		snprintf(out->value, sizeof(out->value), "%lu", rows);
+		out->has_rows = true;
+		out->rows = (long)rows;
 	} else {
 		out->result = GA_RESULT_OK;
 		out->has_value = true;

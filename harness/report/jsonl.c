@@ -134,6 +134,23 @@ static void step_log(FILE *f, const struct ga_scenario *sc,
 	free(buf);
 }
 
+/* ,"error_name":... (the driver's name for errno, null when it gave
+ * none) ,"rows":... (a failed fetch's rows read, null when unknown) */
+static void driver_named(FILE *f, const struct ga_outcome *o)
+{
+	size_t n = strnlen(o->error_name, sizeof(o->error_name));
+
+	fputs(",\"error_name\":", f);
+	if (n)
+		ga_json_write_string(f, o->error_name, n);
+	else
+		fputs("null", f);
+	if (o->has_rows)
+		fprintf(f, ",\"rows\":%ld", o->rows);
+	else
+		fputs(",\"rows\":null", f);
+}
+
 static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 		       const struct ga_case_result *res, size_t i)
 {
@@ -162,6 +179,7 @@ static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 	kstr(f, "sqlstate", o->sqlstate);
 	kstr(f, "message", o->message);
 	kstr(f, "error_class", o->error_class);
+	driver_named(f, o);
 	kms(f, "elapsed_ms", o->elapsed_ms);
 	kbool(f, "has_value", o->has_value);
 	kbool(f, "value_null", o->value_null);
@@ -169,6 +187,8 @@ static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 		     : NULL);
 	fprintf(f, ",\"thread_before\":%lu,\"thread_after\":%lu",
 		o->thread_before, o->thread_after);
+	fprintf(f, ",\"start_before\":%u,\"start_after\":%u",
+		o->start_before, o->start_after);
 	kstr(f, "flavour", ga_results_flavour_name(o->flavour));
 	if (sr->expect) {
 		ga_expect_describe(sr->expect, text, sizeof(text));

@@ -119,8 +119,7 @@ static void junit_end_case(struct ga_reporter *rep, size_t index,
 	}
 	sf = open_memstream(&steps, &steps_len);
 	if (sf) {
-		if (res->server_version[0])
-			fprintf(sf, "server: %s\n", res->server_version);
+		ga_case_identity_write(sf, "", res);
 		ga_report_steps(sf, "", sc, res, false);
 		if (res->results[0])
 			fprintf(sf, "evidence: %s/\n", res->results);

@@ -38,6 +38,16 @@ int ga_matrix_column(struct ga_matrix *m, size_t col, const char *name)
 	return m->cols[col] ? 0 : -1;
 }
 
+/* A cell's word comes from the server or a driver (a value, an error
+ * class): no control bytes on the terminal, no '|' breaking a Markdown
+ * table. */
+static void cell_word_clean(char *w)
+{
+	for (; *w; w++)
+		if ((unsigned char)*w < 0x20 || *w == 0x7f || *w == '|')
+			*w = '?';
+}
+
 void ga_matrix_codes(const struct ga_scenario *sc,
 		     const struct ga_case_result *res, char *buf, size_t len)
 {
@@ -49,11 +59,23 @@ void ga_matrix_codes(const struct ga_scenario *sc,
 		const struct ga_step_result *sr = &res->steps[i];
 		char one[80];
 
-		if (!sr->ran || sc->steps[i].nexpects == 0)
+		/* a step without expect lines is named only when it is
+		 * what failed (a connect refused with 2059, say) */
+		if (!sr->ran || (sc->steps[i].nexpects == 0 && sr->matched))
 			continue;
 		switch (sr->out.result) {
 		case GA_RESULT_OK:
-			continue;
+			/* only an ok that was not expected: its value, if
+			 * that is what differed */
+			if (sr->matched)
+				continue;
+			if (sr->out.has_value && !sr->out.value_null)
+				snprintf(one, sizeof(one), "ok='%.12s%s'",
+					 sr->out.value,
+					 strlen(sr->out.value) > 12 ? "..." : "");
+			else
+				snprintf(one, sizeof(one), "unexpected-ok");
+			break;
 		case GA_RESULT_HANG:
 			snprintf(one, sizeof(one), "hang");
 			break;
@@ -69,6 +91,7 @@ void ga_matrix_codes(const struct ga_scenario *sc,
 					 sr->out.error_class : "error");
 			break;
 		}
+		cell_word_clean(one);
 		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
 			     one);
 		if (n < 0)
@@ -93,7 +116,9 @@ void ga_matrix_set(struct ga_matrix *m, size_t row, size_t col,
 	free(cell->results);
 	cell->results = res->results[0] ? strdup(res->results) : NULL;
 	if (!m->notes[col] && res->server_version[0]) {
-		snprintf(note, sizeof(note), "server %s, client %s",
+		snprintf(note, sizeof(note), "server %s%s%s, client %s",
+			 ga_flavour_name(res->flavour),
+			 res->flavour != GA_FLAVOUR_ANY ? " " : "",
 			 res->server_version, client);
 		m->notes[col] = strdup(note);
 	}

@@ -303,6 +303,30 @@ static int get_word(struct reader *rd, const struct ga_json *j,
 	return 0;
 }
 
+/* A step's "start_before" and "start_after", the server starts its
+ * thread ids belong to: optional (files from before they were written
+ * lack them), and one that is missing is the other's: the same start. */
+static int get_starts(struct reader *rd, const struct ga_json *j,
+		      struct ga_outcome *o)
+{
+	bool has_before = ga_json_get(j, "start_before") != NULL;
+	bool has_after = ga_json_get(j, "start_after") != NULL;
+	long before = 0, after = 0;
+
+	if ((has_before && get_long(rd, j, "start_before", 0, UINT_MAX,
+				    false, 0, &before)) ||
+	    (has_after && get_long(rd, j, "start_after", 0, UINT_MAX, false,
+				   0, &after)))
+		return -1;
+	if (!has_before)
+		before = after;
+	if (!has_after)
+		after = before;
+	o->start_before = (unsigned)before;
+	o->start_after = (unsigned)after;
+	return 0;
+}
+
 static int verdict_find(const char *word)
 {
 	int v;
@@ -431,6 +455,28 @@ static int read_tally(struct reader *rd, const struct ga_json *a,
 	return 0;
 }
 
+/* error_name and rows, both optional (results written before them
+ * have neither) and nullable. */
+static int get_driver_named(struct reader *rd, const struct ga_json *j,
+			    struct ga_outcome *o)
+{
+	const char *str = NULL;
+	long v;
+
+	if (ga_json_get(j, "error_name") &&
+	    get_str(rd, j, "error_name", true, &str))
+		return -1;
+	if (str)
+		cut_copy(o->error_name, sizeof(o->error_name), str);
+	if (!ga_json_get(j, "rows"))
+		return 0;
+	if (get_long(rd, j, "rows", 0, 1L << 53, true, -1, &v))
+		return -1;
+	o->has_rows = v >= 0;
+	o->rows = o->has_rows ? v : 0;
+	return 0;
+}
+
 static int read_step(struct reader *rd, const struct ga_json *j)
 {
 	struct pending *p = &rd->p;
@@ -527,12 +573,16 @@ static int read_step(struct reader *rd, const struct ga_json *j)
 		return -1;
 	if (str)
 		cut_copy(o->value, sizeof(o->value), str);
+	if (get_driver_named(rd, j, o))
+		return -1;
 	if (get_long(rd, j, "thread_before", 0, 1L << 53, false, 0, &v))
 		return -1;
 	o->thread_before = (unsigned long)v;
 	if (get_long(rd, j, "thread_after", 0, 1L << 53, false, 0, &v))
 		return -1;
 	o->thread_after = (unsigned long)v;
+	if (get_starts(rd, j, o))
+		return -1;
 	if (get_word(rd, j, "flavour", ga_results_flavour_find, &w))
 		return -1;
 	o->flavour = (enum ga_flavour)w;

@@ -26,6 +26,7 @@ static void tap_end_case(struct ga_reporter *rep, size_t index,
 			 const struct ga_case_result *res)
 {
 	FILE *f = rep->out;
+	char server[400];
 
 	fprintf(f, "%s %zu - ", res->verdict == GA_VERDICT_PASS ||
 		res->verdict == GA_VERDICT_SKIP ? "ok" : "not ok", index + 1);
@@ -51,6 +52,19 @@ static void tap_end_case(struct ga_reporter *rep, size_t index,
 		ga_esc_write(f, sc->path, GA_ESC_YAML);
 		fprintf(f, ":%d: ", res->line);
 		ga_esc_write(f, res->reason, GA_ESC_YAML);
+		fputs("\"\n", f);
+	}
+	ga_case_server_text(res, server, sizeof(server));
+	if (server[0]) {
+		fputs("  server: \"", f);
+		ga_esc_write(f, server, GA_ESC_YAML);
+		fputs("\"\n", f);
+	}
+	if (res->client[0]) {
+		fputs("  client: \"", f);
+		ga_esc_write(f, res->client, GA_ESC_YAML);
+		fputs("\"\n  library: \"", f);
+		ga_esc_write(f, res->library, GA_ESC_YAML);
 		fputs("\"\n", f);
 	}
 	fprintf(f, "  wall_ms: %.0f\n  waits_ms: %.0f\n  steps: |\n",

@@ -83,18 +83,83 @@ static bool cmp_holds(enum ga_cmp cmp, double diff)
 	return false;
 }
 
+static bool same_name(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* "client=NAME [OP VERSION]": NAME is the name the driver gives itself
+ * or the one --client was given; a version compares only with a known
+ * one. */
+static bool client_matches(const struct ga_selector *sel,
+			   const struct ga_server_id *server)
+{
+	double diff;
+
+	if (!sel->client[0])
+		return true;
+	if (!same_name(sel->client, server->client) &&
+	    !same_name(sel->client, server->client_alias))
+		return false;
+	if (sel->client_cmp == GA_CMP_NONE)
+		return true;
+	if (server->client_version == 0)
+		return false;
+	diff = (double)server->client_version - (double)sel->client_version;
+	return cmp_holds(sel->client_cmp, diff);
+}
+
 bool ga_selector_matches(const struct ga_selector *sel,
 			 const struct ga_server_id *server)
 {
 	double diff;
 
-	if (sel->client[0] && (!server->client ||
-			       strcmp(sel->client, server->client) != 0))
+	if (!client_matches(sel, server))
 		return false;
 	if (sel->flavour != GA_FLAVOUR_ANY && sel->flavour != server->flavour)
 		return false;
 	diff = (double)server->version - (double)sel->version;
 	return cmp_holds(sel->version_cmp, diff);
+}
+
+/* " >= 8.0.24", " < 1.1": a version as the user writes it, the patch
+ * left out when it is 0; nothing without a comparison. */
+static void sb_version_cond(struct sbuf *sb, enum ga_cmp cmp, unsigned long v)
+{
+	if (cmp == GA_CMP_NONE)
+		return;
+	sb_add(sb, " %s %lu.%lu", cmp_text(cmp), v / 10000, v / 100 % 100);
+	if (v % 100)
+		sb_add(sb, ".%lu", v % 100);
+}
+
+void ga_selector_describe(const struct ga_selector *sel, char *buf, size_t len)
+{
+	struct sbuf sb;
+	const char *sep = "[";
+
+	sb_init(&sb, buf, len);
+	if (sel->flavour != GA_FLAVOUR_ANY) {
+		sb_add(&sb, "%s%s", sep, ga_flavour_name(sel->flavour));
+		sb_version_cond(&sb, sel->version_cmp, sel->version);
+		sep = ", ";
+	}
+	if (sel->client[0]) {
+		sb_add(&sb, "%sclient=%s", sep, sel->client);
+		sb_version_cond(&sb, sel->client_cmp, sel->client_version);
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		sb_add(&sb, "]");
+}
+
+void ga_expect_where(const struct ga_expect *exp, char *buf, size_t len)
+{
+	char sel[160];
+
+	ga_selector_describe(&exp->selector, sel, sizeof(sel));
+	snprintf(buf, len, " (expect line %d, %s)", exp->line,
+		 sel[0] ? sel : "no selector");
 }
 
 static const struct ga_expect implicit_ok = {
@@ -263,8 +328,12 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		return true;
 	if (!value_matches(&exp->value, out, &sb))
 		return false;
+	/* A session is a thread id of one server start: a restarted server
+	 * hands out the old ids again (issue 18). */
 	if (exp->thread == GA_THREAD_NEW &&
-	    (out->thread_after == out->thread_before || out->thread_after == 0)) {
+	    ((out->thread_after == out->thread_before &&
+	      out->start_after == out->start_before) ||
+	     out->thread_after == 0)) {
 		sb_add(&sb, "succeeded on the same server thread %lu, when "
 		       "expecting a reconnect to a new one", out->thread_after);
 		return false;
@@ -282,6 +351,13 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		sb_add(&sb, "succeeded on a new server thread %lu (was %lu), "
 		       "when expecting the same one",
 		       out->thread_after, out->thread_before);
+		return false;
+	}
+	if (exp->thread == GA_THREAD_SAME &&
+	    out->start_after != out->start_before) {
+		sb_add(&sb, "succeeded on server thread %lu of a new server "
+		       "start: a new session, when expecting the same one",
+		       out->thread_after);
 		return false;
 	}
 	return true;
@@ -335,6 +411,23 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 		sb_add(&sb, " within %ld ms", exp->within_ms);
 }
 
+/* An outcome's code with its name: the client headers' for the
+ * server's flavour, else the one the driver gave (error_name).  When both
+ * have one and they differ, the headers' stays: it is the same table for
+ * every client, and a wrong name of one connector does not move it. */
+static void sb_outcome_code(struct sbuf *sb, const struct ga_outcome *out)
+{
+	const char *name = ga_errname_name_for(out->err, out->flavour);
+	int n = (int)strnlen(out->error_name, sizeof(out->error_name));
+
+	if (name)
+		sb_add(sb, "%u (%s)", out->err, name);
+	else if (n && out->err)
+		sb_add(sb, "%u (%.*s)", out->err, n, out->error_name);
+	else
+		sb_add(sb, "%u", out->err);
+}
+
 void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 {
 	struct sbuf sb;
@@ -357,16 +450,22 @@ void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 	case GA_RESULT_ERROR:
 		sb_add(&sb, "returned ");
 		if (out->err || !out->error_class[0])
-			sb_code(&sb, out->err, out->flavour);
+			sb_outcome_code(&sb, out);
 		if (out->error_class[0])
 			sb_add(&sb, "%s%s", out->err ? " " : "",
 			       out->error_class);
 		if (out->message[0])
 			sb_add(&sb, " \"%s\"", out->message);
 		sb_add(&sb, " after %.0f ms", out->elapsed_ms);
+		if (out->has_rows)
+			sb_add(&sb, ", %ld row%s read", out->rows,
+			       out->rows == 1 ? "" : "s");
 		break;
 	case GA_RESULT_HANG:
 		sb_add(&sb, "hung: no answer after %.0f ms", out->elapsed_ms);
+		/* what the driver answered once the hang was cut */
+		if (out->message[0])
+			sb_add(&sb, " (%s)", out->message);
 		break;
 	case GA_RESULT_WRONG:
 		sb_add(&sb, "returned a wrong result");

@@ -16,6 +16,18 @@
 #include "server/server.h"
 #include "run/runner.h"
 
+/* A connection's server session as the runner last saw it.  Thread ids
+ * count from each server start, so a restarted server hands out the old
+ * ids again: a session is its thread id together with the start it was
+ * seen in (issue 18). */
+struct ga_session {
+	unsigned long thread;           /* the last thread id seen, 0: none */
+	unsigned start;                 /* the server start it belongs to */
+	unsigned sent_start;            /* the start a "send" was made in:
+					 * its "reap" reads that server's
+					 * answer */
+};
+
 struct ga_case {
 	struct ga_runner *r;
 	const struct ga_scenario *sc;
@@ -27,6 +39,11 @@ struct ga_case {
 	struct ga_server srv;
 	bool srv_made;
 	struct ga_client *clients;      /* owned, one per connection */
+	struct ga_session *sessions;    /* owned, one per connection */
+	unsigned starts;                /* how often the server was started
+					 * (set-up, "server start", the start
+					 * of "server restart"): the current
+					 * start's number, 0 before any */
 	struct ga_client_env env;
 	struct ga_fault_stack faults;
 	unsigned tag;                   /* names the lab's kernel objects */
@@ -37,6 +54,12 @@ struct ga_case {
 
 void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* After a connect step (run/login.c): ERROR when the server sees the
+ * session otherwise than the connection asked (tls=required in the
+ * clear, another database).  Returns 0, or -1 with the verdict set. */
+int ga_login_check(struct ga_case *c, const struct ga_step *step,
+		   const struct ga_step_result *sr);
 
 /* The scenario is ERROR at step's line because the harness failed (err).
  * Returns -1, for "return ga_case_harness_error(...)". */
@@ -56,6 +79,20 @@ int ga_case_run_step(struct ga_case *c, size_t i);
  * row of lang/step.h). */
 bool ga_case_can_run(enum ga_step_kind kind);
 
+/* Stamps out, a call's outcome on the connection whose session is s, with
+ * the server starts its thread ids belong to, and notes the session it
+ * ended on.  now is the start the call was answered in (for a reap, the
+ * start its send was made in).  thread_before is of s->start when it is
+ * s's id (else of now).  thread_after is of now when the call can have
+ * got it from the server of now: the id changed in the call, or the
+ * call succeeded.  Otherwise (an error, a hang, a wrong result, with the
+ * id unchanged) it is the old session's: a library that lost its
+ * connection still reports its id, and an error can be the old server's
+ * last word read late (MariaDB 10.5's ER_CONNECTION_KILLED on shutdown).
+ * An unknown id after the call (0) leaves s as it was. */
+void ga_session_note(struct ga_session *s, unsigned now,
+		     struct ga_outcome *out);
+
 /* Where the scenario's faults apply. */
 void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t);
 
@@ -65,6 +102,11 @@ void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t);
  * tally (no limit on distinct outcomes).  Returns 0, or -1 when out of
  * memory. */
 int ga_tally_run(struct ga_case_result *res);
+
+/* Counts one->count more of one's outcome in sr's tally (an entry of the
+ * same result, code and class, else a new one at the end).  Returns 0,
+ * or -1 when out of memory (run/repeat.c). */
+int ga_tally_add(struct ga_step_result *sr, const struct ga_tally *one);
 
 /* The "seen" lines, once every run matched its expect lines: a count
  * that fails its line makes the scenario FAIL at that step. */

@@ -124,7 +124,7 @@ static int check_requires(struct ga_case *c)
 	enum ga_flavour want;
 	size_t i;
 
-	against.client = c->r->opts->driver->name;
+	ga_driver_identify(c->r->opts->driver, &against);
 	if (sc->requires_text &&
 	    !ga_selector_matches(&sc->requires_selector, &against)) {
 		c->res->skip = GA_SKIP_FLAVOUR;
@@ -170,6 +170,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 		return ga_error_prefix(err, "creating the lab");
 	c->lab_made = true;
 	c->srv.netns_fd = c->lab.server_ns;
+	c->starts++;            /* the first start: thread ids count from it */
 	if (ga_server_start(&c->srv, c->sc, r->in, err)) {
 		c->res->line = c->srv.rejected_line;
 		return -1;
@@ -181,7 +182,9 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	c->res->flavour = c->srv.id.flavour;
 	c->clients = calloc(c->sc->nconnections ? c->sc->nconnections : 1,
 			    sizeof(*c->clients));
-	if (!c->clients)
+	c->sessions = calloc(c->sc->nconnections ? c->sc->nconnections : 1,
+			     sizeof(*c->sessions));
+	if (!c->clients || !c->sessions)
 		return ga_error_set(err, "out of memory");
 	for (i = 0; i < c->sc->nconnections; i++)
 		ga_client_init(&c->clients[i], &c->sc->connections[i],
@@ -249,6 +252,8 @@ static void teardown(struct ga_case *c)
 		free(c->clients);
 		c->clients = NULL;
 	}
+	free(c->sessions);
+	c->sessions = NULL;
 	if (c->lab_made)
 		ga_lab_destroy(&c->lab);
 	ga_keep_evidence(c);
@@ -366,11 +371,13 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 			ga_scenario_label(sc) :
 			r->next ? ga_scenario_label(r->next) : NULL;
 		ga_runner_run_rep(r, sc, rep, &one);
-		if (ga_case_fold(res, &one))
+		if (ga_case_fold(r->opts, res, &one))
 			ga_case_verdict(res, GA_VERDICT_ERROR, 0,
 					"out of memory");
 		ga_case_result_free(&one);
-		if (res->verdict != GA_VERDICT_PASS)
+		if (rep < res->repeat && ga_interrupted(r->in) && !res->signo)
+			res->signo = r->in->signo;      /* stop at once */
+		if (ga_case_stops(r->opts, res))
 			break;
 	}
 	ga_case_finish(r->opts, sc, res);

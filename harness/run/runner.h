@@ -70,6 +70,9 @@ struct ga_run_options {
 					 * evidence (several combinations) */
 	const char *tmp_root;           /* where run directories go */
 	long step_timeout_ms;           /* watchdog for unbounded steps */
+	bool stop_early;                /* --stop-early: a repeated scenario
+					 * makes no run after the first that
+					 * did not PASS */
 };
 
 /* How often one outcome came up over a scenario's repetitions. */
@@ -112,6 +115,16 @@ struct ga_case_result {
 	double waits_ms;                /* the scenario's own sleep steps */
 	long runs;                      /* repetitions carried out */
 	long repeat;                    /* repetitions asked for */
+	long first_bad;                 /* the run (1-based) whose verdict
+					 * the case has: the first that did
+					 * not PASS; 0: none did */
+	bool first_bad_interrupted;     /* ... and a signal ended it */
+	long run_verdicts[GA_VERDICT_ERROR + 1];        /* how many of the
+					 * runs carried out ended with each
+					 * verdict */
+	char bad_runs[160];             /* "3, 7, 12": the runs that did
+					 * not PASS, as many as fit ("..."
+					 * after them when not all did) */
 	char results[PATH_MAX];         /* where its evidence was kept, or "" */
 	char evidence_lost[512];        /* set: evidence that could not be
 					 * kept, and why */
@@ -147,6 +160,17 @@ void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len);
 void ga_step_line_write(FILE *f, const char *indent,
 			const struct ga_scenario *sc,
 			const struct ga_case_result *res, size_t i, bool detail);
+
+/* Writes what a case ran against, after indent: "server: mysql 9.7.4-2
+ * (mysql-9.7, rootfs backend)" and "client: pymysql (PyMySQL 1.1.0)"
+ * (run/stepline.c); a line is left out when nothing of it is known. */
+void ga_case_identity_write(FILE *f, const char *indent,
+			    const struct ga_case_result *res);
+
+/* The server part of that, unescaped: "mysql 9.7.4-2 (mysql-9.7, rootfs
+ * backend)", "" when nothing is known. */
+void ga_case_server_text(const struct ga_case_result *res, char *buf,
+			 size_t len);
 
 /* Writes what steps.log holds (run/stepline.c): the scenario, its
  * verdict and why, the server and its notes, what teardown reverted,
@@ -217,16 +241,39 @@ void ga_evidence_begin(const struct ga_run_options *o,
 		       struct ga_case_result *res);
 
 /* Adds one run's result to acc (made by ga_case_result_init), in the
- * order of the repetitions.  Once acc holds a run that did not PASS, the
- * later runs are left out, as a run in order would never have made
- * them.  Returns 0, or -1 when out of memory. */
-int ga_case_fold(struct ga_case_result *acc,
+ * order of the repetitions.  The first run that does not PASS gives acc
+ * its verdict, reason and step lines (acc->first_bad); every later run
+ * still adds its outcomes to the spread, its times and its verdict to
+ * the counts.  Once ga_case_stops(o, acc), later runs are left out, as a
+ * run in order would never have made them.  Returns 0, or -1 when out of
+ * memory. */
+int ga_case_fold(const struct ga_run_options *o, struct ga_case_result *acc,
 		 const struct ga_case_result *run);
+
+/* True when no run of res's case is to be made after res (one run's
+ * result, or the runs folded so far): it SKIPped (the machine lacks
+ * something: so would every run), was interrupted by a signal (signo),
+ * no run could be made at all (runs 0), or it did not PASS and
+ * o->stop_early is set. */
+bool ga_case_stops(const struct ga_run_options *o,
+		   const struct ga_case_result *res);
+
+/* How long sleep step st sleeps in run rep (1-based) of sc's sc->repeat:
+ * its duration; a sweep (LO..HI) from LO in the first run to HI in the
+ * last, evenly; a jitter (D jitter J) uniformly in D-J..D+J, drawn from
+ * a seed made of sc's name, the step's line and rep, so that a rerun
+ * sleeps the same.  how receives what the step line shows for a sweep
+ * or a jitter ("157ms, run 8 of 10", "113ms, seed 1a2b3c4d5e6f7081"),
+ * "" for a plain sleep.  Pure. */
+long ga_sleep_for_run(const struct ga_scenario *sc, const struct ga_step *st,
+		      long rep, char *how, size_t len);
 
 /* Makes res an ERROR for why (a harness failure outside any step). */
 void ga_case_result_error(struct ga_case_result *res, const char *why);
 
-/* After the last fold: "(run K of N)" on a verdict, the "seen" lines
+/* After the last fold: a case whose runs all PASSed but not all were
+ * made is ERROR (interrupted, or no worker was left); "(run K of N; 3 of
+ * 20 runs FAILed: 3, 7, 12)" on a verdict a run gave, the "seen" lines
  * and, for a repeated scenario, its steps.log with the spread. */
 void ga_case_finish(const struct ga_run_options *o,
 		    const struct ga_scenario *sc, struct ga_case_result *res);

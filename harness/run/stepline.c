@@ -2,8 +2,31 @@
  * for the reporters and for steps.log alike. */
 #include "run/runner.h"
 
+#include <string.h>
+
 #include "run/expect.h"
 #include "util/escape.h"
+
+/* The server threads a call ran on, when known: " [thread 4 -> 5]",
+ * " [thread 4]" (a connect), " [thread 4 -> ?]" (none after), and
+ * ", server restarted" when the id after is of a later server start
+ * than the id before (the same id can then be a new session). */
+static void thread_write(FILE *f, const struct ga_outcome *o)
+{
+	if (!o->thread_before && !o->thread_after)
+		return;
+	fputs(" [thread ", f);
+	if (o->thread_before)
+		fprintf(f, "%lu -> ", o->thread_before);
+	if (o->thread_after)
+		fprintf(f, "%lu", o->thread_after);
+	else
+		fputc('?', f);
+	if (o->thread_before && o->thread_after &&
+	    o->start_after != o->start_before)
+		fputs(", server restarted", f);
+	fputc(']', f);
+}
 
 void ga_step_line_write(FILE *f, const char *indent,
 			const struct ga_scenario *sc,
@@ -24,6 +47,7 @@ void ga_step_line_write(FILE *f, const char *indent,
 	fputs(": ", f);
 	ga_outcome_describe(&sr->out, text, sizeof(text));
 	ga_esc_write(f, text, GA_ESC_TEXT);
+	thread_write(f, &sr->out);
 	if (detail && sr->out.sqlstate[0]) {
 		fputs(" [sqlstate ", f);
 		ga_esc_write(f, sr->out.sqlstate, GA_ESC_TEXT);
@@ -33,8 +57,10 @@ void ga_step_line_write(FILE *f, const char *indent,
 		ga_expect_describe(sr->expect, text, sizeof(text));
 		fputs("; expected ", f);
 		ga_esc_write(f, text, GA_ESC_TEXT);
-		if (sr->expect->line > 0)
-			fprintf(f, " (expect line %d)", sr->expect->line);
+		if (sr->expect->line > 0) {
+			ga_expect_where(sr->expect, text, sizeof(text));
+			ga_esc_write(f, text, GA_ESC_TEXT);
+		}
 		fprintf(f, ": %s", sr->matched ? "matched" : "MISMATCH");
 	}
 	fputc('\n', f);
@@ -55,6 +81,46 @@ static void field(FILE *f, const char *label, const char *text)
 	fputc('\n', f);
 }
 
+void ga_case_server_text(const struct ga_case_result *res, char *buf,
+			 size_t len)
+{
+	const char *fl = ga_flavour_name(res->flavour);
+	bool other = res->backend[0] && strcmp(res->backend, res->server);
+
+	if (!res->server_version[0] && !res->server[0]) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	snprintf(buf, len, "%s%s%s%s%s%s%s%s", fl, fl[0] ? " " : "",
+		 res->server_version[0] ? res->server_version :
+		 "(never started)", res->server[0] ? " (" : "", res->server,
+		 other ? ", " : "", other ? res->backend : "",
+		 !res->server[0] ? "" : other ? " backend)" : ")");
+}
+
+void ga_case_identity_write(FILE *f, const char *indent,
+			    const struct ga_case_result *res)
+{
+	char server[400];
+
+	ga_case_server_text(res, server, sizeof(server));
+	if (server[0]) {
+		fprintf(f, "%sserver: ", indent);
+		ga_esc_write(f, server, GA_ESC_TEXT);
+		fputc('\n', f);
+	}
+	if (res->client[0]) {
+		fprintf(f, "%sclient: ", indent);
+		ga_esc_write(f, res->client, GA_ESC_TEXT);
+		if (res->library[0]) {
+			fputs(" (", f);
+			ga_esc_write(f, res->library, GA_ESC_TEXT);
+			fputc(')', f);
+		}
+		fputc('\n', f);
+	}
+}
+
 void ga_steps_log_write(FILE *f, const struct ga_scenario *sc,
 			const struct ga_case_result *res)
 {
@@ -67,12 +133,16 @@ void ga_steps_log_write(FILE *f, const struct ga_scenario *sc,
 		ga_esc_write(f, res->reason, GA_ESC_TEXT);
 		fputc('\n', f);
 	}
-	field(f, "server: ", res->server_version);
+	ga_case_identity_write(f, "", res);
 	if (res->server_notes[0]) {
 		fputs("server notes:\n", f);
 		ga_esc_lines_write(f, "", res->server_notes);
 	}
-	if (res->runs > 1)
+	if (res->runs > 1 && res->first_bad > 0)
+		fprintf(f, "runs: %ld of %ld (the steps below are run %ld's, "
+			"the first that did not PASS)\n", res->runs,
+			res->repeat, res->first_bad);
+	else if (res->runs > 1)
 		fprintf(f, "runs: %ld of %ld (the steps below are the last "
 			"run's)\n", res->runs, res->repeat);
 	if (res->reverted[0])

@@ -65,8 +65,8 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 			why);
 	if (sr->expect->line > 0) {
 		n = strlen(c->res->reason);
-		snprintf(c->res->reason + n, sizeof(c->res->reason) - n,
-			 " (expect line %d)", sr->expect->line);
+		ga_expect_where(sr->expect, c->res->reason + n,
+				sizeof(c->res->reason) - n);
 	}
 	return -1;
 }
@@ -80,11 +80,35 @@ static int unsupported(struct ga_case *c, const struct ga_step *step,
 	return -1;
 }
 
-/* After a client call (ga_client_call's return value rc). */
+void ga_session_note(struct ga_session *s, unsigned now,
+		     struct ga_outcome *out)
+{
+	/* the id the call started from, and the start it is of */
+	unsigned long prev = out->thread_before ? out->thread_before
+						: s->thread;
+	unsigned prev_start = prev && prev == s->thread ? s->start : now;
+
+	out->start_before = out->thread_before ? prev_start : now;
+	if (!out->thread_after) {
+		out->start_after = now;
+		return;
+	}
+	if (out->result == GA_RESULT_OK || out->thread_after != prev)
+		out->start_after = now;
+	else
+		out->start_after = prev_start;
+	s->thread = out->thread_after;
+	s->start = out->start_after;
+}
+
+/* After a client call (ga_client_call's return value rc); now is the
+ * server start that answered it (ga_session_note). */
 static int after_call(struct ga_case *c, const struct ga_step *step,
 		      struct ga_step_result *sr, int rc,
-		      const struct ga_error *err)
+		      const struct ga_error *err, unsigned now)
 {
+	if (rc == 0)
+		ga_session_note(&c->sessions[step->conn], now, &sr->out);
 	if (rc < 0)
 		return ga_case_harness_error(c, step, err);
 	if (rc == GA_CLIENT_UNSUPPORTED)
@@ -94,63 +118,6 @@ static int after_call(struct ga_case *c, const struct ga_step *step,
 		return ga_case_interrupted(c, step);
 	}
 	return check_outcome(c, step, sr);
-}
-
-/* After a connect that succeeded on a tls=required connection: the
- * server, not the client, says whether the session is encrypted.  Its
- * general log (on for such scenarios, server/cnf.c) records each login
- * as "USER@HOST on DB using SSL/TLS" or "... using TCP/IP", under the
- * session's thread id, on MariaDB and MySQL alike.  A driver that accepts
- * tls=required and connects in the clear is an ERROR, never a PASS. */
-static int tls_check(struct ga_case *c, const struct ga_step *step,
-		     const struct ga_step_result *sr)
-{
-	const struct ga_client *cl = &c->clients[step->conn];
-	struct ga_outcome out;
-	struct ga_error err;
-	char sql[256];
-	int tries;
-
-	if (cl->decl->tls != GA_TLS_REQUIRED ||
-	    cl->decl->transport != GA_TRANSPORT_TCP ||
-	    sr->out.result != GA_RESULT_OK)
-		return 0;
-	if (!sr->out.thread_after) {
-		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-				"connect %s: tls=required cannot be checked: "
-				"the client reported no thread id (0) for "
-				"the session", cl->decl->name);
-		return -1;
-	}
-	snprintf(sql, sizeof(sql), "SELECT argument FROM mysql.general_log "
-		 "WHERE thread_id = %lu AND command_type = 'Connect' "
-		 "ORDER BY event_time DESC LIMIT 1", sr->out.thread_after);
-	/* a loaded machine may drop the admin's own session: ask again */
-	for (tries = 0; tries < 3; tries++) {
-		if (ga_server_admin_query(&c->srv, sql, &out, &err))
-			return ga_case_harness_error(c, step, &err);
-		if (out.result == GA_RESULT_OK)
-			break;
-		usleep(200 * 1000);
-	}
-	if (out.result != GA_RESULT_OK || !out.has_value || out.value_null) {
-		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-				"connect %s: tls=required cannot be checked: "
-				"no login of thread %lu in the server's "
-				"general log (%s)", cl->decl->name,
-				sr->out.thread_after,
-				out.result == GA_RESULT_OK ? "no row" :
-				out.message);
-		return -1;
-	}
-	if (strstr(out.value, " using SSL/TLS"))
-		return 0;
-	ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-			"connect %s: the server sees thread %lu without TLS "
-			"(its log: \"%s\"): the client '%s' ignored "
-			"tls=required", cl->decl->name, sr->out.thread_after,
-			out.value, cl->driver->name);
-	return -1;
 }
 
 static int client_step(struct ga_case *c, const struct ga_step *step,
@@ -173,14 +140,15 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 		sr->matched = true;
 		sr->out.result = GA_RESULT_OK;
 		sr->out.api = "sent";
+		c->sessions[step->conn].sent_start = c->starts;
 		return 0;
 	}
 	rc = ga_client_call(cl, step, sql, &c->env,
 			    watchdog_ms(c, sr->expect), c->r->in, &sr->out,
 			    &err);
-	if (after_call(c, step, sr, rc, &err))
+	if (after_call(c, step, sr, rc, &err, c->starts))
 		return -1;
-	return step->kind == GA_STEP_CONNECT ? tls_check(c, step, sr) : 0;
+	return step->kind == GA_STEP_CONNECT ? ga_login_check(c, step, sr) : 0;
 }
 
 static int reap_step(struct ga_case *c, const struct ga_step *step,
@@ -192,7 +160,9 @@ static int reap_step(struct ga_case *c, const struct ga_step *step,
 
 	rc = ga_client_reap(cl, watchdog_ms(c, sr->expect), c->r->in,
 			    &sr->out, &err);
-	return after_call(c, step, sr, rc, &err);
+	/* the answer is the server's that the send went to */
+	return after_call(c, step, sr, rc, &err,
+			  c->sessions[step->conn].sent_start);
 }
 
 static int kill_step(struct ga_case *c, const struct ga_step *step,
@@ -303,12 +273,15 @@ static int server_step(struct ga_case *c, const struct ga_step *step,
 		rc = ga_server_stop(&c->srv, c->r->in, &err);
 		break;
 	case GA_STEP_SERVER_START:
+		c->starts++;    /* a new start: its thread ids count anew */
 		rc = ga_server_start(&c->srv, c->sc, c->r->in, &err);
 		break;
 	case GA_STEP_SERVER_RESTART:
 		rc = ga_server_stop(&c->srv, c->r->in, &err);
-		if (rc == 0)
+		if (rc == 0) {
+			c->starts++;
 			rc = ga_server_start(&c->srv, c->sc, c->r->in, &err);
+		}
 		break;
 	case GA_STEP_SERVER_CRASH:
 		rc = ga_server_crash(&c->srv, &err);
@@ -326,16 +299,22 @@ static int server_step(struct ga_case *c, const struct ga_step *step,
 	return 0;
 }
 
+/* A sweep or a jitter shows what it slept in this run, and why, as
+ * the step's value ("157ms, run 8 of 10"). */
 static int sleep_step(struct ga_case *c, const struct ga_step *step,
 		      struct ga_step_result *sr)
 {
-	if (ga_interrupt_wait(c->r->in, -1, step->duration_ms) < 0)
+	long ms = ga_sleep_for_run(c->sc, step, c->rep, sr->out.value,
+				   sizeof(sr->out.value));
+
+	sr->out.has_value = sr->out.value[0] != '\0';
+	if (ga_interrupt_wait(c->r->in, -1, ms) < 0)
 		return ga_case_interrupted(c, step);
 	sr->ran = true;
 	sr->out.api = "sleep";
-	sr->out.elapsed_ms = (double)step->duration_ms;
+	sr->out.elapsed_ms = (double)ms;
 	sr->matched = true;
-	c->res->waits_ms += (double)step->duration_ms;
+	c->res->waits_ms += (double)ms;
 	return 0;
 }
 
@@ -435,7 +414,9 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 	const struct ga_step *step = &c->sc->steps[i];
 	struct ga_step_result *sr = &c->res->steps[i];
 	struct ga_server_id against = c->srv.id;
+	unsigned start = c->starts;
 	step_fn *fn;
+	int rc;
 
 	if (ga_interrupted(c->r->in))
 		return ga_case_interrupted(c, step);
@@ -445,9 +426,9 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 	 * lines it must succeed (check_outcome with no expect). */
 	if (step->nexpects > 0 ||
 	    !ga_step_kind_is(step->kind, GA_STEP_ACTION)) {
-		against.client = step->conn >= 0 ?
-				 c->clients[step->conn].driver->name :
-				 c->r->opts->driver->name;
+		ga_driver_identify(step->conn >= 0 ?
+				   c->clients[step->conn].driver :
+				   c->r->opts->driver, &against);
 		sr->expect = ga_expect_select(step, &against);
 	}
 	/* An admin query without expect lines is setup: it must succeed,
@@ -463,5 +444,12 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 				ga_step_kind_name(step->kind));
 		return -1;
 	}
-	return fn(c, step, sr);
+	rc = fn(c, step, sr);
+	/* a step with no session of its own (not a client call):
+	 * the server starts around it ("server restart": 1, 2) */
+	if (!sr->out.start_before && !sr->out.start_after) {
+		sr->out.start_before = start;
+		sr->out.start_after = c->starts;
+	}
+	return rc;
 }

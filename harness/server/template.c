@@ -14,20 +14,9 @@
 #include <unistd.h>
 
 #include "util/fsutil.h"
+#include "util/hash.h"
 
 #define LOCK_TIMEOUT_MS 600000
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 static int template_key(const struct ga_template_opts *o, uint64_t *key,
 			struct ga_error *err)
@@ -37,17 +26,17 @@ static int template_key(const struct ga_template_opts *o, uint64_t *key,
 	char *text;
 	size_t len, i;
 
-	h = fnv1a(h, o->format, strlen(o->format) + 1);
+	h = ga_fnv1a(h, o->format, strlen(o->format) + 1);
 	for (i = 0; o->stat_paths[i]; i++) {
 		if (stat(o->stat_paths[i], &st) != 0)
 			return ga_error_errno(err, errno, "%s", o->stat_paths[i]);
-		h = fnv1a(h, &st.st_size, sizeof(st.st_size));
-		h = fnv1a(h, &st.st_mtime, sizeof(st.st_mtime));
+		h = ga_fnv1a(h, &st.st_size, sizeof(st.st_size));
+		h = ga_fnv1a(h, &st.st_mtime, sizeof(st.st_mtime));
 	}
 	for (i = 0; o->content_paths[i]; i++) {
 		if (ga_file_read(o->content_paths[i], 1 << 20, &text, &len, err))
 			return -1;
-		h = fnv1a(h, text, len);
+		h = ga_fnv1a(h, text, len);
 		free(text);
 	}
 	*key = h;

@@ -136,7 +136,7 @@ applied_lines() {
 	if test "$SERVER" = local; then
 		grep -n -E '^[[:space:]]*expect' "$2" | grep -v '\[' | cut -d: -f1
 	else
-		sed -n 's/.*(expect line \([0-9]*\)): matched$/\1/p' \
+		sed -n 's/.*(expect line \([0-9]*\), [^()]*): matched$/\1/p' \
 			"${GA_TEST_ORIG:?}/$1/steps.log" | sort -n -u
 	fi
 }
@@ -266,7 +266,7 @@ while IFS='	' read -r type name file n what text; do
 		where="(seen line $n)"
 		title="$name line $n: $what FAILs"
 	else
-		where="${text:+$text.*}(expect line $n)"
+		where="${text:+$text.*}(expect line $n, "
 		title="$name line $n: $what FAILs at that line"
 	fi
 	test_expect_success "$title" "

@@ -47,8 +47,8 @@ for root in mysql-9.7 mariadb-11.8; do
 		continue
 	fi
 	case $root in
-	mysql-*) flavour=mysql ident='^server: 9\.7\.' requires=PASS ;;
-	*) flavour=mariadb ident='^server: 11\.8\..*-MariaDB' requires=SKIP ;;
+	mysql-*) flavour=mysql ident='^server: mysql 9\.7\.' requires=PASS ;;
+	*) flavour=mariadb ident='^server: mariadb 11\.8\..*-MariaDB' requires=SKIP ;;
 	esac
 	touch "$SCRATCH/stamp-$root"
 

@@ -173,8 +173,8 @@ scenario_files() {
 
 for image in $MYSQL $MARIADB; do
 	case $image in
-	*mysql*) ident='^server: 9\.7\.' ;;
-	*) ident='^server: 11\.8\..*-MariaDB' ;;
+	*mysql*) ident='^server: mysql 9\.7\.' ;;
+	*) ident='^server: mariadb 11\.8\..*-MariaDB' ;;
 	esac
 	slug=$(echo "$image" | tr '/:' '__')
 	docker_test "$image: a handful of scenarios PASS in containers" "

@@ -31,6 +31,15 @@ test_expect_success 'a driver that ignores tls=required is an ERROR in every TLS
 	done
 '
 
+test_expect_success 'a driver that drops the database it is given is an ERROR' '
+	"$GONEAWAY" run --color never -o res-nodb \
+		--client "cmd:$DRIVER nodb" --client pymysql \
+		"$TOP/tests/integration/data/database-named.gw" \
+		> nodb.out 2>&1; rc=$?; cat nodb.out; test "$rc" -eq 3 &&
+	grep -q "^database-named  *ERROR  *PASS ok *\$" nodb.out &&
+	grep -q "connect app: the server sees thread [0-9]* in database .., not .goneaway.: the client .bad-nodb. ignored the connection.s database" nodb.out
+'
+
 test_expect_success 'the same driver connects and runs a plain scenario (no ERROR)' '
 	"$GONEAWAY" run --color never -o res-plain \
 		--client "cmd:$DRIVER notls" "$TOP/scenarios/kill-idle.gw" \

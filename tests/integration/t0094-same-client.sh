@@ -16,7 +16,8 @@ test_expect_success 'two copies of one driver give two columns' '
 		"$SC" > out 2>&1; rc=$?; cat out;
 	test "$rc" -eq 0 &&
 	grep -q "^scenario  *local/pymysql#1  *local/pymysql#2 *\$" out &&
-	grep -q "^kill-idle  *PASS .*  PASS " out
+	grep -q "^kill-idle  *PASS .*  PASS " out &&
+	grep -q "^goneaway: warning: --client cmd:.*: the driver calls itself .pymysql., the name of a shipped client" out
 '
 
 test_expect_success 'each has its own evidence' '

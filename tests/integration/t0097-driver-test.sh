@@ -154,32 +154,89 @@ while read name cmd; do
 		test_expect_success "driver-test $name passes ($(cat "$SCRATCH/dt/$name.s") s)" "
 			cat dt/$name.out && test \$(cat dt/$name.rc) -eq 0 &&
 			! grep -q '^not ok' dt/$name.out &&
-			grep -q '^ok - every reply has elapsed_ms' dt/$name.out
+			grep -q '^ok - every reply has elapsed_ms' dt/$name.out &&
+			grep -q '^ok - each reply carries its request.s id' dt/$name.out
 		"
 	else
 		test_skip "driver-test $name passes" "$(cat "$SCRATCH/dt/$name.why")"
 	fi
 done < "$SCRATCH/list"
 
-# A driver that never flushes its replies is found at once, by name,
-# before any scenario could wait for a watchdog.
-cat > "$SCRATCH/unflushed.py" <<'EOS'
-import json, sys
-print(json.dumps({"hello": "goneaway-driver", "protocol": 1,
-                  "driver": "unflushed", "library": "test"}), flush=True)
-out = open(1, "w", buffering=65536, closefd=False)   # never flushed
-for line in sys.stdin:
-    print(json.dumps({"id": json.loads(line)["id"], "result": "ok"}),
-          file=out)
-EOS
+# The shipped PyMySQL driver breaking one rule each (bad-driver.py dt-*):
+# driver-test says which, with what it expected and what came, and passes
+# every other check.  -k: the one conformance scenario that shows it.
+BAD="$TOP/tests/integration/data/drivers/bad-driver.py"
+bad_modes='dt-noexit:01-query dt-nosqlstate:02-errors dt-unknownerror:01-query
+dt-unflushed:01-query dt-wrongid:01-query dt-wrongid-connect:01-query
+dt-thread0:01-query'
+running=0
+for mk in $bad_modes; do
+	(
+		s=$(date +%s)
+		"$GONEAWAY" driver-test -k "${mk#*:}" -- /usr/bin/python3 "$BAD" \
+			"${mk%%:*}" > "$SCRATCH/dt/${mk%%:*}.out" 2>&1
+		echo $? > "$SCRATCH/dt/${mk%%:*}.rc"
+		echo $(( $(date +%s) - s )) > "$SCRATCH/dt/${mk%%:*}.s"
+	) &
+	running=$((running + 1))
+	if [ "$running" -ge 4 ]; then
+		wait
+		running=0
+	fi
+done
+wait
 
-test_expect_success 'a driver that never flushes: "no reply bytes at all: is stdout flushed?"' '
-	start=$(date +%s)
-	"$GONEAWAY" driver-test -- /usr/bin/python3 unflushed.py > out 2>&1
-	rc=$?; cat out; test $rc -eq 1 &&
-	grep -q "^not ok - .*no reply bytes at all within [0-9]* ms: is stdout flushed?" out &&
-	grep -q "conformance scenarios were not run" out &&
-	test $(( $(date +%s) - start )) -lt 30
+# bad MODE NOT_OK...: driver-test of MODE failed (status 1) with exactly
+# these "not ok" lines (grep -E patterns, in this order)
+bad() {
+	mode=$1
+	shift
+	cat "dt/$mode.out" && test "$(cat "dt/$mode.rc")" -eq 1 &&
+	grep "^not ok" "dt/$mode.out" > "dt/$mode.notok" &&
+	test "$(wc -l < "dt/$mode.notok")" -eq $# &&
+	for want; do
+		head -1 "dt/$mode.notok" | grep -Eq "^not ok - $want" ||
+			{ echo "wanted: not ok - $want"; return 1; }
+		sed -i 1d "dt/$mode.notok"
+	done
+}
+
+test_expect_success 'a driver that does not exit at the end of its input' '
+	bad dt-noexit \
+	  "exit at the end of its input: still running 2000 ms after its input closed" \
+	  "every driver process exits when its input closes \([0-9]+ closed, none exited\): .*still running 2000 ms after its input closed: goneaway SIGKILLed it"
+'
+
+test_expect_success 'a driver that sends no sqlstate with server errors' '
+	bad dt-nosqlstate \
+	  "server errors carry their sqlstate \([0-9]+ of [0-9]+ errors\): .*server error 1146 without a 5-character sqlstate \(got '"''"'\)"
+'
+
+test_expect_success 'a driver that answers a step it does not know with an error' '
+	bad dt-unknownerror \
+	  "a step it does not know is answered \"unsupported\" with a reason: \"result\" is \"error\", expected \"unsupported\" \(message: no such step\)"
+'
+
+test_expect_success 'a driver that never flushes: "no reply bytes at all: is stdout flushed?", in seconds' '
+	bad dt-unflushed \
+	  "a query before any connect is an error, NotConnected .*: no reply bytes at all within 3000 ms: is stdout flushed\?" &&
+	grep -q "^# the conformance scenarios were not run" dt/dt-unflushed.out &&
+	test "$(cat dt/dt-unflushed.s)" -lt 8
+'
+
+test_expect_success 'a driver that answers with other ids: which came, which was expected' '
+	bad dt-wrongid \
+	  "each reply carries its request'"'"'s id: the reply'"'"'s id is 41, expected 1\$" &&
+	grep -q "^ok - a query before any connect is an error" dt/dt-wrongid.out &&
+	grep -q "^# the conformance scenarios were not run" dt/dt-wrongid.out &&
+	bad dt-wrongid-connect \
+	  "the conformance scenarios PASS or SKIP: a scenario is an ERROR" \
+	  "every reply is a JSON object answering the request'"'"'s id: .*the reply'"'"'s id is 41, expected 1\$"
+'
+
+test_expect_success 'a driver that reports thread id 0 after connecting' '
+	bad dt-thread0 \
+	  "a connect that succeeds reports the server'"'"'s thread id: .*reported thread id 0 after a successful connect \(thread_after must be the server'"'"'s connection id\)\$"
 '
 
 test_expect_success 'driver-test left no namespace, veth, table, process or temp dir' '

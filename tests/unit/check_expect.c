@@ -6,6 +6,7 @@
 
 #include "server/server.h"
 #include "run/expect.h"
+#include "run/internal.h"
 #include "suites.h"
 
 /* ---- ga_expect_match ---------------------------------------------------- */
@@ -715,15 +716,18 @@ END_TEST
 
 /* ---- selection ------------------------------------------------------------ */
 
-#define MARIADB_10_11 { GA_FLAVOUR_MARIADB, 101119, NULL }
-#define MYSQL(v) { GA_FLAVOUR_MYSQL, (v), NULL }
+#define MARIADB_10_11 { .flavour = GA_FLAVOUR_MARIADB, .version = 101119 }
+#define MYSQL(v) { .flavour = GA_FLAVOUR_MYSQL, .version = (v) }
+
+/* A server selector: flavour, comparison, version. */
+#define SEL(f, c, v) { .flavour = (f), .version_cmp = (c), .version = (v) }
 
 /* Expect lines for the selection tests; line numbers identify them. */
 #define DEFAULT_LINE(l) { .line = (l), .set = { .ok = true }, NOB }
 #define MYSQL_GE(l, v) { .line = (l), .set = { .codes = { 4031 }, .ncodes = 1 }, NOB, \
-	.selector = { GA_FLAVOUR_MYSQL, GA_CMP_GE, (v) } }
+	.selector = SEL(GA_FLAVOUR_MYSQL, GA_CMP_GE, (v)) }
 #define MARIADB_ANY(l) { .line = (l), .set = { .codes = { 2013 }, .ncodes = 1 }, NOB, \
-	.selector = { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0, "" } }
+	.selector = SEL(GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0) }
 
 static const struct ga_expect lines_default_first[] = {
 	DEFAULT_LINE(10), MYSQL_GE(11, 80024),
@@ -828,23 +832,23 @@ struct selector_case {
 };
 
 static const struct selector_case selector_cases[] = {
-	{ { GA_FLAVOUR_ANY, GA_CMP_NONE, 0, "" }, MARIADB_10_11, true },
-	{ { GA_FLAVOUR_ANY, GA_CMP_NONE, 0, "" }, MYSQL(80036), true },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0, "" }, MARIADB_10_11, true },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0, "" }, MYSQL(80036), false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_NONE, 0, "" }, MARIADB_10_11, false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024, "" }, MYSQL(80024), true },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024, "" }, MYSQL(80023), false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024, "" }, MARIADB_10_11, false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_GT, 80024, "" }, MYSQL(80024), false },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_LT, 80024, "" }, MYSQL(80023), true },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024, "" }, MYSQL(80024), true },
-	{ { GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024, "" }, MYSQL(80025), false },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_EQ, 101119, "" }, MARIADB_10_11, true },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_NE, 101119, "" }, MARIADB_10_11, false },
-	{ { GA_FLAVOUR_MARIADB, GA_CMP_LT, 100500, "" }, MARIADB_10_11, false },
-	{ { GA_FLAVOUR_ANY, GA_CMP_GE, 100000, "" }, MARIADB_10_11, true },
-	{ { GA_FLAVOUR_ANY, GA_CMP_GE, 100000, "" }, MYSQL(80036), false },
+	{ SEL(GA_FLAVOUR_ANY, GA_CMP_NONE, 0), MARIADB_10_11, true },
+	{ SEL(GA_FLAVOUR_ANY, GA_CMP_NONE, 0), MYSQL(80036), true },
+	{ SEL(GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0), MARIADB_10_11, true },
+	{ SEL(GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0), MYSQL(80036), false },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_NONE, 0), MARIADB_10_11, false },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024), MYSQL(80024), true },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024), MYSQL(80023), false },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024), MARIADB_10_11, false },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_GT, 80024), MYSQL(80024), false },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_LT, 80024), MYSQL(80023), true },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024), MYSQL(80024), true },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_LE, 80024), MYSQL(80025), false },
+	{ SEL(GA_FLAVOUR_MARIADB, GA_CMP_EQ, 101119), MARIADB_10_11, true },
+	{ SEL(GA_FLAVOUR_MARIADB, GA_CMP_NE, 101119), MARIADB_10_11, false },
+	{ SEL(GA_FLAVOUR_MARIADB, GA_CMP_LT, 100500), MARIADB_10_11, false },
+	{ SEL(GA_FLAVOUR_ANY, GA_CMP_GE, 100000), MARIADB_10_11, true },
+	{ SEL(GA_FLAVOUR_ANY, GA_CMP_GE, 100000), MYSQL(80036), false },
 };
 
 START_TEST(test_selector_matches)
@@ -855,6 +859,167 @@ START_TEST(test_selector_matches)
 		      "selector {%d %d %lu} vs server {%d %lu}: want %d",
 		      c->sel.flavour, c->sel.version_cmp, c->sel.version,
 		      c->server.flavour, c->server.version, c->want);
+}
+END_TEST
+
+/* client=NAME [OP VERSION]: the driver's own name or its --client alias,
+ * the version only when it is known. */
+#define CSEL(n, c, v) { .client = (n), .client_cmp = (c), \
+	.client_version = (v) }
+#define CLIENT(n, a, v) { .flavour = GA_FLAVOUR_MYSQL, .version = 80036, \
+	.client = (n), .client_alias = (a), .client_version = (v) }
+#define PY(v) CLIENT("pymysql", NULL, (v))      /* pymysql, version v */
+
+static const struct selector_case client_cases[] = {
+	{ CSEL("pymysql", GA_CMP_NONE, 0), PY(0), true },
+	{ CSEL("pymysql", GA_CMP_NONE, 0), CLIENT("mysql2", NULL, 0), false },
+	{ CSEL("pymysql", GA_CMP_NONE, 0), CLIENT(NULL, NULL, 0), false },
+	{ CSEL("pymysql", GA_CMP_NONE, 0), CLIENT(NULL, "pymysql", 0), true },
+	/* "--client libmysqlclient-9.7", a driver calling itself
+	 * libmysqlclient: either name selects it, no other does */
+	{ CSEL("libmysqlclient-9.7", GA_CMP_NONE, 0),
+	  CLIENT("libmysqlclient", "libmysqlclient-9.7", 90700), true },
+	{ CSEL("libmysqlclient", GA_CMP_NONE, 0),
+	  CLIENT("libmysqlclient", "libmysqlclient-9.7", 90700), true },
+	{ CSEL("libmariadb-3.4", GA_CMP_NONE, 0),
+	  CLIENT("libmysqlclient", "libmysqlclient-9.7", 90700), false },
+	{ CSEL("libmysqlclient-9.7", GA_CMP_GE, 90700),
+	  CLIENT("libmysqlclient", "libmysqlclient-9.7", 90700), true },
+	{ CSEL("libmysqlclient-9.7", GA_CMP_LT, 90700),
+	  CLIENT("libmysqlclient", "libmysqlclient-9.7", 90700), false },
+	/* the comparisons */
+	{ CSEL("pymysql", GA_CMP_GE, 10100), PY(10100), true },
+	{ CSEL("pymysql", GA_CMP_GE, 10100), PY(10099), false },
+	{ CSEL("pymysql", GA_CMP_GT, 10100), PY(10100), false },
+	{ CSEL("pymysql", GA_CMP_GT, 10100), PY(10101), true },
+	{ CSEL("pymysql", GA_CMP_LT, 10100), PY(10002), true },
+	{ CSEL("pymysql", GA_CMP_LT, 10100), PY(10100), false },
+	{ CSEL("pymysql", GA_CMP_LE, 10100), PY(10100), true },
+	{ CSEL("pymysql", GA_CMP_LE, 10100), PY(10101), false },
+	{ CSEL("pymysql", GA_CMP_EQ, 10100), PY(10100), true },
+	{ CSEL("pymysql", GA_CMP_EQ, 10100), PY(10101), false },
+	{ CSEL("pymysql", GA_CMP_NE, 10100), PY(10101), true },
+	{ CSEL("pymysql", GA_CMP_NE, 10100), PY(10100), false },
+	/* a version on another client does not make it this one */
+	{ CSEL("pymysql", GA_CMP_GE, 10000), CLIENT("mysql2", NULL, 50000),
+	  false },
+	/* an unknown version (0) matches no comparison, not even != or < */
+	{ CSEL("pymysql", GA_CMP_LT, 10100), PY(0), false },
+	{ CSEL("pymysql", GA_CMP_NE, 10100), PY(0), false },
+	{ CSEL("pymysql", GA_CMP_LE, 0), PY(0), false },
+	{ CSEL("pymysql", GA_CMP_GE, 0), PY(0), false },
+	/* with a server condition: both must hold */
+	{ { .flavour = GA_FLAVOUR_MYSQL, .version_cmp = GA_CMP_GE,
+	    .version = 80000, .client = "pymysql", .client_cmp = GA_CMP_LT,
+	    .client_version = 10100 }, PY(10002), true },
+	{ { .flavour = GA_FLAVOUR_MARIADB, .client = "pymysql",
+	    .client_cmp = GA_CMP_LT, .client_version = 10100 },
+	  PY(10002), false },
+	{ { .flavour = GA_FLAVOUR_MYSQL, .version_cmp = GA_CMP_GE,
+	    .version = 80000, .client = "pymysql", .client_cmp = GA_CMP_LT,
+	    .client_version = 10100 }, PY(10100), false },
+};
+
+START_TEST(test_client_matches)
+{
+	const struct selector_case *c = &client_cases[_i];
+	char sel[128];
+
+	ga_selector_describe(&c->sel, sel, sizeof(sel));
+	ck_assert_msg(ga_selector_matches(&c->sel, &c->server) == c->want,
+		      "%s vs client %s (alias %s) version %lu: want %d", sel,
+		      c->server.client ? c->server.client : "NULL",
+		      c->server.client_alias ? c->server.client_alias : "NULL",
+		      c->server.client_version, c->want);
+}
+END_TEST
+
+/* The expect line for a client of a known or an unknown version. */
+static const struct ga_expect lines_client_versions[] = {
+	{ .line = 10, .set = { .codes = { 2013 }, .ncodes = 1 }, NOB,
+	  .selector = CSEL("pymysql", GA_CMP_GE, 10100) },
+	{ .line = 11, .set = { .codes = { 2006 }, .ncodes = 1 }, NOB,
+	  .selector = CSEL("pymysql", GA_CMP_NONE, 0) },
+	DEFAULT_LINE(12),
+};
+
+static const struct select_case client_select_cases[] = {
+	{ "pymysql 1.1", LINES(lines_client_versions),
+	  CLIENT("pymysql", NULL, 10100), 10 },
+	{ "pymysql 1.0.2", LINES(lines_client_versions),
+	  CLIENT("pymysql", NULL, 10002), 11 },
+	{ "pymysql, version unknown", LINES(lines_client_versions),
+	  CLIENT("pymysql", NULL, 0), 11 },
+	{ "alias pymysql 1.1", LINES(lines_client_versions),
+	  CLIENT("PyMySQL", "pymysql", 10100), 10 },
+	{ "mysql2 2.0", LINES(lines_client_versions),
+	  CLIENT("mysql2", NULL, 20000), 12 },
+};
+
+START_TEST(test_client_select)
+{
+	const struct select_case *c = &client_select_cases[_i];
+	struct ga_step step = { .line = 9, .kind = GA_STEP_QUERY, .conn = 0,
+				.expects = (struct ga_expect *)c->lines,
+				.nexpects = c->nlines };
+	const struct ga_expect *e = ga_expect_select(&step, &c->server);
+
+	ck_assert_msg(e != NULL, "%s: no line chosen", c->label);
+	ck_assert_msg(e->line == c->want_line, "%s: chose line %d, want %d",
+		      c->label, e->line, c->want_line);
+}
+END_TEST
+
+/* ---- ga_selector_describe --------------------------------------------- */
+
+struct sel_describe_case {
+	struct ga_selector sel;
+	const char *want;
+};
+
+static const struct sel_describe_case sel_describe_cases[] = {
+	{ SEL(GA_FLAVOUR_ANY, GA_CMP_NONE, 0), "" },
+	{ SEL(GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0), "[mariadb]" },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_GE, 80024), "[mysql >= 8.0.24]" },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_LT, 80000), "[mysql < 8.0]" },
+	{ SEL(GA_FLAVOUR_MARIADB, GA_CMP_NE, 100600), "[mariadb != 10.6]" },
+	{ SEL(GA_FLAVOUR_MARIADB, GA_CMP_EQ, 110402), "[mariadb = 11.4.2]" },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_GT, 50744), "[mysql > 5.7.44]" },
+	{ SEL(GA_FLAVOUR_MYSQL, GA_CMP_LE, 90100), "[mysql <= 9.1]" },
+	{ CSEL("mysql2", GA_CMP_NONE, 0), "[client=mysql2]" },
+	{ CSEL("pymysql", GA_CMP_GE, 10100), "[client=pymysql >= 1.1]" },
+	{ CSEL("ruby-mysql2", GA_CMP_LT, 500), "[client=ruby-mysql2 < 0.5]" },
+	{ CSEL("go", GA_CMP_EQ, 10801), "[client=go = 1.8.1]" },
+	{ { .flavour = GA_FLAVOUR_MYSQL, .version_cmp = GA_CMP_GE,
+	    .version = 80024, .client = "pymysql" },
+	  "[mysql >= 8.0.24, client=pymysql]" },
+	{ { .flavour = GA_FLAVOUR_MARIADB, .client = "pymysql",
+	    .client_cmp = GA_CMP_LT, .client_version = 10100 },
+	  "[mariadb, client=pymysql < 1.1]" },
+};
+
+START_TEST(test_selector_describe)
+{
+	const struct sel_describe_case *c = &sel_describe_cases[_i];
+	char buf[128];
+
+	memset(buf, 'x', sizeof(buf));
+	ga_selector_describe(&c->sel, buf, sizeof(buf));
+	ck_assert_str_eq(buf, c->want);
+}
+END_TEST
+
+/* A buffer too small gets a cut, terminated text. */
+START_TEST(test_selector_describe_cut)
+{
+	struct ga_selector sel = CSEL("pymysql", GA_CMP_GE, 10100);
+	char buf[8];
+
+	memset(buf, 'x', sizeof(buf));
+	ga_selector_describe(&sel, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "[client");
+	ga_selector_describe(&sel, buf, 1);
+	ck_assert_str_eq(buf, "");
 }
 END_TEST
 
@@ -879,13 +1044,187 @@ static const struct version_case version_cases[] = {
 START_TEST(test_server_id_parse)
 {
 	const struct version_case *c = &version_cases[_i];
-	struct ga_server_id id = { GA_FLAVOUR_ANY, 12345, NULL };
+	struct ga_server_id id = { .flavour = GA_FLAVOUR_ANY,
+				   .version = 12345 };
 
 	ga_server_id_parse(c->text, &id);
 	ck_assert_msg(id.flavour == c->flavour, "\"%s\": flavour %d, want %d",
 		      c->text, id.flavour, c->flavour);
 	ck_assert_msg(id.version == c->version, "\"%s\": version %lu, want %lu",
 		      c->text, id.version, c->version);
+}
+END_TEST
+
+/* ---- sessions: a thread id of one server start (issue 18) ---------------- */
+
+/* A server restarted (or crashed and started again) hands out the old
+ * thread ids again: "reconnected" and "same-thread" compare (start, id)
+ * pairs.  Before, thread 4 of start 2 after thread 4 of start 1 was "the
+ * same server thread 4". */
+struct session_case {
+	const char *label;
+	enum ga_thread_check thread;
+	unsigned long tid_before, tid_after;
+	unsigned start_before, start_after;
+	bool want;
+	const char *why;                /* a mismatch's reason, in full */
+};
+
+static const struct session_case session_cases[] = {
+	{ "reconnected: same id, new start", GA_THREAD_NEW, 4, 4, 1, 2,
+	  true, NULL },
+	{ "reconnected: new id, new start", GA_THREAD_NEW, 4, 5, 1, 2,
+	  true, NULL },
+	{ "reconnected: new id, same start", GA_THREAD_NEW, 4, 5, 2, 2,
+	  true, NULL },
+	{ "reconnected: same id, same start", GA_THREAD_NEW, 4, 4, 2, 2,
+	  false, "succeeded on the same server thread 4, when expecting a "
+	  "reconnect to a new one" },
+	{ "reconnected: same id, starts unknown (0)", GA_THREAD_NEW, 4, 4,
+	  0, 0, false, "succeeded on the same server thread 4, when "
+	  "expecting a reconnect to a new one" },
+	{ "reconnected: no id after, new start", GA_THREAD_NEW, 4, 0, 1, 2,
+	  false, "succeeded on the same server thread 0, when expecting a "
+	  "reconnect to a new one" },
+	{ "same-thread: same id, same start", GA_THREAD_SAME, 4, 4, 2, 2,
+	  true, NULL },
+	{ "same-thread: same id, starts unknown (0)", GA_THREAD_SAME, 4, 4,
+	  0, 0, true, NULL },
+	{ "same-thread: same id, new start", GA_THREAD_SAME, 4, 4, 1, 2,
+	  false, "succeeded on server thread 4 of a new server start: a new "
+	  "session, when expecting the same one" },
+	{ "same-thread: new id, new start", GA_THREAD_SAME, 4, 5, 1, 2,
+	  false, "succeeded on a new server thread 5 (was 4), when "
+	  "expecting the same one" },
+	{ "same-thread: new id, same start", GA_THREAD_SAME, 4, 5, 1, 1,
+	  false, "succeeded on a new server thread 5 (was 4), when "
+	  "expecting the same one" },
+	{ "same-thread: no id before, new start", GA_THREAD_SAME, 0, 4, 1, 2,
+	  false, "succeeded, but the server thread is unknown (before 0, "
+	  "after 4): 'same-thread' needs both" },
+	{ "no thread check: same id, new start", GA_THREAD_ANY, 4, 4, 1, 2,
+	  true, NULL },
+};
+
+START_TEST(test_match_session)
+{
+	const struct session_case *c = &session_cases[_i];
+	struct ga_expect exp = { .set = { .ok = true }, NOB,
+				 .thread = c->thread };
+	struct ga_outcome out = {
+		.result = GA_RESULT_OK, .api = "mysql_real_query",
+		.elapsed_ms = 3, .thread_before = c->tid_before,
+		.thread_after = c->tid_after, .start_before = c->start_before,
+		.start_after = c->start_after,
+	};
+	char why[512];
+	bool got;
+
+	got = ga_expect_match(&exp, &out, why, sizeof(why));
+	ck_assert_msg(got == c->want, "%s: matched=%d, want %d (why: %s)",
+		      c->label, got, c->want, why);
+	if (c->why)
+		ck_assert_str_eq(why, c->why);
+}
+END_TEST
+
+/* ga_session_note: one call after another on one connection, each
+ * stamped with the starts its ids belong to, then matched. */
+struct note_call {
+	unsigned now;                   /* the start that answered */
+	enum ga_result result;
+	unsigned err;
+	unsigned long tid_before, tid_after;
+	/* what the stamp must be */
+	unsigned start_before, start_after;
+	enum ga_thread_check thread;    /* an expect line's check ... */
+	bool want;                      /* ... and whether it holds */
+};
+
+struct note_case {
+	const char *label;
+	struct note_call calls[4];
+	size_t ncalls;
+};
+
+#define NOTE_OK(now, b, a, sb, sa, t, w) \
+	{ (now), GA_RESULT_OK, 0, (b), (a), (sb), (sa), (t), (w) }
+#define NOTE_ERR(now, e, b, a, sb, sa) \
+	{ (now), GA_RESULT_ERROR, (e), (b), (a), (sb), (sa), GA_THREAD_ANY, \
+	  true }
+
+static const struct note_case note_cases[] = {
+	{ "reconnect after a restart gets the old id: a new session", {
+		NOTE_OK(1, 0, 4, 1, 1, GA_THREAD_ANY, true),    /* connect */
+		NOTE_OK(1, 4, 4, 1, 1, GA_THREAD_SAME, true),
+		NOTE_OK(2, 4, 4, 1, 2, GA_THREAD_NEW, true),    /* reconnects */
+		NOTE_OK(2, 4, 4, 2, 2, GA_THREAD_SAME, true),
+	  }, 4 },
+	{ "same-thread across a restart is a new session", {
+		NOTE_OK(1, 0, 4, 1, 1, GA_THREAD_ANY, true),
+		NOTE_OK(2, 4, 4, 1, 2, GA_THREAD_SAME, false),
+	  }, 2 },
+	/* Connector/C keeps reporting a lost connection's id: a 2013 with
+	 * the id unchanged is still the old session, and the reconnect on
+	 * the next query is the new one */
+	{ "a lost connection's id stays the old start's", {
+		NOTE_OK(1, 0, 4, 1, 1, GA_THREAD_ANY, true),
+		NOTE_ERR(2, 2013, 4, 4, 1, 1),
+		NOTE_OK(2, 4, 4, 1, 2, GA_THREAD_NEW, true),
+	  }, 3 },
+	/* MariaDB 10.5 says ER_CONNECTION_KILLED on shutdown, read as the
+	 * next query's answer after the restart: the old server's word */
+	{ "a server error read late is the old start's", {
+		NOTE_OK(1, 0, 4, 1, 1, GA_THREAD_ANY, true),
+		NOTE_ERR(2, 1927, 4, 4, 1, 1),
+		NOTE_OK(2, 4, 4, 1, 2, GA_THREAD_NEW, true),
+	  }, 3 },
+	{ "an id that changed in a failed call is the new start's", {
+		NOTE_OK(1, 0, 4, 1, 1, GA_THREAD_ANY, true),
+		NOTE_ERR(2, 1146, 4, 5, 1, 2),
+		NOTE_OK(2, 5, 5, 2, 2, GA_THREAD_SAME, true),
+	  }, 3 },
+	{ "no id after a call leaves the session as it was", {
+		NOTE_OK(1, 0, 4, 1, 1, GA_THREAD_ANY, true),
+		NOTE_ERR(2, 2013, 4, 0, 1, 2),
+		NOTE_OK(2, 4, 4, 1, 2, GA_THREAD_NEW, true),
+	  }, 3 },
+	{ "no restart: the same id is the same session", {
+		NOTE_OK(1, 0, 4, 1, 1, GA_THREAD_ANY, true),
+		NOTE_OK(1, 4, 4, 1, 1, GA_THREAD_NEW, false),
+		NOTE_OK(1, 4, 4, 1, 1, GA_THREAD_SAME, true),
+	  }, 3 },
+};
+
+START_TEST(test_session_note)
+{
+	const struct note_case *c = &note_cases[_i];
+	struct ga_session s = { 0 };
+	size_t k;
+
+	for (k = 0; k < c->ncalls; k++) {
+		const struct note_call *n = &c->calls[k];
+		struct ga_expect exp = { .set = { .ok = true, .any_error = true },
+					 NOB, .thread = n->thread };
+		struct ga_outcome out = {
+			.result = n->result, .err = n->err,
+			.api = "mysql_real_query", .elapsed_ms = 3,
+			.thread_before = n->tid_before,
+			.thread_after = n->tid_after,
+		};
+		char why[512];
+		bool got;
+
+		ga_session_note(&s, n->now, &out);
+		ck_assert_msg(out.start_before == n->start_before &&
+			      out.start_after == n->start_after,
+			      "%s: call %zu: starts %u -> %u, want %u -> %u",
+			      c->label, k, out.start_before, out.start_after,
+			      n->start_before, n->start_after);
+		got = ga_expect_match(&exp, &out, why, sizeof(why));
+		ck_assert_msg(got == n->want, "%s: call %zu: matched=%d, want "
+			      "%d (why: %s)", c->label, k, got, n->want, why);
+	}
 }
 END_TEST
 
@@ -923,11 +1262,22 @@ Suite *make_expect_suite(void)
 	tcase_add_loop_test(tc, test_select_implicit_ok, 0, N(any_servers));
 	tcase_add_loop_test(tc, test_selector_matches, 0, N(selector_cases));
 	tcase_add_loop_test(tc, test_server_id_parse, 0, N(version_cases));
+	tcase_add_loop_test(tc, test_client_matches, 0, N(client_cases));
+	tcase_add_loop_test(tc, test_client_select, 0, N(client_select_cases));
+	tcase_add_loop_test(tc, test_selector_describe, 0,
+			    N(sel_describe_cases));
+	tcase_add_test(tc, test_selector_describe_cut);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("value_as_text");
 	tcase_set_timeout(tc, 5);
 	tcase_add_loop_test(tc, test_match_bug_text_equality, 0, N(bug_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sessions");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_match_session, 0, N(session_cases));
+	tcase_add_loop_test(tc, test_session_note, 0, N(note_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -46,6 +46,7 @@ static void make_result(struct ga_case_result *res, enum ga_verdict v,
 	res->nsteps = 1;
 	res->steps[0].ran = true;
 	res->steps[0].out.result = cls[0] ? GA_RESULT_ERROR : GA_RESULT_OK;
+	res->steps[0].matched = !cls[0];   /* an ok step matched */
 	snprintf(res->steps[0].out.error_class,
 		 sizeof(res->steps[0].out.error_class), "%s", cls);
 }

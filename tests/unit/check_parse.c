@@ -608,6 +608,130 @@ START_TEST(test_client_classes)
 }
 END_TEST
 
+/* "client=NAME OP VERSION": the client's version, compared as the
+ * server's is; with or without a server condition, in either order. */
+static const struct {
+	const char *selector;
+	const char *client;
+	enum ga_cmp client_cmp;
+	unsigned long client_version;
+	enum ga_flavour flavour;
+	enum ga_cmp cmp;
+	unsigned long version;
+} client_selector_cases[] = {
+	{ "[client=ruby-mysql2 >= 0.5]", "ruby-mysql2", GA_CMP_GE, 500,
+	  GA_FLAVOUR_ANY, GA_CMP_NONE, 0 },
+	{ "[client=pymysql < 1.1, mysql >= 8.0]", "pymysql", GA_CMP_LT, 10100,
+	  GA_FLAVOUR_MYSQL, GA_CMP_GE, 80000 },
+	{ "[mariadb, client=pymysql<=1.0.2]", "pymysql", GA_CMP_LE, 10002,
+	  GA_FLAVOUR_MARIADB, GA_CMP_NONE, 0 },
+	{ "[ client=php-pdo=8 ]", "php-pdo", GA_CMP_EQ, 80000,
+	  GA_FLAVOUR_ANY, GA_CMP_NONE, 0 },
+	{ "[client=libmysqlclient-9.7 != 9.7.1,mysql]", "libmysqlclient-9.7",
+	  GA_CMP_NE, 90701, GA_FLAVOUR_MYSQL, GA_CMP_NONE, 0 },
+	{ "[client=go>1.8]", "go", GA_CMP_GT, 10800,
+	  GA_FLAVOUR_ANY, GA_CMP_NONE, 0 },
+	{ "[client=mysql2]", "mysql2", GA_CMP_NONE, 0,
+	  GA_FLAVOUR_ANY, GA_CMP_NONE, 0 },
+};
+
+static void assert_client_selector(const struct ga_selector *sel, size_t i)
+{
+	ck_assert_str_eq(sel->client, client_selector_cases[i].client);
+	ck_assert_int_eq(sel->client_cmp, client_selector_cases[i].client_cmp);
+	ck_assert_uint_eq(sel->client_version,
+			  client_selector_cases[i].client_version);
+	ck_assert_int_eq(sel->flavour, client_selector_cases[i].flavour);
+	ck_assert_int_eq(sel->version_cmp, client_selector_cases[i].cmp);
+	ck_assert_uint_eq(sel->version, client_selector_cases[i].version);
+}
+
+START_TEST(test_client_selectors)
+{
+	char text[256];
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	snprintf(text, sizeof(text), HEAD "connect app\n"
+		 "  expect %s Mysql2::Error\n",
+		 client_selector_cases[_i].selector);
+	sc = parse_ok(text);
+	e = &sc->steps[0].expects[0];
+	assert_client_selector(&e->selector, (size_t)_i);
+	/* where NAME is written, for check's warnings: line 5 */
+	ck_assert_int_eq(e->selector.client_line, 5);
+	ck_assert_int_eq(e->selector.client_col,
+			 10 + (int)(strstr(client_selector_cases[_i].selector,
+					   "client=") -
+				    client_selector_cases[_i].selector) + 7);
+	ga_scenario_free(sc);
+
+	snprintf(text, sizeof(text), HEAD "requires %s\nconnect app\n",
+		 client_selector_cases[_i].selector);
+	sc = parse_ok(text);
+	assert_client_selector(&sc->requires_selector, (size_t)_i);
+	ck_assert_int_eq(sc->requires_selector.client_line, 4);
+	ck_assert_str_eq(sc->requires_text, client_selector_cases[_i].selector);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* Versions of one client are distinct selectors; no selector, no
+ * client location. */
+START_TEST(test_client_selectors_distinct)
+{
+	struct ga_scenario *sc;
+
+	sc = parse_ok(HEAD "connect app\n"
+		      "  expect ok\n"
+		      "  expect [client=pymysql] 2013\n"
+		      "  expect [client=pymysql >= 1.1] 2013\n"
+		      "  expect [client=pymysql < 1.1] 2013\n"
+		      "  expect [client=pymysql < 1.1.1] 2013\n"
+		      "  expect [client=pymysql < 1.1, mysql] 2013\n"
+		      "  expect [client=pymysql, mysql < 1.1] 2013\n");
+	ck_assert_uint_eq(sc->steps[0].nexpects, 7);
+	ck_assert_int_eq(sc->steps[0].expects[0].selector.client_line, 0);
+	ck_assert_int_eq(sc->steps[0].expects[0].selector.client_col, 0);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* Ruby's, PHP's and C++'s namespaced classes, taken as written: a '\'
+ * escapes nothing. */
+START_TEST(test_client_classes_namespaced)
+{
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	sc = parse_ok(HEAD "query app SELECT 1\n"
+		      "  expect [client=ruby-mysql2] Mysql2::Error|"
+		      "Mysql2::Error::ConnectionError , 2013\n"
+		      "  expect [client=php-pdo] Foo\\Bar\\Exception|"
+		      "PDOException  # a comment\n"
+		      "  expect [client=cpp] sql::SQLException,Sql_x::y\n"
+		      "  expect [client=go] mysql.ErrInvalidConn "
+		      "matching \"a\\\\b\"\n");
+	e = &sc->steps[0].expects[0];
+	ck_assert_uint_eq(e->set.nclasses, 2);
+	ck_assert_str_eq(e->set.classes[0], "Mysql2::Error");
+	ck_assert_str_eq(e->set.classes[1], "Mysql2::Error::ConnectionError");
+	ck_assert_uint_eq(e->set.ncodes, 1);
+	e = &sc->steps[0].expects[1];
+	ck_assert_uint_eq(e->set.nclasses, 2);
+	ck_assert_str_eq(e->set.classes[0], "Foo\\Bar\\Exception");
+	ck_assert_str_eq(e->set.classes[1], "PDOException");
+	e = &sc->steps[0].expects[2];
+	ck_assert_uint_eq(e->set.nclasses, 2);
+	ck_assert_str_eq(e->set.classes[0], "sql::SQLException");
+	ck_assert_str_eq(e->set.classes[1], "Sql_x::y");
+	e = &sc->steps[0].expects[3];
+	ck_assert_str_eq(e->set.classes[0], "mysql.ErrInvalidConn");
+	ck_assert_str_eq(e->message, "a\\b");
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* ---- diagnostics, one per case ------------------------------------------ */
 
 static const struct {
@@ -757,6 +881,21 @@ static const struct {
 	  "invalid version '1.2.3.4'" },
 	{ HEAD "connect app\n expect [mysql >= 8.0 ok\n", 5, 23,
 	  "expected ']' to close the selector" },
+	{ HEAD "connect app\n expect [client=pymysql >= ] ok\n", 5, 28,
+	  "expected a version after '>='" },
+	{ HEAD "connect app\n expect [client=pymysql<1.1.0.1] ok\n", 5, 25,
+	  "invalid version '1.1.0.1': write X, X.Y or X.Y.Z" },
+	{ HEAD "connect app\n expect [client=pymysql 1.1] ok\n", 5, 25,
+	  "expected ']' or a comparison (=, !=, <, <=, >, >=) in the "
+	  "selector" },
+	{ HEAD "connect app\n expect [client=pymysql ~ 1] ok\n", 5, 25,
+	  "expected ']' or a comparison" },
+	{ HEAD "connect app\n expect [client=pymysql >= 1 ok\n", 5, 30,
+	  "expected ']' to close the selector" },
+	{ HEAD "requires [client=pymysql >= 1.x]\nconnect app\n", 4, 29,
+	  "invalid version '1.': write X, X.Y or X.Y.Z" },
+	{ HEAD "connect app\n expect [client=a >= 1, client=b] ok\n", 5, 32,
+	  "only one client= in a selector" },
 	/* expect: outcomes */
 	{ HEAD "connect app\n expect CR_SERVER_LOSST\n", 5, 9,
 	  "unknown error name 'CR_SERVER_LOSST'; did you mean "
@@ -784,6 +923,33 @@ static const struct {
 	  "or ','" },
 	{ HEAD "connect app\n expect 2013 soon\n", 5, 14,
 	  "unexpected 'soon' in the expect line" },
+	/* expect: a driver's namespaced classes */
+	{ HEAD "connect app\n expect [client=r] Mysql2::\n", 5, 20,
+	  "invalid error class 'Mysql2::': '::' and '\\' go between two "
+	  "names, as in Mysql2::Error or Foo\\Bar\\Exception" },
+	{ HEAD "connect app\n expect [client=r] ::Error\n", 5, 20,
+	  "invalid error class '::Error'" },
+	{ HEAD "connect app\n expect [client=r] ok|Mysql2:Error\n", 5, 23,
+	  "invalid error class 'Mysql2:Error'" },
+	{ HEAD "connect app\n expect [client=r] Mysql2:::Error\n", 5, 20,
+	  "invalid error class 'Mysql2:::Error'" },
+	{ HEAD "connect app\n expect [client=r] Mysql2::Error:\n", 5, 20,
+	  "invalid error class 'Mysql2::Error:'" },
+	{ HEAD "connect app\n expect [client=p] \\Foo\\Bar\n", 5, 20,
+	  "invalid error class '\\Foo\\Bar'" },
+	{ HEAD "connect app\n expect [client=p] Foo\\\\Bar\n", 5, 20,
+	  "invalid error class 'Foo\\\\Bar'" },
+	{ HEAD "connect app\n expect [client=p] 2013,Foo\\\n", 5, 25,
+	  "invalid error class 'Foo\\'" },
+	{ HEAD "connect app\n expect [client=p] Foo::1x\n", 5, 20,
+	  "invalid error class 'Foo::1x'" },
+	{ HEAD "connect app\n expect Mysql2::Error\n", 5, 9,
+	  "unknown error name 'Mysql2::Error'; a driver's own error class "
+	  "needs a selector naming the driver, e.g. [client=NAME]" },
+	{ HEAD "connect app\n expect [mysql] ok|Foo\\Bar\n", 5, 20,
+	  "unknown error name 'Foo\\Bar'; a driver's own error class needs" },
+	{ HEAD "connect app\n expect ok|Foo::\n", 5, 12,
+	  "invalid error class 'Foo::'" },
 	/* expect: value checks */
 	{ HEAD "query app SELECT 1\n expect 2013 = 1\n", 5, 14,
 	  "a value check needs 'ok' among the outcomes" },
@@ -834,6 +1000,12 @@ static const struct {
 	{ HEAD "connect app\n expect [mysql] ok\n expect [ mysql ] 2013\n", 6, 9,
 	  "the same selector as the expect line at line 5" },
 	{ HEAD "connect app\n expect [mysql>=8] ok\n expect [mysql >= 8.0.0] 1\n",
+	  6, 9, "the same selector as the expect line at line 5" },
+	{ HEAD "connect app\n expect [client=a >= 1] ok\n"
+	  " expect [client=a>=1.0.0] 1\n",
+	  6, 9, "the same selector as the expect line at line 5" },
+	{ HEAD "connect app\n expect [client=a < 1, mysql] ok\n"
+	  " expect [mysql, client=a<1] 1\n",
 	  6, 9, "the same selector as the expect line at line 5" },
 };
 
@@ -1272,6 +1444,11 @@ Suite *make_parse_suite(void)
 	tcase_add_test(tc, test_requires_selector_alone);
 	tcase_add_test(tc, test_outcome_lists);
 	tcase_add_test(tc, test_client_classes);
+	tcase_add_loop_test(tc, test_client_selectors, 0,
+			    sizeof(client_selector_cases) /
+			    sizeof(client_selector_cases[0]));
+	tcase_add_test(tc, test_client_selectors_distinct);
+	tcase_add_test(tc, test_client_classes_namespaced);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("diagnostics");

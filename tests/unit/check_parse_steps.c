@@ -919,6 +919,103 @@ START_TEST(test_full_new_style)
 }
 END_TEST
 
+/* ---- sleep: a sweep or a jitter over the runs -------------------------------- */
+
+/* Four header lines, "repeat 5" among them: the first step is on line 5. */
+#define RHEAD "title t\ncause c\nrepeat 5\nconnection app\n"
+
+static const struct {
+	const char *text;
+	enum ga_sleep_vary vary;
+	long ms, vary_ms;
+} sleep_cases[] = {
+	{ HEAD "sleep 1s\n", GA_SLEEP_FIXED, 1000, 0 },
+	{ RHEAD "sleep 10ms..200ms\n", GA_SLEEP_SWEEP, 10, 200 },
+	{ RHEAD "sleep 0ms..1.5s  # from nothing\n", GA_SLEEP_SWEEP, 0, 1500 },
+	{ HEAD "sleep 100ms jitter 20ms\n", GA_SLEEP_JITTER, 100, 20 },
+	{ RHEAD "sleep 2s jitter 2s # 0 to 4 s\n", GA_SLEEP_JITTER, 2000,
+	  2000 },
+};
+
+START_TEST(test_sleep_varies)
+{
+	struct ga_scenario *sc = parse_ok(sleep_cases[_i].text);
+	const struct ga_step *st = &sc->steps[0];
+
+	ck_assert_int_eq(st->kind, GA_STEP_SLEEP);
+	ck_assert_int_eq(st->vary, sleep_cases[_i].vary);
+	ck_assert_int_eq(st->duration_ms, sleep_cases[_i].ms);
+	ck_assert_int_eq(st->vary_ms, sleep_cases[_i].vary_ms);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	int line;
+	int col;
+	const char *msg;        /* the whole message */
+} sleep_diag_cases[] = {
+	{ RHEAD "sleep ..200ms\n", 5, 7, "the sweep '..200ms' needs a "
+	  "duration on each side of '..', e.g. 10ms..200ms" },
+	{ RHEAD "sleep 10ms..\n", 5, 7, "the sweep '10ms..' needs a duration "
+	  "on each side of '..', e.g. 10ms..200ms" },
+	{ RHEAD "sleep 10x..200ms\n", 5, 7, "invalid duration '10x' in the "
+	  "sweep: write e.g. 10ms..200ms" },
+	{ RHEAD "sleep 10ms..2y\n", 5, 13, "invalid duration '2y' in the "
+	  "sweep: write e.g. 10ms..200ms" },
+	{ RHEAD "sleep 10ms..20ms..30ms\n", 5, 13, "invalid duration "
+	  "'20ms..30ms' in the sweep: write e.g. 10ms..200ms" },
+	{ RHEAD "sleep 200ms..10ms\n", 5, 7, "the sweep '200ms..10ms' does "
+	  "not go up: write the shorter duration first, e.g. 10ms..200ms" },
+	{ RHEAD "sleep 10ms..10ms\n", 5, 7, "the sweep '10ms..10ms' does not "
+	  "go up: write the shorter duration first, e.g. 10ms..200ms" },
+	{ HEAD "sleep 10ms..200ms\n", 4, 7, "a sweep varies the sleep over "
+	  "the runs of a repeated scenario: add e.g. 'repeat 10' (at least "
+	  "2) to the header" },
+	{ "title t\ncause c\nrepeat 1\nconnection app\nsleep 10ms..200ms\n",
+	  5, 7, "a sweep varies the sleep over the runs of a repeated "
+	  "scenario: add e.g. 'repeat 10' (at least 2) to the header" },
+	/* a bad repeat line is reported once, not again at the sweep */
+	{ "title t\ncause c\nrepeat 0\nconnection app\nsleep 10ms..200ms\n",
+	  3, 8, "invalid repeat count '0': a number from 1 to 1000" },
+	{ RHEAD "sleep 10ms..200ms jitter 5ms\n", 5, 19, "a sweep takes no "
+	  "jitter: give either LO..HI or D jitter J" },
+	{ HEAD "sleep 100ms jitter\n", 4, 13, "'jitter' needs a duration, "
+	  "e.g. sleep 100ms jitter 20ms" },
+	{ HEAD "sleep 100ms jitter # none\n", 4, 13, "'jitter' needs a "
+	  "duration, e.g. sleep 100ms jitter 20ms" },
+	{ HEAD "sleep 100ms jitter 20\n", 4, 20, "invalid duration '20' for "
+	  "jitter: write e.g. 20ms" },
+	{ HEAD "sleep 100ms jitter 0ms\n", 4, 20, "jitter must be more than "
+	  "0ms" },
+	{ HEAD "sleep 100ms jitter 101ms\n", 4, 20, "jitter '101ms' is more "
+	  "than the duration: the sleep would be shorter than 0" },
+	{ HEAD "sleep 86400s jitter 1s\n", 4, 21, "the duration and its "
+	  "jitter go past one day (86400s)" },
+	{ HEAD "sleep 100ms jitter 20ms 5ms\n", 4, 25, "unexpected '5ms' "
+	  "after the jitter" },
+	{ HEAD "sleep 100ms jiter 20ms\n", 4, 13, "unexpected 'jiter' after "
+	  "the duration" },
+	{ RHEAD "sleep 10ms .. 200ms\n", 5, 12, "unexpected '..' after the "
+	  "duration" },
+};
+
+START_TEST(test_sleep_diagnostic)
+{
+	struct ga_diags d = { 0 };
+
+	parse_bad(sleep_diag_cases[_i].text, &d);
+	if (d.n != 1)
+		ga_diags_print(&d, stderr);
+	ck_assert_msg(d.n == 1, "case %d: %zu diagnostics, want 1", _i, d.n);
+	assert_diag(&d, 0, sleep_diag_cases[_i].line, sleep_diag_cases[_i].col,
+		    sleep_diag_cases[_i].msg);
+	ck_assert_str_eq(d.items[0].msg, sleep_diag_cases[_i].msg);
+	ga_diags_free(&d);
+}
+END_TEST
+
 Suite *make_parse_steps_suite(void)
 {
 	Suite *s = suite_create("parse_steps");
@@ -929,6 +1026,8 @@ Suite *make_parse_steps_suite(void)
 	tcase_add_loop_test(tc, test_step, 0, N(step_cases));
 	tcase_add_loop_test(tc, test_new_kind_names, 0, N(new_kinds));
 	tcase_add_test(tc, test_full_new_style);
+	tcase_add_loop_test(tc, test_sleep_varies, 0, N(sleep_cases));
+	tcase_add_loop_test(tc, test_sleep_diagnostic, 0, N(sleep_diag_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("header");

@@ -151,7 +151,10 @@ START_TEST(test_wire_refuses_broken_results)
 }
 END_TEST
 
-START_TEST(test_fold_stops_at_the_first_run_that_did_not_pass)
+/* By default every run is folded: the first that did not PASS gives
+ * the verdict and the step lines, all give the spread; --stop-early
+ * leaves out what a run in order would then never have made. */
+START_TEST(test_fold_keeps_the_first_run_that_did_not_pass)
 {
 	struct two_steps t;
 	struct ga_run_options opts;
@@ -160,19 +163,31 @@ START_TEST(test_fold_stops_at_the_first_run_that_did_not_pass)
 
 	two_steps_init(&t);
 	memset(&opts, 0, sizeof(opts));
+	opts.stop_early = _i == 1;
 	ck_assert_int_eq(ga_case_result_init(&acc, &opts, &t.sc), 0);
 	one_run(&t, &runs[0], 0, GA_VERDICT_PASS);
 	one_run(&t, &runs[1], 2013, GA_VERDICT_FAIL);
 	one_run(&t, &runs[2], 2006, GA_VERDICT_FAIL);  /* ran at once too */
 	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(ga_case_fold(&acc, &runs[i]), 0);
+		ck_assert_int_eq(ga_case_fold(&opts, &acc, &runs[i]), 0);
 	ga_case_finish(&opts, &t.sc, &acc);
 	ck_assert_int_eq(acc.verdict, GA_VERDICT_FAIL);
-	ck_assert_int_eq(acc.runs, 2);
-	ck_assert_str_eq(acc.reason, "expected ok (run 2 of 3)");
+	ck_assert_int_eq(acc.first_bad, 2);
 	ck_assert_uint_eq(acc.steps[1].out.err, 2013);
-	ck_assert_uint_eq(acc.steps[1].ntally, 2);     /* ok 1, 2013 1 */
-	ck_assert_double_eq(acc.wall_ms, 200);
+	if (opts.stop_early) {
+		ck_assert_int_eq(acc.runs, 2);
+		ck_assert_str_eq(acc.reason, "expected ok (run 2 of 3)");
+		ck_assert_uint_eq(acc.steps[1].ntally, 2); /* ok 1, 2013 1 */
+		ck_assert_double_eq(acc.wall_ms, 200);
+	} else {
+		ck_assert_int_eq(acc.runs, 3);
+		ck_assert_str_eq(acc.reason, "expected ok (run 2 of 3; 2 of 3 "
+				 "runs FAILed: 2, 3)");
+		ck_assert_uint_eq(acc.steps[1].ntally, 3); /* and 2006 1 */
+		ck_assert_double_eq(acc.wall_ms, 300);
+		ck_assert_int_eq(acc.run_verdicts[GA_VERDICT_PASS], 1);
+		ck_assert_int_eq(acc.run_verdicts[GA_VERDICT_FAIL], 2);
+	}
 	for (i = 0; i < 3; i++)
 		ga_case_result_free(&runs[i]);
 	ga_case_result_free(&acc);
@@ -192,7 +207,7 @@ START_TEST(test_fold_counts_every_run_that_passed)
 	ck_assert_int_eq(ga_case_result_init(&acc, &opts, &t.sc), 0);
 	for (i = 0; i < 3; i++) {
 		one_run(&t, &run, i == 1 ? 0 : 2013, GA_VERDICT_PASS);
-		ck_assert_int_eq(ga_case_fold(&acc, &run), 0);
+		ck_assert_int_eq(ga_case_fold(&opts, &acc, &run), 0);
 		ga_case_result_free(&run);
 	}
 	ga_case_finish(&opts, &t.sc, &acc);
@@ -211,7 +226,8 @@ Suite *make_pool_suite(void)
 
 	tcase_add_test(tc, test_wire_round_trip);
 	tcase_add_test(tc, test_wire_refuses_broken_results);
-	tcase_add_test(tc, test_fold_stops_at_the_first_run_that_did_not_pass);
+	tcase_add_loop_test(tc, test_fold_keeps_the_first_run_that_did_not_pass,
+			    0, 2);
 	tcase_add_test(tc, test_fold_counts_every_run_that_passed);
 	suite_add_tcase(s, tc);
 	return s;

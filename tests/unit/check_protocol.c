@@ -4,6 +4,9 @@
  * or a member of connect, and the options a connect writes are the
  * table's, each with its value and JSON type.  (The docs and the drivers
  * are checked against the table by tests/integration/t0097-driver-test.sh.)
+ * Then what the process driver takes from greetings and replies: a
+ * connector's version, a reply's error_name and rows, and how they show
+ * in an outcome's description (run/expect.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 
 #include "client/protocol.h"
 #include "lang/step.h"
+#include "run/expect.h"
 #include "util/json.h"
 #include "parse_util.h"
 #include "suites.h"
@@ -211,6 +215,231 @@ START_TEST(describe_is_json)
 }
 END_TEST
 
+/* ---- greetings and replies ------------------------------------------------ */
+
+static const struct {
+	const char *text;
+	bool whole;             /* a greeting's "version", not a library */
+	unsigned long version;
+	const char *shown;
+} versions[] = {
+	{ "PyMySQL 1.1.0", false, 10100, "1.1.0" },
+	{ "mysql2 3.24.6", false, 32406, "3.24.6" },     /* not "2" */
+	{ "go-sql-driver/mysql v1.5.0", false, 10500, "1.5.0" },
+	{ "mysqlclient 1.4.6 (MariaDB Connector/C 3.3.20)", false, 10406,
+	  "1.4.6" },
+	{ "mariadb (Node.js) 3.5", false, 30500, "3.5" },
+	{ "MariaDB Connector/C 3.3.20", false, 30320, "3.3.20" },
+	{ "none", false, 0, "" },
+	{ "Connector 8", false, 0, "" },                 /* X alone */
+	{ "libfoo 2024.1.150", false, 0, "" },           /* the first: too big */
+	{ "x 10000.1 2.0", false, 0, "" },
+	{ "x 9999.99.99", false, 99999999, "9999.99.99" },
+	{ "build 7.0.1 of 1.2", false, 70001, "7.0.1" },
+	{ "1.1.0", true, 10100, "1.1.0" },
+	{ "8", true, 80000, "8" },
+	{ "8.0", true, 80000, "8.0" },
+	{ "1.1.0rc1", true, 10100, "1.1.0" },
+	{ "8.0.33-log", true, 80033, "8.0.33" },
+	{ "1.0.2+deb12", true, 10002, "1.0.2" },
+	{ "v1.5.0", true, 0, "" },
+	{ "1.2.3.4", true, 0, "" },
+	{ "1.100", true, 0, "" },
+	{ "1.2 ", true, 0, "" },
+	{ "", true, 0, "" },
+	{ "PyMySQL 1.1.0", true, 0, "" },
+};
+
+START_TEST(a_version_is_the_number_it_writes)
+{
+	char buf[24] = "junk";
+	unsigned long v;
+
+	v = ga_protocol_version(versions[_i].text, versions[_i].whole, buf,
+				sizeof(buf));
+	ck_assert_msg(v == versions[_i].version, "\"%s\" (%s): %lu, not %lu",
+		      versions[_i].text, versions[_i].whole ? "whole" :
+		      "library", v, versions[_i].version);
+	ck_assert_str_eq(buf, versions[_i].shown);
+}
+END_TEST
+
+/* The outcome and note reply text gives for a kind request. */
+static void described(const char *text, enum ga_step_kind kind,
+		      enum ga_result result, struct ga_outcome *out,
+		      char *note, size_t len)
+{
+	struct ga_error err;
+	struct ga_json *j = ga_json_parse(text, strlen(text), &err);
+
+	ck_assert_msg(j != NULL, "%s", text);
+	memset(out, 0, sizeof(*out));
+	out->result = result;
+	ga_protocol_take_described(j, kind, out, note, len);
+	ga_json_free(j);
+}
+
+static const struct {
+	const char *reply;
+	enum ga_step_kind kind;
+	enum ga_result result;
+	const char *name;       /* kept */
+	long rows;              /* -1: not known */
+	bool noted;             /* the driver's log hears of it */
+} replies[] = {
+	{ "{\"error_name\":\"ER_CLIENT_INTERACTION_TIMEOUT\"}", GA_STEP_QUERY,
+	  GA_RESULT_ERROR, "ER_CLIENT_INTERACTION_TIMEOUT", -1, false },
+	{ "{\"error_name\":\"_x9\"}", GA_STEP_QUERY, GA_RESULT_ERROR, "_x9",
+	  -1, false },
+	{ "{\"error_name\":null}", GA_STEP_QUERY, GA_RESULT_ERROR, "", -1,
+	  false },
+	{ "{\"error_name\":\"ER-X\"}", GA_STEP_QUERY, GA_RESULT_ERROR, "", -1,
+	  true },
+	{ "{\"error_name\":\"9ER\"}", GA_STEP_QUERY, GA_RESULT_ERROR, "", -1,
+	  true },
+	{ "{\"error_name\":\"\"}", GA_STEP_QUERY, GA_RESULT_ERROR, "", -1,
+	  true },
+	{ "{\"error_name\":\"ER_\u00e9\"}", GA_STEP_QUERY, GA_RESULT_ERROR, "",
+	  -1, true },
+	{ "{\"error_name\":\"ER_\\u001b[31m\"}", GA_STEP_QUERY,
+	  GA_RESULT_ERROR, "", -1, true },
+	{ "{\"error_name\":2013}", GA_STEP_QUERY, GA_RESULT_ERROR, "", -1,
+	  true },
+	{ "{\"rows\":1234}", GA_STEP_FETCH, GA_RESULT_ERROR, "", 1234, false },
+	{ "{\"rows\":0}", GA_STEP_STREAM, GA_RESULT_ERROR, "", 0, false },
+	{ "{\"rows\":null}", GA_STEP_FETCH, GA_RESULT_ERROR, "", -1, false },
+	{ "{\"rows\":5}", GA_STEP_FETCH, GA_RESULT_OK, "", -1, false },
+	{ "{\"rows\":5}", GA_STEP_QUERY, GA_RESULT_ERROR, "", -1, false },
+	{ "{\"rows\":-1}", GA_STEP_FETCH, GA_RESULT_ERROR, "", -1, true },
+	{ "{\"rows\":1.5}", GA_STEP_FETCH, GA_RESULT_ERROR, "", -1, true },
+	{ "{\"rows\":\"3\"}", GA_STEP_FETCH, GA_RESULT_ERROR, "", -1, true },
+	{ "{\"rows\":1e300}", GA_STEP_FETCH, GA_RESULT_ERROR, "", -1, true },
+	{ "{\"rows\":9007199254740991}", GA_STEP_FETCH, GA_RESULT_ERROR, "",
+	  9007199254740991L, false },
+	{ "{\"error_name\":\"A B\",\"rows\":-2}", GA_STEP_FETCH,
+	  GA_RESULT_ERROR, "", -1, true },
+};
+
+START_TEST(a_reply_describes_with_error_name_and_rows)
+{
+	struct ga_outcome out;
+	char note[200] = "junk";
+
+	described(replies[_i].reply, replies[_i].kind, replies[_i].result,
+		  &out, note, sizeof(note));
+	ck_assert_msg(strcmp(out.error_name, replies[_i].name) == 0,
+		      "%s: error_name \"%s\"", replies[_i].reply,
+		      out.error_name);
+	ck_assert_msg(out.has_rows == (replies[_i].rows >= 0), "%s: rows %s",
+		      replies[_i].reply, out.has_rows ? "kept" : "left out");
+	if (out.has_rows)
+		ck_assert_int_eq(out.rows, replies[_i].rows);
+	ck_assert_msg(!note[0] == !replies[_i].noted, "%s: note \"%s\"",
+		      replies[_i].reply, note);
+}
+END_TEST
+
+/* The headers' name for the server's flavour, else the driver's; where
+ * both have one, the headers'. */
+START_TEST(a_code_is_named_by_the_headers_then_the_driver)
+{
+	struct ga_outcome out;
+	char note[200], text[1200];
+
+	described("{\"error_name\":\"ER_CLIENT_INTERACTION_TIMEOUT\"}",
+		  GA_STEP_QUERY, GA_RESULT_ERROR, &out, note, sizeof(note));
+	out.err = 4031;
+	out.flavour = GA_FLAVOUR_MYSQL;        /* the headers: no name */
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_msg(strstr(text, "returned 4031 "
+			     "(ER_CLIENT_INTERACTION_TIMEOUT) after"), "%s",
+		      text);
+	out.flavour = GA_FLAVOUR_MARIADB;      /* the headers': a trigger's */
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_msg(strstr(text, "4031 (ER_REFERENCED_TRG_DOES_NOT_EXIST)") &&
+		      !strstr(text, "INTERACTION"), "%s", text);
+	out.err = 2013;                         /* the same as the driver's */
+	snprintf(out.error_name, sizeof(out.error_name), "CR_SERVER_LOST");
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_msg(strstr(text, "2013 (CR_SERVER_LOST) after"), "%s", text);
+	out.err = 0;                            /* no code: no name */
+	snprintf(out.error_class, sizeof(out.error_class), "InterfaceError");
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_msg(strstr(text, "returned InterfaceError after") &&
+		      !strstr(text, "CR_"), "%s", text);
+}
+END_TEST
+
+/* At most 63 characters: the 64th leaves it out.  A name that fills its
+ * array without a NUL (an outcome from elsewhere) is read no further. */
+START_TEST(an_error_name_is_bounded)
+{
+	char reply[128], want[128], note[200], text[1200];
+	struct ga_outcome out;
+	size_t n = sizeof(out.error_name);
+
+	snprintf(reply, sizeof(reply), "{\"error_name\":\"%.*s\"}",
+		 (int)n - 1, "E12345678901234567890123456789012345678901234"
+		 "5678901234567890123456789");
+	described(reply, GA_STEP_QUERY, GA_RESULT_ERROR, &out, note,
+		  sizeof(note));
+	ck_assert_uint_eq(strlen(out.error_name), n - 1);
+	ck_assert_str_eq(note, "");
+	snprintf(reply, sizeof(reply), "{\"error_name\":\"%.*sX\"}",
+		 (int)n - 1, "E12345678901234567890123456789012345678901234"
+		 "5678901234567890123456789");
+	described(reply, GA_STEP_QUERY, GA_RESULT_ERROR, &out, note,
+		  sizeof(note));
+	ck_assert_str_eq(out.error_name, "");
+	ck_assert_msg(strstr(note, "error_name"), "%s", note);
+	out.err = 4199;
+	memset(out.error_name, 'E', n);
+	ga_outcome_describe(&out, text, sizeof(text));
+	snprintf(want, sizeof(want), "4199 (%.*s) after", (int)n,
+		 out.error_name);
+	ck_assert_msg(strstr(text, want), "%s", text);
+}
+END_TEST
+
+START_TEST(a_failed_fetch_says_how_many_rows_it_read)
+{
+	struct ga_outcome out;
+	char note[200], text[1200];
+
+	described("{\"rows\":1234}", GA_STEP_FETCH, GA_RESULT_ERROR, &out,
+		  note, sizeof(note));
+	out.err = 2013;
+	out.elapsed_ms = 12;
+	snprintf(out.message, sizeof(out.message), "Lost connection");
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_str_eq(text, "returned 2013 (CR_SERVER_LOST) \"Lost "
+			 "connection\" after 12 ms, 1234 rows read");
+	out.rows = 1;
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_msg(strstr(text, ", 1 row read"), "%s", text);
+	out.has_rows = false;
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_msg(!strstr(text, "read"), "%s", text);
+}
+END_TEST
+
+START_TEST(a_hang_shows_its_late_reply)
+{
+	struct ga_outcome out;
+	char text[1200];
+
+	memset(&out, 0, sizeof(out));
+	out.result = GA_RESULT_HANG;
+	out.elapsed_ms = 1001;
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_str_eq(text, "hung: no answer after 1001 ms");
+	snprintf(out.message, sizeof(out.message), "its late reply: ok");
+	ga_outcome_describe(&out, text, sizeof(text));
+	ck_assert_str_eq(text, "hung: no answer after 1001 ms (its late "
+			 "reply: ok)");
+}
+END_TEST
+
 Suite *make_protocol_suite(void)
 {
 	Suite *s = suite_create("protocol");
@@ -223,6 +452,17 @@ Suite *make_protocol_suite(void)
 	tcase_add_test(tc, defaults_have_every_option_with_its_type);
 	tcase_add_test(tc, every_connection_key_reaches_the_driver);
 	tcase_add_test(tc, describe_is_json);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("replies");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, a_version_is_the_number_it_writes, 0,
+			    (int)(sizeof(versions) / sizeof(versions[0])));
+	tcase_add_loop_test(tc, a_reply_describes_with_error_name_and_rows, 0,
+			    (int)(sizeof(replies) / sizeof(replies[0])));
+	tcase_add_test(tc, a_code_is_named_by_the_headers_then_the_driver);
+	tcase_add_test(tc, an_error_name_is_bounded);
+	tcase_add_test(tc, a_failed_fetch_says_how_many_rows_it_read);
+	tcase_add_test(tc, a_hang_shows_its_late_reply);
 	suite_add_tcase(s, tc);
 	return s;
 }

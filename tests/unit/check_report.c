@@ -967,8 +967,8 @@ START_TEST(test_step_line_escaped_everywhere)
 	ck_assert_msg(strstr(report, "\n      " SHOWN_LINE "\n") != NULL,
 		      "the report's step line:\n%s", report);
 	ck_assert_msg(strstr(log, "\n" SHOWN_LINE " [sqlstate \\x1B[1m]; "
-			     "expected 2013 (CR_SERVER_LOST) (expect line 8): "
-			     "MISMATCH\n") != NULL,
+			     "expected 2013 (CR_SERVER_LOST) (expect line 8, "
+			     "no selector): MISMATCH\n") != NULL,
 		      "steps.log's step line:\n%s", log);
 	ck_assert_msg(strstr(log, "\nreason: line 7: driver said gone\\x1B[2J"
 			     "\\r\\x7F\\u009B31m away\n") != NULL,
@@ -994,6 +994,11 @@ START_TEST(test_steps_log_plain)
 		 "note one\nnote \x1b[2J two");
 	snprintf(fx.res[0].reverted, sizeof(fx.res[0].reverted),
 		 "wall (firewall drop both)");
+	fx.res[0].flavour = GA_FLAVOUR_MARIADB;
+	snprintf(fx.res[0].server, sizeof(fx.res[0].server), "mariadb-11.8");
+	snprintf(fx.res[0].backend, sizeof(fx.res[0].backend), "rootfs");
+	snprintf(fx.res[0].client, sizeof(fx.res[0].client), "cmd\x1b");
+	snprintf(fx.res[0].library, sizeof(fx.res[0].library), "Lib 1.2");
 	f = open_memstream(&log, &len);
 	ck_assert_ptr_nonnull(f);
 	ga_steps_log_write(f, fx.sc[0], &fx.res[0]);
@@ -1002,7 +1007,9 @@ START_TEST(test_steps_log_plain)
 	ck_assert_str_eq(log,
 		"scenario: scenarios/pass-case.gw\n"
 		"verdict: PASS\n"
-		"server: 10.11.19-MariaDB-0+deb12u1\n"
+		"server: mariadb 10.11.19-MariaDB-0+deb12u1 (mariadb-11.8, "
+		"rootfs backend)\n"
+		"client: cmd\\x1B (Lib 1.2)\n"
 		"server notes:\n"
 		"note one\n"
 		"note \\x1B[2J two\n"
@@ -1010,7 +1017,8 @@ START_TEST(test_steps_log_plain)
 		"line 5: connect app: mysql_real_connect: succeeded after 2 ms\n"
 		"line 7: query app: mysql_real_query: returned 2013 "
 		"(CR_SERVER_LOST) \"Lost connection to server during query\" "
-		"after 1002 ms; expected 2013 (CR_SERVER_LOST) (expect line 8): "
+		"after 1002 ms; expected 2013 (CR_SERVER_LOST) "
+		"(expect line 8, no selector): "
 		"matched\n");
 	free(log);
 }

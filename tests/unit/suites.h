@@ -34,5 +34,6 @@ Suite *make_docker_suite(void);
 Suite *make_select_suite(void);
 Suite *make_pool_suite(void);
 Suite *make_matrix_html_suite(void);
+Suite *make_allow_suite(void);
 
 #endif

@@ -20,6 +20,29 @@
 #   groupleave  joins another process group and ignores EOF
 #   setsid   leaves a child in a session of its own (its PID in
 #            $BAD_DRIVER_PIDFILE) that would outlive the run
+# For t0092-driver-replies, one mode that says what it is told:
+#   echo     greets with $BAD_DRIVER_HELLO (a JSON object) merged into
+#            its greeting, then answers each request with the reply its
+#            "sql" spells as a JSON object, the request's id added.
+#            Members of goneaway's test, removed from the reply: "_next"
+#            is the reply to the request after it (a fetch, a connect,
+#            a close: steps without sql), "_sleep" seconds to wait
+#            before answering, "_id_add" added to the id.  Without
+#            either, a connect is ok on thread 7 and any other step ok
+#            (an sql that is not an object too).
+# For t0097-driver-test, the shipped PyMySQL driver breaking one rule of
+# docs/driver-protocol.md each ("goneaway driver-test" must name it):
+#   dt-noexit      does not exit when its input closes
+#   dt-nosqlstate  sends no sqlstate with server errors, though its
+#                  greeting does not say the connector has none
+#   dt-unknownerror  answers a step it does not know with an error, not
+#                  "unsupported"
+#   dt-unflushed   greets, then writes its replies to a buffered stdout
+#                  it never flushes: no reply arrives
+#   dt-wrongid     answers every request with its id plus 40
+#   dt-wrongid-connect  answers a connect with its id plus 40 (the
+#                  other replies rightly)
+#   dt-thread0     reports thread_after 0 after a connect that succeeded
 import json
 import os
 import signal
@@ -31,21 +54,99 @@ print("bad-driver: starting in mode " + mode, file=sys.stderr, flush=True)
 if mode == "mute":
     time.sleep(60)
     sys.exit(0)
-if mode == "notls":
-    # the shipped PyMySQL driver, but plain TCP whatever it is asked
+if mode in ("notls", "nodb"):
+    # the shipped PyMySQL driver, but it ignores one connection option:
+    # notls connects in the clear whatever it is asked, nodb drops the
+    # database it is given
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
         __file__)), "..", "..", "..", "..", "drivers", "pymysql"))
     import driver as pymysql_driver                     # noqa: E402
 
-    class NoTLS(pymysql_driver.PyMySQL):
-        name = "bad-notls"
+    class Ignoring(pymysql_driver.PyMySQL):
+        name = "bad-" + mode
 
         def do_connect(self, req):
             req = dict(req)
-            req["options"] = dict(req.get("options") or {}, tls="off")
+            if mode == "notls":
+                req["options"] = dict(req.get("options") or {}, tls="off")
+            else:
+                req.pop("database", None)
             return super().do_connect(req)
 
-    pymysql_driver.gadriver.serve(NoTLS())
+    pymysql_driver.gadriver.serve(Ignoring())
+    sys.exit(0)
+if mode.startswith("dt-"):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "..", "..", "..", "drivers", "pymysql"))
+    import driver as pymysql_driver                     # noqa: E402
+    gadriver = pymysql_driver.gadriver
+
+    class Broken(pymysql_driver.PyMySQL):
+        # named "pymysql" still: the scenarios' [client=pymysql] lines
+        # apply, and only the broken rule fails
+
+        def __init__(self):
+            super().__init__()
+            if mode == "dt-nosqlstate":
+                self.unsupported_steps = dict(self.unsupported_steps)
+                self.unsupported_steps.pop("sqlstate", None)
+
+        def thread_id(self):
+            return 0 if mode == "dt-thread0" else super().thread_id()
+
+        def handle(self, req):
+            if (mode == "dt-unknownerror" and
+                    req.get("step") not in gadriver.STEPS):
+                return {"result": "error", "errno": 0,
+                        "message": "no such step", "error_class": "KeyError",
+                        "api": "driver", "elapsed_ms": 0}
+            return super().handle(req)
+
+    sess = Broken()
+    if mode in ("dt-unflushed", "dt-wrongid", "dt-wrongid-connect"):
+        # gadriver.serve() flushes each reply and copies the request's id
+        print(json.dumps(sess.greeting()), flush=True)
+        out = sys.stdout
+        if mode == "dt-unflushed":
+            out = open(1, "w", buffering=1 << 20, closefd=False)
+        for line in sys.stdin:
+            req = json.loads(line)
+            rep = sess.handle(req)
+            rep["id"] = req["id"]
+            if mode == "dt-wrongid" or (mode == "dt-wrongid-connect" and
+                                        req["step"] == "connect"):
+                rep["id"] += 40
+            out.write(json.dumps(rep) + "\n")
+            if mode != "dt-unflushed":
+                out.flush()
+        os._exit(0)                     # dt-unflushed: not even at exit
+    gadriver.serve(sess)
+    if mode == "dt-noexit":
+        time.sleep(300)                 # ignores the end of its input
+    sys.exit(0)
+if mode == "echo":
+    hello = {"hello": "goneaway-driver", "protocol": 1,
+             "driver": "bad-echo", "library": "none"}
+    hello.update(json.loads(os.environ.get("BAD_DRIVER_HELLO") or "{}"))
+    print(json.dumps(hello), flush=True)
+    following = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        if following is not None:
+            answer, following = following, None
+        elif req.get("sql", "").startswith("{"):
+            answer = json.loads(req["sql"])
+        elif req["step"] == "connect":
+            answer = {"result": "ok", "thread_after": 7}
+        else:
+            answer = {"result": "ok"}
+        following = answer.pop("_next", None)
+        time.sleep(answer.pop("_sleep", 0))
+        answer["id"] = req["id"] + answer.pop("_id_add", 0)
+        answer.setdefault("api", req["step"])
+        print("bad-driver: answering request %d (%s)" % (req["id"],
+              req["step"]), file=sys.stderr, flush=True)
+        print(json.dumps(answer), flush=True)
     sys.exit(0)
 print(json.dumps({"hello": "goneaway-driver", "protocol": 1,
                   "driver": "bad-" + mode, "library": "none"}), flush=True)

@@ -1,0 +1,292 @@
+/* check.c - "goneaway check [--client NAME]... PATH...": parses scenario
+ * files and reports every problem; runs nothing.
+ *
+ * It also warns (exit status unchanged) about a selector whose
+ * client=NAME names no client goneaway knows, since such a line never
+ * applies and a typo in it goes unnoticed.  Known are "builtin", every
+ * NAME of drivers/drivers.list, such a NAME without its "-VERSION"
+ * ("libmysqlclient" for "libmysqlclient-9.7": the name the driver gives
+ * itself), and the names given with --client (a connector project's own
+ * driver, not in the list).
+ */
+#include "cli/internal.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/escape.h"
+#include "util/fsutil.h"
+
+#define LIST_MAX (1 << 20)      /* drivers.list, read whole */
+
+/* The client names a selector may use. */
+struct known {
+	char **names;           /* owned strings, in the order added, each
+				 * once */
+	size_t n;
+	char *text;             /* owned: "a, b, c" for the warnings */
+};
+
+static void known_free(struct known *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		free(k->names[i]);
+	free(k->names);
+	free(k->text);
+	memset(k, 0, sizeof(*k));
+}
+
+static bool known_has(const struct known *k, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (strlen(k->names[i]) == len &&
+		    memcmp(k->names[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/* Adds name[0..len) unless it is there.  Returns 0, or -1 out of memory. */
+static int known_add(struct known *k, const char *name, size_t len)
+{
+	char **grown;
+
+	if (len == 0 || known_has(k, name, len))
+		return 0;
+	grown = realloc(k->names, (k->n + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	k->names = grown;
+	k->names[k->n] = strndup(name, len);
+	if (!k->names[k->n])
+		return -1;
+	k->n++;
+	return 0;
+}
+
+/* The length of name without a trailing "-VERSION", a '-' then digits
+ * and dots ("libmysqlclient-9.7" -> 14); strlen(name) when it has none. */
+static size_t without_version(const char *name)
+{
+	const char *dash = strrchr(name, '-');
+	const char *c;
+
+	if (!dash || dash == name || !isdigit((unsigned char)dash[1]))
+		return strlen(name);
+	for (c = dash + 1; *c; c++)
+		if (!isdigit((unsigned char)*c) && *c != '.')
+			return strlen(name);
+	return (size_t)(dash - name);
+}
+
+/* Every NAME of drivers/drivers.list (the one run --client reads), with
+ * and without its -VERSION.  Returns 0, or -1 with err set. */
+static int known_read_list(struct known *k, struct ga_error *err)
+{
+	char dir[PATH_MAX], list[PATH_MAX + 16], word[GA_CLIENT_NAME_MAX];
+	char *text, *line, *save = NULL;
+	int rc = 0;
+
+	if (find_share_dir("drivers", dir, sizeof(dir), err))
+		return -1;
+	snprintf(list, sizeof(list), "%s/drivers.list", dir);
+	if (ga_file_read(list, LIST_MAX, &text, NULL, err))
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line && rc == 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || sscanf(line, "%63s", word) != 1)
+			continue;
+		rc = known_add(k, word, strlen(word));
+		if (rc == 0)
+			rc = known_add(k, word, without_version(word));
+	}
+	free(text);
+	if (rc)
+		return ga_error_set(err, "out of memory");
+	return 0;
+}
+
+bool cli_client_name_listed(const char *name)
+{
+	struct known k = { 0 };
+	struct ga_error err;
+	bool has = false;
+
+	if (known_add(&k, "builtin", strlen("builtin")) == 0 &&
+	    known_read_list(&k, &err) == 0)
+		has = known_has(&k, name, strlen(name));
+	known_free(&k);
+	return has;
+}
+
+/* k->text: the names joined by ", ".  Returns 0, or -1 out of memory. */
+static int known_join(struct known *k)
+{
+	size_t i, len = 1;
+
+	for (i = 0; i < k->n; i++)
+		len += strlen(k->names[i]) + 2;
+	k->text = malloc(len);
+	if (!k->text)
+		return -1;
+	k->text[0] = '\0';
+	for (i = 0; i < k->n; i++) {
+		if (i)
+			strcat(k->text, ", ");
+		strcat(k->text, k->names[i]);
+	}
+	return 0;
+}
+
+/* "builtin", drivers.list's names, then the --client names (own[0..n)).
+ * Returns 0, or -1 after printing why (a list that cannot be read is
+ * said once; client names are then not checked: *checked is false). */
+static int known_build(struct known *k, char **own, size_t nown,
+		       bool *checked)
+{
+	struct ga_error err;
+	size_t i;
+	int rc;
+
+	*checked = false;
+	rc = known_add(k, "builtin", strlen("builtin"));
+	if (rc == 0 && known_read_list(k, &err)) {
+		ga_esc_line(stderr, "goneaway check: warning: client names "
+			    "are not checked: %s", err.msg);
+		return 0;
+	}
+	for (i = 0; i < nown && rc == 0; i++)
+		rc = known_add(k, own[i], strlen(own[i]));
+	if (rc == 0)
+		rc = known_join(k);
+	if (rc) {
+		fprintf(stderr, "goneaway: out of memory\n");
+		return -1;
+	}
+	*checked = true;
+	return 0;
+}
+
+/* Warns when sel's client=NAME is not known.  Returns 1 for a warning,
+ * else 0. */
+static size_t warn_client(const char *path, const struct ga_selector *sel,
+			  const struct known *k)
+{
+	if (!sel->client[0] || known_has(k, sel->client, strlen(sel->client)))
+		return 0;
+	ga_esc_line(stderr, "%s:%d:%d: warning: client '%s' is no driver in "
+		    "drivers/drivers.list (known: %s); pass --client %s to "
+		    "check if it is your own driver's name", path,
+		    sel->client_line, sel->client_col, sel->client, k->text,
+		    sel->client);
+	return 1;
+}
+
+/* The warnings of every scenario that parsed (scs[i] NULL: it did not),
+ * in line order.  Returns how many. */
+static size_t warn_unknown_clients(struct ga_scenario **scs, size_t n,
+				   const struct known *k)
+{
+	const struct ga_scenario *sc;
+	const struct ga_step *st;
+	size_t i, j, s, warned = 0;
+
+	for (i = 0; scs && i < n; i++) {
+		sc = scs[i];
+		if (!sc)
+			continue;
+		if (sc->requires_text)
+			warned += warn_client(sc->path, &sc->requires_selector,
+					      k);
+		for (s = 0; s < sc->nsteps; s++) {
+			st = &sc->steps[s];
+			for (j = 0; j < st->nexpects; j++)
+				warned += warn_client(sc->path,
+						      &st->expects[j].selector,
+						      k);
+		}
+	}
+	return warned;
+}
+
+static const struct option check_long_opts[] = {
+	{ "client", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Options into own[] (the --client names, argv's strings); returns 0,
+ * or -1 after a usage message. */
+static int parse_check_args(int argc, char **argv, char **own, size_t *nown)
+{
+	int c;
+
+	*nown = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", check_long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			own[(*nown)++] = optarg;
+			break;
+		case 'h':
+			fputs(ga_usage_text, stdout);
+			exit(EXIT_ALL_PASSED);
+		default:
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: goneaway check [--client NAME]... "
+			"PATH...\n");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct path_list paths = { 0 };
+	struct ga_scenario **scs = NULL;
+	struct known known = { 0 };
+	size_t nown, nwarn = 0;
+	bool checked;
+	char **own;
+	int code = EXIT_USAGE, parsed;
+
+	own = calloc((size_t)argc + 1, sizeof(*own));
+	if (!own) {
+		fprintf(stderr, "goneaway: out of memory\n");
+		return EXIT_USAGE;
+	}
+	if (parse_check_args(argc, argv, own, &nown) ||
+	    collect_paths(argv + optind, argc - optind, &paths))
+		goto out;
+	parsed = parse_all(&paths, &scs);
+	if (known_build(&known, own, nown, &checked))
+		goto out;
+	if (checked)
+		nwarn = warn_unknown_clients(scs, paths.n, &known);
+	if (parsed == 0) {
+		printf("%zu scenario file%s OK", paths.n,
+		       paths.n == 1 ? "" : "s");
+		if (nwarn)
+			printf(" (%zu warning%s)", nwarn,
+			       nwarn == 1 ? "" : "s");
+		printf("\n");
+		code = EXIT_ALL_PASSED;
+	}
+out:
+	known_free(&known);
+	free_scenarios(scs, paths.n);
+	path_list_free(&paths);
+	free(own);
+	return code;
+}

@@ -1,0 +1,304 @@
+#!/bin/sh
+# t0043-ci: what ci/ gives a connector's CI (issue 19).
+#   - ci/run-goneaway.sh: clients one per line (GONEAWAY_CLIENTS, and
+#     GONEAWAY_CLIENTS_FILE with comments), so a cmd: client with spaces
+#     stays one --client; --allow-skip rules from GONEAWAY_ALLOW_SKIP;
+#     GONEAWAY_SKIP_BUILD=1; a real run with two clients;
+#   - --allow-skip KIND[:SCENARIO][@CLIENT] for run and report alike: a
+#     rule for another scenario, client or kind lets nothing through;
+#   - the templates: valid YAML, every job on Debian 12 (GitHub's in a
+#     debian:12 container with the capabilities goneaway needs), goneaway
+#     pinned by GONEAWAY_REF (the same everywhere, v<version>), and the
+#     templates' own fetch commands check out exactly that ref.
+. "$(dirname "$0")/lib.sh"
+
+D="$TOP/tests/integration/data"
+S="$TOP/scenarios"
+PY=/usr/bin/python3
+PYMYSQL="cmd:$PY $TOP/drivers/pymysql/driver.py"
+leftover_snapshot > "$SCRATCH/before"
+
+have_pymysql() { "$PY" -c 'import pymysql' 2>/dev/null; }
+have_yaml() { "$PY" -c 'import yaml' 2>/dev/null; }
+
+# ---- ci/run-goneaway.sh: what it passes to goneaway --------------------------
+
+# A checkout whose "goneaway" prints its arguments, one per line in <>.
+mkdir -p "$SCRATCH/fake"
+cat > "$SCRATCH/fake/goneaway" <<'EOF'
+#!/bin/sh
+for a in "$@"; do printf '<%s>\n' "$a"; done
+EOF
+chmod +x "$SCRATCH/fake/goneaway"
+
+test_expect_success 'run-goneaway.sh: one --client per line, spaces kept; the file first, comments and blanks out' '
+	printf "%s\n" "# the connector under test" "" "   pymysql  " \
+		"cmd:php /x/it'"'"'s driver.php" "	# indented comment" > clients &&
+	printf "last-without-newline" >> clients &&
+	GONEAWAY_SKIP_BUILD=1 GONEAWAY_CLIENTS_FILE=clients \
+	GONEAWAY_CLIENTS="builtin
+  cmd:ruby /x/driver.rb --opt *
+
+" GONEAWAY_ALLOW_SKIP="netem driver:kill-idle@pymysql" \
+	GONEAWAY_ARGS="--shard 1/3 -k *" \
+		sh "$TOP/ci/run-goneaway.sh" "$SCRATCH/fake" "a dir" > args &&
+	cat args &&
+	printf "<%s>\n" run --strict --allow-skip netem \
+		--allow-skip driver:kill-idle@pymysql \
+		--client pymysql --client "cmd:php /x/it'"'"'s driver.php" \
+		--client last-without-newline --client builtin \
+		--client "cmd:ruby /x/driver.rb --opt *" --shard 1/3 -k "*" \
+		--junit goneaway-junit.xml --markdown goneaway-matrix.md \
+		-o goneaway-results "a dir" > want &&
+	diff -u want args
+'
+
+test_expect_success 'run-goneaway.sh: defaults; GONEAWAY_ALLOW_SKIP="" allows nothing' '
+	GONEAWAY_SKIP_BUILD=1 sh "$TOP/ci/run-goneaway.sh" "$SCRATCH/fake" > d1 &&
+	printf "<%s>\n" run --strict --allow-skip netem --junit goneaway-junit.xml \
+		--markdown goneaway-matrix.md -o goneaway-results \
+		"$SCRATCH/fake/scenarios" > want1 &&
+	diff -u want1 d1 &&
+	GONEAWAY_SKIP_BUILD=1 GONEAWAY_ALLOW_SKIP= \
+		sh "$TOP/ci/run-goneaway.sh" "$SCRATCH/fake" x > d2 &&
+	! grep -q allow-skip d2
+'
+
+test_expect_success 'run-goneaway.sh: an unreadable clients file or an unbuilt checkout is exit 2' '
+	GONEAWAY_SKIP_BUILD=1 GONEAWAY_CLIENTS_FILE=/nonexistent/clients \
+		sh "$TOP/ci/run-goneaway.sh" "$SCRATCH/fake" x > o 2> e;
+	test $? -eq 2 && cat e && grep -q "GONEAWAY_CLIENTS_FILE: cannot read" e &&
+	test ! -s o &&
+	mkdir -p empty &&
+	GONEAWAY_SKIP_BUILD=1 sh "$TOP/ci/run-goneaway.sh" empty x 2> e;
+	test $? -eq 2 && grep -q "empty/goneaway is not built" e
+'
+
+if have_pymysql; then
+	test_expect_success 'run-goneaway.sh: builtin and a cmd: client with spaces, one table' '
+		mkdir -p two && cd two &&
+		GONEAWAY_SKIP_BUILD=1 GONEAWAY_CLIENTS="builtin
+$PYMYSQL" sh "$TOP/ci/run-goneaway.sh" "$TOP" "$S/kill-idle.gw" > out 2>&1;
+		rc=$?; cat out goneaway-matrix.md; test $rc -eq 0 &&
+		grep -q "^| kill-idle *| PASS [^|]*| PASS [^|]*|$" goneaway-matrix.md &&
+		grep -q "| local/builtin *| local/pymysql *|$" goneaway-matrix.md &&
+		test -f goneaway-junit.xml &&
+		test -f goneaway-results/local-pymysql/kill-idle/steps.log
+	'
+else
+	test_skip 'run-goneaway.sh: builtin and a cmd: client with spaces, one table' \
+		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
+fi
+
+test_expect_success 'run-goneaway.sh: GONEAWAY_ALLOW_SKIP rules reach goneaway (a real run)' '
+	mkdir -p rules && cd rules &&
+	GONEAWAY_SKIP_BUILD=1 GONEAWAY_ALLOW_SKIP="netem flavour:requires-mysql@nope" \
+		sh "$TOP/ci/run-goneaway.sh" "$TOP" "$D/requires-mysql.gw" > out 2> err;
+	test $? -eq 4 && cat err &&
+	grep -q "allow-skip flavour:requires-mysql@builtin would let it through" err &&
+	GONEAWAY_SKIP_BUILD=1 GONEAWAY_ALLOW_SKIP="netem flavour:requires-mysql@builtin" \
+		sh "$TOP/ci/run-goneaway.sh" "$TOP" "$D/requires-mysql.gw" > out 2> err ||
+		{ cat out err; false; }
+'
+
+# ---- --allow-skip KIND[:SCENARIO][@CLIENT] ------------------------------------
+
+# rc WANT ARGS...: goneaway with ARGS exits WANT (else says so, with
+# its output); its output in out and err
+rc() {
+	want=$1
+	shift
+	"$GONEAWAY" "$@" > out 2> err
+	got=$?
+	[ "$got" = "$want" ] && return 0
+	echo "exit $got, not $want: goneaway $*"
+	cat out err
+	return 1
+}
+
+# requires-mysql SKIPs (flavour) against MariaDB, at once: a rule lets
+# it through only when its kind, scenario and client are the case's.
+test_expect_success 'run --strict: a rule covers its kind, scenario and client only' '
+	set -- run --color never --strict -o two --client builtin &&
+	rc 4 "$@" "$D/requires-mysql.gw" &&
+	rc 0 "$@" --allow-skip flavour "$D/requires-mysql.gw" &&
+	rc 0 "$@" --allow-skip flavour@builtin "$D/requires-mysql.gw" &&
+	rc 0 "$@" --allow-skip flavour:requires-mysql@builtin "$D/requires-mysql.gw" &&
+	rc 0 "$@" --allow-skip flavour:requires-mysql "$D/requires-mysql.gw" &&
+	rc 4 "$@" --allow-skip flavour@pymysql "$D/requires-mysql.gw" &&
+	grep -q "requires-mysql.gw was skipped (flavour: .*--allow-skip flavour:requires-mysql@builtin would let it through" err &&
+	rc 4 "$@" --allow-skip flavour:requires-version "$D/requires-mysql.gw" &&
+	rc 4 "$@" --allow-skip driver:requires-mysql@builtin "$D/requires-mysql.gw" &&
+	rc 0 "$@" --allow-skip netem --allow-skip flavour:requires-mysql@builtin "$D/requires-mysql.gw"
+'
+
+if have_pymysql; then
+	test_expect_success 'run and report --strict: a driver SKIP passes only with its rule' '
+		# PyMySQL has no server-side prepared statements: it SKIPs
+		# packet-too-large-long-data (driver), builtin PASSes it
+		set -- run --color never --strict -o pyres --client builtin \
+			--client "$PYMYSQL" "$S/packet-too-large-long-data.gw" &&
+		rc 4 "$@" && cat out err &&
+		grep -q "packet-too-large-long-data.gw was skipped (driver: .*--allow-skip driver:packet-too-large-long-data@pymysql would" err &&
+		rc 0 "$@" --allow-skip driver:packet-too-large-long-data@pymysql &&
+		rc 4 "$@" --allow-skip driver:packet-too-large-client@pymysql &&
+		rc 4 "$@" --allow-skip driver:packet-too-large-long-data@builtin &&
+		r() { w=$1; shift; rc "$w" report --color never --strict "$@" pyres; } &&
+		r 4 &&
+		grep -q "allow-skip driver:packet-too-large-long-data@pymysql would" err &&
+		r 0 --allow-skip driver:packet-too-large-long-data@pymysql &&
+		r 0 --allow-skip driver@pymysql &&
+		r 0 --allow-skip driver:packet-too-large-long-data &&
+		r 0 --allow-skip driver &&
+		r 4 --allow-skip driver:packet-too-large-client@pymysql &&
+		r 4 --allow-skip driver:packet-too-large-long-data@php-mysqli &&
+		r 4 --allow-skip driver@builtin &&
+		r 4 --allow-skip netem:packet-too-large-long-data@pymysql &&
+		r 4 --allow-skip flavour@pymysql
+	'
+
+	test_expect_success 'run --strict: two clients of one name are told apart by NAME#N' '
+		set -- run --color never --strict -o same --client "$PYMYSQL" \
+			--client "$PYMYSQL" "$D/requires-mysql.gw" &&
+		rc 4 "$@" --allow-skip "flavour@pymysql#1" &&
+		grep -q "allow-skip flavour:requires-mysql@pymysql#2 would" err &&
+		! grep -q "@pymysql#1 would" err &&
+		rc 0 "$@" --allow-skip "flavour@pymysql#1" --allow-skip "flavour@pymysql#2" &&
+		rc 0 "$@" --allow-skip flavour@pymysql
+	'
+else
+	test_skip 'run and report --strict: a driver SKIP passes only with its rule' \
+		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
+fi
+
+test_expect_success 'report --strict: a client rule covers that client only' '
+	"$GONEAWAY" run --color never -o flav "$D/requires-mysql.gw" > /dev/null &&
+	rc 4 report --strict flav &&
+	rc 0 report --strict --allow-skip flavour:requires-mysql@builtin flav &&
+	rc 4 report --strict --allow-skip flavour:requires-mysql@pymysql flav &&
+	rc 4 report --strict --allow-skip flavour:kill-idle@builtin flav
+'
+
+test_expect_success 'an unknown kind or a malformed rule is a usage error (exit 2), for run and report' '
+	for cmd in run report; do
+		rc 2 $cmd --allow-skip nope "$D/requires-mysql.gw" &&
+		grep -q "is not one of: root, server, flavour, netem, fault, driver" err &&
+		rc 2 $cmd --allow-skip nope:x@y "$D/requires-mysql.gw" &&
+		grep -q "'"'"'nope'"'"' is not one of" err &&
+		rc 2 $cmd --allow-skip driver: "$D/requires-mysql.gw" &&
+		grep -q "no scenario after" err &&
+		rc 2 $cmd --allow-skip driver@ "$D/requires-mysql.gw" &&
+		grep -q "no client after" err &&
+		rc 2 $cmd --allow-skip driver:kill-idle.gw "$D/requires-mysql.gw" &&
+		grep -q "without its \".gw\"" err || return 1
+	done
+'
+
+test_expect_success '--help shows the rule form' '
+	"$GONEAWAY" --help > help &&
+	grep -q -- "--allow-skip KIND\[:SCENARIO\]\[@CLIENT\]" help
+'
+
+# ---- the templates ------------------------------------------------------------
+
+T="$TOP/ci"
+if have_yaml; then
+	test_expect_success 'the templates: YAML, Debian 12 everywhere, pinned by GONEAWAY_REF' '
+		version=$("$GONEAWAY" --version | sed -n "s/^goneaway \([^ ]*\).*/\1/p") &&
+		test -n "$version" &&
+		"$PY" - "$T" "v$version" <<-"EOF"
+		import re, sys, yaml
+		top, want = sys.argv[1], sys.argv[2]
+		caps = ["--cap-add ALL", "--cap-drop SYS_RESOURCE",
+		        "--security-opt seccomp=unconfined",
+		        "--security-opt apparmor=unconfined"]
+		bad = []
+		def ref_of(name, vars_):
+		    ref = (vars_ or {}).get("GONEAWAY_REF")
+		    if ref != want:
+		        bad.append("%s: GONEAWAY_REF is %r, not %r" % (name, ref, want))
+		    if "GONEAWAY_REPO" not in (vars_ or {}):
+		        bad.append("%s: no GONEAWAY_REPO" % name)
+		def fetch_ok(name, job, text):
+		    if "clone" in text or "$GONEAWAY_REF" not in text:
+		        bad.append("%s: %s fetches no pinned ref" % (name, job))
+		for f in ("github-actions.yml", "github-actions-sharded.yml"):
+		    d = yaml.safe_load(open("%s/%s" % (top, f)))
+		    ref_of(f, d.get("env"))
+		    for name, job in d["jobs"].items():
+		        c = job.get("container") or {}
+		        if c.get("image") != "debian:12":
+		            bad.append("%s: job %s is not in a debian:12 container" % (f, name))
+		        runs = "\n".join(s.get("run", "") for s in job["steps"])
+		        if "sudo" in runs:
+		            bad.append("%s: job %s uses sudo" % (f, name))
+		        if "apt-get install" not in job["steps"][0].get("run", ""):
+		            bad.append("%s: job %s does not install git and make first" % (f, name))
+		        fetch_ok(f, name, runs)
+		        if "run-goneaway.sh" in runs:
+		            opts = " ".join(c.get("options", "").split())
+		            bad += ["%s: job %s lacks %s" % (f, name, o) for o in caps if o not in opts]
+		for f in ("gitlab-ci.yml", "gitlab-ci-sharded.yml"):
+		    d = yaml.safe_load(open("%s/%s" % (top, f)))
+		    ref_of(f, d.get("variables"))
+		    for name, job in d.items():
+		        if not isinstance(job, dict) or "script" not in job:
+		            continue
+		        if job.get("image") != "debian:12":
+		            bad.append("%s: job %s has no debian:12 image" % (f, name))
+		        fetch_ok(f, name, "\n".join(job["script"]))
+		print("\n".join(bad))
+		sys.exit(1 if bad else 0)
+		EOF
+	'
+
+	# Runs the templates' own fetch commands (GitHub's "fetch goneaway"
+	# step, GitLab's git lines) against a scratch repository.
+	test_expect_success "the templates' fetch checks out GONEAWAY_REF: a tag or a full commit" '
+		git init -q repo && cd repo &&
+		git config user.email t@example.invalid && git config user.name t &&
+		echo 1 > f && git add f && git commit -q -m one && one=$(git rev-parse HEAD) &&
+		git tag -a v9.9.9 -m tagged &&
+		echo 2 > f && git commit -q -a -m two && two=$(git rev-parse HEAD) &&
+		echo 3 > f && git commit -q -a -m three && cd .. &&
+		"$PY" - "$T" > fetch.list <<-"EOF" &&
+		import sys, yaml
+		top = sys.argv[1]
+		for f in ("github-actions.yml", "github-actions-sharded.yml"):
+		    for name, job in yaml.safe_load(open("%s/%s" % (top, f)))["jobs"].items():
+		        for s in job["steps"]:
+		            if s.get("name") == "fetch goneaway":
+		                open("fetch-%s-%s.sh" % (f, name), "w").write(s["run"])
+		                print("fetch-%s-%s.sh" % (f, name))
+		for f in ("gitlab-ci.yml", "gitlab-ci-sharded.yml"):
+		    for name, job in yaml.safe_load(open("%s/%s" % (top, f))).items():
+		        if isinstance(job, dict) and "script" in job:
+		            lines = [l for l in job["script"] if l.startswith(("git ", "echo \"goneaway"))]
+		            open("fetch-%s-%s.sh" % (f, name), "w").write("set -e\n" + "\n".join(lines) + "\n")
+		            print("fetch-%s-%s.sh" % (f, name))
+		EOF
+		test "$(wc -l < fetch.list)" -eq 6 &&
+		for s in $(cat fetch.list); do
+			for ref in v9.9.9:$one $two:$two; do
+				rm -rf goneaway &&
+				GONEAWAY_REPO="file://$SCRATCH/repo" GONEAWAY_REF=${ref%%:*} \
+					bash -e "$s" > fetched 2>&1 || { cat "$s" fetched; return 1; }
+				test "$(git -C goneaway rev-parse HEAD)" = "${ref#*:}" ||
+					{ echo "$s: ${ref%%:*} gave $(git -C goneaway rev-parse HEAD)"; return 1; }
+				grep -q "is commit ${ref#*:}" fetched || { cat fetched; return 1; }
+			done
+		done
+	'
+else
+	test_skip 'the templates: YAML, Debian 12 everywhere, pinned by GONEAWAY_REF' \
+		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
+	test_skip "the templates' fetch checks out GONEAWAY_REF: a tag or a full commit" \
+		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
+fi
+
+test_expect_success 'the CI tests left no trace' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done
