@@ -22,7 +22,6 @@
 #include <mysqld_error.h>
 
 #include "mysqlapi/mysqlapi.h"
-#include "util/clock.h"
 
 #define ADMIN_TIMEOUT_S 30
 #define CLOSE_WAIT_MS 2000      /* for the server to end the session */
@@ -96,21 +95,4 @@ void ga_admin_close(struct ga_server *srv)
 	       read(pfd.fd, &byte, 1) > 0)
 		;       /* EOF (or an error, or the bound): the server is done */
 	close(pfd.fd);
-}
-
-int ga_server_admin_query(struct ga_server *srv, const char *sql,
-			  struct ga_outcome *out, struct ga_error *err)
-{
-	double start = ga_clock_ms();
-
-	memset(out, 0, sizeof(*out));
-	if (!srv->pid)
-		return ga_error_set(err, "no admin connection: the server is "
-				    "not running");
-	if (ga_admin_connect(srv, err) != 0)
-		return -1;
-	ga_mysql_query(srv->admin, sql, out);
-	ga_admin_close(srv);
-	out->elapsed_ms = ga_clock_ms() - start;
-	return 0;
 }

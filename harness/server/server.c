@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <errmsg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,13 @@
 
 #include "lab/lab.h"
 #include "lab/spawn.h"
+#include "mysqlapi/mysqlapi.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
 
 #define POLL_MS 5
 #define LOG_MAX (64 << 20)
+#define DEATH_WAIT_MS 1000     /* for a server dying under an admin query */
 
 int ga_server_backend_open(struct ga_server_backend *be,
 			   const struct ga_server_backend_ops *ops,
@@ -305,6 +308,87 @@ void ga_server_destroy(struct ga_server *srv)
 	forget_process(srv);
 	if (srv->be->ops->destroy)
 		srv->be->ops->destroy(srv);
+}
+
+/* The line of srv's error log where the server says it crashed
+ * ("mariadbd got signal 11 ;"), the last such, into buf; "" when none. */
+static void crash_line(const struct ga_server *srv, char *buf, size_t len)
+{
+	struct ga_error err;
+	char *text = NULL, *at, *end;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (ga_file_read(srv->errlog, LOG_MAX, &text, &n, &err) != 0)
+		return;
+	at = NULL;
+	for (end = strstr(text, " got signal "); end;
+	     end = strstr(end + 1, " got signal "))
+		at = end;
+	if (at) {
+		while (at > text && at[-1] != '\n')
+			at--;
+		end = strchr(at, '\n');
+		snprintf(buf, len, "%.*s", end ? (int)(end - at) : (int)strlen(at),
+			 at);
+	}
+	free(text);
+}
+
+/* After an admin connection or query failed: when the server is the
+ * reason (its process has ended, or ends within DEATH_WAIT_MS), reaps it
+ * and replaces err with what happened, for a report that says "the
+ * server crashed" rather than "can't connect through socket".  Returns
+ * true when it died. */
+static bool died(struct ga_server *srv, struct ga_error *err)
+{
+	char how[96], said[400], tail[600];
+	int status = -1;
+
+	if (!srv->pid || srv->pidfd < 0 ||
+	    ga_interrupt_wait(NULL, srv->pidfd, DEATH_WAIT_MS) <= 0)
+		return false;
+	srv->be->ops->reap(srv, &status);
+	forget_process(srv);
+	ga_admin_close(srv);
+	if (status == -1)
+		snprintf(how, sizeof(how), "exited");
+	else
+		ga_spawn_describe_status(status, how, sizeof(how));
+	crash_line(srv, said, sizeof(said));
+	if (said[0]) {
+		ga_error_set(err, "the server is gone (it %s); its error "
+			     "log (mariadbd.err in the evidence): %s", how,
+			     said);
+		return true;
+	}
+	ga_server_log_tail(srv, tail, sizeof(tail));
+	ga_error_set(err, "the server is gone (it %s); its error log ends: "
+		     "%s", how, tail);
+	return true;
+}
+
+int ga_server_admin_query(struct ga_server *srv, const char *sql,
+			  struct ga_outcome *out, struct ga_error *err)
+{
+	double start = ga_clock_ms();
+
+	memset(out, 0, sizeof(*out));
+	if (!srv->pid)
+		return ga_error_set(err, "no admin connection: the server is "
+				    "not running");
+	if (ga_admin_connect(srv, err) != 0) {
+		died(srv, err);
+		return -1;
+	}
+	ga_mysql_query(srv->admin, sql, out);
+	ga_admin_close(srv);
+	out->elapsed_ms = ga_clock_ms() - start;
+	if (out->result == GA_RESULT_ERROR &&
+	    (out->err == CR_SERVER_LOST || out->err == CR_SERVER_GONE_ERROR) &&
+	    died(srv, err))
+		return -1;
+	return 0;
 }
 
 void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)

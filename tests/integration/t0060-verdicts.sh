@@ -98,6 +98,26 @@ test_expect_success 'two scenarios with one name keep their own evidence and nam
 	grep -q "<testcase [^>]*name=\"b/x\"" dup.xml
 '
 
+test_expect_success 'a server that is gone under an admin step is an ERROR that says so' '
+	run -j 1 "$DATA/server-gone.gw" > out; rc=$?; cat out; test $rc -eq 3 &&
+	grep -q "admin: the server is gone (it exited with status 0); its error log ends: .*Shutdown complete" out
+'
+
+# A crash that is the server's bug, not the scenario's (MariaDB 10.11 once
+# crashed under the TLS check's query): the report names the signal and
+# the crash line of the error log, not "can't connect through socket".
+test_expect_success 'a server that crashes under an admin query: the signal and its crash line' '
+	"$GONEAWAY" run -j 1 --color never --no-results "$DATA/admin-crash.gw" > out 2>&1 & gp=$!
+	sp="" tries=100
+	while [ -z "$sp" ] && [ $tries -gt 0 ]; do
+		sleep 0.1; tries=$((tries - 1))
+		sp=$(ps -o pid=,comm= --ppid $gp | awk "\$2 == \"mariadbd\" { print \$1 }")
+	done
+	sleep 1
+	test -n "$sp" && kill -SEGV $sp; wait $gp; rc=$?; cat out; test $rc -eq 3 &&
+	grep -q "admin: the server is gone (it was killed by signal 11 (Segmentation fault)); its error log (mariadbd.err in the evidence): .* got signal 11" out
+'
+
 test_expect_success 'the verdict tests left no trace' '
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after
