@@ -270,7 +270,8 @@ static void warn_taken_name(const char *client, const struct ga_driver *drv)
 
 /* One --client: "builtin", a driver named in drivers/drivers.list, or
  * "cmd:COMMAND ARGS..." (split at blanks). */
-static int open_client(const char *client, struct ga_driver *drv)
+static int open_client(const char *client, struct ga_driver *drv,
+		       struct ga_interrupt *in)
 {
 	struct ga_error err;
 	char *argv[32];
@@ -291,7 +292,7 @@ static int open_client(const char *client, struct ga_driver *drv)
 	     w = strtok_r(NULL, " \t", &save))
 		argv[n++] = w;
 	argv[n] = NULL;
-	if (ga_driver_process(drv, argv, &err)) {
+	if (ga_driver_process(drv, argv, in, &err)) {
 		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
 		return -1;
 	}
@@ -302,12 +303,12 @@ static int open_client(const char *client, struct ga_driver *drv)
 	return 0;
 }
 
-static int open_clients(struct run_args *a)
+static int open_clients(struct run_args *a, struct ga_interrupt *in)
 {
 	size_t i;
 
 	for (i = 0; i < a->nclients; i++)
-		if (open_client(a->clients[i], &a->drivers[i]))
+		if (open_client(a->clients[i], &a->drivers[i], in))
 			return -1;
 	return 0;
 }
@@ -474,8 +475,15 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		code = EXIT_ALL_PASSED;
 		goto out;
 	}
-	if (check_results_dir(a.opts.results_dir) ||
-	    open_clients(&a) || build_reporters(&a, reps, &nreps))
+	if (check_results_dir(a.opts.results_dir))
+		goto out;
+	if (open_clients(&a, in)) {
+		/* a Ctrl-C while a driver greets ends the run as one */
+		if (ga_interrupted(in))
+			code = EXIT_INTERRUPTED + in->signo;
+		goto out;
+	}
+	if (build_reporters(&a, reps, &nreps))
 		goto out;
 	o.nreps = nreps;
 	/* two clients greeting with one name have labels of their own

@@ -143,9 +143,10 @@ void ga_driver_builtin(struct ga_driver *drv);
 
 /* A driver process speaking docs/driver-protocol.md: argv is copied.  It
  * is started once here to read its greeting (name, library), then once
- * per connection of every scenario.  Returns 0, or -1 with err set. */
+ * per connection of every scenario; the wait for the greeting ends at
+ * SIGINT/SIGTERM (in, may be NULL).  Returns 0, or -1 with err set. */
 int ga_driver_process(struct ga_driver *drv, char *const *argv,
-		      struct ga_error *err);
+		      struct ga_interrupt *in, struct ga_error *err);
 
 /* Frees what a driver owns (not drv itself). */
 void ga_driver_release(struct ga_driver *drv);

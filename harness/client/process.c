@@ -984,9 +984,10 @@ static char *resolve(const char *prog)
 }
 
 int ga_driver_process(struct ga_driver *drv, char *const *argv,
-		      struct ga_error *err)
+		      struct ga_interrupt *in, struct ga_error *err)
 {
 	static const struct ga_connection probe_decl = { .name = "probe" };
+	struct ga_client_env env = { .netns_fd = -1, .in = in };
 	struct ga_driver_conn *c;
 	const char *s, *tmp;
 	size_t n, i;
@@ -1017,6 +1018,7 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 	}
 	c->drv = drv;
 	c->decl = &probe_decl;
+	c->env = &env;          /* for its waits: only the signals */
 	c->pidfd = c->to_fd = c->from_fd = -1;
 	tmp = getenv("TMPDIR");
 	snprintf(c->log, sizeof(c->log), "%s/goneaway-driver-XXXXXX",

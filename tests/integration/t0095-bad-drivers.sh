@@ -51,6 +51,14 @@ test_expect_success 'a driver that never greets fails the run at once (exit 2)' 
 	test $(( $(date +%s) - start )) -lt 20
 '
 
+test_expect_success 'SIGINT while a driver has not greeted ends the run at once (exit 130)' '
+	"$GONEAWAY" run --no-results --client "cmd:$DRIVER mute" \
+		"$DATA/bad-driver-query.gw" > out 2> err & gp=$!
+	sleep 1; start=$(date +%s); kill -INT $gp; wait $gp; rc=$?; cat out err;
+	test $rc -eq 130 && grep -q "its greeting: interrupted by a signal" err &&
+	test $(( $(date +%s) - start )) -lt 3
+'
+
 # run_bad MODE SCENARIO [STEP_TIMEOUT]: one run with the bad driver, its
 # output in out-MODE, exit status in rc-MODE, seconds in secs-MODE.
 run_bad() {
