@@ -17,7 +17,7 @@
 # its mounts are in a mount namespace of its own) with a /tmp of its own
 # there, an empty directory bound onto /tmp, and TMPDIR=/tmp (its run
 # directories are its own; a driver chrooted by drivers/c/run-in-root,
-# which binds /tmp into its root, still finds the server's socket).
+# which binds TMPDIR into its root, finds the server's socket there).
 # What stays global - the host's links, nft tables and qdiscs - goneaway
 # never touches.  Ending such a file ends everything in it: SIGKILL to
 # its unshare (--kill-child) kills its PID namespace; its /tmp is removed.

@@ -122,6 +122,25 @@ else
 		"no root at $ROOTS/mysql-9.7"
 fi
 
+# The C driver runs chrooted in its root (drivers/c/run-in-root) and must
+# find the scenario's unix socket under any TMPDIR, not only /tmp.
+if have_root mysql-9.7 && test -x /var/cache/goneaway/drivers/c-mysql-9.7/gw-c-driver; then
+	test_expect_success 'the C driver in its root reaches the socket under another TMPDIR' '
+		vt=$(mktemp -d /var/tmp/ga-t0075.XXXXXX) && chmod 1777 "$vt" &&
+		touch "$SCRATCH/stamp-tmpdir" &&
+		TMPDIR=$vt "$GONEAWAY" run --color never --no-results \
+			--server mysql-9.7 --client libmysqlclient-9.7 \
+			"$TOP/scenarios/skip-networking.gw" > out 2>&1; rc=$?;
+		cat out; rm -rf "$vt";
+		find $ROOTS/mysql-9.7 -xdev -newer "$SCRATCH/stamp-tmpdir" > changed;
+		cat changed; test ! -s changed &&
+		test $rc -eq 0 && grep -q "skip-networking *PASS" out
+	'
+else
+	test_skip 'the C driver in its root reaches the socket under another TMPDIR' \
+		"no mysql-9.7 root or libmysqlclient-9.7 driver (make roots)"
+fi
+
 test_expect_success 'the runs left no mount, namespace, veth, table, process or temp dir' '
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after
