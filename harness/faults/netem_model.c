@@ -120,8 +120,15 @@ void ga_netem_decide(const struct ga_netem_params *p, struct ga_netem_rng *r,
 size_t ga_netem_corrupt(uint8_t *pkt, size_t len, struct ga_netem_rng *r,
 			unsigned *bit)
 {
-	size_t at = (size_t)below(r, len);
+	size_t at;
 
+	if (len > 20) {
+		at = (size_t)below(r, len - 4);
+		if (at >= 16)
+			at += 4;        /* past the destination address */
+	} else {
+		at = (size_t)below(r, len);
+	}
 	*bit = (unsigned)below(r, 8);
 	pkt[at] ^= (uint8_t)(1u << *bit);
 	return at;

@@ -83,9 +83,15 @@ void ga_netem_decide(const struct ga_netem_params *p, struct ga_netem_rng *r,
 uint64_t ga_netem_delay(const struct ga_netem_params *p,
 			struct ga_netem_rng *r);
 
-/* Flips one bit of pkt, in a byte drawn uniformly from its len bytes
- * (len > 0) and a bit drawn uniformly from 8, as netem flips one in the
- * packet's linear data.  Returns the byte's offset; *bit gets the bit. */
+/* Flips one bit of the IPv4 packet pkt, in a byte drawn uniformly from
+ * its len bytes (len > 0) and a bit drawn uniformly from 8, as netem
+ * flips one in the packet's linear data, but never in the destination
+ * address (bytes 16 to 19, when len > 20): netem flips after the route
+ * and the neighbour were found, and the receiver's checksum check drops
+ * the packet; flipped before (in postrouting), the address would send
+ * the sender's kernel looking for a neighbour that does not exist, and
+ * the packet would never reach the wire.  Returns the byte's offset;
+ * *bit gets the bit. */
 size_t ga_netem_corrupt(uint8_t *pkt, size_t len, struct ga_netem_rng *r,
 			unsigned *bit);
 
