@@ -25,6 +25,7 @@
 
 #define READ_BATCH 256          /* packets read before releasing again */
 #define IDLE_NS 1000000000ull   /* wake at least once a second */
+#define RAW_SNDBUF (8 << 20)    /* bytes: GA_NETEM_LIMIT frames and more */
 
 /* A packet held until it is due. */
 struct held {
@@ -137,7 +138,8 @@ static void count(struct ga_netem_user *e, uint64_t *field)
 }
 
 /* Sends a copy of the packet through the raw socket, marked so that the
- * engine knows it when the queue hands it over in turn. */
+ * engine knows it when the queue hands it over in turn.  Returns 0, 1
+ * when the socket had no room (nothing sent), or -1. */
 static int send_copy(struct ga_netem_user *e, const struct ga_nfq_packet *p,
 		     struct ga_error *err)
 {
@@ -150,10 +152,12 @@ static int send_copy(struct ga_netem_user *e, const struct ga_nfq_packet *p,
 	to.sin_family = AF_INET;
 	memcpy(&to.sin_addr, p->data + 16, 4);
 	if (sendto(e->raw, p->data, p->len, 0, (struct sockaddr *)&to,
-		   sizeof(to)) < 0)
-		return ga_error_errno(err, errno, "netem (user space): "
-				      "sending a duplicate");
-	return 0;
+		   sizeof(to)) == (ssize_t)p->len)
+		return 0;
+	if (errno == EAGAIN || errno == ENOBUFS)
+		return 1;       /* no room: the copy is dropped */
+	return ga_error_errno(err, errno, "netem (user space): sending a "
+			      "duplicate");
 }
 
 /* ga_nfq_read() callback: one packet's fate. */
@@ -174,9 +178,10 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 		return ga_nfq_verdict(&e->q, p->id, false, NULL, 0, err);
 	}
 	if (f.duplicate) {
-		if (send_copy(e, p, err))
+		rc = send_copy(e, p, err);
+		if (rc < 0)
 			return -1;
-		count(e, &e->st.duplicated);
+		count(e, rc == 0 ? &e->st.duplicated : &e->st.overflow);
 	}
 	if (f.corrupt && p->len > 0) {
 		bytes = malloc(p->len);
@@ -297,11 +302,19 @@ struct ns_job {
 static int open_raw(int *fd, struct ga_error *err)
 {
 	unsigned mark = GA_NETEM_COPY_MARK;
+	int size = RAW_SNDBUF;
 
-	*fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	/* Non-blocking: a copy waits in the queue, charged to this socket,
+	 * until the engine's own verdict, so a full buffer must never
+	 * block the engine (that copy is dropped instead, as netem drops a
+	 * duplicate its full queue refuses); the buffer holds a full queue
+	 * of full frames. */
+	*fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		     IPPROTO_RAW);
 	if (*fd < 0)
 		return ga_error_errno(err, errno, "netem (user space): a raw "
 				      "socket for duplicates");
+	setsockopt(*fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
 	if (setsockopt(*fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) {
 		ga_error_errno(err, errno, "netem (user space): SO_MARK");
 		close(*fd);

@@ -62,7 +62,8 @@ struct ga_netem_stats {
 	uint64_t corrupted;
 	uint64_t reordered;     /* sent at once although a delay is set */
 	uint64_t delayed;       /* held, then sent */
-	uint64_t overflow;      /* dropped: GA_NETEM_LIMIT waiting */
+	uint64_t overflow;      /* dropped: GA_NETEM_LIMIT waiting, or a
+				 * copy the raw socket had no room for */
 	uint64_t held;          /* waiting now (the kernel drops them
 				 * when the engine stops) */
 	uint64_t late_max_us;   /* the latest a held packet left after its

@@ -351,9 +351,8 @@ static int fault_step(struct ga_case *c, const struct ga_step *step,
 	if (rc == 0) {
 		/* how the fault is made, when the kind says (netem: the
 		 * kernel's or the user-space engine) */
-		ga_fault_stack_note(&c->faults, step->line, sr->out.value,
-				    sizeof(sr->out.value));
-		sr->out.has_value = sr->out.value[0] != '\0';
+		ga_fault_stack_note(&c->faults, step->line, sr->out.message,
+				    sizeof(sr->out.message));
 		sr->out.result = GA_RESULT_OK;
 		sr->matched = true;
 		return 0;
@@ -382,9 +381,8 @@ static int lift_step(struct ga_case *c, const struct ga_step *step,
 	sr->out.api = "lift";
 	ga_case_fault_target(c, &t);
 	/* what the fault did, when its kind counts it */
-	ga_fault_stack_note(&c->faults, fs->line, sr->out.value,
-			    sizeof(sr->out.value));
-	sr->out.has_value = sr->out.value[0] != '\0';
+	ga_fault_stack_note(&c->faults, fs->line, sr->out.message,
+			    sizeof(sr->out.message));
 	if (ga_fault_stack_lift(&c->faults, fs->line, &t, &err))
 		return ga_case_harness_error(c, step, &err);
 	sr->out.elapsed_ms = ga_clock_ms() - start;
