@@ -120,7 +120,7 @@ static struct held heap_pop(struct ga_netem_user *e)
 /* ------------------------------------------------------------------ */
 /* The thread */
 
-static void fail(struct ga_netem_user *e, const struct ga_error *err)
+static void engine_failed(struct ga_netem_user *e, const struct ga_error *err)
 {
 	pthread_mutex_lock(&e->lock);
 	if (!e->failed) {
@@ -258,7 +258,7 @@ static void *engine_main(void *arg)
 	pf[1].events = POLLIN;
 	for (;;) {
 		if (release_due(e, &err)) {
-			fail(e, &err);
+			engine_failed(e, &err);
 			break;
 		}
 		wait = IDLE_NS;
@@ -274,14 +274,14 @@ static void *engine_main(void *arg)
 		n = ppoll(pf, 2, &ts, NULL);
 		if (n < 0 && errno != EINTR) {
 			ga_error_errno(&err, errno, "netem (user space): ppoll");
-			fail(e, &err);
+			engine_failed(e, &err);
 			break;
 		}
 		if (n > 0 && pf[1].revents)
 			break;
 		if (n > 0 && pf[0].revents &&
 		    ga_nfq_read(&e->q, READ_BATCH, on_packet, e, &err) < 0) {
-			fail(e, &err);
+			engine_failed(e, &err);
 			break;
 		}
 	}

@@ -260,6 +260,36 @@ static void option_list(const struct option *options, char *buf, size_t len)
 	}
 }
 
+/* tc's netem words that neither engine makes (faults/netem_model.h). */
+static const char *const netem_refused[] = {
+	"distribution", "rate", "slot", "ecn", "gap", "limit", "state",
+	"gemodel", "seed", NULL,
+};
+
+/* A netem word that is not an option: one tc knows and goneaway does not
+ * make, a number after an option's value (tc's correlations, or its
+ * positional jitter), or an unknown word.  key: the option before it
+ * (len 0: none).  Returns -1 with diag set. */
+static int netem_unsupported(const struct ga_arg *w, const struct ga_arg *key,
+			     struct ga_fault_diag *diag)
+{
+	char list[128];
+
+	if (ga_arg_which(w, netem_refused) >= 0)
+		return ga_fault_diag_set(diag, w->at,
+				"netem's '%.*s' is not supported (by the kernel's netem nor goneaway's): give delay, jitter, loss, duplicate, corrupt or reorder%s",
+				(int)w->len, w->text, ga_arg_is(w, "rate") ?
+				"; for a rate, a tbf fault" : "");
+	if (key->len && w->len && w->text[0] >= '0' && w->text[0] <= '9')
+		return ga_fault_diag_set(diag, w->at,
+				"'%.*s' after '%.*s': netem's correlations and tc's jitter without 'jitter' are not supported; write e.g. delay 100ms jitter 10ms",
+				(int)w->len, w->text, (int)key->len, key->text);
+	option_list(netem_options, list, sizeof(list));
+	return ga_fault_diag_set(diag, w->at,
+				 "unknown %s option '%.*s' (expected %s)",
+				 "netem", (int)w->len, w->text, list);
+}
+
 static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 		       struct ga_fault_diag *diag)
 {
@@ -277,6 +307,7 @@ static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 	s.kind = kind;
 	options = kind == KIND_TBF ? tbf_options : netem_options;
 	ga_args_init(&a, args);
+	memset(&key, 0, sizeof(key));
 	rc = parse_side(&a, &s.side, diag);
 	if (rc)
 		return rc;
@@ -284,6 +315,8 @@ static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 		for (opt = options; opt->word; opt++)
 			if (ga_arg_is(&w, opt->word))
 				break;
+		if (!opt->word && kind == KIND_NETEM)
+			return netem_unsupported(&w, &key, diag);
 		if (!opt->word) {
 			option_list(options, list, sizeof(list));
 			return ga_fault_diag_set(diag, w.at,
