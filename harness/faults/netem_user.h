@@ -29,7 +29,9 @@
  * packets of at most 64 KiB; on the lab's veth, segments of at most its
  * MTU, 1500 bytes).  The thread never blocks but in ppoll() on the queue
  * and a stop descriptor, woken at the next due time; stopping it wakes
- * it at once.  It runs with every signal blocked (goneaway reads its
+ * it at once.  It is real-time (SCHED_FIFO, the lowest priority) where
+ * goneaway may, so that a loaded machine does not make it late (kernel
+ * netem releases from a kernel timer).  It runs with every signal blocked (goneaway reads its
  * signals from a signalfd) and lives from the fault's apply to its lift
  * or the scenario's teardown; a SIGKILLed goneaway takes it along, and
  * its namespace, table and queue go with the lab.
