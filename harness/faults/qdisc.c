@@ -862,14 +862,15 @@ static int netem_apply(const void *spec, const struct ga_fault_target *t,
 	int rc;
 
 	*state = NULL;
+	kernel_err.msg[0] = '\0';
 	if (netem_engine(&engine, err))
 		return -1;
 	if (engine != ENGINE_USER) {
 		rc = qdisc_apply(spec, t, state, err);
 		if (rc != GA_FAULT_UNSUPPORTED || engine == ENGINE_KERNEL)
 			return rc;
+		kernel_err = *err;
 	}
-	kernel_err = *err;
 	rc = netem_user_apply(spec, t, state, &user_err);
 	if (rc == GA_FAULT_UNSUPPORTED && engine == ENGINE_AUTO)
 		ga_error_set(err, "%s, and no user-space engine either: %s",
@@ -915,12 +916,14 @@ static int netem_probe(const struct ga_fault_target *t, struct ga_error *why)
 	void *state = NULL;
 	int rc;
 
+	kernel_why.msg[0] = '\0';
 	if (netem_engine(&engine, why))
 		return -1;
 	if (engine != ENGINE_USER) {
 		rc = ga_qdisc_probe("netem", t->server_ns, t->server_if, why);
 		if (rc != GA_FAULT_UNSUPPORTED || engine == ENGINE_KERNEL)
 			return rc ? -1 : 0;
+		kernel_why = *why;
 	}
 	memset(&s, 0, sizeof(s));
 	s.kind = KIND_NETEM;
@@ -928,7 +931,6 @@ static int netem_probe(const struct ga_fault_target *t, struct ga_error *why)
 	s.delay = 1000;                 /* 1ms */
 	s.duplicate = 1;                /* a raw socket too */
 	at.line = 0;
-	kernel_why = *why;
 	rc = netem_user_apply(&s, &at, &state, &user_why);
 	if (rc == 0)
 		rc = ga_netem_user_stop(state, t->server_ns, NULL, &user_why);
