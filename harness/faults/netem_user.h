@@ -31,10 +31,11 @@
  * and a stop descriptor, woken at the next due time; stopping it wakes
  * it at once.  It is real-time (SCHED_FIFO, the lowest priority) where
  * goneaway may, so that a loaded machine does not make it late (kernel
- * netem releases from a kernel timer).  It runs with every signal blocked (goneaway reads its
- * signals from a signalfd) and lives from the fault's apply to its lift
- * or the scenario's teardown; a SIGKILLed goneaway takes it along, and
- * its namespace, table and queue go with the lab.
+ * netem releases from a kernel timer).  It runs with every signal
+ * blocked (goneaway reads its signals from a signalfd) and lives from
+ * the fault's apply to its lift or the scenario's teardown; a SIGKILLed
+ * goneaway takes it along, and its namespace, table and queue go with
+ * the lab.
  *
  * Differences from sch_netem, documented in README's netem section: only
  * IPv4 is queued (the lab has no other traffic; ARP and IPv6 neighbour

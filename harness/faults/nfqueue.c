@@ -175,7 +175,8 @@ static struct nl_msg *batch_msg(int k, const char *table, unsigned ifindex,
 			goto fail;
 		hook = nest(m, NFTA_CHAIN_HOOK);
 		if (!hook ||
-		    nla_put_u32(m, NFTA_HOOK_HOOKNUM, htonl(NF_INET_POST_ROUTING)) < 0 ||
+		    nla_put_u32(m, NFTA_HOOK_HOOKNUM,
+				htonl(NF_INET_POST_ROUTING)) < 0 ||
 		    nla_put_u32(m, NFTA_HOOK_PRIORITY,
 				htonl((uint32_t)GA_NFQ_PRIORITY)) < 0)
 			goto fail;
