@@ -17,10 +17,10 @@ PKG_CONFIG ?= pkg-config
 # The Debian 12 packages behind every pkg-config name below, and the
 # tools the tests use (xmllint checks the JUnit XML is well-formed).
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
-	check libnl-3-dev libnl-route-3-dev libnftables-dev \
+	check libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libnftables-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
 	python3-pymysql php-cli php-mysql debootstrap
-PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnftables
+PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables
 TEST_PKGS = check
 
 # git's developer warnings (config.mak.dev).  WERROR=1 turns them into

@@ -256,9 +256,10 @@ static void check_faults(struct doctor *d, const struct ga_fault_target *t,
 				     "needs a lab");
 			continue;
 		}
+		why.msg[0] = '\0';
 		if (o->probe(t, &why) == 0) {
 			line(d, true, required, o->probe_name, "%s",
-			     o->probe_ok);
+			     why.msg[0] ? why.msg : o->probe_ok);
 			continue;
 		}
 		line(d, false, required, o->probe_name, "%s", why.msg);

@@ -68,8 +68,17 @@ struct ga_fault_ops {
 	 * lab of its own (NULL when there is none: not root, no namespaces;
 	 * kinds with in_lab set are then not probed).  Returns 0, or -1 with
 	 * why saying what is missing in one line.  goneaway doctor prints
-	 * one line per kind: probe_name and probe_ok, or the reason. */
+	 * one line per kind: probe_name and probe_ok, or the reason.  A
+	 * probe that succeeds may say in why how it can (which of two
+	 * engines): doctor prints that instead of probe_ok (it empties why
+	 * first). */
 	int (*probe)(const struct ga_fault_target *t, struct ga_error *why);
+	/* Optional (NULL: nothing to say): a line on how an applied fault
+	 * is made and what it did so far ("user-space engine (NFQUEUE): 12
+	 * packets: 12 delayed"), from its state; called before its revert.
+	 * The report shows it with the fault and lift steps and in the
+	 * faults teardown reverted. */
+	void (*note)(const void *spec, void *state, char *buf, size_t len);
 	const char *probe_name;         /* doctor's word: "nftables" */
 	const char *probe_ok;           /* what works: "rate limits (sch_tbf)" */
 	bool in_lab;                    /* probe needs t */

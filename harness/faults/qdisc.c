@@ -37,6 +37,7 @@
 #include <netlink/route/qdisc/tbf.h>
 
 #include "faults/args.h"
+#include "faults/netem_user.h"
 #include "lab/netns.h"
 #include "util/units.h"
 
@@ -259,6 +260,36 @@ static void option_list(const struct option *options, char *buf, size_t len)
 	}
 }
 
+/* tc's netem words that neither engine makes (faults/netem_model.h). */
+static const char *const netem_refused[] = {
+	"distribution", "rate", "slot", "ecn", "gap", "limit", "state",
+	"gemodel", "seed", NULL,
+};
+
+/* A netem word that is not an option: one tc knows and goneaway does not
+ * make, a number after an option's value (tc's correlations, or its
+ * positional jitter), or an unknown word.  key: the option before it
+ * (len 0: none).  Returns -1 with diag set. */
+static int netem_unsupported(const struct ga_arg *w, const struct ga_arg *key,
+			     struct ga_fault_diag *diag)
+{
+	char list[128];
+
+	if (ga_arg_which(w, netem_refused) >= 0)
+		return ga_fault_diag_set(diag, w->at,
+				"netem's '%.*s' is not supported (by the kernel's netem nor goneaway's): give delay, jitter, loss, duplicate, corrupt or reorder%s",
+				(int)w->len, w->text, ga_arg_is(w, "rate") ?
+				"; for a rate, a tbf fault" : "");
+	if (key->len && w->len && w->text[0] >= '0' && w->text[0] <= '9')
+		return ga_fault_diag_set(diag, w->at,
+				"'%.*s' after '%.*s': netem's correlations and tc's jitter without 'jitter' are not supported; write e.g. delay 100ms jitter 10ms",
+				(int)w->len, w->text, (int)key->len, key->text);
+	option_list(netem_options, list, sizeof(list));
+	return ga_fault_diag_set(diag, w->at,
+				 "unknown %s option '%.*s' (expected %s)",
+				 "netem", (int)w->len, w->text, list);
+}
+
 static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 		       struct ga_fault_diag *diag)
 {
@@ -276,6 +307,7 @@ static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 	s.kind = kind;
 	options = kind == KIND_TBF ? tbf_options : netem_options;
 	ga_args_init(&a, args);
+	memset(&key, 0, sizeof(key));
 	rc = parse_side(&a, &s.side, diag);
 	if (rc)
 		return rc;
@@ -283,6 +315,8 @@ static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 		for (opt = options; opt->word; opt++)
 			if (ga_arg_is(&w, opt->word))
 				break;
+		if (!opt->word && kind == KIND_NETEM)
+			return netem_unsupported(&w, &key, diag);
 		if (!opt->word) {
 			option_list(options, list, sizeof(list));
 			return ga_fault_diag_set(diag, w.at,
@@ -756,9 +790,163 @@ static int tbf_probe(const struct ga_fault_target *t, struct ga_error *why)
 	return ga_qdisc_probe("tbf", t->server_ns, t->server_if, why);
 }
 
+/* ------------------------------------------------------------------ */
+/* netem: the kernel's qdisc first, else the user-space engine */
+
+enum netem_engine { ENGINE_AUTO, ENGINE_KERNEL, ENGINE_USER };
+
+/* GONEAWAY_NETEM_ENGINE: auto (unset, the default: the kernel's netem
+ * where there is one), kernel (never the user-space engine: SKIP without
+ * sch_netem) or user (never the kernel's: to compare the two on a kernel
+ * that has both). */
+static int netem_engine(enum netem_engine *e, struct ga_error *err)
+{
+	const char *v = getenv("GONEAWAY_NETEM_ENGINE");
+
+	if (!v || !*v || strcmp(v, "auto") == 0)
+		*e = ENGINE_AUTO;
+	else if (strcmp(v, "kernel") == 0)
+		*e = ENGINE_KERNEL;
+	else if (strcmp(v, "user") == 0)
+		*e = ENGINE_USER;
+	else
+		return ga_error_set(err, "GONEAWAY_NETEM_ENGINE is '%.64s': "
+				    "auto, kernel or user", v);
+	return 0;
+}
+
+static void netem_params(const struct qdisc_spec *s, struct ga_netem_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->delay_ns = (uint64_t)s->delay * 1000;
+	p->jitter_ns = (uint64_t)s->jitter * 1000;
+	p->loss = s->loss ? ga_qdisc_probability(s->loss) : 0;
+	p->duplicate = s->duplicate ? ga_qdisc_probability(s->duplicate) : 0;
+	p->corrupt = s->corrupt ? ga_qdisc_probability(s->corrupt) : 0;
+	p->reorder = s->reorder ? ga_qdisc_probability(s->reorder) : 0;
+}
+
+/* The user-space engine on the spec's side; its state is the engine. */
+static int netem_user_apply(const struct qdisc_spec *s,
+			    const struct ga_fault_target *t, void **state,
+			    struct ga_error *err)
+{
+	struct ga_netem_user *e;
+	struct ga_netem_params p;
+	const char *ifname;
+	char table[64], why[256];
+	size_t at = 0;
+	int ns_fd, rc;
+
+	side_of(s, t, &ns_fd, &ifname);
+	if (ns_fd < 0 || !ifname)
+		return ga_error_set(err, "netem: the lab has no %s side",
+				    side_name(s));
+	if (check_spec(s, why, sizeof(why), &at))
+		return ga_error_set(err, "netem: %s", why);
+	netem_params(s, &p);
+	snprintf(table, sizeof(table), "goneaway_%x_%d_netem", t->tag,
+		 t->line);
+	rc = ga_netem_user_start(&p, ns_fd, ifname, table, &e, err);
+	if (rc)
+		return rc;
+	*state = e;
+	return 0;
+}
+
+static int netem_apply(const void *spec, const struct ga_fault_target *t,
+		       void **state, struct ga_error *err)
+{
+	enum netem_engine engine;
+	struct ga_error kernel_err, user_err;
+	int rc;
+
+	*state = NULL;
+	kernel_err.msg[0] = '\0';
+	if (netem_engine(&engine, err))
+		return -1;
+	if (engine != ENGINE_USER) {
+		rc = qdisc_apply(spec, t, state, err);
+		if (rc != GA_FAULT_UNSUPPORTED || engine == ENGINE_KERNEL)
+			return rc;
+		kernel_err = *err;
+	}
+	rc = netem_user_apply(spec, t, state, &user_err);
+	if (rc == GA_FAULT_UNSUPPORTED && engine == ENGINE_AUTO)
+		ga_error_set(err, "%s, and no user-space engine either: %s",
+			     kernel_err.msg, user_err.msg);
+	else if (rc)
+		*err = user_err;
+	return rc;
+}
+
+static int netem_revert(const void *spec, const struct ga_fault_target *t,
+			void *state, struct ga_error *err)
+{
+	int ns_fd;
+	const char *ifname;
+
+	if (!state)             /* the kernel's qdisc */
+		return qdisc_revert(spec, t, NULL, err);
+	side_of(spec, t, &ns_fd, &ifname);
+	return ga_netem_user_stop(state, ns_fd, NULL, err);
+}
+
+static void netem_note(const void *spec, void *state, char *buf, size_t len)
+{
+	struct ga_netem_stats st;
+	char text[200];
+
+	(void)spec;
+	if (!state) {
+		snprintf(buf, len, "kernel sch_netem");
+		return;
+	}
+	ga_netem_user_stats(state, &st);
+	ga_netem_stats_describe(&st, text, sizeof(text));
+	snprintf(buf, len, "user-space engine (NFQUEUE): %s", text);
+}
+
 static int netem_probe(const struct ga_fault_target *t, struct ga_error *why)
 {
-	return ga_qdisc_probe("netem", t->server_ns, t->server_if, why);
+	struct qdisc_spec s;
+	struct ga_fault_target at = *t;
+	enum netem_engine engine;
+	struct ga_error kernel_why, user_why;
+	void *state = NULL;
+	int rc;
+
+	kernel_why.msg[0] = '\0';
+	if (netem_engine(&engine, why))
+		return -1;
+	if (engine != ENGINE_USER) {
+		rc = ga_qdisc_probe("netem", t->server_ns, t->server_if, why);
+		if (rc != GA_FAULT_UNSUPPORTED || engine == ENGINE_KERNEL)
+			return rc ? -1 : 0;
+		kernel_why = *why;
+	}
+	memset(&s, 0, sizeof(s));
+	s.kind = KIND_NETEM;
+	s.side = SIDE_SERVER;
+	s.delay = 1000;                 /* 1ms */
+	s.duplicate = 1;                /* a raw socket too */
+	at.line = 0;
+	rc = netem_user_apply(&s, &at, &state, &user_why);
+	if (rc == 0)
+		rc = ga_netem_user_stop(state, t->server_ns, NULL, &user_why);
+	if (rc) {
+		if (engine == ENGINE_AUTO)
+			ga_error_set(why, "%s, and no user-space engine either: "
+				     "%s", kernel_why.msg, user_why.msg);
+		else
+			*why = user_why;
+		return -1;
+	}
+	ga_error_set(why, "delay, jitter, loss, duplicate, corrupt, reorder "
+		     "(user-space engine: NFQUEUE%s)", engine == ENGINE_USER ?
+		     ", GONEAWAY_NETEM_ENGINE=user" :
+		     "; the kernel has no sch_netem");
+	return 0;
 }
 
 static const struct ga_fault_ops tbf_ops = {
@@ -771,9 +959,10 @@ static const struct ga_fault_ops tbf_ops = {
 };
 
 static const struct ga_fault_ops netem_ops = {
-	.apply = qdisc_apply,
-	.revert = qdisc_revert,
+	.apply = netem_apply,
+	.revert = netem_revert,
 	.probe = netem_probe,
+	.note = netem_note,
 	.probe_name = "netem",
 	.probe_ok = "delay, jitter, loss, duplicate, corrupt, reorder "
 		    "(sch_netem)",

@@ -54,20 +54,44 @@ int ga_fault_stack_lift(struct ga_fault_stack *fs, int line,
 	return ga_error_set(err, "the fault of line %d is not in place", line);
 }
 
+static void note(const struct ga_applied_fault *af, char *buf, size_t len)
+{
+	if (len)
+		buf[0] = '\0';
+	if (af->kind->ops->note)
+		af->kind->ops->note(af->spec, af->state, buf, len);
+}
+
+void ga_fault_stack_note(const struct ga_fault_stack *fs, int line,
+			 char *buf, size_t len)
+{
+	size_t k;
+
+	if (len)
+		buf[0] = '\0';
+	for (k = fs->n; k-- > 0;) {
+		if (fs->items[k].line == line && fs->items[k].active) {
+			note(&fs->items[k], buf, len);
+			return;
+		}
+	}
+}
+
 /* "firewall drop both" for the log: the kind's description, which the
- * qdisc kinds begin with their own name. */
+ * qdisc kinds begin with their own name, and its note after a ';'. */
 static void describe(const struct ga_applied_fault *af, char *buf, size_t len)
 {
 	size_t n = strlen(af->kind->name);
-	char desc[256];
+	char desc[256], text[256];
 
 	af->kind->describe(af->spec, desc, sizeof(desc));
+	note(af, text, sizeof(text));
 	if (strncmp(desc, af->kind->name, n) == 0 &&
 	    (desc[n] == ' ' || desc[n] == '\0'))
-		snprintf(buf, len, "%s", desc);
+		snprintf(buf, len, "%s%s%s", desc, text[0] ? "; " : "", text);
 	else
-		snprintf(buf, len, "%s%s%s", af->kind->name, desc[0] ? " " : "",
-			 desc);
+		snprintf(buf, len, "%s%s%s%s%s", af->kind->name,
+			 desc[0] ? " " : "", desc, text[0] ? "; " : "", text);
 }
 
 /* Appends ", entry" (or just entry) to the list in buf. */
@@ -85,7 +109,7 @@ int ga_fault_stack_unwind(struct ga_fault_stack *fs,
 			  struct ga_error *err)
 {
 	struct ga_error e;
-	char desc[300], entry[1400];
+	char desc[600], entry[1700];
 	int failures = 0;
 	size_t k;
 

@@ -28,7 +28,8 @@ struct ga_fault_stack {
 	struct ga_applied_fault *items;         /* owned */
 	size_t n;
 	char reverted[512];     /* what the unwind reverted, for the log:
-				 * "wall (firewall drop both), ..." */
+				 * "wall (firewall drop both), ...", with
+				 * the kind's note, if any, after a ';' */
 	char failed[1024];      /* what it could not revert, and why */
 };
 
@@ -44,6 +45,12 @@ int ga_fault_stack_apply(struct ga_fault_stack *fs,
  * (not in place, or its revert failed). */
 int ga_fault_stack_lift(struct ga_fault_stack *fs, int line,
 			const struct ga_fault_target *t, struct ga_error *err);
+
+/* The kind's note on the fault pushed from line (ga_fault_ops.note: how
+ * it is made, what it did so far) into buf; "" when the kind has none or
+ * the fault is not in place. */
+void ga_fault_stack_note(const struct ga_fault_stack *fs, int line,
+			 char *buf, size_t len);
 
 /* Reverts every fault still in place, last applied first, each after the
  * one before whatever happened to it, and frees the stack.  Fills

@@ -47,6 +47,13 @@ void ga_step_line_write(FILE *f, const char *indent,
 	fputs(": ", f);
 	ga_outcome_describe(&sr->out, text, sizeof(text));
 	ga_esc_write(f, text, GA_ESC_TEXT);
+	/* a fault's note: how it is made, what it did (faults/fault.h) */
+	if ((s->kind == GA_STEP_FAULT || s->kind == GA_STEP_LIFT) &&
+	    sr->out.result == GA_RESULT_OK && sr->out.message[0]) {
+		fputs(" (", f);
+		ga_esc_write(f, sr->out.message, GA_ESC_TEXT);
+		fputc(')', f);
+	}
 	thread_write(f, &sr->out);
 	if (detail && sr->out.sqlstate[0]) {
 		fputs(" [sqlstate ", f);

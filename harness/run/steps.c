@@ -349,6 +349,10 @@ static int fault_step(struct ga_case *c, const struct ga_step *step,
 	sr->out.api = step->fault->name;
 	sr->out.elapsed_ms = ga_clock_ms() - start;
 	if (rc == 0) {
+		/* how the fault is made, when the kind says (netem: the
+		 * kernel's or the user-space engine) */
+		ga_fault_stack_note(&c->faults, step->line, sr->out.message,
+				    sizeof(sr->out.message));
 		sr->out.result = GA_RESULT_OK;
 		sr->matched = true;
 		return 0;
@@ -376,6 +380,9 @@ static int lift_step(struct ga_case *c, const struct ga_step *step,
 	sr->ran = true;
 	sr->out.api = "lift";
 	ga_case_fault_target(c, &t);
+	/* what the fault did, when its kind counts it */
+	ga_fault_stack_note(&c->faults, fs->line, sr->out.message,
+			    sizeof(sr->out.message));
 	if (ga_fault_stack_lift(&c->faults, fs->line, &t, &err))
 		return ga_case_harness_error(c, step, &err);
 	sr->out.elapsed_ms = ga_clock_ms() - start;

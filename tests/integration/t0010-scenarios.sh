@@ -1,8 +1,9 @@
 #!/bin/sh
 # t0010-scenarios: every scenario in scenarios/ runs against the real
 # mariadbd and PASSes - not SKIPs - and the run leaves no trace.  The one
-# exception is a scenario that needs netem on a kernel without sch_netem:
-# it must SKIP, with that reason, never PASS.
+# exception is a scenario that needs netem on a machine with neither the
+# kernel's sch_netem nor goneaway's own engine (NFQUEUE): it must SKIP,
+# with that reason, never PASS.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"

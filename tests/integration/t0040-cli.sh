@@ -56,12 +56,12 @@ test_expect_success 'a failing scenario still reverts its faults (steps.log)' '
 '
 
 if "$GONEAWAY" doctor | grep -q "^  ok  *netem"; then
-	test_expect_success 'netem: the kernel has it, the fault applies' '
+	test_expect_success 'netem: the kernel'"'"'s or goneaway'"'"'s own engine, the fault applies' '
 		"$GONEAWAY" run --no-results --color never "$DATA/needs-netem.gw" > out;
 		cat out; grep -q "needs-netem *PASS" out
 	'
 else
-	test_expect_success 'netem: without sch_netem the scenario SKIPs with the reason' '
+	test_expect_success 'netem: with neither engine the scenario SKIPs with the reason' '
 		"$GONEAWAY" run --no-results --color never "$DATA/needs-netem.gw" > out;
 		rc=$?; cat out; test $rc -eq 0 &&
 		grep -q "needs-netem *SKIP" out &&
