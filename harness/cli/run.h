@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli/expectations.h"
 #include "cli/internal.h"
 #include "client/driver.h"
 #include "report/matrix.h"
@@ -41,6 +42,11 @@ struct run_args {
 	struct select_args select;              /* -k, --shard, --list */
 	unsigned jobs;                          /* -j N; 0 until chosen */
 	const char *html;                       /* --html FILE */
+	bool clients_given;                     /* a --client was given */
+	bool record;                            /* --record */
+	const char *expectations;               /* --expectations FILE */
+	struct cli_expectations ce;             /* ... read */
+	struct cli_recorder rec;                /* --record's */
 };
 
 /* One server × client of the run: every scenario runs against it. */

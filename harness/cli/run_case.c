@@ -36,6 +36,9 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 	if (o->a->strict)
 		t->violations += cli_strict_violations(&o->a->allowed, sc,
 						       res);
+	if (o->a->record)
+		cli_record_case(&o->a->rec, sc, res,
+				&o->a->drivers[k->client]);
 }
 
 /* The evidence directory of a combination under -o: <server>-<client>

@@ -48,12 +48,24 @@ struct ga_case {
 	struct ga_fault_stack faults;
 	unsigned tag;                   /* names the lab's kernel objects */
 	long rep;                       /* which repetition, 1-based */
+	int placeholder;                /* the line of the first "expect
+					 * any" that applied, 0: none */
 };
+
+/* The server and client c runs against, as selectors see them. */
+void ga_case_identity(const struct ga_case *c, const struct ga_driver *drv,
+		      struct ga_server_id *id);
 
 /* ---- verdicts (run/verdict.c) ----------------------------------------------- */
 
 void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The same, unless the case already has a verdict other than PASS: in a
+ * --record run, the first step that did not match gives it. */
+void ga_case_verdict_first(struct ga_case_result *res, enum ga_verdict v,
+			   int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* After a connect step (run/login.c): ERROR when the server sees the
  * session otherwise than the connection asked (tls=required in the

@@ -120,11 +120,11 @@ void ga_runner_close(struct ga_runner *r)
 static int check_requires(struct ga_case *c)
 {
 	const struct ga_scenario *sc = c->sc;
-	struct ga_server_id against = c->srv.id;
+	struct ga_server_id against;
 	enum ga_flavour want;
 	size_t i;
 
-	ga_driver_identify(c->r->opts->driver, &against);
+	ga_case_identity(c, c->r->opts->driver, &against);
 	if (sc->requires_text &&
 	    !ga_selector_matches(&sc->requires_selector, &against)) {
 		c->res->skip = GA_SKIP_FLAVOUR;
@@ -269,6 +269,7 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	struct ga_case c;
 	struct ga_error err;
 	double t0 = ga_clock_ms(), t1, t2;
+	bool go;
 	size_t i;
 
 	memset(&c, 0, sizeof(c));
@@ -287,9 +288,19 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 		check_requires(&c);
 	}
 	t1 = ga_clock_ms();
-	for (i = 0; res->verdict == GA_VERDICT_PASS && i < sc->nsteps; i++)
-		if (ga_case_run_step(&c, i))
-			break;
+	/* --record: on after a step that did not match (its verdict is
+	 * kept), never after one that could not be made */
+	go = res->verdict == GA_VERDICT_PASS;
+	for (i = 0; go && i < sc->nsteps; i++)
+		go = ga_case_run_step(&c, i) == 0 &&
+		     (r->opts->record || res->verdict == GA_VERDICT_PASS);
+	if (c.placeholder && !r->opts->record)
+		ga_case_verdict_first(res, GA_VERDICT_ERROR, c.placeholder,
+				      "'expect any' at line %d is a draft's "
+				      "placeholder, which checks nothing: "
+				      "record the scenario (goneaway run "
+				      "--record) to learn its outcomes",
+				      c.placeholder);
 	t2 = ga_clock_ms();
 	teardown(&c);
 	res->setup_ms += t1 - t0;
@@ -314,6 +325,9 @@ int ga_case_result_init(struct ga_case_result *res,
 		snprintf(res->library, sizeof(res->library), "%s",
 			 opts->driver->library);
 	}
+	if (opts->client_spec)
+		snprintf(res->client_spec, sizeof(res->client_spec), "%s",
+			 opts->client_spec);
 	res->repeat = sc->repeat > 0 ? sc->repeat : 1;
 	res->steps = calloc(sc->nsteps ? sc->nsteps : 1, sizeof(*res->steps));
 	res->nsteps = sc->nsteps;

@@ -73,6 +73,14 @@ struct ga_run_options {
 	bool stop_early;                /* --stop-early: a repeated scenario
 					 * makes no run after the first that
 					 * did not PASS */
+	bool record;                    /* --record: every step is made,
+					 * whatever the ones before it did
+					 * (a mismatch still gives the
+					 * verdict), and an "expect any"
+					 * placeholder is no ERROR */
+	const char *client_spec;        /* borrowed: the --client value as
+					 * given ("cmd:python3 d.py"), for
+					 * the evidence; NULL: unknown */
 };
 
 /* How often one outcome came up over a scenario's repetitions. */
@@ -84,6 +92,8 @@ struct ga_tally {
 					 * class tells errors without a
 					 * number apart */
 	long count;
+	double max_ms;                  /* the longest of its elapsed times
+					 * (0 when read back from results) */
 };
 
 struct ga_step_result {
@@ -137,6 +147,8 @@ struct ga_case_result {
 	enum ga_flavour flavour;        /* the server's, once it started */
 	char client[64];                /* the driver's name ("builtin") */
 	char library[160];              /* the driver's client library */
+	char client_spec[512];          /* the --client value it was
+					 * started by, "" unknown */
 	char combo[160];                /* "server/client" when the run has
 					 * several, else "" (set by the
 					 * caller, for the reporters) */

@@ -1,0 +1,966 @@
+/* record.c - see record.h: expect lines from what a run saw. */
+#include "run/record.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/expect_text.h"
+#include "run/expect.h"
+#include "server/server.h"
+
+#define MARGIN_MIN_MS 1000      /* a recorded "within" is at least this */
+#define ROUND_MS 500            /* ... above the longest time, rounded */
+#define HANG_ROUND_MS 100       /* a hang's "after", rounded down */
+
+/* ---- the cases ---------------------------------------------------------- */
+
+int ga_record_case_keep(struct ga_record_case *rc,
+			const struct ga_case_result *res,
+			const struct ga_driver *drv, struct ga_error *err)
+{
+	size_t i;
+
+	memset(rc, 0, sizeof(*rc));
+	snprintf(rc->server_name, sizeof(rc->server_name), "%s", res->server);
+	snprintf(rc->client, sizeof(rc->client), "%s", drv->name);
+	snprintf(rc->alias, sizeof(rc->alias), "%s", drv->alias);
+	ga_server_id_parse(res->server_version, &rc->who);
+	rc->who.flavour = res->flavour;
+	rc->who.client = rc->client;
+	rc->who.client_alias = rc->alias[0] ? rc->alias : NULL;
+	rc->who.client_version = drv->version;
+	rc->who.server_name = rc->server_name;
+	rc->verdict = res->verdict;
+	rc->steps = calloc(res->nsteps ? res->nsteps : 1, sizeof(*rc->steps));
+	if (!rc->steps)
+		return ga_error_set(err, "out of memory");
+	rc->nsteps = res->nsteps;
+	for (i = 0; i < res->nsteps; i++) {
+		const struct ga_step_result *from = &res->steps[i];
+		struct ga_step_result *to = &rc->steps[i];
+
+		*to = *from;
+		to->tally = NULL;
+		to->ntally = 0;
+		if (!from->ntally)
+			continue;
+		to->tally = malloc(from->ntally * sizeof(*to->tally));
+		if (!to->tally) {
+			ga_record_case_free(rc);
+			return ga_error_set(err, "out of memory");
+		}
+		memcpy(to->tally, from->tally,
+		       from->ntally * sizeof(*to->tally));
+		to->ntally = from->ntally;
+	}
+	return 0;
+}
+
+void ga_record_case_free(struct ga_record_case *rc)
+{
+	size_t i;
+
+	for (i = 0; i < rc->nsteps && rc->steps; i++)
+		free(rc->steps[i].tally);
+	free(rc->steps);
+	rc->steps = NULL;
+	rc->nsteps = 0;
+}
+
+bool ga_record_checked(const struct ga_step *st)
+{
+	size_t i;
+
+	if (ga_step_kind_is(st->kind, GA_STEP_ACTION) ||
+	    st->kind == GA_STEP_SEND)
+		return false;
+	if (st->kind != GA_STEP_ADMIN)
+		return true;
+	/* an admin step without lines of its own is set-up: it must
+	 * succeed, or the scenario is ERROR */
+	for (i = 0; i < st->nexpects; i++)
+		if (!st->expects[i].origin)
+			return true;
+	return false;
+}
+
+/* ---- one line ------------------------------------------------------------ */
+
+/* What sr saw, as tally entries: its tally, or its one outcome. */
+static size_t seen_of(const struct ga_step_result *sr, struct ga_tally *one,
+		      const struct ga_tally **v)
+{
+	if (sr->ntally) {
+		*v = sr->tally;
+		return sr->ntally;
+	}
+	memset(one, 0, sizeof(*one));
+	one->result = sr->out.result;
+	one->err = sr->out.err;
+	one->flavour = sr->out.flavour;
+	snprintf(one->error_class, sizeof(one->error_class), "%s",
+		 sr->out.error_class);
+	one->count = 1;
+	one->max_ms = sr->out.elapsed_ms;
+	*v = one;
+	return 1;
+}
+
+/* The longest elapsed time over every run, of results other than hang */
+static double longest(const struct ga_step_result *sr)
+{
+	const struct ga_tally *v;
+	struct ga_tally one;
+	double m = 0;
+	size_t i, n = seen_of(sr, &one, &v);
+
+	for (i = 0; i < n; i++)
+		if (v[i].result != GA_RESULT_HANG && v[i].max_ms > m)
+			m = v[i].max_ms;
+	return m;
+}
+
+bool ga_record_holds(const struct ga_expect *e,
+		     const struct ga_step_result *sr)
+{
+	const struct ga_tally *v;
+	struct ga_tally one;
+	struct ga_outcome o;
+	size_t i, n;
+
+	if (!sr->ran)
+		return true;
+	if (e && e->set.any)
+		return false;   /* a placeholder is always recorded */
+	n = seen_of(sr, &one, &v);
+	if (!e) {               /* no line: it must succeed */
+		for (i = 0; i < n; i++)
+			if (v[i].result != GA_RESULT_OK)
+				return false;
+		return true;
+	}
+	if (sr->expect == e && sr->ntally <= 1)
+		return sr->matched;
+	if (!ga_expect_match(e, &sr->out, NULL, 0))
+		return false;
+	for (i = 0; i < n; i++) {
+		memset(&o, 0, sizeof(o));
+		o.result = v[i].result;
+		o.err = v[i].err;
+		o.flavour = v[i].flavour;
+		snprintf(o.error_class, sizeof(o.error_class), "%s",
+			 v[i].error_class);
+		o.elapsed_ms = v[i].max_ms;
+		if (!ga_outcome_in_set(&e->set, &o))
+			return false;
+		if (o.result != GA_RESULT_HANG && e->within_ms >= 0 &&
+		    o.elapsed_ms > (double)e->within_ms)
+			return false;
+	}
+	return true;
+}
+
+void ga_record_expect_free(struct ga_expect *e)
+{
+	free(e->value.text);
+	free(e->message);
+	e->value.text = NULL;
+	e->message = NULL;
+}
+
+static long margin_ms(double ms)
+{
+	long m = (long)(ms + 0.999), add = m / 2;
+
+	if (add < MARGIN_MIN_MS)
+		add = MARGIN_MIN_MS;
+	return (m + add + ROUND_MS - 1) / ROUND_MS * ROUND_MS;
+}
+
+static void add_code(struct ga_outcome_set *s, unsigned code)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncodes; i++)
+		if (s->codes[i] == code)
+			return;
+	if (s->ncodes == GA_MAX_CODES)
+		s->any_error = true;
+	else
+		s->codes[s->ncodes++] = code;
+}
+
+static void add_class(struct ga_outcome_set *s, const char *cls)
+{
+	size_t i;
+
+	for (i = 0; i < s->nclasses; i++)
+		if (strcmp(s->classes[i], cls) == 0)
+			return;
+	if (s->nclasses == GA_MAX_CODES)
+		s->any_error = true;
+	else
+		snprintf(s->classes[s->nclasses++], GA_CLASS_MAX, "%s", cls);
+}
+
+/* The outcomes sr saw; *hang_ms: the longest hang. */
+static void outcomes_of(const struct ga_step_result *sr,
+			struct ga_outcome_set *s, double *hang_ms)
+{
+	const struct ga_tally *v;
+	struct ga_tally one;
+	size_t i, n = seen_of(sr, &one, &v);
+
+	memset(s, 0, sizeof(*s));
+	*hang_ms = 0;
+	for (i = 0; i < n; i++) {
+		switch (v[i].result) {
+		case GA_RESULT_OK: s->ok = true; break;
+		case GA_RESULT_WRONG: s->wrong = true; break;
+		case GA_RESULT_HANG:
+			s->hang = true;
+			if (v[i].max_ms > *hang_ms)
+				*hang_ms = v[i].max_ms;
+			break;
+		case GA_RESULT_ERROR:
+			if (v[i].err)
+				add_code(s, v[i].err);
+			else if (v[i].error_class[0])
+				add_class(s, v[i].error_class);
+			else
+				s->any_error = true;
+			break;
+		}
+	}
+	if (s->any_error) {             /* "error" says it all */
+		s->ncodes = 0;
+		s->nclasses = 0;
+	}
+}
+
+/* applied's value and thread checks hold for sr's success. */
+static bool ok_checks_hold(const struct ga_expect *applied,
+			   const struct ga_step_result *sr)
+{
+	struct ga_expect t;
+
+	if (sr->out.result != GA_RESULT_OK)
+		return false;
+	memset(&t, 0, sizeof(t));
+	t.set.ok = true;
+	t.value = applied->value;
+	t.thread = applied->thread;
+	t.after_ms = t.within_ms = -1;
+	return ga_expect_match(&t, &sr->out, NULL, 0);
+}
+
+int ga_record_line(const struct ga_step *st, const struct ga_step_result *sr,
+		   const struct ga_expect *applied, struct ga_expect *out)
+{
+	bool errors, keep_ok_checks;
+	double hang_ms, most = longest(sr);
+
+	(void)st;
+	memset(out, 0, sizeof(*out));
+	out->after_ms = out->within_ms = -1;
+	outcomes_of(sr, &out->set, &hang_ms);
+	errors = out->set.ncodes || out->set.nclasses || out->set.any_error ||
+		 out->set.wrong;
+	if (applied && applied->set.any)
+		applied = NULL;         /* a placeholder has nothing to keep */
+	if (out->set.hang) {
+		/* the time the hang was given: the line's, or what it waited */
+		if (applied && applied->set.hang && applied->after_ms >= 0)
+			out->after_ms = applied->after_ms;
+		else if (sr->expect && sr->expect->set.any &&
+			 sr->expect->after_ms >= 0)
+			out->after_ms = sr->expect->after_ms;
+		else
+			out->after_ms = (long)hang_ms / HANG_ROUND_MS *
+					HANG_ROUND_MS;
+		if (out->after_ms < HANG_ROUND_MS)
+			out->after_ms = HANG_ROUND_MS;
+	} else if (errors || (applied && applied->within_ms >= 0)) {
+		out->within_ms = applied && applied->within_ms >= 0 &&
+				 most <= (double)applied->within_ms ?
+				 applied->within_ms : margin_ms(most);
+		/* a lower bound that held in the one run there was */
+		if (applied && applied->after_ms >= 0 && !applied->set.hang &&
+		    sr->ntally <= 1 && sr->out.elapsed_ms >=
+		    (double)applied->after_ms &&
+		    applied->after_ms <= out->within_ms)
+			out->after_ms = applied->after_ms;
+	}
+	if (!applied)
+		return 0;
+	keep_ok_checks = out->set.ok && ok_checks_hold(applied, sr);
+	if (keep_ok_checks) {
+		out->thread = applied->thread;
+		out->value = applied->value;
+		out->value.text = NULL;
+		if (applied->value.text &&
+		    !(out->value.text = strdup(applied->value.text)))
+			return -1;
+	}
+	if (applied->message && errors &&
+	    sr->out.result == GA_RESULT_ERROR &&
+	    strstr(sr->out.message, applied->message) &&
+	    !(out->message = strdup(applied->message))) {
+		ga_record_expect_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* A copy of e (strings new), or -1. */
+static int copy_expect(struct ga_expect *to, const struct ga_expect *e)
+{
+	*to = *e;
+	to->value.text = NULL;
+	to->message = NULL;
+	if (e->value.text && !(to->value.text = strdup(e->value.text)))
+		return -1;
+	if (e->message && !(to->message = strdup(e->message))) {
+		free(to->value.text);
+		to->value.text = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The outcomes alone, as text: what tells one case's line from
+ * another's. */
+static void signature(const struct ga_expect *e, char *buf, size_t len)
+{
+	struct ga_expect t;
+
+	memset(&t, 0, sizeof(t));
+	t.set = e->set;
+	t.after_ms = t.within_ms = -1;
+	ga_expect_text(&t, false, buf, len);
+}
+
+/* ---- a scenario's lines -------------------------------------------------- */
+
+/* One expect line of a step while it is recorded. */
+struct wline {
+	struct ga_expect e;             /* owned strings */
+	const struct ga_expect *orig;   /* the scenario's, NULL: a new line */
+	bool changed;
+	int used;                       /* cases that it holds for */
+};
+
+struct work {
+	struct wline *v;
+	size_t n;
+};
+
+/* The line as it is now: the scenario's own while unchanged (its
+ * address is what a case result's expect points at). */
+static const struct ga_expect *line_of(const struct wline *l)
+{
+	return l->orig && !l->changed ? l->orig : &l->e;
+}
+
+static void work_free(struct work *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		ga_record_expect_free(&w->v[i].e);
+	free(w->v);
+	w->v = NULL;
+	w->n = 0;
+}
+
+/* Puts line e (taken over) at index at. */
+static int work_insert(struct work *w, size_t at, struct ga_expect *e)
+{
+	struct wline *g = realloc(w->v, (w->n + 1) * sizeof(*g));
+
+	if (!g)
+		return -1;
+	w->v = g;
+	memmove(g + at + 1, g + at, (w->n - at) * sizeof(*g));
+	memset(&g[at], 0, sizeof(g[at]));
+	g[at].e = *e;
+	g[at].used = 1;
+	w->n++;
+	return 0;
+}
+
+/* The line of w that applies to who (its index), -1: the implicit "ok"
+ * of a step without lines, -2: none applies. */
+static long work_select(const struct work *w, const struct ga_step *st,
+			const struct ga_server_id *who)
+{
+	struct ga_step t = *st;
+	struct ga_expect *v;
+	const struct ga_expect *e;
+	long r = -2;
+	size_t i;
+
+	if (!w->n)
+		return -1;
+	v = malloc(w->n * sizeof(*v));
+	if (!v)
+		return -2;
+	for (i = 0; i < w->n; i++)
+		v[i] = w->v[i].e;
+	t.expects = v;
+	t.nexpects = w->n;
+	e = ga_expect_select(&t, who);
+	if (e)
+		r = e - v;
+	free(v);
+	return r;
+}
+
+static bool is_default(const struct ga_selector *sel)
+{
+	return sel->flavour == GA_FLAVOUR_ANY &&
+	       sel->version_cmp == GA_CMP_NONE && !sel->client[0] &&
+	       !sel->server[0];
+}
+
+static bool is_client(const struct ga_selector *sel,
+		      const struct ga_server_id *who)
+{
+	return sel->client[0] &&
+	       (strcmp(sel->client, who->client) == 0 ||
+		(who->client_alias && strcmp(sel->client,
+					     who->client_alias) == 0));
+}
+
+/* Whether every case of this flavour and client saw what k saw, so that
+ * a flavour alone tells it apart; sigs[k] are the cases' outcomes. */
+static bool flavour_enough(const struct ga_record_case *cases,
+			   char (*sigs)[512], size_t n, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sigs[i][0] && cases[i].who.flavour == cases[k].who.flavour &&
+		    strcmp(cases[i].client, cases[k].client) == 0 &&
+		    strcmp(sigs[i], sigs[k]) != 0)
+			return false;
+	return true;
+}
+
+/* base narrowed to k's server. */
+static void narrow(struct ga_selector *sel, const struct ga_selector *base,
+		   const struct ga_record_case *rc, bool by_flavour)
+{
+	*sel = *base;
+	sel->flavour = rc->who.flavour;
+	if ((base->flavour != GA_FLAVOUR_ANY || !by_flavour) &&
+	    rc->who.version) {
+		sel->version_cmp = GA_CMP_EQ;
+		sel->version = rc->who.version;
+	}
+}
+
+struct step_rec {
+	const struct ga_step *st;
+	size_t i;                       /* its index */
+	const struct ga_record_case *cases;
+	size_t n;
+	char (*sigs)[512];              /* each case's outcomes, "" none */
+	const char *dflt;               /* the client whose lines are the
+					 * default ones, NULL: none */
+	bool draft;
+};
+
+/* Records case k of sr at its step into w.  Returns 0, or -1 (out of
+ * memory). */
+static int record_one(struct step_rec *s, struct work *w, size_t k)
+{
+	const struct ga_record_case *rc = &s->cases[k];
+	const struct ga_step_result *sr = &rc->steps[s->i];
+	bool dflt = s->dflt && strcmp(rc->client, s->dflt) == 0;
+	struct ga_expect n;
+	long a = work_select(w, s->st, &rc->who);
+	const struct ga_expect *applied = a >= 0 ? &w->v[a].e : NULL;
+	struct ga_selector sel;
+	size_t at;
+
+	if (a >= 0 && !w->v[a].e.set.any &&
+	    ga_record_holds(line_of(&w->v[a]), sr)) {
+		w->v[a].used++;
+		return 0;
+	}
+	if (a < 0 && ga_record_holds(NULL, sr))
+		return 0;
+	if (ga_record_line(s->st, sr, applied, &n))
+		return -1;
+	/* replace the line that applied, when no other case holds by it
+	 * and it is the line this client is to have */
+	if (a >= 0 && !w->v[a].used &&
+	    (dflt || w->v[a].e.set.any || is_client(&w->v[a].e.selector,
+						    &rc->who))) {
+		n.selector = w->v[a].e.selector;
+		n.line = w->v[a].e.line;
+		if (n.set.nclasses && !n.selector.client[0])
+			snprintf(n.selector.client, sizeof(n.selector.client),
+				 "%s", rc->client);
+		ga_record_expect_free(&w->v[a].e);
+		w->v[a].e = n;
+		w->v[a].changed = true;
+		w->v[a].used = 1;
+		return 0;
+	}
+	memset(&sel, 0, sizeof(sel));
+	if (a >= 0 && (dflt || is_client(&w->v[a].e.selector, &rc->who))) {
+		/* the line is another server's too: one for this server */
+		narrow(&sel, &w->v[a].e.selector, rc,
+		       flavour_enough(s->cases, s->sigs, s->n, k));
+		/* after a default line (a fallback wherever it is), before
+		 * one with a selector (the first that matches applies) */
+		at = (size_t)a + (is_default(&w->v[a].e.selector) ? 1 : 0);
+	} else if (a >= 0 && w->v[a].e.selector.flavour != GA_FLAVOUR_ANY) {
+		/* everyone's line for this server: this client's, as
+		 * narrow, before it */
+		sel = w->v[a].e.selector;
+		sel.client_cmp = GA_CMP_NONE;
+		at = (size_t)a;
+	} else {
+		at = w->n;              /* after every server's line */
+	}
+	if (!dflt || n.set.nclasses)
+		snprintf(sel.client, sizeof(sel.client), "%s", rc->client);
+	n.selector = sel;
+	if (work_insert(w, at, &n)) {
+		ga_record_expect_free(&n);
+		return -1;
+	}
+	return 0;
+}
+
+/* The text of line l (1-based) of lines, its indentation and its
+ * comment ("# ..."), for a line that is replaced. */
+struct textline {
+	const char *at;
+	size_t len;
+};
+
+static void line_parts(const struct textline *tl, size_t *indent,
+		       const char **comment)
+{
+	bool quoted = false;
+	size_t i;
+
+	*comment = NULL;
+	for (*indent = 0; *indent < tl->len &&
+	     (tl->at[*indent] == ' ' || tl->at[*indent] == '\t'); (*indent)++)
+		;
+	for (i = *indent; i < tl->len; i++) {
+		if (tl->at[i] == '\\' && quoted && i + 1 < tl->len) {
+			i++;
+			continue;
+		}
+		if (tl->at[i] == '"')
+			quoted = !quoted;
+		else if (tl->at[i] == '#' && !quoted) {
+			*comment = tl->at + i;
+			return;
+		}
+	}
+}
+
+/* "    expect [sel] OUTCOMES ...  # comment\n" appended to buf. */
+static int line_text(char **buf, size_t *len, const char *indent,
+		     size_t indent_len, const struct ga_expect *e,
+		     const char *comment, size_t comment_len)
+{
+	char text[2048];
+	size_t need;
+	char *g;
+	int k;
+
+	ga_expect_text(e, true, text, sizeof(text));
+	need = indent_len + strlen(text) + comment_len + 16;
+	g = realloc(*buf, *len + need);
+	if (!g)
+		return -1;
+	*buf = g;
+	k = snprintf(g + *len, need, "%.*sexpect %s%s%.*s\n", (int)indent_len,
+		     indent, text, comment ? "  " : "", (int)comment_len,
+		     comment ? comment : "");
+	*len += (size_t)k;
+	return 0;
+}
+
+/* The edits that turn st's lines into w. */
+static int work_edits(const struct work *w, const struct ga_step *st,
+		      const struct textline *lines, size_t nlines,
+		      struct ga_line_edits *edits, struct ga_error *err)
+{
+	const char *indent = "    ", *comment;
+	size_t indent_len = 4, i, ind, clen;
+	char *pending = NULL;
+	size_t plen = 0;
+	int last = st->line, rc = -1;
+
+	for (i = 0; i < st->nexpects; i++) {
+		if (st->expects[i].line > last)
+			last = st->expects[i].line;
+		if (i == 0 && st->expects[i].line >= 1 &&
+		    (size_t)st->expects[i].line <= nlines) {
+			line_parts(&lines[st->expects[i].line - 1],
+				   &indent_len, &comment);
+			indent = lines[st->expects[i].line - 1].at;
+		}
+	}
+	if (st->seen.line > last)
+		last = st->seen.line;
+	for (i = 0; i < w->n; i++) {
+		const struct wline *l = &w->v[i];
+
+		if (!l->orig) {
+			if (line_text(&pending, &plen, indent, indent_len,
+				      &l->e, NULL, 0))
+				goto oom;
+			continue;
+		}
+		if (l->changed && (size_t)l->orig->line <= nlines &&
+		    l->orig->line >= 1) {
+			const struct textline *tl = &lines[l->orig->line - 1];
+
+			line_parts(tl, &ind, &comment);
+			clen = comment ? (size_t)(tl->at + tl->len - comment) : 0;
+			if (line_text(&pending, &plen, tl->at, ind, &l->e,
+				      comment, clen))
+				goto oom;
+		}
+		if (pending &&
+		    ga_line_edits_add(edits, l->orig->line, l->changed ? 1 : 0,
+				      pending, err))
+			goto out;
+		free(pending);
+		pending = NULL;
+		plen = 0;
+	}
+	if (pending && ga_line_edits_add(edits, last + 1, 0, pending, err))
+		goto out;
+	rc = 0;
+	goto out;
+oom:
+	ga_error_set(err, "out of memory");
+out:
+	free(pending);
+	return rc;
+}
+
+/* The default client: builtin when a case has it, else in a draft the
+ * first case's. */
+static const char *default_client(const struct ga_record_case *cases,
+				  size_t n, bool draft)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(cases[i].client, "builtin") == 0)
+			return "builtin";
+	return draft && n ? cases[0].client : NULL;
+}
+
+static bool is_draft(const struct ga_scenario *sc)
+{
+	size_t i, k, lines = 0;
+
+	for (i = 0; i < sc->nsteps; i++)
+		for (k = 0; k < sc->steps[i].nexpects; k++) {
+			if (sc->steps[i].expects[k].set.any)
+				return true;
+			lines++;
+		}
+	return lines == 0;
+}
+
+static void note(char *notes, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(char *notes, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(notes);
+	va_list ap;
+
+	if (used + 2 >= len)
+		return;
+	if (used)
+		notes[used++] = '\n';
+	va_start(ap, fmt);
+	vsnprintf(notes + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static int record_step(struct step_rec *s, const struct textline *lines,
+		       size_t nlines, struct ga_line_edits *edits,
+		       char *notes, size_t notes_len, struct ga_error *err)
+{
+	const struct ga_step *st = s->st;
+	struct work w = { NULL, 0 };
+	struct ga_expect n;
+	size_t k, i;
+	int pass, rc = -1;
+
+	w.v = calloc(st->nexpects ? st->nexpects : 1, sizeof(*w.v));
+	if (!w.v)
+		return ga_error_set(err, "out of memory");
+	for (i = 0; i < st->nexpects; i++) {
+		if (copy_expect(&w.v[i].e, &st->expects[i]))
+			goto oom;
+		w.v[i].orig = &st->expects[i];
+		w.n++;
+	}
+	for (k = 0; k < s->n; k++) {
+		s->sigs[k][0] = '\0';
+		if (s->i >= s->cases[k].nsteps || !s->cases[k].steps[s->i].ran)
+			continue;
+		if (ga_record_line(st, &s->cases[k].steps[s->i], NULL, &n))
+			goto oom;
+		signature(&n, s->sigs[k], sizeof(s->sigs[k]));
+		ga_record_expect_free(&n);
+	}
+	/* the default client's lines first: the others' differ from them */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < s->n; k++) {
+			bool d = s->dflt && strcmp(s->cases[k].client,
+						   s->dflt) == 0;
+
+			if (!s->sigs[k][0] || d != (pass == 0))
+				continue;
+			if (record_one(s, &w, k))
+				goto oom;
+		}
+	/* every case holds by the lines as they are now */
+	for (k = 0; k < s->n; k++) {
+		long a;
+
+		if (!s->sigs[k][0])
+			continue;
+		a = work_select(&w, st, &s->cases[k].who);
+		if (a < 0 ? ga_record_holds(NULL, &s->cases[k].steps[s->i]) :
+		    ga_record_holds(line_of(&w.v[a]),
+				    &s->cases[k].steps[s->i]))
+			continue;
+		note(notes, notes_len, "line %d: no line records what %s "
+		     "saw with %s", st->line, s->cases[k].server_name,
+		     s->cases[k].client);
+	}
+	rc = work_edits(&w, st, lines, nlines, edits, err);
+	work_free(&w);
+	return rc;
+oom:
+	work_free(&w);
+	return ga_error_set(err, "out of memory");
+}
+
+int ga_record_scenario(const struct ga_scenario *sc, const char *text,
+		       const struct ga_record_case *cases, size_t n,
+		       struct ga_line_edits *edits, char *notes,
+		       size_t notes_len, struct ga_error *err)
+{
+	struct textline *lines = NULL;
+	struct step_rec s;
+	const char *p = text, *nl;
+	size_t nlines = 0, cap = 0, i;
+	int rc = -1;
+
+	if (notes_len)
+		notes[0] = '\0';
+	while (*p) {
+		if (nlines == cap) {
+			struct textline *g;
+
+			cap = cap ? cap * 2 : 64;
+			g = realloc(lines, cap * sizeof(*g));
+			if (!g)
+				goto oom;
+			lines = g;
+		}
+		nl = strchr(p, '\n');
+		lines[nlines].at = p;
+		lines[nlines].len = nl ? (size_t)(nl - p) : strlen(p);
+		nlines++;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	memset(&s, 0, sizeof(s));
+	s.cases = cases;
+	s.n = n;
+	s.draft = is_draft(sc);
+	s.dflt = default_client(cases, n, s.draft);
+	s.sigs = calloc(n ? n : 1, sizeof(*s.sigs));
+	if (!s.sigs)
+		goto oom;
+	for (i = 0; i < sc->nsteps; i++) {
+		if (!ga_record_checked(&sc->steps[i]))
+			continue;
+		s.st = &sc->steps[i];
+		s.i = i;
+		if (record_step(&s, lines, nlines, edits, notes, notes_len,
+				err))
+			goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	ga_error_set(err, "out of memory");
+out:
+	free(s.sigs);
+	free(lines);
+	return rc;
+}
+
+/* ---- an expectation file's lines -------------------------------------- */
+
+static int add_entry(struct ga_expectations *x, const char *label,
+		     const struct ga_scenario *sc, const struct ga_step *st,
+		     const char *server, const struct ga_expect *e)
+{
+	struct ga_expectation *g, *to;
+
+	g = realloc(x->items, (x->n + 1) * sizeof(*g));
+	if (!g)
+		return -1;
+	x->items = g;
+	to = &g[x->n];
+	memset(to, 0, sizeof(*to));
+	to->label = strdup(label);
+	if (!to->label || copy_expect(&to->expect, e)) {
+		free(to->label);
+		return -1;
+	}
+	memset(&to->expect.selector, 0, sizeof(to->expect.selector));
+	to->expect.origin = NULL;
+	to->expect.line = 0;
+	to->step_line = st->line;
+	to->kind = st->kind;
+	snprintf(to->server, sizeof(to->server), "%s", server);
+	if (st->conn >= 0)
+		snprintf(to->conn, sizeof(to->conn), "%s",
+			 sc->connections[st->conn].name);
+	x->n++;
+	return 0;
+}
+
+static void drop_entry(struct ga_expectations *x, size_t i)
+{
+	free(x->items[i].label);
+	ga_record_expect_free(&x->items[i].expect);
+	memmove(&x->items[i], &x->items[i + 1],
+		(x->n - i - 1) * sizeof(x->items[0]));
+	x->n--;
+}
+
+/* The case's line for step i: the line that applied, when it held for
+ * everything the case saw (a placeholder never), else one made from
+ * what it saw. */
+static int case_line(const struct ga_record_case *rc, const struct ga_step *st,
+		     size_t i, struct ga_expect *out)
+{
+	const struct ga_step_result *sr = &rc->steps[i];
+	const struct ga_expect *applied = sr->expect;
+
+	if (applied && !applied->set.any && ga_record_holds(applied, sr))
+		return copy_expect(out, applied);
+	if (!applied && sr->out.result == GA_RESULT_OK) {
+		memset(out, 0, sizeof(*out));
+		out->set.ok = true;
+		out->after_ms = out->within_ms = -1;
+		return 0;
+	}
+	return ga_record_line(st, sr, applied, out);
+}
+
+static int record_entries(struct ga_expectations *x,
+			  const struct ga_scenario *sc, size_t i,
+			  const struct ga_record_case *cases, size_t n)
+{
+	const struct ga_step *st = &sc->steps[i];
+	const char *label = ga_scenario_label(sc);
+	char dtext[2048], text[2048];
+	struct ga_expect d, e;
+	size_t k, j, first = n;
+	bool ran_here;
+	int rc = -1;
+
+	for (k = 0; k < n; k++)
+		if (i < cases[k].nsteps && cases[k].steps[i].ran) {
+			first = k;
+			break;
+		}
+	if (first == n)
+		return 0;
+	if (case_line(&cases[first], st, i, &d))
+		return -1;
+	ga_expect_text(&d, false, dtext, sizeof(dtext));
+	/* the run's servers (and '*') get new lines; the others' stay,
+	 * unless they say what '*' says */
+	for (j = x->n; j-- > 0;) {
+		const struct ga_expectation *o = &x->items[j];
+
+		if (o->step_line != st->line || strcmp(o->label, label) != 0)
+			continue;
+		ran_here = !o->server[0];
+		for (k = 0; k < n && !ran_here; k++)
+			ran_here = strcmp(cases[k].server_name, o->server) == 0 &&
+				   i < cases[k].nsteps && cases[k].steps[i].ran;
+		ga_expect_text(&o->expect, false, text, sizeof(text));
+		if (ran_here || strcmp(text, dtext) == 0)
+			drop_entry(x, j);
+	}
+	if (add_entry(x, label, sc, st, "", &d))
+		goto out;
+	for (k = first + 1; k < n; k++) {
+		if (i >= cases[k].nsteps || !cases[k].steps[i].ran ||
+		    ga_expectations_find(x, label, st->line,
+					 cases[k].server_name))
+			continue;
+		if (case_line(&cases[k], st, i, &e))
+			goto out;
+		ga_expect_text(&e, false, text, sizeof(text));
+		if (strcmp(text, dtext) != 0 &&
+		    add_entry(x, label, sc, st, cases[k].server_name, &e)) {
+			ga_record_expect_free(&e);
+			goto out;
+		}
+		ga_record_expect_free(&e);
+	}
+	rc = 0;
+out:
+	ga_record_expect_free(&d);
+	return rc;
+}
+
+int ga_record_expectations(struct ga_expectations *x,
+			   const struct ga_scenario *sc,
+			   const struct ga_record_case *cases, size_t n,
+			   struct ga_error *err)
+{
+	struct ga_record_case *mine;
+	struct ga_selector want;
+	size_t i, k, m = 0;
+	int rc = 0;
+
+	if (!x->client)
+		return ga_error_set(err, "%s: no 'client NAME' line", x->path);
+	mine = calloc(n ? n : 1, sizeof(*mine));
+	if (!mine)
+		return ga_error_set(err, "out of memory");
+	memset(&want, 0, sizeof(want));
+	snprintf(want.client, sizeof(want.client), "%s", x->client);
+	for (k = 0; k < n; k++)
+		if (is_client(&want, &cases[k].who))
+			mine[m++] = cases[k];   /* shallow: borrowed */
+	for (i = 0; i < sc->nsteps && rc == 0; i++)
+		if (ga_record_checked(&sc->steps[i]) &&
+		    record_entries(x, sc, i, mine, m))
+			rc = ga_error_set(err, "out of memory");
+	free(mine);
+	return rc;
+}
