@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "client/driver.h"
+#include "lab/capture.h"
 #include "server/rootfs.h"
 #include "server/backends.h"
 #include "report/matrix.h"
@@ -90,7 +91,7 @@ enum {
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
 	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
-	OPT_EXPECTATIONS,
+	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT,
 };
 
 static const struct option run_long_opts[] = {
@@ -112,6 +113,8 @@ static const struct option run_long_opts[] = {
 	{ "stop-early", no_argument, NULL, OPT_STOP_EARLY },
 	{ "record", no_argument, NULL, OPT_RECORD },
 	{ "expectations", required_argument, NULL, OPT_EXPECTATIONS },
+	{ "no-capture", no_argument, NULL, OPT_NO_CAPTURE },
+	{ "capture-limit", required_argument, NULL, OPT_CAPTURE_LIMIT },
 	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
 	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
@@ -139,6 +142,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	a->opts.results_dir = "goneaway-results";
 	a->opts.tmp_root = tmp_root();
 	a->opts.step_timeout_ms = 60000;
+	a->opts.capture = true;
+	a->opts.capture_limit = GA_CAPTURE_LIMIT_DEFAULT;
 	a->format = "human";
 	a->color = "auto";
 	default_cache(a->cache, sizeof(a->cache));
@@ -163,6 +168,16 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_STOP_EARLY: a->opts.stop_early = true; break;
 		case OPT_RECORD: a->record = a->opts.record = true; break;
 		case OPT_EXPECTATIONS: a->expectations = optarg; break;
+		case OPT_NO_CAPTURE: a->opts.capture = false; break;
+		case OPT_CAPTURE_LIMIT:
+			if (ga_units_bytes(optarg, &a->opts.capture_limit,
+					   NULL) || a->opts.capture_limit < 1024) {
+				fprintf(stderr, "goneaway: --capture-limit: "
+					"'%s' is not a size of at least 1KiB "
+					"(e.g. 16MiB)\n", optarg);
+				return -1;
+			}
+			break;
 		case OPT_ALLOW_SKIP:
 			if (parse_allow_skip(optarg, a))
 				return -1;

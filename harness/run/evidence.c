@@ -192,6 +192,12 @@ void ga_keep_evidence(struct ga_case *c)
 		lost(res, &err);
 	}
 	keep_driver_logs(c, fd);
+	if (c->res->capture[0]) {
+		char from[PATH_MAX + 16];
+
+		snprintf(from, sizeof(from), "%s/capture.pcap", c->dir);
+		keep_file(res, from, fd, "capture.pcap", dir);
+	}
 	if (c->srv_made) {
 		keep_file(res, c->srv.cnf, fd, "my.cnf", dir);
 		keep_file(res, c->srv.errlog, fd, "mariadbd.err", dir);

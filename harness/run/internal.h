@@ -50,6 +50,8 @@ struct ga_case {
 	long rep;                       /* which repetition, 1-based */
 	int placeholder;                /* the line of the first "expect
 					 * any" that applied, 0: none */
+	struct ga_capture *capture;     /* owned: the lab's link being
+					 * captured, NULL: none */
 };
 
 /* The server and client c runs against, as selectors see them. */

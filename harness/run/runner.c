@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab/capture.h"
 #include "lang/errnames.h"
 #include "run/expect.h"
 #include "util/clock.h"
@@ -151,6 +152,46 @@ static int check_requires(struct ga_case *c)
 	return 0;
 }
 
+/* The lab's link into the case's directory (kept as capture.pcap); a
+ * capture that cannot be made is evidence lost, not an ERROR. */
+static void capture_start(struct ga_case *c)
+{
+	const struct ga_run_options *o = c->r->opts;
+	char path[PATH_MAX + 16];
+	struct ga_error err;
+	size_t n;
+
+	if (!o->capture || !o->results_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/capture.pcap", c->dir);
+	if (ga_capture_start(&c->capture, c->lab.client_ns, c->lab.client_if,
+			     path, o->capture_limit, &err) == 0)
+		return;
+	n = strlen(c->res->evidence_lost);
+	snprintf(c->res->evidence_lost + n, sizeof(c->res->evidence_lost) - n,
+		 "%s%s", n ? "; " : "", err.msg);
+}
+
+static void capture_stop(struct ga_case *c)
+{
+	struct ga_capture_stats st;
+	struct ga_error err;
+	size_t n;
+
+	if (!c->capture)
+		return;
+	if (ga_capture_stop(c->capture, &st, &err) == 0) {
+		ga_capture_stats_text(&st, c->res->capture,
+				      sizeof(c->res->capture));
+	} else {
+		n = strlen(c->res->evidence_lost);
+		snprintf(c->res->evidence_lost + n,
+			 sizeof(c->res->evidence_lost) - n, "%s%s",
+			 n ? "; " : "", err.msg);
+	}
+	c->capture = NULL;
+}
+
 static int setup(struct ga_case *c, struct ga_error *err)
 {
 	struct ga_runner *r = c->r;
@@ -169,6 +210,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	if (ga_lab_create_in(&c->lab, c->tag, own_ns, err))
 		return ga_error_prefix(err, "creating the lab");
 	c->lab_made = true;
+	capture_start(c);
 	c->srv.netns_fd = c->lab.server_ns;
 	c->starts++;            /* the first start: thread ids count from it */
 	if (ga_server_start(&c->srv, c->sc, r->in, err)) {
@@ -254,6 +296,7 @@ static void teardown(struct ga_case *c)
 	}
 	free(c->sessions);
 	c->sessions = NULL;
+	capture_stop(c);        /* its socket holds the client namespace */
 	if (c->lab_made)
 		ga_lab_destroy(&c->lab);
 	ga_keep_evidence(c);

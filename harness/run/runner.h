@@ -78,6 +78,10 @@ struct ga_run_options {
 					 * (a mismatch still gives the
 					 * verdict), and an "expect any"
 					 * placeholder is no ERROR */
+	bool capture;                   /* keep capture.pcap: the lab's
+					 * link, as the client saw it */
+	long capture_limit;             /* bytes of whole packets in it,
+					 * then headers only (lab/capture.h) */
 	const char *client_spec;        /* borrowed: the --client value as
 					 * given ("cmd:python3 d.py"), for
 					 * the evidence; NULL: unknown */
@@ -138,6 +142,8 @@ struct ga_case_result {
 	char results[PATH_MAX];         /* where its evidence was kept, or "" */
 	char evidence_lost[512];        /* set: evidence that could not be
 					 * kept, and why */
+	char capture[200];              /* what capture.pcap holds ("38
+					 * packets, 9 KiB"), "" for none */
 	char reverted[512];             /* faults teardown reverted, for the
 					 * log: "wall (firewall drop both)" */
 	char not_reverted[1024];        /* faults it could not revert */
