@@ -86,7 +86,7 @@ static int write_recorded(int root, const char *label, const char *text,
 	if (!f)
 		return -1;
 	fputs(text, f);
-	if (ferror(f) | (fclose(f) != 0))
+	if (ga_file_close(f, 0))
 		return ga_error_set(err, "write %s: I/O error", leaf);
 	return 0;
 }
@@ -148,7 +148,7 @@ static int into_scenarios(struct cli_recorder *r)
 		}
 		ga_line_edits_free(&edits);
 	}
-	if (patch && (ferror(patch) | (fclose(patch) != 0))) {
+	if (patch && ga_file_close(patch, 0)) {
 		patch = NULL;
 		ga_error_set(&err, "write %s/record.patch: I/O error",
 			     r->results_dir);

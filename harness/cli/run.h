@@ -90,6 +90,13 @@ struct run_out {
 	struct run_totals *t;
 };
 
+/* Makes the evidence folder of case res (combination k) a bug report
+ * of its own: results.jsonl (this case alone, docs/results-jsonl.md)
+ * and report.txt (report/casetext.h); what cannot be written is
+ * evidence lost (cli/casefolder.c). */
+void run_case_folder(const struct run_out *o, const struct combo *k,
+		     const struct ga_scenario *sc, struct ga_case_result *res);
+
 void run_begin_case(const struct run_out *o, size_t index,
 		    const struct ga_scenario *sc);
 void run_end_case(const struct run_out *o, size_t index, size_t row,

@@ -23,6 +23,7 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 	size_t i;
 
 	snprintf(res->combo, sizeof(res->combo), "%s", k->label);
+	run_case_folder(o, k, sc, res);
 	switch (res->verdict) {
 	case GA_VERDICT_PASS: t->sum.pass++; break;
 	case GA_VERDICT_FAIL: t->sum.fail++; break;

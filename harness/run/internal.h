@@ -144,4 +144,11 @@ int ga_rewrite_steps_log(const struct ga_run_options *o,
  * not be kept is recorded in c->res->evidence_lost. */
 void ga_keep_evidence(struct ga_case *c);
 
+/* Copies the scenario's my.cnf src into dirfd as my.cnf, the paths of
+ * private_dir (the case's directory, removed after the run) and of its
+ * mount in a server root written @PRIVATE@ (run/evidence_cnf.c).
+ * Returns 0, or -1 with err set. */
+int ga_keep_cnf(const char *src, int dirfd, const char *private_dir,
+		struct ga_error *err);
+
 #endif

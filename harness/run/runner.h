@@ -251,6 +251,13 @@ int ga_case_result_init(struct ga_case_result *res,
 void ga_runner_run_rep(struct ga_runner *r, const struct ga_scenario *sc,
 		       long rep, struct ga_case_result *res);
 
+/* Opens sc's evidence directory below o->results_dir (its path as shown
+ * into shown), following no symlink, as ga_runner_run() made it.
+ * Returns a descriptor (close it), or -1 with err set. */
+int ga_evidence_open(const struct ga_run_options *o,
+		     const struct ga_scenario *sc, char *shown,
+		     size_t shown_len, struct ga_error *err);
+
 /* Makes a repeated scenario's evidence directory afresh, before any of
  * its runs, with the file that ran in it; sets res->results (or
  * res->evidence_lost). */
