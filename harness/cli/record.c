@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lang/parse.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
 
@@ -91,6 +92,24 @@ static int write_recorded(int root, const char *label, const char *text,
 	return 0;
 }
 
+/* What was recorded must read as a scenario: said when it does not
+ * (a line the user must fix before it runs). */
+static void parses(const char *path, const char *text)
+{
+	struct ga_diags d = { 0 };
+	struct ga_scenario *sc;
+
+	if (ga_parse_text(path, text, &sc, &d) == 0) {
+		ga_scenario_free(sc);
+		return;
+	}
+	ga_esc_line(stderr, "goneaway: --record: warning: what was recorded "
+		    "for %s does not read as a scenario: fix it in the patch",
+		    path);
+	ga_diags_print(&d, stderr);
+	ga_diags_free(&d);
+}
+
 static int into_scenarios(struct cli_recorder *r)
 {
 	struct ga_error err;
@@ -146,6 +165,7 @@ static int into_scenarios(struct cli_recorder *r)
 			ga_line_edits_free(&edits);
 			goto fail;
 		}
+		parses(s->sc->path, out);
 		ga_line_edits_free(&edits);
 	}
 	if (patch && ga_file_close(patch, 0)) {

@@ -25,8 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lang/errnames.h"
 #include "report/results.h"
-#include "run/expect.h"
 #include "run/rundir.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
@@ -157,17 +157,27 @@ static int read_case(const char *dir, struct ga_results *r)
 static void outcome_text(const struct ga_step_result *sr, char *buf,
 			 size_t len)
 {
-	char d[800], *after;
+	const struct ga_outcome *o = &sr->out;
+	const char *name;
 
 	if (!sr->ran) {
 		snprintf(buf, len, "never reached");
 		return;
 	}
-	ga_outcome_describe(&sr->out, d, sizeof(d));
-	after = strstr(d, " after ");
-	if (after)
-		*after = '\0';
-	snprintf(buf, len, "%s", d);
+	switch (o->result) {
+	case GA_RESULT_OK: snprintf(buf, len, "ok"); return;
+	case GA_RESULT_HANG: snprintf(buf, len, "a hang"); return;
+	case GA_RESULT_WRONG: snprintf(buf, len, "a wrong result"); return;
+	case GA_RESULT_ERROR: break;
+	}
+	name = o->err ? ga_errname_name_for(o->err, o->flavour) : NULL;
+	if (o->err)
+		snprintf(buf, len, "%u%s%s%s%s%s", o->err, name ? " (" : "",
+			 name ? name : "", name ? ")" : "",
+			 o->error_class[0] ? " " : "", o->error_class);
+	else
+		snprintf(buf, len, "%s", o->error_class[0] ? o->error_class :
+			 "an error");
 }
 
 static bool same_outcome(const struct ga_step_result *a,

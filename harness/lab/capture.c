@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,20 +94,25 @@ static void put(struct ga_capture *c, const void *p, size_t n)
 		c->werr = errno ? errno : EIO;
 }
 
-/* One packet of len bytes (orig on the wire) at ts, within the bounds. */
+/* One packet of len bytes (orig on the wire) at ts, within the bounds:
+ * whole while it fits below the limit, else its headers while they fit
+ * below twice the limit, else left out. */
 static void write_packet(struct ga_capture *c, const struct timespec *ts,
 			 size_t len, size_t orig)
 {
 	struct pcap_rec_header h;
+	bool cut = false;
 
-	if (c->st.bytes >= 2 * c->limit) {
+	if (c->st.bytes + (long)(sizeof(h) + len) > c->limit &&
+	    len > GA_CAPTURE_HEADERS) {
+		len = GA_CAPTURE_HEADERS;
+		cut = true;
+	}
+	if (c->st.bytes + (long)(sizeof(h) + len) > 2 * c->limit) {
 		c->st.left_out++;
 		return;
 	}
-	if (c->st.bytes >= c->limit && len > GA_CAPTURE_HEADERS) {
-		len = GA_CAPTURE_HEADERS;
-		c->st.cut++;
-	}
+	c->st.cut += cut;
 	h.sec = (uint32_t)ts->tv_sec;
 	h.nsec = (uint32_t)ts->tv_nsec;
 	h.incl = (uint32_t)len;

@@ -247,7 +247,8 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 
 	if (strcmp(tok, "any") == 0) {
 		if (e->any)
-			return ga_perr(p, col, "outcome 'any' is listed twice");
+			return ga_perr(p, col, "outcome '%s' is listed twice",
+				       tok);
 		e->any = true;
 		cols->any = col;
 		return 0;

@@ -592,13 +592,39 @@ static int line_text(char **buf, size_t *len, const char *indent,
 	return 0;
 }
 
-/* The edits that turn st's lines into w. */
+/* How the file indents its expect lines: as its first one, else four
+ * blanks. */
+static void file_indent(const struct ga_scenario *sc,
+			const struct textline *lines, size_t nlines,
+			const char **indent, size_t *len)
+{
+	const char *comment;
+	size_t i;
+	int l;
+
+	*indent = "    ";
+	*len = 4;
+	for (i = 0; i < sc->nsteps; i++) {
+		if (!sc->steps[i].nexpects)
+			continue;
+		l = sc->steps[i].expects[0].line;
+		if (l < 1 || (size_t)l > nlines)
+			continue;
+		line_parts(&lines[l - 1], len, &comment);
+		*indent = lines[l - 1].at;
+		return;
+	}
+}
+
+/* The edits that turn st's lines into w; a new line is indented as
+ * st's first line, else as indent[0..indent_len). */
 static int work_edits(const struct work *w, const struct ga_step *st,
 		      const struct textline *lines, size_t nlines,
+		      const char *indent, size_t indent_len,
 		      struct ga_line_edits *edits, struct ga_error *err)
 {
-	const char *indent = "    ", *comment;
-	size_t indent_len = 4, i, ind, clen;
+	const char *comment;
+	size_t i, ind, clen;
 	char *pending = NULL;
 	size_t plen = 0;
 	int last = st->line, rc = -1;
@@ -697,8 +723,9 @@ static void note(char *notes, size_t len, const char *fmt, ...)
 }
 
 static int record_step(struct step_rec *s, const struct textline *lines,
-		       size_t nlines, struct ga_line_edits *edits,
-		       char *notes, size_t notes_len, struct ga_error *err)
+		       size_t nlines, const char *indent, size_t indent_len,
+		       struct ga_line_edits *edits, char *notes,
+		       size_t notes_len, struct ga_error *err)
 {
 	const struct ga_step *st = s->st;
 	struct work w = { NULL, 0 };
@@ -750,7 +777,7 @@ static int record_step(struct step_rec *s, const struct textline *lines,
 		     "saw with %s", st->line, s->cases[k].server_name,
 		     s->cases[k].client);
 	}
-	rc = work_edits(&w, st, lines, nlines, edits, err);
+	rc = work_edits(&w, st, lines, nlines, indent, indent_len, edits, err);
 	work_free(&w);
 	return rc;
 oom:
@@ -765,8 +792,8 @@ int ga_record_scenario(const struct ga_scenario *sc, const char *text,
 {
 	struct textline *lines = NULL;
 	struct step_rec s;
-	const char *p = text, *nl;
-	size_t nlines = 0, cap = 0, i;
+	const char *p = text, *nl, *indent;
+	size_t nlines = 0, cap = 0, i, indent_len;
 	int rc = -1;
 
 	if (notes_len)
@@ -797,13 +824,14 @@ int ga_record_scenario(const struct ga_scenario *sc, const char *text,
 	s.sigs = calloc(n ? n : 1, sizeof(*s.sigs));
 	if (!s.sigs)
 		goto oom;
+	file_indent(sc, lines, nlines, &indent, &indent_len);
 	for (i = 0; i < sc->nsteps; i++) {
 		if (!ga_record_checked(&sc->steps[i]))
 			continue;
 		s.st = &sc->steps[i];
 		s.i = i;
-		if (record_step(&s, lines, nlines, edits, notes, notes_len,
-				err))
+		if (record_step(&s, lines, nlines, indent, indent_len, edits,
+				notes, notes_len, err))
 			goto out;
 	}
 	rc = 0;
