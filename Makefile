@@ -93,8 +93,8 @@ DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
 
 # What only the tests need, not "make run": chromium loads the HTML
 # results page headless (t0099-html), python3-yaml parses the CI
-# templates (t0043-ci).
-CHECK_DEB_PACKAGES = chromium python3-yaml
+# templates (t0043-ci), tcpdump reads a case's capture.pcap (t0112).
+CHECK_DEB_PACKAGES = chromium python3-yaml tcpdump
 
 deps-check: deps
 	$(call deb_install,$(CHECK_DEB_PACKAGES))
