@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "lang/errnames.h"
+#include "lang/expectations.h"
 #include "report/results.h"
 #include "run/rundir.h"
 #include "util/escape.h"
@@ -108,8 +109,13 @@ static bool plain_name(const char *s)
 	return true;
 }
 
-/* name in dir is a regular file (not a symlink). */
-static int regular_in(const char *dir, const char *name, bool must)
+#define SCENARIO_MAX (1024L * 1024)     /* as the parser reads them */
+
+/* name in dir is a regular file (not a symlink) of at most max bytes (0:
+ * any; its reader bounds it).  Returns 0, 1 when it is not there and
+ * need not be, or -1 (said). */
+static int regular_in(const char *dir, const char *name, bool must,
+		      long max)
 {
 	char path[PATH_MAX + 64];
 	struct stat st;
@@ -129,6 +135,11 @@ static int regular_in(const char *dir, const char *name, bool must)
 			    path);
 		return -1;
 	}
+	if (max && st.st_size > max) {
+		ga_esc_line(stderr, "goneaway replay: %s: larger than %ld "
+			    "bytes: not goneaway's", path, max);
+		return -1;
+	}
 	return 0;
 }
 
@@ -137,7 +148,7 @@ static int read_case(const char *dir, struct ga_results *r)
 {
 	struct ga_error err;
 
-	if (regular_in(dir, GA_RESULTS_FILE, true))
+	if (regular_in(dir, GA_RESULTS_FILE, true, 0))
 		return -1;
 	if (ga_results_read(r, dir, &err)) {
 		ga_esc_line(stderr, "goneaway replay: %s", err.msg);
@@ -241,18 +252,41 @@ static void identity_note(const struct ga_case_result *a,
 			    "report", b->library, a->library);
 }
 
-/* The client to run: --client, the case's --client as given, or its
- * driver's name when that is builtin or a shipped driver's. */
+/* The client to run: --client, else the case's as it was started when
+ * that is builtin or a driver of drivers/drivers.list.  A command from
+ * the folder (cmd:...) is never run: the folder is anyone's. */
 static const char *client_of(const struct replay_args *ra,
 			     const struct ga_case_result *res)
 {
+	const char *spec = res->client_spec[0] ? res->client_spec :
+			   res->client;
+
 	if (ra->client)
 		return ra->client;
-	if (res->client_spec[0])
-		return res->client_spec;
-	if (strcmp(res->client, "builtin") == 0 ||
-	    cli_client_name_listed(res->client))
-		return res->client;
+	if (strcmp(spec, "builtin") == 0 ||
+	    (strncmp(spec, "cmd:", 4) != 0 && cli_client_name_listed(spec)))
+		return spec;
+	ga_esc_line(stderr, "goneaway replay: the case's client was started "
+		    "as '%s', %s: give --client (a command from a folder is "
+		    "never run as it is)", spec, strncmp(spec, "cmd:", 4) == 0 ?
+		    "a command" : "no driver of drivers/drivers.list");
+	return NULL;
+}
+
+/* The server to run against: --server, else the case's when it names
+ * no directory (local, a root of the roots' directory, docker:IMAGE):
+ * a rootfs:DIR from the folder would run whatever that directory
+ * holds. */
+static const char *server_of(const struct replay_args *ra,
+			     const struct ga_case_result *res)
+{
+	if (ra->server)
+		return ra->server;
+	if (strncmp(res->server, "rootfs:", 7) != 0 && !strchr(res->server, '/'))
+		return res->server;
+	ga_esc_line(stderr, "goneaway replay: the case ran against '%s', a "
+		    "directory: give --server (a directory from a folder is "
+		    "never run as it is)", res->server);
 	return NULL;
 }
 
@@ -332,9 +366,9 @@ struct replay_run {
 
 /* Runs the case as goneaway run does; returns run's exit status. */
 static int rerun(const struct replay_args *ra, struct replay_run *rr,
-		 const char *client, struct ga_interrupt *in)
+		 const char *client, const char *server,
+		 struct ga_interrupt *in)
 {
-	const struct ga_case_result *res = &rr->was.cases[0].res;
 	const char *words[24];
 	char copy[24][PATH_MAX];
 	char *argv[25];
@@ -346,7 +380,7 @@ static int rerun(const struct replay_args *ra, struct replay_run *rr,
 	words[n++] = "--jsonl";
 	words[n++] = rr->jsonl;
 	words[n++] = "--server";
-	words[n++] = ra->server ? ra->server : res->server;
+	words[n++] = server;
 	words[n++] = "--client";
 	words[n++] = client;
 	words[n++] = "--color";
@@ -394,7 +428,7 @@ static int prepare(const struct replay_args *ra, struct replay_run *rr)
 		return -1;
 	}
 	if (read_case(rr->dir, &rr->was) ||
-	    regular_in(rr->dir, "scenario.gw", true))
+	    regular_in(rr->dir, "scenario.gw", true, SCENARIO_MAX))
 		return -1;
 	c = &rr->was.cases[0];
 	if (!plain_name(c->sc->name)) {
@@ -410,7 +444,8 @@ static int prepare(const struct replay_args *ra, struct replay_run *rr)
 		ga_esc_line(stderr, "goneaway replay: %s", err.msg);
 		return -1;
 	}
-	rc = regular_in(rr->dir, "expectations", false);
+	rc = regular_in(rr->dir, "expectations", false,
+			GA_EXPECTATIONS_MAX_SIZE);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -424,7 +459,7 @@ static int replay(const struct replay_args *ra, struct ga_interrupt *in)
 	struct replay_run rr;
 	const struct ga_case_result *was;
 	struct ga_error err;
-	const char *client;
+	const char *client, *server;
 	size_t diff;
 	int rc = EXIT_USAGE, run_rc;
 
@@ -439,17 +474,14 @@ static int replay(const struct replay_args *ra, struct ga_interrupt *in)
 		goto out;
 	was = &rr.was.cases[0].res;
 	client = client_of(ra, was);
-	if (!client) {
-		ga_esc_line(stderr, "goneaway replay: the case's client '%s' "
-			    "is no shipped driver and the folder does not say "
-			    "how it was started: give --client", was->client);
+	server = server_of(ra, was);
+	if (!client || !server)
 		goto out;
-	}
 	printf("replaying %s: ", rr.dir);
 	ga_esc_line(stdout, "%s, %s%s%s in the report", ga_scenario_label(
 			    rr.was.cases[0].sc), ga_verdict_name(was->verdict),
 		    was->reason[0] ? ": " : "", was->reason);
-	run_rc = rerun(ra, &rr, client, in);
+	run_rc = rerun(ra, &rr, client, server, in);
 	if (run_rc == EXIT_USAGE || run_rc >= EXIT_INTERRUPTED) {
 		rc = run_rc;
 		goto out;

@@ -181,6 +181,17 @@ tgz(\"abs.tar.gz\", [(\"/tmp/escaped\", b\"x\", \"f\")])
 		test "$rc" -eq 2 || return 1
 	done &&
 	grep -q "a name that is not plain" climb.out &&
+	mkdir -p cmdcase && cp respy/kill-idle/* cmdcase/ &&
+	sed -i "s|\"spec\":\"pymysql\"|\"spec\":\"cmd:touch $SCRATCH/ran\"|" \
+		cmdcase/results.jsonl &&
+	"$GONEAWAY" replay cmdcase > e5.out 2>&1; rc=$?; cat e5.out;
+	test "$rc" -eq 2 && test ! -e "$SCRATCH/ran" &&
+	grep -q "started as .cmd:touch .*, a command: give --client" e5.out &&
+	mkdir -p rootcase && cp res/kill-idle/* rootcase/ &&
+	sed -i "s|\"server\":{\"name\":\"local\"|\"server\":{\"name\":\"rootfs:/tmp/x\"|" \
+		rootcase/results.jsonl &&
+	"$GONEAWAY" replay rootcase > e6.out 2>&1; rc=$?; cat e6.out;
+	test "$rc" -eq 2 && grep -q "a directory: give --server" e6.out &&
 	grep -q "neither a regular file nor a directory" link.out &&
 	test ! -e ../escaped && test ! -e "${TMPDIR:-/tmp}/escaped"
 '
