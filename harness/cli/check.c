@@ -217,6 +217,31 @@ static size_t warn_unknown_clients(struct ga_scenario **scs, size_t n,
 	return warned;
 }
 
+/* A draft's placeholders: fine to check, but they check nothing until
+ * recorded.  Returns how many warnings. */
+static size_t warn_placeholders(struct ga_scenario **scs, size_t n)
+{
+	const struct ga_step *st;
+	size_t i, s, j, warned = 0;
+
+	for (i = 0; scs && i < n; i++)
+		for (s = 0; scs[i] && s < scs[i]->nsteps; s++) {
+			st = &scs[i]->steps[s];
+			for (j = 0; j < st->nexpects; j++) {
+				if (!st->expects[j].set.any)
+					continue;
+				ga_esc_line(stderr, "%s:%d: warning: 'expect any' "
+					    "is a draft's placeholder, which "
+					    "checks nothing: goneaway run "
+					    "--record writes what happens in "
+					    "its place", scs[i]->path,
+					    st->expects[j].line);
+				warned++;
+			}
+		}
+	return warned;
+}
+
 static const struct option check_long_opts[] = {
 	{ "client", required_argument, NULL, 'c' },
 	{ "expectations", required_argument, NULL, 'e' },
@@ -252,7 +277,8 @@ static int parse_check_args(int argc, char **argv, char **own, size_t *nown,
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "usage: goneaway check [--client NAME]... "
-			"[--expectations FILE] PATH...\n");
+			"PATH...\n       goneaway check --expectations FILE "
+			"[--client NAME]... PATH...\n");
 		return -1;
 	}
 	return 0;
@@ -307,6 +333,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	if (checked)
 		nwarn = warn_unknown_clients(scs, paths.n, &known);
+	nwarn += warn_placeholders(scs, paths.n);
 	if (parsed == 0 && expectations &&
 	    check_expectations(&ce, expectations, scs, paths.n, &nwarn))
 		goto out;

@@ -252,6 +252,60 @@ static void identity_note(const struct ga_case_result *a,
 			    "report", b->library, a->library);
 }
 
+/* The first line of a that is not b's, comments left out; NULL when
+ * they are the same.  *other receives b's line there. */
+static const char *first_difference(const char *a, const char *b,
+				    const char **other, size_t *alen,
+				    size_t *blen)
+{
+	for (;;) {
+		while (*a == '#' || *a == '\n')
+			a = *a == '\n' ? a + 1 : strchrnul(a, '\n');
+		while (*b == '#' || *b == '\n')
+			b = *b == '\n' ? b + 1 : strchrnul(b, '\n');
+		*alen = (size_t)(strchrnul(a, '\n') - a);
+		*blen = (size_t)(strchrnul(b, '\n') - b);
+		if (!*a && !*b)
+			return NULL;
+		if (*alen != *blen || memcmp(a, b, *alen) != 0) {
+			*other = b;
+			return a;
+		}
+		a += *alen;
+		b += *blen;
+	}
+}
+
+/* The server's configuration then and now (my.cnf in the folder and in
+ * the replay's evidence, their private paths written @PRIVATE@ alike):
+ * said when they differ (another goneaway's fixtures, say). */
+static void cnf_note(const char *dir, const char *out, const char *label,
+		     long repeat)
+{
+	char then_path[PATH_MAX + 16], now_path[PATH_MAX * 2];
+	char *then = NULL, *now = NULL;
+	const char *a, *b = "";
+	struct ga_error err;
+	size_t alen, blen;
+
+	snprintf(then_path, sizeof(then_path), "%s/my.cnf", dir);
+	snprintf(now_path, sizeof(now_path), "%s/%s%s/my.cnf", out, label,
+		 repeat > 1 ? "/run-1" : "");
+	if (regular_in(dir, "my.cnf", false, SCENARIO_MAX) != 0 ||
+	    ga_file_read(then_path, SCENARIO_MAX, &then, NULL, &err) ||
+	    ga_file_read(now_path, SCENARIO_MAX, &now, NULL, &err))
+		goto out;
+	a = first_difference(then, now, &b, &alen, &blen);
+	if (a)
+		ga_esc_line(stdout, "  note: the server's configuration is not "
+			    "the report's (my.cnf): '%.*s' in the report, "
+			    "'%.*s' now", (int)(alen > 120 ? 120 : alen), a,
+			    (int)(blen > 120 ? 120 : blen), b);
+out:
+	free(then);
+	free(now);
+}
+
 /* The client to run: --client, else the case's as it was started when
  * that is builtin or a driver of drivers/drivers.list.  A command from
  * the folder (cmd:...) is never run: the folder is anyone's. */
@@ -493,6 +547,8 @@ static int replay(const struct replay_args *ra, struct ga_interrupt *in)
 		goto out;
 	}
 	identity_note(was, &rr.now.cases[0].res);
+	cnf_note(rr.dir, ra->out ? ra->out : "goneaway-replay",
+		 ga_scenario_label(rr.now.cases[0].sc), was->repeat);
 	diff = compare(&rr.was.cases[0], &rr.now.cases[0]);
 	if (diff) {
 		printf("replay: a different outcome (%zu difference%s from the "

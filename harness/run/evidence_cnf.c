@@ -52,9 +52,10 @@ int ga_keep_cnf(const char *src, int dirfd, const char *private_dir,
 	fprintf(f, "# Kept by goneaway as evidence.  The scenario's private "
 		"directory, where the\n# server's datadir, socket, logs and "
 		"certificate were, was removed after the\n# run: its paths are "
-		"written " PRIVATE " below (it was %s on the host,\n# "
-		GA_SPAWN_ROOT_MOUNT " inside a server root).  goneaway replay "
-		"makes a new one.\n", private_dir);
+		"written " PRIVATE " below (it was %s on the\n# host%s).  "
+		"goneaway replay makes a new one.\n", private_dir,
+		strstr(text, "=" GA_SPAWN_ROOT_MOUNT "/") ? ", mounted at "
+		GA_SPAWN_ROOT_MOUNT " in the server's root" : "");
 	for (p = text; *p; p += n ? n : 1) {
 		/* a path begins a value or a word */
 		n = p == text || p[-1] == '=' || p[-1] == ' ' || p[-1] == '\n' ||

@@ -97,6 +97,14 @@ test_expect_success 'replay of a PASS folder PASSes: the same outcome, exit 0' '
 	test -s rp/kill-idle/steps.log
 '
 
+test_expect_success 'replay says when the server.s configuration is not the report.s' '
+	mkdir -p cnfcase && cp res/kill-idle/* cnfcase/ &&
+	sed -i "s/^max_connections=.*/max_connections=7/" cnfcase/my.cnf &&
+	"$GONEAWAY" replay --color never -o rc cnfcase > rc.out 2>&1;
+	rc=$?; cat rc.out; test "$rc" -eq 0 &&
+	grep -q "^  note: the server.s configuration is not the report.s (my.cnf): .max_connections=7. in the report, .max_connections=[0-9]*. now$" rc.out
+'
+
 test_expect_success 'replay of a FAIL folder reproduces its mismatch' '
 	"$GONEAWAY" replay --color never -o rf resf/kill-idle > rf.out 2>&1;
 	rc=$?; cat rf.out; test "$rc" -eq 0 &&
