@@ -70,9 +70,19 @@ int ga_record_line(const struct ga_step *st, const struct ga_step_result *sr,
 		   const struct ga_expect *applied, struct ga_expect *out);
 void ga_record_expect_free(struct ga_expect *e);
 
+/* A copy of e, its strings new (ga_record_expect_free).  Returns 0, or
+ * -1 (out of memory). */
+int ga_record_expect_copy(struct ga_expect *to, const struct ga_expect *e);
+
+/* True when sel names who's client (its name or alias). */
+bool ga_record_is_client(const struct ga_selector *sel,
+			 const struct ga_server_id *who);
+
 /* True when e holds for everything sr saw (every run's outcome). */
 bool ga_record_holds(const struct ga_expect *e,
 		     const struct ga_step_result *sr);
+
+/* ---- run/record_scenario.c ---- */
 
 /* The changes to sc's file (its text) that make its lines match what the
  * cases saw, added to edits.  notes receives what could not be recorded
@@ -82,6 +92,8 @@ int ga_record_scenario(const struct ga_scenario *sc, const char *text,
 		       const struct ga_record_case *cases, size_t n,
 		       struct ga_line_edits *edits, char *notes,
 		       size_t notes_len, struct ga_error *err);
+
+/* ---- run/record_file.c ---- */
 
 /* x's lines for the steps of sc, made from what the cases of client
  * x->client saw (by its name or alias): one line per step and server,

@@ -42,7 +42,7 @@ static bool name_ok(const char *s, size_t n)
 	return true;
 }
 
-/* ---- writing -------------------------------------------------------------- */
+/* ---- writing ------------------------------------------------------------ */
 
 struct writer {
 	gzFile gz;
@@ -240,7 +240,7 @@ int ga_tarball_write(const char *path, int dirfd, const char *top,
 	return 0;
 }
 
-/* ---- reading ----------------------------------------------------------------- */
+/* ---- reading ------------------------------------------------------------ */
 
 static int gz_get(gzFile gz, void *p, size_t n, struct ga_error *err)
 {
