@@ -19,8 +19,8 @@ PKG_CONFIG ?= pkg-config
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libnftables-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
-	python3-pymysql php-cli php-mysql debootstrap
-PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables
+	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev
+PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables zlib
 TEST_PKGS = check
 
 # git's developer warnings (config.mak.dev).  WERROR=1 turns them into
@@ -93,8 +93,8 @@ DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
 
 # What only the tests need, not "make run": chromium loads the HTML
 # results page headless (t0099-html), python3-yaml parses the CI
-# templates (t0043-ci).
-CHECK_DEB_PACKAGES = chromium python3-yaml
+# templates (t0043-ci), tcpdump reads a case's capture.pcap (t0112).
+CHECK_DEB_PACKAGES = chromium python3-yaml tcpdump
 
 deps-check: deps
 	$(call deb_install,$(CHECK_DEB_PACKAGES))

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/expectations.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
 
@@ -216,25 +217,56 @@ static size_t warn_unknown_clients(struct ga_scenario **scs, size_t n,
 	return warned;
 }
 
+/* A draft's placeholders: fine to check, but they check nothing until
+ * recorded.  Returns how many warnings. */
+static size_t warn_placeholders(struct ga_scenario **scs, size_t n)
+{
+	const struct ga_step *st;
+	size_t i, s, j, warned = 0;
+
+	for (i = 0; scs && i < n; i++)
+		for (s = 0; scs[i] && s < scs[i]->nsteps; s++) {
+			st = &scs[i]->steps[s];
+			for (j = 0; j < st->nexpects; j++) {
+				if (!st->expects[j].set.any)
+					continue;
+				ga_esc_line(stderr, "%s:%d: warning: 'expect any' "
+					    "is a draft's placeholder, which "
+					    "checks nothing: goneaway run "
+					    "--record writes what happens in "
+					    "its place", scs[i]->path,
+					    st->expects[j].line);
+				warned++;
+			}
+		}
+	return warned;
+}
+
 static const struct option check_long_opts[] = {
 	{ "client", required_argument, NULL, 'c' },
+	{ "expectations", required_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* Options into own[] (the --client names, argv's strings); returns 0,
  * or -1 after a usage message. */
-static int parse_check_args(int argc, char **argv, char **own, size_t *nown)
+static int parse_check_args(int argc, char **argv, char **own, size_t *nown,
+			    const char **expectations)
 {
 	int c;
 
 	*nown = 0;
+	*expectations = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", check_long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			own[(*nown)++] = optarg;
+			break;
+		case 'e':
+			*expectations = optarg;
 			break;
 		case 'h':
 			fputs(ga_usage_text, stdout);
@@ -245,14 +277,41 @@ static int parse_check_args(int argc, char **argv, char **own, size_t *nown)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "usage: goneaway check [--client NAME]... "
-			"PATH...\n");
+			"PATH...\n       goneaway check --expectations FILE "
+			"[--client NAME]... PATH...\n");
 		return -1;
 	}
 	return 0;
 }
 
+/* --expectations FILE: read, and fit to the scenarios (every line names
+ * a step there); warns about the steps it has no line for.  Returns 0,
+ * or -1 (printed). */
+static int check_expectations(struct cli_expectations *ce, const char *path,
+			      struct ga_scenario **scs, size_t n,
+			      size_t *nwarn)
+{
+	if (cli_expectations_load(ce, path, false) ||
+	    cli_expectations_apply(ce, scs, n))
+		return -1;
+	if (cli_expectations_missing(ce, scs, n, true))
+		(*nwarn)++;
+	if (ce->unused) {
+		ga_esc_line(stderr, "%s: warning: %zu line%s name%s "
+			    "scenarios not given here", path, ce->unused,
+			    ce->unused == 1 ? "" : "s",
+			    ce->unused == 1 ? "s" : "");
+		(*nwarn)++;
+	}
+	ga_esc_line(stdout, "%s: %zu line%s OK (client %s)", path, ce->x.n,
+		    ce->x.n == 1 ? "" : "s", ce->x.client);
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
+	const char *expectations;
+	struct cli_expectations ce = { 0 };
 	struct path_list paths = { 0 };
 	struct ga_scenario **scs = NULL;
 	struct known known = { 0 };
@@ -266,7 +325,7 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "goneaway: out of memory\n");
 		return EXIT_USAGE;
 	}
-	if (parse_check_args(argc, argv, own, &nown) ||
+	if (parse_check_args(argc, argv, own, &nown, &expectations) ||
 	    collect_paths(argv + optind, argc - optind, &paths))
 		goto out;
 	parsed = parse_all(&paths, &scs);
@@ -274,6 +333,10 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	if (checked)
 		nwarn = warn_unknown_clients(scs, paths.n, &known);
+	nwarn += warn_placeholders(scs, paths.n);
+	if (parsed == 0 && expectations &&
+	    check_expectations(&ce, expectations, scs, paths.n, &nwarn))
+		goto out;
 	if (parsed == 0) {
 		printf("%zu scenario file%s OK", paths.n,
 		       paths.n == 1 ? "" : "s");
@@ -286,6 +349,7 @@ int cmd_check(int argc, char **argv)
 out:
 	known_free(&known);
 	free_scenarios(scs, paths.n);
+	cli_expectations_free(&ce);     /* the scenarios named its path */
 	path_list_free(&paths);
 	free(own);
 	return code;

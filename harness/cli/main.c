@@ -119,7 +119,8 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "driver-test") == 0 &&
 	    (code = cmd_driver_test_plain(argc - 1, argv + 1)) >= 0)
 		return code;
-	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "driver-test") != 0) {
+	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "driver-test") != 0 &&
+	    strcmp(cmd, "replay") != 0) {
 		fprintf(stderr, "goneaway: '%s' is not a command; see "
 			"'goneaway --help'\n", cmd);
 		return EXIT_USAGE;
@@ -140,6 +141,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		code = cmd_run(argc - 1, argv + 1, &in);
+	else if (strcmp(cmd, "replay") == 0)
+		code = cmd_replay(argc - 1, argv + 1, &in);
 	else
 		code = cmd_driver_test(argc - 1, argv + 1, &in);
 	mysql_library_end();

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "client/driver.h"
+#include "lab/capture.h"
 #include "server/rootfs.h"
 #include "server/backends.h"
 #include "report/matrix.h"
@@ -89,7 +90,8 @@ enum {
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
-	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY,
+	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
+	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT,
 };
 
 static const struct option run_long_opts[] = {
@@ -109,6 +111,10 @@ static const struct option run_long_opts[] = {
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "stop-early", no_argument, NULL, OPT_STOP_EARLY },
+	{ "record", no_argument, NULL, OPT_RECORD },
+	{ "expectations", required_argument, NULL, OPT_EXPECTATIONS },
+	{ "no-capture", no_argument, NULL, OPT_NO_CAPTURE },
+	{ "capture-limit", required_argument, NULL, OPT_CAPTURE_LIMIT },
 	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
 	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
@@ -136,6 +142,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	a->opts.results_dir = "goneaway-results";
 	a->opts.tmp_root = tmp_root();
 	a->opts.step_timeout_ms = 60000;
+	a->opts.capture = true;
+	a->opts.capture_limit = GA_CAPTURE_LIMIT_DEFAULT;
 	a->format = "human";
 	a->color = "auto";
 	default_cache(a->cache, sizeof(a->cache));
@@ -158,6 +166,18 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_COLOR: a->color = optarg; break;
 		case OPT_STRICT: a->strict = true; break;
 		case OPT_STOP_EARLY: a->opts.stop_early = true; break;
+		case OPT_RECORD: a->record = a->opts.record = true; break;
+		case OPT_EXPECTATIONS: a->expectations = optarg; break;
+		case OPT_NO_CAPTURE: a->opts.capture = false; break;
+		case OPT_CAPTURE_LIMIT:
+			if (ga_units_bytes(optarg, &a->opts.capture_limit,
+					   NULL) || a->opts.capture_limit < 1024) {
+				fprintf(stderr, "goneaway: --capture-limit: "
+					"'%s' is not a size of at least 1KiB "
+					"(e.g. 16MiB)\n", optarg);
+				return -1;
+			}
+			break;
 		case OPT_ALLOW_SKIP:
 			if (parse_allow_skip(optarg, a))
 				return -1;
@@ -185,6 +205,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return -1;
 			}
 			a->clients[a->nclients++] = optarg;
+			a->clients_given = true;
 			break;
 		case OPT_MARKDOWN: a->markdown = optarg; break;
 		case OPT_HTML: a->html = optarg; break;
@@ -251,6 +272,12 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	}
 	if (!a->nclients)
 		a->clients[a->nclients++] = "builtin";
+	if (a->record && !a->expectations && !a->opts.results_dir) {
+		fprintf(stderr, "goneaway: --record writes its patch into the "
+			"results directory: give -o DIR, not --no-results (or "
+			"--expectations FILE)\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -311,6 +338,49 @@ static int open_clients(struct run_args *a, struct ga_interrupt *in)
 		if (open_client(a->clients[i], &a->drivers[i], in))
 			return -1;
 	return 0;
+}
+
+/* --expectations FILE: its driver is the client when no --client is
+ * given (before the clients are opened). */
+static void expectations_client(struct run_args *a)
+{
+	if (!a->clients_given && a->ce.exists && a->ce.x.driver) {
+		a->clients[0] = a->ce.x.driver;
+		a->nclients = 1;
+	}
+}
+
+/* ... and once they greeted: the file is for one of them; a new one (a
+ * --record run makes it) for the one client given. */
+static int expectations_clients(struct run_args *a)
+{
+	struct cli_expectations *ce = &a->ce;
+	size_t i;
+
+	if (!ce->exists) {
+		if (a->nclients != 1) {
+			ga_esc_line(stderr, "goneaway: --expectations %s: a "
+				    "new expectation file is one client's: "
+				    "give one --client", ce->path);
+			return -1;
+		}
+		ce->x.client = strdup(a->drivers[0].name);
+		ce->x.driver = strdup(a->clients[0]);
+		if (!ce->x.client || !ce->x.driver) {
+			fprintf(stderr, "goneaway: out of memory\n");
+			return -1;
+		}
+		return 0;
+	}
+	for (i = 0; i < a->nclients; i++)
+		if (strcmp(a->drivers[i].name, ce->x.client) == 0 ||
+		    strcmp(a->drivers[i].alias, ce->x.client) == 0)
+			return 0;
+	ga_esc_line(stderr, "goneaway: --expectations %s: the file is "
+		    "client %s's (line %d), and no --client greets as it "
+		    "(%s calls itself '%s')", ce->path, ce->x.client,
+		    ce->x.client_line, a->clients[0], a->drivers[0].name);
+	return -1;
 }
 
 /* The results directory must be there and writable before anything runs:
@@ -424,6 +494,7 @@ static int run_server(const struct run_out *o, size_t s,
 	for (c = 0; c < a->nclients && !ga_interrupted(in); c++) {
 		run_combo_init(a, s, c, &k);
 		opts.driver = &a->drivers[c];
+		opts.client_spec = a->clients[c];
 		opts.results_sub = k.sub[0] ? k.sub : NULL;
 		ga_matrix_column(o->m, k.column, k.label[0] ? k.label :
 				 a->servers[s]);
@@ -475,6 +546,12 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		code = EXIT_ALL_PASSED;
 		goto out;
 	}
+	if (a.expectations) {
+		if (cli_expectations_load(&a.ce, a.expectations, a.record) ||
+		    cli_expectations_apply(&a.ce, scs, nrun))
+			goto out;
+		expectations_client(&a);
+	}
 	if (check_results_dir(a.opts.results_dir))
 		goto out;
 	if (open_clients(&a, in)) {
@@ -483,8 +560,13 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 			code = EXIT_INTERRUPTED + in->signo;
 		goto out;
 	}
-	if (build_reporters(&a, reps, &nreps))
+	if ((a.expectations && expectations_clients(&a)) ||
+	    build_reporters(&a, reps, &nreps))
 		goto out;
+	if (a.expectations && !a.record)
+		cli_expectations_missing(&a.ce, scs, nrun, true);
+	a.rec.results_dir = a.opts.results_dir;
+	a.rec.ce = a.expectations ? &a.ce : NULL;
 	o.nreps = nreps;
 	/* two clients greeting with one name have labels of their own
 	 * (run_client_label); what still shares a directory is told, and
@@ -523,6 +605,9 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	report_run(reps, nreps, END_RUN, &t.sum, 0);
 	if (t.sum.signo)
 		code = EXIT_INTERRUPTED + t.sum.signo;
+	else if (a.record)      /* what did not match is what was recorded */
+		code = cli_record_finish(&a.rec) || a.rec.incomplete ?
+		       EXIT_SOME_ERROR : EXIT_ALL_PASSED;
 	else if (t.sum.fail)
 		code = EXIT_SOME_FAILED;
 	else if (t.sum.error)
@@ -537,7 +622,10 @@ out:
 		ga_driver_release(&a.drivers[i]);
 	for (i = 0; i < nreps; i++)
 		ga_reporter_free(reps[i]);
+	cli_record_free(&a.rec);
 	free_scenarios(scs, paths.n);
+	cli_expectations_free(&a.ce);   /* after the scenarios: their lines
+					 * from the file name it */
 	path_list_free(&paths);
 	return code;
 }

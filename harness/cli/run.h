@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli/expectations.h"
 #include "cli/internal.h"
 #include "client/driver.h"
 #include "report/matrix.h"
@@ -41,6 +42,11 @@ struct run_args {
 	struct select_args select;              /* -k, --shard, --list */
 	unsigned jobs;                          /* -j N; 0 until chosen */
 	const char *html;                       /* --html FILE */
+	bool clients_given;                     /* a --client was given */
+	bool record;                            /* --record */
+	const char *expectations;               /* --expectations FILE */
+	struct cli_expectations ce;             /* ... read */
+	struct cli_recorder rec;                /* --record's */
 };
 
 /* One server × client of the run: every scenario runs against it. */
@@ -83,6 +89,13 @@ struct run_out {
 	struct ga_matrix *m;
 	struct run_totals *t;
 };
+
+/* Makes the evidence folder of case res (combination k) a bug report
+ * of its own: results.jsonl (this case alone, docs/results-jsonl.md)
+ * and report.txt (report/casetext.h); what cannot be written is
+ * evidence lost (cli/casefolder.c). */
+void run_case_folder(const struct run_out *o, const struct combo *k,
+		     const struct ga_scenario *sc, struct ga_case_result *res);
 
 void run_begin_case(const struct run_out *o, size_t index,
 		    const struct ga_scenario *sc);

@@ -23,6 +23,7 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 	size_t i;
 
 	snprintf(res->combo, sizeof(res->combo), "%s", k->label);
+	run_case_folder(o, k, sc, res);
 	switch (res->verdict) {
 	case GA_VERDICT_PASS: t->sum.pass++; break;
 	case GA_VERDICT_FAIL: t->sum.fail++; break;
@@ -36,6 +37,9 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 	if (o->a->strict)
 		t->violations += cli_strict_violations(&o->a->allowed, sc,
 						       res);
+	if (o->a->record)
+		cli_record_case(&o->a->rec, sc, res,
+				&o->a->drivers[k->client]);
 }
 
 /* The evidence directory of a combination under -o: <server>-<client>

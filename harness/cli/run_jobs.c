@@ -106,6 +106,7 @@ static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 			pk->opts.server_opts.arg = a->roots[s];
 			pk->opts.server_name = a->servers[s];
 			pk->opts.driver = &a->drivers[c];
+			pk->opts.client_spec = a->clients[c];
 			pk->opts.results_sub = k->sub[0] ? k->sub : NULL;
 			pk->server = s;
 			ga_matrix_column(o->m, k->column, k->label[0] ? k->label :

@@ -202,6 +202,14 @@ GA_DIRECTIVE_HANDLER(ga_parse_status);
 GA_DIRECTIVE_HANDLER(ga_parse_server);
 /* lang/parse_expect.c */
 GA_DIRECTIVE_HANDLER(ga_parse_expect);
+/* An expect line's outcomes and clauses at lx, after its selector (an
+ * expectation file's line: lang/expectations.c), into e (initialised by
+ * the caller: after_ms and within_ms -1), checked against the step kind
+ * p->last_kind when p->last_kind_known.  classes_ok: a word that is no
+ * error name is a driver's error class.  Returns 0, or -1 after adding
+ * the diagnostic; e's strings are then the caller's to free. */
+int ga_parse_expect_body(struct parser *p, struct lexer *lx,
+			 struct ga_expect *e, bool classes_ok);
 GA_DIRECTIVE_HANDLER(ga_parse_seen);
 
 #endif

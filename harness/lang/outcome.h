@@ -59,6 +59,9 @@ struct ga_server_id {
 					 * NULL when none */
 	unsigned long client_version;   /* the driver's, as version; 0:
 					 * unknown */
+	const char *server_name;        /* borrowed: the --server value
+					 * ("local", "mysql-9.7"), NULL when
+					 * selectors need not know */
 };
 
 #endif

@@ -19,6 +19,7 @@ struct expect_cols {
 	int within;
 	int message;
 	int wrong;
+	int any;
 };
 
 /* "X", "X.Y" or "X.Y.Z" -> X*10000 + Y*100 + Z */
@@ -244,6 +245,14 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 	unsigned code = 0;
 	size_t i;
 
+	if (strcmp(tok, "any") == 0) {
+		if (e->any)
+			return ga_perr(p, col, "outcome '%s' is listed twice",
+				       tok);
+		e->any = true;
+		cols->any = col;
+		return 0;
+	}
 	if (strcmp(tok, "ok") == 0 || strcmp(tok, "hang") == 0 ||
 	    strcmp(tok, "wrong-result") == 0 || strcmp(tok, "error") == 0) {
 		bool *flag = tok[0] == 'o' ? &e->ok :
@@ -499,6 +508,20 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 	known = p->last_kind_known;
 	flags = known ? ga_step_kind_flags(p->last_kind) : 0;
 	kname = known ? ga_step_kind_name(p->last_kind) : "";
+	if (e->set.any && (e->set.ok || e->set.hang || e->set.wrong ||
+			   e->set.any_error || e->set.ncodes ||
+			   e->set.nclasses))
+		return ga_perr(p, cols->any, "'any' is a draft's placeholder "
+			       "and stands alone: record the step (goneaway "
+			       "run --record) to learn its outcome");
+	if (e->set.any && (e->value.cmp != GA_CMP_NONE ||
+			   e->thread != GA_THREAD_ANY || e->message ||
+			   e->within_ms >= 0))
+		return ga_perr(p, cols->value ? cols->value : cols->thread ?
+			       cols->thread : cols->message ? cols->message :
+			       cols->within, "'any' takes no clause but "
+			       "'after D' (how long to wait before calling "
+			       "the step a hang)");
 	if (check_set_kind(p, &e->set, cols))
 		return -1;
 	if (e->message && e->set.ncodes == 0 && e->set.nclasses == 0 &&
@@ -542,7 +565,8 @@ static bool same_selector(const struct ga_selector *a,
 	return a->flavour == b->flavour && a->version_cmp == b->version_cmp &&
 	       a->version == b->version && strcmp(a->client, b->client) == 0 &&
 	       a->client_cmp == b->client_cmp &&
-	       a->client_version == b->client_version;
+	       a->client_version == b->client_version &&
+	       strcmp(a->server, b->server) == 0;
 }
 
 /* Appends e to st; on success st owns e->value.text. */
@@ -570,6 +594,19 @@ static int attach_expect(struct parser *p, struct ga_step *st,
 		return -1;
 	st->expects = v;
 	v[st->nexpects++] = *e;
+	return 0;
+}
+
+int ga_parse_expect_body(struct parser *p, struct lexer *lx,
+			 struct ga_expect *e, bool classes_ok)
+{
+	struct expect_cols cols;
+
+	memset(&cols, 0, sizeof(cols));
+	ga_lex_skip(lx);
+	if (parse_outcomes(p, lx, &e->set, &cols, "expect", classes_ok) ||
+	    parse_clauses(p, lx, e, &cols) || check_expect(p, e, &cols))
+		return -1;
 	return 0;
 }
 
@@ -655,6 +692,9 @@ int ga_parse_seen(struct parser *p, struct lexer *lx,
 	rc = parse_outcomes(p, lx, &seen.set, &cols, "seen", false);
 	if (rc)
 		return -1;
+	if (seen.set.any)
+		return ga_perr(p, cols.any, "'seen' counts some outcomes: "
+			       "'any' would count every run");
 	rc = check_set_kind(p, &seen.set, &cols);
 	if (rc)
 		return -1;

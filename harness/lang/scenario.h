@@ -41,6 +41,7 @@ enum ga_cmp {
 };
 
 #define GA_CLIENT_NAME_MAX 64    /* a driver's name in a selector */
+#define GA_SERVER_NAME_MAX 160   /* a --server name in a selector */
 #define GA_CLASS_MAX 64          /* a driver's error class in an outcome */
 
 /* "[mysql >= 8.0.24]", "[client=pymysql]", "[client=pymysql, mariadb]",
@@ -57,6 +58,9 @@ struct ga_selector {
 	 * not part of what the selector selects); 0 when there is none. */
 	int client_line;
 	int client_col;
+	/* A --server value ("mysql-9.7", "local"): only the lines of an
+	 * expectation file name one (lang/expectations.h); "": any. */
+	char server[GA_SERVER_NAME_MAX];
 };
 
 /* A check on the value a successful step returned: the first column of
@@ -79,6 +83,10 @@ enum ga_thread_check {
  * query), error numbers, and a driver's own error classes
  * ("InterfaceError": only on lines that select a client). */
 struct ga_outcome_set {
+	bool any;                       /* "any": a draft's placeholder that
+					 * every outcome matches; goneaway run
+					 * --record writes what was seen in
+					 * its place */
 	bool ok;
 	bool hang;
 	bool wrong;
@@ -100,6 +108,10 @@ struct ga_expect {
 	enum ga_thread_check thread;    /* only checked when ok happened */
 	long after_ms;                  /* -1: no lower bound on elapsed */
 	long within_ms;                 /* -1: no upper bound on elapsed */
+	const char *origin;             /* borrowed: the expectation file
+					 * the line came from (lang/
+					 * expectations.h), line being its
+					 * line there; NULL: the scenario */
 };
 
 /* "seen OUTCOME[|OUTCOME] CMP N": over a scenario's repetitions, how

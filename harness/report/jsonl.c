@@ -19,6 +19,8 @@
 #include "run/expect.h"
 #include "util/json.h"
 
+#define STEP_TEXT_MAX 4096      /* bytes of a step's text in its line */
+
 struct jsonl_state {
 	const struct ga_jsonl_meta *meta;       /* borrowed */
 	long ncase;                             /* cases written */
@@ -151,6 +153,26 @@ static void driver_named(FILE *f, const struct ga_outcome *o)
 		fputs(",\"rows\":null", f);
 }
 
+/* ,"text":... the step's SQL or text as written (a %repeat not
+ * expanded), cut to STEP_TEXT_MAX bytes at a character; null for none */
+static void step_text(FILE *f, const struct ga_step *s)
+{
+	size_t n;
+
+	if (!s->text || s->kind == GA_STEP_FAULT) {
+		fputs(",\"text\":null", f);
+		return;
+	}
+	n = strlen(s->text);
+	if (n > STEP_TEXT_MAX) {
+		n = STEP_TEXT_MAX;
+		while (n > 0 && ((unsigned char)s->text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	fputs(",\"text\":", f);
+	ga_json_write_string(f, s->text, n);
+}
+
 static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 		       const struct ga_case_result *res, size_t i)
 {
@@ -165,6 +187,7 @@ static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 	kstr(f, "scenario", ga_scenario_label(sc));
 	fprintf(f, ",\"line\":%d", s->line);
 	kstr(f, "kind", ga_step_kind_name(s->kind));
+	step_text(f, s);
 	kstr_or_null(f, "connection", s->conn >= 0 &&
 		     (size_t)s->conn < sc->nconnections ?
 		     sc->connections[s->conn].name : NULL);
@@ -218,7 +241,7 @@ static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 }
 
 static void write_case(FILE *f, long ncase, const char *dir,
-		       const struct ga_scenario *sc,
+		       const char *evidence_as, const struct ga_scenario *sc,
 		       const struct ga_case_result *res)
 {
 	size_t i;
@@ -245,6 +268,7 @@ static void write_case(FILE *f, long ncase, const char *dir,
 	fputs(",\"client\":{\"name\":", f);
 	str(f, res->client);
 	kstr(f, "library", res->library);
+	kstr(f, "spec", res->client_spec);
 	fputc('}', f);
 	kstr(f, "combo", res->combo);
 	kstr(f, "verdict", ga_verdict_name(res->verdict));
@@ -259,7 +283,11 @@ static void write_case(FILE *f, long ncase, const char *dir,
 	kms(f, "steps_ms", res->steps_ms);
 	kms(f, "teardown_ms", res->teardown_ms);
 	kms(f, "waits_ms", res->waits_ms);
-	evidence(f, dir, res->results);
+	if (evidence_as)
+		kstr(f, "evidence", evidence_as);
+	else
+		evidence(f, dir, res->results);
+	kstr(f, "capture", res->capture);
 	kstr(f, "evidence_lost", res->evidence_lost);
 	kstr(f, "server_notes", res->server_notes);
 	kstr(f, "reverted", res->reverted);
@@ -279,7 +307,8 @@ static void jsonl_end_case(struct ga_reporter *rep, size_t index,
 	st->ncase++;
 	for (i = 0; i < res->nsteps && i < sc->nsteps; i++)
 		write_step(rep->out, st->ncase, sc, res, i);
-	write_case(rep->out, st->ncase, st->meta->results_dir, sc, res);
+	write_case(rep->out, st->ncase, st->meta->results_dir,
+		   st->meta->evidence_as, sc, res);
 	fflush(rep->out);
 }
 
@@ -307,9 +336,12 @@ static const struct ga_reporter_ops jsonl_ops = {
 	.destroy = jsonl_destroy,
 };
 
-struct ga_reporter *ga_report_jsonl_new(const char *path,
-					const struct ga_jsonl_meta *meta,
-					bool fresh, struct ga_error *err)
+/* A reporter writing to a new file dirfd/path (AT_FDCWD: path as it
+ * is); fresh: what is there is removed first and the file made anew,
+ * never through a symlink. */
+static struct ga_reporter *jsonl_open(int dirfd, const char *path,
+				      const struct ga_jsonl_meta *meta,
+				      bool fresh, struct ga_error *err)
 {
 	struct ga_reporter *rep = calloc(1, sizeof(*rep));
 	struct jsonl_state *st = calloc(1, sizeof(*st));
@@ -321,13 +353,14 @@ struct ga_reporter *ga_report_jsonl_new(const char *path,
 	}
 	/* fresh: a new file, never through a symlink or into another
 	 * name's hard link (below -o, as the evidence) */
-	if (fresh && unlink(path) != 0 && errno != ENOENT) {
+	if (fresh && unlinkat(dirfd, path, 0) != 0 && errno != ENOENT) {
 		ga_error_errno(err, errno, "cannot replace %s", path);
 		goto fail;
 	}
-	fd = fresh ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			  O_CLOEXEC, 0644)
-		   : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = fresh ? openat(dirfd, path, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0644)
+		   : openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC |
+			    O_CLOEXEC, 0644);
 	if (fd < 0) {
 		ga_error_errno(err, errno, "cannot write %s", path);
 		goto fail;
@@ -347,4 +380,18 @@ fail:
 	free(st);
 	free(rep);
 	return NULL;
+}
+
+struct ga_reporter *ga_report_jsonl_new(const char *path,
+					const struct ga_jsonl_meta *meta,
+					bool fresh, struct ga_error *err)
+{
+	return jsonl_open(AT_FDCWD, path, meta, fresh, err);
+}
+
+struct ga_reporter *ga_report_jsonl_new_at(int dirfd, const char *name,
+					   const struct ga_jsonl_meta *meta,
+					   struct ga_error *err)
+{
+	return jsonl_open(dirfd, name, meta, true, err);
 }

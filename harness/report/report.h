@@ -61,6 +61,9 @@ struct ga_jsonl_meta {
 	char *const *argv;
 	const char *results_dir;        /* -o, or NULL: evidence paths are
 					 * written relative to it */
+	const char *evidence_as;        /* NULL, or what every case's
+					 * "evidence" is (".": a case's own
+					 * folder, cli/casefolder.c) */
 };
 
 /* JSON Lines, one object per step, case and run (docs/results-jsonl.md,
@@ -72,6 +75,12 @@ struct ga_jsonl_meta {
 struct ga_reporter *ga_report_jsonl_new(const char *path,
 					const struct ga_jsonl_meta *meta,
 					bool fresh, struct ga_error *err);
+
+/* The same, into name below the open directory dirfd: made anew
+ * (O_EXCL), never through a symlink. */
+struct ga_reporter *ga_report_jsonl_new_at(int dirfd, const char *name,
+					   const struct ga_jsonl_meta *meta,
+					   struct ga_error *err);
 
 void ga_reporter_free(struct ga_reporter *rep);
 

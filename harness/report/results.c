@@ -242,6 +242,14 @@ static int get_buf(struct reader *rd, const struct ga_json *j, const char *key,
 	return 0;
 }
 
+/* get_buf() of text that files written before it lack: "" then. */
+static int opt_buf(struct reader *rd, const struct ga_json *j,
+		   const char *key, char *dst, size_t size)
+{
+	dst[0] = '\0';
+	return ga_json_get(j, key) ? get_buf(rd, j, key, dst, size, true) : 0;
+}
+
 /* An integer member in [min, max]; a null one (nullable) is def. */
 static int get_long(struct reader *rd, const struct ga_json *j,
 		    const char *key, long min, long max, bool nullable,
@@ -680,6 +688,8 @@ static int read_case_fields(struct reader *rd, const struct ga_json *j,
 	    get_buf(rd, o, "name", res->client, sizeof(res->client), false) ||
 	    get_buf(rd, o, "library", res->library, sizeof(res->library),
 		    true) ||
+	    opt_buf(rd, o, "spec", res->client_spec,
+		    sizeof(res->client_spec)) ||
 	    get_buf(rd, j, "combo", res->combo, sizeof(res->combo), true) ||
 	    get_word(rd, j, "verdict", verdict_find, &w))
 		return -1;
@@ -714,7 +724,8 @@ static int read_case_fields(struct reader *rd, const struct ga_json *j,
 	    get_buf(rd, j, "reverted", res->reverted, sizeof(res->reverted),
 		    true) ||
 	    get_buf(rd, j, "not_reverted", res->not_reverted,
-		    sizeof(res->not_reverted), true))
+		    sizeof(res->not_reverted), true) ||
+	    opt_buf(rd, j, "capture", res->capture, sizeof(res->capture)))
 		return -1;
 	if (ev && *ev) {
 		int n = strcmp(rd->base, ".") == 0 ?

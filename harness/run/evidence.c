@@ -143,6 +143,13 @@ out:
 	return fd;
 }
 
+int ga_evidence_open(const struct ga_run_options *o,
+		     const struct ga_scenario *sc, char *shown,
+		     size_t shown_len, struct ga_error *err)
+{
+	return evidence_dir(o, sc, 0, false, shown, shown_len, err);
+}
+
 int ga_rewrite_steps_log(const struct ga_run_options *o,
 			 const struct ga_scenario *sc,
 			 const struct ga_case_result *res,
@@ -192,8 +199,17 @@ void ga_keep_evidence(struct ga_case *c)
 		lost(res, &err);
 	}
 	keep_driver_logs(c, fd);
+	if (c->res->capture[0]) {
+		char from[PATH_MAX + 16];
+
+		snprintf(from, sizeof(from), "%s/capture.pcap", c->dir);
+		keep_file(res, from, fd, "capture.pcap", dir);
+	}
 	if (c->srv_made) {
-		keep_file(res, c->srv.cnf, fd, "my.cnf", dir);
+		if (ga_keep_cnf(c->srv.cnf, fd, c->dir, &err)) {
+			ga_error_prefix(&err, "%s", dir);
+			lost(res, &err);
+		}
 		keep_file(res, c->srv.errlog, fd, "mariadbd.err", dir);
 	}
 	close(fd);

@@ -116,6 +116,9 @@ bool ga_selector_matches(const struct ga_selector *sel,
 
 	if (!client_matches(sel, server))
 		return false;
+	/* server=NAME: only an expectation file's lines have one */
+	if (sel->server[0] && !same_name(sel->server, server->server_name))
+		return false;
 	if (sel->flavour != GA_FLAVOUR_ANY && sel->flavour != server->flavour)
 		return false;
 	diff = (double)server->version - (double)sel->version;
@@ -149,17 +152,25 @@ void ga_selector_describe(const struct ga_selector *sel, char *buf, size_t len)
 		sb_version_cond(&sb, sel->client_cmp, sel->client_version);
 		sep = ", ";
 	}
+	if (sel->server[0]) {
+		sb_add(&sb, "%sserver=%s", sep, sel->server);
+		sep = ", ";
+	}
 	if (sep[0] == ',')
 		sb_add(&sb, "]");
 }
 
 void ga_expect_where(const struct ga_expect *exp, char *buf, size_t len)
 {
-	char sel[160];
+	char sel[400];
 
 	ga_selector_describe(&exp->selector, sel, sizeof(sel));
-	snprintf(buf, len, " (expect line %d, %s)", exp->line,
-		 sel[0] ? sel : "no selector");
+	if (exp->origin)
+		snprintf(buf, len, " (%s:%d, %s)", exp->origin, exp->line,
+			 sel[0] ? sel : "no selector");
+	else
+		snprintf(buf, len, " (expect line %d, %s)", exp->line,
+			 sel[0] ? sel : "no selector");
 }
 
 static const struct ga_expect implicit_ok = {
@@ -184,7 +195,7 @@ const struct ga_expect *ga_expect_select(const struct ga_step *step,
 
 		if (e->selector.flavour == GA_FLAVOUR_ANY &&
 		    e->selector.version_cmp == GA_CMP_NONE &&
-		    !e->selector.client[0]) {
+		    !e->selector.client[0] && !e->selector.server[0]) {
 			fallback = e;
 			continue;
 		}
@@ -262,6 +273,8 @@ bool ga_outcome_in_set(const struct ga_outcome_set *set,
 {
 	size_t i;
 
+	if (set->any)
+		return true;    /* a draft's placeholder */
 	switch (out->result) {
 	case GA_RESULT_OK:
 		return set->ok;
@@ -314,7 +327,7 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 	if (out->result != GA_RESULT_HANG) {
 		/* with "hang" in the set, "after" is the hang's threshold,
 		 * not a lower bound on answers */
-		if (exp->after_ms >= 0 && !exp->set.hang &&
+		if (exp->after_ms >= 0 && !exp->set.hang && !exp->set.any &&
 		    out->elapsed_ms < (double)exp->after_ms) {
 			sb_add(&sb, "%s: sooner than expected (%s)", got, want);
 			return false;
@@ -370,6 +383,12 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 	size_t i;
 
 	sb_init(&sb, buf, len);
+	if (exp->set.any) {
+		sb_add(&sb, "any outcome (a draft's placeholder)");
+		if (exp->after_ms >= 0)
+			sb_add(&sb, ", a hang after %ld ms", exp->after_ms);
+		return;
+	}
 	if (exp->set.ok) {
 		sb_add(&sb, "success");
 		if (exp->value.cmp != GA_CMP_NONE)

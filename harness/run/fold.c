@@ -116,8 +116,10 @@ int ga_case_fold(const struct ga_run_options *o, struct ga_case_result *acc,
 	memcpy(acc->server_notes, run->server_notes, sizeof(acc->server_notes));
 	memcpy(acc->reverted, run->reverted, sizeof(acc->reverted));
 	memcpy(acc->not_reverted, run->not_reverted, sizeof(acc->not_reverted));
-	if (acc->repeat <= 1)
+	if (acc->repeat <= 1) {
 		memcpy(acc->results, run->results, sizeof(acc->results));
+		memcpy(acc->capture, run->capture, sizeof(acc->capture));
+	}
 	for (i = 0; i < acc->nsteps; i++) {
 		acc->steps[i].ran = run->steps[i].ran;
 		acc->steps[i].matched = run->steps[i].matched;

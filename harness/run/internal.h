@@ -48,12 +48,26 @@ struct ga_case {
 	struct ga_fault_stack faults;
 	unsigned tag;                   /* names the lab's kernel objects */
 	long rep;                       /* which repetition, 1-based */
+	int placeholder;                /* the line of the first "expect
+					 * any" that applied, 0: none */
+	struct ga_capture *capture;     /* owned: the lab's link being
+					 * captured, NULL: none */
 };
+
+/* The server and client c runs against, as selectors see them. */
+void ga_case_identity(const struct ga_case *c, const struct ga_driver *drv,
+		      struct ga_server_id *id);
 
 /* ---- verdicts (run/verdict.c) ----------------------------------------------- */
 
 void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The same, unless the case already has a verdict other than PASS: in a
+ * --record run, the first step that did not match gives it. */
+void ga_case_verdict_first(struct ga_case_result *res, enum ga_verdict v,
+			   int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* After a connect step (run/login.c): ERROR when the server sees the
  * session otherwise than the connection asked (tls=required in the
@@ -129,5 +143,12 @@ int ga_rewrite_steps_log(const struct ga_run_options *o,
  * old evidence directory is removed with ga_tree_remove_at.  What could
  * not be kept is recorded in c->res->evidence_lost. */
 void ga_keep_evidence(struct ga_case *c);
+
+/* Copies the scenario's my.cnf src into dirfd as my.cnf, the paths of
+ * private_dir (the case's directory, removed after the run) and of its
+ * mount in a server root written @PRIVATE@ (run/evidence_cnf.c).
+ * Returns 0, or -1 with err set. */
+int ga_keep_cnf(const char *src, int dirfd, const char *private_dir,
+		struct ga_error *err);
 
 #endif

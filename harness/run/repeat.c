@@ -93,6 +93,8 @@ int ga_tally_add(struct ga_step_result *sr, const struct ga_tally *one)
 		t[k].count = 0;
 	}
 	sr->tally[k].count += one->count;
+	if (one->max_ms > sr->tally[k].max_ms)
+		sr->tally[k].max_ms = one->max_ms;
 	return 0;
 }
 
@@ -113,6 +115,7 @@ int ga_tally_run(struct ga_case_result *res)
 		snprintf(one.error_class, sizeof(one.error_class), "%s",
 			 sr->out.error_class);
 		one.count = 1;
+		one.max_ms = sr->out.elapsed_ms;
 		if (ga_tally_add(sr, &one))
 			return -1;
 	}

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab/capture.h"
 #include "lang/errnames.h"
 #include "run/expect.h"
 #include "util/clock.h"
@@ -120,11 +121,11 @@ void ga_runner_close(struct ga_runner *r)
 static int check_requires(struct ga_case *c)
 {
 	const struct ga_scenario *sc = c->sc;
-	struct ga_server_id against = c->srv.id;
+	struct ga_server_id against;
 	enum ga_flavour want;
 	size_t i;
 
-	ga_driver_identify(c->r->opts->driver, &against);
+	ga_case_identity(c, c->r->opts->driver, &against);
 	if (sc->requires_text &&
 	    !ga_selector_matches(&sc->requires_selector, &against)) {
 		c->res->skip = GA_SKIP_FLAVOUR;
@@ -151,6 +152,46 @@ static int check_requires(struct ga_case *c)
 	return 0;
 }
 
+/* The lab's link into the case's directory (kept as capture.pcap); a
+ * capture that cannot be made is evidence lost, not an ERROR. */
+static void capture_start(struct ga_case *c)
+{
+	const struct ga_run_options *o = c->r->opts;
+	char path[PATH_MAX + 16];
+	struct ga_error err;
+	size_t n;
+
+	if (!o->capture || !o->results_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/capture.pcap", c->dir);
+	if (ga_capture_start(&c->capture, c->lab.client_ns, c->lab.client_if,
+			     path, o->capture_limit, &err) == 0)
+		return;
+	n = strlen(c->res->evidence_lost);
+	snprintf(c->res->evidence_lost + n, sizeof(c->res->evidence_lost) - n,
+		 "%s%s", n ? "; " : "", err.msg);
+}
+
+static void capture_stop(struct ga_case *c)
+{
+	struct ga_capture_stats st;
+	struct ga_error err;
+	size_t n;
+
+	if (!c->capture)
+		return;
+	if (ga_capture_stop(c->capture, &st, &err) == 0) {
+		ga_capture_stats_text(&st, c->res->capture,
+				      sizeof(c->res->capture));
+	} else {
+		n = strlen(c->res->evidence_lost);
+		snprintf(c->res->evidence_lost + n,
+			 sizeof(c->res->evidence_lost) - n, "%s%s",
+			 n ? "; " : "", err.msg);
+	}
+	c->capture = NULL;
+}
+
 static int setup(struct ga_case *c, struct ga_error *err)
 {
 	struct ga_runner *r = c->r;
@@ -169,6 +210,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	if (ga_lab_create_in(&c->lab, c->tag, own_ns, err))
 		return ga_error_prefix(err, "creating the lab");
 	c->lab_made = true;
+	capture_start(c);
 	c->srv.netns_fd = c->lab.server_ns;
 	c->starts++;            /* the first start: thread ids count from it */
 	if (ga_server_start(&c->srv, c->sc, r->in, err)) {
@@ -254,6 +296,7 @@ static void teardown(struct ga_case *c)
 	}
 	free(c->sessions);
 	c->sessions = NULL;
+	capture_stop(c);        /* its socket holds the client namespace */
 	if (c->lab_made)
 		ga_lab_destroy(&c->lab);
 	ga_keep_evidence(c);
@@ -269,6 +312,7 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	struct ga_case c;
 	struct ga_error err;
 	double t0 = ga_clock_ms(), t1, t2;
+	bool go;
 	size_t i;
 
 	memset(&c, 0, sizeof(c));
@@ -287,9 +331,19 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 		check_requires(&c);
 	}
 	t1 = ga_clock_ms();
-	for (i = 0; res->verdict == GA_VERDICT_PASS && i < sc->nsteps; i++)
-		if (ga_case_run_step(&c, i))
-			break;
+	/* --record: on after a step that did not match (its verdict is
+	 * kept), never after one that could not be made */
+	go = res->verdict == GA_VERDICT_PASS;
+	for (i = 0; go && i < sc->nsteps; i++)
+		go = ga_case_run_step(&c, i) == 0 &&
+		     (r->opts->record || res->verdict == GA_VERDICT_PASS);
+	if (c.placeholder && !r->opts->record)
+		ga_case_verdict_first(res, GA_VERDICT_ERROR, c.placeholder,
+				      "'expect any' at line %d is a draft's "
+				      "placeholder, which checks nothing: "
+				      "record the scenario (goneaway run "
+				      "--record) to learn its outcomes",
+				      c.placeholder);
 	t2 = ga_clock_ms();
 	teardown(&c);
 	res->setup_ms += t1 - t0;
@@ -314,6 +368,9 @@ int ga_case_result_init(struct ga_case_result *res,
 		snprintf(res->library, sizeof(res->library), "%s",
 			 opts->driver->library);
 	}
+	if (opts->client_spec)
+		snprintf(res->client_spec, sizeof(res->client_spec), "%s",
+			 opts->client_spec);
 	res->repeat = sc->repeat > 0 ? sc->repeat : 1;
 	res->steps = calloc(sc->nsteps ? sc->nsteps : 1, sizeof(*res->steps));
 	res->nsteps = sc->nsteps;

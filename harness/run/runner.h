@@ -73,6 +73,18 @@ struct ga_run_options {
 	bool stop_early;                /* --stop-early: a repeated scenario
 					 * makes no run after the first that
 					 * did not PASS */
+	bool record;                    /* --record: every step is made,
+					 * whatever the ones before it did
+					 * (a mismatch still gives the
+					 * verdict), and an "expect any"
+					 * placeholder is no ERROR */
+	bool capture;                   /* keep capture.pcap: the lab's
+					 * link, as the client saw it */
+	long capture_limit;             /* bytes of whole packets in it,
+					 * then headers only (lab/capture.h) */
+	const char *client_spec;        /* borrowed: the --client value as
+					 * given ("cmd:python3 d.py"), for
+					 * the evidence; NULL: unknown */
 };
 
 /* How often one outcome came up over a scenario's repetitions. */
@@ -84,6 +96,8 @@ struct ga_tally {
 					 * class tells errors without a
 					 * number apart */
 	long count;
+	double max_ms;                  /* the longest of its elapsed times
+					 * (0 when read back from results) */
 };
 
 struct ga_step_result {
@@ -128,6 +142,8 @@ struct ga_case_result {
 	char results[PATH_MAX];         /* where its evidence was kept, or "" */
 	char evidence_lost[512];        /* set: evidence that could not be
 					 * kept, and why */
+	char capture[200];              /* what capture.pcap holds ("38
+					 * packets, 9 KiB"), "" for none */
 	char reverted[512];             /* faults teardown reverted, for the
 					 * log: "wall (firewall drop both)" */
 	char not_reverted[1024];        /* faults it could not revert */
@@ -137,6 +153,8 @@ struct ga_case_result {
 	enum ga_flavour flavour;        /* the server's, once it started */
 	char client[64];                /* the driver's name ("builtin") */
 	char library[160];              /* the driver's client library */
+	char client_spec[512];          /* the --client value it was
+					 * started by, "" unknown */
 	char combo[160];                /* "server/client" when the run has
 					 * several, else "" (set by the
 					 * caller, for the reporters) */
@@ -232,6 +250,13 @@ int ga_case_result_init(struct ga_case_result *res,
  * directory ga_evidence_begin() made. */
 void ga_runner_run_rep(struct ga_runner *r, const struct ga_scenario *sc,
 		       long rep, struct ga_case_result *res);
+
+/* Opens sc's evidence directory below o->results_dir (its path as shown
+ * into shown), following no symlink, as ga_runner_run() made it.
+ * Returns a descriptor (close it), or -1 with err set. */
+int ga_evidence_open(const struct ga_run_options *o,
+		     const struct ga_scenario *sc, char *shown,
+		     size_t shown_len, struct ga_error *err);
 
 /* Makes a repeated scenario's evidence directory afresh, before any of
  * its runs, with the file that ran in it; sets res->results (or

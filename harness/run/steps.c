@@ -29,17 +29,39 @@ static long watchdog_ms(const struct ga_case *c, const struct ga_expect *e)
 
 	if (!e)
 		return w;
-	if (e->set.hang && e->after_ms >= 0)
+	if ((e->set.hang || e->set.any) && e->after_ms >= 0)
 		return e->after_ms;
 	if (e->within_ms >= 0 && e->within_ms + HANG_GRACE_MS < w)
 		return e->within_ms + HANG_GRACE_MS;
 	return w;
 }
 
-/* Returns 0 to go on, -1 to stop (the verdict is set). */
+/* "query app: was 2013 (CR_SERVER_LOST) within 1000 ms in the
+ * expectations, now 2006 (...) after 3 ms (pymysql.expect:14, ...)":
+ * a line of a connector's expectation file that no longer holds. */
+static void file_mismatch(struct ga_case *c, const struct ga_step *step,
+			  const struct ga_step_result *sr)
+{
+	char want[512], got[768], where[600];
+
+	ga_expect_describe(sr->expect, want, sizeof(want));
+	ga_outcome_describe(&sr->out, got, sizeof(got));
+	ga_expect_where(sr->expect, where, sizeof(where));
+	ga_case_verdict_first(c->res, GA_VERDICT_FAIL, step->line,
+			      "%s%s%s: was %s in the expectations, now %s%s",
+			      ga_step_kind_name(step->kind),
+			      step->conn >= 0 ? " " : "", step->conn >= 0 ?
+			      c->sc->connections[step->conn].name : "", want,
+			      got, where);
+}
+
+/* Returns 0 to go on, -1 to stop (the verdict is set).  In a --record
+ * run a step that did not match goes on: its outcome is what is
+ * recorded, and the first one gives the verdict. */
 static int check_outcome(struct ga_case *c, const struct ga_step *step,
 			 struct ga_step_result *sr)
 {
+	bool record = c->r->opts->record;
 	char why[900];
 	size_t n;
 
@@ -52,13 +74,22 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 			return 0;
 		}
 		ga_outcome_describe(&sr->out, why, sizeof(why));
-		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line, "%s: %s",
-				ga_step_kind_name(step->kind), why);
-		return -1;
+		ga_case_verdict_first(c->res, GA_VERDICT_ERROR, step->line,
+				      "%s: %s", ga_step_kind_name(step->kind),
+				      why);
+		return record ? 0 : -1;
 	}
 	sr->matched = ga_expect_match(sr->expect, &sr->out, why, sizeof(why));
+	if (sr->expect->set.any && !c->placeholder)
+		c->placeholder = sr->expect->line;
 	if (sr->matched)
 		return 0;
+	if (sr->expect->origin) {
+		file_mismatch(c, step, sr);
+		return record ? 0 : -1;
+	}
+	if (c->res->verdict != GA_VERDICT_PASS)
+		return record ? 0 : -1;
 	ga_case_verdict(c->res, GA_VERDICT_FAIL, step->line, "%s%s%s: %s",
 			ga_step_kind_name(step->kind), step->conn >= 0 ? " " : "",
 			step->conn >= 0 ? c->sc->connections[step->conn].name : "",
@@ -68,7 +99,7 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 		ga_expect_where(sr->expect, c->res->reason + n,
 				sizeof(c->res->reason) - n);
 	}
-	return -1;
+	return record ? 0 : -1;
 }
 
 /* A step the client driver cannot do: the scenario SKIPs. */
@@ -416,11 +447,19 @@ bool ga_case_can_run(enum ga_step_kind kind)
 	return ga_step_kind_is(kind, GA_STEP_ON_CLIENT) || handlers[kind];
 }
 
+void ga_case_identity(const struct ga_case *c, const struct ga_driver *drv,
+		      struct ga_server_id *id)
+{
+	*id = c->srv.id;
+	ga_driver_identify(drv, id);
+	id->server_name = c->res->server;
+}
+
 int ga_case_run_step(struct ga_case *c, size_t i)
 {
 	const struct ga_step *step = &c->sc->steps[i];
 	struct ga_step_result *sr = &c->res->steps[i];
-	struct ga_server_id against = c->srv.id;
+	struct ga_server_id against;
 	unsigned start = c->starts;
 	step_fn *fn;
 	int rc;
@@ -433,9 +472,9 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 	 * lines it must succeed (check_outcome with no expect). */
 	if (step->nexpects > 0 ||
 	    !ga_step_kind_is(step->kind, GA_STEP_ACTION)) {
-		ga_driver_identify(step->conn >= 0 ?
-				   c->clients[step->conn].driver :
-				   c->r->opts->driver, &against);
+		ga_case_identity(c, step->conn >= 0 ?
+				 c->clients[step->conn].driver :
+				 c->r->opts->driver, &against);
 		sr->expect = ga_expect_select(step, &against);
 	}
 	/* An admin query without expect lines is setup: it must succeed,

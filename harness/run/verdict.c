@@ -31,6 +31,20 @@ void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
 	va_end(ap);
 }
 
+void ga_case_verdict_first(struct ga_case_result *res, enum ga_verdict v,
+			   int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (res->verdict != GA_VERDICT_PASS)
+		return;
+	res->verdict = v;
+	res->line = line;
+	va_start(ap, fmt);
+	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+	va_end(ap);
+}
+
 void ga_case_result_error(struct ga_case_result *res, const char *why)
 {
 	ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", why);

@@ -478,3 +478,11 @@ int ga_file_write(const char *path, const char *data, size_t len,
 		return ga_error_errno(err, errno, "close %s", path);
 	return 0;
 }
+
+int ga_file_close(FILE *f, int bad)
+{
+	bad |= ferror(f);
+	if (fclose(f) != 0)
+		bad = 1;
+	return bad ? -1 : 0;
+}

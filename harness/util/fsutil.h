@@ -72,6 +72,10 @@ int ga_file_copy_at(const char *src, int dirfd, const char *name,
  * symlink.  Returns the stream (fclose it), or NULL with err set. */
 FILE *ga_file_create_at(int dirfd, const char *name, struct ga_error *err);
 
+/* Closes f, a stream written to: -1 when it had an error, its close
+ * failed or bad (the caller's own failure) is not 0, else 0. */
+int ga_file_close(FILE *f, int bad);
+
 /* Reads a whole file into a new NUL-terminated buffer (free() it).
  * Fails for files larger than max bytes. */
 int ga_file_read(const char *path, size_t max, char **out, size_t *len,

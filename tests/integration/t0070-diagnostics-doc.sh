@@ -1,7 +1,9 @@
 #!/bin/sh
 # t0070-diagnostics-doc: the diagnostics tables of docs/scenario-format.md
-# and the messages the parser and the fault kinds can emit are the same
-# set, in both directions.
+# and docs/expectations.md (a connector's expectation file, read by
+# lang/expectations.c) and the messages the parser, the expectation
+# file's reader and the fault kinds can emit are the same set, in both
+# directions.
 #
 # The messages are the format strings handed to the functions that make
 # diagnostics (EMIT below, and snprintf into msg or diag->msg) in
@@ -27,7 +29,7 @@
 # not a rate: a number and bit, ..."), must be kept right by hand.
 . "$(dirname "$0")/lib.sh"
 
-DOC="$TOP/docs/scenario-format.md"
+DOCS="$TOP/docs/scenario-format.md $TOP/docs/expectations.md"
 EMIT="ga_perr ga_perr_at ga_diags_add ga_fault_diag_set units_diag fail"
 
 # formats > OUT: "FILE<TAB>FORMAT" per format string; "MISSING<TAB>NAME"
@@ -192,7 +194,7 @@ documented() {
 			print t
 			m = substr(m, RSTART + RLENGTH)
 		}
-	}' "$DOC"
+	}' $DOCS
 }
 
 # compare FORMATS DOCUMENTED: prints the drift, one line each, and

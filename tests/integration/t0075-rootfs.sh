@@ -60,7 +60,9 @@ for root in mysql-9.7 mariadb-11.8; do
 			 app-account; do
 			grep -q '$ident' res-$root/\$n/steps.log &&
 			grep -q 'ready for connections' res-$root/\$n/mariadbd.err &&
-			grep -q '^datadir=/goneaway/data' res-$root/\$n/my.cnf ||
+			grep -q '^datadir=@PRIVATE@/data' res-$root/\$n/my.cnf &&
+			grep -q 'mounted at /goneaway in the server.s root' \
+				res-$root/\$n/my.cnf ||
 			{ echo \"\$n: evidence\"; return 1; }
 		done
 	"

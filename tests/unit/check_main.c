@@ -60,6 +60,10 @@ int main(void)
 	srunner_add_suite(sr, make_pool_suite());
 	srunner_add_suite(sr, make_matrix_html_suite());
 	srunner_add_suite(sr, make_allow_suite());
+	srunner_add_suite(sr, make_expectations_suite());
+	srunner_add_suite(sr, make_record_suite());
+	srunner_add_suite(sr, make_bundle_suite());
+	srunner_add_suite(sr, make_capture_suite(&needs));
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

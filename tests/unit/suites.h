@@ -36,5 +36,9 @@ Suite *make_select_suite(void);
 Suite *make_pool_suite(void);
 Suite *make_matrix_html_suite(void);
 Suite *make_allow_suite(void);
+Suite *make_expectations_suite(void);
+Suite *make_record_suite(void);
+Suite *make_bundle_suite(void);
+Suite *make_capture_suite(struct unit_needs *needs);
 
 #endif

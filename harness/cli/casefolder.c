@@ -1,0 +1,166 @@
+/* casefolder.c - a case's evidence folder made a bug report of its own
+ * (run_case_folder in cli/run.h): with steps.log, scenario.gw, my.cnf,
+ * the server's log, the drivers' and capture.pcap (run/evidence.c), the
+ * case's own results.jsonl, which "goneaway report DIR" and "goneaway
+ * replay DIR" read, and report.txt, the page a human reads first.  Both
+ * are written below -o without following a symlink. */
+#include "cli/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/casetext.h"
+#include "util/escape.h"
+#include "util/fsutil.h"
+
+#define SCENARIO_MAX (1024 * 1024)
+
+/* "WHERE: WHAT" into the case's evidence_lost (--strict fails on it). */
+static void lost(struct ga_case_result *res, const char *where,
+		 const char *what)
+{
+	size_t n = strlen(res->evidence_lost);
+
+	snprintf(res->evidence_lost + n, sizeof(res->evidence_lost) - n,
+		 "%s%s: %s", n ? "; " : "", where, what);
+}
+
+/* The copy of the scenario that ran (scenario.gw in the folder), NULL
+ * when there is none. */
+static char *scenario_copy(int dir)
+{
+	char *buf;
+	ssize_t n;
+	size_t got = 0;
+	int fd;
+
+	fd = openat(dir, "scenario.gw", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(SCENARIO_MAX + 1);
+	while (buf && got < SCENARIO_MAX &&
+	       (n = read(fd, buf + got, SCENARIO_MAX - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (buf)
+		buf[got] = '\0';
+	return buf;
+}
+
+static void write_jsonl(const struct run_out *o, int dir,
+			const struct ga_scenario *sc,
+			struct ga_case_result *res, const char *shown)
+{
+	struct ga_jsonl_meta meta = o->a->meta;
+	struct ga_run_summary sum;
+	struct ga_reporter *rep;
+	struct ga_error err;
+
+	meta.results_dir = NULL;
+	meta.evidence_as = ".";
+	rep = ga_report_jsonl_new_at(dir, "results.jsonl", &meta, &err);
+	if (!rep) {
+		lost(res, shown, err.msg);
+		return;
+	}
+	memset(&sum, 0, sizeof(sum));
+	sum.pass = res->verdict == GA_VERDICT_PASS;
+	sum.fail = res->verdict == GA_VERDICT_FAIL;
+	sum.skip = res->verdict == GA_VERDICT_SKIP;
+	sum.error = res->verdict == GA_VERDICT_ERROR;
+	sum.wall_ms = res->wall_ms;
+	sum.signo = res->signo;
+	rep->ops->begin_run(rep, 1);
+	rep->ops->end_case(rep, 0, sc, res);
+	rep->ops->end_run(rep, &sum);
+	if (ferror(rep->out))
+		lost(res, shown, "results.jsonl: I/O error");
+	ga_reporter_free(rep);
+}
+
+static void write_text(const struct run_out *o, int dir,
+		       const struct ga_scenario *sc,
+		       struct ga_case_result *res, const char *shown)
+{
+	struct ga_case_text_meta m;
+	struct ga_error err;
+	char *text;
+	FILE *f;
+
+	f = ga_file_create_at(dir, "report.txt", &err);
+	if (!f) {
+		lost(res, shown, err.msg);
+		return;
+	}
+	m.version = o->a->meta.version;
+	m.argc = o->a->meta.argc;
+	m.argv = o->a->meta.argv;
+	m.folder = shown;
+	text = scenario_copy(dir);
+	ga_case_text_write(f, &m, sc, text, res);
+	free(text);
+	if (ga_file_close(f, 0))
+		lost(res, shown, "report.txt: I/O error");
+}
+
+/* The lines of --expectations FILE that are this scenario's, as the
+ * file "expectations" (their label the scenario's name, as goneaway
+ * replay runs it), when the case's client is the file's. */
+static void write_expectations(const struct run_out *o, int dir,
+			       const struct ga_scenario *sc,
+			       struct ga_case_result *res, const char *shown)
+{
+	const struct ga_expectations *x = &o->a->ce.x;
+	struct ga_expectations mine;
+	struct ga_error err;
+	size_t i;
+	FILE *f;
+
+	if (!o->a->expectations || !o->a->ce.exists || !x->client ||
+	    strcmp(x->client, res->client) != 0)
+		return;
+	memset(&mine, 0, sizeof(mine));
+	mine.client = x->client;
+	mine.items = calloc(x->n ? x->n : 1, sizeof(*mine.items));
+	if (!mine.items) {
+		lost(res, shown, "expectations: out of memory");
+		return;
+	}
+	for (i = 0; i < x->n; i++)
+		if (strcmp(x->items[i].label, ga_scenario_label(sc)) == 0) {
+			mine.items[mine.n] = x->items[i];       /* borrowed */
+			mine.items[mine.n++].label = sc->name;
+		}
+	f = mine.n ? ga_file_create_at(dir, "expectations", &err) : NULL;
+	if (mine.n && !f)
+		lost(res, shown, err.msg);
+	if (f && ga_file_close(f, ga_expectations_write(f, &mine)))
+		lost(res, shown, "expectations: I/O error");
+	free(mine.items);
+}
+
+void run_case_folder(const struct run_out *o, const struct combo *k,
+		     const struct ga_scenario *sc, struct ga_case_result *res)
+{
+	struct ga_run_options opts = o->a->opts;
+	char shown[PATH_MAX];
+	struct ga_error err;
+	int dir;
+
+	if (!opts.results_dir || !res->results[0])
+		return;
+	opts.results_sub = k->sub[0] ? k->sub : NULL;
+	dir = ga_evidence_open(&opts, sc, shown, sizeof(shown), &err);
+	if (dir < 0) {
+		lost(res, "the case's folder", err.msg);
+		return;
+	}
+	write_jsonl(o, dir, sc, res, shown);
+	write_text(o, dir, sc, res, shown);
+	write_expectations(o, dir, sc, res, shown);
+	close(dir);
+}

@@ -1,0 +1,145 @@
+/* expectations.c - "--expectations FILE" of run and check: a connector's
+ * expectation file (lang/expectations.h, docs/expectations.md) read,
+ * checked against the scenarios it names and put into them, and written
+ * back by a --record run (cli/record.c). */
+#include "cli/expectations.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run/record.h"
+#include "util/escape.h"
+
+#define MISSING_SHOWN 5         /* steps named in the warning */
+
+int cli_expectations_load(struct cli_expectations *ce, const char *path,
+			  bool may_be_new)
+{
+	struct ga_diags diags = { 0 };
+	struct stat st;
+	int rc;
+
+	memset(ce, 0, sizeof(*ce));
+	ce->path = path;
+	if (may_be_new && stat(path, &st) != 0 && errno == ENOENT) {
+		ce->x.path = strdup(path);
+		if (!ce->x.path) {
+			fprintf(stderr, "goneaway: out of memory\n");
+			return -1;
+		}
+		return 0;
+	}
+	ce->exists = true;
+	rc = ga_expectations_read(path, &ce->x, &diags);
+	ga_diags_print(&diags, stderr);
+	if (rc)
+		ga_esc_line(stderr, "goneaway: %zu problem%s in %s", diags.n,
+			    diags.n == 1 ? "" : "s", path);
+	ga_diags_free(&diags);
+	return rc;
+}
+
+int cli_expectations_apply(struct cli_expectations *ce,
+			   struct ga_scenario **scs, size_t n)
+{
+	struct ga_diags diags = { 0 };
+	int rc;
+
+	if (!ce->exists)
+		return 0;
+	rc = ga_expectations_apply(&ce->x, scs, n, &ce->unused, &diags);
+	ga_diags_print(&diags, stderr);
+	if (rc)
+		ga_esc_line(stderr, "goneaway: %zu problem%s in %s", diags.n,
+			    diags.n == 1 ? "" : "s", ce->path);
+	ga_diags_free(&diags);
+	return rc;
+}
+
+/* Whether x has a line for step st of sc. */
+static bool has_line(const struct ga_expectations *x,
+		     const struct ga_scenario *sc, const struct ga_step *st)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->items[i].step_line == st->line &&
+		    strcmp(x->items[i].label, ga_scenario_label(sc)) == 0)
+			return true;
+	return false;
+}
+
+size_t cli_expectations_missing(const struct cli_expectations *ce,
+				struct ga_scenario **scs, size_t n,
+				bool print)
+{
+	char shown[MISSING_SHOWN * 80] = "";
+	size_t i, s, missing = 0, used = 0;
+
+	for (i = 0; i < n; i++)
+		for (s = 0; s < scs[i]->nsteps; s++) {
+			const struct ga_step *st = &scs[i]->steps[s];
+			int k;
+
+			if (!ga_record_checked(st) ||
+			    has_line(&ce->x, scs[i], st))
+				continue;
+			if (missing++ >= MISSING_SHOWN || used >= sizeof(shown))
+				continue;
+			k = snprintf(shown + used, sizeof(shown) - used,
+				     "%s%s:%d", used ? ", " : "",
+				     ga_scenario_label(scs[i]), st->line);
+			if (k > 0)
+				used += (size_t)k;
+		}
+	if (missing && print)
+		ga_esc_line(stderr, "goneaway: warning: %s has no line for %zu "
+			    "step%s of the scenarios run (%s%s): the "
+			    "scenarios' own expect lines apply there; goneaway "
+			    "run --record --expectations %s adds them",
+			    ce->path, missing, missing == 1 ? "" : "s", shown,
+			    missing > MISSING_SHOWN ? ", ..." : "", ce->path);
+	return missing;
+}
+
+int cli_expectations_save(struct cli_expectations *ce)
+{
+	char tmp[4200];
+	FILE *f;
+	int fd, bad;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", ce->path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd < 0) {
+		ga_esc_line(stderr, "goneaway: cannot write %s: %s", tmp,
+			    strerror(errno));
+		return -1;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	bad = ga_expectations_write(f, &ce->x);
+	bad = ferror(f) || bad;
+	if (fclose(f) != 0 || bad || rename(tmp, ce->path) != 0) {
+		ga_esc_line(stderr, "goneaway: cannot write %s: %s", ce->path,
+			    bad ? "a line is too long" : strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void cli_expectations_free(struct cli_expectations *ce)
+{
+	ga_expectations_free(&ce->x);
+	memset(ce, 0, sizeof(*ce));
+}

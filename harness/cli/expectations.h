@@ -1,0 +1,79 @@
+/* expectations.h - what "goneaway run" and "goneaway check" do with
+ * --expectations FILE (cli/expectations.c), and the recorder of a
+ * --record run (cli/record.c). */
+#ifndef GA_CLI_EXPECTATIONS_H
+#define GA_CLI_EXPECTATIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "client/driver.h"
+#include "lang/expectations.h"
+#include "run/record.h"
+#include "run/runner.h"
+
+/* A connector's expectation file, as a command has it. */
+struct cli_expectations {
+	const char *path;               /* borrowed: --expectations FILE */
+	bool exists;                    /* it was read (else a --record run
+					 * makes it) */
+	struct ga_expectations x;
+	size_t unused;                  /* its lines of scenarios not run */
+};
+
+/* Reads path into ce, printing every problem as FILE:LINE:COL.  A file
+ * that is not there is an empty one when may_be_new (a --record run
+ * makes it).  Returns 0, or -1 (printed). */
+int cli_expectations_load(struct cli_expectations *ce, const char *path,
+			  bool may_be_new);
+
+/* Puts ce's lines into scs[0..n) (lang/expectations.h), printing the
+ * lines that name no step there.  Returns 0, or -1 (printed). */
+int cli_expectations_apply(struct cli_expectations *ce,
+			   struct ga_scenario **scs, size_t n);
+
+/* How many checked steps of scs[0..n) ce has no line for; with print, a
+ * warning naming the first of them. */
+size_t cli_expectations_missing(const struct cli_expectations *ce,
+				struct ga_scenario **scs, size_t n,
+				bool print);
+
+/* Writes ce's lines to its path (a new file, then renamed over it).
+ * Returns 0, or -1 (printed). */
+int cli_expectations_save(struct cli_expectations *ce);
+
+void cli_expectations_free(struct cli_expectations *ce);
+
+/* ---- cli/record.c: a --record run ----------------------------------------- */
+
+struct cli_record_scenario {
+	const struct ga_scenario *sc;   /* borrowed */
+	struct ga_record_case *cases;   /* owned */
+	size_t n;
+};
+
+struct cli_recorder {
+	const char *results_dir;        /* where the patch goes */
+	struct cli_expectations *ce;    /* borrowed; NULL: into the
+					 * scenarios, as a patch */
+	struct cli_record_scenario *v;  /* owned */
+	size_t n;
+	size_t incomplete;              /* cases that did not reach their
+					 * end (ERROR): what they did not
+					 * reach is not recorded */
+	bool failed;                    /* out of memory on the way */
+};
+
+/* Keeps what case res of sc saw with client drv. */
+void cli_record_case(struct cli_recorder *r, const struct ga_scenario *sc,
+		     const struct ga_case_result *res,
+		     const struct ga_driver *drv);
+
+/* Writes what was recorded: the expectation file, or results_dir's
+ * record.patch and recorded/LABEL.gw; prints where.  Returns 0, or -1
+ * when it could not (printed). */
+int cli_record_finish(struct cli_recorder *r);
+
+void cli_record_free(struct cli_recorder *r);
+
+#endif

@@ -1,0 +1,626 @@
+/* expectations.c - see expectations.h: a connector's expectation file,
+ * read, written and put into the scenarios it names.  Its lines are read
+ * by the scenario language's own lexer and expect-line parser, so an
+ * outcome means here what it means in a scenario. */
+#include "lang/expectations.h"
+#include "lang/internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/expect_text.h"
+#include "util/suggest.h"
+
+#define MAX_STEP_LINE 1000000
+
+static const char *const headers[] = { "goneaway-expectations", "client",
+				       "driver" };
+
+/* The step kind named word, or -1. */
+static int find_kind(const char *word)
+{
+	int k;
+
+	for (k = 0; k < GA_STEP_KIND_COUNT; k++)
+		if (strcmp(ga_step_kind_name((enum ga_step_kind)k), word) == 0)
+			return k;
+	return -1;
+}
+
+/* A step of this kind names a connection after its keyword. */
+static bool kind_has_conn(enum ga_step_kind kind)
+{
+	return ga_step_kind_is(kind, GA_STEP_ON_CLIENT) ||
+	       kind == GA_STEP_REAP;
+}
+
+static bool valid_name(const char *s)
+{
+	return isalpha((unsigned char)s[0]) && ga_all_of(s, strlen(s), "_-");
+}
+
+struct reader {
+	struct parser p;
+	struct ga_expectations *x;
+	bool format_seen;
+	bool entry_seen;
+	struct ga_step dummy;           /* the step an entry's outcomes are
+					 * checked against */
+};
+
+static int header_line(struct reader *r, struct lexer *lx,
+		       const struct word *kw)
+{
+	struct parser *p = &r->p;
+	const char *text;
+	struct word w;
+	char **slot;
+	int *where;
+	size_t n;
+
+	if (r->entry_seen)
+		return ga_perr(p, kw->col, "'%s' after the first step's line: "
+			       "the header comes first", kw->text);
+	if (strcmp(kw->text, "goneaway-expectations") == 0) {
+		if (r->format_seen)
+			return ga_perr(p, kw->col, "a second "
+				       "'goneaway-expectations' line");
+		r->format_seen = true;
+		if (ga_lex_word(p, lx, &w) <= 0 || !ga_is_digits(w.text))
+			return ga_perr(p, kw->col, "'goneaway-expectations' "
+				       "needs the format's version, e.g. "
+				       "goneaway-expectations 1");
+		if (strcmp(w.text, "1") != 0)
+			return ga_perr(p, w.col, "format %s, and this goneaway "
+				       "reads format %d only", w.text,
+				       GA_EXPECTATIONS_FORMAT);
+		return ga_lex_end(p, lx, "the format's version");
+	}
+	slot = kw->text[0] == 'c' ? &r->x->client : &r->x->driver;
+	where = kw->text[0] == 'c' ? &r->x->client_line : &r->x->driver_line;
+	if (*slot)
+		return ga_perr(p, kw->col, "a second '%s' line (the first is "
+			       "at line %d)", kw->text, *where);
+	if (kw->text[0] == 'c') {
+		if (ga_lex_word(p, lx, &w) <= 0)
+			return ga_perr(p, kw->col, "'client' needs the name "
+				       "the client's driver gives itself, "
+				       "e.g. client pymysql");
+		if (strlen(w.text) >= GA_CLIENT_NAME_MAX ||
+		    !ga_all_of(w.text, strlen(w.text), "_-."))
+			return ga_perr(p, w.col, "invalid client name '%s': "
+				       "letters, digits, '_', '-' and '.', "
+				       "at most %d", w.text,
+				       GA_CLIENT_NAME_MAX - 1);
+		if (ga_lex_end(p, lx, "the client's name"))
+			return -1;
+		text = w.text;
+		n = strlen(text);
+	} else {
+		n = ga_lex_text(lx, &text);
+		if (!n)
+			return ga_perr(p, kw->col, "'driver' needs how to start "
+				       "the client, as --client takes it: "
+				       "builtin, a name of drivers/"
+				       "drivers.list or cmd:COMMAND ARGS");
+	}
+	*slot = ga_parse_strndup(p, text, n);
+	*where = p->line;
+	return *slot ? 0 : -1;
+}
+
+/* "LABEL:LINE" into e. */
+static int entry_where(struct reader *r, const struct word *w,
+		       struct ga_expectation *e)
+{
+	struct parser *p = &r->p;
+	const char *colon = strrchr(w->text, ':');
+
+	if (!colon || colon == w->text || !colon[1])
+		return ga_perr(p, w->col, "expected SCENARIO:LINE, found '%s' "
+			       "(e.g. kill-idle:40)", w->text);
+	if (!ga_is_digits(colon + 1) || strlen(colon + 1) > 7 ||
+	    atol(colon + 1) < 1 || atol(colon + 1) > MAX_STEP_LINE)
+		return ga_perr(p, w->col + (int)(colon + 1 - w->text),
+			       "invalid line '%s': a step's line in the "
+			       "scenario, 1 to %d", colon + 1, MAX_STEP_LINE);
+	e->step_line = (int)atol(colon + 1);
+	e->label = ga_parse_strndup(p, w->text, (size_t)(colon - w->text));
+	e->label_col = w->col;
+	return e->label ? 0 : -1;
+}
+
+static int entry_step(struct reader *r, struct lexer *lx,
+		      struct ga_expectation *e)
+{
+	struct parser *p = &r->p;
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_suggest sg;
+	struct word w;
+	int k;
+
+	if (ga_lex_word(p, lx, &w) <= 0)
+		return ga_perr(p, ga_lex_col(lx), "expected the step's keyword "
+			       "after the server, e.g. query app");
+	k = find_kind(w.text);
+	if (k < 0) {
+		ga_suggest_init(&sg, w.text, 2);
+		for (k = 0; k < GA_STEP_KIND_COUNT; k++)
+			ga_suggest_try(&sg, ga_step_kind_name(
+					       (enum ga_step_kind)k));
+		return ga_perr(p, w.col, "unknown step '%s'%s", w.text,
+			       ga_suggest_text(&sg, dym, sizeof(dym)));
+	}
+	if (ga_step_kind_is((enum ga_step_kind)k, GA_STEP_ACTION) ||
+	    k == GA_STEP_SEND)
+		return ga_perr(p, w.col, "'%s' has no outcome to expect%s",
+			       w.text, k == GA_STEP_SEND ?
+			       ": its 'reap' has" : ": it is an action");
+	e->kind = (enum ga_step_kind)k;
+	e->kind_col = w.col;
+	if (!kind_has_conn(e->kind))
+		return 0;
+	if (ga_lex_word(p, lx, &w) <= 0)
+		return ga_perr(p, ga_lex_col(lx), "'%s' needs its connection's "
+			       "name", ga_step_kind_name(e->kind));
+	if (!valid_name(w.text) || strlen(w.text) >= GA_NAME_MAX)
+		return ga_perr(p, w.col, "invalid connection name '%s'",
+			       w.text);
+	snprintf(e->conn, sizeof(e->conn), "%s", w.text);
+	e->conn_col = w.col;
+	return 0;
+}
+
+static int entry_line(struct reader *r, struct lexer *lx,
+		      const struct word *first)
+{
+	struct parser *p = &r->p;
+	struct ga_expectations *x = r->x;
+	struct ga_expectation e, *grown;
+	struct word w;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	e.line = p->line;
+	e.expect.line = p->line;
+	e.expect.after_ms = e.expect.within_ms = -1;
+	r->entry_seen = true;
+	if (entry_where(r, first, &e))
+		goto bad;
+	if (ga_lex_word(p, lx, &w) <= 0) {
+		ga_perr(p, ga_lex_col(lx), "expected the server after '%s': "
+			"a --server name, or '*' for every server",
+			first->text);
+		goto bad;
+	}
+	if (strlen(w.text) >= GA_SERVER_NAME_MAX) {
+		ga_perr(p, w.col, "server name '%.40s...' is too long", w.text);
+		goto bad;
+	}
+	if (strcmp(w.text, "*") != 0)
+		snprintf(e.server, sizeof(e.server), "%s", w.text);
+	if (entry_step(r, lx, &e))
+		goto bad;
+	ga_lex_skip(lx);
+	if (ga_lex_peek(lx) == '[') {
+		ga_perr(p, ga_lex_col(lx), "a selector has no place here: the "
+			"server is the line's second word, the client the "
+			"file's 'client'");
+		goto bad;
+	}
+	memset(&r->dummy, 0, sizeof(r->dummy));
+	r->dummy.kind = e.kind;
+	r->dummy.fork_mode = GA_FORK_SHARE;     /* checked against the
+						 * scenario's step later */
+	p->last_kind = e.kind;
+	p->last_kind_known = true;
+	if (ga_parse_expect_body(p, lx, &e.expect, true))
+		goto bad;
+	if (e.expect.set.any) {
+		ga_perr(p, first->col, "'any' is a draft's placeholder: an "
+			"expectation file holds the outcomes seen");
+		goto bad;
+	}
+	for (i = 0; i < x->n; i++) {
+		const struct ga_expectation *o = &x->items[i];
+
+		if (o->step_line == e.step_line &&
+		    strcmp(o->label, e.label) == 0 &&
+		    strcmp(o->server, e.server) == 0) {
+			ga_perr(p, first->col, "a second line for this step "
+				"and server (the first is at line %d)",
+				o->line);
+			goto bad;
+		}
+	}
+	grown = ga_parse_grow(p, x->items, x->n, sizeof(*grown));
+	if (!grown)
+		goto bad;
+	x->items = grown;
+	x->items[x->n++] = e;
+	return 0;
+bad:
+	free(e.label);
+	free(e.expect.value.text);
+	free(e.expect.message);
+	return -1;
+}
+
+static void read_line(struct reader *r, struct lexer *lx)
+{
+	struct parser *p = &r->p;
+	char dym[GA_SUGGEST_MAX + 32];
+	struct ga_suggest sg;
+	struct word kw;
+	size_t i;
+
+	if (ga_lex_word(p, lx, &kw) <= 0)
+		return;
+	if (!r->format_seen && strcmp(kw.text, headers[0]) != 0) {
+		r->format_seen = true;  /* said once */
+		ga_perr(p, kw.col, "not an expectation file: it begins with "
+			"'goneaway-expectations 1' (docs/expectations.md)");
+		return;
+	}
+	for (i = 0; i < COUNT(headers); i++)
+		if (strcmp(kw.text, headers[i]) == 0) {
+			header_line(r, lx, &kw);
+			return;
+		}
+	if (strchr(kw.text, ':')) {
+		entry_line(r, lx, &kw);
+		return;
+	}
+	ga_suggest_init(&sg, kw.text, 2);
+	for (i = 0; i < COUNT(headers); i++)
+		ga_suggest_try(&sg, headers[i]);
+	ga_perr(p, kw.col, "unknown line '%s': a header (goneaway-"
+		"expectations, client, driver) or SCENARIO:LINE SERVER STEP "
+		"OUTCOME%s", kw.text, ga_suggest_text(&sg, dym, sizeof(dym)));
+}
+
+int ga_expectations_parse_text(const char *path, const char *text,
+			       struct ga_expectations *x,
+			       struct ga_diags *diags)
+{
+	struct ga_scenario sc;
+	struct reader r;
+	struct lexer lx;
+	const char *line, *nl;
+	char *scratch;
+	size_t first = diags->n;
+
+	memset(&r, 0, sizeof(r));
+	memset(&sc, 0, sizeof(sc));
+	r.x = x;
+	r.p.path = path;
+	r.p.diags = diags;
+	/* an entry's outcomes are checked against a step of its kind */
+	r.p.sc = &sc;
+	sc.steps = &r.dummy;
+	sc.nsteps = 1;
+	r.p.target = TARGET_STEP;
+	if (!x->path)
+		x->path = strdup(path);
+	scratch = malloc(2 * strlen(text) + 2);
+	if (!x->path || !scratch) {
+		free(scratch);
+		ga_diags_add(diags, path, 0, 0, "out of memory");
+		return -1;
+	}
+	line = text;
+	for (;;) {
+		r.p.line++;
+		nl = strchr(line, '\n');
+		memset(&lx, 0, sizeof(lx));
+		lx.s = line;
+		lx.len = nl ? (size_t)(nl - line) : strlen(line);
+		lx.buf = scratch;
+		read_line(&r, &lx);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	free(scratch);
+	if (!r.format_seen)
+		ga_perr_at(&r.p, 1, 0, "not an expectation file: it begins "
+			   "with 'goneaway-expectations 1' "
+			   "(docs/expectations.md)");
+	return diags->n > first ? -1 : 0;
+}
+
+int ga_expectations_read(const char *path, struct ga_expectations *x,
+			 struct ga_diags *diags)
+{
+	FILE *f = fopen(path, "rbe");
+	char *buf = NULL;
+	size_t n;
+	int rc = -1;
+
+	if (!f) {
+		ga_diags_add(diags, path, 0, 0, "cannot read: %s",
+			     strerror(errno));
+		return -1;
+	}
+	buf = malloc((size_t)GA_EXPECTATIONS_MAX_SIZE + 2);
+	if (!buf) {
+		ga_diags_add(diags, path, 0, 0, "out of memory");
+		goto out;
+	}
+	n = fread(buf, 1, (size_t)GA_EXPECTATIONS_MAX_SIZE + 1, f);
+	if (ferror(f)) {
+		ga_diags_add(diags, path, 0, 0, "cannot read: %s",
+			     strerror(errno ? errno : EIO));
+		goto out;
+	}
+	if (n > (size_t)GA_EXPECTATIONS_MAX_SIZE) {
+		ga_diags_add(diags, path, 0, 0, "file is larger than %ld MiB: "
+			     "not an expectation file",
+			     GA_EXPECTATIONS_MAX_SIZE >> 20);
+		goto out;
+	}
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		ga_diags_add(diags, path, 0, 0, "file contains a NUL byte: not "
+			     "an expectation file");
+		goto out;
+	}
+	rc = ga_expectations_parse_text(path, buf, x, diags);
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+void ga_expectations_free(struct ga_expectations *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		free(x->items[i].label);
+		free(x->items[i].expect.value.text);
+		free(x->items[i].expect.message);
+	}
+	free(x->items);
+	free(x->path);
+	free(x->client);
+	free(x->driver);
+	memset(x, 0, sizeof(*x));
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const struct ga_expectation *x = a, *y = b;
+	int c = strcmp(x->label, y->label);
+
+	if (c)
+		return c;
+	if (x->step_line != y->step_line)
+		return x->step_line < y->step_line ? -1 : 1;
+	return strcmp(x->server, y->server);
+}
+
+void ga_expectations_sort(struct ga_expectations *x)
+{
+	if (x->n > 1)
+		qsort(x->items, x->n, sizeof(*x->items), by_place);
+}
+
+int ga_expectations_write(FILE *f, struct ga_expectations *x)
+{
+	char where[300], step[GA_NAME_MAX + 32], text[2048];
+	size_t i;
+	int rc = 0;
+
+	ga_expectations_sort(x);
+	fprintf(f, "# What %s does in goneaway's scenarios: one line per "
+		"step and server,\n# SCENARIO:LINE SERVER STEP OUTCOME, "
+		"sorted ('*': every server without a\n# line of its own).  "
+		"Written by goneaway run --record; the format is\n# "
+		"docs/expectations.md in goneaway's source.\n",
+		x->client ? x->client : "the client");
+	fprintf(f, "goneaway-expectations %d\n", GA_EXPECTATIONS_FORMAT);
+	if (x->client)
+		fprintf(f, "client %s\n", x->client);
+	if (x->driver)
+		fprintf(f, "driver %s\n", x->driver);
+	fputc('\n', f);
+	for (i = 0; i < x->n; i++) {
+		const struct ga_expectation *e = &x->items[i];
+
+		snprintf(where, sizeof(where), "%s:%d", e->label, e->step_line);
+		snprintf(step, sizeof(step), "%s%s%s",
+			 ga_step_kind_name(e->kind), e->conn[0] ? " " : "",
+			 e->conn);
+		if (ga_expect_text(&e->expect, false, text, sizeof(text)))
+			rc = -1;
+		fprintf(f, "%-28s %-12s %-14s %s\n", where,
+			e->server[0] ? e->server : "*", step, text);
+	}
+	return rc;
+}
+
+const struct ga_expectation *
+ga_expectations_find(const struct ga_expectations *x, const char *label,
+		     int step_line, const char *server)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->items[i].step_line == step_line &&
+		    strcmp(x->items[i].label, label) == 0 &&
+		    strcmp(x->items[i].server, server) == 0)
+			return &x->items[i];
+	return NULL;
+}
+
+static struct ga_scenario *find_scenario(struct ga_scenario **scs, size_t n,
+					 const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ga_scenario_label(scs[i]), label) == 0)
+			return scs[i];
+	return NULL;
+}
+
+static struct ga_step *find_step(struct ga_scenario *sc, int line)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].line == line)
+			return &sc->steps[i];
+	return NULL;
+}
+
+/* The step of sc that e names, or NULL after a diagnostic. */
+static struct ga_step *check_entry(const struct ga_expectations *x,
+				   const struct ga_expectation *e,
+				   struct ga_scenario *sc,
+				   struct ga_diags *diags)
+{
+	struct ga_step *st = find_step(sc, e->step_line);
+	const char *conn;
+
+	if (!st) {
+		ga_diags_add(diags, x->path, e->line, e->label_col, "%s has no "
+			     "step at line %d (%s): the scenario changed since "
+			     "this line was written; record it again",
+			     e->label, e->step_line, sc->path);
+		return NULL;
+	}
+	conn = st->conn >= 0 ? sc->connections[st->conn].name : "";
+	if (st->kind != e->kind || strcmp(conn, e->conn) != 0) {
+		ga_diags_add(diags, x->path, e->line, e->kind_col, "line %d "
+			     "of %s is '%s%s%s', not '%s%s%s': the scenario "
+			     "changed since this line was written; record it "
+			     "again", e->step_line, sc->path,
+			     ga_step_kind_name(st->kind), conn[0] ? " " : "",
+			     conn, ga_step_kind_name(e->kind),
+			     e->conn[0] ? " " : "", e->conn);
+		return NULL;
+	}
+	if (e->expect.set.wrong && st->fork_mode != GA_FORK_SHARE) {
+		ga_diags_add(diags, x->path, e->line, e->kind_col,
+			     "'wrong-result' applies only to 'fork ... "
+			     "share', and line %d of %s forks otherwise",
+			     e->step_line, sc->path);
+		return NULL;
+	}
+	return st;
+}
+
+/* A copy of e's expect line for client (and e's server), owned by the
+ * scenario. */
+static int copy_expect(const struct ga_expectations *x,
+		       const struct ga_expectation *e, struct ga_expect *to)
+{
+	*to = e->expect;
+	to->value.text = NULL;
+	to->message = NULL;
+	memset(&to->selector, 0, sizeof(to->selector));
+	snprintf(to->selector.client, sizeof(to->selector.client), "%s",
+		 x->client);
+	snprintf(to->selector.server, sizeof(to->selector.server), "%s",
+		 e->server);
+	to->origin = x->path;
+	to->line = e->line;
+	if (e->expect.value.text &&
+	    !(to->value.text = strdup(e->expect.value.text)))
+		return -1;
+	if (e->expect.message && !(to->message = strdup(e->expect.message))) {
+		free(to->value.text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Puts the lines of x for st (server-specific ones first) ahead of its
+ * own. */
+static int inject(const struct ga_expectations *x, const char *label,
+		  struct ga_step *st)
+{
+	struct ga_expect *v;
+	size_t i, k = 0, n = 0;
+	int pass;
+
+	for (i = 0; i < x->n; i++)
+		if (x->items[i].step_line == st->line &&
+		    strcmp(x->items[i].label, label) == 0)
+			n++;
+	if (!n)
+		return 0;
+	v = calloc(n + st->nexpects, sizeof(*v));
+	if (!v)
+		return -1;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < x->n; i++) {
+			const struct ga_expectation *e = &x->items[i];
+
+			if (e->step_line != st->line ||
+			    strcmp(e->label, label) != 0 ||
+			    (pass == 0) != (e->server[0] != '\0'))
+				continue;
+			if (copy_expect(x, e, &v[k])) {
+				while (k--) {
+					free(v[k].value.text);
+					free(v[k].message);
+				}
+				free(v);
+				return -1;
+			}
+			k++;
+		}
+	if (st->nexpects)
+		memcpy(v + k, st->expects, st->nexpects * sizeof(*v));
+	free(st->expects);
+	st->expects = v;
+	st->nexpects += k;
+	return 0;
+}
+
+int ga_expectations_apply(const struct ga_expectations *x,
+			  struct ga_scenario **scs, size_t n, size_t *unused,
+			  struct ga_diags *diags)
+{
+	struct ga_scenario *sc;
+	size_t i, first = diags->n, left = 0;
+
+	if (!x->client) {
+		ga_diags_add(diags, x->path, 1, 0, "no 'client NAME' line: "
+			     "whose expectations are these?");
+		return -1;
+	}
+	for (i = 0; i < x->n; i++) {
+		sc = find_scenario(scs, n, x->items[i].label);
+		if (!sc)
+			left++;
+		else
+			check_entry(x, &x->items[i], sc, diags);
+	}
+	if (unused)
+		*unused = left;
+	if (diags->n > first)
+		return -1;
+	for (i = 0; i < n; i++) {
+		size_t s;
+
+		for (s = 0; s < scs[i]->nsteps; s++)
+			if (inject(x, ga_scenario_label(scs[i]),
+				   &scs[i]->steps[s])) {
+				ga_diags_add(diags, x->path, 0, 0,
+					     "out of memory");
+				return -1;
+			}
+	}
+	return 0;
+}
+
+bool ga_expect_from_file(const struct ga_expect *e)
+{
+	return e && e->origin != NULL;
+}

@@ -1,0 +1,38 @@
+/* tarball.h - a folder's files as one .tar.gz (POSIX ustar inside
+ * gzip, what "tar xzf" unpacks), and such a file unpacked again, as
+ * untrusted input.
+ *
+ * goneaway replay --bundle packs a case's evidence folder this way, and
+ * goneaway replay unpacks one it is given: only regular files and
+ * directories, plain names ([A-Za-z0-9._-], none "." or "..", no
+ * absolute path), GA_TARBALL_DEPTH levels at most, every size bounded;
+ * anything else is an error naming the member, and nothing is made
+ * outside the directory unpacked into (created there with O_EXCL and
+ * O_NOFOLLOW, never through a symlink).
+ */
+#ifndef GA_TARBALL_H
+#define GA_TARBALL_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+#define GA_TARBALL_DEPTH 3              /* top/run-K/file */
+#define GA_TARBALL_FILES 1000
+#define GA_TARBALL_MAX (512L << 20)     /* bytes of files in all */
+
+/* Packs the regular files below the open directory dirfd (its
+ * subdirectories too, GA_TARBALL_DEPTH - 1 levels) into a new file path
+ * (created: an existing one is an error), each as top/NAME.  A symlink
+ * or another file type is left out (*skipped counts them).  Returns 0,
+ * or -1 with err set (no file left). */
+int ga_tarball_write(const char *path, int dirfd, const char *top,
+		     size_t *files, size_t *skipped, struct ga_error *err);
+
+/* Unpacks path into the empty directory into; top receives the one
+ * directory every member is in (a bundle's folder).  Returns 0, or -1
+ * with err set (what was unpacked is the caller's to remove). */
+int ga_tarball_read(const char *path, const char *into, char *top,
+		    size_t top_len, struct ga_error *err);
+
+#endif

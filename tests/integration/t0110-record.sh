@@ -1,0 +1,147 @@
+#!/bin/sh
+# t0110-record: goneaway run --record (issue 15).  A draft ("expect any"
+# placeholders, or no expect line at all) is recorded in one run and the
+# recorded file then PASSes, with the built-in client and with a driver,
+# on the local server and on a root (mysql-9.7), against two servers at
+# once, and for a repeated scenario (its spread as alternatives).  For a
+# client other than the built-in one only [client=X] lines are written,
+# where X differs.  The output is a patch and files under -o: no
+# scenario is ever rewritten.  Outside --record a placeholder is ERROR.
+. "$(dirname "$0")/lib.sh"
+
+leftover_snapshot > "$SCRATCH/before"
+DATA="$TOP/tests/integration/data/record"
+roots=${GA_ROOTS:-/var/cache/goneaway/roots}
+
+# run_rec DIR ARGS...: a --record run into DIR; its output in DIR.out
+run_rec() {
+	d=$1
+	shift
+	"$GONEAWAY" run --color never --record -o "$d" "$@" > "$d.out" 2>&1
+	rc=$?
+	cat "$d.out"
+	return $rc
+}
+
+# passes DIR ARGS...: a --strict run that must PASS every case
+passes() {
+	d=$1
+	shift
+	"$GONEAWAY" run --color never --strict --format tap -o "$d" "$@" \
+		> "$d.tap" 2>&1
+	rc=$?
+	cat "$d.tap"
+	test "$rc" -eq 0 && ! grep -q "^not ok" "$d.tap" &&
+	grep -q "^ok " "$d.tap"
+}
+
+test_expect_success 'outside --record, a placeholder that applied is ERROR, not PASS' '
+	"$GONEAWAY" run --color never -o plain "$DATA/draft-kill.gw" \
+		> plain.out 2>&1; rc=$?; cat plain.out;
+	test "$rc" -eq 3 &&
+	grep -q "ERROR" plain.out &&
+	grep -q "expect any. at line 15 is a draft.s placeholder" plain.out
+'
+
+test_expect_success 'check accepts a draft, warning about its placeholders; any stands alone and takes only after' '
+	"$GONEAWAY" check "$DATA"/draft-*.gw > drafts.out 2>&1; rc=$?;
+	cat drafts.out; test "$rc" -eq 0 &&
+	grep -q "draft-kill.gw:15: warning: .expect any. is a draft.s placeholder" drafts.out &&
+	grep -q "^3 scenario files OK (3 warnings)" drafts.out &&
+	printf "title t\ncause c\nconnection a\nconnect a\n    expect any | 2013\n    expect [mysql] any within 1s\n" > bad-any.gw &&
+	! "$GONEAWAY" check bad-any.gw 2> bad-any.err; cat bad-any.err;
+	grep -q "bad-any.gw:5:12: error: .any. is a draft.s placeholder and stands alone" bad-any.err &&
+	grep -q "bad-any.gw:6:24: error: .any. takes no clause but .after D." bad-any.err
+'
+
+test_expect_success 'a draft recorded in one run (built-in client, local server)' '
+	cp "$DATA/draft-kill.gw" draft-kill.gw &&
+	sum_before=$(cksum < draft-kill.gw) &&
+	run_rec rec1 draft-kill.gw &&
+	test "$(cksum < draft-kill.gw)" = "$sum_before" &&
+	test -s rec1/record.patch && test -s rec1/recorded/draft-kill.gw &&
+	grep -q "^recorded: .* rec1/record.patch" rec1.out &&
+	! grep -q "^ *expect any" rec1/recorded/draft-kill.gw &&
+	grep -q "^--- draft-kill.gw" rec1/record.patch &&
+	grep -q "^-    expect any      # the first query after the KILL" rec1/record.patch &&
+	grep -q "^+    expect CR_SERVER_LOST within [0-9.]*s  # the first query after the KILL$" rec1/record.patch
+'
+
+test_expect_success '... the recorded file PASSes, and the patch makes the same file' '
+	passes pass1 rec1/recorded/draft-kill.gw &&
+	patch -p0 < rec1/record.patch &&
+	cmp draft-kill.gw rec1/recorded/draft-kill.gw &&
+	passes pass1b draft-kill.gw
+'
+
+test_expect_success 'a draft recorded with a driver (pymysql): its class on a [client=] line' '
+	run_rec rec2 --client pymysql "$DATA/draft-kill.gw" &&
+	grep -q "^+    expect \[client=pymysql\] InterfaceError within" rec2/record.patch &&
+	passes pass2 --client pymysql rec2/recorded/draft-kill.gw
+'
+
+test_expect_success 'a draft without expect lines, against two servers at once' '
+	if test -x "$roots/mysql-9.7/usr/sbin/mysqld"; then
+		servers="--server local --server mysql-9.7"
+	else
+		servers="--server local"
+	fi &&
+	run_rec rec3 $servers "$DATA/draft-wait.gw" &&
+	cat rec3/recorded/draft-wait.gw &&
+	passes pass3 $servers rec3/recorded/draft-wait.gw &&
+	if test -x "$roots/mysql-9.7/usr/sbin/mysqld"; then
+		grep -q "^    expect \[mysql\] 4031 within" rec3/recorded/draft-wait.gw
+	fi
+'
+
+if test -x "$roots/mysql-9.7/usr/sbin/mysqld"; then
+	test_expect_success 'a draft recorded on a root (mysql-9.7) PASSes there, also with a driver' '
+		run_rec rec4 --server mysql-9.7 "$DATA/draft-kill.gw" &&
+		passes pass4 --server mysql-9.7 rec4/recorded/draft-kill.gw &&
+		run_rec rec4p --server mysql-9.7 --client pymysql "$DATA/draft-kill.gw" &&
+		passes pass4p --server mysql-9.7 --client pymysql rec4p/recorded/draft-kill.gw
+	'
+else
+	test_skip 'a draft recorded on a root (mysql-9.7)' "no root in $roots/mysql-9.7 (make roots)"
+fi
+
+test_expect_success 'a repeated draft: every run is made and its outcomes recorded' '
+	run_rec rec5 "$DATA/draft-repeat.gw" &&
+	grep -q "^+    expect .* within [0-9.]*s" rec5/record.patch &&
+	grep -q "spread over 3 runs" rec5/draft-repeat/steps.log &&
+	passes pass5 rec5/recorded/draft-repeat.gw
+'
+
+# kill-idle without two clients' lines: a record run with them adds
+# exactly those (and nothing for the built-in client, whose lines hold)
+test_expect_success 'record --client X writes only the [client=X] lines where X differs' '
+	grep -v "client=pymysql\]\|client=php-mysqli\]" "$TOP/scenarios/kill-idle.gw" \
+		> kill-idle.gw &&
+	run_rec rec6 --client builtin --client pymysql --client php-mysqli \
+		kill-idle.gw &&
+	cat rec6/record.patch &&
+	test "$(grep -c "^+    " rec6/record.patch)" -eq 2 &&
+	test "$(grep -c "^-    " rec6/record.patch)" -eq 0 &&
+	grep -q "^+    expect \[client=pymysql\] InterfaceError within 1s$" rec6/record.patch &&
+	grep -q "^+    expect \[client=php-mysqli\] CR_SERVER_GONE_ERROR within 1s$" rec6/record.patch &&
+	passes pass6 --client builtin --client pymysql --client php-mysqli \
+		rec6/recorded/kill-idle.gw
+'
+
+test_expect_success 'a scenario whose lines all hold: nothing to change, no patch' '
+	run_rec rec7 "$TOP/scenarios/kill-idle.gw" &&
+	grep -q "^recorded: every line of the 1 scenario holds: nothing to change" rec7.out &&
+	test ! -e rec7/record.patch && test ! -e rec7/recorded
+'
+
+test_expect_success '--record needs somewhere to write: --no-results is a usage error' '
+	"$GONEAWAY" run --record --no-results "$DATA/draft-kill.gw" 2> nores.err;
+	test $? -eq 2 && grep -q "give -o DIR" nores.err
+'
+
+test_expect_success 'the runs left no namespace, veth, table, process or temp dir' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done

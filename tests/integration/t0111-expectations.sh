@@ -1,0 +1,161 @@
+#!/bin/sh
+# t0111-expectations: a connector's own expectation file (issue 15,
+# docs/expectations.md).  A record run writes the file for every shipped
+# scenario; a later run against it PASSes; one expectation changed in it
+# is exactly one FAIL that names both codes ("was X in the expectations,
+# now Y").  The same with a driver, and per server on a root
+# (mysql-9.7).  goneaway check reads the file strictly: every problem
+# as FILE:LINE:COL.
+. "$(dirname "$0")/lib.sh"
+
+leftover_snapshot > "$SCRATCH/before"
+roots=${GA_ROOTS:-/var/cache/goneaway/roots}
+nfiles=$(ls "$TOP"/scenarios/*.gw | wc -l)
+S="$TOP/scenarios"
+
+# cmp_run NAME ARGS...: a --strict run in TAP, output in NAME.tap;
+# returns its exit status
+cmp_run() {
+	n=$1
+	shift
+	"$GONEAWAY" run --color never --strict --allow-skip netem --format tap \
+		-o "$n" "$@" > "$n.tap" 2>&1
+	rc=$?
+	cat "$n.tap"
+	return $rc
+}
+
+test_expect_success 'record the built-in client expectations for every shipped scenario' '
+	"$GONEAWAY" run --color never --record --expectations builtin.expect \
+		-o rec "$S" > rec.out 2>&1; rc=$?; cat rec.out;
+	test "$rc" -eq 0 &&
+	grep -q "^recorded: builtin.expect, [0-9]* lines (0 before) for builtin, from $nfiles scenarios" rec.out &&
+	head -8 builtin.expect | grep -qx "goneaway-expectations 1" &&
+	grep -qx "client builtin" builtin.expect &&
+	grep -qx "driver builtin" builtin.expect &&
+	grep -q "^kill-idle:40  *\*  *query app  *CR_SERVER_LOST within 1s$" builtin.expect
+'
+
+test_expect_success '... the file is sorted, one line per step and server, and check reads it' '
+	grep ":[0-9]" builtin.expect > lines &&
+	sort -t: -k1,1 -k2,2n -s lines | cmp - lines &&
+	test "$(awk "{print \$1, \$2}" lines | sort | uniq -d | wc -l)" -eq 0 &&
+	"$GONEAWAY" check --expectations builtin.expect "$S" > check.out 2>&1;
+	rc=$?; cat check.out; test "$rc" -eq 0 &&
+	grep -q "^builtin.expect: [0-9]* lines OK (client builtin)" check.out
+'
+
+# One run: every scenario but the one whose line was changed PASSes
+# against the file, and that one FAILs at its step, naming both codes.
+test_expect_success 'one expectation changed: exactly that one FAILs, naming both codes' '
+	sed "s/^\(kill-idle:40  *\*  *query app  *\)CR_SERVER_LOST/\1CR_SERVER_GONE_ERROR/" \
+		builtin.expect > changed.expect &&
+	test "$(diff builtin.expect changed.expect | grep -c "^>")" -eq 1 &&
+	cmp_run changed --expectations changed.expect "$S"; rc=$?;
+	test "$rc" -eq 1 &&
+	test "$(grep -c "^ok [0-9]* - " changed.tap)" -eq $((nfiles - 1)) &&
+	test "$(grep -c "^not ok" changed.tap)" -eq 1 &&
+	grep -q "^not ok [0-9]* - kill-idle$" changed.tap &&
+	grep -q "kill-idle.gw:40: query app: was 2006 (CR_SERVER_GONE_ERROR) within 1000 ms in the expectations, now returned 2013 (CR_SERVER_LOST) .*(changed.expect:[0-9]*, \[client=builtin\])" changed.tap &&
+	if grep "has no line for" changed.tap > nolines; then
+		# only the steps a SKIP never reached (netem, without sch_netem)
+		! grep -v "(netem-delay:[0-9]*\(, netem-delay:[0-9]*\)*\(, \.\.\.\)*)" nolines
+	fi
+'
+
+test_expect_success 'with a driver (pymysql): recorded, PASSes, one change is one FAIL' '
+	"$GONEAWAY" run --color never --record --expectations py.expect \
+		--client pymysql -o recpy "$S/kill-idle.gw" "$S/wait-timeout.gw" \
+		"$S/kill-running.gw" > recpy.out 2>&1; rc=$?; cat recpy.out;
+	test "$rc" -eq 0 &&
+	grep -qx "driver pymysql" py.expect &&
+	grep -q "^kill-idle:48  *\*  *query app  *InterfaceError within 1s$" py.expect &&
+	cmp_run pysame --expectations py.expect "$S/kill-idle.gw" \
+		"$S/wait-timeout.gw" "$S/kill-running.gw" &&
+	grep -q "^  client: \"pymysql\"" pysame.tap &&
+	sed "s/^\(kill-idle:48  *\*  *query app  *\)InterfaceError/\1CR_SERVER_GONE_ERROR/" \
+		py.expect > py2.expect &&
+	cmp_run pychanged --expectations py2.expect "$S/kill-idle.gw" \
+		"$S/wait-timeout.gw" "$S/kill-running.gw"; rc=$?;
+	test "$rc" -eq 1 && test "$(grep -c "^not ok" pychanged.tap)" -eq 1 &&
+	grep -q "kill-idle.gw:48: query app: was 2006 (CR_SERVER_GONE_ERROR) within 1000 ms in the expectations, now returned InterfaceError" pychanged.tap
+'
+
+if test -x "$roots/mysql-9.7/usr/sbin/mysqld"; then
+	test_expect_success 'per server: a line of mysql-9.7 own where it differs; PASSes on both' '
+		"$GONEAWAY" run --color never --record --expectations two.expect \
+			--server local --server mysql-9.7 -o rec2 \
+			"$S/wait-timeout.gw" "$S/kill-idle.gw" > rec2.out 2>&1;
+		rc=$?; cat rec2.out two.expect; test "$rc" -eq 0 &&
+		grep -q "^wait-timeout:48  *\*  *query app  *CR_SERVER_GONE_ERROR within 1s$" two.expect &&
+		grep -q "^wait-timeout:48  *mysql-9.7  *query app  *4031 within 1s$" two.expect &&
+		! grep -q "^kill-idle:.*mysql-9.7" two.expect &&
+		cmp_run two --expectations two.expect --server local \
+			--server mysql-9.7 "$S/wait-timeout.gw" "$S/kill-idle.gw"
+	'
+	test_expect_success '... a record run on one server keeps the other server.s lines' '
+		cp two.expect two-again.expect &&
+		"$GONEAWAY" run --color never --record --expectations two-again.expect \
+			-o rec3 "$S/wait-timeout.gw" > rec3.out 2>&1 &&
+		grep -q "^wait-timeout:48  *mysql-9.7  *query app  *4031 within 1s$" two-again.expect &&
+		cmp two.expect two-again.expect
+	'
+else
+	test_skip 'per server: a line of mysql-9.7 own where it differs' "no root in $roots/mysql-9.7 (make roots)"
+fi
+
+test_expect_success 'the file names its client: another client is a usage error' '
+	"$GONEAWAY" run --expectations py.expect --client builtin \
+		"$S/kill-idle.gw" > other.out 2>&1; rc=$?; cat other.out;
+	test "$rc" -eq 2 &&
+	grep -q "the file is client pymysql.s (line [0-9]*), and no --client greets as it" other.out
+'
+
+test_expect_success 'a step without a line is named in a warning; its own lines apply' '
+	grep -v "^kill-idle:40 " builtin.expect > gap.expect &&
+	cmp_run gap --expectations gap.expect "$S/kill-idle.gw" &&
+	grep -q "warning: gap.expect has no line for 1 step of the scenarios run (kill-idle:40)" gap.tap
+'
+
+test_expect_success 'a bad file: every problem as FILE:LINE:COL, nothing runs' '
+	cat > bad.expect <<-\EOF &&
+	goneaway-expectations 1
+	client builtin
+	kill-idle:36 * connect app ok
+	kill-idle:40 * reap app CR_SERVER_LOST
+	kill-idle:41 * query app CR_SERVER_LOST
+	kill-idle * query app ok
+	kill-idle:37 * qeury app ok
+	kill-idle:37 * query app [mysql] ok
+	kill-idle:37 * query app any
+	kill-idle:37 * kill app ok
+	kill-idle:36 * connect app ok
+	client other
+	EOF
+	"$GONEAWAY" check --expectations bad.expect "$S/kill-idle.gw" \
+		> bad.out 2>&1; rc=$?; cat bad.out;
+	test "$rc" -eq 2 &&
+	grep -q "^bad.expect:6:1: error: unknown line .kill-idle.: a header" bad.out &&
+	grep -q "^bad.expect:7:16: error: unknown step .qeury.; did you mean .query.?" bad.out &&
+	grep -q "^bad.expect:8:26: error: a selector has no place here" bad.out &&
+	grep -q "^bad.expect:9:1: error: .any. is a draft.s placeholder" bad.out &&
+	grep -q "^bad.expect:10:16: error: .kill. has no outcome to expect: it is an action" bad.out &&
+	grep -q "^bad.expect:11:1: error: a second line for this step and server (the first is at line 3)" bad.out &&
+	grep -q "^bad.expect:12:1: error: .client. after the first step.s line" bad.out &&
+	head -3 bad.expect > stale.expect &&
+	printf "kill-idle:40 * reap app CR_SERVER_LOST\nkill-idle:41 * query app 2013\n" >> stale.expect &&
+	"$GONEAWAY" run --expectations stale.expect "$S/kill-idle.gw" \
+		> stale.out 2>&1; rc=$?; cat stale.out; test "$rc" -eq 2 &&
+	grep -q "^stale.expect:4:16: error: line 40 of .*kill-idle.gw is .query app., not .reap app.: the scenario changed" stale.out &&
+	grep -q "^stale.expect:5:1: error: kill-idle has no step at line 41" stale.out &&
+	printf "goneaway-expectations 2\n" > v2.expect &&
+	! "$GONEAWAY" check --expectations v2.expect "$S/kill-idle.gw" 2> v2.err &&
+	grep -q "^v2.expect:1:23: error: format 2, and this goneaway reads format 1 only" v2.err
+'
+
+test_expect_success 'the runs left no namespace, veth, table, process or temp dir' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done

@@ -1,0 +1,242 @@
+/* check_bundle.c - a case's folder as one .tar.gz and back (util/
+ * tarball.c): what is packed comes back byte for byte; what is not a
+ * plain file or directory is left out when packing; an archive from
+ * elsewhere that climbs out, links, hides a name or lies about its
+ * sizes is refused with the member named, nothing made outside; and
+ * the my.cnf kept as evidence names no private path (run/
+ * evidence_cnf.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "run/internal.h"
+#include "suites.h"
+#include "util/fsutil.h"
+#include "util/tarball.h"
+
+static char tmp[64];
+
+static void setup(void)
+{
+	snprintf(tmp, sizeof(tmp), "/tmp/ga-bundle.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+}
+
+static void teardown(void)
+{
+	struct ga_error err;
+
+	ga_tree_remove(tmp, &err);
+}
+
+static void put(const char *rel, const char *text)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *get(const char *rel)
+{
+	char p[256], *text = NULL;
+	struct ga_error err;
+
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	if (ga_file_read(p, 1 << 20, &text, NULL, &err))
+		return NULL;
+	return text;
+}
+
+START_TEST(test_round_trip)
+{
+	char out[128], into[128], top[64], *t;
+	struct ga_error err;
+	size_t files = 0, skipped = 0;
+	int fd;
+
+	snprintf(out, sizeof(out), "%s/case", tmp);
+	ck_assert_int_eq(mkdir(out, 0700), 0);
+	put("case/steps.log", "line 40: query app: ...\n");
+	put("case/results.jsonl", "{}\n");
+	snprintf(out, sizeof(out), "%s/case/run-1", tmp);
+	ck_assert_int_eq(mkdir(out, 0700), 0);
+	put("case/run-1/steps.log", "run 1\n");
+	snprintf(out, sizeof(out), "%s/case/link", tmp);
+	ck_assert_int_eq(symlink("/etc/passwd", out), 0);
+	snprintf(out, sizeof(out), "%s/case", tmp);
+	fd = open(out, O_RDONLY | O_DIRECTORY);
+	snprintf(out, sizeof(out), "%s/c.tar.gz", tmp);
+	ck_assert_msg(ga_tarball_write(out, fd, "kill-idle", &files, &skipped,
+				       &err) == 0, "%s", err.msg);
+	close(fd);
+	ck_assert_uint_eq(files, 3);
+	ck_assert_uint_eq(skipped, 1);  /* the link */
+	/* an existing file is not written over */
+	fd = open(tmp, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(ga_tarball_write(out, fd, "x", &files, &skipped,
+					  &err), -1);
+	close(fd);
+	snprintf(into, sizeof(into), "%s/into", tmp);
+	ck_assert_int_eq(mkdir(into, 0700), 0);
+	ck_assert_msg(ga_tarball_read(out, into, top, sizeof(top), &err) == 0,
+		      "%s", err.msg);
+	ck_assert_str_eq(top, "kill-idle");
+	t = get("into/kill-idle/steps.log");
+	ck_assert_str_eq(t, "line 40: query app: ...\n");
+	free(t);
+	t = get("into/kill-idle/run-1/steps.log");
+	ck_assert_str_eq(t, "run 1\n");
+	free(t);
+	ck_assert_ptr_null(get("into/kill-idle/link"));
+}
+END_TEST
+
+/* A ustar header for name, type and size, its checksum right. */
+static void header(unsigned char *h, const char *name, char type,
+		   unsigned size)
+{
+	unsigned sum = 0;
+	int i;
+
+	memset(h, 0, 512);
+	snprintf((char *)h, 100, "%s", name);
+	snprintf((char *)h + 100, 8, "%07o", 0644);
+	snprintf((char *)h + 124, 12, "%011o", size);
+	h[156] = (unsigned char)type;
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+}
+
+/* An archive of one directory "k" and then the member given. */
+static void hostile(const char *path, const char *name, char type,
+		    unsigned size, bool bad_sum)
+{
+	unsigned char h[512], zero[1024];
+	gzFile gz = gzopen(path, "wb");
+
+	ck_assert_ptr_nonnull(gz);
+	header(h, "k", '5', 0);
+	gzwrite(gz, h, 512);
+	header(h, name, type, size);
+	if (bad_sum)
+		h[0] ^= 1;
+	gzwrite(gz, h, 512);
+	memset(zero, 'x', sizeof(zero));
+	gzwrite(gz, zero, 512);
+	memset(zero, 0, sizeof(zero));
+	gzwrite(gz, zero, sizeof(zero));
+	gzclose(gz);
+}
+
+struct bad_archive {
+	const char *name;
+	char type;
+	unsigned size;
+	bool bad_sum;
+	const char *msg;
+};
+
+static const struct bad_archive bad_archives[] = {
+	{ "k/../../escaped", '0', 1, false, "not plain" },
+	{ "/tmp/escaped", '0', 1, false, "not plain" },
+	{ "k/link", '2', 0, false, "neither a regular file nor a directory" },
+	{ "k/hard", '1', 0, false, "neither a regular file nor a directory" },
+	{ "other/file", '0', 1, false, "not in 'k'" },
+	{ "k/a/b/c", '0', 1, false, "too deep" },
+	{ "k/f", '0', 1, true, "not a ustar archive" },
+	{ "k/f", '0', 4096, false, "cut short" },
+	{ "k/.", '0', 1, false, "not plain" },
+};
+
+START_TEST(test_hostile)
+{
+	const struct bad_archive *b = &bad_archives[_i];
+	char path[128], into[128], top[64], esc[128];
+	struct ga_error err;
+
+	snprintf(path, sizeof(path), "%s/bad.tar.gz", tmp);
+	hostile(path, b->name, b->type, b->size, b->bad_sum);
+	snprintf(into, sizeof(into), "%s/into", tmp);
+	ck_assert_int_eq(mkdir(into, 0700), 0);
+	ck_assert_int_eq(ga_tarball_read(path, into, top, sizeof(top), &err),
+			 -1);
+	ck_assert_msg(strstr(err.msg, b->msg), "'%s' lacks '%s'", err.msg,
+		      b->msg);
+	snprintf(esc, sizeof(esc), "%s/escaped", tmp);
+	ck_assert_int_ne(access(esc, F_OK), 0);
+	ck_assert_int_ne(access("/tmp/escaped", F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_not_gzip)
+{
+	char path[128], into[128], top[64];
+	struct ga_error err;
+
+	put("junk.tar.gz", "no archive here\n");
+	snprintf(path, sizeof(path), "%s/junk.tar.gz", tmp);
+	snprintf(into, sizeof(into), "%s/into", tmp);
+	ck_assert_int_eq(mkdir(into, 0700), 0);
+	ck_assert_int_eq(ga_tarball_read(path, into, top, sizeof(top), &err),
+			 -1);
+}
+END_TEST
+
+/* my.cnf as evidence: the private directory's paths, on the host and in
+ * a root, become @PRIVATE@; another path stays. */
+START_TEST(test_cnf)
+{
+	char src[128], *t;
+	struct ga_error err;
+	int fd;
+
+	snprintf(src, sizeof(src), "%s/src.cnf", tmp);
+	put("src.cnf", "[mysqld]\ndatadir=/tmp/goneaway-run-x/3/data\n"
+	    "socket=/goneaway/s.sock\n"
+	    "ssl_cert=/root/.cache/goneaway/tls-1/cert.pem\n"
+	    "tmpdir=/tmp/goneaway-run-x/30\n");
+	fd = open(tmp, O_RDONLY | O_DIRECTORY);
+	ck_assert_msg(ga_keep_cnf(src, fd, "/tmp/goneaway-run-x/3", &err) == 0,
+		      "%s", err.msg);
+	close(fd);
+	t = get("my.cnf");
+	ck_assert_ptr_nonnull(strstr(t, "\ndatadir=@PRIVATE@/data\n"));
+	ck_assert_ptr_nonnull(strstr(t, "\nsocket=@PRIVATE@/s.sock\n"));
+	ck_assert_ptr_nonnull(strstr(t, "\nssl_cert=/root/.cache/goneaway/"
+				     "tls-1/cert.pem\n"));
+	ck_assert_ptr_nonnull(strstr(t, "\ntmpdir=/tmp/goneaway-run-x/30\n"));
+	ck_assert_ptr_nonnull(strstr(t, "# Kept by goneaway as evidence."));
+	free(t);
+}
+END_TEST
+
+Suite *make_bundle_suite(void)
+{
+	Suite *s = suite_create("bundle");
+	TCase *tc = tcase_create("tarball");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_loop_test(tc, test_hostile, 0,
+			    (int)(sizeof(bad_archives) / sizeof(bad_archives[0])));
+	tcase_add_test(tc, test_not_gzip);
+	tcase_add_test(tc, test_cnf);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,372 @@
+/* check_expectations.c - a connector's expectation file (lang/
+ * expectations.c), expect lines written back (lang/expect_text.c) and
+ * the "expect any" placeholder: read, every diagnostic at its line and
+ * column, written sorted and read back the same, put into scenarios
+ * ahead of their own lines, and every line the writer makes parsed back
+ * into the expectation it came from. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/expect_text.h"
+#include "lang/expectations.h"
+#include "lang/parse.h"
+#include "parse_util.h"
+#include "run/expect.h"
+#include "suites.h"
+
+static const char scenario_text[] =
+	"title t\n"                                     /* 1 */
+	"cause c\n"                                     /* 2 */
+	"connection app\n"                              /* 3 */
+	"connect app\n"                                 /* 4 */
+	"query app SELECT 1\n"                          /* 5 */
+	"    expect ok = 1\n"                           /* 6 */
+	"kill app\n"                                    /* 7 */
+	"query app SELECT 1\n"                          /* 8 */
+	"    expect CR_SERVER_LOST within 1s\n"         /* 9 */
+	"    expect [mysql] 4031 within 1s\n"           /* 10 */
+	"status Aborted_clients\n";                     /* 11 */
+
+static const char good[] =
+	"# a comment\n"
+	"goneaway-expectations 1\n"
+	"client pymysql\n"
+	"driver cmd:python3 d.py  # the rest of the line\n"
+	"\n"
+	"ok:8 mysql-9.7 query app 2013 within 2s\n"
+	"ok:8 * query app InterfaceError | 2006 within 1s\n"
+	"ok:5 * query app ok = 1\n"
+	"ok:11 * status ok >= 1\n"
+	"other:3 * connect app ok\n";
+
+static int parse_x(const char *text, struct ga_expectations *x,
+		   struct ga_diags *d)
+{
+	memset(x, 0, sizeof(*x));
+	memset(d, 0, sizeof(*d));
+	return ga_expectations_parse_text("x.expect", text, x, d);
+}
+
+START_TEST(test_read_good)
+{
+	struct ga_expectations x;
+	struct ga_diags d;
+
+	ck_assert_int_eq(parse_x(good, &x, &d), 0);
+	ga_diags_print(&d, stderr);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_str_eq(x.client, "pymysql");
+	ck_assert_str_eq(x.driver, "cmd:python3 d.py");
+	ck_assert_uint_eq(x.n, 5);
+	ck_assert_str_eq(x.items[0].label, "ok");
+	ck_assert_int_eq(x.items[0].step_line, 8);
+	ck_assert_str_eq(x.items[0].server, "mysql-9.7");
+	ck_assert_int_eq(x.items[0].kind, GA_STEP_QUERY);
+	ck_assert_str_eq(x.items[0].conn, "app");
+	ck_assert_uint_eq(x.items[0].expect.set.ncodes, 1);
+	ck_assert_uint_eq(x.items[0].expect.set.codes[0], 2013);
+	ck_assert_int_eq(x.items[0].expect.within_ms, 2000);
+	ck_assert_str_eq(x.items[1].server, "");
+	ck_assert_uint_eq(x.items[1].expect.set.nclasses, 1);
+	ck_assert_str_eq(x.items[1].expect.set.classes[0], "InterfaceError");
+	ck_assert_int_eq(x.items[3].kind, GA_STEP_STATUS);
+	ck_assert_str_eq(x.items[3].conn, "");
+	ck_assert_int_eq(x.items[3].expect.value.cmp, GA_CMP_GE);
+	ga_expectations_free(&x);
+	ga_diags_free(&d);
+}
+END_TEST
+
+struct bad_case {
+	const char *text;
+	int line, col;
+	const char *msg;
+};
+
+#define HEAD "goneaway-expectations 1\nclient c\n"
+static const struct bad_case bad_cases[] = {
+	{ "", 1, 0, "not an expectation file: it begins with" },
+	{ "client c\n", 1, 1, "not an expectation file" },
+	{ "goneaway-expectations 2\n", 1, 23, "format 2, and this goneaway "
+	  "reads format 1 only" },
+	{ "goneaway-expectations\n", 1, 1, "needs the format's version" },
+	{ HEAD "client d\n", 3, 1, "a second 'client' line (the first is "
+	  "at line 2)" },
+	{ HEAD "driver\n", 3, 1, "'driver' needs how to start the client" },
+	{ HEAD "k:1 * query app ok\nclient d\n", 4, 1, "'client' after the "
+	  "first step's line" },
+	{ HEAD "kill-idle 1 * query app ok\n", 3, 1, "unknown line "
+	  "'kill-idle'" },
+	{ HEAD "clinet x\n", 3, 1, "did you mean 'client'?" },
+	{ HEAD "k:x * query app ok\n", 3, 3, "invalid line 'x'" },
+	{ HEAD ":3 * query app ok\n", 3, 1, "expected SCENARIO:LINE" },
+	{ HEAD "k:3\n", 3, 4, "expected the server after 'k:3'" },
+	{ HEAD "k:3 *\n", 3, 6, "expected the step's keyword" },
+	{ HEAD "k:3 * qeury app ok\n", 3, 7, "unknown step 'qeury'; did you "
+	  "mean 'query'?" },
+	{ HEAD "k:3 * kill app ok\n", 3, 7, "'kill' has no outcome to "
+	  "expect: it is an action" },
+	{ HEAD "k:3 * send app ok\n", 3, 7, "its 'reap' has" },
+	{ HEAD "k:3 * query\n", 3, 12, "'query' needs its connection's name" },
+	{ HEAD "k:3 * query 1app ok\n", 3, 13, "invalid connection name" },
+	{ HEAD "k:3 * query app [mysql] ok\n", 3, 17, "a selector has no "
+	  "place here" },
+	{ HEAD "k:3 * query app any\n", 3, 1, "'any' is a draft's "
+	  "placeholder" },
+	{ HEAD "k:3 * query app\n", 3, 16, "needs at least one outcome" },
+	{ HEAD "k:3 * query app Mysql2::\n", 3, 17, "invalid error class" },
+	{ HEAD "k:3 * status hang after 1s\n", 3, 14, "'hang' applies only" },
+	{ HEAD "k:3 * query app ok\nk:3 * query app 2013\n", 4, 1, "a second "
+	  "line for this step and server (the first is at line 3)" },
+};
+
+START_TEST(test_read_bad)
+{
+	const struct bad_case *bc = &bad_cases[_i];
+	struct ga_expectations x;
+	struct ga_diags d;
+
+	ck_assert_int_eq(parse_x(bc->text, &x, &d), -1);
+	ga_diags_print(&d, stderr);
+	ck_assert_uint_ge(d.n, 1);
+	ck_assert_str_eq(d.items[0].path, "x.expect");
+	ck_assert_int_eq(d.items[0].line, bc->line);
+	ck_assert_int_eq(d.items[0].col, bc->col);
+	ck_assert_msg(strstr(d.items[0].msg, bc->msg), "'%s' lacks '%s'",
+		      d.items[0].msg, bc->msg);
+	ga_expectations_free(&x);
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* Written sorted, and read back into the same lines. */
+START_TEST(test_write_read_back)
+{
+	struct ga_expectations x, y;
+	struct ga_diags d;
+	char *buf = NULL, a[512], b[512];
+	size_t len = 0, i;
+	FILE *f;
+
+	ck_assert_int_eq(parse_x(good, &x, &d), 0);
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(ga_expectations_write(f, &x), 0);
+	fclose(f);
+	fputs(buf, stderr);
+	ck_assert_ptr_nonnull(strstr(buf, "\nok:5   "));
+	ck_assert(strstr(buf, "ok:5 ") < strstr(buf, "ok:8 "));
+	/* '*' before a server's own line */
+	ck_assert(strstr(buf, "ok:8                         *") <
+		  strstr(buf, "ok:8                         mysql-9.7"));
+	ck_assert(strstr(buf, "ok:11 ") < strstr(buf, "other:3 "));
+	ck_assert_int_eq(parse_x(buf, &y, &d), 0);
+	ck_assert_uint_eq(y.n, x.n);
+	ck_assert_str_eq(y.client, "pymysql");
+	ck_assert_str_eq(y.driver, "cmd:python3 d.py");
+	for (i = 0; i < x.n; i++) {
+		ck_assert_str_eq(y.items[i].label, x.items[i].label);
+		ck_assert_int_eq(y.items[i].step_line, x.items[i].step_line);
+		ck_assert_str_eq(y.items[i].server, x.items[i].server);
+		ga_expect_text(&x.items[i].expect, false, a, sizeof(a));
+		ga_expect_text(&y.items[i].expect, false, b, sizeof(b));
+		ck_assert_str_eq(a, b);
+	}
+	free(buf);
+	ga_expectations_free(&x);
+	ga_expectations_free(&y);
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* Put into the scenario: ahead of its own lines, the server's first;
+ * they apply to the file's client only. */
+START_TEST(test_apply)
+{
+	struct ga_scenario *sc = parse_ok(scenario_text);
+	struct ga_scenario *scs[1] = { sc };
+	struct ga_server_id who = { GA_FLAVOUR_MARIADB, 101100, "pymysql",
+				    NULL, 10000, "local" };
+	struct ga_expectations x;
+	const struct ga_expect *e;
+	struct ga_diags d;
+	size_t unused = 99;
+
+	free(sc->label);
+	sc->label = strdup("ok");
+	ck_assert_int_eq(parse_x(good, &x, &d), 0);
+	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, &unused, &d), 0);
+	ck_assert_uint_eq(unused, 1);           /* other:3 */
+	ck_assert_uint_eq(sc->steps[3].nexpects, 4);
+	ck_assert_str_eq(sc->steps[3].expects[0].selector.server, "mysql-9.7");
+	ck_assert_str_eq(sc->steps[3].expects[1].selector.server, "");
+	ck_assert_str_eq(sc->steps[3].expects[1].selector.client, "pymysql");
+	ck_assert(ga_expect_from_file(&sc->steps[3].expects[1]));
+	ck_assert(!ga_expect_from_file(&sc->steps[3].expects[2]));
+	e = ga_expect_select(&sc->steps[3], &who);
+	ck_assert_ptr_eq(e, &sc->steps[3].expects[1]);
+	ck_assert_int_eq(e->line, 7);           /* its line in the file */
+	who.server_name = "mysql-9.7";
+	e = ga_expect_select(&sc->steps[3], &who);
+	ck_assert_ptr_eq(e, &sc->steps[3].expects[0]);
+	who.client = "builtin";                 /* another client: the
+						 * scenario's own */
+	who.flavour = GA_FLAVOUR_MYSQL;
+	e = ga_expect_select(&sc->steps[3], &who);
+	ck_assert_ptr_eq(e, &sc->steps[3].expects[3]);
+	ga_scenario_free(sc);
+	ga_expectations_free(&x);
+	ga_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_apply_stale)
+{
+	struct ga_scenario *sc = parse_ok(scenario_text);
+	struct ga_scenario *scs[1] = { sc };
+	struct ga_expectations x;
+	struct ga_diags d;
+
+	free(sc->label);
+	sc->label = strdup("ok");
+	ck_assert_int_eq(parse_x(HEAD "ok:9 * query app ok\n"
+				 "ok:8 * reap app ok\n"
+				 "ok:4 * connect other ok\n", &x, &d), 0);
+	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, NULL, &d), -1);
+	ga_diags_print(&d, stderr);
+	ck_assert_uint_eq(d.n, 3);
+	ck_assert_int_eq(d.items[0].line, 3);
+	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "ok has no step at "
+				     "line 9"));
+	ck_assert_int_eq(d.items[1].line, 4);
+	ck_assert_int_eq(d.items[1].col, 8);
+	ck_assert_ptr_nonnull(strstr(d.items[1].msg, "is 'query app', not "
+				     "'reap app'"));
+	ck_assert_ptr_nonnull(strstr(d.items[2].msg, "is 'connect app', "
+				     "not 'connect other'"));
+	/* nothing was put anywhere */
+	ck_assert_uint_eq(sc->steps[3].nexpects, 2);
+	ga_scenario_free(sc);
+	ga_expectations_free(&x);
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* Every line the writer makes reads back as the same expectation. */
+static const char *const lines[] = {
+	"ok",
+	"ok = 1",
+	"ok = \"a b # c\"",
+	"ok = \"NULL\"",
+	"ok != NULL",
+	"ok >= 1.5",
+	"ok reconnected",
+	"ok | CR_SERVER_LOST same-thread",
+	"CR_SERVER_LOST | CR_SERVER_GONE_ERROR within 1.5s",
+	"4031 within 45s",
+	"CR_SERVER_LOST matching \"(110)\" after 900ms within 3s",
+	"hang after 5s",
+	"CR_SERVER_LOST | hang after 100ms",
+	"error",
+	"[mysql >= 8.0.24] 4031",
+	"[client=pymysql < 1.1, mysql] InterfaceError | 2006",
+	"[client=php] Foo\\Bar\\Exception",
+	"[mariadb = 10.5.23] 1927 within 1s",
+	"any",
+	"any after 3s",
+};
+
+START_TEST(test_text_round_trip)
+{
+	char src[600], text[600], back[600];
+	struct ga_scenario *sc;
+	const struct ga_expect *e;
+
+	snprintf(src, sizeof(src), "title t\ncause c\nconnection app\n"
+		 "query app SELECT 1\n    expect %s\n", lines[_i]);
+	sc = parse_ok(src);
+	e = &sc->steps[0].expects[0];
+	ck_assert_int_eq(ga_expect_text(e, true, text, sizeof(text)), 0);
+	ga_scenario_free(sc);
+	snprintf(src, sizeof(src), "title t\ncause c\nconnection app\n"
+		 "query app SELECT 1\n    expect %s\n", text);
+	sc = parse_ok(src);
+	ga_expect_text(&sc->steps[0].expects[0], true, back, sizeof(back));
+	ck_assert_str_eq(back, text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_durations)
+{
+	char b[32];
+
+	ga_duration_text(1000, b, sizeof(b));
+	ck_assert_str_eq(b, "1s");
+	ga_duration_text(1500, b, sizeof(b));
+	ck_assert_str_eq(b, "1.5s");
+	ga_duration_text(45000, b, sizeof(b));
+	ck_assert_str_eq(b, "45s");
+	ga_duration_text(900, b, sizeof(b));
+	ck_assert_str_eq(b, "900ms");
+	ga_duration_text(1234, b, sizeof(b));
+	ck_assert_str_eq(b, "1234ms");
+}
+END_TEST
+
+/* "any" matches everything, stands alone, is no "seen" outcome. */
+START_TEST(test_any)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\nconnection a\n"
+					  "query a SELECT 1\n"
+					  "    expect any after 2s\n");
+	const struct ga_expect *e = &sc->steps[0].expects[0];
+	struct ga_outcome o;
+	struct ga_diags d = { 0 };
+
+	memset(&o, 0, sizeof(o));
+	ck_assert(e->set.any);
+	ck_assert_int_eq(e->after_ms, 2000);
+	o.result = GA_RESULT_HANG;
+	o.elapsed_ms = 2000;
+	ck_assert(ga_expect_match(e, &o, NULL, 0));
+	o.result = GA_RESULT_ERROR;
+	o.err = 2013;
+	o.elapsed_ms = 1;     /* "after" is no lower bound for "any" */
+	ck_assert(ga_expect_match(e, &o, NULL, 0));
+	ga_scenario_free(sc);
+	parse_bad("title t\ncause c\nconnection a\nquery a SELECT 1\n"
+		  "    seen any >= 1\n", &d);
+	assert_diag(&d, 0, 5, 10, "'seen' counts some outcomes");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nconnection a\nquery a SELECT 1\n"
+		  "    expect any, ok\n", &d);
+	assert_diag(&d, 0, 5, 12, "stands alone");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nconnection a\nquery a SELECT 1\n"
+		  "    expect any = 1\n", &d);
+	assert_diag(&d, 0, 5, 16, "takes no clause but 'after D'");
+	ga_diags_free(&d);
+}
+END_TEST
+
+Suite *make_expectations_suite(void)
+{
+	Suite *s = suite_create("expectations");
+	TCase *tc = tcase_create("file");
+
+	tcase_add_test(tc, test_read_good);
+	tcase_add_loop_test(tc, test_read_bad, 0,
+			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(tc, test_write_read_back);
+	tcase_add_test(tc, test_apply);
+	tcase_add_test(tc, test_apply_stale);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("text");
+	tcase_add_loop_test(tc, test_text_round_trip, 0,
+			    (int)(sizeof(lines) / sizeof(lines[0])));
+	tcase_add_test(tc, test_durations);
+	tcase_add_test(tc, test_any);
+	suite_add_tcase(s, tc);
+	return s;
+}
