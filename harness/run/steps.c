@@ -71,13 +71,39 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 	return -1;
 }
 
-/* A step the client driver cannot do: the scenario SKIPs. */
+/* A step the client driver cannot do (or an option of its connection
+ * it does not have, answered at the connect): the step is skipped, and
+ * so is every later step on its connection or naming it; the rest of
+ * the scenario goes on, and the case ends partly skipped, never PASS
+ * (run/runner.c). */
 static int unsupported(struct ga_case *c, const struct ga_step *step,
-		       const struct ga_error *err)
+		       struct ga_step_result *sr, const struct ga_error *err)
 {
-	c->res->skip = GA_SKIP_DRIVER;
-	ga_case_verdict(c->res, GA_VERDICT_SKIP, step->line, "%s", err->msg);
-	return -1;
+	struct ga_session *s = &c->sessions[step->conn];
+
+	snprintf(s->skip, sizeof(s->skip), "%s", err->msg);
+	s->skip_line = step->line;
+	snprintf(sr->skipped, sizeof(sr->skipped), "%s", err->msg);
+	sr->ran = false;
+	return 0;
+}
+
+/* A step on (or naming) a connection the client gave up on: skipped,
+ * with the reason.  Returns true when step is such a step. */
+static bool skipped_connection(struct ga_case *c, const struct ga_step *step,
+			       struct ga_step_result *sr)
+{
+	const struct ga_session *s;
+
+	if (step->conn < 0 || !c->sessions)
+		return false;
+	s = &c->sessions[step->conn];
+	if (!s->skip[0])
+		return false;
+	snprintf(sr->skipped, sizeof(sr->skipped), "connection '%s' is "
+		 "skipped since line %d: %s",
+		 c->sc->connections[step->conn].name, s->skip_line, s->skip);
+	return true;
 }
 
 void ga_session_note(struct ga_session *s, unsigned now,
@@ -112,7 +138,7 @@ static int after_call(struct ga_case *c, const struct ga_step *step,
 	if (rc < 0)
 		return ga_case_harness_error(c, step, err);
 	if (rc == GA_CLIENT_UNSUPPORTED)
-		return unsupported(c, step, err);
+		return unsupported(c, step, sr, err);
 	if (rc == GA_CLIENT_INTERRUPTED) {
 		sr->ran = true;
 		return ga_case_interrupted(c, step);
@@ -133,7 +159,7 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 	if (step->kind == GA_STEP_SEND) {
 		rc = ga_client_send(cl, step, sql, &c->env, &err);
 		if (rc == GA_CLIENT_UNSUPPORTED)
-			return unsupported(c, step, &err);
+			return unsupported(c, step, sr, &err);
 		if (rc)
 			return ga_case_harness_error(c, step, &err);
 		sr->ran = true;
@@ -421,6 +447,8 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 	if (ga_interrupted(c->r->in))
 		return ga_case_interrupted(c, step);
 	sr->expect = NULL;
+	if (skipped_connection(c, step, sr))
+		return 0;
 	/* No expect line for this server and client (all of them name
 	 * others): no expectation here, and like a step without expect
 	 * lines it must succeed (check_outcome with no expect). */
