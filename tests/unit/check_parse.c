@@ -971,7 +971,8 @@ static const struct {
 	  "unterminated string" },
 	/* expect: thread checks */
 	{ HEAD "connect app\n expect ok reconnected\n", 5, 12,
-	  "'reconnected' applies only to query, reap and ping steps, not "
+	  "'reconnected' applies only to query, reap, ping and execute "
+	  "steps, not "
 	  "'connect'" },
 	{ HEAD "query app SELECT 1\n expect 2013 same-thread\n", 5, 14,
 	  "'same-thread' needs 'ok' among the outcomes" },
