@@ -339,7 +339,7 @@ static void partly_skipped(struct ga_case *c)
 	if (res->verdict == GA_VERDICT_PASS) {
 		res->skip = GA_SKIP_DRIVER;
 		ga_case_verdict(res, GA_VERDICT_SKIP, first, "partly skipped: "
-				"%zu of %zu steps could not run with this "
+				"%zu of %zu steps were skipped with this "
 				"client, the other %zu ran and matched; "
 				"skipped: line%s %s: %s", n, c->sc->nsteps, ran,
 				n == 1 ? "" : "s", lines, why);
