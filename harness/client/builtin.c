@@ -233,8 +233,18 @@ static void raw_connect(struct ga_driver_conn *conn, struct ga_outcome *out)
 		       out);
 }
 
+/* Closes the statement, the streamed result and the handle.  This runs
+ * on the main thread, outside the lab's client namespace: the handle's
+ * automatic reconnect is turned off first, or closing a statement on a
+ * connection that died (COM_STMT_CLOSE) would reconnect from the host's
+ * namespace to the lab's address, and wait for a connect timeout. */
 static void close_all(struct ga_driver_conn *conn)
 {
+	if (conn->mysql) {
+		char off = 0;   /* my_bool or bool: one byte */
+
+		mysql_options(conn->mysql, MYSQL_OPT_RECONNECT, &off);
+	}
 	if (conn->stream) {
 		mysql_free_result(conn->stream);
 		conn->stream = NULL;
