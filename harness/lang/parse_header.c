@@ -336,6 +336,16 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 	return *dst ? 0 : -1;
 }
 
+/* Two driver options' selectors name the same clients. */
+static bool same_client(const struct ga_selector *a,
+			const struct ga_selector *b)
+{
+	return strcmp(a->client, b->client) == 0 &&
+	       a->client_cmp == b->client_cmp &&
+	       (a->client_cmp == GA_CMP_NONE ||
+		a->client_version == b->client_version);
+}
+
 /* "driver-option [SELECTOR] KEY=VALUE" (w: the KEY=VALUE word, kw:
  * driver-option itself; w NULL when nothing followed it; sel the
  * selector, client only): a connector's own option, passed to the
@@ -370,8 +380,7 @@ static int parse_driver_option(struct parser *p, struct ga_connection *c,
 	for (i = 0; i < c->ndriver_options; i++)
 		if (strlen(c->driver_options[i].key) == klen &&
 		    strncmp(c->driver_options[i].key, w->text, klen) == 0 &&
-		    strcmp(c->driver_options[i].selector.client,
-			   sel->client) == 0)
+		    same_client(&c->driver_options[i].selector, sel))
 			return ga_perr(p, w->col, "driver option '%.*s' is "
 				       "given twice", (int)klen, w->text);
 	if (c->ndriver_options >= GA_DRIVER_OPTIONS_MAX)

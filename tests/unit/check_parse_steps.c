@@ -1150,12 +1150,15 @@ START_TEST(test_driver_options)
 	ck_assert_uint_eq(sc->connections[1].ndriver_options, 0);
 	ck_assert_str_eq(c->driver_options[0].selector.client, "");
 	ga_scenario_free(sc);
-	/* one key for two clients, each with its value */
+	/* one key for two clients (or two versions of one), each with its
+	 * value */
 	sc = parse_ok("title t\ncause c\nconnection app driver-option "
 		      "[client=go >= 1.5] interpolateParams=true driver-option "
-		      "[client=mysql2] interpolateParams=x\nconnect app\n");
+		      "[client=mysql2] interpolateParams=x driver-option "
+		      "[client=go < 1.5] interpolateParams=false\n"
+		      "connect app\n");
 	c = &sc->connections[0];
-	ck_assert_uint_eq(c->ndriver_options, 2);
+	ck_assert_uint_eq(c->ndriver_options, 3);
 	ck_assert_str_eq(c->driver_options[0].selector.client, "go");
 	ck_assert_int_eq(c->driver_options[0].selector.client_cmp, GA_CMP_GE);
 	ck_assert_int_eq(c->driver_options[0].selector.client_version, 10500);
