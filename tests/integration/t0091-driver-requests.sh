@@ -125,7 +125,7 @@ if installed mysql2; then
 		grep -q "mysql2 0.0.1 is not installed in .*drivers/node/versions/mysql2@0.0.1: sh drivers/node/install-version.sh mysql2 0.0.1" out-v3
 	'
 	# another version from npm (the cache makes it offline once fetched)
-	if sh "$TOP/drivers/node/install-version.sh" mysql2 3.9.0 > install.out 2>&1; then
+	if sh "$TOP/drivers/node/install-version.sh" mysql2 3.9.0 > "$SCRATCH/install.out" 2>&1; then
 		test_expect_success '--client mysql2@3.9.0 next to mysql2: two versions, two columns, selectors by version' '
 			cat > v.gw <<-\EOF &&
 			title t0091: by version
@@ -148,7 +148,7 @@ if installed mysql2; then
 		'
 	else
 		test_skip '--client mysql2@3.9.0 next to mysql2: two versions, two columns, selectors by version' \
-			"npm could not install mysql2 3.9.0 here: $(tail -n 1 install.out)"
+			"npm could not install mysql2 3.9.0 here: $(tail -n 1 "$SCRATCH/install.out")"
 	fi
 else
 	test_skip '--client mysql2@VERSION' 'no node or mysql2 (drivers/install-deps.sh node)'
