@@ -58,6 +58,23 @@ static void set_uint(MYSQL *m, enum mysql_option opt, double v)
 		mysql_options(m, opt, &u);
 }
 
+/* The connection's driver options: mysql_options() by the C API's name
+ * (mysqlapi/options.c).  Returns NULL, or why one cannot be set. */
+static const char *driver_options(MYSQL *m, const struct ga_json *d)
+{
+	static char why[400];
+	size_t i;
+
+	for (i = 0; d && d->type == GA_JSON_OBJECT && i < d->nitems; i++) {
+		if (d->items[i].type != GA_JSON_STRING)
+			return "a driver option's value is not a string";
+		if (ga_mysql_option_set(m, d->items[i].key, d->items[i].str,
+					why, sizeof(why)))
+			return why;
+	}
+	return NULL;
+}
+
 /* The connect request's options.  Returns NULL, or why it cannot. */
 static const char *apply_options(MYSQL *m, const struct ga_json *o)
 {
@@ -111,7 +128,7 @@ static const char *apply_options(MYSQL *m, const struct ga_json *o)
 		mysql_options(m, MYSQL_OPT_GET_SERVER_PUBLIC_KEY, &key);
 	}
 #endif
-	return NULL;
+	return driver_options(m, ga_json_get(o, "driver_options"));
 }
 
 static void do_connect(struct conn *c, const struct ga_json *req,
@@ -155,6 +172,42 @@ static void no_handle(struct ga_outcome *out, const char *what)
 	out->result = GA_RESULT_ERROR;
 	out->api = "driver";
 	snprintf(out->message, sizeof(out->message), "%s", what);
+}
+
+/* "execute": the blob and the values of "params" bound in order (a
+ * JSON integer, string or null). */
+static void execute(struct conn *c, const struct ga_json *req,
+		    struct ga_outcome *out)
+{
+	const struct ga_json *a = ga_json_get(req, "params"), *v;
+	struct ga_param *params = NULL;
+	size_t n = a && a->type == GA_JSON_ARRAY ? a->nitems : 0, i;
+
+	if (n && !(params = calloc(n, sizeof(*params)))) {
+		no_handle(out, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		v = &a->items[i];
+		if (v->type == GA_JSON_NULL) {
+			params[i].type = GA_PARAM_NULL;
+		} else if (v->type == GA_JSON_STRING) {
+			params[i].type = GA_PARAM_TEXT;
+			params[i].text = v->str;        /* borrowed */
+		} else if (v->type == GA_JSON_NUMBER &&
+			   v->num == (double)(long long)v->num) {
+			params[i].type = GA_PARAM_INT;
+			params[i].num = (long long)v->num;
+		} else {
+			no_handle(out, "a parameter that is no integer, string "
+				  "or null");
+			free(params);
+			return;
+		}
+	}
+	ga_stmt_execute(c->mysql, c->stmt, (long)ga_json_num(req, "blob", 0),
+			params, n, out);
+	free(params);
 }
 
 /* Carries out one request.  *unsupported is set instead of an outcome
@@ -201,8 +254,7 @@ static void run(struct conn *c, const struct ga_json *req,
 		if (!c->stmt)
 			no_handle(out, "no prepared statement");
 		else
-			ga_stmt_execute(c->mysql, c->stmt,
-					(long)ga_json_num(req, "blob", 0), out);
+			execute(c, req, out);
 	} else if (strcmp(step, "long-data") == 0) {
 		if (!c->stmt)
 			no_handle(out, "no prepared statement");
@@ -220,7 +272,10 @@ static void run(struct conn *c, const struct ga_json *req,
 		if (!c->stream)
 			no_handle(out, "no streamed result to fetch");
 		else
-			ga_mysql_fetch(c->mysql, &c->stream, out);
+			ga_mysql_fetch(c->mysql, &c->stream,
+				       (long)ga_json_num(req, "batch", 0),
+				       (long)ga_json_num(req, "every_ms", 0),
+				       out);
 	} else if (strcmp(step, "fork") == 0) {
 		mode = ga_json_str(req, "mode", "");
 		ga_fork_call(c->mysql, strcmp(mode, "close") == 0 ? GA_FORK_CLOSE :
@@ -263,6 +318,8 @@ static void reply(long id, const struct ga_outcome *out, const char *why)
 	printf(",\"elapsed_ms\":%.3f,\"thread_before\":%lu,"
 	       "\"thread_after\":%lu", out->elapsed_ms, out->thread_before,
 	       out->thread_after);
+	if (out->result == GA_RESULT_ERROR && out->has_rows)
+		printf(",\"rows\":%ld", out->rows);
 	if (out->result == GA_RESULT_OK && out->has_value) {
 		printf(",\"value\":");
 		if (out->value_null)

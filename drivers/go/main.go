@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -131,6 +132,9 @@ type request struct {
 	Options map[string]interface{} `json:"options"`
 	SQL     string                 `json:"sql"`
 	Blob    int64                  `json:"blob"`
+	Params  []json.RawMessage      `json:"params"`
+	Batch   int64                  `json:"batch"`
+	EveryMs int64                  `json:"every_ms"`
 }
 
 type reply map[string]interface{}
@@ -151,6 +155,122 @@ type session struct {
 	api    string
 	ctx    context.Context
 	active bool
+	// interpolateParams=true: the connector puts parameters into the
+	// text itself, so prepare keeps the statement (no COM_STMT_PREPARE)
+	// and execute runs ExecContext(sql, args...), one COM_QUERY
+	interpolate bool
+	prepared    string
+	hasPrepared bool
+}
+
+// The DSN parameters go-sql-driver 1.5.0 reads into its Config (dsn.go's
+// parseDSNParams) that a driver option may name; the others it would send
+// as session variables (SET), which are not its options.
+var dsnParams = map[string]bool{"allowAllFiles": true,
+	"allowCleartextPasswords": true, "allowNativePasswords": true,
+	"allowOldPasswords": true, "checkConnLiveness": true,
+	"clientFoundRows": true, "collation": true, "columnsWithAlias": true,
+	"compress": true, "interpolateParams": true, "loc": true,
+	"multiStatements": true, "parseTime": true, "rejectReadOnly": true,
+	"serverPubKey": true}
+
+// ... and those the connection's own options set.
+var takenParams = map[string]bool{"timeout": true, "readTimeout": true,
+	"writeTimeout": true, "tls": true, "maxAllowedPacket": true}
+
+// driverOptions sets the connection's driver options (DSN parameters) on
+// cfg, each read by go-sql-driver's own ParseDSN.  One it does not read
+// into its Config, or whose value it refuses, is unsupported.
+func driverOptions(cfg *mysql.Config, o map[string]interface{}) error {
+	opts, _ := o["driver_options"].(map[string]interface{})
+	q := url.Values{}
+	for k, v := range opts {
+		sv, _ := v.(string)
+		if takenParams[k] {
+			return unsupported{"driver option " + k + " is what the connection's own options set"}
+		}
+		if k == "strict" {
+			return unsupported{"go-sql-driver " + libraryVersion + " removed the DSN parameter strict (its ParseDSN panics)"}
+		}
+		if !dsnParams[k] {
+			return unsupported{"go-sql-driver " + libraryVersion + " has no DSN parameter " + k + " (any other name would be sent as a session variable)"}
+		}
+		q.Set(k, sv)
+	}
+	if len(q) == 0 {
+		return nil
+	}
+	parsed, err := mysql.ParseDSN("/?" + q.Encode())
+	if err != nil {
+		return unsupported{"go-sql-driver " + libraryVersion + "'s ParseDSN refuses the driver options: " + err.Error()}
+	}
+	for k := range q {
+		switch k {
+		case "allowAllFiles":
+			cfg.AllowAllFiles = parsed.AllowAllFiles
+		case "allowCleartextPasswords":
+			cfg.AllowCleartextPasswords = parsed.AllowCleartextPasswords
+		case "allowNativePasswords":
+			cfg.AllowNativePasswords = parsed.AllowNativePasswords
+		case "allowOldPasswords":
+			cfg.AllowOldPasswords = parsed.AllowOldPasswords
+		case "checkConnLiveness":
+			cfg.CheckConnLiveness = parsed.CheckConnLiveness
+		case "clientFoundRows":
+			cfg.ClientFoundRows = parsed.ClientFoundRows
+		case "collation":
+			cfg.Collation = parsed.Collation
+		case "columnsWithAlias":
+			cfg.ColumnsWithAlias = parsed.ColumnsWithAlias
+		case "interpolateParams":
+			cfg.InterpolateParams = parsed.InterpolateParams
+		case "loc":
+			cfg.Loc = parsed.Loc
+		case "multiStatements":
+			cfg.MultiStatements = parsed.MultiStatements
+		case "parseTime":
+			cfg.ParseTime = parsed.ParseTime
+		case "rejectReadOnly":
+			cfg.RejectReadOnly = parsed.RejectReadOnly
+		case "serverPubKey":
+			cfg.ServerPubKey = parsed.ServerPubKey
+		}
+	}
+	return nil
+}
+
+// args: an execute's values, the blob (bytes of x) first, then the params
+// as JSON gave them: an integer, a string or null.
+func args(r *request) ([]interface{}, error) {
+	var a []interface{}
+	if r.Blob > 0 {
+		b := make([]byte, r.Blob)
+		for i := range b {
+			b[i] = 'x'
+		}
+		a = append(a, b)
+	}
+	for _, raw := range r.Params {
+		var v interface{}
+		d := json.NewDecoder(strings.NewReader(string(raw)))
+		d.UseNumber()
+		if err := d.Decode(&v); err != nil {
+			return nil, err
+		}
+		switch x := v.(type) {
+		case json.Number:
+			n, err := x.Int64()
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, n)
+		case string, nil:
+			a = append(a, x)
+		default:
+			return nil, fmt.Errorf("a parameter that is no integer, string or null: %s", raw)
+		}
+	}
+	return a, nil
 }
 
 // queryer is what *sql.Conn and *sql.DB share.
@@ -158,6 +278,12 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...interface{}) (*sql.Rows, error)
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 	PingContext(ctx context.Context) error
+}
+
+// execer is what *sql.Conn and *sql.DB share for a statement with
+// arguments outside a prepared one.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...interface{}) (sql.Result, error)
 }
 
 func (s *session) q() queryer {
@@ -212,6 +338,7 @@ func (s *session) connect(r *request) error {
 		o = map[string]interface{}{}
 	}
 	s.shut()
+	s.interpolate, s.hasPrepared = false, false
 	if optOn(o, "interactive") {
 		return unsupported{"go-sql-driver cannot set CLIENT_INTERACTIVE"}
 	}
@@ -240,6 +367,9 @@ func (s *session) connect(r *request) error {
 	default:
 		return unsupported{"tls=" + tls}
 	}
+	if err := driverOptions(cfg, o); err != nil {
+		return err
+	}
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return err
@@ -254,6 +384,7 @@ func (s *session) connect(r *request) error {
 		return err
 	}
 	s.db, s.active = db, true
+	s.interpolate = cfg.InterpolateParams
 	if optOn(o, "reconnect") {
 		s.api = "sql.OpenDB + DB.Conn (pool of one)"
 		conn.Close() // idle in the pool, used by every step
@@ -337,16 +468,22 @@ func (s *session) stream(r *request, rep reply) error {
 	return nil
 }
 
-func (s *session) fetch(rep reply) error {
+func (s *session) fetch(r *request, rep reply) error {
 	if s.rows == nil {
 		return notConnected{"no stream step before fetch"}
 	}
 	rows := s.rows
 	s.rows = nil
 	s.api = "Rows.Next"
+	if r.EveryMs > 0 && r.Batch > 0 {
+		s.api = fmt.Sprintf("Rows.Next, a pause of %d ms every %d rows", r.EveryMs, r.Batch)
+	}
 	n := 0
 	for rows.Next() {
 		n++
+		if r.EveryMs > 0 && r.Batch > 0 && int64(n)%r.Batch == 0 {
+			time.Sleep(time.Duration(r.EveryMs) * time.Millisecond)
+		}
 	}
 	err := rows.Err()
 	rows.Close()
@@ -391,30 +528,35 @@ func (s *session) handle(r *request) reply {
 		case "stream":
 			err = s.stream(r, rep)
 		case "fetch":
-			err = s.fetch(rep)
+			err = s.fetch(r, rep)
 		case "prepare":
 			if s.stmt != nil {
 				s.stmt.Close()
 				s.stmt = nil
 			}
+			if s.interpolate {
+				// the connector prepares nothing on the server
+				s.api = "none (interpolateParams=true: ExecContext interpolates)"
+				s.prepared, s.hasPrepared = r.SQL, true
+				break
+			}
 			s.api = "PrepareContext"
 			s.stmt, err = s.q().PrepareContext(s.ctx, r.SQL)
 		case "execute":
-			if s.stmt == nil {
+			a, aerr := args(r)
+			switch {
+			case aerr != nil:
+				s.api, err = "driver", aerr
+			case s.interpolate && s.hasPrepared:
+				s.api = "ExecContext (interpolateParams=true)"
+				_, err = s.q().(execer).ExecContext(s.ctx, s.prepared, a...)
+			case s.stmt == nil:
 				s.api = "driver"
 				err = notConnected{"no prepare step before execute"}
-				break
+			default:
+				s.api = "Stmt.ExecContext"
+				_, err = s.stmt.ExecContext(s.ctx, a...)
 			}
-			s.api = "Stmt.ExecContext"
-			var args []interface{}
-			if r.Blob > 0 {
-				b := make([]byte, r.Blob)
-				for i := range b {
-					b[i] = 'x'
-				}
-				args = append(args, b)
-			}
-			_, err = s.stmt.ExecContext(s.ctx, args...)
 		}
 	}
 	elapsed := time.Since(t0)

@@ -117,6 +117,7 @@ public class Driver {
 		} else {
 			throw new Unsupported("tls=" + tls);
 		}
+		driverOptions(p, o.get("driver_options"));
 		String host = str(r.get("host"));
 		long port = num(r.get("port")) > 0 ? num(r.get("port")) : 3306;
 		if ("socket".equals(o.get("transport"))) {
@@ -127,6 +128,33 @@ public class Driver {
 		api = "DriverManager.getConnection";
 		conn = DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/" + db, p);
 		return new LinkedHashMap<>();
+	}
+
+	// The properties the connection's own options set.
+	static final List<String> TAKEN = Arrays.asList("user", "password",
+		"connectTimeout", "socketTimeout", "interactiveClient", "useSsl",
+		"trustServerCertificate", "disableSslHostnameVerification",
+		"localSocket");
+
+	// The connection's driver options as Connector/J properties (URL
+	// parameters), by their names in its DefaultOptions: it ignores a
+	// property it does not know, so one not there is unsupported.
+	@SuppressWarnings("unchecked")
+	static void driverOptions(Properties p, Object opts) throws Unsupported {
+		if (!(opts instanceof Map))
+			return;
+		List<String> known = new ArrayList<>();
+		for (org.mariadb.jdbc.util.DefaultOptions d : org.mariadb.jdbc.util.DefaultOptions.values())
+			known.add(d.getOptionName());
+		for (Map.Entry<String, Object> e : ((Map<String, Object>) opts).entrySet()) {
+			String k = e.getKey();
+			if (TAKEN.contains(k))
+				throw new Unsupported("driver option " + k + " is what the connection's own options set");
+			if (!known.contains(k))
+				throw new Unsupported("Connector/J " + org.mariadb.jdbc.internal.util.constant.Version.version + " has no option " + k
+					+ " (org.mariadb.jdbc.util.DefaultOptions)");
+			p.setProperty(k, str(e.getValue()));
+		}
 	}
 
 	static String text(ResultSet rs) throws SQLException {
@@ -186,14 +214,22 @@ public class Driver {
 		return rep;
 	}
 
-	Map<String, Object> fetch() throws Exception {
+	long rows = -1;         // a fetch's rows so far: a failed one says
+
+	Map<String, Object> fetch(Map<String, Object> r) throws Exception {
 		if (stream == null)
 			throw new NotConnected("no stream step before fetch");
 		api = "ResultSet.next";
+		long batch = num(r.get("batch")), every = num(r.get("every_ms"));
 		long n = 0;
+		rows = 0;
 		try {
-			while (stream.next())
-				n++;
+			while (stream.next()) {
+				rows = ++n;
+				// a slow reader: a pause after every batch rows
+				if (every > 0 && batch > 0 && n % batch == 0)
+					Thread.sleep(every);
+			}
 		} finally {
 			shut();
 		}
@@ -213,11 +249,23 @@ public class Driver {
 		if (stmt == null)
 			throw new NotConnected("no prepare step before execute");
 		long blob = num(r.get("blob"));
+		int i = 1;
 		if (blob > 0) {
 			byte[] b = new byte[(int) blob];
 			Arrays.fill(b, (byte) 'x');
 			api = "PreparedStatement.setBytes";
-			stmt.setBytes(1, b);
+			stmt.setBytes(i++, b);
+		}
+		if (r.get("params") instanceof List) {
+			for (Object v : (List<?>) r.get("params")) {
+				api = "PreparedStatement.setObject";
+				if (v == null)
+					stmt.setNull(i++, java.sql.Types.NULL);
+				else if (v instanceof Number)
+					stmt.setLong(i++, ((Number) v).longValue());
+				else
+					stmt.setString(i++, v.toString());
+			}
 		}
 		api = "PreparedStatement.execute";
 		stmt.execute();
@@ -240,6 +288,7 @@ public class Driver {
 			return rep;
 		}
 		api = step;
+		rows = -1;
 		long before = step.equals("connect") ? 0 : tid();
 		long t0 = System.nanoTime();
 		try {
@@ -251,7 +300,7 @@ public class Driver {
 			case "ping": rep = ping(); break;
 			case "close": rep = close(); break;
 			case "stream": rep = stream(r); break;
-			case "fetch": rep = fetch(); break;
+			case "fetch": rep = fetch(r); break;
 			case "prepare": rep = prepare(r); break;
 			default: rep = execute(r); break;
 			}
@@ -278,6 +327,8 @@ public class Driver {
 				rep.put("sqlstate", e.getSQLState());
 			rep.put("message", e.getMessage());
 			rep.put("error_class", e.getClass().getSimpleName());
+			if (step.equals("fetch") && rows >= 0)
+				rep.put("rows", rows);
 		} catch (Exception e) {
 			e.printStackTrace();
 			rep = new LinkedHashMap<>();

@@ -30,6 +30,11 @@ def _names():
 
 NAMES = _names()
 
+# MySQLdb.connect()'s keywords the connection's own options set
+TAKEN = {"host", "port", "user", "passwd", "password", "db", "database",
+         "unix_socket", "connect_timeout", "read_timeout", "write_timeout",
+         "client_flag", "ssl", "conv", "autocommit"}
+
 
 class MySQLClient(gadriver.Session):
     name = "mysqlclient"
@@ -97,8 +102,19 @@ class MySQLClient(gadriver.Session):
         elif tls not in ("off", None):
             raise Unsupported("tls=%s" % tls)
         # tls=off: Connector/C 3.3 uses TLS only after mysql_ssl_set()
+        # the connector's own options: MySQLdb.connect()'s keywords,
+        # which it checks itself (TypeError: an invalid keyword argument)
+        extra = gadriver.driver_kwargs(o.get("driver_options"), TAKEN)
+        kw.update(extra)
         self.api = "MySQLdb.connect"
-        self.conn = MySQLdb.connect(**kw)
+        try:
+            self.conn = MySQLdb.connect(**kw)
+        except TypeError as e:
+            if not extra:
+                raise
+            raise Unsupported("mysqlclient %s refuses the driver options "
+                              "%s: %s" % (MySQLdb.__version__,
+                                          ", ".join(sorted(extra)), e))
         if truthy(o.get("reconnect")):
             # mysqlclient sets MYSQL_OPT_RECONNECT only through ping(True)
             self.api = "MySQLdb.connect + conn.ping(True)"
@@ -161,8 +177,7 @@ class MySQLClient(gadriver.Session):
         self.api = "SSCursor.fetchone"
         self.rows = 0           # a failure reports how far it got
         cur, self.stream_cur = self.stream_cur, None
-        while cur.fetchone() is not None:
-            self.rows += 1
+        gadriver.slow_fetch(self, cur, req)
         cur.close()
         return {"value": str(self.rows)}
 

@@ -1,14 +1,19 @@
 // Node.js driver for goneaway (docs/driver-protocol.md): mysql2 or the
 // MariaDB connector, from npm.
 //
-//     node drivers/node/driver.mjs mysql2
-//     node drivers/node/driver.mjs mariadb
+//     node drivers/node/driver.mjs mysql2 [--connector-version X.Y.Z]
+//     node drivers/node/driver.mjs mariadb [--connector-version X.Y.Z]
 //
 // Needs Node.js >= 18 and `npm ci` in this directory (drivers/install-deps.sh).
+// With --connector-version (goneaway run --client mysql2@X.Y.Z) the
+// connector comes from versions/PKG@X.Y.Z/node_modules, which
+// drivers/node/install-version.sh PKG X.Y.Z installs from npm.
 
 import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const STEPS = ['connect', 'query', 'ping', 'close', 'prepare', 'execute',
   'long-data', 'stream', 'fetch', 'fork'];
@@ -23,7 +28,57 @@ const text = (v) => {
   return String(v);
 };
 const log = (m) => process.stderr.write(String(m).replace(/\n$/, '') + '\n');
-const version = (pkg) => JSON.parse(readFileSync(new URL(`./node_modules/${pkg}/package.json`, import.meta.url))).version;
+
+// Where the connector PKG is loaded from: this directory's node_modules,
+// or versions/PKG@VERSION/node_modules for --connector-version VERSION.
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const prefix = (pkg, ver) => (ver ? join(HERE, 'versions', `${pkg}@${ver}`) : HERE);
+const pkgDir = (pkg, ver) => join(prefix(pkg, ver), 'node_modules', pkg);
+const requireFrom = (pkg, ver) => createRequire(join(prefix(pkg, ver), 'package.json'));
+const version = (pkg, ver) => JSON.parse(readFileSync(join(pkgDir(pkg, ver), 'package.json'))).version;
+
+// A driver option's value (a string, as written) as the connector's
+// configuration wants it: "true"/"false" a boolean, a number a Number,
+// a JSON object or array parsed, anything else the string itself.
+const optionValue = (v) => {
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (/^[[{]/.test(v)) { try { return JSON.parse(v); } catch (e) { /* text */ } }
+  return v;
+};
+
+// The connection's driver options over cfg: a key the connection's own
+// options set (taken) is refused, and so is one known() says the
+// connector does not have: never ignored.
+const applyDriverOptions = (cfg, opts, taken, known, what) => {
+  for (const [k, v] of Object.entries(opts || {})) {
+    if (taken.includes(k)) throw new Unsupported(`driver option ${k} is what the connection's own options set`);
+    const why = known(k);
+    if (why) throw new Unsupported(`${what} has no connection option ${k}: ${why}`);
+    cfg[k] = optionValue(String(v));
+  }
+};
+
+// A slow reader's pacing: after every batch rows, pause(), wait
+// every_ms, resume().  Returns the function to call on each row.
+const pacer = (req, pause, resume) => {
+  const batch = Number(req.batch || 0);
+  const every = Number(req.every_ms || 0);
+  let n = 0;
+  return () => {
+    n++;
+    if (every > 0 && batch > 0 && n % batch === 0) {
+      pause();
+      setTimeout(resume, every);
+    }
+  };
+};
+
+// An execute's values: the blob (bytes of x) first, then the params.
+const executeParams = (req) => {
+  const p = req.blob > 0 ? [Buffer.alloc(req.blob, 'x')] : [];
+  return p.concat(Array.isArray(req.params) ? req.params : []);
+};
 // The leading X[.Y[.Z]] of a version ("3.24.6" of "3.24.6-beta"), as
 // the greeting's "version" wants it, or undefined.
 const versionNumber = (v) => (/^\d+(\.\d+){0,2}/.exec(String(v ?? '')) || [])[0];
@@ -49,11 +104,11 @@ const COMMON_UNSUPPORTED = {
 // -------------------------------------------------------------- mysql2
 
 class Mysql2 {
-  constructor() {
-    this.m = createRequire(import.meta.url)('mysql2');
+  constructor(ver) {
+    this.m = requireFrom('mysql2', ver)('mysql2');
     this.name = 'mysql2';
-    this.library = `mysql2 ${version('mysql2')}`;
-    this.version = versionNumber(version('mysql2'));
+    this.library = `mysql2 ${version('mysql2', ver)}`;
+    this.version = versionNumber(version('mysql2', ver));
     this.unsupported = { ...COMMON_UNSUPPORTED };
     this.conn = null;
     this.queryTimeout = 0;
@@ -91,6 +146,9 @@ class Mysql2 {
     if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
     else if (tls !== 'off') throw new Unsupported(`tls=${tls}`);
     // tls=off: mysql2 uses TLS only when given an ssl option
+    applyDriverOptions(cfg, o.driver_options,
+      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast', 'rowsAsArray'],
+      (k) => this.unknownOption(k), this.library);
     // read_timeout: mysql2's per-query inactivity timeout, the nearest it has
     this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
     s.api = 'mysql2.createConnection';
@@ -111,6 +169,20 @@ class Mysql2 {
     this.conn = conn;
     this.stmt = null;
     this.streamed = null;
+  }
+
+  // Why mysql2 would ignore option k ("Ignoring invalid configuration
+  // option ..." from its own ConnectionConfig, which only warns), or
+  // null: it takes it.
+  unknownOption(k) {
+    const CC = this.m.ConnectionConfig;
+    if (!CC || !String(CC).includes('Ignoring invalid configuration option')) return 'this mysql2 cannot tell an option it does not know, so none is passed';
+    const said = [];
+    const orig = console.error;
+    console.error = (...a) => said.push(a.join(' '));
+    try { new CC({ host: 'localhost', [k]: true }); } catch (e) { /* a value it refuses: the connect says */ } finally { console.error = orig; }
+    const w = said.find((x) => x.includes('Ignoring invalid configuration option'));
+    return w ? `it says "${w.replace(/\. This is currently.*$/, '')}"` : null;
   }
 
   q(sql) {
@@ -162,7 +234,10 @@ class Mysql2 {
           st.first = false;
           this.conn.pause();
           resolve({ value: text(Array.isArray(row) ? row[0] : undefined) });
-        } else st.rows++;
+        } else {
+          st.rows++;
+          if (st.onRow) st.onRow();
+        }
       });
       q.on('end', () => {
         st.done = true;
@@ -176,6 +251,9 @@ class Mysql2 {
     if (!st) throw new NotConnected('no stream step before fetch');
     this.streamed = null;
     s.api = 'connection.resume (streamed rows)';
+    if (req.every_ms > 0) s.api = `connection.pause/resume every ${req.batch} rows, ${req.every_ms} ms (streamed rows)`;
+    const conn = this.conn;
+    st.onRow = pacer(req, () => conn.pause(), () => { if (!st.done) conn.resume(); });
     return new Promise((resolve, reject) => {
       const finish = () => {
         this.openStream = null;
@@ -185,7 +263,7 @@ class Mysql2 {
       };
       if (st.done) return finish();
       st.waiter = finish;
-      this.conn.resume();
+      conn.resume();
     });
   }
 
@@ -202,7 +280,7 @@ class Mysql2 {
   execute(req, s) {
     if (!this.stmt) throw new NotConnected('no prepare step before execute');
     s.api = 'statement.execute';
-    const params = req.blob > 0 ? [Buffer.alloc(req.blob, 'x')] : [];
+    const params = executeParams(req);
     return new Promise((resolve, reject) => this.stmt.execute(params, (e) => (e ? reject(e) : resolve({}))));
   }
 
@@ -212,16 +290,33 @@ class Mysql2 {
 // -------------------------------------------------------------- mariadb
 
 class MariaDB {
-  async init() {
-    this.m = await import('mariadb');
+  async init(ver) {
+    this.m = await import(pathToFileURL(requireFrom('mariadb', ver).resolve('mariadb')).href);
     this.name = 'mariadb-node'; // as in drivers.list: [client=mariadb] would read as the server
-    this.library = `mariadb (Node.js) ${version('mariadb')}`;
-    this.version = versionNumber(version('mariadb'));
+    this.library = `mariadb (Node.js) ${version('mariadb', ver)}`;
+    this.version = versionNumber(version('mariadb', ver));
+    this.known = await MariaDB.knownOptions(pkgDir('mariadb', ver));
     this.unsupported = { ...COMMON_UNSUPPORTED };
     this.conn = null;
   }
 
   tid() { return this.conn?.threadId ?? 0; }
+
+  // The options the connector reads: its ConnectionOptions constructor,
+  // run once on a Proxy that records every name it asks for (it ignores
+  // the others silently, so the driver must know them).  null when this
+  // version has no such file.
+  static async knownOptions(dir) {
+    const file = join(dir, 'lib', 'config', 'connection-options.js');
+    if (!existsSync(file)) return null;
+    const CO = (await import(pathToFileURL(file).href)).default;
+    const seen = new Set();
+    try {
+      // eslint-disable-next-line no-new
+      new CO(new Proxy({}, { get: (t, k) => { if (typeof k === 'string') seen.add(k); return undefined; } }));
+    } catch (e) { /* it read what it reads before the throw */ }
+    return seen;
+  }
 
   // SqlError: errno is the server's, or the connector's own 45xxx
   errorFields(e) {
@@ -260,6 +355,11 @@ class MariaDB {
     // every start): fetch the key, as libmysqlclient's
     // MYSQL_OPT_GET_SERVER_PUBLIC_KEY does (the lab is private)
     cfg.allowPublicKeyRetrieval = true;
+    applyDriverOptions(cfg, o.driver_options,
+      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'socketTimeout', 'maxAllowedPacket', 'ssl', 'typeCast', 'rowsAsArray'],
+      (k) => (!this.known ? 'this version\'s options cannot be listed, so none is passed'
+        : this.known.has(k) ? null : `its ConnectionOptions never read "${k}"`),
+      this.library);
     s.api = 'mariadb.createConnection';
     this.conn = await this.m.createConnection(cfg);
     this.conn.on('error', (e) => log(`mariadb connection error event: ${e.code} ${e.message}`));
@@ -305,7 +405,10 @@ class MariaDB {
           st.first = false;
           q.pause();
           resolve({ value: text(Array.isArray(row) ? row[0] : undefined) });
-        } else st.rows++;
+        } else {
+          st.rows++;
+          if (st.onRow) st.onRow();
+        }
       });
       q.on('end', () => {
         st.done = true;
@@ -319,6 +422,8 @@ class MariaDB {
     if (!st) throw new NotConnected('no stream step before fetch');
     this.streamed = null;
     s.api = 'queryStream resume';
+    if (req.every_ms > 0) s.api = `queryStream pause/resume every ${req.batch} rows, ${req.every_ms} ms`;
+    st.onRow = pacer(req, () => st.q.pause(), () => { if (!st.done) st.q.resume(); });
     return new Promise((resolve, reject) => {
       const finish = () => {
         s.rows = st.rows; // a failure reports how far it got
@@ -340,8 +445,7 @@ class MariaDB {
   async execute(req, s) {
     if (!this.stmt) throw new NotConnected('no prepare step before execute');
     s.api = 'statement.execute';
-    const params = req.blob > 0 ? [Buffer.alloc(req.blob, 'x')] : [];
-    await this.stmt.execute(params);
+    await this.stmt.execute(executeParams(req));
     return {};
   }
 }
@@ -395,12 +499,20 @@ async function handle(c, req) {
 
 async function main() {
   const mode = process.argv[2];
-  let c;
-  if (mode === 'mysql2') c = new Mysql2();
-  else if (mode === 'mariadb') { c = new MariaDB(); await c.init(); } else {
-    log('usage: node driver.mjs mysql2|mariadb');
+  const vi = process.argv.indexOf('--connector-version');
+  const ver = vi > 0 ? process.argv[vi + 1] : undefined;
+  const pkg = mode === 'mysql2' ? 'mysql2' : 'mariadb';
+  if ((mode !== 'mysql2' && mode !== 'mariadb') || (vi > 0 && !/^\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/.test(ver || ''))) {
+    log('usage: node driver.mjs mysql2|mariadb [--connector-version X.Y.Z]');
     process.exit(2);
   }
+  if (ver && !existsSync(join(pkgDir(pkg, ver), 'package.json'))) {
+    log(`${pkg} ${ver} is not installed in ${prefix(pkg, ver)}: sh drivers/node/install-version.sh ${pkg} ${ver}`);
+    process.exit(2);
+  }
+  let c;
+  if (mode === 'mysql2') c = new Mysql2(ver);
+  else { c = new MariaDB(); await c.init(ver); }
   process.stdout.write(JSON.stringify({
     hello: 'goneaway-driver', protocol: 1, driver: c.name, library: c.library,
     version: c.version, runtime: `Node.js ${process.version}`, unsupported: c.unsupported,

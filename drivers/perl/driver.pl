@@ -10,6 +10,7 @@ use warnings;
 use DBI qw(:sql_types);
 use DBD::MariaDB;
 use JSON::PP;
+use B ();
 use POSIX ();
 use Time::HiRes qw(time);
 
@@ -102,9 +103,39 @@ sub do_connect {
 	} else {
 		die { unsupported => "tls=$tls" };
 	}
+	driver_options(\%attr, $o->{driver_options} || {});
 	$api = 'DBI->connect';
 	$dbh = DBI->connect($dsn, $r->{user}, $r->{password} // '', \%attr);
 	return {};
+}
+
+# The connect attributes DBD::MariaDB 1.22 documents (an unknown
+# private attribute would fail the connect after logging in); those the
+# connection's own options set are taken.
+my %ATTRS = map { $_ => 1 } qw(mariadb_auto_reconnect
+	mariadb_bind_comment_placeholders mariadb_bind_type_guessing
+	mariadb_client_found_rows mariadb_compression mariadb_conn_attrs
+	mariadb_init_command mariadb_local_infile mariadb_multi_statements
+	mariadb_no_autocommit_cmd mariadb_server_prepare
+	mariadb_server_prepare_disable_fallback mariadb_skip_secure_auth
+	mariadb_use_result);
+my %TAKEN = map { $_ => 1 } qw(mariadb_connect_timeout mariadb_read_timeout
+	mariadb_write_timeout mariadb_max_allowed_packet mariadb_socket
+	mariadb_ssl RaiseError PrintError AutoCommit);
+
+# The connection's driver options as connect attributes: a whole number
+# a number, anything else the string.
+sub driver_options {
+	my ($attr, $opts) = @_;
+	for my $k (sort keys %$opts) {
+		die { unsupported => "driver option $k is what the connection's "
+		      . "own options set" } if $TAKEN{$k};
+		die { unsupported => "DBD::MariaDB $DBD::MariaDB::VERSION takes "
+		      . "no connect attribute $k here (it takes: "
+		      . join(', ', sort keys %ATTRS) . ')' } unless $ATTRS{$k};
+		my $v = $opts->{$k};
+		$attr->{$k} = $v =~ /^-?[0-9]+$/ ? $v + 0 : $v;
+	}
 }
 
 sub query_value {
@@ -161,13 +192,20 @@ sub do_stream {
 }
 
 sub do_fetch {
+	my ($r) = @_;
 	die { notconnected => 'no stream step before fetch' } unless $stream;
 	my $s = $stream;
 	undef $stream;
 	$api = '$sth->fetchrow_arrayref';
+	my ($batch, $every) = ($r->{batch} || 0, $r->{every_ms} || 0);
 	my $n = 0;
 	local $@;
-	$n++ while $s->fetchrow_arrayref;
+	while ($s->fetchrow_arrayref) {
+		$n++;
+		# a slow reader: a pause after every batch rows
+		Time::HiRes::sleep($every / 1000)
+			if $every > 0 && $batch > 0 && $n % $batch == 0;
+	}
 	$s->finish;
 	return { value => "$n" };
 }
@@ -184,9 +222,21 @@ sub do_prepare {
 sub do_execute {
 	my ($r) = @_;
 	die { notconnected => 'no prepare step before execute' } unless $sth;
+	my $i = 1;
 	if (($r->{blob} // 0) > 0) {
 		$api = '$sth->bind_param';
-		$sth->bind_param(1, 'x' x $r->{blob}, SQL_BLOB);
+		$sth->bind_param($i++, 'x' x $r->{blob}, SQL_BLOB);
+	}
+	for my $v (@{ $r->{params} || [] }) {
+		$api = '$sth->bind_param';
+		# JSON integers stay numbers: bind them as integers
+		if (defined $v && !ref $v && B::svref_2object(\$v)->FLAGS &
+		    (B::SVp_IOK | B::SVp_NOK) && !(B::svref_2object(\$v)->FLAGS &
+		    B::SVp_POK)) {
+			$sth->bind_param($i++, $v, SQL_BIGINT);
+		} else {
+			$sth->bind_param($i++, $v);
+		}
 	}
 	$api = '$sth->execute';
 	$sth->execute;

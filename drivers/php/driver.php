@@ -37,11 +37,37 @@ function logmsg(string $m): void
 	fwrite(STDERR, rtrim($m) . "\n");
 }
 
+/* A driver option's value (a string as written) as PHP wants it: a
+ * whole number an int, "true"/"false" a bool, anything else the string. */
+function option_value(string $v)
+{
+	if (preg_match('/^-?[0-9]+$/', $v))
+		return (int)$v;
+	if ($v === 'true' || $v === 'false')
+		return $v === 'true';
+	return $v;
+}
+
+/* A slow reader: $fetch() returns a row or false; every_ms > 0 waits
+ * that long after each batch rows.  $n counts the rows read. */
+function slow_fetch(callable $fetch, array $req, int &$n): void
+{
+	$batch = (int)($req['batch'] ?? 0);
+	$every = (int)($req['every_ms'] ?? 0);
+	while ($fetch()) {
+		$n++;
+		if ($every > 0 && $batch > 0 && $n % $batch === 0)
+			usleep($every * 1000);
+	}
+}
+
 /* What mysqli and PDO share: the loop, timing, fork. */
 abstract class Session
 {
 	public string $api = '';
 	public string $query_api = '';
+	public ?int $rows = null;       /* rows a fetch read: a failed one
+					 * reports them */
 
 	abstract public function name(): string;
 	abstract public function library(): string;
@@ -72,6 +98,7 @@ abstract class Session
 			return ['result' => 'unsupported', 'message' => $uns[$step]];
 		$method = 'do_' . str_replace('-', '_', $step);
 		$this->api = $step;
+		$this->rows = null;
 		$before = $step === 'connect' ? 0 : $this->tid();
 		$t0 = hrtime(true);
 		try {
@@ -96,6 +123,8 @@ abstract class Session
 				      'error_class' => get_class($e)];
 			}
 			$rep = ['result' => 'error'] + $f;
+			if ($step === 'fetch' && $this->rows !== null)
+				$rep['rows'] = $this->rows;
 		}
 		$rep['api'] = $this->api;
 		$rep['elapsed_ms'] = round((hrtime(true) - $t0) / 1e6, 3);
@@ -284,6 +313,7 @@ class MysqliSession extends Session
 			$m->options(MYSQLI_OPT_CONNECT_TIMEOUT, (int)$o['connect_timeout']);
 		if (!empty($o['read_timeout']))
 			$m->options(MYSQLI_OPT_READ_TIMEOUT, (int)$o['read_timeout']);
+		$this->driver_options($m, $o['driver_options'] ?? []);
 		$flags = 0;
 		if (truthy($o['interactive'] ?? false))
 			$flags |= MYSQLI_CLIENT_INTERACTIVE;
@@ -305,6 +335,35 @@ class MysqliSession extends Session
 				 $socket ? $req['socket'] : '', $flags);
 		$this->m = $m;
 		return [];
+	}
+
+	/* driver_options: mysqli::options() by the constant's name
+	 * (MYSQLI_INIT_COMMAND, MYSQLI_OPT_INT_AND_FLOAT_NATIVE ...); one
+	 * mysqli does not take is unsupported, never ignored. */
+	private function driver_options(mysqli $m, array $opts): void
+	{
+		$taken = ['MYSQLI_OPT_CONNECT_TIMEOUT', 'MYSQLI_OPT_READ_TIMEOUT'];
+		foreach ($opts as $k => $v) {
+			$k = (string)$k;
+			if (in_array($k, $taken, true))
+				throw new Unsupported("driver option $k is what the "
+					. "connection's own options set");
+			if (!str_starts_with($k, 'MYSQLI_') || !defined($k))
+				throw new Unsupported("mysqli has no option $k "
+					. "(a MYSQLI_* constant of "
+					. "mysqli::options(), e.g. "
+					. "MYSQLI_INIT_COMMAND)");
+			$ok = false;
+			try {
+				$ok = $m->options(constant($k), option_value((string)$v));
+			} catch (Throwable $e) {
+				throw new Unsupported("mysqli::options($k): "
+					. $e->getMessage());
+			}
+			if (!$ok)
+				throw new Unsupported("mysqli::options($k) refused "
+					. "'$v'");
+		}
 	}
 
 	public function query_value(string $sql): ?string
@@ -373,11 +432,10 @@ class MysqliSession extends Session
 		$r = $this->stream;
 		$this->stream = null;
 		$this->api = 'mysqli_result::fetch_row';
-		$n = 0;
-		while ($r->fetch_row())
-			$n++;
+		$this->rows = 0;
+		slow_fetch(fn() => $r->fetch_row(), $req, $this->rows);
 		$r->free();
-		return ['value' => (string)$n];
+		return ['value' => (string)$this->rows];
 	}
 
 	public function do_prepare(array $req): array
@@ -396,10 +454,19 @@ class MysqliSession extends Session
 		if ($this->stmt === null)
 			throw new NotConnected('no prepare step before execute');
 		$blob = (int)($req['blob'] ?? 0);
+		$types = '';
+		$vals = [];
 		if ($blob > 0) {
+			$types .= 's';
+			$vals[] = str_repeat('x', $blob);
+		}
+		foreach ($req['params'] ?? [] as $v) {
+			$types .= is_int($v) ? 'i' : 's';       /* null: NULL */
+			$vals[] = $v;
+		}
+		if ($vals) {
 			$this->api = 'mysqli_stmt::bind_param';
-			$data = str_repeat('x', $blob);
-			$this->stmt->bind_param('s', $data);
+			$this->stmt->bind_param($types, ...$vals);
 		}
 		$this->api = 'mysqli_stmt::execute';
 		$this->stmt->execute();
@@ -519,6 +586,7 @@ class PdoSession extends Session
 		} elseif ($tls !== 'off') {
 			throw new Unsupported("tls=$tls");
 		}
+		$attr += self::driver_options($o['driver_options'] ?? []);
 		if (($o['transport'] ?? 'tcp') === 'socket')
 			$dsn = 'mysql:unix_socket=' . $req['socket'];
 		else
@@ -535,6 +603,30 @@ class PdoSession extends Session
 			->fetchColumn();
 		$this->pdo = $pdo;
 		return [];
+	}
+
+	/* The driver options PDO_mysql takes at connect (by their name
+	 * without "PDO::"); it ignores others silently, so only these. */
+	private const OPTIONS = ['MYSQL_ATTR_INIT_COMMAND',
+		'MYSQL_ATTR_COMPRESS', 'MYSQL_ATTR_FOUND_ROWS',
+		'MYSQL_ATTR_IGNORE_SPACE', 'MYSQL_ATTR_LOCAL_INFILE',
+		'MYSQL_ATTR_MULTI_STATEMENTS', 'MYSQL_ATTR_DIRECT_QUERY',
+		'MYSQL_ATTR_SERVER_PUBLIC_KEY', 'ATTR_EMULATE_PREPARES',
+		'ATTR_STRINGIFY_FETCHES'];
+
+	private static function driver_options(array $opts): array
+	{
+		$attr = [];
+		foreach ($opts as $k => $v) {
+			$k = (string)$k;
+			if (!in_array($k, self::OPTIONS, true) ||
+			    !defined("PDO::$k"))
+				throw new Unsupported("PDO_mysql takes no driver "
+					. "option $k here (it takes: "
+					. implode(', ', self::OPTIONS) . ')');
+			$attr[constant("PDO::$k")] = option_value((string)$v);
+		}
+		return $attr;
 	}
 
 	public function query_value(string $sql): ?string
@@ -594,11 +686,11 @@ class PdoSession extends Session
 		$st = $this->stream;
 		$this->stream = null;
 		$this->api = 'PDOStatement::fetch';
-		$n = 0;
-		while ($st->fetch(PDO::FETCH_NUM) !== false)
-			$n++;
+		$this->rows = 0;
+		slow_fetch(fn() => $st->fetch(PDO::FETCH_NUM) !== false, $req,
+			   $this->rows);
 		$st->closeCursor();
-		return ['value' => (string)$n];
+		return ['value' => (string)$this->rows];
 	}
 
 	public function do_prepare(array $req): array
@@ -615,8 +707,12 @@ class PdoSession extends Session
 		if ($this->stmt === null)
 			throw new NotConnected('no prepare step before execute');
 		$blob = (int)($req['blob'] ?? 0);
+		$i = 1;
 		if ($blob > 0)
-			$this->stmt->bindValue(1, str_repeat('x', $blob), PDO::PARAM_LOB);
+			$this->stmt->bindValue($i++, str_repeat('x', $blob), PDO::PARAM_LOB);
+		foreach ($req['params'] ?? [] as $v)
+			$this->stmt->bindValue($i++, $v, $v === null ? PDO::PARAM_NULL :
+					       (is_int($v) ? PDO::PARAM_INT : PDO::PARAM_STR));
 		$this->api = 'PDOStatement::execute';
 		$this->stmt->execute();
 		$this->stmt->closeCursor();

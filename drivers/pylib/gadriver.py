@@ -49,6 +49,58 @@ def truthy(v):
     return v is True or v == 1 or v == "on"
 
 
+def option_value(v):
+    """A driver option's value (a string, as written in the scenario) as
+    a Python connector wants it: "true"/"false" a bool, a whole number an
+    int, anything else the string itself."""
+    if v in ("true", "false"):
+        return v == "true"
+    if re.fullmatch(r"-?\d+", v or ""):
+        return int(v)
+    return v
+
+
+def driver_kwargs(opts, taken, known=None, connector="the connector"):
+    """The connection's driver_options as keyword arguments of the
+    connector's connect(): each value by option_value().  A key the
+    driver sets itself from the connection's own options (taken) is
+    refused, and so is one not in known (when known is given: the
+    connector's own parameters), as Unsupported: never ignored."""
+    kw = {}
+    for k, v in (opts or {}).items():
+        if k in taken:
+            raise Unsupported("driver option %r is what the connection's "
+                              "own options set (%s)" % (k, ", ".join(
+                                  sorted(taken))))
+        if known is not None and k not in known:
+            raise Unsupported("%s has no connect() parameter %r (it has: "
+                              "%s)" % (connector, k, ", ".join(
+                                  sorted(x for x in known
+                                         if x not in taken))))
+        kw[k] = option_value(v)
+    return kw
+
+
+def slow_fetch(sess, cur, req):
+    """Reads the rest of a streamed cursor (SSCursor) into sess.rows: as
+    fast as the rows come, or, with every_ms > 0, batch rows at a time
+    and a wait of every_ms after each (a slow reader: the rest of the
+    result stays on the wire meanwhile)."""
+    batch = int(req.get("batch") or 0)
+    every = float(req.get("every_ms") or 0) / 1000.0
+    if every <= 0 or batch <= 0:
+        while cur.fetchone() is not None:
+            sess.rows += 1
+        return
+    sess.api = "SSCursor.fetchmany(%d) every %g ms" % (batch, every * 1000)
+    while True:
+        got = cur.fetchmany(batch)
+        sess.rows += len(got)
+        if len(got) < batch:
+            return
+        time.sleep(every)
+
+
 def version_number(v):
     """The leading X[.Y[.Z]] of a connector's version string ("1.0.2"
     of "1.0.2_rc1"), as the greeting's "version" wants it, or None."""

@@ -4,6 +4,7 @@
 Needs Debian's python3-pymysql, run by Debian's /usr/bin/python3.
 """
 
+import inspect
 import os
 import ssl
 import sys
@@ -31,6 +32,15 @@ def _names():
 
 
 NAMES = _names()
+
+# pymysql.connect()'s parameters (driver_options may name them), less
+# those the connection's own options set
+KNOWN = set(inspect.signature(
+    pymysql.connections.Connection.__init__).parameters) - {"self"}
+TAKEN = {"host", "port", "user", "password", "passwd", "database", "db",
+         "unix_socket", "connect_timeout", "read_timeout", "write_timeout",
+         "max_allowed_packet", "client_flag", "ssl", "ssl_disabled",
+         "conv", "autocommit", "read_default_file"}
 
 
 class PyMySQL(gadriver.Session):
@@ -100,6 +110,9 @@ class PyMySQL(gadriver.Session):
             kw["ssl_disabled"] = True
         else:
             raise Unsupported("tls=%s" % tls)
+        # the connector's own options: pymysql.connect()'s parameters
+        kw.update(gadriver.driver_kwargs(
+            o.get("driver_options"), TAKEN, KNOWN, self.library))
         self.reconnect = truthy(o.get("reconnect"))
         self.api = "pymysql.connect"
         self.conn = pymysql.connect(**kw)
@@ -172,8 +185,7 @@ class PyMySQL(gadriver.Session):
         self.api = "SSCursor.fetchone"
         self.rows = 0           # a failure reports how far it got
         cur, self.stream_cur = self.stream_cur, None
-        while cur.fetchone() is not None:
-            self.rows += 1
+        gadriver.slow_fetch(self, cur, req)
         cur.close()
         return {"value": str(self.rows)}
 

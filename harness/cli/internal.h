@@ -132,8 +132,11 @@ int check_trusted(const char *path, struct ga_error *err);
  * and exits with EXIT_USAGE when there is none (driver-test's). */
 void default_drivers(char *buf, size_t len);
 /* The command of driver name in drivers/drivers.list ("name command
- * args" lines), its file words made absolute.  Returns 0, or -1 with err
- * set. */
+ * args" lines), its file words made absolute.  "NAME@VERSION" is NAME's
+ * command with "--connector-version VERSION" after it: the driver loads
+ * that version of its connector (drivers/node: install-version.sh), or
+ * greets with its own version, which open_client() refuses.  Returns 0,
+ * or -1 with err set. */
 int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err);
 /* $XDG_CACHE_HOME/goneaway, ~/.cache/goneaway or /var/cache/goneaway */
 void default_cache(char *buf, size_t len);

@@ -1,6 +1,7 @@
 /* paths.c - where goneaway looks for things by default. */
 #include "cli/internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -153,12 +154,41 @@ static int chdir_relative(const char *dir, char *cmd, size_t len,
 	return 0;
 }
 
+/* "NAME@VERSION": VERSION a digit, then letters, digits, '.', '-' and
+ * '+' (X.Y.Z and a tag); name cut to NAME in base.  Returns the version,
+ * NULL when name has no '@', or "" (err set) when it is not one. */
+static const char *split_version(const char *name, char *base, size_t len,
+				 struct ga_error *err)
+{
+	const char *at = strchr(name, '@'), *v;
+
+	snprintf(base, len, "%s", name);
+	if (!at)
+		return NULL;
+	base[at - name < (long)len ? at - name : (long)len - 1] = '\0';
+	for (v = at + 1; *v && (isalnum((unsigned char)*v) || strchr(".-+", *v));
+	     v++)
+		;
+	if (!isdigit((unsigned char)at[1]) || *v || v - at > 40 || !base[0]) {
+		ga_error_set(err, "'%s': write NAME@VERSION, e.g. "
+			     "mysql2@3.9.0", name);
+		return "";
+	}
+	return at + 1;
+}
+
 int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
 {
 	char dir[PATH_MAX], list[PATH_MAX + 16], *text, *line, *save = NULL;
-	char word[64];
+	char word[64], base[128];
+	const char *version;
 	int found = 0, n;
+	size_t used;
 
+	version = split_version(name, base, sizeof(base), err);
+	if (version && !*version)
+		return -1;
+	name = base;
 	if (find_share_dir("drivers", dir, sizeof(dir), err))
 		return -1;
 	snprintf(list, sizeof(list), "%s/drivers.list", dir);
@@ -182,6 +212,12 @@ int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
 				    "cmd:COMMAND)", name, list);
 	if (chdir_relative(dir, cmd, len, err))
 		return ga_error_prefix(err, "driver '%s' of %s", name, list);
+	/* another version of its connector: the driver is asked for it
+	 * (one that cannot greets with its own, which the caller checks) */
+	used = strlen(cmd);
+	if (version && snprintf(cmd + used, len - used, " --connector-version "
+				"%s", version) >= (int)(len - used))
+		return ga_error_set(err, "driver command too long");
 	return 0;
 }
 

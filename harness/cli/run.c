@@ -327,6 +327,18 @@ static int open_client(const char *client, struct ga_driver *drv,
 		snprintf(drv->alias, sizeof(drv->alias), "%s", client);
 	else
 		warn_taken_name(client, drv);
+	if (strncmp(client, "cmd:", 4) != 0 && strchr(client, '@') &&
+	    strcmp(strchr(client, '@') + 1, drv->version_text) != 0) {
+		ga_esc_line(stderr, "goneaway: --client %s: the driver greets "
+			    "with %s (version %s), not %s: it cannot run "
+			    "another version of its connector (README, "
+			    "\"Choosing a connector's version\")", client,
+			    drv->library, drv->version_text[0] ?
+			    drv->version_text : "unknown",
+			    strchr(client, '@') + 1);
+		ga_driver_release(drv);
+		return -1;
+	}
 	return 0;
 }
 

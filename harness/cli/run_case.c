@@ -50,7 +50,13 @@ const char *run_client_label(const struct run_args *a, size_t c, char *buf,
 {
 	size_t i, nth = 0, same = 0;
 
+	/* another version of a connector (--client mysql2@3.9.0) is
+	 * named by what was asked for */
+	if (strchr(a->drivers[c].alias, '@'))
+		return a->drivers[c].alias;
 	for (i = 0; i < a->nclients; i++) {
+		if (strchr(a->drivers[i].alias, '@'))
+			continue;
 		if (strcmp(a->drivers[i].name, a->drivers[c].name) != 0)
 			continue;
 		same++;

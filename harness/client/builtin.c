@@ -55,6 +55,7 @@ struct call {
 };
 
 struct ga_driver_conn {
+	const struct ga_driver *drv;            /* borrowed */
 	const struct ga_connection *decl;       /* borrowed */
 	const struct ga_client_env *env;        /* borrowed */
 	MYSQL *mysql;           /* owned; NULL before connect / after close */
@@ -91,9 +92,9 @@ static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 {
 	struct ga_driver_conn *conn = calloc(1, sizeof(*conn));
 
-	(void)drv;
 	if (!conn)
 		return ga_error_set(err, "out of memory");
+	conn->drv = drv;
 	conn->decl = decl;
 	conn->env = env;
 	conn->raw_fd = -1;
@@ -101,14 +102,32 @@ static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 	return 0;
 }
 
+/* Whether driver option o is the built-in client's: no selector, or
+ * one that names it ([client=builtin]). */
+static bool applies(const struct ga_driver_conn *conn,
+		    const struct ga_driver_option *o)
+{
+	return ga_selector_client_matches(&o->selector, conn->drv->name,
+					  NULL, conn->drv->version);
+}
+
+/* Every step of the language; of the driver options (a connect's),
+ * those ga_mysql_option_set() takes. */
 static int unsupported(const struct ga_driver_conn *conn,
 		       const struct ga_step *step, char *why, size_t len)
 {
-	(void)conn;
-	(void)step;
-	(void)why;
-	(void)len;
-	return 0;               /* every step of the language */
+	const struct ga_driver_option *o;
+	size_t i;
+
+	if (step->kind != GA_STEP_CONNECT)
+		return 0;
+	for (i = 0; i < conn->decl->ndriver_options; i++) {
+		o = &conn->decl->driver_options[i];
+		if (applies(conn, o) &&
+		    ga_mysql_option_set(NULL, o->key, o->value, why, len))
+			return 1;
+	}
+	return 0;
 }
 
 /* ---- the calls (on the worker) -------------------------------------------- */
@@ -141,9 +160,12 @@ static void set_tls(MYSQL *m, enum ga_tls tls)
 
 /* A fresh handle with the connection's options (main thread, before the
  * worker starts: the worker then owns it). */
-static MYSQL *new_handle(const struct ga_connection *c)
+static MYSQL *new_handle(const struct ga_driver_conn *conn)
 {
+	const struct ga_connection *c = conn->decl;
 	unsigned int protocol;
+	char why[400];
+	size_t i;
 	MYSQL *m;
 
 	m = mysql_init(NULL);
@@ -168,6 +190,12 @@ static MYSQL *new_handle(const struct ga_connection *c)
 						       : MYSQL_PROTOCOL_TCP;
 	mysql_options(m, MYSQL_OPT_PROTOCOL, &protocol);
 	set_tls(m, c->tls);
+	/* checked by unsupported() before the connect started */
+	for (i = 0; i < c->ndriver_options; i++)
+		if (applies(conn, &c->driver_options[i]))
+			ga_mysql_option_set(m, c->driver_options[i].key,
+					    c->driver_options[i].value, why,
+					    sizeof(why));
 	return m;
 }
 
@@ -205,8 +233,18 @@ static void raw_connect(struct ga_driver_conn *conn, struct ga_outcome *out)
 		       out);
 }
 
+/* Closes the statement, the streamed result and the handle.  This runs
+ * on the main thread, outside the lab's client namespace: the handle's
+ * automatic reconnect is turned off first, or closing a statement on a
+ * connection that died (COM_STMT_CLOSE) would reconnect from the host's
+ * namespace to the lab's address, and wait for a connect timeout. */
 static void close_all(struct ga_driver_conn *conn)
 {
+	if (conn->mysql) {
+		char off = 0;   /* my_bool or bool: one byte */
+
+		mysql_options(conn->mysql, MYSQL_OPT_RECONNECT, &off);
+	}
 	if (conn->stream) {
 		mysql_free_result(conn->stream);
 		conn->stream = NULL;
@@ -251,7 +289,8 @@ static void run_call(struct call *call)
 		if (!conn->stmt)
 			harness_error(out, "no prepared statement");
 		else
-			ga_stmt_execute(m, conn->stmt, st->size, out);
+			ga_stmt_execute(m, conn->stmt, st->size, st->params,
+					st->nparams, out);
 		return;
 	case GA_STEP_LONG_DATA:
 		if (!conn->stmt)
@@ -271,7 +310,8 @@ static void run_call(struct call *call)
 		if (!conn->stream)
 			harness_error(out, "no streamed result to fetch");
 		else
-			ga_mysql_fetch(m, &conn->stream, out);
+			ga_mysql_fetch(m, &conn->stream, st->fetch_rows,
+				       st->fetch_every_ms, out);
 		return;
 	case GA_STEP_FORK:
 		ga_fork_call(m, st->fork_mode, st->count, FORK_CHILD_MS, out);
@@ -385,7 +425,7 @@ static int start(struct ga_driver_conn *conn, const struct ga_step *step,
 		conn->sock_ino = 0;
 		conn->thread_id = 0;
 		if (conn->decl->transport != GA_TRANSPORT_RAW) {
-			conn->mysql = new_handle(conn->decl);
+			conn->mysql = new_handle(conn);
 			if (!conn->mysql) {
 				call_free(call);
 				return ga_error_set(err, "mysql_init: out of "

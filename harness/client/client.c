@@ -42,7 +42,7 @@ static int start(struct ga_client *client, const struct ga_step *step,
 		 struct ga_error *err)
 {
 	const struct ga_driver_ops *d = client->driver->ops;
-	char why[256];
+	char why[400];
 
 	if (refuse(client, step, err) || ensure_conn(client, env, err))
 		return -1;

@@ -482,6 +482,7 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 {
 	const struct ga_connection *d = c->decl;
 	const struct ga_client_env *e = c->env;
+	struct ga_server_id who;
 
 	fprintf(f, ",\"port\":%u", e->port);
 	member_str(f, "host", e->host);
@@ -491,7 +492,9 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 	member_str(f, "password", d->password ? d->password : d->privileged ?
 		   e->privileged_password : e->password);
 	member_str(f, "database", d->database ? d->database : e->database);
-	ga_protocol_write_options(f, d);
+	memset(&who, 0, sizeof(who));
+	ga_driver_identify(c->drv, &who);
+	ga_protocol_write_options(f, d, &who);
 }
 
 static int start(struct ga_driver_conn *c, const struct ga_step *step,
@@ -533,6 +536,11 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 		break;
 	case GA_STEP_EXECUTE:
 		fprintf(f, ",\"blob\":%ld", step->size);
+		ga_protocol_write_params(f, step);
+		break;
+	case GA_STEP_FETCH:
+		fprintf(f, ",\"batch\":%ld,\"every_ms\":%ld", step->fetch_rows,
+			step->fetch_every_ms);
 		break;
 	case GA_STEP_LONG_DATA:
 		fprintf(f, ",\"size\":%ld,\"chunk\":%ld", step->size,

@@ -25,7 +25,18 @@ static const struct ga_protocol_field members[] = {
 	{ "options", "object", "the connection's options (below)" },
 	{ "sql", "string", "the statement" },
 	{ "blob", "integer", "bytes of `x` to bind to the first parameter; "
-	  "0: execute without parameters" },
+	  "0: none (the `params` bind from the first)" },
+	{ "params", "array", "values bound to the statement's parameters, "
+	  "after the blob if there is one, in order: an integer (bound as a "
+	  "64-bit integer, at most 2^53-1 either way), a string (text) or "
+	  "null (SQL NULL); `[]`: none.  Every parameter gets a value: a "
+	  "count that differs from the statement's is an error the driver "
+	  "reports (errno 0), not a crash" },
+	{ "batch", "integer", "`fetch`: a slow reader's rows per read (1: "
+	  "row by row); 0: read as fast as the rows come" },
+	{ "every_ms", "integer", "`fetch`: milliseconds to wait after each "
+	  "read of `batch` rows before the next, the rest of the result "
+	  "left on the wire meanwhile; 0 with `batch` 0" },
 	{ "size", "integer", "bytes of `x` to send in all" },
 	{ "chunk", "integer", "bytes per piece" },
 	{ "mode", "string", "`\"close\"`, `\"exit\"` or `\"share\"`" },
@@ -57,17 +68,20 @@ static const struct ga_protocol_request requests[GA_STEP_KIND_COUNT] = {
 		"close the connection the connector's normal way (COM_QUIT)" },
 	[GA_STEP_PREPARE] = { "prepare", { "sql" },
 		"prepare a statement (server-side where the connector can)" },
-	[GA_STEP_EXECUTE] = { "execute", { "blob" },
-		"execute the prepared statement; `blob` > 0: bind that many "
-		"bytes of `x` to its first parameter" },
+	[GA_STEP_EXECUTE] = { "execute", { "blob", "params" },
+		"execute the prepared statement with its parameters bound: "
+		"`blob` > 0 that many bytes of `x` to the first, then "
+		"`params`" },
 	[GA_STEP_LONG_DATA] = { "long-data", { "size", "chunk" },
 		"send `size` bytes of `x` for the first parameter in "
 		"`chunk`-byte pieces; the value is the number of pieces" },
 	[GA_STEP_STREAM] = { "stream", { "sql" },
 		"run the statement unbuffered and read only its first row" },
-	[GA_STEP_FETCH] = { "fetch", { NULL },
+	[GA_STEP_FETCH] = { "fetch", { "batch", "every_ms" },
 		"read the rest of the streamed result; the value is the "
-		"number of rows read" },
+		"number of rows read.  `every_ms` > 0: slowly, `batch` rows "
+		"at a time and a wait of `every_ms` after each (a driver that "
+		"cannot answers `unsupported`)" },
 	[GA_STEP_FORK] = { "fork", { "mode", "count" },
 		"fork the process with the connection open: `close`, `exit` "
 		"or `share` (see below)" },
@@ -113,7 +127,57 @@ static void write_bool(FILE *f, const char *key, bool v)
 	fprintf(f, "\"%s\":%s", key, v ? "true" : "false");
 }
 
-void ga_protocol_write_options(FILE *f, const struct ga_connection *c)
+static void write_driver_options(FILE *f, const char *key,
+				 const struct ga_connection *c,
+				 const struct ga_server_id *who)
+{
+	const struct ga_driver_option *o;
+	const char *sep = "";
+	size_t i;
+
+	fprintf(f, "\"%s\":{", key);
+	for (i = 0; i < c->ndriver_options; i++) {
+		o = &c->driver_options[i];
+		if (!ga_selector_client_matches(&o->selector, who->client,
+						who->client_alias,
+						who->client_version))
+			continue;
+		fputs(sep, f);
+		sep = ",";
+		ga_json_write_string(f, o->key, strlen(o->key));
+		fputc(':', f);
+		ga_json_write_string(f, o->value, strlen(o->value));
+	}
+	fputc('}', f);
+}
+
+void ga_protocol_write_params(FILE *f, const struct ga_step *step)
+{
+	const struct ga_param *p;
+	size_t i;
+
+	fputs(",\"params\":[", f);
+	for (i = 0; i < step->nparams; i++) {
+		p = &step->params[i];
+		if (i)
+			fputc(',', f);
+		switch (p->type) {
+		case GA_PARAM_INT:
+			fprintf(f, "%lld", p->num);
+			break;
+		case GA_PARAM_TEXT:
+			ga_json_write_string(f, p->text, strlen(p->text));
+			break;
+		case GA_PARAM_NULL:
+			fputs("null", f);
+			break;
+		}
+	}
+	fputc(']', f);
+}
+
+void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
+			       const struct ga_server_id *who)
 {
 	enum ga_protocol_option o;
 
@@ -150,6 +214,9 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c)
 		case GA_OPTION_TLS:
 			fprintf(f, "\"%s\":\"%s\"", key,
 				c->tls == GA_TLS_REQUIRED ? "required" : "off");
+			break;
+		case GA_OPTION_DRIVER_OPTIONS:
+			write_driver_options(f, key, c, who);
 			break;
 		case GA_OPTION_COUNT:
 			break;

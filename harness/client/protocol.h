@@ -62,7 +62,14 @@ struct ga_protocol_field {
 	X(TLS, "tls", "string",                                             \
 	  "`\"off\"`: plain TCP, never TLS (set it explicitly: some "        \
 	  "connectors use TLS by themselves when the server offers it); "    \
-	  "`\"required\"`: TLS, the certificate not verified")
+	  "`\"required\"`: TLS, the certificate not verified")             \
+	X(DRIVER_OPTIONS, "driver_options", "object",                       \
+	  "the connector's own options (`driver-option KEY=VALUE`), KEY to "  \
+	  "VALUE, both strings as written; `{}`: none.  The driver gives "    \
+	  "each to its connector (a DSN parameter, a connect keyword ...), "  \
+	  "converted to the type the connector wants; one it does not know "  \
+	  "is answered `\"unsupported\"` with the reason (the connection's "  \
+	  "steps SKIP), never ignored")
 
 enum ga_protocol_option {
 #define GA_PROTOCOL_OPTION_ENUM(name, key, type, meaning) GA_OPTION_##name,
@@ -96,9 +103,17 @@ const struct ga_protocol_field *ga_protocol_options(void);
 /* True when name is a step some request carries on the wire. */
 bool ga_protocol_is_step(const char *name);
 
-/* Writes ,"options":{...} of a connect request for connection c: every
- * option of the map, always (0 and false are the defaults). */
-void ga_protocol_write_options(FILE *f, const struct ga_connection *c);
+/* Writes ,"options":{...} of a connect request for connection c to the
+ * client who is (its name, alias and version; the server's part not
+ * looked at): every option of the map, always (0 and false are the
+ * defaults); of c's driver options those whose selector holds for
+ * who. */
+void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
+			       const struct ga_server_id *who);
+
+/* Writes ,"params":[...] of an execute request for step: its values
+ * (after the blob), in order. */
+void ga_protocol_write_params(FILE *f, const struct ga_step *step);
 
 /* The whole description to f: as one JSON object (markdown false), or
  * as docs/driver-protocol.md's two tables. */

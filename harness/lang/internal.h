@@ -192,6 +192,7 @@ GA_DIRECTIVE_HANDLER(ga_parse_repeat);
 GA_DIRECTIVE_HANDLER(ga_parse_conn_step);
 GA_DIRECTIVE_HANDLER(ga_parse_sql_step);
 GA_DIRECTIVE_HANDLER(ga_parse_execute);
+GA_DIRECTIVE_HANDLER(ga_parse_fetch);
 GA_DIRECTIVE_HANDLER(ga_parse_long_data);
 GA_DIRECTIVE_HANDLER(ga_parse_fork);
 GA_DIRECTIVE_HANDLER(ga_parse_fault);

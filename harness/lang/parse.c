@@ -66,7 +66,7 @@ static const struct directive step_directives[GA_STEP_KIND_COUNT] = {
 	STEP(EXECUTE, ga_parse_execute),
 	STEP(LONG_DATA, ga_parse_long_data),
 	STEP(STREAM, ga_parse_sql_step),
-	STEP(FETCH, ga_parse_conn_step),
+	STEP(FETCH, ga_parse_fetch),
 	STEP(FORK, ga_parse_fork),
 	STEP(DRAIN, ga_parse_conn_step),
 };

@@ -244,7 +244,7 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 	idx = ga_find_name(conn_key_names, KEY_COUNT, w->text, klen);
 	if (idx < 0)
 		return ga_perr(p, w->col, "unknown connection option '%.*s' "
-			    "(known: %s)", (int)klen, w->text,
+			    "(known: %s, driver-option)", (int)klen, w->text,
 			    ga_join_names(known, sizeof(known), conn_key_names,
 				       KEY_COUNT));
 	key = (enum conn_key)idx;
@@ -336,11 +336,99 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 	return *dst ? 0 : -1;
 }
 
+/* Two driver options' selectors name the same clients. */
+static bool same_client(const struct ga_selector *a,
+			const struct ga_selector *b)
+{
+	return strcmp(a->client, b->client) == 0 &&
+	       a->client_cmp == b->client_cmp &&
+	       (a->client_cmp == GA_CMP_NONE ||
+		a->client_version == b->client_version);
+}
+
+/* "driver-option [SELECTOR] KEY=VALUE" (w: the KEY=VALUE word, kw:
+ * driver-option itself; w NULL when nothing followed it; sel the
+ * selector, client only): a connector's own option, passed to the
+ * driver as it is written. */
+static int parse_driver_option(struct parser *p, struct ga_connection *c,
+			       const struct word *kw, const struct word *w,
+			       const struct ga_selector *sel)
+{
+	struct ga_driver_option *v;
+	const char *eq;
+	size_t klen, i;
+
+	if (!w)
+		return ga_perr(p, kw->col, "'driver-option' needs KEY=VALUE, "
+			       "e.g. driver-option interpolateParams=true");
+	eq = strchr(w->text, '=');
+	klen = eq ? (size_t)(eq - w->text) : strlen(w->text);
+	if (!eq || !isalpha((unsigned char)w->text[0]) ||
+	    !ga_all_of(w->text, klen, "_-."))
+		return ga_perr(p, w->col, "invalid driver option '%s': write "
+			       "KEY=VALUE, KEY being letters, digits, '_', "
+			       "'-' and '.', starting with a letter", w->text);
+	if (klen >= GA_DRIVER_OPTION_KEY_MAX)
+		return ga_perr(p, w->col, "driver option '%.*s' is too long "
+			       "(at most %d characters)", (int)klen, w->text,
+			       GA_DRIVER_OPTION_KEY_MAX - 1);
+	if (eq[1] == '\0' && !w->quoted)
+		return ga_perr(p, w->col + (int)klen + 1, "driver option "
+			       "'%.*s' has '=' but no value (write %.*s=\"\" "
+			       "for an empty one)", (int)klen, w->text,
+			       (int)klen, w->text);
+	for (i = 0; i < c->ndriver_options; i++)
+		if (strlen(c->driver_options[i].key) == klen &&
+		    strncmp(c->driver_options[i].key, w->text, klen) == 0 &&
+		    same_client(&c->driver_options[i].selector, sel))
+			return ga_perr(p, w->col, "driver option '%.*s' is "
+				       "given twice", (int)klen, w->text);
+	if (c->ndriver_options >= GA_DRIVER_OPTIONS_MAX)
+		return ga_perr(p, w->col, "too many driver options: at most %d "
+			       "on a connection", GA_DRIVER_OPTIONS_MAX);
+	v = ga_parse_grow(p, c->driver_options, c->ndriver_options,
+			  sizeof(*v));
+	if (!v)
+		return -1;
+	c->driver_options = v;
+	v[c->ndriver_options].selector = *sel;
+	memcpy(v[c->ndriver_options].key, w->text, klen);
+	v[c->ndriver_options].key[klen] = '\0';
+	v[c->ndriver_options].value = ga_parse_strdup(p, eq + 1);
+	if (!v[c->ndriver_options].value)
+		return -1;
+	c->ndriver_options++;
+	return 0;
+}
+
+/* A driver option's "[client=NAME [OP VERSION]]", at lx (on the '['):
+ * a client's, not a server's (an option goes to a client).  Returns 0,
+ * or -1 after a diagnostic. */
+static int parse_option_selector(struct parser *p, struct lexer *lx,
+				 struct ga_selector *sel)
+{
+	int col = ga_lex_col(lx);
+
+	if (ga_parse_selector(p, lx, sel))
+		return -1;
+	if (!sel->client[0] || sel->flavour != GA_FLAVOUR_ANY ||
+	    sel->version_cmp != GA_CMP_NONE)
+		return ga_perr(p, col, "a driver option's selector names the "
+			       "client it is for, and only that: "
+			       "[client=NAME] or [client=NAME >= VERSION]");
+	return 0;
+}
+
 static void free_connection(struct ga_connection *c)
 {
+	size_t i;
+
 	free(c->user);
 	free(c->password);
 	free(c->database);
+	for (i = 0; i < c->ndriver_options; i++)
+		free(c->driver_options[i].value);
+	free(c->driver_options);
 }
 
 int ga_parse_connection(struct parser *p, struct lexer *lx,
@@ -385,8 +473,34 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 		}
 		if (rc == 0)
 			break;
+		if (strcmp(w.text, "driver-option") == 0 && !w.quoted) {
+			struct word kw2 = w, opt;
+			struct ga_selector sel;
+
+			memset(&sel, 0, sizeof(sel));
+			ga_lex_skip(lx);
+			if (ga_lex_peek(lx) == '[' &&
+			    parse_option_selector(p, lx, &sel)) {
+				ret = -1;
+				break;
+			}
+			rc = ga_lex_word(p, lx, &opt);
+			if (rc < 0) {
+				ret = -1;
+				break;
+			}
+			if (parse_driver_option(p, &c, &kw2, rc ? &opt : NULL,
+						&sel))
+				ret = -1;
+			continue;
+		}
 		if (parse_conn_option(p, &c, &w, &seen))
 			ret = -1;
+	}
+	if (c.ndriver_options && c.transport == GA_TRANSPORT_RAW) {
+		ga_perr(p, kw->col, "a raw connection (transport=raw) has no "
+			"client driver to take driver options");
+		ret = -1;
 	}
 
 	v = ga_parse_grow(p, p->sc->connections, p->sc->nconnections, sizeof(*v));

@@ -254,10 +254,62 @@ static int parse_size_option(struct parser *p, const struct word *w,
 	return 0;
 }
 
-/* execute NAME [blob=SIZE] */
+/* One value of an execute: a whole number, NULL or quoted text.
+ * Returns 0, or -1 after a diagnostic. */
+static int parse_param(struct parser *p, const struct word *w,
+		       struct ga_param *out)
+{
+	const char *d = w->text[0] == '-' ? w->text + 1 : w->text;
+	long long v = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (w->quoted) {
+		out->type = GA_PARAM_TEXT;
+		out->text = ga_parse_strdup(p, w->text);
+		return out->text ? 0 : -1;
+	}
+	if (strcmp(w->text, "NULL") == 0) {
+		out->type = GA_PARAM_NULL;
+		return 0;
+	}
+	if (strncmp(w->text, "blob=", 5) == 0)
+		return ga_perr(p, w->col, "blob=SIZE binds the first "
+			       "parameter: write it first, right after the "
+			       "connection name");
+	if (!ga_is_digits(d))
+		return ga_perr(p, w->col, "a parameter is a whole number, NULL "
+			       "or quoted text, not '%s' (write \"%s\" for "
+			       "text)", w->text, w->text);
+	for (; *d; d++) {
+		v = v * 10 + (*d - '0');
+		if (v > GA_PARAM_INT_MAX)
+			return ga_perr(p, w->col, "parameter '%s' is out of "
+				       "range: at most 2^53-1 either way "
+				       "(quote it to bind it as text)",
+				       w->text);
+	}
+	out->type = GA_PARAM_INT;
+	out->num = w->text[0] == '-' ? -v : v;
+	return 0;
+}
+
+static void free_params(struct ga_step *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nparams; i++)
+		free(st->params[i].text);
+	free(st->params);
+	st->params = NULL;
+	st->nparams = 0;
+}
+
+/* execute NAME [blob=SIZE] [VALUE...]: the blob is the first parameter,
+ * the values the ones after it, in order. */
 int ga_parse_execute(struct parser *p, struct lexer *lx,
 			 const struct directive *dir, const struct word *kw)
 {
+	struct ga_param *v;
 	struct ga_step st;
 	struct word w;
 	int rc;
@@ -266,14 +318,108 @@ int ga_parse_execute(struct parser *p, struct lexer *lx,
 	rc = parse_step_conn(p, lx, kw, &st);
 	if (rc)
 		return -1;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
-		return -1;
-	if (rc > 0 && parse_size_option(p, &w, "blob", &st.size))
-		return -1;
-	rc = ga_lex_end(p, lx, "the blob size");
+	for (;;) {
+		rc = ga_lex_word(p, lx, &w);
+		if (rc <= 0)
+			break;
+		if (st.nparams == 0 && !st.size && !w.quoted &&
+		    strncmp(w.text, "blob=", 5) == 0) {
+			if (parse_size_option(p, &w, "blob", &st.size))
+				rc = -1;
+			if (rc < 0)
+				break;
+			continue;
+		}
+		if (st.nparams + (st.size > 0) >= GA_PARAMS_MAX) {
+			rc = ga_perr(p, w.col, "too many parameters: at most %d",
+				     GA_PARAMS_MAX);
+			break;
+		}
+		v = ga_parse_grow(p, st.params, st.nparams, sizeof(*v));
+		if (!v) {
+			rc = -1;
+			break;
+		}
+		st.params = v;
+		if (parse_param(p, &w, &st.params[st.nparams])) {
+			rc = -1;
+			break;
+		}
+		st.nparams++;
+	}
+	if (rc == 0 && push_step(p, &st) == 0)
+		return 0;
+	free_params(&st);
+	return -1;
+}
+
+#define FETCH_ROWS_MAX 1000000
+
+/* fetch NAME [rows=N] [every D]: a slow reader reads N rows (1 without
+ * rows=) at a time, every D. */
+int ga_parse_fetch(struct parser *p, struct lexer *lx,
+		   const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc, rows_col = 0;
+	long ms;
+
+	begin_step(p, &st, dir->kind);
+	rc = parse_step_conn(p, lx, kw, &st);
 	if (rc)
 		return -1;
+	for (;;) {
+		rc = ga_lex_word(p, lx, &w);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		if (!w.quoted && (strncmp(w.text, "rows=", 5) == 0 ||
+				  strcmp(w.text, "every") == 0) &&
+		    (w.text[0] == 'r' ? rows_col != 0 :
+		     st.fetch_every_ms != 0))
+			return ga_perr(p, w.col, "'%s' is given twice",
+				       w.text[0] == 'r' ? "rows" : "every");
+		if (!w.quoted && strncmp(w.text, "rows=", 5) == 0) {
+			rows_col = w.col;
+			if (!ga_is_digits(w.text + 5) ||
+			    strlen(w.text + 5) > 7 ||
+			    (st.fetch_rows = strtol(w.text + 5, NULL, 10)) < 1 ||
+			    st.fetch_rows > FETCH_ROWS_MAX)
+				return ga_perr(p, w.col + 5, "invalid row count "
+					       "'%s': a number from 1 to %d",
+					       w.text + 5, FETCH_ROWS_MAX);
+		} else if (!w.quoted && strcmp(w.text, "every") == 0) {
+			rc = ga_lex_word(p, lx, &w);
+			if (rc < 0)
+				return -1;
+			if (rc == 0)
+				return ga_perr(p, w.col, "'every' needs a "
+					       "duration, e.g. fetch %s rows=100 "
+					       "every 500ms",
+					       p->sc->connections[st.conn].name);
+			if (ga_units_ms(w.text, &ms, NULL))
+				return ga_perr(p, w.col, "invalid duration "
+					       "'%s' for every: write e.g. "
+					       "500ms (at most 86400s)", w.text);
+			if (ms == 0)
+				return ga_perr(p, w.col, "every must be more "
+					       "than 0ms: a reader as fast as "
+					       "the rows come is 'fetch %s'",
+					       p->sc->connections[st.conn].name);
+			st.fetch_every_ms = ms;
+		} else {
+			return ga_perr(p, w.col, "expected rows=N or every "
+				       "DURATION, found '%s'", w.text);
+		}
+	}
+	if (rows_col && !st.fetch_every_ms)
+		return ga_perr(p, rows_col, "rows=N reads N rows at a time: "
+			       "say how often with 'every DURATION', e.g. "
+			       "every 500ms");
+	if (st.fetch_every_ms && !st.fetch_rows)
+		st.fetch_rows = 1;      /* row by row */
 	return push_step(p, &st);
 }
 

@@ -26,6 +26,9 @@ static void free_step(struct ga_step *st)
 		free(st->expects[i].message);
 	}
 	free(st->expects);
+	for (i = 0; i < st->nparams; i++)
+		free(st->params[i].text);
+	free(st->params);
 	free(st->text);
 	ga_expansion_free(st->expansion);
 	if (st->fault && st->fault_spec)
@@ -34,7 +37,7 @@ static void free_step(struct ga_step *st)
 
 void ga_scenario_free(struct ga_scenario *sc)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!sc)
 		return;
@@ -55,6 +58,9 @@ void ga_scenario_free(struct ga_scenario *sc)
 		free(sc->connections[i].user);
 		free(sc->connections[i].password);
 		free(sc->connections[i].database);
+		for (j = 0; j < sc->connections[i].ndriver_options; j++)
+			free(sc->connections[i].driver_options[j].value);
+		free(sc->connections[i].driver_options);
 	}
 	free(sc->connections);
 	for (i = 0; i < sc->nsteps; i++)
@@ -209,4 +215,36 @@ const char *ga_flavour_name(enum ga_flavour flavour)
 	case GA_FLAVOUR_ANY: break;
 	}
 	return "";
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+bool ga_selector_client_matches(const struct ga_selector *sel,
+				const char *name, const char *alias,
+				unsigned long version)
+{
+	double diff;
+
+	if (!sel->client[0])
+		return true;
+	if (!same_name(sel->client, name) && !same_name(sel->client, alias))
+		return false;
+	if (sel->client_cmp == GA_CMP_NONE)
+		return true;
+	if (version == 0)
+		return false;
+	diff = (double)version - (double)sel->client_version;
+	switch (sel->client_cmp) {
+	case GA_CMP_NONE: return true;
+	case GA_CMP_EQ: return diff == 0;
+	case GA_CMP_NE: return diff != 0;
+	case GA_CMP_LT: return diff < 0;
+	case GA_CMP_LE: return diff <= 0;
+	case GA_CMP_GT: return diff > 0;
+	case GA_CMP_GE: return diff >= 0;
+	}
+	return false;
 }

@@ -140,6 +140,28 @@ enum ga_tls {
 	GA_TLS_REQUIRED,                /* TLS, the certificate not verified */
 };
 
+#define GA_DRIVER_OPTION_KEY_MAX 64       /* a driver option's KEY */
+#define GA_DRIVER_OPTIONS_MAX 16        /* on one connection */
+
+/* "driver-option [[client=NAME]] KEY=VALUE": an option of the
+ * connector's own (a DSN parameter, a connect() keyword), passed to the
+ * driver as it is; with a selector, only to that client. */
+struct ga_driver_option {
+	struct ga_selector selector;    /* its client part only; client ""
+					 * for every client */
+	char key[GA_DRIVER_OPTION_KEY_MAX];
+	char *value;                    /* owned; "" allowed (quoted) */
+};
+
+/* Whether sel's client part ([client=NAME OP VERSION]) holds for the
+ * client called name (the driver's own) or alias (the name --client was
+ * given, NULL: none) whose version is version (X*10000 + Y*100 + Z, 0
+ * unknown: no version comparison holds).  A selector without client=
+ * holds for every client.  Pure. */
+bool ga_selector_client_matches(const struct ga_selector *sel,
+				const char *name, const char *alias,
+				unsigned long version);
+
 /* "connection NAME key=value ..." */
 struct ga_connection {
 	int line;
@@ -157,6 +179,9 @@ struct ga_connection {
 	char *user;                     /* owned; NULL: the lab's user */
 	char *password;                 /* owned; NULL: the lab's password */
 	char *database;                 /* owned; NULL: the lab's database */
+	struct ga_driver_option *driver_options;        /* owned, in file
+					 * order; each key once */
+	size_t ndriver_options;
 };
 
 /* ---- steps ------------------------------------------------------------ */
@@ -171,6 +196,25 @@ enum ga_fork_mode {
 };
 
 struct ga_fault_kind;
+
+#define GA_PARAMS_MAX 64                /* values of one execute */
+#define GA_PARAM_INT_MAX 9007199254740991LL     /* 2^53 - 1: exact in
+						 * JSON and JavaScript */
+
+/* A value bound to a prepared statement's parameter ("execute NAME
+ * 42 \"text\" NULL"). */
+enum ga_param_type {
+	GA_PARAM_INT,           /* a whole number, |num| <= 2^53 - 1:
+				 * MYSQL_TYPE_LONGLONG */
+	GA_PARAM_TEXT,          /* quoted text: MYSQL_TYPE_STRING */
+	GA_PARAM_NULL,          /* SQL NULL */
+};
+
+struct ga_param {
+	enum ga_param_type type;
+	long long num;                  /* GA_PARAM_INT */
+	char *text;                     /* owned: GA_PARAM_TEXT, else NULL */
+};
 
 struct ga_step {
 	int line;
@@ -188,6 +232,13 @@ struct ga_step {
 	long size;                      /* bytes: execute's blob, long-data's
 					 * total; 0: none */
 	long chunk;                     /* bytes per long-data chunk */
+	struct ga_param *params;        /* owned: execute's values after the
+					 * blob (if any), in order */
+	size_t nparams;
+	long fetch_rows;                /* fetch: rows per read of a slow
+					 * reader ("rows=N every D"), 0: as
+					 * fast as they come */
+	long fetch_every_ms;            /* fetch: the wait after each read */
 	enum ga_fork_mode fork_mode;
 	long count;                     /* fork share: queries per process */
 	const struct ga_fault_kind *fault;      /* fault: its kind (static) */

@@ -60,7 +60,7 @@ enum ga_step_flag {
 	X(FAULT, "fault", GA_STEP_ACTION)                                    \
 	X(LIFT, "lift", GA_STEP_ACTION)                                      \
 	X(PREPARE, "prepare", GA_CLIENT_CALL)                                \
-	X(EXECUTE, "execute", GA_CLIENT_CALL)                                \
+	X(EXECUTE, "execute", GA_CLIENT_CALL | GA_STEP_HAS_THREAD)         \
 	X(LONG_DATA, "long-data", GA_CLIENT_CALL | GA_STEP_HAS_VALUE)      \
 	X(STREAM, "stream", GA_CLIENT_CALL | GA_STEP_HAS_VALUE)            \
 	X(FETCH, "fetch", GA_CLIENT_CALL | GA_STEP_HAS_VALUE)              \

@@ -35,11 +35,30 @@ void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,
 
 /* Reads the rest of a streamed result with mysql_fetch_row and frees it
  * (*res becomes NULL).  The value is the number of rows read here; a
- * NULL row with mysql_errno set is the error. */
-void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, struct ga_outcome *out);
+ * NULL row with mysql_errno set is the error, and out->rows then the
+ * rows read before it.  every_ms > 0: a slow reader, which waits that
+ * long after every batch rows (a signal cuts a wait short). */
+void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, long batch, long every_ms,
+		    struct ga_outcome *out);
 
 /* Copies the first column of row into out's value. */
 void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out);
+
+/* ---- driver options (mysqlapi/options.c) ---------------------------------- */
+
+/* Sets the driver option key=value (a connection's "driver-option
+ * KEY=VALUE") on m with mysql_options(): key is the C API's name of the
+ * option (MYSQL_INIT_COMMAND, MYSQL_OPT_COMPRESS ...), value converted
+ * to the option's type (a flag or a number: 1, 0, true, false, on,
+ * off; a whole number; text as it is).  With m NULL only checks.
+ * Returns 0, or 1 with why[len] saying why not (an option this client
+ * does not take, or a value it cannot be): the step is unsupported. */
+int ga_mysql_option_set(MYSQL *m, const char *key, const char *value,
+			char *why, size_t len);
+
+/* "MYSQL_OPT_COMPRESS, MYSQL_INIT_COMMAND, ...": the keys it takes, into
+ * buf; returns buf. */
+const char *ga_mysql_option_names(char *buf, size_t len);
 
 /* ---- prepared statements (mysqlapi/stmt.c) -------------------------------- */
 
@@ -49,10 +68,15 @@ void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out);
 void ga_stmt_prepare(MYSQL *mysql, MYSQL_STMT **stmt, const char *sql,
 		     struct ga_outcome *out);
 
-/* Binds blob bytes of 'x' to the first parameter (blob > 0; 0: nothing
- * bound, or the long data sent before stays) and executes; a result set
- * is stored and its first value kept. */
+/* Binds blob bytes of 'x' to the first parameter (blob > 0), then the
+ * nparams values of params (an integer as MYSQL_TYPE_LONGLONG, text as
+ * MYSQL_TYPE_STRING, NULL), and executes; a result set is stored and its
+ * first value kept.  Nothing to bind (blob 0, no params): nothing is
+ * bound, and the long data sent before stays.  Values that do not match
+ * the statement's parameter count are an error of the outcome (errno 0),
+ * never bound. */
 void ga_stmt_execute(MYSQL *mysql, MYSQL_STMT *stmt, long blob,
+		     const struct ga_param *params, size_t nparams,
 		     struct ga_outcome *out);
 
 /* Sends total bytes of 'x' for the first parameter with

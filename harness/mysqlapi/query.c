@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void ga_mysql_set_error(MYSQL *mysql, const char *api, struct ga_outcome *out)
 {
@@ -85,14 +86,28 @@ void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,
 	ga_mysql_keep_value(*res, row, out);
 }
 
+/* Waits ms, or less when a signal comes (the built-in client's cancel
+ * interrupts its worker with one): the next read then finds its socket
+ * cut. */
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 /* On an error, the rows read before it are the outcome's rows. */
-void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, struct ga_outcome *out)
+void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, long batch, long every_ms,
+		    struct ga_outcome *out)
 {
 	unsigned long rows = 0;
 
 	out->api = "mysql_fetch_row";
-	while (mysql_fetch_row(*res))
+	while (mysql_fetch_row(*res)) {
 		rows++;
+		if (every_ms > 0 && batch > 0 && rows % (unsigned long)batch == 0)
+			pause_ms(every_ms);
+	}
 	if (mysql_errno(mysql)) {
 		ga_mysql_set_error(mysql, "mysql_fetch_row", out);
 		out->has_rows = true;

@@ -70,26 +70,89 @@ static int bind_blob(MYSQL_STMT *stmt, char *buffer, unsigned long *len,
 	return 0;
 }
 
+/* Binds blob bytes of buf (blob > 0) and the values to stmt's
+ * parameters; binds and nums are n long, lens too.  Returns 0, or -1
+ * with out set. */
+static int bind_all(MYSQL_STMT *stmt, char *buf, long blob,
+		    const struct ga_param *params, size_t nparams,
+		    MYSQL_BIND *binds, long long *nums, unsigned long *lens,
+		    struct ga_outcome *out)
+{
+	size_t n = (blob > 0) + nparams, i, k;
+	unsigned long want = mysql_stmt_param_count(stmt);
+
+	if (want != n) {
+		out->result = GA_RESULT_ERROR;
+		out->api = "mysql_stmt_bind_param";
+		snprintf(out->message, sizeof(out->message), "the prepared "
+			 "statement has %lu parameter%s ('?'), the execute "
+			 "gives %zu value%s", want, want == 1 ? "" : "s", n,
+			 n == 1 ? "" : "s");
+		return -1;
+	}
+	memset(binds, 0, n * sizeof(*binds));
+	i = 0;
+	if (blob > 0) {
+		lens[0] = (unsigned long)blob;
+		binds[0].buffer_type = MYSQL_TYPE_LONG_BLOB;
+		binds[0].buffer = buf;
+		binds[0].buffer_length = lens[0];
+		binds[0].length = &lens[0];
+		i = 1;
+	}
+	for (k = 0; k < nparams; k++, i++) {
+		switch (params[k].type) {
+		case GA_PARAM_INT:
+			nums[i] = params[k].num;
+			binds[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			binds[i].buffer = &nums[i];
+			break;
+		case GA_PARAM_TEXT:
+			lens[i] = (unsigned long)strlen(params[k].text);
+			binds[i].buffer_type = MYSQL_TYPE_STRING;
+			binds[i].buffer = params[k].text;
+			binds[i].buffer_length = lens[i];
+			binds[i].length = &lens[i];
+			break;
+		case GA_PARAM_NULL:
+			binds[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		}
+	}
+	if (mysql_stmt_bind_param(stmt, binds) != 0) {
+		stmt_error(stmt, "mysql_stmt_bind_param", out);
+		return -1;
+	}
+	return 0;
+}
+
 void ga_stmt_execute(MYSQL *mysql, MYSQL_STMT *stmt, long blob,
+		     const struct ga_param *params, size_t nparams,
 		     struct ga_outcome *out)
 {
-	unsigned long len = (unsigned long)blob;
+	size_t n = (blob > 0) + nparams;
+	MYSQL_BIND *binds = NULL;
+	unsigned long *lens = NULL;
+	long long *nums = NULL;
 	MYSQL_RES *meta;
 	char *buf = NULL;
 
 	out->api = "mysql_stmt_execute";
 	out->thread_before = mysql_thread_id(mysql);
-	if (blob > 0) {
-		buf = malloc((size_t)blob);
-		if (!buf) {
+	if (n > 0) {
+		buf = blob > 0 ? malloc((size_t)blob) : NULL;
+		binds = calloc(n, sizeof(*binds));
+		lens = calloc(n, sizeof(*lens));
+		nums = calloc(n, sizeof(*nums));
+		if ((blob > 0 && !buf) || !binds || !lens || !nums) {
 			no_memory("mysql_stmt_execute", out);
-			return;
+			goto done;
 		}
-		memset(buf, 'x', (size_t)blob);
-		if (bind_blob(stmt, buf, &len, "mysql_stmt_bind_param", out)) {
-			free(buf);
-			return;
-		}
+		if (buf)
+			memset(buf, 'x', (size_t)blob);
+		if (bind_all(stmt, buf, blob, params, nparams, binds, nums,
+			     lens, out))
+			goto done;
 	}
 	if (mysql_stmt_execute(stmt) != 0) {
 		stmt_error(stmt, "mysql_stmt_execute", out);
@@ -103,8 +166,12 @@ void ga_stmt_execute(MYSQL *mysql, MYSQL_STMT *stmt, long blob,
 			mysql_stmt_free_result(stmt);
 		}
 	}
+done:
 	out->thread_after = mysql_thread_id(mysql);
 	free(buf);
+	free(binds);
+	free(lens);
+	free(nums);
 }
 
 void ga_stmt_long_data(MYSQL *mysql, MYSQL_STMT *stmt, long total, long chunk,

@@ -87,7 +87,8 @@ static void human_end_case(struct ga_reporter *rep, size_t index,
 		ga_esc_write(rep->out, res->reason, GA_ESC_TEXT);
 		fputc('\n', rep->out);
 	}
-	if (res->verdict != GA_VERDICT_SKIP)
+	/* a partly skipped case: what ran, and what was skipped */
+	if (res->verdict != GA_VERDICT_SKIP || ga_case_partly_skipped(res))
 		ga_report_steps(rep->out, "      ", sc, res, rep->verbose == 0);
 	if (res->verdict != GA_VERDICT_PASS && res->results[0]) {
 		fputs("      evidence: ", rep->out);

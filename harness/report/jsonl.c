@@ -194,6 +194,7 @@ static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 	fprintf(f, ",\"expects\":%zu,\"seen_line\":%d", s->nexpects,
 		s->seen.line);
 	kbool(f, "ran", sr->ran);
+	kstr_or_null(f, "skipped", sr->skipped[0] ? sr->skipped : NULL);
 	kstr_or_null(f, "api", o->api);
 	kstr(f, "result", ga_results_result_name(o->result));
 	fprintf(f, ",\"errno\":%u", o->err);
@@ -233,7 +234,7 @@ static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 		fprintf(f, ",\"count\":%ld}", ty->count);
 	}
 	fputc(']', f);
-	if (sr->ran)
+	if (sr->ran || sr->skipped[0])
 		step_log(f, sc, res, i);
 	else
 		fputs(",\"log\":null", f);

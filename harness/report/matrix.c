@@ -101,6 +101,13 @@ void ga_matrix_codes(const struct ga_scenario *sc,
 	if (!buf[0] && res->verdict != GA_VERDICT_SKIP &&
 	    res->verdict != GA_VERDICT_ERROR)
 		snprintf(buf, len, "ok");
+	/* partly skipped: what the steps that ran gave, after "part" */
+	if (res->verdict == GA_VERDICT_SKIP && ga_case_partly_skipped(res)) {
+		char ran[512];
+
+		snprintf(ran, sizeof(ran), "%s", buf[0] ? buf : "ok");
+		snprintf(buf, len, "part %s", ran);
+	}
 }
 
 void ga_matrix_set(struct ga_matrix *m, size_t row, size_t col,

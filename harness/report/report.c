@@ -25,7 +25,8 @@ void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,
 	/* what the server said about the scenario's server-option lines */
 	ga_esc_lines_write(f, indent, res->server_notes);
 	for (i = 0; i < res->nsteps && i < sc->nsteps; i++) {
-		if (!res->steps[i].ran)
+		/* a step skipped in a partly skipped case says why */
+		if (!res->steps[i].ran && !res->steps[i].skipped[0])
 			continue;
 		/* a sleep that varies over the runs shows what it slept */
 		if (only_checked && sc->steps[i].nexpects == 0 &&

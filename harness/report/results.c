@@ -296,6 +296,24 @@ static int get_bool(struct reader *rd, const struct ga_json *j,
 	return 0;
 }
 
+/* A step's "skipped": why it was not run in a partly skipped case, or
+ * null; optional (files written before it was), and never together
+ * with "ran". */
+static int get_skipped(struct reader *rd, const struct ga_json *j,
+		       struct ga_step_result *sr)
+{
+	const struct ga_json *m = ga_json_get(j, "skipped");
+
+	sr->skipped[0] = '\0';
+	if (!m || m->type == GA_JSON_NULL)
+		return 0;
+	if (m->type != GA_JSON_STRING || !m->str[0] || sr->ran)
+		return bad(rd, "\"skipped\" is not why a step that did not run "
+			   "was skipped");
+	cut_copy(sr->skipped, sizeof(sr->skipped), m->str);
+	return 0;
+}
+
 /* A word of a table: find returns its value, or -1. */
 static int get_word(struct reader *rd, const struct ga_json *j,
 		    const char *key, int (*find)(const char *), int *out)
@@ -551,6 +569,7 @@ static int read_step(struct reader *rd, const struct ga_json *j)
 		return -1;
 	s->seen.line = (int)v;
 	if (get_bool(rd, j, "ran", &sr->ran) ||
+	    get_skipped(rd, j, sr) ||
 	    get_str(rd, j, "api", true, &api) ||
 	    get_word(rd, j, "result", ga_results_result_find, &w))
 		return -1;

@@ -90,31 +90,15 @@ static bool same_name(const char *a, const char *b)
 
 /* "client=NAME [OP VERSION]": NAME is the name the driver gives itself
  * or the one --client was given; a version compares only with a known
- * one. */
-static bool client_matches(const struct ga_selector *sel,
-			   const struct ga_server_id *server)
-{
-	double diff;
-
-	if (!sel->client[0])
-		return true;
-	if (!same_name(sel->client, server->client) &&
-	    !same_name(sel->client, server->client_alias))
-		return false;
-	if (sel->client_cmp == GA_CMP_NONE)
-		return true;
-	if (server->client_version == 0)
-		return false;
-	diff = (double)server->client_version - (double)sel->client_version;
-	return cmp_holds(sel->client_cmp, diff);
-}
-
+ * one (lang/scenario.c). */
 bool ga_selector_matches(const struct ga_selector *sel,
 			 const struct ga_server_id *server)
 {
 	double diff;
 
-	if (!client_matches(sel, server))
+	if (!ga_selector_client_matches(sel, server->client,
+					server->client_alias,
+					server->client_version))
 		return false;
 	/* server=NAME: only an expectation file's lines have one */
 	if (sel->server[0] && !same_name(sel->server, server->server_name))

@@ -122,6 +122,8 @@ int ga_case_fold(const struct ga_run_options *o, struct ga_case_result *acc,
 	}
 	for (i = 0; i < acc->nsteps; i++) {
 		acc->steps[i].ran = run->steps[i].ran;
+		memcpy(acc->steps[i].skipped, run->steps[i].skipped,
+		       sizeof(acc->steps[i].skipped));
 		acc->steps[i].matched = run->steps[i].matched;
 		acc->steps[i].expect = run->steps[i].expect;
 		acc->steps[i].out = run->steps[i].out;

@@ -26,6 +26,12 @@ struct ga_session {
 	unsigned sent_start;            /* the start a "send" was made in:
 					 * its "reap" reads that server's
 					 * answer */
+	/* Set: the client cannot do what this connection needs (a step or
+	 * an option its driver answered "unsupported" to, at skip_line):
+	 * every later step on it, or naming it, is skipped, and the rest
+	 * of the scenario runs (a partly skipped case). */
+	char skip[512];
+	int skip_line;
 };
 
 struct ga_case {

@@ -304,6 +304,98 @@ static void teardown(struct ga_case *c)
 		ga_esc_line(stderr, "goneaway: %s", err.msg);
 }
 
+/* "lines 14, 16 and 20" of the skipped steps into buf; *first is the
+ * first of them. */
+static void skipped_lines(const struct ga_case *c, char *buf, size_t len,
+			  int *first)
+{
+	const struct ga_case_result *res = c->res;
+	size_t i, used = 0, n = ga_case_skipped_steps(res), k = 0;
+	int w;
+
+	buf[0] = '\0';
+	*first = 0;
+	for (i = 0; i < res->nsteps && i < c->sc->nsteps && used < len; i++) {
+		if (!res->steps[i].skipped[0])
+			continue;
+		if (!*first)
+			*first = c->sc->steps[i].line;
+		k++;
+		w = snprintf(buf + used, len - used, "%s%d",
+			     k == 1 ? "" : k == n ? " and " : ", ",
+			     c->sc->steps[i].line);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* "connection 'pooled' (line 14): REASON; ..." of every connection the
+ * client gave up on, into buf. */
+static void skipped_connections(const struct ga_case *c, char *buf,
+				size_t len)
+{
+	size_t i, used = 0;
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; c->sessions && i < c->sc->nconnections && used < len;
+	     i++) {
+		if (!c->sessions[i].skip[0])
+			continue;
+		w = snprintf(buf + used, len - used, "%sconnection '%s' (line "
+			     "%d): %s", used ? "; " : "",
+			     c->sc->connections[i].name,
+			     c->sessions[i].skip_line, c->sessions[i].skip);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* After the steps: a case some of whose steps were skipped (the client
+ * cannot do what their connection needs) is never PASS.  Every other
+ * step ran and was checked: when they all matched the case is SKIP (of
+ * kind driver: --strict fails on it unless --allow-skip lets it
+ * through), its reason naming the steps skipped and why; a FAIL or an
+ * ERROR stays one, and its reason says which steps before it were
+ * skipped, since it may depend on them. */
+static void partly_skipped(struct ga_case *c)
+{
+	struct ga_case_result *res = c->res;
+	size_t n = ga_case_skipped_steps(res), len, i, ran = 0;
+	char lines[200], why[700];
+	int first;
+
+	if (n == 0 || res->signo)
+		return;
+	for (i = 0; i < res->nsteps; i++)
+		ran += res->steps[i].ran;
+	skipped_lines(c, lines, sizeof(lines), &first);
+	skipped_connections(c, why, sizeof(why));
+	if (res->verdict == GA_VERDICT_PASS && ran == 0) {
+		res->skip = GA_SKIP_DRIVER;
+		ga_case_verdict(res, GA_VERDICT_SKIP, first, "no step could "
+				"run with this client: %s", why);
+		return;
+	}
+	if (res->verdict == GA_VERDICT_PASS) {
+		res->skip = GA_SKIP_DRIVER;
+		ga_case_verdict(res, GA_VERDICT_SKIP, first, "partly skipped: "
+				"%zu of %zu steps were skipped with this "
+				"client, the other %zu ran and matched; "
+				"skipped: line%s %s: %s", n, c->sc->nsteps, ran,
+				n == 1 ? "" : "s", lines, why);
+		return;
+	}
+	if (res->verdict != GA_VERDICT_FAIL && res->verdict != GA_VERDICT_ERROR)
+		return;
+	len = strlen(res->reason);
+	snprintf(res->reason + len, sizeof(res->reason) - len, " (skipped "
+		 "before it, as this client cannot do them: line%s %s: %s; it "
+		 "may depend on them)", n == 1 ? "" : "s", lines, why);
+}
+
 /* One run of the scenario (repetition rep, 1-based): set-up, steps,
  * teardown. */
 static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
@@ -344,6 +436,7 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 				      "record the scenario (goneaway run "
 				      "--record) to learn its outcomes",
 				      c.placeholder);
+	partly_skipped(&c);
 	t2 = ga_clock_ms();
 	teardown(&c);
 	res->setup_ms += t1 - t0;

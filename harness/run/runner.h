@@ -100,11 +100,19 @@ struct ga_tally {
 					 * (0 when read back from results) */
 };
 
+#define GA_STEP_SKIP_MAX 600
+
 struct ga_step_result {
 	struct ga_tally *tally;         /* owned: over every run, in order of
 					 * first appearance */
 	size_t ntally;
 	bool ran;                       /* the step was carried out */
+	char skipped[GA_STEP_SKIP_MAX]; /* set: it was not, because the
+					 * client cannot do what its
+					 * connection needs, and why (the
+					 * rest of the scenario ran: a
+					 * partly skipped case, always SKIP
+					 * or worse, never PASS) */
 	bool matched;                   /* its outcome matched */
 	const struct ga_expect *expect; /* borrowed: the line that applied,
 					 * NULL for actions and sends */
@@ -162,6 +170,14 @@ struct ga_case_result {
 
 void ga_case_result_free(struct ga_case_result *res);
 
+/* How many of res's steps were skipped (ga_step_result.skipped): more
+ * than 0 makes a case partly skipped, whose other steps ran. */
+size_t ga_case_skipped_steps(const struct ga_case_result *res);
+
+/* True when some of res's steps were skipped and some ran: its SKIP (or
+ * FAIL, ERROR) is about the steps that ran. */
+bool ga_case_partly_skipped(const struct ga_case_result *res);
+
 /* "wrong-result 4, 2013 (CR_SERVER_LOST) 1": a step's outcomes over the
  * runs of a repeated scenario, most frequent first. */
 void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len);
@@ -192,7 +208,9 @@ void ga_case_server_text(const struct ga_case_result *res, char *buf,
 
 /* Writes what steps.log holds (run/stepline.c): the scenario, its
  * verdict and why, the server and its notes, what teardown reverted,
- * then every step that ran, each by ga_step_line_write() with detail.
+ * then every step that ran or was skipped, each by ga_step_line_write()
+ * with detail ("line 14: query pooled: skipped: REASON" for one that was
+ * skipped).
  * Text from outside is escaped as there. */
 void ga_steps_log_write(FILE *f, const struct ga_scenario *sc,
 			const struct ga_case_result *res);

@@ -43,6 +43,13 @@ void ga_step_line_write(FILE *f, const char *indent,
 		ga_esc_write(f, sc->connections[s->conn].name, GA_ESC_TEXT);
 	}
 	fputs(": ", f);
+	if (sr->skipped[0]) {
+		/* not run: the client cannot do what its connection needs */
+		fputs("skipped: ", f);
+		ga_esc_write(f, sr->skipped, GA_ESC_TEXT);
+		fputc('\n', f);
+		return;
+	}
 	ga_esc_write(f, sr->out.api ? sr->out.api : "-", GA_ESC_TEXT);
 	fputs(": ", f);
 	ga_outcome_describe(&sr->out, text, sizeof(text));
@@ -157,6 +164,6 @@ void ga_steps_log_write(FILE *f, const struct ga_scenario *sc,
 	if (res->not_reverted[0])
 		field(f, "teardown could NOT revert: ", res->not_reverted);
 	for (i = 0; i < res->nsteps && i < sc->nsteps; i++)
-		if (res->steps[i].ran)
+		if (res->steps[i].ran || res->steps[i].skipped[0])
 			ga_step_line_write(f, "", sc, res, i, true);
 }

@@ -55,6 +55,40 @@ static void file_mismatch(struct ga_case *c, const struct ga_step *step,
 			      got, where);
 }
 
+/* A check of the whole server (status, errorlog, an admin query with an
+ * expect line: on no client connection) whose outcome did not match,
+ * after steps of a connection the client gave up on: those steps may be
+ * what it checks (the log line a skipped oversized statement would
+ * have made, the counter a skipped connect would have moved), so it is
+ * not judged: it is skipped too, with what it saw.  Returns true when
+ * it is. */
+static bool depends_on_skipped(struct ga_case *c, const struct ga_step *step,
+			       struct ga_step_result *sr)
+{
+	char seen[400];
+	size_t i;
+
+	if (step->conn >= 0 || !c->sessions)
+		return false;
+	/* an admin query without expect lines sets up: its failure is the
+	 * harness's, skipped steps or not */
+	if (step->kind == GA_STEP_ADMIN && !sr->expect)
+		return false;
+	for (i = 0; i < c->sc->nconnections; i++)
+		if (c->sessions[i].skip[0])
+			break;
+	if (i == c->sc->nconnections)
+		return false;
+	ga_outcome_describe(&sr->out, seen, sizeof(seen));
+	snprintf(sr->skipped, sizeof(sr->skipped), "not judged: it %s, and "
+		 "it checks the server, which the skipped steps of connection "
+		 "'%s' (from line %d) may have been what changes", seen,
+		 c->sc->connections[i].name, c->sessions[i].skip_line);
+	sr->ran = false;
+	sr->matched = false;
+	return true;
+}
+
 /* Returns 0 to go on, -1 to stop (the verdict is set).  In a --record
  * run a step that did not match goes on: its outcome is what is
  * recorded, and the first one gives the verdict. */
@@ -73,6 +107,8 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 			sr->matched = true;
 			return 0;
 		}
+		if (depends_on_skipped(c, step, sr))
+			return 0;
 		ga_outcome_describe(&sr->out, why, sizeof(why));
 		ga_case_verdict_first(c->res, GA_VERDICT_ERROR, step->line,
 				      "%s: %s", ga_step_kind_name(step->kind),
@@ -82,7 +118,7 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 	sr->matched = ga_expect_match(sr->expect, &sr->out, why, sizeof(why));
 	if (sr->expect->set.any && !c->placeholder)
 		c->placeholder = sr->expect->line;
-	if (sr->matched)
+	if (sr->matched || depends_on_skipped(c, step, sr))
 		return 0;
 	if (sr->expect->origin) {
 		file_mismatch(c, step, sr);
@@ -102,13 +138,39 @@ static int check_outcome(struct ga_case *c, const struct ga_step *step,
 	return record ? 0 : -1;
 }
 
-/* A step the client driver cannot do: the scenario SKIPs. */
+/* A step the client driver cannot do (or an option of its connection
+ * it does not have, answered at the connect): the step is skipped, and
+ * so is every later step on its connection or naming it; the rest of
+ * the scenario goes on, and the case ends partly skipped, never PASS
+ * (run/runner.c). */
 static int unsupported(struct ga_case *c, const struct ga_step *step,
-		       const struct ga_error *err)
+		       struct ga_step_result *sr, const struct ga_error *err)
 {
-	c->res->skip = GA_SKIP_DRIVER;
-	ga_case_verdict(c->res, GA_VERDICT_SKIP, step->line, "%s", err->msg);
-	return -1;
+	struct ga_session *s = &c->sessions[step->conn];
+
+	snprintf(s->skip, sizeof(s->skip), "%s", err->msg);
+	s->skip_line = step->line;
+	snprintf(sr->skipped, sizeof(sr->skipped), "%s", err->msg);
+	sr->ran = false;
+	return 0;
+}
+
+/* A step on (or naming) a connection the client gave up on: skipped,
+ * with the reason.  Returns true when step is such a step. */
+static bool skipped_connection(struct ga_case *c, const struct ga_step *step,
+			       struct ga_step_result *sr)
+{
+	const struct ga_session *s;
+
+	if (step->conn < 0 || !c->sessions)
+		return false;
+	s = &c->sessions[step->conn];
+	if (!s->skip[0])
+		return false;
+	snprintf(sr->skipped, sizeof(sr->skipped), "connection '%s' is "
+		 "skipped since line %d: %s",
+		 c->sc->connections[step->conn].name, s->skip_line, s->skip);
+	return true;
 }
 
 void ga_session_note(struct ga_session *s, unsigned now,
@@ -143,7 +205,7 @@ static int after_call(struct ga_case *c, const struct ga_step *step,
 	if (rc < 0)
 		return ga_case_harness_error(c, step, err);
 	if (rc == GA_CLIENT_UNSUPPORTED)
-		return unsupported(c, step, err);
+		return unsupported(c, step, sr, err);
 	if (rc == GA_CLIENT_INTERRUPTED) {
 		sr->ran = true;
 		return ga_case_interrupted(c, step);
@@ -164,7 +226,7 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 	if (step->kind == GA_STEP_SEND) {
 		rc = ga_client_send(cl, step, sql, &c->env, &err);
 		if (rc == GA_CLIENT_UNSUPPORTED)
-			return unsupported(c, step, &err);
+			return unsupported(c, step, sr, &err);
 		if (rc)
 			return ga_case_harness_error(c, step, &err);
 		sr->ran = true;
@@ -179,6 +241,9 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 			    &err);
 	if (after_call(c, step, sr, rc, &err, c->starts))
 		return -1;
+	/* a connect the client could not make was skipped: no session */
+	if (sr->skipped[0])
+		return 0;
 	return step->kind == GA_STEP_CONNECT ? ga_login_check(c, step, sr) : 0;
 }
 
@@ -467,6 +532,8 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 	if (ga_interrupted(c->r->in))
 		return ga_case_interrupted(c, step);
 	sr->expect = NULL;
+	if (skipped_connection(c, step, sr))
+		return 0;
 	/* No expect line for this server and client (all of them name
 	 * others): no expectation here, and like a step without expect
 	 * lines it must succeed (check_outcome with no expect). */

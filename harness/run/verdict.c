@@ -45,6 +45,25 @@ void ga_case_verdict_first(struct ga_case_result *res, enum ga_verdict v,
 	va_end(ap);
 }
 
+size_t ga_case_skipped_steps(const struct ga_case_result *res)
+{
+	size_t i, n = 0;
+
+	for (i = 0; res->steps && i < res->nsteps; i++)
+		n += res->steps[i].skipped[0] != '\0';
+	return n;
+}
+
+bool ga_case_partly_skipped(const struct ga_case_result *res)
+{
+	size_t i;
+	bool ran = false;
+
+	for (i = 0; res->steps && i < res->nsteps; i++)
+		ran = ran || res->steps[i].ran;
+	return ran && ga_case_skipped_steps(res) > 0;
+}
+
 void ga_case_result_error(struct ga_case_result *res, const char *why)
 {
 	ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", why);

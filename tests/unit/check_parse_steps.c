@@ -563,9 +563,24 @@ static const struct {
 	{ HEAD "prepare app x\nexecute app blob=-1\n", 5, 18,
 	  "invalid size '-1'", .exact = false },
 	{ HEAD "prepare app x\nexecute app size=2M\n", 5, 13,
-	  "expected blob=SIZE, found 'size=2M'", .exact = false },
+	  "a parameter is a whole number, NULL or quoted text, not "
+	  "'size=2M' (write \"size=2M\" for text)", .exact = true },
 	{ HEAD "prepare app x\nexecute app blob=1M blob=2M\n", 5, 21,
-	  "unexpected 'blob=2M' after the blob size", .exact = false },
+	  "blob=SIZE binds the first parameter: write it first, right after "
+	  "the connection name", .exact = true },
+	{ HEAD "prepare app x\nexecute app 1 blob=2M\n", 5, 15,
+	  "blob=SIZE binds the first parameter", .exact = false },
+	{ HEAD "prepare app x\nexecute app 9007199254740992\n", 5, 13,
+	  "parameter '9007199254740992' is out of range: at most 2^53-1 "
+	  "either way (quote it to bind it as text)", .exact = true },
+	{ HEAD "prepare app x\nexecute app -99999999999999999999\n", 5, 13,
+	  "is out of range", .exact = false },
+	{ HEAD "prepare app x\nexecute app 1.5\n", 5, 13,
+	  "not '1.5'", .exact = false },
+	{ HEAD "prepare app x\nexecute app null\n", 5, 13,
+	  "not 'null'", .exact = false },
+	{ HEAD "prepare app x\nexecute app \"a\n", 5, 13,
+	  "unterminated string", .exact = false },
 	{ HEAD "prepare app x\nlong-data app\n", 5, 1,
 	  "'long-data' needs the total size after the connection name", .exact = false },
 	{ HEAD "prepare app x\nlong-data app 2MX\n", 5, 15,
@@ -592,7 +607,29 @@ static const struct {
 	{ HEAD "stream app\n", 4, 1,
 	  "'stream' needs SQL after the connection name", .exact = false },
 	{ HEAD "stream app SELECT 1\nfetch app x\n", 5, 11,
-	  "unexpected 'x' after the connection name", .exact = false },
+	  "expected rows=N or every DURATION, found 'x'", .exact = true },
+	{ HEAD "stream app SELECT 1\nfetch app rows=10\n", 5, 11,
+	  "rows=N reads N rows at a time: say how often with 'every "
+	  "DURATION', e.g. every 500ms", .exact = true },
+	{ HEAD "stream app SELECT 1\nfetch app rows=0 every 1s\n", 5, 16,
+	  "invalid row count '0': a number from 1 to 1000000", .exact = true },
+	{ HEAD "stream app SELECT 1\nfetch app rows=1000001 every 1s\n", 5,
+	  16, "invalid row count '1000001'", .exact = false },
+	{ HEAD "stream app SELECT 1\nfetch app rows=x every 1s\n", 5, 16,
+	  "invalid row count 'x'", .exact = false },
+	{ HEAD "stream app SELECT 1\nfetch app every\n", 5, 11,
+	  "'every' needs a duration, e.g. fetch app rows=100 every 500ms",
+	  .exact = true },
+	{ HEAD "stream app SELECT 1\nfetch app every 5\n", 5, 17,
+	  "invalid duration '5' for every: write e.g. 500ms (at most "
+	  "86400s)", .exact = true },
+	{ HEAD "stream app SELECT 1\nfetch app every 0ms\n", 5, 17,
+	  "every must be more than 0ms: a reader as fast as the rows come "
+	  "is 'fetch app'", .exact = true },
+	{ HEAD "stream app SELECT 1\nfetch app every 1s every 2s\n", 5, 20,
+	  "'every' is given twice", .exact = true },
+	{ HEAD "stream app SELECT 1\nfetch app rows=2 every 1s rows=3\n", 5,
+	  27, "'rows' is given twice", .exact = true },
 	/* raw connections */
 	{ HEAD "drain app\n", 4, 7,
 	  "'drain' reads a raw connection; declare 'app' with "
@@ -1016,6 +1053,209 @@ START_TEST(test_sleep_diagnostic)
 }
 END_TEST
 
+/* ---- execute's values, a slow fetch, driver options (issue 18) ------------ */
+
+START_TEST(test_execute_params)
+{
+	struct ga_scenario *sc = parse_ok(HEAD "prepare app x\n"
+		"execute app blob=1K -9007199254740991 \"a b # c\" NULL \"\" "
+		"\"42\" 0 # a comment\nexecute app 7\nexecute app\n");
+	const struct ga_step *st = &sc->steps[1];
+
+	ck_assert_int_eq(st->kind, GA_STEP_EXECUTE);
+	ck_assert_int_eq(st->size, 1024);
+	ck_assert_uint_eq(st->nparams, 6);
+	ck_assert_int_eq(st->params[0].type, GA_PARAM_INT);
+	ck_assert(st->params[0].num == -9007199254740991LL);
+	ck_assert_int_eq(st->params[1].type, GA_PARAM_TEXT);
+	ck_assert_str_eq(st->params[1].text, "a b # c");
+	ck_assert_int_eq(st->params[2].type, GA_PARAM_NULL);
+	ck_assert_ptr_null(st->params[2].text);
+	ck_assert_int_eq(st->params[3].type, GA_PARAM_TEXT);
+	ck_assert_str_eq(st->params[3].text, "");
+	ck_assert_int_eq(st->params[4].type, GA_PARAM_TEXT);
+	ck_assert_str_eq(st->params[4].text, "42");
+	ck_assert_int_eq(st->params[5].type, GA_PARAM_INT);
+	ck_assert(st->params[5].num == 0);
+	st = &sc->steps[2];
+	ck_assert_int_eq(st->size, 0);
+	ck_assert_uint_eq(st->nparams, 1);
+	ck_assert(st->params[0].type == GA_PARAM_INT && st->params[0].num == 7);
+	ck_assert_uint_eq(sc->steps[3].nparams, 0);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_execute_too_many)
+{
+	char text[1024];
+	struct ga_diags d = { 0 };
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(text, sizeof(text), HEAD "prepare app x\n"
+			     "execute app blob=1K");
+	for (i = 0; i < 64; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " %d", i);
+	snprintf(text + n, sizeof(text) - n, "\n");
+	parse_bad(text, &d);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].msg, "too many parameters: at most 64");
+	ga_diags_free(&d);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	long rows, every_ms;
+} fetch_cases[] = {
+	{ HEAD "stream app SELECT 1\nfetch app\n", 0, 0 },
+	{ HEAD "stream app SELECT 1\nfetch app every 250ms\n", 1, 250 },
+	{ HEAD "stream app SELECT 1\nfetch app rows=100 every 1.5s\n", 100,
+	  1500 },
+	{ HEAD "stream app SELECT 1\nfetch app every 2s rows=7 # slow\n", 7,
+	  2000 },
+};
+
+START_TEST(test_fetch_slowly)
+{
+	struct ga_scenario *sc = parse_ok(fetch_cases[_i].text);
+	const struct ga_step *st = &sc->steps[1];
+
+	ck_assert_int_eq(st->kind, GA_STEP_FETCH);
+	ck_assert_int_eq(st->fetch_rows, fetch_cases[_i].rows);
+	ck_assert_int_eq(st->fetch_every_ms, fetch_cases[_i].every_ms);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_driver_options)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"connection app read_timeout=2s driver-option "
+		"interpolateParams=true driver-option \"init.cmd=SET @a = 1 "
+		"# x\" driver-option e=\"\" reconnect\nconnection other\n"
+		"connect app\n");
+	const struct ga_connection *c = &sc->connections[0];
+
+	ck_assert_uint_eq(c->ndriver_options, 3);
+	ck_assert_str_eq(c->driver_options[0].key, "interpolateParams");
+	ck_assert_str_eq(c->driver_options[0].value, "true");
+	ck_assert_str_eq(c->driver_options[1].key, "init.cmd");
+	ck_assert_str_eq(c->driver_options[1].value, "SET @a = 1 # x");
+	ck_assert_str_eq(c->driver_options[2].key, "e");
+	ck_assert_str_eq(c->driver_options[2].value, "");
+	ck_assert(c->reconnect);
+	ck_assert_int_eq(c->read_timeout_s, 2);
+	ck_assert_uint_eq(sc->connections[1].ndriver_options, 0);
+	ck_assert_str_eq(c->driver_options[0].selector.client, "");
+	ga_scenario_free(sc);
+	/* one key for two clients (or two versions of one), each with its
+	 * value */
+	sc = parse_ok("title t\ncause c\nconnection app driver-option "
+		      "[client=go >= 1.5] interpolateParams=true driver-option "
+		      "[client=mysql2] interpolateParams=x driver-option "
+		      "[client=go < 1.5] interpolateParams=false\n"
+		      "connect app\n");
+	c = &sc->connections[0];
+	ck_assert_uint_eq(c->ndriver_options, 3);
+	ck_assert_str_eq(c->driver_options[0].selector.client, "go");
+	ck_assert_int_eq(c->driver_options[0].selector.client_cmp, GA_CMP_GE);
+	ck_assert_int_eq(c->driver_options[0].selector.client_version, 10500);
+	ck_assert_str_eq(c->driver_options[1].selector.client, "mysql2");
+	ck_assert_str_eq(c->driver_options[1].value, "x");
+	ga_scenario_free(sc);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	int line, col;
+	const char *msg;
+} option_diag_cases[] = {
+	{ "title t\ncause c\nconnection app driver-option\nconnect app\n", 3,
+	  16, "'driver-option' needs KEY=VALUE, e.g. driver-option "
+	  "interpolateParams=true" },
+	{ "title t\ncause c\nconnection app driver-option # x\n"
+	  "connect app\n", 3, 16, "'driver-option' needs KEY=VALUE" },
+	{ "title t\ncause c\nconnection app driver-option flag\n"
+	  "connect app\n", 3, 30, "invalid driver option 'flag': write "
+	  "KEY=VALUE, KEY being letters, digits, '_', '-' and '.', starting "
+	  "with a letter" },
+	{ "title t\ncause c\nconnection app driver-option 1a=2\n"
+	  "connect app\n", 3, 30, "invalid driver option '1a=2'" },
+	{ "title t\ncause c\nconnection app driver-option a:b=2\n"
+	  "connect app\n", 3, 30, "invalid driver option 'a:b=2'" },
+	{ "title t\ncause c\nconnection app driver-option =2\n"
+	  "connect app\n", 3, 30, "invalid driver option '=2'" },
+	{ "title t\ncause c\nconnection app driver-option key=\n"
+	  "connect app\n", 3, 34, "driver option 'key' has '=' but no value "
+	  "(write key=\"\" for an empty one)" },
+	{ "title t\ncause c\nconnection app driver-option a=1 "
+	  "driver-option a=2\nconnect app\n", 3, 48, "driver option 'a' is "
+	  "given twice" },
+	{ "title t\ncause c\nconnection app driver-option "
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=1"
+	  "\nconnect app\n", 3, 30, "driver option "
+	  "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' "
+	  "is too long (at most 63 characters)" },
+	{ "title t\ncause c\nconnection app driver-option [mysql] a=1\n"
+	  "connect app\n", 3, 30, "a driver option's selector names the "
+	  "client it is for, and only that: [client=NAME] or [client=NAME >= "
+	  "VERSION]" },
+	{ "title t\ncause c\nconnection app driver-option [client=go, "
+	  "mariadb] a=1\nconnect app\n", 3, 30, "a driver option's selector "
+	  "names the client it is for" },
+	{ "title t\ncause c\nconnection app driver-option [client=go a=1\n"
+	  "connect app\n", 3, 41, "expected ']' or a comparison" },
+	{ "title t\ncause c\nconnection app driver-option [client=go] a=1 "
+	  "driver-option [client=go] a=2\nconnect app\n", 3, 72,
+	  "driver option 'a' is given twice" },
+	{ "title t\ncause c\nconnection sq transport=raw driver-option a=1\n"
+	  "connect sq\n", 3, 1, "a raw connection (transport=raw) has no "
+	  "client driver to take driver options" },
+	{ "title t\ncause c\nconnection app driver-options=a=1\n"
+	  "connect app\n", 3, 16, "unknown connection option "
+	  "'driver-options' (known: connect_timeout, read_timeout, "
+	  "write_timeout, transport, user, password, database, reconnect, "
+	  "interactive, max_allowed_packet, privileged, tls, driver-option)" },
+};
+
+START_TEST(test_driver_option_diagnostic)
+{
+	struct ga_diags d = { 0 };
+
+	parse_bad(option_diag_cases[_i].text, &d);
+	if (d.n != 1)
+		ga_diags_print(&d, stderr);
+	ck_assert_msg(d.n == 1, "case %d: %zu diagnostics", _i, d.n);
+	assert_diag(&d, 0, option_diag_cases[_i].line,
+		    option_diag_cases[_i].col, option_diag_cases[_i].msg);
+	ga_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_driver_options_limit)
+{
+	char text[2048];
+	struct ga_diags d = { 0 };
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(text, sizeof(text), "title t\ncause c\n"
+			     "connection app");
+	for (i = 0; i < 17; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      " driver-option k%d=v", i);
+	snprintf(text + n, sizeof(text) - n, "\nconnect app\n");
+	parse_bad(text, &d);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].msg, "too many driver options: at most 16 "
+			 "on a connection");
+	ga_diags_free(&d);
+}
+END_TEST
+
 Suite *make_parse_steps_suite(void)
 {
 	Suite *s = suite_create("parse_steps");
@@ -1028,6 +1268,17 @@ Suite *make_parse_steps_suite(void)
 	tcase_add_test(tc, test_full_new_style);
 	tcase_add_loop_test(tc, test_sleep_varies, 0, N(sleep_cases));
 	tcase_add_loop_test(tc, test_sleep_diagnostic, 0, N(sleep_diag_cases));
+	tcase_add_test(tc, test_execute_params);
+	tcase_add_test(tc, test_execute_too_many);
+	tcase_add_loop_test(tc, test_fetch_slowly, 0, N(fetch_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("driver_options");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_driver_options);
+	tcase_add_loop_test(tc, test_driver_option_diagnostic, 0,
+			    N(option_diag_cases));
+	tcase_add_test(tc, test_driver_options_limit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("header");

@@ -91,10 +91,27 @@ static const struct {
 	{ GA_OPTION_MAX_ALLOWED_PACKET, "max_allowed_packet=1M",
 	  "\"max_allowed_packet\":1048576" },
 	{ GA_OPTION_TLS, "tls=required", "\"tls\":\"required\"" },
+	{ GA_OPTION_DRIVER_OPTIONS,
+	  "driver_options: driver-option interpolateParams=true "
+	  "driver-option \"x.y=a \\\" b\" driver-option e=\"\"",
+	  "\"driver_options\":{\"interpolateParams\":\"true\","
+	  "\"x.y\":\"a \\\" b\",\"e\":\"\"}" },
 };
 
-static char *options_of(const struct ga_connection *c)
+/* The words an example puts on a connection line: after "NAME: " when
+ * the option's keyword is not its name on the wire. */
+static const char *example_words(int i)
 {
+	const char *colon = strstr(examples[i].word, ": ");
+
+	return colon ? colon + 2 : examples[i].word;
+}
+
+static char *options_for(const struct ga_connection *c, const char *client,
+			 unsigned long version)
+{
+	struct ga_server_id who = { .client = client,
+				    .client_version = version };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -103,11 +120,43 @@ static char *options_of(const struct ga_connection *c)
 	fputc('{', f);
 	/* ",\"options\":{...}" after a first member */
 	fputs("\"x\":0", f);
-	ga_protocol_write_options(f, c);
+	ga_protocol_write_options(f, c, &who);
 	fputc('}', f);
 	ck_assert_int_eq(fclose(f), 0);
 	return text;
 }
+
+static char *options_of(const struct ga_connection *c)
+{
+	return options_for(c, "builtin", 30320);
+}
+
+/* A driver option with a selector goes to that client only. */
+START_TEST(driver_options_go_to_their_client)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\nconnection app "
+		"driver-option [client=go] interpolateParams=true "
+		"driver-option [client=go < 1.6] checkConnLiveness=false "
+		"driver-option [client=go >= 1.6] clientFoundRows=true "
+		"driver-option all=1\nconnect app\n");
+	char *json;
+
+	json = options_for(&sc->connections[0], "go", 10500);
+	ck_assert_msg(strstr(json, "\"driver_options\":{\"interpolateParams\":"
+			     "\"true\",\"checkConnLiveness\":\"false\","
+			     "\"all\":\"1\"}"), "%s", json);
+	free(json);
+	json = options_for(&sc->connections[0], "go", 0);
+	ck_assert_msg(strstr(json, "\"driver_options\":{\"interpolateParams\":"
+			     "\"true\",\"all\":\"1\"}"), "%s", json);
+	free(json);
+	json = options_for(&sc->connections[0], "pymysql", 10002);
+	ck_assert_msg(strstr(json, "\"driver_options\":{\"all\":\"1\"}"),
+		      "%s", json);
+	free(json);
+	ga_scenario_free(sc);
+}
+END_TEST
 
 START_TEST(each_option_is_a_connection_option_and_is_sent)
 {
@@ -121,7 +170,7 @@ START_TEST(each_option_is_a_connection_option_and_is_sent)
 	ck_assert(strncmp(examples[i].word, ga_protocol_options()[i].name,
 			  strlen(ga_protocol_options()[i].name)) == 0);
 	snprintf(text, sizeof(text), "title t\ncause c\nconnection app %s\n"
-		 "connect app\n", examples[i].word);
+		 "connect app\n", example_words(i));
 	sc = parse_ok(text);
 	json = options_of(&sc->connections[0]);
 	ck_assert_msg(strstr(json, examples[i].json), "%s: %s", examples[i].word,
@@ -157,6 +206,8 @@ START_TEST(defaults_have_every_option_with_its_type)
 			ck_assert(v->type == GA_JSON_NUMBER && v->num == 0);
 		else if (strcmp(o[i].type, "boolean") == 0)
 			ck_assert(v->type == GA_JSON_BOOL && !v->b);
+		else if (strcmp(o[i].type, "object") == 0)
+			ck_assert(v->type == GA_JSON_OBJECT && v->nitems == 0);
 		else
 			ck_abort_msg("%s: type %s", o[i].name, o[i].type);
 	}
@@ -184,7 +235,9 @@ START_TEST(every_connection_key_reaches_the_driver)
 		end = p + strcspn(p, ",)");
 		snprintf(word, sizeof(word), "%.*s", (int)(end - p), p);
 		ck_assert_msg(option_index(word) >= 0 || is_member(word) ||
-			      strcmp(word, "privileged") == 0,
+			      strcmp(word, "privileged") == 0 ||
+			      (strcmp(word, "driver-option") == 0 &&
+			       option_index("driver_options") >= 0),
 			      "connection option '%s' is neither a connect "
 			      "option nor a member in client/protocol.c", word);
 		while (*end == ',' || *end == ' ')
@@ -447,6 +500,7 @@ Suite *make_protocol_suite(void)
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, every_client_step_has_a_request);
+	tcase_add_test(tc, driver_options_go_to_their_client);
 	tcase_add_loop_test(tc, each_option_is_a_connection_option_and_is_sent,
 			    0, GA_OPTION_COUNT);
 	tcase_add_test(tc, defaults_have_every_option_with_its_type);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report/matrix.h"
 #include "report/report.h"
 #include "report/results.h"
 #include "suites.h"
@@ -115,8 +116,17 @@ static void fixture_init(struct fixture *fx)
 			 "wait_timeout=2: taken\nsecond line");
 		snprintf(r->results, sizeof(r->results), "%s/%s", fx->dir,
 			 names[i]);
-		if (i == 2)
+		if (i == 2) {
+			/* partly skipped: its connect ran, its query not */
+			sr = &r->steps[0];
+			sr->ran = sr->matched = true;
+			sr->out.api = "mysql_real_connect";
+			sr->out.thread_after = 7;
+			snprintf(r->steps[1].skipped,
+				 sizeof(r->steps[1].skipped), "connection "
+				 "'app' is skipped since line 3: no \033[2J");
 			continue;
+		}
 		sr = &r->steps[0];
 		sr->ran = sr->matched = true;
 		sr->out.api = "mysql_real_connect";
@@ -272,6 +282,8 @@ START_TEST(test_round_trip)
 			ck_assert_uint_eq(c->sc->steps[k].nexpects,
 					  fx.sc[i]->steps[k].nexpects);
 			ck_assert_int_eq(b->steps[k].ran, a->steps[k].ran);
+			ck_assert_str_eq(b->steps[k].skipped,
+					 a->steps[k].skipped);
 			ck_assert_int_eq(b->steps[k].matched,
 					 a->steps[k].matched);
 			same_outcome(&b->steps[k].out, &a->steps[k].out);
@@ -284,6 +296,20 @@ START_TEST(test_round_trip)
 	}
 	/* the ESC sequence came back as it was, and is shown escaped */
 	ck_assert_str_eq(r.cases[1].res.steps[1].out.message, ESC_MESSAGE);
+	/* the partly skipped case is one again, its skipped step shown */
+	ck_assert(ga_case_partly_skipped(&r.cases[2].res));
+	ck_assert(!ga_case_partly_skipped(&r.cases[1].res));
+	{
+		char *s = shown(r.cases[2].sc, &r.cases[2].res), codes[96];
+
+		ck_assert_msg(strstr(s, "query app: skipped: connection 'app' "
+				     "is skipped since line 3: no \\x1B[2J"),
+			      "%s", s);
+		free(s);
+		ga_matrix_codes(r.cases[2].sc, &r.cases[2].res, codes,
+				sizeof(codes));
+		ck_assert_str_eq(codes, "part ok");
+	}
 	ga_results_free(&r);
 	fixture_free(&fx);
 }

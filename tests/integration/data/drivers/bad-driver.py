@@ -29,7 +29,9 @@
 #            a close: steps without sql), "_sleep" seconds to wait
 #            before answering, "_id_add" added to the id.  Without
 #            either, a connect is ok on thread 7 and any other step ok
-#            (an sql that is not an object too).
+#            (an sql that is not an object too).  With $BAD_DRIVER_LOG
+#            set, every request line is appended to that file as it
+#            came (t0091 reads what goneaway sent).
 # For t0097-driver-test, the shipped PyMySQL driver breaking one rule of
 # docs/driver-protocol.md each ("goneaway driver-test" must name it):
 #   dt-noexit      does not exit when its input closes
@@ -131,6 +133,9 @@ if mode == "echo":
     print(json.dumps(hello), flush=True)
     following = None
     for line in sys.stdin:
+        if os.environ.get("BAD_DRIVER_LOG"):
+            with open(os.environ["BAD_DRIVER_LOG"], "a") as f:
+                f.write(line)
         req = json.loads(line)
         if following is not None:
             answer, following = following, None

@@ -1,0 +1,109 @@
+/* options.c - a connection's driver options (docs/scenario-format.md,
+ * "driver-option KEY=VALUE") as mysql_options() calls: see mysqlapi.h. */
+#include "mysqlapi/mysqlapi.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kind {
+	FLAG,           /* no argument: set when the value is true */
+	UINT,           /* unsigned int */
+	TEXT,           /* const char * */
+};
+
+/* The mysql_options() a driver option may name, by the C API's own
+ * name; both libraries have them. */
+static const struct {
+	const char *name;
+	enum mysql_option opt;
+	enum kind kind;
+} table[] = {
+	{ "MYSQL_OPT_COMPRESS", MYSQL_OPT_COMPRESS, FLAG },
+	{ "MYSQL_INIT_COMMAND", MYSQL_INIT_COMMAND, TEXT },
+	{ "MYSQL_SET_CHARSET_NAME", MYSQL_SET_CHARSET_NAME, TEXT },
+	{ "MYSQL_OPT_LOCAL_INFILE", MYSQL_OPT_LOCAL_INFILE, UINT },
+	{ "MYSQL_DEFAULT_AUTH", MYSQL_DEFAULT_AUTH, TEXT },
+	{ "MYSQL_OPT_NET_BUFFER_LENGTH", MYSQL_OPT_NET_BUFFER_LENGTH, UINT },
+};
+
+#define COUNT (sizeof(table) / sizeof(table[0]))
+
+const char *ga_mysql_option_names(char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int n;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < COUNT && used < len; i++) {
+		n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+			     table[i].name);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+/* "1", "true", "on" or "0", "false", "off": 1 or 0, else -1. */
+static int truth(const char *v)
+{
+	if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on"))
+		return 1;
+	if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "off"))
+		return 0;
+	return -1;
+}
+
+int ga_mysql_option_set(MYSQL *m, const char *key, const char *value,
+			char *why, size_t len)
+{
+	char names[300], *end;
+	unsigned long u;
+	unsigned int ui;
+	size_t i;
+	int t;
+
+	for (i = 0; i < COUNT && strcmp(table[i].name, key) != 0; i++)
+		;
+	if (i == COUNT) {
+		snprintf(why, len, "no driver option '%s' (known: %s)", key,
+			 ga_mysql_option_names(names, sizeof(names)));
+		return 1;
+	}
+	switch (table[i].kind) {
+	case FLAG:
+		t = truth(value);
+		if (t < 0) {
+			snprintf(why, len, "driver option %s takes 1 or 0, not "
+				 "'%s'", key, value);
+			return 1;
+		}
+		if (m && t)
+			mysql_options(m, table[i].opt, NULL);
+		return 0;
+	case UINT:
+		errno = 0;
+		u = strtoul(value, &end, 10);
+		t = truth(value);
+		if (t >= 0) {
+			u = (unsigned long)t;
+		} else if (!*value || *end || errno || u > 0xffffffffUL ||
+			   value[0] == '-') {
+			snprintf(why, len, "driver option %s takes a whole "
+				 "number, not '%s'", key, value);
+			return 1;
+		}
+		ui = (unsigned int)u;
+		if (m)
+			mysql_options(m, table[i].opt, &ui);
+		return 0;
+	case TEXT:
+		if (m)
+			mysql_options(m, table[i].opt, value);
+		return 0;
+	}
+	return 1;
+}
