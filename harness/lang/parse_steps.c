@@ -416,14 +416,14 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 		return -1;
 	if (rc == 0)
 		return ga_perr(p, name.col, "'fault %s' needs a kind (%s)",
-			    name.text, "firewall, tbf, netem or pause");
+			    name.text, "firewall, tbf, netem, pause or point");
 	kind = ga_fault_kind_find(w.text);
 	if (!kind) {
 		ga_suggest_init(&sg, w.text, 2);
 		for (i = 0; kinds[i]; i++)
 			ga_suggest_try(&sg, kinds[i]->name);
 		return ga_perr(p, w.col, "unknown fault kind '%s'%s (known: "
-			    "firewall, tbf, netem, pause)", w.text,
+			    "firewall, tbf, netem, pause, point)", w.text,
 			    ga_suggest_text(&sg, dym, sizeof(dym)));
 	}
 	if (!kind->parse)

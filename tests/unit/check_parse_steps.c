@@ -477,17 +477,17 @@ static const struct {
 	/* fault: name and kind */
 	{ HEAD "fault wall firewal drop\n", 4, 12,
 	  "unknown fault kind 'firewal'; did you mean 'firewall'? (known: "
-	  "firewall, tbf, netem, pause)", .exact = true },
+	  "firewall, tbf, netem, pause, point)", .exact = true },
 	{ HEAD "fault wall pase\n", 4, 12,
 	  "unknown fault kind 'pase'; did you mean 'pause'? (known: "
-	  "firewall, tbf, netem, pause)", .exact = true },
+	  "firewall, tbf, netem, pause, point)", .exact = true },
 	{ HEAD "fault f pause now\n", 4, 15, "pause: 'pause' takes no "
 	  "arguments, found 'now' (usage: pause)", .exact = true },
 	{ HEAD "fault f pause \tnow  # later\n", 4, 16, "pause: 'pause' "
 	  "takes no arguments, found 'now' (usage: pause)", .exact = true },
 	{ HEAD "fault wall iptables drop\n", 4, 12,
 	  "unknown fault kind 'iptables' (known: firewall, tbf, netem, "
-	  "pause)", .exact = true },
+	  "pause, point)", .exact = true },
 	{ HEAD "fault\n", 4, 1, "'fault' needs a name, a kind and its "
 	  "arguments", .exact = false },
 	{ HEAD "fault 1x pause\n", 4, 7, "invalid fault name '1x'", .exact = false },
@@ -495,7 +495,7 @@ static const struct {
 	{ HEAD "fault abcdefghijklmnopqrstuvwxyz012345 pause\n", 4, 7,
 	  "at most 31 characters", .exact = false },
 	{ HEAD "fault wall   # no kind\n", 4, 7,
-	  "'fault wall' needs a kind (firewall, tbf, netem or pause)", .exact = false },
+	  "'fault wall' needs a kind (firewall, tbf, netem, pause or point)", .exact = false },
 	/* fault: the kind's own parse (column inside the arguments) */
 	{ HEAD "fault wall firewall dorp\n", 4, 21,
 	  "firewall: expected drop or reject, found 'dorp'; did you mean "
