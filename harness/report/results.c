@@ -683,6 +683,13 @@ static int read_case_fields(struct reader *rd, const struct ga_json *j,
 	    get_buf(rd, j, "combo", res->combo, sizeof(res->combo), true) ||
 	    get_word(rd, j, "verdict", verdict_find, &w))
 		return -1;
+	/* the proxy's members came later: a run without them had none */
+	if ((ga_json_get(j, "proxy") &&
+	     get_buf(rd, j, "proxy", res->proxy, sizeof(res->proxy), false)) ||
+	    (ga_json_get(j, "proxy_ran") &&
+	     get_buf(rd, j, "proxy_ran", res->proxy_ran,
+		     sizeof(res->proxy_ran), true)))
+		return -1;
 	res->verdict = (enum ga_verdict)w;
 	if (get_buf(rd, j, "reason", res->reason, sizeof(res->reason), true) ||
 	    get_long(rd, j, "line", 0, INT_MAX, false, 0, &v))

@@ -18,6 +18,7 @@ Suite *make_report_suite(void);
 Suite *make_results_suite(void);
 Suite *make_fault_firewall_suite(struct unit_needs *needs);
 Suite *make_fault_point_suite(struct unit_needs *needs);
+Suite *make_proxy_suite(struct unit_needs *needs);
 Suite *make_fault_qdisc_suite(struct unit_needs *needs);
 Suite *make_fault_stack_suite(struct unit_needs *needs);
 Suite *make_client_suite(struct unit_needs *needs);
