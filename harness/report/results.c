@@ -1050,6 +1050,8 @@ static int case_cmp(const void *a, const void *b)
 		c = strcmp(x->res.server, y->res.server);
 	if (!c)
 		c = strcmp(x->res.client, y->res.client);
+	if (!c)
+		c = strcmp(x->res.proxy, y->res.proxy);
 	return c;
 }
 
@@ -1077,12 +1079,13 @@ int ga_results_sort(struct ga_results *r, struct ga_error *err)
 			struct ga_results_case *k = &r->cases[kept - 1];
 
 			if (strcmp(k->fingerprint, c->fingerprint) != 0)
-				return ga_error_set(err, "%s on %s with %s is in "
-					"%s:%ld and in %s:%ld, and they differ: "
-					"give each case to one run only",
+				return ga_error_set(err, "%s on %s with %s%s%s is "
+					"in %s:%ld and in %s:%ld, and they "
+					"differ: give each case to one run only",
 					c->sc->label, c->res.server,
-					c->res.client, k->file, k->line,
-					c->file, c->line);
+					c->res.client, c->res.proxy[0] ?
+					" behind " : "", c->res.proxy, k->file,
+					k->line, c->file, c->line);
 			case_free(c);
 			continue;
 		}
