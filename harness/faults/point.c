@@ -56,7 +56,12 @@
  * hook: the sender's TCP sees its segment leave as on a real network
  * (a segment dropped in its own output hook would not count as sent,
  * and the ACK riding on it would be lost for good), and the loss is
- * the network's.  Every client flow that reaches the point is cut, the
+ * the network's.  The two sides decide on their own (each counts what
+ * passes it), so each also tells the other: what a side sends of a flow
+ * it has cut carries a mark (DSCP 0x3f, GA_POINT_MARK), and a marked
+ * packet arriving cuts its flow on that side too - a trigger segment
+ * lost between the two (a veth backlog full under load) does not leave
+ * one side cutting and the other carrying on.  Every client flow that reaches the point is cut, the
  * others are left alone, until lift, or the end of the scenario, which
  * deletes both tables: then a dropped or paused flow goes on where it
  * stopped (TCP sends again what was lost), if neither side gave up
@@ -81,6 +86,8 @@
  *     add set inet goneaway_33_9 cut { type ipv4_addr . inet_service; flags dynamic; }
  *     add chain inet goneaway_33_9 input { type filter hook input priority 0; policy accept; }
  *     add chain inet goneaway_33_9 output { type filter hook output priority 0; policy accept; }
+ *     add rule inet goneaway_33_9 output ip daddr 198.18.0.2 tcp dport 3306 ip saddr . tcp sport @cut ip dscp set 0x3f
+ *     add rule inet goneaway_33_9 input ip saddr 198.18.0.2 tcp sport 3306 ip dscp 0x3f add @cut { ip daddr . tcp dport }
  *     add rule inet goneaway_33_9 input ip saddr 198.18.0.2 tcp sport 3306 ip daddr . tcp dport @cut tcp flags & rst == 0 reject with tcp reset
  *     add rule inet goneaway_33_9 input ip saddr 198.18.0.2 tcp sport 3306 ct direction reply ct reply bytes >= 65536 add @cut { ip daddr . tcp dport }
  *     add rule inet goneaway_33_9 input ip saddr 198.18.0.2 tcp sport 3306 ct direction original ct original bytes >= 65536 add @cut { ip daddr . tcp dport }
@@ -89,6 +96,8 @@
  * output hook sees the server's leave):
  *
  *     ...
+ *     add rule inet goneaway_33_9 output ip saddr 198.18.0.2 tcp sport 3306 ip daddr . tcp dport @cut ip dscp set 0x3f
+ *     add rule inet goneaway_33_9 input ip daddr 198.18.0.2 tcp dport 3306 ip dscp 0x3f add @cut { ip saddr . tcp sport }
  *     add rule inet goneaway_33_9 input ip daddr 198.18.0.2 tcp dport 3306 ip saddr . tcp sport @cut tcp flags & rst == 0 reject with tcp reset
  *     add rule inet goneaway_33_9 output ip saddr 198.18.0.2 tcp sport 3306 ct direction reply ct reply bytes >= 65536 add @cut { ip daddr . tcp dport }
  *     add rule inet goneaway_33_9 output ip saddr 198.18.0.2 tcp sport 3306 ct direction original ct original bytes >= 65536 add @cut { ip daddr . tcp dport }
@@ -513,8 +522,11 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 	unsigned port = t->connect_port ? t->connect_port : t->server_port;
 	const char *verdict = s->action == PT_RESET ?
 			      "reject with tcp reset" : "drop";
+	/* what this side receives (and cuts), and what it sends */
 	enum pt_dir cut = which == GA_POINT_CLIENT_SIDE ? PT_FROM_SERVER :
 			  PT_TO_SERVER;
+	enum pt_dir send = cut == PT_TO_SERVER ? PT_FROM_SERVER :
+			   PT_TO_SERVER;
 	unsigned char bin[4];
 	struct side sd;
 
@@ -537,8 +549,16 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 	    "0; policy accept; }\n", table);
 	put(&o, "add chain inet %s output { type filter hook output priority "
 	    "0; policy accept; }\n", table);
-	/* the flows already cut, first: the packet that reaches the point
-	 * is not in the set yet, and passes unless "at" */
+	/* What this side sends of a flow it cut carries the mark, and a
+	 * marked packet it receives cuts the flow here too: the two sides
+	 * count and match on their own, and a packet lost between them
+	 * must not leave one side cutting and the other not.  The flows
+	 * already cut first: the packet that reaches the point is not in
+	 * the set yet, so it leaves unmarked and passes unless "at". */
+	put(&o, "add rule inet %s output %s %s @cut ip dscp set %s\n", table,
+	    sd.match[send], sd.key[send], GA_POINT_MARK);
+	put(&o, "add rule inet %s input %s ip dscp %s add @cut { %s }\n",
+	    table, sd.match[cut], GA_POINT_MARK, sd.key[cut]);
 	if (s->cut == PT_BOTH || s->cut == cut)
 		put(&o, "add rule inet %s input %s %s @cut%s %s\n", table,
 		    sd.match[cut], sd.key[cut], only[s->action], verdict);

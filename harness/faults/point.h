@@ -13,6 +13,10 @@
 /* The largest SIZE of "SIZE to-server|from-server": 1024GiB. */
 #define GA_POINT_BYTES_MAX (1ULL << 40)
 
+/* The DSCP value the packets of a flow one side has cut carry to the
+ * other (faults/point.c): within the lab only. */
+#define GA_POINT_MARK "0x3f"
+
 /* The two sides a point fault makes rules on: the client's namespace,
  * and the one its connections arrive in (the server's, or a proxy's in
  * front of it).  Each side cuts the packets it receives. */

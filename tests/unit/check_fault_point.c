@@ -248,6 +248,17 @@ static void target(struct ga_fault_target *t)
 	"policy accept; }\n"
 #define FROM "ip saddr 198.18.0.2 tcp sport 3306"
 #define TO "ip daddr 198.18.0.2 tcp dport 3306"
+/* what each side sends of a cut flow is marked; a marked packet cuts */
+#define MARKC(t) \
+	"add rule inet " t " output " TO " ip saddr . tcp sport @cut ip dscp " \
+	"set 0x3f\n" \
+	"add rule inet " t " input " FROM " ip dscp 0x3f add @cut { ip daddr " \
+	". tcp dport }\n"
+#define MARKF(t) \
+	"add rule inet " t " output " FROM " ip daddr . tcp dport @cut ip " \
+	"dscp set 0x3f\n" \
+	"add rule inet " t " input " TO " ip dscp 0x3f add @cut { ip saddr " \
+	". tcp sport }\n"
 
 static const struct {
 	const char *text;
@@ -255,7 +266,7 @@ static const struct {
 	const char *script;
 } scripts[] = {
 	{ "reset after 64KiB from-server", GA_POINT_CLIENT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKC(T)
 	  "add rule inet " T " input " FROM " ip daddr . tcp dport @cut tcp "
 	  "flags & rst == 0 reject with tcp reset\n"
 	  "add rule inet " T " input " FROM " ct direction reply ct reply "
@@ -263,7 +274,7 @@ static const struct {
 	  "add rule inet " T " input " FROM " ct direction original ct "
 	  "original bytes >= 65536 add @cut { ip daddr . tcp dport }\n" },
 	{ "reset after 64KiB from-server", GA_POINT_FRONT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKF(T)
 	  "add rule inet " T " input " TO " ip saddr . tcp sport @cut tcp "
 	  "flags & rst == 0 reject with tcp reset\n"
 	  "add rule inet " T " output " FROM " ct direction reply ct reply "
@@ -272,43 +283,43 @@ static const struct {
 	  "original bytes >= 65536 add @cut { ip daddr . tcp dport }\n" },
 	/* the client's side sees the query leave; the server's cuts it */
 	{ "pause to-server at COM_QUERY", GA_POINT_CLIENT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKC(T)
 	  "add rule inet " T " output " TO " @ih,24,16 0x0003 add @cut "
 	  "{ ip saddr . tcp sport }\n" },
 	{ "pause to-server at COM_QUERY", GA_POINT_FRONT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKF(T)
 	  "add rule inet " T " input " TO " ip saddr . tcp sport @cut "
 	  "@ih,0,1 { 0, 1 } drop\n"
 	  "add rule inet " T " input " TO " @ih,24,16 0x0003 add @cut "
 	  "{ ip saddr . tcp sport } @ih,0,1 { 0, 1 } drop\n" },
 	{ "drop at greeting", GA_POINT_CLIENT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKC(T)
 	  "add rule inet " T " input " FROM " ip daddr . tcp dport @cut drop\n"
 	  "add rule inet " T " input " FROM " @ih,24,16 0x000a add @cut "
 	  "{ ip daddr . tcp dport } drop\n" },
 	{ "drop at greeting", GA_POINT_FRONT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKF(T)
 	  "add rule inet " T " input " TO " ip saddr . tcp sport @cut drop\n"
 	  "add rule inet " T " output " FROM " @ih,24,16 0x000a add @cut "
 	  "{ ip daddr . tcp dport }\n" },
 	{ "reset at login", GA_POINT_FRONT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKF(T)
 	  "add rule inet " T " input " TO " ip saddr . tcp sport @cut tcp "
 	  "flags & rst == 0 reject with tcp reset\n"
 	  "add rule inet " T " input " TO " @ih,24,8 0x01 add @cut { ip saddr "
 	  ". tcp sport } tcp flags & rst == 0 reject with tcp reset\n" },
 	{ "drop after auth", GA_POINT_CLIENT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKC(T)
 	  "add rule inet " T " input " FROM " ip daddr . tcp dport @cut drop\n"
 	  "add rule inet " T " input " FROM " @ih,24,8 0x02 @ih,32,8 { 0x00, "
 	  "0x01, 0xfe, 0xff } add @cut { ip daddr . tcp dport }\n" },
 	{ "drop from-server after tls", GA_POINT_CLIENT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKC(T)
 	  "add rule inet " T " input " FROM " ip daddr . tcp dport @cut drop\n"
 	  "add rule inet " T " output " TO " @ih,0,16 0x1603 add @cut { ip "
 	  "saddr . tcp sport }\n" },
 	{ "drop from-server after tls", GA_POINT_FRONT_SIDE,
-	  HEAD(T)
+	  HEAD(T) MARKF(T)
 	  "add rule inet " T " input " TO " @ih,0,16 0x1603 add @cut { ip "
 	  "saddr . tcp sport }\n" },
 };
@@ -655,6 +666,39 @@ START_TEST(test_pause_lets_acks_through)
 }
 END_TEST
 
+/* A flow one side has cut (put into its set by hand here, as if its
+ * trigger had passed it and been lost on the way) is cut on the other
+ * side too: the first packet it sends carries the mark. */
+START_TEST(test_mark_tells_the_other_side)
+{
+	struct nft_job job = { NULL, "" };
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof(sa);
+	struct ga_error err;
+	struct pt_lab f;
+	void *spec, *state;
+	char cmd[160], buf[16];
+
+	lab_up(&f, 0x68);
+	state = apply_ok("drop after 1MiB to-server", &f.t, &spec);
+	ck_assert_int_eq(getsockname(f.cfd, (struct sockaddr *)&sa, &salen), 0);
+	snprintf(cmd, sizeof(cmd), "add element inet goneaway_68_1 cut { "
+		 "%s . %u }", GA_LAB_CLIENT_ADDR, (unsigned)ntohs(sa.sin_port));
+	job.cmd = cmd;
+	ck_assert_msg(ga_netns_run(f.lab.client_ns, nft_in_ns, &job, &err) ==
+		      0, "%s", err.msg);
+	send_command(f.cfd, COM_PING);
+	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 500), 0);
+	job.cmd = "list set inet goneaway_68_1 cut";
+	ck_assert_msg(ga_netns_run(f.lab.server_ns, nft_in_ns, &job, &err) ==
+		      0, "%s", err.msg);
+	ck_assert_msg(strstr(job.out, GA_LAB_CLIENT_ADDR), "the server's side "
+		      "did not learn the cut: %s", job.out);
+	revert_ok(spec, &f.t, state);
+	lab_down(&f);
+}
+END_TEST
+
 /* With a proxy's namespace as where the clients connect, the server's
  * side table goes there, not into the server's namespace. */
 START_TEST(test_front_side_in_proxy_namespace)
@@ -753,6 +797,7 @@ Suite *make_fault_point_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_reset_at_command);
 		tcase_add_test(tc, test_drop_after_bytes_then_lift);
 		tcase_add_test(tc, test_pause_lets_acks_through);
+		tcase_add_test(tc, test_mark_tells_the_other_side);
 		tcase_add_test(tc, test_front_side_in_proxy_namespace);
 		tcase_add_test(tc, test_apply_existing_table);
 		tcase_add_test(tc, test_revert_when_gone);
