@@ -39,8 +39,8 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 }
 
 /* The evidence directory of a combination under -o: <server>-<client>
- * (-<proxy> with --proxy) when there are several, with '/' of the names made '-' and ':' and ' '
- * made '_' (one component, never "." or ".."). */
+ * (-<proxy> with --proxy) when there are several, with '/' of the names
+ * made '-' and ':' and ' ' made '_' (one component, never "." or ".."). */
 const char *run_client_label(const struct run_args *a, size_t c, char *buf,
 			     size_t size)
 {
