@@ -25,7 +25,9 @@
  * In TCP mode a connection on which neither side says anything ends
  * when the first of "timeout client" and "timeout server" runs out: the
  * proxy closes both sides.  SIGTERM is HAProxy's hard stop: it closes
- * every connection and exits at once.  Its log (one line per connection
+ * every connection and exits at once, logging none of them.  SIGUSR1 is
+ * its soft stop: it stops listening and exits when the last connection
+ * it relays has ended, each logged.  Its log (one line per connection
  * it relayed, with the time and bytes each way and how it ended) goes
  * to standard error, kept as haproxy.log.
  */
@@ -110,6 +112,7 @@ const struct ga_proxy_kind ga_proxy_haproxy = {
 	.program = "/usr/sbin/haproxy",
 	.install = "apt-get install haproxy",
 	.stop_signal = SIGTERM,
+	.finish_signal = SIGUSR1,
 	.write_config = haproxy_config,
 	.command = haproxy_command,
 	.version_command = haproxy_version_command,

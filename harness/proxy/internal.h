@@ -16,6 +16,8 @@ struct ga_proxy_kind {
 					 * install haproxy") */
 	int stop_signal;                /* ends it at once, closing every
 					 * connection it relays */
+	int finish_signal;              /* ends it once the connections it
+					 * relays have ended, each logged */
 	/* Writes the configuration for net and s to f.  Returns 0, or -1
 	 * (err set). */
 	int (*write_config)(FILE *f, const struct ga_proxy_net *net,

@@ -300,6 +300,14 @@ int ga_proxy_crash(struct ga_proxy *px, struct ga_error *err)
 	return 0;
 }
 
+void ga_proxy_finish(struct ga_proxy *px, struct ga_interrupt *in, long ms)
+{
+	int status;
+
+	if (px->pid)
+		end_process(px, px->kind->finish_signal, ms, in, &status);
+}
+
 void ga_proxy_destroy(struct ga_proxy *px)
 {
 	int status;

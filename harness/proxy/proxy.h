@@ -99,6 +99,13 @@ int ga_proxy_stop(struct ga_proxy *px, struct ga_interrupt *in,
  * it is not running. */
 int ga_proxy_crash(struct ga_proxy *px, struct ga_error *err);
 
+/* At the end of a case, once the clients have closed their connections:
+ * asks the proxy to end when the connections it relays have ended (the
+ * kind's finish signal), so that its log has a line for each, and waits
+ * up to ms for it; SIGKILL after that, or at once when in is
+ * interrupted.  Does nothing when it is not running. */
+void ga_proxy_finish(struct ga_proxy *px, struct ga_interrupt *in, long ms);
+
 /* Ends whatever still runs (SIGKILL by PID, reaped).  Safe on a proxy
  * that was never created if its pidfd is -1 (ga_proxy_init). */
 void ga_proxy_destroy(struct ga_proxy *px);

@@ -20,6 +20,10 @@
 #include "util/fsutil.h"
 #include "run/rundir.h"
 
+/* How long a proxy may take at the end of a case to log the connections
+ * it relayed and exit (they have all ended by then: milliseconds). */
+#define PROXY_FINISH_MS 2000
+
 static const char *const skip_words[GA_SKIP_KIND_COUNT] = {
 #define GA_SKIP_WORD(name, word, what) [GA_SKIP_##name] = word,
 	GA_SKIP_MAP(GA_SKIP_WORD)
@@ -248,9 +252,10 @@ static void teardown(struct ga_case *c)
 
 	/* Faults first, last applied first (a paused server is thawed), then
 	 * kill the server: a client blocked in a read then returns at once
-	 * instead of waiting for a watchdog. */
+	 * instead of waiting for a watchdog.  The proxy ends after the
+	 * clients, once the connections it relays have ended, so that its
+	 * log has them all. */
 	revert_faults(c);
-	ga_proxy_destroy(&c->prx);
 	if (c->srv_made)
 		ga_server_destroy(&c->srv);
 	if (c->clients) {
@@ -259,6 +264,8 @@ static void teardown(struct ga_case *c)
 		free(c->clients);
 		c->clients = NULL;
 	}
+	ga_proxy_finish(&c->prx, c->r->in, PROXY_FINISH_MS);
+	ga_proxy_destroy(&c->prx);
 	free(c->sessions);
 	c->sessions = NULL;
 	if (c->lab_made)

@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "lang/scenario.h"
 #include "proxy/internal.h"
 #include "proxy/proxy.h"
+#include "util/clock.h"
 #include "util/fsutil.h"
 #include "suites.h"
 
@@ -358,6 +360,61 @@ START_TEST(test_idle_timeout)
 }
 END_TEST
 
+/* True when the file at path holds text. */
+static bool file_has(const char *path, const char *text)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
+/* At the end of a case: finished, it logs the connection that has ended
+ * (a hard stop or a kill would not: HAProxy logs a connection when it
+ * ends) and exits; one still open does not hold it past the bound. */
+START_TEST(test_finish_logs)
+{
+	struct ga_proxy_settings s = { 0 };
+	struct px_lab f;
+	struct ga_error err;
+	int cfd, sfd;
+	double t0;
+	pid_t pid;
+
+	px_up(&f, 0x74, &s);
+	ck_assert_msg(ga_proxy_start(&f.px, NULL, &err) == 0, "%s", err.msg);
+	relay(&f, &cfd, &sfd);
+	close(cfd);
+	close(sfd);
+	pid = f.px.pid;
+	ga_proxy_finish(&f.px, NULL, 2000);
+	ck_assert_int_eq(f.px.pid, 0);
+	ck_assert_int_eq(kill(pid, 0), -1);
+	ck_assert_msg(file_has(f.px.log, GA_LAB_PROXIED_CLIENT_ADDR ":"),
+		      "no line for the connection in %s", f.px.log);
+	ck_assert_msg(file_has(f.px.log, " clients server/db "),
+		      "no line for the connection in %s", f.px.log);
+
+	ck_assert_msg(ga_proxy_start(&f.px, NULL, &err) == 0, "%s", err.msg);
+	relay(&f, &cfd, &sfd);
+	pid = f.px.pid;
+	t0 = ga_clock_ms();
+	ga_proxy_finish(&f.px, NULL, 300);
+	ck_assert_int_eq(kill(pid, 0), -1);
+	ck_assert_int_lt(ga_clock_ms() - t0, 2000);
+	ga_proxy_finish(&f.px, NULL, 300);
+	close(cfd);
+	close(sfd);
+	px_down(&f);
+}
+END_TEST
+
 /* A proxy that cannot listen (an address on no interface) exits; start
  * says so with its log. */
 START_TEST(test_start_fails)
@@ -406,6 +463,7 @@ Suite *make_proxy_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_start_relay_stop_start);
 		tcase_add_test(tc, test_crash_and_destroy);
 		tcase_add_test(tc, test_idle_timeout);
+		tcase_add_test(tc, test_finish_logs);
 		tcase_add_test(tc, test_start_fails);
 		suite_add_tcase(s, tc);
 	}
