@@ -19,7 +19,7 @@ PKG_CONFIG ?= pkg-config
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libnftables-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
-	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev
+	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev haproxy
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables zlib
 TEST_PKGS = check
 
@@ -52,7 +52,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 B ?= build
 # harness/<subsystem>/*.c; cli/ is the program, the rest is a library the
 # unit tests link too.
-SUBSYSTEMS = util lang lab mysqlapi faults server client run report
+SUBSYSTEMS = util lang lab mysqlapi faults proxy server client run report
 LIB_SRCS = $(foreach d,$(SUBSYSTEMS),$(wildcard harness/$(d)/*.c))
 LIB_OBJS = $(LIB_SRCS:harness/%.c=$(B)/%.o) $(B)/errnames_gen.o
 CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))

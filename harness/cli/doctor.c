@@ -23,6 +23,7 @@
 #include "server/rootfs.h"
 #include "server/server.h"
 #include "lab/spawn.h"
+#include "proxy/proxy.h"
 
 #define VERSION_TIMEOUT_MS 10000
 
@@ -218,6 +219,29 @@ static void check_docker(struct doctor *d)
 	free(list);
 }
 
+/* The proxies of --proxy and of the scenarios' "proxy" lines: optional
+ * (their scenarios SKIP without them, as netem's do). */
+static void check_proxies(struct doctor *d)
+{
+	const char *const *names = ga_proxy_kind_names();
+	struct ga_error why;
+	char version[128];
+	size_t i;
+
+	for (i = 0; names[i]; i++) {
+		if (ga_proxy_probe(ga_proxy_kind_find(names[i]), version,
+				   sizeof(version), &why) == 0)
+			line(d, true, false, names[i], "%s (--proxy %s, and "
+			     "the scenarios with \"proxy %s\")", version,
+			     names[i], names[i]);
+		else {
+			line(d, false, false, names[i], "%s", why.msg);
+			fprintf(d->out, "  %-8s %-18s %s\n", "", "",
+				"(scenarios that need it SKIP with this reason)");
+		}
+	}
+}
+
 /* Podman, only when it is there: goneaway does not use it. */
 static void check_podman(struct doctor *d)
 {
@@ -319,6 +343,7 @@ static bool run_doctor(FILE *out, const struct doctor_opts *opts)
 	check_roots(&d, geteuid() == 0);
 	snprintf(buf, sizeof(buf), "Connector/C %s", mysql_get_client_info());
 	line(&d, true, true, "client library", "%s", buf);
+	check_proxies(&d);
 	check_docker(&d);
 	check_podman(&d);
 	fprintf(out, "%s\n", d.all_needed ? "every scenario can run here"

@@ -149,7 +149,8 @@ oom:
 	return -1;
 }
 
-/* The table's columns: each server and client, in the cases' order. */
+/* The table's columns: each server, client and proxy, in the cases'
+ * order. */
 struct columns {
 	char (*names)[160];     /* "server/client" */
 	size_t n;
@@ -165,12 +166,14 @@ static long column_of(const struct columns *cols, const char *name)
 	return -1;
 }
 
-/* A case's "server/client"; the column of a run with only one is the
- * server's name, as "goneaway run" names it. */
+/* A case's "server/client" ("server/client/proxy" from a run with
+ * --proxy); the column of a run with only one is the server's name, as
+ * "goneaway run" names it. */
 static void combo_name(const struct ga_case_result *res, char *buf,
 		       size_t len)
 {
-	snprintf(buf, len, "%s/%s", res->server, res->client);
+	snprintf(buf, len, "%s/%s%s%s", res->server, res->client,
+		 res->proxy[0] ? "/" : "", res->proxy);
 }
 
 /* The table's rows: each scenario label once, in order. */

@@ -13,6 +13,7 @@
 
 #include "client/driver.h"
 #include "lab/capture.h"
+#include "proxy/proxy.h"
 #include "server/rootfs.h"
 #include "server/backends.h"
 #include "report/matrix.h"
@@ -74,6 +75,30 @@ static size_t count_runs(struct ga_scenario **scs, size_t n)
 	return runs;
 }
 
+/* --proxy none|NAME: a proxy of proxy/proxy.h's table, or none */
+static int parse_proxy(const char *arg, struct run_args *a)
+{
+	const char *const *names = ga_proxy_kind_names();
+	char known[160] = "none";
+	size_t i, n;
+
+	if (a->nproxies == MAX_CHOICES) {
+		fprintf(stderr, "goneaway: at most %d --proxy\n", MAX_CHOICES);
+		return -1;
+	}
+	if (strcmp(arg, "none") == 0 || ga_proxy_kind_find(arg)) {
+		a->proxies[a->nproxies++] = arg;
+		return 0;
+	}
+	for (i = 0; names[i]; i++) {
+		n = strlen(known);
+		snprintf(known + n, sizeof(known) - n, ", %s", names[i]);
+	}
+	ga_esc_line(stderr, "goneaway: --proxy: '%s' is not a proxy goneaway "
+		    "can run (known: %s)", arg, known);
+	return -1;
+}
+
 /* --allow-skip KIND[:SCENARIO][@CLIENT] (cli/allow.c) */
 static int parse_allow_skip(const char *arg, struct run_args *a)
 {
@@ -91,7 +116,7 @@ enum {
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
 	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
-	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT,
+	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
 };
 
 static const struct option run_long_opts[] = {
@@ -107,6 +132,7 @@ static const struct option run_long_opts[] = {
 	{ "allow-skip", required_argument, NULL, OPT_ALLOW_SKIP },
 	{ "server", required_argument, NULL, OPT_SERVER },
 	{ "client", required_argument, NULL, OPT_CLIENT },
+	{ "proxy", required_argument, NULL, OPT_PROXY },
 	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -206,6 +232,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			}
 			a->clients[a->nclients++] = optarg;
 			a->clients_given = true;
+			break;
+		case OPT_PROXY:
+			if (parse_proxy(optarg, a))
+				return -1;
 			break;
 		case OPT_MARKDOWN: a->markdown = optarg; break;
 		case OPT_HTML: a->html = optarg; break;
@@ -493,8 +523,8 @@ static int run_server(const struct run_out *o, size_t s,
 	struct ga_run_options opts = a->opts;
 	struct ga_runner runner;
 	struct ga_error err;
+	size_t per = run_ncombos(a) / a->nservers, c, i;
 	struct combo k;
-	size_t c, i;
 
 	opts.server = a->server_ops[s];
 	opts.server_opts.arg = a->roots[s];
@@ -503,10 +533,12 @@ static int run_server(const struct run_out *o, size_t s,
 		ga_esc_line(stderr, "goneaway: %s", err.msg);
 		return -1;
 	}
-	for (c = 0; c < a->nclients && !ga_interrupted(in); c++) {
-		run_combo_init(a, s, c, &k);
-		opts.driver = &a->drivers[c];
-		opts.client_spec = a->clients[c];
+	/* each client, and with each of them each proxy */
+	for (c = 0; c < per && !ga_interrupted(in); c++) {
+		run_combo_init(a, s * per + c, &k);
+		opts.driver = &a->drivers[k.client];
+		opts.proxy = a->nproxies ? a->proxies[k.proxy] : NULL;
+		opts.client_spec = a->clients[k.client];
 		opts.results_sub = k.sub[0] ? k.sub : NULL;
 		ga_matrix_column(o->m, k.column, k.label[0] ? k.label :
 				 a->servers[s]);
@@ -515,7 +547,7 @@ static int run_server(const struct run_out *o, size_t s,
 
 			run_begin_case(o, *index, scs[i]);
 			runner.next = i + 1 < nscs ? scs[i + 1] :
-				      c + 1 < a->nclients ? scs[0] : NULL;
+				      c + 1 < per ? scs[0] : NULL;
 			ga_runner_run(&runner, scs[i], &res);
 			run_end_case(o, *index, i, &k, scs[i], &res);
 			ga_case_result_free(&res);
@@ -549,7 +581,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		fprintf(stderr, "goneaway run: no scenario files found\n");
 		goto out;
 	}
-	ncombos = a.nservers * a.nclients;
+	ncombos = run_ncombos(&a);
 	if (parse_all(&paths, &scs) ||
 	    select_scenarios(&a.select, scs, paths.n, &nrun))
 		goto out;

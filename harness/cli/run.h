@@ -25,6 +25,9 @@ struct run_args {
 	size_t nservers;
 	const char *clients[MAX_CHOICES];       /* --client, in order */
 	size_t nclients;
+	const char *proxies[MAX_CHOICES];       /* --proxy, in order; one
+						 * NULL when not given */
+	size_t nproxies;
 	struct ga_driver drivers[MAX_CHOICES];  /* owned: one per client */
 	const char *markdown;                   /* --markdown FILE */
 	const char *format;
@@ -49,18 +52,23 @@ struct run_args {
 	struct cli_recorder rec;                /* --record's */
 };
 
-/* One server × client of the run: every scenario runs against it. */
+/* One server × client × proxy of the run: every scenario runs against
+ * it. */
 struct combo {
-	size_t server, client, column;
-	char label[160];                /* "local/builtin", "" if only one */
+	size_t server, client, proxy, column;
+	char label[160];                /* "local/builtin", with --proxy
+					 * "local/builtin/haproxy"; "" if
+					 * there is only one */
 	char sub[160];                  /* its evidence directory under -o,
 					 * "" if only one */
 };
 
-/* Names combination column (server s, client c) of a: its label and
- * evidence directory. */
-void run_combo_init(const struct run_args *a, size_t s, size_t c,
-		    struct combo *k);
+/* How many combinations a has: servers × clients × proxies. */
+size_t run_ncombos(const struct run_args *a);
+
+/* Names combination i of a (its column: servers outermost, then
+ * clients, proxies innermost): its label and evidence directory. */
+void run_combo_init(const struct run_args *a, size_t i, struct combo *k);
 
 /* The name client c goes by in labels and evidence directories: its
  * driver's name, or "NAME#N" (N from 1, in --client order) when several

@@ -43,8 +43,8 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 }
 
 /* The evidence directory of a combination under -o: <server>-<client>
- * when there are several, with '/' of the names made '-' and ':' and ' '
- * made '_' (one component, never "." or ".."). */
+ * (-<proxy> with --proxy) when there are several, with '/' of the names
+ * made '-' and ':' and ' ' made '_' (one component, never "." or ".."). */
 const char *run_client_label(const struct run_args *a, size_t c, char *buf,
 			     size_t size)
 {
@@ -72,15 +72,14 @@ const char *run_client_label(const struct run_args *a, size_t c, char *buf,
 size_t run_check_combos(const struct run_args *a)
 {
 	struct combo k, other;
-	size_t n = a->nservers * a->nclients, i, j, clashes = 0;
+	size_t n = run_ncombos(a), i, j, clashes = 0;
 
 	if (!a->opts.results_dir)
 		return 0;
 	for (i = 0; i < n; i++) {
-		run_combo_init(a, i / a->nclients, i % a->nclients, &k);
+		run_combo_init(a, i, &k);
 		for (j = 0; j < i; j++) {
-			run_combo_init(a, j / a->nclients, j % a->nclients,
-				       &other);
+			run_combo_init(a, j, &other);
 			if (strcmp(k.sub, other.sub) != 0)
 				continue;
 			fprintf(stderr, "goneaway: %s%s and %s keep their "
@@ -96,19 +95,30 @@ size_t run_check_combos(const struct run_args *a)
 	return clashes;
 }
 
-void run_combo_init(const struct run_args *a, size_t s, size_t c,
-		    struct combo *k)
+size_t run_ncombos(const struct run_args *a)
+{
+	return a->nservers * a->nclients * (a->nproxies ? a->nproxies : 1);
+}
+
+void run_combo_init(const struct run_args *a, size_t i, struct combo *k)
 {
 	char name[sizeof(a->drivers[0].name) + 24];
+	size_t np = a->nproxies ? a->nproxies : 1;
+	const char *proxy;
 	char *p;
 
 	memset(k, 0, sizeof(*k));
-	k->server = s;
-	k->client = c;
-	k->column = s * a->nclients + c;
-	if (a->nservers * a->nclients > 1)
-		snprintf(k->label, sizeof(k->label), "%s/%s", a->servers[s],
-			 run_client_label(a, c, name, sizeof(name)));
+	k->column = i;
+	k->server = i / (a->nclients * np);
+	k->client = i / np % a->nclients;
+	k->proxy = i % np;
+	proxy = a->nproxies ? a->proxies[k->proxy] : NULL;
+	/* the proxy is named when --proxy was given */
+	if (run_ncombos(a) > 1)
+		snprintf(k->label, sizeof(k->label), "%s/%s%s%s",
+			 a->servers[k->server],
+			 run_client_label(a, k->client, name, sizeof(name)),
+			 proxy ? "/" : "", proxy ? proxy : "");
 	snprintf(k->sub, sizeof(k->sub), "%s", k->label);
 	for (p = k->sub; *p; p++)
 		if (*p == '/' || *p == ':' || *p == ' ')

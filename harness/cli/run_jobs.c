@@ -86,7 +86,7 @@ static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	size_t s, c, i, n = 0;
 	long rep;
 
-	jr->ncombos = a->nservers * a->nclients;
+	jr->ncombos = run_ncombos(a);
 	jr->combos = calloc(jr->ncombos, sizeof(*jr->combos));
 	jr->pcombos = calloc(jr->ncombos, sizeof(*jr->pcombos));
 	jr->ncases = jr->ncombos * nscs;
@@ -95,23 +95,24 @@ static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	if (!jr->combos || !jr->pcombos || !jr->cases || !cost)
 		goto oom;
 	scenario_costs(&a->select, scs, nscs, cost);
-	for (s = 0; s < a->nservers; s++)
-		for (c = 0; c < a->nclients; c++) {
-			struct combo *k = &jr->combos[s * a->nclients + c];
-			struct ga_pool_combo *pk = &jr->pcombos[k - jr->combos];
+	for (c = 0; c < jr->ncombos; c++) {
+		struct combo *k = &jr->combos[c];
+		struct ga_pool_combo *pk = &jr->pcombos[c];
 
-			run_combo_init(a, s, c, k);
-			pk->opts = a->opts;
-			pk->opts.server = a->server_ops[s];
-			pk->opts.server_opts.arg = a->roots[s];
-			pk->opts.server_name = a->servers[s];
-			pk->opts.driver = &a->drivers[c];
-			pk->opts.client_spec = a->clients[c];
-			pk->opts.results_sub = k->sub[0] ? k->sub : NULL;
-			pk->server = s;
-			ga_matrix_column(o->m, k->column, k->label[0] ? k->label :
-					 a->servers[s]);
-		}
+		run_combo_init(a, c, k);
+		s = k->server;
+		pk->opts = a->opts;
+		pk->opts.server = a->server_ops[s];
+		pk->opts.server_opts.arg = a->roots[s];
+		pk->opts.server_name = a->servers[s];
+		pk->opts.driver = &a->drivers[k->client];
+		pk->opts.client_spec = a->clients[k->client];
+		pk->opts.proxy = a->nproxies ? a->proxies[k->proxy] : NULL;
+		pk->opts.results_sub = k->sub[0] ? k->sub : NULL;
+		pk->server = s;
+		ga_matrix_column(o->m, k->column, k->label[0] ? k->label :
+				 a->servers[s]);
+	}
 	for (i = 0; i < jr->ncases; i++) {
 		struct pcase *pc = &jr->cases[i];
 

@@ -6,6 +6,7 @@ static const struct ga_fault_kind *const kinds[] = {
 	&ga_fault_tbf,
 	&ga_fault_netem,
 	&ga_fault_pause,
+	&ga_fault_point,
 	NULL,
 };
 

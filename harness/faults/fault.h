@@ -1,6 +1,6 @@
 /* fault.h - faults injected into a scenario's lab, one kind per module.
  *
- * Every fault kind (firewall, tbf, netem, pause) is a table of operations
+ * Every fault kind (firewall, tbf, netem, pause, point) is a table of operations
  * in the spirit of iproute2's tc/q_*.c: parse the words of a scenario
  * line into a spec, validate the whole combination, and only then, while
  * the scenario runs, apply it inside the lab and revert it.  Nothing in
@@ -40,6 +40,13 @@ struct ga_fault_target {
 	const char *client_addr;        /* "198.18.0.1" */
 	const char *server_addr;        /* "198.18.0.2" */
 	unsigned server_port;           /* 3306 */
+	const char *connect_addr;       /* where the clients connect: the
+					 * server, or a proxy in front of it
+					 * ("198.18.0.6"); NULL: the server
+					 * (server_addr, server_port and
+					 * server_ns; the two below unused) */
+	unsigned connect_port;          /* ... its port */
+	int connect_ns;                 /* ... and the namespace it is in */
 	unsigned tag;                   /* unique per run and scenario: names
 					 * kernel objects (nft table
 					 * "goneaway_<tag>_<line>") */
@@ -95,5 +102,6 @@ extern const struct ga_fault_kind ga_fault_firewall;   /* faults/firewall.c */
 extern const struct ga_fault_kind ga_fault_tbf;        /* faults/qdisc.c */
 extern const struct ga_fault_kind ga_fault_netem;      /* faults/qdisc.c */
 extern const struct ga_fault_kind ga_fault_pause;      /* faults/pause.c */
+extern const struct ga_fault_kind ga_fault_point;      /* faults/point.c */
 
 #endif

@@ -54,14 +54,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <linux/netlink.h>
-#include <nftables/libnftables.h>
 
 #include "faults/args.h"
-#include "lab/netns.h"
+#include "faults/nft.h"
 #include "util/units.h"
 
 enum fw_action { FW_DROP, FW_REJECT };
@@ -345,127 +340,7 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 const char *ga_firewall_table_name(unsigned tag, unsigned line, char *buf,
 				   size_t len)
 {
-	snprintf(buf, len, "goneaway_%x_%u", tag, line);
-	return buf;
-}
-
-/* ------------------------------------------------------------------ */
-/* Running nft inside the server namespace */
-
-/* Opens a libnftables context with buffered output and errors, on the
- * calling thread's namespace.  Returns 0, -1 or GA_FAULT_UNSUPPORTED;
- * free *ctx with nft_ctx_free(). */
-static int nft_open(struct nft_ctx **ctx, struct ga_error *err)
-{
-	int fd;
-
-	/* nft_ctx_new() opens its netlink socket at once, and libnftables
-	 * 1.0.6 exit()s the whole process when it cannot ("Unable to
-	 * initialize Netlink socket"): try one first ourselves. */
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-	if (fd < 0) {
-		ga_error_errno(err, errno, "nf_tables unavailable: cannot open "
-			       "a netfilter netlink socket");
-		return GA_FAULT_UNSUPPORTED;
-	}
-	close(fd);
-	*ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!*ctx) {
-		ga_error_set(err, "nf_tables unavailable: nft_ctx_new failed");
-		return GA_FAULT_UNSUPPORTED;
-	}
-	if (nft_ctx_buffer_output(*ctx) != 0 || nft_ctx_buffer_error(*ctx) != 0) {
-		nft_ctx_free(*ctx);
-		*ctx = NULL;
-		return ga_error_set(err, "libnftables: cannot buffer output");
-	}
-	return 0;
-}
-
-/* Runs cmds; on failure puts libnftables' first error line into err
- * (1.0.6 quotes the buffer's first line under it, whichever line was at
- * fault, so that part is left out).  Returns 0, -1, or GA_FAULT_UNSUPPORTED
- * when the kernel lacks what the commands need (missing_is_unsupported:
- * also for "No such file or directory", which a script that makes every
- * object it names only gets for a missing kernel module). */
-static int nft_run(struct nft_ctx *ctx, const char *cmds,
-		   bool missing_is_unsupported, struct ga_error *err)
-{
-	const char *text, *p;
-	struct ga_error e;
-	size_t len;
-	int rc = -1;
-
-	if (nft_run_cmd_from_buffer(ctx, cmds) == 0)
-		return 0;
-	text = nft_ctx_get_error_buffer(ctx);
-	if (!text || !*text)
-		text = "libnftables failed without a message";
-	len = strcspn(text, "\n");
-	p = strstr(text, "Error: ");    /* after a location, if any */
-	if (p && p < text + len) {
-		len -= (size_t)(p + 7 - text);
-		text = p + 7;
-	}
-	ga_error_set(&e, "nft: %.*s", (int)len, text);
-	if (strstr(e.msg, "Operation not supported") ||
-	    strstr(e.msg, "Protocol not supported") ||
-	    (missing_is_unsupported &&
-	     strstr(e.msg, "No such file or directory")))
-		rc = GA_FAULT_UNSUPPORTED;
-	if (err)
-		*err = e;
-	return rc;
-}
-
-static int apply_in_ns(void *arg, struct ga_error *err)
-{
-	struct nft_ctx *ctx;
-	int rc;
-
-	rc = nft_open(&ctx, err);
-	if (rc != 0)
-		return rc;
-	rc = nft_run(ctx, arg, true, err);
-	nft_ctx_free(ctx);
-	return rc;
-}
-
-/* True when "list tables" output has the line "table inet NAME". */
-static bool has_table(const char *out, const char *name)
-{
-	size_t nlen = strlen(name);
-	const char *p = out;
-
-	while (p && *p) {
-		if (strncmp(p, "table inet ", 11) == 0 &&
-		    strncmp(p + 11, name, nlen) == 0 &&
-		    (p[11 + nlen] == '\n' || p[11 + nlen] == '\0'))
-			return true;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return false;
-}
-
-static int revert_in_ns(void *arg, struct ga_error *err)
-{
-	const struct fw_state *st = arg;
-	struct nft_ctx *ctx;
-	char cmd[128];
-	int rc;
-
-	rc = nft_open(&ctx, err);
-	if (rc != 0)
-		return -1;
-	rc = nft_run(ctx, "list tables inet", false, err);
-	if (rc == 0 && has_table(nft_ctx_get_output_buffer(ctx), st->table)) {
-		snprintf(cmd, sizeof(cmd), "delete table inet %s", st->table);
-		rc = nft_run(ctx, cmd, false, err);
-	}
-	nft_ctx_free(ctx);
-	return rc == 0 ? 0 : -1;
+	return ga_nft_table_name(tag, line, buf, len);
 }
 
 static int fw_apply(const void *spec, const struct ga_fault_target *t,
@@ -484,7 +359,7 @@ static int fw_apply(const void *spec, const struct ga_fault_target *t,
 	rc = ga_firewall_script(spec, t, st->table, script, sizeof(script),
 				err);
 	if (rc == 0)
-		rc = ga_netns_run(t->server_ns, apply_in_ns, script, err);
+		rc = ga_nft_apply_in(t->server_ns, script, err);
 	if (rc != 0) {
 		ga_error_prefix(err, "firewall (table inet %s)", st->table);
 		free(st);
@@ -505,7 +380,7 @@ static int fw_revert(const void *spec, const struct ga_fault_target *t,
 		return 0;
 	/* No namespace left: its tables went with it. */
 	if (t->server_ns >= 0)
-		rc = ga_netns_run(t->server_ns, revert_in_ns, st, err);
+		rc = ga_nft_delete_table_in(t->server_ns, st->table, err);
 	if (rc != 0)
 		ga_error_prefix(err, "firewall: deleting table inet %s",
 				st->table);

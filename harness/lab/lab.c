@@ -4,10 +4,14 @@
  *
  *   1. hold the calling thread's namespace (host_ns);
  *   2. unshare() a client namespace, hold it, open a route socket in it;
- *      unshare() again for the server namespace, same; setns() home;
+ *      unshare() again for the server namespace (and the proxy's), same;
+ *      setns() home;
  *   3. through the client socket create the veth pair, the peer placed
- *      straight into the server namespace (IFLA_NET_NS_FD);
- *   4. through each socket: address on the veth end, lo and veth end up.
+ *      straight into the server namespace (IFLA_NET_NS_FD); with a
+ *      proxy, into the proxy's, and through the proxy's socket a second
+ *      pair, its peer in the server namespace;
+ *   4. through each socket: addresses on the veth ends, lo and the veth
+ *      ends up.
  *
  * A netlink socket stays bound to the namespace it was opened in, so once
  * both sockets exist every request is sent from the host namespace; the
@@ -87,7 +91,7 @@ static int join_netns(int given_fd, int *ns_fd, struct nl_sock **sockp,
  * the thread would go on running inside a lab. */
 static int make_namespaces(struct ga_lab *lab, int server_ns,
 			   struct nl_sock **csock, struct nl_sock **ssock,
-			   struct ga_error *err)
+			   struct nl_sock **psock, struct ga_error *err)
 {
 	int moved = 0;
 	int rc;
@@ -95,6 +99,11 @@ static int make_namespaces(struct ga_lab *lab, int server_ns,
 	rc = new_netns(&lab->client_ns, csock, &moved, "client", err);
 	if (rc)
 		goto out;
+	if (psock) {
+		rc = new_netns(&lab->proxy_ns, psock, &moved, "proxy", err);
+		if (rc)
+			goto out;
+	}
 	if (server_ns >= 0)
 		rc = join_netns(server_ns, &lab->server_ns, ssock, &moved,
 				"server", err);
@@ -114,9 +123,11 @@ out:
 	return rc;
 }
 
-/* Creates the veth pair from inside the client namespace (csock), its
- * peer born in the server namespace.  Nothing appears in the host. */
-static int create_veth(struct nl_sock *csock, const struct ga_lab *lab,
+/* Creates a veth pair from inside sock's namespace (what: "client"),
+ * name there and peer_name born in the namespace peer_ns.  Nothing
+ * appears in the host. */
+static int create_veth(struct nl_sock *sock, const char *name,
+		       const char *peer_name, int peer_ns, const char *what,
 		       struct ga_error *err)
 {
 	struct rtnl_link *link;
@@ -126,21 +137,20 @@ static int create_veth(struct nl_sock *csock, const struct ga_lab *lab,
 	link = rtnl_link_veth_alloc();
 	if (!link)
 		return ga_error_set(err, "allocating veth %s/%s: out of memory",
-				    lab->client_if, lab->server_if);
+				    name, peer_name);
 	/* A new reference: put below.  The link owns the peer as well and
 	 * frees it with itself. */
 	peer = rtnl_link_veth_get_peer(link);
-	rtnl_link_set_name(link, lab->client_if);
-	rtnl_link_set_name(peer, lab->server_if);
-	rtnl_link_set_ns_fd(peer, lab->server_ns);
-	rc = rtnl_link_add(csock, link, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_set_name(link, name);
+	rtnl_link_set_name(peer, peer_name);
+	rtnl_link_set_ns_fd(peer, peer_ns);
+	rc = rtnl_link_add(sock, link, NLM_F_CREATE | NLM_F_EXCL);
 	rtnl_link_put(peer);
 	rtnl_link_veth_release(link);
 	if (rc)
 		return ga_error_set(err,
-				    "creating veth %s/%s in the client namespace: %s",
-				    lab->client_if, lab->server_if,
-				    nl_geterror(rc));
+				    "creating veth %s/%s in the %s namespace: %s",
+				    name, peer_name, what, nl_geterror(rc));
 	return 0;
 }
 
@@ -226,22 +236,78 @@ out:
 	return rc ? -1 : 0;
 }
 
+/* Brings up the veth end ifname in sock's namespace and gives it its
+ * address. */
+static int configure_end(struct nl_sock *sock, const char *ifname,
+			 const char *local, const char *what,
+			 struct ga_error *err)
+{
+	int ifindex = 0;
+	int rc;
+
+	rc = link_up(sock, ifname, &ifindex, what, err);
+	if (rc)
+		return rc;
+	return add_address(sock, ifindex, ifname, local, what, err);
+}
+
 /* Brings up lo and the veth end ifname in sock's namespace and gives the
  * veth end its address. */
 static int configure_side(struct nl_sock *sock, const char *ifname,
 			  const char *local, const char *what,
 			  struct ga_error *err)
 {
-	int ifindex = 0;
 	int rc;
 
 	rc = link_up(sock, "lo", NULL, what, err);
 	if (rc)
 		return rc;
-	rc = link_up(sock, ifname, &ifindex, what, err);
-	if (rc)
-		return rc;
-	return add_address(sock, ifindex, ifname, local, what, err);
+	return configure_end(sock, ifname, local, what, err);
+}
+
+/* The links of a lab without a proxy: client to server. */
+static int wire_direct(struct ga_lab *lab, struct nl_sock *csock,
+		       struct nl_sock *ssock, struct ga_error *err)
+{
+	int rc;
+
+	rc = create_veth(csock, lab->client_if, lab->server_if, lab->server_ns,
+			 "client", err);
+	if (rc == 0)
+		rc = configure_side(csock, lab->client_if, GA_LAB_CLIENT_ADDR,
+				    "client", err);
+	if (rc == 0)
+		rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
+				    "server", err);
+	return rc;
+}
+
+/* The links of a lab with a proxy: client to proxy, proxy to server;
+ * the server's end as in a lab without one. */
+static int wire_proxied(struct ga_lab *lab, struct nl_sock *csock,
+			struct nl_sock *psock, struct nl_sock *ssock,
+			struct ga_error *err)
+{
+	int rc;
+
+	rc = create_veth(csock, lab->client_if, lab->proxy_front_if,
+			 lab->proxy_ns, "client", err);
+	if (rc == 0)
+		rc = create_veth(psock, lab->proxy_back_if, lab->server_if,
+				 lab->server_ns, "proxy", err);
+	if (rc == 0)
+		rc = configure_side(csock, lab->client_if,
+				    GA_LAB_PROXIED_CLIENT_ADDR, "client", err);
+	if (rc == 0)
+		rc = configure_side(psock, lab->proxy_front_if,
+				    GA_LAB_PROXY_ADDR, "proxy", err);
+	if (rc == 0)
+		rc = configure_end(psock, lab->proxy_back_if,
+				   GA_LAB_CLIENT_ADDR, "proxy", err);
+	if (rc == 0)
+		rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
+				    "server", err);
+	return rc;
 }
 
 int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err)
@@ -252,41 +318,53 @@ int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err)
 int ga_lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
 		     struct ga_error *err)
 {
+	return ga_lab_create_with(lab, tag, server_ns, false, err);
+}
+
+int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,
+		       bool proxy, struct ga_error *err)
+{
 	struct nl_sock *csock = NULL;
 	struct nl_sock *ssock = NULL;
+	struct nl_sock *psock = NULL;
 	int rc;
 
 	lab->host_ns = -1;
 	lab->client_ns = -1;
 	lab->server_ns = -1;
+	lab->proxy_ns = -1;
 	snprintf(lab->client_if, sizeof(lab->client_if), "ga%xc",
 		 tag & TAG_MASK);
 	snprintf(lab->server_if, sizeof(lab->server_if), "ga%xs",
 		 tag & TAG_MASK);
+	lab->proxy_front_if[0] = lab->proxy_back_if[0] = '\0';
+	if (proxy) {
+		snprintf(lab->proxy_front_if, sizeof(lab->proxy_front_if),
+			 "ga%xf", tag & TAG_MASK);
+		snprintf(lab->proxy_back_if, sizeof(lab->proxy_back_if),
+			 "ga%xb", tag & TAG_MASK);
+	}
+	lab->client_addr = proxy ? GA_LAB_PROXIED_CLIENT_ADDR :
+			   GA_LAB_CLIENT_ADDR;
+	lab->connect_addr = proxy ? GA_LAB_PROXY_ADDR : GA_LAB_SERVER_ADDR;
 
 	lab->host_ns = open(THREAD_NETNS, O_RDONLY | O_CLOEXEC);
 	if (lab->host_ns < 0)
 		return ga_error_errno(err, errno, "opening %s", THREAD_NETNS);
 
-	rc = make_namespaces(lab, server_ns, &csock, &ssock, err);
-	if (rc)
-		goto out;
-	rc = create_veth(csock, lab, err);
-	if (rc)
-		goto out;
-	rc = configure_side(csock, lab->client_if, GA_LAB_CLIENT_ADDR,
-			    "client", err);
-	if (rc)
-		goto out;
-	rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
-			    "server", err);
-out:
+	rc = make_namespaces(lab, server_ns, &csock, &ssock,
+			     proxy ? &psock : NULL, err);
+	if (rc == 0)
+		rc = proxy ? wire_proxied(lab, csock, psock, ssock, err) :
+		     wire_direct(lab, csock, ssock, err);
 	/* The sockets hold their namespaces too: free them before deciding
 	 * whether the lab lives. */
 	if (csock)
 		nl_socket_free(csock);
 	if (ssock)
 		nl_socket_free(ssock);
+	if (psock)
+		nl_socket_free(psock);
 	if (rc)
 		ga_lab_destroy(lab);
 	return rc;
@@ -296,5 +374,6 @@ void ga_lab_destroy(struct ga_lab *lab)
 {
 	close_fd(&lab->client_ns);
 	close_fd(&lab->server_ns);
+	close_fd(&lab->proxy_ns);
 	close_fd(&lab->host_ns);
 }

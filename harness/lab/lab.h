@@ -7,15 +7,28 @@
  *
  * (<tag> is up to six hex digits.)
  *
+ * A lab with a proxy has a third namespace between them, joined to each
+ * by a veth pair of its own, where a proxy process runs (proxy/proxy.h):
+ *
+ *     client ns  ga<tag>c 198.18.0.5/30  <-->  ga<tag>f 198.18.0.6/30  proxy ns
+ *     proxy ns   ga<tag>b 198.18.0.1/30  <-->  ga<tag>s 198.18.0.2/30  server ns
+ *
+ * The server's side is the same in both (the server at 198.18.0.2 sees
+ * its clients come from 198.18.0.1), so the server, its configuration
+ * and the faults made on its side need not know whether a proxy is
+ * there; the clients connect to connect_addr, which is the server's
+ * address or the proxy's.  Nothing is forwarded: the proxy namespace
+ * does not route between its two links, a proxy process relays.
+ *
  * (198.18.0.0/15 is reserved for network benchmark labs, RFC 2544.)
  *
  * The namespaces are anonymous: they are held only by the file descriptors
  * in struct ga_lab (and by any process started inside them), never by a
  * named mount under /run/netns.  When the harness exits for any reason,
- * even SIGKILL, the kernel closes the descriptors and frees both
- * namespaces, and the veth pair with them.  The host's own namespace is
- * never changed: the veth is created from inside the client namespace with
- * its peer placed directly in the server namespace.
+ * even SIGKILL, the kernel closes the descriptors and frees the
+ * namespaces, and the veth pairs with them.  The host's own namespace is
+ * never changed: each veth is created from inside one lab namespace with
+ * its peer placed directly in another.
  *
  * All netlink work uses libnl-route-3.
  */
@@ -23,19 +36,29 @@
 #define GA_LAB_H
 
 #include <net/if.h>
+#include <stdbool.h>
 
 #include "util/error.h"
 
 #define GA_LAB_CLIENT_ADDR "198.18.0.1"
 #define GA_LAB_SERVER_ADDR "198.18.0.2"
 #define GA_LAB_PREFIXLEN 30
+/* with a proxy: the client's link, the proxy's end of it */
+#define GA_LAB_PROXIED_CLIENT_ADDR "198.18.0.5"
+#define GA_LAB_PROXY_ADDR "198.18.0.6"
 
 struct ga_lab {
 	int host_ns;            /* fd of the namespace the harness runs in */
 	int client_ns;          /* fd of the client namespace, or -1 */
 	int server_ns;          /* fd of the server namespace, or -1 */
+	int proxy_ns;           /* fd of the proxy namespace; -1: none */
 	char client_if[IF_NAMESIZE];
 	char server_if[IF_NAMESIZE];
+	char proxy_front_if[IF_NAMESIZE];       /* "" without a proxy */
+	char proxy_back_if[IF_NAMESIZE];
+	const char *client_addr;        /* static: the client's address */
+	const char *connect_addr;       /* static: where clients connect,
+					 * the server or the proxy */
 };
 
 /* Creates both namespaces, the veth pair, addresses and links up.  tag
@@ -49,6 +72,11 @@ int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err);
  * of its own for it) instead of a new one; -1: a new one. */
 int ga_lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
 		     struct ga_error *err);
+
+/* The same, with a proxy namespace between client and server (see
+ * above) when proxy is true. */
+int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,
+		       bool proxy, struct ga_error *err);
 
 /* Closes the namespace descriptors.  The kernel frees each namespace (and
  * the veth) once no process is left inside it.  Safe on a half-made lab

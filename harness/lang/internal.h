@@ -57,6 +57,7 @@ enum once {
 	ONCE_KEYWORDS,
 	ONCE_REQUIRES,
 	ONCE_REPEAT,
+	ONCE_PROXY,
 	ONCE_COUNT,
 };
 
@@ -188,6 +189,10 @@ int ga_parse_selector(struct parser *p, struct lexer *lx,
 GA_DIRECTIVE_HANDLER(ga_parse_server_option);
 GA_DIRECTIVE_HANDLER(ga_parse_connection);
 GA_DIRECTIVE_HANDLER(ga_parse_repeat);
+/* lang/parse_proxy.c: the "proxy NAME ..." header line; true when word
+ * is an action of the "proxy ACTION" steps instead */
+GA_DIRECTIVE_HANDLER(ga_parse_proxy);
+bool ga_parse_proxy_is_action(const char *word);
 /* lang/parse_steps.c */
 GA_DIRECTIVE_HANDLER(ga_parse_conn_step);
 GA_DIRECTIVE_HANDLER(ga_parse_sql_step);
@@ -201,6 +206,7 @@ GA_DIRECTIVE_HANDLER(ga_parse_text_step);
 GA_DIRECTIVE_HANDLER(ga_parse_sleep);
 GA_DIRECTIVE_HANDLER(ga_parse_status);
 GA_DIRECTIVE_HANDLER(ga_parse_server);
+GA_DIRECTIVE_HANDLER(ga_parse_proxy_step);
 /* lang/parse_expect.c */
 GA_DIRECTIVE_HANDLER(ga_parse_expect);
 /* An expect line's outcomes and clauses at lx, after its selector (an

@@ -40,6 +40,8 @@ static const struct directive directives[] = {
 	/* "server stop|start|restart|crash": one word picks the kind */
 	{ "server", CLASS_STEP, ONCE_NONE, GA_STEP_SERVER_STOP,
 	  ga_parse_server },
+	/* "proxy NAME ..." declares the proxy; "proxy stop|...": below */
+	{ "proxy", CLASS_HEADER, ONCE_PROXY, GA_STEP_CONNECT, ga_parse_proxy },
 	{ "expect", CLASS_EXPECT, ONCE_NONE, GA_STEP_CONNECT, ga_parse_expect },
 	{ "seen", CLASS_EXPECT, ONCE_NONE, GA_STEP_CONNECT, ga_parse_seen },
 };
@@ -71,6 +73,31 @@ static const struct directive step_directives[GA_STEP_KIND_COUNT] = {
 	STEP(DRAIN, ga_parse_conn_step),
 };
 #undef STEP
+
+/* "proxy stop|start|restart|crash": one word picks the kind, as for
+ * "server"; the same first word as the header line "proxy NAME". */
+static const struct directive proxy_step = {
+	"proxy", CLASS_STEP, ONCE_NONE, GA_STEP_PROXY_STOP,
+	ga_parse_proxy_step
+};
+
+/* The header line "proxy NAME" and the step "proxy ACTION" begin with
+ * one word: the next one tells them apart (read from a copy of the
+ * lexer, which the handler then reads again). */
+static const struct directive *proxy_line(const struct directive *dir,
+					  struct parser *p,
+					  const struct lexer *lx)
+{
+	struct lexer ahead = *lx;
+	struct word w;
+
+	if (dir->parse != ga_parse_proxy)
+		return dir;
+	if (ga_lex_word(p, &ahead, &w) == 1 && !w.quoted &&
+	    ga_parse_proxy_is_action(w.text))
+		return &proxy_step;
+	return dir;
+}
 
 static const struct directive *find_directive(const char *name)
 {
@@ -153,6 +180,7 @@ static void parse_line(struct parser *p, struct lexer *lx)
 		unknown_directive(p, &kw);
 		return;
 	}
+	dir = proxy_line(dir, p, lx);
 	switch (dir->cls) {
 	case CLASS_HEADER:
 		if (p->seen_step) {

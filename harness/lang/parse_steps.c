@@ -21,6 +21,16 @@ static const struct {
 	{ "crash", GA_STEP_SERVER_CRASH },
 };
 
+static const struct {
+	const char *name;
+	enum ga_step_kind kind;
+} proxy_actions[] = {
+	{ "stop", GA_STEP_PROXY_STOP },
+	{ "start", GA_STEP_PROXY_START },
+	{ "restart", GA_STEP_PROXY_RESTART },
+	{ "crash", GA_STEP_PROXY_CRASH },
+};
+
 static void begin_step(struct parser *p, struct ga_step *st,
 		       enum ga_step_kind kind)
 {
@@ -562,14 +572,14 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 		return -1;
 	if (rc == 0)
 		return ga_perr(p, name.col, "'fault %s' needs a kind (%s)",
-			    name.text, "firewall, tbf, netem or pause");
+			    name.text, "firewall, tbf, netem, pause or point");
 	kind = ga_fault_kind_find(w.text);
 	if (!kind) {
 		ga_suggest_init(&sg, w.text, 2);
 		for (i = 0; kinds[i]; i++)
 			ga_suggest_try(&sg, kinds[i]->name);
 		return ga_perr(p, w.col, "unknown fault kind '%s'%s (known: "
-			    "firewall, tbf, netem, pause)", w.text,
+			    "firewall, tbf, netem, pause, point)", w.text,
 			    ga_suggest_text(&sg, dym, sizeof(dym)));
 	}
 	if (!kind->parse)
@@ -829,3 +839,34 @@ int ga_parse_server(struct parser *p, struct lexer *lx,
 	return push_step(p, &st);
 }
 
+/* "proxy stop|start|restart|crash" (parse.c sends only these words
+ * here): acts on the proxy the header's "proxy NAME" line declared. */
+int ga_parse_proxy_step(struct parser *p, struct lexer *lx,
+			const struct directive *dir, const struct word *kw)
+{
+	const struct ga_proxy_decl *d = &p->sc->proxy;
+	struct ga_step st;
+	struct word w;
+	size_t i;
+	int rc;
+
+	(void)dir;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc <= 0)
+		return -1;
+	for (i = 0; i < COUNT(proxy_actions); i++) {
+		if (strcmp(proxy_actions[i].name, w.text) == 0)
+			break;
+	}
+	if (i == COUNT(proxy_actions))
+		return -1;      /* parse.c's choice: not reached */
+	if (!d->line || strcmp(d->name, "none") == 0)
+		return ga_perr(p, kw->col, "'proxy %s' acts on the scenario's "
+			       "proxy: declare it in the header, e.g. "
+			       "'proxy haproxy'", w.text);
+	begin_step(p, &st, proxy_actions[i].kind);
+	rc = ga_lex_end(p, lx, "the proxy action");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}

@@ -49,6 +49,7 @@ void ga_scenario_free(struct ga_scenario *sc)
 	free_strings(sc->keywords, sc->nkeywords);
 	free_strings(sc->requires, sc->nrequires);
 	free(sc->requires_text);
+	free(sc->proxy.reason);
 	for (i = 0; i < sc->noptions; i++) {
 		free(sc->options[i].name);
 		free(sc->options[i].value);

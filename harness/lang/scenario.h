@@ -258,6 +258,23 @@ struct ga_server_option {
 	char *value;                    /* owned; NULL for a bare flag */
 };
 
+/* "proxy NAME [SETTING=VALUE]..." or "proxy none REASON": what stands
+ * between the scenario's clients and its server (docs/scenario-format.md,
+ * "A proxy in the middle").  The proxies' names are GA_PROXY_NAMES. */
+#define GA_PROXY_NAME_MAX 16
+struct ga_proxy_decl {
+	int line;                       /* 0: no proxy line */
+	char name[GA_PROXY_NAME_MAX];   /* "haproxy", "none" */
+	char *reason;                   /* owned: none's REASON, else NULL */
+	long client_timeout_ms;         /* the settings; 0: the proxy's */
+	long server_timeout_ms;         /* default */
+	long connect_timeout_ms;
+};
+
+/* The proxies a "proxy" line and --proxy may name besides "none"; each
+ * is a kind of proxy/proxy.h (a unit test checks they agree). */
+#define GA_PROXY_NAMES { "haproxy", NULL }
+
 struct ga_scenario {
 	char *path;                     /* owned: the file it came from */
 	char *name;                     /* owned: basename without ".gw" */
@@ -283,6 +300,7 @@ struct ga_scenario {
 	struct ga_step *steps;
 	size_t nsteps;
 	long repeat;                    /* "repeat N": runs; 1 when absent */
+	struct ga_proxy_decl proxy;     /* "proxy ...": line 0 when absent */
 };
 
 void ga_scenario_free(struct ga_scenario *sc);

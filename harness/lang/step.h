@@ -66,7 +66,11 @@ enum ga_step_flag {
 	X(FETCH, "fetch", GA_CLIENT_CALL | GA_STEP_HAS_VALUE)              \
 	X(FORK, "fork", GA_CLIENT_CALL | GA_STEP_CHECKS_RESULT)            \
 	X(DRAIN, "drain", GA_CLIENT_CALL | GA_STEP_HAS_VALUE |             \
-	  GA_STEP_ON_RAW)
+	  GA_STEP_ON_RAW)                                                    \
+	X(PROXY_STOP, "proxy stop", GA_SERVER_ACTION)                       \
+	X(PROXY_START, "proxy start", GA_SERVER_ACTION)                     \
+	X(PROXY_RESTART, "proxy restart", GA_SERVER_ACTION)                 \
+	X(PROXY_CRASH, "proxy crash", GA_SERVER_ACTION)
 
 enum ga_step_kind {
 #define GA_STEP_ENUM(name, keyword, flags) GA_STEP_##name,

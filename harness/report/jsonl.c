@@ -271,6 +271,8 @@ static void write_case(FILE *f, long ncase, const char *dir,
 	kstr(f, "library", res->library);
 	kstr(f, "spec", res->client_spec);
 	fputc('}', f);
+	kstr(f, "proxy", res->proxy);
+	kstr(f, "proxy_ran", res->proxy_ran);
 	kstr(f, "combo", res->combo);
 	kstr(f, "verdict", ga_verdict_name(res->verdict));
 	kstr(f, "reason", res->reason);

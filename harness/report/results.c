@@ -712,6 +712,13 @@ static int read_case_fields(struct reader *rd, const struct ga_json *j,
 	    get_buf(rd, j, "combo", res->combo, sizeof(res->combo), true) ||
 	    get_word(rd, j, "verdict", verdict_find, &w))
 		return -1;
+	/* the proxy's members came later: a run without them had none */
+	if ((ga_json_get(j, "proxy") &&
+	     get_buf(rd, j, "proxy", res->proxy, sizeof(res->proxy), false)) ||
+	    (ga_json_get(j, "proxy_ran") &&
+	     get_buf(rd, j, "proxy_ran", res->proxy_ran,
+		     sizeof(res->proxy_ran), true)))
+		return -1;
 	res->verdict = (enum ga_verdict)w;
 	if (get_buf(rd, j, "reason", res->reason, sizeof(res->reason), true) ||
 	    get_long(rd, j, "line", 0, INT_MAX, false, 0, &v))
@@ -1073,6 +1080,8 @@ static int case_cmp(const void *a, const void *b)
 		c = strcmp(x->res.server, y->res.server);
 	if (!c)
 		c = strcmp(x->res.client, y->res.client);
+	if (!c)
+		c = strcmp(x->res.proxy, y->res.proxy);
 	return c;
 }
 
@@ -1100,12 +1109,13 @@ int ga_results_sort(struct ga_results *r, struct ga_error *err)
 			struct ga_results_case *k = &r->cases[kept - 1];
 
 			if (strcmp(k->fingerprint, c->fingerprint) != 0)
-				return ga_error_set(err, "%s on %s with %s is in "
-					"%s:%ld and in %s:%ld, and they differ: "
-					"give each case to one run only",
+				return ga_error_set(err, "%s on %s with %s%s%s is "
+					"in %s:%ld and in %s:%ld, and they "
+					"differ: give each case to one run only",
 					c->sc->label, c->res.server,
-					c->res.client, k->file, k->line,
-					c->file, c->line);
+					c->res.client, c->res.proxy[0] ?
+					" behind " : "", c->res.proxy, k->file,
+					k->line, c->file, c->line);
 			case_free(c);
 			continue;
 		}

@@ -60,6 +60,11 @@ static void tap_end_case(struct ga_reporter *rep, size_t index,
 		ga_esc_write(f, server, GA_ESC_YAML);
 		fputs("\"\n", f);
 	}
+	if (res->proxy_ran[0]) {
+		fputs("  proxy: \"", f);
+		ga_esc_write(f, res->proxy_ran, GA_ESC_YAML);
+		fputs("\"\n", f);
+	}
 	if (res->client[0]) {
 		fputs("  client: \"", f);
 		ga_esc_write(f, res->client, GA_ESC_YAML);

@@ -2,8 +2,9 @@
  * results_dir/<label>/ the file that ran (scenario.gw), every step's
  * call, code, sqlstate, message and time (steps.log), the server's own
  * error log (mariadbd.err, whatever the server) and configuration
- * (my.cnf), and each client driver's standard error (driver-NAME.log,
- * one per connection), so a failure can be understood and rerun from its
+ * (my.cnf), each client driver's standard error (driver-NAME.log,
+ * one per connection) and, behind a proxy, its configuration and log
+ * (haproxy.cfg, haproxy.log), so a failure can be understood and rerun from its
  * results alone.  Whatever could not be kept is recorded in the case result: a
  * --strict run fails on it.
  */
@@ -177,6 +178,22 @@ static void keep_file(struct ga_case_result *res, const char *src, int fd,
 	}
 }
 
+/* The proxy's configuration and log, under its own name: haproxy.cfg,
+ * haproxy.log (what it wrote, if it ever started). */
+static void keep_proxy(struct ga_case *c, int fd, const char *dir)
+{
+	const char *base;
+
+	if (!c->prx.cfg[0])
+		return;
+	base = strrchr(c->prx.cfg, '/');
+	keep_file(c->res, c->prx.cfg, fd, base ? base + 1 : c->prx.cfg, dir);
+	if (access(c->prx.log, F_OK) != 0)
+		return;
+	base = strrchr(c->prx.log, '/');
+	keep_file(c->res, c->prx.log, fd, base ? base + 1 : c->prx.log, dir);
+}
+
 void ga_keep_evidence(struct ga_case *c)
 {
 	char dir[PATH_MAX];
@@ -212,6 +229,7 @@ void ga_keep_evidence(struct ga_case *c)
 		}
 		keep_file(res, c->srv.errlog, fd, "mariadbd.err", dir);
 	}
+	keep_proxy(c, fd, dir);
 	close(fd);
 }
 

@@ -114,6 +114,7 @@ int ga_case_fold(const struct ga_run_options *o, struct ga_case_result *acc,
 	memcpy(acc->server_version, run->server_version,
 	       sizeof(acc->server_version));
 	memcpy(acc->server_notes, run->server_notes, sizeof(acc->server_notes));
+	memcpy(acc->proxy_ran, run->proxy_ran, sizeof(acc->proxy_ran));
 	memcpy(acc->reverted, run->reverted, sizeof(acc->reverted));
 	memcpy(acc->not_reverted, run->not_reverted, sizeof(acc->not_reverted));
 	if (acc->repeat <= 1) {

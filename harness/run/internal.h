@@ -13,6 +13,7 @@
 #include "client/client.h"
 #include "faults/stack.h"
 #include "lab/lab.h"
+#include "proxy/proxy.h"
 #include "server/server.h"
 #include "run/runner.h"
 
@@ -44,6 +45,9 @@ struct ga_case {
 	bool lab_made;
 	struct ga_server srv;
 	bool srv_made;
+	const struct ga_proxy_kind *proxy;      /* static: the proxy it runs
+						 * behind, NULL: none */
+	struct ga_proxy prx;                    /* ga_proxy_init'ed */
 	struct ga_client *clients;      /* owned, one per connection */
 	struct ga_session *sessions;    /* owned, one per connection */
 	unsigned starts;                /* how often the server was started
@@ -115,6 +119,17 @@ void ga_session_note(struct ga_session *s, unsigned now,
 
 /* Where the scenario's faults apply. */
 void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t);
+
+/* ---- the proxy (run/proxy.c) ------------------------------------------------- */
+
+/* Which proxy case c runs behind (c->proxy), from the scenario's
+ * "proxy" line and --proxy.  Returns 0, or 1 with the case SKIPped
+ * (the scenario does not run behind what --proxy asks for). */
+int ga_case_choose_proxy(struct ga_case *c);
+
+/* Starts c->proxy in the lab's proxy namespace.  Returns 0, 1 with the
+ * case SKIPped (this machine lacks the proxy) or -1 (err set). */
+int ga_case_start_proxy(struct ga_case *c, struct ga_error *err);
 
 /* ---- repetitions (run/repeat.c) -------------------------------------------- */
 

@@ -21,6 +21,10 @@
 #include "util/fsutil.h"
 #include "run/rundir.h"
 
+/* How long a proxy may take at the end of a case to log the connections
+ * it relayed and exit (they have all ended by then: milliseconds). */
+#define PROXY_FINISH_MS 2000
+
 static const char *const skip_words[GA_SKIP_KIND_COUNT] = {
 #define GA_SKIP_WORD(name, word, what) [GA_SKIP_##name] = word,
 	GA_SKIP_MAP(GA_SKIP_WORD)
@@ -192,10 +196,11 @@ static void capture_stop(struct ga_case *c)
 	c->capture = NULL;
 }
 
+/* Returns 0, -1 (err set: ERROR) or 1 (the verdict is set: SKIP). */
 static int setup(struct ga_case *c, struct ga_error *err)
 {
 	struct ga_runner *r = c->r;
-	int own_ns;
+	int own_ns, rc;
 	size_t i;
 
 	c->tag = ((unsigned)getpid() & 0xfff) << 12 | (r->ncases & 0xfff);
@@ -207,7 +212,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	if (ga_server_create(&c->srv, &r->backend, c->dir, c->sc, err))
 		return -1;
 	own_ns = r->backend.ops->own_netns(&c->srv);
-	if (ga_lab_create_in(&c->lab, c->tag, own_ns, err))
+	if (ga_lab_create_with(&c->lab, c->tag, own_ns, c->proxy != NULL, err))
 		return ga_error_prefix(err, "creating the lab");
 	c->lab_made = true;
 	capture_start(c);
@@ -222,6 +227,11 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	snprintf(c->res->server_notes, sizeof(c->res->server_notes), "%s",
 		 c->srv.notes);
 	c->res->flavour = c->srv.id.flavour;
+	if (c->proxy) {
+		rc = ga_case_start_proxy(c, err);
+		if (rc)
+			return rc;
+	}
 	c->clients = calloc(c->sc->nconnections ? c->sc->nconnections : 1,
 			    sizeof(*c->clients));
 	c->sessions = calloc(c->sc->nconnections ? c->sc->nconnections : 1,
@@ -233,7 +243,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 			       c->sc->connections[i].transport == GA_TRANSPORT_RAW ?
 			       &r->raw : r->opts->driver);
 	c->env.netns_fd = c->lab.client_ns;
-	c->env.host = GA_LAB_SERVER_ADDR;
+	c->env.host = c->lab.connect_addr;
 	c->env.port = GA_SERVER_PORT;
 	c->env.socket = c->srv.socket;
 	c->env.user = GA_APP_USER;
@@ -284,7 +294,9 @@ static void teardown(struct ga_case *c)
 
 	/* Faults first, last applied first (a paused server is thawed), then
 	 * kill the server: a client blocked in a read then returns at once
-	 * instead of waiting for a watchdog. */
+	 * instead of waiting for a watchdog.  The proxy ends after the
+	 * clients, once the connections it relays have ended, so that its
+	 * log has them all. */
 	revert_faults(c);
 	if (c->srv_made)
 		ga_server_destroy(&c->srv);
@@ -294,6 +306,8 @@ static void teardown(struct ga_case *c)
 		free(c->clients);
 		c->clients = NULL;
 	}
+	ga_proxy_finish(&c->prx, c->r->in, PROXY_FINISH_MS);
+	ga_proxy_destroy(&c->prx);
 	free(c->sessions);
 	c->sessions = NULL;
 	capture_stop(c);        /* its socket holds the client namespace */
@@ -406,6 +420,7 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	double t0 = ga_clock_ms(), t1, t2;
 	bool go;
 	size_t i;
+	int rc;
 
 	memset(&c, 0, sizeof(c));
 	c.r = r;
@@ -413,13 +428,17 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	c.res = res;
 	c.rep = rep;
 	c.lab.host_ns = c.lab.client_ns = c.lab.server_ns = -1;
+	c.lab.proxy_ns = -1;
+	ga_proxy_init(&c.prx);
 	r->ncases++;
 	res->verdict = GA_VERDICT_PASS;
-	if (setup(&c, &err)) {
+	if (ga_case_choose_proxy(&c)) {
+		/* SKIP (or ERROR): nothing is made */
+	} else if ((rc = setup(&c, &err)) < 0) {
 		if (ga_interrupted(r->in))
 			res->signo = r->in->signo;
 		ga_case_verdict(res, GA_VERDICT_ERROR, res->line, "%s", err.msg);
-	} else {
+	} else if (rc == 0) {
 		check_requires(&c);
 	}
 	t1 = ga_clock_ms();
@@ -455,6 +474,8 @@ int ga_case_result_init(struct ga_case_result *res,
 			 opts->server->name);
 	snprintf(res->server, sizeof(res->server), "%s",
 		 opts->server_name ? opts->server_name : res->backend);
+	snprintf(res->proxy, sizeof(res->proxy), "%s",
+		 opts->proxy ? opts->proxy : "");
 	if (opts->driver) {
 		snprintf(res->client, sizeof(res->client), "%s",
 			 opts->driver->name);

@@ -43,7 +43,9 @@ const char *ga_verdict_name(enum ga_verdict v);
 	X(FLAVOUR, "flavour", "the scenario requires another server")       \
 	X(NETEM, "netem", "the kernel has no sch_netem")                    \
 	X(FAULT, "fault", "a fault kind this machine cannot make")          \
-	X(DRIVER, "driver", "a step the client driver cannot do")
+	X(DRIVER, "driver", "a step the client driver cannot do")            \
+	X(PROXY, "proxy", "a proxy this machine lacks, or one the scenario " \
+	  "does not run behind")
 
 enum ga_skip_kind {
 #define GA_SKIP_ENUM(name, word, what) GA_SKIP_##name,
@@ -69,6 +71,10 @@ struct ga_run_options {
 					 * results_dir for this run's
 					 * evidence (several combinations) */
 	const char *tmp_root;           /* where run directories go */
+	const char *proxy;              /* borrowed: what --proxy put in
+					 * front of the server, "none" or a
+					 * proxy's name; NULL: --proxy was
+					 * not given (none) */
 	long step_timeout_ms;           /* watchdog for unbounded steps */
 	bool stop_early;                /* --stop-early: a repeated scenario
 					 * makes no run after the first that
@@ -159,6 +165,12 @@ struct ga_case_result {
 					 * value (ga_run_options.server_name) */
 	char backend[32];               /* the server backend's name */
 	enum ga_flavour flavour;        /* the server's, once it started */
+	char proxy[GA_PROXY_NAME_MAX];  /* the --proxy it ran under
+					 * (ga_run_options.proxy), "" when
+					 * not given */
+	char proxy_ran[160];            /* what stood between client and
+					 * server: "HAProxy 2.6.12-1+deb12u4
+					 * (haproxy)", "" for nothing */
 	char client[64];                /* the driver's name ("builtin") */
 	char library[160];              /* the driver's client library */
 	char client_spec[512];          /* the --client value it was
@@ -196,8 +208,9 @@ void ga_step_line_write(FILE *f, const char *indent,
 			const struct ga_case_result *res, size_t i, bool detail);
 
 /* Writes what a case ran against, after indent: "server: mysql 9.7.4-2
- * (mysql-9.7, rootfs backend)" and "client: pymysql (PyMySQL 1.1.0)"
- * (run/stepline.c); a line is left out when nothing of it is known. */
+ * (mysql-9.7, rootfs backend)", "proxy: HAProxy 2.6.12-1+deb12u4
+ * (haproxy)" and "client: pymysql (PyMySQL 1.1.0)" (run/stepline.c); a
+ * line is left out when nothing of it is known (no proxy ran). */
 void ga_case_identity_write(FILE *f, const char *indent,
 			    const struct ga_case_result *res);
 

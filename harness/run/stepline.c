@@ -123,6 +123,11 @@ void ga_case_identity_write(FILE *f, const char *indent,
 		ga_esc_write(f, server, GA_ESC_TEXT);
 		fputc('\n', f);
 	}
+	if (res->proxy_ran[0]) {
+		fprintf(f, "%sproxy: ", indent);
+		ga_esc_write(f, res->proxy_ran, GA_ESC_TEXT);
+		fputc('\n', f);
+	}
 	if (res->client[0]) {
 		fprintf(f, "%sclient: ", indent);
 		ga_esc_write(f, res->client, GA_ESC_TEXT);

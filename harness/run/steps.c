@@ -395,6 +395,48 @@ static int server_step(struct ga_case *c, const struct ga_step *step,
 	return 0;
 }
 
+/* "proxy stop|start|restart|crash": on the proxy the scenario runs
+ * behind (the parser lets these steps only into a scenario that
+ * declares one). */
+static int proxy_step(struct ga_case *c, const struct ga_step *step,
+		      struct ga_step_result *sr)
+{
+	double start = ga_clock_ms();
+	struct ga_error err;
+	int rc = 0;
+
+	if (!c->proxy) {
+		ga_error_set(&err, "the scenario runs behind no proxy");
+		return ga_case_harness_error(c, step, &err);
+	}
+	switch (step->kind) {
+	case GA_STEP_PROXY_STOP:
+		rc = ga_proxy_stop(&c->prx, c->r->in, &err);
+		break;
+	case GA_STEP_PROXY_START:
+		rc = ga_proxy_start(&c->prx, c->r->in, &err);
+		break;
+	case GA_STEP_PROXY_RESTART:
+		rc = ga_proxy_stop(&c->prx, c->r->in, &err);
+		if (rc == 0)
+			rc = ga_proxy_start(&c->prx, c->r->in, &err);
+		break;
+	case GA_STEP_PROXY_CRASH:
+		rc = ga_proxy_crash(&c->prx, &err);
+		break;
+	default:
+		rc = ga_error_set(&err, "not a proxy step");
+	}
+	sr->ran = true;
+	sr->out.api = ga_step_kind_name(step->kind);
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (rc)
+		return ga_case_harness_error(c, step, &err);
+	sr->out.result = GA_RESULT_OK;
+	sr->matched = true;
+	return 0;
+}
+
 /* A sweep or a jitter shows what it slept in this run, and why, as
  * the step's value ("157ms, run 8 of 10"). */
 static int sleep_step(struct ga_case *c, const struct ga_step *step,
@@ -423,9 +465,15 @@ void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t)
 	t->server_ns = c->lab.server_ns;
 	t->client_if = c->lab.client_if;
 	t->server_if = c->lab.server_if;
-	t->client_addr = GA_LAB_CLIENT_ADDR;
+	t->client_addr = c->lab.client_addr ? c->lab.client_addr :
+			 GA_LAB_CLIENT_ADDR;
 	t->server_addr = GA_LAB_SERVER_ADDR;
 	t->server_port = GA_SERVER_PORT;
+	if (c->lab.proxy_ns >= 0) {     /* the clients connect to the proxy */
+		t->connect_addr = c->lab.connect_addr;
+		t->connect_port = GA_SERVER_PORT;
+		t->connect_ns = c->lab.proxy_ns;
+	}
 	t->tag = c->tag;
 	t->server_pid = c->srv.pid;
 }
@@ -503,6 +551,10 @@ static step_fn *const handlers[GA_STEP_KIND_COUNT] = {
 	[GA_STEP_SERVER_CRASH] = server_step,
 	[GA_STEP_FAULT] = fault_step,
 	[GA_STEP_LIFT] = lift_step,
+	[GA_STEP_PROXY_STOP] = proxy_step,
+	[GA_STEP_PROXY_START] = proxy_step,
+	[GA_STEP_PROXY_RESTART] = proxy_step,
+	[GA_STEP_PROXY_CRASH] = proxy_step,
 };
 
 bool ga_case_can_run(enum ga_step_kind kind)

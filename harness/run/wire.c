@@ -122,7 +122,7 @@ static void terminate(struct ga_case_result *res)
 	END(res->results); END(res->evidence_lost); END(res->reverted);
 	END(res->not_reverted); END(res->server); END(res->backend);
 	END(res->client); END(res->library); END(res->combo);
-	END(res->capture); END(res->client_spec);
+	END(res->capture); END(res->client_spec); END(res->proxy); END(res->proxy_ran);
 	for (i = 0; i < res->nsteps; i++) {
 		struct ga_step_result *s = &res->steps[i];
 		size_t k;

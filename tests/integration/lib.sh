@@ -80,7 +80,8 @@ netns_inodes() {
 }
 
 # What goneaway could leave behind: namespaces, veths named ga*, nft
-# tables named goneaway*, mariadbd processes, run directories, and mounts
+# tables named goneaway*, mariadbd and proxy processes, run directories,
+# and mounts
 # in the host's namespace whose mount point says "goneaway" (a chrooted
 # server's root, ROOT/goneaway, ROOT/dev: they must stay in the server's
 # own mount namespace).  run-all.sh runs files side by side each in PID
@@ -98,6 +99,8 @@ leftover_snapshot() {
 	tc qdisc show 2>/dev/null || true
 	say "mariadbd:"
 	ps -eo pid=,comm= | awk '$2 ~ /^(mariadbd|mysqld)$/ {print $1}'
+	say "proxy:"
+	ps -eo pid=,comm= | awk '$2 == "haproxy" {print $1}'
 	say "rundirs:"
 	ls -d "${TMPDIR:-/tmp}"/goneaway-run-* 2>/dev/null || true
 	say "mounts:"

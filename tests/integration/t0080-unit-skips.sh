@@ -14,8 +14,9 @@
 UNIT="$TOP/build/check-unit"
 
 # The test cases that need root, as suite/tcase.
-ROOT_TCASES="lab/traffic lab/isolation lab/lifetime fault_firewall/kernel
-fault_qdisc/kernel fault_stack/kernel client/sockets fsutil/across
+ROOT_TCASES="lab/traffic lab/proxy lab/isolation lab/lifetime
+fault_firewall/kernel fault_point/kernel fault_qdisc/kernel
+fault_stack/kernel proxy/haproxy client/sockets fsutil/across
 rundir/other-owner spawn/root spawn/join capture/link"
 
 # as_nobody OUT [VAR=VALUE ...]: runs a copy of check-unit as nobody with
@@ -50,12 +51,12 @@ test_expect_success 'not root: each root-only test case says SKIP, exit 0' '
 		grep -q "^SKIP $t: needs root (" nobody.out ||
 			{ echo "no SKIP line for $t"; return 1; }
 	done &&
-	test "$(grep -c "^SKIP " nobody.out)" -eq 12 &&
-	grep -q "^SKIPPED: 12 test cases need root" nobody.out
+	test "$(grep -c "^SKIP " nobody.out)" -eq 15 &&
+	grep -q "^SKIPPED: 15 test cases need root" nobody.out
 '
 
 test_expect_success 'not root: no test of a skipped test case is reported' '
-	for tc in traffic isolation lifetime kernel sockets across other-owner root join link; do
+	for tc in traffic proxy isolation lifetime kernel haproxy sockets across other-owner root join link; do
 		! grep ":[PFE]:$tc:" nobody.out ||
 			{ echo "tcase $tc ran without root"; return 1; }
 	done &&
@@ -79,6 +80,7 @@ test_expect_success 'root: the same test cases run and pass, nothing skipped' '
 		"$UNIT" > root.out 2>&1; rc=$?; cat root.out; test $rc -eq 0 &&
 	! grep -q "^SKIP" root.out &&
 	grep -q ":P:traffic:test_traffic:" root.out &&
+	grep -q ":P:proxy:test_" root.out &&
 	grep -q ":P:isolation:test_host_untouched:" root.out &&
 	grep -q ":P:lifetime:test_destroy_frees_namespaces:" root.out
 '

@@ -236,6 +236,114 @@ START_TEST(test_traffic)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* A lab with a proxy namespace between client and server */
+
+/* A listener on addr in namespace ns, a connect() to it from namespace
+ * from: *peer gets the address the listener saw.  Returns 0, or -1 with
+ * why set (the connect's errno in why->msg); the thread is home again
+ * either way (home: a descriptor of its namespace). */
+static int connect_between(int home, int ns, const char *addr, int from,
+			   char *peer, size_t len, struct ga_error *why)
+{
+	struct sockaddr_in sa, pa;
+	socklen_t salen = sizeof(sa), palen = sizeof(pa);
+	struct ga_error err;
+	int lfd = -1, cfd = -1, afd = -1, rc = -1;
+
+	if (ga_netns_enter(ns, why))
+		goto out;
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(lfd, 4) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &salen) < 0) {
+		ga_error_errno(why, errno, "listening on %s", addr);
+		goto out;
+	}
+	if (ga_netns_enter(from, why))
+		goto out;
+	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (cfd < 0 || set_timeouts(cfd) < 0 ||
+	    connect(cfd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ga_error_errno(why, errno, "connect to %s", addr);
+		goto out;
+	}
+	afd = accept4(lfd, (struct sockaddr *)&pa, &palen, SOCK_CLOEXEC);
+	if (afd < 0) {
+		ga_error_errno(why, errno, "accept");
+		goto out;
+	}
+	inet_ntop(AF_INET, &pa.sin_addr, peer, (socklen_t)len);
+	rc = 0;
+out:
+	ga_netns_enter(home, &err);
+	close_if_open(&afd);
+	close_if_open(&cfd);
+	close_if_open(&lfd);
+	return rc;
+}
+
+/* Client and proxy share one link, proxy and server the other; the
+ * server's side is the direct lab's (it sees 198.18.0.1), and the
+ * client cannot reach the server past the proxy: nothing routes. */
+START_TEST(test_proxied_lab)
+{
+	char peer[INET_ADDRSTRLEN];
+	struct ga_error err;
+	struct ga_lab lab;
+	ino_t before = thread_ns_inode();
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(ga_lab_create_with(&lab, 0x52, -1, true, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_uint_eq(thread_ns_inode(), before);
+	ck_assert_int_ge(lab.proxy_ns, 0);
+	ck_assert_uint_ne(fd_inode(lab.proxy_ns), fd_inode(lab.client_ns));
+	ck_assert_uint_ne(fd_inode(lab.proxy_ns), fd_inode(lab.server_ns));
+	ck_assert_uint_ne(fd_inode(lab.proxy_ns), before);
+	ck_assert_str_eq(lab.client_if, "ga52c");
+	ck_assert_str_eq(lab.proxy_front_if, "ga52f");
+	ck_assert_str_eq(lab.proxy_back_if, "ga52b");
+	ck_assert_str_eq(lab.server_if, "ga52s");
+	ck_assert_str_eq(lab.connect_addr, GA_LAB_PROXY_ADDR);
+	ck_assert_str_eq(lab.client_addr, GA_LAB_PROXIED_CLIENT_ADDR);
+
+	ck_assert_msg(connect_between(lab.host_ns, lab.proxy_ns,
+				      GA_LAB_PROXY_ADDR, lab.client_ns, peer,
+				      sizeof(peer), &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(peer, GA_LAB_PROXIED_CLIENT_ADDR);
+	ck_assert_msg(connect_between(lab.host_ns, lab.server_ns,
+				      GA_LAB_SERVER_ADDR, lab.proxy_ns, peer,
+				      sizeof(peer), &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(peer, GA_LAB_CLIENT_ADDR);
+	ck_assert_msg(connect_between(lab.host_ns, lab.server_ns,
+				      GA_LAB_SERVER_ADDR, lab.client_ns, peer,
+				      sizeof(peer), &err) == -1,
+		      "the client reached the server past the proxy");
+	ck_assert_msg(strstr(err.msg, strerror(ENETUNREACH)), "%s", err.msg);
+	ck_assert_uint_eq(thread_ns_inode(), before);
+	ga_lab_destroy(&lab);
+	ck_assert_int_eq(lab.proxy_ns, -1);
+}
+END_TEST
+
+/* A lab without a proxy has none, and says where clients connect. */
+START_TEST(test_direct_lab_has_no_proxy)
+{
+	struct ga_lab lab;
+
+	make_lab(&lab, 0x53);
+	ck_assert_int_eq(lab.proxy_ns, -1);
+	ck_assert_str_eq(lab.proxy_front_if, "");
+	ck_assert_str_eq(lab.connect_addr, GA_LAB_SERVER_ADDR);
+	ck_assert_str_eq(lab.client_addr, GA_LAB_CLIENT_ADDR);
+	ga_lab_destroy(&lab);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* What each namespace holds */
 
 /* Reads the calling thread's IPv4 main routing table: each line of
@@ -825,6 +933,7 @@ START_TEST(test_destroy_unmade_lab)
 	lab.host_ns = -1;
 	lab.client_ns = -1;
 	lab.server_ns = -1;
+	lab.proxy_ns = -1;
 	ga_lab_destroy(&lab);
 	ck_assert_int_eq(lab.host_ns, -1);
 	ck_assert_int_eq(lab.client_ns, -1);
@@ -1019,6 +1128,14 @@ Suite *make_lab_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_traffic);
 		tcase_add_test(tc, test_labs_coexist);
 		tcase_add_test(tc, test_create_in_thread);
+		suite_add_tcase(s, tc);
+	}
+
+	if (unit_needs_root(needs, "lab", "proxy", why)) {
+		tc = tcase_create("proxy");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_test(tc, test_proxied_lab);
+		tcase_add_test(tc, test_direct_lab_has_no_proxy);
 		suite_add_tcase(s, tc);
 	}
 

@@ -44,6 +44,8 @@ int main(void)
 	srunner_add_suite(sr, make_report_suite());
 	srunner_add_suite(sr, make_results_suite());
 	srunner_add_suite(sr, make_fault_firewall_suite(&needs));
+	srunner_add_suite(sr, make_fault_point_suite(&needs));
+	srunner_add_suite(sr, make_proxy_suite(&needs));
 	srunner_add_suite(sr, make_fault_qdisc_suite(&needs));
 	srunner_add_suite(sr, make_netem_suite(&needs));
 	srunner_add_suite(sr, make_fault_stack_suite(&needs));

@@ -309,6 +309,46 @@ START_TEST(test_header)
 }
 END_TEST
 
+/* ---- the proxy line and the proxy steps ------------------------------------ */
+
+/* "proxy NAME ..." declares; "proxy ACTION" acts (the word after it
+ * tells them apart). */
+START_TEST(test_proxy_lines)
+{
+	struct ga_scenario *sc;
+
+	sc = parse_ok("title t\ncause c\nproxy haproxy client-timeout=2s "
+		      "server-timeout=1500ms connect-timeout=1s\n"
+		      "connection app\nconnect app\nproxy restart\n"
+		      "proxy stop\nproxy start\nproxy crash\n");
+	ck_assert_int_eq(sc->proxy.line, 3);
+	ck_assert_str_eq(sc->proxy.name, "haproxy");
+	ck_assert_ptr_null(sc->proxy.reason);
+	ck_assert_int_eq(sc->proxy.client_timeout_ms, 2000);
+	ck_assert_int_eq(sc->proxy.server_timeout_ms, 1500);
+	ck_assert_int_eq(sc->proxy.connect_timeout_ms, 1000);
+	ck_assert_uint_eq(sc->nsteps, 5);
+	ck_assert_int_eq(sc->steps[1].kind, GA_STEP_PROXY_RESTART);
+	ck_assert_int_eq(sc->steps[2].kind, GA_STEP_PROXY_STOP);
+	ck_assert_int_eq(sc->steps[3].kind, GA_STEP_PROXY_START);
+	ck_assert_int_eq(sc->steps[4].kind, GA_STEP_PROXY_CRASH);
+	ck_assert_str_eq(ga_step_kind_name(GA_STEP_PROXY_RESTART),
+			 "proxy restart");
+	ck_assert(ga_step_kind_is(GA_STEP_PROXY_CRASH, GA_STEP_ACTION));
+	ga_scenario_free(sc);
+
+	sc = parse_ok("title t\ncause c\nproxy none the server's own port "
+		      "# a comment\nconnection app\nconnect app\n");
+	ck_assert_str_eq(sc->proxy.name, "none");
+	ck_assert_str_eq(sc->proxy.reason, "the server's own port");
+	ga_scenario_free(sc);
+
+	sc = parse_ok(HEAD "connect app\n");
+	ck_assert_int_eq(sc->proxy.line, 0);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* ---- expect lines: outcome sets, matching ---------------------------------- */
 
 static const struct {
@@ -477,17 +517,17 @@ static const struct {
 	/* fault: name and kind */
 	{ HEAD "fault wall firewal drop\n", 4, 12,
 	  "unknown fault kind 'firewal'; did you mean 'firewall'? (known: "
-	  "firewall, tbf, netem, pause)", .exact = true },
+	  "firewall, tbf, netem, pause, point)", .exact = true },
 	{ HEAD "fault wall pase\n", 4, 12,
 	  "unknown fault kind 'pase'; did you mean 'pause'? (known: "
-	  "firewall, tbf, netem, pause)", .exact = true },
+	  "firewall, tbf, netem, pause, point)", .exact = true },
 	{ HEAD "fault f pause now\n", 4, 15, "pause: 'pause' takes no "
 	  "arguments, found 'now' (usage: pause)", .exact = true },
 	{ HEAD "fault f pause \tnow  # later\n", 4, 16, "pause: 'pause' "
 	  "takes no arguments, found 'now' (usage: pause)", .exact = true },
 	{ HEAD "fault wall iptables drop\n", 4, 12,
 	  "unknown fault kind 'iptables' (known: firewall, tbf, netem, "
-	  "pause)", .exact = true },
+	  "pause, point)", .exact = true },
 	{ HEAD "fault\n", 4, 1, "'fault' needs a name, a kind and its "
 	  "arguments", .exact = false },
 	{ HEAD "fault 1x pause\n", 4, 7, "invalid fault name '1x'", .exact = false },
@@ -495,7 +535,7 @@ static const struct {
 	{ HEAD "fault abcdefghijklmnopqrstuvwxyz012345 pause\n", 4, 7,
 	  "at most 31 characters", .exact = false },
 	{ HEAD "fault wall   # no kind\n", 4, 7,
-	  "'fault wall' needs a kind (firewall, tbf, netem or pause)", .exact = false },
+	  "'fault wall' needs a kind (firewall, tbf, netem, pause or point)", .exact = false },
 	/* fault: the kind's own parse (column inside the arguments) */
 	{ HEAD "fault wall firewall dorp\n", 4, 21,
 	  "firewall: expected drop or reject, found 'dorp'; did you mean "
@@ -809,6 +849,53 @@ static const struct {
 	{ HEAD "fork app close\n  expect ok | wrong-result\n", 5, 15,
 	  "'wrong-result' applies only to steps whose results goneaway "
 	  "checks itself (fork ... share), not 'fork'", .exact = true },
+	/* proxy */
+	{ "title t\ncause c\nproxy\nconnection app\nconnect app\n", 3, 1,
+	  "'proxy' needs a proxy's name (none, haproxy) or an action on it "
+	  "(stop, start, restart, crash)", .exact = true },
+	{ "title t\ncause c\nproxy haprxy\nconnection app\nconnect app\n",
+	  3, 7, "unknown proxy 'haprxy'; did you mean 'haproxy'? (known: "
+	  "none, haproxy; or an action on it: stop, start, restart, crash)",
+	  .exact = true },
+	{ "title t\ncause c\nproxy none # why?\nconnection app\n"
+	  "connect app\n", 3, 7, "'proxy none' needs the reason a proxy would "
+	  "change what the scenario tests", .exact = false },
+	{ "title t\ncause c\nproxy haproxy idle=2s\nconnection app\n"
+	  "connect app\n", 3, 15, "unknown proxy setting 'idle' (known: "
+	  "client-timeout, server-timeout, connect-timeout)", .exact = true },
+	{ "title t\ncause c\nproxy haproxy client-timout=2s\n"
+	  "connection app\nconnect app\n", 3, 15, "unknown proxy setting "
+	  "'client-timout'; did you mean 'client-timeout'?", .exact = false },
+	{ "title t\ncause c\nproxy haproxy client-timeout\n"
+	  "connection app\nconnect app\n", 3, 15, "'client-timeout' needs "
+	  "a value: client-timeout=DURATION, e.g. client-timeout=2s",
+	  .exact = true },
+	{ "title t\ncause c\nproxy haproxy server-timeout=2x\n"
+	  "connection app\nconnect app\n", 3, 30, "invalid duration '2x' "
+	  "for server-timeout: write e.g. 2s or 500ms", .exact = true },
+	{ "title t\ncause c\nproxy haproxy server-timeout=0ms\n"
+	  "connection app\nconnect app\n", 3, 30, "server-timeout must be "
+	  "at least 1ms", .exact = true },
+	{ "title t\ncause c\nproxy haproxy connect-timeout=1s "
+	  "connect-timeout=2s\nconnection app\nconnect app\n", 3, 34,
+	  "'connect-timeout' is given twice", .exact = true },
+	{ "title t\ncause c\nproxy haproxy\nproxy none x\nconnection app\n"
+	  "connect app\n", 4, 1, "duplicate 'proxy' directive (first at line "
+	  "3)", .exact = true },
+	{ HEAD "connect app\nproxy restart\n", 5, 1, "'proxy restart' acts on "
+	  "the scenario's proxy: declare it in the header, e.g. 'proxy "
+	  "haproxy'", .exact = true },
+	{ "title t\ncause c\nproxy none direct\nconnection app\n"
+	  "connect app\nproxy crash\n", 6, 1, "'proxy crash' acts on the "
+	  "scenario's proxy", .exact = false },
+	{ "title t\ncause c\nproxy haproxy\nconnection app\nconnect app\n"
+	  "proxy restart now\n", 6, 15, "unexpected 'now' after the proxy "
+	  "action", .exact = true },
+	{ "title t\ncause c\nproxy haproxy\nconnection app\nconnect app\n"
+	  "proxy stop\n  expect ok\n", 7, 3, "'proxy stop' takes no expect "
+	  "line", .exact = false },
+	{ HEAD "connect app\nproxy haproxy\n", 5, 1, "header directive "
+	  "'proxy' after the first step", .exact = true },
 	{ HEAD "fork app share # c\n", 4, 15,
 	  "'share' needs how many queries each process runs", .exact = false },
 	{ HEAD "query app SELECT '%repeat[000000000000000000000000000000001 x a]%'\n",
@@ -1284,6 +1371,7 @@ Suite *make_parse_steps_suite(void)
 	tc = tcase_create("header");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(tc, test_header, 0, N(header_cases));
+	tcase_add_test(tc, test_proxy_lines);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("expect");

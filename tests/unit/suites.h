@@ -17,6 +17,8 @@ Suite *make_lab_suite(struct unit_needs *needs);
 Suite *make_report_suite(void);
 Suite *make_results_suite(void);
 Suite *make_fault_firewall_suite(struct unit_needs *needs);
+Suite *make_fault_point_suite(struct unit_needs *needs);
+Suite *make_proxy_suite(struct unit_needs *needs);
 Suite *make_fault_qdisc_suite(struct unit_needs *needs);
 Suite *make_netem_suite(struct unit_needs *needs);
 Suite *make_fault_stack_suite(struct unit_needs *needs);

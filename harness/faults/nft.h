@@ -1,0 +1,33 @@
+/* nft.h - running an nft script inside one of the lab's namespaces, for
+ * the fault kinds that make their rules with libnftables (firewall.c,
+ * point.c).
+ *
+ * Each fault makes a table of its own, and its script starts with
+ * "create table", which fails rather than adopt a table that is already
+ * there; reverting deletes that table and nothing else: never "flush
+ * ruleset".
+ */
+#ifndef GA_FAULT_NFT_H
+#define GA_FAULT_NFT_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+/* Runs script (one nft batch: all or nothing) in the network namespace
+ * ns_fd.  Returns 0, -1 (err: libnftables' first error line), or
+ * GA_FAULT_UNSUPPORTED when the kernel lacks what the script needs (no
+ * nf_tables, an expression or module it does not have). */
+int ga_nft_apply_in(int ns_fd, const char *script, struct ga_error *err);
+
+/* Deletes "table inet <table>" in the namespace ns_fd, if it is there
+ * (a table already gone is not an error).  Returns 0 or -1 (err set). */
+int ga_nft_delete_table_in(int ns_fd, const char *table,
+			   struct ga_error *err);
+
+/* The name a fault's table gets: "goneaway_<tag in hex>_<line>" (the tag
+ * printed as in the lab's veth names), into buf.  Returns buf. */
+const char *ga_nft_table_name(unsigned tag, unsigned line, char *buf,
+			      size_t len);
+
+#endif

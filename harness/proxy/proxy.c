@@ -1,0 +1,318 @@
+/* proxy.c - see proxy.h: the table of kinds and the proxy process's
+ * life (its kind says how to configure and run it). */
+#include "proxy/internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lab/spawn.h"
+#include "util/clock.h"
+#include "util/fsutil.h"
+
+#define POLL_MS 20
+#define START_TIMEOUT_MS 10000
+#define STOP_TIMEOUT_MS 5000
+#define VERSION_TIMEOUT_MS 5000
+#define LOG_MAX (1L << 20)
+
+static const struct ga_proxy_kind *const kinds[] = {
+	&ga_proxy_haproxy,
+	NULL,
+};
+
+static const char *const kind_names[] = {
+	"haproxy",
+	NULL,
+};
+
+const struct ga_proxy_kind *ga_proxy_kind_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; kinds[i]; i++)
+		if (strcmp(kinds[i]->name, name) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+const char *const *ga_proxy_kind_names(void)
+{
+	return kind_names;
+}
+
+const char *ga_proxy_name(const struct ga_proxy *px)
+{
+	return px->kind ? px->kind->name : "";
+}
+
+void ga_proxy_init(struct ga_proxy *px)
+{
+	memset(px, 0, sizeof(*px));
+	px->pidfd = -1;
+}
+
+/* The kind's version line, from running its version command once. */
+static void read_version(struct ga_proxy *px, const char *dir)
+{
+	const char *argv[GA_PROXY_ARGV_MAX];
+	struct ga_spawn_opts o;
+	struct ga_error err;
+	char path[PATH_MAX];
+	char *text = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s.version", dir, px->kind->name);
+	px->kind->version_command(px->kind, argv);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = -1;
+	o.output_path = path;
+	if (ga_spawn_run(&o, NULL, VERSION_TIMEOUT_MS, &err) == 0 &&
+	    ga_file_read(path, 4096, &text, NULL, &err) == 0)
+		px->kind->version_parse(text, px->version,
+					sizeof(px->version));
+	free(text);
+	unlink(path);
+}
+
+int ga_proxy_probe(const struct ga_proxy_kind *kind, char *version,
+		   size_t len, struct ga_error *why)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct ga_proxy px;
+	char dir[PATH_MAX];
+
+	version[0] = '\0';
+	if (access(kind->program, X_OK) != 0)
+		return ga_error_errno(why, errno, "%s (%s)", kind->program,
+				      kind->install);
+	snprintf(dir, sizeof(dir), "%s/goneaway-proxy-XXXXXX",
+		 tmp && tmp[0] == '/' ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return ga_error_errno(why, errno, "mkdtemp %s", dir);
+	ga_proxy_init(&px);
+	px.kind = kind;
+	read_version(&px, dir);
+	rmdir(dir);
+	snprintf(version, len, "%s", px.version[0] ? px.version :
+		 kind->program);
+	return 0;
+}
+
+int ga_proxy_create(struct ga_proxy *px, const struct ga_proxy_kind *kind,
+		    const char *dir, const struct ga_proxy_net *net,
+		    const struct ga_proxy_settings *s, struct ga_error *err)
+{
+	FILE *f;
+	int rc;
+
+	ga_proxy_init(px);
+	px->kind = kind;
+	px->net = *net;
+	px->start_timeout_ms = START_TIMEOUT_MS;
+	if (access(kind->program, X_OK) != 0) {
+		ga_error_errno(err, errno, "the proxy %s is not installed "
+			       "(%s; %s)", kind->name, kind->program,
+			       kind->install);
+		return GA_PROXY_UNAVAILABLE;
+	}
+	if (snprintf(px->cfg, sizeof(px->cfg), "%s/%s.cfg", dir,
+		     kind->name) >= (int)sizeof(px->cfg) ||
+	    snprintf(px->log, sizeof(px->log), "%s/%s.log", dir,
+		     kind->name) >= (int)sizeof(px->log))
+		return ga_error_set(err, "path too long: %s", dir);
+	f = fopen(px->cfg, "we");
+	if (!f)
+		return ga_error_errno(err, errno, "create %s", px->cfg);
+	rc = kind->write_config(f, net, s, err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = ga_error_errno(err, errno, "write %s", px->cfg);
+	if (rc == 0)
+		read_version(px, dir);
+	return rc;
+}
+
+/* The last lines of the proxy's log, for a message. */
+static void log_tail(const struct ga_proxy *px, char *buf, size_t len)
+{
+	struct ga_error err;
+	char *text = NULL;
+	size_t n = 0, start;
+	int lines = 0;
+
+	buf[0] = '\0';
+	if (ga_file_read(px->log, LOG_MAX, &text, &n, &err) != 0) {
+		snprintf(buf, len, "(%s)", err.msg);
+		return;
+	}
+	start = n;
+	while (start > 0 && lines < 3) {
+		start--;
+		if (text[start] == '\n' && start + 1 < n)
+			lines++;
+	}
+	if (n - start >= len)
+		start = n - (len - 1);
+	snprintf(buf, len, "%s", n ? text + start + (text[start] == '\n') :
+		 "(empty)");
+	free(text);
+}
+
+static void forget(struct ga_proxy *px)
+{
+	if (px->pidfd >= 0)
+		close(px->pidfd);
+	px->pidfd = -1;
+	px->pid = 0;
+}
+
+static void reap(struct ga_proxy *px, int *status)
+{
+	while (waitpid(px->pid, status, 0) < 0 && errno == EINTR)
+		;
+	forget(px);
+}
+
+/* True once /proc/PID/net/tcp (the table of the proxy's namespace) has a
+ * socket listening on the proxy's address and port: readiness without a
+ * connection, which the proxy would relay to the server. */
+static bool listening(const struct ga_proxy *px)
+{
+	unsigned long local, port, state;
+	struct in_addr want;
+	char path[64], line[256];
+	bool found = false;
+	FILE *f;
+
+	if (inet_pton(AF_INET, px->net.listen_addr, &want) != 1)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/net/tcp", (int)px->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	/* "  0: 060012C6:0CEA 00000000:0000 0A ...": the address as the
+	 * kernel holds it (network order, printed as a number), the port
+	 * in host order, the state (0A: LISTEN) */
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*u: %lx:%lx %*x:%*x %lx", &local, &port,
+			   &state) == 3)
+			found = state == 0x0A && port == px->net.listen_port &&
+				(uint32_t)local == want.s_addr;
+	fclose(f);
+	return found;
+}
+
+int ga_proxy_start(struct ga_proxy *px, struct ga_interrupt *in,
+		   struct ga_error *err)
+{
+	const char *argv[GA_PROXY_ARGV_MAX];
+	struct ga_spawn_opts o;
+	char how[96], tail[600];
+	double deadline;
+	int status = -1, r;
+
+	if (!px->kind)
+		return ga_error_set(err, "no proxy");
+	if (px->pid)
+		return ga_error_set(err, "%s is already running (pid %d)",
+				    px->kind->name, (int)px->pid);
+	px->kind->command(px, argv);
+	memset(&o, 0, sizeof(o));
+	o.argv = argv;
+	o.netns_fd = px->net.netns_fd;
+	o.output_path = px->log;
+	if (ga_spawn(&o, &px->pid, &px->pidfd, err))
+		return ga_error_prefix(err, "starting %s", px->kind->name);
+	deadline = ga_clock_ms() + (double)px->start_timeout_ms;
+	for (;;) {
+		r = ga_interrupt_wait(in, px->pidfd, POLL_MS);
+		if (r < 0)
+			return ga_error_set(err, "interrupted while %s "
+					    "started", px->kind->name);
+		if (r > 0) {
+			reap(px, &status);
+			ga_spawn_describe_status(status, how, sizeof(how));
+			log_tail(px, tail, sizeof(tail));
+			return ga_error_set(err, "%s %s during start-up; its "
+					    "log: %s", px->kind->name, how,
+					    tail);
+		}
+		if (listening(px))
+			return 0;
+		if (ga_clock_ms() > deadline)
+			return ga_error_set(err, "%s did not listen on %s:%u "
+					    "within %ld ms", px->kind->name,
+					    px->net.listen_addr,
+					    px->net.listen_port,
+					    px->start_timeout_ms);
+	}
+}
+
+/* Sends sig, waits up to ms for the end and reaps it; SIGKILL after
+ * that.  Returns 1 when it ended in time, 0 when it had to be killed,
+ * -1 when interrupted (killed too). */
+static int end_process(struct ga_proxy *px, int sig, long ms,
+		       struct ga_interrupt *in, int *status)
+{
+	int r;
+
+	kill(px->pid, sig);
+	r = ga_interrupt_wait(in, px->pidfd, ms);
+	if (r <= 0) {
+		kill(px->pid, SIGKILL);
+		ga_interrupt_wait(NULL, px->pidfd, STOP_TIMEOUT_MS);
+	}
+	reap(px, status);
+	return r > 0 ? 1 : r;
+}
+
+int ga_proxy_stop(struct ga_proxy *px, struct ga_interrupt *in,
+		  struct ga_error *err)
+{
+	int status = -1, r;
+
+	if (!px->pid)
+		return ga_error_set(err, "the proxy is not running");
+	r = end_process(px, px->kind->stop_signal, STOP_TIMEOUT_MS, in,
+			&status);
+	if (r < 0)
+		return ga_error_set(err, "interrupted while %s stopped",
+				    px->kind->name);
+	if (r == 0)
+		return ga_error_set(err, "%s did not stop within %d ms; "
+				    "killed", px->kind->name, STOP_TIMEOUT_MS);
+	return 0;
+}
+
+int ga_proxy_crash(struct ga_proxy *px, struct ga_error *err)
+{
+	int status;
+
+	if (!px->pid)
+		return ga_error_set(err, "the proxy is not running");
+	end_process(px, SIGKILL, STOP_TIMEOUT_MS, NULL, &status);
+	return 0;
+}
+
+void ga_proxy_finish(struct ga_proxy *px, struct ga_interrupt *in, long ms)
+{
+	int status;
+
+	if (px->pid)
+		end_process(px, px->kind->finish_signal, ms, in, &status);
+}
+
+void ga_proxy_destroy(struct ga_proxy *px)
+{
+	int status;
+
+	if (px->pid)
+		end_process(px, SIGKILL, STOP_TIMEOUT_MS, NULL, &status);
+	forget(px);
+}

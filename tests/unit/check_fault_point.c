@@ -1,0 +1,807 @@
+/* check_fault_point.c - the "point" fault kind (faults/point.c):
+ * parsing, validation, the two nft scripts it writes, and the real
+ * thing: TCP connections in a private lab cut at a command byte or a
+ * byte count, reset, dropped or paused, and going on again after
+ * revert.
+ *
+ * Parsing, validation and the scripts need nothing.  The kernel tests
+ * need root; without it their test case is not registered and is named
+ * as skipped before the run (needs.h).  Each runs in Check's forked
+ * child, first moved into a network namespace of its own, so no rule and
+ * no lab lands in the host's namespace.  Traffic goes only to addresses
+ * of a lab the test made.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mysql.h>
+#include <nftables/libnftables.h>
+
+#include "faults/fault.h"
+#include "faults/point.h"
+#include "lab/lab.h"
+#include "lab/netns.h"
+#include "suites.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define TIMEOUT 30
+#define PORT 3306
+
+static const struct ga_fault_kind *const pt = &ga_fault_point;
+
+static void *parse_ok(const char *text)
+{
+	struct ga_fault_diag diag;
+	void *spec = NULL;
+
+	memset(&diag, 0, sizeof(diag));
+	ck_assert_msg(pt->parse(text, &spec, &diag) == 0,
+		      "parse '%s': %s (offset %zu)", text, diag.msg,
+		      diag.offset);
+	ck_assert_ptr_nonnull(spec);
+	return spec;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing and describing */
+
+static const struct {
+	const char *text;
+	const char *canonical;
+} good[] = {
+	{ "reset at login", "reset both at login" },
+	{ "reset after greeting", "reset both after greeting" },
+	{ "drop both after auth", "drop both after auth" },
+	{ "drop to-server at tls", "drop to-server at tls" },
+	{ "pause to-server at COM_QUERY", "pause to-server at COM_QUERY" },
+	{ "reset at COM_STMT_EXECUTE", "reset both at COM_STMT_EXECUTE" },
+	{ "drop after COM_PING", "drop both after COM_PING" },
+	{ "drop at COM_QUIT", "drop both at COM_QUIT" },
+	{ "reset at COM_STMT_BULK_EXECUTE",
+	  "reset both at COM_STMT_BULK_EXECUTE" },
+	{ "reset after 64KiB from-server",
+	  "reset both after 65536b from-server" },
+	{ "drop after 1MiB to-server", "drop both after 1048576b to-server" },
+	{ "drop from-server after 1000 to-server",
+	  "drop from-server after 1000b to-server" },
+	{ "pause\tto-server  after 1 to-server",
+	  "pause to-server after 1b to-server" },
+	{ "drop after 1024GiB from-server", NULL },
+};
+
+START_TEST(test_parse_good)
+{
+	struct ga_fault_diag diag;
+	char text[256], again[256];
+	void *spec;
+
+	spec = parse_ok(good[_i].text);
+	memset(&diag, 0, sizeof(diag));
+	ck_assert_msg(pt->validate(spec, &diag) == 0, "validate '%s': %s",
+		      good[_i].text, diag.msg);
+	pt->describe(spec, text, sizeof(text));
+	if (good[_i].canonical)
+		ck_assert_str_eq(text, good[_i].canonical);
+	pt->free_spec(spec);
+
+	/* the canonical form reads back as itself */
+	spec = parse_ok(text);
+	pt->describe(spec, again, sizeof(again));
+	ck_assert_str_eq(again, text);
+	pt->free_spec(spec);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	size_t offset;
+	const char *msg;
+} bad[] = {
+	{ "", 0, "expected drop, reset or pause, found end of line" },
+	{ "rset at login", 0, "expected drop, reset or pause, found 'rset'; "
+	  "did you mean 'reset'?" },
+	{ "reset", 5, "expected to-server, from-server, both, at or after, "
+	  "found end of line" },
+	{ "reset aftr login", 6, "expected to-server, from-server, both, at "
+	  "or after, found 'aftr'; did you mean 'after'?" },
+	{ "reset to-server login", 16, "expected at or after, found 'login'" },
+	{ "reset at", 8, "expected greeting, login, auth, tls, a command such "
+	  "as COM_QUERY, or a size and to-server or from-server, found end "
+	  "of line" },
+	{ "reset at logn", 9, "expected greeting, login, auth, tls, a command "
+	  "such as COM_QUERY, or a size and to-server or from-server, found "
+	  "'logn'; did you mean 'login'?" },
+	{ "reset at COM_QUREY", 9, "expected a MySQL command such as "
+	  "COM_QUERY, COM_PING or COM_STMT_EXECUTE, found 'COM_QUREY'; did "
+	  "you mean 'COM_QUERY'?" },
+	{ "drop after 64KiB", 16, "expected to-server or from-server after "
+	  "the size, found end of line" },
+	{ "drop after 64KiB both", 17, "expected to-server or from-server "
+	  "after the size, found 'both'" },
+	{ "drop after 0 to-server", 11, "the size '0' is not from 1 byte to "
+	  "1024GiB" },
+	{ "drop after 1025GiB to-server", 11, "the size '1025GiB' is not from "
+	  "1 byte to 1024GiB" },
+	{ "drop after 1.5b to-server", 11, "'1.5b' is not a size" },
+	{ "reset at login now", 15, "unexpected 'now' after the point" },
+};
+
+START_TEST(test_parse_bad)
+{
+	struct ga_fault_diag diag;
+	void *spec = NULL;
+
+	memset(&diag, 0, sizeof(diag));
+	ck_assert_int_eq(pt->parse(bad[_i].text, &spec, &diag), -1);
+	ck_assert_ptr_null(spec);
+	ck_assert_msg(strstr(diag.msg, bad[_i].msg) == diag.msg,
+		      "'%s': got '%s', expected '%s'", bad[_i].text, diag.msg,
+		      bad[_i].msg);
+	ck_assert_uint_eq(diag.offset, bad[_i].offset);
+}
+END_TEST
+
+/* "at" cuts the packet at the point: it must go the way that is cut. */
+static const struct {
+	const char *text;
+	size_t offset;
+	const char *msg;
+} bad_combination[] = {
+	{ "drop to-server at greeting", 15, "'at' cuts the packet that reaches "
+	  "the point, a from-server packet, but only to-server packets are "
+	  "cut: write 'after', or cut from-server or both" },
+	{ "reset from-server at COM_QUERY", 18, "'at' cuts the packet that "
+	  "reaches the point, a to-server packet, but only from-server "
+	  "packets are cut" },
+	{ "pause from-server at 1 to-server", 18, "'at' cuts the packet" },
+	{ "drop to-server at 1KiB from-server", 15, "'at' cuts the packet" },
+};
+
+START_TEST(test_validate_bad)
+{
+	struct ga_fault_diag diag;
+	void *spec;
+
+	spec = parse_ok(bad_combination[_i].text);
+	memset(&diag, 0, sizeof(diag));
+	ck_assert_int_eq(pt->validate(spec, &diag), -1);
+	ck_assert_msg(strstr(diag.msg, bad_combination[_i].msg) == diag.msg,
+		      "'%s': got '%s'", bad_combination[_i].text, diag.msg);
+	ck_assert_uint_eq(diag.offset, bad_combination[_i].offset);
+	pt->free_spec(spec);
+}
+END_TEST
+
+/* The command bytes are the client headers' (enum enum_server_command). */
+START_TEST(test_command_bytes)
+{
+	ck_assert_int_eq(ga_point_command_byte("COM_QUIT"), COM_QUIT);
+	ck_assert_int_eq(ga_point_command_byte("COM_QUERY"), COM_QUERY);
+	ck_assert_int_eq(ga_point_command_byte("COM_PING"), COM_PING);
+	ck_assert_int_eq(ga_point_command_byte("COM_CHANGE_USER"),
+			 COM_CHANGE_USER);
+	ck_assert_int_eq(ga_point_command_byte("COM_STMT_PREPARE"),
+			 COM_STMT_PREPARE);
+	ck_assert_int_eq(ga_point_command_byte("COM_STMT_EXECUTE"),
+			 COM_STMT_EXECUTE);
+	ck_assert_int_eq(ga_point_command_byte("COM_STMT_SEND_LONG_DATA"),
+			 COM_STMT_SEND_LONG_DATA);
+	ck_assert_int_eq(ga_point_command_byte("COM_STMT_CLOSE"),
+			 COM_STMT_CLOSE);
+	ck_assert_int_eq(ga_point_command_byte("COM_STMT_FETCH"),
+			 COM_STMT_FETCH);
+	ck_assert_int_eq(ga_point_command_byte("COM_RESET_CONNECTION"),
+			 COM_RESET_CONNECTION);
+	ck_assert_int_eq(ga_point_command_byte("COM_STMT_BULK_EXECUTE"),
+			 COM_STMT_BULK_EXECUTE);
+	ck_assert_int_eq(ga_point_command_byte("COM_NOPE"), -1);
+	ck_assert_int_eq(ga_point_command_byte("COM_query"), -1);
+}
+END_TEST
+
+START_TEST(test_kind_table)
+{
+	const struct ga_fault_kind *const *k = ga_fault_table();
+	int n = 0;
+
+	for (; *k; k++)
+		if (*k == pt)
+			n++;
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(pt->name, "point");
+	ck_assert_ptr_nonnull(pt->ops->probe);
+	ck_assert(pt->ops->in_lab);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The scripts */
+
+static void target(struct ga_fault_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->client_ns = -1;
+	t->server_ns = -1;
+	t->client_addr = GA_LAB_CLIENT_ADDR;
+	t->server_addr = GA_LAB_SERVER_ADDR;
+	t->server_port = PORT;
+	t->tag = 0x33;
+	t->line = 9;
+}
+
+#define T "goneaway_33_9"
+#define HEAD(t) "create table inet " t "\n" \
+	"add set inet " t " cut { type ipv4_addr . inet_service; " \
+	"flags dynamic; }\n" \
+	"add chain inet " t " input { type filter hook input priority 0; " \
+	"policy accept; }\n" \
+	"add chain inet " t " output { type filter hook output priority 0; " \
+	"policy accept; }\n"
+#define FROM "ip saddr 198.18.0.2 tcp sport 3306"
+#define TO "ip daddr 198.18.0.2 tcp dport 3306"
+/* what each side sends of a cut flow is marked; a marked packet cuts */
+#define MARKC(t) \
+	"add rule inet " t " output " TO " ip saddr . tcp sport @cut ip dscp " \
+	"set 0x3f\n" \
+	"add rule inet " t " input " FROM " ip dscp 0x3f add @cut { ip daddr " \
+	". tcp dport }\n"
+#define MARKF(t) \
+	"add rule inet " t " output " FROM " ip daddr . tcp dport @cut ip " \
+	"dscp set 0x3f\n" \
+	"add rule inet " t " input " TO " ip dscp 0x3f add @cut { ip saddr " \
+	". tcp sport }\n"
+
+static const struct {
+	const char *text;
+	enum ga_point_side side;
+	const char *script;
+} scripts[] = {
+	{ "reset after 64KiB from-server", GA_POINT_CLIENT_SIDE,
+	  HEAD(T) MARKC(T)
+	  "add rule inet " T " input " FROM " ip daddr . tcp dport @cut tcp "
+	  "flags & rst == 0 reject with tcp reset\n"
+	  "add rule inet " T " input " FROM " ct direction reply ct reply "
+	  "bytes >= 65536 add @cut { ip daddr . tcp dport }\n"
+	  "add rule inet " T " input " FROM " ct direction original ct "
+	  "original bytes >= 65536 add @cut { ip daddr . tcp dport }\n" },
+	{ "reset after 64KiB from-server", GA_POINT_FRONT_SIDE,
+	  HEAD(T) MARKF(T)
+	  "add rule inet " T " input " TO " ip saddr . tcp sport @cut tcp "
+	  "flags & rst == 0 reject with tcp reset\n"
+	  "add rule inet " T " output " FROM " ct direction reply ct reply "
+	  "bytes >= 65536 add @cut { ip daddr . tcp dport }\n"
+	  "add rule inet " T " output " FROM " ct direction original ct "
+	  "original bytes >= 65536 add @cut { ip daddr . tcp dport }\n" },
+	/* the client's side sees the query leave; the server's cuts it */
+	{ "pause to-server at COM_QUERY", GA_POINT_CLIENT_SIDE,
+	  HEAD(T) MARKC(T)
+	  "add rule inet " T " output " TO " @ih,24,16 0x0003 add @cut "
+	  "{ ip saddr . tcp sport }\n" },
+	{ "pause to-server at COM_QUERY", GA_POINT_FRONT_SIDE,
+	  HEAD(T) MARKF(T)
+	  "add rule inet " T " input " TO " ip saddr . tcp sport @cut "
+	  "@ih,0,1 { 0, 1 } drop\n"
+	  "add rule inet " T " input " TO " @ih,24,16 0x0003 add @cut "
+	  "{ ip saddr . tcp sport } @ih,0,1 { 0, 1 } drop\n" },
+	{ "drop at greeting", GA_POINT_CLIENT_SIDE,
+	  HEAD(T) MARKC(T)
+	  "add rule inet " T " input " FROM " ip daddr . tcp dport @cut drop\n"
+	  "add rule inet " T " input " FROM " @ih,24,16 0x000a add @cut "
+	  "{ ip daddr . tcp dport } drop\n" },
+	{ "drop at greeting", GA_POINT_FRONT_SIDE,
+	  HEAD(T) MARKF(T)
+	  "add rule inet " T " input " TO " ip saddr . tcp sport @cut drop\n"
+	  "add rule inet " T " output " FROM " @ih,24,16 0x000a add @cut "
+	  "{ ip daddr . tcp dport }\n" },
+	{ "reset at login", GA_POINT_FRONT_SIDE,
+	  HEAD(T) MARKF(T)
+	  "add rule inet " T " input " TO " ip saddr . tcp sport @cut tcp "
+	  "flags & rst == 0 reject with tcp reset\n"
+	  "add rule inet " T " input " TO " @ih,24,8 0x01 add @cut { ip saddr "
+	  ". tcp sport } tcp flags & rst == 0 reject with tcp reset\n" },
+	{ "drop after auth", GA_POINT_CLIENT_SIDE,
+	  HEAD(T) MARKC(T)
+	  "add rule inet " T " input " FROM " ip daddr . tcp dport @cut drop\n"
+	  "add rule inet " T " input " FROM " @ih,24,8 0x02 @ih,32,8 { 0x00, "
+	  "0x01, 0xfe, 0xff } add @cut { ip daddr . tcp dport }\n" },
+	{ "drop from-server after tls", GA_POINT_CLIENT_SIDE,
+	  HEAD(T) MARKC(T)
+	  "add rule inet " T " input " FROM " ip daddr . tcp dport @cut drop\n"
+	  "add rule inet " T " output " TO " @ih,0,16 0x1603 add @cut { ip "
+	  "saddr . tcp sport }\n" },
+	{ "drop from-server after tls", GA_POINT_FRONT_SIDE,
+	  HEAD(T) MARKF(T)
+	  "add rule inet " T " input " TO " @ih,0,16 0x1603 add @cut { ip "
+	  "saddr . tcp sport }\n" },
+};
+
+START_TEST(test_script)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	char buf[4096];
+	void *spec;
+
+	target(&t);
+	spec = parse_ok(scripts[_i].text);
+	ck_assert_msg(ga_point_script(spec, &t, scripts[_i].side, T, buf,
+				      sizeof(buf), &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(buf, scripts[_i].script);
+	pt->free_spec(spec);
+}
+END_TEST
+
+/* With a proxy in front, the rules are on the flows to the proxy. */
+START_TEST(test_script_proxy)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	char buf[4096];
+	void *spec;
+
+	target(&t);
+	t.connect_addr = GA_LAB_PROXY_ADDR;
+	t.connect_port = 3307;
+	t.connect_ns = -1;
+	spec = parse_ok("drop at COM_PING");
+	ck_assert_int_eq(ga_point_script(spec, &t, GA_POINT_FRONT_SIDE, T, buf,
+					 sizeof(buf), &err), 0);
+	ck_assert_msg(strstr(buf, "ip daddr 198.18.0.6 tcp dport 3307 "
+			     "@ih,24,16 0x000e add @cut"), "%s", buf);
+	ck_assert_ptr_null(strstr(buf, "198.18.0.2"));
+	pt->free_spec(spec);
+}
+END_TEST
+
+START_TEST(test_script_refuses)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	char buf[4096], tiny[64];
+	void *spec;
+
+	spec = parse_ok("reset at login");
+	target(&t);
+	t.server_addr = "db.example";
+	ck_assert_int_eq(ga_point_script(spec, &t, GA_POINT_CLIENT_SIDE, T, buf,
+					 sizeof(buf), &err), -1);
+	ck_assert_msg(strstr(err.msg, "not a numeric IPv4 address"), "%s",
+		      err.msg);
+	target(&t);
+	t.server_addr = "::1";
+	ck_assert_int_eq(ga_point_script(spec, &t, GA_POINT_CLIENT_SIDE, T, buf,
+					 sizeof(buf), &err), -1);
+	target(&t);
+	ck_assert_int_eq(ga_point_script(spec, &t, GA_POINT_CLIENT_SIDE,
+					 "bad name; flush ruleset", buf,
+					 sizeof(buf), &err), -1);
+	ck_assert_msg(strstr(err.msg, "not a table name"), "%s", err.msg);
+	ck_assert_int_eq(ga_point_script(spec, &t, GA_POINT_CLIENT_SIDE, T,
+					 tiny, sizeof(tiny), &err), -1);
+	ck_assert_msg(strstr(err.msg, "does not fit"), "%s", err.msg);
+	pt->free_spec(spec);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The kernel: helpers that never assert off the main thread */
+
+struct pt_lab {
+	struct ga_lab lab;
+	struct ga_fault_target t;
+	int lfd;                /* listening in the server namespace */
+	int cfd;                /* the client's end, made in its namespace */
+	int sfd;                /* the server's end */
+};
+
+static int listen_in_ns(void *arg, struct ga_error *err)
+{
+	struct sockaddr_in sa;
+	int one = 1, *fd = arg;
+
+	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0)
+		return ga_error_errno(err, errno, "socket");
+	setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(PORT);
+	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
+	if (bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(*fd, 4) < 0)
+		return ga_error_errno(err, errno, "bind/listen");
+	return 0;
+}
+
+static int connect_in_ns(void *arg, struct ga_error *err)
+{
+	struct sockaddr_in sa;
+	int *fd = arg;
+
+	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0)
+		return ga_error_errno(err, errno, "socket");
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(PORT);
+	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
+	if (connect(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return ga_error_errno(err, errno, "connect");
+	return 0;
+}
+
+/* A lab, a listener, one connection through it: cfd and sfd. */
+static void lab_up(struct pt_lab *f, unsigned tag)
+{
+	struct ga_error err;
+
+	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare: %s",
+		      strerror(errno));
+	ck_assert_msg(ga_lab_create(&f->lab, tag, &err) == 0, "lab: %s",
+		      err.msg);
+	target(&f->t);
+	f->t.client_ns = f->lab.client_ns;
+	f->t.server_ns = f->lab.server_ns;
+	f->t.tag = tag;
+	f->t.line = 1;
+	f->lfd = f->cfd = f->sfd = -1;
+	ck_assert_msg(ga_netns_run(f->lab.server_ns, listen_in_ns, &f->lfd,
+				   &err) == 0, "%s", err.msg);
+	ck_assert_msg(ga_netns_run(f->lab.client_ns, connect_in_ns, &f->cfd,
+				   &err) == 0, "%s", err.msg);
+	f->sfd = accept4(f->lfd, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_msg(f->sfd >= 0, "accept: %s", strerror(errno));
+}
+
+static void lab_down(struct pt_lab *f)
+{
+	close(f->cfd);
+	close(f->sfd);
+	close(f->lfd);
+	ga_lab_destroy(&f->lab);
+}
+
+static void *apply_ok(const char *text, const struct ga_fault_target *t,
+		      void **spec)
+{
+	struct ga_error err;
+	void *state = NULL;
+	int rc;
+
+	*spec = parse_ok(text);
+	memset(&err, 0, sizeof(err));
+	rc = pt->ops->apply(*spec, t, &state, &err);
+	ck_assert_msg(rc == 0, "apply '%s': %d: %s", text, rc, err.msg);
+	return state;
+}
+
+static void revert_ok(void *spec, const struct ga_fault_target *t,
+		      void *state)
+{
+	struct ga_error err;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(pt->ops->revert(spec, t, state, &err) == 0, "revert: %s",
+		      err.msg);
+	pt->free_spec(spec);
+}
+
+static void send_all(int fd, const void *buf, size_t len)
+{
+	ck_assert_msg(send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len,
+		      "send: %s", strerror(errno));
+}
+
+/* What fd receives within ms: the byte count (up to len), or -errno. */
+static long recv_for(int fd, char *buf, size_t len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len && poll(&p, 1, ms) == 1) {
+		n = recv(fd, buf + got, len - got, MSG_DONTWAIT);
+		if (n < 0)
+			return got ? (long)got : -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (long)got;
+}
+
+/* A MySQL packet of 5 bytes: length 1, number 0, the command byte. */
+static void send_command(int fd, unsigned char command)
+{
+	unsigned char pkt[5] = { 1, 0, 0, 0, command };
+
+	send_all(fd, pkt, sizeof(pkt));
+}
+
+struct nft_job {
+	const char *cmd;
+	char out[4096];
+};
+
+static int nft_in_ns(void *arg, struct ga_error *err)
+{
+	struct nft_job *job = arg;
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	int rc;
+
+	if (!ctx)
+		return ga_error_set(err, "nft_ctx_new failed");
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	rc = nft_run_cmd_from_buffer(ctx, job->cmd);
+	snprintf(job->out, sizeof(job->out), "%s",
+		 rc == 0 ? nft_ctx_get_output_buffer(ctx) :
+		 nft_ctx_get_error_buffer(ctx));
+	nft_ctx_free(ctx);
+	return rc == 0 ? 0 : ga_error_set(err, "nft: %s", job->out);
+}
+
+static int count_tables(int ns)
+{
+	struct nft_job job = { "list tables", "" };
+	struct ga_error err;
+	const char *p;
+	int n = 0;
+
+	ck_assert_msg(ga_netns_run(ns, nft_in_ns, &job, &err) == 0, "%s",
+		      err.msg);
+	for (p = job.out; (p = strstr(p, " goneaway_")) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* The kernel tests */
+
+/* A table on each side, and none after revert. */
+START_TEST(test_tables_on_both_sides)
+{
+	struct pt_lab f;
+	void *spec, *state;
+
+	lab_up(&f, 0x61);
+	state = apply_ok("reset after 1KiB from-server", &f.t, &spec);
+	ck_assert_int_eq(count_tables(f.lab.client_ns), 1);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
+	revert_ok(spec, &f.t, state);
+	ck_assert_int_eq(count_tables(f.lab.client_ns), 0);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	lab_down(&f);
+}
+END_TEST
+
+/* A command that is not the point passes; the one that is draws a
+ * reset at once, and never reaches the server. */
+START_TEST(test_reset_at_command)
+{
+	struct pt_lab f;
+	void *spec, *state;
+	char buf[16];
+
+	lab_up(&f, 0x62);
+	state = apply_ok("reset at COM_QUERY", &f.t, &spec);
+	send_command(f.cfd, COM_PING);
+	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 2000), 5);
+	ck_assert_int_eq((unsigned char)buf[4], COM_PING);
+	send_command(f.cfd, COM_QUERY);
+	ck_assert_int_eq(recv_for(f.cfd, buf, 1, 2000), -ECONNRESET);
+	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 300), 0);
+	revert_ok(spec, &f.t, state);
+	lab_down(&f);
+}
+END_TEST
+
+/* "after SIZE from-server": the segment that crosses SIZE arrives, the
+ * next is dropped; after revert TCP sends it again and it arrives. */
+START_TEST(test_drop_after_bytes_then_lift)
+{
+	static char data[2048];
+	struct pt_lab f;
+	void *spec, *state;
+	char buf[4096];
+
+	memset(data, 'x', sizeof(data));
+	lab_up(&f, 0x63);
+	state = apply_ok("drop after 1KiB from-server", &f.t, &spec);
+	send_all(f.sfd, data, sizeof(data));
+	ck_assert_int_eq(recv_for(f.cfd, buf, sizeof(data), 2000),
+			 (long)sizeof(data));
+	send_all(f.sfd, data, sizeof(data));
+	ck_assert_int_eq(recv_for(f.cfd, buf, sizeof(data), 500), 0);
+	revert_ok(spec, &f.t, state);
+	ck_assert_int_eq(recv_for(f.cfd, buf, sizeof(data), 5000),
+			 (long)sizeof(data));
+	lab_down(&f);
+}
+END_TEST
+
+/* A pause holds the client's data but lets its ACKs through: the
+ * server's own data is acknowledged meanwhile, and the held command
+ * arrives after revert. */
+START_TEST(test_pause_lets_acks_through)
+{
+	static char data[4096];
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	struct pt_lab f;
+	void *spec, *state;
+	char buf[8192];
+	int tries;
+
+	memset(data, 'y', sizeof(data));
+	lab_up(&f, 0x64);
+	state = apply_ok("pause to-server at COM_QUERY", &f.t, &spec);
+	send_command(f.cfd, COM_QUERY);
+	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 300), 0);
+	send_all(f.sfd, data, sizeof(data));
+	ck_assert_int_eq(recv_for(f.cfd, buf, sizeof(data), 2000),
+			 (long)sizeof(data));
+	for (tries = 0; tries < 100; tries++) {
+		ck_assert_int_eq(getsockopt(f.sfd, IPPROTO_TCP, TCP_INFO, &ti,
+					    &len), 0);
+		if (ti.tcpi_unacked == 0)
+			break;
+		poll(NULL, 0, 20);
+	}
+	ck_assert_msg(ti.tcpi_unacked == 0, "the server's data is still "
+		      "unacknowledged: %u segments", ti.tcpi_unacked);
+	revert_ok(spec, &f.t, state);
+	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 5000), 5);
+	ck_assert_int_eq((unsigned char)buf[4], COM_QUERY);
+	lab_down(&f);
+}
+END_TEST
+
+/* A flow one side has cut (put into its set by hand here, as if its
+ * trigger had passed it and been lost on the way) is cut on the other
+ * side too: the first packet it sends carries the mark. */
+START_TEST(test_mark_tells_the_other_side)
+{
+	struct nft_job job = { NULL, "" };
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof(sa);
+	struct ga_error err;
+	struct pt_lab f;
+	void *spec, *state;
+	char cmd[160], buf[16];
+
+	lab_up(&f, 0x68);
+	state = apply_ok("drop after 1MiB to-server", &f.t, &spec);
+	ck_assert_int_eq(getsockname(f.cfd, (struct sockaddr *)&sa, &salen), 0);
+	snprintf(cmd, sizeof(cmd), "add element inet goneaway_68_1 cut { "
+		 "%s . %u }", GA_LAB_CLIENT_ADDR, (unsigned)ntohs(sa.sin_port));
+	job.cmd = cmd;
+	ck_assert_msg(ga_netns_run(f.lab.client_ns, nft_in_ns, &job, &err) ==
+		      0, "%s", err.msg);
+	send_command(f.cfd, COM_PING);
+	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 500), 0);
+	job.cmd = "list set inet goneaway_68_1 cut";
+	ck_assert_msg(ga_netns_run(f.lab.server_ns, nft_in_ns, &job, &err) ==
+		      0, "%s", err.msg);
+	ck_assert_msg(strstr(job.out, GA_LAB_CLIENT_ADDR), "the server's side "
+		      "did not learn the cut: %s", job.out);
+	revert_ok(spec, &f.t, state);
+	lab_down(&f);
+}
+END_TEST
+
+/* With a proxy's namespace as where the clients connect, the server's
+ * side table goes there, not into the server's namespace. */
+START_TEST(test_front_side_in_proxy_namespace)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	struct ga_lab lab;
+	void *spec, *state;
+
+	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare: %s",
+		      strerror(errno));
+	ck_assert_msg(ga_lab_create_with(&lab, 0x65, -1, true, &err) == 0,
+		      "%s", err.msg);
+	target(&t);
+	t.client_ns = lab.client_ns;
+	t.server_ns = lab.server_ns;
+	t.connect_addr = lab.connect_addr;
+	t.connect_port = PORT;
+	t.connect_ns = lab.proxy_ns;
+	t.tag = 0x65;
+	state = apply_ok("drop at COM_PING", &t, &spec);
+	ck_assert_int_eq(count_tables(lab.client_ns), 1);
+	ck_assert_int_eq(count_tables(lab.proxy_ns), 1);
+	ck_assert_int_eq(count_tables(lab.server_ns), 0);
+	revert_ok(spec, &t, state);
+	ck_assert_int_eq(count_tables(lab.client_ns), 0);
+	ck_assert_int_eq(count_tables(lab.proxy_ns), 0);
+	ga_lab_destroy(&lab);
+}
+END_TEST
+
+/* The same line applied twice is refused whole: its table exists; the
+ * first stays in place and reverts cleanly. */
+START_TEST(test_apply_existing_table)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	struct pt_lab f;
+	void *spec, *state, *again = NULL;
+
+	lab_up(&f, 0x66);
+	t = f.t;
+	state = apply_ok("drop at COM_PING", &t, &spec);
+	ck_assert_int_eq(pt->ops->apply(spec, &t, &again, &err), -1);
+	ck_assert_ptr_null(again);
+	ck_assert_int_eq(count_tables(f.lab.client_ns), 1);
+	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
+	revert_ok(spec, &t, state);
+	lab_down(&f);
+}
+END_TEST
+
+/* A lab already gone took its tables with it: revert has nothing to do. */
+START_TEST(test_revert_when_gone)
+{
+	struct ga_fault_target gone;
+	struct pt_lab f;
+	void *spec, *state;
+
+	lab_up(&f, 0x67);
+	state = apply_ok("reset at login", &f.t, &spec);
+	gone = f.t;
+	lab_down(&f);
+	gone.client_ns = -1;
+	gone.server_ns = -1;
+	revert_ok(spec, &gone, state);
+}
+END_TEST
+
+Suite *make_fault_point_suite(struct unit_needs *needs)
+{
+	Suite *s = suite_create("fault_point");
+	TCase *tc;
+
+	tc = tcase_create("parse");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_parse_good, 0, N(good));
+	tcase_add_loop_test(tc, test_parse_bad, 0, N(bad));
+	tcase_add_loop_test(tc, test_validate_bad, 0, N(bad_combination));
+	tcase_add_test(tc, test_command_bytes);
+	tcase_add_test(tc, test_kind_table);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("script");
+	tcase_set_timeout(tc, 5);
+	tcase_add_loop_test(tc, test_script, 0, N(scripts));
+	tcase_add_test(tc, test_script_proxy);
+	tcase_add_test(tc, test_script_refuses);
+	suite_add_tcase(s, tc);
+
+	if (unit_needs_root(needs, "fault_point", "kernel", "network "
+			    "namespaces and nf_tables")) {
+		tc = tcase_create("kernel");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_test(tc, test_tables_on_both_sides);
+		tcase_add_test(tc, test_reset_at_command);
+		tcase_add_test(tc, test_drop_after_bytes_then_lift);
+		tcase_add_test(tc, test_pause_lets_acks_through);
+		tcase_add_test(tc, test_mark_tells_the_other_side);
+		tcase_add_test(tc, test_front_side_in_proxy_namespace);
+		tcase_add_test(tc, test_apply_existing_table);
+		tcase_add_test(tc, test_revert_when_gone);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
