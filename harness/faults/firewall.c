@@ -47,9 +47,7 @@
 #include "faults/firewall.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,47 +232,12 @@ static void fw_free(void *spec)
 /* ------------------------------------------------------------------ */
 /* The nft script */
 
-struct out {
-	char *buf;
-	size_t len;
-	size_t used;
-	bool over;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
+static void put_chain(struct ga_nft_script *o, const char *table,
+		      const char *hook, const char *match, const char *verdict)
 {
-	va_list ap;
-	int n;
-
-	if (o->over)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->len - o->used)
-		o->over = true;
-	else
-		o->used += (size_t)n;
-}
-
-/* nft identifiers: a letter, then letters, digits and '_'. */
-static bool valid_table(const char *name)
-{
-	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			  "abcdefghijklmnopqrstuvwxyz0123456789_");
-
-	return isalpha((unsigned char)name[0]) && name[n] == '\0' && n < 64;
-}
-
-static void put_chain(struct out *o, const char *table, const char *hook,
-		      const char *match, const char *verdict)
-{
-	put(o, "add chain inet %s %s { type filter hook %s priority 0; "
+	ga_nft_put(o, "add chain inet %s %s { type filter hook %s priority 0; "
 	    "policy accept; }\n", table, hook, hook);
-	put(o, "add rule inet %s %s %s %s\n", table, hook, match, verdict);
+	ga_nft_put(o, "add rule inet %s %s %s %s\n", table, hook, match, verdict);
 }
 
 int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
@@ -282,7 +245,7 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 		       struct ga_error *err)
 {
 	const struct fw_spec *s = spec;
-	struct out o = { buf, len, 0, len == 0 };
+	struct ga_nft_script o = { buf, len, 0, len == 0 };
 	unsigned char addr[16];
 	const char *ip;
 	char match[128];
@@ -299,7 +262,7 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 		return ga_error_set(err, "firewall: the server address '%s' "
 				    "is not a numeric IP address",
 				    t->server_addr);
-	if (!valid_table(table))
+	if (!ga_nft_valid_table(table))
 		return ga_error_set(err, "firewall: '%s' is not a table name "
 				    "nft takes", table);
 	if (port < 1 || port > 65535)
@@ -316,7 +279,7 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 	else
 		snprintf(verdict, sizeof(verdict), "reject with tcp reset");
 
-	put(&o, "create table inet %s\n", table);
+	ga_nft_put(&o, "create table inet %s\n", table);
 	if (s->dir != FW_FROM_SERVER) {
 		snprintf(match, sizeof(match), "%s daddr %s tcp dport %u", ip,
 			 t->server_addr, port);

@@ -10,6 +10,7 @@
 #ifndef GA_FAULT_NFT_H
 #define GA_FAULT_NFT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/error.h"
@@ -29,5 +30,23 @@ int ga_nft_delete_table_in(int ns_fd, const char *table,
  * printed as in the lab's veth names), into buf.  Returns buf. */
 const char *ga_nft_table_name(unsigned tag, unsigned line, char *buf,
 			      size_t len);
+
+/* An nft script written into a caller's buffer: buf[len], used bytes
+ * so far; over once something did not fit (the script is then not to
+ * be run). */
+struct ga_nft_script {
+	char *buf;
+	size_t len;
+	size_t used;
+	bool over;
+};
+
+/* Appends a formatted piece to o, or sets o->over. */
+void ga_nft_put(struct ga_nft_script *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* True when name is an nft identifier goneaway can use as a table: a
+ * letter, then letters, digits and '_', at most 63 characters. */
+bool ga_nft_valid_table(const char *name);
 
 #endif

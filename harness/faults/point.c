@@ -111,7 +111,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -383,41 +382,6 @@ static void pt_free(void *spec)
 /* ------------------------------------------------------------------ */
 /* The nft scripts */
 
-struct out {
-	char *buf;
-	size_t len;
-	size_t used;
-	bool over;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->over)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->len - o->used)
-		o->over = true;
-	else
-		o->used += (size_t)n;
-}
-
-/* nft identifiers: a letter, then letters, digits and '_'. */
-static bool valid_table(const char *name)
-{
-	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			  "abcdefghijklmnopqrstuvwxyz0123456789_");
-
-	return isalpha((unsigned char)name[0]) && name[n] == '\0' && n < 64;
-}
-
 /* Which packets of a cut flow a cut takes: a reset lets resets through
  * (those the rules send are packets of the flow too, and must reach the
  * side they answer); a pause takes only the segments that carry data
@@ -463,7 +427,7 @@ static enum ga_point_side receiver(enum pt_dir d)
 /* The rule (or rules) that put a flow into "cut" when a packet of it
  * reaches the point; on the side that receives the packet, "at" cuts
  * it too. */
-static void put_trigger(struct out *o, const struct pt_spec *s,
+static void put_trigger(struct ga_nft_script *o, const struct pt_spec *s,
 			const char *table, const struct side *sd,
 			bool receiving, const char *verdict)
 {
@@ -482,30 +446,30 @@ static void put_trigger(struct out *o, const struct pt_spec *s,
 	switch (s->point) {
 	case PT_BYTES:
 		for (i = 0; i < 2; i++)
-			put(o, "add rule inet %s %s %s ct direction %s ct %s "
+			ga_nft_put(o, "add rule inet %s %s %s ct direction %s ct %s "
 			    "bytes >= %llu add @cut { %s }%s\n", table, hook,
 			    match, ct_dir[i], ct_dir[i],
 			    (unsigned long long)s->bytes, sd->key[d], tail);
 		return;
 	case PT_GREETING:       /* number 0, protocol version 10 */
-		put(o, "add rule inet %s %s %s @ih,24,16 0x000a add @cut "
+		ga_nft_put(o, "add rule inet %s %s %s @ih,24,16 0x000a add @cut "
 		    "{ %s }%s\n", table, hook, match, sd->key[d], tail);
 		return;
 	case PT_LOGIN:          /* number 1 */
-		put(o, "add rule inet %s %s %s @ih,24,8 0x01 add @cut "
+		ga_nft_put(o, "add rule inet %s %s %s @ih,24,8 0x01 add @cut "
 		    "{ %s }%s\n", table, hook, match, sd->key[d], tail);
 		return;
 	case PT_AUTH:           /* number 2: OK, more data, switch, error */
-		put(o, "add rule inet %s %s %s @ih,24,8 0x02 @ih,32,8 "
+		ga_nft_put(o, "add rule inet %s %s %s @ih,24,8 0x02 @ih,32,8 "
 		    "{ 0x00, 0x01, 0xfe, 0xff } add @cut { %s }%s\n", table,
 		    hook, match, sd->key[d], tail);
 		return;
 	case PT_TLS:            /* a TLS handshake record */
-		put(o, "add rule inet %s %s %s @ih,0,16 0x1603 add @cut "
+		ga_nft_put(o, "add rule inet %s %s %s @ih,0,16 0x1603 add @cut "
 		    "{ %s }%s\n", table, hook, match, sd->key[d], tail);
 		return;
 	case PT_COMMAND:        /* number 0, the command's byte */
-		put(o, "add rule inet %s %s %s @ih,24,16 0x%04x add @cut "
+		ga_nft_put(o, "add rule inet %s %s %s @ih,24,16 0x%04x add @cut "
 		    "{ %s }%s\n", table, hook, match, (unsigned)s->command,
 		    sd->key[d], tail);
 		return;
@@ -517,7 +481,7 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 		    size_t len, struct ga_error *err)
 {
 	const struct pt_spec *s = spec;
-	struct out o = { buf, len, 0, len == 0 };
+	struct ga_nft_script o = { buf, len, 0, len == 0 };
 	const char *addr = t->connect_addr ? t->connect_addr : t->server_addr;
 	unsigned port = t->connect_port ? t->connect_port : t->server_port;
 	const char *verdict = s->action == PT_RESET ?
@@ -535,19 +499,19 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 	if (!addr || inet_pton(AF_INET, addr, bin) != 1)
 		return ga_error_set(err, "point: the address '%s' is not a "
 				    "numeric IPv4 address", addr ? addr : "");
-	if (!valid_table(table))
+	if (!ga_nft_valid_table(table))
 		return ga_error_set(err, "point: '%s' is not a table name nft "
 				    "takes", table);
 	if (port < 1 || port > 65535)
 		return ga_error_set(err, "point: no server port (%u)", port);
 	side_init(&sd, which, addr, port);
 
-	put(&o, "create table inet %s\n", table);
-	put(&o, "add set inet %s cut { type ipv4_addr . inet_service; "
+	ga_nft_put(&o, "create table inet %s\n", table);
+	ga_nft_put(&o, "add set inet %s cut { type ipv4_addr . inet_service; "
 	    "flags dynamic; }\n", table);
-	put(&o, "add chain inet %s input { type filter hook input priority "
+	ga_nft_put(&o, "add chain inet %s input { type filter hook input priority "
 	    "0; policy accept; }\n", table);
-	put(&o, "add chain inet %s output { type filter hook output priority "
+	ga_nft_put(&o, "add chain inet %s output { type filter hook output priority "
 	    "0; policy accept; }\n", table);
 	/* What this side sends of a flow it cut carries the mark, and a
 	 * marked packet it receives cuts the flow here too: the two sides
@@ -555,12 +519,12 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 	 * must not leave one side cutting and the other not.  The flows
 	 * already cut first: the packet that reaches the point is not in
 	 * the set yet, so it leaves unmarked and passes unless "at". */
-	put(&o, "add rule inet %s output %s %s @cut ip dscp set %s\n", table,
+	ga_nft_put(&o, "add rule inet %s output %s %s @cut ip dscp set %s\n", table,
 	    sd.match[send], sd.key[send], GA_POINT_MARK);
-	put(&o, "add rule inet %s input %s ip dscp %s add @cut { %s }\n",
+	ga_nft_put(&o, "add rule inet %s input %s ip dscp %s add @cut { %s }\n",
 	    table, sd.match[cut], GA_POINT_MARK, sd.key[cut]);
 	if (s->cut == PT_BOTH || s->cut == cut)
-		put(&o, "add rule inet %s input %s %s @cut%s %s\n", table,
+		ga_nft_put(&o, "add rule inet %s input %s %s @cut%s %s\n", table,
 		    sd.match[cut], sd.key[cut], only[s->action], verdict);
 	put_trigger(&o, s, table, &sd, receiver(point_dir(s)) == which,
 		    verdict);
