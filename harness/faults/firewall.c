@@ -55,6 +55,7 @@
 
 #include "faults/args.h"
 #include "faults/nft.h"
+#include "util/strbuf.h"
 #include "util/units.h"
 
 enum fw_action { FW_DROP, FW_REJECT };
@@ -232,12 +233,12 @@ static void fw_free(void *spec)
 /* ------------------------------------------------------------------ */
 /* The nft script */
 
-static void put_chain(struct ga_nft_script *o, const char *table,
+static void put_chain(struct ga_strbuf *o, const char *table,
 		      const char *hook, const char *match, const char *verdict)
 {
-	ga_nft_put(o, "add chain inet %s %s { type filter hook %s priority 0; "
+	ga_strbuf_add(o, "add chain inet %s %s { type filter hook %s priority 0; "
 	    "policy accept; }\n", table, hook, hook);
-	ga_nft_put(o, "add rule inet %s %s %s %s\n", table, hook, match, verdict);
+	ga_strbuf_add(o, "add rule inet %s %s %s %s\n", table, hook, match, verdict);
 }
 
 int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
@@ -245,7 +246,7 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 		       struct ga_error *err)
 {
 	const struct fw_spec *s = spec;
-	struct ga_nft_script o = { buf, len, 0, len == 0 };
+	struct ga_strbuf o = { buf, len, 0, len == 0 };
 	unsigned char addr[16];
 	const char *ip;
 	char match[128];
@@ -279,7 +280,7 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 	else
 		snprintf(verdict, sizeof(verdict), "reject with tcp reset");
 
-	ga_nft_put(&o, "create table inet %s\n", table);
+	ga_strbuf_add(&o, "create table inet %s\n", table);
 	if (s->dir != FW_FROM_SERVER) {
 		snprintf(match, sizeof(match), "%s daddr %s tcp dport %u", ip,
 			 t->server_addr, port);
@@ -294,7 +295,7 @@ int ga_firewall_script(const void *spec, const struct ga_fault_target *t,
 			 " tcp flags & rst == 0" : "");
 		put_chain(&o, table, "output", match, verdict);
 	}
-	if (o.over)
+	if (o.cut)
 		return ga_error_set(err, "firewall: the nft script does not "
 				    "fit in %zu bytes", len);
 	return 0;

@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -147,22 +146,6 @@ const char *ga_nft_table_name(unsigned tag, unsigned line, char *buf,
 {
 	snprintf(buf, len, "goneaway_%x_%u", tag, line);
 	return buf;
-}
-
-void ga_nft_put(struct ga_nft_script *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->over)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->len - o->used)
-		o->over = true;
-	else
-		o->used += (size_t)n;
 }
 
 bool ga_nft_valid_table(const char *name)

@@ -31,20 +31,6 @@ int ga_nft_delete_table_in(int ns_fd, const char *table,
 const char *ga_nft_table_name(unsigned tag, unsigned line, char *buf,
 			      size_t len);
 
-/* An nft script written into a caller's buffer: buf[len], used bytes
- * so far; over once something did not fit (the script is then not to
- * be run). */
-struct ga_nft_script {
-	char *buf;
-	size_t len;
-	size_t used;
-	bool over;
-};
-
-/* Appends a formatted piece to o, or sets o->over. */
-void ga_nft_put(struct ga_nft_script *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* True when name is an nft identifier goneaway can use as a table: a
  * letter, then letters, digits and '_', at most 63 characters. */
 bool ga_nft_valid_table(const char *name);

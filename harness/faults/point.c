@@ -119,6 +119,7 @@
 
 #include "faults/args.h"
 #include "faults/nft.h"
+#include "util/strbuf.h"
 #include "util/units.h"
 
 enum pt_action { PT_DROP, PT_RESET, PT_PAUSE };
@@ -427,7 +428,7 @@ static enum ga_point_side receiver(enum pt_dir d)
 /* The rule (or rules) that put a flow into "cut" when a packet of it
  * reaches the point; on the side that receives the packet, "at" cuts
  * it too. */
-static void put_trigger(struct ga_nft_script *o, const struct pt_spec *s,
+static void put_trigger(struct ga_strbuf *o, const struct pt_spec *s,
 			const char *table, const struct side *sd,
 			bool receiving, const char *verdict)
 {
@@ -446,30 +447,30 @@ static void put_trigger(struct ga_nft_script *o, const struct pt_spec *s,
 	switch (s->point) {
 	case PT_BYTES:
 		for (i = 0; i < 2; i++)
-			ga_nft_put(o, "add rule inet %s %s %s ct direction %s ct %s "
+			ga_strbuf_add(o, "add rule inet %s %s %s ct direction %s ct %s "
 			    "bytes >= %llu add @cut { %s }%s\n", table, hook,
 			    match, ct_dir[i], ct_dir[i],
 			    (unsigned long long)s->bytes, sd->key[d], tail);
 		return;
 	case PT_GREETING:       /* number 0, protocol version 10 */
-		ga_nft_put(o, "add rule inet %s %s %s @ih,24,16 0x000a add @cut "
+		ga_strbuf_add(o, "add rule inet %s %s %s @ih,24,16 0x000a add @cut "
 		    "{ %s }%s\n", table, hook, match, sd->key[d], tail);
 		return;
 	case PT_LOGIN:          /* number 1 */
-		ga_nft_put(o, "add rule inet %s %s %s @ih,24,8 0x01 add @cut "
+		ga_strbuf_add(o, "add rule inet %s %s %s @ih,24,8 0x01 add @cut "
 		    "{ %s }%s\n", table, hook, match, sd->key[d], tail);
 		return;
 	case PT_AUTH:           /* number 2: OK, more data, switch, error */
-		ga_nft_put(o, "add rule inet %s %s %s @ih,24,8 0x02 @ih,32,8 "
+		ga_strbuf_add(o, "add rule inet %s %s %s @ih,24,8 0x02 @ih,32,8 "
 		    "{ 0x00, 0x01, 0xfe, 0xff } add @cut { %s }%s\n", table,
 		    hook, match, sd->key[d], tail);
 		return;
 	case PT_TLS:            /* a TLS handshake record */
-		ga_nft_put(o, "add rule inet %s %s %s @ih,0,16 0x1603 add @cut "
+		ga_strbuf_add(o, "add rule inet %s %s %s @ih,0,16 0x1603 add @cut "
 		    "{ %s }%s\n", table, hook, match, sd->key[d], tail);
 		return;
 	case PT_COMMAND:        /* number 0, the command's byte */
-		ga_nft_put(o, "add rule inet %s %s %s @ih,24,16 0x%04x add @cut "
+		ga_strbuf_add(o, "add rule inet %s %s %s @ih,24,16 0x%04x add @cut "
 		    "{ %s }%s\n", table, hook, match, (unsigned)s->command,
 		    sd->key[d], tail);
 		return;
@@ -481,7 +482,7 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 		    size_t len, struct ga_error *err)
 {
 	const struct pt_spec *s = spec;
-	struct ga_nft_script o = { buf, len, 0, len == 0 };
+	struct ga_strbuf o = { buf, len, 0, len == 0 };
 	const char *addr = t->connect_addr ? t->connect_addr : t->server_addr;
 	unsigned port = t->connect_port ? t->connect_port : t->server_port;
 	const char *verdict = s->action == PT_RESET ?
@@ -506,12 +507,12 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 		return ga_error_set(err, "point: no server port (%u)", port);
 	side_init(&sd, which, addr, port);
 
-	ga_nft_put(&o, "create table inet %s\n", table);
-	ga_nft_put(&o, "add set inet %s cut { type ipv4_addr . inet_service; "
+	ga_strbuf_add(&o, "create table inet %s\n", table);
+	ga_strbuf_add(&o, "add set inet %s cut { type ipv4_addr . inet_service; "
 	    "flags dynamic; }\n", table);
-	ga_nft_put(&o, "add chain inet %s input { type filter hook input priority "
+	ga_strbuf_add(&o, "add chain inet %s input { type filter hook input priority "
 	    "0; policy accept; }\n", table);
-	ga_nft_put(&o, "add chain inet %s output { type filter hook output priority "
+	ga_strbuf_add(&o, "add chain inet %s output { type filter hook output priority "
 	    "0; policy accept; }\n", table);
 	/* What this side sends of a flow it cut carries the mark, and a
 	 * marked packet it receives cuts the flow here too: the two sides
@@ -519,16 +520,16 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 	 * must not leave one side cutting and the other not.  The flows
 	 * already cut first: the packet that reaches the point is not in
 	 * the set yet, so it leaves unmarked and passes unless "at". */
-	ga_nft_put(&o, "add rule inet %s output %s %s @cut ip dscp set %s\n", table,
+	ga_strbuf_add(&o, "add rule inet %s output %s %s @cut ip dscp set %s\n", table,
 	    sd.match[send], sd.key[send], GA_POINT_MARK);
-	ga_nft_put(&o, "add rule inet %s input %s ip dscp %s add @cut { %s }\n",
+	ga_strbuf_add(&o, "add rule inet %s input %s ip dscp %s add @cut { %s }\n",
 	    table, sd.match[cut], GA_POINT_MARK, sd.key[cut]);
 	if (s->cut == PT_BOTH || s->cut == cut)
-		ga_nft_put(&o, "add rule inet %s input %s %s @cut%s %s\n", table,
+		ga_strbuf_add(&o, "add rule inet %s input %s %s @cut%s %s\n", table,
 		    sd.match[cut], sd.key[cut], only[s->action], verdict);
 	put_trigger(&o, s, table, &sd, receiver(point_dir(s)) == which,
 		    verdict);
-	if (o.over)
+	if (o.cut)
 		return ga_error_set(err, "point: the nft script does not fit "
 				    "in %zu bytes", len);
 	return 0;

@@ -238,7 +238,26 @@ bool ga_selector_client_matches(const struct ga_selector *sel,
 	if (version == 0)
 		return false;
 	diff = (double)version - (double)sel->client_version;
-	switch (sel->client_cmp) {
+	return ga_cmp_holds(sel->client_cmp, diff);
+}
+
+const char *ga_cmp_text(enum ga_cmp cmp)
+{
+	switch (cmp) {
+	case GA_CMP_EQ: return "=";
+	case GA_CMP_NE: return "!=";
+	case GA_CMP_LT: return "<";
+	case GA_CMP_LE: return "<=";
+	case GA_CMP_GT: return ">";
+	case GA_CMP_GE: return ">=";
+	case GA_CMP_NONE: break;
+	}
+	return "";
+}
+
+bool ga_cmp_holds(enum ga_cmp cmp, double diff)
+{
+	switch (cmp) {
 	case GA_CMP_NONE: return true;
 	case GA_CMP_EQ: return diff == 0;
 	case GA_CMP_NE: return diff != 0;

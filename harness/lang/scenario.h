@@ -153,6 +153,14 @@ struct ga_driver_option {
 	char *value;                    /* owned; "" allowed (quoted) */
 };
 
+/* A comparison as the language writes it: "=", "!=", "<", "<=", ">",
+ * ">=", "" for GA_CMP_NONE (static). */
+const char *ga_cmp_text(enum ga_cmp cmp);
+
+/* Whether a comparison holds for diff, a value minus what it is compared
+ * with (GA_CMP_NONE: always).  Pure. */
+bool ga_cmp_holds(enum ga_cmp cmp, double diff);
+
 /* Whether sel's client part ([client=NAME OP VERSION]) holds for the
  * client called name (the driver's own) or alias (the name --client was
  * given, NULL: none) whose version is version (X*10000 + Y*100 + Z, 0
