@@ -190,6 +190,7 @@ GA_DIRECTIVE_HANDLER(ga_parse_connection);
 GA_DIRECTIVE_HANDLER(ga_parse_repeat);
 /* lang/parse_steps.c */
 GA_DIRECTIVE_HANDLER(ga_parse_conn_step);
+GA_DIRECTIVE_HANDLER(ga_parse_kill);
 GA_DIRECTIVE_HANDLER(ga_parse_sql_step);
 GA_DIRECTIVE_HANDLER(ga_parse_execute);
 GA_DIRECTIVE_HANDLER(ga_parse_long_data);

@@ -66,7 +66,9 @@ enum ga_step_flag {
 	X(FETCH, "fetch", GA_CLIENT_CALL | GA_STEP_HAS_VALUE)              \
 	X(FORK, "fork", GA_CLIENT_CALL | GA_STEP_CHECKS_RESULT)            \
 	X(DRAIN, "drain", GA_CLIENT_CALL | GA_STEP_HAS_VALUE |             \
-	  GA_STEP_ON_RAW)
+	  GA_STEP_ON_RAW)                                                    \
+	X(RESET, "reset", GA_CLIENT_CALL | GA_STEP_HAS_THREAD)              \
+	X(CHANGE_USER, "change-user", GA_CLIENT_CALL | GA_STEP_HAS_THREAD)
 
 enum ga_step_kind {
 #define GA_STEP_ENUM(name, keyword, flags) GA_STEP_##name,

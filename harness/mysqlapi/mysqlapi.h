@@ -1,6 +1,7 @@
 /* mysqlapi.h - MySQL C API calls that fill a struct ga_outcome: queries
- * and errors (mysqlapi/query.c), prepared statements (mysqlapi/stmt.c), a
- * fork that holds a connection (mysqlapi/fork.c).
+ * and errors (mysqlapi/query.c), a pool's reset and change of user
+ * (mysqlapi/session.c), prepared statements (mysqlapi/stmt.c), a fork
+ * that holds a connection (mysqlapi/fork.c).
  *
  * This is the boundary where the C API's errors (mysql_errno,
  * mysql_sqlstate, mysql_error) become goneaway values; the built-in
@@ -40,6 +41,21 @@ void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, struct ga_outcome *out);
 
 /* Copies the first column of row into out's value. */
 void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out);
+
+/* ---- a pool's reset (mysqlapi/session.c) ----------------------------------- */
+
+/* mysql_reset_connection: COM_RESET_CONNECTION, the session's state
+ * (user variables, temporary tables, prepared statements, an open
+ * transaction) dropped on the same connection.  Records the thread id
+ * before and after. */
+void ga_mysql_reset(MYSQL *mysql, struct ga_outcome *out);
+
+/* mysql_change_user: COM_CHANGE_USER, a new login (and with it a new
+ * session state) on the same connection; database may be NULL.  Records
+ * the thread id before and after. */
+void ga_mysql_change_user(MYSQL *mysql, const char *user,
+			  const char *password, const char *database,
+			  struct ga_outcome *out);
 
 /* ---- prepared statements (mysqlapi/stmt.c) -------------------------------- */
 

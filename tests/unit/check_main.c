@@ -59,6 +59,7 @@ int main(void)
 	srunner_add_suite(sr, make_pool_suite());
 	srunner_add_suite(sr, make_matrix_html_suite());
 	srunner_add_suite(sr, make_allow_suite());
+	srunner_add_suite(sr, make_session_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

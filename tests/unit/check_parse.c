@@ -970,8 +970,8 @@ static const struct {
 	  "unterminated string" },
 	/* expect: thread checks */
 	{ HEAD "connect app\n expect ok reconnected\n", 5, 12,
-	  "'reconnected' applies only to query, reap and ping steps, not "
-	  "'connect'" },
+	  "'reconnected' applies only to query, reap, ping, reset and "
+	  "change-user steps, not 'connect'" },
 	{ HEAD "query app SELECT 1\n expect 2013 same-thread\n", 5, 14,
 	  "'same-thread' needs 'ok' among the outcomes" },
 	{ HEAD "query app x\n expect ok reconnected same-thread\n", 5, 24,

@@ -35,5 +35,6 @@ Suite *make_select_suite(void);
 Suite *make_pool_suite(void);
 Suite *make_matrix_html_suite(void);
 Suite *make_allow_suite(void);
+Suite *make_session_suite(void);
 
 #endif
