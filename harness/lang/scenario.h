@@ -101,6 +101,10 @@ struct ga_expect {
 	enum ga_thread_check thread;    /* only checked when ok happened */
 	long after_ms;                  /* -1: no lower bound on elapsed */
 	long within_ms;                 /* -1: no upper bound on elapsed */
+	/* "rows CMP N": the rows a failed fetch (or stream) read before its
+	 * error; only checked when an error happened */
+	enum ga_cmp rows_cmp;           /* GA_CMP_NONE: not checked */
+	long rows;
 };
 
 /* "seen OUTCOME[|OUTCOME] CMP N": over a scenario's repetitions, how

@@ -1,7 +1,8 @@
 /* check_session.c - the language's steps about a connection's server
  * session: "kill NAME query", "%thread[NAME]%" in SQL (lang/threadvar.c,
  * read by the parser and substituted when the step runs), and the pool's
- * "reset" and "change-user" steps.
+ * "reset" and "change-user" steps; and the "rows CMP N" clause of an
+ * expect line (how far a failed fetch got), parsed and matched.
  *
  * As in check_parse.c: good texts are parsed and the fields in question
  * checked; each diagnostic is provoked once (exact line and column,
@@ -18,7 +19,9 @@
 #include "lang/scenario.h"
 #include "lang/step.h"
 #include "lang/threadvar.h"
+#include "lang/outcome.h"
 #include "parse_util.h"
+#include "run/expect.h"
 #include "suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -285,6 +288,105 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/* ---- rows CMP N ------------------------------------------------------------------ */
+
+START_TEST(test_rows_parse)
+{
+	struct ga_scenario *sc = parse_ok(HEAD "connect app\n"
+					  "stream app SELECT 1\n"
+					  " expect 2013 rows = 0\n"
+					  "fetch app\n"
+					  " expect CR_SERVER_LOST within 1s rows < 1000\n"
+					  " expect [client=x] error rows >= 5\n");
+	const struct ga_expect *e = &sc->steps[2].expects[0];
+
+	ck_assert_int_eq(sc->steps[1].expects[0].rows_cmp, GA_CMP_EQ);
+	ck_assert_int_eq(sc->steps[1].expects[0].rows, 0);
+	ck_assert_int_eq(e->rows_cmp, GA_CMP_LT);
+	ck_assert_int_eq(e->rows, 1000);
+	ck_assert_int_eq(e->within_ms, 1000);
+	ck_assert_int_eq(sc->steps[2].expects[1].rows_cmp, GA_CMP_GE);
+	ck_assert_int_eq(sc->steps[2].expects[1].rows, 5);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+struct rows_case {
+	enum ga_result result;
+	bool has_rows;
+	long rows;
+	bool match;
+	const char *why;        /* in the mismatch's text */
+};
+
+static const struct rows_case rows_cases[] = {
+	{ GA_RESULT_ERROR, true, 12, true, NULL },
+	{ GA_RESULT_ERROR, true, 0, true, NULL },
+	{ GA_RESULT_ERROR, true, 99, true, NULL },
+	{ GA_RESULT_ERROR, true, 100, false,
+	  "100 rows read before the error, when expecting rows < 100" },
+	{ GA_RESULT_ERROR, false, 0, false,
+	  "the client did not say how many rows it read" },
+	/* a success is the other line's: rows only judge an error */
+	{ GA_RESULT_OK, false, 0, true, NULL },
+};
+
+START_TEST(test_rows_match)
+{
+	const struct rows_case *c = &rows_cases[_i];
+	struct ga_scenario *sc = parse_ok(HEAD "connect app\n"
+					  "stream app SELECT 1\n"
+					  "fetch app\n"
+					  " expect ok | 2013 rows < 100\n");
+	struct ga_outcome out;
+	char why[1024];
+	bool m;
+
+	memset(&out, 0, sizeof(out));
+	out.result = c->result;
+	out.err = c->result == GA_RESULT_ERROR ? 2013 : 0;
+	out.has_rows = c->has_rows;
+	out.rows = c->rows;
+	m = ga_expect_match(&sc->steps[2].expects[0], &out, why, sizeof(why));
+	ck_assert_msg(m == c->match, "case %d: %s", _i, why);
+	if (c->why)
+		ck_assert_msg(strstr(why, c->why) != NULL, "%s", why);
+	ga_expect_describe(&sc->steps[2].expects[0], why, sizeof(why));
+	ck_assert_msg(strstr(why, "with rows < 100 read before it") != NULL,
+		      "%s", why);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+static const struct bad_case rows_bad[] = {
+	{ "query app SELECT 1\n expect 2013 rows < 5\n", 6, 14,
+	  "'rows' counts what a failed fetch or stream read, not 'query'" },
+	{ "stream app SELECT 1\nfetch app\n expect ok rows < 5\n", 7, 12,
+	  "'rows' counts what a failed fetch read before its error: list an "
+	  "error among the outcomes" },
+	{ "stream app SELECT 1\nfetch app\n expect 2013 rows 5\n", 7, 14,
+	  "'rows' needs a comparison and a count, e.g. rows < 1000" },
+	{ "stream app SELECT 1\nfetch app\n expect 2013 rows < x\n", 7, 21,
+	  "'rows <' needs a count of rows" },
+	{ "stream app SELECT 1\nfetch app\n expect 2013 rows <\n", 7, 14,
+	  "'rows <' needs a count of rows" },
+	{ "stream app SELECT 1\nfetch app\n expect 2013 rows < 1 rows > 0\n",
+	  7, 23, "'rows' is given twice" },
+};
+
+START_TEST(test_rows_bad)
+{
+	const struct bad_case *c = &rows_bad[_i];
+	char text[512];
+	struct ga_diags d;
+
+	snprintf(text, sizeof(text), HEAD "%s", c->text);
+	parse_bad(text, &d);
+	assert_diag(&d, 0, c->line, c->col, c->msg);
+	ga_diags_free(&d);
+}
+END_TEST
+
 Suite *make_session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -298,6 +400,11 @@ Suite *make_session_suite(void)
 	tcase_add_test(tc, test_thread_none);
 	tcase_add_test(tc, test_threadvar_next);
 	tcase_add_loop_test(tc, test_bad, 0, N(bad_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rows");
+	tcase_add_test(tc, test_rows_parse);
+	tcase_add_loop_test(tc, test_rows_match, 0, N(rows_cases));
+	tcase_add_loop_test(tc, test_rows_bad, 0, N(rows_bad));
 	suite_add_tcase(s, tc);
 	return s;
 }
