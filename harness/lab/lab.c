@@ -7,7 +7,10 @@
  *      unshare() again for the server namespace, same; setns() home;
  *   3. through the client socket create the veth pair, the peer placed
  *      straight into the server namespace (IFLA_NET_NS_FD);
- *   4. through each socket: address on the veth end, lo and veth end up.
+ *   4. through each socket: address on the veth end, lo and veth end up;
+ *   5. the lab's resolver address (GA_LAB_RESOLVER_ADDR): routed from
+ *      the server namespace to the client side, where a blackhole route
+ *      discards it (lab.h).
  *
  * A netlink socket stays bound to the namespace it was opened in, so once
  * both sockets exist every request is sent from the host namespace; the
@@ -33,6 +36,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
 
 #define THREAD_NETNS "/proc/thread-self/ns/net"
 
@@ -227,21 +231,83 @@ out:
 }
 
 /* Brings up lo and the veth end ifname in sock's namespace and gives the
- * veth end its address. */
+ * veth end its address; *ifindex gets the veth end's index. */
 static int configure_side(struct nl_sock *sock, const char *ifname,
-			  const char *local, const char *what,
+			  const char *local, int *ifindex, const char *what,
 			  struct ga_error *err)
 {
-	int ifindex = 0;
 	int rc;
 
+	*ifindex = 0;
 	rc = link_up(sock, "lo", NULL, what, err);
 	if (rc)
 		return rc;
-	rc = link_up(sock, ifname, &ifindex, what, err);
+	rc = link_up(sock, ifname, ifindex, what, err);
 	if (rc)
 		return rc;
-	return add_address(sock, ifindex, ifname, local, what, err);
+	return add_address(sock, *ifindex, ifname, local, what, err);
+}
+
+/* Adds a route to GA_LAB_RESOLVER_ADDR/32 in sock's namespace: through
+ * gateway on interface ifindex, or (gateway NULL) a blackhole, which
+ * discards what it matches without an answer. */
+static int add_resolver_route(struct nl_sock *sock, int ifindex,
+			      const char *gateway, const char *what,
+			      struct ga_error *err)
+{
+	struct rtnl_route *route = NULL;
+	struct rtnl_nexthop *nh = NULL;
+	struct nl_addr *dst = NULL, *gw = NULL;
+	int rc;
+
+	rc = nl_addr_parse(GA_LAB_RESOLVER_ADDR "/32", AF_INET, &dst);
+	if (!rc && gateway)
+		rc = nl_addr_parse(gateway, AF_INET, &gw);
+	if (rc) {
+		ga_error_set(err, "parsing the resolver's route: %s",
+			     nl_geterror(rc));
+		goto out;
+	}
+	route = rtnl_route_alloc();
+	if (!route) {
+		rc = ga_error_set(err, "the resolver's route in the %s "
+				  "namespace: out of memory", what);
+		goto out;
+	}
+	rtnl_route_set_family(route, AF_INET);
+	rtnl_route_set_table(route, RT_TABLE_MAIN);
+	rtnl_route_set_protocol(route, RTPROT_STATIC);
+	rc = rtnl_route_set_dst(route, dst);
+	if (!rc && gateway) {
+		rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+		rtnl_route_set_type(route, RTN_UNICAST);
+		nh = rtnl_route_nh_alloc();
+		if (!nh) {
+			rc = ga_error_set(err, "the resolver's route in the %s "
+					  "namespace: out of memory", what);
+			goto out;
+		}
+		rtnl_route_nh_set_ifindex(nh, ifindex);
+		rtnl_route_nh_set_gateway(nh, gw);
+		rtnl_route_add_nexthop(route, nh);      /* route owns nh */
+	} else if (!rc) {
+		rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+		rtnl_route_set_type(route, RTN_BLACKHOLE);
+	}
+	if (!rc)
+		rc = rtnl_route_add(sock, route, NLM_F_CREATE | NLM_F_EXCL);
+	if (rc)
+		ga_error_set(err, "adding the resolver's route (%s) in the %s "
+			     "namespace: %s", GA_LAB_RESOLVER_ADDR, what,
+			     nl_geterror(rc));
+out:
+	if (route)
+		rtnl_route_put(route);
+	if (gw)
+		nl_addr_put(gw);
+	if (dst)
+		nl_addr_put(dst);
+	return rc ? -1 : 0;
 }
 
 int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err)
@@ -254,7 +320,7 @@ int ga_lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
 {
 	struct nl_sock *csock = NULL;
 	struct nl_sock *ssock = NULL;
-	int rc;
+	int rc, cindex, sindex;
 
 	lab->host_ns = -1;
 	lab->client_ns = -1;
@@ -275,11 +341,18 @@ int ga_lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
 	if (rc)
 		goto out;
 	rc = configure_side(csock, lab->client_if, GA_LAB_CLIENT_ADDR,
-			    "client", err);
+			    &cindex, "client", err);
 	if (rc)
 		goto out;
 	rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
-			    "server", err);
+			    &sindex, "server", err);
+	if (rc)
+		goto out;
+	rc = add_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR, "server",
+				err);
+	if (rc)
+		goto out;
+	rc = add_resolver_route(csock, cindex, NULL, "client", err);
 out:
 	/* The sockets hold their namespaces too: free them before deciding
 	 * whether the lab lives. */

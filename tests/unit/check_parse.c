@@ -762,7 +762,7 @@ static const struct {
 	{ HEAD "keywords a\nkeywords b\nconnect app\n", 5, 1,
 	  "duplicate 'keywords' directive (first at line 4)" },
 	{ HEAD "requires root mariadb\nconnect app\n", 4, 15,
-	  "unknown requirement 'mariadb' (known: root, mariadbd, mysqld)" },
+	  "unknown requirement 'mariadb' (known: root, mariadbd, mysqld, resolver)" },
 	{ HEAD "requires [mysql\nconnect app\n", 4, 16,
 	  "expected ']' or a comparison (=, !=, <, <=, >, >=) in the selector" },
 	{ HEAD "requires [oracle >= 8]\nconnect app\n", 4, 11,
