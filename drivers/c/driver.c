@@ -280,6 +280,8 @@ static void reply(long id, const struct ga_outcome *out, const char *why)
 	printf(",\"elapsed_ms\":%.3f,\"thread_before\":%lu,"
 	       "\"thread_after\":%lu", out->elapsed_ms, out->thread_before,
 	       out->thread_after);
+	if (out->result == GA_RESULT_ERROR && out->has_rows)
+		printf(",\"rows\":%ld", out->rows);
 	if (out->result == GA_RESULT_OK && out->has_value) {
 		printf(",\"value\":");
 		if (out->value_null)

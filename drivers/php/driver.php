@@ -42,6 +42,8 @@ abstract class Session
 {
 	public string $api = '';
 	public string $query_api = '';
+	/* the rows a fetch or stream read so far, or null */
+	public ?int $rows = null;
 
 	abstract public function name(): string;
 	abstract public function library(): string;
@@ -79,6 +81,7 @@ abstract class Session
 			return ['result' => 'unsupported', 'message' => $uns[$step]];
 		$method = 'do_' . str_replace('-', '_', $step);
 		$this->api = $step;
+		$this->rows = null;
 		$after_close = $step !== 'connect' && !$this->connected() &&
 			$this->was_closed();
 		if ($after_close) {
@@ -115,6 +118,10 @@ abstract class Session
 				      'error_class' => get_class($e)];
 			}
 			$rep = ['result' => 'error'] + $f;
+			/* a failed fetch or stream: how far it got */
+			if ($this->rows !== null &&
+			    ($step === 'fetch' || $step === 'stream'))
+				$rep['rows'] = $this->rows;
 		}
 		if ($after_close)
 			$this->forget_closed(false);
@@ -407,6 +414,7 @@ class MysqliSession extends Session
 	public function do_stream(array $req): array
 	{
 		$this->api = 'mysqli::real_query';
+		$this->rows = 0;        /* none before the first */
 		$this->m->real_query($req['sql'] ?? '');
 		$this->api = 'mysqli::use_result';
 		$this->stream = $this->m->use_result() ?: null;
@@ -424,11 +432,11 @@ class MysqliSession extends Session
 		$r = $this->stream;
 		$this->stream = null;
 		$this->api = 'mysqli_result::fetch_row';
-		$n = 0;
+		$this->rows = 0;
 		while ($r->fetch_row())
-			$n++;
+			$this->rows++;
 		$r->free();
-		return ['value' => (string)$n];
+		return ['value' => (string)$this->rows];
 	}
 
 	public function do_prepare(array $req): array
@@ -647,6 +655,7 @@ class PdoSession extends Session
 	public function do_stream(array $req): array
 	{
 		$this->api = 'PDO::query (MYSQL_ATTR_USE_BUFFERED_QUERY off)';
+		$this->rows = 0;        /* none before the first */
 		$this->pdo->setAttribute(PDO::MYSQL_ATTR_USE_BUFFERED_QUERY, false);
 		try {
 			$this->stream = $this->pdo->query($req['sql'] ?? '');
@@ -665,11 +674,11 @@ class PdoSession extends Session
 		$st = $this->stream;
 		$this->stream = null;
 		$this->api = 'PDOStatement::fetch';
-		$n = 0;
+		$this->rows = 0;
 		while ($st->fetch(PDO::FETCH_NUM) !== false)
-			$n++;
+			$this->rows++;
 		$st->closeCursor();
-		return ['value' => (string)$n];
+		return ['value' => (string)$this->rows];
 	}
 
 	public function do_prepare(array $req): array
