@@ -16,7 +16,7 @@ UNIT="$TOP/build/check-unit"
 # The test cases that need root, as suite/tcase.
 ROOT_TCASES="lab/traffic lab/isolation lab/lifetime fault_firewall/kernel
 fault_qdisc/kernel fault_stack/kernel client/sockets fsutil/across
-rundir/other-owner spawn/root spawn/join"
+rundir/other-owner spawn/root spawn/join spawn/bind"
 
 # as_nobody OUT [VAR=VALUE ...]: runs a copy of check-unit as nobody with
 # Check's verbose output, exit status in OUT.rc.
@@ -50,12 +50,12 @@ test_expect_success 'not root: each root-only test case says SKIP, exit 0' '
 		grep -q "^SKIP $t: needs root (" nobody.out ||
 			{ echo "no SKIP line for $t"; return 1; }
 	done &&
-	test "$(grep -c "^SKIP " nobody.out)" -eq 11 &&
-	grep -q "^SKIPPED: 11 test cases need root" nobody.out
+	test "$(grep -c "^SKIP " nobody.out)" -eq 12 &&
+	grep -q "^SKIPPED: 12 test cases need root" nobody.out
 '
 
 test_expect_success 'not root: no test of a skipped test case is reported' '
-	for tc in traffic isolation lifetime kernel sockets across other-owner root join; do
+	for tc in traffic isolation lifetime kernel sockets across other-owner root join bind; do
 		! grep ":[PFE]:$tc:" nobody.out ||
 			{ echo "tcase $tc ran without root"; return 1; }
 	done &&

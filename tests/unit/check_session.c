@@ -279,7 +279,7 @@ START_TEST(test_bad)
 {
 	const struct bad_case *c = &bad_cases[_i];
 	char text[512];
-	struct ga_diags d;
+	struct ga_diags d = { 0 };
 
 	snprintf(text, sizeof(text), HEAD "%s", c->text);
 	parse_bad(text, &d);
@@ -378,7 +378,7 @@ START_TEST(test_rows_bad)
 {
 	const struct bad_case *c = &rows_bad[_i];
 	char text[512];
-	struct ga_diags d;
+	struct ga_diags d = { 0 };
 
 	snprintf(text, sizeof(text), HEAD "%s", c->text);
 	parse_bad(text, &d);

@@ -851,8 +851,8 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_bind_into_namespace);
 		suite_add_tcase(s, tc);
 	}
-	if (unit_needs_root(needs, "spawn", "files", "mounts")) {
-		tc = tcase_create("files");
+	if (unit_needs_root(needs, "spawn", "bind", "mounts")) {
+		tc = tcase_create("bind");
 		tcase_set_timeout(tc, TIMEOUT);
 		tcase_add_test(tc, test_child_files);
 		tcase_add_test(tc, test_child_files_failure_named);
