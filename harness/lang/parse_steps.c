@@ -285,8 +285,11 @@ static int push_sql_step(struct parser *p, struct ga_step *st,
 			    GA_EXPAND_FILE_MAX);
 	}
 	p->sql_total += len;
-	if (parse_threadvars(p, st, sql, n, col))
+	if (parse_threadvars(p, st, sql, n, col)) {
+		ga_threadvars_free(st->threads);
+		st->threads = NULL;
 		return -1;
+	}
 	if (repeats) {
 		st->expansion = calloc(1, sizeof(*st->expansion));
 		if (!st->expansion)
