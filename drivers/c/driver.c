@@ -35,6 +35,7 @@ struct conn {
 	MYSQL *mysql;
 	MYSQL_STMT *stmt;
 	MYSQL_RES *stream;
+	bool closed;            /* a close step freed the handle */
 };
 
 static void close_all(struct conn *c)
@@ -140,6 +141,7 @@ static void do_connect(struct conn *c, const struct ga_json *req,
 
 	out->api = "mysql_real_connect";
 	close_all(c);
+	c->closed = false;
 	c->mysql = mysql_init(NULL);
 	if (!c->mysql) {
 		out->result = GA_RESULT_ERROR;
@@ -216,6 +218,7 @@ static void run(struct conn *c, const struct ga_json *req,
 		struct ga_outcome *out, const char **unsupported)
 {
 	const char *step = ga_json_str(req, "step", "");
+	char word[40];
 	const char *sql = ga_json_str(req, "sql", "");
 	const char *mode;
 
@@ -223,12 +226,19 @@ static void run(struct conn *c, const struct ga_json *req,
 		do_connect(c, req, out, unsupported);
 		return;
 	}
-	if (!c->mysql && !strstr(" query ping close prepare execute long-data "
-				 "stream fetch fork ", step)) {
+	snprintf(word, sizeof(word), " %s ", step);
+	if (!*step || !strstr(" query ping close prepare execute long-data "
+			      "stream fetch fork reset change-user ", word)) {
 		*unsupported = "a step this driver does not know";
 		return;
 	}
-	if (!c->mysql || !*step) {
+	if (c->closed) {
+		*unsupported = "a call after close: mysql_close() frees the "
+			       "handle, and the C API leaves any call on it "
+			       "undefined";
+		return;
+	}
+	if (!c->mysql) {
 		no_handle(out, "not connected");
 		snprintf(out->error_class, sizeof(out->error_class),
 			 "NotConnected");
@@ -247,7 +257,14 @@ static void run(struct conn *c, const struct ga_json *req,
 	} else if (strcmp(step, "close") == 0) {
 		out->api = "close";
 		close_all(c);
+		c->closed = true;
 		out->result = GA_RESULT_OK;
+	} else if (strcmp(step, "reset") == 0) {
+		ga_mysql_reset(c->mysql, out);
+	} else if (strcmp(step, "change-user") == 0) {
+		ga_mysql_change_user(c->mysql, ga_json_str(req, "user", NULL),
+				     ga_json_str(req, "password", NULL),
+				     ga_json_str(req, "database", NULL), out);
 	} else if (strcmp(step, "prepare") == 0) {
 		ga_stmt_prepare(c->mysql, &c->stmt, sql, out);
 	} else if (strcmp(step, "execute") == 0) {

@@ -42,15 +42,18 @@ import (
 const libraryVersion = "1.5.0" // Debian's golang-github-go-sql-driver-mysql-dev
 
 var unsupportedSteps = map[string]string{
-	"long-data": "go-sql-driver sends long data by itself for large []byte arguments; there is no separate step",
-	"fork":      "the Go runtime cannot fork a process that keeps its connections",
+	"long-data":   "go-sql-driver sends long data by itself for large []byte arguments; there is no separate step",
+	"fork":        "the Go runtime cannot fork a process that keeps its connections",
+	"reset":       "go-sql-driver 1.5 has no COM_RESET_CONNECTION (database/sql's ResetSession never reaches the server)",
+	"change-user": "go-sql-driver has no COM_CHANGE_USER",
 	// a reply member, not a step (docs/driver-protocol.md)
 	"sqlstate": "go-sql-driver 1.5's MySQLError has only Number and Message",
 }
 
 var steps = map[string]bool{"connect": true, "query": true, "ping": true,
 	"close": true, "prepare": true, "execute": true, "long-data": true,
-	"stream": true, "fetch": true, "fork": true}
+	"stream": true, "fetch": true, "fork": true, "reset": true,
+	"change-user": true}
 
 // ------------------------------------------------------------ the dialer
 
@@ -155,6 +158,12 @@ type session struct {
 	api    string
 	ctx    context.Context
 	active bool
+	// after a close step: the closed *sql.Conn (or, with reconnect, the
+	// closed *sql.DB), which a step after it uses: a use after close,
+	// which database/sql defines (sql.ErrConnDone, "sql: database is
+	// closed")
+	closed     queryer
+	afterClose bool
 	// interpolateParams=true: the connector puts parameters into the
 	// text itself, so prepare keeps the statement (no COM_STMT_PREPARE)
 	// and execute runs ExecContext(sql, args...), one COM_QUERY
@@ -287,6 +296,9 @@ type execer interface {
 }
 
 func (s *session) q() queryer {
+	if s.afterClose {
+		return s.closed
+	}
 	if s.conn != nil {
 		return s.conn
 	}
@@ -321,12 +333,17 @@ func (s *session) shut() {
 		s.stmt.Close()
 		s.stmt = nil
 	}
+	s.closed = nil
 	if s.conn != nil {
 		s.conn.Close() // back to the pool ...
+		s.closed = s.conn
 		s.conn = nil
 	}
 	if s.db != nil {
 		s.db.Close() // ... which closes it: COM_QUIT
+		if s.closed == nil {
+			s.closed = s.db
+		}
 		s.db = nil
 	}
 	s.active = false
@@ -339,6 +356,7 @@ func (s *session) connect(r *request) error {
 	}
 	s.shut()
 	s.interpolate, s.hasPrepared = false, false
+	s.closed = nil
 	if optOn(o, "interactive") {
 		return unsupported{"go-sql-driver cannot set CLIENT_INTERACTIVE"}
 	}
@@ -510,7 +528,8 @@ func (s *session) handle(r *request) reply {
 	}
 	t0 := time.Now()
 	var err error
-	if r.Step != "connect" && !s.active {
+	s.afterClose = r.Step != "connect" && !s.active && s.closed != nil
+	if r.Step != "connect" && !s.active && !s.afterClose {
 		s.api = "driver"
 		err = notConnected{"no connection: no successful connect step before this one"}
 	} else {
@@ -524,6 +543,10 @@ func (s *session) handle(r *request) reply {
 			err = s.q().PingContext(s.ctx)
 		case "close":
 			s.api = "Conn.Close + DB.Close"
+			if s.afterClose {
+				err = s.closed.(io.Closer).Close()
+				break
+			}
 			s.shut()
 		case "stream":
 			err = s.stream(r, rep)
@@ -560,6 +583,7 @@ func (s *session) handle(r *request) reply {
 		}
 	}
 	elapsed := time.Since(t0)
+	s.afterClose = false
 	var u unsupported
 	if errors.As(err, &u) {
 		return reply{"result": "unsupported", "message": u.why}

@@ -24,11 +24,13 @@ import java.util.Properties;
 
 public class Driver {
 	static final List<String> STEPS = Arrays.asList("connect", "query", "ping",
-		"close", "prepare", "execute", "long-data", "stream", "fetch", "fork");
+		"close", "prepare", "execute", "long-data", "stream", "fetch", "fork",
+		"reset", "change-user");
 	static final Map<String, String> UNSUPPORTED = new LinkedHashMap<>();
 	static {
 		UNSUPPORTED.put("long-data", "JDBC has no separate mysql_stmt_send_long_data step");
 		UNSUPPORTED.put("fork", "the JVM cannot fork a process that keeps its connections");
+		UNSUPPORTED.put("change-user", "JDBC and Connector/J 2.7 have no COM_CHANGE_USER");
 	}
 
 	static class Unsupported extends Exception {
@@ -40,13 +42,17 @@ public class Driver {
 	}
 
 	Connection conn;
+	// after a close step: the closed Connection, which a step after it
+	// uses (a use after close: JDBC defines it, an SQLException)
+	Connection closed;
+	boolean afterClose;
 	PreparedStatement stmt;
 	Statement streamStmt;
 	ResultSet stream;
 	String api;
 
 	long tid() {
-		if (conn == null)
+		if (conn == null || afterClose)
 			return 0;
 		try {
 			return conn.unwrap(org.mariadb.jdbc.MariaDbConnection.class).getServerThreadId();
@@ -195,7 +201,31 @@ public class Driver {
 		shut();
 		Connection c = conn;
 		conn = null;
+		if (!afterClose)
+			closed = c;
 		c.close();
+		return new LinkedHashMap<>();
+	}
+
+	// COM_RESET_CONNECTION: Connector/J's own MariaDbConnection.reset()
+	// (what its pool calls), looked up at run time: a Connector/J without
+	// it is "unsupported", never a driver that does not compile.
+	Map<String, Object> reset() throws Exception {
+		api = "MariaDbConnection.reset";
+		Object mc = conn.unwrap(org.mariadb.jdbc.MariaDbConnection.class);
+		java.lang.reflect.Method m;
+		try {
+			m = mc.getClass().getMethod("reset");
+		} catch (NoSuchMethodException e) {
+			throw new Unsupported("this Connector/J has no MariaDbConnection.reset()");
+		}
+		try {
+			m.invoke(mc);
+		} catch (java.lang.reflect.InvocationTargetException e) {
+			if (e.getCause() instanceof Exception)
+				throw (Exception) e.getCause();
+			throw e;
+		}
 		return new LinkedHashMap<>();
 	}
 
@@ -289,6 +319,11 @@ public class Driver {
 		}
 		api = step;
 		rows = -1;
+		afterClose = !step.equals("connect") && conn == null && closed != null;
+		if (afterClose)
+			conn = closed;
+		if (step.equals("connect"))
+			closed = null;
 		long before = step.equals("connect") ? 0 : tid();
 		long t0 = System.nanoTime();
 		try {
@@ -302,10 +337,15 @@ public class Driver {
 			case "stream": rep = stream(r); break;
 			case "fetch": rep = fetch(r); break;
 			case "prepare": rep = prepare(r); break;
+			case "reset": rep = reset(); break;
 			default: rep = execute(r); break;
 			}
 			rep.putIfAbsent("result", "ok");
 		} catch (Unsupported e) {
+			if (afterClose) {
+				conn = null;
+				afterClose = false;
+			}
 			rep = new LinkedHashMap<>();
 			rep.put("result", "unsupported");
 			rep.put("message", e.getMessage());
@@ -336,6 +376,10 @@ public class Driver {
 			rep.put("errno", 0);
 			rep.put("message", String.valueOf(e.getMessage()));
 			rep.put("error_class", e.getClass().getSimpleName());
+		}
+		if (afterClose) {
+			conn = null;
+			afterClose = false;
 		}
 		rep.put("api", api);
 		rep.put("elapsed_ms", Math.round((System.nanoTime() - t0) / 1000.0) / 1000.0);

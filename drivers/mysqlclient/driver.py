@@ -46,6 +46,7 @@ class MySQLClient(gadriver.Session):
                    "(parameters are escaped into the SQL text)",
         "execute": "mysqlclient has no server-side prepared statements",
         "long-data": "mysqlclient has no mysql_stmt_send_long_data",
+        "reset": "mysqlclient 1.4 has no mysql_reset_connection",
     }
     errors = (MySQLdb.Error,)
     query_api = "cursor.execute"
@@ -157,6 +158,14 @@ class MySQLClient(gadriver.Session):
         finally:
             self.conn = None
             self.stream_cur = None
+        return {}
+
+    def do_change_user(self, req):
+        self.api = "conn.change_user"
+        args = [req.get("user"), req.get("password") or ""]
+        if req.get("database"):
+            args.append(req["database"])
+        self.conn.change_user(*args)
         return {}
 
     def close_in_child(self):

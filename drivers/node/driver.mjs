@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const STEPS = ['connect', 'query', 'ping', 'close', 'prepare', 'execute',
-  'long-data', 'stream', 'fetch', 'fork'];
+  'long-data', 'stream', 'fetch', 'fork', 'reset', 'change-user'];
 
 class Unsupported extends Error {}
 class NotConnected extends Error {}
@@ -214,6 +214,17 @@ class Mysql2 {
     return new Promise((resolve, reject) => c.end((e) => (e ? reject(e) : resolve({}))));
   }
 
+  reset(req, s) {
+    s.api = 'connection.reset';
+    return new Promise((resolve, reject) => this.conn.reset((e) => (e ? reject(e) : resolve({}))));
+  }
+
+  'change-user'(req, s) {
+    s.api = 'connection.changeUser';
+    const opts = { user: req.user, password: req.password ?? '', database: req.database || undefined };
+    return new Promise((resolve, reject) => this.conn.changeUser(opts, (e) => (e ? reject(e) : resolve({}))));
+  }
+
   // The first row arrives, then the socket is paused: the rest stays on
   // the wire until fetch resumes it.
   stream(req, s) {
@@ -388,6 +399,18 @@ class MariaDB {
     return {};
   }
 
+  async reset(req, s) {
+    s.api = 'connection.reset';
+    await this.conn.reset();
+    return {};
+  }
+
+  async 'change-user'(req, s) {
+    s.api = 'connection.changeUser';
+    await this.conn.changeUser({ user: req.user, password: req.password ?? '', database: req.database || undefined });
+    return {};
+  }
+
   stream(req, s) {
     s.api = 'connection.queryStream';
     return new Promise((resolve, reject) => {
@@ -457,8 +480,13 @@ async function handle(c, req) {
   if (!STEPS.includes(step)) return { result: 'unsupported', message: `unknown step ${JSON.stringify(step)}` };
   if (c.unsupported[step]) return { result: 'unsupported', message: c.unsupported[step] };
   const s = { api: step };
-  const before = step === 'connect' ? 0 : c.tid();
+  // After a close step, a step on the connector's closed connection
+  // object: a use after close, which the connector defines.
+  const afterClose = step !== 'connect' && !c.conn && c.closed;
+  if (afterClose) c.conn = c.closed;
+  const before = step === 'connect' || afterClose ? 0 : c.tid();
   const t0 = process.hrtime.bigint();
+  const open = c.conn;
   let rep;
   try {
     if (step !== 'connect' && !c.conn) throw new NotConnected('no connection: no successful connect step before this one');
@@ -476,8 +504,8 @@ async function handle(c, req) {
     }
     rep.result = rep.result || 'ok';
   } catch (e) {
-    if (e instanceof Unsupported) return { result: 'unsupported', message: e.message };
-    if (e instanceof NotConnected) {
+    if (e instanceof Unsupported) rep = { result: 'unsupported', message: e.message };
+    else if (e instanceof NotConnected) {
       s.api = 'driver';
       rep = { result: 'error', errno: 0, message: e.message, error_class: 'NotConnected' };
     } else {
@@ -489,7 +517,12 @@ async function handle(c, req) {
       rep = { result: 'error', ...f };
       if (s.rows !== undefined && step === 'fetch') rep.rows = s.rows;
     }
+  } finally {
+    if (afterClose) c.conn = null;
+    else if (step === 'close') c.closed = open;
+    else if (step === 'connect') c.closed = null;
   }
+  if (rep.result === 'unsupported') return rep;
   rep.api = s.api;
   rep.elapsed_ms = Math.round(Number(process.hrtime.bigint() - t0) / 1e3) / 1e3;
   rep.thread_before = before;

@@ -15,9 +15,11 @@ use POSIX ();
 use Time::HiRes qw(time);
 
 my %STEPS = map { $_ => 1 } qw(connect query ping close prepare execute
-			       long-data stream fetch fork);
+			       long-data stream fetch fork reset change-user);
 my %UNSUPPORTED = (
 	'long-data' => 'DBD::MariaDB has no mysql_stmt_send_long_data',
+	'reset' => 'DBD::MariaDB has no mysql_reset_connection',
+	'change-user' => 'DBI and DBD::MariaDB have no mysql_change_user',
 );
 if ($DBD::MariaDB::VERSION < 1.23) {
 	# mariadb_use_result: execute reports no rows (it asks mysql_num_rows
@@ -30,11 +32,14 @@ if ($DBD::MariaDB::VERSION < 1.23) {
 my $json = JSON::PP->new->utf8->canonical;
 
 my ($dbh, $sth, $stream, $api);
+# after a close step: the disconnected handle, which a step after it
+# uses (a use after close: DBI defines what a disconnected handle does)
+my ($closed, $after_close);
 
 sub logmsg { print STDERR @_, "\n" }
 
 sub tid {
-	return 0 unless $dbh;
+	return 0 unless $dbh && !$after_close;
 	my $t = eval { $dbh->{mariadb_thread_id} };
 	return defined $t ? $t + 0 : 0;
 }
@@ -175,6 +180,7 @@ sub do_close {
 	undef $sth;
 	undef $stream;
 	undef $dbh;
+	$closed = $h unless $after_close;
 	$h->disconnect;
 	return {};
 }
@@ -335,6 +341,8 @@ sub handle {
 	return { result => 'unsupported', message => $UNSUPPORTED{$step} }
 		if $UNSUPPORTED{$step};
 	$api = $step;
+	$after_close = $step ne 'connect' && !$dbh && $closed;
+	$dbh = $closed if $after_close;
 	my $before = $step eq 'connect' ? 0 : tid();
 	my $t0 = time;
 	my $rep = eval {
@@ -343,6 +351,11 @@ sub handle {
 		$DO{$step}->($r);
 	};
 	my $e = $@;
+	if ($after_close) {
+		undef $dbh;
+		$after_close = 0;
+	}
+	undef $closed if $step eq 'connect';
 	my $elapsed = (time - $t0) * 1000;
 	if (!$rep) {
 		if (ref $e eq 'HASH' && $e->{unsupported}) {

@@ -17,7 +17,7 @@ ini_set('memory_limit', '-1');          /* a statement can be 64 MiB */
 error_reporting(E_ALL);
 
 const STEPS = ['connect', 'query', 'ping', 'close', 'prepare', 'execute',
-	       'long-data', 'stream', 'fetch', 'fork'];
+	       'long-data', 'stream', 'fetch', 'fork', 'reset', 'change-user'];
 
 class Unsupported extends Exception {}
 class NotConnected extends Exception {}
@@ -78,6 +78,13 @@ abstract class Session
 	abstract public function error_fields(Throwable $e): ?array;
 	abstract public function query_value(string $sql): ?string;
 	abstract public function close_in_child(): void;
+	/* After a close step: makes the connector's closed connection the
+	 * one the next step uses (a use after close: the connector defines
+	 * what its closed object does), or throws Unsupported with why
+	 * there is none; forget(): the step is over. */
+	abstract public function use_closed(): void;
+	abstract public function forget_closed(bool $connect): void;
+	abstract public function was_closed(): bool;
 
 	public function greeting(): array
 	{
@@ -99,7 +106,17 @@ abstract class Session
 		$method = 'do_' . str_replace('-', '_', $step);
 		$this->api = $step;
 		$this->rows = null;
-		$before = $step === 'connect' ? 0 : $this->tid();
+		$after_close = $step !== 'connect' && !$this->connected() &&
+			$this->was_closed();
+		if ($after_close) {
+			try {
+				$this->use_closed();
+			} catch (Unsupported $e) {
+				return ['result' => 'unsupported',
+					'message' => $e->getMessage()];
+			}
+		}
+		$before = $step === 'connect' || $after_close ? 0 : $this->tid();
 		$t0 = hrtime(true);
 		try {
 			if ($step !== 'connect' && !$this->connected())
@@ -109,6 +126,8 @@ abstract class Session
 			if (!isset($rep['result']))
 				$rep['result'] = 'ok';
 		} catch (Unsupported $e) {
+			if ($after_close)
+				$this->forget_closed(false);
 			return ['result' => 'unsupported', 'message' => $e->getMessage()];
 		} catch (NotConnected $e) {
 			$this->api = 'driver';
@@ -123,13 +142,19 @@ abstract class Session
 				      'error_class' => get_class($e)];
 			}
 			$rep = ['result' => 'error'] + $f;
-			if ($step === 'fetch' && $this->rows !== null)
+			/* a failed fetch or stream: how far it got */
+			if ($this->rows !== null &&
+			    ($step === 'fetch' || $step === 'stream'))
 				$rep['rows'] = $this->rows;
 		}
+		if ($after_close)
+			$this->forget_closed(false);
+		elseif ($step === 'connect')
+			$this->forget_closed(true);
 		$rep['api'] = $this->api;
 		$rep['elapsed_ms'] = round((hrtime(true) - $t0) / 1e6, 3);
 		$rep['thread_before'] = $before;
-		$rep['thread_after'] = $this->tid();
+		$rep['thread_after'] = $after_close ? 0 : $this->tid();
 		return $rep;
 	}
 
@@ -241,6 +266,7 @@ abstract class Session
 class MysqliSession extends Session
 {
 	private ?mysqli $m = null;
+	private ?mysqli $closed = null;         /* after a close step */
 	private ?mysqli_result $stream = null;
 	private ?mysqli_stmt $stmt = null;
 	private $long_null = null;              /* bound by reference */
@@ -255,13 +281,28 @@ class MysqliSession extends Session
 
 	public function unsupported(): array
 	{
-		$u = [];
+		$u = ['reset' => 'mysqli has no COM_RESET_CONNECTION '
+			 . '(mysqli::change_user is its reset)'];
 		if (!function_exists('pcntl_fork'))
 			$u['fork'] = 'this php-cli has no pcntl';
 		return $u;
 	}
 
 	public function connected(): bool { return $this->m !== null; }
+
+	public function was_closed(): bool { return $this->closed !== null; }
+
+	/* mysqli defines it: a closed mysqli object throws Error ("mysqli
+	 * object is already closed") from every method. */
+	public function use_closed(): void { $this->m = $this->closed; }
+
+	public function forget_closed(bool $connect): void
+	{
+		if ($connect)
+			$this->closed = null;
+		elseif ($this->m === $this->closed)
+			$this->m = null;
+	}
 
 	public function tid(): int
 	{
@@ -403,7 +444,19 @@ class MysqliSession extends Session
 		$this->m = null;
 		$this->stream = null;
 		$this->stmt = null;
+		$this->closed = $m;
 		$m->close();
+		return [];
+	}
+
+	public function do_change_user(array $req): array
+	{
+		$this->api = 'mysqli::change_user';
+		$db = $req['database'] ?? null;
+		if (!$this->m->change_user($req['user'] ?? '',
+					   $req['password'] ?? '',
+					   $db === '' ? null : $db))
+			return $this->handle_error('mysqli::change_user');
 		return [];
 	}
 
@@ -415,6 +468,7 @@ class MysqliSession extends Session
 	public function do_stream(array $req): array
 	{
 		$this->api = 'mysqli::real_query';
+		$this->rows = 0;        /* none before the first */
 		$this->m->real_query($req['sql'] ?? '');
 		$this->api = 'mysqli::use_result';
 		$this->stream = $this->m->use_result() ?: null;
@@ -525,13 +579,32 @@ class PdoSession extends Session
 	public function unsupported(): array
 	{
 		$u = ['ping' => 'PDO has no ping',
-		      'long-data' => 'PDO_mysql has no mysql_stmt_send_long_data'];
+		      'long-data' => 'PDO_mysql has no mysql_stmt_send_long_data',
+		      'reset' => 'PDO has no COM_RESET_CONNECTION',
+		      'change-user' => 'PDO has no COM_CHANGE_USER'];
 		if (!function_exists('pcntl_fork'))
 			$u['fork'] = 'this php-cli has no pcntl';
 		return $u;
 	}
 
 	public function connected(): bool { return $this->pdo !== null; }
+
+	public function was_closed(): bool { return $this->closed; }
+
+	private bool $closed = false;
+
+	public function use_closed(): void
+	{
+		throw new Unsupported('PDO has no close: a connection closes '
+				      . 'when its object is destroyed ($pdo = '
+				      . 'null), and nothing is left to call');
+	}
+
+	public function forget_closed(bool $connect): void
+	{
+		if ($connect)
+			$this->closed = false;
+	}
 
 	/* PDO exposes no connection id: connect asks the server once
 	 * (SELECT CONNECTION_ID()), so the harness can KILL the connection. */
@@ -655,6 +728,7 @@ class PdoSession extends Session
 		$this->stream = null;
 		$this->stmt = null;
 		$this->pdo = null;
+		$this->closed = true;
 		return [];
 	}
 
@@ -668,6 +742,7 @@ class PdoSession extends Session
 	public function do_stream(array $req): array
 	{
 		$this->api = 'PDO::query (MYSQL_ATTR_USE_BUFFERED_QUERY off)';
+		$this->rows = 0;        /* none before the first */
 		$this->pdo->setAttribute(PDO::MYSQL_ATTR_USE_BUFFERED_QUERY, false);
 		try {
 			$this->stream = $this->pdo->query($req['sql'] ?? '');

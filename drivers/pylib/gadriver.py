@@ -18,7 +18,7 @@ import traceback
 
 PROTOCOL = 1
 STEPS = ("connect", "query", "ping", "close", "prepare", "execute",
-         "long-data", "stream", "fetch", "fork")
+         "long-data", "stream", "fetch", "fork", "reset", "change-user")
 
 
 class Unsupported(Exception):
@@ -126,6 +126,11 @@ class Session:
         self.conn = None
         self.api = None
         self.rows = None
+        # after a close step: the connector's closed connection object, for
+        # a step after it (a use after close: the connector defines what
+        # its closed object does, and the driver calls it as it is)
+        self.closed_conn = None
+        self.after_close = False
 
     # -- to implement
     def thread_id(self):
@@ -136,7 +141,7 @@ class Session:
 
     # -- the generic part
     def tid(self):
-        if self.conn is None:
+        if self.conn is None or self.after_close:
             return 0
         try:
             return int(self.thread_id() or 0)
@@ -164,6 +169,11 @@ class Session:
         self.api = step
         self.rows = None
         rep = {}
+        self.after_close = (step != "connect" and self.conn is None and
+                            self.closed_conn is not None)
+        if self.after_close:
+            self.conn = self.closed_conn
+        conn_before = self.conn
         before = self.tid()
         t0 = time.monotonic()
         try:
@@ -185,6 +195,13 @@ class Session:
             log(traceback.format_exc())
             rep = {"result": "error", "errno": 0, "message": str(e),
                    "error_class": type(e).__name__}
+        finally:
+            if self.after_close:
+                self.conn = None
+            elif step == "close":
+                self.closed_conn = conn_before
+            elif step == "connect":
+                self.closed_conn = None
         elapsed = (time.monotonic() - t0) * 1000.0
         if rep.get("result") == "error" and rep.get("errno") is None:
             rep["errno"] = 0

@@ -52,6 +52,8 @@ class PyMySQL(gadriver.Session):
                    "(parameters are escaped into the SQL text)",
         "execute": "PyMySQL has no server-side prepared statements",
         "long-data": "PyMySQL has no mysql_stmt_send_long_data",
+        "reset": "PyMySQL has no COM_RESET_CONNECTION",
+        "change-user": "PyMySQL has no COM_CHANGE_USER",
         # a reply member, not a step (docs/driver-protocol.md)
         "sqlstate": "PyMySQL drops the SQLSTATE of the server's error "
                     "packet",

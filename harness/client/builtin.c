@@ -64,6 +64,7 @@ struct ga_driver_conn {
 	int raw_fd;             /* owned: a transport=raw socket, or -1 */
 	struct call *call;      /* owned: the call in flight, or NULL */
 	bool abandoned;         /* a call would not end: leave everything */
+	bool closed;            /* a "close" step ran: the handle is freed */
 	/* kept by the main thread between calls */
 	ino_t sock_ino;         /* the handle's (or raw) socket, or 0 */
 	unsigned long thread_id;
@@ -111,23 +112,47 @@ static bool applies(const struct ga_driver_conn *conn,
 					  NULL, conn->drv->version);
 }
 
-/* Every step of the language; of the driver options (a connect's),
- * those ga_mysql_option_set() takes. */
+/* Every step of the language, but a use after close: mysql_close()
+ * frees the handle, and the C API leaves any call on it undefined.  (Called
+ * between calls: the handle is the main thread's to look at.)  Of the
+ * driver options (a connect's), those ga_mysql_option_set() takes. */
 static int unsupported(const struct ga_driver_conn *conn,
 		       const struct ga_step *step, char *why, size_t len)
 {
 	const struct ga_driver_option *o;
 	size_t i;
 
-	if (step->kind != GA_STEP_CONNECT)
-		return 0;
-	for (i = 0; i < conn->decl->ndriver_options; i++) {
-		o = &conn->decl->driver_options[i];
-		if (applies(conn, o) &&
-		    ga_mysql_option_set(NULL, o->key, o->value, why, len))
-			return 1;
+#ifdef MARIADB_PACKAGE_VERSION
+	/* Connector/C 3.3.20's mysql_change_user on a connection whose
+	 * socket it has already closed after a failure writes into the
+	 * freed network buffer (valgrind: "Invalid write ... inside a block
+	 * free'd" by mysql_real_query), and the heap is corrupted: a second
+	 * change-user after a loss would crash goneaway itself. */
+	if (step->kind == GA_STEP_CHANGE_USER && conn->mysql &&
+	    !conn->mysql->net.pvio) {
+		snprintf(why, len, "mysql_change_user on a connection "
+			 "Connector/C has closed after a failure writes into "
+			 "its freed network buffer (a use after free in the "
+			 "library): goneaway never makes that call");
+		return 1;
 	}
-	return 0;
+#endif
+	if (step->kind == GA_STEP_CONNECT) {
+		for (i = 0; i < conn->decl->ndriver_options; i++) {
+			o = &conn->decl->driver_options[i];
+			if (applies(conn, o) &&
+			    ga_mysql_option_set(NULL, o->key, o->value, why,
+						len))
+				return 1;
+		}
+		return 0;
+	}
+	if (!conn->closed || conn->decl->transport == GA_TRANSPORT_RAW)
+		return 0;
+	snprintf(why, len, "a call after close: mysql_close() frees the "
+		 "handle, and the C API leaves any call on it undefined "
+		 "(goneaway never makes one)");
+	return 1;
 }
 
 /* ---- the calls (on the worker) -------------------------------------------- */
@@ -199,23 +224,30 @@ static MYSQL *new_handle(const struct ga_driver_conn *conn)
 	return m;
 }
 
+/* The account connection c logs in as (connect, change-user). */
+static void login(const struct ga_connection *c,
+		  const struct ga_client_env *env, const char **user,
+		  const char **password, const char **database)
+{
+	*user = c->user ? c->user : c->privileged ? env->privileged_user :
+		env->user;
+	*password = c->password ? c->password : c->privileged ?
+		    env->privileged_password : env->password;
+	*database = c->database ? c->database : env->database;
+}
+
 static void do_connect(struct ga_driver_conn *conn, struct ga_outcome *out)
 {
 	const struct ga_connection *c = conn->decl;
 	const struct ga_client_env *env = conn->env;
-	bool privileged = c->privileged;
-	const char *user = c->user ? c->user :
-			   privileged ? env->privileged_user : env->user;
-	const char *password = c->password ? c->password :
-			       privileged ? env->privileged_password :
-			       env->password;
+	const char *user, *password, *database;
 
+	login(c, env, &user, &password, &database);
 	out->api = "mysql_real_connect";
 	if (!mysql_real_connect(conn->mysql,
 				c->transport == GA_TRANSPORT_SOCKET ?
 				"localhost" : env->host, user, password,
-				c->database ? c->database : env->database,
-				env->port, env->socket,
+				database, env->port, env->socket,
 				c->interactive ? CLIENT_INTERACTIVE : 0)) {
 		ga_mysql_set_error(conn->mysql, "mysql_real_connect", out);
 		return;
@@ -259,6 +291,17 @@ static void close_all(struct ga_driver_conn *conn)
 	if (conn->raw_fd >= 0)
 		close(conn->raw_fd);
 	conn->raw_fd = -1;
+}
+
+/* change-user: the connection's own account again, as a pool does
+ * before it hands the connection out (statements, streams and the
+ * session's state are the server's to drop). */
+static void change_user(struct ga_driver_conn *conn, struct ga_outcome *out)
+{
+	const char *user, *password, *database;
+
+	login(conn->decl, conn->env, &user, &password, &database);
+	ga_mysql_change_user(conn->mysql, user, password, database, out);
 }
 
 static void harness_error(struct ga_outcome *out, const char *what)
@@ -336,6 +379,12 @@ static void run_call(struct call *call)
 		out->api = conn->raw_fd >= 0 ? "close" : "mysql_close";
 		close_all(conn);
 		out->result = GA_RESULT_OK;
+		return;
+	case GA_STEP_RESET:
+		ga_mysql_reset(m, out);
+		return;
+	case GA_STEP_CHANGE_USER:
+		change_user(conn, out);
 		return;
 	default:
 		break;
@@ -433,6 +482,7 @@ static int start(struct ga_driver_conn *conn, const struct ga_step *step,
 			}
 		}
 	}
+	conn->closed = step->kind == GA_STEP_CLOSE;
 	call->start_ms = ga_clock_ms();
 	conn->call = call;
 	rc = pthread_create(&call->thread, NULL, worker, call);
@@ -485,6 +535,8 @@ static const char *call_api(const struct ga_driver_conn *conn,
 	switch (kind) {
 	case GA_STEP_CONNECT: return "mysql_real_connect";
 	case GA_STEP_PING: return "mysql_ping";
+	case GA_STEP_RESET: return "mysql_reset_connection";
+	case GA_STEP_CHANGE_USER: return "mysql_change_user";
 	case GA_STEP_CLOSE: return "mysql_close";
 	case GA_STEP_PREPARE: return "mysql_stmt_prepare";
 	case GA_STEP_EXECUTE: return "mysql_stmt_execute";

@@ -37,15 +37,24 @@ static int refuse(const struct ga_client *client, const struct ga_step *step,
 	return 0;
 }
 
+/* What a call needs before it starts: a usable client and its driver's
+ * state (a driver process started and greeted, bounded by its own
+ * GA_PROTOCOL_HELLO_MS).  Not part of the call: a driver that is slow to
+ * start (a JVM, node under load) does not eat the step's bound. */
+static int ready(struct ga_client *client, const struct ga_step *step,
+		 const struct ga_client_env *env, struct ga_error *err)
+{
+	if (refuse(client, step, err) || ensure_conn(client, env, err))
+		return -1;
+	return 0;
+}
+
 static int start(struct ga_client *client, const struct ga_step *step,
-		 const char *sql, const struct ga_client_env *env,
-		 struct ga_error *err)
+		 const char *sql, struct ga_error *err)
 {
 	const struct ga_driver_ops *d = client->driver->ops;
 	char why[400];
 
-	if (refuse(client, step, err) || ensure_conn(client, env, err))
-		return -1;
 	if (d->unsupported(client->conn, step, why, sizeof(why))) {
 		ga_error_set(err, "the %s driver cannot do '%s': %s",
 			     client->driver->name,
@@ -109,11 +118,14 @@ int ga_client_call(struct ga_client *client, const struct ga_step *step,
 		   long watchdog_ms, struct ga_interrupt *in,
 		   struct ga_outcome *out, struct ga_error *err)
 {
-	double t0 = ga_clock_ms();
+	double t0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = start(client, step, sql, env, err);
+	if (ready(client, step, env, err))
+		return -1;
+	t0 = ga_clock_ms();
+	rc = start(client, step, sql, err);
 	if (rc)
 		return rc;
 	return wait_call(client, t0, t0 + (double)watchdog_ms, in, out, err);
@@ -123,10 +135,13 @@ int ga_client_send(struct ga_client *client, const struct ga_step *step,
 		   const char *sql, const struct ga_client_env *env,
 		   struct ga_error *err)
 {
-	double t0 = ga_clock_ms();
+	double t0;
 	int rc;
 
-	rc = start(client, step, sql, env, err);
+	if (ready(client, step, env, err))
+		return -1;
+	t0 = ga_clock_ms();
+	rc = start(client, step, sql, err);
 	if (rc)
 		return rc;
 	client->pending = true;

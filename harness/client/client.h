@@ -46,7 +46,9 @@ void ga_client_init(struct ga_client *client,
 					 * says why (the scenario SKIPs) */
 
 /* Runs step (a client step other than send/reap) and waits for it at
- * most watchdog_ms.  sql is the step's expanded text or NULL (borrowed).
+ * most watchdog_ms, counted once the driver is ready (a driver process
+ * started for the connection's first call greets first, on its own
+ * bound).  sql is the step's expanded text or NULL (borrowed).
  * Returns 0, GA_CLIENT_INTERRUPTED, GA_CLIENT_UNSUPPORTED, or -1 with err
  * set when the harness could not make the call (the scenario is ERROR,
  * never FAIL). */

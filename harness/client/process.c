@@ -478,23 +478,31 @@ static void member_str(FILE *f, const char *name, const char *v)
 		fputs("null", f);
 }
 
-static void write_connect(struct ga_driver_conn *c, FILE *f)
+/* The account of the connection: connect and change-user. */
+static void write_login(struct ga_driver_conn *c, FILE *f)
 {
 	const struct ga_connection *d = c->decl;
+	const struct ga_client_env *e = c->env;
+
+	member_str(f, "user", d->user ? d->user : d->privileged ?
+		   e->privileged_user : e->user);
+	member_str(f, "password", d->password ? d->password : d->privileged ?
+		   e->privileged_password : e->password);
+	member_str(f, "database", d->database ? d->database : e->database);
+}
+
+static void write_connect(struct ga_driver_conn *c, FILE *f)
+{
 	const struct ga_client_env *e = c->env;
 	struct ga_server_id who;
 
 	fprintf(f, ",\"port\":%u", e->port);
 	member_str(f, "host", e->host);
 	member_str(f, "socket", e->socket);
-	member_str(f, "user", d->user ? d->user : d->privileged ?
-		   e->privileged_user : e->user);
-	member_str(f, "password", d->password ? d->password : d->privileged ?
-		   e->privileged_password : e->password);
-	member_str(f, "database", d->database ? d->database : e->database);
+	write_login(c, f);
 	memset(&who, 0, sizeof(who));
 	ga_driver_identify(c->drv, &who);
-	ga_protocol_write_options(f, d, &who);
+	ga_protocol_write_options(f, c->decl, &who);
 }
 
 static int start(struct ga_driver_conn *c, const struct ga_step *step,
@@ -545,6 +553,9 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 	case GA_STEP_LONG_DATA:
 		fprintf(f, ",\"size\":%ld,\"chunk\":%ld", step->size,
 			step->chunk);
+		break;
+	case GA_STEP_CHANGE_USER:
+		write_login(c, f);
 		break;
 	case GA_STEP_FORK:
 		fprintf(f, ",\"mode\":\"%s\",\"count\":%ld",

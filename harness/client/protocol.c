@@ -85,6 +85,16 @@ static const struct ga_protocol_request requests[GA_STEP_KIND_COUNT] = {
 	[GA_STEP_FORK] = { "fork", { "mode", "count" },
 		"fork the process with the connection open: `close`, `exit` "
 		"or `share` (see below)" },
+	[GA_STEP_RESET] = { "reset", { NULL },
+		"reset the session on the same connection, as a pool does "
+		"before it hands the connection out again "
+		"(COM_RESET_CONNECTION: `mysql_reset_connection`, "
+		"`conn.reset()` ...)" },
+	[GA_STEP_CHANGE_USER] = { "change-user", { "user", "password",
+		"database" },
+		"log in again as `user` on the same connection "
+		"(COM_CHANGE_USER: `mysql_change_user`, `conn.changeUser()` "
+		"...): the account of its `connect`" },
 	[GA_STEP_DRAIN] = { NULL, { NULL },
 		"never sent: a `transport=raw` connection always uses the "
 		"built-in client" },

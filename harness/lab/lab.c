@@ -12,6 +12,9 @@
  *      pair, its peer in the server namespace;
  *   4. through each socket: addresses on the veth ends, lo and the veth
  *      ends up.
+ *   5. the lab's resolver address (GA_LAB_RESOLVER_ADDR): routed from
+ *      the server namespace to the server's peer (the client, or the
+ *      proxy), where a blackhole route discards it (lab.h).
  *
  * A netlink socket stays bound to the namespace it was opened in, so once
  * both sockets exist every request is sent from the host namespace; the
@@ -37,6 +40,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
 
 #define THREAD_NETNS "/proc/thread-self/ns/net"
 
@@ -239,56 +243,126 @@ out:
 /* Brings up the veth end ifname in sock's namespace and gives it its
  * address. */
 static int configure_end(struct nl_sock *sock, const char *ifname,
-			 const char *local, const char *what,
+			 const char *local, int *ifindex, const char *what,
 			 struct ga_error *err)
 {
-	int ifindex = 0;
 	int rc;
 
-	rc = link_up(sock, ifname, &ifindex, what, err);
+	*ifindex = 0;
+	rc = link_up(sock, ifname, ifindex, what, err);
 	if (rc)
 		return rc;
-	return add_address(sock, ifindex, ifname, local, what, err);
+	return add_address(sock, *ifindex, ifname, local, what, err);
 }
 
 /* Brings up lo and the veth end ifname in sock's namespace and gives the
- * veth end its address. */
+ * veth end its address; *ifindex gets the veth end's index. */
 static int configure_side(struct nl_sock *sock, const char *ifname,
-			  const char *local, const char *what,
+			  const char *local, int *ifindex, const char *what,
 			  struct ga_error *err)
 {
 	int rc;
 
+	*ifindex = 0;
 	rc = link_up(sock, "lo", NULL, what, err);
 	if (rc)
 		return rc;
-	return configure_end(sock, ifname, local, what, err);
+	return configure_end(sock, ifname, local, ifindex, what, err);
 }
 
-/* The links of a lab without a proxy: client to server. */
+/* Adds a route to GA_LAB_RESOLVER_ADDR/32 in sock's namespace: through
+ * gateway on interface ifindex, or (gateway NULL) a blackhole, which
+ * discards what it matches without an answer. */
+static int add_resolver_route(struct nl_sock *sock, int ifindex,
+			      const char *gateway, const char *what,
+			      struct ga_error *err)
+{
+	struct rtnl_route *route = NULL;
+	struct rtnl_nexthop *nh = NULL;
+	struct nl_addr *dst = NULL, *gw = NULL;
+	int rc;
+
+	rc = nl_addr_parse(GA_LAB_RESOLVER_ADDR "/32", AF_INET, &dst);
+	if (!rc && gateway)
+		rc = nl_addr_parse(gateway, AF_INET, &gw);
+	if (rc) {
+		ga_error_set(err, "parsing the resolver's route: %s",
+			     nl_geterror(rc));
+		goto out;
+	}
+	route = rtnl_route_alloc();
+	if (!route) {
+		rc = ga_error_set(err, "the resolver's route in the %s "
+				  "namespace: out of memory", what);
+		goto out;
+	}
+	rtnl_route_set_family(route, AF_INET);
+	rtnl_route_set_table(route, RT_TABLE_MAIN);
+	rtnl_route_set_protocol(route, RTPROT_STATIC);
+	rc = rtnl_route_set_dst(route, dst);
+	if (!rc && gateway) {
+		rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+		rtnl_route_set_type(route, RTN_UNICAST);
+		nh = rtnl_route_nh_alloc();
+		if (!nh) {
+			rc = ga_error_set(err, "the resolver's route in the %s "
+					  "namespace: out of memory", what);
+			goto out;
+		}
+		rtnl_route_nh_set_ifindex(nh, ifindex);
+		rtnl_route_nh_set_gateway(nh, gw);
+		rtnl_route_add_nexthop(route, nh);      /* route owns nh */
+	} else if (!rc) {
+		rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+		rtnl_route_set_type(route, RTN_BLACKHOLE);
+	}
+	if (!rc)
+		rc = rtnl_route_add(sock, route, NLM_F_CREATE | NLM_F_EXCL);
+	if (rc)
+		ga_error_set(err, "adding the resolver's route (%s) in the %s "
+			     "namespace: %s", GA_LAB_RESOLVER_ADDR, what,
+			     nl_geterror(rc));
+out:
+	if (route)
+		rtnl_route_put(route);
+	if (gw)
+		nl_addr_put(gw);
+	if (dst)
+		nl_addr_put(dst);
+	return rc ? -1 : 0;
+}
+
+/* The links of a lab without a proxy: client to server; the resolver's
+ * address goes from the server to the client, which drops it. */
 static int wire_direct(struct ga_lab *lab, struct nl_sock *csock,
 		       struct nl_sock *ssock, struct ga_error *err)
 {
-	int rc;
+	int rc, cindex, sindex;
 
 	rc = create_veth(csock, lab->client_if, lab->server_if, lab->server_ns,
 			 "client", err);
 	if (rc == 0)
 		rc = configure_side(csock, lab->client_if, GA_LAB_CLIENT_ADDR,
-				    "client", err);
+				    &cindex, "client", err);
 	if (rc == 0)
 		rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
-				    "server", err);
+				    &sindex, "server", err);
+	if (rc == 0)
+		rc = add_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
+					"server", err);
+	if (rc == 0)
+		rc = add_resolver_route(csock, cindex, NULL, "client", err);
 	return rc;
 }
 
 /* The links of a lab with a proxy: client to proxy, proxy to server;
- * the server's end as in a lab without one. */
+ * the server's end as in a lab without one, and the resolver's address
+ * dropped by the proxy's namespace, the server's peer. */
 static int wire_proxied(struct ga_lab *lab, struct nl_sock *csock,
 			struct nl_sock *psock, struct nl_sock *ssock,
 			struct ga_error *err)
 {
-	int rc;
+	int rc, index, back, sindex;
 
 	rc = create_veth(csock, lab->client_if, lab->proxy_front_if,
 			 lab->proxy_ns, "client", err);
@@ -297,16 +371,22 @@ static int wire_proxied(struct ga_lab *lab, struct nl_sock *csock,
 				 lab->server_ns, "proxy", err);
 	if (rc == 0)
 		rc = configure_side(csock, lab->client_if,
-				    GA_LAB_PROXIED_CLIENT_ADDR, "client", err);
+				    GA_LAB_PROXIED_CLIENT_ADDR, &index,
+				    "client", err);
 	if (rc == 0)
 		rc = configure_side(psock, lab->proxy_front_if,
-				    GA_LAB_PROXY_ADDR, "proxy", err);
+				    GA_LAB_PROXY_ADDR, &index, "proxy", err);
 	if (rc == 0)
 		rc = configure_end(psock, lab->proxy_back_if,
-				   GA_LAB_CLIENT_ADDR, "proxy", err);
+				   GA_LAB_CLIENT_ADDR, &back, "proxy", err);
 	if (rc == 0)
 		rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
-				    "server", err);
+				    &sindex, "server", err);
+	if (rc == 0)
+		rc = add_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
+					"server", err);
+	if (rc == 0)
+		rc = add_resolver_route(psock, back, NULL, "proxy", err);
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /* lab.h - the network lab a scenario runs in.
  *
  * A lab is two fresh network namespaces, "client" and "server", joined by
- * one veth pair with fixed addresses and no route to anything else:
+ * one veth pair with fixed addresses and no route to anything else (but
+ * the lab resolver's address, below, which goes nowhere):
  *
  *     client ns  ga<tag>c 198.18.0.1/30  <---veth--->  ga<tag>s 198.18.0.2/30  server ns
  *
@@ -21,6 +22,9 @@
  * does not route between its two links, a proxy process relays.
  *
  * (198.18.0.0/15 is reserved for network benchmark labs, RFC 2544.)
+ *
+ * One more route each side, for the lab's resolver address (below): the
+ * server side sends it to the client side, which drops it.
  *
  * The namespaces are anonymous: they are held only by the file descriptors
  * in struct ga_lab (and by any process started inside them), never by a
@@ -46,6 +50,14 @@
 /* with a proxy: the client's link, the proxy's end of it */
 #define GA_LAB_PROXIED_CLIENT_ADDR "198.18.0.5"
 #define GA_LAB_PROXY_ADDR "198.18.0.6"
+
+/* The lab's name server, which never answers: the server namespace
+ * routes it through the veth to the client side, where a blackhole route
+ * discards every packet for it without a word (no ICMP, no reset).  A
+ * server's name lookups go there (server/resolver.c writes its
+ * resolv.conf), so a lookup waits for its resolver's timeout and then
+ * fails, and nothing ever leaves the lab. */
+#define GA_LAB_RESOLVER_ADDR "198.18.1.53"
 
 struct ga_lab {
 	int host_ns;            /* fd of the namespace the harness runs in */

@@ -38,6 +38,8 @@ enum stage {
 	STAGE_JOIN_PID,
 	STAGE_CLONE,
 	STAGE_DETACH,
+	STAGE_BIND_FILE,        /* index: which of opts->files */
+	STAGE_HIDE,             /* index: which of opts->files->hide */
 	STAGE_FORKED,           /* not a failure: index is the PID of the
 				 * process forked into a PID namespace */
 };
@@ -152,10 +154,58 @@ static int redirect(int target, const char *path, int flags)
 	return 0;
 }
 
-/* Makes the child's mounts and chroots into r->root (see spawn.h).  In
- * the child: only async-signal-safe calls.  Returns 0 or -1 with errno
- * set and *stage, *index saying what failed. */
-static int enter_root(const struct ga_spawn_root *r, int *stage, int *index)
+/* The mounts of fl (spawn.h), in the calling process's own mount
+ * namespace (made private already).  In the child: only
+ * async-signal-safe calls.  Returns 0 or -1 with errno set and *stage,
+ * *index saying what failed. */
+static int bind_files(const struct ga_spawn_files *fl, int *stage,
+		      int *index)
+{
+	size_t i;
+	int fd;
+
+	*stage = STAGE_BIND_FILE;
+	for (i = 0; i < fl->n && i < GA_SPAWN_FILES; i++) {
+		*index = (int)i;
+		if (access(fl->target[i], F_OK) != 0)
+			continue;       /* nothing there: nothing to hide */
+		if (mount(fl->source[i], fl->target[i], NULL, MS_BIND,
+			  NULL) != 0)
+			return -1;
+	}
+	*stage = STAGE_HIDE;
+	for (i = 0; i < fl->nhide && i < GA_SPAWN_HIDES; i++) {
+		*index = (int)i;
+		fd = open(fl->hide[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		close(fd);
+		if (mount("tmpfs", fl->hide[i], "tmpfs", MS_RDONLY | MS_NOSUID |
+			  MS_NODEV | MS_NOEXEC, "mode=755,size=4k") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A mount namespace of the child's own, private, with fl's mounts
+ * (spawn.h), for a child that runs in the host's filesystem. */
+static int own_files(const struct ga_spawn_files *fl, int *stage, int *index)
+{
+	*stage = STAGE_UNSHARE_NS;
+	if (unshare(CLONE_NEWNS) != 0)
+		return -1;
+	*stage = STAGE_PRIVATE;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return -1;
+	return bind_files(fl, stage, index);
+}
+
+/* Makes the child's mounts and chroots into r->root (see spawn.h), with
+ * fl's mounts (NULL: none) inside it.  In the child: only
+ * async-signal-safe calls.  Returns 0 or -1 with errno set and *stage,
+ * *index saying what failed. */
+static int enter_root(const struct ga_spawn_root *r,
+		      const struct ga_spawn_files *fl, int *stage, int *index)
 {
 	int i, fd;
 
@@ -189,6 +239,8 @@ static int enter_root(const struct ga_spawn_root *r, int *stage, int *index)
 			  NULL) != 0)
 			return -1;
 	}
+	if (fl && bind_files(fl, stage, index) != 0)
+		return -1;
 	/* the root stays as it was built, whatever the server does; several
 	 * scenarios can share it at once */
 	*stage = STAGE_READ_ONLY;
@@ -390,7 +442,11 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	keep[4] = j ? j->pid_fd : -1;
 	if (close_fds_above_2(keep, MAX_KEEP) != 0)
 		goto fail;
-	if (opts->root && enter_root(opts->root, &f.stage, &f.index) != 0)
+	if (opts->root && enter_root(opts->root, opts->files, &f.stage,
+				     &f.index) != 0)
+		goto fail;
+	if (!opts->root && opts->files &&
+	    own_files(opts->files, &f.stage, &f.index) != 0)
 		goto fail;
 	if (j && join_namespaces(j, errpipe, parent, &f.stage) != 0)
 		goto fail;
@@ -475,6 +531,23 @@ static int child_failed(const struct ga_spawn_opts *opts,
 	case STAGE_DETACH:
 		snprintf(what, sizeof(what), "a session of its own");
 		break;
+	case STAGE_BIND_FILE:
+		if (opts->files && f->index >= 0 &&
+		    f->index < GA_SPAWN_FILES)
+			snprintf(what, sizeof(what), "bind %s onto %s",
+				 opts->files->source[f->index],
+				 opts->files->target[f->index]);
+		else
+			snprintf(what, sizeof(what), "binding a file");
+		break;
+	case STAGE_HIDE:
+		if (opts->files && f->index >= 0 &&
+		    f->index < GA_SPAWN_HIDES)
+			snprintf(what, sizeof(what), "tmpfs on %s",
+				 opts->files->hide[f->index]);
+		else
+			snprintf(what, sizeof(what), "hiding a directory");
+		break;
 	default:
 		snprintf(what, sizeof(what), "stage %d", f->stage);
 		break;
@@ -496,6 +569,9 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	if (opts->new_pidns && (opts->join || opts->detach))
 		return ga_error_set(err, "a new PID namespace cannot be joined "
 				    "or detached");
+	if (opts->files && opts->join)
+		return ga_error_set(err, "files cannot be bound into a joined "
+				    "mount namespace");
 	if (opts->new_pidns) {
 		harness_fd = (int)syscall(SYS_pidfd_open, parent, 0);
 		if (harness_fd < 0)

@@ -66,6 +66,25 @@ struct ga_spawn_root {
 int ga_spawn_root_init(struct ga_spawn_root *r, const char *root,
 		       const char *dir, struct ga_error *err);
 
+/* Host files the child sees in place of its own (server/resolver.c: the
+ * lab's resolv.conf, nsswitch.conf and hosts), in a mount namespace of
+ * its own: each source bound onto its target (with a root, a path inside
+ * it, bound before the root is made read-only); a target that does not
+ * exist is left alone (nothing is created).  And directories covered
+ * with an empty read-only tmpfs when they exist (nscd's socket
+ * directory: a lookup through it would bypass the bound files).  The
+ * mounts live and die with the child's namespace.  Every path is made by
+ * the caller: the child only makes system calls. */
+#define GA_SPAWN_FILES 4
+#define GA_SPAWN_HIDES 2
+struct ga_spawn_files {
+	size_t n;
+	char source[GA_SPAWN_FILES][PATH_MAX];
+	char target[GA_SPAWN_FILES][PATH_MAX];
+	size_t nhide;
+	char hide[GA_SPAWN_HIDES][PATH_MAX];
+};
+
 /* Namespaces of a running process to join, as descriptors the caller
  * opened from /proc/PID/ns/ (and keeps open); -1: stay in the harness's. */
 struct ga_spawn_join {
@@ -93,6 +112,8 @@ struct ga_spawn_opts {
 	const struct ga_spawn_root *root;  /* NULL: the host's filesystem */
 	const struct ga_spawn_join *join;  /* NULL: the harness's namespaces
 					    * (netns_fd aside); not with root */
+	const struct ga_spawn_files *files; /* NULL: the filesystem as it
+					     * is; not with join */
 	bool detach;              /* a session of its own and no death
 				   * signal: it outlives the harness */
 	bool new_pidns;           /* the child is PID 1 of a PID namespace

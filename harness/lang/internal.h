@@ -195,6 +195,7 @@ GA_DIRECTIVE_HANDLER(ga_parse_proxy);
 bool ga_parse_proxy_is_action(const char *word);
 /* lang/parse_steps.c */
 GA_DIRECTIVE_HANDLER(ga_parse_conn_step);
+GA_DIRECTIVE_HANDLER(ga_parse_kill);
 GA_DIRECTIVE_HANDLER(ga_parse_sql_step);
 GA_DIRECTIVE_HANDLER(ga_parse_execute);
 GA_DIRECTIVE_HANDLER(ga_parse_fetch);

@@ -58,7 +58,7 @@ static const struct directive step_directives[GA_STEP_KIND_COUNT] = {
 	STEP(PING, ga_parse_conn_step),
 	STEP(CLOSE, ga_parse_conn_step),
 	STEP(SLEEP, ga_parse_sleep),
-	STEP(KILL, ga_parse_conn_step),
+	STEP(KILL, ga_parse_kill),
 	STEP(ADMIN, ga_parse_text_step),
 	STEP(STATUS, ga_parse_status),
 	STEP(ERRORLOG, ga_parse_text_step),
@@ -71,6 +71,8 @@ static const struct directive step_directives[GA_STEP_KIND_COUNT] = {
 	STEP(FETCH, ga_parse_fetch),
 	STEP(FORK, ga_parse_fork),
 	STEP(DRAIN, ga_parse_conn_step),
+	STEP(RESET, ga_parse_conn_step),
+	STEP(CHANGE_USER, ga_parse_conn_step),
 };
 #undef STEP
 

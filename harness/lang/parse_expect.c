@@ -20,6 +20,7 @@ struct expect_cols {
 	int message;
 	int wrong;
 	int any;
+	int rows;
 };
 
 /* "X", "X.Y" or "X.Y.Z" -> X*10000 + Y*100 + Z */
@@ -380,6 +381,32 @@ static int parse_value_check(struct parser *p, struct lexer *lx,
 	return e->value.text ? 0 : -1;
 }
 
+/* "rows CMP N" (kw is the word "rows"): how far a failed fetch got. */
+static int parse_rows(struct parser *p, struct lexer *lx, struct ga_expect *e,
+		      struct expect_cols *cols, const struct word *kw)
+{
+	struct word w;
+	int rc;
+
+	if (cols->rows)
+		return ga_perr(p, kw->col, "'rows' is given twice");
+	cols->rows = kw->col;
+	ga_lex_skip(lx);
+	e->rows_cmp = ga_lex_cmp(lx);
+	if (e->rows_cmp == GA_CMP_NONE)
+		return ga_perr(p, kw->col, "'rows' needs a comparison and a "
+			       "count, e.g. rows < 1000");
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || !ga_is_digits(w.text) || strlen(w.text) > 15)
+		return ga_perr(p, rc ? w.col : kw->col, "'rows %s' needs a "
+			       "count of rows, a number from 0 to "
+			       "999999999999999", ga_cmp_names[e->rows_cmp]);
+	e->rows = strtol(w.text, NULL, 10);
+	return 0;
+}
+
 static bool looks_like_outcome(const char *s)
 {
 	return strcmp(s, "ok") == 0 || strcmp(s, "hang") == 0 ||
@@ -441,6 +468,11 @@ static int parse_clauses(struct parser *p, struct lexer *lx,
 					    "contain, e.g. matching \"(110)\"");
 			e->message = ga_parse_strdup(p, d.text);
 			if (!e->message)
+				return -1;
+			continue;
+		}
+		if (strcmp(w.text, "rows") == 0) {
+			if (parse_rows(p, lx, e, cols, &w))
 				return -1;
 			continue;
 		}
@@ -528,6 +560,15 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 	    !e->set.any_error)
 		return ga_perr(p, cols->message, "'matching' checks an error "
 			    "message: list an error among the outcomes");
+	if (e->rows_cmp != GA_CMP_NONE && known &&
+	    p->last_kind != GA_STEP_FETCH && p->last_kind != GA_STEP_STREAM)
+		return ga_perr(p, cols->rows, "'rows' counts what a failed "
+			       "fetch or stream read, not '%s'", kname);
+	if (e->rows_cmp != GA_CMP_NONE && e->set.ncodes == 0 &&
+	    e->set.nclasses == 0 && !e->set.any_error)
+		return ga_perr(p, cols->rows, "'rows' counts what a failed "
+			       "fetch read before its error: list an error "
+			       "among the outcomes");
 	if (e->set.hang && e->after_ms < 0)
 		return ga_perr(p, cols->hang, "a hang expectation needs 'after "
 			    "DURATION': how long to wait before calling it a "

@@ -13,6 +13,7 @@ static const char *const requirement_names[] = {
 	"root",
 	"mariadbd",
 	"mysqld",
+	"resolver",
 };
 
 enum conn_key {

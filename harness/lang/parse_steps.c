@@ -8,6 +8,7 @@
 
 #include "lang/faultkind.h"
 #include "lang/expand.h"
+#include "lang/threadvar.h"
 #include "util/units.h"
 #include "util/suggest.h"
 
@@ -191,6 +192,88 @@ int ga_parse_conn_step(struct parser *p, struct lexer *lx,
 	return push_step(p, &st);
 }
 
+/* Finds every %thread[NAME]% in sql[0..n) (col: its column), checks that
+ * NAME is a declared connection and keeps which one in st->threads
+ * (lang/threadvar.h).  Returns 0, or -1 after a diagnostic. */
+static int parse_threadvars(struct parser *p, struct ga_step *st,
+			    const char *sql, size_t n, int col)
+{
+	size_t pos = 0, start, end, namelen, i;
+	struct ga_threadvars *t;
+	char msg[128], dym[GA_SUGGEST_MAX + 32], w[64];
+	struct ga_suggest sg;
+	const char *name;
+	void *v;
+	int rc, conn;
+
+	while ((rc = ga_threadvar_next(sql, n, pos, &start, &name, &namelen,
+				       &end, msg, sizeof(msg))) != 0) {
+		if (rc < 0)
+			return ga_perr(p, col + (int)start, "%s", msg);
+		for (conn = 0; (size_t)conn < p->sc->nconnections; conn++)
+			if (strlen(p->sc->connections[conn].name) == namelen &&
+			    memcmp(p->sc->connections[conn].name, name,
+				   namelen) == 0)
+				break;
+		if ((size_t)conn == p->sc->nconnections) {
+			snprintf(w, sizeof(w), "%.*s", (int)namelen, name);
+			ga_suggest_init(&sg, w, 2);
+			for (i = 0; i < p->sc->nconnections; i++)
+				ga_suggest_try(&sg, p->sc->connections[i].name);
+			return ga_perr(p, col + (int)(name - sql), "unknown "
+				       "connection '%s' in %%thread[...]%%%s", w,
+				       ga_suggest_text(&sg, dym, sizeof(dym)));
+		}
+		t = st->threads;
+		if (!t) {
+			t = st->threads = calloc(1, sizeof(*t));
+			if (!t)
+				return ga_parse_nomem(p);
+		}
+		v = realloc(t->conns, (t->n + 1) * sizeof(*t->conns));
+		if (!v)
+			return ga_parse_nomem(p);
+		t->conns = v;
+		v = realloc(t->names, (t->n + 1) * sizeof(*t->names));
+		if (!v)
+			return ga_parse_nomem(p);
+		t->names = v;
+		t->conns[t->n] = conn;
+		memcpy(t->names[t->n], name, namelen);
+		t->names[t->n][namelen] = '\0';
+		t->n++;
+		pos = end;
+	}
+	return 0;
+}
+
+/* kill NAME [query]: KILL, or KILL QUERY, of NAME's server thread. */
+int ga_parse_kill(struct parser *p, struct lexer *lx,
+		  const struct directive *dir, const struct word *kw)
+{
+	struct ga_step st;
+	struct word w;
+	int rc;
+
+	begin_step(p, &st, dir->kind);
+	rc = parse_step_conn(p, lx, kw, &st);
+	if (rc)
+		return -1;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && strcmp(w.text, "query") != 0)
+		return ga_perr(p, w.col, "expected 'query' or the end of the "
+			       "line after the connection name, found '%s' "
+			       "(kill NAME: the connection; kill NAME query: "
+			       "its statement)", w.text);
+	st.kill_query = rc > 0;
+	rc = ga_lex_end(p, lx, "'query'");
+	if (rc)
+		return -1;
+	return push_step(p, &st);
+}
+
 /* Checks and measures the %repeat[...]% in sql[0..n) (col: its column),
  * keeps sql as written in st->text (its expansion is made when the step
  * runs: ga_expand_step) and appends st; on failure nothing is kept.  The
@@ -212,6 +295,11 @@ static int push_sql_step(struct parser *p, struct ga_step *st,
 			    GA_EXPAND_FILE_MAX);
 	}
 	p->sql_total += len;
+	if (parse_threadvars(p, st, sql, n, col)) {
+		ga_threadvars_free(st->threads);
+		st->threads = NULL;
+		return -1;
+	}
 	if (repeats) {
 		st->expansion = calloc(1, sizeof(*st->expansion));
 		if (!st->expansion)
@@ -225,6 +313,8 @@ static int push_sql_step(struct parser *p, struct ga_step *st,
 	st->text = NULL;
 	ga_expansion_free(st->expansion);
 	st->expansion = NULL;
+	ga_threadvars_free(st->threads);
+	st->threads = NULL;
 	return -1;
 }
 

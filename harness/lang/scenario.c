@@ -7,6 +7,7 @@
 
 #include "lang/faultkind.h"
 #include "lang/expand.h"
+#include "lang/threadvar.h"
 
 static void free_strings(char **v, size_t n)
 {
@@ -31,6 +32,7 @@ static void free_step(struct ga_step *st)
 	free(st->params);
 	free(st->text);
 	ga_expansion_free(st->expansion);
+	ga_threadvars_free(st->threads);
 	if (st->fault && st->fault_spec)
 		st->fault->free_spec(st->fault_spec);
 }

@@ -17,6 +17,7 @@
 #include "lang/step.h"
 
 struct ga_expansion;
+struct ga_threadvars;
 
 /* Upper bounds that keep the structures flat and the diagnostics simple. */
 #define GA_MAX_CODES 8          /* alternatives in one expect line */
@@ -112,6 +113,10 @@ struct ga_expect {
 					 * the line came from (lang/
 					 * expectations.h), line being its
 					 * line there; NULL: the scenario */
+	/* "rows CMP N": the rows a failed fetch (or stream) read before its
+	 * error; only checked when an error happened */
+	enum ga_cmp rows_cmp;           /* GA_CMP_NONE: not checked */
+	long rows;
 };
 
 /* "seen OUTCOME[|OUTCOME] CMP N": over a scenario's repetitions, how
@@ -234,6 +239,11 @@ struct ga_step {
 	struct ga_expansion *expansion; /* owned: SQL with a %repeat, its
 					 * expansion (lang/expand.h); NULL
 					 * for any other text */
+	struct ga_threadvars *threads;  /* owned: SQL with %thread[NAME]%,
+					 * the connections it names
+					 * (lang/threadvar.h); NULL: none */
+	bool kill_query;                /* kill: "kill NAME query", KILL
+					 * QUERY (the statement only) */
 	long duration_ms;               /* sleep only: D, or a sweep's LO */
 	enum ga_sleep_vary vary;        /* sleep: over the runs (lang/step.h) */
 	long vary_ms;                   /* sleep: a sweep's HI, or jitter J */

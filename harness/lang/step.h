@@ -70,7 +70,9 @@ enum ga_step_flag {
 	X(PROXY_STOP, "proxy stop", GA_SERVER_ACTION)                       \
 	X(PROXY_START, "proxy start", GA_SERVER_ACTION)                     \
 	X(PROXY_RESTART, "proxy restart", GA_SERVER_ACTION)                 \
-	X(PROXY_CRASH, "proxy crash", GA_SERVER_ACTION)
+	X(PROXY_CRASH, "proxy crash", GA_SERVER_ACTION)                 \
+	X(RESET, "reset", GA_CLIENT_CALL | GA_STEP_HAS_THREAD)              \
+	X(CHANGE_USER, "change-user", GA_CLIENT_CALL | GA_STEP_HAS_THREAD)
 
 enum ga_step_kind {
 #define GA_STEP_ENUM(name, keyword, flags) GA_STEP_##name,

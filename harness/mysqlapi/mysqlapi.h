@@ -1,6 +1,7 @@
 /* mysqlapi.h - MySQL C API calls that fill a struct ga_outcome: queries
- * and errors (mysqlapi/query.c), prepared statements (mysqlapi/stmt.c), a
- * fork that holds a connection (mysqlapi/fork.c).
+ * and errors (mysqlapi/query.c), a pool's reset and change of user
+ * (mysqlapi/session.c), prepared statements (mysqlapi/stmt.c), a fork
+ * that holds a connection (mysqlapi/fork.c).
  *
  * This is the boundary where the C API's errors (mysql_errno,
  * mysql_sqlstate, mysql_error) become goneaway values; the built-in
@@ -59,6 +60,21 @@ int ga_mysql_option_set(MYSQL *m, const char *key, const char *value,
 /* "MYSQL_OPT_COMPRESS, MYSQL_INIT_COMMAND, ...": the keys it takes, into
  * buf; returns buf. */
 const char *ga_mysql_option_names(char *buf, size_t len);
+
+/* ---- a pool's reset (mysqlapi/session.c) ----------------------------------- */
+
+/* mysql_reset_connection: COM_RESET_CONNECTION, the session's state
+ * (user variables, temporary tables, prepared statements, an open
+ * transaction) dropped on the same connection.  Records the thread id
+ * before and after. */
+void ga_mysql_reset(MYSQL *mysql, struct ga_outcome *out);
+
+/* mysql_change_user: COM_CHANGE_USER, a new login (and with it a new
+ * session state) on the same connection; database may be NULL.  Records
+ * the thread id before and after. */
+void ga_mysql_change_user(MYSQL *mysql, const char *user,
+			  const char *password, const char *database,
+			  struct ga_outcome *out);
 
 /* ---- prepared statements (mysqlapi/stmt.c) -------------------------------- */
 

@@ -224,6 +224,20 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		       exp->message);
 		return false;
 	}
+	if (exp->rows_cmp != GA_CMP_NONE && out->result == GA_RESULT_ERROR &&
+	    !out->has_rows) {
+		ga_strbuf_add(&sb, "%s: the client did not say how many rows it read "
+		       "(expecting rows %s %ld)", got, ga_cmp_text(exp->rows_cmp),
+		       exp->rows);
+		return false;
+	}
+	if (exp->rows_cmp != GA_CMP_NONE && out->result == GA_RESULT_ERROR &&
+	    !ga_cmp_holds(exp->rows_cmp, (double)out->rows - (double)exp->rows)) {
+		ga_strbuf_add(&sb, "%s: %ld rows read before the error, when expecting "
+		       "rows %s %ld", got, out->rows, ga_cmp_text(exp->rows_cmp),
+		       exp->rows);
+		return false;
+	}
 	/* A hang's elapsed time is the watchdog's: "after" is what made it
 	 * a hang, so time bounds only apply to answers. */
 	if (out->result != GA_RESULT_HANG) {
@@ -321,6 +335,9 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 	}
 	if (exp->message)
 		ga_strbuf_add(&sb, " matching \"%s\"", exp->message);
+	if (exp->rows_cmp != GA_CMP_NONE)
+		ga_strbuf_add(&sb, " with rows %s %ld read before it",
+			      ga_cmp_text(exp->rows_cmp), exp->rows);
 	if (exp->set.hang && exp->after_ms >= 0)
 		ga_strbuf_add(&sb, "%sa hang (no answer after %ld ms)", sep,
 		       exp->after_ms);

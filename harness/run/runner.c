@@ -144,7 +144,16 @@ static int check_requires(struct ga_case *c)
 			want = GA_FLAVOUR_MARIADB;
 		else if (strcmp(sc->requires[i], "mysqld") == 0)
 			want = GA_FLAVOUR_MYSQL;
-		else
+		else if (strcmp(sc->requires[i], "resolver") == 0 &&
+			 !c->r->backend.ops->lab_resolver) {
+			c->res->skip = GA_SKIP_FLAVOUR;
+			ga_case_verdict(c->res, GA_VERDICT_SKIP, 0, "requires "
+					"resolver: the %s backend's server does "
+					"not resolve names through the lab's "
+					"resolver (its /etc is its image's)",
+					c->r->backend.ops->name);
+			return 1;
+		} else
 			continue;       /* root: checked for the whole run */
 		if (c->srv.id.flavour == want)
 			continue;

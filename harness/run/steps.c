@@ -12,6 +12,7 @@
 
 #include "lang/errnames.h"
 #include "lang/expand.h"
+#include "lang/threadvar.h"
 #include "run/expect.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -213,6 +214,40 @@ static int after_call(struct ga_case *c, const struct ga_step *step,
 	return check_outcome(c, step, sr);
 }
 
+/* The step's text as it is sent: its %repeat expanded, then each
+ * %thread[NAME]% made NAME's server thread id (lang/threadvar.h).
+ * Returns 0, or -1 with err set (no thread to name, out of memory). */
+static int step_sql(struct ga_case *c, const struct ga_step *step,
+		    const char **sql, struct ga_error *err)
+{
+	const struct ga_threadvars *t = step->threads;
+	unsigned long *ids;
+	size_t i;
+	int rc;
+
+	if (ga_expand_step(step, sql, err))
+		return -1;
+	if (!t)
+		return 0;
+	ids = calloc(c->sc->nconnections, sizeof(*ids));
+	if (!ids)
+		return ga_error_set(err, "out of memory");
+	for (i = 0; i < t->n; i++) {
+		ids[t->conns[i]] = ga_client_thread_id(&c->clients[t->conns[i]]);
+		if (!ids[t->conns[i]]) {
+			free(ids);
+			return ga_error_set(err, "%%thread[%s]%%: '%s' has no "
+					    "server thread (never connected, "
+					    "closed, or its driver reported "
+					    "thread id 0)", t->names[i],
+					    t->names[i]);
+		}
+	}
+	rc = ga_threadvars_apply(step, *sql, ids, sql, err);
+	free(ids);
+	return rc;
+}
+
 static int client_step(struct ga_case *c, const struct ga_step *step,
 		       struct ga_step_result *sr)
 {
@@ -221,7 +256,7 @@ static int client_step(struct ga_case *c, const struct ga_step *step,
 	const char *sql;
 	int rc;
 
-	if (ga_expand_step(step, &sql, &err))
+	if (step_sql(c, step, &sql, &err))
 		return ga_case_harness_error(c, step, &err);
 	if (step->kind == GA_STEP_SEND) {
 		rc = ga_client_send(cl, step, sql, &c->env, &err);
@@ -282,10 +317,11 @@ static int kill_step(struct ga_case *c, const struct ga_step *step,
 			     "(never connected or closed)", cl->decl->name);
 		return ga_case_harness_error(c, step, &err);
 	}
-	snprintf(sql, sizeof(sql), "KILL %lu", id);
+	snprintf(sql, sizeof(sql), "KILL %s%lu",
+		 step->kill_query ? "QUERY " : "", id);
 	if (ga_server_admin_query(&c->srv, sql, &sr->out, &err))
 		return ga_case_harness_error(c, step, &err);
-	sr->out.api = "KILL";
+	sr->out.api = step->kill_query ? "KILL QUERY" : "KILL";
 	return check_outcome(c, step, sr);
 }
 
@@ -295,7 +331,7 @@ static int admin_step(struct ga_case *c, const struct ga_step *step,
 	struct ga_error err;
 	const char *sql;
 
-	if (ga_expand_step(step, &sql, &err) ||
+	if (step_sql(c, step, &sql, &err) ||
 	    ga_server_admin_query(&c->srv, sql, &sr->out, &err))
 		return ga_case_harness_error(c, step, &err);
 	return check_outcome(c, step, sr);

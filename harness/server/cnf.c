@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lab/lab.h"
 
@@ -22,6 +23,71 @@ static bool checks_tls(const struct ga_scenario *sc)
 	return false;
 }
 
+/* Whether a and b (each up to its end or '=') name one option: MySQL and
+ * MariaDB take '-' and '_' alike in option names. */
+static bool same_option(const char *a, size_t alen, const char *b,
+			size_t blen)
+{
+	size_t i;
+
+	if (alen != blen)
+		return false;
+	for (i = 0; i < alen; i++) {
+		char x = a[i] == '_' ? '-' : a[i];
+		char y = b[i] == '_' ? '-' : b[i];
+
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* The scenario's server-option line that names the option of the
+ * fixture's line (start, len bytes), or NULL. */
+static const struct ga_server_option *replaced_by(const struct ga_scenario *sc,
+						  const char *line, size_t len)
+{
+	size_t i, n = strspn(line, " \t"), name;
+
+	line += n;
+	len -= n;
+	name = strcspn(line, "= \t\r#");
+	if (name > len)
+		name = len;
+	for (i = 0; name && i < sc->noptions; i++)
+		if (same_option(line, name, sc->options[i].name,
+				strlen(sc->options[i].name)))
+			return &sc->options[i];
+	return NULL;
+}
+
+/* The fixture, but a line of an option that a server-option line of sc
+ * names again is left out (commented): the scenario's value wins even
+ * where a server would keep something of the first line (MySQL 9.7
+ * stays at skip-name-resolve after skip-name-resolve=OFF, though
+ * @@skip_name_resolve then says 0). */
+static void put_fixture(FILE *f, const char *fixture,
+			const struct ga_scenario *sc)
+{
+	const struct ga_server_option *o;
+	const char *p = fixture, *nl;
+	size_t len;
+
+	while (*p) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		o = p[0] != '#' && p[0] != '[' ? replaced_by(sc, p, len) : NULL;
+		if (o)
+			fprintf(f, "# %.*s: the server-option line %d of the "
+				"scenario instead\n", (int)len, p, o->line);
+		else
+			fprintf(f, "%.*s\n", (int)len, p);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
 int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 			const char *inside, const char *extra,
 			const struct ga_scenario *sc, struct ga_error *err)
@@ -33,7 +99,7 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 	if (!f)
 		return ga_error_errno(err, errno, "create %s", srv->cnf);
 	fprintf(f, "# Written by goneaway for %s\n", sc->path);
-	fputs(fixture, f);
+	put_fixture(f, fixture, sc);
 	fprintf(f, "\n[mysqld]\n"
 		"# the scenario's private paths\n"
 		"datadir=%s/data\nsocket=%s/s.sock\nlog-error=%s/error.log\n"

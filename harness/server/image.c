@@ -143,7 +143,8 @@ int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
 
 int ga_image_spawn(struct ga_server *srv, const char *server,
 		   struct ga_spawn_root *root,
-		   const struct ga_spawn_join *join, struct ga_error *err)
+		   const struct ga_spawn_join *join,
+		   const struct ga_spawn_files *files, struct ga_error *err)
 {
 	struct ga_spawn_opts opts;
 	const char *argv[3];
@@ -157,5 +158,6 @@ int ga_image_spawn(struct ga_server *srv, const char *server,
 	opts.output_path = srv->errlog;
 	opts.root = root;
 	opts.join = join;
+	opts.files = files;
 	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
 }

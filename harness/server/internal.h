@@ -22,13 +22,30 @@ void ga_admin_close(struct ga_server *srv);
 /* ---- the scenario's my.cnf (server/cnf.c) ------------------------------- */
 
 /* Writes srv->cnf: a header naming the scenario, fixture (the fixture
- * config's text), the scenario's private paths as the server sees them
- * (inside: what srv->dir is called where the server runs; srv->dir for a
- * local server) and sc's server-option lines, last, so they win.  extra
- * (may be NULL) is more [mysqld] lines the backend needs. */
+ * config's text, but a line of an option that one of sc's server-option
+ * lines names again is commented out), the scenario's private paths as
+ * the server sees them (inside: what srv->dir is called where the server
+ * runs; srv->dir for a local server) and sc's server-option lines, last,
+ * so they win.  extra (may be NULL) is more [mysqld] lines the backend
+ * needs. */
 int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 			const char *inside, const char *extra,
 			const struct ga_scenario *sc, struct ga_error *err);
+
+/* ---- the lab's resolver (server/resolver.c) ---------------------------------- */
+
+/* Writes the lab's resolver files into dir: resolv.conf (the lab's name
+ * server, GA_LAB_RESOLVER_ADDR, which never answers: a lookup waits 2 s
+ * and fails), nsswitch.conf (hosts: files dns - never a name service
+ * that reaches outside the lab, such as systemd-resolved) and hosts
+ * (localhost only); and fills *files to bind them over root's
+ * /etc/resolv.conf, /etc/nsswitch.conf and /etc/hosts (root "" is the
+ * host's /), and to hide nscd's socket directories.  Every server a
+ * local or root backend starts gets them, so a server that resolves
+ * client names (skip-name-resolve off) asks the lab, never a real DNS
+ * server.  Returns 0, or -1 with err set. */
+int ga_server_resolver(const char *dir, const char *root,
+		       struct ga_spawn_files *files, struct ga_error *err);
 
 /* ---- servers from an image's filesystem (server/image.c) -------------------
  * The rootfs and docker backends: the server sees the scenario's private
@@ -72,10 +89,12 @@ int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
  * scenario's files: "SERVER --defaults-file=/goneaway/my.cnf" (the
  * image's own /etc/mysql/my.cnf is never read) in the server namespace,
  * its output to the error log, chrooted into root or joined to join
- * (exactly one of them). */
+ * (exactly one of them), with files (may be NULL; not with join) in
+ * place of its own. */
 int ga_image_spawn(struct ga_server *srv, const char *server,
 		   struct ga_spawn_root *root,
-		   const struct ga_spawn_join *join, struct ga_error *err);
+		   const struct ga_spawn_join *join,
+		   const struct ga_spawn_files *files, struct ga_error *err);
 
 /* The backends (server/server_*.c), rows of server/backends.c's table. */
 extern const struct ga_server_backend_ops ga_server_local;

@@ -114,6 +114,9 @@ struct ga_server_backend_ops {
 	/* The server process is known to have exited (or was SIGKILLed):
 	 * reap it.  *status gets its wait status, or -1 when unknown. */
 	void (*reap)(struct ga_server *srv, int *status);
+	/* The server resolves names through the lab's resolver
+	 * (server/resolver.c): "requires resolver" runs here. */
+	bool lab_resolver;
 	/* Removes what create made outside srv->dir (the caller removes
 	 * srv->dir).  The process is gone by then. */
 	void (*destroy)(struct ga_server *srv);

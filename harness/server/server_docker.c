@@ -560,7 +560,7 @@ static int docker_spawn(struct ga_server *srv, struct ga_error *err)
 	const struct docker_be *db = srv->be->state;
 	struct container *c = srv->state;
 
-	return ga_image_spawn(srv, db->root.server, NULL, &c->join, err);
+	return ga_image_spawn(srv, db->root.server, NULL, &c->join, NULL, err);
 }
 
 static void docker_reap(struct ga_server *srv, int *status)
@@ -605,5 +605,6 @@ const struct ga_server_backend_ops ga_server_docker = {
 	.own_netns = docker_own_netns,
 	.spawn = docker_spawn,
 	.reap = docker_reap,
+	.lab_resolver = false,
 	.destroy = docker_destroy,
 };

@@ -3,13 +3,15 @@
  * mariadb-install-db builds a template datadir once (server/template.c);
  * each scenario copies it into its private directory and runs mariadbd
  * on the copy, as a child of the harness inside the lab's server
- * namespace.  The child has PR_SET_PDEATHSIG=SIGKILL (lab/spawn.c), so
+ * namespace, in a mount namespace of its own where the lab's resolver
+ * files stand in for the host's (server/resolver.c).  The child has PR_SET_PDEATHSIG=SIGKILL (lab/spawn.c), so
  * it never outlives the harness.
  */
 #include "server/internal.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -135,9 +137,18 @@ static int local_own_netns(const struct ga_server *srv)
 static int local_spawn(struct ga_server *srv, struct ga_error *err)
 {
 	char defaults[PATH_MAX + 32];
+	struct ga_spawn_files *files;
 	const char *argv[3];
 	struct ga_spawn_opts opts;
+	int rc;
 
+	files = malloc(sizeof(*files));
+	if (!files)
+		return ga_error_set(err, "out of memory");
+	if (ga_server_resolver(srv->dir, "", files, err)) {
+		free(files);
+		return -1;
+	}
 	snprintf(defaults, sizeof(defaults), "--defaults-file=%s", srv->cnf);
 	argv[0] = srv->be->opts.mariadbd;
 	argv[1] = defaults;
@@ -146,7 +157,10 @@ static int local_spawn(struct ga_server *srv, struct ga_error *err)
 	opts.argv = argv;
 	opts.netns_fd = srv->netns_fd;
 	opts.output_path = srv->errlog;
-	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+	opts.files = files;
+	rc = ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+	free(files);
+	return rc;
 }
 
 static void local_reap(struct ga_server *srv, int *status)
@@ -165,5 +179,6 @@ const struct ga_server_backend_ops ga_server_local = {
 	.own_netns = local_own_netns,
 	.spawn = local_spawn,
 	.reap = local_reap,
+	.lab_resolver = true,
 	.destroy = NULL,
 };

@@ -145,14 +145,21 @@ static int rootfs_own_netns(const struct ga_server *srv)
 static int rootfs_spawn(struct ga_server *srv, struct ga_error *err)
 {
 	const struct rootfs *rs = srv->be->state;
+	struct ga_spawn_files *files;
 	struct ga_spawn_root *sr;
 	int rc = -1;
 
 	sr = malloc(sizeof(*sr));
-	if (!sr)
+	files = malloc(sizeof(*files));
+	if (!sr || !files) {
+		free(sr);
+		free(files);
 		return ga_error_set(err, "out of memory");
-	if (ga_spawn_root_init(sr, rs->root.dir, srv->dir, err) == 0)
-		rc = ga_image_spawn(srv, rs->root.server, sr, NULL, err);
+	}
+	if (ga_spawn_root_init(sr, rs->root.dir, srv->dir, err) == 0 &&
+	    ga_server_resolver(srv->dir, rs->root.dir, files, err) == 0)
+		rc = ga_image_spawn(srv, rs->root.server, sr, NULL, files, err);
+	free(files);
 	free(sr);
 	return rc;
 }
@@ -208,5 +215,6 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 	.own_netns = rootfs_own_netns,
 	.spawn = rootfs_spawn,
 	.reap = rootfs_reap,
+	.lab_resolver = true,
 	.destroy = NULL,        /* the mounts died with the server's namespace */
 };

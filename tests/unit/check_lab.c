@@ -354,9 +354,15 @@ END_TEST
  * other than a default route, whose destination covers 198.18.0.0, and the
  * last such route's interface and mask go into ifname and *mask_out.  Does
  * not assert: it runs inside labs. */
+/* The lab's resolver route of the last read_routes(): its interface
+ * ("" when there is none) and flags. */
+static char resolver_if[64];
+static unsigned resolver_flags;
+
 static int read_routes(int *lab_routes, char *ifname, size_t ifsize,
 		       unsigned *mask_out)
 {
+	struct in_addr resolver;
 	char line[512];
 	char iface[64];
 	unsigned dest, gw, flags, mask;
@@ -365,6 +371,9 @@ static int read_routes(int *lab_routes, char *ifname, size_t ifsize,
 	int n = 0;
 
 	inet_pton(AF_INET, "198.18.0.0", &lab_net);
+	inet_pton(AF_INET, GA_LAB_RESOLVER_ADDR, &resolver);
+	resolver_if[0] = '\0';
+	resolver_flags = 0;
 	*lab_routes = 0;
 	f = fopen("/proc/thread-self/net/route", "r");
 	if (!f)
@@ -380,6 +389,10 @@ static int read_routes(int *lab_routes, char *ifname, size_t ifsize,
 			   &gw, &flags, &mask) != 5)
 			continue;
 		n++;
+		if (dest == resolver.s_addr && mask == 0xffffffffu) {
+			snprintf(resolver_if, sizeof(resolver_if), "%s", iface);
+			resolver_flags = flags;
+		}
 		if (mask != 0 && (lab_net.s_addr & mask) == (dest & mask)) {
 			(*lab_routes)++;
 			snprintf(ifname, ifsize, "%s", iface);
@@ -780,11 +793,33 @@ static void check_side(int ns_fd, int host_fd, const char *veth,
 	ck_assert_str_eq(v.addr, addr);
 	ck_assert_str_eq(v.netmask, "255.255.255.252");
 
-	/* Only the connected /30, on the veth.  Nothing to anywhere else. */
-	ck_assert_msg(v.routes == 1, "%d IPv4 routes, expected 1", v.routes);
+	/* The connected /30, on the veth, and the lab resolver's /32:
+	 * nothing to anywhere else. */
+	ck_assert_msg(v.routes == 2, "%d IPv4 routes, expected 2", v.routes);
 	ck_assert_int_eq(v.lab_routes, 1);
 	ck_assert_str_eq(v.route_if, veth);
 	ck_assert_uint_eq(ntohl(v.route_mask), 0xfffffffcu);
+}
+
+/* The resolver's route: through the veth to the client on the server's
+ * side (RTF_GATEWAY), discarded on the client's side (a blackhole: on no
+ * interface, "*" in /proc, and through no gateway). */
+static void check_resolver_route(int ns_fd, int host_fd, const char *veth,
+				 bool server)
+{
+	struct ns_view v;
+
+	view_namespace(ns_fd, host_fd, veth, &v);
+	if (server) {
+		ck_assert_str_eq(resolver_if, veth);
+		ck_assert_msg(resolver_flags & 0x0002, "flags %#x: no gateway",
+			      resolver_flags);
+	} else {
+		ck_assert_msg(strcmp(resolver_if, "*") == 0, "the client's "
+			      "resolver route is on '%s'", resolver_if);
+		ck_assert_msg(!(resolver_flags & 0x0002), "flags %#x: through "
+			      "a gateway", resolver_flags);
+	}
 }
 
 START_TEST(test_namespace_contents)
@@ -796,6 +831,9 @@ START_TEST(test_namespace_contents)
 		   GA_LAB_CLIENT_ADDR);
 	check_side(lab.server_ns, lab.host_ns, lab.server_if,
 		   GA_LAB_SERVER_ADDR);
+	check_resolver_route(lab.server_ns, lab.host_ns, lab.server_if, true);
+	check_resolver_route(lab.client_ns, lab.host_ns, lab.client_if,
+			     false);
 	ga_lab_destroy(&lab);
 }
 END_TEST

@@ -762,7 +762,7 @@ static const struct {
 	{ HEAD "keywords a\nkeywords b\nconnect app\n", 5, 1,
 	  "duplicate 'keywords' directive (first at line 4)" },
 	{ HEAD "requires root mariadb\nconnect app\n", 4, 15,
-	  "unknown requirement 'mariadb' (known: root, mariadbd, mysqld)" },
+	  "unknown requirement 'mariadb' (known: root, mariadbd, mysqld, resolver)" },
 	{ HEAD "requires [mysql\nconnect app\n", 4, 16,
 	  "expected ']' or a comparison (=, !=, <, <=, >, >=) in the selector" },
 	{ HEAD "requires [oracle >= 8]\nconnect app\n", 4, 11,
@@ -971,9 +971,8 @@ static const struct {
 	  "unterminated string" },
 	/* expect: thread checks */
 	{ HEAD "connect app\n expect ok reconnected\n", 5, 12,
-	  "'reconnected' applies only to query, reap, ping and execute "
-	  "steps, not "
-	  "'connect'" },
+	  "'reconnected' applies only to query, reap, ping, execute, reset "
+	  "and change-user steps, not 'connect'" },
 	{ HEAD "query app SELECT 1\n expect 2013 same-thread\n", 5, 14,
 	  "'same-thread' needs 'ok' among the outcomes" },
 	{ HEAD "query app x\n expect ok reconnected same-thread\n", 5, 24,

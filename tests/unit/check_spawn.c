@@ -725,6 +725,96 @@ START_TEST(test_bind_into_namespace)
 }
 END_TEST
 
+/* ---- files in place of the host's (opts->files) ---------------------------- */
+
+/* A child with files sees a bound file where the host has its own and an
+ * empty directory in place of a hidden one; a target that does not exist
+ * is left alone; the host sees none of it. */
+START_TEST(test_child_files)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+		"cat \"$0\"; ls -A \"$1\"; test -e \"$2\" || echo none",
+		NULL, NULL, NULL, NULL };
+	char src[] = "/tmp/ga-unit-files-XXXXXX";
+	char target[] = "/tmp/ga-unit-target-XXXXXX";
+	char hidden[] = "/tmp/ga-unit-hidden-XXXXXX";
+	char log[] = "/tmp/ga-unit-files-log-XXXXXX";
+	char inside[PATH_MAX], missing[PATH_MAX];
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_spawn_files *fl = calloc(1, sizeof(*fl));
+	struct ga_error err = { "" };
+	char *text = NULL, *after = NULL;
+	FILE *f;
+	int rc;
+
+	ck_assert_ptr_nonnull(fl);
+	temp_file(src);
+	temp_file(target);
+	temp_file(log);
+	ck_assert_ptr_nonnull(mkdtemp(hidden));
+	snprintf(inside, sizeof(inside), "%s/secret", hidden);
+	snprintf(missing, sizeof(missing), "%s.missing", target);
+	f = fopen(src, "w");
+	fputs("the lab's\n", f);
+	fclose(f);
+	f = fopen(target, "w");
+	fputs("the host's\n", f);
+	fclose(f);
+	f = fopen(inside, "w");
+	fclose(f);
+	fl->n = 2;
+	snprintf(fl->source[0], PATH_MAX, "%s", src);
+	snprintf(fl->target[0], PATH_MAX, "%s", target);
+	snprintf(fl->source[1], PATH_MAX, "%s", src);
+	snprintf(fl->target[1], PATH_MAX, "%s", missing);
+	fl->nhide = 1;
+	snprintf(fl->hide[0], PATH_MAX, "%s", hidden);
+	argv[3] = target;
+	argv[4] = hidden;
+	argv[5] = missing;
+	o.files = fl;
+	o.output_path = log;
+	rc = ga_spawn_run(&o, NULL, 5000, &err);
+	if (rc == 0)
+		rc = ga_file_read(log, 4096, &text, NULL, &err);
+	if (rc == 0)
+		rc = ga_file_read(target, 4096, &after, NULL, &err);
+	unlink(src);
+	unlink(target);
+	unlink(log);
+	unlink(inside);
+	rmdir(hidden);
+	free(fl);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_str_eq(text, "the lab's\nnone\n");
+	ck_assert_str_eq(after, "the host's\n");
+	free(text);
+	free(after);
+}
+END_TEST
+
+/* A bind that fails is named: "bind SOURCE onto TARGET". */
+START_TEST(test_child_files_failure_named)
+{
+	const char *argv[] = { "/bin/true", NULL };
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_spawn_files *fl = calloc(1, sizeof(*fl));
+	struct ga_error err = { "" };
+	int rc;
+
+	ck_assert_ptr_nonnull(fl);
+	fl->n = 1;
+	snprintf(fl->source[0], PATH_MAX, "/nonexistent/ga-unit-source");
+	snprintf(fl->target[0], PATH_MAX, "/etc/hostname");
+	o.files = fl;
+	rc = ga_spawn_run(&o, NULL, 5000, &err);
+	free(fl);
+	ck_assert_int_ne(rc, 0);
+	ck_assert_msg(strstr(err.msg, "bind /nonexistent/ga-unit-source onto "
+			     "/etc/hostname") != NULL, "%s", err.msg);
+}
+END_TEST
+
 Suite *make_spawn_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("spawn");
@@ -759,6 +849,13 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tcase_add_loop_test(tc, test_join_failure_named, 0, 2);
 		tcase_add_test(tc, test_join_failure_reaps_both);
 		tcase_add_test(tc, test_bind_into_namespace);
+		suite_add_tcase(s, tc);
+	}
+	if (unit_needs_root(needs, "spawn", "bind", "mounts")) {
+		tc = tcase_create("bind");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_test(tc, test_child_files);
+		tcase_add_test(tc, test_child_files_failure_named);
 		suite_add_tcase(s, tc);
 	}
 	return s;
