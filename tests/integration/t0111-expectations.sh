@@ -58,8 +58,14 @@ test_expect_success 'one expectation changed: exactly that one FAILs, naming bot
 	grep -q "^not ok [0-9]* - kill-idle$" changed.tap &&
 	grep -q "kill-idle.gw:40: query app: was 2006 (CR_SERVER_GONE_ERROR) within 1000 ms in the expectations, now returned 2013 (CR_SERVER_LOST) .*(changed.expect:[0-9]*, \[client=builtin\])" changed.tap &&
 	if grep "has no line for" changed.tap > nolines; then
-		# only the steps a SKIP never reached (netem, without sch_netem)
-		! grep -v "(netem-delay:[0-9]*\(, netem-delay:[0-9]*\)*\(, \.\.\.\)*)" nolines
+		# only the steps a SKIP never reached: netem without either
+		# engine, and what the built-in client cannot do (lib.sh)
+		skipped="netem-delay $BUILTIN_SKIPS"
+		for n in $skipped; do
+			sed "s/$n:[0-9]*\(, \)\{0,1\}//g" nolines > nolines.tmp &&
+			mv nolines.tmp nolines
+		done
+		! grep -v "(\(\.\.\.\)\{0,1\})" nolines
 	fi
 '
 
@@ -87,8 +93,8 @@ if test -x "$roots/mysql-9.7/usr/sbin/mysqld"; then
 			--server local --server mysql-9.7 -o rec2 \
 			"$S/wait-timeout.gw" "$S/kill-idle.gw" > rec2.out 2>&1;
 		rc=$?; cat rec2.out two.expect; test "$rc" -eq 0 &&
-		grep -q "^wait-timeout:48  *\*  *query app  *CR_SERVER_GONE_ERROR within 1s$" two.expect &&
-		grep -q "^wait-timeout:48  *mysql-9.7  *query app  *4031 within 1s$" two.expect &&
+		grep -q "^wait-timeout:[0-9]*  *\*  *query app  *CR_SERVER_GONE_ERROR within 1s$" two.expect &&
+		grep -q "^wait-timeout:[0-9]*  *mysql-9.7  *query app  *4031 within 1s$" two.expect &&
 		! grep -q "^kill-idle:.*mysql-9.7" two.expect &&
 		cmp_run two --expectations two.expect --server local \
 			--server mysql-9.7 "$S/wait-timeout.gw" "$S/kill-idle.gw"
@@ -97,7 +103,7 @@ if test -x "$roots/mysql-9.7/usr/sbin/mysqld"; then
 		cp two.expect two-again.expect &&
 		"$GONEAWAY" run --color never --record --expectations two-again.expect \
 			-o rec3 "$S/wait-timeout.gw" > rec3.out 2>&1 &&
-		grep -q "^wait-timeout:48  *mysql-9.7  *query app  *4031 within 1s$" two-again.expect &&
+		grep -q "^wait-timeout:[0-9]*  *mysql-9.7  *query app  *4031 within 1s$" two-again.expect &&
 		cmp two.expect two-again.expect
 	'
 else
