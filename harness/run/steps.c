@@ -214,6 +214,22 @@ static int after_call(struct ga_case *c, const struct ga_step *step,
 	return check_outcome(c, step, sr);
 }
 
+/* The end of a step the harness does itself (server, proxy): it ran
+ * since start; err is its failure, a harness error, or NULL. */
+static int harness_step_done(struct ga_case *c, const struct ga_step *step,
+			     struct ga_step_result *sr, double start,
+			     const struct ga_error *err)
+{
+	sr->ran = true;
+	sr->out.api = ga_step_kind_name(step->kind);
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	if (err)
+		return ga_case_harness_error(c, step, err);
+	sr->out.result = GA_RESULT_OK;
+	sr->matched = true;
+	return 0;
+}
+
 /* The step's text as it is sent: its %repeat expanded, then each
  * %thread[NAME]% made NAME's server thread id (lang/threadvar.h).
  * Returns 0, or -1 with err set (no thread to name, out of memory). */
@@ -421,14 +437,7 @@ static int server_step(struct ga_case *c, const struct ga_step *step,
 	default:
 		rc = ga_error_set(&err, "not a server step");
 	}
-	sr->ran = true;
-	sr->out.api = ga_step_kind_name(step->kind);
-	sr->out.elapsed_ms = ga_clock_ms() - start;
-	if (rc)
-		return ga_case_harness_error(c, step, &err);
-	sr->out.result = GA_RESULT_OK;
-	sr->matched = true;
-	return 0;
+	return harness_step_done(c, step, sr, start, rc ? &err : NULL);
 }
 
 /* "proxy stop|start|restart|crash": on the proxy the scenario runs
@@ -463,14 +472,7 @@ static int proxy_step(struct ga_case *c, const struct ga_step *step,
 	default:
 		rc = ga_error_set(&err, "not a proxy step");
 	}
-	sr->ran = true;
-	sr->out.api = ga_step_kind_name(step->kind);
-	sr->out.elapsed_ms = ga_clock_ms() - start;
-	if (rc)
-		return ga_case_harness_error(c, step, &err);
-	sr->out.result = GA_RESULT_OK;
-	sr->matched = true;
-	return 0;
+	return harness_step_done(c, step, sr, start, rc ? &err : NULL);
 }
 
 /* A sweep or a jitter shows what it slept in this run, and why, as

@@ -34,6 +34,7 @@
 #include "faults/stack.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
+#include "lab_util.h"
 #include "suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -371,57 +372,6 @@ static void leave_host(void)
 		      strerror(errno));
 }
 
-struct nft_job {
-	const char *cmd;
-	char out[4096];
-};
-
-static int nft_in_ns(void *arg, struct ga_error *err)
-{
-	struct nft_job *job = arg;
-	struct nft_ctx *ctx;
-	int rc;
-
-	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!ctx)
-		return ga_error_set(err, "nft_ctx_new failed");
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	rc = nft_run_cmd_from_buffer(ctx, job->cmd);
-	if (rc != 0)
-		ga_error_set(err, "nft '%s': %s", job->cmd,
-			     nft_ctx_get_error_buffer(ctx));
-	else
-		snprintf(job->out, sizeof(job->out), "%s",
-			 nft_ctx_get_output_buffer(ctx));
-	nft_ctx_free(ctx);
-	return rc == 0 ? 0 : -1;
-}
-
-/* Runs one nft command in namespace ns and returns its output in job. */
-static void nft_cmd(int ns, struct nft_job *job, const char *cmd)
-{
-	struct ga_error err;
-
-	job->cmd = cmd;
-	job->out[0] = '\0';
-	ck_assert_msg(ga_netns_run(ns, nft_in_ns, job, &err) == 0, "%s",
-		      err.msg);
-}
-
-/* How many goneaway tables namespace ns holds (any family). */
-static int count_tables(int ns)
-{
-	struct nft_job job;
-	const char *p;
-	int n = 0;
-
-	nft_cmd(ns, &job, "list tables");
-	for (p = job.out; (p = strstr(p, " goneaway_")) != NULL; p++)
-		n++;
-	return n;
-}
-
 static void *apply_ok(const char *text, const struct ga_fault_target *t,
 		      void **spec)
 {
@@ -454,27 +404,6 @@ struct fw_lab {
 	int lfd;
 };
 
-static int listen_in_ns(void *arg, struct ga_error *err)
-{
-	struct sockaddr_in sa;
-	int one = 1;
-	int *fd = arg;
-
-	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*fd < 0)
-		return ga_error_errno(err, errno, "socket");
-	setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(PORT);
-	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
-	if (bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return ga_error_errno(err, errno, "bind");
-	if (listen(*fd, 16) < 0)
-		return ga_error_errno(err, errno, "listen");
-	return 0;
-}
-
 static void lab_up(struct fw_lab *f, unsigned tag)
 {
 	struct ga_error err;
@@ -492,9 +421,9 @@ static void lab_up(struct fw_lab *f, unsigned tag)
 	f->t.server_port = PORT;
 	f->t.tag = tag;
 	f->t.line = 1;
-	f->lfd = -1;
-	ck_assert_msg(ga_netns_run(f->lab.server_ns, listen_in_ns, &f->lfd,
-				   &err) == 0, "listener: %s", err.msg);
+	f->lfd = unit_tcp_listen(f->lab.server_ns, GA_LAB_SERVER_ADDR, PORT,
+				 &err);
+	ck_assert_msg(f->lfd >= 0, "listener: %s", err.msg);
 }
 
 static void lab_down(struct fw_lab *f)
@@ -571,9 +500,9 @@ START_TEST(test_apply_each)
 	t.server_ns = ns;
 	state = apply_ok(c->text, &t, &spec);
 	ck_assert_ptr_nonnull(state);
-	ck_assert_int_eq(count_tables(ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(ns), 1);
 	revert_ok(spec, &t, state);
-	ck_assert_int_eq(count_tables(ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(ns), 0);
 	close(ns);
 }
 END_TEST
@@ -615,7 +544,7 @@ START_TEST(test_traffic)
 		      strerror(c->errno_seen));
 
 	revert_ok(spec, &f.t, state);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
 	seen = connect_result(&f, ANSWER_MS);
 	ck_assert_msg(seen == 0, "after revert: %s", strerror(seen));
 	lab_down(&f);
@@ -651,16 +580,16 @@ START_TEST(test_two_faults)
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
 	f.t.line = 2;           /* the second fault's line */
 	state2 = apply_ok("drop from-server", &f.t, &spec2);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 2);
-	ck_assert_int_eq(count_tables(f.lab.client_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 2);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.client_ns), 0);
 	ck_assert_int_eq(connect_result(&f, SILENCE_MS), ETIMEDOUT);
 
 	revert_ok(spec2, &f.t, state2);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 1);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
 
 	revert_ok(spec1, &f.t, state1);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
 	lab_down(&f);
 }
@@ -672,7 +601,7 @@ START_TEST(test_table_per_line)
 {
 	struct ga_fault_stack fs;
 	struct ga_error err;
-	struct nft_job job;
+	char out[4096];
 	struct fw_lab f;
 	void *spec1, *spec2;
 
@@ -685,11 +614,11 @@ START_TEST(test_table_per_line)
 					   &err) == 0, "%s", err.msg);
 	ck_assert_msg(ga_fault_stack_apply(&fs, fw, spec2, "b", 15, &f.t,
 					   &err) == 0, "%s", err.msg);
-	nft_cmd(f.lab.server_ns, &job, "list tables");
-	ck_assert_msg(strstr(job.out, "table inet goneaway_f50_12\n") &&
-		      strstr(job.out, "table inet goneaway_f50_15\n"),
-		      "tables: %s", job.out);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 2);
+	unit_nft_cmd(f.lab.server_ns, "list tables", out, sizeof(out));
+	ck_assert_msg(strstr(out, "table inet goneaway_f50_12\n") &&
+		      strstr(out, "table inet goneaway_f50_15\n"),
+		      "tables: %s", out);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 2);
 	/* the same line again while its table is there: refused, never
 	 * adopted */
 	ck_assert_int_eq(ga_fault_stack_apply(&fs, fw, spec1, "a", 12, &f.t,
@@ -697,7 +626,7 @@ START_TEST(test_table_per_line)
 	ck_assert_msg(strstr(err.msg, "goneaway_f50_12") &&
 		      strstr(err.msg, "File exists"), "%s", err.msg);
 	ck_assert_int_eq(ga_fault_stack_unwind(&fs, &f.t, &err), 0);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
 	fw->free_spec(spec1);
 	fw->free_spec(spec2);
 	lab_down(&f);
@@ -709,7 +638,7 @@ END_TEST
 START_TEST(test_apply_existing_table)
 {
 	struct ga_fault_target t;
-	struct nft_job job;
+	char out[4096];
 	struct ga_error err;
 	char cmd[512];
 	char name[64];
@@ -729,7 +658,7 @@ START_TEST(test_apply_existing_table)
 					 "add table inet %s\n",
 					 ga_firewall_table_name(t.tag, n, name,
 								sizeof(name)));
-	nft_cmd(ns, &job, cmd);
+	unit_nft_cmd(ns, cmd, out, sizeof(out));
 
 	spec = parse_ok("drop");
 	memset(&err, 0, sizeof(err));
@@ -738,7 +667,7 @@ START_TEST(test_apply_existing_table)
 	ck_assert_ptr_null(state);
 	ck_assert_str_eq(err.msg, "firewall (table inet goneaway_33_1): nft: "
 			 "Could not process rule: File exists");
-	ck_assert_int_eq(count_tables(ns), 4);
+	ck_assert_int_eq(unit_nft_count_tables(ns), 4);
 	fw->free_spec(spec);
 	close(ns);
 }
@@ -748,7 +677,7 @@ END_TEST
  * the namespace is gone, or apply left no state. */
 START_TEST(test_revert_when_gone)
 {
-	struct nft_job job;
+	char out[4096];
 	struct ga_fault_target gone;
 	struct ga_error err;
 	struct fw_lab f;
@@ -758,13 +687,13 @@ START_TEST(test_revert_when_gone)
 
 	lab_up(&f, 0xf40);
 	state = apply_ok("drop", &f.t, &spec);
-	nft_cmd(f.lab.server_ns, &job, "list tables");
-	name = strstr(job.out, "goneaway_f40_");
-	ck_assert_msg(name != NULL, "no table in: %s", job.out);
+	unit_nft_cmd(f.lab.server_ns, "list tables", out, sizeof(out));
+	name = strstr(out, "goneaway_f40_");
+	ck_assert_msg(name != NULL, "no table in: %s", out);
 	snprintf(cmd, sizeof(cmd), "delete table inet %.*s",
 		 (int)strcspn(name, "\n"), name);
-	nft_cmd(f.lab.server_ns, &job, cmd);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	unit_nft_cmd(f.lab.server_ns, cmd, out, sizeof(out));
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
 	revert_ok(spec, &f.t, state);
 
 	state = apply_ok("drop", &f.t, &spec);
@@ -772,7 +701,7 @@ START_TEST(test_revert_when_gone)
 	gone.server_ns = -1;
 	revert_ok(spec, &gone, state);
 	/* (That table is the namespace's to take away; this one is not.) */
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 1);
 
 	spec = parse_ok("drop");
 	ck_assert_int_eq(fw->ops->revert(spec, &f.t, NULL, &err), 0);

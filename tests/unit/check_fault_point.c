@@ -30,6 +30,7 @@
 #include "faults/point.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
+#include "lab_util.h"
 #include "suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -403,42 +404,6 @@ struct pt_lab {
 	int sfd;                /* the server's end */
 };
 
-static int listen_in_ns(void *arg, struct ga_error *err)
-{
-	struct sockaddr_in sa;
-	int one = 1, *fd = arg;
-
-	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*fd < 0)
-		return ga_error_errno(err, errno, "socket");
-	setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(PORT);
-	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
-	if (bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(*fd, 4) < 0)
-		return ga_error_errno(err, errno, "bind/listen");
-	return 0;
-}
-
-static int connect_in_ns(void *arg, struct ga_error *err)
-{
-	struct sockaddr_in sa;
-	int *fd = arg;
-
-	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*fd < 0)
-		return ga_error_errno(err, errno, "socket");
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(PORT);
-	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
-	if (connect(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return ga_error_errno(err, errno, "connect");
-	return 0;
-}
-
 /* A lab, a listener, one connection through it: cfd and sfd. */
 static void lab_up(struct pt_lab *f, unsigned tag)
 {
@@ -454,10 +419,12 @@ static void lab_up(struct pt_lab *f, unsigned tag)
 	f->t.tag = tag;
 	f->t.line = 1;
 	f->lfd = f->cfd = f->sfd = -1;
-	ck_assert_msg(ga_netns_run(f->lab.server_ns, listen_in_ns, &f->lfd,
-				   &err) == 0, "%s", err.msg);
-	ck_assert_msg(ga_netns_run(f->lab.client_ns, connect_in_ns, &f->cfd,
-				   &err) == 0, "%s", err.msg);
+	f->lfd = unit_tcp_listen(f->lab.server_ns, GA_LAB_SERVER_ADDR, PORT,
+				 &err);
+	ck_assert_msg(f->lfd >= 0, "%s", err.msg);
+	f->cfd = unit_tcp_connect(f->lab.client_ns, GA_LAB_SERVER_ADDR, PORT,
+				  &err);
+	ck_assert_msg(f->cfd >= 0, "%s", err.msg);
 	f->sfd = accept4(f->lfd, NULL, NULL, SOCK_CLOEXEC);
 	ck_assert_msg(f->sfd >= 0, "accept: %s", strerror(errno));
 }
@@ -501,67 +468,12 @@ static void send_all(int fd, const void *buf, size_t len)
 		      "send: %s", strerror(errno));
 }
 
-/* What fd receives within ms: the byte count (up to len), or -errno. */
-static long recv_for(int fd, char *buf, size_t len, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len && poll(&p, 1, ms) == 1) {
-		n = recv(fd, buf + got, len - got, MSG_DONTWAIT);
-		if (n < 0)
-			return got ? (long)got : -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (long)got;
-}
-
 /* A MySQL packet of 5 bytes: length 1, number 0, the command byte. */
 static void send_command(int fd, unsigned char command)
 {
 	unsigned char pkt[5] = { 1, 0, 0, 0, command };
 
 	send_all(fd, pkt, sizeof(pkt));
-}
-
-struct nft_job {
-	const char *cmd;
-	char out[4096];
-};
-
-static int nft_in_ns(void *arg, struct ga_error *err)
-{
-	struct nft_job *job = arg;
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	int rc;
-
-	if (!ctx)
-		return ga_error_set(err, "nft_ctx_new failed");
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	rc = nft_run_cmd_from_buffer(ctx, job->cmd);
-	snprintf(job->out, sizeof(job->out), "%s",
-		 rc == 0 ? nft_ctx_get_output_buffer(ctx) :
-		 nft_ctx_get_error_buffer(ctx));
-	nft_ctx_free(ctx);
-	return rc == 0 ? 0 : ga_error_set(err, "nft: %s", job->out);
-}
-
-static int count_tables(int ns)
-{
-	struct nft_job job = { "list tables", "" };
-	struct ga_error err;
-	const char *p;
-	int n = 0;
-
-	ck_assert_msg(ga_netns_run(ns, nft_in_ns, &job, &err) == 0, "%s",
-		      err.msg);
-	for (p = job.out; (p = strstr(p, " goneaway_")) != NULL; p++)
-		n++;
-	return n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -575,11 +487,11 @@ START_TEST(test_tables_on_both_sides)
 
 	lab_up(&f, 0x61);
 	state = apply_ok("reset after 1KiB from-server", &f.t, &spec);
-	ck_assert_int_eq(count_tables(f.lab.client_ns), 1);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.client_ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 1);
 	revert_ok(spec, &f.t, state);
-	ck_assert_int_eq(count_tables(f.lab.client_ns), 0);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.client_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
 	lab_down(&f);
 }
 END_TEST
@@ -595,11 +507,11 @@ START_TEST(test_reset_at_command)
 	lab_up(&f, 0x62);
 	state = apply_ok("reset at COM_QUERY", &f.t, &spec);
 	send_command(f.cfd, COM_PING);
-	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 2000), 5);
+	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 2000), 5);
 	ck_assert_int_eq((unsigned char)buf[4], COM_PING);
 	send_command(f.cfd, COM_QUERY);
-	ck_assert_int_eq(recv_for(f.cfd, buf, 1, 2000), -ECONNRESET);
-	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 300), 0);
+	ck_assert_int_eq(unit_recv_for(f.cfd, buf, 1, 2000), -ECONNRESET);
+	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 300), 0);
 	revert_ok(spec, &f.t, state);
 	lab_down(&f);
 }
@@ -618,12 +530,12 @@ START_TEST(test_drop_after_bytes_then_lift)
 	lab_up(&f, 0x63);
 	state = apply_ok("drop after 1KiB from-server", &f.t, &spec);
 	send_all(f.sfd, data, sizeof(data));
-	ck_assert_int_eq(recv_for(f.cfd, buf, sizeof(data), 2000),
+	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 2000),
 			 (long)sizeof(data));
 	send_all(f.sfd, data, sizeof(data));
-	ck_assert_int_eq(recv_for(f.cfd, buf, sizeof(data), 500), 0);
+	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 500), 0);
 	revert_ok(spec, &f.t, state);
-	ck_assert_int_eq(recv_for(f.cfd, buf, sizeof(data), 5000),
+	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 5000),
 			 (long)sizeof(data));
 	lab_down(&f);
 }
@@ -646,9 +558,9 @@ START_TEST(test_pause_lets_acks_through)
 	lab_up(&f, 0x64);
 	state = apply_ok("pause to-server at COM_QUERY", &f.t, &spec);
 	send_command(f.cfd, COM_QUERY);
-	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 300), 0);
+	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 300), 0);
 	send_all(f.sfd, data, sizeof(data));
-	ck_assert_int_eq(recv_for(f.cfd, buf, sizeof(data), 2000),
+	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 2000),
 			 (long)sizeof(data));
 	for (tries = 0; tries < 100; tries++) {
 		ck_assert_int_eq(getsockopt(f.sfd, IPPROTO_TCP, TCP_INFO, &ti,
@@ -660,7 +572,7 @@ START_TEST(test_pause_lets_acks_through)
 	ck_assert_msg(ti.tcpi_unacked == 0, "the server's data is still "
 		      "unacknowledged: %u segments", ti.tcpi_unacked);
 	revert_ok(spec, &f.t, state);
-	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 5000), 5);
+	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 5000), 5);
 	ck_assert_int_eq((unsigned char)buf[4], COM_QUERY);
 	lab_down(&f);
 }
@@ -671,10 +583,9 @@ END_TEST
  * side too: the first packet it sends carries the mark. */
 START_TEST(test_mark_tells_the_other_side)
 {
-	struct nft_job job = { NULL, "" };
+	char out[4096];
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof(sa);
-	struct ga_error err;
 	struct pt_lab f;
 	void *spec, *state;
 	char cmd[160], buf[16];
@@ -684,16 +595,13 @@ START_TEST(test_mark_tells_the_other_side)
 	ck_assert_int_eq(getsockname(f.cfd, (struct sockaddr *)&sa, &salen), 0);
 	snprintf(cmd, sizeof(cmd), "add element inet goneaway_68_1 cut { "
 		 "%s . %u }", GA_LAB_CLIENT_ADDR, (unsigned)ntohs(sa.sin_port));
-	job.cmd = cmd;
-	ck_assert_msg(ga_netns_run(f.lab.client_ns, nft_in_ns, &job, &err) ==
-		      0, "%s", err.msg);
+	unit_nft_cmd(f.lab.client_ns, cmd, out, sizeof(out));
 	send_command(f.cfd, COM_PING);
-	ck_assert_int_eq(recv_for(f.sfd, buf, 5, 500), 0);
-	job.cmd = "list set inet goneaway_68_1 cut";
-	ck_assert_msg(ga_netns_run(f.lab.server_ns, nft_in_ns, &job, &err) ==
-		      0, "%s", err.msg);
-	ck_assert_msg(strstr(job.out, GA_LAB_CLIENT_ADDR), "the server's side "
-		      "did not learn the cut: %s", job.out);
+	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 500), 0);
+	unit_nft_cmd(f.lab.server_ns, "list set inet goneaway_68_1 cut", out,
+		     sizeof(out));
+	ck_assert_msg(strstr(out, GA_LAB_CLIENT_ADDR), "the server's side "
+		      "did not learn the cut: %s", out);
 	revert_ok(spec, &f.t, state);
 	lab_down(&f);
 }
@@ -720,12 +628,12 @@ START_TEST(test_front_side_in_proxy_namespace)
 	t.connect_ns = lab.proxy_ns;
 	t.tag = 0x65;
 	state = apply_ok("drop at COM_PING", &t, &spec);
-	ck_assert_int_eq(count_tables(lab.client_ns), 1);
-	ck_assert_int_eq(count_tables(lab.proxy_ns), 1);
-	ck_assert_int_eq(count_tables(lab.server_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(lab.client_ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(lab.proxy_ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(lab.server_ns), 0);
 	revert_ok(spec, &t, state);
-	ck_assert_int_eq(count_tables(lab.client_ns), 0);
-	ck_assert_int_eq(count_tables(lab.proxy_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(lab.client_ns), 0);
+	ck_assert_int_eq(unit_nft_count_tables(lab.proxy_ns), 0);
 	ga_lab_destroy(&lab);
 }
 END_TEST
@@ -744,8 +652,8 @@ START_TEST(test_apply_existing_table)
 	state = apply_ok("drop at COM_PING", &t, &spec);
 	ck_assert_int_eq(pt->ops->apply(spec, &t, &again, &err), -1);
 	ck_assert_ptr_null(again);
-	ck_assert_int_eq(count_tables(f.lab.client_ns), 1);
-	ck_assert_int_eq(count_tables(f.lab.server_ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.client_ns), 1);
+	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 1);
 	revert_ok(spec, &t, state);
 	lab_down(&f);
 }

@@ -29,6 +29,7 @@
 #include "proxy/proxy.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
+#include "lab_util.h"
 #include "suites.h"
 
 #define TIMEOUT 30
@@ -167,61 +168,6 @@ struct fd_pair {
 	int client;
 };
 
-static int listen_in_ns(void *arg, struct ga_error *err)
-{
-	struct sockaddr_in sa;
-	int one = 1, *fd = arg;
-
-	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*fd < 0)
-		return ga_error_errno(err, errno, "socket");
-	setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(PORT);
-	inet_pton(AF_INET, GA_LAB_SERVER_ADDR, &sa.sin_addr);
-	if (bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(*fd, 4) < 0)
-		return ga_error_errno(err, errno, "bind/listen");
-	return 0;
-}
-
-static int connect_in_ns(void *arg, struct ga_error *err)
-{
-	struct sockaddr_in sa;
-	int *fd = arg;
-
-	*fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*fd < 0)
-		return ga_error_errno(err, errno, "socket");
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(PORT);
-	inet_pton(AF_INET, GA_LAB_PROXY_ADDR, &sa.sin_addr);
-	if (connect(*fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return ga_error_errno(err, errno, "connect");
-	return 0;
-}
-
-/* What fd receives within ms: bytes (up to len), 0 at EOF or nothing,
- * or -errno. */
-static long recv_for(int fd, char *buf, size_t len, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len && poll(&p, 1, ms) == 1) {
-		n = recv(fd, buf + got, len - got, MSG_DONTWAIT);
-		if (n < 0)
-			return got ? (long)got : -errno;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (long)got;
-}
-
 struct px_lab {
 	struct ga_lab lab;
 	struct ga_proxy px;
@@ -238,9 +184,9 @@ static void px_up(struct px_lab *f, unsigned tag,
 		      strerror(errno));
 	ck_assert_msg(ga_lab_create_with(&f->lab, tag, -1, true, &err) == 0,
 		      "%s", err.msg);
-	f->lfd = -1;
-	ck_assert_msg(ga_netns_run(f->lab.server_ns, listen_in_ns, &f->lfd,
-				   &err) == 0, "%s", err.msg);
+	f->lfd = unit_tcp_listen(f->lab.server_ns, GA_LAB_SERVER_ADDR, PORT,
+				 &err);
+	ck_assert_msg(f->lfd >= 0, "%s", err.msg);
 	make_dir();
 	n.netns_fd = f->lab.proxy_ns;
 	ck_assert_msg(ga_proxy_create(&f->px, ga_proxy_kind_find("haproxy"),
@@ -264,17 +210,17 @@ static void relay(struct px_lab *f, int *cfd, int *sfd)
 	struct ga_error err;
 	char text[INET_ADDRSTRLEN], buf[8];
 
-	ck_assert_msg(ga_netns_run(f->lab.client_ns, connect_in_ns, cfd,
-				   &err) == 0, "%s", err.msg);
+	*cfd = unit_tcp_connect(f->lab.client_ns, GA_LAB_PROXY_ADDR, PORT, &err);
+	ck_assert_msg(*cfd >= 0, "%s", err.msg);
 	*sfd = accept4(f->lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 	ck_assert_msg(*sfd >= 0, "accept: %s", strerror(errno));
 	inet_ntop(AF_INET, &peer.sin_addr, text, sizeof(text));
 	ck_assert_str_eq(text, GA_LAB_CLIENT_ADDR);
 	ck_assert_int_eq(send(*sfd, "hello", 5, MSG_NOSIGNAL), 5);
-	ck_assert_int_eq(recv_for(*cfd, buf, 5, 2000), 5);
+	ck_assert_int_eq(unit_recv_for(*cfd, buf, 5, 2000), 5);
 	ck_assert_int_eq(memcmp(buf, "hello", 5), 0);
 	ck_assert_int_eq(send(*cfd, "world", 5, MSG_NOSIGNAL), 5);
-	ck_assert_int_eq(recv_for(*sfd, buf, 5, 2000), 5);
+	ck_assert_int_eq(unit_recv_for(*sfd, buf, 5, 2000), 5);
 }
 
 /* Started, it listens (found without a connection) and relays; stopped,
@@ -299,7 +245,7 @@ START_TEST(test_start_relay_stop_start)
 	ck_assert_msg(ga_proxy_stop(&f.px, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(f.px.pid, 0);
 	ck_assert_int_eq(kill(pid, 0), -1);
-	ck_assert_int_le(recv_for(cfd, buf, 1, 2000), 0);
+	ck_assert_int_le(unit_recv_for(cfd, buf, 1, 2000), 0);
 	close(cfd);
 	close(sfd);
 	ck_assert_msg(ga_proxy_start(&f.px, NULL, &err) == 0, "%s", err.msg);
@@ -326,8 +272,8 @@ START_TEST(test_crash_and_destroy)
 	pid = f.px.pid;
 	ck_assert_int_eq(ga_proxy_crash(&f.px, &err), 0);
 	ck_assert_int_eq(kill(pid, 0), -1);
-	ck_assert_int_eq(ga_netns_run(f.lab.client_ns, connect_in_ns, &cfd,
-				      &err), -1);
+	ck_assert_int_eq(unit_tcp_connect(f.lab.client_ns, GA_LAB_PROXY_ADDR,
+					  PORT, &err), -1);
 	ck_assert_msg(strstr(err.msg, strerror(ECONNREFUSED)), "%s", err.msg);
 	close(sfd);
 	ck_assert_msg(ga_proxy_start(&f.px, NULL, &err) == 0, "%s", err.msg);
@@ -352,8 +298,8 @@ START_TEST(test_idle_timeout)
 	px_up(&f, 0x73, &s);
 	ck_assert_msg(ga_proxy_start(&f.px, NULL, &err) == 0, "%s", err.msg);
 	relay(&f, &cfd, &sfd);
-	ck_assert_int_eq(recv_for(cfd, buf, 1, 3000), 0);
-	ck_assert_int_eq(recv_for(sfd, buf, 1, 3000), 0);
+	ck_assert_int_eq(unit_recv_for(cfd, buf, 1, 3000), 0);
+	ck_assert_int_eq(unit_recv_for(sfd, buf, 1, 3000), 0);
 	close(cfd);
 	close(sfd);
 	px_down(&f);
