@@ -1,6 +1,8 @@
 /* matrix.c - see matrix.h */
 #include "report/matrix.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +50,92 @@ static void cell_word_clean(char *w)
 			*w = '?';
 }
 
+/* One outcome of a repeated step, as a cell names it. */
+static void tally_word(const struct ga_tally *t, char *buf, size_t len)
+{
+	switch (t->result) {
+	case GA_RESULT_OK:
+		snprintf(buf, len, "ok");
+		break;
+	case GA_RESULT_HANG:
+		snprintf(buf, len, "hang");
+		break;
+	case GA_RESULT_WRONG:
+		snprintf(buf, len, "wrong");
+		break;
+	case GA_RESULT_ERROR:
+	default:
+		if (t->err)
+			snprintf(buf, len, "%u", t->err);
+		else
+			snprintf(buf, len, "%s", t->error_class[0] ?
+				 t->error_class : "error");
+	}
+}
+
+/* A step whose outcome varied over a scenario's runs: each outcome, the
+ * most frequent first, joined by '/' ("2013/ok"), so a cell never shows
+ * one run's outcome as if it were all of them. */
+static void spread_words(const struct ga_step_result *sr, char *buf,
+			 size_t len)
+{
+	bool *done = calloc(sr->ntally, sizeof(*done));
+	size_t i, k, best, used = 0;
+	char word[GA_CLASS_MAX + 8];
+	int n;
+
+	buf[0] = '\0';
+	if (!done)
+		return;
+	for (k = 0; k < sr->ntally; k++) {
+		best = sr->ntally;
+		for (i = 0; i < sr->ntally; i++)
+			if (!done[i] && (best == sr->ntally ||
+					 sr->tally[i].count > sr->tally[best].count))
+				best = i;
+		done[best] = true;
+		tally_word(&sr->tally[best], word, sizeof(word));
+		n = snprintf(buf + used, len - used, "%s%s", k ? "/" : "",
+			     word);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	free(done);
+}
+
+/* What a cell says of one checked step: false for nothing (an ok that
+ * was expected). */
+static bool step_word(const struct ga_step_result *sr, char *buf,
+		      size_t len)
+{
+	struct ga_tally t;
+
+	if (sr->ntally > 1) {
+		spread_words(sr, buf, len);
+		return true;
+	}
+	if (sr->out.result == GA_RESULT_OK) {
+		/* only an ok that was not expected: its value, if that is
+		 * what differed */
+		if (sr->matched)
+			return false;
+		if (sr->out.has_value && !sr->out.value_null)
+			snprintf(buf, len, "ok='%.12s%s'", sr->out.value,
+				 strlen(sr->out.value) > 12 ? "..." : "");
+		else
+			snprintf(buf, len, "unexpected-ok");
+		return true;
+	}
+	memset(&t, 0, sizeof(t));
+	t.result = sr->out.result;
+	t.err = sr->out.err;
+	snprintf(t.error_class, sizeof(t.error_class), "%s",
+		 sr->out.error_class);
+	tally_word(&t, buf, len);
+	return true;
+}
+
 void ga_matrix_codes(const struct ga_scenario *sc,
 		     const struct ga_case_result *res, char *buf, size_t len)
 {
@@ -63,34 +151,8 @@ void ga_matrix_codes(const struct ga_scenario *sc,
 		 * what failed (a connect refused with 2059, say) */
 		if (!sr->ran || (sc->steps[i].nexpects == 0 && sr->matched))
 			continue;
-		switch (sr->out.result) {
-		case GA_RESULT_OK:
-			/* only an ok that was not expected: its value, if
-			 * that is what differed */
-			if (sr->matched)
-				continue;
-			if (sr->out.has_value && !sr->out.value_null)
-				snprintf(one, sizeof(one), "ok='%.12s%s'",
-					 sr->out.value,
-					 strlen(sr->out.value) > 12 ? "..." : "");
-			else
-				snprintf(one, sizeof(one), "unexpected-ok");
-			break;
-		case GA_RESULT_HANG:
-			snprintf(one, sizeof(one), "hang");
-			break;
-		case GA_RESULT_WRONG:
-			snprintf(one, sizeof(one), "wrong");
-			break;
-		case GA_RESULT_ERROR:
-			if (sr->out.err)
-				snprintf(one, sizeof(one), "%u", sr->out.err);
-			else
-				snprintf(one, sizeof(one), "%s",
-					 sr->out.error_class[0] ?
-					 sr->out.error_class : "error");
-			break;
-		}
+		if (!step_word(sr, one, sizeof(one)))
+			continue;
 		cell_word_clean(one);
 		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
 			     one);

@@ -1,7 +1,8 @@
 /* check_matrix_html.c - the results matrix as an HTML page
  * (ga_matrix_html_write): what comes from outside is escaped, each cell
  * says its verdict in its class, a cell links to its steps.log only when
- * its evidence was kept, and a page that cannot be written is an error. */
+ * its evidence was kept, and a page that cannot be written is an error;
+ * a cell names every outcome a repeated step had. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +240,38 @@ START_TEST(test_html_unwritable)
 }
 END_TEST
 
+/* A step whose outcome varied over a repeat's runs shows every outcome,
+ * the most frequent first, not the last run's alone; one that never
+ * varied shows as a single run does. */
+START_TEST(test_cell_shows_spread)
+{
+	struct ga_scenario *sc = make_scenario("lossy");
+	struct ga_case_result res;
+	struct ga_tally *t;
+	char codes[128];
+
+	make_result(&res, GA_VERDICT_PASS, "", "");
+	res.runs = 6;
+	t = calloc(2, sizeof(*t));
+	ck_assert_ptr_nonnull(t);
+	t[0].result = GA_RESULT_OK;
+	t[0].count = 2;
+	t[1].result = GA_RESULT_ERROR;
+	t[1].err = 2013;
+	t[1].count = 4;
+	res.steps[0].tally = t;
+	res.steps[0].ntally = 2;
+	ga_matrix_codes(sc, &res, codes, sizeof(codes));
+	ck_assert_str_eq(codes, "2013/ok");
+	res.steps[0].ntally = 1;        /* ok in every run */
+	ga_matrix_codes(sc, &res, codes, sizeof(codes));
+	ck_assert_str_eq(codes, "ok");
+	res.steps[0].ntally = 2;
+	ga_case_result_free(&res);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 Suite *make_matrix_html_suite(void)
 {
 	Suite *s = suite_create("matrix_html");
@@ -249,6 +282,9 @@ Suite *make_matrix_html_suite(void)
 	tcase_add_test(tc, test_html_link_only_with_evidence);
 	tcase_add_test(tc, test_html_self_contained);
 	tcase_add_test(tc, test_html_unwritable);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("codes");
+	tcase_add_test(tc, test_cell_shows_spread);
 	suite_add_tcase(s, tc);
 	return s;
 }
