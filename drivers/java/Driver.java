@@ -46,6 +46,7 @@ public class Driver {
 	// uses (a use after close: JDBC defines it, an SQLException)
 	Connection closed;
 	boolean afterClose;
+	boolean resetSends;     // reset() can send COM_RESET_CONNECTION (useResetConnection)
 	PreparedStatement stmt;
 	Statement streamStmt;
 	ResultSet stream;
@@ -123,7 +124,11 @@ public class Driver {
 		} else {
 			throw new Unsupported("tls=" + tls);
 		}
+		// reset() sends COM_RESET_CONNECTION only with this (and only
+		// to MariaDB 10.2.22+/10.3.13+: see reset())
+		p.setProperty("useResetConnection", "true");
 		driverOptions(p, o.get("driver_options"));
+		resetSends = Boolean.parseBoolean(p.getProperty("useResetConnection"));
 		String host = str(r.get("host"));
 		long port = num(r.get("port")) > 0 ? num(r.get("port")) : 3306;
 		if ("socket".equals(o.get("transport"))) {
@@ -210,8 +215,20 @@ public class Driver {
 	// COM_RESET_CONNECTION: Connector/J's own MariaDbConnection.reset()
 	// (what its pool calls), looked up at run time: a Connector/J without
 	// it is "unsupported", never a driver that does not compile.
+	// Connector/J 2.7's reset() sends it only with useResetConnection
+	// and only to MariaDB 10.2.22+ or 10.3.13+; otherwise it resets its
+	// own client-side state alone and the session keeps its variables:
+	// that is not what the step asks, so it is unsupported there.
 	Map<String, Object> reset() throws Exception {
 		api = "MariaDbConnection.reset";
+		if (!resetSends)
+			throw new Unsupported("Connector/J's reset() sends no COM_RESET_CONNECTION without useResetConnection=true");
+		java.sql.DatabaseMetaData md = conn.getMetaData();
+		String version = md.getDatabaseProductVersion();
+		if (!resetReachesServer(md.getDatabaseProductName(), version))
+			throw new Unsupported("Connector/J " + org.mariadb.jdbc.internal.util.constant.Version.version
+				+ " sends COM_RESET_CONNECTION only to MariaDB 10.2.22+ or 10.3.13+, not to "
+				+ md.getDatabaseProductName() + " " + version + ": its reset() there keeps the session's state");
 		Object mc = conn.unwrap(org.mariadb.jdbc.MariaDbConnection.class);
 		java.lang.reflect.Method m;
 		try {
@@ -227,6 +244,18 @@ public class Driver {
 			throw e;
 		}
 		return new LinkedHashMap<>();
+	}
+
+	static boolean resetReachesServer(String product, String version) {
+		if (!"MariaDB".equals(product))
+			return false;
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)").matcher(version);
+		if (!m.find())
+			return false;
+		int a = Integer.parseInt(m.group(1)), b = Integer.parseInt(m.group(2)), c = Integer.parseInt(m.group(3));
+		if (a != 10)
+			return a > 10;
+		return b > 3 || (b == 3 && c >= 13) || (b == 2 && c >= 22);
 	}
 
 	Map<String, Object> stream(Map<String, Object> r) throws Exception {

@@ -698,6 +698,14 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 			first_arg = i + 1;
 			break;
 		}
+	for (i = 1; i < argc && (first_arg < 0 || i < first_arg - 1); i++)
+		if (strcmp(argv[i], "--client") == 0 ||
+		    strncmp(argv[i], "--client=", 9) == 0) {
+			fprintf(stderr, "goneaway: driver-test: the driver is "
+				"NAME or -- COMMAND, not --client (e.g. "
+				"'goneaway driver-test pymysql')\n");
+			return EXIT_USAGE;
+		}
 	if (first_arg < 0 && argc >= 2 && argc <= 50 &&
 	    argv[argc - 1][0] != '-') {
 		/* a NAME of drivers/drivers.list: its command, split into

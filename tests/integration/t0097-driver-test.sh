@@ -27,6 +27,14 @@ test_expect_success 'driver-test --describe is JSON with twelve steps and nine o
 	test "$(wc -l < steps)" -eq 12 && test "$(wc -l < options)" -eq 9
 '
 
+test_expect_success 'driver-test --client NAME is a usage error that shows the form' '
+	"$GONEAWAY" driver-test --client pymysql 2> client.err; rc=$? &&
+	cat client.err && test "$rc" -eq 2 &&
+	grep -q "the driver is NAME or -- COMMAND, not --client" client.err &&
+	"$GONEAWAY" driver-test --client=pymysql 2> client.err; rc=$? &&
+	test "$rc" -eq 2
+'
+
 test_expect_success 'docs/driver-protocol.md carries the generated tables word for word' '
 	"$GONEAWAY" driver-test --describe=markdown > want.md &&
 	sed -n "/^<!-- begin: goneaway driver-test --describe=markdown -->\$/,/^<!-- end: goneaway driver-test --describe=markdown -->\$/p" \
