@@ -24,6 +24,12 @@ static int ensure_conn(struct ga_client *client,
 					     &client->conn, err);
 }
 
+int ga_client_prepare(struct ga_client *client,
+		      const struct ga_client_env *env, struct ga_error *err)
+{
+	return ensure_conn(client, env, err);
+}
+
 static int refuse(const struct ga_client *client, const struct ga_step *step,
 		  struct ga_error *err)
 {

@@ -39,6 +39,16 @@ struct ga_client {
 void ga_client_init(struct ga_client *client,
 		    const struct ga_connection *decl, struct ga_driver *driver);
 
+/* Makes the driver's state for the connection now (a driver process
+ * started and greeted, on its own bound), so that a driver that is slow
+ * to start (a JVM, node under load) does so before the scenario's first
+ * step, not between two of them where the time it takes would stretch
+ * the scenario's own timeline (an idle connection idles longer than the
+ * file says).  Idempotent: the first call makes it otherwise.  Returns 0,
+ * or -1 with err set. */
+int ga_client_prepare(struct ga_client *client,
+		      const struct ga_client_env *env, struct ga_error *err);
+
 /* What ga_client_call(), _send() and _reap() return besides 0 (*out is
  * the outcome, a hang included). */
 #define GA_CLIENT_INTERRUPTED 1         /* a signal came: *out is a hang */

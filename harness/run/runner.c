@@ -262,6 +262,11 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	c->env.privileged_password = GA_PRIV_PASSWORD;
 	c->env.dir = c->dir;
 	c->env.in = r->in;
+	/* every driver started and greeted before the first step */
+	for (i = 0; i < c->sc->nconnections; i++)
+		if (ga_client_prepare(&c->clients[i], &c->env, err))
+			return ga_error_prefix(err, "connection '%s'",
+					       c->sc->connections[i].name);
 	return 0;
 }
 

@@ -88,6 +88,12 @@ test_expect_success 'SIGINT during a request a driver does not read ends the run
 	test $rc -eq 130 && test $(( $(date +%s) - start )) -lt 10
 '
 
+test_expect_success 'a driver slow to greet starts before the first step, not between two' '
+	run_bad slowstart slow-driver-start.gw &&
+	test "$(cat rc-slowstart)" -eq 0 &&
+	grep -q "PASS" out-slowstart
+'
+
 test_expect_success 'a 2 s call without elapsed_ms does not pass "within 1s"' '
 	run_bad slowok bad-driver-within.gw &&
 	test "$(cat rc-slowok)" -eq 1 &&

@@ -20,6 +20,8 @@
 #   groupleave  joins another process group and ignores EOF
 #   setsid   leaves a child in a session of its own (its PID in
 #            $BAD_DRIVER_PIDFILE) that would outlive the run
+#   slowstart  the shipped PyMySQL driver, 2 s late to greet (a JVM
+#            under load): its start must not stretch a scenario
 # For t0092-driver-replies, one mode that says what it is told:
 #   echo     greets with $BAD_DRIVER_HELLO (a JSON object) merged into
 #            its greeting, then answers each request with the reply its
@@ -55,6 +57,13 @@ mode = sys.argv[1]
 print("bad-driver: starting in mode " + mode, file=sys.stderr, flush=True)
 if mode == "mute":
     time.sleep(60)
+    sys.exit(0)
+if mode == "slowstart":
+    time.sleep(2)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "..", "..", "..", "drivers", "pymysql"))
+    import driver as pymysql_driver                     # noqa: E402
+    pymysql_driver.gadriver.serve(pymysql_driver.PyMySQL())
     sys.exit(0)
 if mode in ("notls", "nodb"):
     # the shipped PyMySQL driver, but it ignores one connection option:
