@@ -44,8 +44,8 @@ void ga_client_init(struct ga_client *client,
  * to start (a JVM, node under load) does so before the scenario's first
  * step, not between two of them where the time it takes would stretch
  * the scenario's own timeline (an idle connection idles longer than the
- * file says).  Idempotent: the first call makes it otherwise.  Returns 0,
- * or -1 with err set. */
+ * file says).  Idempotent; without it, the connection's first call makes
+ * that state.  Returns 0, or -1 with err set. */
 int ga_client_prepare(struct ga_client *client,
 		      const struct ga_client_env *env, struct ga_error *err);
 
