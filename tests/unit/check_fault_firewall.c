@@ -34,6 +34,7 @@
 #include "faults/stack.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
+#include "fault_util.h"
 #include "lab_util.h"
 #include "suites.h"
 
@@ -44,19 +45,6 @@
 #define ANSWER_MS 5000          /* how long an answered one may take */
 
 static const struct ga_fault_kind *const fw = &ga_fault_firewall;
-
-static void *parse_ok(const char *text)
-{
-	struct ga_fault_diag diag;
-	void *spec = NULL;
-
-	memset(&diag, 0, sizeof(diag));
-	ck_assert_msg(fw->parse(text, &spec, &diag) == 0,
-		      "parse '%s': %s (offset %zu)", text, diag.msg,
-		      diag.offset);
-	ck_assert_ptr_nonnull(spec);
-	return spec;
-}
 
 /* ------------------------------------------------------------------ */
 /* Parsing and describing */
@@ -92,7 +80,7 @@ START_TEST(test_parse_good)
 	char again[256];
 	void *spec;
 
-	spec = parse_ok(c->text);
+	spec = unit_fault_parse_ok(fw, c->text);
 	memset(&diag, 0, sizeof(diag));
 	ck_assert_msg(fw->validate(spec, &diag) == 0, "validate '%s': %s",
 		      c->text, diag.msg);
@@ -101,7 +89,7 @@ START_TEST(test_parse_good)
 	fw->free_spec(spec);
 
 	/* The canonical form reads back as itself. */
-	spec = parse_ok(text);
+	spec = unit_fault_parse_ok(fw, text);
 	fw->describe(spec, again, sizeof(again));
 	ck_assert_str_eq(again, text);
 	fw->free_spec(spec);
@@ -195,7 +183,7 @@ START_TEST(test_validate_bad)
 	struct ga_fault_diag diag;
 	void *spec;
 
-	spec = parse_ok(c->text);
+	spec = unit_fault_parse_ok(fw, c->text);
 	memset(&diag, 0, sizeof(diag));
 	diag.offset = 999;
 	ck_assert_int_eq(fw->validate(spec, &diag), -1);
@@ -289,7 +277,7 @@ START_TEST(test_script)
 	void *spec;
 
 	fake_target(&t, GA_LAB_SERVER_ADDR);
-	spec = parse_ok(c->text);
+	spec = unit_fault_parse_ok(fw, c->text);
 	memset(&err, 0, sizeof(err));
 	ck_assert_msg(ga_firewall_script(spec, &t, TABLE, buf, sizeof(buf),
 					 &err) == 0, "%s", err.msg);
@@ -306,7 +294,7 @@ START_TEST(test_script_ipv6)
 	void *spec;
 
 	fake_target(&t, "fd00::2");
-	spec = parse_ok("drop from-server");
+	spec = unit_fault_parse_ok(fw, "drop from-server");
 	ck_assert_int_eq(ga_firewall_script(spec, &t, TABLE, buf, sizeof(buf),
 					    &err), 0);
 	ck_assert_str_eq(buf, CREATE OUTPUT
@@ -323,7 +311,7 @@ START_TEST(test_script_refuses)
 	void *spec;
 	void *state = (void *)&err;
 
-	spec = parse_ok("drop");
+	spec = unit_fault_parse_ok(fw, "drop");
 
 	/* Names are never resolved: nft would ask DNS. */
 	fake_target(&t, "localhost");
@@ -370,31 +358,6 @@ static void leave_host(void)
 {
 	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare(CLONE_NEWNET): %s",
 		      strerror(errno));
-}
-
-static void *apply_ok(const char *text, const struct ga_fault_target *t,
-		      void **spec)
-{
-	struct ga_error err;
-	void *state = NULL;
-	int rc;
-
-	*spec = parse_ok(text);
-	memset(&err, 0, sizeof(err));
-	rc = fw->ops->apply(*spec, t, &state, &err);
-	ck_assert_msg(rc == 0, "apply '%s': %d: %s", text, rc, err.msg);
-	return state;
-}
-
-static void revert_ok(void *spec, const struct ga_fault_target *t,
-		      void *state)
-{
-	struct ga_error err;
-
-	memset(&err, 0, sizeof(err));
-	ck_assert_msg(fw->ops->revert(spec, t, state, &err) == 0, "revert: %s",
-		      err.msg);
-	fw->free_spec(spec);
 }
 
 /* A lab with a listener on GA_LAB_SERVER_ADDR:PORT in its server side. */
@@ -498,10 +461,10 @@ START_TEST(test_apply_each)
 	ck_assert_int_ge(ns, 0);
 	fake_target(&t, GA_LAB_SERVER_ADDR);
 	t.server_ns = ns;
-	state = apply_ok(c->text, &t, &spec);
+	state = unit_fault_apply_ok(fw, c->text, &t, &spec);
 	ck_assert_ptr_nonnull(state);
 	ck_assert_int_eq(unit_nft_count_tables(ns), 1);
-	revert_ok(spec, &t, state);
+	unit_fault_revert_ok(fw, spec, &t, state);
 	ck_assert_int_eq(unit_nft_count_tables(ns), 0);
 	close(ns);
 }
@@ -536,14 +499,14 @@ START_TEST(test_traffic)
 	lab_up(&f, 0xf10 + (unsigned)_i);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
 
-	state = apply_ok(c->text, &f.t, &spec);
+	state = unit_fault_apply_ok(fw, c->text, &f.t, &spec);
 	seen = connect_result(&f, c->errno_seen == ETIMEDOUT ? SILENCE_MS
 							     : ANSWER_MS);
 	ck_assert_msg(seen == c->errno_seen, "'%s': connect saw %s, "
 		      "expected %s", c->text, strerror(seen),
 		      strerror(c->errno_seen));
 
-	revert_ok(spec, &f.t, state);
+	unit_fault_revert_ok(fw, spec, &f.t, state);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
 	seen = connect_result(&f, ANSWER_MS);
 	ck_assert_msg(seen == 0, "after revert: %s", strerror(seen));
@@ -558,9 +521,9 @@ START_TEST(test_other_port)
 	void *spec, *state;
 
 	lab_up(&f, 0xf20);
-	state = apply_ok("reject port 3307", &f.t, &spec);
+	state = unit_fault_apply_ok(fw, "reject port 3307", &f.t, &spec);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
-	revert_ok(spec, &f.t, state);
+	unit_fault_revert_ok(fw, spec, &f.t, state);
 	lab_down(&f);
 }
 END_TEST
@@ -576,19 +539,19 @@ START_TEST(test_two_faults)
 	void *spec1, *spec2, *state1, *state2;
 
 	lab_up(&f, 0xf30);
-	state1 = apply_ok("reject to-server", &f.t, &spec1);
+	state1 = unit_fault_apply_ok(fw, "reject to-server", &f.t, &spec1);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
 	f.t.line = 2;           /* the second fault's line */
-	state2 = apply_ok("drop from-server", &f.t, &spec2);
+	state2 = unit_fault_apply_ok(fw, "drop from-server", &f.t, &spec2);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 2);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.client_ns), 0);
 	ck_assert_int_eq(connect_result(&f, SILENCE_MS), ETIMEDOUT);
 
-	revert_ok(spec2, &f.t, state2);
+	unit_fault_revert_ok(fw, spec2, &f.t, state2);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 1);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), ECONNREFUSED);
 
-	revert_ok(spec1, &f.t, state1);
+	unit_fault_revert_ok(fw, spec1, &f.t, state1);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
 	ck_assert_int_eq(connect_result(&f, ANSWER_MS), 0);
 	lab_down(&f);
@@ -608,8 +571,8 @@ START_TEST(test_table_per_line)
 	lab_up(&f, 0xf50);
 	f.t.line = 0;           /* the stack says which line */
 	memset(&fs, 0, sizeof(fs));
-	spec1 = parse_ok("drop to-server");
-	spec2 = parse_ok("reject from-server");
+	spec1 = unit_fault_parse_ok(fw, "drop to-server");
+	spec2 = unit_fault_parse_ok(fw, "reject from-server");
 	ck_assert_msg(ga_fault_stack_apply(&fs, fw, spec1, "a", 12, &f.t,
 					   &err) == 0, "%s", err.msg);
 	ck_assert_msg(ga_fault_stack_apply(&fs, fw, spec2, "b", 15, &f.t,
@@ -660,7 +623,7 @@ START_TEST(test_apply_existing_table)
 								sizeof(name)));
 	unit_nft_cmd(ns, cmd, out, sizeof(out));
 
-	spec = parse_ok("drop");
+	spec = unit_fault_parse_ok(fw, "drop");
 	memset(&err, 0, sizeof(err));
 	rc = fw->ops->apply(spec, &t, &state, &err);
 	ck_assert_int_eq(rc, -1);
@@ -686,7 +649,7 @@ START_TEST(test_revert_when_gone)
 	char cmd[128];
 
 	lab_up(&f, 0xf40);
-	state = apply_ok("drop", &f.t, &spec);
+	state = unit_fault_apply_ok(fw, "drop", &f.t, &spec);
 	unit_nft_cmd(f.lab.server_ns, "list tables", out, sizeof(out));
 	name = strstr(out, "goneaway_f40_");
 	ck_assert_msg(name != NULL, "no table in: %s", out);
@@ -694,16 +657,16 @@ START_TEST(test_revert_when_gone)
 		 (int)strcspn(name, "\n"), name);
 	unit_nft_cmd(f.lab.server_ns, cmd, out, sizeof(out));
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
-	revert_ok(spec, &f.t, state);
+	unit_fault_revert_ok(fw, spec, &f.t, state);
 
-	state = apply_ok("drop", &f.t, &spec);
+	state = unit_fault_apply_ok(fw, "drop", &f.t, &spec);
 	gone = f.t;
 	gone.server_ns = -1;
-	revert_ok(spec, &gone, state);
+	unit_fault_revert_ok(fw, spec, &gone, state);
 	/* (That table is the namespace's to take away; this one is not.) */
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 1);
 
-	spec = parse_ok("drop");
+	spec = unit_fault_parse_ok(fw, "drop");
 	ck_assert_int_eq(fw->ops->revert(spec, &f.t, NULL, &err), 0);
 	fw->free_spec(spec);
 	lab_down(&f);
@@ -719,7 +682,7 @@ START_TEST(test_apply_bad_namespace)
 
 	fake_target(&t, GA_LAB_SERVER_ADDR);
 	t.server_ns = -1;
-	spec = parse_ok("drop");
+	spec = unit_fault_parse_ok(fw, "drop");
 	memset(&err, 0, sizeof(err));
 	ck_assert_int_eq(fw->ops->apply(spec, &t, &state, &err), -1);
 	ck_assert_ptr_null(state);
@@ -771,7 +734,7 @@ START_TEST(test_unsupported)
 	fake_target(&t, GA_LAB_SERVER_ADDR);
 	t.server_ns = ns;
 	block_nfnetlink();
-	spec = parse_ok("reject");
+	spec = unit_fault_parse_ok(fw, "reject");
 	memset(&err, 0, sizeof(err));
 	ck_assert_int_eq(fw->ops->apply(spec, &t, &state, &err),
 			 GA_FAULT_UNSUPPORTED);

@@ -30,6 +30,7 @@
 #include "faults/point.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
+#include "fault_util.h"
 #include "lab_util.h"
 #include "suites.h"
 
@@ -38,19 +39,6 @@
 #define PORT 3306
 
 static const struct ga_fault_kind *const pt = &ga_fault_point;
-
-static void *parse_ok(const char *text)
-{
-	struct ga_fault_diag diag;
-	void *spec = NULL;
-
-	memset(&diag, 0, sizeof(diag));
-	ck_assert_msg(pt->parse(text, &spec, &diag) == 0,
-		      "parse '%s': %s (offset %zu)", text, diag.msg,
-		      diag.offset);
-	ck_assert_ptr_nonnull(spec);
-	return spec;
-}
 
 /* ------------------------------------------------------------------ */
 /* Parsing and describing */
@@ -85,7 +73,7 @@ START_TEST(test_parse_good)
 	char text[256], again[256];
 	void *spec;
 
-	spec = parse_ok(good[_i].text);
+	spec = unit_fault_parse_ok(pt, good[_i].text);
 	memset(&diag, 0, sizeof(diag));
 	ck_assert_msg(pt->validate(spec, &diag) == 0, "validate '%s': %s",
 		      good[_i].text, diag.msg);
@@ -95,7 +83,7 @@ START_TEST(test_parse_good)
 	pt->free_spec(spec);
 
 	/* the canonical form reads back as itself */
-	spec = parse_ok(text);
+	spec = unit_fault_parse_ok(pt, text);
 	pt->describe(spec, again, sizeof(again));
 	ck_assert_str_eq(again, text);
 	pt->free_spec(spec);
@@ -172,7 +160,7 @@ START_TEST(test_validate_bad)
 	struct ga_fault_diag diag;
 	void *spec;
 
-	spec = parse_ok(bad_combination[_i].text);
+	spec = unit_fault_parse_ok(pt, bad_combination[_i].text);
 	memset(&diag, 0, sizeof(diag));
 	ck_assert_int_eq(pt->validate(spec, &diag), -1);
 	ck_assert_msg(strstr(diag.msg, bad_combination[_i].msg) == diag.msg,
@@ -333,7 +321,7 @@ START_TEST(test_script)
 	void *spec;
 
 	target(&t);
-	spec = parse_ok(scripts[_i].text);
+	spec = unit_fault_parse_ok(pt, scripts[_i].text);
 	ck_assert_msg(ga_point_script(spec, &t, scripts[_i].side, T, buf,
 				      sizeof(buf), &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(buf, scripts[_i].script);
@@ -353,7 +341,7 @@ START_TEST(test_script_proxy)
 	t.connect_addr = GA_LAB_PROXY_ADDR;
 	t.connect_port = 3307;
 	t.connect_ns = -1;
-	spec = parse_ok("drop at COM_PING");
+	spec = unit_fault_parse_ok(pt, "drop at COM_PING");
 	ck_assert_int_eq(ga_point_script(spec, &t, GA_POINT_FRONT_SIDE, T, buf,
 					 sizeof(buf), &err), 0);
 	ck_assert_msg(strstr(buf, "ip daddr 198.18.0.6 tcp dport 3307 "
@@ -370,7 +358,7 @@ START_TEST(test_script_refuses)
 	char buf[4096], tiny[64];
 	void *spec;
 
-	spec = parse_ok("reset at login");
+	spec = unit_fault_parse_ok(pt, "reset at login");
 	target(&t);
 	t.server_addr = "db.example";
 	ck_assert_int_eq(ga_point_script(spec, &t, GA_POINT_CLIENT_SIDE, T, buf,
@@ -437,31 +425,6 @@ static void lab_down(struct pt_lab *f)
 	ga_lab_destroy(&f->lab);
 }
 
-static void *apply_ok(const char *text, const struct ga_fault_target *t,
-		      void **spec)
-{
-	struct ga_error err;
-	void *state = NULL;
-	int rc;
-
-	*spec = parse_ok(text);
-	memset(&err, 0, sizeof(err));
-	rc = pt->ops->apply(*spec, t, &state, &err);
-	ck_assert_msg(rc == 0, "apply '%s': %d: %s", text, rc, err.msg);
-	return state;
-}
-
-static void revert_ok(void *spec, const struct ga_fault_target *t,
-		      void *state)
-{
-	struct ga_error err;
-
-	memset(&err, 0, sizeof(err));
-	ck_assert_msg(pt->ops->revert(spec, t, state, &err) == 0, "revert: %s",
-		      err.msg);
-	pt->free_spec(spec);
-}
-
 static void send_all(int fd, const void *buf, size_t len)
 {
 	ck_assert_msg(send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len,
@@ -486,10 +449,10 @@ START_TEST(test_tables_on_both_sides)
 	void *spec, *state;
 
 	lab_up(&f, 0x61);
-	state = apply_ok("reset after 1KiB from-server", &f.t, &spec);
+	state = unit_fault_apply_ok(pt, "reset after 1KiB from-server", &f.t, &spec);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.client_ns), 1);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 1);
-	revert_ok(spec, &f.t, state);
+	unit_fault_revert_ok(pt, spec, &f.t, state);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.client_ns), 0);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 0);
 	lab_down(&f);
@@ -505,14 +468,14 @@ START_TEST(test_reset_at_command)
 	char buf[16];
 
 	lab_up(&f, 0x62);
-	state = apply_ok("reset at COM_QUERY", &f.t, &spec);
+	state = unit_fault_apply_ok(pt, "reset at COM_QUERY", &f.t, &spec);
 	send_command(f.cfd, COM_PING);
 	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 2000), 5);
 	ck_assert_int_eq((unsigned char)buf[4], COM_PING);
 	send_command(f.cfd, COM_QUERY);
 	ck_assert_int_eq(unit_recv_for(f.cfd, buf, 1, 2000), -ECONNRESET);
 	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 300), 0);
-	revert_ok(spec, &f.t, state);
+	unit_fault_revert_ok(pt, spec, &f.t, state);
 	lab_down(&f);
 }
 END_TEST
@@ -528,13 +491,13 @@ START_TEST(test_drop_after_bytes_then_lift)
 
 	memset(data, 'x', sizeof(data));
 	lab_up(&f, 0x63);
-	state = apply_ok("drop after 1KiB from-server", &f.t, &spec);
+	state = unit_fault_apply_ok(pt, "drop after 1KiB from-server", &f.t, &spec);
 	send_all(f.sfd, data, sizeof(data));
 	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 2000),
 			 (long)sizeof(data));
 	send_all(f.sfd, data, sizeof(data));
 	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 500), 0);
-	revert_ok(spec, &f.t, state);
+	unit_fault_revert_ok(pt, spec, &f.t, state);
 	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 5000),
 			 (long)sizeof(data));
 	lab_down(&f);
@@ -556,7 +519,7 @@ START_TEST(test_pause_lets_acks_through)
 
 	memset(data, 'y', sizeof(data));
 	lab_up(&f, 0x64);
-	state = apply_ok("pause to-server at COM_QUERY", &f.t, &spec);
+	state = unit_fault_apply_ok(pt, "pause to-server at COM_QUERY", &f.t, &spec);
 	send_command(f.cfd, COM_QUERY);
 	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 300), 0);
 	send_all(f.sfd, data, sizeof(data));
@@ -571,7 +534,7 @@ START_TEST(test_pause_lets_acks_through)
 	}
 	ck_assert_msg(ti.tcpi_unacked == 0, "the server's data is still "
 		      "unacknowledged: %u segments", ti.tcpi_unacked);
-	revert_ok(spec, &f.t, state);
+	unit_fault_revert_ok(pt, spec, &f.t, state);
 	ck_assert_int_eq(unit_recv_for(f.sfd, buf, 5, 5000), 5);
 	ck_assert_int_eq((unsigned char)buf[4], COM_QUERY);
 	lab_down(&f);
@@ -591,7 +554,7 @@ START_TEST(test_mark_tells_the_other_side)
 	char cmd[160], buf[16];
 
 	lab_up(&f, 0x68);
-	state = apply_ok("drop after 1MiB to-server", &f.t, &spec);
+	state = unit_fault_apply_ok(pt, "drop after 1MiB to-server", &f.t, &spec);
 	ck_assert_int_eq(getsockname(f.cfd, (struct sockaddr *)&sa, &salen), 0);
 	snprintf(cmd, sizeof(cmd), "add element inet goneaway_68_1 cut { "
 		 "%s . %u }", GA_LAB_CLIENT_ADDR, (unsigned)ntohs(sa.sin_port));
@@ -602,7 +565,7 @@ START_TEST(test_mark_tells_the_other_side)
 		     sizeof(out));
 	ck_assert_msg(strstr(out, GA_LAB_CLIENT_ADDR), "the server's side "
 		      "did not learn the cut: %s", out);
-	revert_ok(spec, &f.t, state);
+	unit_fault_revert_ok(pt, spec, &f.t, state);
 	lab_down(&f);
 }
 END_TEST
@@ -627,11 +590,11 @@ START_TEST(test_front_side_in_proxy_namespace)
 	t.connect_port = PORT;
 	t.connect_ns = lab.proxy_ns;
 	t.tag = 0x65;
-	state = apply_ok("drop at COM_PING", &t, &spec);
+	state = unit_fault_apply_ok(pt, "drop at COM_PING", &t, &spec);
 	ck_assert_int_eq(unit_nft_count_tables(lab.client_ns), 1);
 	ck_assert_int_eq(unit_nft_count_tables(lab.proxy_ns), 1);
 	ck_assert_int_eq(unit_nft_count_tables(lab.server_ns), 0);
-	revert_ok(spec, &t, state);
+	unit_fault_revert_ok(pt, spec, &t, state);
 	ck_assert_int_eq(unit_nft_count_tables(lab.client_ns), 0);
 	ck_assert_int_eq(unit_nft_count_tables(lab.proxy_ns), 0);
 	ga_lab_destroy(&lab);
@@ -649,12 +612,12 @@ START_TEST(test_apply_existing_table)
 
 	lab_up(&f, 0x66);
 	t = f.t;
-	state = apply_ok("drop at COM_PING", &t, &spec);
+	state = unit_fault_apply_ok(pt, "drop at COM_PING", &t, &spec);
 	ck_assert_int_eq(pt->ops->apply(spec, &t, &again, &err), -1);
 	ck_assert_ptr_null(again);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.client_ns), 1);
 	ck_assert_int_eq(unit_nft_count_tables(f.lab.server_ns), 1);
-	revert_ok(spec, &t, state);
+	unit_fault_revert_ok(pt, spec, &t, state);
 	lab_down(&f);
 }
 END_TEST
@@ -667,12 +630,12 @@ START_TEST(test_revert_when_gone)
 	void *spec, *state;
 
 	lab_up(&f, 0x67);
-	state = apply_ok("reset at login", &f.t, &spec);
+	state = unit_fault_apply_ok(pt, "reset at login", &f.t, &spec);
 	gone = f.t;
 	lab_down(&f);
 	gone.client_ns = -1;
 	gone.server_ns = -1;
-	revert_ok(spec, &gone, state);
+	unit_fault_revert_ok(pt, spec, &gone, state);
 }
 END_TEST
 

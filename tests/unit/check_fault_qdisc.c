@@ -44,6 +44,7 @@
 #include "faults/qdisc.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
+#include "fault_util.h"
 #include "suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -58,24 +59,11 @@ static const struct ga_fault_kind *kind_named(const char *name)
 	return k;
 }
 
-static void *parse_ok(const struct ga_fault_kind *k, const char *text)
-{
-	struct ga_fault_diag diag;
-	void *spec = NULL;
-
-	memset(&diag, 0, sizeof(diag));
-	ck_assert_msg(k->parse(text, &spec, &diag) == 0,
-		      "%s parse '%s': %s (offset %zu)", k->name, text,
-		      diag.msg, diag.offset);
-	ck_assert_ptr_nonnull(spec);
-	return spec;
-}
-
 /* Parses and validates text; the spec is the caller's (free_spec). */
 static void *spec_ok(const struct ga_fault_kind *k, const char *text)
 {
 	struct ga_fault_diag diag;
-	void *spec = parse_ok(k, text);
+	void *spec = unit_fault_parse_ok(k, text);
 
 	memset(&diag, 0, sizeof(diag));
 	ck_assert_msg(k->validate(spec, &diag) == 0,
@@ -365,7 +353,7 @@ START_TEST(test_validate_bad)
 	struct nl_msg *msg = NULL;
 	void *spec;
 
-	spec = parse_ok(k, invalid[_i].args);
+	spec = unit_fault_parse_ok(k, invalid[_i].args);
 	memset(&diag, 0, sizeof(diag));
 	diag.offset = 999;
 	ck_assert_int_eq(k->validate(spec, &diag), -1);
