@@ -27,7 +27,9 @@
 # runs by itself, unwrapped, before the others.  With one file named, or
 # GA_TEST_PARALLEL=1, or where unshare cannot make those namespaces (not
 # root), the files run one after another as they are, their output as it
-# comes.
+# comes.  GA_TEST_ISOLATE=1 wraps even a single file named, so that it can
+# run next to other goneaway runs on the same machine (its leftover
+# snapshots see its own world only).
 #
 # Each file's output is printed whole when it ends, with its time; the
 # run's wall time, and the last line "integration: P passed, F failed,
@@ -77,12 +79,13 @@ finish() {
 
 n=0
 for t in $files; do n=$((n + 1)); done
-if [ "$n" -gt 1 ] && [ "$jobs" -gt 1 ] &&
+if { [ "$n" -gt 1 ] || [ "${GA_TEST_ISOLATE:-0}" = 1 ]; } && [ "$jobs" -gt 1 ] &&
    ! unshare --pid --fork --mount-proc --kill-child true 2>/dev/null; then
 	echo "run-all: one file at a time: unshare cannot give each file PID and mount namespaces of its own here ($(unshare --pid --fork --mount-proc --kill-child true 2>&1 | tail -n 1))" >&2
 	jobs=1
 fi
-if [ "$n" -le 1 ] || [ "$jobs" -le 1 ]; then
+isolate=${GA_TEST_ISOLATE:-0}
+if { [ "$n" -le 1 ] && [ "$isolate" != 1 ]; } || [ "$jobs" -le 1 ]; then
 	trap 'rm -rf "$tmp"' EXIT
 	for t in $files; do
 		start=$(date +%s)
