@@ -401,8 +401,20 @@ name=goneaway-fresh-$$
 # the lock serializes runs: a container of ours that exists is a killed run's
 stale=$("${D[@]}" ps -aq --filter label=goneaway.fresh-debian12=1)
 [ -z "$stale" ] || { say "removing containers of an interrupted run: $stale"; "${D[@]}" rm -f $stale >/dev/null; }
+# The host's own local CA certificates (those under
+# /usr/local/share/ca-certificates: a TLS-inspecting egress proxy's, for
+# one) are trusted in the container as on the host, for npm (Node's
+# NODE_EXTRA_CA_CERTS).  A fresh machine of the same site has them; the
+# minbase image does not, and "npm ci" failed there with
+# SELF_SIGNED_CERT_IN_CHAIN.  Nothing else of the host goes in.
+ca_opts=()
+host_ca=$GA_CACHE/fresh-debian12-host-ca.crt
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+	cat /usr/local/share/ca-certificates/*.crt > "$host_ca.tmp" && mv "$host_ca.tmp" "$host_ca" &&
+		ca_opts=(-v "$host_ca:/etc/goneaway-host-ca.crt:ro" -e NODE_EXTRA_CA_CERTS=/etc/goneaway-host-ca.crt)
+fi
 CONTAINER=$("${D[@]}" run -d --init --name "$name" --label goneaway.fresh-debian12=1 \
-	--network host \
+	--network host "${ca_opts[@]}" \
 	--cap-add ALL --cap-drop SYS_RESOURCE \
 	--security-opt seccomp=unconfined --security-opt apparmor=unconfined \
 	-v "$checkout:/src" -w /src "$IMAGE" sleep infinity) || { CONTAINER=""; exit 125; }
