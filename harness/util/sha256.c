@@ -1,8 +1,12 @@
 /* sha256.c - see sha256.h; FIPS 180-4, section 6.2. */
 #include "util/sha256.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b,
@@ -106,15 +110,56 @@ void ga_sha256_final(struct ga_sha256 *c, unsigned char out[GA_SHA256_LEN])
 	}
 }
 
+static void to_hex(const unsigned char d[GA_SHA256_LEN], char hex[GA_SHA256_HEX])
+{
+	int i;
+
+	for (i = 0; i < GA_SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
 void ga_sha256_hex(const void *data, size_t len, char hex[GA_SHA256_HEX])
 {
 	struct ga_sha256 c;
 	unsigned char d[GA_SHA256_LEN];
-	int i;
 
 	ga_sha256_init(&c);
 	ga_sha256_update(&c, data, len);
 	ga_sha256_final(&c, d);
-	for (i = 0; i < GA_SHA256_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	to_hex(d, hex);
+}
+
+int ga_sha256_file_at(int dirfd, const char *name, long long max,
+		      char hex[GA_SHA256_HEX], struct ga_error *err)
+{
+	unsigned char buf[65536], d[GA_SHA256_LEN];
+	struct ga_sha256 c;
+	struct stat st;
+	long long total = 0;
+	ssize_t n;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "%s", name);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ga_error_set(err, "%s: not a regular file", name);
+	}
+	ga_sha256_init(&c);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		total += n;
+		if (total > max) {
+			close(fd);
+			return ga_error_set(err, "%s: larger than %lld bytes",
+					    name, max);
+		}
+		ga_sha256_update(&c, buf, (size_t)n);
+	}
+	close(fd);
+	if (n < 0)
+		return ga_error_errno(err, errno, "%s", name);
+	ga_sha256_final(&c, d);
+	to_hex(d, hex);
+	return 0;
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/error.h"
+
 #define GA_SHA256_LEN 32
 #define GA_SHA256_HEX (2 * GA_SHA256_LEN + 1)  /* with its '\0' */
 
@@ -25,5 +27,11 @@ void ga_sha256_final(struct ga_sha256 *c, unsigned char out[GA_SHA256_LEN]);
 
 /* The digest of data[0..len) as 64 lowercase hex digits into hex. */
 void ga_sha256_hex(const void *data, size_t len, char hex[GA_SHA256_HEX]);
+
+/* The digest, as hex, of the regular file name in the open directory
+ * dirfd (not followed if it is a symlink), of at most max bytes.
+ * Returns 0, or -1 with err set ("NAME: ..."). */
+int ga_sha256_file_at(int dirfd, const char *name, long long max,
+		      char hex[GA_SHA256_HEX], struct ga_error *err);
 
 #endif
