@@ -223,18 +223,20 @@ static void driver_key(const char *k, char *out, size_t len)
  * elsewhere may set: drivers/README.md's that read no file, load no
  * code and open no other socket. */
 static const char *const driver_options[] = {
-	"autocommit", "autoreconnect", "bigintasnumber", "bignumberstrings",
-	"cacheprepstmts", "charset", "checkconnliveness", "clientfoundrows",
-	"collation", "columnswithalias", "compress", "compression",
-	"connecttimeout", "datestrings", "decimalasnumber", "deferconnect",
-	"directquery", "emulateprepares", "foundrows", "ignorespace",
-	"initcommand", "initsql", "intandfloatnative", "interpolateparams",
-	"maxallowedpacket", "multistatements", "netbufferlength",
+	"allowmultiqueries", "autocommit", "autoreconnect", "bigintasnumber",
+	"bignumberstrings", "cacheprepstmts", "charset", "checkconnliveness",
+	"clientfoundrows", "collation", "columnswithalias", "compress",
+	"compression", "connecttimeout", "datestrings", "decimalasnumber",
+	"decimalnumbers", "deferconnect", "directquery", "emulateprepares",
+	"foundrows", "ignorespace", "initcommand", "initsql",
+	"intandfloatnative", "interpolateparams", "maxallowedpacket",
+	"multiplestatements", "multistatements", "netbufferlength",
 	"parsetime", "pipelining", "querytimeout", "readtimeout",
 	"reconnect", "rejectreadonly", "rewritebatchedstatements",
 	"serverprepare", "setcharsetname", "sockettimeout", "sqlmode",
 	"stringifyfetches", "supportbignumbers", "tcpkeepalive", "timeout",
-	"useserverprepstmts", "writetimeout",
+	"usebulkstmts", "usecompression", "useserverprepstmts",
+	"writetimeout",
 };
 
 const char *ga_trust_driver_option(const char *key, const char *value)
