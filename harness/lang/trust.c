@@ -35,8 +35,6 @@ static const struct {
 	const char *word;
 	const char *why;
 } whole[] = {
-	{ "prepare", "PREPARE ... FROM runs SQL built at run time, which "
-	  "cannot be read here" },
 	{ "immediate", "EXECUTE IMMEDIATE runs SQL built at run time, which "
 	  "cannot be read here" },
 	{ "plugin", "INSTALL/UNINSTALL PLUGIN loads or unloads code in the "
@@ -96,6 +94,36 @@ static bool next_word(const char **p, char *w)
 	return true;
 }
 
+/* After "PREPARE": "NAME FROM 'one literal'" and nothing more (the
+ * literal's words are read as the rest of the statement's are); SQL
+ * from a variable, a function or literals side by side (which a server
+ * joins: 'LOAD' '_FILE(...)') cannot be read here. */
+static bool prepares_a_literal(const char *p)
+{
+	char w[WORD_MAX + 1], q;
+
+	if (!next_word(&p, w) || !next_word(&p, w) || strcmp(w, "from") != 0)
+		return false;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '\'' && *p != '"')
+		return false;
+	for (q = *p++; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == q) {
+			if (p[1] != q)
+				break;
+			p++;            /* '' inside: one quote */
+		}
+	}
+	if (*p != q)
+		return false;
+	for (p++; isspace((unsigned char)*p) || *p == ';'; p++)
+		;
+	return *p == '\0';
+}
+
 const char *ga_trust_sql(const char *sql)
 {
 	const char *p = sql, *why = NULL;
@@ -113,6 +141,10 @@ const char *ga_trust_sql(const char *sql)
 		for (i = 0; !why && i < sizeof(whole) / sizeof(whole[0]); i++)
 			if (strcmp(w, whole[i].word) == 0)
 				why = whole[i].why;
+		if (!why && strcmp(w, "prepare") == 0 && !prepares_a_literal(p))
+			why = "PREPARE ... FROM anything but one quoted "
+			      "statement runs SQL built at run time, which "
+			      "cannot be read here";
 		if (strcmp(w, "set") == 0 || strcmp(w, "persist") == 0 ||
 		    strcmp(w, "persist_only") == 0)
 			sets = true;

@@ -10,8 +10,9 @@
  *   - reads or writes files through SQL (LOAD_FILE, INTO OUTFILE or
  *     DUMPFILE, LOAD DATA or LOAD XML [LOCAL] INFILE, DATA or INDEX
  *     DIRECTORY, a datafile), loads code (INSTALL PLUGIN or SONAME, a
- *     function's SONAME), builds its SQL at run time (PREPARE ... FROM,
- *     EXECUTE IMMEDIATE: what it runs cannot be read here) or SETs a
+ *     function's SONAME), builds its SQL at run time (PREPARE ... FROM
+ *     anything but one quoted statement, EXECUTE IMMEDIATE: what it
+ *     runs cannot be read here) or SETs a
  *     variable naming a file, directory, path, plugin, socket, TLS key
  *     or the SQL run at each login (init_connect), in any step's SQL
  *     (ga_trust_sql);

@@ -56,6 +56,11 @@ static const char *const hostile_sql[] = {
 	"SET STATEMENT max_statement_time=1 FOR SELECT @@plugin_dir",
 	"PREPARE s FROM CONCAT('LOAD', '_FILE(\"/etc/passwd\")')",
 	"prepare s from @q",
+	"PREPARE s FROM 'LOAD' '_FILE(\"/etc/passwd\")'",
+	"PREPARE s FROM 'SELECT LOAD_FILE(1)'",
+	"PREPARE s FROM 0x53454c454354",
+	"PREPARE s FROM/**/'SELECT 1'",
+	"PREPARE s FROM 'it''s' 'x'",
 	"EXECUTE IMMEDIATE CONCAT('SELECT LOAD', '_FILE(1)')",
 	"CALL sys.execute_prepared_stmt(CONCAT('LOAD','_FILE(1)'))",
 	"CREATE TABLE t (a INT) DATA DIRECTORY = '/root'",
@@ -97,6 +102,8 @@ static const char *const fine_sql[] = {
 	"CREATE TABLE blobs (id INT AUTO_INCREMENT PRIMARY KEY, b LONGBLOB)",
 	"SELECT id INTO @x FROM t LIMIT 1",
 	"SELECT REPEAT('x', 300000)",
+	"PREPARE s FROM 'SELECT 1'",
+	"PREPARE s FROM 'SELECT ''a'', \\'b\\'';",
 	"INSERT INTO notes VALUES (1, 'a note')",
 };
 
