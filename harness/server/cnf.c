@@ -105,6 +105,9 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 	FILE *f;
 	size_t i;
 
+	if (srv->dir[0] != '/')
+		return ga_error_set(err, "writing my.cnf: the server has no "
+				    "private directory");
 	snprintf(files, sizeof(files), "%s/" FILES_DIR, srv->dir);
 	if (mkdir(files, 0700) != 0 && errno != EEXIST)
 		return ga_error_errno(err, errno, "mkdir %s", files);
