@@ -329,7 +329,7 @@ size_t ga_trust_check(const struct ga_scenario *sc, struct ga_diags *diags)
 		}
 	}
 	if (sc->repeat > GA_TRUST_REPEAT_MAX)
-		REFUSE(0, "not run without --trust: repeat %ld, more than %d "
+		REFUSE(sc->repeat_line, "not run without --trust: repeat %ld, more than %d "
 		       "runs (GA_TRUST_REPEAT_MAX)", sc->repeat,
 		       GA_TRUST_REPEAT_MAX);
 	for (i = 0; i < sc->nsteps; i++) {

@@ -139,7 +139,7 @@ test_expect_success 'server-option, driver-option and repeat lines that reach th
 	grep -q "^opts/scenario.gw:2: error: .*server-option plugin-load-add" o.out &&
 	grep -q "^opts/scenario.gw:3: error: .*server-option general_log_file" o.out &&
 	grep -q "driver-option allowLocalInfile: not a driver option" o.out &&
-	grep -q "repeat 1000, more than 100 runs (GA_TRUST_REPEAT_MAX)" o.out &&
+	grep -q "^opts/scenario.gw:4: error: .*repeat 1000, more than 100 runs (GA_TRUST_REPEAT_MAX)" o.out &&
 	! grep -q "max_connections" o.out &&
 	grep -q "(5 lines above" o.out
 '

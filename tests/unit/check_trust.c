@@ -252,6 +252,7 @@ START_TEST(test_scenario)
 	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "server-option init-file"));
 	ck_assert_int_eq(d.items[1].line, 6);
 	ck_assert_ptr_nonnull(strstr(d.items[1].msg, "allowLocalInfile"));
+	ck_assert_int_eq(d.items[2].line, 5);
 	ck_assert_ptr_nonnull(strstr(d.items[2].msg, "repeat 1000"));
 	ck_assert_int_eq(d.items[3].line, 8);
 	ck_assert_ptr_nonnull(strstr(d.items[3].msg, "admin: LOAD_FILE"));
