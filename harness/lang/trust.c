@@ -39,6 +39,8 @@ static const struct {
 	  "cannot be read here" },
 	{ "plugin", "INSTALL/UNINSTALL PLUGIN loads or unloads code in the "
 	  "server" },
+	{ "component", "INSTALL/UNINSTALL COMPONENT loads or unloads code in "
+	  "the server" },
 };
 
 /* In a statement that SETs something (SET, SET PERSIST, SET STATEMENT),
@@ -94,10 +96,12 @@ static bool next_word(const char **p, char *w)
 	return true;
 }
 
-/* After "PREPARE": "NAME FROM 'one literal'" and nothing more (the
- * literal's words are read as the rest of the statement's are); SQL
- * from a variable, a function or literals side by side (which a server
- * joins: 'LOAD' '_FILE(...)') cannot be read here. */
+/* After "PREPARE": "NAME FROM 'one literal'" and nothing more, the
+ * literal without a backslash or a quote of either kind inside (so it
+ * ends where a server ends it, whatever its sql_mode); its words are
+ * read as the rest of the statement's are.  SQL from a variable, a
+ * function or literals side by side (which a server joins: 'LOAD'
+ * '_FILE(...)') cannot be read here. */
 static bool prepares_a_literal(const char *p)
 {
 	char w[WORD_MAX + 1], q;
@@ -108,15 +112,8 @@ static bool prepares_a_literal(const char *p)
 		p++;
 	if (*p != '\'' && *p != '"')
 		return false;
-	for (q = *p++; *p; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
-		} else if (*p == q) {
-			if (p[1] != q)
-				break;
-			p++;            /* '' inside: one quote */
-		}
-	}
+	q = *p++;
+	p += strcspn(p, "'\"\\");
 	if (*p != q)
 		return false;
 	for (p++; isspace((unsigned char)*p) || *p == ';'; p++)

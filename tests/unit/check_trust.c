@@ -61,6 +61,10 @@ static const char *const hostile_sql[] = {
 	"PREPARE s FROM 0x53454c454354",
 	"PREPARE s FROM/**/'SELECT 1'",
 	"PREPARE s FROM 'it''s' 'x'",
+	"PREPARE s FROM 'SELECT /*\\' '*/ LOAD' '_FILE(1)'",
+	"PREPARE s FROM 'SELECT \\'' ",
+	"INSTALL COMPONENT 'file://component_validate_password'",
+	"INSERT INTO mysql.plugin VALUES ('x', 'x.so')",
 	"EXECUTE IMMEDIATE CONCAT('SELECT LOAD', '_FILE(1)')",
 	"CALL sys.execute_prepared_stmt(CONCAT('LOAD','_FILE(1)'))",
 	"CREATE TABLE t (a INT) DATA DIRECTORY = '/root'",
@@ -103,7 +107,7 @@ static const char *const fine_sql[] = {
 	"SELECT id INTO @x FROM t LIMIT 1",
 	"SELECT REPEAT('x', 300000)",
 	"PREPARE s FROM 'SELECT 1'",
-	"PREPARE s FROM 'SELECT ''a'', \\'b\\'';",
+	"PREPARE s FROM \"SELECT 2\";",
 	"INSERT INTO notes VALUES (1, 'a note')",
 };
 
