@@ -9,17 +9,19 @@
  *
  *   - reads or writes files through SQL (LOAD_FILE, INTO OUTFILE or
  *     DUMPFILE, LOAD DATA or LOAD XML [LOCAL] INFILE, DATA or INDEX
- *     DIRECTORY, a datafile), loads code (INSTALL PLUGIN or SONAME, a
- *     function's SONAME), builds its SQL at run time (PREPARE ... FROM
- *     anything but one quoted statement, EXECUTE IMMEDIATE: what it
- *     runs cannot be read here) or SETs a
- *     variable naming a file, directory, path, plugin, socket, TLS key
- *     or the SQL run at each login (init_connect), in any step's SQL
- *     (ga_trust_sql);
- *   - has a server-option line whose name is not in GA_TRUST_SERVER_OPTIONS
- *     or whose value is no plain word or number (ga_trust_server_option);
- *   - has a driver-option whose key is not in GA_TRUST_DRIVER_OPTIONS or
- *     whose value is no plain word or number (ga_trust_driver_option);
+ *     DIRECTORY, a datafile), loads code (INSTALL PLUGIN, COMPONENT or
+ *     SONAME, a function's SONAME), builds its SQL at run time (PREPARE
+ *     ... FROM anything but one quoted statement, EXECUTE IMMEDIATE:
+ *     what it runs cannot be read here) or SETs a variable naming a
+ *     file, directory, path, plugin, socket, TLS key or the SQL run at
+ *     each login (init_connect), in any step's SQL (ga_trust_sql);
+ *   - has a server-option line whose name is not on trust.c's
+ *     allow-list (timeouts, sizes, limits, switches) or whose value is
+ *     no plain word or number (ga_trust_server_option);
+ *   - has a driver-option whose key is not on trust.c's allow-list (the
+ *     options of drivers/README.md that read no file, load no code and
+ *     name no socket) or whose value is no plain word or number
+ *     (ga_trust_driver_option);
  *   - repeats more than GA_TRUST_REPEAT_MAX times, sleeps longer than
  *     GA_TRUST_SLEEP_MAX_MS in a step, or sends more than
  *     GA_TRUST_SIZE_MAX bytes in one step.
