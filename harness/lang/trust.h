@@ -26,12 +26,14 @@
  *     GA_TRUST_SLEEP_MAX_MS in a step, or sends more than
  *     GA_TRUST_SIZE_MAX bytes in one step.
  *
- * SQL is read as a server would, case-insensitively: comments are left
- * out (a version comment's text, which a server runs, is kept),
- * backticks and double quotes dropped, '@', '.' and whitespace of any
- * kind split words; quoted text is read too (a refusal of a harmless
- * string is the price of refusing a string the statement runs).  The
- * server's own secure_file_priv (server/cnf.c) bounds every run
+ * SQL is read as words, case-insensitively: letters, digits, '_' and
+ * '$' make a word, a backtick is dropped, anything else splits
+ * (whitespace of any kind, '@', '.', quotes, comment markers).  So the
+ * text inside comments, version comments (their digits dropped) and
+ * quoted strings is read too, whatever a server makes of it: refusing
+ * a harmless string is the price of refusing one the statement runs.
+ * The server's own secure_file_priv and the admin account without FILE
+ * (server/cnf.c, fixtures/server/bootstrap.sql) bound every run
  * besides, replay or not.
  */
 #ifndef GA_TRUST_H
