@@ -2,8 +2,10 @@
  * (run_case_folder in cli/run.h): with steps.log, scenario.gw, my.cnf,
  * the server's log, the drivers' and capture.pcap (run/evidence.c), the
  * case's own results.jsonl, which "goneaway report DIR" and "goneaway
- * replay DIR" read, and report.txt, the page a human reads first.  Both
- * are written below -o without following a symlink. */
+ * replay DIR" read, report.txt, the page a human reads first, and
+ * SHA256SUMS, the digests of the files replay runs (CASE_DIGESTS in
+ * cli/internal.h: the scenario tied to its report).  They are written
+ * below -o without following a symlink. */
 #include "cli/run.h"
 
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include "report/casetext.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
+#include "util/sha256.h"
 
 #define SCENARIO_MAX (1024 * 1024)
 
@@ -143,6 +146,36 @@ static void write_expectations(const struct run_out *o, int dir,
 	free(mine.items);
 }
 
+/* SHA256SUMS: the digest of each of CASE_DIGESTED the folder has,
+ * written last, as sha256sum(1) checks them. */
+static void write_digests(int dir, struct ga_case_result *res,
+			  const char *shown)
+{
+	static const char *const names[] = CASE_DIGESTED;
+	char hex[GA_SHA256_HEX];
+	struct ga_error err;
+	size_t i;
+	FILE *f;
+
+	f = ga_file_create_at(dir, CASE_DIGESTS, &err);
+	if (!f) {
+		lost(res, shown, err.msg);
+		return;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (faccessat(dir, names[i], F_OK, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (ga_sha256_file_at(dir, names[i], CASE_DIGESTS_MAX, hex,
+				      &err)) {
+			lost(res, shown, err.msg);
+			continue;
+		}
+		fprintf(f, "%s  %s\n", hex, names[i]);
+	}
+	if (ga_file_close(f, 0))
+		lost(res, shown, CASE_DIGESTS ": I/O error");
+}
+
 void run_case_folder(const struct run_out *o, const struct combo *k,
 		     const struct ga_scenario *sc, struct ga_case_result *res)
 {
@@ -162,5 +195,6 @@ void run_case_folder(const struct run_out *o, const struct combo *k,
 	write_jsonl(o, dir, sc, res, shown);
 	write_text(o, dir, sc, res, shown);
 	write_expectations(o, dir, sc, res, shown);
+	write_digests(dir, res, shown);
 	close(dir);
 }

@@ -152,6 +152,13 @@ bool cli_client_name_listed(const char *name);
 int cmd_check(int argc, char **argv);                             /* cli/check.c */
 int cmd_run(int argc, char **argv, struct ga_interrupt *in);      /* cli/run.c */
 int cmd_replay(int argc, char **argv, struct ga_interrupt *in);   /* cli/replay.c */
+/* A case's folder keeps the SHA-256 digests of the files goneaway
+ * replay runs from it, in sha256sum(1)'s format (cli/casefolder.c
+ * writes them, cli/replay.c checks them); "expectations" only when the
+ * folder has one. */
+#define CASE_DIGESTS "SHA256SUMS"
+#define CASE_DIGESTED { "scenario.gw", "results.jsonl", "expectations" }
+#define CASE_DIGESTS_MAX (64L << 20)    /* bytes of a digested file */
 int cmd_doctor(int argc, char **argv);                            /* cli/doctor.c */
 int cmd_report(int argc, char **argv);                            /* cli/report.c */
 int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_test.c */

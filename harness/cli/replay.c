@@ -6,14 +6,20 @@
  * The folder comes from elsewhere (an attachment, a CI artifact): it is
  * read as untrusted input.  Its results.jsonl is read by goneaway
  * report's strict reader (report/results.h) and must hold one case; its
- * scenario.gw by the parser; no file of it is read through a symlink; a
- * bundle is unpacked by util/tarball.h into a run directory of this
- * run's own (swept after a SIGKILL, removed otherwise).  The case is
+ * scenario.gw by the parser; no file of it is read through a symlink; of
+ * a bundle only the few small files replay reads are unpacked
+ * (util/tarball.h), each bounded, into a run directory of this run's own
+ * (swept after a SIGKILL, removed otherwise).  Before anything starts
+ * the folder is checked (cli/replay_check.c): its files have the
+ * digests its SHA256SUMS gives, its scenario the steps its report has,
+ * and, unless --trust, the scenario does nothing on the host a replay
+ * does not (lang/trust.h); a refusal exits EXIT_USAGE (2).  The case is
  * then run as "goneaway run" runs it, against the server and with the
  * client the folder names (--server and --client choose others), and
  * its outcome compared with the folder's, step by step.
  */
 #include "cli/internal.h"
+#include "cli/replay.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +33,7 @@
 
 #include "lang/errnames.h"
 #include "lang/expectations.h"
+#include "lang/parse.h"
 #include "report/results.h"
 #include "run/rundir.h"
 #include "util/escape.h"
@@ -42,6 +49,8 @@ struct replay_args {
 	const char *client;             /* --client: instead of the case's */
 	const char *color;
 	bool bundle;
+	bool trust;                     /* --trust: lang/trust.h not applied */
+	bool include_host;              /* --bundle --include-host */
 	bool verbose;
 	bool no_capture;
 	const char *target;
@@ -53,6 +62,8 @@ static const struct option replay_opts[] = {
 	{ "client", required_argument, NULL, 'c' },
 	{ "color", required_argument, NULL, 'C' },
 	{ "bundle", no_argument, NULL, 'b' },
+	{ "trust", no_argument, NULL, 't' },
+	{ "include-host", no_argument, NULL, 'H' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-capture", no_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
@@ -73,6 +84,8 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 		case 'c': a->client = optarg; break;
 		case 'C': a->color = optarg; break;
 		case 'b': a->bundle = true; break;
+		case 't': a->trust = true; break;
+		case 'H': a->include_host = true; break;
 		case 'v': a->verbose = true; break;
 		case 'n': a->no_capture = true; break;
 		case 'h':
@@ -84,9 +97,10 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "usage: goneaway replay [-o DIR] [--server "
-			"SERVER] [--client CLIENT] [-v] CASE_DIR|CASE.tar.gz\n"
-			"       goneaway replay --bundle [-o FILE.tar.gz] "
-			"CASE_DIR\n");
+			"SERVER] [--client CLIENT] [--trust] [-v] "
+			"CASE_DIR|CASE.tar.gz\n"
+			"       goneaway replay --bundle [--include-host] "
+			"[-o FILE.tar.gz] CASE_DIR\n");
 		return -1;
 	}
 	a->target = argv[optind];
@@ -109,7 +123,7 @@ static bool plain_name(const char *s)
 	return true;
 }
 
-#define SCENARIO_MAX (1024L * 1024)     /* as the parser reads them */
+#define SCENARIO_MAX REPLAY_SCENARIO_MAX
 
 /* name in dir is a regular file (not a symlink) of at most max bytes (0:
  * any; its reader bounds it).  Returns 0, 1 when it is not there and
@@ -295,6 +309,9 @@ static void cnf_note(const char *dir, const char *out, const char *label,
 	    ga_file_read(then_path, SCENARIO_MAX, &then, NULL, &err) ||
 	    ga_file_read(now_path, SCENARIO_MAX, &now, NULL, &err))
 		goto out;
+	/* a bundle's is written with "~/" for the home (replay_bundle.c) */
+	then = replay_home_left_out(then);
+	now = replay_home_left_out(now);
 	a = first_difference(then, now, &b, &alen, &blen);
 	if (a)
 		ga_esc_line(stdout, "  note: the server's configuration is not "
@@ -344,15 +361,59 @@ static const char *server_of(const struct replay_args *ra,
 	return NULL;
 }
 
+/* Packs the staged copy of the case's folder (replay_stage) into out. */
+static int pack(const struct replay_args *ra, const char *out,
+		const char *top, size_t *files, size_t *skipped)
+{
+	char tmp[PATH_MAX], stage[PATH_MAX + 16];
+	struct ga_error err;
+	int lock = -1, fd, rc = -1;
+
+	if (ga_rundir_make(tmp_root(), tmp, sizeof(tmp), &lock, &err)) {
+		ga_esc_line(stderr, "goneaway replay --bundle: %s", err.msg);
+		return -1;
+	}
+	snprintf(stage, sizeof(stage), "%s/stage", tmp);
+	if (mkdir(stage, 0700) != 0) {
+		ga_esc_line(stderr, "goneaway replay --bundle: %s: %s", stage,
+			    strerror(errno));
+		goto out;
+	}
+	if (replay_stage(ra->target, stage, ra->include_host, &err)) {
+		ga_esc_line(stderr, "goneaway replay --bundle: %s: %s",
+			    ra->target, err.msg);
+		goto out;
+	}
+	fd = open(stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || ga_tarball_write(out, fd, top, files, skipped, &err)) {
+		if (fd < 0)
+			ga_error_errno(&err, errno, "%s", stage);
+		ga_esc_line(stderr, "goneaway replay --bundle: %s", err.msg);
+	} else {
+		rc = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+out:
+	if (ga_tree_remove(tmp, &err))
+		ga_esc_line(stderr, "goneaway: %s", err.msg);
+	if (lock >= 0)
+		close(lock);
+	return rc;
+}
+
 static int bundle(const struct replay_args *ra)
 {
 	struct ga_results r = { 0 };
-	char out[PATH_MAX], top[256], *p;
-	struct ga_error err;
+	char out[PATH_MAX], top[256], shown[PATH_MAX + 2], *p;
 	size_t files, skipped;
-	int fd, rc = EXIT_USAGE;
+	int rc = EXIT_USAGE;
 
-	if (read_case(ra->target, &r))
+	snprintf(shown, sizeof(shown), "%s/", ra->target);
+	/* a folder whose files are no longer those it was reported with
+	 * is not packed as if they were */
+	if (read_case(ra->target, &r) ||
+	    replay_check_digests(ra->target, shown, true))
 		goto done;
 	snprintf(top, sizeof(top), "%s",
 		 plain_name(r.cases[0].sc->name) ? r.cases[0].sc->name : "case");
@@ -365,33 +426,37 @@ static int bundle(const struct replay_args *ra)
 			if (*p == '/')
 				*p = '-';
 	}
-	fd = open(ra->target, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		ga_esc_line(stderr, "goneaway replay: %s: %s", ra->target,
-			    strerror(errno));
-		goto done;
-	}
-	if (ga_tarball_write(out, fd, top, &files, &skipped, &err)) {
-		close(fd);
-		ga_esc_line(stderr, "goneaway replay --bundle: %s", err.msg);
+	if (pack(ra, out, top, &files, &skipped)) {
 		rc = EXIT_SOME_ERROR;
 		goto done;
 	}
-	close(fd);
-	ga_esc_line(stdout, "packed %s into %s (%zu files%s): attach it; "
+	ga_esc_line(stdout, "packed %s into %s (%zu files%s%s): attach it; "
 		    "goneaway replay %s reruns it", ra->target, out, files,
-		    skipped ? ", links and other files left out" : "", out);
+		    skipped ? ", links and other files left out" : "",
+		    ra->include_host ? "" : "; the host's name, kernel and "
+		    "home directory left out", out);
 	rc = EXIT_ALL_PASSED;
 done:
 	ga_results_free(&r);
 	return rc;
 }
 
-/* Unpacks a bundle into tmp; dir receives its case folder. */
+/* The files of a bundle replay reads, each with the most it reads. */
+static const struct ga_tarball_want bundle_wants[] = {
+	{ GA_RESULTS_FILE, REPLAY_RESULTS_MAX },
+	{ "scenario.gw", REPLAY_SCENARIO_MAX },
+	{ "expectations", GA_EXPECTATIONS_MAX_SIZE },
+	{ "my.cnf", REPLAY_CNF_MAX },
+	{ CASE_DIGESTS, REPLAY_DIGESTS_MAX },
+	{ NULL, 0 },
+};
+
+/* Unpacks the files replay reads of a bundle into tmp; dir receives its
+ * case folder, top the folder's name. */
 static int unbundle(const char *file, const char *tmp, char *dir,
-		    size_t len)
+		    size_t len, char *top, size_t top_len)
 {
-	char into[PATH_MAX], top[256];
+	char into[PATH_MAX];
 	struct ga_error err;
 
 	snprintf(into, sizeof(into), "%s/bundle", tmp);
@@ -400,7 +465,8 @@ static int unbundle(const char *file, const char *tmp, char *dir,
 			    strerror(errno));
 		return -1;
 	}
-	if (ga_tarball_read(file, into, top, sizeof(top), &err)) {
+	if (ga_tarball_read_some(file, into, bundle_wants, top, top_len,
+				 &err)) {
 		ga_esc_line(stderr, "goneaway replay: %s", err.msg);
 		return -1;
 	}
@@ -412,6 +478,8 @@ struct replay_run {
 	char tmp[PATH_MAX];
 	int lock;
 	char dir[PATH_MAX];             /* the case's folder */
+	char shown[PATH_MAX + 300];     /* how messages name it: "DIR/",
+					 * "BUNDLE.tar.gz:TOP/" */
 	char gw[PATH_MAX];              /* its scenario, as NAME.gw */
 	char jsonl[PATH_MAX];           /* the replay's results */
 	char expect[PATH_MAX];          /* its expectation lines, "" none */
@@ -458,12 +526,49 @@ static int rerun(const struct replay_args *ra, struct replay_run *rr,
 	return cmd_run(n, argv, in);
 }
 
+/* The folder's scenario parsed and checked: the one its report was
+ * made of, and (unless --trust) doing nothing on the host a replay
+ * does not.  Every refusal is said. */
+static int check_scenario(const struct replay_args *ra,
+			  const struct replay_run *rr)
+{
+	struct ga_scenario *sc = NULL;
+	struct ga_diags d = { 0 };
+	char path[PATH_MAX + 32], as[PATH_MAX * 2];
+	struct ga_error err;
+	char *text = NULL;
+	int rc = -1;
+
+	if (replay_check_digests(rr->dir, rr->shown, ra->trust))
+		return -1;
+	snprintf(path, sizeof(path), "%s/scenario.gw", rr->dir);
+	snprintf(as, sizeof(as), "%sscenario.gw", rr->shown);
+	if (ga_file_read(path, SCENARIO_MAX, &text, NULL, &err)) {
+		ga_esc_line(stderr, "goneaway replay: %s", err.msg);
+		return -1;
+	}
+	if (ga_parse_text(as, text, &sc, &d)) {
+		ga_diags_print(&d, stderr);
+		goto out;
+	}
+	if (replay_check_steps(rr->dir, rr->shown, sc))
+		goto out;
+	if (!ra->trust && replay_check_trust(sc))
+		goto out;
+	rc = 0;
+out:
+	ga_diags_free(&d);
+	ga_scenario_free(sc);
+	free(text);
+	return rc;
+}
+
 static int prepare(const struct replay_args *ra, struct replay_run *rr)
 {
 	const struct ga_results_case *c;
 	struct ga_error err;
 	struct stat st;
-	char from[PATH_MAX + 32];
+	char from[PATH_MAX + 32], top[256];
 	int rc;
 
 	if (lstat(ra->target, &st) != 0) {
@@ -472,10 +577,14 @@ static int prepare(const struct replay_args *ra, struct replay_run *rr)
 		return -1;
 	}
 	if (S_ISREG(st.st_mode)) {
-		if (unbundle(ra->target, rr->tmp, rr->dir, sizeof(rr->dir)))
+		if (unbundle(ra->target, rr->tmp, rr->dir, sizeof(rr->dir),
+			     top, sizeof(top)))
 			return -1;
+		snprintf(rr->shown, sizeof(rr->shown), "%s:%s/", ra->target,
+			 top);
 	} else if (S_ISDIR(st.st_mode)) {
 		snprintf(rr->dir, sizeof(rr->dir), "%s", ra->target);
+		snprintf(rr->shown, sizeof(rr->shown), "%s/", ra->target);
 	} else {
 		ga_esc_line(stderr, "goneaway replay: %s: neither a case's "
 			    "folder nor a bundle (.tar.gz)", ra->target);
@@ -490,6 +599,10 @@ static int prepare(const struct replay_args *ra, struct replay_run *rr)
 			    "'%s' is no file name", rr->dir, c->sc->name);
 		return -1;
 	}
+	rc = regular_in(rr->dir, "expectations", false,
+			GA_EXPECTATIONS_MAX_SIZE);
+	if (rc < 0 || check_scenario(ra, rr))
+		return -1;
 	/* the scenario under its own name: a jitter's seed is made of it */
 	snprintf(from, sizeof(from), "%s/scenario.gw", rr->dir);
 	snprintf(rr->gw, sizeof(rr->gw), "%s/%s.gw", rr->tmp, c->sc->name);
@@ -498,10 +611,6 @@ static int prepare(const struct replay_args *ra, struct replay_run *rr)
 		ga_esc_line(stderr, "goneaway replay: %s", err.msg);
 		return -1;
 	}
-	rc = regular_in(rr->dir, "expectations", false,
-			GA_EXPECTATIONS_MAX_SIZE);
-	if (rc < 0)
-		return -1;
 	if (rc == 0)
 		snprintf(rr->expect, sizeof(rr->expect), "%s/expectations",
 			 rr->dir);

@@ -535,6 +535,7 @@ int ga_parse_repeat(struct parser *p, struct lexer *lx,
 		return ga_perr(p, w.col, "invalid repeat count '%s': a number "
 			    "from 1 to 1000", w.text);
 	p->sc->repeat = strtol(w.text, NULL, 10);
+	p->sc->repeat_line = p->line;
 	return ga_lex_end(p, lx, "the repeat count");
 }
 

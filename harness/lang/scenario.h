@@ -318,6 +318,7 @@ struct ga_scenario {
 	struct ga_step *steps;
 	size_t nsteps;
 	long repeat;                    /* "repeat N": runs; 1 when absent */
+	int repeat_line;                /* its line; 0 when absent */
 	struct ga_proxy_decl proxy;     /* "proxy ...": line 0 when absent */
 };
 

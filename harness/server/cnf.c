@@ -3,11 +3,20 @@
 #include "server/internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lab/lab.h"
+
+/* The directory below the scenario's private one where the server may
+ * read and write files (LOAD_FILE, INTO OUTFILE, LOAD DATA INFILE): its
+ * secure_file_priv, for every run, so no SQL reaches the host's files
+ * (MySQL and MariaDB refuse a path elsewhere with 1290).  A scenario's
+ * server-option secure_file_priv comes later and wins. */
+#define FILES_DIR "files"
 
 /* Whether a connection of sc declares tls=required over TCP: the runner
  * then checks each of its sessions from the server side (run/steps.c,
@@ -92,9 +101,16 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 			const char *inside, const char *extra,
 			const struct ga_scenario *sc, struct ga_error *err)
 {
+	char files[PATH_MAX];
 	FILE *f;
 	size_t i;
 
+	if (srv->dir[0] != '/')
+		return ga_error_set(err, "writing my.cnf: the server has no "
+				    "private directory");
+	snprintf(files, sizeof(files), "%s/" FILES_DIR, srv->dir);
+	if (mkdir(files, 0700) != 0 && errno != EEXIST)
+		return ga_error_errno(err, errno, "mkdir %s", files);
 	f = fopen(srv->cnf, "we");
 	if (!f)
 		return ga_error_errno(err, errno, "create %s", srv->cnf);
@@ -103,9 +119,11 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 	fprintf(f, "\n[mysqld]\n"
 		"# the scenario's private paths\n"
 		"datadir=%s/data\nsocket=%s/s.sock\nlog-error=%s/error.log\n"
-		"pid-file=%s/server.pid\nbind-address=%s\nport=%d\n",
+		"pid-file=%s/server.pid\nbind-address=%s\nport=%d\n"
+		"# files through SQL: only here\n"
+		"secure_file_priv=%s/" FILES_DIR "\n",
 		inside, inside, inside, inside, GA_LAB_SERVER_ADDR,
-		GA_SERVER_PORT);
+		GA_SERVER_PORT, inside);
 	if (extra)
 		fputs(extra, f);
 	if (checks_tls(sc))

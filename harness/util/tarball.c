@@ -396,6 +396,39 @@ static int unpack_file(gzFile gz, int root, char *path, long long size,
 	return rc;
 }
 
+/* Reads past a member's data (rounded up to its last block). */
+static int skip_data(gzFile gz, long long size, struct ga_error *err)
+{
+	char buf[65536];
+	long long left = (size + BLOCK - 1) / BLOCK * BLOCK;
+	size_t n;
+
+	for (; left > 0; left -= (long long)n) {
+		n = left < (long long)sizeof(buf) ? (size_t)left : sizeof(buf);
+		if (gz_get(gz, buf, n, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* The entry of want that names path's leaf when path is top/NAME, or
+ * NULL: want NULL wants every file. */
+static const struct ga_tarball_want *wanted(const struct ga_tarball_want *want,
+					    const char *path, int depth)
+{
+	static const struct ga_tarball_want all = { NULL, GA_TARBALL_MAX };
+	const char *leaf = strrchr(path, '/');
+
+	if (!want)
+		return &all;
+	if (depth != 2 || !leaf)
+		return NULL;
+	for (; want->name; want++)
+		if (strcmp(want->name, leaf + 1) == 0)
+			return want;
+	return NULL;
+}
+
 static bool all_zero(const struct ustar *h)
 {
 	const unsigned char *b = (const unsigned char *)h;
@@ -407,9 +440,10 @@ static bool all_zero(const struct ustar *h)
 	return true;
 }
 
-static int unpack(gzFile gz, int root, char *top, size_t top_len,
-		  struct ga_error *err)
+static int unpack(gzFile gz, int root, const struct ga_tarball_want *want,
+		  char *top, size_t top_len, struct ga_error *err)
 {
+	const struct ga_tarball_want *w;
 	struct ustar h;
 	char path[NAME_MAX_TAR + 1];
 	const char *leaf;
@@ -447,6 +481,8 @@ static int unpack(gzFile gz, int root, char *top, size_t top_len,
 			if (size)
 				return ga_error_set(err, "directory '%s' has a "
 						    "size", path);
+			if (want && depth > 1)
+				continue;       /* only top is made */
 			dir = parent_of(root, path, &leaf, err);
 			if (dir < 0)
 				return -1;
@@ -466,13 +502,26 @@ static int unpack(gzFile gz, int root, char *top, size_t top_len,
 		if (depth < 2)
 			return ga_error_set(err, "member '%s' is not in a "
 					    "folder", path);
+		w = wanted(want, path, depth);
+		if (!w) {
+			if (skip_data(gz, size, err))
+				return -1;
+			continue;
+		}
+		if (size > w->max)
+			return ga_error_set(err, "member '%s' is larger than %lld "
+					    "bytes, the most read of it", path,
+					    w->max);
+		if (want && mkdirat(root, top, 0700) != 0 && errno != EEXIST)
+			return ga_error_errno(err, errno, "'%s'", top);
 		if (unpack_file(gz, root, path, size, err))
 			return -1;
 	}
 }
 
-int ga_tarball_read(const char *path, const char *into, char *top,
-		    size_t top_len, struct ga_error *err)
+static int read_tarball(const char *path, const char *into,
+			const struct ga_tarball_want *want, char *top,
+			size_t top_len, struct ga_error *err)
 {
 	gzFile gz;
 	int fd, root, rc;
@@ -491,8 +540,21 @@ int ga_tarball_read(const char *path, const char *into, char *top,
 		gzclose(gz);
 		return ga_error_errno(err, errno, "%s", into);
 	}
-	rc = unpack(gz, root, top, top_len, err);
+	rc = unpack(gz, root, want, top, top_len, err);
 	close(root);
 	gzclose(gz);
 	return rc ? ga_error_prefix(err, "%s", path) : 0;
+}
+
+int ga_tarball_read(const char *path, const char *into, char *top,
+		    size_t top_len, struct ga_error *err)
+{
+	return read_tarball(path, into, NULL, top, top_len, err);
+}
+
+int ga_tarball_read_some(const char *path, const char *into,
+			 const struct ga_tarball_want *want, char *top,
+			 size_t top_len, struct ga_error *err)
+{
+	return read_tarball(path, into, want, top, top_len, err);
 }

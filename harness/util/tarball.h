@@ -35,4 +35,20 @@ int ga_tarball_write(const char *path, int dirfd, const char *top,
 int ga_tarball_read(const char *path, const char *into, char *top,
 		    size_t top_len, struct ga_error *err);
 
+/* A file to take from a bundle: top/name, at most max bytes. */
+struct ga_tarball_want {
+	const char *name;               /* NULL ends a list */
+	long long max;
+};
+
+/* As ga_tarball_read, every member checked as it does, but only the
+ * regular files top/NAME that want (a list ended by a NULL name) names
+ * are written (into/top/NAME), each refused when larger than its max
+ * (the error names the member and the bound); every other member is read
+ * past, nothing of it written.  A file want names that the archive does
+ * not hold is not an error here: the caller looks for what it needs. */
+int ga_tarball_read_some(const char *path, const char *into,
+			 const struct ga_tarball_want *want, char *top,
+			 size_t top_len, struct ga_error *err);
+
 #endif

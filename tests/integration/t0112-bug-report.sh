@@ -8,7 +8,8 @@
 # .tar.gz replay --bundle makes): a PASS folder PASSes, a FAIL folder
 # reproduces its mismatch, a case run otherwise is a different outcome.
 # The folder and the bundle are untrusted input: a symlink, a member
-# climbing out, a file of two cases are refused with a clear error.
+# climbing out, a file of two cases are refused with a clear error (and
+# what a swapped scenario may do: t0114-replay-trust).
 # With the built-in client and a driver, locally and on a root.
 . "$(dirname "$0")/lib.sh"
 
@@ -146,6 +147,7 @@ test_expect_success 'replay --bundle packs a folder as one .tar.gz; replay rerun
 	grep -qx "kill-idle/results.jsonl" members &&
 	grep -qx "kill-idle/capture.pcap" members &&
 	grep -qx "kill-idle/report.txt" members &&
+	grep -qx "kill-idle/SHA256SUMS" members &&
 	"$GONEAWAY" replay --color never -o rb fail.tar.gz > rb.out 2>&1;
 	rc=$?; cat rb.out; test "$rc" -eq 0 &&
 	grep -q "^replay: the same outcome: FAIL at line 40" rb.out &&
@@ -192,12 +194,14 @@ tgz(\"abs.tar.gz\", [(\"/tmp/escaped\", b\"x\", \"f\")])
 	mkdir -p cmdcase && cp respy/kill-idle/* cmdcase/ &&
 	sed -i "s|\"spec\":\"pymysql\"|\"spec\":\"cmd:touch $SCRATCH/ran\"|" \
 		cmdcase/results.jsonl &&
+	(cd cmdcase && sha256sum scenario.gw results.jsonl > SHA256SUMS) &&
 	"$GONEAWAY" replay cmdcase > e5.out 2>&1; rc=$?; cat e5.out;
 	test "$rc" -eq 2 && test ! -e "$SCRATCH/ran" &&
 	grep -q "started as .cmd:touch .*, a command: give --client" e5.out &&
 	mkdir -p rootcase && cp res/kill-idle/* rootcase/ &&
 	sed -i "s|\"server\":{\"name\":\"local\"|\"server\":{\"name\":\"rootfs:/tmp/x\"|" \
 		rootcase/results.jsonl &&
+	(cd rootcase && sha256sum scenario.gw results.jsonl > SHA256SUMS) &&
 	"$GONEAWAY" replay rootcase > e6.out 2>&1; rc=$?; cat e6.out;
 	test "$rc" -eq 2 && grep -q "a directory: give --server" e6.out &&
 	grep -q "neither a regular file nor a directory" link.out &&

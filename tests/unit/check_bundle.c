@@ -184,6 +184,96 @@ START_TEST(test_hostile)
 }
 END_TEST
 
+/* The same archives read for replay (only the files it names): refused
+ * alike, before anything is made. */
+START_TEST(test_hostile_some)
+{
+	static const struct ga_tarball_want want[] = {
+		{ "f", 1 << 20 }, { "link", 100 }, { "hard", 100 }, { NULL, 0 },
+	};
+	const struct bad_archive *b = &bad_archives[_i];
+	char path[128], into[128], top[64], esc[128];
+	struct ga_error err;
+
+	snprintf(path, sizeof(path), "%s/bad.tar.gz", tmp);
+	hostile(path, b->name, b->type, b->size, b->bad_sum);
+	snprintf(into, sizeof(into), "%s/into", tmp);
+	ck_assert_int_eq(mkdir(into, 0700), 0);
+	ck_assert_int_eq(ga_tarball_read_some(path, into, want, top,
+					      sizeof(top), &err), -1);
+	ck_assert_msg(strstr(err.msg, b->msg), "'%s' lacks '%s'", err.msg,
+		      b->msg);
+	snprintf(esc, sizeof(esc), "%s/escaped", tmp);
+	ck_assert_int_ne(access(esc, F_OK), 0);
+}
+END_TEST
+
+/* Replay's read of a bundle: the small files it names are written, a
+ * large capture is read past and never written; a named file past its
+ * bound is refused with the bound in the message. */
+START_TEST(test_read_some)
+{
+	static const struct ga_tarball_want want[] = {
+		{ "results.jsonl", 100 }, { "scenario.gw", 100 },
+		{ NULL, 0 },
+	};
+	static const struct ga_tarball_want tight[] = {
+		{ "capture.pcap", 1000 }, { NULL, 0 },
+	};
+	char out[128], into[128], top[64], *t, *big;
+	struct ga_error err;
+	size_t files = 0, skipped = 0;
+	struct stat st;
+	int fd;
+	FILE *f;
+
+	snprintf(out, sizeof(out), "%s/case", tmp);
+	ck_assert_int_eq(mkdir(out, 0700), 0);
+	put("case/results.jsonl", "{}\n");
+	put("case/scenario.gw", "title t\n");
+	put("case/steps.log", "log\n");
+	snprintf(out, sizeof(out), "%s/case/capture.pcap", tmp);
+	f = fopen(out, "w");
+	ck_assert_ptr_nonnull(f);
+	big = calloc(1, 4 << 20);
+	ck_assert_ptr_nonnull(big);
+	fwrite(big, 1, 4 << 20, f);
+	fclose(f);
+	free(big);
+	snprintf(out, sizeof(out), "%s/case", tmp);
+	fd = open(out, O_RDONLY | O_DIRECTORY);
+	snprintf(out, sizeof(out), "%s/c.tar.gz", tmp);
+	ck_assert_msg(ga_tarball_write(out, fd, "k", &files, &skipped, &err) ==
+		      0, "%s", err.msg);
+	close(fd);
+	snprintf(into, sizeof(into), "%s/into", tmp);
+	ck_assert_int_eq(mkdir(into, 0700), 0);
+	ck_assert_msg(ga_tarball_read_some(out, into, want, top, sizeof(top),
+					   &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(top, "k");
+	t = get("into/k/results.jsonl");
+	ck_assert_str_eq(t, "{}\n");
+	free(t);
+	t = get("into/k/scenario.gw");
+	ck_assert_str_eq(t, "title t\n");
+	free(t);
+	snprintf(out, sizeof(out), "%s/into/k/capture.pcap", tmp);
+	ck_assert_int_ne(lstat(out, &st), 0);
+	snprintf(out, sizeof(out), "%s/into/k/steps.log", tmp);
+	ck_assert_int_ne(lstat(out, &st), 0);
+	/* a named file past its bound */
+	snprintf(into, sizeof(into), "%s/into2", tmp);
+	ck_assert_int_eq(mkdir(into, 0700), 0);
+	snprintf(out, sizeof(out), "%s/c.tar.gz", tmp);
+	ck_assert_int_eq(ga_tarball_read_some(out, into, tight, top,
+					      sizeof(top), &err), -1);
+	ck_assert_msg(strstr(err.msg, "member 'k/capture.pcap' is larger than "
+			     "1000 bytes"), "%s", err.msg);
+	snprintf(out, sizeof(out), "%s/into2/k/capture.pcap", tmp);
+	ck_assert_int_ne(lstat(out, &st), 0);
+}
+END_TEST
+
 START_TEST(test_not_gzip)
 {
 	char path[128], into[128], top[64];
@@ -235,6 +325,9 @@ Suite *make_bundle_suite(void)
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_loop_test(tc, test_hostile, 0,
 			    (int)(sizeof(bad_archives) / sizeof(bad_archives[0])));
+	tcase_add_loop_test(tc, test_hostile_some, 0,
+			    (int)(sizeof(bad_archives) / sizeof(bad_archives[0])));
+	tcase_add_test(tc, test_read_some);
 	tcase_add_test(tc, test_not_gzip);
 	tcase_add_test(tc, test_cnf);
 	suite_add_tcase(s, tc);

@@ -65,6 +65,7 @@ int main(void)
 	srunner_add_suite(sr, make_expectations_suite());
 	srunner_add_suite(sr, make_record_suite());
 	srunner_add_suite(sr, make_bundle_suite());
+	srunner_add_suite(sr, make_trust_suite());
 	srunner_add_suite(sr, make_capture_suite(&needs));
 	srunner_add_suite(sr, make_session_suite());
 	srunner_run_all(sr, CK_ENV);

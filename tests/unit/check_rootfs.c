@@ -399,6 +399,8 @@ START_TEST(test_cnf_inside_root)
 		"datadir=/goneaway/data\nsocket=/goneaway/s.sock\n"
 		"log-error=/goneaway/error.log\npid-file=/goneaway/server.pid\n"
 		"bind-address=198.18.0.2\nport=3306\n"
+		"# files through SQL: only here\n"
+		"secure_file_priv=/goneaway/files\n"
 		"user=root\ntmpdir=/goneaway/tmp\n"
 		"# server-option lines of scenarios/x.gw\n"
 		"wait_timeout=2\nskip_networking\n";
@@ -409,6 +411,7 @@ START_TEST(test_cnf_inside_root)
 	sc.options = opts;
 	sc.noptions = 2;
 	memset(&srv, 0, sizeof(srv));
+	snprintf(srv.dir, sizeof(srv.dir), "%s", scratch);
 	snprintf(srv.cnf, sizeof(srv.cnf), "%s/my.cnf", scratch);
 	ck_assert_msg(ga_server_write_cnf(&srv, "[mysqld]\nmax_connections=64\n",
 					  "/goneaway",
@@ -418,6 +421,14 @@ START_TEST(test_cnf_inside_root)
 		      "%s", err.msg);
 	ck_assert_str_eq(text, want);
 	free(text);
+	/* the directory secure_file_priv names is made, below the private
+	 * one, never elsewhere */
+	snprintf(srv.cnf, sizeof(srv.cnf), "%s/files", scratch);
+	ck_assert_int_eq(access(srv.cnf, F_OK), 0);
+	srv.dir[0] = '\0';
+	snprintf(srv.cnf, sizeof(srv.cnf), "%s/my2.cnf", scratch);
+	ck_assert_int_eq(ga_server_write_cnf(&srv, "", "/goneaway", NULL, &sc,
+					     &err), -1);
 }
 END_TEST
 

@@ -1,0 +1,198 @@
+#!/bin/sh
+# t0114-replay-trust: a replayed case runs only what it was given (issue
+# 26).  A case's folder keeps SHA256SUMS of the files replay runs; a
+# bundle whose scenario.gw was swapped for one that reads a host file
+# into another (admin SELECT LOAD_FILE(...) INTO OUTFILE ...), packed
+# with plain tar, is refused before anything starts, as a folder and as
+# a .tar.gz, --trust or not; with its SHA256SUMS rewritten, its steps
+# are not its report's; with its report rewritten too, the trust policy
+# refuses it line by line; and with --trust it runs, but no file is
+# written: every run's server has secure_file_priv at a private
+# directory and an admin account without FILE.  server-option,
+# driver-option and repeat lines that reach the host are refused with
+# their lines; a bundle's large members are never unpacked; a bundle
+# leaves out the host's name, kernel and home unless --include-host.
+. "$(dirname "$0")/lib.sh"
+
+leftover_snapshot > "$SCRATCH/before"
+KILL="$TOP/scenarios/kill-idle.gw"
+STOLEN="$SCRATCH/stolen"
+
+# resum DIR: SHA256SUMS made again for DIR's files, as anyone can
+resum() {
+	(cd "$1" && sha256sum scenario.gw results.jsonl > SHA256SUMS)
+}
+
+test_expect_success 'a case.s folder holds SHA256SUMS of the files replay runs' '
+	"$GONEAWAY" run --color never --no-capture -o res "$KILL" > run.out 2>&1 &&
+	cat res/kill-idle/SHA256SUMS &&
+	(cd res/kill-idle && sha256sum -c SHA256SUMS) &&
+	test "$(wc -l < res/kill-idle/SHA256SUMS)" -eq 2
+'
+
+# The attack of the issue: line 39 (kill app) becomes an admin statement
+# that copies a host file to another path.
+HOSTILE="admin SELECT LOAD_FILE('/etc/passwd') INTO OUTFILE '$STOLEN'"
+
+test_expect_success 'the issue.s bundle (scenario.gw swapped, plain tar): refused, exit 2, no file written' '
+	rm -rf evil && cp -r res/kill-idle evil &&
+	sed -i "39s|^kill app\$|$HOSTILE|" evil/scenario.gw &&
+	grep -q "^admin SELECT LOAD_FILE" evil/scenario.gw &&
+	tar czf evil.tar.gz evil &&
+	"$GONEAWAY" replay --color never evil > d.out 2>&1; rc=$?; cat d.out;
+	test "$rc" -eq 2 &&
+	grep -q "evil/scenario.gw: its SHA-256 is not the one SHA256SUMS gives" d.out &&
+	"$GONEAWAY" replay --color never evil.tar.gz > t.out 2>&1; rc=$?; cat t.out;
+	test "$rc" -eq 2 &&
+	grep -q "evil.tar.gz:evil/scenario.gw: its SHA-256 is not the one" t.out &&
+	"$GONEAWAY" replay --trust --color never evil.tar.gz > tt.out 2>&1;
+	rc=$?; cat tt.out; test "$rc" -eq 2 &&
+	grep -q "refused, --trust or not" tt.out &&
+	! grep -q "^replaying" d.out t.out tt.out &&
+	test ! -e "$STOLEN"
+'
+
+test_expect_success '... its SHA256SUMS made again: its steps are not the report.s, line named' '
+	resum evil &&
+	"$GONEAWAY" replay --color never evil > s.out 2>&1; rc=$?; cat s.out;
+	test "$rc" -eq 2 &&
+	grep -q "evil/scenario.gw:39: admin, and the report.s step 3 (results.jsonl line 4) is a kill at line 39: not the scenario that was reported" s.out &&
+	tar czf evil2.tar.gz evil &&
+	"$GONEAWAY" replay --trust --color never evil2.tar.gz > s2.out 2>&1;
+	rc=$?; cat s2.out; test "$rc" -eq 2 &&
+	grep -q "not the scenario that was reported" s2.out &&
+	test ! -e "$STOLEN"
+'
+
+test_expect_success '... its report made to match: the trust policy refuses the line, as a folder and a bundle' '
+	python3 - evil/results.jsonl "$STOLEN" <<-\EOF &&
+	import json, sys
+	path, stolen = sys.argv[1], sys.argv[2]
+	lines = open(path).read().splitlines()
+	out = []
+	for l in lines:
+	    j = json.loads(l)
+	    if j.get("type") == "step" and j["line"] == 39:
+	        j["kind"] = "admin"; j["connection"] = None
+	        j["text"] = "SELECT LOAD_FILE(\x27/etc/passwd\x27) INTO OUTFILE \x27%s\x27" % stolen
+	    out.append(json.dumps(j, separators=(",", ":")))
+	open(path, "w").write("\n".join(out) + "\n")
+	EOF
+	resum evil &&
+	"$GONEAWAY" replay --color never evil > p.out 2>&1; rc=$?; cat p.out;
+	test "$rc" -eq 2 &&
+	grep -q "^evil/scenario.gw:39: error: not run without --trust: admin: LOAD_FILE() reads a file of the host" p.out &&
+	grep -q "refused: the case comes from elsewhere" p.out &&
+	tar czf evil3.tar.gz evil &&
+	"$GONEAWAY" replay --color never evil3.tar.gz > p2.out 2>&1; rc=$?;
+	cat p2.out; test "$rc" -eq 2 &&
+	grep -q "^evil3.tar.gz:evil/scenario.gw:39: error: not run without --trust" p2.out &&
+	! grep -q "^replaying" p.out p2.out &&
+	test ! -e "$STOLEN"
+'
+
+test_expect_success '... and with --trust it runs, but writes no file: no FILE for admin, secure_file_priv private' '
+	"$GONEAWAY" replay --trust --color never --no-capture -o tr evil3.tar.gz \
+		> tr.out 2>&1; rc=$?; cat tr.out; test "$rc" -eq 1 &&
+	grep -q "^replaying" tr.out &&
+	grep -q "line 39: admin: .*FILE privilege" tr/kill-idle/steps.log &&
+	grep -q "^secure_file_priv=@PRIVATE@/files$" tr/kill-idle/my.cnf &&
+	test ! -e "$STOLEN"
+'
+
+test_expect_success 'any run: SQL reaches no host file (admin without FILE; a privileged account stopped by secure_file_priv)' '
+	cat > files.gw <<-EOF &&
+	title SQL reaches no file of the host
+	cause secure_file_priv and an admin account without FILE
+	connection root privileged
+	admin SELECT LOAD_FILE("/etc/passwd") IS NULL
+	    expect ok = 1
+	admin SELECT "x" INTO OUTFILE "$STOLEN"
+	    expect ER_SPECIFIC_ACCESS_DENIED_ERROR
+	connect root
+	query root SELECT "y" INTO OUTFILE "$STOLEN"
+	    expect ER_OPTION_PREVENTS_STATEMENT
+	query root SELECT LOAD_FILE("/etc/passwd") IS NULL
+	    expect ok = 1
+	EOF
+	"$GONEAWAY" run --color never --no-capture -o fres files.gw > f.out 2>&1;
+	rc=$?; cat f.out; test "$rc" -eq 0 && test ! -e "$STOLEN"
+'
+
+# header lines: kill-idle.gw's first lines are comments; lines put there
+# keep every step on its line
+test_expect_success 'server-option, driver-option and repeat lines that reach the host: refused, each with its line' '
+	rm -rf opts && cp -r res/kill-idle opts &&
+	sed -i -e "1s|.*|server-option init-file=/root/evil.sql|" \
+		-e "2s|.*|server-option plugin-load-add=ha_connect.so|" \
+		-e "3s|.*|server-option general_log_file=/root/.bashrc|" \
+		-e "4s|.*|repeat 1000|" \
+		-e "5s|.*|server-option max_connections=10|" \
+		opts/scenario.gw &&
+	sed -i "s|^connection app read_timeout=5s\$|connection app read_timeout=5s driver-option allowLocalInfile=true|" \
+		opts/scenario.gw &&
+	grep -q "driver-option allowLocalInfile" opts/scenario.gw &&
+	resum opts &&
+	"$GONEAWAY" replay --color never opts > o.out 2>&1; rc=$?; cat o.out;
+	test "$rc" -eq 2 &&
+	grep -q "^opts/scenario.gw:1: error: not run without --trust: server-option init-file: not an option" o.out &&
+	grep -q "^opts/scenario.gw:2: error: .*server-option plugin-load-add" o.out &&
+	grep -q "^opts/scenario.gw:3: error: .*server-option general_log_file" o.out &&
+	grep -q "driver-option allowLocalInfile: not a driver option" o.out &&
+	grep -q "^opts/scenario.gw:4: error: .*repeat 1000, more than 100 runs (GA_TRUST_REPEAT_MAX)" o.out &&
+	! grep -q "max_connections" o.out &&
+	grep -q "(5 lines above" o.out
+'
+
+test_expect_success 'a folder without SHA256SUMS: refused, and --trust replays it (its steps still checked)' '
+	rm -rf old && cp -r res/kill-idle old && rm old/SHA256SUMS &&
+	"$GONEAWAY" replay --color never old > n.out 2>&1; rc=$?; cat n.out;
+	test "$rc" -eq 2 && grep -q "old/SHA256SUMS: not there" n.out &&
+	"$GONEAWAY" replay --trust --color never --no-capture -o nt old \
+		> nt.out 2>&1; rc=$?; cat nt.out; test "$rc" -eq 0 &&
+	grep -q "^replay: the same outcome: PASS" nt.out
+'
+
+test_expect_success 'a genuine folder packed with plain tar replays to the same outcome' '
+	tar czf plain.tar.gz -C res kill-idle &&
+	"$GONEAWAY" replay --color never --no-capture -o pl plain.tar.gz \
+		> pl.out 2>&1; rc=$?; cat pl.out; test "$rc" -eq 0 &&
+	grep -q "^replay: the same outcome: PASS, every step as in the report$" pl.out
+'
+
+# 100 MiB of zeros packs into about 100 KiB: replay must not write it
+# (a file size limit of 20 MiB would stop it) to find results.jsonl
+# missing
+test_expect_success 'a small bundle with a large member: refused for what it lacks, the member never written' '
+	rm -rf big && mkdir big && cp res/kill-idle/scenario.gw big/ &&
+	head -c 104857600 /dev/zero > big/capture.pcap &&
+	tar czf big.tar.gz big && rm -rf big && ls -l big.tar.gz &&
+	test "$(stat -c %s big.tar.gz)" -lt 1048576 &&
+	(ulimit -f 40960; exec "$GONEAWAY" replay --color never big.tar.gz) \
+		> bg.out 2>&1; rc=$?; cat bg.out; test "$rc" -eq 2 &&
+	grep -q "results.jsonl: No such file or directory: not a case.s folder" bg.out
+'
+
+test_expect_success 'a bundle leaves out the host.s name, kernel and home; --include-host keeps them' '
+	"$GONEAWAY" replay --bundle -o priv.tar.gz res/kill-idle > pb.out 2>&1 &&
+	cat pb.out && grep -q "home directory left out" pb.out &&
+	mkdir -p pv && tar xzf priv.tar.gz -C pv &&
+	! grep -rqF "\"name\":\"$(uname -n)\"" pv &&
+	! grep -rqF "$(uname -r)" pv &&
+	! grep -rqF "$HOME/" pv &&
+	grep -q "^kernel:   (left out of the bundle" pv/kill-idle/report.txt &&
+	(cd pv/kill-idle && sha256sum -c SHA256SUMS) &&
+	"$GONEAWAY" replay --bundle --include-host -o host.tar.gz res/kill-idle \
+		> hb.out 2>&1 && mkdir -p hv && tar xzf host.tar.gz -C hv &&
+	grep -qF "$(uname -r)" hv/kill-idle/results.jsonl &&
+	"$GONEAWAY" replay --color never --no-capture -o pr priv.tar.gz \
+		> pr.out 2>&1; rc=$?; cat pr.out; test "$rc" -eq 0 &&
+	! grep -q "configuration is not the report" pr.out
+'
+
+test_expect_success 'the runs left no namespace, veth, table, process or temp dir' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done
