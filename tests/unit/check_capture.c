@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,9 +60,12 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Captures count datagrams of size bytes with limit; the file's bytes. */
-static char *capture(long limit, size_t size, int count,
-		     struct ga_capture_stats *st, size_t *len)
+/* Captures count datagrams of size bytes with limit, counted in totals
+ * (NULL: none) under key; the file's bytes. */
+static char *capture_in(long limit, size_t size, int count,
+			struct ga_capture_totals *totals,
+			unsigned long long key, struct ga_capture_stats *st,
+			size_t *len)
 {
 	char dir[] = "/tmp/ga-capture.XXXXXX", path[64], *data = NULL;
 	struct send_args sa = { size, count };
@@ -73,7 +77,8 @@ static char *capture(long limit, size_t size, int count,
 	snprintf(path, sizeof(path), "%s/c.pcap", dir);
 	ck_assert_msg(ga_lab_create(&lab, 0xcafe, &err) == 0, "%s", err.msg);
 	ck_assert_msg(ga_capture_start(&cap, lab.client_ns, lab.client_if,
-				       path, limit, &err) == 0, "%s", err.msg);
+				       path, limit, totals, key, &err) == 0,
+		      "%s", err.msg);
 	ck_assert_msg(ga_netns_run(lab.client_ns, send_udp, &sa, &err) == 0,
 		      "%s", err.msg);
 	pause_ms(300);
@@ -82,6 +87,12 @@ static char *capture(long limit, size_t size, int count,
 	ck_assert_int_eq(ga_file_read(path, 64 << 20, &data, len, &err), 0);
 	ga_tree_remove(dir, &err);
 	return data;
+}
+
+static char *capture(long limit, size_t size, int count,
+		     struct ga_capture_stats *st, size_t *len)
+{
+	return capture_in(limit, size, count, NULL, 0, st, len);
 }
 
 START_TEST(test_packets)
@@ -129,6 +140,71 @@ START_TEST(test_limit)
 }
 END_TEST
 
+/* A case's total: two captures of one case share it; the second stops
+ * where the first left it, says so, and their packets together stay
+ * within it.  Another case counts apart. */
+START_TEST(test_case_total)
+{
+	struct ga_capture_totals *t;
+	struct ga_capture_stats a, b, o;
+	struct ga_error err;
+	char text[400];
+	size_t la, lb, lo;
+	char *d;
+
+	t = ga_capture_totals_new(0, 12 * 1024, &err);
+	ck_assert_msg(t != NULL, "%s", err.msg);
+	free(capture_in(1 << 20, 1000, 3, t, ga_capture_case_key("one"), &a,
+			&la));
+	ck_assert_ptr_null(a.capped);
+	free(capture_in(1 << 20, 1000, 10, t, ga_capture_case_key("one"), &b,
+			&lb));
+	ck_assert_str_eq(b.capped, "the case's");
+	ck_assert_int_eq(b.cap, 12 * 1024);
+	ck_assert_uint_gt(b.capped_out, 0);
+	ck_assert_int_le((long)(la - 24 + lb - 24), 12 * 1024);
+	ga_capture_stats_text(&b, text, sizeof(text));
+	ck_assert_msg(strstr(text, "; capture stopped at ") &&
+		      strstr(text, " KiB: the case's total of 12 KiB "
+			     "(--capture-case-total) was reached"), "%s", text);
+	d = capture_in(1 << 20, 1000, 4, t, ga_capture_case_key("two"), &o,
+		       &lo);
+	ck_assert_ptr_null(o.capped);
+	free(d);
+	ga_capture_totals_free(t);
+}
+END_TEST
+
+/* The run's total: counted across a fork (-j's workers), so a capture
+ * made after a child's stops where the child left the total. */
+START_TEST(test_run_total)
+{
+	struct ga_capture_totals *t;
+	struct ga_capture_stats st;
+	struct ga_error err;
+	size_t len;
+	pid_t kid;
+	int status;
+
+	t = ga_capture_totals_new(4 * 1024, 0, &err);
+	ck_assert_msg(t != NULL, "%s", err.msg);
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0) {
+		free(capture_in(1 << 20, 1000, 12, t, 1, &st, &len));
+		_exit(st.capped && strcmp(st.capped, "the run's") == 0 ? 0 :
+		      1);
+	}
+	ck_assert_int_eq(waitpid(kid, &status, 0), kid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	free(capture_in(1 << 20, 1000, 2, t, 2, &st, &len));
+	ck_assert_str_eq(st.capped, "the run's");
+	ck_assert_uint_gt(st.capped_out, 0);
+	ck_assert_int_le((long)len - 24, 4 * 1024);
+	ga_capture_totals_free(t);
+}
+END_TEST
+
 Suite *make_capture_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("capture");
@@ -140,6 +216,8 @@ Suite *make_capture_suite(struct unit_needs *needs)
 		tcase_set_timeout(tc, 20);
 		tcase_add_test(tc, test_packets);
 		tcase_add_test(tc, test_limit);
+		tcase_add_test(tc, test_case_total);
+		tcase_add_test(tc, test_run_total);
 		suite_add_tcase(s, tc);
 	}
 	return s;
