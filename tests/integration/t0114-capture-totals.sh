@@ -50,7 +50,7 @@ test_expect_success 'without a bound reached, every run keeps its whole capture'
 '
 
 test_expect_success 'a repeated case stops capturing at --capture-case-total, and says so' '
-	"$GONEAWAY" run --color never -o res-case --capture-case-total 256KiB \
+	"$GONEAWAY" run --color never -j 1 -o res-case --capture-case-total 256KiB \
 		"$SCRATCH/bulk.gw" > out 2>&1; rc=$?; cat out; test $rc -eq 0 &&
 	grep "capture stopped at [0-9.]* KiB: the case.s total of 256 KiB (--capture-case-total) was reached, [1-9][0-9]* packets* not written" \
 		res-case/bulk/run-*/steps.log &&
