@@ -184,19 +184,22 @@ static int tls_check(struct ga_case *c, const struct ga_step *step,
 		return -1;
 	}
 	/* every session on the client's own ports logged in with TLS */
-	for (p = out.value; next_thread(&p, &id, &port); held |= id == reported)
+	for (p = out.value; next_thread(&p, &id, &port);) {
 		if (tls_login(c, step, cl, id, port))
 			return -1;
+		if (id == reported)
+			held = true;
+	}
 	if (held)
 		return 0;
 	ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
 			"connect %s: the client '%s' reported thread %lu, "
-			"but the server has %s%s on the client's sockets "
-			"(port%s %u%s): tls=required cannot be checked on a "
-			"session it does not hold", cl->decl->name,
-			cl->driver->name, reported, out.value[0] ? "thread " :
-			"no session", out.value, n == 1 ? "" : "s", ports[0],
-			n > 1 ? " ..." : "");
+			"which is on none of its sockets (the server has %s%s "
+			"on its port%s %u%s): tls=required cannot be checked "
+			"on a session it does not hold", cl->decl->name,
+			cl->driver->name, reported, out.value[0] ?
+			"THREAD:PORT " : "no session", out.value,
+			n == 1 ? "" : "s", ports[0], n > 1 ? " ..." : "");
 	return -1;
 }
 

@@ -48,6 +48,15 @@ test_expect_success 'a driver that reports another session.s thread id is an ERR
 	done
 '
 
+test_expect_success 'a driver that reports a session it closed is an ERROR, its own encrypted' '
+	"$GONEAWAY" run --color never -o res-stale \
+		--client "cmd:$DRIVER stalethread" "$TOP/scenarios/kill-idle-tls.gw" \
+		> stale.out 2>&1; rc=$?; cat stale.out; test "$rc" -eq 3 &&
+	grep -q "\] kill-idle-tls  *ERROR" stale.out &&
+	grep -q "connect app: the client .bad-stalethread. reported thread [0-9]*, which is on none of its sockets (the server has THREAD:PORT [0-9]*:[0-9]* on its port [0-9]*): tls=required cannot be checked" \
+		res-stale/kill-idle-tls/steps.log
+'
+
 test_expect_success 'a driver that drops the database it is given is an ERROR' '
 	"$GONEAWAY" run --color never -o res-nodb \
 		--client "cmd:$DRIVER nodb" --client pymysql \

@@ -54,6 +54,9 @@
 #   otherthread  opens a TLS session as asked and keeps it open, then a
 #            second one in the clear that its steps use, and reports the
 #            TLS session's thread id: a liar the server must see through
+#   stalethread  opens a TLS session as asked, closes it, opens another
+#            (TLS too) that its steps use, and reports the closed one's
+#            thread id: a session it does not hold
 import json
 import os
 import signal
@@ -72,7 +75,7 @@ if mode == "slowstart":
     import driver as pymysql_driver                     # noqa: E402
     pymysql_driver.gadriver.serve(pymysql_driver.PyMySQL())
     sys.exit(0)
-if mode in ("notls", "nodb", "otherthread"):
+if mode in ("notls", "nodb", "otherthread", "stalethread"):
     # the shipped PyMySQL driver, but it ignores one connection option:
     # notls connects in the clear whatever it is asked, nodb drops the
     # database it is given
@@ -84,13 +87,22 @@ if mode in ("notls", "nodb", "otherthread"):
         name = "bad-" + mode
         spare = None
 
+        stale = None
+
         def thread_id(self):
+            if self.stale is not None:
+                return self.stale
             if self.spare is not None:
                 return self.spare.thread_id()
             return super().thread_id()
 
         def do_connect(self, req):
             req = dict(req)
+            if mode == "stalethread":
+                super().do_connect(req)
+                self.stale = self.conn.thread_id()
+                self.close_quietly()
+                return super().do_connect(req)
             if mode == "otherthread":
                 super().do_connect(req)
                 self.spare, self.conn = self.conn, None
