@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0114-capture-totals: the captures of a run are bounded in total, not
+# t0141-capture-totals: the captures of a run are bounded in total, not
 # only each file.  A repeated scenario's runs together stop at
 # --capture-case-total, the whole run's (-j's workers included) at
 # --capture-total; the run that reaches one says so in its steps.log

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0115-npm-unprivileged: the Node connectors come from the npm registry,
+# t0142-npm-unprivileged: the Node connectors come from the npm registry,
 # which is untrusted: drivers/node/install-version.sh (--client
 # NAME@VERSION) and drivers/install-deps.sh node run npm as nobody, never
 # as root, with no lifecycle script (--ignore-scripts), from a lock file
