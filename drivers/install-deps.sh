@@ -7,8 +7,10 @@
 #
 # DRIVER: pymysql mysqlclient php node go perl java (default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
-# from drivers/node/package-lock.json (its cache makes later installs
-# offline); the Go driver is built against Debian's packaged source
+# from drivers/node/package-lock.json, run as nobody with no lifecycle
+# script, every package checked against the lock's sha512 integrity, the
+# result root's and read-only (node/npm-unprivileged.sh; its cache makes
+# later installs offline); the Go driver is built against Debian's packaged source
 # (GO111MODULE=off, no module download).
 set -eu
 
@@ -51,14 +53,36 @@ fi
 for d in $want; do
 	case $d in
 	node)
-		# npm ci only when the lock file changed since the last one
+		# npm ci only when the lock file changed since the last one;
+		# as nobody, without lifecycle scripts, from the lock file
+		# (every package pinned with its sha512 integrity, which npm
+		# ci checks): node/npm-unprivileged.sh
 		stamp="$here/node/node_modules/.goneaway-lock"
 		sum=$(sha256sum "$here/node/package-lock.json" | cut -d' ' -f1)
 		if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-			echo "install-deps.sh: npm ci in drivers/node"
-			(cd "$here/node" && npm ci --prefer-offline --no-audit \
-				--no-fund --loglevel=error)
+			. "$here/node/npm-unprivileged.sh"
+			npm_lock_check "$here/node/package-lock.json" || {
+				echo "install-deps.sh: drivers/node/package-lock.json is refused" >&2
+				exit 1
+			}
+			echo "install-deps.sh: npm ci in drivers/node (as $( [ "$(id -u)" -eq 0 ] && echo nobody || id -un), no scripts)"
+			work=$(mktemp -d /tmp/goneaway-npm.XXXXXX)
+			trap 'rm -rf "$work"' EXIT
+			chmod 755 "$work"
+			cp "$here/node/package.json" "$here/node/package-lock.json" "$work/"
+			if ! npm_unprivileged "$work" ci --prefer-offline; then
+				echo "install-deps.sh: npm ci failed in drivers/node" >&2
+				exit 1
+			fi
+			rm -rf "$here/node/node_modules"
+			cp -R "$work/node_modules" "$here/node/node_modules"
 			echo "$sum" > "$stamp"
+			if [ "$(id -u)" -eq 0 ]; then
+				chown -R 0:0 "$here/node/node_modules"
+				chmod -R a-w "$here/node/node_modules"
+			fi
+			rm -rf "$work"
+			trap - EXIT
 		fi
 		;;
 	go)

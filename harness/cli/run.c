@@ -117,6 +117,7 @@ enum {
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
 	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
+	OPT_CAPTURE_TOTAL, OPT_CAPTURE_CASE_TOTAL,
 };
 
 static const struct option run_long_opts[] = {
@@ -141,6 +142,9 @@ static const struct option run_long_opts[] = {
 	{ "expectations", required_argument, NULL, OPT_EXPECTATIONS },
 	{ "no-capture", no_argument, NULL, OPT_NO_CAPTURE },
 	{ "capture-limit", required_argument, NULL, OPT_CAPTURE_LIMIT },
+	{ "capture-total", required_argument, NULL, OPT_CAPTURE_TOTAL },
+	{ "capture-case-total", required_argument, NULL,
+	  OPT_CAPTURE_CASE_TOTAL },
 	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
 	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
@@ -153,6 +157,27 @@ static const struct option run_long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --capture-total and --capture-case-total: a size of at least 1KiB, or
+ * 0 or "none" for no bound. */
+static int parse_capture_total(int opt, const char *arg,
+			       struct ga_run_options *o)
+{
+	long *to = opt == OPT_CAPTURE_TOTAL ? &o->capture_total :
+		   &o->capture_case_total;
+
+	if (strcmp(arg, "none") == 0 || strcmp(arg, "0") == 0) {
+		*to = 0;
+		return 0;
+	}
+	if (ga_units_bytes(arg, to, NULL) || *to < 1024) {
+		fprintf(stderr, "goneaway: --capture-%s: '%s' is not a size "
+			"of at least 1KiB (e.g. 1GiB), nor none\n",
+			opt == OPT_CAPTURE_TOTAL ? "total" : "case-total", arg);
+		return -1;
+	}
+	return 0;
+}
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
@@ -170,6 +195,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	a->opts.step_timeout_ms = 60000;
 	a->opts.capture = true;
 	a->opts.capture_limit = GA_CAPTURE_LIMIT_DEFAULT;
+	a->opts.capture_total = GA_CAPTURE_RUN_TOTAL_DEFAULT;
+	a->opts.capture_case_total = GA_CAPTURE_CASE_TOTAL_DEFAULT;
 	a->format = "human";
 	a->color = "auto";
 	default_cache(a->cache, sizeof(a->cache));
@@ -203,6 +230,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 					"(e.g. 16MiB)\n", optarg);
 				return -1;
 			}
+			break;
+		case OPT_CAPTURE_TOTAL:
+		case OPT_CAPTURE_CASE_TOTAL:
+			if (parse_capture_total(c, optarg, &a->opts))
+				return -1;
 			break;
 		case OPT_ALLOW_SKIP:
 			if (parse_allow_skip(optarg, a))
@@ -623,6 +655,18 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	}
 	if (!a.jobs)
 		a.jobs = default_jobs(count_runs(scs, nrun) * ncombos);
+	/* before -j forks its workers: they count in the same totals */
+	if (a.opts.capture && a.opts.results_dir &&
+	    (a.opts.capture_total || a.opts.capture_case_total)) {
+		struct ga_error err;
+
+		a.opts.capture_totals = ga_capture_totals_new(
+			a.opts.capture_total, a.opts.capture_case_total, &err);
+		if (!a.opts.capture_totals) {
+			fprintf(stderr, "goneaway: %s\n", err.msg);
+			goto out;
+		}
+	}
 	t0 = ga_clock_ms();
 	report_run(reps, nreps, BEGIN_RUN, NULL, nrun * ncombos);
 	if (a.jobs > 1 && nrun * ncombos > 0) {
@@ -661,6 +705,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	else
 		code = EXIT_ALL_PASSED;
 out:
+	ga_capture_totals_free(a.opts.capture_totals);
 	ga_matrix_free(&m);
 	for (i = 0; i < MAX_CHOICES; i++)
 		ga_driver_release(&a.drivers[i]);

@@ -177,6 +177,18 @@ unsigned long ga_client_thread_id(const struct ga_client *client)
 	return client->driver->ops->thread_id(client->conn);
 }
 
+int ga_client_server_ports(const struct ga_client *client, unsigned *ports,
+			   size_t max, size_t *n, struct ga_error *err)
+{
+	*n = 0;
+	if (!client->driver->ops->server_ports)
+		return 1;
+	if (!client->conn)
+		return 0;
+	return client->driver->ops->server_ports(client->conn, ports, max, n,
+						 err);
+}
+
 void ga_client_teardown(struct ga_client *client)
 {
 	struct ga_outcome ignored;

@@ -82,6 +82,14 @@ int ga_client_reap(struct ga_client *client, long watchdog_ms,
 /* The server thread after the last finished call, 0 when none. */
 unsigned long ga_client_thread_id(const struct ga_client *client);
 
+/* The local ports of the TCP sockets to the server the connection's
+ * driver holds, found by the kernel (client/driver.h, server_ports): at
+ * most max into ports, their number into *n.  Returns 0, 1 when the
+ * driver's thread ids are the harness's own (nothing to find: *n is 0),
+ * or -1 with err set. */
+int ga_client_server_ports(const struct ga_client *client, unsigned *ports,
+			   size_t max, size_t *n, struct ga_error *err);
+
 /* Ends a pending call (cancelled, its outcome dropped) and closes the
  * connection.  Safe to call on any client, repeatedly. */
 void ga_client_teardown(struct ga_client *client);

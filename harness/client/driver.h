@@ -107,6 +107,14 @@ struct ga_driver_ops {
 	/* The server thread the connection had after its last finished call
 	 * (0: none). */
 	unsigned long (*thread_id)(const struct ga_driver_conn *conn);
+	/* NULL for a driver whose thread ids are the harness's own (it runs
+	 * in this process: libmysqlclient says them).  Else the local ports
+	 * of the TCP sockets to the server that the connection's driver
+	 * process and its children hold, as the kernel lists them, never as
+	 * the driver says: at most max into ports, their number into *n.
+	 * Returns 0, or -1 with err set. */
+	int (*server_ports)(const struct ga_driver_conn *conn, unsigned *ports,
+			    size_t max, size_t *n, struct ga_error *err);
 	/* Closes whatever is open and frees conn.  No call may be running,
 	 * unless it was abandoned: then only what the call cannot touch is
 	 * freed. */

@@ -70,6 +70,13 @@ int ga_sockets_cut_these(int netns_fd, const struct ga_socket_set *these,
  * gone. */
 void ga_socket_set_of_process(pid_t pid, struct ga_socket_set *set);
 
+/* The local ports of the TCP sockets of netns_fd whose inode is in set
+ * and whose peer is host:port (IPv4), as the kernel lists them: at most
+ * max into ports, their number into *n.  Returns 0, or -1 with err set. */
+int ga_socket_ports_to(int netns_fd, const struct ga_socket_set *set,
+		       const char *host, unsigned port, unsigned *ports,
+		       size_t max, size_t *n, struct ga_error *err);
+
 /* The inode of socket fd, or 0 when fd is not a socket.  Call it only
  * where no other thread may close fd. */
 ino_t ga_socket_inode(int fd);

@@ -967,6 +967,22 @@ static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 	return 0;
 }
 
+static int server_ports(const struct ga_driver_conn *c, unsigned *ports,
+			size_t max, size_t *n, struct ga_error *err)
+{
+	struct ga_socket_set socks;
+	int rc;
+
+	*n = 0;
+	if (c->pid <= 0)
+		return 0;
+	ga_socket_set_of_process(c->pid, &socks);
+	rc = ga_socket_ports_to(c->env->netns_fd, &socks, c->env->host,
+				c->env->port, ports, max, n, err);
+	ga_socket_set_free(&socks);
+	return rc;
+}
+
 static const struct ga_driver_ops process_ops = {
 	.kind = "process",
 	.conn_new = conn_new,
@@ -977,6 +993,7 @@ static const struct ga_driver_ops process_ops = {
 	.collect = collect,
 	.cancel = cancel,
 	.thread_id = thread_id,
+	.server_ports = server_ports,
 	.conn_free = conn_free,
 };
 

@@ -25,6 +25,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -367,4 +368,35 @@ void ga_socket_set_of_process(pid_t pid, struct ga_socket_set *set)
 	add_process_sockets(pid, set, &cap, 0);
 	if (set->n)
 		qsort(set->inodes, set->n, sizeof(*set->inodes), cmp_ino);
+}
+
+int ga_socket_ports_to(int netns_fd, const struct ga_socket_set *set,
+		       const char *host, unsigned port, unsigned *ports,
+		       size_t max, size_t *n, struct ga_error *err)
+{
+	struct in_addr want;
+	struct job job;
+	size_t i;
+
+	*n = 0;
+	if (inet_pton(AF_INET, host, &want) != 1)
+		return ga_error_set(err, "not an IPv4 address: %s", host);
+	memset(&job, 0, sizeof(job));
+	if (ga_netns_run(netns_fd, dump_in_ns, &job, err)) {
+		free(job.list.items);
+		return -1;
+	}
+	for (i = 0; i < job.list.n && *n < max; i++) {
+		const struct tcp_sock *s = &job.list.items[i];
+
+		if (s->family != AF_INET || !s->ino ||
+		    ntohs(s->id.idiag_dport) != port ||
+		    s->id.idiag_dst[0] != want.s_addr ||
+		    !set->n || !bsearch(&s->ino, set->inodes, set->n,
+					sizeof(s->ino), cmp_ino))
+			continue;
+		ports[(*n)++] = ntohs(s->id.idiag_sport);
+	}
+	free(job.list.items);
+	return 0;
 }

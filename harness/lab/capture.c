@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,7 +29,19 @@
 #define PACKET_MAX (256 * 1024)         /* a GSO packet is at most 64 KiB */
 #define RCVBUF (4 << 20)
 
+/* In a MAP_SHARED mapping: forked workers count in the same place. */
+struct ga_capture_totals {
+	long run_cap, case_cap;                 /* 0: none */
+	atomic_long run_used;
+	struct {
+		atomic_ullong key;              /* 0: a free slot */
+		atomic_long used;
+	} cases[GA_CAPTURE_CASES_MAX];
+};
+
 struct ga_capture {
+	struct ga_capture_totals *totals;       /* borrowed, NULL: none */
+	atomic_long *case_used;                 /* its slot's, NULL: none */
 	int sock;
 	int stop;                       /* eventfd: the thread ends */
 	FILE *out;
@@ -88,6 +102,93 @@ static int open_in_ns(void *p, struct ga_error *err)
 	return 0;
 }
 
+struct ga_capture_totals *ga_capture_totals_new(long run_cap, long case_cap,
+						struct ga_error *err)
+{
+	struct ga_capture_totals *t;
+
+	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (t == MAP_FAILED) {
+		ga_error_errno(err, errno, "capture: shared memory for the "
+			       "totals");
+		return NULL;
+	}
+	/* a fresh anonymous mapping is zeroes: every slot free */
+	t->run_cap = run_cap > 0 ? run_cap : 0;
+	t->case_cap = case_cap > 0 ? case_cap : 0;
+	return t;
+}
+
+void ga_capture_totals_free(struct ga_capture_totals *t)
+{
+	if (t)
+		munmap(t, sizeof(*t));
+}
+
+unsigned long long ga_capture_case_key(const char *text)
+{
+	unsigned long long h = 1469598103934665603ULL;  /* FNV-1a */
+
+	for (; *text; text++)
+		h = (h ^ (unsigned char)*text) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+/* The slot counting key's bytes (claimed when new), or NULL when every
+ * slot is another case's. */
+static atomic_long *case_slot(struct ga_capture_totals *t,
+			      unsigned long long key)
+{
+	unsigned long long seen;
+	size_t i, at;
+
+	for (i = 0; i < GA_CAPTURE_CASES_MAX; i++) {
+		at = (size_t)((key + i) % GA_CAPTURE_CASES_MAX);
+		seen = 0;
+		if (atomic_compare_exchange_strong(&t->cases[at].key, &seen,
+						   key) || seen == key)
+			return &t->cases[at].used;
+	}
+	return NULL;
+}
+
+/* Takes need bytes from used, within cap.  Returns false (nothing
+ * taken) when they would pass it. */
+static bool take(atomic_long *used, long cap, long need)
+{
+	if (atomic_fetch_add(used, need) + need <= cap)
+		return true;
+	atomic_fetch_sub(used, need);
+	return false;
+}
+
+/* Whether need more bytes fit the totals (taken from them if so); the
+ * first time they do not, the capture stops for good, the total named. */
+static bool within_totals(struct ga_capture *c, long need)
+{
+	struct ga_capture_totals *t = c->totals;
+
+	if (c->st.capped)
+		return false;
+	if (!t)
+		return true;
+	if (t->run_cap && !take(&t->run_used, t->run_cap, need)) {
+		c->st.capped = "the run's";
+		c->st.cap = t->run_cap;
+		return false;
+	}
+	if (t->case_cap && (!c->case_used ||
+			    !take(c->case_used, t->case_cap, need))) {
+		if (t->run_cap)
+			atomic_fetch_sub(&t->run_used, need);
+		c->st.capped = "the case's";
+		c->st.cap = t->case_cap;
+		return false;
+	}
+	return true;
+}
+
 static void put(struct ga_capture *c, const void *p, size_t n)
 {
 	if (!c->werr && fwrite(p, 1, n, c->out) != n)
@@ -110,6 +211,10 @@ static void write_packet(struct ga_capture *c, const struct timespec *ts,
 	}
 	if (c->st.bytes + (long)(sizeof(h) + len) > 2 * c->limit) {
 		c->st.left_out++;
+		return;
+	}
+	if (!within_totals(c, (long)(sizeof(h) + len))) {
+		c->st.capped_out++;
 		return;
 	}
 	c->st.cut += cut;
@@ -184,7 +289,8 @@ static void capture_free(struct ga_capture *c)
 
 int ga_capture_start(struct ga_capture **out, int netns_fd,
 		     const char *ifname, const char *path, long limit,
-		     struct ga_error *err)
+		     struct ga_capture_totals *totals,
+		     unsigned long long case_key, struct ga_error *err)
 {
 	struct pcap_file_header fh = { PCAP_MAGIC_NS, 2, 4, 0, 0, PCAP_SNAPLEN,
 				       LINKTYPE_ETHERNET };
@@ -198,6 +304,9 @@ int ga_capture_start(struct ga_capture **out, int netns_fd,
 		return ga_error_set(err, "capture: out of memory");
 	c->sock = c->stop = -1;
 	c->limit = limit;
+	c->totals = totals;
+	if (totals && totals->case_cap)
+		c->case_used = case_slot(totals, case_key ? case_key : 1);
 	c->buf = malloc(PACKET_MAX);
 	if (!c->buf) {
 		capture_free(c);
@@ -262,9 +371,19 @@ int ga_capture_stop(struct ga_capture *c, struct ga_capture_stats *st,
 	return rc;
 }
 
+/* "3.5 MiB", or "12 KiB" below a MiB. */
+static void size_text(long bytes, char *buf, size_t len)
+{
+	if (bytes >= 1L << 20)
+		snprintf(buf, len, "%.1f MiB", (double)bytes / (1 << 20));
+	else
+		snprintf(buf, len, "%ld KiB", (bytes + 1023) / 1024);
+}
+
 void ga_capture_stats_text(const struct ga_capture_stats *st, char *buf,
 			   unsigned long len)
 {
+	char at[32], cap[32];
 	int n;
 
 	n = snprintf(buf, len, "%lu packet%s, %ld KiB", st->packets,
@@ -278,6 +397,16 @@ void ga_capture_stats_text(const struct ga_capture_stats *st, char *buf,
 		n += snprintf(buf + n, len - (unsigned long)n, "; %lu left "
 			      "out past twice the limit", st->left_out);
 	if (n >= 0 && (unsigned long)n < len && st->dropped)
-		snprintf(buf + n, len - (unsigned long)n, "; %lu dropped by "
-			 "the kernel", st->dropped);
+		n += snprintf(buf + n, len - (unsigned long)n, "; %lu dropped "
+			      "by the kernel", st->dropped);
+	if (n >= 0 && (unsigned long)n < len && st->capped) {
+		size_text(st->bytes, at, sizeof(at));
+		size_text(st->cap, cap, sizeof(cap));
+		snprintf(buf + n, len - (unsigned long)n, "; capture stopped "
+			 "at %s: %s total of %s (--capture-%s) was reached, "
+			 "%lu packet%s not written", at, st->capped, cap,
+			 strcmp(st->capped, "the run's") == 0 ? "total" :
+			 "case-total", st->capped_out,
+			 st->capped_out == 1 ? "" : "s");
+	}
 }

@@ -9,6 +9,9 @@
  *         log stderr format raw local0 info
  *         maxconn 256
  *         nbthread 1
+ *         user nobody
+ *         group nogroup
+ *         chroot DIR/haproxy.root
  *     defaults
  *         mode tcp
  *         log global
@@ -30,10 +33,19 @@
  * it relays has ended, each logged.  Its log (one line per connection
  * it relayed, with the time and bytes each way and how it ended) goes
  * to standard error, kept as haproxy.log.
+ *
+ * It starts as root, binds, then chroots into DIR/haproxy.root (empty,
+ * root's, mode 0555) and takes nobody's and nogroup's ids: the process
+ * that relays the lab's traffic holds no privilege and sees no file.  Its
+ * log is the standard error it was started with, open before the
+ * chroot; the port (the server's, 3306) is bound before it gives up
+ * root anyway.
  */
 #include "proxy/internal.h"
 
+#include <ctype.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,17 +57,38 @@ static long or_default(long ms, long dflt)
 	return ms > 0 ? ms : dflt;
 }
 
+/* Whether HAProxy's configuration can take path as a bare word: no
+ * blank, quote, '#', '$' or backslash it would read otherwise. */
+static bool plain_path(const char *path)
+{
+	const char *p;
+
+	if (path[0] != '/')
+		return false;
+	for (p = path; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/._+-", *p))
+			return false;
+	return true;
+}
+
 static int haproxy_config(FILE *f, const struct ga_proxy_net *net,
 			  const struct ga_proxy_settings *s,
-			  struct ga_error *err)
+			  const char *root, struct ga_error *err)
 {
-	(void)err;
+	if (!plain_path(root))
+		return ga_error_set(err, "haproxy: the directory %s holds a "
+				    "character its configuration cannot take "
+				    "as a path (letters, digits and /._+- "
+				    "only; set TMPDIR or -o elsewhere)", root);
 	fprintf(f, "# goneaway: HAProxy between the scenario's clients and "
 		"its server\n"
 		"global\n"
 		"\tlog stderr format raw local0 info\n"
 		"\tmaxconn 256\n"
 		"\tnbthread 1\n"
+		"\tuser nobody\n"
+		"\tgroup nogroup\n"
+		"\tchroot %s\n"
 		"defaults\n"
 		"\tmode tcp\n"
 		"\tlog global\n"
@@ -68,7 +101,7 @@ static int haproxy_config(FILE *f, const struct ga_proxy_net *net,
 		"\tdefault_backend server\n"
 		"backend server\n"
 		"\tserver db %s:%u\n",
-		or_default(s->connect_timeout_ms, DEFAULT_CONNECT_MS),
+		root, or_default(s->connect_timeout_ms, DEFAULT_CONNECT_MS),
 		or_default(s->client_timeout_ms, DEFAULT_IDLE_MS),
 		or_default(s->server_timeout_ms, DEFAULT_IDLE_MS),
 		net->listen_addr, net->listen_port, net->server_addr,

@@ -18,11 +18,12 @@ struct ga_proxy_kind {
 					 * connection it relays */
 	int finish_signal;              /* ends it once the connections it
 					 * relays have ended, each logged */
-	/* Writes the configuration for net and s to f.  Returns 0, or -1
-	 * (err set). */
+	/* Writes the configuration for net and s to f, with root the
+	 * empty directory it must chroot into once it has bound, as it
+	 * gives up root for nobody.  Returns 0, or -1 (err set). */
 	int (*write_config)(FILE *f, const struct ga_proxy_net *net,
 			    const struct ga_proxy_settings *s,
-			    struct ga_error *err);
+			    const char *root, struct ga_error *err);
 	/* Fills argv (at most GA_PROXY_ARGV_MAX - 1 words and a NULL) to
 	 * run it in the foreground with px->cfg; the strings live in px or
 	 * are static. */

@@ -1,5 +1,11 @@
 /* proxy.c - see proxy.h: the table of kinds and the proxy process's
- * life (its kind says how to configure and run it). */
+ * life (its kind says how to configure and run it).
+ *
+ * The harness's child is the first process of a PID namespace of its
+ * own (lab/spawn.h, new_pidns), which forks the proxy and waits for it;
+ * the proxy's PID (as this namespace sees it) is read from that
+ * process's children once, and held as a pidfd: every signal goes
+ * through it, never through a number that could have been reused. */
 #include "proxy/internal.h"
 
 #include <arpa/inet.h>
@@ -9,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,7 +63,7 @@ const char *ga_proxy_name(const struct ga_proxy *px)
 void ga_proxy_init(struct ga_proxy *px)
 {
 	memset(px, 0, sizeof(*px));
-	px->pidfd = -1;
+	px->pidfd = px->initfd = -1;
 }
 
 /* The kind's version line, from running its version command once. */
@@ -105,6 +113,20 @@ int ga_proxy_probe(const struct ga_proxy_kind *kind, char *version,
 	return 0;
 }
 
+/* The proxy's root: an empty directory of root's that nobody may write
+ * (0555, whatever the umask). */
+static int make_root(const char *path, struct ga_error *err)
+{
+	if (mkdir(path, 0555) != 0)
+		return ga_error_errno(err, errno, "mkdir %s", path);
+	if (chmod(path, 0555) != 0) {
+		ga_error_errno(err, errno, "chmod %s", path);
+		rmdir(path);
+		return -1;
+	}
+	return 0;
+}
+
 int ga_proxy_create(struct ga_proxy *px, const struct ga_proxy_kind *kind,
 		    const char *dir, const struct ga_proxy_net *net,
 		    const struct ga_proxy_settings *s, struct ga_error *err)
@@ -125,12 +147,18 @@ int ga_proxy_create(struct ga_proxy *px, const struct ga_proxy_kind *kind,
 	if (snprintf(px->cfg, sizeof(px->cfg), "%s/%s.cfg", dir,
 		     kind->name) >= (int)sizeof(px->cfg) ||
 	    snprintf(px->log, sizeof(px->log), "%s/%s.log", dir,
-		     kind->name) >= (int)sizeof(px->log))
+		     kind->name) >= (int)sizeof(px->log) ||
+	    snprintf(px->root, sizeof(px->root), "%s/%s.root", dir,
+		     kind->name) >= (int)sizeof(px->root))
 		return ga_error_set(err, "path too long: %s", dir);
+	if (make_root(px->root, err)) {
+		px->root[0] = '\0';
+		return -1;
+	}
 	f = fopen(px->cfg, "we");
 	if (!f)
 		return ga_error_errno(err, errno, "create %s", px->cfg);
-	rc = kind->write_config(f, net, s, err);
+	rc = kind->write_config(f, net, s, px->root, err);
 	if (fclose(f) != 0 && rc == 0)
 		rc = ga_error_errno(err, errno, "write %s", px->cfg);
 	if (rc == 0)
@@ -168,15 +196,75 @@ static void forget(struct ga_proxy *px)
 {
 	if (px->pidfd >= 0)
 		close(px->pidfd);
-	px->pidfd = -1;
-	px->pid = 0;
+	if (px->initfd >= 0)
+		close(px->initfd);
+	px->pidfd = px->initfd = -1;
+	px->pid = px->init = 0;
 }
 
+/* Reaps the namespace's first process, which exits with the proxy's
+ * status (128 + the signal that killed it) once the proxy has ended. */
 static void reap(struct ga_proxy *px, int *status)
 {
-	while (waitpid(px->pid, status, 0) < 0 && errno == EINTR)
+	while (waitpid(px->init, status, 0) < 0 && errno == EINTR)
 		;
 	forget(px);
+}
+
+/* Sends sig to the proxy through its pidfd; before the proxy is known,
+ * SIGKILL to the namespace's first process (the kernel then kills the
+ * proxy too). */
+static void send_signal(struct ga_proxy *px, int sig)
+{
+	if (px->pidfd >= 0 &&
+	    syscall(SYS_pidfd_send_signal, px->pidfd, sig, NULL, 0) == 0)
+		return;
+	if (px->initfd >= 0)
+		syscall(SYS_pidfd_send_signal, px->initfd, SIGKILL, NULL, 0);
+}
+
+/* The one child of the namespace's first process (read from
+ * /proc/INIT/task/INIT/children: PIDs as this namespace sees them), or 0. */
+static pid_t first_child(pid_t init)
+{
+	char path[64], kids[64];
+	ssize_t n;
+	long kid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init,
+		 (int)init);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = (ssize_t)fread(kids, 1, sizeof(kids) - 1, f);
+	fclose(f);
+	kids[n > 0 ? n : 0] = '\0';
+	kid = strtol(kids, NULL, 10);
+	return kid > 0 ? (pid_t)kid : 0;
+}
+
+/* The proxy: the first process's child, held as a pidfd once it is
+ * still that child after the pidfd was opened (so the pidfd is the
+ * proxy's, not a reused PID's).  Returns true once px->pid and
+ * px->pidfd are set. */
+static bool find_proxy(struct ga_proxy *px)
+{
+	pid_t kid = first_child(px->init);
+	int fd;
+
+	if (!kid)
+		return false;
+	fd = (int)syscall(SYS_pidfd_open, kid, 0);
+	if (fd < 0)
+		return false;
+	if (first_child(px->init) != kid) {
+		close(fd);
+		return false;
+	}
+	px->pid = kid;
+	px->pidfd = fd;
+	return true;
 }
 
 /* True once /proc/PID/net/tcp (the table of the proxy's namespace) has a
@@ -219,7 +307,7 @@ int ga_proxy_start(struct ga_proxy *px, struct ga_interrupt *in,
 
 	if (!px->kind)
 		return ga_error_set(err, "no proxy");
-	if (px->pid)
+	if (px->init)
 		return ga_error_set(err, "%s is already running (pid %d)",
 				    px->kind->name, (int)px->pid);
 	px->kind->command(px, argv);
@@ -227,11 +315,12 @@ int ga_proxy_start(struct ga_proxy *px, struct ga_interrupt *in,
 	o.argv = argv;
 	o.netns_fd = px->net.netns_fd;
 	o.output_path = px->log;
-	if (ga_spawn(&o, &px->pid, &px->pidfd, err))
+	o.new_pidns = true;
+	if (ga_spawn(&o, &px->init, &px->initfd, err))
 		return ga_error_prefix(err, "starting %s", px->kind->name);
 	deadline = ga_clock_ms() + (double)px->start_timeout_ms;
 	for (;;) {
-		r = ga_interrupt_wait(in, px->pidfd, POLL_MS);
+		r = ga_interrupt_wait(in, px->initfd, POLL_MS);
 		if (r < 0)
 			return ga_error_set(err, "interrupted while %s "
 					    "started", px->kind->name);
@@ -243,7 +332,7 @@ int ga_proxy_start(struct ga_proxy *px, struct ga_interrupt *in,
 					    "log: %s", px->kind->name, how,
 					    tail);
 		}
-		if (listening(px))
+		if ((px->pidfd >= 0 || find_proxy(px)) && listening(px))
 			return 0;
 		if (ga_clock_ms() > deadline)
 			return ga_error_set(err, "%s did not listen on %s:%u "
@@ -262,11 +351,11 @@ static int end_process(struct ga_proxy *px, int sig, long ms,
 {
 	int r;
 
-	kill(px->pid, sig);
-	r = ga_interrupt_wait(in, px->pidfd, ms);
+	send_signal(px, sig);
+	r = ga_interrupt_wait(in, px->initfd, ms);
 	if (r <= 0) {
-		kill(px->pid, SIGKILL);
-		ga_interrupt_wait(NULL, px->pidfd, STOP_TIMEOUT_MS);
+		send_signal(px, SIGKILL);
+		ga_interrupt_wait(NULL, px->initfd, STOP_TIMEOUT_MS);
 	}
 	reap(px, status);
 	return r > 0 ? 1 : r;
@@ -277,7 +366,7 @@ int ga_proxy_stop(struct ga_proxy *px, struct ga_interrupt *in,
 {
 	int status = -1, r;
 
-	if (!px->pid)
+	if (!px->init)
 		return ga_error_set(err, "the proxy is not running");
 	r = end_process(px, px->kind->stop_signal, STOP_TIMEOUT_MS, in,
 			&status);
@@ -294,7 +383,7 @@ int ga_proxy_crash(struct ga_proxy *px, struct ga_error *err)
 {
 	int status;
 
-	if (!px->pid)
+	if (!px->init)
 		return ga_error_set(err, "the proxy is not running");
 	end_process(px, SIGKILL, STOP_TIMEOUT_MS, NULL, &status);
 	return 0;
@@ -304,7 +393,7 @@ void ga_proxy_finish(struct ga_proxy *px, struct ga_interrupt *in, long ms)
 {
 	int status;
 
-	if (px->pid)
+	if (px->init)
 		end_process(px, px->kind->finish_signal, ms, in, &status);
 }
 
@@ -312,7 +401,10 @@ void ga_proxy_destroy(struct ga_proxy *px)
 {
 	int status;
 
-	if (px->pid)
+	if (px->init)
 		end_process(px, SIGKILL, STOP_TIMEOUT_MS, NULL, &status);
 	forget(px);
+	if (px->root[0])
+		rmdir(px->root);
+	px->root[0] = '\0';
 }

@@ -4,10 +4,17 @@
  * with a proxy), listens where the clients connect (GA_LAB_PROXY_ADDR,
  * the server's port) and relays each connection to the server
  * (GA_LAB_SERVER_ADDR), the way a load balancer in front of a database
- * does.  It is the harness's child (lab/spawn.h: it dies with the
- * harness, PR_SET_PDEATHSIG), started and ended by its PID only; its
- * configuration and its log are files in the scenario's private
- * directory, kept as evidence.
+ * does.  It runs unprivileged: started as root (to read its
+ * configuration and bind), it chroots into an empty directory it cannot
+ * write (DIR/NAME.root, root's, mode 0555) and becomes nobody (the
+ * kind's configuration says so).  Giving up root clears the death
+ * signal (PR_SET_PDEATHSIG) a child of the harness has, so it runs as
+ * the second process of a PID namespace of its own whose first process
+ * keeps root and that signal (lab/spawn.h, new_pidns): when the harness
+ * dies, that process dies and the kernel kills the proxy.  It is
+ * started and ended by its PID only (a pidfd), its configuration and
+ * its log are files in the scenario's private directory, kept as
+ * evidence.
  *
  * A kind of proxy (proxy/haproxy.c) writes its configuration and its
  * command line; this file starts, waits for and ends the process.  The
@@ -55,8 +62,13 @@ struct ga_proxy {
 	char cfg[PATH_MAX];     /* its configuration: DIR/NAME.cfg */
 	char log[PATH_MAX];     /* its standard output and error: DIR/NAME.log */
 	char version[96];       /* "HAProxy 2.6.12-1+deb12u4", once started */
-	pid_t pid;              /* 0: not running */
-	int pidfd;              /* -1: not running */
+	char root[PATH_MAX];    /* the empty directory it chroots into:
+				 * DIR/NAME.root */
+	pid_t pid;              /* the proxy's PID, 0: not running */
+	int pidfd;              /* a pidfd of it, -1: not running */
+	pid_t init;             /* the first process of its PID namespace
+				 * (the harness's child), 0: none */
+	int initfd;             /* a pidfd of that one, -1: none */
 	long start_timeout_ms;  /* how long it may take to listen */
 };
 
@@ -74,7 +86,8 @@ int ga_proxy_probe(const struct ga_proxy_kind *kind, char *version,
 		   size_t len, struct ga_error *why);
 
 /* Makes px ready to start: writes the configuration for s into dir
- * (the scenario's private directory).  Starts nothing.  Returns 0, -1
+ * (the scenario's private directory) and makes its empty root there
+ * (removed by ga_proxy_destroy()).  Starts nothing.  Returns 0, -1
  * (err set), or GA_PROXY_UNAVAILABLE when the kind's program is not
  * installed (err says what to install).  px can be destroyed after any
  * of these. */

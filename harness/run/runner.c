@@ -170,15 +170,21 @@ static int check_requires(struct ga_case *c)
 static void capture_start(struct ga_case *c)
 {
 	const struct ga_run_options *o = c->r->opts;
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], key[PATH_MAX + 1024];
 	struct ga_error err;
 	size_t n;
 
 	if (!o->capture || !o->results_dir)
 		return;
 	snprintf(path, sizeof(path), "%s/capture.pcap", c->dir);
+	/* a case: the scenario (its file) against one combination */
+	snprintf(key, sizeof(key), "%s\n%s\n%s\n%s\n%s", c->sc->path ?
+		 c->sc->path : "", ga_scenario_label(c->sc), c->res->server,
+		 c->res->client_spec[0] ? c->res->client_spec : c->res->client,
+		 c->res->proxy);
 	if (ga_capture_start(&c->capture, c->lab.client_ns, c->lab.client_if,
-			     path, o->capture_limit, &err) == 0)
+			     path, o->capture_limit, o->capture_totals,
+			     ga_capture_case_key(key), &err) == 0)
 		return;
 	n = strlen(c->res->evidence_lost);
 	snprintf(c->res->evidence_lost + n, sizeof(c->res->evidence_lost) - n,

@@ -88,6 +88,13 @@ struct ga_run_options {
 					 * link, as the client saw it */
 	long capture_limit;             /* bytes of whole packets in it,
 					 * then headers only (lab/capture.h) */
+	long capture_total;             /* bytes of every capture of the
+					 * run together, 0: no bound */
+	long capture_case_total;        /* ... of one case's runs (a
+					 * repeated scenario's), 0: none */
+	struct ga_capture_totals *capture_totals;  /* borrowed: those
+					 * counted (shared with -j's
+					 * workers), NULL: not counted */
 	const char *client_spec;        /* borrowed: the --client value as
 					 * given ("cmd:python3 d.py"), for
 					 * the evidence; NULL: unknown */
@@ -156,7 +163,7 @@ struct ga_case_result {
 	char results[PATH_MAX];         /* where its evidence was kept, or "" */
 	char evidence_lost[512];        /* set: evidence that could not be
 					 * kept, and why */
-	char capture[200];              /* what capture.pcap holds ("38
+	char capture[360];              /* what capture.pcap holds ("38
 					 * packets, 9 KiB"), "" for none */
 	char reverted[512];             /* faults teardown reverted, for the
 					 * log: "wall (firewall drop both)" */

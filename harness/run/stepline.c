@@ -164,6 +164,10 @@ void ga_steps_log_write(FILE *f, const struct ga_scenario *sc,
 	else if (res->runs > 1)
 		fprintf(f, "runs: %ld of %ld (the steps below are the last "
 			"run's)\n", res->runs, res->repeat);
+	/* a capture a total stopped (lab/capture.h) says so where the run
+	 * is read */
+	if (strstr(res->capture, "; capture stopped at "))
+		field(f, "capture: ", res->capture);
 	if (res->reverted[0])
 		field(f, "teardown reverted: ", res->reverted);
 	if (res->not_reverted[0])

@@ -118,13 +118,35 @@ test_expect_success 'the proxy steps act on the scenario'"'"'s own proxy; -j giv
 	cmp j1.jsonl.v j3.jsonl.v && test "$(grep -c " PASS$" j1.jsonl.v)" -eq 2
 '
 
-# The haproxy below goneaway (pid $1), if any: its child.
+# The haproxy below goneaway (pid $1), if any: its child, or its
+# grandchild (the first process of a PID namespace of its own in between).
 proxy_of() {
-	ps -eo pid=,ppid=,comm= | awk -v p="$1" '$2 == p && $3 == "haproxy" {print $1}'
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END { for (q in comm) if (comm[q] == "haproxy" &&
+			(parent[q] == p || parent[parent[q]] == p)) print q }'
 }
 proxy_up() {
 	test -n "$(proxy_of "$1")"
 }
+
+test_expect_success 'HAProxy runs as nobody, chrooted into an empty directory it cannot write' '
+	"$GONEAWAY" run --no-results "$SCRATCH/proxied-sleep.gw" > out 2>&1 &
+	pid=$! &&
+	wait_until 300 proxy_up $pid &&
+	px=$(proxy_of $pid) &&
+	wait_until 100 grep -q "^Uid:[[:space:]]*65534[[:space:]]65534[[:space:]]65534[[:space:]]65534$" /proc/$px/status &&
+	grep -q "^Gid:[[:space:]]*65534[[:space:]]65534[[:space:]]65534[[:space:]]65534$" /proc/$px/status &&
+	awk "/^Groups:/ { for (i = 2; i <= NF; i++) if (\$i != 65534) exit 1 }" /proc/$px/status &&
+	root=$(readlink /proc/$px/root) &&
+	test "$root" != / &&
+	test "$(stat -c "%U %a" "$root")" = "root 555" &&
+	test -z "$(ls -A "$root")" &&
+	grep -q "^	user nobody$" "$(dirname "$root")/haproxy.cfg" &&
+	grep -q "^	chroot $root$" "$(dirname "$root")/haproxy.cfg" &&
+	kill -TERM $pid; wait $pid; test $? -eq 143 &&
+	! kill -0 $px 2>/dev/null
+'
 
 for sig in INT TERM; do
 	case $sig in INT) want=130 ;; TERM) want=143 ;; esac

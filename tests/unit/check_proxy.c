@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lab/lab.h"
@@ -110,19 +111,23 @@ START_TEST(test_haproxy_config)
 				       .connect_timeout_ms = 750 };
 	struct ga_proxy px;
 	struct ga_error err;
-	char *text = NULL;
+	char *text = NULL, want[1024 + PATH_MAX], root[PATH_MAX + 16];
+	struct stat st;
 
 	make_dir();
 	ck_assert_msg(ga_proxy_create(&px, ga_proxy_kind_find("haproxy"), dir,
 				      &net, &s, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(ga_file_read(px.cfg, 1 << 16, &text, NULL, &err), 0);
-	ck_assert_str_eq(text,
+	snprintf(want, sizeof(want),
 		"# goneaway: HAProxy between the scenario's clients and its "
 		"server\n"
 		"global\n"
 		"\tlog stderr format raw local0 info\n"
 		"\tmaxconn 256\n"
 		"\tnbthread 1\n"
+		"\tuser nobody\n"
+		"\tgroup nogroup\n"
+		"\tchroot %s/haproxy.root\n"
 		"defaults\n"
 		"\tmode tcp\n"
 		"\tlog global\n"
@@ -134,11 +139,20 @@ START_TEST(test_haproxy_config)
 		"\tbind 198.18.0.6:3306\n"
 		"\tdefault_backend server\n"
 		"backend server\n"
-		"\tserver db 198.18.0.2:3306\n");
+		"\tserver db 198.18.0.2:3306\n", dir);
+	ck_assert_str_eq(text, want);
+	/* its root: empty, root's, nobody may write it */
+	ck_assert_int_eq(snprintf(root, sizeof(root), "%s/haproxy.root", dir) <
+			 (int)sizeof(root), 1);
+	ck_assert_int_eq(stat(root, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 07777, 0555);
+	ck_assert_int_eq(st.st_uid, 0);
 	ck_assert_msg(strncmp(px.version, "HAProxy ", 8) == 0, "version '%s'",
 		      px.version);
 	ck_assert_int_eq(px.pid, 0);
 	ga_proxy_destroy(&px);
+	ck_assert_int_eq(access(root, F_OK), -1);
 	free(text);
 	remove_dir();
 }

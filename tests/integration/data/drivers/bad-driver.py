@@ -47,6 +47,16 @@
 #   dt-wrongid-connect  answers a connect with its id plus 40 (the
 #                  other replies rightly)
 #   dt-thread0     reports thread_after 0 after a connect that succeeded
+# For t0093-tls-verified, the shipped PyMySQL driver ignoring one
+# connection option:
+#   notls    connects in the clear whatever it is asked
+#   nodb     drops the database it is given
+#   otherthread  opens a TLS session as asked and keeps it open, then a
+#            second one in the clear that its steps use, and reports the
+#            TLS session's thread id: a liar the server must see through
+#   stalethread  opens a TLS session as asked, closes it, opens another
+#            (TLS too) that its steps use, and reports the closed one's
+#            thread id: a session it does not hold
 import json
 import os
 import signal
@@ -65,7 +75,7 @@ if mode == "slowstart":
     import driver as pymysql_driver                     # noqa: E402
     pymysql_driver.gadriver.serve(pymysql_driver.PyMySQL())
     sys.exit(0)
-if mode in ("notls", "nodb"):
+if mode in ("notls", "nodb", "otherthread", "stalethread"):
     # the shipped PyMySQL driver, but it ignores one connection option:
     # notls connects in the clear whatever it is asked, nodb drops the
     # database it is given
@@ -75,10 +85,28 @@ if mode in ("notls", "nodb"):
 
     class Ignoring(pymysql_driver.PyMySQL):
         name = "bad-" + mode
+        spare = None
+
+        stale = None
+
+        def thread_id(self):
+            if self.stale is not None:
+                return self.stale
+            if self.spare is not None:
+                return self.spare.thread_id()
+            return super().thread_id()
 
         def do_connect(self, req):
             req = dict(req)
-            if mode == "notls":
+            if mode == "stalethread":
+                super().do_connect(req)
+                self.stale = self.conn.thread_id()
+                self.close_quietly()
+                return super().do_connect(req)
+            if mode == "otherthread":
+                super().do_connect(req)
+                self.spare, self.conn = self.conn, None
+            if mode in ("notls", "otherthread"):
                 req["options"] = dict(req.get("options") or {}, tls="off")
             else:
                 req.pop("database", None)
