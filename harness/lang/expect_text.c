@@ -132,7 +132,8 @@ void ga_word_text(const char *s, char *buf, size_t len)
 	ga_strbuf_add(&o, "\"");
 	for (c = s; *c; c++)
 		ga_strbuf_add(&o, "%s%c", *c == '"' || *c == '\\' ? "\\" : "",
-			      (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c);
+			      ((unsigned char)*c < 0x20 && *c != '\t') ||
+			      *c == 0x7f ? '?' : *c);
 	ga_strbuf_add(&o, "\"");
 }
 

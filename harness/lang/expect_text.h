@@ -33,8 +33,8 @@ void ga_duration_text(long ms, char *buf, size_t len);
 
 /* s as one word of an expect line: as it is when it is letters, digits
  * and "_.+-:", else between quotes with '"' and '\' escaped; a newline
- * or another control character (which a quoted word cannot hold) as
- * '?'. */
+ * or another control character but tab (which a quoted word cannot
+ * hold) as '?'. */
 void ga_word_text(const char *s, char *buf, size_t len);
 
 /* A driver's own error class as the scenario language reads one

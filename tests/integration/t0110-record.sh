@@ -148,7 +148,7 @@ test_expect_success '--record needs somewhere to write: --no-results is a usage 
 HOSTILE="$TOP/tests/integration/data/drivers/bad-driver.py"
 
 test_expect_success 'a hostile driver recorded: its class becomes "error", only expect lines are added' '
-	run_rec hrec --client "cmd:$HOSTILE hostile" "$DATA/draft-hostile.gw" &&
+	run_rec hrec --client "cmd:$HOSTILE hostile" "$TOP/tests/integration/data/draft-hostile.gw" &&
 	grep -q "line 14: bad-hostile.s error class .* is no class an expect line can hold (docs/expectations.md): recorded as .error." hrec.out &&
 	grep "^+" hrec/record.patch | grep -v "^+++ " > added &&
 	cat added && test "$(wc -l < added)" -eq 2 &&
@@ -162,7 +162,7 @@ test_expect_success 'a hostile driver recorded: its class becomes "error", only 
 test_expect_success '... check reads the recorded file back as the same steps, and it PASSes with that driver' '
 	"$GONEAWAY" check hrec/recorded/draft-hostile.gw > hcheck.out 2>&1;
 	rc=$?; cat hcheck.out; test "$rc" -eq 0 &&
-	grep -v "^ *expect " "$DATA/draft-hostile.gw" > steps-before &&
+	grep -v "^ *expect " "$TOP/tests/integration/data/draft-hostile.gw" > steps-before &&
 	grep -v "^ *expect " hrec/recorded/draft-hostile.gw > steps-after &&
 	diff -u steps-before steps-after &&
 	passes hpass --client "cmd:$HOSTILE hostile" \
@@ -172,7 +172,7 @@ test_expect_success '... check reads the recorded file back as the same steps, a
 for mode in hostile-nl hostile-sqlstate hostile-api; do
 	test_expect_success "a reply with a newline in its words ($mode) is an ERROR, nothing of it recorded" "
 		run_rec rec-$mode --client 'cmd:$HOSTILE $mode' \
-			\"\$DATA/draft-hostile.gw\"; rc=\$?;
+			\"\$TOP/tests/integration/data/draft-hostile.gw\"; rc=\$?;
 		test \$rc -eq 3 &&
 		grep -q 'answered with a reply goneaway does not take' \
 			rec-$mode/draft-hostile/steps.log &&
@@ -183,7 +183,7 @@ done
 
 test_expect_success 'a driver whose greeting names it with a newline is refused before anything runs' '
 	run_rec rec-name --client "cmd:$HOSTILE hostile-name" \
-		"$DATA/draft-hostile.gw"; rc=$?;
+		"$TOP/tests/integration/data/draft-hostile.gw"; rc=$?;
 	test $rc -eq 2 && grep -q "greeting.s \"driver\" is no name" rec-name.out &&
 	test ! -e rec-name/record.patch
 '

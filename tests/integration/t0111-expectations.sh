@@ -163,7 +163,7 @@ test_expect_success 'a bad file: every problem as FILE:LINE:COL, nothing runs' '
 # file from bad-driver.py's hostile replies reads back as what was
 # recorded, and nothing the driver said becomes a line of it.
 HOSTILE="$TOP/tests/integration/data/drivers/bad-driver.py"
-DRAFT="$TOP/tests/integration/data/record/draft-hostile.gw"
+DRAFT="$TOP/tests/integration/data/draft-hostile.gw"
 
 test_expect_success 'a hostile driver recorded into an expectation file: its class is "error", the file reads back' '
 	"$GONEAWAY" run --color never --record --expectations hostile.expect \
