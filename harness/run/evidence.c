@@ -159,6 +159,25 @@ static int evidence_dir(const struct ga_run_options *o,
 	return fd;
 }
 
+/* The directory rel below dirfd as it is, each component opened with
+ * O_NOFOLLOW and none made; -1 when one is missing or not a directory
+ * (a symlink included). */
+static int open_existing_beneath(int dirfd, char *rel)
+{
+	char *comp, *save = NULL;
+	int fd, next;
+
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (comp = strtok_r(rel, "/", &save); comp && fd >= 0;
+	     comp = strtok_r(NULL, "/", &save)) {
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			      O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
 int ga_evidence_check(const struct ga_run_options *o,
 		      const struct ga_scenario *sc, struct ga_error *err)
 {
@@ -183,14 +202,12 @@ int ga_evidence_check(const struct ga_run_options *o,
 	if (root < 0)
 		return errno == ENOENT ? 0 :
 		       ga_error_errno(err, errno, "open %s", o->results_dir);
-	parent = root;
-	if (leaf != rel) {
-		parent = openat(root, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	parent = leaf == rel ? root : open_existing_beneath(root, rel);
+	if (parent != root)
 		close(root);
-		if (parent < 0)
-			return 0;       /* nothing there yet, or the run says
-					 * why when it makes it */
-	}
+	if (parent < 0)
+		return 0;       /* nothing there yet, or a symlink the run
+				 * will not follow either: it says why */
 	r = ga_mark_check_at(parent, leaf, shown, err);
 	close(parent);
 	return r < 0 ? -1 : 0;
