@@ -69,6 +69,11 @@ void cli_record_case(struct cli_recorder *r, const struct ga_scenario *sc,
 		     const struct ga_case_result *res,
 		     const struct ga_driver *drv);
 
+/* Before a --record run into scenarios: results_dir's recorded/, which
+ * the run replaces, must be goneaway's (util/ownmark.h) or not there.
+ * Returns 0, or -1 when it is not (printed, naming it). */
+int cli_record_check(const char *results_dir);
+
 /* Writes what was recorded: the expectation file, or results_dir's
  * record.patch and recorded/LABEL.gw; prints where.  Returns 0, or -1
  * when it could not (printed). */

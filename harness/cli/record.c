@@ -2,12 +2,14 @@
  * saw (run/record.h) written for the user to review.  Into scenarios:
  * one patch, results_dir/record.patch ("patch -p0 <" applies it), and
  * each changed file whole in results_dir/recorded/LABEL.gw; a shipped
- * scenario is never rewritten.  Into an expectation file: the file
+ * scenario is never rewritten.  recorded/ carries goneaway's mark
+ * (util/ownmark.h): one without it is the user's, never removed.  Into an expectation file: the file
  * itself, which is the connector's own (its repository's history
  * reviews it). */
 #include "cli/expectations.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "lang/parse.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
+#include "util/ownmark.h"
 
 #define SCENARIO_MAX (1024 * 1024)      /* as the parser reads them */
 
@@ -68,18 +71,29 @@ static int count_lines(const struct ga_line_edits *e)
 }
 
 /* results_dir/recorded/LABEL.gw, below results_dir without following a
- * symlink. */
-static int write_recorded(int root, const char *label, const char *text,
+ * symlink; recorded/ is made with goneaway's mark (util/ownmark.h). */
+static int write_recorded(int root, const char *results_dir,
+			  const char *label, const char *text,
 			  struct ga_error *err)
 {
-	char rel[4200], *leaf;
+	char rel[4200], shown[PATH_MAX], *leaf;
 	FILE *f;
-	int dir;
+	int rec, dir;
 
-	snprintf(rel, sizeof(rel), "recorded/%s.gw", label);
+	snprintf(shown, sizeof(shown), "%s/recorded", results_dir);
+	rec = ga_mark_open_at(root, "recorded", true, shown, err);
+	if (rec < 0)
+		return -1;
+	snprintf(rel, sizeof(rel), "%s.gw", label);
 	leaf = strrchr(rel, '/');
-	*leaf++ = '\0';
-	dir = ga_dir_open_beneath(root, rel, err);
+	if (leaf) {
+		*leaf++ = '\0';
+		dir = ga_dir_open_beneath(rec, rel, err);
+		close(rec);
+	} else {
+		leaf = rel;
+		dir = rec;
+	}
 	if (dir < 0)
 		return -1;
 	f = ga_file_create_at(dir, leaf, err);
@@ -90,6 +104,24 @@ static int write_recorded(int root, const char *label, const char *text,
 	if (ga_file_close(f, 0))
 		return ga_error_set(err, "write %s: I/O error", leaf);
 	return 0;
+}
+
+int cli_record_check(const char *results_dir)
+{
+	char shown[PATH_MAX];
+	struct ga_error err;
+	int root, r;
+
+	root = open(results_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return 0;       /* the run makes it, or says why */
+	snprintf(shown, sizeof(shown), "%s/recorded", results_dir);
+	r = ga_mark_check_at(root, "recorded", shown, &err);
+	close(root);
+	if (r >= 0)
+		return 0;
+	ga_esc_line(stderr, "goneaway: --record: %s", err.msg);
+	return -1;
 }
 
 /* What was recorded must read as a scenario: said when it does not
@@ -113,7 +145,7 @@ static void parses(const char *path, const char *text)
 static int into_scenarios(struct cli_recorder *r)
 {
 	struct ga_error err;
-	char notes[4096], *text = NULL, *out = NULL;
+	char notes[4096], shown[PATH_MAX], *text = NULL, *out = NULL;
 	size_t i, changed = 0, lines = 0;
 	FILE *patch = NULL;
 	int root, rc = -1;
@@ -130,7 +162,8 @@ static int into_scenarios(struct cli_recorder *r)
 			strerror(errno));
 		goto out;
 	}
-	if (ga_tree_remove_at(root, "recorded", &err))
+	snprintf(shown, sizeof(shown), "%s/recorded", r->results_dir);
+	if (ga_mark_remove_at(root, "recorded", shown, &err))
 		goto fail;
 	for (i = 0; i < r->n; i++) {
 		struct cli_record_scenario *s = &r->v[i];
@@ -161,7 +194,8 @@ static int into_scenarios(struct cli_recorder *r)
 		lines += (size_t)count_lines(&edits);
 		if (ga_text_udiff(patch, s->sc->path, text, &edits, &err) ||
 		    ga_text_edit(text, &edits, &out, &err) ||
-		    write_recorded(root, ga_scenario_label(s->sc), out, &err)) {
+		    write_recorded(root, r->results_dir,
+				   ga_scenario_label(s->sc), out, &err)) {
 			ga_line_edits_free(&edits);
 			goto fail;
 		}

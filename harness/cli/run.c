@@ -636,6 +636,9 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 			code = EXIT_INTERRUPTED + in->signo;
 		goto out;
 	}
+	/* nothing under -o that is not goneaway's is replaced */
+	if (run_check_owned(&a, scs, nrun))
+		goto out;
 	if ((a.expectations && expectations_clients(&a)) ||
 	    build_reporters(&a, reps, &nreps))
 		goto out;

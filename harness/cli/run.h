@@ -82,6 +82,14 @@ const char *run_client_label(const struct run_args *a, size_t c, char *buf,
  * each pair (a warning, or a --strict violation) and returns how many. */
 size_t run_check_combos(const struct run_args *a);
 
+/* Every directory the run would replace under -o - each scenario's
+ * evidence folder for each combination, --record's recorded/ - is not
+ * there or carries goneaway's mark (util/ownmark.h).  Prints each that
+ * does not, and returns -1 then: the run stops before anything is
+ * touched (cli/owned_dirs.c). */
+int run_check_owned(const struct run_args *a, struct ga_scenario **scs,
+		    size_t n);
+
 struct run_totals {
 	struct ga_run_summary sum;
 	size_t violations;

@@ -672,6 +672,22 @@ static double elapsed(const struct ga_driver_conn *c, const struct ga_json *j)
 	return v->num;
 }
 
+/* A reply's word that goneaway may write back into a file (its error
+ * class, sqlstate, api): ok(...) or absent, else the driver's failure
+ * (client/protocol.h says what each must be). */
+static int take_word(struct ga_driver_conn *c, const struct ga_json *j,
+		     const char *key, bool (*ok)(const char *, size_t),
+		     const char *what, struct ga_error *err)
+{
+	const struct ga_json *v = ga_json_get(j, key);
+
+	if (!v || v->type != GA_JSON_STRING || ok(v->str, v->len))
+		return 0;
+	died(c, "answered with a reply goneaway does not take "
+	     "(docs/driver-protocol.md)", err);
+	return ga_error_prefix(err, "%s is not %s", key, what);
+}
+
 static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 					   const struct ga_json *j,
 					   struct ga_outcome *out,
@@ -699,7 +715,13 @@ static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 	}
 	if (take_errno(c, j, out, err) ||
 	    take_thread(c, j, "thread_before", &out->thread_before, err) ||
-	    take_thread(c, j, "thread_after", &out->thread_after, err))
+	    take_thread(c, j, "thread_after", &out->thread_after, err) ||
+	    take_word(c, j, "error_class", ga_protocol_class_ok, "one word "
+		      "of 1 to 63 printable ASCII characters", err) ||
+	    take_word(c, j, "sqlstate", ga_protocol_sqlstate_ok, "five "
+		      "letters or digits", err) ||
+	    take_word(c, j, "api", ga_protocol_api_ok, "1 to 200 bytes "
+		      "without control characters", err))
 		return GA_CALL_FAILED;
 	out->api = ga_driver_intern(c->drv, api);
 	snprintf(out->sqlstate, sizeof(out->sqlstate), "%s",
@@ -1075,6 +1097,15 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 		return -1;
 	}
 	s = ga_json_str(c->hello, "driver", NULL);
+	if (s && !ga_protocol_name_ok(s, ga_json_get(c->hello,
+						     "driver")->len)) {
+		ga_error_set(err, "driver %s: its greeting's \"driver\" is no "
+			     "name: 1 to 63 letters, digits, '_', '.' and '-' "
+			     "(docs/driver-protocol.md)", drv->alias);
+		conn_free(c);
+		ga_driver_release(drv);
+		return -1;
+	}
 	if (s)
 		snprintf(drv->name, sizeof(drv->name), "%s", s);
 	snprintf(drv->library, sizeof(drv->library), "%s%s%s",

@@ -423,6 +423,61 @@ unsigned long ga_protocol_version(const char *text, bool whole, char *buf,
 	return (unsigned long)v;
 }
 
+#define WORD_MAX 63          /* a driver name, an error class */
+#define API_MAX 200
+
+bool ga_protocol_name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > WORD_MAX || strlen(s) != n ||
+	    !isalnum((unsigned char)s[0]))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '.' && s[i] != '-')
+			return false;
+	return true;
+}
+
+bool ga_protocol_class_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > WORD_MAX || strlen(s) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+bool ga_protocol_sqlstate_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return true;
+	if (n != 5 || strlen(s) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+bool ga_protocol_api_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > API_MAX || strlen(s) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 static bool identifier(const char *s, size_t n)
 {
 	size_t i;

@@ -135,6 +135,28 @@ struct ga_json;
 unsigned long ga_protocol_version(const char *text, bool whole, char *buf,
 				  size_t len);
 
+/* The words a driver says that goneaway writes back into files a person
+ * or goneaway reads as instructions (a recorded scenario's "[client=X]"
+ * and error class, an expectation file's "client X"): checked as they
+ * arrive, so that text from a driver stays data (docs/driver-protocol.md,
+ * "What goneaway accepts").  s is n bytes, as the JSON string had them
+ * (a NUL inside is refused).
+ *   ga_protocol_name_ok     the greeting's "driver": 1 to 63 letters,
+ *                           digits, '_', '.' and '-', a letter or digit
+ *                           first (what a [client=NAME] selector reads);
+ *   ga_protocol_class_ok    a reply's "error_class": 1 to 63 printable
+ *                           ASCII characters, no blank;
+ *   ga_protocol_sqlstate_ok a reply's "sqlstate": five letters or digits
+ *                           ("" is none);
+ *   ga_protocol_api_ok      a reply's "api": 1 to 200 bytes of UTF-8 or
+ *                           ASCII without control characters (C0, DEL).
+ * A reply or greeting whose member fails is the driver's failure, an
+ * ERROR that says which member. */
+bool ga_protocol_name_ok(const char *s, size_t n);
+bool ga_protocol_class_ok(const char *s, size_t n);
+bool ga_protocol_sqlstate_ok(const char *s, size_t n);
+bool ga_protocol_api_ok(const char *s, size_t n);
+
 /* The reply members that only describe an outcome, from reply j to a
  * kind request into out (whose result is set):
  *   error_name  the connector's name for errno: letters, digits and '_',

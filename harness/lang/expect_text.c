@@ -1,6 +1,7 @@
 /* expect_text.c - see expect_text.h */
 #include "lang/expect_text.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +17,60 @@ static void put_version(struct ga_strbuf *o, enum ga_cmp cmp, unsigned long v)
 		ga_strbuf_add(o, ".%lu", v % 100);
 }
 
-static void selector(struct ga_strbuf *o, const struct ga_selector *sel)
+/* The length of the namespace separator at c ("::" or '\\'), or 0. */
+static size_t class_sep(const char *c)
+{
+	if (c[0] == ':' && c[1] == ':')
+		return 2;
+	return c[0] == '\\' ? 1 : 0;
+}
+
+bool ga_class_name(const char *tok)
+{
+	const char *c;
+	size_t sep;
+
+	if (!isalpha((unsigned char)tok[0]))
+		return false;
+	for (c = tok; *c; c += sep ? sep : 1) {
+		sep = class_sep(c);
+		if (sep && !isalpha((unsigned char)c[sep]) && c[sep] != '_')
+			return false;
+		if (!sep && !isalnum((unsigned char)*c) && *c != '_' &&
+		    *c != '.')
+			return false;
+	}
+	return true;
+}
+
+bool ga_class_text_ok(const char *cls)
+{
+	static const char *const words[] = { "any", "ok", "hang", "error" };
+	unsigned code;
+	size_t i;
+
+	if (strlen(cls) >= GA_CLASS_MAX || !ga_class_name(cls))
+		return false;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(cls, words[i]) == 0)
+			return false;
+	return ga_errname_code(cls, &code) != 0;
+}
+
+/* A driver's name as [client=NAME] reads it. */
+static bool client_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' &&
+		    *s != '.')
+			return false;
+	return true;
+}
+
+static void selector(struct ga_strbuf *o, const struct ga_selector *sel,
+		     bool *bad)
 {
 	const char *sep = "[";
 
@@ -25,7 +79,9 @@ static void selector(struct ga_strbuf *o, const struct ga_selector *sel)
 		put_version(o, sel->version_cmp, sel->version);
 		sep = ", ";
 	}
-	if (sel->client[0]) {
+	if (sel->client[0] && !client_name_ok(sel->client))
+		*bad = true;
+	else if (sel->client[0]) {
 		ga_strbuf_add(o, "%sclient=%s", sep, sel->client);
 		put_version(o, sel->client_cmp, sel->client_version);
 		sep = ", ";
@@ -37,9 +93,10 @@ static void selector(struct ga_strbuf *o, const struct ga_selector *sel)
 void ga_selector_text(const struct ga_selector *sel, char *buf, size_t len)
 {
 	struct ga_strbuf o;
+	bool bad = false;
 
 	ga_strbuf_init(&o, buf, len);
-	selector(&o, sel);
+	selector(&o, sel, &bad);
 }
 
 void ga_duration_text(long ms, char *buf, size_t len)
@@ -74,7 +131,9 @@ void ga_word_text(const char *s, char *buf, size_t len)
 	}
 	ga_strbuf_add(&o, "\"");
 	for (c = s; *c; c++)
-		ga_strbuf_add(&o, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
+		ga_strbuf_add(&o, "%s%c", *c == '"' || *c == '\\' ? "\\" : "",
+			      ((unsigned char)*c < 0x20 && *c != '\t') ||
+			      *c == 0x7f ? '?' : *c);
 	ga_strbuf_add(&o, "\"");
 }
 
@@ -90,7 +149,8 @@ static void code(struct ga_strbuf *o, unsigned c)
 		ga_strbuf_add(o, "%u", c);
 }
 
-static void outcomes(struct ga_strbuf *o, const struct ga_outcome_set *set)
+static void outcomes(struct ga_strbuf *o, const struct ga_outcome_set *set,
+		     bool *bad)
 {
 	const char *sep = "";
 	size_t i;
@@ -109,6 +169,10 @@ static void outcomes(struct ga_strbuf *o, const struct ga_outcome_set *set)
 		sep = " | ";
 	}
 	for (i = 0; i < set->nclasses; i++) {
+		if (!ga_class_text_ok(set->classes[i])) {
+			*bad = true;    /* never written as it came */
+			continue;
+		}
 		ga_strbuf_add(o, "%s%s", sep, set->classes[i]);
 		sep = " | ";
 	}
@@ -129,14 +193,15 @@ int ga_expect_text(const struct ga_expect *e, bool with_selector, char *buf,
 {
 	struct ga_strbuf o;
 	char word[1100], dur[32];
+	bool bad = false;
 
 	ga_strbuf_init(&o, buf, len);
 	if (with_selector) {
-		selector(&o, &e->selector);
+		selector(&o, &e->selector, &bad);
 		if (o.used)
 			ga_strbuf_add(&o, " ");
 	}
-	outcomes(&o, &e->set);
+	outcomes(&o, &e->set, &bad);
 	if (e->value.cmp != GA_CMP_NONE) {
 		if (e->value.is_null)
 			snprintf(word, sizeof(word), "NULL");
@@ -161,5 +226,5 @@ int ga_expect_text(const struct ga_expect *e, bool with_selector, char *buf,
 		ga_duration_text(e->within_ms, dur, sizeof(dur));
 		ga_strbuf_add(&o, " within %s", dur);
 	}
-	return o.cut ? -1 : 0;
+	return o.cut || bad ? -1 : 0;
 }

@@ -17,7 +17,9 @@
  * the same for every server (client errors and the server errors MySQL
  * and MariaDB share), else as its number; text is quoted when it must
  * be.  Returns 0, or -1 when buf is too small (it then holds a cut
- * text). */
+ * text) or e holds what no expect line can say as it is: an error class
+ * that fails ga_class_text_ok() or a client name a selector cannot read
+ * (each left out of the text, never written as it came). */
 int ga_expect_text(const struct ga_expect *e, bool with_selector, char *buf,
 		   size_t len);
 
@@ -30,7 +32,24 @@ void ga_selector_text(const struct ga_selector *sel, char *buf, size_t len);
 void ga_duration_text(long ms, char *buf, size_t len);
 
 /* s as one word of an expect line: as it is when it is letters, digits
- * and "_.+-:", else between quotes with '"' and '\' escaped. */
+ * and "_.+-:", else between quotes with '"' and '\' escaped; a newline
+ * or another control character but tab (which a quoted word cannot
+ * hold) as '?'. */
 void ga_word_text(const char *s, char *buf, size_t len);
+
+/* A driver's own error class as the scenario language reads one
+ * ("InterfaceError", "PROTOCOL_CONNECTION_LOST", "mysql.ErrInvalidConn",
+ * "Mysql2::Error", "Foo\\Bar\\Exception"): a letter, then letters,
+ * digits, '_' and '.', with "::" or '\\' only between two names (each
+ * followed by a letter or '_').  The parser's rule (lang/parse_expect.c). */
+bool ga_class_name(const char *tok);
+
+/* Whether cls, a class a driver reported, reads back as that same class
+ * when written into an expect line: ga_class_name(), shorter than
+ * GA_CLASS_MAX, and not a word that means something else there ("ok",
+ * "error", "hang", "any", a known error name such as CR_SERVER_LOST).
+ * Text from a driver that fails is never written as a class: "goneaway
+ * run --record" writes "error" in its place (run/record.h). */
+bool ga_class_text_ok(const char *cls);
 
 #endif

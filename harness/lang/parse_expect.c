@@ -1,4 +1,5 @@
 /* parse_expect.c - expect and seen lines: what a step must produce. */
+#include "lang/expect_text.h"
 #include "lang/internal.h"
 
 #include <ctype.h>
@@ -179,42 +180,12 @@ int ga_parse_selector(struct parser *p, struct lexer *lx,
 }
 
 /* '.', ':' and '\' for a driver's qualified class (mysql.ErrInvalidConn,
- * Mysql2::Error, Foo\Bar\Exception), which is_class_name() checks.  The
+ * Mysql2::Error, Foo\Bar\Exception), which ga_class_name() checks.  The
  * bytes are taken as they are: a '\' escapes nothing here. */
 static bool is_outcome_char(char c)
 {
 	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' ||
 	       c == ':' || c == '\\';
-}
-
-/* The length of the namespace separator at c ("::" or '\'), or 0. */
-static size_t class_sep(const char *c)
-{
-	if (c[0] == ':' && c[1] == ':')
-		return 2;
-	return c[0] == '\\' ? 1 : 0;
-}
-
-/* A driver's own error class ("InterfaceError", "PROTOCOL_CONNECTION_LOST",
- * "mysql.ErrInvalidConn", "Mysql2::Error", "Foo\Bar\Exception"): a
- * letter, then letters, digits, '_' and '.', with "::" or '\' only
- * between two names (each followed by a letter or '_'). */
-static bool is_class_name(const char *tok)
-{
-	const char *c;
-	size_t sep;
-
-	if (!isalpha((unsigned char)tok[0]))
-		return false;
-	for (c = tok; *c; c += sep ? sep : 1) {
-		sep = class_sep(c);
-		if (sep && !isalpha((unsigned char)c[sep]) && c[sep] != '_')
-			return false;
-		if (!sep && !isalnum((unsigned char)*c) && *c != '_' &&
-		    *c != '.')
-			return false;
-	}
-	return true;
 }
 
 static int add_class(struct parser *p, struct ga_outcome_set *e,
@@ -279,9 +250,9 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 				    "range 1..%d", tok, MAX_CODE);
 		code = (unsigned)strtoul(tok, NULL, 10);
 	} else if (ga_errname_code(tok, &code)) {
-		if (classes_ok && is_class_name(tok))
+		if (classes_ok && ga_class_name(tok))
 			return add_class(p, e, tok, col);
-		if (strpbrk(tok, ":\\") && !is_class_name(tok))
+		if (strpbrk(tok, ":\\") && !ga_class_name(tok))
 			return ga_perr(p, col, "invalid error class '%s': '::' "
 				       "and '\\' go between two names, as in "
 				       "Mysql2::Error or Foo\\Bar\\Exception",
@@ -290,7 +261,7 @@ static int add_outcome(struct parser *p, struct ga_outcome_set *e,
 		for (i = 0; i < ga_nerrnames; i++)
 			ga_suggest_try(&sg, ga_errnames[i].name);
 		ga_suggest_text(&sg, dym, sizeof(dym));
-		if (!dym[0] && strpbrk(tok, ".:\\") && is_class_name(tok))
+		if (!dym[0] && strpbrk(tok, ".:\\") && ga_class_name(tok))
 			snprintf(dym, sizeof(dym), "; a driver's own error "
 				 "class needs a selector naming the driver, "
 				 "e.g. [client=NAME]");

@@ -204,30 +204,80 @@ static void cell_text(const struct ga_matrix_cell *c, char *buf, size_t len)
 		snprintf(buf, len, "%s", ga_verdict_name(c->verdict));
 }
 
+/* s as the table shows it in shown[len]: escaped for the terminal
+ * (util/escape.h: no control character, a newline as "\\n"), and in
+ * Markdown with '|' (which would end the cell), '<', '>' and '&' (which a
+ * renderer would take as HTML) and '`' made text: the words of a server
+ * or a driver (a class, a library's name) are data there too. */
+static void shown_text(const char *s, bool markdown, char *shown, size_t len)
+{
+	char esc[600];
+	const char *p, *rep;
+	size_t used = 0, n;
+
+	ga_esc_format(esc, sizeof(esc), s, GA_ESC_TEXT);
+	if (!markdown) {
+		snprintf(shown, len, "%s", esc);
+		return;
+	}
+	shown[0] = '\0';
+	for (p = esc; *p; p++) {
+		char one[2] = { *p, '\0' };
+
+		switch (*p) {
+		case '|': rep = "\\|"; break;
+		case '`': rep = "\\`"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '&': rep = "&amp;"; break;
+		default: rep = one;
+		}
+		n = strlen(rep);
+		if (used + n >= len)
+			break;
+		memcpy(shown + used, rep, n + 1);
+		used += n;
+	}
+}
+
+#define SHOWN_MAX 2400
+
 void ga_matrix_print(const struct ga_matrix *m, FILE *f, bool markdown)
 {
 	size_t *width, r, c, w0 = strlen("scenario");
-	char text[160], shown[200];
+	char text[160], *shown;
 
 	width = calloc(m->ncols ? m->ncols : 1, sizeof(*width));
-	if (!width)
+	shown = malloc(SHOWN_MAX);
+	if (!width || !shown) {
+		free(width);
+		free(shown);
 		return;
-	for (r = 0; r < m->nrows; r++)
-		if (strlen(m->rows[r]) > w0)
-			w0 = strlen(m->rows[r]);
+	}
+	for (r = 0; r < m->nrows; r++) {
+		shown_text(m->rows[r], markdown, shown, SHOWN_MAX);
+		if (strlen(shown) > w0)
+			w0 = strlen(shown);
+	}
 	for (c = 0; c < m->ncols; c++) {
-		width[c] = m->cols[c] ? strlen(m->cols[c]) : 1;
+		shown_text(m->cols[c] ? m->cols[c] : "?", markdown, shown,
+			   SHOWN_MAX);
+		width[c] = strlen(shown);
 		for (r = 0; r < m->nrows; r++) {
 			cell_text(&m->cells[r * m->ncols + c], text,
 				  sizeof(text));
-			if (strlen(text) > width[c])
-				width[c] = strlen(text);
+			shown_text(text, markdown, shown, SHOWN_MAX);
+			if (strlen(shown) > width[c])
+				width[c] = strlen(shown);
 		}
 	}
 	fprintf(f, markdown ? "| %-*s |" : "%-*s", (int)w0, "scenario");
-	for (c = 0; c < m->ncols; c++)
+	for (c = 0; c < m->ncols; c++) {
+		shown_text(m->cols[c] ? m->cols[c] : "?", markdown, shown,
+			   SHOWN_MAX);
 		fprintf(f, markdown ? " %-*s |" : "  %-*s", (int)width[c],
-			m->cols[c] ? m->cols[c] : "?");
+			shown);
+	}
 	fputc('\n', f);
 	if (markdown) {
 		fputs("|", f);
@@ -236,21 +286,28 @@ void ga_matrix_print(const struct ga_matrix *m, FILE *f, bool markdown)
 		fputc('\n', f);
 	}
 	for (r = 0; r < m->nrows; r++) {
-		ga_esc_format(shown, sizeof(shown), m->rows[r], GA_ESC_TEXT);
+		shown_text(m->rows[r], markdown, shown, SHOWN_MAX);
 		fprintf(f, markdown ? "| %-*s |" : "%-*s", (int)w0, shown);
 		for (c = 0; c < m->ncols; c++) {
 			cell_text(&m->cells[r * m->ncols + c], text,
 				  sizeof(text));
+			shown_text(text, markdown, shown, SHOWN_MAX);
 			fprintf(f, markdown ? " %-*s |" : "  %-*s",
-				(int)width[c], text);
+				(int)width[c], shown);
 		}
 		fputc('\n', f);
 	}
-	for (c = 0; c < m->ncols; c++)
-		if (m->notes[c])
-			fprintf(f, "%s%s: %s\n", markdown ? "\n" : "",
-				m->cols[c] ? m->cols[c] : "?", m->notes[c]);
+	for (c = 0; c < m->ncols; c++) {
+		if (!m->notes[c])
+			continue;
+		shown_text(m->cols[c] ? m->cols[c] : "?", markdown, shown,
+			   SHOWN_MAX);
+		fprintf(f, "%s%s: ", markdown ? "\n" : "", shown);
+		shown_text(m->notes[c], markdown, shown, SHOWN_MAX);
+		fprintf(f, "%s\n", shown);
+	}
 	free(width);
+	free(shown);
 }
 
 void ga_matrix_free(struct ga_matrix *m)

@@ -20,6 +20,7 @@
 
 #include "run/expect.h"
 #include "util/fsutil.h"
+#include "util/ownmark.h"
 
 /* Writes steps.log under the open directory dirfd. */
 static int write_steps_log(const struct ga_scenario *sc,
@@ -81,30 +82,46 @@ static void keep_driver_logs(struct ga_case *c, int dirfd)
 	closedir(d);
 }
 
+/* The directory leaf under the open directory parent, shown as shown:
+ * every one goneaway makes carries the mark of util/ownmark.h.  fresh: an
+ * old one is removed first (only when it carries the mark) and a new one
+ * made; else it must be there with the mark, or be made (create). */
+static int marked_dir(int parent, const char *leaf, bool fresh, bool create,
+		      const char *shown, struct ga_error *err)
+{
+	if (fresh && ga_mark_remove_at(parent, leaf, shown, err))
+		return -1;
+	return ga_mark_open_at(parent, leaf, fresh || create, shown, err);
+}
+
 /* The evidence directory of sc below o->results_dir: its path as shown
  * (into shown), opened without following any symlink below
  * results_dir.  rep > 0 of a repeated scenario: that run's own
  * directory, run-REP, inside the scenario's.  fresh: an old one is
- * removed first (never followed) and a new one made.  Returns a
- * descriptor, or -1 with err set. */
+ * removed first (never followed, and only when it carries goneaway's
+ * mark) and a new one made.  Returns a descriptor, or -1 with err
+ * set. */
 static int evidence_dir(const struct ga_run_options *o,
 			const struct ga_scenario *sc, long rep, bool fresh,
 			char *shown, size_t shown_len, struct ga_error *err)
 {
 	const char *label = ga_scenario_label(sc), *leaf;
-	char rel[PATH_MAX], run[32] = "";
+	char rel[PATH_MAX], run[32] = "", case_shown[PATH_MAX];
 	struct stat st;
-	int root, parent, fd;
+	int root, parent, fd, casefd;
 	size_t n;
+	bool repeated = rep > 0 && sc->repeat > 1;
 
-	if (rep > 0 && sc->repeat > 1)
-		snprintf(run, sizeof(run), "/run-%ld", rep);
-	n = (size_t)snprintf(rel, sizeof(rel), "%s%s%s%s",
+	if (repeated)
+		snprintf(run, sizeof(run), "run-%ld", rep);
+	n = (size_t)snprintf(rel, sizeof(rel), "%s%s%s",
 			     o->results_sub ? o->results_sub : "",
-			     o->results_sub ? "/" : "", label, run);
+			     o->results_sub ? "/" : "", label);
 	if (n >= sizeof(rel) ||
-	    (size_t)snprintf(shown, shown_len, "%s/%s", o->results_dir, rel) >=
-	    shown_len)
+	    (size_t)snprintf(case_shown, sizeof(case_shown), "%s/%s",
+			     o->results_dir, rel) >= sizeof(case_shown) ||
+	    (size_t)snprintf(shown, shown_len, "%s%s%s", case_shown,
+			     run[0] ? "/" : "", run) >= shown_len)
 		return ga_error_set(err, "results path too long under %s",
 				    o->results_dir);
 	leaf = strrchr(rel, '/');
@@ -122,26 +139,78 @@ static int evidence_dir(const struct ga_run_options *o,
 		close(root);
 	if (parent < 0)
 		return ga_error_prefix(err, "%s", o->results_dir);
-	fd = -1;
-	if (fresh && (ga_tree_remove_at(parent, leaf, err) ||
-		      (mkdirat(parent, leaf, 0755) != 0 &&
-		       ga_error_errno(err, errno, "mkdir %s", shown))))
-		goto out;
-	fd = openat(parent, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-	if (fd < 0) {
-		ga_error_errno(err, errno, "open %s", shown);
-		goto out;
+	if (repeated) {
+		/* the scenario's directory, ga_evidence_begin()'s */
+		casefd = marked_dir(parent, leaf, false, true, case_shown, err);
+		fd = casefd < 0 ? -1 :
+		     marked_dir(casefd, run, fresh, false, shown, err);
+		if (casefd >= 0)
+			close(casefd);
+	} else {
+		fd = marked_dir(parent, leaf, fresh, false, shown, err);
 	}
 	/* made by us just now, or earlier in this run */
-	if (fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
+	if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_uid != geteuid())) {
 		ga_error_set(err, "%s: not this user's directory", shown);
 		close(fd);
 		fd = -1;
 	}
-out:
 	close(parent);
 	return fd;
+}
+
+/* The directory rel below dirfd as it is, each component opened with
+ * O_NOFOLLOW and none made; -1 when one is missing or not a directory
+ * (a symlink included). */
+static int open_existing_beneath(int dirfd, char *rel)
+{
+	char *comp, *save = NULL;
+	int fd, next;
+
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (comp = strtok_r(rel, "/", &save); comp && fd >= 0;
+	     comp = strtok_r(NULL, "/", &save)) {
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			      O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
+int ga_evidence_check(const struct ga_run_options *o,
+		      const struct ga_scenario *sc, struct ga_error *err)
+{
+	const char *label = ga_scenario_label(sc), *leaf;
+	char rel[PATH_MAX], shown[PATH_MAX];
+	int root, parent, r;
+
+	if (!o->results_dir)
+		return 0;
+	if ((size_t)snprintf(rel, sizeof(rel), "%s%s%s",
+			     o->results_sub ? o->results_sub : "",
+			     o->results_sub ? "/" : "", label) >= sizeof(rel))
+		return ga_error_set(err, "results path too long under %s",
+				    o->results_dir);
+	snprintf(shown, sizeof(shown), "%s/%s", o->results_dir, rel);
+	leaf = strrchr(rel, '/');
+	if (leaf)
+		rel[leaf++ - rel] = '\0';
+	else
+		leaf = rel;
+	root = open(o->results_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return errno == ENOENT ? 0 :
+		       ga_error_errno(err, errno, "open %s", o->results_dir);
+	parent = leaf == rel ? root : open_existing_beneath(root, rel);
+	if (parent != root)
+		close(root);
+	if (parent < 0)
+		return 0;       /* nothing there yet, or a symlink the run
+				 * will not follow either: it says why */
+	r = ga_mark_check_at(parent, leaf, shown, err);
+	close(parent);
+	return r < 0 ? -1 : 0;
 }
 
 int ga_evidence_open(const struct ga_run_options *o,

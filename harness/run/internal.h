@@ -161,8 +161,9 @@ int ga_rewrite_steps_log(const struct ga_run_options *o,
  * the file that ran, steps.log, the server's error log and config, and
  * the standard error of each client driver process.  Nothing is created
  * or removed outside results_dir and no symlink below it is followed: an
- * old evidence directory is removed with ga_tree_remove_at.  What could
- * not be kept is recorded in c->res->evidence_lost. */
+ * old evidence directory is removed only when it carries goneaway's mark
+ * (util/ownmark.h), and the new one gets it.  What could not be kept is
+ * recorded in c->res->evidence_lost. */
 void ga_keep_evidence(struct ga_case *c);
 
 /* Copies the scenario's my.cnf src into dirfd as my.cnf, the paths of

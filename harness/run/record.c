@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/expect_text.h"
 #include "run/expect.h"
 #include "server/server.h"
 
@@ -192,9 +193,18 @@ static void add_code(struct ga_outcome_set *s, unsigned code)
 		s->codes[s->ncodes++] = code;
 }
 
+/* A class that an expect line cannot hold as it came (a driver's text
+ * with a blank, a quote, a '#', or a word such as "ok" that means
+ * something else there) is recorded as "error": what a driver says
+ * never becomes part of a scenario's instructions. */
 static void add_class(struct ga_outcome_set *s, const char *cls)
 {
 	size_t i;
+
+	if (!ga_class_text_ok(cls)) {
+		s->any_error = true;
+		return;
+	}
 
 	for (i = 0; i < s->nclasses; i++)
 		if (strcmp(s->classes[i], cls) == 0)
@@ -312,6 +322,24 @@ int ga_record_line(const struct ga_step *st, const struct ga_step_result *sr,
 		return -1;
 	}
 	return 0;
+}
+
+const char *ga_record_unwritable_class(const struct ga_step_result *sr)
+{
+	size_t i;
+
+	if (sr->ntally) {
+		for (i = 0; i < sr->ntally; i++)
+			if (sr->tally[i].result == GA_RESULT_ERROR &&
+			    !sr->tally[i].err && sr->tally[i].error_class[0] &&
+			    !ga_class_text_ok(sr->tally[i].error_class))
+				return sr->tally[i].error_class;
+		return NULL;
+	}
+	if (sr->out.result == GA_RESULT_ERROR && !sr->out.err &&
+	    sr->out.error_class[0] && !ga_class_text_ok(sr->out.error_class))
+		return sr->out.error_class;
+	return NULL;
 }
 
 int ga_record_expect_copy(struct ga_expect *to, const struct ga_expect *e)

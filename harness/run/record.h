@@ -14,6 +14,12 @@
  * recorded file PASSes when it is run again, on the servers and with
  * the clients it was recorded with.
  *
+ * What a driver reported is data, never instructions: an error class
+ * is written only when it reads back as that class (ga_class_text_ok),
+ * else the line says "error" (and the scenario's notes say why); a
+ * driver's message and value are never written (a "matching" or value
+ * clause is kept only from the line it replaces).
+ *
  * Which lines a scenario gets: in a draft (a scenario with an "expect
  * any" placeholder, or with no expect line at all) and for the built-in
  * client, the default lines (a placeholder or a line that did not match
@@ -69,6 +75,11 @@ bool ga_record_checked(const struct ga_step *st);
 int ga_record_line(const struct ga_step *st, const struct ga_step_result *sr,
 		   const struct ga_expect *applied, struct ga_expect *out);
 void ga_record_expect_free(struct ga_expect *e);
+
+/* The first error class sr saw that an expect line cannot hold as it
+ * came (lang/expect_text.h, ga_class_text_ok), which a recorded line says
+ * as "error"; NULL when there is none.  Borrowed from sr. */
+const char *ga_record_unwritable_class(const struct ga_step_result *sr);
 
 /* A copy of e, its strings new (ga_record_expect_free).  Returns 0, or
  * -1 (out of memory). */

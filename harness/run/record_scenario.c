@@ -402,6 +402,7 @@ static int record_step(struct step_rec *s, const struct textline *lines,
 	const struct ga_step *st = s->st;
 	struct work w = { NULL, 0 };
 	struct ga_expect n;
+	const char *cls;
 	size_t k, i;
 	int pass, rc = -1;
 
@@ -418,6 +419,12 @@ static int record_step(struct step_rec *s, const struct textline *lines,
 		s->sigs[k][0] = '\0';
 		if (s->i >= s->cases[k].nsteps || !s->cases[k].steps[s->i].ran)
 			continue;
+		cls = ga_record_unwritable_class(&s->cases[k].steps[s->i]);
+		if (cls)
+			note(notes, notes_len, "line %d: %s's error class \"%s\" "
+			     "is no class an expect line can hold "
+			     "(docs/expectations.md): recorded as 'error'",
+			     st->line, s->cases[k].client, cls);
 		if (ga_record_line(st, &s->cases[k].steps[s->i], NULL, &n))
 			goto oom;
 		signature(&n, s->sigs[k], sizeof(s->sigs[k]));

@@ -296,6 +296,13 @@ int ga_evidence_open(const struct ga_run_options *o,
 		     const struct ga_scenario *sc, char *shown,
 		     size_t shown_len, struct ga_error *err);
 
+/* Before a run: whether sc's evidence directory below o->results_dir
+ * (and o->results_sub) may be replaced: it is not there, or it is a
+ * directory goneaway made (util/ownmark.h).  Returns 0, or -1 with err
+ * naming what is there and is not goneaway's (nothing is touched). */
+int ga_evidence_check(const struct ga_run_options *o,
+		      const struct ga_scenario *sc, struct ga_error *err);
+
 /* Makes a repeated scenario's evidence directory afresh, before any of
  * its runs, with the file that ran in it; sets res->results (or
  * res->evidence_lost). */

@@ -9,7 +9,9 @@
 # a page elsewhere, as file: URLs; its screenshot must show the cells in
 # their colours.  Without chromium (make deps-check installs it) those
 # tests SKIP.  No chromium process may outlive the file: each one is found
-# by its private profile directory and ended by its PID.
+# by its private profile directory and ended by its PID.  A driver whose
+# replies hold <script>, ]]>, "# TODO", pipes and newlines (bad-driver.py
+# hostile) leaves TAP, JUnit, HTML, Markdown and the console well-formed.
 . "$(dirname "$0")/lib.sh"
 
 S="$TOP/scenarios"
@@ -154,6 +156,45 @@ test_expect_success 'report --html writes one page, with the exit status of the 
 test_expect_success 'report --html into a directory that does not exist says why' '
 	"$GONEAWAY" report --color never --html nodir/x.html res > bad.out 2>&1;
 	cat bad.out; grep -q "goneaway: --html nodir/x.html: No such file" bad.out
+'
+
+# A driver's words are data (issue 26): bad-driver.py's hostile mode
+# FAILs with an error class, message, api and value holding newlines,
+# quotes, <script>, ]]>, "# TODO", Markdown pipes and control characters.
+HOSTILE="$TOP/tests/integration/data/drivers/bad-driver.py"
+
+test_expect_success 'a hostile driver: TAP, JUnit, HTML and Markdown keep its words as data' '
+	"$GONEAWAY" run --color never -o hres --format tap --junit h.xml \
+		--html h.html --markdown h.md --client builtin \
+		--client "cmd:$HOSTILE hostile" \
+		"$TOP/tests/integration/data/hostile-reports.gw" > h.tap 2>&1;
+	rc=$?; cat h.tap h.md; test $rc -eq 1 &&
+	test "$(grep -c "^ok \|^not ok " h.tap)" -eq 2 &&
+	! grep -v "^TAP version 13\$\|^1\.\.2\$\|^ok \|^not ok \|^  \|^# " h.tap &&
+	! grep "^ok \|^not ok " h.tap | sed "s/\\\\#//g" | grep -q "#" &&
+	grep -q "admin SET GLOBAL" h.tap &&
+	xmllint --noout h.xml &&
+	test "$(xmllint --xpath "count(//testcase)" h.xml)" -eq 2 &&
+	test "$(xmllint --xpath "count(//script)" h.xml)" -eq 0 &&
+	grep -q "&lt;script&gt;" h.xml &&
+	! grep -q "<script" h.html && grep -q "&lt;script&gt;" h.html &&
+	test "$(grep -c "^|" h.md)" -eq 3 &&
+	! grep "^|" h.md | sed "s/\\\\|//g" | grep -v "^|[^|]*|[^|]*|[^|]*|\$" &&
+	! grep -q "<" h.md
+'
+
+test_expect_success '... and so do the console, steps.log and report.txt' '
+	"$GONEAWAY" run --color never -o hres2 --client builtin \
+		--client "cmd:$HOSTILE hostile" \
+		"$TOP/tests/integration/data/hostile-reports.gw" > h.out 2>&1;
+	rc=$?; cat h.out; test $rc -eq 1 &&
+	esc=$(printf "\033") &&
+	! grep -q "$esc" h.out && ! grep -q "^| x |" h.out &&
+	! grep -rq "$esc" hres2/local-bad-hostile/hostile-reports/steps.log \
+		hres2/local-bad-hostile/hostile-reports/report.txt &&
+	! grep -q "^admin" h.out hres2/local-bad-hostile/hostile-reports/steps.log \
+		hres2/local-bad-hostile/hostile-reports/report.txt &&
+	grep -q "line one\\\\nadmin SET GLOBAL" h.out
 '
 
 if ! command -v chromium > /dev/null 2>&1; then

@@ -7,6 +7,9 @@
 # client other than the built-in one only [client=X] lines are written,
 # where X differs.  The output is a patch and files under -o: no
 # scenario is ever rewritten.  Outside --record a placeholder is ERROR.
+# A driver's words are data (issue 26): an error class no expect line
+# can hold is recorded as "error", a reply with a newline in its class,
+# sqlstate or api is an ERROR, a greeting's name with one is refused.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
@@ -137,6 +140,52 @@ test_expect_success 'a scenario whose lines all hold: nothing to change, no patc
 test_expect_success '--record needs somewhere to write: --no-results is a usage error' '
 	"$GONEAWAY" run --record --no-results "$DATA/draft-kill.gw" 2> nores.err;
 	test $? -eq 2 && grep -q "give -o DIR" nores.err
+'
+
+# A driver's words are data (issue 26): bad-driver.py's hostile modes
+# answer with an error class, message, sqlstate, api and value that would
+# be instructions if written back as they came.
+HOSTILE="$TOP/tests/integration/data/drivers/bad-driver.py"
+
+test_expect_success 'a hostile driver recorded: its class becomes "error", only expect lines are added' '
+	run_rec hrec --client "cmd:$HOSTILE hostile" "$TOP/tests/integration/data/draft-hostile.gw" &&
+	grep -q "line 14: bad-hostile.s error class .* is no class an expect line can hold (docs/expectations.md): recorded as .error." hrec.out &&
+	grep "^+" hrec/record.patch | grep -v "^+++ " > added &&
+	cat added && test "$(wc -l < added)" -eq 2 &&
+	! grep -v "^+    expect " added &&
+	grep -qx "+    expect ok" added &&
+	grep -qx "+    expect error within [0-9.]*s" added &&
+	! grep -q "admin\|script\|TODO\|SET GLOBAL" hrec/record.patch \
+		hrec/recorded/draft-hostile.gw
+'
+
+test_expect_success '... check reads the recorded file back as the same steps, and it PASSes with that driver' '
+	"$GONEAWAY" check hrec/recorded/draft-hostile.gw > hcheck.out 2>&1;
+	rc=$?; cat hcheck.out; test "$rc" -eq 0 &&
+	grep -v "^ *expect " "$TOP/tests/integration/data/draft-hostile.gw" > steps-before &&
+	grep -v "^ *expect " hrec/recorded/draft-hostile.gw > steps-after &&
+	diff -u steps-before steps-after &&
+	passes hpass --client "cmd:$HOSTILE hostile" \
+		hrec/recorded/draft-hostile.gw
+'
+
+for mode in hostile-nl hostile-sqlstate hostile-api; do
+	test_expect_success "a reply with a newline in its words ($mode) is an ERROR, nothing of it recorded" "
+		run_rec rec-$mode --client 'cmd:$HOSTILE $mode' \
+			\"\$TOP/tests/integration/data/draft-hostile.gw\"; rc=\$?;
+		test \$rc -eq 3 &&
+		grep -q 'answered with a reply goneaway does not take' \
+			rec-$mode/draft-hostile/steps.log &&
+		grep -q 'the steps after the error are not recorded' rec-$mode.out &&
+		! grep -rq 'SET GLOBAL' rec-$mode/record.patch rec-$mode/recorded
+	"
+done
+
+test_expect_success 'a driver whose greeting names it with a newline is refused before anything runs' '
+	run_rec rec-name --client "cmd:$HOSTILE hostile-name" \
+		"$TOP/tests/integration/data/draft-hostile.gw"; rc=$?;
+	test $rc -eq 2 && grep -q "greeting.s \"driver\" is no name" rec-name.out &&
+	test ! -e rec-name/record.patch
 '
 
 test_expect_success 'the runs left no namespace, veth, table, process or temp dir' '

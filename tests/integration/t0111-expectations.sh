@@ -159,6 +159,33 @@ test_expect_success 'a bad file: every problem as FILE:LINE:COL, nothing runs' '
 	grep -q "^v2.expect:1:23: error: format 2, and this goneaway reads format 1 only" v2.err
 '
 
+# A driver's words are data (issue 26): what --record writes into the
+# file from bad-driver.py's hostile replies reads back as what was
+# recorded, and nothing the driver said becomes a line of it.
+HOSTILE="$TOP/tests/integration/data/drivers/bad-driver.py"
+DRAFT="$TOP/tests/integration/data/draft-hostile.gw"
+
+test_expect_success 'a hostile driver recorded into an expectation file: its class is "error", the file reads back' '
+	"$GONEAWAY" run --color never --record --expectations hostile.expect \
+		--client "cmd:$HOSTILE hostile" -o hrec "$DRAFT" > hrec.out 2>&1;
+	rc=$?; cat hrec.out hostile.expect; test "$rc" -eq 0 &&
+	grep -qx "client bad-hostile" hostile.expect &&
+	grep -q "^draft-hostile:14  *\*  *query app  *error within [0-9.]*s$" hostile.expect &&
+	! grep -q "admin\|script\|TODO\|SET GLOBAL" hostile.expect &&
+	test "$(grep -c "^draft-hostile:" hostile.expect)" -eq 3 &&
+	"$GONEAWAY" check --expectations hostile.expect "$DRAFT" > hcheck.out 2>&1
+'
+
+test_expect_success '... a run held to it PASSes, and recording again writes the very same file' '
+	cmp_run hpass --expectations hostile.expect \
+		--client "cmd:$HOSTILE hostile" "$DRAFT" &&
+	cp hostile.expect hostile.before &&
+	"$GONEAWAY" run --color never --record --expectations hostile.expect \
+		--client "cmd:$HOSTILE hostile" -o hrec2 "$DRAFT" > hrec2.out 2>&1 &&
+	grep -q "^recorded: hostile.expect, 3 lines (3 before)" hrec2.out &&
+	cmp hostile.before hostile.expect
+'
+
 test_expect_success 'the runs left no namespace, veth, table, process or temp dir' '
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after

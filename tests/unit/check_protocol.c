@@ -493,6 +493,51 @@ START_TEST(a_hang_shows_its_late_reply)
 }
 END_TEST
 
+/* The words goneaway may write back into a file (issue 26): a driver's
+ * name, error class, sqlstate and api are checked as they arrive. */
+START_TEST(a_drivers_words_are_checked)
+{
+	static const char nul_class[] = "Err\0or";
+
+#define OK(f, s) ck_assert_msg(f(s, strlen(s)), #f "(\"%s\")", s)
+#define BAD(f, s) ck_assert_msg(!f(s, strlen(s)), #f "(\"%s\")", s)
+	OK(ga_protocol_name_ok, "pymysql");
+	OK(ga_protocol_name_ok, "go-sql-driver");
+	OK(ga_protocol_name_ok, "mysql2.x_9");
+	BAD(ga_protocol_name_ok, "");
+	BAD(ga_protocol_name_ok, "a]\nquery app SELECT 1");
+	BAD(ga_protocol_name_ok, "a b");
+	BAD(ga_protocol_name_ok, "-x");
+	BAD(ga_protocol_name_ok, "x#y");
+	BAD(ga_protocol_name_ok,
+	    "a123456789012345678901234567890123456789012345678901234567890123");
+	OK(ga_protocol_class_ok, "InterfaceError");
+	OK(ga_protocol_class_ok, "Mysql2::Error");
+	OK(ga_protocol_class_ok, "Foo\\Bar\\Exception");
+	OK(ga_protocol_class_ok, "<script>");          /* data: escaped */
+	BAD(ga_protocol_class_ok, "");
+	BAD(ga_protocol_class_ok, "Foo\nadmin SET GLOBAL max_connections=1");
+	BAD(ga_protocol_class_ok, "Foo\rBar");
+	BAD(ga_protocol_class_ok, "Foo Bar");
+	BAD(ga_protocol_class_ok, "Foo\x1b[2J");
+	BAD(ga_protocol_class_ok, "Fo\xc3\xa9");        /* not ASCII */
+	ck_assert(!ga_protocol_class_ok(nul_class, sizeof(nul_class) - 1));
+	OK(ga_protocol_sqlstate_ok, "");
+	OK(ga_protocol_sqlstate_ok, "HY000");
+	OK(ga_protocol_sqlstate_ok, "08S01");
+	BAD(ga_protocol_sqlstate_ok, "08S0");
+	BAD(ga_protocol_sqlstate_ok, "08S\n1");
+	BAD(ga_protocol_sqlstate_ok, "HY0000");
+	OK(ga_protocol_api_ok, "QueryContext (rows read as they come)");
+	OK(ga_protocol_api_ok, "cursor.execute");
+	BAD(ga_protocol_api_ok, "");
+	BAD(ga_protocol_api_ok, "execute\nadmin SET GLOBAL a=1");
+	BAD(ga_protocol_api_ok, "a\x7f");
+#undef OK
+#undef BAD
+}
+END_TEST
+
 Suite *make_protocol_suite(void)
 {
 	Suite *s = suite_create("protocol");
@@ -515,6 +560,7 @@ Suite *make_protocol_suite(void)
 			    (int)(sizeof(replies) / sizeof(replies[0])));
 	tcase_add_test(tc, a_code_is_named_by_the_headers_then_the_driver);
 	tcase_add_test(tc, an_error_name_is_bounded);
+	tcase_add_test(tc, a_drivers_words_are_checked);
 	tcase_add_test(tc, a_failed_fetch_says_how_many_rows_it_read);
 	tcase_add_test(tc, a_hang_shows_its_late_reply);
 	suite_add_tcase(s, tc);

@@ -11,6 +11,7 @@
 
 #include "lang/expect_text.h"
 #include "lang/expectations.h"
+#include "lang/parse.h"
 #include "parse_util.h"
 #include "run/record.h"
 #include "suites.h"
@@ -357,6 +358,139 @@ START_TEST(test_expectations)
 }
 END_TEST
 
+/* ---- a driver's text is data ------------------------------------------- */
+
+/* Error classes a driver may report that an expect line cannot hold as
+ * they came: each would change what the line says (a new line holding a
+ * step, a word that means success or another error, a comment, a
+ * quote).  The protocol refuses control characters (client/protocol.h);
+ * the recorder must still never write any of these as a class. */
+static const char *const hostile[] = {
+	"Foo\nadmin SET GLOBAL max_connections=1",
+	"ok", "hang", "error", "any", "CR_SERVER_LOST",
+	"Err\"quote", "<script>alert(1)</script>", "x]]>", "#", "a|b",
+	"Err#TODO", "E r r",
+};
+
+START_TEST(test_hostile_class)
+{
+	struct ga_scenario *sc = parse_ok(published), *back;
+	struct ga_line_edits e = { NULL, 0 };
+	struct ga_record_case rc;
+	struct ga_diags d = { 0 };
+	struct ga_error err;
+	char notes[1024], *out = NULL;
+	const char *cls = hostile[_i];
+	const struct ga_expect *x;
+	size_t k;
+
+	make_case(&rc, sc, "local", GA_FLAVOUR_MARIADB, 101119, "bad-x");
+	failed(&rc, 2, 0, cls, 0);
+	rc.steps[2].expect = &sc->steps[2].expects[0];
+	ck_assert_int_eq(ga_record_scenario(sc, published, &rc, 1, &e, notes,
+					    sizeof(notes), &err), 0);
+	ck_assert_msg(strstr(notes, "is no class an expect line can hold") !=
+		      NULL, "notes: %s", notes);
+	ck_assert_int_eq(ga_text_edit(published, &e, &out, &err), 0);
+	fputs(out, stderr);
+	/* it reads back: the same steps, the driver's line says "error" */
+	ck_assert_int_eq(ga_parse_text("back.gw", out, &back, &d), 0);
+	ck_assert_uint_eq(back->nsteps, sc->nsteps);
+	for (k = 0; k < back->nsteps; k++) {
+		ck_assert_int_eq(back->steps[k].kind, sc->steps[k].kind);
+		ck_assert_int_eq(back->steps[k].line, sc->steps[k].line);
+	}
+	ck_assert_uint_eq(back->steps[2].nexpects, 4);
+	x = &back->steps[2].expects[3];
+	ck_assert_str_eq(x->selector.client, "bad-x");
+	ck_assert(x->set.any_error);
+	ck_assert(!x->set.ok && !x->set.hang && !x->set.any);
+	ck_assert_uint_eq(x->set.ncodes, 0);
+	ck_assert_uint_eq(x->set.nclasses, 0);
+	ck_assert_ptr_null(strstr(out, "admin"));
+	ck_assert_ptr_null(strstr(out, "script"));
+	ga_scenario_free(back);
+	free(out);
+	ga_line_edits_free(&e);
+	ga_record_case_free(&rc);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* The same into an expectation file: what is written reads back as the
+ * lines that were recorded, "error" in the hostile class's place. */
+START_TEST(test_hostile_class_expectations)
+{
+	struct ga_scenario *sc = parse_ok(published);
+	struct ga_expectations x, back;
+	struct ga_record_case rc;
+	struct ga_diags d = { 0 };
+	struct ga_error err;
+	char *text = NULL, a[256], b[256];
+	size_t len = 0, i;
+	FILE *f;
+
+	free(sc->label);
+	sc->label = strdup("p");
+	memset(&x, 0, sizeof(x));
+	memset(&back, 0, sizeof(back));
+	x.path = strdup("x.expect");
+	x.client = strdup("bad-x");
+	make_case(&rc, sc, "local", GA_FLAVOUR_MARIADB, 101119, "bad-x");
+	failed(&rc, 2, 0, hostile[_i], 0);
+	rc.steps[2].expect = &sc->steps[2].expects[0];
+	ck_assert_int_eq(ga_record_expectations(&x, sc, &rc, 1, &err), 0);
+	f = open_memstream(&text, &len);
+	ck_assert_int_eq(ga_expectations_write(f, &x), 0);
+	fclose(f);
+	fputs(text, stderr);
+	ck_assert_ptr_null(strstr(text, "admin"));
+	ck_assert_int_eq(ga_expectations_parse_text("x.expect", text, &back,
+						    &d), 0);
+	ck_assert_uint_eq(back.n, x.n);
+	for (i = 0; i < x.n; i++) {
+		ck_assert_int_eq(back.items[i].step_line, x.items[i].step_line);
+		ga_expect_text(&x.items[i].expect, false, a, sizeof(a));
+		ga_expect_text(&back.items[i].expect, false, b, sizeof(b));
+		ck_assert_str_eq(a, b);
+	}
+	ga_expect_text(&back.items[1].expect, false, b, sizeof(b));
+	ck_assert_str_eq(b, "error within 1s");
+	free(text);
+	ga_expectations_free(&back);
+	ga_expectations_free(&x);
+	ga_record_case_free(&rc);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* ga_expect_text itself never writes a class or client name that would
+ * read back as something else: it leaves it out and says so (-1). */
+START_TEST(test_expect_text_refuses)
+{
+	struct ga_expect e;
+	char b[256];
+
+	memset(&e, 0, sizeof(e));
+	e.after_ms = e.within_ms = -1;
+	e.set.nclasses = 2;
+	snprintf(e.set.classes[0], GA_CLASS_MAX, "InterfaceError");
+	snprintf(e.set.classes[1], GA_CLASS_MAX, "X\nadmin SET GLOBAL a=1");
+	ck_assert_int_eq(ga_expect_text(&e, true, b, sizeof(b)), -1);
+	ck_assert_str_eq(b, "InterfaceError");
+	e.set.nclasses = 1;
+	snprintf(e.selector.client, sizeof(e.selector.client), "a]\nkill");
+	ck_assert_int_eq(ga_expect_text(&e, true, b, sizeof(b)), -1);
+	ck_assert_str_eq(b, "InterfaceError");
+	ck_assert(ga_class_text_ok("Mysql2::Error"));
+	ck_assert(ga_class_text_ok("Foo\\Bar\\Exception"));
+	ck_assert(!ga_class_text_ok("ok"));
+	ck_assert(!ga_class_text_ok("CR_SERVER_LOST"));
+	ck_assert(!ga_class_text_ok("a b"));
+	ck_assert(!ga_class_text_ok(""));
+}
+END_TEST
+
 /* ---- text edits ---------------------------------------------------------- */
 
 START_TEST(test_textedit)
@@ -403,6 +537,11 @@ Suite *make_record_suite(void)
 	tcase_add_test(tc, test_nothing);
 	tcase_add_test(tc, test_expectations);
 	tcase_add_test(tc, test_textedit);
+	tcase_add_loop_test(tc, test_hostile_class, 0,
+			    (int)(sizeof(hostile) / sizeof(hostile[0])));
+	tcase_add_loop_test(tc, test_hostile_class_expectations, 0,
+			    (int)(sizeof(hostile) / sizeof(hostile[0])));
+	tcase_add_test(tc, test_expect_text_refuses);
 	suite_add_tcase(s, tc);
 	return s;
 }

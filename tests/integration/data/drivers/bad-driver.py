@@ -34,6 +34,21 @@
 #            (an sql that is not an object too).  With $BAD_DRIVER_LOG
 #            set, every request line is appended to that file as it
 #            came (t0091 reads what goneaway sent).
+# For t0110 and t0099 (issue 26: a driver's text is data), replies whose
+# words would be instructions if written back unescaped:
+#   hostile    greets as "bad-hostile", its "library" holding a newline,
+#              '|', '<script>' and a TAP directive; a connect is ok;
+#              a query whose sql holds FAIL fails with errno 0 and an
+#              error_class that the protocol takes but no expect line can
+#              hold (quotes, '<script>', ']]>', '|', '#'), a message with
+#              newlines, "admin SET GLOBAL max_connections=1", "# TODO",
+#              Markdown pipes and control characters; any other query
+#              succeeds with a value as hostile as that message
+#   hostile-nl   as hostile, but the error_class holds a newline and
+#              "admin SET GLOBAL max_connections=1": refused as a reply
+#   hostile-sqlstate, hostile-api  as hostile, the sqlstate or the api
+#              holding a newline: refused as a reply
+#   hostile-name  greets with a "driver" name holding a newline: refused
 # For t0097-driver-test, the shipped PyMySQL driver breaking one rule of
 # docs/driver-protocol.md each ("goneaway driver-test" must name it):
 #   dt-noexit      does not exit when its input closes
@@ -162,6 +177,38 @@ if mode.startswith("dt-"):
     gadriver.serve(sess)
     if mode == "dt-noexit":
         time.sleep(300)                 # ignores the end of its input
+    sys.exit(0)
+HOSTILE_TEXT = ("line one\nadmin SET GLOBAL max_connections=1\n"
+                "# TODO not really | a | b |\n<script>alert(1)</script>"
+                " ]]> \"quoted\" \x1b[2J\x07 \x7f end")
+if mode.startswith("hostile"):
+    name = "bad-hostile\nadmin SET GLOBAL a=1" if mode == "hostile-name" \
+        else "bad-hostile"
+    print(json.dumps({"hello": "goneaway-driver", "protocol": 1,
+                      "driver": name, "version": "1.0",
+                      "library": "hostile 1.0\n| x | <script>y</script> "
+                                 "# SKIP"}), flush=True)
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req["step"] in ("connect", "close"):
+            answer = {"result": "ok", "api": req["step"], "thread_after": 7}
+        elif "FAIL" in req.get("sql", ""):
+            answer = {"result": "error", "errno": 0, "sqlstate": "HY000",
+                      "message": HOSTILE_TEXT, "api": "query|<b>#x",
+                      "error_class": "<script>\"]]>|#TODO"}
+            if mode == "hostile-nl":
+                answer["error_class"] = ("Foo\nadmin SET GLOBAL "
+                                         "max_connections=1")
+            if mode == "hostile-sqlstate":
+                answer["sqlstate"] = "HY\n00"
+            if mode == "hostile-api":
+                answer["api"] = "query\nadmin SET GLOBAL a=1"
+        else:
+            answer = {"result": "ok", "api": "query", "value": HOSTILE_TEXT,
+                      "thread_before": 7, "thread_after": 7}
+        answer["id"] = req["id"]
+        answer.setdefault("elapsed_ms", 1)
+        print(json.dumps(answer), flush=True)
     sys.exit(0)
 if mode == "echo":
     hello = {"hello": "goneaway-driver", "protocol": 1,

@@ -1,0 +1,118 @@
+#!/bin/sh
+# t0116-own-dirs: goneaway removes only what it made (issue 26).  Every
+# case folder and recorded/ directory goneaway makes under -o carries a
+# mark (.goneaway, first line fixed); a directory of that name without
+# it - the user's own folder, a symlink, a file - is an error naming it,
+# exit 2, before anything runs, and nothing is removed.  The attacks of
+# the issue: "run --record -o ." with a scenario labelled "victim" next
+# to ./victim/notes.txt and ./recorded/mine.gw, and "replay -o DIR" of a
+# folder and of a bundle whose scenario is named after a folder of DIR.
+. "$(dirname "$0")/lib.sh"
+
+leftover_snapshot > "$SCRATCH/before"
+DATA="$TOP/tests/integration/data/own-dirs"
+MARK="goneaway made this directory and may remove it"
+
+# user_files DIR: the user's own folders under DIR, as the issue had them
+user_files() {
+	mkdir -p "$1/victim" "$1/recorded" &&
+	echo "my notes" > "$1/victim/notes.txt" &&
+	echo "my scenario" > "$1/recorded/mine.gw"
+}
+
+# intact DIR: the user's files are all there, as they were
+intact() {
+	test "$(cat "$1/victim/notes.txt")" = "my notes" &&
+	test "$(cat "$1/recorded/mine.gw")" = "my scenario"
+}
+
+test_expect_success 'run --record -o . next to the user.s victim/ and recorded/: exit 2, both named, nothing removed' '
+	mkdir here && user_files here && cp "$DATA/victim.gw" here/ &&
+	(cd here && "$GONEAWAY" run --color never --record -o . victim.gw) \
+		> here.out 2>&1; rc=$?; cat here.out;
+	test "$rc" -eq 2 && intact here &&
+	grep -q "^goneaway: -o \.: \./victim: a directory, not a directory goneaway made (no \.goneaway mark in it): left as it is" here.out &&
+	grep -q "^goneaway: --record: \./recorded: a directory, not a directory goneaway made" here.out &&
+	test ! -e here/results.jsonl && test ! -e here/record.patch
+'
+
+test_expect_success 'a run into an empty -o marks every folder it makes; a second run replaces its own' '
+	"$GONEAWAY" run --color never --record -o own "$DATA/victim.gw" \
+		> own1.out 2>&1; rc=$?; cat own1.out; test "$rc" -eq 0 &&
+	test "$(head -n 1 own/victim/.goneaway)" = "$MARK" &&
+	test "$(head -n 1 own/recorded/.goneaway)" = "$MARK" &&
+	test -s own/recorded/victim.gw &&
+	echo stale > own/victim/stale.txt &&
+	"$GONEAWAY" run --color never --record -o own "$DATA/victim.gw" \
+		> own2.out 2>&1; rc=$?; cat own2.out; test "$rc" -eq 0 &&
+	test ! -e own/victim/stale.txt && test -s own/victim/steps.log &&
+	test "$(head -n 1 own/victim/.goneaway)" = "$MARK"
+'
+
+test_expect_success 'a folder whose mark was removed (or is not the mark) is the user.s: refused' '
+	rm own/victim/.goneaway &&
+	"$GONEAWAY" run --color never -o own "$DATA/victim.gw" > nomark.out 2>&1;
+	rc=$?; cat nomark.out; test "$rc" -eq 2 && test -s own/victim/steps.log &&
+	grep -q "own/victim: a directory, not a directory goneaway made" nomark.out &&
+	echo "goneaway made this directory" > own/victim/.goneaway &&
+	"$GONEAWAY" run --color never -o own "$DATA/victim.gw" > badmark.out 2>&1;
+	test $? -eq 2 && test -s own/victim/steps.log &&
+	ln -s /etc/hostname own/victim/.goneaway.tmp &&
+	rm own/victim/.goneaway && mv own/victim/.goneaway.tmp own/victim/.goneaway &&
+	"$GONEAWAY" run --color never -o own "$DATA/victim.gw" > linkmark.out 2>&1;
+	test $? -eq 2 && test -s own/victim/steps.log
+'
+
+test_expect_success 'a symlink or a file named as the case folder: refused, neither it nor its target touched' '
+	mkdir -p lnk target && echo keep > target/keep.txt &&
+	ln -s ../target lnk/victim &&
+	"$GONEAWAY" run --color never -o lnk "$DATA/victim.gw" > lnk.out 2>&1;
+	rc=$?; cat lnk.out; test "$rc" -eq 2 &&
+	test -L lnk/victim && test "$(cat target/keep.txt)" = keep &&
+	grep -q "lnk/victim: a symbolic link, not a directory goneaway made" lnk.out &&
+	mkdir -p fil && echo mine > fil/victim &&
+	"$GONEAWAY" run --color never -o fil "$DATA/victim.gw" > fil.out 2>&1;
+	rc=$?; cat fil.out; test "$rc" -eq 2 &&
+	test "$(cat fil/victim)" = mine &&
+	grep -q "fil/victim: a file, not a directory goneaway made" fil.out
+'
+
+test_expect_success 'a repeated scenario: its folder and each run-N folder marked; the user.s folder refused' '
+	"$GONEAWAY" run --color never -o rep "$DATA/victim-repeat.gw" \
+		> rep.out 2>&1; rc=$?; cat rep.out; test "$rc" -eq 0 &&
+	test "$(head -n 1 rep/victim-repeat/.goneaway)" = "$MARK" &&
+	test "$(head -n 1 rep/victim-repeat/run-1/.goneaway)" = "$MARK" &&
+	test "$(head -n 1 rep/victim-repeat/run-2/.goneaway)" = "$MARK" &&
+	mkdir -p rep2/victim-repeat/run-1 && echo mine > rep2/victim-repeat/run-1/notes.txt &&
+	"$GONEAWAY" run --color never -o rep2 "$DATA/victim-repeat.gw" \
+		> rep2.out 2>&1; rc=$?; cat rep2.out; test "$rc" -eq 2 &&
+	test "$(cat rep2/victim-repeat/run-1/notes.txt)" = mine
+'
+
+test_expect_success 'replay -o DIR of a folder named as a folder of DIR: exit 2, DIR.s folder kept' '
+	"$GONEAWAY" run --color never -o cases "$DATA/victim-repeat.gw" \
+		"$TOP/scenarios/kill-idle.gw" > cases.out 2>&1;
+	mkdir -p rdir/kill-idle && echo "my notes" > rdir/kill-idle/notes.txt &&
+	"$GONEAWAY" replay --color never -o rdir cases/kill-idle > rdir.out 2>&1;
+	rc=$?; cat rdir.out; test "$rc" -eq 2 &&
+	test "$(cat rdir/kill-idle/notes.txt)" = "my notes" &&
+	grep -q "rdir/kill-idle: a directory, not a directory goneaway made" rdir.out
+'
+
+test_expect_success '... and of a bundle; a replay into a DIR of its own replaces only its own folder' '
+	"$GONEAWAY" replay --bundle -o ki.tar.gz cases/kill-idle > b.out 2>&1 &&
+	"$GONEAWAY" replay --color never -o rdir ki.tar.gz > rb.out 2>&1;
+	rc=$?; cat rb.out; test "$rc" -eq 2 &&
+	test "$(cat rdir/kill-idle/notes.txt)" = "my notes" &&
+	"$GONEAWAY" replay --color never -o rown ki.tar.gz > rown1.out 2>&1 &&
+	"$GONEAWAY" replay --color never -o rown ki.tar.gz > rown2.out 2>&1;
+	rc=$?; cat rown2.out; test "$rc" -eq 0 &&
+	test "$(head -n 1 rown/kill-idle/.goneaway)" = "$MARK"
+'
+
+test_expect_success 'the runs left no namespace, veth, table, process or temp dir' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done
