@@ -570,10 +570,6 @@ int main(int argc, char **argv)
 		if (seeds.v[k].n > cap)
 			cap = seeds.v[k].n;
 	}
-	if (replay) {
-		printf("%s: %llu inputs ran, nothing found\n", prog, runs);
-		return 0;
-	}
 	cap = maxlen > 0 ? (size_t)maxlen : cap * 2 + 4096;
 	b = malloc(cap);
 	if (!b) {
@@ -581,7 +577,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	s = seed * 0x9E3779B97F4A7C15ULL + 1;
-	while (!stop && (!limit || runs < limit) &&
+	while (!replay && !stop && (!limit || runs < limit) &&
 	       (seconds <= 0 || now_s() - start < seconds)) {
 		const struct blob *o = &seeds.v[below(&s, seeds.n)];
 		int m, nmut = 1 + (int)below(&s, 8);
@@ -602,10 +598,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("%s: %llu runs in %.1f s (%.0f/s) from %zu seeds, seed %llu: "
-	       "nothing found\n", prog, runs, now_s() - start,
-	       (double)runs / (now_s() - start + 1e-9), seeds.n,
-	       (unsigned long long)seed);
+	if (replay)
+		printf("%s: %llu inputs ran, nothing found\n", prog, runs);
+	else
+		printf("%s: %llu runs in %.1f s (%.0f/s) from %zu seeds, seed "
+		       "%llu: nothing found\n", prog, runs, now_s() - start,
+		       (double)runs / (now_s() - start + 1e-9), seeds.n,
+		       (unsigned long long)seed);
 	free(b);
 	for (k = 0; k < seeds.n; k++)
 		free(seeds.v[k].p);
