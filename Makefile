@@ -60,7 +60,7 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
 .PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations \
-	uninstall clean help
+	uninstall clean help sanitize fuzz fuzz-short fuzz-build
 
 all: goneaway
 
@@ -152,6 +152,7 @@ roots: deps
 	GA_ROOTS=$(ROOTS) sh drivers/c/build.sh mariadb-11.8
 
 check: setup roots deps-check
+	$(MAKE) --no-print-directory sanitize
 	GA_UNIT_REQUIRE_ROOT=1 $(B)/check-unit
 	sh tests/integration/run-all.sh
 
@@ -172,6 +173,57 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1 CK_RUN_SUITE=client build-tsan/check-unit
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/goneaway run --no-results \
 		--step-timeout 4s $(TSAN_RUN)
+
+# ---- fuzzing and sanitizers (README, "Fuzzing and sanitizers") ----------
+# A fuzz target per reader of outside input, tests/fuzz/fuzz_NAME.c
+# (libFuzzer's interface), each with its seed corpus tests/fuzz/corpus/
+# NAME/ and dictionary tests/fuzz/NAME.dict, linked with the small
+# engine tests/fuzz/driver.c and built with ASan and UBSan in build-san
+# (gcc has no libFuzzer).  A finding is kept in build-san/fuzz-crashes/
+# NAME/; "build-san/fuzz/fuzz_NAME -r FILE" runs it again.
+#   sanitize    the unit tests once and every target FUZZ_SHORT_SECONDS
+#               (part of "make check")
+#   fuzz        every target FUZZ_SECONDS, one after another
+FUZZ_TARGETS = scenario expectations protocol results bundle
+FUZZ_SECONDS ?= 300
+FUZZ_SHORT_SECONDS ?= 6
+FUZZ_SEED ?= 1
+SAN_B = build-san
+SAN_CFLAGS = -O1 -g -fno-sanitize-recover=all
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+FUZZ_RUN = for t in $(FUZZ_TARGETS); do \
+	mkdir -p $(SAN_B)/fuzz-tmp && \
+	TMPDIR=$(CURDIR)/$(SAN_B)/fuzz-tmp $(SAN_ENV) $(SAN_B)/fuzz/fuzz_$$t \
+		-s $(FUZZ_SEED) -C $(SAN_B)/fuzz-crashes/$$t \
+		-x tests/fuzz/$$t.dict tests/fuzz/corpus/$$t
+
+.PRECIOUS: $(B)/fuzz/%.o
+$(B)/fuzz/%.o: tests/fuzz/%.c | $(B)
+	@mkdir -p $(B)/fuzz
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -c -o $@ $<
+
+$(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/driver.o $(B)/libgoneaway.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+fuzz-build:
+	$(MAKE) --no-print-directory B=$(SAN_B) SANITIZE=address,undefined \
+		CFLAGS="$(SAN_CFLAGS)" $(SAN_B)/check-unit \
+		$(FUZZ_TARGETS:%=$(SAN_B)/fuzz/fuzz_%)
+
+# The unit tests without LeakSanitizer: its check at the exit of each of
+# Check's ~1,900 forked tests tripled their time (the fuzz targets keep
+# it); Check's timeouts stretched for the sanitizers' slowdown.
+sanitize: fuzz-build
+	$(SAN_ENV) ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1 \
+		CK_TIMEOUT_MULTIPLIER=3 $(SAN_B)/check-unit
+	$(MAKE) --no-print-directory fuzz-short
+
+fuzz-short: fuzz-build
+	@$(FUZZ_RUN) -t $(FUZZ_SHORT_SECONDS) || exit 1; done
+
+fuzz: fuzz-build
+	@$(FUZZ_RUN) -t $(FUZZ_SECONDS) || exit 1; done
 
 # tests/bench/bench.sh: ratios of runs measured side by side, printed and
 # written to BENCH_OUT: (a) the shipped suite at -j 1 vs the default -j,
@@ -212,7 +264,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway
 
 clean:
-	rm -rf build build-tsan goneaway goneaway-results
+	rm -rf build build-tsan $(SAN_B) goneaway goneaway-results
 
 help:
 	@echo "Targets:"
@@ -228,12 +280,17 @@ help:
 	@echo "  bench        ratios (root): the suite at -j 1 vs default -j, trivial scenarios vs"
 	@echo "               mysql-test-run; BENCH=all adds every server (long); to $(BENCH_OUT)"
 	@echo "  tsan         the client tests and hang scenarios under ThreadSanitizer"
+	@echo "  sanitize     unit tests under ASan+UBSan (build-san) and a short run of"
+	@echo "               every fuzz target, FUZZ_SHORT_SECONDS each (check does it)"
+	@echo "  fuzz         every fuzz target (tests/fuzz) for FUZZ_SECONDS each; findings"
+	@echo "               in build-san/fuzz-crashes/NAME (rerun: build-san/fuzz/fuzz_NAME -r FILE)"
 	@echo "  durations    measure every scenario into scenarios/durations.tsv (--shard)"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
 	@echo "  clean        remove build output"
 	@echo "Variables:"
 	@echo "  WERROR=1                 treat warnings as errors (CI sets it)"
 	@echo "  SANITIZE=address,undefined  build with sanitizers"
+	@echo "  FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SHORT_SECONDS=$(FUZZ_SHORT_SECONDS) FUZZ_SEED=$(FUZZ_SEED)  fuzz run lengths, mutator seed"
 	@echo "  CFLAGS, LDFLAGS, PREFIX, DESTDIR, CC"
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(wildcard $(B)/fuzz/*.d)

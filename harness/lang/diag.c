@@ -60,7 +60,30 @@ void ga_diags_add(struct ga_diags *d, const char *path, int line, int col,
 	item->msg = msg;
 }
 
+/* The diagnostics to f: stderr is unbuffered, and the escaping writes
+ * a character at a time, so they are put together in memory first (a
+ * system call a character made 40,000 diagnostics take a minute). */
+static void print_to(const struct ga_diags *d, FILE *f);
+
 void ga_diags_print(const struct ga_diags *d, FILE *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m) {
+		print_to(d, f);
+		return;
+	}
+	print_to(d, m);
+	if (fclose(m) == 0)
+		fwrite(buf, 1, len, f);
+	else
+		print_to(d, f);
+	free(buf);
+}
+
+static void print_to(const struct ga_diags *d, FILE *f)
 {
 	const struct ga_diag *item;
 	size_t i;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lang/expect_text.h"
+#include "util/hash.h"
 #include "util/suggest.h"
 
 #define MAX_STEP_LINE 1000000
@@ -48,7 +49,75 @@ struct reader {
 	bool entry_seen;
 	struct ga_step dummy;           /* the step an entry's outcomes are
 					 * checked against */
+	size_t *slots;                  /* owned: x's lines by their place
+					 * (label, step line, server), an
+					 * open-addressed hash table of
+					 * indexes into x->items, SIZE_MAX
+					 * empty: a second line for a place
+					 * is found in constant time, not by
+					 * looking at every line before */
+	size_t nslots;                  /* a power of 2, at least 2 x->n */
+	size_t cap;                     /* room in x->items */
+	bool full;                      /* GA_EXPECTATIONS_MAX_LINES read:
+					 * the rest is not */
 };
+
+static size_t place_hash(const struct ga_expectation *e)
+{
+	uint64_t h = ga_fnv1a(GA_FNV1A_INIT, e->label, strlen(e->label));
+
+	h = ga_fnv1a(h, &e->step_line, sizeof(e->step_line));
+	h = ga_fnv1a(h, e->server, strlen(e->server));
+	/* FNV's low bits, the ones a table's mask keeps, depend only on
+	 * the low bits before: mixed with the high ones (murmur3's end) */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+static bool same_place(const struct ga_expectation *a,
+		       const struct ga_expectation *b)
+{
+	return a->step_line == b->step_line && strcmp(a->label, b->label) == 0 &&
+	       strcmp(a->server, b->server) == 0;
+}
+
+/* The slot of e's place: the one holding a line of that place, or the
+ * empty one where it goes. */
+static size_t *place_slot(const struct reader *r,
+			  const struct ga_expectation *e)
+{
+	size_t mask = r->nslots - 1, i = place_hash(e) & mask;
+
+	while (r->slots[i] != SIZE_MAX &&
+	       !same_place(&r->x->items[r->slots[i]], e))
+		i = (i + 1) & mask;
+	return &r->slots[i];
+}
+
+/* Room in the table for one more line.  0, or -1 (out of memory). */
+static int places_grow(struct reader *r)
+{
+	size_t *old = r->slots, nold = r->nslots, i, n;
+
+	if (2 * (r->x->n + 1) <= r->nslots)
+		return 0;
+	n = r->nslots ? 2 * r->nslots : 64;
+	r->slots = malloc(n * sizeof(*r->slots));
+	if (!r->slots) {
+		r->slots = old;
+		return -1;
+	}
+	r->nslots = n;
+	for (i = 0; i < n; i++)
+		r->slots[i] = SIZE_MAX;
+	for (i = 0; i < nold; i++)
+		if (old[i] != SIZE_MAX)
+			*place_slot(r, &r->x->items[old[i]]) = old[i];
+	free(old);
+	return 0;
+}
 
 static int header_line(struct reader *r, struct lexer *lx,
 		       const struct word *kw)
@@ -180,13 +249,20 @@ static int entry_line(struct reader *r, struct lexer *lx,
 	struct ga_expectations *x = r->x;
 	struct ga_expectation e, *grown;
 	struct word w;
-	size_t i;
+	size_t *slot;
 
 	memset(&e, 0, sizeof(e));
 	e.line = p->line;
 	e.expect.line = p->line;
 	e.expect.after_ms = e.expect.within_ms = -1;
 	r->entry_seen = true;
+	if (x->n >= GA_EXPECTATIONS_MAX_LINES) {
+		r->full = true;
+		return ga_perr(p, first->col, "more than %d step lines "
+			       "(GA_EXPECTATIONS_MAX_LINES, goneaway's cap): "
+			       "not a connector's expectation file; the rest "
+			       "is not read", GA_EXPECTATIONS_MAX_LINES);
+	}
 	if (entry_where(r, first, &e))
 		goto bad;
 	if (ga_lex_word(p, lx, &w) <= 0) {
@@ -223,22 +299,29 @@ static int entry_line(struct reader *r, struct lexer *lx,
 			"expectation file holds the outcomes seen");
 		goto bad;
 	}
-	for (i = 0; i < x->n; i++) {
-		const struct ga_expectation *o = &x->items[i];
+	if (places_grow(r)) {
+		ga_parse_nomem(p);
+		goto bad;
+	}
+	slot = place_slot(r, &e);
+	if (*slot != SIZE_MAX) {
+		ga_perr(p, first->col, "a second line for this step and server "
+			"(the first is at line %d)", x->items[*slot].line);
+		goto bad;
+	}
+	if (x->n >= r->cap) {
+		/* doubling: a line at a time would copy them all each time */
+		size_t cap = r->cap < 16 ? 16 : 2 * r->cap;
 
-		if (o->step_line == e.step_line &&
-		    strcmp(o->label, e.label) == 0 &&
-		    strcmp(o->server, e.server) == 0) {
-			ga_perr(p, first->col, "a second line for this step "
-				"and server (the first is at line %d)",
-				o->line);
+		grown = realloc(x->items, cap * sizeof(*grown));
+		if (!grown) {
+			ga_parse_nomem(p);
 			goto bad;
 		}
+		x->items = grown;
+		r->cap = cap;
 	}
-	grown = ga_parse_grow(p, x->items, x->n, sizeof(*grown));
-	if (!grown)
-		goto bad;
-	x->items = grown;
+	*slot = x->n;
 	x->items[x->n++] = e;
 	return 0;
 bad:
@@ -295,6 +378,7 @@ int ga_expectations_parse_text(const char *path, const char *text,
 	memset(&r, 0, sizeof(r));
 	memset(&sc, 0, sizeof(sc));
 	r.x = x;
+	r.cap = x->n;
 	r.p.path = path;
 	r.p.diags = diags;
 	/* an entry's outcomes are checked against a step of its kind */
@@ -319,11 +403,20 @@ int ga_expectations_parse_text(const char *path, const char *text,
 		lx.len = nl ? (size_t)(nl - line) : strlen(line);
 		lx.buf = scratch;
 		read_line(&r, &lx);
-		if (!nl)
+		if (nl && !r.full &&
+		    r.p.nerrors >= GA_EXPECTATIONS_MAX_ERRORS) {
+			ga_perr_at(&r.p, r.p.line + 1, 0, "more than %d "
+				   "problems (GA_EXPECTATIONS_MAX_ERRORS): the "
+				   "rest of the file is not read",
+				   GA_EXPECTATIONS_MAX_ERRORS);
+			break;
+		}
+		if (!nl || r.full)
 			break;
 		line = nl + 1;
 	}
 	free(scratch);
+	free(r.slots);
 	if (!r.format_seen)
 		ga_perr_at(&r.p, 1, 0, "not an expectation file: it begins "
 			   "with 'goneaway-expectations 1' "
@@ -335,8 +428,8 @@ int ga_expectations_read(const char *path, struct ga_expectations *x,
 			 struct ga_diags *diags)
 {
 	FILE *f = fopen(path, "rbe");
-	char *buf = NULL;
-	size_t n;
+	char *buf = NULL, *grown;
+	size_t n = 0, cap = 0, got;
 	int rc = -1;
 
 	if (!f) {
@@ -344,12 +437,23 @@ int ga_expectations_read(const char *path, struct ga_expectations *x,
 			     strerror(errno));
 		return -1;
 	}
-	buf = malloc((size_t)GA_EXPECTATIONS_MAX_SIZE + 2);
-	if (!buf) {
-		ga_diags_add(diags, path, 0, 0, "out of memory");
-		goto out;
-	}
-	n = fread(buf, 1, (size_t)GA_EXPECTATIONS_MAX_SIZE + 1, f);
+	/* the buffer grows with what is read (doubling), up to the cap
+	 * and one byte more, to tell a file past it */
+	do {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 65536;
+			if (cap > (size_t)GA_EXPECTATIONS_MAX_SIZE + 1)
+				cap = (size_t)GA_EXPECTATIONS_MAX_SIZE + 1;
+			grown = realloc(buf, cap + 1);
+			if (!grown) {
+				ga_diags_add(diags, path, 0, 0, "out of memory");
+				goto out;
+			}
+			buf = grown;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got && n <= (size_t)GA_EXPECTATIONS_MAX_SIZE);
 	if (ferror(f)) {
 		ga_diags_add(diags, path, 0, 0, "cannot read: %s",
 			     strerror(errno ? errno : EIO));

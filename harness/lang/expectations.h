@@ -33,6 +33,14 @@
 
 #define GA_EXPECTATIONS_FORMAT 1
 #define GA_EXPECTATIONS_MAX_SIZE (8L << 20)     /* bytes of one file */
+/* The most step lines one file holds: a connector's has a few thousand
+ * (every scenario's steps on a few servers).  Reading stops at the
+ * first line past it, with an error naming the cap: each line read
+ * costs about a kilobyte, whatever its length. */
+#define GA_EXPECTATIONS_MAX_LINES 100000
+/* Reading stops after this many problems, saying so: each costs a
+ * diagnostic, and a file of 8 MiB of bad lines would hold millions. */
+#define GA_EXPECTATIONS_MAX_ERRORS 100
 
 /* One line: a step of a scenario, on one server. */
 struct ga_expectation {

@@ -93,6 +93,9 @@ struct reader {
 	struct ga_results_case *cases;  /* owned until handed over */
 	size_t n, cap;
 	size_t counts[4];               /* verdicts of the cases read */
+	size_t held;                    /* bytes held, these files' and
+					 * the ones read before: at most
+					 * GA_RESULTS_MEM_MAX */
 	bool ended;
 	struct ga_run_summary sum;      /* the end line's */
 };
@@ -109,6 +112,19 @@ static int bad(struct reader *rd, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return ga_error_set(rd->err, "%s:%ld: %s", rd->file, rd->lineno, msg);
+}
+
+/* Counts bytes the cases will hold: the cap on them all is
+ * GA_RESULTS_MEM_MAX, named in the error. */
+static int hold(struct reader *rd, size_t bytes)
+{
+	if (bytes > GA_RESULTS_MEM_MAX - rd->held)
+		return bad(rd, "the results read would hold more than %zu MiB "
+			   "in memory (GA_RESULTS_MEM_MAX, goneaway's cap on "
+			   "them): not goneaway's, or report fewer at once",
+			   GA_RESULTS_MEM_MAX >> 20);
+	rd->held += bytes;
+	return 0;
 }
 
 static void pending_free(struct pending *p)
@@ -137,6 +153,11 @@ static void case_free(struct ga_results_case *c)
 {
 	size_t i;
 
+	/* a step's expects is NULL and nexpects a count (results.h):
+	 * nothing there for ga_scenario_free() to look at */
+	for (i = 0; c->sc && i < c->sc->nsteps; i++)
+		if (!c->sc->steps[i].expects)
+			c->sc->steps[i].nexpects = 0;
 	ga_scenario_free(c->sc);
 	ga_case_result_free(&c->res);
 	for (i = 0; i < c->napis; i++)
@@ -452,6 +473,8 @@ static int read_tally(struct reader *rd, const struct ga_json *a,
 
 	if (a->nitems > 64)
 		return bad(rd, "\"spread\" has more than 64 outcomes");
+	if (hold(rd, a->nitems * sizeof(*sr->tally)))
+		return -1;
 	sr->tally = calloc(a->nitems ? a->nitems : 1, sizeof(*sr->tally));
 	if (!sr->tally)
 		return bad(rd, "out of memory");
@@ -522,6 +545,8 @@ static int read_step(struct reader *rd, const struct ga_json *j)
 	if ((size_t)index != p->n)
 		return bad(rd, "step %ld of case %ld where step %zu was due",
 			   index, number, p->n);
+	if (hold(rd, sizeof(*s) + sizeof(*sr) + sizeof(*p->conns)))
+		return -1;
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		struct ga_step *ns = realloc(p->steps, cap * sizeof(*ns));
@@ -557,14 +582,11 @@ static int read_step(struct reader *rd, const struct ga_json *j)
 		return bad(rd, "\"connection\" is not a connection's name");
 	if (conn)
 		snprintf(p->conns[p->n - 1], GA_NAME_MAX, "%s", conn);
+	/* a count: the expect lines themselves are not in the file, and
+	 * nothing is allocated for them (results.h) */
 	if (get_long(rd, j, "expects", 0, 1000, false, 0, &v))
 		return -1;
-	if (v) {
-		s->expects = calloc((size_t)v, sizeof(*s->expects));
-		if (!s->expects)
-			return bad(rd, "out of memory");
-		s->nexpects = (size_t)v;
-	}
+	s->nexpects = (size_t)v;
 	if (get_long(rd, j, "seen_line", 0, INT_MAX, false, 0, &v))
 		return -1;
 	s->seen.line = (int)v;
@@ -580,6 +602,8 @@ static int read_step(struct reader *rd, const struct ga_json *j)
 		if (!grown)
 			return bad(rd, "out of memory");
 		p->apis = grown;
+		if (hold(rd, strnlen(api, 128) + 1))
+			return -1;
 		p->apis[p->napis] = strndup(api, 128);
 		if (!p->apis[p->napis])
 			return bad(rd, "out of memory");
@@ -644,6 +668,10 @@ static int build_scenario(struct reader *rd, const struct ga_json *scj,
 		return bad(rd, "the scenario has no path or no label");
 	if (conns->nitems > 1000)
 		return bad(rd, "more than 1000 connections");
+	if (hold(rd, sizeof(struct ga_results_case) + sizeof(*sc) +
+		 conns->nitems * sizeof(*sc->connections) + strlen(path) +
+		 strlen(label) + strlen(name) + strlen(title) + 4))
+		return -1;
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return bad(rd, "out of memory");
@@ -900,6 +928,12 @@ static int read_object(struct reader *rd, const char *text, size_t len)
 		return bad(rd, "not a JSON object");
 	}
 	type = ga_json_str(j, "type", "");
+	/* a step's or a case's line is kept as the case's fingerprint */
+	if ((strcmp(type, "step") == 0 || strcmp(type, "case") == 0) &&
+	    hold(rd, len)) {
+		ga_json_free(j);
+		return -1;
+	}
 	if (rd->lineno == 1)
 		rc = read_run(rd, j);
 	else if (rd->ended)
@@ -998,6 +1032,7 @@ int ga_results_read(struct ga_results *r, const char *path,
 	memset(&rd, 0, sizeof(rd));
 	rd.err = err;
 	rd.announced = -1;
+	rd.held = r->held;
 	files = realloc(r->files, (r->nfiles + 1) * sizeof(*files));
 	if (!files)
 		return ga_error_set(err, "out of memory");
@@ -1031,6 +1066,7 @@ int ga_results_read(struct ga_results *r, const char *path,
 	memcpy(r->cases + r->n, rd.cases, rd.n * sizeof(*grown));
 	r->n += rd.n;
 	rd.n = 0;
+	r->held = rd.held;
 	r->sum.pass += rd.sum.pass;
 	r->sum.fail += rd.sum.fail;
 	r->sum.skip += rd.sum.skip;

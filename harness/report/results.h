@@ -32,6 +32,11 @@
 /* The most steps of one case and cases of one set of results. */
 #define GA_RESULTS_MAX_STEPS 100000
 #define GA_RESULTS_MAX_CASES 1000000
+/* The most memory the cases read may hold, over every file of one
+ * struct ga_results: what is kept of each line is a few times its size
+ * at most (nothing is sized by a number a line claims), and a set of
+ * results past this is refused, naming the cap, rather than read. */
+#define GA_RESULTS_MEM_MAX ((size_t)1 << 30)
 
 /* Words of the files: "ok", "error", "hang", "wrong-result"; "any",
  * "mariadb", "mysql".  The _find ones return -1 for an unknown word. */
@@ -45,7 +50,12 @@ struct ga_results_case {
 	struct ga_scenario *sc;         /* owned: the scenario as far as the
 					 * reporters need it (path, label,
 					 * title, connections, steps' lines,
-					 * kinds and expect counts) */
+					 * kinds and expect counts): a
+					 * step's nexpects is the count the
+					 * file says and its expects NULL
+					 * (the file holds no expect lines,
+					 * and a count is no reason to
+					 * allocate) */
 	struct ga_case_result res;      /* owned; res.results is the
 					 * evidence directory relative to
 					 * the working directory */
@@ -63,6 +73,8 @@ struct ga_results_case {
 struct ga_results {
 	struct ga_results_case *cases;  /* owned */
 	size_t n;
+	size_t held;                    /* bytes the cases hold, about:
+					 * at most GA_RESULTS_MEM_MAX */
 	char **files;                   /* owned: every file read, in order */
 	size_t nfiles;
 	struct ga_run_summary sum;      /* added up over the files: wall_ms

@@ -350,6 +350,81 @@ START_TEST(test_any)
 }
 END_TEST
 
+/* A file of n step lines, each its own step (distinct places), then
+ * extra as it is. */
+static char *many_lines(size_t n, const char *extra)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fputs("goneaway-expectations 1\nclient x\n", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "s%zu:%zu * query app ok\n", i % 97, i + 1);
+	fputs(extra, f);
+	fclose(f);
+	return buf;
+}
+
+/* Issue 26: every line was compared with every line before it for a
+ * second line of its step (40,000 lines took 89 s); now a file of the
+ * most lines one may hold is read in linear time (well within the
+ * test's timeout, sanitizers included), one more is an error naming
+ * the cap, and the duplicate check still finds its line. */
+START_TEST(test_many_lines)
+{
+	struct ga_expectations x;
+	struct ga_diags d;
+	char *text = many_lines(GA_EXPECTATIONS_MAX_LINES,
+				"s5:6 * query app ok\n");
+
+	ck_assert_int_eq(parse_x(text, &x, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.items[0].line, GA_EXPECTATIONS_MAX_LINES + 3);
+	ck_assert_msg(strstr(d.items[0].msg, "GA_EXPECTATIONS_MAX_LINES"),
+		      "%s", d.items[0].msg);
+	ck_assert_uint_eq(x.n, GA_EXPECTATIONS_MAX_LINES);
+	ga_expectations_free(&x);
+	ga_diags_free(&d);
+	free(text);
+	text = many_lines(1000, "s5:6 mysql-9.7 query app ok\n"
+			  "s5:6 * query app ok\n");
+	ck_assert_int_eq(parse_x(text, &x, &d), -1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].msg, "a second line for this step and "
+			 "server (the first is at line 8)");
+	ga_expectations_free(&x);
+	ga_diags_free(&d);
+	free(text);
+}
+END_TEST
+
+/* A file of bad lines stops at GA_EXPECTATIONS_MAX_ERRORS problems
+ * rather than keep a diagnostic for each of millions. */
+START_TEST(test_many_errors)
+{
+	struct ga_expectations x;
+	struct ga_diags d;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fputs("goneaway-expectations 1\n", f);
+	for (i = 0; i < 100000; i++)
+		fputs("x\n", f);
+	fclose(f);
+	ck_assert_int_eq(parse_x(buf, &x, &d), -1);
+	ck_assert_uint_eq(d.n, GA_EXPECTATIONS_MAX_ERRORS + 1);
+	ck_assert_msg(strstr(d.items[d.n - 1].msg, "the rest of the file is "
+			     "not read"), "%s", d.items[d.n - 1].msg);
+	ga_expectations_free(&x);
+	ga_diags_free(&d);
+	free(buf);
+}
+END_TEST
+
 Suite *make_expectations_suite(void)
 {
 	Suite *s = suite_create("expectations");
@@ -361,6 +436,11 @@ Suite *make_expectations_suite(void)
 	tcase_add_test(tc, test_write_read_back);
 	tcase_add_test(tc, test_apply);
 	tcase_add_test(tc, test_apply_stale);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bounds");
+	tcase_add_test(tc, test_many_lines);
+	tcase_add_test(tc, test_many_errors);
+	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("text");
 	tcase_add_loop_test(tc, test_text_round_trip, 0,

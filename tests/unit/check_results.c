@@ -475,6 +475,82 @@ START_TEST(test_long_line)
 }
 END_TEST
 
+/* The good file with every from replaced by to. */
+static void rewrite(const char *path, const char *to_path, const char *from,
+		    const char *to)
+{
+	FILE *in = fopen(path, "re"), *out = fopen(to_path, "we");
+	char *text = NULL, *p, *q;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(out);
+	ck_assert(getdelim(&text, &len, '\0', in) > 0);
+	for (p = text; (q = strstr(p, from)); p = q + strlen(from)) {
+		fwrite(p, 1, (size_t)(q - p), out);
+		fputs(to, out);
+	}
+	fputs(p, out);
+	free(text);
+	fclose(in);
+	fclose(out);
+}
+
+/* Issue 26: a step line's "expects" is a count the reporters show, not
+ * a size to allocate: 1000 claimed cost 912 KB a line before. */
+START_TEST(test_expects_claimed)
+{
+	struct ga_results r = { 0 };
+	struct fixture fx;
+	struct ga_error err;
+	char amp[160];
+	size_t i, k, claimed = 0;
+
+	fixture_init(&fx);
+	write_results(&fx);
+	snprintf(amp, sizeof(amp), "%s/amp.jsonl", fx.dir);
+	rewrite(fx.path, amp, "\"expects\":1,", "\"expects\":1000,");
+	ck_assert_msg(ga_results_read(&r, amp, &err) == 0, "%s", err.msg);
+	for (i = 0; i < r.n; i++)
+		for (k = 0; k < r.cases[i].sc->nsteps; k++) {
+			const struct ga_step *st = &r.cases[i].sc->steps[k];
+
+			ck_assert_ptr_null(st->expects);
+			if (st->nexpects == 1000)
+				claimed++;
+		}
+	ck_assert_uint_eq(claimed, NCASES);
+	/* a few kilobytes a line, not 912 KB */
+	ck_assert_msg(r.held < 256 * 1024, "%zu bytes held", r.held);
+	ga_results_free(&r);
+	fixture_free(&fx);
+}
+END_TEST
+
+/* The results of one report hold at most GA_RESULTS_MEM_MAX, and the
+ * error names the cap. */
+START_TEST(test_memory_cap)
+{
+	struct ga_results r = { 0 };
+	struct fixture fx;
+	struct ga_error err;
+
+	fixture_init(&fx);
+	write_results(&fx);
+	ck_assert_msg(ga_results_read(&r, fx.path, &err) == 0, "%s", err.msg);
+	ck_assert(r.held > 0);
+	ga_results_free(&r);
+	/* as if what was read before had filled nearly all of it */
+	r.held = GA_RESULTS_MEM_MAX - 1000;
+	ck_assert_int_eq(ga_results_read(&r, fx.path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "GA_RESULTS_MEM_MAX") &&
+		      strstr(err.msg, "1024 MiB"), "%s", err.msg);
+	ck_assert_uint_eq(r.n, 0);
+	ga_results_free(&r);
+	fixture_free(&fx);
+}
+END_TEST
+
 /* Merged results of two servers: one JUnit suite each, every case in
  * its suite (a suite's cases once went to freed memory when the second
  * suite was made). */
@@ -529,6 +605,8 @@ Suite *make_results_suite(void)
 	tcase_add_loop_test(tc, test_damaged, 0,
 			    (int)(sizeof(damaged) / sizeof(damaged[0])));
 	tcase_add_test(tc, test_long_line);
+	tcase_add_test(tc, test_expects_claimed);
+	tcase_add_test(tc, test_memory_cap);
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 	return s;
