@@ -184,10 +184,54 @@ int ga_reuse_adopt(struct ga_case *c)
 		/* the record keeps base; srv, lab and dir are c's now */
 		k->holds = false;
 		c->reused = true;
+		r->not_kept[0] = '\0';
 		return 1;
 	}
 	kept_free(r);
+	r->not_kept[0] = '\0';  /* said; the new server's own comes later */
 	return 0;
+}
+
+/* Whether step kind k of a step that ran rules out keeping the server. */
+static const char *dirtying_step(enum ga_step_kind k)
+{
+	switch (k) {
+	case GA_STEP_SERVER_STOP:
+	case GA_STEP_SERVER_START:
+	case GA_STEP_SERVER_RESTART:
+	case GA_STEP_SERVER_CRASH:
+		return "a server step";
+	case GA_STEP_FAULT:
+		return "a fault";
+	default:
+		return NULL;
+	}
+}
+
+/* Why sc's server is never kept, whatever happens in the case: it has a
+ * step that rules it out (then no snapshot is taken: it costs time, and
+ * a query more on a server that a fault is going to hit); NULL: it may
+ * be kept. */
+static const char *never_kept(const struct ga_run_options *o,
+			      const struct ga_scenario *sc, char *buf,
+			      size_t len)
+{
+	const char *what;
+	size_t i;
+
+	if (o->fresh_servers)
+		return "--fresh-servers";
+	if (sc->server_fresh)
+		return "the scenario says 'server fresh'";
+	for (i = 0; i < sc->nsteps; i++) {
+		what = dirtying_step(sc->steps[i].kind);
+		if (what) {
+			snprintf(buf, len, "the scenario has %s (line %d)",
+				 what, sc->steps[i].line);
+			return buf;
+		}
+	}
+	return NULL;
 }
 
 void ga_reuse_baseline(struct ga_case *c)
@@ -195,12 +239,19 @@ void ga_reuse_baseline(struct ga_case *c)
 	struct ga_runner *r = c->r;
 	struct ga_error err;
 	struct ga_kept *k;
+	const char *never;
+	char buf[200];
 
-	if (r->opts->fresh_servers || c->sc->server_fresh)
+	never = never_kept(r->opts, c->sc, buf, sizeof(buf));
+	if (never) {
+		snprintf(r->not_kept, sizeof(r->not_kept), "%s", never);
 		return;
+	}
 	k = calloc(1, sizeof(*k));
-	if (!k)
+	if (!k) {
+		snprintf(r->not_kept, sizeof(r->not_kept), "out of memory");
 		return;
+	}
 	if (ga_snapshot_take(&c->srv, &k->base, &err)) {
 		snprintf(c->r->not_kept, sizeof(c->r->not_kept), "%s", err.msg);
 		free(k);
@@ -224,39 +275,6 @@ static struct ga_kept *record_of(struct ga_case *c)
 	return k && !k->holds ? k : NULL;
 }
 
-static bool no_record(struct ga_case *c)
-{
-	struct ga_runner *r = c->r;
-
-	if (r->opts->fresh_servers)
-		snprintf(c->res->server_after, sizeof(c->res->server_after),
-			 "not kept: --fresh-servers");
-	else if (c->sc->server_fresh)
-		snprintf(c->res->server_after, sizeof(c->res->server_after),
-			 "not kept: the scenario says 'server fresh'");
-	else
-		snprintf(c->res->server_after, sizeof(c->res->server_after),
-			 "not kept: no snapshot of it was taken%s%s",
-			 r->not_kept[0] ? ": " : "", r->not_kept);
-	return false;
-}
-
-/* Whether step kind k of a step that ran rules out keeping the server. */
-static const char *dirtying_step(enum ga_step_kind k)
-{
-	switch (k) {
-	case GA_STEP_SERVER_STOP:
-	case GA_STEP_SERVER_START:
-	case GA_STEP_SERVER_RESTART:
-	case GA_STEP_SERVER_CRASH:
-		return "a server step";
-	case GA_STEP_FAULT:
-		return "a fault";
-	default:
-		return NULL;
-	}
-}
-
 static bool not_kept(struct ga_case *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -265,13 +283,13 @@ static bool not_kept(struct ga_case *c, const char *fmt, ...)
 	char *buf = c->res->server_after;
 	size_t len = sizeof(c->res->server_after);
 	va_list ap;
-	int n;
+	char why[sizeof(c->r->not_kept)];
 
-	n = snprintf(buf, len, "not kept: ");
 	va_start(ap, fmt);
-	vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	snprintf(c->r->not_kept, sizeof(c->r->not_kept), "%s", buf + n);
+	snprintf(buf, len, "not kept: %s", why);
+	snprintf(c->r->not_kept, sizeof(c->r->not_kept), "%s", why);
 	return false;
 }
 
@@ -281,13 +299,9 @@ bool ga_reuse_may_keep(struct ga_case *c)
 	const char *what;
 	size_t i;
 
-	c->r->not_kept[0] = '\0';
-	if (!record_of(c)) {
-		no_record(c);
-		snprintf(c->r->not_kept, sizeof(c->r->not_kept), "%s",
-			 c->res->server_after + strlen("not kept: "));
-		return false;
-	}
+	if (!record_of(c))      /* r->not_kept says why there is none */
+		return not_kept(c, "%s", c->r->not_kept[0] ? c->r->not_kept :
+				"no snapshot of it was taken");
 	if (!c->srv_made || c->srv.pid == 0)
 		return not_kept(c, "the server is not running");
 	if (ga_interrupted(c->r->in))
@@ -374,6 +388,7 @@ void ga_reuse_keep(struct ga_case *c)
 	snprintf(k->dir, sizeof(k->dir), "%s", c->srv_dir);
 	k->last = now;
 	c->srv_made = c->lab_made = c->srv_dir_made = false;
+	c->r->not_kept[0] = '\0';
 	snprintf(c->res->server_after, sizeof(c->res->server_after),
 		 "kept for the next case: the same as at its start "
 		 "(checked in %.0f ms)", ga_clock_ms() - start);

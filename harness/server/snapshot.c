@@ -307,6 +307,37 @@ static int take_errorlog(struct taker *t, const struct ga_server *srv)
 	return add_line(t, "errorlog", "size", size, strlen(size));
 }
 
+/* Stored routines, events and plugins.  MariaDB's come from its own
+ * tables, not information_schema: an information_schema table with a
+ * long text column is an Aria temporary table, and MariaDB 10.11.19 was
+ * seen to crash dropping one on a busy machine (in ha_maria::drop_table,
+ * serving a UNION of them).  Triggers need a table of their own, which
+ * the table list shows.  MySQL's information_schema reads its data
+ * dictionary. */
+static int take_routines(struct taker *t, bool mysql)
+{
+	if (!mysql)
+		return query(t, "SELECT CONCAT(type, ' ', db, '.', name), "
+			     "modified FROM mysql.proc", row_key_value,
+			     "routine") ||
+		       query(t, "SELECT CONCAT('EVENT ', db, '.', name), "
+			     "CONCAT(status, ' ', modified) FROM mysql.event",
+			     row_key_value, "routine") ||
+		       query(t, "SELECT CONCAT('PLUGIN ', name), dl FROM "
+			     "mysql.plugin", row_key_value, "routine");
+	return query(t, "SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_SCHEMA, "
+		     "'.', ROUTINE_NAME), LAST_ALTERED FROM "
+		     "information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN "
+		     "(" SYSTEM_SCHEMAS ", 'mysql')", row_key_value,
+		     "routine") ||
+	       query(t, "SELECT CONCAT('EVENT ', EVENT_SCHEMA, '.', "
+		     "EVENT_NAME), CONCAT(STATUS, ' ', LAST_ALTERED) FROM "
+		     "information_schema.EVENTS", row_key_value, "routine") ||
+	       query(t, "SELECT CONCAT('PLUGIN ', PLUGIN_NAME), "
+		     "PLUGIN_STATUS FROM information_schema.PLUGINS",
+		     row_key_value, "routine");
+}
+
 static int by_text(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -331,20 +362,11 @@ static int take_all(struct taker *t, struct ga_server *srv)
 	    query(t, "SELECT CONCAT(\"'\", User, \"'@'\", Host, \"'\"), '' "
 		  "FROM mysql.user", row_key_value, "grant") ||
 	    query(t, sql, row_checksum, "grant") ||
-	    query(t, "SELECT COUNT(*), 'general_log' FROM mysql.general_log "
-		  "UNION ALL SELECT COUNT(*), 'slow_log' FROM mysql.slow_log",
+	    query(t, "SELECT 'general_log', COUNT(*) FROM mysql.general_log",
 		  row_key_value, "logged") ||
-	    query(t, "SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_SCHEMA, '.', "
-		  "ROUTINE_NAME), IFNULL(LAST_ALTERED, '') FROM "
-		  "information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN ("
-		  SYSTEM_SCHEMAS ", 'mysql') UNION ALL SELECT CONCAT('EVENT ', "
-		  "EVENT_SCHEMA, '.', EVENT_NAME), STATUS FROM "
-		  "information_schema.EVENTS UNION ALL SELECT CONCAT('TRIGGER "
-		  "', TRIGGER_SCHEMA, '.', TRIGGER_NAME), '' FROM "
-		  "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN ("
-		  SYSTEM_SCHEMAS ", 'mysql') UNION ALL SELECT CONCAT('PLUGIN "
-		  "', PLUGIN_NAME), PLUGIN_STATUS FROM "
-		  "information_schema.PLUGINS", row_key_value, "routine") ||
+	    query(t, "SELECT 'slow_log', COUNT(*) FROM mysql.slow_log",
+		  row_key_value, "logged") ||
+	    take_routines(t, mysql) ||
 	    query(t, "SHOW FULL PROCESSLIST", row_session, NULL) ||
 	    query(t, "SHOW OPEN TABLES WHERE In_use > 0", row_open_table,
 		  NULL) ||

@@ -14,7 +14,8 @@
  *            and, for a base table, its CHECKSUM TABLE (the rows in it)
  *   grant    the CHECKSUM TABLE of every privilege table (users, their
  *            passwords, grants, roles)
- *   routine  stored routines, events, triggers; plugins and their status
+ *   routine  stored routines, events and installed plugins (a trigger
+ *            needs a table, which "table" shows)
  *   session  every client session but the snapshot's own and the
  *            server's daemons (a case that ended must leave none)
  *   lock     tables in use or locked, InnoDB transactions, prepared XA
