@@ -218,7 +218,7 @@ static void human_end_run(struct ga_reporter *rep,
 			"stopped early\n", sum->signo, strsignal(sum->signo));
 	fprintf(rep->out, "\n%zu PASS, %zu FAIL, %zu SKIP, %zu ERROR in %.1f s\n",
 		sum->pass, sum->fail, sum->skip, sum->error, sum->wall_ms / 1000.0);
-	if (sum->runs)
+	if (sum->servers_started)
 		fprintf(rep->out, "servers started: %zu for %zu case%s\n",
 			sum->servers_started, sum->runs,
 			sum->runs == 1 ? "" : "s");
