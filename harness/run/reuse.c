@@ -44,7 +44,7 @@
 /* After the clients went, the server may take a moment to end their
  * sessions: the snapshot is taken again for this long while only
  * sessions and locks differ. */
-#define DRAIN_MS 2000
+#define DRAIN_MS 1000
 #define DRAIN_POLL_MS 10
 
 /* The counters a fault moves and a scenario may read through an admin

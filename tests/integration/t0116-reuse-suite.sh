@@ -8,7 +8,11 @@
 # hidden; a step with one code in every run of both modes must have the
 # same one, and every case the same verdicts.  Reuse must have happened
 # in the default runs (else the comparison proves nothing) and never
-# under --fresh-servers.
+# under --fresh-servers.  Only a case that ran on a kept server in some
+# run can differ because of reuse: a difference in a case that had a
+# fresh server in every run of both modes is listed as what it is (the
+# suite's own timing on a busy machine: point-4031-during-query once
+# came back 8 ms before its "after 1500ms" bound) and does not fail.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
@@ -41,7 +45,7 @@ test_expect_success 'the same verdicts and codes, reuse or fresh servers' '
 	    return d.get("result")
 
 	def read(run):
-	    cases, steps, reused, started, ncases = {}, [], 0, 0, 0
+	    cases, steps, reused, started, ncases = {}, [], set(), 0, 0
 	    with open(run + "/results.jsonl") as f:
 	        for line in f:
 	            o = json.loads(line)
@@ -59,15 +63,17 @@ test_expect_success 'the same verdicts and codes, reuse or fresh servers' '
 	                ncases += o.get("runs", 1) or 1
 	                started += o.get("servers_started", 0)
 	                if o.get("server_setup", "").startswith("reused"):
-	                    reused += 1
+	                    reused.add(key)
 	    return cases, reused, started, ncases
 
-	per = {}
+	per, kept = {}, set()
 	for mode, runs in modes.items():
 	    for run in runs:
 	        cases, reused, started, n = read(run)
-	        print("%s: %d cases, %d runs, %d servers started, %d on a kept "
-	              "server" % (run, len(cases), n, started, reused))
+	        print("%s: %d cases, %d runs, %d servers started, on a kept "
+	              "server: %s" % (run, len(cases), n, started,
+	                              " ".join(sorted(reused)) or "none"))
+	        kept |= reused
 	        if mode == "reuse" and reused == 0:
 	            sys.exit("%s: no case ran on a kept server" % run)
 	        if mode == "fresh" and (reused or started != n):
@@ -79,9 +85,15 @@ test_expect_success 'the same verdicts and codes, reuse or fresh servers' '
 	            for line, seen in steps:
 	                c[mode][1].setdefault(line, []).append(seen)
 
-	bad = varied = 0
+	bad = varied = flaky = 0
 	for key in sorted(per):
 	    r, f = per[key]["reuse"], per[key]["fresh"]
+	    if r[0] != f[0] and key not in kept:
+	        print("differs, on a fresh server in every run of both modes "
+	              "(not reuse) %s: verdicts %s, %s fresh"
+	              % (key, sorted(r[0]), sorted(f[0])))
+	        flaky += 1
+	        continue
 	    if r[0] != f[0]:
 	        print("MISMATCH %s: verdicts %s with reuse, %s fresh"
 	              % (key, sorted(r[0]), sorted(f[0])))
@@ -101,11 +113,18 @@ test_expect_success 'the same verdicts and codes, reuse or fresh servers' '
 	                  % (key, line, sorted(ru), sorted(fu)))
 	            varied += 1
 	            continue
+	        if key not in kept:
+	            print("differs, on a fresh server in every run of both "
+	                  "modes (not reuse) %s line %d: reuse %s, fresh %s"
+	                  % (key, line, sorted(ru), sorted(fu)))
+	            flaky += 1
+	            continue
 	        print("MISMATCH %s line %d: reuse %s, fresh %s"
 	              % (key, line, sorted(ru), sorted(fu)))
 	        bad += 1
-	print("%d cases compared, %d steps vary in a mode, %d mismatches"
-	      % (len(per), varied, bad))
+	print("%d cases compared (%d ran on a kept server), %d steps vary in "
+	      "a mode, %d differences not from reuse, %d mismatches"
+	      % (len(per), len(kept), varied, flaky, bad))
 	sys.exit(1 if bad else 0)
 	EOF
 '
