@@ -299,6 +299,8 @@ bool ga_reuse_may_keep(struct ga_case *c)
 	const char *what;
 	size_t i;
 
+	if (!c->srv_made)       /* no server was made for the case */
+		return false;
 	if (!record_of(c))      /* r->not_kept says why there is none */
 		return not_kept(c, "%s", c->r->not_kept[0] ? c->r->not_kept :
 				"no snapshot of it was taken");

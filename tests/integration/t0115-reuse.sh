@@ -114,6 +114,29 @@ test_expect_success 'a case that reads a status counter the last one moved gets 
 	grep -q "server: fresh server: the last case.s was not kept: status Aborted_clients changed (0 -> 1)" third
 '
 
+test_expect_success 'thread ids on a kept server: %thread%, same-thread and reconnected hold' '
+	cat > threads.gw <<-\EOF &&
+	title    Sessions told apart by thread id on a kept server
+	cause    (test fixture) a KILL, and a client that reconnects
+	connection app read_timeout=5s reconnect
+	connection other
+	connect app
+	connect other
+	query app SELECT CONNECTION_ID() = %thread[app]%
+	    expect ok = 1 same-thread
+	query other SELECT %thread[app]% <> %thread[other]%
+	    expect ok = 1 same-thread
+	admin KILL %thread[app]%
+	    expect ok
+	query app SELECT 1
+	    expect ok = 1 reconnected within 2s
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw threads.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[2/2\] threads *PASS" out &&
+	grep -q "server: reused server: started for probe" out
+'
+
 test_expect_success '-j 2: each worker keeps a server of its own' '
 	"$GONEAWAY" run -j 2 -v --no-results probe.gw probe2.gw probe.gw probe2.gw > out 2>&1;
 	cat out &&
