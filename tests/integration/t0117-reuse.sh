@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0115-reuse: a worker keeps its server for the next case only when the
+# t0117-reuse: a worker keeps its server for the next case only when the
 # case left it clean, and that is checked (run/reuse.c): a mutant that
 # changes a global, leaves a table or a user behind without saying so
 # makes the next case get a fresh server, and -v says why; the probe

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0116-reuse-suite: the shipped suite gives the same verdicts and codes
+# t0118-reuse-suite: the shipped suite gives the same verdicts and codes
 # whether workers keep their servers (the default) or start one for every
 # case (--fresh-servers): three runs each, at the default -j, compared
 # case by case and step by step from results.jsonl.  A step's codes may
