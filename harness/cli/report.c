@@ -237,6 +237,8 @@ static void report_cases(struct ga_results *r, const struct columns *cols,
 		case GA_VERDICT_SKIP: sum->skip++; break;
 		case GA_VERDICT_ERROR: sum->error++; break;
 		}
+		sum->runs += (size_t)c->res.runs;
+		sum->servers_started += (size_t)c->res.servers_started;
 		for (k = 0; k < nreps; k++) {
 			reps[k]->ops->begin_case(reps[k], i, c->sc);
 			reps[k]->ops->end_case(reps[k], i, c->sc, &c->res);

@@ -118,6 +118,7 @@ enum {
 	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
 	OPT_CAPTURE_TOTAL, OPT_CAPTURE_CASE_TOTAL,
+	OPT_FRESH_SERVERS,
 };
 
 static const struct option run_long_opts[] = {
@@ -128,6 +129,7 @@ static const struct option run_long_opts[] = {
 	{ "no-results", no_argument, NULL, OPT_NO_RESULTS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "timings", no_argument, NULL, OPT_TIMINGS },
+	{ "fresh-servers", no_argument, NULL, OPT_FRESH_SERVERS },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "allow-skip", required_argument, NULL, OPT_ALLOW_SKIP },
@@ -216,6 +218,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_SHARD: a->select.shard = optarg; break;
 		case OPT_DURATIONS: a->select.durations = optarg; break;
 		case OPT_TIMINGS: a->timings = true; break;
+		case OPT_FRESH_SERVERS: a->opts.fresh_servers = true; break;
 		case OPT_COLOR: a->color = optarg; break;
 		case OPT_STRICT: a->strict = true; break;
 		case OPT_STOP_EARLY: a->opts.stop_early = true; break;

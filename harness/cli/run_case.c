@@ -30,6 +30,8 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 	case GA_VERDICT_SKIP: t->sum.skip++; break;
 	case GA_VERDICT_ERROR: t->sum.error++; break;
 	}
+	t->sum.servers_started += (size_t)res->servers_started;
+	t->sum.runs += (size_t)res->runs;
 	for (i = 0; i < o->nreps; i++)
 		o->reps[i]->ops->end_case(o->reps[i], index, sc, res);
 	ga_matrix_set(o->m, row, k->column, sc, res,

@@ -58,6 +58,7 @@ enum once {
 	ONCE_REQUIRES,
 	ONCE_REPEAT,
 	ONCE_PROXY,
+	ONCE_SERVER_FRESH,
 	ONCE_COUNT,
 };
 
@@ -189,6 +190,8 @@ int ga_parse_selector(struct parser *p, struct lexer *lx,
 GA_DIRECTIVE_HANDLER(ga_parse_server_option);
 GA_DIRECTIVE_HANDLER(ga_parse_connection);
 GA_DIRECTIVE_HANDLER(ga_parse_repeat);
+/* "server fresh" (the header line; "server ACTION" is a step) */
+GA_DIRECTIVE_HANDLER(ga_parse_server_fresh);
 /* lang/parse_proxy.c: the "proxy NAME ..." header line; true when word
  * is an action of the "proxy ACTION" steps instead */
 GA_DIRECTIVE_HANDLER(ga_parse_proxy);

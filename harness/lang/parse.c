@@ -101,6 +101,28 @@ static const struct directive *proxy_line(const struct directive *dir,
 	return dir;
 }
 
+/* "server fresh" is a header line; "server stop|start|restart|crash" a
+ * step: the next word tells them apart, as for "proxy". */
+static const struct directive server_fresh = {
+	"server", CLASS_HEADER, ONCE_SERVER_FRESH, GA_STEP_CONNECT,
+	ga_parse_server_fresh
+};
+
+static const struct directive *server_line(const struct directive *dir,
+					   struct parser *p,
+					   const struct lexer *lx)
+{
+	struct lexer ahead = *lx;
+	struct word w;
+
+	if (dir->parse != ga_parse_server)
+		return dir;
+	if (ga_lex_word(p, &ahead, &w) == 1 && !w.quoted &&
+	    strcmp(w.text, "fresh") == 0)
+		return &server_fresh;
+	return dir;
+}
+
 static const struct directive *find_directive(const char *name)
 {
 	size_t i;
@@ -183,6 +205,7 @@ static void parse_line(struct parser *p, struct lexer *lx)
 		return;
 	}
 	dir = proxy_line(dir, p, lx);
+	dir = server_line(dir, p, lx);
 	switch (dir->cls) {
 	case CLASS_HEADER:
 		if (p->seen_step) {

@@ -1,5 +1,6 @@
 /* parse_header.c - the directives before the first step: title, cause,
- * keywords, requires, server-option, repeat and connection lines. */
+ * keywords, requires, server-option, server fresh, repeat and connection
+ * lines. */
 #include "lang/internal.h"
 
 #include <ctype.h>
@@ -517,6 +518,23 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 
 /* repeat N: run the whole scenario N times (a timing-dependent failure's
  * spread over the runs is reported). */
+/* "server fresh": parse.c sends the header line here when its second
+ * word is "fresh" (the steps "server stop" ... are parse_steps.c's). */
+int ga_parse_server_fresh(struct parser *p, struct lexer *lx,
+			  const struct directive *dir, const struct word *kw)
+{
+	struct word w;
+	int rc;
+
+	(void)dir;
+	(void)kw;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc <= 0)
+		return -1;
+	p->sc->server_fresh = p->line;
+	return ga_lex_end(p, lx, "'server fresh'");
+}
+
 int ga_parse_repeat(struct parser *p, struct lexer *lx,
 			const struct directive *dir, const struct word *kw)
 {

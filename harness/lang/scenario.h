@@ -319,6 +319,10 @@ struct ga_scenario {
 	size_t nsteps;
 	long repeat;                    /* "repeat N": runs; 1 when absent */
 	int repeat_line;                /* its line; 0 when absent */
+	int server_fresh;               /* the line of "server fresh": the
+					 * scenario runs on a server of its
+					 * own, never one kept from the case
+					 * before it; 0 when absent */
 	struct ga_proxy_decl proxy;     /* "proxy ...": line 0 when absent */
 };
 

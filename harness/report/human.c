@@ -90,6 +90,17 @@ static void human_end_case(struct ga_reporter *rep, size_t index,
 	/* a partly skipped case: what ran, and what was skipped */
 	if (res->verdict != GA_VERDICT_SKIP || ga_case_partly_skipped(res))
 		ga_report_steps(rep->out, "      ", sc, res, rep->verbose == 0);
+	/* -v: where its server came from, and whether it was kept */
+	if (rep->verbose && res->server_setup[0]) {
+		fputs("      server: ", rep->out);
+		ga_esc_write(rep->out, res->server_setup, GA_ESC_TEXT);
+		fputc('\n', rep->out);
+	}
+	if (rep->verbose && res->server_after[0]) {
+		fputs("      server after: ", rep->out);
+		ga_esc_write(rep->out, res->server_after, GA_ESC_TEXT);
+		fputc('\n', rep->out);
+	}
 	if (res->verdict != GA_VERDICT_PASS && res->results[0]) {
 		fputs("      evidence: ", rep->out);
 		ga_esc_write(rep->out, res->results, GA_ESC_TEXT);
@@ -207,6 +218,10 @@ static void human_end_run(struct ga_reporter *rep,
 			"stopped early\n", sum->signo, strsignal(sum->signo));
 	fprintf(rep->out, "\n%zu PASS, %zu FAIL, %zu SKIP, %zu ERROR in %.1f s\n",
 		sum->pass, sum->fail, sum->skip, sum->error, sum->wall_ms / 1000.0);
+	if (sum->servers_started)
+		fprintf(rep->out, "servers started: %zu for %zu case%s\n",
+			sum->servers_started, sum->runs,
+			sum->runs == 1 ? "" : "s");
 	/* the closing line CI tools read: every verdict counted as itself */
 	fprintf(rep->out, "scenarios: %zu passed, %zu failed, %zu error%s, "
 		"%zu skipped\n", sum->pass, sum->fail, sum->error,

@@ -295,6 +295,9 @@ static void write_case(FILE *f, long ncase, const char *dir,
 	kstr(f, "server_notes", res->server_notes);
 	kstr(f, "reverted", res->reverted);
 	kstr(f, "not_reverted", res->not_reverted);
+	kstr(f, "server_setup", res->server_setup);
+	kstr(f, "server_after", res->server_after);
+	fprintf(f, ",\"servers_started\":%ld", res->servers_started);
 	fprintf(f, ",\"steps\":%zu}\n", res->nsteps < sc->nsteps ?
 		res->nsteps : sc->nsteps);
 }
@@ -322,6 +325,7 @@ static void jsonl_end_run(struct ga_reporter *rep,
 		"\"skip\":%zu,\"error\":%zu", sum->pass, sum->fail, sum->skip,
 		sum->error);
 	kms(rep->out, "wall_ms", sum->wall_ms);
+	fprintf(rep->out, ",\"servers_started\":%zu", sum->servers_started);
 	fprintf(rep->out, ",\"signo\":%d}\n", sum->signo);
 	fflush(rep->out);
 }

@@ -19,6 +19,8 @@ struct ga_run_summary {
 	size_t pass, fail, skip, error;
 	double wall_ms;
 	int signo;              /* the run was interrupted by this signal */
+	size_t servers_started; /* by the cases' set-ups (run/reuse.c) */
+	size_t runs;            /* the cases' runs that were made */
 };
 
 struct ga_reporter;

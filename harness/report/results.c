@@ -779,7 +779,14 @@ static int read_case_fields(struct reader *rd, const struct ga_json *j,
 		    true) ||
 	    get_buf(rd, j, "not_reverted", res->not_reverted,
 		    sizeof(res->not_reverted), true) ||
-	    opt_buf(rd, j, "capture", res->capture, sizeof(res->capture)))
+	    opt_buf(rd, j, "capture", res->capture, sizeof(res->capture)) ||
+	    opt_buf(rd, j, "server_setup", res->server_setup,
+		    sizeof(res->server_setup)) ||
+	    opt_buf(rd, j, "server_after", res->server_after,
+		    sizeof(res->server_after)) ||
+	    (ga_json_get(j, "servers_started") &&
+	     get_long(rd, j, "servers_started", 0, INT_MAX, false, 0,
+		      &res->servers_started)))
 		return -1;
 	if (ev && *ev) {
 		int n = strcmp(rd->base, ".") == 0 ?

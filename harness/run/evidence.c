@@ -291,8 +291,10 @@ void ga_keep_evidence(struct ga_case *c)
 		snprintf(from, sizeof(from), "%s/capture.pcap", c->dir);
 		keep_file(res, from, fd, "capture.pcap", dir);
 	}
-	if (c->srv_made) {
-		if (ga_keep_cnf(c->srv.cnf, fd, c->dir, &err)) {
+	/* a server kept for the next case is c's no longer, but its
+	 * files are still there (run/reuse.c) */
+	if (c->srv.dir[0]) {
+		if (ga_keep_cnf(c->srv.cnf, fd, c->srv.dir, &err)) {
 			ga_error_prefix(&err, "%s", dir);
 			lost(res, &err);
 		}

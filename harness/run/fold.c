@@ -60,6 +60,7 @@ static int fold_counts(struct ga_case_result *acc,
 	acc->steps_ms += run->steps_ms;
 	acc->teardown_ms += run->teardown_ms;
 	acc->waits_ms += run->waits_ms;
+	acc->servers_started += run->servers_started;
 	if (run->runs > 0 && (unsigned)run->verdict <= GA_VERDICT_ERROR) {
 		acc->run_verdicts[run->verdict] += run->runs;
 		if (run->verdict == GA_VERDICT_FAIL ||
@@ -116,6 +117,8 @@ int ga_case_fold(const struct ga_run_options *o, struct ga_case_result *acc,
 	memcpy(acc->server_notes, run->server_notes, sizeof(acc->server_notes));
 	memcpy(acc->proxy_ran, run->proxy_ran, sizeof(acc->proxy_ran));
 	memcpy(acc->reverted, run->reverted, sizeof(acc->reverted));
+	memcpy(acc->server_setup, run->server_setup, sizeof(acc->server_setup));
+	memcpy(acc->server_after, run->server_after, sizeof(acc->server_after));
 	memcpy(acc->not_reverted, run->not_reverted, sizeof(acc->not_reverted));
 	if (acc->repeat <= 1) {
 		memcpy(acc->results, run->results, sizeof(acc->results));

@@ -45,6 +45,11 @@ struct ga_case {
 	bool lab_made;
 	struct ga_server srv;
 	bool srv_made;
+	char srv_dir[PATH_MAX];         /* the server's own directory (it may
+					 * outlive the case: run/reuse.c) */
+	bool srv_dir_made;              /* ... made, and the case removes it */
+	bool reused;                    /* the server and lab are a kept
+					 * one's */
 	const struct ga_proxy_kind *proxy;      /* static: the proxy it runs
 						 * behind, NULL: none */
 	struct ga_proxy prx;                    /* ga_proxy_init'ed */
@@ -146,6 +151,36 @@ int ga_tally_add(struct ga_step_result *sr, const struct ga_tally *one);
 /* The "seen" lines, once every run matched its expect lines: a count
  * that fails its line makes the scenario FAIL at that step. */
 void ga_check_seen(const struct ga_scenario *sc, struct ga_case_result *res);
+
+/* ---- a server kept for the next case (run/reuse.c) ------------------------ */
+
+/* Set-up: gives c the runner's kept server and its lab when c's scenario
+ * asks for the same server (options, TLS check, proxy) and nothing says
+ * it needs a fresh one.  Returns 1 with c->srv, c->lab and c->tag the
+ * kept one's (c->reused), or 0: the kept server (if any) is discarded
+ * and c->res->server_setup says why a fresh one starts. */
+int ga_reuse_adopt(struct ga_case *c);
+
+/* Set-up, after a fresh server started: takes the snapshot later cases
+ * are compared with (none under --fresh-servers or "server fresh").
+ * Never fails the case: a snapshot that cannot be taken only means the
+ * server is not kept. */
+void ga_reuse_baseline(struct ga_case *c);
+
+/* Teardown, after the faults were reverted and before anything else:
+ * whether anything the case did rules out keeping its server (a server
+ * step, a fault, a signal, an ERROR, a send never reaped).  Returns
+ * true when it may be kept; else false with c->res->server_after set. */
+bool ga_reuse_may_keep(struct ga_case *c);
+
+/* Teardown, once the clients and the proxy are gone: compares the
+ * server with its snapshot and either keeps it (and its lab) for the
+ * next case, clearing c->srv_made, c->lab_made and c->srv_dir_made, or
+ * destroys it; c->res->server_after says which and why. */
+void ga_reuse_keep(struct ga_case *c);
+
+/* Ends the kept server, its lab and directory, if any. */
+void ga_reuse_drop(struct ga_runner *r);
 
 /* ---- evidence (run/evidence.c) ---------------------------------------------- */
 

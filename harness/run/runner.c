@@ -107,6 +107,7 @@ void ga_runner_close(struct ga_runner *r)
 {
 	struct ga_error ignored;
 
+	ga_reuse_drop(r);
 	if (r->backend_open)
 		ga_server_backend_close(&r->backend);
 	r->backend_open = false;
@@ -211,11 +212,41 @@ static void capture_stop(struct ga_case *c)
 	c->capture = NULL;
 }
 
+/* A fresh server for c, with its lab: its own directory beside the
+ * case's (a kept server outlives the case), started. */
+static int fresh_server(struct ga_case *c, struct ga_error *err)
+{
+	struct ga_runner *r = c->r;
+	int own_ns;
+
+	snprintf(c->srv_dir, sizeof(c->srv_dir), "%s/s%u", r->run_dir,
+		 r->ncases);
+	if (mkdir(c->srv_dir, 0700) != 0)
+		return ga_error_errno(err, errno, "mkdir %s", c->srv_dir);
+	c->srv_dir_made = true;
+	c->srv_made = true;     /* destroy is safe after a failed create */
+	if (ga_server_create(&c->srv, &r->backend, c->srv_dir, c->sc, err))
+		return -1;
+	own_ns = r->backend.ops->own_netns(&c->srv);
+	if (ga_lab_create_with(&c->lab, c->tag, own_ns, c->proxy != NULL, err))
+		return ga_error_prefix(err, "creating the lab");
+	c->lab_made = true;
+	c->srv.netns_fd = c->lab.server_ns;
+	r->servers_started++;
+	c->res->servers_started++;
+	if (ga_server_start(&c->srv, c->sc, r->in, err)) {
+		c->res->line = c->srv.rejected_line;
+		return -1;
+	}
+	ga_reuse_baseline(c);
+	return 0;
+}
+
 /* Returns 0, -1 (err set: ERROR) or 1 (the verdict is set: SKIP). */
 static int setup(struct ga_case *c, struct ga_error *err)
 {
 	struct ga_runner *r = c->r;
-	int own_ns, rc;
+	int rc;
 	size_t i;
 
 	c->tag = ((unsigned)getpid() & 0xfff) << 12 | (r->ncases & 0xfff);
@@ -223,20 +254,13 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	if (mkdir(c->dir, 0700) != 0)
 		return ga_error_errno(err, errno, "mkdir %s", c->dir);
 	c->dir_made = true;
-	c->srv_made = true;     /* destroy is safe after a failed create */
-	if (ga_server_create(&c->srv, &r->backend, c->dir, c->sc, err))
-		return -1;
-	own_ns = r->backend.ops->own_netns(&c->srv);
-	if (ga_lab_create_with(&c->lab, c->tag, own_ns, c->proxy != NULL, err))
-		return ga_error_prefix(err, "creating the lab");
-	c->lab_made = true;
-	capture_start(c);
-	c->srv.netns_fd = c->lab.server_ns;
-	c->starts++;            /* the first start: thread ids count from it */
-	if (ga_server_start(&c->srv, c->sc, r->in, err)) {
-		c->res->line = c->srv.rejected_line;
+	if (ga_reuse_adopt(c)) {
+		c->srv_made = c->lab_made = c->srv_dir_made = true;
+	} else if (fresh_server(c, err)) {
 		return -1;
 	}
+	capture_start(c);
+	c->starts++;            /* the first start: thread ids count from it */
 	snprintf(c->res->server_version, sizeof(c->res->server_version), "%s",
 		 c->srv.version);
 	snprintf(c->res->server_notes, sizeof(c->res->server_notes), "%s",
@@ -306,10 +330,13 @@ static void revert_faults(struct ga_case *c)
 			err.msg, before);
 }
 
-/* Undoes setup() in reverse order; runs whatever the verdict was. */
+/* Undoes setup() in reverse order; runs whatever the verdict was.  A
+ * server that may be kept (run/reuse.c) lives on while the clients and
+ * the proxy end, and is then checked. */
 static void teardown(struct ga_case *c)
 {
 	struct ga_error err;
+	bool may_keep;
 	size_t i;
 
 	/* Faults first, last applied first (a paused server is thawed), then
@@ -318,7 +345,8 @@ static void teardown(struct ga_case *c)
 	 * clients, once the connections it relays have ended, so that its
 	 * log has them all. */
 	revert_faults(c);
-	if (c->srv_made)
+	may_keep = ga_reuse_may_keep(c);
+	if (c->srv_made && !may_keep)
 		ga_server_destroy(&c->srv);
 	if (c->clients) {
 		for (i = 0; i < c->sc->nconnections; i++)
@@ -331,9 +359,16 @@ static void teardown(struct ga_case *c)
 	free(c->sessions);
 	c->sessions = NULL;
 	capture_stop(c);        /* its socket holds the client namespace */
+	if (may_keep) {
+		ga_reuse_keep(c);
+		if (c->srv_made)
+			ga_server_destroy(&c->srv);
+	}
 	if (c->lab_made)
 		ga_lab_destroy(&c->lab);
 	ga_keep_evidence(c);
+	if (c->srv_dir_made && ga_tree_remove(c->srv_dir, &err))
+		ga_esc_line(stderr, "goneaway: %s", err.msg);
 	if (c->dir_made && ga_tree_remove(c->dir, &err))
 		ga_esc_line(stderr, "goneaway: %s", err.msg);
 }

@@ -98,6 +98,9 @@ struct ga_run_options {
 	const char *client_spec;        /* borrowed: the --client value as
 					 * given ("cmd:python3 d.py"), for
 					 * the evidence; NULL: unknown */
+	bool fresh_servers;             /* --fresh-servers: every case gets
+					 * a server of its own, none is kept
+					 * for the next (run/reuse.c) */
 };
 
 /* How often one outcome came up over a scenario's repetitions. */
@@ -185,6 +188,14 @@ struct ga_case_result {
 	char combo[160];                /* "server/client" when the run has
 					 * several, else "" (set by the
 					 * caller, for the reporters) */
+	char server_setup[600];         /* where its server came from: "fresh
+					 * server: WHY" or "reused server
+					 * ..." (run/reuse.c), "" unknown */
+	char server_after[600];         /* whether its server was kept for
+					 * the next case: "kept: ..." or "not
+					 * kept: WHY", "" unknown */
+	long servers_started;           /* servers its set-ups started (a
+					 * repeated scenario's, summed) */
 };
 
 void ga_case_result_free(struct ga_case_result *res);
@@ -249,6 +260,12 @@ struct ga_runner {
 	char skip_reason[512];                  /* set: every case SKIPs */
 	char error_reason[1024];                /* set: every case ERRORs */
 	unsigned ncases;
+	struct ga_kept *kept;                   /* owned: the server kept for
+						 * the next case, NULL: none
+						 * (run/reuse.c) */
+	char not_kept[600];                     /* why the last case's server
+						 * was not kept, "" */
+	unsigned servers_started;               /* by set-ups, this runner */
 	const struct ga_scenario *next;         /* borrowed: what the caller
 						 * runs after the current
 						 * scenario, NULL: nothing or

@@ -168,10 +168,14 @@ void ga_steps_log_write(FILE *f, const struct ga_scenario *sc,
 	 * is read */
 	if (strstr(res->capture, "; capture stopped at "))
 		field(f, "capture: ", res->capture);
+	if (res->server_setup[0])
+		field(f, "server set-up: ", res->server_setup);
 	if (res->reverted[0])
 		field(f, "teardown reverted: ", res->reverted);
 	if (res->not_reverted[0])
 		field(f, "teardown could NOT revert: ", res->not_reverted);
+	if (res->server_after[0])
+		field(f, "server after: ", res->server_after);
 	for (i = 0; i < res->nsteps && i < sc->nsteps; i++)
 		if (res->steps[i].ran || res->steps[i].skipped[0])
 			ga_step_line_write(f, "", sc, res, i, true);

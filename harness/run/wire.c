@@ -123,6 +123,7 @@ static void terminate(struct ga_case_result *res)
 	END(res->not_reverted); END(res->server); END(res->backend);
 	END(res->client); END(res->library); END(res->combo);
 	END(res->capture); END(res->client_spec); END(res->proxy); END(res->proxy_ran);
+	END(res->server_setup); END(res->server_after);
 	for (i = 0; i < res->nsteps; i++) {
 		struct ga_step_result *s = &res->steps[i];
 		size_t k;

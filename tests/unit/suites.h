@@ -45,5 +45,6 @@ Suite *make_bundle_suite(void);
 Suite *make_capture_suite(struct unit_needs *needs);
 Suite *make_session_suite(void);
 Suite *make_trust_suite(void);
+Suite *make_reuse_suite(void);
 
 #endif

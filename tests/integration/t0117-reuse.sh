@@ -1,0 +1,234 @@
+#!/bin/sh
+# t0117-reuse: a worker keeps its server for the next case only when the
+# case left it clean, and that is checked (run/reuse.c): a mutant that
+# changes a global, leaves a table or a user behind without saying so
+# makes the next case get a fresh server, and -v says why; the probe
+# after it sees a server as fresh as a new one.  --fresh-servers and a
+# scenario's "server fresh" start one for every case.  A run with a kept
+# server leaves nothing behind under SIGINT, SIGTERM and SIGKILL, also
+# with -j.
+. "$(dirname "$0")/lib.sh"
+
+DATA="$TOP/tests/integration/data"
+leftover_snapshot > "$SCRATCH/before"
+
+# What a fresh server has: the probe FAILs on a server a mutant changed.
+cat > "$SCRATCH/probe.gw" <<'EOF'
+title    The globals, tables and users of a fresh server
+cause    (test fixture) none: it reads what a case may have left
+connection app
+connect app
+admin SELECT @@global.wait_timeout
+    expect ok = 28800
+admin SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'goneaway'
+    expect ok = 0
+admin SELECT COUNT(*) FROM mysql.user WHERE User = 'leftover'
+    expect ok = 0
+EOF
+cp "$SCRATCH/probe.gw" "$SCRATCH/probe2.gw"
+
+mutant() {
+	cat > "$SCRATCH/$1.gw" <<-EOF
+	title    A mutant that changes the server and does not say so
+	cause    (test fixture) $2
+	connection app
+	connect app
+	admin $2
+	    expect ok
+	EOF
+}
+mutant global 'SET GLOBAL wait_timeout = 7'
+mutant table 'CREATE TABLE goneaway.leftover (id INT)'
+mutant user "CREATE USER 'leftover'@'%' IDENTIFIED BY 'x'"
+
+test_expect_success 'a clean case leaves its server to the next one' '
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[2/2\] probe2 *PASS" out &&
+	grep -q "server after: kept for the next case" out &&
+	grep -q "server: reused server: started for probe, its case 2" out &&
+	grep -q "^servers started: 1 for 2 cases" out
+'
+
+for m in global table user; do
+	case $m in
+	global) why='global wait_timeout changed (28800 -> 7)' ;;
+	table) why='table goneaway.leftover appeared' ;;
+	user) why="grant '\''leftover'\''@'\''%'\'' appeared" ;;
+	esac
+	test_expect_success "a leftover $m is caught: the next case gets a fresh server, -v says why" "
+		\"\$GONEAWAY\" run -j 1 -v --no-results probe.gw $m.gw probe2.gw > out 2>&1;
+		cat out &&
+		grep -q '^\\[2/3\\] $m *PASS' out &&
+		grep -q '^\\[3/3\\] probe2 *PASS' out &&
+		grep -qF 'server after: not kept: $why' out &&
+		grep -qF 'server: fresh server: the last case'\\''s was not kept: $why' out &&
+		grep -q '^servers started: 2 for 3 cases' out
+	"
+done
+
+test_expect_success 'steps.log says where the server came from and whether it was kept' '
+	"$GONEAWAY" run -j 1 -o res probe.gw global.gw > out 2>&1;
+	cat out res/global/steps.log &&
+	grep -q "^server set-up: reused server: started for probe" res/global/steps.log &&
+	grep -qF "server after: not kept: global wait_timeout changed (28800 -> 7)" res/global/steps.log &&
+	grep -q "^server after: kept for the next case" res/probe/steps.log
+'
+
+test_expect_success '--fresh-servers: a server for every case' '
+	"$GONEAWAY" run -j 1 -v --fresh-servers --no-results probe.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "^servers started: 2 for 2 cases" out &&
+	grep -q "server: fresh server: --fresh-servers" out &&
+	! grep -q "reused server" out
+'
+
+test_expect_success '"server fresh": the scenario gets a server of its own' '
+	sed "/^connection/i server fresh" probe.gw > own.gw &&
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw own.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "server: fresh server: the scenario says .server fresh. (line 3)" out &&
+	grep -q "^servers started: 3 for 3 cases" out
+'
+
+test_expect_success 'a case that reads a status counter the last one moved gets a fresh server' '
+	cat > counted.gw <<-\EOF &&
+	title    A counter read as it is
+	cause    (test fixture) none
+	connection app
+	connect app
+	status Aborted_clients
+	    expect ok = 0
+	EOF
+	cat > aborted.gw <<-\EOF &&
+	title    A session killed, so Aborted_clients moves
+	cause    (test fixture) a KILL
+	connection app
+	connect app
+	kill app
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw aborted.gw counted.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[3/3\] counted *PASS" out &&
+	sed -n "/^\[3\/3\] counted/,\$p" out > third &&
+	grep -q "server: fresh server: the last case.s was not kept: status Aborted_clients changed (0 -> 1)" third
+'
+
+test_expect_success 'thread ids on a kept server: %thread%, same-thread and reconnected hold' '
+	cat > threads.gw <<-\EOF &&
+	title    Sessions told apart by thread id on a kept server
+	cause    (test fixture) a KILL, and a client that reconnects
+	connection app read_timeout=5s reconnect
+	connection other
+	connect app
+	connect other
+	query app SELECT CONNECTION_ID() = %thread[app]%
+	    expect ok = 1 same-thread
+	query other SELECT %thread[app]% <> %thread[other]%
+	    expect ok = 1 same-thread
+	admin KILL %thread[app]%
+	    expect ok
+	query app SELECT 1
+	    expect ok = 1 reconnected within 2s
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw threads.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[2/2\] threads *PASS" out &&
+	grep -q "server: reused server: started for probe" out
+'
+
+test_expect_success '-j 2: each worker keeps a server of its own' '
+	"$GONEAWAY" run -j 2 -v --no-results probe.gw probe2.gw probe.gw probe2.gw > out 2>&1;
+	cat out &&
+	test "$(grep -c "server: reused server" out)" -eq 2 &&
+	grep -q "^servers started: 2 for 4 cases" out &&
+	grep -q "4 PASS" out
+'
+
+# The mariadbd processes below goneaway (pid $1): children (-j 1) or
+# grandchildren (-j N).
+servers_below() {
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END { for (x in comm) if (comm[x] == "mariadbd" &&
+		      (parent[x] == p || parent[parent[x]] == p)) print x }'
+}
+# The long sleep runs on the server the probe was run on: the probe's
+# evidence is kept once its case ended.
+reused_up() {
+	test -f res/probe/steps.log && test -n "$(servers_below "$1")"
+}
+both_reused_up() {
+	test -f res/probe/steps.log && test -f res/probe2/steps.log &&
+	test "$(servers_below "$1" | wc -l)" -eq 2
+}
+
+for sig in INT TERM; do
+	case $sig in INT) want=130 ;; TERM) want=143 ;; esac
+	test_expect_success "SIG$sig on a kept server: exit $want, nothing left" "
+		rm -rf res &&
+		\"\$GONEAWAY\" run -j 1 -v -o res probe.gw '$DATA/long-sleep.gw' > out 2>&1 &
+		pid=\$! &&
+		wait_until 600 reused_up \$pid &&
+		sleep 0.5 &&
+		kill -$sig \$pid;
+		wait \$pid; rc=\$?; cat out; test \$rc -eq $want &&
+		grep -q 'interrupted by signal' out &&
+		grep -q 'server: reused server: started for probe' out &&
+		grep -q 'server after: not kept: interrupted by a signal' out &&
+		leftover_snapshot > after &&
+		new_leftovers \"\$SCRATCH/before\" after
+	"
+	test_expect_success "-j 2: SIG$sig with two kept servers: exit $want, nothing left" "
+		rm -rf res &&
+		printf 'probe 9\\nprobe2 9\\nlong-sleep 1\\nlong-sleep-repeat 1\\n' > durations &&
+		\"\$GONEAWAY\" run -j 2 -v -o res --durations durations probe.gw probe2.gw '$DATA/long-sleep.gw' '$DATA/long-sleep-repeat.gw' > out 2>&1 &
+		pid=\$! &&
+		wait_until 600 both_reused_up \$pid &&
+		sleep 0.5 &&
+		kill -$sig \$pid;
+		wait \$pid; rc=\$?; cat out; test \$rc -eq $want &&
+		grep -q 'interrupted by signal' out &&
+		test \"\$(grep -c 'server: reused server' out)\" -eq 2 &&
+		leftover_snapshot > after &&
+		new_leftovers \"\$SCRATCH/before\" after
+	"
+done
+
+test_expect_success 'SIGKILL on a kept server: it dies with the harness, the sweep removes the rest' '
+	rm -rf res &&
+	"$GONEAWAY" run -j 1 -o res probe.gw "$DATA/long-sleep.gw" > out 2>&1 &
+	pid=$! &&
+	wait_until 600 reused_up $pid &&
+	servers_below $pid > servers &&
+	test -s servers &&
+	kill -KILL $pid;
+	wait $pid; test $? -eq 137 &&
+	for p in $(cat servers); do
+		wait_until 300 eval "! kill -0 $p 2>/dev/null" || return 1
+	done &&
+	"$GONEAWAY" sweep &&
+	wait_until 100 eval "leftover_snapshot > after; new_leftovers \"\$SCRATCH/before\" after >/dev/null" &&
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_expect_success '-j 2: SIGKILL with two kept servers: the workers end them, nothing left' '
+	rm -rf res &&
+	printf "probe 9\nprobe2 9\nlong-sleep 1\nlong-sleep-repeat 1\n" > durations &&
+	"$GONEAWAY" run -j 2 -o res --durations durations probe.gw probe2.gw "$DATA/long-sleep.gw" "$DATA/long-sleep-repeat.gw" > out 2>&1 &
+	pid=$! &&
+	wait_until 600 both_reused_up $pid &&
+	servers_below $pid > servers &&
+	kill -KILL $pid;
+	wait $pid; test $? -eq 137 &&
+	for p in $(cat servers); do
+		wait_until 300 eval "! kill -0 $p 2>/dev/null" || return 1
+	done &&
+	"$GONEAWAY" sweep &&
+	wait_until 100 eval "leftover_snapshot > after; new_leftovers \"\$SCRATCH/before\" after >/dev/null" &&
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done

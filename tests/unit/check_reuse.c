@@ -1,0 +1,181 @@
+/* check_reuse.c - what decides whether a server is kept for the next
+ * case (run/reuse.c): the snapshot comparison (server/snapshot.c) on
+ * snapshots written as text, and the "server fresh" header line. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/diag.h"
+#include "lang/scenario.h"
+#include "lang/step.h"
+#include "parse_util.h"
+#include "server/snapshot.h"
+#include "suites.h"
+
+#define BASE "global wait_timeout\t28800\n"                         \
+	     "global read_only\tOFF\n"                                   \
+	     "status Aborted_clients\t0\n"                               \
+	     "status Questions\t12\n"                                    \
+	     "table goneaway.notes\tBASE TABLE InnoDB auto_increment 4\n" \
+	     "table `goneaway`.`notes` rows\t1234\n"                     \
+	     "grant 'goneaway'@'%'\t\n"                                  \
+	     "errorlog size\t1973 bytes\n"
+
+static void load(struct ga_snapshot *s, const char *text)
+{
+	ck_assert_int_eq(ga_snapshot_from_text(s, text), 0);
+}
+
+START_TEST(test_same)
+{
+	struct ga_snapshot a, b;
+	char why[300];
+
+	load(&a, BASE);
+	/* another order, and counters that count by themselves */
+	load(&b, "errorlog size\t1973 bytes\n"
+		 "status Questions\t40\n" BASE "status Questions\t40\n");
+	ga_snapshot_free(&b);
+	load(&b, "status Questions\t40\n"
+		 "global read_only\tOFF\n"
+		 "global wait_timeout\t28800\n"
+		 "status Aborted_clients\t0\n"
+		 "table goneaway.notes\tBASE TABLE InnoDB auto_increment 4\n"
+		 "table `goneaway`.`notes` rows\t1234\n"
+		 "grant 'goneaway'@'%'\t\n"
+		 "errorlog size\t1973 bytes\n");
+	ck_assert(ga_snapshot_same(&a, &b, why, sizeof(why)));
+	ck_assert_str_eq(why, "");
+	ga_snapshot_free(&a);
+	ga_snapshot_free(&b);
+}
+END_TEST
+
+/* Each change a scenario can leave behind, and the words -v shows. */
+static const struct {
+	const char *after;
+	const char *why;
+} changes[] = {
+	{ "global wait_timeout\t5\n", "global wait_timeout changed (28800 -> 5)" },
+	{ "table goneaway.t\tBASE TABLE InnoDB auto_increment \n",
+	  "table goneaway.t appeared" },
+	{ "grant 'elsewhere'@'192.0.2.1'\t\n",
+	  "grant 'elsewhere'@'192.0.2.1' appeared" },
+	{ "session 12\tgoneaway, Sleep, NULL\n",
+	  "session 12 is left (goneaway, Sleep, NULL)" },
+	{ "lock in use goneaway.notes\t1\n", "lock in use goneaway.notes is held" },
+	{ "errorlog size\t2124 bytes\n",
+	  "errorlog size changed (1973 bytes -> 2124 bytes)" },
+	{ "table `goneaway`.`notes` rows\t99\n",
+	  "table `goneaway`.`notes` rows changed (1234 -> 99)" },
+};
+
+START_TEST(test_changed)
+{
+	struct ga_snapshot a, b;
+	char text[1024], why[300];
+	const char *key_end = strchr(changes[_i].after, '\t');
+	size_t klen = (size_t)(key_end - changes[_i].after);
+	const char *p;
+	size_t used = 0;
+
+	/* BASE with the changed line in place of its own (or added) */
+	for (p = BASE; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = (size_t)(nl - p) + 1;
+
+		if (strncmp(p, changes[_i].after, klen + 1) != 0) {
+			memcpy(text + used, p, n);
+			used += n;
+		}
+		p += n;
+	}
+	strcpy(text + used, changes[_i].after);
+	load(&a, BASE);
+	load(&b, text);
+	ck_assert(!ga_snapshot_same(&a, &b, why, sizeof(why)));
+	ck_assert_msg(strstr(why, changes[_i].why) != NULL, "why: %s", why);
+	ga_snapshot_free(&a);
+	ga_snapshot_free(&b);
+}
+END_TEST
+
+START_TEST(test_gone)
+{
+	struct ga_snapshot a, b;
+	char why[300];
+
+	load(&a, BASE);
+	load(&b, "global wait_timeout\t28800\nglobal read_only\tOFF\n"
+		 "table goneaway.notes\tBASE TABLE InnoDB auto_increment 4\n"
+		 "table `goneaway`.`notes` rows\t1234\n"
+		 "errorlog size\t1973 bytes\n");
+	ck_assert(!ga_snapshot_same(&a, &b, why, sizeof(why)));
+	ck_assert_str_eq(why, "grant 'goneaway'@'%' is gone");
+	ga_snapshot_free(&a);
+	ga_snapshot_free(&b);
+}
+END_TEST
+
+START_TEST(test_status)
+{
+	struct ga_snapshot a, b;
+	char why[300];
+
+	load(&a, BASE);
+	load(&b, "status Aborted_clients\t1\nstatus Questions\t99\n");
+	ck_assert(ga_snapshot_same_status(&a, &b, "questions", why, sizeof(why)) == false);
+	ck_assert(!ga_snapshot_same_status(&a, &b, "Aborted_clients", why,
+					   sizeof(why)));
+	ck_assert_str_eq(why, "status Aborted_clients changed (0 -> 1)");
+	ck_assert(ga_snapshot_same_status(&a, &b, "Aborted_connects", why,
+					  sizeof(why)));
+	/* a name that is a prefix of another is not it */
+	ck_assert(ga_snapshot_same_status(&a, &b, "Aborted", why, sizeof(why)));
+	ga_snapshot_free(&a);
+	ga_snapshot_free(&b);
+}
+END_TEST
+
+START_TEST(test_server_fresh)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\nserver fresh\n"
+					  "connection app\nconnect app\n"
+					  "server restart\n");
+	struct ga_diags d = { 0 };
+
+	ck_assert_int_eq(sc->server_fresh, 3);
+	ck_assert_uint_eq(sc->nsteps, 2);
+	ck_assert_int_eq(sc->steps[1].kind, GA_STEP_SERVER_RESTART);
+	ga_scenario_free(sc);
+	sc = parse_ok("title t\ncause c\nconnection app\nconnect app\n");
+	ck_assert_int_eq(sc->server_fresh, 0);
+	ga_scenario_free(sc);
+	parse_bad("title t\ncause c\nserver fresh\nserver fresh\n"
+		  "connection app\nconnect app\n", &d);
+	assert_diag(&d, 0, 4, 1, "duplicate 'server' directive");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nconnection app\nconnect app\n"
+		  "server fresh\n", &d);
+	assert_diag(&d, 0, 5, 1, "after the first step");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nserver fresh now\nconnection app\n"
+		  "connect app\n", &d);
+	assert_diag(&d, 0, 3, 14, "");
+	ga_diags_free(&d);
+}
+END_TEST
+
+Suite *make_reuse_suite(void)
+{
+	Suite *s = suite_create("reuse");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_same);
+	tcase_add_loop_test(tc, test_changed, 0,
+			    (int)(sizeof(changes) / sizeof(changes[0])));
+	tcase_add_test(tc, test_gone);
+	tcase_add_test(tc, test_status);
+	tcase_add_test(tc, test_server_fresh);
+	suite_add_tcase(s, tc);
+	return s;
+}
