@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,72 @@
 #define TIMEOUT 120
 #define PORT 4000
 #define P(pct) ga_qdisc_probability((uint32_t)((pct) * 1000000))
+
+/* ------------------------------------------------------------------ */
+/* How busy the machine was.  A datagram's lateness is the scheduler's
+ * as much as the engine's: on a machine whose tasks waited for a CPU a
+ * good part of the time (another "make check", a build), the upper
+ * bounds on lateness measure the machine, not the engine.  Those bounds
+ * are judged only when the machine was not busy during the measurement;
+ * the lower bounds (never early) and the counts always are. */
+
+/* Microseconds some task waited for a CPU since boot (PSI), or -1. */
+static long long cpu_stall_us(void)
+{
+	FILE *f = fopen("/proc/pressure/cpu", "r");
+	long long total = -1;
+	char line[256];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "some avg10=%*f avg60=%*f avg300=%*f total=%lld",
+			   &total) == 1)
+			break;
+	fclose(f);
+	return total;
+}
+
+struct busy_gauge {
+	long long stall0;
+	struct timespec t0;
+};
+
+static void busy_begin(struct busy_gauge *g)
+{
+	g->stall0 = cpu_stall_us();
+	clock_gettime(CLOCK_MONOTONIC, &g->t0);
+}
+
+/* true when the machine was busy since busy_begin: tasks waited for a
+ * CPU more than 10% of the time (PSI), or, without PSI, a 1-minute load
+ * average above the cores there are; why says so. */
+static bool busy_end(const struct busy_gauge *g, char *why, size_t len)
+{
+	long long stall = cpu_stall_us();
+	struct timespec t1;
+	double wall_us, frac, load = 0;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	FILE *f;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	wall_us = (t1.tv_sec - g->t0.tv_sec) * 1e6 +
+		  (t1.tv_nsec - g->t0.tv_nsec) / 1e3;
+	if (stall >= 0 && g->stall0 >= 0 && wall_us > 0) {
+		frac = (double)(stall - g->stall0) / wall_us;
+		snprintf(why, len, "tasks waited for a CPU %.0f%% of the "
+			 "time (PSI)", 100 * frac);
+		return frac > 0.10;
+	}
+	f = fopen("/proc/loadavg", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &load) != 1)
+			load = 0;
+		fclose(f);
+	}
+	snprintf(why, len, "load average %.1f on %ld cores", load, cores);
+	return cores > 0 && load > (double)cores;
+}
 
 /* ------------------------------------------------------------------ */
 /* The model */
@@ -570,14 +637,19 @@ START_TEST(test_delay_accuracy)
 	struct lab l;
 	uint32_t i, n = 20;
 	long got;
+	struct busy_gauge g;
+	char why[128];
+	bool busy;
 
 	lab_up(&l, &p, 0xb1);
+	busy_begin(&g);
 	for (i = 0; i < n; i++) {
 		lat[i] = -1;
 		send_one(&l, i);
 		poll(NULL, 0, 25);
 	}
 	got = receive(&l, lat, n, 3600);
+	busy = busy_end(&g, why, sizeof(why));
 	lab_stop(&l, &st);
 	ck_assert_int_eq(got, (long)n);
 	ck_assert_uint_eq(st.delayed, n);
@@ -587,13 +659,19 @@ START_TEST(test_delay_accuracy)
 		"min %.3f ms, median %.3f ms, max %.3f ms (engine: the latest "
 		"%.3f ms after its time)\n", n, sorted[0], sorted[n / 2],
 		sorted[n - 1], (double)st.late_max_us / 1000);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		ck_assert_msg(lat[i] >= 3000.0, "datagram %u after %.3f ms: "
 			      "early", i, lat[i]);
-		ck_assert_msg(lat[i] < 3100.0, "datagram %u after %.3f ms", i,
-			      lat[i]);
+	if (busy) {
+		fprintf(stderr, "netem accuracy: lateness not judged: the "
+			"machine was busy (%s)\n", why);
+	} else {
+		for (i = 0; i < n; i++)
+			ck_assert_msg(lat[i] < 3100.0, "datagram %u after "
+				      "%.3f ms (%s)", i, lat[i], why);
+		ck_assert_msg(sorted[n / 2] < 3010.0, "median %.3f ms (%s)",
+			      sorted[n / 2], why);
 	}
-	ck_assert_msg(sorted[n / 2] < 3010.0, "median %.3f ms", sorted[n / 2]);
 	lab_down(&l);
 }
 END_TEST
@@ -609,17 +687,24 @@ START_TEST(test_jitter_accuracy)
 	uint32_t i, n = 400;
 	double lo = 1e9, hi = 0, sum = 0;
 	long got;
+	struct busy_gauge g;
+	char why[128];
+	bool busy;
 
 	lab_up(&l, &p, 0xb2);
+	busy_begin(&g);
 	for (i = 0; i < n; i++)
 		lat[i] = -1;
 	got = send_many(&l, n, 100, lat);
 	got += receive(&l, lat, n, 400);
+	busy = busy_end(&g, why, sizeof(why));
 	lab_stop(&l, &st);
 	ck_assert_int_eq(got, (long)n);
 	for (i = 0; i < n; i++) {
-		ck_assert_msg(lat[i] >= 50.0 && lat[i] < 250.0,
-			      "datagram %u after %.3f ms", i, lat[i]);
+		ck_assert_msg(lat[i] >= 50.0, "datagram %u after %.3f ms: "
+			      "early", i, lat[i]);
+		ck_assert_msg(busy || lat[i] < 250.0,
+			      "datagram %u after %.3f ms (%s)", i, lat[i], why);
 		lo = lat[i] < lo ? lat[i] : lo;
 		hi = lat[i] > hi ? lat[i] : hi;
 		sum += lat[i];
@@ -629,9 +714,17 @@ START_TEST(test_jitter_accuracy)
 		sum / n, hi);
 	/* uniform over 100 ms: none below 60 or none above 140 in 400 has
 	 * odds of 0.9^400 */
-	ck_assert_msg(lo < 60.0 && hi > 140.0, "min %.3f max %.3f", lo, hi);
-	/* sd of the mean 1.4 ms; lateness adds a little */
-	ck_assert_msg(sum / n > 93.0 && sum / n < 110.0, "mean %.3f", sum / n);
+	ck_assert_msg(hi > 140.0, "max %.3f", hi);
+	/* sd of the mean 1.4 ms; lateness adds a little (a lot on a busy
+	 * machine: a mean of 134.8 ms at a load of 40 on 2 cores) */
+	ck_assert_msg(sum / n > 93.0, "mean %.3f", sum / n);
+	if (busy) {
+		fprintf(stderr, "netem accuracy: lateness not judged: the "
+			"machine was busy (%s)\n", why);
+	} else {
+		ck_assert_msg(lo < 60.0, "min %.3f (%s)", lo, why);
+		ck_assert_msg(sum / n < 110.0, "mean %.3f (%s)", sum / n, why);
+	}
 	lab_down(&l);
 }
 END_TEST
