@@ -8,8 +8,9 @@
 #     rule for another scenario, client or kind lets nothing through;
 #   - the templates: valid YAML, every job on Debian 12 (GitHub's in a
 #     debian:12 container with the capabilities goneaway needs), goneaway
-#     pinned by GONEAWAY_REF (the same everywhere, v<version>), and the
-#     templates' own fetch commands check out exactly that ref.
+#     pinned by GONEAWAY_REF (the same everywhere, a ref this repository
+#     has: issue 24), actions pinned by commit id, and the templates' own
+#     fetch commands check out exactly that ref.
 . "$(dirname "$0")/lib.sh"
 
 D="$TOP/tests/integration/data"
@@ -204,19 +205,19 @@ test_expect_success '--help shows the rule form' '
 T="$TOP/ci"
 if have_yaml; then
 	test_expect_success 'the templates: YAML, Debian 12 everywhere, pinned by GONEAWAY_REF' '
-		version=$("$GONEAWAY" --version | sed -n "s/^goneaway \([^ ]*\).*/\1/p") &&
-		test -n "$version" &&
-		"$PY" - "$T" "v$version" <<-"EOF"
+		"$PY" - "$T" <<-"EOF"
 		import re, sys, yaml
-		top, want = sys.argv[1], sys.argv[2]
+		top = sys.argv[1]
 		caps = ["--cap-add ALL", "--cap-drop SYS_RESOURCE",
 		        "--security-opt seccomp=unconfined",
 		        "--security-opt apparmor=unconfined"]
 		bad = []
+		refs = set()
 		def ref_of(name, vars_):
 		    ref = (vars_ or {}).get("GONEAWAY_REF")
-		    if ref != want:
-		        bad.append("%s: GONEAWAY_REF is %r, not %r" % (name, ref, want))
+		    refs.add(ref)
+		    if not isinstance(ref, str) or not re.fullmatch(r"[0-9a-f]{40}|v[0-9][0-9.]*", ref):
+		        bad.append("%s: GONEAWAY_REF is %r, not a full commit id or a tag" % (name, ref))
 		    if "GONEAWAY_REPO" not in (vars_ or {}):
 		        bad.append("%s: no GONEAWAY_REPO" % name)
 		def fetch_ok(name, job, text):
@@ -234,6 +235,10 @@ if have_yaml; then
 		            bad.append("%s: job %s uses sudo" % (f, name))
 		        if "apt-get install" not in job["steps"][0].get("run", ""):
 		            bad.append("%s: job %s does not install git and make first" % (f, name))
+		        for s in job["steps"]:
+		            u = s.get("uses")
+		            if u and not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u):
+		                bad.append("%s: job %s uses %s, not pinned by commit id" % (f, name, u))
 		        fetch_ok(f, name, runs)
 		        if "run-goneaway.sh" in runs:
 		            opts = " ".join(c.get("options", "").split())
@@ -247,10 +252,31 @@ if have_yaml; then
 		        if job.get("image") != "debian:12":
 		            bad.append("%s: job %s has no debian:12 image" % (f, name))
 		        fetch_ok(f, name, "\n".join(job["script"]))
+		if len(refs) != 1:
+		    bad.append("the templates pin different refs: %s" % sorted(map(str, refs)))
 		print("\n".join(bad))
 		sys.exit(1 if bad else 0)
 		EOF
 	'
+
+	# The ref the templates and the README pin is one this repository
+	# has: a tag that was never made, or a commit of a branch that was
+	# rewritten, is a template whose first step fails.
+	if git -C "$TOP" rev-parse --git-dir > /dev/null 2>&1; then
+		test_expect_success 'every ref the templates and the README pin exists in this repository' '
+			grep -ho "GONEAWAY_REF: [^ ]*" "$T"/*.yml "$TOP/README.md" |
+				sed "s/^GONEAWAY_REF: //" | sort -u > refs &&
+			cat refs && test -s refs &&
+			test "$(grep -c "GONEAWAY_REF: " "$TOP/README.md")" -ge 1 &&
+			while read -r ref; do
+				git -C "$TOP" cat-file -e "$ref^{commit}" ||
+					{ echo "no commit $ref in $TOP"; return 1; }
+			done < refs
+		'
+	else
+		test_skip 'every ref the templates and the README pin exists in this repository' \
+			"$TOP is not a git checkout"
+	fi
 
 	# Runs the templates' own fetch commands (GitHub's "fetch goneaway"
 	# step, GitLab's git lines) against a scratch repository.
@@ -293,6 +319,8 @@ else
 	test_skip 'the templates: YAML, Debian 12 everywhere, pinned by GONEAWAY_REF' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip "the templates' fetch checks out GONEAWAY_REF: a tag or a full commit" \
+		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
+	test_skip 'every ref the templates and the README pin exists in this repository' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 fi
 
