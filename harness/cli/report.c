@@ -212,6 +212,42 @@ out:
 
 /* --strict: what a passing run may not have, as "goneaway run" says. */
 
+/* The shards of a --shard K/N split missing from the files read: for
+ * each N, every K from 1 to N must be there.  Each missing shard is told
+ * on stderr; returns how many are missing. */
+static size_t missing_shards(const struct ga_results *r, bool strict)
+{
+	size_t i, j, missing = 0;
+	unsigned k;
+	bool seen_n, have;
+
+	for (i = 0; i < r->nfiles; i++) {
+		unsigned n = r->shards[i].n;
+
+		if (n == 0)
+			continue;
+		for (seen_n = false, j = 0; j < i; j++)
+			seen_n = seen_n || r->shards[j].n == n;
+		if (seen_n)     /* that split was checked */
+			continue;
+		for (k = 1; k <= n; k++) {
+			for (have = false, j = 0; j < r->nfiles; j++)
+				have = have || (r->shards[j].n == n &&
+						r->shards[j].k == k);
+			if (have)
+				continue;
+			missing++;
+			ga_esc_line(stderr, "goneaway report: shard %u/%u is "
+				    "missing: %s holds shard %u/%u of a split "
+				    "in %u, and no results of shard %u were "
+				    "given%s", k, n, r->files[i],
+				    r->shards[i].k, n, n, k,
+				    strict ? "" : " (--strict fails it)");
+		}
+	}
+	return missing;
+}
+
 static void report_cases(struct ga_results *r, const struct columns *cols,
 			 struct ga_reporter **reps, size_t nreps,
 			 struct ga_matrix *m, struct ga_run_summary *sum)
@@ -297,6 +333,8 @@ int cmd_report(int argc, char **argv)
 		violations += cli_strict_violations(&a.allowed,
 						    r.cases[i].sc,
 						    &r.cases[i].res);
+	if (missing_shards(&r, a.strict) && a.strict)
+		violations++;
 	if (sum.signo)
 		code = EXIT_INTERRUPTED + sum.signo;
 	else if (sum.fail)
