@@ -40,6 +40,8 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 	if (o->a->record)
 		cli_record_case(&o->a->rec, sc, res,
 				&o->a->drivers[k->client]);
+	else if (o->a->expectations)
+		cli_expectations_ran(&o->a->ce, sc, res);
 }
 
 /* The evidence directory of a combination under -o: <server>-<client>
