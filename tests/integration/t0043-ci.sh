@@ -75,6 +75,50 @@ test_expect_success 'run-goneaway.sh: an unreadable clients file or an unbuilt c
 	test $? -eq 2 && grep -q "empty/goneaway is not built" e
 '
 
+# A "make" that says what it was asked: which toolchains "make deps"
+# installs for the job's clients (issue 24: a PyMySQL job installed npm,
+# Go, Perl and PHP).
+mkdir -p "$SCRATCH/bin"
+cat > "$SCRATCH/bin/make" <<'EOF'
+#!/bin/sh
+printf '%s\n' "$*" >> "$MAKE_LOG"
+EOF
+chmod +x "$SCRATCH/bin/make"
+
+test_expect_success 'run-goneaway.sh: make deps installs the toolchains of the job.s clients only' '
+	deps() {
+		rm -f make.log &&
+		MAKE_LOG=$SCRATCH/make.log PATH="$SCRATCH/bin:$PATH" \
+			sh "$TOP/ci/run-goneaway.sh" "$SCRATCH/fake" x > /dev/null &&
+		sed -n "s/^-C .* deps DEPS_DRIVERS=/=/p" make.log
+	} &&
+	test "$(GONEAWAY_CLIENTS=pymysql deps)" = "=pymysql" &&
+	test "$(GONEAWAY_CLIENTS= deps)" = "=" &&
+	test "$(GONEAWAY_CLIENTS="builtin
+cmd:/usr/bin/python3 t/driver.py" deps)" = "=" &&
+	test "$(GONEAWAY_CLIENTS="mysql2@3.9.0
+php-pdo
+pymysql
+php-mysqli
+mariadb-node" deps)" = "=node php pymysql" &&
+	test "$(GONEAWAY_ARGS="--client go --shard 1/2" deps)" = "=go" &&
+	printf "goneaway-expectations 1\nclient x\ndriver mysqlclient # ours\n" > py.expect &&
+	test "$(GONEAWAY_ARGS="--expectations py.expect" deps)" = "=mysqlclient" &&
+	test "$(DEPS_DRIVERS="perl java" GONEAWAY_CLIENTS=pymysql deps)" = "=perl java" &&
+	grep -qx -- "-C $SCRATCH/fake WERROR=1" make.log
+'
+
+test_expect_success 'make deps DEPS_DRIVERS= installs no driver toolchain; the templates. report jobs say so' '
+	make -s -C "$TOP" deps DEB_PACKAGES= DEPS_DRIVERS= > n.out 2>&1 &&
+	cat n.out && ! grep -q "install-deps" n.out &&
+	grep -qx "deps: no driver.s toolchain (DEPS_DRIVERS is empty)" n.out &&
+	for f in github-actions-sharded.yml gitlab-ci-sharded.yml; do
+		grep -q "make -C goneaway deps DEPS_DRIVERS= " "$TOP/ci/$f" ||
+			{ echo "$f: the report job installs every toolchain"; return 1; }
+	done &&
+	! grep -h "make -C goneaway deps" "$TOP"/ci/*.yml | grep -v "DEPS_DRIVERS= "
+'
+
 if have_pymysql; then
 	test_expect_success 'run-goneaway.sh: builtin and a cmd: client with spaces, one table' '
 		mkdir -p two && cd two &&
