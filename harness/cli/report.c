@@ -291,9 +291,11 @@ int cmd_report(int argc, char **argv)
 	struct ga_matrix m;
 	struct report_args a;
 	struct ga_error err;
-	size_t nreps = 0, i, violations = 0;
+	size_t nreps = 0, i, violations = 0, missing;
+	struct cli_why why;
 	int code = EXIT_USAGE;
 
+	memset(&why, 0, sizeof(why));
 	memset(&m, 0, sizeof(m));
 	memset(&sum, 0, sizeof(sum));
 	if (parse_report_args(argc, argv, &a))
@@ -329,12 +331,19 @@ int cmd_report(int argc, char **argv)
 		cli_write_html(a.html, &m);
 	for (i = 0; i < nreps; i++)
 		reps[i]->ops->end_run(reps[i], &sum);
+	for (i = 0; i < r.n; i++)
+		cli_why_case(&why, r.cases[i].sc, &r.cases[i].res);
 	for (i = 0; a.strict && i < r.n; i++)
 		violations += cli_strict_violations(&a.allowed,
 						    r.cases[i].sc,
-						    &r.cases[i].res);
-	if (missing_shards(&r, a.strict) && a.strict)
+						    &r.cases[i].res, &why);
+	missing = missing_shards(&r, a.strict);
+	if (missing && a.strict) {
 		violations++;
+		cli_why_strict(&why, "%zu shard%s of a --shard K/N split "
+			       "missing (above)", missing,
+			       missing == 1 ? "" : "s");
+	}
 	if (sum.signo)
 		code = EXIT_INTERRUPTED + sum.signo;
 	else if (sum.fail)
@@ -345,6 +354,7 @@ int cmd_report(int argc, char **argv)
 		code = EXIT_STRICT;
 	else
 		code = EXIT_ALL_PASSED;
+	cli_why_print(&why, "goneaway report", code, sum.signo);
 out:
 	for (i = 0; i < nreps; i++)
 		ga_reporter_free(reps[i]);

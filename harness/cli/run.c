@@ -613,8 +613,11 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	/* two clients greeting with one name have labels of their own
 	 * (run_client_label); what still shares a directory is told, and
 	 * fails --strict */
-	if (run_check_combos(&a) && a.strict)
+	if (run_check_combos(&a) && a.strict) {
 		t.violations++;
+		cli_why_strict(&t.why, "two clients share a results "
+			       "directory (above)");
+	}
 	if (ga_matrix_init(&m, scs, nrun, ncombos)) {
 		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;
@@ -660,6 +663,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		code = EXIT_STRICT;
 	else
 		code = EXIT_ALL_PASSED;
+	cli_why_print(&t.why, "goneaway", code, t.sum.signo);
 out:
 	ga_matrix_free(&m);
 	for (i = 0; i < MAX_CHOICES; i++)

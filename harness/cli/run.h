@@ -85,6 +85,7 @@ size_t run_check_combos(const struct run_args *a);
 struct run_totals {
 	struct ga_run_summary sum;
 	size_t violations;
+	struct cli_why why;             /* told again at the end */
 };
 
 /* What every reporter, the matrix, the totals and --strict do with one

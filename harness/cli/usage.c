@@ -198,5 +198,7 @@ const char ga_usage_text[] =
 "      reason --allow-skip does not name, or its evidence was not kept;\n"
 "      report: a shard of a --shard K/N split is missing from the merge\n"
 "  128+N  interrupted by signal N (130: SIGINT); everything is cleaned up\n"
+"  a run or report that exits 1, 3, 4 or 128+N ends with a line on stderr\n"
+"  saying why (the cases that FAILed, the ERRORs, the --strict reasons)\n"
 "\n"
 "Scenario format: docs/scenario-format.md.  Needs root (namespaces).\n";

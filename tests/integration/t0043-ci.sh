@@ -216,6 +216,20 @@ else
 		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
 fi
 
+# Issue 24: with -j the reasons for exit 4 scroll by mid-log; the run
+# ends with them again and a line saying why it is red.
+test_expect_success 'run -j 2 --strict: the last lines say why the exit status is 4' '
+	"$GONEAWAY" run --color never --strict -j 2 -o jobs "$S/kill-idle.gw" \
+		"$D/requires-mysql.gw" "$S/server-restart.gw" > out 2>&1; rc=$?;
+	cat out; test $rc -eq 4 &&
+	tail -1 out | grep -q "^goneaway: exit 4: no FAIL or ERROR, but --strict fails 1 thing a passing run may not have (the lines just above)$" &&
+	tail -2 out | head -1 | grep -q "^goneaway: --strict: .*requires-mysql.gw was skipped (flavour: .*--allow-skip flavour:requires-mysql@builtin would let it through$" &&
+	test "$(grep -c "requires-mysql.gw was skipped" out)" -eq 2 &&
+	"$GONEAWAY" run --color never --strict -j 2 -o jobs2 --allow-skip flavour \
+		"$S/kill-idle.gw" "$D/requires-mysql.gw" > out 2> err &&
+	! grep -q "exit" err
+'
+
 test_expect_success 'report --strict: a client rule covers that client only' '
 	"$GONEAWAY" run --color never -o flav "$D/requires-mysql.gw" > /dev/null &&
 	rc 4 report --strict flav &&
