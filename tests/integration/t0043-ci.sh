@@ -317,6 +317,36 @@ if have_yaml; then
 		EOF
 	'
 
+	# Issue 24: the templates show the connector story (--expectations),
+	# and the sharded ones make the HTML matrix and keep it with the
+	# shards' folders its links lead into.
+	test_expect_success 'the templates show --expectations; the sharded ones keep an HTML matrix' '
+		for f in github-actions.yml gitlab-ci.yml github-actions-sharded.yml gitlab-ci-sharded.yml; do
+			grep -q -- "--expectations test/goneaway.expect" "$T/$f" ||
+				{ echo "$f shows no --expectations"; return 1; }
+		done &&
+		"$PY" - "$T" <<-"EOF"
+		import sys, yaml
+		top = sys.argv[1]
+		bad = []
+		d = yaml.safe_load(open(top + "/github-actions-sharded.yml"))
+		runs = "\n".join(s.get("run", "") for s in d["jobs"]["report"]["steps"])
+		if "--html goneaway-matrix.html" not in runs:
+		    bad.append("github-actions-sharded.yml: no --html")
+		paths = [s["with"]["path"] for s in d["jobs"]["report"]["steps"]
+		         if "upload-artifact" in s.get("uses", "")]
+		if not paths or "goneaway-matrix.html" not in paths[0] or "shards/" not in paths[0]:
+		    bad.append("github-actions-sharded.yml: the HTML page or the shards are not kept")
+		g = yaml.safe_load(open(top + "/gitlab-ci-sharded.yml"))["goneaway-report"]
+		if "--html goneaway-matrix.html" not in "\n".join(g["script"]):
+		    bad.append("gitlab-ci-sharded.yml: no --html")
+		if not {"goneaway-matrix.html", "shard-*/"} <= set(g["artifacts"]["paths"]):
+		    bad.append("gitlab-ci-sharded.yml: the HTML page or the shards are not kept")
+		print("\n".join(bad))
+		sys.exit(1 if bad else 0)
+		EOF
+	'
+
 	# The ref the templates and the README pin is one this repository
 	# has: a tag that was never made, or a commit of a branch that was
 	# rewritten, is a template whose first step fails.
@@ -379,6 +409,8 @@ else
 	test_skip "the templates' fetch checks out GONEAWAY_REF: a tag or a full commit" \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip 'every ref the templates and the README pin exists in this repository' \
+		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
+	test_skip 'the templates show --expectations; the sharded ones keep an HTML matrix' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 fi
 
