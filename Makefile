@@ -86,9 +86,16 @@ deps:
 	$(call deb_install,$(DEB_PACKAGES))
 	@# the drivers "make check" runs driver-test with (t0097); idempotent,
 	@# no network once installed (drivers/install-deps.sh)
-	@if [ "$$(id -u)" -eq 0 ]; then sh drivers/install-deps.sh $(DEPS_DRIVERS); \
+	@if [ -z "$(strip $(DEPS_DRIVERS))" ]; then echo "deps: no driver's toolchain (DEPS_DRIVERS is empty)"; \
+	elif [ "$$(id -u)" -eq 0 ]; then sh drivers/install-deps.sh $(DEPS_DRIVERS); \
 	else echo "deps: drivers not installed (not root): sh drivers/install-deps.sh $(DEPS_DRIVERS)"; fi
 
+# DEPS_DRIVERS: the client drivers whose toolchains "make deps" installs
+# (drivers/install-deps.sh: pymysql mysqlclient php node go perl java);
+# default all but java, what "make check" runs.  A job that needs fewer
+# names them ("make deps DEPS_DRIVERS=pymysql"); empty installs none
+# ("make deps DEPS_DRIVERS=", a report job, the built-in client only).
+# ci/run-goneaway.sh passes those of the job's clients (README "In CI").
 DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
 
 # What only the tests need, not "make run": chromium loads the HTML
@@ -270,6 +277,8 @@ help:
 	@echo "Targets:"
 	@echo "  all          build ./goneaway (default)"
 	@echo "  deps         install missing Debian packages (root; apt-get update first)"
+	@echo "               and the toolchains of DEPS_DRIVERS (default: all drivers but java;"
+	@echo "               DEPS_DRIVERS=pymysql only that one, DEPS_DRIVERS= none)"
 	@echo "  deps-check   also what only the tests need (chromium; check does it)"
 	@echo "  setup        deps, then build goneaway and the unit tests"
 	@echo "  run          deps, build, run every scenario in scenarios/ (root)"

@@ -31,27 +31,26 @@
 #                          GONEAWAY_CLIENTS instead.
 #   GONEAWAY_SKIP_BUILD=1  use the goneaway already built in the checkout:
 #                          no "make deps", no build.
+#   DEPS_DRIVERS           the drivers whose toolchains "make deps"
+#                          installs (drivers/install-deps.sh names:
+#                          pymysql mysqlclient php node go perl java).
+#                          Default: those of the clients of drivers.list
+#                          the job runs (mysql2 is node, php-pdo php ...),
+#                          none for builtin and cmd: clients (your own
+#                          driver brings its own); "" installs none.
 # Exit status is goneaway's: 0 all PASS, 1 FAIL, 2 bad file or option,
 # 3 ERROR, 4 a SKIP that is not allowed or lost evidence.
 set -eu
 src=${1:?usage: run-goneaway.sh GONEAWAY_CHECKOUT [SCENARIO_DIR|FILE...]}
 shift
-if [ "${GONEAWAY_SKIP_BUILD:-}" = 1 ]; then
-	[ -x "$src/goneaway" ] || {
-		echo "run-goneaway.sh: GONEAWAY_SKIP_BUILD=1, but $src/goneaway is not built" >&2
-		exit 2
-	}
-else
-	make -C "$src" deps
-	make -C "$src" WERROR=1
-fi
-[ $# -gt 0 ] || set -- "$src/scenarios"
-
 # The options, each word quoted for the eval at the end: POSIX sh has no
-# arrays, and "$@" keeps the scenario paths.
+# arrays; $paths the scenario paths, quoted alike.
 opts=""
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 add() { for w in "$@"; do opts="$opts $(q "$w")"; done; }
+[ $# -gt 0 ] || set -- "$src/scenarios"
+paths=""
+for p in "$@"; do paths="$paths $(q "$p")"; done
 # One --client per line of standard input, trimmed; blank and # lines
 # are left out.
 add_clients() {
@@ -84,6 +83,51 @@ for w in ${GONEAWAY_ARGS:-}; do
 	add "$w"
 done
 set +f
+
+# The toolchains the job's clients need, and no other: a PyMySQL job
+# needs no npm, Go or PHP (issue 24).  A client is a name of
+# drivers.list (NAME@VERSION too), builtin, or cmd: (none of ours).
+# Without --client, the --expectations file's "driver" line names it.
+driver_of() {
+	case ${1%%@*} in
+	pymysql) echo pymysql ;;
+	mysqlclient) echo mysqlclient ;;
+	php-mysqli|php-pdo) echo php ;;
+	mysql2|mariadb-node) echo node ;;
+	go) echo go ;;
+	perl) echo perl ;;
+	java) echo java ;;
+	esac
+}
+eval "set -- $opts"
+clients= expect= any_client=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--client) any_client=1; clients="$clients $(driver_of "${2-}")"
+		[ $# -gt 1 ] && shift ;;
+	--client=*) any_client=1; clients="$clients $(driver_of "${1#--client=}")" ;;
+	--expectations) expect=${2-}; [ $# -gt 1 ] && shift ;;
+	--expectations=*) expect=${1#--expectations=} ;;
+	esac
+	shift
+done
+if [ -z "$any_client" ] && [ -n "$expect" ] && [ -r "$expect" ]; then
+	clients=$(driver_of "$(sed -n 's/^driver[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$expect" | head -1)")
+fi
+deps=""
+for d in $clients; do
+	case " $deps " in *" $d "*) ;; *) deps="$deps${deps:+ }$d" ;; esac
+done
+
+if [ "${GONEAWAY_SKIP_BUILD:-}" = 1 ]; then
+	[ -x "$src/goneaway" ] || {
+		echo "run-goneaway.sh: GONEAWAY_SKIP_BUILD=1, but $src/goneaway is not built" >&2
+		exit 2
+	}
+else
+	make -C "$src" deps DEPS_DRIVERS="${DEPS_DRIVERS-$deps}"
+	make -C "$src" WERROR=1
+fi
 eval "exec \"\$src/goneaway\" run --strict $opts \
 	--junit goneaway-junit.xml --markdown goneaway-matrix.md \
-	-o goneaway-results \"\$@\""
+	-o goneaway-results $paths"

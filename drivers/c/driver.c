@@ -362,7 +362,8 @@ int main(void)
 	double t0;
 
 	mysql_library_init(0, NULL, NULL);
-	printf("{\"hello\":\"goneaway-driver\",\"protocol\":1,"
+	printf("{\"hello\":\"goneaway-driver\",\"protocol\":2,"
+	       "\"features\":[\"params\",\"fetch-pace\",\"driver-options\"],"
 	       "\"driver\":\"" DRIVER_NAME "\",\"library\":\"" LIBRARY_NAME
 	       " %s\",\"runtime\":\"C\"}\n", mysql_get_client_info());
 	fflush(stdout);

@@ -670,7 +670,8 @@ func main() {
 	// go-sql-driver logs some failures ("packets.go:36: unexpected EOF") on
 	// its own logger: to stderr, the evidence
 	mysql.SetLogger(logger{})
-	write(reply{"hello": "goneaway-driver", "protocol": 1, "driver": "go",
+	write(reply{"hello": "goneaway-driver", "protocol": 2, "driver": "go",
+		"features":    []string{"params", "fetch-pace", "driver-options"},
 		"library":     "go-sql-driver/mysql " + libraryVersion,
 		"version":     libraryVersion,
 		"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),

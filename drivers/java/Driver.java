@@ -538,6 +538,16 @@ public class Driver {
 					write(b, e.getValue());
 				}
 				b.append('}');
+			} else if (v instanceof List) {
+				b.append('[');
+				boolean first = true;
+				for (Object e : (List<?>) v) {
+					if (!first)
+						b.append(',');
+					first = false;
+					write(b, e);
+				}
+				b.append(']');
 			} else if (v instanceof Number || v instanceof Boolean) {
 				b.append(v);
 			} else {
@@ -566,7 +576,9 @@ public class Driver {
 		PrintStream out = new PrintStream(System.out, false, "UTF-8");
 		Map<String, Object> g = new LinkedHashMap<>();
 		g.put("hello", "goneaway-driver");
-		g.put("protocol", 1);
+		g.put("protocol", 2);
+		g.put("features", java.util.Arrays.asList("params", "fetch-pace",
+							  "driver-options"));
 		g.put("driver", "java");
 		g.put("library", "MariaDB Connector/J " +
 		      org.mariadb.jdbc.internal.util.constant.Version.version);

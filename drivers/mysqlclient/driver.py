@@ -173,10 +173,11 @@ class MySQLClient(gadriver.Session):
 
     def do_stream(self, req):
         self.api = "SSCursor.execute"
+        # a stream that fails at its query read no row: rows = 0
+        self.rows = 0
         self.stream_cur = self.conn.cursor(MySQLdb.cursors.SSCursor)
         self.stream_cur.execute(req.get("sql", ""))
         self.api = "SSCursor.fetchone"
-        self.rows = 0           # none before the first
         row = self.stream_cur.fetchone()
         return {"value": text(row[0])} if row else {}
 

@@ -547,7 +547,8 @@ async function main() {
   if (mode === 'mysql2') c = new Mysql2(ver);
   else { c = new MariaDB(); await c.init(ver); }
   process.stdout.write(JSON.stringify({
-    hello: 'goneaway-driver', protocol: 1, driver: c.name, library: c.library,
+    hello: 'goneaway-driver', protocol: 2,
+    features: ['params', 'fetch-pace', 'driver-options'], driver: c.name, library: c.library,
     version: c.version, runtime: `Node.js ${process.version}`, unsupported: c.unsupported,
   }) + '\n');
   // a connection that dies between requests must not end the process

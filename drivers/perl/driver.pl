@@ -381,7 +381,8 @@ sub handle {
 }
 
 $| = 1;
-print $json->encode({ hello => 'goneaway-driver', protocol => 1,
+print $json->encode({ hello => 'goneaway-driver', protocol => 2,
+	features => [qw(params fetch-pace driver-options)],
 	driver => 'perl', library => "DBD::MariaDB $DBD::MariaDB::VERSION " .
 	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
 	unsupported => \%UNSUPPORTED }), "\n";

@@ -88,7 +88,8 @@ abstract class Session
 
 	public function greeting(): array
 	{
-		return ['hello' => 'goneaway-driver', 'protocol' => 1,
+		return ['hello' => 'goneaway-driver', 'protocol' => 2,
+			'features' => ['params', 'fetch-pace', 'driver-options'],
 			'driver' => $this->name(), 'library' => $this->library(),
 			'runtime' => 'PHP ' . PHP_VERSION,
 			'unsupported' => (object)$this->unsupported()];

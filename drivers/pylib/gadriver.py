@@ -16,7 +16,10 @@ import sys
 import time
 import traceback
 
-PROTOCOL = 1
+PROTOCOL = 2
+# the members past protocol 1 this driver handles (docs/driver-protocol.md,
+# "Versions"): goneaway sends no other
+FEATURES = ["params", "fetch-pace", "driver-options"]
 STEPS = ("connect", "query", "ping", "close", "prepare", "execute",
          "long-data", "stream", "fetch", "fork", "reset", "change-user")
 
@@ -150,6 +153,7 @@ class Session:
 
     def greeting(self):
         g = {"hello": "goneaway-driver", "protocol": PROTOCOL,
+             "features": FEATURES,
              "driver": self.name, "library": self.library,
              "runtime": "Python %s" % platform.python_version(),
              "unsupported": dict(self.unsupported_steps)}

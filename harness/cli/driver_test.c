@@ -270,7 +270,13 @@ static bool check_greeting(struct session *s)
 {
 	const struct ga_json *un;
 	char why[512], what[512];
-	size_t i, used = 0;
+	size_t i, used = 0, nf;
+	const struct ga_protocol_feature *fs = ga_protocol_features(&nf);
+	unsigned features = 0, all = 0;
+	int version = 0;
+
+	for (i = 0; i < nf; i++)
+		all |= fs[i].bit;
 
 	s->hello = session_line(s, GA_PROTOCOL_HELLO_MS, why, sizeof(why));
 	if (!s->hello) {
@@ -281,9 +287,9 @@ static bool check_greeting(struct session *s)
 	why[0] = '\0';
 	if (strcmp(ga_json_str(s->hello, "hello", ""), "goneaway-driver"))
 		snprintf(why, sizeof(why), "\"hello\" is not \"goneaway-driver\"");
-	else if (ga_json_num(s->hello, "protocol", 0) != GA_PROTOCOL_VERSION)
-		snprintf(why, sizeof(why), "\"protocol\" is not %d",
-			 GA_PROTOCOL_VERSION);
+	else if (ga_protocol_greeting(s->hello, &version, &features, why,
+				      sizeof(why)))
+		;       /* why says it */
 	else if (!*ga_json_str(s->hello, "driver", ""))
 		snprintf(why, sizeof(why), "no \"driver\" name");
 	else if (!*ga_json_str(s->hello, "library", ""))
@@ -310,6 +316,17 @@ static bool check_greeting(struct session *s)
 					 "%s%s", i ? ", " : "; unsupported: ",
 					 un->items[i].key);
 	check(!why[0], what, why);
+	if (!why[0]) {
+		/* which version it meets: what goneaway sends it */
+		ga_protocol_feature_list(features, what, sizeof(what));
+		ga_protocol_feature_list(all & ~features, why, sizeof(why));
+		printf("# protocol: the driver meets protocol %d (features: "
+		       "%s)%s%s%s\n", version, what, features == all ? "" :
+		       "; goneaway sends it none of ", features == all ? "" :
+		       why, features == all ? "" : ": the steps that need "
+		       "them SKIP (docs/driver-protocol.md, \"Versions\")");
+		why[0] = '\0';
+	}
 	return !why[0];
 }
 

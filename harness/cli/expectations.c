@@ -99,12 +99,69 @@ size_t cli_expectations_missing(const struct cli_expectations *ce,
 		}
 	if (missing && print)
 		ga_esc_line(stderr, "goneaway: warning: %s has no line for %zu "
-			    "step%s of the scenarios run (%s%s): the "
+			    "step%s of the scenarios given (%s%s): the "
 			    "scenarios' own expect lines apply there; goneaway "
-			    "run --record --expectations %s adds them",
+			    "run --record --expectations %s adds the lines of "
+			    "the steps the client carries out (a step its "
+			    "driver cannot do gets none: it is a SKIP)",
 			    ce->path, missing, missing == 1 ? "" : "s", shown,
 			    missing > MISSING_SHOWN ? ", ..." : "", ce->path);
 	return missing;
+}
+
+void cli_expectations_ran(struct cli_expectations *ce,
+			  const struct ga_scenario *sc,
+			  const struct ga_case_result *res)
+{
+	struct cli_expect_gap *grown;
+	size_t s, g;
+
+	if (!ce->x.client || strcmp(res->client, ce->x.client) != 0)
+		return;
+	for (s = 0; s < sc->nsteps && s < res->nsteps; s++) {
+		const struct ga_step *st = &sc->steps[s];
+		const struct ga_step_result *sr = &res->steps[s];
+
+		if (!sr->ran || sr->skipped[0] || !ga_record_checked(st) ||
+		    has_line(&ce->x, sc, st))
+			continue;
+		for (g = 0; g < ce->ngaps; g++)
+			if (ce->gaps[g].sc == sc && ce->gaps[g].line == st->line)
+				break;
+		if (g < ce->ngaps)      /* seen with another server */
+			continue;
+		grown = realloc(ce->gaps, (ce->ngaps + 1) * sizeof(*grown));
+		if (!grown)
+			return;         /* a warning less, nothing worse */
+		ce->gaps = grown;
+		ce->gaps[ce->ngaps].sc = sc;
+		ce->gaps[ce->ngaps++].line = st->line;
+	}
+}
+
+size_t cli_expectations_warn_ran(const struct cli_expectations *ce)
+{
+	char shown[MISSING_SHOWN * 80] = "";
+	size_t g, used = 0;
+	int k;
+
+	for (g = 0; g < ce->ngaps && g < MISSING_SHOWN; g++) {
+		k = snprintf(shown + used, sizeof(shown) - used, "%s%s:%d",
+			     used ? ", " : "", ga_scenario_label(ce->gaps[g].sc),
+			     ce->gaps[g].line);
+		if (k < 0 || (size_t)k >= sizeof(shown) - used)
+			break;
+		used += (size_t)k;
+	}
+	if (ce->ngaps)
+		ga_esc_line(stderr, "goneaway: warning: %s has no line for %zu "
+			    "step%s the client carried out (%s%s): the "
+			    "scenarios' own expect lines applied there; goneaway "
+			    "run --record --expectations %s adds them",
+			    ce->path, ce->ngaps, ce->ngaps == 1 ? "" : "s",
+			    shown, ce->ngaps > MISSING_SHOWN ? ", ..." : "",
+			    ce->path);
+	return ce->ngaps;
 }
 
 int cli_expectations_save(struct cli_expectations *ce)
@@ -141,5 +198,6 @@ int cli_expectations_save(struct cli_expectations *ce)
 void cli_expectations_free(struct cli_expectations *ce)
 {
 	ga_expectations_free(&ce->x);
+	free(ce->gaps);
 	memset(ce, 0, sizeof(*ce));
 }

@@ -19,6 +19,16 @@ struct cli_expectations {
 					 * makes it) */
 	struct ga_expectations x;
 	size_t unused;                  /* its lines of scenarios not run */
+	struct cli_expect_gap *gaps;    /* owned: steps the file's client
+					 * carried out that it has no line
+					 * for (cli_expectations_ran) */
+	size_t ngaps;
+};
+
+/* A checked step that ran without a line of the file. */
+struct cli_expect_gap {
+	const struct ga_scenario *sc;   /* borrowed */
+	int line;                       /* the step's line */
 };
 
 /* Reads path into ce, printing every problem as FILE:LINE:COL.  A file
@@ -33,10 +43,25 @@ int cli_expectations_apply(struct cli_expectations *ce,
 			   struct ga_scenario **scs, size_t n);
 
 /* How many checked steps of scs[0..n) ce has no line for; with print, a
- * warning naming the first of them. */
+ * warning naming the first of them ("goneaway check": nothing ran, so
+ * the steps are the scenarios', whether the client can do them or
+ * not). */
 size_t cli_expectations_missing(const struct cli_expectations *ce,
 				struct ga_scenario **scs, size_t n,
 				bool print);
+
+/* A run: notes the checked steps of case res of sc that ce has no line
+ * for and that the file's client carried out (not the ones its driver
+ * cannot do, which a --record run never adds, nor the ones an earlier
+ * FAIL left out).  Cases of other clients are left alone. */
+void cli_expectations_ran(struct cli_expectations *ce,
+			  const struct ga_scenario *sc,
+			  const struct ga_case_result *res);
+
+/* After the run: warns about the steps cli_expectations_ran noted,
+ * naming the first of them and the remedy (a --record run adds them).
+ * Returns how many. */
+size_t cli_expectations_warn_ran(const struct cli_expectations *ce);
 
 /* Writes ce's lines to its path (a new file, then renamed over it).
  * Returns 0, or -1 (printed). */

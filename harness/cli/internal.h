@@ -80,17 +80,48 @@ struct ga_matrix;
 
 /* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
 bool cli_use_color(const char *when);
+struct cli_why;
 /* --strict: prints and counts what is wrong with one case of scenario
- * sc (a SKIP that no rule of allow covers, evidence not kept). */
+ * sc (a SKIP that no rule of allow covers, evidence not kept), and keeps
+ * each reason in why (NULL: not kept) for cli_why_print. */
 size_t cli_strict_violations(const struct cli_allow *allow,
 			     const struct ga_scenario *sc,
-			     const struct ga_case_result *res);
+			     const struct ga_case_result *res,
+			     struct cli_why *why);
 /* --markdown FILE: the server x client table; prints why it could not. */
 void cli_write_markdown(const char *path, const struct ga_matrix *m);
 /* --html FILE: the same table as one HTML page, its links to each
  * cell's steps.log relative to FILE's directory.  Returns 0, or -1
  * after printing why it could not. */
 int cli_write_html(const char *path, const struct ga_matrix *m);
+
+/* ---- cli/why.c: the last line, why the exit status is what it is ----------- */
+
+#define CLI_WHY_KEPT 10         /* --strict reasons told again at the end */
+
+/* What made a run or a report fail, kept as its cases end; start it
+ * zeroed. */
+struct cli_why {
+	size_t nfail, nerror, nstrict;
+	char fail[1024];                /* "kill-idle (local/pymysql), ..." */
+	char error[1024];
+	size_t fail_left_out, error_left_out;
+	char strict[CLI_WHY_KEPT][1600]; /* the first --strict reasons */
+	size_t nkept;
+};
+
+/* Keeps case res of sc when it FAILed or is an ERROR. */
+void cli_why_case(struct cli_why *w, const struct ga_scenario *sc,
+		  const struct ga_case_result *res);
+/* Keeps one --strict reason (as printed when it was found). */
+void cli_why_strict(struct cli_why *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The last lines, on stderr, for exit status code (signo: the signal
+ * that interrupted the run, or 0): which cases FAILed or are ERRORs,
+ * or the --strict reasons again; nothing for 0 (the summary says it) or
+ * 2 (its message did).  cmd is "goneaway" or "goneaway report". */
+void cli_why_print(const struct cli_why *w, const char *cmd, int code,
+		   int signo);
 
 /* ---- cli/select.c: which scenarios run -------------------------------------- */
 

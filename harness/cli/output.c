@@ -48,7 +48,8 @@ static const char *client_label(const struct ga_case_result *res)
 
 size_t cli_strict_violations(const struct cli_allow *allow,
 			     const struct ga_scenario *sc,
-			     const struct ga_case_result *res)
+			     const struct ga_case_result *res,
+			     struct cli_why *why)
 {
 	const char *clabel = client_label(res);
 	size_t n = 0;
@@ -61,11 +62,23 @@ size_t cli_strict_violations(const struct cli_allow *allow,
 			sc->path, ga_skip_kind_name(res->skip), res->reason,
 			ga_skip_kind_name(res->skip), ga_scenario_label(sc),
 			clabel ? clabel : res->client);
+		if (why)
+			cli_why_strict(why, "%s was skipped (%s: %.1000s); "
+				       "--allow-skip %s:%s@%s would let it "
+				       "through", sc->path,
+				       ga_skip_kind_name(res->skip),
+				       res->reason,
+				       ga_skip_kind_name(res->skip),
+				       ga_scenario_label(sc),
+				       clabel ? clabel : res->client);
 		n++;
 	}
 	if (res->evidence_lost[0]) {
 		fprintf(stderr, "goneaway: --strict: %s: evidence not kept: "
 			"%s\n", sc->path, res->evidence_lost);
+		if (why)
+			cli_why_strict(why, "%s: evidence not kept: %s",
+				       sc->path, res->evidence_lost);
 		n++;
 	}
 	return n;

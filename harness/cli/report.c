@@ -212,6 +212,42 @@ out:
 
 /* --strict: what a passing run may not have, as "goneaway run" says. */
 
+/* The shards of a --shard K/N split missing from the files read: for
+ * each N, every K from 1 to N must be there.  Each missing shard is told
+ * on stderr; returns how many are missing. */
+static size_t missing_shards(const struct ga_results *r, bool strict)
+{
+	size_t i, j, missing = 0;
+	unsigned k;
+	bool seen_n, have;
+
+	for (i = 0; i < r->nfiles; i++) {
+		unsigned n = r->shards[i].n;
+
+		if (n == 0)
+			continue;
+		for (seen_n = false, j = 0; j < i; j++)
+			seen_n = seen_n || r->shards[j].n == n;
+		if (seen_n)     /* that split was checked */
+			continue;
+		for (k = 1; k <= n; k++) {
+			for (have = false, j = 0; j < r->nfiles; j++)
+				have = have || (r->shards[j].n == n &&
+						r->shards[j].k == k);
+			if (have)
+				continue;
+			missing++;
+			ga_esc_line(stderr, "goneaway report: shard %u/%u is "
+				    "missing: %s holds shard %u/%u of a split "
+				    "in %u, and no results of shard %u were "
+				    "given%s", k, n, r->files[i],
+				    r->shards[i].k, n, n, k,
+				    strict ? "" : " (--strict fails it)");
+		}
+	}
+	return missing;
+}
+
 static void report_cases(struct ga_results *r, const struct columns *cols,
 			 struct ga_reporter **reps, size_t nreps,
 			 struct ga_matrix *m, struct ga_run_summary *sum)
@@ -257,9 +293,11 @@ int cmd_report(int argc, char **argv)
 	struct ga_matrix m;
 	struct report_args a;
 	struct ga_error err;
-	size_t nreps = 0, i, violations = 0;
+	size_t nreps = 0, i, violations = 0, missing;
+	struct cli_why why;
 	int code = EXIT_USAGE;
 
+	memset(&why, 0, sizeof(why));
 	memset(&m, 0, sizeof(m));
 	memset(&sum, 0, sizeof(sum));
 	if (parse_report_args(argc, argv, &a))
@@ -295,10 +333,19 @@ int cmd_report(int argc, char **argv)
 		cli_write_html(a.html, &m);
 	for (i = 0; i < nreps; i++)
 		reps[i]->ops->end_run(reps[i], &sum);
+	for (i = 0; i < r.n; i++)
+		cli_why_case(&why, r.cases[i].sc, &r.cases[i].res);
 	for (i = 0; a.strict && i < r.n; i++)
 		violations += cli_strict_violations(&a.allowed,
 						    r.cases[i].sc,
-						    &r.cases[i].res);
+						    &r.cases[i].res, &why);
+	missing = missing_shards(&r, a.strict);
+	if (missing && a.strict) {
+		violations++;
+		cli_why_strict(&why, "%zu shard%s of a --shard K/N split "
+			       "missing (above)", missing,
+			       missing == 1 ? "" : "s");
+	}
 	if (sum.signo)
 		code = EXIT_INTERRUPTED + sum.signo;
 	else if (sum.fail)
@@ -309,6 +356,7 @@ int cmd_report(int argc, char **argv)
 		code = EXIT_STRICT;
 	else
 		code = EXIT_ALL_PASSED;
+	cli_why_print(&why, "goneaway report", code, sum.signo);
 out:
 	for (i = 0; i < nreps; i++)
 		ga_reporter_free(reps[i]);

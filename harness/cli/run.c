@@ -645,16 +645,17 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	if ((a.expectations && expectations_clients(&a)) ||
 	    build_reporters(&a, reps, &nreps))
 		goto out;
-	if (a.expectations && !a.record)
-		cli_expectations_missing(&a.ce, scs, nrun, true);
 	a.rec.results_dir = a.opts.results_dir;
 	a.rec.ce = a.expectations ? &a.ce : NULL;
 	o.nreps = nreps;
 	/* two clients greeting with one name have labels of their own
 	 * (run_client_label); what still shares a directory is told, and
 	 * fails --strict */
-	if (run_check_combos(&a) && a.strict)
+	if (run_check_combos(&a) && a.strict) {
 		t.violations++;
+		cli_why_strict(&t.why, "two clients share a results "
+			       "directory (above)");
+	}
 	if (ga_matrix_init(&m, scs, nrun, ncombos)) {
 		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;
@@ -696,6 +697,8 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		cli_write_markdown(a.markdown, &m);
 	if (a.html)
 		cli_write_html(a.html, &m);
+	if (a.expectations && !a.record)
+		cli_expectations_warn_ran(&a.ce);
 	report_run(reps, nreps, END_RUN, &t.sum, 0);
 	if (t.sum.signo)
 		code = EXIT_INTERRUPTED + t.sum.signo;
@@ -710,6 +713,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		code = EXIT_STRICT;
 	else
 		code = EXIT_ALL_PASSED;
+	cli_why_print(&t.why, "goneaway", code, t.sum.signo);
 out:
 	ga_capture_totals_free(a.opts.capture_totals);
 	ga_matrix_free(&m);

@@ -93,6 +93,7 @@ int run_check_owned(const struct run_args *a, struct ga_scenario **scs,
 struct run_totals {
 	struct ga_run_summary sum;
 	size_t violations;
+	struct cli_why why;             /* told again at the end */
 };
 
 /* What every reporter, the matrix, the totals and --strict do with one

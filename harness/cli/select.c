@@ -1,5 +1,10 @@
 /* select.c - which of the parsed scenarios a run runs: -k EXPR, --shard
- * K/N (balanced by the durations measured for them), and --list. */
+ * K/N (balanced by the durations measured for them), and --list.
+ *
+ * A selection that leaves nothing is an error (exit 2, EXIT_USAGE), with
+ * or without --strict: a -k with a typo, or a shard of a split into more
+ * shards than there are scenarios, would otherwise be a run of nothing
+ * that passes (issue 24). */
 #include "cli/internal.h"
 
 #include <limits.h>
@@ -94,6 +99,11 @@ int select_scenarios(const struct select_args *sa, struct ga_scenario **scs,
 	for (i = 0; i < n; i++)
 		if (!expr || ga_select_match(expr, scs[i]))
 			swap(scs, m++, i);
+	if (expr && m == 0) {
+		fprintf(stderr, "goneaway: -k '%s' selects none of the %zu "
+			"scenarios: nothing to run\n", sa->expr, n);
+		goto out;
+	}
 	if (nshards) {
 		if (load_durations(sa->durations, scs, m, &durations))
 			goto out;
@@ -115,6 +125,13 @@ int select_scenarios(const struct select_args *sa, struct ga_scenario **scs,
 		for (i = 0, m = 0; i < n; i++)
 			if (shard_of[i] == k - 1)
 				swap(scs, m++, i);
+		if (m == 0) {
+			fprintf(stderr, "goneaway: --shard %u/%u is empty: the "
+				"%zu scenarios%s make no scenario for shard %u: "
+				"nothing to run (use fewer shards)\n", k,
+				nshards, n, expr ? " -k selects" : "", k);
+			goto out;
+		}
 	}
 	*kept = m;
 	rc = 0;

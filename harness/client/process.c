@@ -47,7 +47,6 @@
 #include "util/interrupt.h"
 #include "util/json.h"
 
-#define PROTOCOL 1
 #define HELLO_MS GA_PROTOCOL_HELLO_MS
 #define UNBLOCK_MS 3000         /* for the answer to a cut call */
 #define EXIT_MS GA_PROTOCOL_EXIT_MS
@@ -75,6 +74,8 @@ struct ga_driver_conn {
 				 * waiter has been polling for it: a reply
 				 * found now arrived now */
 	struct ga_json *hello;  /* owned: its greeting */
+	int protocol;           /* the greeting's protocol version */
+	unsigned features;      /* ... and what it declared (GA_FEATURE_*) */
 	long next_id;
 	long running;           /* the id in flight, 0: none */
 	enum ga_step_kind running_kind;         /* ... its step */
@@ -422,17 +423,21 @@ static int flush_request(struct ga_driver_conn *c, struct ga_error *err)
 static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 {
 	struct ga_json *j = wait_line(c, HELLO_MS, err);
+	char why[200] = "";
 
 	if (!j)
 		return ga_error_prefix(err, "driver %s: its greeting",
 				       c->drv->argv[0]);
 	if (strcmp(ga_json_str(j, "hello", ""), "goneaway-driver") != 0 ||
-	    ga_json_num(j, "protocol", 0) != PROTOCOL) {
+	    ga_protocol_greeting(j, &c->protocol, &c->features, why,
+				 sizeof(why))) {
 		ga_json_free(j);
 		return ga_error_set(err, "driver %s: its first line is not a "
-				    "protocol %d greeting "
+				    "greeting of protocol %d to %d%s%s "
 				    "(docs/driver-protocol.md)",
-				    c->drv->argv[0], PROTOCOL);
+				    c->drv->argv[0], GA_PROTOCOL_OLDEST,
+				    GA_PROTOCOL_VERSION, why[0] ? ": " : "",
+				    why);
 	}
 	c->hello = j;
 	return 0;
@@ -502,7 +507,7 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 	write_login(c, f);
 	memset(&who, 0, sizeof(who));
 	ga_driver_identify(c->drv, &who);
-	ga_protocol_write_options(f, c->decl, &who);
+	ga_protocol_write_options(f, c->decl, &who, c->features);
 }
 
 static int start(struct ga_driver_conn *c, const struct ga_step *step,
@@ -544,11 +549,15 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 		break;
 	case GA_STEP_EXECUTE:
 		fprintf(f, ",\"blob\":%ld", step->size);
-		ga_protocol_write_params(f, step);
+		/* the members of a feature only to a driver that declared
+		 * it (unsupported() keeps a step that needs one away) */
+		if (c->features & GA_FEATURE_PARAMS)
+			ga_protocol_write_params(f, step);
 		break;
 	case GA_STEP_FETCH:
-		fprintf(f, ",\"batch\":%ld,\"every_ms\":%ld", step->fetch_rows,
-			step->fetch_every_ms);
+		if (c->features & GA_FEATURE_FETCH_PACE)
+			fprintf(f, ",\"batch\":%ld,\"every_ms\":%ld",
+				step->fetch_rows, step->fetch_every_ms);
 		break;
 	case GA_STEP_LONG_DATA:
 		fprintf(f, ",\"size\":%ld,\"chunk\":%ld", step->size,
@@ -940,11 +949,19 @@ static int unsupported(const struct ga_driver_conn *c,
 	const struct ga_json *map = ga_json_get(c->hello, "unsupported");
 	const char *reason;
 
+	struct ga_server_id who;
+
 	reason = ga_json_str(map, ga_step_kind_name(step->kind), NULL);
 	if (step->kind == GA_STEP_SEND && !reason)
 		reason = ga_json_str(map, "query", NULL);
-	if (!reason)
-		return 0;
+	if (!reason) {
+		/* a member of a feature the greeting did not declare */
+		memset(&who, 0, sizeof(who));
+		ga_driver_identify(c->drv, &who);
+		return ga_protocol_missing(ga_protocol_step_needs(step,
+							c->decl, &who),
+					   c->features, c->protocol, why, len);
+	}
 	snprintf(why, len, "%s", reason);
 	return 1;
 }

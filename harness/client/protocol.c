@@ -187,7 +187,8 @@ void ga_protocol_write_params(FILE *f, const struct ga_step *step)
 }
 
 void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
-			       const struct ga_server_id *who)
+			       const struct ga_server_id *who,
+			       unsigned features)
 {
 	enum ga_protocol_option o;
 
@@ -195,6 +196,10 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 	for (o = 0; o < GA_OPTION_COUNT; o++) {
 		const char *key = options[o].name;
 
+		/* never a member the driver did not declare (protocol 1) */
+		if (o == GA_OPTION_DRIVER_OPTIONS &&
+		    !(features & GA_FEATURE_DRIVER_OPTIONS))
+			continue;
 		if (o)
 			fputc(',', f);
 		switch (o) {

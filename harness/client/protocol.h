@@ -23,7 +23,10 @@
 #include "lang/scenario.h"
 #include "lang/step.h"
 
-#define GA_PROTOCOL_VERSION 1
+/* The protocol this goneaway speaks, and the oldest greeting it takes
+ * (docs/driver-protocol.md, "Versions"). */
+#define GA_PROTOCOL_VERSION 2
+#define GA_PROTOCOL_OLDEST 1
 #define GA_PROTOCOL_HELLO_MS 10000      /* for the greeting */
 #define GA_PROTOCOL_EXIT_MS 2000        /* for the exit once stdin closed */
 
@@ -109,11 +112,59 @@ bool ga_protocol_is_step(const char *name);
  * defaults); of c's driver options those whose selector holds for
  * who. */
 void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
-			       const struct ga_server_id *who);
+			       const struct ga_server_id *who,
+			       unsigned features);
 
 /* Writes ,"params":[...] of an execute request for step: its values
  * (after the blob), in order. */
 void ga_protocol_write_params(FILE *f, const struct ga_step *step);
+
+/* ---- versions and features (client/protocol_features.c) ------------------ */
+
+struct ga_json;
+
+/* What a driver declares it handles, beyond protocol 1: the request
+ * members added since, each sent only to a driver whose greeting names
+ * it in "features" (a driver written against an older protocol ignores
+ * a member it does not know, and would answer as if it were not
+ * there).  A step that needs a feature the driver did not declare is
+ * not sent: it is unsupported, naming the feature. */
+#define GA_FEATURE_PARAMS (1u << 0)          /* execute's "params" */
+#define GA_FEATURE_FETCH_PACE (1u << 1)      /* fetch's "batch", "every_ms" */
+#define GA_FEATURE_DRIVER_OPTIONS (1u << 2)  /* connect's "driver_options" */
+
+struct ga_protocol_feature {
+	unsigned bit;
+	const char *name;       /* as the greeting names it: "params" */
+	int since;              /* the protocol version that brought it */
+	const char *what;       /* "bound values of execute" */
+};
+
+/* The features, n of them, in the order of their bits. */
+const struct ga_protocol_feature *ga_protocol_features(size_t *n);
+
+/* A greeting's protocol version and features: 0 with *version and
+ * *features set (unknown feature names, a newer goneaway's, are left
+ * out), or -1 with why[len] saying what is wrong ("protocol" not a
+ * whole number from GA_PROTOCOL_OLDEST to GA_PROTOCOL_VERSION,
+ * "features" not an array of strings). */
+int ga_protocol_greeting(const struct ga_json *hello, int *version,
+			 unsigned *features, char *why, size_t len);
+
+/* The features step needs, on connection c with the client who: params
+ * for an execute with values, fetch-pace for a slow fetch, driver-options
+ * for a connect with a driver option for who. */
+unsigned ga_protocol_step_needs(const struct ga_step *step,
+				const struct ga_connection *c,
+				const struct ga_server_id *who);
+
+/* Why step cannot be sent to a driver that declared only features:
+ * 0, or 1 with why[len] naming the first feature missing. */
+int ga_protocol_missing(unsigned needs, unsigned features, int version,
+			char *why, size_t len);
+
+/* "params, fetch-pace" of features into buf[len] ("none" for 0). */
+void ga_protocol_feature_list(unsigned features, char *buf, size_t len);
 
 /* The whole description to f: as one JSON object (markdown false), or
  * as docs/driver-protocol.md's two tables. */

@@ -218,6 +218,9 @@ int ga_expect_text(const struct ga_expect *e, bool with_selector, char *buf,
 		ga_word_text(e->message, word, sizeof(word));
 		ga_strbuf_add(&o, " matching %s", word);
 	}
+	if (e->rows_cmp != GA_CMP_NONE)
+		ga_strbuf_add(&o, " rows %s %ld", ga_cmp_text(e->rows_cmp),
+			      e->rows);
 	if (e->after_ms >= 0) {
 		ga_duration_text(e->after_ms, dur, sizeof(dur));
 		ga_strbuf_add(&o, " after %s", dur);

@@ -512,13 +512,43 @@ void ga_expectations_sort(struct ga_expectations *x)
 		qsort(x->items, x->n, sizeof(*x->items), by_place);
 }
 
+/* The first three columns of expectation e: "label:line", the server
+ * ("*" for every one) and "keyword [connection]". */
+static void columns_of(const struct ga_expectation *e, char *where,
+		       size_t where_len, char *step, size_t step_len,
+		       const char **server)
+{
+	snprintf(where, where_len, "%s:%d", e->label, e->step_line);
+	snprintf(step, step_len, "%s%s%s", ga_step_kind_name(e->kind),
+		 e->conn[0] ? " " : "", e->conn);
+	*server = e->server[0] ? e->server : "*";
+}
+
+#define MIN_WHERE 28    /* the columns' least widths: a file of short */
+#define MIN_SERVER 12   /* labels looks as it always did */
+#define MIN_STEP 14
+
 int ga_expectations_write(FILE *f, struct ga_expectations *x)
 {
 	char where[300], step[GA_NAME_MAX + 32], text[2048];
+	int w_where = MIN_WHERE, w_server = MIN_SERVER, w_step = MIN_STEP;
+	const char *server;
 	size_t i;
 	int rc = 0;
 
 	ga_expectations_sort(x);
+	/* every line's columns at the widths of the file's widest, so
+	 * that a long scenario label shifts no column (issue 24) */
+	for (i = 0; i < x->n; i++) {
+		columns_of(&x->items[i], where, sizeof(where), step,
+			   sizeof(step), &server);
+		if ((int)strlen(where) > w_where)
+			w_where = (int)strlen(where);
+		if ((int)strlen(server) > w_server)
+			w_server = (int)strlen(server);
+		if ((int)strlen(step) > w_step)
+			w_step = (int)strlen(step);
+	}
 	fprintf(f, "# What %s does in goneaway's scenarios: one line per "
 		"step and server,\n# SCENARIO:LINE SERVER STEP OUTCOME, "
 		"sorted ('*': every server without a\n# line of its own).  "
@@ -534,14 +564,12 @@ int ga_expectations_write(FILE *f, struct ga_expectations *x)
 	for (i = 0; i < x->n; i++) {
 		const struct ga_expectation *e = &x->items[i];
 
-		snprintf(where, sizeof(where), "%s:%d", e->label, e->step_line);
-		snprintf(step, sizeof(step), "%s%s%s",
-			 ga_step_kind_name(e->kind), e->conn[0] ? " " : "",
-			 e->conn);
+		columns_of(e, where, sizeof(where), step, sizeof(step),
+			   &server);
 		if (ga_expect_text(&e->expect, false, text, sizeof(text)))
 			rc = -1;
-		fprintf(f, "%-28s %-12s %-14s %s\n", where,
-			e->server[0] ? e->server : "*", step, text);
+		fprintf(f, "%-*s %-*s %-*s %s\n", w_where, where, w_server,
+			server, w_step, step, text);
 	}
 	return rc;
 }

@@ -69,11 +69,14 @@ void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,
 	out->thread_after = out->thread_before;
 	if (mysql_real_query(mysql, sql, (unsigned long)strlen(sql)) != 0) {
 		ga_mysql_set_error(mysql, "mysql_real_query", out);
+		out->has_rows = true;   /* a stream that failed at its query
+					 * read no row: rows = 0 holds */
 		return;
 	}
 	*res = mysql_use_result(mysql);
 	if (!*res) {
 		ga_mysql_set_error(mysql, "mysql_use_result", out);
+		out->has_rows = true;   /* none read either */
 		return;
 	}
 	row = mysql_fetch_row(*res);

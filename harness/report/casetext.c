@@ -141,7 +141,19 @@ void ga_case_text_write(FILE *f, const struct ga_case_text_meta *m,
 	if (res->evidence_lost[0])
 		field(f, "lost:", res->evidence_lost);
 	if (m->folder) {
-		snprintf(text, sizeof(text), "goneaway replay %s", m->folder);
+		/* the folder by its own name, as whoever has it (unpacked
+		 * from a bundle, an artifact) has it: not the writer's path */
+		size_t n = strlen(m->folder);
+		const char *name;
+
+		while (n > 1 && m->folder[n - 1] == '/')
+			n--;
+		for (name = m->folder + n; name > m->folder &&
+		     name[-1] != '/'; name--)
+			;
+		snprintf(text, sizeof(text), "goneaway replay %.*s (this "
+			 "folder, from the directory that holds it)",
+			 (int)(m->folder + n - name), name);
 		field(f, "replay:", text);
 	}
 	fputs("\nsteps (as scenario.gw has them), each with its call, "

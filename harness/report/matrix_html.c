@@ -86,14 +86,47 @@ static int encode_url(char *url, size_t len, const char *prefix,
 	return 0;
 }
 
+/* abs relative to the directory base (both absolute): "../" for each
+ * of base's components below their common ancestor, then the rest of
+ * abs.  Returns 0, or -1 when it does not fit. */
+static int relative_to(const char *abs, const char *base, char *out,
+		       size_t len)
+{
+	size_t common = 0, i, used = 0;
+	const char *rest;
+	int k;
+
+	/* the longest common prefix that ends at a component's end */
+	for (i = 0; abs[i] && abs[i] == base[i]; i++)
+		if (abs[i] == '/')
+			common = i;
+	if (!base[i] && (abs[i] == '/' || !abs[i]))
+		common = i;     /* base is abs or one of its ancestors */
+	rest = abs[common] == '/' ? abs + common + 1 : abs + common;
+	out[0] = '\0';
+	for (i = common; base[i]; i++) {
+		/* each component of base after the common part */
+		if (base[i] == '/' && base[i + 1] && base[i + 1] != '/') {
+			k = snprintf(out + used, len - used, "../");
+			if (k < 0 || (size_t)k >= len - used)
+				return -1;
+			used += (size_t)k;
+		}
+	}
+	k = snprintf(out + used, len - used, "%s", rest);
+	return k < 0 || (size_t)k >= len - used ? -1 : 0;
+}
+
 /* The link to the steps.log of evidence directory dir (relative to the
- * working directory, or absolute): relative to base when dir lies below
- * it, else a file: URL.  Returns 0, or -1 when there is none to give. */
+ * working directory, or absolute): relative to base, the page's own
+ * directory, with "../" where dir is not below it, so that the page and
+ * the evidence can be moved together (a CI artifact); a file: URL only
+ * without a base.  Returns 0, or -1 when there is none to give. */
 static int steps_log_url(const char *dir, const char *base, char *url,
 			 size_t len)
 {
 	char abs[PATH_MAX], cwd[PATH_MAX], path[PATH_MAX + 16];
-	const char *rel = NULL;
+	char rel[PATH_MAX + 16], b[PATH_MAX];
 	size_t n;
 	int k;
 
@@ -109,15 +142,21 @@ static int steps_log_url(const char *dir, const char *base, char *url,
 	}
 	if (base && base[0] == '/') {
 		n = strlen(base);
-		while (n > 0 && base[n - 1] == '/')
+		while (n > 1 && base[n - 1] == '/')
 			n--;
-		if (strncmp(abs, base, n) == 0 && abs[n] == '/' && abs[n + 1])
-			rel = abs + n + 1;
+		k = snprintf(b, sizeof(b), "%.*s", (int)n, base);
+		if (k > 0 && (size_t)k < sizeof(b) &&
+		    relative_to(abs, b, rel, sizeof(rel)) == 0 && rel[0]) {
+			k = snprintf(path, sizeof(path), "%s/steps.log", rel);
+			if (k < 0 || (size_t)k >= sizeof(path))
+				return -1;
+			return encode_url(url, len, "", path);
+		}
 	}
-	k = snprintf(path, sizeof(path), "%s/steps.log", rel ? rel : abs);
+	k = snprintf(path, sizeof(path), "%s/steps.log", abs);
 	if (k < 0 || (size_t)k >= sizeof(path))
 		return -1;
-	return encode_url(url, len, rel ? "" : "file://", path);
+	return encode_url(url, len, "file://", path);
 }
 
 static void header(const struct ga_matrix *m, FILE *f)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run/select.h"
 #include "util/json.h"
 
 /* ---- the words of the files ------------------------------------------- */
@@ -98,6 +99,7 @@ struct reader {
 					 * GA_RESULTS_MEM_MAX */
 	bool ended;
 	struct ga_run_summary sum;      /* the end line's */
+	struct ga_results_shard shard;  /* the run line's argv's --shard */
 };
 
 static int bad(struct reader *rd, const char *fmt, ...)
@@ -897,6 +899,33 @@ static int read_end(struct reader *rd, const struct ga_json *j)
 	return 0;
 }
 
+/* The run's --shard K/N ("--shard" "K/N" or "--shard=K/N") from its
+ * argv, so that a merge can tell that a shard is missing. */
+static int read_shard(struct reader *rd, const struct ga_json *argv)
+{
+	struct ga_error err;
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < argv->nitems; i++) {
+		const struct ga_json *a = &argv->items[i];
+
+		if (a->type != GA_JSON_STRING)
+			continue;
+		if (strcmp(a->str, "--") == 0)
+			break;
+		if (strncmp(a->str, "--shard=", 8) == 0)
+			v = a->str + 8;
+		else if (strcmp(a->str, "--shard") == 0 &&
+			 i + 1 < argv->nitems &&
+			 argv->items[i + 1].type == GA_JSON_STRING)
+			v = argv->items[++i].str;
+	}
+	if (v && ga_shard_parse(v, &rd->shard.k, &rd->shard.n, &err))
+		return bad(rd, "the run's --shard: %s", err.msg);
+	return 0;
+}
+
 static int read_run(struct reader *rd, const struct ga_json *j)
 {
 	const struct ga_json *m = ga_json_get(j, "schema");
@@ -917,7 +946,7 @@ static int read_run(struct reader *rd, const struct ga_json *j)
 	    get_long(rd, j, "cases", 0, GA_RESULTS_MAX_CASES, false, 0,
 		     &rd->announced))
 		return -1;
-	return 0;
+	return m ? read_shard(rd, m) : 0;
 }
 
 /* One line, parsed: dispatched by its type. */
@@ -1032,6 +1061,7 @@ int ga_results_read(struct ga_results *r, const char *path,
 {
 	struct reader rd;
 	char file[PATH_MAX], *slash, **files;
+	struct ga_results_shard *shards;
 	struct ga_results_case *grown;
 	size_t i;
 	int rc = -1;
@@ -1044,6 +1074,10 @@ int ga_results_read(struct ga_results *r, const char *path,
 	if (!files)
 		return ga_error_set(err, "out of memory");
 	r->files = files;
+	shards = realloc(r->shards, (r->nfiles + 1) * sizeof(*shards));
+	if (!shards)
+		return ga_error_set(err, "out of memory");
+	r->shards = shards;
 	rd.f = open_results(path, file, sizeof(file), err);
 	if (!rd.f)
 		return -1;
@@ -1053,6 +1087,7 @@ int ga_results_read(struct ga_results *r, const char *path,
 		ga_error_set(err, "out of memory");
 		goto out;
 	}
+	r->shards[r->nfiles].k = r->shards[r->nfiles].n = 0;
 	rd.file = r->files[r->nfiles++];
 	snprintf(rd.base, sizeof(rd.base), "%s", file);
 	slash = strrchr(rd.base, '/');
@@ -1068,6 +1103,7 @@ int ga_results_read(struct ga_results *r, const char *path,
 		goto out;
 	}
 	r->cases = grown;
+	r->shards[r->nfiles - 1] = rd.shard;
 	for (i = 0; i < rd.n; i++)
 		rd.cases[i].order = r->n + i;
 	memcpy(r->cases + r->n, rd.cases, rd.n * sizeof(*grown));
@@ -1182,5 +1218,6 @@ void ga_results_free(struct ga_results *r)
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i]);
 	free(r->files);
+	free(r->shards);
 	memset(r, 0, sizeof(*r));
 }

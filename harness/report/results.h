@@ -70,12 +70,19 @@ struct ga_results_case {
 	size_t order;                   /* read as the order-th case */
 };
 
+/* The --shard K/N of the run a file holds, from its "argv"; k and n are
+ * 0 for a run that was not sharded. */
+struct ga_results_shard {
+	unsigned k, n;
+};
+
 struct ga_results {
 	struct ga_results_case *cases;  /* owned */
 	size_t n;
 	size_t held;                    /* bytes the cases hold, about:
 					 * at most GA_RESULTS_MEM_MAX */
 	char **files;                   /* owned: every file read, in order */
+	struct ga_results_shard *shards; /* owned: files[i]'s run's shard */
 	size_t nfiles;
 	struct ga_run_summary sum;      /* added up over the files: wall_ms
 					 * is the sum of theirs, signo the

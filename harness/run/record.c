@@ -321,6 +321,15 @@ int ga_record_line(const struct ga_step *st, const struct ga_step_result *sr,
 		ga_record_expect_free(out);
 		return -1;
 	}
+	/* "rows CMP N" that held: a stream that delivered every row
+	 * before its error is still caught by the line recorded */
+	if (applied->rows_cmp != GA_CMP_NONE && errors &&
+	    sr->out.result == GA_RESULT_ERROR && sr->out.has_rows &&
+	    ga_cmp_holds(applied->rows_cmp,
+			 (double)sr->out.rows - (double)applied->rows)) {
+		out->rows_cmp = applied->rows_cmp;
+		out->rows = applied->rows;
+	}
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # t0041-select: -k EXPR, --list and --shard K/N choose scenarios without
 # running them: the shards of a selection are disjoint, together exactly
-# the selection, the same on every call, and balanced by durations.tsv.
+# the selection, the same on every call, and balanced by durations.tsv;
+# a selection that leaves nothing (-k with a typo, an empty shard) is
+# exit 2, never a green run of nothing (issue 24).
 . "$(dirname "$0")/lib.sh"
 
 S="$TOP/scenarios"
@@ -58,6 +60,29 @@ test_expect_success 'shards split what -k chose' '
 	for k in 1 2; do
 		"$GONEAWAY" run --list -k kill --shard $k/2 "$S" | awk "{print \$1}" || return 1
 	done | sort > split && cmp chosen split
+'
+
+# Issue 24: a selector with a typo made a green CI job that ran nothing.
+test_expect_success 'a -k that selects nothing is exit 2, and nothing runs' '
+	"$GONEAWAY" run --strict -o none -k nosuchword "$S" > out 2> err; rc=$?;
+	cat out err; test $rc -eq 2 &&
+	grep -q "^goneaway: -k .nosuchword. selects none of the [0-9]* scenarios: nothing to run$" err &&
+	! grep -q PASS out && test ! -e none &&
+	"$GONEAWAY" run -o none -k nosuchword "$S" > out 2> err; test $? -eq 2 &&
+	"$GONEAWAY" run --list -k nosuchword "$S" > out 2> err; test $? -eq 2 &&
+	test ! -s out
+'
+
+test_expect_success 'an empty shard (--shard 4/4 of 3 scenarios) is exit 2' '
+	set -- "$S/kill-idle.gw" "$S/kill-running.gw" "$S/packet-too-large-client.gw" &&
+	for k in 1 2 3; do
+		"$GONEAWAY" run --list --shard $k/4 "$@" > s$k || return 1
+	done &&
+	"$GONEAWAY" run --list --shard 4/4 "$@" > out 2> err; rc=$?;
+	cat err; test $rc -eq 2 && test ! -s out &&
+	grep -q "^goneaway: --shard 4/4 is empty: the 3 scenarios make no scenario for shard 4" err &&
+	"$GONEAWAY" run --strict -o none --shard 4/4 "$@" > out 2> err; test $? -eq 2 &&
+	test ! -e none
 '
 
 test_done

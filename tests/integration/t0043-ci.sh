@@ -8,8 +8,9 @@
 #     rule for another scenario, client or kind lets nothing through;
 #   - the templates: valid YAML, every job on Debian 12 (GitHub's in a
 #     debian:12 container with the capabilities goneaway needs), goneaway
-#     pinned by GONEAWAY_REF (the same everywhere, v<version>), and the
-#     templates' own fetch commands check out exactly that ref.
+#     pinned by GONEAWAY_REF (the same everywhere, a ref this repository
+#     has: issue 24), actions pinned by commit id, and the templates' own
+#     fetch commands check out exactly that ref.
 . "$(dirname "$0")/lib.sh"
 
 D="$TOP/tests/integration/data"
@@ -72,6 +73,50 @@ test_expect_success 'run-goneaway.sh: an unreadable clients file or an unbuilt c
 	mkdir -p empty &&
 	GONEAWAY_SKIP_BUILD=1 sh "$TOP/ci/run-goneaway.sh" empty x 2> e;
 	test $? -eq 2 && grep -q "empty/goneaway is not built" e
+'
+
+# A "make" that says what it was asked: which toolchains "make deps"
+# installs for the job's clients (issue 24: a PyMySQL job installed npm,
+# Go, Perl and PHP).
+mkdir -p "$SCRATCH/bin"
+cat > "$SCRATCH/bin/make" <<'EOF'
+#!/bin/sh
+printf '%s\n' "$*" >> "$MAKE_LOG"
+EOF
+chmod +x "$SCRATCH/bin/make"
+
+test_expect_success 'run-goneaway.sh: make deps installs the toolchains of the job.s clients only' '
+	deps() {
+		rm -f make.log &&
+		MAKE_LOG=$SCRATCH/make.log PATH="$SCRATCH/bin:$PATH" \
+			sh "$TOP/ci/run-goneaway.sh" "$SCRATCH/fake" x > /dev/null &&
+		sed -n "s/^-C .* deps DEPS_DRIVERS=/=/p" make.log
+	} &&
+	test "$(GONEAWAY_CLIENTS=pymysql deps)" = "=pymysql" &&
+	test "$(GONEAWAY_CLIENTS= deps)" = "=" &&
+	test "$(GONEAWAY_CLIENTS="builtin
+cmd:/usr/bin/python3 t/driver.py" deps)" = "=" &&
+	test "$(GONEAWAY_CLIENTS="mysql2@3.9.0
+php-pdo
+pymysql
+php-mysqli
+mariadb-node" deps)" = "=node php pymysql" &&
+	test "$(GONEAWAY_ARGS="--client go --shard 1/2" deps)" = "=go" &&
+	printf "goneaway-expectations 1\nclient x\ndriver mysqlclient # ours\n" > py.expect &&
+	test "$(GONEAWAY_ARGS="--expectations py.expect" deps)" = "=mysqlclient" &&
+	test "$(DEPS_DRIVERS="perl java" GONEAWAY_CLIENTS=pymysql deps)" = "=perl java" &&
+	grep -qx -- "-C $SCRATCH/fake WERROR=1" make.log
+'
+
+test_expect_success 'make deps DEPS_DRIVERS= installs no driver toolchain; the templates. report jobs say so' '
+	make -s -C "$TOP" deps DEB_PACKAGES= DEPS_DRIVERS= > n.out 2>&1 &&
+	cat n.out && ! grep -q "install-deps" n.out &&
+	grep -qx "deps: no driver.s toolchain (DEPS_DRIVERS is empty)" n.out &&
+	for f in github-actions-sharded.yml gitlab-ci-sharded.yml; do
+		grep -q "make -C goneaway deps DEPS_DRIVERS= " "$TOP/ci/$f" ||
+			{ echo "$f: the report job installs every toolchain"; return 1; }
+	done &&
+	! grep -h "make -C goneaway deps" "$TOP"/ci/*.yml | grep -v "DEPS_DRIVERS= "
 '
 
 if have_pymysql; then
@@ -171,6 +216,20 @@ else
 		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
 fi
 
+# Issue 24: with -j the reasons for exit 4 scroll by mid-log; the run
+# ends with them again and a line saying why it is red.
+test_expect_success 'run -j 2 --strict: the last lines say why the exit status is 4' '
+	"$GONEAWAY" run --color never --strict -j 2 -o jobs "$S/kill-idle.gw" \
+		"$D/requires-mysql.gw" "$S/server-restart.gw" > out 2>&1; rc=$?;
+	cat out; test $rc -eq 4 &&
+	tail -1 out | grep -q "^goneaway: exit 4: no FAIL or ERROR, but --strict fails 1 thing a passing run may not have (the lines just above)$" &&
+	tail -2 out | head -1 | grep -q "^goneaway: --strict: .*requires-mysql.gw was skipped (flavour: .*--allow-skip flavour:requires-mysql@builtin would let it through$" &&
+	test "$(grep -c "requires-mysql.gw was skipped" out)" -eq 2 &&
+	"$GONEAWAY" run --color never --strict -j 2 -o jobs2 --allow-skip flavour \
+		"$S/kill-idle.gw" "$D/requires-mysql.gw" > out 2> err &&
+	! grep -q "exit" err
+'
+
 test_expect_success 'report --strict: a client rule covers that client only' '
 	"$GONEAWAY" run --color never -o flav "$D/requires-mysql.gw" > /dev/null &&
 	rc 4 report --strict flav &&
@@ -204,19 +263,19 @@ test_expect_success '--help shows the rule form' '
 T="$TOP/ci"
 if have_yaml; then
 	test_expect_success 'the templates: YAML, Debian 12 everywhere, pinned by GONEAWAY_REF' '
-		version=$("$GONEAWAY" --version | sed -n "s/^goneaway \([^ ]*\).*/\1/p") &&
-		test -n "$version" &&
-		"$PY" - "$T" "v$version" <<-"EOF"
+		"$PY" - "$T" <<-"EOF"
 		import re, sys, yaml
-		top, want = sys.argv[1], sys.argv[2]
+		top = sys.argv[1]
 		caps = ["--cap-add ALL", "--cap-drop SYS_RESOURCE",
 		        "--security-opt seccomp=unconfined",
 		        "--security-opt apparmor=unconfined"]
 		bad = []
+		refs = set()
 		def ref_of(name, vars_):
 		    ref = (vars_ or {}).get("GONEAWAY_REF")
-		    if ref != want:
-		        bad.append("%s: GONEAWAY_REF is %r, not %r" % (name, ref, want))
+		    refs.add(ref)
+		    if not isinstance(ref, str) or not re.fullmatch(r"[0-9a-f]{40}|v[0-9][0-9.]*", ref):
+		        bad.append("%s: GONEAWAY_REF is %r, not a full commit id or a tag" % (name, ref))
 		    if "GONEAWAY_REPO" not in (vars_ or {}):
 		        bad.append("%s: no GONEAWAY_REPO" % name)
 		def fetch_ok(name, job, text):
@@ -234,6 +293,10 @@ if have_yaml; then
 		            bad.append("%s: job %s uses sudo" % (f, name))
 		        if "apt-get install" not in job["steps"][0].get("run", ""):
 		            bad.append("%s: job %s does not install git and make first" % (f, name))
+		        for s in job["steps"]:
+		            u = s.get("uses")
+		            if u and not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u):
+		                bad.append("%s: job %s uses %s, not pinned by commit id" % (f, name, u))
 		        fetch_ok(f, name, runs)
 		        if "run-goneaway.sh" in runs:
 		            opts = " ".join(c.get("options", "").split())
@@ -247,10 +310,61 @@ if have_yaml; then
 		        if job.get("image") != "debian:12":
 		            bad.append("%s: job %s has no debian:12 image" % (f, name))
 		        fetch_ok(f, name, "\n".join(job["script"]))
+		if len(refs) != 1:
+		    bad.append("the templates pin different refs: %s" % sorted(map(str, refs)))
 		print("\n".join(bad))
 		sys.exit(1 if bad else 0)
 		EOF
 	'
+
+	# Issue 24: the templates show the connector story (--expectations),
+	# and the sharded ones make the HTML matrix and keep it with the
+	# shards' folders its links lead into.
+	test_expect_success 'the templates show --expectations; the sharded ones keep an HTML matrix' '
+		for f in github-actions.yml gitlab-ci.yml github-actions-sharded.yml gitlab-ci-sharded.yml; do
+			grep -q -- "--expectations test/goneaway.expect" "$T/$f" ||
+				{ echo "$f shows no --expectations"; return 1; }
+		done &&
+		"$PY" - "$T" <<-"EOF"
+		import sys, yaml
+		top = sys.argv[1]
+		bad = []
+		d = yaml.safe_load(open(top + "/github-actions-sharded.yml"))
+		runs = "\n".join(s.get("run", "") for s in d["jobs"]["report"]["steps"])
+		if "--html goneaway-matrix.html" not in runs:
+		    bad.append("github-actions-sharded.yml: no --html")
+		paths = [s["with"]["path"] for s in d["jobs"]["report"]["steps"]
+		         if "upload-artifact" in s.get("uses", "")]
+		if not paths or "goneaway-matrix.html" not in paths[0] or "shards/" not in paths[0]:
+		    bad.append("github-actions-sharded.yml: the HTML page or the shards are not kept")
+		g = yaml.safe_load(open(top + "/gitlab-ci-sharded.yml"))["goneaway-report"]
+		if "--html goneaway-matrix.html" not in "\n".join(g["script"]):
+		    bad.append("gitlab-ci-sharded.yml: no --html")
+		if not {"goneaway-matrix.html", "shard-*/"} <= set(g["artifacts"]["paths"]):
+		    bad.append("gitlab-ci-sharded.yml: the HTML page or the shards are not kept")
+		print("\n".join(bad))
+		sys.exit(1 if bad else 0)
+		EOF
+	'
+
+	# The ref the templates and the README pin is one this repository
+	# has: a tag that was never made, or a commit of a branch that was
+	# rewritten, is a template whose first step fails.
+	if git -C "$TOP" rev-parse --git-dir > /dev/null 2>&1; then
+		test_expect_success 'every ref the templates and the README pin exists in this repository' '
+			grep -ho "GONEAWAY_REF: [^ ]*" "$T"/*.yml "$TOP/README.md" |
+				sed "s/^GONEAWAY_REF: //" | sort -u > refs &&
+			cat refs && test -s refs &&
+			test "$(grep -c "GONEAWAY_REF: " "$TOP/README.md")" -ge 1 &&
+			while read -r ref; do
+				git -C "$TOP" cat-file -e "$ref^{commit}" ||
+					{ echo "no commit $ref in $TOP"; return 1; }
+			done < refs
+		'
+	else
+		test_skip 'every ref the templates and the README pin exists in this repository' \
+			"$TOP is not a git checkout"
+	fi
 
 	# Runs the templates' own fetch commands (GitHub's "fetch goneaway"
 	# step, GitLab's git lines) against a scratch repository.
@@ -293,6 +407,10 @@ else
 	test_skip 'the templates: YAML, Debian 12 everywhere, pinned by GONEAWAY_REF' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip "the templates' fetch checks out GONEAWAY_REF: a tag or a full commit" \
+		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
+	test_skip 'every ref the templates and the README pin exists in this repository' \
+		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
+	test_skip 'the templates show --expectations; the sharded ones keep an HTML matrix' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 fi
 

@@ -6,6 +6,8 @@
 # driver-test" passes with every driver of drivers/drivers.list whose
 # runtime and connector are installed here (drivers/install-deps.sh;
 # the C drivers need "make roots"); the others SKIP with the reason.
+# A driver written against protocol 1 is sent no member of a feature it
+# did not declare (issue 24).
 . "$(dirname "$0")/lib.sh"
 
 DOC="$TOP/docs/driver-protocol.md"
@@ -249,6 +251,42 @@ test_expect_success 'a driver that reports thread id 0 after connecting' '
 	bad dt-thread0 \
 	  "a connect that succeeds reports the server'"'"'s thread id: .*reported thread id 0 after a successful connect \(thread_after must be the server'"'"'s connection id\)\$"
 '
+
+# Issue 24: a driver written against protocol 1 ignores the members
+# protocol 2 added and would answer as if they were not there.  The
+# greeting's version and "features" say what it knows; goneaway sends it
+# nothing else: the steps that need a feature it did not declare SKIP,
+# naming the feature, and driver-test says which version it meets.
+P1="$TOP/tests/integration/data/drivers/protocol1-driver.py"
+FEAT="$TOP/tests/integration/data/protocol-features.gw"
+if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
+	test_expect_success 'a protocol 1 driver is sent no member it did not declare: those steps SKIP, naming the feature' '
+		GA_PROTOCOL1_LOG=$SCRATCH/p1.log "$GONEAWAY" run --color never \
+			--strict -o p1 --client "cmd:/usr/bin/python3 $P1" "$FEAT" \
+			> p1.out 2>&1; rc=$?; cat p1.out p1.log; test $rc -eq 4 &&
+		grep -q "line 7: fetch app: skipped: .*the driver.s greeting (protocol 1) does not declare the feature .fetch-pace." p1.out &&
+		grep -q "line 9: connect opt: skipped: .*does not declare the feature .driver-options." p1.out &&
+		grep -q "\"step\": \"stream\"" p1.log &&
+		! grep -q "every_ms\|batch\|driver_options\|\"params\"" p1.log &&
+		# the same scenario with the protocol 2 driver: every step ran
+		"$GONEAWAY" run --color never --strict -o p2 --client pymysql \
+			"$FEAT" > p2.out 2>&1 || { cat p2.out; false; }
+	'
+
+	test_expect_success 'driver-test says which protocol a driver meets' '
+		"$GONEAWAY" driver-test -k 01-query -- /usr/bin/python3 "$P1" \
+			> dtp1.out 2>&1; cat dtp1.out &&
+		grep -q "^# protocol: the driver meets protocol 1 (features: none); goneaway sends it none of params, fetch-pace, driver-options: the steps that need them SKIP" dtp1.out &&
+		"$GONEAWAY" driver-test -k 01-query pymysql > dtp2.out 2>&1;
+		cat dtp2.out &&
+		grep -q "^# protocol: the driver meets protocol 2 (features: params, fetch-pace, driver-options)$" dtp2.out
+	'
+else
+	test_skip 'a protocol 1 driver is sent no member it did not declare: those steps SKIP, naming the feature' \
+		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
+	test_skip 'driver-test says which protocol a driver meets' \
+		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
+fi
 
 test_expect_success 'driver-test left no namespace, veth, table, process or temp dir' '
 	leftover_snapshot > after &&

@@ -107,6 +107,22 @@ test_expect_success 'shards cut by --shard K/3 merge into the same' '
 	diff -u full.shown k.shown
 '
 
+# Issue 24: each shard's command line is in its results.jsonl, so a merge
+# of two of three shards knows that one is missing.
+test_expect_success 'a merge with a shard missing: --strict exit 4 naming it, else a warning' '
+	report --strict k1 k3 > miss.out 2> miss.err; rc=$?;
+	cat miss.out miss.err; test $rc -eq 4 &&
+	tail -1 miss.err | grep -q "^goneaway report: exit 4: no FAIL or ERROR, but --strict fails 1 thing" &&
+	tail -2 miss.err | head -1 | grep -q "^goneaway report: --strict: 1 shard of a --shard K/N split missing (above)$" &&
+	grep -q "^goneaway report: shard 2/3 is missing: k1/results.jsonl holds shard 1/3 of a split in 3, and no results of shard 2 were given$" miss.err &&
+	report k1 k3 > miss.out 2> miss.err; test $? -eq 0 &&
+	grep -q "shard 2/3 is missing: .*(--strict fails it)$" miss.err &&
+	report --strict k2 k3 k1 > all.out 2> all.err &&
+	! grep -q missing all.err &&
+	report --strict k1 > one.out 2> one.err; test $? -eq 4 &&
+	test "$(grep -c "is missing" one.err)" -eq 2
+'
+
 test_expect_success 'the order of the inputs does not matter' '
 	report shard2 shard3 shard1 > a.out 2>&1 &&
 	report shard1 shard2 shard3 > b.out 2>&1 &&
@@ -131,7 +147,10 @@ test_expect_success 'a FAIL in one shard is the exit status of the merge' '
 	run -o shardf s/fails.gw > f.out 2>&1; test $? -eq 1 &&
 	report shard1 shardf > mf.out 2>&1; rc=$?; cat mf.out; test $rc -eq 1 &&
 	grep -q "fails *FAIL" mf.out &&
-	grep -q "^scenarios: 2 passed, 1 failed, 0 errors, 0 skipped$" mf.out
+	grep -q "^scenarios: 2 passed, 1 failed, 0 errors, 0 skipped$" mf.out &&
+	# the last line says why the exit status is 1 (issue 24)
+	test "$(tail -1 f.out)" = "goneaway: exit 1: 1 case FAILed: fails" &&
+	test "$(tail -1 mf.out)" = "goneaway report: exit 1: 1 case FAILed: fails"
 '
 
 test_expect_success 'the same case twice: dropped when identical, refused when not' '

@@ -219,13 +219,15 @@ test_expect_success 'each link leads to the steps.log of its own row' '
 	links_lead_home cells.txt
 '
 
-test_expect_success 'a page elsewhere links by file: URLs that lead to the same files' '
+# issue 24: relative through "..", never file:// (a CI artifact moves)
+test_expect_success 'a page elsewhere links by relative URLs that lead to the same files' '
 	mkdir elsewhere &&
 	"$GONEAWAY" report --color never --html elsewhere/out.html res > /dev/null 2>&1;
 	test $? -eq 1 &&
 	browser --dump-dom "file://$SCRATCH/elsewhere/out.html" > dom2.html &&
 	cells dom2.html "$SCRATCH/elsewhere" > cells2.txt; cat cells2.txt &&
-	test "$(grep -c "|file:///.*/res/[^|]*/steps.log|" cells2.txt)" -eq 3 &&
+	test "$(grep -c "|\.\./res/[^|]*/steps.log|" cells2.txt)" -eq 3 &&
+	! grep -q "file://" elsewhere/out.html &&
 	links_lead_home cells2.txt
 '
 

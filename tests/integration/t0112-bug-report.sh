@@ -66,7 +66,8 @@ test_expect_success 'the folder: report.txt with versions, command, date, steps 
 	grep -q "^capture:  capture.pcap: [0-9]* packets" "$r" &&
 	grep -q "^line 37: query app SELECT 1$" "$r" &&
 	grep -q "^    line 40: query app: mysql_real_query: returned 2013 (CR_SERVER_LOST) .* \[thread [0-9]* -> [0-9]*\]" "$r" &&
-	grep -q "^replay:   goneaway replay res/kill-idle$" "$r"
+	# the folder by its own name, not the path of its writer (issue 24)
+	grep -q "^replay:   goneaway replay kill-idle (this folder, from the directory that holds it)$" "$r"
 '
 
 test_expect_success '... its own results.jsonl (goneaway report reads the folder) and a my.cnf without gone paths' '

@@ -181,6 +181,68 @@ END_TEST
 
 /* Put into the scenario: ahead of its own lines, the server's first;
  * they apply to the file's client only. */
+/* Issue 24: the columns stay aligned when a label (or a server, or a
+ * step) is longer than the least width: every line's second, third and
+ * fourth column start where every other line's do. */
+START_TEST(test_write_aligned)
+{
+	static const char text[] =
+		"goneaway-expectations 1\n"
+		"client pymysql\n"
+		"\n"
+		"prepared-statement-lost-binary:120 * query app ok\n"
+		"ok:8 docker:mysql:8.4-with-a-long-name query app 2013\n"
+		"ok:5 * query app ok = 1\n"
+		"other:3 * connect app ok\n";
+	struct ga_expectations x;
+	struct ga_diags d;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	long server_col = -1, step_col = -1, outcome_col = -1, lines = 0;
+	FILE *f;
+
+	ck_assert_int_eq(parse_x(text, &x, &d), 0);
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(ga_expectations_write(f, &x), 0);
+	fclose(f);
+	fputs(buf, stderr);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p;
+		long c[3];
+		int k;
+
+		if (!strchr(line, ':') || line[0] == '#')
+			continue;
+		/* the start of the 2nd, 3rd (the step keyword) and 5th
+		 * words (the outcome): each after a run of blanks */
+		for (p = line, k = 0; *p && k < 3; ) {
+			p += strcspn(p, " ");
+			p += strspn(p, " ");
+			c[k++] = p - line;
+			if (k == 2) {   /* "query app": skip the connection */
+				p += strcspn(p, " ");
+				p += strspn(p, " ");
+			}
+		}
+		ck_assert_int_eq(k, 3);
+		if (lines++ == 0) {
+			server_col = c[0];
+			step_col = c[1];
+			outcome_col = c[2];
+		}
+		ck_assert_msg(c[0] == server_col && c[1] == step_col &&
+			      c[2] == outcome_col, "'%s': columns %ld %ld %ld, "
+			      "not %ld %ld %ld", line, c[0], c[1], c[2],
+			      server_col, step_col, outcome_col);
+	}
+	ck_assert_int_eq(lines, 4);
+	free(buf);
+	ga_expectations_free(&x);
+	ga_diags_free(&d);
+}
+END_TEST
+
 START_TEST(test_apply)
 {
 	struct ga_scenario *sc = parse_ok(scenario_text);
@@ -434,6 +496,7 @@ Suite *make_expectations_suite(void)
 	tcase_add_loop_test(tc, test_read_bad, 0,
 			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_write_read_back);
+	tcase_add_test(tc, test_write_aligned);
 	tcase_add_test(tc, test_apply);
 	tcase_add_test(tc, test_apply_stale);
 	suite_add_tcase(s, tc);

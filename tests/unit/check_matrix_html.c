@@ -182,11 +182,25 @@ START_TEST(test_html_link_only_with_evidence)
 	ck_assert_msg(strstr(html, "<a href=\"res/a%20b%22%3C/steps.log\">"
 			     "PASS ok</a></td>"), "%s", html);
 	free(html);
-	/* elsewhere, or no directory given: a file: URL */
+	/* elsewhere: relative still, through "..", so that the page
+	 * and the evidence move together (issue 24) */
 	html = one_cell("/nonexistent-ga/res/x", "/nonexistent-ga/out");
-	ck_assert_msg(strstr(html, "<a href=\"file:///nonexistent-ga/res/x/"
+	ck_assert_msg(strstr(html, "<a href=\"../res/x/steps.log\">"), "%s",
+		      html);
+	free(html);
+	html = one_cell("/nonexistent-ga/res/x", "/nonexistent-ga/a/b/");
+	ck_assert_msg(strstr(html, "<a href=\"../../res/x/steps.log\">"),
+		      "%s", html);
+	free(html);
+	html = one_cell("/nonexistent-ga/res/x", "/");
+	ck_assert_msg(strstr(html, "<a href=\"nonexistent-ga/res/x/"
 			     "steps.log\">"), "%s", html);
 	free(html);
+	html = one_cell("/nonexistent-ga/outer/x", "/nonexistent-ga/out");
+	ck_assert_msg(strstr(html, "<a href=\"../outer/x/steps.log\">"),
+		      "%s", html);
+	free(html);
+	/* no directory given: a file: URL */
 	html = one_cell("/nonexistent-ga/out/x", NULL);
 	ck_assert_ptr_nonnull(strstr(html, "href=\"file:///nonexistent-ga/"
 				     "out/x/steps.log\""));

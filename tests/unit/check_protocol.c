@@ -120,7 +120,7 @@ static char *options_for(const struct ga_connection *c, const char *client,
 	fputc('{', f);
 	/* ",\"options\":{...}" after a first member */
 	fputs("\"x\":0", f);
-	ga_protocol_write_options(f, c, &who);
+	ga_protocol_write_options(f, c, &who, GA_FEATURE_DRIVER_OPTIONS);
 	fputc('}', f);
 	ck_assert_int_eq(fclose(f), 0);
 	return text;
@@ -130,6 +130,80 @@ static char *options_of(const struct ga_connection *c)
 {
 	return options_for(c, "builtin", 30320);
 }
+
+/* Issue 24: a greeting's version and features; a protocol 1 greeting
+ * declares none, and connect's options then carry no driver_options. */
+static int greet(const char *text, int *version, unsigned *features,
+		 char *why, size_t len)
+{
+	struct ga_error err;
+	struct ga_json *j = ga_json_parse(text, strlen(text), &err);
+	int rc;
+
+	ck_assert_ptr_nonnull(j);
+	rc = ga_protocol_greeting(j, version, features, why, len);
+	ga_json_free(j);
+	return rc;
+}
+
+START_TEST(a_greeting_says_its_version_and_features)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\nconnection app "
+		"driver-option interpolateParams=true\nconnect app\n"
+		"prepare app SELECT ?\nexecute app 1\nexecute app\n"
+		"stream app SELECT 1\nfetch app rows=2 every 10ms\n"
+		"stream app SELECT 1\nfetch app\n");
+	struct ga_server_id who = { .client = "go" };
+	unsigned f = 99, all = GA_FEATURE_PARAMS | GA_FEATURE_FETCH_PACE |
+			       GA_FEATURE_DRIVER_OPTIONS;
+	char why[300], *text = NULL;
+	size_t len = 0;
+	FILE *mf;
+	int v = 0;
+
+	ck_assert_int_eq(greet("{\"protocol\":1}", &v, &f, why, sizeof(why)),
+			 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_uint_eq(f, 0);
+	ck_assert_int_eq(greet("{\"protocol\":2,\"features\":[\"params\","
+			       "\"fetch-pace\",\"driver-options\",\"later\"]}",
+			       &v, &f, why, sizeof(why)), 0);
+	ck_assert_int_eq(v, 2);
+	ck_assert_uint_eq(f, all);
+	ck_assert_int_eq(greet("{\"protocol\":3}", &v, &f, why, sizeof(why)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(why, "from 1 to 2"));
+	ck_assert_int_eq(greet("{\"protocol\":2,\"features\":\"params\"}", &v,
+			       &f, why, sizeof(why)), -1);
+	/* what each step needs, and the message naming what is missing */
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[0],
+			  &sc->connections[0], &who),
+			  GA_FEATURE_DRIVER_OPTIONS);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[2], NULL, &who),
+			  GA_FEATURE_PARAMS);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[3], NULL, &who),
+			  0);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[5], NULL, &who),
+			  GA_FEATURE_FETCH_PACE);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[7], NULL, &who),
+			  0);
+	ck_assert_int_eq(ga_protocol_missing(GA_FEATURE_PARAMS, 0, 1, why,
+					     sizeof(why)), 1);
+	ck_assert_msg(strstr(why, "does not declare the feature 'params'"),
+		      "%s", why);
+	ck_assert_int_eq(ga_protocol_missing(GA_FEATURE_PARAMS, all, 2, why,
+					     sizeof(why)), 0);
+	/* no driver_options member for a driver that did not declare it */
+	mf = open_memstream(&text, &len);
+	ck_assert(mf != NULL);
+	ga_protocol_write_options(mf, &sc->connections[0], &who, 0);
+	ck_assert_int_eq(fclose(mf), 0);
+	ck_assert_ptr_null(strstr(text, "driver_options"));
+	ck_assert_ptr_nonnull(strstr(text, "\"tls\":\"off\""));
+	free(text);
+	ga_scenario_free(sc);
+}
+END_TEST
 
 /* A driver option with a selector goes to that client only. */
 START_TEST(driver_options_go_to_their_client)
@@ -563,6 +637,7 @@ Suite *make_protocol_suite(void)
 	tcase_add_test(tc, a_drivers_words_are_checked);
 	tcase_add_test(tc, a_failed_fetch_says_how_many_rows_it_read);
 	tcase_add_test(tc, a_hang_shows_its_late_reply);
+	tcase_add_test(tc, a_greeting_says_its_version_and_features);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -162,6 +162,37 @@ START_TEST(test_line)
 }
 END_TEST
 
+/* Issue 24: a "rows CMP N" clause that held is kept, one that did not
+ * (or that the client could not check) is not. */
+START_TEST(test_line_rows)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\nconnection a\n"
+		"connect a\nstream a SELECT 1\n"
+		"    expect CR_SERVER_LOST rows < 100 within 2s\n");
+	const struct ga_expect *applied = &sc->steps[1].expects[0];
+	struct ga_step_result sr;
+	char b[256];
+
+	memset(&sr, 0, sizeof(sr));
+	sr.ran = true;
+	sr.out.result = GA_RESULT_ERROR;
+	sr.out.err = 2013;
+	sr.out.elapsed_ms = 3;
+	sr.out.has_rows = true;
+	sr.out.rows = 5;
+	line_text(&sc->steps[1], &sr, applied, b, sizeof(b));
+	ck_assert_str_eq(b, "CR_SERVER_LOST rows < 100 within 2s");
+	sr.out.rows = 500;
+	line_text(&sc->steps[1], &sr, applied, b, sizeof(b));
+	ck_assert_str_eq(b, "CR_SERVER_LOST within 2s");
+	sr.out.rows = 0;
+	sr.out.has_rows = false;
+	line_text(&sc->steps[1], &sr, applied, b, sizeof(b));
+	ck_assert_str_eq(b, "CR_SERVER_LOST within 2s");
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* ---- a scenario ------------------------------------------------------- */
 
 static const char draft[] =
@@ -531,6 +562,7 @@ Suite *make_record_suite(void)
 	TCase *tc = tcase_create("lines");
 
 	tcase_add_test(tc, test_line);
+	tcase_add_test(tc, test_line_rows);
 	tcase_add_test(tc, test_draft);
 	tcase_add_test(tc, test_two_servers);
 	tcase_add_test(tc, test_client_lines);
