@@ -645,6 +645,11 @@ static int replay(const struct replay_args *ra, struct ga_interrupt *in)
 			    rr.was.cases[0].sc), ga_verdict_name(was->verdict),
 		    was->reason[0] ? ": " : "", was->reason);
 	run_rc = rerun(ra, &rr, client, server, in);
+	/* the run's lines name the copy it ran, which goes with rr.tmp */
+	if (run_rc != EXIT_USAGE && run_rc != 0)
+		ga_esc_line(stdout, "replay: %s in the lines above is a copy "
+			    "removed with the replay: the case's %sscenario.gw",
+			    rr.gw, rr.shown);
 	if (run_rc == EXIT_USAGE || run_rc >= EXIT_INTERRUPTED) {
 		rc = run_rc;
 		goto out;

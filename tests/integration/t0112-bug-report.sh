@@ -111,7 +111,8 @@ test_expect_success 'replay of a FAIL folder reproduces its mismatch' '
 	"$GONEAWAY" replay --color never -o rf resf/kill-idle > rf.out 2>&1;
 	rc=$?; cat rf.out; test "$rc" -eq 0 &&
 	grep -q "kill-idle.gw:40: query app: returned 2013 (CR_SERVER_LOST)" rf.out &&
-	grep -q "^replay: the same outcome: FAIL at line 40, every step as in the report$" rf.out
+	grep -q "^replay: the same outcome: FAIL at line 40, every step as in the report$" rf.out &&
+	grep -q "^replay: .*/kill-idle.gw in the lines above is a copy removed with the replay: the case.s resf/kill-idle/scenario.gw$" rf.out
 '
 
 test_expect_success 'replay with another client: a different outcome, each step named, exit 1' '
