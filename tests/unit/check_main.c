@@ -55,6 +55,7 @@ int main(void)
 	srunner_add_suite(sr, make_spawn_suite(&needs));
 	srunner_add_suite(sr, make_rundir_suite(&needs));
 	srunner_add_suite(sr, make_template_suite());
+	srunner_add_suite(sr, make_machine_suite());
 	srunner_add_suite(sr, make_fault_args_suite());
 	srunner_add_suite(sr, make_rootfs_suite());
 	srunner_add_suite(sr, make_docker_suite());

@@ -43,5 +43,6 @@ Suite *make_record_suite(void);
 Suite *make_bundle_suite(void);
 Suite *make_capture_suite(struct unit_needs *needs);
 Suite *make_session_suite(void);
+Suite *make_machine_suite(void);
 
 #endif
