@@ -52,3 +52,12 @@ void ga_machine_too_slow(const struct ga_machine *m, const char *last,
 	snprintf(buf, len, "(%s%s%s): the machine is too slow",
 		 last && *last ? last : "", last && *last ? "; " : "", load);
 }
+
+void ga_machine_note(const struct ga_machine *m, char *buf, size_t len)
+{
+	char load[64];
+
+	ga_machine_describe(m, load, sizeof(load));
+	snprintf(buf, len, "%s%s", load, ga_machine_stretch(m) > 1.0 ?
+		 ": the machine is too slow" : "");
+}

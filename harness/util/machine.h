@@ -43,4 +43,10 @@ void ga_machine_describe(const struct ga_machine *m, char *buf, size_t len);
 void ga_machine_too_slow(const struct ga_machine *m, const char *last,
 			 char *buf, size_t len);
 
+/* For a harness bound that may have been hit by a process of someone
+ * else's (a driver that never greets): "load average 0.3 on 2 cores" on
+ * a machine that is not busy, "load average 7.3 on 2 cores: the machine
+ * is too slow" on one whose load stretched the bound. */
+void ga_machine_note(const struct ga_machine *m, char *buf, size_t len);
+
 #endif

@@ -214,8 +214,8 @@ bad() {
 
 test_expect_success 'a driver that does not exit at the end of its input' '
 	bad dt-noexit \
-	  "exit at the end of its input: still running 2000 ms after its input closed" \
-	  "every driver process exits when its input closes \([0-9]+ closed, none exited\): .*still running 2000 ms after its input closed: goneaway SIGKILLed it"
+	  "exit at the end of its input: still running [0-9]+ ms after its input closed" \
+	  "every driver process exits when its input closes \([0-9]+ closed, none exited\): .*still running [0-9]+ ms after its input closed: goneaway SIGKILLed it"
 '
 
 test_expect_success 'a driver that sends no sqlstate with server errors' '
@@ -230,7 +230,7 @@ test_expect_success 'a driver that answers a step it does not know with an error
 
 test_expect_success 'a driver that never flushes: "no reply bytes at all: is stdout flushed?", in seconds' '
 	bad dt-unflushed \
-	  "a query before any connect is an error, NotConnected .*: no reply bytes at all within 3000 ms: is stdout flushed\?" &&
+	  "a query before any connect is an error, NotConnected .*: no reply bytes at all within [0-9]+ ms \(load average [^)]*\): is stdout flushed\?" &&
 	grep -q "^# the conformance scenarios were not run" dt/dt-unflushed.out &&
 	test "$(cat dt/dt-unflushed.s)" -lt 8
 '
