@@ -16,7 +16,7 @@
 #include "proxy/proxy.h"
 #include "server/rootfs.h"
 #include "server/backends.h"
-#include "server/starts.h"
+#include "server/jobs.h"
 #include "report/matrix.h"
 #include "report/report.h"
 #include "run/runner.h"
@@ -53,7 +53,7 @@ static int parse_jobs(const char *s, unsigned *jobs)
 }
 
 /* -j when none is given: GONEAWAY_JOBS, or what the machine's cores
- * carry for the servers' start cost (server/starts.h; README: "Parallel
+ * carry for the servers' start cost (server/jobs.h; README: "Parallel
  * runs").  Returns 0, or -1 after saying why GONEAWAY_JOBS is wrong. */
 static int default_jobs(struct run_args *a, size_t nruns)
 {

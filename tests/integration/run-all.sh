@@ -93,7 +93,7 @@ fi
 isolate=${GA_TEST_ISOLATE:-0}
 
 # The jobs budget: what goneaway would run alone at its default -j for
-# MariaDB (4 per core, server/starts.h), shared by the files that run side
+# MariaDB (4 per core, server/jobs.h), shared by the files that run side
 # by side, each goneaway's default -j (GONEAWAY_JOBS) its share - so two
 # files on two cores run four scenarios each, not eight.  A GONEAWAY_JOBS
 # already set is left alone.  (The server starts in flight are bounded

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "server/jobs.h"
 #include "server/starts.h"
 #include "util/fsutil.h"
 #include "util/machine.h"
