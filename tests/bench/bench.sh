@@ -128,11 +128,13 @@ note_others() {
 }
 
 # The CPU seconds (user + system) of the shell's children that ended so
-# far (the shell's "times", its second line): goneaway and what it reaped
-# (its workers and servers), mtr and its servers.
-cpu_now() {
-	times | awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/)
-		printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
+# far, from FILE, what the shell's "times" wrote (its second line):
+# goneaway and what it reaped (its workers and servers), mtr and its
+# servers.  ("times" runs in this shell, never in a $(...) subshell,
+# which has no children of its own.)
+cpu_of() {
+	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/)
+		printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
 }
 
 # timed LOG CMD...: CMD's output to LOG; sets wall and cpu (seconds) and rc
@@ -140,12 +142,14 @@ timed() {
 	log=$1
 	shift
 	note_others
-	c0=$(cpu_now)
+	times > "$tmp/times0"
 	t0=$(date +%s.%N)
 	"$@" > "$log" 2>&1
 	rc=$?
 	t1=$(date +%s.%N)
-	c1=$(cpu_now)
+	times > "$tmp/times1"
+	c0=$(cpu_of "$tmp/times0")
+	c1=$(cpu_of "$tmp/times1")
 	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 	cpu=$(awk -v a="$c0" -v b="$c1" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.2f", b - a }')
 	[ "$rc" -lt 128 ] || exit "$rc"
