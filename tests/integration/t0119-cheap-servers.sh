@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0114-cheap-servers: a server costs little (issue 28, "Cheap
+# t0119-cheap-servers: a server costs little (issue 28, "Cheap
 # instances"): its template datadir is small (MariaDB 10.11's was 82 MB,
 # 69 of them ibdata1) and it fsyncs nothing a lab throws away, on the
 # local server and on every root there is (fixtures/server/*.cnf).  And
