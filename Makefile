@@ -236,12 +236,14 @@ fuzz: fuzz-build
 # written to BENCH_OUT: (a) the shipped suite at -j 1 vs the default -j,
 # BENCH_RUNS times each; (b) ten and one trivial scenarios vs MariaDB's
 # mysql-test-run (main.1st; installs mariadb-test), BENCH_PAIRS pairs;
+# (d) ten trivial scenarios against MySQL 9.7 (root mysql-9.7); each
+# with its CPU next to its wall time, against issue 28's targets;
 # (c) long, only with BENCH=all or BENCH_MATRIX=1: every scenario against
 # local and every server root, with each server's set-up per scenario.
 # BENCH_SERVERS="--server ..." names c's servers (and runs it), e.g. with
 # a Docker engine and the images of ci/build-server-images.sh:
 #   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"
-BENCH ?= a b
+BENCH ?= a b d
 BENCH_MATRIX ?= 0
 BENCH_SERVERS ?=
 BENCH_RUNS ?= 5

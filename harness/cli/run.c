@@ -16,6 +16,7 @@
 #include "proxy/proxy.h"
 #include "server/rootfs.h"
 #include "server/backends.h"
+#include "server/jobs.h"
 #include "report/matrix.h"
 #include "report/report.h"
 #include "run/runner.h"
@@ -34,7 +35,6 @@ static int parse_duration_arg(const char *opt, const char *s, long *ms)
 }
 
 #define MAX_JOBS 64
-#define JOBS_PER_CPU 4
 
 static int parse_jobs(const char *s, unsigned *jobs)
 {
@@ -52,17 +52,27 @@ static int parse_jobs(const char *s, unsigned *jobs)
 	return -1;
 }
 
-/* -j when none is given: scenarios mostly wait (for timeouts they
- * provoke, for a server to start), so several per core; measured in
- * make bench (README: "Parallel runs"). */
-static unsigned default_jobs(size_t nruns)
+/* -j when none is given: GONEAWAY_JOBS, or what the machine's cores
+ * carry for the servers' start cost (server/jobs.h; README: "Parallel
+ * runs").  Returns 0, or -1 after saying why GONEAWAY_JOBS is wrong. */
+static int default_jobs(struct run_args *a, size_t nruns)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned n = (unsigned)(cpus > 0 ? cpus : 1) * JOBS_PER_CPU;
+	struct ga_error err;
+	char why[160];
+	unsigned w;
 
-	if (n > MAX_JOBS)
-		n = MAX_JOBS;
-	return nruns && n > nruns ? (unsigned)nruns : n;
+	w = ga_server_guess_weight(a->server_ops,
+				   (const char (*)[PATH_MAX])a->roots,
+				   a->nservers);
+	if (ga_default_jobs(getenv("GONEAWAY_JOBS"), w, nruns, MAX_JOBS,
+			    &a->jobs, why, sizeof(why), &err) == 0) {
+		if (a->verbose)
+			fprintf(stderr, "goneaway run: -j %u (%s)\n", a->jobs,
+				why);
+		return 0;
+	}
+	fprintf(stderr, "goneaway: %s\n", err.msg);
+	return -1;
 }
 
 /* Every repetition of every scenario: what -j can run side by side. */
@@ -660,8 +670,10 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;
 	}
-	if (!a.jobs)
-		a.jobs = default_jobs(count_runs(scs, nrun) * ncombos);
+	if (!a.jobs && default_jobs(&a, count_runs(scs, nrun) * ncombos)) {
+		code = EXIT_USAGE;
+		goto out;
+	}
 	/* before -j forks its workers: they count in the same totals */
 	if (a.opts.capture && a.opts.results_dir &&
 	    (a.opts.capture_total || a.opts.capture_case_total)) {

@@ -46,6 +46,7 @@
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "util/json.h"
+#include "util/machine.h"
 
 #define HELLO_MS GA_PROTOCOL_HELLO_MS
 #define UNBLOCK_MS 3000         /* for the answer to a cut call */
@@ -229,13 +230,16 @@ fail:
 static void stop_process(struct ga_driver_conn *c)
 {
 	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_machine m;
 
 	if (c->to_fd >= 0)
 		close(c->to_fd);
 	c->to_fd = -1;
 	if (c->pid > 0) {
 		/* a signal cuts the grace period short, not the kill */
-		if (ga_interrupt_wait(in, c->pidfd, EXIT_MS) != 1)
+		ga_machine_now(&m);
+		if (ga_interrupt_wait(in, c->pidfd,
+				      ga_machine_bound(EXIT_MS, &m)) != 1)
 			kill_driver(c);
 		if (ga_interrupt_wait(NULL, c->pidfd, KILL_MS) == 1)
 			waitpid(c->pid, NULL, 0);
@@ -422,12 +426,24 @@ static int flush_request(struct ga_driver_conn *c, struct ga_error *err)
 
 static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 {
-	struct ga_json *j = wait_line(c, HELLO_MS, err);
+	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_machine m;
+	char note[128];
+	struct ga_json *j;
 	char why[200] = "";
 
-	if (!j)
+	/* the bound is the harness's: a busy machine stretches it */
+	ga_machine_now(&m);
+	j = wait_line(c, ga_machine_bound(HELLO_MS, &m), err);
+	if (!j && ga_interrupted(in))
 		return ga_error_prefix(err, "driver %s: its greeting",
 				       c->drv->argv[0]);
+	if (!j) {
+		ga_machine_now(&m);
+		ga_machine_note(&m, note, sizeof(note));
+		return ga_error_prefix(err, "driver %s: its greeting (%s)",
+				       c->drv->argv[0], note);
+	}
 	if (strcmp(ga_json_str(j, "hello", ""), "goneaway-driver") != 0 ||
 	    ga_protocol_greeting(j, &c->protocol, &c->features, why,
 				 sizeof(why))) {

@@ -15,10 +15,16 @@
 #include "lab/lab.h"
 #include "lab/spawn.h"
 #include "mysqlapi/mysqlapi.h"
+#include "server/starts.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
+#include "util/machine.h"
 
 #define POLL_MS 5
+#define LAST_START_TIMES 20     /* readiness: at least this many times the
+				 * last start */
+#define STARTS_WAIT_MS 600000   /* for the slots of a start (each holder is
+				 * bounded by its own readiness) */
 #define LOG_MAX (64 << 20)
 #define DEATH_WAIT_MS 1000     /* for a server dying under an admin query */
 
@@ -205,18 +211,63 @@ static int exited_during_startup(struct ga_server *srv,
 			    "%s", how, tail);
 }
 
-int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
-		    struct ga_interrupt *in, struct ga_error *err)
+unsigned ga_server_start_weight(enum ga_flavour flavour)
 {
-	long timeout_ms = srv->be->opts.timeout_ms;
-	bool first = srv->version[0] == '\0';
-	double deadline;
+	return flavour == GA_FLAVOUR_MYSQL ? 2 : 1;
+}
+
+/* The bound on a start's readiness (see ga_server_start in server.h). */
+static long ready_bound(const struct ga_server_backend *be,
+			const struct ga_machine *m)
+{
+	long bound = ga_machine_bound(be->opts.timeout_ms, m);
+	double last = be->last_start_ms * LAST_START_TIMES;
+
+	return last > (double)bound ? (long)last : bound;
+}
+
+/* What the machine just did, for a bound that was hit: "the last start
+ * took 2.1 s" into buf. */
+static void last_start(const struct ga_server_backend *be, char *buf,
+		       size_t len)
+{
+	if (be->last_start_ms > 0)
+		snprintf(buf, len, "the last start took %.1f s",
+			 be->last_start_ms / 1000);
+	else
+		snprintf(buf, len, "the first start of this process");
+}
+
+/* The message of a harness bound on the server that was hit, as a prefix
+ * of err: "WHAT within N s (the last start took 2.1 s; load average 7.3
+ * on 2 cores): the machine is too slow". */
+static int too_slow(const struct ga_server_backend *be, const char *what,
+		    long bound_ms, struct ga_error *err)
+{
+	char last[64], slow[160];
+	struct ga_machine m;
+
+	ga_machine_now(&m);
+	last_start(be, last, sizeof(last));
+	ga_machine_too_slow(&m, last, slow, sizeof(slow));
+	if (bound_ms < 10000)
+		return ga_error_prefix(err, "%s within %ld ms %s", what,
+				       bound_ms, slow);
+	return ga_error_prefix(err, "%s within %.0f s %s", what,
+			       (double)bound_ms / 1000, slow);
+}
+
+/* Spawns the server and waits for its readiness (ga_server_start). */
+static int start_held(struct ga_server *srv, const struct ga_scenario *sc,
+		      struct ga_interrupt *in, struct ga_error *err)
+{
+	struct ga_machine m;
+	double t0, deadline;
+	long bound;
 	int r;
 
-	if (srv->pid)
-		return ga_error_set(err, "the server is already running (pid "
-				    "%d)", (int)srv->pid);
 	unlink(srv->socket);
+	t0 = ga_clock_ms();
 	if (srv->be->ops->spawn(srv, err))
 		return -1;
 
@@ -224,7 +275,9 @@ int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
 	 * admin connection.  (A bare connect() probe would count in the
 	 * server's Aborted_connects, which scenarios read as evidence.) */
 	ga_error_set(err, "no unix socket at %s", srv->socket);
-	deadline = ga_clock_ms() + (double)timeout_ms;
+	ga_machine_now(&m);
+	bound = ready_bound(srv->be, &m);
+	deadline = t0 + (double)bound;
 	for (;;) {
 		r = ga_interrupt_wait(in, srv->pidfd, POLL_MS);
 		if (r < 0)
@@ -238,9 +291,31 @@ int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
 			break;
 		}
 		if (ga_clock_ms() > deadline)
-			return ga_error_prefix(err, "the server was not ready "
-					       "within %ld ms", timeout_ms);
+			return too_slow(srv->be, "the server was not ready",
+					bound, err);
 	}
+	srv->be->last_start_ms = ga_clock_ms() - t0;
+	return 0;
+}
+
+int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
+		    struct ga_interrupt *in, struct ga_error *err)
+{
+	struct ga_server_backend *be = srv->be;
+	bool first = srv->version[0] == '\0';
+	struct ga_starts_held held;
+	int rc;
+
+	if (srv->pid)
+		return ga_error_set(err, "the server is already running (pid "
+				    "%d)", (int)srv->pid);
+	if (ga_starts_take(be->opts.cache_dir, ga_starts_slots(),
+			   be->start_weight, STARTS_WAIT_MS, in, &held, err))
+		return -1;
+	rc = start_held(srv, sc, in, err);
+	ga_starts_give(&held);
+	if (rc)
+		return -1;
 	if (first)
 		read_option_notes(srv, sc, NULL);
 	return 0;
@@ -249,11 +324,14 @@ int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
 int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 		   struct ga_error *err)
 {
-	long timeout_ms = srv->be->opts.timeout_ms;
+	struct ga_machine m;
+	long timeout_ms;
 	char how[96];
 	int status = -1;
 	int r;
 
+	ga_machine_now(&m);
+	timeout_ms = ga_machine_bound(srv->be->opts.timeout_ms, &m);
 	ga_admin_close(srv);
 	if (!srv->pid)
 		return ga_error_set(err, "the server is not running");
@@ -262,9 +340,11 @@ int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 	r = ga_interrupt_wait(in, srv->pidfd, timeout_ms);
 	if (r <= 0) {
 		ga_server_destroy(srv);
-		if (r == 0)
-			return ga_error_set(err, "the server did not shut down "
-					    "within %ld ms; killed", timeout_ms);
+		if (r == 0) {
+			ga_error_set(err, "killed");
+			return too_slow(srv->be, "the server did not shut "
+					"down", timeout_ms, err);
+		}
 		return ga_error_set(err, "interrupted while the server shut "
 				    "down");
 	}

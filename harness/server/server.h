@@ -135,7 +135,17 @@ struct ga_server_backend {
 						 * says), NULL: none.  A backend
 						 * may prepare for it. */
 	void *state;                            /* the backend's own */
+	/* How many cores one start of this server keeps busy (set by
+	 * prepare: MariaDB 1, MySQL 2; 0 counts as 1): the slots it takes
+	 * of the machine's server starts in flight (server/starts.h). */
+	unsigned start_weight;
+	double last_start_ms;                   /* this process's last start,
+						 * spawn to ready; 0: none */
 };
+
+/* A start's weight by flavour (struct ga_server_backend.start_weight):
+ * a MySQL 9.7 start costs about 2.5 CPU seconds, five times MariaDB's. */
+unsigned ga_server_start_weight(enum ga_flavour flavour);
 
 struct ga_server {
 	struct ga_server_backend *be;   /* borrowed */
@@ -175,7 +185,12 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 /* Starts the server and waits (a bounded poll, never a sleep) until the
  * admin connection is up; srv->version and srv->id are then set.  On a
  * first start, srv->notes gets the server's warnings about sc's
- * server-option lines and a refused option sets srv->rejected_line. */
+ * server-option lines and a refused option sets srv->rejected_line.
+ * The start holds its slots of the machine's starts in flight
+ * (server/starts.h) from the spawn until it is ready.  The bound on
+ * readiness is the backend's timeout_ms stretched by the machine's load
+ * (util/machine.h) and at least 20 times this process's last start; hit,
+ * the error says the machine was too slow, and how slow. */
 int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
 		    struct ga_interrupt *in, struct ga_error *err);
 

@@ -436,6 +436,7 @@ static int docker_prepare(struct ga_server_backend *be,
 	if (inspect_image(db, o->arg, o->run_dir, in, err))
 		return ga_interrupted(in) ? -1 : GA_SERVER_UNAVAILABLE;
 
+	be->start_weight = ga_server_start_weight(db->root.flavour);
 	ga_image_fixtures(db->root.flavour, o->fixtures_dir, cnf, sizeof(cnf),
 			  db->sql_path, sizeof(db->sql_path));
 	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))

@@ -93,6 +93,7 @@ static int local_prepare(struct ga_server_backend *be,
 	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
 		return ga_error_prefix(err, "fixture config (pass --fixtures "
 				       "DIR)");
+	be->start_weight = ga_server_start_weight(GA_FLAVOUR_MARIADB);
 	lb.o = o;
 	lb.fixture_cnf = be->fixture_cnf;
 	lb.sql_path = sql;

@@ -101,6 +101,7 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	if (ga_root_probe(&rs->root, rs->cache_dir, in, NULL, 0, err))
 		return ga_error_prefix(err, "server root %s", rs->root.dir);
 
+	be->start_weight = ga_server_start_weight(rs->root.flavour);
 	ga_image_fixtures(rs->root.flavour, o->fixtures_dir, cnf, sizeof(cnf),
 			  rs->sql_path, sizeof(rs->sql_path));
 	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))

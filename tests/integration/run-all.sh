@@ -18,6 +18,12 @@
 # there, an empty directory bound onto /tmp, and TMPDIR=/tmp (its run
 # directories are its own; a driver chrooted by drivers/c/run-in-root,
 # which binds TMPDIR into its root, finds the server's socket there).
+# That /tmp is a tmpfs mounted there (in the file's mount namespace only),
+# so the servers' datadirs are in memory, not written to disk; with -d
+# (a scratch kept) the directory on disk.
+#
+# Each file's goneaway gets its share of the machine as its default -j
+# (GONEAWAY_JOBS: 4 per core over the files side by side; see below).
 # What stays global - the host's links, nft tables and qdiscs - goneaway
 # never touches.  Ending such a file ends everything in it: SIGKILL to
 # its unshare (--kill-child) kills its PID namespace; its /tmp is removed.
@@ -85,6 +91,21 @@ if { [ "$n" -gt 1 ] || [ "${GA_TEST_ISOLATE:-0}" = 1 ]; } && [ "$jobs" -gt 1 ] &
 	jobs=1
 fi
 isolate=${GA_TEST_ISOLATE:-0}
+
+# The jobs budget: what goneaway would run alone at its default -j for
+# MariaDB (4 per core, server/jobs.h), shared by the files that run side
+# by side, each goneaway's default -j (GONEAWAY_JOBS) its share - so two
+# files on two cores run four scenarios each, not eight.  A GONEAWAY_JOBS
+# already set is left alone.  (The server starts in flight are bounded
+# across all of them by goneaway's own semaphore in the cache.)
+if [ -z "${GONEAWAY_JOBS:-}" ]; then
+	cores=$(nproc 2>/dev/null || echo 1)
+	share=$(( cores * 4 / (jobs > n ? (n > 0 ? n : 1) : jobs) ))
+	[ "$share" -ge 1 ] || share=1
+	[ "$share" -le 64 ] || share=64
+	GONEAWAY_JOBS=$share
+	export GONEAWAY_JOBS
+fi
 if { [ "$n" -le 1 ] && [ "$isolate" != 1 ]; } || [ "$jobs" -le 1 ]; then
 	trap 'rm -rf "$tmp"' EXIT
 	for t in $files; do
@@ -140,6 +161,10 @@ done
 top_l=$(cd ../.. && pwd) top_p=$(cd ../.. && pwd -P)
 owntmp='
 	d=$1
+	# a tmpfs, in this namespace only (gone with it): the servers'"'"'
+	# datadirs live in memory; with -d the disk directory, kept
+	[ "${GA_RUN_ALL_DISK_TMP:-0}" = 1 ] ||
+		mount -t tmpfs -o mode=1777 ga-tmp "$d" || exit 2
 	for top in "$2" "$3"; do
 		case $top/ in
 		/tmp/*)
@@ -170,7 +195,7 @@ start() {
 		fi
 		echo "$d" > "$tmp/$1.tmpdir"
 		(
-			env $defsig unshare --pid --fork --mount-proc --kill-child \
+			GA_RUN_ALL_DISK_TMP=$debug env $defsig unshare --pid --fork --mount-proc --kill-child \
 				sh -c "$owntmp" sh "$d" "$top_l" "$top_p" \
 				sh "./$1.sh" $args > "$tmp/$1.out" 2>&1 &
 			echo $! > "$tmp/$1.pid"

@@ -216,8 +216,8 @@ bad() {
 
 test_expect_success 'a driver that does not exit at the end of its input' '
 	bad dt-noexit \
-	  "exit at the end of its input: still running 2000 ms after its input closed" \
-	  "every driver process exits when its input closes \([0-9]+ closed, none exited\): .*still running 2000 ms after its input closed: goneaway SIGKILLed it"
+	  "exit at the end of its input: still running [0-9]+ ms after its input closed" \
+	  "every driver process exits when its input closes \([0-9]+ closed, none exited\): .*still running [0-9]+ ms after its input closed: goneaway SIGKILLed it"
 '
 
 test_expect_success 'a driver that sends no sqlstate with server errors' '
@@ -230,11 +230,15 @@ test_expect_success 'a driver that answers a step it does not know with an error
 	  "a step it does not know is answered \"unsupported\" with a reason: \"result\" is \"error\", expected \"unsupported\" \(message: no such step\)"
 '
 
+# driver-test's bounds are the harness's: stretched by a busy machine's
+# load (load average over cores, at most 8 times; util/machine.h)
+stretch=$(awk -v c="$(nproc)" '{ s = $1 / c; if (s < 1) s = 1; if (s > 8) s = 8; printf "%d", s + 1 }' /proc/loadavg)
+
 test_expect_success 'a driver that never flushes: "no reply bytes at all: is stdout flushed?", in seconds' '
 	bad dt-unflushed \
-	  "a query before any connect is an error, NotConnected .*: no reply bytes at all within 3000 ms: is stdout flushed\?" &&
+	  "a query before any connect is an error, NotConnected .*: no reply bytes at all within [0-9]+ ms \(load average [^)]*\): is stdout flushed\?" &&
 	grep -q "^# the conformance scenarios were not run" dt/dt-unflushed.out &&
-	test "$(cat dt/dt-unflushed.s)" -lt 8
+	test "$(cat dt/dt-unflushed.s)" -lt $((8 * stretch))
 '
 
 test_expect_success 'a driver that answers with other ids: which came, which was expected' '

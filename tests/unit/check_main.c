@@ -56,6 +56,7 @@ int main(void)
 	srunner_add_suite(sr, make_rundir_suite(&needs));
 	srunner_add_suite(sr, make_ownmark_suite());
 	srunner_add_suite(sr, make_template_suite());
+	srunner_add_suite(sr, make_machine_suite());
 	srunner_add_suite(sr, make_fault_args_suite());
 	srunner_add_suite(sr, make_rootfs_suite());
 	srunner_add_suite(sr, make_docker_suite());

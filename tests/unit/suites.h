@@ -46,5 +46,6 @@ Suite *make_capture_suite(struct unit_needs *needs);
 Suite *make_session_suite(void);
 Suite *make_trust_suite(void);
 Suite *make_reuse_suite(void);
+Suite *make_machine_suite(void);
 
 #endif

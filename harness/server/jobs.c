@@ -1,0 +1,72 @@
+/* jobs.c - see jobs.h */
+#include "server/jobs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/rootfs.h"
+#include "server/starts.h"
+
+unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
+				const char (*args)[PATH_MAX], size_t n)
+{
+	enum ga_flavour f;
+	struct ga_root root;
+	struct ga_error ignored;
+	unsigned w, max = 1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		f = GA_FLAVOUR_MARIADB;
+		if (strcmp(ops[i]->name, "rootfs") == 0) {
+			if (ga_root_detect(args[i], &root, &ignored) == 0)
+				f = root.flavour;
+		} else if (strcmp(ops[i]->name, "docker") == 0) {
+			if (strcasestr(args[i], "mysql") &&
+			    !strcasestr(args[i], "mariadb"))
+				f = GA_FLAVOUR_MYSQL;
+		}
+		w = ga_server_start_weight(f);
+		if (w > max)
+			max = w;
+	}
+	return max;
+}
+
+int ga_default_jobs(const char *env, unsigned weight, size_t nruns,
+		    unsigned max_jobs, unsigned *jobs, char *why, size_t len,
+		    struct ga_error *err)
+{
+	unsigned n, per;
+	char *end;
+	long v;
+
+	if (env && *env) {
+		errno = 0;
+		v = strtol(env, &end, 10);
+		if (errno || end == env || *end || v < 1 || v > (long)max_jobs)
+			return ga_error_set(err, "GONEAWAY_JOBS='%s' is not a "
+					    "number of jobs from 1 to %u", env,
+					    max_jobs);
+		n = (unsigned)v;
+		snprintf(why, len, "GONEAWAY_JOBS=%u", n);
+	} else {
+		per = weight >= 2 ? GA_JOBS_PER_CORE_HEAVY :
+		      GA_JOBS_PER_CORE_LIGHT;
+		n = ga_starts_slots() * per;
+		snprintf(why, len, "%u core%s x %u per core for %s starts",
+			 ga_starts_slots(), ga_starts_slots() == 1 ? "" : "s",
+			 per, weight >= 2 ? "MySQL's" : "MariaDB's");
+	}
+	if (n > max_jobs)
+		n = max_jobs;
+	if (nruns && n > nruns) {
+		n = (unsigned)nruns;
+		snprintf(why + strlen(why), len - strlen(why), ", at most "
+			 "the %zu runs", nruns);
+	}
+	*jobs = n ? n : 1;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* jobs.h - the work a run gives the machine: the default -j ("goneaway
+ * run" without -j), from GONEAWAY_JOBS or from the cores and what a start
+ * of the run's servers costs (server/starts.h bounds the starts in
+ * flight themselves).
+ */
+#ifndef GA_SERVER_JOBS_H
+#define GA_SERVER_JOBS_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "server/server.h"
+#include "util/error.h"
+
+/* The start weight (ga_server_start_weight) of the heaviest of n --server
+ * values, guessed before any is opened: local is MariaDB; a root's
+ * flavour is what its programs say (ga_root_detect); an image whose name
+ * says mysql and not mariadb is MySQL. */
+unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
+				const char (*args)[PATH_MAX], size_t n);
+
+/* Scenarios side by side per core when no -j is given, by start weight:
+ * a scenario mostly waits (for the timeouts it provokes), but a server's
+ * start does not, and MySQL's costs five times MariaDB's. */
+#define GA_JOBS_PER_CORE_LIGHT 4
+#define GA_JOBS_PER_CORE_HEAVY 2
+
+/* The default -j: env (GONEAWAY_JOBS; NULL or "": not set) when it is a
+ * number from 1 to max_jobs, else the cores times the jobs per core of
+ * weight; never more than nruns (when not 0) nor max_jobs.  why (len
+ * bytes) says where the number came from ("GONEAWAY_JOBS=3", "2 cores x
+ * 4 per core for MariaDB's starts").  Returns 0 with *jobs set, or -1
+ * with err set when env is set but no such number. */
+int ga_default_jobs(const char *env, unsigned weight, size_t nruns,
+		    unsigned max_jobs, unsigned *jobs, char *why, size_t len,
+		    struct ga_error *err);
+
+#endif

@@ -1,0 +1,149 @@
+/* check_machine.c - the work the machine can carry (issue 28): how a
+ * harness bound is stretched by the load and what it says when hit
+ * (util/machine.c), the server starts in flight (server/starts.c: a
+ * counting semaphore of flocked files; flock locks belong to open file
+ * descriptions, so two takes in this process conflict as two processes'
+ * would) and the default -j (GONEAWAY_JOBS, the cores, a start's
+ * weight). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server/jobs.h"
+#include "server/starts.h"
+#include "util/fsutil.h"
+#include "util/machine.h"
+#include "suites.h"
+
+START_TEST(stretch_follows_the_load_per_core)
+{
+	struct ga_machine idle = { 0.5, 2 }, busy = { 7.3, 2 };
+	struct ga_machine unknown = { -1, 2 }, swamped = { 400, 2 };
+
+	ck_assert(ga_machine_stretch(&idle) == 1.0);
+	ck_assert(ga_machine_stretch(&unknown) == 1.0);
+	ck_assert(ga_machine_stretch(&busy) > 3.64 &&
+		  ga_machine_stretch(&busy) < 3.66);
+	ck_assert(ga_machine_stretch(&swamped) == GA_MACHINE_MAX_STRETCH);
+	ck_assert_int_eq(ga_machine_bound(30000, &idle), 30000);
+	ck_assert_int_eq(ga_machine_bound(30000, &busy), 109500);
+}
+END_TEST
+
+START_TEST(too_slow_says_how_slow)
+{
+	struct ga_machine busy = { 7.3, 2 }, one = { -1, 1 };
+	char buf[200];
+
+	ga_machine_too_slow(&busy, "the last start took 2.1 s", buf,
+			    sizeof(buf));
+	ck_assert_str_eq(buf, "(the last start took 2.1 s; load average 7.3 "
+			 "on 2 cores): the machine is too slow");
+	ga_machine_too_slow(&one, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "(load average unknown, 1 core): the machine "
+			 "is too slow");
+}
+END_TEST
+
+static char dir[PATH_MAX];
+
+static void make_dir(void)
+{
+	snprintf(dir, sizeof(dir), "%s/ga-check-starts.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+	struct ga_error ignored;
+
+	ga_tree_remove(dir, &ignored);
+}
+
+START_TEST(starts_in_flight_are_bounded)
+{
+	struct ga_starts_held a, b;
+	struct ga_error err;
+
+	make_dir();
+	/* a MySQL start (weight 2) takes both slots of two cores */
+	ck_assert_int_eq(ga_starts_take(dir, 2, 2, 1000, NULL, &a, &err), 0);
+	ck_assert_uint_eq(a.n, 2);
+	/* a MariaDB start waits for one, and gives up at its bound */
+	ck_assert_int_eq(ga_starts_take(dir, 2, 1, 30, NULL, &b, &err), -1);
+	ck_assert_uint_eq(b.n, 0);
+	ck_assert_msg(strstr(err.msg, "no 1 of the 2 server start slots"),
+		      "%s", err.msg);
+	ga_starts_give(&a);
+	ck_assert_uint_eq(a.n, 0);
+	ck_assert_int_eq(ga_starts_take(dir, 2, 1, 30, NULL, &b, &err), 0);
+	ga_starts_give(&b);
+	/* a weight above the slots takes them all (one core) */
+	ck_assert_int_eq(ga_starts_take(dir, 1, 2, 30, NULL, &a, &err), 0);
+	ck_assert_uint_eq(a.n, 1);
+	ck_assert_int_eq(ga_starts_take(dir, 1, 1, 30, NULL, &b, &err), -1);
+	ga_starts_give(&a);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(default_jobs_honours_goneaway_jobs)
+{
+	struct ga_error err;
+	unsigned jobs = 0;
+	char why[160];
+
+	ck_assert_int_eq(ga_default_jobs("3", 1, 100, 64, &jobs, why,
+					 sizeof(why), &err), 0);
+	ck_assert_uint_eq(jobs, 3);
+	ck_assert_str_eq(why, "GONEAWAY_JOBS=3");
+	ck_assert_int_eq(ga_default_jobs("3", 1, 2, 64, &jobs, why,
+					 sizeof(why), &err), 0);
+	ck_assert_uint_eq(jobs, 2);
+	ck_assert_int_eq(ga_default_jobs("0", 1, 100, 64, &jobs, why,
+					 sizeof(why), &err), -1);
+	ck_assert_int_eq(ga_default_jobs("65", 1, 100, 64, &jobs, why,
+					 sizeof(why), &err), -1);
+	ck_assert_int_eq(ga_default_jobs("4x", 1, 100, 64, &jobs, why,
+					 sizeof(why), &err), -1);
+	ck_assert_msg(strstr(err.msg, "GONEAWAY_JOBS='4x'"), "%s", err.msg);
+}
+END_TEST
+
+START_TEST(default_jobs_follow_cores_and_start_cost)
+{
+	struct ga_error err;
+	unsigned light = 0, heavy = 0, cores = ga_starts_slots();
+	char why[160];
+
+	ck_assert_int_eq(ga_default_jobs(NULL, 1, 0, 64, &light, why,
+					 sizeof(why), &err), 0);
+	ck_assert_int_eq(ga_default_jobs("", 2, 0, 64, &heavy, why,
+					 sizeof(why), &err), 0);
+	ck_assert_msg(strstr(why, "MySQL's starts"), "%s", why);
+	ck_assert_uint_eq(light, cores * GA_JOBS_PER_CORE_LIGHT > 64 ? 64 :
+			  cores * GA_JOBS_PER_CORE_LIGHT);
+	ck_assert_uint_eq(heavy, cores * GA_JOBS_PER_CORE_HEAVY > 64 ? 64 :
+			  cores * GA_JOBS_PER_CORE_HEAVY);
+	ck_assert_uint_lt(heavy, light);
+	ck_assert_uint_eq(ga_server_start_weight(GA_FLAVOUR_MYSQL), 2);
+	ck_assert_uint_eq(ga_server_start_weight(GA_FLAVOUR_MARIADB), 1);
+}
+END_TEST
+
+Suite *make_machine_suite(void)
+{
+	Suite *s = suite_create("machine");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, stretch_follows_the_load_per_core);
+	tcase_add_test(tc, too_slow_says_how_slow);
+	tcase_add_test(tc, starts_in_flight_are_bounded);
+	tcase_add_test(tc, default_jobs_honours_goneaway_jobs);
+	tcase_add_test(tc, default_jobs_follow_cores_and_start_cost);
+	suite_add_tcase(s, tc);
+	return s;
+}
