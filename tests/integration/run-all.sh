@@ -129,9 +129,9 @@ env --default-signal=INT,QUIT true 2>/dev/null && defsig="--default-signal=INT,Q
 # The longest first, as measured side by side with the server roots of
 # make roots (t0025 200 s, t0090 140 s, t0097 70 s, t0020 60 s, t0095
 # 50 s, t0010 30 s, the others under 20 s); a file not listed is short.
-LONG="t0025-servers t0090-clients t0097-driver-test t0020-mutants
+LONG="t0118-reuse-suite t0025-servers t0090-clients t0097-driver-test t0020-mutants
 t0095-bad-drivers t0010-scenarios t0075-rootfs t0060-verdicts
-t0080-unit-skips t0042-jobs"
+t0080-unit-skips t0042-jobs t0117-reuse t0114-replay-trust"
 alone="" first="" rest=""
 for t in $files; do
 	t=${t%.sh}
