@@ -10,7 +10,7 @@
 #include "util/error.h"
 #include "util/interrupt.h"
 
-#define GONEAWAY_VERSION "0.2.0"
+#define GONEAWAY_VERSION "0.3.0"
 
 /* Exit codes, documented in --help and the README. */
 enum {

@@ -49,6 +49,29 @@ test_expect_success 'the next run sweeps the killed run'"'"'s temp dir' '
 	new_leftovers "$SCRATCH/before" after
 '
 
+# Issue 26's held list: a SIGKILL while the user-space netem engine holds
+# the server's answer (its NFQUEUE rule in the lab's namespace, the packet
+# in goneaway's heap): the rule goes with the namespace, the server with
+# the harness, and the sweep leaves the host as it was.
+queue_rule_in() {
+	nsenter -t "$1" -n nft list ruleset 2>/dev/null | grep -qi queue
+}
+test_expect_success 'SIGKILL while the netem engine holds a packet: nothing left after the sweep' '
+	GONEAWAY_NETEM_ENGINE=user "$GONEAWAY" run --no-results \
+		"$DATA/netem-held.gw" > out 2>&1 &
+	pid=$! &&
+	wait_until 600 server_up $pid &&
+	server=$(server_of $pid) &&
+	wait_until 300 queue_rule_in $server &&
+	sleep 1 &&
+	kill -KILL $pid;
+	wait $pid; test $? -eq 137 &&
+	wait_until 100 eval "! kill -0 $server 2>/dev/null" &&
+	"$GONEAWAY" sweep &&
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
 # -j: the servers are the workers' children, goneaway's grandchildren.
 servers_below() {
 	ps -eo pid=,ppid=,comm= | awk -v p="$1" '

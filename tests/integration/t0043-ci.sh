@@ -419,4 +419,14 @@ test_expect_success 'the CI tests left no trace' '
 	new_leftovers "$SCRATCH/before" after
 '
 
+test_expect_success 'CHANGELOG.md: its newest heading is the version goneaway says, and names the pinned commit' '
+	v=$("$GONEAWAY" --version | sed -n "s/^goneaway \([0-9][0-9.]*\) .*/\1/p") &&
+	test -n "$v" &&
+	top=$(sed -n "s/^## \([0-9][0-9.]*\)$/\1/p" "$TOP/CHANGELOG.md" | head -n 1) &&
+	echo "goneaway $v, CHANGELOG.md $top" &&
+	test "$v" = "$top" &&
+	ref=$(sed -n "s/^GONEAWAY_REF: \([0-9a-f]\{40\}\)$/\1/p" "$TOP/README.md" | head -n 1) &&
+	test -n "$ref" && grep -q "$ref" "$TOP/CHANGELOG.md"
+'
+
 test_done
