@@ -39,6 +39,19 @@ void ga_diags_add(struct ga_diags *d, const char *path, int line, int col,
 	int len;
 	char *msg;
 
+	if (d->n >= GA_DIAGS_SHOWN_MAX) {
+		if (d->n == d->cap) {
+			d->cap *= 2;
+			d->items = xrealloc(d->items,
+					    d->cap * sizeof(*d->items));
+		}
+		item = &d->items[d->n++];
+		item->path = NULL;
+		item->line = line;
+		item->col = col;
+		item->msg = NULL;
+		return;
+	}
 	va_start(ap, fmt);
 	len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
@@ -86,12 +99,19 @@ void ga_diags_print(const struct ga_diags *d, FILE *f)
 static void print_to(const struct ga_diags *d, FILE *f)
 {
 	const struct ga_diag *item;
-	size_t i;
+	const char *path = NULL;
+	size_t i, unshown = 0;
 
 	/* a message quotes the file's own words, and a path is any bytes:
 	 * both escaped, so a file cannot drive the terminal */
 	for (i = 0; i < d->n; i++) {
 		item = &d->items[i];
+		if (!item->msg) {       /* counted past the cap, no text */
+			unshown++;
+			continue;
+		}
+		if (!path)
+			path = item->path;
 		ga_esc_write(f, item->path, GA_ESC_TEXT);
 		if (item->col > 0)
 			fprintf(f, ":%d:%d: error: ", item->line, item->col);
@@ -99,6 +119,12 @@ static void print_to(const struct ga_diags *d, FILE *f)
 			fprintf(f, ":%d: error: ", item->line);
 		ga_esc_write(f, item->msg, GA_ESC_TEXT);
 		fputc('\n', f);
+	}
+	if (unshown) {
+		ga_esc_write(f, path ? path : "-", GA_ESC_TEXT);
+		fprintf(f, ": error: %zu more problems not shown (only the "
+			"first %d found are: GA_DIAGS_SHOWN_MAX)\n", unshown,
+			GA_DIAGS_SHOWN_MAX);
 	}
 }
 

@@ -24,7 +24,15 @@ struct ga_diags {
 	size_t cap;
 };
 
-/* Appends a diagnostic (printf-style message).  Allocation failure aborts:
+/* The diagnostics of one list that keep their text: past them (a file
+ * of a million bad lines) each still counts, with its line and column,
+ * but its message is neither made nor kept, and printing ends with how
+ * many more there were (a compiler's -fmax-errors).  A diagnostic then
+ * costs memory in proportion to the lines read, not to their text. */
+#define GA_DIAGS_SHOWN_MAX 1000
+
+/* Appends a diagnostic (printf-style message; past GA_DIAGS_SHOWN_MAX
+ * counted without it: its path and msg NULL).  Allocation failure aborts:
  * a parser that cannot report is of no use. */
 void ga_diags_add(struct ga_diags *d, const char *path, int line, int col,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
