@@ -223,7 +223,7 @@ fuzz-build:
 # it); Check's timeouts stretched for the sanitizers' slowdown.
 sanitize: fuzz-build
 	$(SAN_ENV) ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1 \
-		CK_TIMEOUT_MULTIPLIER=3 $(SAN_B)/check-unit
+		CK_TIMEOUT_MULTIPLIER=3 GA_UNIT_SANITIZED=1 $(SAN_B)/check-unit
 	$(MAKE) --no-print-directory fuzz-short
 
 fuzz-short: fuzz-build

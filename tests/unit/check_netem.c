@@ -101,7 +101,8 @@ static void busy_begin(struct busy_gauge *g)
 
 /* true when the machine was busy since busy_begin: tasks waited for a
  * CPU more than 10% of the time (PSI), or, without PSI, a 1-minute load
- * average above the cores there are; why says so. */
+ * average above the cores there are, or this is a sanitizer build; why
+ * says so. */
 static bool busy_end(const struct busy_gauge *g, char *why, size_t len)
 {
 	long long stall = cpu_stall_us();
@@ -109,6 +110,13 @@ static bool busy_end(const struct busy_gauge *g, char *why, size_t len)
 	double wall_us, frac, load = 0;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	FILE *f;
+
+	/* "make sanitize" runs these tests in an ASan build: slower code,
+	 * its lateness is not the engine's either */
+	if (getenv("GA_UNIT_SANITIZED")) {
+		snprintf(why, len, "a sanitizer build (GA_UNIT_SANITIZED)");
+		return true;
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	wall_us = (t1.tv_sec - g->t0.tv_sec) * 1e6 +
@@ -866,29 +874,43 @@ START_TEST(test_reorder_accuracy)
 	struct ga_netem_stats st;
 	static double lat[4000];
 	struct lab l;
-	uint32_t i, n = 4000, now = 0, later = 0;
+	uint32_t i, n = 4000, now = 0, later = 0, late = 0;
 	long got;
 	double f;
+	struct busy_gauge g;
+	char why[128];
+	bool busy;
 
 	lab_up(&l, &p, 0xb7);
+	busy_begin(&g);
 	for (i = 0; i < n; i++)
 		lat[i] = -1;
 	got = send_many(&l, n, 200, lat);
 	got += receive(&l, lat, n, 500);
+	busy = busy_end(&g, why, sizeof(why));
 	lab_stop(&l, &st);
 	ck_assert_int_eq(got, (long)n);
+	/* a delayed datagram is never early, so one under 200 ms was sent
+	 * at once (reordered), however late the machine made it */
 	for (i = 0; i < n; i++) {
-		if (lat[i] < 100.0)
+		if (lat[i] < 200.0)
 			now++;
-		else if (lat[i] >= 200.0)
+		else
 			later++;
+		if (lat[i] >= 100.0 && lat[i] < 200.0)
+			late++;
 	}
 	f = 100.0 * now / n;
 	fprintf(stderr, "netem accuracy: delay 200ms reorder 25%% over %u "
-		"datagrams: %.2f%% sent at once, %u after 200 ms or more\n",
-		n, f, later);
-	ck_assert_uint_eq(now + later, n);
+		"datagrams: %.2f%% sent at once (%u of them 100 ms or more "
+		"late), %u after 200 ms or more\n", n, f, late, later);
 	ck_assert_uint_eq(st.reordered, now);
+	if (busy)
+		fprintf(stderr, "netem accuracy: lateness not judged: the "
+			"machine was busy (%s)\n", why);
+	else
+		ck_assert_msg(late == 0, "%u datagrams sent at once arrived "
+			      "100 ms or more late (%s)", late, why);
 	ck_assert_msg(f > 22.0 && f < 28.0, "%.2f%% at once", f);
 	lab_down(&l);
 }
