@@ -211,7 +211,10 @@ if mode.startswith("hostile"):
         print(json.dumps(answer), flush=True)
     sys.exit(0)
 if mode == "echo":
-    hello = {"hello": "goneaway-driver", "protocol": 1,
+    # protocol 2 with every feature: it echoes what goneaway sends
+    # (t0091 reads driver options, bound values and paced fetches)
+    hello = {"hello": "goneaway-driver", "protocol": 2,
+             "features": ["params", "fetch-pace", "driver-options"],
              "driver": "bad-echo", "library": "none"}
     hello.update(json.loads(os.environ.get("BAD_DRIVER_HELLO") or "{}"))
     print(json.dumps(hello), flush=True)
