@@ -167,8 +167,9 @@ test_expect_success 'a hostile driver: TAP, JUnit, HTML and Markdown keep its wo
 	"$GONEAWAY" run --color never -o hres --format tap --junit h.xml \
 		--html h.html --markdown h.md --client builtin \
 		--client "cmd:$HOSTILE hostile" \
-		"$TOP/tests/integration/data/hostile-reports.gw" > h.tap 2>&1;
-	rc=$?; cat h.tap h.md; test $rc -eq 1 &&
+		"$TOP/tests/integration/data/hostile-reports.gw" > h.tap 2> h.err;
+	rc=$?; cat h.tap h.md h.err; test $rc -eq 1 &&
+	grep -q "^goneaway: exit 1: 1 case FAILed: hostile-reports" h.err &&
 	test "$(grep -c "^ok \|^not ok " h.tap)" -eq 2 &&
 	! grep -v "^TAP version 13\$\|^1\.\.2\$\|^ok \|^not ok \|^  \|^# " h.tap &&
 	! grep "^ok \|^not ok " h.tap | sed "s/\\\\#//g" | grep -q "#" &&
