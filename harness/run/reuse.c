@@ -304,7 +304,7 @@ bool ga_reuse_may_keep(struct ga_case *c)
 	if (!record_of(c))      /* r->not_kept says why there is none */
 		return not_kept(c, "%s", c->r->not_kept[0] ? c->r->not_kept :
 				"no snapshot of it was taken");
-	if (!c->srv_made || c->srv.pid == 0)
+	if (c->srv.pid == 0)
 		return not_kept(c, "the server is not running");
 	if (ga_interrupted(c->r->in))
 		return not_kept(c, "interrupted by a signal");
