@@ -491,6 +491,29 @@ static int ns_packet_socket(int ns, const char *ifname)
 
 /* A lab in a namespace of this (forked) test's own; the engine with p on
  * the server side, unless p is NULL. */
+struct datagram {
+	uint32_t n;
+	double sent_ms;         /* CLOCK_REALTIME */
+};
+
+/* One datagram across before any is measured, and waited for (at most
+ * 10 s): the sender's neighbour entry is then resolved.  Until it is,
+ * the kernel queues what is sent to it (a few hundred datagrams at
+ * most) and drops the rest; on a loaded machine that took long enough
+ * to lose most of a test's datagrams after the engine let them go. */
+static void warm_up(struct lab *l)
+{
+	struct datagram d = { UINT32_MAX, 0 };
+	struct pollfd pf = { .fd = l->rx, .events = POLLIN };
+	char buf[64];
+
+	ck_assert_msg(send(l->tx, &d, sizeof(d), 0) == sizeof(d), "send: %s",
+		      strerror(errno));
+	ck_assert_msg(poll(&pf, 1, 10000) == 1, "the lab carried no datagram "
+		      "in 10 s");
+	ck_assert_int_gt(recv(l->rx, buf, sizeof(buf), 0), 0);
+}
+
 static void lab_up(struct lab *l, const struct ga_netem_params *p,
 		   unsigned tag)
 {
@@ -503,6 +526,7 @@ static void lab_up(struct lab *l, const struct ga_netem_params *p,
 	l->tx = ns_socket(l->lab.server_ns, false);
 	l->rx = ns_socket(l->lab.client_ns, true);
 	l->e = NULL;
+	warm_up(l);
 	if (p)
 		ck_assert_msg(ga_netem_user_start(p, l->lab.server_ns,
 						  l->lab.server_if,
@@ -534,11 +558,6 @@ static double realtime_ms(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
-
-struct datagram {
-	uint32_t n;
-	double sent_ms;         /* CLOCK_REALTIME */
-};
 
 static void send_one(struct lab *l, uint32_t n)
 {
@@ -597,6 +616,45 @@ static long receive(struct lab *l, double *lat, uint32_t n, int quiet_ms)
  * either, even when a loaded machine runs its softirqs late).  Returns
  * how many arrived meanwhile; whatever load the machine has, nothing is
  * lost but what the engine drops. */
+/* ga_netns_run() work: the receiving namespace's UDP counters of
+ * datagrams it dropped (/proc/net/snmp as seen from inside it). */
+static int read_udp_drops(void *arg, struct ga_error *err)
+{
+	char *out = arg, line[512], head[512] = "";
+	FILE *f = fopen("/proc/net/snmp", "r");
+
+	(void)err;
+	snprintf(out, 256, "no /proc/net/snmp");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Udp:", 4) != 0)
+			continue;
+		if (!head[0]) {
+			snprintf(head, sizeof(head), "%s", line);
+			continue;
+		}
+		/* "Udp: InDatagrams NoPorts InErrors OutDatagrams
+		 * RcvbufErrors ..." and its values */
+		snprintf(out, 256, "receiver %.*s= %.*s", (int)strcspn(head,
+			 "\n"), head, (int)strcspn(line, "\n"), line);
+		break;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* What the receiving namespace dropped, for a failure's message. */
+static const char *rx_drops(struct lab *l)
+{
+	static char buf[256];
+	struct ga_error err;
+
+	if (ga_netns_run(l->lab.client_ns, read_udp_drops, buf, &err))
+		snprintf(buf, sizeof(buf), "%s", err.msg);
+	return buf;
+}
+
 static long send_many(struct lab *l, uint32_t n, uint32_t window,
 		      double *lat)
 {
@@ -620,8 +678,19 @@ static long send_many(struct lab *l, uint32_t n, uint32_t window,
 				break;
 			ck_assert_msg(realtime_ms() < deadline, "the engine "
 				      "read %llu of %u packets in 10 s, %ld "
-				      "arrived", (unsigned long long)st.packets,
-				      i, got);
+				      "arrived (engine: %llu at once, %llu "
+				      "delayed, %llu held, %llu lost, %llu "
+				      "overflow, %llu corrupted, %llu "
+				      "duplicated; %s)",
+				      (unsigned long long)st.packets, i, got,
+				      (unsigned long long)st.reordered,
+				      (unsigned long long)st.delayed,
+				      (unsigned long long)st.held,
+				      (unsigned long long)st.lost,
+				      (unsigned long long)st.overflow,
+				      (unsigned long long)st.corrupted,
+				      (unsigned long long)st.duplicated,
+				      rx_drops(l));
 			poll(NULL, 0, 1);
 		}
 		send_one(l, i);
