@@ -139,7 +139,7 @@ struct select_args {
 int select_scenarios(const struct select_args *sa, struct ga_scenario **scs,
 		     size_t n, size_t *kept);
 /* The measured duration of each of scs[0..n) in seconds (the same
- * durations as --shard), 1 s for one never measured. */
+ * durations as --shard), -1 for one never measured. */
 void scenario_costs(const struct select_args *sa, struct ga_scenario **scs,
 		    size_t n, double *cost);
 /* One line per scenario: label, path, keywords. */

@@ -61,9 +61,7 @@ static int default_jobs(struct run_args *a, size_t nruns)
 	char why[160];
 	unsigned w;
 
-	w = ga_server_guess_weight(a->server_ops,
-				   (const char (*)[PATH_MAX])a->roots,
-				   a->nservers);
+	w = a->start_weight;
 	if (ga_default_jobs(getenv("GONEAWAY_JOBS"), w, nruns, MAX_JOBS,
 			    &a->jobs, why, sizeof(why), &err) == 0) {
 		if (a->verbose)
@@ -670,6 +668,9 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;
 	}
+	a.start_weight = ga_server_guess_weight(a.server_ops,
+						(const char (*)[PATH_MAX])a.roots,
+						a.nservers);
 	if (!a.jobs && default_jobs(&a, count_runs(scs, nrun) * ncombos)) {
 		code = EXIT_USAGE;
 		goto out;

@@ -44,6 +44,8 @@ struct run_args {
 	char cache[PATH_MAX];
 	struct select_args select;              /* -k, --shard, --list */
 	unsigned jobs;                          /* -j N; 0 until chosen */
+	unsigned start_weight;                  /* the heaviest --server's
+						 * start (server/jobs.h) */
 	const char *html;                       /* --html FILE */
 	bool clients_given;                     /* a --client was given */
 	bool record;                            /* --record */

@@ -1,6 +1,8 @@
 /* run_jobs.c - "goneaway run -j N": every case on a pool of worker
  * processes (run/pool.h), one repetition of one scenario per job, the
- * longest first; the results reported in the order a run one after
+ * longest first, each to a worker whose kept server it can use where
+ * one has it, with workers added up to N as they pay for their servers
+ * (run/schedule.h); the results reported in the order a run one after
  * another would give them, each as soon as every case before it ended.
  * A repeated scenario's runs are all given (--stop-early: none after one
  * that did not PASS) and folded in order (run/fold.c). */
@@ -12,7 +14,15 @@
 #include <unistd.h>
 
 #include "run/pool.h"
+#include "run/schedule.h"
+#include "server/starts.h"
+#include "util/clock.h"
 #include "util/escape.h"
+
+/* A server start's cost before the run measured one, per weight
+ * (server/jobs.h): MariaDB about 0.4 s, MySQL 9.7 about 2 s. */
+#define START_GUESS_MS 400.0
+#define START_GUESS_HEAVY_MS 2000.0
 
 /* One scenario against one combination. */
 struct pcase {
@@ -33,6 +43,12 @@ struct pjob {
 	double cost;                    /* seconds, for the order */
 };
 
+/* What the parent knows of a worker's job, for the schedule. */
+struct pbusy {
+	double since_ms;                /* given at */
+	double cost_ms;                 /* expected to take */
+};
+
 struct jobs_run {
 	const struct run_out *o;
 	struct combo *combos;           /* owned, ncombos */
@@ -40,9 +56,17 @@ struct jobs_run {
 	size_t ncombos;
 	struct pcase *cases;            /* owned, in report order */
 	size_t ncases;
-	struct pjob *jobs;              /* owned, the order they are given */
+	struct pjob *jobs;              /* owned, longest first */
+	struct ga_sched_job *sched;     /* owned, njobs: the same, as the
+					 * schedule sees them */
 	size_t njobs;
+	size_t given;                   /* jobs taken (given, or skipped) */
 	size_t ended;                   /* jobs */
+	struct ga_sched_worker *ws;     /* owned, max: the workers */
+	struct pbusy *busy;             /* owned, max */
+	unsigned max;                   /* -j */
+	double start_ms;                /* a server start, as measured */
+	unsigned starts_seen;
 	bool live;                      /* a progress line is on the
 					 * terminal */
 };
@@ -128,16 +152,33 @@ static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	jr->jobs = calloc(n ? n : 1, sizeof(*jr->jobs));
 	if (!jr->jobs)
 		goto oom;
+	jr->sched = calloc(n ? n : 1, sizeof(*jr->sched));
+	if (!jr->sched)
+		goto oom;
 	for (i = 0; i < jr->ncases; i++)
 		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
 			struct pjob *j = &jr->jobs[jr->njobs++];
+			double guess = ga_sched_guess_ms(jr->cases[i].sc, rep);
 
 			j->pcase = i;
 			j->rep = rep;
-			j->cost = cost[jr->cases[i].row] /
-				  (double)jr->cases[i].repeat;
+			/* measured with a server start, or a guess without */
+			j->cost = cost[jr->cases[i].row] >= 0 ?
+				  cost[jr->cases[i].row] /
+				  (double)jr->cases[i].repeat :
+				  (guess + jr->start_ms) / 1000.0;
 		}
 	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), by_cost);
+	for (i = 0; i < jr->njobs; i++) {
+		const struct pcase *pc = &jr->cases[jr->jobs[i].pcase];
+		const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
+		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
+		double measured = jr->jobs[i].cost * 1000.0 - jr->start_ms;
+
+		jr->sched[i].key = ga_reuse_key(&pk->opts, pc->sc);
+		jr->sched[i].server = pk->server;
+		jr->sched[i].cost_ms = measured > guess ? measured : guess;
+	}
 	free(cost);
 	return 0;
 oom:
@@ -146,39 +187,114 @@ oom:
 	return -1;
 }
 
-/* Gives the next jobs to the idle workers. */
-static void dispatch(struct jobs_run *jr, struct ga_pool *pool, size_t *next,
+/* The schedule's view of the workers, as of now. */
+static void view(struct jobs_run *jr, struct ga_pool *pool, double now)
+{
+	unsigned i, n = ga_pool_size(pool);
+	size_t id;
+
+	for (i = 0; i < n; i++) {
+		struct ga_sched_worker *w = &jr->ws[i];
+
+		ga_pool_worker(pool, i, &w->alive, &w->busy, &w->kept, &id);
+		/* one running past its estimate: half of what it ran so far
+		 * is as good a guess of what is left as any */
+		if (w->busy) {
+			double ran = now - jr->busy[i].since_ms;
+			double left = jr->busy[i].cost_ms - ran;
+
+			w->busy_until_ms = now + (left > ran / 2 ? left :
+						  ran / 2);
+		}
+	}
+}
+
+/* Gives job k to idle worker i.  Returns 0, or -1 (said). */
+static int give(struct jobs_run *jr, struct ga_pool *pool, unsigned i,
+		size_t k, double now)
+{
+	const struct pjob *j = &jr->jobs[k];
+	struct pcase *pc = &jr->cases[j->pcase];
+	const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
+	struct ga_pool_job job = { pc->combo, pc->sc, j->rep };
+	struct ga_error err;
+
+	jr->sched[k].taken = true;
+	jr->given++;
+	if (pc->stopped)
+		return 0;
+	if (!pc->started) {
+		if (ga_case_result_init(&pc->acc, &pk->opts, pc->sc)) {
+			pc->stopped = pc->started = true;
+			return 0;
+		}
+		if (pc->repeat > 1)
+			ga_evidence_begin(&pk->opts, pc->sc, &pc->acc);
+		pc->started = true;
+	}
+	if (ga_pool_submit_to(pool, i, &job, k, &err)) {
+		/* not given after all: another worker may take it */
+		jr->sched[k].taken = false;
+		jr->given--;
+		ga_esc_line(stderr, "goneaway: %s", err.msg);
+		return -1;
+	}
+	jr->busy[i].since_ms = now;
+	jr->busy[i].cost_ms = jr->sched[k].cost_ms;
+	pc->dispatched++;
+	return 0;
+}
+
+/* Gives waiting jobs to the idle workers, each the one the schedule
+ * picks for it, and adds workers while the schedule says they pay. */
+static void dispatch(struct jobs_run *jr, struct ga_pool *pool,
 		     struct ga_interrupt *in)
 {
 	struct ga_error err;
+	double now;
+	unsigned i;
+	bool gave;
+	long k;
 
-	while (*next < jr->njobs && ga_pool_idle(pool) && !ga_interrupted(in)) {
-		const struct pjob *j = &jr->jobs[*next];
-		struct pcase *pc = &jr->cases[j->pcase];
-		const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
-		struct ga_pool_job job = { pc->combo, pc->sc, j->rep };
-
-		if (pc->stopped) {
-			(*next)++;
-			continue;
-		}
-		if (!pc->started) {
-			if (ga_case_result_init(&pc->acc, &pk->opts, pc->sc)) {
-				pc->stopped = pc->started = true;
-				(*next)++;
+	do {
+		gave = false;
+		now = ga_clock_ms();
+		view(jr, pool, now);
+		for (i = 0; i < ga_pool_size(pool) && !ga_interrupted(in);
+		     i++) {
+			if (!jr->ws[i].alive || jr->ws[i].busy)
 				continue;
+			k = ga_sched_pick(jr->ws, ga_pool_size(pool), i,
+					  jr->sched, jr->njobs);
+			if (k < 0)
+				continue;
+			if (give(jr, pool, i, (size_t)k, now))
+				return;
+			gave = true;
+			view(jr, pool, now);
+		}
+		if (!gave && !ga_interrupted(in) &&
+		    ga_sched_grow(jr->ws, ga_pool_size(pool), jr->max,
+				  jr->sched, jr->njobs, now, jr->start_ms)) {
+			if (ga_pool_grow(pool, &err) < 0) {
+				ga_esc_line(stderr, "goneaway: -j: %s",
+					    err.msg);
+				return;
 			}
-			if (pc->repeat > 1)
-				ga_evidence_begin(&pk->opts, pc->sc, &pc->acc);
-			pc->started = true;
+			gave = true;    /* the new worker takes one next */
 		}
-		if (ga_pool_submit(pool, &job, *next, &err)) {
-			ga_esc_line(stderr, "goneaway: %s", err.msg);
-			return;
-		}
-		pc->dispatched++;
-		(*next)++;
-	}
+	} while (gave && jr->given < jr->njobs);
+}
+
+/* A result came: a fresh server's start, measured, joins the estimate
+ * (a running mean). */
+static void learn(struct jobs_run *jr, const struct ga_case_result *res)
+{
+	if (res->servers_started != 1 || res->setup_ms <= 0)
+		return;
+	jr->starts_seen++;
+	jr->start_ms += (res->setup_ms - jr->start_ms) /
+			(double)(jr->starts_seen < 20 ? jr->starts_seen + 1 : 20);
 }
 
 /* Every job of pc that will ever be given has ended. */
@@ -231,6 +347,9 @@ static void free_cases(struct jobs_run *jr)
 	}
 	free(jr->cases);
 	free(jr->jobs);
+	free(jr->sched);
+	free(jr->ws);
+	free(jr->busy);
 	free(jr->combos);
 	free(jr->pcombos);
 }
@@ -242,27 +361,40 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 	struct ga_case_result res;
 	struct ga_pool *pool = NULL;
 	struct ga_error err;
-	size_t next = 0, reported = 0, id;
-	unsigned n;
+	size_t reported = 0, id;
+	unsigned first;
 	int rc = -1;
 
 	jr.o = o;
+	jr.start_ms = o->a->start_weight >= 2 ? START_GUESS_HEAVY_MS :
+		      START_GUESS_MS;
 	if (plan(&jr, scs, nscs))
 		goto out;
-	n = o->a->jobs < jr.njobs ? o->a->jobs : (unsigned)jr.njobs;
-	pool = ga_pool_start(n ? n : 1, jr.pcombos, jr.ncombos,
+	jr.max = o->a->jobs < jr.njobs ? o->a->jobs : (unsigned)jr.njobs;
+	if (jr.max < 1)
+		jr.max = 1;
+	jr.ws = calloc(jr.max, sizeof(*jr.ws));
+	jr.busy = calloc(jr.max, sizeof(*jr.busy));
+	if (!jr.ws || !jr.busy) {
+		fprintf(stderr, "goneaway: out of memory\n");
+		goto out;
+	}
+	first = ga_sched_initial(ga_starts_slots(), o->a->start_weight,
+				 jr.max);
+	pool = ga_pool_start(first, jr.max, jr.pcombos, jr.ncombos,
 			     o->a->nservers, in, &err);
 	if (!pool) {
 		ga_esc_line(stderr, "goneaway: -j: %s", err.msg);
 		goto out;
 	}
 	for (;;) {
-		dispatch(&jr, pool, &next, in);
+		dispatch(&jr, pool, in);
 		if (ga_pool_wait(pool, &id, &res) == 0)
 			break;
 		{
 			struct pcase *pc = &jr.cases[jr.jobs[id].pcase];
 
+			learn(&jr, &res);
 			pc->runs[jr.jobs[id].rep - 1] = res;
 			pc->ended++;
 			jr.ended++;
@@ -271,10 +403,10 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 		}
 		while (reported < jr.ncases &&
 		       complete(&jr.cases[reported],
-				next < jr.njobs && !ga_interrupted(in)))
+				jr.given < jr.njobs && !ga_interrupted(in)))
 			finish(&jr, reported++,
 			       ga_interrupted(in) ? in->signo : 0);
-		if (next >= jr.njobs && !ga_pool_busy(pool))
+		if (jr.given >= jr.njobs && !ga_pool_busy(pool))
 			break;
 		progress(&jr, ga_pool_busy(pool));
 	}
@@ -282,6 +414,10 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 	for (; reported < jr.ncases; reported++)
 		finish(&jr, reported, ga_interrupted(in) ? in->signo : 0);
 	progress_clear(&jr);
+	if (o->a->verbose)
+		fprintf(stderr, "goneaway run: %u of at most %u workers, a "
+			"server start measured at %.0f ms\n",
+			ga_pool_size(pool), jr.max, jr.start_ms);
 	rc = 0;
 out:
 	ga_pool_stop(pool);

@@ -18,7 +18,7 @@
 #define DEFAULT_COST 1.0        /* seconds, for a scenario never measured */
 
 /* The cost of scenario sc from the durations file text ("NAME SECONDS"
- * lines, '#' comments), DEFAULT_COST when it is not there. */
+ * lines, '#' comments), -1 when it is not there. */
 static double cost_of(const char *text, const struct ga_scenario *sc)
 {
 	const char *p = text;
@@ -35,7 +35,7 @@ static double cost_of(const char *text, const struct ga_scenario *sc)
 		if (p)
 			p++;
 	}
-	return DEFAULT_COST;
+	return -1;
 }
 
 /* The durations: the file given, else durations.tsv beside the first
@@ -115,8 +115,9 @@ int select_scenarios(const struct select_args *sa, struct ga_scenario **scs,
 			goto out;
 		}
 		for (i = 0; i < m; i++) {
-			cost[i] = durations ? cost_of(durations, scs[i]) :
-				  DEFAULT_COST;
+			cost[i] = durations ? cost_of(durations, scs[i]) : -1;
+			if (cost[i] < 0)
+				cost[i] = DEFAULT_COST;
 			names[i] = scs[i]->label;
 		}
 		ga_shard_assign(cost, names, m, nshards, shard_of);
@@ -153,7 +154,7 @@ void scenario_costs(const struct select_args *sa, struct ga_scenario **scs,
 	if (load_durations(sa->durations, scs, n, &durations))
 		durations = NULL;
 	for (i = 0; i < n; i++)
-		cost[i] = durations ? cost_of(durations, scs[i]) : DEFAULT_COST;
+		cost[i] = durations ? cost_of(durations, scs[i]) : -1;
 	free(durations);
 }
 

@@ -89,6 +89,11 @@ struct ga_fault_ops {
 	const char *probe_name;         /* doctor's word: "nftables" */
 	const char *probe_ok;           /* what works: "rate limits (sch_tbf)" */
 	bool in_lab;                    /* probe needs t */
+	bool on_server;                 /* it acts on the server process
+					 * itself (pause: SIGSTOP), not only
+					 * on the lab's network: a server it
+					 * touched is never kept for another
+					 * case (run/reuse.c) */
 	bool optional;                  /* scenarios that need it SKIP; the
 					 * others still run */
 };

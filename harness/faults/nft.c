@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -139,6 +140,33 @@ static int delete_here(void *arg, struct ga_error *err)
 int ga_nft_delete_table_in(int ns_fd, const char *table, struct ga_error *err)
 {
 	return ga_netns_run(ns_fd, delete_here, (void *)table, err);
+}
+
+static int list_here(void *arg, struct ga_error *err)
+{
+	char **out = arg;
+	struct nft_ctx *ctx;
+	const char *text;
+	int rc;
+
+	rc = nft_open(&ctx, err);
+	if (rc != 0)
+		return -1;
+	rc = nft_run(ctx, "list tables", false, err);
+	if (rc == 0) {
+		text = nft_ctx_get_output_buffer(ctx);
+		*out = strdup(text ? text : "");
+		if (!*out)
+			rc = ga_error_set(err, "out of memory");
+	}
+	nft_ctx_free(ctx);
+	return rc == 0 ? 0 : -1;
+}
+
+int ga_nft_list_tables_in(int ns_fd, char **out, struct ga_error *err)
+{
+	*out = NULL;
+	return ga_netns_run(ns_fd, list_here, out, err);
 }
 
 const char *ga_nft_table_name(unsigned tag, unsigned line, char *buf,

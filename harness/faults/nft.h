@@ -26,6 +26,10 @@ int ga_nft_apply_in(int ns_fd, const char *script, struct ga_error *err);
 int ga_nft_delete_table_in(int ns_fd, const char *table,
 			   struct ga_error *err);
 
+/* The output of "list tables" (every family) in the namespace ns_fd, as
+ * a new string into *out (free it).  Returns 0, or -1 with err set. */
+int ga_nft_list_tables_in(int ns_fd, char **out, struct ga_error *err);
+
 /* The name a fault's table gets: "goneaway_<tag in hex>_<line>" (the tag
  * printed as in the lab's veth names), into buf.  Returns buf. */
 const char *ga_nft_table_name(unsigned tag, unsigned line, char *buf,

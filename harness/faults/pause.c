@@ -150,6 +150,7 @@ static const struct ga_fault_ops pause_ops = {
 	.probe = pause_probe,
 	.probe_name = "pause",
 	.probe_ok = "SIGSTOP/SIGCONT of the scenario's own server",
+	.on_server = true,
 };
 
 const struct ga_fault_kind ga_fault_pause = {

@@ -67,11 +67,32 @@ struct ga_case {
 					 * any" that applied, 0: none */
 	struct ga_capture *capture;     /* owned: the lab's link being
 					 * captured, NULL: none */
+	/* The case's mark (run/marks.c): what "errorlog" and "status" read
+	 * from. */
+	long long errlog_from;          /* the error log's size */
+	long long *status_from;         /* owned, one per step: a status
+					 * step's counter, NULL: none taken */
 };
 
 /* The server and client c runs against, as selectors see them. */
 void ga_case_identity(const struct ga_case *c, const struct ga_driver *drv,
 		      struct ga_server_id *id);
+
+/* ---- the case's mark (run/marks.c) ------------------------------------------ */
+
+/* Marks where c begins: the error log's size, and every counter its
+ * status steps read.  Before the first step.  Returns 0, or -1 with err
+ * set (the server could not be asked). */
+int ga_case_mark(struct ga_case *c, struct ga_error *err);
+
+/* The counters again, after a start of the server inside the case (a
+ * start zeroes them).  Returns as ga_case_mark(). */
+int ga_case_mark_status(struct ga_case *c, struct ga_error *err);
+
+/* Step i's status counter, as how far it moved since the mark, into
+ * out (out->value).  Returns 0, or -1 with err set. */
+int ga_case_status_moved(struct ga_case *c, size_t i, struct ga_outcome *out,
+			 struct ga_error *err);
 
 /* ---- verdicts (run/verdict.c) ----------------------------------------------- */
 

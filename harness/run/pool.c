@@ -36,11 +36,13 @@ struct worker {
 	bool busy;
 	uint64_t id;                    /* its job's, while busy */
 	struct ga_pool_job job;
+	uint64_t *kept;                 /* owned, per server: the key of the
+					 * server its runner keeps, 0: none */
 };
 
 struct ga_pool {
-	struct worker *w;               /* owned, n */
-	unsigned n;
+	struct worker *w;               /* owned, max */
+	unsigned n, max;
 	const struct ga_pool_combo *combos;     /* borrowed */
 	size_t ncombos, nservers;
 	struct ga_interrupt *in;        /* borrowed */
@@ -182,35 +184,73 @@ static int start_worker(struct ga_pool *p, unsigned i, struct ga_error *err)
 	return 0;
 }
 
-struct ga_pool *ga_pool_start(unsigned n, const struct ga_pool_combo *combos,
+struct ga_pool *ga_pool_start(unsigned n, unsigned max,
+			      const struct ga_pool_combo *combos,
 			      size_t ncombos, size_t nservers,
 			      struct ga_interrupt *in, struct ga_error *err)
 {
 	struct ga_pool *p = calloc(1, sizeof(*p));
 	unsigned i;
 
-	if (!p || !(p->w = calloc(n ? n : 1, sizeof(*p->w)))) {
+	if (max < 1)
+		max = 1;
+	if (n < 1 || n > max)
+		n = n < 1 ? 1 : max;
+	if (!p || !(p->w = calloc(max, sizeof(*p->w)))) {
 		free(p);
 		ga_error_set(err, "out of memory");
 		return NULL;
 	}
+	p->max = max;
 	p->combos = combos;
 	p->ncombos = ncombos;
 	p->nservers = nservers;
 	p->in = in;
 	p->parent = getpid();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < max; i++) {
 		p->w[i].jobw = p->w[i].resr = -1;
-	for (i = 0; i < n; i++) {
-		if (start_worker(p, i, err))
-			break;
-		p->n++;
+		p->w[i].kept = calloc(nservers ? nservers : 1,
+				      sizeof(*p->w[i].kept));
+		if (!p->w[i].kept) {
+			ga_pool_stop(p);
+			ga_error_set(err, "out of memory");
+			return NULL;
+		}
 	}
+	for (i = 0; i < n; i++)
+		if (ga_pool_grow(p, err) != 1)
+			break;
 	if (p->n == 0) {
 		ga_pool_stop(p);
 		return NULL;
 	}
 	return p;
+}
+
+int ga_pool_grow(struct ga_pool *p, struct ga_error *err)
+{
+	if (p->n >= p->max)
+		return 0;
+	if (start_worker(p, p->n, err))
+		return -1;
+	p->n++;
+	return 1;
+}
+
+unsigned ga_pool_size(const struct ga_pool *p)
+{
+	return p->n;
+}
+
+void ga_pool_worker(const struct ga_pool *p, unsigned i, bool *alive,
+		    bool *busy, const uint64_t **kept, size_t *job_id)
+{
+	const struct worker *w = &p->w[i];
+
+	*alive = w->pid != 0;
+	*busy = w->busy;
+	*kept = w->kept;
+	*job_id = (size_t)w->id;
 }
 
 unsigned ga_pool_idle(const struct ga_pool *p)
@@ -231,18 +271,15 @@ unsigned ga_pool_busy(const struct ga_pool *p)
 	return k;
 }
 
-int ga_pool_submit(struct ga_pool *p, const struct ga_pool_job *job,
-		   size_t id, struct ga_error *err)
+int ga_pool_submit_to(struct ga_pool *p, unsigned i,
+		      const struct ga_pool_job *job, size_t id,
+		      struct ga_error *err)
 {
 	struct job_msg m;
-	unsigned i;
 	ssize_t n;
 
-	for (i = 0; i < p->n; i++)
-		if (p->w[i].pid && !p->w[i].busy)
-			break;
-	if (i == p->n)
-		return ga_error_set(err, "no idle worker");
+	if (i >= p->n || !p->w[i].pid || p->w[i].busy)
+		return ga_error_set(err, "worker %u is not idle", i);
 	memset(&m, 0, sizeof(m));
 	m.id = id;
 	m.job = *job;
@@ -300,6 +337,7 @@ static void worker_lost(struct ga_pool *p, struct worker *w,
 	res->signo = p->passed_on;
 	w->pid = 0;
 	w->busy = false;
+	memset(w->kept, 0, p->nservers * sizeof(*w->kept));
 }
 
 static void pass_signal_on(struct ga_pool *p)
@@ -376,6 +414,8 @@ int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res)
 					  RESULT_PIECE_MS, &got, res, &err);
 			if (rc == 0 && got == w->id) {
 				w->busy = false;
+				w->kept[p->combos[w->job.combo].server] =
+					res->kept_key;
 				rc = 1;
 				break;
 			}
@@ -416,6 +456,8 @@ void ga_pool_stop(struct ga_pool *p)
 		reap(p->w[i].pid, left > 0 ? left : 0, &status);
 		close_fd(&p->w[i].resr);
 	}
+	for (i = 0; i < p->max; i++)
+		free(p->w[i].kept);
 	free(p->w);
 	free(p);
 }

@@ -13,6 +13,10 @@
  * leaves nothing).  A signal the parent receives is passed on to every
  * worker by its PID; their interrupted results still come back.
  *
+ * Workers are started as the caller asks (ga_pool_grow): each one
+ * starts servers of its own, so the caller adds one only when it pays
+ * (run/schedule.h).
+ *
  * Ownership: ga_pool_start() returns a pool freed by ga_pool_stop().
  */
 #ifndef GA_POOL_H
@@ -44,22 +48,39 @@ struct ga_pool_job {
 
 struct ga_pool;
 
-/* Forks n workers for combos[0..ncombos), whose servers are numbered
- * below nservers.  Returns NULL with err set when not even one could
- * be made. */
-struct ga_pool *ga_pool_start(unsigned n, const struct ga_pool_combo *combos,
+/* Forks n workers (of at most max: ga_pool_grow adds the others) for
+ * combos[0..ncombos), whose servers are numbered below nservers.
+ * Returns NULL with err set when not even one could be made. */
+struct ga_pool *ga_pool_start(unsigned n, unsigned max,
+			      const struct ga_pool_combo *combos,
 			      size_t ncombos, size_t nservers,
 			      struct ga_interrupt *in, struct ga_error *err);
+
+/* Forks one more worker.  Returns 1 when it did, 0 when the pool has
+ * max already, -1 with err set when the fork failed. */
+int ga_pool_grow(struct ga_pool *p, struct ga_error *err);
+
+/* How many workers were started (alive or gone): the worker numbers
+ * below. */
+unsigned ga_pool_size(const struct ga_pool *p);
+
+/* What the parent knows of worker i, for run/schedule.h: alive, busy,
+ * and the keys of the servers it keeps (from its last results: struct
+ * ga_case_result.kept_key; valid until the next ga_pool_wait), and the
+ * caller's id of its job while busy. */
+void ga_pool_worker(const struct ga_pool *p, unsigned i, bool *alive,
+		    bool *busy, const uint64_t **kept, size_t *job_id);
 
 /* How many workers can take a job now. */
 unsigned ga_pool_idle(const struct ga_pool *p);
 /* How many jobs are running. */
 unsigned ga_pool_busy(const struct ga_pool *p);
 
-/* Gives job (the caller's number id) to an idle worker.  Returns 0, or
- * -1 with err set (no idle worker, or it could not be told). */
-int ga_pool_submit(struct ga_pool *p, const struct ga_pool_job *job,
-		   size_t id, struct ga_error *err);
+/* Gives job (the caller's number id) to idle worker i.  Returns 0, or
+ * -1 with err set (not an idle worker, or it could not be told). */
+int ga_pool_submit_to(struct ga_pool *p, unsigned i,
+		      const struct ga_pool_job *job, size_t id,
+		      struct ga_error *err);
 
 /* Waits for a job to end.  Returns 1 with *id and *res (free with
  * ga_case_result_free): its result, or an ERROR saying why the worker

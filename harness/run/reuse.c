@@ -13,18 +13,22 @@
  *   - neither it nor the case before says "server fresh", and the run is
  *     not --fresh-servers;
  *   - the case before left it clean.  That is checked, never assumed:
- *     the case made no server step (stop, start, restart, crash), applied
- *     no fault (the lab's nft tables, qdiscs and the server's SIGSTOP are
- *     the faults' only changes: a lab no fault touched is as it was
- *     made), left no send unreaped, was not interrupted and was no
- *     ERROR; and a snapshot of the server (server/snapshot.h: global
- *     variables, schemas, tables and their rows, users and grants,
- *     routines and plugins, sessions, locks and transactions, the general
- *     and slow log tables, the error log's size, the Aborted_ and
- *     Connection_errors_ counters) is the same as the one taken right
- *     after the server started;
- *   - the status counters the new scenario reads ("status NAME") are
- *     still what they were at that start.
+ *     the case made no server step (stop, start, restart, crash) and no
+ *     fault on the server process (pause); every fault it made in the
+ *     lab was reverted and the lab's kernel state (nft tables, qdiscs:
+ *     faults/residue.h) is what it was before; it left no send unreaped,
+ *     was not interrupted and was no ERROR; the part of the error log
+ *     it wrote has no error line; and a snapshot of the server
+ *     (server/snapshot.h: global variables, schemas, tables and their
+ *     rows, users and grants, routines and plugins, sessions, locks and
+ *     transactions, the general and slow log tables) is the same as the
+ *     one taken right after the server started.  Tables the case left
+ *     in the application's database alone are undone by dropping and
+ *     making that database again, and the snapshot is then taken again.
+ *
+ * What a KILL, a timeout or a dropped client moves - the Aborted_
+ * counters, lines in the error log - is no reason for a fresh server:
+ * each case reads those from its own mark (run/marks.c).
  *
  * Otherwise the kept server is ended and a fresh one starts, and the
  * case's result says why (steps.log, -v).
@@ -36,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/residue.h"
 #include "server/snapshot.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -46,14 +51,24 @@
  * sessions and locks differ. */
 #define DRAIN_MS 1000
 #define DRAIN_POLL_MS 10
+/* Sessions still there this long after the clients went are stuck (a
+ * client cut off by a fault, whose end the server never saw): they are
+ * KILLed, as the case's own would be, and the server is checked again. */
+#define KILL_AFTER_MS 100
+#define KILL_MAX 64
+/* A session that ended badly (Aborted_ moved) has its error log line
+ * written as it ends; the log is read until it did not grow for this
+ * long, so that no line of this case lands past the next case's mark. */
+#define LOG_SETTLE_MS 30
+#define LOG_MAX (64 << 20)
 
-/* The counters a fault moves and a scenario may read through an admin
- * step: compared after every case, whatever the next one reads. */
-static const char *const watched_status[] = {
+/* What a case may leave in the application's database (tables, views:
+ * snapshot lines "table goneaway.NAME"); dropping it undoes them. */
+#define APP_TABLES "table " GA_APP_DATABASE "."
+
+/* The counters that move when a session ends badly. */
+static const char *const aborted_status[] = {
 	"Aborted_clients", "Aborted_connects",
-	"Connection_errors_accept", "Connection_errors_internal",
-	"Connection_errors_max_connections", "Connection_errors_peer_address",
-	"Connection_errors_select", "Connection_errors_tcpip",
 };
 
 struct ga_kept {
@@ -67,6 +82,9 @@ struct ga_kept {
 	uint64_t key;                   /* what set-up it serves */
 	struct ga_snapshot base;        /* right after its start */
 	struct ga_snapshot last;        /* after the last case */
+	char *lab_base;                 /* owned: the lab's kernel state
+					 * before any fault (faults/
+					 * residue.h), NULL: not taken yet */
 	char started_for[200];          /* the scenario it started for */
 	unsigned cases;                 /* cases it ran */
 };
@@ -76,10 +94,11 @@ static uint64_t mix(uint64_t h, const char *s)
 	return ga_fnv1a(h, s ? s : "", s ? strlen(s) + 1 : 1);
 }
 
-/* What the server's set-up depends on, besides the runner's backend. */
-static uint64_t setup_key(const struct ga_case *c)
+/* What the server's set-up depends on, besides the runner's backend:
+ * sc's server-option lines, its TLS check, and whether the lab has a
+ * proxy namespace. */
+static uint64_t setup_key(const struct ga_scenario *sc, bool proxy_ns)
 {
-	const struct ga_scenario *sc = c->sc;
 	uint64_t h = GA_FNV1A_INIT;
 	size_t i;
 	bool tls = false;
@@ -95,8 +114,13 @@ static uint64_t setup_key(const struct ga_case *c)
 	h = mix(h, tls ? "tls-checked" : "tls-not-checked");
 	/* the lab has a proxy namespace or none; the proxy itself is the
 	 * case's own */
-	h = mix(h, c->proxy ? "proxy namespace" : "no proxy namespace");
-	return h;
+	h = mix(h, proxy_ns ? "proxy namespace" : "no proxy namespace");
+	return h ? h : 1;       /* 0 says "never kept" */
+}
+
+static uint64_t case_key(const struct ga_case *c)
+{
+	return setup_key(c->sc, c->proxy != NULL);
 }
 
 static void kept_free(struct ga_runner *r)
@@ -114,6 +138,7 @@ static void kept_free(struct ga_runner *r)
 	}
 	ga_snapshot_free(&k->base);
 	ga_snapshot_free(&k->last);
+	free(k->lab_base);
 	free(k);
 	r->kept = NULL;
 }
@@ -123,20 +148,55 @@ void ga_reuse_drop(struct ga_runner *r)
 	kept_free(r);
 }
 
-/* The status counters sc reads that moved since the kept server
- * started: true when none did, else why. */
-static bool status_unmoved(const struct ga_kept *k,
-			   const struct ga_scenario *sc, char *why,
-			   size_t len)
+/* Whether a step that ran rules out keeping the server: what it says,
+ * or NULL. */
+static const char *dirtying_step(const struct ga_step *step)
+{
+	switch (step->kind) {
+	case GA_STEP_SERVER_STOP:
+	case GA_STEP_SERVER_START:
+	case GA_STEP_SERVER_RESTART:
+	case GA_STEP_SERVER_CRASH:
+		return "a server step";
+	case GA_STEP_FAULT:
+		/* a fault in the lab is checked gone at the end (lab_clean);
+		 * one on the server process is not undone by its revert */
+		if (step->fault && step->fault->ops &&
+		    step->fault->ops->on_server)
+			return "a fault on the server process";
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Whether sc has a fault step (the lab must be checked after it). */
+static bool has_faults(const struct ga_scenario *sc)
 {
 	size_t i;
 
 	for (i = 0; i < sc->nsteps; i++)
-		if (sc->steps[i].kind == GA_STEP_STATUS && sc->steps[i].text &&
-		    !ga_snapshot_same_status(&k->base, &k->last,
-					     sc->steps[i].text, why, len))
-			return false;
-	return true;
+		if (sc->steps[i].kind == GA_STEP_FAULT)
+			return true;
+	return false;
+}
+
+/* The lab's state before c's faults, on the kept record k, when c has
+ * faults and none was taken yet.  The lab is as it was made: a fresh
+ * one, or one every case before left as it found it.  Returns false
+ * (r->not_kept says why) when it cannot be read. */
+static bool lab_base(struct ga_case *c, struct ga_kept *k)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+
+	if (k->lab_base || !has_faults(c->sc))
+		return true;
+	ga_case_fault_target(c, &t);
+	if (ga_fault_lab_state(&t, &k->lab_base, &err) == 0)
+		return true;
+	snprintf(c->r->not_kept, sizeof(c->r->not_kept), "%s", err.msg);
+	return false;
 }
 
 int ga_reuse_adopt(struct ga_case *c)
@@ -144,7 +204,6 @@ int ga_reuse_adopt(struct ga_case *c)
 	struct ga_runner *r = c->r;
 	struct ga_case_result *res = c->res;
 	struct ga_kept *k = r->kept;
-	char why[400];
 
 	if (r->opts->fresh_servers) {
 		snprintf(res->server_setup, sizeof(res->server_setup),
@@ -158,24 +217,27 @@ int ga_reuse_adopt(struct ga_case *c)
 			 "fresh server: %s%s", r->not_kept[0] ?
 			 "the last case's was not kept: " : "no server was "
 			 "kept for it", r->not_kept);
-	} else if (k->key != setup_key(c)) {
+	} else if (k->key != case_key(c)) {
 		snprintf(res->server_setup, sizeof(res->server_setup),
 			 "fresh server: the kept one (started for %s) runs "
 			 "with other server-option lines, TLS check or proxy",
 			 k->started_for);
-	} else if (!status_unmoved(k, c->sc, why, sizeof(why))) {
-		snprintf(res->server_setup, sizeof(res->server_setup),
-			 "fresh server: the kept one's %s, which the scenario "
-			 "reads", why);
 	} else if (!k->holds) {
 		snprintf(res->server_setup, sizeof(res->server_setup),
 			 "fresh server: none is kept");
 	} else {
-		c->srv = k->srv;
 		c->lab = k->lab;
 		c->tag = k->tag;
+		if (!lab_base(c, k)) {
+			snprintf(res->server_setup, sizeof(res->server_setup),
+				 "fresh server: the kept lab's state could "
+				 "not be read: %s", r->not_kept);
+			c->lab.host_ns = c->lab.client_ns = -1;
+			c->lab.server_ns = c->lab.proxy_ns = -1;
+			goto fresh;
+		}
+		c->srv = k->srv;
 		snprintf(c->srv_dir, sizeof(c->srv_dir), "%s", k->dir);
-		ga_snapshot_free(&k->last);
 		k->cases++;
 		snprintf(res->server_setup, sizeof(res->server_setup),
 			 "reused server: started for %s, its case %u, checked "
@@ -187,25 +249,10 @@ int ga_reuse_adopt(struct ga_case *c)
 		r->not_kept[0] = '\0';
 		return 1;
 	}
+fresh:
 	kept_free(r);
 	r->not_kept[0] = '\0';  /* said; the new server's own comes later */
 	return 0;
-}
-
-/* Whether step kind k of a step that ran rules out keeping the server. */
-static const char *dirtying_step(enum ga_step_kind k)
-{
-	switch (k) {
-	case GA_STEP_SERVER_STOP:
-	case GA_STEP_SERVER_START:
-	case GA_STEP_SERVER_RESTART:
-	case GA_STEP_SERVER_CRASH:
-		return "a server step";
-	case GA_STEP_FAULT:
-		return "a fault";
-	default:
-		return NULL;
-	}
 }
 
 /* Why sc's server is never kept, whatever happens in the case: it has a
@@ -224,7 +271,7 @@ static const char *never_kept(const struct ga_run_options *o,
 	if (sc->server_fresh)
 		return "the scenario says 'server fresh'";
 	for (i = 0; i < sc->nsteps; i++) {
-		what = dirtying_step(sc->steps[i].kind);
+		what = dirtying_step(&sc->steps[i]);
 		if (what) {
 			snprintf(buf, len, "the scenario has %s (line %d)",
 				 what, sc->steps[i].line);
@@ -232,6 +279,25 @@ static const char *never_kept(const struct ga_run_options *o,
 		}
 	}
 	return NULL;
+}
+
+uint64_t ga_reuse_key(const struct ga_run_options *o,
+		      const struct ga_scenario *sc)
+{
+	const char *asked = o->proxy && strcmp(o->proxy, "none") != 0 ?
+			    o->proxy : NULL;
+	char buf[200];
+	bool proxy_ns;
+
+	if (never_kept(o, sc, buf, sizeof(buf)))
+		return 0;
+	/* as run/proxy.c chooses: the scenario's proxy line, else --proxy
+	 * (a case that SKIPs for a mismatch makes no server at all) */
+	if (sc->proxy.line)
+		proxy_ns = strcmp(sc->proxy.name, "none") != 0;
+	else
+		proxy_ns = asked != NULL;
+	return setup_key(sc, proxy_ns);
 }
 
 void ga_reuse_baseline(struct ga_case *c)
@@ -257,7 +323,12 @@ void ga_reuse_baseline(struct ga_case *c)
 		free(k);
 		return;
 	}
-	k->key = setup_key(c);
+	if (!lab_base(c, k)) {
+		ga_snapshot_free(&k->base);
+		free(k);
+		return;
+	}
+	k->key = case_key(c);
 	snprintf(k->started_for, sizeof(k->started_for), "%s",
 		 ga_scenario_label(c->sc));
 	k->cases = 1;
@@ -293,6 +364,40 @@ static bool not_kept(struct ga_case *c, const char *fmt, ...)
 	return false;
 }
 
+/* Whether the lab is as it was before c's faults (they were all
+ * reverted: the caller checked); else not_kept says what is left. */
+static bool lab_clean(struct ga_case *c)
+{
+	struct ga_kept *k = record_of(c);
+	struct ga_fault_target t;
+	struct ga_error err;
+	char *now = NULL;
+	const char *b, *a;
+	bool same;
+
+	if (!has_faults(c->sc))
+		return true;
+	if (!k->lab_base)
+		return not_kept(c, "the lab's state before its faults is not "
+				"known");
+	ga_case_fault_target(c, &t);
+	if (ga_fault_lab_state(&t, &now, &err))
+		return not_kept(c, "the lab's state after its faults: %s",
+				err.msg);
+	same = strcmp(k->lab_base, now) == 0;
+	if (!same) {
+		/* the first line that differs */
+		for (b = k->lab_base, a = now; *b && *b == *a; b++, a++)
+			;
+		while (a > now && a[-1] != '\n')
+			a--;
+		not_kept(c, "its faults left the lab changed: %.*s", (int)
+			 strcspn(a, "\n"), *a ? a : "(a line is gone)");
+	}
+	free(now);
+	return same;
+}
+
 bool ga_reuse_may_keep(struct ga_case *c)
 {
 	const struct ga_case_result *res = c->res;
@@ -313,7 +418,7 @@ bool ga_reuse_may_keep(struct ga_case *c)
 	if (res->not_reverted[0])
 		return not_kept(c, "a fault could not be reverted");
 	for (i = 0; i < res->nsteps && i < c->sc->nsteps; i++) {
-		what = res->steps[i].ran ? dirtying_step(c->sc->steps[i].kind)
+		what = res->steps[i].ran ? dirtying_step(&c->sc->steps[i])
 					 : NULL;
 		if (what)
 			return not_kept(c, "%s ran (line %d)", what,
@@ -325,30 +430,20 @@ bool ga_reuse_may_keep(struct ga_case *c)
 					"reaped (line %d)",
 					c->sc->connections[i].name,
 					c->clients[i].pending_line);
-	return true;
+	return lab_clean(c);
 }
 
-/* The watched counters that moved from base to now, into why. */
-static bool watched_unmoved(const struct ga_snapshot *base,
-			    const struct ga_snapshot *now, char *why,
-			    size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(watched_status) / sizeof(*watched_status); i++)
-		if (!ga_snapshot_same_status(base, now, watched_status[i], why,
-					     len))
-			return false;
-	return true;
-}
-
-/* Only sessions and locks differ: they may still be on their way out. */
-static bool draining(const char *why)
+/* Only sessions, locks and the application's tables differ: sessions
+ * may still be on their way out, and the tables can be undone once they
+ * are gone (restore_app_database). */
+static bool settling(const char *why)
 {
 	const char *p = why;
 
 	while (*p) {
-		if (strncmp(p, "session ", 8) != 0 && strncmp(p, "lock ", 5) != 0)
+		if (strncmp(p, "session ", 8) != 0 &&
+		    strncmp(p, "lock ", 5) != 0 &&
+		    strncmp(p, APP_TABLES, strlen(APP_TABLES)) != 0)
 			return false;
 		p = strstr(p, "; ");
 		if (!p)
@@ -358,6 +453,123 @@ static bool draining(const char *why)
 	return true;
 }
 
+/* Drops the application's database and makes it again, as the
+ * bootstrap made it (fixtures/server/bootstrap.sql): what a case left
+ * in it alone is gone.  Returns 0, or -1 with why set. */
+static int restore_app_database(struct ga_case *c, char *why, size_t len)
+{
+	static const char *const sql[] = {
+		"DROP DATABASE IF EXISTS " GA_APP_DATABASE,
+		"CREATE DATABASE " GA_APP_DATABASE,
+	};
+	struct ga_outcome out;
+	struct ga_error err;
+
+	if (ga_server_admin_queries(&c->srv, sql, sizeof(sql) / sizeof(*sql),
+				    &out, &err)) {
+		snprintf(why, len, "%s", err.msg);
+		return -1;
+	}
+	if (out.result != GA_RESULT_OK) {
+		snprintf(why, len, "%u %s", out.err, out.message);
+		return -1;
+	}
+	return 0;
+}
+
+/* KILLs the client sessions now has that base has not.  Returns 0, or
+ * -1 with why set. */
+static int kill_left_sessions(struct ga_case *c, const struct ga_snapshot *base,
+			      const struct ga_snapshot *now, char *why,
+			      size_t len)
+{
+	unsigned long ids[KILL_MAX];
+	struct ga_outcome out;
+	struct ga_error err;
+	char sql[64];
+	size_t i, n;
+
+	n = ga_snapshot_new_sessions(base, now, ids, KILL_MAX);
+	if (n > KILL_MAX) {
+		snprintf(why, len, "%zu sessions are left", n);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "KILL %lu", ids[i]);
+		if (ga_server_admin_query(&c->srv, sql, &out, &err)) {
+			snprintf(why, len, "%s", err.msg);
+			return -1;
+		}
+		/* 1094 ER_NO_SUCH_THREAD: it ended meanwhile */
+		if (out.result != GA_RESULT_OK && out.err != 1094) {
+			snprintf(why, len, "%s: %u %s", sql, out.err,
+				 out.message);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Whether a session ended badly in the case: an Aborted_ counter moved
+ * from before (the snapshot the case started from) to now. */
+static bool aborted_moved(const struct ga_snapshot *before,
+			  const struct ga_snapshot *now)
+{
+	char why[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(aborted_status) / sizeof(*aborted_status); i++)
+		if (!ga_snapshot_same_status(before, now, aborted_status[i],
+					     why, sizeof(why)))
+			return true;
+	return false;
+}
+
+/* Waits (bounded) until the error log did not grow for LOG_SETTLE_MS. */
+static void log_settle(struct ga_case *c)
+{
+	double start = ga_clock_ms(), since = start;
+	long long size = ga_server_log_size(&c->srv), now;
+
+	while (ga_clock_ms() - since < LOG_SETTLE_MS &&
+	       ga_clock_ms() - start < DRAIN_MS) {
+		if (ga_interrupt_wait(c->r->in, -1, DRAIN_POLL_MS) < 0)
+			return;
+		now = ga_server_log_size(&c->srv);
+		if (now != size) {
+			size = now;
+			since = ga_clock_ms();
+		}
+	}
+}
+
+/* Whether the case's part of the error log (from its mark) has no line
+ * of the error level; else not_kept says which. */
+static bool log_clean(struct ga_case *c)
+{
+	long long from = c->errlog_from;
+	struct ga_error err;
+	char *text, *line;
+	bool clean = true;
+
+	if (ga_file_read_from(c->srv.errlog, &from, LOG_MAX, &text, NULL,
+			      &err))
+		return not_kept(c, "%s", err.msg);
+	for (line = text; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (strstr(line, "[ERROR]") &&
+		    strstr(line, "[ERROR]") < line + strcspn(line, "\n")) {
+			clean = not_kept(c, "the server wrote an error during "
+					 "the case: %.*s",
+					 (int)strcspn(line, "\n"), line);
+			break;
+		}
+	}
+	free(text);
+	return clean;
+}
+
 void ga_reuse_keep(struct ga_case *c)
 {
 	struct ga_kept *k = record_of(c);
@@ -365,6 +577,8 @@ void ga_reuse_keep(struct ga_case *c)
 	double start = ga_clock_ms();
 	struct ga_snapshot now;
 	struct ga_error err;
+	bool restored = false, killed = false;
+	char left[200];
 
 	if (!k)
 		return;
@@ -373,27 +587,59 @@ void ga_reuse_keep(struct ga_case *c)
 			not_kept(c, "%s", err.msg);
 			goto drop;
 		}
-		if (ga_snapshot_same(&k->base, &now, why, sizeof(why)) &&
-		    watched_unmoved(&k->base, &now, why, sizeof(why)))
+		if (ga_snapshot_same(&k->base, &now, why, sizeof(why)))
 			break;
+		if (!restored &&
+		    ga_snapshot_differ_only_in(&k->base, &now, APP_TABLES)) {
+			ga_snapshot_free(&now);
+			if (restore_app_database(c, why, sizeof(why))) {
+				not_kept(c, "its tables could not be undone: %s",
+					 why);
+				goto drop;
+			}
+			restored = true;
+			continue;
+		}
+		if (settling(why) && !killed &&
+		    ga_clock_ms() - start > KILL_AFTER_MS) {
+			if (kill_left_sessions(c, &k->base, &now, left,
+					       sizeof(left))) {
+				ga_snapshot_free(&now);
+				not_kept(c, "its sessions could not be ended: "
+					 "%s", left);
+				goto drop;
+			}
+			killed = true;
+		}
 		ga_snapshot_free(&now);
-		if (!draining(why) || ga_clock_ms() - start > DRAIN_MS ||
+		if (!settling(why) || ga_clock_ms() - start > DRAIN_MS ||
 		    ga_interrupt_wait(c->r->in, -1, DRAIN_POLL_MS) < 0) {
 			not_kept(c, "%s", why);
 			goto drop;
 		}
 	}
+	if (aborted_moved(k->last.n ? &k->last : &k->base, &now))
+		log_settle(c);
+	if (!log_clean(c)) {
+		ga_snapshot_free(&now);
+		goto drop;
+	}
 	k->holds = true;
+	c->res->kept_key = k->key;
 	k->srv = c->srv;
 	k->lab = c->lab;
 	k->tag = c->tag;
 	snprintf(k->dir, sizeof(k->dir), "%s", c->srv_dir);
+	ga_snapshot_free(&k->last);
 	k->last = now;
 	c->srv_made = c->lab_made = c->srv_dir_made = false;
 	c->r->not_kept[0] = '\0';
 	snprintf(c->res->server_after, sizeof(c->res->server_after),
-		 "kept for the next case: the same as at its start "
-		 "(checked in %.0f ms)", ga_clock_ms() - start);
+		 "kept for the next case: the same as at its start%s%s "
+		 "(checked in %.0f ms)", killed ? ", once the sessions it "
+		 "left were KILLed" : "", restored ? ", once the tables it "
+		 "left in " GA_APP_DATABASE " were dropped" : "",
+		 ga_clock_ms() - start);
 	return;
 drop:
 	kept_free(c->r);

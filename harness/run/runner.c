@@ -358,6 +358,8 @@ static void teardown(struct ga_case *c)
 	ga_proxy_destroy(&c->prx);
 	free(c->sessions);
 	c->sessions = NULL;
+	free(c->status_from);
+	c->status_from = NULL;
 	capture_stop(c);        /* its socket holds the client namespace */
 	if (may_keep) {
 		ga_reuse_keep(c);
@@ -493,8 +495,9 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 		if (ga_interrupted(r->in))
 			res->signo = r->in->signo;
 		ga_case_verdict(res, GA_VERDICT_ERROR, res->line, "%s", err.msg);
-	} else if (rc == 0) {
-		check_requires(&c);
+	} else if (rc == 0 && check_requires(&c) == 0 &&
+		   ga_case_mark(&c, &err)) {
+		ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", err.msg);
 	}
 	t1 = ga_clock_ms();
 	/* --record: on after a step that did not match (its verdict is

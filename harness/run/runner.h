@@ -17,6 +17,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "client/driver.h"
@@ -196,9 +197,19 @@ struct ga_case_result {
 					 * kept: WHY", "" unknown */
 	long servers_started;           /* servers its set-ups started (a
 					 * repeated scenario's, summed) */
+	uint64_t kept_key;              /* the key (ga_reuse_key) of the
+					 * server its runner kept after it,
+					 * 0: none kept */
 };
 
 void ga_case_result_free(struct ga_case_result *res);
+
+/* What a case of sc on a runner with options o asks of its server
+ * (run/reuse.c): cases with the same key can share one kept server.
+ * 0: sc's server is never kept (--fresh-servers, "server fresh", a
+ * server step, a fault on the server process). */
+uint64_t ga_reuse_key(const struct ga_run_options *o,
+		      const struct ga_scenario *sc);
 
 /* How many of res's steps were skipped (ga_step_result.skipped): more
  * than 0 makes a case partly skipped, whose other steps ran. */

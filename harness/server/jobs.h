@@ -19,11 +19,15 @@
 unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
 				const char (*args)[PATH_MAX], size_t n);
 
-/* Scenarios side by side per core when no -j is given, by start weight:
- * a scenario mostly waits (for the timeouts it provokes), but a server's
- * start does not, and MySQL's costs five times MariaDB's. */
-#define GA_JOBS_PER_CORE_LIGHT 4
-#define GA_JOBS_PER_CORE_HEAVY 2
+/* Scenarios side by side per core at most when no -j is given, by start
+ * weight: a scenario mostly waits (for the timeouts it provokes), but a
+ * server's start does not, and MySQL's costs five times MariaDB's.  A
+ * run starts fewer workers and adds them up to this only while a case
+ * would otherwise wait longer than a server start (run/schedule.h), so
+ * short cases queue behind kept servers and long ones get workers of
+ * their own. */
+#define GA_JOBS_PER_CORE_LIGHT 8
+#define GA_JOBS_PER_CORE_HEAVY 4
 
 /* The default -j: env (GONEAWAY_JOBS; NULL or "": not set) when it is a
  * number from 1 to max_jobs, else the cores times the jobs per core of

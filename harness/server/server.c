@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -448,10 +449,12 @@ static bool died(struct ga_server *srv, struct ga_error *err)
 	return true;
 }
 
-int ga_server_admin_query(struct ga_server *srv, const char *sql,
-			  struct ga_outcome *out, struct ga_error *err)
+int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
+			    size_t n, struct ga_outcome *out,
+			    struct ga_error *err)
 {
 	double start = ga_clock_ms();
+	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (!srv->pid)
@@ -461,7 +464,12 @@ int ga_server_admin_query(struct ga_server *srv, const char *sql,
 		died(srv, err);
 		return -1;
 	}
-	ga_mysql_query(srv->admin, sql, out);
+	for (i = 0; i < n; i++) {
+		memset(out, 0, sizeof(*out));
+		ga_mysql_query(srv->admin, sql[i], out);
+		if (out->result != GA_RESULT_OK)
+			break;
+	}
 	ga_admin_close(srv);
 	out->elapsed_ms = ga_clock_ms() - start;
 	if (out->result == GA_RESULT_ERROR &&
@@ -469,6 +477,42 @@ int ga_server_admin_query(struct ga_server *srv, const char *sql,
 	    died(srv, err))
 		return -1;
 	return 0;
+}
+
+int ga_server_admin_query(struct ga_server *srv, const char *sql,
+			  struct ga_outcome *out, struct ga_error *err)
+{
+	return ga_server_admin_queries(srv, &sql, 1, out, err);
+}
+
+int ga_server_status(struct ga_server *srv, const char *name,
+		     struct ga_outcome *out, struct ga_error *err)
+{
+	char sql[256];
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (!(isalnum((unsigned char)name[i]) || name[i] == '_'))
+			return ga_error_set(err, "'%s' is not a status "
+					    "variable's name", name);
+	/* MySQL 8.0 moved the counters to performance_schema (9.x has no
+	 * information_schema copy); MariaDB keeps them in
+	 * information_schema, with performance_schema off by default. */
+	if (snprintf(sql, sizeof(sql), "SELECT VARIABLE_VALUE FROM %s WHERE "
+		     "VARIABLE_NAME = '%s'",
+		     srv->id.flavour == GA_FLAVOUR_MYSQL ?
+		     "performance_schema.global_status" :
+		     "information_schema.GLOBAL_STATUS", name) >=
+	    (int)sizeof(sql))
+		return ga_error_set(err, "status variable name too long");
+	return ga_server_admin_query(srv, sql, out, err);
+}
+
+long long ga_server_log_size(const struct ga_server *srv)
+{
+	struct stat st;
+
+	return stat(srv->errlog, &st) == 0 ? (long long)st.st_size : 0;
 }
 
 void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)

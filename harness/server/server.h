@@ -214,6 +214,24 @@ void ga_server_destroy(struct ga_server *srv);
 int ga_server_admin_query(struct ga_server *srv, const char *sql,
 			  struct ga_outcome *out, struct ga_error *err);
 
+/* Runs the n statements of sql one after another on one fresh admin
+ * connection (the first may drop the database the connection started
+ * in), stopping at the first that fails: its outcome is then in out.
+ * Returns as ga_server_admin_query(). */
+int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
+			    size_t n, struct ga_outcome *out,
+			    struct ga_error *err);
+
+/* Reads status counter name (letters, digits and '_') the way the
+ * server's flavour keeps it, into out (out->value, out->has_value: a
+ * counter the server does not have returns none).  Returns as
+ * ga_server_admin_query(). */
+int ga_server_status(struct ga_server *srv, const char *name,
+		     struct ga_outcome *out, struct ga_error *err);
+
+/* The error log's size in bytes now (0 while it does not exist). */
+long long ga_server_log_size(const struct ga_server *srv);
+
 /* Copies the last lines of the error log (at most len bytes) into buf. */
 void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len);
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "util/hash.h"
 
@@ -296,17 +295,6 @@ static int take_tables(struct taker *t)
 	return rc;
 }
 
-static int take_errorlog(struct taker *t, const struct ga_server *srv)
-{
-	struct stat st;
-	char size[32];
-
-	if (stat(srv->errlog, &st) != 0)
-		return ga_error_errno(t->err, errno, "stat %s", srv->errlog);
-	snprintf(size, sizeof(size), "%lld bytes", (long long)st.st_size);
-	return add_line(t, "errorlog", "size", size, strlen(size));
-}
-
 /* Stored routines, events and plugins.  MariaDB's come from its own
  * tables, not information_schema: an information_schema table with a
  * long text column is an Aria temporary table, and MariaDB 10.11.19 was
@@ -373,8 +361,7 @@ static int take_all(struct taker *t, struct ga_server *srv)
 	    query(t, "SELECT CONCAT('InnoDB transaction ', trx_id), "
 		  "trx_state FROM information_schema.INNODB_TRX",
 		  row_key_value, "lock") ||
-	    query(t, "XA RECOVER", row_xa, NULL) ||
-	    take_errorlog(t, srv))
+	    query(t, "XA RECOVER", row_xa, NULL))
 		return -1;
 	return 0;
 }
@@ -502,14 +489,21 @@ static const char *word_for(const char *line, bool appeared)
 	return appeared ? "appeared" : "is gone";
 }
 
-bool ga_snapshot_same(const struct ga_snapshot *before,
-		      const struct ga_snapshot *after, char *why, size_t len)
+/* Walks before and after side by side (both sorted), every section
+ * but status.  Each difference is said into why (when why is not NULL)
+ * and, when its key does not start with only, counted in *others.
+ * Returns true when they are the same. */
+static bool walk(const struct ga_snapshot *before,
+		 const struct ga_snapshot *after, const char *only,
+		 size_t *others, char *why, size_t len)
 {
-	size_t i = 0, j = 0, used = 0, kb, ka;
+	size_t i = 0, j = 0, used = 0, kb, ka, olen = only ? strlen(only) : 0;
+	const char *key;
 	bool same = true;
 	int c;
 
-	why[0] = '\0';
+	if (why && len)
+		why[0] = '\0';
 	while (i < before->n || j < after->n) {
 		const char *b = i < before->n ? before->lines[i] : NULL;
 		const char *a = j < after->n ? after->lines[j] : NULL;
@@ -533,28 +527,82 @@ bool ga_snapshot_same(const struct ga_snapshot *before,
 			if (c == 0)
 				c = kb < ka ? -1 : kb > ka;
 		}
+		if (c == 0 && strcmp(value_of(b), value_of(a)) == 0) {
+			i++;
+			j++;
+			continue;
+		}
+		same = false;
+		key = c <= 0 ? b : a;
+		if (!only || strncmp(key, only, olen) != 0)
+			(*others)++;
 		if (c == 0) {
-			if (strcmp(value_of(b), value_of(a)) != 0) {
-				same = false;
+			if (why)
 				say(why, len, &used, "%.*s changed (%s -> %s)",
 				    (int)kb, b, value_of(b), value_of(a));
-			}
 			i++;
 			j++;
 		} else if (c < 0) {
-			same = false;
-			say(why, len, &used, "%.*s %s", (int)kb, b,
-			    word_for(b, false));
+			if (why)
+				say(why, len, &used, "%.*s %s", (int)kb, b,
+				    word_for(b, false));
 			i++;
 		} else {
-			same = false;
-			say(why, len, &used, "%.*s %s%s%s%s", (int)ka, a,
-			    word_for(a, true), *value_of(a) ? " (" : "",
-			    value_of(a), *value_of(a) ? ")" : "");
+			if (why)
+				say(why, len, &used, "%.*s %s%s%s%s", (int)ka,
+				    a, word_for(a, true),
+				    *value_of(a) ? " (" : "", value_of(a),
+				    *value_of(a) ? ")" : "");
 			j++;
 		}
 	}
 	return same;
+}
+
+bool ga_snapshot_same(const struct ga_snapshot *before,
+		      const struct ga_snapshot *after, char *why, size_t len)
+{
+	size_t others = 0;
+
+	return walk(before, after, NULL, &others, why, len);
+}
+
+bool ga_snapshot_differ_only_in(const struct ga_snapshot *before,
+				const struct ga_snapshot *after,
+				const char *prefix)
+{
+	size_t others = 0;
+
+	return !walk(before, after, prefix, &others, NULL, 0) && others == 0;
+}
+
+/* Whether s has a line with the key of line (its text before the tab). */
+static bool has_key(const struct ga_snapshot *s, const char *line)
+{
+	size_t i, k = key_len(line);
+
+	for (i = 0; i < s->n; i++)
+		if (key_len(s->lines[i]) == k &&
+		    strncmp(s->lines[i], line, k) == 0)
+			return true;
+	return false;
+}
+
+size_t ga_snapshot_new_sessions(const struct ga_snapshot *before,
+				const struct ga_snapshot *after,
+				unsigned long *ids, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < after->n; i++) {
+		if (strncmp(after->lines[i], "session ", 8) != 0 ||
+		    has_key(before, after->lines[i]))
+			continue;
+		if (n < max)
+			ids[n] = strtoul(after->lines[i] + 8, NULL, 10);
+		n++;
+	}
+	return n;
 }
 
 static const char *find_status(const struct ga_snapshot *s, const char *name)

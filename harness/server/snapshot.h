@@ -20,7 +20,9 @@
  *            server's daemons (a case that ended must leave none)
  *   lock     tables in use or locked, InnoDB transactions, prepared XA
  *            transactions
- *   errorlog the error log's size (a new line in it is a change)
+ *
+ * (The error log is not in it: a case reads its own part of the log,
+ * from its mark on, run/marks.c; run/reuse.c looks there for errors.)
  *
  * Ownership: ga_snapshot_take fills a snapshot the caller releases with
  * ga_snapshot_free (also after a failure; a zeroed one is empty).
@@ -53,6 +55,19 @@ void ga_snapshot_free(struct ga_snapshot *snap);
  * "table goneaway.t1 appeared", "session 12 is left (goneaway, Sleep)". */
 bool ga_snapshot_same(const struct ga_snapshot *before,
 		      const struct ga_snapshot *after, char *why, size_t len);
+
+/* Whether before and after differ, and only in lines whose key starts
+ * with prefix ("table goneaway."): what a scenario made in the
+ * application's database alone, which dropping that database undoes. */
+bool ga_snapshot_differ_only_in(const struct ga_snapshot *before,
+				const struct ga_snapshot *after,
+				const char *prefix);
+
+/* The thread ids of the client sessions in after that before does not
+ * have, at most max of them into ids.  Returns how many there are. */
+size_t ga_snapshot_new_sessions(const struct ga_snapshot *before,
+				const struct ga_snapshot *after,
+				unsigned long *ids, size_t max);
 
 /* Whether status counter name (any case) has the same value in both;
  * else false with why set ("status Aborted_clients changed (0 -> 1)").

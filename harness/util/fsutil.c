@@ -452,6 +452,61 @@ int ga_file_read(const char *path, size_t max, char **out, size_t *len,
 	return 0;
 }
 
+int ga_file_read_from(const char *path, long long *from, size_t max,
+		      char **out, size_t *len, struct ga_error *err)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0, want;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		*from = 0;
+		buf = strdup("");
+		if (!buf)
+			return ga_error_set(err, "out of memory");
+		*out = buf;
+		if (len)
+			*len = 0;
+		return 0;
+	}
+	if (fd < 0)
+		return ga_error_errno(err, errno, "cannot read %s", path);
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return ga_error_errno(err, errno, "stat %s", path);
+	}
+	if (*from < 0 || *from > (long long)st.st_size)
+		*from = 0;
+	want = (size_t)((long long)st.st_size - *from);
+	if (want > max) {
+		close(fd);
+		return ga_error_set(err, "%s: more than %zu bytes past byte "
+				    "%lld", path, max, *from);
+	}
+	buf = malloc(want + 1);
+	if (!buf) {
+		close(fd);
+		return ga_error_set(err, "out of memory reading %s", path);
+	}
+	while (got < want) {
+		n = pread(fd, buf + got, want - got, (off_t)(*from + (long long)got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	if (len)
+		*len = got;
+	return 0;
+}
+
 int ga_file_write(const char *path, const char *data, size_t len,
 		  struct ga_error *err)
 {

@@ -81,6 +81,12 @@ int ga_file_close(FILE *f, int bad);
 int ga_file_read(const char *path, size_t max, char **out, size_t *len,
 		 struct ga_error *err);
 
+/* ga_file_read() of the part of path from byte from on (at most max
+ * bytes of it); a file shorter than from (replaced since) is read
+ * whole, and *from then says 0.  A missing file reads as empty. */
+int ga_file_read_from(const char *path, long long *from, size_t max,
+		      char **out, size_t *len, struct ga_error *err);
+
 /* Writes len bytes to path (created or truncated, mode 0644). */
 int ga_file_write(const char *path, const char *data, size_t len,
 		  struct ga_error *err);

@@ -1,9 +1,14 @@
 #!/bin/sh
 # t0117-reuse: a worker keeps its server for the next case only when the
 # case left it clean, and that is checked (run/reuse.c): a mutant that
-# changes a global, leaves a table or a user behind without saying so
+# changes a global, leaves a user or a schema behind without saying so
 # makes the next case get a fresh server, and -v says why; the probe
-# after it sees a server as fresh as a new one.  --fresh-servers and a
+# after it sees a server as fresh as a new one.  What a case can leave
+# that the check undoes - tables in the application's database, sessions
+# its clients abandoned - is undone, and the probe after it still sees a
+# fresh server.  A KILL or a fault in the lab is no reason for a fresh
+# server: the next case reads counters and the error log from its own
+# mark, and the lab is checked as it was.  --fresh-servers and a
 # scenario's "server fresh" start one for every case.  A run with a kept
 # server leaves nothing behind under SIGINT, SIGTERM and SIGKILL, also
 # with -j.
@@ -24,6 +29,10 @@ admin SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'gonea
     expect ok = 0
 admin SELECT COUNT(*) FROM mysql.user WHERE User = 'leftover'
     expect ok = 0
+admin SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE User = 'goneaway'
+    expect ok = 1
+admin SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'elsewhere'
+    expect ok = 0
 EOF
 cp "$SCRATCH/probe.gw" "$SCRATCH/probe2.gw"
 
@@ -40,6 +49,7 @@ mutant() {
 mutant global 'SET GLOBAL wait_timeout = 7'
 mutant table 'CREATE TABLE goneaway.leftover (id INT)'
 mutant user "CREATE USER 'leftover'@'%' IDENTIFIED BY 'x'"
+mutant schema 'CREATE DATABASE elsewhere'
 
 test_expect_success 'a clean case leaves its server to the next one' '
 	"$GONEAWAY" run -j 1 -v --no-results probe.gw probe2.gw > out 2>&1;
@@ -50,10 +60,10 @@ test_expect_success 'a clean case leaves its server to the next one' '
 	grep -q "^servers started: 1 for 2 cases" out
 '
 
-for m in global table user; do
+for m in global user schema; do
 	case $m in
 	global) why='global wait_timeout changed (28800 -> 7)' ;;
-	table) why='table goneaway.leftover appeared' ;;
+	schema) why='schema elsewhere appeared' ;;
 	user) why="grant '\''leftover'\''@'\''%'\'' appeared" ;;
 	esac
 	test_expect_success "a leftover $m is caught: the next case gets a fresh server, -v says why" "
@@ -66,6 +76,67 @@ for m in global table user; do
 		grep -q '^servers started: 2 for 3 cases' out
 	"
 done
+
+test_expect_success 'a table left in the application database is dropped: the next case sees none, on the same server' '
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw table.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[3/3\] probe2 *PASS" out &&
+	grep -q "server after: kept for the next case: the same as at its start, once the tables it left in goneaway were dropped" out &&
+	grep -q "^servers started: 1 for 3 cases" out
+'
+
+test_expect_success 'a session its client abandoned is KILLed: the next case sees none, on the same server' '
+	cat > abandoned.gw <<-\EOF &&
+	title    A client that gives up on a query the server goes on running
+	cause    (test fixture) the client read timeout
+	connection app read_timeout=1s
+	connect app
+	query app SELECT SLEEP(30)
+	    expect CR_SERVER_LOST within 3s
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw abandoned.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[2/3\] abandoned *PASS" out &&
+	grep -q "^\[3/3\] probe2 *PASS" out &&
+	grep -q "server after: kept for the next case: the same as at its start, once the sessions it left were KILLed" out &&
+	grep -q "^servers started: 1 for 3 cases" out
+'
+
+test_expect_success 'a fault in the lab, reverted: the lab is checked as it was and kept, the next case connects' '
+	cat > walled.gw <<-\EOF &&
+	title    A firewall that drops everything, reverted at the end
+	cause    (test fixture) a fault in the lab
+	connection app read_timeout=1s
+	connect app
+	fault wall firewall drop both
+	query app SELECT 1
+	    expect CR_SERVER_LOST within 3s
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw walled.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[2/3\] walled *PASS" out &&
+	grep -q "^\[3/3\] probe2 *PASS" out &&
+	sed -n "/^\[3\/3\] probe2/,\$p" out > third &&
+	grep -q "server: reused server: started for probe, its case 3" third &&
+	grep -q "^servers started: 1 for 3 cases" out
+'
+
+test_expect_success 'a fault on the server process (pause) is never kept' '
+	cat > paused.gw <<-\EOF &&
+	title    The server stopped and continued
+	cause    (test fixture) a pause
+	connection app read_timeout=1s
+	connect app
+	fault stop pause
+	query app SELECT 1
+	    expect CR_SERVER_LOST within 3s
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw paused.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[2/3\] paused *PASS" out &&
+	grep -q "server after: not kept: a fault on the server process ran (line 5)" out &&
+	grep -q "^servers started: 2 for 3 cases" out
+'
 
 test_expect_success 'steps.log says where the server came from and whether it was kept' '
 	"$GONEAWAY" run -j 1 -o res probe.gw global.gw > out 2>&1;
@@ -91,27 +162,57 @@ test_expect_success '"server fresh": the scenario gets a server of its own' '
 	grep -q "^servers started: 3 for 3 cases" out
 '
 
-test_expect_success 'a case that reads a status counter the last one moved gets a fresh server' '
+test_expect_success 'a status counter counts from the case: a KILL before it on the same server is not seen' '
 	cat > counted.gw <<-\EOF &&
-	title    A counter read as it is
+	title    A counter read from the case mark
 	cause    (test fixture) none
 	connection app
 	connect app
 	status Aborted_clients
 	    expect ok = 0
+	admin SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "ABORTED_CLIENTS"
+	    expect ok >= 1
 	EOF
 	cat > aborted.gw <<-\EOF &&
-	title    A session killed, so Aborted_clients moves
+	title    A session killed, so Aborted_clients moves by one
 	cause    (test fixture) a KILL
 	connection app
 	connect app
 	kill app
+	status Aborted_clients
+	    expect ok = 1
 	EOF
-	"$GONEAWAY" run -j 1 -v --no-results probe.gw aborted.gw counted.gw > out 2>&1;
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw aborted.gw counted.gw aborted.gw > out 2>&1;
 	cat out &&
-	grep -q "^\[3/3\] counted *PASS" out &&
-	sed -n "/^\[3\/3\] counted/,\$p" out > third &&
-	grep -q "server: fresh server: the last case.s was not kept: status Aborted_clients changed (0 -> 1)" third
+	grep -q "^\[2/4\] aborted *PASS" out &&
+	grep -q "^\[3/4\] counted *PASS" out &&
+	grep -q "^\[4/4\] aborted-2 *PASS" out &&
+	grep -q "^servers started: 1 for 4 cases" out
+'
+
+test_expect_success 'an error log line of the case before is not the next case'"'"'s' '
+	cat > logged.gw <<-\EOF &&
+	title    The server logs the session it timed out
+	cause    (test fixture) wait_timeout
+	connection app
+	connect app
+	query app SET SESSION wait_timeout = 1
+	sleep 2s
+	errorlog Got timeout reading communication packets
+	EOF
+	cat > unlogged.gw <<-\EOF &&
+	title    No session timed out in this case
+	cause    (test fixture) none
+	connection app
+	connect app
+	errorlog Got timeout reading communication packets
+	    expect error
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results probe.gw logged.gw unlogged.gw > out 2>&1;
+	cat out &&
+	grep -q "^\[2/3\] logged *PASS" out &&
+	grep -q "^\[3/3\] unlogged *PASS" out &&
+	grep -q "^servers started: 1 for 3 cases" out
 '
 
 test_expect_success 'thread ids on a kept server: %thread%, same-thread and reconnected hold' '

@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <nftables/libnftables.h>
 
 #include "faults/fault.h"
+#include "faults/residue.h"
 #include "faults/stack.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
@@ -235,6 +237,77 @@ START_TEST(test_real_rule_gone_after_unwind)
 }
 END_TEST
 
+/* A lab's state (faults/residue.h) shows a firewall fault's table and a
+ * tbf fault's qdisc while they are applied, and is as before once the
+ * stack is unwound: what run/reuse.c relies on to keep a lab after its
+ * faults.  Also a table a fault leaves (its revert failed or never ran)
+ * is seen. */
+START_TEST(test_lab_state_after_unwind)
+{
+	const struct ga_fault_kind *fw = ga_fault_kind_find("firewall");
+	const struct ga_fault_kind *tbf = ga_fault_kind_find("tbf");
+	struct ga_fault_diag diag;
+	struct ga_fault_stack fs;
+	struct ga_fault_target t;
+	struct ga_error err;
+	struct ga_lab lab;
+	char *before = NULL, *during = NULL, *after = NULL;
+	void *spec1 = NULL, *spec2 = NULL;
+
+	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare: %s",
+		      strerror(errno));
+	ck_assert_msg(ga_lab_create(&lab, 0x5ad, &err) == 0, "lab: %s",
+		      err.msg);
+	memset(&t, 0, sizeof(t));
+	t.client_ns = lab.client_ns;
+	t.server_ns = lab.server_ns;
+	t.client_if = lab.client_if;
+	t.server_if = lab.server_if;
+	t.client_addr = GA_LAB_CLIENT_ADDR;
+	t.server_addr = GA_LAB_SERVER_ADDR;
+	t.server_port = 3306;
+	t.tag = 0x5ad;
+	ck_assert_msg(ga_fault_lab_state(&t, &before, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_ptr_null(strstr(before, "nft"));
+	ck_assert_ptr_null(strstr(before, "tbf"));
+	ck_assert_int_eq(fw->parse("drop both", &spec1, &diag), 0);
+	ck_assert_int_eq(tbf->parse("on server rate 6kbit burst 1600b limit 64k",
+				    &spec2, &diag), 0);
+	memset(&fs, 0, sizeof(fs));
+	ck_assert_msg(ga_fault_stack_apply(&fs, fw, spec1, "wall", 7, &t,
+					   &err) == 0, "apply: %s", err.msg);
+	ck_assert_msg(ga_fault_stack_apply(&fs, tbf, spec2, "slow", 8, &t,
+					   &err) == 0, "apply: %s", err.msg);
+	ck_assert_msg(ga_fault_lab_state(&t, &during, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_msg(strstr(during, "server nft table inet goneaway_5ad_7"),
+		      "%s", during);
+	ck_assert_msg(strstr(during, " tbf "), "%s", during);
+	ck_assert_int_eq(ga_fault_stack_unwind(&fs, &t, &err), 0);
+	ck_assert_msg(ga_fault_lab_state(&t, &after, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_str_eq(after, before);
+	fw->free_spec(spec1);
+	tbf->free_spec(spec2);
+	free(during);
+	free(after);
+	/* a table left behind is a difference */
+	ck_assert_int_eq(fw->parse("drop both", &spec1, &diag), 0);
+	memset(&fs, 0, sizeof(fs));
+	ck_assert_msg(ga_fault_stack_apply(&fs, fw, spec1, "wall", 9, &t,
+					   &err) == 0, "apply: %s", err.msg);
+	ck_assert_msg(ga_fault_lab_state(&t, &after, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_str_ne(after, before);
+	ck_assert_int_eq(ga_fault_stack_unwind(&fs, &t, &err), 0);
+	fw->free_spec(spec1);
+	free(after);
+	free(before);
+	ga_lab_destroy(&lab);
+}
+END_TEST
+
 Suite *make_fault_stack_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("fault_stack");
@@ -252,6 +325,7 @@ Suite *make_fault_stack_suite(struct unit_needs *needs)
 		tc = tcase_create("kernel");
 		tcase_set_timeout(tc, 20);
 		tcase_add_test(tc, test_real_rule_gone_after_unwind);
+		tcase_add_test(tc, test_lab_state_after_unwind);
 		suite_add_tcase(s, tc);
 	}
 	return s;

@@ -329,6 +329,47 @@ START_TEST(test_file_copy_read_write)
 }
 END_TEST
 
+/* A log read from a mark on: the part past it; a file shorter than the
+ * mark (a new one in its place) whole, the mark reset; a missing file
+ * empty; a part over the bound an error. */
+START_TEST(test_file_read_from)
+{
+	char path[PATH_MAX];
+	struct ga_error err = { "" };
+	char *dir = scratch_dir(), *text = NULL;
+	long long from;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/error.log", dir);
+	make_text_file(path, "start\nfirst case\nsecond case\n");
+	from = 17;
+	ck_assert_msg(ga_file_read_from(path, &from, 1 << 20, &text, &len,
+					&err) == 0, "%s", err.msg);
+	ck_assert_str_eq(text, "second case\n");
+	ck_assert_uint_eq(len, 12);
+	ck_assert_int_eq(from, 17);
+	free(text);
+	from = 100;
+	ck_assert_int_eq(ga_file_read_from(path, &from, 1 << 20, &text, &len,
+					   &err), 0);
+	ck_assert_str_eq(text, "start\nfirst case\nsecond case\n");
+	ck_assert_int_eq(from, 0);
+	free(text);
+	from = 0;
+	ck_assert_int_eq(ga_file_read_from(path, &from, 4, &text, &len, &err),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "more than 4 bytes"));
+	snprintf(path, sizeof(path), "%s/none.log", dir);
+	from = 5;
+	ck_assert_int_eq(ga_file_read_from(path, &from, 4, &text, &len, &err),
+			 0);
+	ck_assert_str_eq(text, "");
+	ck_assert_int_eq(from, 0);
+	free(text);
+	remove_scratch(dir);
+}
+END_TEST
+
 /* A source that ends before its size says (a sysfs file claims 4096
  * bytes and holds a few) is an error naming the count, never a copy
  * padded with NUL bytes. */
@@ -485,6 +526,7 @@ Suite *make_fsutil_suite(struct unit_needs *needs)
 	tcase_add_unchecked_fixture(tc, scratch_setup, scratch_teardown);
 	tcase_add_test(tc, test_file_copy_read_write);
 	tcase_add_test(tc, test_file_copy_short_source);
+	tcase_add_test(tc, test_file_read_from);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("remove");

@@ -47,5 +47,6 @@ Suite *make_session_suite(void);
 Suite *make_trust_suite(void);
 Suite *make_reuse_suite(void);
 Suite *make_machine_suite(void);
+Suite *make_schedule_suite(void);
 
 #endif

@@ -1,0 +1,178 @@
+/* check_schedule.c - which job an idle worker of "goneaway run -j"
+ * takes, and when a worker more pays for its server (run/schedule.c):
+ * pure functions over arrays, tried on small fleets. */
+#include "lang/scenario.h"
+#include "parse_util.h"
+#include "run/schedule.h"
+#include "suites.h"
+
+#define K1 0x1111
+#define K2 0x2222
+
+/* Workers w[i] keeping kept[i] (one server each), busy as given. */
+static void fleet(struct ga_sched_worker *w, const uint64_t *kept,
+		  const bool *busy, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		w[i].alive = true;
+		w[i].busy = busy[i];
+		w[i].kept = &kept[i];
+		w[i].busy_until_ms = 0;
+	}
+}
+
+START_TEST(test_pick_matching_first)
+{
+	uint64_t kept[2] = { K2, 0 };
+	bool busy[2] = { false, true };
+	struct ga_sched_worker w[2];
+	struct ga_sched_job j[3] = {
+		{ K1, 0, 5000, false },
+		{ K2, 0, 100, false },
+		{ K2, 0, 100, false },
+	};
+
+	fleet(w, kept, busy, 2);
+	/* not the longest: the one its kept server runs */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3), 1);
+	j[1].taken = true;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3), 2);
+	j[2].taken = true;
+	/* nothing matches: the first nobody keeps a server for */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3), 0);
+	j[0].taken = true;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3), -1);
+}
+END_TEST
+
+/* A job another worker's kept server matches: left to that worker when
+ * it is idle, taken when it is busy (waiting would idle this one), and
+ * a homeless job goes first. */
+START_TEST(test_pick_leaves_others_jobs)
+{
+	uint64_t kept[2] = { 0, K1 };
+	bool busy[2] = { false, false };
+	struct ga_sched_worker w[2];
+	struct ga_sched_job j[2] = {
+		{ K1, 0, 5000, false },
+		{ K2, 0, 100, false },
+	};
+
+	fleet(w, kept, busy, 2);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2), 1);
+	j[1].taken = true;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2), -1);
+	w[1].busy = true;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2), 0);
+	/* and the other one, idle, takes its own */
+	w[1].busy = false;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 1, j, 2), 0);
+}
+END_TEST
+
+/* Keys are per --server: a worker keeps one server for each. */
+START_TEST(test_pick_per_server)
+{
+	uint64_t kept[2] = { 0, K1 };       /* worker 0: server 1 keeps K1 */
+	struct ga_sched_worker w[1] = { { true, false, kept, 0 } };
+	struct ga_sched_job j[2] = {
+		{ K1, 0, 100, false },
+		{ K1, 1, 100, false },
+	};
+
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 2), 1);
+}
+END_TEST
+
+/* A job that is never kept (key 0) matches nobody. */
+START_TEST(test_pick_never_kept)
+{
+	uint64_t kept[1] = { 0 };
+	struct ga_sched_worker w[1] = { { true, false, kept, 0 } };
+	struct ga_sched_job j[1] = { { 0, 0, 100, false } };
+
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 1), 0);
+}
+END_TEST
+
+START_TEST(test_grow)
+{
+	uint64_t kept[2] = { K1, K1 };
+	bool busy[2] = { true, true };
+	struct ga_sched_worker w[2];
+	struct ga_sched_job j[2] = {
+		{ K1, 0, 100, true },
+		{ K1, 0, 100, false },
+	};
+
+	fleet(w, kept, busy, 2);
+	/* both busy for 10 s: a start (0.5 s) pays */
+	w[0].busy_until_ms = w[1].busy_until_ms = 10000;
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	/* but not past -j */
+	ck_assert(!ga_sched_grow(w, 2, 2, j, 2, 0, 500));
+	/* one is done within a start: wait for it */
+	w[1].busy_until_ms = 300;
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	/* later, the same estimate is past: still not */
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 200, 500));
+	/* an idle worker: never */
+	w[1].busy_until_ms = 10000;
+	w[1].busy = false;
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	/* nothing waits: never */
+	w[1].busy = true;
+	j[1].taken = true;
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	/* no worker left alive: one more */
+	j[1].taken = false;
+	w[0].alive = w[1].alive = false;
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+}
+END_TEST
+
+START_TEST(test_initial)
+{
+	ck_assert_uint_eq(ga_sched_initial(2, 1, 16), 2);
+	ck_assert_uint_eq(ga_sched_initial(2, 2, 8), 1);
+	ck_assert_uint_eq(ga_sched_initial(1, 2, 8), 1);
+	ck_assert_uint_eq(ga_sched_initial(8, 1, 3), 3);
+	ck_assert_uint_eq(ga_sched_initial(4, 0, 8), 4);
+}
+END_TEST
+
+START_TEST(test_guess)
+{
+	struct ga_scenario *sc = parse_ok(
+		"title t\ncause c\nconnection app\nconnect app\n"
+		"sleep 2s\nquery app SELECT 1\n"
+		"    expect CR_SERVER_LOST after 3s within 5s\n"
+		"    expect [client=x] 2006 after 1s\n"
+		"sleep 500ms\n");
+
+	/* 100 ms, the sleeps, and the largest "after" of a step */
+	ck_assert(ga_sched_guess_ms(sc, 1) == 100.0 + 2000 + 3000 + 500);
+	ga_scenario_free(sc);
+	sc = parse_ok("title t\ncause c\nconnection app\nconnect app\n");
+	ck_assert(ga_sched_guess_ms(sc, 1) == 100.0);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+Suite *make_schedule_suite(void)
+{
+	Suite *s = suite_create("schedule");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_pick_matching_first);
+	tcase_add_test(tc, test_pick_leaves_others_jobs);
+	tcase_add_test(tc, test_pick_per_server);
+	tcase_add_test(tc, test_pick_never_kept);
+	tcase_add_test(tc, test_grow);
+	tcase_add_test(tc, test_initial);
+	tcase_add_test(tc, test_guess);
+	suite_add_tcase(s, tc);
+	return s;
+}
