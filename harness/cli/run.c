@@ -202,6 +202,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	so->timeout_ms = 30000;
 	a->opts.results_dir = "goneaway-results";
 	a->opts.tmp_root = tmp_root();
+	/* the servers' datadirs in memory unless asked not (run/runner.h) */
+	a->opts.run_on_disk = getenv("GONEAWAY_RUN_ON_DISK") &&
+			      strcmp(getenv("GONEAWAY_RUN_ON_DISK"), "1") == 0;
 	a->opts.step_timeout_ms = 60000;
 	a->opts.capture = true;
 	a->opts.capture_limit = GA_CAPTURE_LIMIT_DEFAULT;

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,6 +22,8 @@
 #include "run/expect.h"
 #include "util/fsutil.h"
 #include "util/ownmark.h"
+
+#define LOG_EVIDENCE_MAX (64 << 20)  /* bytes of an error log kept */
 
 /* Writes steps.log under the open directory dirfd. */
 static int write_steps_log(const struct ga_scenario *sc,
@@ -247,6 +250,54 @@ static void keep_file(struct ga_case_result *res, const char *src, int fd,
 	}
 }
 
+/* The server's error log as mariadbd.err: the whole of it, or, for a
+ * server kept from cases before, its start and this case's part, with a
+ * line between that says what was left out. */
+static void keep_errlog(struct ga_case *c, int fd, const char *shown)
+{
+	long long from = 0, mine = c->errlog_from;
+	char *start = NULL, *part = NULL;
+	size_t nstart = 0, npart = 0;
+	struct ga_error err;
+	FILE *f;
+	int bad;
+
+	if (!c->reused || c->errlog_from <= c->srv.log_ready) {
+		keep_file(c->res, c->srv.errlog, fd, "mariadbd.err", shown);
+		return;
+	}
+	if (ga_file_read_from(c->srv.errlog, &from, LOG_EVIDENCE_MAX, &start,
+			      &nstart, &err) ||
+	    ga_file_read_from(c->srv.errlog, &mine, LOG_EVIDENCE_MAX, &part,
+			      &npart, &err)) {
+		free(start);
+		ga_error_prefix(&err, "%s", shown);
+		lost(c->res, &err);
+		return;
+	}
+	if (nstart > (size_t)c->srv.log_ready)
+		nstart = (size_t)c->srv.log_ready;
+	f = ga_file_create_at(fd, "mariadbd.err", &err);
+	if (!f) {
+		ga_error_prefix(&err, "%s", shown);
+		lost(c->res, &err);
+	} else {
+		bad = fwrite(start, 1, nstart, f) != nstart;
+		fprintf(f, "[goneaway] ... %lld bytes the server wrote for the "
+			"cases it ran before this one are left out (it was kept "
+			"for this case, run/reuse.c); this case's part follows "
+			"...\n", (long long)(c->errlog_from - c->srv.log_ready));
+		bad |= fwrite(part, 1, npart, f) != npart;
+		if (ga_file_close(f, bad)) {
+			ga_error_set(&err, "%s/mariadbd.err: write failed",
+				     shown);
+			lost(c->res, &err);
+		}
+	}
+	free(start);
+	free(part);
+}
+
 /* The proxy's configuration and log, under its own name: haproxy.cfg,
  * haproxy.log (what it wrote, if it ever started). */
 static void keep_proxy(struct ga_case *c, int fd, const char *dir)
@@ -298,7 +349,7 @@ void ga_keep_evidence(struct ga_case *c)
 			ga_error_prefix(&err, "%s", dir);
 			lost(res, &err);
 		}
-		keep_file(res, c->srv.errlog, fd, "mariadbd.err", dir);
+		keep_errlog(c, fd, dir);
 	}
 	keep_proxy(c, fd, dir);
 	close(fd);

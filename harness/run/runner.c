@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lab/capture.h"
+#include "lab/memfs.h"
 #include "lang/errnames.h"
 #include "run/expect.h"
 #include "util/clock.h"
@@ -85,6 +86,26 @@ static void preflight(struct ga_runner *r)
 	}
 }
 
+/* The run directory in memory (lab/memfs.h) unless the run says not, or
+ * the machine cannot: then on disk, and r->run_on_disk_why says why. */
+static void in_memory(struct ga_runner *r)
+{
+	struct ga_error err;
+
+	if (r->opts->run_on_disk) {
+		snprintf(r->run_on_disk_why, sizeof(r->run_on_disk_why),
+			 "GONEAWAY_RUN_ON_DISK=1");
+	} else if (geteuid() != 0) {
+		snprintf(r->run_on_disk_why, sizeof(r->run_on_disk_why),
+			 "not root");
+	} else if (ga_memfs_over(r->run_dir, &err)) {
+		snprintf(r->run_on_disk_why, sizeof(r->run_on_disk_why), "%s",
+			 err.msg);
+	} else {
+		r->run_in_memory = true;
+	}
+}
+
 int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 		   struct ga_interrupt *in, struct ga_error *err)
 {
@@ -99,6 +120,7 @@ int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 		ga_runner_close(r);
 		return -1;
 	}
+	in_memory(r);
 	preflight(r);
 	return 0;
 }
@@ -111,6 +133,10 @@ void ga_runner_close(struct ga_runner *r)
 	if (r->backend_open)
 		ga_server_backend_close(&r->backend);
 	r->backend_open = false;
+	/* the tmpfs goes at once; the directory beneath holds the lock */
+	if (r->run_in_memory && ga_memfs_off(r->run_dir, &ignored))
+		ga_esc_line(stderr, "goneaway: %s", ignored.msg);
+	r->run_in_memory = false;
 	if (r->run_dir[0])
 		ga_tree_remove(r->run_dir, &ignored);
 	r->run_dir[0] = '\0';
@@ -217,6 +243,7 @@ static void capture_stop(struct ga_case *c)
 static int fresh_server(struct ga_case *c, struct ga_error *err)
 {
 	struct ga_runner *r = c->r;
+	size_t n;
 	int own_ns;
 
 	snprintf(c->srv_dir, sizeof(c->srv_dir), "%s/s%u", r->run_dir,
@@ -238,6 +265,10 @@ static int fresh_server(struct ga_case *c, struct ga_error *err)
 		c->res->line = c->srv.rejected_line;
 		return -1;
 	}
+	n = strlen(c->res->server_setup);
+	snprintf(c->res->server_setup + n, sizeof(c->res->server_setup) - n,
+		 "%s%s", r->run_in_memory ? "; in memory" : "; on disk: ",
+		 r->run_in_memory ? "" : r->run_on_disk_why);
 	ga_reuse_baseline(c);
 	return 0;
 }

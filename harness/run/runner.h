@@ -72,6 +72,9 @@ struct ga_run_options {
 					 * results_dir for this run's
 					 * evidence (several combinations) */
 	const char *tmp_root;           /* where run directories go */
+	bool run_on_disk;               /* keep the run directory (servers'
+					 * datadirs) on tmp_root's disk, not
+					 * in memory (lab/memfs.h) */
 	const char *proxy;              /* borrowed: what --proxy put in
 					 * front of the server, "none" or a
 					 * proxy's name; NULL: --proxy was
@@ -262,6 +265,9 @@ struct ga_runner {
 	struct ga_interrupt *in;                /* borrowed */
 	char run_dir[PATH_MAX];
 	int run_lock_fd;
+	bool run_in_memory;                     /* a tmpfs over run_dir
+						 * (lab/memfs.h) */
+	char run_on_disk_why[200];              /* why not, "" */
 	struct ga_server_backend backend;
 	bool backend_open;
 	struct ga_driver raw;                   /* transport=raw connections

@@ -296,6 +296,7 @@ static int start_held(struct ga_server *srv, const struct ga_scenario *sc,
 					bound, err);
 	}
 	srv->be->last_start_ms = ga_clock_ms() - t0;
+	srv->log_ready = ga_server_log_size(srv);
 	return 0;
 }
 

@@ -164,6 +164,8 @@ struct ga_server {
 					 * scenario's server-option lines */
 	int rejected_line;              /* the server-option line it
 					 * refused at start-up, 0: none */
+	long long log_ready;            /* the error log's size when it was
+					 * last ready */
 	void *state;                    /* the backend's own */
 };
 

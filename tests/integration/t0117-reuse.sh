@@ -208,11 +208,16 @@ test_expect_success 'an error log line of the case before is not the next case'"
 	errorlog Got timeout reading communication packets
 	    expect error
 	EOF
-	"$GONEAWAY" run -j 1 -v --no-results probe.gw logged.gw unlogged.gw > out 2>&1;
+	rm -rf res &&
+	"$GONEAWAY" run -j 1 -v -o res probe.gw logged.gw unlogged.gw > out 2>&1;
 	cat out &&
 	grep -q "^\[2/3\] logged *PASS" out &&
 	grep -q "^\[3/3\] unlogged *PASS" out &&
-	grep -q "^servers started: 1 for 3 cases" out
+	grep -q "^servers started: 1 for 3 cases" out &&
+	grep -q "Got timeout reading communication packets" res/logged/mariadbd.err &&
+	grep -q "ready for connections" res/unlogged/mariadbd.err &&
+	grep -q "^\[goneaway\] \.\.\. [0-9]* bytes the server wrote for the cases it ran before this one are left out" res/unlogged/mariadbd.err &&
+	! grep -q "Got timeout reading communication packets" res/unlogged/mariadbd.err
 '
 
 test_expect_success 'thread ids on a kept server: %thread%, same-thread and reconnected hold' '

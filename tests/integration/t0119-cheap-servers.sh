@@ -2,7 +2,10 @@
 # t0119-cheap-servers: a server costs little (issue 28, "Cheap
 # instances"): its template datadir is small (MariaDB 10.11's was 82 MB,
 # 69 of them ibdata1) and it fsyncs nothing a lab throws away, on the
-# local server and on every root there is (fixtures/server/*.cnf).  And
+# local server and on every root there is (fixtures/server/*.cnf); its
+# datadir is in memory, a tmpfs in goneaway's own mount namespace that
+# the host never sees and that goes with the run, even SIGKILLed
+# (lab/memfs.h), and on disk with GONEAWAY_RUN_ON_DISK=1.  And
 # the work the machine can carry ("Work the machine can carry"): the
 # default -j follows GONEAWAY_JOBS (run-all.sh gives each file its share)
 # or the cores and a start's cost, and a bound of the harness that is hit
@@ -34,6 +37,41 @@ done
 
 T="$TOP/tests/bench/trivial"
 
+# A mariadbd below goneaway (pid $1), printed.
+server_below() {
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END { for (x in comm) if (comm[x] == "mariadbd" &&
+		      (parent[x] == p || parent[parent[x]] == p)) print x }' |
+	grep .
+}
+
+test_expect_success 'the datadir is in memory: a tmpfs the host never sees, gone with a SIGKILLed run' '
+	"$GONEAWAY" run -j 1 -v --color never --no-results "$DATA/long-sleep.gw" > out 2>&1 &
+	pid=$! &&
+	wait_until 600 server_below $pid > srv &&
+	s=$(head -n 1 srv) &&
+	awk "\$1 == \"goneaway-run\" && \$2 ~ /\/goneaway-run-/ && \$3 == \"tmpfs\"" \
+		/proc/$s/mounts > theirs &&
+	test "$(wc -l < theirs)" -eq 1 &&
+	! grep -q " goneaway-run " /proc/self/mounts &&
+	dir=$(awk "{ print \$2 }" theirs) &&
+	test -f "$dir/lock" &&
+	test "$(ls "$dir")" = lock &&
+	kill -KILL $pid && wait $pid;
+	wait_until 300 eval "! kill -0 $s 2>/dev/null" &&
+	"$GONEAWAY" sweep > /dev/null &&
+	test ! -e "$dir"
+'
+
+test_expect_success '-v says where the datadir is; GONEAWAY_RUN_ON_DISK=1 keeps it on disk' '
+	"$GONEAWAY" run -j 1 -v --color never --no-results "$T/trivial-01.gw" > out 2>&1 &&
+	grep -q "server: fresh server: .*; in memory$" out &&
+	GONEAWAY_RUN_ON_DISK=1 "$GONEAWAY" run -j 1 -v --color never \
+		--no-results "$T/trivial-01.gw" > out 2>&1 &&
+	grep -q "server: fresh server: .*; on disk: GONEAWAY_RUN_ON_DISK=1$" out
+'
+
 test_expect_success 'GONEAWAY_JOBS is the default -j' '
 	{ GONEAWAY_JOBS=3 "$GONEAWAY" run -v --color never --no-results \
 		"$T" > out 2> err || { cat out err; false; }; } &&
@@ -57,7 +95,8 @@ test_expect_success 'GONEAWAY_JOBS that is no number of jobs is refused' '
 test_expect_success 'without it, -j follows the cores and the start cost' '
 	env -u GONEAWAY_JOBS "$GONEAWAY" run -v --color never --no-results \
 		"$T" > out 2> err; rc=$?; cat err && test $rc -eq 0 &&
-	grep -q "^goneaway run: -j [0-9]* ([0-9]* cores* x 4 per core for MariaDB.s starts" err
+	grep -q "^goneaway run: -j [0-9]* ([0-9]* cores* x 8 per core for MariaDB.s starts" err &&
+	grep -q "^goneaway run: [0-9]* of at most [0-9]* workers, a server start measured at [0-9]* ms" err
 '
 
 test_expect_success 'a server not ready in its bound: the machine was too slow, and how slow' '
