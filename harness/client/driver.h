@@ -140,6 +140,8 @@ struct ga_driver {
 	char **apis;            /* owned: the call names replies gave,
 				 * kept for the run's reports */
 	size_t napis;
+	long hello_ms;          /* what its last greeting took, 0: none
+				 * yet (a floor of the next one's bound) */
 };
 
 /* Sets the client part of id (what [client=NAME OP VERSION] selectors

@@ -236,10 +236,19 @@ static void stop_process(struct ga_driver_conn *c)
 		close(c->to_fd);
 	c->to_fd = -1;
 	if (c->pid > 0) {
-		/* a signal cuts the grace period short, not the kill */
-		ga_machine_now(&m);
-		if (ga_interrupt_wait(in, c->pidfd,
-				      ga_machine_bound(EXIT_MS, &m)) != 1)
+		/* a signal cuts the grace period short, not the kill; a
+		 * machine that became busy meanwhile gets more */
+		double start = ga_clock_ms(), deadline = 0;
+		long bound = ga_machine_extend(start, EXIT_MS, 0, &deadline,
+					       &m);
+		int r;
+
+		while ((r = ga_interrupt_wait(in, c->pidfd, (long)(deadline -
+				ga_clock_ms()) + 1)) == 0 &&
+		       ga_machine_extend(start, EXIT_MS, 0, &deadline, &m) !=
+		       bound)
+			bound = (long)(deadline - start);
+		if (r != 1)
 			kill_driver(c);
 		if (ga_interrupt_wait(NULL, c->pidfd, KILL_MS) == 1)
 			waitpid(c->pid, NULL, 0);
@@ -432,18 +441,33 @@ static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 	struct ga_json *j;
 	char why[200] = "";
 
-	/* the bound is the harness's: a busy machine stretches it */
-	ga_machine_now(&m);
-	j = wait_line(c, ga_machine_bound(HELLO_MS, &m), err);
+	double start = ga_clock_ms(), deadline = 0;
+	long bound;
+
+	/* the bound is the harness's: a busy machine stretches it, also
+	 * one that became busy while it waited, and it is at least 20
+	 * times what this driver's last greeting took */
+	bound = ga_machine_extend(start, HELLO_MS, 20 * c->drv->hello_ms,
+				  &deadline, &m);
+	for (;;) {
+		j = wait_line(c, (long)(deadline - ga_clock_ms()) + 1, err);
+		if (j || ga_interrupted(in) || c->eof)
+			break;
+		if (ga_machine_extend(start, HELLO_MS, 20 * c->drv->hello_ms,
+				      &deadline, &m) == bound)
+			break;
+		bound = (long)(deadline - start);
+	}
 	if (!j && ga_interrupted(in))
 		return ga_error_prefix(err, "driver %s: its greeting",
 				       c->drv->argv[0]);
 	if (!j) {
-		ga_machine_now(&m);
 		ga_machine_note(&m, note, sizeof(note));
-		return ga_error_prefix(err, "driver %s: its greeting (%s)",
-				       c->drv->argv[0], note);
+		return ga_error_prefix(err, "driver %s: its greeting (%s; "
+				       "waited %ld ms)", c->drv->argv[0],
+				       note, bound);
 	}
+	c->drv->hello_ms = (long)(ga_clock_ms() - start);
 	if (strcmp(ga_json_str(j, "hello", ""), "goneaway-driver") != 0 ||
 	    ga_protocol_greeting(j, &c->protocol, &c->features, why,
 				 sizeof(why))) {

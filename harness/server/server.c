@@ -217,14 +217,15 @@ unsigned ga_server_start_weight(enum ga_flavour flavour)
 	return flavour == GA_FLAVOUR_MYSQL ? 2 : 1;
 }
 
-/* The bound on a start's readiness (see ga_server_start in server.h). */
-static long ready_bound(const struct ga_server_backend *be,
-			const struct ga_machine *m)
+/* The deadline of a start's readiness that began at start (see
+ * ga_server_start in server.h), moved later when the machine became
+ * busier (ga_machine_extend).  Returns the bound. */
+static long ready_bound(const struct ga_server_backend *be, double start,
+			double *deadline, struct ga_machine *m)
 {
-	long bound = ga_machine_bound(be->opts.timeout_ms, m);
-	double last = be->last_start_ms * LAST_START_TIMES;
-
-	return last > (double)bound ? (long)last : bound;
+	return ga_machine_extend(start, be->opts.timeout_ms,
+				 (long)(be->last_start_ms * LAST_START_TIMES),
+				 deadline, m);
 }
 
 /* What the machine just did, for a bound that was hit: "the last start
@@ -276,9 +277,8 @@ static int start_held(struct ga_server *srv, const struct ga_scenario *sc,
 	 * admin connection.  (A bare connect() probe would count in the
 	 * server's Aborted_connects, which scenarios read as evidence.) */
 	ga_error_set(err, "no unix socket at %s", srv->socket);
-	ga_machine_now(&m);
-	bound = ready_bound(srv->be, &m);
-	deadline = t0 + (double)bound;
+	deadline = 0;
+	bound = ready_bound(srv->be, t0, &deadline, &m);
 	for (;;) {
 		r = ga_interrupt_wait(in, srv->pidfd, POLL_MS);
 		if (r < 0)
@@ -291,9 +291,11 @@ static int start_held(struct ga_server *srv, const struct ga_scenario *sc,
 			ga_admin_close(srv);    /* opened again per step */
 			break;
 		}
-		if (ga_clock_ms() > deadline)
+		if (ga_clock_ms() > deadline &&
+		    ready_bound(srv->be, t0, &deadline, &m) == bound)
 			return too_slow(srv->be, "the server was not ready",
 					bound, err);
+		bound = (long)(deadline - t0);
 	}
 	srv->be->last_start_ms = ga_clock_ms() - t0;
 	srv->log_ready = ga_server_log_size(srv);
@@ -327,19 +329,25 @@ int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 		   struct ga_error *err)
 {
 	struct ga_machine m;
+	double t0, deadline = 0;
 	long timeout_ms;
 	char how[96];
 	int status = -1;
 	int r;
 
-	ga_machine_now(&m);
-	timeout_ms = ga_machine_bound(srv->be->opts.timeout_ms, &m);
 	ga_admin_close(srv);
 	if (!srv->pid)
 		return ga_error_set(err, "the server is not running");
 	if (kill(srv->pid, SIGTERM) != 0)
 		return ga_error_errno(err, errno, "kill -TERM %d", (int)srv->pid);
-	r = ga_interrupt_wait(in, srv->pidfd, timeout_ms);
+	t0 = ga_clock_ms();
+	timeout_ms = ga_machine_extend(t0, srv->be->opts.timeout_ms, 0,
+				       &deadline, &m);
+	while ((r = ga_interrupt_wait(in, srv->pidfd, (long)(deadline -
+			ga_clock_ms()) + 1)) == 0 &&
+	       ga_machine_extend(t0, srv->be->opts.timeout_ms, 0, &deadline,
+				 &m) != timeout_ms)
+		timeout_ms = (long)(deadline - t0);
 	if (r <= 0) {
 		ga_server_destroy(srv);
 		if (r == 0) {

@@ -4,10 +4,15 @@
  * flight).
  *
  * A bound of the harness must never be what fails a case on a busy
- * machine: it is stretched by the machine's load (the load average over
- * the cores, when above 1), and when it is hit anyway the message says
- * the machine was too slow and how slow (ga_machine_too_slow).  The
- * bounds a scenario states (`within`) are never stretched.
+ * machine: it is stretched by how busy the machine is (the load average
+ * over the cores, or the CPU pressure of the last 10 s when that says
+ * more: the load average lags a minute behind), it is looked at again
+ * while the wait goes on (ga_machine_extend: a machine that became busy
+ * meanwhile gets the longer bound), it is never less than what the
+ * machine just did (the caller's floor: 20 times the last start), and
+ * when it is hit anyway the message says the machine was too slow and
+ * how slow (ga_machine_too_slow).  The bounds a scenario states
+ * (`within`) are never stretched.
  */
 #ifndef GA_MACHINE_H
 #define GA_MACHINE_H
@@ -18,22 +23,37 @@
 struct ga_machine {
 	double load;            /* the 1-minute load average; -1: unknown */
 	int cores;              /* online processors, at least 1 */
+	double pressure;        /* the share of the last 10 s some task
+				 * waited for a CPU (0..1, PSI's "some
+				 * avg10"); -1: unknown */
 };
 
-/* The machine now: getloadavg() and the online processors. */
+/* The machine now: getloadavg(), the online processors and
+ * /proc/pressure/cpu. */
 void ga_machine_now(struct ga_machine *m);
 
 /* How much slower than an idle machine a bound should allow for: the
  * load average over the cores when it is above 1 (every core has more
- * than one thing to run), else 1; at most GA_MACHINE_MAX_STRETCH. */
+ * than one thing to run), or 1 / (1 - pressure) when that is more (a
+ * task that waits for a CPU half of the time runs at half speed), else
+ * 1; at most GA_MACHINE_MAX_STRETCH. */
 #define GA_MACHINE_MAX_STRETCH 8.0
 double ga_machine_stretch(const struct ga_machine *m);
 
 /* base_ms stretched by the machine's load (ga_machine_stretch). */
 long ga_machine_bound(long base_ms, const struct ga_machine *m);
 
-/* "load average 7.3 on 2 cores" (or "load average unknown, 2 cores")
- * into buf. */
+/* A wait that began at start_ms (util/clock.h's clock) with the bound
+ * base_ms: its deadline, base_ms stretched by the machine as it is now
+ * (m gets it) and at least floor_ms (what the machine just did: 0 when
+ * nothing), into *deadline, which only ever grows (0: not set yet).
+ * Called again when the deadline passes, it moves it later if the
+ * machine became busier.  Returns the bound in ms. */
+long ga_machine_extend(double start_ms, long base_ms, long floor_ms,
+		       double *deadline, struct ga_machine *m);
+
+/* "load average 7.3 on 2 cores" (or "load average unknown, 2 cores"),
+ * with ", CPU pressure 64%" when known, into buf. */
 void ga_machine_describe(const struct ga_machine *m, char *buf, size_t len);
 
 /* The end of the message of a harness bound that was hit: "(LAST; load

@@ -52,7 +52,7 @@ test_expect_success 'a driver that never greets fails the run at once (exit 2), 
 	"$GONEAWAY" run --no-results --client "cmd:$DRIVER mute" \
 		"$DATA/bad-driver-query.gw" > out 2> err; rc=$?; cat out err;
 	test $rc -eq 2 &&
-	grep -Eq "its greeting \(load average [0-9.]+ on [0-9]+ cores?(: the machine is too slow)?\): " err &&
+	grep -Eq "its greeting \(load average [0-9.]+ on [0-9]+ cores?(, CPU pressure [0-9]+%)?(: the machine is too slow)?\): " err &&
 	test $(( $(date +%s) - start )) -lt $((20 * stretch))
 '
 

@@ -19,8 +19,8 @@
 
 START_TEST(stretch_follows_the_load_per_core)
 {
-	struct ga_machine idle = { 0.5, 2 }, busy = { 7.3, 2 };
-	struct ga_machine unknown = { -1, 2 }, swamped = { 400, 2 };
+	struct ga_machine idle = { 0.5, 2, -1 }, busy = { 7.3, 2, -1 };
+	struct ga_machine unknown = { -1, 2, -1 }, swamped = { 400, 2, -1 };
 
 	ck_assert(ga_machine_stretch(&idle) == 1.0);
 	ck_assert(ga_machine_stretch(&unknown) == 1.0);
@@ -34,7 +34,8 @@ END_TEST
 
 START_TEST(too_slow_says_how_slow)
 {
-	struct ga_machine busy = { 7.3, 2 }, one = { -1, 1 };
+	struct ga_machine busy = { 7.3, 2, -1 }, one = { -1, 1, -1 };
+	struct ga_machine pressed = { 1.1, 2, 0.64 };
 	char buf[200];
 
 	ga_machine_too_slow(&busy, "the last start took 2.1 s", buf,
@@ -44,6 +45,47 @@ START_TEST(too_slow_says_how_slow)
 	ga_machine_too_slow(&one, NULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "(load average unknown, 1 core): the machine "
 			 "is too slow");
+	ga_machine_too_slow(&pressed, NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "(load average 1.1 on 2 cores, CPU pressure "
+			 "64%): the machine is too slow");
+}
+END_TEST
+
+/* The load average lags a minute behind: CPU pressure of the last 10 s
+ * stretches a bound when it says more (a task that waits for a CPU 75%
+ * of the time runs at a quarter of its speed). */
+START_TEST(stretch_follows_the_pressure)
+{
+	struct ga_machine calm = { 0.1, 2, 0 }, pressed = { 0.5, 2, 0.75 };
+	struct ga_machine both = { 9.0, 2, 0.5 }, full = { 0.1, 2, 1.0 };
+
+	ck_assert(ga_machine_stretch(&calm) == 1.0);
+	ck_assert(ga_machine_stretch(&pressed) > 3.99 &&
+		  ga_machine_stretch(&pressed) < 4.01);
+	ck_assert(ga_machine_stretch(&both) == 4.5);
+	ck_assert(ga_machine_stretch(&full) == GA_MACHINE_MAX_STRETCH);
+}
+END_TEST
+
+/* A deadline only grows, and never under the floor (what the machine
+ * just did). */
+START_TEST(extend_only_grows)
+{
+	struct ga_machine m;
+	double deadline = 0;
+	long b1, b2;
+
+	b1 = ga_machine_extend(1000, 100, 0, &deadline, &m);
+	ck_assert_int_ge(b1, 100);
+	ck_assert(deadline == 1000 + b1);
+	/* a later look at a calmer machine never moves it earlier */
+	deadline += 5000;
+	b2 = ga_machine_extend(1000, 100, 0, &deadline, &m);
+	ck_assert_int_eq(b2, b1 + 5000);
+	deadline = 0;
+	ck_assert_int_ge(ga_machine_extend(0, 10, 60000, &deadline, &m),
+			 60000);
+	ck_assert(deadline >= 60000);
 }
 END_TEST
 
@@ -141,6 +183,8 @@ Suite *make_machine_suite(void)
 
 	tcase_add_test(tc, stretch_follows_the_load_per_core);
 	tcase_add_test(tc, too_slow_says_how_slow);
+	tcase_add_test(tc, stretch_follows_the_pressure);
+	tcase_add_test(tc, extend_only_grows);
 	tcase_add_test(tc, starts_in_flight_are_bounded);
 	tcase_add_test(tc, default_jobs_honours_goneaway_jobs);
 	tcase_add_test(tc, default_jobs_follow_cores_and_start_cost);
