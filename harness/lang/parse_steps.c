@@ -888,12 +888,23 @@ int ga_parse_status(struct parser *p, struct lexer *lx,
 	if (!ga_all_of(w.text, strlen(w.text), "_"))
 		return ga_perr(p, w.col, "invalid status variable '%s': use "
 			    "letters, digits and '_'", w.text);
-	rc = ga_lex_end(p, lx, "the variable name");
-	if (rc)
-		return -1;
 	st.text = ga_parse_strdup(p, w.text);
 	if (!st.text)
 		return -1;
+	/* "now": the value as it is (a gauge), not how far it moved */
+	rc = ga_lex_word(p, lx, &w);
+	if (rc > 0 && strcmp(w.text, "now") == 0) {
+		st.status_now = true;
+		rc = ga_lex_end(p, lx, "'now'");
+	} else if (rc > 0) {
+		rc = ga_perr(p, w.col, "after the variable name: 'now' (its "
+			     "value as it is) or nothing (how far it moved "
+			     "in the case), not '%s'", w.text);
+	}
+	if (rc) {
+		free(st.text);
+		return -1;
+	}
 	rc = push_step(p, &st);
 	if (rc)
 		free(st.text);

@@ -242,6 +242,9 @@ struct ga_step {
 	struct ga_threadvars *threads;  /* owned: SQL with %thread[NAME]%,
 					 * the connections it names
 					 * (lang/threadvar.h); NULL: none */
+	bool status_now;                /* status: "status NAME now", the
+					 * value as it is, not how far it
+					 * moved since the case began */
 	bool kill_query;                /* kill: "kill NAME query", KILL
 					 * QUERY (the statement only) */
 	long duration_ms;               /* sleep only: D, or a sweep's LO */

@@ -7,7 +7,9 @@
  * right before its first step, and the counters again after every start
  * of the server inside the case (a start sets them to zero).  "errorlog"
  * searches past the mark; "status" reports how far the counter moved
- * since (run/steps.c).  A fresh server and a kept one then give a case
+ * since (run/steps.c), "status NAME now" the value as it is (a gauge,
+ * Threads_connected: what a case before left of it is gone with its
+ * sessions).  A fresh server and a kept one then give a case
  * the same view: its own.
  */
 #include "run/internal.h"
@@ -60,6 +62,7 @@ int ga_case_mark_status(struct ga_case *c, struct ga_error *err)
 	}
 	for (i = 0; i < sc->nsteps; i++)
 		if (sc->steps[i].kind == GA_STEP_STATUS && sc->steps[i].text &&
+		    !sc->steps[i].status_now &&
 		    read_counter(c, sc->steps[i].text, &c->status_from[i], err))
 			return ga_error_prefix(err, "the case's mark");
 	return 0;
@@ -83,6 +86,7 @@ int ga_case_status_moved(struct ga_case *c, size_t i, struct ga_outcome *out,
 	out->result = GA_RESULT_OK;
 	out->has_value = true;
 	snprintf(out->value, sizeof(out->value), "%lld",
-		 now - (c->status_from ? c->status_from[i] : 0));
+		 now - (c->status_from && !c->sc->steps[i].status_now ?
+			c->status_from[i] : 0));
 	return 0;
 }

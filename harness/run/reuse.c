@@ -28,7 +28,10 @@
  *
  * What a KILL, a timeout or a dropped client moves - the Aborted_
  * counters, lines in the error log - is no reason for a fresh server:
- * each case reads those from its own mark (run/marks.c).
+ * each case reads those from its own mark (run/marks.c).  What a server
+ * keeps that no snapshot shows and a case can feel - MySQL's
+ * caching_sha2_password cache, the host cache - is emptied before the
+ * next case (empty_caches).
  *
  * Otherwise the kept server is ended and a fresh one starts, and the
  * case's result says why (steps.log, -v).
@@ -510,6 +513,39 @@ static int kill_left_sessions(struct ga_case *c, const struct ga_snapshot *base,
 	return 0;
 }
 
+/* Empties what a server keeps that no snapshot shows and a case can
+ * feel: MySQL's caching_sha2_password cache (an account that logged in
+ * once logs in again without the full authentication a cold server asks
+ * for: Connector/J over the unix socket succeeds where a fresh MySQL 9.7
+ * refuses it 1045, skip-networking.gw) and the host cache (connect
+ * errors count towards max_connect_errors).  Returns 0, or -1 with why
+ * set. */
+static int empty_caches(struct ga_case *c, char *why, size_t len)
+{
+	static const char *const mysql[] = {
+		"FLUSH PRIVILEGES",
+		"TRUNCATE TABLE performance_schema.host_cache",
+	};
+	static const char *const mariadb[] = {
+		"FLUSH PRIVILEGES",
+		"FLUSH HOSTS",
+	};
+	bool my = c->srv.id.flavour == GA_FLAVOUR_MYSQL;
+	struct ga_outcome out;
+	struct ga_error err;
+
+	if (ga_server_admin_queries(&c->srv, my ? mysql : mariadb, 2, &out,
+				    &err)) {
+		snprintf(why, len, "%s", err.msg);
+		return -1;
+	}
+	if (out.result != GA_RESULT_OK) {
+		snprintf(why, len, "%u %s", out.err, out.message);
+		return -1;
+	}
+	return 0;
+}
+
 /* Whether a session ended badly in the case: an Aborted_ counter moved
  * from before (the snapshot the case started from) to now. */
 static bool aborted_moved(const struct ga_snapshot *before,
@@ -617,6 +653,11 @@ void ga_reuse_keep(struct ga_case *c)
 			not_kept(c, "%s", why);
 			goto drop;
 		}
+	}
+	if (empty_caches(c, left, sizeof(left))) {
+		ga_snapshot_free(&now);
+		not_kept(c, "its caches could not be emptied: %s", left);
+		goto drop;
 	}
 	if (aborted_moved(k->last.n ? &k->last : &k->base, &now))
 		log_settle(c);

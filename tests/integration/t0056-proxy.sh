@@ -140,10 +140,13 @@ test_expect_success 'HAProxy runs as nobody, chrooted into an empty directory it
 	awk "/^Groups:/ { for (i = 2; i <= NF; i++) if (\$i != 65534) exit 1 }" /proc/$px/status &&
 	root=$(readlink /proc/$px/root) &&
 	test "$root" != / &&
-	test "$(stat -c "%U %a" "$root")" = "root 555" &&
-	test -z "$(ls -A "$root")" &&
-	grep -q "^	user nobody$" "$(dirname "$root")/haproxy.cfg" &&
-	grep -q "^	chroot $root$" "$(dirname "$root")/haproxy.cfg" &&
+	# the run directory is in goneaway'"'"'s own mount namespace (a
+	# tmpfs, lab/memfs.h): seen through goneaway'"'"'s /proc root
+	ns=/proc/$pid/root &&
+	test "$(stat -c "%U %a" "$ns$root")" = "root 555" &&
+	test -z "$(ls -A "$ns$root")" &&
+	grep -q "^	user nobody$" "$ns$(dirname "$root")/haproxy.cfg" &&
+	grep -q "^	chroot $root$" "$ns$(dirname "$root")/haproxy.cfg" &&
 	kill -TERM $pid; wait $pid; test $? -eq 143 &&
 	! kill -0 $px 2>/dev/null
 '

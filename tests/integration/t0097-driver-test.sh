@@ -230,15 +230,16 @@ test_expect_success 'a driver that answers a step it does not know with an error
 	  "a step it does not know is answered \"unsupported\" with a reason: \"result\" is \"error\", expected \"unsupported\" \(message: no such step\)"
 '
 
-# driver-test's bounds are the harness's: stretched by a busy machine's
-# load (load average over cores, at most 8 times; util/machine.h)
-stretch=$(awk -v c="$(nproc)" '{ s = $1 / c; if (s < 1) s = 1; if (s > 8) s = 8; printf "%d", s + 1 }' /proc/loadavg)
-
+# driver-test's bounds are the harness's: stretched by a busy machine
+# (load average over cores or CPU pressure, at most 8 times;
+# util/machine.h); the message says the bound, and the test ends soon
+# after it.
 test_expect_success 'a driver that never flushes: "no reply bytes at all: is stdout flushed?", in seconds' '
 	bad dt-unflushed \
 	  "a query before any connect is an error, NotConnected .*: no reply bytes at all within [0-9]+ ms \(load average [^)]*\): is stdout flushed\?" &&
 	grep -q "^# the conformance scenarios were not run" dt/dt-unflushed.out &&
-	test "$(cat dt/dt-unflushed.s)" -lt $((8 * stretch))
+	bound=$(sed -n "s/.*no reply bytes at all within \([0-9]*\) ms.*/\1/p" dt/dt-unflushed.out | head -n 1) &&
+	test "$(cat dt/dt-unflushed.s)" -lt $(( bound / 1000 + 15 ))
 '
 
 test_expect_success 'a driver that answers with other ids: which came, which was expected' '

@@ -253,7 +253,9 @@ START_TEST(test_full_expects)
 	ck_assert(e->set.ok);
 	ck_assert_int_eq(e->thread, GA_THREAD_SAME);
 
-	/* status Aborted_clients: one line per comparison */
+	/* status Aborted_clients: one line per comparison; how far it
+	 * moved (no "now") */
+	ck_assert(!sc->steps[9].status_now);
 	e = &sc->steps[9].expects[0];
 	ck_assert_int_eq(e->value.cmp, GA_CMP_GE);
 	ck_assert_str_eq(e->value.text, "1");
@@ -304,6 +306,23 @@ static const char example_text[] =
 	"    expect CR_SERVER_GONE_ERROR, CR_SERVER_LOST\n"
 	"status Aborted_clients\n"
 	"    expect ok >= 1\n";
+
+/* "status NAME now": a gauge's value as it is, not how far it moved */
+START_TEST(test_status_now)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\nconnection app\n"
+					  "connect app\n"
+					  "status Threads_connected now\n"
+					  "    expect ok >= 1\n"
+					  "status Aborted_clients\n");
+
+	ck_assert_int_eq(sc->steps[1].kind, GA_STEP_STATUS);
+	ck_assert_str_eq(sc->steps[1].text, "Threads_connected");
+	ck_assert(sc->steps[1].status_now);
+	ck_assert(!sc->steps[2].status_now);
+	ga_scenario_free(sc);
+}
+END_TEST
 
 START_TEST(test_example)
 {
@@ -828,6 +847,10 @@ static const struct {
 	{ HEAD "status Aborted-clients\n", 4, 8,
 	  "invalid status variable 'Aborted-clients'" },
 	{ HEAD "status\n", 4, 1, "'status' needs a variable name" },
+	{ HEAD "status Threads_connected later\n", 4, 26,
+	  "after the variable name: 'now' (its value as it is) or nothing" },
+	{ HEAD "status Threads_connected now now\n", 4, 30,
+	  "unexpected 'now' after 'now'" },
 	{ HEAD "errorlog   \t\n", 4, 1, "'errorlog' needs the text to look for" },
 	{ HEAD "server reboot\n", 4, 8,
 	  "unknown server action 'reboot' (known: stop, start, restart, "
@@ -1459,6 +1482,7 @@ Suite *make_parse_suite(void)
 	tcase_add_test(tc, test_full_steps);
 	tcase_add_test(tc, test_full_expects);
 	tcase_add_test(tc, test_example);
+	tcase_add_test(tc, test_status_now);
 	tcase_add_test(tc, test_step_kind_names);
 	suite_add_tcase(s, tc);
 
