@@ -60,7 +60,7 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
 .PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations \
-	uninstall clean help sanitize fuzz fuzz-short fuzz-build
+	uninstall clean help sanitize fuzz fuzz-short fuzz-build docs-tables
 
 all: goneaway
 
@@ -261,6 +261,13 @@ bench: setup
 durations: setup
 	sh ci/durations.sh ./goneaway
 
+# The measured tables of the docs (docs/tables/NAME.md, and the codes of
+# each cause in docs/catalogue.md), made by "goneaway report --markdown"
+# from the committed results of real runs (docs/results/NAME/), never
+# edited by hand: docs/catalogue.md, "Measuring again".
+docs-tables: goneaway
+	sh docs/gen-tables.sh ./goneaway
+
 install: goneaway
 	install -D -m 0755 goneaway $(DESTDIR)$(PREFIX)/bin/goneaway
 	install -d $(DESTDIR)$(PREFIX)/share/goneaway
@@ -296,6 +303,7 @@ help:
 	@echo "  fuzz         every fuzz target (tests/fuzz) for FUZZ_SECONDS each; findings"
 	@echo "               in build-san/fuzz-crashes/NAME (rerun: build-san/fuzz/fuzz_NAME -r FILE)"
 	@echo "  durations    measure every scenario into scenarios/durations.tsv (--shard)"
+	@echo "  docs-tables  docs/tables/*.md and the catalogue's codes, from docs/results/"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
 	@echo "  clean        remove build output"
 	@echo "Variables:"
