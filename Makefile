@@ -95,7 +95,7 @@ deps:
 # default all but java, what "make check" runs.  A job that needs fewer
 # names them ("make deps DEPS_DRIVERS=pymysql"); empty installs none
 # ("make deps DEPS_DRIVERS=", a report job, the built-in client only).
-# ci/run-goneaway.sh passes those of the job's clients (README "In CI").
+# ci/run-goneaway.sh passes those of the job's clients (docs/connectors.md "In CI").
 DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
 
 # What only the tests need, not "make run": chromium loads the HTML
@@ -181,7 +181,7 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/goneaway run --no-results \
 		--step-timeout 4s $(TSAN_RUN)
 
-# ---- fuzzing and sanitizers (README, "Fuzzing and sanitizers") ----------
+# ---- fuzzing and sanitizers (tests/README.md, "Fuzzing and sanitizers") --
 # A fuzz target per reader of outside input, tests/fuzz/fuzz_NAME.c
 # (libFuzzer's interface), each with its seed corpus tests/fuzz/corpus/
 # NAME/ and dictionary tests/fuzz/NAME.dict, linked with the small
