@@ -60,7 +60,7 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
 .PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations \
-	uninstall clean help sanitize fuzz fuzz-short fuzz-build
+	uninstall clean help sanitize fuzz fuzz-short fuzz-build docs-tables
 
 all: goneaway
 
@@ -95,7 +95,7 @@ deps:
 # default all but java, what "make check" runs.  A job that needs fewer
 # names them ("make deps DEPS_DRIVERS=pymysql"); empty installs none
 # ("make deps DEPS_DRIVERS=", a report job, the built-in client only).
-# ci/run-goneaway.sh passes those of the job's clients (README "In CI").
+# ci/run-goneaway.sh passes those of the job's clients (docs/connectors.md "In CI").
 DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
 
 # What only the tests need, not "make run": chromium loads the HTML
@@ -181,7 +181,7 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/goneaway run --no-results \
 		--step-timeout 4s $(TSAN_RUN)
 
-# ---- fuzzing and sanitizers (README, "Fuzzing and sanitizers") ----------
+# ---- fuzzing and sanitizers (tests/README.md, "Fuzzing and sanitizers") --
 # A fuzz target per reader of outside input, tests/fuzz/fuzz_NAME.c
 # (libFuzzer's interface), each with its seed corpus tests/fuzz/corpus/
 # NAME/ and dictionary tests/fuzz/NAME.dict, linked with the small
@@ -261,6 +261,13 @@ bench: setup
 durations: setup
 	sh ci/durations.sh ./goneaway
 
+# The measured tables of the docs (docs/tables/NAME.md, and the codes of
+# each cause in docs/catalogue.md), made by "goneaway report --markdown"
+# from the committed results of real runs (docs/results/NAME/), never
+# edited by hand: docs/catalogue.md, "Measuring again".
+docs-tables: goneaway
+	sh docs/gen-tables.sh ./goneaway
+
 install: goneaway
 	install -D -m 0755 goneaway $(DESTDIR)$(PREFIX)/bin/goneaway
 	install -d $(DESTDIR)$(PREFIX)/share/goneaway
@@ -296,6 +303,7 @@ help:
 	@echo "  fuzz         every fuzz target (tests/fuzz) for FUZZ_SECONDS each; findings"
 	@echo "               in build-san/fuzz-crashes/NAME (rerun: build-san/fuzz/fuzz_NAME -r FILE)"
 	@echo "  durations    measure every scenario into scenarios/durations.tsv (--shard)"
+	@echo "  docs-tables  docs/tables/*.md and the catalogue's codes, from docs/results/"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
 	@echo "  clean        remove build output"
 	@echo "Variables:"

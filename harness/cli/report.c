@@ -210,6 +210,26 @@ out:
 	return rc;
 }
 
+/* The lines a Markdown table starts with: where its results came from,
+ * one per run read (the same run given twice once). */
+static int matrix_heads(const struct ga_results *r, struct ga_matrix *m)
+{
+	char line[1400], prev[1400];
+	size_t i, j;
+
+	for (i = 0; i < r->nfiles; i++) {
+		ga_results_run_line(&r->runs[i], line, sizeof(line));
+		for (j = 0; j < i; j++) {
+			ga_results_run_line(&r->runs[j], prev, sizeof(prev));
+			if (strcmp(prev, line) == 0)
+				break;
+		}
+		if (j == i && ga_matrix_head(m, line))
+			return -1;
+	}
+	return 0;
+}
+
 /* --strict: what a passing run may not have, as "goneaway run" says. */
 
 /* The shards of a --shard K/N split missing from the files read: for
@@ -316,7 +336,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "goneaway report: no case in the results\n");
 		goto out;
 	}
-	if (make_matrix(&r, &cols, &m)) {
+	if (make_matrix(&r, &cols, &m) ||
+	    (a.markdown && matrix_heads(&r, &m))) {
 		fprintf(stderr, "goneaway report: out of memory\n");
 		goto out;
 	}

@@ -40,6 +40,20 @@ int ga_matrix_column(struct ga_matrix *m, size_t col, const char *name)
 	return m->cols[col] ? 0 : -1;
 }
 
+int ga_matrix_head(struct ga_matrix *m, const char *line)
+{
+	char **heads = realloc(m->heads, (m->nheads + 1) * sizeof(*heads));
+
+	if (!heads)
+		return -1;
+	m->heads = heads;
+	m->heads[m->nheads] = strdup(line);
+	if (!m->heads[m->nheads])
+		return -1;
+	m->nheads++;
+	return 0;
+}
+
 /* A cell's word comes from the server or a driver (a value, an error
  * class): no control bytes on the terminal, no '|' breaking a Markdown
  * table. */
@@ -242,6 +256,27 @@ static void shown_text(const char *s, bool markdown, char *shown, size_t len)
 
 #define SHOWN_MAX 2400
 
+/* A head line as a Markdown paragraph: escaped for the terminal, then
+ * every character Markdown would read as markup across words (a code
+ * span, a link, HTML or an entity, a table's cell, '*' emphasis)
+ * escaped with a backslash, so a command line from outside reads as
+ * the text it is.  The line never starts with markup: it starts with
+ * "Measured". */
+static void print_head(FILE *f, const char *line)
+{
+	static const char markup[] = "\\`*[]<>|&";
+	char esc[SHOWN_MAX];
+	const char *p;
+
+	ga_esc_format(esc, sizeof(esc), line, GA_ESC_TEXT);
+	for (p = esc; *p; p++) {
+		if (strchr(markup, *p))
+			fputc('\\', f);
+		fputc(*p, f);
+	}
+	fputs("\n\n", f);
+}
+
 void ga_matrix_print(const struct ga_matrix *m, FILE *f, bool markdown)
 {
 	size_t *width, r, c, w0 = strlen("scenario");
@@ -271,6 +306,8 @@ void ga_matrix_print(const struct ga_matrix *m, FILE *f, bool markdown)
 				width[c] = strlen(shown);
 		}
 	}
+	for (r = 0; markdown && r < m->nheads; r++)
+		print_head(f, m->heads[r]);
 	fprintf(f, markdown ? "| %-*s |" : "%-*s", (int)w0, "scenario");
 	for (c = 0; c < m->ncols; c++) {
 		shown_text(m->cols[c] ? m->cols[c] : "?", markdown, shown,
@@ -326,5 +363,8 @@ void ga_matrix_free(struct ga_matrix *m)
 	free(m->cols);
 	free(m->notes);
 	free(m->cells);
+	for (i = 0; i < m->nheads; i++)
+		free(m->heads[i]);
+	free(m->heads);
 	memset(m, 0, sizeof(*m));
 }

@@ -30,6 +30,10 @@ struct ga_matrix {
 	char **notes;           /* owned, per column: what the server and
 				 * client really were ("10.11.19-MariaDB") */
 	struct ga_matrix_cell *cells;   /* owned, nrows * ncols */
+	char **heads;                   /* owned: lines a Markdown table
+					 * starts with (where its results
+					 * came from), nheads of them */
+	size_t nheads;
 };
 
 /* Makes an empty table.  Returns 0, or -1 when out of memory. */
@@ -38,6 +42,12 @@ int ga_matrix_init(struct ga_matrix *m, struct ga_scenario *const *scs,
 
 /* Names column col ("local/builtin"); copies the text. */
 int ga_matrix_column(struct ga_matrix *m, size_t col, const char *name);
+
+/* Adds a line that a Markdown table starts with, a paragraph of its
+ * own before the table (goneaway report: "Measured DATE by goneaway
+ * ..."); copies the text, shown escaped.  The aligned text table shows
+ * none.  Returns 0, or -1 when out of memory. */
+int ga_matrix_head(struct ga_matrix *m, const char *line);
 
 /* Fills the cell of scenario row in column col from its result (a copy
  * of res->results too: without memory, the cell has no evidence), and

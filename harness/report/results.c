@@ -100,6 +100,7 @@ struct reader {
 	bool ended;
 	struct ga_run_summary sum;      /* the end line's */
 	struct ga_results_shard shard;  /* the run line's argv's --shard */
+	struct ga_results_run run;      /* what the run line says of it */
 };
 
 static int bad(struct reader *rd, const char *fmt, ...)
@@ -926,6 +927,71 @@ static int read_shard(struct reader *rd, const struct ga_json *argv)
 	return 0;
 }
 
+/* str appended to buf[len] (holding *used bytes); false, buf as it
+ * was, when it does not fit. */
+static bool append(char *buf, size_t len, size_t *used, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (*used + n >= len)
+		return false;
+	memcpy(buf + *used, str, n + 1);
+	*used += n;
+	return true;
+}
+
+/* word appended to buf[len] as a shell reads it: as it is when it has
+ * no character a shell treats specially, else in single quotes.  Cut,
+ * never overrun, when buf is full. */
+static void shell_word(char *buf, size_t len, size_t *used, const char *word)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-";
+	bool quote = !word[0] || word[strspn(word, plain)] != '\0';
+	const char *p;
+	char one[2] = { 0, 0 };
+
+	if ((*used && !append(buf, len, used, " ")) ||
+	    (quote && !append(buf, len, used, "'")))
+		return;
+	for (p = word; *p; p++) {
+		one[0] = *p;
+		if (!append(buf, len, used, *p == '\'' ? "'\\''" : one))
+			return;
+	}
+	if (quote)
+		append(buf, len, used, "'");
+}
+
+/* What the run line says of the run, for the tables made of it: every
+ * member optional here (read_run checks the ones a file must have). */
+static void read_run_info(struct reader *rd, const struct ga_json *j,
+			  const struct ga_json *argv)
+{
+	const struct ga_json *host = ga_json_get(j, "host");
+	size_t used = 0, i;
+
+	cut_copy(rd->run.date, sizeof(rd->run.date),
+		 ga_json_str(j, "date", ""));
+	cut_copy(rd->run.goneaway, sizeof(rd->run.goneaway),
+		 ga_json_str(j, "goneaway", ""));
+	if (host && host->type == GA_JSON_OBJECT) {
+		cut_copy(rd->run.kernel, sizeof(rd->run.kernel),
+			 ga_json_str(host, "kernel", ""));
+		cut_copy(rd->run.machine, sizeof(rd->run.machine),
+			 ga_json_str(host, "machine", ""));
+	}
+	rd->run.command[0] = '\0';
+	if (!argv)
+		return;
+	shell_word(rd->run.command, sizeof(rd->run.command), &used,
+		   "goneaway");
+	for (i = 0; i < argv->nitems; i++)
+		if (argv->items[i].type == GA_JSON_STRING)
+			shell_word(rd->run.command, sizeof(rd->run.command),
+				   &used, argv->items[i].str);
+}
+
 static int read_run(struct reader *rd, const struct ga_json *j)
 {
 	const struct ga_json *m = ga_json_get(j, "schema");
@@ -946,6 +1012,7 @@ static int read_run(struct reader *rd, const struct ga_json *j)
 	    get_long(rd, j, "cases", 0, GA_RESULTS_MAX_CASES, false, 0,
 		     &rd->announced))
 		return -1;
+	read_run_info(rd, j, m);
 	return m ? read_shard(rd, m) : 0;
 }
 
@@ -1062,6 +1129,7 @@ int ga_results_read(struct ga_results *r, const char *path,
 	struct reader rd;
 	char file[PATH_MAX], *slash, **files;
 	struct ga_results_shard *shards;
+	struct ga_results_run *runs;
 	struct ga_results_case *grown;
 	size_t i;
 	int rc = -1;
@@ -1078,6 +1146,10 @@ int ga_results_read(struct ga_results *r, const char *path,
 	if (!shards)
 		return ga_error_set(err, "out of memory");
 	r->shards = shards;
+	runs = realloc(r->runs, (r->nfiles + 1) * sizeof(*runs));
+	if (!runs)
+		return ga_error_set(err, "out of memory");
+	r->runs = runs;
 	rd.f = open_results(path, file, sizeof(file), err);
 	if (!rd.f)
 		return -1;
@@ -1088,6 +1160,7 @@ int ga_results_read(struct ga_results *r, const char *path,
 		goto out;
 	}
 	r->shards[r->nfiles].k = r->shards[r->nfiles].n = 0;
+	memset(&r->runs[r->nfiles], 0, sizeof(r->runs[0]));
 	rd.file = r->files[r->nfiles++];
 	snprintf(rd.base, sizeof(rd.base), "%s", file);
 	slash = strrchr(rd.base, '/');
@@ -1104,6 +1177,7 @@ int ga_results_read(struct ga_results *r, const char *path,
 	}
 	r->cases = grown;
 	r->shards[r->nfiles - 1] = rd.shard;
+	r->runs[r->nfiles - 1] = rd.run;
 	for (i = 0; i < rd.n; i++)
 		rd.cases[i].order = r->n + i;
 	memcpy(r->cases + r->n, rd.cases, rd.n * sizeof(*grown));
@@ -1219,5 +1293,20 @@ void ga_results_free(struct ga_results *r)
 		free(r->files[i]);
 	free(r->files);
 	free(r->shards);
+	free(r->runs);
 	memset(r, 0, sizeof(*r));
+}
+
+void ga_results_run_line(const struct ga_results_run *run, char *buf,
+			 size_t len)
+{
+	snprintf(buf, len, "Measured %s%s%s%s%s%s%s%s%s%s%s",
+		 run->date[0] ? run->date : "at an unknown date",
+		 run->goneaway[0] ? " by goneaway " : "", run->goneaway,
+		 run->kernel[0] ? " on Linux " : "", run->kernel,
+		 run->machine[0] ? (run->kernel[0] ? " (" : " on ") : "",
+		 run->machine,
+		 run->machine[0] && run->kernel[0] ? ")" : "",
+		 run->command[0] ? ": " : "", run->command,
+		 run->command[0] ? "" : ".");
 }

@@ -76,6 +76,18 @@ struct ga_results_shard {
 	unsigned k, n;
 };
 
+/* What a file's run line says of its run: when it started, which
+ * goneaway made it, on what, and its command line (the argv after
+ * "goneaway", shell-quoted and cut to fit: text from outside, shown
+ * escaped).  A member the line lacks is "". */
+struct ga_results_run {
+	char date[40];                  /* "2026-11-24T09:48:53Z" */
+	char goneaway[40];              /* "0.3.0" */
+	char kernel[128];               /* "6.1.0-28-amd64" */
+	char machine[40];               /* "x86_64" */
+	char command[1024];             /* "goneaway run -o x scenarios/" */
+};
+
 struct ga_results {
 	struct ga_results_case *cases;  /* owned */
 	size_t n;
@@ -83,6 +95,7 @@ struct ga_results {
 					 * at most GA_RESULTS_MEM_MAX */
 	char **files;                   /* owned: every file read, in order */
 	struct ga_results_shard *shards; /* owned: files[i]'s run's shard */
+	struct ga_results_run *runs;    /* owned: files[i]'s run line */
 	size_t nfiles;
 	struct ga_run_summary sum;      /* added up over the files: wall_ms
 					 * is the sum of theirs, signo the
@@ -102,6 +115,13 @@ int ga_results_read(struct ga_results *r, const char *path,
  * dropped when both copies are identical; otherwise -1 with err naming
  * both files and lines.  Returns 0, or -1. */
 int ga_results_sort(struct ga_results *r, struct ga_error *err);
+
+/* The line that says where results came from, for a table made of
+ * them (goneaway report --markdown): "Measured DATE by goneaway VERSION
+ * on Linux KERNEL (MACHINE): COMMAND", what the run line lacks left
+ * out. */
+void ga_results_run_line(const struct ga_results_run *run, char *buf,
+			 size_t len);
 
 void ga_results_free(struct ga_results *r);
 

@@ -73,11 +73,15 @@ test_expect_success 'check: the shipped scenarios are well-formed' '
 	"$GONEAWAY" check "$TOP/scenarios" > out && grep -q "OK" out
 '
 
-test_expect_success 'the examples in the README and the format doc parse' '
+test_expect_success 'the examples in the tutorial and the format doc parse' '
 	awk "/^# kill-running: KILL while/{p=1} p&&/^\`\`\`/{exit} p" \
-		"$TOP/README.md" > readme.gw &&
-	test -s readme.gw &&
-	"$GONEAWAY" check readme.gw &&
+		"$TOP/docs/tutorial.md" > tutorial.gw &&
+	test -s tutorial.gw &&
+	"$GONEAWAY" check tutorial.gw &&
+	awk "/^title    A firewall starts dropping/{p=1} p&&/^\`\`\`/{exit} p" \
+		"$TOP/docs/tutorial.md" > wall.gw &&
+	grep -q "^    expect any$" wall.gw &&
+	"$GONEAWAY" check wall.gw &&
 	awk "/^\`\`\`/{n++; next} n==1" "$TOP/docs/scenario-format.md" > doc.gw &&
 	grep -q "^title" doc.gw &&
 	"$GONEAWAY" check doc.gw

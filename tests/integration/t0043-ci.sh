@@ -347,22 +347,22 @@ if have_yaml; then
 		EOF
 	'
 
-	# The ref the templates and the README pin is one this repository
+	# The ref the templates and docs/connectors.md pin is one this repository
 	# has: a tag that was never made, or a commit of a branch that was
 	# rewritten, is a template whose first step fails.
 	if git -C "$TOP" rev-parse --git-dir > /dev/null 2>&1; then
-		test_expect_success 'every ref the templates and the README pin exists in this repository' '
-			grep -ho "GONEAWAY_REF: [^ ]*" "$T"/*.yml "$TOP/README.md" |
+		test_expect_success 'every ref the templates and docs/connectors.md pin exists in this repository' '
+			grep -ho "GONEAWAY_REF: [^ ]*" "$T"/*.yml "$TOP/docs/connectors.md" |
 				sed "s/^GONEAWAY_REF: //" | sort -u > refs &&
 			cat refs && test -s refs &&
-			test "$(grep -c "GONEAWAY_REF: " "$TOP/README.md")" -ge 1 &&
+			test "$(grep -c "GONEAWAY_REF: " "$TOP/docs/connectors.md")" -ge 1 &&
 			while read -r ref; do
 				git -C "$TOP" cat-file -e "$ref^{commit}" ||
 					{ echo "no commit $ref in $TOP"; return 1; }
 			done < refs
 		'
 	else
-		test_skip 'every ref the templates and the README pin exists in this repository' \
+		test_skip 'every ref the templates and docs/connectors.md pin exists in this repository' \
 			"$TOP is not a git checkout"
 	fi
 
@@ -408,7 +408,7 @@ else
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip "the templates' fetch checks out GONEAWAY_REF: a tag or a full commit" \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
-	test_skip 'every ref the templates and the README pin exists in this repository' \
+	test_skip 'every ref the templates and docs/connectors.md pin exists in this repository' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip 'the templates show --expectations; the sharded ones keep an HTML matrix' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
@@ -425,7 +425,7 @@ test_expect_success 'CHANGELOG.md: its newest heading is the version goneaway sa
 	top=$(sed -n "s/^## \([0-9][0-9.]*\)$/\1/p" "$TOP/CHANGELOG.md" | head -n 1) &&
 	echo "goneaway $v, CHANGELOG.md $top" &&
 	test "$v" = "$top" &&
-	ref=$(sed -n "s/^GONEAWAY_REF: \([0-9a-f]\{40\}\)$/\1/p" "$TOP/README.md" | head -n 1) &&
+	ref=$(sed -n "s/^GONEAWAY_REF: \([0-9a-f]\{40\}\)$/\1/p" "$TOP/docs/connectors.md" | head -n 1) &&
 	test -n "$ref" && grep -q "$ref" "$TOP/CHANGELOG.md"
 '
 

@@ -82,8 +82,8 @@ test_expect_success 'a step with expect lines only for other clients must succee
 	grep -q "1146" others-fails.out
 '
 
-# The README's matrix is one run with eleven clients (builtin and ten
-# drivers): a run takes up to 16 --client.
+# docs/tables/clients-mysql-9.7.md is one run with twelve clients
+# (builtin and eleven drivers): a run takes up to 16 --client.
 test_expect_success 'one run takes 16 --client, not 17' '
 	set -- --no-results --color never
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do

@@ -1,14 +1,15 @@
 #!/bin/sh
-# t0113-walkthroughs: the README's two walkthroughs, "Reproduce a bug
-# report" and "Test your connector in its own CI", run as they are
-# written: each code block marked "<!-- t0113: NAME -->" in README.md is
+# t0113-walkthroughs: the two walkthroughs, "Reproduce a bug report"
+# (docs/bug-reports.md) and "Test your connector in its own CI"
+# (docs/connectors.md), run as they are written: each code block marked
+# "<!-- t0113: NAME -->" in those files is
 # cut out and run in a scratch directory with goneaway on PATH, GA the
 # checkout, and the connector's repository laid out as the text says.
 # Then what the text promises is checked.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
-README="$TOP/README.md"
+DOCS="$TOP/docs/bug-reports.md $TOP/docs/connectors.md"
 
 # block NAME > FILE: the code block after the marker
 block() {
@@ -16,7 +17,7 @@ block() {
 		$0 == want { on = 1; next }
 		on && /^```sh$/ { inside = 1; next }
 		inside && /^```$/ { exit }
-		inside { print }' "$README"
+		inside { print }' $DOCS
 }
 
 # run_block NAME DIR: runs NAME in DIR; its output in DIR/NAME.out
@@ -28,7 +29,7 @@ run_block() {
 	cat "$2/$1.out"
 }
 
-test_expect_success 'the README has the four blocks' '
+test_expect_success 'the docs have the four blocks' '
 	for b in bug-reporter bug-maintainer connector-record connector-ci; do
 		block $b > $b.sh && test -s $b.sh || return 1
 	done

@@ -294,6 +294,13 @@ START_TEST(test_round_trip)
 		free(s1);
 		free(s2);
 	}
+	/* the run line: its version and command line, shell-quoted */
+	ck_assert_uint_eq(r.nfiles, 1);
+	ck_assert_str_eq(r.runs[0].goneaway, "9.9.9");
+	ck_assert_str_eq(r.runs[0].command, "goneaway run -o x 'sc\033'");
+	ck_assert_uint_eq(strlen(r.runs[0].date), 20);  /* ...T..:..:..Z */
+	ck_assert_int_eq(r.runs[0].date[10], 'T');
+	ck_assert(r.runs[0].kernel[0] != '\0' && r.runs[0].machine[0] != '\0');
 	/* the ESC sequence came back as it was, and is shown escaped */
 	ck_assert_str_eq(r.cases[1].res.steps[1].out.message, ESC_MESSAGE);
 	/* the partly skipped case is one again, its skipped step shown */
@@ -590,6 +597,59 @@ START_TEST(test_junit_two_suites)
 }
 END_TEST
 
+/* The line a table of results starts with (goneaway report --markdown):
+ * when, by which goneaway, on what, with which command; what a run line
+ * lacks is left out, and a command from outside is shown as text. */
+START_TEST(test_run_line_and_markdown_head)
+{
+	struct ga_results_run run;
+	struct ga_scenario *sc = make_scenario("kill-idle");
+	struct ga_matrix m;
+	static const char want[] = "Measured 2026-11-24T09:48:53Z by "
+		"goneaway 0.3.0 on Linux 6.1.0-28-amd64 (x86_64): goneaway "
+		"run -o 'a\\|b' 'kill-\\*.gw' '\\<b\\>\\`x\\`\\</b\\>' "
+		"'\\\\x1B\\[2J'\n\n| scenario ";
+	char line[1400], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&run, 0, sizeof(run));
+	ga_results_run_line(&run, line, sizeof(line));
+	ck_assert_str_eq(line, "Measured at an unknown date.");
+	snprintf(run.date, sizeof(run.date), "2026-11-24T09:48:53Z");
+	snprintf(run.goneaway, sizeof(run.goneaway), "0.3.0");
+	snprintf(run.kernel, sizeof(run.kernel), "6.1.0-28-amd64");
+	snprintf(run.machine, sizeof(run.machine), "x86_64");
+	snprintf(run.command, sizeof(run.command),
+		 "goneaway run -o 'a|b' 'kill-*.gw' '<b>`x`</b>' '\033[2J'");
+	ga_results_run_line(&run, line, sizeof(line));
+	ck_assert_str_eq(line, "Measured 2026-11-24T09:48:53Z by goneaway "
+			 "0.3.0 on Linux 6.1.0-28-amd64 (x86_64): goneaway "
+			 "run -o 'a|b' 'kill-*.gw' '<b>`x`</b>' '\033[2J'");
+
+	ck_assert_int_eq(ga_matrix_init(&m, &sc, 1, 1), 0);
+	ck_assert_int_eq(ga_matrix_column(&m, 0, "local"), 0);
+	ck_assert_int_eq(ga_matrix_head(&m, line), 0);
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ga_matrix_print(&m, f, true);
+	ck_assert_int_eq(fclose(f), 0);
+	/* its own paragraph, markup escaped, the control bytes shown */
+	ck_assert_msg(strncmp(buf, want, strlen(want)) == 0, "%s", buf);
+	free(buf);
+	/* the aligned text table starts with its header, no head */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ga_matrix_print(&m, f, false);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_msg(strncmp(buf, "scenario ", 9) == 0, "%s", buf);
+	free(buf);
+	ga_matrix_free(&m);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 Suite *make_results_suite(void)
 {
 	Suite *s = suite_create("results");
@@ -599,6 +659,7 @@ Suite *make_results_suite(void)
 	tcase_add_test(tc, test_invalid_utf8_is_latin1);
 	tcase_add_test(tc, test_merge_order_and_conflicts);
 	tcase_add_test(tc, test_junit_two_suites);
+	tcase_add_test(tc, test_run_line_and_markdown_head);
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("untrusted");

@@ -1,0 +1,189 @@
+#!/bin/sh
+# t0150-docs: the documentation holds together (issue 27).
+#
+#   - every relative link and anchor of README.md, docs/*.md (and the
+#     generated docs/tables/*.md), drivers/README.md and tests/README.md
+#     resolves (data/doc-links.py); a copy with a broken link and a
+#     broken anchor is caught, naming both;
+#   - the README's newcomer path is in its first 100 lines: the first
+#     scenario, the command that runs it, and the FAIL to read; and its
+#     two blocks run as written (PASS, then FAIL with exit status 1 and a
+#     report.txt that says why);
+#   - docs/catalogue.md names every scenario of scenarios/ (a link to it
+#     and a codes block), and names no scenario that is not there; a
+#     scenario missing from a copy of the catalogue, and a name that is
+#     no scenario, are caught;
+#   - the measured tables are generated, not edited: docs/gen-tables.sh
+#     over the committed results (docs/results/NAME/results.jsonl) makes
+#     docs/tables/*.md and the catalogue's codes exactly as committed,
+#     each table's first line says when and how it was measured, the
+#     README's excerpt is rows of one, and the committed results hold no
+#     host path.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+DATA="$TOP/tests/integration/data"
+leftover_snapshot > "$SCRATCH/before"
+
+# The files whose links must resolve, relative to the top.
+doc_files() {
+	(cd "$1" && ls README.md docs/*.md docs/tables/*.md drivers/README.md \
+		tests/README.md)
+}
+
+test_expect_success 'every relative link and anchor of the docs resolves' '
+	"$PY" "$DATA/doc-links.py" "$TOP" $(doc_files "$TOP") > links.out; rc=$?;
+	cat links.out; test $rc -eq 0 &&
+	grep -q "^[0-9][0-9]* links checked, 0 broken$" links.out &&
+	test "$(sed -n "s/ links checked.*//p" links.out)" -ge 200
+'
+
+test_expect_success 'a broken link and a broken anchor in a copy are caught' '
+	mkdir -p copy/docs/tables copy/docs/results copy/drivers copy/tests \
+		copy/scenarios &&
+	cp "$TOP/README.md" "$TOP/CHANGELOG.md" copy/ &&
+	cp "$TOP"/docs/*.md copy/docs/ &&
+	cp "$TOP"/docs/tables/*.md copy/docs/tables/ &&
+	cp "$TOP/drivers/README.md" copy/drivers/ &&
+	cp "$TOP/tests/README.md" copy/tests/ &&
+	cp "$TOP"/scenarios/*.gw copy/scenarios/ &&
+	"$PY" "$DATA/doc-links.py" copy $(doc_files copy) > whole.out &&
+	cat whole.out &&
+	printf "%s\n" "See [the nowhere page](docs/nowhere.md)." \
+		"And [no such part](docs/running.md#no-such-part)." \
+		"\`[in code](docs/nowhere-either.md)\` is no link." >> copy/README.md &&
+	sed -i "s|(#drivers)|(#drivers-gone)|" copy/docs/connectors.md &&
+	! "$PY" "$DATA/doc-links.py" copy $(doc_files copy) > broken.out &&
+	cat broken.out &&
+	grep -q "^README.md:[0-9]*: link docs/nowhere.md: no such file$" broken.out &&
+	grep -q "^README.md:[0-9]*: link docs/running.md#no-such-part: no heading #no-such-part in docs/running.md$" broken.out &&
+	grep -q "^docs/connectors.md:[0-9]*: link #drivers-gone: no heading #drivers-gone in docs/connectors.md$" broken.out &&
+	! grep -q nowhere-either broken.out
+'
+
+# The line of README.md where PATTERN (a grep -E pattern) first matches.
+readme_line() {
+	grep -n -E -m 1 -e "$1" "$TOP/README.md" | cut -d: -f1
+}
+
+test_expect_success 'the newcomer path is in the README'"'"'s first 100 lines' '
+	for p in "^make run " "^<!-- t0150: first-scenario -->$" "^title " \
+		"^\./goneaway run first\.gw$" "^\[1/1\] first +PASS " \
+		"^<!-- t0150: first-fail -->$" "^\[1/1\] first +FAIL " \
+		"report\.txt" "docs/tutorial\.md"; do
+		n=$(readme_line "$p") &&
+		echo "line $n: $p" && test -n "$n" && test "$n" -le 100 ||
+			{ echo "not in the first 100 lines: $p"; return 1; }
+	done &&
+	test "$(wc -l < "$TOP/README.md")" -le 200
+'
+
+# block NAME > FILE: the code block after "<!-- t0150: NAME -->"
+block() {
+	awk -v want="<!-- t0150: $1 -->" '
+		$0 == want { on = 1; next }
+		on && /^```sh$/ { inside = 1; next }
+		inside && /^```$/ { exit }
+		inside { print }' "$TOP/README.md"
+}
+
+test_expect_success 'the README'"'"'s first scenario runs as written: PASS' '
+	mkdir newcomer && ln -s "$GONEAWAY" newcomer/goneaway &&
+	block first-scenario > first.sh && test -s first.sh && cat first.sh &&
+	(cd newcomer && sh ../first.sh > ../first.out 2>&1); rc=$?;
+	cat first.out; test $rc -eq 0 &&
+	grep -q "^\[1/1\] first  *PASS " first.out &&
+	grep -q "line 6: query app: mysql_real_query: returned 2013 (CR_SERVER_LOST)" first.out
+'
+
+test_expect_success '... and its FAIL as written: exit 1, the line, both codes, report.txt' '
+	block first-fail > fail.sh && test -s fail.sh && cat fail.sh &&
+	(cd newcomer && sh ../fail.sh > ../fail.out 2>&1; echo $? > ../fail.rc);
+	cat fail.out &&
+	grep -q "^\[1/1\] first  *FAIL " fail.out &&
+	grep -q "first.gw:6: query app: returned 2013 (CR_SERVER_LOST) .*when expecting 2006 (CR_SERVER_GONE_ERROR) (expect line 7" fail.out &&
+	grep -q "^goneaway: exit 1: 1 case FAILed: first$" fail.out &&
+	grep -q "^goneaway case: first FAIL$" fail.out
+'
+
+# catalogue_check CATALOGUE SCENARIO_DIR: every scenario of the directory
+# is linked (../scenarios/NAME.gw) and in a codes block; every one named
+# is there.  Prints what is wrong.
+catalogue_check() {
+	ls "$2" | sed -n "s/\.gw$//p" | sort > have &&
+	grep -o "(\.\./scenarios/[^)]*\.gw)" "$1" |
+		sed "s|^(\.\./scenarios/||; s|\.gw)$||" | sort -u > linked &&
+	sed -n "s/^<!-- codes: \(.*\) -->$/\1/p" "$1" | tr " " "\n" |
+		grep . | sort > coded &&
+	test "$(wc -l < coded)" -eq "$(sort -u coded | wc -l)" ||
+		{ echo "a scenario in two codes blocks:"; sort coded | uniq -d; }
+	comm -23 have linked | sed "s/^/not linked from the catalogue: /"
+	comm -13 have linked | sed "s/^/linked, but no such scenario: /"
+	comm -23 have coded | sed "s/^/in no codes block: /"
+	comm -13 have coded | sed "s/^/in a codes block, but no such scenario: /"
+}
+
+test_expect_success 'the catalogue names every scenario, and only scenarios there are' '
+	catalogue_check "$TOP/docs/catalogue.md" "$TOP/scenarios" > drift &&
+	cat drift && test ! -s drift &&
+	test "$(wc -l < have)" -ge 70
+'
+
+test_expect_success 'a scenario the catalogue lacks, and a name that is none, are caught' '
+	cp copy/docs/catalogue.md cat.md &&
+	touch copy/scenarios/brand-new.gw &&
+	sed -i "s|^<!-- codes: kill-idle kill-idle-tls -->$|<!-- codes: kill-idle kill-idle-tls kill-idel -->|" cat.md &&
+	catalogue_check cat.md copy/scenarios > drift2 && cat drift2 &&
+	grep -qx "not linked from the catalogue: brand-new" drift2 &&
+	grep -qx "in no codes block: brand-new" drift2 &&
+	grep -qx "in a codes block, but no such scenario: kill-idel" drift2
+'
+
+test_expect_success 'the measured tables and the catalogue'"'"'s codes are what make docs-tables makes' '
+	ls "$TOP"/docs/results/*/results.jsonl > results.list &&
+	cat results.list && test "$(wc -l < results.list)" -ge 3 &&
+	sh "$TOP/docs/gen-tables.sh" "$GONEAWAY" gen &&
+	for r in $(cat results.list); do
+		n=$(basename "$(dirname "$r")") &&
+		diff -u "$TOP/docs/tables/$n.md" "gen/tables/$n.md" || return 1
+	done &&
+	test "$(ls "$TOP"/docs/tables/*.md | wc -l)" -eq "$(wc -l < results.list)" &&
+	diff -u "$TOP/docs/catalogue.md" gen/catalogue.md
+'
+
+test_expect_success 'each table says when, on what and with which command it was measured' '
+	for t in "$TOP"/docs/tables/*.md; do
+		head -n 1 "$t" | grep -E "^Measured 20[0-9-]+T[0-9:]+Z by goneaway [0-9.]+ on Linux .*: goneaway run .*-o docs/results/$(basename "$t" .md) " ||
+			{ echo "$t: $(head -n 1 "$t")"; return 1; }
+		grep -Eq "^[0-9]+ PASS, [0-9]+ FAIL, [0-9]+ SKIP, [0-9]+ ERROR in " "$t" ||
+			{ echo "$t: no counts"; return 1; }
+	done
+'
+
+test_expect_success 'the README'"'"'s matrix is rows of a generated table' '
+	src=$(sed -n "s/^<!-- excerpt: \(.*\) -->$/\1/p" "$TOP/README.md") &&
+	test -n "$src" && test -f "$TOP/$src" &&
+	awk -v want="<!-- excerpt: $src -->" "
+		\$0 == want { on = 1; next }
+		on && /^\|/ { print; next }
+		on { exit }" "$TOP/README.md" > excerpt &&
+	test "$(wc -l < excerpt)" -ge 4 &&
+	while IFS= read -r row; do
+		grep -qxF -- "$row" "$TOP/$src" || { echo "not in $src: $row"; return 1; }
+	done < excerpt
+'
+
+test_expect_success 'the committed results hold no host path' '
+	! grep -l -E "\"/(home|root|tmp|work|srv|var/tmp)/" "$TOP"/docs/results/*/results.jsonl &&
+	for r in "$TOP"/docs/results/*/results.jsonl; do
+		head -n 1 "$r" | grep -q "\"results_dir\":\"docs/results/" ||
+			{ echo "$r: its -o is not docs/results/NAME"; return 1; }
+	done
+'
+
+test_expect_success 'the docs tests left no trace' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done
