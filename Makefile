@@ -236,14 +236,17 @@ fuzz: fuzz-build
 # written to BENCH_OUT: (a) the shipped suite at -j 1 vs the default -j,
 # BENCH_RUNS times each; (b) ten and one trivial scenarios vs MariaDB's
 # mysql-test-run (main.1st; installs mariadb-test), BENCH_PAIRS pairs;
-# (d) ten trivial scenarios against MySQL 9.7 (root mysql-9.7); each
-# with its CPU next to its wall time, against issue 28's targets;
-# (c) long, only with BENCH=all or BENCH_MATRIX=1: every scenario against
-# local and every server root, with each server's set-up per scenario.
+# (d) ten trivial scenarios against MySQL 9.7 (root mysql-9.7); (r)
+# servers kept (reuse) vs --fresh-servers, ten trivial at -j 1 and the
+# suite; each with its CPU next to its wall time, against issue 28's
+# targets; (c) long, only with BENCH=all or BENCH_MATRIX=1: every
+# scenario against local and every server root (mariadb-10.5 built when
+# missing), with each server's set-up per scenario; (e) with BENCH=all:
+# every installed client against MySQL 9.7.
 # BENCH_SERVERS="--server ..." names c's servers (and runs it), e.g. with
 # a Docker engine and the images of ci/build-server-images.sh:
 #   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"
-BENCH ?= a b d
+BENCH ?= a b d r
 BENCH_MATRIX ?= 0
 BENCH_SERVERS ?=
 BENCH_RUNS ?= 5

@@ -16,20 +16,29 @@
 #      Debian package mariadb-test, installed here when missing (MTR=PATH
 #      names another mtr).
 #   c  every scenario against every server: local and each root in
-#      /var/cache/goneaway/roots (mysql-9.7, mariadb-11.8, mariadb-10.5),
-#      or the --server options in BENCH_SERVERS; at -j 1 (with --timings:
+#      /var/cache/goneaway/roots (mysql-9.7, mariadb-11.8, mariadb-10.5:
+#      the last is built here when missing, ci/build-server-root.sh), or
+#      the --server options in BENCH_SERVERS; at -j 1 (with --timings:
 #      each server's set-up per scenario) and at the default -j.  Long, so
 #      only with BENCH=all, BENCH_MATRIX=1 or BENCH_SERVERS="--server ...".
 #
 #   d  ten trivial scenarios against MySQL 9.7 (the root mysql-9.7) at the
 #      default -j, BENCH_PAIRS times after an untimed run: median wall and
 #      CPU; not measured without the root.
+#   r  reuse against --fresh-servers, side by side, alternating,
+#      BENCH_PAIRS pairs: ten trivial scenarios at -j 1, and the shipped
+#      suite at the default -j: wall, CPU and servers started of each, and
+#      whether the verdicts are the same.
+#   e  every client driver installed here (drivers/drivers.list names
+#      whose driver greets) against MySQL 9.7, with the built-in client,
+#      in one run at the default -j: wall and CPU; long, with BENCH=all.
 #
 # Every timed run's CPU (user + system of goneaway, its workers and
 # servers, or of mtr and its servers: the shell's "times") is reported
 # next to its wall time; the targets are issue 28's.
 #
-# BENCH chooses the parts: "a b d" (default), "all", or any of a, b, c, d.
+# BENCH chooses the parts: "a b d r" (default), "all", or any of a, b, c,
+# d, e, r.
 # The figures are printed and written to BENCH_OUT (bench-results.txt).
 # Needs root.  Leaves nothing behind, also when interrupted: its temp dir,
 # mtr's vardirs and servers, and the port lock mtr takes in
@@ -53,12 +62,12 @@ cd "$top" || exit 2
 case $runs in ''|*[!0-9]*|0) die "BENCH_RUNS must be a number of runs, 1 or more" ;; esac
 case $pairs in ''|*[!0-9]*|0) die "BENCH_PAIRS must be a number of pairs, 1 or more" ;; esac
 
-parts=$(printf '%s' "${BENCH:-a b d}" | tr ',' ' ')
-[ "$parts" = all ] && parts="a b c d"
+parts=$(printf '%s' "${BENCH:-a b d r}" | tr ',' ' ')
+[ "$parts" = all ] && parts="a b c d e r"
 [ "${BENCH_MATRIX:-0}" = 1 ] && parts="$parts c"
 [ -n "${BENCH_SERVERS:-}" ] && parts="$parts c"
 for p in $parts; do
-	case $p in a|b|c|d) ;; *) die "BENCH: no part '$p' (a, b, c, d or all)" ;; esac
+	case $p in a|b|c|d|e|r) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, r or all)" ;; esac
 done
 want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -177,6 +186,13 @@ counts_text() {	# "P F S E" -> "40 PASS, 0 FAIL, 1 SKIP, 0 ERROR"
 	# shellcheck disable=SC2086 # four numbers
 	set -- $1
 	echo "$1 PASS, $2 FAIL, $3 SKIP, $4 ERROR"
+}
+
+# servers the run started, from its results file's cases
+started() {
+	awk '/"type":"case"/ && match($0, /"servers_started":[0-9]+/) {
+		v = substr($0, RSTART, RLENGTH); sub(/.*:/, "", v); n += v }
+		END { print n + 0 }' "$1"
 }
 
 # one "label combo verdict" line per case, sorted
@@ -423,6 +439,12 @@ matrix_servers() {
 }
 
 part_c() {
+	if [ -z "${BENCH_SERVERS:-}" ] && [ ! -d "$roots/mariadb-10.5" ]; then
+		say ""
+		say "  building the mariadb-10.5 root (Debian bullseye, once)"
+		sh ci/build-server-root.sh mariadb-10.5 "$roots/mariadb-10.5" > "$tmp/root-10.5.log" 2>&1 ||
+			{ say "  could not build it:"; show_log "$tmp/root-10.5.log"; }
+	fi
 	servers=$(matrix_servers)
 	names=$(echo "$servers" | sed 's/--server //g')
 	ns=$(echo "$names" | wc -w)
@@ -455,11 +477,86 @@ part_c() {
 		tl="$tmp/c-once.log"
 	fi
 	awk '/^set-up per scenario/ { on = 1 } on && /^$/ { exit } on' "$tl" | sed 's/^/  /' | tee -a "$report"
+	[ "$have_j" = 1 ] && [ "$ns" -ge 4 ] &&
+		say "  target (issue 28): every scenario x the four servers <= 120 s: $(met "$c_wall_def" 120) ($c_wall_def s)"
+	[ "$ns" -ge 4 ] || say "  (fewer than four servers: the target of four is not judged)"
+}
+
+# ---------------------------------------------------------------- part r
+# r_pair NAME ARGS...: BENCH_PAIRS pairs of reuse and --fresh-servers
+r_pair() {
+	name=$1
+	shift
+	: > "$tmp/r-$name.reuse" ; : > "$tmp/r-$name.fresh"
+	: > "$tmp/r-$name.creuse" ; : > "$tmp/r-$name.cfresh"
+	same=0
+	say ""
+	say "  $name: goneaway run $*"
+	say "  pair   reuse: wall     CPU  started   fresh: wall     CPU  started"
+	i=1
+	while [ "$i" -le "$pairs" ]; do
+		timed "$tmp/r-$name-reuse.log" ga_run "$tmp/r-$name-reuse.jsonl" "$@"
+		rw=$wall rc_=$cpu rs=$(started "$tmp/r-$name-reuse.jsonl")
+		timed "$tmp/r-$name-fresh.log" ga_run "$tmp/r-$name-fresh.jsonl" --fresh-servers "$@"
+		fw=$wall fc=$cpu fs=$(started "$tmp/r-$name-fresh.jsonl")
+		if [ -z "$(counts "$tmp/r-$name-reuse.jsonl")" ] || [ -z "$(counts "$tmp/r-$name-fresh.jsonl")" ]; then
+			say "  a run did not finish:"; show_log "$tmp/r-$name-reuse.log"; show_log "$tmp/r-$name-fresh.log"
+			errors=1; return
+		fi
+		verdicts "$tmp/r-$name-reuse.jsonl" > "$tmp/r-$name-reuse.v"
+		verdicts "$tmp/r-$name-fresh.jsonl" > "$tmp/r-$name-fresh.v"
+		cmp -s "$tmp/r-$name-reuse.v" "$tmp/r-$name-fresh.v" && same=$((same + 1))
+		echo "$rw" >> "$tmp/r-$name.reuse"; echo "$fw" >> "$tmp/r-$name.fresh"
+		echo "$rc_" >> "$tmp/r-$name.creuse"; echo "$fc" >> "$tmp/r-$name.cfresh"
+		say "  $(printf '%-4s %10s s %6s s %6s %10s s %6s s %6s' "$i" "$rw" "$rc_" "$rs" "$fw" "$fc" "$fs")"
+		i=$((i + 1))
+	done
+	mr=$(median "$tmp/r-$name.reuse") mf=$(median "$tmp/r-$name.fresh")
+	cr=$(median "$tmp/r-$name.creuse") cf=$(median "$tmp/r-$name.cfresh")
+	say "  median wall reuse/fresh $(ratio "$mr" "$mf") ($mr s / $mf s), CPU $(ratio "$cr" "$cf") ($cr s / $cf s); the same verdicts in $same of $pairs pairs"
+}
+
+part_r() {
+	say ""
+	say "== r: servers kept for the next case (reuse, the default) against --fresh-servers"
+	r_pair ten-j1 -j 1 tests/bench/trivial/
+	r_pair suite scenarios/
+}
+
+# ---------------------------------------------------------------- part e
+part_e() {
+	say ""
+	say "== e: every client installed here against MySQL 9.7, default -j"
+	if [ ! -f "$roots/mysql-9.7/.goneaway-root" ]; then
+		say "  not measured: no root at $roots/mysql-9.7 (make roots)"
+		return
+	fi
+	clients="--client builtin"
+	names="builtin"
+	for d in $(awk '!/^#/ && NF { print $1 }' drivers/drivers.list); do
+		case $d in libmariadb-*) continue ;; esac   # a MariaDB library: the same C code as builtin
+		# installed: it runs a trivial scenario against that server
+		if timeout 120 "$ga" run --no-results --server mysql-9.7 --client "$d" \
+			tests/bench/trivial/trivial-01.gw > /dev/null 2>&1; then
+			clients="$clients --client $d"
+			names="$names $d"
+		fi
+	done
+	say "  clients: $names"
+	# shellcheck disable=SC2086 # the --client options
+	timed "$tmp/e.log" ga_run "$tmp/e.jsonl" --server mysql-9.7 $clients scenarios/
+	c=$(counts "$tmp/e.jsonl")
+	if [ -z "$c" ]; then
+		say "  the run did not finish (exit $rc):"; show_log "$tmp/e.log"; errors=1; return
+	fi
+	say "  wall $wall s, CPU $cpu s, servers started $(started "$tmp/e.jsonl"): $(counts_text "$c")"
+	say "  target (issue 28): every client x MySQL 9.7 <= 240 s: $(met "$wall" 240) ($wall s)"
 }
 
 want a && part_a
 want b && part_b
 want d && part_d
+want r && part_r
 if want c; then
 	part_c
 else
@@ -467,6 +564,7 @@ else
 	say "== c: not run.  Every scenario against every server (local and the roots in"
 	say "   $roots), -j 1 vs default: make bench BENCH=all (several minutes)"
 fi
+want e && part_e
 
 say ""
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
