@@ -23,14 +23,16 @@
 # (a scratch kept) the directory on disk.
 #
 # Each file's goneaway gets its share of the machine as its default -j
-# (GONEAWAY_JOBS: 4 per core over the files side by side; see below).
+# (GONEAWAY_JOBS: 8 per core over the files side by side; see below).
 # What stays global - the host's links, nft tables and qdiscs - goneaway
 # never touches.  Ending such a file ends everything in it: SIGKILL to
 # its unshare (--kill-child) kills its PID namespace; its /tmp is removed.
 #
 # A file that starts a Docker engine (it names dockerd) or says
 # "# run-all: alone" changes the host itself and sees every process: it
-# runs by itself, unwrapped, before the others.  With one file named, or
+# runs by itself, unwrapped, before the others - unless it says "#
+# run-all: wrapped": its engine then lives in the file's own PID and
+# mount namespaces too, and it runs side by side with the others.  With one file named, or
 # GA_TEST_PARALLEL=1, or where unshare cannot make those namespaces (not
 # root), the files run one after another as they are, their output as it
 # comes.  GA_TEST_ISOLATE=1 wraps even a single file named, so that it can
@@ -93,14 +95,15 @@ fi
 isolate=${GA_TEST_ISOLATE:-0}
 
 # The jobs budget: what goneaway would run alone at its default -j for
-# MariaDB (4 per core, server/jobs.h), shared by the files that run side
-# by side, each goneaway's default -j (GONEAWAY_JOBS) its share - so two
-# files on two cores run four scenarios each, not eight.  A GONEAWAY_JOBS
-# already set is left alone.  (The server starts in flight are bounded
-# across all of them by goneaway's own semaphore in the cache.)
+# MariaDB (8 per core, server/jobs.h), shared by the files that run side
+# by side, each goneaway's default -j (GONEAWAY_JOBS) its share.  It is
+# a bound: a run adds workers only while its cases would wait longer
+# than a server start (run/schedule.h).  A GONEAWAY_JOBS already set is
+# left alone.  (The server starts in flight are bounded across all of
+# them by goneaway's own semaphore in the cache.)
 if [ -z "${GONEAWAY_JOBS:-}" ]; then
 	cores=$(nproc 2>/dev/null || echo 1)
-	share=$(( cores * 4 / (jobs > n ? (n > 0 ? n : 1) : jobs) ))
+	share=$(( cores * 8 / (jobs > n ? (n > 0 ? n : 1) : jobs) ))
 	[ "$share" -ge 1 ] || share=1
 	[ "$share" -le 64 ] || share=64
 	GONEAWAY_JOBS=$share
@@ -136,7 +139,8 @@ alone="" first="" rest=""
 for t in $files; do
 	t=${t%.sh}
 	[ -f "$t.sh" ] || { rest="$rest $t"; continue; }
-	if grep -q -e dockerd -e '^# run-all: alone' "$t.sh"; then
+	if grep -q -e dockerd -e '^# run-all: alone' "$t.sh" &&
+	   ! grep -q '^# run-all: wrapped' "$t.sh"; then
 		alone="$alone $t"
 	fi
 done

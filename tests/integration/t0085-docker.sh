@@ -25,6 +25,12 @@
 # Without root, the roots, or docker.io (installed here when apt-get can:
 # GA_TEST_INSTALL_DOCKER=0 forbids it), or when the engine cannot start
 # (inside a container, say), every test SKIPs with the reason.
+#
+# run-all: wrapped
+# The engine changes nothing of the host's network (no bridge, no
+# iptables), so this file need not run alone: run-all runs it in PID and
+# mount namespaces of its own, where its engine, its containers and their
+# mounts are the file's, and its leftover checks see its own world only.
 . "$(dirname "$0")/lib.sh"
 
 DATA="$TOP/tests/integration/data"
