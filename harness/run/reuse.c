@@ -229,14 +229,18 @@ int ga_reuse_adopt(struct ga_case *c)
 		snprintf(res->server_setup, sizeof(res->server_setup),
 			 "fresh server: none is kept");
 	} else {
+		unsigned own_tag = c->tag;
+
 		c->lab = k->lab;
 		c->tag = k->tag;
 		if (!lab_base(c, k)) {
 			snprintf(res->server_setup, sizeof(res->server_setup),
 				 "fresh server: the kept lab's state could "
 				 "not be read: %s", r->not_kept);
+			/* the kept lab is kept_free's to close, not c's */
 			c->lab.host_ns = c->lab.client_ns = -1;
 			c->lab.server_ns = c->lab.proxy_ns = -1;
+			c->tag = own_tag;
 			goto fresh;
 		}
 		c->srv = k->srv;
