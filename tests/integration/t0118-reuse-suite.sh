@@ -1,14 +1,14 @@
 #!/bin/sh
 # t0118-reuse-suite: the shipped suite gives the same verdicts and codes
 # whether workers keep their servers (the default) or start one for every
-# case (--fresh-servers): three runs each, at the default -j, compared
-# case by case and step by step from results.jsonl.  A step's codes may
+# case (--fresh-servers): three runs each, at the default -j, side by
+# side, compared case by case and step by step from results.jsonl.  A step's codes may
 # vary only where they vary within one mode too (a scenario that accepts
 # several codes, e.g. netem-reorder's spread): those are listed, never
 # hidden; a step with one code in every run of both modes must have the
 # same one, and every case the same verdicts.  Reuse must have happened
-# in the default runs (else the comparison proves nothing) and never
-# under --fresh-servers.  Only a case that ran on a kept server in some
+# in the default runs, for at least half of the cases (else the
+# comparison proves little), and never under --fresh-servers.  Only a case that ran on a kept server in some
 # run can differ because of reuse: a difference in a case that had a
 # fresh server in every run of both modes is listed as what it is (the
 # suite's own timing on a busy machine: point-4031-during-query once
@@ -17,19 +17,28 @@
 
 leftover_snapshot > "$SCRATCH/before"
 
-for mode in reuse fresh; do
-	for i in 1 2 3; do
-		flag=
-		[ $mode = fresh ] && flag=--fresh-servers
-		test_expect_success "the shipped suite, $mode servers, run $i" "
-			\"\$GONEAWAY\" run $flag -o $mode$i $BUILTIN_SKIP_RULES \
-				'$TOP/scenarios/' > $mode$i.out 2>&1;
-			tail -4 $mode$i.out &&
-			test -s $mode$i/results.jsonl &&
-			grep -q '\"type\":\"end\"' $mode$i/results.jsonl
-		"
+# The six runs side by side: they are independent (each its own run
+# directory, labs and servers; the server starts in flight are bounded
+# across them by the cache's slots), and a busy machine is part of what
+# they must not be sensitive to.
+test_expect_success 'the shipped suite six times side by side: three with reuse, three with fresh servers' '
+	pids= &&
+	for mode in reuse fresh; do
+		flag= &&
+		{ [ $mode = reuse ] || flag=--fresh-servers; } &&
+		for i in 1 2 3; do
+			"$GONEAWAY" run $flag -o $mode$i $BUILTIN_SKIP_RULES \
+				"$TOP/scenarios/" > $mode$i.out 2>&1 &
+			pids="$pids $!"
+		done
+	done &&
+	for p in $pids; do wait $p; done &&
+	for r in reuse1 reuse2 reuse3 fresh1 fresh2 fresh3; do
+		echo "$r: $(tail -n 4 $r.out | tr "\n" " ")" &&
+		test -s $r/results.jsonl &&
+		grep -q "\"type\":\"end\"" $r/results.jsonl || return 1
 	done
-done
+'
 
 test_expect_success 'the same verdicts and codes, reuse or fresh servers' '
 	python3 - reuse1 reuse2 reuse3 -- fresh1 fresh2 fresh3 <<-\EOF
@@ -74,8 +83,11 @@ test_expect_success 'the same verdicts and codes, reuse or fresh servers' '
 	              "server: %s" % (run, len(cases), n, started,
 	                              " ".join(sorted(reused)) or "none"))
 	        kept |= reused
-	        if mode == "reuse" and reused == 0:
-	            sys.exit("%s: no case ran on a kept server" % run)
+	        # most cases leave their server clean: a run that kept few
+	        # proves little about reuse
+	        if mode == "reuse" and len(reused) < len(cases) // 2:
+	            sys.exit("%s: only %d of %d cases ran on a kept server"
+	                     % (run, len(reused), len(cases)))
 	        if mode == "fresh" and (reused or started != n):
 	            sys.exit("%s: --fresh-servers kept a server" % run)
 	        for key, (verdict, steps) in cases.items():
