@@ -5,7 +5,8 @@
 #
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
-# DRIVER: pymysql mysqlclient php node go perl java (default: all).
+# DRIVER: pymysql mysqlclient php node go perl perl-dbd-mysql java
+# (default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
@@ -15,7 +16,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient php node go perl java"
+all="pymysql mysqlclient php node go perl perl-dbd-mysql java"
 want=${*:-$all}
 
 pkgs_for() {
@@ -27,6 +28,7 @@ pkgs_for() {
 		echo nodejs npm ;;
 	go) echo golang-go golang-github-go-sql-driver-mysql-dev ;;
 	perl) echo perl libdbd-mariadb-perl ;;
+	perl-dbd-mysql) echo perl libdbd-mysql-perl ;;
 	java) command -v java >/dev/null 2>&1 || echo default-jdk-headless
 		echo libmariadb-java libjna-java ;;
 	*) echo "install-deps.sh: unknown driver '$1' (known: $all)" >&2
