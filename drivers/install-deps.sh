@@ -6,7 +6,7 @@
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
 # DRIVER: pymysql mysqlclient php node go perl perl-dbd-mysql java
-# (default: all).
+# (mysqljs is node; default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
