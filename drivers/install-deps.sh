@@ -5,7 +5,8 @@
 #
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
-# DRIVER: pymysql mysqlclient php node go perl perl-dbd-mysql java
+# DRIVER: pymysql mysqlclient php node go perl perl-dbd-mysql ruby-mysql2
+# java
 # (mysqljs is node; default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
@@ -16,7 +17,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient php node go perl perl-dbd-mysql java"
+all="pymysql mysqlclient php node go perl perl-dbd-mysql ruby-mysql2 java"
 want=${*:-$all}
 
 pkgs_for() {
@@ -29,6 +30,7 @@ pkgs_for() {
 	go) echo golang-go golang-github-go-sql-driver-mysql-dev ;;
 	perl) echo perl libdbd-mariadb-perl ;;
 	perl-dbd-mysql) echo perl libdbd-mysql-perl ;;
+	ruby-mysql2) echo ruby ruby-mysql2 ;;
 	java) command -v java >/dev/null 2>&1 || echo default-jdk-headless
 		echo libmariadb-java libjna-java ;;
 	*) echo "install-deps.sh: unknown driver '$1' (known: $all)" >&2
