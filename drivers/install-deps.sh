@@ -5,9 +5,8 @@
 #
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
-# DRIVER: pymysql mysqlclient php node go perl perl-dbd-mysql ruby-mysql2
-# java
-# (mysqljs is node; default: all).
+# DRIVER: pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
+# ruby-mysql2 java (mysqljs is node; default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
@@ -17,13 +16,14 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient php node go perl perl-dbd-mysql ruby-mysql2 java"
+all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 java"
 want=${*:-$all}
 
 pkgs_for() {
 	case $1 in
 	pymysql) echo python3 python3-pymysql ;;
 	mysqlclient) echo python3 python3-mysqldb ;;
+	aiomysql) echo python3 python3-aiomysql ;;
 	php) echo php-cli php-mysql ;;
 	node) command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 		echo nodejs npm ;;
