@@ -19,6 +19,11 @@
 //     any call, so after a call that succeeded the driver compares the
 //     sockets it holds (/proc/self/fd) with the ones of that session and,
 //     when they changed, asks CONNECTION_ID() again;
+//   - Connection::close() alone leaves the library's connection open
+//     while the Connection object lives (its metadata object holds it:
+//     seen, the session stays in the server's processlist): the close
+//     step calls close() and deletes the object, which sends COM_QUIT, and
+//     a step after it has nothing left to call ("unsupported");
 //   - a ping is Connection::isValid(): true or false, no error number (and
 //     it turns OPT_RECONNECT off for the ping);
 //   - BLOBs are bound with setBlob(std::istream*), which the connector
@@ -81,7 +86,9 @@ const std::map<std::string, std::string> UNSUPPORTED = {
 // OPT_MAX_ALLOWED_PACKET, CLIENT_INTERACTIVE and the ssl ones; the ones
 // that read files (readDefaultFile, readDefaultGroup) or take maps and
 // lists (OPT_CONNECT_ATTR_*) are not passed, nor OPT_NET_BUFFER_LENGTH,
-// which it passes as OPT_MAX_ALLOWED_PACKET (below).
+// which it passes as OPT_MAX_ALLOWED_PACKET (below), nor useLegacyAuth,
+// which this build (MYCPPCONN_STATIC_MYSQL_VERSION_ID 100317) reads and
+// ignores.
 enum prop_type { PROP_BOOL, PROP_INT, PROP_STRING };
 const std::map<std::string, prop_type> KNOWN = {
 	{"CLIENT_COMPRESS", PROP_BOOL},
@@ -95,7 +102,6 @@ const std::map<std::string, prop_type> KNOWN = {
 	{"OPT_ENABLE_CLEARTEXT_PLUGIN", PROP_BOOL},
 	{"OPT_CAN_HANDLE_EXPIRED_PASSWORDS", PROP_BOOL},
 	{"metadataUseInfoSchema", PROP_BOOL},
-	{"useLegacyAuth", PROP_BOOL},
 	{"OPT_LOCAL_INFILE", PROP_INT},
 	{"defaultStatementResultType", PROP_INT},
 	{"preInit", PROP_STRING},
@@ -199,8 +205,7 @@ std::set<unsigned long> socket_inodes()
 struct session {
 	sql::mysql::MySQL_Driver *driver = nullptr;
 	std::unique_ptr<sql::Connection> conn;
-	sql::Connection *closed = nullptr;      // after a close step
-	bool after_close = false;
+	bool closed = false;    // a close step deleted the connection
 	std::unique_ptr<sql::PreparedStatement> stmt;
 	std::unique_ptr<std::istringstream> blob;
 	std::unique_ptr<sql::Statement> stream_stmt;
@@ -213,7 +218,7 @@ struct session {
 
 	sql::Connection *c()
 	{
-		return after_close ? closed : conn.get();
+		return conn.get();
 	}
 
 	void drop_statements()
@@ -238,7 +243,7 @@ struct session {
 	// After a call: has the library logged in again (OPT_RECONNECT)?
 	void check_reconnect(bool ok)
 	{
-		if (!reconnect || !conn || after_close)
+		if (!reconnect || !conn)
 			return;
 		std::set<unsigned long> now = socket_inodes();
 		if (now.empty() || now == socks)
@@ -260,7 +265,7 @@ struct session {
 
 	unsigned long tid()
 	{
-		return (!conn || after_close) ? 0 : thread;
+		return conn ? thread : 0;
 	}
 
 	json error_fields(const sql::SQLException &e)
@@ -301,8 +306,7 @@ json session::do_connect(const json &r)
 		}
 		conn.reset();
 	}
-	delete closed;
-	closed = nullptr;
+	closed = false;
 	thread = 0;
 	socks.clear();
 
@@ -448,16 +452,17 @@ json session::do_ping(const json &)
 
 json session::do_close(const json &)
 {
-	api = "sql::Connection::close";
-	// a statement holds the library's connection too: only with none
-	// left does close() end it (mysql_close, COM_QUIT)
+	// the statements first (a prepared one's destructor sends
+	// COM_STMT_CLOSE), then close(), which leaves the library's
+	// connection open while the object lives: delete ends it
+	// (mysql_close, COM_QUIT)
+	api = "sql::Connection::close, delete";
 	drop_statements();
-	sql::Connection *c0 = c();
-	if (!after_close) {
-		closed = conn.release();
-		thread = 0;
-	}
+	std::unique_ptr<sql::Connection> c0(std::move(conn));
+	closed = true;
+	thread = 0;
 	c0->close();
+	c0.reset();
 	return json::object();
 }
 
@@ -598,7 +603,10 @@ json session::do_fork(const json &r)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		try {
 			if (mode == "close") {
+				// close() alone leaves the connection open:
+				// delete ends it (COM_QUIT), as do_close
 				c()->close();
+				delete conn.release();
 			} else if (mode == "share") {
 				close(fds[0]);
 				std::string out = tally("child", count).dump(
@@ -674,9 +682,14 @@ json session::handle(const json &r)
 	if (un != UNSUPPORTED.end())
 		return {{"result", "unsupported"}, {"message", un->second}};
 
+	if (step != "connect" && !conn && closed)
+		return {{"result", "unsupported"},
+			{"message", "a step after close: Connector/C++ 1.1's "
+				    "close() leaves the connection open while its "
+				    "object lives, so the close step deleted it "
+				    "(COM_QUIT): nothing is left to call"}};
 	api = step;
 	rows = -1;
-	after_close = step != "connect" && !conn && closed;
 	unsigned long before = step == "connect" ? 0 : tid();
 	double t0 = now_ms();
 	json rep;
@@ -707,7 +720,6 @@ json session::handle(const json &r)
 			rep["result"] = "ok";
 		ok = rep["result"] == "ok";
 	} catch (const unsupported_error &e) {
-		after_close = false;
 		return {{"result", "unsupported"}, {"message", e.why}};
 	} catch (const not_connected &e) {
 		api = "driver";
@@ -727,15 +739,13 @@ json session::handle(const json &r)
 	}
 	if (step != "connect" && step != "close")
 		check_reconnect(ok);
-	bool was_after_close = after_close;
-	after_close = false;
 	if (rep["result"] == "error" && rows >= 0 &&
 	    (step == "fetch" || step == "stream"))
 		rep["rows"] = rows;
 	rep["api"] = api;
 	rep["elapsed_ms"] = (double)(long long)((now_ms() - t0) * 1000) / 1000;
-	rep["thread_before"] = was_after_close ? 0 : before;
-	rep["thread_after"] = was_after_close ? 0 : tid();
+	rep["thread_before"] = before;
+	rep["thread_after"] = tid();
 	return rep;
 }
 
