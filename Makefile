@@ -91,12 +91,15 @@ deps:
 	else echo "deps: drivers not installed (not root): sh drivers/install-deps.sh $(DEPS_DRIVERS)"; fi
 
 # DEPS_DRIVERS: the client drivers whose toolchains "make deps" installs
-# (drivers/install-deps.sh: pymysql mysqlclient php node go perl java);
-# default all but java, what "make check" runs.  A job that needs fewer
+# (drivers/install-deps.sh: pymysql mysqlclient aiomysql php node go perl
+# perl-dbd-mysql ruby-mysql2 connector-cpp java; node brings mysql2, the
+# MariaDB Node.js connector and mysqljs); default all but java,
+# ruby-mysql2 (7 s: Ruby) and connector-cpp (14 s: packages and g++),
+# what "make check" runs (aiomysql and perl-dbd-mysql add 2.5 s each).  A job that needs fewer
 # names them ("make deps DEPS_DRIVERS=pymysql"); empty installs none
 # ("make deps DEPS_DRIVERS=", a report job, the built-in client only).
 # ci/run-goneaway.sh passes those of the job's clients (docs/connectors.md "In CI").
-DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
+DEPS_DRIVERS ?= pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
 
 # What only the tests need, not "make run": chromium loads the HTML
 # results page headless (t0099-html), python3-yaml parses the CI
@@ -289,7 +292,8 @@ help:
 	@echo "Targets:"
 	@echo "  all          build ./goneaway (default)"
 	@echo "  deps         install missing Debian packages (root; apt-get update first)"
-	@echo "               and the toolchains of DEPS_DRIVERS (default: all drivers but java;"
+	@echo "               and the toolchains of DEPS_DRIVERS (default: all drivers but java,"
+	@echo "               ruby-mysql2 and connector-cpp;"
 	@echo "               DEPS_DRIVERS=pymysql only that one, DEPS_DRIVERS= none)"
 	@echo "  deps-check   also what only the tests need (chromium; check does it)"
 	@echo "  setup        deps, then build goneaway and the unit tests"

@@ -33,9 +33,12 @@
 #                          no "make deps", no build.
 #   DEPS_DRIVERS           the drivers whose toolchains "make deps"
 #                          installs (drivers/install-deps.sh names:
-#                          pymysql mysqlclient php node go perl java).
+#                          pymysql mysqlclient aiomysql php node go perl
+#                          perl-dbd-mysql ruby-mysql2 connector-cpp
+#                          java).
 #                          Default: those of the clients of drivers.list
-#                          the job runs (mysql2 is node, php-pdo php ...),
+#                          the job runs (mysql2 and mysqljs are node,
+#                          php-pdo php ...),
 #                          none for builtin and cmd: clients (your own
 #                          driver brings its own); "" installs none.
 # Exit status is goneaway's: 0 all PASS, 1 FAIL, 2 bad file or option,
@@ -92,10 +95,14 @@ driver_of() {
 	case ${1%%@*} in
 	pymysql) echo pymysql ;;
 	mysqlclient) echo mysqlclient ;;
+	aiomysql) echo aiomysql ;;
 	php-mysqli|php-pdo) echo php ;;
-	mysql2|mariadb-node) echo node ;;
+	mysql2|mariadb-node|mysqljs) echo node ;;
 	go) echo go ;;
 	perl) echo perl ;;
+	perl-dbd-mysql) echo perl-dbd-mysql ;;
+	ruby-mysql2) echo ruby-mysql2 ;;
+	connector-cpp) echo connector-cpp ;;
 	java) echo java ;;
 	esac
 }

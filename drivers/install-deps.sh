@@ -5,28 +5,34 @@
 #
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
-# DRIVER: pymysql mysqlclient php node go perl java (default: all).
+# DRIVER: pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
+# ruby-mysql2 connector-cpp java (mysqljs is node; default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
 # result root's and read-only (node/npm-unprivileged.sh; its cache makes
 # later installs offline); the Go driver is built against Debian's packaged source
-# (GO111MODULE=off, no module download).
+# (GO111MODULE=off, no module download), the C++ one with g++ against
+# Debian's Connector/C++.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient php node go perl java"
+all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java"
 want=${*:-$all}
 
 pkgs_for() {
 	case $1 in
 	pymysql) echo python3 python3-pymysql ;;
 	mysqlclient) echo python3 python3-mysqldb ;;
+	aiomysql) echo python3 python3-aiomysql ;;
 	php) echo php-cli php-mysql ;;
 	node) command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 		echo nodejs npm ;;
 	go) echo golang-go golang-github-go-sql-driver-mysql-dev ;;
 	perl) echo perl libdbd-mariadb-perl ;;
+	perl-dbd-mysql) echo perl libdbd-mysql-perl ;;
+	ruby-mysql2) echo ruby ruby-mysql2 ;;
+	connector-cpp) echo g++ libmysqlcppconn-dev nlohmann-json3-dev ;;
 	java) command -v java >/dev/null 2>&1 || echo default-jdk-headless
 		echo libmariadb-java libjna-java ;;
 	*) echo "install-deps.sh: unknown driver '$1' (known: $all)" >&2
@@ -91,6 +97,15 @@ for d in $want; do
 			echo "install-deps.sh: go build drivers/go"
 			(cd "$here/go" && GO111MODULE=off GOPATH=/usr/share/gocode \
 				GOFLAGS= go build -o goneaway-driver-go .)
+		fi
+		;;
+	connector-cpp)
+		bin="$here/cpp/goneaway-driver-cpp"
+		if [ ! -x "$bin" ] || [ "$here/cpp/driver.cpp" -nt "$bin" ]; then
+			echo "install-deps.sh: g++ drivers/cpp"
+			g++ -std=c++17 -O2 -Wall -Wextra -o "$bin.tmp" \
+				"$here/cpp/driver.cpp" -lmysqlcppconn
+			mv "$bin.tmp" "$bin"
 		fi
 		;;
 	esac

@@ -1,8 +1,9 @@
-// Node.js driver for goneaway (docs/driver-protocol.md): mysql2 or the
-// MariaDB connector, from npm.
+// Node.js driver for goneaway (docs/driver-protocol.md): mysql2, the
+// MariaDB connector or mysqljs (npm's "mysql"), from npm.
 //
 //     node drivers/node/driver.mjs mysql2 [--connector-version X.Y.Z]
 //     node drivers/node/driver.mjs mariadb [--connector-version X.Y.Z]
+//     node drivers/node/driver.mjs mysql [--connector-version X.Y.Z]
 //
 // Needs Node.js >= 18 and `npm ci` in this directory (drivers/install-deps.sh).
 // With --connector-version (goneaway run --client mysql2@X.Y.Z) the
@@ -104,14 +105,17 @@ const COMMON_UNSUPPORTED = {
 // -------------------------------------------------------------- mysql2
 
 class Mysql2 {
-  constructor(ver) {
-    this.m = requireFrom('mysql2', ver)('mysql2');
+  // pkg: mysql2, or mysql for the Mysqljs class below, which shares
+  // these calls
+  constructor(ver, pkg = 'mysql2') {
+    this.m = requireFrom(pkg, ver)(pkg);
     this.name = 'mysql2';
-    this.library = `mysql2 ${version('mysql2', ver)}`;
-    this.version = versionNumber(version('mysql2', ver));
+    this.library = `mysql2 ${version(pkg, ver)}`;
+    this.version = versionNumber(version(pkg, ver));
     this.unsupported = { ...COMMON_UNSUPPORTED };
     this.conn = null;
     this.queryTimeout = 0;
+    this.endTakesCallback = true; // end(cb), not a promise
   }
 
   tid() { return this.conn?.threadId ?? 0; }
@@ -153,10 +157,19 @@ class Mysql2 {
     this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
     s.api = 'mysql2.createConnection';
     const conn = this.m.createConnection(cfg);
+    this.watch(conn, 'mysql2');
+    await new Promise((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
+    this.conn = conn;
+    this.stmt = null;
+    this.streamed = null;
+  }
+
+  // The connection's 'error' event: a streamed query has no callback,
+  // and mysql2 reports the loss of its connection on the connection,
+  // where the query never ends.
+  watch(conn, what) {
     conn.on('error', (e) => {
-      log(`mysql2 connection error event: ${e.code} ${e.message}`);
-      // A streamed query has no callback: mysql2 reports the loss of
-      // its connection on the connection, and the query never ends.
+      log(`${what} connection error event: ${e.code} ${e.message}`);
       const st = this.openStream;
       if (st && !st.done) {
         st.error = e;
@@ -165,10 +178,6 @@ class Mysql2 {
         if (st.first) { st.first = false; this.openStream = null; st.reject(e); } else if (st.waiter) st.waiter();
       }
     });
-    await new Promise((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
-    this.conn = conn;
-    this.stmt = null;
-    this.streamed = null;
   }
 
   // Why mysql2 would ignore option k ("Ignoring invalid configuration
@@ -185,7 +194,7 @@ class Mysql2 {
     return w ? `it says "${w.replace(/\. This is currently.*$/, '')}"` : null;
   }
 
-  q(sql) {
+  q(sql) { // eslint-disable-line no-unused-vars
     const opts = { sql, rowsAsArray: true };
     if (this.queryTimeout) opts.timeout = this.queryTimeout;
     return opts;
@@ -234,7 +243,7 @@ class Mysql2 {
       this.streamed = st;
       st.reject = reject;
       this.openStream = st;
-      const q = this.conn.query(this.q(req.sql ?? ''));
+      const q = this.conn.query(this.q(req.sql ?? '', st));
       q.on('error', (e) => {
         st.error = e;
         st.done = true;
@@ -244,7 +253,7 @@ class Mysql2 {
         if (st.first) {
           st.first = false;
           this.conn.pause();
-          resolve({ value: text(Array.isArray(row) ? row[0] : undefined) });
+          resolve({ value: this.firstValue(row, st) });
         } else {
           st.rows++;
           if (st.onRow) st.onRow();
@@ -296,6 +305,128 @@ class Mysql2 {
   }
 
   queryValue(sql) { return this.query({ sql }, {}).then((r) => r.value); }
+
+  // a streamed row's first column (rowsAsArray)
+  firstValue(row) { return text(Array.isArray(row) ? row[0] : undefined); }
+}
+
+// -------------------------------------------------------------- mysqljs
+
+// mysqljs (npm's "mysql"), the connector mysql2 took its API from: the
+// same callbacks and events, so it shares mysql2's ping, close,
+// changeUser and paused stream, but it has no prepared statements and
+// no COM_RESET_CONNECTION, and its rows are objects keyed by column name
+// (a repeated name keeps the last value): the value of a query is the
+// first one its typeCast is asked for, the first column of the first row.
+class Mysqljs extends Mysql2 {
+  constructor(ver) {
+    super(ver, 'mysql');
+    this.name = 'mysqljs'; // [client=mysql] would read as the server
+    this.library = `mysqljs ${version('mysql', ver)}`;
+    this.ConnectionConfig = requireFrom('mysql', ver)('mysql/lib/ConnectionConfig');
+    this.flagNames = requireFrom('mysql', ver)('mysql/lib/protocol/constants/client');
+    this.known = Mysqljs.knownOptions(this.ConnectionConfig);
+    this.unsupported = {
+      ...COMMON_UNSUPPORTED,
+      prepare: 'mysqljs has no prepared statements (it escapes values into the SQL text)',
+      execute: 'mysqljs has no prepared statements (it escapes values into the SQL text)',
+      reset: 'mysqljs has no COM_RESET_CONNECTION',
+    };
+  }
+
+  // The options mysqljs reads: its ConnectionConfig constructor, run
+  // once on a Proxy that records every name it asks for (it ignores the
+  // others silently, so the driver must know them).
+  static knownOptions(CC) {
+    const seen = new Set();
+    try {
+      // eslint-disable-next-line no-new
+      new CC(new Proxy({}, { get: (t, k) => { if (typeof k === 'string') seen.add(k); return undefined; } }));
+    } catch (e) { /* it read what it reads before the throw */ }
+    return seen;
+  }
+
+  unknownOption(k) {
+    // debug prints every packet on standard output, the protocol's
+    // channel; queryFormat and pool are functions and objects of the
+    // application's, not text
+    if (['debug', 'queryFormat', 'pool'].includes(k)) return 'the driver cannot pass it (it is not a value, or it writes on the protocol\'s standard output)';
+    return this.known.has(k) ? null : `its ConnectionConfig never reads "${k}"`;
+  }
+
+  // A flag list as mysqljs reads it ("INTERACTIVE,-FOUND_ROWS"): every
+  // name must be one of its CLIENT_ constants (it ignores the others).
+  checkFlags(v) {
+    for (const f of String(v).split(/\s*,+\s*/)) {
+      const n = f.replace(/^[-+]/, '').toUpperCase();
+      if (n && this.flagNames[`CLIENT_${n}`] === undefined) throw new Unsupported(`mysqljs has no client flag ${n} (flags=${v})`);
+    }
+  }
+
+  async connect(req, o, s) {
+    if (truthy(o.reconnect)) throw new Unsupported('mysqljs has no automatic reconnect (only pools replace connections)');
+    if (o.write_timeout) throw new Unsupported('mysqljs has no write timeout');
+    if (o.max_allowed_packet) throw new Unsupported("mysqljs has no option for the client's max_allowed_packet");
+    const cfg = {
+      user: req.user, password: req.password ?? '', database: req.database || undefined,
+    };
+    if (o.transport === 'socket') cfg.socketPath = req.socket;
+    else { cfg.host = req.host; cfg.port = Number(req.port || 3306); }
+    if (o.connect_timeout) cfg.connectTimeout = Number(o.connect_timeout) * 1000;
+    const tls = o.tls ?? 'off';
+    if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
+    else if (tls !== 'off') throw new Unsupported(`tls=${tls}`);
+    // tls=off: mysqljs uses TLS only when given an ssl option
+    applyDriverOptions(cfg, o.driver_options,
+      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast'],
+      (k) => this.unknownOption(k), this.library);
+    if (cfg.flags !== undefined) this.checkFlags(cfg.flags);
+    if (truthy(o.interactive)) cfg.flags = cfg.flags ? `${cfg.flags},INTERACTIVE` : 'INTERACTIVE';
+    // read_timeout: mysqljs's per-query inactivity timeout, the nearest it has
+    this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
+    s.api = 'mysql.createConnection';
+    let conn;
+    try {
+      conn = this.m.createConnection(cfg);
+    } catch (e) {
+      // a value mysqljs refuses (charset: "Unknown charset") throws here
+      throw new Unsupported(`mysqljs refuses the configuration: ${e.message}`);
+    }
+    this.watch(conn, 'mysqljs');
+    s.api = 'connection.connect';
+    await new Promise((resolve, reject) => conn.connect((e) => (e ? reject(e) : resolve())));
+    this.conn = conn;
+    this.streamed = null;
+  }
+
+  // A query's options: the timeout, and a typeCast that hands every
+  // value over as the server's text and keeps the first one (rows are
+  // objects: a column name given twice would hide it).
+  q(sql, st) {
+    const opts = {
+      sql,
+      typeCast: (field) => {
+        const v = field.string();
+        if (st && !st.hasV0) { st.hasV0 = true; st.v0 = v; }
+        return v;
+      },
+    };
+    if (this.queryTimeout) opts.timeout = this.queryTimeout;
+    return opts;
+  }
+
+  query(req, s) {
+    s.api = 'connection.query';
+    const st = { hasV0: false };
+    return new Promise((resolve, reject) => {
+      this.conn.query(this.q(req.sql ?? '', st), (e) => {
+        if (e) return reject(e);
+        resolve(st.hasV0 ? { value: text(st.v0) } : {});
+      });
+    });
+  }
+
+  firstValue(row, st) { return text(st.v0); }
 }
 
 // -------------------------------------------------------------- mariadb
@@ -495,7 +626,7 @@ async function handle(c, req) {
       if (c.conn) {
         const old = c.conn;
         c.conn = null;
-        try { await (c.name === 'mysql2' ? new Promise((r) => old.end(() => r())) : old.end()); } catch (e) { /* gone */ }
+        try { await (c.endTakesCallback ? new Promise((r) => old.end(() => r())) : old.end()); } catch (e) { /* gone */ }
       }
       await c.connect(req, o, s);
       rep = {};
@@ -534,9 +665,9 @@ async function main() {
   const mode = process.argv[2];
   const vi = process.argv.indexOf('--connector-version');
   const ver = vi > 0 ? process.argv[vi + 1] : undefined;
-  const pkg = mode === 'mysql2' ? 'mysql2' : 'mariadb';
-  if ((mode !== 'mysql2' && mode !== 'mariadb') || (vi > 0 && !/^\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/.test(ver || ''))) {
-    log('usage: node driver.mjs mysql2|mariadb [--connector-version X.Y.Z]');
+  const pkg = mode;
+  if (!['mysql2', 'mariadb', 'mysql'].includes(mode) || (vi > 0 && !/^\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/.test(ver || ''))) {
+    log('usage: node driver.mjs mysql2|mariadb|mysql [--connector-version X.Y.Z]');
     process.exit(2);
   }
   if (ver && !existsSync(join(pkgDir(pkg, ver), 'package.json'))) {
@@ -545,6 +676,7 @@ async function main() {
   }
   let c;
   if (mode === 'mysql2') c = new Mysql2(ver);
+  else if (mode === 'mysql') c = new Mysqljs(ver);
   else { c = new MariaDB(); await c.init(ver); }
   process.stdout.write(JSON.stringify({
     hello: 'goneaway-driver', protocol: 2,

@@ -6,7 +6,7 @@
 #     sh drivers/node/install-version.sh mysql2 3.9.0
 #     ./goneaway run --client mysql2@3.9.0 --client mysql2 scenarios/...
 #
-# PKG is mysql2 or mariadb; VERSION is an npm version, X.Y.Z and an
+# PKG is mysql2, mariadb or mysql (mysqljs); VERSION is an npm version, X.Y.Z and an
 # optional tag (3.9.0, 3.0.0-rc.1).  It goes into
 # drivers/node/versions/PKG@VERSION/node_modules, apart from the version
 # drivers/node/package-lock.json pins; the driver loads it when goneaway
@@ -24,11 +24,11 @@
 # tarball against it.  The result is copied into place owned by root,
 # read-only.  NODE_VERSIONS_DIR installs elsewhere (the tests).
 set -eu
-usage() { echo "usage: sh drivers/node/install-version.sh mysql2|mariadb X.Y.Z" >&2; exit 2; }
+usage() { echo "usage: sh drivers/node/install-version.sh mysql2|mariadb|mysql X.Y.Z" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 pkg=$1
 ver=$2
-case $pkg in mysql2|mariadb) ;; *) usage ;; esac
+case $pkg in mysql2|mariadb|mysql) ;; *) usage ;; esac
 printf '%s\n' "$ver" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$' || usage
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/npm-unprivileged.sh"
@@ -64,5 +64,5 @@ got=$(node -e 'console.log(require(process.argv[1]).version)' \
 [ "$got" = "$ver" ] || fail "npm installed $pkg $got, not $ver"
 mkdir -p "$(dirname "$dir")"
 npm_settle "$work" "$dir"
-case $pkg in mysql2) client=mysql2 ;; *) client=mariadb-node ;; esac
+case $pkg in mysql2) client=mysql2 ;; mysql) client=mysqljs ;; *) client=mariadb-node ;; esac
 echo "install-version.sh: $pkg $ver installed; run it with --client $client@$ver"

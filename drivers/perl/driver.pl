@@ -1,14 +1,17 @@
 #!/usr/bin/perl
-# Perl DBI + DBD::MariaDB driver for goneaway (docs/driver-protocol.md).
+# Perl DBI driver for goneaway (docs/driver-protocol.md), for either of
+# the two DBI drivers of MySQL and MariaDB, named as DBI names them:
 #
-#     perl drivers/perl/driver.pl
+#     perl drivers/perl/driver.pl MariaDB     # DBD::MariaDB ("perl")
+#     perl drivers/perl/driver.pl mysql       # DBD::mysql ("perl-dbd-mysql")
 #
-# Needs Debian's libdbd-mariadb-perl (DBI, DBD::MariaDB over MariaDB
-# Connector/C); JSON::PP and Time::HiRes are in Perl's core.
+# Needs Debian's libdbd-mariadb-perl or libdbd-mysql-perl (DBI, and the
+# DBD over MariaDB Connector/C); JSON::PP and Time::HiRes are in Perl's
+# core.  The two DBDs take the same calls; what differs (the prefix of
+# their attributes, what each cannot do) is in %DBDS below.
 use strict;
 use warnings;
 use DBI qw(:sql_types);
-use DBD::MariaDB;
 use JSON::PP;
 use B ();
 use POSIX ();
@@ -16,15 +19,88 @@ use Time::HiRes qw(time);
 
 my %STEPS = map { $_ => 1 } qw(connect query ping close prepare execute
 			       long-data stream fetch fork reset change-user);
-my %UNSUPPORTED = (
-	'long-data' => 'DBD::MariaDB has no mysql_stmt_send_long_data',
-	'reset' => 'DBD::MariaDB has no mysql_reset_connection',
-	'change-user' => 'DBI and DBD::MariaDB have no mysql_change_user',
+
+# What each DBD is: its greeting's name, its attributes' prefix, the
+# connect attributes it documents (an unknown private attribute fails
+# the connect: the driver passes only these), and what it cannot do.
+my %DBDS = (
+	MariaDB => {
+		name => 'perl',
+		module => 'DBD::MariaDB',
+		# documented connect attributes of DBD::MariaDB 1.22
+		attrs => [qw(mariadb_auto_reconnect
+			mariadb_bind_comment_placeholders mariadb_bind_type_guessing
+			mariadb_client_found_rows mariadb_compression mariadb_conn_attrs
+			mariadb_init_command mariadb_local_infile mariadb_multi_statements
+			mariadb_no_autocommit_cmd mariadb_server_prepare
+			mariadb_server_prepare_disable_fallback mariadb_skip_secure_auth
+			mariadb_use_result)],
+		# MYSQL_OPT_MAX_ALLOWED_PACKET before mysql_real_connect: set on
+		# a connected handle it no longer limits what the library reads
+		max_allowed_packet => 'mariadb_max_allowed_packet',
+		# "Enforcing SSL encryption is not supported without
+		# mariadb_ssl_verify_server_cert=1", and verifying needs a CA
+		# file the request does not carry
+		tls_required => undef,
+		no_tls => 'DBD::MariaDB enforces TLS only with server '
+			. 'certificate verification (mariadb_ssl_verify_server_cert'
+			. '=1), which needs a CA the request does not carry',
+		unsupported => {
+			'long-data' => 'DBD::MariaDB has no mysql_stmt_send_long_data',
+			'reset' => 'DBD::MariaDB has no mysql_reset_connection',
+			'change-user' => 'DBI and DBD::MariaDB have no mysql_change_user',
+		},
+	},
+	mysql => {
+		name => 'perl-dbd-mysql',
+		module => 'DBD::mysql',
+		# documented connect attributes of DBD::mysql 4.050, less the
+		# ones that read configuration files (mysql_read_default_*),
+		# the embedded server's and MySQL Fabric's
+		attrs => [qw(mysql_auto_reconnect mysql_bind_comment_placeholders
+			mysql_bind_type_guessing mysql_client_found_rows
+			mysql_compression mysql_conn_attrs mysql_enable_utf8
+			mysql_enable_utf8mb4 mysql_get_server_pubkey mysql_init_command
+			mysql_local_infile mysql_multi_statements mysql_no_autocommit_cmd
+			mysql_server_prepare mysql_server_prepare_disable_fallback
+			mysql_server_pubkey mysql_skip_secure_auth mysql_use_result)],
+		max_allowed_packet => undef,
+		no_max_allowed_packet => 'DBD::mysql 4.050 has no attribute for '
+			. "the client's max_allowed_packet",
+		# over MariaDB Connector/C 3.x (a client version below
+		# 10.1.6), mysql_ssl=1 fails the connect with "SSL connection
+		# error: Enforcing SSL encryption is not supported" (dbdimp.c's
+		# ssl_verify_also_enforce_ssl), and verifying needs a CA
+		tls_required => undef,
+		no_tls => 'DBD::mysql 4.050 over MariaDB Connector/C enforces '
+			. 'TLS only with server certificate verification '
+			. '(mysql_ssl_verify_server_cert=1, which needs a CA the '
+			. 'request does not carry); mysql_ssl=1 alone fails with '
+			. '"Enforcing SSL encryption is not supported"',
+		unsupported => {
+			'long-data' => 'DBD::mysql has no mysql_stmt_send_long_data',
+			'reset' => 'DBD::mysql 4.050 has no mysql_reset_connection',
+			'change-user' => 'DBI and DBD::mysql 4.050 have no mysql_change_user',
+		},
+	},
 );
-if ($DBD::MariaDB::VERSION < 1.23) {
+
+my $which = @ARGV ? $ARGV[0] : 'MariaDB';
+my $D = $DBDS{$which} or do {
+	print STDERR "usage: perl driver.pl MariaDB|mysql (the DBI driver)\n";
+	exit 2;
+};
+my $p = lc $which;      # the attributes' prefix: mariadb_, mysql_
+eval "require $D->{module}; 1" or do {
+	print STDERR "driver.pl: $D->{module} is not installed: $@";
+	exit 2;
+};
+my $VERSION = $D->{module}->VERSION;
+my %UNSUPPORTED = %{ $D->{unsupported} };
+if ($which eq 'MariaDB' && $VERSION < 1.23) {
 	# mariadb_use_result: execute reports no rows (it asks mysql_num_rows
 	# too early) and the stream stays unread: DBD-MariaDB issue #173
-	my $why = "DBD::MariaDB $DBD::MariaDB::VERSION: mariadb_use_result " .
+	my $why = "DBD::MariaDB $VERSION: mariadb_use_result " .
 		'returns no rows (DBD-MariaDB issue #173, fixed after 1.22)';
 	$UNSUPPORTED{stream} = $why;
 	$UNSUPPORTED{fetch} = $why;
@@ -32,6 +108,8 @@ if ($DBD::MariaDB::VERSION < 1.23) {
 my $json = JSON::PP->new->utf8->canonical;
 
 my ($dbh, $sth, $stream, $api);
+# the rows a stream or fetch read: a failed one reports them
+my $rows;
 # after a close step: the disconnected handle, which a step after it
 # uses (a use after close: DBI defines what a disconnected handle does)
 my ($closed, $after_close);
@@ -40,7 +118,7 @@ sub logmsg { print STDERR @_, "\n" }
 
 sub tid {
 	return 0 unless $dbh && !$after_close;
-	my $t = eval { $dbh->{mariadb_thread_id} };
+	my $t = eval { $dbh->{"${p}_thread_id"} };
 	return defined $t ? $t + 0 : 0;
 }
 
@@ -77,34 +155,31 @@ sub do_connect {
 	}
 	undef $sth;
 	undef $stream;
-	die { unsupported => 'DBD::MariaDB cannot set CLIENT_INTERACTIVE' }
+	die { unsupported => "$D->{module} cannot set CLIENT_INTERACTIVE" }
 		if on($o->{interactive});
-	my $dsn = 'DBI:MariaDB:';
+	my $dsn = "DBI:$which:";
 	$dsn .= 'database=' . $r->{database} . ';' if $r->{database};
 	if (($o->{transport} // 'tcp') eq 'socket') {
-		$dsn .= 'host=localhost;mariadb_socket=' . $r->{socket} . ';';
+		$dsn .= "host=localhost;${p}_socket=" . $r->{socket} . ';';
 	} else {
 		$dsn .= 'host=' . $r->{host} . ';port=' . ($r->{port} || 3306) . ';';
 	}
 	my %attr = (RaiseError => 1, PrintError => 0, AutoCommit => 1);
 	for my $k (qw(connect_timeout read_timeout write_timeout)) {
-		$attr{"mariadb_$k"} = $o->{$k} + 0 if $o->{$k};
+		$attr{"${p}_$k"} = $o->{$k} + 0 if $o->{$k};
 	}
-	$attr{mariadb_auto_reconnect} = 1 if on($o->{reconnect});
-	# MYSQL_OPT_MAX_ALLOWED_PACKET before mysql_real_connect: set on a
-	# connected handle it no longer limits what the library reads
-	$attr{mariadb_max_allowed_packet} = $o->{max_allowed_packet} + 0
-		if $o->{max_allowed_packet};
+	$attr{"${p}_auto_reconnect"} = 1 if on($o->{reconnect});
+	if ($o->{max_allowed_packet}) {
+		die { unsupported => $D->{no_max_allowed_packet} }
+			unless $D->{max_allowed_packet};
+		$attr{$D->{max_allowed_packet}} = $o->{max_allowed_packet} + 0;
+	}
 	my $tls = $o->{tls} // 'off';
 	if ($tls eq 'required') {
-		# "Enforcing SSL encryption is not supported without
-		# mariadb_ssl_verify_server_cert=1", and verifying needs a CA
-		# file the request does not carry
-		die { unsupported => 'DBD::MariaDB enforces TLS only with server '
-		      . 'certificate verification (mariadb_ssl_verify_server_cert'
-		      . '=1), which needs a CA the request does not carry' };
+		die { unsupported => $D->{no_tls} } unless $D->{tls_required};
+		%attr = (%attr, %{ $D->{tls_required} });
 	} elsif ($tls eq 'off') {
-		$attr{mariadb_ssl} = 0;
+		$attr{"${p}_ssl"} = 0;
 	} else {
 		die { unsupported => "tls=$tls" };
 	}
@@ -114,19 +189,14 @@ sub do_connect {
 	return {};
 }
 
-# The connect attributes DBD::MariaDB 1.22 documents (an unknown
-# private attribute would fail the connect after logging in); those the
+# The connect attributes the DBD documents (%DBDS: an unknown private
+# attribute would fail the connect after logging in); those the
 # connection's own options set are taken.
-my %ATTRS = map { $_ => 1 } qw(mariadb_auto_reconnect
-	mariadb_bind_comment_placeholders mariadb_bind_type_guessing
-	mariadb_client_found_rows mariadb_compression mariadb_conn_attrs
-	mariadb_init_command mariadb_local_infile mariadb_multi_statements
-	mariadb_no_autocommit_cmd mariadb_server_prepare
-	mariadb_server_prepare_disable_fallback mariadb_skip_secure_auth
-	mariadb_use_result);
-my %TAKEN = map { $_ => 1 } qw(mariadb_connect_timeout mariadb_read_timeout
-	mariadb_write_timeout mariadb_max_allowed_packet mariadb_socket
-	mariadb_ssl RaiseError PrintError AutoCommit);
+my %ATTRS = map { $_ => 1 } @{ $D->{attrs} };
+my %TAKEN = map { $_ => 1 } ((map { "${p}_$_" } qw(connect_timeout
+	read_timeout write_timeout max_allowed_packet socket ssl
+	ssl_optional ssl_verify_server_cert)),
+	qw(RaiseError PrintError AutoCommit));
 
 # The connection's driver options as connect attributes: a whole number
 # a number, anything else the string.
@@ -135,7 +205,7 @@ sub driver_options {
 	for my $k (sort keys %$opts) {
 		die { unsupported => "driver option $k is what the connection's "
 		      . "own options set" } if $TAKEN{$k};
-		die { unsupported => "DBD::MariaDB $DBD::MariaDB::VERSION takes "
+		die { unsupported => "$D->{module} $VERSION takes "
 		      . "no connect attribute $k here (it takes: "
 		      . join(', ', sort keys %ATTRS) . ')' } unless $ATTRS{$k};
 		my $v = $opts->{$k};
@@ -167,7 +237,7 @@ sub do_query {
 
 sub do_ping {
 	$api = '$dbh->ping';
-	# DBD::MariaDB's ping answers true/false without raising
+	# the DBD's ping answers true/false without raising
 	return {} if $dbh->ping;
 	my $f = error_fields($dbh);
 	$f->{message} = 'ping returned false' unless defined $dbh->errstr;
@@ -187,8 +257,9 @@ sub do_close {
 
 sub do_stream {
 	my ($r) = @_;
-	$api = '$dbh->prepare (mariadb_use_result)';
-	$stream = $dbh->prepare($r->{sql} // '', { mariadb_use_result => 1 });
+	$rows = 0;      # a stream that fails at its query read no row
+	$api = "\$dbh->prepare (${p}_use_result)";
+	$stream = $dbh->prepare($r->{sql} // '', { "${p}_use_result" => 1 });
 	$api = '$sth->execute';
 	$stream->execute;
 	return {} unless $stream->{NUM_OF_FIELDS};
@@ -205,9 +276,10 @@ sub do_fetch {
 	$api = '$sth->fetchrow_arrayref';
 	my ($batch, $every) = ($r->{batch} || 0, $r->{every_ms} || 0);
 	my $n = 0;
+	$rows = 0;
 	local $@;
 	while ($s->fetchrow_arrayref) {
-		$n++;
+		$rows = ++$n;
 		# a slow reader: a pause after every batch rows
 		Time::HiRes::sleep($every / 1000)
 			if $every > 0 && $batch > 0 && $n % $batch == 0;
@@ -219,9 +291,9 @@ sub do_fetch {
 sub do_prepare {
 	my ($r) = @_;
 	undef $sth;
-	$api = '$dbh->prepare (mariadb_server_prepare)';
-	$sth = $dbh->prepare($r->{sql} // '', { mariadb_server_prepare => 1,
-		mariadb_server_prepare_disable_fallback => 1 });
+	$api = "\$dbh->prepare (${p}_server_prepare)";
+	$sth = $dbh->prepare($r->{sql} // '', { "${p}_server_prepare" => 1,
+		"${p}_server_prepare_disable_fallback" => 1 });
 	return {};
 }
 
@@ -341,6 +413,7 @@ sub handle {
 	return { result => 'unsupported', message => $UNSUPPORTED{$step} }
 		if $UNSUPPORTED{$step};
 	$api = $step;
+	undef $rows;
 	$after_close = $step ne 'connect' && !$dbh && $closed;
 	$dbh = $closed if $after_close;
 	my $before = $step eq 'connect' ? 0 : tid();
@@ -370,6 +443,8 @@ sub handle {
 			$h = undef if $h && !$h->err;
 			$rep = { result => 'error', %{ error_fields($h, $e) } };
 			$rep->{errno} ||= 0;
+			$rep->{rows} = $rows if defined $rows &&
+				($step eq 'fetch' || $step eq 'stream');
 		}
 	}
 	$rep->{result} //= 'ok';
@@ -383,7 +458,7 @@ sub handle {
 $| = 1;
 print $json->encode({ hello => 'goneaway-driver', protocol => 2,
 	features => [qw(params fetch-pace driver-options)],
-	driver => 'perl', library => "DBD::MariaDB $DBD::MariaDB::VERSION " .
+	driver => $D->{name}, library => "$D->{module} $VERSION " .
 	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
 	unsupported => \%UNSUPPORTED }), "\n";
 while (my $line = <STDIN>) {

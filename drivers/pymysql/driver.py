@@ -14,24 +14,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 import pymysql                                          # noqa: E402
 import pymysql.cursors                                  # noqa: E402
-from pymysql.constants import CLIENT, CR, ER           # noqa: E402
+from pymysql.constants import CLIENT                    # noqa: E402
 
 import gadriver                                         # noqa: E402
+import pymysqlerr                                       # noqa: E402
 from gadriver import Unsupported, text, truthy          # noqa: E402
-
-
-def _names():
-    names = {}
-    for k, v in vars(ER).items():       # ER.NO_SUCH_TABLE
-        if k.isupper() and isinstance(v, int):
-            names[v] = "ER_" + k
-    for k, v in vars(CR).items():       # CR.CR_SERVER_LOST
-        if k.startswith("CR_") and isinstance(v, int):
-            names[v] = k
-    return names
-
-
-NAMES = _names()
 
 # pymysql.connect()'s parameters (driver_options may name them), less
 # those the connection's own options set
@@ -70,16 +57,7 @@ class PyMySQL(gadriver.Session):
         return self.conn.thread_id()
 
     def error_fields(self, e):
-        args = e.args
-        errno = args[0] if args and isinstance(args[0], int) else 0
-        f = {"errno": errno,
-             "message": str(args[1]) if len(args) > 1 else str(e),
-             "error_class": type(e).__name__}
-        if errno in NAMES:
-            f["error_name"] = NAMES[errno]
-        # PyMySQL keeps no sqlstate: the server's is in the message
-        # packet but not on the exception
-        return f
+        return pymysqlerr.error_fields(e)
 
     def do_connect(self, req):
         o = req.get("options") or {}

@@ -1,8 +1,9 @@
 #!/bin/sh
 # t0046-selectors: what "goneaway check" says about selectors and driver
 # classes, without running anything (no server, nothing to leave behind):
-# client versions ([client=ruby-mysql2 >= 0.5]) and namespaced error
-# classes (Mysql2::Error, Foo\Bar\Exception, sql::SQLException) parse; a
+# client versions ([client=ruby-mysql >= 0.5]: a connector project's own
+# driver, since ruby-mysql2 is shipped) and namespaced error classes
+# (Mysql2::Error, Foo\Bar\Exception, sql::SQLException) parse; a
 # client=NAME that names no known client is a warning at its line and
 # column (exit status unchanged) unless --client declares it; a malformed
 # class is an error at its column.
@@ -15,12 +16,12 @@ cd "$SCRATCH" || exit 1
 cat > ns.gw <<\EOF
 title namespaced classes and client versions
 cause Lost connection to MySQL server during query
-requires [client=ruby-mysql2 >= 0.5]
+requires [client=ruby-mysql >= 0.5]
 connection app
 connect app
 query app SELECT 1
-    expect [client=ruby-mysql2 >= 0.5] Mysql2::Error::ConnectionError | Mysql2::Error
-    expect [client=ruby-mysql2 < 0.5, mysql >= 8.0] Mysql2::Error
+    expect [client=ruby-mysql >= 0.5] Mysql2::Error::ConnectionError | Mysql2::Error
+    expect [client=ruby-mysql < 0.5, mysql >= 8.0] Mysql2::Error
     expect [client=php-pdo] Foo\Bar\Exception, PDOException
     expect [client=cpp-connector] sql::SQLException
     expect [client=libmysqlclient] CR_SERVER_LOST
@@ -45,9 +46,9 @@ test_expect_success 'versions and namespaced classes parse; unknown clients are 
 	grep -qx "1 scenario file OK (5 warnings)" out &&
 	test $(wc -l < err) -eq 5 &&
 	test $(grep -c ": warning: client " err) -eq 5 &&
-	grep -q "^ns.gw:3:18: warning: client .ruby-mysql2. is no driver in drivers/drivers.list (known: .*); pass --client ruby-mysql2 to check if it is your own driver.s name$" err &&
-	grep -q "^ns.gw:7:20: warning: client .ruby-mysql2. " err &&
-	grep -q "^ns.gw:8:20: warning: client .ruby-mysql2. " err &&
+	grep -q "^ns.gw:3:18: warning: client .ruby-mysql. is no driver in drivers/drivers.list (known: .*); pass --client ruby-mysql to check if it is your own driver.s name$" err &&
+	grep -q "^ns.gw:7:20: warning: client .ruby-mysql. " err &&
+	grep -q "^ns.gw:8:20: warning: client .ruby-mysql. " err &&
 	grep -q "^ns.gw:10:20: warning: client .cpp-connector. .*pass --client cpp-connector " err &&
 	grep -q "^ns.gw:14:20: warning: client .libmariadb-3. " err &&
 	! grep -E "client .(php-pdo|libmysqlclient|libmariadb-3\.4|builtin). is" err
@@ -65,15 +66,15 @@ test_expect_success 'the known clients: builtin, every drivers.list name, each w
 '
 
 test_expect_success '--client NAME declares a connector project'"'"'s own driver' '
-	"$GONEAWAY" check --client ruby-mysql2 --client cpp-connector \
+	"$GONEAWAY" check --client ruby-mysql --client cpp-connector \
 		--client libmariadb-3 ns.gw > out 2> err; rc=$?; cat out err;
 	test $rc -eq 0 && test ! -s err &&
 	grep -qx "1 scenario file OK" out &&
-	"$GONEAWAY" check ns.gw --client ruby-mysql2 > out 2> err; rc=$?;
+	"$GONEAWAY" check ns.gw --client ruby-mysql > out 2> err; rc=$?;
 	cat out err; test $rc -eq 0 &&
 	grep -qx "1 scenario file OK (2 warnings)" out &&
-	! grep -q "client .ruby-mysql2. is" err &&
-	grep -q "(known: .*, ruby-mysql2)" err
+	! grep -q "client .ruby-mysql. is" err &&
+	grep -q "(known: .*, ruby-mysql)" err
 '
 
 test_expect_success 'a malformed class is an error at its column; exit 2' '

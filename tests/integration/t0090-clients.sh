@@ -115,8 +115,9 @@ test_expect_success 'one run takes 16 --client, not 17' '
 '
 
 # Drivers fixed for the matrix, each with the scenario that showed the
-# bug.  PDO's is installed by "make deps"; the others SKIP here when their
-# packages (drivers/install-deps.sh) are missing.
+# bug (or the code path a driver has that its sibling has not).  PDO's
+# is installed by "make deps"; the others SKIP here when their packages
+# (drivers/install-deps.sh) are missing.
 test_expect_success 'php-pdo knows its thread id: KILL scenarios run (were ERROR)' '
 	"$GONEAWAY" run --strict --no-results --color never --client php-pdo \
 		"$TOP/scenarios/kill-idle.gw" "$TOP/scenarios/txn-rolled-back.gw"
@@ -140,6 +141,10 @@ driver_case mysql2 "test -d '$TOP/drivers/node/node_modules/mysql2'" \
 	net-write-timeout "a lost stream is answered (fetch hung)"
 driver_case java "command -v java && test -f /usr/share/java/mariadb-java-client.jar" \
 	firewall-reject-connect "a refused connect has errno 0 (was -1: 4294967295)"
+driver_case connector-cpp "test -x '$TOP/drivers/cpp/goneaway-driver-cpp'" \
+	forked-connection-close "the child's close ends the session (close() alone left it open)"
+driver_case perl-dbd-mysql "perl -MDBD::mysql -e 1" stream-ends-early \
+	"DBD::mysql streams with mysql_use_result (DBD::MariaDB 1.22 cannot)"
 
 # A driver that says something on its standard error: goneaway keeps it
 # as driver-CONNECTION.log with the scenario's evidence.

@@ -79,18 +79,24 @@ installed() {
 	case $1 in
 	pymysql) /usr/bin/python3 -c "import pymysql" 2>/dev/null ;;
 	mysqlclient) /usr/bin/python3 -c "import MySQLdb" 2>/dev/null ;;
+	aiomysql) /usr/bin/python3 -c "import aiomysql" 2>/dev/null ;;
 	php-mysqli) php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null ;;
 	php-pdo) php -r 'exit(extension_loaded("pdo_mysql") ? 0 : 1);' 2>/dev/null ;;
 	mysql2) command -v node > /dev/null && test -d "$TOP/drivers/node/node_modules/mysql2" ;;
 	mariadb-node) command -v node > /dev/null && test -d "$TOP/drivers/node/node_modules/mariadb" ;;
+	mysqljs) command -v node > /dev/null && test -d "$TOP/drivers/node/node_modules/mysql" ;;
 	go) test -x "$TOP/drivers/go/goneaway-driver-go" ;;
 	perl) perl -MDBD::MariaDB -e 1 2>/dev/null ;;
+	perl-dbd-mysql) perl -MDBD::mysql -e 1 2>/dev/null ;;
+	ruby-mysql2) /usr/bin/ruby -rmysql2 -e 1 2>/dev/null ;;
+	connector-cpp) test -x "$TOP/drivers/cpp/goneaway-driver-cpp" ;;
 	java) command -v java > /dev/null && test -f /usr/share/java/mariadb-java-client.jar ;;
 	*) false ;;
 	esac
 }
 clients=
-for d in pymysql mysqlclient php-mysqli php-pdo mysql2 mariadb-node go perl java; do
+for d in pymysql mysqlclient aiomysql php-mysqli php-pdo mysql2 mariadb-node mysqljs go \
+	perl perl-dbd-mysql ruby-mysql2 connector-cpp java; do
 	installed $d && clients="$clients --client $d"
 done
 

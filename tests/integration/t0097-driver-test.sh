@@ -58,7 +58,8 @@ driver_sources() {
 	test -n "$dir" || return 1
 	find "$dir" -maxdepth 1 -type f \( -name '*.py' -o -name '*.php' \
 		-o -name '*.mjs' -o -name '*.go' -o -name '*.pl' \
-		-o -name '*.java' -o -name '*.c' -o -name '*.sh' \)
+		-o -name '*.java' -o -name '*.c' -o -name '*.sh' \
+		-o -name '*.rb' -o -name '*.cpp' \)
 	case $2 in *.py*) ls "$DRIVERS"/pylib/*.py ;; esac
 }
 
@@ -110,18 +111,27 @@ installed() {
 		{ echo "no python3-pymysql"; return 1; } ;;
 	mysqlclient) /usr/bin/python3 -c "import MySQLdb" 2>/dev/null ||
 		{ echo "no python3-mysqldb"; return 1; } ;;
+	aiomysql) /usr/bin/python3 -c "import aiomysql" 2>/dev/null ||
+		{ echo "no python3-aiomysql"; return 1; } ;;
 	php-mysqli) php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null ||
 		{ echo "no php-cli with php-mysql (mysqli)"; return 1; } ;;
 	php-pdo) php -r 'exit(extension_loaded("pdo_mysql") ? 0 : 1);' 2>/dev/null ||
 		{ echo "no php-cli with php-mysql (pdo_mysql)"; return 1; } ;;
-	mysql2|mariadb-node)
+	mysql2|mariadb-node|mysqljs)
 		m=$1; test "$m" = mariadb-node && m=mariadb
+		test "$m" = mysqljs && m=mysql
 		command -v node > /dev/null && test -d "$DRIVERS/node/node_modules/$m" ||
 			{ echo "no node or no $m in drivers/node (drivers/install-deps.sh node)"; return 1; } ;;
 	go) test -x "$DRIVERS/go/goneaway-driver-go" ||
 		{ echo "drivers/go is not built (drivers/install-deps.sh go)"; return 1; } ;;
 	perl) perl -MDBD::MariaDB -e 1 2>/dev/null ||
 		{ echo "no libdbd-mariadb-perl"; return 1; } ;;
+	perl-dbd-mysql) perl -MDBD::mysql -e 1 2>/dev/null ||
+		{ echo "no libdbd-mysql-perl"; return 1; } ;;
+	ruby-mysql2) /usr/bin/ruby -rmysql2 -e 1 2>/dev/null ||
+		{ echo "no ruby-mysql2"; return 1; } ;;
+	connector-cpp) test -x "$DRIVERS/cpp/goneaway-driver-cpp" ||
+		{ echo "drivers/cpp is not built (drivers/install-deps.sh connector-cpp)"; return 1; } ;;
 	java) command -v java > /dev/null &&
 		test -f /usr/share/java/mariadb-java-client.jar ||
 		{ echo "no JDK or no libmariadb-java"; return 1; } ;;
