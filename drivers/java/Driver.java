@@ -392,7 +392,11 @@ public class Driver {
 			// Connector/J's own errors carry -1: not a MySQL error
 			// number (docs/driver-protocol.md), the class says it
 			rep.put("errno", Math.max(e.getErrorCode(), 0));
-			if (e.getSQLState() != null)
+			// a sqlstate is five letters or digits; Connector/J
+			// 2.7 gives some of its own errors a shorter one
+			// (its max_allowed_packet refusal): left out
+			if (e.getSQLState() != null &&
+			    e.getSQLState().matches("[0-9A-Za-z]{5}"))
 				rep.put("sqlstate", e.getSQLState());
 			rep.put("message", e.getMessage());
 			rep.put("error_class", e.getClass().getSimpleName());

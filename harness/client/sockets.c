@@ -370,6 +370,19 @@ void ga_socket_set_of_process(pid_t pid, struct ga_socket_set *set)
 		qsort(set->inodes, set->n, sizeof(*set->inodes), cmp_ino);
 }
 
+/* Whether s goes to the IPv4 address addr (network order): an AF_INET
+ * socket, or an AF_INET6 one to its IPv4-mapped address (::ffff:a.b.c.d:
+ * a JVM's sockets are dual-stack ones). */
+static bool to_ipv4(const struct tcp_sock *s, uint32_t addr)
+{
+	if (s->family == AF_INET)
+		return s->id.idiag_dst[0] == addr;
+	return s->family == AF_INET6 && s->id.idiag_dst[0] == 0 &&
+	       s->id.idiag_dst[1] == 0 &&
+	       s->id.idiag_dst[2] == htonl(0xffff) &&
+	       s->id.idiag_dst[3] == addr;
+}
+
 int ga_socket_ports_to(int netns_fd, const struct ga_socket_set *set,
 		       const char *host, unsigned port, unsigned *ports,
 		       size_t max, size_t *n, struct ga_error *err)
@@ -389,9 +402,8 @@ int ga_socket_ports_to(int netns_fd, const struct ga_socket_set *set,
 	for (i = 0; i < job.list.n && *n < max; i++) {
 		const struct tcp_sock *s = &job.list.items[i];
 
-		if (s->family != AF_INET || !s->ino ||
-		    ntohs(s->id.idiag_dport) != port ||
-		    s->id.idiag_dst[0] != want.s_addr ||
+		if (!s->ino || ntohs(s->id.idiag_dport) != port ||
+		    !to_ipv4(s, want.s_addr) ||
 		    !set->n || !bsearch(&s->ino, set->inodes, set->n,
 					sizeof(s->ino), cmp_ino))
 			continue;
