@@ -128,6 +128,13 @@ new_leftovers() {
 }
 
 # Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.
+# gw_line FILE N TEXT: the number of the Nth line of FILE that begins
+# with TEXT (a scenario's step, named by what it is rather than by a
+# line number that a comment added above it moves)
+gw_line() {
+	awk -v n="$2" -v t="$3" 'index($0, t) == 1 && ++k == n { print NR; exit }' "$1"
+}
+
 wait_until() {
 	tries=$1
 	shift

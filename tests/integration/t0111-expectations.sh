@@ -12,6 +12,13 @@ leftover_snapshot > "$SCRATCH/before"
 roots=${GA_ROOTS:-/var/cache/goneaway/roots}
 nfiles=$(ls "$TOP"/scenarios/*.gw | wc -l)
 S="$TOP/scenarios"
+# kill-idle.gw's steps, by what they are
+KC=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "connect app")
+KQ1=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "query app SELECT 1")
+KK=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "kill app")
+KQ2=$(gw_line "$TOP/scenarios/kill-idle.gw" 2 "query app SELECT 1")
+KQ3=$(gw_line "$TOP/scenarios/kill-idle.gw" 3 "query app SELECT 1")
+KQ2X=$((KQ2 + 1))
 
 # cmp_run NAME ARGS...: a --strict run in TAP, output in NAME.tap;
 # returns its exit status
@@ -33,7 +40,7 @@ test_expect_success 'record the built-in client expectations for every shipped s
 	head -8 builtin.expect | grep -qx "goneaway-expectations 1" &&
 	grep -qx "client builtin" builtin.expect &&
 	grep -qx "driver builtin" builtin.expect &&
-	grep -q "^kill-idle:40  *\*  *query app  *CR_SERVER_LOST within 1s$" builtin.expect
+	grep -q "^kill-idle:$KQ2  *\*  *query app  *CR_SERVER_LOST within 1s$" builtin.expect
 '
 
 test_expect_success '... the file is sorted, one line per step and server, and check reads it' '
@@ -48,7 +55,7 @@ test_expect_success '... the file is sorted, one line per step and server, and c
 # One run: every scenario but the one whose line was changed PASSes
 # against the file, and that one FAILs at its step, naming both codes.
 test_expect_success 'one expectation changed: exactly that one FAILs, naming both codes' '
-	sed "s/^\(kill-idle:40  *\*  *query app  *\)CR_SERVER_LOST/\1CR_SERVER_GONE_ERROR/" \
+	sed "s/^\(kill-idle:$KQ2  *\*  *query app  *\)CR_SERVER_LOST/\1CR_SERVER_GONE_ERROR/" \
 		builtin.expect > changed.expect &&
 	test "$(diff builtin.expect changed.expect | grep -c "^>")" -eq 1 &&
 	cmp_run changed --expectations changed.expect "$S"; rc=$?;
@@ -56,7 +63,7 @@ test_expect_success 'one expectation changed: exactly that one FAILs, naming bot
 	test "$(grep -c "^ok [0-9]* - " changed.tap)" -eq $((nfiles - 1)) &&
 	test "$(grep -c "^not ok" changed.tap)" -eq 1 &&
 	grep -q "^not ok [0-9]* - kill-idle$" changed.tap &&
-	grep -q "kill-idle.gw:40: query app: was 2006 (CR_SERVER_GONE_ERROR) within 1000 ms in the expectations, now returned 2013 (CR_SERVER_LOST) .*(changed.expect:[0-9]*, \[client=builtin\])" changed.tap &&
+	grep -q "kill-idle.gw:$KQ2: query app: was 2006 (CR_SERVER_GONE_ERROR) within 1000 ms in the expectations, now returned 2013 (CR_SERVER_LOST) .*(changed.expect:[0-9]*, \[client=builtin\])" changed.tap &&
 	# a step a SKIP never reached, or the built-in client cannot do,
 	# gets no line from a record run, and no warning either (issue 24)
 	! grep "has no line for" changed.tap
@@ -68,16 +75,16 @@ test_expect_success 'with a driver (pymysql): recorded, PASSes, one change is on
 		"$S/kill-running.gw" > recpy.out 2>&1; rc=$?; cat recpy.out;
 	test "$rc" -eq 0 &&
 	grep -qx "driver pymysql" py.expect &&
-	grep -q "^kill-idle:48  *\*  *query app  *InterfaceError within 1s$" py.expect &&
+	grep -q "^kill-idle:$KQ3  *\*  *query app  *InterfaceError within 1s$" py.expect &&
 	cmp_run pysame --expectations py.expect "$S/kill-idle.gw" \
 		"$S/wait-timeout.gw" "$S/kill-running.gw" &&
 	grep -q "^  client: \"pymysql\"" pysame.tap &&
-	sed "s/^\(kill-idle:48  *\*  *query app  *\)InterfaceError/\1CR_SERVER_GONE_ERROR/" \
+	sed "s/^\(kill-idle:$KQ3  *\*  *query app  *\)InterfaceError/\1CR_SERVER_GONE_ERROR/" \
 		py.expect > py2.expect &&
 	cmp_run pychanged --expectations py2.expect "$S/kill-idle.gw" \
 		"$S/wait-timeout.gw" "$S/kill-running.gw"; rc=$?;
 	test "$rc" -eq 1 && test "$(grep -c "^not ok" pychanged.tap)" -eq 1 &&
-	grep -q "kill-idle.gw:48: query app: was 2006 (CR_SERVER_GONE_ERROR) within 1000 ms in the expectations, now returned InterfaceError" pychanged.tap
+	grep -q "kill-idle.gw:$KQ3: query app: was 2006 (CR_SERVER_GONE_ERROR) within 1000 ms in the expectations, now returned InterfaceError" pychanged.tap
 '
 
 if test -x "$roots/mysql-9.7/usr/sbin/mysqld"; then
@@ -111,13 +118,13 @@ test_expect_success 'the file names its client: another client is a usage error'
 '
 
 test_expect_success 'a step without a line is named in a warning; its own lines apply' '
-	grep -v "^kill-idle:40 " builtin.expect > gap.expect &&
+	grep -v "^kill-idle:$KQ2 " builtin.expect > gap.expect &&
 	cmp_run gap --expectations gap.expect "$S/kill-idle.gw" &&
-	grep -q "warning: gap.expect has no line for 1 step the client carried out (kill-idle:40): the scenarios. own expect lines applied there; goneaway run --record --expectations gap.expect adds them$" gap.tap &&
+	grep -q "warning: gap.expect has no line for 1 step the client carried out (kill-idle:$KQ2): the scenarios. own expect lines applied there; goneaway run --record --expectations gap.expect adds them$" gap.tap &&
 	# check runs nothing: it names the steps of the scenarios given
 	"$GONEAWAY" check --expectations gap.expect "$S/kill-idle.gw" > gapc.out 2>&1 &&
 	cat gapc.out &&
-	grep -q "warning: gap.expect has no line for 1 step of the scenarios given (kill-idle:40): .*adds the lines of the steps the client carries out (a step its driver cannot do gets none: it is a SKIP)$" gapc.out &&
+	grep -q "warning: gap.expect has no line for 1 step of the scenarios given (kill-idle:$KQ2): .*adds the lines of the steps the client carries out (a step its driver cannot do gets none: it is a SKIP)$" gapc.out &&
 	! grep -q "scenarios run" gapc.out
 '
 
@@ -139,18 +146,18 @@ test_expect_success 'steps the driver cannot do: no line recorded, and no warnin
 '
 
 test_expect_success 'a bad file: every problem as FILE:LINE:COL, nothing runs' '
-	cat > bad.expect <<-\EOF &&
+	cat > bad.expect <<-EOF &&
 	goneaway-expectations 1
 	client builtin
-	kill-idle:36 * connect app ok
-	kill-idle:40 * reap app CR_SERVER_LOST
-	kill-idle:41 * query app CR_SERVER_LOST
+	kill-idle:$KC * connect app ok
+	kill-idle:$KQ2 * reap app CR_SERVER_LOST
+	kill-idle:$KQ2X * query app CR_SERVER_LOST
 	kill-idle * query app ok
-	kill-idle:37 * qeury app ok
-	kill-idle:37 * query app [mysql] ok
-	kill-idle:37 * query app any
-	kill-idle:37 * kill app ok
-	kill-idle:36 * connect app ok
+	kill-idle:$KQ1 * qeury app ok
+	kill-idle:$KQ1 * query app [mysql] ok
+	kill-idle:$KQ1 * query app any
+	kill-idle:$KQ1 * kill app ok
+	kill-idle:$KC * connect app ok
 	client other
 	EOF
 	"$GONEAWAY" check --expectations bad.expect "$S/kill-idle.gw" \
@@ -164,11 +171,11 @@ test_expect_success 'a bad file: every problem as FILE:LINE:COL, nothing runs' '
 	grep -q "^bad.expect:11:1: error: a second line for this step and server (the first is at line 3)" bad.out &&
 	grep -q "^bad.expect:12:1: error: .client. after the first step.s line" bad.out &&
 	head -3 bad.expect > stale.expect &&
-	printf "kill-idle:40 * reap app CR_SERVER_LOST\nkill-idle:41 * query app 2013\n" >> stale.expect &&
+	printf "kill-idle:$KQ2 * reap app CR_SERVER_LOST\nkill-idle:$KQ2X * query app 2013\n" >> stale.expect &&
 	"$GONEAWAY" run --expectations stale.expect "$S/kill-idle.gw" \
 		> stale.out 2>&1; rc=$?; cat stale.out; test "$rc" -eq 2 &&
-	grep -q "^stale.expect:4:16: error: line 40 of .*kill-idle.gw is .query app., not .reap app.: the scenario changed" stale.out &&
-	grep -q "^stale.expect:5:1: error: kill-idle has no step at line 41" stale.out &&
+	grep -q "^stale.expect:4:16: error: line $KQ2 of .*kill-idle.gw is .query app., not .reap app.: the scenario changed" stale.out &&
+	grep -q "^stale.expect:5:1: error: kill-idle has no step at line $KQ2X" stale.out &&
 	printf "goneaway-expectations 2\n" > v2.expect &&
 	! "$GONEAWAY" check --expectations v2.expect "$S/kill-idle.gw" 2> v2.err &&
 	grep -q "^v2.expect:1:23: error: format 2, and this goneaway reads format 1 only" v2.err

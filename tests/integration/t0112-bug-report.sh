@@ -16,6 +16,13 @@
 leftover_snapshot > "$SCRATCH/before"
 roots=${GA_ROOTS:-/var/cache/goneaway/roots}
 KILL="$TOP/scenarios/kill-idle.gw"
+# kill-idle.gw's steps, by what they are
+KC=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "connect app")
+KQ1=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "query app SELECT 1")
+KK=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "kill app")
+KQ2=$(gw_line "$TOP/scenarios/kill-idle.gw" 2 "query app SELECT 1")
+KQ3=$(gw_line "$TOP/scenarios/kill-idle.gw" 3 "query app SELECT 1")
+KQ2X=$((KQ2 + 1))
 
 # fin_then_query PCAP: tcpdump shows the server's FIN, then data the
 # client sends to the server after it
@@ -64,8 +71,8 @@ test_expect_success 'the folder: report.txt with versions, command, date, steps 
 	grep -q "^server:   mariadb 10\.[0-9.]*-MariaDB.* (local)$" "$r" &&
 	grep -q "^client:   builtin (MariaDB Connector/C [0-9.]*), --client builtin$" "$r" &&
 	grep -q "^capture:  capture.pcap: [0-9]* packets" "$r" &&
-	grep -q "^line 37: query app SELECT 1$" "$r" &&
-	grep -q "^    line 40: query app: mysql_real_query: returned 2013 (CR_SERVER_LOST) .* \[thread [0-9]* -> [0-9]*\]" "$r" &&
+	grep -q "^line $KQ1: query app SELECT 1$" "$r" &&
+	grep -q "^    line $KQ2: query app: mysql_real_query: returned 2013 (CR_SERVER_LOST) .* \[thread [0-9]* -> [0-9]*\]" "$r" &&
 	# the folder by its own name, not the path of its writer (issue 24)
 	grep -q "^replay:   goneaway replay kill-idle (this folder, from the directory that holds it)$" "$r"
 '
@@ -88,8 +95,8 @@ test_expect_success 'a FAIL folder names the steps never reached' '
 	"$GONEAWAY" run --color never -o resf kill-idle.gw > runf.out 2>&1;
 	test $? -eq 1 && cat resf/kill-idle/report.txt &&
 	grep -q "^goneaway case: kill-idle FAIL$" resf/kill-idle/report.txt &&
-	grep -A1 "^line 48: query app SELECT 1$" resf/kill-idle/report.txt |
-		grep -q "^    never reached: the case ended FAIL at line 40$"
+	grep -A1 "^line $KQ3: query app SELECT 1$" resf/kill-idle/report.txt |
+		grep -q "^    never reached: the case ended FAIL at line $KQ2$"
 '
 
 test_expect_success 'replay of a PASS folder PASSes: the same outcome, exit 0' '
@@ -110,15 +117,15 @@ test_expect_success 'replay says when the server.s configuration is not the repo
 test_expect_success 'replay of a FAIL folder reproduces its mismatch' '
 	"$GONEAWAY" replay --color never -o rf resf/kill-idle > rf.out 2>&1;
 	rc=$?; cat rf.out; test "$rc" -eq 0 &&
-	grep -q "kill-idle.gw:40: query app: returned 2013 (CR_SERVER_LOST)" rf.out &&
-	grep -q "^replay: the same outcome: FAIL at line 40, every step as in the report$" rf.out &&
+	grep -q "kill-idle.gw:$KQ2: query app: returned 2013 (CR_SERVER_LOST)" rf.out &&
+	grep -q "^replay: the same outcome: FAIL at line $KQ2, every step as in the report$" rf.out &&
 	grep -q "^replay: .*/kill-idle.gw in the lines above is a copy removed with the replay: the case.s resf/kill-idle/scenario.gw$" rf.out
 '
 
 test_expect_success 'replay with another client: a different outcome, each step named, exit 1' '
 	"$GONEAWAY" replay --color never -o ro --client pymysql res/kill-idle \
 		> ro.out 2>&1; rc=$?; cat ro.out; test "$rc" -eq 1 &&
-	grep -q "^  line 48: was 2006 (CR_SERVER_GONE_ERROR) in the report, now InterfaceError$" ro.out &&
+	grep -q "^  line $KQ3: was 2006 (CR_SERVER_GONE_ERROR) in the report, now InterfaceError$" ro.out &&
 	grep -q "^  note: the client is PyMySQL" ro.out &&
 	grep -q "^replay: a different outcome" ro.out
 '
@@ -152,7 +159,7 @@ test_expect_success 'replay --bundle packs a folder as one .tar.gz; replay rerun
 	grep -qx "kill-idle/SHA256SUMS" members &&
 	"$GONEAWAY" replay --color never -o rb fail.tar.gz > rb.out 2>&1;
 	rc=$?; cat rb.out; test "$rc" -eq 0 &&
-	grep -q "^replay: the same outcome: FAIL at line 40" rb.out &&
+	grep -q "^replay: the same outcome: FAIL at line $KQ2" rb.out &&
 	! ls "${TMPDIR:-/tmp}" | grep -q "^goneaway-run-"
 '
 

@@ -8,6 +8,14 @@
 # Then what the text promises is checked.
 . "$(dirname "$0")/lib.sh"
 
+# kill-idle.gw's steps, by what they are
+KC=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "connect app")
+KQ1=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "query app SELECT 1")
+KK=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "kill app")
+KQ2=$(gw_line "$TOP/scenarios/kill-idle.gw" 2 "query app SELECT 1")
+KQ3=$(gw_line "$TOP/scenarios/kill-idle.gw" 3 "query app SELECT 1")
+KQ2X=$((KQ2 + 1))
+
 leftover_snapshot > "$SCRATCH/before"
 DOCS="$TOP/docs/bug-reports.md $TOP/docs/connectors.md"
 
@@ -87,7 +95,7 @@ test_expect_success 'connector: record its expectations' '
 	grep -qx "client my-connector" $f &&
 	grep -qx "driver cmd:/usr/bin/python3 test/goneaway/driver.py" $f &&
 	grep -q "^ping-after-kill:6  *\*  *ping app  *" $f &&
-	grep -q "^kill-idle:48  *\*  *query app  *InterfaceError within" $f
+	grep -q "^kill-idle:$KQ3  *\*  *query app  *InterfaceError within" $f
 '
 
 test_expect_success 'connector: its CI passes against the file, directly and through ci/run-goneaway.sh' '
@@ -98,11 +106,11 @@ test_expect_success 'connector: its CI passes against the file, directly and thr
 '
 
 test_expect_success 'connector: a changed code is exactly one FAIL in its CI, naming both' '
-	sed -i "s/^\(kill-idle:48  *\*  *query app  *\)InterfaceError/\1CR_SERVER_GONE_ERROR/" \
+	sed -i "s/^\(kill-idle:$KQ3  *\*  *query app  *\)InterfaceError/\1CR_SERVER_GONE_ERROR/" \
 		connector/goneaway.expect &&
 	run_block connector-ci connector &&
 	test "$(cat connector/connector-ci.rc)" -eq 1 &&
-	grep -q "kill-idle.gw:48: query app: was 2006 (CR_SERVER_GONE_ERROR) .* in the expectations, now returned InterfaceError" \
+	grep -q "kill-idle.gw:$KQ3: query app: was 2006 (CR_SERVER_GONE_ERROR) .* in the expectations, now returned InterfaceError" \
 		connector/connector-ci.out
 '
 

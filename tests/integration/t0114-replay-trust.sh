@@ -16,6 +16,13 @@
 
 leftover_snapshot > "$SCRATCH/before"
 KILL="$TOP/scenarios/kill-idle.gw"
+# kill-idle.gw's steps, by what they are
+KC=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "connect app")
+KQ1=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "query app SELECT 1")
+KK=$(gw_line "$TOP/scenarios/kill-idle.gw" 1 "kill app")
+KQ2=$(gw_line "$TOP/scenarios/kill-idle.gw" 2 "query app SELECT 1")
+KQ3=$(gw_line "$TOP/scenarios/kill-idle.gw" 3 "query app SELECT 1")
+KQ2X=$((KQ2 + 1))
 STOLEN="$SCRATCH/stolen"
 
 # resum DIR: SHA256SUMS made again for DIR's files, as anyone can
@@ -30,13 +37,13 @@ test_expect_success 'a case.s folder holds SHA256SUMS of the files replay runs' 
 	test "$(wc -l < res/kill-idle/SHA256SUMS)" -eq 2
 '
 
-# The attack of the issue: line 39 (kill app) becomes an admin statement
+# The attack of the issue: the kill app line ($KK) becomes an admin statement
 # that copies a host file to another path.
 HOSTILE="admin SELECT LOAD_FILE('/etc/passwd') INTO OUTFILE '$STOLEN'"
 
 test_expect_success 'the issue.s bundle (scenario.gw swapped, plain tar): refused, exit 2, no file written' '
 	rm -rf evil && cp -r res/kill-idle evil &&
-	sed -i "39s|^kill app\$|$HOSTILE|" evil/scenario.gw &&
+	sed -i "${KK}s|^kill app\$|$HOSTILE|" evil/scenario.gw &&
 	grep -q "^admin SELECT LOAD_FILE" evil/scenario.gw &&
 	tar czf evil.tar.gz evil &&
 	"$GONEAWAY" replay --color never evil > d.out 2>&1; rc=$?; cat d.out;
@@ -56,7 +63,7 @@ test_expect_success '... its SHA256SUMS made again: its steps are not the report
 	resum evil &&
 	"$GONEAWAY" replay --color never evil > s.out 2>&1; rc=$?; cat s.out;
 	test "$rc" -eq 2 &&
-	grep -q "evil/scenario.gw:39: admin, and the report.s step 3 (results.jsonl line 4) is a kill at line 39: not the scenario that was reported" s.out &&
+	grep -q "evil/scenario.gw:$KK: admin, and the report.s step 3 (results.jsonl line 4) is a kill at line $KK: not the scenario that was reported" s.out &&
 	tar czf evil2.tar.gz evil &&
 	"$GONEAWAY" replay --trust --color never evil2.tar.gz > s2.out 2>&1;
 	rc=$?; cat s2.out; test "$rc" -eq 2 &&
@@ -65,14 +72,14 @@ test_expect_success '... its SHA256SUMS made again: its steps are not the report
 '
 
 test_expect_success '... its report made to match: the trust policy refuses the line, as a folder and a bundle' '
-	python3 - evil/results.jsonl "$STOLEN" <<-\EOF &&
+	python3 - evil/results.jsonl "$STOLEN" "$KK" <<-\EOF &&
 	import json, sys
-	path, stolen = sys.argv[1], sys.argv[2]
+	path, stolen, kill_line = sys.argv[1], sys.argv[2], int(sys.argv[3])
 	lines = open(path).read().splitlines()
 	out = []
 	for l in lines:
 	    j = json.loads(l)
-	    if j.get("type") == "step" and j["line"] == 39:
+	    if j.get("type") == "step" and j["line"] == kill_line:
 	        j["kind"] = "admin"; j["connection"] = None
 	        j["text"] = "SELECT LOAD_FILE(\x27/etc/passwd\x27) INTO OUTFILE \x27%s\x27" % stolen
 	    out.append(json.dumps(j, separators=(",", ":")))
@@ -81,12 +88,12 @@ test_expect_success '... its report made to match: the trust policy refuses the 
 	resum evil &&
 	"$GONEAWAY" replay --color never evil > p.out 2>&1; rc=$?; cat p.out;
 	test "$rc" -eq 2 &&
-	grep -q "^evil/scenario.gw:39: error: not run without --trust: admin: LOAD_FILE() reads a file of the host" p.out &&
+	grep -q "^evil/scenario.gw:$KK: error: not run without --trust: admin: LOAD_FILE() reads a file of the host" p.out &&
 	grep -q "refused: the case comes from elsewhere" p.out &&
 	tar czf evil3.tar.gz evil &&
 	"$GONEAWAY" replay --color never evil3.tar.gz > p2.out 2>&1; rc=$?;
 	cat p2.out; test "$rc" -eq 2 &&
-	grep -q "^evil3.tar.gz:evil/scenario.gw:39: error: not run without --trust" p2.out &&
+	grep -q "^evil3.tar.gz:evil/scenario.gw:$KK: error: not run without --trust" p2.out &&
 	! grep -q "^replaying" p.out p2.out &&
 	test ! -e "$STOLEN"
 '
@@ -95,7 +102,7 @@ test_expect_success '... and with --trust it runs, but writes no file: no FILE f
 	"$GONEAWAY" replay --trust --color never --no-capture -o tr evil3.tar.gz \
 		> tr.out 2>&1; rc=$?; cat tr.out; test "$rc" -eq 1 &&
 	grep -q "^replaying" tr.out &&
-	grep -q "line 39: admin: .*FILE privilege" tr/kill-idle/steps.log &&
+	grep -q "line $KK: admin: .*FILE privilege" tr/kill-idle/steps.log &&
 	grep -q "^secure_file_priv=@PRIVATE@/files$" tr/kill-idle/my.cnf &&
 	test ! -e "$STOLEN"
 '
