@@ -60,7 +60,7 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
 .PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations \
-	uninstall clean help sanitize fuzz fuzz-short fuzz-build docs-tables
+	uninstall clean help sanitize sanitize-run fuzz fuzz-short fuzz-build docs-tables
 
 all: goneaway
 
@@ -161,15 +161,17 @@ roots: deps
 	GA_ROOTS=$(ROOTS) sh drivers/c/build.sh mysql-9.7
 	GA_ROOTS=$(ROOTS) sh drivers/c/build.sh mariadb-11.8
 
+# The unit tests, plain (t0001) and sanitized with the fuzz targets
+# (t0002), run side by side with the integration files: run-all.sh runs
+# them all, two per core at a time, the longest first.
 check: setup roots deps-check
-	$(MAKE) --no-print-directory sanitize
-	GA_UNIT_REQUIRE_ROOT=1 $(B)/check-unit
+	$(MAKE) --no-print-directory fuzz-build
 	sh tests/integration/run-all.sh
 
 unit: $(B)/check-unit
 	$(B)/check-unit
 
-integration: goneaway $(B)/check-unit
+integration: goneaway $(B)/check-unit fuzz-build
 	sh tests/integration/run-all.sh
 
 # The client's threads under ThreadSanitizer: the client unit tests and
@@ -225,9 +227,13 @@ fuzz-build:
 # Check's ~1,900 forked tests tripled their time (the fuzz targets keep
 # it); Check's timeouts stretched for the sanitizers' slowdown.
 sanitize: fuzz-build
+	$(MAKE) --no-print-directory sanitize-run
+
+# what "sanitize" runs, over a build-san already built (t0002)
+sanitize-run:
 	$(SAN_ENV) ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1 \
 		CK_TIMEOUT_MULTIPLIER=3 GA_UNIT_SANITIZED=1 $(SAN_B)/check-unit
-	$(MAKE) --no-print-directory fuzz-short
+	@$(FUZZ_RUN) -t $(FUZZ_SHORT_SECONDS) || exit 1; done
 
 fuzz-short: fuzz-build
 	@$(FUZZ_RUN) -t $(FUZZ_SHORT_SECONDS) || exit 1; done
@@ -299,9 +305,11 @@ help:
 	@echo "  setup        deps, then build goneaway and the unit tests"
 	@echo "  run          deps, build, run every scenario in scenarios/ (root)"
 	@echo "  roots        the other servers' root filesystems and C drivers (root; cached)"
-	@echo "  check        deps, build, roots, unit tests, then the integration suite (root)"
+	@echo "  check        deps, build, roots, then the unit tests (plain and sanitized) and"
+	@echo "               the integration suite side by side (root)"
 	@echo "  unit         only the Check unit tests"
-	@echo "  integration  only the integration suite: scenarios, mutants, signals, CLI"
+	@echo "  integration  the integration suite (scenarios, mutants, signals, CLI) with the"
+	@echo "               unit tests; sanitized ones need make fuzz-build first"
 	@echo "  bench        ratios (root): the suite at -j 1 vs default -j, trivial scenarios vs"
 	@echo "               mysql-test-run; BENCH=all adds every server (long); to $(BENCH_OUT)"
 	@echo "  tsan         the client tests and hang scenarios under ThreadSanitizer"

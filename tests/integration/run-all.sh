@@ -96,14 +96,18 @@ isolate=${GA_TEST_ISOLATE:-0}
 
 # The jobs budget: what goneaway would run alone at its default -j for
 # MariaDB (8 per core, server/jobs.h), shared by the files that run side
-# by side, each goneaway's default -j (GONEAWAY_JOBS) its share.  It is
-# a bound: a run adds workers only while its cases would wait longer
-# than a server start (run/schedule.h).  A GONEAWAY_JOBS already set is
+# by side, each goneaway's default -j (GONEAWAY_JOBS) its share, but at
+# least 4 per core.  It is a bound, not what runs: a run adds workers
+# only while its cases would wait longer than a server start
+# (run/schedule.h), so a file of long waits (t0025's mutants) gets them
+# and a file of short cases does not.  A GONEAWAY_JOBS already set is
 # left alone.  (The server starts in flight are bounded across all of
-# them by goneaway's own semaphore in the cache.)
+# them by goneaway's own semaphore in the cache; each server is about
+# 110 MB of memory.)
 if [ -z "${GONEAWAY_JOBS:-}" ]; then
 	cores=$(nproc 2>/dev/null || echo 1)
 	share=$(( cores * 8 / (jobs > n ? (n > 0 ? n : 1) : jobs) ))
+	[ "$share" -ge $((cores * 4)) ] || share=$((cores * 4))
 	[ "$share" -ge 1 ] || share=1
 	[ "$share" -le 64 ] || share=64
 	GONEAWAY_JOBS=$share
@@ -133,7 +137,7 @@ env --default-signal=INT,QUIT true 2>/dev/null && defsig="--default-signal=INT,Q
 # t0118 350 s, t0090 215 s, t0085 195 s, t0111 146 s, t0020 106 s, t0095
 # 97 s, t0097 60 s, t0117 54 s, t0010 45 s, the others under 40 s); a
 # file not listed is short.
-LONG="t0025-servers t0118-reuse-suite t0090-clients t0085-docker t0111-expectations
+LONG="t0025-servers t0002-sanitize t0118-reuse-suite t0090-clients t0085-docker t0111-expectations
 t0020-mutants t0095-bad-drivers t0097-driver-test t0117-reuse t0010-scenarios
 t0048-repeat t0075-rootfs t0060-verdicts t0080-unit-skips t0114-replay-trust"
 alone="" first="" rest=""

@@ -50,7 +50,11 @@ driver_sources() {
 	dir=
 	for w in $2; do
 		case $w in /*) continue ;; esac
-		if test -f "$DRIVERS/$w"; then
+		# a file of drivers/, or a program built there (go, cpp: its
+		# directory holds its source whether it was built or not)
+		if test -f "$DRIVERS/$w" ||
+		   { case $w in */*) true ;; *) false ;; esac &&
+		     test -d "$DRIVERS/$(dirname "$w")"; }; then
 			dir=$DRIVERS/$(dirname "$w")
 			break
 		fi
