@@ -103,8 +103,9 @@ DEPS_DRIVERS ?= pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
 
 # What only the tests need, not "make run": chromium loads the HTML
 # results page headless (t0099-html), python3-yaml parses the CI
-# templates (t0043-ci), tcpdump reads a case's capture.pcap (t0112).
-CHECK_DEB_PACKAGES = chromium python3-yaml tcpdump
+# templates (t0043-ci), tcpdump reads a case's capture.pcap (t0112),
+# patch applies a --record patch (t0110).
+CHECK_DEB_PACKAGES = chromium python3-yaml tcpdump patch
 
 deps-check: deps
 	$(call deb_install,$(CHECK_DEB_PACKAGES))

@@ -22,9 +22,12 @@ want=${*:-$all}
 
 pkgs_for() {
 	case $1 in
-	pymysql) echo python3 python3-pymysql ;;
+	# python3-cryptography (a Recommends, which --no-install-recommends
+	# leaves out): PyMySQL's caching_sha2_password needs it for the full
+	# authentication MySQL 8+ asks of a TCP login without TLS
+	pymysql) echo python3 python3-pymysql python3-cryptography ;;
 	mysqlclient) echo python3 python3-mysqldb ;;
-	aiomysql) echo python3 python3-aiomysql ;;
+	aiomysql) echo python3 python3-aiomysql python3-cryptography ;;
 	php) echo php-cli php-mysql ;;
 	node) command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 		echo nodejs npm ;;

@@ -392,7 +392,8 @@ static void engine_free(struct ga_netem_user *e)
  * cores), one of this class within a millisecond or two.  It never runs
  * long: it sleeps in ppoll() but for the packets it handles, and the
  * kernel keeps 5% of each second for the other classes whatever it
- * does.  Where that is refused (not root), an ordinary thread. */
+ * does.  Where that is refused (not root; a container whose cgroup has
+ * no real-time budget), an ordinary thread. */
 static int start_thread(struct ga_netem_user *e)
 {
 	struct sched_param sp = { .sched_priority = 1 };
@@ -409,6 +410,9 @@ static int start_thread(struct ga_netem_user *e)
 	}
 	if (rc != 0)
 		rc = pthread_create(&e->thread, NULL, engine_main, e);
+	/* named, so that ps and /proc show it whatever its class */
+	if (rc == 0)
+		pthread_setname_np(e->thread, "ga-netem");
 	return rc;
 }
 

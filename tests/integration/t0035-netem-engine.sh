@@ -62,10 +62,11 @@ test_expect_success 'GONEAWAY_NETEM_ENGINE=other: ERROR naming the choices' '
 	grep -q "GONEAWAY_NETEM_ENGINE is .other.: auto, kernel or user" out
 '
 
-# The engine's thread is real-time where goneaway may (root): seen as a
-# FIFO thread of goneaway's once the fault is in place.
+# The engine's thread, named ga-netem, once the fault is in place (it
+# is real-time where goneaway may: root, and not in a container whose
+# cgroup has no real-time budget).
 engine_up() {
-	ps -L -o cls= -p "$1" 2>/dev/null | grep -q FF
+	grep -qx ga-netem /proc/"$1"/task/*/comm 2>/dev/null
 }
 
 for sig in INT TERM; do

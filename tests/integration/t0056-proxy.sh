@@ -120,10 +120,13 @@ test_expect_success 'the proxy steps act on the scenario'"'"'s own proxy; -j giv
 
 # The haproxy below goneaway (pid $1), if any: its child, or its
 # grandchild (the first process of a PID namespace of its own in between).
+# The case's HAProxy below goneaway (pid $1): the one that serves
+# ("haproxy -db -f CFG"), not the "haproxy -v" goneaway asks its version
+# of, which is gone at once.
 proxy_of() {
-	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
-		{ parent[$1] = $2; comm[$1] = $3 }
-		END { for (q in comm) if (comm[q] == "haproxy" &&
+	ps -eo pid=,ppid=,comm=,args= | awk -v p="$1" '
+		{ parent[$1] = $2; comm[$1] = $3; serves[$1] = index($0, " -db -f ") > 0 }
+		END { for (q in comm) if (comm[q] == "haproxy" && serves[q] &&
 			(parent[q] == p || parent[parent[q]] == p)) print q }'
 }
 proxy_up() {

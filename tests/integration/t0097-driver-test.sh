@@ -125,7 +125,11 @@ installed() {
 		m=$1; test "$m" = mariadb-node && m=mariadb
 		test "$m" = mysqljs && m=mysql
 		command -v node > /dev/null && test -d "$DRIVERS/node/node_modules/$m" ||
-			{ echo "no node or no $m in drivers/node (drivers/install-deps.sh node)"; return 1; } ;;
+			{ echo "no node or no $m in drivers/node (drivers/install-deps.sh node)"; return 1; }
+		# a connector may need a newer Node.js than the machine's
+		# (mariadb 3.5 needs 20; Debian 12 has 18)
+		(cd "$DRIVERS/node" && node -e "require(\"$m\")") > "$SCRATCH/node-$m.err" 2>&1 ||
+			{ echo "node cannot load $m: $(tail -n 1 "$SCRATCH/node-$m.err")"; return 1; } ;;
 	go) test -x "$DRIVERS/go/goneaway-driver-go" ||
 		{ echo "drivers/go is not built (drivers/install-deps.sh go)"; return 1; } ;;
 	perl) perl -MDBD::MariaDB -e 1 2>/dev/null ||
