@@ -1,6 +1,6 @@
 /* parse_header.c - the directives before the first step: title, cause,
- * keywords, requires, server-option, server fresh, repeat and connection
- * lines. */
+ * keywords, requires, server-option, server fresh, server memory, repeat
+ * and connection lines. */
 #include "lang/internal.h"
 
 #include <ctype.h>
@@ -533,6 +533,35 @@ int ga_parse_server_fresh(struct parser *p, struct lexer *lx,
 		return -1;
 	p->sc->server_fresh = p->line;
 	return ga_lex_end(p, lx, "'server fresh'");
+}
+
+/* "server memory SIZE": parse.c sends the header line here when its
+ * second word is "memory".  The server runs under a memory limit of its
+ * own (lab/memcg.h). */
+int ga_parse_server_memory(struct parser *p, struct lexer *lx,
+			   const struct directive *dir, const struct word *kw)
+{
+	struct word w;
+	long size;
+	int rc;
+
+	(void)dir;
+	rc = ga_lex_word(p, lx, &w);     /* "memory" */
+	if (rc <= 0)
+		return -1;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'server memory' needs the server's "
+			       "limit, e.g. server memory 256MiB");
+	if (ga_units_bytes(w.text, &size, NULL) || size < (16L << 20) ||
+	    size > (1L << 40))
+		return ga_perr(p, w.col, "invalid memory limit '%s': a size "
+			       "from 16MiB to 1024GiB, e.g. 256MiB", w.text);
+	p->sc->server_memory = size;
+	p->sc->server_memory_line = p->line;
+	return ga_lex_end(p, lx, "the memory limit");
 }
 
 int ga_parse_repeat(struct parser *p, struct lexer *lx,

@@ -326,6 +326,11 @@ struct ga_scenario {
 					 * scenario runs on a server of its
 					 * own, never one kept from the case
 					 * before it; 0 when absent */
+	long long server_memory;        /* "server memory SIZE": the server
+					 * runs under a memory limit of its
+					 * own, SIZE bytes (lab/memcg.h);
+					 * 0 when absent */
+	int server_memory_line;         /* its line; 0 when absent */
 	struct ga_proxy_decl proxy;     /* "proxy ...": line 0 when absent */
 };
 
