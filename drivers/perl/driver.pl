@@ -95,6 +95,8 @@ sub do_connect {
 	# connected handle it no longer limits what the library reads
 	$attr{mariadb_max_allowed_packet} = $o->{max_allowed_packet} + 0
 		if $o->{max_allowed_packet};
+	die { unsupported => 'DBD::MariaDB has no attribute for TCP keepalive' }
+		if ref $o->{keepalive} eq 'HASH' && $o->{keepalive}{count};
 	my $tls = $o->{tls} // 'off';
 	if ($tls eq 'required') {
 		# "Enforcing SSL encryption is not supported without
@@ -381,8 +383,8 @@ sub handle {
 }
 
 $| = 1;
-print $json->encode({ hello => 'goneaway-driver', protocol => 2,
-	features => [qw(params fetch-pace driver-options)],
+print $json->encode({ hello => 'goneaway-driver', protocol => 3,
+	features => [qw(params fetch-pace driver-options keepalive)],
 	driver => 'perl', library => "DBD::MariaDB $DBD::MariaDB::VERSION " .
 	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
 	unsupported => \%UNSUPPORTED }), "\n";

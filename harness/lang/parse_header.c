@@ -4,6 +4,7 @@
 #include "lang/internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ enum conn_key {
 	KEY_MAX_ALLOWED_PACKET,
 	KEY_PRIVILEGED,
 	KEY_TLS,
+	KEY_KEEPALIVE,
 	KEY_COUNT,
 };
 
@@ -46,7 +48,12 @@ static const char *const conn_key_names[KEY_COUNT] = {
 	[KEY_MAX_ALLOWED_PACKET] = "max_allowed_packet",
 	[KEY_PRIVILEGED] = "privileged",
 	[KEY_TLS] = "tls",
+	[KEY_KEEPALIVE] = "keepalive",
 };
+
+/* TCP keepalive's bounds on Linux (tcp(7)): seconds and probes. */
+#define KEEPALIVE_SECONDS_MAX 32767
+#define KEEPALIVE_COUNT_MAX 127
 
 static int parse_header_text(struct parser *p, struct lexer *lx,
 			     const struct word *kw, char **dst)
@@ -230,6 +237,35 @@ static int parse_on_off(struct parser *p, const char *key, const char *val,
 	return 0;
 }
 
+/* "IDLE/INTERVAL/COUNT" (2s/1s/3): keepalive's idle time before the
+ * first probe, the time between probes (whole seconds, as the socket
+ * options take them) and how many probes go unanswered before the
+ * kernel gives the connection up. */
+static int parse_keepalive(struct parser *p, const char *val, int col,
+			   struct ga_connection *c)
+{
+	char idle[32], interval[32], count[16], extra[2];
+	long idle_ms, interval_ms, n;
+
+	if (sscanf(val, "%31[^/]/%31[^/]/%15[0-9]%1s", idle, interval, count,
+		   extra) != 3 ||
+	    ga_units_ms(idle, &idle_ms, NULL) ||
+	    ga_units_ms(interval, &interval_ms, NULL) ||
+	    idle_ms % 1000 || interval_ms % 1000 ||
+	    idle_ms < 1000 || interval_ms < 1000 ||
+	    idle_ms / 1000 > KEEPALIVE_SECONDS_MAX ||
+	    interval_ms / 1000 > KEEPALIVE_SECONDS_MAX || strlen(count) > 3 ||
+	    (n = strtol(count, NULL, 10)) < 1 || n > KEEPALIVE_COUNT_MAX)
+		return ga_perr(p, col, "invalid keepalive '%s': write IDLE/"
+			       "INTERVAL/COUNT, e.g. keepalive=2s/1s/3 (whole "
+			       "seconds from 1s to %ds, a count from 1 to %d)",
+			       val, KEEPALIVE_SECONDS_MAX, KEEPALIVE_COUNT_MAX);
+	c->keepalive_idle_s = idle_ms / 1000;
+	c->keepalive_interval_s = interval_ms / 1000;
+	c->keepalive_count = n;
+	return 0;
+}
+
 /* One "key=value" or "flag" word of a connection line. */
 static int parse_conn_option(struct parser *p, struct ga_connection *c,
 			     const struct word *w, unsigned *seen)
@@ -331,6 +367,8 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 		}
 		return parse_on_off(p, conn_key_names[key], val, vcol,
 				    &c->privileged);
+	case KEY_KEEPALIVE:
+		return parse_keepalive(p, val, vcol, c);
 	case KEY_COUNT:
 		return -1;
 	}
@@ -502,6 +540,13 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 	if (c.ndriver_options && c.transport == GA_TRANSPORT_RAW) {
 		ga_perr(p, kw->col, "a raw connection (transport=raw) has no "
 			"client driver to take driver options");
+		ret = -1;
+	}
+	if (c.keepalive_count && c.transport != GA_TRANSPORT_TCP) {
+		ga_perr(p, kw->col, c.transport == GA_TRANSPORT_SOCKET ?
+			"keepalive is TCP's: not over the unix socket "
+			"(transport=socket)" : "a raw connection "
+			"(transport=raw) takes no keepalive");
 		ret = -1;
 	}
 

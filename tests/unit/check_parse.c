@@ -809,7 +809,7 @@ static const struct {
 	  "unknown connection option 'timeout' (known: connect_timeout, "
 	  "read_timeout, write_timeout, transport, user, password, database, "
 	  "reconnect, interactive, max_allowed_packet, privileged, tls, "
-	  "driver-option)" },
+	  "keepalive, driver-option)" },
 	{ HEAD "connection db read_timeout=1.5s\nconnect app\n", 4, 28,
 	  "read_timeout must be whole seconds: the C API takes seconds" },
 	{ HEAD "connection db connect_timeout=0s\nconnect app\n", 4, 31,
