@@ -135,7 +135,7 @@ static const char *apply_options(MYSQL *m, const struct ga_json *o)
 static void do_connect(struct conn *c, const struct ga_json *req,
 		       struct ga_outcome *out, const char **unsupported)
 {
-	const struct ga_json *o = ga_json_get(req, "options");
+	const struct ga_json *o = ga_json_get(req, "options"), *ka;
 	bool socket = strcmp(ga_json_str(o, "transport", "tcp"), "socket") == 0;
 	const char *why;
 
@@ -163,6 +163,17 @@ static void do_connect(struct conn *c, const struct ga_json *req,
 				ga_json_bool(o, "interactive", false) ?
 				CLIENT_INTERACTIVE : 0)) {
 		ga_mysql_set_error(c->mysql, "mysql_real_connect", out);
+		return;
+	}
+	/* keepalive: on the socket, after the connect (the C API has no
+	 * option for it); {} or none: the library's own */
+	ka = ga_json_get(o, "keepalive");
+	if (ka && ga_json_num(ka, "count", 0) > 0 &&
+	    ga_mysql_keepalive(c->mysql, (long)ga_json_num(ka, "idle", 0),
+			       (long)ga_json_num(ka, "interval", 0),
+			       (long)ga_json_num(ka, "count", 0), out->message,
+			       sizeof(out->message))) {
+		out->result = GA_RESULT_ERROR;
 		return;
 	}
 	out->result = GA_RESULT_OK;
@@ -362,8 +373,9 @@ int main(void)
 	double t0;
 
 	mysql_library_init(0, NULL, NULL);
-	printf("{\"hello\":\"goneaway-driver\",\"protocol\":2,"
-	       "\"features\":[\"params\",\"fetch-pace\",\"driver-options\"],"
+	printf("{\"hello\":\"goneaway-driver\",\"protocol\":3,"
+	       "\"features\":[\"params\",\"fetch-pace\",\"driver-options\","
+	       "\"keepalive\"],"
 	       "\"driver\":\"" DRIVER_NAME "\",\"library\":\"" LIBRARY_NAME
 	       " %s\",\"runtime\":\"C\"}\n", mysql_get_client_info());
 	fflush(stdout);

@@ -106,9 +106,43 @@ func indexByte(b []byte, x byte) int {
 	return -1
 }
 
+// keepalive holds TCP keepalive's times for the dials of the connection
+// being made (connect's "keepalive"); count 0: net.Dialer's own (15 s).
+var keepalive struct{ idle, interval, count int }
+
+// keepaliveControl sets the three times, and SO_KEEPALIVE, on the socket
+// before it connects (net.Dialer.Control), as an application that needs
+// other times than net.Dialer's KeepAlive (one period for the idle time
+// and the interval, the kernel's count) does.
+func keepaliveControl(idle, interval, count int) func(string, string, syscall.RawConn) error {
+	return func(_, _ string, rc syscall.RawConn) error {
+		var serr error
+		err := rc.Control(func(fd uintptr) {
+			for _, o := range [...]struct{ level, name, v int }{
+				{syscall.SOL_SOCKET, syscall.SO_KEEPALIVE, 1},
+				{syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE, idle},
+				{syscall.IPPROTO_TCP, syscall.TCP_KEEPINTVL, interval},
+				{syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT, count},
+			} {
+				if serr == nil {
+					serr = syscall.SetsockoptInt(int(fd), o.level, o.name, o.v)
+				}
+			}
+		})
+		if err != nil {
+			return err
+		}
+		return serr
+	}
+}
+
 func dialer(network string) mysql.DialContextFunc {
 	return func(ctx context.Context, addr string) (net.Conn, error) {
 		var d net.Dialer
+		if ka := keepalive; ka.count > 0 && network == "tcp" {
+			d.KeepAlive = -1 // its own period would replace ours
+			d.Control = keepaliveControl(ka.idle, ka.interval, ka.count)
+		}
 		c, err := d.DialContext(ctx, network, addr)
 		if err != nil {
 			return nil, err
@@ -387,6 +421,13 @@ func (s *session) connect(r *request) error {
 	}
 	if err := driverOptions(cfg, o); err != nil {
 		return err
+	}
+	// keepalive: {} or absent is go's own
+	keepalive.idle, keepalive.interval, keepalive.count = 0, 0, 0
+	if ka, ok := o["keepalive"].(map[string]interface{}); ok {
+		keepalive.idle = int(optNum(ka, "idle"))
+		keepalive.interval = int(optNum(ka, "interval"))
+		keepalive.count = int(optNum(ka, "count"))
 	}
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
@@ -670,8 +711,8 @@ func main() {
 	// go-sql-driver logs some failures ("packets.go:36: unexpected EOF") on
 	// its own logger: to stderr, the evidence
 	mysql.SetLogger(logger{})
-	write(reply{"hello": "goneaway-driver", "protocol": 2, "driver": "go",
-		"features":    []string{"params", "fetch-pace", "driver-options"},
+	write(reply{"hello": "goneaway-driver", "protocol": 3, "driver": "go",
+		"features":    []string{"params", "fetch-pace", "driver-options", "keepalive"},
 		"library":     "go-sql-driver/mysql " + libraryVersion,
 		"version":     libraryVersion,
 		"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),

@@ -97,6 +97,9 @@ public class Driver {
 			throw new Unsupported("Connector/J has no write timeout");
 		if (num(o.get("max_allowed_packet")) > 0)
 			throw new Unsupported("Connector/J 2.7 has no client max_allowed_packet option");
+		if (o.get("keepalive") instanceof Map &&
+		    num(((Map<?, ?>) o.get("keepalive")).get("count")) > 0)
+			throw new Unsupported("Connector/J 2.7's tcpKeepAlive turns SO_KEEPALIVE on with the kernel's times: it cannot set keepalive's idle time, interval or count");
 		if (on(o.get("reconnect")))
 			throw new Unsupported("Connector/J 2.7 reconnects only in its failover modes");
 		Properties p = new Properties();
@@ -580,9 +583,9 @@ public class Driver {
 		PrintStream out = new PrintStream(System.out, false, "UTF-8");
 		Map<String, Object> g = new LinkedHashMap<>();
 		g.put("hello", "goneaway-driver");
-		g.put("protocol", 2);
+		g.put("protocol", 3);
 		g.put("features", java.util.Arrays.asList("params", "fetch-pace",
-							  "driver-options"));
+							  "driver-options", "keepalive"));
 		g.put("driver", "java");
 		g.put("library", "MariaDB Connector/J " +
 		      org.mariadb.jdbc.internal.util.constant.Version.version);

@@ -94,6 +94,8 @@ class MySQLClient(gadriver.Session):
         if o.get("max_allowed_packet"):
             raise Unsupported("mysqlclient 1.4 cannot set "
                               "MYSQL_OPT_MAX_ALLOWED_PACKET")
+        gadriver.no_keepalive(o, "mysqlclient 1.4 has no option for TCP "
+                              "keepalive (nor its connection's socket)")
         if truthy(o.get("interactive")):
             kw["client_flag"] = CLIENT.INTERACTIVE
         tls = o.get("tls", "off")

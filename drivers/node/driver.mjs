@@ -97,6 +97,23 @@ const mysqlErrno = (e) => (typeof e.errno === 'number' && e.errno > 0 ? e.errno 
 // A Node system error the connector passed on as it was (write ECONNRESET).
 const systemError = (e) => ({ errno: 0, message: e.message, error_class: e.code });
 
+// TCP keepalive (connect's "keepalive"): both connectors call the
+// socket's setKeepAlive(true, idle), which sets TCP_KEEPIDLE; Node.js's
+// libuv (1.46.0 in Node.js 20.20, seen with strace) sets TCP_KEEPINTVL to
+// 1 s and TCP_KEEPCNT to 10 with it, and nothing sets them otherwise.  So
+// a connection's keepalive is taken when it asks for those two; any
+// other is unsupported.  Returns the idle time in ms, or undefined for
+// none ({}).
+const keepaliveIdleMs = (o, what) => {
+  const ka = o.keepalive;
+  if (!ka || !ka.count) return undefined;
+  const [maj, min] = String(process.versions.uv).split('.').map(Number);
+  if (maj < 1 || (maj === 1 && min < 46) || ka.interval !== 1 || ka.count !== 10) {
+    throw new Unsupported(`${what} sets keepalive's idle time only: Node.js's libuv ${process.versions.uv} sets the interval to 1 s and the count to 10 with it, not ${ka.interval} s and ${ka.count}`);
+  }
+  return ka.idle * 1000;
+};
+
 const COMMON_UNSUPPORTED = {
   'long-data': 'Node connectors have no separate mysql_stmt_send_long_data step',
   fork: 'Node.js cannot fork a process that keeps its open sockets',
@@ -138,6 +155,7 @@ class Mysql2 {
     if (truthy(o.reconnect)) throw new Unsupported('mysql2 has no automatic reconnect (only pools replace connections)');
     if (o.write_timeout) throw new Unsupported('mysql2 has no write timeout');
     if (o.max_allowed_packet) throw new Unsupported("mysql2 has no option for the client's max_allowed_packet");
+    const keepIdle = keepaliveIdleMs(o, "mysql2's enableKeepAlive and keepAliveInitialDelay");
     const cfg = {
       user: req.user, password: req.password ?? '', database: req.database || undefined,
       typeCast: RAW, multipleStatements: false,
@@ -146,6 +164,10 @@ class Mysql2 {
     else { cfg.host = req.host; cfg.port = Number(req.port || 3306); }
     if (o.connect_timeout) cfg.connectTimeout = Number(o.connect_timeout) * 1000;
     if (truthy(o.interactive)) cfg.flags = ['INTERACTIVE'];
+    if (keepIdle !== undefined) {
+      cfg.enableKeepAlive = true;
+      cfg.keepAliveInitialDelay = keepIdle;
+    }
     const tls = o.tls ?? 'off';
     if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
     else if (tls !== 'off') throw new Unsupported(`tls=${tls}`);
@@ -488,6 +510,8 @@ class MariaDB {
     // read_timeout: socketTimeout, the socket's inactivity timeout
     if (o.read_timeout) cfg.socketTimeout = Number(o.read_timeout) * 1000;
     if (o.max_allowed_packet) cfg.maxAllowedPacket = Number(o.max_allowed_packet);
+    const keepIdle = keepaliveIdleMs(o, "the MariaDB connector's keepAliveDelay");
+    if (keepIdle !== undefined) cfg.keepAliveDelay = keepIdle;
     const tls = o.tls ?? 'off';
     if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
     else if (tls === 'off') cfg.ssl = false;
@@ -679,8 +703,8 @@ async function main() {
   else if (mode === 'mysql') c = new Mysqljs(ver);
   else { c = new MariaDB(); await c.init(ver); }
   process.stdout.write(JSON.stringify({
-    hello: 'goneaway-driver', protocol: 2,
-    features: ['params', 'fetch-pace', 'driver-options'], driver: c.name, library: c.library,
+    hello: 'goneaway-driver', protocol: 3,
+    features: ['params', 'fetch-pace', 'driver-options', 'keepalive'], driver: c.name, library: c.library,
     version: c.version, runtime: `Node.js ${process.version}`, unsupported: c.unsupported,
   }) + '\n');
   // a connection that dies between requests must not end the process

@@ -174,6 +174,8 @@ sub do_connect {
 			unless $D->{max_allowed_packet};
 		$attr{$D->{max_allowed_packet}} = $o->{max_allowed_packet} + 0;
 	}
+	die { unsupported => "$D->{module} has no attribute for TCP keepalive" }
+		if ref $o->{keepalive} eq 'HASH' && $o->{keepalive}{count};
 	my $tls = $o->{tls} // 'off';
 	if ($tls eq 'required') {
 		die { unsupported => $D->{no_tls} } unless $D->{tls_required};
@@ -456,8 +458,8 @@ sub handle {
 }
 
 $| = 1;
-print $json->encode({ hello => 'goneaway-driver', protocol => 2,
-	features => [qw(params fetch-pace driver-options)],
+print $json->encode({ hello => 'goneaway-driver', protocol => 3,
+	features => [qw(params fetch-pace driver-options keepalive)],
 	driver => $D->{name}, library => "$D->{module} $VERSION " .
 	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
 	unsupported => \%UNSUPPORTED }), "\n";

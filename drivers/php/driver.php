@@ -88,8 +88,9 @@ abstract class Session
 
 	public function greeting(): array
 	{
-		return ['hello' => 'goneaway-driver', 'protocol' => 2,
-			'features' => ['params', 'fetch-pace', 'driver-options'],
+		return ['hello' => 'goneaway-driver', 'protocol' => 3,
+			'features' => ['params', 'fetch-pace', 'driver-options',
+				       'keepalive'],
 			'driver' => $this->name(), 'library' => $this->library(),
 			'runtime' => 'PHP ' . PHP_VERSION,
 			'unsupported' => (object)$this->unsupported()];
@@ -349,6 +350,9 @@ class MysqliSession extends Session
 		if (!empty($o['max_allowed_packet']))
 			throw new Unsupported('mysqli cannot set the client\'s '
 					      . 'max_allowed_packet');
+		if (!empty($o['keepalive']['count']))
+			throw new Unsupported('mysqlnd has no option for TCP '
+					      . 'keepalive');
 		mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
 		$m = mysqli_init();
 		if (!empty($o['connect_timeout']))
@@ -644,6 +648,9 @@ class PdoSession extends Session
 		if (!empty($o['max_allowed_packet']))
 			throw new Unsupported('PDO_mysql over mysqlnd cannot set the '
 					      . 'client\'s max_allowed_packet');
+		if (!empty($o['keepalive']['count']))
+			throw new Unsupported('mysqlnd has no option for TCP '
+					      . 'keepalive');
 		if (truthy($o['interactive'] ?? false))
 			throw new Unsupported('PDO_mysql has no CLIENT_INTERACTIVE');
 		$attr = [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION];

@@ -16,10 +16,10 @@ import sys
 import time
 import traceback
 
-PROTOCOL = 2
+PROTOCOL = 3
 # the members past protocol 1 this driver handles (docs/driver-protocol.md,
 # "Versions"): goneaway sends no other
-FEATURES = ["params", "fetch-pace", "driver-options"]
+FEATURES = ["params", "fetch-pace", "driver-options", "keepalive"]
 STEPS = ("connect", "query", "ping", "close", "prepare", "execute",
          "long-data", "stream", "fetch", "fork", "reset", "change-user")
 
@@ -61,6 +61,14 @@ def option_value(v):
     if re.fullmatch(r"-?\d+", v or ""):
         return int(v)
     return v
+
+
+def no_keepalive(opts, why):
+    """connect's "keepalive" ({} or absent: none) on a connector that
+    cannot set TCP keepalive's times: Unsupported with why."""
+    ka = (opts or {}).get("keepalive") or {}
+    if ka.get("count"):
+        raise Unsupported(why)
 
 
 def driver_kwargs(opts, taken, known=None, connector="the connector"):

@@ -78,6 +78,9 @@ class PyMySQL(gadriver.Session):
                 kw[k] = int(o[k])
         if o.get("max_allowed_packet"):
             kw["max_allowed_packet"] = int(o["max_allowed_packet"])
+        gadriver.no_keepalive(o, "PyMySQL has no option for TCP "
+                              "keepalive's times (it turns SO_KEEPALIVE on "
+                              "with the kernel's)")
         if truthy(o.get("interactive")):
             kw["client_flag"] = CLIENT.INTERACTIVE
         tls = o.get("tls", "off")

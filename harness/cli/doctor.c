@@ -20,6 +20,7 @@
 #include "util/fsutil.h"
 #include "server/docker.h"
 #include "lab/lab.h"
+#include "lab/memcg.h"
 #include "server/rootfs.h"
 #include "server/server.h"
 #include "lab/spawn.h"
@@ -294,6 +295,58 @@ static void check_faults(struct doctor *d, const struct ga_fault_target *t,
 }
 
 /* The lab (root only) and the fault kinds' probes in it. */
+/* Whether a scenario's "server memory SIZE" can be given here: the
+ * memory controller found, a run's cgroup and a server's made below
+ * goneaway's own, a process started in it, its OOM count read, all
+ * removed again (lab/memcg.h).  Optional: only those scenarios need it. */
+static void check_memory_limits(struct doctor *d, bool root)
+{
+	const char *argv[] = { "/bin/sh", "-c", "exit 0", NULL };
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_memcg_home h;
+	struct ga_memcg_run run;
+	struct ga_memcg cg;
+	struct ga_error err, ignored;
+	char suffix[32];
+	long long kills = 0;
+	int rc;
+
+	if (!root) {
+		line(d, false, false, "memory limits", "not root: a server's "
+		     "memory cgroup ('server memory SIZE') needs root");
+		return;
+	}
+	rc = ga_memcg_home(&h, &err);
+	if (rc) {
+		line(d, false, false, "memory limits", "%s", err.msg);
+		return;
+	}
+	snprintf(suffix, sizeof(suffix), "doctor%ld", (long)getpid());
+	if (ga_memcg_run_open(&run, &h, suffix, &err)) {
+		line(d, false, false, "memory limits", "%s", err.msg);
+		return;
+	}
+	rc = ga_memcg_make(&cg, &run, "probe", GA_MEMCG_MIN_BYTES, &err);
+	if (rc == 0) {
+		o.in_cgroup = true;
+		o.cgroup_fd = cg.procs_fd;
+		rc = ga_spawn_run(&o, NULL, VERSION_TIMEOUT_MS, &err);
+	}
+	if (rc == 0)
+		rc = ga_memcg_oom_kills(&cg, &kills, &err);
+	if (ga_memcg_remove(&cg, rc ? &ignored : &err))
+		rc = -1;
+	if (ga_memcg_run_close(&run, rc ? &ignored : &err))
+		rc = -1;
+	if (rc)
+		line(d, false, false, "memory limits", "%s", err.msg);
+	else
+		line(d, true, false, "memory limits", "cgroup v%d memory "
+		     "controller, a cgroup per server below %s ('server memory "
+		     "SIZE': the OOM killer ends the server past it)",
+		     (int)h.version, h.own);
+}
+
 static void check_kernel(struct doctor *d, bool root)
 {
 	struct ga_fault_target t;
@@ -339,6 +392,7 @@ static bool run_doctor(FILE *out, const struct doctor_opts *opts)
 	else
 		line(&d, true, true, "root", "%s", "running as root");
 	check_kernel(&d, geteuid() == 0);
+	check_memory_limits(&d, geteuid() == 0);
 	check_server(&d, opts);
 	check_roots(&d, geteuid() == 0);
 	snprintf(buf, sizeof(buf), "Connector/C %s", mysql_get_client_info());

@@ -12,12 +12,17 @@
 
 #include "client/driver.h"
 #include "faults/fault.h"
+#include "lab/memcg.h"
 #include "server/docker.h"
 #include "server/rootfs.h"
 #include "lang/errnames.h"
 #include "run/rundir.h"
 #include "run/runner.h"
 #include "util/suggest.h"
+
+/* How deep below the memory hierarchy's mount a sweep looks for runs'
+ * cgroups (a systemd session's cgroup is 3 or 4 levels down). */
+#define SWEEP_CGROUP_DEPTH 8
 
 static int cmd_errname(int argc, char **argv)
 {
@@ -73,12 +78,35 @@ static void sweep_containers(void)
 	       "%s\n", n, n == 1 ? "" : "s", d.host);
 }
 
+/* The memory cgroups of runs that are gone, wherever in the memory
+ * controller's hierarchy they were made (lab/memcg.h). */
+static void sweep_memcgs(void)
+{
+	struct ga_memcg_home h;
+	struct ga_error err;
+	int removed, left;
+
+	if (ga_memcg_home(&h, &err))
+		return;         /* no memory controller: none was made */
+	if (ga_memcg_sweep(h.mount, SWEEP_CGROUP_DEPTH, &removed, &left,
+			   &err)) {
+		fprintf(stderr, "goneaway: sweep: %s\n", err.msg);
+		return;
+	}
+	printf("removed the memory cgroups of %d ended run%s from %s\n",
+	       removed, removed == 1 ? "" : "s", h.mount);
+	if (left)
+		printf("left the memory cgroups of %d ended run%s: a process "
+		       "is still in them\n", left, left == 1 ? "" : "s");
+}
+
 static int cmd_sweep(void)
 {
 	int n = ga_rundir_sweep(tmp_root());
 
 	printf("removed %d %s of ended runs from %s\n", n,
 	       n == 1 ? "directory" : "directories", tmp_root());
+	sweep_memcgs();
 	sweep_containers();
 	return EXIT_ALL_PASSED;
 }

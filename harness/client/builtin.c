@@ -252,6 +252,13 @@ static void do_connect(struct ga_driver_conn *conn, struct ga_outcome *out)
 		ga_mysql_set_error(conn->mysql, "mysql_real_connect", out);
 		return;
 	}
+	if (c->keepalive_count &&
+	    ga_mysql_keepalive(conn->mysql, c->keepalive_idle_s,
+			       c->keepalive_interval_s, c->keepalive_count,
+			       out->message, sizeof(out->message))) {
+		out->result = GA_RESULT_ERROR;
+		return;
+	}
 	out->result = GA_RESULT_OK;
 	out->thread_after = mysql_thread_id(conn->mysql);
 }

@@ -196,9 +196,13 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 	for (o = 0; o < GA_OPTION_COUNT; o++) {
 		const char *key = options[o].name;
 
-		/* never a member the driver did not declare (protocol 1) */
+		/* never a member the driver did not declare (protocols 1
+		 * and 2) */
 		if (o == GA_OPTION_DRIVER_OPTIONS &&
 		    !(features & GA_FEATURE_DRIVER_OPTIONS))
+			continue;
+		if (o == GA_OPTION_KEEPALIVE &&
+		    !(features & GA_FEATURE_KEEPALIVE))
 			continue;
 		if (o)
 			fputc(',', f);
@@ -229,6 +233,15 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 		case GA_OPTION_TLS:
 			fprintf(f, "\"%s\":\"%s\"", key,
 				c->tls == GA_TLS_REQUIRED ? "required" : "off");
+			break;
+		case GA_OPTION_KEEPALIVE:
+			if (!c->keepalive_count) {
+				fprintf(f, "\"%s\":{}", key);
+				break;
+			}
+			fprintf(f, "\"%s\":{\"idle\":%ld,\"interval\":%ld,"
+				"\"count\":%ld}", key, c->keepalive_idle_s,
+				c->keepalive_interval_s, c->keepalive_count);
 			break;
 		case GA_OPTION_DRIVER_OPTIONS:
 			write_driver_options(f, key, c, who);

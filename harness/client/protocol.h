@@ -25,7 +25,7 @@
 
 /* The protocol this goneaway speaks, and the oldest greeting it takes
  * (docs/driver-protocol.md, "Versions"). */
-#define GA_PROTOCOL_VERSION 2
+#define GA_PROTOCOL_VERSION 3
 #define GA_PROTOCOL_OLDEST 1
 #define GA_PROTOCOL_HELLO_MS 10000      /* for the greeting */
 #define GA_PROTOCOL_EXIT_MS 2000        /* for the exit once stdin closed */
@@ -66,6 +66,14 @@ struct ga_protocol_field {
 	  "`\"off\"`: plain TCP, never TLS (set it explicitly: some "        \
 	  "connectors use TLS by themselves when the server offers it); "    \
 	  "`\"required\"`: TLS, the certificate not verified")             \
+	X(KEEPALIVE, "keepalive", "object",                                 \
+	  "TCP keepalive on the connection's socket (`keepalive=IDLE/"        \
+	  "INTERVAL/COUNT`), `{\"idle\": S, \"interval\": S, \"count\": N}`: " \
+	  "the first probe after S seconds of silence, then one every S "    \
+	  "seconds, the connection given up after N unanswered; `{}`: none "  \
+	  "(the connector's own).  Sent only with the feature `keepalive`; " \
+	  "a driver whose connector cannot set all three answers "            \
+	  "`\"unsupported\"` with the reason")                               \
 	X(DRIVER_OPTIONS, "driver_options", "object",                       \
 	  "the connector's own options (`driver-option KEY=VALUE`), KEY to "  \
 	  "VALUE, both strings as written; `{}`: none.  The driver gives "    \
@@ -132,6 +140,7 @@ struct ga_json;
 #define GA_FEATURE_PARAMS (1u << 0)          /* execute's "params" */
 #define GA_FEATURE_FETCH_PACE (1u << 1)      /* fetch's "batch", "every_ms" */
 #define GA_FEATURE_DRIVER_OPTIONS (1u << 2)  /* connect's "driver_options" */
+#define GA_FEATURE_KEEPALIVE (1u << 3)       /* connect's "keepalive" */
 
 struct ga_protocol_feature {
 	unsigned bit;
@@ -153,7 +162,8 @@ int ga_protocol_greeting(const struct ga_json *hello, int *version,
 
 /* The features step needs, on connection c with the client who: params
  * for an execute with values, fetch-pace for a slow fetch, driver-options
- * for a connect with a driver option for who. */
+ * for a connect with a driver option for who, keepalive for a connect
+ * of a connection with keepalive. */
 unsigned ga_protocol_step_needs(const struct ga_step *step,
 				const struct ga_connection *c,
 				const struct ga_server_id *who);

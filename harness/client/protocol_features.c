@@ -18,6 +18,8 @@ static const struct ga_protocol_feature features[] = {
 	  "a slow fetch (its \"batch\" and \"every_ms\" members)" },
 	{ GA_FEATURE_DRIVER_OPTIONS, "driver-options", 2,
 	  "the connector's own options (connect's \"driver_options\")" },
+	{ GA_FEATURE_KEEPALIVE, "keepalive", 3,
+	  "TCP keepalive's times (connect's \"keepalive\")" },
 };
 
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
@@ -67,6 +69,7 @@ unsigned ga_protocol_step_needs(const struct ga_step *step,
 				const struct ga_connection *c,
 				const struct ga_server_id *who)
 {
+	unsigned needs;
 	size_t i;
 
 	switch (step->kind) {
@@ -75,13 +78,14 @@ unsigned ga_protocol_step_needs(const struct ga_step *step,
 	case GA_STEP_FETCH:
 		return step->fetch_every_ms > 0 ? GA_FEATURE_FETCH_PACE : 0;
 	case GA_STEP_CONNECT:
+		needs = c && c->keepalive_count ? GA_FEATURE_KEEPALIVE : 0;
 		for (i = 0; c && i < c->ndriver_options; i++)
 			if (ga_selector_client_matches(
 				    &c->driver_options[i].selector,
 				    who->client, who->client_alias,
 				    who->client_version))
-				return GA_FEATURE_DRIVER_OPTIONS;
-		return 0;
+				return needs | GA_FEATURE_DRIVER_OPTIONS;
+		return needs;
 	default:
 		return 0;
 	}

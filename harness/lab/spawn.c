@@ -40,6 +40,7 @@ enum stage {
 	STAGE_DETACH,
 	STAGE_BIND_FILE,        /* index: which of opts->files */
 	STAGE_HIDE,             /* index: which of opts->files->hide */
+	STAGE_CGROUP,           /* writing itself into its cgroup */
 	STAGE_FORKED,           /* not a failure: index is the PID of the
 				 * process forked into a PID namespace */
 };
@@ -384,6 +385,13 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	int keep[MAX_KEEP];
 	sigset_t none;
 
+	if (opts->in_cgroup) {
+		f.stage = STAGE_CGROUP;
+		/* "0": the writer itself (cgroup v1 and v2 alike) */
+		if (write(opts->cgroup_fd, "0\n", 2) != 2)
+			goto fail;
+		f.stage = STAGE_SETUP;
+	}
 	if (!opts->detach && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		goto fail;
 	if (!opts->detach && harness_fd < 0 && getppid() != parent)
@@ -530,6 +538,9 @@ static int child_failed(const struct ga_spawn_opts *opts,
 		break;
 	case STAGE_DETACH:
 		snprintf(what, sizeof(what), "a session of its own");
+		break;
+	case STAGE_CGROUP:
+		snprintf(what, sizeof(what), "entering its memory cgroup");
 		break;
 	case STAGE_BIND_FILE:
 		if (opts->files && f->index >= 0 &&

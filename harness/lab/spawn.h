@@ -116,6 +116,14 @@ struct ga_spawn_opts {
 					     * is; not with join */
 	bool detach;              /* a session of its own and no death
 				   * signal: it outlives the harness */
+	bool in_cgroup;           /* the child first writes itself into
+				   * the cgroup whose cgroup.procs
+				   * cgroup_fd is open for writing (lab/
+				   * memcg.h), before anything else: it
+				   * never runs outside it; what it forks
+				   * (a joined PID namespace's sibling)
+				   * is in it too */
+	int cgroup_fd;
 	bool new_pidns;           /* the child is PID 1 of a PID namespace
 				   * of its own: when it dies, the kernel
 				   * kills everything it started, even what

@@ -59,6 +59,7 @@ enum once {
 	ONCE_REPEAT,
 	ONCE_PROXY,
 	ONCE_SERVER_FRESH,
+	ONCE_SERVER_MEMORY,
 	ONCE_COUNT,
 };
 
@@ -192,6 +193,7 @@ GA_DIRECTIVE_HANDLER(ga_parse_connection);
 GA_DIRECTIVE_HANDLER(ga_parse_repeat);
 /* "server fresh" (the header line; "server ACTION" is a step) */
 GA_DIRECTIVE_HANDLER(ga_parse_server_fresh);
+GA_DIRECTIVE_HANDLER(ga_parse_server_memory);
 /* lang/parse_proxy.c: the "proxy NAME ..." header line; true when word
  * is an action of the "proxy ACTION" steps instead */
 GA_DIRECTIVE_HANDLER(ga_parse_proxy);

@@ -101,11 +101,16 @@ static const struct directive *proxy_line(const struct directive *dir,
 	return dir;
 }
 
-/* "server fresh" is a header line; "server stop|start|restart|crash" a
- * step: the next word tells them apart, as for "proxy". */
+/* "server fresh" and "server memory SIZE" are header lines; "server
+ * stop|start|restart|crash|oom-kills" a step: the next word tells them
+ * apart, as for "proxy". */
 static const struct directive server_fresh = {
 	"server", CLASS_HEADER, ONCE_SERVER_FRESH, GA_STEP_CONNECT,
 	ga_parse_server_fresh
+};
+static const struct directive server_memory = {
+	"server", CLASS_HEADER, ONCE_SERVER_MEMORY, GA_STEP_CONNECT,
+	ga_parse_server_memory
 };
 
 static const struct directive *server_line(const struct directive *dir,
@@ -117,9 +122,12 @@ static const struct directive *server_line(const struct directive *dir,
 
 	if (dir->parse != ga_parse_server)
 		return dir;
-	if (ga_lex_word(p, &ahead, &w) == 1 && !w.quoted &&
-	    strcmp(w.text, "fresh") == 0)
+	if (ga_lex_word(p, &ahead, &w) != 1 || w.quoted)
+		return dir;
+	if (strcmp(w.text, "fresh") == 0)
 		return &server_fresh;
+	if (strcmp(w.text, "memory") == 0)
+		return &server_memory;
 	return dir;
 }
 

@@ -1,9 +1,10 @@
 /* parse_header.c - the directives before the first step: title, cause,
- * keywords, requires, server-option, server fresh, repeat and connection
- * lines. */
+ * keywords, requires, server-option, server fresh, server memory, repeat
+ * and connection lines. */
 #include "lang/internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ enum conn_key {
 	KEY_MAX_ALLOWED_PACKET,
 	KEY_PRIVILEGED,
 	KEY_TLS,
+	KEY_KEEPALIVE,
 	KEY_COUNT,
 };
 
@@ -46,7 +48,12 @@ static const char *const conn_key_names[KEY_COUNT] = {
 	[KEY_MAX_ALLOWED_PACKET] = "max_allowed_packet",
 	[KEY_PRIVILEGED] = "privileged",
 	[KEY_TLS] = "tls",
+	[KEY_KEEPALIVE] = "keepalive",
 };
+
+/* TCP keepalive's bounds on Linux (tcp(7)): seconds and probes. */
+#define KEEPALIVE_SECONDS_MAX 32767
+#define KEEPALIVE_COUNT_MAX 127
 
 static int parse_header_text(struct parser *p, struct lexer *lx,
 			     const struct word *kw, char **dst)
@@ -230,6 +237,35 @@ static int parse_on_off(struct parser *p, const char *key, const char *val,
 	return 0;
 }
 
+/* "IDLE/INTERVAL/COUNT" (2s/1s/3): keepalive's idle time before the
+ * first probe, the time between probes (whole seconds, as the socket
+ * options take them) and how many probes go unanswered before the
+ * kernel gives the connection up. */
+static int parse_keepalive(struct parser *p, const char *val, int col,
+			   struct ga_connection *c)
+{
+	char idle[32], interval[32], count[16], extra[2];
+	long idle_ms, interval_ms, n;
+
+	if (sscanf(val, "%31[^/]/%31[^/]/%15[0-9]%1s", idle, interval, count,
+		   extra) != 3 ||
+	    ga_units_ms(idle, &idle_ms, NULL) ||
+	    ga_units_ms(interval, &interval_ms, NULL) ||
+	    idle_ms % 1000 || interval_ms % 1000 ||
+	    idle_ms < 1000 || interval_ms < 1000 ||
+	    idle_ms / 1000 > KEEPALIVE_SECONDS_MAX ||
+	    interval_ms / 1000 > KEEPALIVE_SECONDS_MAX || strlen(count) > 3 ||
+	    (n = strtol(count, NULL, 10)) < 1 || n > KEEPALIVE_COUNT_MAX)
+		return ga_perr(p, col, "invalid keepalive '%s': write IDLE/"
+			       "INTERVAL/COUNT, e.g. keepalive=2s/1s/3 (whole "
+			       "seconds from 1s to %ds, a count from 1 to %d)",
+			       val, KEEPALIVE_SECONDS_MAX, KEEPALIVE_COUNT_MAX);
+	c->keepalive_idle_s = idle_ms / 1000;
+	c->keepalive_interval_s = interval_ms / 1000;
+	c->keepalive_count = n;
+	return 0;
+}
+
 /* One "key=value" or "flag" word of a connection line. */
 static int parse_conn_option(struct parser *p, struct ga_connection *c,
 			     const struct word *w, unsigned *seen)
@@ -331,6 +367,8 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 		}
 		return parse_on_off(p, conn_key_names[key], val, vcol,
 				    &c->privileged);
+	case KEY_KEEPALIVE:
+		return parse_keepalive(p, val, vcol, c);
 	case KEY_COUNT:
 		return -1;
 	}
@@ -504,6 +542,13 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 			"client driver to take driver options");
 		ret = -1;
 	}
+	if (c.keepalive_count && c.transport != GA_TRANSPORT_TCP) {
+		ga_perr(p, kw->col, c.transport == GA_TRANSPORT_SOCKET ?
+			"keepalive is TCP's: not over the unix socket "
+			"(transport=socket)" : "a raw connection "
+			"(transport=raw) takes no keepalive");
+		ret = -1;
+	}
 
 	v = ga_parse_grow(p, p->sc->connections, p->sc->nconnections, sizeof(*v));
 	if (!v) {
@@ -533,6 +578,35 @@ int ga_parse_server_fresh(struct parser *p, struct lexer *lx,
 		return -1;
 	p->sc->server_fresh = p->line;
 	return ga_lex_end(p, lx, "'server fresh'");
+}
+
+/* "server memory SIZE": parse.c sends the header line here when its
+ * second word is "memory".  The server runs under a memory limit of its
+ * own (lab/memcg.h). */
+int ga_parse_server_memory(struct parser *p, struct lexer *lx,
+			   const struct directive *dir, const struct word *kw)
+{
+	struct word w;
+	long size;
+	int rc;
+
+	(void)dir;
+	rc = ga_lex_word(p, lx, &w);     /* "memory" */
+	if (rc <= 0)
+		return -1;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'server memory' needs the server's "
+			       "limit, e.g. server memory 256MiB");
+	if (ga_units_bytes(w.text, &size, NULL) || size < (16L << 20) ||
+	    size > (1L << 40))
+		return ga_perr(p, w.col, "invalid memory limit '%s': a size "
+			       "from 16MiB to 1024GiB, e.g. 256MiB", w.text);
+	p->sc->server_memory = size;
+	p->sc->server_memory_line = p->line;
+	return ga_lex_end(p, lx, "the memory limit");
 }
 
 int ga_parse_repeat(struct parser *p, struct lexer *lx,

@@ -20,6 +20,7 @@ static const struct {
 	{ "start", GA_STEP_SERVER_START },
 	{ "restart", GA_STEP_SERVER_RESTART },
 	{ "crash", GA_STEP_SERVER_CRASH },
+	{ "oom-kills", GA_STEP_SERVER_OOM_KILLS },
 };
 
 static const struct {
@@ -925,14 +926,20 @@ int ga_parse_server(struct parser *p, struct lexer *lx,
 		return -1;
 	if (rc == 0)
 		return ga_perr(p, kw->col, "'server' needs an action: stop, "
-			    "start, restart or crash");
+			    "start, restart or crash (or oom-kills)");
 	for (i = 0; i < COUNT(server_actions); i++) {
 		if (strcmp(server_actions[i].name, w.text) == 0)
 			break;
 	}
 	if (i == COUNT(server_actions))
 		return ga_perr(p, w.col, "unknown server action '%s' (known: "
-			    "stop, start, restart, crash)", w.text);
+			    "stop, start, restart, crash, oom-kills)", w.text);
+	if (server_actions[i].kind == GA_STEP_SERVER_OOM_KILLS &&
+	    !p->sc->server_memory)
+		return ga_perr(p, w.col, "'server oom-kills' counts the OOM "
+			       "killer's kills under the server's own memory "
+			       "limit: give it one in the header, e.g. 'server "
+			       "memory 256MiB'");
 	begin_step(p, &st, server_actions[i].kind);
 	rc = ga_lex_end(p, lx, "the server action");
 	if (rc)

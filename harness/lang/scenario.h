@@ -189,6 +189,12 @@ struct ga_connection {
 	bool privileged;                /* log in with the privileged
 					 * account, not the application's */
 	long max_allowed_packet;        /* bytes; 0: library default */
+	/* "keepalive=IDLE/INTERVAL/COUNT": TCP keepalive on the
+	 * connection's socket (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL,
+	 * TCP_KEEPCNT); 0: none (the library's own) */
+	long keepalive_idle_s;
+	long keepalive_interval_s;
+	long keepalive_count;
 	char *user;                     /* owned; NULL: the lab's user */
 	char *password;                 /* owned; NULL: the lab's password */
 	char *database;                 /* owned; NULL: the lab's database */
@@ -326,6 +332,11 @@ struct ga_scenario {
 					 * scenario runs on a server of its
 					 * own, never one kept from the case
 					 * before it; 0 when absent */
+	long long server_memory;        /* "server memory SIZE": the server
+					 * runs under a memory limit of its
+					 * own, SIZE bytes (lab/memcg.h);
+					 * 0 when absent */
+	int server_memory_line;         /* its line; 0 when absent */
 	struct ga_proxy_decl proxy;     /* "proxy ...": line 0 when absent */
 };
 

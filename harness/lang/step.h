@@ -57,6 +57,7 @@ enum ga_step_flag {
 	X(SERVER_START, "server start", GA_SERVER_ACTION)                   \
 	X(SERVER_RESTART, "server restart", GA_SERVER_ACTION)               \
 	X(SERVER_CRASH, "server crash", GA_SERVER_ACTION)                   \
+	X(SERVER_OOM_KILLS, "server oom-kills", GA_STEP_HAS_VALUE)          \
 	X(FAULT, "fault", GA_STEP_ACTION)                                    \
 	X(LIFT, "lift", GA_STEP_ACTION)                                      \
 	X(PREPARE, "prepare", GA_CLIENT_CALL)                                \

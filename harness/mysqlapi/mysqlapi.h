@@ -61,6 +61,15 @@ int ga_mysql_option_set(MYSQL *m, const char *key, const char *value,
  * buf; returns buf. */
 const char *ga_mysql_option_names(char *buf, size_t len);
 
+/* TCP keepalive on m's socket after its connect (mysql_get_socket; the C
+ * API has no option for it): SO_KEEPALIVE on, the first probe after
+ * idle_s seconds of silence, then one every interval_s seconds, count
+ * unanswered ones and the kernel gives the connection up (its next call
+ * fails).  A reconnect's new socket has none.  Returns 0, or -1 with
+ * why[len] saying which setsockopt failed. */
+int ga_mysql_keepalive(MYSQL *m, long idle_s, long interval_s, long count,
+		       char *why, size_t len);
+
 /* ---- a pool's reset (mysqlapi/session.c) ----------------------------------- */
 
 /* mysql_reset_connection: COM_RESET_CONNECTION, the session's state

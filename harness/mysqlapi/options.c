@@ -3,9 +3,12 @@
 #include "mysqlapi/mysqlapi.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 enum kind {
 	FLAG,           /* no argument: set when the value is true */
@@ -106,4 +109,41 @@ int ga_mysql_option_set(MYSQL *m, const char *key, const char *value,
 		return 0;
 	}
 	return 1;
+}
+
+int ga_mysql_keepalive(MYSQL *m, long idle_s, long interval_s, long count,
+		       char *why, size_t len)
+{
+	static const struct {
+		int level, name;
+		const char *what;
+	} opts[] = {
+		{ SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE" },
+		{ IPPROTO_TCP, TCP_KEEPIDLE, "TCP_KEEPIDLE" },
+		{ IPPROTO_TCP, TCP_KEEPINTVL, "TCP_KEEPINTVL" },
+		{ IPPROTO_TCP, TCP_KEEPCNT, "TCP_KEEPCNT" },
+	};
+#ifdef MARIADB_PACKAGE_VERSION
+	int fd = (int)mysql_get_socket(m), v[4];
+#else
+	int fd = (int)m->net.fd, v[4];  /* Oracle's: no mysql_get_socket */
+#endif
+	size_t i;
+
+	v[0] = 1;
+	v[1] = (int)idle_s;
+	v[2] = (int)interval_s;
+	v[3] = (int)count;
+	if (fd < 0) {
+		snprintf(why, len, "keepalive: the connection has no socket");
+		return -1;
+	}
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (setsockopt(fd, opts[i].level, opts[i].name, &v[i],
+			       sizeof(v[i])) != 0) {
+			snprintf(why, len, "keepalive: setsockopt %s %d: %s",
+				 opts[i].what, v[i], strerror(errno));
+			return -1;
+		}
+	return 0;
 }

@@ -118,6 +118,14 @@ static uint64_t setup_key(const struct ga_scenario *sc, bool proxy_ns)
 	/* the lab has a proxy namespace or none; the proxy itself is the
 	 * case's own */
 	h = mix(h, proxy_ns ? "proxy namespace" : "no proxy namespace");
+	/* a server with a memory limit of its own is never kept (see
+	 * never_kept); the limit is part of its set-up all the same */
+	if (sc->server_memory) {
+		char limit[32];
+
+		snprintf(limit, sizeof(limit), "memory %lld", sc->server_memory);
+		h = mix(h, limit);
+	}
 	return h ? h : 1;       /* 0 says "never kept" */
 }
 
@@ -215,6 +223,11 @@ int ga_reuse_adopt(struct ga_case *c)
 		snprintf(res->server_setup, sizeof(res->server_setup),
 			 "fresh server: the scenario says 'server fresh' "
 			 "(line %d)", c->sc->server_fresh);
+	} else if (c->sc->server_memory) {
+		snprintf(res->server_setup, sizeof(res->server_setup),
+			 "fresh server: the scenario gives its server a memory "
+			 "limit of its own (line %d)",
+			 c->sc->server_memory_line);
 	} else if (!k) {
 		snprintf(res->server_setup, sizeof(res->server_setup),
 			 "fresh server: %s%s", r->not_kept[0] ?
@@ -277,6 +290,14 @@ static const char *never_kept(const struct ga_run_options *o,
 		return "--fresh-servers";
 	if (sc->server_fresh)
 		return "the scenario says 'server fresh'";
+	/* the OOM killer may end it, and a server that ran near its limit
+	 * is not one that starts fresh: never kept, never reused */
+	if (sc->server_memory) {
+		snprintf(buf, len, "the scenario gives its server a memory limit "
+			 "of its own ('server memory', line %d)",
+			 sc->server_memory_line);
+		return buf;
+	}
 	for (i = 0; i < sc->nsteps; i++) {
 		what = dirtying_step(&sc->steps[i]);
 		if (what) {

@@ -106,6 +106,18 @@ static void in_memory(struct ga_runner *r)
 	}
 }
 
+/* The memory cgroups that SIGKILLed runs left in this process's own
+ * cgroup (lab/memcg.h: "goneaway sweep" looks everywhere). */
+static void sweep_memcgs(void)
+{
+	struct ga_memcg_home h;
+	struct ga_error ignored;
+	int removed, left;
+
+	if (ga_memcg_home(&h, &ignored) == 0)
+		ga_memcg_sweep(h.own, 0, &removed, &left, &ignored);
+}
+
 int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 		   struct ga_interrupt *in, struct ga_error *err)
 {
@@ -113,8 +125,10 @@ int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 	r->opts = opts;
 	r->in = in;
 	r->run_lock_fd = -1;
+	r->memcg_run.lock_fd = -1;
 	ga_driver_builtin(&r->raw);
 	ga_rundir_sweep(opts->tmp_root);
+	sweep_memcgs();
 	if (ga_rundir_make(opts->tmp_root, r->run_dir, sizeof(r->run_dir),
 			   &r->run_lock_fd, err)) {
 		ga_runner_close(r);
@@ -133,6 +147,8 @@ void ga_runner_close(struct ga_runner *r)
 	if (r->backend_open)
 		ga_server_backend_close(&r->backend);
 	r->backend_open = false;
+	if (ga_memcg_run_close(&r->memcg_run, &ignored))
+		ga_esc_line(stderr, "goneaway: %s", ignored.msg);
 	/* the tmpfs goes at once; the directory beneath holds the lock */
 	if (r->run_in_memory && ga_memfs_off(r->run_dir, &ignored))
 		ga_esc_line(stderr, "goneaway: %s", ignored.msg);
@@ -238,13 +254,64 @@ static void capture_stop(struct ga_case *c)
 	c->capture = NULL;
 }
 
+/* The run's memory cgroup, made at the first server that has a limit
+ * of its own ("server memory SIZE").  Returns 0, -1 (err set: ERROR),
+ * or GA_MEMCG_UNSUPPORTED with err saying why the machine cannot. */
+static int memcg_run(struct ga_runner *r, struct ga_error *err)
+{
+	struct ga_memcg_home h;
+	const char *base;
+	int rc;
+
+	if (r->memcg_run.path[0])
+		return 0;
+	rc = ga_memcg_home(&h, err);
+	if (rc)
+		return rc;
+	/* named after the run's directory: goneaway-run-XXXXXX */
+	base = strrchr(r->run_dir, '/');
+	base = base ? base + 1 : r->run_dir;
+	if (strncmp(base, GA_MEMCG_RUN_PREFIX,
+		    strlen(GA_MEMCG_RUN_PREFIX)) != 0)
+		return ga_error_set(err, "the run directory %s has no '%s' name",
+				    r->run_dir, GA_MEMCG_RUN_PREFIX);
+	return ga_memcg_run_open(&r->memcg_run, &h,
+				 base + strlen(GA_MEMCG_RUN_PREFIX), err);
+}
+
+/* "server memory SIZE": the server's memory cgroup, before it starts.
+ * Returns 0, -1 (err set: ERROR) or 1 (the case SKIPs: the machine
+ * cannot). */
+static int limit_memory(struct ga_case *c, struct ga_error *err)
+{
+	const struct ga_scenario *sc = c->sc;
+	int rc;
+
+	if (!sc->server_memory)
+		return 0;
+	rc = memcg_run(c->r, err);
+	if (rc == GA_MEMCG_UNSUPPORTED) {
+		c->res->skip = GA_SKIP_FAULT;
+		ga_case_verdict(c->res, GA_VERDICT_SKIP, sc->server_memory_line,
+				"the server's memory limit ('server memory', "
+				"line %d) cannot be made here: %s",
+				sc->server_memory_line, err->msg);
+		return 1;
+	}
+	if (rc || ga_server_limit_memory(&c->srv, &c->r->memcg_run,
+					 sc->server_memory, err))
+		return -1;
+	return 0;
+}
+
 /* A fresh server for c, with its lab: its own directory beside the
- * case's (a kept server outlives the case), started. */
+ * case's (a kept server outlives the case), started.  Returns 0, -1
+ * (err set) or 1 (the case SKIPs, its verdict set). */
 static int fresh_server(struct ga_case *c, struct ga_error *err)
 {
 	struct ga_runner *r = c->r;
 	size_t n;
-	int own_ns;
+	int own_ns, rc;
 
 	snprintf(c->srv_dir, sizeof(c->srv_dir), "%s/s%u", r->run_dir,
 		 r->ncases);
@@ -254,6 +321,9 @@ static int fresh_server(struct ga_case *c, struct ga_error *err)
 	c->srv_made = true;     /* destroy is safe after a failed create */
 	if (ga_server_create(&c->srv, &r->backend, c->srv_dir, c->sc, err))
 		return -1;
+	rc = limit_memory(c, err);
+	if (rc)
+		return rc;
 	own_ns = r->backend.ops->own_netns(&c->srv);
 	if (ga_lab_create_with(&c->lab, c->tag, own_ns, c->proxy != NULL, err))
 		return ga_error_prefix(err, "creating the lab");
@@ -287,8 +357,8 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	c->dir_made = true;
 	if (ga_reuse_adopt(c)) {
 		c->srv_made = c->lab_made = c->srv_dir_made = true;
-	} else if (fresh_server(c, err)) {
-		return -1;
+	} else if ((rc = fresh_server(c, err)) != 0) {
+		return rc;
 	}
 	capture_start(c);
 	c->starts++;            /* the first start: thread ids count from it */

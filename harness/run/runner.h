@@ -283,6 +283,11 @@ struct ga_runner {
 	char not_kept[600];                     /* why the last case's server
 						 * was not kept, "" */
 	unsigned servers_started;               /* by set-ups, this runner */
+	struct ga_memcg_run memcg_run;          /* the run's memory cgroup,
+						 * made for the first server
+						 * with a limit of its own
+						 * (lab/memcg.h); path "":
+						 * none yet */
 	const struct ga_scenario *next;         /* borrowed: what the caller
 						 * runs after the current
 						 * scenario, NULL: nothing or

@@ -434,6 +434,34 @@ static int server_step(struct ga_case *c, const struct ga_step *step,
 	return harness_step_done(c, step, sr, start, rc ? &err : NULL);
 }
 
+/* "server oom-kills": how many times the OOM killer killed in the
+ * server's memory cgroup ("server memory SIZE"), which was made for
+ * this case (a server with a limit is never kept): the case's kills. */
+static int oom_kills_step(struct ga_case *c, const struct ga_step *step,
+			  struct ga_step_result *sr)
+{
+	double start = ga_clock_ms();
+	struct ga_error err;
+	long long n, peak;
+
+	if (ga_server_oom_kills(&c->srv, &n, &err))
+		return ga_case_harness_error(c, step, &err);
+	peak = ga_memcg_peak(&c->srv.memcg);
+	sr->out.api = "memory cgroup";
+	sr->out.result = GA_RESULT_OK;
+	sr->out.has_value = true;
+	snprintf(sr->out.value, sizeof(sr->out.value), "%lld", n);
+	if (peak >= 0)
+		snprintf(sr->out.message, sizeof(sr->out.message), "limit %lld "
+			 "MiB, the most it used %lld MiB", c->srv.memcg.limit >> 20,
+			 peak >> 20);
+	else
+		snprintf(sr->out.message, sizeof(sr->out.message), "limit %lld "
+			 "MiB", c->srv.memcg.limit >> 20);
+	sr->out.elapsed_ms = ga_clock_ms() - start;
+	return check_outcome(c, step, sr);
+}
+
 /* "proxy stop|start|restart|crash": on the proxy the scenario runs
  * behind (the parser lets these steps only into a scenario that
  * declares one). */
@@ -581,6 +609,7 @@ static step_fn *const handlers[GA_STEP_KIND_COUNT] = {
 	[GA_STEP_SERVER_START] = server_step,
 	[GA_STEP_SERVER_RESTART] = server_step,
 	[GA_STEP_SERVER_CRASH] = server_step,
+	[GA_STEP_SERVER_OOM_KILLS] = oom_kills_step,
 	[GA_STEP_FAULT] = fault_step,
 	[GA_STEP_LIFT] = lift_step,
 	[GA_STEP_PROXY_STOP] = proxy_step,

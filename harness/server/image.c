@@ -159,5 +159,8 @@ int ga_image_spawn(struct ga_server *srv, const char *server,
 	opts.root = root;
 	opts.join = join;
 	opts.files = files;
+	/* a memory limit of its own (ga_server_limit_memory) */
+	opts.in_cgroup = srv->memcg.procs_fd >= 0;
+	opts.cgroup_fd = srv->memcg.procs_fd;
 	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
 }

@@ -66,6 +66,7 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 	srv->be = be;
 	srv->netns_fd = -1;
 	srv->pidfd = -1;
+	srv->memcg.procs_fd = -1;
 	if (snprintf(srv->dir, sizeof(srv->dir), "%s", dir) >= (int)sizeof(srv->dir))
 		return ga_error_set(err, "path too long: %s", dir);
 	if (path_join(srv->cnf, sizeof(srv->cnf), dir, "my.cnf", err) ||
@@ -398,6 +399,40 @@ void ga_server_destroy(struct ga_server *srv)
 	forget_process(srv);
 	if (srv->be->ops->destroy)
 		srv->be->ops->destroy(srv);
+	if (srv->memcg.path[0] || srv->memcg.procs_fd >= 0) {
+		struct ga_error err;
+
+		/* its process is reaped: the cgroup is empty */
+		if (ga_memcg_remove(&srv->memcg, &err))
+			fprintf(stderr, "goneaway: %s\n", err.msg);
+	}
+}
+
+int ga_server_limit_memory(struct ga_server *srv,
+			   const struct ga_memcg_run *run, long long limit,
+			   struct ga_error *err)
+{
+	const char *name = strrchr(srv->dir, '/');
+
+	if (srv->pid)
+		return ga_error_set(err, "the server runs already: its memory "
+				    "limit must come first");
+	if (srv->memcg.path[0])
+		return ga_error_set(err, "the server has a memory limit "
+				    "already");
+	if (ga_memcg_make(&srv->memcg, run, name ? name + 1 : srv->dir,
+			  limit, err))
+		return ga_error_prefix(err, "the server's memory limit");
+	return 0;
+}
+
+int ga_server_oom_kills(const struct ga_server *srv, long long *n,
+			struct ga_error *err)
+{
+	if (!srv->memcg.path[0])
+		return ga_error_set(err, "the server has no memory limit of "
+				    "its own ('server memory SIZE')");
+	return ga_memcg_oom_kills(&srv->memcg, n, err);
 }
 
 /* The line of srv's error log where the server says it crashed
@@ -425,6 +460,22 @@ static void crash_line(const struct ga_server *srv, char *buf, size_t len)
 	free(text);
 }
 
+/* Whether srv has a memory limit and the OOM killer killed in it: how
+ * gets the words for it. */
+static bool oom_killed(const struct ga_server *srv, char *how, size_t len)
+{
+	struct ga_error ignored;
+	long long n;
+
+	if (!srv->memcg.path[0] ||
+	    ga_memcg_oom_kills(&srv->memcg, &n, &ignored) || n < 1)
+		return false;
+	snprintf(how, len, "%s by the OOM killer of its memory cgroup, "
+		 "limited to %lld MiB", strstr(how, "killed") ? "killed" :
+		 "ended", srv->memcg.limit >> 20);
+	return true;
+}
+
 /* After an admin connection or query failed: when the server is the
  * reason (its process has ended, or ends within DEATH_WAIT_MS), reaps it
  * and replaces err with what happened, for a report that says "the
@@ -445,6 +496,10 @@ static bool died(struct ga_server *srv, struct ga_error *err)
 		snprintf(how, sizeof(how), "exited");
 	else
 		ga_spawn_describe_status(status, how, sizeof(how));
+	if (oom_killed(srv, how, sizeof(how))) {
+		ga_error_set(err, "the server is gone (%s)", how);
+		return true;
+	}
 	crash_line(srv, said, sizeof(said));
 	if (said[0]) {
 		ga_error_set(err, "the server is gone (it %s); its error "

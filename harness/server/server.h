@@ -33,6 +33,7 @@
 
 #include <mysql.h>
 
+#include "lab/memcg.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "util/error.h"
@@ -166,6 +167,9 @@ struct ga_server {
 					 * refused at start-up, 0: none */
 	long long log_ready;            /* the error log's size when it was
 					 * last ready */
+	struct ga_memcg memcg;          /* a memory limit of its own
+					 * (ga_server_limit_memory): path ""
+					 * when it has none */
 	void *state;                    /* the backend's own */
 };
 
@@ -196,6 +200,21 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
 		    struct ga_interrupt *in, struct ga_error *err);
 
+/* Gives srv, before it starts, a memory limit of its own: a cgroup in
+ * run named after srv's directory, limited to limit bytes
+ * (lab/memcg.h), which the server's process enters before it execs, at
+ * every start.  Past it the kernel's OOM killer ends the server.  The
+ * cgroup goes with ga_server_destroy().  Returns 0, or -1 with err set. */
+int ga_server_limit_memory(struct ga_server *srv,
+			   const struct ga_memcg_run *run, long long limit,
+			   struct ga_error *err);
+
+/* How many times the OOM killer killed a process of srv's memory cgroup
+ * (it has one: ga_server_limit_memory).  Returns 0, or -1 with err
+ * set. */
+int ga_server_oom_kills(const struct ga_server *srv, long long *n,
+			struct ga_error *err);
+
 /* Clean shutdown: SIGTERM, then waits for the exit (bounded). */
 int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 		   struct ga_error *err);
@@ -204,8 +223,8 @@ int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 int ga_server_crash(struct ga_server *srv, struct ga_error *err);
 
 /* For cleanup paths: closes the admin connection, SIGKILLs the server if
- * it still runs and undoes what the backend made.  Safe to call at any
- * time, repeatedly. */
+ * it still runs, undoes what the backend made and removes its memory
+ * cgroup.  Safe to call at any time, repeatedly. */
 void ga_server_destroy(struct ga_server *srv);
 
 /* Runs sql on a fresh admin connection, closed right after; out gets

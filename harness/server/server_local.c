@@ -159,6 +159,9 @@ static int local_spawn(struct ga_server *srv, struct ga_error *err)
 	opts.netns_fd = srv->netns_fd;
 	opts.output_path = srv->errlog;
 	opts.files = files;
+	/* a memory limit of its own (ga_server_limit_memory) */
+	opts.in_cgroup = srv->memcg.procs_fd >= 0;
+	opts.cgroup_fd = srv->memcg.procs_fd;
 	rc = ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
 	free(files);
 	return rc;

@@ -92,7 +92,7 @@ netns_inodes() {
 
 # What goneaway could leave behind: namespaces, veths named ga*, nft
 # tables named goneaway*, mariadbd and proxy processes, run directories,
-# and mounts
+# the memory cgroups of ended runs, and mounts
 # in the host's namespace whose mount point says "goneaway" (a chrooted
 # server's root, ROOT/goneaway, ROOT/dev: they must stay in the server's
 # own mount namespace).  run-all.sh runs files side by side each in PID
@@ -116,6 +116,20 @@ leftover_snapshot() {
 	ls -d "${TMPDIR:-/tmp}"/goneaway-run-* 2>/dev/null || true
 	say "mounts:"
 	awk '$2 ~ /goneaway/ {print $2}' /proc/self/mounts | sort
+	say "memory cgroups:"
+	left_memcgs
+}
+
+# The memory cgroups of runs that are gone (lab/memcg.h): a run's cgroup,
+# goneaway-run-*, whose lock no live run holds.  Cgroups are the
+# machine's, not a file's: a live run's (locked) is never listed, so
+# the runs of other files side by side never show here.
+left_memcgs() {
+	find /sys/fs/cgroup -maxdepth 8 -type d -name 'goneaway-run-*' \
+		-prune 2>/dev/null | while read -r d; do
+		flock -n "$d" true 2>/dev/null && say "$d"
+	done
+	true
 }
 
 # new_leftovers BEFORE AFTER: the lines of snapshot AFTER that BEFORE

@@ -23,10 +23,10 @@ sed -n 's/^  {"keyword": "\([^"]*\)", "step": ".*/\1/p' \
 sed -n '/^ "options": \[/,/^ \]/s/^  {"name": "\([^"]*\)".*/\1/p' \
 	"$SCRATCH/describe.json" > "$SCRATCH/options"
 
-test_expect_success 'driver-test --describe is JSON with twelve steps and nine options' '
+test_expect_success 'driver-test --describe is JSON with twelve steps and ten options' '
 	/usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" \
 		describe.json &&
-	test "$(wc -l < steps)" -eq 12 && test "$(wc -l < options)" -eq 9
+	test "$(wc -l < steps)" -eq 12 && test "$(wc -l < options)" -eq 10
 '
 
 test_expect_success 'driver-test --client NAME is a usage error that shows the form' '

@@ -13,6 +13,11 @@
 #     and a codes block), and names no scenario that is not there; a
 #     scenario missing from a copy of the catalogue, and a name that is
 #     no scenario, are caught;
+#   - docs/catalogue.md's remedies: every cause of its index has a row
+#     of "The remedies", every row names a cause of the index, and each
+#     row is proven by scenarios that exist or says why none can
+#     ("none: ..."); a copy without a cause's row, with a scenario that
+#     is not there and with an empty cell is caught;
 #   - the measured tables are generated, not edited: docs/gen-tables.sh
 #     over the committed results (docs/results/NAME/results.jsonl) makes
 #     docs/tables/*.md and the catalogue's codes exactly as committed,
@@ -137,6 +142,65 @@ test_expect_success 'a scenario the catalogue lacks, and a name that is none, ar
 	grep -qx "not linked from the catalogue: brand-new" drift2 &&
 	grep -qx "in no codes block: brand-new" drift2 &&
 	grep -qx "in a codes block, but no such scenario: kill-idel" drift2
+'
+
+# remedy_check CATALOGUE SCENARIO_DIR: the causes of the index ("## The
+# causes") each have a row in "## The remedies", whose cause is one of
+# them and whose last cell names scenarios of the directory or says
+# "none: WHY".  Prints what is wrong.
+remedy_check() {
+	awk '
+		/^## / { part = $0; next }
+		part == "## The causes" && /^\| \[[^]]*\]\(#/ {
+			c = $0; sub(/^\| \[/, "", c); sub(/\].*/, "", c)
+			cause[c] = 1; order[++n] = c; next
+		}
+		part == "## The remedies" && /^\| \[[^]]*\]\(#/ {
+			c = $0; sub(/^\| \[/, "", c); sub(/\].*/, "", c)
+			k = split($0, cell, "|")
+			proof = cell[k - 1]
+			gsub(/^ +| +$/, "", proof)
+			remedied[c] = 1
+			if (!(c in cause))
+				print "a remedy for no cause of the index: " c
+			if (proof == "")
+				print "a remedy of " c " proven by nothing"
+			else if (proof !~ /\(\.\.\/scenarios\/[^)]*\.gw\)/ &&
+				 proof !~ /^none( yet)?: [^ ]/)
+				print "a remedy of " c " names no scenario and says not why: " proof
+			while (match(proof, /\(\.\.\/scenarios\/[^)]*\.gw\)/)) {
+				print "scenario " substr(proof, RSTART + 14, RLENGTH - 18) > "remedy-scenarios"
+				proof = substr(proof, RSTART + RLENGTH)
+			}
+		}
+		END {
+			for (i = 1; i <= n; i++)
+				if (!(order[i] in remedied))
+					print "a cause without a remedy row: " order[i]
+		}' "$1" &&
+	touch remedy-scenarios &&
+	sort -u remedy-scenarios | while read -r _ sc; do
+		test -f "$2/$sc.gw" ||
+			echo "a remedy names a scenario that is not there: $sc"
+	done
+	rm -f remedy-scenarios
+}
+
+test_expect_success 'every cause has a remedy row, proven by scenarios that exist or saying why not' '
+	remedy_check "$TOP/docs/catalogue.md" "$TOP/scenarios" > rdrift &&
+	cat rdrift && test ! -s rdrift &&
+	test "$(grep -c "^| \[[^]]*\](#" "$TOP/docs/catalogue.md")" -ge 60
+'
+
+test_expect_success 'a cause without a remedy, a missing scenario and an empty proof are caught' '
+	cp "$TOP/docs/catalogue.md" rcat.md &&
+	sed -i "/^| \[silent-drop\](#[^)]*) | \"Send keepalives/d; /^| \[silent-drop\](#[^)]*) | \"Set appropriate/d" rcat.md &&
+	sed -i "s|(\.\./scenarios/wait-timeout-raised\.gw)|(../scenarios/wait-timeout-rised.gw)|" rcat.md &&
+	sed -i "/^| \[pool-recycle\](#/s/| \[\`pool-recycle\`\](\.\.\/scenarios\/pool-recycle\.gw) |\$/| |/" rcat.md &&
+	remedy_check rcat.md "$TOP/scenarios" > rdrift2 && cat rdrift2 &&
+	grep -qx "a cause without a remedy row: silent-drop" rdrift2 &&
+	grep -qx "a remedy names a scenario that is not there: wait-timeout-rised" rdrift2 &&
+	grep -qx "a remedy of pool-recycle proven by nothing" rdrift2
 '
 
 test_expect_success 'the measured tables and the catalogue'"'"'s codes are what make docs-tables makes' '

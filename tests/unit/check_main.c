@@ -54,6 +54,7 @@ int main(void)
 	srunner_add_suite(sr, make_fsutil_suite(&needs));
 	srunner_add_suite(sr, make_spawn_suite(&needs));
 	srunner_add_suite(sr, make_rundir_suite(&needs));
+	srunner_add_suite(sr, make_memcg_suite(&needs));
 	srunner_add_suite(sr, make_ownmark_suite());
 	srunner_add_suite(sr, make_template_suite());
 	srunner_add_suite(sr, make_machine_suite());

@@ -809,7 +809,7 @@ static const struct {
 	  "unknown connection option 'timeout' (known: connect_timeout, "
 	  "read_timeout, write_timeout, transport, user, password, database, "
 	  "reconnect, interactive, max_allowed_packet, privileged, tls, "
-	  "driver-option)" },
+	  "keepalive, driver-option)" },
 	{ HEAD "connection db read_timeout=1.5s\nconnect app\n", 4, 28,
 	  "read_timeout must be whole seconds: the C API takes seconds" },
 	{ HEAD "connection db connect_timeout=0s\nconnect app\n", 4, 31,
@@ -854,7 +854,7 @@ static const struct {
 	{ HEAD "errorlog   \t\n", 4, 1, "'errorlog' needs the text to look for" },
 	{ HEAD "server reboot\n", 4, 8,
 	  "unknown server action 'reboot' (known: stop, start, restart, "
-	  "crash)" },
+	  "crash, oom-kills)" },
 	{ HEAD "server\n", 4, 1, "'server' needs an action" },
 	{ HEAD "server stop now\n", 4, 13,
 	  "unexpected 'now' after the server action" },
@@ -979,7 +979,8 @@ static const struct {
 	  "a value check needs 'ok' among the outcomes" },
 	{ HEAD "connect app\nping app\n expect ok = 1\n", 6, 12,
 	  "'ping' returns no value to check: value checks apply to query, "
-	  "reap, admin, status, long-data, stream, fetch and drain steps" },
+	  "reap, admin, status, server oom-kills, long-data, stream, fetch "
+	  "and drain steps" },
 	{ HEAD "query app SELECT 1\n expect ok < abc\n", 5, 14,
 	  "'<' needs a number, not 'abc'" },
 	{ HEAD "query app SELECT 1\n expect ok >= \"1x\"\n", 5, 15,

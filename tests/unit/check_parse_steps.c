@@ -1305,8 +1305,56 @@ static const struct {
 	  "connect app\n", 3, 16, "unknown connection option "
 	  "'driver-options' (known: connect_timeout, read_timeout, "
 	  "write_timeout, transport, user, password, database, reconnect, "
-	  "interactive, max_allowed_packet, privileged, tls, driver-option)" },
+	  "interactive, max_allowed_packet, privileged, tls, keepalive, "
+	  "driver-option)" },
+	/* keepalive=IDLE/INTERVAL/COUNT */
+	{ "title t\ncause c\nconnection app keepalive=2s/1s\nconnect app\n",
+	  3, 26, "invalid keepalive '2s/1s': write IDLE/INTERVAL/COUNT, e.g. "
+	  "keepalive=2s/1s/3 (whole seconds from 1s to 32767s, a count from 1 "
+	  "to 127)" },
+	{ "title t\ncause c\nconnection app keepalive=1500ms/1s/3\n"
+	  "connect app\n", 3, 26, "invalid keepalive '1500ms/1s/3'" },
+	{ "title t\ncause c\nconnection app keepalive=2s/0s/3\nconnect app\n",
+	  3, 26, "invalid keepalive '2s/0s/3'" },
+	{ "title t\ncause c\nconnection app keepalive=2s/1s/0\nconnect app\n",
+	  3, 26, "invalid keepalive '2s/1s/0'" },
+	{ "title t\ncause c\nconnection app keepalive=2s/1s/128\n"
+	  "connect app\n", 3, 26, "invalid keepalive '2s/1s/128'" },
+	{ "title t\ncause c\nconnection app keepalive=2s/1s/3x\n"
+	  "connect app\n", 3, 26, "invalid keepalive '2s/1s/3x'" },
+	{ "title t\ncause c\nconnection app keepalive=32768s/1s/3\n"
+	  "connect app\n", 3, 26, "invalid keepalive '32768s/1s/3'" },
+	{ "title t\ncause c\nconnection app keepalive\nconnect app\n",
+	  3, 16, "'keepalive' needs a value: keepalive=VALUE" },
+	{ "title t\ncause c\nconnection app keepalive=2s/1s/3 "
+	  "keepalive=2s/1s/3\nconnect app\n", 3, 34,
+	  "'keepalive' is given twice" },
+	{ "title t\ncause c\nconnection app transport=socket "
+	  "keepalive=2s/1s/3\nconnect app\n", 3, 1, "keepalive is TCP's: not "
+	  "over the unix socket (transport=socket)" },
+	{ "title t\ncause c\nconnection app transport=raw keepalive=2s/1s/3\n"
+	  "connect app\n", 3, 1, "a raw connection (transport=raw) takes no "
+	  "keepalive" },
 };
+
+/* keepalive=IDLE/INTERVAL/COUNT, read into the connection. */
+START_TEST(test_keepalive_option)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"connection app keepalive=2s/1s/3\n"
+		"connection max keepalive=32767s/2000ms/127\n"
+		"connection none\nconnect app\n");
+
+	ck_assert_int_eq(sc->connections[0].keepalive_idle_s, 2);
+	ck_assert_int_eq(sc->connections[0].keepalive_interval_s, 1);
+	ck_assert_int_eq(sc->connections[0].keepalive_count, 3);
+	ck_assert_int_eq(sc->connections[1].keepalive_idle_s, 32767);
+	ck_assert_int_eq(sc->connections[1].keepalive_interval_s, 2);
+	ck_assert_int_eq(sc->connections[1].keepalive_count, 127);
+	ck_assert_int_eq(sc->connections[2].keepalive_count, 0);
+	ga_scenario_free(sc);
+}
+END_TEST
 
 START_TEST(test_driver_option_diagnostic)
 {
@@ -1365,6 +1413,7 @@ Suite *make_parse_steps_suite(void)
 	tcase_add_test(tc, test_driver_options);
 	tcase_add_loop_test(tc, test_driver_option_diagnostic, 0,
 			    N(option_diag_cases));
+	tcase_add_test(tc, test_keepalive_option);
 	tcase_add_test(tc, test_driver_options_limit);
 	suite_add_tcase(s, tc);
 

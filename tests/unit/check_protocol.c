@@ -91,6 +91,8 @@ static const struct {
 	{ GA_OPTION_MAX_ALLOWED_PACKET, "max_allowed_packet=1M",
 	  "\"max_allowed_packet\":1048576" },
 	{ GA_OPTION_TLS, "tls=required", "\"tls\":\"required\"" },
+	{ GA_OPTION_KEEPALIVE, "keepalive=2s/1s/3",
+	  "\"keepalive\":{\"idle\":2,\"interval\":1,\"count\":3}" },
 	{ GA_OPTION_DRIVER_OPTIONS,
 	  "driver_options: driver-option interpolateParams=true "
 	  "driver-option \"x.y=a \\\" b\" driver-option e=\"\"",
@@ -120,7 +122,8 @@ static char *options_for(const struct ga_connection *c, const char *client,
 	fputc('{', f);
 	/* ",\"options\":{...}" after a first member */
 	fputs("\"x\":0", f);
-	ga_protocol_write_options(f, c, &who, GA_FEATURE_DRIVER_OPTIONS);
+	ga_protocol_write_options(f, c, &who, GA_FEATURE_DRIVER_OPTIONS |
+				  GA_FEATURE_KEEPALIVE);
 	fputc('}', f);
 	ck_assert_int_eq(fclose(f), 0);
 	return text;
@@ -170,9 +173,13 @@ START_TEST(a_greeting_says_its_version_and_features)
 			       &v, &f, why, sizeof(why)), 0);
 	ck_assert_int_eq(v, 2);
 	ck_assert_uint_eq(f, all);
-	ck_assert_int_eq(greet("{\"protocol\":3}", &v, &f, why, sizeof(why)),
+	ck_assert_int_eq(greet("{\"protocol\":3,\"features\":[\"keepalive\"]}",
+			       &v, &f, why, sizeof(why)), 0);
+	ck_assert_int_eq(v, 3);
+	ck_assert_uint_eq(f, GA_FEATURE_KEEPALIVE);
+	ck_assert_int_eq(greet("{\"protocol\":4}", &v, &f, why, sizeof(why)),
 			 -1);
-	ck_assert_ptr_nonnull(strstr(why, "from 1 to 2"));
+	ck_assert_ptr_nonnull(strstr(why, "from 1 to 3"));
 	ck_assert_int_eq(greet("{\"protocol\":2,\"features\":\"params\"}", &v,
 			       &f, why, sizeof(why)), -1);
 	/* what each step needs, and the message naming what is missing */
@@ -200,6 +207,45 @@ START_TEST(a_greeting_says_its_version_and_features)
 	ck_assert_int_eq(fclose(mf), 0);
 	ck_assert_ptr_null(strstr(text, "driver_options"));
 	ck_assert_ptr_nonnull(strstr(text, "\"tls\":\"off\""));
+	free(text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* keepalive (protocol 3) goes only to a driver that names its feature;
+ * a connect of a connection with keepalive needs it. */
+START_TEST(keepalive_needs_its_feature)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"connection ka keepalive=2s/1s/3\nconnection plain\n"
+		"connect ka\nconnect plain\n");
+	struct ga_server_id who = { .client = "pymysql" };
+	char why[300], *text = NULL;
+	size_t len = 0;
+	FILE *mf;
+
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[0],
+			  &sc->connections[0], &who), GA_FEATURE_KEEPALIVE);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[1],
+			  &sc->connections[1], &who), 0);
+	ck_assert_int_eq(ga_protocol_missing(GA_FEATURE_KEEPALIVE,
+					     GA_FEATURE_DRIVER_OPTIONS, 2, why,
+					     sizeof(why)), 1);
+	ck_assert_msg(strstr(why, "does not declare the feature 'keepalive'"),
+		      "%s", why);
+	mf = open_memstream(&text, &len);
+	ck_assert(mf != NULL);
+	ga_protocol_write_options(mf, &sc->connections[0], &who,
+				  GA_FEATURE_DRIVER_OPTIONS);
+	ck_assert_int_eq(fclose(mf), 0);
+	ck_assert_ptr_null(strstr(text, "keepalive"));
+	free(text);
+	mf = open_memstream(&text, &len);
+	ck_assert(mf != NULL);
+	ga_protocol_write_options(mf, &sc->connections[1], &who,
+				  GA_FEATURE_KEEPALIVE);
+	ck_assert_int_eq(fclose(mf), 0);
+	ck_assert_msg(strstr(text, "\"keepalive\":{}"), "%s", text);
 	free(text);
 	ga_scenario_free(sc);
 }
@@ -620,6 +666,7 @@ Suite *make_protocol_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, every_client_step_has_a_request);
 	tcase_add_test(tc, driver_options_go_to_their_client);
+	tcase_add_test(tc, keepalive_needs_its_feature);
 	tcase_add_loop_test(tc, each_option_is_a_connection_option_and_is_sent,
 			    0, GA_OPTION_COUNT);
 	tcase_add_test(tc, defaults_have_every_option_with_its_type);

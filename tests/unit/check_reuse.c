@@ -204,6 +204,9 @@ START_TEST(test_key)
 					       "server restart\n");
 	struct ga_scenario *fresh = parse_ok("title t\ncause c\nserver fresh\n"
 					     "connection app\nconnect app\n");
+	struct ga_scenario *memory = parse_ok("title t\ncause c\n"
+					      "server memory 256MiB\n"
+					      "connection app\nconnect app\n");
 	uint64_t ka = ga_reuse_key(&o, a);
 
 	ck_assert_uint_ne(ka, 0);
@@ -212,6 +215,8 @@ START_TEST(test_key)
 	ck_assert_uint_ne(ga_reuse_key(&o, opt), 0);
 	ck_assert_uint_eq(ga_reuse_key(&o, restart), 0);
 	ck_assert_uint_eq(ga_reuse_key(&o, fresh), 0);
+	/* a server with a memory limit of its own is never kept */
+	ck_assert_uint_eq(ga_reuse_key(&o, memory), 0);
 	/* behind a proxy the lab has a namespace more */
 	o.proxy = "haproxy";
 	ck_assert_uint_ne(ga_reuse_key(&o, a), ka);
@@ -224,6 +229,75 @@ START_TEST(test_key)
 	ga_scenario_free(opt);
 	ga_scenario_free(restart);
 	ga_scenario_free(fresh);
+	ga_scenario_free(memory);
+}
+END_TEST
+
+/* "server memory SIZE": the server's own limit (lab/memcg.h); the
+ * step that counts the OOM killer's kills needs it. */
+START_TEST(test_server_memory)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+					  "server memory 256MiB\n"
+					  "connection app\nconnect app\n"
+					  "server oom-kills\n expect ok = 1\n");
+	struct ga_diags d = { 0 };
+
+	ck_assert_int_eq(sc->server_memory, 256LL << 20);
+	ck_assert_int_eq(sc->server_memory_line, 3);
+	ck_assert_uint_eq(sc->nsteps, 2);
+	ck_assert_int_eq(sc->steps[1].kind, GA_STEP_SERVER_OOM_KILLS);
+	ck_assert(ga_step_kind_is(GA_STEP_SERVER_OOM_KILLS, GA_STEP_HAS_VALUE));
+	ck_assert(!ga_step_kind_is(GA_STEP_SERVER_OOM_KILLS, GA_STEP_ACTION));
+	ga_scenario_free(sc);
+	sc = parse_ok("title t\ncause c\nserver fresh\nserver memory 1g\n"
+		      "connection app\nconnect app\n");
+	ck_assert_int_eq(sc->server_memory, 1LL << 30);
+	ck_assert_int_eq(sc->server_fresh, 3);
+	ga_scenario_free(sc);
+	sc = parse_ok("title t\ncause c\nconnection app\nconnect app\n");
+	ck_assert_int_eq(sc->server_memory, 0);
+	ga_scenario_free(sc);
+	parse_bad("title t\ncause c\nserver memory\nconnection app\n"
+		  "connect app\n", &d);
+	assert_diag(&d, 0, 3, 1, "'server memory' needs the server's limit");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nserver memory 8MiB\nconnection app\n"
+		  "connect app\n", &d);
+	assert_diag(&d, 0, 3, 15, "invalid memory limit '8MiB': a size from "
+		    "16MiB to 1024GiB");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nserver memory lots\nconnection app\n"
+		  "connect app\n", &d);
+	assert_diag(&d, 0, 3, 15, "invalid memory limit 'lots'");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nserver memory 2TiB\nconnection app\n"
+		  "connect app\n", &d);
+	assert_diag(&d, 0, 3, 15, "invalid memory limit '2TiB'");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nserver memory 64M 2\nconnection app\n"
+		  "connect app\n", &d);
+	assert_diag(&d, 0, 3, 19, "unexpected '2' after the memory limit");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nserver memory 64M\nserver memory 64M\n"
+		  "connection app\nconnect app\n", &d);
+	assert_diag(&d, 0, 4, 1, "duplicate 'server' directive (first at "
+		    "line 3)");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nconnection app\nconnect app\n"
+		  "server memory 64M\n", &d);
+	assert_diag(&d, 0, 5, 1, "after the first step");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nconnection app\nconnect app\n"
+		  "server oom-kills\n", &d);
+	assert_diag(&d, 0, 5, 8, "'server oom-kills' counts the OOM killer's "
+		    "kills under the server's own memory limit: give it one "
+		    "in the header, e.g. 'server memory 256MiB'");
+	ga_diags_free(&d);
+	parse_bad("title t\ncause c\nserver memory 64M\nconnection app\n"
+		  "connect app\nserver oom-kills now\n", &d);
+	assert_diag(&d, 0, 6, 18, "unexpected 'now' after the server action");
+	ga_diags_free(&d);
 }
 END_TEST
 
@@ -267,6 +341,7 @@ Suite *make_reuse_suite(void)
 	tcase_add_test(tc, test_gone);
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_server_fresh);
+	tcase_add_test(tc, test_server_memory);
 	tcase_add_test(tc, test_differ_only_in);
 	tcase_add_test(tc, test_new_sessions);
 	tcase_add_test(tc, test_key);

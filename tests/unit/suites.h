@@ -27,6 +27,7 @@ Suite *make_run_suite(void);
 Suite *make_fsutil_suite(struct unit_needs *needs);
 Suite *make_spawn_suite(struct unit_needs *needs);
 Suite *make_rundir_suite(struct unit_needs *needs);
+Suite *make_memcg_suite(struct unit_needs *needs);
 Suite *make_ownmark_suite(void);
 Suite *make_template_suite(void);
 Suite *make_units_suite(void);
