@@ -105,6 +105,9 @@ class AioMySQL(gadriver.Session):
         if o.get("max_allowed_packet"):
             raise Unsupported("aiomysql 0.1.1 has no max_allowed_packet "
                               "parameter")
+        gadriver.no_keepalive(o, "aiomysql 0.1.1 has no option for TCP "
+                              "keepalive (its asyncio transport keeps the "
+                              "kernel's default: none)")
         kw = {"user": req.get("user"), "password": req.get("password") or "",
               "db": req.get("database") or None,
               "conv": {},               # values as the server's text

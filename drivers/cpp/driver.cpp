@@ -338,6 +338,11 @@ json session::do_connect(const json &r)
 			"Connector/C++ 1.1.12 passes OPT_MAX_ALLOWED_PACKET as "
 			"an int where MariaDB Connector/C reads a size_t: the "
 			"limit does not take"};
+	if (o.contains("keepalive") && o["keepalive"].is_object() &&
+	    int_of(o["keepalive"], "count") > 0)
+		throw unsupported_error{
+			"Connector/C++ 1.1 has no keepalive property (nor has "
+			"the Connector/C under it)"};
 	reconnect = truthy(o, "reconnect");
 	if (reconnect)
 		p["OPT_RECONNECT"] = true;
@@ -764,8 +769,9 @@ int main()
 	for (auto &kv : UNSUPPORTED)
 		unsupported[kv.first] = kv.second;
 	json hello = {
-		{"hello", "goneaway-driver"}, {"protocol", 2},
-		{"features", {"params", "fetch-pace", "driver-options"}},
+		{"hello", "goneaway-driver"}, {"protocol", 3},
+		{"features", {"params", "fetch-pace", "driver-options",
+			      "keepalive"}},
 		{"driver", "connector-cpp"},
 		{"library", "MySQL Connector/C++ " + ver +
 			    " (over MariaDB Connector/C)"},

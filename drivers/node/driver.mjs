@@ -389,6 +389,7 @@ class Mysqljs extends Mysql2 {
     if (truthy(o.reconnect)) throw new Unsupported('mysqljs has no automatic reconnect (only pools replace connections)');
     if (o.write_timeout) throw new Unsupported('mysqljs has no write timeout');
     if (o.max_allowed_packet) throw new Unsupported("mysqljs has no option for the client's max_allowed_packet");
+    if (o.keepalive && o.keepalive.count) throw new Unsupported('mysqljs has no keepalive option (its socket keeps the kernel\'s default: none)');
     const cfg = {
       user: req.user, password: req.password ?? '', database: req.database || undefined,
     };

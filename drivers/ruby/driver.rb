@@ -154,6 +154,7 @@ class Session
     o = req['options'] || {}
     close_quietly unless @client.nil?
     raise Unsupported, "the mysql2 gem has no option for the client's max_allowed_packet" if o['max_allowed_packet'].to_i.positive?
+    raise Unsupported, 'the mysql2 gem has no keepalive option (Connector/C, under it, has none either)' if o['keepalive'].is_a?(Hash) && o['keepalive']['count'].to_i.positive?
 
     opts = { username: req['user'], password: req['password'] || '',
              database: req['database'] }
@@ -402,8 +403,8 @@ end
 def main
   $stdout.sync = true
   sess = Session.new
-  puts JSON.generate({ 'hello' => 'goneaway-driver', 'protocol' => 2,
-                       'features' => %w[params fetch-pace driver-options],
+  puts JSON.generate({ 'hello' => 'goneaway-driver', 'protocol' => 3,
+                       'features' => %w[params fetch-pace driver-options keepalive],
                        'driver' => 'ruby-mysql2', 'library' => LIBRARY,
                        'version' => VERSION_TEXT[/\A\d+(\.\d+){0,2}/],
                        'runtime' => "Ruby #{RUBY_VERSION}",

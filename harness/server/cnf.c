@@ -17,6 +17,10 @@
  * (MySQL and MariaDB refuse a path elsewhere with 1290).  A scenario's
  * server-option secure_file_priv comes later and wins. */
 #define FILES_DIR "files"
+#define TMP_DIR "tmp"           /* the server's temporary files: its own,
+				 * never the host's /tmp, where another
+				 * process may remove them (a temporary
+				 * table was deleted from under one) */
 
 /* Whether a connection of sc declares tls=required over TCP: the runner
  * then checks each of its sessions from the server side (run/steps.c,
@@ -111,6 +115,9 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 	snprintf(files, sizeof(files), "%s/" FILES_DIR, srv->dir);
 	if (mkdir(files, 0700) != 0 && errno != EEXIST)
 		return ga_error_errno(err, errno, "mkdir %s", files);
+	snprintf(files, sizeof(files), "%s/" TMP_DIR, srv->dir);
+	if (mkdir(files, 0700) != 0 && errno != EEXIST)
+		return ga_error_errno(err, errno, "mkdir %s", files);
 	f = fopen(srv->cnf, "we");
 	if (!f)
 		return ga_error_errno(err, errno, "create %s", srv->cnf);
@@ -120,10 +127,11 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 		"# the scenario's private paths\n"
 		"datadir=%s/data\nsocket=%s/s.sock\nlog-error=%s/error.log\n"
 		"pid-file=%s/server.pid\nbind-address=%s\nport=%d\n"
+		"tmpdir=%s/" TMP_DIR "\n"
 		"# files through SQL: only here\n"
 		"secure_file_priv=%s/" FILES_DIR "\n",
 		inside, inside, inside, inside, GA_LAB_SERVER_ADDR,
-		GA_SERVER_PORT, inside);
+		GA_SERVER_PORT, inside, inside);
 	if (extra)
 		fputs(extra, f);
 	if (checks_tls(sc))

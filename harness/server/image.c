@@ -24,9 +24,9 @@
 #define IMAGE_FORMAT "rootfs:1:skip-test-db,socket-root,skip-name-resolve"
 
 /* What the server needs besides the fixture: it runs as uid 0 (the roots'
- * and images' mysql users differ, or there is none), and its temporary
- * files go to the private directory (a root is read-only). */
-#define IMAGE_EXTRA "user=root\ntmpdir=" GA_SPAWN_ROOT_MOUNT "/tmp\n"
+ * and images' mysql users differ, or there is none).  (Its temporary
+ * files go to the private directory, as every server's: server/cnf.c.) */
+#define IMAGE_EXTRA "user=root\n"
 
 /* The lab's TLS certificate (server/tls.h), copied into each scenario's
  * directory: the server cannot see the cache.  For the connections that
@@ -123,14 +123,11 @@ int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
 		    struct ga_error *err)
 {
 	struct ga_server_backend *be = srv->be;
-	char tmp[PATH_MAX], src[PATH_MAX + 32], dst[PATH_MAX + 32];
+	char src[PATH_MAX + 32], dst[PATH_MAX + 32];
 	size_t i;
 
 	if (ga_template_copy(be->template_dir, srv->datadir, err))
 		return ga_error_prefix(err, "copying the template datadir");
-	snprintf(tmp, sizeof(tmp), "%s/tmp", srv->dir);
-	if (mkdir(tmp, 0700) != 0)
-		return ga_error_errno(err, errno, "mkdir %s", tmp);
 	for (i = 0; i < sizeof(tls_files) / sizeof(tls_files[0]); i++) {
 		snprintf(src, sizeof(src), "%s/%s", be->tls_dir, tls_files[i]);
 		snprintf(dst, sizeof(dst), "%s/%s", srv->dir, tls_files[i]);

@@ -398,10 +398,10 @@ START_TEST(test_cnf_inside_root)
 		"# the scenario's private paths\n"
 		"datadir=/goneaway/data\nsocket=/goneaway/s.sock\n"
 		"log-error=/goneaway/error.log\npid-file=/goneaway/server.pid\n"
-		"bind-address=198.18.0.2\nport=3306\n"
+		"bind-address=198.18.0.2\nport=3306\ntmpdir=/goneaway/tmp\n"
 		"# files through SQL: only here\n"
 		"secure_file_priv=/goneaway/files\n"
-		"user=root\ntmpdir=/goneaway/tmp\n"
+		"user=root\n"
 		"# server-option lines of scenarios/x.gw\n"
 		"wait_timeout=2\nskip_networking\n";
 	char *text = NULL;
@@ -414,8 +414,7 @@ START_TEST(test_cnf_inside_root)
 	snprintf(srv.dir, sizeof(srv.dir), "%s", scratch);
 	snprintf(srv.cnf, sizeof(srv.cnf), "%s/my.cnf", scratch);
 	ck_assert_msg(ga_server_write_cnf(&srv, "[mysqld]\nmax_connections=64\n",
-					  "/goneaway",
-					  "user=root\ntmpdir=/goneaway/tmp\n",
+					  "/goneaway", "user=root\n",
 					  &sc, &err) == 0, "%s", err.msg);
 	ck_assert_msg(ga_file_read(srv.cnf, 1 << 16, &text, NULL, &err) == 0,
 		      "%s", err.msg);
