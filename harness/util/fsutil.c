@@ -415,29 +415,23 @@ int ga_mkdirs(const char *path, struct ga_error *err)
 	return 0;
 }
 
-int ga_file_read(const char *path, size_t max, char **out, size_t *len,
-		 struct ga_error *err)
+/* Reads want bytes of the open fd from byte off into a new
+ * NUL-terminated buffer (*out; fewer when the file ends first), and
+ * closes fd.  Returns 0, or -1 with err set (out of memory). */
+static int read_part(int fd, const char *path, long long off, size_t want,
+		     char **out, size_t *len, struct ga_error *err)
 {
-	struct stat st;
-	char *buf;
 	size_t got = 0;
+	char *buf;
 	ssize_t n;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ga_error_errno(err, errno, "cannot read %s", path);
-	if (fstat(fd, &st) != 0 || (size_t)st.st_size > max) {
-		close(fd);
-		return ga_error_set(err, "%s: larger than %zu bytes", path, max);
-	}
-	buf = malloc((size_t)st.st_size + 1);
+	buf = malloc(want + 1);
 	if (!buf) {
 		close(fd);
 		return ga_error_set(err, "out of memory reading %s", path);
 	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
+	while (got < want) {
+		n = pread(fd, buf + got, want - got, (off_t)(off + (long long)got));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -452,22 +446,35 @@ int ga_file_read(const char *path, size_t max, char **out, size_t *len,
 	return 0;
 }
 
+int ga_file_read(const char *path, size_t max, char **out, size_t *len,
+		 struct ga_error *err)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "cannot read %s", path);
+	if (fstat(fd, &st) != 0 || (size_t)st.st_size > max) {
+		close(fd);
+		return ga_error_set(err, "%s: larger than %zu bytes", path, max);
+	}
+	return read_part(fd, path, 0, (size_t)st.st_size, out, len, err);
+}
+
 int ga_file_read_from(const char *path, long long *from, size_t max,
 		      char **out, size_t *len, struct ga_error *err)
 {
 	struct stat st;
-	char *buf;
-	size_t got = 0, want;
-	ssize_t n;
+	size_t want;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		*from = 0;
-		buf = strdup("");
-		if (!buf)
+		*out = strdup("");
+		if (!*out)
 			return ga_error_set(err, "out of memory");
-		*out = buf;
 		if (len)
 			*len = 0;
 		return 0;
@@ -486,25 +493,7 @@ int ga_file_read_from(const char *path, long long *from, size_t max,
 		return ga_error_set(err, "%s: more than %zu bytes past byte "
 				    "%lld", path, max, *from);
 	}
-	buf = malloc(want + 1);
-	if (!buf) {
-		close(fd);
-		return ga_error_set(err, "out of memory reading %s", path);
-	}
-	while (got < want) {
-		n = pread(fd, buf + got, want - got, (off_t)(*from + (long long)got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	*out = buf;
-	if (len)
-		*len = got;
-	return 0;
+	return read_part(fd, path, *from, want, out, len, err);
 }
 
 int ga_file_write(const char *path, const char *data, size_t len,

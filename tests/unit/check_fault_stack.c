@@ -193,6 +193,28 @@ static int list_tables(void *arg, struct ga_error *err)
 	return 0;
 }
 
+/* A private network namespace for the forked test (the host's is never
+ * touched), a lab in it, and the target of a fault made there. */
+static void lab_target(struct ga_lab *lab, struct ga_fault_target *t,
+		       unsigned tag)
+{
+	struct ga_error err;
+
+	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare: %s",
+		      strerror(errno));
+	ck_assert_msg(ga_lab_create(lab, tag, &err) == 0, "lab: %s",
+		      err.msg);
+	memset(t, 0, sizeof(*t));
+	t->client_ns = lab->client_ns;
+	t->server_ns = lab->server_ns;
+	t->client_if = lab->client_if;
+	t->server_if = lab->server_if;
+	t->client_addr = GA_LAB_CLIENT_ADDR;
+	t->server_addr = GA_LAB_SERVER_ADDR;
+	t->server_port = 3306;
+	t->tag = tag;
+}
+
 START_TEST(test_real_rule_gone_after_unwind)
 {
 	const struct ga_fault_kind *fw = ga_fault_kind_find("firewall");
@@ -204,21 +226,7 @@ START_TEST(test_real_rule_gone_after_unwind)
 	struct ga_lab lab;
 	void *spec = NULL;
 
-	/* a private network namespace for this forked test: the host's is
-	 * never touched */
-	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare: %s",
-		      strerror(errno));
-	ck_assert_msg(ga_lab_create(&lab, 0x5ac, &err) == 0, "lab: %s",
-		      err.msg);
-	memset(&t, 0, sizeof(t));
-	t.client_ns = lab.client_ns;
-	t.server_ns = lab.server_ns;
-	t.client_if = lab.client_if;
-	t.server_if = lab.server_if;
-	t.client_addr = GA_LAB_CLIENT_ADDR;
-	t.server_addr = GA_LAB_SERVER_ADDR;
-	t.server_port = 3306;
-	t.tag = 0x5ac;
+	lab_target(&lab, &t, 0x5ac);
 	ck_assert_int_eq(fw->parse("drop both", &spec, &diag), 0);
 	memset(&fs, 0, sizeof(fs));
 	ck_assert_msg(ga_fault_stack_apply(&fs, fw, spec, "wall", 7, &t,
@@ -254,19 +262,7 @@ START_TEST(test_lab_state_after_unwind)
 	char *before = NULL, *during = NULL, *after = NULL;
 	void *spec1 = NULL, *spec2 = NULL;
 
-	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare: %s",
-		      strerror(errno));
-	ck_assert_msg(ga_lab_create(&lab, 0x5ad, &err) == 0, "lab: %s",
-		      err.msg);
-	memset(&t, 0, sizeof(t));
-	t.client_ns = lab.client_ns;
-	t.server_ns = lab.server_ns;
-	t.client_if = lab.client_if;
-	t.server_if = lab.server_if;
-	t.client_addr = GA_LAB_CLIENT_ADDR;
-	t.server_addr = GA_LAB_SERVER_ADDR;
-	t.server_port = 3306;
-	t.tag = 0x5ad;
+	lab_target(&lab, &t, 0x5ad);
 	ck_assert_msg(ga_fault_lab_state(&t, &before, &err) == 0, "%s",
 		      err.msg);
 	ck_assert_ptr_null(strstr(before, "nft"));
