@@ -30,6 +30,22 @@ static int find_kind(const char *word)
 	return -1;
 }
 
+/* Whether word is the first of a step's two words ("server" of "server
+ * oom-kills"). */
+static bool first_of_two(const char *word)
+{
+	size_t n = strlen(word);
+	const char *name;
+	int k;
+
+	for (k = 0; k < GA_STEP_KIND_COUNT; k++) {
+		name = ga_step_kind_name((enum ga_step_kind)k);
+		if (strncmp(name, word, n) == 0 && name[n] == ' ')
+			return true;
+	}
+	return false;
+}
+
 /* A step of this kind names a connection after its keyword. */
 static bool kind_has_conn(enum ga_step_kind kind)
 {
@@ -205,7 +221,7 @@ static int entry_step(struct reader *r, struct lexer *lx,
 		      struct ga_expectation *e)
 {
 	struct parser *p = &r->p;
-	char dym[GA_SUGGEST_MAX + 32];
+	char dym[GA_SUGGEST_MAX + 32], two[64];
 	struct ga_suggest sg;
 	struct word w;
 	int k;
@@ -214,6 +230,20 @@ static int entry_step(struct reader *r, struct lexer *lx,
 		return ga_perr(p, ga_lex_col(lx), "expected the step's keyword "
 			       "after the server, e.g. query app");
 	k = find_kind(w.text);
+	if (k < 0 && first_of_two(w.text)) {
+		/* a keyword of two words, "server oom-kills" */
+		int col = w.col;
+
+		snprintf(two, sizeof(two), "%s", w.text);
+		if (ga_lex_word(p, lx, &w) > 0 &&
+		    strlen(two) + 1 + strlen(w.text) < sizeof(two)) {
+			snprintf(two + strlen(two), sizeof(two) - strlen(two),
+				 " %s", w.text);
+			k = find_kind(two);
+		}
+		w.text = two;   /* the keyword, for the messages below */
+		w.col = col;
+	}
 	if (k < 0) {
 		ga_suggest_init(&sg, w.text, 2);
 		for (k = 0; k < GA_STEP_KIND_COUNT; k++)

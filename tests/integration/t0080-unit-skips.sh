@@ -18,7 +18,7 @@ ROOT_TCASES="lab/traffic lab/proxy lab/isolation lab/lifetime
 fault_firewall/kernel fault_point/kernel fault_qdisc/kernel
 fault_stack/kernel proxy/haproxy client/sockets fsutil/across
 rundir/other-owner spawn/root spawn/join spawn/bind capture/link
-netem/lab"
+netem/lab memcg/cgroups"
 
 # as_nobody OUT [VAR=VALUE ...]: runs a copy of check-unit as nobody with
 # Check's verbose output, exit status in OUT.rc.
@@ -52,12 +52,12 @@ test_expect_success 'not root: each root-only test case says SKIP, exit 0' '
 		grep -q "^SKIP $t: needs root (" nobody.out ||
 			{ echo "no SKIP line for $t"; return 1; }
 	done &&
-	test "$(grep -c "^SKIP " nobody.out)" -eq 17 &&
-	grep -q "^SKIPPED: 17 test cases need root" nobody.out
+	test "$(grep -c "^SKIP " nobody.out)" -eq 18 &&
+	grep -q "^SKIPPED: 18 test cases need root" nobody.out
 '
 
 test_expect_success 'not root: no test of a skipped test case is reported' '
-	for tc in traffic proxy isolation lifetime kernel haproxy sockets across other-owner root join bind link lab; do
+	for tc in traffic proxy isolation lifetime kernel haproxy sockets across other-owner root join bind link lab cgroups; do
 		! grep ":[PFE]:$tc:" nobody.out ||
 			{ echo "tcase $tc ran without root"; return 1; }
 	done &&

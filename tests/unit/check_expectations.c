@@ -38,7 +38,8 @@ static const char good[] =
 	"ok:8 * query app InterfaceError | 2006 within 1s\n"
 	"ok:5 * query app ok = 1\n"
 	"ok:11 * status ok >= 1\n"
-	"other:3 * connect app ok\n";
+	"other:3 * connect app ok\n"
+	"oom:9 * server oom-kills ok = 1\n";
 
 static int parse_x(const char *text, struct ga_expectations *x,
 		   struct ga_diags *d)
@@ -58,7 +59,7 @@ START_TEST(test_read_good)
 	ck_assert_uint_eq(d.n, 0);
 	ck_assert_str_eq(x.client, "pymysql");
 	ck_assert_str_eq(x.driver, "cmd:python3 d.py");
-	ck_assert_uint_eq(x.n, 5);
+	ck_assert_uint_eq(x.n, 6);
 	ck_assert_str_eq(x.items[0].label, "ok");
 	ck_assert_int_eq(x.items[0].step_line, 8);
 	ck_assert_str_eq(x.items[0].server, "mysql-9.7");
@@ -73,6 +74,9 @@ START_TEST(test_read_good)
 	ck_assert_int_eq(x.items[3].kind, GA_STEP_STATUS);
 	ck_assert_str_eq(x.items[3].conn, "");
 	ck_assert_int_eq(x.items[3].expect.value.cmp, GA_CMP_GE);
+	/* a keyword of two words */
+	ck_assert_int_eq(x.items[5].kind, GA_STEP_SERVER_OOM_KILLS);
+	ck_assert_str_eq(x.items[5].conn, "");
 	ga_expectations_free(&x);
 	ga_diags_free(&d);
 }
@@ -107,6 +111,9 @@ static const struct bad_case bad_cases[] = {
 	  "mean 'query'?" },
 	{ HEAD "k:3 * kill app ok\n", 3, 7, "'kill' has no outcome to "
 	  "expect: it is an action" },
+	{ HEAD "k:3 * server oom ok\n", 3, 7, "unknown step 'server oom'" },
+	{ HEAD "k:3 * server restart ok\n", 3, 7, "'server restart' has no "
+	  "outcome to expect: it is an action" },
 	{ HEAD "k:3 * send app ok\n", 3, 7, "its 'reap' has" },
 	{ HEAD "k:3 * query\n", 3, 12, "'query' needs its connection's name" },
 	{ HEAD "k:3 * query 1app ok\n", 3, 13, "invalid connection name" },
@@ -258,7 +265,7 @@ START_TEST(test_apply)
 	sc->label = strdup("ok");
 	ck_assert_int_eq(parse_x(good, &x, &d), 0);
 	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, &unused, &d), 0);
-	ck_assert_uint_eq(unused, 1);           /* other:3 */
+	ck_assert_uint_eq(unused, 2);           /* other:3, oom:9 */
 	ck_assert_uint_eq(sc->steps[3].nexpects, 4);
 	ck_assert_str_eq(sc->steps[3].expects[0].selector.server, "mysql-9.7");
 	ck_assert_str_eq(sc->steps[3].expects[1].selector.server, "");
