@@ -30,6 +30,7 @@ enum conn_key {
 	KEY_MAX_ALLOWED_PACKET,
 	KEY_PRIVILEGED,
 	KEY_TLS,
+	KEY_POOL,
 	KEY_COUNT,
 };
 
@@ -46,6 +47,7 @@ static const char *const conn_key_names[KEY_COUNT] = {
 	[KEY_MAX_ALLOWED_PACKET] = "max_allowed_packet",
 	[KEY_PRIVILEGED] = "privileged",
 	[KEY_TLS] = "tls",
+	[KEY_POOL] = "pool",
 };
 
 static int parse_header_text(struct parser *p, struct lexer *lx,
@@ -331,6 +333,8 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 		}
 		return parse_on_off(p, conn_key_names[key], val, vcol,
 				    &c->privileged);
+	case KEY_POOL:
+		return ga_parse_pool_take(p, c, val, vcol);
 	case KEY_COUNT:
 		return -1;
 	}
@@ -431,6 +435,7 @@ static void free_connection(struct ga_connection *c)
 	for (i = 0; i < c->ndriver_options; i++)
 		free(c->driver_options[i].value);
 	free(c->driver_options);
+	free(c->pool.validation);
 }
 
 int ga_parse_connection(struct parser *p, struct lexer *lx,
@@ -502,6 +507,11 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 	if (c.ndriver_options && c.transport == GA_TRANSPORT_RAW) {
 		ga_perr(p, kw->col, "a raw connection (transport=raw) has no "
 			"client driver to take driver options");
+		ret = -1;
+	}
+	if (c.pool.line && c.transport == GA_TRANSPORT_RAW) {
+		ga_perr(p, kw->col, "a raw connection (transport=raw) speaks "
+			"no MySQL: no pool can hold it");
 		ret = -1;
 	}
 

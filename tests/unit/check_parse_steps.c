@@ -1305,7 +1305,8 @@ static const struct {
 	  "connect app\n", 3, 16, "unknown connection option "
 	  "'driver-options' (known: connect_timeout, read_timeout, "
 	  "write_timeout, transport, user, password, database, reconnect, "
-	  "interactive, max_allowed_packet, privileged, tls, driver-option)" },
+	  "interactive, max_allowed_packet, privileged, tls, pool, "
+	  "driver-option)" },
 };
 
 START_TEST(test_driver_option_diagnostic)
