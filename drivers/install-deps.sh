@@ -93,7 +93,8 @@ for d in $want; do
 		;;
 	go)
 		bin="$here/go/goneaway-driver-go"
-		if [ ! -x "$bin" ] || [ "$here/go/main.go" -nt "$bin" ]; then
+		if [ ! -x "$bin" ] || [ "$here/go/main.go" -nt "$bin" ] ||
+		   [ "$here/go/pool.go" -nt "$bin" ]; then
 			echo "install-deps.sh: go build drivers/go"
 			(cd "$here/go" && GO111MODULE=off GOPATH=/usr/share/gocode \
 				GOFLAGS= go build -o goneaway-driver-go .)
