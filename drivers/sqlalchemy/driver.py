@@ -69,7 +69,7 @@ class PoolLog(logging.Handler):
         msg = record.getMessage()
         if "exceeded timeout; recycling" in msg:
             conn = record.args[0] if record.args else None
-            self.sess.add("expired", conn, "pool_recycle: " + msg)
+            self.sess.add("expired", conn, "pool_recycle: exceeded timeout; recycling")
         elif record.levelno >= logging.WARNING:
             self.sess.add("error", None, msg.splitlines()[0][:160])
 
