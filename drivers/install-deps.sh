@@ -6,7 +6,8 @@
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
 # DRIVER: pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
-# ruby-mysql2 connector-cpp java (mysqljs is node; default: all).
+# ruby-mysql2 connector-cpp java sqlalchemy (mysqljs and mysqljs-pool are
+# node, go-pool is go; default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
@@ -17,7 +18,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java"
+all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy"
 want=${*:-$all}
 
 pkgs_for() {
@@ -25,6 +26,7 @@ pkgs_for() {
 	pymysql) echo python3 python3-pymysql ;;
 	mysqlclient) echo python3 python3-mysqldb ;;
 	aiomysql) echo python3 python3-aiomysql ;;
+	sqlalchemy) echo python3 python3-pymysql python3-sqlalchemy ;;
 	php) echo php-cli php-mysql ;;
 	node) command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 		echo nodejs npm ;;
