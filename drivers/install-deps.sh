@@ -6,8 +6,8 @@
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
 # DRIVER: pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
-# ruby-mysql2 connector-cpp java sqlalchemy (mysqljs and mysqljs-pool are
-# node, go-pool is go; default: all).
+# ruby-mysql2 connector-cpp java sqlalchemy hikaricp (mysqljs and
+# mysqljs-pool are node, go-pool is go; default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
@@ -18,7 +18,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy"
+all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy hikaricp"
 want=${*:-$all}
 
 pkgs_for() {
@@ -37,6 +37,8 @@ pkgs_for() {
 	connector-cpp) echo g++ libmysqlcppconn-dev nlohmann-json3-dev ;;
 	java) command -v java >/dev/null 2>&1 || echo default-jdk-headless
 		echo libmariadb-java libjna-java ;;
+	hikaricp) command -v java >/dev/null 2>&1 || echo default-jdk-headless
+		echo libmariadb-java libjna-java libhikaricp-java libslf4j-java ;;
 	*) echo "install-deps.sh: unknown driver '$1' (known: $all)" >&2
 	   exit 2 ;;
 	esac

@@ -165,6 +165,10 @@ installed() {
 		{ echo "drivers/go is not built (drivers/install-deps.sh go)"; return 1; } ;;
 	mysqljs-pool) command -v node > /dev/null && test -d "$DRIVERS/node/node_modules/mysql" ||
 		{ echo "no node or no mysql in drivers/node (drivers/install-deps.sh node)"; return 1; } ;;
+	hikaricp) command -v java > /dev/null &&
+		test -f /usr/share/java/mariadb-java-client.jar &&
+		test -f /usr/share/java/HikariCP.jar && test -f /usr/share/java/slf4j-jdk14.jar ||
+		{ echo "no JDK, libmariadb-java or libhikaricp-java"; return 1; } ;;
 	java) command -v java > /dev/null &&
 		test -f /usr/share/java/mariadb-java-client.jar ||
 		{ echo "no JDK or no libmariadb-java"; return 1; } ;;

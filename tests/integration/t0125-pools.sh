@@ -1,7 +1,8 @@
 #!/bin/sh
 # t0125-pools: a pool is a client too.  The scenarios of a pool's
 # connections (POOL_SCENARIOS, lib.sh: a "pool" line) run with every
-# pool's driver installed here (sqlalchemy, go-pool, mysqljs-pool;
+# pool's driver installed here (sqlalchemy, go-pool, mysqljs-pool,
+# hikaricp;
 # drivers/README.md, "Pools") against the local server: each PASSes, or
 # SKIPs with the driver's reason (a setting its pool does not have), and
 # its steps show the pool's events.  The built-in client SKIPs each with
@@ -29,13 +30,17 @@ installed() {
 		{ echo "no python3-sqlalchemy (make deps installs it)"; return 1; } ;;
 	go-pool) test -x "$TOP/drivers/go/goneaway-driver-go" ||
 		{ echo "drivers/go is not built (make deps)"; return 1; } ;;
+	hikaricp) command -v java > /dev/null &&
+		test -f /usr/share/java/HikariCP.jar && test -f /usr/share/java/slf4j-jdk14.jar &&
+		test -f /usr/share/java/mariadb-java-client.jar ||
+		{ echo "no JDK, libmariadb-java or libhikaricp-java (sh drivers/install-deps.sh hikaricp)"; return 1; } ;;
 	mysqljs-pool) command -v node > /dev/null &&
 		test -d "$TOP/drivers/node/node_modules/mysql" ||
 		{ echo "no node or no mysql in drivers/node (make deps)"; return 1; } ;;
 	esac
 }
 
-for d in sqlalchemy go-pool mysqljs-pool; do
+for d in sqlalchemy go-pool mysqljs-pool hikaricp; do
 	if ! why=$(installed $d); then
 		test_skip "the pools' scenarios with $d PASS, or SKIP with the driver's reason" "$why"
 		continue
@@ -52,10 +57,10 @@ for d in sqlalchemy go-pool mysqljs-pool; do
 done
 
 test_expect_success 'a SKIP of a pool'"'"'s driver is a setting its pool does not have' '
-	for d in sqlalchemy go-pool mysqljs-pool; do
+	for d in sqlalchemy go-pool mysqljs-pool hikaricp; do
 		test -f $d.out || continue
 		! grep "skipped: " $d.out | grep -v "skipped: connection .* is skipped since" |
-			grep -v "unsupported\|has no\|cannot\|checks no\|checks with\|pings every\|runs no\|no query" ||
+			grep -v "unsupported\|has no\|cannot\|checks no\|checks with\|pings every\|runs no\|no query\|below 30 s\|below 10 s" ||
 			return 1
 	done
 '
