@@ -6,7 +6,7 @@
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
 # DRIVER: pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
-# ruby-mysql2 connector-cpp java sqlalchemy hikaricp (mysqljs and
+# ruby-mysql2 connector-cpp java sqlalchemy hikaricp doctrine (mysqljs and
 # mysqljs-pool are node, go-pool is go; default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
@@ -18,7 +18,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy hikaricp"
+all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy hikaricp doctrine"
 want=${*:-$all}
 
 pkgs_for() {
@@ -28,6 +28,7 @@ pkgs_for() {
 	aiomysql) echo python3 python3-aiomysql ;;
 	sqlalchemy) echo python3 python3-pymysql python3-sqlalchemy ;;
 	php) echo php-cli php-mysql ;;
+	doctrine) echo php-cli php-mysql php-doctrine-dbal ;;
 	node) command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 		echo nodejs npm ;;
 	go) echo golang-go golang-github-go-sql-driver-mysql-dev ;;

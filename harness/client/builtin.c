@@ -128,8 +128,9 @@ static int unsupported(const struct ga_driver_conn *conn,
 		snprintf(why, len, "the built-in client has no pool: "
 			 "libmysqlclient keeps no connections to lend; "
 			 "connection '%s' of pool '%s' needs a pool's driver "
-			 "(--client sqlalchemy, go-pool, mysqljs-pool or "
-			 "hikaricp: drivers/README.md, \"Pools\")",
+			 "(--client sqlalchemy, go-pool, mysqljs-pool, "
+			 "hikaricp or doctrine: drivers/README.md, "
+			 "\"Pools\")",
 			 conn->decl->name, conn->decl->pool.name);
 		return 1;
 	}

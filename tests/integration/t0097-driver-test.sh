@@ -165,6 +165,8 @@ installed() {
 		{ echo "drivers/go is not built (drivers/install-deps.sh go)"; return 1; } ;;
 	mysqljs-pool) command -v node > /dev/null && test -d "$DRIVERS/node/node_modules/mysql" ||
 		{ echo "no node or no mysql in drivers/node (drivers/install-deps.sh node)"; return 1; } ;;
+	doctrine) php -r 'exit(extension_loaded("pdo_mysql") && stream_resolve_include_path("Doctrine/DBAL/autoload.php") ? 0 : 1);' 2>/dev/null ||
+		{ echo "no php-cli with pdo_mysql, or no php-doctrine-dbal"; return 1; } ;;
 	hikaricp) command -v java > /dev/null &&
 		test -f /usr/share/java/mariadb-java-client.jar &&
 		test -f /usr/share/java/HikariCP.jar && test -f /usr/share/java/slf4j-jdk14.jar ||
