@@ -92,14 +92,18 @@ deps:
 
 # DEPS_DRIVERS: the client drivers whose toolchains "make deps" installs
 # (drivers/install-deps.sh: pymysql mysqlclient aiomysql php node go perl
-# perl-dbd-mysql ruby-mysql2 connector-cpp java; node brings mysql2, the
-# MariaDB Node.js connector and mysqljs); default all but java,
+# perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy hikaricp
+# doctrine; node brings
+# mysql2, the MariaDB Node.js connector, mysqljs and mysqljs's pool, go
+# database/sql's pool too); default all but java,
 # ruby-mysql2 (7 s: Ruby) and connector-cpp (14 s: packages and g++),
-# what "make check" runs (aiomysql and perl-dbd-mysql add 2.5 s each).  A job that needs fewer
+# what "make check" runs (aiomysql and perl-dbd-mysql add 2.5 s each,
+# sqlalchemy 7 s: the pools' driver t0020 and t0125 run, doctrine 7 s;
+# hikaricp is left out with java: a JDK).  A job that needs fewer
 # names them ("make deps DEPS_DRIVERS=pymysql"); empty installs none
 # ("make deps DEPS_DRIVERS=", a report job, the built-in client only).
 # ci/run-goneaway.sh passes those of the job's clients (docs/connectors.md "In CI").
-DEPS_DRIVERS ?= pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
+DEPS_DRIVERS ?= pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql sqlalchemy doctrine
 
 # What only the tests need, not "make run": chromium loads the HTML
 # results page headless (t0099-html), python3-yaml parses the CI

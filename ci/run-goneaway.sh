@@ -35,10 +35,11 @@
 #                          installs (drivers/install-deps.sh names:
 #                          pymysql mysqlclient aiomysql php node go perl
 #                          perl-dbd-mysql ruby-mysql2 connector-cpp
-#                          java).
+#                          java sqlalchemy hikaricp doctrine).
 #                          Default: those of the clients of drivers.list
-#                          the job runs (mysql2 and mysqljs are node,
-#                          php-pdo php ...),
+#                          the job runs (mysql2, mysqljs and
+#                          mysqljs-pool are node, php-pdo php, go-pool
+#                          go ...),
 #                          none for builtin and cmd: clients (your own
 #                          driver brings its own); "" installs none.
 # Exit status is goneaway's: 0 all PASS, 1 FAIL, 2 bad file or option,
@@ -97,8 +98,11 @@ driver_of() {
 	mysqlclient) echo mysqlclient ;;
 	aiomysql) echo aiomysql ;;
 	php-mysqli|php-pdo) echo php ;;
-	mysql2|mariadb-node|mysqljs) echo node ;;
-	go) echo go ;;
+	mysql2|mariadb-node|mysqljs|mysqljs-pool) echo node ;;
+	go|go-pool) echo go ;;
+	sqlalchemy) echo sqlalchemy ;;
+	hikaricp) echo hikaricp ;;
+	doctrine) echo doctrine ;;
 	perl) echo perl ;;
 	perl-dbd-mysql) echo perl-dbd-mysql ;;
 	ruby-mysql2) echo ruby-mysql2 ;;

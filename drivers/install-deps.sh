@@ -6,7 +6,8 @@
 #     sudo drivers/install-deps.sh [DRIVER ...]
 #
 # DRIVER: pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
-# ruby-mysql2 connector-cpp java (mysqljs is node; default: all).
+# ruby-mysql2 connector-cpp java sqlalchemy hikaricp doctrine (mysqljs and
+# mysqljs-pool are node, go-pool is go; default: all).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
@@ -17,7 +18,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java"
+all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy hikaricp doctrine"
 want=${*:-$all}
 
 pkgs_for() {
@@ -28,7 +29,9 @@ pkgs_for() {
 	pymysql) echo python3 python3-pymysql python3-cryptography ;;
 	mysqlclient) echo python3 python3-mysqldb ;;
 	aiomysql) echo python3 python3-aiomysql python3-cryptography ;;
+	sqlalchemy) echo python3 python3-pymysql python3-cryptography python3-sqlalchemy ;;
 	php) echo php-cli php-mysql ;;
+	doctrine) echo php-cli php-mysql php-doctrine-dbal ;;
 	node) command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 		echo nodejs npm ;;
 	go) echo golang-go golang-github-go-sql-driver-mysql-dev ;;
@@ -38,6 +41,8 @@ pkgs_for() {
 	connector-cpp) echo g++ libmysqlcppconn-dev nlohmann-json3-dev ;;
 	java) command -v java >/dev/null 2>&1 || echo default-jdk-headless
 		echo libmariadb-java libjna-java ;;
+	hikaricp) command -v java >/dev/null 2>&1 || echo default-jdk-headless
+		echo libmariadb-java libjna-java libhikaricp-java libslf4j-java ;;
 	*) echo "install-deps.sh: unknown driver '$1' (known: $all)" >&2
 	   exit 2 ;;
 	esac
@@ -96,7 +101,8 @@ for d in $want; do
 		;;
 	go)
 		bin="$here/go/goneaway-driver-go"
-		if [ ! -x "$bin" ] || [ "$here/go/main.go" -nt "$bin" ]; then
+		if [ ! -x "$bin" ] || [ "$here/go/main.go" -nt "$bin" ] ||
+		   [ "$here/go/pool.go" -nt "$bin" ]; then
 			echo "install-deps.sh: go build drivers/go"
 			(cd "$here/go" && GO111MODULE=off GOPATH=/usr/share/gocode \
 				GOFLAGS= go build -o goneaway-driver-go .)

@@ -172,6 +172,7 @@ type request struct {
 	Params  []json.RawMessage      `json:"params"`
 	Batch   int64                  `json:"batch"`
 	EveryMs int64                  `json:"every_ms"`
+	Pool    map[string]interface{} `json:"pool"` // a pool's connect (pool.go)
 }
 
 type reply map[string]interface{}
@@ -383,17 +384,10 @@ func (s *session) shut() {
 	s.active = false
 }
 
-func (s *session) connect(r *request) error {
-	o := r.Options
-	if o == nil {
-		o = map[string]interface{}{}
-	}
-	s.shut()
-	s.interpolate, s.hasPrepared = false, false
-	s.closed = nil
-	if optOn(o, "interactive") {
-		return unsupported{"go-sql-driver cannot set CLIENT_INTERACTIVE"}
-	}
+// config: the go-sql-driver configuration of a connect request r, its
+// options o: the address, the account, the timeouts, TLS and the driver
+// options.
+func config(r *request, o map[string]interface{}) (*mysql.Config, error) {
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd, cfg.DBName = r.User, r.Pass, r.DB
 	if t, _ := o["transport"].(string); t == "socket" {
@@ -417,9 +411,27 @@ func (s *session) connect(r *request) error {
 	case "required":
 		cfg.TLSConfig = "skip-verify"
 	default:
-		return unsupported{"tls=" + tls}
+		return nil, unsupported{"tls=" + tls}
 	}
 	if err := driverOptions(cfg, o); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func (s *session) connect(r *request) error {
+	o := r.Options
+	if o == nil {
+		o = map[string]interface{}{}
+	}
+	s.shut()
+	s.interpolate, s.hasPrepared = false, false
+	s.closed = nil
+	if optOn(o, "interactive") {
+		return unsupported{"go-sql-driver cannot set CLIENT_INTERACTIVE"}
+	}
+	cfg, err := config(r, o)
+	if err != nil {
 		return err
 	}
 	// keepalive: {} or absent is go's own
@@ -711,14 +723,27 @@ func main() {
 	// go-sql-driver logs some failures ("packets.go:36: unexpected EOF") on
 	// its own logger: to stderr, the evidence
 	mysql.SetLogger(logger{})
-	write(reply{"hello": "goneaway-driver", "protocol": 3, "driver": "go",
-		"features":    []string{"params", "fetch-pace", "driver-options", "keepalive"},
-		"library":     "go-sql-driver/mysql " + libraryVersion,
-		"version":     libraryVersion,
-		"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),
-		"unsupported": unsupportedSteps})
+	// --pool: the go-pool driver, database/sql's pool (pool.go)
+	pooled := len(os.Args) > 1 && os.Args[1] == "--pool"
+	if pooled {
+		write(reply{"hello": "goneaway-driver", "protocol": 3,
+			"driver":      "go-pool",
+			"features":    []string{"params", "fetch-pace", "driver-options", "pool"},
+			"library":     "go-sql-driver/mysql " + libraryVersion + ", the pool of Go's " + poolName,
+			"version":     libraryVersion,
+			"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),
+			"unsupported": poolUnsupported})
+	} else {
+		write(reply{"hello": "goneaway-driver", "protocol": 3, "driver": "go",
+			"features":    []string{"params", "fetch-pace", "driver-options", "keepalive"},
+			"library":     "go-sql-driver/mysql " + libraryVersion,
+			"version":     libraryVersion,
+			"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),
+			"unsupported": unsupportedSteps})
+	}
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)
 	s := &session{ctx: context.Background()}
+	p := &poolSession{ctx: context.Background()}
 	for {
 		line, err := in.ReadBytes('\n')
 		if len(strings.TrimSpace(string(line))) > 0 {
@@ -727,7 +752,12 @@ func main() {
 				fmt.Fprintf(os.Stderr, "not a JSON request: %v\n", jerr)
 				os.Exit(2)
 			}
-			rep := s.handle(&r)
+			var rep reply
+			if pooled {
+				rep = p.handle(&r, r.Pool)
+			} else {
+				rep = s.handle(&r)
+			}
 			rep["id"] = r.ID
 			write(rep)
 		}

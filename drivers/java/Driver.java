@@ -84,15 +84,10 @@ public class Driver {
 		stmt = null;
 	}
 
-	@SuppressWarnings("unchecked")
-	Map<String, Object> connect(Map<String, Object> r) throws Exception {
-		Map<String, Object> o = r.get("options") instanceof Map ?
-			(Map<String, Object>) r.get("options") : new LinkedHashMap<>();
-		if (conn != null) {
-			shut();
-			try { conn.close(); } catch (SQLException e) { }
-			conn = null;
-		}
+	// The connection's options as Connector/J properties into p, and its
+	// URL: what connect opens, and what the hikaricp driver's pool opens
+	// (HikariDriver.java).
+	static String jdbc(Map<String, Object> r, Map<String, Object> o, Properties p) throws Unsupported {
 		if (num(o.get("write_timeout")) > 0)
 			throw new Unsupported("Connector/J has no write timeout");
 		if (num(o.get("max_allowed_packet")) > 0)
@@ -102,7 +97,6 @@ public class Driver {
 			throw new Unsupported("Connector/J 2.7's tcpKeepAlive turns SO_KEEPALIVE on with the kernel's times: it cannot set keepalive's idle time, interval or count");
 		if (on(o.get("reconnect")))
 			throw new Unsupported("Connector/J 2.7 reconnects only in its failover modes");
-		Properties p = new Properties();
 		p.setProperty("user", str(r.get("user")));
 		p.setProperty("password", str(r.get("password")));
 		p.setProperty("useServerPrepStmts", "true");
@@ -131,7 +125,6 @@ public class Driver {
 		// to MariaDB 10.2.22+/10.3.13+: see reset())
 		p.setProperty("useResetConnection", "true");
 		driverOptions(p, o.get("driver_options"));
-		resetSends = Boolean.parseBoolean(p.getProperty("useResetConnection"));
 		String host = str(r.get("host"));
 		long port = num(r.get("port")) > 0 ? num(r.get("port")) : 3306;
 		if ("socket".equals(o.get("transport"))) {
@@ -139,8 +132,23 @@ public class Driver {
 			host = "localhost";
 		}
 		String db = str(r.get("database"));
+		return "jdbc:mariadb://" + host + ":" + port + "/" + db;
+	}
+
+	@SuppressWarnings("unchecked")
+	Map<String, Object> connect(Map<String, Object> r) throws Exception {
+		Map<String, Object> o = r.get("options") instanceof Map ?
+			(Map<String, Object>) r.get("options") : new LinkedHashMap<>();
+		if (conn != null) {
+			shut();
+			try { conn.close(); } catch (SQLException e) { }
+			conn = null;
+		}
+		Properties p = new Properties();
+		String url = jdbc(r, o, p);
+		resetSends = Boolean.parseBoolean(p.getProperty("useResetConnection"));
 		api = "DriverManager.getConnection";
-		conn = DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/" + db, p);
+		conn = DriverManager.getConnection(url, p);
 		return new LinkedHashMap<>();
 	}
 

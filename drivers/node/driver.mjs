@@ -4,6 +4,7 @@
 //     node drivers/node/driver.mjs mysql2 [--connector-version X.Y.Z]
 //     node drivers/node/driver.mjs mariadb [--connector-version X.Y.Z]
 //     node drivers/node/driver.mjs mysql [--connector-version X.Y.Z]
+//     node drivers/node/driver.mjs mysql-pool [--connector-version X.Y.Z]
 //
 // Needs Node.js >= 18 and `npm ci` in this directory (drivers/install-deps.sh).
 // With --connector-version (goneaway run --client mysql2@X.Y.Z) the
@@ -17,7 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const STEPS = ['connect', 'query', 'ping', 'close', 'prepare', 'execute',
-  'long-data', 'stream', 'fetch', 'fork', 'reset', 'change-user'];
+  'long-data', 'stream', 'fetch', 'fork', 'reset', 'change-user',
+  'borrow', 'return', 'evict'];
 
 class Unsupported extends Error {}
 class NotConnected extends Error {}
@@ -452,6 +454,188 @@ class Mysqljs extends Mysql2 {
   firstValue(row, st) { return text(st.v0); }
 }
 
+// ------------------------------------------------------- mysqljs's pool
+
+// mysqljs's own pool (mysql.createPool), for a connection of a pool
+// (docs/scenario-format.md, "pool NAME ..."): connect makes it (it opens
+// nothing), borrow is pool.getConnection, return connection.release(),
+// evict connection.destroy(), a query with nothing borrowed
+// pool.query(), close pool.end().  A plain connection is the mysqljs
+// driver's.  size is connectionLimit; the pool pings every free
+// connection it lends (Pool#acquireConnection), always: pre_ping=off is
+// unsupported, and so are recycle, idle_timeout and a validation query,
+// which mysqljs 2.18 does not have.  What it did is seen where it says
+// it: its 'connection' event (opened), the ping it sends before lending
+// a free connection (revalidated when it answered), its
+// _purgeConnection (discarded: after a failed ping, an 'end' or a fatal
+// 'error' of a connection it holds) and a pooled connection's 'error'
+// event (error: PROTOCOL_CONNECTION_LOST when the server closes an idle
+// one), each passed on unchanged.
+const POOL_RUNS = 'the mysqljs-pool driver runs connect, query, ping, borrow, return, evict and close on a pool\'s connection';
+
+class MysqljsPool extends Mysqljs {
+  constructor(ver) {
+    super(ver);
+    this.name = 'mysqljs-pool';
+    this.library = `mysqljs ${version('mysql', ver)} (its Pool)`;
+    this.pooled = true;
+    this.held = null;
+    this.heldThread = 0;
+    this.events = [];
+    this.unsupported = {
+      ...this.unsupported,
+      stream: `${POOL_RUNS}; a streamed result is the mysqljs driver's`,
+      fetch: `${POOL_RUNS}; a streamed result is the mysqljs driver's`,
+      'change-user': `${POOL_RUNS}; changeUser is the mysqljs driver's`,
+    };
+  }
+
+  add(event, conn, detail) {
+    const e = { event };
+    if (conn && conn.threadId) e.thread = conn.threadId;
+    if (detail) e.detail = String(detail).slice(0, 200);
+    this.events.push(e);
+  }
+
+  poolEvents() { const e = this.events; this.events = []; return e; }
+
+  tid() { return this.heldThread; }
+
+  async connect(req, o, s) {
+    const p = req.pool;
+    if (!p) throw new Unsupported('mysqljs-pool is mysqljs\'s Pool: a plain connection (no pool=) is the mysqljs driver\'s (--client mysqljs)');
+    if (p.pre_ping === false) throw new Unsupported('mysqljs 2.18\'s pool pings every free connection it lends (Pool#acquireConnection): it cannot lend one unchecked');
+    if (p.recycle_ms !== null && p.recycle_ms !== undefined) throw new Unsupported('mysqljs 2.18\'s pool has no age limit (no maxLifetime)');
+    if (p.idle_timeout_ms !== null && p.idle_timeout_ms !== undefined) throw new Unsupported('mysqljs 2.18\'s pool has no idle timeout');
+    if (p.validation !== null && p.validation !== undefined) throw new Unsupported('mysqljs 2.18\'s pool checks with COM_PING, no query of one\'s own');
+    if (truthy(o.reconnect)) throw new Unsupported('mysqljs has no automatic reconnect (only pools replace connections)');
+    if (o.write_timeout) throw new Unsupported('mysqljs has no write timeout');
+    if (o.max_allowed_packet) throw new Unsupported("mysqljs has no option for the client's max_allowed_packet");
+    const cfg = { user: req.user, password: req.password ?? '', database: req.database || undefined };
+    if (o.transport === 'socket') cfg.socketPath = req.socket;
+    else { cfg.host = req.host; cfg.port = Number(req.port || 3306); }
+    if (o.connect_timeout) cfg.connectTimeout = Number(o.connect_timeout) * 1000;
+    const tls = o.tls ?? 'off';
+    if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
+    else if (tls !== 'off') throw new Unsupported(`tls=${tls}`);
+    applyDriverOptions(cfg, o.driver_options,
+      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast', 'connectionLimit'],
+      (k) => this.unknownOption(k), this.library);
+    if (cfg.flags !== undefined) this.checkFlags(cfg.flags);
+    if (truthy(o.interactive)) cfg.flags = cfg.flags ? `${cfg.flags},INTERACTIVE` : 'INTERACTIVE';
+    this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
+    s.api = 'mysql.createPool';
+    if (p.size !== null && p.size !== undefined) {
+      cfg.connectionLimit = Number(p.size);
+      s.api += ' (connectionLimit)';
+    }
+    let pool;
+    try {
+      pool = this.m.createPool(cfg);
+    } catch (e) {
+      throw new Unsupported(`mysqljs refuses the configuration: ${e.message}`);
+    }
+    pool.on('connection', (c) => {
+      this.add('opened', c);
+      c.on('error', (e) => {
+        log(`mysqljs pooled connection error event: ${e.code} ${e.message}`);
+        this.add('error', c, `'error' event: ${e.code}`);
+        c.goneawayError = e.code;
+      });
+    });
+    pool.on('acquire', (c) => { this.acquired = c; });
+    // the ping before a free connection is lent, passed on
+    const acquire = pool.acquireConnection;
+    pool.acquireConnection = (conn, cb) => {
+      const ping = conn.ping;
+      conn.ping = (opts, done) => ping.call(conn, opts, (e) => {
+        conn.ping = ping;
+        if (!e) this.add('revalidated', conn, 'COM_PING before lending it');
+        else this.pingError = e;
+        done(e);
+      });
+      return acquire.call(pool, conn, cb);
+    };
+    const purge = pool._purgeConnection;
+    pool._purgeConnection = (conn, ...rest) => {
+      const why = this.pingError ? `its ping failed: ${this.pingError.code}`
+        : conn.goneawayError ? `after its 'error' event (${conn.goneawayError})`
+          : conn === this.evicting ? 'destroy()' : 'its connection ended';
+      this.pingError = null;
+      this.add('discarded', conn, why);
+      return purge.call(pool, conn, ...rest);
+    };
+    this.conn = pool;
+    this.held = null;
+    this.heldThread = 0;
+  }
+
+  borrow(req, s) {
+    if (this.held) throw new NotConnected('a connection is borrowed already: return or evict it first');
+    s.api = 'pool.getConnection';
+    return new Promise((resolve, reject) => this.conn.getConnection((e, c) => {
+      if (e) return reject(e);
+      this.held = c;
+      this.heldThread = c.threadId || 0;
+      resolve({});
+    }));
+  }
+
+  return(req, s) {
+    if (!this.held) throw new NotConnected('no borrowed connection to return');
+    s.api = 'connection.release';
+    const c = this.held;
+    this.held = null;
+    c.release();
+    return {};
+  }
+
+  evict(req, s) {
+    if (!this.held) throw new NotConnected('no borrowed connection to evict');
+    s.api = 'connection.destroy';
+    const c = this.held;
+    this.held = null;
+    this.heldThread = 0;
+    this.evicting = c;
+    c.destroy();
+    this.evicting = null;
+    return {};
+  }
+
+  query(req, s) {
+    const st = { hasV0: false };
+    if (this.held) {
+      s.api = 'connection.query';
+      return new Promise((resolve, reject) => this.held.query(this.q(req.sql ?? '', st), (e) => {
+        if (e) return reject(e);
+        resolve(st.hasV0 ? { value: text(st.v0) } : {});
+      }));
+    }
+    s.api = 'pool.query';
+    this.acquired = null;
+    return new Promise((resolve, reject) => this.conn.query(this.q(req.sql ?? '', st), (e) => {
+      if (this.acquired && this.acquired.threadId) this.heldThread = this.acquired.threadId;
+      if (e) return reject(e);
+      resolve(st.hasV0 ? { value: text(st.v0) } : {});
+    }));
+  }
+
+  ping(req, s) {
+    if (!this.held) throw new Unsupported('mysqljs\'s pool has no ping of its own (it pings what it lends): borrow, then ping');
+    s.api = 'connection.ping';
+    return new Promise((resolve, reject) => this.held.ping((e) => (e ? reject(e) : resolve({}))));
+  }
+
+  close(req, s) {
+    s.api = 'pool.end';
+    const p = this.conn;
+    this.conn = null;
+    this.held = null;
+    this.heldThread = 0;
+    return new Promise((resolve, reject) => p.end((e) => (e ? reject(e) : resolve({}))));
+  }
+}
+
 // -------------------------------------------------------------- mariadb
 
 class MariaDB {
@@ -648,6 +832,11 @@ async function handle(c, req) {
     if (step !== 'connect' && !c.conn) throw new NotConnected('no connection: no successful connect step before this one');
     if (step === 'connect') {
       const o = req.options || {};
+      if (c.pooled && c.conn) {
+        const old = c.conn;
+        c.conn = null;
+        try { await new Promise((r) => old.end(() => r())); } catch (e) { /* gone */ }
+      }
       if (c.conn) {
         const old = c.conn;
         c.conn = null;
@@ -683,6 +872,7 @@ async function handle(c, req) {
   rep.elapsed_ms = Math.round(Number(process.hrtime.bigint() - t0) / 1e3) / 1e3;
   rep.thread_before = before;
   rep.thread_after = c.tid();
+  if (c.pooled) rep.pool_events = c.poolEvents();
   return rep;
 }
 
@@ -690,9 +880,9 @@ async function main() {
   const mode = process.argv[2];
   const vi = process.argv.indexOf('--connector-version');
   const ver = vi > 0 ? process.argv[vi + 1] : undefined;
-  const pkg = mode;
-  if (!['mysql2', 'mariadb', 'mysql'].includes(mode) || (vi > 0 && !/^\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/.test(ver || ''))) {
-    log('usage: node driver.mjs mysql2|mariadb|mysql [--connector-version X.Y.Z]');
+  const pkg = mode === 'mysql-pool' ? 'mysql' : mode;
+  if (!['mysql2', 'mariadb', 'mysql', 'mysql-pool'].includes(mode) || (vi > 0 && !/^\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/.test(ver || ''))) {
+    log('usage: node driver.mjs mysql2|mariadb|mysql|mysql-pool [--connector-version X.Y.Z]');
     process.exit(2);
   }
   if (ver && !existsSync(join(pkgDir(pkg, ver), 'package.json'))) {
@@ -702,10 +892,13 @@ async function main() {
   let c;
   if (mode === 'mysql2') c = new Mysql2(ver);
   else if (mode === 'mysql') c = new Mysqljs(ver);
+  else if (mode === 'mysql-pool') c = new MysqljsPool(ver);
   else { c = new MariaDB(); await c.init(ver); }
   process.stdout.write(JSON.stringify({
     hello: 'goneaway-driver', protocol: 3,
-    features: ['params', 'fetch-pace', 'driver-options', 'keepalive'], driver: c.name, library: c.library,
+    // a pool's connections (mysqljs-pool) take no keepalive
+    features: ['params', 'fetch-pace', 'driver-options'].concat(c.pooled ? ['pool'] : ['keepalive']),
+    driver: c.name, library: c.library,
     version: c.version, runtime: `Node.js ${process.version}`, unsupported: c.unsupported,
   }) + '\n');
   // a connection that dies between requests must not end the process

@@ -635,12 +635,13 @@ class PdoSession extends Session
 		return $f;
 	}
 
-	public function do_connect(array $req): array
+	/* A connect request's PDO_mysql DSN and attributes (and mysqlnd's
+	 * read timeout, an ini setting read at connect): what PdoSession
+	 * connects with, and Doctrine DBAL's pdo_mysql driver
+	 * (drivers/php/doctrine.php). */
+	public static function connect_args(array $req): array
 	{
 		$o = $req['options'] ?? [];
-		$this->pdo = null;              /* COM_QUIT, if one was open */
-		$this->stream = null;
-		$this->stmt = null;
 		if (truthy($o['reconnect'] ?? false))
 			throw new Unsupported('mysqlnd has no automatic reconnect');
 		if (!empty($o['write_timeout']))
@@ -675,6 +676,15 @@ class PdoSession extends Session
 				(int)($req['port'] ?? 3306);
 		if (!empty($req['database']))
 			$dsn .= ';dbname=' . $req['database'];
+		return [$dsn, $attr];
+	}
+
+	public function do_connect(array $req): array
+	{
+		$this->pdo = null;              /* COM_QUIT, if one was open */
+		$this->stream = null;
+		$this->stmt = null;
+		[$dsn, $attr] = self::connect_args($req);
 		$this->api = 'new PDO';
 		$this->thread = 0;
 		$pdo = new PDO($dsn, $req['user'] ?? '', $req['password'] ?? '',
@@ -839,4 +849,6 @@ function main(array $argv): int
 	return 0;
 }
 
-exit(main($argv));
+/* drivers/php/doctrine.php takes the sessions and helpers from here */
+if (realpath($_SERVER['SCRIPT_FILENAME'] ?? '') === __FILE__)
+	exit(main($argv));

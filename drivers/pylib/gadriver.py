@@ -21,7 +21,8 @@ PROTOCOL = 3
 # "Versions"): goneaway sends no other
 FEATURES = ["params", "fetch-pace", "driver-options", "keepalive"]
 STEPS = ("connect", "query", "ping", "close", "prepare", "execute",
-         "long-data", "stream", "fetch", "fork", "reset", "change-user")
+         "long-data", "stream", "fetch", "fork", "reset", "change-user",
+         "borrow", "return", "evict")
 
 
 class Unsupported(Exception):
@@ -132,6 +133,10 @@ class Session:
     version = None
     unsupported_steps = {}
     errors = ()
+    # a pool's driver (protocol 3) declares "pool" and defines
+    # pool_events(): what its pool did since the last reply
+    protocol = PROTOCOL
+    features = FEATURES
 
     def __init__(self):
         self.conn = None
@@ -160,8 +165,8 @@ class Session:
             return 0
 
     def greeting(self):
-        g = {"hello": "goneaway-driver", "protocol": PROTOCOL,
-             "features": FEATURES,
+        g = {"hello": "goneaway-driver", "protocol": self.protocol,
+             "features": self.features,
              "driver": self.name, "library": self.library,
              "runtime": "Python %s" % platform.python_version(),
              "unsupported": dict(self.unsupported_steps)}
@@ -177,7 +182,10 @@ class Session:
         if step in self.unsupported_steps:
             return {"result": "unsupported",
                     "message": self.unsupported_steps[step]}
-        method = getattr(self, "do_" + step.replace("-", "_"))
+        method = getattr(self, "do_" + step.replace("-", "_"), None)
+        if method is None:
+            return {"result": "unsupported",
+                    "message": "%s has no %s step" % (self.name, step)}
         self.api = step
         self.rows = None
         rep = {}
@@ -224,6 +232,8 @@ class Session:
         rep["elapsed_ms"] = round(elapsed, 3)
         rep["thread_before"] = before if step != "connect" else 0
         rep["thread_after"] = self.tid()
+        if hasattr(self, "pool_events"):
+            rep["pool_events"] = self.pool_events()
         return rep
 
     # -- fork, shared by every Python connector

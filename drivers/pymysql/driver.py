@@ -30,6 +30,48 @@ TAKEN = {"host", "port", "user", "password", "passwd", "database", "db",
          "conv", "autocommit", "read_default_file"}
 
 
+def connect_kwargs(req, library):
+    """pymysql.connect()'s keyword arguments for a connect request req:
+    the address, the account, the timeouts, TLS and the driver options
+    (shared with the sqlalchemy driver, whose pool connects through
+    PyMySQL)."""
+    o = req.get("options") or {}
+    kw = {"user": req.get("user"), "password": req.get("password") or "",
+          "database": req.get("database") or None,
+          "conv": {},               # values as the server's text
+          "autocommit": None,       # the server's: no SET at connect
+          "read_default_file": None}
+    if o.get("transport", "tcp") == "socket":
+        kw["unix_socket"] = req.get("socket")
+    else:
+        kw["host"] = req.get("host")
+        kw["port"] = int(req.get("port") or 3306)
+    for k in ("connect_timeout", "read_timeout", "write_timeout"):
+        if o.get(k):
+            kw[k] = int(o[k])
+    if o.get("max_allowed_packet"):
+        kw["max_allowed_packet"] = int(o["max_allowed_packet"])
+    gadriver.no_keepalive(o, "PyMySQL has no option for TCP keepalive's "
+                          "times (it turns SO_KEEPALIVE on with the "
+                          "kernel's)")
+    if truthy(o.get("interactive")):
+        kw["client_flag"] = CLIENT.INTERACTIVE
+    tls = o.get("tls", "off")
+    if tls == "required":
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        kw["ssl"] = ctx
+    elif tls in ("off", None):
+        kw["ssl_disabled"] = True
+    else:
+        raise Unsupported("tls=%s" % tls)
+    # the connector's own options: pymysql.connect()'s parameters
+    kw.update(gadriver.driver_kwargs(
+        o.get("driver_options"), TAKEN, KNOWN, library))
+    return kw
+
+
 class PyMySQL(gadriver.Session):
     name = "pymysql"
     library = "PyMySQL %s" % pymysql.__version__
@@ -63,43 +105,11 @@ class PyMySQL(gadriver.Session):
         o = req.get("options") or {}
         if self.conn is not None:
             self.close_quietly()
-        kw = {"user": req.get("user"), "password": req.get("password") or "",
-              "database": req.get("database") or None,
-              "conv": {},               # values as the server's text
-              "autocommit": None,       # the server's: no SET at connect
-              "read_default_file": None}
-        if o.get("transport", "tcp") == "socket":
-            kw["unix_socket"] = req.get("socket")
-        else:
-            kw["host"] = req.get("host")
-            kw["port"] = int(req.get("port") or 3306)
-        for k in ("connect_timeout", "read_timeout", "write_timeout"):
-            if o.get(k):
-                kw[k] = int(o[k])
-        if o.get("max_allowed_packet"):
-            kw["max_allowed_packet"] = int(o["max_allowed_packet"])
-        gadriver.no_keepalive(o, "PyMySQL has no option for TCP "
-                              "keepalive's times (it turns SO_KEEPALIVE on "
-                              "with the kernel's)")
-        if truthy(o.get("interactive")):
-            kw["client_flag"] = CLIENT.INTERACTIVE
-        tls = o.get("tls", "off")
-        if tls == "required":
-            ctx = ssl.create_default_context()
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-            kw["ssl"] = ctx
-        elif tls in ("off", None):
-            kw["ssl_disabled"] = True
-        else:
-            raise Unsupported("tls=%s" % tls)
-        # the connector's own options: pymysql.connect()'s parameters
-        kw.update(gadriver.driver_kwargs(
-            o.get("driver_options"), TAKEN, KNOWN, self.library))
+        kw = connect_kwargs(req, self.library)
         self.reconnect = truthy(o.get("reconnect"))
         self.api = "pymysql.connect"
         self.conn = pymysql.connect(**kw)
-        if tls == "required" and not isinstance(self.conn._sock,
+        if o.get("tls") == "required" and not isinstance(self.conn._sock,
                                                 ssl.SSLSocket):
             # PyMySQL falls back to plain TCP when the server offers no
             # TLS: "required" is the driver's check, not the connector's

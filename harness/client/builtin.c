@@ -122,6 +122,18 @@ static int unsupported(const struct ga_driver_conn *conn,
 	const struct ga_driver_option *o;
 	size_t i;
 
+	/* a pool is a client of its own: a connector's pool, run by its
+	 * driver (drivers/README.md, "Pools"); libmysqlclient has none */
+	if (conn->decl->pool.line) {
+		snprintf(why, len, "the built-in client has no pool: "
+			 "libmysqlclient keeps no connections to lend; "
+			 "connection '%s' of pool '%s' needs a pool's driver "
+			 "(--client sqlalchemy, go-pool, mysqljs-pool, "
+			 "hikaricp or doctrine: drivers/README.md, "
+			 "\"Pools\")",
+			 conn->decl->name, conn->decl->pool.name);
+		return 1;
+	}
 #ifdef MARIADB_PACKAGE_VERSION
 	/* Connector/C 3.3.20's mysql_change_user on a connection whose
 	 * socket it has already closed after a failure writes into the

@@ -548,6 +548,10 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 	memset(&who, 0, sizeof(who));
 	ga_driver_identify(c->drv, &who);
 	ga_protocol_write_options(f, c->decl, &who, c->features);
+	/* a pool's settings only to a driver that declared pools
+	 * (unsupported() keeps a pool's steps from any other) */
+	if (c->decl->pool.line && (c->features & GA_FEATURE_POOL))
+		ga_protocol_write_pool(f, c->decl);
 }
 
 static int start(struct ga_driver_conn *c, const struct ga_step *step,
@@ -779,6 +783,13 @@ static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 		 ga_json_str(j, "message", ""));
 	snprintf(out->error_class, sizeof(out->error_class), "%s",
 		 ga_json_str(j, "error_class", ""));
+	if ((c->features & GA_FEATURE_POOL) &&
+	    ga_protocol_take_pool_events(j, out, note, sizeof(note))) {
+		died(c, "answered with a reply goneaway does not take "
+		     "(docs/driver-protocol.md)", err);
+		ga_error_prefix(err, "%s", note);
+		return GA_CALL_FAILED;
+	}
 	ga_protocol_take_described(j, c->running_kind, out, note,
 				   sizeof(note));
 	if (note[0])
@@ -797,7 +808,8 @@ static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 static void keep_thread(struct ga_driver_conn *c, const struct ga_outcome *out)
 {
 	if (c->running_kind == GA_STEP_CONNECT ||
-	    c->running_kind == GA_STEP_CLOSE)
+	    c->running_kind == GA_STEP_CLOSE ||
+	    c->running_kind == GA_STEP_EVICT)
 		c->thread_id = out->thread_after;
 	else if (out->result != GA_RESULT_ERROR && out->thread_after)
 		c->thread_id = out->thread_after;

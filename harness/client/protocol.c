@@ -41,6 +41,15 @@ static const struct ga_protocol_field members[] = {
 	{ "chunk", "integer", "bytes per piece" },
 	{ "mode", "string", "`\"close\"`, `\"exit\"` or `\"share\"`" },
 	{ "count", "integer", "`share`: the queries each process runs" },
+	{ "pool", "object", "`connect` on a connection of a pool: the "
+	  "pool's settings (below); absent on any other connection" },
+};
+
+static const struct ga_protocol_field pool_settings[GA_POOL_SET_COUNT] = {
+#define GA_PROTOCOL_POOL_ROW(name, key, type, meaning) \
+	[GA_POOL_SET_##name] = { key, type, meaning },
+	GA_PROTOCOL_POOL_MAP(GA_PROTOCOL_POOL_ROW)
+#undef GA_PROTOCOL_POOL_ROW
 };
 
 static const struct ga_protocol_field options[GA_OPTION_COUNT] = {
@@ -54,9 +63,11 @@ static const struct ga_protocol_field options[GA_OPTION_COUNT] = {
  * tests (check_protocol.c). */
 static const struct ga_protocol_request requests[GA_STEP_KIND_COUNT] = {
 	[GA_STEP_CONNECT] = { "connect", { "host", "port", "socket", "user",
-		"password", "database", "options" },
+		"password", "database", "options", "pool" },
 		"open a new connection (closing the previous one first, if "
-		"any)" },
+		"any); with `pool`, make the pool instead, with those "
+		"settings (it may open connections or not: `thread_after` "
+		"is one it opened, else 0)", NULL },
 	[GA_STEP_QUERY] = { "query", { "sql" },
 		"run the statement; read the whole result" },
 	[GA_STEP_SEND] = { "query", { "sql" },
@@ -98,6 +109,22 @@ static const struct ga_protocol_request requests[GA_STEP_KIND_COUNT] = {
 	[GA_STEP_DRAIN] = { NULL, { NULL },
 		"never sent: a `transport=raw` connection always uses the "
 		"built-in client" },
+	[GA_STEP_BORROW] = { "borrow", { NULL },
+		"take a connection from the pool, as an application does "
+		"(the pool may check, replace or open one first: "
+		"`pool_events` say what it did); the steps after it run on "
+		"that connection until `return` or `evict`.  Without a "
+		"borrowed connection a step runs on the pool itself (it "
+		"lends one for that call: `pool.query()`, `db.Query()`)",
+		"pool" },
+	[GA_STEP_RETURN] = { "return", { NULL },
+		"give the borrowed connection back to the pool, which keeps "
+		"it; `thread_after` is its thread (a `kill` after it KILLs "
+		"the connection idle in the pool)", "pool" },
+	[GA_STEP_EVICT] = { "evict", { NULL },
+		"give the borrowed connection back as broken: the pool "
+		"closes it (`invalidate()`, `evictConnection()`, "
+		"`destroy()`); `thread_after` 0", "pool" },
 };
 
 const struct ga_protocol_request *ga_protocol_request(enum ga_step_kind kind)
@@ -117,6 +144,11 @@ const struct ga_protocol_field *ga_protocol_members(size_t *n)
 const struct ga_protocol_field *ga_protocol_options(void)
 {
 	return options;
+}
+
+const struct ga_protocol_field *ga_protocol_pool_settings(void)
+{
+	return pool_settings;
 }
 
 bool ga_protocol_is_step(const char *name)
@@ -253,6 +285,112 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 	fputc('}', f);
 }
 
+void ga_protocol_write_pool(FILE *f, const struct ga_connection *c)
+{
+	const struct ga_pool_decl *d = &c->pool;
+	enum ga_protocol_pool_setting k;
+
+	fputs(",\"pool\":{", f);
+	for (k = 0; k < GA_POOL_SET_COUNT; k++) {
+		fprintf(f, "%s\"%s\":", k ? "," : "", pool_settings[k].name);
+		switch (k) {
+		case GA_POOL_SET_SIZE:
+			if (d->size > 0)
+				fprintf(f, "%ld", d->size);
+			else
+				fputs("null", f);
+			break;
+		case GA_POOL_SET_PRE_PING:
+			fputs(d->pre_ping < 0 ? "null" : d->pre_ping ? "true" :
+			      "false", f);
+			break;
+		case GA_POOL_SET_RECYCLE_MS:
+			if (d->recycle_ms > 0)
+				fprintf(f, "%ld", d->recycle_ms);
+			else
+				fputs("null", f);
+			break;
+		case GA_POOL_SET_IDLE_TIMEOUT_MS:
+			if (d->idle_timeout_ms > 0)
+				fprintf(f, "%ld", d->idle_timeout_ms);
+			else
+				fputs("null", f);
+			break;
+		case GA_POOL_SET_VALIDATION:
+			if (d->validation)
+				ga_json_write_string(f, d->validation,
+						     strlen(d->validation));
+			else
+				fputs("null", f);
+			break;
+		case GA_POOL_SET_COUNT:
+			break;
+		}
+	}
+	fputc('}', f);
+}
+
+#define POOL_EVENTS_MAX 32
+#define POOL_THREAD_MAX 9007199254740991.0     /* 2^53 - 1 */
+
+int ga_protocol_take_pool_events(const struct ga_json *j,
+				 struct ga_outcome *out, char *why,
+				 size_t len)
+{
+	const struct ga_json *evs = ga_json_get(j, "pool_events"), *ev, *v;
+	size_t i, used = 0;
+	int idx, n;
+
+	out->has_pool_events = false;
+	out->pool_events = 0;
+	out->pool_detail[0] = '\0';
+	if (!evs || evs->type == GA_JSON_NULL)
+		return 0;
+	if (evs->type != GA_JSON_ARRAY || evs->nitems > POOL_EVENTS_MAX) {
+		snprintf(why, len, "pool_events is not an array of at most %d "
+			 "events", POOL_EVENTS_MAX);
+		return -1;
+	}
+	for (i = 0; i < evs->nitems; i++) {
+		ev = &evs->items[i];
+		v = ev->type == GA_JSON_OBJECT ? ga_json_get(ev, "event") : NULL;
+		idx = v && v->type == GA_JSON_STRING ?
+		      ga_pool_event_find(v->str, v->len) : -1;
+		if (idx < 0) {
+			snprintf(why, len, "pool_events[%zu] is not an object "
+				 "whose \"event\" is a pool event (revalidated, "
+				 "discarded, expired, opened, error)", i);
+			return -1;
+		}
+		out->pool_events |= 1u << idx;
+		n = snprintf(out->pool_detail + used,
+			     sizeof(out->pool_detail) - used, "%s%s",
+			     used ? ", " : "", ga_pool_event_name((unsigned)idx));
+		used += n > 0 ? (size_t)n : 0;
+		v = ga_json_get(ev, "thread");
+		if (v && v->type == GA_JSON_NUMBER && v->num > 0 &&
+		    v->num <= POOL_THREAD_MAX && v->num == (double)(long)v->num &&
+		    used < sizeof(out->pool_detail)) {
+			n = snprintf(out->pool_detail + used,
+				     sizeof(out->pool_detail) - used,
+				     " thread %.0f", v->num);
+			used += n > 0 ? (size_t)n : 0;
+		}
+		v = ga_json_get(ev, "detail");
+		if (v && v->type == GA_JSON_STRING && v->len &&
+		    used < sizeof(out->pool_detail)) {
+			n = snprintf(out->pool_detail + used,
+				     sizeof(out->pool_detail) - used, " (%s)",
+				     v->str);
+			used += n > 0 ? (size_t)n : 0;
+		}
+		if (used >= sizeof(out->pool_detail))
+			used = sizeof(out->pool_detail) - 1;
+	}
+	out->has_pool_events = true;
+	return 0;
+}
+
 /* ---- the description ------------------------------------------------------ */
 
 static void jstr(FILE *f, const char *s)
@@ -307,6 +445,8 @@ static void describe_json(FILE *f)
 		}
 		fputs("], \"does\": ", f);
 		jstr(f, r->does);
+		fputs(", \"feature\": ", f);
+		jstr(f, r->feature);
 		fputc('}', f);
 		sep = ",\n";
 	}
@@ -315,6 +455,8 @@ static void describe_json(FILE *f)
 	json_fields(f, "members", mem, n);
 	fputs(",\n", f);
 	json_fields(f, "options", options, GA_OPTION_COUNT);
+	fputs(",\n", f);
+	json_fields(f, "pool", pool_settings, GA_POOL_SET_COUNT);
 	fputs("\n}\n", f);
 }
 
@@ -334,7 +476,9 @@ static void describe_markdown(FILE *f)
 		fprintf(f, "| `%s` | ", r->step);
 		for (m = 0; r->members[m]; m++)
 			fprintf(f, "%s`%s`", m ? ", " : "", r->members[m]);
-		fprintf(f, " | %s |\n", r->does);
+		fprintf(f, " | %s%s%s%s |\n", r->does,
+			r->feature ? " (feature `" : "",
+			r->feature ? r->feature : "", r->feature ? "`)" : "");
 	}
 	fputs("\nThe other client steps of the scenario language:\n\n", f);
 	for (k = 0; k < GA_STEP_KIND_COUNT; k++) {
@@ -352,6 +496,13 @@ static void describe_markdown(FILE *f)
 	for (o = 0; o < GA_OPTION_COUNT; o++)
 		fprintf(f, "| `%s` | %s | %s |\n", options[o].name,
 			options[o].type, options[o].meaning);
+	fputs("\n`pool` of `connect` (a connection of a pool only, each "
+	      "setting always sent; `null`: the scenario gives none, the "
+	      "pool's own default):\n\n"
+	      "| setting | JSON type | meaning |\n|---|---|---|\n", f);
+	for (o = 0; o < GA_POOL_SET_COUNT; o++)
+		fprintf(f, "| `%s` | %s | %s |\n", pool_settings[o].name,
+			pool_settings[o].type, pool_settings[o].meaning);
 }
 
 void ga_protocol_describe(FILE *f, bool markdown)

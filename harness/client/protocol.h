@@ -82,6 +82,52 @@ struct ga_protocol_field {
 	  "is answered `\"unsupported\"` with the reason (the connection's "  \
 	  "steps SKIP), never ignored")
 
+struct ga_json;
+
+/* The settings of a pool, in connect's "pool" member (a connection of
+ * a pool only), X(NAME, "name", "JSON type", "meaning").  A setting the
+ * scenario does not give is null: the pool's own default. */
+#define GA_PROTOCOL_POOL_MAP(X)                                             \
+	X(SIZE, "size", "integer or null",                                  \
+	  "the most connections the pool holds (1 to 100)")                 \
+	X(PRE_PING, "pre_ping", "boolean or null",                          \
+	  "`true`: the pool checks a connection before it lends it (a "     \
+	  "ping, or `validation`); `false`: it lends it as it is")          \
+	X(RECYCLE_MS, "recycle_ms", "integer or null",                      \
+	  "milliseconds: a connection older than this is closed and "       \
+	  "replaced, not lent (`pool_recycle`, `maxLifetime`, "             \
+	  "`SetConnMaxLifetime`)")                                          \
+	X(IDLE_TIMEOUT_MS, "idle_timeout_ms", "integer or null",            \
+	  "milliseconds: a connection idle in the pool longer than this is " \
+	  "closed (`idleTimeout`, `SetConnMaxIdleTime`)")                    \
+	X(VALIDATION, "validation", "string or null",                       \
+	  "the query the pool checks a connection with (`connectionTestQuery`)")
+
+enum ga_protocol_pool_setting {
+#define GA_PROTOCOL_POOL_ENUM(name, key, type, meaning) GA_POOL_SET_##name,
+	GA_PROTOCOL_POOL_MAP(GA_PROTOCOL_POOL_ENUM)
+#undef GA_PROTOCOL_POOL_ENUM
+	GA_POOL_SET_COUNT
+};
+
+/* The pool settings, GA_POOL_SET_COUNT of them, in map order. */
+const struct ga_protocol_field *ga_protocol_pool_settings(void);
+
+/* Writes ,"pool":{...} of a connect request for connection c (a
+ * connection of a pool): every setting, null where the scenario gives
+ * none. */
+void ga_protocol_write_pool(FILE *f, const struct ga_connection *c);
+
+/* A reply's "pool_events" into out (has_pool_events, pool_events,
+ * pool_detail): an array of objects, each with "event" (a word of
+ * GA_POOL_EVENT_MAP), optionally "thread" (a whole number) and "detail"
+ * (text).  Returns 0 (absent or null: nothing reported), or -1 with
+ * why[len] saying what is wrong: events decide verdicts, so a malformed
+ * one is the driver's failure. */
+int ga_protocol_take_pool_events(const struct ga_json *j,
+				 struct ga_outcome *out, char *why,
+				 size_t len);
+
 enum ga_protocol_option {
 #define GA_PROTOCOL_OPTION_ENUM(name, key, type, meaning) GA_OPTION_##name,
 	GA_PROTOCOL_OPTION_MAP(GA_PROTOCOL_OPTION_ENUM)
@@ -98,8 +144,10 @@ enum ga_protocol_option {
  * sent. */
 struct ga_protocol_request {
 	const char *step;
-	const char *members[8];
+	const char *members[10];
 	const char *does;
+	const char *feature;    /* the feature a driver declares to be sent
+				 * it ("pool"), NULL: every driver */
 };
 
 /* The row of a client step (GA_STEP_ON_CLIENT), NULL for any other. */
@@ -141,6 +189,9 @@ struct ga_json;
 #define GA_FEATURE_FETCH_PACE (1u << 1)      /* fetch's "batch", "every_ms" */
 #define GA_FEATURE_DRIVER_OPTIONS (1u << 2)  /* connect's "driver_options" */
 #define GA_FEATURE_KEEPALIVE (1u << 3)       /* connect's "keepalive" */
+#define GA_FEATURE_POOL (1u << 4)            /* a pool's connection: connect's
+					      * "pool", borrow, return, evict,
+					      * replies' "pool_events" */
 
 struct ga_protocol_feature {
 	unsigned bit;
@@ -163,7 +214,8 @@ int ga_protocol_greeting(const struct ga_json *hello, int *version,
 /* The features step needs, on connection c with the client who: params
  * for an execute with values, fetch-pace for a slow fetch, driver-options
  * for a connect with a driver option for who, keepalive for a connect
- * of a connection with keepalive. */
+ * of a connection with keepalive, pool for every step on a connection
+ * of a pool. */
 unsigned ga_protocol_step_needs(const struct ga_step *step,
 				const struct ga_connection *c,
 				const struct ga_server_id *who);

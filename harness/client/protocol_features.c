@@ -20,6 +20,9 @@ static const struct ga_protocol_feature features[] = {
 	  "the connector's own options (connect's \"driver_options\")" },
 	{ GA_FEATURE_KEEPALIVE, "keepalive", 3,
 	  "TCP keepalive's times (connect's \"keepalive\")" },
+	{ GA_FEATURE_POOL, "pool", 3,
+	  "a pool's connections (connect's \"pool\", the steps borrow, "
+	  "return and evict, and the replies' \"pool_events\")" },
 };
 
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
@@ -65,9 +68,10 @@ int ga_protocol_greeting(const struct ga_json *hello, int *version,
 	return 0;
 }
 
-unsigned ga_protocol_step_needs(const struct ga_step *step,
-				const struct ga_connection *c,
-				const struct ga_server_id *who)
+/* The features of step's own members. */
+static unsigned member_needs(const struct ga_step *step,
+			     const struct ga_connection *c,
+			     const struct ga_server_id *who)
 {
 	unsigned needs;
 	size_t i;
@@ -89,6 +93,19 @@ unsigned ga_protocol_step_needs(const struct ga_step *step,
 	default:
 		return 0;
 	}
+}
+
+unsigned ga_protocol_step_needs(const struct ga_step *step,
+				const struct ga_connection *c,
+				const struct ga_server_id *who)
+{
+	unsigned needs = member_needs(step, c, who);
+
+	/* every step on a pool's connection: a driver without pools would
+	 * take a query on it for one on a connection of its own */
+	if ((c && c->pool.line) || ga_step_kind_is(step->kind, GA_STEP_ON_POOL))
+		needs |= GA_FEATURE_POOL;
+	return needs;
 }
 
 int ga_protocol_missing(unsigned needs, unsigned have, int version,

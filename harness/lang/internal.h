@@ -81,6 +81,13 @@ struct fault_name {
 	int lifted;             /* line of its lift, 0: none */
 };
 
+/* A "pool NAME" line, and the connection that takes from it. */
+struct pool_name {
+	struct ga_pool_decl decl;       /* its validation owned here */
+	int taken_line;                 /* 0: no connection yet */
+	char taken_by[GA_NAME_MAX];
+};
+
 struct parser {
 	const char *path;
 	struct ga_diags *diags;
@@ -98,6 +105,8 @@ struct parser {
 	size_t sql_total;               /* the file's statements, expanded:
 					 * at most GA_EXPAND_FILE_MAX */
 	bool sql_over;                  /* that was said already */
+	struct pool_name *pools;        /* owned (lang/parse_pool.c) */
+	size_t npools;
 };
 
 enum dir_class {
@@ -191,6 +200,15 @@ int ga_parse_selector(struct parser *p, struct lexer *lx,
 GA_DIRECTIVE_HANDLER(ga_parse_server_option);
 GA_DIRECTIVE_HANDLER(ga_parse_connection);
 GA_DIRECTIVE_HANDLER(ga_parse_repeat);
+/* lang/parse_pool.c: "pool NAME SETTING=VALUE..."; a connection's
+ * "pool=NAME" (col: NAME's column), which copies the pool's settings
+ * into c; at the end of the file, a pool no connection took is an
+ * error; then the parser's pools are freed. */
+GA_DIRECTIVE_HANDLER(ga_parse_pool);
+int ga_parse_pool_take(struct parser *p, struct ga_connection *c,
+		       const char *name, int col);
+void ga_parse_pools_finish(struct parser *p);
+void ga_parse_pools_free(struct parser *p);
 /* "server fresh" (the header line; "server ACTION" is a step) */
 GA_DIRECTIVE_HANDLER(ga_parse_server_fresh);
 GA_DIRECTIVE_HANDLER(ga_parse_server_memory);

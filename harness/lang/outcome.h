@@ -45,6 +45,14 @@ struct ga_outcome {
 					 * start.  Both 0 outside a run: the
 					 * same start */
 	enum ga_flavour flavour;        /* the server's, to name its codes */
+	/* a step on a connection of a pool: what the pool did, as its
+	 * driver saw it, since the driver's previous reply */
+	bool has_pool_events;           /* the driver reported them */
+	unsigned pool_events;           /* GA_POOL_EVENT() bits */
+	char pool_detail[256];          /* each event with its thread and
+					 * the pool's words, for reports
+					 * ("discarded thread 12 (...)"):
+					 * the driver's text, shown escaped */
 };
 
 /* The server (and client) a scenario ran against, for expect-line

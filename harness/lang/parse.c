@@ -37,6 +37,7 @@ static const struct directive directives[] = {
 	  ga_parse_repeat },
 	{ "connection", CLASS_HEADER, ONCE_NONE, GA_STEP_CONNECT,
 	  ga_parse_connection },
+	{ "pool", CLASS_HEADER, ONCE_NONE, GA_STEP_CONNECT, ga_parse_pool },
 	/* "server stop|start|restart|crash": one word picks the kind */
 	{ "server", CLASS_STEP, ONCE_NONE, GA_STEP_SERVER_STOP,
 	  ga_parse_server },
@@ -73,6 +74,9 @@ static const struct directive step_directives[GA_STEP_KIND_COUNT] = {
 	STEP(DRAIN, ga_parse_conn_step),
 	STEP(RESET, ga_parse_conn_step),
 	STEP(CHANGE_USER, ga_parse_conn_step),
+	STEP(BORROW, ga_parse_conn_step),
+	STEP(RETURN, ga_parse_conn_step),
+	STEP(EVICT, ga_parse_conn_step),
 };
 #undef STEP
 
@@ -255,6 +259,7 @@ static void finish(struct parser *p)
 		ga_perr_at(p, 1, 0, "missing 'title' directive");
 	if (!p->once_line[ONCE_CAUSE])
 		ga_perr_at(p, 1, 0, "missing 'cause' directive");
+	ga_parse_pools_finish(p);
 	if (!p->seen_step) {
 		ga_perr_at(p, 1, 1, "no steps: a scenario needs at least one "
 			"step");
@@ -358,6 +363,7 @@ int ga_parse_text(const char *path, const char *text,
 	}
 out:
 	ga_scenario_free(p.sc);
+	ga_parse_pools_free(&p);
 	free(p.pending);
 	free(p.faults);
 	free(scratch);

@@ -22,6 +22,7 @@ struct expect_cols {
 	int wrong;
 	int any;
 	int rows;
+	int pool;
 };
 
 /* "X", "X.Y" or "X.Y.Z" -> X*10000 + Y*100 + Z */
@@ -378,6 +379,71 @@ static int parse_rows(struct parser *p, struct lexer *lx, struct ga_expect *e,
 	return 0;
 }
 
+/* "pool EVENT[+EVENT]..." or "pool none" (kw is the word "pool"): the
+ * events the pool reported with the step's answer. */
+static int parse_pool_events(struct parser *p, struct lexer *lx,
+			     struct ga_expect *e, struct expect_cols *cols,
+			     const struct word *kw)
+{
+	char dym[GA_SUGGEST_MAX + 32], known[160], one[64];
+	const char *s, *end;
+	struct ga_suggest sg;
+	struct word w;
+	unsigned i;
+	int rc, idx, col;
+
+	if (cols->pool)
+		return ga_perr(p, kw->col, "'pool' is given twice");
+	cols->pool = kw->col;
+	rc = ga_lex_word(p, lx, &w);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return ga_perr(p, kw->col, "'pool' needs the pool's events, "
+			       "e.g. pool discarded+opened, or pool none");
+	e->pool_check = true;
+	e->pool_events = 0;
+	if (strcmp(w.text, "none") == 0)
+		return 0;
+	known[0] = '\0';
+	for (i = 0; i < GA_POOL_EVENT_COUNT; i++) {
+		size_t n = strlen(known);
+
+		snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
+			 ga_pool_event_name(i));
+	}
+	for (s = w.text;; s = end + 1) {
+		end = strchr(s, '+');
+		if (!end)
+			end = s + strlen(s);
+		col = w.col + (int)(s - w.text);
+		if (end == s)
+			return ga_perr(p, col, "expected a pool event %s, e.g. "
+				       "pool discarded+opened",
+				       s == w.text ? "before '+'" : "after '+'");
+		idx = ga_pool_event_find(s, (size_t)(end - s));
+		if (idx < 0) {
+			snprintf(one, sizeof(one), "%.*s", (int)(end - s), s);
+			if (strcmp(one, "none") == 0)
+				return ga_perr(p, col, "'none' stands alone: "
+					       "the pool reported no event");
+			ga_suggest_init(&sg, one, 2);
+			for (i = 0; i < GA_POOL_EVENT_COUNT; i++)
+				ga_suggest_try(&sg, ga_pool_event_name(i));
+			return ga_perr(p, col, "unknown pool event '%s'%s "
+				       "(known: %s; or none)", one,
+				       ga_suggest_text(&sg, dym, sizeof(dym)),
+				       known);
+		}
+		if (e->pool_events & (1u << idx))
+			return ga_perr(p, col, "pool event '%s' is listed "
+				       "twice", ga_pool_event_name((unsigned)idx));
+		e->pool_events |= 1u << idx;
+		if (!*end)
+			return 0;
+	}
+}
+
 static bool looks_like_outcome(const char *s)
 {
 	return strcmp(s, "ok") == 0 || strcmp(s, "hang") == 0 ||
@@ -444,6 +510,11 @@ static int parse_clauses(struct parser *p, struct lexer *lx,
 		}
 		if (strcmp(w.text, "rows") == 0) {
 			if (parse_rows(p, lx, e, cols, &w))
+				return -1;
+			continue;
+		}
+		if (strcmp(w.text, "pool") == 0) {
+			if (parse_pool_events(p, lx, e, cols, &w))
 				return -1;
 			continue;
 		}
@@ -519,14 +590,25 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 			       "run --record) to learn its outcome");
 	if (e->set.any && (e->value.cmp != GA_CMP_NONE ||
 			   e->thread != GA_THREAD_ANY || e->message ||
-			   e->within_ms >= 0))
+			   e->within_ms >= 0 || e->pool_check))
 		return ga_perr(p, cols->value ? cols->value : cols->thread ?
 			       cols->thread : cols->message ? cols->message :
+			       cols->pool ? cols->pool :
 			       cols->within, "'any' takes no clause but "
 			       "'after D' (how long to wait before calling "
 			       "the step a hang)");
 	if (check_set_kind(p, &e->set, cols))
 		return -1;
+	if (e->pool_check && known && p->target == TARGET_STEP &&
+	    p->sc->nsteps > 0) {
+		const struct ga_step *st = &p->sc->steps[p->sc->nsteps - 1];
+
+		if (st->conn < 0 || (size_t)st->conn >= p->sc->nconnections ||
+		    !p->sc->connections[st->conn].pool.line)
+			return ga_perr(p, cols->pool, "'pool' checks the events "
+				       "a pool reported: '%s' is no step on a "
+				       "connection of a pool", kname);
+	}
 	if (e->message && e->set.ncodes == 0 && e->set.nclasses == 0 &&
 	    !e->set.any_error)
 		return ga_perr(p, cols->message, "'matching' checks an error "

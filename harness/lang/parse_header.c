@@ -32,6 +32,7 @@ enum conn_key {
 	KEY_PRIVILEGED,
 	KEY_TLS,
 	KEY_KEEPALIVE,
+	KEY_POOL,
 	KEY_COUNT,
 };
 
@@ -49,6 +50,7 @@ static const char *const conn_key_names[KEY_COUNT] = {
 	[KEY_PRIVILEGED] = "privileged",
 	[KEY_TLS] = "tls",
 	[KEY_KEEPALIVE] = "keepalive",
+	[KEY_POOL] = "pool",
 };
 
 /* TCP keepalive's bounds on Linux (tcp(7)): seconds and probes. */
@@ -369,6 +371,8 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 				    &c->privileged);
 	case KEY_KEEPALIVE:
 		return parse_keepalive(p, val, vcol, c);
+	case KEY_POOL:
+		return ga_parse_pool_take(p, c, val, vcol);
 	case KEY_COUNT:
 		return -1;
 	}
@@ -469,6 +473,7 @@ static void free_connection(struct ga_connection *c)
 	for (i = 0; i < c->ndriver_options; i++)
 		free(c->driver_options[i].value);
 	free(c->driver_options);
+	free(c->pool.validation);
 }
 
 int ga_parse_connection(struct parser *p, struct lexer *lx,
@@ -547,6 +552,11 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 			"keepalive is TCP's: not over the unix socket "
 			"(transport=socket)" : "a raw connection "
 			"(transport=raw) takes no keepalive");
+		ret = -1;
+	}
+	if (c.pool.line && c.transport == GA_TRANSPORT_RAW) {
+		ga_perr(p, kw->col, "a raw connection (transport=raw) speaks "
+			"no MySQL: no pool can hold it");
 		ret = -1;
 	}
 

@@ -151,6 +151,11 @@ static int check_transport(struct parser *p, const struct ga_step *st,
 	if (!raw && st->kind == GA_STEP_DRAIN)
 		return ga_perr(p, w->col, "'drain' reads a raw connection; "
 			    "declare '%s' with transport=raw", w->text);
+	if (!c->pool.line && ga_step_kind_is(st->kind, GA_STEP_ON_POOL))
+		return ga_perr(p, w->col, "'%s' acts on a pool's connection: "
+			       "declare '%s' with pool=NAME (and the pool "
+			       "with 'pool NAME ...')",
+			       ga_step_kind_name(st->kind), w->text);
 	return 0;
 }
 

@@ -64,6 +64,7 @@ void ga_scenario_free(struct ga_scenario *sc)
 		for (j = 0; j < sc->connections[i].ndriver_options; j++)
 			free(sc->connections[i].driver_options[j].value);
 		free(sc->connections[i].driver_options);
+		free(sc->connections[i].pool.validation);
 	}
 	free(sc->connections);
 	for (i = 0; i < sc->nsteps; i++)

@@ -64,6 +64,62 @@ struct ga_selector {
 	char server[GA_SERVER_NAME_MAX];
 };
 
+/* ---- pools ----------------------------------------------------------- */
+
+/* What a pool did with its connections, as its driver saw it happen
+ * (docs/driver-protocol.md, "pool_events"): an expect line's "pool
+ * EVENT[+EVENT]..." clause names the set the step must have reported.
+ * X(NAME, "word", "what it means") */
+#define GA_POOL_EVENT_MAP(X)                                                \
+	X(REVALIDATED, "revalidated", "the pool checked a connection it "  \
+	  "held (a ping, a validation query) and found it alive")          \
+	X(DISCARDED, "discarded", "the pool closed a connection it held "  \
+	  "as broken: found dead, failed, or evicted")                      \
+	X(EXPIRED, "expired", "the pool closed a connection it held as too " \
+	  "old or idle too long (recycle, max lifetime, idle timeout)")     \
+	X(OPENED, "opened", "the pool opened a new connection")             \
+	X(ERROR, "error", "the pool reported a failure of its own: an "    \
+	  "error event, or a warning or error in its log")
+
+enum ga_pool_event_index {
+#define GA_POOL_EVENT_INDEX(name, word, meaning) GA_POOL_EVENT_I_##name,
+	GA_POOL_EVENT_MAP(GA_POOL_EVENT_INDEX)
+#undef GA_POOL_EVENT_INDEX
+	GA_POOL_EVENT_COUNT
+};
+
+/* A set of events: bit 1 << GA_POOL_EVENT_I_NAME for each. */
+#define GA_POOL_EVENT(name) (1u << GA_POOL_EVENT_I_##name)
+
+/* The event's word ("opened"), NULL out of range (static). */
+const char *ga_pool_event_name(unsigned index);
+
+/* The index of the event called word[0..len), or -1. */
+int ga_pool_event_find(const char *word, size_t len);
+
+/* A set as the language writes it: "discarded+opened" (in the map's
+ * order, which is the order a pool does them in), "none" for the empty
+ * set, into buf.  Returns buf. */
+const char *ga_pool_events_text(unsigned set, char *buf, size_t len);
+
+#define GA_POOL_SIZE_MAX 100
+
+/* "pool NAME [size=N] [pre_ping=on|off] [recycle=D] [idle_timeout=D]
+ * [validation=SQL]": a pool's settings, generic, each mapped by the
+ * pool's driver onto its own (drivers/README.md, "Pools"); a setting
+ * not given is the pool's own default. */
+struct ga_pool_decl {
+	int line;                       /* 0: no pool (a plain connection) */
+	char name[GA_NAME_MAX];
+	long size;                      /* the most connections it holds;
+					 * 0: its default */
+	int pre_ping;                   /* -1: its default, 0: off, 1: on */
+	long recycle_ms;                /* max age; 0: its default */
+	long idle_timeout_ms;           /* max idle time; 0: its default */
+	char *validation;               /* owned: its validation query;
+					 * NULL: its default */
+};
+
 /* A check on the value a successful step returned: the first column of
  * the first row for "query"/"reap", the counter for "status". */
 struct ga_value_check {
@@ -117,6 +173,10 @@ struct ga_expect {
 	 * error; only checked when an error happened */
 	enum ga_cmp rows_cmp;           /* GA_CMP_NONE: not checked */
 	long rows;
+	/* "pool EVENT[+EVENT]..." or "pool none": the events the pool
+	 * reported with the step's answer are exactly these */
+	bool pool_check;
+	unsigned pool_events;           /* GA_POOL_EVENT() bits */
 };
 
 /* "seen OUTCOME[|OUTCOME] CMP N": over a scenario's repetitions, how
@@ -201,6 +261,10 @@ struct ga_connection {
 	struct ga_driver_option *driver_options;        /* owned, in file
 					 * order; each key once */
 	size_t ndriver_options;
+	/* "pool=NAME": a connection taken from that pool, whose settings
+	 * are copied here (each pool has one connection: its driver
+	 * process); line 0: a plain connection */
+	struct ga_pool_decl pool;
 };
 
 /* ---- steps ------------------------------------------------------------ */

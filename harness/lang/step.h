@@ -33,6 +33,9 @@ enum ga_step_flag {
 	GA_STEP_CHECKS_RESULT = 1u << 6,
 	/* starts a call whose outcome a later step (reap) collects */
 	GA_STEP_IN_BACKGROUND = 1u << 7,
+	/* only on a connection of a pool ("connection NAME pool=POOL"):
+	 * borrow, return, evict */
+	GA_STEP_ON_POOL = 1u << 8,
 };
 
 #define GA_CLIENT_CALL (GA_STEP_ON_CLIENT | GA_STEP_CAN_HANG)
@@ -73,7 +76,11 @@ enum ga_step_flag {
 	X(PROXY_RESTART, "proxy restart", GA_SERVER_ACTION)                 \
 	X(PROXY_CRASH, "proxy crash", GA_SERVER_ACTION)                 \
 	X(RESET, "reset", GA_CLIENT_CALL | GA_STEP_HAS_THREAD)              \
-	X(CHANGE_USER, "change-user", GA_CLIENT_CALL | GA_STEP_HAS_THREAD)
+	X(CHANGE_USER, "change-user", GA_CLIENT_CALL | GA_STEP_HAS_THREAD)  \
+	X(BORROW, "borrow", GA_CLIENT_CALL | GA_STEP_HAS_THREAD |           \
+	  GA_STEP_ON_POOL)                                                   \
+	X(RETURN, "return", GA_CLIENT_CALL | GA_STEP_ON_POOL)                \
+	X(EVICT, "evict", GA_CLIENT_CALL | GA_STEP_ON_POOL)
 
 enum ga_step_kind {
 #define GA_STEP_ENUM(name, keyword, flags) GA_STEP_##name,

@@ -137,7 +137,9 @@ static void step_log(FILE *f, const struct ga_scenario *sc,
 }
 
 /* ,"error_name":... (the driver's name for errno, null when it gave
- * none) ,"rows":... (a failed fetch's rows read, null when unknown) */
+ * none) ,"rows":... (a failed fetch's rows read, null when unknown)
+ * ,"pool_events":...,"pool_detail":... (null but on a pool's
+ * connection) */
 static void driver_named(FILE *f, const struct ga_outcome *o)
 {
 	size_t n = strnlen(o->error_name, sizeof(o->error_name));
@@ -151,6 +153,17 @@ static void driver_named(FILE *f, const struct ga_outcome *o)
 		fprintf(f, ",\"rows\":%ld", o->rows);
 	else
 		fputs(",\"rows\":null", f);
+	/* a pool's connection: what the pool did ("discarded+opened",
+	 * "none"), and the driver's words for it */
+	if (o->has_pool_events) {
+		char ev[128];
+
+		ga_pool_events_text(o->pool_events, ev, sizeof(ev));
+		kstr(f, "pool_events", ev);
+		kstr(f, "pool_detail", o->pool_detail);
+	} else {
+		fputs(",\"pool_events\":null,\"pool_detail\":null", f);
+	}
 }
 
 /* ,"text":... the step's SQL or text as written (a %repeat not

@@ -507,8 +507,46 @@ static int read_tally(struct reader *rd, const struct ga_json *a,
 	return 0;
 }
 
+/* pool_events ("discarded+opened", "none") and pool_detail, optional
+ * (results written before pools have neither) and nullable. */
+static int get_pool_events(struct reader *rd, const struct ga_json *j,
+			   struct ga_outcome *o)
+{
+	const char *str = NULL, *w, *end;
+	int idx;
+
+	if (!ga_json_get(j, "pool_events") ||
+	    get_str(rd, j, "pool_events", true, &str))
+		return ga_json_get(j, "pool_events") ? -1 : 0;
+	if (!str)
+		return 0;
+	o->has_pool_events = true;
+	o->pool_events = 0;
+	if (strcmp(str, "none") != 0) {
+		for (w = str;; w = end + 1) {
+			end = strchr(w, '+');
+			if (!end)
+				end = w + strlen(w);
+			idx = ga_pool_event_find(w, (size_t)(end - w));
+			if (idx < 0)
+				return bad(rd, "pool_events is not a set of "
+					   "pool events");
+			o->pool_events |= 1u << idx;
+			if (!*end)
+				break;
+		}
+	}
+	str = NULL;
+	if (ga_json_get(j, "pool_detail") &&
+	    get_str(rd, j, "pool_detail", true, &str))
+		return -1;
+	if (str)
+		cut_copy(o->pool_detail, sizeof(o->pool_detail), str);
+	return 0;
+}
+
 /* error_name and rows, both optional (results written before them
- * have neither) and nullable. */
+ * have neither) and nullable; then the pool's events. */
 static int get_driver_named(struct reader *rd, const struct ga_json *j,
 			    struct ga_outcome *o)
 {
@@ -520,13 +558,13 @@ static int get_driver_named(struct reader *rd, const struct ga_json *j,
 		return -1;
 	if (str)
 		cut_copy(o->error_name, sizeof(o->error_name), str);
-	if (!ga_json_get(j, "rows"))
-		return 0;
-	if (get_long(rd, j, "rows", 0, 1L << 53, true, -1, &v))
-		return -1;
-	o->has_rows = v >= 0;
-	o->rows = o->has_rows ? v : 0;
-	return 0;
+	if (ga_json_get(j, "rows")) {
+		if (get_long(rd, j, "rows", 0, 1L << 53, true, -1, &v))
+			return -1;
+		o->has_rows = v >= 0;
+		o->rows = o->has_rows ? v : 0;
+	}
+	return get_pool_events(rd, j, o);
 }
 
 static int read_step(struct reader *rd, const struct ga_json *j)

@@ -238,6 +238,29 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		       exp->rows);
 		return false;
 	}
+	/* the pool's events come with an answer: a hang has none */
+	if (exp->pool_check && out->result != GA_RESULT_HANG &&
+	    (!out->has_pool_events ||
+	     out->pool_events != exp->pool_events)) {
+		char want_ev[128], got_ev[128];
+
+		ga_pool_events_text(exp->pool_events, want_ev,
+				    sizeof(want_ev));
+		if (!out->has_pool_events)
+			ga_strbuf_add(&sb, "%s: the client reported no pool "
+				      "events, when expecting pool %s", got,
+				      want_ev);
+		else
+			ga_strbuf_add(&sb, "%s: the pool reported %s%s%s%s, when "
+				      "expecting pool %s", got,
+				      ga_pool_events_text(out->pool_events,
+							  got_ev,
+							  sizeof(got_ev)),
+				      out->pool_detail[0] ? " (" : "",
+				      out->pool_detail,
+				      out->pool_detail[0] ? ")" : "", want_ev);
+		return false;
+	}
 	/* A hang's elapsed time is the watchdog's: "after" is what made it
 	 * a hang, so time bounds only apply to answers. */
 	if (out->result != GA_RESULT_HANG) {
@@ -338,6 +361,13 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 	if (exp->rows_cmp != GA_CMP_NONE)
 		ga_strbuf_add(&sb, " with rows %s %ld read before it",
 			      ga_cmp_text(exp->rows_cmp), exp->rows);
+	if (exp->pool_check) {
+		char ev[128];
+
+		ga_strbuf_add(&sb, ", pool %s",
+			      ga_pool_events_text(exp->pool_events, ev,
+						  sizeof(ev)));
+	}
 	if (exp->set.hang && exp->after_ms >= 0)
 		ga_strbuf_add(&sb, "%sa hang (no answer after %ld ms)", sep,
 		       exp->after_ms);
@@ -411,5 +441,15 @@ void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 			ga_strbuf_add(&sb, " (%s)", out->message);
 		ga_strbuf_add(&sb, " after %.0f ms", out->elapsed_ms);
 		break;
+	}
+	/* what the pool did meanwhile */
+	if (out->has_pool_events && out->result != GA_RESULT_HANG) {
+		char ev[128];
+
+		ga_strbuf_add(&sb, "; pool %s",
+			      ga_pool_events_text(out->pool_events, ev,
+						  sizeof(ev)));
+		if (out->pool_detail[0])
+			ga_strbuf_add(&sb, ": %s", out->pool_detail);
 	}
 }

@@ -95,9 +95,10 @@ static int tls_login(struct ga_case *c, const struct ga_step *step,
 		return ga_case_harness_error(c, step, &err);
 	if (out.result != GA_RESULT_OK || !out.has_value || out.value_null) {
 		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-				"connect %s: tls=required cannot be checked: "
+				"%s %s: tls=required cannot be checked: "
 				"no login of thread %lu in the server's "
-				"general log (%s)", cl->decl->name, id,
+				"general log (%s)",
+				ga_step_kind_name(step->kind), cl->decl->name, id,
 				out.result == GA_RESULT_OK ? "no row" :
 				out.message);
 		return -1;
@@ -106,16 +107,18 @@ static int tls_login(struct ga_case *c, const struct ga_step *step,
 		return 0;
 	if (port)
 		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-				"connect %s: the server sees thread %lu of "
+				"%s %s: the server sees thread %lu of "
 				"the client's port %u without TLS (its log: "
 				"\"%s\"): the client '%s' ignored "
-				"tls=required", cl->decl->name, id, port,
+				"tls=required",
+				ga_step_kind_name(step->kind), cl->decl->name, id, port,
 				out.value, cl->driver->name);
 	else
 		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-				"connect %s: the server sees thread %lu "
+				"%s %s: the server sees thread %lu "
 				"without TLS (its log: \"%s\"): the client "
-				"'%s' ignored tls=required", cl->decl->name,
+				"'%s' ignored tls=required",
+				ga_step_kind_name(step->kind), cl->decl->name,
 				id, out.value, cl->driver->name);
 	return -1;
 }
@@ -154,9 +157,10 @@ static int tls_check(struct ga_case *c, const struct ga_step *step,
 		return 0;
 	if (!reported) {
 		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-				"connect %s: tls=required cannot be checked: "
+				"%s %s: tls=required cannot be checked: "
 				"the client reported no thread id (0) for "
-				"the session", cl->decl->name);
+				"the session",
+				ga_step_kind_name(step->kind), cl->decl->name);
 		return -1;
 	}
 	r = c->proxy ? 1 : ga_client_server_ports(cl, ports, PORTS_MAX, &n,
@@ -167,19 +171,19 @@ static int tls_check(struct ga_case *c, const struct ga_step *step,
 		return tls_login(c, step, cl, reported, 0);
 	if (n == 0) {
 		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-				"connect %s: tls=required cannot be checked: "
+				"%s %s: tls=required cannot be checked: "
 				"the client '%s' holds no TCP socket to the "
 				"server after its connect succeeded",
-				cl->decl->name, cl->driver->name);
+				ga_step_kind_name(step->kind), cl->decl->name, cl->driver->name);
 		return -1;
 	}
 	if (port_threads(c, ports, n, &out, &err))
 		return ga_case_harness_error(c, step, &err);
 	if (out.result != GA_RESULT_OK || !out.has_value || out.value_null) {
 		ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-				"connect %s: tls=required cannot be checked: "
+				"%s %s: tls=required cannot be checked: "
 				"the server's processlist did not answer (%s)",
-				cl->decl->name, out.result == GA_RESULT_OK ?
+				ga_step_kind_name(step->kind), cl->decl->name, out.result == GA_RESULT_OK ?
 				"no row" : out.message);
 		return -1;
 	}
@@ -193,10 +197,11 @@ static int tls_check(struct ga_case *c, const struct ga_step *step,
 	if (held)
 		return 0;
 	ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-			"connect %s: the client '%s' reported thread %lu, "
+			"%s %s: the client '%s' reported thread %lu, "
 			"which is on none of its sockets (the server has %s%s "
 			"on its port%s %u%s): tls=required cannot be checked "
-			"on a session it does not hold", cl->decl->name,
+			"on a session it does not hold",
+			ga_step_kind_name(step->kind), cl->decl->name,
 			cl->driver->name, reported, out.value[0] ?
 			"THREAD:PORT " : "no session", out.value,
 			n == 1 ? "" : "s", ports[0], n > 1 ? " ..." : "");
@@ -233,10 +238,11 @@ static int account_check(struct ga_case *c, const struct ga_step *step,
 	    strcmp(out.value, db) == 0)
 		return 0;
 	ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line,
-			"connect %s: the server sees thread %lu in database "
+			"%s %s: the server sees thread %lu in database "
 			"'%s', not '%s': the client '%s' ignored the "
-			"connection's database", d->name, sr->out.thread_after,
-			out.value, db, cl->driver->name);
+			"connection's database", ga_step_kind_name(step->kind),
+			d->name, sr->out.thread_after, out.value, db,
+			cl->driver->name);
 	return -1;
 }
 

@@ -130,7 +130,8 @@ static void terminate(struct ga_case_result *res)
 
 		END(s->out.sqlstate); END(s->out.message);
 		END(s->out.error_class); END(s->out.value);
-		END(s->out.error_name); END(s->skipped);
+		END(s->out.error_name); END(s->out.pool_detail);
+		END(s->skipped);
 		for (k = 0; k < s->ntally; k++)
 			END(s->tally[k].error_class);
 	}

@@ -3,7 +3,8 @@
  * by util/json.c as client/process.c parses it (at most its 64 MiB;
  * here the input's size), its described members taken by
  * ga_protocol_take_described() for every kind of step, its versions
- * read by ga_protocol_version().  Every string the parser returns is
+ * read by ga_protocol_version(), a pool's events by
+ * ga_protocol_take_pool_events().  Every string the parser returns is
  * written back by ga_json_write_string() and must parse again into the
  * same bytes (the results file and the requests are written that way). */
 #include <string.h>
@@ -69,6 +70,10 @@ static void reply(const struct ga_json *j)
 		if (strlen(out.error_name) >= sizeof(out.error_name))
 			fuzz_fail("error_name overflows");
 	}
+	memset(&out, 0, sizeof(out));
+	if (ga_protocol_take_pool_events(j, &out, note, sizeof(note)) == 0 &&
+	    strlen(out.pool_detail) >= sizeof(out.pool_detail))
+		fuzz_fail("pool_detail overflows");
 	ga_protocol_version(ga_json_str(j, "version", NULL), true, ver,
 			    sizeof(ver));
 	ga_protocol_version(ga_json_str(j, "library", NULL), false, ver,

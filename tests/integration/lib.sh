@@ -37,7 +37,14 @@ RESULTS="$SCRATCH/results"
 # with the built-in client let exactly these SKIP (BUILTIN_SKIP_RULES,
 # for "goneaway run"), and t0020 makes their mutants FAIL with
 # SKIP_DRIVER, a driver "make deps" installs, instead.
-BUILTIN_SKIPS="use-after-close"
+#
+# The scenarios of a pool's connections (a "pool" line: docs/
+# scenario-format.md, "A pool's connections") are among them: the
+# built-in client has no pool.  t0020 makes their mutants FAIL with
+# POOL_DRIVER, a pool's driver "make deps" installs.
+POOL_SCENARIOS=$(cd "$TOP/scenarios" && grep -l '^pool ' *.gw | sed 's/\.gw$//' | tr '\n' ' ')
+POOL_DRIVER=sqlalchemy
+BUILTIN_SKIPS="use-after-close $POOL_SCENARIOS"
 BUILTIN_SKIP_RULES=$(for n in $BUILTIN_SKIPS; do
 	printf -- '--allow-skip driver:%s@builtin ' "$n"; done)
 SKIP_DRIVER=mysqlclient

@@ -45,6 +45,13 @@
 # scenario the built-in client cannot run (BUILTIN_SKIPS, lib.sh:
 # use-after-close) has its mutants of the lines without a selector run
 # with SKIP_DRIVER instead, on every server.
+#
+# The scenarios of a pool's connections (POOL_SCENARIOS, lib.sh) run
+# their mutants with POOL_DRIVER, a pool's driver: the lines without a
+# selector, but on another server than the local one those of a step
+# with a server's line ([mysql]: that one applies there).  An expect line
+# with "pool EVENTS" gets a mutant of its own: "pool none" becomes "pool
+# opened", any other set "pool none".
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
@@ -60,6 +67,16 @@ mutate() {
 		s/ER_NO_SUCH_TABLE/ER_BAD_FIELD_ERROR/
 		t
 		s/(CR|ER)_[A-Z0-9_]+|\b[0-9]{4,5}\b/ER_NO_SUCH_TABLE/
+	}" "$1"
+}
+
+# mutate_pool FILE LINE > OUT: "pool none" -> "pool opened", any other
+# set of a pool's events -> "pool none"
+mutate_pool() {
+	sed -E "$2{
+		s/ pool none/ pool opened/
+		t
+		s/ pool [a-z+]+/ pool none/
 	}" "$1"
 }
 
@@ -139,9 +156,24 @@ builtin_skips() {
 	case " $BUILTIN_SKIPS " in *" $1 "*) return 0 ;; esac
 	return 1
 }
+# pool_scenario NAME: NAME is one of POOL_SCENARIOS
+pool_scenario() {
+	case " $POOL_SCENARIOS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+# POOL_DRIVER (sqlalchemy) installed: Debian's python3-sqlalchemy
+pool_driver_ok=yes
+/usr/bin/python3 -c "import pymysql, sqlalchemy" 2> /dev/null || pool_driver_ok=no
 # The expect lines of scenario $1 (file $2) that apply to SERVER.
 applied_lines() {
-	if test "$SERVER" = local || builtin_skips "$1"; then
+	if pool_scenario "$1" && test "$SERVER" != local; then
+		# a step's line with a server's selector applies there
+		awk '!/^[[:space:]]*(expect|seen|#)/ && NF { step++ }
+			/^[[:space:]]*expect/ && /\[(mysql|mariadb)/ { server[step] = 1 }
+			/^[[:space:]]*expect/ && !/\[/ { line[NR] = step }
+			END { for (n in line) if (!server[line[n]]) print n }' "$2" |
+			sort -n
+	elif test "$SERVER" = local || builtin_skips "$1"; then
 		grep -n -E '^[[:space:]]*expect' "$2" | grep -v '\[' | cut -d: -f1
 	else
 		sed -n 's/.*(expect line \([0-9]*\), [^()]*): matched$/\1/p' \
@@ -156,6 +188,11 @@ for f in "$TOP"/scenarios/*.gw; do
 		continue
 	fi
 	made=0
+	if pool_scenario "$name" && test "$pool_driver_ok" = no; then
+		test_skip "$name has at least one mutant" \
+			"no $POOL_DRIVER driver here (make deps installs it)"
+		continue
+	fi
 	if grep -q '^repeat ' "$f"; then
 		for n in $(grep -n -E '^[[:space:]]*seen' "$f" | cut -d: -f1); do
 			m="$SCRATCH/mutants/$name-S$n"
@@ -180,6 +217,14 @@ for f in "$TOP"/scenarios/*.gw; do
 		elif echo "$text" | grep -q -E ' = |hang after'; then
 			mutate_value "$f" "$n" > "$m/$name.gw"
 			run_mutant "$name" "$m/$name.gw" "$n" "a turned value or hang"
+			made=$((made + 1))
+		fi
+		if echo "$text" | grep -q -E ' pool [a-z+]+'; then
+			m="$SCRATCH/mutants/$name-P$n"
+			mkdir -p "$m"
+			mutate_pool "$f" "$n" > "$m/$name.gw"
+			run_mutant "$name" "$m/$name.gw" "$n" \
+				"a changed set of pool events"
 			made=$((made + 1))
 		fi
 		# the time bounds, once per kind of step
@@ -225,6 +270,11 @@ else
 fi
 i=0
 while IFS='	' read -r type name file n what text; do
+	if pool_scenario "$name"; then
+		echo "$file" >> "$SCRATCH/runpool.files"
+		echo pool > "$(dirname "$file")/run"
+		continue
+	fi
 	if builtin_skips "$name"; then
 		echo "$file" >> "$SCRATCH/rundrv.files"
 		echo drv > "$(dirname "$file")/run"
@@ -241,6 +291,14 @@ if test -s "$SCRATCH/rundrv.files"; then
 			--client "$SKIP_DRIVER" --jsonl "$SCRATCH/rundrv.jsonl" \
 			$(cat "$SCRATCH/rundrv.files") > "$SCRATCH/rundrv.out" 2>&1
 		echo $? > "$SCRATCH/rundrv.rc"
+	) &
+fi
+if test -s "$SCRATCH/runpool.files"; then
+	(
+		"$GONEAWAY" run $jobs --no-results --color never --server "$SERVER" \
+			--client "$POOL_DRIVER" --jsonl "$SCRATCH/runpool.jsonl" \
+			$(cat "$SCRATCH/runpool.files") > "$SCRATCH/runpool.out" 2>&1
+		echo $? > "$SCRATCH/runpool.rc"
 	) &
 fi
 k=0
@@ -266,6 +324,13 @@ while test "$k" -lt "$nruns" && test -s "$SCRATCH/run$k.files"; do
 	"
 	k=$((k + 1))
 done
+if test -s "$SCRATCH/runpool.files"; then
+	test_expect_success "the mutant run with $POOL_DRIVER ended, exit 1" "
+		tail -n 20 '$SCRATCH/runpool.out' &&
+		test \"\$(cat '$SCRATCH/runpool.rc')\" -eq 1 &&
+		tail -n 1 '$SCRATCH/runpool.jsonl' | grep -q '^{\"type\":\"end\"'
+	"
+fi
 if test -s "$SCRATCH/rundrv.files"; then
 	test_expect_success "the mutant run with $SKIP_DRIVER ended, exit 1" "
 		tail -n 20 '$SCRATCH/rundrv.out' &&

@@ -22,11 +22,18 @@ sed -n 's/^  {"keyword": "\([^"]*\)", "step": ".*/\1/p' \
 	"$SCRATCH/describe.json" | sort -u > "$SCRATCH/keywords"
 sed -n '/^ "options": \[/,/^ \]/s/^  {"name": "\([^"]*\)".*/\1/p' \
 	"$SCRATCH/describe.json" > "$SCRATCH/options"
+# the steps of a pool's connection (feature "pool") and the pool's
+# settings: named by the drivers that declare pools
+sed -n 's/^  {"keyword": "[^"]*", "step": "\([^"]*\)".*"feature": "pool".*/\1/p' \
+	"$SCRATCH/describe.json" | sort -u > "$SCRATCH/poolsteps"
+sed -n '/^ "pool": \[/,/^ \]/s/^  {"name": "\([^"]*\)".*/\1/p' \
+	"$SCRATCH/describe.json" > "$SCRATCH/poolsettings"
 
-test_expect_success 'driver-test --describe is JSON with twelve steps and ten options' '
+test_expect_success 'driver-test --describe is JSON with fifteen steps (three of pools), ten options and five pool settings' '
 	/usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" \
 		describe.json &&
-	test "$(wc -l < steps)" -eq 12 && test "$(wc -l < options)" -eq 10
+	test "$(wc -l < steps)" -eq 15 && test "$(wc -l < options)" -eq 10 &&
+	test "$(wc -l < poolsteps)" -eq 3 && test "$(wc -l < poolsettings)" -eq 5
 '
 
 test_expect_success 'driver-test --client NAME is a usage error that shows the form' '
@@ -65,6 +72,9 @@ driver_sources() {
 		-o -name '*.java' -o -name '*.c' -o -name '*.sh' \
 		-o -name '*.rb' -o -name '*.cpp' \)
 	case $2 in *.py*) ls "$DRIVERS"/pylib/*.py ;; esac
+	# the sqlalchemy driver's pool connects through the pymysql
+	# driver's connect_kwargs
+	case $2 in *sqlalchemy/*) ls "$DRIVERS"/pymysql/driver.py ;; esac
 }
 
 # mentions WORD FILES...: WORD as a word of its own (- and _ count as
@@ -77,14 +87,22 @@ mentions() {
 
 grep -v '^#' "$DRIVERS/drivers.list" | grep -v '^[[:space:]]*$' > "$SCRATCH/list"
 
-test_expect_success 'every driver'"'"'s source names every step and connect option' '
+test_expect_success 'every driver'"'"'s source names every step and connect option (a pool'"'"'s driver, the pool'"'"'s steps and settings too)' '
 	missing=
 	while read name cmd; do
 		files=$(driver_sources "$name" "$cmd") ||
 			{ echo "$name: no source found for: $cmd"; missing=1; continue; }
-		for w in $(cat steps options); do
+		for w in $(grep -vxF -f poolsteps steps) $(cat options); do
 			mentions "$w" $files ||
 				{ echo "$name: never names $w"; missing=1; }
+		done
+		# a driver that declares pools answers their steps and
+		# settings (its own source, not pylib, sends pool_events)
+		mentions pool_events $(echo $files | tr " " "\n" | grep -v /pylib/) ||
+			continue
+		for w in $(cat poolsteps poolsettings); do
+			mentions "$w" $files ||
+				{ echo "$name: declares pools, never names $w"; missing=1; }
 		done
 	done < list
 	test -z "$missing"
@@ -102,6 +120,11 @@ test_expect_success 'the conformance scenarios use every client step and option'
 		test "$w" = driver_options && k=driver-option
 		grep -Eq "^connection .* $k(=| |\$)" "$DRIVERS"/conformance/*.gw ||
 			{ echo "no conformance scenario sets $w"; missing=1; }
+	done
+	for w in $(cat poolsettings); do
+		k=${w%_ms}
+		grep -Eq "^pool .* $k=" "$DRIVERS"/conformance/*.gw ||
+			{ echo "no conformance scenario sets the pool setting $w"; missing=1; }
 	done
 	test -z "$missing"
 '
@@ -140,6 +163,18 @@ installed() {
 		{ echo "no ruby-mysql2"; return 1; } ;;
 	connector-cpp) test -x "$DRIVERS/cpp/goneaway-driver-cpp" ||
 		{ echo "drivers/cpp is not built (drivers/install-deps.sh connector-cpp)"; return 1; } ;;
+	sqlalchemy) /usr/bin/python3 -c "import pymysql, sqlalchemy" 2>/dev/null ||
+		{ echo "no python3-sqlalchemy or python3-pymysql"; return 1; } ;;
+	go-pool) test -x "$DRIVERS/go/goneaway-driver-go" ||
+		{ echo "drivers/go is not built (drivers/install-deps.sh go)"; return 1; } ;;
+	mysqljs-pool) command -v node > /dev/null && test -d "$DRIVERS/node/node_modules/mysql" ||
+		{ echo "no node or no mysql in drivers/node (drivers/install-deps.sh node)"; return 1; } ;;
+	doctrine) php -r 'exit(extension_loaded("pdo_mysql") && stream_resolve_include_path("Doctrine/DBAL/autoload.php") ? 0 : 1);' 2>/dev/null ||
+		{ echo "no php-cli with pdo_mysql, or no php-doctrine-dbal"; return 1; } ;;
+	hikaricp) command -v java > /dev/null &&
+		test -f /usr/share/java/mariadb-java-client.jar &&
+		test -f /usr/share/java/HikariCP.jar && test -f /usr/share/java/slf4j-jdk14.jar ||
+		{ echo "no JDK, libmariadb-java or libhikaricp-java"; return 1; } ;;
 	java) command -v java > /dev/null &&
 		test -f /usr/share/java/mariadb-java-client.jar ||
 		{ echo "no JDK or no libmariadb-java"; return 1; } ;;
@@ -272,7 +307,7 @@ test_expect_success 'a driver that answers with other ids: which came, which was
 
 test_expect_success 'a driver that reports thread id 0 after connecting' '
 	bad dt-thread0 \
-	  "a connect that succeeds reports the server'"'"'s thread id: .*reported thread id 0 after a successful connect \(thread_after must be the server'"'"'s connection id\)\$"
+	  "a connect \(or a pool'"'"'s borrow\) that succeeds reports the server'"'"'s thread id: .*reported thread id 0 after a successful connect \(thread_after must be the server'"'"'s connection id\)\$"
 '
 
 # Issue 24: a driver written against protocol 1 ignores the members
@@ -299,10 +334,10 @@ if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
 	test_expect_success 'driver-test says which protocol a driver meets' '
 		"$GONEAWAY" driver-test -k 01-query -- /usr/bin/python3 "$P1" \
 			> dtp1.out 2>&1; cat dtp1.out &&
-		grep -q "^# protocol: the driver meets protocol 1 (features: none); goneaway sends it none of params, fetch-pace, driver-options, keepalive: the steps that need them SKIP" dtp1.out &&
+		grep -q "^# protocol: the driver meets protocol 1 (features: none); goneaway sends it none of params, fetch-pace, driver-options, keepalive, pool: the steps that need them SKIP" dtp1.out &&
 		"$GONEAWAY" driver-test -k 01-query pymysql > dtp2.out 2>&1;
 		cat dtp2.out &&
-		grep -q "^# protocol: the driver meets protocol 3 (features: params, fetch-pace, driver-options, keepalive)$" dtp2.out
+		grep -q "^# protocol: the driver meets protocol 3 (features: params, fetch-pace, driver-options, keepalive); goneaway sends it none of pool: the steps that need them SKIP" dtp2.out
 	'
 else
 	test_skip 'a protocol 1 driver is sent no member it did not declare: those steps SKIP, naming the feature' \

@@ -38,6 +38,7 @@ int main(void)
 	srunner_add_suite(sr, make_errnames_suite());
 	srunner_add_suite(sr, make_parse_suite());
 	srunner_add_suite(sr, make_parse_steps_suite());
+	srunner_add_suite(sr, make_parse_pool_suite());
 	srunner_add_suite(sr, make_expand_suite());
 	srunner_add_suite(sr, make_expect_suite());
 	srunner_add_suite(sr, make_lab_suite(&needs));

@@ -809,7 +809,7 @@ static const struct {
 	  "unknown connection option 'timeout' (known: connect_timeout, "
 	  "read_timeout, write_timeout, transport, user, password, database, "
 	  "reconnect, interactive, max_allowed_packet, privileged, tls, "
-	  "keepalive, driver-option)" },
+	  "keepalive, pool, driver-option)" },
 	{ HEAD "connection db read_timeout=1.5s\nconnect app\n", 4, 28,
 	  "read_timeout must be whole seconds: the C API takes seconds" },
 	{ HEAD "connection db connect_timeout=0s\nconnect app\n", 4, 31,
@@ -995,8 +995,8 @@ static const struct {
 	  "unterminated string" },
 	/* expect: thread checks */
 	{ HEAD "connect app\n expect ok reconnected\n", 5, 12,
-	  "'reconnected' applies only to query, reap, ping, execute, reset "
-	  "and change-user steps, not 'connect'" },
+	  "'reconnected' applies only to query, reap, ping, execute, reset, "
+	  "change-user and borrow steps, not 'connect'" },
 	{ HEAD "query app SELECT 1\n expect 2013 same-thread\n", 5, 14,
 	  "'same-thread' needs 'ok' among the outcomes" },
 	{ HEAD "query app x\n expect ok reconnected same-thread\n", 5, 24,

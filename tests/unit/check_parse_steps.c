@@ -1305,7 +1305,7 @@ static const struct {
 	  "connect app\n", 3, 16, "unknown connection option "
 	  "'driver-options' (known: connect_timeout, read_timeout, "
 	  "write_timeout, transport, user, password, database, reconnect, "
-	  "interactive, max_allowed_packet, privileged, tls, keepalive, "
+	  "interactive, max_allowed_packet, privileged, tls, keepalive, pool, "
 	  "driver-option)" },
 	/* keepalive=IDLE/INTERVAL/COUNT */
 	{ "title t\ncause c\nconnection app keepalive=2s/1s\nconnect app\n",

@@ -251,6 +251,92 @@ START_TEST(keepalive_needs_its_feature)
 }
 END_TEST
 
+static struct ga_json *parse_json(const char *text)
+{
+	struct ga_error err;
+
+	return ga_json_parse(text, strlen(text), &err);
+}
+
+/* A pool's connection: every step needs the feature "pool"; a connect
+ * carries the pool's settings, null where the scenario gives none; a
+ * reply's pool_events become the outcome's, and a malformed one is
+ * the driver's failure. */
+START_TEST(a_pools_connection_speaks_the_pool_feature)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\npool p size=2 "
+		"pre_ping=off recycle=2s validation=\"SELECT 'a\\\"b'\"\n"
+		"connection app pool=p\nconnection plain\nconnect app\n"
+		"borrow app\nquery app SELECT 1\nreturn app\nevict app\n"
+		"connect plain\n");
+	struct ga_server_id who = { .client = "go-pool" };
+	struct ga_outcome out;
+	struct ga_json *j;
+	char why[300], *text = NULL;
+	size_t len = 0, i;
+	FILE *mf;
+
+	for (i = 0; i < 5; i++)
+		ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[i],
+				  &sc->connections[0], &who), GA_FEATURE_POOL);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[5],
+			  &sc->connections[1], &who), 0);
+	ck_assert_int_eq(ga_protocol_missing(GA_FEATURE_POOL,
+					     GA_FEATURE_PARAMS, 2, why,
+					     sizeof(why)), 1);
+	ck_assert_msg(strstr(why, "does not declare the feature 'pool', a "
+			     "pool's connections"), "%s", why);
+	ck_assert_ptr_nonnull(ga_protocol_request(GA_STEP_BORROW));
+	ck_assert_str_eq(ga_protocol_request(GA_STEP_BORROW)->feature, "pool");
+	ck_assert_ptr_null(ga_protocol_request(GA_STEP_QUERY)->feature);
+	mf = open_memstream(&text, &len);
+	ck_assert(mf != NULL);
+	ga_protocol_write_pool(mf, &sc->connections[0]);
+	ck_assert_int_eq(fclose(mf), 0);
+	ck_assert_str_eq(text, ",\"pool\":{\"size\":2,\"pre_ping\":false,"
+			 "\"recycle_ms\":2000,\"idle_timeout_ms\":null,"
+			 "\"validation\":\"SELECT 'a\\\"b'\"}");
+	free(text);
+
+	j = parse_json("{\"pool_events\":[{\"event\":\"opened\","
+			  "\"thread\":13},{\"event\":\"discarded\",\"thread\""
+			  ":12,\"detail\":\"dead\"}]}");
+	ck_assert_ptr_nonnull(j);
+	memset(&out, 0, sizeof(out));
+	ck_assert_int_eq(ga_protocol_take_pool_events(j, &out, why,
+						      sizeof(why)), 0);
+	ck_assert(out.has_pool_events);
+	ck_assert_uint_eq(out.pool_events, GA_POOL_EVENT(OPENED) |
+			  GA_POOL_EVENT(DISCARDED));
+	ck_assert_str_eq(out.pool_detail, "opened thread 13, discarded "
+			 "thread 12 (dead)");
+	ga_json_free(j);
+	j = parse_json("{\"pool_events\":[]}");
+	memset(&out, 0, sizeof(out));
+	ck_assert_int_eq(ga_protocol_take_pool_events(j, &out, why,
+						      sizeof(why)), 0);
+	ck_assert(out.has_pool_events);
+	ck_assert_uint_eq(out.pool_events, 0);
+	ga_json_free(j);
+	j = parse_json("{\"id\":1}");
+	ck_assert_int_eq(ga_protocol_take_pool_events(j, &out, why,
+						      sizeof(why)), 0);
+	ck_assert(!out.has_pool_events);
+	ga_json_free(j);
+	j = parse_json("{\"pool_events\":[{\"event\":\"reborn\"}]}");
+	ck_assert_int_eq(ga_protocol_take_pool_events(j, &out, why,
+						      sizeof(why)), -1);
+	ck_assert_msg(strstr(why, "pool_events[0] is not an object whose "
+			     "\"event\" is a pool event"), "%s", why);
+	ga_json_free(j);
+	j = parse_json("{\"pool_events\":\"opened\"}");
+	ck_assert_int_eq(ga_protocol_take_pool_events(j, &out, why,
+						      sizeof(why)), -1);
+	ga_json_free(j);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* A driver option with a selector goes to that client only. */
 START_TEST(driver_options_go_to_their_client)
 {
@@ -672,6 +758,7 @@ Suite *make_protocol_suite(void)
 	tcase_add_test(tc, defaults_have_every_option_with_its_type);
 	tcase_add_test(tc, every_connection_key_reaches_the_driver);
 	tcase_add_test(tc, describe_is_json);
+	tcase_add_test(tc, a_pools_connection_speaks_the_pool_feature);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("replies");
 	tcase_set_timeout(tc, 10);

@@ -11,6 +11,7 @@
 Suite *make_errnames_suite(void);
 Suite *make_parse_suite(void);
 Suite *make_parse_steps_suite(void);
+Suite *make_parse_pool_suite(void);
 Suite *make_expand_suite(void);
 Suite *make_expect_suite(void);
 Suite *make_lab_suite(struct unit_needs *needs);
