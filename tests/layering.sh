@@ -20,7 +20,7 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 cd "$top" || exit 2
 
 # bottom first; a file may include its own floor and the ones below it
-FLOORS="util lang lab mysqlapi faults proxy server client run report cli"
+FLOORS="util lang lab mysqlapi faults proxy server client run report plan cli"
 # what the C driver (built apart, inside a server root) may use
 DRIVER_FLOORS="util lang mysqlapi"
 

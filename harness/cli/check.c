@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/expectations.h"
+#include "plan/expectations.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
 

@@ -700,6 +700,22 @@ int cmd_driver_test_plain(int argc, char **argv)
 	return -1;
 }
 
+/* find_share_dir("drivers"), its conformance/ checked too; prints why
+ * and exits with EXIT_USAGE when there is none. */
+static void default_drivers(char *buf, size_t len)
+{
+	char conf[PATH_MAX + 16];
+	struct ga_error err;
+
+	if (find_share_dir("drivers", buf, len, &err) == 0) {
+		snprintf(conf, sizeof(conf), "%s/conformance", buf);
+		if (access(conf, F_OK) != 0 || check_trusted(conf, &err) == 0)
+			return;
+	}
+	fprintf(stderr, "goneaway: %s\n", err.msg);
+	exit(EXIT_USAGE);
+}
+
 static void remove_dir(const char *dir)
 {
 	char path[PATH_MAX];

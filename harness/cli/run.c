@@ -1,6 +1,6 @@
 /* run.c - "goneaway run": options, the run loop and its exit status. */
 #include "cli/internal.h"
-#include "cli/run.h"
+#include "plan/run.h"
 
 #include <errno.h>
 #include <getopt.h>

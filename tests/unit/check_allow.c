@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/internal.h"
+#include "plan/plan.h"
 #include "run/runner.h"
 #include "suites.h"
 

@@ -1,6 +1,6 @@
 /* output.c - what "run" and "report" both do with their output: colours,
  * --strict's checks of a case, the Markdown and HTML tables. */
-#include "cli/internal.h"
+#include "plan/plan.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -6,7 +6,7 @@
  * (util/ownmark.h): one without it is the user's, never removed.  Into an expectation file: the file
  * itself, which is the connector's own (its repository's history
  * reviews it). */
-#include "cli/expectations.h"
+#include "plan/expectations.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* owned_dirs.c - before a run: what the run would replace under -o is
  * goneaway's (run_check_owned in cli/run.h). */
-#include "cli/run.h"
+#include "plan/run.h"
 
 #include "util/escape.h"
 

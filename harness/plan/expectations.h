@@ -1,8 +1,8 @@
 /* expectations.h - what "goneaway run" and "goneaway check" do with
  * --expectations FILE (cli/expectations.c), and the recorder of a
  * --record run (cli/record.c). */
-#ifndef GA_CLI_EXPECTATIONS_H
-#define GA_CLI_EXPECTATIONS_H
+#ifndef GA_PLAN_EXPECTATIONS_H
+#define GA_PLAN_EXPECTATIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>

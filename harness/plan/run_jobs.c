@@ -6,7 +6,7 @@
  * another would give them, each as soon as every case before it ended.
  * A repeated scenario's runs are all given (--stop-early: none after one
  * that did not PASS) and folded in order (run/fold.c). */
-#include "cli/run.h"
+#include "plan/run.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* run_case.c - what happens to a case that ended, whoever ran it
  * (cli/run.c one after another, cli/run_jobs.c on -j's workers): the
  * reporters, the matrix, the totals and --strict. */
-#include "cli/run.h"
+#include "plan/run.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,14 +1,14 @@
 /* run.h - what "goneaway run"'s files share (cli/run.c: options and the
  * run one case after another; cli/run_jobs.c: the run on -j workers). */
-#ifndef GA_CLI_RUN_H
-#define GA_CLI_RUN_H
+#ifndef GA_PLAN_RUN_H
+#define GA_PLAN_RUN_H
 
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli/expectations.h"
-#include "cli/internal.h"
+#include "plan/expectations.h"
+#include "plan/plan.h"
 #include "client/driver.h"
 #include "report/matrix.h"
 #include "report/report.h"

@@ -1,5 +1,5 @@
 /* paths.c - where goneaway looks for things by default. */
-#include "cli/internal.h"
+#include "plan/plan.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -97,20 +97,6 @@ int find_share_dir(const char *what, char *buf, size_t len,
 		return ga_error_set(err, "%s: path too long", exe);
 	memcpy(buf, exe, strlen(exe) + 1);
 	return check_trusted(buf, err);
-}
-
-void default_drivers(char *buf, size_t len)
-{
-	char conf[PATH_MAX + 16];
-	struct ga_error err;
-
-	if (find_share_dir("drivers", buf, len, &err) == 0) {
-		snprintf(conf, sizeof(conf), "%s/conformance", buf);
-		if (access(conf, F_OK) != 0 || check_trusted(conf, &err) == 0)
-			return;
-	}
-	fprintf(stderr, "goneaway: %s\n", err.msg);
-	exit(EXIT_USAGE);
 }
 
 /* Rewrites cmd's words that name a regular file under dir into absolute

@@ -6,7 +6,7 @@
  * SHA256SUMS, the digests of the files replay runs (CASE_DIGESTS in
  * cli/internal.h: the scenario tied to its report).  They are written
  * below -o without following a symlink. */
-#include "cli/run.h"
+#include "plan/run.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * expectation file (lang/expectations.h, docs/expectations.md) read,
  * checked against the scenarios it names and put into them, and written
  * back by a --record run (cli/record.c). */
-#include "cli/expectations.h"
+#include "plan/expectations.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* allow.c - the rules of --allow-skip KIND[:SCENARIO][@CLIENT]: which
  * SKIPs --strict lets through, the same for "run" and "report". */
-#include "cli/internal.h"
+#include "plan/plan.h"
 
 #include <stdio.h>
 #include <string.h>
