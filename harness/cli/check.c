@@ -95,7 +95,7 @@ static int known_read_list(struct known *k, struct ga_error *err)
 	char *text, *line, *save = NULL;
 	int rc = 0;
 
-	if (find_share_dir("drivers", dir, sizeof(dir), err))
+	if (ga_find_share_dir("drivers", dir, sizeof(dir), err))
 		return -1;
 	snprintf(list, sizeof(list), "%s/drivers.list", dir);
 	if (ga_file_read(list, LIST_MAX, &text, NULL, err))
@@ -293,14 +293,14 @@ static int parse_check_args(int argc, char **argv, char **own, size_t *nown,
 /* --expectations FILE: read, and fit to the scenarios (every line names
  * a step there); warns about the steps it has no line for.  Returns 0,
  * or -1 (printed). */
-static int check_expectations(struct cli_expectations *ce, const char *path,
+static int check_expectations(struct ga_expect_file *ce, const char *path,
 			      struct ga_scenario **scs, size_t n,
 			      size_t *nwarn)
 {
-	if (cli_expectations_load(ce, path, false) ||
-	    cli_expectations_apply(ce, scs, n))
+	if (ga_expect_file_load(ce, path, false) ||
+	    ga_expect_file_apply(ce, scs, n))
 		return -1;
-	if (cli_expectations_missing(ce, scs, n, true))
+	if (ga_expect_file_missing(ce, scs, n, true))
 		(*nwarn)++;
 	if (ce->unused) {
 		ga_esc_line(stderr, "%s: warning: %zu line%s name%s "
@@ -317,8 +317,8 @@ static int check_expectations(struct cli_expectations *ce, const char *path,
 int cmd_check(int argc, char **argv)
 {
 	const char *expectations;
-	struct cli_expectations ce = { 0 };
-	struct path_list paths = { 0 };
+	struct ga_expect_file ce = { 0 };
+	struct ga_path_list paths = { 0 };
 	struct ga_scenario **scs = NULL;
 	struct known known = { 0 };
 	size_t nown, nwarn = 0;
@@ -332,9 +332,9 @@ int cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (parse_check_args(argc, argv, own, &nown, &expectations) ||
-	    collect_paths(argv + optind, argc - optind, &paths))
+	    ga_collect_paths(argv + optind, argc - optind, &paths))
 		goto out;
-	parsed = parse_all(&paths, &scs);
+	parsed = ga_parse_all(&paths, &scs);
 	if (known_build(&known, own, nown, &checked))
 		goto out;
 	if (checked)
@@ -354,9 +354,9 @@ int cmd_check(int argc, char **argv)
 	}
 out:
 	known_free(&known);
-	free_scenarios(scs, paths.n);
-	cli_expectations_free(&ce);     /* the scenarios named its path */
-	path_list_free(&paths);
+	ga_scenarios_free(scs, paths.n);
+	ga_expect_file_free(&ce);     /* the scenarios named its path */
+	ga_path_list_free(&paths);
 	free(own);
 	return code;
 }

@@ -32,7 +32,7 @@ extern const char ga_usage_text[];
  * that interrupted the run, or 0): which cases FAILed or are ERRORs,
  * or the --strict reasons again; nothing for 0 (the summary says it) or
  * 2 (its message did).  cmd is "goneaway" or "goneaway report". */
-void cli_why_print(const struct cli_why *w, const char *cmd, int code,
+void cli_why_print(const struct ga_why *w, const char *cmd, int code,
 		   int signo);
 
 /* ---- the commands ------------------------------------------------------------ */

@@ -75,10 +75,10 @@ static void sweep_containers(void)
 
 static int cmd_sweep(void)
 {
-	int n = ga_rundir_sweep(tmp_root());
+	int n = ga_rundir_sweep(ga_tmp_root());
 
 	printf("removed %d %s of ended runs from %s\n", n,
-	       n == 1 ? "directory" : "directories", tmp_root());
+	       n == 1 ? "directory" : "directories", ga_tmp_root());
 	sweep_containers();
 	return EXIT_ALL_PASSED;
 }

@@ -369,7 +369,7 @@ static int pack(const struct replay_args *ra, const char *out,
 	struct ga_error err;
 	int lock = -1, fd, rc = -1;
 
-	if (ga_rundir_make(tmp_root(), tmp, sizeof(tmp), &lock, &err)) {
+	if (ga_rundir_make(ga_tmp_root(), tmp, sizeof(tmp), &lock, &err)) {
 		ga_esc_line(stderr, "goneaway replay --bundle: %s", err.msg);
 		return -1;
 	}
@@ -447,7 +447,7 @@ static const struct ga_tarball_want bundle_wants[] = {
 	{ "scenario.gw", REPLAY_SCENARIO_MAX },
 	{ "expectations", GA_EXPECTATIONS_MAX_SIZE },
 	{ "my.cnf", REPLAY_CNF_MAX },
-	{ CASE_DIGESTS, REPLAY_DIGESTS_MAX },
+	{ GA_CASE_DIGESTS, REPLAY_DIGESTS_MAX },
 	{ NULL, 0 },
 };
 
@@ -628,7 +628,7 @@ static int replay(const struct replay_args *ra, struct ga_interrupt *in)
 
 	memset(&rr, 0, sizeof(rr));
 	rr.lock = -1;
-	if (ga_rundir_make(tmp_root(), rr.tmp, sizeof(rr.tmp), &rr.lock,
+	if (ga_rundir_make(ga_tmp_root(), rr.tmp, sizeof(rr.tmp), &rr.lock,
 			   &err)) {
 		ga_esc_line(stderr, "goneaway replay: %s", err.msg);
 		return EXIT_SOME_ERROR;

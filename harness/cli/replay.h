@@ -18,7 +18,7 @@
 #define REPLAY_CNF_MAX (1LL << 20)
 #define REPLAY_DIGESTS_MAX 4096LL
 
-/* Checks the folder dir's SHA256SUMS (CASE_DIGESTS) against its files:
+/* Checks the folder dir's SHA256SUMS (GA_CASE_DIGESTS) against its files:
  * it must name scenario.gw, results.jsonl and, when the folder has one,
  * expectations, and each must have the digest it gives.  A folder
  * without SHA256SUMS is refused too unless trust (--trust): nothing

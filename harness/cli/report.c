@@ -29,7 +29,7 @@ struct report_args {
 	int verbose;
 	bool timings;
 	bool strict;
-	struct cli_allow allowed;       /* --allow-skip rules */
+	struct ga_allow allowed;       /* --allow-skip rules */
 };
 
 enum {
@@ -74,7 +74,7 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 		case OPT_TIMINGS: a->timings = true; break;
 		case OPT_STRICT: a->strict = true; break;
 		case OPT_ALLOW_SKIP:
-			if (cli_allow_add(&a->allowed, optarg, &err)) {
+			if (ga_allow_add(&a->allowed, optarg, &err)) {
 				ga_esc_line(stderr, "goneaway report: "
 					    "--allow-skip: %s", err.msg);
 				return -1;
@@ -115,7 +115,7 @@ static int build_reporters(const struct report_args *a,
 
 	reps[*n] = strcmp(a->format, "tap") == 0
 		? ga_report_tap_new(stdout)
-		: ga_report_human_new(stdout, cli_use_color(a->color),
+		: ga_report_human_new(stdout, ga_use_color(a->color),
 				      a->verbose, a->timings);
 	if (!reps[*n])
 		goto oom;
@@ -314,7 +314,7 @@ int cmd_report(int argc, char **argv)
 	struct report_args a;
 	struct ga_error err;
 	size_t nreps = 0, i, violations = 0, missing;
-	struct cli_why why;
+	struct ga_why why;
 	int code = EXIT_USAGE;
 
 	memset(&why, 0, sizeof(why));
@@ -349,21 +349,21 @@ int cmd_report(int argc, char **argv)
 	if (cols.n > 1 && strcmp(a.format, "tap") != 0)
 		ga_matrix_print(&m, stdout, false);
 	if (a.markdown)
-		cli_write_markdown(a.markdown, &m);
+		ga_write_markdown(a.markdown, &m);
 	if (a.html)
-		cli_write_html(a.html, &m);
+		ga_write_html(a.html, &m);
 	for (i = 0; i < nreps; i++)
 		reps[i]->ops->end_run(reps[i], &sum);
 	for (i = 0; i < r.n; i++)
-		cli_why_case(&why, r.cases[i].sc, &r.cases[i].res);
+		ga_why_case(&why, r.cases[i].sc, &r.cases[i].res);
 	for (i = 0; a.strict && i < r.n; i++)
-		violations += cli_strict_violations(&a.allowed,
+		violations += ga_strict_violations(&a.allowed,
 						    r.cases[i].sc,
 						    &r.cases[i].res, &why);
 	missing = missing_shards(&r, a.strict);
 	if (missing && a.strict) {
 		violations++;
-		cli_why_strict(&why, "%zu shard%s of a --shard K/N split "
+		ga_why_strict(&why, "%zu shard%s of a --shard K/N split "
 			       "missing (above)", missing,
 			       missing == 1 ? "" : "s");
 	}

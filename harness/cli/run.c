@@ -107,12 +107,12 @@ static int parse_proxy(const char *arg, struct run_args *a)
 	return -1;
 }
 
-/* --allow-skip KIND[:SCENARIO][@CLIENT] (cli/allow.c) */
+/* --allow-skip KIND[:SCENARIO][@CLIENT] (plan/allow.c) */
 static int parse_allow_skip(const char *arg, struct run_args *a)
 {
 	struct ga_error err;
 
-	if (cli_allow_add(&a->allowed, arg, &err) == 0)
+	if (ga_allow_add(&a->allowed, arg, &err) == 0)
 		return 0;
 	ga_esc_line(stderr, "goneaway: --allow-skip: %s", err.msg);
 	return -1;
@@ -201,7 +201,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	so->install_db = "/usr/bin/mariadb-install-db";
 	so->timeout_ms = 30000;
 	a->opts.results_dir = "goneaway-results";
-	a->opts.tmp_root = tmp_root();
+	a->opts.tmp_root = ga_tmp_root();
 	/* the servers' datadirs in memory unless asked not (run/runner.h) */
 	a->opts.run_on_disk = getenv("GONEAWAY_RUN_ON_DISK") &&
 			      strcmp(getenv("GONEAWAY_RUN_ON_DISK"), "1") == 0;
@@ -212,7 +212,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	a->opts.capture_case_total = GA_CAPTURE_CASE_TOTAL_DEFAULT;
 	a->format = "human";
 	a->color = "auto";
-	default_cache(a->cache, sizeof(a->cache));
+	ga_default_cache(a->cache, sizeof(a->cache));
 	so->cache_dir = a->cache;
 
 	optind = 1;
@@ -322,7 +322,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		return -1;
 	}
 	if (!so->fixtures_dir) {
-		if (find_share_dir("fixtures", a->fixtures,
+		if (ga_find_share_dir("fixtures", a->fixtures,
 				   sizeof(a->fixtures), &err)) {
 			fprintf(stderr, "goneaway: fixtures: %s (or give "
 				"--fixtures DIR)\n", err.msg);
@@ -387,7 +387,7 @@ static int open_client(const char *client, struct ga_driver *drv,
 	}
 	if (strncmp(client, "cmd:", 4) == 0) {
 		snprintf(line, sizeof(line), "%s", client + 4);
-	} else if (find_driver(client, line, sizeof(line), &err)) {
+	} else if (ga_find_driver(client, line, sizeof(line), &err)) {
 		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
 		return -1;
 	}
@@ -442,7 +442,7 @@ static void expectations_client(struct run_args *a)
  * --record run makes it) for the one client given. */
 static int expectations_clients(struct run_args *a)
 {
-	struct cli_expectations *ce = &a->ce;
+	struct ga_expect_file *ce = &a->ce;
 	size_t i;
 
 	if (!ce->exists) {
@@ -522,7 +522,7 @@ static int build_reporters(const struct run_args *a,
 
 	reps[*nreps] = strcmp(a->format, "tap") == 0
 		? ga_report_tap_new(stdout)
-		: ga_report_human_new(stdout, cli_use_color(a->color),
+		: ga_report_human_new(stdout, ga_use_color(a->color),
 				      a->verbose, a->timings);
 	if (!reps[*nreps])
 		return -1;
@@ -607,7 +607,7 @@ static int run_server(const struct run_out *o, size_t s,
 int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 {
 	struct ga_reporter *reps[4] = { NULL, NULL, NULL, NULL };
-	struct path_list paths = { 0 };
+	struct ga_path_list paths = { 0 };
 	struct ga_scenario **scs = NULL;
 	struct run_totals t;
 	struct ga_matrix m;
@@ -621,24 +621,24 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	memset(&m, 0, sizeof(m));
 	if (parse_run_args(argc, argv, &a))
 		return EXIT_USAGE;
-	if (collect_paths(argv + optind, argc - optind, &paths))
+	if (ga_collect_paths(argv + optind, argc - optind, &paths))
 		goto out;
 	if (paths.n == 0) {
 		fprintf(stderr, "goneaway run: no scenario files found\n");
 		goto out;
 	}
 	ncombos = run_ncombos(&a);
-	if (parse_all(&paths, &scs) ||
-	    select_scenarios(&a.select, scs, paths.n, &nrun))
+	if (ga_parse_all(&paths, &scs) ||
+	    ga_select_scenarios(&a.select, scs, paths.n, &nrun))
 		goto out;
 	if (a.select.list) {
-		list_scenarios(scs, nrun);
+		ga_list_scenarios(scs, nrun);
 		code = EXIT_ALL_PASSED;
 		goto out;
 	}
 	if (a.expectations) {
-		if (cli_expectations_load(&a.ce, a.expectations, a.record) ||
-		    cli_expectations_apply(&a.ce, scs, nrun))
+		if (ga_expect_file_load(&a.ce, a.expectations, a.record) ||
+		    ga_expect_file_apply(&a.ce, scs, nrun))
 			goto out;
 		expectations_client(&a);
 	}
@@ -664,7 +664,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	 * fails --strict */
 	if (run_check_combos(&a) && a.strict) {
 		t.violations++;
-		cli_why_strict(&t.why, "two clients share a results "
+		ga_why_strict(&t.why, "two clients share a results "
 			       "directory (above)");
 	}
 	if (ga_matrix_init(&m, scs, nrun, ncombos)) {
@@ -710,16 +710,16 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	if (ncombos > 1 && strcmp(a.format, "tap") != 0)
 		ga_matrix_print(&m, stdout, false);
 	if (a.markdown)
-		cli_write_markdown(a.markdown, &m);
+		ga_write_markdown(a.markdown, &m);
 	if (a.html)
-		cli_write_html(a.html, &m);
+		ga_write_html(a.html, &m);
 	if (a.expectations && !a.record)
-		cli_expectations_warn_ran(&a.ce);
+		ga_expect_file_warn_ran(&a.ce);
 	report_run(reps, nreps, END_RUN, &t.sum, 0);
 	if (t.sum.signo)
 		code = EXIT_INTERRUPTED + t.sum.signo;
 	else if (a.record)      /* what did not match is what was recorded */
-		code = cli_record_finish(&a.rec) || a.rec.incomplete ?
+		code = ga_recorder_finish(&a.rec) || a.rec.incomplete ?
 		       EXIT_SOME_ERROR : EXIT_ALL_PASSED;
 	else if (t.sum.fail)
 		code = EXIT_SOME_FAILED;
@@ -737,10 +737,10 @@ out:
 		ga_driver_release(&a.drivers[i]);
 	for (i = 0; i < nreps; i++)
 		ga_reporter_free(reps[i]);
-	cli_record_free(&a.rec);
-	free_scenarios(scs, paths.n);
-	cli_expectations_free(&a.ce);   /* after the scenarios: their lines
+	ga_recorder_free(&a.rec);
+	ga_scenarios_free(scs, paths.n);
+	ga_expect_file_free(&a.ce);   /* after the scenarios: their lines
 					 * from the file name it */
-	path_list_free(&paths);
+	ga_path_list_free(&paths);
 	return code;
 }

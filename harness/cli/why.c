@@ -2,7 +2,7 @@
  * what it is.  With -j, or hundreds of cases, the FAIL, ERROR and
  * --strict lines scroll by mid-log; a CI job's log ends with a green
  * looking summary unless the reasons are told again at its end
- * (issue 24).  cli_why_case and cli_why_strict keep them as the cases
+ * (issue 24).  ga_why_case and ga_why_strict keep them as the cases
  * end (plan/why.c); cli_why_print tells them, bounded, once everything
  * else is printed. */
 #include "cli/internal.h"
@@ -17,7 +17,7 @@ static const char *s_(size_t n)
 	return n == 1 ? "" : "s";
 }
 
-void cli_why_print(const struct cli_why *w, const char *cmd, int code,
+void cli_why_print(const struct ga_why *w, const char *cmd, int code,
 		   int signo)
 {
 	size_t i;

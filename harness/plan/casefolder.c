@@ -1,10 +1,10 @@
 /* casefolder.c - a case's evidence folder made a bug report of its own
- * (run_case_folder in cli/run.h): with steps.log, scenario.gw, my.cnf,
+ * (run_case_folder in plan/run.h): with steps.log, scenario.gw, my.cnf,
  * the server's log, the drivers' and capture.pcap (run/evidence.c), the
  * case's own results.jsonl, which "goneaway report DIR" and "goneaway
  * replay DIR" read, report.txt, the page a human reads first, and
- * SHA256SUMS, the digests of the files replay runs (CASE_DIGESTS in
- * cli/internal.h: the scenario tied to its report).  They are written
+ * SHA256SUMS, the digests of the files replay runs (GA_CASE_DIGESTS in
+ * plan/plan.h: the scenario tied to its report).  They are written
  * below -o without following a symlink. */
 #include "plan/run.h"
 
@@ -146,18 +146,18 @@ static void write_expectations(const struct run_out *o, int dir,
 	free(mine.items);
 }
 
-/* SHA256SUMS: the digest of each of CASE_DIGESTED the folder has,
+/* SHA256SUMS: the digest of each of GA_CASE_DIGESTED the folder has,
  * written last, as sha256sum(1) checks them. */
 static void write_digests(int dir, struct ga_case_result *res,
 			  const char *shown)
 {
-	static const char *const names[] = CASE_DIGESTED;
+	static const char *const names[] = GA_CASE_DIGESTED;
 	char hex[GA_SHA256_HEX];
 	struct ga_error err;
 	size_t i;
 	FILE *f;
 
-	f = ga_file_create_at(dir, CASE_DIGESTS, &err);
+	f = ga_file_create_at(dir, GA_CASE_DIGESTS, &err);
 	if (!f) {
 		lost(res, shown, err.msg);
 		return;
@@ -165,7 +165,7 @@ static void write_digests(int dir, struct ga_case_result *res,
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (faccessat(dir, names[i], F_OK, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
-		if (ga_sha256_file_at(dir, names[i], CASE_DIGESTS_MAX, hex,
+		if (ga_sha256_file_at(dir, names[i], GA_CASE_DIGESTS_MAX, hex,
 				      &err)) {
 			lost(res, shown, err.msg);
 			continue;
@@ -173,7 +173,7 @@ static void write_digests(int dir, struct ga_case_result *res,
 		fprintf(f, "%s  %s\n", hex, names[i]);
 	}
 	if (ga_file_close(f, 0))
-		lost(res, shown, CASE_DIGESTS ": I/O error");
+		lost(res, shown, GA_CASE_DIGESTS ": I/O error");
 }
 
 void run_case_folder(const struct run_out *o, const struct combo *k,

@@ -13,7 +13,7 @@
 #include "run/runner.h"
 #include "util/escape.h"
 
-bool cli_use_color(const char *when)
+bool ga_use_color(const char *when)
 {
 	const char *no = getenv("NO_COLOR");
 
@@ -46,16 +46,16 @@ static const char *client_label(const struct ga_case_result *res)
 	return NULL;
 }
 
-size_t cli_strict_violations(const struct cli_allow *allow,
+size_t ga_strict_violations(const struct ga_allow *allow,
 			     const struct ga_scenario *sc,
 			     const struct ga_case_result *res,
-			     struct cli_why *why)
+			     struct ga_why *why)
 {
 	const char *clabel = client_label(res);
 	size_t n = 0;
 
 	if (res->verdict == GA_VERDICT_SKIP &&
-	    !cli_allow_covers(allow, (int)res->skip, sc->name,
+	    !ga_allow_covers(allow, (int)res->skip, sc->name,
 			      ga_scenario_label(sc), res->client, clabel)) {
 		fprintf(stderr, "goneaway: --strict: %s was skipped (%s: %s); "
 			"--allow-skip %s:%s@%s would let it through\n",
@@ -63,7 +63,7 @@ size_t cli_strict_violations(const struct cli_allow *allow,
 			ga_skip_kind_name(res->skip), ga_scenario_label(sc),
 			clabel ? clabel : res->client);
 		if (why)
-			cli_why_strict(why, "%s was skipped (%s: %.1000s); "
+			ga_why_strict(why, "%s was skipped (%s: %.1000s); "
 				       "--allow-skip %s:%s@%s would let it "
 				       "through", sc->path,
 				       ga_skip_kind_name(res->skip),
@@ -77,14 +77,14 @@ size_t cli_strict_violations(const struct cli_allow *allow,
 		fprintf(stderr, "goneaway: --strict: %s: evidence not kept: "
 			"%s\n", sc->path, res->evidence_lost);
 		if (why)
-			cli_why_strict(why, "%s: evidence not kept: %s",
+			ga_why_strict(why, "%s: evidence not kept: %s",
 				       sc->path, res->evidence_lost);
 		n++;
 	}
 	return n;
 }
 
-void cli_write_markdown(const char *path, const struct ga_matrix *m)
+void ga_write_markdown(const char *path, const struct ga_matrix *m)
 {
 	FILE *f = fopen(path, "we");
 
@@ -97,7 +97,7 @@ void cli_write_markdown(const char *path, const struct ga_matrix *m)
 	fclose(f);
 }
 
-int cli_write_html(const char *path, const struct ga_matrix *m)
+int ga_write_html(const char *path, const struct ga_matrix *m)
 {
 	char real[PATH_MAX], *slash;
 	const char *base = NULL;

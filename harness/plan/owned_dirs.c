@@ -1,5 +1,5 @@
 /* owned_dirs.c - before a run: what the run would replace under -o is
- * goneaway's (run_check_owned in cli/run.h). */
+ * goneaway's (run_check_owned in plan/run.h). */
 #include "plan/run.h"
 
 #include "util/escape.h"
@@ -26,7 +26,7 @@ int run_check_owned(const struct run_args *a, struct ga_scenario **scs,
 		}
 	}
 	if (a->record && !a->expectations &&
-	    cli_record_check(opts.results_dir))
+	    ga_recorder_check(opts.results_dir))
 		bad++;
 	return bad ? -1 : 0;
 }

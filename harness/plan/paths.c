@@ -25,7 +25,7 @@ static bool trusted_uid(uid_t uid)
 	return stat("/proc/self/exe", &st) == 0 && st.st_uid == uid;
 }
 
-int check_trusted(const char *path, struct ga_error *err)
+int ga_check_trusted(const char *path, struct ga_error *err)
 {
 	char real[PATH_MAX], *slash;
 	struct stat st;
@@ -64,7 +64,7 @@ int check_trusted(const char *path, struct ga_error *err)
 	}
 }
 
-int find_share_dir(const char *what, char *buf, size_t len,
+int ga_find_share_dir(const char *what, char *buf, size_t len,
 		   struct ga_error *err)
 {
 	char exe[PATH_MAX], near[PATH_MAX + 64], shared[PATH_MAX + 64];
@@ -96,7 +96,7 @@ int find_share_dir(const char *what, char *buf, size_t len,
 	if (strlen(exe) >= len)
 		return ga_error_set(err, "%s: path too long", exe);
 	memcpy(buf, exe, strlen(exe) + 1);
-	return check_trusted(buf, err);
+	return ga_check_trusted(buf, err);
 }
 
 /* Rewrites cmd's words that name a regular file under dir into absolute
@@ -105,7 +105,7 @@ int find_share_dir(const char *what, char *buf, size_t len,
  * ("python3 pymysql/driver.py" -> "python3 /.../drivers/pymysql/...").
  * A relative word with a '/' must name such a file (it would otherwise
  * be looked up from the driver's working directory), and every file it
- * runs must pass check_trusted().  Returns 0, or -1 with err set. */
+ * runs must pass ga_check_trusted().  Returns 0, or -1 with err set. */
 static int chdir_relative(const char *dir, char *cmd, size_t len,
 			  struct ga_error *err)
 {
@@ -121,7 +121,7 @@ static int chdir_relative(const char *dir, char *cmd, size_t len,
 		snprintf(path, sizeof(path), "%s/%s", dir, w);
 		if (w[0] != '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 		    realpath(path, abs)) {
-			if (check_trusted(abs, err))
+			if (ga_check_trusted(abs, err))
 				return -1;
 			w = abs;
 		} else if (w[0] != '/' && w[0] != '-' && strchr(w, '/')) {
@@ -163,7 +163,7 @@ static const char *split_version(const char *name, char *base, size_t len,
 	return at + 1;
 }
 
-int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
+int ga_find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
 {
 	char dir[PATH_MAX], list[PATH_MAX + 16], *text, *line, *save = NULL;
 	char word[64], base[128];
@@ -175,10 +175,10 @@ int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
 	if (version && !*version)
 		return -1;
 	name = base;
-	if (find_share_dir("drivers", dir, sizeof(dir), err))
+	if (ga_find_share_dir("drivers", dir, sizeof(dir), err))
 		return -1;
 	snprintf(list, sizeof(list), "%s/drivers.list", dir);
-	if (check_trusted(list, err) ||
+	if (ga_check_trusted(list, err) ||
 	    ga_file_read(list, 1 << 20, &text, NULL, err))
 		return -1;
 	for (line = strtok_r(text, "\n", &save); line && !found;
@@ -207,7 +207,7 @@ int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
 	return 0;
 }
 
-void default_cache(char *buf, size_t len)
+void ga_default_cache(char *buf, size_t len)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -220,7 +220,7 @@ void default_cache(char *buf, size_t len)
 		snprintf(buf, len, "/var/cache/goneaway");
 }
 
-const char *tmp_root(void)
+const char *ga_tmp_root(void)
 {
 	const char *t = getenv("TMPDIR");
 

@@ -1,5 +1,5 @@
 /* run.h - what "goneaway run"'s files share (cli/run.c: options and the
- * run one case after another; cli/run_jobs.c: the run on -j workers). */
+ * run one case after another; plan/run_jobs.c: the run on -j workers). */
 #ifndef GA_PLAN_RUN_H
 #define GA_PLAN_RUN_H
 
@@ -39,10 +39,10 @@ struct run_args {
 	int verbose;
 	bool timings;
 	bool strict;
-	struct cli_allow allowed;               /* --allow-skip rules */
+	struct ga_allow allowed;               /* --allow-skip rules */
 	char fixtures[PATH_MAX];
 	char cache[PATH_MAX];
-	struct select_args select;              /* -k, --shard, --list */
+	struct ga_select_args select;              /* -k, --shard, --list */
 	unsigned jobs;                          /* -j N; 0 until chosen */
 	unsigned start_weight;                  /* the heaviest --server's
 						 * start (server/jobs.h) */
@@ -50,8 +50,8 @@ struct run_args {
 	bool clients_given;                     /* a --client was given */
 	bool record;                            /* --record */
 	const char *expectations;               /* --expectations FILE */
-	struct cli_expectations ce;             /* ... read */
-	struct cli_recorder rec;                /* --record's */
+	struct ga_expect_file ce;             /* ... read */
+	struct ga_recorder rec;                /* --record's */
 };
 
 /* One server × client × proxy of the run: every scenario runs against
@@ -88,14 +88,14 @@ size_t run_check_combos(const struct run_args *a);
  * evidence folder for each combination, --record's recorded/ - is not
  * there or carries goneaway's mark (util/ownmark.h).  Prints each that
  * does not, and returns -1 then: the run stops before anything is
- * touched (cli/owned_dirs.c). */
+ * touched (plan/owned_dirs.c). */
 int run_check_owned(const struct run_args *a, struct ga_scenario **scs,
 		    size_t n);
 
 struct run_totals {
 	struct ga_run_summary sum;
 	size_t violations;
-	struct cli_why why;             /* told again at the end */
+	struct ga_why why;             /* told again at the end */
 };
 
 /* What every reporter, the matrix, the totals and --strict do with one
@@ -112,7 +112,7 @@ struct run_out {
 /* Makes the evidence folder of case res (combination k) a bug report
  * of its own: results.jsonl (this case alone, docs/results-jsonl.md)
  * and report.txt (report/casetext.h); what cannot be written is
- * evidence lost (cli/casefolder.c). */
+ * evidence lost (plan/casefolder.c). */
 void run_case_folder(const struct run_out *o, const struct combo *k,
 		     const struct ga_scenario *sc, struct ga_case_result *res);
 
@@ -122,7 +122,7 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 		  const struct combo *k, const struct ga_scenario *sc,
 		  struct ga_case_result *res);
 
-/* The run on a.jobs worker processes (cli/run_jobs.c): every scenario
+/* The run on a.jobs worker processes (plan/run_jobs.c): every scenario
  * for every combination, reported in the order a run one after another
  * would report them.  Returns 0, or -1 when the workers could not start
  * (printed). */

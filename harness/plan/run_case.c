@@ -1,5 +1,5 @@
 /* run_case.c - what happens to a case that ended, whoever ran it
- * (cli/run.c one after another, cli/run_jobs.c on -j's workers): the
+ * (cli/run.c one after another, plan/run_jobs.c on -j's workers): the
  * reporters, the matrix, the totals and --strict. */
 #include "plan/run.h"
 
@@ -36,15 +36,15 @@ void run_end_case(const struct run_out *o, size_t index, size_t row,
 		o->reps[i]->ops->end_case(o->reps[i], index, sc, res);
 	ga_matrix_set(o->m, row, k->column, sc, res,
 		      o->a->drivers[k->client].library);
-	cli_why_case(&t->why, sc, res);
+	ga_why_case(&t->why, sc, res);
 	if (o->a->strict)
-		t->violations += cli_strict_violations(&o->a->allowed, sc,
+		t->violations += ga_strict_violations(&o->a->allowed, sc,
 						       res, &t->why);
 	if (o->a->record)
-		cli_record_case(&o->a->rec, sc, res,
+		ga_recorder_case(&o->a->rec, sc, res,
 				&o->a->drivers[k->client]);
 	else if (o->a->expectations)
-		cli_expectations_ran(&o->a->ce, sc, res);
+		ga_expect_file_ran(&o->a->ce, sc, res);
 }
 
 /* The evidence directory of a combination under -o: <server>-<client>

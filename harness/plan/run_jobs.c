@@ -118,7 +118,7 @@ static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	cost = calloc(nscs, sizeof(*cost));
 	if (!jr->combos || !jr->pcombos || !jr->cases || !cost)
 		goto oom;
-	scenario_costs(&a->select, scs, nscs, cost);
+	ga_scenario_costs(&a->select, scs, nscs, cost);
 	for (c = 0; c < jr->ncombos; c++) {
 		struct combo *k = &jr->combos[c];
 		struct ga_pool_combo *pk = &jr->pcombos[c];

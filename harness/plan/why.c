@@ -1,5 +1,5 @@
 /* why.c - what made a run or a report fail, kept as its cases end
- * (cli_why_case, cli_why_strict), for the command line's last line
+ * (ga_why_case, ga_why_strict), for the command line's last line
  * (cli/why.c, cli_why_print). */
 #include "plan/plan.h"
 
@@ -31,7 +31,7 @@ static void add(char *list, size_t size, size_t *left_out, const char *fmt,
 	snprintf(list + used, size - used, "%s%s", used ? ", " : "", item);
 }
 
-void cli_why_case(struct cli_why *w, const struct ga_scenario *sc,
+void ga_why_case(struct ga_why *w, const struct ga_scenario *sc,
 		  const struct ga_case_result *res)
 {
 	const char *label = ga_scenario_label(sc);
@@ -55,12 +55,12 @@ void cli_why_case(struct cli_why *w, const struct ga_scenario *sc,
 	}
 }
 
-void cli_why_strict(struct cli_why *w, const char *fmt, ...)
+void ga_why_strict(struct ga_why *w, const char *fmt, ...)
 {
 	va_list ap;
 
 	w->nstrict++;
-	if (w->nkept >= CLI_WHY_KEPT)
+	if (w->nkept >= GA_WHY_KEPT)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(w->strict[w->nkept++], sizeof(w->strict[0]), fmt, ap);
