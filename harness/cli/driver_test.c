@@ -43,6 +43,8 @@
 #include "util/fsutil.h"
 #include "util/json.h"
 #include "util/machine.h"
+#include "plan/drivers.h"
+#include "plan/paths.h"
 
 /* For a reply of the driver alone (no server, nothing to wait for): a
  * driver that never flushes its output fails within it, once, rather than

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "lang/scenario.h"
-#include "plan/plan.h"
+#include "plan/why.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 
@@ -37,10 +37,6 @@ void cli_why_print(const struct ga_why *w, const char *cmd, int code,
 
 /* ---- the commands ------------------------------------------------------------ */
 
-/* True when name is "builtin", a NAME of drivers/drivers.list or such a
- * NAME without its "-VERSION" (cli/check.c): selectors written for that
- * driver apply to a client of this name. */
-bool cli_client_name_listed(const char *name);
 int cmd_check(int argc, char **argv);                             /* cli/check.c */
 int cmd_run(int argc, char **argv, struct ga_interrupt *in);      /* cli/run.c */
 int cmd_replay(int argc, char **argv, struct ga_interrupt *in);   /* cli/replay.c */

@@ -18,6 +18,7 @@
 #include "run/rundir.h"
 #include "run/runner.h"
 #include "util/suggest.h"
+#include "plan/paths.h"
 
 static int cmd_errname(int argc, char **argv)
 {

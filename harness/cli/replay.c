@@ -39,6 +39,8 @@
 #include "util/escape.h"
 #include "util/fsutil.h"
 #include "util/tarball.h"
+#include "plan/drivers.h"
+#include "plan/paths.h"
 
 enum { EXIT_REPLAY_SAME = 0, EXIT_REPLAY_DIFFERENT = 1 };
 
@@ -335,7 +337,7 @@ static const char *client_of(const struct replay_args *ra,
 	if (ra->client)
 		return ra->client;
 	if (strcmp(spec, "builtin") == 0 ||
-	    (strncmp(spec, "cmd:", 4) != 0 && cli_client_name_listed(spec)))
+	    (strncmp(spec, "cmd:", 4) != 0 && ga_driver_name_listed(spec)))
 		return spec;
 	ga_esc_line(stderr, "goneaway replay: the case's client was started "
 		    "as '%s', %s: give --client (a command from a folder is "

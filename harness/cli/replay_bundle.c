@@ -27,6 +27,7 @@
 #include "util/fsutil.h"
 #include "util/sha256.h"
 #include "util/tarball.h"
+#include "plan/paths.h"
 
 #define REDACT_MAX (64L << 20)  /* a larger file is copied as it is */
 #define LEFT_OUT "(left out of the bundle: replay --bundle --include-host " \

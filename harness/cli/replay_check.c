@@ -19,6 +19,7 @@
 #include "util/escape.h"
 #include "util/json.h"
 #include "util/sha256.h"
+#include "plan/paths.h"
 
 #define STEP_TEXT_CUT 4096      /* results.jsonl cuts a step's text here
 				 * (report/jsonl.c) */

@@ -16,6 +16,8 @@
 #include "report/results.h"
 #include "run/runner.h"
 #include "util/escape.h"
+#include "plan/allow.h"
+#include "plan/output.h"
 
 #define MAX_REPORTERS 4
 

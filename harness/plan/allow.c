@@ -1,6 +1,6 @@
 /* allow.c - the rules of --allow-skip KIND[:SCENARIO][@CLIENT]: which
  * SKIPs --strict lets through, the same for "run" and "report". */
-#include "plan/plan.h"
+#include "plan/allow.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 /* casefolder.c - a case's evidence folder made a bug report of its own
- * (run_case_folder in plan/run.h): with steps.log, scenario.gw, my.cnf,
+ * (ga_plan_case_folder in plan/internal.h): with steps.log, scenario.gw, my.cnf,
  * the server's log, the drivers' and capture.pcap (run/evidence.c), the
  * case's own results.jsonl, which "goneaway report DIR" and "goneaway
  * replay DIR" read, report.txt, the page a human reads first, and
  * SHA256SUMS, the digests of the files replay runs (GA_CASE_DIGESTS in
- * plan/plan.h: the scenario tied to its report).  They are written
+ * plan/paths.h: the scenario tied to its report).  They are written
  * below -o without following a symlink. */
-#include "plan/run.h"
+#include "plan/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plan/paths.h"
 #include "report/casetext.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
@@ -54,11 +55,11 @@ static char *scenario_copy(int dir)
 	return buf;
 }
 
-static void write_jsonl(const struct run_out *o, int dir,
+static void write_jsonl(const struct ga_plan *p, int dir,
 			const struct ga_scenario *sc,
 			struct ga_case_result *res, const char *shown)
 {
-	struct ga_jsonl_meta meta = o->a->meta;
+	struct ga_jsonl_meta meta = p->meta;
 	struct ga_run_summary sum;
 	struct ga_reporter *rep;
 	struct ga_error err;
@@ -85,7 +86,7 @@ static void write_jsonl(const struct run_out *o, int dir,
 	ga_reporter_free(rep);
 }
 
-static void write_text(const struct run_out *o, int dir,
+static void write_text(const struct ga_plan *p, int dir,
 		       const struct ga_scenario *sc,
 		       struct ga_case_result *res, const char *shown)
 {
@@ -99,9 +100,9 @@ static void write_text(const struct run_out *o, int dir,
 		lost(res, shown, err.msg);
 		return;
 	}
-	m.version = o->a->meta.version;
-	m.argc = o->a->meta.argc;
-	m.argv = o->a->meta.argv;
+	m.version = p->meta.version;
+	m.argc = p->meta.argc;
+	m.argv = p->meta.argv;
 	m.folder = shown;
 	text = scenario_copy(dir);
 	ga_case_text_write(f, &m, sc, text, res);
@@ -113,17 +114,17 @@ static void write_text(const struct run_out *o, int dir,
 /* The lines of --expectations FILE that are this scenario's, as the
  * file "expectations" (their label the scenario's name, as goneaway
  * replay runs it), when the case's client is the file's. */
-static void write_expectations(const struct run_out *o, int dir,
+static void write_expectations(const struct ga_plan *p, int dir,
 			       const struct ga_scenario *sc,
 			       struct ga_case_result *res, const char *shown)
 {
-	const struct ga_expectations *x = &o->a->ce.x;
+	const struct ga_expectations *x = &p->ce.x;
 	struct ga_expectations mine;
 	struct ga_error err;
 	size_t i;
 	FILE *f;
 
-	if (!o->a->expectations || !o->a->ce.exists || !x->client ||
+	if (!p->expectations || !p->ce.exists || !x->client ||
 	    strcmp(x->client, res->client) != 0)
 		return;
 	memset(&mine, 0, sizeof(mine));
@@ -176,10 +177,11 @@ static void write_digests(int dir, struct ga_case_result *res,
 		lost(res, shown, GA_CASE_DIGESTS ": I/O error");
 }
 
-void run_case_folder(const struct run_out *o, const struct combo *k,
-		     const struct ga_scenario *sc, struct ga_case_result *res)
+void ga_plan_case_folder(const struct ga_plan *p, const struct ga_combo *k,
+			 const struct ga_scenario *sc,
+			 struct ga_case_result *res)
 {
-	struct ga_run_options opts = o->a->opts;
+	struct ga_run_options opts = p->opts;
 	char shown[PATH_MAX];
 	struct ga_error err;
 	int dir;
@@ -192,9 +194,9 @@ void run_case_folder(const struct run_out *o, const struct combo *k,
 		lost(res, "the case's folder", err.msg);
 		return;
 	}
-	write_jsonl(o, dir, sc, res, shown);
-	write_text(o, dir, sc, res, shown);
-	write_expectations(o, dir, sc, res, shown);
+	write_jsonl(p, dir, sc, res, shown);
+	write_text(p, dir, sc, res, shown);
+	write_expectations(p, dir, sc, res, shown);
 	write_digests(dir, res, shown);
 	close(dir);
 }

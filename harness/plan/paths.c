@@ -1,9 +1,9 @@
 /* paths.c - where goneaway looks for things by default. */
-#include "plan/plan.h"
+#include "plan/paths.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,114 +97,6 @@ int ga_find_share_dir(const char *what, char *buf, size_t len,
 		return ga_error_set(err, "%s: path too long", exe);
 	memcpy(buf, exe, strlen(exe) + 1);
 	return ga_check_trusted(buf, err);
-}
-
-/* Rewrites cmd's words that name a regular file under dir into absolute
- * paths (a word naming a directory, "php" for drivers/php, is left as it
- * is)
- * ("python3 pymysql/driver.py" -> "python3 /.../drivers/pymysql/...").
- * A relative word with a '/' must name such a file (it would otherwise
- * be looked up from the driver's working directory), and every file it
- * runs must pass ga_check_trusted().  Returns 0, or -1 with err set. */
-static int chdir_relative(const char *dir, char *cmd, size_t len,
-			  struct ga_error *err)
-{
-	char out[4096], path[PATH_MAX], abs[PATH_MAX], *w, *save = NULL;
-	char copy[4096];
-	struct stat st;
-	size_t used = 0;
-	int n;
-
-	snprintf(copy, sizeof(copy), "%s", cmd);
-	out[0] = '\0';
-	for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-		snprintf(path, sizeof(path), "%s/%s", dir, w);
-		if (w[0] != '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    realpath(path, abs)) {
-			if (ga_check_trusted(abs, err))
-				return -1;
-			w = abs;
-		} else if (w[0] != '/' && w[0] != '-' && strchr(w, '/')) {
-			return ga_error_set(err, "its command names %s, which "
-					    "is not a file in %s", w, dir);
-		}
-		n = snprintf(out + used, sizeof(out) - used, "%s%s",
-			     used ? " " : "", w);
-		if (n < 0 || (size_t)n >= sizeof(out) - used)
-			return ga_error_set(err, "driver command too long");
-		used += (size_t)n;
-	}
-	if (used >= len)
-		return ga_error_set(err, "driver command too long");
-	memcpy(cmd, out, used + 1);
-	return 0;
-}
-
-/* "NAME@VERSION": VERSION a digit, then letters, digits, '.', '-' and
- * '+' (X.Y.Z and a tag); name cut to NAME in base.  Returns the version,
- * NULL when name has no '@', or "" (err set) when it is not one. */
-static const char *split_version(const char *name, char *base, size_t len,
-				 struct ga_error *err)
-{
-	const char *at = strchr(name, '@'), *v;
-
-	snprintf(base, len, "%s", name);
-	if (!at)
-		return NULL;
-	base[at - name < (long)len ? at - name : (long)len - 1] = '\0';
-	for (v = at + 1; *v && (isalnum((unsigned char)*v) || strchr(".-+", *v));
-	     v++)
-		;
-	if (!isdigit((unsigned char)at[1]) || *v || v - at > 40 || !base[0]) {
-		ga_error_set(err, "'%s': write NAME@VERSION, e.g. "
-			     "mysql2@3.9.0", name);
-		return "";
-	}
-	return at + 1;
-}
-
-int ga_find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
-{
-	char dir[PATH_MAX], list[PATH_MAX + 16], *text, *line, *save = NULL;
-	char word[64], base[128];
-	const char *version;
-	int found = 0, n;
-	size_t used;
-
-	version = split_version(name, base, sizeof(base), err);
-	if (version && !*version)
-		return -1;
-	name = base;
-	if (ga_find_share_dir("drivers", dir, sizeof(dir), err))
-		return -1;
-	snprintf(list, sizeof(list), "%s/drivers.list", dir);
-	if (ga_check_trusted(list, err) ||
-	    ga_file_read(list, 1 << 20, &text, NULL, err))
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line && !found;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#' || sscanf(line, "%63s %n", word, &n) != 1)
-			continue;
-		if (strcmp(word, name) != 0)
-			continue;
-		/* the command's words are relative to the drivers directory
-		 * when they name a file there */
-		snprintf(cmd, len, "%s", line + n);
-		found = 1;
-	}
-	free(text);
-	if (!found)
-		return ga_error_set(err, "no driver '%s' in %s (or give "
-				    "cmd:COMMAND)", name, list);
-	if (chdir_relative(dir, cmd, len, err))
-		return ga_error_prefix(err, "driver '%s' of %s", name, list);
-	/* another version of its connector: the driver is asked for it
-	 * (one that cannot greets with its own, which the caller checks) */
-	used = strlen(cmd);
-	if (version && snprintf(cmd + used, len - used, " --connector-version "
-				"%s", version) >= (int)(len - used))
-		return ga_error_set(err, "driver command too long");
-	return 0;
 }
 
 void ga_default_cache(char *buf, size_t len)

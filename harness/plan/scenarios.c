@@ -1,7 +1,7 @@
 /* scenarios.c - the scenario files a command is given: directories are
  * expanded into their *.gw files, every file is parsed and every problem
  * in every file reported before anything runs. */
-#include "plan/plan.h"
+#include "plan/scenarios.h"
 
 #include <dirent.h>
 #include <errno.h>

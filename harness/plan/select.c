@@ -5,7 +5,7 @@
  * or without --strict: a -k with a typo, or a shard of a split into more
  * shards than there are scenarios, would otherwise be a run of nothing
  * that passes (issue 24). */
-#include "plan/plan.h"
+#include "plan/scenarios.h"
 
 #include <limits.h>
 #include <stdio.h>

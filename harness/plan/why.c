@@ -1,7 +1,7 @@
 /* why.c - what made a run or a report fail, kept as its cases end
  * (ga_why_case, ga_why_strict), for the command line's last line
  * (cli/why.c, cli_why_print). */
-#include "plan/plan.h"
+#include "plan/why.h"
 
 #include <stdarg.h>
 #include <stdio.h>
