@@ -1,5 +1,5 @@
 /* casefolder.c - a case's evidence folder made a bug report of its own
- * (ga_plan_case_folder in plan/internal.h): with steps.log, scenario.gw, my.cnf,
+ * (ga_sink_add_folder in plan/internal.h): with steps.log, scenario.gw, my.cnf,
  * the server's log, the drivers' and capture.pcap (run/evidence.c), the
  * case's own results.jsonl, which "goneaway report DIR" and "goneaway
  * replay DIR" read, report.txt, the page a human reads first, and
@@ -177,26 +177,36 @@ static void write_digests(int dir, struct ga_case_result *res,
 		lost(res, shown, GA_CASE_DIGESTS ": I/O error");
 }
 
-void ga_plan_case_folder(const struct ga_plan *p, const struct ga_combo *k,
-			 const struct ga_scenario *sc,
-			 struct ga_case_result *res)
+static void folder_end_case(struct ga_sink *s, const struct ga_case_end *e)
 {
+	const struct ga_plan *p = s->state;
 	struct ga_run_options opts = p->opts;
+	struct ga_case_result *res = e->res;
 	char shown[PATH_MAX];
 	struct ga_error err;
 	int dir;
 
 	if (!opts.results_dir || !res->results[0])
 		return;
-	opts.results_sub = k->sub[0] ? k->sub : NULL;
-	dir = ga_evidence_open(&opts, sc, shown, sizeof(shown), &err);
+	opts.results_sub = e->sub;
+	dir = ga_evidence_open(&opts, e->sc, shown, sizeof(shown), &err);
 	if (dir < 0) {
 		lost(res, "the case's folder", err.msg);
 		return;
 	}
-	write_jsonl(p, dir, sc, res, shown);
-	write_text(p, dir, sc, res, shown);
-	write_expectations(p, dir, sc, res, shown);
+	write_jsonl(p, dir, e->sc, res, shown);
+	write_text(p, dir, e->sc, res, shown);
+	write_expectations(p, dir, e->sc, res, shown);
 	write_digests(dir, res, shown);
 	close(dir);
+}
+
+static const struct ga_sink_ops folder_ops = {
+	.name = "case folder",
+	.end_case = folder_end_case,
+};
+
+int ga_sink_add_folder(struct ga_sinks *l, struct ga_plan *p)
+{
+	return ga_sinks_add(l, &folder_ops, p);
 }

@@ -2,7 +2,7 @@
  * expectation file (lang/expectations.h, docs/expectations.md) read,
  * checked against the scenarios it names and put into them, and written
  * back by a --record run (plan/record.c). */
-#include "plan/expectations.h"
+#include "plan/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -200,4 +200,28 @@ void ga_expect_file_free(struct ga_expect_file *ce)
 	ga_expectations_free(&ce->x);
 	free(ce->gaps);
 	memset(ce, 0, sizeof(*ce));
+}
+
+/* The --expectations sink (a run without --record): the steps each case
+ * carried out that the file has no line for, warned about at the end. */
+static void expect_end_case(struct ga_sink *s, const struct ga_case_end *e)
+{
+	ga_expect_file_ran(s->state, e->sc, e->res);
+}
+
+static void expect_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
+{
+	(void)sum;
+	ga_expect_file_warn_ran(s->state);
+}
+
+static const struct ga_sink_ops expect_ops = {
+	.name = "expectations",
+	.end_case = expect_end_case,
+	.end_run = expect_end_run,
+};
+
+int ga_sink_add_expect_file(struct ga_sinks *l, struct ga_expect_file *ce)
+{
+	return ga_sinks_add(l, &expect_ops, ce);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "plan/plan.h"
+#include "plan/sink.h"
 #include "report/matrix.h"
 #include "report/report.h"
 
@@ -66,14 +67,46 @@ int ga_plan_open_clients(struct ga_plan *p, struct ga_interrupt *in);
  * one, for the one client given).  Returns 0, or -1 (printed). */
 int ga_plan_check_expectations(struct ga_plan *p);
 
-/* ---- plan/case.c: what an ended case feeds ------------------------------- */
+/* ---- the sinks of a run and of a report (plan/sink.h) ------------------- */
 
-/* The state of a run: what every case that ended feeds. */
+/* Each appends its sink to l.  Returns 0, or -1 when out of memory. */
+
+/* The case's folder under -o a bug report of its own: results.jsonl
+ * (this case alone, docs/results-jsonl.md), report.txt
+ * (report/casetext.h), its expectation lines, SHA256SUMS; what cannot
+ * be written is evidence lost (plan/casefolder.c). */
+int ga_sink_add_folder(struct ga_sinks *l, struct ga_plan *p);
+/* The verdicts, runs and server starts into r->sum, the FAILs and
+ * ERRORs into r->why (plan/totals.c). */
+int ga_sink_add_totals(struct ga_sinks *l, struct ga_plan_result *r);
+/* An output: the reporter rep, owned from now on (plan/outputs.c). */
+int ga_sink_add_reporter(struct ga_sinks *l, struct ga_reporter *rep);
+/* The cells of table m (plan/table.c). */
+int ga_sink_add_table(struct ga_sinks *l, struct ga_matrix *m);
+/* --strict: each case's violations of allow's rules into r, printed as
+ * it ends, or all at the run's end when deferred (the cases fed must
+ * live until then) (plan/strict.c). */
+int ga_sink_add_strict(struct ga_sinks *l, const struct ga_allow *allow,
+		       struct ga_plan_result *r, bool deferred);
+/* --record: what each case saw, written at the end; r->record_failed
+ * when that fails (plan/record.c). */
+int ga_sink_add_recorder(struct ga_sinks *l, struct ga_recorder *rec,
+			 struct ga_plan_result *r);
+/* --expectations without --record: the steps ce has no line for,
+ * warned about at the end (plan/expectations.c). */
+int ga_sink_add_expect_file(struct ga_sinks *l, struct ga_expect_file *ce);
+/* --markdown FILE and --html FILE: the table written at the end
+ * (plan/output.c). */
+int ga_sink_add_table_files(struct ga_sinks *l, const char *markdown,
+			    const char *html);
+
+/* ---- plan/case.c: feeding a case ------------------------------------------- */
+
+/* The state of a run. */
 struct ga_plan_state {
 	struct ga_plan *p;
-	struct ga_reporter **reps;      /* owned, nreps */
-	size_t nreps;
-	struct ga_matrix m;
+	struct ga_sinks sinks;          /* what every case that ended feeds */
+	struct ga_matrix m;             /* the table */
 	struct ga_plan_result *r;
 	unsigned start_weight;          /* the heaviest --server's start
 					 * (server/jobs.h) */
@@ -82,20 +115,11 @@ struct ga_plan_state {
 void ga_plan_begin_case(struct ga_plan_state *st, size_t index,
 			const struct ga_scenario *sc);
 /* Case res of scenario row of combination k ended, reported as case
- * number index: the reporters, the matrix, the totals, --strict,
- * --record and --expectations. */
+ * number index: fed to every sink. */
 void ga_plan_end_case(struct ga_plan_state *st, size_t index,
 		      size_t row, const struct ga_combo *k,
 		      const struct ga_scenario *sc,
 		      struct ga_case_result *res);
-
-/* Makes the evidence folder of case res (combination k) a bug report
- * of its own: results.jsonl (this case alone, docs/results-jsonl.md)
- * and report.txt (report/casetext.h); what cannot be written is
- * evidence lost (plan/casefolder.c). */
-void ga_plan_case_folder(const struct ga_plan *p, const struct ga_combo *k,
-			 const struct ga_scenario *sc,
-			 struct ga_case_result *res);
 
 /* ---- plan/jobs.c: -j ---------------------------------------------------- */
 

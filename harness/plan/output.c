@@ -1,5 +1,6 @@
 /* output.c - what "run" and "report" both do with their output: colours,
  * the Markdown and HTML tables. */
+#include "plan/internal.h"
 #include "plan/output.h"
 
 #include <errno.h>
@@ -63,4 +64,47 @@ int ga_write_html(const char *path, const struct ga_matrix *m)
 	if (rc)
 		ga_esc_line(stderr, "goneaway: --html %s: %s", path, err.msg);
 	return rc;
+}
+
+/* --markdown FILE and --html FILE, written at the run's end. */
+struct table_files {
+	const char *markdown, *html;
+};
+
+static void files_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
+{
+	struct table_files *tf = s->state;
+
+	if (!sum->table)
+		return;
+	if (tf->markdown)
+		ga_write_markdown(tf->markdown, sum->table);
+	if (tf->html)
+		ga_write_html(tf->html, sum->table);
+}
+
+static void files_destroy(struct ga_sink *s)
+{
+	free(s->state);
+}
+
+static const struct ga_sink_ops files_ops = {
+	.name = "table files",
+	.end_run = files_end_run,
+	.destroy = files_destroy,
+};
+
+int ga_sink_add_table_files(struct ga_sinks *l, const char *markdown,
+			    const char *html)
+{
+	struct table_files *tf;
+
+	if (!markdown && !html)
+		return 0;
+	tf = calloc(1, sizeof(*tf));
+	if (!tf)
+		return -1;
+	tf->markdown = markdown;
+	tf->html = html;
+	return ga_sinks_add(l, &files_ops, tf);
 }

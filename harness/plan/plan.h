@@ -2,7 +2,8 @@
  * ga_plan: the scenarios, the servers, clients and proxies whose every
  * combination runs them, the jobs, the run's options and its outputs)
  * and the run itself (ga_plan_run), one case after another or on -j's
- * workers, whose result the command line turns into an exit status.
+ * workers, whose result the command line turns into an exit status;
+ * and the same outputs of results read back (ga_plan_report).
  *
  * The command line fills a plan (ga_plan_init, then its fields and
  * ga_plan_add_*), loads its scenarios (ga_plan_load) and runs it; the
@@ -65,6 +66,7 @@ struct ga_plan {
 	const char *jsonl;                      /* --jsonl FILE */
 	const char *markdown;                   /* --markdown FILE */
 	const char *html;                       /* --html FILE */
+	const char *tap;                        /* report: --tap FILE */
 	struct ga_jsonl_meta meta;              /* for the JSON Lines */
 	char results_jsonl[PATH_MAX];           /* -o's results.jsonl, "" */
 	/* what it is held to */
@@ -120,6 +122,14 @@ struct ga_plan_result {
  * GA_PLAN_DONE. */
 enum ga_plan_status ga_plan_run(struct ga_plan *p, struct ga_interrupt *in,
 				struct ga_plan_result *r);
+
+/* "goneaway report": the results files or -o directories inputs[0..n)
+ * read back, merged and shown through p's outputs as one run would show
+ * them, held to p's --strict (and every shard of a --shard K/N split
+ * there).  Returns GA_PLAN_DONE with r filled, or GA_PLAN_REFUSED when
+ * an input is not whole results (printed). */
+enum ga_plan_status ga_plan_report(struct ga_plan *p, char **inputs, int n,
+				   struct ga_plan_result *r);
 
 /* Frees what the plan owns (the scenarios, then the expectation file
  * their lines came from). */

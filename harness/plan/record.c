@@ -6,7 +6,7 @@
  * (util/ownmark.h): one without it is the user's, never removed.  Into an expectation file: the file
  * itself, which is the connector's own (its repository's history
  * reviews it). */
-#include "plan/expectations.h"
+#include "plan/internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -279,4 +279,53 @@ void ga_recorder_free(struct ga_recorder *r)
 	free(r->v);
 	r->v = NULL;
 	r->n = 0;
+}
+
+/* The --record sink: keeps what each case saw; at the run's end (unless
+ * a signal cut it short) writes it, failed when it could not or a case
+ * did not reach its end. */
+struct record_sink {
+	struct ga_recorder *rec;
+	struct ga_plan_result *r;
+};
+
+static void record_end_case(struct ga_sink *s, const struct ga_case_end *e)
+{
+	struct record_sink *st = s->state;
+
+	ga_recorder_case(st->rec, e->sc, e->res, e->driver);
+}
+
+static void record_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
+{
+	struct record_sink *st = s->state;
+
+	/* what did not match is what was recorded */
+	if (!sum->signo)
+		st->r->record_failed = ga_recorder_finish(st->rec) ||
+				       st->rec->incomplete;
+}
+
+static void record_destroy(struct ga_sink *s)
+{
+	free(s->state);
+}
+
+static const struct ga_sink_ops record_ops = {
+	.name = "record",
+	.end_case = record_end_case,
+	.end_run = record_end_run,
+	.destroy = record_destroy,
+};
+
+int ga_sink_add_recorder(struct ga_sinks *l, struct ga_recorder *rec,
+			 struct ga_plan_result *r)
+{
+	struct record_sink *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -1;
+	st->rec = rec;
+	st->r = r;
+	return ga_sinks_add(l, &record_ops, st);
 }

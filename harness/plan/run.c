@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "lab/capture.h"
-#include "plan/output.h"
 #include "plan/paths.h"
 #include "proxy/proxy.h"
 #include "server/backends.h"
@@ -169,65 +168,66 @@ static int check_results_dir(const char *dir)
 }
 
 /* A JSON Lines reporter to path ("" or NULL: none); fresh: below -o. */
-static int build_jsonl(struct ga_plan_state *st, const char *path, bool fresh)
+static int add_jsonl(struct ga_plan_state *st, const char *path, bool fresh)
 {
+	struct ga_reporter *rep;
 	struct ga_error err;
 
 	if (!path || !path[0])
 		return 0;
-	st->reps[st->nreps] = ga_report_jsonl_new(path, &st->p->meta, fresh,
-						  &err);
-	if (!st->reps[st->nreps]) {
+	rep = ga_report_jsonl_new(path, &st->p->meta, fresh, &err);
+	if (!rep) {
 		fprintf(stderr, "goneaway: %s\n", err.msg);
 		return -1;
 	}
-	st->nreps++;
-	return 0;
+	return ga_sink_add_reporter(&st->sinks, rep);
 }
 
-static int build_reporters(struct ga_plan_state *st)
+/* The outputs: the console, JSON Lines (--jsonl FILE, and always -o's)
+ * and JUnit. */
+static int add_outputs(struct ga_plan_state *st)
 {
 	struct ga_plan *p = st->p;
+	struct ga_reporter *rep;
 	struct ga_error err;
 
-	st->reps = calloc(4, sizeof(*st->reps));
-	if (!st->reps)
-		return -1;
-	st->reps[st->nreps] = strcmp(p->format, "tap") == 0
+	rep = strcmp(p->format, "tap") == 0
 		? ga_report_tap_new(stdout)
 		: ga_report_human_new(stdout, p->color, p->verbose,
 				      p->timings);
-	if (!st->reps[st->nreps])
+	if (!rep || ga_sink_add_reporter(&st->sinks, rep))
 		return -1;
-	st->nreps++;
-	/* results for programs: --jsonl FILE, and always -o's */
-	if (build_jsonl(st, p->jsonl, false) ||
-	    build_jsonl(st, p->results_jsonl, true))
+	if (add_jsonl(st, p->jsonl, false) ||
+	    add_jsonl(st, p->results_jsonl, true))
 		return -1;
 	if (!p->junit)
 		return 0;
-	st->reps[st->nreps] = ga_report_junit_new(p->junit, &err);
-	if (!st->reps[st->nreps]) {
+	rep = ga_report_junit_new(p->junit, &err);
+	if (!rep) {
 		ga_esc_line(stderr, "goneaway: %s", err.msg);
 		return -1;
 	}
-	st->nreps++;
-	return 0;
+	return ga_sink_add_reporter(&st->sinks, rep);
 }
 
-enum report_event { BEGIN_RUN, END_RUN };
-
-static void report_run(struct ga_plan_state *st, enum report_event what,
-		       const struct ga_run_summary *sum, size_t ncases)
+/* What every case that ended feeds, in this order: its folder, the
+ * totals, the outputs, the table (and its files), --strict, then
+ * --record or --expectations. */
+static int add_sinks(struct ga_plan_state *st)
 {
-	size_t i;
+	struct ga_plan *p = st->p;
+	struct ga_sinks *l = &st->sinks;
 
-	for (i = 0; i < st->nreps; i++) {
-		if (what == BEGIN_RUN)
-			st->reps[i]->ops->begin_run(st->reps[i], ncases);
-		else
-			st->reps[i]->ops->end_run(st->reps[i], sum);
-	}
+	if (ga_sink_add_folder(l, p) || ga_sink_add_totals(l, st->r) ||
+	    add_outputs(st) || ga_sink_add_table(l, &st->m) ||
+	    ga_sink_add_table_files(l, p->markdown, p->html) ||
+	    (p->strict && ga_sink_add_strict(l, &p->allowed, st->r, false)))
+		return -1;
+	if (p->record)
+		return ga_sink_add_recorder(l, &p->rec, st->r);
+	if (p->expectations)
+		return ga_sink_add_expect_file(l, &p->ce);
+	return 0;
 }
 
 /* Runs every scenario for one server with each client in turn, in this
@@ -295,7 +295,7 @@ static enum ga_plan_status prepare(struct ga_plan_state *st,
 		       GA_PLAN_REFUSED;
 	/* nothing under -o that is not goneaway's is replaced */
 	if (ga_plan_check_owned(p) || ga_plan_check_expectations(p) ||
-	    build_reporters(st))
+	    add_sinks(st))
 		return GA_PLAN_REFUSED;
 	p->rec.results_dir = p->opts.results_dir;
 	p->rec.ce = p->expectations ? &p->ce : NULL;
@@ -340,7 +340,7 @@ static enum ga_plan_status run_cases(struct ga_plan_state *st,
 	size_t ncombos = ga_plan_ncombos(p), s, index = 0;
 	double t0 = ga_clock_ms();
 
-	report_run(st, BEGIN_RUN, NULL, p->nscs * ncombos);
+	ga_sinks_begin_run(&st->sinks, p->nscs * ncombos);
 	if (p->jobs > 1 && p->nscs * ncombos > 0) {
 		if (ga_plan_run_jobs(st, in))
 			return GA_PLAN_BROKEN;
@@ -351,19 +351,9 @@ static enum ga_plan_status run_cases(struct ga_plan_state *st,
 	}
 	r->sum.wall_ms = ga_clock_ms() - t0;
 	r->sum.signo = ga_interrupted(in) ? in->signo : 0;
-	if (ncombos > 1 && strcmp(p->format, "tap") != 0)
-		ga_matrix_print(&st->m, stdout, false);
-	if (p->markdown)
-		ga_write_markdown(p->markdown, &st->m);
-	if (p->html)
-		ga_write_html(p->html, &st->m);
-	if (p->expectations && !p->record)
-		ga_expect_file_warn_ran(&p->ce);
-	report_run(st, END_RUN, &r->sum, 0);
-	/* what did not match is what was recorded */
-	if (!r->sum.signo && p->record)
-		r->record_failed = ga_recorder_finish(&p->rec) ||
-				   p->rec.incomplete;
+	r->sum.table = &st->m;
+	ga_sinks_end_run(&st->sinks, &r->sum);
+	r->sum.table = NULL;
 	return GA_PLAN_DONE;
 }
 
@@ -372,7 +362,6 @@ enum ga_plan_status ga_plan_run(struct ga_plan *p, struct ga_interrupt *in,
 {
 	struct ga_plan_state st;
 	enum ga_plan_status status;
-	size_t i;
 
 	memset(r, 0, sizeof(*r));
 	memset(&st, 0, sizeof(st));
@@ -387,10 +376,8 @@ enum ga_plan_status ga_plan_run(struct ga_plan *p, struct ga_interrupt *in,
 		status = run_cases(&st, in);
 	ga_capture_totals_free(p->opts.capture_totals);
 	p->opts.capture_totals = NULL;
+	ga_sinks_free(&st.sinks);
 	ga_matrix_free(&st.m);
-	for (i = 0; i < st.nreps; i++)
-		ga_reporter_free(st.reps[i]);
-	free(st.reps);
 	return status;
 }
 

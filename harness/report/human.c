@@ -211,6 +211,9 @@ static void print_timings(struct ga_reporter *rep)
 static void human_end_run(struct ga_reporter *rep,
 			  const struct ga_run_summary *sum)
 {
+	/* several servers, clients or proxies: the table first */
+	if (sum->table && sum->table->ncols > 1)
+		ga_matrix_print(sum->table, rep->out, false);
 	if (rep->timings)
 		print_timings(rep);
 	if (sum->signo)

@@ -11,9 +11,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "util/error.h"
-#include "run/runner.h"
 #include "lang/scenario.h"
+#include "report/matrix.h"
+#include "run/runner.h"
+#include "util/error.h"
 
 struct ga_run_summary {
 	size_t pass, fail, skip, error;
@@ -21,6 +22,9 @@ struct ga_run_summary {
 	int signo;              /* the run was interrupted by this signal */
 	size_t servers_started; /* by the cases' set-ups (run/reuse.c) */
 	size_t runs;            /* the cases' runs that were made */
+	const struct ga_matrix *table;  /* borrowed: the server × client
+					 * table, NULL: none; the console
+					 * shows it with several columns */
 };
 
 struct ga_reporter;
