@@ -153,7 +153,7 @@ static int parse_check_args(int argc, char **argv, char **own, size_t *nown,
 			*expectations = optarg;
 			break;
 		case 'h':
-			fputs(ga_usage_text, stdout);
+			cli_usage(stdout);
 			exit(EXIT_ALL_PASSED);
 		default:
 			return -1;

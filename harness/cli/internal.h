@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lang/scenario.h"
 #include "plan/why.h"
@@ -24,7 +25,29 @@ enum {
 	EXIT_INTERRUPTED = 128, /* + the signal number (130 for SIGINT) */
 };
 
-extern const char ga_usage_text[];
+/* "goneaway --help" (cli/usage.c). */
+void cli_usage(FILE *f);
+
+/* ---- cli/outputs.c: the outputs' options (report/outputs.h) ---------------- */
+
+struct ga_plan;
+struct option;
+
+/* The getopt value of output row i's --NAME FILE: CLI_OPT_OUTPUT + i. */
+#define CLI_OPT_OUTPUT 1000
+/* What getopt_long reads for command (GA_OUTPUT_RUN or _REPORT): fixed
+ * (ended by a zeroed row), then --NAME FILE of every output command
+ * writes to a file, then the zeroed row; out has room for that. */
+#define CLI_OPTIONS_MAX 64
+int cli_output_options(unsigned command, const struct option *fixed,
+		       struct option *out);
+/* c, an option getopt_long returned: when it is an output's --NAME
+ * FILE, p writes that output to arg.  Returns 1 then, else 0. */
+int cli_output_option(struct ga_plan *p, int c, const char *arg);
+/* --format NAME for command: p's console output.  Returns 0, or -1
+ * after saying what the formats are ("CMD: --format: ..."). */
+int cli_output_format(struct ga_plan *p, unsigned command, const char *cmd,
+		      const char *name);
 
 /* ---- cli/why.c: the last line, why the exit status is what it is ----------- */
 

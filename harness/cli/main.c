@@ -93,13 +93,13 @@ int main(int argc, char **argv)
 
 	ga_fault_kinds_use(ga_fault_table());
 	if (argc < 2) {
-		fputs(ga_usage_text, stderr);
+		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
-		fputs(ga_usage_text, stdout);
+		cli_usage(stdout);
 		return EXIT_ALL_PASSED;
 	}
 	if (strcmp(cmd, "--version") == 0) {

@@ -91,7 +91,7 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 		case 'v': a->verbose = true; break;
 		case 'n': a->no_capture = true; break;
 		case 'h':
-			fputs(ga_usage_text, stdout);
+			cli_usage(stdout);
 			exit(EXIT_ALL_PASSED);
 		default:
 			return -1;

@@ -15,17 +15,16 @@
 /* What the command line says that is not the plan's: the --color word. */
 struct report_args {
 	const char *color;
+	const char *format;
 };
 
 enum {
-	OPT_JUNIT = 256, OPT_TAP, OPT_MARKDOWN, OPT_COLOR, OPT_TIMINGS,
+	OPT_MARKDOWN = 256, OPT_COLOR, OPT_TIMINGS,
 	OPT_STRICT, OPT_ALLOW_SKIP, OPT_HTML,
 };
 
 static const struct option report_long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
-	{ "junit", required_argument, NULL, OPT_JUNIT },
-	{ "tap", required_argument, NULL, OPT_TAP },
 	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "color", required_argument, NULL, OPT_COLOR },
@@ -40,19 +39,21 @@ static const struct option report_long_opts[] = {
 static int parse_report_args(int argc, char **argv, struct report_args *a,
 			     struct ga_plan *p)
 {
+	struct option longopts[CLI_OPTIONS_MAX];
 	struct ga_error err;
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	ga_plan_init(p);
 	a->color = "auto";
+	a->format = p->console->name;
+	cli_output_options(GA_OUTPUT_REPORT, report_long_opts, longopts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:vh", report_long_opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:vh", longopts, NULL)) != -1) {
+		if (cli_output_option(p, c, optarg))
+			continue;
 		switch (c) {
-		case 'f': p->format = optarg; break;
-		case OPT_JUNIT: p->junit = optarg; break;
-		case OPT_TAP: p->tap = optarg; break;
+		case 'f': a->format = optarg; break;
 		case OPT_MARKDOWN: p->markdown = optarg; break;
 		case OPT_HTML: p->html = optarg; break;
 		case OPT_COLOR: a->color = optarg; break;
@@ -67,17 +68,15 @@ static int parse_report_args(int argc, char **argv, struct report_args *a,
 			}
 			break;
 		case 'h':
-			fputs(ga_usage_text, stdout);
+			cli_usage(stdout);
 			exit(EXIT_ALL_PASSED);
 		default:
 			return -1;
 		}
 	}
-	if (strcmp(p->format, "human") != 0 && strcmp(p->format, "tap") != 0) {
-		fprintf(stderr, "goneaway report: --format: '%s' is not human "
-			"or tap\n", p->format);
+	if (cli_output_format(p, GA_OUTPUT_REPORT, "goneaway report",
+			      a->format))
 		return -1;
-	}
 	if (strcmp(a->color, "auto") != 0 && strcmp(a->color, "always") != 0 &&
 	    strcmp(a->color, "never") != 0) {
 		fprintf(stderr, "goneaway report: --color: '%s' is not auto, "

@@ -41,11 +41,11 @@ static int parse_jobs(const char *s, unsigned *jobs)
 }
 
 enum {
-	OPT_JUNIT = 256, OPT_NO_RESULTS, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
+	OPT_NO_RESULTS = 256, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
-	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
+	OPT_MARKDOWN, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
 	OPT_CAPTURE_TOTAL, OPT_CAPTURE_CASE_TOTAL,
 	OPT_FRESH_SERVERS,
@@ -53,8 +53,6 @@ enum {
 
 static const struct option run_long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
-	{ "junit", required_argument, NULL, OPT_JUNIT },
-	{ "jsonl", required_argument, NULL, OPT_JSONL },
 	{ "results", required_argument, NULL, 'o' },
 	{ "no-results", no_argument, NULL, OPT_NO_RESULTS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -116,25 +114,29 @@ static int parse_capture_total(int opt, const char *arg,
 struct run_args {
 	bool list;
 	const char *color;
+	const char *format;
 };
 
 static int parse_run_args(int argc, char **argv, struct run_args *a,
 			  struct ga_plan *p)
 {
 	struct ga_server_options *so = &p->opts.server_opts;
+	struct option longopts[CLI_OPTIONS_MAX];
 	struct ga_error err;
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	ga_plan_init(p);
 	a->color = "auto";
+	a->format = p->console->name;
+	cli_output_options(GA_OUTPUT_RUN, run_long_opts, longopts);
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:vhk:j:", run_long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:vhk:j:", longopts, NULL)) != -1) {
+		if (cli_output_option(p, c, optarg))
+			continue;
 		switch (c) {
-		case 'f': p->format = optarg; break;
-		case OPT_JUNIT: p->junit = optarg; break;
-		case OPT_JSONL: p->jsonl = optarg; break;
+		case 'f': a->format = optarg; break;
 		case 'o': p->opts.results_dir = optarg; break;
 		case OPT_NO_RESULTS: p->opts.results_dir = NULL; break;
 		case 'v': p->verbose++; break;
@@ -210,17 +212,14 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 				return -1;
 			break;
 		case 'h':
-			fputs(ga_usage_text, stdout);
+			cli_usage(stdout);
 			exit(EXIT_ALL_PASSED);
 		default:
 			return -1;
 		}
 	}
-	if (strcmp(p->format, "human") != 0 && strcmp(p->format, "tap") != 0) {
-		fprintf(stderr, "goneaway: --format: '%s' is not human or tap\n",
-			p->format);
+	if (cli_output_format(p, GA_OUTPUT_RUN, "goneaway", a->format))
 		return -1;
-	}
 	if (strcmp(a->color, "auto") != 0 && strcmp(a->color, "always") != 0 &&
 	    strcmp(a->color, "never") != 0) {
 		fprintf(stderr, "goneaway: --color: '%s' is not auto, always or "

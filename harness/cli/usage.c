@@ -1,11 +1,19 @@
-/* usage.c - the text of "goneaway --help" (ga_usage_text in
- * cli/internal.h), apart from main.c so that the commands can print it
- * without calling back into main.c. */
+/* usage.c - "goneaway --help" (cli_usage in cli/internal.h), apart from
+ * main.c so that the commands can print it without calling back into
+ * main.c.  What comes from a table is read from it: the outputs
+ * (report/outputs.h). */
 #include "cli/internal.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "report/outputs.h"
 #include "server/rootfs.h"
 
-const char ga_usage_text[] =
+#define HELP_INDENT 26          /* where an option's words start */
+#define HELP_WIDTH 74           /* and how far its lines go */
+
+static const char head[] =
 "usage: goneaway [--help] [--version] <command> [<args>]\n"
 "\n"
 "Makes MySQL client connections die on purpose, against a real MySQL or\n"
@@ -15,18 +23,9 @@ const char ga_usage_text[] =
 "commands:\n"
 "  run [options] PATH...   run scenario files; a directory means every\n"
 "                          *.gw file in it, in name order\n"
-"  report [options] DIR|FILE.jsonl...\n"
-"                          the results of one or several runs (their -o\n"
-"                          directories or results.jsonl: shards of one\n"
-"                          run on several machines, servers or clients),\n"
-"                          merged and shown as one run: the console,\n"
-"                          --junit, --tap FILE, --markdown (each run's\n"
-"                          date, kernel and command line first),\n"
-"                          --html FILE,\n"
-"                          --strict, --allow-skip, with run's exit\n"
-"                          status (2: an input is not a complete\n"
-"                          results file; --strict 4: a shard of a\n"
-"                          --shard K/N split is missing)\n"
+"  report [options] DIR|FILE.jsonl...\n";
+
+static const char commands[] =
 "  check PATH...           parse scenario files and report every problem;\n"
 "                          runs nothing.  Warns (exit status unchanged)\n"
 "                          about a selector's client=NAME that is not\n"
@@ -92,11 +91,9 @@ const char ga_usage_text[] =
 "      --stop-early        a repeated scenario (repeat N) makes no run\n"
 "                          after the first that does not PASS; by\n"
 "                          default all N are made, the verdict is the\n"
-"                          first failing run's and the spread covers all\n"
-"  -f, --format FMT        console output: human (default) or tap\n"
-"      --junit FILE        also write JUnit XML to FILE\n"
-"      --jsonl FILE        also write the results as JSON Lines to FILE\n"
-"                          (docs/results-jsonl.md)\n"
+"                          first failing run's and the spread covers all\n";
+
+static const char after_outputs[] =
 "  -o, --results DIR       keep each scenario's evidence (steps.log, the\n"
 "                          server's error log and my.cnf) in DIR/<name>/\n"
 "                          (a repeated one: each run's in\n"
@@ -203,11 +200,15 @@ const char ga_usage_text[] =
 "                          several: the table's columns then name it\n"
 "                          (local/builtin/haproxy).  A scenario with its\n"
 "                          own \"proxy\" line runs behind that proxy, and\n"
-"                          SKIPs under another\n"
+"                          SKIPs under another\n";
+
+static const char table_outputs[] =
 "      --markdown FILE     also write that table as Markdown to FILE\n"
 "      --html FILE         also write it as one HTML page to FILE, each\n"
 "                          cell coloured by verdict and linked to its\n"
-"                          steps.log\n"
+"                          steps.log\n";
+
+static const char tail[] =
 "      --mariadbd PATH     local: server binary (default /usr/sbin/mariadbd)\n"
 "      --install-db PATH   local: (default /usr/bin/mariadb-install-db)\n"
 "      --fixtures DIR      server fixtures (default: fixtures/ next to the\n"
@@ -237,3 +238,112 @@ const char ga_usage_text[] =
 "  saying why (the cases that FAILed, the ERRORs, the --strict reasons)\n"
 "\n"
 "Scenario format: docs/scenario-format.md.  Needs root (namespaces).\n";
+
+/* text's words from column HELP_INDENT, wrapped before HELP_WIDTH (the
+ * first line's indent already printed up to there); a NOBREAK between
+ * two words keeps them on one line. */
+#define NOBREAK '\x01'
+
+static void wrapped(FILE *f, const char *text)
+{
+	const char *w = text, *end;
+	size_t col = HELP_INDENT, len;
+
+	while (*w) {
+		while (*w == ' ')
+			w++;
+		end = strchr(w, ' ');
+		len = end ? (size_t)(end - w) : strlen(w);
+		if (!len)
+			break;
+		if (col > HELP_INDENT && col + 1 + len > HELP_WIDTH) {
+			fprintf(f, "\n%*s", HELP_INDENT, "");
+			col = HELP_INDENT;
+		} else if (col > HELP_INDENT) {
+			fputc(' ', f);
+			col++;
+		}
+		for (end = w; end < w + len; end++)
+			fputc(*end == NOBREAK ? ' ' : *end, f);
+		col += len;
+		w += len;
+	}
+	fputc('\n', f);
+}
+
+/* "      --NAME FILE         words" and its other lines indented. */
+static void option_lines(FILE *f, const char *option, const char *words)
+{
+	const char *nl;
+
+	fprintf(f, "      %-19s %.*s\n", option,
+		(int)((nl = strchr(words, '\n')) ? (size_t)(nl - words) :
+		      strlen(words)), words);
+	while (nl) {
+		words = nl + 1;
+		nl = strchr(words, '\n');
+		fprintf(f, "%*s%.*s\n", HELP_INDENT, "",
+			(int)(nl ? (size_t)(nl - words) : strlen(words)), words);
+	}
+}
+
+/* The file outputs of command, those that write the table or the
+ * others. */
+static void file_outputs(FILE *f, unsigned command, bool table)
+{
+	const struct ga_output *const *o;
+	char option[64];
+
+	for (o = ga_outputs(); *o; o++) {
+		if (!((*o)->file & command) || (*o)->table != table)
+			continue;
+		snprintf(option, sizeof(option), "--%s FILE", (*o)->name);
+		option_lines(f, option, (*o)->help);
+	}
+}
+
+/* What "goneaway report" does, with its outputs from the table. */
+static void report_words(FILE *f)
+{
+	const struct ga_output *const *o;
+	char text[2048], formats[256];
+	size_t used;
+
+	ga_output_formats(GA_OUTPUT_REPORT, false, formats, sizeof(formats));
+	used = (size_t)snprintf(text, sizeof(text), "the results of one or "
+				"several runs (their -o directories or "
+				"results.jsonl: shards of one run on several "
+				"machines, servers or clients), merged and "
+				"shown as one run: the console (--format "
+				"%s), --strict, --allow-skip and", formats);
+	for (o = ga_outputs(); *o && used < sizeof(text); o++)
+		if ((*o)->file & GA_OUTPUT_REPORT)
+			used += (size_t)snprintf(text + used, sizeof(text) - used,
+						 " --%s%cFILE,", (*o)->name,
+						 NOBREAK);
+	if (used < sizeof(text))
+		snprintf(text + used, sizeof(text) - used, " --markdown\001FILE,"
+			 " --html\001FILE, with run's exit "
+			 "status (2: an input is not a complete results "
+			 "file; --strict 4: a shard of a --shard K/N split is "
+			 "missing); a Markdown table starts with each run's "
+			 "date, kernel and command line");
+	fprintf(f, "%*s", HELP_INDENT, "");
+	wrapped(f, text);
+}
+
+void cli_usage(FILE *f)
+{
+	char formats[256];
+
+	fputs(head, f);
+	report_words(f);
+	fputs(commands, f);
+	ga_output_formats(GA_OUTPUT_RUN, true, formats, sizeof(formats));
+	fprintf(f, "  -f, --format FMT        console output: %s\n", formats);
+	file_outputs(f, GA_OUTPUT_RUN, false);
+	fputs(after_outputs, f);
+	file_outputs(f, GA_OUTPUT_RUN, true);
+	fputs(table_outputs, f);
+	fputs(tail, f);
+}

@@ -79,8 +79,17 @@ int ga_sink_add_folder(struct ga_sinks *l, struct ga_plan *p);
 /* The verdicts, runs and server starts into r->sum, the FAILs and
  * ERRORs into r->why (plan/totals.c). */
 int ga_sink_add_totals(struct ga_sinks *l, struct ga_plan_result *r);
-/* An output: the reporter rep, owned from now on (plan/outputs.c). */
+/* A reporter, owned from now on (plan/outputs.c). */
 int ga_sink_add_reporter(struct ga_sinks *l, struct ga_reporter *rep);
+/* Output o of p, to path (NULL: the console; fresh: a path below -o,
+ * made anew); what stops it is said after "cmd: " (plan/outputs.c). */
+int ga_sink_add_output(struct ga_sinks *l, const struct ga_plan *p,
+		       const struct ga_output *o, const char *path,
+		       bool fresh, const char *cmd);
+/* The outputs p asks of command (GA_OUTPUT_RUN or _REPORT): the console,
+ * then each --NAME FILE in the table's order. */
+int ga_sink_add_outputs(struct ga_sinks *l, const struct ga_plan *p,
+			unsigned command, const char *cmd);
 /* The cells of table m (plan/table.c). */
 int ga_sink_add_table(struct ga_sinks *l, struct ga_matrix *m);
 /* --strict: each case's violations of allow's rules into r, printed as

@@ -75,7 +75,7 @@ struct jobs_run {
  * line that is rewritten: how many runs ended, how many run now. */
 static void progress(struct jobs_run *jr, unsigned busy)
 {
-	if (strcmp(jr->st->p->format, "human") != 0 || !isatty(STDOUT_FILENO))
+	if (!jr->st->p->console->live || !isatty(STDOUT_FILENO))
 		return;
 	printf("\r\033[K  ... %zu of %zu runs ended, %u running", jr->ended,
 	       jr->njobs, busy);

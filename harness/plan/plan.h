@@ -21,6 +21,7 @@
 #include "plan/expectations.h"
 #include "plan/scenarios.h"
 #include "plan/why.h"
+#include "report/outputs.h"
 #include "report/report.h"
 #include "run/runner.h"
 #include "util/error.h"
@@ -56,17 +57,15 @@ struct ga_plan {
 	unsigned jobs;                          /* -j N; 0: the default
 						 * (GONEAWAY_JOBS, or what the
 						 * cores carry) */
-	/* its outputs */
-	const char *format;                     /* the console's: "human",
-						 * "tap" */
+	/* its outputs (report/outputs.h) */
+	const struct ga_output *console;        /* --format's (human) */
+	const char *files[GA_OUTPUTS_MAX];      /* --NAME FILE, by the
+						 * output's row, NULL: none */
 	bool color;
 	int verbose;
 	bool timings;
-	const char *junit;                      /* --junit FILE */
-	const char *jsonl;                      /* --jsonl FILE */
 	const char *markdown;                   /* --markdown FILE */
 	const char *html;                       /* --html FILE */
-	const char *tap;                        /* report: --tap FILE */
 	struct ga_jsonl_meta meta;              /* for the JSON Lines */
 	char results_jsonl[PATH_MAX];           /* -o's results.jsonl, "" */
 	/* what it is held to */

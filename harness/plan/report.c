@@ -5,7 +5,6 @@
  * totals and --strict, which says its violations after the summary. */
 #include "plan/internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,56 +130,13 @@ static size_t missing_shards(const struct ga_results *r, bool strict)
 	return missing;
 }
 
-/* The outputs of a report: the console, --junit FILE, --tap FILE. */
-static int add_outputs(struct ga_sinks *l, const struct ga_plan *p)
-{
-	struct ga_reporter *rep;
-	struct ga_error err;
-	FILE *f;
-
-	rep = strcmp(p->format, "tap") == 0
-		? ga_report_tap_new(stdout)
-		: ga_report_human_new(stdout, p->color, p->verbose,
-				      p->timings);
-	if (!rep || ga_sink_add_reporter(l, rep))
-		goto oom;
-	if (p->junit) {
-		rep = ga_report_junit_new(p->junit, &err);
-		if (!rep) {
-			fprintf(stderr, "goneaway report: %s\n", err.msg);
-			return -1;
-		}
-		if (ga_sink_add_reporter(l, rep))
-			goto oom;
-	}
-	if (p->tap) {
-		f = fopen(p->tap, "we");
-		if (!f) {
-			fprintf(stderr, "goneaway report: --tap %s: %s\n",
-				p->tap, strerror(errno));
-			return -1;
-		}
-		rep = ga_report_tap_new(f);
-		if (!rep) {
-			fclose(f);
-			goto oom;
-		}
-		rep->owns_out = true;
-		if (ga_sink_add_reporter(l, rep))
-			goto oom;
-	}
-	return 0;
-oom:
-	fprintf(stderr, "goneaway report: out of memory\n");
-	return -1;
-}
-
 /* The sinks of a report, in this order: the totals, the outputs, the
  * table and its files, --strict after the summaries. */
 static int add_sinks(struct ga_sinks *l, struct ga_plan *p,
 		     struct ga_matrix *m, struct ga_plan_result *r)
 {
-	if (ga_sink_add_totals(l, r) || add_outputs(l, p))
+	if (ga_sink_add_totals(l, r) ||
+	    ga_sink_add_outputs(l, p, GA_OUTPUT_REPORT, "goneaway report"))
 		return -1;
 	if (ga_sink_add_table(l, m) ||
 	    ga_sink_add_table_files(l, p->markdown, p->html) ||

@@ -39,7 +39,7 @@ void ga_plan_init(struct ga_plan *p)
 	p->opts.capture_limit = GA_CAPTURE_LIMIT_DEFAULT;
 	p->opts.capture_total = GA_CAPTURE_RUN_TOTAL_DEFAULT;
 	p->opts.capture_case_total = GA_CAPTURE_CASE_TOTAL_DEFAULT;
-	p->format = "human";
+	p->console = ga_outputs()[0];
 	ga_default_cache(p->cache, sizeof(p->cache));
 	so->cache_dir = p->cache;
 }
@@ -167,59 +167,21 @@ static int check_results_dir(const char *dir)
 	return -1;
 }
 
-/* A JSON Lines reporter to path ("" or NULL: none); fresh: below -o. */
-static int add_jsonl(struct ga_plan_state *st, const char *path, bool fresh)
-{
-	struct ga_reporter *rep;
-	struct ga_error err;
-
-	if (!path || !path[0])
-		return 0;
-	rep = ga_report_jsonl_new(path, &st->p->meta, fresh, &err);
-	if (!rep) {
-		fprintf(stderr, "goneaway: %s\n", err.msg);
-		return -1;
-	}
-	return ga_sink_add_reporter(&st->sinks, rep);
-}
-
-/* The outputs: the console, JSON Lines (--jsonl FILE, and always -o's)
- * and JUnit. */
-static int add_outputs(struct ga_plan_state *st)
-{
-	struct ga_plan *p = st->p;
-	struct ga_reporter *rep;
-	struct ga_error err;
-
-	rep = strcmp(p->format, "tap") == 0
-		? ga_report_tap_new(stdout)
-		: ga_report_human_new(stdout, p->color, p->verbose,
-				      p->timings);
-	if (!rep || ga_sink_add_reporter(&st->sinks, rep))
-		return -1;
-	if (add_jsonl(st, p->jsonl, false) ||
-	    add_jsonl(st, p->results_jsonl, true))
-		return -1;
-	if (!p->junit)
-		return 0;
-	rep = ga_report_junit_new(p->junit, &err);
-	if (!rep) {
-		ga_esc_line(stderr, "goneaway: %s", err.msg);
-		return -1;
-	}
-	return ga_sink_add_reporter(&st->sinks, rep);
-}
-
 /* What every case that ended feeds, in this order: its folder, the
- * totals, the outputs, the table (and its files), --strict, then
- * --record or --expectations. */
+ * totals, the outputs (and -o's results.jsonl), the table (and its
+ * files), --strict, then --record or --expectations. */
 static int add_sinks(struct ga_plan_state *st)
 {
 	struct ga_plan *p = st->p;
 	struct ga_sinks *l = &st->sinks;
 
 	if (ga_sink_add_folder(l, p) || ga_sink_add_totals(l, st->r) ||
-	    add_outputs(st) || ga_sink_add_table(l, &st->m) ||
+	    ga_sink_add_outputs(l, p, GA_OUTPUT_RUN, "goneaway") ||
+	    /* results for programs: always -o's */
+	    (p->results_jsonl[0] &&
+	     ga_sink_add_output(l, p, ga_output_find("jsonl"),
+				p->results_jsonl, true, "goneaway")) ||
+	    ga_sink_add_table(l, &st->m) ||
 	    ga_sink_add_table_files(l, p->markdown, p->html) ||
 	    (p->strict && ga_sink_add_strict(l, &p->allowed, st->r, false)))
 		return -1;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "report/outputs.h"
 
 struct timing_row {
 	char name[64];
@@ -268,3 +269,21 @@ struct ga_reporter *ga_report_human_new(FILE *out, bool color, int verbose,
 	rep->timings = timings;
 	return rep;
 }
+
+static struct ga_reporter *human_open(const struct ga_output_args *a,
+				      struct ga_error *err)
+{
+	struct ga_reporter *rep = ga_report_human_new(a->console, a->color,
+						      a->verbose, a->timings);
+
+	if (!rep)
+		ga_error_set(err, "out of memory");
+	return rep;
+}
+
+const struct ga_output ga_output_human = {
+	.name = "human",
+	.console = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
+	.live = true,
+	.open = human_open,
+};
