@@ -10,7 +10,8 @@ static void rep_begin_run(struct ga_sink *s, size_t ncases)
 {
 	struct ga_reporter *rep = s->state;
 
-	rep->ops->begin_run(rep, ncases);
+	if (rep->ops->begin_run)
+		rep->ops->begin_run(rep, ncases);
 }
 
 static void rep_begin_case(struct ga_sink *s, size_t index,
@@ -18,21 +19,24 @@ static void rep_begin_case(struct ga_sink *s, size_t index,
 {
 	struct ga_reporter *rep = s->state;
 
-	rep->ops->begin_case(rep, index, sc);
+	if (rep->ops->begin_case)
+		rep->ops->begin_case(rep, index, sc);
 }
 
 static void rep_end_case(struct ga_sink *s, const struct ga_case_end *e)
 {
 	struct ga_reporter *rep = s->state;
 
-	rep->ops->end_case(rep, e->index, e->sc, e->res);
+	if (rep->ops->end_case)
+		rep->ops->end_case(rep, e->index, e->sc, e->res);
 }
 
 static void rep_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
 {
 	struct ga_reporter *rep = s->state;
 
-	rep->ops->end_run(rep, sum);
+	if (rep->ops->end_run)
+		rep->ops->end_run(rep, sum);
 }
 
 static void rep_destroy(struct ga_sink *s)

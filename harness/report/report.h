@@ -29,6 +29,7 @@ struct ga_run_summary {
 
 struct ga_reporter;
 
+/* Each may be NULL: the reporter does nothing then. */
 struct ga_reporter_ops {
 	void (*begin_run)(struct ga_reporter *rep, size_t ncases);
 	void (*begin_case)(struct ga_reporter *rep, size_t index,
@@ -87,6 +88,12 @@ struct ga_reporter *ga_report_jsonl_new(const char *path,
 struct ga_reporter *ga_report_jsonl_new_at(int dirfd, const char *name,
 					   const struct ga_jsonl_meta *meta,
 					   struct ga_error *err);
+
+/* A reporter of ops whose state is state (NULL: out of memory already),
+ * owned from now on: destroy frees it, also when this fails.  NULL with
+ * err set when out of memory. */
+struct ga_reporter *ga_reporter_new(const struct ga_reporter_ops *ops,
+				    void *state, struct ga_error *err);
 
 void ga_reporter_free(struct ga_reporter *rep);
 
