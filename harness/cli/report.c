@@ -19,13 +19,12 @@ struct report_args {
 };
 
 enum {
-	OPT_MARKDOWN = 256, OPT_COLOR, OPT_TIMINGS,
+	OPT_COLOR = 256, OPT_TIMINGS,
 	OPT_STRICT, OPT_ALLOW_SKIP, OPT_HTML,
 };
 
 static const struct option report_long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
-	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -54,7 +53,6 @@ static int parse_report_args(int argc, char **argv, struct report_args *a,
 			continue;
 		switch (c) {
 		case 'f': a->format = optarg; break;
-		case OPT_MARKDOWN: p->markdown = optarg; break;
 		case OPT_HTML: p->html = optarg; break;
 		case OPT_COLOR: a->color = optarg; break;
 		case 'v': p->verbose++; break;

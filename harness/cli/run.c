@@ -64,7 +64,6 @@ static const struct option run_long_opts[] = {
 	{ "server", required_argument, NULL, OPT_SERVER },
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "proxy", required_argument, NULL, OPT_PROXY },
-	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "stop-early", no_argument, NULL, OPT_STOP_EARLY },
@@ -191,7 +190,6 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 				return -1;
 			}
 			break;
-		case OPT_MARKDOWN: p->markdown = optarg; break;
 		case OPT_HTML: p->html = optarg; break;
 		case 'j':
 			if (parse_jobs(optarg, &p->jobs))

@@ -203,7 +203,6 @@ static const char after_outputs[] =
 "                          SKIPs under another\n";
 
 static const char table_outputs[] =
-"      --markdown FILE     also write that table as Markdown to FILE\n"
 "      --html FILE         also write it as one HTML page to FILE, each\n"
 "                          cell coloured by verdict and linked to its\n"
 "                          steps.log\n";
@@ -322,8 +321,7 @@ static void report_words(FILE *f)
 						 " --%s%cFILE,", (*o)->name,
 						 NOBREAK);
 	if (used < sizeof(text))
-		snprintf(text + used, sizeof(text) - used, " --markdown\001FILE,"
-			 " --html\001FILE, with run's exit "
+		snprintf(text + used, sizeof(text) - used, " --html\001FILE, with run's exit "
 			 "status (2: an input is not a complete results "
 			 "file; --strict 4: a shard of a --shard K/N split is "
 			 "missing); a Markdown table starts with each run's "

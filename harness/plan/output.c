@@ -1,5 +1,5 @@
 /* output.c - what "run" and "report" both do with their output: colours,
- * the Markdown and HTML tables. */
+ * the HTML table. */
 #include "plan/internal.h"
 #include "plan/output.h"
 
@@ -24,19 +24,6 @@ bool ga_use_color(const char *when)
 	if (no && *no)
 		return false;
 	return isatty(STDOUT_FILENO) != 0;
-}
-
-void ga_write_markdown(const char *path, const struct ga_matrix *m)
-{
-	FILE *f = fopen(path, "we");
-
-	if (!f) {
-		fprintf(stderr, "goneaway: --markdown %s: %s\n", path,
-			strerror(errno));
-		return;
-	}
-	ga_matrix_print(m, f, true);
-	fclose(f);
 }
 
 int ga_write_html(const char *path, const struct ga_matrix *m)
@@ -66,20 +53,16 @@ int ga_write_html(const char *path, const struct ga_matrix *m)
 	return rc;
 }
 
-/* --markdown FILE and --html FILE, written at the run's end. */
+/* --html FILE, written at the run's end. */
 struct table_files {
-	const char *markdown, *html;
+	const char *html;
 };
 
 static void files_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
 {
 	struct table_files *tf = s->state;
 
-	if (!sum->table)
-		return;
-	if (tf->markdown)
-		ga_write_markdown(tf->markdown, sum->table);
-	if (tf->html)
+	if (sum->table && tf->html)
 		ga_write_html(tf->html, sum->table);
 }
 
@@ -94,17 +77,15 @@ static const struct ga_sink_ops files_ops = {
 	.destroy = files_destroy,
 };
 
-int ga_sink_add_table_files(struct ga_sinks *l, const char *markdown,
-			    const char *html)
+int ga_sink_add_table_files(struct ga_sinks *l, const char *html)
 {
 	struct table_files *tf;
 
-	if (!markdown && !html)
+	if (!html)
 		return 0;
 	tf = calloc(1, sizeof(*tf));
 	if (!tf)
 		return -1;
-	tf->markdown = markdown;
 	tf->html = html;
 	return ga_sinks_add(l, &files_ops, tf);
 }

@@ -9,9 +9,7 @@
 
 /* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
 bool ga_use_color(const char *when);
-/* --markdown FILE: the server x client table; prints why it could not. */
-void ga_write_markdown(const char *path, const struct ga_matrix *m);
-/* --html FILE: the same table as one HTML page, its links to each
+/* --html FILE: the server x client table as one HTML page, its links to each
  * cell's steps.log relative to FILE's directory.  Returns 0, or -1
  * after printing why it could not. */
 int ga_write_html(const char *path, const struct ga_matrix *m);

@@ -139,7 +139,7 @@ static int add_sinks(struct ga_sinks *l, struct ga_plan *p,
 	    ga_sink_add_outputs(l, p, GA_OUTPUT_REPORT, "goneaway report"))
 		return -1;
 	if (ga_sink_add_table(l, m) ||
-	    ga_sink_add_table_files(l, p->markdown, p->html) ||
+	    ga_sink_add_table_files(l, p->html) ||
 	    (p->strict && ga_sink_add_strict(l, &p->allowed, r, true))) {
 		fprintf(stderr, "goneaway report: out of memory\n");
 		return -1;
@@ -202,8 +202,8 @@ enum ga_plan_status ga_plan_report(struct ga_plan *p, char **inputs, int n,
 		fprintf(stderr, "goneaway report: no case in the results\n");
 		goto out;
 	}
-	if (make_matrix(&res, &cols, &m) ||
-	    (p->markdown && matrix_heads(&res, &m))) {
+	/* where the results came from: a Markdown table says it first */
+	if (make_matrix(&res, &cols, &m) || matrix_heads(&res, &m)) {
 		fprintf(stderr, "goneaway report: out of memory\n");
 		goto out;
 	}

@@ -182,7 +182,7 @@ static int add_sinks(struct ga_plan_state *st)
 	     ga_sink_add_output(l, p, ga_output_find("jsonl"),
 				p->results_jsonl, true, "goneaway")) ||
 	    ga_sink_add_table(l, &st->m) ||
-	    ga_sink_add_table_files(l, p->markdown, p->html) ||
+	    ga_sink_add_table_files(l, p->html) ||
 	    (p->strict && ga_sink_add_strict(l, &p->allowed, st->r, false)))
 		return -1;
 	if (p->record)
