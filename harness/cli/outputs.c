@@ -1,14 +1,30 @@
 /* outputs.c - the options of run's and report's outputs, read from the
  * table of outputs (report/outputs.h): --format NAME for the console,
- * --NAME FILE for each output a command writes to a file. */
+ * --NAME FILE for each output a command writes to a file, and --color
+ * WHEN. */
 #include "cli/internal.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "plan/plan.h"
 #include "report/outputs.h"
+
+bool cli_use_color(const char *when)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (strcmp(when, "always") == 0)
+		return true;
+	if (strcmp(when, "never") == 0)
+		return false;
+	if (no && *no)
+		return false;
+	return isatty(STDOUT_FILENO) != 0;
+}
 
 int cli_output_options(unsigned command, const struct option *fixed,
 		       struct option *out)

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/output.h"
 #include "plan/plan.h"
 #include "util/escape.h"
 
@@ -20,12 +19,11 @@ struct report_args {
 
 enum {
 	OPT_COLOR = 256, OPT_TIMINGS,
-	OPT_STRICT, OPT_ALLOW_SKIP, OPT_HTML,
+	OPT_STRICT, OPT_ALLOW_SKIP,
 };
 
 static const struct option report_long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
-	{ "html", required_argument, NULL, OPT_HTML },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "timings", no_argument, NULL, OPT_TIMINGS },
@@ -53,7 +51,6 @@ static int parse_report_args(int argc, char **argv, struct report_args *a,
 			continue;
 		switch (c) {
 		case 'f': a->format = optarg; break;
-		case OPT_HTML: p->html = optarg; break;
 		case OPT_COLOR: a->color = optarg; break;
 		case 'v': p->verbose++; break;
 		case OPT_TIMINGS: p->timings = true; break;
@@ -81,7 +78,7 @@ static int parse_report_args(int argc, char **argv, struct report_args *a,
 			"always or never\n", a->color);
 		return -1;
 	}
-	p->color = ga_use_color(a->color);
+	p->color = cli_use_color(a->color);
 	if (optind >= argc) {
 		fprintf(stderr, "usage: goneaway report [options] DIR|FILE.jsonl"
 			"...  (the -o directories of runs, or their "

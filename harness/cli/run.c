@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/output.h"
 #include "plan/plan.h"
 #include "plan/paths.h"
 #include "util/escape.h"
@@ -45,7 +44,7 @@ enum {
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
-	OPT_MARKDOWN, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
+	OPT_MARKDOWN, OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
 	OPT_CAPTURE_TOTAL, OPT_CAPTURE_CASE_TOTAL,
 	OPT_FRESH_SERVERS,
@@ -64,7 +63,6 @@ static const struct option run_long_opts[] = {
 	{ "server", required_argument, NULL, OPT_SERVER },
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "proxy", required_argument, NULL, OPT_PROXY },
-	{ "html", required_argument, NULL, OPT_HTML },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "stop-early", no_argument, NULL, OPT_STOP_EARLY },
 	{ "record", no_argument, NULL, OPT_RECORD },
@@ -190,7 +188,6 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 				return -1;
 			}
 			break;
-		case OPT_HTML: p->html = optarg; break;
 		case 'j':
 			if (parse_jobs(optarg, &p->jobs))
 				return -1;
@@ -224,7 +221,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 			"never\n", a->color);
 		return -1;
 	}
-	p->color = ga_use_color(a->color);
+	p->color = cli_use_color(a->color);
 	if (!so->fixtures_dir) {
 		if (ga_find_share_dir("fixtures", p->fixtures,
 				      sizeof(p->fixtures), &err)) {

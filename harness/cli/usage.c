@@ -202,11 +202,6 @@ static const char after_outputs[] =
 "                          own \"proxy\" line runs behind that proxy, and\n"
 "                          SKIPs under another\n";
 
-static const char table_outputs[] =
-"      --html FILE         also write it as one HTML page to FILE, each\n"
-"                          cell coloured by verdict and linked to its\n"
-"                          steps.log\n";
-
 static const char tail[] =
 "      --mariadbd PATH     local: server binary (default /usr/sbin/mariadbd)\n"
 "      --install-db PATH   local: (default /usr/bin/mariadb-install-db)\n"
@@ -321,7 +316,7 @@ static void report_words(FILE *f)
 						 " --%s%cFILE,", (*o)->name,
 						 NOBREAK);
 	if (used < sizeof(text))
-		snprintf(text + used, sizeof(text) - used, " --html\001FILE, with run's exit "
+		snprintf(text + used, sizeof(text) - used, " with run's exit "
 			 "status (2: an input is not a complete results "
 			 "file; --strict 4: a shard of a --shard K/N split is "
 			 "missing); a Markdown table starts with each run's "
@@ -342,6 +337,5 @@ void cli_usage(FILE *f)
 	file_outputs(f, GA_OUTPUT_RUN, false);
 	fputs(after_outputs, f);
 	file_outputs(f, GA_OUTPUT_RUN, true);
-	fputs(table_outputs, f);
 	fputs(tail, f);
 }

@@ -104,8 +104,6 @@ int ga_sink_add_recorder(struct ga_sinks *l, struct ga_recorder *rec,
 /* --expectations without --record: the steps ce has no line for,
  * warned about at the end (plan/expectations.c). */
 int ga_sink_add_expect_file(struct ga_sinks *l, struct ga_expect_file *ce);
-/* --html FILE: the table written at the end (plan/output.c). */
-int ga_sink_add_table_files(struct ga_sinks *l, const char *html);
 
 /* ---- plan/case.c: feeding a case ------------------------------------------- */
 

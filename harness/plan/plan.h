@@ -64,7 +64,6 @@ struct ga_plan {
 	bool color;
 	int verbose;
 	bool timings;
-	const char *html;                       /* --html FILE */
 	struct ga_jsonl_meta meta;              /* for the JSON Lines */
 	char results_jsonl[PATH_MAX];           /* -o's results.jsonl, "" */
 	/* what it is held to */

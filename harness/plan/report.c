@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/output.h"
 #include "report/results.h"
 #include "util/escape.h"
 
@@ -131,7 +130,7 @@ static size_t missing_shards(const struct ga_results *r, bool strict)
 }
 
 /* The sinks of a report, in this order: the totals, the outputs, the
- * table and its files, --strict after the summaries. */
+ * table, --strict after the summaries. */
 static int add_sinks(struct ga_sinks *l, struct ga_plan *p,
 		     struct ga_matrix *m, struct ga_plan_result *r)
 {
@@ -139,7 +138,6 @@ static int add_sinks(struct ga_sinks *l, struct ga_plan *p,
 	    ga_sink_add_outputs(l, p, GA_OUTPUT_REPORT, "goneaway report"))
 		return -1;
 	if (ga_sink_add_table(l, m) ||
-	    ga_sink_add_table_files(l, p->html) ||
 	    (p->strict && ga_sink_add_strict(l, &p->allowed, r, true))) {
 		fprintf(stderr, "goneaway report: out of memory\n");
 		return -1;

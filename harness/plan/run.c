@@ -168,8 +168,8 @@ static int check_results_dir(const char *dir)
 }
 
 /* What every case that ended feeds, in this order: its folder, the
- * totals, the outputs (and -o's results.jsonl), the table (and its
- * files), --strict, then --record or --expectations. */
+ * totals, the outputs (and -o's results.jsonl), the table, --strict,
+ * then --record or --expectations. */
 static int add_sinks(struct ga_plan_state *st)
 {
 	struct ga_plan *p = st->p;
@@ -182,7 +182,6 @@ static int add_sinks(struct ga_plan_state *st)
 	     ga_sink_add_output(l, p, ga_output_find("jsonl"),
 				p->results_jsonl, true, "goneaway")) ||
 	    ga_sink_add_table(l, &st->m) ||
-	    ga_sink_add_table_files(l, p->html) ||
 	    (p->strict && ga_sink_add_strict(l, &p->allowed, st->r, false)))
 		return -1;
 	if (p->record)

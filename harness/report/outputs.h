@@ -20,7 +20,7 @@
 #include "util/error.h"
 
 /* The rows, in the order the outputs are fed and listed. */
-#define GA_OUTPUTS(X) X(human) X(tap) X(junit) X(jsonl) X(markdown)
+#define GA_OUTPUTS(X) X(human) X(tap) X(junit) X(jsonl) X(markdown) X(html)
 
 #define GA_OUTPUTS_MAX 16               /* rows the table may have */
 
