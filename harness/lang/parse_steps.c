@@ -618,7 +618,7 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 {
 	const struct ga_fault_kind *const *kinds = ga_fault_kinds();
 	const struct ga_fault_kind *kind;
-	char dym[GA_SUGGEST_MAX + 32];
+	char dym[GA_SUGGEST_MAX + 32], names[256];
 	struct ga_fault_diag diag;
 	struct ga_suggest sg;
 	struct fault_name *f, *v;
@@ -660,17 +660,20 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 	rc = ga_lex_word(p, lx, &w);
 	if (rc < 0)
 		return -1;
-	if (rc == 0)
+	if (rc == 0) {
+		ga_fault_kind_names(" or ", names, sizeof(names));
 		return ga_perr(p, name.col, "'fault %s' needs a kind (%s)",
-			    name.text, "firewall, tbf, netem, pause or point");
+			    name.text, names);
+	}
 	kind = ga_fault_kind_find(w.text);
 	if (!kind) {
 		ga_suggest_init(&sg, w.text, 2);
 		for (i = 0; kinds[i]; i++)
 			ga_suggest_try(&sg, kinds[i]->name);
+		ga_fault_kind_names(", ", names, sizeof(names));
 		return ga_perr(p, w.col, "unknown fault kind '%s'%s (known: "
-			    "firewall, tbf, netem, pause, point)", w.text,
-			    ga_suggest_text(&sg, dym, sizeof(dym)));
+			    "%s)", w.text, ga_suggest_text(&sg, dym, sizeof(dym)),
+			    names);
 	}
 	if (!kind->parse)
 		return ga_perr(p, w.col, "fault kind '%s' is not available in "
