@@ -15,6 +15,8 @@
 #include "server/docker.h"
 #include "server/rootfs.h"
 #include "lang/errnames.h"
+#include "lang/proxynames.h"
+#include "proxy/proxy.h"
 #include "run/rundir.h"
 #include "run/runner.h"
 #include "util/suggest.h"
@@ -91,7 +93,9 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int code;
 
+	/* the tables of the floors above the language, for the parser */
 	ga_fault_kinds_use(ga_fault_table());
+	ga_proxy_names_use(ga_proxy_kind_names());
 	if (argc < 2) {
 		cli_usage(stderr);
 		return EXIT_USAGE;

@@ -1,12 +1,13 @@
 /* usage.c - "goneaway --help" (cli_usage in cli/internal.h), apart from
  * main.c so that the commands can print it without calling back into
  * main.c.  What comes from a table is read from it: the outputs
- * (report/outputs.h). */
+ * (report/outputs.h), the proxies (proxy/proxy.h). */
 #include "cli/internal.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "proxy/proxy.h"
 #include "report/outputs.h"
 #include "server/rootfs.h"
 
@@ -193,14 +194,7 @@ static const char after_outputs[] =
 "                          cmd:COMMAND ARGS (docs/driver-protocol.md);\n"
 "                          repeat it to run with several.  Several servers\n"
 "                          or clients give one table, scenario by server\n"
-"                          and client, at the end\n"
-"      --proxy PROXY       what stands between client and server: none\n"
-"                          (default) or haproxy (HAProxy in TCP mode, in a\n"
-"                          namespace of its own); repeat it to run behind\n"
-"                          several: the table's columns then name it\n"
-"                          (local/builtin/haproxy).  A scenario with its\n"
-"                          own \"proxy\" line runs behind that proxy, and\n"
-"                          SKIPs under another\n";
+"                          and client, at the end\n";
 
 static const char tail[] =
 "      --mariadbd PATH     local: server binary (default /usr/sbin/mariadbd)\n"
@@ -241,21 +235,23 @@ static const char tail[] =
 static void wrapped(FILE *f, const char *text)
 {
 	const char *w = text, *end;
-	size_t col = HELP_INDENT, len;
+	size_t col = HELP_INDENT, len, gap;
 
 	while (*w) {
-		while (*w == ' ')
-			w++;
+		/* two spaces after a sentence's end stay two */
+		for (gap = 0; *w == ' '; w++)
+			gap++;
+		gap = gap >= 2 && w - gap > text && w[-gap - 1] == '.' ? 2 : 1;
 		end = strchr(w, ' ');
 		len = end ? (size_t)(end - w) : strlen(w);
 		if (!len)
 			break;
-		if (col > HELP_INDENT && col + 1 + len > HELP_WIDTH) {
+		if (col > HELP_INDENT && col + gap + len > HELP_WIDTH) {
 			fprintf(f, "\n%*s", HELP_INDENT, "");
 			col = HELP_INDENT;
 		} else if (col > HELP_INDENT) {
-			fputc(' ', f);
-			col++;
+			fprintf(f, "%*s", (int)gap, "");
+			col += gap;
 		}
 		for (end = w; end < w + len; end++)
 			fputc(*end == NOBREAK ? ' ' : *end, f);
@@ -294,6 +290,29 @@ static void file_outputs(FILE *f, unsigned command, bool table)
 		snprintf(option, sizeof(option), "--%s FILE", (*o)->name);
 		option_lines(f, option, (*o)->help);
 	}
+}
+
+/* --proxy, with the proxies of proxy/proxy.h's table. */
+static void proxy_option(FILE *f)
+{
+	const char *const *names = ga_proxy_kind_names();
+	char text[2048];
+	size_t i, used;
+
+	used = (size_t)snprintf(text, sizeof(text), "what stands between "
+				"client and server: none (default)");
+	for (i = 0; names[i] && used < sizeof(text); i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "%s%s (%s)", names[i + 1] ? ", " : " or ",
+					 names[i], ga_proxy_kind_help(names[i]));
+	if (used < sizeof(text))
+		snprintf(text + used, sizeof(text) - used, "; repeat it to run "
+			 "behind several: the table's columns then name it "
+			 "(local/builtin/%s).  A scenario with its own \"proxy\" "
+			 "line runs behind that proxy, and SKIPs under another",
+			 names[0] ? names[0] : "NAME");
+	fprintf(f, "      %-19s ", "--proxy PROXY");
+	wrapped(f, text);
 }
 
 /* What "goneaway report" does, with its outputs from the table. */
@@ -336,6 +355,7 @@ void cli_usage(FILE *f)
 	fprintf(f, "  -f, --format FMT        console output: %s\n", formats);
 	file_outputs(f, GA_OUTPUT_RUN, false);
 	fputs(after_outputs, f);
+	proxy_option(f);
 	file_outputs(f, GA_OUTPUT_RUN, true);
 	fputs(tail, f);
 }

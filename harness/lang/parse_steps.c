@@ -1,6 +1,7 @@
 /* parse_steps.c - one handler per step keyword (the kinds are in
  * lang/step.h). */
 #include "lang/internal.h"
+#include "lang/proxynames.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -967,7 +968,8 @@ int ga_parse_proxy_step(struct parser *p, struct lexer *lx,
 	if (!d->line || strcmp(d->name, "none") == 0)
 		return ga_perr(p, kw->col, "'proxy %s' acts on the scenario's "
 			       "proxy: declare it in the header, e.g. "
-			       "'proxy haproxy'", w.text);
+			       "'proxy %s'", w.text, ga_proxy_names()[0] ?
+			       ga_proxy_names()[0] : "NAME");
 	begin_step(p, &st, proxy_actions[i].kind);
 	rc = ga_lex_end(p, lx, "the proxy action");
 	if (rc)

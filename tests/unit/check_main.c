@@ -21,6 +21,8 @@
 #include <stdlib.h>
 
 #include "faults/fault.h"
+#include "lang/proxynames.h"
+#include "proxy/proxy.h"
 #include "needs.h"
 #include "suites.h"
 
@@ -31,6 +33,7 @@ int main(void)
 	int failed;
 
 	ga_fault_kinds_use(ga_fault_table());
+	ga_proxy_names_use(ga_proxy_kind_names());
 	unit_needs_init(&needs, stdout);
 	sr = srunner_create(make_units_suite());
 	srunner_add_suite(sr, make_json_suite());
