@@ -12,7 +12,7 @@
 
 #include "client/driver.h"
 #include "faults/fault.h"
-#include "server/docker.h"
+#include "server/backends.h"
 #include "server/rootfs.h"
 #include "lang/errnames.h"
 #include "lang/proxynames.h"
@@ -56,33 +56,17 @@ static int cmd_errname(int argc, char **argv)
 	return rc;
 }
 
-/* The containers of runs that are gone, when a Docker engine answers
- * (none: nothing to say; the docker backend is optional). */
-static void sweep_containers(void)
-{
-	struct ga_docker d;
-	struct ga_error err;
-	char version[64];
-	int n = 0;
-
-	if (ga_docker_find(&d, getenv("PATH"), getenv("DOCKER_HOST"), &err) ||
-	    ga_docker_ping(&d, version, sizeof(version), &err))
-		return;
-	if (ga_docker_sweep(&d, ga_rundir_alive, &n, &err)) {
-		fprintf(stderr, "goneaway: sweep: %s\n", err.msg);
-		return;
-	}
-	printf("removed %d container%s of ended runs from the Docker engine at "
-	       "%s\n", n, n == 1 ? "" : "s", d.host);
-}
-
 static int cmd_sweep(void)
 {
+	const struct ga_server_backend_ops *const *b;
 	int n = ga_rundir_sweep(ga_tmp_root());
 
 	printf("removed %d %s of ended runs from %s\n", n,
 	       n == 1 ? "directory" : "directories", ga_tmp_root());
-	sweep_containers();
+	/* what a backend left outside them (docker: containers) */
+	for (b = ga_server_backends(); *b; b++)
+		if ((*b)->sweep)
+			(*b)->sweep(ga_rundir_alive, stdout);
 	return EXIT_ALL_PASSED;
 }
 

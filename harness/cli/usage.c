@@ -1,7 +1,8 @@
 /* usage.c - "goneaway --help" (cli_usage in cli/internal.h), apart from
  * main.c so that the commands can print it without calling back into
  * main.c.  What comes from a table is read from it: the outputs
- * (report/outputs.h), the proxies (proxy/proxy.h). */
+ * (report/outputs.h), the server backends (server/backends.h), the
+ * proxies (proxy/proxy.h). */
 #include "cli/internal.h"
 
 #include <stdio.h>
@@ -9,7 +10,7 @@
 
 #include "proxy/proxy.h"
 #include "report/outputs.h"
-#include "server/rootfs.h"
+#include "server/backends.h"
 
 #define HELP_INDENT 26          /* where an option's words start */
 #define HELP_WIDTH 74           /* and how far its lines go */
@@ -167,25 +168,9 @@ static const char after_outputs[] =
 "                          log) shows the case left it as it started, and\n"
 "                          no fault or server step ran (-v says why not)\n"
 "      --color WHEN        auto (default), always or never; NO_COLOR=1\n"
-"                          in the environment means never\n"
-"      --server SERVER     which server the scenarios run against:\n"
-"                            local       the host's mariadbd (default)\n"
-"                            rootfs:DIR  the MySQL or MariaDB server in the\n"
-"                                        root filesystem DIR (a Debian root\n"
-"                                        or an image's files), chrooted;\n"
-"                                        the root is never written to\n"
-"                            NAME        the root " GA_ROOTS_DIR "/NAME,\n"
-"                                        as ci/build-server-root.sh makes\n"
-"                                        them: mysql-9.7, mariadb-11.8,\n"
-"                                        mariadb-10.5 (doctor lists them)\n"
-"                            docker:IMAGE  the server of a MySQL or MariaDB\n"
-"                                        image (mysql:8.4, mariadb:11.4, or\n"
-"                                        goneaway/mysql:9.7 from\n"
-"                                        ci/build-server-images.sh) in a\n"
-"                                        container per scenario; the engine\n"
-"                                        is DOCKER_HOST's, else\n"
-"                                        /var/run/docker.sock\n"
-"                          repeat it to run against several\n"
+"                          in the environment means never\n";
+
+static const char after_server[] =
 "      --client DRIVER     the client: builtin (default: libmysqlclient as\n"
 "                          linked), a driver named in drivers/drivers.list,\n"
 "                          NAME@VERSION for another version of its\n"
@@ -277,6 +262,22 @@ static void option_lines(FILE *f, const char *option, const char *words)
 	}
 }
 
+/* "                            rootfs:DIR  words" and its other lines
+ * under the words. */
+static void backend_lines(FILE *f, const char *usage, const char *words)
+{
+	const char *nl = strchr(words, '\n');
+
+	fprintf(f, "%*s%-10s  %.*s\n", HELP_INDENT + 2, "", usage,
+		(int)(nl ? (size_t)(nl - words) : strlen(words)), words);
+	while (nl) {
+		words = nl + 1;
+		nl = strchr(words, '\n');
+		fprintf(f, "%*s%.*s\n", HELP_INDENT + 14, "",
+			(int)(nl ? (size_t)(nl - words) : strlen(words)), words);
+	}
+}
+
 /* The file outputs of command, those that write the table or the
  * others. */
 static void file_outputs(FILE *f, unsigned command, bool table)
@@ -290,6 +291,21 @@ static void file_outputs(FILE *f, unsigned command, bool table)
 		snprintf(option, sizeof(option), "--%s FILE", (*o)->name);
 		option_lines(f, option, (*o)->help);
 	}
+}
+
+/* --server, with the backends of server/backends.c's table. */
+static void server_option(FILE *f)
+{
+	const struct ga_server_backend_ops *const *b;
+
+	fputs("      --server SERVER     which server the scenarios run "
+	      "against:\n", f);
+	for (b = ga_server_backends(); *b; b++) {
+		backend_lines(f, (*b)->usage, (*b)->help);
+		if ((*b)->names_usage)
+			backend_lines(f, (*b)->names_usage, (*b)->names_help);
+	}
+	fprintf(f, "%*srepeat it to run against several\n", HELP_INDENT, "");
 }
 
 /* --proxy, with the proxies of proxy/proxy.h's table. */
@@ -355,6 +371,8 @@ void cli_usage(FILE *f)
 	fprintf(f, "  -f, --format FMT        console output: %s\n", formats);
 	file_outputs(f, GA_OUTPUT_RUN, false);
 	fputs(after_outputs, f);
+	server_option(f);
+	fputs(after_server, f);
 	proxy_option(f);
 	file_outputs(f, GA_OUTPUT_RUN, true);
 	fputs(tail, f);
