@@ -91,12 +91,12 @@ deps:
 	else echo "deps: drivers not installed (not root): sh drivers/install-deps.sh $(DEPS_DRIVERS)"; fi
 
 # DEPS_DRIVERS: the client drivers whose toolchains "make deps" installs
-# (drivers/install-deps.sh: pymysql mysqlclient php node go perl java);
-# default all but java, what "make check" runs.  A job that needs fewer
+# (drivers/install-deps.sh --list: each driver's directory, from
+# drivers.list); default all but java, what "make check" runs.  A job that needs fewer
 # names them ("make deps DEPS_DRIVERS=pymysql"); empty installs none
 # ("make deps DEPS_DRIVERS=", a report job, the built-in client only).
 # ci/run-goneaway.sh passes those of the job's clients (docs/connectors.md "In CI").
-DEPS_DRIVERS ?= pymysql mysqlclient php node go perl
+DEPS_DRIVERS ?= $(filter-out java,$(shell sh drivers/install-deps.sh --list))
 
 # What only the tests need, not "make run": chromium loads the HTML
 # results page headless (t0099-html), python3-yaml parses the CI

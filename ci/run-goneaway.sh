@@ -32,8 +32,8 @@
 #   GONEAWAY_SKIP_BUILD=1  use the goneaway already built in the checkout:
 #                          no "make deps", no build.
 #   DEPS_DRIVERS           the drivers whose toolchains "make deps"
-#                          installs (drivers/install-deps.sh names:
-#                          pymysql mysqlclient php node go perl java).
+#                          installs (drivers/install-deps.sh names: its
+#                          --list).
 #                          Default: those of the clients of drivers.list
 #                          the job runs (mysql2 is node, php-pdo php ...),
 #                          none for builtin and cmd: clients (your own
@@ -89,15 +89,8 @@ set +f
 # drivers.list (NAME@VERSION too), builtin, or cmd: (none of ours).
 # Without --client, the --expectations file's "driver" line names it.
 driver_of() {
-	case ${1%%@*} in
-	pymysql) echo pymysql ;;
-	mysqlclient) echo mysqlclient ;;
-	php-mysqli|php-pdo) echo php ;;
-	mysql2|mariadb-node) echo node ;;
-	go) echo go ;;
-	perl) echo perl ;;
-	java) echo java ;;
-	esac
+	case $1 in builtin|cmd:*) return ;; esac
+	sh "$src/drivers/install-deps.sh" --of "${1%%@*}"
 }
 eval "set -- $opts"
 clients= expect= any_client=

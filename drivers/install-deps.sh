@@ -4,8 +4,13 @@
 # already is not installed again, so a second run needs no network.
 #
 #     sudo drivers/install-deps.sh [DRIVER ...]
+#     drivers/install-deps.sh --list
+#     drivers/install-deps.sh --of NAME
 #
-# DRIVER: pymysql mysqlclient php node go perl java (default: all).
+# DRIVER: a driver's directory (default: every one drivers.list's
+# commands name but c; --list prints them, --of NAME the one of
+# drivers.list's NAME, nothing for a C driver).  Each has its case in
+# pkgs_for below: the Debian packages it needs (none: an empty case).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
@@ -15,7 +20,27 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient php node go perl java"
+# dirs [NAME]: the drivers' directories, what DRIVER names, in
+# drivers.list's order (NAME's alone when given): the first word of a
+# command that names a file below here (pymysql/driver.py: pymysql).  c,
+# the C drivers, are "make roots"'s (drivers/c/build.sh), not this one's.
+dirs() {
+	awk -v n="${1:-}" '/^[^#[:space:]]/ && (n == "" || $1 == n) {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^[A-Za-z0-9_-]+\//) {
+				split($i, p, "/")
+				if (p[1] != "c" && !seen[p[1]]++)
+					print p[1]
+				break
+			}
+	}' "$here/drivers.list" | tr '\n' ' '
+}
+all=$(dirs)
+all=${all% }
+case ${1:-} in
+--list) echo "$all"; exit 0 ;;
+--of) d=$(dirs "${2:?usage: install-deps.sh --of NAME}"); echo "${d% }"; exit 0 ;;
+esac
 want=${*:-$all}
 
 pkgs_for() {

@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	    (code = cmd_driver_test_plain(argc - 1, argv + 1)) >= 0)
 		return code;
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "driver-test") != 0 &&
-	    strcmp(cmd, "replay") != 0) {
+	    strcmp(cmd, "replay") != 0 && strcmp(cmd, "drivers") != 0) {
 		fprintf(stderr, "goneaway: '%s' is not a command; see "
 			"'goneaway --help'\n", cmd);
 		return EXIT_USAGE;
@@ -132,6 +132,8 @@ int main(int argc, char **argv)
 		code = cmd_run(argc - 1, argv + 1, &in);
 	else if (strcmp(cmd, "replay") == 0)
 		code = cmd_replay(argc - 1, argv + 1, &in);
+	else if (strcmp(cmd, "drivers") == 0)
+		code = cmd_drivers(argc - 1, argv + 1, &in);
 	else
 		code = cmd_driver_test(argc - 1, argv + 1, &in);
 	mysql_library_end();

@@ -24,12 +24,9 @@ static void warn_taken_name(const char *client, const struct ga_driver *drv)
 		    "connector", client, drv->name, drv->name);
 }
 
-/* One --client: "builtin", a driver named in drivers/drivers.list, or
- * "cmd:COMMAND ARGS..." (split at blanks). */
-static int open_client(const char *client, struct ga_driver *drv,
-		       struct ga_interrupt *in)
+int ga_client_open(const char *client, struct ga_driver *drv,
+		   struct ga_interrupt *in, struct ga_error *err)
 {
-	struct ga_error err;
 	char *argv[32];
 	char line[1024], *save = NULL, *w;
 	int n = 0;
@@ -38,36 +35,44 @@ static int open_client(const char *client, struct ga_driver *drv,
 		ga_driver_builtin(drv);
 		return 0;
 	}
-	if (strncmp(client, "cmd:", 4) == 0) {
+	if (strncmp(client, "cmd:", 4) == 0)
 		snprintf(line, sizeof(line), "%s", client + 4);
-	} else if (ga_find_driver(client, line, sizeof(line), &err)) {
-		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
+	else if (ga_find_driver(client, line, sizeof(line), err))
 		return -1;
-	}
 	for (w = strtok_r(line, " \t", &save); w && n < 31;
 	     w = strtok_r(NULL, " \t", &save))
 		argv[n++] = w;
 	argv[n] = NULL;
-	if (ga_driver_process(drv, argv, in, &err)) {
-		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
+	if (ga_driver_process(drv, argv, in, err))
 		return -1;
-	}
 	if (strncmp(client, "cmd:", 4) != 0)
 		snprintf(drv->alias, sizeof(drv->alias), "%s", client);
-	else
-		warn_taken_name(client, drv);
 	if (strncmp(client, "cmd:", 4) != 0 && strchr(client, '@') &&
 	    strcmp(strchr(client, '@') + 1, drv->version_text) != 0) {
-		ga_esc_line(stderr, "goneaway: --client %s: the driver greets "
-			    "with %s (version %s), not %s: it cannot run "
-			    "another version of its connector (README, "
-			    "\"Choosing a connector's version\")", client,
-			    drv->library, drv->version_text[0] ?
-			    drv->version_text : "unknown",
-			    strchr(client, '@') + 1);
+		ga_error_set(err, "the driver greets with %s (version %s), not "
+			     "%s: it cannot run another version of its "
+			     "connector (README, \"Choosing a connector's "
+			     "version\")", drv->library, drv->version_text[0] ?
+			     drv->version_text : "unknown",
+			     strchr(client, '@') + 1);
 		ga_driver_release(drv);
 		return -1;
 	}
+	return 0;
+}
+
+/* One --client, said when it cannot be opened. */
+static int open_client(const char *client, struct ga_driver *drv,
+		       struct ga_interrupt *in)
+{
+	struct ga_error err;
+
+	if (ga_client_open(client, drv, in, &err)) {
+		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
+		return -1;
+	}
+	if (strncmp(client, "cmd:", 4) == 0)
+		warn_taken_name(client, drv);
 	return 0;
 }
 

@@ -72,9 +72,10 @@ static size_t without_version(const char *name)
 	return (size_t)(dash - name);
 }
 
-/* Every NAME of drivers/drivers.list (the one run --client reads), with
- * and without its -VERSION.  Returns 0, or -1 with err set. */
-int ga_names_read_drivers(struct ga_names *k, struct ga_error *err)
+/* Every NAME of drivers/drivers.list, each added with add_short too
+ * without its -VERSION when add_short. */
+static int read_list(struct ga_names *k, bool add_short,
+		     struct ga_error *err)
 {
 	char dir[PATH_MAX], list[PATH_MAX + 16], word[GA_CLIENT_NAME_MAX];
 	char *text, *line, *save = NULL;
@@ -90,13 +91,23 @@ int ga_names_read_drivers(struct ga_names *k, struct ga_error *err)
 		if (line[0] == '#' || sscanf(line, "%63s", word) != 1)
 			continue;
 		rc = ga_names_add(k, word, strlen(word));
-		if (rc == 0)
+		if (rc == 0 && add_short)
 			rc = ga_names_add(k, word, without_version(word));
 	}
 	free(text);
 	if (rc)
 		return ga_error_set(err, "out of memory");
 	return 0;
+}
+
+int ga_names_read_drivers(struct ga_names *k, struct ga_error *err)
+{
+	return read_list(k, true, err);
+}
+
+int ga_names_read_list(struct ga_names *k, struct ga_error *err)
+{
+	return read_list(k, false, err);
 }
 
 bool ga_driver_name_listed(const char *name)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "util/error.h"
+#include "util/interrupt.h"
 
 /* The command of driver name in drivers/drivers.list ("name command
  * args" lines), its file words made absolute.  "NAME@VERSION" is NAME's
@@ -16,6 +17,17 @@
  * greets with its own version, which the run refuses.  Returns 0,
  * or -1 with err set. */
 int ga_find_driver(const char *name, char *cmd, size_t len, struct ga_error *err);
+
+struct ga_driver;
+
+/* Opens client spec into drv: "builtin", a NAME (or NAME@VERSION) of
+ * drivers/drivers.list, or "cmd:COMMAND ARGS..." (split at blanks); a
+ * driver process is started once and greets (docs/driver-protocol.md),
+ * which is its own word that its runtime and connector are here.
+ * Returns 0 (release drv with ga_driver_release), or -1 with err
+ * saying why (the driver's own stderr among it). */
+int ga_client_open(const char *spec, struct ga_driver *drv,
+		   struct ga_interrupt *in, struct ga_error *err);
 
 /* Client names, each once, in the order added. */
 struct ga_names {
@@ -34,6 +46,10 @@ int ga_names_join(struct ga_names *k);
  * with and without its -VERSION ("libmysqlclient-9.7" and
  * "libmysqlclient").  Returns 0, or -1 with err set. */
 int ga_names_read_drivers(struct ga_names *k, struct ga_error *err);
+/* Every NAME of drivers/drivers.list, in its order, added to k.
+ * Returns 0, or -1 with err set. */
+int ga_names_read_list(struct ga_names *k, struct ga_error *err);
+
 
 /* True when name is "builtin", a NAME of drivers/drivers.list or such a
  * NAME without its "-VERSION": selectors written for that driver apply

@@ -16,7 +16,8 @@ struct ga_checklist {
 };
 
 /* "  ok       name  detail" / "  MISSING  name  why" (a required one) /
- * "  missing  name  why" (an optional one). */
+ * "  missing  name  why" (an optional one); the detail escaped as plain
+ * text (util/escape.h). */
 void ga_check_line(struct ga_checklist *c, bool ok, bool required,
 		   const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
