@@ -415,7 +415,7 @@ static int bundle(const struct replay_args *ra)
 	/* a folder whose files are no longer those it was reported with
 	 * is not packed as if they were */
 	if (read_case(ra->target, &r) ||
-	    replay_check_digests(ra->target, shown, true))
+	    ga_case_check_digests(ra->target, shown, true))
 		goto done;
 	snprintf(top, sizeof(top), "%s",
 		 plain_name(r.cases[0].sc->name) ? r.cases[0].sc->name : "case");
@@ -541,7 +541,7 @@ static int check_scenario(const struct replay_args *ra,
 	char *text = NULL;
 	int rc = -1;
 
-	if (replay_check_digests(rr->dir, rr->shown, ra->trust))
+	if (ga_case_check_digests(rr->dir, rr->shown, ra->trust))
 		return -1;
 	snprintf(path, sizeof(path), "%s/scenario.gw", rr->dir);
 	snprintf(as, sizeof(as), "%sscenario.gw", rr->shown);
@@ -553,9 +553,9 @@ static int check_scenario(const struct replay_args *ra,
 		ga_diags_print(&d, stderr);
 		goto out;
 	}
-	if (replay_check_steps(rr->dir, rr->shown, sc))
+	if (ga_case_check_steps(rr->dir, rr->shown, sc))
 		goto out;
-	if (!ra->trust && replay_check_trust(sc))
+	if (!ra->trust && ga_case_check_trust(sc))
 		goto out;
 	rc = 0;
 out:

@@ -1,10 +1,9 @@
-/* replay_check.c - a case's folder checked before goneaway replay runs
- * anything of it (see replay.h): its files are the ones SHA256SUMS
+/* casecheck.c - a case's folder checked before goneaway replay runs
+ * anything of it (see casecheck.h): its files are the ones SHA256SUMS
  * names, its scenario has the steps its report has, and the scenario
  * does nothing on the host that a replay does not do without --trust.
  * Each refusal names the file (and line) and why. */
-#include "cli/internal.h"
-#include "cli/replay.h"
+#include "plan/casecheck.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,11 +14,11 @@
 #include <unistd.h>
 
 #include "lang/trust.h"
+#include "plan/paths.h"
 #include "report/results.h"
 #include "util/escape.h"
 #include "util/json.h"
 #include "util/sha256.h"
-#include "plan/paths.h"
 
 #define STEP_TEXT_CUT 4096      /* results.jsonl cuts a step's text here
 				 * (report/jsonl.c) */
@@ -84,10 +83,10 @@ static const char *digest_of(const char *sums, const char *name,
 	return NULL;
 }
 
-int replay_check_digests(const char *dir, const char *shown, bool trust)
+int ga_case_check_digests(const char *dir, const char *shown, bool trust)
 {
 	static const char *const names[] = GA_CASE_DIGESTED;
-	char sums[REPLAY_DIGESTS_MAX + 1], want[GA_SHA256_HEX];
+	char sums[GA_CASE_DIGESTS_FILE_MAX + 1], want[GA_SHA256_HEX];
 	char have[GA_SHA256_HEX];
 	struct ga_error err;
 	size_t i;
@@ -198,7 +197,7 @@ static int check_step(const struct ga_json *j, const struct ga_scenario *sc,
 	return 0;
 }
 
-int replay_check_steps(const char *dir, const char *shown,
+int ga_case_check_steps(const char *dir, const char *shown,
 		       const struct ga_scenario *sc)
 {
 	char path[PATH_MAX + 32], *line;
@@ -255,7 +254,7 @@ int replay_check_steps(const char *dir, const char *shown,
 	return rc;
 }
 
-int replay_check_trust(const struct ga_scenario *sc)
+int ga_case_check_trust(const struct ga_scenario *sc)
 {
 	struct ga_diags d = { 0 };
 
