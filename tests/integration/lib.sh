@@ -139,7 +139,7 @@ driver_installed() {
 		rm -f "$SCRATCH/.driver-$1"
 		return 0
 	fi
-	sed 's/^  missing  *[^ ]*  *//' "$SCRATCH/.driver-$1"
+	sed 's/^  missing  *[^ ]*  *//' "$SCRATCH/.driver-$1" | cut -c1-300
 	rm -f "$SCRATCH/.driver-$1"
 	return 1
 }
