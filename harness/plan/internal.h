@@ -128,6 +128,40 @@ void ga_plan_end_case(struct ga_plan_state *st, size_t index,
 
 /* ---- plan/jobs.c: -j ---------------------------------------------------- */
 
+/* One scenario against one combination, as -j gives its runs out. */
+struct ga_pcase {
+	const struct ga_scenario *sc;
+	size_t row;                     /* the scenario's */
+	size_t combo;                   /* the combination's column */
+	long repeat;
+	struct ga_case_result acc;      /* the folded runs, once started */
+	struct ga_case_result *runs;    /* owned: one per repetition */
+	long dispatched, ended;
+	bool started;                   /* acc made, a job given */
+	bool stopped;                   /* no more runs (ga_case_stops) */
+};
+
+/* One repetition of a ga_pcase: a job for a worker. */
+struct ga_pjob {
+	size_t pcase;
+	long rep;
+	double cost;                    /* seconds, for the order */
+};
+
+/* qsort's order of jobs: the longest first, then in report order, a
+ * case's runs in order. */
+int ga_pjob_by_cost(const void *a, const void *b);
+
+/* Whether every job of pc that will ever be given has ended (giving:
+ * jobs are still being given out): it can be reported. */
+bool ga_pcase_complete(const struct ga_pcase *pc, bool giving);
+
+/* A result came: a fresh server's start, measured (res->setup_ms of a
+ * case that started one server), joins *start_ms, the running mean of
+ * the last 20 of the *seen so far. */
+void ga_start_learn(double *start_ms, unsigned *seen,
+		    const struct ga_case_result *res);
+
 /* The run on p->jobs worker processes: every scenario for every
  * combination, reported in the order a run one after another would
  * report them.  Returns 0, or -1 when the workers could not start

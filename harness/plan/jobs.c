@@ -24,25 +24,6 @@
 #define START_GUESS_MS 400.0
 #define START_GUESS_HEAVY_MS 2000.0
 
-/* One scenario against one combination. */
-struct pcase {
-	const struct ga_scenario *sc;
-	size_t row;                     /* the scenario's */
-	size_t combo;                   /* the combination's column */
-	long repeat;
-	struct ga_case_result acc;      /* the folded runs, once started */
-	struct ga_case_result *runs;    /* owned: one per repetition */
-	long dispatched, ended;
-	bool started;                   /* acc made, a job given */
-	bool stopped;                   /* no more runs (ga_case_stops) */
-};
-
-struct pjob {
-	size_t pcase;
-	long rep;
-	double cost;                    /* seconds, for the order */
-};
-
 /* What the parent knows of a worker's job, for the schedule. */
 struct pbusy {
 	double since_ms;                /* given at */
@@ -54,9 +35,9 @@ struct jobs_run {
 	struct ga_combo *combos;        /* owned, ncombos */
 	struct ga_pool_combo *pcombos;  /* owned, ncombos */
 	size_t ncombos;
-	struct pcase *cases;            /* owned, in report order */
+	struct ga_pcase *cases;            /* owned, in report order */
 	size_t ncases;
-	struct pjob *jobs;              /* owned, longest first */
+	struct ga_pjob *jobs;              /* owned, longest first */
 	struct ga_sched_job *sched;     /* owned, njobs: the same, as the
 					 * schedule sees them */
 	size_t njobs;
@@ -91,9 +72,9 @@ static void progress_clear(struct jobs_run *jr)
 	jr->live = false;
 }
 
-static int by_cost(const void *x, const void *y)
+int ga_pjob_by_cost(const void *x, const void *y)
 {
-	const struct pjob *a = x, *b = y;
+	const struct ga_pjob *a = x, *b = y;
 
 	if (a->cost != b->cost)
 		return a->cost < b->cost ? 1 : -1;
@@ -129,7 +110,7 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 				 p->servers[k->server]);
 	}
 	for (i = 0; i < jr->ncases; i++) {
-		struct pcase *pc = &jr->cases[i];
+		struct ga_pcase *pc = &jr->cases[i];
 
 		pc->combo = i / nscs;
 		pc->row = i % nscs;
@@ -148,7 +129,7 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		goto oom;
 	for (i = 0; i < jr->ncases; i++)
 		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
-			struct pjob *j = &jr->jobs[jr->njobs++];
+			struct ga_pjob *j = &jr->jobs[jr->njobs++];
 			double guess = ga_sched_guess_ms(jr->cases[i].sc, rep);
 
 			j->pcase = i;
@@ -159,9 +140,9 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 				  (double)jr->cases[i].repeat :
 				  (guess + jr->start_ms) / 1000.0;
 		}
-	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), by_cost);
+	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
 	for (i = 0; i < jr->njobs; i++) {
-		const struct pcase *pc = &jr->cases[jr->jobs[i].pcase];
+		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
 		const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
 		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
 		double measured = jr->jobs[i].cost * 1000.0 - jr->start_ms;
@@ -204,8 +185,8 @@ static void view(struct jobs_run *jr, struct ga_pool *pool, double now)
 static int give(struct jobs_run *jr, struct ga_pool *pool, unsigned i,
 		size_t k, double now)
 {
-	const struct pjob *j = &jr->jobs[k];
-	struct pcase *pc = &jr->cases[j->pcase];
+	const struct ga_pjob *j = &jr->jobs[k];
+	struct ga_pcase *pc = &jr->cases[j->pcase];
 	const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
 	struct ga_pool_job job = { pc->combo, pc->sc, j->rep };
 	struct ga_error err;
@@ -277,19 +258,17 @@ static void dispatch(struct jobs_run *jr, struct ga_pool *pool,
 	} while (gave && jr->given < jr->njobs);
 }
 
-/* A result came: a fresh server's start, measured, joins the estimate
- * (a running mean). */
-static void learn(struct jobs_run *jr, const struct ga_case_result *res)
+void ga_start_learn(double *start_ms, unsigned *seen,
+		    const struct ga_case_result *res)
 {
 	if (res->servers_started != 1 || res->setup_ms <= 0)
 		return;
-	jr->starts_seen++;
-	jr->start_ms += (res->setup_ms - jr->start_ms) /
-			(double)(jr->starts_seen < 20 ? jr->starts_seen + 1 : 20);
+	(*seen)++;
+	*start_ms += (res->setup_ms - *start_ms) /
+		     (double)(*seen < 20 ? *seen + 1 : 20);
 }
 
-/* Every job of pc that will ever be given has ended. */
-static bool complete(const struct pcase *pc, bool giving)
+bool ga_pcase_complete(const struct ga_pcase *pc, bool giving)
 {
 	if (!pc->started || pc->ended < pc->dispatched)
 		return !pc->started && !giving;
@@ -299,7 +278,7 @@ static bool complete(const struct pcase *pc, bool giving)
 /* Folds pc's runs in order and reports it. */
 static void finish(struct jobs_run *jr, size_t i, int signo)
 {
-	struct pcase *pc = &jr->cases[i];
+	struct ga_pcase *pc = &jr->cases[i];
 	const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
 	long r;
 
@@ -382,9 +361,9 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 		if (ga_pool_wait(pool, &id, &res) == 0)
 			break;
 		{
-			struct pcase *pc = &jr.cases[jr.jobs[id].pcase];
+			struct ga_pcase *pc = &jr.cases[jr.jobs[id].pcase];
 
-			learn(&jr, &res);
+			ga_start_learn(&jr.start_ms, &jr.starts_seen, &res);
 			pc->runs[jr.jobs[id].rep - 1] = res;
 			pc->ended++;
 			jr.ended++;
@@ -392,7 +371,7 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 				pc->stopped = true;
 		}
 		while (reported < jr.ncases &&
-		       complete(&jr.cases[reported],
+		       ga_pcase_complete(&jr.cases[reported],
 				jr.given < jr.njobs && !ga_interrupted(in)))
 			finish(&jr, reported++,
 			       ga_interrupted(in) ? in->signo : 0);

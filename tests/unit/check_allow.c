@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plan/plan.h"
+#include "plan/allow.h"
 #include "run/runner.h"
 #include "suites.h"
 

@@ -75,6 +75,7 @@ int main(void)
 	srunner_add_suite(sr, make_session_suite());
 	srunner_add_suite(sr, make_reuse_suite());
 	srunner_add_suite(sr, make_schedule_suite());
+	srunner_add_suite(sr, make_plan_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -48,5 +48,6 @@ Suite *make_trust_suite(void);
 Suite *make_reuse_suite(void);
 Suite *make_machine_suite(void);
 Suite *make_schedule_suite(void);
+Suite *make_plan_suite(void);
 
 #endif
