@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/plan.h"
 #include "plan/paths.h"
+#include "plan/plan.h"
 #include "util/escape.h"
 #include "util/units.h"
 

@@ -16,7 +16,6 @@
 
 #define LIST_MAX (1 << 20)      /* drivers.list, read whole */
 
-
 void ga_names_free(struct ga_names *k)
 {
 	size_t i;

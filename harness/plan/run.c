@@ -4,7 +4,6 @@
  * its cases. */
 #include "plan/internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

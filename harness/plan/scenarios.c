@@ -13,7 +13,6 @@
 #include "lang/diag.h"
 #include "lang/parse.h"
 
-
 static int path_list_add(struct ga_path_list *l, const char *path)
 {
 	char **grown;
