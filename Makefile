@@ -52,7 +52,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 B ?= build
 # harness/<subsystem>/*.c; cli/ is the program, the rest is a library the
 # unit tests link too.
-SUBSYSTEMS = util lang lab mysqlapi faults proxy server client run report
+SUBSYSTEMS = util lang lab mysqlapi faults proxy server client run report plan
 LIB_SRCS = $(foreach d,$(SUBSYSTEMS),$(wildcard harness/$(d)/*.c))
 LIB_OBJS = $(LIB_SRCS:harness/%.c=$(B)/%.o) $(B)/errnames_gen.o
 CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
@@ -91,19 +91,18 @@ deps:
 	else echo "deps: drivers not installed (not root): sh drivers/install-deps.sh $(DEPS_DRIVERS)"; fi
 
 # DEPS_DRIVERS: the client drivers whose toolchains "make deps" installs
-# (drivers/install-deps.sh: pymysql mysqlclient aiomysql php node go perl
-# perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy hikaricp
-# doctrine; node brings
-# mysql2, the MariaDB Node.js connector, mysqljs and mysqljs's pool, go
-# database/sql's pool too); default all but java,
-# ruby-mysql2 (7 s: Ruby) and connector-cpp (14 s: packages and g++),
-# what "make check" runs (aiomysql and perl-dbd-mysql add 2.5 s each,
-# sqlalchemy 7 s: the pools' driver t0020 and t0125 run, doctrine 7 s;
-# hikaricp is left out with java: a JDK).  A job that needs fewer
+# (drivers/install-deps.sh --list: each driver's directory, from
+# drivers.list: pymysql mysqlclient aiomysql php node go cpp perl ruby
+# java sqlalchemy; node brings mysql2, the MariaDB Node.js connector,
+# mysqljs and its pool, go database/sql's pool too, php Doctrine DBAL,
+# perl DBD::mysql beside DBD::MariaDB, java HikariCP); default all but
+# java (a JDK), ruby (7 s) and cpp (14 s: packages and g++), what "make
+# check" runs (aiomysql and DBD::mysql add 2.5 s each, sqlalchemy and
+# Doctrine 7 s each).  A job that needs fewer
 # names them ("make deps DEPS_DRIVERS=pymysql"); empty installs none
 # ("make deps DEPS_DRIVERS=", a report job, the built-in client only).
 # ci/run-goneaway.sh passes those of the job's clients (docs/connectors.md "In CI").
-DEPS_DRIVERS ?= pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql sqlalchemy doctrine
+DEPS_DRIVERS ?= $(filter-out java ruby cpp,$(shell sh drivers/install-deps.sh --list))
 
 # What only the tests need, not "make run": chromium loads the HTML
 # results page headless (t0099-html), python3-yaml parses the CI
@@ -143,8 +142,7 @@ $(B)/unit/%.o: tests/unit/%.c | $(B)
 	@mkdir -p $(B)/unit
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
-# cli/allow.c has unit tests of its own (tests/unit/check_allow.c)
-$(B)/check-unit: $(UNIT_OBJS) $(B)/cli/allow.o $(B)/libgoneaway.a
+$(B)/check-unit: $(UNIT_OBJS) $(B)/libgoneaway.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 $(B):

@@ -32,10 +32,8 @@
 #   GONEAWAY_SKIP_BUILD=1  use the goneaway already built in the checkout:
 #                          no "make deps", no build.
 #   DEPS_DRIVERS           the drivers whose toolchains "make deps"
-#                          installs (drivers/install-deps.sh names:
-#                          pymysql mysqlclient aiomysql php node go perl
-#                          perl-dbd-mysql ruby-mysql2 connector-cpp
-#                          java sqlalchemy hikaricp doctrine).
+#                          installs (drivers/install-deps.sh names: its
+#                          --list).
 #                          Default: those of the clients of drivers.list
 #                          the job runs (mysql2, mysqljs and
 #                          mysqljs-pool are node, php-pdo php, go-pool
@@ -93,22 +91,8 @@ set +f
 # drivers.list (NAME@VERSION too), builtin, or cmd: (none of ours).
 # Without --client, the --expectations file's "driver" line names it.
 driver_of() {
-	case ${1%%@*} in
-	pymysql) echo pymysql ;;
-	mysqlclient) echo mysqlclient ;;
-	aiomysql) echo aiomysql ;;
-	php-mysqli|php-pdo) echo php ;;
-	mysql2|mariadb-node|mysqljs|mysqljs-pool) echo node ;;
-	go|go-pool) echo go ;;
-	sqlalchemy) echo sqlalchemy ;;
-	hikaricp) echo hikaricp ;;
-	doctrine) echo doctrine ;;
-	perl) echo perl ;;
-	perl-dbd-mysql) echo perl-dbd-mysql ;;
-	ruby-mysql2) echo ruby-mysql2 ;;
-	connector-cpp) echo connector-cpp ;;
-	java) echo java ;;
-	esac
+	case $1 in builtin|cmd:*) return ;; esac
+	sh "$src/drivers/install-deps.sh" --of "${1%%@*}"
 }
 eval "set -- $opts"
 clients= expect= any_client=

@@ -4,10 +4,13 @@
 # already is not installed again, so a second run needs no network.
 #
 #     sudo drivers/install-deps.sh [DRIVER ...]
+#     drivers/install-deps.sh --list
+#     drivers/install-deps.sh --of NAME
 #
-# DRIVER: pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql
-# ruby-mysql2 connector-cpp java sqlalchemy hikaricp doctrine (mysqljs and
-# mysqljs-pool are node, go-pool is go; default: all).
+# DRIVER: a driver's directory (default: every one drivers.list's
+# commands name but c; --list prints them, --of NAME the one of
+# drivers.list's NAME, nothing for a C driver).  Each has its case in
+# pkgs_for below: the Debian packages it needs (none: an empty case).
 # Debian 12 packages through apt-get; the Node connectors through npm ci
 # from drivers/node/package-lock.json, run as nobody with no lifecycle
 # script, every package checked against the lock's sha512 integrity, the
@@ -18,7 +21,27 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-all="pymysql mysqlclient aiomysql php node go perl perl-dbd-mysql ruby-mysql2 connector-cpp java sqlalchemy hikaricp doctrine"
+# dirs [NAME]: the drivers' directories, what DRIVER names, in
+# drivers.list's order (NAME's alone when given): the first word of a
+# command that names a file below here (pymysql/driver.py: pymysql).  c,
+# the C drivers, are "make roots"'s (drivers/c/build.sh), not this one's.
+dirs() {
+	awk -v n="${1:-}" '/^[^#[:space:]]/ && (n == "" || $1 == n) {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^[A-Za-z0-9_-]+\//) {
+				split($i, p, "/")
+				if (p[1] != "c" && !seen[p[1]]++)
+					print p[1]
+				break
+			}
+	}' "$here/drivers.list" | tr '\n' ' '
+}
+all=$(dirs)
+all=${all% }
+case ${1:-} in
+--list) echo "$all"; exit 0 ;;
+--of) d=$(dirs "${2:?usage: install-deps.sh --of NAME}"); echo "${d% }"; exit 0 ;;
+esac
 want=${*:-$all}
 
 pkgs_for() {
@@ -30,18 +53,17 @@ pkgs_for() {
 	mysqlclient) echo python3 python3-mysqldb ;;
 	aiomysql) echo python3 python3-aiomysql python3-cryptography ;;
 	sqlalchemy) echo python3 python3-pymysql python3-cryptography python3-sqlalchemy ;;
-	php) echo php-cli php-mysql ;;
-	doctrine) echo php-cli php-mysql php-doctrine-dbal ;;
+	# mysqli, PDO and Doctrine DBAL (its pool driver, php/doctrine.php)
+	php) echo php-cli php-mysql php-doctrine-dbal ;;
 	node) command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 		echo nodejs npm ;;
 	go) echo golang-go golang-github-go-sql-driver-mysql-dev ;;
-	perl) echo perl libdbd-mariadb-perl ;;
-	perl-dbd-mysql) echo perl libdbd-mysql-perl ;;
-	ruby-mysql2) echo ruby ruby-mysql2 ;;
-	connector-cpp) echo g++ libmysqlcppconn-dev nlohmann-json3-dev ;;
+	# DBD::MariaDB and DBD::mysql, one driver.pl
+	perl) echo perl libdbd-mariadb-perl libdbd-mysql-perl ;;
+	ruby) echo ruby ruby-mysql2 ;;
+	cpp) echo g++ libmysqlcppconn-dev nlohmann-json3-dev ;;
+	# Connector/J, and HikariCP over it (java/run.sh hikaricp)
 	java) command -v java >/dev/null 2>&1 || echo default-jdk-headless
-		echo libmariadb-java libjna-java ;;
-	hikaricp) command -v java >/dev/null 2>&1 || echo default-jdk-headless
 		echo libmariadb-java libjna-java libhikaricp-java libslf4j-java ;;
 	*) echo "install-deps.sh: unknown driver '$1' (known: $all)" >&2
 	   exit 2 ;;
@@ -108,7 +130,7 @@ for d in $want; do
 				GOFLAGS= go build -o goneaway-driver-go .)
 		fi
 		;;
-	connector-cpp)
+	cpp)
 		bin="$here/cpp/goneaway-driver-cpp"
 		if [ ! -x "$bin" ] || [ "$here/cpp/driver.cpp" -nt "$bin" ]; then
 			echo "install-deps.sh: g++ drivers/cpp"

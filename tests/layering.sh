@@ -1,64 +1,140 @@
 #!/bin/sh
 # tests/layering.sh - the floors of docs/ARCHITECTURE.md, checked.
 #
-#   1. A file of harness/S/ includes headers of S and of floors below S
-#      only; drivers/c/ includes only util/, lang/ and mysqlapi/.
-#   2. A subsystem's internal.h is included by its own files (and its
-#      unit tests) only.
-#   3. No header includes itself again through other headers (two headers
-#      that include each other, or a longer ring).
-#   4. Inside a subsystem, no file calls into a file that calls back into
-#      it (directly or around a ring): read from the objects' symbols
-#      (nm) when BUILD_DIR holds them, so it runs after a build.
+# The table of floors in docs/ARCHITECTURE.md ("The floors", between the
+# "layering: the floors" marks) says, for each subsystem of harness/, its
+# floor and the subsystems it uses.  This checks that:
+#
+#   1. the table is a drawing of floors: every subsystem of harness/ has
+#      its row, each uses only subsystems of lower floors (none above it,
+#      none beside it on its own floor), and each sits one floor above
+#      the highest it uses;
+#   2. the code uses what the table says and nothing else, read from the
+#      "#include" lines (also "# include") and from the objects' symbols
+#      (nm: a call or a datum of another subsystem, with or without an
+#      include), and every arrow of the table is one the code has;
+#   3. a subsystem's internal.h is included by its own files (and its
+#      unit tests) only; drivers/c/ (built apart, inside a server root)
+#      includes util/, lang/ and mysqlapi/ only; the unit tests include
+#      headers that exist;
+#   4. no header includes itself again through other headers (two that
+#      include each other, or a longer ring);
+#   5. inside a subsystem, no file calls into a file that calls back into
+#      it (directly or around a ring), from the objects' symbols.
+#
+# There must be something to check: a table, includes, and an object for
+# every harness/*/*.c (so it runs after a build); without them it fails.
 #
 # Usage: sh tests/layering.sh [BUILD_DIR]   (BUILD_DIR defaults to build)
-# Prints every violation and exits 1 when there was one.
+# Prints every violation and exits 1 when there was one (2: nothing to
+# check).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 cd "$top" || exit 2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ga-layering.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
 
-# bottom first; a file may include its own floor and the ones below it
-FLOORS="util lang lab mysqlapi faults proxy server client run report cli"
 # what the C driver (built apart, inside a server root) may use
 DRIVER_FLOORS="util lang mysqlapi"
 
-floor_of() {
-	n=0
-	for f in $FLOORS; do
-		[ "$f" = "$1" ] && { echo $n; return; }
-		n=$((n + 1))
-	done
-	echo -1
-}
-
 bad=0
 fail() { echo "layering: $*"; bad=1; }
-
-# "FILE HEADER" for every quoted include of a subsystem header
-includes() {
-	grep -H '^#include "[a-z0-9_]*/[a-z0-9_]*\.h"' "$@" 2>/dev/null |
-		sed 's/:#include "\([^"]*\)".*/ \1/'
+# nothing WHY: what was found so far, then WHY; exit 2
+nothing() {
+	[ -s "$tmp/out" ] && cat "$tmp/out"
+	echo "layering: $*: nothing to check"
+	exit 2
 }
 
-# ---- 1 and 2: floors, internal headers ------------------------------------
+# ---- the table: "SUBSYSTEM FLOOR USES..." per row ----------------------------
+sed -n '/<!-- layering: the floors -->/,/<!-- layering: end -->/p' \
+	docs/ARCHITECTURE.md |
+	awk -F'|' 'NF >= 4 && $2 ~ /^ *[0-9]+ *$/ {
+		name = $3; gsub(/[ `]/, "", name)
+		uses = $4; gsub(/`/, " ", uses); gsub(/  +/, " ", uses)
+		sub(/^ /, "", uses); sub(/ $/, "", uses)
+		if (name ~ /^[a-z0-9_]+$/ && uses ~ /^[a-z0-9_ ]*$/)
+			print name, $2 + 0, uses }' > "$tmp/table"
+: > "$tmp/out"
+[ -s "$tmp/table" ] || nothing "no table of floors in docs/ARCHITECTURE.md"
+floors=$(awk '{ print $1 }' "$tmp/table" | tr '\n' ' ')
+
+# F_NAME: the floor of NAME
+while read -r s f uses; do
+	eval "F_$s=$f"
+done < "$tmp/table"
+floor_of() {
+	case $1 in *[!a-z0-9_]*|'') echo -1; return ;; esac
+	eval "echo \${F_$1:--1}"
+}
+# "FROM TO" for every arrow of the table
+awk '{ for (i = 3; i <= NF; i++) print $1, $i }' "$tmp/table" |
+	sort -u > "$tmp/arrows"
+
+# ---- 1: the table is a drawing of floors -----------------------------------
 for dir in harness/*/; do
 	s=$(basename "$dir")
-	[ "$(floor_of "$s")" -ge 0 ] || fail "harness/$s/ is on no floor (add it to FLOORS and docs/ARCHITECTURE.md)"
+	[ "$(floor_of "$s")" -ge 0 ] ||
+		fail "harness/$s/ has no row in the table of docs/ARCHITECTURE.md"
 done
-includes harness/*/*.[ch] | while read -r file hdr; do
-	s=$(echo "$file" | cut -d/ -f2)
-	t=${hdr%%/*}
-	fs=$(floor_of "$s"); ft=$(floor_of "$t")
-	[ "$ft" -ge 0 ] || continue     # a generated or foreign header
-	if [ "$ft" -gt "$fs" ]; then
-		echo "layering: $file includes $hdr: $t/ is above $s/"
-	fi
-	if [ "${hdr#*/}" = internal.h ] && [ "$t" != "$s" ]; then
-		echo "layering: $file includes $hdr, internal to $t/"
-	fi
-done > "${TMPDIR:-/tmp}/ga-layering.$$"
+while read -r s f uses; do
+	[ -d "harness/$s" ] ||
+		fail "the table names $s, and there is no harness/$s/"
+	top_used=-1
+	for t in $uses; do
+		ft=$(floor_of "$t")
+		if [ "$ft" -lt 0 ]; then
+			fail "the table: $s uses $t, which has no row"
+		elif [ "$ft" -gt "$f" ]; then
+			fail "the table: $s (floor $f) uses $t (floor $ft), above it"
+		elif [ "$ft" -eq "$f" ]; then
+			fail "the table: $s uses $t beside it on floor $f (siblings do not use each other)"
+		fi
+		[ "$ft" -gt "$top_used" ] && top_used=$ft
+	done
+	[ "$f" -eq $((top_used + 1)) ] ||
+		fail "the table: $s is on floor $f, and what it uses puts it on floor $((top_used + 1))"
+done < "$tmp/table"
+
+# ---- 2 and 3: includes ------------------------------------------------------
+# "FILE HEADER" for every quoted include of a subsystem header
+includes() {
+	grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[a-z0-9_]*/[a-z0-9_]*\.h"' "$@" 2>/dev/null |
+		sed 's/:[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/ \1/'
+}
+# judge: reads "FROM TO WHAT" lines, FROM a subsystem that uses TO by WHAT
+# ("harness/run/x.c includes lang/y.h"); prints each use the table does
+# not give, why, and writes "FROM TO" of every use into $tmp/used.
+judge() {
+	awk -v used="$tmp/used" '
+	FILENAME == ARGV[1] { floor[$1] = $2; uses[$1] = ""
+		for (i = 3; i <= NF; i++) {
+			may[$1 " " $i] = 1
+			uses[$1] = uses[$1] (i > 3 ? " " : "") $i
+		}
+		next }
+	{ s = $1; t = $2; what = $0; sub(/^[^ ]* [^ ]* /, "", what)
+	  if (s == t || !(s in floor) || !(t in floor)) next
+	  print s, t >> used
+	  if ((s " " t) in may) next
+	  if (floor[t] > floor[s]) why = t "/ is above " s "/"
+	  else if (floor[t] == floor[s]) why = t "/ is beside " s \
+		"/ on floor " floor[s] " (siblings do not use each other)"
+	  else why = s "/ does not use " t "/ (docs/ARCHITECTURE.md: " s \
+		" uses " uses[s] ")"
+	  print "layering: " what ": " why }' "$tmp/table" -
+}
+includes harness/*/*.[ch] > "$tmp/includes"
+[ -s "$tmp/includes" ] || nothing "no #include of a subsystem's header in harness/"
+awk '{ split($1, a, "/"); split($2, b, "/")
+       print a[2], b[1], $1 " includes " $2 }' "$tmp/includes" |
+	judge >> "$tmp/out"
+awk '{ split($1, a, "/"); split($2, b, "/")
+       if (b[2] == "internal.h" && a[2] != b[1])
+		print "layering: " $1 " includes " $2 ", internal to " b[1] "/" }' \
+	"$tmp/includes" >> "$tmp/out"
 includes drivers/c/*.c drivers/c/*.h | while read -r file hdr; do
 	t=${hdr%%/*}
 	case " $DRIVER_FLOORS " in *" $t "*) ;; *)
@@ -66,52 +142,72 @@ includes drivers/c/*.c drivers/c/*.h | while read -r file hdr; do
 	esac
 	[ "${hdr#*/}" = internal.h ] &&
 		echo "layering: $file includes $hdr, internal to $t/"
-done >> "${TMPDIR:-/tmp}/ga-layering.$$"
+done >> "$tmp/out"
 includes tests/unit/*.c | while read -r file hdr; do
 	[ -f "harness/$hdr" ] || [ "${hdr%%/*}" = build ] ||
 		echo "layering: $file includes $hdr, which does not exist"
-done >> "${TMPDIR:-/tmp}/ga-layering.$$"
-if [ -s "${TMPDIR:-/tmp}/ga-layering.$$" ]; then
-	cat "${TMPDIR:-/tmp}/ga-layering.$$"
-	bad=1
-fi
-rm -f "${TMPDIR:-/tmp}/ga-layering.$$"
+done >> "$tmp/out"
 
-# ---- 3: rings of headers --------------------------------------------------
+# ---- 4: rings of headers ----------------------------------------------------
 # tsort reports a ring ("input contains a loop") and its members.
 ring=$(includes harness/*/*.h | while read -r file hdr; do
 	echo "${file#harness/} $hdr"
 done | tsort 2>&1 >/dev/null)
-[ -z "$ring" ] || fail "headers include each other: $(echo "$ring" | grep -v 'input contains a loop' | tr -s ' \n' ' ')"
+[ -z "$ring" ] || echo "layering: headers include each other: $(echo "$ring" | grep -v 'input contains a loop' | tr -s ' \n' ' ')" >> "$tmp/out"
 
-# ---- 4: rings of calls inside a subsystem ---------------------------------
-if ls "$build"/util/*.o >/dev/null 2>&1; then
-	for dir in harness/*/; do
-		s=$(basename "$dir")
-		objs=
-		for c in "$dir"*.c; do
-			o=$build/$s/$(basename "$c" .c).o
-			[ -f "$o" ] && objs="$objs $o"
-		done
-		[ -n "$objs" ] || continue
-		# "DEFINER SYMBOL" and "USER SYMBOL", joined into "USER DEFINER"
-		# shellcheck disable=SC2086
-		nm -A $objs 2>/dev/null | awk -v s="$s" '
-			{ file = $1; sub(/:.*/, "", file); n = split(file, p, "/");
-			  f = p[n]; sub(/\.o$/, "", f) }
-			$2 ~ /^[TDRB]$/ { def[$3] = f }
-			$2 == "U" { use[++nu] = f; sym[nu] = $3 }
-			END { for (i = 1; i <= nu; i++)
-				if ((sym[i] in def) && def[sym[i]] != use[i])
-					print s "/" use[i], s "/" def[sym[i]] }' |
-			sort -u > "${TMPDIR:-/tmp}/ga-calls.$$"
-		ring=$(tsort "${TMPDIR:-/tmp}/ga-calls.$$" 2>&1 >/dev/null)
-		[ -z "$ring" ] || fail "$s/: files call each other: $(echo "$ring" | grep -v 'input contains a loop' | sed 's/^tsort: //' | tr -s ' \n' ' ')"
-		rm -f "${TMPDIR:-/tmp}/ga-calls.$$"
-	done
-else
-	echo "layering: no objects in $build: rings of calls not checked (make first)"
+# ---- 2 and 5: the objects' symbols ----------------------------------------
+objs= nmissing=0 nsrc=0
+for c in harness/*/*.c; do
+	s=$(echo "$c" | cut -d/ -f2)
+	o=$build/$s/$(basename "$c" .c).o
+	nsrc=$((nsrc + 1))
+	if [ -f "$o" ]; then
+		objs="$objs $o"
+	else
+		nmissing=$((nmissing + 1))
+		[ "$nmissing" -eq 1 ] && first=$o
+	fi
+done
+[ "$nmissing" -eq 0 ] ||
+	nothing "no object for $nmissing of the $nsrc sources in $build (the first: $first; make first)"
+[ -f "$build/errnames_gen.o" ] && objs="$objs $build/errnames_gen.o"
+# "SUBSYSTEM/FILE KIND SYMBOL" for every symbol of every object
+# shellcheck disable=SC2086
+nm -A $objs 2>/dev/null | awk -v build="$build/" '
+	{ file = $1; sub(/:.*/, "", file); sub("^" build, "", file)
+	  sub(/\.o$/, "", file)
+	  if (file == "errnames_gen") file = "lang/errnames_gen"
+	  sym = $NF; kind = $(NF - 1)
+	  if (kind ~ /^[TDRBCVW]$/) print file, "def", sym
+	  else if (kind == "U") print file, "use", sym }' > "$tmp/syms"
+[ -s "$tmp/syms" ] || nothing "no symbols in the objects of $build"
+# "USER DEFINER SYMBOL" for every use of a symbol another file defines
+awk '$2 == "def" { def[$3] = $1 }
+     $2 == "use" { use[++n] = $1; sym[n] = $3 }
+     END { for (i = 1; i <= n; i++)
+		if ((sym[i] in def) && def[sym[i]] != use[i])
+			print use[i], def[sym[i]], sym[i] }' "$tmp/syms" |
+	sort -u > "$tmp/calls"
+awk '{ split($1, a, "/"); split($2, b, "/")
+       print a[1], b[1], $1 " calls " $3 " of " $2 }' "$tmp/calls" |
+	judge | sort -u >> "$tmp/out"
+for s in $floors; do
+	awk -v s="$s" '{ split($1, a, "/"); split($2, b, "/")
+		if (a[1] == s && b[1] == s) print $1, $2 }' "$tmp/calls" |
+		sort -u > "$tmp/ring"
+	ring=$(tsort "$tmp/ring" 2>&1 >/dev/null)
+	[ -z "$ring" ] || echo "layering: $s/: files call each other: $(echo "$ring" | grep -v 'input contains a loop' | sed 's/^tsort: //' | tr -s ' \n' ' ')" >> "$tmp/out"
+done
+
+# ---- 2: every arrow of the table is one the code has -----------------------
+sort -u "$tmp/used" > "$tmp/used.sorted"
+comm -23 "$tmp/arrows" "$tmp/used.sorted" | while read -r s t; do
+	echo "layering: the table says $s uses $t, and no file of harness/$s/ does (take the arrow out of docs/ARCHITECTURE.md)"
+done >> "$tmp/out"
+
+if [ -s "$tmp/out" ]; then
+	cat "$tmp/out"
+	bad=1
 fi
-
-[ $bad -eq 0 ] && echo "layering: ok ($FLOORS)"
+[ $bad -eq 0 ] && echo "layering: ok ($(wc -l < "$tmp/table") subsystems on $(awk '{ print $2 }' "$tmp/table" | sort -u | wc -l) floors, $(wc -l < "$tmp/arrows") arrows)"
 exit $bad

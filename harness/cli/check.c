@@ -18,138 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/expectations.h"
+#include "plan/drivers.h"
+#include "plan/expectations.h"
+#include "plan/scenarios.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
-
-#define LIST_MAX (1 << 20)      /* drivers.list, read whole */
-
-/* The client names a selector may use. */
-struct known {
-	char **names;           /* owned strings, in the order added, each
-				 * once */
-	size_t n;
-	char *text;             /* owned: "a, b, c" for the warnings */
-};
-
-static void known_free(struct known *k)
-{
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		free(k->names[i]);
-	free(k->names);
-	free(k->text);
-	memset(k, 0, sizeof(*k));
-}
-
-static bool known_has(const struct known *k, const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		if (strlen(k->names[i]) == len &&
-		    memcmp(k->names[i], name, len) == 0)
-			return true;
-	return false;
-}
-
-/* Adds name[0..len) unless it is there.  Returns 0, or -1 out of memory. */
-static int known_add(struct known *k, const char *name, size_t len)
-{
-	char **grown;
-
-	if (len == 0 || known_has(k, name, len))
-		return 0;
-	grown = realloc(k->names, (k->n + 1) * sizeof(*grown));
-	if (!grown)
-		return -1;
-	k->names = grown;
-	k->names[k->n] = strndup(name, len);
-	if (!k->names[k->n])
-		return -1;
-	k->n++;
-	return 0;
-}
-
-/* The length of name without a trailing "-VERSION", a '-' then digits
- * and dots ("libmysqlclient-9.7" -> 14); strlen(name) when it has none. */
-static size_t without_version(const char *name)
-{
-	const char *dash = strrchr(name, '-');
-	const char *c;
-
-	if (!dash || dash == name || !isdigit((unsigned char)dash[1]))
-		return strlen(name);
-	for (c = dash + 1; *c; c++)
-		if (!isdigit((unsigned char)*c) && *c != '.')
-			return strlen(name);
-	return (size_t)(dash - name);
-}
-
-/* Every NAME of drivers/drivers.list (the one run --client reads), with
- * and without its -VERSION.  Returns 0, or -1 with err set. */
-static int known_read_list(struct known *k, struct ga_error *err)
-{
-	char dir[PATH_MAX], list[PATH_MAX + 16], word[GA_CLIENT_NAME_MAX];
-	char *text, *line, *save = NULL;
-	int rc = 0;
-
-	if (find_share_dir("drivers", dir, sizeof(dir), err))
-		return -1;
-	snprintf(list, sizeof(list), "%s/drivers.list", dir);
-	if (ga_file_read(list, LIST_MAX, &text, NULL, err))
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line && rc == 0;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#' || sscanf(line, "%63s", word) != 1)
-			continue;
-		rc = known_add(k, word, strlen(word));
-		if (rc == 0)
-			rc = known_add(k, word, without_version(word));
-	}
-	free(text);
-	if (rc)
-		return ga_error_set(err, "out of memory");
-	return 0;
-}
-
-bool cli_client_name_listed(const char *name)
-{
-	struct known k = { 0 };
-	struct ga_error err;
-	bool has = false;
-
-	if (known_add(&k, "builtin", strlen("builtin")) == 0 &&
-	    known_read_list(&k, &err) == 0)
-		has = known_has(&k, name, strlen(name));
-	known_free(&k);
-	return has;
-}
-
-/* k->text: the names joined by ", ".  Returns 0, or -1 out of memory. */
-static int known_join(struct known *k)
-{
-	size_t i, len = 1;
-
-	for (i = 0; i < k->n; i++)
-		len += strlen(k->names[i]) + 2;
-	k->text = malloc(len);
-	if (!k->text)
-		return -1;
-	k->text[0] = '\0';
-	for (i = 0; i < k->n; i++) {
-		if (i)
-			strcat(k->text, ", ");
-		strcat(k->text, k->names[i]);
-	}
-	return 0;
-}
 
 /* "builtin", drivers.list's names, then the --client names (own[0..n)).
  * Returns 0, or -1 after printing why (a list that cannot be read is
  * said once; client names are then not checked: *checked is false). */
-static int known_build(struct known *k, char **own, size_t nown,
+static int known_build(struct ga_names *k, char **own, size_t nown,
 		       bool *checked)
 {
 	struct ga_error err;
@@ -157,16 +35,16 @@ static int known_build(struct known *k, char **own, size_t nown,
 	int rc;
 
 	*checked = false;
-	rc = known_add(k, "builtin", strlen("builtin"));
-	if (rc == 0 && known_read_list(k, &err)) {
+	rc = ga_names_add(k, "builtin", strlen("builtin"));
+	if (rc == 0 && ga_names_read_drivers(k, &err)) {
 		ga_esc_line(stderr, "goneaway check: warning: client names "
 			    "are not checked: %s", err.msg);
 		return 0;
 	}
 	for (i = 0; i < nown && rc == 0; i++)
-		rc = known_add(k, own[i], strlen(own[i]));
+		rc = ga_names_add(k, own[i], strlen(own[i]));
 	if (rc == 0)
-		rc = known_join(k);
+		rc = ga_names_join(k);
 	if (rc) {
 		fprintf(stderr, "goneaway: out of memory\n");
 		return -1;
@@ -178,9 +56,9 @@ static int known_build(struct known *k, char **own, size_t nown,
 /* Warns when sel's client=NAME is not known.  Returns 1 for a warning,
  * else 0. */
 static size_t warn_client(const char *path, const struct ga_selector *sel,
-			  const struct known *k)
+			  const struct ga_names *k)
 {
-	if (!sel->client[0] || known_has(k, sel->client, strlen(sel->client)))
+	if (!sel->client[0] || ga_names_has(k, sel->client, strlen(sel->client)))
 		return 0;
 	ga_esc_line(stderr, "%s:%d:%d: warning: client '%s' is no driver in "
 		    "drivers/drivers.list (known: %s); pass --client %s to "
@@ -193,7 +71,7 @@ static size_t warn_client(const char *path, const struct ga_selector *sel,
 /* The warnings of every scenario that parsed (scs[i] NULL: it did not),
  * in line order.  Returns how many. */
 static size_t warn_unknown_clients(struct ga_scenario **scs, size_t n,
-				   const struct known *k)
+				   const struct ga_names *k)
 {
 	const struct ga_scenario *sc;
 	const struct ga_step *st;
@@ -275,7 +153,7 @@ static int parse_check_args(int argc, char **argv, char **own, size_t *nown,
 			*expectations = optarg;
 			break;
 		case 'h':
-			fputs(ga_usage_text, stdout);
+			cli_usage(stdout);
 			exit(EXIT_ALL_PASSED);
 		default:
 			return -1;
@@ -293,14 +171,14 @@ static int parse_check_args(int argc, char **argv, char **own, size_t *nown,
 /* --expectations FILE: read, and fit to the scenarios (every line names
  * a step there); warns about the steps it has no line for.  Returns 0,
  * or -1 (printed). */
-static int check_expectations(struct cli_expectations *ce, const char *path,
+static int check_expectations(struct ga_expect_file *ce, const char *path,
 			      struct ga_scenario **scs, size_t n,
 			      size_t *nwarn)
 {
-	if (cli_expectations_load(ce, path, false) ||
-	    cli_expectations_apply(ce, scs, n))
+	if (ga_expect_file_load(ce, path, false) ||
+	    ga_expect_file_apply(ce, scs, n))
 		return -1;
-	if (cli_expectations_missing(ce, scs, n, true))
+	if (ga_expect_file_missing(ce, scs, n, true))
 		(*nwarn)++;
 	if (ce->unused) {
 		ga_esc_line(stderr, "%s: warning: %zu line%s name%s "
@@ -317,10 +195,10 @@ static int check_expectations(struct cli_expectations *ce, const char *path,
 int cmd_check(int argc, char **argv)
 {
 	const char *expectations;
-	struct cli_expectations ce = { 0 };
-	struct path_list paths = { 0 };
+	struct ga_expect_file ce = { 0 };
+	struct ga_path_list paths = { 0 };
 	struct ga_scenario **scs = NULL;
-	struct known known = { 0 };
+	struct ga_names known = { 0 };
 	size_t nown, nwarn = 0;
 	bool checked;
 	char **own;
@@ -332,9 +210,9 @@ int cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (parse_check_args(argc, argv, own, &nown, &expectations) ||
-	    collect_paths(argv + optind, argc - optind, &paths))
+	    ga_collect_paths(argv + optind, argc - optind, &paths))
 		goto out;
-	parsed = parse_all(&paths, &scs);
+	parsed = ga_parse_all(&paths, &scs);
 	if (known_build(&known, own, nown, &checked))
 		goto out;
 	if (checked)
@@ -353,10 +231,10 @@ int cmd_check(int argc, char **argv)
 		code = EXIT_ALL_PASSED;
 	}
 out:
-	known_free(&known);
-	free_scenarios(scs, paths.n);
-	cli_expectations_free(&ce);     /* the scenarios named its path */
-	path_list_free(&paths);
+	ga_names_free(&known);
+	ga_scenarios_free(scs, paths.n);
+	ga_expect_file_free(&ce);     /* the scenarios named its path */
+	ga_path_list_free(&paths);
 	free(own);
 	return code;
 }

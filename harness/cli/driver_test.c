@@ -43,6 +43,8 @@
 #include "util/fsutil.h"
 #include "util/json.h"
 #include "util/machine.h"
+#include "plan/drivers.h"
+#include "plan/paths.h"
 
 /* For a reply of the driver alone (no server, nothing to wait for): a
  * driver that never flushes its output fails within it, once, rather than
@@ -108,7 +110,7 @@ static int session_start(struct session *s, char **argv,
 	memset(s, 0, sizeof(*s));
 	s->pidfd = s->to_fd = s->from_fd = -1;
 	snprintf(s->log, sizeof(s->log), "%s/goneaway-driver-test-XXXXXX",
-		 tmp_root());
+		 ga_tmp_root());
 	fd = mkstemp(s->log);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "%s", s->log);
@@ -706,6 +708,22 @@ int cmd_driver_test_plain(int argc, char **argv)
 	return -1;
 }
 
+/* ga_find_share_dir("drivers"), its conformance/ checked too; prints why
+ * and exits with EXIT_USAGE when there is none. */
+static void default_drivers(char *buf, size_t len)
+{
+	char conf[PATH_MAX + 16];
+	struct ga_error err;
+
+	if (ga_find_share_dir("drivers", buf, len, &err) == 0) {
+		snprintf(conf, sizeof(conf), "%s/conformance", buf);
+		if (access(conf, F_OK) != 0 || ga_check_trusted(conf, &err) == 0)
+			return;
+	}
+	fprintf(stderr, "goneaway: %s\n", err.msg);
+	exit(EXIT_USAGE);
+}
+
 static void remove_dir(const char *dir)
 {
 	char path[PATH_MAX];
@@ -756,7 +774,7 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 	    argv[argc - 1][0] != '-') {
 		/* a NAME of drivers/drivers.list: its command, split into
 		 * words, in place of "-- CMD..." */
-		if (find_driver(argv[argc - 1], named, sizeof(named), &err)) {
+		if (ga_find_driver(argv[argc - 1], named, sizeof(named), &err)) {
 			fprintf(stderr, "goneaway: %s\n", err.msg);
 			return EXIT_USAGE;
 		}
@@ -808,7 +826,7 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 	}
 	self[sn] = '\0';
 	snprintf(taps, sizeof(taps), "%s/goneaway-driver-test-XXXXXX",
-		 tmp_root());
+		 ga_tmp_root());
 	if (!mkdtemp(taps)) {
 		check(false, "the conformance scenarios", strerror(errno));
 		return EXIT_SOME_ERROR;

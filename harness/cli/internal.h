@@ -5,8 +5,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lang/scenario.h"
+#include "plan/why.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 
@@ -23,174 +25,48 @@ enum {
 	EXIT_INTERRUPTED = 128, /* + the signal number (130 for SIGINT) */
 };
 
-extern const char ga_usage_text[];
+/* "goneaway --help" (cli/usage.c). */
+void cli_usage(FILE *f);
 
-/* ---- cli/scenarios.c: the files a command is given ------------------------ */
+/* ---- cli/outputs.c: the outputs' options (report/outputs.h) ---------------- */
 
-struct path_list {
-	char **items;   /* owned strings */
-	size_t n, cap;
-};
+struct ga_plan;
+struct option;
 
-void path_list_free(struct path_list *l);
-
-/* Expands PATH arguments: directories into their *.gw files, sorted.
- * Returns 0, or -1 after printing why. */
-int collect_paths(char **args, int nargs, struct path_list *out);
-
-/* Parses every file and prints every diagnostic; on success *out is an
- * array of paths->n scenarios, labelled for the run (free with
- * free_scenarios).  Returns 0 if all parsed. */
-int parse_all(const struct path_list *paths, struct ga_scenario ***out);
-void free_scenarios(struct ga_scenario **scs, size_t n);
-
-/* ---- cli/allow.c: which SKIPs --strict lets through -------------------------- */
-
-#define CLI_ALLOW_MAX 64        /* --allow-skip rules */
-
-/* One --allow-skip KIND[:SCENARIO][@CLIENT]. */
-struct cli_allow_rule {
-	int kind;               /* enum ga_skip_kind, never GA_SKIP_NONE */
-	char scenario[256];     /* a scenario's name or label; "": any */
-	char client[128];       /* a client's name or label; "": any */
-};
-
-/* Every rule of a command line; zeroed: none. */
-struct cli_allow {
-	struct cli_allow_rule rule[CLI_ALLOW_MAX];
-	size_t n;
-};
-
-/* Adds rule ("netem", "driver@pymysql",
- * "driver:forked-connection-share@pymysql") to al.  Returns 0, or -1
- * with err saying what is wrong (an unknown KIND: the kinds there are). */
-int cli_allow_add(struct cli_allow *al, const char *rule,
-		  struct ga_error *err);
-/* Whether a rule of al lets a SKIP of kind (enum ga_skip_kind) through
- * for this scenario (its name or its label) and client (its name or its
- * label, "pymysql#2"); the labels may be NULL. */
-bool cli_allow_covers(const struct cli_allow *al, int kind,
-		      const char *scenario, const char *scenario_label,
-		      const char *client, const char *client_label);
-
-/* ---- cli/output.c: what run and report both print --------------------------- */
-
-struct ga_case_result;
-struct ga_matrix;
-
+/* The getopt value of output row i's --NAME FILE: CLI_OPT_OUTPUT + i. */
+#define CLI_OPT_OUTPUT 1000
+/* What getopt_long reads for command (GA_OUTPUT_RUN or _REPORT): fixed
+ * (ended by a zeroed row), then --NAME FILE of every output command
+ * writes to a file, then the zeroed row; out has room for that. */
+#define CLI_OPTIONS_MAX 64
+int cli_output_options(unsigned command, const struct option *fixed,
+		       struct option *out);
+/* c, an option getopt_long returned: when it is an output's --NAME
+ * FILE, p writes that output to arg.  Returns 1 then, else 0. */
+int cli_output_option(struct ga_plan *p, int c, const char *arg);
 /* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
 bool cli_use_color(const char *when);
-struct cli_why;
-/* --strict: prints and counts what is wrong with one case of scenario
- * sc (a SKIP that no rule of allow covers, evidence not kept), and keeps
- * each reason in why (NULL: not kept) for cli_why_print. */
-size_t cli_strict_violations(const struct cli_allow *allow,
-			     const struct ga_scenario *sc,
-			     const struct ga_case_result *res,
-			     struct cli_why *why);
-/* --markdown FILE: the server x client table; prints why it could not. */
-void cli_write_markdown(const char *path, const struct ga_matrix *m);
-/* --html FILE: the same table as one HTML page, its links to each
- * cell's steps.log relative to FILE's directory.  Returns 0, or -1
- * after printing why it could not. */
-int cli_write_html(const char *path, const struct ga_matrix *m);
+/* --format NAME for command: p's console output.  Returns 0, or -1
+ * after saying what the formats are ("CMD: --format: ..."). */
+int cli_output_format(struct ga_plan *p, unsigned command, const char *cmd,
+		      const char *name);
 
 /* ---- cli/why.c: the last line, why the exit status is what it is ----------- */
 
-#define CLI_WHY_KEPT 10         /* --strict reasons told again at the end */
-
-/* What made a run or a report fail, kept as its cases end; start it
- * zeroed. */
-struct cli_why {
-	size_t nfail, nerror, nstrict;
-	char fail[1024];                /* "kill-idle (local/pymysql), ..." */
-	char error[1024];
-	size_t fail_left_out, error_left_out;
-	char strict[CLI_WHY_KEPT][1600]; /* the first --strict reasons */
-	size_t nkept;
-};
-
-/* Keeps case res of sc when it FAILed or is an ERROR. */
-void cli_why_case(struct cli_why *w, const struct ga_scenario *sc,
-		  const struct ga_case_result *res);
-/* Keeps one --strict reason (as printed when it was found). */
-void cli_why_strict(struct cli_why *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* The last lines, on stderr, for exit status code (signo: the signal
  * that interrupted the run, or 0): which cases FAILed or are ERRORs,
  * or the --strict reasons again; nothing for 0 (the summary says it) or
  * 2 (its message did).  cmd is "goneaway" or "goneaway report". */
-void cli_why_print(const struct cli_why *w, const char *cmd, int code,
+void cli_why_print(const struct ga_why *w, const char *cmd, int code,
 		   int signo);
-
-/* ---- cli/select.c: which scenarios run -------------------------------------- */
-
-struct select_args {
-	const char *expr;       /* -k EXPR, or NULL */
-	const char *shard;      /* --shard K/N, or NULL */
-	const char *durations;  /* --durations FILE, or NULL: durations.tsv
-				 * beside the first scenario, if any */
-	bool list;              /* --list: print them, run nothing */
-};
-
-/* Moves the scenarios sa chooses to the front of scs[0..n), in their
- * order, and sets *kept to how many.  Prints why and returns -1 on a bad
- * expression, shard or durations file. */
-int select_scenarios(const struct select_args *sa, struct ga_scenario **scs,
-		     size_t n, size_t *kept);
-/* The measured duration of each of scs[0..n) in seconds (the same
- * durations as --shard), -1 for one never measured. */
-void scenario_costs(const struct select_args *sa, struct ga_scenario **scs,
-		    size_t n, double *cost);
-/* One line per scenario: label, path, keywords. */
-void list_scenarios(struct ga_scenario **scs, size_t n);
-
-/* ---- cli/paths.c: where things are by default ------------------------------ */
-
-/* The directory what ("fixtures", "drivers") next to the binary (a
- * build tree: the directory of /proc/self/exe), else in
- * ../share/goneaway/ next to that directory (PREFIX/share/goneaway);
- * never relative to the working directory.  The absolute path goes into
- * buf, and must pass check_trusted().  Returns 0, or -1 with err naming
- * where it looked. */
-int find_share_dir(const char *what, char *buf, size_t len,
-		   struct ga_error *err);
-/* 0 when path and every directory above it belong to root, the effective
- * user or the binary's owner and no other user can write to them (a
- * directory above path may be sticky, as /tmp is); else -1 with err. */
-int check_trusted(const char *path, struct ga_error *err);
-/* find_share_dir("drivers"), its conformance/ checked too; prints why
- * and exits with EXIT_USAGE when there is none (driver-test's). */
-void default_drivers(char *buf, size_t len);
-/* The command of driver name in drivers/drivers.list ("name command
- * args" lines), its file words made absolute.  "NAME@VERSION" is NAME's
- * command with "--connector-version VERSION" after it: the driver loads
- * that version of its connector (drivers/node: install-version.sh), or
- * greets with its own version, which open_client() refuses.  Returns 0,
- * or -1 with err set. */
-int find_driver(const char *name, char *cmd, size_t len, struct ga_error *err);
-/* $XDG_CACHE_HOME/goneaway, ~/.cache/goneaway or /var/cache/goneaway */
-void default_cache(char *buf, size_t len);
-/* $TMPDIR or /tmp */
-const char *tmp_root(void);
 
 /* ---- the commands ------------------------------------------------------------ */
 
-/* True when name is "builtin", a NAME of drivers/drivers.list or such a
- * NAME without its "-VERSION" (cli/check.c): selectors written for that
- * driver apply to a client of this name. */
-bool cli_client_name_listed(const char *name);
 int cmd_check(int argc, char **argv);                             /* cli/check.c */
 int cmd_run(int argc, char **argv, struct ga_interrupt *in);      /* cli/run.c */
 int cmd_replay(int argc, char **argv, struct ga_interrupt *in);   /* cli/replay.c */
-/* A case's folder keeps the SHA-256 digests of the files goneaway
- * replay runs from it, in sha256sum(1)'s format (cli/casefolder.c
- * writes them, cli/replay.c checks them); "expectations" only when the
- * folder has one. */
-#define CASE_DIGESTS "SHA256SUMS"
-#define CASE_DIGESTED { "scenario.gw", "results.jsonl", "expectations" }
-#define CASE_DIGESTS_MAX (64L << 20)    /* bytes of a digested file */
 int cmd_doctor(int argc, char **argv);                            /* cli/doctor.c */
+int cmd_drivers(int argc, char **argv, struct ga_interrupt *in);  /* cli/drivers.c */
 int cmd_report(int argc, char **argv);                            /* cli/report.c */
 int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_test.c */
 /* driver-test --describe and --tap: before any set-up; -1 when argv asks

@@ -13,12 +13,15 @@
 #include "client/driver.h"
 #include "faults/fault.h"
 #include "lab/memcg.h"
-#include "server/docker.h"
+#include "server/backends.h"
 #include "server/rootfs.h"
 #include "lang/errnames.h"
+#include "lang/proxynames.h"
+#include "proxy/proxy.h"
 #include "run/rundir.h"
 #include "run/runner.h"
 #include "util/suggest.h"
+#include "plan/paths.h"
 
 /* How deep below the memory hierarchy's mount a sweep looks for runs'
  * cgroups (a systemd session's cgroup is 3 or 4 levels down). */
@@ -58,26 +61,6 @@ static int cmd_errname(int argc, char **argv)
 	return rc;
 }
 
-/* The containers of runs that are gone, when a Docker engine answers
- * (none: nothing to say; the docker backend is optional). */
-static void sweep_containers(void)
-{
-	struct ga_docker d;
-	struct ga_error err;
-	char version[64];
-	int n = 0;
-
-	if (ga_docker_find(&d, getenv("PATH"), getenv("DOCKER_HOST"), &err) ||
-	    ga_docker_ping(&d, version, sizeof(version), &err))
-		return;
-	if (ga_docker_sweep(&d, ga_rundir_alive, &n, &err)) {
-		fprintf(stderr, "goneaway: sweep: %s\n", err.msg);
-		return;
-	}
-	printf("removed %d container%s of ended runs from the Docker engine at "
-	       "%s\n", n, n == 1 ? "" : "s", d.host);
-}
-
 /* The memory cgroups of runs that are gone, wherever in the memory
  * controller's hierarchy they were made (lab/memcg.h). */
 static void sweep_memcgs(void)
@@ -102,12 +85,16 @@ static void sweep_memcgs(void)
 
 static int cmd_sweep(void)
 {
-	int n = ga_rundir_sweep(tmp_root());
+	const struct ga_server_backend_ops *const *b;
+	int n = ga_rundir_sweep(ga_tmp_root());
 
 	printf("removed %d %s of ended runs from %s\n", n,
-	       n == 1 ? "directory" : "directories", tmp_root());
+	       n == 1 ? "directory" : "directories", ga_tmp_root());
 	sweep_memcgs();
-	sweep_containers();
+	/* what a backend left outside them (docker: containers) */
+	for (b = ga_server_backends(); *b; b++)
+		if ((*b)->sweep)
+			(*b)->sweep(ga_rundir_alive, stdout);
 	return EXIT_ALL_PASSED;
 }
 
@@ -118,15 +105,17 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int code;
 
+	/* the tables of the floors above the language, for the parser */
 	ga_fault_kinds_use(ga_fault_table());
+	ga_proxy_names_use(ga_proxy_kind_names());
 	if (argc < 2) {
-		fputs(ga_usage_text, stderr);
+		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
-		fputs(ga_usage_text, stdout);
+		cli_usage(stdout);
 		return EXIT_ALL_PASSED;
 	}
 	if (strcmp(cmd, "--version") == 0) {
@@ -148,7 +137,7 @@ int main(int argc, char **argv)
 	    (code = cmd_driver_test_plain(argc - 1, argv + 1)) >= 0)
 		return code;
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "driver-test") != 0 &&
-	    strcmp(cmd, "replay") != 0) {
+	    strcmp(cmd, "replay") != 0 && strcmp(cmd, "drivers") != 0) {
 		fprintf(stderr, "goneaway: '%s' is not a command; see "
 			"'goneaway --help'\n", cmd);
 		return EXIT_USAGE;
@@ -171,6 +160,8 @@ int main(int argc, char **argv)
 		code = cmd_run(argc - 1, argv + 1, &in);
 	else if (strcmp(cmd, "replay") == 0)
 		code = cmd_replay(argc - 1, argv + 1, &in);
+	else if (strcmp(cmd, "drivers") == 0)
+		code = cmd_drivers(argc - 1, argv + 1, &in);
 	else
 		code = cmd_driver_test(argc - 1, argv + 1, &in);
 	mysql_library_end();

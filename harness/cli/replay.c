@@ -39,6 +39,8 @@
 #include "util/escape.h"
 #include "util/fsutil.h"
 #include "util/tarball.h"
+#include "plan/drivers.h"
+#include "plan/paths.h"
 
 enum { EXIT_REPLAY_SAME = 0, EXIT_REPLAY_DIFFERENT = 1 };
 
@@ -89,7 +91,7 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 		case 'v': a->verbose = true; break;
 		case 'n': a->no_capture = true; break;
 		case 'h':
-			fputs(ga_usage_text, stdout);
+			cli_usage(stdout);
 			exit(EXIT_ALL_PASSED);
 		default:
 			return -1;
@@ -335,7 +337,7 @@ static const char *client_of(const struct replay_args *ra,
 	if (ra->client)
 		return ra->client;
 	if (strcmp(spec, "builtin") == 0 ||
-	    (strncmp(spec, "cmd:", 4) != 0 && cli_client_name_listed(spec)))
+	    (strncmp(spec, "cmd:", 4) != 0 && ga_driver_name_listed(spec)))
 		return spec;
 	ga_esc_line(stderr, "goneaway replay: the case's client was started "
 		    "as '%s', %s: give --client (a command from a folder is "
@@ -369,7 +371,7 @@ static int pack(const struct replay_args *ra, const char *out,
 	struct ga_error err;
 	int lock = -1, fd, rc = -1;
 
-	if (ga_rundir_make(tmp_root(), tmp, sizeof(tmp), &lock, &err)) {
+	if (ga_rundir_make(ga_tmp_root(), tmp, sizeof(tmp), &lock, &err)) {
 		ga_esc_line(stderr, "goneaway replay --bundle: %s", err.msg);
 		return -1;
 	}
@@ -413,7 +415,7 @@ static int bundle(const struct replay_args *ra)
 	/* a folder whose files are no longer those it was reported with
 	 * is not packed as if they were */
 	if (read_case(ra->target, &r) ||
-	    replay_check_digests(ra->target, shown, true))
+	    ga_case_check_digests(ra->target, shown, true))
 		goto done;
 	snprintf(top, sizeof(top), "%s",
 		 plain_name(r.cases[0].sc->name) ? r.cases[0].sc->name : "case");
@@ -447,7 +449,7 @@ static const struct ga_tarball_want bundle_wants[] = {
 	{ "scenario.gw", REPLAY_SCENARIO_MAX },
 	{ "expectations", GA_EXPECTATIONS_MAX_SIZE },
 	{ "my.cnf", REPLAY_CNF_MAX },
-	{ CASE_DIGESTS, REPLAY_DIGESTS_MAX },
+	{ GA_CASE_DIGESTS, REPLAY_DIGESTS_MAX },
 	{ NULL, 0 },
 };
 
@@ -539,7 +541,7 @@ static int check_scenario(const struct replay_args *ra,
 	char *text = NULL;
 	int rc = -1;
 
-	if (replay_check_digests(rr->dir, rr->shown, ra->trust))
+	if (ga_case_check_digests(rr->dir, rr->shown, ra->trust))
 		return -1;
 	snprintf(path, sizeof(path), "%s/scenario.gw", rr->dir);
 	snprintf(as, sizeof(as), "%sscenario.gw", rr->shown);
@@ -551,9 +553,9 @@ static int check_scenario(const struct replay_args *ra,
 		ga_diags_print(&d, stderr);
 		goto out;
 	}
-	if (replay_check_steps(rr->dir, rr->shown, sc))
+	if (ga_case_check_steps(rr->dir, rr->shown, sc))
 		goto out;
-	if (!ra->trust && replay_check_trust(sc))
+	if (!ra->trust && ga_case_check_trust(sc))
 		goto out;
 	rc = 0;
 out:
@@ -628,7 +630,7 @@ static int replay(const struct replay_args *ra, struct ga_interrupt *in)
 
 	memset(&rr, 0, sizeof(rr));
 	rr.lock = -1;
-	if (ga_rundir_make(tmp_root(), rr.tmp, sizeof(rr.tmp), &rr.lock,
+	if (ga_rundir_make(ga_tmp_root(), rr.tmp, sizeof(rr.tmp), &rr.lock,
 			   &err)) {
 		ga_esc_line(stderr, "goneaway replay: %s", err.msg);
 		return EXIT_SOME_ERROR;

@@ -27,6 +27,7 @@
 #include "util/fsutil.h"
 #include "util/sha256.h"
 #include "util/tarball.h"
+#include "plan/paths.h"
 
 #define REDACT_MAX (64L << 20)  /* a larger file is copied as it is */
 #define LEFT_OUT "(left out of the bundle: replay --bundle --include-host " \
@@ -205,7 +206,7 @@ static int stage_dir(int from, int to, int depth, bool include_host,
 		return ga_error_errno(err, errno, "reading the case's folder");
 	}
 	while (rc == 0 && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || strcmp(e->d_name, CASE_DIGESTS) == 0)
+		if (e->d_name[0] == '.' || strcmp(e->d_name, GA_CASE_DIGESTS) == 0)
 			continue;
 		if (fstatat(from, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
@@ -236,7 +237,7 @@ static int stage_dir(int from, int to, int depth, bool include_host,
 int replay_stage(const char *dir, const char *stage, bool include_host,
 		 struct ga_error *err)
 {
-	static const char *const names[] = CASE_DIGESTED;
+	static const char *const names[] = GA_CASE_DIGESTED;
 	char hex[GA_SHA256_HEX];
 	int from, to, rc;
 	size_t i;
@@ -252,18 +253,18 @@ int replay_stage(const char *dir, const char *stage, bool include_host,
 	}
 	rc = stage_dir(from, to, GA_TARBALL_DEPTH - 2, include_host, err);
 	close(from);
-	f = rc == 0 ? ga_file_create_at(to, CASE_DIGESTS, err) : NULL;
+	f = rc == 0 ? ga_file_create_at(to, GA_CASE_DIGESTS, err) : NULL;
 	if (rc == 0 && !f)
 		rc = -1;
 	for (i = 0; f && rc == 0 && i < sizeof(names) / sizeof(names[0]); i++) {
 		if (faccessat(to, names[i], F_OK, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
-		rc = ga_sha256_file_at(to, names[i], CASE_DIGESTS_MAX, hex, err);
+		rc = ga_sha256_file_at(to, names[i], GA_CASE_DIGESTS_MAX, hex, err);
 		if (rc == 0)
 			fprintf(f, "%s  %s\n", hex, names[i]);
 	}
 	if (f && ga_file_close(f, rc) && rc == 0)
-		rc = ga_error_set(err, CASE_DIGESTS ": I/O error");
+		rc = ga_error_set(err, GA_CASE_DIGESTS ": I/O error");
 	close(to);
 	return rc;
 }

@@ -1,29 +1,17 @@
-/* run.c - "goneaway run": options, the run loop and its exit status. */
+/* run.c - "goneaway run": its options, the plan they make (plan/plan.h)
+ * and the plan's run turned into an exit status. */
 #include "cli/internal.h"
-#include "cli/run.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "client/driver.h"
-#include "lab/capture.h"
-#include "proxy/proxy.h"
-#include "server/rootfs.h"
-#include "server/backends.h"
-#include "server/jobs.h"
-#include "report/matrix.h"
-#include "report/report.h"
-#include "run/runner.h"
-#include "util/clock.h"
-#include "util/units.h"
+#include "plan/paths.h"
+#include "plan/plan.h"
 #include "util/escape.h"
-#include "util/fsutil.h"
+#include "util/units.h"
 
 static int parse_duration_arg(const char *opt, const char *s, long *ms)
 {
@@ -34,8 +22,6 @@ static int parse_duration_arg(const char *opt, const char *s, long *ms)
 	return -1;
 }
 
-#define MAX_JOBS 64
-
 static int parse_jobs(const char *s, unsigned *jobs)
 {
 	char *end;
@@ -43,87 +29,22 @@ static int parse_jobs(const char *s, unsigned *jobs)
 
 	errno = 0;
 	n = strtol(s, &end, 10);
-	if (errno == 0 && end != s && !*end && n >= 1 && n <= MAX_JOBS) {
+	if (errno == 0 && end != s && !*end && n >= 1 &&
+	    n <= GA_PLAN_MAX_JOBS) {
 		*jobs = (unsigned)n;
 		return 0;
 	}
 	fprintf(stderr, "goneaway: -j: '%s' is not a number of jobs from 1 "
-		"to %d\n", s, MAX_JOBS);
-	return -1;
-}
-
-/* -j when none is given: GONEAWAY_JOBS, or what the machine's cores
- * carry for the servers' start cost (server/jobs.h; README: "Parallel
- * runs").  Returns 0, or -1 after saying why GONEAWAY_JOBS is wrong. */
-static int default_jobs(struct run_args *a, size_t nruns)
-{
-	struct ga_error err;
-	char why[160];
-	unsigned w;
-
-	w = a->start_weight;
-	if (ga_default_jobs(getenv("GONEAWAY_JOBS"), w, nruns, MAX_JOBS,
-			    &a->jobs, why, sizeof(why), &err) == 0) {
-		if (a->verbose)
-			fprintf(stderr, "goneaway run: -j %u (%s)\n", a->jobs,
-				why);
-		return 0;
-	}
-	fprintf(stderr, "goneaway: %s\n", err.msg);
-	return -1;
-}
-
-/* Every repetition of every scenario: what -j can run side by side. */
-static size_t count_runs(struct ga_scenario **scs, size_t n)
-{
-	size_t i, runs = 0;
-
-	for (i = 0; i < n; i++)
-		runs += scs[i]->repeat > 1 ? (size_t)scs[i]->repeat : 1;
-	return runs;
-}
-
-/* --proxy none|NAME: a proxy of proxy/proxy.h's table, or none */
-static int parse_proxy(const char *arg, struct run_args *a)
-{
-	const char *const *names = ga_proxy_kind_names();
-	char known[160] = "none";
-	size_t i, n;
-
-	if (a->nproxies == MAX_CHOICES) {
-		fprintf(stderr, "goneaway: at most %d --proxy\n", MAX_CHOICES);
-		return -1;
-	}
-	if (strcmp(arg, "none") == 0 || ga_proxy_kind_find(arg)) {
-		a->proxies[a->nproxies++] = arg;
-		return 0;
-	}
-	for (i = 0; names[i]; i++) {
-		n = strlen(known);
-		snprintf(known + n, sizeof(known) - n, ", %s", names[i]);
-	}
-	ga_esc_line(stderr, "goneaway: --proxy: '%s' is not a proxy goneaway "
-		    "can run (known: %s)", arg, known);
-	return -1;
-}
-
-/* --allow-skip KIND[:SCENARIO][@CLIENT] (cli/allow.c) */
-static int parse_allow_skip(const char *arg, struct run_args *a)
-{
-	struct ga_error err;
-
-	if (cli_allow_add(&a->allowed, arg, &err) == 0)
-		return 0;
-	ga_esc_line(stderr, "goneaway: --allow-skip: %s", err.msg);
+		"to %d\n", s, GA_PLAN_MAX_JOBS);
 	return -1;
 }
 
 enum {
-	OPT_JUNIT = 256, OPT_NO_RESULTS, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
+	OPT_NO_RESULTS = 256, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
-	OPT_MARKDOWN, OPT_JSONL, OPT_HTML, OPT_STOP_EARLY, OPT_RECORD,
+	OPT_MARKDOWN, OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
 	OPT_CAPTURE_TOTAL, OPT_CAPTURE_CASE_TOTAL,
 	OPT_FRESH_SERVERS,
@@ -131,8 +52,6 @@ enum {
 
 static const struct option run_long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
-	{ "junit", required_argument, NULL, OPT_JUNIT },
-	{ "jsonl", required_argument, NULL, OPT_JSONL },
 	{ "results", required_argument, NULL, 'o' },
 	{ "no-results", no_argument, NULL, OPT_NO_RESULTS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -144,8 +63,6 @@ static const struct option run_long_opts[] = {
 	{ "server", required_argument, NULL, OPT_SERVER },
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "proxy", required_argument, NULL, OPT_PROXY },
-	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
-	{ "html", required_argument, NULL, OPT_HTML },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "stop-early", no_argument, NULL, OPT_STOP_EARLY },
 	{ "record", no_argument, NULL, OPT_RECORD },
@@ -189,56 +106,52 @@ static int parse_capture_total(int opt, const char *arg,
 	return 0;
 }
 
-static int parse_run_args(int argc, char **argv, struct run_args *a)
+/* What the command line says that is not the plan's: --list, the
+ * --color word. */
+struct run_args {
+	bool list;
+	const char *color;
+	const char *format;
+};
+
+static int parse_run_args(int argc, char **argv, struct run_args *a,
+			  struct ga_plan *p)
 {
-	struct ga_server_options *so = &a->opts.server_opts;
+	struct ga_server_options *so = &p->opts.server_opts;
+	struct option longopts[CLI_OPTIONS_MAX];
 	struct ga_error err;
 	int c;
 
 	memset(a, 0, sizeof(*a));
-
-	so->mariadbd = "/usr/sbin/mariadbd";
-	so->install_db = "/usr/bin/mariadb-install-db";
-	so->timeout_ms = 30000;
-	a->opts.results_dir = "goneaway-results";
-	a->opts.tmp_root = tmp_root();
-	/* the servers' datadirs in memory unless asked not (run/runner.h) */
-	a->opts.run_on_disk = getenv("GONEAWAY_RUN_ON_DISK") &&
-			      strcmp(getenv("GONEAWAY_RUN_ON_DISK"), "1") == 0;
-	a->opts.step_timeout_ms = 60000;
-	a->opts.capture = true;
-	a->opts.capture_limit = GA_CAPTURE_LIMIT_DEFAULT;
-	a->opts.capture_total = GA_CAPTURE_RUN_TOTAL_DEFAULT;
-	a->opts.capture_case_total = GA_CAPTURE_CASE_TOTAL_DEFAULT;
-	a->format = "human";
+	ga_plan_init(p);
 	a->color = "auto";
-	default_cache(a->cache, sizeof(a->cache));
-	so->cache_dir = a->cache;
+	a->format = p->console->name;
+	cli_output_options(GA_OUTPUT_RUN, run_long_opts, longopts);
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:vhk:j:", run_long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:vhk:j:", longopts, NULL)) != -1) {
+		if (cli_output_option(p, c, optarg))
+			continue;
 		switch (c) {
 		case 'f': a->format = optarg; break;
-		case OPT_JUNIT: a->junit = optarg; break;
-		case OPT_JSONL: a->jsonl = optarg; break;
-		case 'o': a->opts.results_dir = optarg; break;
-		case OPT_NO_RESULTS: a->opts.results_dir = NULL; break;
-		case 'v': a->verbose++; break;
-		case 'k': a->select.expr = optarg; break;
-		case OPT_LIST: a->select.list = true; break;
-		case OPT_SHARD: a->select.shard = optarg; break;
-		case OPT_DURATIONS: a->select.durations = optarg; break;
-		case OPT_TIMINGS: a->timings = true; break;
-		case OPT_FRESH_SERVERS: a->opts.fresh_servers = true; break;
+		case 'o': p->opts.results_dir = optarg; break;
+		case OPT_NO_RESULTS: p->opts.results_dir = NULL; break;
+		case 'v': p->verbose++; break;
+		case 'k': p->select.expr = optarg; break;
+		case OPT_LIST: a->list = true; break;
+		case OPT_SHARD: p->select.shard = optarg; break;
+		case OPT_DURATIONS: p->select.durations = optarg; break;
+		case OPT_TIMINGS: p->timings = true; break;
+		case OPT_FRESH_SERVERS: p->opts.fresh_servers = true; break;
 		case OPT_COLOR: a->color = optarg; break;
-		case OPT_STRICT: a->strict = true; break;
-		case OPT_STOP_EARLY: a->opts.stop_early = true; break;
-		case OPT_RECORD: a->record = a->opts.record = true; break;
-		case OPT_EXPECTATIONS: a->expectations = optarg; break;
-		case OPT_NO_CAPTURE: a->opts.capture = false; break;
+		case OPT_STRICT: p->strict = true; break;
+		case OPT_STOP_EARLY: p->opts.stop_early = true; break;
+		case OPT_RECORD: p->record = p->opts.record = true; break;
+		case OPT_EXPECTATIONS: p->expectations = optarg; break;
+		case OPT_NO_CAPTURE: p->opts.capture = false; break;
 		case OPT_CAPTURE_LIMIT:
-			if (ga_units_bytes(optarg, &a->opts.capture_limit,
-					   NULL) || a->opts.capture_limit < 1024) {
+			if (ga_units_bytes(optarg, &p->opts.capture_limit,
+					   NULL) || p->opts.capture_limit < 1024) {
 				fprintf(stderr, "goneaway: --capture-limit: "
 					"'%s' is not a size of at least 1KiB "
 					"(e.g. 16MiB)\n", optarg);
@@ -247,46 +160,36 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_CAPTURE_TOTAL:
 		case OPT_CAPTURE_CASE_TOTAL:
-			if (parse_capture_total(c, optarg, &a->opts))
+			if (parse_capture_total(c, optarg, &p->opts))
 				return -1;
 			break;
 		case OPT_ALLOW_SKIP:
-			if (parse_allow_skip(optarg, a))
+			if (ga_allow_add(&p->allowed, optarg, &err)) {
+				ga_esc_line(stderr, "goneaway: --allow-skip: %s",
+					    err.msg);
 				return -1;
+			}
 			break;
 		case OPT_SERVER:
-			if (a->nservers == MAX_CHOICES) {
-				fprintf(stderr, "goneaway: at most %d --server\n",
-					MAX_CHOICES);
+			if (ga_plan_add_server(p, optarg, &err)) {
+				ga_esc_line(stderr, "goneaway: %s", err.msg);
 				return -1;
 			}
-			if (ga_server_spec_parse(optarg, GA_ROOTS_DIR,
-						 &a->server_ops[a->nservers],
-						 a->roots[a->nservers],
-						 sizeof(a->roots[0]), &err)) {
-				fprintf(stderr, "goneaway: --server: %s\n",
-					err.msg);
-				return -1;
-			}
-			a->servers[a->nservers++] = optarg;
 			break;
 		case OPT_CLIENT:
-			if (a->nclients == MAX_CHOICES) {
-				fprintf(stderr, "goneaway: at most %d --client\n",
-					MAX_CHOICES);
+			if (ga_plan_add_client(p, optarg, &err)) {
+				ga_esc_line(stderr, "goneaway: %s", err.msg);
 				return -1;
 			}
-			a->clients[a->nclients++] = optarg;
-			a->clients_given = true;
 			break;
 		case OPT_PROXY:
-			if (parse_proxy(optarg, a))
+			if (ga_plan_add_proxy(p, optarg, &err)) {
+				ga_esc_line(stderr, "goneaway: %s", err.msg);
 				return -1;
+			}
 			break;
-		case OPT_MARKDOWN: a->markdown = optarg; break;
-		case OPT_HTML: a->html = optarg; break;
 		case 'j':
-			if (parse_jobs(optarg, &a->jobs))
+			if (parse_jobs(optarg, &p->jobs))
 				return -1;
 			break;
 		case OPT_MARIADBD: so->mariadbd = optarg; break;
@@ -295,7 +198,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_CACHE: so->cache_dir = optarg; break;
 		case OPT_STEP_TIMEOUT:
 			if (parse_duration_arg("--step-timeout", optarg,
-					       &a->opts.step_timeout_ms))
+					       &p->opts.step_timeout_ms))
 				return -1;
 			break;
 		case OPT_SERVER_TIMEOUT:
@@ -304,51 +207,39 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return -1;
 			break;
 		case 'h':
-			fputs(ga_usage_text, stdout);
+			cli_usage(stdout);
 			exit(EXIT_ALL_PASSED);
 		default:
 			return -1;
 		}
 	}
-	if (strcmp(a->format, "human") != 0 && strcmp(a->format, "tap") != 0) {
-		fprintf(stderr, "goneaway: --format: '%s' is not human or tap\n",
-			a->format);
+	if (cli_output_format(p, GA_OUTPUT_RUN, "goneaway", a->format))
 		return -1;
-	}
 	if (strcmp(a->color, "auto") != 0 && strcmp(a->color, "always") != 0 &&
 	    strcmp(a->color, "never") != 0) {
 		fprintf(stderr, "goneaway: --color: '%s' is not auto, always or "
 			"never\n", a->color);
 		return -1;
 	}
+	p->color = cli_use_color(a->color);
 	if (!so->fixtures_dir) {
-		if (find_share_dir("fixtures", a->fixtures,
-				   sizeof(a->fixtures), &err)) {
+		if (ga_find_share_dir("fixtures", p->fixtures,
+				      sizeof(p->fixtures), &err)) {
 			fprintf(stderr, "goneaway: fixtures: %s (or give "
 				"--fixtures DIR)\n", err.msg);
 			return -1;
 		}
-		so->fixtures_dir = a->fixtures;
+		so->fixtures_dir = p->fixtures;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "goneaway run: no scenario files or directories "
 			"given (try: goneaway run scenarios/)\n");
 		return -1;
 	}
-	a->meta.version = GONEAWAY_VERSION;
-	a->meta.argc = argc;
-	a->meta.argv = argv;
-	a->meta.results_dir = a->opts.results_dir;
-	if (a->opts.results_dir)
-		snprintf(a->results_jsonl, sizeof(a->results_jsonl),
-			 "%s/results.jsonl", a->opts.results_dir);
-	if (!a->nservers) {
-		a->server_ops[0] = ga_server_backend_find("local");
-		a->servers[a->nservers++] = "local";
-	}
-	if (!a->nclients)
-		a->clients[a->nclients++] = "builtin";
-	if (a->record && !a->expectations && !a->opts.results_dir) {
+	p->meta.version = GONEAWAY_VERSION;
+	p->meta.argc = argc;
+	p->meta.argv = argv;
+	if (p->record && !p->expectations && !p->opts.results_dir) {
 		fprintf(stderr, "goneaway: --record writes its patch into the "
 			"results directory: give -o DIR, not --no-results (or "
 			"--expectations FILE)\n");
@@ -357,390 +248,58 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
-/* A cmd: driver that greets with a shipped driver's name is held to that
- * driver's [client=NAME] lines: say so, it is rarely meant. */
-static void warn_taken_name(const char *client, const struct ga_driver *drv)
+/* What the run's result says to the caller (--help: "exit status"). */
+static int exit_code(enum ga_plan_status status,
+		     const struct ga_plan_result *r, bool record,
+		     const struct ga_interrupt *in)
 {
-	if (!cli_client_name_listed(drv->name))
-		return;
-	ga_esc_line(stderr, "goneaway: warning: --client %s: the driver "
-		    "calls itself '%s', the name of a shipped client "
-		    "(drivers/drivers.list), so that client's "
-		    "[client=%s] expect lines apply to it; give it its own "
-		    "name (the greeting's \"driver\") unless it is that "
-		    "connector", client, drv->name, drv->name);
-}
-
-/* One --client: "builtin", a driver named in drivers/drivers.list, or
- * "cmd:COMMAND ARGS..." (split at blanks). */
-static int open_client(const char *client, struct ga_driver *drv,
-		       struct ga_interrupt *in)
-{
-	struct ga_error err;
-	char *argv[32];
-	char line[1024], *save = NULL, *w;
-	int n = 0;
-
-	if (strcmp(client, "builtin") == 0) {
-		ga_driver_builtin(drv);
-		return 0;
+	switch (status) {
+	case GA_PLAN_REFUSED: return EXIT_USAGE;
+	case GA_PLAN_INTERRUPTED: return EXIT_INTERRUPTED + in->signo;
+	case GA_PLAN_BROKEN: return EXIT_SOME_ERROR;
+	case GA_PLAN_DONE: break;
 	}
-	if (strncmp(client, "cmd:", 4) == 0) {
-		snprintf(line, sizeof(line), "%s", client + 4);
-	} else if (find_driver(client, line, sizeof(line), &err)) {
-		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
-		return -1;
-	}
-	for (w = strtok_r(line, " \t", &save); w && n < 31;
-	     w = strtok_r(NULL, " \t", &save))
-		argv[n++] = w;
-	argv[n] = NULL;
-	if (ga_driver_process(drv, argv, in, &err)) {
-		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
-		return -1;
-	}
-	if (strncmp(client, "cmd:", 4) != 0)
-		snprintf(drv->alias, sizeof(drv->alias), "%s", client);
-	else
-		warn_taken_name(client, drv);
-	if (strncmp(client, "cmd:", 4) != 0 && strchr(client, '@') &&
-	    strcmp(strchr(client, '@') + 1, drv->version_text) != 0) {
-		ga_esc_line(stderr, "goneaway: --client %s: the driver greets "
-			    "with %s (version %s), not %s: it cannot run "
-			    "another version of its connector (README, "
-			    "\"Choosing a connector's version\")", client,
-			    drv->library, drv->version_text[0] ?
-			    drv->version_text : "unknown",
-			    strchr(client, '@') + 1);
-		ga_driver_release(drv);
-		return -1;
-	}
-	return 0;
-}
-
-static int open_clients(struct run_args *a, struct ga_interrupt *in)
-{
-	size_t i;
-
-	for (i = 0; i < a->nclients; i++)
-		if (open_client(a->clients[i], &a->drivers[i], in))
-			return -1;
-	return 0;
-}
-
-/* --expectations FILE: its driver is the client when no --client is
- * given (before the clients are opened). */
-static void expectations_client(struct run_args *a)
-{
-	if (!a->clients_given && a->ce.exists && a->ce.x.driver) {
-		a->clients[0] = a->ce.x.driver;
-		a->nclients = 1;
-	}
-}
-
-/* ... and once they greeted: the file is for one of them; a new one (a
- * --record run makes it) for the one client given. */
-static int expectations_clients(struct run_args *a)
-{
-	struct cli_expectations *ce = &a->ce;
-	size_t i;
-
-	if (!ce->exists) {
-		if (a->nclients != 1) {
-			ga_esc_line(stderr, "goneaway: --expectations %s: a "
-				    "new expectation file is one client's: "
-				    "give one --client", ce->path);
-			return -1;
-		}
-		ce->x.client = strdup(a->drivers[0].name);
-		ce->x.driver = strdup(a->clients[0]);
-		if (!ce->x.client || !ce->x.driver) {
-			fprintf(stderr, "goneaway: out of memory\n");
-			return -1;
-		}
-		return 0;
-	}
-	for (i = 0; i < a->nclients; i++)
-		if (strcmp(a->drivers[i].name, ce->x.client) == 0 ||
-		    strcmp(a->drivers[i].alias, ce->x.client) == 0)
-			return 0;
-	ga_esc_line(stderr, "goneaway: --expectations %s: the file is "
-		    "client %s's (line %d), and no --client greets as it "
-		    "(%s calls itself '%s')", ce->path, ce->x.client,
-		    ce->x.client_line, a->clients[0], a->drivers[0].name);
-	return -1;
-}
-
-/* The results directory must be there and writable before anything runs:
- * evidence that cannot be kept is found out now, not after the run.  One
- * that every user can write to without the sticky bit is refused: anyone
- * could swap what goneaway makes there (below it, evidence.c follows no
- * symlink). */
-static int check_results_dir(const char *dir)
-{
-	struct ga_error err;
-	struct stat st;
-
-	if (!dir)
-		return 0;
-	if (ga_mkdirs(dir, &err) == 0 && stat(dir, &st) == 0 &&
-	    (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
-		fprintf(stderr, "goneaway: -o %s: every user can write to it "
-			"(chmod o-w %s, or another -o)\n", dir, dir);
-		return -1;
-	}
-	if (ga_mkdirs(dir, &err) == 0 && access(dir, W_OK | X_OK) == 0)
-		return 0;
-	fprintf(stderr, "goneaway: -o %s: cannot keep results there: %s\n",
-		dir, ga_mkdirs(dir, &err) ? err.msg : "not writable");
-	return -1;
-}
-
-/* --strict: what a passing run may not have.  Prints each and counts. */
-
-/* A JSON Lines reporter to path ("" or NULL: none); fresh: below -o. */
-static int build_jsonl(const struct run_args *a, const char *path, bool fresh,
-		       struct ga_reporter **reps, size_t *nreps)
-{
-	struct ga_error err;
-
-	if (!path || !path[0])
-		return 0;
-	reps[*nreps] = ga_report_jsonl_new(path, &a->meta, fresh, &err);
-	if (!reps[*nreps]) {
-		fprintf(stderr, "goneaway: %s\n", err.msg);
-		return -1;
-	}
-	(*nreps)++;
-	return 0;
-}
-
-static int build_reporters(const struct run_args *a,
-			   struct ga_reporter **reps, size_t *nreps)
-{
-	struct ga_error err;
-
-	reps[*nreps] = strcmp(a->format, "tap") == 0
-		? ga_report_tap_new(stdout)
-		: ga_report_human_new(stdout, cli_use_color(a->color),
-				      a->verbose, a->timings);
-	if (!reps[*nreps])
-		return -1;
-	(*nreps)++;
-	/* results for programs: --jsonl FILE, and always -o's */
-	if (build_jsonl(a, a->jsonl, false, reps, nreps) ||
-	    build_jsonl(a, a->results_jsonl, true, reps, nreps))
-		return -1;
-	if (!a->junit)
-		return 0;
-	reps[*nreps] = ga_report_junit_new(a->junit, &err);
-	if (!reps[*nreps]) {
-		ga_esc_line(stderr, "goneaway: %s", err.msg);
-		return -1;
-	}
-	(*nreps)++;
-	return 0;
-}
-
-enum report_event { BEGIN_RUN, END_RUN };
-
-static void report_run(struct ga_reporter **reps, size_t nreps,
-		       enum report_event what,
-		       const struct ga_run_summary *sum, size_t ncases)
-{
-	size_t i;
-
-	for (i = 0; i < nreps; i++) {
-		if (what == BEGIN_RUN)
-			reps[i]->ops->begin_run(reps[i], ncases);
-		else
-			reps[i]->ops->end_run(reps[i], sum);
-	}
-}
-
-/* Runs every scenario for one server with each client in turn, in this
- * process (-j 1).  Returns 0, or -1 when the run could not even start
- * (err printed). */
-static int run_server(const struct run_out *o, size_t s,
-		      struct ga_scenario **scs, size_t nscs,
-		      struct ga_interrupt *in, size_t *index)
-{
-	struct run_args *a = o->a;
-	struct ga_run_options opts = a->opts;
-	struct ga_runner runner;
-	struct ga_error err;
-	size_t per = run_ncombos(a) / a->nservers, c, i;
-	struct combo k;
-
-	opts.server = a->server_ops[s];
-	opts.server_opts.arg = a->roots[s];
-	opts.server_name = a->servers[s];
-	if (ga_runner_open(&runner, &opts, in, &err)) {
-		ga_esc_line(stderr, "goneaway: %s", err.msg);
-		return -1;
-	}
-	/* each client, and with each of them each proxy */
-	for (c = 0; c < per && !ga_interrupted(in); c++) {
-		run_combo_init(a, s * per + c, &k);
-		opts.driver = &a->drivers[k.client];
-		opts.proxy = a->nproxies ? a->proxies[k.proxy] : NULL;
-		opts.client_spec = a->clients[k.client];
-		opts.results_sub = k.sub[0] ? k.sub : NULL;
-		ga_matrix_column(o->m, k.column, k.label[0] ? k.label :
-				 a->servers[s]);
-		for (i = 0; i < nscs && !ga_interrupted(in); i++) {
-			struct ga_case_result res;
-
-			run_begin_case(o, *index, scs[i]);
-			runner.next = i + 1 < nscs ? scs[i + 1] :
-				      c + 1 < per ? scs[0] : NULL;
-			ga_runner_run(&runner, scs[i], &res);
-			run_end_case(o, *index, i, &k, scs[i], &res);
-			ga_case_result_free(&res);
-			(*index)++;
-		}
-	}
-	ga_runner_close(&runner);
-	return 0;
+	if (r->sum.signo)
+		return EXIT_INTERRUPTED + r->sum.signo;
+	if (record)     /* what did not match is what was recorded */
+		return r->record_failed ? EXIT_SOME_ERROR : EXIT_ALL_PASSED;
+	if (r->sum.fail)
+		return EXIT_SOME_FAILED;
+	if (r->sum.error)
+		return EXIT_SOME_ERROR;
+	return r->violations ? EXIT_STRICT : EXIT_ALL_PASSED;
 }
 
 int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 {
-	struct ga_reporter *reps[4] = { NULL, NULL, NULL, NULL };
-	struct path_list paths = { 0 };
-	struct ga_scenario **scs = NULL;
-	struct run_totals t;
-	struct ga_matrix m;
+	enum ga_plan_status status;
+	struct ga_plan_result r;
 	struct run_args a;
-	struct run_out o = { &a, reps, 0, &m, &t };
-	size_t nreps = 0, i, s, index = 0, ncombos, nrun = 0;
-	double t0;
+	struct ga_plan *p;
 	int code = EXIT_USAGE;
 
-	memset(&t, 0, sizeof(t));
-	memset(&m, 0, sizeof(m));
-	if (parse_run_args(argc, argv, &a))
-		return EXIT_USAGE;
-	if (collect_paths(argv + optind, argc - optind, &paths))
-		goto out;
-	if (paths.n == 0) {
-		fprintf(stderr, "goneaway run: no scenario files found\n");
-		goto out;
-	}
-	ncombos = run_ncombos(&a);
-	if (parse_all(&paths, &scs) ||
-	    select_scenarios(&a.select, scs, paths.n, &nrun))
-		goto out;
-	if (a.select.list) {
-		list_scenarios(scs, nrun);
-		code = EXIT_ALL_PASSED;
-		goto out;
-	}
-	if (a.expectations) {
-		if (cli_expectations_load(&a.ce, a.expectations, a.record) ||
-		    cli_expectations_apply(&a.ce, scs, nrun))
-			goto out;
-		expectations_client(&a);
-	}
-	if (check_results_dir(a.opts.results_dir))
-		goto out;
-	if (open_clients(&a, in)) {
-		/* a Ctrl-C while a driver greets ends the run as one */
-		if (ga_interrupted(in))
-			code = EXIT_INTERRUPTED + in->signo;
-		goto out;
-	}
-	/* nothing under -o that is not goneaway's is replaced */
-	if (run_check_owned(&a, scs, nrun))
-		goto out;
-	if ((a.expectations && expectations_clients(&a)) ||
-	    build_reporters(&a, reps, &nreps))
-		goto out;
-	a.rec.results_dir = a.opts.results_dir;
-	a.rec.ce = a.expectations ? &a.ce : NULL;
-	o.nreps = nreps;
-	/* two clients greeting with one name have labels of their own
-	 * (run_client_label); what still shares a directory is told, and
-	 * fails --strict */
-	if (run_check_combos(&a) && a.strict) {
-		t.violations++;
-		cli_why_strict(&t.why, "two clients share a results "
-			       "directory (above)");
-	}
-	if (ga_matrix_init(&m, scs, nrun, ncombos)) {
+	p = malloc(sizeof(*p));
+	if (!p) {
 		fprintf(stderr, "goneaway: out of memory\n");
+		return EXIT_USAGE;
+	}
+	if (parse_run_args(argc, argv, &a, p)) {
+		free(p);
+		return EXIT_USAGE;
+	}
+	if (ga_plan_load(p, argv + optind, argc - optind))
 		goto out;
-	}
-	a.start_weight = ga_server_guess_weight(a.server_ops,
-						(const char (*)[PATH_MAX])a.roots,
-						a.nservers);
-	if (!a.jobs && default_jobs(&a, count_runs(scs, nrun) * ncombos)) {
-		code = EXIT_USAGE;
-		goto out;
-	}
-	/* before -j forks its workers: they count in the same totals */
-	if (a.opts.capture && a.opts.results_dir &&
-	    (a.opts.capture_total || a.opts.capture_case_total)) {
-		struct ga_error err;
-
-		a.opts.capture_totals = ga_capture_totals_new(
-			a.opts.capture_total, a.opts.capture_case_total, &err);
-		if (!a.opts.capture_totals) {
-			fprintf(stderr, "goneaway: %s\n", err.msg);
-			goto out;
-		}
-	}
-	t0 = ga_clock_ms();
-	report_run(reps, nreps, BEGIN_RUN, NULL, nrun * ncombos);
-	if (a.jobs > 1 && nrun * ncombos > 0) {
-		if (run_jobs(&o, scs, nrun, in)) {
-			code = EXIT_SOME_ERROR;
-			goto out;
-		}
-	} else {
-		for (s = 0; s < a.nservers && !ga_interrupted(in); s++) {
-			if (run_server(&o, s, scs, nrun, in, &index)) {
-				code = EXIT_SOME_ERROR;
-				goto out;
-			}
-		}
-	}
-	t.sum.wall_ms = ga_clock_ms() - t0;
-	t.sum.signo = ga_interrupted(in) ? in->signo : 0;
-	if (ncombos > 1 && strcmp(a.format, "tap") != 0)
-		ga_matrix_print(&m, stdout, false);
-	if (a.markdown)
-		cli_write_markdown(a.markdown, &m);
-	if (a.html)
-		cli_write_html(a.html, &m);
-	if (a.expectations && !a.record)
-		cli_expectations_warn_ran(&a.ce);
-	report_run(reps, nreps, END_RUN, &t.sum, 0);
-	if (t.sum.signo)
-		code = EXIT_INTERRUPTED + t.sum.signo;
-	else if (a.record)      /* what did not match is what was recorded */
-		code = cli_record_finish(&a.rec) || a.rec.incomplete ?
-		       EXIT_SOME_ERROR : EXIT_ALL_PASSED;
-	else if (t.sum.fail)
-		code = EXIT_SOME_FAILED;
-	else if (t.sum.error)
-		code = EXIT_SOME_ERROR;
-	else if (t.violations)
-		code = EXIT_STRICT;
-	else
+	if (a.list) {
+		ga_list_scenarios(p->scs, p->nscs);
 		code = EXIT_ALL_PASSED;
-	cli_why_print(&t.why, "goneaway", code, t.sum.signo);
+		goto out;
+	}
+	status = ga_plan_run(p, in, &r);
+	code = exit_code(status, &r, p->record, in);
+	if (status == GA_PLAN_DONE)
+		cli_why_print(&r.why, "goneaway", code, r.sum.signo);
 out:
-	ga_capture_totals_free(a.opts.capture_totals);
-	ga_matrix_free(&m);
-	for (i = 0; i < MAX_CHOICES; i++)
-		ga_driver_release(&a.drivers[i]);
-	for (i = 0; i < nreps; i++)
-		ga_reporter_free(reps[i]);
-	cli_record_free(&a.rec);
-	free_scenarios(scs, paths.n);
-	cli_expectations_free(&a.ce);   /* after the scenarios: their lines
-					 * from the file name it */
-	path_list_free(&paths);
+	ga_plan_free(p);
+	free(p);
 	return code;
 }

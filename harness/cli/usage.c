@@ -1,11 +1,21 @@
-/* usage.c - the text of "goneaway --help" (ga_usage_text in
- * cli/internal.h), apart from main.c so that the commands can print it
- * without calling back into main.c. */
+/* usage.c - "goneaway --help" (cli_usage in cli/internal.h), apart from
+ * main.c so that the commands can print it without calling back into
+ * main.c.  What comes from a table is read from it: the outputs
+ * (report/outputs.h), the server backends (server/backends.h), the
+ * proxies (proxy/proxy.h). */
 #include "cli/internal.h"
 
-#include "server/rootfs.h"
+#include <stdio.h>
+#include <string.h>
 
-const char ga_usage_text[] =
+#include "proxy/proxy.h"
+#include "report/outputs.h"
+#include "server/backends.h"
+
+#define HELP_INDENT 26          /* where an option's words start */
+#define HELP_WIDTH 74           /* and how far its lines go */
+
+static const char head[] =
 "usage: goneaway [--help] [--version] <command> [<args>]\n"
 "\n"
 "Makes MySQL client connections die on purpose, against a real MySQL or\n"
@@ -15,18 +25,9 @@ const char ga_usage_text[] =
 "commands:\n"
 "  run [options] PATH...   run scenario files; a directory means every\n"
 "                          *.gw file in it, in name order\n"
-"  report [options] DIR|FILE.jsonl...\n"
-"                          the results of one or several runs (their -o\n"
-"                          directories or results.jsonl: shards of one\n"
-"                          run on several machines, servers or clients),\n"
-"                          merged and shown as one run: the console,\n"
-"                          --junit, --tap FILE, --markdown (each run's\n"
-"                          date, kernel and command line first),\n"
-"                          --html FILE,\n"
-"                          --strict, --allow-skip, with run's exit\n"
-"                          status (2: an input is not a complete\n"
-"                          results file; --strict 4: a shard of a\n"
-"                          --shard K/N split is missing)\n"
+"  report [options] DIR|FILE.jsonl...\n";
+
+static const char commands[] =
 "  check PATH...           parse scenario files and report every problem;\n"
 "                          runs nothing.  Warns (exit status unchanged)\n"
 "                          about a selector's client=NAME that is not\n"
@@ -58,6 +59,11 @@ const char ga_usage_text[] =
 "                          unless --include-host\n"
 "  errname NAME|NUMBER     translate between error names and numbers, from\n"
 "                          the client library's own headers\n"
+"  drivers [NAME...]       which client drivers of drivers/drivers.list\n"
+"                          can run here: each started once, ok with the\n"
+"                          connector it greets with, or missing with why\n"
+"                          (its own stderr); with NAMEs, exit 0 when\n"
+"                          every one greets, 1 otherwise\n"
 "  driver-test -- CMD...   check a client driver (docs/driver-protocol.md)\n"
 "                          with the conformance scenarios in\n"
 "                          drivers/conformance/, against the local server\n"
@@ -93,11 +99,9 @@ const char ga_usage_text[] =
 "      --stop-early        a repeated scenario (repeat N) makes no run\n"
 "                          after the first that does not PASS; by\n"
 "                          default all N are made, the verdict is the\n"
-"                          first failing run's and the spread covers all\n"
-"  -f, --format FMT        console output: human (default) or tap\n"
-"      --junit FILE        also write JUnit XML to FILE\n"
-"      --jsonl FILE        also write the results as JSON Lines to FILE\n"
-"                          (docs/results-jsonl.md)\n"
+"                          first failing run's and the spread covers all\n";
+
+static const char after_outputs[] =
 "  -o, --results DIR       keep each scenario's evidence (steps.log, the\n"
 "                          server's error log and my.cnf) in DIR/<name>/\n"
 "                          (a repeated one: each run's in\n"
@@ -170,25 +174,9 @@ const char ga_usage_text[] =
 "                          log) shows the case left it as it started, and\n"
 "                          no fault or server step ran (-v says why not)\n"
 "      --color WHEN        auto (default), always or never; NO_COLOR=1\n"
-"                          in the environment means never\n"
-"      --server SERVER     which server the scenarios run against:\n"
-"                            local       the host's mariadbd (default)\n"
-"                            rootfs:DIR  the MySQL or MariaDB server in the\n"
-"                                        root filesystem DIR (a Debian root\n"
-"                                        or an image's files), chrooted;\n"
-"                                        the root is never written to\n"
-"                            NAME        the root " GA_ROOTS_DIR "/NAME,\n"
-"                                        as ci/build-server-root.sh makes\n"
-"                                        them: mysql-9.7, mariadb-11.8,\n"
-"                                        mariadb-10.5 (doctor lists them)\n"
-"                            docker:IMAGE  the server of a MySQL or MariaDB\n"
-"                                        image (mysql:8.4, mariadb:11.4, or\n"
-"                                        goneaway/mysql:9.7 from\n"
-"                                        ci/build-server-images.sh) in a\n"
-"                                        container per scenario; the engine\n"
-"                                        is DOCKER_HOST's, else\n"
-"                                        /var/run/docker.sock\n"
-"                          repeat it to run against several\n"
+"                          in the environment means never\n";
+
+static const char after_server[] =
 "      --client DRIVER     the client: builtin (default: libmysqlclient as\n"
 "                          linked), a driver named in drivers/drivers.list,\n"
 "                          NAME@VERSION for another version of its\n"
@@ -197,18 +185,9 @@ const char ga_usage_text[] =
 "                          cmd:COMMAND ARGS (docs/driver-protocol.md);\n"
 "                          repeat it to run with several.  Several servers\n"
 "                          or clients give one table, scenario by server\n"
-"                          and client, at the end\n"
-"      --proxy PROXY       what stands between client and server: none\n"
-"                          (default) or haproxy (HAProxy in TCP mode, in a\n"
-"                          namespace of its own); repeat it to run behind\n"
-"                          several: the table's columns then name it\n"
-"                          (local/builtin/haproxy).  A scenario with its\n"
-"                          own \"proxy\" line runs behind that proxy, and\n"
-"                          SKIPs under another\n"
-"      --markdown FILE     also write that table as Markdown to FILE\n"
-"      --html FILE         also write it as one HTML page to FILE, each\n"
-"                          cell coloured by verdict and linked to its\n"
-"                          steps.log\n"
+"                          and client, at the end\n";
+
+static const char tail[] =
 "      --mariadbd PATH     local: server binary (default /usr/sbin/mariadbd)\n"
 "      --install-db PATH   local: (default /usr/bin/mariadb-install-db)\n"
 "      --fixtures DIR      server fixtures (default: fixtures/ next to the\n"
@@ -238,3 +217,169 @@ const char ga_usage_text[] =
 "  saying why (the cases that FAILed, the ERRORs, the --strict reasons)\n"
 "\n"
 "Scenario format: docs/scenario-format.md.  Needs root (namespaces).\n";
+
+/* text's words from column HELP_INDENT, wrapped before HELP_WIDTH (the
+ * first line's indent already printed up to there); a NOBREAK between
+ * two words keeps them on one line. */
+#define NOBREAK '\x01'
+
+static void wrapped(FILE *f, const char *text)
+{
+	const char *w = text, *end;
+	size_t col = HELP_INDENT, len, gap;
+
+	while (*w) {
+		/* two spaces after a sentence's end stay two */
+		for (gap = 0; *w == ' '; w++)
+			gap++;
+		gap = gap >= 2 && w - gap > text && w[-gap - 1] == '.' ? 2 : 1;
+		end = strchr(w, ' ');
+		len = end ? (size_t)(end - w) : strlen(w);
+		if (!len)
+			break;
+		if (col > HELP_INDENT && col + gap + len > HELP_WIDTH) {
+			fprintf(f, "\n%*s", HELP_INDENT, "");
+			col = HELP_INDENT;
+		} else if (col > HELP_INDENT) {
+			fprintf(f, "%*s", (int)gap, "");
+			col += gap;
+		}
+		for (end = w; end < w + len; end++)
+			fputc(*end == NOBREAK ? ' ' : *end, f);
+		col += len;
+		w += len;
+	}
+	fputc('\n', f);
+}
+
+/* "      --NAME FILE         words" and its other lines indented. */
+static void option_lines(FILE *f, const char *option, const char *words)
+{
+	const char *nl;
+
+	fprintf(f, "      %-19s %.*s\n", option,
+		(int)((nl = strchr(words, '\n')) ? (size_t)(nl - words) :
+		      strlen(words)), words);
+	while (nl) {
+		words = nl + 1;
+		nl = strchr(words, '\n');
+		fprintf(f, "%*s%.*s\n", HELP_INDENT, "",
+			(int)(nl ? (size_t)(nl - words) : strlen(words)), words);
+	}
+}
+
+/* "                            rootfs:DIR  words" and its other lines
+ * under the words. */
+static void backend_lines(FILE *f, const char *usage, const char *words)
+{
+	const char *nl = strchr(words, '\n');
+
+	fprintf(f, "%*s%-10s  %.*s\n", HELP_INDENT + 2, "", usage,
+		(int)(nl ? (size_t)(nl - words) : strlen(words)), words);
+	while (nl) {
+		words = nl + 1;
+		nl = strchr(words, '\n');
+		fprintf(f, "%*s%.*s\n", HELP_INDENT + 14, "",
+			(int)(nl ? (size_t)(nl - words) : strlen(words)), words);
+	}
+}
+
+/* The file outputs of command, those that write the table or the
+ * others. */
+static void file_outputs(FILE *f, unsigned command, bool table)
+{
+	const struct ga_output *const *o;
+	char option[64];
+
+	for (o = ga_outputs(); *o; o++) {
+		if (!((*o)->file & command) || (*o)->table != table)
+			continue;
+		snprintf(option, sizeof(option), "--%s FILE", (*o)->name);
+		option_lines(f, option, (*o)->help);
+	}
+}
+
+/* --server, with the backends of server/backends.c's table. */
+static void server_option(FILE *f)
+{
+	const struct ga_server_backend_ops *const *b;
+
+	fputs("      --server SERVER     which server the scenarios run "
+	      "against:\n", f);
+	for (b = ga_server_backends(); *b; b++) {
+		backend_lines(f, (*b)->usage, (*b)->help);
+		if ((*b)->names_usage)
+			backend_lines(f, (*b)->names_usage, (*b)->names_help);
+	}
+	fprintf(f, "%*srepeat it to run against several\n", HELP_INDENT, "");
+}
+
+/* --proxy, with the proxies of proxy/proxy.h's table. */
+static void proxy_option(FILE *f)
+{
+	const char *const *names = ga_proxy_kind_names();
+	char text[2048];
+	size_t i, used;
+
+	used = (size_t)snprintf(text, sizeof(text), "what stands between "
+				"client and server: none (default)");
+	for (i = 0; names[i] && used < sizeof(text); i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "%s%s (%s)", names[i + 1] ? ", " : " or ",
+					 names[i], ga_proxy_kind_help(names[i]));
+	if (used < sizeof(text))
+		snprintf(text + used, sizeof(text) - used, "; repeat it to run "
+			 "behind several: the table's columns then name it "
+			 "(local/builtin/%s).  A scenario with its own \"proxy\" "
+			 "line runs behind that proxy, and SKIPs under another",
+			 names[0] ? names[0] : "NAME");
+	fprintf(f, "      %-19s ", "--proxy PROXY");
+	wrapped(f, text);
+}
+
+/* What "goneaway report" does, with its outputs from the table. */
+static void report_words(FILE *f)
+{
+	const struct ga_output *const *o;
+	char text[2048], formats[256];
+	size_t used;
+
+	ga_output_formats(GA_OUTPUT_REPORT, false, formats, sizeof(formats));
+	used = (size_t)snprintf(text, sizeof(text), "the results of one or "
+				"several runs (their -o directories or "
+				"results.jsonl: shards of one run on several "
+				"machines, servers or clients), merged and "
+				"shown as one run: the console (--format "
+				"%s), --strict, --allow-skip and", formats);
+	for (o = ga_outputs(); *o && used < sizeof(text); o++)
+		if ((*o)->file & GA_OUTPUT_REPORT)
+			used += (size_t)snprintf(text + used, sizeof(text) - used,
+						 " --%s%cFILE,", (*o)->name,
+						 NOBREAK);
+	if (used < sizeof(text))
+		snprintf(text + used, sizeof(text) - used, " with run's exit "
+			 "status (2: an input is not a complete results "
+			 "file; --strict 4: a shard of a --shard K/N split is "
+			 "missing); a Markdown table starts with each run's "
+			 "date, kernel and command line");
+	fprintf(f, "%*s", HELP_INDENT, "");
+	wrapped(f, text);
+}
+
+void cli_usage(FILE *f)
+{
+	char formats[256];
+
+	fputs(head, f);
+	report_words(f);
+	fputs(commands, f);
+	ga_output_formats(GA_OUTPUT_RUN, true, formats, sizeof(formats));
+	fprintf(f, "  -f, --format FMT        console output: %s\n", formats);
+	file_outputs(f, GA_OUTPUT_RUN, false);
+	fputs(after_outputs, f);
+	server_option(f);
+	fputs(after_server, f);
+	proxy_option(f);
+	file_outputs(f, GA_OUTPUT_RUN, true);
+	fputs(tail, f);
+}

@@ -2,82 +2,22 @@
  * what it is.  With -j, or hundreds of cases, the FAIL, ERROR and
  * --strict lines scroll by mid-log; a CI job's log ends with a green
  * looking summary unless the reasons are told again at its end
- * (issue 24).  cli_why_case and cli_why_strict keep them as the cases
- * end; cli_why_print tells them, bounded, once everything else is
- * printed. */
+ * (issue 24).  ga_why_case and ga_why_strict keep them as the cases
+ * end (plan/why.c); cli_why_print tells them, bounded, once everything
+ * else is printed. */
 #include "cli/internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "run/runner.h"
 #include "util/escape.h"
-
-/* Appends one item to list (", " between items), or counts it as left
- * out when list is full. */
-static void add(char *list, size_t size, size_t *left_out, const char *fmt,
-		...) __attribute__((format(printf, 4, 5)));
-
-static void add(char *list, size_t size, size_t *left_out, const char *fmt,
-		...)
-{
-	size_t used = strlen(list);
-	char item[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(item, sizeof(item), fmt, ap);
-	va_end(ap);
-	if (used + strlen(item) + 3 >= size) {
-		(*left_out)++;
-		return;
-	}
-	snprintf(list + used, size - used, "%s%s", used ? ", " : "", item);
-}
-
-void cli_why_case(struct cli_why *w, const struct ga_scenario *sc,
-		  const struct ga_case_result *res)
-{
-	const char *label = ga_scenario_label(sc);
-
-	switch (res->verdict) {
-	case GA_VERDICT_FAIL:
-		w->nfail++;
-		add(w->fail, sizeof(w->fail), &w->fail_left_out, "%s%s%s%s",
-		    label, res->combo[0] ? " (" : "", res->combo,
-		    res->combo[0] ? ")" : "");
-		break;
-	case GA_VERDICT_ERROR:
-		w->nerror++;
-		add(w->error, sizeof(w->error), &w->error_left_out, "%s%s%s%s",
-		    label, res->combo[0] ? " (" : "", res->combo,
-		    res->combo[0] ? ")" : "");
-		break;
-	case GA_VERDICT_PASS:
-	case GA_VERDICT_SKIP:
-		break;
-	}
-}
-
-void cli_why_strict(struct cli_why *w, const char *fmt, ...)
-{
-	va_list ap;
-
-	w->nstrict++;
-	if (w->nkept >= CLI_WHY_KEPT)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(w->strict[w->nkept++], sizeof(w->strict[0]), fmt, ap);
-	va_end(ap);
-}
 
 static const char *s_(size_t n)
 {
 	return n == 1 ? "" : "s";
 }
 
-void cli_why_print(const struct cli_why *w, const char *cmd, int code,
+void cli_why_print(const struct ga_why *w, const char *cmd, int code,
 		   int signo)
 {
 	size_t i;

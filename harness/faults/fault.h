@@ -98,15 +98,18 @@ struct ga_fault_ops {
 					 * others still run */
 };
 
-/* The NULL-terminated table of every kind, in the order doctor lists
- * them; the program hands it to the parser (ga_fault_kinds_use()). */
-const struct ga_fault_kind *const *ga_fault_table(void);
+/* The kinds, one row each, in the order doctor lists them and the
+ * parser names them; each is ga_fault_NAME, defined in its own file
+ * (faults/firewall.c; tbf and netem: faults/qdisc.c; faults/pause.c,
+ * faults/point.c). */
+#define GA_FAULT_KINDS(X) X(firewall) X(tbf) X(netem) X(pause) X(point)
 
-/* The kinds, defined in their own files. */
-extern const struct ga_fault_kind ga_fault_firewall;   /* faults/firewall.c */
-extern const struct ga_fault_kind ga_fault_tbf;        /* faults/qdisc.c */
-extern const struct ga_fault_kind ga_fault_netem;      /* faults/qdisc.c */
-extern const struct ga_fault_kind ga_fault_pause;      /* faults/pause.c */
-extern const struct ga_fault_kind ga_fault_point;      /* faults/point.c */
+#define GA_FAULT_DECLARE(name) extern const struct ga_fault_kind ga_fault_##name;
+GA_FAULT_KINDS(GA_FAULT_DECLARE)
+#undef GA_FAULT_DECLARE
+
+/* The NULL-terminated table of every kind, GA_FAULT_KINDS; the program
+ * hands it to the parser (ga_fault_kinds_use()). */
+const struct ga_fault_kind *const *ga_fault_table(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* faultkind.c - see faultkind.h: the fault kinds the parser knows. */
 #include "lang/faultkind.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct ga_fault_kind *const none[] = { NULL };
@@ -24,4 +25,17 @@ const struct ga_fault_kind *ga_fault_kind_find(const char *name)
 		if (strcmp(in_use[i]->name, name) == 0)
 			return in_use[i];
 	return NULL;
+}
+
+void ga_fault_kind_names(const char *last, char *buf, size_t len)
+{
+	size_t i, used;
+
+	buf[0] = '\0';
+	for (i = 0; in_use[i] && len; i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s",
+			 i == 0 ? "" : in_use[i + 1] ? ", " : last,
+			 in_use[i]->name);
+	}
 }

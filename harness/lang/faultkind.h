@@ -49,6 +49,11 @@ void ga_fault_kinds_use(const struct ga_fault_kind *const *kinds);
  * table before ga_fault_kinds_use(). */
 const struct ga_fault_kind *const *ga_fault_kinds(void);
 
+/* The names of the kinds in use, in their order, into buf: ", " between
+ * them and last between the last two ("firewall, tbf, netem, pause or
+ * point" with " or "). */
+void ga_fault_kind_names(const char *last, char *buf, size_t len);
+
 /* The kind in use named name; NULL when unknown. */
 const struct ga_fault_kind *ga_fault_kind_find(const char *name);
 

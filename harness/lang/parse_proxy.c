@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang/proxynames.h"
 #include "util/suggest.h"
 #include "util/units.h"
 
@@ -34,7 +35,6 @@ static const char *const keys[KEY_COUNT] = {
 	[KEY_CONNECT_TIMEOUT] = "connect-timeout",
 };
 
-static const char *const names[] = GA_PROXY_NAMES;
 static const char *const actions[] = {
 	"stop", "start", "restart", "crash", NULL,
 };
@@ -52,18 +52,16 @@ bool ga_parse_proxy_is_action(const char *word)
 /* "unknown proxy 'X'; did you mean 'Y'? (known: none, haproxy)" */
 static int unknown_proxy(struct parser *p, const struct word *w)
 {
+	const char *const *names = ga_proxy_names();
 	char dym[GA_SUGGEST_MAX + 32], known[160];
 	struct ga_suggest sg;
-	size_t i, used;
+	size_t i;
 
 	ga_suggest_init(&sg, w->text, 2);
 	ga_suggest_try(&sg, "none");
-	snprintf(known, sizeof(known), "none");
-	for (i = 0; names[i]; i++) {
+	for (i = 0; names[i]; i++)
 		ga_suggest_try(&sg, names[i]);
-		used = strlen(known);
-		snprintf(known + used, sizeof(known) - used, ", %s", names[i]);
-	}
+	ga_proxy_names_text(known, sizeof(known));
 	for (i = 0; actions[i]; i++)
 		ga_suggest_try(&sg, actions[i]);
 	return ga_perr(p, w->col, "unknown proxy '%s'%s (known: %s; or an "
@@ -120,22 +118,23 @@ int ga_parse_proxy(struct parser *p, struct lexer *lx,
 {
 	struct ga_proxy_decl *d = &p->sc->proxy;
 	bool given[KEY_COUNT] = { false };
+	char known[160];
 	const char *text;
 	struct word w;
-	size_t n, i;
+	size_t n;
 	int rc, bad = 0;
 
 	(void)dir;
 	rc = ga_lex_word(p, lx, &w);
 	if (rc < 0)
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'proxy' needs a proxy's name (none, "
-			       "haproxy) or an action on it (stop, start, "
-			       "restart, crash)");
-	for (i = 0; names[i] && strcmp(names[i], w.text) != 0; i++)
-		;
-	if (!names[i] && strcmp(w.text, "none") != 0)
+	if (rc == 0) {
+		ga_proxy_names_text(known, sizeof(known));
+		return ga_perr(p, kw->col, "'proxy' needs a proxy's name (%s) or "
+			       "an action on it (stop, start, restart, crash)",
+			       known);
+	}
+	if (!ga_proxy_name_known(w.text) && strcmp(w.text, "none") != 0)
 		return unknown_proxy(p, &w);
 	d->line = p->line;
 	snprintf(d->name, sizeof(d->name), "%s", w.text);

@@ -1,6 +1,7 @@
 /* parse_steps.c - one handler per step keyword (the kinds are in
  * lang/step.h). */
 #include "lang/internal.h"
+#include "lang/proxynames.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -624,7 +625,7 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 {
 	const struct ga_fault_kind *const *kinds = ga_fault_kinds();
 	const struct ga_fault_kind *kind;
-	char dym[GA_SUGGEST_MAX + 32];
+	char dym[GA_SUGGEST_MAX + 32], names[256];
 	struct ga_fault_diag diag;
 	struct ga_suggest sg;
 	struct fault_name *f, *v;
@@ -666,17 +667,20 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 	rc = ga_lex_word(p, lx, &w);
 	if (rc < 0)
 		return -1;
-	if (rc == 0)
+	if (rc == 0) {
+		ga_fault_kind_names(" or ", names, sizeof(names));
 		return ga_perr(p, name.col, "'fault %s' needs a kind (%s)",
-			    name.text, "firewall, tbf, netem, pause or point");
+			    name.text, names);
+	}
 	kind = ga_fault_kind_find(w.text);
 	if (!kind) {
 		ga_suggest_init(&sg, w.text, 2);
 		for (i = 0; kinds[i]; i++)
 			ga_suggest_try(&sg, kinds[i]->name);
+		ga_fault_kind_names(", ", names, sizeof(names));
 		return ga_perr(p, w.col, "unknown fault kind '%s'%s (known: "
-			    "firewall, tbf, netem, pause, point)", w.text,
-			    ga_suggest_text(&sg, dym, sizeof(dym)));
+			    "%s)", w.text, ga_suggest_text(&sg, dym, sizeof(dym)),
+			    names);
 	}
 	if (!kind->parse)
 		return ga_perr(p, w.col, "fault kind '%s' is not available in "
@@ -976,7 +980,8 @@ int ga_parse_proxy_step(struct parser *p, struct lexer *lx,
 	if (!d->line || strcmp(d->name, "none") == 0)
 		return ga_perr(p, kw->col, "'proxy %s' acts on the scenario's "
 			       "proxy: declare it in the header, e.g. "
-			       "'proxy haproxy'", w.text);
+			       "'proxy %s'", w.text, ga_proxy_names()[0] ?
+			       ga_proxy_names()[0] : "NAME");
 	begin_step(p, &st, proxy_actions[i].kind);
 	rc = ga_lex_end(p, lx, "the proxy action");
 	if (rc)

@@ -351,7 +351,7 @@ struct ga_server_option {
 
 /* "proxy NAME [SETTING=VALUE]..." or "proxy none REASON": what stands
  * between the scenario's clients and its server (docs/scenario-format.md,
- * "A proxy in the middle").  The proxies' names are GA_PROXY_NAMES. */
+ * "A proxy in the middle").  The proxies' names: lang/proxynames.h. */
 #define GA_PROXY_NAME_MAX 16
 struct ga_proxy_decl {
 	int line;                       /* 0: no proxy line */
@@ -361,10 +361,6 @@ struct ga_proxy_decl {
 	long server_timeout_ms;         /* default */
 	long connect_timeout_ms;
 };
-
-/* The proxies a "proxy" line and --proxy may name besides "none"; each
- * is a kind of proxy/proxy.h (a unit test checks they agree). */
-#define GA_PROXY_NAMES { "haproxy", NULL }
 
 struct ga_scenario {
 	char *path;                     /* owned: the file it came from */

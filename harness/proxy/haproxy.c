@@ -142,6 +142,7 @@ static void haproxy_version_parse(const char *out, char *buf, size_t len)
 
 const struct ga_proxy_kind ga_proxy_haproxy = {
 	.name = "haproxy",
+	.help = "HAProxy in TCP mode, in a namespace of its own",
 	.program = "/usr/sbin/haproxy",
 	.install = "apt-get install haproxy",
 	.stop_signal = SIGTERM,

@@ -10,7 +10,10 @@
 #define GA_PROXY_ARGV_MAX 8
 
 struct ga_proxy_kind {
-	const char *name;               /* "haproxy": --proxy and the file */
+	const char *name;               /* "haproxy": --proxy and the file,
+					 * its row's word */
+	const char *help;               /* what --help says it is ("HAProxy
+					 * in TCP mode, ...") */
 	const char *program;            /* "/usr/sbin/haproxy" */
 	const char *install;            /* what provides it ("apt-get
 					 * install haproxy") */
@@ -35,7 +38,12 @@ struct ga_proxy_kind {
 	void (*version_parse)(const char *out, char *buf, size_t len);
 };
 
-/* The kinds, defined in their own files. */
-extern const struct ga_proxy_kind ga_proxy_haproxy;     /* proxy/haproxy.c */
+/* The kinds, one row each: ga_proxy_NAME, defined in proxy/NAME.c, is
+ * the proxy NAME of --proxy and of "proxy" lines. */
+#define GA_PROXY_KINDS(X) X(haproxy)
+
+#define GA_PROXY_DECLARE(name) extern const struct ga_proxy_kind ga_proxy_##name;
+GA_PROXY_KINDS(GA_PROXY_DECLARE)
+#undef GA_PROXY_DECLARE
 
 #endif

@@ -30,15 +30,19 @@
 #define VERSION_TIMEOUT_MS 5000
 #define LOG_MAX (1L << 20)
 
+#define GA_PROXY_ROW(name) &ga_proxy_##name,
 static const struct ga_proxy_kind *const kinds[] = {
-	&ga_proxy_haproxy,
+	GA_PROXY_KINDS(GA_PROXY_ROW)
 	NULL,
 };
+#undef GA_PROXY_ROW
 
+#define GA_PROXY_NAME(name) #name,
 static const char *const kind_names[] = {
-	"haproxy",
+	GA_PROXY_KINDS(GA_PROXY_NAME)
 	NULL,
 };
+#undef GA_PROXY_NAME
 
 const struct ga_proxy_kind *ga_proxy_kind_find(const char *name)
 {
@@ -53,6 +57,13 @@ const struct ga_proxy_kind *ga_proxy_kind_find(const char *name)
 const char *const *ga_proxy_kind_names(void)
 {
 	return kind_names;
+}
+
+const char *ga_proxy_kind_help(const char *name)
+{
+	const struct ga_proxy_kind *k = ga_proxy_kind_find(name);
+
+	return k && k->help ? k->help : "";
 }
 
 const char *ga_proxy_name(const struct ga_proxy *px)

@@ -18,8 +18,8 @@
  *
  * A kind of proxy (proxy/haproxy.c) writes its configuration and its
  * command line; this file starts, waits for and ends the process.  The
- * kinds are named by the scenario language's GA_PROXY_NAMES
- * (lang/scenario.h) and by "goneaway run --proxy".
+ * kinds are the names of "proxy" lines (lang/proxynames.h) and of
+ * "goneaway run --proxy".
  *
  * Ownership: a struct ga_proxy owns its process (ga_proxy_destroy() ends
  * it) and nothing else; the namespace descriptor is the lab's.
@@ -75,8 +75,14 @@ struct ga_proxy {
 /* The kind named name ("haproxy"), or NULL. */
 const struct ga_proxy_kind *ga_proxy_kind_find(const char *name);
 
-/* The NULL-terminated names of every kind, in table order. */
+/* The NULL-terminated names of every kind, in table order
+ * (GA_PROXY_KINDS); the program hands them to the parser
+ * (lang/proxynames.h). */
 const char *const *ga_proxy_kind_names(void);
+
+/* What --help says proxy name is ("HAProxy in TCP mode, in a namespace
+ * of its own"); "" for none. */
+const char *ga_proxy_kind_help(const char *name);
 
 /* Can this machine run the kind?  Returns 0 with its version in
  * version ("HAProxy 2.6.12-1+deb12u4", or its program's path when that

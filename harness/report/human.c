@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "report/outputs.h"
 
 struct timing_row {
 	char name[64];
@@ -211,6 +212,9 @@ static void print_timings(struct ga_reporter *rep)
 static void human_end_run(struct ga_reporter *rep,
 			  const struct ga_run_summary *sum)
 {
+	/* several servers, clients or proxies: the table first */
+	if (sum->table && sum->table->ncols > 1)
+		ga_matrix_print(sum->table, rep->out, false);
 	if (rep->timings)
 		print_timings(rep);
 	if (sum->signo)
@@ -265,3 +269,21 @@ struct ga_reporter *ga_report_human_new(FILE *out, bool color, int verbose,
 	rep->timings = timings;
 	return rep;
 }
+
+static struct ga_reporter *human_open(const struct ga_output_args *a,
+				      struct ga_error *err)
+{
+	struct ga_reporter *rep = ga_report_human_new(a->console, a->color,
+						      a->verbose, a->timings);
+
+	if (!rep)
+		ga_error_set(err, "out of memory");
+	return rep;
+}
+
+const struct ga_output ga_output_human = {
+	.name = "human",
+	.console = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
+	.live = true,
+	.open = human_open,
+};

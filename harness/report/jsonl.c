@@ -15,6 +15,7 @@
 
 #include "lang/errnames.h"
 #include "report/internal.h"
+#include "report/outputs.h"
 #include "report/results.h"
 #include "run/expect.h"
 #include "util/json.h"
@@ -415,3 +416,17 @@ struct ga_reporter *ga_report_jsonl_new_at(int dirfd, const char *name,
 {
 	return jsonl_open(dirfd, name, meta, true, err);
 }
+
+static struct ga_reporter *jsonl_open_output(const struct ga_output_args *a,
+					     struct ga_error *err)
+{
+	return ga_report_jsonl_new(a->path, a->meta, a->fresh, err);
+}
+
+const struct ga_output ga_output_jsonl = {
+	.name = "jsonl",
+	.file = GA_OUTPUT_RUN,
+	.help = "also write the results as JSON Lines to FILE\n"
+		"(docs/results-jsonl.md)",
+	.open = jsonl_open_output,
+};

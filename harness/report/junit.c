@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "report/outputs.h"
 
 struct suite {
 	char name[160];         /* the combination, "" for the only one */
@@ -212,3 +213,16 @@ fail:
 	free(rep);
 	return NULL;
 }
+
+static struct ga_reporter *junit_open(const struct ga_output_args *a,
+				      struct ga_error *err)
+{
+	return ga_report_junit_new(a->path, err);
+}
+
+const struct ga_output ga_output_junit = {
+	.name = "junit",
+	.file = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
+	.help = "also write JUnit XML to FILE",
+	.open = junit_open,
+};

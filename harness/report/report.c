@@ -6,6 +6,25 @@
 
 #include "report/internal.h"
 
+struct ga_reporter *ga_reporter_new(const struct ga_reporter_ops *ops,
+				    void *state, struct ga_error *err)
+{
+	struct ga_reporter *rep = state ? calloc(1, sizeof(*rep)) : NULL;
+
+	if (!rep) {
+		if (state && ops->destroy) {
+			struct ga_reporter tmp = { .ops = ops, .state = state };
+
+			ops->destroy(&tmp);
+		}
+		ga_error_set(err, "out of memory");
+		return NULL;
+	}
+	rep->ops = ops;
+	rep->state = state;
+	return rep;
+}
+
 void ga_reporter_free(struct ga_reporter *rep)
 {
 	if (!rep)

@@ -11,9 +11,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "util/error.h"
-#include "run/runner.h"
 #include "lang/scenario.h"
+#include "report/matrix.h"
+#include "run/runner.h"
+#include "util/error.h"
 
 struct ga_run_summary {
 	size_t pass, fail, skip, error;
@@ -21,10 +22,14 @@ struct ga_run_summary {
 	int signo;              /* the run was interrupted by this signal */
 	size_t servers_started; /* by the cases' set-ups (run/reuse.c) */
 	size_t runs;            /* the cases' runs that were made */
+	const struct ga_matrix *table;  /* borrowed: the server × client
+					 * table, NULL: none; the console
+					 * shows it with several columns */
 };
 
 struct ga_reporter;
 
+/* Each may be NULL: the reporter does nothing then. */
 struct ga_reporter_ops {
 	void (*begin_run)(struct ga_reporter *rep, size_t ncases);
 	void (*begin_case)(struct ga_reporter *rep, size_t index,
@@ -65,7 +70,7 @@ struct ga_jsonl_meta {
 					 * written relative to it */
 	const char *evidence_as;        /* NULL, or what every case's
 					 * "evidence" is (".": a case's own
-					 * folder, cli/casefolder.c) */
+					 * folder, plan/casefolder.c) */
 };
 
 /* JSON Lines, one object per step, case and run (docs/results-jsonl.md,
@@ -83,6 +88,12 @@ struct ga_reporter *ga_report_jsonl_new(const char *path,
 struct ga_reporter *ga_report_jsonl_new_at(int dirfd, const char *name,
 					   const struct ga_jsonl_meta *meta,
 					   struct ga_error *err);
+
+/* A reporter of ops whose state is state (NULL: out of memory already),
+ * owned from now on: destroy frees it, also when this fails.  NULL with
+ * err set when out of memory. */
+struct ga_reporter *ga_reporter_new(const struct ga_reporter_ops *ops,
+				    void *state, struct ga_error *err);
 
 void ga_reporter_free(struct ga_reporter *rep);
 

@@ -2,9 +2,12 @@
  * observed steps for each scenario. */
 #include "report/report.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "report/internal.h"
+#include "report/outputs.h"
 
 static void tap_begin_run(struct ga_reporter *rep, size_t ncases)
 {
@@ -124,3 +127,36 @@ struct ga_reporter *ga_report_tap_new(FILE *out)
 	rep->out = out;
 	return rep;
 }
+
+/* On the console, or (a report's --tap FILE) into a file of its own. */
+static struct ga_reporter *tap_open(const struct ga_output_args *a,
+				    struct ga_error *err)
+{
+	struct ga_reporter *rep;
+	FILE *f = a->console;
+
+	if (a->path) {
+		f = fopen(a->path, "we");
+		if (!f) {
+			ga_error_errno(err, errno, "--tap %s", a->path);
+			return NULL;
+		}
+	}
+	rep = ga_report_tap_new(f);
+	if (!rep) {
+		if (a->path)
+			fclose(f);
+		ga_error_set(err, "out of memory");
+		return NULL;
+	}
+	rep->owns_out = a->path != NULL;
+	return rep;
+}
+
+const struct ga_output ga_output_tap = {
+	.name = "tap",
+	.console = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
+	.file = GA_OUTPUT_REPORT,
+	.help = "also write TAP to FILE",
+	.open = tap_open,
+};

@@ -1,5 +1,5 @@
-/* backends.c - see backends.h: the table of server backends, one row per
- * backend (server/server_NAME.c). */
+/* backends.c - see backends.h: the table of server backends,
+ * GA_SERVER_BACKENDS (server/internal.h). */
 #include "server/backends.h"
 
 #include <stdio.h>
@@ -7,12 +7,17 @@
 
 #include "server/internal.h"
 
+#define GA_SERVER_ROW(name) &ga_server_##name,
 static const struct ga_server_backend_ops *const backends[] = {
-	&ga_server_local,
-	&ga_server_rootfs,
-	&ga_server_docker,
+	GA_SERVER_BACKENDS(GA_SERVER_ROW)
 	NULL,
 };
+#undef GA_SERVER_ROW
+
+const struct ga_server_backend_ops *const *ga_server_backends(void)
+{
+	return backends;
+}
 
 const struct ga_server_backend_ops *ga_server_backend_find(const char *name)
 {

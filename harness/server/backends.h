@@ -12,6 +12,9 @@
 #include "server/server.h"
 #include "util/error.h"
 
+/* The NULL-terminated table, in its order. */
+const struct ga_server_backend_ops *const *ga_server_backends(void);
+
 /* The backend called name ("local", "rootfs", "docker"); NULL when
  * unknown.  Static. */
 const struct ga_server_backend_ops *ga_server_backend_find(const char *name);

@@ -96,9 +96,14 @@ int ga_image_spawn(struct ga_server *srv, const char *server,
 		   const struct ga_spawn_join *join,
 		   const struct ga_spawn_files *files, struct ga_error *err);
 
-/* The backends (server/server_*.c), rows of server/backends.c's table. */
-extern const struct ga_server_backend_ops ga_server_local;
-extern const struct ga_server_backend_ops ga_server_rootfs;
-extern const struct ga_server_backend_ops ga_server_docker;
+/* The backends, one row each, in the order --server tries their
+ * prefixes and --help and doctor list them: ga_server_NAME, defined in
+ * server/server_NAME.c. */
+#define GA_SERVER_BACKENDS(X) X(local) X(rootfs) X(docker)
+
+#define GA_SERVER_DECLARE(name) \
+	extern const struct ga_server_backend_ops ga_server_##name;
+GA_SERVER_BACKENDS(GA_SERVER_DECLARE)
+#undef GA_SERVER_DECLARE
 
 #endif

@@ -29,6 +29,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <mysql.h>
@@ -36,6 +37,7 @@
 #include "lab/memcg.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
+#include "util/checklist.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 
@@ -82,6 +84,12 @@ struct ga_server_backend_ops {
 	 * ("rootfs:DIR").  One row of server/backends.c's table each. */
 	const char *prefix;
 	const char *usage;
+	/* What --help says of it, after its usage ("the host's mariadbd
+	 * (default)"), "\n" between lines; and, for a backend with
+	 * parse_name, the usage and words of those names ("NAME"). */
+	const char *help;
+	const char *names_usage;
+	const char *names_help;
 	/* Reads what follows the prefix into arg (it becomes
 	 * ga_server_options.arg).  Returns 0, 1 when rest is no argument of
 	 * this backend (the --server value is then unknown), or -1 with err
@@ -121,6 +129,17 @@ struct ga_server_backend_ops {
 	/* Removes what create made outside srv->dir (the caller removes
 	 * srv->dir).  The process is gone by then. */
 	void (*destroy)(struct ga_server *srv);
+	/* "goneaway doctor": what the backend needs on this machine, one
+	 * line each (o: the --mariadbd and --install-db given; as_root:
+	 * goneaway runs as root).  Required lines are what the shipped
+	 * scenarios need; NULL: nothing to check. */
+	void (*doctor)(const struct ga_server_options *o, bool as_root,
+		       struct ga_checklist *c);
+	/* "goneaway sweep": removes what runs that are gone left outside
+	 * their run directories (a container), those for which alive(run
+	 * directory) is false, and says on out what it removed; NULL:
+	 * nothing to sweep. */
+	void (*sweep)(bool (*alive)(const char *run), FILE *out);
 };
 
 struct ga_server_backend {

@@ -63,6 +63,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -595,10 +596,139 @@ static int docker_parse(const char *rest, char *arg, size_t len,
 	return 0;
 }
 
+/* True for an image name that looks like a MySQL or MariaDB server's:
+ * goneaway's own, or a repository whose last part names one. */
+static bool server_image(const char *repo)
+{
+	const char *last = strrchr(repo, '/');
+
+	if (strncmp(repo, "goneaway/", 9) == 0)
+		return true;
+	last = last ? last + 1 : repo;
+	return strstr(last, "mysql") || strstr(last, "mariadb") ||
+	       strstr(last, "percona");
+}
+
+/* The Docker engine (optional: only --server docker:IMAGE needs it) and
+ * the images it has that --server docker:IMAGE can use.  They are listed,
+ * not started. */
+static void check_docker(struct ga_checklist *c)
+{
+	const char *args[] = { "images", "--format",
+			       "{{.Repository}}:{{.Tag}}\t{{.ID}}\t"
+			       "{{.Size}}", NULL };
+	char version[64], label[96], *list, *row, *save = NULL, *tab, *size;
+	struct ga_docker dk;
+	struct ga_error err;
+	size_t len = 1 << 16;
+	int n = 0;
+
+	if (ga_docker_find(&dk, getenv("PATH"), getenv("DOCKER_HOST"), &err)) {
+		ga_check_line(c, false, false, "docker", "%s; --server docker:IMAGE "
+			      "needs one", err.msg);
+		return;
+	}
+	if (ga_docker_ping(&dk, version, sizeof(version), &err)) {
+		ga_check_line(c, false, false, "docker", "%s", err.msg);
+		return;
+	}
+	ga_check_line(c, true, false, "docker", "engine %s at %s%s (client %s)",
+		      version, dk.host, dk.host_from_env ? " (DOCKER_HOST)" : "",
+		      dk.cli);
+	list = malloc(len);
+	if (!list || ga_docker_run(&dk, args, list, len, GA_DOCKER_TIMEOUT_MS,
+				   &err)) {
+		ga_check_line(c, false, false, "docker images", "%s", list ? err.msg :
+			      "out of memory");
+		free(list);
+		return;
+	}
+	for (row = strtok_r(list, "\n", &save); row;
+	     row = strtok_r(NULL, "\n", &save)) {
+		tab = strchr(row, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		if (!server_image(row) || strstr(row, "<none>"))
+			continue;
+		size = strchr(tab + 1, '\t');
+		if (size)
+			*size++ = '\0';
+		snprintf(label, sizeof(label), "image %s", row);
+		ga_check_line(c, true, false, label, "id %s, %s: --server docker:%s",
+			      tab + 1, size ? size : "?", row);
+		n++;
+	}
+	if (n == 0)
+		ga_check_line(c, false, false, "docker images", "none of MySQL or "
+			      "MariaDB (sh ci/build-server-images.sh makes "
+			      "goneaway/mysql:9.7 and goneaway/mariadb:11.8 from the "
+			      "server roots; or docker pull mysql:8.4)");
+	free(list);
+}
+
+/* Podman, only when it is there: goneaway does not use it. */
+static void check_podman(struct ga_checklist *c)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char prog[PATH_MAX];
+
+	for (p = path ? path : ""; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		if (end == p || p[0] != '/')
+			continue;
+		snprintf(prog, sizeof(prog), "%.*s/podman", (int)(end - p), p);
+		if (access(prog, X_OK) == 0) {
+			ga_check_line(c, false, false, "podman", "%s is there, but "
+				      "goneaway runs containers with Docker only", prog);
+			return;
+		}
+	}
+}
+
+/* sweep: the containers of runs that are gone, when a Docker engine
+ * answers (none: nothing to say; the backend is optional). */
+static void docker_sweep(bool (*alive)(const char *run), FILE *out)
+{
+	struct ga_docker d;
+	struct ga_error err;
+	char version[64];
+	int n = 0;
+
+	if (ga_docker_find(&d, getenv("PATH"), getenv("DOCKER_HOST"), &err) ||
+	    ga_docker_ping(&d, version, sizeof(version), &err))
+		return;
+	if (ga_docker_sweep(&d, alive, &n, &err)) {
+		fprintf(stderr, "goneaway: sweep: %s\n", err.msg);
+		return;
+	}
+	fprintf(out, "removed %d container%s of ended runs from the Docker "
+		"engine at %s\n", n, n == 1 ? "" : "s", d.host);
+}
+
+/* doctor: the engine (optional: only --server docker:IMAGE needs it) and
+ * the images it has that --server docker:IMAGE can use, listed, not
+ * started; Podman, which goneaway does not use, when it is there. */
+static void docker_doctor(const struct ga_server_options *o, bool as_root,
+			  struct ga_checklist *c)
+{
+	(void)o;
+	(void)as_root;
+	check_docker(c);
+	check_podman(c);
+}
+
 const struct ga_server_backend_ops ga_server_docker = {
 	.name = "docker",
 	.prefix = "docker:",
 	.usage = "docker:IMAGE",
+	.help = "the server of a MySQL or MariaDB\n"
+		"image (mysql:8.4, mariadb:11.4, or\n"
+		"goneaway/mysql:9.7 from\n"
+		"ci/build-server-images.sh) in a\n"
+		"container per scenario; the engine\n"
+		"is DOCKER_HOST's, else\n"
+		"/var/run/docker.sock",
 	.parse = docker_parse,
 	.prepare = docker_prepare,
 	.release = docker_release,
@@ -608,4 +738,6 @@ const struct ga_server_backend_ops ga_server_docker = {
 	.reap = docker_reap,
 	.lab_resolver = false,
 	.destroy = docker_destroy,
+	.doctor = docker_doctor,
+	.sweep = docker_sweep,
 };

@@ -10,6 +10,7 @@
 #include "server/internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,10 +174,71 @@ static void local_reap(struct ga_server *srv, int *status)
 		*status = -1;
 }
 
+#define VERSION_TIMEOUT_MS 10000
+
+/* The first line "mariadbd --version" prints, into buf. */
+static int binary_version(const char *path, char *buf, size_t len,
+			  struct ga_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[PATH_MAX];
+	const char *argv[] = { path, "--version", NULL };
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	char *text = NULL, *nl;
+	int fd, rc;
+
+	snprintf(tmpl, sizeof(tmpl), "%s/goneaway-doctor-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "mkstemp");
+	close(fd);
+	o.output_path = tmpl;
+	rc = ga_spawn_run(&o, NULL, VERSION_TIMEOUT_MS, err);
+	if (rc == 0)
+		rc = ga_file_read(tmpl, 1 << 16, &text, NULL, err);
+	unlink(tmpl);
+	if (rc)
+		return -1;
+	nl = strchr(text, '\n');
+	if (nl)
+		*nl = '\0';
+	snprintf(buf, len, "%s", text);
+	free(text);
+	return 0;
+}
+
+/* doctor: the host's mariadbd and mariadb-install-db, which the shipped
+ * scenarios need (the default --server). */
+static void local_doctor(const struct ga_server_options *o, bool as_root,
+			 struct ga_checklist *c)
+{
+	char version[256];
+	struct ga_error err;
+
+	(void)as_root;
+	if (access(o->mariadbd, X_OK) != 0) {
+		ga_check_line(c, false, true, "mariadbd", "not at %s (install "
+			      "mariadb-server, or pass --mariadbd PATH)", o->mariadbd);
+	} else if (binary_version(o->mariadbd, version, sizeof(version),
+				  &err)) {
+		ga_check_line(c, false, true, "mariadbd", "%s", err.msg);
+	} else {
+		ga_check_line(c, true, true, "mariadbd", "%s", version);
+	}
+	if (access(o->install_db, X_OK) != 0)
+		ga_check_line(c, false, true, "mariadb-install-db", "not at %s (install "
+			      "mariadb-server)", o->install_db);
+	else
+		ga_check_line(c, true, true, "mariadb-install-db", "%s", o->install_db);
+}
+
+
 const struct ga_server_backend_ops ga_server_local = {
 	.name = "local",
 	.prefix = "local",
 	.usage = "local",
+	.help = "the host's mariadbd (default)",
 	.prepare = local_prepare,
 	.release = NULL,
 	.create = local_create,
@@ -185,4 +247,5 @@ const struct ga_server_backend_ops ga_server_local = {
 	.reap = local_reap,
 	.lab_resolver = true,
 	.destroy = NULL,
+	.doctor = local_doctor,
 };

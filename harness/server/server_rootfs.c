@@ -16,6 +16,7 @@
  */
 #include "server/internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,10 +205,61 @@ static int rootfs_parse_name(const char *name, const char *roots_dir,
 	return 1;
 }
 
+/* The roots "--server NAME" can use, each run once (--version, chrooted):
+ * it can run here if that works.  Optional: only "--server NAME" needs
+ * them. */
+static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
+			  struct ga_checklist *c)
+{
+	char names[32][GA_ROOT_NAME_MAX], label[GA_ROOT_NAME_MAX + 8];
+	char dir[PATH_MAX], how[256];
+	const char *tmp = getenv("TMPDIR");
+	struct ga_error err;
+	struct ga_root root;
+	size_t n, i;
+
+	(void)o;
+	n = ga_root_list(GA_ROOTS_DIR, names, sizeof(names) / sizeof(names[0]));
+	if (n == 0) {
+		ga_check_line(c, false, false, "server roots", "none in %s (build one: "
+			      "sudo sh ci/build-server-root.sh mysql-9.7 %s/mysql-9.7)",
+			      GA_ROOTS_DIR, GA_ROOTS_DIR);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(label, sizeof(label), "root %s", names[i]);
+		snprintf(dir, sizeof(dir), "%s/%s", GA_ROOTS_DIR, names[i]);
+		if (ga_root_detect(dir, &root, &err)) {
+			ga_check_line(c, false, false, label, "%s", err.msg);
+		} else if (!is_root) {
+			ga_check_line(c, false, false, label, "%s: cannot be entered "
+				      "without root (chroot, mounts)", root.server);
+		} else if (ga_root_probe(&root, tmp && *tmp ? tmp : "/tmp",
+					 NULL, how, sizeof(how), &err)) {
+			ga_check_line(c, false, false, label, "%s", err.msg);
+		} else {
+			ga_check_line(c, true, false, label, "%s%s runs: --server %s",
+				      strstr(root.version, "MariaDB") ? "" :
+				      root.flavour == GA_FLAVOUR_MYSQL ? "MySQL " :
+				      "MariaDB ", root.version, names[i]);
+		}
+	}
+}
+
+
 const struct ga_server_backend_ops ga_server_rootfs = {
 	.name = "rootfs",
 	.prefix = "rootfs:",
 	.usage = "rootfs:DIR",
+	.help = "the MySQL or MariaDB server in the\n"
+		"root filesystem DIR (a Debian root\n"
+		"or an image's files), chrooted;\n"
+		"the root is never written to",
+	.names_usage = "NAME",
+	.names_help = "the root " GA_ROOTS_DIR "/NAME,\n"
+		      "as ci/build-server-root.sh makes\n"
+		      "them: mysql-9.7, mariadb-11.8,\n"
+		      "mariadb-10.5 (doctor lists them)",
 	.parse = rootfs_parse,
 	.parse_name = rootfs_parse_name,
 	.prepare = rootfs_prepare,
@@ -218,4 +270,5 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 	.reap = rootfs_reap,
 	.lab_resolver = true,
 	.destroy = NULL,        /* the mounts died with the server's namespace */
+	.doctor = rootfs_doctor,
 };

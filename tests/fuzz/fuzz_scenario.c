@@ -2,13 +2,18 @@
  * reads them: the text parsed, the diagnostics printed (escaped), the
  * scenario freed.  Inputs longer than a scenario may be (1 MiB) or with
  * a NUL byte are refused by ga_parse_file() before the parser sees
- * them, so they are left out here too. */
+ * them, so they are left out here too.  The parser knows the fault
+ * kinds and the proxies goneaway hands it (cli/main.c). */
 #include <string.h>
 
+#include "faults/fault.h"
 #include "fuzz.h"
 #include "lang/diag.h"
+#include "lang/faultkind.h"
 #include "lang/parse.h"
+#include "lang/proxynames.h"
 #include "lang/scenario.h"
+#include "proxy/proxy.h"
 
 #define SCENARIO_MAX (1024 * 1024)
 
@@ -20,6 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text;
 	int rc;
 
+	ga_fault_kinds_use(ga_fault_table());
+	ga_proxy_names_use(ga_proxy_kind_names());
 	if (size > SCENARIO_MAX || memchr(data, '\0', size))
 		return 0;
 	text = malloc(size + 1);

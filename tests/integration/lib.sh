@@ -148,6 +148,29 @@ new_leftovers() {
 	cat "$2.new" && test ! -s "$2.new"
 }
 
+# Is a client driver installed here?  The one answer is the driver's own:
+# "goneaway drivers NAME" starts it as --client NAME would, and its
+# greeting (docs/driver-protocol.md) says its runtime and connector are
+# there; its stderr says why not.  The names are drivers/drivers.list's.
+#
+# driver_installed NAME: succeeds when NAME greets; else prints why and
+# fails.
+driver_installed() {
+	if "$GONEAWAY" drivers "$1" > "$SCRATCH/.driver-$1" 2>&1; then
+		rm -f "$SCRATCH/.driver-$1"
+		return 0
+	fi
+	sed 's/^  missing  *[^ ]*  *//' "$SCRATCH/.driver-$1" | cut -c1-300
+	rm -f "$SCRATCH/.driver-$1"
+	return 1
+}
+
+# drivers_installed: the NAMEs of drivers/drivers.list that greet here,
+# in its order, one per line.
+drivers_installed() {
+	"$GONEAWAY" drivers 2>/dev/null | sed -n 's/^  ok  *\([^ ]*\) .*/\1/p'
+}
+
 # Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.
 # gw_line FILE N TEXT: the number of the Nth line of FILE that begins
 # with TEXT (a scenario's step, named by what it is rather than by a

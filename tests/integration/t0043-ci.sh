@@ -24,8 +24,12 @@ have_yaml() { "$PY" -c 'import yaml' 2>/dev/null; }
 
 # ---- ci/run-goneaway.sh: what it passes to goneaway --------------------------
 
-# A checkout whose "goneaway" prints its arguments, one per line in <>.
-mkdir -p "$SCRATCH/fake"
+# A checkout whose "goneaway" prints its arguments, one per line in <>,
+# with the drivers' table (what a client's toolchain is:
+# drivers/install-deps.sh --of NAME).
+mkdir -p "$SCRATCH/fake/drivers"
+cp "$TOP/drivers/drivers.list" "$TOP/drivers/install-deps.sh" \
+	"$SCRATCH/fake/drivers/"
 cat > "$SCRATCH/fake/goneaway" <<'EOF'
 #!/bin/sh
 for a in "$@"; do printf '<%s>\n' "$a"; done

@@ -123,27 +123,26 @@ test_expect_success 'php-pdo knows its thread id: KILL scenarios run (were ERROR
 		"$TOP/scenarios/kill-idle.gw" "$TOP/scenarios/txn-rolled-back.gw"
 '
 
-# driver_case NAME CHECK SCENARIO WHAT: SCENARIO PASSes with driver NAME,
-# when CHECK (a command) says the driver's packages are installed
+# driver_case NAME SCENARIO WHAT: SCENARIO PASSes with driver NAME, when
+# it is installed here (lib.sh: driver_installed)
 driver_case() {
-	if eval "$2" > /dev/null 2>&1; then
-		test_expect_success "$1: $4" "
+	if why=$(driver_installed "$1"); then
+		test_expect_success "$1: $3" "
 			\"\$GONEAWAY\" run --strict --no-results --color never \
-				--client $1 '$TOP/scenarios/$3.gw'
+				--client $1 '$TOP/scenarios/$2.gw'
 		"
 	else
-		test_skip "$1: $4" "the $1 driver's packages are not installed"
+		test_skip "$1: $3" "the $1 driver is not installed: $why"
 	fi
 }
-driver_case perl "perl -MDBD::MariaDB -e 1" packet-too-large-client \
+driver_case perl packet-too-large-client \
 	"max_allowed_packet is set before connecting (the 2 MiB row was read)"
-driver_case mysql2 "test -d '$TOP/drivers/node/node_modules/mysql2'" \
-	net-write-timeout "a lost stream is answered (fetch hung)"
-driver_case java "command -v java && test -f /usr/share/java/mariadb-java-client.jar" \
-	firewall-reject-connect "a refused connect has errno 0 (was -1: 4294967295)"
-driver_case connector-cpp "test -x '$TOP/drivers/cpp/goneaway-driver-cpp'" \
-	forked-connection-close "the child's close ends the session (close() alone left it open)"
-driver_case perl-dbd-mysql "perl -MDBD::mysql -e 1" stream-ends-early \
+driver_case mysql2 net-write-timeout "a lost stream is answered (fetch hung)"
+driver_case java firewall-reject-connect \
+	"a refused connect has errno 0 (was -1: 4294967295)"
+driver_case connector-cpp forked-connection-close \
+	"the child's close ends the session (close() alone left it open)"
+driver_case perl-dbd-mysql stream-ends-early \
 	"DBD::mysql streams with mysql_use_result (DBD::MariaDB 1.22 cannot)"
 
 # A driver that says something on its standard error: goneaway keeps it

@@ -74,38 +74,12 @@ test_expect_success 'a driver option the built-in client does not take skips its
 	grep -q "partly skipped: 2 of 4 steps .*connection .odd. (line 10): the builtin driver cannot do .connect.: no driver option .goneaway_no_such_option. (known: MYSQL_OPT_COMPRESS" out-unknown
 '
 
-# installed NAME: succeeds when NAME's runtime and connector are here
-# node_loads MODULE: node is there and loads MODULE from drivers/node (a
-# connector may need a newer Node.js than the machine's: mariadb 3.5
-# needs 20, Debian 12 has 18)
-node_loads() {
-	command -v node > /dev/null && test -d "$TOP/drivers/node/node_modules/$1" &&
-	(cd "$TOP/drivers/node" && node -e "require(\"$1\")") > /dev/null 2>&1
-}
-
-installed() {
-	case $1 in
-	pymysql) /usr/bin/python3 -c "import pymysql" 2>/dev/null ;;
-	mysqlclient) /usr/bin/python3 -c "import MySQLdb" 2>/dev/null ;;
-	aiomysql) /usr/bin/python3 -c "import aiomysql" 2>/dev/null ;;
-	php-mysqli) php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null ;;
-	php-pdo) php -r 'exit(extension_loaded("pdo_mysql") ? 0 : 1);' 2>/dev/null ;;
-	mysql2) node_loads mysql2 ;;
-	mariadb-node) node_loads mariadb ;;
-	mysqljs) node_loads mysql ;;
-	go) test -x "$TOP/drivers/go/goneaway-driver-go" ;;
-	perl) perl -MDBD::MariaDB -e 1 2>/dev/null ;;
-	perl-dbd-mysql) perl -MDBD::mysql -e 1 2>/dev/null ;;
-	ruby-mysql2) /usr/bin/ruby -rmysql2 -e 1 2>/dev/null ;;
-	connector-cpp) test -x "$TOP/drivers/cpp/goneaway-driver-cpp" ;;
-	java) command -v java > /dev/null && test -f /usr/share/java/mariadb-java-client.jar ;;
-	*) false ;;
-	esac
-}
+# every driver installed here (lib.sh) but the C drivers, which run
+# inside a server root (drivers/c: t0097 and t0025 run them)
 clients=
-for d in pymysql mysqlclient aiomysql php-mysqli php-pdo mysql2 mariadb-node mysqljs go \
-	perl perl-dbd-mysql ruby-mysql2 connector-cpp java; do
-	installed $d && clients="$clients --client $d"
+for d in $(drivers_installed); do
+	grep -q "^$d  *c/run-in-root " "$TOP/drivers/drivers.list" ||
+		clients="$clients --client $d"
 done
 
 if test -n "$clients"; then
@@ -125,14 +99,14 @@ fi
 test_expect_success '--client NAME@VERSION: a malformed one, and a driver that cannot choose its version' '
 	"$GONEAWAY" run --no-results --client "mysql2@x" "$DATA/builtin.gw" > out-v1 2>&1;
 	test $? -eq 2 && grep -q "write NAME@VERSION, e.g. mysql2@3.9.0" out-v1 &&
-	if installed pymysql; then
+	if driver_installed pymysql > /dev/null; then
 		"$GONEAWAY" run --no-results --client "pymysql@9.9.9" "$DATA/builtin.gw" > out-v2 2>&1;
 		test $? -eq 2 && cat out-v2 &&
 		grep -q "greets with PyMySQL .* (version [0-9.]*), not 9.9.9: it cannot run another version of its connector" out-v2
 	fi
 '
 
-if installed mysql2; then
+if driver_installed mysql2 > /dev/null; then
 	test_expect_success '--client mysql2@VERSION not installed says how to install it' '
 		"$GONEAWAY" run --no-results --client "mysql2@0.0.1" "$DATA/builtin.gw" > out-v3 2>&1;
 		test $? -eq 2 && cat out-v3 &&

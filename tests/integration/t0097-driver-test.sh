@@ -129,65 +129,6 @@ test_expect_success 'the conformance scenarios use every client step and option'
 	test -z "$missing"
 '
 
-# installed NAME: prints why NAME cannot run here and fails, or succeeds
-roots=${GA_ROOTS:-/var/cache/goneaway/roots}
-cdrivers=$(dirname "$roots")/drivers
-installed() {
-	case $1 in
-	pymysql) /usr/bin/python3 -c "import pymysql" 2>/dev/null ||
-		{ echo "no python3-pymysql"; return 1; } ;;
-	mysqlclient) /usr/bin/python3 -c "import MySQLdb" 2>/dev/null ||
-		{ echo "no python3-mysqldb"; return 1; } ;;
-	aiomysql) /usr/bin/python3 -c "import aiomysql" 2>/dev/null ||
-		{ echo "no python3-aiomysql"; return 1; } ;;
-	php-mysqli) php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null ||
-		{ echo "no php-cli with php-mysql (mysqli)"; return 1; } ;;
-	php-pdo) php -r 'exit(extension_loaded("pdo_mysql") ? 0 : 1);' 2>/dev/null ||
-		{ echo "no php-cli with php-mysql (pdo_mysql)"; return 1; } ;;
-	mysql2|mariadb-node|mysqljs)
-		m=$1; test "$m" = mariadb-node && m=mariadb
-		test "$m" = mysqljs && m=mysql
-		command -v node > /dev/null && test -d "$DRIVERS/node/node_modules/$m" ||
-			{ echo "no node or no $m in drivers/node (drivers/install-deps.sh node)"; return 1; }
-		# a connector may need a newer Node.js than the machine's
-		# (mariadb 3.5 needs 20; Debian 12 has 18)
-		(cd "$DRIVERS/node" && node -e "require(\"$m\")") > "$SCRATCH/node-$m.err" 2>&1 ||
-			{ echo "node cannot load $m: $(tail -n 1 "$SCRATCH/node-$m.err")"; return 1; } ;;
-	go) test -x "$DRIVERS/go/goneaway-driver-go" ||
-		{ echo "drivers/go is not built (drivers/install-deps.sh go)"; return 1; } ;;
-	perl) perl -MDBD::MariaDB -e 1 2>/dev/null ||
-		{ echo "no libdbd-mariadb-perl"; return 1; } ;;
-	perl-dbd-mysql) perl -MDBD::mysql -e 1 2>/dev/null ||
-		{ echo "no libdbd-mysql-perl"; return 1; } ;;
-	ruby-mysql2) /usr/bin/ruby -rmysql2 -e 1 2>/dev/null ||
-		{ echo "no ruby-mysql2"; return 1; } ;;
-	connector-cpp) test -x "$DRIVERS/cpp/goneaway-driver-cpp" ||
-		{ echo "drivers/cpp is not built (drivers/install-deps.sh connector-cpp)"; return 1; } ;;
-	sqlalchemy) /usr/bin/python3 -c "import pymysql, sqlalchemy" 2>/dev/null ||
-		{ echo "no python3-sqlalchemy or python3-pymysql"; return 1; } ;;
-	go-pool) test -x "$DRIVERS/go/goneaway-driver-go" ||
-		{ echo "drivers/go is not built (drivers/install-deps.sh go)"; return 1; } ;;
-	mysqljs-pool) command -v node > /dev/null && test -d "$DRIVERS/node/node_modules/mysql" ||
-		{ echo "no node or no mysql in drivers/node (drivers/install-deps.sh node)"; return 1; } ;;
-	doctrine) php -r 'exit(extension_loaded("pdo_mysql") && stream_resolve_include_path("Doctrine/DBAL/autoload.php") ? 0 : 1);' 2>/dev/null ||
-		{ echo "no php-cli with pdo_mysql, or no php-doctrine-dbal"; return 1; } ;;
-	hikaricp) command -v java > /dev/null &&
-		test -f /usr/share/java/mariadb-java-client.jar &&
-		test -f /usr/share/java/HikariCP.jar && test -f /usr/share/java/slf4j-jdk14.jar ||
-		{ echo "no JDK, libmariadb-java or libhikaricp-java"; return 1; } ;;
-	java) command -v java > /dev/null &&
-		test -f /usr/share/java/mariadb-java-client.jar ||
-		{ echo "no JDK or no libmariadb-java"; return 1; } ;;
-	libmysqlclient-9.7) test -x "$cdrivers/c-mysql-9.7/gw-c-driver" &&
-		test -x "$roots/mysql-9.7/usr/sbin/mysqld" ||
-		{ echo "no mysql-9.7 root or C driver (make roots)"; return 1; } ;;
-	libmariadb-3.4) test -x "$cdrivers/c-mariadb-11.8/gw-c-driver" ||
-		{ echo "no mariadb-11.8 C driver (make roots)"; return 1; } ;;
-	*) echo "t0097 does not know how to tell whether $1 is installed"
-	   return 1 ;;
-	esac
-}
-
 # Oracle's 9.7 client cannot log in to MariaDB (drivers/README.md)
 server_for() {
 	case $1 in libmysqlclient-9.7) echo mysql-9.7 ;; *) echo local ;; esac
@@ -198,7 +139,7 @@ mkdir -p "$SCRATCH/dt"
 running=0
 start=$(date +%s)
 while read name cmd; do
-	installed "$name" > "$SCRATCH/dt/$name.why" || continue
+	driver_installed "$name" > "$SCRATCH/dt/$name.why" || continue
 	(
 		s=$(date +%s)
 		"$GONEAWAY" driver-test --server "$(server_for "$name")" "$name" \

@@ -1,10 +1,10 @@
 /* check_allow.c - --allow-skip KIND[:SCENARIO][@CLIENT] rules: parsed,
- * refused with a reason, and which SKIPs they cover (cli/allow.c). */
+ * refused with a reason, and which SKIPs they cover (plan/allow.c). */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/internal.h"
+#include "plan/allow.h"
 #include "run/runner.h"
 #include "suites.h"
 
@@ -28,11 +28,11 @@ static const struct {
 
 START_TEST(test_good_rules)
 {
-	struct cli_allow al;
+	struct ga_allow al;
 	struct ga_error err;
 
 	memset(&al, 0, sizeof(al));
-	ck_assert_msg(cli_allow_add(&al, good[_i].rule, &err) == 0, "%s: %s",
+	ck_assert_msg(ga_allow_add(&al, good[_i].rule, &err) == 0, "%s: %s",
 		      good[_i].rule, err.msg);
 	ck_assert_uint_eq(al.n, 1);
 	ck_assert_int_eq(al.rule[0].kind, good[_i].kind);
@@ -64,12 +64,12 @@ static const struct {
 
 START_TEST(test_bad_rules)
 {
-	struct cli_allow al;
+	struct ga_allow al;
 	struct ga_error err;
 
 	memset(&al, 0, sizeof(al));
 	err.msg[0] = '\0';
-	ck_assert_msg(cli_allow_add(&al, bad[_i].rule, &err) == -1,
+	ck_assert_msg(ga_allow_add(&al, bad[_i].rule, &err) == -1,
 		      "'%s' was taken", bad[_i].rule);
 	ck_assert_msg(strstr(err.msg, bad[_i].msg) != NULL,
 		      "'%s': \"%s\" lacks \"%s\"", bad[_i].rule, err.msg,
@@ -80,7 +80,7 @@ END_TEST
 
 START_TEST(test_limits)
 {
-	static struct cli_allow al;
+	static struct ga_allow al;
 	struct ga_error err;
 	char rule[512];
 	int i;
@@ -90,38 +90,38 @@ START_TEST(test_limits)
 	memset(rule, 'x', sizeof(rule));
 	memcpy(rule, "driver:", 7);
 	rule[7 + 255] = '\0';
-	ck_assert_int_eq(cli_allow_add(&al, rule, &err), 0);
+	ck_assert_int_eq(ga_allow_add(&al, rule, &err), 0);
 	rule[7 + 255] = 'x';
 	rule[7 + 256] = '\0';
-	ck_assert_int_eq(cli_allow_add(&al, rule, &err), -1);
+	ck_assert_int_eq(ga_allow_add(&al, rule, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "longer than 255 bytes"));
 	/* a client name of 128 bytes does not fit */
 	memset(rule, 'c', sizeof(rule));
 	memcpy(rule, "driver@", 7);
 	rule[7 + 128] = '\0';
-	ck_assert_int_eq(cli_allow_add(&al, rule, &err), -1);
+	ck_assert_int_eq(ga_allow_add(&al, rule, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "longer than 127 bytes"));
-	/* at most CLI_ALLOW_MAX rules */
+	/* at most GA_ALLOW_MAX rules */
 	memset(&al, 0, sizeof(al));
-	for (i = 0; i < CLI_ALLOW_MAX; i++)
-		ck_assert_int_eq(cli_allow_add(&al, "netem", &err), 0);
-	ck_assert_int_eq(cli_allow_add(&al, "netem", &err), -1);
+	for (i = 0; i < GA_ALLOW_MAX; i++)
+		ck_assert_int_eq(ga_allow_add(&al, "netem", &err), 0);
+	ck_assert_int_eq(ga_allow_add(&al, "netem", &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "at most 64 rules"));
-	ck_assert_uint_eq(al.n, CLI_ALLOW_MAX);
+	ck_assert_uint_eq(al.n, GA_ALLOW_MAX);
 }
 END_TEST
 
 static bool covers(const char *const *rules, int kind, const char *scenario,
 		   const char *label, const char *client, const char *clabel)
 {
-	struct cli_allow al;
+	struct ga_allow al;
 	struct ga_error err;
 
 	memset(&al, 0, sizeof(al));
 	for (; *rules; rules++)
-		ck_assert_msg(cli_allow_add(&al, *rules, &err) == 0, "%s: %s",
+		ck_assert_msg(ga_allow_add(&al, *rules, &err) == 0, "%s: %s",
 			      *rules, err.msg);
-	return cli_allow_covers(&al, kind, scenario, label, client, clabel);
+	return ga_allow_covers(&al, kind, scenario, label, client, clabel);
 }
 
 #define RULES(...) ((const char *const[]){ __VA_ARGS__, NULL })

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 
 #include "faults/fault.h"
+#include "lang/proxynames.h"
+#include "proxy/proxy.h"
 #include "needs.h"
 #include "suites.h"
 
@@ -31,49 +33,14 @@ int main(void)
 	int failed;
 
 	ga_fault_kinds_use(ga_fault_table());
+	ga_proxy_names_use(ga_proxy_kind_names());
 	unit_needs_init(&needs, stdout);
-	sr = srunner_create(make_units_suite());
-	srunner_add_suite(sr, make_json_suite());
-	srunner_add_suite(sr, make_protocol_suite());
-	srunner_add_suite(sr, make_errnames_suite());
-	srunner_add_suite(sr, make_parse_suite());
-	srunner_add_suite(sr, make_parse_steps_suite());
-	srunner_add_suite(sr, make_parse_pool_suite());
-	srunner_add_suite(sr, make_expand_suite());
-	srunner_add_suite(sr, make_expect_suite());
-	srunner_add_suite(sr, make_lab_suite(&needs));
-	srunner_add_suite(sr, make_report_suite());
-	srunner_add_suite(sr, make_results_suite());
-	srunner_add_suite(sr, make_fault_firewall_suite(&needs));
-	srunner_add_suite(sr, make_fault_point_suite(&needs));
-	srunner_add_suite(sr, make_proxy_suite(&needs));
-	srunner_add_suite(sr, make_fault_qdisc_suite(&needs));
-	srunner_add_suite(sr, make_netem_suite(&needs));
-	srunner_add_suite(sr, make_fault_stack_suite(&needs));
-	srunner_add_suite(sr, make_client_suite(&needs));
-	srunner_add_suite(sr, make_run_suite());
-	srunner_add_suite(sr, make_fsutil_suite(&needs));
-	srunner_add_suite(sr, make_spawn_suite(&needs));
-	srunner_add_suite(sr, make_rundir_suite(&needs));
-	srunner_add_suite(sr, make_memcg_suite(&needs));
-	srunner_add_suite(sr, make_ownmark_suite());
-	srunner_add_suite(sr, make_template_suite());
-	srunner_add_suite(sr, make_machine_suite());
-	srunner_add_suite(sr, make_fault_args_suite());
-	srunner_add_suite(sr, make_rootfs_suite());
-	srunner_add_suite(sr, make_docker_suite());
-	srunner_add_suite(sr, make_select_suite());
-	srunner_add_suite(sr, make_pool_suite());
-	srunner_add_suite(sr, make_matrix_html_suite());
-	srunner_add_suite(sr, make_allow_suite());
-	srunner_add_suite(sr, make_expectations_suite());
-	srunner_add_suite(sr, make_record_suite());
-	srunner_add_suite(sr, make_bundle_suite());
-	srunner_add_suite(sr, make_trust_suite());
-	srunner_add_suite(sr, make_capture_suite(&needs));
-	srunner_add_suite(sr, make_session_suite());
-	srunner_add_suite(sr, make_reuse_suite());
-	srunner_add_suite(sr, make_schedule_suite());
+#define ADD(name) srunner_add_suite(sr, make_##name##_suite());
+#define ADD_NEEDS(name) srunner_add_suite(sr, make_##name##_suite(&needs));
+	sr = srunner_create(NULL);
+	GA_UNIT_SUITES(ADD, ADD_NEEDS)
+#undef ADD
+#undef ADD_NEEDS
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -515,19 +515,19 @@ static const struct {
 	bool exact;
 } diag_cases[] = {
 	/* fault: name and kind */
+	/* (the "known:" lists: test_fault_kinds_named) */
 	{ HEAD "fault wall firewal drop\n", 4, 12,
-	  "unknown fault kind 'firewal'; did you mean 'firewall'? (known: "
-	  "firewall, tbf, netem, pause, point)", .exact = true },
+	  "unknown fault kind 'firewal'; did you mean 'firewall'? (known: ",
+	  .exact = false },
 	{ HEAD "fault wall pase\n", 4, 12,
-	  "unknown fault kind 'pase'; did you mean 'pause'? (known: "
-	  "firewall, tbf, netem, pause, point)", .exact = true },
+	  "unknown fault kind 'pase'; did you mean 'pause'? (known: ",
+	  .exact = false },
 	{ HEAD "fault f pause now\n", 4, 15, "pause: 'pause' takes no "
 	  "arguments, found 'now' (usage: pause)", .exact = true },
 	{ HEAD "fault f pause \tnow  # later\n", 4, 16, "pause: 'pause' "
 	  "takes no arguments, found 'now' (usage: pause)", .exact = true },
 	{ HEAD "fault wall iptables drop\n", 4, 12,
-	  "unknown fault kind 'iptables' (known: firewall, tbf, netem, "
-	  "pause, point)", .exact = true },
+	  "unknown fault kind 'iptables' (known: ", .exact = false },
 	{ HEAD "fault\n", 4, 1, "'fault' needs a name, a kind and its "
 	  "arguments", .exact = false },
 	{ HEAD "fault 1x pause\n", 4, 7, "invalid fault name '1x'", .exact = false },
@@ -535,7 +535,7 @@ static const struct {
 	{ HEAD "fault abcdefghijklmnopqrstuvwxyz012345 pause\n", 4, 7,
 	  "at most 31 characters", .exact = false },
 	{ HEAD "fault wall   # no kind\n", 4, 7,
-	  "'fault wall' needs a kind (firewall, tbf, netem, pause or point)", .exact = false },
+	  "'fault wall' needs a kind (", .exact = false },
 	/* fault: the kind's own parse (column inside the arguments) */
 	{ HEAD "fault wall firewall dorp\n", 4, 21,
 	  "firewall: expected drop or reject, found 'dorp'; did you mean "
@@ -914,6 +914,37 @@ START_TEST(test_diagnostic)
 		    diag_cases[_i].msg);
 	if (diag_cases[_i].exact)
 		ck_assert_str_eq(d.items[0].msg, diag_cases[_i].msg);
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* The kinds a fault line's diagnostics name are the table's
+ * (faults/fault.c, handed to the parser), every one, in its order. */
+START_TEST(test_fault_kinds_named)
+{
+	const struct ga_fault_kind *const *k = ga_fault_table();
+	char known[512] = "", either[512] = "", want[700];
+	struct ga_diags d = { 0 };
+	size_t i, n;
+
+	for (n = 0; k[n]; n++)
+		;
+	ck_assert_uint_ge(n, 2);
+	for (i = 0; i < n; i++) {
+		strcat(known, i ? ", " : "");
+		strcat(known, k[i]->name);
+		strcat(either, i == 0 ? "" : i + 1 < n ? ", " : " or ");
+		strcat(either, k[i]->name);
+	}
+	parse_bad(HEAD "fault wall iptables drop\n", &d);
+	snprintf(want, sizeof(want), "unknown fault kind 'iptables' (known: "
+		 "%s)", known);
+	ck_assert_str_eq(d.items[0].msg, want);
+	ga_diags_free(&d);
+	memset(&d, 0, sizeof(d));
+	parse_bad(HEAD "fault wall\n", &d);
+	snprintf(want, sizeof(want), "'fault wall' needs a kind (%s)", either);
+	ck_assert_str_eq(d.items[0].msg, want);
 	ga_diags_free(&d);
 }
 END_TEST
@@ -1432,6 +1463,7 @@ Suite *make_parse_steps_suite(void)
 	tc = tcase_create("diagnostics");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(tc, test_diagnostic, 0, N(diag_cases));
+	tcase_add_test(tc, test_fault_kinds_named);
 	tcase_add_test(tc, test_several);
 	suite_add_tcase(s, tc);
 	return s;

@@ -25,6 +25,7 @@
 
 #include "lab/lab.h"
 #include "lab/netns.h"
+#include "lang/proxynames.h"
 #include "lang/scenario.h"
 #include "proxy/internal.h"
 #include "proxy/proxy.h"
@@ -39,19 +40,25 @@
 /* ------------------------------------------------------------------ */
 /* Names and configuration */
 
-/* The scenario language and --proxy know the same proxies. */
+/* The scenario language and --proxy know the same proxies: the names
+ * the program hands the parser are the kinds' own, each with its words
+ * for --help. */
 START_TEST(test_names_agree)
 {
-	static const char *const lang[] = GA_PROXY_NAMES;
+	const char *const *lang = ga_proxy_names();
 	const char *const *kinds = ga_proxy_kind_names();
 	size_t i, n = 0;
 
 	for (i = 0; kinds[i]; i++) {
 		ck_assert_ptr_nonnull(ga_proxy_kind_find(kinds[i]));
 		ck_assert_str_eq(kinds[i], lang[i]);
+		ck_assert_str_ne(ga_proxy_kind_help(kinds[i]), "");
+		ck_assert(ga_proxy_name_known(kinds[i]));
 		n++;
 	}
+	ck_assert_uint_ge(n, 1);
 	ck_assert_ptr_null(lang[n]);
+	ck_assert(!ga_proxy_name_known("none"));
 	ck_assert_ptr_null(ga_proxy_kind_find("none"));
 	ck_assert_ptr_null(ga_proxy_kind_find("HAProxy"));
 }

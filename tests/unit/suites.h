@@ -1,4 +1,5 @@
-/* suites.h - one Suite constructor per test file, run by check_main.c.
+/* suites.h - one Suite constructor per test file, run by check_main.c,
+ * one row each of GA_UNIT_SUITES.
  * Suites with test cases that need root take the run's struct unit_needs
  * and ask it before registering them (needs.h). */
 #ifndef GA_TEST_SUITES_H
@@ -8,47 +9,24 @@
 
 #include "needs.h"
 
-Suite *make_errnames_suite(void);
-Suite *make_parse_suite(void);
-Suite *make_parse_steps_suite(void);
-Suite *make_parse_pool_suite(void);
-Suite *make_expand_suite(void);
-Suite *make_expect_suite(void);
-Suite *make_lab_suite(struct unit_needs *needs);
-Suite *make_report_suite(void);
-Suite *make_results_suite(void);
-Suite *make_fault_firewall_suite(struct unit_needs *needs);
-Suite *make_fault_point_suite(struct unit_needs *needs);
-Suite *make_proxy_suite(struct unit_needs *needs);
-Suite *make_fault_qdisc_suite(struct unit_needs *needs);
-Suite *make_netem_suite(struct unit_needs *needs);
-Suite *make_fault_stack_suite(struct unit_needs *needs);
-Suite *make_client_suite(struct unit_needs *needs);
-Suite *make_run_suite(void);
-Suite *make_fsutil_suite(struct unit_needs *needs);
-Suite *make_spawn_suite(struct unit_needs *needs);
-Suite *make_rundir_suite(struct unit_needs *needs);
-Suite *make_memcg_suite(struct unit_needs *needs);
-Suite *make_ownmark_suite(void);
-Suite *make_template_suite(void);
-Suite *make_units_suite(void);
-Suite *make_json_suite(void);
-Suite *make_protocol_suite(void);
-Suite *make_fault_args_suite(void);
-Suite *make_rootfs_suite(void);
-Suite *make_docker_suite(void);
-Suite *make_select_suite(void);
-Suite *make_pool_suite(void);
-Suite *make_matrix_html_suite(void);
-Suite *make_allow_suite(void);
-Suite *make_expectations_suite(void);
-Suite *make_record_suite(void);
-Suite *make_bundle_suite(void);
-Suite *make_capture_suite(struct unit_needs *needs);
-Suite *make_session_suite(void);
-Suite *make_trust_suite(void);
-Suite *make_reuse_suite(void);
-Suite *make_machine_suite(void);
-Suite *make_schedule_suite(void);
+/* The suites, in the order check_main.c runs them: S(NAME) is
+ * make_NAME_suite(void), N(NAME) make_NAME_suite(struct unit_needs *),
+ * for a suite with test cases that need root.  A new test file is its
+ * row here. */
+#define GA_UNIT_SUITES(S, N) \
+	S(units) S(json) S(protocol) S(errnames) S(parse) S(parse_steps) \
+	S(parse_pool) \ S(expand) S(expect) N(lab) S(report) S(results) \
+	N(fault_firewall) \ N(fault_point) N(proxy) N(fault_qdisc) N(netem) \
+	N(fault_stack) \ N(client) S(run) N(fsutil) N(spawn) N(rundir) \
+	N(memcg) S(ownmark) S(template) \ S(machine) S(fault_args) S(rootfs) \
+	S(docker) S(select) S(pool) \ S(matrix_html) S(allow) \
+	S(expectations) S(record) S(bundle) S(trust) \ N(capture) S(session) \
+	S(reuse) S(schedule) S(plan) S(tables)
+
+#define GA_UNIT_SUITE(name) Suite *make_##name##_suite(void);
+#define GA_UNIT_NEEDS(name) Suite *make_##name##_suite(struct unit_needs *needs);
+GA_UNIT_SUITES(GA_UNIT_SUITE, GA_UNIT_NEEDS)
+#undef GA_UNIT_SUITE
+#undef GA_UNIT_NEEDS
 
 #endif

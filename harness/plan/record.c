@@ -1,4 +1,4 @@
-/* record.c - a --record run's end (cli/expectations.h): what its cases
+/* record.c - a --record run's end (plan/expectations.h): what its cases
  * saw (run/record.h) written for the user to review.  Into scenarios:
  * one patch, results_dir/record.patch ("patch -p0 <" applies it), and
  * each changed file whole in results_dir/recorded/LABEL.gw; a shipped
@@ -6,7 +6,7 @@
  * (util/ownmark.h): one without it is the user's, never removed.  Into an expectation file: the file
  * itself, which is the connector's own (its repository's history
  * reviews it). */
-#include "cli/expectations.h"
+#include "plan/internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -23,11 +23,11 @@
 
 #define SCENARIO_MAX (1024 * 1024)      /* as the parser reads them */
 
-void cli_record_case(struct cli_recorder *r, const struct ga_scenario *sc,
+void ga_recorder_case(struct ga_recorder *r, const struct ga_scenario *sc,
 		     const struct ga_case_result *res,
 		     const struct ga_driver *drv)
 {
-	struct cli_record_scenario *s = NULL, *g;
+	struct ga_recorder_scenario *s = NULL, *g;
 	struct ga_record_case *c;
 	struct ga_error err;
 	size_t i;
@@ -106,7 +106,7 @@ static int write_recorded(int root, const char *results_dir,
 	return 0;
 }
 
-int cli_record_check(const char *results_dir)
+int ga_recorder_check(const char *results_dir)
 {
 	char shown[PATH_MAX];
 	struct ga_error err;
@@ -142,7 +142,7 @@ static void parses(const char *path, const char *text)
 	ga_diags_free(&d);
 }
 
-static int into_scenarios(struct cli_recorder *r)
+static int into_scenarios(struct ga_recorder *r)
 {
 	struct ga_error err;
 	char notes[4096], shown[PATH_MAX], *text = NULL, *out = NULL;
@@ -166,7 +166,7 @@ static int into_scenarios(struct cli_recorder *r)
 	if (ga_mark_remove_at(root, "recorded", shown, &err))
 		goto fail;
 	for (i = 0; i < r->n; i++) {
-		struct cli_record_scenario *s = &r->v[i];
+		struct ga_recorder_scenario *s = &r->v[i];
 		struct ga_line_edits edits = { NULL, 0 };
 
 		free(text);
@@ -233,7 +233,7 @@ out:
 	return rc;
 }
 
-static int into_file(struct cli_recorder *r)
+static int into_file(struct ga_recorder *r)
 {
 	struct ga_error err;
 	size_t i, before = r->ce->x.n;
@@ -244,7 +244,7 @@ static int into_file(struct cli_recorder *r)
 			ga_esc_line(stderr, "goneaway: --record: %s", err.msg);
 			return -1;
 		}
-	if (cli_expectations_save(r->ce))
+	if (ga_expect_file_save(r->ce))
 		return -1;
 	ga_esc_line(stdout, "recorded: %s, %zu line%s (%zu before) for %s, "
 		    "from %zu scenario%s", r->ce->path, r->ce->x.n,
@@ -254,7 +254,7 @@ static int into_file(struct cli_recorder *r)
 	return 0;
 }
 
-int cli_record_finish(struct cli_recorder *r)
+int ga_recorder_finish(struct ga_recorder *r)
 {
 	if (r->failed) {
 		fprintf(stderr, "goneaway: --record: out of memory\n");
@@ -267,7 +267,7 @@ int cli_record_finish(struct cli_recorder *r)
 	return r->ce ? into_file(r) : into_scenarios(r);
 }
 
-void cli_record_free(struct cli_recorder *r)
+void ga_recorder_free(struct ga_recorder *r)
 {
 	size_t i, k;
 
@@ -279,4 +279,53 @@ void cli_record_free(struct cli_recorder *r)
 	free(r->v);
 	r->v = NULL;
 	r->n = 0;
+}
+
+/* The --record sink: keeps what each case saw; at the run's end (unless
+ * a signal cut it short) writes it, failed when it could not or a case
+ * did not reach its end. */
+struct record_sink {
+	struct ga_recorder *rec;
+	struct ga_plan_result *r;
+};
+
+static void record_end_case(struct ga_sink *s, const struct ga_case_end *e)
+{
+	struct record_sink *st = s->state;
+
+	ga_recorder_case(st->rec, e->sc, e->res, e->driver);
+}
+
+static void record_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
+{
+	struct record_sink *st = s->state;
+
+	/* what did not match is what was recorded */
+	if (!sum->signo)
+		st->r->record_failed = ga_recorder_finish(st->rec) ||
+				       st->rec->incomplete;
+}
+
+static void record_destroy(struct ga_sink *s)
+{
+	free(s->state);
+}
+
+static const struct ga_sink_ops record_ops = {
+	.name = "record",
+	.end_case = record_end_case,
+	.end_run = record_end_run,
+	.destroy = record_destroy,
+};
+
+int ga_sink_add_recorder(struct ga_sinks *l, struct ga_recorder *rec,
+			 struct ga_plan_result *r)
+{
+	struct record_sink *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -1;
+	st->rec = rec;
+	st->r = r;
+	return ga_sinks_add(l, &record_ops, st);
 }

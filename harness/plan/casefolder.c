@@ -1,12 +1,12 @@
 /* casefolder.c - a case's evidence folder made a bug report of its own
- * (run_case_folder in cli/run.h): with steps.log, scenario.gw, my.cnf,
+ * (ga_sink_add_folder in plan/internal.h): with steps.log, scenario.gw, my.cnf,
  * the server's log, the drivers' and capture.pcap (run/evidence.c), the
  * case's own results.jsonl, which "goneaway report DIR" and "goneaway
  * replay DIR" read, report.txt, the page a human reads first, and
- * SHA256SUMS, the digests of the files replay runs (CASE_DIGESTS in
- * cli/internal.h: the scenario tied to its report).  They are written
+ * SHA256SUMS, the digests of the files replay runs (GA_CASE_DIGESTS in
+ * plan/paths.h: the scenario tied to its report).  They are written
  * below -o without following a symlink. */
-#include "cli/run.h"
+#include "plan/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plan/paths.h"
 #include "report/casetext.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
@@ -54,11 +55,11 @@ static char *scenario_copy(int dir)
 	return buf;
 }
 
-static void write_jsonl(const struct run_out *o, int dir,
+static void write_jsonl(const struct ga_plan *p, int dir,
 			const struct ga_scenario *sc,
 			struct ga_case_result *res, const char *shown)
 {
-	struct ga_jsonl_meta meta = o->a->meta;
+	struct ga_jsonl_meta meta = p->meta;
 	struct ga_run_summary sum;
 	struct ga_reporter *rep;
 	struct ga_error err;
@@ -85,7 +86,7 @@ static void write_jsonl(const struct run_out *o, int dir,
 	ga_reporter_free(rep);
 }
 
-static void write_text(const struct run_out *o, int dir,
+static void write_text(const struct ga_plan *p, int dir,
 		       const struct ga_scenario *sc,
 		       struct ga_case_result *res, const char *shown)
 {
@@ -99,9 +100,9 @@ static void write_text(const struct run_out *o, int dir,
 		lost(res, shown, err.msg);
 		return;
 	}
-	m.version = o->a->meta.version;
-	m.argc = o->a->meta.argc;
-	m.argv = o->a->meta.argv;
+	m.version = p->meta.version;
+	m.argc = p->meta.argc;
+	m.argv = p->meta.argv;
 	m.folder = shown;
 	text = scenario_copy(dir);
 	ga_case_text_write(f, &m, sc, text, res);
@@ -113,17 +114,17 @@ static void write_text(const struct run_out *o, int dir,
 /* The lines of --expectations FILE that are this scenario's, as the
  * file "expectations" (their label the scenario's name, as goneaway
  * replay runs it), when the case's client is the file's. */
-static void write_expectations(const struct run_out *o, int dir,
+static void write_expectations(const struct ga_plan *p, int dir,
 			       const struct ga_scenario *sc,
 			       struct ga_case_result *res, const char *shown)
 {
-	const struct ga_expectations *x = &o->a->ce.x;
+	const struct ga_expectations *x = &p->ce.x;
 	struct ga_expectations mine;
 	struct ga_error err;
 	size_t i;
 	FILE *f;
 
-	if (!o->a->expectations || !o->a->ce.exists || !x->client ||
+	if (!p->expectations || !p->ce.exists || !x->client ||
 	    strcmp(x->client, res->client) != 0)
 		return;
 	memset(&mine, 0, sizeof(mine));
@@ -146,18 +147,18 @@ static void write_expectations(const struct run_out *o, int dir,
 	free(mine.items);
 }
 
-/* SHA256SUMS: the digest of each of CASE_DIGESTED the folder has,
+/* SHA256SUMS: the digest of each of GA_CASE_DIGESTED the folder has,
  * written last, as sha256sum(1) checks them. */
 static void write_digests(int dir, struct ga_case_result *res,
 			  const char *shown)
 {
-	static const char *const names[] = CASE_DIGESTED;
+	static const char *const names[] = GA_CASE_DIGESTED;
 	char hex[GA_SHA256_HEX];
 	struct ga_error err;
 	size_t i;
 	FILE *f;
 
-	f = ga_file_create_at(dir, CASE_DIGESTS, &err);
+	f = ga_file_create_at(dir, GA_CASE_DIGESTS, &err);
 	if (!f) {
 		lost(res, shown, err.msg);
 		return;
@@ -165,7 +166,7 @@ static void write_digests(int dir, struct ga_case_result *res,
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (faccessat(dir, names[i], F_OK, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
-		if (ga_sha256_file_at(dir, names[i], CASE_DIGESTS_MAX, hex,
+		if (ga_sha256_file_at(dir, names[i], GA_CASE_DIGESTS_MAX, hex,
 				      &err)) {
 			lost(res, shown, err.msg);
 			continue;
@@ -173,28 +174,39 @@ static void write_digests(int dir, struct ga_case_result *res,
 		fprintf(f, "%s  %s\n", hex, names[i]);
 	}
 	if (ga_file_close(f, 0))
-		lost(res, shown, CASE_DIGESTS ": I/O error");
+		lost(res, shown, GA_CASE_DIGESTS ": I/O error");
 }
 
-void run_case_folder(const struct run_out *o, const struct combo *k,
-		     const struct ga_scenario *sc, struct ga_case_result *res)
+static void folder_end_case(struct ga_sink *s, const struct ga_case_end *e)
 {
-	struct ga_run_options opts = o->a->opts;
+	const struct ga_plan *p = s->state;
+	struct ga_run_options opts = p->opts;
+	struct ga_case_result *res = e->res;
 	char shown[PATH_MAX];
 	struct ga_error err;
 	int dir;
 
 	if (!opts.results_dir || !res->results[0])
 		return;
-	opts.results_sub = k->sub[0] ? k->sub : NULL;
-	dir = ga_evidence_open(&opts, sc, shown, sizeof(shown), &err);
+	opts.results_sub = e->sub;
+	dir = ga_evidence_open(&opts, e->sc, shown, sizeof(shown), &err);
 	if (dir < 0) {
 		lost(res, "the case's folder", err.msg);
 		return;
 	}
-	write_jsonl(o, dir, sc, res, shown);
-	write_text(o, dir, sc, res, shown);
-	write_expectations(o, dir, sc, res, shown);
+	write_jsonl(p, dir, e->sc, res, shown);
+	write_text(p, dir, e->sc, res, shown);
+	write_expectations(p, dir, e->sc, res, shown);
 	write_digests(dir, res, shown);
 	close(dir);
+}
+
+static const struct ga_sink_ops folder_ops = {
+	.name = "case folder",
+	.end_case = folder_end_case,
+};
+
+int ga_sink_add_folder(struct ga_sinks *l, struct ga_plan *p)
+{
+	return ga_sinks_add(l, &folder_ops, p);
 }

@@ -1,6 +1,6 @@
 /* allow.c - the rules of --allow-skip KIND[:SCENARIO][@CLIENT]: which
  * SKIPs --strict lets through, the same for "run" and "report". */
-#include "cli/internal.h"
+#include "plan/allow.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,17 +30,17 @@ static int copy_part(char *dst, size_t size, const char *text, size_t len)
 	return 0;
 }
 
-int cli_allow_add(struct cli_allow *al, const char *rule, struct ga_error *err)
+int ga_allow_add(struct ga_allow *al, const char *rule, struct ga_error *err)
 {
-	struct cli_allow_rule r;
+	struct ga_allow_rule r;
 	const char *at, *colon, *kind_end;
 	char kind[32], words[128];
 	int k;
 
 	memset(&r, 0, sizeof(r));
-	if (al->n == CLI_ALLOW_MAX)
+	if (al->n == GA_ALLOW_MAX)
 		return ga_error_set(err, "'%s': at most %d rules", rule,
-				    CLI_ALLOW_MAX);
+				    GA_ALLOW_MAX);
 	/* KIND ends at the first ':' or '@'; CLIENT is all after the first
 	 * '@' (a driver's name may hold ':' or '@'), SCENARIO what lies
 	 * between ':' and that '@' */
@@ -97,14 +97,14 @@ static bool part_matches(const char *want, const char *a, const char *b)
 	       (b && strcmp(want, b) == 0);
 }
 
-bool cli_allow_covers(const struct cli_allow *al, int kind,
+bool ga_allow_covers(const struct ga_allow *al, int kind,
 		      const char *scenario, const char *scenario_label,
 		      const char *client, const char *client_label)
 {
 	size_t i;
 
 	for (i = 0; i < al->n; i++) {
-		const struct cli_allow_rule *r = &al->rule[i];
+		const struct ga_allow_rule *r = &al->rule[i];
 
 		if (r->kind == kind &&
 		    part_matches(r->scenario, scenario, scenario_label) &&

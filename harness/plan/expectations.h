@@ -1,8 +1,8 @@
 /* expectations.h - what "goneaway run" and "goneaway check" do with
- * --expectations FILE (cli/expectations.c), and the recorder of a
- * --record run (cli/record.c). */
-#ifndef GA_CLI_EXPECTATIONS_H
-#define GA_CLI_EXPECTATIONS_H
+ * --expectations FILE (plan/expectations.c), and the recorder of a
+ * --record run (plan/record.c). */
+#ifndef GA_PLAN_EXPECTATIONS_H
+#define GA_PLAN_EXPECTATIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,20 +13,20 @@
 #include "run/runner.h"
 
 /* A connector's expectation file, as a command has it. */
-struct cli_expectations {
+struct ga_expect_file {
 	const char *path;               /* borrowed: --expectations FILE */
 	bool exists;                    /* it was read (else a --record run
 					 * makes it) */
 	struct ga_expectations x;
 	size_t unused;                  /* its lines of scenarios not run */
-	struct cli_expect_gap *gaps;    /* owned: steps the file's client
+	struct ga_expect_gap *gaps;    /* owned: steps the file's client
 					 * carried out that it has no line
-					 * for (cli_expectations_ran) */
+					 * for (ga_expect_file_ran) */
 	size_t ngaps;
 };
 
 /* A checked step that ran without a line of the file. */
-struct cli_expect_gap {
+struct ga_expect_gap {
 	const struct ga_scenario *sc;   /* borrowed */
 	int line;                       /* the step's line */
 };
@@ -34,19 +34,19 @@ struct cli_expect_gap {
 /* Reads path into ce, printing every problem as FILE:LINE:COL.  A file
  * that is not there is an empty one when may_be_new (a --record run
  * makes it).  Returns 0, or -1 (printed). */
-int cli_expectations_load(struct cli_expectations *ce, const char *path,
+int ga_expect_file_load(struct ga_expect_file *ce, const char *path,
 			  bool may_be_new);
 
 /* Puts ce's lines into scs[0..n) (lang/expectations.h), printing the
  * lines that name no step there.  Returns 0, or -1 (printed). */
-int cli_expectations_apply(struct cli_expectations *ce,
+int ga_expect_file_apply(struct ga_expect_file *ce,
 			   struct ga_scenario **scs, size_t n);
 
 /* How many checked steps of scs[0..n) ce has no line for; with print, a
  * warning naming the first of them ("goneaway check": nothing ran, so
  * the steps are the scenarios', whether the client can do them or
  * not). */
-size_t cli_expectations_missing(const struct cli_expectations *ce,
+size_t ga_expect_file_missing(const struct ga_expect_file *ce,
 				struct ga_scenario **scs, size_t n,
 				bool print);
 
@@ -54,34 +54,34 @@ size_t cli_expectations_missing(const struct cli_expectations *ce,
  * for and that the file's client carried out (not the ones its driver
  * cannot do, which a --record run never adds, nor the ones an earlier
  * FAIL left out).  Cases of other clients are left alone. */
-void cli_expectations_ran(struct cli_expectations *ce,
+void ga_expect_file_ran(struct ga_expect_file *ce,
 			  const struct ga_scenario *sc,
 			  const struct ga_case_result *res);
 
-/* After the run: warns about the steps cli_expectations_ran noted,
+/* After the run: warns about the steps ga_expect_file_ran noted,
  * naming the first of them and the remedy (a --record run adds them).
  * Returns how many. */
-size_t cli_expectations_warn_ran(const struct cli_expectations *ce);
+size_t ga_expect_file_warn_ran(const struct ga_expect_file *ce);
 
 /* Writes ce's lines to its path (a new file, then renamed over it).
  * Returns 0, or -1 (printed). */
-int cli_expectations_save(struct cli_expectations *ce);
+int ga_expect_file_save(struct ga_expect_file *ce);
 
-void cli_expectations_free(struct cli_expectations *ce);
+void ga_expect_file_free(struct ga_expect_file *ce);
 
-/* ---- cli/record.c: a --record run ----------------------------------------- */
+/* ---- plan/record.c: a --record run ----------------------------------------- */
 
-struct cli_record_scenario {
+struct ga_recorder_scenario {
 	const struct ga_scenario *sc;   /* borrowed */
 	struct ga_record_case *cases;   /* owned */
 	size_t n;
 };
 
-struct cli_recorder {
+struct ga_recorder {
 	const char *results_dir;        /* where the patch goes */
-	struct cli_expectations *ce;    /* borrowed; NULL: into the
+	struct ga_expect_file *ce;    /* borrowed; NULL: into the
 					 * scenarios, as a patch */
-	struct cli_record_scenario *v;  /* owned */
+	struct ga_recorder_scenario *v;  /* owned */
 	size_t n;
 	size_t incomplete;              /* cases that did not reach their
 					 * end (ERROR): what they did not
@@ -90,20 +90,20 @@ struct cli_recorder {
 };
 
 /* Keeps what case res of sc saw with client drv. */
-void cli_record_case(struct cli_recorder *r, const struct ga_scenario *sc,
+void ga_recorder_case(struct ga_recorder *r, const struct ga_scenario *sc,
 		     const struct ga_case_result *res,
 		     const struct ga_driver *drv);
 
 /* Before a --record run into scenarios: results_dir's recorded/, which
  * the run replaces, must be goneaway's (util/ownmark.h) or not there.
  * Returns 0, or -1 when it is not (printed, naming it). */
-int cli_record_check(const char *results_dir);
+int ga_recorder_check(const char *results_dir);
 
 /* Writes what was recorded: the expectation file, or results_dir's
  * record.patch and recorded/LABEL.gw; prints where.  Returns 0, or -1
  * when it could not (printed). */
-int cli_record_finish(struct cli_recorder *r);
+int ga_recorder_finish(struct ga_recorder *r);
 
-void cli_record_free(struct cli_recorder *r);
+void ga_recorder_free(struct ga_recorder *r);
 
 #endif

@@ -1,8 +1,8 @@
 /* expectations.c - "--expectations FILE" of run and check: a connector's
  * expectation file (lang/expectations.h, docs/expectations.md) read,
  * checked against the scenarios it names and put into them, and written
- * back by a --record run (cli/record.c). */
-#include "cli/expectations.h"
+ * back by a --record run (plan/record.c). */
+#include "plan/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 
 #define MISSING_SHOWN 5         /* steps named in the warning */
 
-int cli_expectations_load(struct cli_expectations *ce, const char *path,
+int ga_expect_file_load(struct ga_expect_file *ce, const char *path,
 			  bool may_be_new)
 {
 	struct ga_diags diags = { 0 };
@@ -44,7 +44,7 @@ int cli_expectations_load(struct cli_expectations *ce, const char *path,
 	return rc;
 }
 
-int cli_expectations_apply(struct cli_expectations *ce,
+int ga_expect_file_apply(struct ga_expect_file *ce,
 			   struct ga_scenario **scs, size_t n)
 {
 	struct ga_diags diags = { 0 };
@@ -74,7 +74,7 @@ static bool has_line(const struct ga_expectations *x,
 	return false;
 }
 
-size_t cli_expectations_missing(const struct cli_expectations *ce,
+size_t ga_expect_file_missing(const struct ga_expect_file *ce,
 				struct ga_scenario **scs, size_t n,
 				bool print)
 {
@@ -109,11 +109,11 @@ size_t cli_expectations_missing(const struct cli_expectations *ce,
 	return missing;
 }
 
-void cli_expectations_ran(struct cli_expectations *ce,
+void ga_expect_file_ran(struct ga_expect_file *ce,
 			  const struct ga_scenario *sc,
 			  const struct ga_case_result *res)
 {
-	struct cli_expect_gap *grown;
+	struct ga_expect_gap *grown;
 	size_t s, g;
 
 	if (!ce->x.client || strcmp(res->client, ce->x.client) != 0)
@@ -139,7 +139,7 @@ void cli_expectations_ran(struct cli_expectations *ce,
 	}
 }
 
-size_t cli_expectations_warn_ran(const struct cli_expectations *ce)
+size_t ga_expect_file_warn_ran(const struct ga_expect_file *ce)
 {
 	char shown[MISSING_SHOWN * 80] = "";
 	size_t g, used = 0;
@@ -164,7 +164,7 @@ size_t cli_expectations_warn_ran(const struct cli_expectations *ce)
 	return ce->ngaps;
 }
 
-int cli_expectations_save(struct cli_expectations *ce)
+int ga_expect_file_save(struct ga_expect_file *ce)
 {
 	char tmp[4200];
 	FILE *f;
@@ -195,9 +195,33 @@ int cli_expectations_save(struct cli_expectations *ce)
 	return 0;
 }
 
-void cli_expectations_free(struct cli_expectations *ce)
+void ga_expect_file_free(struct ga_expect_file *ce)
 {
 	ga_expectations_free(&ce->x);
 	free(ce->gaps);
 	memset(ce, 0, sizeof(*ce));
+}
+
+/* The --expectations sink (a run without --record): the steps each case
+ * carried out that the file has no line for, warned about at the end. */
+static void expect_end_case(struct ga_sink *s, const struct ga_case_end *e)
+{
+	ga_expect_file_ran(s->state, e->sc, e->res);
+}
+
+static void expect_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
+{
+	(void)sum;
+	ga_expect_file_warn_ran(s->state);
+}
+
+static const struct ga_sink_ops expect_ops = {
+	.name = "expectations",
+	.end_case = expect_end_case,
+	.end_run = expect_end_run,
+};
+
+int ga_sink_add_expect_file(struct ga_sinks *l, struct ga_expect_file *ce)
+{
+	return ga_sinks_add(l, &expect_ops, ce);
 }

@@ -1,4 +1,4 @@
-/* run_jobs.c - "goneaway run -j N": every case on a pool of worker
+/* jobs.c - "goneaway run -j N": every case on a pool of worker
  * processes (run/pool.h), one repetition of one scenario per job, the
  * longest first, each to a worker whose kept server it can use where
  * one has it, with workers added up to N as they pay for their servers
@@ -6,7 +6,7 @@
  * another would give them, each as soon as every case before it ended.
  * A repeated scenario's runs are all given (--stop-early: none after one
  * that did not PASS) and folded in order (run/fold.c). */
-#include "cli/run.h"
+#include "plan/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,25 +24,6 @@
 #define START_GUESS_MS 400.0
 #define START_GUESS_HEAVY_MS 2000.0
 
-/* One scenario against one combination. */
-struct pcase {
-	const struct ga_scenario *sc;
-	size_t row;                     /* the scenario's */
-	size_t combo;                   /* the combination's column */
-	long repeat;
-	struct ga_case_result acc;      /* the folded runs, once started */
-	struct ga_case_result *runs;    /* owned: one per repetition */
-	long dispatched, ended;
-	bool started;                   /* acc made, a job given */
-	bool stopped;                   /* no more runs (ga_case_stops) */
-};
-
-struct pjob {
-	size_t pcase;
-	long rep;
-	double cost;                    /* seconds, for the order */
-};
-
 /* What the parent knows of a worker's job, for the schedule. */
 struct pbusy {
 	double since_ms;                /* given at */
@@ -50,13 +31,13 @@ struct pbusy {
 };
 
 struct jobs_run {
-	const struct run_out *o;
-	struct combo *combos;           /* owned, ncombos */
+	struct ga_plan_state *st;
+	struct ga_combo *combos;        /* owned, ncombos */
 	struct ga_pool_combo *pcombos;  /* owned, ncombos */
 	size_t ncombos;
-	struct pcase *cases;            /* owned, in report order */
+	struct ga_pcase *cases;            /* owned, in report order */
 	size_t ncases;
-	struct pjob *jobs;              /* owned, longest first */
+	struct ga_pjob *jobs;              /* owned, longest first */
 	struct ga_sched_job *sched;     /* owned, njobs: the same, as the
 					 * schedule sees them */
 	size_t njobs;
@@ -75,7 +56,7 @@ struct jobs_run {
  * line that is rewritten: how many runs ended, how many run now. */
 static void progress(struct jobs_run *jr, unsigned busy)
 {
-	if (strcmp(jr->o->a->format, "human") != 0 || !isatty(STDOUT_FILENO))
+	if (!jr->st->p->console->live || !isatty(STDOUT_FILENO))
 		return;
 	printf("\r\033[K  ... %zu of %zu runs ended, %u running", jr->ended,
 	       jr->njobs, busy);
@@ -91,9 +72,9 @@ static void progress_clear(struct jobs_run *jr)
 	jr->live = false;
 }
 
-static int by_cost(const void *x, const void *y)
+int ga_pjob_by_cost(const void *x, const void *y)
 {
-	const struct pjob *a = x, *b = y;
+	const struct ga_pjob *a = x, *b = y;
 
 	if (a->cost != b->cost)
 		return a->cost < b->cost ? 1 : -1;
@@ -102,15 +83,14 @@ static int by_cost(const void *x, const void *y)
 	return a->rep < b->rep ? -1 : a->rep > b->rep;
 }
 
-static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
+static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 {
-	const struct run_out *o = jr->o;
-	struct run_args *a = o->a;
+	struct ga_plan *p = jr->st->p;
 	double *cost;
-	size_t s, c, i, n = 0;
+	size_t c, i, n = 0;
 	long rep;
 
-	jr->ncombos = run_ncombos(a);
+	jr->ncombos = ga_plan_ncombos(p);
 	jr->combos = calloc(jr->ncombos, sizeof(*jr->combos));
 	jr->pcombos = calloc(jr->ncombos, sizeof(*jr->pcombos));
 	jr->ncases = jr->ncombos * nscs;
@@ -118,27 +98,19 @@ static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	cost = calloc(nscs, sizeof(*cost));
 	if (!jr->combos || !jr->pcombos || !jr->cases || !cost)
 		goto oom;
-	scenario_costs(&a->select, scs, nscs, cost);
+	ga_scenario_costs(&p->select, scs, nscs, cost);
 	for (c = 0; c < jr->ncombos; c++) {
-		struct combo *k = &jr->combos[c];
+		struct ga_combo *k = &jr->combos[c];
 		struct ga_pool_combo *pk = &jr->pcombos[c];
 
-		run_combo_init(a, c, k);
-		s = k->server;
-		pk->opts = a->opts;
-		pk->opts.server = a->server_ops[s];
-		pk->opts.server_opts.arg = a->roots[s];
-		pk->opts.server_name = a->servers[s];
-		pk->opts.driver = &a->drivers[k->client];
-		pk->opts.client_spec = a->clients[k->client];
-		pk->opts.proxy = a->nproxies ? a->proxies[k->proxy] : NULL;
-		pk->opts.results_sub = k->sub[0] ? k->sub : NULL;
-		pk->server = s;
-		ga_matrix_column(o->m, k->column, k->label[0] ? k->label :
-				 a->servers[s]);
+		ga_plan_combo(p, c, k);
+		ga_plan_combo_options(p, k, &pk->opts);
+		pk->server = k->server;
+		ga_matrix_column(&jr->st->m, k->column, k->label[0] ? k->label :
+				 p->servers[k->server]);
 	}
 	for (i = 0; i < jr->ncases; i++) {
-		struct pcase *pc = &jr->cases[i];
+		struct ga_pcase *pc = &jr->cases[i];
 
 		pc->combo = i / nscs;
 		pc->row = i % nscs;
@@ -157,7 +129,7 @@ static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		goto oom;
 	for (i = 0; i < jr->ncases; i++)
 		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
-			struct pjob *j = &jr->jobs[jr->njobs++];
+			struct ga_pjob *j = &jr->jobs[jr->njobs++];
 			double guess = ga_sched_guess_ms(jr->cases[i].sc, rep);
 
 			j->pcase = i;
@@ -168,9 +140,9 @@ static int plan(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 				  (double)jr->cases[i].repeat :
 				  (guess + jr->start_ms) / 1000.0;
 		}
-	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), by_cost);
+	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
 	for (i = 0; i < jr->njobs; i++) {
-		const struct pcase *pc = &jr->cases[jr->jobs[i].pcase];
+		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
 		const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
 		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
 		double measured = jr->jobs[i].cost * 1000.0 - jr->start_ms;
@@ -213,8 +185,8 @@ static void view(struct jobs_run *jr, struct ga_pool *pool, double now)
 static int give(struct jobs_run *jr, struct ga_pool *pool, unsigned i,
 		size_t k, double now)
 {
-	const struct pjob *j = &jr->jobs[k];
-	struct pcase *pc = &jr->cases[j->pcase];
+	const struct ga_pjob *j = &jr->jobs[k];
+	struct ga_pcase *pc = &jr->cases[j->pcase];
 	const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
 	struct ga_pool_job job = { pc->combo, pc->sc, j->rep };
 	struct ga_error err;
@@ -286,19 +258,17 @@ static void dispatch(struct jobs_run *jr, struct ga_pool *pool,
 	} while (gave && jr->given < jr->njobs);
 }
 
-/* A result came: a fresh server's start, measured, joins the estimate
- * (a running mean). */
-static void learn(struct jobs_run *jr, const struct ga_case_result *res)
+void ga_start_learn(double *start_ms, unsigned *seen,
+		    const struct ga_case_result *res)
 {
 	if (res->servers_started != 1 || res->setup_ms <= 0)
 		return;
-	jr->starts_seen++;
-	jr->start_ms += (res->setup_ms - jr->start_ms) /
-			(double)(jr->starts_seen < 20 ? jr->starts_seen + 1 : 20);
+	(*seen)++;
+	*start_ms += (res->setup_ms - *start_ms) /
+		     (double)(*seen < 20 ? *seen + 1 : 20);
 }
 
-/* Every job of pc that will ever be given has ended. */
-static bool complete(const struct pcase *pc, bool giving)
+bool ga_pcase_complete(const struct ga_pcase *pc, bool giving)
 {
 	if (!pc->started || pc->ended < pc->dispatched)
 		return !pc->started && !giving;
@@ -308,7 +278,7 @@ static bool complete(const struct pcase *pc, bool giving)
 /* Folds pc's runs in order and reports it. */
 static void finish(struct jobs_run *jr, size_t i, int signo)
 {
-	struct pcase *pc = &jr->cases[i];
+	struct ga_pcase *pc = &jr->cases[i];
 	const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
 	long r;
 
@@ -329,9 +299,9 @@ static void finish(struct jobs_run *jr, size_t i, int signo)
 		pc->acc.signo = signo;
 	ga_case_finish(&pk->opts, pc->sc, &pc->acc);
 	progress_clear(jr);
-	run_begin_case(jr->o, i, pc->sc);
-	run_end_case(jr->o, i, pc->row, &jr->combos[pc->combo], pc->sc,
-		     &pc->acc);
+	ga_plan_begin_case(jr->st, i, pc->sc);
+	ga_plan_end_case(jr->st, i, pc->row, &jr->combos[pc->combo], pc->sc,
+			 &pc->acc);
 }
 
 static void free_cases(struct jobs_run *jr)
@@ -354,9 +324,9 @@ static void free_cases(struct jobs_run *jr)
 	free(jr->pcombos);
 }
 
-int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
-	     struct ga_interrupt *in)
+int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 {
+	struct ga_plan *p = st->p;
 	struct jobs_run jr = { 0 };
 	struct ga_case_result res;
 	struct ga_pool *pool = NULL;
@@ -365,12 +335,12 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 	unsigned first;
 	int rc = -1;
 
-	jr.o = o;
-	jr.start_ms = o->a->start_weight >= 2 ? START_GUESS_HEAVY_MS :
+	jr.st = st;
+	jr.start_ms = st->start_weight >= 2 ? START_GUESS_HEAVY_MS :
 		      START_GUESS_MS;
-	if (plan(&jr, scs, nscs))
+	if (plan_jobs(&jr, p->scs, p->nscs))
 		goto out;
-	jr.max = o->a->jobs < jr.njobs ? o->a->jobs : (unsigned)jr.njobs;
+	jr.max = p->jobs < jr.njobs ? p->jobs : (unsigned)jr.njobs;
 	if (jr.max < 1)
 		jr.max = 1;
 	jr.ws = calloc(jr.max, sizeof(*jr.ws));
@@ -379,10 +349,9 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 		fprintf(stderr, "goneaway: out of memory\n");
 		goto out;
 	}
-	first = ga_sched_initial(ga_starts_slots(), o->a->start_weight,
-				 jr.max);
+	first = ga_sched_initial(ga_starts_slots(), st->start_weight, jr.max);
 	pool = ga_pool_start(first, jr.max, jr.pcombos, jr.ncombos,
-			     o->a->nservers, in, &err);
+			     p->nservers, in, &err);
 	if (!pool) {
 		ga_esc_line(stderr, "goneaway: -j: %s", err.msg);
 		goto out;
@@ -392,9 +361,9 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 		if (ga_pool_wait(pool, &id, &res) == 0)
 			break;
 		{
-			struct pcase *pc = &jr.cases[jr.jobs[id].pcase];
+			struct ga_pcase *pc = &jr.cases[jr.jobs[id].pcase];
 
-			learn(&jr, &res);
+			ga_start_learn(&jr.start_ms, &jr.starts_seen, &res);
 			pc->runs[jr.jobs[id].rep - 1] = res;
 			pc->ended++;
 			jr.ended++;
@@ -402,7 +371,7 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 				pc->stopped = true;
 		}
 		while (reported < jr.ncases &&
-		       complete(&jr.cases[reported],
+		       ga_pcase_complete(&jr.cases[reported],
 				jr.given < jr.njobs && !ga_interrupted(in)))
 			finish(&jr, reported++,
 			       ga_interrupted(in) ? in->signo : 0);
@@ -414,7 +383,7 @@ int run_jobs(const struct run_out *o, struct ga_scenario **scs, size_t nscs,
 	for (; reported < jr.ncases; reported++)
 		finish(&jr, reported, ga_interrupted(in) ? in->signo : 0);
 	progress_clear(&jr);
-	if (o->a->verbose)
+	if (p->verbose)
 		fprintf(stderr, "goneaway run: %u of at most %u workers, a "
 			"server start measured at %.0f ms\n",
 			ga_pool_size(pool), jr.max, jr.start_ms);

@@ -5,7 +5,7 @@
  * or without --strict: a -k with a typo, or a shard of a split into more
  * shards than there are scenarios, would otherwise be a run of nothing
  * that passes (issue 24). */
-#include "cli/internal.h"
+#include "plan/scenarios.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -74,7 +74,7 @@ static void swap(struct ga_scenario **scs, size_t a, size_t b)
 	scs[b] = t;
 }
 
-int select_scenarios(const struct select_args *sa, struct ga_scenario **scs,
+int ga_select_scenarios(const struct ga_select_args *sa, struct ga_scenario **scs,
 		     size_t n, size_t *kept)
 {
 	struct ga_select *expr = NULL;
@@ -145,7 +145,7 @@ out:
 	return rc;
 }
 
-void scenario_costs(const struct select_args *sa, struct ga_scenario **scs,
+void ga_scenario_costs(const struct ga_select_args *sa, struct ga_scenario **scs,
 		    size_t n, double *cost)
 {
 	char *durations = NULL;
@@ -158,7 +158,7 @@ void scenario_costs(const struct select_args *sa, struct ga_scenario **scs,
 	free(durations);
 }
 
-void list_scenarios(struct ga_scenario **scs, size_t n)
+void ga_list_scenarios(struct ga_scenario **scs, size_t n)
 {
 	size_t i, j;
 

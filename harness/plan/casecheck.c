@@ -1,10 +1,9 @@
-/* replay_check.c - a case's folder checked before goneaway replay runs
- * anything of it (see replay.h): its files are the ones SHA256SUMS
+/* casecheck.c - a case's folder checked before goneaway replay runs
+ * anything of it (see casecheck.h): its files are the ones SHA256SUMS
  * names, its scenario has the steps its report has, and the scenario
  * does nothing on the host that a replay does not do without --trust.
  * Each refusal names the file (and line) and why. */
-#include "cli/internal.h"
-#include "cli/replay.h"
+#include "plan/casecheck.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "lang/trust.h"
+#include "plan/paths.h"
 #include "report/results.h"
 #include "util/escape.h"
 #include "util/json.h"
@@ -41,12 +41,12 @@ static int read_digests(int dfd, char *buf, size_t len, const char *shown)
 	ssize_t n;
 	int fd;
 
-	fd = openat(dfd, CASE_DIGESTS, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(dfd, GA_CASE_DIGESTS, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return 1;
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size >= (off_t)len) {
-		ga_esc_line(stderr, "goneaway replay: %s" CASE_DIGESTS ": not "
+		ga_esc_line(stderr, "goneaway replay: %s" GA_CASE_DIGESTS ": not "
 			    "a regular file of at most %zu bytes", shown,
 			    len - 1);
 		if (fd >= 0)
@@ -56,7 +56,7 @@ static int read_digests(int dfd, char *buf, size_t len, const char *shown)
 	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n < 0 || n != st.st_size) {
-		ga_esc_line(stderr, "goneaway replay: %s" CASE_DIGESTS ": "
+		ga_esc_line(stderr, "goneaway replay: %s" GA_CASE_DIGESTS ": "
 			    "cannot be read", shown);
 		return -1;
 	}
@@ -83,10 +83,10 @@ static const char *digest_of(const char *sums, const char *name,
 	return NULL;
 }
 
-int replay_check_digests(const char *dir, const char *shown, bool trust)
+int ga_case_check_digests(const char *dir, const char *shown, bool trust)
 {
-	static const char *const names[] = CASE_DIGESTED;
-	char sums[REPLAY_DIGESTS_MAX + 1], want[GA_SHA256_HEX];
+	static const char *const names[] = GA_CASE_DIGESTED;
+	char sums[GA_CASE_DIGESTS_FILE_MAX + 1], want[GA_SHA256_HEX];
 	char have[GA_SHA256_HEX];
 	struct ga_error err;
 	size_t i;
@@ -100,7 +100,7 @@ int replay_check_digests(const char *dir, const char *shown, bool trust)
 		close(dfd);
 		if (trust)
 			return 0;
-		ga_esc_line(stderr, "goneaway replay: %s" CASE_DIGESTS ": not "
+		ga_esc_line(stderr, "goneaway replay: %s" GA_CASE_DIGESTS ": not "
 			    "there: nothing ties the scenario to the case's "
 			    "report (a folder from an older goneaway, or "
 			    "one put together by hand); --trust replays it "
@@ -120,13 +120,13 @@ int replay_check_digests(const char *dir, const char *shown, bool trust)
 			if (!here)
 				continue;
 			ga_esc_line(stderr, "goneaway replay: %s%s: "
-				    CASE_DIGESTS " gives it no digest: not a "
+				    GA_CASE_DIGESTS " gives it no digest: not a "
 				    "file of the case as it was reported",
 				    shown, names[i]);
 			close(dfd);
 			return -1;
 		}
-		if (ga_sha256_file_at(dfd, names[i], CASE_DIGESTS_MAX, have,
+		if (ga_sha256_file_at(dfd, names[i], GA_CASE_DIGESTS_MAX, have,
 				      &err)) {
 			ga_esc_line(stderr, "goneaway replay: %s%s", shown,
 				    err.msg);
@@ -135,7 +135,7 @@ int replay_check_digests(const char *dir, const char *shown, bool trust)
 		}
 		if (strcmp(want, have) != 0) {
 			ga_esc_line(stderr, "goneaway replay: %s%s: its SHA-256 "
-				    "is not the one " CASE_DIGESTS " gives: "
+				    "is not the one " GA_CASE_DIGESTS " gives: "
 				    "not the file the case was reported with "
 				    "(changed since); refused, --trust or "
 				    "not", shown, names[i]);
@@ -197,7 +197,7 @@ static int check_step(const struct ga_json *j, const struct ga_scenario *sc,
 	return 0;
 }
 
-int replay_check_steps(const char *dir, const char *shown,
+int ga_case_check_steps(const char *dir, const char *shown,
 		       const struct ga_scenario *sc)
 {
 	char path[PATH_MAX + 32], *line;
@@ -254,7 +254,7 @@ int replay_check_steps(const char *dir, const char *shown,
 	return rc;
 }
 
-int replay_check_trust(const struct ga_scenario *sc)
+int ga_case_check_trust(const struct ga_scenario *sc)
 {
 	struct ga_diags d = { 0 };
 

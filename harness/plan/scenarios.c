@@ -1,7 +1,7 @@
 /* scenarios.c - the scenario files a command is given: directories are
  * expanded into their *.gw files, every file is parsed and every problem
  * in every file reported before anything runs. */
-#include "cli/internal.h"
+#include "plan/scenarios.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,8 +13,7 @@
 #include "lang/diag.h"
 #include "lang/parse.h"
 
-
-static int path_list_add(struct path_list *l, const char *path)
+static int path_list_add(struct ga_path_list *l, const char *path)
 {
 	char **grown;
 
@@ -32,7 +31,7 @@ static int path_list_add(struct path_list *l, const char *path)
 	return 0;
 }
 
-void path_list_free(struct path_list *l)
+void ga_path_list_free(struct ga_path_list *l)
 {
 	size_t i;
 
@@ -55,7 +54,7 @@ static bool is_scenario_name(const char *name)
 	return len > 3 && name[0] != '.' && strcmp(name + len - 3, ".gw") == 0;
 }
 
-int collect_paths(char **args, int nargs, struct path_list *out)
+int ga_collect_paths(char **args, int nargs, struct ga_path_list *out)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -100,7 +99,7 @@ int collect_paths(char **args, int nargs, struct path_list *out)
 	return 0;
 }
 
-int parse_all(const struct path_list *paths, struct ga_scenario ***out)
+int ga_parse_all(const struct ga_path_list *paths, struct ga_scenario ***out)
 {
 	struct ga_scenario **scs;
 	struct ga_diags diags = { 0 };
@@ -126,7 +125,7 @@ int parse_all(const struct path_list *paths, struct ga_scenario ***out)
 	return bad ? -1 : 0;
 }
 
-void free_scenarios(struct ga_scenario **scs, size_t n)
+void ga_scenarios_free(struct ga_scenario **scs, size_t n)
 {
 	size_t i;
 

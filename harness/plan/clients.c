@@ -1,0 +1,127 @@
+/* clients.c - the clients of a run: each --client opened (the built-in
+ * driver, a driver of drivers/drivers.list, or cmd:COMMAND), and the
+ * one --expectations FILE is for. */
+#include "plan/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/drivers.h"
+#include "util/escape.h"
+
+/* A cmd: driver that greets with a shipped driver's name is held to that
+ * driver's [client=NAME] lines: say so, it is rarely meant. */
+static void warn_taken_name(const char *client, const struct ga_driver *drv)
+{
+	if (!ga_driver_name_listed(drv->name))
+		return;
+	ga_esc_line(stderr, "goneaway: warning: --client %s: the driver "
+		    "calls itself '%s', the name of a shipped client "
+		    "(drivers/drivers.list), so that client's "
+		    "[client=%s] expect lines apply to it; give it its own "
+		    "name (the greeting's \"driver\") unless it is that "
+		    "connector", client, drv->name, drv->name);
+}
+
+int ga_client_open(const char *client, struct ga_driver *drv,
+		   struct ga_interrupt *in, struct ga_error *err)
+{
+	char *argv[32];
+	char line[1024], *save = NULL, *w;
+	int n = 0;
+
+	if (strcmp(client, "builtin") == 0) {
+		ga_driver_builtin(drv);
+		return 0;
+	}
+	if (strncmp(client, "cmd:", 4) == 0)
+		snprintf(line, sizeof(line), "%s", client + 4);
+	else if (ga_find_driver(client, line, sizeof(line), err))
+		return -1;
+	for (w = strtok_r(line, " \t", &save); w && n < 31;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	if (ga_driver_process(drv, argv, in, err))
+		return -1;
+	if (strncmp(client, "cmd:", 4) != 0)
+		snprintf(drv->alias, sizeof(drv->alias), "%s", client);
+	if (strncmp(client, "cmd:", 4) != 0 && strchr(client, '@') &&
+	    strcmp(strchr(client, '@') + 1, drv->version_text) != 0) {
+		ga_error_set(err, "the driver greets with %s (version %s), not "
+			     "%s: it cannot run another version of its "
+			     "connector (README, \"Choosing a connector's "
+			     "version\")", drv->library, drv->version_text[0] ?
+			     drv->version_text : "unknown",
+			     strchr(client, '@') + 1);
+		ga_driver_release(drv);
+		return -1;
+	}
+	return 0;
+}
+
+/* One --client, said when it cannot be opened. */
+static int open_client(const char *client, struct ga_driver *drv,
+		       struct ga_interrupt *in)
+{
+	struct ga_error err;
+
+	if (ga_client_open(client, drv, in, &err)) {
+		ga_esc_line(stderr, "goneaway: --client %s: %s", client, err.msg);
+		return -1;
+	}
+	if (strncmp(client, "cmd:", 4) == 0)
+		warn_taken_name(client, drv);
+	return 0;
+}
+
+int ga_plan_open_clients(struct ga_plan *p, struct ga_interrupt *in)
+{
+	size_t i;
+
+	/* --expectations FILE: its driver is the client when no --client
+	 * is given */
+	if (p->expectations && !p->clients_given && p->ce.exists &&
+	    p->ce.x.driver) {
+		p->clients[0] = p->ce.x.driver;
+		p->nclients = 1;
+	}
+	for (i = 0; i < p->nclients; i++)
+		if (open_client(p->clients[i], &p->drivers[i], in))
+			return -1;
+	return 0;
+}
+
+int ga_plan_check_expectations(struct ga_plan *p)
+{
+	struct ga_expect_file *ce = &p->ce;
+	size_t i;
+
+	if (!p->expectations)
+		return 0;
+	if (!ce->exists) {
+		if (p->nclients != 1) {
+			ga_esc_line(stderr, "goneaway: --expectations %s: a "
+				    "new expectation file is one client's: "
+				    "give one --client", ce->path);
+			return -1;
+		}
+		ce->x.client = strdup(p->drivers[0].name);
+		ce->x.driver = strdup(p->clients[0]);
+		if (!ce->x.client || !ce->x.driver) {
+			fprintf(stderr, "goneaway: out of memory\n");
+			return -1;
+		}
+		return 0;
+	}
+	for (i = 0; i < p->nclients; i++)
+		if (strcmp(p->drivers[i].name, ce->x.client) == 0 ||
+		    strcmp(p->drivers[i].alias, ce->x.client) == 0)
+			return 0;
+	ga_esc_line(stderr, "goneaway: --expectations %s: the file is "
+		    "client %s's (line %d), and no --client greets as it "
+		    "(%s calls itself '%s')", ce->path, ce->x.client,
+		    ce->x.client_line, p->clients[0], p->drivers[0].name);
+	return -1;
+}

@@ -1,0 +1,37 @@
+/* paths.h - where goneaway looks for things by default
+ * (plan/paths.c). */
+#ifndef GA_PLAN_PATHS_H
+#define GA_PLAN_PATHS_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+/* The directory what ("fixtures", "drivers") next to the binary (a
+ * build tree: the directory of /proc/self/exe), else in
+ * ../share/goneaway/ next to that directory (PREFIX/share/goneaway);
+ * never relative to the working directory.  The absolute path goes into
+ * buf, and must pass ga_check_trusted().  Returns 0, or -1 with err naming
+ * where it looked. */
+int ga_find_share_dir(const char *what, char *buf, size_t len,
+		   struct ga_error *err);
+/* 0 when path and every directory above it belong to root, the effective
+ * user or the binary's owner and no other user can write to them (a
+ * directory above path may be sticky, as /tmp is); else -1 with err. */
+int ga_check_trusted(const char *path, struct ga_error *err);
+/* $XDG_CACHE_HOME/goneaway, ~/.cache/goneaway or /var/cache/goneaway */
+void ga_default_cache(char *buf, size_t len);
+/* $TMPDIR or /tmp */
+const char *ga_tmp_root(void);
+
+
+
+/* A case's folder keeps the SHA-256 digests of the files goneaway
+ * replay runs from it, in sha256sum(1)'s format (plan/casefolder.c
+ * writes them, cli/replay.c checks them); "expectations" only when the
+ * folder has one. */
+#define GA_CASE_DIGESTS "SHA256SUMS"
+#define GA_CASE_DIGESTED { "scenario.gw", "results.jsonl", "expectations" }
+#define GA_CASE_DIGESTS_MAX (64L << 20)    /* bytes of a digested file */
+
+#endif

@@ -1,0 +1,72 @@
+/* html.c - the server × client table (report/matrix.h) as one HTML page
+ * in a file, written when the run ends: --html FILE of run and report.
+ * Its links to each cell's steps.log are relative to the page's own
+ * directory (report/matrix_html.c writes the page). */
+#include "report/report.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/internal.h"
+#include "report/outputs.h"
+
+static void html_end_run(struct ga_reporter *rep,
+			 const struct ga_run_summary *sum)
+{
+	const char *path = rep->state;
+	char real[PATH_MAX], *slash;
+	const char *base = NULL;
+	struct ga_error err;
+	FILE *f;
+	int rc;
+
+	if (!sum->table)
+		return;
+	f = fopen(path, "we");
+	if (!f) {
+		fprintf(stderr, "goneaway: --html %s: %s\n", path,
+			strerror(errno));
+		return;
+	}
+	/* links to evidence are relative to the page's own directory */
+	if (realpath(path, real)) {
+		slash = strrchr(real, '/');
+		slash[slash == real ? 1 : 0] = '\0';
+		base = real;
+	}
+	rc = ga_matrix_html_write(sum->table, f, "goneaway: results", base,
+				  &err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = ga_error_errno(&err, errno, "cannot write the HTML table");
+	if (rc)
+		ga_esc_line(stderr, "goneaway: --html %s: %s", path, err.msg);
+}
+
+static void html_destroy(struct ga_reporter *rep)
+{
+	free(rep->state);
+}
+
+static const struct ga_reporter_ops html_ops = {
+	.end_run = html_end_run,
+	.destroy = html_destroy,
+};
+
+static struct ga_reporter *html_open(const struct ga_output_args *a,
+				     struct ga_error *err)
+{
+	return ga_reporter_new(&html_ops, strdup(a->path), err);
+}
+
+const struct ga_output ga_output_html = {
+	.name = "html",
+	.file = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
+	.table = true,
+	.help = "also write it as one HTML page to FILE, each\n"
+		"cell coloured by verdict and linked to its\n"
+		"steps.log",
+	.open = html_open,
+};

@@ -1,0 +1,160 @@
+#!/bin/sh
+# t0006-recipes: the recipes of docs/ARCHITECTURE.md ("Where to add") say
+# the true count.  Each kind with one list - a fault kind, a proxy, a
+# server backend, an output, a client driver - has a recipe that names
+# the files a new one touches ("<!-- recipe KIND: FILES -->", and "N
+# files" in its words).  In a copy of the tree, this adds one of each
+# kind with those files and no other (their text: data/recipes/), builds
+# it, and checks that the new one is known wherever its kind is listed:
+# the parser and its messages, --help, --server, --proxy, --format and
+# --NAME FILE, goneaway report, doctor, the unit tests, drivers and
+# install-deps.sh.  A list kept outside its table would leave the new one
+# out there, and the test fails.
+. "$(dirname "$0")/lib.sh"
+
+DATA="$TOP/tests/integration/data"
+R="$DATA/recipes"
+DOC="$TOP/docs/ARCHITECTURE.md"
+T="$SCRATCH/tree"
+
+# recipe KIND: the files its comment names, one per line
+recipe() {
+	sed -n "s/^ *<!-- recipe $1: \(.*\) -->\$/\1/p" "$DOC" | tr ' ' '\n' |
+		grep -v '^$'
+}
+
+# the files written to add KIND, as paths like the recipe's (NAME and DIR
+# the new one's), one per line, in $SCRATCH/touched.KIND
+touch_file() {
+	echo "$2" >> "$SCRATCH/touched.$1"
+}
+
+# title KIND: the words a recipe starts with
+title() {
+	case $1 in
+	fault) echo "A fault kind" ;; proxy) echo "A proxy" ;;
+	backend) echo "A server backend" ;; output) echo "An output format" ;;
+	driver) echo "A client driver" ;;
+	esac
+}
+
+test_expect_success 'every kind has its recipe, and its words say its count' '
+	for k in fault proxy backend output driver; do
+		n=$(recipe $k | wc -l) &&
+		test "$n" -ge 1 || { echo "no recipe for $k"; return 1; }
+		grep -q "^- \*\*$(title $k)\*\*: $n files\. " "$DOC" ||
+			{ echo "$(title $k): its recipe does not say $n files"; return 1; }
+	done
+'
+
+# ---- the copy, and each recipe done in it -----------------------------------
+
+mkdir -p "$T" &&
+cp -a "$TOP/Makefile" "$TOP/harness" "$TOP/fixtures" "$T/" &&
+mkdir -p "$T/tests" "$T/build" &&
+cp -a "$TOP/tests/unit" "$T/tests/" &&
+cp -a "$TOP/drivers" "$T/" &&
+(cd "$TOP/build" && tar cf - --exclude=./check-unit --exclude=./libgoneaway.a .) |
+	(cd "$T/build" && tar xf -)
+
+# a fault kind: nothing
+cp "$R/nothing.c" "$T/harness/faults/nothing.c"
+touch_file fault harness/faults/NAME.c
+sed -i 's/^\(#define GA_FAULT_KINDS(X) .*\)$/\1 X(nothing)/' "$T/harness/faults/fault.h"
+touch_file fault harness/faults/fault.h
+cp "$R/check_fault_nothing.c" "$T/tests/unit/check_fault_nothing.c"
+touch_file fault tests/unit/check_fault_NAME.c
+sed -i 's/\(S(tables)\)$/\1 S(fault_nothing)/' "$T/tests/unit/suites.h"
+touch_file fault tests/unit/suites.h
+
+# a proxy: nullproxy
+cp "$R/nullproxy.c" "$T/harness/proxy/nullproxy.c"
+touch_file proxy harness/proxy/NAME.c
+sed -i 's/^\(#define GA_PROXY_KINDS(X) .*\)$/\1 X(nullproxy)/' "$T/harness/proxy/internal.h"
+touch_file proxy harness/proxy/internal.h
+
+# a server backend: nothing
+cp "$R/server_nothing.c" "$T/harness/server/server_nothing.c"
+touch_file backend harness/server/server_NAME.c
+sed -i 's/^\(#define GA_SERVER_BACKENDS(X) .*\)$/\1 X(nothing)/' "$T/harness/server/internal.h"
+touch_file backend harness/server/internal.h
+
+# an output: count
+cp "$R/count.c" "$T/harness/report/count.c"
+touch_file output harness/report/NAME.c
+sed -i 's/^\(#define GA_OUTPUTS(X) .*\)$/\1 X(count)/' "$T/harness/report/outputs.h"
+touch_file output harness/report/outputs.h
+
+# a client driver: echo
+mkdir -p "$T/drivers/echo" && cp "$R/echo-driver.sh" "$T/drivers/echo/driver.sh"
+touch_file driver drivers/DIR/driver.sh
+echo "echo                sh echo/driver.sh" >> "$T/drivers/drivers.list"
+touch_file driver drivers/drivers.list
+sed -i 's/^\(\tjava) command -v java\)/\techo) ;;\n\1/' "$T/drivers/install-deps.sh"
+touch_file driver drivers/install-deps.sh
+
+test_expect_success 'each recipe was done with the files it names, no more and no fewer' '
+	for k in fault proxy backend output driver; do
+		recipe $k | sort > want.$k &&
+		sort "$SCRATCH/touched.$k" > got.$k &&
+		diff want.$k got.$k || { echo "recipe $k"; return 1; }
+	done
+'
+
+test_expect_success 'the copy with the five new ones builds' '
+	make -s -C "$T" WERROR=1 goneaway build/check-unit > build.out 2>&1;
+	rc=$?; tail -n 20 build.out; test $rc -eq 0
+'
+
+G="$T/goneaway"
+
+test_expect_success 'the fault kind: the parser, its messages, doctor, its unit test' '
+	printf "title t\ncause c\nconnection app\nconnect app\nfault f nothing\nlift f\n" > f.gw &&
+	"$G" check f.gw &&
+	printf "title t\ncause c\nconnection app\nfault f\n" > bad.gw &&
+	! "$G" check bad.gw 2> err && cat err &&
+	grep -q "needs a kind (.*, point or nothing)" err &&
+	"$G" doctor > doctor.out; cat doctor.out &&
+	grep -q "^  ok  *nothing  *a fault that does nothing" doctor.out &&
+	CK_RUN_SUITE=fault_nothing "$T/build/check-unit" > unit.out 2>&1;
+	cat unit.out && grep -q "100%: Checks: 1, Failures: 0" unit.out
+'
+
+test_expect_success 'the proxy: proxy lines, --proxy, --help, doctor' '
+	printf "title t\ncause c\nproxy nullproxy\nconnection app\nconnect app\n" > p.gw &&
+	"$G" check p.gw &&
+	printf "title t\ncause c\nproxy nginx\nconnection app\nconnect app\n" > np.gw &&
+	! "$G" check np.gw 2> err && grep -q "known: none, haproxy, nullproxy" err &&
+	"$G" run --proxy nullproxy --list f.gw &&
+	"$G" --help | tr -s " \n" "  " > help1 &&
+	grep -q "none (default), haproxy (HAProxy in TCP mode, in a namespace of its own) or nullproxy (a proxy that is never there);" help1 &&
+	"$G" doctor | grep -q "^  missing  *nullproxy "
+'
+
+test_expect_success 'the server backend: --server, --help, doctor, and a run that SKIPs' '
+	"$G" --help | grep -q "^                            nothing     a backend with no server$" &&
+	"$G" doctor | grep -q "^  missing  *nothing  *no server, ever" &&
+	"$G" run --server nothing --no-results --color never f.gw > run.out 2>&1;
+	rc=$?; cat run.out; test $rc -eq 0 &&
+	grep -q "^\[1/1\] f  *SKIP" run.out &&
+	grep -q "skipped: the nothing backend has no server" run.out
+'
+
+test_expect_success 'the output: --help, run --count FILE and report --count FILE' '
+	"$G" --help > help && grep -q "^      --count FILE        also write how many cases ended to FILE$" help &&
+	tr -s " \n" "  " < help | grep -q -- "--html FILE, --count FILE, with run" &&
+	"$G" report --count n.txt --color never "$TOP/docs/results/servers" > /dev/null;
+	test -s n.txt && cat n.txt && grep -q "^[0-9][0-9]* cases$" n.txt &&
+	"$G" run --server nothing --no-results --count m.txt f.gw > /dev/null &&
+	grep -qx "1 cases" m.txt
+'
+
+test_expect_success 'the driver: goneaway drivers, --client, install-deps.sh' '
+	"$G" drivers echo > d.out; cat d.out &&
+	grep -q "^  ok  *echo  *echo 1.0, sh (greets as echo)" d.out &&
+	sh "$T/drivers/install-deps.sh" --list | grep -qw echo &&
+	test "$(sh "$T/drivers/install-deps.sh" --of echo)" = echo &&
+	sh "$T/drivers/install-deps.sh" echo
+'
+
+test_done
