@@ -130,11 +130,15 @@ leftover_snapshot() {
 # The memory cgroups of runs that are gone (lab/memcg.h): a run's cgroup,
 # goneaway-run-*, whose lock no live run holds.  Cgroups are the
 # machine's, not a file's: a live run's (locked) is never listed, so
-# the runs of other files side by side never show here.
+# the runs of other files side by side never show here.  A run makes
+# its cgroup and then locks it (lab/memcg.c), so one found unlocked is
+# looked at again a second later: a leftover stays, unlocked.
 left_memcgs() {
 	find /sys/fs/cgroup -maxdepth 8 -type d -name 'goneaway-run-*' \
 		-prune 2>/dev/null | while read -r d; do
-		flock -n "$d" true 2>/dev/null && say "$d"
+		flock -n "$d" true 2>/dev/null || continue
+		sleep 1
+		test -d "$d" && flock -n "$d" true 2>/dev/null && say "$d"
 	done
 	true
 }

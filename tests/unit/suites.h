@@ -15,13 +15,13 @@
  * row here. */
 #define GA_UNIT_SUITES(S, N) \
 	S(units) S(json) S(protocol) S(errnames) S(parse) S(parse_steps) \
-	S(parse_pool) \ S(expand) S(expect) N(lab) S(report) S(results) \
-	N(fault_firewall) \ N(fault_point) N(proxy) N(fault_qdisc) N(netem) \
-	N(fault_stack) \ N(client) S(run) N(fsutil) N(spawn) N(rundir) \
-	N(memcg) S(ownmark) S(template) \ S(machine) S(fault_args) S(rootfs) \
-	S(docker) S(select) S(pool) \ S(matrix_html) S(allow) \
-	S(expectations) S(record) S(bundle) S(trust) \ N(capture) S(session) \
-	S(reuse) S(schedule) S(plan) S(tables)
+	S(parse_pool) S(expand) S(expect) N(lab) S(report) S(results) \
+	N(fault_firewall) N(fault_point) N(proxy) N(fault_qdisc) N(netem) \
+	N(fault_stack) N(client) S(run) N(fsutil) N(spawn) N(rundir) \
+	N(memcg) S(ownmark) S(template) S(machine) S(fault_args) S(rootfs) \
+	S(docker) S(select) S(pool) S(matrix_html) S(allow) S(expectations) \
+	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) \
+	S(schedule) S(plan) S(tables)
 
 #define GA_UNIT_SUITE(name) Suite *make_##name##_suite(void);
 #define GA_UNIT_NEEDS(name) Suite *make_##name##_suite(struct unit_needs *needs);
