@@ -12,7 +12,7 @@
 #include "util/error.h"
 #include "util/interrupt.h"
 
-#define GONEAWAY_VERSION "0.3.0"
+#define GONEAWAY_VERSION "0.4.0"
 
 /* Exit codes, documented in --help and the README. */
 enum {
