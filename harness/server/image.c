@@ -81,11 +81,13 @@ int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
 	f = fopen(cnf, "we");
 	if (!f)
 		return ga_error_errno(err, errno, "create %s", cnf);
-	/* no log-error: what the initialisation says goes to install.log */
+	/* no log-error: what the initialisation says goes to install.log;
+	 * its temporary files in work/tmp (the root is read-only: InnoDB
+	 * cannot even create the data dictionary without them) */
 	fprintf(f, "%s\n[mysqld]\ndatadir=%s/data\nsocket=%s/s.sock\n"
-		"pid-file=%s/server.pid\n%s", b->fixture_cnf,
+		"pid-file=%s/server.pid\ntmpdir=%s/tmp\n%s", b->fixture_cnf,
 		GA_SPAWN_ROOT_MOUNT, GA_SPAWN_ROOT_MOUNT, GA_SPAWN_ROOT_MOUNT,
-		IMAGE_EXTRA);
+		GA_SPAWN_ROOT_MOUNT, IMAGE_EXTRA);
 	if (fclose(f) != 0)
 		return ga_error_errno(err, errno, "write %s", cnf);
 

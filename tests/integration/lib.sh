@@ -169,6 +169,14 @@ driver_installed() {
 	return 1
 }
 
+# pool_drivers: the NAMEs of drivers/drivers.list's pools (the section
+# that begins "# pools:"), one per line: a plain connection (no pool=)
+# is their connector's plain driver's, so they run none.
+pool_drivers() {
+	awk '/^# pools:/ { p = 1 } p && /^[^#[:space:]]/ { print $1 }' \
+		"$TOP/drivers/drivers.list"
+}
+
 # drivers_installed: the NAMEs of drivers/drivers.list that greet here,
 # in its order, one per line.
 drivers_installed() {
