@@ -84,8 +84,13 @@ run_bad() {
 
 test_expect_success 'a driver that stops reading a 1 MiB request is an ERROR within the step bound' '
 	run_bad deaf bad-driver-bigquery.gw 3s &&
-	test "$(cat rc-deaf)" -eq 3 && test "$(cat secs-deaf)" -lt 10 &&
-	grep -q "did not read its request ([0-9]* of 1048[0-9]* bytes" out-deaf
+	test "$(cat rc-deaf)" -eq 3 &&
+	grep -q "did not read its request ([0-9]* of 1048[0-9]* bytes" out-deaf &&
+	# the write gave up at the step bound (3 s), whatever the server
+	# and the driver took to start on a busy machine; the run as a
+	# whole is bounded too, not a hang
+	ms=$(sed -n "s/.*did not read its request ([0-9]* of [0-9]* bytes taken in \([0-9]*\) ms.*/\1/p" out-deaf) &&
+	test -n "$ms" && test "$ms" -lt 4000 && test "$(cat secs-deaf)" -lt 60
 '
 
 test_expect_success 'SIGINT during a request a driver does not read ends the run at once' '
