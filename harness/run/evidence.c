@@ -344,12 +344,15 @@ void ga_keep_evidence(struct ga_case *c)
 	}
 	/* a server kept for the next case is c's no longer, but its
 	 * files are still there (run/reuse.c) */
+	/* (a case that ended before its server started, a SKIP for its
+	 * memory limit say, has no log, and its my.cnf is all there is) */
 	if (c->srv.dir[0]) {
 		if (ga_keep_cnf(c->srv.cnf, fd, c->srv.dir, &err)) {
 			ga_error_prefix(&err, "%s", dir);
 			lost(res, &err);
 		}
-		keep_errlog(c, fd, dir);
+		if (c->reused || res->servers_started)
+			keep_errlog(c, fd, dir);
 	}
 	keep_proxy(c, fd, dir);
 	close(fd);

@@ -3,8 +3,9 @@
 # (MySQL 9.7 here; t0026-servers-mariadb, which runs this file's tests
 # with its own list, MariaDB 11.8 from the roots "make roots" builds, and
 # MariaDB 10.5 when its root is there), chrooted: each PASSes, or SKIPs
-# only for netem on a kernel without it or because the built-in client
-# cannot run it (BUILTIN_SKIPS, lib.sh) (--strict); and the mutants of
+# only for netem on a kernel without it, because the built-in client
+# cannot run it (BUILTIN_SKIPS, lib.sh) or for a memory limit this
+# machine cannot make (MEMORY_SKIPS, lib.sh) (--strict); and the mutants of
 # the expect lines that applied there FAIL at their lines (t0020 against
 # that server).  A server whose root is missing SKIPs here, visibly.
 . "$(dirname "$0")/lib.sh"
@@ -20,7 +21,7 @@ for root in ${GA_T0025_ROOTS:-mysql-9.7}; do
 		continue
 	fi
 	test_expect_success "$root: every scenario PASSes (--strict)" "
-		\"\$GONEAWAY\" run --strict --allow-skip netem \$BUILTIN_SKIP_RULES \
+		\"\$GONEAWAY\" run --strict --allow-skip netem \$BUILTIN_SKIP_RULES \$MEMORY_SKIP_RULES \
 			--color never --server $root -o orig-$root \
 			\"\$TOP/scenarios\" > out;
 		rc=\$?; cat out; test \$rc -eq 0 &&

@@ -79,7 +79,9 @@ test_expect_success 'not root with GA_UNIT_REQUIRE_ROOT=1: the run fails' '
 test_expect_success 'root: the same test cases run and pass, nothing skipped' '
 	CK_VERBOSITY=verbose CK_RUN_SUITE=lab GA_UNIT_REQUIRE_ROOT=1 \
 		"$UNIT" > root.out 2>&1; rc=$?; cat root.out; test $rc -eq 0 &&
-	! grep -q "^SKIP" root.out &&
+	# (the memory cgroups may be missing even for root: a read-only
+	# cgroup filesystem in a container; that SKIP says so)
+	! grep "^SKIP" root.out | grep -v "^SKIP memcg/cgroups: cannot make cgroups" &&
 	grep -q ":P:traffic:test_traffic:" root.out &&
 	grep -q ":P:proxy:test_" root.out &&
 	grep -q ":P:isolation:test_host_untouched:" root.out &&

@@ -20,6 +20,7 @@ nfiles=$(ls "$TOP"/scenarios/*.gw | wc -l)
 # once it ended
 start_client() {
 	{ "$GONEAWAY" run --strict --allow-skip netem --allow-skip driver \
+		$MEMORY_SKIP_RULES \
 		--format tap -o "$RESULTS/$1" --client "$1" \
 		--server "${2:-local}" "$TOP/scenarios" > "$SCRATCH/$1.tap" 2>&1
 	  echo $? > "$SCRATCH/$1.rc.tmp" && mv "$SCRATCH/$1.rc.tmp" "$SCRATCH/$1.rc"; } &
