@@ -14,7 +14,8 @@
 // The settings: size is maximumPoolSize; pre_ping sets HikariCP's
 // com.zaxxer.hikari.aliveBypassWindowMs, read when a pool is made (on: 0,
 // every borrow checks; off: never; not given: its 500 ms, a connection
-// used less than 500 ms ago is lent unchecked); recycle is maxLifetime,
+// used less than 500 ms ago is lent unchecked, or the driver option
+// aliveBypassWindowMs=N, HikariCP's own); recycle is maxLifetime,
 // idle_timeout idleTimeout (HikariCP raises a maxLifetime below 30 s and
 // an idleTimeout below 10 s to its defaults, 30 and 10 min: those are
 // unsupported here), validation connectionTestQuery (else JDBC4's
@@ -291,6 +292,12 @@ public class HikariDriver {
 
 	// ------------------------------------------------------- the steps
 
+	// the driver option that sets HikariCP's alive-bypass window (a
+	// connection used less than this many ms ago is lent unchecked: 500
+	// by default) for a pool without pre_ping, so that a scenario does not
+	// depend on how fast the machine ran its steps
+	static final String BYPASS_OPTION = "aliveBypassWindowMs";
+
 	HikariDataSource ds;
 	Connection held;        // borrowed, or null
 	long heldThread;        // its thread, or the last one borrowed
@@ -304,6 +311,20 @@ public class HikariDriver {
 		Map<String, Object> o = r.get("options") instanceof Map ?
 			(Map<String, Object>) r.get("options") : new LinkedHashMap<>();
 		shut();
+		// HikariCP's own driver option: its alive-bypass window, taken
+		// out before the rest go to Connector/J
+		String bypass = null;
+		if (o.get("driver_options") instanceof Map &&
+		    ((Map<String, Object>) o.get("driver_options")).containsKey(BYPASS_OPTION)) {
+			Map<String, Object> d = new LinkedHashMap<>((Map<String, Object>) o.get("driver_options"));
+			bypass = Driver.str(d.remove(BYPASS_OPTION));
+			if (!bypass.matches("[0-9]{1,12}"))
+				throw new Driver.Unsupported("driver option " + BYPASS_OPTION + " is a number of milliseconds, not '" + bypass + "'");
+			if (pool.get("pre_ping") != null)
+				throw new Driver.Unsupported("driver option " + BYPASS_OPTION + " is what pre_ping sets (on: 0, off: never)");
+			o = new LinkedHashMap<>(o);
+			o.put("driver_options", d);
+		}
 		Properties p = new Properties();
 		String url = Driver.jdbc(r, o, p);
 		HikariConfig cfg = new HikariConfig();
@@ -332,7 +353,9 @@ public class HikariDriver {
 			cfg.setConnectionTestQuery(validation);
 		}
 		// read by HikariPool when it is made
-		if (pool.get("pre_ping") == null)
+		if (bypass != null)
+			System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs", bypass);
+		else if (pool.get("pre_ping") == null)
 			System.clearProperty("com.zaxxer.hikari.aliveBypassWindowMs");
 		else
 			System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs",
