@@ -335,32 +335,4 @@ final class DoctrineSession
 	}
 }
 
-function doctrine_main(): int
-{
-	$s = new DoctrineSession();
-	$flags = JSON_INVALID_UTF8_SUBSTITUTE | JSON_UNESCAPED_SLASHES |
-		 JSON_PRESERVE_ZERO_FRACTION;
-	fwrite(STDOUT, json_encode($s->greeting(), $flags) . "\n");
-	fflush(STDOUT);
-	while (($line = fgets(STDIN)) !== false) {
-		if (trim($line) === '')
-			continue;
-		$req = json_decode($line, true);
-		if (!is_array($req)) {
-			logmsg('not a JSON request: ' . json_last_error_msg());
-			return 2;
-		}
-		$rep = $s->handle($req);
-		$rep['id'] = $req['id'] ?? null;
-		$out = json_encode($rep, $flags);
-		if ($out === false) {
-			logmsg('cannot encode a reply: ' . json_last_error_msg());
-			return 2;
-		}
-		fwrite(STDOUT, $out . "\n");
-		fflush(STDOUT);
-	}
-	return 0;
-}
-
-exit(doctrine_main());
+exit(serve(new DoctrineSession()));

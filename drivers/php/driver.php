@@ -813,17 +813,10 @@ class PdoSession extends Session
 	}
 }
 
-function main(array $argv): int
+/* The protocol's loop over one session: its greeting, then a reply to
+ * each request line until EOF.  doctrine.php runs its session here too. */
+function serve($s): int
 {
-	$mode = $argv[1] ?? '';
-	if ($mode === 'mysqli')
-		$s = new MysqliSession();
-	elseif ($mode === 'pdo')
-		$s = new PdoSession();
-	else {
-		logmsg('usage: php driver.php mysqli|pdo');
-		return 2;
-	}
 	$flags = JSON_INVALID_UTF8_SUBSTITUTE | JSON_UNESCAPED_SLASHES |
 		 JSON_PRESERVE_ZERO_FRACTION;
 	fwrite(STDOUT, json_encode($s->greeting(), $flags) . "\n");
@@ -847,6 +840,17 @@ function main(array $argv): int
 		fflush(STDOUT);
 	}
 	return 0;
+}
+
+function main(array $argv): int
+{
+	$mode = $argv[1] ?? '';
+	if ($mode === 'mysqli')
+		return serve(new MysqliSession());
+	if ($mode === 'pdo')
+		return serve(new PdoSession());
+	logmsg('usage: php driver.php mysqli|pdo');
+	return 2;
 }
 
 /* drivers/php/doctrine.php takes the sessions and helpers from here */
