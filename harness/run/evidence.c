@@ -343,9 +343,9 @@ void ga_keep_evidence(struct ga_case *c)
 		keep_file(res, from, fd, "capture.pcap", dir);
 	}
 	/* a server kept for the next case is c's no longer, but its
-	 * files are still there (run/reuse.c) */
-	/* (a case that ended before its server started, a SKIP for its
-	 * memory limit say, has no log, and its my.cnf is all there is) */
+	 * files are still there (run/reuse.c); a case that ended before
+	 * its server started (a SKIP for its memory limit, say) has its
+	 * my.cnf and no log */
 	if (c->srv.dir[0]) {
 		if (ga_keep_cnf(c->srv.cnf, fd, c->srv.dir, &err)) {
 			ga_error_prefix(&err, "%s", dir);
