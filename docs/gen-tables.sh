@@ -17,8 +17,9 @@
 #     <!-- end codes -->
 #
 # becomes a table of those scenarios' cells, one row per server/client
-# column of the tables (a column two runs measured shows each run's cell
-# when they differ, joined by "; ").  OUT is docs/ by default;
+# column of the tables that ran one of them (for scenarios no table has
+# yet, every column: "not measured"; a column two runs measured shows
+# each run's cell when they differ, joined by "; ").  OUT is docs/ by default;
 # tests/integration/t0150-docs.sh writes to a scratch directory and
 # compares, so a table edited by hand, or results committed without
 # their tables, fail there.
@@ -124,6 +125,7 @@ awk '
 				add_server(parts[2], parts[1])
 			}
 			k = combo SUBSEP sc
+			measured[sc] = 1
 			if (!(k in cell))
 				cell[k] = row[i]
 			else if (index("; " cell[k] "; ", "; " row[i] "; ") == 0)
@@ -153,6 +155,20 @@ awk '
 					continue
 				for (j = 1; j <= nservers[cl]; j++) {
 					combo = servers[cl, j] "/" cl
+					# a column that ran none of these scenarios
+					# where others did (the driver of a pool,
+					# which runs only the pool scenarios) has no
+					# row
+					mine = 0
+					others = 1
+					for (i = 1; i <= n; i++) {
+						if ((combo SUBSEP scs[i]) in cell)
+							mine = 1
+						if (!(scs[i] in measured))
+							others = 0
+					}
+					if (!mine && others)
+						continue
 					printf "| %s |", combo
 					for (i = 1; i <= n; i++) {
 						k = combo SUBSEP scs[i]
