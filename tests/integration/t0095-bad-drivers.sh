@@ -119,7 +119,9 @@ test_expect_success 'a 2 s call without elapsed_ms does not pass "within 1s"' '
 test_expect_success 'a 2 s call claiming elapsed_ms 5 does not pass "within 1s"' '
 	run_bad liar bad-driver-within.gw &&
 	test "$(cat rc-liar)" -eq 1 &&
-	grep -q "succeeded with .1. after 20[0-9][0-9] ms" res-liar/bad-driver-within/steps.log
+	# the harness measures it itself: 2 s at least, not the 5 ms
+	# claimed (more on a busy machine)
+	grep -q "succeeded with .1. after [2-9][0-9][0-9][0-9] ms" res-liar/bad-driver-within/steps.log
 '
 
 test_expect_success 'an id of N+0.9 does not answer request N' '
