@@ -209,15 +209,8 @@ static const struct {
 
 START_TEST(diagnostic)
 {
-	struct ga_diags d = { 0 };
-
-	parse_bad(diag_cases[_i].text, &d);
-	if (d.n != 1)
-		ga_diags_print(&d, stderr);
-	ck_assert_uint_eq(d.n, 1);
-	assert_diag(&d, 0, diag_cases[_i].line, diag_cases[_i].col,
-		    diag_cases[_i].msg);
-	ga_diags_free(&d);
+	parse_bad_one(diag_cases[_i].text, diag_cases[_i].line, diag_cases[_i].col,
+		      diag_cases[_i].msg);
 }
 END_TEST
 

@@ -47,3 +47,15 @@ void assert_diag(const struct ga_diags *d, size_t i, int line, int col,
 		      line, col);
 	ck_assert_str_eq(d->items[i].path, "bad.gw");
 }
+
+void parse_bad_one(const char *text, int line, int col, const char *substring)
+{
+	struct ga_diags d = { 0 };
+
+	parse_bad(text, &d);
+	if (d.n != 1)
+		ga_diags_print(&d, stderr);
+	ck_assert_uint_eq(d.n, 1);
+	assert_diag(&d, 0, line, col, substring);
+	ga_diags_free(&d);
+}

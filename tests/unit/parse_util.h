@@ -21,4 +21,9 @@ void parse_bad(const char *text, struct ga_diags *d);
 void assert_diag(const struct ga_diags *d, size_t i, int line, int col,
 		 const char *substring);
 
+/* Parses text as "bad.gw", which must fail with exactly one diagnostic,
+ * at line:col and containing substring (all of them printed if not). */
+void parse_bad_one(const char *text, int line, int col,
+		   const char *substring);
+
 #endif
