@@ -14,7 +14,7 @@ int ga_memfs_over(const char *path, struct ga_error *err)
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		return ga_error_errno(err, errno, "making / a slave mount");
 	if (mount("goneaway-run", path, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=0700") != 0)
+		  "mode=0711") != 0)
 		return ga_error_errno(err, errno, "a tmpfs over %s", path);
 	return 0;
 }

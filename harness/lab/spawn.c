@@ -9,12 +9,19 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "util/fsutil.h"
 
 /* What the child was doing when it failed; sent through the error pipe
  * with errno. */
@@ -43,6 +50,10 @@ enum stage {
 	STAGE_CGROUP,           /* writing itself into its cgroup */
 	STAGE_FORKED,           /* not a failure: index is the PID of the
 				 * process forked into a PID namespace */
+	STAGE_CONFINE_BIND,     /* the writable directory onto itself */
+	STAGE_CONFINE_RO,       /* index: which mount point (fallback) */
+	STAGE_CONFINE_WRITABLE, /* the writable directory writable again */
+	STAGE_CONFINE_USER,     /* its own user and group */
 };
 
 struct child_failure {
@@ -254,6 +265,223 @@ static int enter_root(const struct ga_spawn_root *r,
 	return 0;
 }
 
+/* mount_setattr(2) (Linux 5.12), for C libraries older than it. */
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#define ATTR_RDONLY 0x00000001u         /* MOUNT_ATTR_RDONLY */
+#define ATTR_NOSUID 0x00000002u         /* MOUNT_ATTR_NOSUID */
+
+struct mount_attr_arg {                 /* struct mount_attr */
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
+static int set_mount_attr(const char *path, unsigned flags, uint64_t set,
+			  uint64_t clr)
+{
+	struct mount_attr_arg a = { set, clr, 0, 0 };
+
+	return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, flags, &a,
+			    sizeof(a));
+}
+
+/* Whether this kernel has mount_setattr: EBADF for a descriptor that is
+ * none, ENOSYS without it. */
+static bool have_mount_setattr(void)
+{
+	struct mount_attr_arg a = { 0, 0, 0, 0 };
+
+	return syscall(SYS_mount_setattr, -1, "", 0, &a, sizeof(a)) == 0 ||
+	       errno != ENOSYS;
+}
+
+/* The mount flags a remount must give again to keep them (statfs says
+ * which a mount has); without MS_RDONLY. */
+static unsigned long kept_flags(const char *path)
+{
+	static const struct {
+		unsigned long st, ms;
+	} map[] = {
+		{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC }, { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	struct statfs sf;
+	unsigned long flags = 0;
+	size_t i;
+
+	if (statfs(path, &sf) != 0)
+		return 0;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if ((unsigned long)sf.f_flags & map[i].st)
+			flags |= map[i].ms;
+	return flags;
+}
+
+/* One mount point remounted read-only (and nosuid) or writable again,
+ * its other flags kept: the fallback of kernels before 5.12.  A mount
+ * point gone since it was read is no error. */
+static int remount(const char *path, bool read_only)
+{
+	unsigned long flags = MS_REMOUNT | MS_BIND | kept_flags(path);
+
+	if (read_only)
+		flags |= MS_RDONLY | MS_NOSUID;
+	if (mount(NULL, path, NULL, flags, NULL) == 0 || errno == ENOENT)
+		return 0;
+	return -1;
+}
+
+/* The child's confinement (spawn.h), last before exec.  own_ns: it is in
+ * a mount namespace of its own already; a root's child (chrooted) or a
+ * joined one on the fallback keeps its mounts as they are: a root is
+ * read-only already, a container's files are its own.  In the child:
+ * only async-signal-safe calls.  Returns 0 or -1 with errno set and
+ * *stage, *index saying what failed. */
+static int confine(const struct ga_spawn_confine *c, bool own_ns,
+		   bool in_root, int *stage, int *index)
+{
+	size_t i;
+
+	if (c->read_only && !(c->mounts && in_root)) {
+		*stage = STAGE_UNSHARE_NS;
+		if (!own_ns && unshare(CLONE_NEWNS) != 0)
+			return -1;
+		*stage = STAGE_PRIVATE;
+		if (!own_ns && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE,
+				     NULL) != 0)
+			return -1;
+		*stage = STAGE_CONFINE_BIND;
+		if (c->writable[0] && mount(c->writable, c->writable, NULL,
+					    MS_BIND | MS_REC, NULL) != 0)
+			return -1;
+		*stage = STAGE_CONFINE_RO;
+		if (!c->mounts && set_mount_attr("/", AT_RECURSIVE,
+						 ATTR_RDONLY | ATTR_NOSUID, 0))
+			return -1;
+		for (i = 0; c->mounts && i < c->nmounts; i++) {
+			*index = (int)i;
+			if (remount(c->mounts[i], true) != 0)
+				return -1;
+		}
+		*stage = STAGE_CONFINE_WRITABLE;
+		if (c->writable[0] &&
+		    (c->mounts ? remount(c->writable, false) :
+		     set_mount_attr(c->writable, AT_RECURSIVE, 0,
+				    ATTR_RDONLY)) != 0)
+			return -1;
+	}
+	*stage = STAGE_CONFINE_USER;
+	if (setgroups(0, NULL) != 0 ||
+	    setresgid(c->gid, c->gid, c->gid) != 0 ||
+	    setresuid(c->uid, c->uid, c->uid) != 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    /* a change of user clears the death signal */
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		return -1;
+	return 0;
+}
+
+/* An octal escape of /proc/self/mountinfo ("\040": a space) undone in
+ * place. */
+static void unescape_mountinfo(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+					(s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+#define MOUNTINFO_MAX (16 << 20)
+
+/* The mount points of this process (the fifth field of each line of
+ * /proc/self/mountinfo). */
+static int read_mount_points(struct ga_spawn_confine *c, struct ga_error *err)
+{
+	char *text, *line, *save = NULL, *f, *fsave;
+	size_t cap = 0;
+	int i;
+
+	if (ga_file_read("/proc/self/mountinfo", MOUNTINFO_MAX, &text, NULL,
+			 err))
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		for (i = 0, f = strtok_r(line, " ", &fsave); f && i < 4; i++)
+			f = strtok_r(NULL, " ", &fsave);
+		if (!f)
+			continue;
+		if (c->nmounts == cap) {
+			char **more;
+
+			cap = cap ? cap * 2 : 64;
+			more = realloc(c->mounts, cap * sizeof(*more));
+			if (!more)
+				goto oom;
+			c->mounts = more;
+		}
+		unescape_mountinfo(f);
+		c->mounts[c->nmounts] = strdup(f);
+		if (!c->mounts[c->nmounts])
+			goto oom;
+		c->nmounts++;
+	}
+	free(text);
+	if (!c->mounts)
+		return ga_error_set(err, "/proc/self/mountinfo lists no mount");
+	return 0;
+oom:
+	free(text);
+	return ga_error_set(err, "out of memory reading /proc/self/mountinfo");
+}
+
+int ga_spawn_confine_init(struct ga_spawn_confine *c, unsigned uid,
+			  unsigned gid, bool read_only, const char *writable,
+			  struct ga_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	if (uid == 0 || gid == 0)
+		return ga_error_set(err, "a confined child's user and group "
+				    "are not root's");
+	c->uid = uid;
+	c->gid = gid;
+	c->read_only = read_only;
+	if (snprintf(c->writable, sizeof(c->writable), "%s",
+		     writable ? writable : "") >= (int)sizeof(c->writable))
+		return ga_error_set(err, "path too long: %s", writable);
+	if (read_only && !have_mount_setattr() && read_mount_points(c, err)) {
+		ga_spawn_confine_release(c);
+		return -1;
+	}
+	return 0;
+}
+
+void ga_spawn_confine_release(struct ga_spawn_confine *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nmounts; i++)
+		free(c->mounts[i]);
+	free(c->mounts);
+	c->mounts = NULL;
+	c->nmounts = 0;
+}
+
 /* clone(CLONE_PARENT): a sibling rather than a child, i.e. another child
  * of the harness.  The raw system call, like fork() without a new stack
  * (glibc has no wrapper for that); only exec-bound, async-signal-safe code
@@ -378,8 +606,10 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 {
 	const char *in = opts->input_path ? opts->input_path : "/dev/null";
 	const char *out = opts->output_path ? opts->output_path : "/dev/null";
-	int out_flags = opts->output_path ? O_WRONLY | O_CREAT | O_APPEND :
-					    O_WRONLY;
+	/* never through a symlink: a confined server's user may own the
+	 * log it writes (server.h), never the directory it is in */
+	int out_flags = opts->output_path ? O_WRONLY | O_CREAT | O_APPEND |
+					    O_NOFOLLOW : O_WRONLY;
 	const struct ga_spawn_join *j = opts->join;
 	struct child_failure f = { 0, STAGE_SETUP, 0 };
 	int keep[MAX_KEEP];
@@ -458,6 +688,15 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		goto fail;
 	if (j && join_namespaces(j, errpipe, parent, &f.stage) != 0)
 		goto fail;
+	if (opts->confine &&
+	    confine(opts->confine, opts->root || opts->files, opts->root || j,
+		    &f.stage, &f.index) != 0)
+		goto fail;
+	/* the harness died before the death signal was set again (a
+	 * joined PID namespace's getppid() says 0: its window is the few
+	 * calls since join_namespaces() looked) */
+	if (opts->confine && !(j && j->pid_fd >= 0) && getppid() != parent)
+		_exit(127);
 	f.stage = STAGE_EXEC;
 	execv(opts->argv[0], (char *const *)opts->argv);
 fail:
@@ -542,6 +781,28 @@ static int child_failed(const struct ga_spawn_opts *opts,
 	case STAGE_CGROUP:
 		snprintf(what, sizeof(what), "entering its memory cgroup");
 		break;
+	case STAGE_CONFINE_BIND:
+		snprintf(what, sizeof(what), "bind %s onto itself",
+			 opts->confine ? opts->confine->writable : "?");
+		break;
+	case STAGE_CONFINE_RO:
+		if (opts->confine && opts->confine->mounts && f->index >= 0 &&
+		    (size_t)f->index < opts->confine->nmounts)
+			snprintf(what, sizeof(what), "remount %s read-only",
+				 opts->confine->mounts[f->index]);
+		else
+			snprintf(what, sizeof(what), "making every mount "
+				 "read-only (mount_setattr)");
+		break;
+	case STAGE_CONFINE_WRITABLE:
+		snprintf(what, sizeof(what), "making %s writable again",
+			 opts->confine ? opts->confine->writable : "?");
+		break;
+	case STAGE_CONFINE_USER:
+		snprintf(what, sizeof(what), "becoming user %u, group %u",
+			 opts->confine ? opts->confine->uid : 0,
+			 opts->confine ? opts->confine->gid : 0);
+		break;
 	case STAGE_BIND_FILE:
 		if (opts->files && f->index >= 0 &&
 		    f->index < GA_SPAWN_FILES)
@@ -583,6 +844,9 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	if (opts->files && opts->join)
 		return ga_error_set(err, "files cannot be bound into a joined "
 				    "mount namespace");
+	if (opts->confine && (!opts->confine->uid || !opts->confine->gid))
+		return ga_error_set(err, "a confined child has no user of its "
+				    "own");
 	if (opts->new_pidns) {
 		harness_fd = (int)syscall(SYS_pidfd_open, parent, 0);
 		if (harness_fd < 0)

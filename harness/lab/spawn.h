@@ -34,6 +34,16 @@
  *
  * A detached child (the Docker reaper) is the opposite: a session of its
  * own and no death signal, so that it outlives the harness.
+ *
+ * A confined child (every server: server/server.c) is what a scenario
+ * cannot turn against the host, whatever SQL it sends: last before exec,
+ * with everything above done, it may make every mount it sees read-only
+ * but one directory (its own mount namespace: the host never sees it),
+ * then drops to an unprivileged user and group of its own (no
+ * supplementary groups, no capabilities left) with no_new_privs, so that
+ * no set-user-ID program gives them back and nothing it does can undo
+ * the mounts.  A log file, an OUTFILE, a plugin or a data directory that
+ * names a host path then fails inside the server with EROFS or EACCES.
  */
 #ifndef GA_SPAWN_H
 #define GA_SPAWN_H
@@ -94,6 +104,32 @@ struct ga_spawn_join {
 	int pid_fd;
 };
 
+/* How a child is confined (see above).  The uid and gid are not 0 and
+ * are someone's of their own (lab/uid.h).  With read_only, every mount
+ * the child sees after root/join/files is made read-only and nosuid
+ * (mount_setattr, recursively; on kernels before 5.12 one remount per
+ * mount point of mounts, read by ga_spawn_confine_init() from
+ * /proc/self/mountinfo) but writable, a path as the child sees it,
+ * which stays writable ("": none).  Fill with ga_spawn_confine_init();
+ * release with ga_spawn_confine_release(). */
+struct ga_spawn_confine {
+	unsigned uid;
+	unsigned gid;
+	bool read_only;
+	char writable[PATH_MAX];
+	char **mounts;          /* owned: the fallback's mount points, or
+				 * NULL where mount_setattr works */
+	size_t nmounts;
+};
+
+/* Fills c; with read_only on a kernel without mount_setattr, reads the
+ * calling process's mount points (the child's are a copy of them).
+ * Returns 0, or -1 with err set. */
+int ga_spawn_confine_init(struct ga_spawn_confine *c, unsigned uid,
+			  unsigned gid, bool read_only, const char *writable,
+			  struct ga_error *err);
+void ga_spawn_confine_release(struct ga_spawn_confine *c);
+
 struct ga_spawn_opts {
 	const char *const *argv;  /* argv[0] is the program's path (inside
 				   * root, when there is one) */
@@ -124,6 +160,9 @@ struct ga_spawn_opts {
 				   * (a joined PID namespace's sibling)
 				   * is in it too */
 	int cgroup_fd;
+	const struct ga_spawn_confine *confine; /* NULL: the harness's
+						 * user, its mounts as
+						 * they are */
 	bool new_pidns;           /* the child is PID 1 of a PID namespace
 				   * of its own: when it dies, the kernel
 				   * kills everything it started, even what

@@ -10,17 +10,7 @@
 #include <sys/stat.h>
 
 #include "lab/lab.h"
-
-/* The directory below the scenario's private one where the server may
- * read and write files (LOAD_FILE, INTO OUTFILE, LOAD DATA INFILE): its
- * secure_file_priv, for every run, so no SQL reaches the host's files
- * (MySQL and MariaDB refuse a path elsewhere with 1290).  A scenario's
- * server-option secure_file_priv comes later and wins. */
-#define FILES_DIR "files"
-#define TMP_DIR "tmp"           /* the server's temporary files: its own,
-				 * never the host's /tmp, where another
-				 * process may remove them (a temporary
-				 * table was deleted from under one) */
+#include "util/fsutil.h"
 
 /* Whether a connection of sc declares tls=required over TCP: the runner
  * then checks each of its sessions from the server side (run/steps.c,
@@ -105,19 +95,12 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 			const char *inside, const char *extra,
 			const struct ga_scenario *sc, struct ga_error *err)
 {
-	char files[PATH_MAX];
 	FILE *f;
 	size_t i;
 
 	if (srv->dir[0] != '/')
 		return ga_error_set(err, "writing my.cnf: the server has no "
 				    "private directory");
-	snprintf(files, sizeof(files), "%s/" FILES_DIR, srv->dir);
-	if (mkdir(files, 0700) != 0 && errno != EEXIST)
-		return ga_error_errno(err, errno, "mkdir %s", files);
-	snprintf(files, sizeof(files), "%s/" TMP_DIR, srv->dir);
-	if (mkdir(files, 0700) != 0 && errno != EEXIST)
-		return ga_error_errno(err, errno, "mkdir %s", files);
 	f = fopen(srv->cnf, "we");
 	if (!f)
 		return ga_error_errno(err, errno, "create %s", srv->cnf);
@@ -125,13 +108,19 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 	put_fixture(f, fixture, sc);
 	fprintf(f, "\n[mysqld]\n"
 		"# the scenario's private paths\n"
-		"datadir=%s/data\nsocket=%s/s.sock\nlog-error=%s/error.log\n"
-		"pid-file=%s/server.pid\nbind-address=%s\nport=%d\n"
-		"tmpdir=%s/" TMP_DIR "\n"
+		"datadir=%s/data\nsocket=%s/" GA_SERVER_RUN_DIR "/s.sock\n"
+		"log-error=%s/error.log\n"
+		"pid-file=%s/" GA_SERVER_RUN_DIR "/server.pid\n"
+		"bind-address=%s\nport=%d\n"
+		"tmpdir=%s/" GA_SERVER_TMP_DIR "\n"
 		"# files through SQL: only here\n"
-		"secure_file_priv=%s/" FILES_DIR "\n",
+		"secure_file_priv=%s/" GA_SERVER_FILES_DIR "\n"
+		"# the lab's certificate (ga_server_copy_tls), for the "
+		"connections\n# that ask for TLS; MariaDB 11.4 and later "
+		"would make one at every start\n"
+		"ssl_cert=%s/server-cert.pem\nssl_key=%s/server-key.pem\n",
 		inside, inside, inside, inside, GA_LAB_SERVER_ADDR,
-		GA_SERVER_PORT, inside, inside);
+		GA_SERVER_PORT, inside, inside, inside, inside);
 	if (extra)
 		fputs(extra, f);
 	if (checks_tls(sc))
@@ -151,5 +140,24 @@ int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 	}
 	if (fclose(f) != 0)
 		return ga_error_errno(err, errno, "write %s", srv->cnf);
+	return 0;
+}
+
+int ga_server_copy_tls(const struct ga_server *srv, struct ga_error *err)
+{
+	static const char *const files[] = { "server-cert.pem",
+					      "server-key.pem" };
+	char src[PATH_MAX], dst[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (snprintf(src, sizeof(src), "%s/%s", srv->be->tls_dir,
+			     files[i]) >= (int)sizeof(src) ||
+		    snprintf(dst, sizeof(dst), "%s/%s", srv->dir, files[i]) >=
+		    (int)sizeof(dst))
+			return ga_error_set(err, "path too long: %s", srv->dir);
+		if (ga_file_copy(src, dst, err))
+			return -1;
+	}
 	return 0;
 }

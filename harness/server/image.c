@@ -23,18 +23,10 @@
  * the rootfs backend's, whose templates came first.) */
 #define IMAGE_FORMAT "rootfs:1:skip-test-db,socket-root,skip-name-resolve"
 
-/* What the server needs besides the fixture: it runs as uid 0 (the roots'
- * and images' mysql users differ, or there is none).  (Its temporary
- * files go to the private directory, as every server's: server/cnf.c.) */
+/* What the template's build needs besides the fixture: it runs as uid 0
+ * (the roots' and images' mysql users differ, or there is none); a
+ * scenario's server runs as a user of its own (server/uids.h). */
 #define IMAGE_EXTRA "user=root\n"
-
-/* The lab's TLS certificate (server/tls.h), copied into each scenario's
- * directory: the server cannot see the cache.  For the connections that
- * ask for TLS; and MariaDB 11.4 and later, given none, would make one at
- * every start. */
-#define IMAGE_TLS "ssl_cert=" GA_SPAWN_ROOT_MOUNT "/server-cert.pem\n" \
-		  "ssl_key=" GA_SPAWN_ROOT_MOUNT "/server-key.pem\n"
-static const char *const tls_files[] = { "server-cert.pem", "server-key.pem" };
 
 void ga_image_fixtures(enum ga_flavour flavour, const char *fixtures_dir,
 		       char *cnf, size_t cnf_len, char *sql, size_t sql_len)
@@ -125,19 +117,14 @@ int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
 		    struct ga_error *err)
 {
 	struct ga_server_backend *be = srv->be;
-	char src[PATH_MAX + 32], dst[PATH_MAX + 32];
-	size_t i;
 
 	if (ga_template_copy(be->template_dir, srv->datadir, err))
 		return ga_error_prefix(err, "copying the template datadir");
-	for (i = 0; i < sizeof(tls_files) / sizeof(tls_files[0]); i++) {
-		snprintf(src, sizeof(src), "%s/%s", be->tls_dir, tls_files[i]);
-		snprintf(dst, sizeof(dst), "%s/%s", srv->dir, tls_files[i]);
-		if (ga_file_copy(src, dst, err))
-			return -1;
-	}
+	if (ga_server_copy_tls(srv, err))
+		return -1;
+	/* the server runs as its own user (server.h): no user= line */
 	return ga_server_write_cnf(srv, be->fixture_cnf, GA_SPAWN_ROOT_MOUNT,
-				   IMAGE_EXTRA IMAGE_TLS, sc, err);
+				   NULL, sc, err);
 }
 
 int ga_image_spawn(struct ga_server *srv, const char *server,
@@ -161,5 +148,6 @@ int ga_image_spawn(struct ga_server *srv, const char *server,
 	/* a memory limit of its own (ga_server_limit_memory) */
 	opts.in_cgroup = srv->memcg.procs_fd >= 0;
 	opts.cgroup_fd = srv->memcg.procs_fd;
+	opts.confine = &srv->confine;
 	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
 }

@@ -16,10 +16,27 @@
  * srv->id.  Returns 0 or -1 with err set (nothing kept). */
 int ga_admin_connect(struct ga_server *srv, struct ga_error *err);
 
+/* ga_admin_connect() as another account (the privileged one, for
+ * ga_server_privileged_queries). */
+int ga_admin_connect_as(struct ga_server *srv, const char *user,
+			const char *password, struct ga_error *err);
+
 /* Closes the admin connection (COM_QUIT: the server logs no abort). */
 void ga_admin_close(struct ga_server *srv);
 
 /* ---- the scenario's my.cnf (server/cnf.c) ------------------------------- */
+
+/* The parts of srv->dir the server writes (server.h), made by
+ * ga_server_create: run/ its socket and pid file; tmp/ its temporary
+ * files, its own, never the host's /tmp (another process may remove
+ * them: a temporary table was deleted from under one); files/ where SQL
+ * may read and write files (LOAD_FILE, INTO OUTFILE, LOAD DATA INFILE):
+ * its secure_file_priv, for every run (MySQL and MariaDB refuse a path
+ * elsewhere with 1290; a scenario's server-option secure_file_priv comes
+ * later and wins - and meets the confinement). */
+#define GA_SERVER_RUN_DIR "run"
+#define GA_SERVER_TMP_DIR "tmp"
+#define GA_SERVER_FILES_DIR "files"
 
 /* Writes srv->cnf: a header naming the scenario, fixture (the fixture
  * config's text, but a line of an option that one of sc's server-option
@@ -31,6 +48,12 @@ void ga_admin_close(struct ga_server *srv);
 int ga_server_write_cnf(const struct ga_server *srv, const char *fixture,
 			const char *inside, const char *extra,
 			const struct ga_scenario *sc, struct ga_error *err);
+
+/* Copies the lab's certificate and key (be->tls_dir: the cache, which
+ * the server's user cannot read) into srv->dir, where my.cnf's ssl_cert
+ * and ssl_key name them (ga_server_create gives them to that user).
+ * Returns 0, or -1 with err set. */
+int ga_server_copy_tls(const struct ga_server *srv, struct ga_error *err);
 
 /* ---- the lab's resolver (server/resolver.c) ---------------------------------- */
 

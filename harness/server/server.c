@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <errmsg.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,10 +57,95 @@ static int path_join(char *buf, size_t len, const char *dir, const char *name,
 	return 0;
 }
 
+/* Whether the server's user can reach srv->dir by its path: every
+ * directory above it searchable by others.  (A TMPDIR in root's 0700
+ * home is not.) */
+static int reachable(const char *dir, struct ga_error *err)
+{
+	char path[PATH_MAX], *slash;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	while ((slash = strrchr(path, '/')) != NULL) {
+		*slash = '\0';
+		if (stat(path[0] ? path : "/", &st) != 0)
+			return ga_error_errno(err, errno, "stat %s", path);
+		if (!(st.st_mode & S_IXOTH))
+			return ga_error_set(err, "%s (mode %04o) is not "
+					    "searchable by others: the server "
+					    "runs as a user of its own and "
+					    "cannot reach %s (set TMPDIR to a "
+					    "directory such as /tmp)",
+					    path[0] ? path : "/",
+					    (unsigned)(st.st_mode & 07777), dir);
+	}
+	return 0;
+}
+
+/* The parts of srv->dir (server.h) the harness makes before the
+ * backend's create: the directory itself the harness's, searchable
+ * (the server's user reaches its files by their paths), and what the
+ * server writes, its user's. */
+static int private_dirs(const struct ga_server *srv, struct ga_error *err)
+{
+	static const char *const dirs[] = {
+		GA_SERVER_RUN_DIR, GA_SERVER_TMP_DIR, GA_SERVER_FILES_DIR,
+	};
+	unsigned id = srv->uid.id;
+	char path[PATH_MAX];
+	size_t i;
+	int fd;
+
+	if (chmod(srv->dir, 0711) != 0)
+		return ga_error_errno(err, errno, "chmod %s", srv->dir);
+	if (reachable(srv->dir, err))
+		return -1;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (path_join(path, sizeof(path), srv->dir, dirs[i], err))
+			return -1;
+		if (mkdir(path, 0700) != 0 ||
+		    lchown(path, (uid_t)id, (gid_t)id) != 0)
+			return ga_error_errno(err, errno, "mkdir %s", path);
+	}
+	fd = open(srv->errlog, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		  O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "create %s", srv->errlog);
+	if (fchown(fd, (uid_t)id, (gid_t)id) != 0) {
+		ga_error_errno(err, errno, "chown %s", srv->errlog);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* What the backend's create put in srv->dir for the server to write or
+ * read alone - the datadir's copy, the TLS certificate and key - made
+ * its user's. */
+static int own_files(const struct ga_server *srv, struct ga_error *err)
+{
+	static const char *const tls[] = { "server-cert.pem", "server-key.pem" };
+	unsigned id = srv->uid.id;
+	char path[PATH_MAX];
+	size_t i;
+
+	if (ga_tree_chown(srv->datadir, id, id, err))
+		return -1;
+	for (i = 0; i < sizeof(tls) / sizeof(tls[0]); i++) {
+		if (path_join(path, sizeof(path), srv->dir, tls[i], err))
+			return -1;
+		if (lchown(path, (uid_t)id, (gid_t)id) != 0 && errno != ENOENT)
+			return ga_error_errno(err, errno, "chown %s", path);
+	}
+	return 0;
+}
+
 int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 		     const char *dir, const struct ga_scenario *sc,
 		     struct ga_error *err)
 {
+	const char *inside = be->ops->inside;
 	struct sockaddr_un sun;
 
 	memset(srv, 0, sizeof(*srv));
@@ -67,18 +153,25 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 	srv->netns_fd = -1;
 	srv->pidfd = -1;
 	srv->memcg.procs_fd = -1;
+	srv->uid.lock_fd = -1;
 	if (snprintf(srv->dir, sizeof(srv->dir), "%s", dir) >= (int)sizeof(srv->dir))
 		return ga_error_set(err, "path too long: %s", dir);
 	if (path_join(srv->cnf, sizeof(srv->cnf), dir, "my.cnf", err) ||
 	    path_join(srv->datadir, sizeof(srv->datadir), dir, "data", err) ||
-	    path_join(srv->socket, sizeof(srv->socket), dir, "s.sock", err) ||
+	    path_join(srv->socket, sizeof(srv->socket), dir,
+		      GA_SERVER_RUN_DIR "/s.sock", err) ||
 	    path_join(srv->errlog, sizeof(srv->errlog), dir, "error.log", err))
 		return -1;
 	if (strlen(srv->socket) >= sizeof(sun.sun_path))
 		return ga_error_set(err, "unix socket path too long (%zu bytes, "
 				    "at most %zu): use a shorter TMPDIR",
 				    strlen(srv->socket), sizeof(sun.sun_path) - 1);
-	return be->ops->create(srv, sc, err);
+	if (ga_server_uid_take(be->opts.cache_dir, &srv->uid, err) ||
+	    private_dirs(srv, err) || be->ops->create(srv, sc, err) ||
+	    own_files(srv, err))
+		return -1;
+	return ga_spawn_confine_init(&srv->confine, srv->uid.id, srv->uid.id,
+				     true, inside ? inside : srv->dir, err);
 }
 
 /* ---- what the server said about the scenario's options -------------------- */
@@ -406,6 +499,10 @@ void ga_server_destroy(struct ga_server *srv)
 		if (ga_memcg_remove(&srv->memcg, &err))
 			fprintf(stderr, "goneaway: %s\n", err.msg);
 	}
+	ga_spawn_confine_release(&srv->confine);
+	srv->confine.uid = srv->confine.gid = 0;        /* starts no more */
+	/* no process of its user is left: the id may serve another */
+	ga_server_uid_give(&srv->uid);
 }
 
 int ga_server_limit_memory(struct ga_server *srv,
@@ -513,9 +610,10 @@ static bool died(struct ga_server *srv, struct ga_error *err)
 	return true;
 }
 
-int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
-			    size_t n, struct ga_outcome *out,
-			    struct ga_error *err)
+/* ga_server_admin_queries() as user. */
+static int queries_as(struct ga_server *srv, const char *user,
+		      const char *password, const char *const *sql, size_t n,
+		      struct ga_outcome *out, struct ga_error *err)
 {
 	double start = ga_clock_ms();
 	size_t i;
@@ -524,7 +622,7 @@ int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
 	if (!srv->pid)
 		return ga_error_set(err, "no admin connection: the server is "
 				    "not running");
-	if (ga_admin_connect(srv, err) != 0) {
+	if (ga_admin_connect_as(srv, user, password, err) != 0) {
 		died(srv, err);
 		return -1;
 	}
@@ -541,6 +639,22 @@ int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
 	    died(srv, err))
 		return -1;
 	return 0;
+}
+
+int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
+			    size_t n, struct ga_outcome *out,
+			    struct ga_error *err)
+{
+	return queries_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, sql, n, out,
+			  err);
+}
+
+int ga_server_privileged_queries(struct ga_server *srv,
+				 const char *const *sql, size_t n,
+				 struct ga_outcome *out, struct ga_error *err)
+{
+	return queries_as(srv, GA_PRIV_USER, GA_PRIV_PASSWORD, sql, n, out,
+			  err);
 }
 
 int ga_server_admin_query(struct ga_server *srv, const char *sql,

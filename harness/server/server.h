@@ -35,6 +35,8 @@
 #include <mysql.h>
 
 #include "lab/memcg.h"
+#include "lab/spawn.h"
+#include "server/uids.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "util/checklist.h"
@@ -46,7 +48,7 @@
 /* The lab's accounts (fixtures/server/bootstrap.sql).  The passwords are
  * not secrets: a server is reachable only inside the scenario's own
  * namespaces and through its private unix socket. */
-#define GA_ADMIN_USER "goneaway_admin"          /* privileged, socket only */
+#define GA_ADMIN_USER "goneaway_admin"          /* socket only; no SUPER, FILE */
 #define GA_ADMIN_PASSWORD "goneaway"
 #define GA_APP_USER "goneaway"                  /* privileges on its database */
 #define GA_APP_PASSWORD "goneaway"
@@ -126,6 +128,11 @@ struct ga_server_backend_ops {
 	/* The server resolves names through the lab's resolver
 	 * (server/resolver.c): "requires resolver" runs here. */
 	bool lab_resolver;
+	/* Where the server sees srv->dir: NULL, at its own path (the
+	 * host's file system); GA_SPAWN_ROOT_MOUNT in a root or a
+	 * container.  The one directory it may write below (lab/spawn.h,
+	 * confined). */
+	const char *inside;
 	/* Removes what create made outside srv->dir (the caller removes
 	 * srv->dir).  The process is gone by then. */
 	void (*destroy)(struct ga_server *srv);
@@ -167,13 +174,22 @@ struct ga_server_backend {
  * a MySQL 9.7 start costs about 2.5 CPU seconds, five times MariaDB's. */
 unsigned ga_server_start_weight(enum ga_flavour flavour);
 
+/* A server's private directory, dir: the harness's (root's, mode 0711:
+ * the server cannot add, remove or swap an entry, so every path the
+ * harness opens there as root is the file it made), holding my.cnf
+ * (root's) and what the server's own user owns (server/uids.h): data/,
+ * run/ (the socket, the pid file), tmp/, files/ (secure_file_priv),
+ * error.log and the TLS certificate and key.  The server may write
+ * there and nowhere else (lab/spawn.h, confined). */
 struct ga_server {
 	struct ga_server_backend *be;   /* borrowed */
 	char dir[PATH_MAX];             /* the scenario's private directory */
 	char cnf[PATH_MAX];             /* dir/my.cnf */
 	char datadir[PATH_MAX];         /* dir/data */
-	char socket[PATH_MAX];          /* dir/s.sock */
+	char socket[PATH_MAX];          /* dir/run/s.sock */
 	char errlog[PATH_MAX];          /* dir/error.log */
+	struct ga_server_uid uid;       /* its user and group, held */
+	struct ga_spawn_confine confine; /* how every start is confined */
 	int netns_fd;                   /* borrowed: where it listens */
 	pid_t pid;                      /* 0 while not running */
 	int pidfd;                      /* -1 while not running */
@@ -261,6 +277,14 @@ int ga_server_admin_query(struct ga_server *srv, const char *sql,
 int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
 			    size_t n, struct ga_outcome *out,
 			    struct ga_error *err);
+
+/* ga_server_admin_queries() as the privileged account (SUPER): only for
+ * statements the harness built itself from parts it checked - a SET
+ * GLOBAL rendered from an allow-listed name and a literal
+ * (lang/sqltext.h) - never a scenario's own text. */
+int ga_server_privileged_queries(struct ga_server *srv,
+				 const char *const *sql, size_t n,
+				 struct ga_outcome *out, struct ga_error *err);
 
 /* Reads status counter name (letters, digits and '_') the way the
  * server's flavour keeps it, into out (out->value, out->has_value: a

@@ -737,6 +737,7 @@ const struct ga_server_backend_ops ga_server_docker = {
 	.spawn = docker_spawn,
 	.reap = docker_reap,
 	.lab_resolver = false,
+	.inside = GA_SPAWN_ROOT_MOUNT,
 	.destroy = docker_destroy,
 	.doctor = docker_doctor,
 	.sweep = docker_sweep,

@@ -117,16 +117,14 @@ static int local_create(struct ga_server *srv, const struct ga_scenario *sc,
 			struct ga_error *err)
 {
 	struct ga_server_backend *be = srv->be;
-	char extra[2 * PATH_MAX + 128];
 
 	if (ga_template_copy(be->template_dir, srv->datadir, err))
 		return ga_error_prefix(err, "copying the template datadir");
-	/* the harness runs as root: so does its private server; TLS is
-	 * there for the connections that ask for it */
-	snprintf(extra, sizeof(extra), "user=root\n"
-		 "ssl_cert=%s/server-cert.pem\nssl_key=%s/server-key.pem\n",
-		 be->tls_dir, be->tls_dir);
-	return ga_server_write_cnf(srv, be->fixture_cnf, srv->dir, extra, sc,
+	/* TLS for the connections that ask for it: a copy of the lab's
+	 * certificate the server's own user may read (server.h) */
+	if (ga_server_copy_tls(srv, err))
+		return -1;
+	return ga_server_write_cnf(srv, be->fixture_cnf, srv->dir, NULL, sc,
 				   err);
 }
 
@@ -163,6 +161,7 @@ static int local_spawn(struct ga_server *srv, struct ga_error *err)
 	/* a memory limit of its own (ga_server_limit_memory) */
 	opts.in_cgroup = srv->memcg.procs_fd >= 0;
 	opts.cgroup_fd = srv->memcg.procs_fd;
+	opts.confine = &srv->confine;
 	rc = ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
 	free(files);
 	return rc;
@@ -246,6 +245,7 @@ const struct ga_server_backend_ops ga_server_local = {
 	.spawn = local_spawn,
 	.reap = local_reap,
 	.lab_resolver = true,
+	.inside = NULL,
 	.destroy = NULL,
 	.doctor = local_doctor,
 };

@@ -269,6 +269,7 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 	.spawn = rootfs_spawn,
 	.reap = rootfs_reap,
 	.lab_resolver = true,
+	.inside = GA_SPAWN_ROOT_MOUNT,
 	.destroy = NULL,        /* the mounts died with the server's namespace */
 	.doctor = rootfs_doctor,
 };

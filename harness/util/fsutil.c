@@ -317,6 +317,51 @@ int ga_tree_copy(const char *src, const char *dst, struct ga_error *err)
 	return rc;
 }
 
+/* ga_tree_chown() below the open directory fd (named path in errors). */
+static int chown_below(int fd, const char *path, unsigned uid, unsigned gid,
+		       struct ga_error *err)
+{
+	struct dirent *de;
+	DIR *dir;
+	int sub, rc = 0;
+
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return ga_error_errno(err, errno, "open %s", path);
+	}
+	while (rc == 0 && (de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fchownat(dirfd(dir), de->d_name, (uid_t)uid, (gid_t)gid,
+			     AT_SYMLINK_NOFOLLOW) != 0) {
+			rc = ga_error_errno(err, errno, "chown %s/%s", path,
+					    de->d_name);
+			break;
+		}
+		sub = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY |
+			     O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0)
+			rc = chown_below(sub, path, uid, gid, err);
+	}
+	closedir(dir);
+	return rc;
+}
+
+int ga_tree_chown(const char *path, unsigned uid, unsigned gid,
+		  struct ga_error *err)
+{
+	int fd;
+
+	if (lchown(path, (uid_t)uid, (gid_t)gid) != 0)
+		return ga_error_errno(err, errno, "chown %s", path);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOTDIR || errno == ELOOP ? 0 :
+		       ga_error_errno(err, errno, "open %s", path);
+	return chown_below(fd, path, uid, gid, err);
+}
+
 static int remove_entry_at(int dirfd, const char *name, struct ga_error *err);
 
 /* One pass over the open directory fd: removes every entry.  Returns how

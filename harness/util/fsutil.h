@@ -25,6 +25,11 @@ enum ga_copy_how {
  * which keeps a datadir copy fast. */
 int ga_tree_copy(const char *src, const char *dst, struct ga_error *err);
 
+/* Gives path and everything below it to uid and gid (chown -R, never
+ * following a symlink: a link itself is given, its target is not). */
+int ga_tree_chown(const char *path, unsigned uid, unsigned gid,
+		  struct ga_error *err);
+
 /* Removes path and everything below it, like rm -rf; a missing path is
  * not an error.  A symlink is removed, never followed: see
  * ga_tree_remove_at(). */

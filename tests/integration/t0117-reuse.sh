@@ -36,20 +36,30 @@ admin SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'else
 EOF
 cp "$SCRATCH/probe.gw" "$SCRATCH/probe2.gw"
 
+# mutant NAME SQL: an admin step; mutant NAME SQL privileged: a query of
+# a privileged connection (what the admin account may not do: CREATE
+# DATABASE elsewhere)
 mutant() {
+	if [ "${3:-}" = privileged ]; then
+		step="query root $2"
+	else
+		step="admin $2"
+	fi
 	cat > "$SCRATCH/$1.gw" <<-EOF
 	title    A mutant that changes the server and does not say so
 	cause    (test fixture) $2
 	connection app
+	connection root privileged
 	connect app
-	admin $2
+	connect root
+	$step
 	    expect ok
 	EOF
 }
 mutant global 'SET GLOBAL wait_timeout = 7'
 mutant table 'CREATE TABLE goneaway.leftover (id INT)'
 mutant user "CREATE USER 'leftover'@'%' IDENTIFIED BY 'x'"
-mutant schema 'CREATE DATABASE elsewhere'
+mutant schema 'CREATE DATABASE elsewhere' privileged
 
 test_expect_success 'a clean case leaves its server to the next one' '
 	"$GONEAWAY" run -j 1 -v --no-results probe.gw probe2.gw > out 2>&1;
