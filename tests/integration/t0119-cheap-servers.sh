@@ -60,7 +60,7 @@ test_expect_success 'the datadir is in memory: a tmpfs the host never sees, gone
 	pid=$! &&
 	wait_until 600 server_below $pid > srv &&
 	s=$(head -n 1 srv) &&
-	awk "\$1 == \"goneaway-run\" && \$2 ~ /\/goneaway-run-/ && \$3 == \"tmpfs\"" \
+	awk "\$1 == \"goneaway-run\" && \$2 ~ /\/goneaway-run-[^\/]*\$/ && \$3 == \"tmpfs\"" \
 		/proc/$s/mounts > theirs &&
 	test "$(wc -l < theirs)" -eq 1 &&
 	! grep -q " goneaway-run " /proc/self/mounts &&
