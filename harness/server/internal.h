@@ -72,7 +72,8 @@ int ga_server_resolver(const char *dir, const char *root,
 
 /* ---- servers from an image's filesystem (server/image.c) -------------------
  * The rootfs and docker backends: the server sees the scenario's private
- * directory at GA_SPAWN_ROOT_MOUNT (/goneaway), runs as uid 0, and gets
+ * directory at GA_SPAWN_ROOT_MOUNT (/goneaway), runs as its own user
+ * (server/uids.h; its template was built as uid 0), and gets
  * the fixtures of its flavour. */
 
 /* The flavour's fixture config and bootstrap SQL under fixtures_dir:

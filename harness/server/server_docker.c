@@ -26,9 +26,11 @@
  *      writes into the container's /etc/hosts (mariadb-install-db looks
  *      it up).  IPC: nothing of the host's.  PID: the container's
  *      /proc shows it as itself, and it dies with the container too.
- *      Not the container's user namespace (docker uses none by default;
- *      with userns-remap the server is still the host's root, which owns
- *      the scenario's directory), nor its cgroup (no limits are set).  So
+ *      Not the container's user namespace (docker uses none by default),
+ *      nor its cgroup (no limits are set); and confined as every server
+ *      is (lab/spawn.h): a mount namespace of its own made from the
+ *      container's, read-only but /goneaway, and a user of its own
+ *      (server/uids.h), without capabilities.  So
  *      pause (SIGSTOP), crash (SIGKILL), a clean restart (SIGTERM, wait,
  *      exec again in the same namespaces) and the death signal work as
  *      with the local server, by the PID the harness holds.
