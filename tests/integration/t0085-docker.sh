@@ -10,7 +10,8 @@
 # Checked: a handful of scenarios PASS on both images (KILL, a clean
 # restart, a crash, a pause, a firewall drop, a tbf link) with their
 # evidence, and every shipped scenario PASSes there (--strict); the server is
-# the harness's own child inside the container's namespaces; only the run
+# the harness's own child inside the container's namespaces, confined (a
+# read-only copy of the container's mounts, a user of its own); only the run
 # holds the write end of its reaper's pipe; SIGTERM, and SIGINT to the
 # run's process group, remove the run's containers before the run exits
 # (the docker calls under way finish), and after a SIGKILL the reaper removes
@@ -216,7 +217,7 @@ for image in $MYSQL $MARIADB; do
 	"
 done
 
-docker_test 'the server is the harness'"'"'s child in the container'"'"'s namespaces; only the run holds its reaper'"'"'s pipe' '
+docker_test 'the server is the harness'"'"'s child in the container'"'"'s namespaces (its mounts its own, read-only, as a user of its own); only the run holds its reaper'"'"'s pipe' '
 	"$GONEAWAY" run --no-results --server docker:$MARIADB \
 		"$DATA/long-sleep.gw" > out 2>&1 &
 	pid=$!
@@ -224,11 +225,24 @@ docker_test 'the server is the harness'"'"'s child in the container'"'"'s namesp
 	server=$(server_of $pid)
 	id=$(docker ps -q --filter label=goneaway.scenario=long-sleep)
 	init=$(docker inspect --format "{{.State.Pid}}" "$id")
-	for ns in mnt net pid uts ipc; do
+	for ns in net pid uts ipc; do
 		a=$(readlink /proc/$server/ns/$ns) b=$(readlink /proc/$init/ns/$ns)
 		echo "$ns: server $a, container $b"
 		[ "$a" = "$b" ] || echo "differ: $ns" >> bad
 	done
+	# its mount namespace is its own, made from the container's (confined:
+	# lab/spawn.h): the container's files as its root, read-only
+	a=$(readlink /proc/$server/ns/mnt) b=$(readlink /proc/$init/ns/mnt)
+	echo "mnt: server $a, container $b"
+	[ "$a" != "$b" ] || echo "the same: mnt" >> bad
+	a=$(stat -L -c %d:%i /proc/$server/root/) b=$(stat -L -c %d:%i /proc/$init/root/)
+	echo "root: server $a, container $b"
+	[ "$a" = "$b" ] || echo "differ: root" >> bad
+	awk "\$2 == \"/\" {print \$4}" /proc/$server/mounts | grep -q "^ro" ||
+		echo "not read-only: /" >> bad
+	grep -E "^(Uid|CapEff):" /proc/$server/status
+	awk "/^Uid:/ {exit !(\$2 >= 1879048192)}" /proc/$server/status ||
+		echo "not its own user" >> bad
 	grep NSpid /proc/$server/status
 	reaper=$(ps -eo pid=,ppid=,args= | awk -v p=$pid "\$2 == p && /goneaway-reaper/ {print \$1}")
 	pipe=$(readlink /proc/$reaper/fd/0)
@@ -238,7 +252,7 @@ docker_test 'the server is the harness'"'"'s child in the container'"'"'s namesp
 	echo "reaper $reaper reads $pipe, held by: $holders"
 	kill -TERM $pid; wait $pid; rc=$?
 	cat out
-	test $up -eq 0 && test $rc -eq 143 && test ! -e bad &&
+	cat bad 2>/dev/null; test $up -eq 0 && test $rc -eq 143 && test ! -e bad &&
 	test "$(awk "/^NSpid/ {print NF}" /proc/$server/status 2>/dev/null || echo gone)" = gone &&
 	test "$holders" = "$(printf "%s\n" /proc/$pid /proc/$reaper | sort | tr "\n" " ")" &&
 	no_containers
