@@ -50,6 +50,9 @@ struct ga_case {
 	bool srv_dir_made;              /* ... made, and the case removes it */
 	bool reused;                    /* the server and lab are a kept
 					 * one's */
+	bool start_asked;               /* set-up asked a fresh server to
+					 * start (it may have failed: its
+					 * error log says why) */
 	const struct ga_proxy_kind *proxy;      /* static: the proxy it runs
 						 * behind, NULL: none */
 	struct ga_proxy prx;                    /* ga_proxy_init'ed */

@@ -329,12 +329,15 @@ static int fresh_server(struct ga_case *c, struct ga_error *err)
 		return ga_error_prefix(err, "creating the lab");
 	c->lab_made = true;
 	c->srv.netns_fd = c->lab.server_ns;
-	r->servers_started++;
-	c->res->servers_started++;
+	c->start_asked = true;
 	if (ga_server_start(&c->srv, c->sc, r->in, err)) {
 		c->res->line = c->srv.rejected_line;
 		return -1;
 	}
+	/* counted once it is up: a start refused, or not ready in time,
+	 * started no server */
+	r->servers_started++;
+	c->res->servers_started++;
 	n = strlen(c->res->server_setup);
 	snprintf(c->res->server_setup + n, sizeof(c->res->server_setup) - n,
 		 "%s%s", r->run_in_memory ? "; in memory" : "; on disk: ",

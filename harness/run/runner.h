@@ -198,8 +198,10 @@ struct ga_case_result {
 	char server_after[600];         /* whether its server was kept for
 					 * the next case: "kept: ..." or "not
 					 * kept: WHY", "" unknown */
-	long servers_started;           /* servers its set-ups started (a
-					 * repeated scenario's, summed) */
+	long servers_started;           /* servers its set-ups started and
+					 * saw come up (a repeated
+					 * scenario's, summed): a start that
+					 * failed is none */
 	uint64_t kept_key;              /* the key (ga_reuse_key) of the
 					 * server its runner kept after it,
 					 * 0: none kept */
