@@ -249,6 +249,19 @@ static enum ga_plan_status prepare(struct ga_plan_state *st,
 		return GA_PLAN_REFUSED;
 	if (check_results_dir(p->opts.results_dir))
 		return GA_PLAN_REFUSED;
+	/* the cache is goneaway's alone (plan/paths.h); not root, no case
+	 * starts a server (they all SKIP: run/runner.c) nor uses it */
+	if (geteuid() == 0) {
+		if (ga_check_cache(p->opts.server_opts.cache_dir, p->cache,
+				   sizeof(p->cache), &err)) {
+			ga_esc_line(stderr, "goneaway: %s; give --cache a "
+				    "directory that only you and root can "
+				    "write (e.g. /var/cache/goneaway)",
+				    err.msg);
+			return GA_PLAN_REFUSED;
+		}
+		p->opts.server_opts.cache_dir = p->cache;
+	}
 	if (ga_plan_open_clients(p, in))
 		/* a Ctrl-C while a driver greets ends the run as one */
 		return ga_interrupted(in) ? GA_PLAN_INTERRUPTED :
