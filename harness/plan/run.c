@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lab/capture.h"
+#include "lab/memfs.h"
 #include "plan/paths.h"
 #include "proxy/proxy.h"
 #include "server/backends.h"
@@ -33,6 +34,7 @@ void ga_plan_init(struct ga_plan *p)
 	p->opts.tmp_root = ga_tmp_root();
 	/* the servers' datadirs in memory unless asked not (run/runner.h) */
 	p->opts.run_on_disk = disk && strcmp(disk, "1") == 0;
+	p->opts.memfs_size = GA_MEMFS_SIZE_RUN;
 	p->opts.step_timeout_ms = 60000;
 	p->opts.capture = true;
 	p->opts.capture_limit = GA_CAPTURE_LIMIT_DEFAULT;

@@ -75,6 +75,9 @@ struct ga_run_options {
 	bool run_on_disk;               /* keep the run directory (servers'
 					 * datadirs) on tmp_root's disk, not
 					 * in memory (lab/memfs.h) */
+	long long memfs_size;           /* the bound of the run directory
+					 * in memory, in bytes (--memfs-size;
+					 * lab/memfs.h) */
 	const char *proxy;              /* borrowed: what --proxy put in
 					 * front of the server, "none" or a
 					 * proxy's name; NULL: --proxy was
