@@ -60,6 +60,13 @@ int cli_output_format(struct ga_plan *p, unsigned command, const char *cmd,
 void cli_why_print(const struct ga_why *w, const char *cmd, int code,
 		   int signo);
 
+/* ---- cli/run.c ----------------------------------------------------------------- */
+
+/* --memfs-size SIZE of run and replay: a size of at least
+ * GA_MEMFS_SIZE_MIN (lab/memfs.h) into *size.  Returns 0, or -1 after
+ * saying what it must be. */
+int cli_memfs_size(const char *arg, long long *size);
+
 /* ---- the commands ------------------------------------------------------------ */
 
 int cmd_check(int argc, char **argv);                             /* cli/check.c */

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lab/memfs.h"
 #include "lang/errnames.h"
 #include "lang/expectations.h"
 #include "lang/parse.h"
@@ -55,6 +56,8 @@ struct replay_args {
 	bool include_host;              /* --bundle --include-host */
 	bool verbose;
 	bool no_capture;
+	const char *memfs_size;         /* --memfs-size, NULL: the replay's
+					 * default (lab/memfs.h) */
 	const char *target;
 };
 
@@ -68,12 +71,14 @@ static const struct option replay_opts[] = {
 	{ "include-host", no_argument, NULL, 'H' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-capture", no_argument, NULL, 'n' },
+	{ "memfs-size", required_argument, NULL, 'm' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 {
+	long long size;
 	int c;
 
 	memset(a, 0, sizeof(*a));
@@ -90,6 +95,7 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 		case 'H': a->include_host = true; break;
 		case 'v': a->verbose = true; break;
 		case 'n': a->no_capture = true; break;
+		case 'm': a->memfs_size = optarg; break;
 		case 'h':
 			cli_usage(stdout);
 			exit(EXIT_ALL_PASSED);
@@ -99,14 +105,14 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "usage: goneaway replay [-o DIR] [--server "
-			"SERVER] [--client CLIENT] [--trust] [-v] "
-			"CASE_DIR|CASE.tar.gz\n"
+			"SERVER] [--client CLIENT] [--trust] [--memfs-size "
+			"SIZE] [-v] CASE_DIR|CASE.tar.gz\n"
 			"       goneaway replay --bundle [--include-host] "
 			"[-o FILE.tar.gz] CASE_DIR\n");
 		return -1;
 	}
 	a->target = argv[optind];
-	return 0;
+	return a->memfs_size ? cli_memfs_size(a->memfs_size, &size) : 0;
 }
 
 /* A name the case's scenario can have as a file: letters, digits, '.',
@@ -493,9 +499,9 @@ static int rerun(const struct replay_args *ra, struct replay_run *rr,
 		 const char *client, const char *server,
 		 struct ga_interrupt *in)
 {
-	const char *words[24];
-	char copy[24][PATH_MAX];
-	char *argv[25];
+	const char *words[26];
+	char copy[26][PATH_MAX], memfs[32];
+	char *argv[27];
 	int n = 0, i;
 
 	words[n++] = "run";
@@ -517,6 +523,10 @@ static int rerun(const struct replay_args *ra, struct replay_run *rr,
 		words[n++] = "-v";
 	if (ra->no_capture)
 		words[n++] = "--no-capture";
+	/* a case from elsewhere gets less memory than a run of one's own */
+	snprintf(memfs, sizeof(memfs), "%lldMiB", GA_MEMFS_SIZE_REPLAY >> 20);
+	words[n++] = "--memfs-size";
+	words[n++] = ra->memfs_size ? ra->memfs_size : memfs;
 	words[n++] = "-j";
 	words[n++] = "1";
 	words[n++] = rr->gw;

@@ -3,11 +3,14 @@
 #include "cli/internal.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab/memfs.h"
 #include "plan/paths.h"
 #include "plan/plan.h"
 #include "util/escape.h"
@@ -47,7 +50,7 @@ enum {
 	OPT_MARKDOWN, OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
 	OPT_CAPTURE_TOTAL, OPT_CAPTURE_CASE_TOTAL,
-	OPT_FRESH_SERVERS,
+	OPT_FRESH_SERVERS, OPT_MEMFS_SIZE,
 };
 
 static const struct option run_long_opts[] = {
@@ -76,6 +79,7 @@ static const struct option run_long_opts[] = {
 	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
 	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "memfs-size", required_argument, NULL, OPT_MEMFS_SIZE },
 	{ "step-timeout", required_argument, NULL, OPT_STEP_TIMEOUT },
 	{ "server-timeout", required_argument, NULL, OPT_SERVER_TIMEOUT },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -104,6 +108,20 @@ static int parse_capture_total(int opt, const char *arg,
 		return -1;
 	}
 	return 0;
+}
+
+int cli_memfs_size(const char *arg, long long *size)
+{
+	uint64_t bytes;
+
+	if (ga_units_size(arg, &bytes, NULL) == 0 &&
+	    bytes >= (uint64_t)GA_MEMFS_SIZE_MIN && bytes <= (uint64_t)LLONG_MAX) {
+		*size = (long long)bytes;
+		return 0;
+	}
+	fprintf(stderr, "goneaway: --memfs-size: '%s' is not a size of at least "
+		"128MiB (e.g. 2GiB)\n", arg);
+	return -1;
 }
 
 /* What the command line says that is not the plan's: --list, the
@@ -196,6 +214,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 		case OPT_INSTALL_DB: so->install_db = optarg; break;
 		case OPT_FIXTURES: so->fixtures_dir = optarg; break;
 		case OPT_CACHE: so->cache_dir = optarg; break;
+		case OPT_MEMFS_SIZE:
+			if (cli_memfs_size(optarg, &p->opts.memfs_size))
+				return -1;
+			break;
 		case OPT_STEP_TIMEOUT:
 			if (parse_duration_arg("--step-timeout", optarg,
 					       &p->opts.step_timeout_ms))

@@ -441,7 +441,7 @@ static int run_open_once(struct ga_memcg_run *run, struct ga_error *err)
 
 	if (mkdir(run->path, 0755) != 0)
 		return ga_error_errno(err, errno, "mkdir %s", run->path);
-	fd = open(run->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(run->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
 		ga_error_errno(err, errno, "lock %s", run->path);
 		if (fd >= 0)
@@ -688,7 +688,7 @@ static void sweep_run(struct sweep *sw, const char *path)
 	struct ga_error ignored;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -25,11 +25,13 @@ static bool trusted_uid(uid_t uid)
 	return stat("/proc/self/exe", &st) == 0 && st.st_uid == uid;
 }
 
-int ga_check_trusted(const char *path, struct ga_error *err)
+/* ga_check_trusted(); with below, path is where something of ours is
+ * to be made, so it may be sticky as the directories above it may. */
+static int check_trusted(const char *path, bool below, struct ga_error *err)
 {
 	char real[PATH_MAX], *slash;
 	struct stat st;
-	bool leaf = true;
+	bool leaf = !below;
 
 	if (!realpath(path, real))
 		return ga_error_errno(err, errno, "%s", path);
@@ -62,6 +64,11 @@ int ga_check_trusted(const char *path, struct ga_error *err)
 			*slash = '\0';
 		leaf = false;
 	}
+}
+
+int ga_check_trusted(const char *path, struct ga_error *err)
+{
+	return check_trusted(path, false, err);
 }
 
 int ga_find_share_dir(const char *what, char *buf, size_t len,
@@ -97,6 +104,46 @@ int ga_find_share_dir(const char *what, char *buf, size_t len,
 		return ga_error_set(err, "%s: path too long", exe);
 	memcpy(buf, exe, strlen(exe) + 1);
 	return ga_check_trusted(buf, err);
+}
+
+int ga_check_cache(const char *dir, char *real, size_t len,
+		   struct ga_error *err)
+{
+	char at[PATH_MAX], resolved[PATH_MAX], *slash;
+	struct stat st;
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(at))
+		return ga_error_set(err, "the cache '%s': no directory path",
+				    dir);
+	/* what is there of it: the rest goneaway makes, in a directory
+	 * no one else may write */
+	memcpy(at, dir, n + 1);
+	while (stat(at, &st) != 0) {
+		if (errno != ENOENT)
+			return ga_error_errno(err, errno, "the cache %s: stat "
+					      "%s", dir, at);
+		slash = strrchr(at, '/');
+		if (!slash)
+			snprintf(at, sizeof(at), ".");
+		else if (slash == at)
+			at[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (strcmp(at, dir) != 0 && check_trusted(at, true, err))
+		return ga_error_prefix(err, "the cache %s (not there yet: "
+				       "goneaway would make it in %s)", dir, at);
+	if (ga_mkdirs(dir, err) || ga_check_trusted(dir, err))
+		return ga_error_prefix(err, "the cache %s", dir);
+	/* from now on, the directory checked: not a path whose links
+	 * someone could point elsewhere */
+	if (!realpath(dir, resolved))
+		return ga_error_errno(err, errno, "the cache %s", dir);
+	if (strlen(resolved) >= len)
+		return ga_error_set(err, "the cache %s: path too long", resolved);
+	memcpy(real, resolved, strlen(resolved) + 1);
+	return 0;
 }
 
 void ga_default_cache(char *buf, size_t len)

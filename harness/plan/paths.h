@@ -21,6 +21,18 @@ int ga_find_share_dir(const char *what, char *buf, size_t len,
 int ga_check_trusted(const char *path, struct ga_error *err);
 /* $XDG_CACHE_HOME/goneaway, ~/.cache/goneaway or /var/cache/goneaway */
 void ga_default_cache(char *buf, size_t len);
+/* The cache dir (--cache, or the default above) is goneaway's alone:
+ * what a server runs from (its template datadir, a root's probe, the
+ * lab's TLS key) and the locks and slots of every run are there, and
+ * goneaway runs as root.  So dir and every directory above it must pass
+ * ga_check_trusted(), as drivers and fixtures do (a sudo -E user's home
+ * cache too: it belongs to that user, trusted only when the goneaway
+ * binary is theirs); a dir not there yet is made (0755), after the
+ * directory it is made in passed.  Its real path (no symlink left) goes
+ * into real (len bytes).  Returns 0, or -1 with err naming the
+ * directory and why. */
+int ga_check_cache(const char *dir, char *real, size_t len,
+		   struct ga_error *err);
 /* $TMPDIR or /tmp */
 const char *ga_tmp_root(void);
 

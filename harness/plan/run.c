@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lab/capture.h"
+#include "lab/memfs.h"
 #include "plan/paths.h"
 #include "proxy/proxy.h"
 #include "server/backends.h"
@@ -33,6 +34,7 @@ void ga_plan_init(struct ga_plan *p)
 	p->opts.tmp_root = ga_tmp_root();
 	/* the servers' datadirs in memory unless asked not (run/runner.h) */
 	p->opts.run_on_disk = disk && strcmp(disk, "1") == 0;
+	p->opts.memfs_size = GA_MEMFS_SIZE_RUN;
 	p->opts.step_timeout_ms = 60000;
 	p->opts.capture = true;
 	p->opts.capture_limit = GA_CAPTURE_LIMIT_DEFAULT;
@@ -249,6 +251,19 @@ static enum ga_plan_status prepare(struct ga_plan_state *st,
 		return GA_PLAN_REFUSED;
 	if (check_results_dir(p->opts.results_dir))
 		return GA_PLAN_REFUSED;
+	/* the cache is goneaway's alone (plan/paths.h); not root, no case
+	 * starts a server (they all SKIP: run/runner.c) nor uses it */
+	if (geteuid() == 0) {
+		if (ga_check_cache(p->opts.server_opts.cache_dir, p->cache,
+				   sizeof(p->cache), &err)) {
+			ga_esc_line(stderr, "goneaway: %s; give --cache a "
+				    "directory that only you and root can "
+				    "write (e.g. /var/cache/goneaway)",
+				    err.msg);
+			return GA_PLAN_REFUSED;
+		}
+		p->opts.server_opts.cache_dir = p->cache;
+	}
 	if (ga_plan_open_clients(p, in))
 		/* a Ctrl-C while a driver greets ends the run as one */
 		return ga_interrupted(in) ? GA_PLAN_INTERRUPTED :

@@ -351,7 +351,7 @@ void ga_keep_evidence(struct ga_case *c)
 			ga_error_prefix(&err, "%s", dir);
 			lost(res, &err);
 		}
-		if (c->reused || res->servers_started)
+		if (c->reused || c->start_asked)
 			keep_errlog(c, fd, dir);
 	}
 	keep_proxy(c, fd, dir);

@@ -13,6 +13,7 @@
 #include "client/client.h"
 #include "faults/stack.h"
 #include "lab/lab.h"
+#include "lab/memfs.h"
 #include "proxy/proxy.h"
 #include "server/server.h"
 #include "run/runner.h"
@@ -50,6 +51,9 @@ struct ga_case {
 	bool srv_dir_made;              /* ... made, and the case removes it */
 	bool reused;                    /* the server and lab are a kept
 					 * one's */
+	bool start_asked;               /* set-up asked a fresh server to
+					 * start (it may have failed: its
+					 * error log says why) */
 	const struct ga_proxy_kind *proxy;      /* static: the proxy it runs
 						 * behind, NULL: none */
 	struct ga_proxy prx;                    /* ga_proxy_init'ed */
@@ -72,6 +76,9 @@ struct ga_case {
 	long long errlog_from;          /* the error log's size */
 	long long *status_from;         /* owned, one per step: a status
 					 * step's counter, NULL: none taken */
+	struct ga_memfs_watch *room;    /* owned: the run directory's use
+					 * watched (run/room.c), NULL: not */
+	bool room_filled;               /* ... came near its bound: ERROR */
 };
 
 /* The server and client c runs against, as selectors see them. */
@@ -94,6 +101,29 @@ int ga_case_mark_status(struct ga_case *c, struct ga_error *err);
 int ga_case_status_moved(struct ga_case *c, size_t i, struct ga_outcome *out,
 			 struct ga_error *err);
 
+/* ---- the run directory's room (run/room.c) ---------------------------------- */
+
+/* Where r's run directory is, for the server's set-up line: "in memory,
+ * at most 1024 MiB" or "on disk: WHY". */
+void ga_runner_room_text(const struct ga_runner *r, char *buf, size_t len);
+
+/* Watches how full the run directory's memory gets while c runs (when
+ * it is in memory: lab/memfs.h). */
+void ga_case_room_watch(struct ga_case *c);
+
+/* The case's server is what the watch ends when the memory fills
+ * (ga_memfs_watch_end_on_fill): after every start and stop of it. */
+void ga_case_room_server(struct ga_case *c);
+
+/* When the run directory's memory came near its bound since the watch
+ * began (ga_memfs_filled): c is ERROR at line, its reason naming the
+ * bound and how to raise it (and what c had ended as before), and -1
+ * is returned, now and at every later call; else 0. */
+int ga_case_room_check(struct ga_case *c, int line);
+
+/* Ends the watch. */
+void ga_case_room_end(struct ga_case *c);
+
 /* ---- verdicts (run/verdict.c) ----------------------------------------------- */
 
 void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
@@ -104,6 +134,12 @@ void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
 void ga_case_verdict_first(struct ga_case_result *res, enum ga_verdict v,
 			   int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* " (the scenario had ended FAIL at line 12: REASON)", what res ended
+ * as before a later ERROR replaced it, into buf; "" when it had PASSed
+ * so far. */
+void ga_case_ended_text(const struct ga_case_result *res, char *buf,
+			size_t len);
 
 /* After a connect step (run/login.c): ERROR when the server sees the
  * session otherwise than the connection asked (tls=required in the

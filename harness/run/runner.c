@@ -98,7 +98,7 @@ static void in_memory(struct ga_runner *r)
 	} else if (geteuid() != 0) {
 		snprintf(r->run_on_disk_why, sizeof(r->run_on_disk_why),
 			 "not root");
-	} else if (ga_memfs_over(r->run_dir, &err)) {
+	} else if (ga_memfs_over(r->run_dir, r->opts->memfs_size, &err)) {
 		snprintf(r->run_on_disk_why, sizeof(r->run_on_disk_why), "%s",
 			 err.msg);
 	} else {
@@ -329,16 +329,21 @@ static int fresh_server(struct ga_case *c, struct ga_error *err)
 		return ga_error_prefix(err, "creating the lab");
 	c->lab_made = true;
 	c->srv.netns_fd = c->lab.server_ns;
-	r->servers_started++;
-	c->res->servers_started++;
+	c->start_asked = true;
 	if (ga_server_start(&c->srv, c->sc, r->in, err)) {
 		c->res->line = c->srv.rejected_line;
 		return -1;
 	}
+	/* counted once it is up: a start refused, or not ready in time,
+	 * started no server */
+	r->servers_started++;
+	c->res->servers_started++;
 	n = strlen(c->res->server_setup);
 	snprintf(c->res->server_setup + n, sizeof(c->res->server_setup) - n,
-		 "%s%s", r->run_in_memory ? "; in memory" : "; on disk: ",
-		 r->run_in_memory ? "" : r->run_on_disk_why);
+		 "; ");
+	n = strlen(c->res->server_setup);
+	ga_runner_room_text(r, c->res->server_setup + n,
+			    sizeof(c->res->server_setup) - n);
 	ga_reuse_baseline(c);
 	return 0;
 }
@@ -421,12 +426,7 @@ static void revert_faults(struct ga_case *c)
 	snprintf(res->not_reverted, sizeof(res->not_reverted), "%s",
 		 c->faults.failed);
 	ga_esc_line(stderr, "goneaway: %s: %s", c->sc->path, err.msg);
-	if (res->verdict == GA_VERDICT_PASS)
-		before[0] = '\0';
-	else
-		snprintf(before, sizeof(before), " (the scenario had ended "
-			 "%s at line %d: %s)", ga_verdict_name(res->verdict),
-			 res->line, res->reason);
+	ga_case_ended_text(res, before, sizeof(before));
 	ga_case_verdict(res, GA_VERDICT_ERROR, res->line, "teardown: %s%s",
 			err.msg, before);
 }
@@ -590,6 +590,7 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	ga_proxy_init(&c.prx);
 	r->ncases++;
 	res->verdict = GA_VERDICT_PASS;
+	ga_case_room_watch(&c);
 	if (ga_case_choose_proxy(&c)) {
 		/* SKIP (or ERROR): nothing is made */
 	} else if ((rc = setup(&c, &err)) < 0) {
@@ -600,13 +601,19 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 		   ga_case_mark(&c, &err)) {
 		ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", err.msg);
 	}
+	ga_case_room_server(&c);
+	ga_case_room_check(&c, res->line);
 	t1 = ga_clock_ms();
 	/* --record: on after a step that did not match (its verdict is
-	 * kept), never after one that could not be made */
+	 * kept), never after one that could not be made; never after the
+	 * run directory's memory filled */
 	go = res->verdict == GA_VERDICT_PASS;
-	for (i = 0; go && i < sc->nsteps; i++)
-		go = ga_case_run_step(&c, i) == 0 &&
+	for (i = 0; go && i < sc->nsteps; i++) {
+		rc = ga_case_run_step(&c, i);
+		go = ga_case_room_check(&c, sc->steps[i].line) == 0 &&
+		     rc == 0 &&
 		     (r->opts->record || res->verdict == GA_VERDICT_PASS);
+	}
 	if (c.placeholder && !r->opts->record)
 		ga_case_verdict_first(res, GA_VERDICT_ERROR, c.placeholder,
 				      "'expect any' at line %d is a draft's "
@@ -615,6 +622,8 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 				      "--record) to learn its outcomes",
 				      c.placeholder);
 	partly_skipped(&c);
+	ga_case_room_check(&c, res->line);
+	ga_case_room_end(&c);
 	t2 = ga_clock_ms();
 	teardown(&c);
 	res->setup_ms += t1 - t0;

@@ -75,6 +75,9 @@ struct ga_run_options {
 	bool run_on_disk;               /* keep the run directory (servers'
 					 * datadirs) on tmp_root's disk, not
 					 * in memory (lab/memfs.h) */
+	long long memfs_size;           /* the bound of the run directory
+					 * in memory, in bytes (--memfs-size;
+					 * lab/memfs.h) */
 	const char *proxy;              /* borrowed: what --proxy put in
 					 * front of the server, "none" or a
 					 * proxy's name; NULL: --proxy was
@@ -198,8 +201,10 @@ struct ga_case_result {
 	char server_after[600];         /* whether its server was kept for
 					 * the next case: "kept: ..." or "not
 					 * kept: WHY", "" unknown */
-	long servers_started;           /* servers its set-ups started (a
-					 * repeated scenario's, summed) */
+	long servers_started;           /* servers its set-ups started and
+					 * saw come up (a repeated
+					 * scenario's, summed): a start that
+					 * failed is none */
 	uint64_t kept_key;              /* the key (ga_reuse_key) of the
 					 * server its runner kept after it,
 					 * 0: none kept */

@@ -433,6 +433,7 @@ static int server_step(struct ga_case *c, const struct ga_step *step,
 	default:
 		rc = ga_error_set(&err, "not a server step");
 	}
+	ga_case_room_server(c);
 	/* a start zeroed the counters: status steps count from it */
 	if (rc == 0 && (step->kind == GA_STEP_SERVER_START ||
 			step->kind == GA_STEP_SERVER_RESTART))

@@ -45,6 +45,17 @@ void ga_case_verdict_first(struct ga_case_result *res, enum ga_verdict v,
 	va_end(ap);
 }
 
+void ga_case_ended_text(const struct ga_case_result *res, char *buf,
+			size_t len)
+{
+	if (res->verdict == GA_VERDICT_PASS)
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, " (the scenario had ended %s at line %d: "
+			 "%s)", ga_verdict_name(res->verdict), res->line,
+			 res->reason);
+}
+
 size_t ga_case_skipped_steps(const struct ga_case_result *res)
 {
 	size_t i, n = 0;

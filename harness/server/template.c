@@ -15,6 +15,7 @@
 
 #include "util/fsutil.h"
 #include "util/hash.h"
+#include "util/ownmark.h"
 
 #define LOCK_TIMEOUT_MS 600000
 
@@ -50,7 +51,7 @@ static int lock_cache(const char *cache_dir, struct ga_interrupt *in,
 	int fd, waited = 0;
 
 	snprintf(path, sizeof(path), "%s/template.lock", cache_dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "open %s", path);
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -65,10 +66,12 @@ static int lock_cache(const char *cache_dir, struct ga_interrupt *in,
 	return 0;
 }
 
-/* Removes cache/name if no run holds it: the exclusive lock is taken
- * without waiting and kept until the directory is gone, so a run that
- * asks for its hold meanwhile waits and then finds it removed.  Returns
- * 1 if it was removed. */
+/* Removes cache/name if goneaway made it (it carries the mark,
+ * util/ownmark.h: a directory of that name that someone else put there
+ * stays) and no run holds it: the exclusive lock is taken without
+ * waiting and kept until the directory is gone, so a run that asks for
+ * its hold meanwhile waits and then finds it removed.  Returns 1 if it
+ * was removed. */
 static int remove_unheld(int cache, const char *name)
 {
 	struct ga_error ignored;
@@ -78,7 +81,7 @@ static int remove_unheld(int cache, const char *name)
 		    O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	if (ga_mark_present(fd) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
 	    ga_tree_empty_fd(fd, &ignored) == 0 &&
 	    unlinkat(cache, name, AT_REMOVEDIR) == 0)
 		removed = 1;
@@ -175,9 +178,23 @@ int ga_template_run_step(const struct ga_spawn_opts *sp,
 	return -1;
 }
 
+/* Writes goneaway's mark into the directory path. */
+static int mark(const char *path, struct ga_error *err)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "open %s", path);
+	rc = ga_mark_write(fd, err);
+	close(fd);
+	return rc ? ga_error_prefix(err, "%s", path) : 0;
+}
+
 /* Runs the builder in a fresh building-XXXXXX directory (which a later
  * build removes if this process dies meanwhile) and renames its datadir
- * to final. */
+ * to final.  Both carry goneaway's mark, which is what a later build
+ * looks for before it removes one. */
 static int build(const struct ga_template_opts *o, struct ga_interrupt *in,
 		 const char *final, struct ga_error *err)
 {
@@ -188,8 +205,10 @@ static int build(const struct ga_template_opts *o, struct ga_interrupt *in,
 	snprintf(work, sizeof(work), "%s/building-XXXXXX", o->cache_dir);
 	if (!mkdtemp(work))
 		return ga_error_errno(err, errno, "mkdtemp %s", work);
+	if (mark(work, err))
+		goto out;
 	snprintf(data, sizeof(data), "%s/data", work);
-	if (o->build(o->build_arg, in, work, data, err))
+	if (o->build(o->build_arg, in, work, data, err) || mark(data, err))
 		goto out;
 	if (rename(data, final) != 0) {
 		ga_error_errno(err, errno, "rename %s to %s", data, final);

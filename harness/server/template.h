@@ -11,12 +11,17 @@
  * template.  Backends whose templates must not replace each other (the
  * local server's, each root's) use cache directories of their own.
  *
- * A build removes the templates of other keys, which a concurrent run
- * (of another server binary or fixture) may be copying at that moment.
- * So a run copies a template only while it holds a shared flock on the
+ * A build removes the templates of other keys: only those that carry
+ * goneaway's mark (util/ownmark.h: a build writes it into each template
+ * and building- directory it makes; a directory of such a name that
+ * someone else put in the cache is left alone, and so is a template of
+ * a goneaway older than the mark).  A concurrent run (of another server
+ * binary or fixture) may be copying one at that moment.  So a run
+ * copies a template only while it holds a shared flock on the
  * template's directory (ga_template_copy), and the removal takes an
  * exclusive one without waiting: a template in use is left for a later
- * build to remove.
+ * build to remove.  The build lock is created 0600 and never opened
+ * through a symlink.
  */
 #ifndef GA_TEMPLATE_H
 #define GA_TEMPLATE_H
@@ -73,8 +78,9 @@ int ga_template_copy(const char *template_dir, const char *dst,
 		     struct ga_error *err);
 
 /* Removes the templates in cache_dir other than the one named keep
- * ("template-<hash>"), and half-built ones, except those a run holds
- * (ga_template_hold): they are skipped, not waited for.  The caller holds
+ * ("template-<hash>"), and half-built ones, that carry goneaway's mark,
+ * except those a run holds (ga_template_hold): they are skipped, not
+ * waited for.  The caller holds
  * the cache's build lock (ga_template_ensure does).  Returns how many
  * were removed. */
 int ga_template_remove_stale(const char *cache_dir, const char *keep);

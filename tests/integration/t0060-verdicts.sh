@@ -45,6 +45,21 @@ test_expect_success 'a server option the server refuses is ERROR at its line' '
 	grep -q "option-rejected.gw:5: server-option no_such_option: the server refused it: .*unknown variable" out
 '
 
+test_expect_success 'a server that never came up is no server started; its error log is kept' '
+	{ run "$DATA/option-rejected.gw" > out; rc=$?; cat out; test $rc -eq 3; } &&
+	! grep -q "^servers started:" out &&
+	grep -q "\"type\":\"case\".*\"servers_started\":0," "$SCRATCH/res/results.jsonl" &&
+	grep -q "\"type\":\"end\".*\"servers_started\":0," "$SCRATCH/res/results.jsonl" &&
+	grep -q "unknown variable" "$SCRATCH/res/option-rejected/mariadbd.err" &&
+	{ run --server-timeout 1ms "$TOP/tests/bench/trivial/trivial-01.gw" \
+		> out; rc=$?; cat out; test $rc -eq 3; } &&
+	grep -q "the server was not ready within" out &&
+	! grep -q "^servers started:" out &&
+	{ run "$DATA/option-rejected.gw" "$TOP/tests/bench/trivial/trivial-01.gw" \
+		> out; rc=$?; cat out; test $rc -eq 3; } &&
+	grep -q "^servers started: 1 for 2 cases" out
+'
+
 test_expect_success 'requires names the server a scenario needs: SKIP otherwise' '
 	run "$DATA/requires-mysql.gw" > out; rc=$?; cat out; test $rc -eq 0 &&
 	grep -q "requires-mysql *SKIP" out &&

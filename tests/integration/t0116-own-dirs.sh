@@ -7,6 +7,11 @@
 # the issue: "run --record -o ." with a scenario labelled "victim" next
 # to ./victim/notes.txt and ./recorded/mine.gw, and "replay -o DIR" of a
 # folder and of a bundle whose scenario is named after a folder of DIR.
+# And the cache is goneaway's alone (issue 34): one that another user
+# can write, or that would be made where another user can write, is
+# refused (--cache, XDG_CACHE_HOME, a sudo -E user's home); a build
+# evicts only the templates that carry the mark; its lock is made 0600
+# and never opened through a symlink.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
@@ -108,6 +113,71 @@ test_expect_success '... and of a bundle; a replay into a DIR of its own replace
 	"$GONEAWAY" replay --color never -o rown ki.tar.gz > rown2.out 2>&1;
 	rc=$?; cat rown2.out; test "$rc" -eq 0 &&
 	test "$(head -n 1 rown/kill-idle/.goneaway)" = "$MARK"
+'
+
+T="$TOP/tests/bench/trivial/trivial-01.gw"
+GIVE="give --cache a directory that only you and root can write"
+
+# refused OUT: the run whose output is OUT was refused before anything ran
+refused() {
+	cat "$1" && grep -q "$GIVE" "$1" && ! grep -q "PASS" "$1"
+}
+
+test_expect_success 'a cache other users can write is refused, by its path, with what to do' '
+	mkdir ww && chmod 0777 ww &&
+	{ "$GONEAWAY" run --color never --no-results --cache ww "$T" > w.out 2>&1;
+	  test $? -eq 2; } && refused w.out &&
+	grep -q "^goneaway: the cache ww: refusing ww: writable by other users (chmod go-w " w.out &&
+	mkdir -p open/inner && chmod 0777 open &&
+	{ "$GONEAWAY" run --color never --no-results --cache open/inner/c "$T" \
+		> o.out 2>&1; test $? -eq 2; } && refused o.out &&
+	grep -q "^goneaway: the cache open/inner/c (not there yet: goneaway would make it in open/inner): refusing open/inner: .*/open is writable by other users" o.out &&
+	test ! -e open/inner/c
+'
+
+test_expect_success 'so is XDG_CACHE_HOME and a home (sudo -E) another user can write or owns' '
+	{ XDG_CACHE_HOME="$SCRATCH/ww" "$GONEAWAY" run --color never \
+		--no-results "$T" > x.out 2>&1; test $? -eq 2; } && refused x.out &&
+	grep -q "^goneaway: the cache $SCRATCH/ww/goneaway (not there yet: goneaway would make it in $SCRATCH/ww): refusing $SCRATCH/ww: .*writable by other users" x.out &&
+	mkdir theirs && chown 12345 theirs &&
+	{ env -u XDG_CACHE_HOME HOME="$SCRATCH/theirs" "$GONEAWAY" run \
+		--color never --no-results "$T" > h.out 2>&1; test $? -eq 2; } &&
+	refused h.out &&
+	grep -q "^goneaway: the cache $SCRATCH/theirs/.cache/goneaway (not there yet: goneaway would make it in $SCRATCH/theirs): refusing $SCRATCH/theirs: .*belongs to uid 12345" h.out &&
+	test ! -e theirs/.cache
+'
+
+test_expect_success 'a cache made in a sticky directory (as /tmp is) is goneaway.s own' '
+	mkdir sticky && chmod 1777 sticky &&
+	XDG_CACHE_HOME="$SCRATCH/sticky" "$GONEAWAY" run --color never \
+		--no-results "$T" > s.out 2>&1; rc=$?; cat s.out; test $rc -eq 0 &&
+	test "$(stat -c %U:%a sticky/goneaway)" = root:755
+'
+
+test_expect_success 'the template build lock is never opened through a symlink' '
+	mkdir lcache && ln -s "$SCRATCH/planted" lcache/template.lock &&
+	"$GONEAWAY" run --color never --no-results --cache lcache "$T" \
+		> l.out 2>&1; rc=$?; cat l.out; test $rc -eq 3 &&
+	grep -q "open .*lcache/template.lock: Too many levels of symbolic links" l.out &&
+	test ! -e planted
+'
+
+test_expect_success 'a build evicts only the templates that carry the mark; locks and slots are 0600' '
+	mkdir -p ecache/template-0123456789abcdef ecache/template-fedcba9876543210 \
+		ecache/building-Xy12Ab &&
+	echo mine > ecache/template-0123456789abcdef/precious &&
+	printf "%s\n" "$MARK" > ecache/template-fedcba9876543210/.goneaway &&
+	"$GONEAWAY" run --color never --no-results --cache ecache "$T" \
+		> e.out 2>&1; rc=$?; cat e.out; test $rc -eq 0 &&
+	ls -la ecache &&
+	test "$(cat ecache/template-0123456789abcdef/precious)" = mine &&
+	test -d ecache/building-Xy12Ab &&
+	test ! -e ecache/template-fedcba9876543210 &&
+	new=$(ls -d ecache/template-* | grep -v 0123456789abcdef) &&
+	test "$(head -n 1 "$new/.goneaway")" = "$MARK" &&
+	test "$(stat -c %a ecache/template.lock)" = 600 &&
+	test "$(stat -c %a ecache/tls.lock)" = 600 &&
+	for f in ecache/starts/slot-*; do test "$(stat -c %a "$f")" = 600 || exit 1; done
 '
 
 test_expect_success 'the runs left no namespace, veth, table, process or temp dir' '

@@ -5,7 +5,8 @@
 # local server and on every root there is (fixtures/server/*.cnf); its
 # datadir is in memory, a tmpfs in goneaway's own mount namespace that
 # the host never sees and that goes with the run, even SIGKILLed
-# (lab/memfs.h), and on disk with GONEAWAY_RUN_ON_DISK=1.  And
+# (lab/memfs.h; its bound: t0161-memory-bound.sh), and on disk with
+# GONEAWAY_RUN_ON_DISK=1.  And
 # the work the machine can carry ("Work the machine can carry"): the
 # default -j follows GONEAWAY_JOBS (run-all.sh gives each file its share)
 # or the cores and a start's cost, and a bound of the harness that is hit
@@ -75,7 +76,7 @@ test_expect_success 'the datadir is in memory: a tmpfs the host never sees, gone
 
 test_expect_success '-v says where the datadir is; GONEAWAY_RUN_ON_DISK=1 keeps it on disk' '
 	"$GONEAWAY" run -j 1 -v --color never --no-results "$T/trivial-01.gw" > out 2>&1 &&
-	grep -q "server: fresh server: .*; in memory$" out &&
+	grep -q "server: fresh server: .*; in memory, at most 1024 MiB$" out &&
 	GONEAWAY_RUN_ON_DISK=1 "$GONEAWAY" run -j 1 -v --color never \
 		--no-results "$T/trivial-01.gw" > out 2>&1 &&
 	grep -q "server: fresh server: .*; on disk: GONEAWAY_RUN_ON_DISK=1$" out

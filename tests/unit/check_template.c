@@ -1,5 +1,5 @@
 /* check_template.c - tests for template.c: a template a run is copying is
- * never removed under it.
+ * never removed under it, nor one goneaway did not make.
  *
  * The tests work on a fake cache directory (made and removed by the
  * unchecked fixture, in the runner's process) with fake templates: the
@@ -21,6 +21,7 @@
 
 #include "server/template.h"
 #include "util/fsutil.h"
+#include "util/ownmark.h"
 #include "suites.h"
 
 #define TIMEOUT 10
@@ -48,8 +49,26 @@ static void scratch_teardown(void)
 	scratch_root[0] = '\0';
 }
 
+/* Makes cache/name, a directory, with goneaway's mark when marked. */
+static void make_dir(const char *cache, const char *name, bool marked)
+{
+	struct ga_error err = { "" };
+	char p[PATH_MAX];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", cache, name);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	if (!marked)
+		return;
+	fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(ga_mark_write(fd, &err) == 0, "%s", err.msg);
+	close(fd);
+}
+
 /* A fake cache dir with templates A and B, each a datadir with a file in
- * a subdirectory; cache receives its path. */
+ * a subdirectory and goneaway's mark, as a build makes them; cache
+ * receives its path. */
 static void make_cache(char *cache, size_t len)
 {
 	static const char *const names[] = { A, B };
@@ -60,8 +79,7 @@ static void make_cache(char *cache, size_t len)
 	snprintf(cache, len, "%s/cache-XXXXXX", scratch_root);
 	ck_assert_msg(mkdtemp(cache) != NULL, "mkdtemp: %s", strerror(errno));
 	for (i = 0; i < 2; i++) {
-		snprintf(p, sizeof(p), "%s/%s", cache, names[i]);
-		ck_assert_int_eq(mkdir(p, 0755), 0);
+		make_dir(cache, names[i], true);
 		snprintf(p, sizeof(p), "%s/%s/mysql", cache, names[i]);
 		ck_assert_int_eq(mkdir(p, 0700), 0);
 		snprintf(p, sizeof(p), "%s/%s/mysql/user.frm", cache, names[i]);
@@ -109,11 +127,33 @@ START_TEST(test_unheld_template_removed)
 	char cache[PATH_MAX], p[PATH_MAX];
 
 	make_cache(cache, sizeof(cache));
-	snprintf(p, sizeof(p), "%s/building-XyZ123", cache);
+	make_dir(cache, "building-XyZ123", true);
+	snprintf(p, sizeof(p), "%s/building-XyZ123/data", cache);
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 	ck_assert_int_eq(ga_template_remove_stale(cache, B), 2);
 	ck_assert(!present(cache, A));
 	ck_assert(!present(cache, "building-XyZ123"));
+	ck_assert(present(cache, B "/mysql/user.frm"));
+}
+END_TEST
+
+/* A template- or building- directory without goneaway's mark is not
+ * goneaway's: someone else put it in the cache (or a goneaway older
+ * than the mark): the removal leaves it, and all that is in it. */
+START_TEST(test_unmarked_dirs_survive)
+{
+	char cache[PATH_MAX], p[PATH_MAX];
+	struct ga_error err = { "" };
+
+	make_cache(cache, sizeof(cache));
+	make_dir(cache, "template-cccccccccccccccc", false);
+	snprintf(p, sizeof(p), "%s/template-cccccccccccccccc/precious", cache);
+	ck_assert_msg(ga_file_write(p, "x", 1, &err) == 0, "%s", err.msg);
+	make_dir(cache, "building-AbC123", false);
+	ck_assert_int_eq(ga_template_remove_stale(cache, B), 1);
+	ck_assert(!present(cache, A));
+	ck_assert(present(cache, "template-cccccccccccccccc/precious"));
+	ck_assert(present(cache, "building-AbC123"));
 	ck_assert(present(cache, B "/mysql/user.frm"));
 }
 END_TEST
@@ -224,6 +264,7 @@ Suite *make_template_suite(void)
 	tcase_add_unchecked_fixture(tc, scratch_setup, scratch_teardown);
 	tcase_add_test(tc, test_held_template_survives_removal);
 	tcase_add_test(tc, test_unheld_template_removed);
+	tcase_add_test(tc, test_unmarked_dirs_survive);
 	tcase_add_test(tc, test_copy_then_removable);
 	tcase_add_test(tc, test_hold_missing_template);
 	tcase_add_test(tc, test_hold_fails_when_removed_meanwhile);

@@ -18,7 +18,7 @@
 	S(parse_pool) S(expand) S(expect) N(lab) S(report) S(results) \
 	N(fault_firewall) N(fault_point) N(proxy) N(fault_qdisc) N(netem) \
 	N(fault_stack) N(client) S(run) N(fsutil) N(spawn) N(rundir) \
-	N(memcg) S(ownmark) S(template) S(machine) S(fault_args) S(rootfs) \
+	N(memcg) N(memfs) S(ownmark) S(template) S(machine) S(fault_args) S(rootfs) \
 	S(docker) S(select) S(pool) S(matrix_html) S(allow) S(expectations) \
 	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) \
 	S(schedule) S(plan) S(tables)
