@@ -186,6 +186,14 @@ sub do_connect {
 		die { unsupported => "tls=$tls" };
 	}
 	driver_options(\%attr, $o->{driver_options} || {});
+	# last: the library's local infile off (Connector/C's default is
+	# on); the DBD has no handler of its own nor a directory to keep a
+	# file request within
+	die { unsupported => "$D->{module} $VERSION cannot keep LOAD DATA "
+	      . "LOCAL within the case's directory (no local infile handler, "
+	      . "and Connector/C no directory option): local_infile is not "
+	      . "run" } if ref $o->{local_infile} eq 'ARRAY' && @{ $o->{local_infile} };
+	$attr{"${p}_local_infile"} = 0;
 	$api = 'DBI->connect';
 	$dbh = DBI->connect($dsn, $r->{user}, $r->{password} // '', \%attr);
 	return {};
@@ -197,7 +205,7 @@ sub do_connect {
 my %ATTRS = map { $_ => 1 } @{ $D->{attrs} };
 my %TAKEN = map { $_ => 1 } ((map { "${p}_$_" } qw(connect_timeout
 	read_timeout write_timeout max_allowed_packet socket ssl
-	ssl_optional ssl_verify_server_cert)),
+	ssl_optional ssl_verify_server_cert local_infile)),
 	qw(RaiseError PrintError AutoCommit));
 
 # The connection's driver options as connect attributes: a whole number
@@ -458,8 +466,8 @@ sub handle {
 }
 
 $| = 1;
-print $json->encode({ hello => 'goneaway-driver', protocol => 3,
-	features => [qw(params fetch-pace driver-options keepalive)],
+print $json->encode({ hello => 'goneaway-driver', protocol => 4,
+	features => [qw(params fetch-pace driver-options keepalive local-infile)],
 	driver => $D->{name}, library => "$D->{module} $VERSION " .
 	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
 	unsupported => \%UNSUPPORTED }), "\n";

@@ -41,6 +41,7 @@ enum stage {
 	STAGE_BIND_FILE,        /* index: which of opts->files */
 	STAGE_HIDE,             /* index: which of opts->files->hide */
 	STAGE_CGROUP,           /* writing itself into its cgroup */
+	STAGE_CHDIR,            /* into opts->cwd */
 	STAGE_FORKED,           /* not a failure: index is the PID of the
 				 * process forked into a PID namespace */
 };
@@ -458,6 +459,9 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		goto fail;
 	if (j && join_namespaces(j, errpipe, parent, &f.stage) != 0)
 		goto fail;
+	f.stage = STAGE_CHDIR;
+	if (opts->cwd && chdir(opts->cwd) != 0)
+		goto fail;
 	f.stage = STAGE_EXEC;
 	execv(opts->argv[0], (char *const *)opts->argv);
 fail:
@@ -541,6 +545,10 @@ static int child_failed(const struct ga_spawn_opts *opts,
 		break;
 	case STAGE_CGROUP:
 		snprintf(what, sizeof(what), "entering its memory cgroup");
+		break;
+	case STAGE_CHDIR:
+		snprintf(what, sizeof(what), "its working directory %s",
+			 opts->cwd);
 		break;
 	case STAGE_BIND_FILE:
 		if (opts->files && f->index >= 0 &&

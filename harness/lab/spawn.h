@@ -124,6 +124,9 @@ struct ga_spawn_opts {
 				   * (a joined PID namespace's sibling)
 				   * is in it too */
 	int cgroup_fd;
+	const char *cwd;          /* its working directory, entered last
+				   * (after a root's chroot or a join);
+				   * NULL: the harness's */
 	bool new_pidns;           /* the child is PID 1 of a PID namespace
 				   * of its own: when it dies, the kernel
 				   * kills everything it started, even what
