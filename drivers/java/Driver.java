@@ -139,8 +139,34 @@ public class Driver {
 			p.setProperty("localSocket", str(r.get("socket")));
 			host = "localhost";
 		}
-		String db = str(r.get("database"));
-		return "jdbc:mariadb://" + host + ":" + port + "/" + db;
+		return url(host, port, str(r.get("database")), p);
+	}
+
+	// The URL of host, port and database db.  Connector/J 2.7 takes the
+	// database from the URL alone (no property names it), and reads the
+	// name up to a '?', the rest as its options: so the URL is read back
+	// by Connector/J's own parser, and one whose database is not db, or
+	// that carries any option, is not opened (a database
+	// "x?allowLocalInfile=true" must not become options).
+	static String url(String host, long port, String db, Properties p) throws Unsupported {
+		String url = "jdbc:mariadb://" + host + ":" + port + "/" + db;
+		org.mariadb.jdbc.UrlParser parsed;
+		try {
+			parsed = org.mariadb.jdbc.UrlParser.parse(url, new Properties());
+		} catch (SQLException e) {
+			throw new Unsupported("Connector/J cannot read the URL of database '" + db + "': " + e.getMessage());
+		}
+		org.mariadb.jdbc.UrlParser plain;
+		try {
+			plain = org.mariadb.jdbc.UrlParser.parse("jdbc:mariadb://" + host + ":" + port + "/", new Properties());
+		} catch (SQLException e) {
+			throw new Unsupported("Connector/J cannot read its URL: " + e.getMessage());
+		}
+		if (parsed == null || !db.equals(parsed.getDatabase() == null ? "" : parsed.getDatabase()) ||
+		    !parsed.getOptions().toString().equals(plain.getOptions().toString()))
+			throw new Unsupported("Connector/J 2.7 takes the database from its URL, which would read '" + db
+				+ "' as another name and options of its own (a '?' ends the name): not connected");
+		return url;
 	}
 
 	// connect's "local_infile": the directories LOAD DATA LOCAL may read

@@ -157,6 +157,11 @@ sub do_connect {
 	undef $stream;
 	die { unsupported => "$D->{module} cannot set CLIENT_INTERACTIVE" }
 		if on($o->{interactive});
+	# the DSN is ATTR=VALUE;...: a ';' in the database would add
+	# attributes of the scenario's to it
+	die { unsupported => "$D->{module}'s DSN cannot carry a database "
+	      . "name with ';' (it would end the name and begin an "
+	      . "attribute)" } if ($r->{database} // '') =~ /;/;
 	my $dsn = "DBI:$which:";
 	$dsn .= 'database=' . $r->{database} . ';' if $r->{database};
 	if (($o->{transport} // 'tcp') eq 'socket') {

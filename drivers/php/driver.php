@@ -709,6 +709,12 @@ class PdoSession extends Session
 		else
 			$dsn = 'mysql:host=' . $req['host'] . ';port=' .
 				(int)($req['port'] ?? 3306);
+		/* the DSN is KEY=VALUE;...: a ';' in the database would add
+		 * keys of the scenario's to it */
+		if (str_contains((string)($req['database'] ?? ''), ';'))
+			throw new Unsupported('PDO_mysql\'s DSN cannot carry a '
+				. 'database name with \';\' (it would end the name '
+				. 'and begin another key)');
 		if (!empty($req['database']))
 			$dsn .= ';dbname=' . $req['database'];
 		return [$dsn, $attr];
