@@ -31,7 +31,7 @@ my %DBDS = (
 		attrs => [qw(mariadb_auto_reconnect
 			mariadb_bind_comment_placeholders mariadb_bind_type_guessing
 			mariadb_client_found_rows mariadb_compression mariadb_conn_attrs
-			mariadb_init_command mariadb_local_infile mariadb_multi_statements
+			mariadb_init_command mariadb_multi_statements
 			mariadb_no_autocommit_cmd mariadb_server_prepare
 			mariadb_server_prepare_disable_fallback mariadb_skip_secure_auth
 			mariadb_use_result)],
@@ -61,7 +61,7 @@ my %DBDS = (
 			mysql_bind_type_guessing mysql_client_found_rows
 			mysql_compression mysql_conn_attrs mysql_enable_utf8
 			mysql_enable_utf8mb4 mysql_get_server_pubkey mysql_init_command
-			mysql_local_infile mysql_multi_statements mysql_no_autocommit_cmd
+			mysql_multi_statements mysql_no_autocommit_cmd
 			mysql_server_prepare mysql_server_prepare_disable_fallback
 			mysql_server_pubkey mysql_skip_secure_auth mysql_use_result)],
 		max_allowed_packet => undef,
