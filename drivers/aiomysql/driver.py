@@ -23,12 +23,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "pylib"))
 
 import aiomysql                                         # noqa: E402
+import aiomysql.connection                              # noqa: E402
 import pymysql                                          # noqa: E402
 from pymysql.constants import CLIENT                    # noqa: E402
 
 import gadriver                                         # noqa: E402
 import pymysqlerr                                       # noqa: E402
+import pymysqlinfile                                    # noqa: E402
 from gadriver import Unsupported, text, truthy          # noqa: E402
+
+# aiomysql sends whatever file a server names, local_infile or not: its
+# sender opens only beneath the connection's directories
+pymysqlinfile.install_aiomysql(aiomysql.connection)
 
 # aiomysql.connect()'s parameters (driver_options may name them), less
 # those the connection's own options set and those that are no text
@@ -36,7 +42,8 @@ from gadriver import Unsupported, text, truthy          # noqa: E402
 KNOWN = set(inspect.signature(aiomysql.connect).parameters)
 TAKEN = {"host", "port", "user", "password", "db", "unix_socket",
          "connect_timeout", "client_flag", "ssl", "conv", "autocommit",
-         "read_default_file", "read_default_group", "loop", "cursorclass"}
+         "read_default_file", "read_default_group", "loop", "cursorclass",
+         "local_infile"}
 
 
 class AioMySQL(gadriver.Session):
@@ -133,11 +140,15 @@ class AioMySQL(gadriver.Session):
         # tls=off: aiomysql uses TLS only when given an ssl context
         kw.update(gadriver.driver_kwargs(
             o.get("driver_options"), TAKEN, KNOWN, self.library))
+        # last: LOAD DATA LOCAL as the connection says
+        dirs = gadriver.infile_dirs(o)
+        kw["local_infile"] = bool(dirs)
         self.reconnect = truthy(o.get("reconnect"))
         self.read_timeout = int(o["read_timeout"]) if o.get(
             "read_timeout") else None
         self.api = "aiomysql.connect"
-        self.conn = self.run(aiomysql.connect(**kw))
+        self.conn = pymysqlinfile.bound(self.run(aiomysql.connect(**kw)),
+                                        dirs)
         if (tls == "required" and
                 self.conn._writer.get_extra_info("ssl_object") is None):
             # aiomysql goes on in plain TCP when the server offers no

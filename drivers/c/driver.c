@@ -76,6 +76,33 @@ static const char *driver_options(MYSQL *m, const struct ga_json *d)
 	return NULL;
 }
 
+/* What this connection's LOAD DATA LOCAL may read: connect's
+ * "local_infile", copied (the handle's handler borrows it for the
+ * handle's life: util/beneath.h, mysqlapi/infile.c). */
+static char infile_dirs[GA_BENEATH_DIRS_MAX][4096];
+static struct ga_beneath infile;
+
+static const char *take_infile(const struct ga_json *dirs)
+{
+	size_t i;
+
+	infile.n = 0;
+	for (i = 0; dirs && dirs->type == GA_JSON_ARRAY && i < dirs->nitems;
+	     i++) {
+		const struct ga_json *d = &dirs->items[i];
+
+		if (i >= GA_BENEATH_DIRS_MAX || d->type != GA_JSON_STRING ||
+		    d->str[0] != '/' || d->len < 2 ||
+		    d->len >= sizeof(infile_dirs[0]))
+			return "local_infile is not a list of absolute "
+			       "directories";
+		memcpy(infile_dirs[i], d->str, d->len + 1);
+		infile.dirs[i] = infile_dirs[i];
+		infile.n = i + 1;
+	}
+	return NULL;
+}
+
 /* The connect request's options.  Returns NULL, or why it cannot. */
 static const char *apply_options(MYSQL *m, const struct ga_json *o)
 {
@@ -84,6 +111,7 @@ static const char *apply_options(MYSQL *m, const struct ga_json *o)
 	unsigned int protocol = strcmp(transport, "socket") == 0 ?
 				MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
 	double map = ga_json_num(o, "max_allowed_packet", 0);
+	const char *why;
 
 	set_uint(m, MYSQL_OPT_CONNECT_TIMEOUT, ga_json_num(o, "connect_timeout", 0));
 	set_uint(m, MYSQL_OPT_READ_TIMEOUT, ga_json_num(o, "read_timeout", 0));
@@ -129,7 +157,13 @@ static const char *apply_options(MYSQL *m, const struct ga_json *o)
 		mysql_options(m, MYSQL_OPT_GET_SERVER_PUBLIC_KEY, &key);
 	}
 #endif
-	return driver_options(m, ga_json_get(o, "driver_options"));
+	why = driver_options(m, ga_json_get(o, "driver_options"));
+	if (!why)
+		why = take_infile(ga_json_get(o, "local_infile"));
+	/* last: what a file request of the server may read is the
+	 * connection's local_infile, whatever an option above said */
+	ga_mysql_local_infile(m, &infile);
+	return why;
 }
 
 static void do_connect(struct conn *c, const struct ga_json *req,
@@ -373,9 +407,9 @@ int main(void)
 	double t0;
 
 	mysql_library_init(0, NULL, NULL);
-	printf("{\"hello\":\"goneaway-driver\",\"protocol\":3,"
+	printf("{\"hello\":\"goneaway-driver\",\"protocol\":4,"
 	       "\"features\":[\"params\",\"fetch-pace\",\"driver-options\","
-	       "\"keepalive\"],"
+	       "\"keepalive\",\"local-infile\"],"
 	       "\"driver\":\"" DRIVER_NAME "\",\"library\":\"" LIBRARY_NAME
 	       " %s\",\"runtime\":\"C\"}\n", mysql_get_client_info());
 	fflush(stdout);

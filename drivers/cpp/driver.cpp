@@ -83,7 +83,8 @@ const std::map<std::string, std::string> UNSUPPORTED = {
 // the type it takes.  The connection's own options set hostName,
 // userName, password, port, socket, schema, OPT_CONNECT_TIMEOUT,
 // OPT_READ_TIMEOUT, OPT_WRITE_TIMEOUT, OPT_RECONNECT,
-// OPT_MAX_ALLOWED_PACKET, CLIENT_INTERACTIVE and the ssl ones; the ones
+// OPT_MAX_ALLOWED_PACKET, CLIENT_INTERACTIVE, the ssl ones and, with
+// local_infile, OPT_LOCAL_INFILE and CLIENT_LOCAL_FILES; the ones
 // that read files (readDefaultFile, readDefaultGroup) or take maps and
 // lists (OPT_CONNECT_ATTR_*) are not passed, nor OPT_NET_BUFFER_LENGTH,
 // which it passes as OPT_MAX_ALLOWED_PACKET (below), nor useLegacyAuth,
@@ -95,14 +96,12 @@ const std::map<std::string, prop_type> KNOWN = {
 	{"CLIENT_FOUND_ROWS", PROP_BOOL},
 	{"CLIENT_IGNORE_SIGPIPE", PROP_BOOL},
 	{"CLIENT_IGNORE_SPACE", PROP_BOOL},
-	{"CLIENT_LOCAL_FILES", PROP_BOOL},
 	{"CLIENT_MULTI_STATEMENTS", PROP_BOOL},
 	{"CLIENT_NO_SCHEMA", PROP_BOOL},
 	{"OPT_REPORT_DATA_TRUNCATION", PROP_BOOL},
 	{"OPT_ENABLE_CLEARTEXT_PLUGIN", PROP_BOOL},
 	{"OPT_CAN_HANDLE_EXPIRED_PASSWORDS", PROP_BOOL},
 	{"metadataUseInfoSchema", PROP_BOOL},
-	{"OPT_LOCAL_INFILE", PROP_INT},
 	{"defaultStatementResultType", PROP_INT},
 	{"preInit", PROP_STRING},
 	{"postInit", PROP_STRING},
@@ -119,6 +118,7 @@ const std::set<std::string> TAKEN = {
 	"OPT_RECONNECT", "OPT_MAX_ALLOWED_PACKET", "CLIENT_INTERACTIVE",
 	"sslKey", "sslCert", "sslCA", "sslCAPath", "sslCipher", "sslEnforce",
 	"sslVerify", "OPT_SSL_MODE", "OPT_TLS_VERSION", "sslCRL", "sslCRLPath",
+	"OPT_LOCAL_INFILE", "CLIENT_LOCAL_FILES",
 };
 
 struct unsupported_error {
@@ -394,6 +394,17 @@ json session::do_connect(const json &r)
 			}
 		}
 	}
+	// the library's local infile off (Connector/C's default is on):
+	// Connector/C++ has no local infile handler of its own, and
+	// Connector/C no directory to keep a file request within
+	if (o.contains("local_infile") && o["local_infile"].is_array() &&
+	    !o["local_infile"].empty())
+		throw unsupported_error{
+			"Connector/C++ 1.1.12 cannot keep LOAD DATA LOCAL "
+			"within the case's directory (no local infile "
+			"handler, and Connector/C no directory option): "
+			"local_infile is not run"};
+	p["OPT_LOCAL_INFILE"] = 0;
 	api = "sql::Driver::connect";
 	conn.reset(driver->connect(p));
 	api = "SELECT CONNECTION_ID() (Connector/C++ has no accessor)";
@@ -769,9 +780,9 @@ int main()
 	for (auto &kv : UNSUPPORTED)
 		unsupported[kv.first] = kv.second;
 	json hello = {
-		{"hello", "goneaway-driver"}, {"protocol", 3},
+		{"hello", "goneaway-driver"}, {"protocol", 4},
 		{"features", {"params", "fetch-pace", "driver-options",
-			      "keepalive"}},
+			      "keepalive", "local-infile"}},
 		{"driver", "connector-cpp"},
 		{"library", "MySQL Connector/C++ " + ver +
 			    " (over MariaDB Connector/C)"},

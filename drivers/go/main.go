@@ -27,9 +27,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -210,7 +212,7 @@ type session struct {
 // The DSN parameters go-sql-driver 1.5.0 reads into its Config (dsn.go's
 // parseDSNParams) that a driver option may name; the others it would send
 // as session variables (SET), which are not its options.
-var dsnParams = map[string]bool{"allowAllFiles": true,
+var dsnParams = map[string]bool{
 	"allowCleartextPasswords": true, "allowNativePasswords": true,
 	"allowOldPasswords": true, "checkConnLiveness": true,
 	"clientFoundRows": true, "collation": true, "columnsWithAlias": true,
@@ -218,9 +220,11 @@ var dsnParams = map[string]bool{"allowAllFiles": true,
 	"multiStatements": true, "parseTime": true, "rejectReadOnly": true,
 	"serverPubKey": true}
 
-// ... and those the connection's own options set.
+// ... and those the connection's own options set (allowAllFiles: its
+// local_infile).
 var takenParams = map[string]bool{"timeout": true, "readTimeout": true,
-	"writeTimeout": true, "tls": true, "maxAllowedPacket": true}
+	"writeTimeout": true, "tls": true, "maxAllowedPacket": true,
+	"allowAllFiles": true}
 
 // driverOptions sets the connection's driver options (DSN parameters) on
 // cfg, each read by go-sql-driver's own ParseDSN.  One it does not read
@@ -250,8 +254,6 @@ func driverOptions(cfg *mysql.Config, o map[string]interface{}) error {
 	}
 	for k := range q {
 		switch k {
-		case "allowAllFiles":
-			cfg.AllowAllFiles = parsed.AllowAllFiles
 		case "allowCleartextPasswords":
 			cfg.AllowCleartextPasswords = parsed.AllowCleartextPasswords
 		case "allowNativePasswords":
@@ -416,7 +418,69 @@ func config(r *request, o map[string]interface{}) (*mysql.Config, error) {
 	if err := driverOptions(cfg, o); err != nil {
 		return nil, err
 	}
+	// last: go-sql-driver sends only the files registered, never any
+	// (AllowAllFiles), whatever an option above said
+	cfg.AllowAllFiles = false
+	if err := registerInfile(o); err != nil {
+		return nil, err
+	}
 	return cfg, nil
+}
+
+// The bounds of a directory's walk: how deep, how many files.
+const infileDepth, infileFiles = 4, 256
+
+// The files registered for LOAD DATA LOCAL (mysql.RegisterLocalFile is
+// the process's; a driver process has one connection, or one pool).
+var infileNames []string
+
+// registerInfile registers, for connect's "local_infile" (the
+// directories of the connection's local_infile; none: nothing), the
+// regular files beneath them as go-sql-driver's allow-list, by their
+// absolute names and by their names relative to the first (the
+// driver's working directory), as a statement writes them: a
+// directory reached through a symlink is not walked, a symlink not
+// registered, so nothing outside is ever sent.  What a previous connect
+// registered is dropped first.
+func registerInfile(o map[string]interface{}) error {
+	for _, n := range infileNames {
+		mysql.DeregisterLocalFile(n)
+	}
+	infileNames = nil
+	raw, _ := o["local_infile"].([]interface{})
+	for i, d := range raw {
+		dir, _ := d.(string)
+		if !filepath.IsAbs(dir) || filepath.Clean(dir) != dir || dir == "/" {
+			return unsupported{fmt.Sprintf("local_infile: %q is not an absolute directory", dir)}
+		}
+		files := 0
+		err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if e.IsDir() && strings.Count(strings.TrimPrefix(path, dir), "/") > infileDepth {
+				return filepath.SkipDir
+			}
+			if !e.Type().IsRegular() {
+				return nil
+			}
+			if files++; files > infileFiles {
+				return fmt.Errorf("more than %d files beneath %s", infileFiles, dir)
+			}
+			infileNames = append(infileNames, path)
+			if i == 0 {
+				infileNames = append(infileNames, strings.TrimPrefix(path, dir+"/"))
+			}
+			return nil
+		})
+		if err != nil {
+			return unsupported{"local_infile: " + err.Error()}
+		}
+	}
+	for _, n := range infileNames {
+		mysql.RegisterLocalFile(n)
+	}
+	return nil
 }
 
 func (s *session) connect(r *request) error {
@@ -726,16 +790,16 @@ func main() {
 	// --pool: the go-pool driver, database/sql's pool (pool.go)
 	pooled := len(os.Args) > 1 && os.Args[1] == "--pool"
 	if pooled {
-		write(reply{"hello": "goneaway-driver", "protocol": 3,
+		write(reply{"hello": "goneaway-driver", "protocol": 4,
 			"driver":      "go-pool",
-			"features":    []string{"params", "fetch-pace", "driver-options", "pool"},
+			"features":    []string{"params", "fetch-pace", "driver-options", "pool", "local-infile"},
 			"library":     "go-sql-driver/mysql " + libraryVersion + ", the pool of Go's " + poolName,
 			"version":     libraryVersion,
 			"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),
 			"unsupported": poolUnsupported})
 	} else {
-		write(reply{"hello": "goneaway-driver", "protocol": 3, "driver": "go",
-			"features":    []string{"params", "fetch-pace", "driver-options", "keepalive"},
+		write(reply{"hello": "goneaway-driver", "protocol": 4, "driver": "go",
+			"features":    []string{"params", "fetch-pace", "driver-options", "keepalive", "local-infile"},
 			"library":     "go-sql-driver/mysql " + libraryVersion,
 			"version":     libraryVersion,
 			"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),

@@ -125,14 +125,136 @@ public class Driver {
 		// to MariaDB 10.2.22+/10.3.13+: see reset())
 		p.setProperty("useResetConnection", "true");
 		driverOptions(p, o.get("driver_options"));
+		// last: LOAD DATA LOCAL as the connection says, whatever an
+		// option above said (BoundedInfile keeps it within the
+		// connection's directories)
+		List<String> dirs = infileDirs(o.get("local_infile"));
+		if (!dirs.isEmpty())
+			BoundedInfile.registered();
+		BoundedInfile.dirs = dirs;
+		p.setProperty("allowLocalInfile", dirs.isEmpty() ? "false" : "true");
 		String host = str(r.get("host"));
 		long port = num(r.get("port")) > 0 ? num(r.get("port")) : 3306;
 		if ("socket".equals(o.get("transport"))) {
 			p.setProperty("localSocket", str(r.get("socket")));
 			host = "localhost";
 		}
-		String db = str(r.get("database"));
-		return "jdbc:mariadb://" + host + ":" + port + "/" + db;
+		return url(host, port, str(r.get("database")), p);
+	}
+
+	// The URL of host, port and database db.  Connector/J 2.7 takes the
+	// database from the URL alone (no property names it), and reads the
+	// name up to a '?', the rest as its options: so the URL is read back
+	// by Connector/J's own parser, and one whose database is not db, or
+	// that carries any option, is not opened (a database
+	// "x?allowLocalInfile=true" must not become options).
+	static String url(String host, long port, String db, Properties p) throws Unsupported {
+		String url = "jdbc:mariadb://" + host + ":" + port + "/" + db;
+		org.mariadb.jdbc.UrlParser parsed;
+		try {
+			parsed = org.mariadb.jdbc.UrlParser.parse(url, new Properties());
+		} catch (SQLException e) {
+			throw new Unsupported("Connector/J cannot read the URL of database '" + db + "': " + e.getMessage());
+		}
+		org.mariadb.jdbc.UrlParser plain;
+		try {
+			plain = org.mariadb.jdbc.UrlParser.parse("jdbc:mariadb://" + host + ":" + port + "/", new Properties());
+		} catch (SQLException e) {
+			throw new Unsupported("Connector/J cannot read its URL: " + e.getMessage());
+		}
+		if (parsed == null || !db.equals(parsed.getDatabase() == null ? "" : parsed.getDatabase()) ||
+		    !parsed.getOptions().toString().equals(plain.getOptions().toString()))
+			throw new Unsupported("Connector/J 2.7 takes the database from its URL, which would read '" + db
+				+ "' as another name and options of its own (a '?' ends the name): not connected");
+		return url;
+	}
+
+	// connect's "local_infile": the directories LOAD DATA LOCAL may read
+	// beneath ([]: none).
+	static List<String> infileDirs(Object v) throws Unsupported {
+		List<String> dirs = new ArrayList<>();
+		if (v == null)
+			return dirs;
+		if (!(v instanceof List))
+			throw new Unsupported("local_infile is not a list of absolute directories");
+		for (Object d : (List<?>) v) {
+			String s = str(d);
+			if (!(d instanceof String) || !s.startsWith("/") || s.length() < 2)
+				throw new Unsupported("local_infile is not a list of absolute directories");
+			dirs.add(s.replaceAll("/+$", ""));
+		}
+		return dirs;
+	}
+
+	// LOAD DATA LOCAL in Connector/J 2.7: the server names the file, and
+	// before the connector opens it (as a URL if it reads as one, else a
+	// FileInputStream) every LocalInfileInterceptor that ServiceLoader
+	// finds must validate the name; run.sh registers this one in the
+	// compiled classes' META-INF/services.  It takes a name only when it
+	// is no URL and names a regular file beneath the connection's
+	// directories (a relative one beneath the first, the JVM's working
+	// directory), reached without ".." and without a symlink on the way;
+	// with no directory, none.  Why a name was refused goes to the
+	// driver's log (the connector's error says only "not validated").
+	public static class BoundedInfile implements org.mariadb.jdbc.LocalInfileInterceptor {
+		static volatile List<String> dirs = new ArrayList<>();
+
+		// Whether ServiceLoader finds this interceptor: without it a
+		// LOAD DATA LOCAL would read whatever file its statement names.
+		static void registered() throws Unsupported {
+			for (org.mariadb.jdbc.LocalInfileInterceptor i :
+			     java.util.ServiceLoader.load(org.mariadb.jdbc.LocalInfileInterceptor.class))
+				if (i instanceof BoundedInfile)
+					return;
+			throw new Unsupported("the driver's LocalInfileInterceptor is not registered (run.sh could not compile "
+				+ "into its cache): Connector/J would read any file a LOAD DATA LOCAL names");
+		}
+
+		@Override
+		public boolean validate(String name) {
+			String why = why(dirs, name);
+			if (why != null)
+				System.err.println("LOAD DATA LOCAL INFILE refused: '" + name + "': " + why);
+			return why == null;
+		}
+
+		static String why(List<String> dirs, String name) {
+			if (dirs.isEmpty())
+				return "the connection does not declare local_infile (goneaway reads no file for the server unless the scenario says so)";
+			try {
+				new java.net.URL(name);
+				return "a URL, which Connector/J would open as one";
+			} catch (java.net.MalformedURLException e) {
+				// a path: what follows checks it
+			}
+			if (name.isEmpty() || Arrays.asList(name.split("/")).contains(".."))
+				return "'..' is not followed (only files beneath " + dirs.get(0) + " are read)";
+			String base = dirs.get(0), rel = name;
+			if (name.startsWith("/")) {
+				base = null;
+				for (String d : dirs)
+					if (name.startsWith(d + "/"))
+						base = d;
+				if (base == null)
+					return "outside " + dirs.get(0);
+				rel = name.substring(base.length() + 1);
+			} else if (!java.nio.file.Paths.get(System.getProperty("user.dir")).equals(java.nio.file.Paths.get(base))) {
+				return "a relative name, and the JVM's working directory is not " + base;
+			}
+			java.nio.file.Path p = java.nio.file.Paths.get(base);
+			boolean any = false;
+			for (String c : rel.split("/")) {
+				if (c.isEmpty() || c.equals("."))
+					continue;
+				p = p.resolve(c);
+				any = true;
+				if (java.nio.file.Files.isSymbolicLink(p))
+					return "a symlink on the way, not followed (only files beneath " + base + " are read)";
+			}
+			if (!any || !java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+				return "not a regular file beneath " + base;
+			return null;
+		}
 	}
 
 	@SuppressWarnings("unchecked")
@@ -156,7 +278,7 @@ public class Driver {
 	static final List<String> TAKEN = Arrays.asList("user", "password",
 		"connectTimeout", "socketTimeout", "interactiveClient", "useSsl",
 		"trustServerCertificate", "disableSslHostnameVerification",
-		"localSocket");
+		"localSocket", "allowLocalInfile");
 
 	// The connection's driver options as Connector/J properties (URL
 	// parameters), by their names in its DefaultOptions: it ignores a
@@ -591,9 +713,9 @@ public class Driver {
 		PrintStream out = new PrintStream(System.out, false, "UTF-8");
 		Map<String, Object> g = new LinkedHashMap<>();
 		g.put("hello", "goneaway-driver");
-		g.put("protocol", 3);
+		g.put("protocol", 4);
 		g.put("features", java.util.Arrays.asList("params", "fetch-pace",
-							  "driver-options", "keepalive"));
+							  "driver-options", "keepalive", "local-infile"));
 		g.put("driver", "java");
 		g.put("library", "MariaDB Connector/J " +
 		      org.mariadb.jdbc.internal.util.constant.Version.version);

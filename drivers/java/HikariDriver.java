@@ -1,5 +1,5 @@
 // HikariDriver.java - the hikaricp driver (docs/driver-protocol.md,
-// protocol 3 with the feature "pool"): HikariCP 2.7.9 over MariaDB
+// protocol 4 with the feature "pool"): HikariCP 2.7.9 over MariaDB
 // Connector/J 2.7, both Debian's (libhikaricp-java, libmariadb-java).
 //
 // A connection of a pool (docs/scenario-format.md, "pool NAME ...") is a
@@ -521,8 +521,8 @@ public class HikariDriver {
 		PrintStream out = new PrintStream(System.out, false, "UTF-8");
 		Map<String, Object> g = new LinkedHashMap<>();
 		g.put("hello", "goneaway-driver");
-		g.put("protocol", 3);
-		g.put("features", Arrays.asList("params", "fetch-pace", "driver-options", "pool"));
+		g.put("protocol", 4);
+		g.put("features", Arrays.asList("params", "fetch-pace", "driver-options", "pool", "local-infile"));
 		g.put("driver", "hikaricp");
 		g.put("library", "HikariCP " + VERSION + " over MariaDB Connector/J " +
 		      org.mariadb.jdbc.internal.util.constant.Version.version);

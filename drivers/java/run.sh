@@ -34,7 +34,12 @@ if [ ! -f "$classes/$main.class" ] && [ -x "$jdk" ] &&
 	build=$(mktemp -d "$cache/.build.XXXXXX" 2>/dev/null); then
 	# built aside and renamed: a driver starting next to this one uses
 	# the finished classes or none; the loser of a race drops its own
+	# Driver$BoundedInfile is Connector/J's LocalInfileInterceptor,
+	# which it finds through ServiceLoader: without it the driver
+	# answers a connection with local_infile "unsupported"
 	if "$jdk" -nowarn -cp "$cp" -d "$build" $sources >&2 &&
+		mkdir -p "$build/META-INF/services" &&
+		echo 'Driver$BoundedInfile' > "$build/META-INF/services/org.mariadb.jdbc.LocalInfileInterceptor" &&
 		mv -T "$build" "$classes" 2>/dev/null; then
 		:
 	else

@@ -30,10 +30,13 @@ def _names():
 
 NAMES = _names()
 
-# MySQLdb.connect()'s keywords the connection's own options set
+# MySQLdb.connect()'s keywords the connection's own options set, and
+# those that read an option file at connect (MYSQL_READ_DEFAULT_FILE,
+# _GROUP: a "local-infile" line there would undo local_infile's)
 TAKEN = {"host", "port", "user", "passwd", "password", "db", "database",
          "unix_socket", "connect_timeout", "read_timeout", "write_timeout",
-         "client_flag", "ssl", "conv", "autocommit"}
+         "client_flag", "ssl", "conv", "autocommit", "local_infile",
+         "read_default_file", "read_default_group"}
 
 
 class MySQLClient(gadriver.Session):
@@ -109,6 +112,15 @@ class MySQLClient(gadriver.Session):
         # which it checks itself (TypeError: an invalid keyword argument)
         extra = gadriver.driver_kwargs(o.get("driver_options"), TAKEN)
         kw.update(extra)
+        if gadriver.infile_dirs(o):
+            raise Unsupported("mysqlclient %s cannot keep LOAD DATA LOCAL "
+                              "within the case's directory (MySQLdb has "
+                              "no local infile handler, and Connector/C "
+                              "no directory option): local_infile is not "
+                              "run" % MySQLdb.__version__)
+        # last: the library's local infile off (MYSQL_OPT_LOCAL_INFILE
+        # 0; Connector/C's default is on), whatever an option said
+        kw["local_infile"] = 0
         self.api = "MySQLdb.connect"
         try:
             self.conn = MySQLdb.connect(**kw)

@@ -13,8 +13,12 @@
 
 import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import {
+  closeSync, constants as FS, createReadStream, existsSync, fstatSync, lstatSync, openSync,
+  readFileSync, readlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const STEPS = ['connect', 'query', 'ping', 'close', 'prepare', 'execute',
@@ -59,6 +63,78 @@ const applyDriverOptions = (cfg, opts, taken, known, what) => {
     const why = known(k);
     if (why) throw new Unsupported(`${what} has no connection option ${k}: ${why}`);
     cfg[k] = optionValue(String(v));
+  }
+};
+
+// LOAD DATA LOCAL: the server names the file it wants, whatever the
+// statement said.  connect's "local_infile" is the directories the
+// connection's LOAD DATA LOCAL may read beneath ([]: none); every
+// connector's file request goes through openBeneath (mysql2's and the
+// MariaDB connector's infileStreamFactory, mysqljs's file sender
+// replaced), set last on every connection, so no driver option widens it.
+const infileDirs = (o) => {
+  const d = o.local_infile ?? [];
+  if (!Array.isArray(d) || !d.every((x) => typeof x === 'string' && x.startsWith('/') && x.length > 1)) {
+    throw new Unsupported(`local_infile is not a list of absolute directories: ${JSON.stringify(d)}`);
+  }
+  return d.map((x) => x.replace(/\/+$/, ''));
+};
+
+class LocalInfileRefused extends Error {
+  constructor(m) { super(m); this.name = 'LocalInfileRefused'; this.code = 'LocalInfileRefused'; }
+}
+
+// The file name opened for reading when it is a regular file beneath one
+// of dirs (a relative name beneath the first, the driver's working
+// directory), reached without ".." and without a symlink on the way, and
+// what the kernel opened (/proc/self/fd) is beneath it too; else
+// LocalInfileRefused says why.  Node has no openat: the walk looks,
+// the open does not follow a last symlink, and the check after the open
+// is what holds.
+const openBeneath = (dirs, name) => {
+  const why = `LOAD DATA LOCAL INFILE refused: '${name}': `;
+  if (!dirs.length) throw new LocalInfileRefused(`${why}the connection does not declare local_infile (goneaway reads no file for the server unless the scenario says so)`);
+  if (!name || name.includes('\0')) throw new LocalInfileRefused(`${why}not a file name`);
+  if (name.split('/').includes('..')) throw new LocalInfileRefused(`${why}'..' is not followed (only files beneath ${dirs[0]} are read)`);
+  let base = dirs[0];
+  let rel = name;
+  if (name.startsWith('/')) {
+    base = dirs.find((d) => name.startsWith(`${d}/`));
+    if (!base) throw new LocalInfileRefused(`${why}outside ${dirs[0]}`);
+    rel = name.slice(base.length + 1);
+  }
+  const comps = rel.split('/').filter((c) => c && c !== '.');
+  if (!comps.length) throw new LocalInfileRefused(`${why}not a file beneath ${base}`);
+  let path = base;
+  let fd;
+  try {
+    for (const c of comps) {
+      path = `${path}/${c}`;
+      if (lstatSync(path).isSymbolicLink()) throw new LocalInfileRefused(`${why}a symlink on the way, not followed (only files beneath ${base} are read)`);
+    }
+    fd = openSync(path, FS.O_RDONLY | FS.O_NOFOLLOW | FS.O_NONBLOCK | FS.O_NOCTTY);
+  } catch (e) {
+    if (e instanceof LocalInfileRefused) throw e;
+    throw new LocalInfileRefused(`${why}${e.code || e.message} (beneath ${base})`);
+  }
+  const real = readlinkSync(`/proc/self/fd/${fd}`);
+  if (!real.startsWith(`${base}/`) || !fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new LocalInfileRefused(`${why}not a regular file beneath ${base}`);
+  }
+  return createReadStream(null, { fd, autoClose: true });
+};
+
+// openBeneath as an infileStreamFactory: a refusal is a stream that
+// fails, which the connector reports as the statement's error (and it
+// still ends the file request with an empty packet).
+const boundedStreamFactory = (dirs) => (name) => {
+  try {
+    return openBeneath(dirs, name);
+  } catch (e) {
+    const r = new Readable({ read() {} });
+    process.nextTick(() => r.destroy(e));
+    return r;
   }
 };
 
@@ -175,8 +251,14 @@ class Mysql2 {
     else if (tls !== 'off') throw new Unsupported(`tls=${tls}`);
     // tls=off: mysql2 uses TLS only when given an ssl option
     applyDriverOptions(cfg, o.driver_options,
-      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast', 'rowsAsArray'],
+      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast', 'rowsAsArray', 'infileStreamFactory'],
       (k) => this.unknownOption(k), this.library);
+    // last: every file request through openBeneath, within the
+    // connection's directories (none: every request refused); each
+    // query carries it too (q()), for a mysql2 whose configuration has
+    // no infileStreamFactory
+    this.infileFactory = boundedStreamFactory(infileDirs(o));
+    cfg.infileStreamFactory = this.infileFactory;
     // read_timeout: mysql2's per-query inactivity timeout, the nearest it has
     this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
     s.api = 'mysql2.createConnection';
@@ -219,7 +301,7 @@ class Mysql2 {
   }
 
   q(sql) { // eslint-disable-line no-unused-vars
-    const opts = { sql, rowsAsArray: true };
+    const opts = { sql, rowsAsArray: true, infileStreamFactory: this.infileFactory };
     if (this.queryTimeout) opts.timeout = this.queryTimeout;
     return opts;
   }
@@ -349,6 +431,8 @@ class Mysqljs extends Mysql2 {
     this.library = `mysqljs ${version('mysql', ver)}`;
     this.ConnectionConfig = requireFrom('mysql', ver)('mysql/lib/ConnectionConfig');
     this.flagNames = requireFrom('mysql', ver)('mysql/lib/protocol/constants/client');
+    this.Query = requireFrom('mysql', ver)('mysql/lib/protocol/sequences/Query');
+    this.Packets = requireFrom('mysql', ver)('mysql/lib/protocol/packets');
     this.known = Mysqljs.knownOptions(this.ConnectionConfig);
     this.unsupported = {
       ...COMMON_UNSUPPORTED,
@@ -379,12 +463,49 @@ class Mysqljs extends Mysql2 {
   }
 
   // A flag list as mysqljs reads it ("INTERACTIVE,-FOUND_ROWS"): every
-  // name must be one of its CLIENT_ constants (it ignores the others).
+  // name must be one of its CLIENT_ constants (it ignores the others),
+  // and not LOCAL_FILES, the connection's local_infile.
   checkFlags(v) {
     for (const f of String(v).split(/\s*,+\s*/)) {
       const n = f.replace(/^[-+]/, '').toUpperCase();
       if (n && this.flagNames[`CLIENT_${n}`] === undefined) throw new Unsupported(`mysqljs has no client flag ${n} (flags=${v})`);
+      if (n === 'LOCAL_FILES') throw new Unsupported(`flags=${v}: LOCAL_FILES is what the connection's own local_infile sets`);
     }
+  }
+
+  // Last: mysqljs's LOCAL_FILES flag as the connection says (its
+  // localInfile), and its file sender, which opens whatever the server
+  // names, replaced by one through openBeneath: every connection of the
+  // process (a pool's too) reads only beneath the last connect's
+  // directories.
+  boundInfile(cfg, o) {
+    const dirs = infileDirs(o);
+    cfg.localInfile = dirs.length > 0;
+    Mysqljs.infile = dirs;
+    if (this.Query.prototype._sendLocalDataFile === Mysqljs.sendBounded) return;
+    this.Query.prototype._sendLocalDataFile = Mysqljs.sendBounded;
+    Mysqljs.EmptyPacket = this.Packets.EmptyPacket;
+    Mysqljs.DataPacket = this.Packets.LocalDataFilePacket;
+  }
+
+  // mysqljs's Query#_sendLocalDataFile, the stream opened by
+  // openBeneath: a refusal is the query's error (_loadError) and the
+  // file request is ended with an empty packet, as mysqljs does for a
+  // file it cannot read.
+  static sendBounded(path) {
+    let stream;
+    try {
+      stream = openBeneath(Mysqljs.infile, path);
+    } catch (e) {
+      this._loadError = e;
+      this.emit('packet', new Mysqljs.EmptyPacket());
+      return;
+    }
+    this.on('pause', () => stream.pause());
+    this.on('resume', () => stream.resume());
+    stream.on('data', (data) => this.emit('packet', new Mysqljs.DataPacket(data)));
+    stream.on('error', (err) => { this._loadError = err; stream.emit('end'); });
+    stream.on('end', () => this.emit('packet', new Mysqljs.EmptyPacket()));
   }
 
   async connect(req, o, s) {
@@ -403,10 +524,11 @@ class Mysqljs extends Mysql2 {
     else if (tls !== 'off') throw new Unsupported(`tls=${tls}`);
     // tls=off: mysqljs uses TLS only when given an ssl option
     applyDriverOptions(cfg, o.driver_options,
-      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast'],
+      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast', 'localInfile'],
       (k) => this.unknownOption(k), this.library);
     if (cfg.flags !== undefined) this.checkFlags(cfg.flags);
     if (truthy(o.interactive)) cfg.flags = cfg.flags ? `${cfg.flags},INTERACTIVE` : 'INTERACTIVE';
+    this.boundInfile(cfg, o);
     // read_timeout: mysqljs's per-query inactivity timeout, the nearest it has
     this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
     s.api = 'mysql.createConnection';
@@ -519,10 +641,11 @@ class MysqljsPool extends Mysqljs {
     if (tls === 'required') cfg.ssl = { rejectUnauthorized: false };
     else if (tls !== 'off') throw new Unsupported(`tls=${tls}`);
     applyDriverOptions(cfg, o.driver_options,
-      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast', 'connectionLimit'],
+      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'ssl', 'typeCast', 'connectionLimit', 'localInfile'],
       (k) => this.unknownOption(k), this.library);
     if (cfg.flags !== undefined) this.checkFlags(cfg.flags);
     if (truthy(o.interactive)) cfg.flags = cfg.flags ? `${cfg.flags},INTERACTIVE` : 'INTERACTIVE';
+    this.boundInfile(cfg, o);
     this.queryTimeout = o.read_timeout ? Number(o.read_timeout) * 1000 : 0;
     s.api = 'mysql.createPool';
     if (p.size !== null && p.size !== undefined) {
@@ -707,10 +830,19 @@ class MariaDB {
     // MYSQL_OPT_GET_SERVER_PUBLIC_KEY does (the lab is private)
     cfg.allowPublicKeyRetrieval = true;
     applyDriverOptions(cfg, o.driver_options,
-      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'socketTimeout', 'maxAllowedPacket', 'ssl', 'typeCast', 'rowsAsArray'],
+      ['user', 'password', 'database', 'host', 'port', 'socketPath', 'connectTimeout', 'socketTimeout', 'maxAllowedPacket', 'ssl', 'typeCast', 'rowsAsArray', 'permitLocalInfile', 'infileStreamFactory'],
       (k) => (!this.known ? 'this version\'s options cannot be listed, so none is passed'
         : this.known.has(k) ? null : `its ConnectionOptions never read "${k}"`),
       this.library);
+    // last: LOAD DATA LOCAL as the connection says, every file request
+    // through openBeneath (the connector also checks the name against
+    // the statement's)
+    const dirs = infileDirs(o);
+    cfg.permitLocalInfile = dirs.length > 0;
+    cfg.infileStreamFactory = boundedStreamFactory(dirs);
+    if (dirs.length && this.known && !this.known.has('infileStreamFactory')) {
+      throw new Unsupported(`${this.library} has no infileStreamFactory: it would read any file a statement names`);
+    }
     s.api = 'mariadb.createConnection';
     this.conn = await this.m.createConnection(cfg);
     this.conn.on('error', (e) => log(`mariadb connection error event: ${e.code} ${e.message}`));
@@ -895,9 +1027,9 @@ async function main() {
   else if (mode === 'mysql-pool') c = new MysqljsPool(ver);
   else { c = new MariaDB(); await c.init(ver); }
   process.stdout.write(JSON.stringify({
-    hello: 'goneaway-driver', protocol: 3,
+    hello: 'goneaway-driver', protocol: 4,
     // a pool's connections (mysqljs-pool) take no keepalive
-    features: ['params', 'fetch-pace', 'driver-options'].concat(c.pooled ? ['pool'] : ['keepalive']),
+    features: ['params', 'fetch-pace', 'driver-options', 'local-infile'].concat(c.pooled ? ['pool'] : ['keepalive']),
     driver: c.name, library: c.library,
     version: c.version, runtime: `Node.js ${process.version}`, unsupported: c.unsupported,
   }) + '\n');

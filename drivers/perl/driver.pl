@@ -31,7 +31,7 @@ my %DBDS = (
 		attrs => [qw(mariadb_auto_reconnect
 			mariadb_bind_comment_placeholders mariadb_bind_type_guessing
 			mariadb_client_found_rows mariadb_compression mariadb_conn_attrs
-			mariadb_init_command mariadb_local_infile mariadb_multi_statements
+			mariadb_init_command mariadb_multi_statements
 			mariadb_no_autocommit_cmd mariadb_server_prepare
 			mariadb_server_prepare_disable_fallback mariadb_skip_secure_auth
 			mariadb_use_result)],
@@ -61,7 +61,7 @@ my %DBDS = (
 			mysql_bind_type_guessing mysql_client_found_rows
 			mysql_compression mysql_conn_attrs mysql_enable_utf8
 			mysql_enable_utf8mb4 mysql_get_server_pubkey mysql_init_command
-			mysql_local_infile mysql_multi_statements mysql_no_autocommit_cmd
+			mysql_multi_statements mysql_no_autocommit_cmd
 			mysql_server_prepare mysql_server_prepare_disable_fallback
 			mysql_server_pubkey mysql_skip_secure_auth mysql_use_result)],
 		max_allowed_packet => undef,
@@ -157,6 +157,11 @@ sub do_connect {
 	undef $stream;
 	die { unsupported => "$D->{module} cannot set CLIENT_INTERACTIVE" }
 		if on($o->{interactive});
+	# the DSN is ATTR=VALUE;...: a ';' in the database would add
+	# attributes of the scenario's to it
+	die { unsupported => "$D->{module}'s DSN cannot carry a database "
+	      . "name with ';' (it would end the name and begin an "
+	      . "attribute)" } if ($r->{database} // '') =~ /;/;
 	my $dsn = "DBI:$which:";
 	$dsn .= 'database=' . $r->{database} . ';' if $r->{database};
 	if (($o->{transport} // 'tcp') eq 'socket') {
@@ -186,6 +191,14 @@ sub do_connect {
 		die { unsupported => "tls=$tls" };
 	}
 	driver_options(\%attr, $o->{driver_options} || {});
+	# last: the library's local infile off (Connector/C's default is
+	# on); the DBD has no handler of its own nor a directory to keep a
+	# file request within
+	die { unsupported => "$D->{module} $VERSION cannot keep LOAD DATA "
+	      . "LOCAL within the case's directory (no local infile handler, "
+	      . "and Connector/C no directory option): local_infile is not "
+	      . "run" } if ref $o->{local_infile} eq 'ARRAY' && @{ $o->{local_infile} };
+	$attr{"${p}_local_infile"} = 0;
 	$api = 'DBI->connect';
 	$dbh = DBI->connect($dsn, $r->{user}, $r->{password} // '', \%attr);
 	return {};
@@ -197,7 +210,7 @@ sub do_connect {
 my %ATTRS = map { $_ => 1 } @{ $D->{attrs} };
 my %TAKEN = map { $_ => 1 } ((map { "${p}_$_" } qw(connect_timeout
 	read_timeout write_timeout max_allowed_packet socket ssl
-	ssl_optional ssl_verify_server_cert)),
+	ssl_optional ssl_verify_server_cert local_infile)),
 	qw(RaiseError PrintError AutoCommit));
 
 # The connection's driver options as connect attributes: a whole number
@@ -458,8 +471,8 @@ sub handle {
 }
 
 $| = 1;
-print $json->encode({ hello => 'goneaway-driver', protocol => 3,
-	features => [qw(params fetch-pace driver-options keepalive)],
+print $json->encode({ hello => 'goneaway-driver', protocol => 4,
+	features => [qw(params fetch-pace driver-options keepalive local-infile)],
 	driver => $D->{name}, library => "$D->{module} $VERSION " .
 	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
 	unsupported => \%UNSUPPORTED }), "\n";

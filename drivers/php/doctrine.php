@@ -1,6 +1,6 @@
 <?php
 /*
- * The doctrine driver (docs/driver-protocol.md, protocol 3 with the
+ * The doctrine driver (docs/driver-protocol.md, protocol 4 with the
  * feature "pool"): Doctrine DBAL 3.6's Connection over pdo_mysql
  * (mysqlnd), Debian's php-doctrine-dbal.
  *
@@ -134,9 +134,9 @@ final class DoctrineSession
 
 	public function greeting(): array
 	{
-		return ['hello' => 'goneaway-driver', 'protocol' => 3,
+		return ['hello' => 'goneaway-driver', 'protocol' => 4,
 			'features' => ['params', 'fetch-pace', 'driver-options',
-				       'pool'],
+				       'pool', 'local-infile'],
 			'driver' => 'doctrine', 'version' => DBAL_VERSION,
 			'library' => 'Doctrine DBAL ' . DBAL_VERSION .
 				' over PDO_mysql ' . phpversion('pdo_mysql') . ' (' .

@@ -48,6 +48,26 @@ function option_value(string $v)
 	return $v;
 }
 
+/* connect's "local_infile": the directories LOAD DATA LOCAL may read
+ * beneath (the connection's local_infile), [] for none.  mysqlnd keeps a
+ * file request within one directory of its own (mysqli's
+ * MYSQLI_OPT_LOAD_DATA_LOCAL_DIR, PDO's MYSQL_ATTR_LOCAL_INFILE_DIRECTORY:
+ * the file's realpath() must be beneath it, so neither ".." nor a
+ * symlink leads out) when its local infile is off. */
+function infile_dir(array $o): ?string
+{
+	$dirs = $o['local_infile'] ?? [];
+	if (!is_array($dirs) || count($dirs) > 1)
+		throw new Unsupported('mysqlnd keeps LOAD DATA LOCAL within one '
+			. 'directory, not ' . json_encode($dirs));
+	if (!$dirs)
+		return null;
+	$d = (string)$dirs[0];
+	if ($d === '' || $d[0] !== '/')
+		throw new Unsupported("local_infile: '$d' is not absolute");
+	return $d;
+}
+
 /* A slow reader: $fetch() returns a row or false; every_ms > 0 waits
  * that long after each batch rows.  $n counts the rows read. */
 function slow_fetch(callable $fetch, array $req, int &$n): void
@@ -88,9 +108,9 @@ abstract class Session
 
 	public function greeting(): array
 	{
-		return ['hello' => 'goneaway-driver', 'protocol' => 3,
+		return ['hello' => 'goneaway-driver', 'protocol' => 4,
 			'features' => ['params', 'fetch-pace', 'driver-options',
-				       'keepalive'],
+				       'keepalive', 'local-infile'],
 			'driver' => $this->name(), 'library' => $this->library(),
 			'runtime' => 'PHP ' . PHP_VERSION,
 			'unsupported' => (object)$this->unsupported()];
@@ -360,6 +380,13 @@ class MysqliSession extends Session
 		if (!empty($o['read_timeout']))
 			$m->options(MYSQLI_OPT_READ_TIMEOUT, (int)$o['read_timeout']);
 		$this->driver_options($m, $o['driver_options'] ?? []);
+		/* last: mysqlnd's local infile off, and with local_infile
+		 * only the directory's files (php.ini's mysqli.* settings and
+		 * any option above overridden) */
+		$dir = infile_dir($o);
+		$m->options(MYSQLI_OPT_LOCAL_INFILE, false);
+		if ($dir !== null)
+			$m->options(MYSQLI_OPT_LOAD_DATA_LOCAL_DIR, $dir);
 		$flags = 0;
 		if (truthy($o['interactive'] ?? false))
 			$flags |= MYSQLI_CLIENT_INTERACTIVE;
@@ -388,7 +415,9 @@ class MysqliSession extends Session
 	 * mysqli does not take is unsupported, never ignored. */
 	private function driver_options(mysqli $m, array $opts): void
 	{
-		$taken = ['MYSQLI_OPT_CONNECT_TIMEOUT', 'MYSQLI_OPT_READ_TIMEOUT'];
+		$taken = ['MYSQLI_OPT_CONNECT_TIMEOUT', 'MYSQLI_OPT_READ_TIMEOUT',
+			  'MYSQLI_OPT_LOCAL_INFILE',
+			  'MYSQLI_OPT_LOAD_DATA_LOCAL_DIR'];
 		foreach ($opts as $k => $v) {
 			$k = (string)$k;
 			if (in_array($k, $taken, true))
@@ -669,11 +698,23 @@ class PdoSession extends Session
 			throw new Unsupported("tls=$tls");
 		}
 		$attr += self::driver_options($o['driver_options'] ?? []);
+		/* last: mysqlnd's local infile off, and with local_infile
+		 * only the directory's files */
+		$dir = infile_dir($o);
+		$attr[PDO::MYSQL_ATTR_LOCAL_INFILE] = false;
+		if ($dir !== null)
+			$attr[PDO::MYSQL_ATTR_LOCAL_INFILE_DIRECTORY] = $dir;
 		if (($o['transport'] ?? 'tcp') === 'socket')
 			$dsn = 'mysql:unix_socket=' . $req['socket'];
 		else
 			$dsn = 'mysql:host=' . $req['host'] . ';port=' .
 				(int)($req['port'] ?? 3306);
+		/* the DSN is KEY=VALUE;...: a ';' in the database would add
+		 * keys of the scenario's to it */
+		if (str_contains((string)($req['database'] ?? ''), ';'))
+			throw new Unsupported('PDO_mysql\'s DSN cannot carry a '
+				. 'database name with \';\' (it would end the name '
+				. 'and begin another key)');
 		if (!empty($req['database']))
 			$dsn .= ';dbname=' . $req['database'];
 		return [$dsn, $attr];
@@ -700,8 +741,7 @@ class PdoSession extends Session
 	 * without "PDO::"); it ignores others silently, so only these. */
 	private const OPTIONS = ['MYSQL_ATTR_INIT_COMMAND',
 		'MYSQL_ATTR_COMPRESS', 'MYSQL_ATTR_FOUND_ROWS',
-		'MYSQL_ATTR_IGNORE_SPACE', 'MYSQL_ATTR_LOCAL_INFILE',
-		'MYSQL_ATTR_MULTI_STATEMENTS', 'MYSQL_ATTR_DIRECT_QUERY',
+		'MYSQL_ATTR_IGNORE_SPACE', 'MYSQL_ATTR_MULTI_STATEMENTS', 'MYSQL_ATTR_DIRECT_QUERY',
 		'MYSQL_ATTR_SERVER_PUBLIC_KEY', 'ATTR_EMULATE_PREPARES',
 		'ATTR_STRINGIFY_FETCHES'];
 

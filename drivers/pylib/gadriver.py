@@ -7,19 +7,22 @@ only.  Nothing here reads a configuration file.
 """
 
 import ctypes
+import errno
 import json
 import os
 import platform
 import re
 import signal
+import stat
 import sys
 import time
 import traceback
 
-PROTOCOL = 3
+PROTOCOL = 4
 # the members past protocol 1 this driver handles (docs/driver-protocol.md,
 # "Versions"): goneaway sends no other
-FEATURES = ["params", "fetch-pace", "driver-options", "keepalive"]
+FEATURES = ["params", "fetch-pace", "driver-options", "keepalive",
+            "local-infile"]
 STEPS = ("connect", "query", "ping", "close", "prepare", "execute",
          "long-data", "stream", "fetch", "fork", "reset", "change-user",
          "borrow", "return", "evict")
@@ -70,6 +73,81 @@ def no_keepalive(opts, why):
     ka = (opts or {}).get("keepalive") or {}
     if ka.get("count"):
         raise Unsupported(why)
+
+
+class LocalInfileRefused(Exception):
+    """A file the server asked for (LOAD DATA LOCAL INFILE) that the
+    connection may not send: the statement's error (errno 0, this
+    class), never a file read."""
+
+
+def infile_dirs(opts):
+    """connect's "local_infile": the directories LOAD DATA LOCAL may read
+    beneath (the connection's local_infile), [] for none."""
+    dirs = (opts or {}).get("local_infile") or []
+    if not isinstance(dirs, list) or not all(
+            isinstance(d, str) and d.startswith("/") and len(d) > 1
+            for d in dirs):
+        raise Unsupported("local_infile is not a list of absolute "
+                          "directories: %r" % (dirs,))
+    return [d.rstrip("/") for d in dirs]
+
+
+def open_beneath(dirs, name):
+    """The file a server asked for, opened for reading only when it is a
+    regular file beneath one of dirs (a relative name beneath the first),
+    reached without a ".." and without following a symlink anywhere on
+    the way, one component at a time below the directory (util/beneath.h,
+    the built-in client's rule); else LocalInfileRefused says why.  dirs
+    empty: every name is refused."""
+    if isinstance(name, (bytes, bytearray)):
+        name = bytes(name).decode("utf-8", "surrogateescape")
+    why = "LOAD DATA LOCAL INFILE refused: %r: " % (name,)
+    if not dirs:
+        raise LocalInfileRefused(why + "the connection does not declare "
+                                 "local_infile (goneaway reads no file "
+                                 "for the server unless the scenario "
+                                 "says so)")
+    if not name or "\0" in name:
+        raise LocalInfileRefused(why + "not a file name")
+    if ".." in name.split("/"):
+        raise LocalInfileRefused(why + "'..' is not followed (only files "
+                                 "beneath %s are read)" % dirs[0])
+    base, rel = dirs[0], name
+    if name.startswith("/"):
+        for d in dirs:
+            if name.startswith(d + "/"):
+                base, rel = d, name[len(d) + 1:]
+                break
+        else:
+            raise LocalInfileRefused(why + "outside %s" % dirs[0])
+    comps = [c for c in rel.split("/") if c not in ("", ".")]
+    if not comps:
+        raise LocalInfileRefused(why + "not a file beneath %s" % base)
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for c in comps[:-1]:
+            nfd = os.open(c, flags | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        ffd = os.open(comps[-1], flags | os.O_NONBLOCK | os.O_NOCTTY,
+                      dir_fd=fd)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise LocalInfileRefused(why + "a symlink or a file on the "
+                                     "way, not followed (only files "
+                                     "beneath %s are read)" % base)
+        raise LocalInfileRefused(why + "%s (beneath %s)" % (
+            os.strerror(e.errno), base))
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(os.fstat(ffd).st_mode):
+        os.close(ffd)
+        raise LocalInfileRefused(why + "not a regular file (beneath %s)"
+                                 % base)
+    os.set_blocking(ffd, True)
+    return os.fdopen(ffd, "rb")
 
 
 def driver_kwargs(opts, taken, known=None, connector="the connector"):

@@ -18,7 +18,12 @@ from pymysql.constants import CLIENT                    # noqa: E402
 
 import gadriver                                         # noqa: E402
 import pymysqlerr                                       # noqa: E402
+import pymysqlinfile                                    # noqa: E402
 from gadriver import Unsupported, text, truthy          # noqa: E402
+
+# every file the server asks for goes through the connection's bound
+# (the sqlalchemy driver, which imports this one, gets it too)
+pymysqlinfile.install_pymysql(pymysql)
 
 # pymysql.connect()'s parameters (driver_options may name them), less
 # those the connection's own options set
@@ -27,7 +32,7 @@ KNOWN = set(inspect.signature(
 TAKEN = {"host", "port", "user", "password", "passwd", "database", "db",
          "unix_socket", "connect_timeout", "read_timeout", "write_timeout",
          "max_allowed_packet", "client_flag", "ssl", "ssl_disabled",
-         "conv", "autocommit", "read_default_file"}
+         "conv", "autocommit", "read_default_file", "local_infile"}
 
 
 def connect_kwargs(req, library):
@@ -69,6 +74,9 @@ def connect_kwargs(req, library):
     # the connector's own options: pymysql.connect()'s parameters
     kw.update(gadriver.driver_kwargs(
         o.get("driver_options"), TAKEN, KNOWN, library))
+    # last: LOAD DATA LOCAL as the connection says (the file itself is
+    # opened by pymysqlinfile's sender, within its directories)
+    kw["local_infile"] = bool(gadriver.infile_dirs(o))
     return kw
 
 
@@ -108,7 +116,8 @@ class PyMySQL(gadriver.Session):
         kw = connect_kwargs(req, self.library)
         self.reconnect = truthy(o.get("reconnect"))
         self.api = "pymysql.connect"
-        self.conn = pymysql.connect(**kw)
+        self.conn = pymysqlinfile.bound(pymysql.connect(**kw),
+                                        gadriver.infile_dirs(o))
         if o.get("tls") == "required" and not isinstance(self.conn._sock,
                                                 ssl.SSLSocket):
             # PyMySQL falls back to plain TCP when the server offers no

@@ -31,12 +31,12 @@ UNSUPPORTED = {
 # (client.rb 0.5.3 reads these and ignores any other): those the
 # connection's own options set are taken, and default_file and
 # default_group (they read configuration files) are not passed.
-KNOWN = %w[init_command local_infile secure_auth default_auth
+KNOWN = %w[init_command secure_auth default_auth
            enable_cleartext_plugin encoding flags automatic_close
            connect_attrs].freeze
 TAKEN = %w[username password host port database socket connect_timeout
            read_timeout write_timeout reconnect sslkey sslcert sslca
-           sslcapath sslcipher sslverify ssl_mode].freeze
+           sslcapath sslcipher sslverify ssl_mode local_infile].freeze
 
 class Unsupported < StandardError; end
 class NotConnected < StandardError; end
@@ -196,6 +196,8 @@ class Session
           unless name =~ /\A[A-Z_]+\z/ && Mysql2::Client.const_defined?(name)
             raise Unsupported, "the mysql2 gem has no connection flag #{name} (flags=#{v})"
           end
+          raise Unsupported, "flags=#{v}: LOCAL_FILES is what the connection's own local_infile sets" if name == 'LOCAL_FILES'
+
           flags << f
         end
       elsif k == 'connect_attrs'
@@ -206,6 +208,13 @@ class Session
     end
     flags << 'INTERACTIVE' if truthy(o['interactive'])
     opts[:flags] = flags unless flags.empty?
+    # last: the library's local infile off (Connector/C's default is
+    # on); the gem's own handler opens whatever the server names, and
+    # Connector/C has no directory to keep it within
+    if o['local_infile'].is_a?(Array) && !o['local_infile'].empty?
+      raise Unsupported, "the mysql2 gem #{VERSION_TEXT} cannot keep LOAD DATA LOCAL within the case's directory (its local infile handler opens any file, and Connector/C has no directory option): local_infile is not run"
+    end
+    opts[:local_infile] = false
     # values as the server's text, rows as arrays
     opts[:as] = :array
     opts[:cast] = false
@@ -403,8 +412,8 @@ end
 def main
   $stdout.sync = true
   sess = Session.new
-  puts JSON.generate({ 'hello' => 'goneaway-driver', 'protocol' => 3,
-                       'features' => %w[params fetch-pace driver-options keepalive],
+  puts JSON.generate({ 'hello' => 'goneaway-driver', 'protocol' => 4,
+                       'features' => %w[params fetch-pace driver-options keepalive local-infile],
                        'driver' => 'ruby-mysql2', 'library' => LIBRARY,
                        'version' => VERSION_TEXT[/\A\d+(\.\d+){0,2}/],
                        'runtime' => "Ruby #{RUBY_VERSION}",

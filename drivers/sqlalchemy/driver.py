@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""SQLAlchemy pool driver for goneaway (docs/driver-protocol.md, protocol 3
+"""SQLAlchemy pool driver for goneaway (docs/driver-protocol.md, protocol 4
 with the feature "pool").
 
 A connection of a pool (docs/scenario-format.md, "pool NAME ...") is an
@@ -42,6 +42,7 @@ from sqlalchemy.pool import QueuePool                   # noqa: E402
 
 import gadriver                                         # noqa: E402
 import pymysqlerr                                       # noqa: E402
+import pymysqlinfile                                    # noqa: E402
 from gadriver import Unsupported, text, truthy          # noqa: E402
 
 # the pymysql driver's connect arguments (drivers/pymysql/driver.py)
@@ -86,7 +87,7 @@ class SQLAlchemyPool(gadriver.Session):
     library = "SQLAlchemy %s (QueuePool) over PyMySQL %s" % (
         sqlalchemy.__version__, pymysql.__version__)
     version = sqlalchemy.__version__
-    protocol = 3
+    protocol = gadriver.PROTOCOL
     features = gadriver.FEATURES + ["pool"]
     unsupported_steps = {
         "ping": "SQLAlchemy has no ping of its own: its pre-ping is the "
@@ -164,9 +165,10 @@ class SQLAlchemyPool(gadriver.Session):
         self.close_engine()
         kw = pymysql_driver.connect_kwargs(req, self.library)
         tls = o.get("tls")
+        dirs = gadriver.infile_dirs(o)
 
         def creator():
-            c = pymysql.connect(**kw)
+            c = pymysqlinfile.bound(pymysql.connect(**kw), dirs)
             if tls == "required" and not isinstance(c._sock,
                                                     ssl.SSLSocket):
                 c.close()

@@ -38,6 +38,7 @@
 #include "report/results.h"
 #include "run/rundir.h"
 #include "util/escape.h"
+#include "util/flatcopy.h"
 #include "util/fsutil.h"
 #include "util/tarball.h"
 #include "plan/drivers.h"
@@ -115,20 +116,10 @@ static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 	return a->memfs_size ? cli_memfs_size(a->memfs_size, &size) : 0;
 }
 
-/* A name the case's scenario can have as a file: letters, digits, '.',
- * '_' and '-', not starting with '.'. */
+/* A name the case's scenario can have as a file. */
 static bool plain_name(const char *s)
 {
-	const char *c;
-
-	if (!*s || *s == '.' || strlen(s) > 200)
-		return false;
-	for (c = s; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
-		      *c == '-'))
-			return false;
-	return true;
+	return ga_plain_name(s, 200);
 }
 
 #define SCENARIO_MAX REPLAY_SCENARIO_MAX
@@ -451,12 +442,15 @@ done:
 
 /* The files of a bundle replay reads, each with the most it reads. */
 static const struct ga_tarball_want bundle_wants[] = {
-	{ GA_RESULTS_FILE, REPLAY_RESULTS_MAX },
-	{ "scenario.gw", REPLAY_SCENARIO_MAX },
-	{ "expectations", GA_EXPECTATIONS_MAX_SIZE },
-	{ "my.cnf", REPLAY_CNF_MAX },
-	{ GA_CASE_DIGESTS, REPLAY_DIGESTS_MAX },
-	{ NULL, 0 },
+	{ .name = GA_RESULTS_FILE, .max = REPLAY_RESULTS_MAX },
+	{ .name = "scenario.gw", .max = REPLAY_SCENARIO_MAX },
+	{ .name = "expectations", .max = GA_EXPECTATIONS_MAX_SIZE },
+	{ .name = "my.cnf", .max = REPLAY_CNF_MAX },
+	{ .name = GA_CASE_DIGESTS, .max = REPLAY_DIGESTS_MAX },
+	/* a scenario's fixtures, as many and as large as a run copies */
+	{ .name = GA_FIXTURES_DIR "/", .max = GA_FIXTURES_BYTES_MAX,
+	  .files = GA_FIXTURES_FILES_MAX, .total = GA_FIXTURES_BYTES_MAX },
+	{ .name = NULL },
 };
 
 /* Unpacks the files replay reads of a bundle into tmp; dir receives its
@@ -575,6 +569,35 @@ out:
 	return rc;
 }
 
+/* The folder's fixtures (checked against its SHA256SUMS already) beside
+ * the scenario the replay runs, where a run takes them from: a
+ * directory, not a symlink, of plain regular files within a scenario's
+ * bounds (util/flatcopy.h); none when the folder has none. */
+static int copy_fixtures(const struct replay_run *rr, struct ga_error *err)
+{
+	static const struct ga_flat_bounds bounds = GA_FIXTURES_BOUNDS;
+	char src[PATH_MAX + 16], shown[PATH_MAX + 320];
+	struct stat st;
+	size_t files;
+	int fd, rc;
+
+	snprintf(src, sizeof(src), "%s/" GA_FIXTURES_DIR, rr->dir);
+	snprintf(shown, sizeof(shown), "%s" GA_FIXTURES_DIR, rr->shown);
+	if (lstat(src, &st) != 0)
+		return errno == ENOENT ? 0 :
+		       ga_error_errno(err, errno, "%s", shown);
+	if (!S_ISDIR(st.st_mode))
+		return ga_error_set(err, "%s: not a directory (a symlink is not "
+				    "followed)", shown);
+	fd = open(rr->tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "%s", rr->tmp);
+	rc = ga_flat_copy(src, shown, fd, GA_FIXTURES_DIR, &bounds, &files,
+			  err);
+	close(fd);
+	return rc < 0 ? -1 : 0;
+}
+
 static int prepare(const struct replay_args *ra, struct replay_run *rr)
 {
 	const struct ga_results_case *c;
@@ -619,7 +642,8 @@ static int prepare(const struct replay_args *ra, struct replay_run *rr)
 	snprintf(from, sizeof(from), "%s/scenario.gw", rr->dir);
 	snprintf(rr->gw, sizeof(rr->gw), "%s/%s.gw", rr->tmp, c->sc->name);
 	snprintf(rr->jsonl, sizeof(rr->jsonl), "%s/replay.jsonl", rr->tmp);
-	if (ga_file_copy(from, rr->gw, &err)) {
+	if (ga_file_copy(from, rr->gw, &err) ||
+	    copy_fixtures(rr, &err)) {
 		ga_esc_line(stderr, "goneaway replay: %s", err.msg);
 		return -1;
 	}

@@ -27,6 +27,7 @@
 #include "util/fsutil.h"
 #include "util/sha256.h"
 #include "util/tarball.h"
+#include "plan/casecheck.h"
 #include "plan/paths.h"
 
 #define REDACT_MAX (64L << 20)  /* a larger file is copied as it is */
@@ -188,10 +189,11 @@ static int stage_file(int from, int to, const char *name, bool include_host,
 	return 0;
 }
 
-/* The folder from's files into to, and its subfolders (run-K) depth
- * levels down. */
+/* The folder from's files into to, and its subfolders (run-K, the
+ * scenario's fixtures) depth levels down; as_is: every file copied as
+ * it is (the fixtures, which replay checks against SHA256SUMS). */
 static int stage_dir(int from, int to, int depth, bool include_host,
-		     struct ga_error *err)
+		     bool as_is, struct ga_error *err)
 {
 	struct dirent *e;
 	struct stat st;
@@ -211,7 +213,8 @@ static int stage_dir(int from, int to, int depth, bool include_host,
 		if (fstatat(from, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		if (S_ISREG(st.st_mode)) {
-			rc = stage_file(from, to, e->d_name, include_host, err);
+			rc = stage_file(from, to, e->d_name,
+					include_host || as_is, err);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode) || depth <= 0)
@@ -226,7 +229,8 @@ static int stage_dir(int from, int to, int depth, bool include_host,
 			rc = -1;
 			break;
 		}
-		rc = stage_dir(sub_from, sub_to, depth - 1, include_host, err);
+		rc = stage_dir(sub_from, sub_to, depth - 1, include_host,
+			       strcmp(e->d_name, GA_FIXTURES_DIR) == 0, err);
 		close(sub_from);
 		close(sub_to);
 	}
@@ -237,10 +241,7 @@ static int stage_dir(int from, int to, int depth, bool include_host,
 int replay_stage(const char *dir, const char *stage, bool include_host,
 		 struct ga_error *err)
 {
-	static const char *const names[] = GA_CASE_DIGESTED;
-	char hex[GA_SHA256_HEX];
 	int from, to, rc;
-	size_t i;
 	FILE *f;
 
 	from = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -251,18 +252,14 @@ int replay_stage(const char *dir, const char *stage, bool include_host,
 		close(from);
 		return ga_error_errno(err, errno, "%s", stage);
 	}
-	rc = stage_dir(from, to, GA_TARBALL_DEPTH - 2, include_host, err);
+	rc = stage_dir(from, to, GA_TARBALL_DEPTH - 2, include_host, false,
+		       err);
 	close(from);
 	f = rc == 0 ? ga_file_create_at(to, GA_CASE_DIGESTS, err) : NULL;
 	if (rc == 0 && !f)
 		rc = -1;
-	for (i = 0; f && rc == 0 && i < sizeof(names) / sizeof(names[0]); i++) {
-		if (faccessat(to, names[i], F_OK, AT_SYMLINK_NOFOLLOW) != 0)
-			continue;
-		rc = ga_sha256_file_at(to, names[i], GA_CASE_DIGESTS_MAX, hex, err);
-		if (rc == 0)
-			fprintf(f, "%s  %s\n", hex, names[i]);
-	}
+	if (f && rc == 0)
+		rc = ga_case_digests_write(to, f, err);
 	if (f && ga_file_close(f, rc) && rc == 0)
 		rc = ga_error_set(err, GA_CASE_DIGESTS ": I/O error");
 	close(to);

@@ -62,6 +62,10 @@ struct ga_driver_conn {
 	MYSQL_STMT *stmt;       /* owned: the last "prepare", or NULL */
 	MYSQL_RES *stream;      /* owned: a "stream" not fetched yet */
 	int raw_fd;             /* owned: a transport=raw socket, or -1 */
+	struct ga_beneath infile;       /* what LOAD DATA LOCAL may read
+					 * (env's infile_dir, borrowed, with
+					 * local_infile), no directory: nothing;
+					 * the handle's handler borrows it */
 	struct call *call;      /* owned: the call in flight, or NULL */
 	bool abandoned;         /* a call would not end: leave everything */
 	bool closed;            /* a "close" step ran: the handle is freed */
@@ -99,6 +103,8 @@ static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 	conn->decl = decl;
 	conn->env = env;
 	conn->raw_fd = -1;
+	if (decl->local_infile && env->infile_dir)
+		conn->infile.dirs[conn->infile.n++] = env->infile_dir;
 	*connp = conn;
 	return 0;
 }
@@ -233,6 +239,9 @@ static MYSQL *new_handle(const struct ga_driver_conn *conn)
 			ga_mysql_option_set(m, c->driver_options[i].key,
 					    c->driver_options[i].value, why,
 					    sizeof(why));
+	/* last: what a file request may read is the connection's word,
+	 * whatever an option above said */
+	ga_mysql_local_infile(m, &conn->infile);
 	return m;
 }
 

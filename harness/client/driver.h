@@ -38,7 +38,13 @@ struct ga_client_env {
 	const char *privileged_user;    /* for connections with privileged */
 	const char *privileged_password;
 	const char *dir;                /* the scenario's private directory:
-					 * drivers keep their logs there */
+					 * drivers keep their logs there, and
+					 * driver processes run in it */
+	const char *infile_dir;         /* the same as realpath() gives it:
+					 * what LOAD DATA LOCAL of a
+					 * connection with local_infile may
+					 * read beneath (its fixtures/ among
+					 * it); NULL: nothing */
 	struct ga_interrupt *in;        /* SIGINT/SIGTERM: every wait of a
 					 * driver watches it (NULL: none) */
 };

@@ -189,6 +189,7 @@ static int start_process(struct ga_driver_conn *c, int netns_fd,
 	so.pipes = pipes;
 	so.own_group = 1;
 	so.new_pidns = true;
+	so.cwd = c->env ? c->env->dir : NULL;   /* NULL: the probe's */
 	rc = ga_spawn(&so, &c->pid, &c->pidfd, err);
 	close(in[0]);
 	close(out[1]);
@@ -547,7 +548,8 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 	write_login(c, f);
 	memset(&who, 0, sizeof(who));
 	ga_driver_identify(c->drv, &who);
-	ga_protocol_write_options(f, c->decl, &who, c->features);
+	ga_protocol_write_options(f, c->decl, &who, c->features,
+				  c->env->infile_dir);
 	/* a pool's settings only to a driver that declared pools
 	 * (unsupported() keeps a pool's steps from any other) */
 	if (c->decl->pool.line && (c->features & GA_FEATURE_POOL))
@@ -1090,6 +1092,18 @@ static const struct ga_driver_ops process_ops = {
 
 /* ---- the driver ------------------------------------------------------------- */
 
+/* A word of the command that names a file by a relative path, as an
+ * absolute one: the driver runs in the case's directory, not here. */
+static char *absolute(const char *word)
+{
+	char buf[PATH_MAX];
+
+	if (word[0] != '/' && word[0] != '-' && strchr(word, '/') &&
+	    realpath(word, buf))
+		return strdup(buf);
+	return strdup(word);
+}
+
 /* argv[0] as a path: a bare name is looked up in PATH (the child must
  * not: execvp is not async-signal-safe). */
 static char *resolve(const char *prog)
@@ -1098,7 +1112,7 @@ static char *resolve(const char *prog)
 	char buf[PATH_MAX];
 
 	if (strchr(prog, '/'))
-		return strdup(prog);
+		return absolute(prog);
 	for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
 		end = strchr(p, ':');
 		if (!end)
@@ -1130,7 +1144,7 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 	if (!drv->argv)
 		return ga_error_set(err, "out of memory");
 	for (i = 0; i < n; i++) {
-		drv->argv[i] = i == 0 ? resolve(argv[0]) : strdup(argv[i]);
+		drv->argv[i] = i == 0 ? resolve(argv[0]) : absolute(argv[i]);
 		if (!drv->argv[i]) {
 			ga_driver_release(drv);
 			return ga_error_set(err, "out of memory");

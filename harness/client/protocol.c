@@ -220,7 +220,7 @@ void ga_protocol_write_params(FILE *f, const struct ga_step *step)
 
 void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 			       const struct ga_server_id *who,
-			       unsigned features)
+			       unsigned features, const char *infile_dir)
 {
 	enum ga_protocol_option o;
 
@@ -235,6 +235,9 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 			continue;
 		if (o == GA_OPTION_KEEPALIVE &&
 		    !(features & GA_FEATURE_KEEPALIVE))
+			continue;
+		if (o == GA_OPTION_LOCAL_INFILE &&
+		    !(features & GA_FEATURE_LOCAL_INFILE))
 			continue;
 		if (o)
 			fputc(',', f);
@@ -274,6 +277,13 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 			fprintf(f, "\"%s\":{\"idle\":%ld,\"interval\":%ld,"
 				"\"count\":%ld}", key, c->keepalive_idle_s,
 				c->keepalive_interval_s, c->keepalive_count);
+			break;
+		case GA_OPTION_LOCAL_INFILE:
+			fprintf(f, "\"%s\":[", key);
+			if (c->local_infile && infile_dir)
+				ga_json_write_string(f, infile_dir,
+						     strlen(infile_dir));
+			fputc(']', f);
 			break;
 		case GA_OPTION_DRIVER_OPTIONS:
 			write_driver_options(f, key, c, who);

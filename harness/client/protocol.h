@@ -25,7 +25,7 @@
 
 /* The protocol this goneaway speaks, and the oldest greeting it takes
  * (docs/driver-protocol.md, "Versions"). */
-#define GA_PROTOCOL_VERSION 3
+#define GA_PROTOCOL_VERSION 4
 #define GA_PROTOCOL_OLDEST 1
 #define GA_PROTOCOL_HELLO_MS 10000      /* for the greeting */
 #define GA_PROTOCOL_EXIT_MS 2000        /* for the exit once stdin closed */
@@ -74,6 +74,16 @@ struct ga_protocol_field {
 	  "(the connector's own).  Sent only with the feature `keepalive`; " \
 	  "a driver whose connector cannot set all three answers "            \
 	  "`\"unsupported\"` with the reason")                               \
+	X(LOCAL_INFILE, "local_infile", "array",                            \
+	  "the directories beneath which LOAD DATA LOCAL INFILE may read "    \
+	  "the file the server asks for (the connection's `local_infile`: "   \
+	  "the case's own directory, absolute, which is also the driver's "   \
+	  "working directory and holds the scenario's `fixtures/`); `[]`: "   \
+	  "none, the connector's local infile off and every request of the "  \
+	  "server refused, whatever a driver option says.  Sent only with "   \
+	  "the feature `local-infile`; a driver whose connector cannot keep " \
+	  "the reads beneath them answers a connect with a directory "        \
+	  "`\"unsupported\"` with the reason")                              \
 	X(DRIVER_OPTIONS, "driver_options", "object",                       \
 	  "the connector's own options (`driver-option KEY=VALUE`), KEY to "  \
 	  "VALUE, both strings as written; `{}`: none.  The driver gives "    \
@@ -166,10 +176,11 @@ bool ga_protocol_is_step(const char *name);
  * client who is (its name, alias and version; the server's part not
  * looked at): every option of the map, always (0 and false are the
  * defaults); of c's driver options those whose selector holds for
- * who. */
+ * who; local_infile infile_dir when c declares local_infile (NULL:
+ * none). */
 void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 			       const struct ga_server_id *who,
-			       unsigned features);
+			       unsigned features, const char *infile_dir);
 
 /* Writes ,"params":[...] of an execute request for step: its values
  * (after the blob), in order. */
@@ -192,6 +203,7 @@ struct ga_json;
 #define GA_FEATURE_POOL (1u << 4)            /* a pool's connection: connect's
 					      * "pool", borrow, return, evict,
 					      * replies' "pool_events" */
+#define GA_FEATURE_LOCAL_INFILE (1u << 5)    /* connect's "local_infile" */
 
 struct ga_protocol_feature {
 	unsigned bit;
@@ -214,8 +226,9 @@ int ga_protocol_greeting(const struct ga_json *hello, int *version,
 /* The features step needs, on connection c with the client who: params
  * for an execute with values, fetch-pace for a slow fetch, driver-options
  * for a connect with a driver option for who, keepalive for a connect
- * of a connection with keepalive, pool for every step on a connection
- * of a pool. */
+ * of a connection with keepalive, local-infile for a connect of a
+ * connection with local_infile, pool for every step on a connection of
+ * a pool. */
 unsigned ga_protocol_step_needs(const struct ga_step *step,
 				const struct ga_connection *c,
 				const struct ga_server_id *who);

@@ -23,6 +23,10 @@ static const struct ga_protocol_feature features[] = {
 	{ GA_FEATURE_POOL, "pool", 3,
 	  "a pool's connections (connect's \"pool\", the steps borrow, "
 	  "return and evict, and the replies' \"pool_events\")" },
+	{ GA_FEATURE_LOCAL_INFILE, "local-infile", 4,
+	  "the directories LOAD DATA LOCAL may read (connect's "
+	  "\"local_infile\": a driver that does not know it might read any "
+	  "file the server names)" },
 };
 
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
@@ -83,6 +87,8 @@ static unsigned member_needs(const struct ga_step *step,
 		return step->fetch_every_ms > 0 ? GA_FEATURE_FETCH_PACE : 0;
 	case GA_STEP_CONNECT:
 		needs = c && c->keepalive_count ? GA_FEATURE_KEEPALIVE : 0;
+		if (c && c->local_infile)
+			needs |= GA_FEATURE_LOCAL_INFILE;
 		for (i = 0; c && i < c->ndriver_options; i++)
 			if (ga_selector_client_matches(
 				    &c->driver_options[i].selector,

@@ -48,6 +48,7 @@ enum stage {
 	STAGE_BIND_FILE,        /* index: which of opts->files */
 	STAGE_HIDE,             /* index: which of opts->files->hide */
 	STAGE_CGROUP,           /* writing itself into its cgroup */
+	STAGE_CHDIR,            /* into opts->cwd */
 	STAGE_FORKED,           /* not a failure: index is the PID of the
 				 * process forked into a PID namespace */
 	STAGE_CONFINE_BIND,     /* the writable directory onto itself */
@@ -697,6 +698,9 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	 * calls since join_namespaces() looked) */
 	if (opts->confine && !(j && j->pid_fd >= 0) && getppid() != parent)
 		_exit(127);
+	f.stage = STAGE_CHDIR;
+	if (opts->cwd && chdir(opts->cwd) != 0)
+		goto fail;
 	f.stage = STAGE_EXEC;
 	execv(opts->argv[0], (char *const *)opts->argv);
 fail:
@@ -802,6 +806,10 @@ static int child_failed(const struct ga_spawn_opts *opts,
 		snprintf(what, sizeof(what), "becoming user %u, group %u",
 			 opts->confine ? opts->confine->uid : 0,
 			 opts->confine ? opts->confine->gid : 0);
+		break;
+	case STAGE_CHDIR:
+		snprintf(what, sizeof(what), "its working directory %s",
+			 opts->cwd);
 		break;
 	case STAGE_BIND_FILE:
 		if (opts->files && f->index >= 0 &&

@@ -9,6 +9,8 @@
  * pipe for 1) and nothing else:
  * every other descriptor of the harness - a client's socket above all,
  * which Connector/C does not make close-on-exec - is closed before exec.
+ * Given a working directory (a client driver's: its case's directory),
+ * it enters it last, after everything below.
  *
  * A child can also be run inside a root filesystem (server/server_rootfs.c):
  * in a mount namespace of its own, after fork and before exec, it makes
@@ -163,6 +165,9 @@ struct ga_spawn_opts {
 	const struct ga_spawn_confine *confine; /* NULL: the harness's
 						 * user, its mounts as
 						 * they are */
+	const char *cwd;          /* its working directory, entered last
+				   * (after a root's chroot or a join);
+				   * NULL: the harness's */
 	bool new_pidns;           /* the child is PID 1 of a PID namespace
 				   * of its own: when it dies, the kernel
 				   * kills everything it started, even what

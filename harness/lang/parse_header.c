@@ -33,6 +33,7 @@ enum conn_key {
 	KEY_TLS,
 	KEY_KEEPALIVE,
 	KEY_POOL,
+	KEY_LOCAL_INFILE,
 	KEY_COUNT,
 };
 
@@ -51,6 +52,7 @@ static const char *const conn_key_names[KEY_COUNT] = {
 	[KEY_TLS] = "tls",
 	[KEY_KEEPALIVE] = "keepalive",
 	[KEY_POOL] = "pool",
+	[KEY_LOCAL_INFILE] = "local_infile",
 };
 
 /* TCP keepalive's bounds on Linux (tcp(7)): seconds and probes. */
@@ -239,6 +241,17 @@ static int parse_on_off(struct parser *p, const char *key, const char *val,
 	return 0;
 }
 
+/* A flag: the word alone (val NULL) is on, else 'on' or 'off'. */
+static int parse_flag(struct parser *p, const char *key, const char *val,
+		      int col, bool *out)
+{
+	if (!val) {
+		*out = true;
+		return 0;
+	}
+	return parse_on_off(p, key, val, col, out);
+}
+
 /* "IDLE/INTERVAL/COUNT" (2s/1s/3): keepalive's idle time before the
  * first probe, the time between probes (whole seconds, as the socket
  * options take them) and how many probes go unanswered before the
@@ -295,7 +308,7 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 	val = eq ? eq + 1 : NULL;
 	vcol = w->col + (int)klen + 1;
 	if (!eq && key != KEY_RECONNECT && key != KEY_INTERACTIVE &&
-	    key != KEY_PRIVILEGED)
+	    key != KEY_PRIVILEGED && key != KEY_LOCAL_INFILE)
 		return ga_perr(p, w->col, "'%s' needs a value: %s=VALUE",
 			    conn_key_names[key], conn_key_names[key]);
 	if (eq && *val == '\0' && !w->quoted)
@@ -340,19 +353,11 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 		dst = &c->database;
 		break;
 	case KEY_RECONNECT:
-		if (!eq) {
-			c->reconnect = true;
-			return 0;
-		}
-		return parse_on_off(p, conn_key_names[key], val, vcol,
-				    &c->reconnect);
+		return parse_flag(p, conn_key_names[key], val, vcol,
+				  &c->reconnect);
 	case KEY_INTERACTIVE:
-		if (!eq) {
-			c->interactive = true;
-			return 0;
-		}
-		return parse_on_off(p, conn_key_names[key], val, vcol,
-				    &c->interactive);
+		return parse_flag(p, conn_key_names[key], val, vcol,
+				  &c->interactive);
 	case KEY_TLS:
 		if (strcmp(val, "off") == 0)
 			c->tls = GA_TLS_OFF;
@@ -363,12 +368,11 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 				       "not '%s'", val);
 		return 0;
 	case KEY_PRIVILEGED:
-		if (!eq) {
-			c->privileged = true;
-			return 0;
-		}
-		return parse_on_off(p, conn_key_names[key], val, vcol,
-				    &c->privileged);
+		return parse_flag(p, conn_key_names[key], val, vcol,
+				  &c->privileged);
+	case KEY_LOCAL_INFILE:
+		return parse_flag(p, conn_key_names[key], val, vcol,
+				  &c->local_infile);
 	case KEY_KEEPALIVE:
 		return parse_keepalive(p, val, vcol, c);
 	case KEY_POOL:
@@ -552,6 +556,12 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 			"keepalive is TCP's: not over the unix socket "
 			"(transport=socket)" : "a raw connection "
 			"(transport=raw) takes no keepalive");
+		ret = -1;
+	}
+	if (c.local_infile && c.transport == GA_TRANSPORT_RAW) {
+		ga_perr(p, kw->col, "a raw connection (transport=raw) speaks "
+			"no MySQL: it has no LOAD DATA LOCAL to allow "
+			"(local_infile)");
 		ret = -1;
 	}
 	if (c.pool.line && c.transport == GA_TRANSPORT_RAW) {

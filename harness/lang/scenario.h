@@ -205,6 +205,20 @@ enum ga_tls {
 	GA_TLS_REQUIRED,                /* TLS, the certificate not verified */
 };
 
+/* A scenario's fixtures: the files of the directory fixtures/ beside
+ * its file, which a connection with local_infile may have LOAD DATA
+ * LOCAL send.  Copied (util/flatcopy.h) into the case's own directory
+ * as fixtures/ before its first step, kept in its evidence folder and
+ * its bundle, and put back beside the scenario a replay runs: plain
+ * names, regular files, within these bounds. */
+#define GA_FIXTURES_DIR "fixtures"
+#define GA_FIXTURES_FILES_MAX 16
+#define GA_FIXTURES_BYTES_MAX (16LL << 20)
+#define GA_FIXTURES_NAME_MAX 64
+/* ... as a struct ga_flat_bounds initializer (util/flatcopy.h) */
+#define GA_FIXTURES_BOUNDS \
+	{ GA_FIXTURES_FILES_MAX, GA_FIXTURES_BYTES_MAX, GA_FIXTURES_NAME_MAX }
+
 #define GA_DRIVER_OPTION_KEY_MAX 64       /* a driver option's KEY */
 #define GA_DRIVER_OPTIONS_MAX 16        /* on one connection */
 
@@ -249,6 +263,11 @@ struct ga_connection {
 	bool privileged;                /* log in with the privileged
 					 * account, not the application's */
 	long max_allowed_packet;        /* bytes; 0: library default */
+	/* "local_infile": LOAD DATA LOCAL INFILE may send the server a
+	 * file of the case's own directory (its copy of the scenario's
+	 * fixtures/ among them); false: the client sends no file at all
+	 * (GA_FIXTURES_DIR above) */
+	bool local_infile;
 	/* "keepalive=IDLE/INTERVAL/COUNT": TCP keepalive on the
 	 * connection's socket (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL,
 	 * TCP_KEEPCNT); 0: none (the library's own) */

@@ -1,7 +1,8 @@
 /* mysqlapi.h - MySQL C API calls that fill a struct ga_outcome: queries
  * and errors (mysqlapi/query.c), a pool's reset and change of user
  * (mysqlapi/session.c), prepared statements (mysqlapi/stmt.c), a fork
- * that holds a connection (mysqlapi/fork.c).
+ * that holds a connection (mysqlapi/fork.c), the files LOAD DATA LOCAL
+ * may send (mysqlapi/infile.c).
  *
  * This is the boundary where the C API's errors (mysql_errno,
  * mysql_sqlstate, mysql_error) become goneaway values; the built-in
@@ -18,6 +19,7 @@
 
 #include "lang/outcome.h"
 #include "lang/scenario.h"
+#include "util/beneath.h"
 
 /* Records mysql's current error as the outcome of api. */
 void ga_mysql_set_error(MYSQL *mysql, const char *api, struct ga_outcome *out);
@@ -69,6 +71,23 @@ const char *ga_mysql_option_names(char *buf, size_t len);
  * why[len] saying which setsockopt failed. */
 int ga_mysql_keepalive(MYSQL *m, long idle_s, long interval_s, long count,
 		       char *why, size_t len);
+
+/* ---- LOAD DATA LOCAL (mysqlapi/infile.c) ---------------------------------- */
+
+/* What m may send when a server asks for a file (LOAD DATA LOCAL
+ * INFILE: the server names the file, whatever the statement said).
+ * MYSQL_OPT_LOCAL_INFILE on when allowed has a directory, else off; and
+ * always goneaway's own handler of the requests
+ * (mysql_set_local_infile_handler), so that neither the library's
+ * default handler nor any option set on m before can open a file: with
+ * no directory (allowed NULL or empty) it refuses every request, else it
+ * opens the file only beneath allowed's directories (a relative name
+ * beneath the first: util/beneath.h) and sends it.  A refusal is the
+ * statement's error: CR_LOAD_DATA_LOCAL_INFILE_REJECTED where the library
+ * has it, else CR_UNKNOWN_ERROR, with the reason.  Call it after every
+ * other mysql_options() of m (a driver option cannot widen it).  allowed
+ * is borrowed: it must outlive m. */
+void ga_mysql_local_infile(MYSQL *m, const struct ga_beneath *allowed);
 
 /* ---- a pool's reset (mysqlapi/session.c) ----------------------------------- */
 

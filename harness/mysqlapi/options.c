@@ -14,10 +14,13 @@ enum kind {
 	FLAG,           /* no argument: set when the value is true */
 	UINT,           /* unsigned int */
 	TEXT,           /* const char * */
+	OWN,            /* the connection's own word sets it: refused */
 };
 
 /* The mysql_options() a driver option may name, by the C API's own
- * name; both libraries have them. */
+ * name; both libraries have them.  MYSQL_OPT_LOCAL_INFILE is the
+ * connection's local_infile (mysqlapi/infile.c, set after every driver
+ * option): named here so that it is refused with that word. */
 static const struct {
 	const char *name;
 	enum mysql_option opt;
@@ -26,7 +29,7 @@ static const struct {
 	{ "MYSQL_OPT_COMPRESS", MYSQL_OPT_COMPRESS, FLAG },
 	{ "MYSQL_INIT_COMMAND", MYSQL_INIT_COMMAND, TEXT },
 	{ "MYSQL_SET_CHARSET_NAME", MYSQL_SET_CHARSET_NAME, TEXT },
-	{ "MYSQL_OPT_LOCAL_INFILE", MYSQL_OPT_LOCAL_INFILE, UINT },
+	{ "MYSQL_OPT_LOCAL_INFILE", MYSQL_OPT_LOCAL_INFILE, OWN },
 	{ "MYSQL_DEFAULT_AUTH", MYSQL_DEFAULT_AUTH, TEXT },
 	{ "MYSQL_OPT_NET_BUFFER_LENGTH", MYSQL_OPT_NET_BUFFER_LENGTH, UINT },
 };
@@ -41,7 +44,9 @@ const char *ga_mysql_option_names(char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	for (i = 0; i < COUNT && used < len; i++) {
-		n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+		if (table[i].kind == OWN)
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
 			     table[i].name);
 		if (n < 0)
 			break;
@@ -107,6 +112,12 @@ int ga_mysql_option_set(MYSQL *m, const char *key, const char *value,
 		if (m)
 			mysql_options(m, table[i].opt, value);
 		return 0;
+	case OWN:
+		snprintf(why, len, "driver option %s: the connection's own "
+			 "word local_infile says whether LOAD DATA LOCAL may "
+			 "read a file, and which (docs/scenario-format.md): "
+			 "write that", key);
+		return 1;
 	}
 	return 1;
 }

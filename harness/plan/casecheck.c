@@ -64,25 +64,6 @@ static int read_digests(int dfd, char *buf, size_t len, const char *shown)
 	return 0;
 }
 
-/* The digest SHA256SUMS gives name, or NULL.  A line is "HEX  NAME". */
-static const char *digest_of(const char *sums, const char *name,
-			     char hex[GA_SHA256_HEX])
-{
-	const char *p, *nl;
-	size_t n = strlen(name);
-
-	for (p = sums; *p; p = *nl ? nl + 1 : nl) {
-		nl = strchrnul(p, '\n');
-		if ((size_t)(nl - p) == 64 + 2 + n && p[64] == ' ' &&
-		    p[65] == ' ' && memcmp(p + 66, name, n) == 0) {
-			memcpy(hex, p, 64);
-			hex[64] = '\0';
-			return hex;
-		}
-	}
-	return NULL;
-}
-
 int ga_case_check_digests(const char *dir, const char *shown, bool trust)
 {
 	static const char *const names[] = GA_CASE_DIGESTED;
@@ -116,7 +97,7 @@ int ga_case_check_digests(const char *dir, const char *shown, bool trust)
 		bool here = faccessat(dfd, names[i], F_OK,
 				      AT_SYMLINK_NOFOLLOW) == 0;
 
-		if (!digest_of(sums, names[i], want)) {
+		if (!ga_case_digest_of(sums, names[i], want)) {
 			if (!here)
 				continue;
 			ga_esc_line(stderr, "goneaway replay: %s%s: "
@@ -143,8 +124,9 @@ int ga_case_check_digests(const char *dir, const char *shown, bool trust)
 			return -1;
 		}
 	}
+	rc = ga_case_check_fixtures(dfd, sums, shown);
 	close(dfd);
-	return 0;
+	return rc;
 }
 
 /* Whether a step's text as results.jsonl has it (cut at STEP_TEXT_CUT

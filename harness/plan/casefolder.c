@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plan/casecheck.h"
 #include "plan/paths.h"
 #include "report/casetext.h"
 #include "util/escape.h"
@@ -147,15 +148,12 @@ static void write_expectations(const struct ga_plan *p, int dir,
 	free(mine.items);
 }
 
-/* SHA256SUMS: the digest of each of GA_CASE_DIGESTED the folder has,
- * written last, as sha256sum(1) checks them. */
+/* SHA256SUMS: the digests of the files replay runs (and the scenario's
+ * fixtures), written last, as sha256sum(1) checks them. */
 static void write_digests(int dir, struct ga_case_result *res,
 			  const char *shown)
 {
-	static const char *const names[] = GA_CASE_DIGESTED;
-	char hex[GA_SHA256_HEX];
 	struct ga_error err;
-	size_t i;
 	FILE *f;
 
 	f = ga_file_create_at(dir, GA_CASE_DIGESTS, &err);
@@ -163,16 +161,8 @@ static void write_digests(int dir, struct ga_case_result *res,
 		lost(res, shown, err.msg);
 		return;
 	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (faccessat(dir, names[i], F_OK, AT_SYMLINK_NOFOLLOW) != 0)
-			continue;
-		if (ga_sha256_file_at(dir, names[i], GA_CASE_DIGESTS_MAX, hex,
-				      &err)) {
-			lost(res, shown, err.msg);
-			continue;
-		}
-		fprintf(f, "%s  %s\n", hex, names[i]);
-	}
+	if (ga_case_digests_write(dir, f, &err))
+		lost(res, shown, err.msg);
 	if (ga_file_close(f, 0))
 		lost(res, shown, GA_CASE_DIGESTS ": I/O error");
 }

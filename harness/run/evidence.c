@@ -4,8 +4,9 @@
  * error log (mariadbd.err, whatever the server) and configuration
  * (my.cnf), each client driver's standard error (driver-NAME.log,
  * one per connection) and, behind a proxy, its configuration and log
- * (haproxy.cfg, haproxy.log), so a failure can be understood and rerun from its
- * results alone.  Whatever could not be kept is recorded in the case result: a
+ * (haproxy.cfg, haproxy.log) and, for a scenario with local_infile, the
+ * fixtures it read (fixtures/, the case's copy), so a failure can be
+ * understood and rerun from its results alone.  Whatever could not be kept is recorded in the case result: a
  * --strict run fails on it.
  */
 #include "run/internal.h"
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "run/expect.h"
+#include "util/flatcopy.h"
 #include "util/fsutil.h"
 #include "util/ownmark.h"
 
@@ -314,6 +316,40 @@ static void keep_proxy(struct ga_case *c, int fd, const char *dir)
 	keep_file(c->res, c->prx.log, fd, base ? base + 1 : c->prx.log, dir);
 }
 
+/* The scenario's fixtures as the case had them (its copy,
+ * c->dir/fixtures: run/fixtures.c) into the case's folder, fd (a
+ * repeated scenario's folder above its runs' own, once, by its first
+ * run): replay takes them from there (plan/casedigests.c). */
+static void keep_fixtures(struct ga_case *c, int fd, const char *shown)
+{
+	static const struct ga_flat_bounds bounds = GA_FIXTURES_BOUNDS;
+	char src[PATH_MAX + 16], top_shown[PATH_MAX];
+	struct ga_error err;
+	size_t files;
+	int top = fd, rc;
+
+	if (!c->real_dir[0] || (c->sc->repeat > 1 && c->rep > 1))
+		return;
+	if (c->sc->repeat > 1) {
+		top = evidence_dir(c->r->opts, c->sc, 0, false, top_shown,
+				   sizeof(top_shown), &err);
+		if (top < 0) {
+			lost(c->res, &err);
+			return;
+		}
+		shown = top_shown;
+	}
+	snprintf(src, sizeof(src), "%s/" GA_FIXTURES_DIR, c->dir);
+	rc = ga_flat_copy(src, GA_FIXTURES_DIR, top, GA_FIXTURES_DIR, &bounds,
+			  &files, &err);
+	if (rc < 0) {
+		ga_error_prefix(&err, "%s", shown);
+		lost(c->res, &err);
+	}
+	if (top != fd)
+		close(top);
+}
+
 void ga_keep_evidence(struct ga_case *c)
 {
 	char dir[PATH_MAX];
@@ -336,6 +372,7 @@ void ga_keep_evidence(struct ga_case *c)
 		lost(res, &err);
 	}
 	keep_driver_logs(c, fd);
+	keep_fixtures(c, fd, dir);
 	if (c->res->capture[0]) {
 		char from[PATH_MAX + 16];
 

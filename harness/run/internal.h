@@ -42,6 +42,8 @@ struct ga_case {
 	struct ga_case_result *res;
 	char dir[PATH_MAX];
 	bool dir_made;
+	char real_dir[PATH_MAX];        /* dir, as realpath() gives it
+					 * (env.infile_dir), "" not yet */
 	struct ga_lab lab;
 	bool lab_made;
 	struct ga_server srv;
@@ -123,6 +125,16 @@ int ga_case_room_check(struct ga_case *c, int line);
 
 /* Ends the watch. */
 void ga_case_room_end(struct ga_case *c);
+
+/* ---- a scenario's fixtures (run/fixtures.c) -------------------------------- */
+
+/* For a scenario with a connection that declares local_infile: the
+ * case's directory as realpath() gives it (c->real_dir, what LOAD DATA
+ * LOCAL may read beneath) and the scenario's fixtures copied into it as
+ * fixtures/ (lang/scenario.h, GA_FIXTURES_DIR), when it has any.  Does
+ * nothing for any other scenario.  Returns 0, or -1 with err naming what
+ * was refused. */
+int ga_case_fixtures(struct ga_case *c, struct ga_error *err);
 
 /* ---- verdicts (run/verdict.c) ----------------------------------------------- */
 

@@ -360,6 +360,8 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	if (mkdir(c->dir, 0700) != 0)
 		return ga_error_errno(err, errno, "mkdir %s", c->dir);
 	c->dir_made = true;
+	if (ga_case_fixtures(c, err))
+		return -1;
 	if (ga_reuse_adopt(c)) {
 		c->srv_made = c->lab_made = c->srv_dir_made = true;
 	} else if ((rc = fresh_server(c, err)) != 0) {
@@ -397,6 +399,7 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	c->env.privileged_user = GA_PRIV_USER;
 	c->env.privileged_password = GA_PRIV_PASSWORD;
 	c->env.dir = c->dir;
+	c->env.infile_dir = c->real_dir[0] ? c->real_dir : NULL;
 	c->env.in = r->in;
 	/* every driver started and greeted before the first step */
 	for (i = 0; i < c->sc->nconnections; i++)

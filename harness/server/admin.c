@@ -43,7 +43,6 @@ int ga_admin_connect(struct ga_server *srv, struct ga_error *err)
 int ga_admin_connect_as(struct ga_server *srv, const char *user,
 			const char *password, struct ga_error *err)
 {
-	unsigned int off = 0;
 	unsigned int timeout = ADMIN_TIMEOUT_S;
 	unsigned int protocol = MYSQL_PROTOCOL_SOCKET;
 	MYSQL *m;
@@ -55,8 +54,9 @@ int ga_admin_connect_as(struct ga_server *srv, const char *user,
 	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(m, MYSQL_OPT_PROTOCOL, &protocol);
-	/* reads no file of the host, whatever the server asks for */
-	mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &off);
+	/* "admin" steps run the scenario's SQL here: no file request of
+	 * the server is ever answered with a file */
+	ga_mysql_local_infile(m, NULL);
 	/* No retry: a refused attempt would count in the server's
 	 * Aborted_connects, which scenarios read as evidence. */
 	/* in the lab's database, as the clients: "admin" steps name their

@@ -411,22 +411,51 @@ static int skip_data(gzFile gz, long long size, struct ga_error *err)
 	return 0;
 }
 
-/* The entry of want that names path's leaf when path is top/NAME, or
- * NULL: want NULL wants every file. */
+/* The entry of want that names path: top/NAME, or top/FOLDER/LEAF of a
+ * folder's entry ("FOLDER/"); NULL when none.  want NULL wants every
+ * file. */
 static const struct ga_tarball_want *wanted(const struct ga_tarball_want *want,
 					    const char *path, int depth)
 {
-	static const struct ga_tarball_want all = { NULL, GA_TARBALL_MAX };
-	const char *leaf = strrchr(path, '/');
+	static const struct ga_tarball_want all = { NULL, GA_TARBALL_MAX, 0, 0 };
+	const char *rest = strchr(path, '/');
+	size_t n;
 
 	if (!want)
 		return &all;
-	if (depth != 2 || !leaf)
+	if (!rest || depth < 2 || depth > 3)
 		return NULL;
-	for (; want->name; want++)
-		if (strcmp(want->name, leaf + 1) == 0)
+	rest++;
+	for (; want->name; want++) {
+		n = strlen(want->name);
+		if (depth == 2 && strcmp(want->name, rest) == 0)
 			return want;
+		if (depth == 3 && n > 1 && want->name[n - 1] == '/' &&
+		    strncmp(want->name, rest, n) == 0)
+			return want;
+	}
 	return NULL;
+}
+
+/* Room for one more file of size bytes in a folder's entry w (its
+ * counts so far in *files and *bytes), its folder made below root's
+ * top; else the error names path and the bound. */
+static int folder_room(int root, const char *top,
+		       const struct ga_tarball_want *w, const char *path,
+		       long long size, size_t *files, long long *bytes,
+		       struct ga_error *err)
+{
+	char dir[NAME_MAX_TAR + 1];
+
+	if (++*files > w->files || (*bytes += size) > w->total)
+		return ga_error_set(err, "member '%s': more than %zu files or "
+				    "%lld bytes in %s", path, w->files,
+				    w->total, w->name);
+	snprintf(dir, sizeof(dir), "%s/%.*s", top,
+		 (int)strlen(w->name) - 1, w->name);
+	if (mkdirat(root, dir, 0700) != 0 && errno != EEXIST)
+		return ga_error_errno(err, errno, "'%s'", dir);
+	return 0;
 }
 
 static bool all_zero(const struct ustar *h)
@@ -447,9 +476,10 @@ static int unpack(gzFile gz, int root, const struct ga_tarball_want *want,
 	struct ustar h;
 	char path[NAME_MAX_TAR + 1];
 	const char *leaf;
-	long long size, total = 0;
-	size_t files = 0;
+	long long size, total = 0, wbytes[GA_TARBALL_WANTS] = { 0 };
+	size_t files = 0, wfiles[GA_TARBALL_WANTS] = { 0 };
 	int depth = 0, dir, zeros = 0;
+	ptrdiff_t k;
 
 	for (;;) {
 		if (gz_get(gz, &h, sizeof(h), err))
@@ -514,6 +544,15 @@ static int unpack(gzFile gz, int root, const struct ga_tarball_want *want,
 					    w->max);
 		if (want && mkdirat(root, top, 0700) != 0 && errno != EEXIST)
 			return ga_error_errno(err, errno, "'%s'", top);
+		if (want && depth == 3) {
+			k = w - want;
+			if (k >= GA_TARBALL_WANTS)
+				return ga_error_set(err, "more than %d files "
+						    "wanted", GA_TARBALL_WANTS);
+			if (folder_room(root, top, w, path, size, &wfiles[k],
+					&wbytes[k], err))
+				return -1;
+		}
 		if (unpack_file(gz, root, path, size, err))
 			return -1;
 	}

@@ -35,17 +35,25 @@ int ga_tarball_write(const char *path, int dirfd, const char *top,
 int ga_tarball_read(const char *path, const char *into, char *top,
 		    size_t top_len, struct ga_error *err);
 
-/* A file to take from a bundle: top/name, at most max bytes. */
+/* A file to take from a bundle: top/name, at most max bytes.  Or, with
+ * a name that ends in '/' ("fixtures/"), a folder: each regular file
+ * top/name/LEAF, at most files of them, each at most max bytes and all
+ * of them at most total. */
 struct ga_tarball_want {
 	const char *name;               /* NULL ends a list */
 	long long max;
+	size_t files;                   /* a folder's */
+	long long total;                /* a folder's */
 };
 
+#define GA_TARBALL_WANTS 16             /* entries of one list at most */
+
 /* As ga_tarball_read, every member checked as it does, but only the
- * regular files top/NAME that want (a list ended by a NULL name) names
- * are written (into/top/NAME), each refused when larger than its max
- * (the error names the member and the bound); every other member is read
- * past, nothing of it written.  A file want names that the archive does
+ * regular files top/NAME that want (a list ended by a NULL name, at most
+ * GA_TARBALL_WANTS entries) names are written (into/top/NAME, a folder's
+ * into/top/FOLDER/LEAF), each refused when larger than its max, and a
+ * folder's past its files or total (the error names the member and the
+ * bound); every other member is read past, nothing of it written.  A file want names that the archive does
  * not hold is not an error here: the caller looks for what it needs. */
 int ga_tarball_read_some(const char *path, const char *into,
 			 const struct ga_tarball_want *want, char *top,

@@ -29,10 +29,10 @@ sed -n 's/^  {"keyword": "[^"]*", "step": "\([^"]*\)".*"feature": "pool".*/\1/p'
 sed -n '/^ "pool": \[/,/^ \]/s/^  {"name": "\([^"]*\)".*/\1/p' \
 	"$SCRATCH/describe.json" > "$SCRATCH/poolsettings"
 
-test_expect_success 'driver-test --describe is JSON with fifteen steps (three of pools), ten options and five pool settings' '
+test_expect_success 'driver-test --describe is JSON with fifteen steps (three of pools), eleven options and five pool settings' '
 	/usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" \
 		describe.json &&
-	test "$(wc -l < steps)" -eq 15 && test "$(wc -l < options)" -eq 10 &&
+	test "$(wc -l < steps)" -eq 15 && test "$(wc -l < options)" -eq 11 &&
 	test "$(wc -l < poolsteps)" -eq 3 && test "$(wc -l < poolsettings)" -eq 5
 '
 
@@ -275,10 +275,10 @@ if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
 	test_expect_success 'driver-test says which protocol a driver meets' '
 		"$GONEAWAY" driver-test -k 01-query -- /usr/bin/python3 "$P1" \
 			> dtp1.out 2>&1; cat dtp1.out &&
-		grep -q "^# protocol: the driver meets protocol 1 (features: none); goneaway sends it none of params, fetch-pace, driver-options, keepalive, pool: the steps that need them SKIP" dtp1.out &&
+		grep -q "^# protocol: the driver meets protocol 1 (features: none); goneaway sends it none of params, fetch-pace, driver-options, keepalive, pool, local-infile: the steps that need them SKIP" dtp1.out &&
 		"$GONEAWAY" driver-test -k 01-query pymysql > dtp2.out 2>&1;
 		cat dtp2.out &&
-		grep -q "^# protocol: the driver meets protocol 3 (features: params, fetch-pace, driver-options, keepalive); goneaway sends it none of pool: the steps that need them SKIP" dtp2.out
+		grep -q "^# protocol: the driver meets protocol 4 (features: params, fetch-pace, driver-options, keepalive, local-infile); goneaway sends it none of pool: the steps that need them SKIP" dtp2.out
 	'
 else
 	test_skip 'a protocol 1 driver is sent no member it did not declare: those steps SKIP, naming the feature' \

@@ -189,7 +189,8 @@ END_TEST
 START_TEST(test_hostile_some)
 {
 	static const struct ga_tarball_want want[] = {
-		{ "f", 1 << 20 }, { "link", 100 }, { "hard", 100 }, { NULL, 0 },
+		{ .name = "f", .max = 1 << 20 }, { .name = "link", .max = 100 },
+		{ .name = "hard", .max = 100 }, { .name = NULL },
 	};
 	const struct bad_archive *b = &bad_archives[_i];
 	char path[128], into[128], top[64], esc[128];
@@ -208,23 +209,60 @@ START_TEST(test_hostile_some)
 }
 END_TEST
 
+/* tmp/REL holds text. */
+static void has(const char *rel, const char *text)
+{
+	char *t = get(rel);
+
+	ck_assert_str_eq(t, text);
+	free(t);
+}
+
+/* tmp/case packed as tmp/NAME, its folder "k". */
+static void pack_case(const char *name)
+{
+	char out[128];
+	struct ga_error err;
+	size_t files = 0, skipped = 0;
+	int fd;
+
+	snprintf(out, sizeof(out), "%s/case", tmp);
+	fd = open(out, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	snprintf(out, sizeof(out), "%s/%s", tmp, name);
+	ck_assert_msg(ga_tarball_write(out, fd, "k", &files, &skipped, &err) ==
+		      0, "%s", err.msg);
+	close(fd);
+}
+
+/* tmp/ARCHIVE read for want into tmp/INTO (made): what
+ * ga_tarball_read_some() returns. */
+static int read_into(const char *archive, const char *into,
+		     const struct ga_tarball_want *want, struct ga_error *err)
+{
+	char path[128], dir[128], top[64];
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, archive);
+	snprintf(dir, sizeof(dir), "%s/%s", tmp, into);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	return ga_tarball_read_some(path, dir, want, top, sizeof(top), err);
+}
+
 /* Replay's read of a bundle: the small files it names are written, a
  * large capture is read past and never written; a named file past its
  * bound is refused with the bound in the message. */
 START_TEST(test_read_some)
 {
 	static const struct ga_tarball_want want[] = {
-		{ "results.jsonl", 100 }, { "scenario.gw", 100 },
-		{ NULL, 0 },
+		{ .name = "results.jsonl", .max = 100 },
+		{ .name = "scenario.gw", .max = 100 }, { .name = NULL },
 	};
 	static const struct ga_tarball_want tight[] = {
-		{ "capture.pcap", 1000 }, { NULL, 0 },
+		{ .name = "capture.pcap", .max = 1000 }, { .name = NULL },
 	};
-	char out[128], into[128], top[64], *t, *big;
+	char out[128], *big;
 	struct ga_error err;
-	size_t files = 0, skipped = 0;
 	struct stat st;
-	int fd;
 	FILE *f;
 
 	snprintf(out, sizeof(out), "%s/case", tmp);
@@ -240,37 +278,70 @@ START_TEST(test_read_some)
 	fwrite(big, 1, 4 << 20, f);
 	fclose(f);
 	free(big);
-	snprintf(out, sizeof(out), "%s/case", tmp);
-	fd = open(out, O_RDONLY | O_DIRECTORY);
-	snprintf(out, sizeof(out), "%s/c.tar.gz", tmp);
-	ck_assert_msg(ga_tarball_write(out, fd, "k", &files, &skipped, &err) ==
-		      0, "%s", err.msg);
-	close(fd);
-	snprintf(into, sizeof(into), "%s/into", tmp);
-	ck_assert_int_eq(mkdir(into, 0700), 0);
-	ck_assert_msg(ga_tarball_read_some(out, into, want, top, sizeof(top),
-					   &err) == 0, "%s", err.msg);
-	ck_assert_str_eq(top, "k");
-	t = get("into/k/results.jsonl");
-	ck_assert_str_eq(t, "{}\n");
-	free(t);
-	t = get("into/k/scenario.gw");
-	ck_assert_str_eq(t, "title t\n");
-	free(t);
+	pack_case("c.tar.gz");
+	ck_assert_msg(read_into("c.tar.gz", "into", want, &err) == 0, "%s",
+		      err.msg);
+	has("into/k/results.jsonl", "{}\n");
+	has("into/k/scenario.gw", "title t\n");
 	snprintf(out, sizeof(out), "%s/into/k/capture.pcap", tmp);
 	ck_assert_int_ne(lstat(out, &st), 0);
 	snprintf(out, sizeof(out), "%s/into/k/steps.log", tmp);
 	ck_assert_int_ne(lstat(out, &st), 0);
 	/* a named file past its bound */
-	snprintf(into, sizeof(into), "%s/into2", tmp);
-	ck_assert_int_eq(mkdir(into, 0700), 0);
-	snprintf(out, sizeof(out), "%s/c.tar.gz", tmp);
-	ck_assert_int_eq(ga_tarball_read_some(out, into, tight, top,
-					      sizeof(top), &err), -1);
+	ck_assert_int_eq(read_into("c.tar.gz", "into2", tight, &err), -1);
 	ck_assert_msg(strstr(err.msg, "member 'k/capture.pcap' is larger than "
 			     "1000 bytes"), "%s", err.msg);
 	snprintf(out, sizeof(out), "%s/into2/k/capture.pcap", tmp);
 	ck_assert_int_ne(lstat(out, &st), 0);
+}
+END_TEST
+
+/* A folder's entry ("fixtures/"): its files are written into
+ * into/TOP/fixtures, within its count and total; past either, the
+ * member is refused naming the bound, and nothing more is written. */
+START_TEST(test_read_some_folder)
+{
+	static const struct ga_tarball_want want[] = {
+		{ .name = "scenario.gw", .max = 100 },
+		{ .name = "fixtures/", .max = 10, .files = 2, .total = 12 },
+		{ .name = NULL },
+	};
+	static const struct ga_tarball_want fewer[] = {
+		{ .name = "fixtures/", .max = 10, .files = 1, .total = 12 },
+		{ .name = NULL },
+	};
+	static const struct ga_tarball_want smaller[] = {
+		{ .name = "fixtures/", .max = 10, .files = 2, .total = 9 },
+		{ .name = NULL },
+	};
+	char out[128], into[128];
+	struct ga_error err;
+	struct stat st;
+
+	snprintf(out, sizeof(out), "%s/case", tmp);
+	ck_assert_int_eq(mkdir(out, 0700), 0);
+	snprintf(out, sizeof(out), "%s/case/fixtures", tmp);
+	ck_assert_int_eq(mkdir(out, 0700), 0);
+	snprintf(out, sizeof(out), "%s/case/other", tmp);
+	ck_assert_int_eq(mkdir(out, 0700), 0);
+	put("case/scenario.gw", "title t\n");
+	put("case/fixtures/a.csv", "1,a\n");
+	put("case/fixtures/b.csv", "22,bb\n");
+	put("case/other/x", "not wanted\n");
+	pack_case("f.tar.gz");
+	ck_assert_msg(read_into("f.tar.gz", "into", want, &err) == 0, "%s",
+		      err.msg);
+	has("into/k/fixtures/b.csv", "22,bb\n");
+	has("into/k/fixtures/a.csv", "1,a\n");
+	snprintf(into, sizeof(into), "%s/into/k/other/x", tmp);
+	ck_assert_int_ne(lstat(into, &st), 0);
+	/* past its count, past its total */
+	ck_assert_int_eq(read_into("f.tar.gz", "into2", fewer, &err), -1);
+	ck_assert_msg(strstr(err.msg, "more than 1 files or 12 bytes in "
+			     "fixtures/"), "%s", err.msg);
+	ck_assert_int_eq(read_into("f.tar.gz", "into3", smaller, &err), -1);
+	ck_assert_msg(strstr(err.msg, "more than 2 files or 9 bytes"), "%s",
+		      err.msg);
 }
 END_TEST
 
@@ -328,6 +399,7 @@ Suite *make_bundle_suite(void)
 	tcase_add_loop_test(tc, test_hostile_some, 0,
 			    (int)(sizeof(bad_archives) / sizeof(bad_archives[0])));
 	tcase_add_test(tc, test_read_some);
+	tcase_add_test(tc, test_read_some_folder);
 	tcase_add_test(tc, test_not_gzip);
 	tcase_add_test(tc, test_cnf);
 	suite_add_tcase(s, tc);

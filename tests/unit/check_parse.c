@@ -809,7 +809,7 @@ static const struct {
 	  "unknown connection option 'timeout' (known: connect_timeout, "
 	  "read_timeout, write_timeout, transport, user, password, database, "
 	  "reconnect, interactive, max_allowed_packet, privileged, tls, "
-	  "keepalive, pool, driver-option)" },
+	  "keepalive, pool, local_infile, driver-option)" },
 	{ HEAD "connection db read_timeout=1.5s\nconnect app\n", 4, 28,
 	  "read_timeout must be whole seconds: the C API takes seconds" },
 	{ HEAD "connection db connect_timeout=0s\nconnect app\n", 4, 31,
@@ -820,6 +820,11 @@ static const struct {
 	  "transport must be 'tcp', 'socket' or 'raw', not 'udp'" },
 	{ HEAD "connection db reconnect=yes\nconnect app\n", 4, 25,
 	  "reconnect must be 'on' or 'off', not 'yes'" },
+	{ HEAD "connection db local_infile=yes\nconnect app\n", 4, 28,
+	  "local_infile must be 'on' or 'off', not 'yes'" },
+	{ HEAD "connection db transport=raw local_infile\nconnect app\n", 4, 1,
+	  "a raw connection (transport=raw) speaks no MySQL: it has no LOAD "
+	  "DATA LOCAL to allow (local_infile)" },
 	{ HEAD "connection db user\nconnect app\n", 4, 15,
 	  "'user' needs a value: user=VALUE" },
 	{ HEAD "connection db database=\nconnect app\n", 4, 24,

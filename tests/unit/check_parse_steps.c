@@ -1337,7 +1337,7 @@ static const struct {
 	  "'driver-options' (known: connect_timeout, read_timeout, "
 	  "write_timeout, transport, user, password, database, reconnect, "
 	  "interactive, max_allowed_packet, privileged, tls, keepalive, pool, "
-	  "driver-option)" },
+	  "local_infile, driver-option)" },
 	/* keepalive=IDLE/INTERVAL/COUNT */
 	{ "title t\ncause c\nconnection app keepalive=2s/1s\nconnect app\n",
 	  3, 26, "invalid keepalive '2s/1s': write IDLE/INTERVAL/COUNT, e.g. "

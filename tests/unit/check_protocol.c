@@ -93,6 +93,8 @@ static const struct {
 	{ GA_OPTION_TLS, "tls=required", "\"tls\":\"required\"" },
 	{ GA_OPTION_KEEPALIVE, "keepalive=2s/1s/3",
 	  "\"keepalive\":{\"idle\":2,\"interval\":1,\"count\":3}" },
+	{ GA_OPTION_LOCAL_INFILE, "local_infile",
+	  "\"local_infile\":[\"/case/dir\"]" },
 	{ GA_OPTION_DRIVER_OPTIONS,
 	  "driver_options: driver-option interpolateParams=true "
 	  "driver-option \"x.y=a \\\" b\" driver-option e=\"\"",
@@ -123,7 +125,8 @@ static char *options_for(const struct ga_connection *c, const char *client,
 	/* ",\"options\":{...}" after a first member */
 	fputs("\"x\":0", f);
 	ga_protocol_write_options(f, c, &who, GA_FEATURE_DRIVER_OPTIONS |
-				  GA_FEATURE_KEEPALIVE);
+				  GA_FEATURE_KEEPALIVE | GA_FEATURE_LOCAL_INFILE,
+				  "/case/dir");
 	fputc('}', f);
 	ck_assert_int_eq(fclose(f), 0);
 	return text;
@@ -132,6 +135,22 @@ static char *options_for(const struct ga_connection *c, const char *client,
 static char *options_of(const struct ga_connection *c)
 {
 	return options_for(c, "builtin", 30320);
+}
+
+/* What ga_protocol_write_options() writes for c to a driver who declared
+ * features (free() it). */
+static char *written(const struct ga_connection *c,
+		     const struct ga_server_id *who, unsigned features,
+		     const char *infile_dir)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&text, &len);
+
+	ck_assert(mf != NULL);
+	ga_protocol_write_options(mf, c, who, features, infile_dir);
+	ck_assert_int_eq(fclose(mf), 0);
+	return text;
 }
 
 /* Issue 24: a greeting's version and features; a protocol 1 greeting
@@ -177,9 +196,13 @@ START_TEST(a_greeting_says_its_version_and_features)
 			       &v, &f, why, sizeof(why)), 0);
 	ck_assert_int_eq(v, 3);
 	ck_assert_uint_eq(f, GA_FEATURE_KEEPALIVE);
-	ck_assert_int_eq(greet("{\"protocol\":4}", &v, &f, why, sizeof(why)),
+	ck_assert_int_eq(greet("{\"protocol\":4,\"features\":[\"local-infile\"]}",
+			       &v, &f, why, sizeof(why)), 0);
+	ck_assert_int_eq(v, 4);
+	ck_assert_uint_eq(f, GA_FEATURE_LOCAL_INFILE);
+	ck_assert_int_eq(greet("{\"protocol\":5}", &v, &f, why, sizeof(why)),
 			 -1);
-	ck_assert_ptr_nonnull(strstr(why, "from 1 to 3"));
+	ck_assert_ptr_nonnull(strstr(why, "from 1 to 4"));
 	ck_assert_int_eq(greet("{\"protocol\":2,\"features\":\"params\"}", &v,
 			       &f, why, sizeof(why)), -1);
 	/* what each step needs, and the message naming what is missing */
@@ -203,7 +226,7 @@ START_TEST(a_greeting_says_its_version_and_features)
 	/* no driver_options member for a driver that did not declare it */
 	mf = open_memstream(&text, &len);
 	ck_assert(mf != NULL);
-	ga_protocol_write_options(mf, &sc->connections[0], &who, 0);
+	ga_protocol_write_options(mf, &sc->connections[0], &who, 0, NULL);
 	ck_assert_int_eq(fclose(mf), 0);
 	ck_assert_ptr_null(strstr(text, "driver_options"));
 	ck_assert_ptr_nonnull(strstr(text, "\"tls\":\"off\""));
@@ -220,9 +243,7 @@ START_TEST(keepalive_needs_its_feature)
 		"connection ka keepalive=2s/1s/3\nconnection plain\n"
 		"connect ka\nconnect plain\n");
 	struct ga_server_id who = { .client = "pymysql" };
-	char why[300], *text = NULL;
-	size_t len = 0;
-	FILE *mf;
+	char why[300], *text;
 
 	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[0],
 			  &sc->connections[0], &who), GA_FEATURE_KEEPALIVE);
@@ -233,19 +254,54 @@ START_TEST(keepalive_needs_its_feature)
 					     sizeof(why)), 1);
 	ck_assert_msg(strstr(why, "does not declare the feature 'keepalive'"),
 		      "%s", why);
-	mf = open_memstream(&text, &len);
-	ck_assert(mf != NULL);
-	ga_protocol_write_options(mf, &sc->connections[0], &who,
-				  GA_FEATURE_DRIVER_OPTIONS);
-	ck_assert_int_eq(fclose(mf), 0);
+	text = written(&sc->connections[0], &who, GA_FEATURE_DRIVER_OPTIONS,
+		       NULL);
 	ck_assert_ptr_null(strstr(text, "keepalive"));
 	free(text);
-	mf = open_memstream(&text, &len);
-	ck_assert(mf != NULL);
-	ga_protocol_write_options(mf, &sc->connections[1], &who,
-				  GA_FEATURE_KEEPALIVE);
-	ck_assert_int_eq(fclose(mf), 0);
+	text = written(&sc->connections[1], &who, GA_FEATURE_KEEPALIVE, NULL);
 	ck_assert_msg(strstr(text, "\"keepalive\":{}"), "%s", text);
+	free(text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* local_infile (protocol 4): a connect of a connection that declares
+ * it needs the feature, so a driver that does not know it (and might
+ * read whatever file the server names) never runs that connection: the
+ * connect SKIPs, naming the feature.  To a driver with the feature the
+ * member always goes: [] when the connection does not declare it. */
+START_TEST(local_infile_needs_its_feature)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"connection li local_infile\nconnection plain\n"
+		"connection off local_infile=off\n"
+		"connect li\nconnect plain\nconnect off\n");
+	struct ga_server_id who = { .client = "old-driver" };
+	char why[400], *text;
+
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[0],
+			  &sc->connections[0], &who), GA_FEATURE_LOCAL_INFILE);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[1],
+			  &sc->connections[1], &who), 0);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[2],
+			  &sc->connections[2], &who), 0);
+	ck_assert_int_eq(ga_protocol_missing(GA_FEATURE_LOCAL_INFILE,
+					     GA_FEATURE_DRIVER_OPTIONS |
+					     GA_FEATURE_KEEPALIVE |
+					     GA_FEATURE_POOL, 3, why,
+					     sizeof(why)), 1);
+	ck_assert_msg(strstr(why, "(protocol 3) does not declare the feature "
+			     "'local-infile'"), "%s", why);
+	ck_assert_msg(strstr(why, "of protocol 4"), "%s", why);
+	/* not to a driver without the feature, even with a directory */
+	text = written(&sc->connections[0], &who, GA_FEATURE_KEEPALIVE,
+		       "/case/dir");
+	ck_assert_ptr_null(strstr(text, "local_infile"));
+	free(text);
+	/* [] for a connection that does not declare it */
+	text = written(&sc->connections[2], &who, GA_FEATURE_LOCAL_INFILE,
+		       "/case/dir");
+	ck_assert_msg(strstr(text, "\"local_infile\":[]"), "%s", text);
 	free(text);
 	ga_scenario_free(sc);
 }
@@ -414,6 +470,8 @@ START_TEST(defaults_have_every_option_with_its_type)
 			ck_assert(v->type == GA_JSON_BOOL && !v->b);
 		else if (strcmp(o[i].type, "object") == 0)
 			ck_assert(v->type == GA_JSON_OBJECT && v->nitems == 0);
+		else if (strcmp(o[i].type, "array") == 0)
+			ck_assert(v->type == GA_JSON_ARRAY && v->nitems == 0);
 		else
 			ck_abort_msg("%s: type %s", o[i].name, o[i].type);
 	}
@@ -753,6 +811,7 @@ Suite *make_protocol_suite(void)
 	tcase_add_test(tc, every_client_step_has_a_request);
 	tcase_add_test(tc, driver_options_go_to_their_client);
 	tcase_add_test(tc, keepalive_needs_its_feature);
+	tcase_add_test(tc, local_infile_needs_its_feature);
 	tcase_add_loop_test(tc, each_option_is_a_connection_option_and_is_sent,
 			    0, GA_OPTION_COUNT);
 	tcase_add_test(tc, defaults_have_every_option_with_its_type);
