@@ -823,6 +823,81 @@ START_TEST(test_child_files_failure_named)
 }
 END_TEST
 
+/* A confined child (spawn.h): as user 0x7000FFFF, with no supplementary
+ * group, no capability and no_new_privs, it writes its own directory
+ * and nothing else - not a directory anyone may write, not /tmp - and
+ * sees / read-only; the host's mounts are as they were.  _i == 1 runs
+ * the fallback of kernels without mount_setattr: one remount per mount
+ * point. */
+#define CONFINED_ID 0x7000FFFFu
+START_TEST(test_confined_child)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+		"id -u; id -g; id -G;"
+		"touch \"$0/x\" 2>/dev/null && echo wrote-open-dir;"
+		"touch /tmp/ga-unit-confined-$$ 2>/dev/null && echo wrote-tmp;"
+		"touch \"$1/y\" && echo wrote-own;"
+		"grep -E '^(NoNewPrivs|CapEff):' /proc/self/status;"
+		"awk '$2 == \"/\" {split($4, o, \",\"); print \"root \" o[1]}' "
+		"/proc/self/mounts",
+		NULL, NULL, NULL };
+	char top[] = "/tmp/ga-unit-confine-XXXXXX";
+	char open_dir[PATH_MAX], own[PATH_MAX], log[PATH_MAX], want[512];
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_spawn_confine c;
+	struct ga_error err = { "" };
+	char *text = NULL;
+	int rc;
+
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	ck_assert_int_eq(chmod(top, 0711), 0);
+	snprintf(open_dir, sizeof(open_dir), "%s/open", top);
+	snprintf(own, sizeof(own), "%s/own", top);
+	snprintf(log, sizeof(log), "%s/log", top);
+	ck_assert_int_eq(mkdir(open_dir, 0777), 0);
+	ck_assert_int_eq(chmod(open_dir, 0777), 0);
+	ck_assert_int_eq(mkdir(own, 0700), 0);
+	ck_assert_int_eq(chown(own, CONFINED_ID, CONFINED_ID), 0);
+	if (_i == 1)
+		setenv("GA_SPAWN_NO_MOUNT_SETATTR", "1", 1);
+	rc = ga_spawn_confine_init(&c, CONFINED_ID, CONFINED_ID, true, own,
+				   &err);
+	unsetenv("GA_SPAWN_NO_MOUNT_SETATTR");
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert(_i == 1 ? c.nmounts > 0 : c.mounts == NULL);
+	argv[3] = open_dir;
+	argv[4] = own;
+	o.output_path = log;
+	o.confine = &c;
+	rc = ga_spawn_run(&o, NULL, 10000, &err);
+	ga_spawn_confine_release(&c);
+	if (rc == 0)
+		rc = ga_file_read(log, 4096, &text, NULL, &err);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	snprintf(want, sizeof(want), "%u\n%u\n%u\nwrote-own\nCapEff:\t"
+		 "0000000000000000\nNoNewPrivs:\t1\nroot ro\n", CONFINED_ID,
+		 CONFINED_ID, CONFINED_ID);
+	ck_assert_str_eq(text, want);
+	free(text);
+	ck_assert_int_eq(access(own, F_OK), 0);
+	snprintf(want, sizeof(want), "%s/x", open_dir);
+	ck_assert_int_ne(access(want, F_OK), 0);
+	ck_assert_int_eq(mounts_mentioning(top), 0);
+	ck_assert_msg(ga_tree_remove(top, &err) == 0, "%s", err.msg);
+}
+END_TEST
+
+/* A confined child needs a user of its own: root's is refused. */
+START_TEST(test_confined_needs_a_user)
+{
+	struct ga_spawn_confine c;
+	struct ga_error err = { "" };
+
+	ck_assert_int_eq(ga_spawn_confine_init(&c, 0, 0, true, "", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not root's"));
+}
+END_TEST
+
 Suite *make_spawn_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("spawn");
@@ -857,6 +932,13 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tcase_add_loop_test(tc, test_join_failure_named, 0, 2);
 		tcase_add_test(tc, test_join_failure_reaps_both);
 		tcase_add_test(tc, test_bind_into_namespace);
+		suite_add_tcase(s, tc);
+	}
+	if (unit_needs_root(needs, "spawn", "confine", "mounts, users")) {
+		tc = tcase_create("confine");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_loop_test(tc, test_confined_child, 0, 2);
+		tcase_add_test(tc, test_confined_needs_a_user);
 		suite_add_tcase(s, tc);
 	}
 	if (unit_needs_root(needs, "spawn", "bind", "mounts")) {
