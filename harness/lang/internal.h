@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "lang/diag.h"
+#include "lang/nameindex.h"
 #include "lang/scenario.h"
 
 #define MSG_MAX 1024            /* longest diagnostic text */
@@ -107,7 +108,18 @@ struct parser {
 	bool sql_over;                  /* that was said already */
 	struct pool_name *pools;        /* owned (lang/parse_pool.c) */
 	size_t npools;
+	/* the names declared so far, by index in sc->connections, pools
+	 * and faults (lang/nameindex.h) */
+	struct ga_nameindex conn_names, pool_names, fault_names;
+	size_t suggest_budget;          /* names a "did you mean" may still
+					 * try: GA_PARSE_SUGGEST_BUDGET */
+	bool repeat_bad;                /* the repeat line was reported */
 };
+
+/* The names the "did you mean"s of one file try, in all: enough for
+ * every misspelling of a file of hand-written size, and a bound on
+ * one of many thousand names (lang/nameindex.h). */
+#define GA_PARSE_SUGGEST_BUDGET ((size_t)1 << 20)
 
 enum dir_class {
 	CLASS_HEADER,
