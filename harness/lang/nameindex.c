@@ -65,7 +65,8 @@ long ga_nameindex_add(struct ga_nameindex *ix, const char *name)
 	return (long)ix->n++;
 }
 
-long ga_nameindex_find(const struct ga_nameindex *ix, const char *name, size_t len)
+long ga_nameindex_find(const struct ga_nameindex *ix, const char *name,
+		       size_t len)
 {
 	size_t s, i;
 

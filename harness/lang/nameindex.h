@@ -30,7 +30,8 @@ struct ga_nameindex {
 long ga_nameindex_add(struct ga_nameindex *ix, const char *name);
 
 /* The index of the name name[0..len) (not NUL-terminated), or -1. */
-long ga_nameindex_find(const struct ga_nameindex *ix, const char *name, size_t len);
+long ga_nameindex_find(const struct ga_nameindex *ix, const char *name,
+		       size_t len);
 
 /* Offers sg (util/suggest.h) each name in index order while *budget
  * lasts, one from it per name: the work of every "did you mean" of one

@@ -374,7 +374,7 @@ int ga_sql_set_globals(const char *sql, struct ga_sql_set *set,
 	const char *w;
 
 	memset(&r, 0, sizeof(r));
-	w = sql ? ga_sql_readings(sql, strlen(sql), read_set, &r) :
+	w = sql ? ga_sql_readings(sql, strlen(sql), read_set, &r, NULL) :
 		  "no statement";
 	if (w) {
 		if (why)

@@ -185,16 +185,16 @@ enum ga_sqltok_kind ga_sqllex_next(struct ga_sqllex *lx, struct ga_sqltok *t)
 		c = *lx->p;
 		if (blank(c)) {
 			lx->p++;
-		} else if (lx->in_version && at(lx, "*/")) {
+		} else if (c == '*' && lx->in_version && at(lx, "*/")) {
 			lx->p += 2;
 			lx->in_version = false;
-		} else if (c == '#' || dash_comment(lx)) {
+		} else if (c == '#' || (c == '-' && dash_comment(lx))) {
 			lx->p = line_end(lx->p, lx->end);
-		} else if (at(lx, "/*!") || at(lx, "/*M!")) {
+		} else if (c == '/' && (at(lx, "/*!") || at(lx, "/*M!"))) {
 			why = version_comment(lx);
 			if (why)
 				return refuse(lx, t, why);
-		} else if (at(lx, "/*")) {
+		} else if (c == '/' && at(lx, "/*")) {
 			lx->p = comment_end(lx->p + 2, lx->end, false);
 		} else {
 			break;
@@ -327,14 +327,17 @@ static bool next_choices(uint32_t *choices, unsigned met)
 const char *ga_sql_readings(const char *sql, size_t len,
 			    const char *(*read)(struct ga_sqllex *lx,
 						void *arg),
-			    void *arg)
+			    void *arg, size_t *work)
 {
 	unsigned matter = modes_that_matter(sql, len), mode;
 	struct ga_sqllex lx;
 	struct ga_sqltok t;
 	uint32_t choices;
-	size_t work = 0;
+	size_t own = 0;
 	const char *why;
+
+	if (!work)
+		work = &own;
 
 	if (multibyte_trap(sql, len))
 		return "a byte above 0x7F before a backslash, a backtick or "
@@ -345,10 +348,10 @@ const char *ga_sql_readings(const char *sql, size_t len,
 			continue;       /* reads as mode & matter does */
 		choices = 0;
 		do {
-			if (len > GA_SQLTOK_WORK_MAX - work)
+			if (len > GA_SQLTOK_WORK_MAX - *work)
 				return "too long to read in every way a server "
 				       "may (GA_SQLTOK_WORK_MAX)";
-			work += len;
+			*work += len;
 			ga_sqllex_init(&lx, sql, len, mode, choices);
 			why = read(&lx, arg);
 			while (!why && ga_sqllex_next(&lx, &t) != GA_SQLTOK_END)

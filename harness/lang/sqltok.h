@@ -114,14 +114,17 @@ bool ga_sqltok_is(const struct ga_sqltok *t, const char *w);
  * reads it (to GA_SQLTOK_END, or stops with a reason) and returns why
  * the text is refused under it (static text) or NULL; a
  * GA_SQLTOK_REFUSED token's lx->why is a reason too.  Returns the first
- * reason, or NULL when every reading passes.  Bounded: a text that
- * would take more than GA_SQLTOK_WORK_MAX bytes of reading in all is
+ * reason, or NULL when every reading passes.  Bounded: *work counts the
+ * bytes read so far by the calls that share it (a statement's and the
+ * statements inside it: start it at 0; NULL, this call's alone), and a
+ * text whose readings would take it past GA_SQLTOK_WORK_MAX is
  * refused. */
 const char *ga_sql_readings(const char *sql, size_t len,
 			    const char *(*read)(struct ga_sqllex *lx,
 						void *arg),
-			    void *arg);
+			    void *arg, size_t *work);
 
-#define GA_SQLTOK_WORK_MAX ((size_t)1 << 30)
+/* 256 MiB: a 64 MiB statement under four readings */
+#define GA_SQLTOK_WORK_MAX ((size_t)256 << 20)
 
 #endif

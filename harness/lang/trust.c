@@ -163,15 +163,25 @@ static const char *code_table(const struct ga_sqllex *at)
 	return NULL;
 }
 
-static const char *check_text(const char *sql, size_t len, int depth);
+/* What a statement's readings share with those of the statements
+ * inside it (a PREPARE's). */
+struct reading_ctx {
+	int depth;                      /* PREPAREs it is in */
+	size_t *work;                   /* lang/sqltok.h's bound */
+};
+
+static const char *check_text(const char *sql, size_t len,
+			      const struct reading_ctx *ctx);
 
 /* After "PREPARE" (at lx): "NAME FROM 'literal' ..." and the end of the
  * statement, the literals side by side joined as the server joins them
  * and checked as a statement of their own; anything else (a variable,
  * an expression, a quoted name under ANSI_QUOTES) is refused. */
-static const char *check_prepare(const struct ga_sqllex *at, int depth)
+static const char *check_prepare(const struct ga_sqllex *at,
+				 const struct reading_ctx *ctx)
 {
 	struct ga_sqllex lx = *at, from;
+	struct reading_ctx inner;
 	struct ga_sqltok t;
 	size_t total = 0, n = 0;
 	const char *why;
@@ -189,8 +199,10 @@ static const char *check_prepare(const struct ga_sqllex *at, int depth)
 		total += t.len;
 	if (total == 0 || !(is_punct(&t, ';') || t.kind == GA_SQLTOK_END))
 		return t.kind == GA_SQLTOK_REFUSED ? lx.why : prepare_why;
-	if (depth >= PREPARE_DEPTH_MAX)
+	if (ctx->depth >= PREPARE_DEPTH_MAX)
 		return "PREPARE of a PREPARE of ... more than 4 deep";
+	inner.depth = ctx->depth + 1;
+	inner.work = ctx->work;
 	text = malloc(total);
 	if (!text)
 		return "out of memory reading a PREPARE's statement";
@@ -198,7 +210,7 @@ static const char *check_prepare(const struct ga_sqllex *at, int depth)
 	     ga_sqllex_next(&from, &t))
 		n += ga_sqltok_text(&from, &t, text + n);
 	why = memchr(text, '\0', n) ? "a NUL byte in a PREPARE's statement" :
-	      check_text(text, n, depth + 1);
+	      check_text(text, n, &inner);
 	free(text);
 	return why;
 }
@@ -248,7 +260,7 @@ static const char *check_target(const struct ga_sqllex *at,
  * refused, or NULL; st follows the statement. */
 static const char *check_token(const struct ga_sqllex *lx,
 			       const struct ga_sqltok *t, struct stmt *st,
-			       int depth)
+			       const struct reading_ctx *ctx)
 {
 	char w[WORD_MAX + 1];
 	const char *why = NULL;
@@ -259,7 +271,7 @@ static const char *check_token(const struct ga_sqllex *lx,
 			return why;
 	}
 	word_of(lx, t, w);
-	if (w[0]) {
+	if (w[0] && w[strspn(w, "0123456789")]) {      /* not a number */
 		why = denied(st->prev, w);
 		if (!why && strcmp(w, "mysql") == 0)
 			why = code_table(lx);
@@ -268,7 +280,7 @@ static const char *check_token(const struct ga_sqllex *lx,
 		    strcmp(st->prev, "deallocate") != 0 &&
 		    strcmp(st->prev, "drop") != 0 &&
 		    strcmp(st->prev, "xa") != 0)
-			why = check_prepare(lx, depth);
+			why = check_prepare(lx, ctx);
 		if (t->kind == GA_SQLTOK_WORD && strcmp(w, "set") == 0) {
 			st->in_set = st->at_target = true;
 			st->set_parens = st->parens;
@@ -292,15 +304,15 @@ static const char *check_token(const struct ga_sqllex *lx,
 		   st->parens == st->set_parens) {
 		st->at_target = true;
 	}
-	memcpy(st->prev, w, sizeof(st->prev));
+	memcpy(st->prev, w, strlen(w) + 1);
 	return why;
 }
 
-/* One reading of a text (lang/sqltok.h's read()); arg: the depth of
- * PREPAREs it is in. */
+/* One reading of a text (lang/sqltok.h's read()); arg: its struct
+ * reading_ctx. */
 static const char *check_reading(struct ga_sqllex *lx, void *arg)
 {
-	int depth = *(const int *)arg;
+	const struct reading_ctx *ctx = arg;
 	struct ga_sqltok t;
 	struct stmt st;
 	const char *why;
@@ -313,21 +325,26 @@ static const char *check_reading(struct ga_sqllex *lx, void *arg)
 		case GA_SQLTOK_REFUSED:
 			return lx->why;
 		default:
-			why = check_token(lx, &t, &st, depth);
+			why = check_token(lx, &t, &st, ctx);
 			if (why)
 				return why;
 		}
 	}
 }
 
-static const char *check_text(const char *sql, size_t len, int depth)
+static const char *check_text(const char *sql, size_t len,
+			      const struct reading_ctx *ctx)
 {
-	return ga_sql_readings(sql, len, check_reading, &depth);
+	return ga_sql_readings(sql, len, check_reading, (void *)ctx,
+			       ctx->work);
 }
 
 const char *ga_trust_sql(const char *sql)
 {
-	return sql ? check_text(sql, strlen(sql), 0) : NULL;
+	size_t work = 0;
+	struct reading_ctx ctx = { 0, &work };
+
+	return sql ? check_text(sql, strlen(sql), &ctx) : NULL;
 }
 
 /* s as an option's name is spelled: '-' and '_' alike, lowercase. */
@@ -540,8 +557,9 @@ static bool thread_in_version(const char *sql)
 
 	while (ga_threadvar_next(sql, len, pos, &start, &name, &namelen,
 				 &end, msg, sizeof(msg)) == 1) {
-		for (d = start; d > 0 && isdigit((unsigned char)sql[d - 1]); d--)
-			;
+		d = start;
+		while (d > 0 && isdigit((unsigned char)sql[d - 1]))
+			d--;
 		if ((d >= 3 && memcmp(sql + d - 3, "/*!", 3) == 0) ||
 		    (d >= 4 && memcmp(sql + d - 4, "/*M!", 4) == 0))
 			return true;

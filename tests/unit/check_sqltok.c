@@ -184,13 +184,13 @@ START_TEST(test_readings)
 	};
 	struct count c;
 	char nine[9 * 11 + 1] = "";
-	size_t i;
+	size_t i, work;
 
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		memset(&c, 0, sizeof(c));
 		ck_assert_ptr_null(ga_sql_readings(texts[i].sql,
 						   strlen(texts[i].sql),
-						   count_reading, &c));
+						   count_reading, &c, NULL));
 		ck_assert_msg(c.n == texts[i].readings && c.modes ==
 			      texts[i].modes, "%s: %u readings, modes %u",
 			      texts[i].sql, c.n, c.modes);
@@ -199,27 +199,42 @@ START_TEST(test_readings)
 	memset(&c, 0, sizeof(c));
 	c.refuse_at = "no";
 	c.refuse_mode = NBE;
-	ck_assert_str_eq(ga_sql_readings("'\\'", 3, count_reading, &c), "no");
+	ck_assert_str_eq(ga_sql_readings("'\\'", 3, count_reading, &c, NULL),
+			 "no");
 	/* a refused token refuses the text, though read() let it be */
 	memset(&c, 0, sizeof(c));
 	ck_assert_ptr_nonnull(strstr(ga_sql_readings("a $ b", 5,
-						     count_reading, &c),
+						     count_reading, &c, NULL),
 				     "a '$' outside quotes"));
 	/* eight version comments: 256 readings; nine: too many */
 	for (i = 0; i < 9; i++)
 		strcat(nine, "/*!50000 */");
 	memset(&c, 0, sizeof(c));
-	ck_assert_ptr_null(ga_sql_readings(nine, 8 * 11, count_reading, &c));
+	ck_assert_ptr_null(ga_sql_readings(nine, 8 * 11, count_reading, &c,
+					   NULL));
 	ck_assert_uint_eq(c.n, 256);
 	ck_assert_ptr_nonnull(strstr(ga_sql_readings(nine, 9 * 11,
-						     count_reading, &c),
+						     count_reading, &c, NULL),
 				     "more than 8 version comments"));
 	/* a byte above 0x7F before a backslash, a backtick or a ']' */
 	ck_assert_ptr_nonnull(ga_sql_readings("'\xbf\\' x", 6, count_reading,
-					      &c));
+					      &c, NULL));
 	ck_assert_ptr_nonnull(ga_sql_readings("`\xbf``", 4, count_reading,
-					      &c));
-	ck_assert_ptr_nonnull(ga_sql_readings("[\xbf]", 3, count_reading, &c));
+					      &c, NULL));
+	ck_assert_ptr_nonnull(ga_sql_readings("[\xbf]", 3, count_reading, &c,
+					      NULL));
+	/* the bound on the bytes read, shared: two readings of 3 bytes
+	 * count 6; near the bound, a text is refused before it is read */
+	work = 0;
+	ck_assert_ptr_null(ga_sql_readings("\"x\"", 3, count_reading, &c,
+					   &work));
+	ck_assert_uint_eq(work, 6);
+	work = GA_SQLTOK_WORK_MAX - 5;
+	memset(&c, 0, sizeof(c));
+	ck_assert_ptr_nonnull(strstr(ga_sql_readings("\"x\"", 3,
+						     count_reading, &c, &work),
+				     "GA_SQLTOK_WORK_MAX"));
+	ck_assert_uint_eq(c.n, 1);
 }
 END_TEST
 
