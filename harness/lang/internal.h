@@ -184,7 +184,10 @@ int ga_lex_end(struct parser *p, struct lexer *lx, const char *what);
 /* Copies that report "out of memory" as a diagnostic; NULL then. */
 char *ga_parse_strndup(struct parser *p, const char *s, size_t n);
 char *ga_parse_strdup(struct parser *p, const char *s);
-/* Room for one more element of size bytes; store the result back. */
+/* Room for one more element of size bytes in arr, which holds n and was
+ * made by ga_parse_grow() alone (NULL for none); store the result back.
+ * Its room doubles when n is a power of two: n elements cost O(n)
+ * copying in all, on any allocator (ASan's moves every realloc). */
 void *ga_parse_grow(struct parser *p, void *arr, size_t n, size_t size);
 /* s[0..n) is non-empty and all letters, digits or bytes of extra. */
 bool ga_all_of(const char *s, size_t n, const char *extra);

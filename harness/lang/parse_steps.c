@@ -230,13 +230,13 @@ static int parse_threadvars(struct parser *p, struct ga_step *st,
 			if (!t)
 				return ga_parse_nomem(p);
 		}
-		v = realloc(t->conns, (t->n + 1) * sizeof(*t->conns));
+		v = ga_parse_grow(p, t->conns, t->n, sizeof(*t->conns));
 		if (!v)
-			return ga_parse_nomem(p);
+			return -1;
 		t->conns = v;
-		v = realloc(t->names, (t->n + 1) * sizeof(*t->names));
+		v = ga_parse_grow(p, t->names, t->n, sizeof(*t->names));
 		if (!v)
-			return ga_parse_nomem(p);
+			return -1;
 		t->names = v;
 		t->conns[t->n] = conn;
 		memcpy(t->names[t->n], name, namelen);
