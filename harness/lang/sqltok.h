@@ -25,12 +25,16 @@
  *     first *\/, optimizer hints (/\*+ ... *\/) too.
  *   - version comments, whose content is SQL: /\*! ... *\/ on both
  *     servers, /\*!50000 (five digits, or six and a blank) on the servers
- *     of that version or later, /\*M! and /\*M!100000 on MariaDB; on the
- *     others each is a comment to its first *\/.  Which one a reading
- *     takes is its choice for that comment.
- *   - every other byte is a token of its own (';', ',', '=', '@', ...).
+ *     of that version or later, /\*M! and /\*M!100000 on MariaDB.  On the
+ *     others each is a comment, to the first *\/ after one comment nested
+ *     in it (/\*M! on MySQL: to its first *\/).  Which one a reading
+ *     takes is its choice for that comment, in the order met.
+ *   - every other byte is a token of its own (';', ',', '=', '@', ...):
+ *     statements, keywords and grammar are the caller's (lang/trust.c,
+ *     lang/sqlset.c).
  *
- * What no reading handles, and so refuses (GA_SQLTOK_REFUSED, with why),
+ * What no reading handles, and so refuses (a GA_SQLTOK_REFUSED token and
+ * lx->why, or ga_sql_readings()' answer for the bytes before a quote),
  * since the servers or their character sets read it in more ways than
  * these: a byte above 0x7F outside quotes and comments, or before a
  * backslash, a backtick or a ']' anywhere (gbk, big5 and sjis make one
@@ -39,9 +43,12 @@
  * a blank after them, or of seven or more (MySQL reads five, MariaDB six);
  * a version comment in the SQL of another; a comment nested in a /\*M!
  * comment (MySQL ends it at the nested one's end); more than
- * GA_SQLTOK_CHOICES_MAX version comments.  It knows nothing of keywords,
- * statements or their grammar: that is the caller's (lang/trust.c,
- * lang/sqlset.c).
+ * GA_SQLTOK_CHOICES_MAX version comments.  What it does not model at all:
+ * a character set's characters (bytes are read as bytes, which is
+ * right for every client character set but where refused above), the
+ * text a client library or driver rewrites before sending (JDBC's {...}
+ * escapes: lang/trust.c refuses '{'), and where a server stops at a
+ * syntax error (every token is read to the end).
  *
  * Tokens point into the caller's text: nothing here allocates.
  */

@@ -84,6 +84,13 @@ static const char *const code_tables[] = {
 	"event", "func", "plugin", "proc", "servers",
 };
 
+/* The variables a session may set that name a file or directory of the
+ * host (innodb_tmpdir with FILE; debug and debug_dbug of a debug
+ * build): not even a session's. */
+static const char *const session_paths[] = {
+	"debug", "debug_dbug", "innodb_tmpdir",
+};
+
 static const char prepare_why[] = "PREPARE ... FROM anything but one quoted "
 	"statement runs SQL built at run time, which cannot be read here";
 
@@ -238,6 +245,7 @@ static const char *check_target(const struct ga_sqllex *at,
 	struct ga_sqltok t = *first;
 	struct ga_sql_target tg;
 	bool global;
+	size_t i;
 
 	ga_sql_read_target(&lx, &t, &tg);
 	if (tg.keyword && (tg.scope == GA_SQL_SCOPE_GLOBAL ||
@@ -249,6 +257,11 @@ static const char *check_target(const struct ga_sqllex *at,
 	if (tg.kind == GA_SQL_TARGET_VARIABLE && global &&
 	    !ga_settable_global(tg.name))
 		return set_why;
+	for (i = 0; tg.kind == GA_SQL_TARGET_VARIABLE &&
+		    i < COUNT(session_paths); i++)
+		if (strcmp(tg.name, session_paths[i]) == 0)
+			return "it SETs a variable that names a directory or "
+			       "file of the host (innodb_tmpdir, debug)";
 	/* MariaDB's SET STATEMENT x = 1 FOR ...: its targets follow */
 	st->at_target = tg.kind == GA_SQL_TARGET_VARIABLE &&
 			!tg.keyword && strcmp(tg.name, "statement") == 0 &&

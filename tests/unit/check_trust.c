@@ -117,6 +117,12 @@ static const char *const hostile_sql[] = {
 	"CREATE EVENT e ON SCHEDULE EVERY 1 SECOND DO SET GLOBAL "
 	"general_log_file = '/x'",
 	"SET STATEMENT GLOBAL general_log_file = '/x' FOR SELECT 1",
+	/* a session's variable that names a directory (with FILE), or a
+	 * debug build's trace file */
+	"SET SESSION innodb_tmpdir = '/root'",
+	"SET @@innodb_tmpdir = '/root'",
+	"SET STATEMENT innodb_tmpdir = '/root' FOR ALTER TABLE t FORCE",
+	"SET debug = 'd:o,/root/.bashrc'",
 	/* every reading: a version comment SQL on one server and a
 	 * comment on another, each sql_mode that changes the tokens */
 	"SELECT 1 /*!99999 '*/ ; SET GLOBAL general_log_file = '/x' -- '",
