@@ -156,8 +156,7 @@ void ga_sql_read_target(struct ga_sqllex *lx, struct ga_sqltok *t,
 		ahead = *lx;
 		ga_sqllex_next(&ahead, &next);
 		if (!is_punct(&next, '=') && !is_punct(&next, ':')) {
-			tg->scope = s;          /* not a variable named so */
-			tg->keyword = true;
+			tg->keyword = s;        /* not a variable named so */
 			*lx = ahead;
 			*t = next;
 		}
@@ -172,13 +171,12 @@ void ga_sql_read_target(struct ga_sqllex *lx, struct ga_sqltok *t,
 			return;
 		}
 		ga_sqllex_next(lx, t);
-		tg->scope = GA_SQL_SCOPE_SESSION;       /* @@x */
-		tg->keyword = false;
+		tg->at = GA_SQL_SCOPE_SESSION;          /* @@x */
 		ahead = *lx;
 		ga_sqllex_next(&ahead, &next);
 		s = scope_of(lx, t);
 		if (s != GA_SQL_SCOPE_NONE && is_punct(&next, '.')) {
-			tg->scope = s;                  /* @@global.x */
+			tg->at = s;                     /* @@global.x */
 			*lx = ahead;
 			ga_sqllex_next(lx, t);
 		}
@@ -301,10 +299,11 @@ static const char *read_global(struct ga_sqllex *lx, struct ga_sqltok *t,
 	ga_sql_read_target(lx, t, &tg);
 	if (tg.kind != GA_SQL_TARGET_VARIABLE)
 		return "an assignment that is not of a system variable";
-	if (tg.keyword)
-		*keyword_global = tg.scope == GA_SQL_SCOPE_GLOBAL;
-	if (tg.scope == GA_SQL_SCOPE_NONE ? !*keyword_global :
-	    tg.scope != GA_SQL_SCOPE_GLOBAL)
+	if (tg.keyword != GA_SQL_SCOPE_NONE)
+		*keyword_global = tg.keyword == GA_SQL_SCOPE_GLOBAL;
+	if ((tg.keyword != GA_SQL_SCOPE_NONE && tg.at != GA_SQL_SCOPE_NONE) ||
+	    (tg.at == GA_SQL_SCOPE_NONE ? !*keyword_global :
+	     tg.at != GA_SQL_SCOPE_GLOBAL))
 		return "an assignment that is not GLOBAL (a session's, or "
 		       "PERSIST)";
 	if (!tg.name[0])

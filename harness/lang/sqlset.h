@@ -54,12 +54,14 @@ enum ga_sql_target_kind {
 
 struct ga_sql_target {
 	enum ga_sql_target_kind kind;
-	enum ga_sql_scope scope;        /* what the target says of itself */
-	bool keyword;                   /* ... with a keyword: it carries to
-					 * the targets after it */
+	enum ga_sql_scope keyword;      /* the keyword before it (GLOBAL,
+					 * ...), which carries to the targets
+					 * after it; NONE: none */
+	enum ga_sql_scope at;           /* what @@ says: @@global. GLOBAL,
+					 * @@x SESSION; NONE: no @@ */
 	char name[GA_SQL_NAME_MAX];     /* a variable's: lowercase, '-' as
 					 * '_'; "" when it is not one plain
-					 * name (a.b, too long, a string) */
+					 * name (a.b, too long) */
 };
 
 /* Reads the target of an assignment of a SET list, whose first token is

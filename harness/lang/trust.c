@@ -229,15 +229,17 @@ struct stmt {
 	long parens;                    /* '(' open */
 	bool in_set;                    /* in a SET's list of assignments */
 	long set_parens;                /* ... at this depth */
-	bool set_global;                /* ... after GLOBAL or PERSIST */
+	bool set_global;                /* ... whose last scope keyword is
+					 * GLOBAL or PERSIST */
 	bool at_target;                 /* the next token starts one */
 };
 
 /* At the target of one of a SET's assignments (at lx, its first token
- * t): a global one (as the server scopes it, GLOBAL or PERSIST, or
- * after one: lang/sqlset.h) must be of ga_settable_global().  After
- * any keyword but GLOBAL or PERSIST the list is still read as global:
- * the check takes the wider reading. */
+ * t): a global one, as the server scopes it (lang/sqlset.h: GLOBAL or
+ * PERSIST, @@global. or @@persist., or none after a GLOBAL or PERSIST
+ * that no SESSION followed), must be of ga_settable_global(); a
+ * variable that names a path, of none.  A version comment's keyword is
+ * in one reading and not in another: each is checked. */
 static const char *check_target(const struct ga_sqllex *at,
 				const struct ga_sqltok *first, struct stmt *st)
 {
@@ -248,12 +250,13 @@ static const char *check_target(const struct ga_sqllex *at,
 	size_t i;
 
 	ga_sql_read_target(&lx, &t, &tg);
-	if (tg.keyword && (tg.scope == GA_SQL_SCOPE_GLOBAL ||
-			   tg.scope == GA_SQL_SCOPE_PERSIST))
-		st->set_global = true;
-	global = tg.scope == GA_SQL_SCOPE_GLOBAL ||
-		 tg.scope == GA_SQL_SCOPE_PERSIST ||
-		 (tg.scope == GA_SQL_SCOPE_NONE && st->set_global);
+	if (tg.keyword != GA_SQL_SCOPE_NONE)
+		st->set_global = tg.keyword == GA_SQL_SCOPE_GLOBAL ||
+				 tg.keyword == GA_SQL_SCOPE_PERSIST;
+	global = (tg.at == GA_SQL_SCOPE_NONE && st->set_global) ||
+		 tg.keyword == GA_SQL_SCOPE_GLOBAL ||
+		 tg.keyword == GA_SQL_SCOPE_PERSIST ||
+		 tg.at == GA_SQL_SCOPE_GLOBAL || tg.at == GA_SQL_SCOPE_PERSIST;
 	if (tg.kind == GA_SQL_TARGET_VARIABLE && global &&
 	    !ga_settable_global(tg.name))
 		return set_why;
@@ -264,7 +267,8 @@ static const char *check_target(const struct ga_sqllex *at,
 			       "file of the host (innodb_tmpdir, debug)";
 	/* MariaDB's SET STATEMENT x = 1 FOR ...: its targets follow */
 	st->at_target = tg.kind == GA_SQL_TARGET_VARIABLE &&
-			!tg.keyword && strcmp(tg.name, "statement") == 0 &&
+			tg.keyword == GA_SQL_SCOPE_NONE &&
+			strcmp(tg.name, "statement") == 0 &&
 			!is_punct(&t, '=') && !is_punct(&t, ':');
 	return NULL;
 }

@@ -149,8 +149,8 @@ test_expect_success 'issue 34: %repeat, a backtick, a SET list, ANSI_QUOTES, pri
 
 # What lang/sqlset.c and lang/sqltok.c take a server to do, done by this
 # one (seen the same on MySQL 9.7 and MariaDB 11.8): a GLOBAL keyword
-# scopes the later targets of the list, @@global.x its own only, and
-# @@session.x does not end a GLOBAL; MariaDB takes @@global.'x'
+# scopes the later targets of the list until a SESSION keyword,
+# @@global.x its own only, and @@session.x does not end a GLOBAL; MariaDB takes @@global.'x'
 # (MySQL's 1064 is fine too); literals side by side are one string; a
 # version comment of a later version is a comment to its first "*/"
 test_expect_success 'the SET scoping and the tokens the check reads are this server.s' '
@@ -171,6 +171,9 @@ test_expect_success 'the SET scoping and the tokens the check reads are this ser
 	query root SET @a = 1, GLOBAL net_write_timeout = 61, @b = 2, net_read_timeout = 32
 	query root SELECT @@global.net_read_timeout
 	    expect ok = 32
+	query root SET GLOBAL wait_timeout = 106, SESSION interactive_timeout = 107, net_read_timeout = 77
+	query root SELECT CONCAT(@@global.net_read_timeout, "/", @@session.net_read_timeout)
+	    expect ok = "32/77"
 	query root SET @@global."net_read_timeout" = 33
 	    expect ok | ER_PARSE_ERROR
 	query root SELECT "L" /*!99999 "*/ "O" /* "*/ "A"

@@ -39,8 +39,8 @@ START_TEST(test_settable)
 }
 END_TEST
 
-/* sql's first assignment target after SET, as "KIND SCOPE[+] NAME" and
- * the token after it. */
+/* sql's first assignment target after SET, as "KIND KEYWORD/AT NAME"
+ * and the token after it. */
 static void target(const char *sql, const char *want)
 {
 	struct ga_sqllex lx;
@@ -56,28 +56,29 @@ static void target(const char *sql, const char *want)
 	ga_sqllex_next(&lx, &t);        /* SET */
 	ga_sqllex_next(&lx, &t);
 	ga_sql_read_target(&lx, &t, &tg);
-	snprintf(got, sizeof(got), "%s %s%s %s %.*s", kinds[tg.kind],
-		 scopes[tg.scope], tg.keyword ? "+" : "", tg.name,
-		 (int)t.len, t.s);
+	snprintf(got, sizeof(got), "%s %s/%s %s %.*s", kinds[tg.kind],
+		 scopes[tg.keyword], scopes[tg.at], tg.name, (int)t.len, t.s);
 	ck_assert_str_eq(got, want);
 }
 
 START_TEST(test_targets)
 {
-	target("SET GLOBAL x = 1", "var global+ x =");
-	target("SET PERSIST_ONLY x = 1", "var persist+ x =");
-	target("SET LOCAL x := 1", "var session+ x :");
-	target("SET x = 1", "var none x =");
-	target("SET global = 1", "var none global =");
-	target("SET @@x = 1", "var session x =");
-	target("SET @@global . `X-Y` = 1", "var global x_y =");
-	target("SET @@persist.'x' = 1", "var persist x =");
-	target("SET @@`global`.x = 1", "var global x =");
-	target("SET @x = 1", "user none  =");
-	target("SET @'x' = 1", "user none  =");
-	target("SET GLOBAL default.key_buffer_size = 1", "var global+  =");
-	target("SET NAMES utf8mb4", "var none names utf8mb4");
-	target("SET ('a', 'b')", "other none  (");
+	target("SET GLOBAL x = 1", "var global/none x =");
+	target("SET PERSIST_ONLY x = 1", "var persist/none x =");
+	target("SET LOCAL x := 1", "var session/none x :");
+	target("SET x = 1", "var none/none x =");
+	target("SET global = 1", "var none/none global =");
+	target("SET @@x = 1", "var none/session x =");
+	target("SET @@global . `X-Y` = 1", "var none/global x_y =");
+	target("SET @@persist.'x' = 1", "var none/persist x =");
+	target("SET @@`global`.x = 1", "var none/global x =");
+	target("SET GLOBAL @@session.x = 1", "var global/session x =");
+	target("SET @x = 1", "user none/none  =");
+	target("SET @'x' = 1", "user none/none  =");
+	target("SET GLOBAL default.key_buffer_size = 1",
+	       "var global/none  =");
+	target("SET NAMES utf8mb4", "var none/none names utf8mb4");
+	target("SET ('a', 'b')", "other none/none  (");
 }
 END_TEST
 
@@ -150,6 +151,7 @@ static const char *const not_plain[][2] = {
 	{ "SET @@global.x = 1, y = 2", "not GLOBAL" },
 	{ "SET GLOBAL x = 1, SESSION y = 2", "not GLOBAL" },
 	{ "SET GLOBAL x = 1, @@session.y = 2", "not GLOBAL" },
+	{ "SET GLOBAL @@global.x = 1", "not GLOBAL" },
 	{ "SET @x = 1", "not of a system variable" },
 	{ "SET GLOBAL a.b = 1", "not one plain name" },
 	{ "SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED",

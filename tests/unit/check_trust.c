@@ -117,6 +117,12 @@ static const char *const hostile_sql[] = {
 	"CREATE EVENT e ON SCHEDULE EVERY 1 SECOND DO SET GLOBAL "
 	"general_log_file = '/x'",
 	"SET STATEMENT GLOBAL general_log_file = '/x' FOR SELECT 1",
+	"SET GLOBAL @@session.general_log_file = '/x'",
+	"SET SESSION sort_buffer_size = 1, GLOBAL wait_timeout = 1, "
+	"general_log_file = '/x'",
+	"SET SESSION sort_buffer_size = 1 /*!50000 , GLOBAL wait_timeout = 1 */"
+	", general_log_file = '/x'",
+	"SET PERSIST @@plugin_dir = '/x'",
 	/* a session's variable that names a directory (with FILE), or a
 	 * debug build's trace file */
 	"SET SESSION innodb_tmpdir = '/root'",
@@ -207,6 +213,9 @@ static const char *const fine_sql[] = {
 	"SET @@global.wait_timeout = 10, @@global.interactive_timeout = 10",
 	"SET GLOBAL wait_timeout = 10, interactive_timeout = 10",
 	"SET PERSIST max_connections = 20",
+	"SET GLOBAL read_only = 1, @@session.sort_buffer_size = 1",
+	"SET GLOBAL read_only = 1, SESSION sort_buffer_size = 1, "
+	"join_buffer_size = 1",
 	"SET GLOBAL sql_mode = 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES'",
 	"SET @@global.long_query_time = 0.5",
 	"SET @marker = 'session state'",
