@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "lang/diag.h"
+#include "lang/nameindex.h"
 #include "lang/scenario.h"
 
 #define MSG_MAX 1024            /* longest diagnostic text */
@@ -107,7 +108,18 @@ struct parser {
 	bool sql_over;                  /* that was said already */
 	struct pool_name *pools;        /* owned (lang/parse_pool.c) */
 	size_t npools;
+	/* the names declared so far, by index in sc->connections, pools
+	 * and faults (lang/nameindex.h) */
+	struct ga_nameindex conn_names, pool_names, fault_names;
+	size_t suggest_budget;          /* names a "did you mean" may still
+					 * try: GA_PARSE_SUGGEST_BUDGET */
+	bool repeat_bad;                /* the repeat line was reported */
 };
+
+/* The names the "did you mean"s of one file try, in all: enough for
+ * every misspelling of a file of hand-written size, and a bound on
+ * one of many thousand names (lang/nameindex.h). */
+#define GA_PARSE_SUGGEST_BUDGET ((size_t)1 << 20)
 
 enum dir_class {
 	CLASS_HEADER,
@@ -172,7 +184,10 @@ int ga_lex_end(struct parser *p, struct lexer *lx, const char *what);
 /* Copies that report "out of memory" as a diagnostic; NULL then. */
 char *ga_parse_strndup(struct parser *p, const char *s, size_t n);
 char *ga_parse_strdup(struct parser *p, const char *s);
-/* Room for one more element of size bytes; store the result back. */
+/* Room for one more element of size bytes in arr, which holds n and was
+ * made by ga_parse_grow() alone (NULL for none); store the result back.
+ * Its room doubles when n is a power of two: n elements cost O(n)
+ * copying in all, on any allocator (ASan's moves every realloc). */
 void *ga_parse_grow(struct parser *p, void *arr, size_t n, size_t size);
 /* s[0..n) is non-empty and all letters, digits or bytes of extra. */
 bool ga_all_of(const char *s, size_t n, const char *extra);

@@ -177,16 +177,19 @@ char *ga_parse_strdup(struct parser *p, const char *s)
 	return ga_parse_strndup(p, s, strlen(s));
 }
 
-/* Room for one more element; the caller stores the result back. */
 void *ga_parse_grow(struct parser *p, void *arr, size_t n, size_t size)
 {
+	size_t room;
 	void *r;
 
-	if (n >= SIZE_MAX / size - 1) {
+	if (n & (n - 1))
+		return arr;     /* room is the power of two above n */
+	room = n ? 2 * n : 1;
+	if (room > SIZE_MAX / size) {
 		ga_parse_nomem(p);
 		return NULL;
 	}
-	r = realloc(arr, (n + 1) * size);
+	r = realloc(arr, room * size);
 	if (!r)
 		ga_parse_nomem(p);
 	return r;

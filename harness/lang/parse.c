@@ -201,6 +201,7 @@ static void parse_line(struct parser *p, struct lexer *lx)
 {
 	const struct directive *dir;
 	struct word kw;
+	size_t first;
 	int rc;
 
 	rc = ga_lex_word(p, lx, &kw);
@@ -232,7 +233,10 @@ static void parse_line(struct parser *p, struct lexer *lx)
 		}
 		if (dir->once != ONCE_NONE)
 			p->once_line[dir->once] = p->line;
+		first = p->diags->n;
 		dir->parse(p, lx, dir, &kw);
+		if (dir->once == ONCE_REPEAT)
+			p->repeat_bad = p->diags->n > first;
 		return;
 	case CLASS_STEP:
 		if (!p->seen_step && first_step(p))
@@ -275,24 +279,46 @@ static void finish(struct parser *p)
 	}
 }
 
+/* a's place is after b's. */
+static bool diag_after(const struct ga_diag *a, const struct ga_diag *b)
+{
+	return a->line > b->line || (a->line == b->line && a->col > b->col);
+}
+
 /* Puts the diagnostics this parse added (from first on) in line and
- * column order, as a compiler prints them; equal places keep their order. */
+ * column order, as a compiler prints them; equal places keep their
+ * order.  A merge sort (n log n: a file may have a diagnostic a line,
+ * in any order), through tmp; without memory for it, an insertion
+ * sort. */
 static void sort_diags(struct ga_diags *d, size_t first)
 {
-	struct ga_diag tmp;
-	size_t i, j;
+	struct ga_diag *a = d->items + first, *tmp, x;
+	size_t n = d->n - first, w, lo, mid, hi, i, j, k;
 
-	for (i = first + 1; i < d->n; i++) {
-		tmp = d->items[i];
-		for (j = i; j > first; j--) {
-			if (d->items[j - 1].line < tmp.line ||
-			    (d->items[j - 1].line == tmp.line &&
-			     d->items[j - 1].col <= tmp.col))
-				break;
-			d->items[j] = d->items[j - 1];
+	if (n < 2)
+		return;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp) {
+		for (i = 1; i < n; i++) {
+			x = a[i];
+			for (j = i; j > 0 && diag_after(&a[j - 1], &x); j--)
+				a[j] = a[j - 1];
+			a[j] = x;
 		}
-		d->items[j] = tmp;
+		return;
 	}
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo + w < n; lo += 2 * w) {
+			mid = lo + w;
+			hi = mid + w < n ? mid + w : n;
+			for (i = lo, j = mid, k = lo; k < hi; k++)
+				tmp[k] = j == hi || (i < mid &&
+					 !diag_after(&a[i], &a[j])) ?
+					 a[i++] : a[j++];
+			memcpy(a + lo, tmp + lo, (hi - lo) * sizeof(*a));
+		}
+	}
+	free(tmp);
 }
 
 /* name = basename of path without ".gw" */
@@ -329,6 +355,7 @@ int ga_parse_text(const char *path, const char *text,
 	p.path = path;
 	p.diags = diags;
 	p.target = TARGET_NONE;
+	p.suggest_budget = GA_PARSE_SUGGEST_BUDGET;
 	textlen = strlen(text);
 	p.sc = calloc(1, sizeof(*p.sc));
 	/* An unescaped word is never longer than its source, plus a NUL. */
@@ -364,6 +391,9 @@ int ga_parse_text(const char *path, const char *text,
 out:
 	ga_scenario_free(p.sc);
 	ga_parse_pools_free(&p);
+	ga_nameindex_free(&p.conn_names);
+	ga_nameindex_free(&p.pool_names);
+	ga_nameindex_free(&p.fault_names);
 	free(p.pending);
 	free(p.faults);
 	free(scratch);

@@ -487,7 +487,8 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 	struct ga_connection *v;
 	unsigned seen = 0;
 	struct word w;
-	size_t i, len;
+	size_t len;
+	long dup;
 	int rc, ret = 0;
 
 	(void)dir;
@@ -504,12 +505,11 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 	if (len >= GA_NAME_MAX)
 		return ga_perr(p, w.col, "connection name '%s' is too long (at "
 			    "most %d characters)", w.text, GA_NAME_MAX - 1);
-	for (i = 0; i < p->sc->nconnections; i++) {
-		if (strcmp(p->sc->connections[i].name, w.text) == 0)
-			return ga_perr(p, w.col, "connection '%s' is already "
-				    "declared at line %d", w.text,
-				    p->sc->connections[i].line);
-	}
+	dup = ga_nameindex_find(&p->conn_names, w.text, len);
+	if (dup >= 0)
+		return ga_perr(p, w.col, "connection '%s' is already "
+			    "declared at line %d", w.text,
+			    p->sc->connections[dup].line);
 	memcpy(c.name, w.text, len + 1);
 
 	/* Keep going after a bad option, and keep the connection: steps that
@@ -571,9 +571,11 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 	}
 
 	v = ga_parse_grow(p, p->sc->connections, p->sc->nconnections, sizeof(*v));
-	if (!v) {
+	if (!v || ga_nameindex_add(&p->conn_names, c.name) < 0) {
+		if (v)
+			p->sc->connections = v;
 		free_connection(&c);
-		return -1;
+		return v ? ga_parse_nomem(p) : -1;
 	}
 	p->sc->connections = v;
 	v[p->sc->nconnections++] = c;

@@ -131,7 +131,8 @@ int ga_parse_pool(struct parser *p, struct lexer *lx,
 	struct pool_name *v;
 	unsigned seen = 0;
 	struct word w;
-	size_t i, len;
+	size_t len;
+	long dup;
 	int rc, ret = 0;
 
 	(void)dir;
@@ -147,11 +148,10 @@ int ga_parse_pool(struct parser *p, struct lexer *lx,
 		return ga_perr(p, w.col, "invalid pool name '%s': letters, "
 			       "digits, '_' and '-', starting with a letter, at "
 			       "most %d characters", w.text, GA_NAME_MAX - 1);
-	for (i = 0; i < p->npools; i++)
-		if (strcmp(p->pools[i].decl.name, w.text) == 0)
-			return ga_perr(p, w.col, "pool '%s' is already declared "
-				       "at line %d", w.text,
-				       p->pools[i].decl.line);
+	dup = ga_nameindex_find(&p->pool_names, w.text, len);
+	if (dup >= 0)
+		return ga_perr(p, w.col, "pool '%s' is already declared at "
+			       "line %d", w.text, p->pools[dup].decl.line);
 	memcpy(d.name, w.text, len + 1);
 	/* keep going after a bad setting, and keep the pool: the
 	 * connection that names it should not be reported as well */
@@ -167,11 +167,12 @@ int ga_parse_pool(struct parser *p, struct lexer *lx,
 			ret = -1;
 	}
 	v = ga_parse_grow(p, p->pools, p->npools, sizeof(*v));
-	if (!v) {
+	if (v)
+		p->pools = v;
+	if (!v || ga_nameindex_add(&p->pool_names, d.name) < 0) {
 		free(d.validation);
-		return -1;
+		return v ? ga_parse_nomem(p) : -1;
 	}
-	p->pools = v;
 	memset(&v[p->npools], 0, sizeof(v[p->npools]));
 	v[p->npools].decl = d;
 	p->npools++;
@@ -184,15 +185,13 @@ int ga_parse_pool_take(struct parser *p, struct ga_connection *c,
 	char dym[GA_SUGGEST_MAX + 32];
 	struct ga_suggest sg;
 	struct pool_name *pn = NULL;
-	size_t i;
+	long i = ga_nameindex_find(&p->pool_names, name, strlen(name));
 
-	for (i = 0; i < p->npools; i++)
-		if (strcmp(p->pools[i].decl.name, name) == 0)
-			pn = &p->pools[i];
+	if (i >= 0)
+		pn = &p->pools[i];
 	if (!pn) {
 		ga_suggest_init(&sg, name, 2);
-		for (i = 0; i < p->npools; i++)
-			ga_suggest_try(&sg, p->pools[i].decl.name);
+		ga_nameindex_suggest(&p->pool_names, &sg, &p->suggest_budget);
 		return ga_perr(p, col, "unknown pool '%s'%s: declare it before "
 			       "the connection, e.g. pool %s pre_ping=on", name,
 			       ga_suggest_text(&sg, dym, sizeof(dym)), name);

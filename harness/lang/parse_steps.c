@@ -77,17 +77,14 @@ static int find_connection(struct parser *p, const struct word *w, int *conn)
 {
 	char dym[GA_SUGGEST_MAX + 32];
 	struct ga_suggest sg;
-	size_t i;
+	long i = ga_nameindex_find(&p->conn_names, w->text, strlen(w->text));
 
-	for (i = 0; i < p->sc->nconnections; i++) {
-		if (strcmp(p->sc->connections[i].name, w->text) == 0) {
-			*conn = (int)i;
-			return 0;
-		}
+	if (i >= 0) {
+		*conn = (int)i;
+		return 0;
 	}
 	ga_suggest_init(&sg, w->text, 2);
-	for (i = 0; i < p->sc->nconnections; i++)
-		ga_suggest_try(&sg, p->sc->connections[i].name);
+	ga_nameindex_suggest(&p->conn_names, &sg, &p->suggest_budget);
 	return ga_perr(p, w->col, "unknown connection '%s'%s", w->text,
 		    ga_suggest_text(&sg, dym, sizeof(dym)));
 }
@@ -205,7 +202,7 @@ int ga_parse_conn_step(struct parser *p, struct lexer *lx,
 static int parse_threadvars(struct parser *p, struct ga_step *st,
 			    const char *sql, size_t n, int col)
 {
-	size_t pos = 0, start, end, namelen, i;
+	size_t pos = 0, start, end, namelen;
 	struct ga_threadvars *t;
 	char msg[128], dym[GA_SUGGEST_MAX + 32], w[64];
 	struct ga_suggest sg;
@@ -217,16 +214,12 @@ static int parse_threadvars(struct parser *p, struct ga_step *st,
 				       &end, msg, sizeof(msg))) != 0) {
 		if (rc < 0)
 			return ga_perr(p, col + (int)start, "%s", msg);
-		for (conn = 0; (size_t)conn < p->sc->nconnections; conn++)
-			if (strlen(p->sc->connections[conn].name) == namelen &&
-			    memcmp(p->sc->connections[conn].name, name,
-				   namelen) == 0)
-				break;
-		if ((size_t)conn == p->sc->nconnections) {
+		conn = (int)ga_nameindex_find(&p->conn_names, name, namelen);
+		if (conn < 0) {
 			snprintf(w, sizeof(w), "%.*s", (int)namelen, name);
 			ga_suggest_init(&sg, w, 2);
-			for (i = 0; i < p->sc->nconnections; i++)
-				ga_suggest_try(&sg, p->sc->connections[i].name);
+			ga_nameindex_suggest(&p->conn_names, &sg,
+					     &p->suggest_budget);
 			return ga_perr(p, col + (int)(name - sql), "unknown "
 				       "connection '%s' in %%thread[...]%%%s", w,
 				       ga_suggest_text(&sg, dym, sizeof(dym)));
@@ -237,13 +230,13 @@ static int parse_threadvars(struct parser *p, struct ga_step *st,
 			if (!t)
 				return ga_parse_nomem(p);
 		}
-		v = realloc(t->conns, (t->n + 1) * sizeof(*t->conns));
+		v = ga_parse_grow(p, t->conns, t->n, sizeof(*t->conns));
 		if (!v)
-			return ga_parse_nomem(p);
+			return -1;
 		t->conns = v;
-		v = realloc(t->names, (t->n + 1) * sizeof(*t->names));
+		v = ga_parse_grow(p, t->names, t->n, sizeof(*t->names));
 		if (!v)
-			return ga_parse_nomem(p);
+			return -1;
 		t->names = v;
 		t->conns[t->n] = conn;
 		memcpy(t->names[t->n], name, namelen);
@@ -611,12 +604,9 @@ int ga_parse_fork(struct parser *p, struct lexer *lx,
 
 static struct fault_name *find_fault(struct parser *p, const char *name)
 {
-	size_t i;
+	long i = ga_nameindex_find(&p->fault_names, name, strlen(name));
 
-	for (i = 0; i < p->nfaults; i++)
-		if (strcmp(p->faults[i].name, name) == 0)
-			return &p->faults[i];
-	return NULL;
+	return i < 0 ? NULL : &p->faults[i];
 }
 
 /* fault NAME KIND ARGS: the kind's own parse and validate. */
@@ -659,6 +649,8 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 	if (!v)
 		return -1;
 	p->faults = v;
+	if (ga_nameindex_add(&p->fault_names, name.text) < 0)
+		return ga_parse_nomem(p);
 	f = &v[p->nfaults++];
 	memset(f, 0, sizeof(*f));
 	memcpy(f->name, name.text, len + 1);
@@ -771,18 +763,6 @@ int ga_parse_text_step(struct parser *p, struct lexer *lx,
 	return push_text_step(p, &st, text, n);
 }
 
-/* The repeat line was reported as bad: a sweep says nothing more. */
-static bool repeat_line_bad(const struct parser *p)
-{
-	int line = p->once_line[ONCE_REPEAT];
-	size_t i;
-
-	for (i = 0; line && i < p->diags->n; i++)
-		if (p->diags->items[i].line == line)
-			return true;
-	return false;
-}
-
 /* "LO..HI" in w (dots points at its ".."): a sweep over the runs. */
 static int parse_sweep(struct parser *p, const struct word *w,
 		       const char *dots, struct ga_step *st)
@@ -806,7 +786,7 @@ static int parse_sweep(struct parser *p, const struct word *w,
 		return ga_perr(p, w->col, "the sweep '%s' does not go up: "
 			    "write the shorter duration first, e.g. "
 			    "10ms..200ms", w->text);
-	if (p->sc->repeat < 2 && !repeat_line_bad(p))
+	if (p->sc->repeat < 2 && !p->repeat_bad)
 		return ga_perr(p, w->col, "a sweep varies the sleep over the "
 			    "runs of a repeated scenario: add e.g. 'repeat 10' "
 			    "(at least 2) to the header");

@@ -95,6 +95,13 @@ static char *substitute(const struct ga_threadvars *t, const char *sql,
 	return buf;
 }
 
+char *ga_threadvars_substitute(const struct ga_step *step, const char *sql,
+			       const unsigned long *ids)
+{
+	return step->threads ? substitute(step->threads, sql, ids) :
+			       strdup(sql);
+}
+
 int ga_threadvars_apply(const struct ga_step *step, const char *sql,
 			const unsigned long *ids, const char **out,
 			struct ga_error *err)

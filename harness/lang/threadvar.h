@@ -60,6 +60,13 @@ int ga_threadvars_apply(const struct ga_step *step, const char *sql,
 			const unsigned long *ids, const char **out,
 			struct ga_error *err);
 
+/* The step's SQL sql with every %thread[NAME]% replaced as
+ * ga_threadvars_apply() replaces it, as a new string the caller frees
+ * (NULL: out of memory); kept nowhere.  What lang/trust.c checks is
+ * what the runner sends.  Pure. */
+char *ga_threadvars_substitute(const struct ga_step *step, const char *sql,
+			       const unsigned long *ids);
+
 /* Frees t and every text it made; NULL is fine. */
 void ga_threadvars_free(struct ga_threadvars *t);
 

@@ -1,40 +1,44 @@
-/* trust.h - what a scenario from elsewhere may do on the host.
+/* trust.h - what a scenario from elsewhere may ask of the host.
  *
  * goneaway replay runs a case's scenario.gw, which came with a bug report
  * from someone else: untrusted input that runs SQL as the lab's
- * privileged accounts, writes the server's my.cnf and sets the drivers'
- * options, all as root on this machine.  Unless the person replaying
- * says --trust, goneaway replay refuses, before anything starts, a
- * scenario that
+ * accounts, writes the server's my.cnf and sets the drivers' options.
+ * What the server and client can do is bounded first, whatever the text
+ * says (secure_file_priv, the accounts' privileges: docs/bug-reports.md);
+ * this is the second line, a check of the text.
+ * Unless the person replaying says --trust, goneaway replay refuses,
+ * before anything starts, a scenario that
  *
- *   - reads or writes files through SQL (LOAD_FILE, INTO OUTFILE or
- *     DUMPFILE, LOAD DATA or LOAD XML [LOCAL] INFILE, DATA or INDEX
- *     DIRECTORY, a datafile), loads code (INSTALL PLUGIN, COMPONENT or
- *     SONAME, a function's SONAME), builds its SQL at run time (PREPARE
- *     ... FROM anything but one quoted statement, EXECUTE IMMEDIATE:
- *     what it runs cannot be read here) or SETs a variable naming a
- *     file, directory, path, plugin, socket, TLS key or the SQL run at
- *     each login (init_connect), in any step's SQL (ga_trust_sql);
- *   - has a server-option line whose name is not on trust.c's
- *     allow-list (timeouts, sizes, limits, switches) or whose value is
- *     no plain word or number (ga_trust_server_option);
+ *   - in any step's SQL (ga_trust_sql), as the server gets it (each
+ *     %repeat expanded, each %thread[NAME]% a thread id) and under
+ *     every reading a server may make of it (lang/sqltok.h: each
+ *     sql_mode that changes its tokens, each version comment as SQL and
+ *     as a comment; what no reading covers is refused), reads or writes
+ *     files or loads code (LOAD_FILE, INTO OUTFILE or DUMPFILE, LOAD
+ *     DATA or XML INFILE, DATA or INDEX DIRECTORY, a DATAFILE or
+ *     FILE_NAME, INSTALL and UNINSTALL, SONAME, IMPORT TABLE, CLONE,
+ *     BINLOG, the mysql schema's tables of code), runs SQL built at run
+ *     time (EXECUTE IMMEDIATE, PREPARE of anything but quoted literals,
+ *     whose content is checked as SQL in turn, a CALL of a sys or mysql
+ *     procedure), reaches another host (CHANGE MASTER, CREATE SERVER),
+ *     or sets a global variable (SET GLOBAL, SET PERSIST[_ONLY],
+ *     @@global.x, @@persist.x, scoped as the server scopes a SET list:
+ *     lang/sqlset.h) off the allow-list (ga_settable_global); its
+ *     words and quoted names are read as tokens, its strings as data;
+ *   - has a server-option line whose name is not a settable global or
+ *     one of trust.c's options read at start, or whose value is no plain
+ *     word or number (ga_trust_server_option);
  *   - has a driver-option whose key is not on trust.c's allow-list (the
  *     options of drivers/README.md that read no file, load no code and
  *     name no socket) or whose value is no plain word or number
  *     (ga_trust_driver_option);
+ *   - logs in with the privileged account (SUPER, FILE) or as another of
+ *     the lab's own accounts, or with database=mysql or sys: a choice of
+ *     its own, made with --trust; or whose pool's validation query is
+ *     refused as a step's SQL would be;
  *   - repeats more than GA_TRUST_REPEAT_MAX times, sleeps longer than
  *     GA_TRUST_SLEEP_MAX_MS in a step, or sends more than
  *     GA_TRUST_SIZE_MAX bytes in one step.
- *
- * SQL is read as words, case-insensitively: letters, digits, '_' and
- * '$' make a word, a backtick is dropped, anything else splits
- * (whitespace of any kind, '@', '.', quotes, comment markers).  So the
- * text inside comments, version comments (their digits dropped) and
- * quoted strings is read too, whatever a server makes of it: refusing
- * a harmless string is the price of refusing one the statement runs.
- * The server's own secure_file_priv and the admin account without FILE
- * (server/cnf.c, fixtures/server/bootstrap.sql) bound every run
- * besides, replay or not.
  */
 #ifndef GA_TRUST_H
 #define GA_TRUST_H
@@ -48,8 +52,8 @@
 #define GA_TRUST_SLEEP_MAX_MS (300L * 1000)     /* one sleep step */
 #define GA_TRUST_SIZE_MAX (64L << 20)           /* a blob, long data */
 
-/* Why sql may not run in an untrusted scenario (static text), or NULL
- * when it may.  Pure. */
+/* Why sql (as the server gets it: expanded) may not run in an untrusted
+ * scenario (static text), or NULL when it may (NULL sql too).  Pure. */
 const char *ga_trust_sql(const char *sql);
 
 /* Why "server-option name[=value]" may not be written into an untrusted

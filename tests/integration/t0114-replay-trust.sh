@@ -98,6 +98,92 @@ test_expect_success '... its report made to match: the trust policy refuses the 
 	test ! -e "$STOLEN"
 '
 
+# swap DIR LINE TEXT...: scenario.gw's LINE becomes "admin TEXT", and the
+# report's step at LINE an admin step of that text: a bundle whose
+# SHA256SUMS and report match its swapped scenario, as anyone can make
+swap() {
+	python3 - "$@" <<-\EOF
+	import json, sys
+	d, args = sys.argv[1], sys.argv[2:]
+	new = {int(args[i]): args[i + 1] for i in range(0, len(args), 2)}
+	gw = open(d + "/scenario.gw").read().split("\n")
+	for line, text in new.items():
+	    gw[line - 1] = "admin " + text
+	open(d + "/scenario.gw", "w").write("\n".join(gw))
+	out = []
+	for l in open(d + "/results.jsonl").read().splitlines():
+	    j = json.loads(l)
+	    if j.get("type") == "step" and j["line"] in new:
+	        j["kind"] = "admin"; j["connection"] = None
+	        j["text"] = new[j["line"]]
+	    out.append(json.dumps(j, separators=(",", ":")))
+	open(d + "/results.jsonl", "w").write("\n".join(out) + "\n")
+	EOF
+	resum "$1"
+}
+
+# issue 34: each way past the word filter of 0.4.0 (%repeat split a word,
+# a backtick joined two, SET was read as the whole word "set" only,
+# ANSI_QUOTES made "x" a name), and the privileged account: each refused
+# on its line, in a folder whose digests and report match
+test_expect_success 'issue 34: %repeat, a backtick, a SET list, ANSI_QUOTES, privileged: each refused on its line' '
+	rm -rf byp && cp -r res/kill-idle byp &&
+	swap byp "$KQ1" "SELECT LOAD%repeat[1 x _]%FILE(\"/etc/passwd\")" \
+		"$KK" "SET\`autocommit\`=1,GLOBAL general_log_file=\"$STOLEN\"" \
+		"$KQ2" "SET GLOBAL wait_timeout = 9, slow_query_log_file = \"$STOLEN\"" \
+		"$KQ3" "PREPARE s FROM \"x\"" &&
+	sed -i "1s|.*|server-option sql_mode=ANSI_QUOTES|" byp/scenario.gw &&
+	sed -i "s|^connection app read_timeout=5s\$|& privileged|" byp/scenario.gw &&
+	C=$(grep -n "^connection app" byp/scenario.gw | cut -d: -f1) &&
+	resum byp && cat byp/scenario.gw &&
+	"$GONEAWAY" replay --color never byp > b.out 2>&1; rc=$?; cat b.out;
+	test "$rc" -eq 2 &&
+	grep -q "^byp/scenario.gw:$C: error: not run without --trust: connection app: privileged: the lab.s privileged account has SUPER and FILE" b.out &&
+	grep -q "^byp/scenario.gw:$KQ1: error: not run without --trust: admin: LOAD_FILE() reads a file of the host" b.out &&
+	grep -q "^byp/scenario.gw:$KK: error: not run without --trust: admin: it SETs a global variable that is not one a replay sets" b.out &&
+	grep -q "^byp/scenario.gw:$KQ2: error: not run without --trust: admin: it SETs a global variable" b.out &&
+	grep -q "^byp/scenario.gw:$KQ3: error: not run without --trust: admin: PREPARE ... FROM anything but one quoted statement" b.out &&
+	grep -q "(5 lines above" b.out &&
+	! grep -q "^replaying" b.out && test ! -e "$STOLEN"
+'
+
+# What lang/sqlset.c and lang/sqltok.c take a server to do, done by this
+# one (seen the same on MySQL 9.7 and MariaDB 11.8): a GLOBAL keyword
+# scopes the later targets of the list until a SESSION keyword,
+# @@global.x its own only, and @@session.x does not end a GLOBAL; MariaDB takes @@global.'x'
+# (MySQL's 1064 is fine too); literals side by side are one string; a
+# version comment of a later version is a comment to its first "*/"
+test_expect_success 'the SET scoping and the tokens the check reads are this server.s' '
+	cat > scope.gw <<-\EOF &&
+	title SET scoping as lang/sqlset.c reads it
+	cause a probe of the server
+	connection root privileged
+	connect root
+	query root SET GLOBAL wait_timeout = 101, interactive_timeout = 102
+	query root SELECT @@global.interactive_timeout
+	    expect ok = 102
+	query root SET @@global.wait_timeout = 103, interactive_timeout = 104
+	query root SELECT CONCAT(@@global.interactive_timeout, "/", @@session.interactive_timeout)
+	    expect ok = "102/104"
+	query root SET GLOBAL wait_timeout = 105, @@session.sql_mode = "", net_read_timeout = 31
+	query root SELECT @@global.net_read_timeout
+	    expect ok = 31
+	query root SET @a = 1, GLOBAL net_write_timeout = 61, @b = 2, net_read_timeout = 32
+	query root SELECT @@global.net_read_timeout
+	    expect ok = 32
+	query root SET GLOBAL wait_timeout = 106, SESSION interactive_timeout = 107, net_read_timeout = 77
+	query root SELECT CONCAT(@@global.net_read_timeout, "/", @@session.net_read_timeout)
+	    expect ok = "32/77"
+	query root SET @@global."net_read_timeout" = 33
+	    expect ok | ER_PARSE_ERROR
+	query root SELECT "L" /*!99999 "*/ "O" /* "*/ "A"
+	    expect ok = "LOA"
+	query root SET GLOBAL wait_timeout = 28800, interactive_timeout = 28800, net_read_timeout = 30, net_write_timeout = 60
+	EOF
+	"$GONEAWAY" run --color never --no-capture -o sres scope.gw > sc.out 2>&1;
+	rc=$?; cat sc.out; cat sres/scope/steps.log; test "$rc" -eq 0
+'
+
 test_expect_success '... and with --trust it runs, but writes no file: no FILE for admin, secure_file_priv private' '
 	"$GONEAWAY" replay --trust --color never --no-capture -o tr evil3.tar.gz \
 		> tr.out 2>&1; rc=$?; cat tr.out; test "$rc" -eq 1 &&
