@@ -14,14 +14,17 @@
  * kin.  None names a file, a directory, a plugin, a socket or a TLS key,
  * or holds SQL run at each login (init_connect); sql_mode may turn on
  * ANSI_QUOTES, NO_BACKSLASH_ESCAPES or MSSQL, which the text check reads
- * every statement under anyway (lang/sqltok.h).  Sorted. */
+ * every statement under anyway (lang/sqltok.h); local_infile lets the
+ * server ask a client for a file, which every client bounds to its
+ * case's own directory (mysqlapi/infile.h).  Sorted. */
 static const char *const settable[] = {
 	"autocommit", "character_set_server", "collation_server",
 	"connect_timeout", "connection_memory_limit", "general_log",
 	"global_connection_memory_tracking", "group_concat_max_len",
 	"idle_readonly_transaction_timeout", "idle_transaction_timeout",
 	"idle_write_transaction_timeout", "innodb_lock_wait_timeout",
-	"interactive_timeout", "lock_wait_timeout", "log_output",
+	"interactive_timeout", "local_infile", "lock_wait_timeout",
+	"log_output",
 	"log_slow_query", "log_slow_query_time", "log_warnings",
 	"long_query_time", "max_allowed_packet", "max_connect_errors",
 	"max_connections", "max_execution_time", "max_prepared_stmt_count",

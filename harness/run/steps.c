@@ -12,6 +12,7 @@
 
 #include "lang/errnames.h"
 #include "lang/expand.h"
+#include "lang/sqlset.h"
 #include "lang/threadvar.h"
 #include "run/expect.h"
 #include "util/clock.h"
@@ -347,14 +348,71 @@ static int kill_step(struct ga_case *c, const struct ga_step *step,
 	return check_outcome(c, step, sr);
 }
 
+/* The rendering of a SET of global variables: one statement, each
+ * assignment rendered anew from its parsed name and literal. */
+#define SET_GLOBALS_MAX (GA_SQL_SET_MAX * (GA_SQL_NAME_MAX + \
+					  2 * GA_SQL_VALUE_MAX + 16))
+
+/* An admin step whose text only SETs global variables a scenario may set
+ * (lang/sqlset.h: the one list of them) runs as the privileged account,
+ * which alone may set them (the admin account has no SUPER), as a
+ * statement goneaway renders from the parsed names and literals - never
+ * the step's text.  Returns 1 when sql is such a step (its outcome in
+ * out), 0 when it is not (it runs as the admin account, and meets that
+ * account's privileges), -1 when there was no server to ask (err set). */
+static int set_globals(struct ga_case *c, const char *sql,
+		       struct ga_outcome *out, struct ga_error *err)
+{
+	struct ga_sql_set *set = malloc(sizeof(*set));
+	char *text = malloc(SET_GLOBALS_MAX), one[2 * GA_SQL_VALUE_MAX +
+						 GA_SQL_NAME_MAX + 32];
+	const char *why, *stmt;
+	size_t i, used = 0;
+	int rc = 0;
+
+	if (!set || !text) {
+		rc = ga_error_set(err, "out of memory");
+		goto out;
+	}
+	if (ga_sql_set_globals(sql, set, &why) != 0 || set->n == 0)
+		goto out;
+	for (i = 0; i < set->n; i++) {
+		const struct ga_sql_assignment *a = &set->a[i];
+
+		if (!ga_settable_global(a->name) ||
+		    ga_sql_render_set_global(a->name, a->kind, a->value, one,
+					     sizeof(one)) != 0)
+			goto out;
+		/* "SET GLOBAL x = v": the first whole, the rest after
+		 * "SET " as further assignments of one statement */
+		used += (size_t)snprintf(text + used, SET_GLOBALS_MAX - used,
+					 "%s%s", i ? ", " : "",
+					 i ? one + 4 : one);
+		if (used >= SET_GLOBALS_MAX)
+			goto out;
+	}
+	stmt = text;
+	rc = ga_server_privileged_queries(&c->srv, &stmt, 1, out, err) ? -1 :
+	     1;
+out:
+	free(set);
+	free(text);
+	return rc;
+}
+
 static int admin_step(struct ga_case *c, const struct ga_step *step,
 		      struct ga_step_result *sr)
 {
 	struct ga_error err;
 	const char *sql;
+	int rc;
 
-	if (step_sql(c, step, &sql, &err) ||
-	    ga_server_admin_query(&c->srv, sql, &sr->out, &err))
+	if (step_sql(c, step, &sql, &err))
+		return ga_case_harness_error(c, step, &err);
+	rc = set_globals(c, sql, &sr->out, &err);
+	if (rc == 0 && ga_server_admin_query(&c->srv, sql, &sr->out, &err))
+		rc = -1;
+	if (rc < 0)
 		return ga_case_harness_error(c, step, &err);
 	return check_outcome(c, step, sr);
 }
