@@ -230,8 +230,8 @@ docker_test 'the server is the harness'"'"'s child in the container'"'"'s namesp
 		echo "$ns: server $a, container $b"
 		[ "$a" = "$b" ] || echo "differ: $ns" >> bad
 	done
-	# its mount namespace is its own, made from the container's (confined:
-	# lab/spawn.h): the container's files as its root, read-only
+	# its mount namespace is its own, made from that of the container (confined:
+	# lab/spawn.h): the files of the container as its root, read-only
 	a=$(readlink /proc/$server/ns/mnt) b=$(readlink /proc/$init/ns/mnt)
 	echo "mnt: server $a, container $b"
 	[ "$a" != "$b" ] || echo "the same: mnt" >> bad
