@@ -542,11 +542,10 @@ START_TEST(test_threads_pools_databases)
 END_TEST
 
 /* What a replay of a shipped scenario leaves to --trust: the
- * privileged connections of the three that need SUPER, the driver
+ * privileged connections of the two that need SUPER, the driver
  * conformance check of an option no connector has, and of LOAD DATA
  * LOCAL. */
 static const char *const shipped_refusals[][2] = {
-	{ "scenarios/prepared-after-wait-timeout.gw", "privileged: the lab's" },
 	{ "scenarios/read-only-failover.gw", "privileged: the lab's" },
 	{ "scenarios/too-many-connections.gw", "privileged: the lab's" },
 	{ "drivers/conformance/18-driver-option.gw",
