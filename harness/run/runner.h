@@ -214,6 +214,14 @@ void ga_case_result_free(struct ga_case_result *res);
 uint64_t ga_reuse_key(const struct ga_run_options *o,
 		      const struct ga_scenario *sc);
 
+/* Whether a case of sc gets the full check of its server afterwards
+ * (run/reuse.c): its statements can run as another account than the
+ * application's (an admin step, a privileged connection, another user);
+ * why says which, or that they all run as the application account (the
+ * short check, of what that account's grants let it change). */
+bool ga_reuse_full_check(const struct ga_scenario *sc, char *why,
+			 size_t len);
+
 /* How many of res's steps were skipped (ga_step_result.skipped): more
  * than 0 makes a case partly skipped, whose other steps ran. */
 size_t ga_case_skipped_steps(const struct ga_case_result *res);
