@@ -278,7 +278,7 @@ int ga_reuse_adopt(struct ga_case *c)
 		snprintf(c->srv_dir, sizeof(c->srv_dir), "%s", k->dir);
 		k->cases++;
 		snprintf(res->server_setup, sizeof(res->server_setup),
-			 "reused server: started for %s, its case %u, checked "
+			 GA_REUSED_SERVER ": started for %s, its case %u, checked "
 			 "clean after the one before", k->started_for,
 			 k->cases);
 		/* the record keeps base; srv, lab and dir are c's now */

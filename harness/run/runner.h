@@ -230,6 +230,15 @@ size_t ga_case_skipped_steps(const struct ga_case_result *res);
  * FAIL, ERROR) is about the steps that ran. */
 bool ga_case_partly_skipped(const struct ga_case_result *res);
 
+/* How server_setup begins for a case that ran on a server kept from the
+ * case before (run/reuse.c), and whether res's did. */
+#define GA_REUSED_SERVER "reused server"
+bool ga_case_reused(const struct ga_case_result *res);
+
+/* What a report says after a verdict reached on a kept server: the way
+ * to the same case on a fresh one. */
+#define GA_REUSED_HINT "goneaway run --fresh-servers runs it on a fresh one"
+
 /* "wrong-result 4, 2013 (CR_SERVER_LOST) 1": a step's outcomes over the
  * runs of a repeated scenario, most frequent first. */
 void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len);

@@ -168,6 +168,20 @@ test_expect_success 'steps.log says where the server came from and whether it wa
 	grep -q "^server after: kept for the next case" res/probe/steps.log
 '
 
+test_expect_success 'a verdict reached on a kept server says so without -v, and so does report.txt, with the way to a fresh one' '
+	sed "s/expect ok = 28800/expect ok = 7/" probe.gw > wrong.gw &&
+	rm -rf res &&
+	"$GONEAWAY" run -j 1 -o res probe.gw wrong.gw > out 2>&1;
+	test $? -eq 1 && cat out res/wrong/report.txt &&
+	grep -q "^\[2/2\] wrong *FAIL" out &&
+	grep -qF "      server: reused server: started for probe, its case 2, checked clean after the one before (goneaway run --fresh-servers runs it on a fresh one)" out &&
+	grep -q "^set-up:   reused server: started for probe.*(goneaway run --fresh-servers runs it on a fresh one)$" res/wrong/report.txt &&
+	grep -q "^set-up:   fresh server: " res/probe/report.txt &&
+	grep -q "\"server_setup\":\"reused server: started for probe" res/wrong/results.jsonl &&
+	"$GONEAWAY" run -j 1 --fresh-servers --no-results wrong.gw > out2 2>&1;
+	test $? -eq 1 && ! grep -q "server:" out2
+'
+
 test_expect_success '--fresh-servers: a server for every case' '
 	"$GONEAWAY" run -j 1 -v --fresh-servers --no-results probe.gw probe2.gw > out 2>&1;
 	cat out &&
