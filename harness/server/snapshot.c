@@ -111,7 +111,11 @@ static const char *col(MYSQL_ROW r, unsigned i, unsigned nf)
 static int row_none(struct taker *t, MYSQL_ROW r, unsigned long *len,
 		    unsigned nf, const char *arg)
 {
-	(void)t, (void)r, (void)len, (void)nf, (void)arg;
+	(void)t;
+	(void)r;
+	(void)len;
+	(void)nf;
+	(void)arg;
 	return 0;
 }
 
@@ -444,14 +448,13 @@ static int take_defs(struct taker *t, struct ga_server *srv)
 		     "ROUTINE_SCHEMA, '.', ROUTINE_NAME), CONCAT(CREATED, ' ', "
 		     "LAST_ALTERED, ' ', SHA2(CONCAT_WS('|', ROUTINE_DEFINITION, "
 		     "DEFINER, SECURITY_TYPE, SQL_MODE, IS_DETERMINISTIC, "
-		     "SQL_DATA_ACCESS), 256)) FROM information_schema.ROUTINES WHERE "
-		     "ROUTINE_SCHEMA <> " APP, row_pair, "def") ||
+		     "SQL_DATA_ACCESS), 256)) FROM information_schema.ROUTINES "
+		     "WHERE ROUTINE_SCHEMA <> " APP, row_pair, "def") ||
 	       query(t, "SELECT CONCAT('event ', EVENT_SCHEMA, '.', "
 		     "EVENT_NAME), CONCAT(STATUS, ' ', LAST_ALTERED, ' ', "
 		     "SHA2(CONCAT_WS('|', EVENT_DEFINITION, DEFINER, EXECUTE_AT, "
 		     "INTERVAL_VALUE, INTERVAL_FIELD, ON_COMPLETION), 256)) "
-		     "FROM "
-		     "information_schema.EVENTS WHERE EVENT_SCHEMA <> " APP,
+		     "FROM information_schema.EVENTS WHERE EVENT_SCHEMA <> " APP,
 		     row_pair, "def") ||
 	       query(t, "SELECT CONCAT('trigger ', TRIGGER_SCHEMA, '.', "
 		     "TRIGGER_NAME), CONCAT(CREATED, ' ', SHA2(CONCAT_WS('|', "
