@@ -20,7 +20,8 @@
  *     was not interrupted and was no ERROR; the part of the error log
  *     it wrote has no error line; and a snapshot of the server
  *     (server/snapshot.h) is the same as the one taken right after the
- *     server started.
+ *     server started (the full one is taken there for a case that needs
+ *     it; else when the first such case comes: full_base).
  *
  * How deep the snapshot looks depends on what the case's statements
  * could do, decided by construction from the scenario, not from the
@@ -101,7 +102,9 @@ struct ga_kept {
 	unsigned tag;
 	char dir[PATH_MAX];             /* the server's directory */
 	uint64_t key;                   /* what set-up it serves */
-	struct ga_snapshot base;        /* right after its start, full */
+	struct ga_snapshot base;        /* right after its start: full, or
+					 * short while its cases all had the
+					 * short check (full_base) */
 	struct ga_snapshot last;        /* after the last case */
 	char *lab_base;                 /* owned: the lab's kernel state
 					 * before any fault (faults/
@@ -228,6 +231,61 @@ static bool lab_base(struct ga_case *c, struct ga_kept *k)
 	return false;
 }
 
+/* A snapshot of srv, to the depth full says, into base, as the one a
+ * kept server's cases are compared with: a session the harness's own
+ * readiness probe left may still be on its way out (MariaDB shows it
+ * "Killed" or "Busy" for a moment), and a snapshot taken while a client
+ * session is there is short of what it was asked for (server/
+ * snapshot.c): it is read again until none is, for DRAIN_MS at most.
+ * Returns 0, or -1 with why set. */
+static int take_base(struct ga_case *c, struct ga_server *srv, bool full,
+		     struct ga_snapshot *base, char *why, size_t len)
+{
+	double start = ga_clock_ms();
+	struct ga_error err;
+	struct ga_snapshot none = { 0 };
+	char what[200];
+
+	for (;;) {
+		if (ga_snapshot_take(srv, full, base, &err)) {
+			snprintf(why, len, "%s", err.msg);
+			return -1;
+		}
+		if (base->full == full)
+			return 0;
+		ga_snapshot_same(&none, base, what, sizeof(what));
+		ga_snapshot_free(base);
+		if (ga_clock_ms() - start > DRAIN_MS ||
+		    ga_interrupt_wait(c->r->in, -1, DRAIN_POLL_MS) < 0) {
+			snprintf(why, len, "a client session was there when "
+				 "its state was taken: %s", what);
+			return -1;
+		}
+	}
+}
+
+/* The full snapshot a case that needs the full check is compared with,
+ * on the kept record k, when k has the short one alone: every case the
+ * server ran had the short check, so what their statements could change
+ * (the application account's grants bound it) was compared and found as
+ * at the start, and what they could not is as the server started it:
+ * the full snapshot taken now is the one its start would have given.
+ * Returns false (r->not_kept says why) when it cannot be taken. */
+static bool full_base(struct ga_case *c, struct ga_kept *k)
+{
+	struct ga_snapshot full;
+	char why[200];
+
+	if (k->base.full || !ga_reuse_full_check(c->sc, why, sizeof(why)))
+		return true;
+	if (take_base(c, &k->srv, true, &full, c->r->not_kept,
+		      sizeof(c->r->not_kept)))
+		return false;
+	ga_snapshot_free(&k->base);
+	k->base = full;
+	return true;
+}
+
 int ga_reuse_adopt(struct ga_case *c)
 {
 	struct ga_runner *r = c->r;
@@ -259,6 +317,10 @@ int ga_reuse_adopt(struct ga_case *c)
 	} else if (!k->holds) {
 		snprintf(res->server_setup, sizeof(res->server_setup),
 			 "fresh server: none is kept");
+	} else if (!full_base(c, k)) {
+		snprintf(res->server_setup, sizeof(res->server_setup),
+			 "fresh server: the kept one's full state could not "
+			 "be taken: %s", r->not_kept);
 	} else {
 		unsigned own_tag = c->tag;
 
@@ -388,40 +450,6 @@ uint64_t ga_reuse_key(const struct ga_run_options *o,
 	return setup_key(sc, proxy_ns);
 }
 
-/* The full snapshot of c's server right after its start, into base: a
- * session the harness's own readiness probe left may still be on its
- * way out (MariaDB shows it "Killed" or "Busy" for a moment), and a
- * snapshot taken while a client session is there is a short one
- * (server/snapshot.c): it is read again until none is, for DRAIN_MS at
- * most.  Returns 0, or -1 with r->not_kept set. */
-static int take_base(struct ga_case *c, struct ga_snapshot *base)
-{
-	double start = ga_clock_ms();
-	char why[200];
-	struct ga_error err;
-	struct ga_snapshot none = { 0 };
-
-	for (;;) {
-		if (ga_snapshot_take(&c->srv, true, base, &err)) {
-			snprintf(c->r->not_kept, sizeof(c->r->not_kept), "%s",
-				 err.msg);
-			return -1;
-		}
-		if (base->full)
-			return 0;
-		none.full = false;
-		ga_snapshot_same(&none, base, why, sizeof(why));
-		ga_snapshot_free(base);
-		if (ga_clock_ms() - start > DRAIN_MS ||
-		    ga_interrupt_wait(c->r->in, -1, DRAIN_POLL_MS) < 0) {
-			snprintf(c->r->not_kept, sizeof(c->r->not_kept),
-				 "a client session was there right after its "
-				 "start: %s", why);
-			return -1;
-		}
-	}
-}
-
 void ga_reuse_baseline(struct ga_case *c)
 {
 	struct ga_runner *r = c->r;
@@ -439,7 +467,12 @@ void ga_reuse_baseline(struct ga_case *c)
 		snprintf(r->not_kept, sizeof(r->not_kept), "out of memory");
 		return;
 	}
-	if (take_base(c, &k->base)) {
+	/* the full snapshot only for a case that needs the full check;
+	 * the first such case on a server whose cases before it all had
+	 * the short one takes it (ga_reuse_adopt) */
+	if (take_base(c, &c->srv, ga_reuse_full_check(c->sc, buf,
+						      sizeof(buf)),
+		      &k->base, r->not_kept, sizeof(r->not_kept))) {
 		free(k);
 		return;
 	}
