@@ -235,9 +235,9 @@ static bool lab_base(struct ga_case *c, struct ga_kept *k)
  * kept server's cases are compared with: a session the harness's own
  * readiness probe left may still be on its way out (MariaDB shows it
  * "Killed" or "Busy" for a moment), and a snapshot taken while a client
- * session is there is short of what it was asked for (server/
- * snapshot.c): it is read again until none is, for DRAIN_MS at most.
- * Returns 0, or -1 with why set. */
+ * session is there has it (and is short of what it was asked for:
+ * server/snapshot.c): it is read again until none is, for DRAIN_MS at
+ * most.  Returns 0, or -1 with why set. */
 static int take_base(struct ga_case *c, struct ga_server *srv, bool full,
 		     struct ga_snapshot *base, char *why, size_t len)
 {
@@ -251,7 +251,7 @@ static int take_base(struct ga_case *c, struct ga_server *srv, bool full,
 			snprintf(why, len, "%s", err.msg);
 			return -1;
 		}
-		if (base->full == full)
+		if (base->sessions == 0)
 			return 0;
 		ga_snapshot_same(&none, base, what, sizeof(what));
 		ga_snapshot_free(base);

@@ -582,6 +582,7 @@ int ga_snapshot_take(struct ga_server *srv, bool full,
 	t.self = mysql_thread_id(t.m);
 	rc = take_all(&t, srv, full);
 	ga_admin_close(srv);
+	snap->sessions = t.clients;
 	if (rc) {
 		ga_snapshot_free(snap);
 		return ga_error_prefix(err, "snapshot");

@@ -79,6 +79,8 @@ struct ga_snapshot {
 	char **lines;           /* owned, sorted, no line twice */
 	size_t n, cap;
 	bool full;              /* the full depth (else the short one) */
+	size_t sessions;        /* client sessions seen while it was taken
+				 * (a full one with any is short instead) */
 };
 
 /* Reads srv's state on an admin connection of its own (closed before it

@@ -77,6 +77,24 @@ for m in global user schema; do
 	"
 done
 
+test_expect_success 'a case with the short check, then one with the full check on its server: the full snapshot taken then still catches the change' '
+	cat > plain.gw <<-\EOF &&
+	title    The application account alone
+	cause    (test fixture) none
+	connection app
+	connect app
+	query app SELECT 1
+	    expect ok = 1
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results plain.gw global.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "server after: kept for the next case: the same as at its start (the short check: its statements all run as the application account" out &&
+	sed -n "/^\[2\/3\] global/,/^\[3\/3\]/p" out > second &&
+	grep -q "server: reused server: started for plain, its case 2" second &&
+	grep -qF "server after: not kept: global wait_timeout changed (28800 -> 7)" second &&
+	grep -q "^\[3/3\] probe2 *PASS" out
+'
+
 test_expect_success 'a table left in the application database is dropped: the next case sees none, on the same server' '
 	"$GONEAWAY" run -j 1 -v --no-results probe.gw table.gw probe2.gw > out 2>&1;
 	cat out &&
