@@ -256,7 +256,9 @@ fuzz: fuzz-build
 # targets; (c) long, only with BENCH=all or BENCH_MATRIX=1: every
 # scenario against local and every server root (mariadb-10.5 built when
 # missing), with each server's set-up per scenario; (e) with BENCH=all:
-# every installed client against MySQL 9.7.
+# every installed client against MySQL 9.7; (v) with BENCH_BEFORE=DIR (a
+# built checkout, say main's): the suite of this tree against DIR's, kept
+# and fresh, BENCH_PAIRS pairs alternating (issue 37: within 10 %).
 # BENCH_SERVERS="--server ..." names c's servers (and runs it), e.g. with
 # a Docker engine and the images of ci/build-server-images.sh:
 #   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"
@@ -266,9 +268,11 @@ BENCH_SERVERS ?=
 BENCH_RUNS ?= 5
 BENCH_PAIRS ?= 5
 BENCH_OUT ?= bench-results.txt
+BENCH_BEFORE ?=
 bench: setup
 	BENCH="$(BENCH)" BENCH_MATRIX="$(BENCH_MATRIX)" BENCH_SERVERS="$(BENCH_SERVERS)" \
 		BENCH_RUNS="$(BENCH_RUNS)" BENCH_PAIRS="$(BENCH_PAIRS)" BENCH_OUT="$(BENCH_OUT)" \
+		BENCH_BEFORE="$(BENCH_BEFORE)" \
 		sh tests/bench/bench.sh ./goneaway
 
 # goneaway finds fixtures/ and drivers/ (drivers.list, the drivers, their

@@ -219,6 +219,14 @@ void ga_case_result_free(struct ga_case_result *res);
 uint64_t ga_reuse_key(const struct ga_run_options *o,
 		      const struct ga_scenario *sc);
 
+/* Whether a case of sc gets the full check of its server afterwards
+ * (run/reuse.c): its statements can run as another account than the
+ * application's (an admin step, a privileged connection, another user);
+ * why says which, or that they all run as the application account (the
+ * short check, of what that account's grants let it change). */
+bool ga_reuse_full_check(const struct ga_scenario *sc, char *why,
+			 size_t len);
+
 /* How many of res's steps were skipped (ga_step_result.skipped): more
  * than 0 makes a case partly skipped, whose other steps ran. */
 size_t ga_case_skipped_steps(const struct ga_case_result *res);
@@ -226,6 +234,15 @@ size_t ga_case_skipped_steps(const struct ga_case_result *res);
 /* True when some of res's steps were skipped and some ran: its SKIP (or
  * FAIL, ERROR) is about the steps that ran. */
 bool ga_case_partly_skipped(const struct ga_case_result *res);
+
+/* How server_setup begins for a case that ran on a server kept from the
+ * case before (run/reuse.c), and whether res's did. */
+#define GA_REUSED_SERVER "reused server"
+bool ga_case_reused(const struct ga_case_result *res);
+
+/* What a report says after a verdict reached on a kept server: the way
+ * to the same case on a fresh one. */
+#define GA_REUSED_HINT "goneaway run --fresh-servers runs it on a fresh one"
 
 /* "wrong-result 4, 2013 (CR_SERVER_LOST) 1": a step's outcomes over the
  * runs of a repeated scenario, most frequent first. */

@@ -75,6 +75,12 @@ bool ga_case_partly_skipped(const struct ga_case_result *res)
 	return ran && ga_case_skipped_steps(res) > 0;
 }
 
+bool ga_case_reused(const struct ga_case_result *res)
+{
+	return strncmp(res->server_setup, GA_REUSED_SERVER,
+		       strlen(GA_REUSED_SERVER)) == 0;
+}
+
 void ga_case_result_error(struct ga_case_result *res, const char *why)
 {
 	ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", why);

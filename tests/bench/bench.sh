@@ -29,6 +29,13 @@
 #      BENCH_PAIRS pairs: ten trivial scenarios at -j 1, and the shipped
 #      suite at the default -j: wall, CPU and servers started of each, and
 #      whether the verdicts are the same.
+#   v  this tree against another, BENCH_BEFORE (a built checkout: its
+#      goneaway and its scenarios/, say main's): the shipped suite at the
+#      default -j, with kept servers and with --fresh-servers, BENCH_PAIRS
+#      pairs each, alternating, the other tree first: median wall and CPU
+#      of each, their ratios (issue 37's target: within 10 %), servers
+#      started, and whether the verdicts are the same.  Only with
+#      BENCH_BEFORE, which adds it to the parts.
 #   e  every client driver installed here (drivers/drivers.list names
 #      whose driver greets) against MySQL 9.7, with the built-in client,
 #      in one run at the default -j: wall and CPU; long, with BENCH=all.
@@ -38,7 +45,7 @@
 # next to its wall time; the targets are issue 28's.
 #
 # BENCH chooses the parts: "a b d r" (default), "all", or any of a, b, c,
-# d, e, r.
+# d, e, r, v.
 # The figures are printed and written to BENCH_OUT (bench-results.txt).
 # Needs root.  Leaves nothing behind, also when interrupted: its temp dir,
 # mtr's vardirs and servers, and the port lock mtr takes in
@@ -66,8 +73,9 @@ parts=$(printf '%s' "${BENCH:-a b d r}" | tr ',' ' ')
 [ "$parts" = all ] && parts="a b c d e r"
 [ "${BENCH_MATRIX:-0}" = 1 ] && parts="$parts c"
 [ -n "${BENCH_SERVERS:-}" ] && parts="$parts c"
+[ -n "${BENCH_BEFORE:-}" ] && case " $parts " in *" v "*) ;; *) parts="$parts v" ;; esac
 for p in $parts; do
-	case $p in a|b|c|d|e|r) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, r or all)" ;; esac
+	case $p in a|b|c|d|e|r|v) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, r, v or all)" ;; esac
 done
 want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -523,6 +531,62 @@ part_r() {
 	r_pair suite scenarios/
 }
 
+# ---------------------------------------------------------------- part v
+# v_pair NAME ARGS...: BENCH_PAIRS pairs of BENCH_BEFORE's run and this
+# tree's, each on its own tree's scenarios/, alternating, the other first
+v_pair() {
+	name=$1
+	shift
+	: > "$tmp/v-$name.bw" ; : > "$tmp/v-$name.aw"
+	: > "$tmp/v-$name.bc" ; : > "$tmp/v-$name.ac"
+	same=0
+	say ""
+	say "  $name: goneaway run $* scenarios/"
+	say "  pair   before: wall     CPU  started    after: wall     CPU  started"
+	i=1
+	while [ "$i" -le "$pairs" ]; do
+		timed "$tmp/v-$name-b.log" "$before/goneaway" run --no-results --color never \
+			--jsonl "$tmp/v-$name-b.jsonl" "$@" "$before/scenarios/"
+		bw=$wall bc=$cpu bs=$(started "$tmp/v-$name-b.jsonl")
+		timed "$tmp/v-$name-a.log" ga_run "$tmp/v-$name-a.jsonl" "$@" scenarios/
+		aw=$wall ac=$cpu as=$(started "$tmp/v-$name-a.jsonl")
+		if [ -z "$(counts "$tmp/v-$name-b.jsonl")" ] || [ -z "$(counts "$tmp/v-$name-a.jsonl")" ]; then
+			say "  a run did not finish:"; show_log "$tmp/v-$name-b.log"; show_log "$tmp/v-$name-a.log"
+			errors=1; return
+		fi
+		verdicts "$tmp/v-$name-b.jsonl" > "$tmp/v-$name-b.v"
+		verdicts "$tmp/v-$name-a.jsonl" > "$tmp/v-$name-a.v"
+		cmp -s "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" && same=$((same + 1))
+		echo "$bw" >> "$tmp/v-$name.bw"; echo "$aw" >> "$tmp/v-$name.aw"
+		echo "$bc" >> "$tmp/v-$name.bc"; echo "$ac" >> "$tmp/v-$name.ac"
+		say "  $(printf '%-4s %10s s %6s s %6s %10s s %6s s %6s' "$i" "$bw" "$bc" "$bs" "$aw" "$ac" "$as")"
+		i=$((i + 1))
+	done
+	mb=$(median "$tmp/v-$name.bw") ma=$(median "$tmp/v-$name.aw")
+	cb=$(median "$tmp/v-$name.bc") ca=$(median "$tmp/v-$name.ac")
+	say "  median wall after/before $(ratio "$ma" "$mb") ($ma s / $mb s), CPU $(ratio "$ca" "$cb") ($ca s / $cb s); the same verdicts in $same of $pairs pairs"
+	le "$(ratio "$ma" "$mb")" 1.10 && le "$(ratio "$ca" "$cb")" 1.10 &&
+		say "  target (issue 37): within 10 % of before, wall and CPU: met" ||
+		say "  target (issue 37): within 10 % of before, wall and CPU: NOT met"
+	cmp -s "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" ||
+		diff "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" | grep '^[<>]' | head -n 10 | sed 's/^/    /' | tee -a "$report"
+}
+
+part_v() {
+	say ""
+	before=${BENCH_BEFORE:-}
+	case $before in ''|/*) ;; *) before="$PWD/$before" ;; esac
+	say "== v: this tree against BENCH_BEFORE ($before)"
+	if [ ! -x "$before/goneaway" ] || [ ! -d "$before/scenarios" ]; then
+		say "  not measured: BENCH_BEFORE must name a built checkout (its goneaway and scenarios/)"
+		errors=1
+		return
+	fi
+	say "  before: $("$before/goneaway" --version 2>&1 | head -n 1), $(ls "$before"/scenarios/*.gw | wc -l) scenarios; after: $nscen"
+	v_pair suite-kept
+	v_pair suite-fresh --fresh-servers
+}
+
 # ---------------------------------------------------------------- part e
 part_e() {
 	say ""
@@ -584,6 +648,7 @@ else
 	say "   $roots), -j 1 vs default: make bench BENCH=all (several minutes)"
 fi
 want e && part_e
+want v && part_v
 
 say ""
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

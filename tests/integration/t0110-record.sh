@@ -125,8 +125,8 @@ test_expect_success 'record --client X writes only the [client=X] lines where X 
 	cat rec6/record.patch &&
 	test "$(grep -c "^+    " rec6/record.patch)" -eq 2 &&
 	test "$(grep -c "^-    " rec6/record.patch)" -eq 0 &&
-	grep -q "^+    expect \[client=pymysql\] InterfaceError within 1s$" rec6/record.patch &&
-	grep -q "^+    expect \[client=php-mysqli\] CR_SERVER_GONE_ERROR within 1s$" rec6/record.patch &&
+	grep -q "^+    expect \[client=pymysql\] InterfaceError within 3s$" rec6/record.patch &&
+	grep -q "^+    expect \[client=php-mysqli\] CR_SERVER_GONE_ERROR within 3s$" rec6/record.patch &&
 	passes pass6 --client builtin --client pymysql --client php-mysqli \
 		rec6/recorded/kill-idle.gw
 '
