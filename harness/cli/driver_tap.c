@@ -2,7 +2,7 @@
  * client driver and passes every byte between goneaway and it through
  * unchanged, writing down each line as it goes.  driver-test runs the
  * conformance scenarios with each driver behind a tap, then reads what
- * was said (cli/driver_test.c): the replies' members, and how long the
+ * was said (cli/driver_check.c): the replies' members, and how long the
  * driver took to exit once its input closed.
  *
  * DIR/tap-XXXXXX (a new file per driver process), one record a line, MS the milliseconds since the tap

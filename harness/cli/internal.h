@@ -28,7 +28,7 @@ enum {
 /* "goneaway --help" (cli/usage.c). */
 void cli_usage(FILE *f);
 
-/* ---- cli/outputs.c: the outputs' options (report/outputs.h) ---------------- */
+/* ---- cli/options_outputs.c: the outputs' options (report/outputs.h) ---------------- */
 
 struct ga_plan;
 struct option;
@@ -51,7 +51,7 @@ bool cli_use_color(const char *when);
 int cli_output_format(struct ga_plan *p, unsigned command, const char *cmd,
 		      const char *name);
 
-/* ---- cli/why.c: the last line, why the exit status is what it is ----------- */
+/* ---- cli/lastline.c: the last line, why the exit status is what it is ----------- */
 
 /* The last lines, on stderr, for exit status code (signo: the signal
  * that interrupted the run, or 0): which cases FAILed or are ERRORs,
@@ -75,9 +75,9 @@ int cmd_replay(int argc, char **argv, struct ga_interrupt *in);   /* cli/replay.
 int cmd_doctor(int argc, char **argv);                            /* cli/doctor.c */
 int cmd_drivers(int argc, char **argv, struct ga_interrupt *in);  /* cli/drivers.c */
 int cmd_report(int argc, char **argv);                            /* cli/report.c */
-int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_test.c */
+int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_check.c */
 /* driver-test --describe and --tap: before any set-up; -1 when argv asks
- * for neither (cli/driver_test.c) */
+ * for neither (cli/driver_check.c) */
 int cmd_driver_test_plain(int argc, char **argv);
 int cmd_driver_tap(const char *dir, char **argv);                  /* cli/driver_tap.c */
 

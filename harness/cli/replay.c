@@ -5,7 +5,7 @@
  *
  * The folder comes from elsewhere (an attachment, a CI artifact): it is
  * read as untrusted input.  Its results.jsonl is read by goneaway
- * report's strict reader (report/results.h) and must hold one case; its
+ * report's strict reader (result/results.h) and must hold one case; its
  * scenario.gw by the parser; no file of it is read through a symlink; of
  * a bundle only the few small files replay reads are unpacked
  * (util/tarball.h), each bounded, into a run directory of this run's own
@@ -35,13 +35,13 @@
 #include "lang/errnames.h"
 #include "lang/expectations.h"
 #include "lang/parse.h"
-#include "report/results.h"
+#include "result/results.h"
 #include "run/rundir.h"
 #include "util/escape.h"
 #include "util/flatcopy.h"
 #include "util/fsutil.h"
 #include "util/tarball.h"
-#include "plan/drivers.h"
+#include "plan/driverlist.h"
 #include "plan/paths.h"
 
 enum { EXIT_REPLAY_SAME = 0, EXIT_REPLAY_DIFFERENT = 1 };

@@ -49,7 +49,7 @@ bool ga_class_name(const char *tok);
  * GA_CLASS_MAX, and not a word that means something else there ("ok",
  * "error", "hang", "any", a known error name such as CR_SERVER_LOST).
  * Text from a driver that fails is never written as a class: "goneaway
- * run --record" writes "error" in its place (run/record.h). */
+ * run --record" writes "error" in its place (plan/record.h). */
 bool ga_class_text_ok(const char *cls);
 
 #endif

@@ -1,6 +1,6 @@
 /* allow.h - what --strict holds a case to: the SKIPs it lets
  * through (--allow-skip KIND[:SCENARIO][@CLIENT], plan/allow.c), and
- * the violations of one case (plan/strict.c). */
+ * the violations of one case (plan/sink_strict.c). */
 #ifndef GA_PLAN_ALLOW_H
 #define GA_PLAN_ALLOW_H
 

@@ -15,7 +15,7 @@
 
 #include "lang/trust.h"
 #include "plan/paths.h"
-#include "report/results.h"
+#include "result/results.h"
 #include "util/escape.h"
 #include "util/json.h"
 #include "util/sha256.h"

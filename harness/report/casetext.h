@@ -1,6 +1,6 @@
 /* casetext.h - a case's evidence folder as a bug report: report.txt,
  * one page saying what ran, where, with what and what happened, step
- * by step (report/casetext.c; plan/casefolder.c writes it). */
+ * by step (report/casetext.c; plan/sink_casefolder.c writes it). */
 #ifndef GA_CASETEXT_H
 #define GA_CASETEXT_H
 

@@ -16,7 +16,7 @@
 #include "lang/errnames.h"
 #include "report/internal.h"
 #include "report/outputs.h"
-#include "report/results.h"
+#include "result/results.h"
 #include "run/expect.h"
 #include "util/json.h"
 

@@ -71,7 +71,7 @@ struct ga_jsonl_meta {
 					 * written relative to it */
 	const char *evidence_as;        /* NULL, or what every case's
 					 * "evidence" is (".": a case's own
-					 * folder, plan/casefolder.c) */
+					 * folder, plan/sink_casefolder.c) */
 };
 
 /* JSON Lines, one object per step, case and run (docs/results-jsonl.md,

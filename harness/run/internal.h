@@ -136,7 +136,7 @@ void ga_case_room_end(struct ga_case *c);
  * was refused. */
 int ga_case_fixtures(struct ga_case *c, struct ga_error *err);
 
-/* ---- verdicts (run/verdict.c) ----------------------------------------------- */
+/* ---- verdicts (result/verdict.c) ----------------------------------------------- */
 
 void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -194,7 +194,7 @@ void ga_session_note(struct ga_session *s, unsigned now,
 /* Where the scenario's faults apply. */
 void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t);
 
-/* ---- the proxy (run/proxy.c) ------------------------------------------------- */
+/* ---- the proxy (run/case_proxy.c) ------------------------------------------------- */
 
 /* Which proxy case c runs behind (c->proxy), from the scenario's
  * "proxy" line and --proxy.  Returns 0, or 1 with the case SKIPped

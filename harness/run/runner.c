@@ -1,5 +1,5 @@
 /* runner.c - see runner.h: a run, a scenario's repetitions, set-up and
- * teardown (the verdicts themselves: run/verdict.c). */
+ * teardown (the verdicts themselves: result/verdict.c). */
 #include "run/internal.h"
 
 #include <dirent.h>

@@ -231,7 +231,7 @@ bool ga_case_partly_skipped(const struct ga_case_result *res);
  * runs of a repeated scenario, most frequent first. */
 void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len);
 
-/* Writes step i's line to f (run/stepline.c), after indent: "line 14:
+/* Writes step i's line to f (result/stepline.c), after indent: "line 14:
  * query app: mysql_real_query: returned 2013 (CR_SERVER_LOST) \"Lost
  * connection ...\" after 1002 ms"; with detail (steps.log) then
  * " [sqlstate HY000]; expected 2013 (CR_SERVER_LOST) within 2000 ms
@@ -246,7 +246,7 @@ void ga_step_line_write(FILE *f, const char *indent,
 
 /* Writes what a case ran against, after indent: "server: mysql 9.7.4-2
  * (mysql-9.7, rootfs backend)", "proxy: HAProxy 2.6.12-1+deb12u4
- * (haproxy)" and "client: pymysql (PyMySQL 1.1.0)" (run/stepline.c); a
+ * (haproxy)" and "client: pymysql (PyMySQL 1.1.0)" (result/stepline.c); a
  * line is left out when nothing of it is known (no proxy ran). */
 void ga_case_identity_write(FILE *f, const char *indent,
 			    const struct ga_case_result *res);
@@ -256,7 +256,7 @@ void ga_case_identity_write(FILE *f, const char *indent,
 void ga_case_server_text(const struct ga_case_result *res, char *buf,
 			 size_t len);
 
-/* Writes what steps.log holds (run/stepline.c): the scenario, its
+/* Writes what steps.log holds (result/stepline.c): the scenario, its
  * verdict and why, the server and its notes, what teardown reverted,
  * then every step that ran or was skipped, each by ga_step_line_write()
  * with detail ("line 14: query pooled: skipped: REASON" for one that was
@@ -316,7 +316,7 @@ void ga_runner_run(struct ga_runner *r, const struct ga_scenario *sc,
 /* Removes the run's directory. */
 void ga_runner_close(struct ga_runner *r);
 
-/* ---- repetitions run apart (a pool of worker processes, run/pool.h) ------ */
+/* ---- repetitions run apart (a pool of worker processes, plan/jobs_workers.h) ------ */
 
 /* Fills res for a case of sc under opts before any of its runs: the
  * names of its server and client, repeat, and its steps (owned).

@@ -7,7 +7,7 @@
 
 #include "run/expect.h"
 #include "run/internal.h"
-#include "run/wire.h"
+#include "plan/jobs_wire.h"
 #include "suites.h"
 
 /* A scenario of two queries, the second with two expect lines. */

@@ -1,0 +1,109 @@
+/* expectfile.h - what "goneaway run" and "goneaway check" do with
+ * --expectations FILE (plan/expectfile.c), and the recorder of a
+ * --record run (plan/sink_record.c). */
+#ifndef GA_PLAN_EXPECTATIONS_H
+#define GA_PLAN_EXPECTATIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "client/driver.h"
+#include "lang/expectations.h"
+#include "plan/record.h"
+#include "run/runner.h"
+
+/* A connector's expectation file, as a command has it. */
+struct ga_expect_file {
+	const char *path;               /* borrowed: --expectations FILE */
+	bool exists;                    /* it was read (else a --record run
+					 * makes it) */
+	struct ga_expectations x;
+	size_t unused;                  /* its lines of scenarios not run */
+	struct ga_expect_gap *gaps;    /* owned: steps the file's client
+					 * carried out that it has no line
+					 * for (ga_expect_file_ran) */
+	size_t ngaps;
+};
+
+/* A checked step that ran without a line of the file. */
+struct ga_expect_gap {
+	const struct ga_scenario *sc;   /* borrowed */
+	int line;                       /* the step's line */
+};
+
+/* Reads path into ce, printing every problem as FILE:LINE:COL.  A file
+ * that is not there is an empty one when may_be_new (a --record run
+ * makes it).  Returns 0, or -1 (printed). */
+int ga_expect_file_load(struct ga_expect_file *ce, const char *path,
+			  bool may_be_new);
+
+/* Puts ce's lines into scs[0..n) (lang/expectations.h), printing the
+ * lines that name no step there.  Returns 0, or -1 (printed). */
+int ga_expect_file_apply(struct ga_expect_file *ce,
+			   struct ga_scenario **scs, size_t n);
+
+/* How many checked steps of scs[0..n) ce has no line for; with print, a
+ * warning naming the first of them ("goneaway check": nothing ran, so
+ * the steps are the scenarios', whether the client can do them or
+ * not). */
+size_t ga_expect_file_missing(const struct ga_expect_file *ce,
+				struct ga_scenario **scs, size_t n,
+				bool print);
+
+/* A run: notes the checked steps of case res of sc that ce has no line
+ * for and that the file's client carried out (not the ones its driver
+ * cannot do, which a --record run never adds, nor the ones an earlier
+ * FAIL left out).  Cases of other clients are left alone. */
+void ga_expect_file_ran(struct ga_expect_file *ce,
+			  const struct ga_scenario *sc,
+			  const struct ga_case_result *res);
+
+/* After the run: warns about the steps ga_expect_file_ran noted,
+ * naming the first of them and the remedy (a --record run adds them).
+ * Returns how many. */
+size_t ga_expect_file_warn_ran(const struct ga_expect_file *ce);
+
+/* Writes ce's lines to its path (a new file, then renamed over it).
+ * Returns 0, or -1 (printed). */
+int ga_expect_file_save(struct ga_expect_file *ce);
+
+void ga_expect_file_free(struct ga_expect_file *ce);
+
+/* ---- plan/sink_record.c: a --record run ----------------------------------------- */
+
+struct ga_recorder_scenario {
+	const struct ga_scenario *sc;   /* borrowed */
+	struct ga_record_case *cases;   /* owned */
+	size_t n;
+};
+
+struct ga_recorder {
+	const char *results_dir;        /* where the patch goes */
+	struct ga_expect_file *ce;    /* borrowed; NULL: into the
+					 * scenarios, as a patch */
+	struct ga_recorder_scenario *v;  /* owned */
+	size_t n;
+	size_t incomplete;              /* cases that did not reach their
+					 * end (ERROR): what they did not
+					 * reach is not recorded */
+	bool failed;                    /* out of memory on the way */
+};
+
+/* Keeps what case res of sc saw with client drv. */
+void ga_recorder_case(struct ga_recorder *r, const struct ga_scenario *sc,
+		     const struct ga_case_result *res,
+		     const struct ga_driver *drv);
+
+/* Before a --record run into scenarios: results_dir's recorded/, which
+ * the run replaces, must be goneaway's (util/ownmark.h) or not there.
+ * Returns 0, or -1 when it is not (printed, naming it). */
+int ga_recorder_check(const char *results_dir);
+
+/* Writes what was recorded: the expectation file, or results_dir's
+ * record.patch and recorded/LABEL.gw; prints where.  Returns 0, or -1
+ * when it could not (printed). */
+int ga_recorder_finish(struct ga_recorder *r);
+
+void ga_recorder_free(struct ga_recorder *r);
+
+#endif
