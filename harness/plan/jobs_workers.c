@@ -1,6 +1,5 @@
-/* jobs_workers.c - see pool.h: worker processes that each run one repetition of
+/* jobs_workers.c - see jobs_workers.h: worker processes that each run one repetition of
  * one scenario at a time. */
-#include "run/internal.h"
 #include "plan/jobs_workers.h"
 
 #include <errno.h>

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "lang/scenario.h"
-#include "run/runner.h"
+#include "result/result.h"
 
 struct ga_case_text_meta {
 	const char *version;            /* goneaway's */

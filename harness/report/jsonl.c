@@ -17,7 +17,7 @@
 #include "report/internal.h"
 #include "report/outputs.h"
 #include "result/results.h"
-#include "run/expect.h"
+#include "lang/expect_describe.h"
 #include "util/json.h"
 
 #define STEP_TEXT_MAX 4096      /* bytes of a step's text in its line */

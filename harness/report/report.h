@@ -13,20 +13,8 @@
 
 #include "lang/scenario.h"
 #include "report/matrix.h"
-#include "run/runner.h"
+#include "result/result.h"
 #include "util/error.h"
-
-struct ga_run_summary {
-	size_t pass, fail, skip, error;
-	double wall_ms;
-	int signo;              /* the run was interrupted by this signal */
-	size_t servers_started; /* by the cases' set-ups, that came up
-				 * (run/reuse.c) */
-	size_t runs;            /* the cases' runs that were made */
-	const struct ga_matrix *table;  /* borrowed: the server × client
-					 * table, NULL: none; the console
-					 * shows it with several columns */
-};
 
 struct ga_reporter;
 

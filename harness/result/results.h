@@ -18,8 +18,7 @@
 #include <stddef.h>
 
 #include "lang/outcome.h"
-#include "report/report.h"
-#include "run/runner.h"
+#include "result/result.h"
 #include "util/error.h"
 
 /* The schema of the files written and the one this goneaway reads. */

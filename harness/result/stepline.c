@@ -1,10 +1,10 @@
-/* stepline.c - see runner.h: the one place a step's line is formatted,
+/* stepline.c - see result.h: the one place a step's line is formatted,
  * for the reporters and for steps.log alike. */
-#include "run/runner.h"
+#include "result/result.h"
 
 #include <string.h>
 
-#include "run/expect.h"
+#include "lang/expect_describe.h"
 #include "util/escape.h"
 
 /* The server threads a call ran on, when known: " [thread 4 -> 5]",

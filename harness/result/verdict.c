@@ -1,8 +1,6 @@
-/* verdict.c - a scenario's verdict and its reason (ga_verdict_name in
- * run/runner.h; ga_case_verdict and friends in run/internal.h): the
- * floor of run/ that runner.c, steps.c, repeat.c and the step lines all
- * use, and that uses none of them. */
-#include "run/internal.h"
+/* verdict.c - a scenario's verdict and its reason (result/result.h):
+ * what run/ sets as a case goes and every floor above it reads. */
+#include "result/result.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -78,21 +76,4 @@ bool ga_case_partly_skipped(const struct ga_case_result *res)
 void ga_case_result_error(struct ga_case_result *res, const char *why)
 {
 	ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", why);
-}
-
-int ga_case_harness_error(struct ga_case *c, const struct ga_step *step,
-			  const struct ga_error *err)
-{
-	ga_case_verdict(c->res, GA_VERDICT_ERROR, step->line, "%s: %s",
-			ga_step_kind_name(step->kind), err->msg);
-	return -1;
-}
-
-int ga_case_interrupted(struct ga_case *c, const struct ga_step *step)
-{
-	c->res->signo = c->r->in ? c->r->in->signo : 0;
-	ga_case_verdict(c->res, GA_VERDICT_ERROR, step ? step->line : 0,
-			"interrupted by signal %d (%s)", c->res->signo,
-			strsignal(c->res->signo));
-	return -1;
 }
