@@ -14,6 +14,7 @@
 #include "lang/scenario.h"
 #include "report/matrix.h"
 #include "result/result.h"
+#include "result/results.h"
 #include "util/error.h"
 
 struct ga_reporter;
@@ -48,19 +49,6 @@ struct ga_reporter *ga_report_human_new(FILE *out, bool color, int verbose,
 struct ga_reporter *ga_report_tap_new(FILE *out);
 /* Opens path for writing; NULL with err set if it cannot. */
 struct ga_reporter *ga_report_junit_new(const char *path, struct ga_error *err);
-
-/* What the JSON Lines reporter writes in its first line: who wrote the
- * results and how.  Strings borrowed for the reporter's life. */
-struct ga_jsonl_meta {
-	const char *version;            /* goneaway's */
-	int argc;                       /* the command line */
-	char *const *argv;
-	const char *results_dir;        /* -o, or NULL: evidence paths are
-					 * written relative to it */
-	const char *evidence_as;        /* NULL, or what every case's
-					 * "evidence" is (".": a case's own
-					 * folder, plan/sink_casefolder.c) */
-};
 
 /* JSON Lines, one object per step, case and run (docs/results-jsonl.md,
  * report/jsonl.c), to path, created or truncated; fresh (a path below

@@ -1,5 +1,5 @@
 /* results.h - a run's results as JSON Lines, read back: the files
- * report/jsonl.c writes (docs/results-jsonl.md), from one or several
+ * result/jsonl_write.c writes (docs/results-jsonl.md), from one or several
  * runs, turned into the scenarios and case results the reporters take,
  * so "goneaway report" shows merged shards as one run would.
  *
@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lang/outcome.h"
 #include "result/result.h"
@@ -100,6 +101,41 @@ struct ga_results {
 					 * is the sum of theirs, signo the
 					 * first that is not 0 */
 };
+
+/* ---- written (result/jsonl_write.c) ------------------------------------ */
+
+/* What the run line says: who wrote the
+ * results and how.  Strings borrowed for the reporter's life. */
+struct ga_jsonl_meta {
+	const char *version;            /* goneaway's */
+	int argc;                       /* the command line */
+	char *const *argv;
+	const char *results_dir;        /* -o, or NULL: evidence paths are
+					 * written relative to it */
+	const char *evidence_as;        /* NULL, or what every case's
+					 * "evidence" is (".": a case's own
+					 * folder, plan/sink_casefolder.c) */
+};
+
+/* The run line, for a run of ncases cases. */
+void ga_results_write_run(FILE *f, const struct ga_jsonl_meta *m,
+			  size_t ncases);
+
+/* Step i of the ncase-th case (1-based) of the run: sc ran, res is its
+ * result.  Text from outside goes through ga_json_write_string(). */
+void ga_results_write_step(FILE *f, long ncase, const struct ga_scenario *sc,
+			   const struct ga_case_result *res, size_t i);
+
+/* The case's line, after its steps': its "evidence" is evidence_as when
+ * not NULL, else res->results relative to dir (NULL: as it is). */
+void ga_results_write_case(FILE *f, long ncase, const char *dir,
+			   const char *evidence_as, const struct ga_scenario *sc,
+			   const struct ga_case_result *res);
+
+/* The run's last line: its counts. */
+void ga_results_write_end(FILE *f, const struct ga_run_summary *sum);
+
+/* ---- read back (result/jsonl_read.c) ------------------------------------ */
 
 /* Reads the results of one run into r (initialised with {0}): path is a
  * results directory holding results.jsonl, or the file itself.  Returns
