@@ -1,14 +1,13 @@
 /* jobs_wire.h - a case result between goneaway's own processes.
  *
- * A worker of the run's pool (plan/jobs_workers.h) sends each result to the
- * process that forked it: the struct, its steps and their tallies, as
- * bytes, then each step's call name as text.  A step's expect line
- * points into the scenario, which the worker shares with its parent
- * because it is a fork made after the files were parsed; a call name
- * may live in the worker's memory only (a driver's), so it travels as
- * text and is kept by the reader's driver (ga_driver_intern).  The
- * reader checks every size and every expect pointer against the
- * scenario before it keeps anything.
+ * A worker of the run's pool (plan/jobs_workers.h) sends each result to
+ * the process that forked it as the result's own JSON, the lines of
+ * results.jsonl with what only the reader needs
+ * (ga_results_write_whole, result/results.h): one codec for the result,
+ * checked member by member as a file's is.  A step's expect line goes
+ * by its index among the step's (the worker shares the parsed scenario
+ * with its parent, a fork made after the files were parsed), and a call
+ * name as text, kept by the reader's driver (ga_driver_intern).
  */
 #ifndef GA_WIRE_H
 #define GA_WIRE_H
@@ -18,13 +17,16 @@
 
 #include "client/driver.h"
 #include "lang/scenario.h"
-#include "run/runner.h"
+#include "result/result.h"
 #include "util/error.h"
 
-/* Writes res (for job id) to fd, all of it (blocking).  Returns 0, or
- * -1 with err set. */
-int ga_wire_send(int fd, uint64_t id, const struct ga_case_result *res,
-		 struct ga_error *err);
+/* The most bytes of one result: its lines, one a step and the case's. */
+#define GA_WIRE_MAX ((size_t)64 << 20)
+
+/* Writes res, a result of sc (for job id), to fd, all of it (blocking).
+ * Returns 0, or -1 with err set. */
+int ga_wire_send(int fd, uint64_t id, const struct ga_scenario *sc,
+		 const struct ga_case_result *res, struct ga_error *err);
 
 /* Reads one result from fd, waiting at most timeout_ms between two
  * pieces of it: *id and res (free with ga_case_result_free) for sc, the

@@ -121,7 +121,7 @@ static void worker_main(struct ga_pool *p, int jobr, int resw)
 		run_job(p, runners, open, wopts, &m, &res);
 		if (ga_interrupted(p->in) && !res.signo)
 			res.signo = p->in->signo;
-		s = ga_wire_send(resw, m.id, &res, &err) ? 1 : 0;
+		s = ga_wire_send(resw, m.id, m.job.sc, &res, &err) ? 1 : 0;
 		ga_case_result_free(&res);
 		if (s || ga_interrupted(p->in))
 			break;

@@ -1348,3 +1348,162 @@ void ga_results_run_line(const struct ga_results_run *run, char *buf,
 		 run->command[0] ? ": " : "", run->command,
 		 run->command[0] ? "" : ".");
 }
+
+/* ---- one case between goneaway's processes ------------------------------ */
+
+/* What ga_results_write_whole() adds to step i's line: which of sc's
+ * expect lines applied, and each outcome's longest time. */
+static int read_whole_step(struct reader *rd, const struct ga_json *j,
+			   const struct ga_scenario *sc,
+			   const struct ga_expect *implicit)
+{
+	struct ga_step_result *sr = &rd->p.srs[rd->p.n - 1];
+	const struct ga_step *st;
+	const struct ga_json *spread = ga_json_get(j, "spread");
+	long k;
+	size_t t;
+
+	if (rd->p.n > sc->nsteps)
+		return bad(rd, "a result that is not one of the scenario's: "
+			   "step %zu of %zu", rd->p.n, sc->nsteps);
+	st = &sc->steps[rd->p.n - 1];
+	if (rd->p.steps[rd->p.n - 1].line != st->line ||
+	    rd->p.steps[rd->p.n - 1].kind != st->kind)
+		return bad(rd, "step %zu of the result is not the scenario's "
+			   "(line %d, %s)", rd->p.n, st->line,
+			   ga_step_kind_name(st->kind));
+	if (get_long(rd, j, "expect_index", -3, LONG_MAX / 2, false, 0, &k))
+		return -1;
+	if (k < -2 || k >= (long)st->nexpects)
+		return bad(rd, "step %zu of the result: its expect line is not "
+			   "one of the scenario's", rd->p.n);
+	sr->expect = k >= 0 ? &st->expects[k] : k == -1 ? implicit : NULL;
+	for (t = 0; t < sr->ntally; t++)
+		if (get_ms(rd, &spread->items[t], "max_ms",
+			   &sr->tally[t].max_ms))
+			return -1;
+	return 0;
+}
+
+/* What ga_results_write_whole() adds to the case's line. */
+static int read_whole_case(struct reader *rd, const struct ga_json *j,
+			   struct ga_case_result *res)
+{
+	const struct ga_json *a;
+	const char *key;
+	size_t i;
+
+	if (get_long(rd, j, "first_bad", 0, INT_MAX, false, 0,
+		     &res->first_bad) ||
+	    get_bool(rd, j, "first_bad_interrupted",
+		     &res->first_bad_interrupted) ||
+	    member(rd, j, "run_verdicts", GA_JSON_ARRAY, false, &a) ||
+	    get_buf(rd, j, "bad_runs", res->bad_runs, sizeof(res->bad_runs),
+		    true) ||
+	    get_str(rd, j, "kept_key", false, &key))
+		return -1;
+	if (a->nitems != GA_VERDICT_ERROR + 1)
+		return bad(rd, "\"run_verdicts\" holds %zu counts, not %d",
+			   a->nitems, GA_VERDICT_ERROR + 1);
+	for (i = 0; i < a->nitems; i++) {
+		if (a->items[i].type != GA_JSON_NUMBER ||
+		    a->items[i].num < 0 || a->items[i].num > INT_MAX ||
+		    a->items[i].num != floor(a->items[i].num))
+			return bad(rd, "\"run_verdicts\" holds something that "
+				   "is not a count");
+		res->run_verdicts[i] = (long)a->items[i].num;
+	}
+	if (strlen(key) != 16 || key[strspn(key, "0123456789abcdef")])
+		return bad(rd, "\"kept_key\" is not 16 hexadecimal digits");
+	res->kept_key = strtoull(key, NULL, 16);
+	return 0;
+}
+
+/* One line of a whole case: a step's, or the case's (then *done). */
+static int read_whole_line(struct reader *rd, const char *text, size_t len,
+			   const struct ga_scenario *sc,
+			   const struct ga_expect *implicit, bool *done)
+{
+	struct ga_error jerr;
+	struct ga_json *j = ga_json_parse(text, len, &jerr);
+	const char *type;
+	int rc;
+
+	if (!j)
+		return bad(rd, "not JSON: %s", jerr.msg);
+	type = j->type == GA_JSON_OBJECT ? ga_json_str(j, "type", "") : "";
+	if (strcmp(type, "step") == 0) {
+		rc = read_step(rd, j);
+		if (rc == 0)
+			rc = read_whole_step(rd, j, sc, implicit);
+	} else if (strcmp(type, "case") == 0) {
+		rc = read_case(rd, j);
+		if (rc == 0)
+			rc = read_whole_case(rd, j, &rd->cases[0].res);
+		*done = true;
+	} else {
+		rc = bad(rd, "not a step's or a case's line");
+	}
+	ga_json_free(j);
+	return rc;
+}
+
+int ga_results_read_whole(const char *text, size_t len, const char *from,
+			  const struct ga_scenario *sc,
+			  const struct ga_expect *implicit,
+			  const char *(*intern)(void *ctx, const char *api),
+			  void *ctx, struct ga_case_result *res,
+			  struct ga_error *err)
+{
+	struct reader rd;
+	const char *end, *line = text;
+	bool done = false;
+	size_t i;
+	int rc = -1;
+
+	memset(&rd, 0, sizeof(rd));
+	memset(res, 0, sizeof(*res));
+	rd.err = err;
+	rd.file = from;
+	snprintf(rd.base, sizeof(rd.base), ".");
+	while (!done && line < text + len) {
+		end = memchr(line, '\n', (size_t)(text + len - line));
+		rd.lineno++;
+		if (!end) {
+			bad(&rd, "the line is cut short (no newline at its end)");
+			goto out;
+		}
+		if ((size_t)(end - line) > GA_RESULTS_LINE_MAX) {
+			bad(&rd, "the line is longer than %d bytes",
+			    GA_RESULTS_LINE_MAX);
+			goto out;
+		}
+		if (read_whole_line(&rd, line, (size_t)(end - line), sc,
+				    implicit, &done))
+			goto out;
+		line = end + 1;
+	}
+	if (!done || line != text + len) {
+		bad(&rd, done ? "a line after the case's" : "no case line");
+		goto out;
+	}
+	if (rd.cases[0].res.nsteps != sc->nsteps) {
+		bad(&rd, "a result that is not one of the scenario's: %zu "
+		    "steps for %zu", rd.cases[0].res.nsteps, sc->nsteps);
+		goto out;
+	}
+	*res = rd.cases[0].res;
+	memset(&rd.cases[0].res, 0, sizeof(rd.cases[0].res));
+	/* the call names, kept by the caller's intern (the file reader's
+	 * copies go with the case) */
+	for (i = 0; i < res->nsteps; i++)
+		res->steps[i].out.api = res->steps[i].out.api && intern ?
+			intern(ctx, res->steps[i].out.api) : NULL;
+	rc = 0;
+out:
+	for (i = 0; i < rd.n; i++)
+		case_free(&rd.cases[i]);
+	free(rd.cases);
+	pending_free(&rd.p);
+	return rc;
+}

@@ -164,8 +164,30 @@ static void step_text(FILE *f, const struct ga_step *s)
 	ga_json_write_string(f, s->text, n);
 }
 
-void ga_results_write_step(FILE *f, long ncase, const struct ga_scenario *sc,
-			   const struct ga_case_result *res, size_t i)
+/* The index of sr's expect line among step s's, -1 for implicit (the
+ * "ok" of a step without one), -2 for none, -3 for a line that is none
+ * of these (which the reader refuses). */
+static long expect_index(const struct ga_step *s,
+			 const struct ga_step_result *sr,
+			 const struct ga_expect *implicit)
+{
+	size_t k;
+
+	if (!sr->expect)
+		return -2;
+	if (sr->expect == implicit)
+		return -1;
+	for (k = 0; k < s->nexpects; k++)
+		if (sr->expect == &s->expects[k])
+			return (long)k;
+	return -3;
+}
+
+/* A step's line; whole: with what only goneaway's own processes need
+ * (GA_RESULTS_WHOLE), and without its "log". */
+static void step_line(FILE *f, long ncase, const struct ga_scenario *sc,
+		      const struct ga_case_result *res, size_t i, bool whole,
+		      const struct ga_expect *implicit)
 {
 	const struct ga_step *s = &sc->steps[i];
 	const struct ga_step_result *sr = &res->steps[i];
@@ -222,19 +244,33 @@ void ga_results_write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 		fprintf(f, ",\"errno\":%u", ty->err);
 		kstr(f, "flavour", ga_results_flavour_name(ty->flavour));
 		kstr(f, "error_class", ty->error_class);
-		fprintf(f, ",\"count\":%ld}", ty->count);
+		fprintf(f, ",\"count\":%ld", ty->count);
+		if (whole)
+			kms(f, "max_ms", ty->max_ms);
+		fputc('}', f);
 	}
 	fputc(']', f);
-	if (sr->ran || sr->skipped[0])
+	if (whole)
+		fprintf(f, ",\"log\":null,\"expect_index\":%ld",
+			expect_index(s, sr, implicit));
+	else if (sr->ran || sr->skipped[0])
 		step_log(f, sc, res, i);
 	else
 		fputs(",\"log\":null", f);
 	fputs("}\n", f);
 }
 
-void ga_results_write_case(FILE *f, long ncase, const char *dir,
-			   const char *evidence_as, const struct ga_scenario *sc,
-			   const struct ga_case_result *res)
+void ga_results_write_step(FILE *f, long ncase, const struct ga_scenario *sc,
+			   const struct ga_case_result *res, size_t i)
+{
+	step_line(f, ncase, sc, res, i, false, NULL);
+}
+
+/* The case's line; whole: with what only goneaway's own processes need
+ * (GA_RESULTS_WHOLE). */
+static void case_line(FILE *f, long ncase, const char *dir,
+		      const char *evidence_as, const struct ga_scenario *sc,
+		      const struct ga_case_result *res, bool whole)
 {
 	size_t i;
 
@@ -268,7 +304,8 @@ void ga_results_write_case(FILE *f, long ncase, const char *dir,
 	kstr(f, "verdict", ga_verdict_name(res->verdict));
 	kstr(f, "reason", res->reason);
 	fprintf(f, ",\"line\":%d", res->line);
-	kstr_or_null(f, "skip", res->verdict == GA_VERDICT_SKIP ?
+	kstr_or_null(f, "skip", res->verdict == GA_VERDICT_SKIP ||
+		     (whole && res->skip != GA_SKIP_NONE) ?
 		     ga_skip_kind_name(res->skip) : NULL);
 	fprintf(f, ",\"signo\":%d,\"runs\":%ld,\"repeat\":%ld", res->signo,
 		res->runs, res->repeat);
@@ -289,8 +326,37 @@ void ga_results_write_case(FILE *f, long ncase, const char *dir,
 	kstr(f, "server_setup", res->server_setup);
 	kstr(f, "server_after", res->server_after);
 	fprintf(f, ",\"servers_started\":%ld", res->servers_started);
+	if (whole) {
+		fprintf(f, ",\"first_bad\":%ld", res->first_bad);
+		kbool(f, "first_bad_interrupted", res->first_bad_interrupted);
+		fprintf(f, ",\"run_verdicts\":[%ld,%ld,%ld,%ld]",
+			res->run_verdicts[0], res->run_verdicts[1],
+			res->run_verdicts[2], res->run_verdicts[3]);
+		kstr(f, "bad_runs", res->bad_runs);
+		/* a key of 64 bits: more than a JSON number holds exactly */
+		fprintf(f, ",\"kept_key\":\"%016llx\"",
+			(unsigned long long)res->kept_key);
+	}
 	fprintf(f, ",\"steps\":%zu}\n", res->nsteps < sc->nsteps ?
 		res->nsteps : sc->nsteps);
+}
+
+void ga_results_write_case(FILE *f, long ncase, const char *dir,
+			   const char *evidence_as, const struct ga_scenario *sc,
+			   const struct ga_case_result *res)
+{
+	case_line(f, ncase, dir, evidence_as, sc, res, false);
+}
+
+void ga_results_write_whole(FILE *f, const struct ga_scenario *sc,
+			    const struct ga_case_result *res,
+			    const struct ga_expect *implicit)
+{
+	size_t i;
+
+	for (i = 0; i < res->nsteps && i < sc->nsteps; i++)
+		step_line(f, 1, sc, res, i, true, implicit);
+	case_line(f, 1, NULL, NULL, sc, res, true);
 }
 
 void ga_results_write_end(FILE *f, const struct ga_run_summary *sum)

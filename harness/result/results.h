@@ -160,4 +160,29 @@ void ga_results_run_line(const struct ga_results_run *run, char *buf,
 
 void ga_results_free(struct ga_results *r);
 
+/* ---- one case between goneaway's processes (plan/jobs_wire.c) ----------- */
+
+/* res, a result of sc, as the lines of results.jsonl (case number 1)
+ * with what only the process that reads them back needs: each step's
+ * expect line by its index among the step's (or implicit, the "ok" of
+ * a step without one), each outcome's longest time, the runs' verdicts
+ * and the kept server's key; and no "log". */
+void ga_results_write_whole(FILE *f, const struct ga_scenario *sc,
+			    const struct ga_case_result *res,
+			    const struct ga_expect *implicit);
+
+/* Reads what ga_results_write_whole() wrote (text[len], whole lines)
+ * into res (free with ga_case_result_free), a result of sc: each step
+ * must be sc's, and its expect becomes one of sc's expect lines, or
+ * implicit (the step's "ok" when it has none), or NULL; a call name is
+ * what intern(ctx, name) returns (NULL when intern is NULL).  from names
+ * the text in messages.  Returns 0, or -1 with err set ("FROM:LINE:
+ * what is wrong") and res empty. */
+int ga_results_read_whole(const char *text, size_t len, const char *from,
+			  const struct ga_scenario *sc,
+			  const struct ga_expect *implicit,
+			  const char *(*intern)(void *ctx, const char *api),
+			  void *ctx, struct ga_case_result *res,
+			  struct ga_error *err);
+
 #endif

@@ -29,6 +29,8 @@ static void two_steps_init(struct two_steps *t)
 	t->sc.steps = t->steps;
 	t->sc.nsteps = 2;
 	t->sc.repeat = 3;
+	t->sc.path = (char *)"scenarios/two.gw";
+	t->sc.label = (char *)"two";
 }
 
 /* One run's result: step 1 ok, step 2 err (0: ok). */
@@ -71,9 +73,17 @@ START_TEST(test_wire_round_trip)
 	two_steps_init(&t);
 	one_run(&t, &in, 2013, GA_VERDICT_FAIL);
 	in.steps[0].out.api = api;
+	/* what results.jsonl leaves out and a worker's parent needs */
+	in.steps[1].tally[0].max_ms = 12.5;
+	in.first_bad = 1;
+	in.run_verdicts[GA_VERDICT_FAIL] = 1;
+	snprintf(in.bad_runs, sizeof(in.bad_runs), "1");
+	in.kept_key = 0xfedcba9876543210ull;
+	in.skip = GA_SKIP_DRIVER;
+	snprintf(in.results, sizeof(in.results), "/tmp/o/two");
 	memset(&names, 0, sizeof(names));
 	ck_assert_int_eq(pipe(fd), 0);
-	ck_assert_int_eq(ga_wire_send(fd[1], 42, &in, &err), 0);
+	ck_assert_int_eq(ga_wire_send(fd[1], 42, &t.sc, &in, &err), 0);
 	close(fd[1]);
 	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 0);
 	ck_assert_uint_eq(id, 42);
@@ -90,6 +100,13 @@ START_TEST(test_wire_round_trip)
 	ck_assert_ptr_ne(out.steps[0].out.api, api);
 	ck_assert_uint_eq(out.steps[1].ntally, 1);
 	ck_assert_uint_eq(out.steps[1].tally[0].err, 2013);
+	ck_assert_double_eq(out.steps[1].tally[0].max_ms, 12.5);
+	ck_assert_int_eq(out.first_bad, 1);
+	ck_assert_int_eq(out.run_verdicts[GA_VERDICT_FAIL], 1);
+	ck_assert_str_eq(out.bad_runs, "1");
+	ck_assert(out.kept_key == 0xfedcba9876543210ull);
+	ck_assert_int_eq(out.skip, GA_SKIP_DRIVER);
+	ck_assert_str_eq(out.results, "/tmp/o/two");
 	ga_case_result_free(&out);
 	/* the end of the pipe: a clean end, no result */
 	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 1);
@@ -100,9 +117,11 @@ START_TEST(test_wire_round_trip)
 }
 END_TEST
 
-/* Sends res with its bytes changed by poke, returns what recv says. */
-static int send_broken(struct two_steps *t, struct ga_case_result *res,
-		       size_t skip_tail, struct ga_error *err)
+/* Sends res, a result of t's scenario, cut by skip_tail bytes, and reads it
+ * back for the scenario to: returns what recv says. */
+static int send_broken(struct two_steps *t, const struct ga_scenario *to,
+		       struct ga_case_result *res, size_t skip_tail,
+		       struct ga_error *err)
 {
 	struct ga_case_result out;
 	uint64_t id;
@@ -111,7 +130,7 @@ static int send_broken(struct two_steps *t, struct ga_case_result *res,
 	int fd[2], rc;
 
 	ck_assert_int_eq(pipe(fd), 0);
-	ck_assert_int_eq(ga_wire_send(fd[1], 1, res, err), 0);
+	ck_assert_int_eq(ga_wire_send(fd[1], 1, &t->sc, res, err), 0);
 	close(fd[1]);
 	n = read(fd[0], buf, sizeof(buf));
 	close(fd[0]);
@@ -120,7 +139,7 @@ static int send_broken(struct two_steps *t, struct ga_case_result *res,
 	ck_assert_int_eq(write(fd[1], buf, (size_t)n - skip_tail),
 			 n - (ssize_t)skip_tail);
 	close(fd[1]);
-	rc = ga_wire_recv(fd[0], &t->sc, NULL, 1000, &id, &out, err);
+	rc = ga_wire_recv(fd[0], to, NULL, 1000, &id, &out, err);
 	close(fd[0]);
 	ck_assert_ptr_null(out.steps);
 	return rc;
@@ -136,16 +155,17 @@ START_TEST(test_wire_refuses_broken_results)
 	two_steps_init(&other);
 	one_run(&t, &res, 2006, GA_VERDICT_PASS);
 	/* cut short: an error, not a result */
-	ck_assert_int_eq(send_broken(&t, &res, 3, &err), -1);
+	ck_assert_int_eq(send_broken(&t, &t.sc, &res, 3, &err), -1);
 	ck_assert_msg(strstr(err.msg, "ended") != NULL, "%s", err.msg);
 	/* an expect line of another scenario */
 	res.steps[1].expect = &other.expects[0];
-	ck_assert_int_eq(send_broken(&t, &res, 0, &err), -1);
-	ck_assert_msg(strstr(err.msg, "step 2") != NULL, "%s", err.msg);
+	ck_assert_int_eq(send_broken(&t, &t.sc, &res, 0, &err), -1);
+	ck_assert_msg(strstr(err.msg, "step 2 of the result") != NULL, "%s",
+		      err.msg);
 	res.steps[1].expect = &t.expects[1];
-	/* a scenario with another number of steps */
-	t.sc.nsteps = 1;
-	ck_assert_int_eq(send_broken(&t, &res, 0, &err), -1);
+	/* read for a scenario with another number of steps */
+	other.sc.nsteps = 1;
+	ck_assert_int_eq(send_broken(&t, &other.sc, &res, 0, &err), -1);
 	ck_assert_msg(strstr(err.msg, "not one") != NULL, "%s", err.msg);
 	ga_case_result_free(&res);
 }
