@@ -28,7 +28,7 @@ static uint64_t rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-uint64_t ga_netem_rand64(struct ga_netem_rng *r)
+static uint64_t ga_netem_rand64(struct ga_netem_rng *r)
 {
 	uint64_t *s = r->s;
 	uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -43,7 +43,7 @@ uint64_t ga_netem_rand64(struct ga_netem_rng *r)
 	return result;
 }
 
-uint32_t ga_netem_rand32(struct ga_netem_rng *r)
+static uint32_t ga_netem_rand32(struct ga_netem_rng *r)
 {
 	return (uint32_t)(ga_netem_rand64(r) >> 32);
 }

@@ -116,7 +116,11 @@ static bool plain_char(char c)
 	       c == '-' || c == ':';
 }
 
-void ga_word_text(const char *s, char *buf, size_t len)
+/* s as one word of an expect line: as it is when it is letters, digits
+ * and "_.+-:", else between quotes with '"' and '\' escaped; a newline
+ * or another control character but tab (which a quoted word cannot
+ * hold) as '?'. */
+static void ga_word_text(const char *s, char *buf, size_t len)
 {
 	struct ga_strbuf o;
 	const char *c;

@@ -18,7 +18,7 @@ const char *const ga_cmp_names[] = {
 };
 
 /* Every diagnostic goes through here; returns -1 for "return ga_perr()". */
-int ga_vperr_at(struct parser *p, int line, int col, const char *fmt,
+static int ga_vperr_at(struct parser *p, int line, int col, const char *fmt,
 		    va_list ap)
 {
 	char msg[MSG_MAX];

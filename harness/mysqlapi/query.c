@@ -14,7 +14,8 @@ void ga_mysql_set_error(MYSQL *mysql, const char *api, struct ga_outcome *out)
 	snprintf(out->message, sizeof(out->message), "%s", mysql_error(mysql));
 }
 
-void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out)
+/* Copies the first column of row into out's value. */
+static void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out)
 {
 	unsigned long *lengths;
 

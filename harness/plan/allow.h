@@ -39,13 +39,4 @@ bool ga_allow_covers(const struct ga_allow *al, int kind,
 		      const char *scenario, const char *scenario_label,
 		      const char *client, const char *client_label);
 
-
-/* --strict: prints and counts what is wrong with one case of scenario
- * sc (a SKIP that no rule of allow covers, evidence not kept), and keeps
- * each reason in why (NULL: not kept) for the command's last line. */
-size_t ga_strict_violations(const struct ga_allow *allow,
-			    const struct ga_scenario *sc,
-			    const struct ga_case_result *res,
-			    struct ga_why *why);
-
 #endif

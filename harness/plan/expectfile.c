@@ -109,7 +109,11 @@ size_t ga_expect_file_missing(const struct ga_expect_file *ce,
 	return missing;
 }
 
-void ga_expect_file_ran(struct ga_expect_file *ce,
+/* A run: notes the checked steps of case res of sc that ce has no line
+ * for and that the file's client carried out (not the ones its driver
+ * cannot do, which a --record run never adds, nor the ones an earlier
+ * FAIL left out).  Cases of other clients are left alone. */
+static void ga_expect_file_ran(struct ga_expect_file *ce,
 			  const struct ga_scenario *sc,
 			  const struct ga_case_result *res)
 {
@@ -139,7 +143,10 @@ void ga_expect_file_ran(struct ga_expect_file *ce,
 	}
 }
 
-size_t ga_expect_file_warn_ran(const struct ga_expect_file *ce)
+/* After the run: warns about the steps ga_expect_file_ran noted,
+ * naming the first of them and the remedy (a --record run adds them).
+ * Returns how many. */
+static size_t ga_expect_file_warn_ran(const struct ga_expect_file *ce)
 {
 	char shown[MISSING_SHOWN * 80] = "";
 	size_t g, used = 0;

@@ -50,19 +50,6 @@ size_t ga_expect_file_missing(const struct ga_expect_file *ce,
 				struct ga_scenario **scs, size_t n,
 				bool print);
 
-/* A run: notes the checked steps of case res of sc that ce has no line
- * for and that the file's client carried out (not the ones its driver
- * cannot do, which a --record run never adds, nor the ones an earlier
- * FAIL left out).  Cases of other clients are left alone. */
-void ga_expect_file_ran(struct ga_expect_file *ce,
-			  const struct ga_scenario *sc,
-			  const struct ga_case_result *res);
-
-/* After the run: warns about the steps ga_expect_file_ran noted,
- * naming the first of them and the remedy (a --record run adds them).
- * Returns how many. */
-size_t ga_expect_file_warn_ran(const struct ga_expect_file *ce);
-
 /* Writes ce's lines to its path (a new file, then renamed over it).
  * Returns 0, or -1 (printed). */
 int ga_expect_file_save(struct ga_expect_file *ce);
@@ -89,20 +76,10 @@ struct ga_recorder {
 	bool failed;                    /* out of memory on the way */
 };
 
-/* Keeps what case res of sc saw with client drv. */
-void ga_recorder_case(struct ga_recorder *r, const struct ga_scenario *sc,
-		     const struct ga_case_result *res,
-		     const struct ga_driver *drv);
-
 /* Before a --record run into scenarios: results_dir's recorded/, which
  * the run replaces, must be goneaway's (util/ownmark.h) or not there.
  * Returns 0, or -1 when it is not (printed, naming it). */
 int ga_recorder_check(const char *results_dir);
-
-/* Writes what was recorded: the expectation file, or results_dir's
- * record.patch and recorded/LABEL.gw; prints where.  Returns 0, or -1
- * when it could not (printed). */
-int ga_recorder_finish(struct ga_recorder *r);
 
 void ga_recorder_free(struct ga_recorder *r);
 

@@ -79,8 +79,6 @@ int ga_sink_add_folder(struct ga_sinks *l, struct ga_plan *p);
 /* The verdicts, runs and server starts into r->sum, the FAILs and
  * ERRORs into r->why (plan/sink_totals.c). */
 int ga_sink_add_totals(struct ga_sinks *l, struct ga_plan_result *r);
-/* A reporter, owned from now on (plan/sink_outputs.c). */
-int ga_sink_add_reporter(struct ga_sinks *l, struct ga_reporter *rep);
 /* Output o of p, to path (NULL: the console; fresh: a path below -o,
  * made anew); what stops it is said after "cmd: " (plan/sink_outputs.c). */
 int ga_sink_add_output(struct ga_sinks *l, const struct ga_plan *p,

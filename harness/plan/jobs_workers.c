@@ -252,15 +252,6 @@ void ga_pool_worker(const struct ga_pool *p, unsigned i, bool *alive,
 	*job_id = (size_t)w->id;
 }
 
-unsigned ga_pool_idle(const struct ga_pool *p)
-{
-	unsigned i, k = 0;
-
-	for (i = 0; i < p->n; i++)
-		k += p->w[i].pid && !p->w[i].busy;
-	return k;
-}
-
 unsigned ga_pool_busy(const struct ga_pool *p)
 {
 	unsigned i, k = 0;

@@ -71,8 +71,6 @@ unsigned ga_pool_size(const struct ga_pool *p);
 void ga_pool_worker(const struct ga_pool *p, unsigned i, bool *alive,
 		    bool *busy, const uint64_t **kept, size_t *job_id);
 
-/* How many workers can take a job now. */
-unsigned ga_pool_idle(const struct ga_pool *p);
 /* How many jobs are running. */
 unsigned ga_pool_busy(const struct ga_pool *p);
 

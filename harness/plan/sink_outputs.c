@@ -53,7 +53,8 @@ static const struct ga_sink_ops reporter_ops = {
 	.destroy = rep_destroy,
 };
 
-int ga_sink_add_reporter(struct ga_sinks *l, struct ga_reporter *rep)
+/* A reporter, owned from now on (plan/sink_outputs.c). */
+static int ga_sink_add_reporter(struct ga_sinks *l, struct ga_reporter *rep)
 {
 	return ga_sinks_add(l, &reporter_ops, rep);
 }

@@ -23,7 +23,7 @@
 
 #define SCENARIO_MAX (1024 * 1024)      /* as the parser reads them */
 
-void ga_recorder_case(struct ga_recorder *r, const struct ga_scenario *sc,
+static void ga_recorder_case(struct ga_recorder *r, const struct ga_scenario *sc,
 		     const struct ga_case_result *res,
 		     const struct ga_driver *drv)
 {
@@ -254,7 +254,10 @@ static int into_file(struct ga_recorder *r)
 	return 0;
 }
 
-int ga_recorder_finish(struct ga_recorder *r)
+/* Writes what was recorded: the expectation file, or results_dir's
+ * record.patch and recorded/LABEL.gw; prints where.  Returns 0, or -1
+ * when it could not (printed). */
+static int ga_recorder_finish(struct ga_recorder *r)
 {
 	if (r->failed) {
 		fprintf(stderr, "goneaway: --record: out of memory\n");

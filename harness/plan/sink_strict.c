@@ -26,7 +26,10 @@ static const char *client_label(const struct ga_case_result *res)
 	return NULL;
 }
 
-size_t ga_strict_violations(const struct ga_allow *allow,
+/* --strict: prints and counts what is wrong with one case of scenario
+ * sc (a SKIP that no rule of allow covers, evidence not kept), and keeps
+ * each reason in why (NULL: not kept) for the command's last line. */
+static size_t ga_strict_violations(const struct ga_allow *allow,
 			     const struct ga_scenario *sc,
 			     const struct ga_case_result *res,
 			     struct ga_why *why)

@@ -49,7 +49,7 @@ const char *ga_results_result_name(enum ga_result r)
 	       result_words[r] : "?";
 }
 
-int ga_results_result_find(const char *word)
+static int ga_results_result_find(const char *word)
 {
 	return word_find(result_words, NWORDS(result_words), word);
 }
@@ -60,7 +60,7 @@ const char *ga_results_flavour_name(enum ga_flavour f)
 	       flavour_words[f] : "?";
 }
 
-int ga_results_flavour_find(const char *word)
+static int ga_results_flavour_find(const char *word)
 {
 	return word_find(flavour_words, NWORDS(flavour_words), word);
 }

@@ -39,11 +39,9 @@
 #define GA_RESULTS_MEM_MAX ((size_t)1 << 30)
 
 /* Words of the files: "ok", "error", "hang", "wrong-result"; "any",
- * "mariadb", "mysql".  The _find ones return -1 for an unknown word. */
+ * "mariadb", "mysql". */
 const char *ga_results_result_name(enum ga_result r);
-int ga_results_result_find(const char *word);
 const char *ga_results_flavour_name(enum ga_flavour f);
-int ga_results_flavour_find(const char *word);
 
 /* One case read back: what the reporters take. */
 struct ga_results_case {

@@ -22,6 +22,8 @@
 #include "util/fsutil.h"
 #include "util/machine.h"
 
+static void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len);
+
 #define POLL_MS 5
 #define LAST_START_TIMES 20     /* readiness: at least this many times the
 				 * last start */
@@ -693,7 +695,8 @@ long long ga_server_log_size(const struct ga_server *srv)
 	return stat(srv->errlog, &st) == 0 ? (long long)st.st_size : 0;
 }
 
-void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)
+/* Copies the last lines of the error log (at most len bytes) into buf. */
+static void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)
 {
 	struct ga_error err;
 	char *text = NULL;

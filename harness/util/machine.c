@@ -65,7 +65,9 @@ long ga_machine_bound(long base_ms, const struct ga_machine *m)
 	return (long)((double)base_ms * ga_machine_stretch(m) + 0.5);
 }
 
-void ga_machine_describe(const struct ga_machine *m, char *buf, size_t len)
+/* "load average 7.3 on 2 cores" (or "load average unknown, 2 cores"),
+ * with ", CPU pressure 64%" when known, into buf. */
+static void ga_machine_describe(const struct ga_machine *m, char *buf, size_t len)
 {
 	int cores = m->cores > 0 ? m->cores : 1;
 

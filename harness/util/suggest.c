@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* Levenshtein distance, ignoring case; SIZE_MAX for very long words. */
-size_t ga_edit_distance(const char *a, const char *b)
+static size_t ga_edit_distance(const char *a, const char *b)
 {
 	size_t row[GA_SUGGEST_MAX + 1];
 	size_t la, lb, i, j, diag, up, best;
