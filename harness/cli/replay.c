@@ -309,8 +309,8 @@ static void cnf_note(const char *dir, const char *out, const char *label,
 	    ga_file_read(now_path, SCENARIO_MAX, &now, NULL, &err))
 		goto out;
 	/* a bundle's is written with "~/" for the home (replay_bundle.c) */
-	then = replay_home_left_out(then);
-	now = replay_home_left_out(now);
+	then = ga_bundle_home_left_out(then);
+	now = ga_bundle_home_left_out(now);
 	a = first_difference(then, now, &b, &alen, &blen);
 	if (a)
 		ga_esc_line(stdout, "  note: the server's configuration is not "
@@ -360,7 +360,7 @@ static const char *server_of(const struct replay_args *ra,
 	return NULL;
 }
 
-/* Packs the staged copy of the case's folder (replay_stage) into out. */
+/* Packs the staged copy of the case's folder (ga_bundle_stage) into out. */
 static int pack(const struct replay_args *ra, const char *out,
 		const char *top, size_t *files, size_t *skipped)
 {
@@ -378,7 +378,7 @@ static int pack(const struct replay_args *ra, const char *out,
 			    strerror(errno));
 		goto out;
 	}
-	if (replay_stage(ra->target, stage, ra->include_host, &err)) {
+	if (ga_bundle_stage(ra->target, stage, ra->include_host, &err)) {
 		ga_esc_line(stderr, "goneaway replay --bundle: %s: %s",
 			    ra->target, err.msg);
 		goto out;

@@ -67,7 +67,7 @@ static char *replace_in(char *text, size_t from, size_t to,
 	return out;
 }
 
-char *replay_home_left_out(char *text)
+char *ga_bundle_home_left_out(char *text)
 {
 	const char *home = getenv("HOME");
 	char needle[PATH_MAX + 2];
@@ -102,7 +102,7 @@ static char *redact_results(char *text)
 	if (u.release[0] && !strpbrk(u.release, "\"\\"))
 		head = replace_in(head, 0, strlen(head), needle,
 				  "\"kernel\":\"\"");
-	head = replay_home_left_out(head);
+	head = ga_bundle_home_left_out(head);
 	out = malloc(strlen(head) + len - first + 1);
 	if (!out) {
 		free(head);
@@ -133,7 +133,7 @@ static char *redact_report(char *text)
 			text = out;
 		}
 	}
-	return replay_home_left_out(text);
+	return ga_bundle_home_left_out(text);
 }
 
 /* Whether name is copied as it is: what replay checks against one
@@ -175,7 +175,7 @@ static int stage_file(int from, int to, const char *name, bool include_host,
 	else if (strcmp(name, "report.txt") == 0)
 		text = redact_report(text);
 	else
-		text = replay_home_left_out(text);
+		text = ga_bundle_home_left_out(text);
 	f = ga_file_create_at(to, name, err);
 	if (!f) {
 		free(text);
@@ -237,7 +237,7 @@ static int stage_dir(int from, int to, int depth, bool include_host,
 	return rc;
 }
 
-int replay_stage(const char *dir, const char *stage, bool include_host,
+int ga_bundle_stage(const char *dir, const char *stage, bool include_host,
 		 struct ga_error *err)
 {
 	int from, to, rc;

@@ -12,10 +12,10 @@
  * machine's name and kernel and the home directory's path ("~" in its
  * place), and writes the staged files' SHA256SUMS.  Returns 0, or -1
  * with err set. */
-int replay_stage(const char *dir, const char *stage, bool include_host,
+int ga_bundle_stage(const char *dir, const char *stage, bool include_host,
 		 struct ga_error *err);
 
 /* text (owned, realloc'd) with each "$HOME/" written "~/". */
-char *replay_home_left_out(char *text);
+char *ga_bundle_home_left_out(char *text);
 
 #endif

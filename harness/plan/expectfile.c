@@ -113,7 +113,7 @@ size_t ga_expect_file_missing(const struct ga_expect_file *ce,
  * for and that the file's client carried out (not the ones its driver
  * cannot do, which a --record run never adds, nor the ones an earlier
  * FAIL left out).  Cases of other clients are left alone. */
-static void ga_expect_file_ran(struct ga_expect_file *ce,
+static void expect_file_ran(struct ga_expect_file *ce,
 			  const struct ga_scenario *sc,
 			  const struct ga_case_result *res)
 {
@@ -143,10 +143,10 @@ static void ga_expect_file_ran(struct ga_expect_file *ce,
 	}
 }
 
-/* After the run: warns about the steps ga_expect_file_ran noted,
+/* After the run: warns about the steps expect_file_ran noted,
  * naming the first of them and the remedy (a --record run adds them).
  * Returns how many. */
-static size_t ga_expect_file_warn_ran(const struct ga_expect_file *ce)
+static size_t expect_file_warn_ran(const struct ga_expect_file *ce)
 {
 	char shown[MISSING_SHOWN * 80] = "";
 	size_t g, used = 0;
@@ -213,13 +213,13 @@ void ga_expect_file_free(struct ga_expect_file *ce)
  * carried out that the file has no line for, warned about at the end. */
 static void expect_end_case(struct ga_sink *s, const struct ga_case_end *e)
 {
-	ga_expect_file_ran(s->state, e->sc, e->res);
+	expect_file_ran(s->state, e->sc, e->res);
 }
 
 static void expect_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
 {
 	(void)sum;
-	ga_expect_file_warn_ran(s->state);
+	expect_file_warn_ran(s->state);
 }
 
 static const struct ga_sink_ops expect_ops = {

@@ -21,7 +21,7 @@ struct ga_expect_file {
 	size_t unused;                  /* its lines of scenarios not run */
 	struct ga_expect_gap *gaps;    /* owned: steps the file's client
 					 * carried out that it has no line
-					 * for (ga_expect_file_ran) */
+					 * for (expect_file_ran) */
 	size_t ngaps;
 };
 

@@ -33,7 +33,7 @@ struct pbusy {
 struct jobs_run {
 	struct ga_plan_state *st;
 	struct ga_combo *combos;        /* owned, ncombos */
-	struct ga_pool_combo *pcombos;  /* owned, ncombos */
+	struct ga_workers_combo *pcombos;  /* owned, ncombos */
 	size_t ncombos;
 	struct ga_pcase *cases;            /* owned, in report order */
 	size_t ncases;
@@ -101,7 +101,7 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	ga_scenario_costs(&p->select, scs, nscs, cost);
 	for (c = 0; c < jr->ncombos; c++) {
 		struct ga_combo *k = &jr->combos[c];
-		struct ga_pool_combo *pk = &jr->pcombos[c];
+		struct ga_workers_combo *pk = &jr->pcombos[c];
 
 		ga_plan_combo(p, c, k);
 		ga_plan_combo_options(p, k, &pk->opts);
@@ -143,7 +143,7 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
 	for (i = 0; i < jr->njobs; i++) {
 		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
-		const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
+		const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
 		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
 		double measured = jr->jobs[i].cost * 1000.0 - jr->start_ms;
 
@@ -160,15 +160,15 @@ oom:
 }
 
 /* The schedule's view of the workers, as of now. */
-static void view(struct jobs_run *jr, struct ga_pool *pool, double now)
+static void view(struct jobs_run *jr, struct ga_workers *pool, double now)
 {
-	unsigned i, n = ga_pool_size(pool);
+	unsigned i, n = ga_workers_size(pool);
 	size_t id;
 
 	for (i = 0; i < n; i++) {
 		struct ga_sched_worker *w = &jr->ws[i];
 
-		ga_pool_worker(pool, i, &w->alive, &w->busy, &w->kept, &id);
+		ga_workers_worker(pool, i, &w->alive, &w->busy, &w->kept, &id);
 		/* one running past its estimate: half of what it ran so far
 		 * is as good a guess of what is left as any */
 		if (w->busy) {
@@ -182,13 +182,13 @@ static void view(struct jobs_run *jr, struct ga_pool *pool, double now)
 }
 
 /* Gives job k to idle worker i.  Returns 0, or -1 (said). */
-static int give(struct jobs_run *jr, struct ga_pool *pool, unsigned i,
+static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
 		size_t k, double now)
 {
 	const struct ga_pjob *j = &jr->jobs[k];
 	struct ga_pcase *pc = &jr->cases[j->pcase];
-	const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
-	struct ga_pool_job job = { pc->combo, pc->sc, j->rep };
+	const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
+	struct ga_workers_job job = { pc->combo, pc->sc, j->rep };
 	struct ga_error err;
 
 	jr->sched[k].taken = true;
@@ -204,7 +204,7 @@ static int give(struct jobs_run *jr, struct ga_pool *pool, unsigned i,
 			ga_evidence_begin(&pk->opts, pc->sc, &pc->acc);
 		pc->started = true;
 	}
-	if (ga_pool_submit_to(pool, i, &job, k, &err)) {
+	if (ga_workers_submit_to(pool, i, &job, k, &err)) {
 		/* not given after all: another worker may take it */
 		jr->sched[k].taken = false;
 		jr->given--;
@@ -219,7 +219,7 @@ static int give(struct jobs_run *jr, struct ga_pool *pool, unsigned i,
 
 /* Gives waiting jobs to the idle workers, each the one the schedule
  * picks for it, and adds workers while the schedule says they pay. */
-static void dispatch(struct jobs_run *jr, struct ga_pool *pool,
+static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 		     struct ga_interrupt *in)
 {
 	struct ga_error err;
@@ -232,11 +232,11 @@ static void dispatch(struct jobs_run *jr, struct ga_pool *pool,
 		gave = false;
 		now = ga_clock_ms();
 		view(jr, pool, now);
-		for (i = 0; i < ga_pool_size(pool) && !ga_interrupted(in);
+		for (i = 0; i < ga_workers_size(pool) && !ga_interrupted(in);
 		     i++) {
 			if (!jr->ws[i].alive || jr->ws[i].busy)
 				continue;
-			k = ga_sched_pick(jr->ws, ga_pool_size(pool), i,
+			k = ga_sched_pick(jr->ws, ga_workers_size(pool), i,
 					  jr->sched, jr->njobs);
 			if (k < 0)
 				continue;
@@ -246,9 +246,9 @@ static void dispatch(struct jobs_run *jr, struct ga_pool *pool,
 			view(jr, pool, now);
 		}
 		if (!gave && !ga_interrupted(in) &&
-		    ga_sched_grow(jr->ws, ga_pool_size(pool), jr->max,
+		    ga_sched_grow(jr->ws, ga_workers_size(pool), jr->max,
 				  jr->sched, jr->njobs, now, jr->start_ms)) {
-			if (ga_pool_grow(pool, &err) < 0) {
+			if (ga_workers_grow(pool, &err) < 0) {
 				ga_esc_line(stderr, "goneaway: -j: %s",
 					    err.msg);
 				return;
@@ -279,7 +279,7 @@ bool ga_pcase_complete(const struct ga_pcase *pc, bool giving)
 static void finish(struct jobs_run *jr, size_t i, int signo)
 {
 	struct ga_pcase *pc = &jr->cases[i];
-	const struct ga_pool_combo *pk = &jr->pcombos[pc->combo];
+	const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
 	long r;
 
 	if (!pc->started) {
@@ -329,7 +329,7 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 	struct ga_plan *p = st->p;
 	struct jobs_run jr = { 0 };
 	struct ga_case_result res;
-	struct ga_pool *pool = NULL;
+	struct ga_workers *pool = NULL;
 	struct ga_error err;
 	size_t reported = 0, id;
 	unsigned first;
@@ -350,7 +350,7 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 		goto out;
 	}
 	first = ga_sched_initial(ga_starts_slots(), st->start_weight, jr.max);
-	pool = ga_pool_start(first, jr.max, jr.pcombos, jr.ncombos,
+	pool = ga_workers_start(first, jr.max, jr.pcombos, jr.ncombos,
 			     p->nservers, in, &err);
 	if (!pool) {
 		ga_esc_line(stderr, "goneaway: -j: %s", err.msg);
@@ -358,7 +358,7 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 	}
 	for (;;) {
 		dispatch(&jr, pool, in);
-		if (ga_pool_wait(pool, &id, &res) == 0)
+		if (ga_workers_wait(pool, &id, &res) == 0)
 			break;
 		{
 			struct ga_pcase *pc = &jr.cases[jr.jobs[id].pcase];
@@ -375,9 +375,9 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 				jr.given < jr.njobs && !ga_interrupted(in)))
 			finish(&jr, reported++,
 			       ga_interrupted(in) ? in->signo : 0);
-		if (jr.given >= jr.njobs && !ga_pool_busy(pool))
+		if (jr.given >= jr.njobs && !ga_workers_busy(pool))
 			break;
-		progress(&jr, ga_pool_busy(pool));
+		progress(&jr, ga_workers_busy(pool));
 	}
 	/* what is left ended by a signal (or no worker was left) */
 	for (; reported < jr.ncases; reported++)
@@ -386,10 +386,10 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 	if (p->verbose)
 		fprintf(stderr, "goneaway run: %u of at most %u workers, a "
 			"server start measured at %.0f ms\n",
-			ga_pool_size(pool), jr.max, jr.start_ms);
+			ga_workers_size(pool), jr.max, jr.start_ms);
 	rc = 0;
 out:
-	ga_pool_stop(pool);
+	ga_workers_stop(pool);
 	free_cases(&jr);
 	return rc;
 }

@@ -40,7 +40,7 @@ static int write_all(int fd, const void *buf, size_t len,
 	return 0;
 }
 
-int ga_wire_send(int fd, uint64_t id, const struct ga_scenario *sc,
+int ga_workers_send(int fd, uint64_t id, const struct ga_scenario *sc,
 		 const struct ga_case_result *res, struct ga_error *err)
 {
 	struct wire_head h = { WIRE_MAGIC, 0, id, 0 };
@@ -56,10 +56,10 @@ int ga_wire_send(int fd, uint64_t id, const struct ga_scenario *sc,
 		free(text);
 		return ga_error_set(err, "out of memory");
 	}
-	if (len > GA_WIRE_MAX) {
+	if (len > GA_WORKERS_RESULT_MAX) {
 		free(text);
 		return ga_error_set(err, "a result of %zu bytes, more than %zu",
-				    len, GA_WIRE_MAX);
+				    len, GA_WORKERS_RESULT_MAX);
 	}
 	h.len = len;
 	rc = write_all(fd, &h, sizeof(h), err) ||
@@ -105,7 +105,7 @@ static const char *intern(void *ctx, const char *api)
 	return ga_driver_intern(ctx, api);
 }
 
-int ga_wire_recv(int fd, const struct ga_scenario *sc,
+int ga_workers_recv(int fd, const struct ga_scenario *sc,
 		 struct ga_driver *names, long timeout_ms, uint64_t *id,
 		 struct ga_case_result *res, struct ga_error *err)
 {
@@ -117,7 +117,7 @@ int ga_wire_recv(int fd, const struct ga_scenario *sc,
 	rc = read_all(fd, &h, sizeof(h), timeout_ms, err);
 	if (rc)
 		return rc > 0 ? 1 : -1;
-	if (h.magic != WIRE_MAGIC || h.len > GA_WIRE_MAX)
+	if (h.magic != WIRE_MAGIC || h.len > GA_WORKERS_RESULT_MAX)
 		return ga_error_set(err, "a result that is not one (magic %#x, "
 				    "%llu bytes)", (unsigned)h.magic,
 				    (unsigned long long)h.len);

@@ -25,7 +25,7 @@
 
 struct job_msg {
 	uint64_t id;
-	struct ga_pool_job job;
+	struct ga_workers_job job;
 };
 
 struct worker {
@@ -34,15 +34,15 @@ struct worker {
 	int resr;                       /* results from it, -1 */
 	bool busy;
 	uint64_t id;                    /* its job's, while busy */
-	struct ga_pool_job job;
+	struct ga_workers_job job;
 	uint64_t *kept;                 /* owned, per server: the key of the
 					 * server its runner keeps, 0: none */
 };
 
-struct ga_pool {
+struct ga_workers {
 	struct worker *w;               /* owned, max */
 	unsigned n, max;
-	const struct ga_pool_combo *combos;     /* borrowed */
+	const struct ga_workers_combo *combos;     /* borrowed */
 	size_t ncombos, nservers;
 	struct ga_interrupt *in;        /* borrowed */
 	pid_t parent;
@@ -77,11 +77,11 @@ static int next_job(int fd, struct ga_interrupt *in, struct job_msg *m)
 	return 0;
 }
 
-static void run_job(struct ga_pool *p, struct ga_runner *runners,
+static void run_job(struct ga_workers *p, struct ga_runner *runners,
 		    bool *open, struct ga_run_options *wopts,
 		    const struct job_msg *m, struct ga_case_result *res)
 {
-	const struct ga_pool_combo *k = &p->combos[m->job.combo];
+	const struct ga_workers_combo *k = &p->combos[m->job.combo];
 	struct ga_error err;
 	size_t s = k->server;
 
@@ -99,7 +99,7 @@ static void run_job(struct ga_pool *p, struct ga_runner *runners,
 	ga_runner_run_rep(&runners[s], m->job.sc, m->job.rep, res);
 }
 
-static void worker_main(struct ga_pool *p, int jobr, int resw)
+static void worker_main(struct ga_workers *p, int jobr, int resw)
 {
 	struct ga_runner *runners = calloc(p->nservers, sizeof(*runners));
 	struct ga_run_options *wopts = calloc(p->nservers, sizeof(*wopts));
@@ -121,7 +121,7 @@ static void worker_main(struct ga_pool *p, int jobr, int resw)
 		run_job(p, runners, open, wopts, &m, &res);
 		if (ga_interrupted(p->in) && !res.signo)
 			res.signo = p->in->signo;
-		s = ga_wire_send(resw, m.id, m.job.sc, &res, &err) ? 1 : 0;
+		s = ga_workers_send(resw, m.id, m.job.sc, &res, &err) ? 1 : 0;
 		ga_case_result_free(&res);
 		if (s || ga_interrupted(p->in))
 			break;
@@ -142,7 +142,7 @@ static void close_fd(int *fd)
 }
 
 /* Forks worker i.  Returns 0, or -1 with err set. */
-static int start_worker(struct ga_pool *p, unsigned i, struct ga_error *err)
+static int start_worker(struct ga_workers *p, unsigned i, struct ga_error *err)
 {
 	int job[2], res[2];
 	unsigned j;
@@ -183,12 +183,12 @@ static int start_worker(struct ga_pool *p, unsigned i, struct ga_error *err)
 	return 0;
 }
 
-struct ga_pool *ga_pool_start(unsigned n, unsigned max,
-			      const struct ga_pool_combo *combos,
+struct ga_workers *ga_workers_start(unsigned n, unsigned max,
+			      const struct ga_workers_combo *combos,
 			      size_t ncombos, size_t nservers,
 			      struct ga_interrupt *in, struct ga_error *err)
 {
-	struct ga_pool *p = calloc(1, sizeof(*p));
+	struct ga_workers *p = calloc(1, sizeof(*p));
 	unsigned i;
 
 	if (max < 1)
@@ -211,22 +211,22 @@ struct ga_pool *ga_pool_start(unsigned n, unsigned max,
 		p->w[i].kept = calloc(nservers ? nservers : 1,
 				      sizeof(*p->w[i].kept));
 		if (!p->w[i].kept) {
-			ga_pool_stop(p);
+			ga_workers_stop(p);
 			ga_error_set(err, "out of memory");
 			return NULL;
 		}
 	}
 	for (i = 0; i < n; i++)
-		if (ga_pool_grow(p, err) != 1)
+		if (ga_workers_grow(p, err) != 1)
 			break;
 	if (p->n == 0) {
-		ga_pool_stop(p);
+		ga_workers_stop(p);
 		return NULL;
 	}
 	return p;
 }
 
-int ga_pool_grow(struct ga_pool *p, struct ga_error *err)
+int ga_workers_grow(struct ga_workers *p, struct ga_error *err)
 {
 	if (p->n >= p->max)
 		return 0;
@@ -236,12 +236,12 @@ int ga_pool_grow(struct ga_pool *p, struct ga_error *err)
 	return 1;
 }
 
-unsigned ga_pool_size(const struct ga_pool *p)
+unsigned ga_workers_size(const struct ga_workers *p)
 {
 	return p->n;
 }
 
-void ga_pool_worker(const struct ga_pool *p, unsigned i, bool *alive,
+void ga_workers_worker(const struct ga_workers *p, unsigned i, bool *alive,
 		    bool *busy, const uint64_t **kept, size_t *job_id)
 {
 	const struct worker *w = &p->w[i];
@@ -252,7 +252,7 @@ void ga_pool_worker(const struct ga_pool *p, unsigned i, bool *alive,
 	*job_id = (size_t)w->id;
 }
 
-unsigned ga_pool_busy(const struct ga_pool *p)
+unsigned ga_workers_busy(const struct ga_workers *p)
 {
 	unsigned i, k = 0;
 
@@ -261,8 +261,8 @@ unsigned ga_pool_busy(const struct ga_pool *p)
 	return k;
 }
 
-int ga_pool_submit_to(struct ga_pool *p, unsigned i,
-		      const struct ga_pool_job *job, size_t id,
+int ga_workers_submit_to(struct ga_workers *p, unsigned i,
+		      const struct ga_workers_job *job, size_t id,
 		      struct ga_error *err)
 {
 	struct job_msg m;
@@ -304,10 +304,10 @@ static void reap(pid_t pid, long ms, int *status)
 }
 
 /* The worker w gave no result: it is gone, and its job an ERROR. */
-static void worker_lost(struct ga_pool *p, struct worker *w,
+static void worker_lost(struct ga_workers *p, struct worker *w,
 			const struct ga_error *why, struct ga_case_result *res)
 {
-	const struct ga_pool_combo *k = &p->combos[w->job.combo];
+	const struct ga_workers_combo *k = &p->combos[w->job.combo];
 	char how[64] = "";
 	int status;
 
@@ -330,7 +330,7 @@ static void worker_lost(struct ga_pool *p, struct worker *w,
 	memset(w->kept, 0, p->nservers * sizeof(*w->kept));
 }
 
-static void pass_signal_on(struct ga_pool *p)
+static void pass_signal_on(struct ga_workers *p)
 {
 	unsigned i;
 
@@ -343,7 +343,7 @@ static void pass_signal_on(struct ga_pool *p)
 			kill(p->w[i].pid, p->passed_on);
 }
 
-int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res)
+int ga_workers_wait(struct ga_workers *p, size_t *id, struct ga_case_result *res)
 {
 	struct pollfd *pfd;
 	struct ga_error err;
@@ -399,7 +399,7 @@ int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res)
 			struct worker *w = &p->w[of[i]];
 
 			*id = (size_t)w->id;
-			rc = ga_wire_recv(w->resr, w->job.sc,
+			rc = ga_workers_recv(w->resr, w->job.sc,
 					  p->combos[w->job.combo].opts.driver,
 					  RESULT_PIECE_MS, &got, res, &err);
 			if (rc == 0 && got == w->id) {
@@ -427,7 +427,7 @@ int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res)
 	return rc;
 }
 
-void ga_pool_stop(struct ga_pool *p)
+void ga_workers_stop(struct ga_workers *p)
 {
 	double deadline;
 	unsigned i;

@@ -13,14 +13,14 @@
  * leaves nothing).  A signal the parent receives is passed on to every
  * worker by its PID; their interrupted results still come back.
  *
- * Workers are started as the caller asks (ga_pool_grow): each one
+ * Workers are started as the caller asks (ga_workers_grow): each one
  * starts servers of its own, so the caller adds one only when it pays
  * (plan/jobs_schedule.h).
  *
- * Ownership: ga_pool_start() returns a pool freed by ga_pool_stop().
+ * Ownership: ga_workers_start() returns a pool freed by ga_workers_stop().
  */
-#ifndef GA_POOL_H
-#define GA_POOL_H
+#ifndef GA_PLAN_JOBS_WORKERS_H
+#define GA_PLAN_JOBS_WORKERS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,7 +31,7 @@
 #include "util/interrupt.h"
 
 /* One server × client of the run. */
-struct ga_pool_combo {
+struct ga_workers_combo {
 	struct ga_run_options opts;     /* strings and driver borrowed; they
 					 * must outlive the pool */
 	size_t server;                  /* combos with the same server share
@@ -39,45 +39,45 @@ struct ga_pool_combo {
 };
 
 /* One repetition of one scenario for one combo. */
-struct ga_pool_job {
+struct ga_workers_job {
 	size_t combo;
 	const struct ga_scenario *sc;   /* borrowed: parsed before the pool
 					 * started, never changed after */
 	long rep;                       /* 1-based */
 };
 
-struct ga_pool;
+struct ga_workers;
 
-/* Forks n workers (of at most max: ga_pool_grow adds the others) for
+/* Forks n workers (of at most max: ga_workers_grow adds the others) for
  * combos[0..ncombos), whose servers are numbered below nservers.
  * Returns NULL with err set when not even one could be made. */
-struct ga_pool *ga_pool_start(unsigned n, unsigned max,
-			      const struct ga_pool_combo *combos,
+struct ga_workers *ga_workers_start(unsigned n, unsigned max,
+			      const struct ga_workers_combo *combos,
 			      size_t ncombos, size_t nservers,
 			      struct ga_interrupt *in, struct ga_error *err);
 
 /* Forks one more worker.  Returns 1 when it did, 0 when the pool has
  * max already, -1 with err set when the fork failed. */
-int ga_pool_grow(struct ga_pool *p, struct ga_error *err);
+int ga_workers_grow(struct ga_workers *p, struct ga_error *err);
 
 /* How many workers were started (alive or gone): the worker numbers
  * below. */
-unsigned ga_pool_size(const struct ga_pool *p);
+unsigned ga_workers_size(const struct ga_workers *p);
 
 /* What the parent knows of worker i, for plan/jobs_schedule.h: alive, busy,
  * and the keys of the servers it keeps (from its last results: struct
- * ga_case_result.kept_key; valid until the next ga_pool_wait), and the
+ * ga_case_result.kept_key; valid until the next ga_workers_wait), and the
  * caller's id of its job while busy. */
-void ga_pool_worker(const struct ga_pool *p, unsigned i, bool *alive,
+void ga_workers_worker(const struct ga_workers *p, unsigned i, bool *alive,
 		    bool *busy, const uint64_t **kept, size_t *job_id);
 
 /* How many jobs are running. */
-unsigned ga_pool_busy(const struct ga_pool *p);
+unsigned ga_workers_busy(const struct ga_workers *p);
 
 /* Gives job (the caller's number id) to idle worker i.  Returns 0, or
  * -1 with err set (not an idle worker, or it could not be told). */
-int ga_pool_submit_to(struct ga_pool *p, unsigned i,
-		      const struct ga_pool_job *job, size_t id,
+int ga_workers_submit_to(struct ga_workers *p, unsigned i,
+		      const struct ga_workers_job *job, size_t id,
 		      struct ga_error *err);
 
 /* Waits for a job to end.  Returns 1 with *id and *res (free with
@@ -87,11 +87,11 @@ int ga_pool_submit_to(struct ga_pool *p, unsigned i,
  * workers and waiting goes on: the running jobs end interrupted, and a
  * worker that gives no result within 60 s of it is SIGKILLed by PID, its
  * job an ERROR. */
-int ga_pool_wait(struct ga_pool *p, size_t *id, struct ga_case_result *res);
+int ga_workers_wait(struct ga_workers *p, size_t *id, struct ga_case_result *res);
 
 /* Ends the workers (each finishes nothing more: it closes its runners
  * and exits), waits for them (bounded; then SIGKILL by PID) and frees
  * p.  NULL: nothing. */
-void ga_pool_stop(struct ga_pool *p);
+void ga_workers_stop(struct ga_workers *p);
 
 #endif

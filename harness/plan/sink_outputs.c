@@ -54,7 +54,7 @@ static const struct ga_sink_ops reporter_ops = {
 };
 
 /* A reporter, owned from now on (plan/sink_outputs.c). */
-static int ga_sink_add_reporter(struct ga_sinks *l, struct ga_reporter *rep)
+static int sink_add_reporter(struct ga_sinks *l, struct ga_reporter *rep)
 {
 	return ga_sinks_add(l, &reporter_ops, rep);
 }
@@ -80,7 +80,7 @@ int ga_sink_add_output(struct ga_sinks *l, const struct ga_plan *p,
 		ga_esc_line(stderr, "%s: %s", cmd, err.msg);
 		return -1;
 	}
-	if (ga_sink_add_reporter(l, rep)) {
+	if (sink_add_reporter(l, rep)) {
 		fprintf(stderr, "%s: out of memory\n", cmd);
 		return -1;
 	}

@@ -23,7 +23,7 @@
 
 #define SCENARIO_MAX (1024 * 1024)      /* as the parser reads them */
 
-static void ga_recorder_case(struct ga_recorder *r, const struct ga_scenario *sc,
+static void recorder_case(struct ga_recorder *r, const struct ga_scenario *sc,
 		     const struct ga_case_result *res,
 		     const struct ga_driver *drv)
 {
@@ -257,7 +257,7 @@ static int into_file(struct ga_recorder *r)
 /* Writes what was recorded: the expectation file, or results_dir's
  * record.patch and recorded/LABEL.gw; prints where.  Returns 0, or -1
  * when it could not (printed). */
-static int ga_recorder_finish(struct ga_recorder *r)
+static int recorder_finish(struct ga_recorder *r)
 {
 	if (r->failed) {
 		fprintf(stderr, "goneaway: --record: out of memory\n");
@@ -296,7 +296,7 @@ static void record_end_case(struct ga_sink *s, const struct ga_case_end *e)
 {
 	struct record_sink *st = s->state;
 
-	ga_recorder_case(st->rec, e->sc, e->res, e->driver);
+	recorder_case(st->rec, e->sc, e->res, e->driver);
 }
 
 static void record_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
@@ -305,7 +305,7 @@ static void record_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
 
 	/* what did not match is what was recorded */
 	if (!sum->signo)
-		st->r->record_failed = ga_recorder_finish(st->rec) ||
+		st->r->record_failed = recorder_finish(st->rec) ||
 				       st->rec->incomplete;
 }
 

@@ -29,7 +29,7 @@ static const char *client_label(const struct ga_case_result *res)
 /* --strict: prints and counts what is wrong with one case of scenario
  * sc (a SKIP that no rule of allow covers, evidence not kept), and keeps
  * each reason in why (NULL: not kept) for the command's last line. */
-static size_t ga_strict_violations(const struct ga_allow *allow,
+static size_t strict_violations(const struct ga_allow *allow,
 			     const struct ga_scenario *sc,
 			     const struct ga_case_result *res,
 			     struct ga_why *why)
@@ -86,7 +86,7 @@ static void strict_end_case(struct ga_sink *s, const struct ga_case_end *e)
 	struct ga_case_end *grown;
 
 	if (!st->deferred) {
-		st->r->violations += ga_strict_violations(st->allow, e->sc,
+		st->r->violations += strict_violations(st->allow, e->sc,
 							  e->res, &st->r->why);
 		return;
 	}
@@ -106,7 +106,7 @@ static void strict_end_run(struct ga_sink *s, const struct ga_run_summary *sum)
 
 	(void)sum;
 	for (i = 0; i < st->nheld; i++)
-		st->r->violations += ga_strict_violations(st->allow,
+		st->r->violations += strict_violations(st->allow,
 							  st->held[i].sc,
 							  st->held[i].res,
 							  &st->r->why);

@@ -49,7 +49,7 @@ const char *ga_results_result_name(enum ga_result r)
 	       result_words[r] : "?";
 }
 
-static int ga_results_result_find(const char *word)
+static int result_find(const char *word)
 {
 	return word_find(result_words, NWORDS(result_words), word);
 }
@@ -60,7 +60,7 @@ const char *ga_results_flavour_name(enum ga_flavour f)
 	       flavour_words[f] : "?";
 }
 
-static int ga_results_flavour_find(const char *word)
+static int flavour_find(const char *word)
 {
 	return word_find(flavour_words, NWORDS(flavour_words), word);
 }
@@ -488,13 +488,13 @@ static int read_tally(struct reader *rd, const struct ga_json *a,
 		if (t->type != GA_JSON_OBJECT)
 			return bad(rd, "\"spread\" holds a value that is not "
 				   "an object");
-		if (get_word(rd, t, "result", ga_results_result_find, &w))
+		if (get_word(rd, t, "result", result_find, &w))
 			return -1;
 		ty->result = (enum ga_result)w;
 		if (get_long(rd, t, "errno", 0, UINT_MAX, false, 0, &v))
 			return -1;
 		ty->err = (unsigned)v;
-		if (get_word(rd, t, "flavour", ga_results_flavour_find, &w))
+		if (get_word(rd, t, "flavour", flavour_find, &w))
 			return -1;
 		ty->flavour = (enum ga_flavour)w;
 		if (get_buf(rd, t, "error_class", ty->error_class,
@@ -634,7 +634,7 @@ static int read_step(struct reader *rd, const struct ga_json *j)
 	if (get_bool(rd, j, "ran", &sr->ran) ||
 	    get_skipped(rd, j, sr) ||
 	    get_str(rd, j, "api", true, &api) ||
-	    get_word(rd, j, "result", ga_results_result_find, &w))
+	    get_word(rd, j, "result", result_find, &w))
 		return -1;
 	o->result = (enum ga_result)w;
 	if (api) {
@@ -675,7 +675,7 @@ static int read_step(struct reader *rd, const struct ga_json *j)
 	o->thread_after = (unsigned long)v;
 	if (get_starts(rd, j, o))
 		return -1;
-	if (get_word(rd, j, "flavour", ga_results_flavour_find, &w))
+	if (get_word(rd, j, "flavour", flavour_find, &w))
 		return -1;
 	o->flavour = (enum ga_flavour)w;
 	if (get_str(rd, j, "expected", true, &str) ||
@@ -767,7 +767,7 @@ static int read_case_fields(struct reader *rd, const struct ga_json *j,
 	    get_buf(rd, o, "name", res->server, sizeof(res->server), false) ||
 	    get_buf(rd, o, "backend", res->backend, sizeof(res->backend),
 		    false) ||
-	    get_word(rd, o, "flavour", ga_results_flavour_find, &w))
+	    get_word(rd, o, "flavour", flavour_find, &w))
 		return -1;
 	res->flavour = (enum ga_flavour)w;
 	if (get_buf(rd, o, "version", res->server_version,

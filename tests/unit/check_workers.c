@@ -1,4 +1,4 @@
-/* check_pool.c - what -j builds on: a case result survives the trip from
+/* check_workers.c - what -j builds on: a case result survives the trip from
  * a worker to its parent whole, a broken one is refused, and runs folded
  * in order give the verdict a run one after another would. */
 #include <stdlib.h>
@@ -83,9 +83,9 @@ START_TEST(test_wire_round_trip)
 	snprintf(in.results, sizeof(in.results), "/tmp/o/two");
 	memset(&names, 0, sizeof(names));
 	ck_assert_int_eq(pipe(fd), 0);
-	ck_assert_int_eq(ga_wire_send(fd[1], 42, &t.sc, &in, &err), 0);
+	ck_assert_int_eq(ga_workers_send(fd[1], 42, &t.sc, &in, &err), 0);
 	close(fd[1]);
-	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 0);
+	ck_assert_int_eq(ga_workers_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 0);
 	ck_assert_uint_eq(id, 42);
 	ck_assert_int_eq(out.verdict, GA_VERDICT_FAIL);
 	ck_assert_str_eq(out.reason, "expected ok");
@@ -109,7 +109,7 @@ START_TEST(test_wire_round_trip)
 	ck_assert_str_eq(out.results, "/tmp/o/two");
 	ga_case_result_free(&out);
 	/* the end of the pipe: a clean end, no result */
-	ck_assert_int_eq(ga_wire_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 1);
+	ck_assert_int_eq(ga_workers_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 1);
 	ck_assert_ptr_null(out.steps);
 	close(fd[0]);
 	ga_case_result_free(&in);
@@ -130,7 +130,7 @@ static int send_broken(struct two_steps *t, const struct ga_scenario *to,
 	int fd[2], rc;
 
 	ck_assert_int_eq(pipe(fd), 0);
-	ck_assert_int_eq(ga_wire_send(fd[1], 1, &t->sc, res, err), 0);
+	ck_assert_int_eq(ga_workers_send(fd[1], 1, &t->sc, res, err), 0);
 	close(fd[1]);
 	n = read(fd[0], buf, sizeof(buf));
 	close(fd[0]);
@@ -139,7 +139,7 @@ static int send_broken(struct two_steps *t, const struct ga_scenario *to,
 	ck_assert_int_eq(write(fd[1], buf, (size_t)n - skip_tail),
 			 n - (ssize_t)skip_tail);
 	close(fd[1]);
-	rc = ga_wire_recv(fd[0], to, NULL, 1000, &id, &out, err);
+	rc = ga_workers_recv(fd[0], to, NULL, 1000, &id, &out, err);
 	close(fd[0]);
 	ck_assert_ptr_null(out.steps);
 	return rc;
@@ -239,9 +239,9 @@ START_TEST(test_fold_counts_every_run_that_passed)
 }
 END_TEST
 
-Suite *make_pool_suite(void)
+Suite *make_workers_suite(void)
 {
-	Suite *s = suite_create("pool");
+	Suite *s = suite_create("workers");
 	TCase *tc = tcase_create("wire and fold");
 
 	tcase_add_test(tc, test_wire_round_trip);
