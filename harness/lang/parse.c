@@ -239,7 +239,8 @@ static void parse_line(struct parser *p, struct lexer *lx)
 			p->repeat_bad = p->diags->n > first;
 		return;
 	case CLASS_STEP:
-		if (!p->seen_step && first_step(p))
+		/* no table of pending sends (out of memory): no step */
+		if (!p->pending && first_step(p))
 			return;
 		p->target = TARGET_BAD;
 		p->last_kind_known = false;
