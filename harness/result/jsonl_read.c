@@ -1054,20 +1054,35 @@ static int read_run(struct reader *rd, const struct ga_json *j)
 	return m ? read_shard(rd, m) : 0;
 }
 
-/* One line, parsed: dispatched by its type. */
-static int read_object(struct reader *rd, const char *text, size_t len)
+/* A line parsed: a JSON object (free it with ga_json_free), or NULL
+ * with the error set. */
+static struct ga_json *parse_object(struct reader *rd, const char *text,
+				    size_t len)
 {
 	struct ga_error jerr;
 	struct ga_json *j = ga_json_parse(text, len, &jerr);
+
+	if (!j) {
+		bad(rd, "not JSON: %s", jerr.msg);
+		return NULL;
+	}
+	if (j->type != GA_JSON_OBJECT) {
+		ga_json_free(j);
+		bad(rd, "not a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+/* One line, parsed: dispatched by its type. */
+static int read_object(struct reader *rd, const char *text, size_t len)
+{
+	struct ga_json *j = parse_object(rd, text, len);
 	const char *type;
 	int rc;
 
 	if (!j)
-		return bad(rd, "not JSON: %s", jerr.msg);
-	if (j->type != GA_JSON_OBJECT) {
-		ga_json_free(j);
-		return bad(rd, "not a JSON object");
-	}
+		return -1;
 	type = ga_json_str(j, "type", "");
 	/* a step's or a case's line is kept as the case's fingerprint */
 	if ((strcmp(type, "step") == 0 || strcmp(type, "case") == 0) &&
@@ -1192,14 +1207,18 @@ int ga_results_read(struct ga_results *r, const char *path,
 	if (!rd.f)
 		return -1;
 	r->files[r->nfiles] = strdup(file);
-	rd.buf = malloc(GA_RESULTS_LINE_MAX + 1);
-	if (!r->files[r->nfiles] || !rd.buf) {
+	if (!r->files[r->nfiles]) {
 		ga_error_set(err, "out of memory");
 		goto out;
 	}
 	r->shards[r->nfiles].k = r->shards[r->nfiles].n = 0;
 	memset(&r->runs[r->nfiles], 0, sizeof(r->runs[0]));
 	rd.file = r->files[r->nfiles++];
+	rd.buf = malloc(GA_RESULTS_LINE_MAX + 1);
+	if (!rd.buf) {
+		ga_error_set(err, "out of memory");
+		goto out;
+	}
 	snprintf(rd.base, sizeof(rd.base), "%s", file);
 	slash = strrchr(rd.base, '/');
 	if (slash && slash != rd.base)
@@ -1424,14 +1443,13 @@ static int read_whole_line(struct reader *rd, const char *text, size_t len,
 			   const struct ga_scenario *sc,
 			   const struct ga_expect *implicit, bool *done)
 {
-	struct ga_error jerr;
-	struct ga_json *j = ga_json_parse(text, len, &jerr);
+	struct ga_json *j = parse_object(rd, text, len);
 	const char *type;
 	int rc;
 
 	if (!j)
-		return bad(rd, "not JSON: %s", jerr.msg);
-	type = j->type == GA_JSON_OBJECT ? ga_json_str(j, "type", "") : "";
+		return -1;
+	type = ga_json_str(j, "type", "");
 	if (strcmp(type, "step") == 0) {
 		rc = read_step(rd, j);
 		if (rc == 0)
