@@ -140,9 +140,11 @@ $(B)/errnames_gen.c: harness/lang/gen-errnames.sh | $(B)
 $(B)/errnames_gen.o: $(B)/errnames_gen.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# GA_UNIT_TOP: the source tree, for the unit tests that read its files
+# (the shipped scenarios); they run from anywhere (t0001: a scratch dir)
 $(B)/unit/%.o: tests/unit/%.c | $(B)
 	@mkdir -p $(B)/unit
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -DGA_UNIT_TOP='"$(CURDIR)"' -c -o $@ $<
 
 # The unit tests and the fuzz targets have goneaway's allocations go
 # through util/alloc.c, where a test can make each fail in turn

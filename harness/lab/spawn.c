@@ -334,11 +334,20 @@ static unsigned long kept_flags(const char *path)
 static int remount(const char *path, bool read_only)
 {
 	unsigned long flags = MS_REMOUNT | MS_BIND | kept_flags(path);
+	struct statfs sf;
+	int e;
 
 	if (read_only)
 		flags |= MS_RDONLY | MS_NOSUID;
 	if (mount(NULL, path, NULL, flags, NULL) == 0 || errno == ENOENT)
 		return 0;
+	/* a mount a container's engine made read-only and locked
+	 * (/proc/bus, /proc/sys ...) is what it should be already */
+	e = errno;
+	if (read_only && statfs(path, &sf) == 0 &&
+	    ((unsigned long)sf.f_flags & ST_RDONLY))
+		return 0;
+	errno = e;
 	return -1;
 }
 

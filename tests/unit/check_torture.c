@@ -302,12 +302,20 @@ START_TEST(test_torture_bundle)
 }
 END_TEST
 
+/* The inputs are the source tree's files (t0001 runs the tests
+ * elsewhere). */
+static void to_top(void)
+{
+	ck_assert_msg(chdir(GA_UNIT_TOP) == 0, "chdir %s", GA_UNIT_TOP);
+}
+
 Suite *make_torture_suite(void)
 {
 	Suite *s = suite_create("torture");
 	TCase *tc = tcase_create("every allocation fails in turn");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, to_top, NULL);
 	tcase_add_loop_test(tc, test_torture_scenario, 0, 3);
 	tcase_add_test(tc, test_torture_expectations);
 	tcase_add_test(tc, test_torture_results);

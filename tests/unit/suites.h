@@ -21,7 +21,8 @@
 	N(memcg) N(memfs) S(ownmark) S(template) S(machine) S(fault_args) S(rootfs) \
 	S(docker) S(select) S(workers) S(matrix_html) S(allow) S(expectations) \
 	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) S(torture) \
-	S(schedule) S(plan) S(beneath) S(infile) S(tables) S(parse_scale) S(sqltok) S(sqlset)
+	S(schedule) S(plan) S(beneath) S(infile) S(parse_scale) S(sqltok) S(sqlset) \
+	S(tables)
 
 #define GA_UNIT_SUITE(name) Suite *make_##name##_suite(void);
 #define GA_UNIT_NEEDS(name) Suite *make_##name##_suite(struct unit_needs *needs);
