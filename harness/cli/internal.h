@@ -44,12 +44,11 @@ int cli_output_options(unsigned command, const struct option *fixed,
 /* c, an option getopt_long returned: when it is an output's --NAME
  * FILE, p writes that output to arg.  Returns 1 then, else 0. */
 int cli_output_option(struct ga_plan *p, int c, const char *arg);
-/* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
-bool cli_use_color(const char *when);
-/* --format NAME for command: p's console output.  Returns 0, or -1
- * after saying what the formats are ("CMD: --format: ..."). */
-int cli_output_format(struct ga_plan *p, unsigned command, const char *cmd,
-		      const char *name);
+/* The console of command: --format NAME, p's console output, and
+ * --color WHEN (auto, always or never, with NO_COLOR and a terminal).  Returns 0, or -1 after saying
+ * what is wrong ("CMD: --color: ..."). */
+int cli_console(struct ga_plan *p, unsigned command, const char *cmd,
+		const char *format, const char *color);
 
 /* ---- cli/lastline.c: the last line, why the exit status is what it is ----------- */
 

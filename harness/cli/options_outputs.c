@@ -13,7 +13,8 @@
 #include "plan/plan.h"
 #include "report/outputs.h"
 
-bool cli_use_color(const char *when)
+/* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
+static bool use_color(const char *when)
 {
 	const char *no = getenv("NO_COLOR");
 
@@ -62,8 +63,10 @@ int cli_output_option(struct ga_plan *p, int c, const char *arg)
 	return 0;
 }
 
-int cli_output_format(struct ga_plan *p, unsigned command, const char *cmd,
-		      const char *name)
+/* --format NAME for command: p's console output.  Returns 0, or -1
+ * after saying what the formats are ("CMD: --format: ..."). */
+static int output_format(struct ga_plan *p, unsigned command,
+			 const char *cmd, const char *name)
 {
 	const struct ga_output *o = ga_output_find(name);
 	char formats[256];
@@ -75,4 +78,19 @@ int cli_output_format(struct ga_plan *p, unsigned command, const char *cmd,
 	ga_output_formats(command, false, formats, sizeof(formats));
 	fprintf(stderr, "%s: --format: '%s' is not %s\n", cmd, name, formats);
 	return -1;
+}
+
+int cli_console(struct ga_plan *p, unsigned command, const char *cmd,
+		const char *format, const char *color)
+{
+	if (output_format(p, command, cmd, format))
+		return -1;
+	if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 &&
+	    strcmp(color, "never") != 0) {
+		fprintf(stderr, "%s: --color: '%s' is not auto, always or "
+			"never\n", cmd, color);
+		return -1;
+	}
+	p->color = use_color(color);
+	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "result/results.h"
 #include "run/expect.h"
+#include "util/fsutil.h"
 
 #define WIRE_MAGIC 0x67615232u          /* "gaR2": JSON */
 
@@ -20,25 +21,6 @@ struct wire_head {
 	uint64_t id;
 	uint64_t len;                   /* bytes of JSON after the head */
 };
-
-static int write_all(int fd, const void *buf, size_t len,
-		     struct ga_error *err)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return ga_error_errno(err, n < 0 ? errno : EIO,
-					      "send a result");
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 int ga_workers_send(int fd, uint64_t id, const struct ga_scenario *sc,
 		 const struct ga_case_result *res, struct ga_error *err)
@@ -62,8 +44,8 @@ int ga_workers_send(int fd, uint64_t id, const struct ga_scenario *sc,
 				    len, GA_WORKERS_RESULT_MAX);
 	}
 	h.len = len;
-	rc = write_all(fd, &h, sizeof(h), err) ||
-	     write_all(fd, text, len, err) ? -1 : 0;
+	rc = ga_write_all(fd, &h, sizeof(h)) || ga_write_all(fd, text, len) ?
+	     ga_error_errno(err, errno, "send a result") : 0;
 	free(text);
 	return rc;
 }

@@ -61,11 +61,7 @@ int ga_record_case_keep(struct ga_record_case *rc,
 
 void ga_record_case_free(struct ga_record_case *rc)
 {
-	size_t i;
-
-	for (i = 0; i < rc->nsteps && rc->steps; i++)
-		free(rc->steps[i].tally);
-	free(rc->steps);
+	ga_step_results_free(rc->steps, rc->nsteps);
 	rc->steps = NULL;
 	rc->nsteps = 0;
 }

@@ -1054,10 +1054,10 @@ static int read_run(struct reader *rd, const struct ga_json *j)
 	return m ? read_shard(rd, m) : 0;
 }
 
-/* A line parsed: a JSON object (free it with ga_json_free), or NULL
- * with the error set. */
+/* A line parsed: a JSON object (free it with ga_json_free) and its
+ * "type" ("" for none) in *type, or NULL with the error set. */
 static struct ga_json *parse_object(struct reader *rd, const char *text,
-				    size_t len)
+				    size_t len, const char **type)
 {
 	struct ga_error jerr;
 	struct ga_json *j = ga_json_parse(text, len, &jerr);
@@ -1071,19 +1071,19 @@ static struct ga_json *parse_object(struct reader *rd, const char *text,
 		bad(rd, "not a JSON object");
 		return NULL;
 	}
+	*type = ga_json_str(j, "type", "");
 	return j;
 }
 
 /* One line, parsed: dispatched by its type. */
 static int read_object(struct reader *rd, const char *text, size_t len)
 {
-	struct ga_json *j = parse_object(rd, text, len);
 	const char *type;
+	struct ga_json *j = parse_object(rd, text, len, &type);
 	int rc;
 
 	if (!j)
 		return -1;
-	type = ga_json_str(j, "type", "");
 	/* a step's or a case's line is kept as the case's fingerprint */
 	if ((strcmp(type, "step") == 0 || strcmp(type, "case") == 0) &&
 	    hold(rd, len)) {
@@ -1443,13 +1443,12 @@ static int read_whole_line(struct reader *rd, const char *text, size_t len,
 			   const struct ga_scenario *sc,
 			   const struct ga_expect *implicit, bool *done)
 {
-	struct ga_json *j = parse_object(rd, text, len);
 	const char *type;
+	struct ga_json *j = parse_object(rd, text, len, &type);
 	int rc;
 
 	if (!j)
 		return -1;
-	type = ga_json_str(j, "type", "");
 	if (strcmp(type, "step") == 0) {
 		rc = read_step(rd, j);
 		if (rc == 0)

@@ -26,13 +26,18 @@ int ga_skip_kind_find(const char *word)
 	return -1;
 }
 
-void ga_case_result_free(struct ga_case_result *res)
+void ga_step_results_free(struct ga_step_result *steps, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < res->nsteps && res->steps; i++)
-		free(res->steps[i].tally);
-	free(res->steps);
+	for (i = 0; i < n && steps; i++)
+		free(steps[i].tally);
+	free(steps);
+}
+
+void ga_case_result_free(struct ga_case_result *res)
+{
+	ga_step_results_free(res->steps, res->nsteps);
 	res->steps = NULL;
 	res->nsteps = 0;
 }

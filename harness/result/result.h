@@ -156,6 +156,9 @@ struct ga_case_result {
 
 void ga_case_result_free(struct ga_case_result *res);
 
+/* Frees n steps and their tallies (the array too). */
+void ga_step_results_free(struct ga_step_result *steps, size_t n);
+
 void ga_case_result_free(struct ga_case_result *res);
 
 /* How many of res's steps were skipped (ga_step_result.skipped): more

@@ -59,47 +59,22 @@ bool ga_alloc_wrapped(void)
 	return wrapped;
 }
 
-/* The C library's, as the linker's --wrap names them, and ours: only
- * a program linked with --wrap=NAME calls __wrap_NAME for NAME. */
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t size);
-char *__real_strdup(const char *s);
-char *__real_strndup(const char *s, size_t n);
-FILE *__real_open_memstream(char **buf, size_t *len);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t size);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
-FILE *__wrap_open_memstream(char **buf, size_t *len);
+/* __wrap_NAME, ours, and __real_NAME, the C library's, as the linker's
+ * --wrap names them (only a program linked with --wrap=NAME calls
+ * __wrap_NAME for NAME): the allocation counted, then the C library's,
+ * or NULL. */
+#define GA_ALLOC_WRAPPER(type, name, params, args) \
+	type __real_##name params; \
+	type __wrap_##name params; \
+	type __wrap_##name params \
+	{ \
+		return may() ? __real_##name args : NULL; \
+	}
 
-void *__wrap_malloc(size_t size)
-{
-	return may() ? __real_malloc(size) : NULL;
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-	return may() ? __real_calloc(n, size) : NULL;
-}
-
-void *__wrap_realloc(void *p, size_t size)
-{
-	return may() ? __real_realloc(p, size) : NULL;
-}
-
-char *__wrap_strdup(const char *s)
-{
-	return may() ? __real_strdup(s) : NULL;
-}
-
-char *__wrap_strndup(const char *s, size_t n)
-{
-	return may() ? __real_strndup(s, n) : NULL;
-}
-
-FILE *__wrap_open_memstream(char **buf, size_t *len)
-{
-	return may() ? __real_open_memstream(buf, len) : NULL;
-}
+GA_ALLOC_WRAPPER(void *, malloc, (size_t size), (size))
+GA_ALLOC_WRAPPER(void *, calloc, (size_t n, size_t size), (n, size))
+GA_ALLOC_WRAPPER(void *, realloc, (void *p, size_t size), (p, size))
+GA_ALLOC_WRAPPER(char *, strdup, (const char *s), (s))
+GA_ALLOC_WRAPPER(char *, strndup, (const char *s, size_t n), (s, n))
+GA_ALLOC_WRAPPER(FILE *, open_memstream, (char **buf, size_t *len),
+		 (buf, len))
