@@ -10,7 +10,7 @@
 # did not declare (issue 24).
 #
 # The sources it holds: harness/cli/driver_check.c,
-#  harness/cli/driver_tap.c.
+#  harness/cli/driver_tap.c, harness/client/conformance.c.
 . "$(dirname "$0")/lib.sh"
 
 DOC="$TOP/docs/driver-protocol.md"
