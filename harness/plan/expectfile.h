@@ -1,15 +1,13 @@
 /* expectfile.h - what "goneaway run" and "goneaway check" do with
- * --expectations FILE (plan/expectfile.c), and the recorder of a
- * --record run (plan/sink_record.c). */
-#ifndef GA_PLAN_EXPECTATIONS_H
-#define GA_PLAN_EXPECTATIONS_H
+ * --expectations FILE (plan/expectfile.c). */
+#ifndef GA_PLAN_EXPECTFILE_H
+#define GA_PLAN_EXPECTFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "client/driver.h"
 #include "lang/expectations.h"
-#include "plan/record.h"
 #include "run/runner.h"
 
 /* A connector's expectation file, as a command has it. */
@@ -55,32 +53,5 @@ size_t ga_expect_file_missing(const struct ga_expect_file *ce,
 int ga_expect_file_save(struct ga_expect_file *ce);
 
 void ga_expect_file_free(struct ga_expect_file *ce);
-
-/* ---- plan/sink_record.c: a --record run ----------------------------------------- */
-
-struct ga_recorder_scenario {
-	const struct ga_scenario *sc;   /* borrowed */
-	struct ga_record_case *cases;   /* owned */
-	size_t n;
-};
-
-struct ga_recorder {
-	const char *results_dir;        /* where the patch goes */
-	struct ga_expect_file *ce;    /* borrowed; NULL: into the
-					 * scenarios, as a patch */
-	struct ga_recorder_scenario *v;  /* owned */
-	size_t n;
-	size_t incomplete;              /* cases that did not reach their
-					 * end (ERROR): what they did not
-					 * reach is not recorded */
-	bool failed;                    /* out of memory on the way */
-};
-
-/* Before a --record run into scenarios: results_dir's recorded/, which
- * the run replaces, must be goneaway's (util/ownmark.h) or not there.
- * Returns 0, or -1 when it is not (printed, naming it). */
-int ga_recorder_check(const char *results_dir);
-
-void ga_recorder_free(struct ga_recorder *r);
 
 #endif

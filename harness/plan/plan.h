@@ -19,6 +19,7 @@
 
 #include "plan/allow.h"
 #include "plan/expectfile.h"
+#include "plan/sink_record.h"
 #include "plan/scenarios.h"
 #include "plan/why.h"
 #include "report/outputs.h"

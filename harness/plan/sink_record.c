@@ -1,4 +1,4 @@
-/* sink_record.c - a --record run's end (plan/expectfile.h): what its cases
+/* sink_record.c - a --record run's end (plan/sink_record.h): what its cases
  * saw (plan/record.h) written for the user to review.  Into scenarios:
  * one patch, results_dir/record.patch ("patch -p0 <" applies it), and
  * each changed file whole in results_dir/recorded/LABEL.gw; a shipped
@@ -7,6 +7,7 @@
  * itself, which is the connector's own (its repository's history
  * reviews it). */
 #include "plan/internal.h"
+#include "plan/sink_record.h"
 
 #include <errno.h>
 #include <limits.h>
