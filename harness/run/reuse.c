@@ -441,7 +441,7 @@ uint64_t ga_reuse_key(const struct ga_run_options *o,
 
 	if (never_kept(o, sc, buf, sizeof(buf)))
 		return 0;
-	/* as run/proxy.c chooses: the scenario's proxy line, else --proxy
+	/* as run/case_proxy.c chooses: the scenario's proxy line, else --proxy
 	 * (a case that SKIPs for a mismatch makes no server at all) */
 	if (sc->proxy.line)
 		proxy_ns = strcmp(sc->proxy.name, "none") != 0;

@@ -99,7 +99,7 @@ isolate=${GA_TEST_ISOLATE:-0}
 # by side, each goneaway's default -j (GONEAWAY_JOBS) its share, but at
 # least 4 per core.  It is a bound, not what runs: a run adds workers
 # only while its cases would wait longer than a server start
-# (run/schedule.h), so a file of long waits (t0025's mutants) gets them
+# (plan/jobs_schedule.h), so a file of long waits (t0025's mutants) gets them
 # and a file of short cases does not.  A GONEAWAY_JOBS already set is
 # left alone.  (The server starts in flight are bounded across all of
 # them by goneaway's own semaphore in the cache; each server is about

@@ -8,6 +8,9 @@
 # the C drivers need "make roots"); the others SKIP with the reason.
 # A driver written against protocol 1 is sent no member of a feature it
 # did not declare (issue 24).
+#
+# The sources it holds: harness/cli/driver_check.c,
+#  harness/cli/driver_tap.c, harness/client/conformance.c.
 . "$(dirname "$0")/lib.sh"
 
 DOC="$TOP/docs/driver-protocol.md"

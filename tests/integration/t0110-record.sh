@@ -10,6 +10,9 @@
 # A driver's words are data (issue 26): an error class no expect line
 # can hold is recorded as "error", a reply with a newline in its class,
 # sqlstate or api is an ERROR, a greeting's name with one is refused.
+#
+# The sources it holds: harness/plan/sink_record.c,
+#  harness/plan/record_scenario.c.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"

@@ -6,6 +6,9 @@
 # now Y").  The same with a driver, and per server on a root
 # (mysql-9.7).  goneaway check reads the file strictly: every problem
 # as FILE:LINE:COL.
+#
+# The sources it holds: harness/plan/expectfile.c,
+#  harness/plan/record_file.c.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"

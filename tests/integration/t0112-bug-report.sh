@@ -11,6 +11,8 @@
 # climbing out, a file of two cases are refused with a clear error (and
 # what a swapped scenario may do: t0114-replay-trust).
 # With the built-in client and a driver, locally and on a root.
+#
+# The sources it holds: harness/plan/sink_casefolder.c.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
