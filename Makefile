@@ -52,7 +52,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 B ?= build
 # harness/<subsystem>/*.c; cli/ is the program, the rest is a library the
 # unit tests link too.
-SUBSYSTEMS = util lang lab mysqlapi faults proxy server client run report plan
+SUBSYSTEMS = util lang lab mysqlapi faults proxy server client run report plan serve
 LIB_SRCS = $(foreach d,$(SUBSYSTEMS),$(wildcard harness/$(d)/*.c))
 LIB_OBJS = $(LIB_SRCS:harness/%.c=$(B)/%.o) $(B)/errnames_gen.o
 CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
