@@ -105,6 +105,8 @@ int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
 	long p;
 
 	*status = 500;
+	if (!*text)
+		text = ":0";    /* Go listens on any address, a port it picks */
 	if (split(text, host, sizeof(host), port, sizeof(port), msg, len))
 		return -1;
 	if (port_of(port, &p)) {

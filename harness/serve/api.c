@@ -84,7 +84,7 @@ static void api_error(struct ga_api_response *resp, int status,
 		return;
 	}
 	fputs("{\"error\":", b.f);
-	ga_json_write_string(b.f, msg, strlen(msg));
+	ga_go_write_string(b.f, msg, strlen(msg));
 	fprintf(b.f, ",\"status\":%d}\n", status);
 	body_give(&b, resp, status, TEXT_TYPE);
 }
@@ -94,22 +94,42 @@ static void bad_body(struct ga_api_response *resp, const char *msg)
 	api_error(resp, 400, "bad request body: %s", msg);
 }
 
-void ga_api_refusal(int status, const char *reason,
-		    struct ga_api_response *resp)
+int ga_api_refusal_bytes(const struct ga_http_refusal *bad, char **out,
+			 size_t *len)
 {
 	char text[256];
+	FILE *f;
 
-	memset(resp, 0, sizeof(*resp));
-	snprintf(text, sizeof(text), "%d %s%s%s", status,
-		 ga_http_status_text(status), *reason ? ": " : "", reason);
-	text_response(resp, status, text);
+	*out = NULL;
+	*len = 0;
+	f = open_memstream(out, len);
+	if (!f)
+		return -1;
+	/* Go's server, word for word: its status line carries the reason */
+	if (bad->status == 501)
+		snprintf(text, sizeof(text), "Unsupported transfer encoding");
+	else if (bad->public)
+		snprintf(text, sizeof(text), "%d %s: %s", bad->status,
+			 ga_http_status_text(bad->status), bad->reason);
+	else
+		snprintf(text, sizeof(text), "%d %s", bad->status,
+			 ga_http_status_text(bad->status));
+	fprintf(f, "HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		"Connection: close\r\n\r\n%s", bad->status == 501 ?
+		"501 Not Implemented" : text, text);
+	if (fclose(f) != 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- proxies and toxics as JSON -------------------------------------------- */
 
 static void write_str(FILE *f, const char *s)
 {
-	ga_json_write_string(f, s, strlen(s));
+	ga_go_write_string(f, s, strlen(s));
 }
 
 static void write_toxics(FILE *f, const struct ga_sv_proxy *p)
@@ -465,6 +485,10 @@ static struct ga_json *body_json(const struct ga_http_request *req,
 	char why[512], type[64];
 
 	*null = false;
+	if (req->body_error) {
+		snprintf(msg, len, "bad request body: %s", req->body_error);
+		return NULL;
+	}
 	if (ga_go_parse_body(req->body ? req->body : "", req->body_len, &j,
 			     why, sizeof(why))) {
 		snprintf(msg, len, "bad request body: %s", why);
@@ -699,10 +723,15 @@ static void populate(struct ga_sv *sv, const struct ga_http_request *req,
 			populate_response(resp, 400, msg, NULL, 0);
 			goto out;
 		}
+	}
+	for (i = 0; i < n; i++) {
+		/* goneaway's refusals (400) before anything is made; a
+		 * listen Go cannot read fails at its proxy's start, after
+		 * the ones before it were made (500), as in Toxiproxy */
 		status = proxy_fields_ok(in[i].name, in[i].listen ?
 					 in[i].listen : "", in[i].upstream, &up,
 					 &to_server, why, sizeof(why));
-		if (status) {
+		if (status == 400) {
 			snprintf(msg, sizeof(msg), "%s at proxy %zu", why, i + 1);
 			populate_response(resp, status, msg, NULL, 0);
 			goto out;
@@ -1214,9 +1243,9 @@ static void goneaway_index(struct ga_sv *sv, struct ga_api_response *resp)
 			break;
 		if (line != sv->env)
 			fputc(',', b.f);
-		ga_json_write_string(b.f, line, (size_t)(eq - line));
+		ga_go_write_string(b.f, line, (size_t)(eq - line));
 		fputc(':', b.f);
-		ga_json_write_string(b.f, eq + 1, nl ? (size_t)(nl - eq - 1) :
+		ga_go_write_string(b.f, eq + 1, nl ? (size_t)(nl - eq - 1) :
 				     strlen(eq + 1));
 	}
 	fputs("},\"paths\":[\"/goneaway/toxics\",\"/goneaway/server\","
@@ -1477,8 +1506,8 @@ void ga_api_finish(struct ga_sv *sv, struct ga_sv_job *job,
 /* ---- bytes on the wire ---------------------------------------------------------- */
 
 int ga_api_response_bytes(const struct ga_api_response *resp,
-			  bool keep_alive, const char *request_id,
-			  char **out, size_t *len)
+			  const struct ga_api_wire *how, char **out,
+			  size_t *len)
 {
 	char date[64];
 	time_t now = time(NULL);
@@ -1492,21 +1521,25 @@ int ga_api_response_bytes(const struct ga_api_response *resp,
 		return -1;
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	fprintf(f, "HTTP/1.1 %d %s\r\n", resp->status,
+	/* as Go's server: the request's version; a Connection header
+	 * when the connection does what that version would not */
+	fprintf(f, "HTTP/1.%d %d %s\r\n", how->minor, resp->status,
 		ga_http_status_text(resp->status));
 	if (resp->content_type)
 		fprintf(f, "Content-Type: %s\r\n", resp->content_type);
 	if (resp->nosniff)
 		fputs("X-Content-Type-Options: nosniff\r\n", f);
-	if (request_id && *request_id)
-		fprintf(f, "X-Toxiproxy-Request-Id: %s\r\n", request_id);
+	if (how->request_id && *how->request_id)
+		fprintf(f, "X-Toxiproxy-Request-Id: %s\r\n", how->request_id);
 	fprintf(f, "Date: %s\r\n", date);
-	if (resp->status != 204)
+	if (resp->status != 204 && !(how->head && !resp->body_len))
 		fprintf(f, "Content-Length: %zu\r\n", resp->body_len);
-	if (!keep_alive)
+	if (how->minor == 1 && !how->keep_alive)
 		fputs("Connection: close\r\n", f);
+	if (how->minor == 0 && how->keep_alive)
+		fputs("Connection: keep-alive\r\n", f);
 	fputs("\r\n", f);
-	if (resp->status != 204 && resp->body_len)
+	if (resp->status != 204 && resp->body_len && !how->head)
 		fwrite(resp->body, 1, resp->body_len, f);
 	if (fclose(f) != 0) {
 		free(*out);

@@ -50,18 +50,29 @@ void ga_api_finish(struct ga_sv *sv, struct ga_sv_job *job,
 
 void ga_api_response_free(struct ga_api_response *resp);
 
-/* A response's head and body as bytes to send, into a new buffer
- * (*out, *len; free it).  keep_alive says whether the connection stays.
- * request_id is Toxiproxy's X-Toxiproxy-Request-Id.  Returns 0, or -1
- * when out of memory. */
-int ga_api_response_bytes(const struct ga_api_response *resp,
-			  bool keep_alive, const char *request_id,
-			  char **out, size_t *len);
+/* How a response goes on the wire: the request's HTTP/1.minor, whether
+ * the connection stays open, whether it answers a HEAD (no body), and
+ * Toxiproxy's X-Toxiproxy-Request-Id. */
+struct ga_api_wire {
+	int minor;
+	bool keep_alive;
+	bool head;
+	const char *request_id;
+};
 
-/* The answer to a request the reader refused (400 "400 Bad Request:
- * reason", closes), as Go's server gives it. */
-void ga_api_refusal(int status, const char *reason,
-		    struct ga_api_response *resp);
+/* A response's head and body as bytes to send, into a new buffer
+ * (*out, *len; free it).  Returns 0, or -1 when out of memory. */
+int ga_api_response_bytes(const struct ga_api_response *resp,
+			  const struct ga_api_wire *how, char **out,
+			  size_t *len);
+
+/* The answer to a request the reader refused, as Go's server writes it
+ * ("HTTP/1.1 400 Bad Request", its text, and the connection closes),
+ * into a new buffer.  A 417 (an Expect it does not know) is an ordinary
+ * response instead (ga_api_response_bytes).  Returns 0, or -1 when out
+ * of memory. */
+int ga_api_refusal_bytes(const struct ga_http_refusal *bad, char **out,
+			 size_t *len);
 
 /* A proxy by name, or NULL. */
 struct ga_sv_proxy *ga_api_proxy(struct ga_sv *sv, const char *name);

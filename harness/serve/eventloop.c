@@ -41,10 +41,12 @@ struct api_conn {
 	bool close_after;               /* once out is written */
 	bool waiting;                   /* its request's job is under way */
 	bool job_keep_alive;            /* ... and the request kept it open */
+	int job_minor;
 	char job_method[16];            /* ... and was this, for the log */
 	char job_path[256];
 	bool continued;                 /* "100 Continue" was sent */
 	bool eof;                       /* the client closed its side */
+	bool serving;                   /* in api_serve() */
 	bool dead;
 	double since;                   /* its last request began, or it
 					 * was last busy */
@@ -262,25 +264,6 @@ static void request_id(char *buf, size_t len)
 
 static void api_flush(struct loop *L, struct api_conn *c);
 
-/* resp as c's answer (c's request, of keep_alive, is answered). */
-static void api_answer(struct loop *L, struct api_conn *c,
-		       struct ga_api_response *resp, bool keep_alive)
-{
-	char id[24];
-
-	request_id(id, sizeof(id));
-	free(c->out);
-	c->out = NULL;
-	c->out_off = 0;
-	if (ga_api_response_bytes(resp, keep_alive, id, &c->out,
-				  &c->out_len)) {
-		api_close(L, c);
-		return;
-	}
-	c->close_after = !keep_alive;
-	api_flush(L, c);
-}
-
 static void log_api(struct loop *L, const char *method, const char *path,
 		    int status)
 {
@@ -294,6 +277,55 @@ static void log_api(struct loop *L, const char *method, const char *path,
 	ga_sv_log_end(&L->log);
 }
 
+/* resp as c's answer: its request was HTTP/1.minor, a HEAD or not, and
+ * the connection stays when keep_alive. */
+static void api_answer(struct loop *L, struct api_conn *c,
+		       struct ga_api_response *resp, int minor, bool head,
+		       bool keep_alive)
+{
+	struct ga_api_wire how;
+	char id[24];
+
+	request_id(id, sizeof(id));
+	how.minor = minor;
+	how.keep_alive = keep_alive;
+	how.head = head;
+	how.request_id = id;
+	free(c->out);
+	c->out = NULL;
+	c->out_off = 0;
+	if (ga_api_response_bytes(resp, &how, &c->out, &c->out_len)) {
+		api_close(L, c);
+		return;
+	}
+	c->close_after = !keep_alive;
+	api_flush(L, c);
+}
+
+/* The reader refused c's request: Go's answer, and the end of c. */
+static void api_refuse(struct loop *L, struct api_conn *c,
+		       const struct ga_http_refusal *bad)
+{
+	struct ga_api_response resp;
+
+	log_api(L, "?", bad->reason, bad->status);
+	if (bad->status == 417) {       /* an ordinary answer */
+		memset(&resp, 0, sizeof(resp));
+		resp.status = 417;
+		api_answer(L, c, &resp, c->rd.req.minor, false, false);
+		return;
+	}
+	free(c->out);
+	c->out = NULL;
+	c->out_off = 0;
+	if (ga_api_refusal_bytes(bad, &c->out, &c->out_len)) {
+		api_close(L, c);
+		return;
+	}
+	c->close_after = true;
+	api_flush(L, c);
+}
+
 /* Answers what c has read, one request after another, while the API is
  * not waiting for a job. */
 static void api_serve(struct loop *L, struct api_conn *c)
@@ -302,6 +334,7 @@ static void api_serve(struct loop *L, struct api_conn *c)
 	struct ga_api_response resp;
 	int rc;
 
+	c->serving = true;
 	while (!c->dead && !c->waiting && !c->out && !L->busy) {
 		rc = ga_http_read(&c->rd, c->buf ? c->buf : "", c->len, &bad);
 		if (rc == GA_HTTP_MORE) {
@@ -317,13 +350,11 @@ static void api_serve(struct loop *L, struct api_conn *c)
 			}
 			if (c->eof)
 				api_close(L, c);
-			return;
+			break;
 		}
 		if (rc == GA_HTTP_REFUSED) {
-			ga_api_refusal(bad.status, bad.reason, &resp);
-			api_answer(L, c, &resp, false);
-			ga_api_response_free(&resp);
-			return;
+			api_refuse(L, c, &bad);
+			break;
 		}
 		ga_api_handle(&L->sv, &c->rd.req, &resp);
 		if (resp.job) {
@@ -331,6 +362,7 @@ static void api_serve(struct loop *L, struct api_conn *c)
 			resp.job->api_conn = c->id;
 			c->waiting = true;
 			c->job_keep_alive = c->rd.req.keep_alive;
+			c->job_minor = c->rd.req.minor;
 			snprintf(c->job_method, sizeof(c->job_method), "%s",
 				 c->rd.req.method);
 			snprintf(c->job_path, sizeof(c->job_path), "%s",
@@ -340,7 +372,9 @@ static void api_serve(struct loop *L, struct api_conn *c)
 		} else {
 			log_api(L, c->rd.req.method, c->rd.req.path,
 				resp.status);
-			api_answer(L, c, &resp, c->rd.req.keep_alive && !c->eof);
+			api_answer(L, c, &resp, c->rd.req.minor,
+				   strcmp(c->rd.req.method, "HEAD") == 0,
+				   c->rd.req.keep_alive);
 			ga_api_response_free(&resp);
 		}
 		/* the request's bytes go; the next one's stay */
@@ -351,6 +385,7 @@ static void api_serve(struct loop *L, struct api_conn *c)
 		c->continued = false;
 		c->since = ga_clock_ms();
 	}
+	c->serving = false;
 }
 
 /* Writes what c has to say; once written, it closes or reads on. */
@@ -384,7 +419,9 @@ static void api_flush(struct loop *L, struct api_conn *c)
 		api_close(L, c);
 		return;
 	}
-	api_watch(L, c, EPOLLIN);
+	api_watch(L, c, c->eof ? 0 : EPOLLIN);
+	if (!c->serving)
+		api_serve(L, c);        /* what came meanwhile, or the end */
 }
 
 static void api_read(struct loop *L, struct api_conn *c)
@@ -473,7 +510,8 @@ static void jobs_done(struct loop *L)
 		if (c) {
 			c->waiting = false;
 			log_api(L, c->job_method, c->job_path, resp.status);
-			api_answer(L, c, &resp, c->job_keep_alive && !c->eof);
+			api_answer(L, c, &resp, c->job_minor, false,
+				   c->job_keep_alive);
 		}
 		ga_api_response_free(&resp);
 	}

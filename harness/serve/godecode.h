@@ -1,5 +1,6 @@
-/* godecode.h - a JSON request body read the way Toxiproxy's Go reads it
- * (encoding/json into a struct), so that a client sees the same
+/* godecode.h - JSON as Toxiproxy's Go reads and writes it: a request
+ * body read the way its encoding/json decodes into a struct, and
+ * strings written as its encoder writes them, so that a client sees the same
  * answers from goneaway serve: the first JSON value of the body is
  * taken and what follows it ignored; members match a field's name
  * exactly or else without regard to case; unknown members are ignored;
@@ -20,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/json.h"
 
@@ -67,5 +69,10 @@ const struct ga_json *ga_go_member(const struct ga_json *obj,
 int ga_go_decode(const struct ga_json *obj, const char *where,
 		 const char *prefix, const struct ga_go_field *fields,
 		 size_t n, char *msg, size_t msglen);
+
+/* Writes s[0, len) as Go's encoding/json writes a string: \n \r \t,
+ * other controls and < > & as \u00XX, U+2028 and U+2029 escaped, a
+ * byte that is not UTF-8 as \ufffd. */
+void ga_go_write_string(FILE *f, const char *s, size_t len);
 
 #endif

@@ -37,15 +37,18 @@ const char *ga_http_status_text(int status)
 	return "";
 }
 
-static int refuse(struct ga_http_refusal *bad, int status, const char *fmt,
-		  ...) __attribute__((format(printf, 3, 4)));
+/* Refuses the request with status; public: Go's server says reason
+ * too (its statusError), else only the status. */
+static int refuse(struct ga_http_refusal *bad, int status, bool public,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int refuse(struct ga_http_refusal *bad, int status, const char *fmt,
-		  ...)
+static int refuse(struct ga_http_refusal *bad, int status, bool public,
+		  const char *fmt, ...)
 {
 	va_list ap;
 
 	bad->status = status;
+	bad->public = public;
 	va_start(ap, fmt);
 	vsnprintf(bad->reason, sizeof(bad->reason), fmt, ap);
 	va_end(ap);
@@ -127,25 +130,25 @@ static int read_target(struct ga_http_request *req, const char *t, size_t len,
 		while (i < len && t[i] != '/')
 			i++;
 		if (i == len)
-			return refuse(bad, 400, "no path in the request target");
+			return refuse(bad, 400, false, "no path in the request target");
 	}
 	if (i >= len || t[i] != '/')
-		return refuse(bad, 400, "the request target is not a path");
+		return refuse(bad, 400, false, "the request target is not a path");
 	for (; i < len && t[i] != '?' && t[i] != '#'; i++) {
 		char c = t[i];
 
 		if (c == '%') {
 			if (i + 2 >= len || (h = hexval(t[i + 1])) < 0 ||
 			    (l = hexval(t[i + 2])) < 0)
-				return refuse(bad, 400, "invalid URL escape");
+				return refuse(bad, 400, false, "invalid URL escape");
 			c = (char)(h << 4 | l);
 			i += 2;
 			if (c == '\0')
-				return refuse(bad, 400, "a NUL byte in the "
+				return refuse(bad, 400, false, "a NUL byte in the "
 					      "path");
 		}
 		if (o + 1 >= sizeof(req->path))
-			return refuse(bad, 414, "the path is longer than %zu "
+			return refuse(bad, 414, false, "the path is longer than %zu "
 				      "bytes", sizeof(req->path) - 1);
 		req->path[o++] = c;
 	}
@@ -161,25 +164,24 @@ static int read_request_line(struct ga_http_request *req, const struct line *ln,
 
 	sp1 = memchr(s, ' ', ln->len);
 	if (!sp1)
-		return refuse(bad, 400, "malformed request line");
+		return refuse(bad, 400, false, "malformed request line");
 	sp2 = memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1));
 	if (!sp2 || memchr(sp2 + 1, ' ', (size_t)(end - sp2 - 1)))
-		return refuse(bad, 400, "malformed request line");
+		return refuse(bad, 400, false, "malformed request line");
 	mlen = (size_t)(sp1 - s);
 	if (mlen == 0 || mlen >= sizeof(req->method))
-		return refuse(bad, 400, "invalid method");
+		return refuse(bad, 400, false, "invalid method");
 	for (const char *p = s; p < sp1; p++)
 		if (!is_tchar((unsigned char)*p))
-			return refuse(bad, 400, "invalid method");
+			return refuse(bad, 400, false, "invalid method");
 	memcpy(req->method, s, mlen);
 	req->method[mlen] = '\0';
 	if (end - sp2 - 1 != 8 || memcmp(sp2 + 1, "HTTP/", 5) != 0 ||
 	    !isdigit((unsigned char)sp2[6]) || sp2[7] != '.' ||
 	    !isdigit((unsigned char)sp2[8]))
-		return refuse(bad, 400, "malformed HTTP version");
+		return refuse(bad, 400, false, "malformed HTTP version");
 	if (sp2[6] != '1' || (sp2[8] != '0' && sp2[8] != '1'))
-		return refuse(bad, 505, "HTTP/%c.%c is not HTTP/1.x", sp2[6],
-			      sp2[8]);
+		return refuse(bad, 505, true, "unsupported protocol version");
 	req->minor = sp2[8] - '0';
 	req->keep_alive = req->minor == 1;
 	return read_target(req, sp1 + 1, (size_t)(sp2 - sp1 - 1), bad);
@@ -206,7 +208,7 @@ static bool has_token(const char *v, size_t len, const char *word)
 }
 
 struct head_facts {
-	bool has_length, chunked;
+	bool has_length, chunked, bad_host, bad_expect;
 	unsigned long long length;
 	int hosts;
 };
@@ -218,50 +220,119 @@ static int read_length(struct head_facts *f, const char *v, size_t len,
 	size_t i;
 
 	if (len == 0 || len > 19)
-		return refuse(bad, 400, "bad Content-Length");
+		return refuse(bad, 400, false, "bad Content-Length");
 	for (i = 0; i < len; i++) {
 		if (!isdigit((unsigned char)v[i]))
-			return refuse(bad, 400, "bad Content-Length");
+			return refuse(bad, 400, false, "bad Content-Length");
 		n = n * 10 + (unsigned)(v[i] - '0');
 	}
 	if (f->has_length && f->length != n)
-		return refuse(bad, 400, "two different Content-Lengths");
+		return refuse(bad, 400, false, "two different Content-Lengths");
 	f->has_length = true;
 	f->length = n;
 	return 0;
 }
 
-static int read_header(struct ga_http_request *req, struct head_facts *f,
-		       const struct line *ln, struct ga_http_refusal *bad)
+/* Go's httpguts.ValidHostHeader. */
+static bool valid_host(const char *v, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)v[i]) &&
+		    !strchr("!$%&()*+,-.:;=[]'_~", v[i]))
+			return false;
+	return true;
+}
+
+/* A header: its name in the head, its value (folded lines joined, as
+ * Go's textproto joins them) in the reader's scratch. */
+struct header {
+	const char *name;
+	size_t nlen;
+	const char *value;
+	size_t vlen;
+};
+
+static void trim(const char **v, const char **ve)
+{
+	while (*v < *ve && (**v == ' ' || **v == '\t'))
+		(*v)++;
+	while (*ve > *v && ((*ve)[-1] == ' ' || (*ve)[-1] == '\t'))
+		(*ve)--;
+}
+
+/* The header lines into h (at most max), values into scratch.  Returns
+ * how many, or -1 with bad set. */
+static int read_headers(const struct line *lines, size_t n, char *scratch,
+			struct header *h, size_t max,
+			struct ga_http_refusal *bad)
 {
 	const char *colon, *v, *ve;
-	size_t nlen, vlen, i;
+	size_t i, k, nh = 0, used = 0;
 
-	if (ln->len && (ln->s[0] == ' ' || ln->s[0] == '\t'))
-		return refuse(bad, 400, "a folded header line");
-	colon = memchr(ln->s, ':', ln->len);
-	if (!colon || colon == ln->s)
-		return refuse(bad, 400, "malformed header line");
-	nlen = (size_t)(colon - ln->s);
-	for (i = 0; i < nlen; i++)
-		if (!is_tchar((unsigned char)ln->s[i]))
-			return refuse(bad, 400, "invalid header name");
-	v = colon + 1;
-	ve = ln->s + ln->len;
-	while (v < ve && (*v == ' ' || *v == '\t'))
-		v++;
-	while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-		ve--;
-	vlen = (size_t)(ve - v);
-	for (i = 0; i < vlen; i++)
-		if (((unsigned char)v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
-			return refuse(bad, 400, "invalid header value");
-#define IS(name) (nlen == sizeof(name) - 1 && strncasecmp(ln->s, name, nlen) == 0)
+	for (i = 0; i < n; i++) {
+		const struct line *ln = &lines[i];
+
+		v = ln->s;
+		ve = ln->s + ln->len;
+		if (ln->len && (ln->s[0] == ' ' || ln->s[0] == '\t')) {
+			if (nh == 0)
+				return refuse(bad, 400, false, "a folded first "
+					      "header line");
+			trim(&v, &ve);  /* obs-fold: joined with a space */
+			scratch[used++] = ' ';
+			memcpy(scratch + used, v, (size_t)(ve - v));
+			used += (size_t)(ve - v);
+			h[nh - 1].vlen = (size_t)(scratch + used -
+						  h[nh - 1].value);
+			continue;
+		}
+		colon = memchr(ln->s, ':', ln->len);
+		if (!colon)
+			return refuse(bad, 400, false, "malformed header line");
+		if (nh == max)
+			return refuse(bad, 431, false, "more than %d headers",
+				      GA_HTTP_MAX_HEADERS);
+		h[nh].name = ln->s;
+		h[nh].nlen = (size_t)(colon - ln->s);
+		v = colon + 1;
+		trim(&v, &ve);
+		memcpy(scratch + used, v, (size_t)(ve - v));
+		h[nh].value = scratch + used;
+		h[nh].vlen = (size_t)(ve - v);
+		used += h[nh].vlen;
+		nh++;
+	}
+	for (i = 0; i < nh; i++) {
+		if (h[i].nlen == 0)
+			return refuse(bad, 400, true, "invalid header name");
+		for (k = 0; k < h[i].nlen; k++)
+			if (!is_tchar((unsigned char)h[i].name[k]))
+				return refuse(bad, 400, true, "invalid header "
+					      "name");
+		for (k = 0; k < h[i].vlen; k++)
+			if (((unsigned char)h[i].value[k] < 0x20 &&
+			     h[i].value[k] != '\t') || h[i].value[k] == 0x7f)
+				return refuse(bad, 400, true, "invalid header "
+					      "value");
+	}
+	return (int)nh;
+}
+
+static int use_header(struct ga_http_request *req, struct head_facts *f,
+		      const struct header *h, struct ga_http_refusal *bad)
+{
+	const char *v = h->value;
+	size_t vlen = h->vlen, nlen = h->nlen;
+
+#define IS(word) (nlen == sizeof(word) - 1 && strncasecmp(h->name, word, nlen) == 0)
 	if (IS("Content-Length"))
 		return read_length(f, v, vlen, bad);
 	if (IS("Transfer-Encoding")) {
 		if (vlen != 7 || strncasecmp(v, "chunked", 7) != 0 || f->chunked)
-			return refuse(bad, 501, "unsupported transfer encoding");
+			return refuse(bad, 501, false, "unsupported transfer "
+				      "encoding");
 		f->chunked = true;
 	} else if (IS("Connection")) {
 		if (has_token(v, vlen, "close"))
@@ -270,10 +341,13 @@ static int read_header(struct ga_http_request *req, struct head_facts *f,
 			req->keep_alive = true;
 	} else if (IS("Expect")) {
 		if (vlen != 12 || strncasecmp(v, "100-continue", 12) != 0)
-			return refuse(bad, 417, "unsupported Expect");
-		req->expect_continue = true;
+			f->bad_expect = true;   /* answered with 417 */
+		else
+			req->expect_continue = true;
 	} else if (IS("Host")) {
 		f->hosts++;
+		if (!valid_host(v, vlen))
+			f->bad_host = true;
 	} else if (IS("User-Agent")) {
 		snprintf(req->user_agent, sizeof(req->user_agent), "%.*s",
 			 (int)vlen, v);
@@ -287,8 +361,11 @@ static int read_head(struct ga_http_reader *r, const char *buf,
 		     struct ga_http_refusal *bad)
 {
 	struct line lines[GA_HTTP_MAX_HEADERS + 2];
+	struct header h[GA_HTTP_MAX_HEADERS];
 	struct head_facts f = { 0 };
-	size_t n, i, skip = 0;
+	char *scratch;
+	size_t n, skip = 0;
+	int nh, i;
 
 	while (skip < r->head_len && (buf[skip] == '\r' || buf[skip] == '\n'))
 		skip++;         /* blank lines before the request line */
@@ -296,29 +373,45 @@ static int read_head(struct ga_http_reader *r, const char *buf,
 			sizeof(lines) / sizeof(lines[0]));
 	/* the request line, the headers, the empty line */
 	if (n < 2)
-		return refuse(bad, 400, "malformed request");
+		return refuse(bad, 400, false, "malformed request");
 	if (lines[n - 1].len != 0)
-		return refuse(bad, 431, "more than %d header lines",
+		return refuse(bad, 431, false, "more than %d header lines",
 			      GA_HTTP_MAX_HEADERS);
 	if (read_request_line(&r->req, &lines[0], bad))
 		return GA_HTTP_REFUSED;
-	for (i = 1; i + 1 < n; i++)
-		if (read_header(&r->req, &f, &lines[i], bad))
-			return GA_HTTP_REFUSED;
-	if (r->req.minor == 1 && f.hosts != 1)
-		return refuse(bad, 400, f.hosts ? "too many Host headers" :
-			      "missing required Host header");
-	if (f.chunked && f.has_length)
-		return refuse(bad, 400, "both Content-Length and chunked");
-	if (f.has_length && f.length > GA_HTTP_MAX_BODY)
-		return refuse(bad, 413, "a body of more than %d bytes",
+	scratch = malloc(r->head_len + 1);
+	if (!scratch)
+		return refuse(bad, 503, false, "out of memory");
+	nh = read_headers(lines + 1, n - 2, scratch, h, GA_HTTP_MAX_HEADERS,
+			  bad);
+	for (i = 0; i < nh; i++)
+		if (use_header(&r->req, &f, &h[i], bad)) {
+			nh = -1;
+			break;
+		}
+	free(scratch);
+	if (nh < 0)
+		return GA_HTTP_REFUSED;
+	if (r->req.minor == 1 && f.hosts == 0)
+		return refuse(bad, 400, true, "missing required Host header");
+	if (f.hosts > 1)
+		return refuse(bad, 400, false, "more than one Host header");
+	if (f.bad_host)
+		return refuse(bad, 400, true, "malformed Host header");
+	if (f.bad_expect) {
+		r->req.keep_alive = false;
+		return refuse(bad, 417, false, "an Expect other than "
+			      "100-continue");
+	}
+	if (!f.chunked && f.has_length && f.length > GA_HTTP_MAX_BODY)
+		return refuse(bad, 413, true, "a body of more than %d bytes",
 			      GA_HTTP_MAX_BODY);
-	r->body_cap = f.has_length ? (size_t)f.length + 1 : 1;
+	r->body_cap = !f.chunked && f.has_length ? (size_t)f.length + 1 : 1;
 	r->req.body = malloc(r->body_cap);
 	if (!r->req.body)
-		return refuse(bad, 503, "out of memory");
+		return refuse(bad, 503, false, "out of memory");
 	r->req.body[0] = '\0';
-	if (f.chunked) {
+	if (f.chunked) {                /* it wins over a Content-Length */
 		r->phase = GA_HTTP_CHUNK_SIZE;
 	} else if (f.has_length && f.length) {
 		r->phase = GA_HTTP_BODY_LENGTH;
@@ -353,12 +446,12 @@ static int find_head_end(struct ga_http_reader *r, const char *buf, size_t len,
 	if (r->head_len == 0) {
 		r->pos = len;
 		if (len > GA_HTTP_MAX_HEAD)
-			return refuse(bad, 431, "a head of more than %d bytes",
+			return refuse(bad, 431, false, "a head of more than %d bytes",
 				      GA_HTTP_MAX_HEAD);
 		return GA_HTTP_MORE;
 	}
 	if (r->head_len > GA_HTTP_MAX_HEAD)
-		return refuse(bad, 431, "a head of more than %d bytes",
+		return refuse(bad, 431, false, "a head of more than %d bytes",
 			      GA_HTTP_MAX_HEAD);
 	r->pos = r->head_len;
 	return read_head(r, buf, bad);
@@ -372,7 +465,7 @@ static int add_body(struct ga_http_reader *r, const char *p, size_t n,
 	char *nb;
 
 	if (req->body_len + n > GA_HTTP_MAX_BODY)
-		return refuse(bad, 413, "a body of more than %d bytes",
+		return refuse(bad, 413, true, "a body of more than %d bytes",
 			      GA_HTTP_MAX_BODY);
 	if (req->body_len + n + 1 > r->body_cap) {
 		cap = r->body_cap * 2;
@@ -382,7 +475,7 @@ static int add_body(struct ga_http_reader *r, const char *p, size_t n,
 			cap = GA_HTTP_MAX_BODY + 1;
 		nb = realloc(req->body, cap);
 		if (!nb)
-			return refuse(bad, 503, "out of memory");
+			return refuse(bad, 503, false, "out of memory");
 		req->body = nb;
 		r->body_cap = cap;
 	}
@@ -401,14 +494,14 @@ static int chunk_line(struct ga_http_reader *r, const char *buf, size_t len,
 
 	if (!nl) {
 		if (len - r->pos > LINE_MAX_BYTES)
-			return refuse(bad, 400, "a chunk line of more than %d "
+			return refuse(bad, 400, false, "a chunk line of more than %d "
 				      "bytes", LINE_MAX_BYTES);
 		return GA_HTTP_MORE;
 	}
 	*start = r->pos;
 	*llen = (size_t)(nl - (buf + r->pos));
 	if (*llen > LINE_MAX_BYTES)
-		return refuse(bad, 400, "a chunk line of more than %d bytes",
+		return refuse(bad, 400, false, "a chunk line of more than %d bytes",
 			      LINE_MAX_BYTES);
 	if (*llen && buf[r->pos + *llen - 1] == '\r')
 		(*llen)--;
@@ -416,6 +509,8 @@ static int chunk_line(struct ga_http_reader *r, const char *buf, size_t len,
 	return 0;
 }
 
+/* Reads a chunk-size line.  Returns 0, 1 when it is not one, or
+ * GA_HTTP_REFUSED (a chunk past the largest body). */
 static int chunk_size(struct ga_http_reader *r, const char *s, size_t n,
 		      struct ga_http_refusal *bad)
 {
@@ -425,18 +520,29 @@ static int chunk_size(struct ga_http_reader *r, const char *s, size_t n,
 
 	for (i = 0; i < n && (h = hexval(s[i])) >= 0; i++) {
 		if (i == 8)
-			return refuse(bad, 413, "a chunk larger than the "
+			return refuse(bad, 413, true, "a chunk larger than the "
 				      "largest body");
 		v = v << 4 | (unsigned)h;
 	}
 	if (i == 0 || (i < n && s[i] != ';' && s[i] != ' ' && s[i] != '\t'))
-		return refuse(bad, 400, "malformed chunk size");
+		return 1;       /* not a chunk size */
 	if (r->req.body_len + v > GA_HTTP_MAX_BODY)
-		return refuse(bad, 413, "a body of more than %d bytes",
+		return refuse(bad, 413, true, "a body of more than %d bytes",
 			      GA_HTTP_MAX_BODY);
 	r->left = v;
 	r->phase = v ? GA_HTTP_CHUNK_DATA : GA_HTTP_TRAILER;
 	return 0;
+}
+
+/* The chunked body cannot be read: the request is whole with its
+ * body_error, and every byte read is its. */
+static int chunk_bad(struct ga_http_reader *r, size_t len)
+{
+	r->req.body_error = "malformed chunked encoding";
+	r->req.keep_alive = false;
+	r->pos = len;
+	r->phase = GA_HTTP_DONE;
+	return GA_HTTP_COMPLETE;
 }
 
 static int read_body(struct ga_http_reader *r, const char *buf, size_t len,
@@ -464,18 +570,22 @@ static int read_body(struct ga_http_reader *r, const char *buf, size_t len,
 			break;
 		case GA_HTTP_CHUNK_SIZE:
 			rc = chunk_line(r, buf, len, &start, &llen, bad);
+			if (rc == GA_HTTP_REFUSED)
+				return chunk_bad(r, len);
 			if (rc)
 				return rc;
-			if (chunk_size(r, buf + start, llen, bad))
+			rc = chunk_size(r, buf + start, llen, bad);
+			if (rc == 1)
+				return chunk_bad(r, len);
+			if (rc)
 				return GA_HTTP_REFUSED;
 			break;
 		case GA_HTTP_CHUNK_END:
 			rc = chunk_line(r, buf, len, &start, &llen, bad);
+			if (rc == GA_HTTP_REFUSED || (rc == 0 && llen != 0))
+				return chunk_bad(r, len);   /* no CRLF after */
 			if (rc)
 				return rc;
-			if (llen != 0)
-				return refuse(bad, 400, "no CRLF after a "
-					      "chunk's data");
 			r->phase = GA_HTTP_CHUNK_SIZE;
 			break;
 		case GA_HTTP_TRAILER:
@@ -484,12 +594,12 @@ static int read_body(struct ga_http_reader *r, const char *buf, size_t len,
 				return rc;
 			if (r->pos - r->head_len > GA_HTTP_MAX_BODY +
 			    GA_HTTP_MAX_HEAD)
-				return refuse(bad, 431, "too long a trailer");
+				return refuse(bad, 431, false, "too long a trailer");
 			if (llen == 0)
 				r->phase = GA_HTTP_DONE;
 			break;
 		default:
-			return refuse(bad, 500, "the reader lost its place");
+			return refuse(bad, 500, false, "the reader lost its place");
 		}
 	}
 	return GA_HTTP_COMPLETE;

@@ -15,7 +15,9 @@
  * grows; ga_http_read() is called after each read with the whole buffer
  * and carries on from where it stopped (each byte is looked at once, so
  * a request sent a byte at a time costs no more than one sent whole).
- * Bodies come with Content-Length or chunked (decoded here).
+ * Bodies come with Content-Length or chunked (decoded here; a chunked
+ * body that is not one is the request's body_error, as Go's handler
+ * finds it when it reads the body).
  *
  * Ownership: a struct ga_http_reader owns the body it decodes
  * (req.body) until ga_http_reader_reset() or ga_http_reader_free().
@@ -40,13 +42,21 @@ struct ga_http_request {
 	char user_agent[256];           /* cut to fit */
 	char *body;                     /* owned by the reader; NUL after it */
 	size_t body_len;
+	const char *body_error;         /* static: the chunked body could not
+					 * be read ("malformed chunked
+					 * encoding", Go's words); NULL.  The
+					 * request is whole but its body is
+					 * not, and the connection closes */
 	size_t consumed;                /* bytes of the buffer it took */
 };
 
-/* Why a request was refused: the status to answer with and a reason
- * for the body ("400 Bad Request: <reason>"). */
+/* Why a request was refused: the status to answer with, and why.  Go's
+ * server says why only for some ("400 Bad Request: missing required
+ * Host header": public); for the others it answers "400 Bad Request"
+ * alone, and reason is for goneaway's log. */
 struct ga_http_refusal {
 	int status;
+	bool public;
 	char reason[160];
 };
 

@@ -413,10 +413,10 @@ static void write_attrs(FILE *f, const struct ga_toxic *t)
 		a = &t->type->attrs[i];
 		if (i)
 			fputc(',', f);
-		ga_json_write_string(f, a->name, strlen(a->name));
+		ga_go_write_string(f, a->name, strlen(a->name));
 		fputc(':', f);
 		if (a->kind == GA_GO_STRING)
-			ga_json_write_string(f, t->str[i] ? t->str[i] : "",
+			ga_go_write_string(f, t->str[i] ? t->str[i] : "",
 					     t->str[i] ? strlen(t->str[i]) : 0);
 		else if (a->kind == GA_GO_BOOL)
 			fputs(t->num[i] ? "true" : "false", f);
@@ -431,11 +431,11 @@ void ga_toxic_write(FILE *f, const struct ga_toxic *t)
 	fputs("{\"attributes\":", f);
 	write_attrs(f, t);
 	fputs(",\"name\":", f);
-	ga_json_write_string(f, t->name, strlen(t->name));
+	ga_go_write_string(f, t->name, strlen(t->name));
 	fputs(",\"type\":", f);
-	ga_json_write_string(f, t->type->name, strlen(t->type->name));
+	ga_go_write_string(f, t->type->name, strlen(t->type->name));
 	fputs(",\"stream\":", f);
-	ga_json_write_string(f, t->stream, strlen(t->stream));
+	ga_go_write_string(f, t->stream, strlen(t->stream));
 	fputs(",\"toxicity\":", f);
 	ga_go_write_float32(f, t->toxicity);
 	fputc('}', f);
@@ -462,10 +462,10 @@ void ga_toxic_types_write(FILE *f)
 		if (t != ga_toxic_types())
 			fputc(',', f);
 		fputs("{\"type\":", f);
-		ga_json_write_string(f, (*t)->name, strlen((*t)->name));
+		ga_go_write_string(f, (*t)->name, strlen((*t)->name));
 		fprintf(f, ",\"family\":\"%s\",\"description\":",
 			family_words[(*t)->family]);
-		ga_json_write_string(f, (*t)->what, strlen((*t)->what));
+		ga_go_write_string(f, (*t)->what, strlen((*t)->what));
 		fputs(",\"attributes\":[", f);
 		for (i = 0; i < GA_TOXIC_MAX_ATTRS && (*t)->attrs[i].name;
 		     i++) {
@@ -474,13 +474,13 @@ void ga_toxic_types_write(FILE *f)
 				"\"default\":", i ? "," : "", a->name,
 				go_kind_words[a->kind]);
 			if (a->kind == GA_GO_STRING)
-				ga_json_write_string(f, a->def ? a->def : "",
+				ga_go_write_string(f, a->def ? a->def : "",
 						     a->def ? strlen(a->def) : 0);
 			else
 				fputs(a->def ? a->def : a->kind == GA_GO_BOOL ?
 				      "false" : "0", f);
 			fputs(",\"description\":", f);
-			ga_json_write_string(f, a->what, strlen(a->what));
+			ga_go_write_string(f, a->what, strlen(a->what));
 			fputc('}', f);
 		}
 		fputs("]}", f);
