@@ -10,8 +10,9 @@
  * through the stages: a stage may hold it (slow_close), or send it
  * early (limit_data, timeout, reset_peer: Toxiproxy's stub.Close()),
  * and what comes after an end is dropped.  When the end leaves the
- * last stage the link closes its destination, with a TCP reset when a
- * reset_peer sent it.
+ * last stage the link closes its destination (serve/relay.c: with a
+ * TCP reset when a reset_peer was on the proxy at the connection's
+ * start, as Toxiproxy sets SO_LINGER 0 only then).
  *
  * Each stage decides once, when it meets the link (at connect, or when
  * its toxic is added), whether its toxic is on for this link: with
@@ -80,7 +81,10 @@ struct ga_chain {
 	size_t n, cap;
 	struct ga_chunkq out;           /* through every stage: to write */
 	bool end;                       /* the end came through, after out */
-	bool reset;                     /* a reset_peer sent it: reset */
+	bool reset;                     /* a reset_peer sent it (the relay
+					 * resets the connection when the
+					 * toxic was there at its connect,
+					 * as Toxiproxy does) */
 	char closer[GA_SV_CLOSER_MAX];  /* the toxic that sent the end on
 					 * its own (limit_data, timeout,
 					 * reset_peer): its name; "" */

@@ -152,13 +152,12 @@ int ga_serve_api_check(const char *api, struct ga_error *err)
 				    "not a loopback address: the API listens "
 				    "on loopback only (127.0.0.0/8, ::1 or "
 				    "localhost)" : msg);
+	/* a wildcard would be taken as loopback for a proxy; the API's
+	 * address is the user's own choice: say it */
 	if (strchr(api, ':') == api || strncmp(api, "0.0.0.0:", 8) == 0 ||
 	    strncmp(api, "[::]:", 5) == 0)
 		return ga_error_set(err, "--api %s: not a loopback address: "
 				    "give one (127.0.0.1:8474)", api);
-	if (strcmp(strrchr(api, ':') + 1, "0") == 0 ||
-	    !strrchr(api, ':')[1])
-		return ga_error_set(err, "--api %s: give a port (8474)", api);
 	return 0;
 }
 

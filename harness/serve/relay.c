@@ -65,7 +65,11 @@ struct ga_sv_conn {
 	bool connecting;                /* the upstream's connect() */
 	bool spliced;
 	bool dead;                      /* closed; freed by reap */
-	bool reset;                     /* closes with TCP resets */
+	bool reset;                     /* a mysql_cut's reset: closes with TCP
+					 * resets, once what was written left */
+	bool linger0;                   /* a reset_peer was there at connect:
+					 * every close is a TCP reset, as
+					 * Toxiproxy sets SO_LINGER 0 then */
 	bool hold;                      /* a cut that holds: nothing passes */
 	bool kill_query;                /* a KILL QUERY waits for its command
 					 * to be written */
@@ -427,6 +431,11 @@ static void meet_toxics(struct ga_sv_conn *c, double now)
 		struct ga_toxic *t = p->toxics[i];
 		bool on;
 
+		/* Toxiproxy's StartLink: a reset_peer on the proxy when a
+		 * connection starts makes its every close a reset; one
+		 * added later closes with a FIN */
+		if (t->type->kind == GA_TK_RESET_PEER)
+			c->linger0 = true;
 		if (t->type->family == GA_TOXIC_STANDARD) {
 			if (ga_chain_add(&c->l[t->dir].chain, t, now) == 0 &&
 			    ga_chain_has(&c->l[t->dir].chain, t, &on) && on)
@@ -917,8 +926,6 @@ static bool link_finish(struct ga_sv_conn *c, struct link *l, double now)
 {
 	int side = l->dir == GA_STREAM_UP ? 1 : 0;
 
-	if (l->chain.reset)
-		c->reset = true;
 	if (l->chain.closer[0])
 		set_ended(c, "toxic %s", l->chain.closer);
 	if (c->reset && c->fd[side] >= 0 && unsent(c->fd[side])) {
@@ -927,7 +934,7 @@ static bool link_finish(struct ga_sv_conn *c, struct link *l, double now)
 		if (now < l->drain_until)
 			return false;
 	}
-	close_side(c, side, c->reset);
+	close_side(c, side, c->reset || c->linger0);
 	l->done = true;
 	c->l[!l->dir].src_end = true;   /* its source was that socket */
 	return true;
@@ -1008,7 +1015,7 @@ static void conn_progress(struct ga_relay *r, struct ga_sv_conn *c)
 		}
 	}
 	if (c->l[0].done && c->l[1].done) {
-		conn_close(r, c, c->reset);
+		conn_close(r, c, c->reset || c->linger0);
 		return;
 	}
 	if (may_splice(r, c)) {

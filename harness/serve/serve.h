@@ -35,8 +35,8 @@ struct ga_serve_options {
 };
 
 /* Checks an --api address: a loopback HOST:PORT (127.0.0.0/8, ::1,
- * localhost) with a port from 1.  Returns 0, or -1 with err saying
- * what is wrong. */
+ * localhost; port 0: the kernel picks one, TOXIPROXY_URL says which).
+ * Returns 0, or -1 with err saying what is wrong. */
 int ga_serve_api_check(const char *api, struct ga_error *err);
 
 /* Runs goneaway serve until a signal (in->signo then says which).
