@@ -199,7 +199,7 @@ tsan:
 #   sanitize    the unit tests once and every target FUZZ_SHORT_SECONDS
 #               (part of "make check")
 #   fuzz        every target FUZZ_SECONDS, one after another
-FUZZ_TARGETS = scenario expectations protocol results bundle
+FUZZ_TARGETS = scenario expectations protocol results bundle api
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 6
 FUZZ_SEED ?= 1

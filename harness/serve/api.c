@@ -323,8 +323,10 @@ static int toxics_drop_all(struct ga_sv *sv, struct ga_sv_proxy *p,
 }
 
 /* p goes: out of sv, its faults lifted, stopped, freed. */
-static int proxy_drop(struct ga_sv *sv, struct ga_sv_proxy *p, char *msg,
-		      size_t len)
+/* p leaves sv: stopped, its toxics dropped (their faults lifted), out
+ * of the list; the caller frees it.  Returns what lifting said. */
+static int proxy_detach(struct ga_sv *sv, struct ga_sv_proxy *p, char *msg,
+			size_t len)
 {
 	size_t i;
 	int rc;
@@ -338,6 +340,14 @@ static int proxy_drop(struct ga_sv *sv, struct ga_sv_proxy *p, char *msg,
 			sv->nproxies--;
 			break;
 		}
+	return rc;
+}
+
+static int proxy_drop(struct ga_sv *sv, struct ga_sv_proxy *p, char *msg,
+		      size_t len)
+{
+	int rc = proxy_detach(sv, p, msg, len);
+
 	proxy_free(p);
 	return rc;
 }
@@ -617,9 +627,12 @@ static void populate_response(struct ga_api_response *resp, int status,
 }
 
 /* One proxy of /populate: AddOrReplace.  Returns the proxy in sv, or
- * NULL with err set (500). */
+ * NULL with err set (500).  A proxy it replaces goes out of sv into
+ * *gone (an earlier proxy of the same /populate may be one: its answer
+ * shows it, stopped, as Toxiproxy's does). */
 static struct ga_sv_proxy *populate_one(struct ga_sv *sv,
 					const struct proxy_in *in,
+					struct ga_sv_proxy **gone,
 					struct ga_error *err)
 {
 	struct ga_sv_proxy *old = ga_api_proxy(sv, in->name), *p;
@@ -640,10 +653,13 @@ static struct ga_sv_proxy *populate_one(struct ga_sv *sv,
 	}
 	p->to_server = to_server;
 	p->up = up;
-	if (old && proxy_drop(sv, old, msg, sizeof(msg))) {
-		ga_error_set(err, "%s", msg);
-		proxy_free(p);
-		return NULL;
+	if (old) {
+		*gone = old;
+		if (proxy_detach(sv, old, msg, sizeof(msg))) {
+			ga_error_set(err, "%s", msg);
+			proxy_free(p);
+			return NULL;
+		}
 	}
 	if ((!in->enabled_given || in->enabled) && !start(sv, p, err)) {
 		proxy_free(p);
@@ -662,7 +678,7 @@ static struct ga_sv_proxy *populate_one(struct ga_sv *sv,
 static void populate(struct ga_sv *sv, const struct ga_http_request *req,
 		     struct ga_api_response *resp)
 {
-	struct ga_sv_proxy **done = NULL;
+	struct ga_sv_proxy **done = NULL, **gone = NULL;
 	struct proxy_in *in = NULL;
 	struct ga_sv_addr up;
 	struct ga_error err;
@@ -685,7 +701,8 @@ static void populate(struct ga_sv *sv, const struct ga_http_request *req,
 	n = j->nitems;
 	in = calloc(n ? n : 1, sizeof(*in));
 	done = calloc(n ? n : 1, sizeof(*done));
-	if (!in || !done) {
+	gone = calloc(n ? n : 1, sizeof(*gone));
+	if (!in || !done || !gone) {
 		populate_response(resp, 500, "out of memory", NULL, 0);
 		goto out;
 	}
@@ -738,7 +755,7 @@ static void populate(struct ga_sv *sv, const struct ga_http_request *req,
 		}
 	}
 	for (i = 0; i < n; i++) {
-		done[ndone] = populate_one(sv, &in[i], &err);
+		done[ndone] = populate_one(sv, &in[i], &gone[i], &err);
 		if (!done[ndone]) {
 			populate_response(resp, 500, err.msg, done, ndone);
 			goto out;
@@ -749,8 +766,11 @@ static void populate(struct ga_sv *sv, const struct ga_http_request *req,
 out:
 	for (i = 0; in && i < n; i++)
 		proxy_in_free(&in[i]);
+	for (i = 0; gone && i < n; i++)
+		proxy_free(gone[i]);
 	free(in);
 	free(done);
+	free(gone);
 	ga_json_free(j);
 }
 
