@@ -254,11 +254,13 @@ fuzz: fuzz-build
 # targets; (c) long, only with BENCH=all or BENCH_MATRIX=1: every
 # scenario against local and every server root (mariadb-10.5 built when
 # missing), with each server's set-up per scenario; (e) with BENCH=all:
-# every installed client against MySQL 9.7.
+# every installed client against MySQL 9.7; (s) goneaway serve's proxy
+# against the same work direct through mysql2 (BENCH_TOXIPROXY=PATH: and a
+# Toxiproxy server you built, side by side).
 # BENCH_SERVERS="--server ..." names c's servers (and runs it), e.g. with
 # a Docker engine and the images of ci/build-server-images.sh:
 #   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"
-BENCH ?= a b d r
+BENCH ?= a b d r s
 BENCH_MATRIX ?= 0
 BENCH_SERVERS ?=
 BENCH_RUNS ?= 5
@@ -266,6 +268,7 @@ BENCH_PAIRS ?= 5
 BENCH_OUT ?= bench-results.txt
 bench: setup
 	BENCH="$(BENCH)" BENCH_MATRIX="$(BENCH_MATRIX)" BENCH_SERVERS="$(BENCH_SERVERS)" \
+		BENCH_TOXIPROXY="$(BENCH_TOXIPROXY)" \
 		BENCH_RUNS="$(BENCH_RUNS)" BENCH_PAIRS="$(BENCH_PAIRS)" BENCH_OUT="$(BENCH_OUT)" \
 		sh tests/bench/bench.sh ./goneaway
 
