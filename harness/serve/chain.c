@@ -517,14 +517,22 @@ struct ga_chunk *ga_chain_peek(struct ga_chain *c)
 
 void ga_chain_consumed(struct ga_chain *c, size_t n)
 {
-	struct ga_chunk *k = c->out.head;
+	struct ga_chunk *k;
+	size_t m;
 
-	if (!k)
-		return;
-	k->off += n;
-	k->len -= n;
-	c->out.bytes -= n;
-	c->held -= n;
-	if (k->len == 0)
+	/* n bytes from the head on, over as many chunks as they take; the
+	 * empty ones they reach go too */
+	while ((k = c->out.head) != NULL) {
+		m = n < k->len ? n : k->len;
+		k->off += m;
+		k->len -= m;
+		c->out.bytes -= m;
+		c->held -= m;
+		n -= m;
+		if (k->len)
+			break;
 		free(ga_chunkq_pop(&c->out));
+		if (!n && c->out.head && c->out.head->len)
+			break;
+	}
 }

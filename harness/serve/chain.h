@@ -124,8 +124,9 @@ void ga_chain_input_end(struct ga_chain *c);
  * must be called again (0: only when something new comes in). */
 double ga_chain_pump(struct ga_chain *c, double now);
 
-/* The first chunk that went through every stage (still in the chain:
- * ga_chain_consumed() says how much of it was written), or NULL. */
+/* The first chunk that went through every stage (still in the chain,
+ * the ones after it through next: ga_chain_consumed() says how much of
+ * them was written, from the first on), or NULL. */
 struct ga_chunk *ga_chain_peek(struct ga_chain *c);
 void ga_chain_consumed(struct ga_chain *c, size_t n);
 

@@ -17,6 +17,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "serve/chain.h"
@@ -29,6 +30,10 @@
 #define ACCEPTS_PER_EVENT 64
 #define RST_DRAIN_MS 500                /* a reset waits for what was
 					 * written to leave, this long */
+#define IOV_BATCH 64                    /* chunks written by one sendmsg */
+#define PIPES_KEPT 64                   /* empty pipes kept for the next
+					 * connections (a connection's two
+					 * cost four syscalls to make) */
 
 struct link {
 	int dir;                        /* GA_STREAM_UP: client -> server */
@@ -96,6 +101,8 @@ struct ga_relay {
 	unsigned nconns;
 	unsigned long next_id;
 	unsigned ntimed;                /* connections with a deadline */
+	int pipes[PIPES_KEPT][2];       /* empty, for the next splice */
+	size_t npipes;
 };
 
 static void conn_progress(struct ga_relay *r, struct ga_sv_conn *c);
@@ -111,15 +118,18 @@ struct ga_relay *ga_relay_new(const struct ga_relay_env *env)
 	return r;
 }
 
-static void link_free(struct link *l)
+static void link_free(struct ga_relay *r, struct link *l)
 {
 	ga_chain_free(&l->chain);
 	free(l->held);
 	l->held = NULL;
-	if (l->pipe[0] >= 0)
+	if (l->pipe[0] >= 0 && l->in_pipe == 0 && r->npipes < PIPES_KEPT) {
+		r->pipes[r->npipes][0] = l->pipe[0];
+		r->pipes[r->npipes++][1] = l->pipe[1];
+	} else if (l->pipe[0] >= 0) {
 		close(l->pipe[0]);
-	if (l->pipe[1] >= 0)
 		close(l->pipe[1]);
+	}
 	l->pipe[0] = l->pipe[1] = -1;
 }
 
@@ -132,8 +142,8 @@ static void reap(struct ga_relay *r)
 
 	while ((c = r->dead) != NULL) {
 		r->dead = c->next;
-		link_free(&c->l[0]);
-		link_free(&c->l[1]);
+		link_free(r, &c->l[0]);
+		link_free(r, &c->l[1]);
 		free(c);
 	}
 	for (i = 0; i < r->ndead_watches; i++)
@@ -277,6 +287,11 @@ void ga_relay_free(struct ga_relay *r)
 		conn_close(r, r->conns, false);
 	}
 	reap(r);
+	while (r->npipes) {
+		r->npipes--;
+		close(r->pipes[r->npipes][0]);
+		close(r->pipes[r->npipes][1]);
+	}
 	free(r);
 }
 
@@ -480,7 +495,8 @@ static void accept_one(struct ga_relay *r, struct ga_sv_proxy *p, int fd)
 		link_init(&c->l[i], i);
 	}
 	ga_mysql_wire_init(&c->wire);
-	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+	if (r->env.log && r->env.log->f &&      /* for the log alone */
+	    getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
 		ga_sv_addr_text((struct sockaddr *)&ss, c->client,
 				sizeof(c->client));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -656,12 +672,13 @@ static size_t packet_len(const unsigned char *p, size_t len)
 				  (size_t)p[2] << 16);
 }
 
-/* What a mysql toxic does at the packet that begins at p[off] (ev):
- * returns 1 when the rest of p is not for the chain now (a cut, a
- * KILL waited for: *off moved to len, or held), else 0. */
+/* What a mysql toxic does at the packet that begins at p[*off] (ev).
+ * When it acts there, what came since *start goes into the chain first
+ * and *start moves on: returns 1 when the rest of p is not for the
+ * chain now (a cut; a KILL waited for: held), else 0. */
 static int act(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 	       const struct ga_mw_event *ev, const unsigned char *p,
-	       size_t *off, size_t len, double ts)
+	       size_t *start, size_t *off, size_t len, double ts)
 {
 	struct ga_toxic *t;
 	bool after = false;
@@ -676,8 +693,9 @@ static int act(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 			l->cut_action = ga_cut_action_of(t) + 1;
 			return 0;
 		}
+		pass_on(l, p + *start, *off - *start, ts);
 		cut_now(c, l, ga_cut_action_of(t));
-		*off = len;
+		*start = *off = len;
 		return 1;
 	}
 	t = (struct ga_toxic *)kill_at(c, ev);
@@ -689,9 +707,10 @@ static int act(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 		return 0;
 	}
 	/* KILL first: the command waits for it */
+	pass_on(l, p + *start, *off - *start, ts);
 	hold_back(l, p + *off, len - *off, ts);
 	l->paused = true;
-	*off = len;
+	*start = *off = len;
 	submit_kill(r, c, false);
 	return 1;
 }
@@ -753,10 +772,9 @@ static void feed(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 			len = off;
 			break;
 		}
-		pass_on(l, p + start, off - start, ts);
-		start = off;
-		if (act(r, c, l, &ev, p, &off, len, ts))
-			start = off;
+		/* the bytes go into the chain whole, not a packet at a
+		 * time: split only where a toxic acts */
+		act(r, c, l, &ev, p, &start, &off, len, ts);
 	}
 	if (!c->hold)
 		pass_on(l, p + start, off - start, ts);
@@ -800,10 +818,16 @@ static void link_read(struct ga_relay *r, struct ga_sv_conn *c, struct link *l)
 	}
 }
 
-static int make_pipe(struct link *l)
+static int make_pipe(struct ga_relay *r, struct link *l)
 {
 	if (l->pipe[0] >= 0)
 		return 0;
+	if (r->npipes) {
+		r->npipes--;
+		l->pipe[0] = r->pipes[r->npipes][0];
+		l->pipe[1] = r->pipes[r->npipes][1];
+		return 0;
+	}
 	if (pipe2(l->pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 		return -1;
 	fcntl(l->pipe[1], F_SETPIPE_SZ, PIPE_SIZE);
@@ -811,13 +835,14 @@ static int make_pipe(struct link *l)
 }
 
 /* splice(): what the source of l has, into its pipe. */
-static void splice_in(struct ga_sv_conn *c, struct link *l)
+static void splice_in(struct ga_relay *r, struct ga_sv_conn *c,
+		      struct link *l)
 {
 	int src = c->fd[l->dir == GA_STREAM_UP ? 0 : 1];
 	ssize_t n;
 	size_t want;
 
-	if (src < 0 || l->src_end || make_pipe(l))
+	if (src < 0 || l->src_end || make_pipe(r, l))
 		return;
 	while (l->in_pipe < PIPE_SIZE) {
 		want = PIPE_SIZE - l->in_pipe;
@@ -886,11 +911,25 @@ static void link_write(struct ga_relay *r, struct ga_sv_conn *c,
 		return;
 	}
 	while ((k = ga_chain_peek(&l->chain)) != NULL) {
-		if (k->len == 0) {
+		struct iovec iov[IOV_BATCH];
+		struct msghdr msg;
+		int niov = 0;
+
+		/* what went through, in one call as far as it goes */
+		for (; k && niov < IOV_BATCH; k = k->next) {
+			if (k->len == 0)
+				continue;
+			iov[niov].iov_base = k->data + k->off;
+			iov[niov++].iov_len = k->len;
+		}
+		if (niov == 0) {
 			ga_chain_consumed(&l->chain, 0);
 			continue;
 		}
-		n = send(dst, k->data + k->off, k->len, MSG_NOSIGNAL);
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_iov = iov;
+		msg.msg_iovlen = (size_t)niov;
+		n = sendmsg(dst, &msg, MSG_NOSIGNAL);
 		if (n > 0) {
 			ga_chain_consumed(&l->chain, (size_t)n);
 			continue;
@@ -1079,7 +1118,7 @@ void ga_relay_event(struct ga_relay *r, struct ga_sv_watch *w,
 		if (!l->done && !l->src_end) {
 			if (c->spliced && !l->chain.held && !l->held &&
 			    !ga_chain_peek(&l->chain))
-				splice_in(c, l);
+				splice_in(r, c, l);
 			else
 				link_read(r, c, l);
 		}

@@ -6,6 +6,7 @@ JSON body's member NAME (after the status line); --raw FILE sends FILE's
 bytes as the request itself and prints what came back, whole."""
 import http.client
 import json
+import signal
 import socket
 import sys
 import urllib.parse
@@ -57,4 +58,5 @@ def main(argv):
     return 0
 
 
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)     # a reader that stops: quiet
 sys.exit(main(sys.argv[1:]))
