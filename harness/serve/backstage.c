@@ -364,7 +364,11 @@ struct ga_sv_job *ga_backstage_take_done(struct ga_backstage *b)
 
 void ga_backstage_server_json(struct ga_backstage *b, FILE *f)
 {
+	size_t i, faults = 0;
+
 	pthread_mutex_lock(&b->lock);
+	for (i = 0; i < b->faults.n; i++)
+		faults += b->faults.items[i].active != 0;
 	fputs("{\"state\":", f);
 	ga_json_write_string(f, b->state, strlen(b->state));
 	fputs(",\"version\":", f);
@@ -373,7 +377,7 @@ void ga_backstage_server_json(struct ga_backstage *b, FILE *f)
 		"\"faults\":%zu", b->be.ops ? b->be.ops->name : "",
 		GA_SV_SERVER_HOST, GA_SERVER_PORT,
 		strcmp(b->state, "running") == 0 ? (long)b->srv.pid : 0L,
-		b->faults.n);
+		faults);
 	pthread_mutex_unlock(&b->lock);
 	fputc('}', f);
 }

@@ -135,13 +135,16 @@ test_expect_success 'mysql_cut at row 3: the connection is reset at the third ro
 	api POST /reset > r
 '
 
-test_expect_success 'mysql_kill query: the running statement fails with the server.s 1317' '
+test_expect_success 'mysql_kill: a running query fails with the server.s 1317; a session killed, lost (2013)' '
 	api POST /reset > r && test "$(status r)" = 204 &&
 	api POST /proxies/db/toxics "{\"type\":\"mysql_kill\",\"attributes\":{\"query\":true,\"count\":1}}" > t &&
 	cat t && test "$(status t)" = 200 &&
 	sql "$(port)" "SELECT SLEEP(20)" > out; cat out &&
 	grep -q "^ERROR 1317 " out &&
 	sql "$(port)" "SELECT 1" > out && test "$(cat out)" = 1 &&
+	api POST /proxies/db/toxics "{\"type\":\"mysql_kill\",\"name\":\"k2\"}" > t &&
+	sql "$(port)" "SELECT 1" > out; cat out &&
+	grep -q "^ERROR 2013 " out &&
 	api POST /reset > r
 '
 
@@ -151,7 +154,9 @@ test_expect_success 'a fault of the lab: fault_firewall reject, then lifted' '
 	cat t && test "$(status t)" = 200 &&
 	sql "$(port)" "SELECT 1" > out; cat out &&
 	grep -Eq "^ERROR (2002|2013) " out &&
+	api GET /goneaway/server > e && grep -q "\"faults\":1" e &&
 	api DELETE /proxies/db/toxics/wall > t && test "$(status t)" = 204 &&
+	api GET /goneaway/server > e && grep -q "\"faults\":0" e &&
 	sql "$(port)" "SELECT 1" > out && test "$(cat out)" = 1 &&
 	api POST /proxies/db/toxics "{\"type\":\"fault_firewall\",\"attributes\":{\"args\":\"explode\"}}" > t &&
 	cat t && test "$(status t)" = 400
