@@ -166,8 +166,10 @@ static void write_proxy(FILE *f, const struct ga_sv_proxy *p)
 	fputc('}', f);
 }
 
-static void proxy_response(struct ga_api_response *resp, int status,
-			   const struct ga_sv_proxy *p)
+/* obj, written by write, as a JSON answer of status. */
+static void json_response(struct ga_api_response *resp, int status,
+			  void (*write)(FILE *f, const void *obj),
+			  const void *obj)
 {
 	struct body b;
 
@@ -175,21 +177,30 @@ static void proxy_response(struct ga_api_response *resp, int status,
 		resp->status = 503;
 		return;
 	}
-	write_proxy(b.f, p);
+	write(b.f, obj);
 	body_give(&b, resp, status, JSON_TYPE);
+}
+
+static void write_proxy_obj(FILE *f, const void *p)
+{
+	write_proxy(f, p);
+}
+
+static void write_toxic_obj(FILE *f, const void *t)
+{
+	ga_toxic_write(f, t);
+}
+
+static void proxy_response(struct ga_api_response *resp, int status,
+			   const struct ga_sv_proxy *p)
+{
+	json_response(resp, status, write_proxy_obj, p);
 }
 
 static void toxic_response(struct ga_api_response *resp,
 			   const struct ga_toxic *t)
 {
-	struct body b;
-
-	if (!body_open(&b)) {
-		resp->status = 503;
-		return;
-	}
-	ga_toxic_write(b.f, t);
-	body_give(&b, resp, 200, JSON_TYPE);
+	json_response(resp, 200, write_toxic_obj, t);
 }
 
 /* ---- the collection --------------------------------------------------------- */
@@ -395,16 +406,13 @@ static void proxy_in_free(struct proxy_in *in)
 static int proxy_in_decode(const struct ga_json *j, const char *where,
 			   struct proxy_in *in, char *msg, size_t len)
 {
-	const struct ga_json *e = ga_go_member(j, "enabled");
 	struct ga_go_field f[] = {
-		{ "name", GA_GO_STRING, &in->name, NULL },
-		{ "listen", GA_GO_STRING, &in->listen, NULL },
-		{ "upstream", GA_GO_STRING, &in->upstream, NULL },
-		{ "enabled", GA_GO_BOOL, &in->enabled, NULL },
+		{ "name", GA_GO_STRING, &in->name, NULL, NULL },
+		{ "listen", GA_GO_STRING, &in->listen, NULL, NULL },
+		{ "upstream", GA_GO_STRING, &in->upstream, NULL, NULL },
+		{ "enabled", GA_GO_BOOL, &in->enabled, NULL, &in->enabled_given },
 	};
 
-	if (e && e->type != GA_JSON_NULL)
-		in->enabled_given = true;
 	return ga_go_decode(j, where, "", f, sizeof(f) / sizeof(f[0]), msg,
 			    len);
 }
@@ -865,16 +873,14 @@ static void proxy_delete(struct ga_sv *sv, struct ga_sv_proxy *p,
 	resp->status = 204;
 }
 
+static void write_toxics_obj(FILE *f, const void *p)
+{
+	write_toxics(f, p);
+}
+
 static void toxic_index(struct ga_sv_proxy *p, struct ga_api_response *resp)
 {
-	struct body b;
-
-	if (!body_open(&b)) {
-		resp->status = 503;
-		return;
-	}
-	write_toxics(b.f, p);
-	body_give(&b, resp, 200, JSON_TYPE);
+	json_response(resp, 200, write_toxics_obj, p);
 }
 
 static struct ga_toxic *toxic_find(struct ga_sv_proxy *p, const char *name,
@@ -973,11 +979,11 @@ static void toxic_create(struct ga_sv *sv, struct ga_sv_proxy *p,
 	bool null;
 	int dir;
 	struct ga_go_field f[] = {
-		{ "attributes", GA_GO_STRUCT, &attrs, "toxics.NoopToxic" },
-		{ "name", GA_GO_STRING, &name, NULL },
-		{ "type", GA_GO_STRING, &type, NULL },
-		{ "stream", GA_GO_STRING, &stream, NULL },
-		{ "toxicity", GA_GO_FLOAT32, &toxicity, NULL },
+		{ "attributes", GA_GO_STRUCT, &attrs, "toxics.NoopToxic", NULL },
+		{ "name", GA_GO_STRING, &name, NULL, NULL },
+		{ "type", GA_GO_STRING, &type, NULL, NULL },
+		{ "stream", GA_GO_STRING, &stream, NULL, NULL },
+		{ "toxicity", GA_GO_FLOAT32, &toxicity, NULL, NULL },
 	};
 
 	j = body_json(req, true, "toxics.ToxicWrapper", &null, msg, sizeof(msg));
@@ -1124,8 +1130,8 @@ static void toxic_update(struct ga_sv *sv, struct ga_sv_proxy *p,
 	snprintf(go_type, sizeof(go_type), "toxics.%s", t->type->go_struct);
 	{
 		struct ga_go_field f[] = {
-			{ "attributes", GA_GO_STRUCT, &attrs, go_type },
-			{ "toxicity", GA_GO_FLOAT32, &c->toxicity, NULL },
+			{ "attributes", GA_GO_STRUCT, &attrs, go_type, NULL },
+			{ "toxicity", GA_GO_FLOAT32, &c->toxicity, NULL, NULL },
 		};
 
 		j = body_json(req, true, "struct { Attributes interface {} "
@@ -1335,8 +1341,8 @@ static void server_event(struct ga_sv *sv, const char *event,
 	}
 	if (!known) {
 		struct ga_go_field f[] = {
-			{ "seconds", GA_GO_INT64, &seconds, NULL },
-			{ "read_only", GA_GO_BOOL, &ro, NULL },
+			{ "seconds", GA_GO_INT64, &seconds, NULL, NULL },
+			{ "read_only", GA_GO_BOOL, &ro, NULL, NULL },
 		};
 
 		j = body_json(req, true, "struct", &null, msg, sizeof(msg));

@@ -310,23 +310,6 @@ void ga_go_type_name(const struct ga_json *j, bool with_value, char *buf,
 	}
 }
 
-const struct ga_json *ga_go_member(const struct ga_json *obj,
-				   const char *name)
-{
-	const struct ga_json *folded = NULL;
-	size_t i;
-
-	if (!obj || obj->type != GA_JSON_OBJECT)
-		return NULL;
-	for (i = 0; i < obj->nitems; i++) {
-		if (strcmp(obj->items[i].key, name) == 0)
-			return &obj->items[i];
-		if (!folded && strcasecmp(obj->items[i].key, name) == 0)
-			folded = &obj->items[i];
-	}
-	return folded;
-}
-
 static const char *const go_names[] = {
 	[GA_GO_STRING] = "string", [GA_GO_BOOL] = "bool",
 	[GA_GO_INT64] = "int64", [GA_GO_INT] = "int",
@@ -416,8 +399,11 @@ int ga_go_decode(const struct ga_json *obj, const char *where,
 		if (!f || j->type == GA_JSON_NULL)
 			continue;
 		rc = assign(f, j);
-		if (rc == 0)
+		if (rc == 0) {
+			if (f->seen)
+				*f->seen = true;
 			continue;
+		}
 		ga_go_type_name(j, rc == 2, type, sizeof(type));
 		snprintf(msg, msglen, "json: cannot unmarshal %s into Go struct "
 			 "field %s.%s%s of type %s", type, where, prefix,

@@ -41,6 +41,8 @@ struct ga_go_field {
 	enum ga_go_kind kind;
 	void *dst;              /* char **, bool *, long long *, float * */
 	const char *go_type;    /* GA_GO_STRUCT: "toxics.NoopToxic" */
+	bool *seen;             /* NULL, or set when a member (not null)
+				 * set the field: Go's *T, nil or not */
 };
 
 /* The first JSON value of body[0..len) into *out.  Returns 0, or -1
@@ -54,11 +56,6 @@ int ga_go_parse_body(const char *body, size_t len, struct ga_json **out,
  * fit: with_value). */
 void ga_go_type_name(const struct ga_json *j, bool with_value, char *buf,
 		     size_t len);
-
-/* The member of object obj that field name matches (exactly, else
- * without case), or NULL. */
-const struct ga_json *ga_go_member(const struct ga_json *obj,
-				   const char *name);
 
 /* Decodes object obj into the n fields: for each field its member, if
  * any and not null.  where is what Go names the struct in a message

@@ -437,32 +437,41 @@ static void link_init(struct link *l, int dir)
 
 /* The proxy's toxics meet a new connection: each standard one a stage
  * of its stream's chain, each mysql one its decision. */
+/* t meets connection c at now: a standard toxic becomes a stage of its
+ * stream's chain, a mysql one a decision of c's; either way its
+ * toxicity decides whether it acts on c. */
+static void meet(struct ga_sv_conn *c, struct ga_toxic *t, double now)
+{
+	bool on;
+
+	if (t->type->family == GA_TOXIC_STANDARD) {
+		if (!c->l[t->dir].done &&
+		    ga_chain_add(&c->l[t->dir].chain, t, now) == 0 &&
+		    ga_chain_has(&c->l[t->dir].chain, t, &on) && on)
+			add_met(c, t);
+	} else if (t->type->family == GA_TOXIC_MYSQL &&
+		   c->nmt < GA_SV_MAX_TOXICS) {
+		c->mt[c->nmt].t = t;
+		c->mt[c->nmt].on = (float)drand48() < t->toxicity;
+		if (c->mt[c->nmt].on)
+			add_met(c, t);
+		c->nmt++;
+	}
+}
+
+/* The proxy's toxics meet a new connection. */
 static void meet_toxics(struct ga_sv_conn *c, double now)
 {
 	const struct ga_sv_proxy *p = c->proxy;
 	size_t i;
 
 	for (i = 0; i < p->ntoxics; i++) {
-		struct ga_toxic *t = p->toxics[i];
-		bool on;
-
 		/* Toxiproxy's StartLink: a reset_peer on the proxy when a
 		 * connection starts makes its every close a reset; one
 		 * added later closes with a FIN */
-		if (t->type->kind == GA_TK_RESET_PEER)
+		if (p->toxics[i]->type->kind == GA_TK_RESET_PEER)
 			c->linger0 = true;
-		if (t->type->family == GA_TOXIC_STANDARD) {
-			if (ga_chain_add(&c->l[t->dir].chain, t, now) == 0 &&
-			    ga_chain_has(&c->l[t->dir].chain, t, &on) && on)
-				add_met(c, t);
-		} else if (t->type->family == GA_TOXIC_MYSQL &&
-			   c->nmt < GA_SV_MAX_TOXICS) {
-			c->mt[c->nmt].t = t;
-			c->mt[c->nmt].on = (float)drand48() < t->toxicity;
-			if (c->mt[c->nmt].on)
-				add_met(c, t);
-			c->nmt++;
-		}
+		meet(c, p->toxics[i], now);
 	}
 }
 
@@ -781,6 +790,22 @@ static void feed(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 	free(k);
 }
 
+/* A read of l's source returned n (errno set when -1): whether that is
+ * all for now - nothing more to read (EAGAIN), or the source ended (its
+ * reason set). */
+static bool src_ended(struct ga_sv_conn *c, struct link *l, ssize_t n)
+{
+	if (n < 0 && errno == EINTR)
+		return false;
+	if (n < 0 && errno == EAGAIN)
+		return true;
+	set_ended(c, "the %s %s", l->dir == GA_STREAM_UP ? "client" :
+		  "server", n == 0 ? "closed" : errno == ECONNRESET ?
+		  "reset the connection" : "went away");
+	l->src_end = true;
+	return true;
+}
+
 /* Reads what the source of l has (not spliced). */
 static void link_read(struct ga_relay *r, struct ga_sv_conn *c, struct link *l)
 {
@@ -808,13 +833,8 @@ static void link_read(struct ga_relay *r, struct ga_sv_conn *c, struct link *l)
 				return;
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (src_ended(c, l, n))
 			return;
-		set_ended(c, "the %s %s", l->dir == GA_STREAM_UP ? "client" :
-			  "server", n == 0 ? "closed" : errno == ECONNRESET ?
-			  "reset the connection" : "went away");
-		l->src_end = true;
-		return;
 	}
 }
 
@@ -855,13 +875,8 @@ static void splice_in(struct ga_relay *r, struct ga_sv_conn *c,
 				return;
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (src_ended(c, l, n))
 			return;
-		set_ended(c, "the %s %s", l->dir == GA_STREAM_UP ? "client" :
-			  "server", n == 0 ? "closed" : errno == ECONNRESET ?
-			  "reset the connection" : "went away");
-		l->src_end = true;
-		return;
 	}
 }
 
@@ -878,6 +893,20 @@ static void dst_gone(struct ga_sv_conn *c, struct link *l)
 	l->in_pipe = 0;
 	l->done = true;
 	c->l[!l->dir].src_end = true;
+}
+
+/* A write to l's destination returned n (errno set when -1): whether
+ * to write on; else it would block (l waits for EPOLLOUT) or the
+ * destination is gone. */
+static bool write_on(struct ga_sv_conn *c, struct link *l, ssize_t n)
+{
+	if (n > 0 || (n < 0 && errno == EINTR))
+		return true;
+	if (n < 0 && errno == EAGAIN)
+		l->want_out = true;
+	else
+		dst_gone(c, l);
+	return false;
 }
 
 /* Writes what went through l (the pipe first: it passed before). */
@@ -897,18 +926,10 @@ static void link_write(struct ga_relay *r, struct ga_sv_conn *c,
 	while (l->in_pipe) {
 		n = splice(l->pipe[0], NULL, dst, NULL, l->in_pipe,
 			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n > 0) {
+		if (n > 0)
 			l->in_pipe -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EAGAIN) {
-			l->want_out = true;
+		if (!write_on(c, l, n))
 			return;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		dst_gone(c, l);
-		return;
 	}
 	while ((k = ga_chain_peek(&l->chain)) != NULL) {
 		struct iovec iov[IOV_BATCH];
@@ -930,18 +951,10 @@ static void link_write(struct ga_relay *r, struct ga_sv_conn *c,
 		msg.msg_iov = iov;
 		msg.msg_iovlen = (size_t)niov;
 		n = sendmsg(dst, &msg, MSG_NOSIGNAL);
-		if (n > 0) {
+		if (n > 0)
 			ga_chain_consumed(&l->chain, (size_t)n);
-			continue;
-		}
-		if (n < 0 && errno == EAGAIN) {
-			l->want_out = true;
+		if (!write_on(c, l, n))
 			return;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		dst_gone(c, l);
-		return;
 	}
 	if (c->kill_query && l->dir == GA_STREAM_UP && !l->chain.held) {
 		c->kill_query = false;  /* the command is on its way */
@@ -1154,75 +1167,73 @@ void ga_relay_reap(struct ga_relay *r)
 
 /* ---- the API's changes ---------------------------------------------------------- */
 
-void ga_relay_toxic_added(struct ga_relay *r, struct ga_sv_proxy *p,
-			  struct ga_toxic *t)
+/* What a change of toxic t does to one connection of its proxy. */
+static void added(struct ga_sv_conn *c, struct ga_toxic *t, double now)
+{
+	meet(c, t, now);
+	c->spliced = false;     /* read from now on */
+}
+
+static void updated(struct ga_sv_conn *c, struct ga_toxic *t, double now)
+{
+	size_t i;
+
+	ga_chain_update(&c->l[t->dir].chain, t, now);
+	for (i = 0; i < c->nmt; i++)
+		if (c->mt[i].t == t)
+			c->mt[i].on = (float)drand48() < t->toxicity;
+}
+
+static void removed(struct ga_sv_conn *c, struct ga_toxic *t, double now)
+{
+	size_t i;
+
+	(void)now;
+	ga_chain_remove(&c->l[0].chain, t);
+	ga_chain_remove(&c->l[1].chain, t);
+	for (i = 0; i < c->nmt; i++)
+		if (c->mt[i].t == t) {
+			memmove(&c->mt[i], &c->mt[i + 1],
+				(c->nmt - i - 1) * sizeof(c->mt[0]));
+			c->nmt--;
+			break;
+		}
+}
+
+/* change on every live connection of p, each then moved on. */
+static void each_conn(struct ga_relay *r, struct ga_sv_proxy *p,
+		      struct ga_toxic *t,
+		      void (*change)(struct ga_sv_conn *c, struct ga_toxic *t,
+				     double now))
 {
 	double now = ga_clock_ms();
 	struct ga_sv_conn *c, *next;
-	bool on;
 
 	for (c = r->conns; c; c = next) {
 		next = c->next;
 		if (c->proxy != p || c->dead)
 			continue;
-		if (t->type->family == GA_TOXIC_STANDARD) {
-			if (!c->l[t->dir].done &&
-			    ga_chain_add(&c->l[t->dir].chain, t, now) == 0 &&
-			    ga_chain_has(&c->l[t->dir].chain, t, &on) && on)
-				add_met(c, t);
-		} else if (t->type->family == GA_TOXIC_MYSQL &&
-			   c->nmt < GA_SV_MAX_TOXICS) {
-			c->mt[c->nmt].t = t;
-			c->mt[c->nmt].on = (float)drand48() < t->toxicity;
-			if (c->mt[c->nmt].on)
-				add_met(c, t);
-			c->nmt++;
-		}
-		c->spliced = false;     /* read from now on */
+		change(c, t, now);
 		conn_progress(r, c);
 	}
+}
+
+void ga_relay_toxic_added(struct ga_relay *r, struct ga_sv_proxy *p,
+			  struct ga_toxic *t)
+{
+	each_conn(r, p, t, added);
 }
 
 void ga_relay_toxic_updated(struct ga_relay *r, struct ga_sv_proxy *p,
 			    struct ga_toxic *t)
 {
-	double now = ga_clock_ms();
-	struct ga_sv_conn *c, *next;
-	size_t i;
-
-	for (c = r->conns; c; c = next) {
-		next = c->next;
-		if (c->proxy != p || c->dead)
-			continue;
-		ga_chain_update(&c->l[t->dir].chain, t, now);
-		for (i = 0; i < c->nmt; i++)
-			if (c->mt[i].t == t)
-				c->mt[i].on = (float)drand48() < t->toxicity;
-		conn_progress(r, c);
-	}
+	each_conn(r, p, t, updated);
 }
 
 void ga_relay_toxic_removed(struct ga_relay *r, struct ga_sv_proxy *p,
 			    struct ga_toxic *t)
 {
-	struct ga_sv_conn *c, *next;
-	size_t i;
-
-	for (c = r->conns; c; c = next) {
-		next = c->next;
-		if (c->proxy != p || c->dead)
-			continue;
-		ga_chain_remove(&c->l[0].chain, t);
-		ga_chain_remove(&c->l[1].chain, t);
-		for (i = 0; i < c->nmt; i++)
-			if (c->mt[i].t == t) {
-				memmove(&c->mt[i], &c->mt[i + 1],
-					(c->nmt - i - 1) * sizeof(c->mt[0]));
-				c->nmt--;
-				break;
-			}
-		conn_progress(r, c);
-	}
+	each_conn(r, p, t, removed);
 }
 
 void ga_relay_job_done(struct ga_relay *r, struct ga_sv_job *job)

@@ -222,6 +222,7 @@ int ga_toxic_decode_attrs(struct ga_toxic *t, const struct ga_json *attrs,
 		f[n].name = t->type->attrs[n].name;
 		f[n].kind = t->type->attrs[n].kind;
 		f[n].go_type = NULL;
+		f[n].seen = NULL;
 		b[n] = t->num[n] != 0;
 		f[n].dst = f[n].kind == GA_GO_STRING ? (void *)&t->str[n] :
 			   f[n].kind == GA_GO_BOOL ? (void *)&b[n] :

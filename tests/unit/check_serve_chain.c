@@ -33,6 +33,13 @@ static struct ga_toxic *toxic(const char *type, const char *a1, long long v1,
 	return t;
 }
 
+/* c as a chain of t alone, met at now. */
+static void only(struct ga_chain *c, const struct ga_toxic *t, double now)
+{
+	ga_chain_init(c);
+	ck_assert_int_eq(ga_chain_add(c, t, now), 0);
+}
+
 /* n bytes of c read at ts into the chain. */
 static void put(struct ga_chain *c, size_t n, char ch, double ts)
 {
@@ -67,8 +74,7 @@ START_TEST(test_latency)
 	struct ga_toxic *t = toxic("latency", "latency", 100, NULL, 0);
 	struct ga_chain c;
 
-	ga_chain_init(&c);
-	ck_assert_int_eq(ga_chain_add(&c, t, 0), 0);
+	only(&c, t, 0);
 	put(&c, 10, 'a', 1000);
 	put(&c, 10, 'b', 1050);
 	ck_assert_uint_eq(take(&c, 1099, NULL, 0, NULL), 0);
@@ -98,8 +104,7 @@ START_TEST(test_jitter)
 	int i;
 
 	srand48(1);
-	ga_chain_init(&c);
-	ga_chain_add(&c, t, 0);
+	only(&c, t, 0);
 	for (i = 0; i < 400; i++) {
 		double ts = i * 1000.0;
 
@@ -127,8 +132,7 @@ START_TEST(test_bandwidth)
 	size_t pieces = 0;
 	struct ga_chain c;
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, t, 0);
+	only(&c, t, 0);
 	put(&c, 2500, 'a', 0);
 	ck_assert_uint_eq(take(&c, 0, NULL, 0, &pieces), 0);    /* it came */
 	ck_assert_uint_eq(take(&c, 99, NULL, 0, &pieces), 0);
@@ -139,8 +143,7 @@ START_TEST(test_bandwidth)
 	ck_assert_uint_eq(take(&c, 250, NULL, 0, &pieces), 500);
 	ck_assert_uint_eq(pieces, 3);
 	ga_chain_free(&c);
-	ga_chain_init(&c);
-	ga_chain_add(&c, none, 0);
+	only(&c, none, 0);
 	put(&c, 1 << 20, 'a', 0);
 	ck_assert_uint_eq(take(&c, 0, NULL, 0, NULL), 1 << 20);
 	ga_chain_free(&c);
@@ -154,8 +157,7 @@ START_TEST(test_slow_close)
 	struct ga_toxic *t = toxic("slow_close", "delay", 50, NULL, 0);
 	struct ga_chain c;
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, t, 0);
+	only(&c, t, 0);
 	put(&c, 7, 'a', 0);
 	ga_chain_input_end(&c);
 	ck_assert_uint_eq(take(&c, 10, NULL, 0, NULL), 7);      /* data: now */
@@ -178,8 +180,7 @@ START_TEST(test_timeout)
 	struct ga_toxic *hold = toxic("timeout", "timeout", 0, NULL, 0);
 	struct ga_chain c;
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, t, 1000);
+	only(&c, t, 1000);
 	put(&c, 10, 'a', 1000);
 	ck_assert_uint_eq(take(&c, 1099, NULL, 0, NULL), 0);
 	ck_assert(!c.end);
@@ -189,8 +190,7 @@ START_TEST(test_timeout)
 	ck_assert_uint_eq(c.held, 0);
 	ga_chain_free(&c);
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, hold, 0);
+	only(&c, hold, 0);
 	put(&c, 10, 'a', 0);
 	ck_assert_uint_eq(take(&c, 1e9, NULL, 0, NULL), 0);
 	ck_assert(!c.end);
@@ -210,8 +210,7 @@ START_TEST(test_reset_peer)
 	struct ga_toxic *t = toxic("reset_peer", "timeout", 30, NULL, 0);
 	struct ga_chain c;
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, t, 0);
+	only(&c, t, 0);
 	take(&c, 500, NULL, 0, NULL);
 	ck_assert(!c.end);                      /* nothing came: waits */
 	put(&c, 10, 'a', 500);
@@ -242,8 +241,7 @@ START_TEST(test_slicer)
 
 	for (i = 0; i < sizeof(want); i++)
 		want[i] = (char)('a' + i % 26);
-	ga_chain_init(&c);
-	ga_chain_add(&c, t, 0);
+	only(&c, t, 0);
 	{
 		struct ga_chunk *k = ga_chunk_new(100, 0);
 
@@ -258,16 +256,14 @@ START_TEST(test_slicer)
 	ck_assert_uint_eq(pieces, 16);
 	ga_chain_free(&c);
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, zero, 0);
+	only(&c, zero, 0);
 	put(&c, 64, 'z', 0);
 	pieces = 0;
 	ck_assert_uint_eq(take(&c, 0, NULL, 0, &pieces), 64);
 	ck_assert_uint_eq(pieces, 64);
 	ga_chain_free(&c);
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, wide, 0);
+	only(&c, wide, 0);
 	{
 		struct ga_chunk *k = ga_chunk_new(sizeof(want), 0);
 
@@ -291,8 +287,7 @@ START_TEST(test_limit_data)
 	struct ga_toxic *zero = toxic("limit_data", "bytes", 0, NULL, 0);
 	struct ga_chain c;
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, t, 0);
+	only(&c, t, 0);
 	put(&c, 4, 'a', 0);
 	put(&c, 4, 'b', 0);
 	ck_assert_uint_eq(take(&c, 0, NULL, 0, NULL), 8);
@@ -306,8 +301,7 @@ START_TEST(test_limit_data)
 	ck_assert_uint_eq(c.held, 0);
 	ga_chain_free(&c);
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, zero, 0);
+	only(&c, zero, 0);
 	take(&c, 0, NULL, 0, NULL);
 	ck_assert(!c.end);
 	put(&c, 4, 'a', 0);
@@ -327,8 +321,7 @@ START_TEST(test_toxicity)
 	bool on = true;
 
 	t->toxicity = 0;
-	ga_chain_init(&c);
-	ga_chain_add(&c, t, 0);
+	only(&c, t, 0);
 	ck_assert(ga_chain_has(&c, t, &on));
 	ck_assert(!on);
 	put(&c, 9, 'a', 0);
@@ -348,8 +341,7 @@ START_TEST(test_change_remove)
 	char out[64];
 	struct ga_chain c;
 
-	ga_chain_init(&c);
-	ga_chain_add(&c, lat, 0);
+	only(&c, lat, 0);
 	ga_chain_add(&c, lim, 0);
 	put(&c, 10, 'a', 0);
 	put(&c, 10, 'b', 0);

@@ -217,6 +217,17 @@ START_TEST(test_bad_chunks)
 }
 END_TEST
 
+/* t[0, n) read whole is refused with status. */
+static void refused_with(const char *t, size_t n, int status)
+{
+	struct ga_http_reader r;
+	struct ga_http_refusal bad;
+
+	ck_assert_int_eq(read_whole(&r, t, n, &bad), GA_HTTP_REFUSED);
+	ck_assert_int_eq(bad.status, status);
+	ga_http_reader_free(&r);
+}
+
 /* The bounds: a head past GA_HTTP_MAX_HEAD (whole or never ending), more
  * than GA_HTTP_MAX_HEADERS headers, a body past GA_HTTP_MAX_BODY in
  * chunks, a chunk line past its bound. */
@@ -232,17 +243,13 @@ START_TEST(test_bounds)
 	n = (size_t)snprintf(t, cap, "GET /v HTTP/1.1\r\nHost: x\r\nA: ");
 	memset(t + n, 'a', GA_HTTP_MAX_HEAD);
 	n += GA_HTTP_MAX_HEAD;
-	ck_assert_int_eq(read_whole(&r, t, n, &bad), GA_HTTP_REFUSED);
-	ck_assert_int_eq(bad.status, 431);
-	ga_http_reader_free(&r);
+	refused_with(t, n, 431);
 	/* too many headers */
 	n = (size_t)snprintf(t, cap, "GET /v HTTP/1.1\r\nHost: x\r\n");
 	for (i = 0; i < GA_HTTP_MAX_HEADERS; i++)
 		n += (size_t)snprintf(t + n, cap - n, "X-%zu: 1\r\n", i);
 	n += (size_t)snprintf(t + n, cap - n, "\r\n");
-	ck_assert_int_eq(read_whole(&r, t, n, &bad), GA_HTTP_REFUSED);
-	ck_assert_int_eq(bad.status, 431);
-	ga_http_reader_free(&r);
+	refused_with(t, n, 431);
 	/* chunks adding up past the largest body */
 	n = (size_t)snprintf(t, cap, "POST /p HTTP/1.1\r\nHost: x\r\n"
 			     "Transfer-Encoding: chunked\r\n\r\n");
@@ -252,9 +259,7 @@ START_TEST(test_bounds)
 		n += 65536;
 		n += (size_t)snprintf(t + n, cap - n, "\r\n");
 	}
-	ck_assert_int_eq(read_whole(&r, t, n, &bad), GA_HTTP_REFUSED);
-	ck_assert_int_eq(bad.status, 413);
-	ga_http_reader_free(&r);
+	refused_with(t, n, 413);
 	/* a chunk-size line that never ends */
 	n = (size_t)snprintf(t, cap, "POST /p HTTP/1.1\r\nHost: x\r\n"
 			     "Transfer-Encoding: chunked\r\n\r\n1");

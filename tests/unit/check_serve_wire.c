@@ -259,6 +259,17 @@ START_TEST(test_conversation)
 }
 END_TEST
 
+/* A conversation that begins: the server's greeting to f, s emptied. */
+static void greeted(struct feed *f, struct bytes *s, unsigned long id)
+{
+	memset(f, 0, sizeof(*f));
+	ga_mysql_wire_init(&f->w);
+	s->n = 0;
+	greeting(s, id, CAPS);
+	feed(f, GA_MW_DOWN, s, 4096);
+	s->n = 0;
+}
+
 /* The client asks for TLS: its hello is the last point, then nothing
  * more is read either way. */
 START_TEST(test_tls)
@@ -266,12 +277,7 @@ START_TEST(test_tls)
 	struct feed f;
 	struct bytes s;
 
-	memset(&f, 0, sizeof(f));
-	ga_mysql_wire_init(&f.w);
-	s.n = 0;
-	greeting(&s, 7, CAPS);
-	feed(&f, GA_MW_DOWN, &s, 4096);
-	s.n = 0;
+	greeted(&f, &s, 7);
 	login(&s, CAPS, true);
 	memcpy(s.b + s.n, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
 	s.n += 11;
@@ -294,12 +300,7 @@ START_TEST(test_refused_login)
 	struct feed f;
 	struct bytes s;
 
-	memset(&f, 0, sizeof(f));
-	ga_mysql_wire_init(&f.w);
-	s.n = 0;
-	greeting(&s, 9, CAPS);
-	feed(&f, GA_MW_DOWN, &s, 4096);
-	s.n = 0;
+	greeted(&f, &s, 9);
 	login(&s, CAPS, false);
 	feed(&f, GA_MW_UP, &s, 4096);
 	s.n = 0;
