@@ -181,6 +181,8 @@ int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
 	in_memory = ga_memfs_over(run_dir, &err) == 0;
 	a.o.server_opts.run_dir = run_dir;
 	rc = ga_serve_run(&a.o, in, &err);
+	if (rc && in->signo)
+		rc = 0;         /* stopped before it was ready: a stop */
 	if (rc)
 		ga_esc_line(stderr, "goneaway serve: %s%s", rc ==
 			    GA_SERVER_UNAVAILABLE ? "this machine cannot run "

@@ -336,6 +336,15 @@ static void api_serve(struct loop *L, struct api_conn *c)
 	c->serving = true;
 	while (!c->dead && !c->waiting && !c->out && !L->busy) {
 		rc = ga_http_read(&c->rd, c->buf ? c->buf : "", c->len, &bad);
+		if (rc == GA_HTTP_MORE && c->len >= API_BUF_MAX) {
+			/* a chunked body whose chunks take more room than
+			 * the largest body: no more is read, so refuse */
+			bad.status = 413;
+			bad.public = true;
+			snprintf(bad.reason, sizeof(bad.reason), "a request of "
+				 "more than %d bytes", API_BUF_MAX);
+			rc = GA_HTTP_REFUSED;
+		}
 		if (rc == GA_HTTP_MORE) {
 			if (c->rd.head_read && c->rd.req.expect_continue &&
 			    !c->continued) {

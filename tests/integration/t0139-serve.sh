@@ -56,6 +56,13 @@ test_expect_success 'once ready: the env file and the same lines printed' '
 	test "$(sed -n 2p v)" = "{\"version\": \"2.12.0\"}"
 '
 
+# The pid of the mariadbd that goneaway (pid $1) started, if any.
+server_of() {
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '$2 == p && $3 == "mariadbd" {print $1}'
+}
+server_up() {
+	test -n "$(server_of "$1")"
+}
 # sql PORT SQL: SQL through the proxy at PORT (its output and errors)
 sql() {
 	"$MYSQL" --skip-ssl --connect-timeout=20 -h 127.0.0.1 -P "$1" \
@@ -185,11 +192,15 @@ test_expect_success 'server events: read_only (1290), wait_timeout, kill, restar
 	sql "$(port)" "CREATE TABLE t (a INT)" > out && cat out
 '
 
-test_expect_success 'bad input: a head past the bound, a browser, an unknown proxy' '
+test_expect_success 'bad input: a head past the bound, a body of tiny chunks, a browser, an unknown proxy' '
 	{ printf "GET /version HTTP/1.1\r\nHost: x\r\nX: " &&
 	  head -c 20000 /dev/zero | tr "\0" a && printf "\r\n\r\n"; } > big.req &&
 	$API --raw big.req "$TOXIPROXY_URL" > out; head -c 200 out; echo &&
 	grep -q "^HTTP/1.1 431 Request Header Fields Too Large" out &&
+	{ printf "POST /proxies HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" &&
+	  "$PY" -c "import sys; sys.stdout.write(\"1\\r\\na\\r\\n\" * 300000)"; } > tiny.req &&
+	$API --raw tiny.req "$TOXIPROXY_URL" > out; head -c 200 out; echo &&
+	grep -q "^HTTP/1.1 413 Request Entity Too Large" out &&
 	$API --agent "Mozilla/5.0" "$TOXIPROXY_URL" GET /proxies > out &&
 	test "$(status out)" = 403 &&
 	api GET /proxies/nope > out && test "$(status out)" = 404 &&
@@ -224,11 +235,22 @@ test_expect_success 'SIGTERM: exit 0, the env file, sockets, server and lab gone
 	new_leftovers "$SCRATCH/before" after
 '
 
+test_expect_success 'SIGTERM before it is ready: exit 0, nothing left' '
+	"$GONEAWAY" serve --api 127.0.0.1:0 --env env3 > s3.out 2>&1 &
+	pid=$! &&
+	wait_until 600 server_up $pid &&
+	kill -TERM $pid;
+	wait $pid; rc=$?; cat s3.out; test $rc -eq 0 &&
+	! test -e env3 &&
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
 test_expect_success 'SIGKILL: the server dies with it, and goneaway sweep removes the rest' '
 	"$GONEAWAY" serve --api 127.0.0.1:0 --env env2 > s2.out 2>&1 &
 	pid=$! &&
 	wait_until 1200 test -f env2 &&
-	server=$(ps -eo pid=,ppid=,comm= | awk -v p=$pid "\$2 == p && \$3 == \"mariadbd\" {print \$1}") &&
+	server=$(server_of $pid) &&
 	test -n "$server" &&
 	kill -KILL $pid;
 	wait $pid; test $? -eq 137 &&
