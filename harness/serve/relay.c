@@ -30,6 +30,7 @@
 #define ACCEPTS_PER_EVENT 64
 #define RST_DRAIN_MS 500                /* a reset waits for what was
 					 * written to leave, this long */
+#define NOT_WATCHED 0xffffffffu         /* a socket not in the epoll set */
 #define IOV_BATCH 64                    /* chunks written by one sendmsg */
 #define PIPES_KEPT 64                   /* empty pipes kept for the next
 					 * connections (a connection's two
@@ -227,18 +228,25 @@ static void log_conn(struct ga_relay *r, struct ga_sv_conn *c)
 
 /* ---- connections: made and closed ---------------------------------------------- */
 
+/* What side's socket is watched for: ev; none is no watch at all (out
+ * of the epoll set, where a hang-up, reported whatever one asks for,
+ * would wake the loop again and again). */
 static void watch(struct ga_relay *r, struct ga_sv_conn *c, int side,
 		  uint32_t ev)
 {
 	struct epoll_event e;
+	bool in_set = c->ev[side] != 0 && c->ev[side] != NOT_WATCHED;
 
 	if (c->fd[side] < 0 || c->ev[side] == ev)
 		return;
 	memset(&e, 0, sizeof(e));
 	e.events = ev;
 	e.data.ptr = &c->w[side];
-	epoll_ctl(r->env.epfd, c->ev[side] == 0xffffffffu ? EPOLL_CTL_ADD :
-		  EPOLL_CTL_MOD, c->fd[side], &e);
+	if (ev == 0)
+		epoll_ctl(r->env.epfd, EPOLL_CTL_DEL, c->fd[side], &e);
+	else
+		epoll_ctl(r->env.epfd, in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD,
+			  c->fd[side], &e);
 	c->ev[side] = ev;
 }
 
@@ -500,7 +508,7 @@ static void accept_one(struct ga_relay *r, struct ga_sv_proxy *p, int fd)
 		c->w[i].kind = GA_W_CONN;
 		c->w[i].obj = c;
 		c->w[i].side = i;
-		c->ev[i] = 0xffffffffu;         /* not in the set yet */
+		c->ev[i] = NOT_WATCHED;
 		link_init(&c->l[i], i);
 	}
 	ga_mysql_wire_init(&c->wire);
