@@ -430,6 +430,69 @@ START_TEST(test_goneaway_paths)
 }
 END_TEST
 
+/* The addresses a proxy takes (serve/address.c): loopback, a wildcard
+ * as 127.0.0.1, Go's words for what it cannot read, the upstreams. */
+START_TEST(test_addresses)
+{
+	static const struct {
+		const char *listen;
+		int status;             /* 0: taken */
+		const char *as;         /* its text, or a part of the refusal */
+	} listens[] = {
+		{ "127.0.0.1:0", 0, "127.0.0.1:0" },
+		{ "127.9.8.7:80", 0, "127.9.8.7:80" },
+		{ "localhost:21212", 0, "127.0.0.1:21212" },
+		{ "[::1]:5", 0, "[::1]:5" },
+		{ "", 0, "127.0.0.1:0" },
+		{ ":3306", 0, "127.0.0.1:3306" },
+		{ "0.0.0.0:1", 0, "127.0.0.1:1" },
+		{ "[::]:1", 0, "127.0.0.1:1" },
+		{ "bad", 500, "address bad: missing port in address" },
+		{ "a:b:c", 500, "too many colons" },
+		{ "[::1:5", 500, "missing ']'" },
+		{ "127.0.0.1:99999", 500, "invalid port" },
+		{ "10.0.0.1:1", 400, "not a loopback address" },
+		{ "[2001:db8::1]:1", 400, "not a loopback address" },
+		{ "example.com:1", 400, "not a loopback address" },
+	};
+	struct ga_sv_addr a;
+	char msg[512], text[80];
+	bool to_server;
+	int status;
+	size_t i;
+
+	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
+		int rc = ga_sv_addr_listen(listens[i].listen, &a, &status, msg,
+					   sizeof(msg));
+
+		if (listens[i].status == 0) {
+			ck_assert_msg(rc == 0, "%s: %s", listens[i].listen, msg);
+			ga_sv_addr_text((struct sockaddr *)&a.sa, text,
+					sizeof(text));
+			ck_assert_str_eq(text, listens[i].as);
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_int_eq(status, listens[i].status);
+			ck_assert_msg(strstr(msg, listens[i].as), "%s: %s",
+				      listens[i].listen, msg);
+		}
+	}
+	ck_assert_int_eq(ga_sv_addr_upstream("goneaway:3306", &a, &to_server,
+					     msg, sizeof(msg)), 0);
+	ck_assert(to_server);
+	ck_assert_int_eq(ga_sv_addr_upstream("localhost:3306", &a, &to_server,
+					     msg, sizeof(msg)), 0);
+	ck_assert(!to_server);
+	ck_assert_int_eq(ga_sv_addr_upstream("127.0.0.1:0", &a, &to_server,
+					     msg, sizeof(msg)), -1);
+	ck_assert_int_eq(ga_sv_addr_upstream("0.0.0.0:3306", &a, &to_server,
+					     msg, sizeof(msg)), -1);
+	ck_assert_int_eq(ga_sv_addr_upstream("mysql:3306", &a, &to_server,
+					     msg, sizeof(msg)), -1);
+	ck_assert(strstr(msg, "nowhere else"));
+}
+END_TEST
+
 Suite *make_serve_api_suite(void)
 {
 	Suite *s = suite_create("serve_api");
@@ -446,6 +509,7 @@ Suite *make_serve_api_suite(void)
 	tcase_add_loop_test(tc, test_refused, 0, N(refused));
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_goneaway_paths);
+	tcase_add_test(tc, test_addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }
