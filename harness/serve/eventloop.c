@@ -245,20 +245,15 @@ static void api_accept(struct loop *L)
 	}
 }
 
-/* Toxiproxy's X-Toxiproxy-Request-Id: 20 characters, as xid writes. */
+/* Toxiproxy's X-Toxiproxy-Request-Id: 20 characters, unique in the
+ * process (the time it started, a count). */
 static void request_id(char *buf, size_t len)
 {
-	static unsigned long n;
-	static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
-	unsigned long long v = ((unsigned long long)time(NULL) << 24) ^
-			       (unsigned long long)++n;
-	size_t i;
+	static unsigned long long started, n;
 
-	for (i = 0; i + 1 < len && i < 20; i++) {
-		buf[19 - i < len - 1 ? 19 - i : 0] = digits[v & 31];
-		v = v >> 5 | (unsigned long long)(i * 7919 + n) << 59;
-	}
-	buf[len > 20 ? 20 : len - 1] = '\0';
+	if (!started)
+		started = (unsigned long long)time(NULL);
+	snprintf(buf, len, "%010llx%010llx", started & 0xffffffffffull, ++n);
 }
 
 static void api_flush(struct loop *L, struct api_conn *c);

@@ -383,7 +383,7 @@ void ga_relay_unlisten(struct ga_relay *r, struct ga_sv_proxy *p)
 		if (c->proxy != p)
 			continue;
 		set_ended(c, "the proxy was disabled or deleted");
-		conn_close(r, c, false);
+		conn_close(r, c, c->linger0);   /* as Toxiproxy's Close() */
 	}
 }
 
