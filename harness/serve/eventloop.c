@@ -387,6 +387,8 @@ static void api_serve(struct loop *L, struct api_conn *c)
 		ga_http_reader_reset(&c->rd);
 		c->continued = false;
 		c->since = ga_clock_ms();
+		if (!c->eof && !c->out && c->ev == 0)
+			api_watch(L, c, EPOLLIN);       /* room again */
 	}
 	c->serving = false;
 }
@@ -469,6 +471,10 @@ static void api_read(struct loop *L, struct api_conn *c)
 			api_close(L, c);
 		break;
 	}
+	/* a full buffer reads no more until requests leave it: the socket
+	 * is not watched meanwhile (it would wake the loop for nothing) */
+	if (!c->eof && c->len >= API_BUF_MAX && !c->out)
+		api_watch(L, c, 0);
 	api_serve(L, c);
 	if (!c->dead && c->eof && !c->waiting && !c->out)
 		api_close(L, c);
