@@ -21,8 +21,8 @@
 	N(memcg) S(ownmark) S(template) S(machine) S(fault_args) S(rootfs) \
 	S(docker) S(select) S(pool) S(matrix_html) S(allow) S(expectations) \
 	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) \
-	S(schedule) S(plan) S(tables) S(serve_http) \
-	S(serve_api) S(serve_chain) S(serve_wire)
+	S(schedule) S(plan) S(serve_http) S(serve_api) S(serve_chain) \
+	S(serve_wire) S(tables)
 
 #define GA_UNIT_SUITE(name) Suite *make_##name##_suite(void);
 #define GA_UNIT_NEEDS(name) Suite *make_##name##_suite(struct unit_needs *needs);
