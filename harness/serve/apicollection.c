@@ -124,7 +124,7 @@ int ga_api_toxic_drop(struct ga_sv *sv, struct ga_sv_proxy *p, size_t i,
 /* Every toxic of p goes.  Returns 0, or -1 with msg set when a fault
  * could not be lifted (the others still go). */
 int ga_api_toxics_drop(struct ga_sv *sv, struct ga_sv_proxy *p,
-			   char *msg, size_t len)
+		       char *msg, size_t len)
 {
 	char one[GA_ERROR_MAX];
 	int rc = 0;
@@ -235,8 +235,8 @@ int ga_api_toxic_ok(struct ga_sv *sv, struct ga_sv_proxy *p,
 
 /* A fault toxic's fault onto the lab (lifting old's first, for an
  * update).  Returns 0, or -1 with resp set. */
-int ga_api_apply_fault(struct ga_sv *sv, struct ga_toxic *t, struct ga_toxic *old,
-		 struct ga_api_response *resp)
+int ga_api_apply_fault(struct ga_sv *sv, struct ga_toxic *t,
+		       struct ga_toxic *old, struct ga_api_response *resp)
 {
 	char msg[GA_ERROR_MAX];
 	int line, rc;

@@ -38,7 +38,7 @@ void ga_api_body_give(struct ga_api_body *b, struct ga_api_response *resp,
 }
 
 void ga_api_text(struct ga_api_response *resp, int status,
-			  const char *text)
+		 const char *text)
 {
 	struct ga_api_body b;
 
@@ -147,8 +147,8 @@ void ga_api_write_proxy(FILE *f, const struct ga_sv_proxy *p)
 
 /* obj, written by write, as a JSON answer of status. */
 void ga_api_json(struct ga_api_response *resp, int status,
-			  void (*write)(FILE *f, const void *obj),
-			  const void *obj)
+		 void (*write)(FILE *f, const void *obj),
+		 const void *obj)
 {
 	struct ga_api_body b;
 
@@ -171,13 +171,13 @@ static void write_toxic_obj(FILE *f, const void *t)
 }
 
 void ga_api_proxy_answer(struct ga_api_response *resp, int status,
-			   const struct ga_sv_proxy *p)
+			 const struct ga_sv_proxy *p)
 {
 	ga_api_json(resp, status, write_proxy_obj, p);
 }
 
 void ga_api_toxic_answer(struct ga_api_response *resp,
-			   const struct ga_toxic *t)
+			 const struct ga_toxic *t)
 {
 	ga_api_json(resp, 200, write_toxic_obj, t);
 }

@@ -52,7 +52,8 @@ void ga_api_toxic_create(struct ga_sv *sv, struct ga_sv_proxy *p,
 		{ "toxicity", GA_GO_FLOAT32, &toxicity, NULL, NULL },
 	};
 
-	j = ga_api_body_json(req, true, "toxics.ToxicWrapper", &null, msg, sizeof(msg));
+	j = ga_api_body_json(req, true, "toxics.ToxicWrapper", &null, msg,
+			     sizeof(msg));
 	if (!j) {
 		ga_api_error(resp, 400, "%s", msg);
 		return;

@@ -326,7 +326,8 @@ static int use_header(struct ga_http_request *req, struct head_facts *f,
 	const char *v = h->value;
 	size_t vlen = h->vlen, nlen = h->nlen;
 
-#define IS(word) (nlen == sizeof(word) - 1 && strncasecmp(h->name, word, nlen) == 0)
+#define IS(word) \
+	(nlen == sizeof(word) - 1 && strncasecmp(h->name, word, nlen) == 0)
 	if (IS("Content-Length"))
 		return read_length(f, v, vlen, bad);
 	if (IS("Transfer-Encoding")) {
