@@ -52,7 +52,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 B ?= build
 # harness/<subsystem>/*.c; cli/ is the program, the rest is a library the
 # unit tests link too.
-SUBSYSTEMS = util lang lab mysqlapi faults proxy server client result run report plan
+SUBSYSTEMS = util lang lab mysqlapi faults proxy server client result run report plan serve
 LIB_SRCS = $(foreach d,$(SUBSYSTEMS),$(wildcard harness/$(d)/*.c))
 LIB_OBJS = $(LIB_SRCS:harness/%.c=$(B)/%.o) $(B)/errnames_gen.o
 CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
@@ -210,7 +210,7 @@ tsan:
 #   sanitize    the unit tests once and every target FUZZ_SHORT_SECONDS
 #               (part of "make check")
 #   fuzz        every target FUZZ_SECONDS, one after another
-FUZZ_TARGETS = scenario expectations protocol results bundle
+FUZZ_TARGETS = scenario expectations protocol results bundle api
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 6
 FUZZ_SEED ?= 1
@@ -353,11 +353,13 @@ fuzz: fuzz-build
 # missing), with each server's set-up per scenario; (e) with BENCH=all:
 # every installed client against MySQL 9.7; (v) with BENCH_BEFORE=DIR (a
 # built checkout, say main's): the suite of this tree against DIR's, kept
-# and fresh, BENCH_PAIRS pairs alternating (issue 37: within 10 %).
+# and fresh, BENCH_PAIRS pairs alternating (issue 37: within 10 %); (s)
+# goneaway serve's proxy against the same work direct through mysql2
+# (BENCH_TOXIPROXY=PATH: and a Toxiproxy server you built, side by side).
 # BENCH_SERVERS="--server ..." names c's servers (and runs it), e.g. with
 # a Docker engine and the images of ci/build-server-images.sh:
 #   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"
-BENCH ?= a b d r
+BENCH ?= a b d r s
 BENCH_MATRIX ?= 0
 BENCH_SERVERS ?=
 BENCH_RUNS ?= 5
@@ -366,6 +368,7 @@ BENCH_OUT ?= bench-results.txt
 BENCH_BEFORE ?=
 bench: setup
 	BENCH="$(BENCH)" BENCH_MATRIX="$(BENCH_MATRIX)" BENCH_SERVERS="$(BENCH_SERVERS)" \
+		BENCH_TOXIPROXY="$(BENCH_TOXIPROXY)" \
 		BENCH_RUNS="$(BENCH_RUNS)" BENCH_PAIRS="$(BENCH_PAIRS)" BENCH_OUT="$(BENCH_OUT)" \
 		BENCH_BEFORE="$(BENCH_BEFORE)" \
 		sh tests/bench/bench.sh ./goneaway

@@ -36,6 +36,10 @@
 #      of each, their ratios (issue 37's target: within 10 %), servers
 #      started, and whether the verdicts are the same.  Only with
 #      BENCH_BEFORE, which adds it to the parts.
+#   s  goneaway serve's proxy against the same work direct and, with
+#      BENCH_TOXIPROXY=PATH, a real Toxiproxy's (issue 39): 2,000 SELECT
+#      1, one 64 MiB result, 200 connects, through mysql2, medians of
+#      BENCH_PAIRS rounds: tests/bench/serve.sh.
 #   e  every client driver installed here (drivers/drivers.list names
 #      whose driver greets) against MySQL 9.7, with the built-in client,
 #      in one run at the default -j: wall and CPU; long, with BENCH=all.
@@ -44,8 +48,8 @@
 # servers, or of mtr and its servers: the shell's "times") is reported
 # next to its wall time; the targets are issue 28's.
 #
-# BENCH chooses the parts: "a b d r" (default), "all", or any of a, b, c,
-# d, e, r, v.
+# BENCH chooses the parts: "a b d r s" (default), "all", or any of a, b,
+# c, d, e, r, s, v.
 # The figures are printed and written to BENCH_OUT (bench-results.txt).
 # Needs root.  Leaves nothing behind, also when interrupted: its temp dir,
 # mtr's vardirs and servers, and the port lock mtr takes in
@@ -69,13 +73,13 @@ cd "$top" || exit 2
 case $runs in ''|*[!0-9]*|0) die "BENCH_RUNS must be a number of runs, 1 or more" ;; esac
 case $pairs in ''|*[!0-9]*|0) die "BENCH_PAIRS must be a number of pairs, 1 or more" ;; esac
 
-parts=$(printf '%s' "${BENCH:-a b d r}" | tr ',' ' ')
-[ "$parts" = all ] && parts="a b c d e r"
+parts=$(printf '%s' "${BENCH:-a b d r s}" | tr ',' ' ')
+[ "$parts" = all ] && parts="a b c d e r s"
 [ "${BENCH_MATRIX:-0}" = 1 ] && parts="$parts c"
 [ -n "${BENCH_SERVERS:-}" ] && parts="$parts c"
 [ -n "${BENCH_BEFORE:-}" ] && case " $parts " in *" v "*) ;; *) parts="$parts v" ;; esac
 for p in $parts; do
-	case $p in a|b|c|d|e|r|v) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, r, v or all)" ;; esac
+	case $p in a|b|c|d|e|r|s|v) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, r, s, v or all)" ;; esac
 done
 want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -636,6 +640,17 @@ part_e() {
 	say "  target (issue 28): every client x MySQL 9.7 <= 240 s: $(met "$wall" 240) ($wall s)"
 }
 
+# ---------------------------------------------------------------- part s
+part_s() {
+	say ""
+	say "== s: goneaway serve's proxy against the same work direct (issue 39)"
+	note_others
+	sh "$top/tests/bench/serve.sh" "$ga" > "$tmp/s.out" 2>&1
+	rc=$?
+	while IFS= read -r line; do say "$line"; done < "$tmp/s.out"
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 2 ] || errors=$((errors + 1))
+}
+
 want a && part_a
 want b && part_b
 want d && part_d
@@ -649,6 +664,7 @@ else
 fi
 want e && part_e
 want v && part_v
+want s && part_s
 
 say ""
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
