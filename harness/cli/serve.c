@@ -178,7 +178,7 @@ int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
 		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
 		return EXIT_SOME_ERROR;
 	}
-	in_memory = ga_memfs_over(run_dir, &err) == 0;
+	in_memory = ga_memfs_over(run_dir, GA_MEMFS_SIZE_RUN, &err) == 0;
 	a.o.server_opts.run_dir = run_dir;
 	rc = ga_serve_run(&a.o, in, &err);
 	if (rc && in->signo)

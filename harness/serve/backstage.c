@@ -60,7 +60,7 @@ int ga_backstage_open(struct ga_backstage *b,
 	if (ga_server_create(&b->srv, &b->be, b->srv_dir, &b->sc, err))
 		return ga_error_prefix(err, "the server");
 	own_ns = b->be.ops->own_netns(&b->srv);
-	if (ga_lab_create_in(&b->lab, b->tag, own_ns, err))
+	if (ga_lab_create_with(&b->lab, b->tag, own_ns, false, err))
 		return ga_error_prefix(err, "creating the lab");
 	b->lab_made = true;
 	b->srv.netns_fd = b->lab.server_ns;
@@ -118,16 +118,22 @@ int ga_backstage_fault(struct ga_backstage *b, int lift_line,
 
 /* ---- the jobs ------------------------------------------------------------------- */
 
-/* The first value sql returns, into buf (as text).  Returns 0, or -1
- * with job's message set. */
-static int query(struct ga_backstage *b, const char *sql, char *buf,
-		 size_t len, struct ga_sv_job *job)
+/* The first value sql returns, into buf (as text), as the admin account
+ * or, for a SET GLOBAL built here (set_global), the privileged one: the
+ * admin account has no SUPER (server/admin.c).  Returns 0, or -1 with
+ * job's message set. */
+static int query_as(struct ga_backstage *b, bool privileged, const char *sql,
+		    char *buf, size_t len, struct ga_sv_job *job)
 {
 	struct ga_outcome out;
 	struct ga_error err;
+	int rc;
 
 	memset(&out, 0, sizeof(out));
-	if (ga_server_admin_query(&b->srv, sql, &out, &err)) {
+	rc = privileged ? ga_server_privileged_queries(&b->srv, &sql, 1, &out,
+							&err) :
+			  ga_server_admin_query(&b->srv, sql, &out, &err);
+	if (rc) {
 		snprintf(job->msg, sizeof(job->msg), "%s", err.msg);
 		return -1;
 	}
@@ -139,6 +145,30 @@ static int query(struct ga_backstage *b, const char *sql, char *buf,
 	if (buf)
 		snprintf(buf, len, "%s", out.has_value ? out.value : "");
 	return 0;
+}
+
+static int query(struct ga_backstage *b, const char *sql, char *buf,
+		 size_t len, struct ga_sv_job *job)
+{
+	return query_as(b, false, sql, buf, len, job);
+}
+
+/* SET GLOBAL name = value, value a number this file made or read back
+ * from the server (digits only, checked: the server's words are not
+ * goneaway's), as the privileged account. */
+static int set_global(struct ga_backstage *b, const char *name,
+		      const char *value, struct ga_sv_job *job)
+{
+	char sql[128];
+
+	if (!*value || strspn(value, "0123456789") != strlen(value) ||
+	    strlen(value) > 20) {
+		snprintf(job->msg, sizeof(job->msg), "%s: '%.40s' is no "
+			 "number", name, value);
+		return -1;
+	}
+	snprintf(sql, sizeof(sql), "SET GLOBAL %s = %s", name, value);
+	return query_as(b, true, sql, NULL, 0, job);
 }
 
 static int kill_job(struct ga_backstage *b, struct ga_sv_job *job)
@@ -190,7 +220,7 @@ static int server_job(struct ga_backstage *b, struct ga_sv_job *job)
 {
 	struct ga_error err;
 	const char *e = job->event;
-	char sql[128];
+	char value[32];
 	bool running = strcmp(b->state, "running") == 0;
 
 	if (strcmp(e, "start") == 0)
@@ -221,26 +251,18 @@ static int server_job(struct ga_backstage *b, struct ga_sv_job *job)
 	if (strcmp(e, "wait_timeout") == 0) {
 		if (save_globals(b, true, job))
 			return -1;
-		snprintf(sql, sizeof(sql), "SET GLOBAL wait_timeout = %lld",
-			 job->value);
-		if (query(b, sql, NULL, 0, job))
-			return -1;
-		snprintf(sql, sizeof(sql), "SET GLOBAL interactive_timeout = "
-			 "%lld", job->value);
-		return query(b, sql, NULL, 0, job);
+		snprintf(value, sizeof(value), "%lld", job->value);
+		return set_global(b, "wait_timeout", value, job) ||
+		       set_global(b, "interactive_timeout", value, job) ? -1 : 0;
 	}
 	if (save_globals(b, false, job))
 		return -1;
-	snprintf(sql, sizeof(sql), "SET GLOBAL read_only = %s",
-		 job->value ? "ON" : "OFF");
-	return query(b, sql, NULL, 0, job);
+	return set_global(b, "read_only", job->value ? "1" : "0", job);
 }
 
 /* The server as it started: running, its globals back. */
 static int restore_job(struct ga_backstage *b, struct ga_sv_job *job)
 {
-	char sql[128];
-
 	if (strcmp(b->state, "running") != 0) {
 		/* a killed server's process is reaped; a start makes it anew */
 		if (start_server(b, job))
@@ -249,17 +271,14 @@ static int restore_job(struct ga_backstage *b, struct ga_sv_job *job)
 		return 0;               /* a new start has its own globals */
 	}
 	if (b->saved_timeouts) {
-		snprintf(sql, sizeof(sql), "SET GLOBAL wait_timeout = %s, "
-			 "interactive_timeout = %s", b->wait_timeout,
-			 b->interactive_timeout);
-		if (query(b, sql, NULL, 0, job))
+		if (set_global(b, "wait_timeout", b->wait_timeout, job) ||
+		    set_global(b, "interactive_timeout", b->interactive_timeout,
+			       job))
 			return -1;
 		b->saved_timeouts = false;
 	}
 	if (b->saved_read_only) {
-		snprintf(sql, sizeof(sql), "SET GLOBAL read_only = %s",
-			 b->read_only);
-		if (query(b, sql, NULL, 0, job))
+		if (set_global(b, "read_only", b->read_only, job))
 			return -1;
 		b->saved_read_only = false;
 	}
