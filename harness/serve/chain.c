@@ -21,7 +21,7 @@ struct ga_chunk *ga_chunk_new(size_t len, double ts)
 	return k;
 }
 
-void ga_chunkq_push(struct ga_chunkq *q, struct ga_chunk *k)
+static void chunkq_push(struct ga_chunkq *q, struct ga_chunk *k)
 {
 	k->next = NULL;
 	if (q->tail)
@@ -32,7 +32,7 @@ void ga_chunkq_push(struct ga_chunkq *q, struct ga_chunk *k)
 	q->bytes += k->len;
 }
 
-struct ga_chunk *ga_chunkq_pop(struct ga_chunkq *q)
+static struct ga_chunk *chunkq_pop(struct ga_chunkq *q)
 {
 	struct ga_chunk *k = q->head;
 
@@ -46,11 +46,11 @@ struct ga_chunk *ga_chunkq_pop(struct ga_chunkq *q)
 	return k;
 }
 
-void ga_chunkq_free(struct ga_chunkq *q)
+static void chunkq_free(struct ga_chunkq *q)
 {
 	struct ga_chunk *k;
 
-	while ((k = ga_chunkq_pop(q)) != NULL)
+	while ((k = chunkq_pop(q)) != NULL)
 		free(k);
 }
 
@@ -63,7 +63,7 @@ void ga_chain_init(struct ga_chain *c)
 
 static void stage_clear(struct ga_stage *s)
 {
-	ga_chunkq_free(&s->in);
+	chunkq_free(&s->in);
 	free(s->cuts);
 	s->cuts = NULL;
 	s->ncuts = s->cut_at = 0;
@@ -76,7 +76,7 @@ void ga_chain_free(struct ga_chain *c)
 	for (i = 0; i < c->n; i++)
 		stage_clear(&c->st[i]);
 	free(c->st);
-	ga_chunkq_free(&c->out);
+	chunkq_free(&c->out);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -151,7 +151,7 @@ static void send_end(struct ga_chain *c, size_t i, bool reset, bool own)
 			 s->toxic->type->name);
 	s->done = true;
 	c->held -= s->in.bytes;
-	ga_chunkq_free(&s->in);         /* what came after it: dropped */
+	chunkq_free(&s->in);         /* what came after it: dropped */
 	free(s->cuts);
 	s->cuts = NULL;
 	if (reset)
@@ -164,9 +164,9 @@ static void send_end(struct ga_chain *c, size_t i, bool reset, bool own)
 
 static void move_head(struct ga_chain *c, size_t i)
 {
-	struct ga_chunk *k = ga_chunkq_pop(&c->st[i].in);
+	struct ga_chunk *k = chunkq_pop(&c->st[i].in);
 
-	ga_chunkq_push(next_q(c, i), k);
+	chunkq_push(next_q(c, i), k);
 }
 
 /* The first len bytes of the head of stage i go on as a chunk of their
@@ -187,13 +187,13 @@ static int move_piece(struct ga_chain *c, size_t i, size_t len)
 	h->off += len;
 	h->len -= len;
 	s->in.bytes -= len;
-	ga_chunkq_push(next_q(c, i), k);
+	chunkq_push(next_q(c, i), k);
 	return 0;
 }
 
 static void drop_head(struct ga_chain *c, size_t i)
 {
-	struct ga_chunk *k = ga_chunkq_pop(&c->st[i].in);
+	struct ga_chunk *k = chunkq_pop(&c->st[i].in);
 
 	c->held -= k->len;
 	free(k);
@@ -254,9 +254,9 @@ void ga_chain_input(struct ga_chain *c, struct ga_chunk *k)
 {
 	c->held += k->len;
 	if (c->n)
-		ga_chunkq_push(&c->st[0].in, k);
+		chunkq_push(&c->st[0].in, k);
 	else
-		ga_chunkq_push(&c->out, k);
+		chunkq_push(&c->out, k);
 }
 
 void ga_chain_input_end(struct ga_chain *c)
@@ -531,7 +531,7 @@ void ga_chain_consumed(struct ga_chain *c, size_t n)
 		n -= m;
 		if (k->len)
 			break;
-		free(ga_chunkq_pop(&c->out));
+		free(chunkq_pop(&c->out));
 		if (!n && c->out.head && c->out.head->len)
 			break;
 	}

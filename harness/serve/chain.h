@@ -95,10 +95,6 @@ struct ga_chain {
  * memory. */
 struct ga_chunk *ga_chunk_new(size_t len, double ts);
 
-void ga_chunkq_push(struct ga_chunkq *q, struct ga_chunk *k);
-struct ga_chunk *ga_chunkq_pop(struct ga_chunkq *q);
-void ga_chunkq_free(struct ga_chunkq *q);
-
 void ga_chain_init(struct ga_chain *c);
 void ga_chain_free(struct ga_chain *c);
 

@@ -49,11 +49,6 @@ static void reap(struct ga_relay *r)
 	r->ndead_watches = 0;
 }
 
-unsigned ga_relay_count(const struct ga_relay *r)
-{
-	return r->nconns;
-}
-
 /* ---- connections: made and closed ---------------------------------------------- */
 
 /* What side's socket is watched for: ev; none is no watch at all (out

@@ -95,7 +95,4 @@ void ga_relay_reap(struct ga_relay *r);
 /* A job the relay submitted is done. */
 void ga_relay_job_done(struct ga_relay *r, struct ga_sv_job *job);
 
-/* How many connections are relayed now. */
-unsigned ga_relay_count(const struct ga_relay *r);
-
 #endif

@@ -121,7 +121,9 @@ static void make_table(void)
 	table[n] = NULL;
 }
 
-const struct ga_toxic_type *const *ga_toxic_types(void)
+/* The NULL-terminated table: the standard types, the MySQL ones, then a
+ * fault type per kind of faults/fault.h (made at the first call). */
+static const struct ga_toxic_type *const *toxic_types(void)
 {
 	/* one thread makes it (the API's); the flag for the fuzz target's
 	 * and the tests' sake */
@@ -136,7 +138,7 @@ const struct ga_toxic_type *ga_toxic_type_find(const char *name)
 {
 	const struct ga_toxic_type *const *t;
 
-	for (t = ga_toxic_types(); *t; t++)
+	for (t = toxic_types(); *t; t++)
 		if (strcmp((*t)->name, name) == 0)
 			return *t;
 	return NULL;
@@ -357,7 +359,9 @@ int ga_toxic_check(struct ga_toxic *t, char *msg, size_t len)
 
 /* ---- written as Toxiproxy writes them ------------------------------------- */
 
-void ga_go_write_float32(FILE *f, float x)
+/* Writes a float32 as Go does (the shortest text that reads back as
+ * the same float32: 0.3, 1, 0.12345679). */
+static void go_write_float32(FILE *f, float x)
 {
 	char e[48], digits[16];
 	float ax = fabsf(x);
@@ -438,7 +442,7 @@ void ga_toxic_write(FILE *f, const struct ga_toxic *t)
 	fputs(",\"stream\":", f);
 	ga_go_write_string(f, t->stream, strlen(t->stream));
 	fputs(",\"toxicity\":", f);
-	ga_go_write_float32(f, t->toxicity);
+	go_write_float32(f, t->toxicity);
 	fputc('}', f);
 }
 
@@ -459,8 +463,8 @@ void ga_toxic_types_write(FILE *f)
 	int i;
 
 	fputc('[', f);
-	for (t = ga_toxic_types(); *t; t++) {
-		if (t != ga_toxic_types())
+	for (t = toxic_types(); *t; t++) {
+		if (t != toxic_types())
 			fputc(',', f);
 		fputs("{\"type\":", f);
 		ga_go_write_string(f, (*t)->name, strlen((*t)->name));

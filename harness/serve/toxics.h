@@ -82,9 +82,6 @@ struct ga_toxic {
 					 * acted (its count bounds it) */
 };
 
-/* The NULL-terminated table: the standard types, the MySQL ones, then a
- * fault type per kind of faults/fault.h (made at the first call). */
-const struct ga_toxic_type *const *ga_toxic_types(void);
 const struct ga_toxic_type *ga_toxic_type_find(const char *name);
 
 /* The index of attribute name in t's type, or -1. */
@@ -112,9 +109,6 @@ int ga_toxic_check(struct ga_toxic *t, char *msg, size_t len);
  * "type":..,"stream":..,"toxicity":..}. */
 void ga_toxic_write(FILE *f, const struct ga_toxic *t);
 
-/* Writes a float32 as Go does (the shortest text that reads back as
- * the same float32: 0.3, 1, 0.12345679). */
-void ga_go_write_float32(FILE *f, float x);
 
 /* Writes every type, with its attributes and words, as a JSON array
  * (GET /goneaway/toxics). */

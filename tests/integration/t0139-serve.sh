@@ -1,5 +1,6 @@
 #!/bin/sh
-# t0139-serve: goneaway serve (issue 39), with the MariaDB command-line
+# t0139-serve: goneaway serve (issue 39; harness/cli/serve.c and
+# harness/serve/), with the MariaDB command-line
 # client through its proxies: --api refused off loopback; the env file
 # once ready; Toxiproxy's toxics on real connections to goneaway's server
 # (latency measured, limit_data, reset_peer, timeout, enabled=false,
