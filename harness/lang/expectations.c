@@ -64,7 +64,13 @@ struct reader {
 	bool format_seen;
 	bool entry_seen;
 	struct ga_step dummy;           /* the step an entry's outcomes are
-					 * checked against */
+					 * checked against: of the entry's
+					 * kind, allowed what a step of that
+					 * kind may be (a fork that shares, on
+					 * a pool's connection); check_entry
+					 * holds the entry to the scenario's
+					 * real step */
+	struct ga_connection pooled;    /* the dummy's connection: a pool's */
 	size_t *slots;                  /* owned: x's lines by their place
 					 * (label, step line, server), an
 					 * open-addressed hash table of
@@ -318,8 +324,9 @@ static int entry_line(struct reader *r, struct lexer *lx,
 	}
 	memset(&r->dummy, 0, sizeof(r->dummy));
 	r->dummy.kind = e.kind;
-	r->dummy.fork_mode = GA_FORK_SHARE;     /* checked against the
-						 * scenario's step later */
+	/* both checked against the scenario's step later (check_entry) */
+	r->dummy.fork_mode = GA_FORK_SHARE;
+	r->dummy.conn = 0;                      /* r->pooled */
 	p->last_kind = e.kind;
 	p->last_kind_known = true;
 	if (ga_parse_expect_body(p, lx, &e.expect, true))
@@ -415,6 +422,9 @@ int ga_expectations_parse_text(const char *path, const char *text,
 	r.p.sc = &sc;
 	sc.steps = &r.dummy;
 	sc.nsteps = 1;
+	r.pooled.pool.line = 1;
+	sc.connections = &r.pooled;
+	sc.nconnections = 1;
 	r.p.target = TARGET_STEP;
 	if (!x->path)
 		x->path = strdup(path);
@@ -671,6 +681,14 @@ static struct ga_step *check_entry(const struct ga_expectations *x,
 			     "'wrong-result' applies only to 'fork ... "
 			     "share', and line %d of %s forks otherwise",
 			     e->step_line, sc->path);
+		return NULL;
+	}
+	if (e->expect.pool_check &&
+	    (st->conn < 0 || !sc->connections[st->conn].pool.line)) {
+		ga_diags_add(diags, x->path, e->line, e->kind_col,
+			     "'pool' checks the events a pool reported, and "
+			     "line %d of %s is no step on a connection of a "
+			     "pool", e->step_line, sc->path);
 		return NULL;
 	}
 	return st;

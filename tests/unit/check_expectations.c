@@ -345,6 +345,60 @@ static const char *const lines[] = {
 	"any after 3s",
 };
 
+/* Issue 38: a recorded line with a "pool EVENTS" clause was refused when
+ * read back (the reader checked it against a step on no connection); it
+ * reads back, and is refused only against a scenario whose step at that
+ * line is not on a pool's connection. */
+static const char pool_scenario_text[] =
+	"title t\n"                                     /* 1 */
+	"cause c\n"                                     /* 2 */
+	"pool p size=1\n"                               /* 3 */
+	"connection app pool=p\n"                       /* 4 */
+	"connection plain\n"                            /* 5 */
+	"connect app\n"                                 /* 6 */
+	"borrow app\n"                                  /* 7 */
+	"    expect ok pool opened\n"                   /* 8 */
+	"query app SELECT 1\n"                          /* 9 */
+	"connect plain\n"                               /* 10 */
+	"query plain SELECT 1\n";                       /* 11 */
+
+START_TEST(test_pool_clause)
+{
+	struct ga_scenario *sc = parse_ok(pool_scenario_text);
+	struct ga_scenario *scs[1] = { sc };
+	struct ga_expectations x;
+	struct ga_diags d;
+
+	free(sc->label);
+	sc->label = strdup("p");
+	ck_assert_int_eq(parse_x(HEAD "p:7 * borrow app ok reconnected pool "
+				 "discarded+opened\n"
+				 "p:9 * query app ok = 1 same-thread pool none\n",
+				 &x, &d), 0);
+	ga_diags_print(&d, stderr);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert(x.items[0].expect.pool_check);
+	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, NULL, &d), 0);
+	ck_assert_uint_eq(sc->steps[1].nexpects, 2);
+	ck_assert(sc->steps[1].expects[0].pool_check);
+	ga_expectations_free(&x);
+
+	/* the same clause on a plain connection's step: its line, not the
+	 * reader's guess */
+	ck_assert_int_eq(parse_x(HEAD "p:11 * query plain ok pool none\n", &x,
+				 &d), 0);
+	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, NULL, &d), -1);
+	ga_diags_print(&d, stderr);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.items[0].line, 3);
+	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "'pool' checks the "
+				     "events a pool reported, and line 11 of "));
+	ck_assert_uint_eq(sc->steps[4].nexpects, 0);
+	ga_scenario_free(sc);
+	ga_expectations_free(&x);
+}
+END_TEST
+
 START_TEST(test_text_round_trip)
 {
 	char src[600], text[600], back[600];
@@ -506,6 +560,7 @@ Suite *make_expectations_suite(void)
 	tcase_add_test(tc, test_write_aligned);
 	tcase_add_test(tc, test_apply);
 	tcase_add_test(tc, test_apply_stale);
+	tcase_add_test(tc, test_pool_clause);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bounds");
 	tcase_add_test(tc, test_many_lines);
