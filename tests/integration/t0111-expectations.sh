@@ -128,6 +128,23 @@ test_expect_success 'a step without a line is named in a warning; its own lines 
 	! grep -q "scenarios run" gapc.out
 '
 
+# Issue 38: the file's client is a name its scenarios may select; check
+# warned that it was no driver of drivers/drivers.list.  Another unknown
+# name is still warned about.
+test_expect_success 'check --expectations: the file.s client is a known name' '
+	printf "%s\n" "title own" "cause own" "connection app" "connect app" \
+		"query app SELECT 1" "    expect [client=knexpool] ok = 1" \
+		"    expect [client=knexpoll] ok = 1" "    expect ok = 1" > own.gw &&
+	printf "%s\n" "goneaway-expectations 1" "client knexpool" \
+		"driver cmd:node test/driver.mjs" "own:5 * query app ok = 1" > own.expect &&
+	"$GONEAWAY" check --expectations own.expect own.gw > own.out 2>&1 &&
+	cat own.out &&
+	! grep -q "client .knexpool. is no driver" own.out &&
+	grep -q "own.gw:7:[0-9]*: warning: client .knexpoll. is no driver" own.out &&
+	"$GONEAWAY" check own.gw > own2.out 2>&1 &&
+	grep -q "own.gw:6:[0-9]*: warning: client .knexpool. is no driver" own2.out
+'
+
 # Issue 24: PyMySQL cannot do packet-too-large-long-data's prepared
 # statement; a record run gives those steps no line, so a run against
 # the recorded file must not warn about them, nor advise a --record
