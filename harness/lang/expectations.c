@@ -82,6 +82,8 @@ struct reader {
 	size_t cap;                     /* room in x->items */
 	bool full;                      /* GA_EXPECTATIONS_MAX_LINES read:
 					 * the rest is not */
+	char *pending;                  /* owned: comment lines read since
+					 * the last line, for the next one */
 };
 
 static size_t place_hash(const struct ga_expectation *e)
@@ -139,6 +141,77 @@ static int places_grow(struct reader *r)
 			*place_slot(r, &r->x->items[old[i]]) = old[i];
 	free(old);
 	return 0;
+}
+
+/* *to with text[0..n) and a newline appended; *to owned.  0, or -1 (out
+ * of memory). */
+static int append_line(char **to, const char *text, size_t n)
+{
+	size_t have = *to ? strlen(*to) : 0;
+	char *g = realloc(*to, have + n + 2);
+
+	if (!g)
+		return -1;
+	memcpy(g + have, text, n);
+	g[have + n] = '\n';
+	g[have + n + 1] = '\0';
+	*to = g;
+	return 0;
+}
+
+/* Keeps e's comments (the lines before it, pending, and at its end, from
+ * lx's position) as the note of its place.  0, or -1 (out of memory). */
+static int note_entry(struct reader *r, struct lexer *lx,
+		      const struct ga_expectation *e)
+{
+	struct ga_expectation_note *g, *nt;
+	size_t end = lx->len;
+
+	ga_lex_skip(lx);
+	if (!r->pending && (lx->pos >= lx->len || lx->s[lx->pos] != '#'))
+		return 0;
+	g = realloc(r->x->notes, (r->x->nnotes + 1) * sizeof(*g));
+	if (!g)
+		return -1;
+	r->x->notes = g;
+	nt = &g[r->x->nnotes];
+	memset(nt, 0, sizeof(*nt));
+	nt->label = strdup(e->label);
+	if (!nt->label)
+		return -1;
+	nt->step_line = e->step_line;
+	snprintf(nt->server, sizeof(nt->server), "%s", e->server);
+	while (end > lx->pos && (lx->s[end - 1] == ' ' ||
+				 lx->s[end - 1] == '\t' ||
+				 lx->s[end - 1] == '\r'))
+		end--;
+	if (lx->pos < end && lx->s[lx->pos] == '#' &&
+	    !(nt->after = strndup(lx->s + lx->pos, end - lx->pos))) {
+		free(nt->label);
+		return -1;
+	}
+	nt->before = r->pending;
+	r->pending = NULL;
+	r->x->nnotes++;
+	return 0;
+}
+
+/* A line with nothing but a comment: the file's head before its format
+ * line, else kept for the next line.  line[0..len) is the whole line. */
+static void comment_line(struct reader *r, const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	while (len > i && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+			   line[len - 1] == '\r'))
+		len--;
+	if (i >= len || line[i] != '#')
+		return;
+	if (append_line(r->format_seen ? &r->pending : &r->x->head, line + i,
+			len - i))
+		ga_parse_nomem(&r->p);
 }
 
 static int header_line(struct reader *r, struct lexer *lx,
@@ -360,6 +433,10 @@ static int entry_line(struct reader *r, struct lexer *lx,
 	}
 	*slot = x->n;
 	x->items[x->n++] = e;
+	if (note_entry(r, lx, &e)) {
+		ga_parse_nomem(p);
+		return -1;
+	}
 	return 0;
 bad:
 	free(e.label);
@@ -376,8 +453,10 @@ static void read_line(struct reader *r, struct lexer *lx)
 	struct word kw;
 	size_t i;
 
-	if (ga_lex_word(p, lx, &kw) <= 0)
+	if (ga_lex_word(p, lx, &kw) <= 0) {
+		comment_line(r, lx->s, lx->len);
 		return;
+	}
 	if (!r->format_seen && strcmp(kw.text, headers[0]) != 0) {
 		r->format_seen = true;  /* said once */
 		ga_perr(p, kw.col, "not an expectation file: it begins with "
@@ -457,6 +536,15 @@ int ga_expectations_parse_text(const char *path, const char *text,
 	}
 	free(scratch);
 	free(r.slots);
+	if (r.pending) {
+		if (x->tail)            /* a second read into x: after it */
+			append_line(&x->tail, r.pending,
+				    strlen(r.pending) - 1);
+		else
+			x->tail = r.pending;
+		if (x->tail != r.pending)
+			free(r.pending);
+	}
 	if (!r.format_seen)
 		ga_perr_at(&r.p, 1, 0, "not an expectation file: it begins "
 			   "with 'goneaway-expectations 1' "
@@ -528,6 +616,14 @@ void ga_expectations_free(struct ga_expectations *x)
 		free(x->items[i].expect.message);
 	}
 	free(x->items);
+	for (i = 0; i < x->nnotes; i++) {
+		free(x->notes[i].label);
+		free(x->notes[i].before);
+		free(x->notes[i].after);
+	}
+	free(x->notes);
+	free(x->head);
+	free(x->tail);
 	free(x->path);
 	free(x->client);
 	free(x->driver);
@@ -546,10 +642,40 @@ static int by_place(const void *a, const void *b)
 	return strcmp(x->server, y->server);
 }
 
+static int note_by_place(const void *a, const void *b)
+{
+	const struct ga_expectation_note *x = a, *y = b;
+	int c = strcmp(x->label, y->label);
+
+	if (c)
+		return c;
+	if (x->step_line != y->step_line)
+		return x->step_line < y->step_line ? -1 : 1;
+	return strcmp(x->server, y->server);
+}
+
 void ga_expectations_sort(struct ga_expectations *x)
 {
 	if (x->n > 1)
 		qsort(x->items, x->n, sizeof(*x->items), by_place);
+	if (x->nnotes > 1)
+		qsort(x->notes, x->nnotes, sizeof(*x->notes), note_by_place);
+}
+
+/* The note of e's place (x's notes sorted), or NULL. */
+static const struct ga_expectation_note *
+note_of(const struct ga_expectations *x, const struct ga_expectation *e)
+{
+	struct ga_expectation_note key;
+
+	if (!x->nnotes)
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.label = e->label;
+	key.step_line = e->step_line;
+	snprintf(key.server, sizeof(key.server), "%s", e->server);
+	return bsearch(&key, x->notes, x->nnotes, sizeof(*x->notes),
+		       note_by_place);
 }
 
 /* The first three columns of expectation e: "label:line", the server
@@ -589,12 +715,15 @@ int ga_expectations_write(FILE *f, struct ga_expectations *x)
 		if ((int)strlen(step) > w_step)
 			w_step = (int)strlen(step);
 	}
-	fprintf(f, "# What %s does in goneaway's scenarios: one line per "
-		"step and server,\n# SCENARIO:LINE SERVER STEP OUTCOME, "
-		"sorted ('*': every server without a\n# line of its own).  "
-		"Written by goneaway run --record; the format is\n# "
-		"docs/expectations.md in goneaway's source.\n",
-		x->client ? x->client : "the client");
+	if (x->head)
+		fputs(x->head, f);      /* the file's own */
+	else
+		fprintf(f, "# What %s does in goneaway's scenarios: one line "
+			"per step and server,\n# SCENARIO:LINE SERVER STEP "
+			"OUTCOME, sorted ('*': every server without a\n# line "
+			"of its own).  Written by goneaway run --record; the "
+			"format is\n# docs/expectations.md in goneaway's "
+			"source.\n", x->client ? x->client : "the client");
 	fprintf(f, "goneaway-expectations %d\n", GA_EXPECTATIONS_FORMAT);
 	if (x->client)
 		fprintf(f, "client %s\n", x->client);
@@ -603,14 +732,20 @@ int ga_expectations_write(FILE *f, struct ga_expectations *x)
 	fputc('\n', f);
 	for (i = 0; i < x->n; i++) {
 		const struct ga_expectation *e = &x->items[i];
+		const struct ga_expectation_note *nt = note_of(x, e);
 
 		columns_of(e, where, sizeof(where), step, sizeof(step),
 			   &server);
 		if (ga_expect_text(&e->expect, false, text, sizeof(text)))
 			rc = -1;
-		fprintf(f, "%-*s %-*s %-*s %s\n", w_where, where, w_server,
-			server, w_step, step, text);
+		if (nt && nt->before)
+			fputs(nt->before, f);
+		fprintf(f, "%-*s %-*s %-*s %s%s%s\n", w_where, where, w_server,
+			server, w_step, step, text, nt && nt->after ? "  " : "",
+			nt && nt->after ? nt->after : "");
 	}
+	if (x->tail)
+		fputs(x->tail, f);
 	return rc;
 }
 

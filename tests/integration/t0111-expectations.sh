@@ -52,6 +52,26 @@ test_expect_success '... the file is sorted, one line per step and server, and c
 	grep -q "^builtin.expect: [0-9]* lines OK (client builtin)" check.out
 '
 
+# Issue 38: a re-record rewrote the file whole and dropped its comments.
+# A comment of the file's head, one before a line, one at a line's end
+# and one at the end: recorded again (one line changed by the run), each
+# is where it was.
+test_expect_success 'a re-record keeps the file.s comments, each with its line' '
+	{ echo "# our own head"; grep -v "^#" builtin.expect |
+	  sed "s/^\(kill-idle:$KQ2 .*\)CR_SERVER_LOST within 1s\$/# a KILL: the next query fails\n\1CR_SERVER_GONE_ERROR within 1s  # was 2013 here/"
+	  echo "# the end"; } > notes.expect &&
+	grep -q "^# a KILL" notes.expect &&
+	"$GONEAWAY" run --color never --record --expectations notes.expect \
+		-o recn "$S/kill-idle.gw" > recn.out 2>&1 || { cat recn.out; false; }
+	cat notes.expect &&
+	head -1 notes.expect | grep -qx "# our own head" &&
+	! grep -q "Written by goneaway" notes.expect &&
+	grep -A1 "^# a KILL: the next query fails\$" notes.expect |
+		grep -q "^kill-idle:$KQ2  *\*  *query app  *CR_SERVER_LOST within 1s  # was 2013 here\$" &&
+	tail -1 notes.expect | grep -qx "# the end" &&
+	test "$(grep -v "^#" notes.expect | grep -c .)" -eq "$(grep -v "^#" builtin.expect | grep -c .)"
+'
+
 # One run: every scenario but the one whose line was changed PASSes
 # against the file, and that one FAILs at its step, naming both codes.
 test_expect_success 'one expectation changed: exactly that one FAILs, naming both codes' '

@@ -186,6 +186,55 @@ START_TEST(test_write_read_back)
 }
 END_TEST
 
+/* Issue 38: a re-record wrote the file whole and dropped its comments.
+ * Each comment is kept where it was: the file's own head instead of the
+ * written one, a block before a line and a line's trailing comment with
+ * that line (wherever sorting puts it), the rest at the end; written
+ * twice, the same bytes. */
+START_TEST(test_write_keeps_comments)
+{
+	static const char text[] =
+		"# our head, kept\n"
+		"goneaway-expectations 1\n"
+		"client pymysql\n"
+		"\n"
+		"# why 8 is 2013 on MySQL\n"
+		"#   (two lines)\n"
+		"ok:8 mysql-9.7 query app 2013 within 2s   # CI's MySQL\n"
+		"ok:5 * query app ok = 1\n"
+		"# the end\n";
+	struct ga_expectations x, y;
+	struct ga_diags d;
+	char *buf = NULL, *again = NULL;
+	size_t len = 0, len2 = 0;
+	FILE *f;
+
+	ck_assert_int_eq(parse_x(text, &x, &d), 0);
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(ga_expectations_write(f, &x), 0);
+	fclose(f);
+	fputs(buf, stderr);
+	ck_assert_ptr_eq(strstr(buf, "# our head, kept\ngoneaway-"
+				"expectations 1\n"), buf);
+	ck_assert_ptr_null(strstr(buf, "Written by goneaway"));
+	ck_assert_ptr_nonnull(strstr(buf, "# why 8 is 2013 on MySQL\n"
+				     "#   (two lines)\nok:8 "));
+	ck_assert_ptr_nonnull(strstr(buf, "CR_SERVER_LOST within 2s  # CI's MySQL\n"));
+	ck_assert(strstr(buf, "ok:5 ") < strstr(buf, "# why 8"));
+	ck_assert_ptr_nonnull(strstr(buf, "# CI's MySQL\n# the end\n"));
+	ck_assert_int_eq(parse_x(buf, &y, &d), 0);
+	f = open_memstream(&again, &len2);
+	ck_assert_int_eq(ga_expectations_write(f, &y), 0);
+	fclose(f);
+	ck_assert_str_eq(again, buf);
+	free(buf);
+	free(again);
+	ga_expectations_free(&x);
+	ga_expectations_free(&y);
+	ga_diags_free(&d);
+}
+END_TEST
+
 /* Put into the scenario: ahead of its own lines, the server's first;
  * they apply to the file's client only. */
 /* Issue 24: the columns stay aligned when a label (or a server, or a
@@ -558,6 +607,7 @@ Suite *make_expectations_suite(void)
 			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_write_read_back);
 	tcase_add_test(tc, test_write_aligned);
+	tcase_add_test(tc, test_write_keeps_comments);
 	tcase_add_test(tc, test_apply);
 	tcase_add_test(tc, test_apply_stale);
 	tcase_add_test(tc, test_pool_clause);
