@@ -818,7 +818,7 @@ static struct ga_step *check_entry(const struct ga_expectations *x,
 			     e->step_line, sc->path);
 		return NULL;
 	}
-	if (e->expect.pool_check &&
+	if (e->expect.pool_sets &&
 	    (st->conn < 0 || !sc->connections[st->conn].pool.line)) {
 		ga_diags_add(diags, x->path, e->line, e->kind_col,
 			     "'pool' checks the events a pool reported, and "

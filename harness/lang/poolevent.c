@@ -49,3 +49,25 @@ const char *ga_pool_events_text(unsigned set, char *buf, size_t len)
 		snprintf(buf, len, "none");
 	return buf;
 }
+
+const char *ga_pool_sets_text(uint32_t sets, char *buf, size_t len)
+{
+	char one[128];
+	size_t used = 0;
+	unsigned s;
+	int n;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (s = 0; s < 32; s++) {
+		if (!(sets & GA_POOL_SET(s)))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? " | " : "",
+			     ga_pool_events_text(s, one, sizeof(one)));
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}

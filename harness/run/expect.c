@@ -239,13 +239,12 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		return false;
 	}
 	/* the pool's events come with an answer: a hang has none */
-	if (exp->pool_check && out->result != GA_RESULT_HANG &&
+	if (exp->pool_sets && out->result != GA_RESULT_HANG &&
 	    (!out->has_pool_events ||
-	     out->pool_events != exp->pool_events)) {
-		char want_ev[128], got_ev[128];
+	     !(exp->pool_sets & GA_POOL_SET(out->pool_events)))) {
+		char want_ev[512], got_ev[128];
 
-		ga_pool_events_text(exp->pool_events, want_ev,
-				    sizeof(want_ev));
+		ga_pool_sets_text(exp->pool_sets, want_ev, sizeof(want_ev));
 		if (!out->has_pool_events)
 			ga_strbuf_add(&sb, "%s: the client reported no pool "
 				      "events, when expecting pool %s", got,
@@ -361,12 +360,12 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 	if (exp->rows_cmp != GA_CMP_NONE)
 		ga_strbuf_add(&sb, " with rows %s %ld read before it",
 			      ga_cmp_text(exp->rows_cmp), exp->rows);
-	if (exp->pool_check) {
-		char ev[128];
+	if (exp->pool_sets) {
+		char ev[512];
 
 		ga_strbuf_add(&sb, ", pool %s",
-			      ga_pool_events_text(exp->pool_events, ev,
-						  sizeof(ev)));
+			      ga_pool_sets_text(exp->pool_sets, ev,
+						sizeof(ev)));
 	}
 	if (exp->set.hang && exp->after_ms >= 0)
 		ga_strbuf_add(&sb, "%sa hang (no answer after %ld ms)", sep,

@@ -306,17 +306,13 @@ int ga_record_line(const struct ga_step *st, const struct ga_step_result *sr,
 	/* what a pool did, as one run saw it (over the runs of a repeat
 	 * the events may differ: a line that held is kept below) */
 	if (sr->out.has_pool_events && sr->out.result != GA_RESULT_HANG &&
-	    sr->ntally <= 1) {
-		out->pool_check = true;
-		out->pool_events = sr->out.pool_events;
-	}
+	    sr->ntally <= 1)
+		out->pool_sets = GA_POOL_SET(sr->out.pool_events);
 	if (!applied)
 		return 0;
-	if (applied->pool_check && sr->out.has_pool_events &&
-	    sr->out.pool_events == applied->pool_events) {
-		out->pool_check = true;
-		out->pool_events = applied->pool_events;
-	}
+	if (applied->pool_sets && sr->out.has_pool_events &&
+	    (applied->pool_sets & GA_POOL_SET(sr->out.pool_events)))
+		out->pool_sets = applied->pool_sets;
 	keep_ok_checks = out->set.ok && ok_checks_hold(applied, sr);
 	if (keep_ok_checks) {
 		out->thread = applied->thread;

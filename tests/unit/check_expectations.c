@@ -426,10 +426,10 @@ START_TEST(test_pool_clause)
 				 &x, &d), 0);
 	ga_diags_print(&d, stderr);
 	ck_assert_uint_eq(d.n, 0);
-	ck_assert(x.items[0].expect.pool_check);
+	ck_assert(x.items[0].expect.pool_sets);
 	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, NULL, &d), 0);
 	ck_assert_uint_eq(sc->steps[1].nexpects, 2);
-	ck_assert(sc->steps[1].expects[0].pool_check);
+	ck_assert(sc->steps[1].expects[0].pool_sets);
 	ga_expectations_free(&x);
 
 	/* the same clause on a plain connection's step: its line, not the
