@@ -245,6 +245,13 @@ static void write_step(FILE *f, long ncase, const struct ga_scenario *sc,
 		fprintf(f, ",\"errno\":%u", ty->err);
 		kstr(f, "flavour", ga_results_flavour_name(ty->flavour));
 		kstr(f, "error_class", ty->error_class);
+		if (ty->has_pool_events) {
+			char ev[128];
+
+			kstr(f, "pool_events",
+			     ga_pool_events_text(ty->pool_events, ev,
+						 sizeof(ev)));
+		}
 		fprintf(f, ",\"count\":%ld}", ty->count);
 	}
 	fputc(']', f);

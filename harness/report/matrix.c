@@ -87,9 +87,23 @@ static void tally_word(const struct ga_tally *t, char *buf, size_t len)
 	}
 }
 
+/* Whether word is one of the '/'-joined words of list. */
+static bool listed(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; *p; p += strcspn(p, "/"), p += *p == '/') {
+		if (strncmp(p, word, n) == 0 && (p[n] == '/' || !p[n]))
+			return true;
+	}
+	return false;
+}
+
 /* A step whose outcome varied over a scenario's runs: each outcome, the
  * most frequent first, joined by '/' ("2013/ok"), so a cell never shows
- * one run's outcome as if it were all of them. */
+ * one run's outcome as if it were all of them; an outcome counted apart
+ * for each set of its pool's events is named once. */
 static void spread_words(const struct ga_step_result *sr, char *buf,
 			 size_t len)
 {
@@ -109,7 +123,9 @@ static void spread_words(const struct ga_step_result *sr, char *buf,
 				best = i;
 		done[best] = true;
 		tally_word(&sr->tally[best], word, sizeof(word));
-		n = snprintf(buf + used, len - used, "%s%s", k ? "/" : "",
+		if (listed(buf, word))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "/" : "",
 			     word);
 		if (n < 0 || (size_t)n >= len - used)
 			break;

@@ -467,9 +467,13 @@ static int pending_for(struct reader *rd, long number)
 
 /* ---- the lines ---------------------------------------------------------- */
 
+static int get_pool_events(struct reader *rd, const struct ga_json *j,
+			   struct ga_outcome *o);
+
 static int read_tally(struct reader *rd, const struct ga_json *a,
 		      struct ga_step_result *sr)
 {
+	struct ga_outcome o;
 	long v;
 	int w;
 	size_t i;
@@ -502,6 +506,14 @@ static int read_tally(struct reader *rd, const struct ga_json *a,
 		    get_long(rd, t, "count", 0, LONG_MAX / 2, false, 0,
 			     &ty->count))
 			return -1;
+		/* optional: what a pool did (results before issue 38, and
+		 * steps of no pool, have none) */
+		memset(&o, 0, sizeof(o));
+		if (get_pool_events(rd, t, &o))
+			return -1;
+		ty->has_pool_events = o.has_pool_events;
+		ty->pool_events = o.pool_events;
+		ty->ok_varied = true;   /* what the ok checks read: unknown */
 		sr->ntally++;
 	}
 	return 0;

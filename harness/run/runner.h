@@ -118,9 +118,23 @@ struct ga_tally {
 	char error_class[GA_CLASS_MAX]; /* for GA_RESULT_ERROR: a driver's
 					 * class tells errors without a
 					 * number apart */
+	/* a step on a pool's connection: what the pool did, part of the
+	 * outcome (a race may change the events alone: issue 38) */
+	bool has_pool_events;
+	unsigned pool_events;           /* GA_POOL_EVENT() bits */
 	long count;
 	double max_ms;                  /* the longest of its elapsed times
 					 * (0 when read back from results) */
+	/* GA_RESULT_OK: what an expect line's value and thread checks read,
+	 * of the first run counted here, and whether another differed (a
+	 * check that holds for the first then holds for all only when
+	 * none did); ok_varied when read back from results */
+	bool ok_varied;
+	bool has_value, value_null;
+	char value[256];                /* struct ga_outcome's value */
+	enum ga_thread_check thread;    /* the check the run's threads
+					 * meet: GA_THREAD_SAME, _NEW, or
+					 * _ANY for neither (unknown) */
 };
 
 #define GA_STEP_SKIP_MAX 600
@@ -211,6 +225,16 @@ struct ga_case_result {
 };
 
 void ga_case_result_free(struct ga_case_result *res);
+
+/* One run's outcome of step sr (sr->out) as a tally entry, count 1
+ * (run/repeat.c). */
+void ga_tally_of(const struct ga_step_result *sr, struct ga_tally *one);
+
+/* Whether e's value and thread checks hold for every run t counted: t
+ * is a success whose runs agreed on what the checks read (or e has
+ * neither check). */
+bool ga_tally_ok_checks_hold(const struct ga_tally *t,
+			     const struct ga_expect *e);
 
 /* What a case of sc on a runner with options o asks of its server
  * (run/reuse.c): cases with the same key can share one kept server.

@@ -280,6 +280,17 @@ START_TEST(test_cell_shows_spread)
 	res.steps[0].ntally = 1;        /* ok in every run */
 	ga_matrix_codes(sc, &res, codes, sizeof(codes));
 	ck_assert_str_eq(codes, "ok");
+	/* ok counted apart for each set of a pool's events: named once */
+	t = realloc(t, 3 * sizeof(*t));
+	ck_assert_ptr_nonnull(t);
+	res.steps[0].tally = t;
+	t[2] = t[0];
+	t[2].has_pool_events = true;
+	t[2].pool_events = GA_POOL_EVENT(OPENED);
+	t[2].count = 1;
+	res.steps[0].ntally = 3;
+	ga_matrix_codes(sc, &res, codes, sizeof(codes));
+	ck_assert_str_eq(codes, "2013/ok");
 	res.steps[0].ntally = 2;
 	ga_case_result_free(&res);
 	ga_scenario_free(sc);
