@@ -630,28 +630,34 @@ void ga_expectations_free(struct ga_expectations *x)
 	memset(x, 0, sizeof(*x));
 }
 
-static int by_place(const void *a, const void *b)
+/* The order of two places: scenario label, step line, server ('*',
+ * "", first). */
+static int place_order(const char *label_a, int line_a, const char *server_a,
+		       const char *label_b, int line_b, const char *server_b)
 {
-	const struct ga_expectation *x = a, *y = b;
-	int c = strcmp(x->label, y->label);
+	int c = strcmp(label_a, label_b);
 
 	if (c)
 		return c;
-	if (x->step_line != y->step_line)
-		return x->step_line < y->step_line ? -1 : 1;
-	return strcmp(x->server, y->server);
+	if (line_a != line_b)
+		return line_a < line_b ? -1 : 1;
+	return strcmp(server_a, server_b);
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const struct ga_expectation *x = a, *y = b;
+
+	return place_order(x->label, x->step_line, x->server, y->label,
+			   y->step_line, y->server);
 }
 
 static int note_by_place(const void *a, const void *b)
 {
 	const struct ga_expectation_note *x = a, *y = b;
-	int c = strcmp(x->label, y->label);
 
-	if (c)
-		return c;
-	if (x->step_line != y->step_line)
-		return x->step_line < y->step_line ? -1 : 1;
-	return strcmp(x->server, y->server);
+	return place_order(x->label, x->step_line, x->server, y->label,
+			   y->step_line, y->server);
 }
 
 void ga_expectations_sort(struct ga_expectations *x)

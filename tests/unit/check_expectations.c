@@ -49,6 +49,41 @@ static int parse_x(const char *text, struct ga_expectations *x,
 	return ga_expectations_parse_text("x.expect", text, x, d);
 }
 
+/* x as the file is written (free() it); printed. */
+static char *written(struct ga_expectations *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ga_expectations_write(f, x), 0);
+	fclose(f);
+	fputs(buf, stderr);
+	return buf;
+}
+
+/* The lines of text put into scs[0] (a scenario of its own): apply
+ * returns want (0, or -1 with diagnostics in d, printed). */
+static void apply_text(struct ga_scenario **scs, const char *text, int want,
+		       struct ga_expectations *x, struct ga_diags *d)
+{
+	ck_assert_int_eq(parse_x(text, x, d), 0);
+	ck_assert_int_eq(ga_expectations_apply(x, scs, 1, NULL, d), want);
+	ga_diags_print(d, stderr);
+}
+
+/* The scenario of text, its label set to label (as a run names it). */
+static struct ga_scenario *labelled(const char *text, const char *label)
+{
+	struct ga_scenario *sc = parse_ok(text);
+
+	free(sc->label);
+	sc->label = strdup(label);
+	ck_assert_ptr_nonnull(sc->label);
+	return sc;
+}
+
 START_TEST(test_read_good)
 {
 	struct ga_expectations x;
@@ -152,15 +187,11 @@ START_TEST(test_write_read_back)
 {
 	struct ga_expectations x, y;
 	struct ga_diags d;
-	char *buf = NULL, a[512], b[512];
-	size_t len = 0, i;
-	FILE *f;
+	char *buf, a[512], b[512];
+	size_t i;
 
 	ck_assert_int_eq(parse_x(good, &x, &d), 0);
-	f = open_memstream(&buf, &len);
-	ck_assert_int_eq(ga_expectations_write(f, &x), 0);
-	fclose(f);
-	fputs(buf, stderr);
+	buf = written(&x);
 	ck_assert_ptr_nonnull(strstr(buf, "\nok:5   "));
 	ck_assert(strstr(buf, "ok:5 ") < strstr(buf, "ok:8 "));
 	/* '*' before a server's own line */
@@ -205,15 +236,10 @@ START_TEST(test_write_keeps_comments)
 		"# the end\n";
 	struct ga_expectations x, y;
 	struct ga_diags d;
-	char *buf = NULL, *again = NULL;
-	size_t len = 0, len2 = 0;
-	FILE *f;
+	char *buf, *again;
 
 	ck_assert_int_eq(parse_x(text, &x, &d), 0);
-	f = open_memstream(&buf, &len);
-	ck_assert_int_eq(ga_expectations_write(f, &x), 0);
-	fclose(f);
-	fputs(buf, stderr);
+	buf = written(&x);
 	ck_assert_ptr_eq(strstr(buf, "# our head, kept\ngoneaway-"
 				"expectations 1\n"), buf);
 	ck_assert_ptr_null(strstr(buf, "Written by goneaway"));
@@ -223,9 +249,7 @@ START_TEST(test_write_keeps_comments)
 	ck_assert(strstr(buf, "ok:5 ") < strstr(buf, "# why 8"));
 	ck_assert_ptr_nonnull(strstr(buf, "# CI's MySQL\n# the end\n"));
 	ck_assert_int_eq(parse_x(buf, &y, &d), 0);
-	f = open_memstream(&again, &len2);
-	ck_assert_int_eq(ga_expectations_write(f, &y), 0);
-	fclose(f);
+	again = written(&y);
 	ck_assert_str_eq(again, buf);
 	free(buf);
 	free(again);
@@ -301,7 +325,7 @@ END_TEST
 
 START_TEST(test_apply)
 {
-	struct ga_scenario *sc = parse_ok(scenario_text);
+	struct ga_scenario *sc = labelled(scenario_text, "ok");
 	struct ga_scenario *scs[1] = { sc };
 	struct ga_server_id who = { GA_FLAVOUR_MARIADB, 101100, "pymysql",
 				    NULL, 10000, "local" };
@@ -310,8 +334,6 @@ START_TEST(test_apply)
 	struct ga_diags d;
 	size_t unused = 99;
 
-	free(sc->label);
-	sc->label = strdup("ok");
 	ck_assert_int_eq(parse_x(good, &x, &d), 0);
 	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, &unused, &d), 0);
 	ck_assert_uint_eq(unused, 2);           /* other:3, oom:9 */
@@ -340,18 +362,13 @@ END_TEST
 
 START_TEST(test_apply_stale)
 {
-	struct ga_scenario *sc = parse_ok(scenario_text);
+	struct ga_scenario *sc = labelled(scenario_text, "ok");
 	struct ga_scenario *scs[1] = { sc };
 	struct ga_expectations x;
 	struct ga_diags d;
 
-	free(sc->label);
-	sc->label = strdup("ok");
-	ck_assert_int_eq(parse_x(HEAD "ok:9 * query app ok\n"
-				 "ok:8 * reap app ok\n"
-				 "ok:4 * connect other ok\n", &x, &d), 0);
-	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, NULL, &d), -1);
-	ga_diags_print(&d, stderr);
+	apply_text(scs, HEAD "ok:9 * query app ok\n" "ok:8 * reap app ok\n"
+		   "ok:4 * connect other ok\n", -1, &x, &d);
 	ck_assert_uint_eq(d.n, 3);
 	ck_assert_int_eq(d.items[0].line, 3);
 	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "ok has no step at "
@@ -413,31 +430,23 @@ static const char pool_scenario_text[] =
 
 START_TEST(test_pool_clause)
 {
-	struct ga_scenario *sc = parse_ok(pool_scenario_text);
+	struct ga_scenario *sc = labelled(pool_scenario_text, "p");
 	struct ga_scenario *scs[1] = { sc };
 	struct ga_expectations x;
 	struct ga_diags d;
 
-	free(sc->label);
-	sc->label = strdup("p");
-	ck_assert_int_eq(parse_x(HEAD "p:7 * borrow app ok reconnected pool "
-				 "discarded+opened\n"
-				 "p:9 * query app ok = 1 same-thread pool none\n",
-				 &x, &d), 0);
-	ga_diags_print(&d, stderr);
+	apply_text(scs, HEAD "p:7 * borrow app ok reconnected pool "
+		   "discarded+opened\n"
+		   "p:9 * query app ok = 1 same-thread pool none\n", 0, &x, &d);
 	ck_assert_uint_eq(d.n, 0);
 	ck_assert(x.items[0].expect.pool_sets);
-	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, NULL, &d), 0);
 	ck_assert_uint_eq(sc->steps[1].nexpects, 2);
 	ck_assert(sc->steps[1].expects[0].pool_sets);
 	ga_expectations_free(&x);
 
 	/* the same clause on a plain connection's step: its line, not the
 	 * reader's guess */
-	ck_assert_int_eq(parse_x(HEAD "p:11 * query plain ok pool none\n", &x,
-				 &d), 0);
-	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, NULL, &d), -1);
-	ga_diags_print(&d, stderr);
+	apply_text(scs, HEAD "p:11 * query plain ok pool none\n", -1, &x, &d);
 	ck_assert_uint_eq(d.n, 1);
 	ck_assert_int_eq(d.items[0].line, 3);
 	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "'pool' checks the "
