@@ -52,7 +52,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 B ?= build
 # harness/<subsystem>/*.c; cli/ is the program, the rest is a library the
 # unit tests link too.
-SUBSYSTEMS = util lang lab mysqlapi faults proxy server client run report plan
+SUBSYSTEMS = util lang lab mysqlapi faults proxy server client result run report plan serve
 LIB_SRCS = $(foreach d,$(SUBSYSTEMS),$(wildcard harness/$(d)/*.c))
 LIB_OBJS = $(LIB_SRCS:harness/%.c=$(B)/%.o) $(B)/errnames_gen.o
 CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
@@ -60,7 +60,8 @@ UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
 .PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations \
-	uninstall clean help sanitize sanitize-run fuzz fuzz-short fuzz-build docs-tables
+	uninstall clean help sanitize sanitize-run fuzz fuzz-short fuzz-build docs-tables \
+	lf-deps fuzz-lf fuzz-lf-build fuzz-lf-short fuzz-lf-run msan msan-build msan-run
 
 all: goneaway
 
@@ -107,8 +108,9 @@ DEPS_DRIVERS ?= $(filter-out java ruby cpp,$(shell sh drivers/install-deps.sh --
 # What only the tests need, not "make run": chromium loads the HTML
 # results page headless (t0099-html), python3-yaml parses the CI
 # templates (t0043-ci), tcpdump reads a case's capture.pcap (t0112),
-# patch applies a --record patch (t0110).
-CHECK_DEB_PACKAGES = chromium python3-yaml tcpdump patch
+# patch applies a --record patch (t0110); clang and libclang-rt-dev the
+# libFuzzer and MemorySanitizer builds (t0003, t0004).
+CHECK_DEB_PACKAGES = chromium python3-yaml tcpdump patch $(LF_DEB_PACKAGES)
 
 deps-check: deps
 	$(call deb_install,$(CHECK_DEB_PACKAGES))
@@ -144,8 +146,13 @@ $(B)/unit/%.o: tests/unit/%.c | $(B)
 	@mkdir -p $(B)/unit
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -DGA_UNIT_TOP='"$(CURDIR)"' -c -o $@ $<
 
+# The unit tests and the fuzz targets have goneaway's allocations go
+# through util/alloc.c, where a test can make each fail in turn
+# (util/alloc.h; the torture suite); goneaway itself is linked without.
+GA_ALLOC_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=open_memstream
+
 $(B)/check-unit: $(UNIT_OBJS) $(B)/libgoneaway.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread
+	$(CC) $(ALL_LDFLAGS) $(GA_ALLOC_WRAP) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 $(B):
 	@mkdir -p $(B)
@@ -167,16 +174,18 @@ roots: deps
 	GA_ROOTS=$(ROOTS) sh drivers/c/build.sh mariadb-11.8
 
 # The unit tests, plain (t0001) and sanitized with the fuzz targets
-# (t0002), run side by side with the integration files: run-all.sh runs
-# them all, two per core at a time, the longest first.
+# (t0002), the fuzz targets under libFuzzer (t0003) and the unit suites
+# under MemorySanitizer (t0004), run side by side with the integration
+# files: run-all.sh runs them all, two per core at a time, the longest
+# first.
 check: setup roots deps-check
-	$(MAKE) --no-print-directory fuzz-build
+	$(MAKE) --no-print-directory fuzz-build fuzz-lf-build msan-build
 	sh tests/integration/run-all.sh
 
 unit: $(B)/check-unit
 	$(B)/check-unit
 
-integration: goneaway $(B)/check-unit fuzz-build
+integration: goneaway $(B)/check-unit fuzz-build fuzz-lf-build msan-build
 	sh tests/integration/run-all.sh
 
 # The client's threads under ThreadSanitizer: the client unit tests and
@@ -201,7 +210,7 @@ tsan:
 #   sanitize    the unit tests once and every target FUZZ_SHORT_SECONDS
 #               (part of "make check")
 #   fuzz        every target FUZZ_SECONDS, one after another
-FUZZ_TARGETS = scenario expectations protocol results bundle
+FUZZ_TARGETS = scenario expectations protocol results bundle api
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 6
 FUZZ_SEED ?= 1
@@ -238,7 +247,93 @@ sanitize: fuzz-build
 sanitize-run:
 	$(SAN_ENV) ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=1 \
 		CK_TIMEOUT_MULTIPLIER=3 GA_UNIT_SANITIZED=1 $(SAN_B)/check-unit
+	@# every allocation of the readers failed in turn, with LeakSanitizer:
+	@# an "out of memory" path that leaks fails here
+	$(SAN_ENV) CK_RUN_SUITE=torture GA_TORTURE_VERBOSE=1 \
+		CK_TIMEOUT_MULTIPLIER=3 $(SAN_B)/check-unit
 	@$(FUZZ_RUN) -t $(FUZZ_SHORT_SECONDS) || exit 1; done
+
+# The same targets under clang's libFuzzer, coverage-guided, with ASan
+# and UBSan, in build-lf (the Debian packages clang and libclang-rt-dev:
+# LF_DEB_PACKAGES).  Each target's new inputs go to build-lf/corpus/NAME
+# (the committed seeds are read, never written), findings to
+# build-lf/fuzz-crashes/NAME-*; "build-lf/lf/fuzz_NAME FILE" runs one
+# again.
+#   fuzz-lf        every target FUZZ_SECONDS under libFuzzer
+#   fuzz-lf-short  every target LF_SHORT_SECONDS (part of "make check")
+LF_DEB_PACKAGES = clang libclang-rt-dev
+LF_CC ?= clang
+LF_B = build-lf
+LF_SHORT_SECONDS ?= 4
+LF_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LF_RUN = for t in $(FUZZ_TARGETS); do \
+	mkdir -p $(LF_B)/corpus/$$t $(LF_B)/fuzz-crashes $(LF_B)/fuzz-tmp && \
+	TMPDIR=$(CURDIR)/$(LF_B)/fuzz-tmp $(SAN_ENV) $(LF_B)/lf/fuzz_$$t \
+		-seed=$(FUZZ_SEED) -dict=tests/fuzz/$$t.dict -rss_limit_mb=2048 \
+		-timeout=10 -artifact_prefix=$(LF_B)/fuzz-crashes/$$t- \
+		-print_final_stats=1 $(LF_B)/corpus/$$t tests/fuzz/corpus/$$t
+
+.PRECIOUS: $(LF_B)/fuzz/%.o
+$(LF_B)/lf/fuzz_%: $(LF_B)/fuzz/fuzz_%.o $(LF_B)/libgoneaway.a
+	@mkdir -p $(LF_B)/lf
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+
+lf-deps:
+	$(call deb_install,$(LF_DEB_PACKAGES))
+
+fuzz-lf-build: lf-deps
+	$(MAKE) --no-print-directory B=$(LF_B) CC=$(LF_CC) \
+		SAN_FLAGS="$(LF_SAN) -fsanitize=fuzzer-no-link" CFLAGS="-O1 -g" \
+		WARNINGS="-Wall -Wextra -Wno-missing-field-initializers" \
+		$(FUZZ_TARGETS:%=$(LF_B)/lf/fuzz_%)
+
+fuzz-lf: fuzz-lf-build
+	@$(LF_RUN) -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+
+fuzz-lf-short: fuzz-lf-build
+	$(MAKE) --no-print-directory fuzz-lf-run
+
+# what fuzz-lf-short runs, over a build-lf already built (t0003)
+fuzz-lf-run:
+	@$(LF_RUN) -max_total_time=$(LF_SHORT_SECONDS) || exit 1; done
+
+# MemorySanitizer (clang -fsanitize=memory) needs every library that
+# writes memory the code then reads built with it too, and Debian's are
+# not: Check (whose runner packs each test's messages in memory it
+# wrote itself, which MSan takes for unwritten, so no unit test can run
+# under it), libmariadb, libnl, libnftables, zlib.  What it can judge
+# is the readers of outside input: msan builds the fuzz targets with it
+# and libFuzzer in build-msan and runs each over its committed seeds and
+# then LF_SHORT_SECONDS of new inputs, but bundle (zlib inflates into
+# goneaway's buffers).  tests/fuzz/msan_shim.c marks what libc's
+# asprintf writes for libnl-route's constructor, which runs at load.
+MSAN_B = build-msan
+MSAN_SAN = -fsanitize=memory -fsanitize-memory-track-origins=2 -fno-omit-frame-pointer
+MSAN_TARGETS = scenario expectations protocol results
+MSAN_RUN = for t in $(MSAN_TARGETS); do \
+	mkdir -p $(MSAN_B)/corpus/$$t $(MSAN_B)/fuzz-crashes && \
+	MSAN_OPTIONS=halt_on_error=1 $(MSAN_B)/lf/fuzz_$$t \
+		-seed=$(FUZZ_SEED) -dict=tests/fuzz/$$t.dict -rss_limit_mb=2048 \
+		-timeout=10 -artifact_prefix=$(MSAN_B)/fuzz-crashes/$$t- \
+		-print_final_stats=1 $(MSAN_B)/corpus/$$t tests/fuzz/corpus/$$t
+
+.PRECIOUS: $(MSAN_B)/fuzz/%.o
+$(MSAN_B)/lf/fuzz_%: $(MSAN_B)/fuzz/fuzz_%.o $(MSAN_B)/fuzz/msan_shim.o $(MSAN_B)/libgoneaway.a
+	@mkdir -p $(MSAN_B)/lf
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread -ldl
+
+msan-build: lf-deps
+	$(MAKE) --no-print-directory B=$(MSAN_B) CC=$(LF_CC) \
+		SAN_FLAGS="$(MSAN_SAN) -fsanitize=fuzzer-no-link" CFLAGS="-O1 -g" \
+		WARNINGS="-Wall -Wextra -Wno-missing-field-initializers" \
+		$(MSAN_TARGETS:%=$(MSAN_B)/lf/fuzz_%)
+
+msan: msan-build
+	$(MAKE) --no-print-directory msan-run
+
+# what msan runs, over a build-msan already built (t0004)
+msan-run:
+	@$(MSAN_RUN) -max_total_time=$(LF_SHORT_SECONDS) || exit 1; done
 
 fuzz-short: fuzz-build
 	@$(FUZZ_RUN) -t $(FUZZ_SHORT_SECONDS) || exit 1; done
@@ -256,19 +351,26 @@ fuzz: fuzz-build
 # targets; (c) long, only with BENCH=all or BENCH_MATRIX=1: every
 # scenario against local and every server root (mariadb-10.5 built when
 # missing), with each server's set-up per scenario; (e) with BENCH=all:
-# every installed client against MySQL 9.7.
+# every installed client against MySQL 9.7; (v) with BENCH_BEFORE=DIR (a
+# built checkout, say main's): the suite of this tree against DIR's, kept
+# and fresh, BENCH_PAIRS pairs alternating (issue 37: within 10 %); (s)
+# goneaway serve's proxy against the same work direct through mysql2
+# (BENCH_TOXIPROXY=PATH: and a Toxiproxy server you built, side by side).
 # BENCH_SERVERS="--server ..." names c's servers (and runs it), e.g. with
 # a Docker engine and the images of ci/build-server-images.sh:
 #   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"
-BENCH ?= a b d r
+BENCH ?= a b d r s
 BENCH_MATRIX ?= 0
 BENCH_SERVERS ?=
 BENCH_RUNS ?= 5
 BENCH_PAIRS ?= 5
 BENCH_OUT ?= bench-results.txt
+BENCH_BEFORE ?=
 bench: setup
 	BENCH="$(BENCH)" BENCH_MATRIX="$(BENCH_MATRIX)" BENCH_SERVERS="$(BENCH_SERVERS)" \
+		BENCH_TOXIPROXY="$(BENCH_TOXIPROXY)" \
 		BENCH_RUNS="$(BENCH_RUNS)" BENCH_PAIRS="$(BENCH_PAIRS)" BENCH_OUT="$(BENCH_OUT)" \
+		BENCH_BEFORE="$(BENCH_BEFORE)" \
 		sh tests/bench/bench.sh ./goneaway
 
 # goneaway finds fixtures/ and drivers/ (drivers.list, the drivers, their
@@ -297,7 +399,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway
 
 clean:
-	rm -rf build build-tsan $(SAN_B) goneaway goneaway-results
+	rm -rf build build-tsan $(SAN_B) $(LF_B) $(MSAN_B) goneaway goneaway-results
 
 help:
 	@echo "Targets:"
@@ -322,6 +424,10 @@ help:
 	@echo "               every fuzz target, FUZZ_SHORT_SECONDS each (check does it)"
 	@echo "  fuzz         every fuzz target (tests/fuzz) for FUZZ_SECONDS each; findings"
 	@echo "               in build-san/fuzz-crashes/NAME (rerun: build-san/fuzz/fuzz_NAME -r FILE)"
+	@echo "  fuzz-lf      the same targets under clang's libFuzzer (build-lf), FUZZ_SECONDS"
+	@echo "               each; fuzz-lf-short LF_SHORT_SECONDS each (check does it)"
+	@echo "  msan         the fuzz targets MemorySanitizer can judge, over their seeds and"
+	@echo "               LF_SHORT_SECONDS more (build-msan; the Makefile says why not the unit tests)"
 	@echo "  durations    measure every scenario into scenarios/durations.tsv (--shard)"
 	@echo "  docs-tables  docs/tables/*.md and the catalogue's codes, from docs/results/"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"

@@ -24,8 +24,9 @@ out=$(dirname "$roots")/drivers/c-$flavour
 # whole, and the headers of the scenario language they name.  Nothing
 # else of the harness: tests/layering.sh checks driver.c includes no more.
 # Save util/tarball.c: it packs a case's folder with zlib, which a driver
-# never does and a root need not have.
-srcs="drivers/c/driver.c $(cd "$top" && ls harness/mysqlapi/*.c harness/util/*.c | grep -v '^harness/util/tarball\.c$' | tr '\n' ' ')"
+# never does and a root need not have; and util/alloc.c: the wrappers of
+# the unit tests' torture, which only a link with --wrap resolves.
+srcs="drivers/c/driver.c $(cd "$top" && ls harness/mysqlapi/*.c harness/util/*.c | grep -v -e '^harness/util/tarball\.c$' -e '^harness/util/alloc\.c$' | tr '\n' ' ')"
 hdrs=$(cd "$top" && echo harness/mysqlapi/*.h harness/util/*.h harness/lang/*.h)
 
 if [ -x "$out/gw-c-driver" ]; then

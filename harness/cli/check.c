@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/drivers.h"
-#include "plan/expectations.h"
+#include "plan/driverlist.h"
+#include "plan/expectfile.h"
 #include "plan/scenarios.h"
 #include "util/escape.h"
 #include "util/fsutil.h"

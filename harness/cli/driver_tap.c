@@ -2,7 +2,7 @@
  * client driver and passes every byte between goneaway and it through
  * unchanged, writing down each line as it goes.  driver-test runs the
  * conformance scenarios with each driver behind a tap, then reads what
- * was said (cli/driver_test.c): the replies' members, and how long the
+ * was said (cli/driver_check.c): the replies' members, and how long the
  * driver took to exit once its input closed.
  *
  * DIR/tap-XXXXXX (a new file per driver process), one record a line, MS the milliseconds since the tap
@@ -35,6 +35,7 @@
 
 #include "lab/spawn.h"
 #include "util/clock.h"
+#include "util/fsutil.h"
 
 #define TAP_LINE_MAX (1L << 20)
 
@@ -94,22 +95,6 @@ static void take(struct tap_dir *d, const char *p, size_t n)
 		p = nl + 1;
 		n -= part + 1;
 	}
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Ends the tap as the driver ended: its exit status, or its signal. */
@@ -182,7 +167,7 @@ int cmd_driver_tap(const char *dir, char **argv)
 			if (n <= 0)
 				break;          /* the driver closed its output */
 			take(&rep, buf, (size_t)n);
-			if (write_all(1, buf, (size_t)n))
+			if (ga_write_all(1, buf, (size_t)n))
 				break;          /* goneaway is gone */
 		}
 		if (input_open && pfd[0].revents) {
@@ -191,7 +176,7 @@ int cmd_driver_tap(const char *dir, char **argv)
 				continue;
 			if (n > 0) {
 				take(&req, buf, (size_t)n);
-				if (write_all(in[1], buf, (size_t)n) == 0)
+				if (ga_write_all(in[1], buf, (size_t)n) == 0)
 					continue;
 			}
 			/* EOF: the driver's input closes too */

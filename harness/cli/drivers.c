@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "client/driver.h"
-#include "plan/drivers.h"
+#include "plan/driverlist.h"
 #include "util/checklist.h"
 #include "util/escape.h"
 

@@ -28,7 +28,7 @@ enum {
 /* "goneaway --help" (cli/usage.c). */
 void cli_usage(FILE *f);
 
-/* ---- cli/outputs.c: the outputs' options (report/outputs.h) ---------------- */
+/* ---- cli/options_outputs.c: the outputs' options (report/outputs.h) ---------------- */
 
 struct ga_plan;
 struct option;
@@ -44,14 +44,13 @@ int cli_output_options(unsigned command, const struct option *fixed,
 /* c, an option getopt_long returned: when it is an output's --NAME
  * FILE, p writes that output to arg.  Returns 1 then, else 0. */
 int cli_output_option(struct ga_plan *p, int c, const char *arg);
-/* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
-bool cli_use_color(const char *when);
-/* --format NAME for command: p's console output.  Returns 0, or -1
- * after saying what the formats are ("CMD: --format: ..."). */
-int cli_output_format(struct ga_plan *p, unsigned command, const char *cmd,
-		      const char *name);
+/* The console of command: --format NAME, p's console output, and
+ * --color WHEN (auto, always or never, with NO_COLOR and a terminal).  Returns 0, or -1 after saying
+ * what is wrong ("CMD: --color: ..."). */
+int cli_console(struct ga_plan *p, unsigned command, const char *cmd,
+		const char *format, const char *color);
 
-/* ---- cli/why.c: the last line, why the exit status is what it is ----------- */
+/* ---- cli/lastline.c: the last line, why the exit status is what it is ----------- */
 
 /* The last lines, on stderr, for exit status code (signo: the signal
  * that interrupted the run, or 0): which cases FAILed or are ERRORs,
@@ -74,10 +73,11 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in);      /* cli/run.c *
 int cmd_replay(int argc, char **argv, struct ga_interrupt *in);   /* cli/replay.c */
 int cmd_doctor(int argc, char **argv);                            /* cli/doctor.c */
 int cmd_drivers(int argc, char **argv, struct ga_interrupt *in);  /* cli/drivers.c */
+int cmd_serve(int argc, char **argv, struct ga_interrupt *in);    /* cli/serve.c */
 int cmd_report(int argc, char **argv);                            /* cli/report.c */
-int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_test.c */
+int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_check.c */
 /* driver-test --describe and --tap: before any set-up; -1 when argv asks
- * for neither (cli/driver_test.c) */
+ * for neither (cli/driver_check.c) */
 int cmd_driver_test_plain(int argc, char **argv);
 int cmd_driver_tap(const char *dir, char **argv);                  /* cli/driver_tap.c */
 

@@ -137,7 +137,8 @@ int main(int argc, char **argv)
 	    (code = cmd_driver_test_plain(argc - 1, argv + 1)) >= 0)
 		return code;
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "driver-test") != 0 &&
-	    strcmp(cmd, "replay") != 0 && strcmp(cmd, "drivers") != 0) {
+	    strcmp(cmd, "replay") != 0 && strcmp(cmd, "drivers") != 0 &&
+	    strcmp(cmd, "serve") != 0) {
 		fprintf(stderr, "goneaway: '%s' is not a command; see "
 			"'goneaway --help'\n", cmd);
 		return EXIT_USAGE;
@@ -162,6 +163,8 @@ int main(int argc, char **argv)
 		code = cmd_replay(argc - 1, argv + 1, &in);
 	else if (strcmp(cmd, "drivers") == 0)
 		code = cmd_drivers(argc - 1, argv + 1, &in);
+	else if (strcmp(cmd, "serve") == 0)
+		code = cmd_serve(argc - 1, argv + 1, &in);
 	else
 		code = cmd_driver_test(argc - 1, argv + 1, &in);
 	mysql_library_end();

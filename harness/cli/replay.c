@@ -5,7 +5,7 @@
  *
  * The folder comes from elsewhere (an attachment, a CI artifact): it is
  * read as untrusted input.  Its results.jsonl is read by goneaway
- * report's strict reader (report/results.h) and must hold one case; its
+ * report's strict reader (result/results.h) and must hold one case; its
  * scenario.gw by the parser; no file of it is read through a symlink; of
  * a bundle only the few small files replay reads are unpacked
  * (util/tarball.h), each bounded, into a run directory of this run's own
@@ -35,13 +35,13 @@
 #include "lang/errnames.h"
 #include "lang/expectations.h"
 #include "lang/parse.h"
-#include "report/results.h"
+#include "result/results.h"
 #include "run/rundir.h"
 #include "util/escape.h"
 #include "util/flatcopy.h"
 #include "util/fsutil.h"
 #include "util/tarball.h"
-#include "plan/drivers.h"
+#include "plan/driverlist.h"
 #include "plan/paths.h"
 
 enum { EXIT_REPLAY_SAME = 0, EXIT_REPLAY_DIFFERENT = 1 };
@@ -309,8 +309,8 @@ static void cnf_note(const char *dir, const char *out, const char *label,
 	    ga_file_read(now_path, SCENARIO_MAX, &now, NULL, &err))
 		goto out;
 	/* a bundle's is written with "~/" for the home (replay_bundle.c) */
-	then = replay_home_left_out(then);
-	now = replay_home_left_out(now);
+	then = ga_bundle_home_left_out(then);
+	now = ga_bundle_home_left_out(now);
 	a = first_difference(then, now, &b, &alen, &blen);
 	if (a)
 		ga_esc_line(stdout, "  note: the server's configuration is not "
@@ -360,7 +360,7 @@ static const char *server_of(const struct replay_args *ra,
 	return NULL;
 }
 
-/* Packs the staged copy of the case's folder (replay_stage) into out. */
+/* Packs the staged copy of the case's folder (ga_bundle_stage) into out. */
 static int pack(const struct replay_args *ra, const char *out,
 		const char *top, size_t *files, size_t *skipped)
 {
@@ -378,7 +378,7 @@ static int pack(const struct replay_args *ra, const char *out,
 			    strerror(errno));
 		goto out;
 	}
-	if (replay_stage(ra->target, stage, ra->include_host, &err)) {
+	if (ga_bundle_stage(ra->target, stage, ra->include_host, &err)) {
 		ga_esc_line(stderr, "goneaway replay --bundle: %s: %s",
 			    ra->target, err.msg);
 		goto out;

@@ -69,16 +69,9 @@ static int parse_report_args(int argc, char **argv, struct report_args *a,
 			return -1;
 		}
 	}
-	if (cli_output_format(p, GA_OUTPUT_REPORT, "goneaway report",
-			      a->format))
+	if (cli_console(p, GA_OUTPUT_REPORT, "goneaway report", a->format,
+			a->color))
 		return -1;
-	if (strcmp(a->color, "auto") != 0 && strcmp(a->color, "always") != 0 &&
-	    strcmp(a->color, "never") != 0) {
-		fprintf(stderr, "goneaway report: --color: '%s' is not auto, "
-			"always or never\n", a->color);
-		return -1;
-	}
-	p->color = cli_use_color(a->color);
 	if (optind >= argc) {
 		fprintf(stderr, "usage: goneaway report [options] DIR|FILE.jsonl"
 			"...  (the -o directories of runs, or their "

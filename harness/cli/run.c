@@ -47,7 +47,7 @@ enum {
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
 	OPT_LIST, OPT_SHARD, OPT_DURATIONS, OPT_REPEAT,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
-	OPT_MARKDOWN, OPT_STOP_EARLY, OPT_RECORD,
+	OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
 	OPT_CAPTURE_TOTAL, OPT_CAPTURE_CASE_TOTAL,
 	OPT_FRESH_SERVERS, OPT_MEMFS_SIZE,
@@ -256,15 +256,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 			return -1;
 		}
 	}
-	if (cli_output_format(p, GA_OUTPUT_RUN, "goneaway", a->format))
+	if (cli_console(p, GA_OUTPUT_RUN, "goneaway", a->format, a->color))
 		return -1;
-	if (strcmp(a->color, "auto") != 0 && strcmp(a->color, "always") != 0 &&
-	    strcmp(a->color, "never") != 0) {
-		fprintf(stderr, "goneaway: --color: '%s' is not auto, always or "
-			"never\n", a->color);
-		return -1;
-	}
-	p->color = cli_use_color(a->color);
 	if (!so->fixtures_dir) {
 		if (ga_find_share_dir("fixtures", p->fixtures,
 				      sizeof(p->fixtures), &err)) {

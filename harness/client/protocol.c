@@ -146,11 +146,6 @@ const struct ga_protocol_field *ga_protocol_options(void)
 	return options;
 }
 
-const struct ga_protocol_field *ga_protocol_pool_settings(void)
-{
-	return pool_settings;
-}
-
 bool ga_protocol_is_step(const char *name)
 {
 	unsigned k;

@@ -120,9 +120,6 @@ enum ga_protocol_pool_setting {
 	GA_POOL_SET_COUNT
 };
 
-/* The pool settings, GA_POOL_SET_COUNT of them, in map order. */
-const struct ga_protocol_field *ga_protocol_pool_settings(void);
-
 /* Writes ,"pool":{...} of a connect request for connection c (a
  * connection of a pool): every setting, null where the scenario gives
  * none. */

@@ -28,7 +28,7 @@ static uint64_t rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-uint64_t ga_netem_rand64(struct ga_netem_rng *r)
+static uint64_t rand64(struct ga_netem_rng *r)
 {
 	uint64_t *s = r->s;
 	uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -43,9 +43,9 @@ uint64_t ga_netem_rand64(struct ga_netem_rng *r)
 	return result;
 }
 
-uint32_t ga_netem_rand32(struct ga_netem_rng *r)
+static uint32_t rand32(struct ga_netem_rng *r)
 {
-	return (uint32_t)(ga_netem_rand64(r) >> 32);
+	return (uint32_t)(rand64(r) >> 32);
 }
 
 /* Uniform in [0, n), n > 0, without modulo bias (Lemire's method with
@@ -55,12 +55,12 @@ static uint64_t below(struct ga_netem_rng *r, uint64_t n)
 	unsigned __int128 m;
 	uint64_t low, t;
 
-	m = (unsigned __int128)ga_netem_rand64(r) * n;
+	m = (unsigned __int128)rand64(r) * n;
 	low = (uint64_t)m;
 	if (low < n) {
 		t = -n % n;
 		while (low < t) {
-			m = (unsigned __int128)ga_netem_rand64(r) * n;
+			m = (unsigned __int128)rand64(r) * n;
 			low = (uint64_t)m;
 		}
 	}
@@ -69,7 +69,7 @@ static uint64_t below(struct ga_netem_rng *r, uint64_t n)
 
 bool ga_netem_event(struct ga_netem_rng *r, uint32_t p)
 {
-	return p != 0 && p >= ga_netem_rand32(r);
+	return p != 0 && p >= rand32(r);
 }
 
 /* ------------------------------------------------------------------ */

@@ -57,8 +57,6 @@ struct ga_netem_rng {
 };
 
 void ga_netem_rng_seed(struct ga_netem_rng *r, uint64_t seed);
-uint64_t ga_netem_rand64(struct ga_netem_rng *r);
-uint32_t ga_netem_rand32(struct ga_netem_rng *r);
 
 /* netem's test: p != 0 && p >= a uniform 32-bit draw (no draw when p is
  * 0, as the kernel skips it). */

@@ -42,6 +42,9 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
+static int lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
+		     struct ga_error *err);
+
 #define THREAD_NETNS "/proc/thread-self/ns/net"
 
 /* The lower 24 bits of tag go into the names: "ga" + 6 hex digits + "c"
@@ -392,10 +395,13 @@ static int wire_proxied(struct ga_lab *lab, struct nl_sock *csock,
 
 int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err)
 {
-	return ga_lab_create_in(lab, tag, -1, err);
+	return lab_create_in(lab, tag, -1, err);
 }
 
-int ga_lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
+/* The same, with the server side in the existing namespace server_ns (a
+ * server backend's own, e.g. a container's; the lab holds a descriptor
+ * of its own for it) instead of a new one; -1: a new one. */
+static int lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
 		     struct ga_error *err)
 {
 	return ga_lab_create_with(lab, tag, server_ns, false, err);

@@ -79,12 +79,6 @@ struct ga_lab {
  * Release a created lab with ga_lab_destroy(). */
 int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err);
 
-/* The same, with the server side in the existing namespace server_ns (a
- * server backend's own, e.g. a container's; the lab holds a descriptor
- * of its own for it) instead of a new one; -1: a new one. */
-int ga_lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
-		     struct ga_error *err);
-
 /* The same, with a proxy namespace between client and server (see
  * above) when proxy is true. */
 int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,

@@ -116,7 +116,11 @@ static bool plain_char(char c)
 	       c == '-' || c == ':';
 }
 
-void ga_word_text(const char *s, char *buf, size_t len)
+/* s as one word of an expect line: as it is when it is letters, digits
+ * and "_.+-:", else between quotes with '"' and '\' escaped; a newline
+ * or another control character but tab (which a quoted word cannot
+ * hold) as '?'. */
+static void word_text(const char *s, char *buf, size_t len)
 {
 	struct ga_strbuf o;
 	const char *c;
@@ -206,7 +210,7 @@ int ga_expect_text(const struct ga_expect *e, bool with_selector, char *buf,
 		if (e->value.is_null)
 			snprintf(word, sizeof(word), "NULL");
 		else
-			ga_word_text(e->value.text ? e->value.text : "", word,
+			word_text(e->value.text ? e->value.text : "", word,
 				     sizeof(word));
 		ga_strbuf_add(&o, " %s %s", ga_cmp_text(e->value.cmp), word);
 	}
@@ -215,7 +219,7 @@ int ga_expect_text(const struct ga_expect *e, bool with_selector, char *buf,
 	else if (e->thread == GA_THREAD_SAME)
 		ga_strbuf_add(&o, " same-thread");
 	if (e->message) {
-		ga_word_text(e->message, word, sizeof(word));
+		word_text(e->message, word, sizeof(word));
 		ga_strbuf_add(&o, " matching %s", word);
 	}
 	if (e->rows_cmp != GA_CMP_NONE)

@@ -31,12 +31,6 @@ void ga_selector_text(const struct ga_selector *sel, char *buf, size_t len);
 /* A duration as a scenario writes it: "45s", "1.5s", "900ms". */
 void ga_duration_text(long ms, char *buf, size_t len);
 
-/* s as one word of an expect line: as it is when it is letters, digits
- * and "_.+-:", else between quotes with '"' and '\' escaped; a newline
- * or another control character but tab (which a quoted word cannot
- * hold) as '?'. */
-void ga_word_text(const char *s, char *buf, size_t len);
-
 /* A driver's own error class as the scenario language reads one
  * ("InterfaceError", "PROTOCOL_CONNECTION_LOST", "mysql.ErrInvalidConn",
  * "Mysql2::Error", "Foo\\Bar\\Exception"): a letter, then letters,
@@ -49,7 +43,7 @@ bool ga_class_name(const char *tok);
  * GA_CLASS_MAX, and not a word that means something else there ("ok",
  * "error", "hang", "any", a known error name such as CR_SERVER_LOST).
  * Text from a driver that fails is never written as a class: "goneaway
- * run --record" writes "error" in its place (run/record.h). */
+ * run --record" writes "error" in its place (plan/record.h). */
 bool ga_class_text_ok(const char *cls);
 
 #endif

@@ -40,7 +40,6 @@ struct word {
 	bool quoted;            /* had a "..." part */
 };
 
-
 /* ---- parser state ------------------------------------------------------- */
 
 /* What an expect line attaches to. */
@@ -143,10 +142,6 @@ extern const char *const ga_cmp_names[];
 
 /* ---- diagnostics (lang/parse_diag.c) ------------------------------------ */
 
-/* Every diagnostic goes through these; they return -1, so a handler can
- * "return ga_perr(...)".  ga_perr() is about the current line. */
-int ga_vperr_at(struct parser *p, int line, int col, const char *fmt,
-		va_list ap) __attribute__((format(printf, 4, 0)));
 int ga_perr_at(struct parser *p, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int ga_perr(struct parser *p, int col, const char *fmt, ...)

@@ -239,7 +239,8 @@ static void parse_line(struct parser *p, struct lexer *lx)
 			p->repeat_bad = p->diags->n > first;
 		return;
 	case CLASS_STEP:
-		if (!p->seen_step && first_step(p))
+		/* no table of pending sends (out of memory): no step */
+		if (!p->pending && first_step(p))
 			return;
 		p->target = TARGET_BAD;
 		p->last_kind_known = false;
@@ -292,11 +293,12 @@ static bool diag_after(const struct ga_diag *a, const struct ga_diag *b)
  * sort. */
 static void sort_diags(struct ga_diags *d, size_t first)
 {
-	struct ga_diag *a = d->items + first, *tmp, x;
+	struct ga_diag *a, *tmp, x;
 	size_t n = d->n - first, w, lo, mid, hi, i, j, k;
 
 	if (n < 2)
 		return;
+	a = d->items + first;   /* items may be NULL when there are none */
 	tmp = malloc(n * sizeof(*tmp));
 	if (!tmp) {
 		for (i = 1; i < n; i++) {

@@ -18,7 +18,7 @@ const char *const ga_cmp_names[] = {
 };
 
 /* Every diagnostic goes through here; returns -1 for "return ga_perr()". */
-int ga_vperr_at(struct parser *p, int line, int col, const char *fmt,
+static int vperr_at(struct parser *p, int line, int col, const char *fmt,
 		    va_list ap)
 {
 	char msg[MSG_MAX];
@@ -34,7 +34,7 @@ int ga_perr_at(struct parser *p, int line, int col, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	ga_vperr_at(p, line, col, fmt, ap);
+	vperr_at(p, line, col, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -45,7 +45,7 @@ int ga_perr(struct parser *p, int col, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	ga_vperr_at(p, p->line, col, fmt, ap);
+	vperr_at(p, p->line, col, fmt, ap);
 	va_end(ap);
 	return -1;
 }

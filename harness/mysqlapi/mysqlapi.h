@@ -44,9 +44,6 @@ void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,
 void ga_mysql_fetch(MYSQL *mysql, MYSQL_RES **res, long batch, long every_ms,
 		    struct ga_outcome *out);
 
-/* Copies the first column of row into out's value. */
-void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out);
-
 /* ---- driver options (mysqlapi/options.c) ---------------------------------- */
 
 /* Sets the driver option key=value (a connection's "driver-option

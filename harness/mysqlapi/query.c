@@ -14,7 +14,8 @@ void ga_mysql_set_error(MYSQL *mysql, const char *api, struct ga_outcome *out)
 	snprintf(out->message, sizeof(out->message), "%s", mysql_error(mysql));
 }
 
-void ga_mysql_keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out)
+/* Copies the first column of row into out's value. */
+static void keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out)
 {
 	unsigned long *lengths;
 
@@ -44,7 +45,7 @@ static void store_first_value(MYSQL *mysql, struct ga_outcome *out)
 		return;
 	}
 	out->result = GA_RESULT_OK;
-	ga_mysql_keep_value(res, mysql_fetch_row(res), out);
+	keep_value(res, mysql_fetch_row(res), out);
 	mysql_free_result(res);
 }
 
@@ -86,7 +87,7 @@ void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,
 		return;
 	}
 	out->result = GA_RESULT_OK;
-	ga_mysql_keep_value(*res, row, out);
+	keep_value(*res, row, out);
 }
 
 /* Waits ms, or less when a signal comes (the built-in client's cancel

@@ -1,6 +1,6 @@
 /* allow.h - what --strict holds a case to: the SKIPs it lets
  * through (--allow-skip KIND[:SCENARIO][@CLIENT], plan/allow.c), and
- * the violations of one case (plan/strict.c). */
+ * the violations of one case (plan/sink_strict.c). */
 #ifndef GA_PLAN_ALLOW_H
 #define GA_PLAN_ALLOW_H
 
@@ -38,14 +38,5 @@ int ga_allow_add(struct ga_allow *al, const char *rule,
 bool ga_allow_covers(const struct ga_allow *al, int kind,
 		      const char *scenario, const char *scenario_label,
 		      const char *client, const char *client_label);
-
-
-/* --strict: prints and counts what is wrong with one case of scenario
- * sc (a SKIP that no rule of allow covers, evidence not kept), and keeps
- * each reason in why (NULL: not kept) for the command's last line. */
-size_t ga_strict_violations(const struct ga_allow *allow,
-			    const struct ga_scenario *sc,
-			    const struct ga_case_result *res,
-			    struct ga_why *why);
 
 #endif

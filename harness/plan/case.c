@@ -1,5 +1,5 @@
-/* case.c - a case that ended, whoever ran it (plan/run.c one after
- * another, plan/jobs.c on -j's workers), fed to the run's sinks. */
+/* case.c - a case that ended, whoever ran it (plan/plan.c one after
+ * another, plan/jobs_run.c on -j's workers), fed to the run's sinks. */
 #include "plan/internal.h"
 
 #include <stdio.h>

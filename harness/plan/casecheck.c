@@ -15,13 +15,13 @@
 
 #include "lang/trust.h"
 #include "plan/paths.h"
-#include "report/results.h"
+#include "result/results.h"
 #include "util/escape.h"
 #include "util/json.h"
 #include "util/sha256.h"
 
 #define STEP_TEXT_CUT 4096      /* results.jsonl cuts a step's text here
-				 * (report/jsonl.c) */
+				 * (result/jsonl_write.c) */
 
 /* The open directory dir, not through a symlink; -1 (said) when not. */
 static int open_dir(const char *dir)

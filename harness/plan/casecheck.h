@@ -1,4 +1,4 @@
-/* casecheck.h - a case's folder (plan/casefolder.c writes it) checked
+/* casecheck.h - a case's folder (plan/sink_casefolder.c writes it) checked
  * before goneaway replay runs anything of it (plan/casecheck.c): its
  * files are the ones SHA256SUMS names, its scenario has the steps its
  * report has, and the scenario does nothing on the host that a replay

@@ -1,6 +1,6 @@
 /* casedigests.c - the lines of a case folder's SHA256SUMS: the files
  * replay runs (GA_CASE_DIGESTED) and the scenario's fixtures (its
- * fixtures/, lang/scenario.h), written (plan/casefolder.c, and replay
+ * fixtures/, lang/scenario.h), written (plan/sink_casefolder.c, and replay
  * --bundle's staged copy) and, for the fixtures, checked (casecheck.h). */
 #include "plan/casecheck.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/drivers.h"
+#include "plan/driverlist.h"
 #include "util/escape.h"
 
 /* A cmd: driver that greets with a shipped driver's name is held to that

@@ -74,15 +74,13 @@ int ga_plan_check_expectations(struct ga_plan *p);
 /* The case's folder under -o a bug report of its own: results.jsonl
  * (this case alone, docs/results-jsonl.md), report.txt
  * (report/casetext.h), its expectation lines, SHA256SUMS; what cannot
- * be written is evidence lost (plan/casefolder.c). */
+ * be written is evidence lost (plan/sink_casefolder.c). */
 int ga_sink_add_folder(struct ga_sinks *l, struct ga_plan *p);
 /* The verdicts, runs and server starts into r->sum, the FAILs and
- * ERRORs into r->why (plan/totals.c). */
+ * ERRORs into r->why (plan/sink_totals.c). */
 int ga_sink_add_totals(struct ga_sinks *l, struct ga_plan_result *r);
-/* A reporter, owned from now on (plan/outputs.c). */
-int ga_sink_add_reporter(struct ga_sinks *l, struct ga_reporter *rep);
 /* Output o of p, to path (NULL: the console; fresh: a path below -o,
- * made anew); what stops it is said after "cmd: " (plan/outputs.c). */
+ * made anew); what stops it is said after "cmd: " (plan/sink_outputs.c). */
 int ga_sink_add_output(struct ga_sinks *l, const struct ga_plan *p,
 		       const struct ga_output *o, const char *path,
 		       bool fresh, const char *cmd);
@@ -90,19 +88,19 @@ int ga_sink_add_output(struct ga_sinks *l, const struct ga_plan *p,
  * then each --NAME FILE in the table's order. */
 int ga_sink_add_outputs(struct ga_sinks *l, const struct ga_plan *p,
 			unsigned command, const char *cmd);
-/* The cells of table m (plan/table.c). */
+/* The cells of table m (plan/sink_table.c). */
 int ga_sink_add_table(struct ga_sinks *l, struct ga_matrix *m);
 /* --strict: each case's violations of allow's rules into r, printed as
  * it ends, or all at the run's end when deferred (the cases fed must
- * live until then) (plan/strict.c). */
+ * live until then) (plan/sink_strict.c). */
 int ga_sink_add_strict(struct ga_sinks *l, const struct ga_allow *allow,
 		       struct ga_plan_result *r, bool deferred);
 /* --record: what each case saw, written at the end; r->record_failed
- * when that fails (plan/record.c). */
+ * when that fails (plan/sink_record.c). */
 int ga_sink_add_recorder(struct ga_sinks *l, struct ga_recorder *rec,
 			 struct ga_plan_result *r);
 /* --expectations without --record: the steps ce has no line for,
- * warned about at the end (plan/expectations.c). */
+ * warned about at the end (plan/expectfile.c). */
 int ga_sink_add_expect_file(struct ga_sinks *l, struct ga_expect_file *ce);
 
 /* ---- plan/case.c: feeding a case ------------------------------------------- */
@@ -126,7 +124,7 @@ void ga_plan_end_case(struct ga_plan_state *st, size_t index,
 		      const struct ga_scenario *sc,
 		      struct ga_case_result *res);
 
-/* ---- plan/jobs.c: -j ---------------------------------------------------- */
+/* ---- plan/jobs_run.c: -j ---------------------------------------------------- */
 
 /* One scenario against one combination, as -j gives its runs out. */
 struct ga_pcase {

@@ -39,7 +39,7 @@ const char *ga_tmp_root(void);
 
 
 /* A case's folder keeps the SHA-256 digests of the files goneaway
- * replay runs from it, in sha256sum(1)'s format (plan/casefolder.c
+ * replay runs from it, in sha256sum(1)'s format (plan/sink_casefolder.c
  * writes them, cli/replay.c checks them); "expectations" only when the
  * folder has one. */
 #define GA_CASE_DIGESTS "SHA256SUMS"

@@ -18,7 +18,8 @@
 #include <stddef.h>
 
 #include "plan/allow.h"
-#include "plan/expectations.h"
+#include "plan/expectfile.h"
+#include "plan/sink_record.h"
 #include "plan/scenarios.h"
 #include "plan/why.h"
 #include "report/outputs.h"

@@ -1,5 +1,5 @@
 /* scenarios.h - the scenarios a command is given: the files
- * (plan/scenarios.c) and which of them run (plan/select.c: -k, --shard,
+ * (plan/scenarios.c) and which of them run (plan/scenarios_select.c: -k, --shard,
  * --list). */
 #ifndef GA_PLAN_SCENARIOS_H
 #define GA_PLAN_SCENARIOS_H

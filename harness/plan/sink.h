@@ -2,13 +2,13 @@
  * that takes it (git's t/test-lib output hooks, one level up from the
  * reporters).
  *
- * A run (plan/run.c, plan/jobs.c) and a report (plan/report.c) hold an
+ * A run (plan/plan.c, plan/jobs_run.c) and a report (plan/report_merge.c) hold an
  * ordered list of sinks and feed each the run's start, every case as it
- * ends and the run's end: the case's folder (plan/casefolder.c), the
- * totals and the last line's reasons (plan/totals.c), every output of
- * report/outputs.h (plan/outputs.c), the server × client table
- * (plan/table.c), --strict (plan/strict.c), --record (plan/record.c)
- * and --expectations (plan/expectations.c).  The order is the list's:
+ * ends and the run's end: the case's folder (plan/sink_casefolder.c), the
+ * totals and the last line's reasons (plan/sink_totals.c), every output of
+ * report/outputs.h (plan/sink_outputs.c), the server × client table
+ * (plan/sink_table.c), --strict (plan/sink_strict.c), --record (plan/sink_record.c)
+ * and --expectations (plan/expectfile.c).  The order is the list's:
  * a sink sees what the ones before it did to the case (the folder adds
  * to res->evidence_lost, which the outputs and --strict read).
  */

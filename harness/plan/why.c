@@ -1,6 +1,6 @@
 /* why.c - what made a run or a report fail, kept as its cases end
  * (ga_why_case, ga_why_strict), for the command line's last line
- * (cli/why.c, cli_why_print). */
+ * (cli/lastline.c, cli_why_print). */
 #include "plan/why.h"
 
 #include <stdarg.h>

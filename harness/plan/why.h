@@ -1,5 +1,5 @@
 /* why.h - what made a run or a report fail, kept as its
- * cases end (plan/why.c) for the command line's last line (cli/why.c). */
+ * cases end (plan/why.c) for the command line's last line (cli/lastline.c). */
 #ifndef GA_PLAN_WHY_H
 #define GA_PLAN_WHY_H
 

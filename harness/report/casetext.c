@@ -122,6 +122,11 @@ void ga_case_text_write(FILE *f, const struct ga_case_text_meta *m,
 	field(f, "kernel:", text);
 	ga_case_server_text(res, text, sizeof(text));
 	field(f, "server:", text[0] ? text : "(none)");
+	if (res->server_setup[0]) {
+		snprintf(text, sizeof(text), "%s%s", res->server_setup,
+			 ga_case_reused(res) ? " (" GA_REUSED_HINT ")" : "");
+		field(f, "set-up:", text);
+	}
 	snprintf(text, sizeof(text), "%s%s%s%s%s%s", res->client,
 		 res->library[0] ? " (" : "", res->library,
 		 res->library[0] ? ")" : "", res->client_spec[0] ?

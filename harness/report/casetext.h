@@ -1,13 +1,13 @@
 /* casetext.h - a case's evidence folder as a bug report: report.txt,
  * one page saying what ran, where, with what and what happened, step
- * by step (report/casetext.c; plan/casefolder.c writes it). */
+ * by step (report/casetext.c; plan/sink_casefolder.c writes it). */
 #ifndef GA_CASETEXT_H
 #define GA_CASETEXT_H
 
 #include <stdio.h>
 
 #include "lang/scenario.h"
-#include "run/runner.h"
+#include "result/result.h"
 
 struct ga_case_text_meta {
 	const char *version;            /* goneaway's */

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "lang/scenario.h"
-#include "run/runner.h"
+#include "result/result.h"
 #include "util/error.h"
 
 struct ga_matrix_cell {

@@ -6,7 +6,7 @@
  * (--format NAME on the console, --NAME FILE for a file), the commands
  * that take it, its words in --help and how it opens.  Both commands
  * read the table for their options, their --help, their --format
- * words and the reporters they feed (plan/outputs.c); adding an output
+ * words and the reporters they feed (plan/sink_outputs.c); adding an output
  * is its file and its word in GA_OUTPUTS, nothing else.
  */
 #ifndef GA_REPORT_OUTPUTS_H

@@ -13,20 +13,9 @@
 
 #include "lang/scenario.h"
 #include "report/matrix.h"
-#include "run/runner.h"
+#include "result/result.h"
+#include "result/results.h"
 #include "util/error.h"
-
-struct ga_run_summary {
-	size_t pass, fail, skip, error;
-	double wall_ms;
-	int signo;              /* the run was interrupted by this signal */
-	size_t servers_started; /* by the cases' set-ups, that came up
-				 * (run/reuse.c) */
-	size_t runs;            /* the cases' runs that were made */
-	const struct ga_matrix *table;  /* borrowed: the server × client
-					 * table, NULL: none; the console
-					 * shows it with several columns */
-};
 
 struct ga_reporter;
 
@@ -60,19 +49,6 @@ struct ga_reporter *ga_report_human_new(FILE *out, bool color, int verbose,
 struct ga_reporter *ga_report_tap_new(FILE *out);
 /* Opens path for writing; NULL with err set if it cannot. */
 struct ga_reporter *ga_report_junit_new(const char *path, struct ga_error *err);
-
-/* What the JSON Lines reporter writes in its first line: who wrote the
- * results and how.  Strings borrowed for the reporter's life. */
-struct ga_jsonl_meta {
-	const char *version;            /* goneaway's */
-	int argc;                       /* the command line */
-	char *const *argv;
-	const char *results_dir;        /* -o, or NULL: evidence paths are
-					 * written relative to it */
-	const char *evidence_as;        /* NULL, or what every case's
-					 * "evidence" is (".": a case's own
-					 * folder, plan/casefolder.c) */
-};
 
 /* JSON Lines, one object per step, case and run (docs/results-jsonl.md,
  * report/jsonl.c), to path, created or truncated; fresh (a path below

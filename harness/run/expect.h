@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "lang/outcome.h"
+#include "lang/expect_describe.h"
 #include "lang/scenario.h"
 
 /* The expect line of step that applies to server: the first line whose
@@ -26,13 +27,6 @@ const struct ga_expect *ga_expect_select(const struct ga_step *step,
 bool ga_selector_matches(const struct ga_selector *sel,
 			 const struct ga_server_id *server);
 
-/* sel as a user writes it, into buf (cut to fit len): "[client=mysql2]",
- * "[mysql >= 8.0.24, client=pymysql]", "[client=pymysql >= 1.1]"; a
- * version's patch is left out when 0 (8.0, not 8.0.0); "" for the
- * default (no selector). */
-void ga_selector_describe(const struct ga_selector *sel, char *buf,
-			  size_t len);
-
 /* True when out satisfies exp.  When it does not, why (if not NULL)
  * receives the reason, e.g. "returned 2006 (CR_SERVER_GONE_ERROR) after
  * 3 ms, when expecting 2013 (CR_SERVER_LOST) within 2000 ms". */
@@ -42,15 +36,5 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 /* True when out's result is one of set's outcomes (no other check). */
 bool ga_outcome_in_set(const struct ga_outcome_set *set,
 		       const struct ga_outcome *out);
-
-/* "2013 (CR_SERVER_LOST) or 2006 (CR_SERVER_GONE_ERROR) within 2000 ms" */
-void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len);
-
-/* " (expect line 41, [client=mysql2])", or " (expect line 38, no
- * selector)": which line applied, for messages. */
-void ga_expect_where(const struct ga_expect *exp, char *buf, size_t len);
-
-/* "2013 (CR_SERVER_LOST) \"Lost connection ...\" after 1002 ms" */
-void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len);
 
 #endif

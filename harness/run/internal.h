@@ -136,23 +136,6 @@ void ga_case_room_end(struct ga_case *c);
  * was refused. */
 int ga_case_fixtures(struct ga_case *c, struct ga_error *err);
 
-/* ---- verdicts (run/verdict.c) ----------------------------------------------- */
-
-void ga_case_verdict(struct ga_case_result *res, enum ga_verdict v, int line,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* The same, unless the case already has a verdict other than PASS: in a
- * --record run, the first step that did not match gives it. */
-void ga_case_verdict_first(struct ga_case_result *res, enum ga_verdict v,
-			   int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* " (the scenario had ended FAIL at line 12: REASON)", what res ended
- * as before a later ERROR replaced it, into buf; "" when it had PASSed
- * so far. */
-void ga_case_ended_text(const struct ga_case_result *res, char *buf,
-			size_t len);
-
 /* After a connect step (run/login.c): ERROR when the server sees the
  * session otherwise than the connection asked (tls=required in the
  * clear, another database).  Returns 0, or -1 with the verdict set. */
@@ -194,7 +177,7 @@ void ga_session_note(struct ga_session *s, unsigned now,
 /* Where the scenario's faults apply. */
 void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t);
 
-/* ---- the proxy (run/proxy.c) ------------------------------------------------- */
+/* ---- the proxy (run/case_proxy.c) ------------------------------------------------- */
 
 /* Which proxy case c runs behind (c->proxy), from the scenario's
  * "proxy" line and --proxy.  Returns 0, or 1 with the case SKIPped

@@ -19,12 +19,31 @@
  *     faults/residue.h) is what it was before; it left no send unreaped,
  *     was not interrupted and was no ERROR; the part of the error log
  *     it wrote has no error line; and a snapshot of the server
- *     (server/snapshot.h: global variables, schemas, tables and their
- *     rows, users and grants, routines and plugins, sessions, locks and
- *     transactions, the general and slow log tables) is the same as the
- *     one taken right after the server started.  Tables the case left
- *     in the application's database alone are undone by dropping and
- *     making that database again, and the snapshot is then taken again.
+ *     (server/snapshot.h) is the same as the one taken right after the
+ *     server started (the full one is taken there for a case that needs
+ *     it; else when the first such case comes: full_base).
+ *
+ * How deep the snapshot looks depends on what the case's statements
+ * could do, decided by construction from the scenario, not from the
+ * words of its SQL: when every statement it sends runs as the
+ * application account (no admin step, no privileged connection, no
+ * other user; change-user logs in as the connection's own account
+ * again), the server's own grants bound what it can change - its own
+ * database, its sessions and what they hold (locks, a prepared XA
+ * transaction), its own password - and the short snapshot reads exactly
+ * that, besides the persisted state and the schemas.  Anything else
+ * (an admin step, a privileged or other account) gets the full one:
+ * every variable, every table of mysql and sys with its rows and when
+ * it was last written, definitions, plugins, performance_schema's
+ * setup, state for the next start.
+ *
+ * What the check can undo it undoes, and then looks again: sessions
+ * still running once their clients went are KILLed and waited for, and
+ * what a case left in the application's database alone goes with the
+ * database, dropped and made again.  A prepared XA transaction, a
+ * thread of the server's own that was not there (an event scheduler, a
+ * replica), or anything else that differs gives the next case a fresh
+ * server.
  *
  * What a KILL, a timeout or a dropped client moves - the Aborted_
  * counters, lines in the error log - is no reason for a fresh server:
@@ -65,9 +84,9 @@
 #define LOG_SETTLE_MS 30
 #define LOG_MAX (64 << 20)
 
-/* What a case may leave in the application's database (tables, views:
- * snapshot lines "table goneaway.NAME"); dropping it undoes them. */
-#define APP_TABLES "table " GA_APP_DATABASE "."
+/* What a case may leave in the application's database (tables, views,
+ * routines, events: snapshot lines "app ..."); dropping it undoes them. */
+#define APP_LINES "app "
 
 /* The counters that move when a session ends badly. */
 static const char *const aborted_status[] = {
@@ -83,7 +102,9 @@ struct ga_kept {
 	unsigned tag;
 	char dir[PATH_MAX];             /* the server's directory */
 	uint64_t key;                   /* what set-up it serves */
-	struct ga_snapshot base;        /* right after its start */
+	struct ga_snapshot base;        /* right after its start: full, or
+					 * short while its cases all had the
+					 * short check (full_base) */
 	struct ga_snapshot last;        /* after the last case */
 	char *lab_base;                 /* owned: the lab's kernel state
 					 * before any fault (faults/
@@ -210,6 +231,61 @@ static bool lab_base(struct ga_case *c, struct ga_kept *k)
 	return false;
 }
 
+/* A snapshot of srv, to the depth full says, into base, as the one a
+ * kept server's cases are compared with: a session the harness's own
+ * readiness probe left may still be on its way out (MariaDB shows it
+ * "Killed" or "Busy" for a moment), and a snapshot taken while a client
+ * session is there has it (and is short of what it was asked for:
+ * server/snapshot.c): it is read again until none is, for DRAIN_MS at
+ * most.  Returns 0, or -1 with why set. */
+static int take_base(struct ga_case *c, struct ga_server *srv, bool full,
+		     struct ga_snapshot *base, char *why, size_t len)
+{
+	double start = ga_clock_ms();
+	struct ga_error err;
+	struct ga_snapshot none = { 0 };
+	char what[200];
+
+	for (;;) {
+		if (ga_snapshot_take(srv, full, base, &err)) {
+			snprintf(why, len, "%s", err.msg);
+			return -1;
+		}
+		if (base->sessions == 0)
+			return 0;
+		ga_snapshot_same(&none, base, what, sizeof(what));
+		ga_snapshot_free(base);
+		if (ga_clock_ms() - start > DRAIN_MS ||
+		    ga_interrupt_wait(c->r->in, -1, DRAIN_POLL_MS) < 0) {
+			snprintf(why, len, "a client session was there when "
+				 "its state was taken: %s", what);
+			return -1;
+		}
+	}
+}
+
+/* The full snapshot a case that needs the full check is compared with,
+ * on the kept record k, when k has the short one alone: every case the
+ * server ran had the short check, so what their statements could change
+ * (the application account's grants bound it) was compared and found as
+ * at the start, and what they could not is as the server started it:
+ * the full snapshot taken now is the one its start would have given.
+ * Returns false (r->not_kept says why) when it cannot be taken. */
+static bool full_base(struct ga_case *c, struct ga_kept *k)
+{
+	struct ga_snapshot full;
+	char why[200];
+
+	if (k->base.full || !ga_reuse_full_check(c->sc, why, sizeof(why)))
+		return true;
+	if (take_base(c, &k->srv, true, &full, c->r->not_kept,
+		      sizeof(c->r->not_kept)))
+		return false;
+	ga_snapshot_free(&k->base);
+	k->base = full;
+	return true;
+}
+
 int ga_reuse_adopt(struct ga_case *c)
 {
 	struct ga_runner *r = c->r;
@@ -241,6 +317,10 @@ int ga_reuse_adopt(struct ga_case *c)
 	} else if (!k->holds) {
 		snprintf(res->server_setup, sizeof(res->server_setup),
 			 "fresh server: none is kept");
+	} else if (!full_base(c, k)) {
+		snprintf(res->server_setup, sizeof(res->server_setup),
+			 "fresh server: the kept one's full state could not "
+			 "be taken: %s", r->not_kept);
 	} else {
 		unsigned own_tag = c->tag;
 
@@ -260,7 +340,7 @@ int ga_reuse_adopt(struct ga_case *c)
 		snprintf(c->srv_dir, sizeof(c->srv_dir), "%s", k->dir);
 		k->cases++;
 		snprintf(res->server_setup, sizeof(res->server_setup),
-			 "reused server: started for %s, its case %u, checked "
+			 GA_REUSED_SERVER ": started for %s, its case %u, checked "
 			 "clean after the one before", k->started_for,
 			 k->cases);
 		/* the record keeps base; srv, lab and dir are c's now */
@@ -309,6 +389,48 @@ static const char *never_kept(const struct ga_run_options *o,
 	return NULL;
 }
 
+/* Whether sc's statements can run as another account than the
+ * application's: then the full snapshot is taken after its case, and buf
+ * says why ("an admin step (line 9)"); else NULL: the short one does (see
+ * the top of this file). */
+static const char *needs_full_check(const struct ga_scenario *sc, char *buf,
+				    size_t len)
+{
+	const struct ga_connection *cn;
+	size_t i;
+
+	for (i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].kind == GA_STEP_ADMIN) {
+			snprintf(buf, len, "an admin step (line %d)",
+				 sc->steps[i].line);
+			return buf;
+		}
+	for (i = 0; i < sc->nconnections; i++) {
+		cn = &sc->connections[i];
+		if (cn->privileged)
+			snprintf(buf, len, "connection '%s' is privileged "
+				 "(line %d)", cn->name, cn->line);
+		else if (cn->user && strcmp(cn->user, GA_APP_USER) != 0)
+			snprintf(buf, len, "connection '%s' logs in as another "
+				 "account (line %d)", cn->name, cn->line);
+		else
+			continue;
+		return buf;
+	}
+	return NULL;
+}
+
+bool ga_reuse_full_check(const struct ga_scenario *sc, char *why,
+			 size_t len)
+{
+	char buf[160];
+	const char *full = needs_full_check(sc, buf, sizeof(buf));
+
+	snprintf(why, len, "%s", full ? full : "its statements all run as "
+		 "the application account");
+	return full != NULL;
+}
+
 uint64_t ga_reuse_key(const struct ga_run_options *o,
 		      const struct ga_scenario *sc)
 {
@@ -319,7 +441,7 @@ uint64_t ga_reuse_key(const struct ga_run_options *o,
 
 	if (never_kept(o, sc, buf, sizeof(buf)))
 		return 0;
-	/* as run/proxy.c chooses: the scenario's proxy line, else --proxy
+	/* as run/case_proxy.c chooses: the scenario's proxy line, else --proxy
 	 * (a case that SKIPs for a mismatch makes no server at all) */
 	if (sc->proxy.line)
 		proxy_ns = strcmp(sc->proxy.name, "none") != 0;
@@ -331,7 +453,6 @@ uint64_t ga_reuse_key(const struct ga_run_options *o,
 void ga_reuse_baseline(struct ga_case *c)
 {
 	struct ga_runner *r = c->r;
-	struct ga_error err;
 	struct ga_kept *k;
 	const char *never;
 	char buf[200];
@@ -346,8 +467,12 @@ void ga_reuse_baseline(struct ga_case *c)
 		snprintf(r->not_kept, sizeof(r->not_kept), "out of memory");
 		return;
 	}
-	if (ga_snapshot_take(&c->srv, &k->base, &err)) {
-		snprintf(c->r->not_kept, sizeof(c->r->not_kept), "%s", err.msg);
+	/* the full snapshot only for a case that needs the full check;
+	 * the first such case on a server whose cases before it all had
+	 * the short one takes it (ga_reuse_adopt) */
+	if (take_base(c, &c->srv, ga_reuse_full_check(c->sc, buf,
+						      sizeof(buf)),
+		      &k->base, r->not_kept, sizeof(r->not_kept))) {
 		free(k);
 		return;
 	}
@@ -461,9 +586,11 @@ bool ga_reuse_may_keep(struct ga_case *c)
 	return lab_clean(c);
 }
 
-/* Only sessions, locks and the application's tables differ: sessions
- * may still be on their way out, and the tables can be undone once they
- * are gone (restore_app_database). */
+/* Only client sessions, the locks and transactions of a session and the
+ * application's database differ: the sessions may still be on their way
+ * out (or KILLed: restore waits for that), and what is in the database
+ * can be undone once they are gone (restore_app_database).  A thread of
+ * the server's own, a transaction no session holds are not settling. */
 static bool settling(const char *why)
 {
 	const char *p = why;
@@ -471,7 +598,7 @@ static bool settling(const char *why)
 	while (*p) {
 		if (strncmp(p, "session ", 8) != 0 &&
 		    strncmp(p, "lock ", 5) != 0 &&
-		    strncmp(p, APP_TABLES, strlen(APP_TABLES)) != 0)
+		    strncmp(p, APP_LINES, strlen(APP_LINES)) != 0)
 			return false;
 		p = strstr(p, "; ");
 		if (!p)
@@ -487,6 +614,8 @@ static bool settling(const char *why)
 static int restore_app_database(struct ga_case *c, char *why, size_t len)
 {
 	static const char *const sql[] = {
+		/* a lock some session still holds is not waited for long */
+		"SET SESSION lock_wait_timeout = 5",
 		"DROP DATABASE IF EXISTS " GA_APP_DATABASE,
 		"CREATE DATABASE " GA_APP_DATABASE,
 	};
@@ -638,24 +767,25 @@ void ga_reuse_keep(struct ga_case *c)
 	double start = ga_clock_ms();
 	struct ga_snapshot now;
 	struct ga_error err;
-	bool restored = false, killed = false;
-	char left[200];
+	bool restored = false, killed = false, full;
+	char left[200], depth[200];
 
 	if (!k)
 		return;
+	full = ga_reuse_full_check(c->sc, depth, sizeof(depth));
 	for (;;) {
-		if (ga_snapshot_take(&c->srv, &now, &err)) {
+		if (ga_snapshot_take(&c->srv, full, &now, &err)) {
 			not_kept(c, "%s", err.msg);
 			goto drop;
 		}
 		if (ga_snapshot_same(&k->base, &now, why, sizeof(why)))
 			break;
 		if (!restored &&
-		    ga_snapshot_differ_only_in(&k->base, &now, APP_TABLES)) {
+		    ga_snapshot_differ_only_in(&k->base, &now, APP_LINES)) {
 			ga_snapshot_free(&now);
 			if (restore_app_database(c, why, sizeof(why))) {
-				not_kept(c, "its tables could not be undone: %s",
-					 why);
+				not_kept(c, "what it left in " GA_APP_DATABASE
+					 " could not be undone: %s", why);
 				goto drop;
 			}
 			restored = true;
@@ -702,10 +832,10 @@ void ga_reuse_keep(struct ga_case *c)
 	c->r->not_kept[0] = '\0';
 	snprintf(c->res->server_after, sizeof(c->res->server_after),
 		 "kept for the next case: the same as at its start%s%s "
-		 "(checked in %.0f ms)", killed ? ", once the sessions it "
-		 "left were KILLed" : "", restored ? ", once the tables it "
-		 "left in " GA_APP_DATABASE " were dropped" : "",
-		 ga_clock_ms() - start);
+		 "(the %s check: %s; %.0f ms)", killed ? ", once the sessions "
+		 "it left were KILLed" : "", restored ? ", once what it left "
+		 "in " GA_APP_DATABASE " was dropped" : "", full ? "full" :
+		 "short", depth, ga_clock_ms() - start);
 	return;
 drop:
 	kept_free(c->r);

@@ -1,5 +1,5 @@
 /* runner.c - see runner.h: a run, a scenario's repetitions, set-up and
- * teardown (the verdicts themselves: run/verdict.c). */
+ * teardown (the verdicts themselves: result/verdict.c). */
 #include "run/internal.h"
 
 #include <dirent.h>
@@ -25,38 +25,6 @@
 /* How long a proxy may take at the end of a case to log the connections
  * it relayed and exit (they have all ended by then: milliseconds). */
 #define PROXY_FINISH_MS 2000
-
-static const char *const skip_words[GA_SKIP_KIND_COUNT] = {
-#define GA_SKIP_WORD(name, word, what) [GA_SKIP_##name] = word,
-	GA_SKIP_MAP(GA_SKIP_WORD)
-#undef GA_SKIP_WORD
-};
-
-const char *ga_skip_kind_name(enum ga_skip_kind kind)
-{
-	return (unsigned)kind < GA_SKIP_KIND_COUNT ? skip_words[kind] : "?";
-}
-
-int ga_skip_kind_find(const char *word)
-{
-	int i;
-
-	for (i = 1; i < GA_SKIP_KIND_COUNT; i++)
-		if (strcmp(skip_words[i], word) == 0)
-			return i;
-	return -1;
-}
-
-void ga_case_result_free(struct ga_case_result *res)
-{
-	size_t i;
-
-	for (i = 0; i < res->nsteps && res->steps; i++)
-		free(res->steps[i].tally);
-	free(res->steps);
-	res->steps = NULL;
-	res->nsteps = 0;
-}
 
 /* Checks made once per run.  A missing requirement becomes skip_reason;
  * a harness failure becomes error_reason. */

@@ -23,7 +23,7 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
  * weight: a scenario mostly waits (for the timeouts it provokes), but a
  * server's start does not, and MySQL's costs five times MariaDB's.  A
  * run starts fewer workers and adds them up to this only while a case
- * would otherwise wait longer than a server start (run/schedule.h), so
+ * would otherwise wait longer than a server start (plan/jobs_schedule.h), so
  * short cases queue behind kept servers and long ones get workers of
  * their own. */
 #define GA_JOBS_PER_CORE_LIGHT 8

@@ -22,6 +22,8 @@
 #include "util/fsutil.h"
 #include "util/machine.h"
 
+static void log_tail(const struct ga_server *srv, char *buf, size_t len);
+
 #define POLL_MS 5
 #define LAST_START_TIMES 20     /* readiness: at least this many times the
 				 * last start */
@@ -301,7 +303,7 @@ static int exited_during_startup(struct ga_server *srv,
 		snprintf(how, sizeof(how), "exited");
 	else
 		ga_spawn_describe_status(status, how, sizeof(how));
-	ga_server_log_tail(srv, tail, sizeof(tail));
+	log_tail(srv, tail, sizeof(tail));
 	return ga_error_set(err, "the server %s during start-up; error log: "
 			    "%s", how, tail);
 }
@@ -604,7 +606,7 @@ static bool died(struct ga_server *srv, struct ga_error *err)
 			     said);
 		return true;
 	}
-	ga_server_log_tail(srv, tail, sizeof(tail));
+	log_tail(srv, tail, sizeof(tail));
 	ga_error_set(err, "the server is gone (it %s); its error log ends: "
 		     "%s", how, tail);
 	return true;
@@ -693,7 +695,8 @@ long long ga_server_log_size(const struct ga_server *srv)
 	return stat(srv->errlog, &st) == 0 ? (long long)st.st_size : 0;
 }
 
-void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len)
+/* Copies the last lines of the error log (at most len bytes) into buf. */
+static void log_tail(const struct ga_server *srv, char *buf, size_t len)
 {
 	struct ga_error err;
 	char *text = NULL;

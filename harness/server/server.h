@@ -296,9 +296,6 @@ int ga_server_status(struct ga_server *srv, const char *name,
 /* The error log's size in bytes now (0 while it does not exist). */
 long long ga_server_log_size(const struct ga_server *srv);
 
-/* Copies the last lines of the error log (at most len bytes) into buf. */
-void ga_server_log_tail(const struct ga_server *srv, char *buf, size_t len);
-
 /* Parses a "10.11.19-MariaDB-0+deb12u1" style version string into id.
  * A string containing "MariaDB" is flavour MariaDB, anything else MySQL
  * (server/id.c). */

@@ -19,6 +19,26 @@ static bool copy_unsupported(int e)
 	return e == EXDEV || e == ENOSYS || e == EOPNOTSUPP || e == EINVAL;
 }
 
+int ga_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static int pwrite_all(int fd, const char *buf, size_t len, off_t off)
 {
 	ssize_t n;

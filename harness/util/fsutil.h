@@ -77,6 +77,11 @@ int ga_file_copy_at(const char *src, int dirfd, const char *name,
  * symlink.  Returns the stream (fclose it), or NULL with err set. */
 FILE *ga_file_create_at(int dirfd, const char *name, struct ga_error *err);
 
+/* Writes all len bytes of buf to fd (a pipe's reader may take them in
+ * pieces), again after EINTR.  Returns 0, or -1 with errno set (EIO
+ * for a write of nothing). */
+int ga_write_all(int fd, const void *buf, size_t len);
+
 /* Closes f, a stream written to: -1 when it had an error, its close
  * failed or bad (the caller's own failure) is not 0, else 0. */
 int ga_file_close(FILE *f, int bad);

@@ -65,7 +65,9 @@ long ga_machine_bound(long base_ms, const struct ga_machine *m)
 	return (long)((double)base_ms * ga_machine_stretch(m) + 0.5);
 }
 
-void ga_machine_describe(const struct ga_machine *m, char *buf, size_t len)
+/* "load average 7.3 on 2 cores" (or "load average unknown, 2 cores"),
+ * with ", CPU pressure 64%" when known, into buf. */
+static void machine_describe(const struct ga_machine *m, char *buf, size_t len)
 {
 	int cores = m->cores > 0 ? m->cores : 1;
 
@@ -87,7 +89,7 @@ void ga_machine_too_slow(const struct ga_machine *m, const char *last,
 {
 	char load[64];
 
-	ga_machine_describe(m, load, sizeof(load));
+	machine_describe(m, load, sizeof(load));
 	snprintf(buf, len, "(%s%s%s): the machine is too slow",
 		 last && *last ? last : "", last && *last ? "; " : "", load);
 }
@@ -96,7 +98,7 @@ void ga_machine_note(const struct ga_machine *m, char *buf, size_t len)
 {
 	char load[64];
 
-	ga_machine_describe(m, load, sizeof(load));
+	machine_describe(m, load, sizeof(load));
 	snprintf(buf, len, "%s%s", load, ga_machine_stretch(m) > 1.0 ?
 		 ": the machine is too slow" : "");
 }

@@ -52,10 +52,6 @@ long ga_machine_bound(long base_ms, const struct ga_machine *m);
 long ga_machine_extend(double start_ms, long base_ms, long floor_ms,
 		       double *deadline, struct ga_machine *m);
 
-/* "load average 7.3 on 2 cores" (or "load average unknown, 2 cores"),
- * with ", CPU pressure 64%" when known, into buf. */
-void ga_machine_describe(const struct ga_machine *m, char *buf, size_t len);
-
 /* The end of the message of a harness bound that was hit: "(LAST; load
  * average 7.3 on 2 cores): the machine is too slow" into buf, where LAST
  * (may be NULL or "") is what the machine just did ("the last start took

@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* Levenshtein distance, ignoring case; SIZE_MAX for very long words. */
-size_t ga_edit_distance(const char *a, const char *b)
+static size_t edit_distance(const char *a, const char *b)
 {
 	size_t row[GA_SUGGEST_MAX + 1];
 	size_t la, lb, i, j, diag, up, best;
@@ -52,7 +52,7 @@ void ga_suggest_try(struct ga_suggest *sg, const char *cand)
 	clen = strlen(cand);
 	if (clen > sg->len + sg->max || sg->len > clen + sg->max)
 		return;
-	d = ga_edit_distance(sg->word, cand);
+	d = edit_distance(sg->word, cand);
 	if (d <= sg->max && d < sg->dist) {
 		sg->best = cand;
 		sg->dist = d;

@@ -17,9 +17,6 @@ struct ga_suggest {
 	size_t dist;
 };
 
-/* Levenshtein distance, ignoring case; SIZE_MAX for very long words. */
-size_t ga_edit_distance(const char *a, const char *b);
-
 void ga_suggest_init(struct ga_suggest *sg, const char *word, size_t max);
 
 /* Offers one candidate (borrowed; must outlive sg). */

@@ -29,6 +29,17 @@
 #      BENCH_PAIRS pairs: ten trivial scenarios at -j 1, and the shipped
 #      suite at the default -j: wall, CPU and servers started of each, and
 #      whether the verdicts are the same.
+#   v  this tree against another, BENCH_BEFORE (a built checkout: its
+#      goneaway and its scenarios/, say main's): the shipped suite at the
+#      default -j, with kept servers and with --fresh-servers, BENCH_PAIRS
+#      pairs each, alternating, the other tree first: median wall and CPU
+#      of each, their ratios (issue 37's target: within 10 %), servers
+#      started, and whether the verdicts are the same.  Only with
+#      BENCH_BEFORE, which adds it to the parts.
+#   s  goneaway serve's proxy against the same work direct and, with
+#      BENCH_TOXIPROXY=PATH, a real Toxiproxy's (issue 39): 2,000 SELECT
+#      1, one 64 MiB result, 200 connects, through mysql2, medians of
+#      BENCH_PAIRS rounds: tests/bench/serve.sh.
 #   e  every client driver installed here (drivers/drivers.list names
 #      whose driver greets) against MySQL 9.7, with the built-in client,
 #      in one run at the default -j: wall and CPU; long, with BENCH=all.
@@ -37,8 +48,8 @@
 # servers, or of mtr and its servers: the shell's "times") is reported
 # next to its wall time; the targets are issue 28's.
 #
-# BENCH chooses the parts: "a b d r" (default), "all", or any of a, b, c,
-# d, e, r.
+# BENCH chooses the parts: "a b d r s" (default), "all", or any of a, b,
+# c, d, e, r, s, v.
 # The figures are printed and written to BENCH_OUT (bench-results.txt).
 # Needs root.  Leaves nothing behind, also when interrupted: its temp dir,
 # mtr's vardirs and servers, and the port lock mtr takes in
@@ -62,12 +73,13 @@ cd "$top" || exit 2
 case $runs in ''|*[!0-9]*|0) die "BENCH_RUNS must be a number of runs, 1 or more" ;; esac
 case $pairs in ''|*[!0-9]*|0) die "BENCH_PAIRS must be a number of pairs, 1 or more" ;; esac
 
-parts=$(printf '%s' "${BENCH:-a b d r}" | tr ',' ' ')
-[ "$parts" = all ] && parts="a b c d e r"
+parts=$(printf '%s' "${BENCH:-a b d r s}" | tr ',' ' ')
+[ "$parts" = all ] && parts="a b c d e r s"
 [ "${BENCH_MATRIX:-0}" = 1 ] && parts="$parts c"
 [ -n "${BENCH_SERVERS:-}" ] && parts="$parts c"
+[ -n "${BENCH_BEFORE:-}" ] && case " $parts " in *" v "*) ;; *) parts="$parts v" ;; esac
 for p in $parts; do
-	case $p in a|b|c|d|e|r) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, r or all)" ;; esac
+	case $p in a|b|c|d|e|r|s|v) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, r, s, v or all)" ;; esac
 done
 want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -523,6 +535,62 @@ part_r() {
 	r_pair suite scenarios/
 }
 
+# ---------------------------------------------------------------- part v
+# v_pair NAME ARGS...: BENCH_PAIRS pairs of BENCH_BEFORE's run and this
+# tree's, each on its own tree's scenarios/, alternating, the other first
+v_pair() {
+	name=$1
+	shift
+	: > "$tmp/v-$name.bw" ; : > "$tmp/v-$name.aw"
+	: > "$tmp/v-$name.bc" ; : > "$tmp/v-$name.ac"
+	same=0
+	say ""
+	say "  $name: goneaway run $* scenarios/"
+	say "  pair   before: wall     CPU  started    after: wall     CPU  started"
+	i=1
+	while [ "$i" -le "$pairs" ]; do
+		timed "$tmp/v-$name-b.log" "$before/goneaway" run --no-results --color never \
+			--jsonl "$tmp/v-$name-b.jsonl" "$@" "$before/scenarios/"
+		bw=$wall bc=$cpu bs=$(started "$tmp/v-$name-b.jsonl")
+		timed "$tmp/v-$name-a.log" ga_run "$tmp/v-$name-a.jsonl" "$@" scenarios/
+		aw=$wall ac=$cpu as=$(started "$tmp/v-$name-a.jsonl")
+		if [ -z "$(counts "$tmp/v-$name-b.jsonl")" ] || [ -z "$(counts "$tmp/v-$name-a.jsonl")" ]; then
+			say "  a run did not finish:"; show_log "$tmp/v-$name-b.log"; show_log "$tmp/v-$name-a.log"
+			errors=1; return
+		fi
+		verdicts "$tmp/v-$name-b.jsonl" > "$tmp/v-$name-b.v"
+		verdicts "$tmp/v-$name-a.jsonl" > "$tmp/v-$name-a.v"
+		cmp -s "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" && same=$((same + 1))
+		echo "$bw" >> "$tmp/v-$name.bw"; echo "$aw" >> "$tmp/v-$name.aw"
+		echo "$bc" >> "$tmp/v-$name.bc"; echo "$ac" >> "$tmp/v-$name.ac"
+		say "  $(printf '%-4s %10s s %6s s %6s %10s s %6s s %6s' "$i" "$bw" "$bc" "$bs" "$aw" "$ac" "$as")"
+		i=$((i + 1))
+	done
+	mb=$(median "$tmp/v-$name.bw") ma=$(median "$tmp/v-$name.aw")
+	cb=$(median "$tmp/v-$name.bc") ca=$(median "$tmp/v-$name.ac")
+	say "  median wall after/before $(ratio "$ma" "$mb") ($ma s / $mb s), CPU $(ratio "$ca" "$cb") ($ca s / $cb s); the same verdicts in $same of $pairs pairs"
+	le "$(ratio "$ma" "$mb")" 1.10 && le "$(ratio "$ca" "$cb")" 1.10 &&
+		say "  target (issue 37): within 10 % of before, wall and CPU: met" ||
+		say "  target (issue 37): within 10 % of before, wall and CPU: NOT met"
+	cmp -s "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" ||
+		diff "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" | grep '^[<>]' | head -n 10 | sed 's/^/    /' | tee -a "$report"
+}
+
+part_v() {
+	say ""
+	before=${BENCH_BEFORE:-}
+	case $before in ''|/*) ;; *) before="$PWD/$before" ;; esac
+	say "== v: this tree against BENCH_BEFORE ($before)"
+	if [ ! -x "$before/goneaway" ] || [ ! -d "$before/scenarios" ]; then
+		say "  not measured: BENCH_BEFORE must name a built checkout (its goneaway and scenarios/)"
+		errors=1
+		return
+	fi
+	say "  before: $("$before/goneaway" --version 2>&1 | head -n 1), $(ls "$before"/scenarios/*.gw | wc -l) scenarios; after: $nscen"
+	v_pair suite-kept
+	v_pair suite-fresh --fresh-servers
+}
+
 # ---------------------------------------------------------------- part e
 part_e() {
 	say ""
@@ -572,6 +640,17 @@ part_e() {
 	say "  target (issue 28): every client x MySQL 9.7 <= 240 s: $(met "$wall" 240) ($wall s)"
 }
 
+# ---------------------------------------------------------------- part s
+part_s() {
+	say ""
+	say "== s: goneaway serve's proxy against the same work direct (issue 39)"
+	note_others
+	sh "$top/tests/bench/serve.sh" "$ga" > "$tmp/s.out" 2>&1
+	rc=$?
+	while IFS= read -r line; do say "$line"; done < "$tmp/s.out"
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 2 ] || errors=$((errors + 1))
+}
+
 want a && part_a
 want b && part_b
 want d && part_d
@@ -584,6 +663,8 @@ else
 	say "   $roots), -j 1 vs default: make bench BENCH=all (several minutes)"
 fi
 want e && part_e
+want v && part_v
+want s && part_s
 
 say ""
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,4 +1,4 @@
-/* fuzz_results.c - results.jsonl (report/results.c) as "goneaway
+/* fuzz_results.c - results.jsonl (result/jsonl_read.c) as "goneaway
  * report" reads it: the input is the file (a memfd, read through its
  * /proc/self/fd path as a results file is), merged (ga_results_sort),
  * read a second time into the same results as an identical shard would
@@ -11,7 +11,7 @@
 
 #include "fuzz.h"
 #include "report/report.h"
-#include "report/results.h"
+#include "result/results.h"
 
 static int memfd = -1;
 static char path[64];

@@ -216,3 +216,56 @@ wait_until() {
 	done
 	return 1
 }
+
+# --- a busy machine of the test's own ---------------------------------------
+#
+# hog_start CPUS: a load of the test's own, as a busy machine has it:
+# CPUS processes that spin (nice 0, as the other work of a CI machine
+# is) and one that rewrites a 64 MiB file on disk with fsync, over and
+# over (I/O: the run directories are in memory, the drivers, binaries and
+# the hog's file are not).  Each is bounded (GA_HOG_MAX_S seconds, 900 by
+# default, by timeout(1)) and hog_stop ends them by their PIDs, waits for
+# them and removes the file: nothing is left.  HOG_DIR holds the PIDs.
+hog_start() {
+	HOG_DIR=$(mktemp -d /var/tmp/ga-hog.XXXXXX) || return 1
+	: > "$HOG_DIR/pids"
+	hog_i=0
+	while [ "$hog_i" -lt "$1" ]; do
+		timeout "${GA_HOG_MAX_S:-900}" sh -c 'while :; do :; done' &
+		echo $! >> "$HOG_DIR/pids"
+		hog_i=$((hog_i + 1))
+	done
+	timeout "${GA_HOG_MAX_S:-900}" python3 -c '
+import os, sys
+block = b"\0" * (1 << 20)
+while True:
+    with open(sys.argv[1], "wb") as f:
+        for _ in range(64):
+            f.write(block)
+        f.flush()
+        os.fsync(f.fileno())
+' "$HOG_DIR/io" &
+	echo $! >> "$HOG_DIR/pids"
+}
+
+# hog_stop: ends hog_start's processes by their PIDs and removes its
+# directory; fails if one of them outlives 10 s.
+hog_stop() {
+	[ -n "${HOG_DIR:-}" ] && [ -d "$HOG_DIR" ] || return 0
+	for p in $(cat "$HOG_DIR/pids"); do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $(cat "$HOG_DIR/pids"); do
+		wait "$p" 2>/dev/null
+	done
+	hog_n=0
+	for p in $(cat "$HOG_DIR/pids"); do
+		while kill -0 "$p" 2>/dev/null && [ $hog_n -lt 100 ]; do
+			sleep 0.1
+			hog_n=$((hog_n + 1))
+		done
+		kill -0 "$p" 2>/dev/null && { say "hog: $p did not end"; return 1; }
+	done
+	rm -rf "$HOG_DIR"
+	HOG_DIR=
+}

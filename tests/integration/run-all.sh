@@ -99,7 +99,7 @@ isolate=${GA_TEST_ISOLATE:-0}
 # by side, each goneaway's default -j (GONEAWAY_JOBS) its share, but at
 # least 4 per core.  It is a bound, not what runs: a run adds workers
 # only while its cases would wait longer than a server start
-# (run/schedule.h), so a file of long waits (t0025's mutants) gets them
+# (plan/jobs_schedule.h), so a file of long waits (t0025's mutants) gets them
 # and a file of short cases does not.  A GONEAWAY_JOBS already set is
 # left alone.  (The server starts in flight are bounded across all of
 # them by goneaway's own semaphore in the cache; each server is about
@@ -135,10 +135,10 @@ env --default-signal=INT,QUIT true 2>/dev/null && defsig="--default-signal=INT,Q
 
 # The longest first, as measured four at a time on 2 cores (t0025 390 s,
 # t0118 350 s, t0090 215 s, t0085 195 s, t0111 146 s, t0020 106 s, t0095
-# 97 s, t0097 60 s, t0117 54 s, t0010 45 s, the others under 40 s); a
-# file not listed is short.
-LONG="t0025-servers t0002-sanitize t0118-reuse-suite t0090-clients t0085-docker t0111-expectations
-t0020-mutants t0095-bad-drivers t0097-driver-test t0117-reuse t0010-scenarios
+# 97 s, t0097 60 s, t0117 54 s, t0010 45 s, the others under 40 s; t0121
+# 230 s and t0120 67 s alone); a file not listed is short.
+LONG="t0025-servers t0121-load t0002-sanitize t0118-reuse-suite t0090-clients t0085-docker t0111-expectations
+t0120-reuse-pairs t0020-mutants t0095-bad-drivers t0097-driver-test t0117-reuse t0010-scenarios
 t0048-repeat t0075-rootfs t0060-verdicts t0080-unit-skips t0114-replay-trust"
 alone="" first="" rest=""
 for t in $files; do

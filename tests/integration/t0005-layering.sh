@@ -68,8 +68,14 @@ test_expect_success 'an include of a sibling, beside it on its floor, fails' '
 
 test_expect_success 'an include of a lower floor the table does not give fails' '
 	copy_tree &&
-	echo "#include \"server/server.h\"" >> tree/harness/report/tap.c &&
-	check "report/tap.c includes server/server.h: report/ does not use server/"
+	echo "#include \"lab/lab.h\"" >> tree/harness/report/tap.c &&
+	check "report/tap.c includes lab/lab.h: report/ does not use lab/"
+'
+
+test_expect_success 'report/ reads result/, and an include of run/ fails (issue 35)' '
+	copy_tree &&
+	echo "#include \"run/runner.h\"" >> tree/harness/report/human.c &&
+	check "report/human.c includes run/runner.h: run/ is above report/"
 '
 
 test_expect_success 'another subsystem'"'"'s internal.h fails' '
@@ -112,9 +118,9 @@ test_expect_success 'an arrow of the table that the code does not have fails' '
 
 test_expect_success 'a floor the table gives wrong fails: one above what it uses, and none beside' '
 	copy_tree &&
-	sed -i "s/^| 5 | \`report\` |/| 6 | \`report\` |/" tree/docs/ARCHITECTURE.md &&
-	check "report is on floor 6, and what it uses puts it on floor 5" &&
-	grep -q "plan uses report beside it on floor 6" out
+	sed -i "s/^| 3 | \`report\` |/| 5 | \`report\` |/" tree/docs/ARCHITECTURE.md &&
+	check "report is on floor 5, and what it uses puts it on floor 3" &&
+	grep -q "plan uses report beside it on floor 5" out
 '
 
 test_expect_success 'a subsystem without its row fails' '

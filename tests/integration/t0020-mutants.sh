@@ -53,6 +53,9 @@
 # the local one, not those of a step with a server's line).  An expect line
 # with "pool EVENTS" gets a mutant of its own: "pool none" becomes "pool
 # opened", any other set "pool none".
+#
+# GA_T0020_SCENARIOS (names, blank-separated) makes the mutants of those
+# scenarios alone (t0121-load runs them on a busy machine).
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
@@ -192,6 +195,9 @@ applied_lines() {
 bounds=""	# kind:after, kind:within - the bounds mutated so far
 for f in "$TOP"/scenarios/*.gw; do
 	name=$(basename "$f" .gw)
+	if test -n "${GA_T0020_SCENARIOS:-}"; then
+		case " $GA_T0020_SCENARIOS " in *" $name "*) ;; *) continue ;; esac
+	fi
 	if test "$netem" = no && grep -q '^fault .* netem ' "$f"; then
 		continue
 	fi

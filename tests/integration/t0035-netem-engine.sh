@@ -3,6 +3,8 @@
 # goneaway's user-space engine (NFQUEUE), the report naming which;
 # GONEAWAY_NETEM_ENGINE choosing one; SIGINT and SIGTERM while the engine
 # holds packets leave nothing.
+#
+# The sources it holds: harness/cli/doctor.c.
 . "$(dirname "$0")/lib.sh"
 
 DATA="$TOP/tests/integration/data"

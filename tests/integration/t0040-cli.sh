@@ -1,6 +1,10 @@
 #!/bin/sh
 # t0040-cli: the command line - diagnostics, exit codes, SKIP and ERROR
 # verdicts, the watchdog, --help.
+#
+# The sources it holds: harness/cli/check.c, harness/cli/run.c,
+#  harness/cli/usage.c, harness/cli/options_outputs.c, harness/plan/plan.c,
+#  harness/plan/scenarios.c.
 . "$(dirname "$0")/lib.sh"
 
 DATA="$TOP/tests/integration/data"

@@ -4,6 +4,8 @@
 # the selection, the same on every call, and balanced by durations.tsv;
 # a selection that leaves nothing (-k with a typo, an empty shard) is
 # exit 2, never a green run of nothing (issue 24).
+#
+# The sources it holds: harness/plan/scenarios_select.c.
 . "$(dirname "$0")/lib.sh"
 
 S="$TOP/scenarios"

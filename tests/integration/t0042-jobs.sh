@@ -5,6 +5,9 @@
 # of 4" whichever of its runs ended first), the TAP, JUnit and JSON
 # Lines cases and the exit status.  Each run of a repeated scenario keeps
 # its evidence in run-K.  (The signals with -j: t0030.)
+#
+# The sources it holds: harness/plan/jobs_run.c, harness/plan/jobs_wire.c,
+#  harness/plan/jobs_workers.c, harness/plan/case.c.
 . "$(dirname "$0")/lib.sh"
 
 D="$TOP/tests/integration/data/jobs"

@@ -9,6 +9,8 @@
 # is goneaway's child and dies with it: SIGINT, SIGTERM and SIGKILL
 # leave no haproxy process (lib.sh's leftover snapshot lists them), no
 # namespace and no temp dir; -j gives what -j 1 gives.
+#
+# The sources it holds: harness/plan/combo.c.
 . "$(dirname "$0")/lib.sh"
 
 S="$TOP/scenarios"

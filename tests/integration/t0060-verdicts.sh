@@ -2,6 +2,8 @@
 # t0060-verdicts: verdicts that once lied, evidence that was lost, and the
 # strict mode a CI job uses to demand that nothing went untested.  Each
 # test here failed against the harness before its fix.
+#
+# The sources it holds: harness/plan/sink_strict.c.
 . "$(dirname "$0")/lib.sh"
 
 DATA="$TOP/tests/integration/data"

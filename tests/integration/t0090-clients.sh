@@ -7,6 +7,9 @@
 # roots" builds; it cannot log in to MariaDB): each must PASS, or SKIP
 # because the driver cannot do a step or option (or, on a kernel without
 # sch_netem, for netem).  A FAIL or an ERROR fails the test.
+#
+# The sources it holds: harness/cli/drivers.c, harness/plan/clients.c,
+#  harness/plan/driverlist.c.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"

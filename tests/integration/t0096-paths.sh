@@ -4,6 +4,8 @@
 # PREFIX/share/goneaway, never from the working directory, and not from a
 # directory other users can write; evidence stays under -o, whatever the
 # scenario's label, and no symlink below -o is followed.
+#
+# The sources it holds: harness/plan/paths.c.
 . "$(dirname "$0")/lib.sh"
 
 INST="$SCRATCH/inst"

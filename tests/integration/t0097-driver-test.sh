@@ -9,6 +9,9 @@
 # A driver written against protocol 1 is sent no member of a feature it
 # did not declare (issue 24); a pool's driver that reports no events
 # fails the conformance scenarios of pools (issue 38).
+#
+# The sources it holds: harness/cli/driver_check.c,
+#  harness/cli/driver_tap.c, harness/client/conformance.c.
 . "$(dirname "$0")/lib.sh"
 
 DOC="$TOP/docs/driver-protocol.md"

@@ -7,6 +7,11 @@
 # same exit status.  Results that are not whole or not goneaway's (a cut
 # line, another schema, a 100 MB line, a directory without results) are a
 # usage error naming the file and line, at once.
+#
+# The sources it holds: harness/cli/report.c, harness/cli/lastline.c,
+#  harness/plan/report_merge.c, harness/plan/why.c,
+#  harness/plan/sink_totals.c, harness/plan/sink_outputs.c,
+#  harness/plan/sink_table.c.
 . "$(dirname "$0")/lib.sh"
 
 S="$TOP/scenarios"

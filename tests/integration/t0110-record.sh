@@ -12,6 +12,9 @@
 # sqlstate or api is an ERROR, a greeting's name with one is refused.
 # A pool's race over a repeat's runs (issue 38): every set of events it
 # saw; every scenario of pools recorded with a pool's driver PASSes.
+#
+# The sources it holds: harness/plan/sink_record.c,
+#  harness/plan/record_scenario.c.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
@@ -203,8 +206,8 @@ test_expect_success 'record --client X writes only the [client=X] lines where X 
 	cat rec6/record.patch &&
 	test "$(grep -c "^+    " rec6/record.patch)" -eq 2 &&
 	test "$(grep -c "^-    " rec6/record.patch)" -eq 0 &&
-	grep -q "^+    expect \[client=pymysql\] InterfaceError within 1s$" rec6/record.patch &&
-	grep -q "^+    expect \[client=php-mysqli\] CR_SERVER_GONE_ERROR within 1s$" rec6/record.patch &&
+	grep -q "^+    expect \[client=pymysql\] InterfaceError within 3s$" rec6/record.patch &&
+	grep -q "^+    expect \[client=php-mysqli\] CR_SERVER_GONE_ERROR within 3s$" rec6/record.patch &&
 	passes pass6 --client builtin --client pymysql --client php-mysqli \
 		rec6/recorded/kill-idle.gw
 '

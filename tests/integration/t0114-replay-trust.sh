@@ -12,6 +12,9 @@
 # driver-option and repeat lines that reach the host are refused with
 # their lines; a bundle's large members are never unpacked; a bundle
 # leaves out the host's name, kernel and home unless --include-host.
+#
+# The sources it holds: harness/plan/bundle_stage.c,
+#  harness/plan/casecheck.c, harness/plan/casedigests.c.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"

@@ -12,6 +12,8 @@
 # refused (--cache, XDG_CACHE_HOME, a sudo -E user's home); a build
 # evicts only the templates that carry the mark; its lock is made 0600
 # and never opened through a symlink.
+#
+# The sources it holds: harness/plan/owned_dirs.c.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"

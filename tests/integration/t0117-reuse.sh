@@ -87,11 +87,29 @@ for m in global user schema; do
 	"
 done
 
+test_expect_success 'a case with the short check, then one with the full check on its server: the full snapshot taken then still catches the change' '
+	cat > plain.gw <<-\EOF &&
+	title    The application account alone
+	cause    (test fixture) none
+	connection app
+	connect app
+	query app SELECT 1
+	    expect ok = 1
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results plain.gw global.gw probe2.gw > out 2>&1;
+	cat out &&
+	grep -q "server after: kept for the next case: the same as at its start (the short check: its statements all run as the application account" out &&
+	sed -n "/^\[2\/3\] global/,/^\[3\/3\]/p" out > second &&
+	grep -q "server: reused server: started for plain, its case 2" second &&
+	grep -qF "server after: not kept: global wait_timeout changed (28800 -> 7)" second &&
+	grep -q "^\[3/3\] probe2 *PASS" out
+'
+
 test_expect_success 'a table left in the application database is dropped: the next case sees none, on the same server' '
 	"$GONEAWAY" run -j 1 -v --no-results probe.gw table.gw probe2.gw > out 2>&1;
 	cat out &&
 	grep -q "^\[3/3\] probe2 *PASS" out &&
-	grep -q "server after: kept for the next case: the same as at its start, once the tables it left in goneaway were dropped" out &&
+	grep -q "server after: kept for the next case: the same as at its start, once what it left in goneaway was dropped" out &&
 	grep -q "^servers started: 1 for 3 cases" out
 '
 
@@ -176,6 +194,20 @@ test_expect_success 'steps.log says where the server came from and whether it wa
 	grep -q "^server set-up: reused server: started for probe" res/global/steps.log &&
 	grep -qF "server after: not kept: global wait_timeout changed (28800 -> 7)" res/global/steps.log &&
 	grep -q "^server after: kept for the next case" res/probe/steps.log
+'
+
+test_expect_success 'a verdict reached on a kept server says so without -v, and so does report.txt, with the way to a fresh one' '
+	sed "s/expect ok = 28800/expect ok = 7/" probe.gw > wrong.gw &&
+	rm -rf res &&
+	"$GONEAWAY" run -j 1 -o res probe.gw wrong.gw > out 2>&1;
+	test $? -eq 1 && cat out res/wrong/report.txt &&
+	grep -q "^\[2/2\] wrong *FAIL" out &&
+	grep -qF "      server: reused server: started for probe, its case 2, checked clean after the one before (goneaway run --fresh-servers runs it on a fresh one)" out &&
+	grep -q "^set-up:   reused server: started for probe.*(goneaway run --fresh-servers runs it on a fresh one)$" res/wrong/report.txt &&
+	grep -q "^set-up:   fresh server: " res/probe/report.txt &&
+	grep -q "\"server_setup\":\"reused server: started for probe" res/wrong/results.jsonl &&
+	"$GONEAWAY" run -j 1 --fresh-servers --no-results wrong.gw > out2 2>&1;
+	test $? -eq 1 && ! grep -q "server:" out2
 '
 
 test_expect_success '--fresh-servers: a server for every case' '

@@ -113,8 +113,13 @@ test_expect_success 'SIGKILL: the run'"'"'s cgroups stay, unlocked; the sweep re
 	# cgroups are the machine'"'"'s, not a namespace'"'"'s): gone already is
 	# that sweep'"'"'s work, and fine; left, it must be unlocked and ours
 	# must take it
+	# a moment after the SIGKILL the lock may still be held: by a child
+	# that had not yet exec-ed or died of its parent'"'"'s death, or by the
+	# sweep of a file side by side taking the cgroup away
+	wait_until 300 eval "! test -d \"\$mnt\$cg\" ||
+		{ left_memcgs > left; test -s left; }" &&
 	if test -d "$mnt$cg"; then
-		left_memcgs > left && cat left && test -s left &&
+		cat left &&
 		"$GONEAWAY" sweep > sweep.out && cat sweep.out &&
 		{ grep -q "removed the memory cgroups of [1-9][0-9]* ended run" sweep.out ||
 		  ! test -d "$mnt$cg"; }

@@ -3,7 +3,9 @@
  * (their order, the totals, the table, --strict as each case ends and
  * deferred, a case's folder), the outputs a plan opens, and the rules
  * of -j's parent (the jobs' order, when a case can be reported, the
- * measured server start). */
+ * measured server start): plan/plan.c, plan/combo.c, plan/sink_list.c,
+ * plan/sink_totals.c, plan/sink_table.c, plan/sink_strict.c,
+ * plan/sink_casefolder.c, plan/sink_outputs.c, plan/jobs_run.c. */
 #include <check.h>
 #include <fcntl.h>
 #include <limits.h>

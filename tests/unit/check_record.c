@@ -1,4 +1,4 @@
-/* check_record.c - what "goneaway run --record" writes (run/record.c),
+/* check_record.c - what "goneaway run --record" writes (plan/record_case.c),
  * from case results made up here: the line for what a case saw (codes,
  * classes, the spread, "within" with its margin, a hang's "after", the
  * clauses kept), the changes to a scenario (a draft's placeholders, a
@@ -13,7 +13,7 @@
 #include "lang/expectations.h"
 #include "lang/parse.h"
 #include "parse_util.h"
-#include "run/record.h"
+#include "plan/record.h"
 #include "suites.h"
 #include "util/textedit.h"
 

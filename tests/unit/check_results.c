@@ -1,5 +1,5 @@
 /* check_results.c - results for programs: the JSON Lines reporter
- * (report/jsonl.c) and its reader (report/results.c).  Synthetic cases,
+ * (result/jsonl_write.c) and its reader (result/jsonl_read.c).  Synthetic cases,
  * messages with ESC bytes and UTF-8 among them, are written, read back
  * and compared field by field and as the reporters show them; files
  * that are not whole, or not goneaway's, are refused with their line. */
@@ -11,7 +11,7 @@
 
 #include "report/matrix.h"
 #include "report/report.h"
-#include "report/results.h"
+#include "result/results.h"
 #include "suites.h"
 
 #define NCASES 3

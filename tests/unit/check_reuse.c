@@ -17,13 +17,21 @@
 	     "global read_only\tOFF\n"                                   \
 	     "status Aborted_clients\t0\n"                               \
 	     "status Questions\t12\n"                                    \
-	     "table goneaway.notes\tBASE TABLE InnoDB auto_increment 4\n" \
-	     "table `goneaway`.`notes` rows\t1234\n"                     \
+	     "table mysql.func\tBASE TABLE Aria auto_increment \n"       \
+	     "table `mysql`.`func` rows\t1234\n"                         \
+	     "thread 5\tDaemon, event_scheduler\n"                       \
 	     "grant 'goneaway'@'%'\t\n"
 
+/* a full snapshot */
 static void load(struct ga_snapshot *s, const char *text)
 {
-	ck_assert_int_eq(ga_snapshot_from_text(s, text), 0);
+	ck_assert_int_eq(ga_snapshot_from_text(s, text, true), 0);
+}
+
+/* a short one */
+static void load_short(struct ga_snapshot *s, const char *text)
+{
+	ck_assert_int_eq(ga_snapshot_from_text(s, text, false), 0);
 }
 
 START_TEST(test_same)
@@ -39,10 +47,14 @@ START_TEST(test_same)
 		 "global read_only\tOFF\n"
 		 "global wait_timeout\t28800\n"
 		 "status Aborted_clients\t0\n"
-		 "table goneaway.notes\tBASE TABLE InnoDB auto_increment 4\n"
-		 "table `goneaway`.`notes` rows\t1234\n"
-		 "grant 'goneaway'@'%'\t\n");
+		 "table mysql.func\tBASE TABLE Aria auto_increment \n"
+		 "thread 5\tDaemon, event_scheduler\n"
+		 "table `mysql`.`func` rows\t1234\n"
+		 "grant 'goneaway'@'%'\t\n"
+		 "thread 5\tDaemon, event_scheduler\n");
 	ck_assert(ga_snapshot_same(&a, &b, why, sizeof(why)));
+	/* a line read twice (the sessions, first and last) is one line */
+	ck_assert_uint_eq(a.n, b.n);
 	ck_assert_str_eq(why, "");
 	ga_snapshot_free(&a);
 	ga_snapshot_free(&b);
@@ -55,15 +67,23 @@ static const struct {
 	const char *why;
 } changes[] = {
 	{ "global wait_timeout\t5\n", "global wait_timeout changed (28800 -> 5)" },
-	{ "table goneaway.t\tBASE TABLE InnoDB auto_increment \n",
-	  "table goneaway.t appeared" },
+	{ "app table t\tBASE TABLE\n", "app table t appeared (BASE TABLE)" },
+	{ "table mysql.func\tBASE TABLE Aria auto_increment  updated "
+	  "2026-11-25 01:50:26\n", "table mysql.func changed" },
 	{ "grant 'elsewhere'@'192.0.2.1'\t\n",
 	  "grant 'elsewhere'@'192.0.2.1' appeared" },
 	{ "session 12\tgoneaway, Sleep, NULL\n",
 	  "session 12 is left (goneaway, Sleep, NULL)" },
 	{ "lock in use goneaway.notes\t1\n", "lock in use goneaway.notes is held" },
-	{ "table `goneaway`.`notes` rows\t99\n",
-	  "table `goneaway`.`notes` rows changed (1234 -> 99)" },
+	{ "xa prepared XA transaction left1\t\n",
+	  "xa prepared XA transaction left1 is held" },
+	{ "table `mysql`.`func` rows\t99\n",
+	  "table `mysql`.`func` rows changed (1234 -> 99)" },
+	/* a thread of the server's own that was not there: not a session */
+	{ "thread 9\tConnect, system user\n",
+	  "thread 9 appeared (Connect, system user)" },
+	{ "persisted mysqld-auto.cnf\twait_timeout (140 bytes #1)\n",
+	  "persisted mysqld-auto.cnf appeared (wait_timeout" },
 };
 
 START_TEST(test_changed)
@@ -103,8 +123,9 @@ START_TEST(test_gone)
 
 	load(&a, BASE);
 	load(&b, "global wait_timeout\t28800\nglobal read_only\tOFF\n"
-		 "table goneaway.notes\tBASE TABLE InnoDB auto_increment 4\n"
-		 "table `goneaway`.`notes` rows\t1234\n");
+		 "table mysql.func\tBASE TABLE Aria auto_increment \n"
+		 "table `mysql`.`func` rows\t1234\n"
+		 "thread 5\tDaemon, event_scheduler\n");
 	ck_assert(!ga_snapshot_same(&a, &b, why, sizeof(why)));
 	ck_assert_str_eq(why, "grant 'goneaway'@'%' is gone");
 	ga_snapshot_free(&a);
@@ -139,28 +160,76 @@ START_TEST(test_differ_only_in)
 	struct ga_snapshot a, b;
 
 	load(&a, BASE);
-	/* a table and its rows (CHECKSUM TABLE names it schema.table) */
-	load(&b, BASE "table goneaway.t\tBASE TABLE InnoDB auto_increment \n"
-		 "table goneaway.t rows\t0\n");
-	ck_assert(ga_snapshot_differ_only_in(&a, &b, "table goneaway."));
+	/* a table, a routine */
+	load(&b, BASE "app table t\tBASE TABLE\napp PROCEDURE p\t2026\n");
+	ck_assert(ga_snapshot_differ_only_in(&a, &b, "app "));
 	ck_assert(!ga_snapshot_differ_only_in(&a, &b, "table mysql."));
 	ga_snapshot_free(&b);
-	load(&b, BASE "table goneaway.t\tBASE TABLE InnoDB auto_increment \n");
-	ck_assert(ga_snapshot_differ_only_in(&a, &b, "table goneaway."));
-	ga_snapshot_free(&b);
 	/* and a global changed too: not only */
-	load(&b, "global wait_timeout\t5\n" BASE
-		 "table goneaway.t\tBASE TABLE InnoDB auto_increment \n");
-	ck_assert(!ga_snapshot_differ_only_in(&a, &b, "table goneaway."));
+	load(&b, "global wait_timeout\t5\n" BASE "app table t\tBASE TABLE\n");
+	ck_assert(!ga_snapshot_differ_only_in(&a, &b, "app "));
 	ga_snapshot_free(&b);
 	/* the same is not "differ only in" */
 	load(&b, BASE);
-	ck_assert(!ga_snapshot_differ_only_in(&a, &b, "table goneaway."));
+	ck_assert(!ga_snapshot_differ_only_in(&a, &b, "app "));
 	/* counters are never a difference */
 	ga_snapshot_free(&b);
-	load(&b, BASE "status Aborted_clients\t7\n"
-		 "table goneaway.t\tBASE TABLE InnoDB auto_increment \n");
-	ck_assert(ga_snapshot_differ_only_in(&a, &b, "table goneaway."));
+	load(&b, BASE "status Aborted_clients\t7\napp table t\tVIEW\n");
+	ck_assert(ga_snapshot_differ_only_in(&a, &b, "app "));
+	ga_snapshot_free(&a);
+	ga_snapshot_free(&b);
+}
+END_TEST
+
+/* A short snapshot (after a case whose statements all ran as the
+ * application account) is compared with a full one in the short
+ * sections alone: a full section it did not read is no difference, a
+ * short one still is. */
+START_TEST(test_depths)
+{
+	struct ga_snapshot a, b;
+	char why[300];
+
+	load(&a, BASE);
+	load_short(&b, "status Aborted_clients\t0\n"
+		       "thread 5\tDaemon, event_scheduler\n"
+		       "grant 'goneaway'@'%'\t\n");
+	ck_assert_msg(ga_snapshot_same(&a, &b, why, sizeof(why)), "%s", why);
+	ck_assert_msg(ga_snapshot_same(&b, &a, why, sizeof(why)), "%s", why);
+	ga_snapshot_free(&b);
+	/* a full section's line in a short snapshot is not compared either */
+	load_short(&b, "global wait_timeout\t5\n"
+		       "thread 5\tDaemon, event_scheduler\n"
+		       "grant 'goneaway'@'%'\t\n");
+	ck_assert(ga_snapshot_same(&a, &b, why, sizeof(why)));
+	ga_snapshot_free(&b);
+	load_short(&b, "thread 5\tDaemon, event_scheduler\n"
+		       "grant 'goneaway'@'%'\t\n"
+		       "session 12\tsystem user, Query, SET GLOBAL x\n"
+		       "grant 'system user'@'%'\t\n");
+	ck_assert(!ga_snapshot_same(&a, &b, why, sizeof(why)));
+	/* the session first: it says most of what was left */
+	ck_assert_str_eq(why, "session 12 is left (system user, Query, SET "
+			 "GLOBAL x); grant 'system user'@'%' appeared");
+	ga_snapshot_free(&b);
+	/* the daemon gone is a short difference */
+	load_short(&b, "grant 'goneaway'@'%'\t\n");
+	ck_assert(!ga_snapshot_same(&a, &b, why, sizeof(why)));
+	ck_assert_str_eq(why, "thread 5 is gone");
+	/* what a full snapshot could not see is never the same, however
+	 * alike the two are; a short comparison does not look at it */
+	ga_snapshot_free(&a);
+	ga_snapshot_free(&b);
+	load(&a, BASE "blind TRIGGER on sys.*\ttriggers in sys\n");
+	load(&b, BASE "blind TRIGGER on sys.*\ttriggers in sys\n");
+	ck_assert(!ga_snapshot_same(&a, &b, why, sizeof(why)));
+	ck_assert_str_eq(why, "the full check cannot see the triggers in sys: "
+			 "the admin account has no TRIGGER on sys.*");
+	b.full = false;
+	ck_assert(ga_snapshot_same(&a, &b, why, sizeof(why)));
+	ck_assert(ga_snapshot_short_section("xa prepared XA transaction x\t"));
+	ck_assert(!ga_snapshot_short_section("def view sys.v\tx"));
+	ck_assert(!ga_snapshot_short_section("sessions 1\tx"));
 	ga_snapshot_free(&a);
 	ga_snapshot_free(&b);
 }
@@ -175,12 +244,15 @@ START_TEST(test_new_sessions)
 	load(&b, BASE "session 3\tgoneaway, Sleep, NULL\n"
 		 "session 12\tgoneaway, Query, SELECT SLEEP(5)\n"
 		 "session 9\tgoneaway_priv, Sleep, NULL\n"
+		 "thread 33\tDaemon, event_scheduler\n"
 		 "session 40\tgoneaway, Sleep, NULL\n");
 	/* three new ones, two fit */
 	ck_assert_uint_eq(ga_snapshot_new_sessions(&a, &b, ids, 2), 3);
 	ck_assert_uint_eq(ids[0], 12);
 	ck_assert_uint_eq(ids[1], 40);
 	ck_assert_uint_eq(ga_snapshot_new_sessions(&b, &a, ids, 2), 0);
+	/* a thread of the server's own is never a session to KILL */
+	ck_assert_uint_eq(ga_snapshot_new_sessions(&a, &b, ids, 0), 3);
 	ga_snapshot_free(&a);
 	ga_snapshot_free(&b);
 }
@@ -230,6 +302,47 @@ START_TEST(test_key)
 	ga_scenario_free(restart);
 	ga_scenario_free(fresh);
 	ga_scenario_free(memory);
+}
+END_TEST
+
+/* Which cases get the full check: decided from the scenario, by which
+ * accounts its statements run as, never from their words. */
+START_TEST(test_full_check)
+{
+	static const struct {
+		const char *text;
+		bool full;
+		const char *why;
+	} cases[] = {
+		{ "connection app\nconnect app\nquery app SET PASSWORD = "
+		  "PASSWORD('x')\n", false, "its statements all run as the "
+		  "application account" },
+		{ "connection app user=goneaway\nconnect app\nkill app\n",
+		  false, "application account" },
+		{ "connection app\nconnect app\nadmin SELECT 1\n", true,
+		  "an admin step (line 5)" },
+		{ "connection app\nconnection root privileged\n"
+		  "connect app\n", true, "connection 'root' is privileged "
+		  "(line 4)" },
+		{ "connection app user=\"system user\"\nconnect app\n", true,
+		  "connection 'app' logs in as another account (line 3)" },
+		{ "connection app user=root\nconnect app\nchange-user app\n",
+		  true, "another account" },
+	};
+	char text[400], why[200];
+	struct ga_scenario *sc;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		snprintf(text, sizeof(text), "title t\ncause c\n%s",
+			 cases[i].text);
+		sc = parse_ok(text);
+		ck_assert_msg(ga_reuse_full_check(sc, why, sizeof(why)) ==
+			      cases[i].full, "%s", cases[i].text);
+		ck_assert_msg(strstr(why, cases[i].why) != NULL, "%s: %s",
+			      cases[i].text, why);
+		ga_scenario_free(sc);
+	}
 }
 END_TEST
 
@@ -343,6 +456,8 @@ Suite *make_reuse_suite(void)
 	tcase_add_test(tc, test_server_fresh);
 	tcase_add_test(tc, test_server_memory);
 	tcase_add_test(tc, test_differ_only_in);
+	tcase_add_test(tc, test_depths);
+	tcase_add_test(tc, test_full_check);
 	tcase_add_test(tc, test_new_sessions);
 	tcase_add_test(tc, test_key);
 	suite_add_tcase(s, tc);

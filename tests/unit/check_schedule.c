@@ -1,9 +1,9 @@
 /* check_schedule.c - which job an idle worker of "goneaway run -j"
- * takes, and when a worker more pays for its server (run/schedule.c):
+ * takes, and when a worker more pays for its server (plan/jobs_schedule.c):
  * pure functions over arrays, tried on small fleets. */
 #include "lang/scenario.h"
 #include "parse_util.h"
-#include "run/schedule.h"
+#include "plan/jobs_schedule.h"
 #include "suites.h"
 
 #define K1 0x1111

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run/select.h"
+#include "lang/select.h"
 #include "suites.h"
 
 static char kw_kill[] = "kill", kw_tls[] = "tls", kw_server[] = "server";

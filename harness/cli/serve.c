@@ -1,0 +1,201 @@
+/* serve.c - "goneaway serve": its options, the run directory it keeps
+ * its server in (as run's, swept after a SIGKILL), and the exit status
+ * of serve/serve.h's run. */
+#include "cli/internal.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab/memfs.h"
+#include "plan/paths.h"
+#include "run/rundir.h"
+#include "serve/serve.h"
+#include "server/backends.h"
+#include "server/rootfs.h"
+#include "util/escape.h"
+#include "util/fsutil.h"
+#include "util/units.h"
+
+static const char serve_usage[] =
+"usage: goneaway serve [options]\n"
+"\n"
+"Starts goneaway's server (the local MariaDB unless --server says) in\n"
+"network namespaces of its own and serves Toxiproxy's HTTP API 2.x in\n"
+"front of it, until SIGINT or SIGTERM: a test suite that drives\n"
+"Toxiproxy (toxiproxy-node-client, the Ruby, Go, Java ... clients) runs\n"
+"unchanged, and gets goneaway's MySQL-aware toxics (mysql_kill,\n"
+"mysql_cut), server events (POST /goneaway/server/restart ...) and the\n"
+"lab's faults (fault_netem, ...).  A proxy's upstream is goneaway's\n"
+"server (goneaway:3306) or a loopback HOST:PORT.  Once ready it prints\n"
+"TOXIPROXY_URL, GONEAWAY_UPSTREAM, MYSQL_USER, MYSQL_PASSWORD,\n"
+"MYSQL_DATABASE and GONEAWAY_SERVER_VERSION as NAME=value lines.\n"
+"\n"
+"options:\n"
+"      --api HOST:PORT     where the API listens (default 127.0.0.1:8474;\n"
+"                          loopback only; port 0: one the kernel picks,\n"
+"                          which TOXIPROXY_URL says)\n"
+"      --env FILE          also write the NAME=value lines to FILE, whole,\n"
+"                          once ready (removed at the stop)\n"
+"      --log FILE          append a JSON line for every connection through\n"
+"                          a proxy (the toxics it met, how it ended, the\n"
+"                          MySQL error it carried), every API request and\n"
+"                          server event\n"
+"      --server SERVER     goneaway's server, as for run (local,\n"
+"                          rootfs:DIR, docker:IMAGE, a root's NAME)\n"
+"      --mariadbd PATH     local: server binary (default /usr/sbin/mariadbd)\n"
+"      --install-db PATH   local: (default /usr/bin/mariadb-install-db)\n"
+"      --fixtures DIR      server fixtures (default: next to the binary)\n"
+"      --cache DIR         template datadir cache\n"
+"      --server-timeout DUR  bound on the server's start and stop (30s)\n"
+"\n"
+"exit status: 0 stopped by SIGINT, SIGTERM or SIGHUP (everything\n"
+"removed); 2 usage; 3 it could not start (the reason on stderr).\n"
+"Needs root (namespaces).  Manual: docs/toxiproxy.md.\n";
+
+enum {
+	OPT_API = 256, OPT_ENV, OPT_LOG, OPT_SERVER, OPT_MARIADBD,
+	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_SERVER_TIMEOUT,
+};
+
+static const struct option serve_opts[] = {
+	{ "api", required_argument, NULL, OPT_API },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "server", required_argument, NULL, OPT_SERVER },
+	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
+	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
+	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "server-timeout", required_argument, NULL, OPT_SERVER_TIMEOUT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct serve_args {
+	struct ga_serve_options o;
+	char arg[PATH_MAX];             /* the --server's argument */
+	char fixtures[PATH_MAX];
+	char cache[PATH_MAX];
+	const char *server;
+};
+
+static int parse(int argc, char **argv, struct serve_args *a)
+{
+	struct ga_server_options *so = &a->o.server_opts;
+	struct ga_error err;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->o.api = GA_SERVE_API_DEFAULT;
+	a->o.version = GONEAWAY_VERSION;
+	a->o.out = stdout;
+	a->server = "local";
+	so->mariadbd = "/usr/sbin/mariadbd";
+	so->install_db = "/usr/bin/mariadb-install-db";
+	so->timeout_ms = 30000;
+	ga_default_cache(a->cache, sizeof(a->cache));
+	so->cache_dir = a->cache;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", serve_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_API: a->o.api = optarg; break;
+		case OPT_ENV: a->o.env_file = optarg; break;
+		case OPT_LOG: a->o.log_file = optarg; break;
+		case OPT_SERVER: a->server = optarg; break;
+		case OPT_MARIADBD: so->mariadbd = optarg; break;
+		case OPT_INSTALL_DB: so->install_db = optarg; break;
+		case OPT_FIXTURES: so->fixtures_dir = optarg; break;
+		case OPT_CACHE: so->cache_dir = optarg; break;
+		case OPT_SERVER_TIMEOUT:
+			if (ga_units_ms(optarg, &so->timeout_ms, NULL) ||
+			    so->timeout_ms <= 0) {
+				fprintf(stderr, "goneaway serve: --server-timeout: "
+					"'%s' is not a duration like 30s\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			fputs(serve_usage, stdout);
+			exit(EXIT_ALL_PASSED);
+		default:
+			fputs(serve_usage, stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		ga_esc_line(stderr, "goneaway serve: '%s': serve takes no "
+			    "arguments, only options (goneaway serve --help)",
+			    argv[optind]);
+		return -1;
+	}
+	if (ga_serve_api_check(a->o.api, &err)) {
+		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
+		return -1;
+	}
+	if (ga_server_spec_parse(a->server, GA_ROOTS_DIR, &a->o.backend, a->arg,
+				 sizeof(a->arg), &err)) {
+		ga_esc_line(stderr, "goneaway serve: --server: %s", err.msg);
+		return -1;
+	}
+	so->arg = a->arg;
+	if (!so->fixtures_dir) {
+		if (ga_find_share_dir("fixtures", a->fixtures,
+				      sizeof(a->fixtures), &err)) {
+			fprintf(stderr, "goneaway serve: fixtures: %s (or give "
+				"--fixtures DIR)\n", err.msg);
+			return -1;
+		}
+		so->fixtures_dir = a->fixtures;
+	}
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
+{
+	char run_dir[PATH_MAX];
+	struct serve_args a;
+	struct ga_error err;
+	bool in_memory = false;
+	int lock_fd = -1, rc;
+
+	if (parse(argc, argv, &a))
+		return EXIT_USAGE;
+	if (geteuid() != 0) {
+		fprintf(stderr, "goneaway serve: needs root: the server runs in "
+			"network namespaces of its own (run as root, or with "
+			"sudo)\n");
+		return EXIT_SOME_ERROR;
+	}
+	/* the run's directory, as run's: swept once a SIGKILLed serve is
+	 * gone (goneaway sweep), in memory when it can be */
+	ga_rundir_sweep(ga_tmp_root());
+	if (ga_rundir_make(ga_tmp_root(), run_dir, sizeof(run_dir), &lock_fd,
+			   &err)) {
+		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
+		return EXIT_SOME_ERROR;
+	}
+	in_memory = ga_memfs_over(run_dir, GA_MEMFS_SIZE_RUN, &err) == 0;
+	a.o.server_opts.run_dir = run_dir;
+	rc = ga_serve_run(&a.o, in, &err);
+	if (rc && in->signo)
+		rc = 0;         /* stopped before it was ready: a stop */
+	if (rc)
+		ga_esc_line(stderr, "goneaway serve: %s%s", rc ==
+			    GA_SERVER_UNAVAILABLE ? "this machine cannot run "
+			    "the server: " : "", err.msg);
+	if (in_memory && ga_memfs_off(run_dir, &err))
+		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
+	if (ga_tree_remove(run_dir, &err))
+		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
+	close(lock_fd);
+	if (rc)
+		return EXIT_SOME_ERROR;
+	if (in->signo)
+		fprintf(stderr, "goneaway serve: stopped (signal %d); "
+			"everything it made is removed\n", in->signo);
+	return EXIT_ALL_PASSED;
+}

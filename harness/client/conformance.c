@@ -1,0 +1,725 @@
+/* conformance.c - see conformance.h: a client driver checked against
+ * docs/driver-protocol.md, in two parts.
+ *
+ * First the driver alone, with no server: its greeting, a query before
+ * any connect (an error, NotConnected, whatever unknown members the
+ * request has), a step no driver knows (answered "unsupported" with a
+ * reason), the ids of its replies and its exit once its input closes.  A
+ * driver that sends no reply there - one that never flushes its output,
+ * say - or answers other ids is not given the scenarios, each of which
+ * would wait for a watchdog or be an ERROR.
+ *
+ * Then what the tap (cli/driver_tap.c) wrote down of the conformance
+ * scenarios: every reply answers its request's id and has elapsed_ms, a
+ * server error has its sqlstate (unless the greeting says the connector
+ * has none), a connect that succeeds reports the server's thread id, and
+ * the driver exits within GA_PROTOCOL_EXIT_MS of its input closing (each
+ * bound of the harness stretched by a busy machine's load,
+ * util/machine.h).
+ *
+ * Each check prints "ok - ..." or "not ok - ...: why".
+ */
+#include "client/conformance.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "client/protocol.h"
+#include "lab/spawn.h"
+#include "util/clock.h"
+#include "util/fsutil.h"
+#include "util/json.h"
+#include "util/machine.h"
+
+/* For a reply of the driver alone (no server, nothing to wait for): a
+ * driver that never flushes its output fails within it, once, rather than
+ * each scenario waiting for a watchdog.  Its runtime started before it
+ * greeted (GA_PROTOCOL_HELLO_MS). */
+#define REPLY_MS 3000
+#define BUF_BYTES 65536
+
+static int failures;
+
+int ga_conformance_failures(void)
+{
+	return failures;
+}
+
+void ga_conformance_check(bool ok, const char *what, const char *why)
+{
+	if (ok) {
+		printf("ok - %s\n", what);
+	} else {
+		printf("not ok - %s: %s\n", what, why);
+		failures++;
+	}
+	fflush(stdout);
+}
+
+/* ---- the driver alone ----------------------------------------------------- */
+
+struct session {
+	pid_t pid;
+	int pidfd;
+	int to_fd, from_fd;
+	char buf[BUF_BYTES];
+	size_t len;
+	char log[PATH_MAX];     /* its standard error */
+	struct ga_json *hello;  /* owned */
+	char bad_id[200];       /* the first reply with another id, or "" */
+};
+
+/* argv[0] as a path, looked up in PATH when it is a bare name (the child
+ * of ga_spawn must not: execvp is not async-signal-safe). */
+static void resolve(const char *prog, char *buf, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+
+	snprintf(buf, len, "%s", prog);
+	if (strchr(prog, '/'))
+		return;
+	for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		snprintf(buf, len, "%.*s/%s", (int)(end - p), p, prog);
+		if (access(buf, X_OK) == 0)
+			return;
+	}
+	snprintf(buf, len, "%s", prog);
+}
+
+static int session_start(struct session *s, char **argv,
+			 const char *tmp_root, struct ga_error *err)
+{
+	struct ga_spawn_opts so;
+	int in[2], out[2], pipes[2], fd, rc;
+	char prog[PATH_MAX];
+	const char *saved = argv[0];
+
+	memset(s, 0, sizeof(*s));
+	s->pidfd = s->to_fd = s->from_fd = -1;
+	snprintf(s->log, sizeof(s->log), "%s/goneaway-driver-test-XXXXXX",
+		 tmp_root);
+	fd = mkstemp(s->log);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "%s", s->log);
+	close(fd);
+	if (pipe2(in, O_CLOEXEC))
+		return ga_error_errno(err, errno, "pipe");
+	if (pipe2(out, O_CLOEXEC)) {
+		close(in[0]);
+		close(in[1]);
+		return ga_error_errno(err, errno, "pipe");
+	}
+	resolve(argv[0], prog, sizeof(prog));
+	argv[0] = prog;
+	memset(&so, 0, sizeof(so));
+	so.argv = (const char *const *)argv;
+	so.netns_fd = -1;
+	so.output_path = s->log;
+	pipes[0] = in[0];
+	pipes[1] = out[1];
+	so.pipes = pipes;
+	so.own_group = 1;
+	rc = ga_spawn(&so, &s->pid, &s->pidfd, err);
+	argv[0] = (char *)saved;
+	close(in[0]);
+	close(out[1]);
+	if (rc) {
+		close(in[1]);
+		close(out[0]);
+		return -1;
+	}
+	s->to_fd = in[1];
+	s->from_fd = out[0];
+	fcntl(s->from_fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+static void session_end(struct session *s)
+{
+	if (s->to_fd >= 0)
+		close(s->to_fd);
+	if (s->from_fd >= 0)
+		close(s->from_fd);
+	if (s->pid > 0) {
+		kill(-s->pid, SIGKILL);
+		waitpid(s->pid, NULL, 0);
+	}
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	ga_json_free(s->hello);
+	if (s->log[0])
+		unlink(s->log);
+	s->pid = 0;
+	s->to_fd = s->from_fd = s->pidfd = -1;
+	s->hello = NULL;
+	s->log[0] = '\0';
+}
+
+/* The driver's next line as a JSON object, or NULL with why: what it
+ * did instead, within ms (the harness's bound: stretched by a busy
+ * machine's load, util/machine.h). */
+static struct ga_json *session_line(struct session *s, long ms, char *why,
+				    size_t len)
+{
+	struct ga_machine m;
+	double deadline;
+	char note[128];
+	struct ga_error err;
+	struct ga_json *j;
+	char *nl;
+	ssize_t n;
+	size_t k;
+
+	ga_machine_now(&m);
+	ms = ga_machine_bound(ms, &m);
+	deadline = ga_clock_ms() + (double)ms;
+	for (;;) {
+		nl = s->len ? memchr(s->buf, '\n', s->len) : NULL;
+		if (nl)
+			break;
+		if (s->len == sizeof(s->buf)) {
+			snprintf(why, len, "a line longer than %d bytes",
+				 BUF_BYTES);
+			return NULL;
+		}
+		n = read(s->from_fd, s->buf + s->len, sizeof(s->buf) - s->len);
+		if (n > 0) {
+			s->len += (size_t)n;
+			continue;
+		}
+		if (n == 0) {
+			snprintf(why, len, "it closed its output%s",
+				 s->len ? " in the middle of a line" : "");
+			return NULL;
+		}
+		if (errno != EAGAIN && errno != EINTR) {
+			snprintf(why, len, "its output: %s", strerror(errno));
+			return NULL;
+		}
+		if (ga_clock_ms() >= deadline) {
+			ga_machine_now(&m);
+			ga_machine_note(&m, note, sizeof(note));
+			if (s->len == 0)
+				snprintf(why, len, "no reply bytes at all within "
+					 "%ld ms (%s): is stdout flushed?", ms,
+					 note);
+			else
+				snprintf(why, len, "%zu bytes but no end of line "
+					 "within %ld ms (%s): '%.60s'", s->len,
+					 ms, note, s->buf);
+			return NULL;
+		}
+		ga_interrupt_wait(NULL, s->from_fd,
+				  (long)(deadline - ga_clock_ms()) + 1);
+	}
+	k = (size_t)(nl - s->buf);
+	j = ga_json_parse(s->buf, k, &err);
+	if (!j || j->type != GA_JSON_OBJECT) {
+		snprintf(why, len, "not a JSON object (%s): '%.*s'",
+			 j ? "another value" : err.msg, (int)(k < 80 ? k : 80),
+			 s->buf);
+		ga_json_free(j);
+		j = NULL;
+	}
+	memmove(s->buf, nl + 1, s->len - k - 1);
+	s->len -= k + 1;
+	return j;
+}
+
+/* Sends request (one line, id given) and reads its reply, or NULL with
+ * why.  A reply with another id is returned all the same (its other
+ * members are checked too) and written down in s->bad_id. */
+static struct ga_json *session_call(struct session *s, long id,
+				    const char *request, char *why,
+				    size_t len)
+{
+	size_t n = strlen(request), done = 0;
+	struct ga_json *j;
+	ssize_t w;
+
+	while (done < n) {
+		w = write(s->to_fd, request + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(why, len, "its input: %s",
+				 w < 0 ? strerror(errno) : "closed");
+			return NULL;
+		}
+		done += (size_t)w;
+	}
+	j = session_line(s, REPLY_MS, why, len);
+	if (j && !s->bad_id[0] && ga_json_num(j, "id", -1) != (double)id) {
+		if (ga_json_get(j, "id"))
+			snprintf(s->bad_id, sizeof(s->bad_id), "the reply's id "
+				 "is %.17g, expected %ld",
+				 ga_json_num(j, "id", -1), id);
+		else
+			snprintf(s->bad_id, sizeof(s->bad_id), "the reply has "
+				 "no id, expected %ld", id);
+	}
+	return j;
+}
+
+static bool is_step_or_member(const char *name)
+{
+	return ga_protocol_is_step(name) || strcmp(name, "sqlstate") == 0;
+}
+
+static bool check_greeting(struct session *s)
+{
+	const struct ga_json *un;
+	char why[512], what[512];
+	size_t i, used = 0, nf;
+	const struct ga_protocol_feature *fs = ga_protocol_features(&nf);
+	unsigned features = 0, all = 0;
+	int version = 0;
+
+	for (i = 0; i < nf; i++)
+		all |= fs[i].bit;
+
+	s->hello = session_line(s, GA_PROTOCOL_HELLO_MS, why, sizeof(why));
+	if (!s->hello) {
+		ga_conformance_check(false, "greeting", why);
+		return false;
+	}
+	un = ga_json_get(s->hello, "unsupported");
+	why[0] = '\0';
+	if (strcmp(ga_json_str(s->hello, "hello", ""), "goneaway-driver"))
+		snprintf(why, sizeof(why), "\"hello\" is not \"goneaway-driver\"");
+	else if (ga_protocol_greeting(s->hello, &version, &features, why,
+				      sizeof(why)))
+		;       /* why says it */
+	else if (!*ga_json_str(s->hello, "driver", ""))
+		snprintf(why, sizeof(why), "no \"driver\" name");
+	else if (!*ga_json_str(s->hello, "library", ""))
+		snprintf(why, sizeof(why), "no \"library\"");
+	else if (un && un->type != GA_JSON_OBJECT)
+		snprintf(why, sizeof(why), "\"unsupported\" is not an object");
+	for (i = 0; !why[0] && un && i < un->nitems; i++) {
+		if (!is_step_or_member(un->items[i].key))
+			snprintf(why, sizeof(why), "\"unsupported\" names '%s', "
+				 "which is no step (goneaway driver-test "
+				 "--describe)", un->items[i].key);
+		else if (un->items[i].type != GA_JSON_STRING ||
+			 !un->items[i].len)
+			snprintf(why, sizeof(why), "\"unsupported\" gives no "
+				 "reason for '%s'", un->items[i].key);
+	}
+	used = (size_t)snprintf(what, sizeof(what), "greeting: driver %s, %s%s%s",
+		      ga_json_str(s->hello, "driver", "?"),
+		      ga_json_str(s->hello, "library", "?"),
+		      ga_json_get(s->hello, "runtime") ? ", " : "",
+		      ga_json_str(s->hello, "runtime", ""));
+	for (i = 0; un && i < un->nitems && used < sizeof(what); i++)
+		used += (size_t)snprintf(what + used, sizeof(what) - used,
+					 "%s%s", i ? ", " : "; unsupported: ",
+					 un->items[i].key);
+	ga_conformance_check(!why[0], what, why);
+	if (!why[0]) {
+		/* which version it meets: what goneaway sends it */
+		ga_protocol_feature_list(features, what, sizeof(what));
+		ga_protocol_feature_list(all & ~features, why, sizeof(why));
+		printf("# protocol: the driver meets protocol %d (features: "
+		       "%s)%s%s%s\n", version, what, features == all ? "" :
+		       "; goneaway sends it none of ", features == all ? "" :
+		       why, features == all ? "" : ": the steps that need "
+		       "them SKIP (docs/driver-protocol.md, \"Versions\")");
+		why[0] = '\0';
+	}
+	return !why[0];
+}
+
+/* Missing or wrong members of reply j (result want), into why. */
+static bool reply_ok(const struct ga_json *j, const char *want, char *why,
+		     size_t len)
+{
+	const struct ga_json *v;
+
+	if (strcmp(ga_json_str(j, "result", ""), want)) {
+		snprintf(why, len, "\"result\" is \"%s\", expected \"%s\" "
+			 "(message: %s)", ga_json_str(j, "result", ""), want,
+			 ga_json_str(j, "message", ""));
+		return false;
+	}
+	if (strcmp(want, "unsupported") == 0) {
+		if (!*ga_json_str(j, "message", "")) {
+			snprintf(why, len, "no \"message\" with the reason");
+			return false;
+		}
+		return true;
+	}
+	v = ga_json_get(j, "elapsed_ms");
+	if (!v || v->type != GA_JSON_NUMBER || v->num < 0) {
+		snprintf(why, len, "no \"elapsed_ms\" (a number, the call's "
+			 "time)");
+		return false;
+	}
+	return true;
+}
+
+static bool check_alone(struct session *s)
+{
+	char why[512], note[128];
+	struct ga_machine m;
+	struct ga_json *j;
+	long exit_ms;
+	double start;
+	int status;
+	bool ok;
+
+	j = session_call(s, 1, "{\"id\":1,\"step\":\"query\",\"sql\":\"SELECT 1\","
+			 "\"goneaway_unknown\":{\"ignore\":[\"me\",1]}}\n",
+			 why, sizeof(why));
+	ok = j && reply_ok(j, "error", why, sizeof(why));
+	if (ok && (ga_json_num(j, "errno", -1) != 0 ||
+		   strcmp(ga_json_str(j, "error_class", ""), "NotConnected"))) {
+		snprintf(why, sizeof(why), "errno %.17g, error_class \"%s\": "
+			 "expected 0 and \"NotConnected\"",
+			 ga_json_num(j, "errno", -1),
+			 ga_json_str(j, "error_class", ""));
+		ok = false;
+	}
+	ga_conformance_check(ok, "a query before any connect is an error, NotConnected "
+	      "(an unknown member ignored)", why);
+	if (!j)
+		return false;   /* no reply: nothing else would get one */
+	ga_json_free(j);
+
+	j = session_call(s, 2, "{\"id\":2,\"step\":\"goneaway-no-such-step\"}\n",
+			 why, sizeof(why));
+	ok = j && reply_ok(j, "unsupported", why, sizeof(why));
+	ga_conformance_check(ok, "a step it does not know is answered \"unsupported\" with "
+	      "a reason", why);
+	if (!j)
+		return false;
+	ga_json_free(j);
+	ga_conformance_check(!s->bad_id[0], "each reply carries its request's id",
+	      s->bad_id);
+
+	close(s->to_fd);
+	s->to_fd = -1;
+	start = ga_clock_ms();
+	ga_machine_now(&m);
+	exit_ms = ga_machine_bound(GA_PROTOCOL_EXIT_MS, &m);
+	ok = ga_interrupt_wait(NULL, s->pidfd, exit_ms) == 1 &&
+	     waitpid(s->pid, &status, 0) == s->pid;
+	if (ok) {
+		s->pid = 0;
+		snprintf(why, sizeof(why), "exits %.0f ms after its input "
+			 "closed", ga_clock_ms() - start);
+		ga_conformance_check(true, why, "");
+	} else {
+		ga_machine_now(&m);
+		ga_machine_note(&m, note, sizeof(note));
+		snprintf(why, sizeof(why), "still running %ld ms after its "
+			 "input closed (goneaway SIGKILLs it then; %s)",
+			 exit_ms, note);
+		ga_conformance_check(false, "exit at the end of its input", why);
+	}
+	/* with other ids, every scenario would be an ERROR */
+	return !s->bad_id[0];
+}
+
+/* ---- what the tap wrote down ---------------------------------------------- */
+
+struct findings {
+	long procs, eofs, requests, replies, errors, server_errors;
+	long exits;             /* of the eofs, those that exited in time */
+	double slowest_exit;
+	long steps[GA_STEP_KIND_COUNT];
+	/* the first of each problem, "" when none */
+	char bad_reply[400], no_elapsed[400], no_sqlstate[400];
+	char no_thread[400], late_exit[400];
+	bool sqlstate_unsupported;
+	char sqlstate_reason[200];
+};
+
+__attribute__((format(printf, 5, 6)))
+static void first(char *slot, size_t len, const char *file, long line,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (slot[0])
+		return;
+	snprintf(slot, len, "%s:%ld: ", file, line);
+	va_start(ap, fmt);
+	vsnprintf(slot + strlen(slot), len - strlen(slot), fmt, ap);
+	va_end(ap);
+}
+
+static bool server_errno(double e)
+{
+	return (e >= 1000 && e < 2000) || (e >= 3000 && e < 5000);
+}
+
+static void read_reply(struct findings *fd, const char *name, long ln,
+		       const char *text, long *pending, const char *step)
+{
+	const struct ga_json *v;
+	struct ga_error err;
+	struct ga_json *j;
+	char num[64], got[64];
+	const char *result;
+	double e;
+
+	j = ga_json_parse(text, strlen(text), &err);
+	if (!j || j->type != GA_JSON_OBJECT) {
+		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
+		      "not a JSON object: '%.80s'%s", text, "");
+		ga_json_free(j);
+		return;
+	}
+	if (ga_json_get(j, "hello")) {
+		ga_json_free(j);
+		return;
+	}
+	fd->replies++;
+	snprintf(num, sizeof(num), "%ld", *pending);
+	snprintf(got, sizeof(got), "%.17g", ga_json_num(j, "id", -1));
+	if (*pending == 0)
+		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
+		      "a reply (id %s) with no request pending%s", got, "");
+	else if (ga_json_num(j, "id", -1) != (double)*pending)
+		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
+		      "the reply's id is %s, expected %s", got, num);
+	*pending = 0;
+	result = ga_json_str(j, "result", "");
+	if (strcmp(result, "unsupported") == 0) {
+		ga_json_free(j);
+		return;
+	}
+	if (strcmp(result, "ok") && strcmp(result, "error") &&
+	    strcmp(result, "wrong-result"))
+		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
+		      "unknown result '%s'%s", result, "");
+	v = ga_json_get(j, "elapsed_ms");
+	if (!v || v->type != GA_JSON_NUMBER || v->num < 0)
+		first(fd->no_elapsed, sizeof(fd->no_elapsed), name, ln,
+		      "a %s reply to %s without elapsed_ms", result, step);
+	v = ga_json_get(j, "thread_after");
+	if (strcmp(result, "ok") == 0 && (strcmp(step, "connect") == 0 ||
+					  strcmp(step, "borrow") == 0) &&
+	    (!v || v->type != GA_JSON_NUMBER || v->num <= 0)) {
+		if (v && v->type == GA_JSON_NUMBER)
+			snprintf(got, sizeof(got), "thread id %.17g", v->num);
+		else
+			snprintf(got, sizeof(got), "%s", v ? "a thread_after "
+				 "that is not a number" : "no thread_after");
+		first(fd->no_thread, sizeof(fd->no_thread), name, ln,
+		      "reported %s after a successful %s (thread_after "
+		      "must be the server's connection id)", got, step);
+	}
+	if (strcmp(result, "error") == 0) {
+		fd->errors++;
+		e = ga_json_num(j, "errno", 0);
+		if (server_errno(e)) {
+			const char *st = ga_json_str(j, "sqlstate", "");
+
+			fd->server_errors++;
+			snprintf(num, sizeof(num), "%.0f", e);
+			if (strlen(st) != 5 && !fd->sqlstate_unsupported)
+				first(fd->no_sqlstate, sizeof(fd->no_sqlstate),
+				      name, ln, "server error %s without a "
+				      "5-character sqlstate (got '%s')", num, st);
+			else if (e == 1146 && strlen(st) == 5 &&
+				 strcmp(st, "42S02"))
+				first(fd->no_sqlstate, sizeof(fd->no_sqlstate),
+				      name, ln, "error %s with sqlstate '%s', "
+				      "expected 42S02", num, st);
+		}
+	}
+	ga_json_free(j);
+}
+
+static void read_transcript(struct findings *fd, const char *path,
+			    const char *name)
+{
+	char *text = NULL, *line, *next, *rest, step[32] = "";
+	double eof_ms = -1, ms;
+	long ln = 0, pending = 0;
+	bool exited = false;
+	struct ga_machine m;
+	struct ga_error err;
+	struct ga_json *j;
+	long exit_ms;
+	size_t n;
+	unsigned k;
+
+	/* the bound goneaway's runs just gave the drivers (client/process.c:
+	 * stretched by a busy machine's load) */
+	ga_machine_now(&m);
+	exit_ms = ga_machine_bound(GA_PROTOCOL_EXIT_MS, &m);
+	if (ga_file_read(path, 256L << 20, &text, &n, &err))
+		return;
+	fd->procs++;
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		ln++;
+		ms = strtod(line + 1, &rest);
+		if (*rest == ' ')
+			rest++;
+		switch (line[0]) {
+		case '>':
+			fd->requests++;
+			j = ga_json_parse(rest, strlen(rest), &err);
+			pending = j ? (long)ga_json_num(j, "id", 0) : 0;
+			snprintf(step, sizeof(step), "%s",
+				 ga_json_str(j, "step", "?"));
+			/* a pool's connect makes the pool, which may open
+			 * no connection yet: its borrow has the thread */
+			if (strcmp(step, "connect") == 0 &&
+			    ga_json_get(j, "pool"))
+				snprintf(step, sizeof(step), "connect (pool)");
+			for (k = 0; k < GA_STEP_KIND_COUNT; k++)
+				if (strcmp(ga_step_kind_name(k), step) == 0)
+					fd->steps[k]++;
+			ga_json_free(j);
+			break;
+		case '<':
+			read_reply(fd, name, ln, rest, &pending, step);
+			break;
+		case 'E':
+			eof_ms = ms;
+			fd->eofs++;
+			break;
+		case 'X':
+			exited = true;
+			if (eof_ms >= 0 && ms - eof_ms > fd->slowest_exit)
+				fd->slowest_exit = ms - eof_ms;
+			if (eof_ms >= 0 && ms - eof_ms <= exit_ms)
+				fd->exits++;
+			if (eof_ms >= 0 && ms - eof_ms > exit_ms) {
+				snprintf(step, sizeof(step), "%.0f",
+					 ms - eof_ms);
+				first(fd->late_exit, sizeof(fd->late_exit),
+				      name, ln, "it exited %s ms after its "
+				      "input closed%s", step, "");
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (eof_ms >= 0 && !exited)
+		first(fd->late_exit, sizeof(fd->late_exit), name, ln,
+		      "still running %d ms after its input closed: goneaway "
+		      "SIGKILLed it%s", (int)exit_ms, "");
+	free(text);
+}
+
+static void check_transcripts(const char *dir, struct findings *fd)
+{
+	char path[PATH_MAX], what[600];
+	struct dirent *de;
+	size_t used;
+	unsigned k;
+	DIR *d;
+
+	d = opendir(dir);
+	while (d && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "tap-", 4))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		read_transcript(fd, path, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	used = (size_t)snprintf(what, sizeof(what), "the scenarios: %ld "
+				"requests, %ld replies, %ld driver processes (",
+				fd->requests, fd->replies, fd->procs);
+	for (k = 0; k < GA_STEP_KIND_COUNT && used < sizeof(what); k++)
+		if (fd->steps[k])
+			used += (size_t)snprintf(what + used,
+						 sizeof(what) - used, "%s%s %ld",
+						 what[used - 1] == '(' ? "" : ", ",
+						 ga_step_kind_name(k),
+						 fd->steps[k]);
+	if (used < sizeof(what))
+		snprintf(what + used, sizeof(what) - used, ")");
+	ga_conformance_check(fd->replies > 0, what, "no reply at all");
+	ga_conformance_check(!fd->bad_reply[0], "every reply is a JSON object answering "
+	      "the request's id", fd->bad_reply);
+	ga_conformance_check(!fd->no_elapsed[0], "every reply has elapsed_ms",
+	      fd->no_elapsed);
+	if (fd->sqlstate_unsupported) {
+		printf("ok - server errors carry their sqlstate # SKIP the "
+		       "greeting says: %s\n", fd->sqlstate_reason);
+	} else {
+		snprintf(what, sizeof(what), "server errors carry their "
+			 "sqlstate (%ld of %ld errors)", fd->server_errors,
+			 fd->errors);
+		ga_conformance_check(fd->server_errors > 0 && !fd->no_sqlstate[0], what,
+		      fd->no_sqlstate[0] ? fd->no_sqlstate :
+		      "no server error was seen");
+	}
+	ga_conformance_check(!fd->no_thread[0], "a connect (or a pool's borrow) that "
+	      "succeeds reports the server's thread id", fd->no_thread);
+	if (fd->exits)
+		snprintf(what, sizeof(what), "every driver process exits when "
+			 "its input closes (%ld closed, %ld exited, the "
+			 "slowest after %.0f ms)", fd->eofs, fd->exits,
+			 fd->slowest_exit);
+	else
+		snprintf(what, sizeof(what), "every driver process exits when "
+			 "its input closes (%ld closed, none exited)",
+			 fd->eofs);
+	ga_conformance_check(fd->eofs > 0 && !fd->late_exit[0], what,
+	      fd->late_exit[0] ? fd->late_exit : "no input was closed");
+}
+
+int ga_conformance_alone(char **argv, const char *tmp_root,
+			 struct ga_conformance_alone *alone)
+{
+	struct session s;
+	struct ga_error err;
+	const struct ga_json *un;
+
+	memset(alone, 0, sizeof(*alone));
+	if (session_start(&s, argv, tmp_root, &err)) {
+		ga_conformance_check(false, "greeting", err.msg);
+		return -1;
+	}
+	if (!check_greeting(&s) || !check_alone(&s)) {
+		session_end(&s);
+		printf("# the conformance scenarios were not run: the driver "
+		       "does not answer as docs/driver-protocol.md says\n");
+		return -1;
+	}
+	un = ga_json_get(s.hello, "unsupported");
+	if (ga_json_get(un, "sqlstate")) {
+		alone->sqlstate_unsupported = true;
+		snprintf(alone->sqlstate_reason,
+			 sizeof(alone->sqlstate_reason), "%s",
+			 ga_json_str(un, "sqlstate", ""));
+	}
+	session_end(&s);
+	return 0;
+}
+
+void ga_conformance_transcripts(const char *dir,
+				const struct ga_conformance_alone *alone)
+{
+	struct findings fd;
+
+	memset(&fd, 0, sizeof(fd));
+	fd.sqlstate_unsupported = alone->sqlstate_unsupported;
+	snprintf(fd.sqlstate_reason, sizeof(fd.sqlstate_reason), "%s",
+		 alone->sqlstate_reason);
+	check_transcripts(dir, &fd);
+}

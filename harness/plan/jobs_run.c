@@ -1,0 +1,395 @@
+/* jobs_run.c - "goneaway run -j N": every case on a pool of worker
+ * processes (plan/jobs_workers.h), one repetition of one scenario per job, the
+ * longest first, each to a worker whose kept server it can use where
+ * one has it, with workers added up to N as they pay for their servers
+ * (plan/jobs_schedule.h); the results reported in the order a run one after
+ * another would give them, each as soon as every case before it ended.
+ * A repeated scenario's runs are all given (--stop-early: none after one
+ * that did not PASS) and folded in order (run/fold.c). */
+#include "plan/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plan/jobs_workers.h"
+#include "plan/jobs_schedule.h"
+#include "server/starts.h"
+#include "util/clock.h"
+#include "util/escape.h"
+
+/* A server start's cost before the run measured one, per weight
+ * (server/jobs.h): MariaDB about 0.4 s, MySQL 9.7 about 2 s. */
+#define START_GUESS_MS 400.0
+#define START_GUESS_HEAVY_MS 2000.0
+
+/* What the parent knows of a worker's job, for the schedule. */
+struct pbusy {
+	double since_ms;                /* given at */
+	double cost_ms;                 /* expected to take */
+};
+
+struct jobs_run {
+	struct ga_plan_state *st;
+	struct ga_combo *combos;        /* owned, ncombos */
+	struct ga_workers_combo *pcombos;  /* owned, ncombos */
+	size_t ncombos;
+	struct ga_pcase *cases;            /* owned, in report order */
+	size_t ncases;
+	struct ga_pjob *jobs;              /* owned, longest first */
+	struct ga_sched_job *sched;     /* owned, njobs: the same, as the
+					 * schedule sees them */
+	size_t njobs;
+	size_t given;                   /* jobs taken (given, or skipped) */
+	size_t ended;                   /* jobs */
+	struct ga_sched_worker *ws;     /* owned, max: the workers */
+	struct pbusy *busy;             /* owned, max */
+	unsigned max;                   /* -j */
+	double start_ms;                /* a server start, as measured */
+	unsigned starts_seen;
+	bool live;                      /* a progress line is on the
+					 * terminal */
+};
+
+/* On a terminal, while the report waits for a case still running, one
+ * line that is rewritten: how many runs ended, how many run now. */
+static void progress(struct jobs_run *jr, unsigned busy)
+{
+	if (!jr->st->p->console->live || !isatty(STDOUT_FILENO))
+		return;
+	printf("\r\033[K  ... %zu of %zu runs ended, %u running", jr->ended,
+	       jr->njobs, busy);
+	fflush(stdout);
+	jr->live = true;
+}
+
+static void progress_clear(struct jobs_run *jr)
+{
+	if (!jr->live)
+		return;
+	printf("\r\033[K");
+	jr->live = false;
+}
+
+int ga_pjob_by_cost(const void *x, const void *y)
+{
+	const struct ga_pjob *a = x, *b = y;
+
+	if (a->cost != b->cost)
+		return a->cost < b->cost ? 1 : -1;
+	if (a->pcase != b->pcase)       /* stable: report order, runs in order */
+		return a->pcase < b->pcase ? -1 : 1;
+	return a->rep < b->rep ? -1 : a->rep > b->rep;
+}
+
+static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
+{
+	struct ga_plan *p = jr->st->p;
+	double *cost;
+	size_t c, i, n = 0;
+	long rep;
+
+	jr->ncombos = ga_plan_ncombos(p);
+	jr->combos = calloc(jr->ncombos, sizeof(*jr->combos));
+	jr->pcombos = calloc(jr->ncombos, sizeof(*jr->pcombos));
+	jr->ncases = jr->ncombos * nscs;
+	jr->cases = calloc(jr->ncases, sizeof(*jr->cases));
+	cost = calloc(nscs, sizeof(*cost));
+	if (!jr->combos || !jr->pcombos || !jr->cases || !cost)
+		goto oom;
+	ga_scenario_costs(&p->select, scs, nscs, cost);
+	for (c = 0; c < jr->ncombos; c++) {
+		struct ga_combo *k = &jr->combos[c];
+		struct ga_workers_combo *pk = &jr->pcombos[c];
+
+		ga_plan_combo(p, c, k);
+		ga_plan_combo_options(p, k, &pk->opts);
+		pk->server = k->server;
+		ga_matrix_column(&jr->st->m, k->column, k->label[0] ? k->label :
+				 p->servers[k->server]);
+	}
+	for (i = 0; i < jr->ncases; i++) {
+		struct ga_pcase *pc = &jr->cases[i];
+
+		pc->combo = i / nscs;
+		pc->row = i % nscs;
+		pc->sc = scs[pc->row];
+		pc->repeat = pc->sc->repeat > 1 ? pc->sc->repeat : 1;
+		pc->runs = calloc((size_t)pc->repeat, sizeof(*pc->runs));
+		if (!pc->runs)
+			goto oom;
+		n += (size_t)pc->repeat;
+	}
+	jr->jobs = calloc(n ? n : 1, sizeof(*jr->jobs));
+	if (!jr->jobs)
+		goto oom;
+	jr->sched = calloc(n ? n : 1, sizeof(*jr->sched));
+	if (!jr->sched)
+		goto oom;
+	for (i = 0; i < jr->ncases; i++)
+		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
+			struct ga_pjob *j = &jr->jobs[jr->njobs++];
+			double guess = ga_sched_guess_ms(jr->cases[i].sc, rep);
+
+			j->pcase = i;
+			j->rep = rep;
+			/* measured with a server start, or a guess without */
+			j->cost = cost[jr->cases[i].row] >= 0 ?
+				  cost[jr->cases[i].row] /
+				  (double)jr->cases[i].repeat :
+				  (guess + jr->start_ms) / 1000.0;
+		}
+	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
+	for (i = 0; i < jr->njobs; i++) {
+		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
+		const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
+		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
+		double measured = jr->jobs[i].cost * 1000.0 - jr->start_ms;
+
+		jr->sched[i].key = ga_reuse_key(&pk->opts, pc->sc);
+		jr->sched[i].server = pk->server;
+		jr->sched[i].cost_ms = measured > guess ? measured : guess;
+	}
+	free(cost);
+	return 0;
+oom:
+	free(cost);
+	fprintf(stderr, "goneaway: out of memory\n");
+	return -1;
+}
+
+/* The schedule's view of the workers, as of now. */
+static void view(struct jobs_run *jr, struct ga_workers *pool, double now)
+{
+	unsigned i, n = ga_workers_size(pool);
+	size_t id;
+
+	for (i = 0; i < n; i++) {
+		struct ga_sched_worker *w = &jr->ws[i];
+
+		ga_workers_worker(pool, i, &w->alive, &w->busy, &w->kept, &id);
+		/* one running past its estimate: half of what it ran so far
+		 * is as good a guess of what is left as any */
+		if (w->busy) {
+			double ran = now - jr->busy[i].since_ms;
+			double left = jr->busy[i].cost_ms - ran;
+
+			w->busy_until_ms = now + (left > ran / 2 ? left :
+						  ran / 2);
+		}
+	}
+}
+
+/* Gives job k to idle worker i.  Returns 0, or -1 (said). */
+static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
+		size_t k, double now)
+{
+	const struct ga_pjob *j = &jr->jobs[k];
+	struct ga_pcase *pc = &jr->cases[j->pcase];
+	const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
+	struct ga_workers_job job = { pc->combo, pc->sc, j->rep };
+	struct ga_error err;
+
+	jr->sched[k].taken = true;
+	jr->given++;
+	if (pc->stopped)
+		return 0;
+	if (!pc->started) {
+		if (ga_case_result_init(&pc->acc, &pk->opts, pc->sc)) {
+			pc->stopped = pc->started = true;
+			return 0;
+		}
+		if (pc->repeat > 1)
+			ga_evidence_begin(&pk->opts, pc->sc, &pc->acc);
+		pc->started = true;
+	}
+	if (ga_workers_submit_to(pool, i, &job, k, &err)) {
+		/* not given after all: another worker may take it */
+		jr->sched[k].taken = false;
+		jr->given--;
+		ga_esc_line(stderr, "goneaway: %s", err.msg);
+		return -1;
+	}
+	jr->busy[i].since_ms = now;
+	jr->busy[i].cost_ms = jr->sched[k].cost_ms;
+	pc->dispatched++;
+	return 0;
+}
+
+/* Gives waiting jobs to the idle workers, each the one the schedule
+ * picks for it, and adds workers while the schedule says they pay. */
+static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
+		     struct ga_interrupt *in)
+{
+	struct ga_error err;
+	double now;
+	unsigned i;
+	bool gave;
+	long k;
+
+	do {
+		gave = false;
+		now = ga_clock_ms();
+		view(jr, pool, now);
+		for (i = 0; i < ga_workers_size(pool) && !ga_interrupted(in);
+		     i++) {
+			if (!jr->ws[i].alive || jr->ws[i].busy)
+				continue;
+			k = ga_sched_pick(jr->ws, ga_workers_size(pool), i,
+					  jr->sched, jr->njobs);
+			if (k < 0)
+				continue;
+			if (give(jr, pool, i, (size_t)k, now))
+				return;
+			gave = true;
+			view(jr, pool, now);
+		}
+		if (!gave && !ga_interrupted(in) &&
+		    ga_sched_grow(jr->ws, ga_workers_size(pool), jr->max,
+				  jr->sched, jr->njobs, now, jr->start_ms)) {
+			if (ga_workers_grow(pool, &err) < 0) {
+				ga_esc_line(stderr, "goneaway: -j: %s",
+					    err.msg);
+				return;
+			}
+			gave = true;    /* the new worker takes one next */
+		}
+	} while (gave && jr->given < jr->njobs);
+}
+
+void ga_start_learn(double *start_ms, unsigned *seen,
+		    const struct ga_case_result *res)
+{
+	if (res->servers_started != 1 || res->setup_ms <= 0)
+		return;
+	(*seen)++;
+	*start_ms += (res->setup_ms - *start_ms) /
+		     (double)(*seen < 20 ? *seen + 1 : 20);
+}
+
+bool ga_pcase_complete(const struct ga_pcase *pc, bool giving)
+{
+	if (!pc->started || pc->ended < pc->dispatched)
+		return !pc->started && !giving;
+	return pc->stopped || pc->dispatched == pc->repeat || !giving;
+}
+
+/* Folds pc's runs in order and reports it. */
+static void finish(struct jobs_run *jr, size_t i, int signo)
+{
+	struct ga_pcase *pc = &jr->cases[i];
+	const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
+	long r;
+
+	if (!pc->started) {
+		if (signo)
+			return;         /* never run: interrupted before it */
+		if (ga_case_result_init(&pc->acc, &pk->opts, pc->sc) == 0)
+			ga_case_result_error(&pc->acc, "no worker process was "
+					     "left to run it");
+		pc->started = true;
+	}
+	for (r = 0; r < pc->dispatched; r++)
+		if (ga_case_fold(&pk->opts, &pc->acc, &pc->runs[r]))
+			ga_case_result_error(&pc->acc, "out of memory");
+	/* cut short by the signal: ga_case_finish says so */
+	if (signo && pc->acc.runs < pc->repeat && !pc->acc.signo &&
+	    !ga_case_stops(&pk->opts, &pc->acc))
+		pc->acc.signo = signo;
+	ga_case_finish(&pk->opts, pc->sc, &pc->acc);
+	progress_clear(jr);
+	ga_plan_begin_case(jr->st, i, pc->sc);
+	ga_plan_end_case(jr->st, i, pc->row, &jr->combos[pc->combo], pc->sc,
+			 &pc->acc);
+}
+
+static void free_cases(struct jobs_run *jr)
+{
+	size_t i;
+	long r;
+
+	for (i = 0; i < jr->ncases && jr->cases; i++) {
+		for (r = 0; r < jr->cases[i].repeat && jr->cases[i].runs; r++)
+			ga_case_result_free(&jr->cases[i].runs[r]);
+		free(jr->cases[i].runs);
+		ga_case_result_free(&jr->cases[i].acc);
+	}
+	free(jr->cases);
+	free(jr->jobs);
+	free(jr->sched);
+	free(jr->ws);
+	free(jr->busy);
+	free(jr->combos);
+	free(jr->pcombos);
+}
+
+int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
+{
+	struct ga_plan *p = st->p;
+	struct jobs_run jr = { 0 };
+	struct ga_case_result res;
+	struct ga_workers *pool = NULL;
+	struct ga_error err;
+	size_t reported = 0, id;
+	unsigned first;
+	int rc = -1;
+
+	jr.st = st;
+	jr.start_ms = st->start_weight >= 2 ? START_GUESS_HEAVY_MS :
+		      START_GUESS_MS;
+	if (plan_jobs(&jr, p->scs, p->nscs))
+		goto out;
+	jr.max = p->jobs < jr.njobs ? p->jobs : (unsigned)jr.njobs;
+	if (jr.max < 1)
+		jr.max = 1;
+	jr.ws = calloc(jr.max, sizeof(*jr.ws));
+	jr.busy = calloc(jr.max, sizeof(*jr.busy));
+	if (!jr.ws || !jr.busy) {
+		fprintf(stderr, "goneaway: out of memory\n");
+		goto out;
+	}
+	first = ga_sched_initial(ga_starts_slots(), st->start_weight, jr.max);
+	pool = ga_workers_start(first, jr.max, jr.pcombos, jr.ncombos,
+			     p->nservers, in, &err);
+	if (!pool) {
+		ga_esc_line(stderr, "goneaway: -j: %s", err.msg);
+		goto out;
+	}
+	for (;;) {
+		dispatch(&jr, pool, in);
+		if (ga_workers_wait(pool, &id, &res) == 0)
+			break;
+		{
+			struct ga_pcase *pc = &jr.cases[jr.jobs[id].pcase];
+
+			ga_start_learn(&jr.start_ms, &jr.starts_seen, &res);
+			pc->runs[jr.jobs[id].rep - 1] = res;
+			pc->ended++;
+			jr.ended++;
+			if (ga_case_stops(&jr.pcombos[pc->combo].opts, &res))
+				pc->stopped = true;
+		}
+		while (reported < jr.ncases &&
+		       ga_pcase_complete(&jr.cases[reported],
+				jr.given < jr.njobs && !ga_interrupted(in)))
+			finish(&jr, reported++,
+			       ga_interrupted(in) ? in->signo : 0);
+		if (jr.given >= jr.njobs && !ga_workers_busy(pool))
+			break;
+		progress(&jr, ga_workers_busy(pool));
+	}
+	/* what is left ended by a signal (or no worker was left) */
+	for (; reported < jr.ncases; reported++)
+		finish(&jr, reported, ga_interrupted(in) ? in->signo : 0);
+	progress_clear(&jr);
+	if (p->verbose)
+		fprintf(stderr, "goneaway run: %u of at most %u workers, a "
+			"server start measured at %.0f ms\n",
+			ga_workers_size(pool), jr.max, jr.start_ms);
+	rc = 0;
+out:
+	ga_workers_stop(pool);
+	free_cases(&jr);
+	return rc;
+}

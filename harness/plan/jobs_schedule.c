@@ -1,0 +1,101 @@
+/* jobs_schedule.c - see schedule.h */
+#include "plan/jobs_schedule.h"
+
+#include "lang/scenario.h"
+#include "run/runner.h"
+
+#define GUESS_BASE_MS 100.0
+
+/* Whether worker i other than w keeps a server that job j matches. */
+static bool kept_elsewhere(const struct ga_sched_worker *ws, size_t n,
+			   size_t w, const struct ga_sched_job *j,
+			   bool idle_only)
+{
+	size_t i;
+
+	if (!j->key)
+		return false;
+	for (i = 0; i < n; i++)
+		if (i != w && ws[i].alive && ws[i].kept &&
+		    ws[i].kept[j->server] == j->key &&
+		    (!idle_only || !ws[i].busy))
+			return true;
+	return false;
+}
+
+long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
+		   size_t w, const struct ga_sched_job *jobs, size_t njobs)
+{
+	const struct ga_sched_worker *me = &ws[w];
+	long homeless = -1, any = -1;
+	size_t i;
+
+	for (i = 0; i < njobs; i++) {
+		const struct ga_sched_job *j = &jobs[i];
+
+		if (j->taken)
+			continue;
+		if (j->key && me->kept && me->kept[j->server] == j->key)
+			return (long)i;
+		if (homeless < 0 && !kept_elsewhere(ws, nworkers, w, j, false))
+			homeless = (long)i;
+		if (any < 0 && !kept_elsewhere(ws, nworkers, w, j, true))
+			any = (long)i;
+	}
+	return homeless >= 0 ? homeless : any;
+}
+
+bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
+		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
+		   double now_ms, double start_ms)
+{
+	size_t i, alive = 0;
+	bool waiting = false;
+
+	for (i = 0; i < njobs && !waiting; i++)
+		waiting = !jobs[i].taken;
+	if (!waiting)
+		return false;
+	for (i = 0; i < nworkers; i++) {
+		if (!ws[i].alive)
+			continue;
+		alive++;
+		if (!ws[i].busy || ws[i].busy_until_ms - now_ms <= start_ms)
+			return false;
+	}
+	return alive < max;
+}
+
+unsigned ga_sched_initial(unsigned slots, unsigned weight, unsigned max)
+{
+	unsigned n;
+
+	if (weight < 1)
+		weight = 1;
+	n = slots / weight;
+	if (n < 1)
+		n = 1;
+	return n > max ? max : n;
+}
+
+double ga_sched_guess_ms(const struct ga_scenario *sc, long rep)
+{
+	double ms = GUESS_BASE_MS;
+	long after;
+	size_t i, k;
+
+	for (i = 0; i < sc->nsteps; i++) {
+		const struct ga_step *st = &sc->steps[i];
+
+		if (st->kind == GA_STEP_SLEEP) {
+			ms += (double)ga_sleep_for_run(sc, st, rep, NULL, 0);
+			continue;
+		}
+		after = 0;
+		for (k = 0; k < st->nexpects; k++)
+			if (st->expects[k].after_ms > after)
+				after = st->expects[k].after_ms;
+		ms += (double)after;
+	}
+	return ms;
+}

@@ -1,0 +1,75 @@
+/* jobs_schedule.h - which job an idle worker of "goneaway run -j" takes next,
+ * and when one more worker is worth its server.
+ *
+ * A worker keeps its last server for the next case that asks for the
+ * same one (run/reuse.c), so a case is cheapest on a worker whose kept
+ * server matches it: no start at all.  Each new worker, and each job a
+ * worker takes that does not match its kept server, pays a server start
+ * (about 0.4 s of a core for MariaDB, 2.5 s of two for MySQL 9.7).  So:
+ *
+ *   - an idle worker takes the first waiting job (in the order given:
+ *     the longest first) that matches its kept server; else the first
+ *     one that no other worker's kept server matches (it would start a
+ *     server for it anyway); else the first one that only busy workers
+ *     match (waiting for them would leave this one idle); a job an idle
+ *     worker matches is left to that worker;
+ *   - the run starts with as many workers as server starts can run side
+ *     by side, and adds one (up to -j) only when a job waits and every
+ *     worker is expected to be busy for longer than a server start
+ *     takes: long cases (timeouts, sleeps) get workers of their own,
+ *     short ones queue behind a kept server.
+ *
+ * Pure functions over the caller's arrays: nothing here forks or reads
+ * a clock (the caller passes the time).
+ */
+#ifndef GA_RUN_SCHEDULE_H
+#define GA_RUN_SCHEDULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ga_sched_job {
+	uint64_t key;           /* the server it asks for (ga_reuse_key), 0:
+				 * one that is never kept */
+	size_t server;          /* which --server (a worker keeps one server
+				 * per --server) */
+	double cost_ms;         /* what it is expected to take */
+	bool taken;             /* given to a worker already */
+};
+
+struct ga_sched_worker {
+	bool alive;
+	bool busy;
+	const uint64_t *kept;   /* borrowed: per --server, the key of the
+				 * server it keeps, 0: none */
+	double busy_until_ms;   /* when its job is expected to end (the
+				 * caller's clock), while busy */
+};
+
+/* The index of the job idle worker w should take, or -1 when no job
+ * waits.  jobs are in the order they should run (the longest first). */
+long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
+		   size_t w, const struct ga_sched_job *jobs, size_t njobs);
+
+/* Whether one more worker should be started now (now_ms on the caller's
+ * clock): a job waits, no worker is idle, there are fewer than max, and
+ * every busy worker is expected to stay busy for longer than start_ms
+ * (a server start as this run measures it). */
+bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
+		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
+		   double now_ms, double start_ms);
+
+struct ga_scenario;
+
+/* What run rep of sc is expected to take when nothing was measured,
+ * without its server's start: a tenth of a second, its sleeps, and the
+ * least time its expect lines say a step takes ("after"). */
+double ga_sched_guess_ms(const struct ga_scenario *sc, long rep);
+
+/* How many workers to start with: as many as server starts of weight
+ * can run side by side on slots (server/starts.h), at least 1 and at
+ * most max. */
+unsigned ga_sched_initial(unsigned slots, unsigned weight, unsigned max);
+
+#endif

@@ -1,0 +1,188 @@
+/* address.c - see address.h: HOST:PORT as Go splits it, held to
+ * loopback. */
+#include "serve/address.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Go's net.SplitHostPort.  Returns 0, or -1 with msg in Go's words. */
+static int split(const char *text, char *host, size_t hlen, char *port,
+		 size_t plen, char *msg, size_t len)
+{
+	const char *colon = strrchr(text, ':'), *h = text;
+	size_t n;
+
+	if (!colon) {
+		snprintf(msg, len, "address %s: missing port in address", text);
+		return -1;
+	}
+	n = (size_t)(colon - text);
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+
+		if (!close || close + 1 != colon) {
+			snprintf(msg, len, "address %s: %s", text, !close ?
+				 "missing ']' in address" :
+				 "missing port in address");
+			return -1;
+		}
+		h = text + 1;
+		n = (size_t)(close - h);
+	} else if (memchr(text, ':', n)) {
+		snprintf(msg, len, "address %s: too many colons in address",
+			 text);
+		return -1;
+	}
+	if (n >= hlen || strlen(colon + 1) >= plen) {
+		snprintf(msg, len, "address %.64s...: too long", text);
+		return -1;
+	}
+	memcpy(host, h, n);
+	host[n] = '\0';
+	strcpy(port, colon + 1);
+	return 0;
+}
+
+static int port_of(const char *p, long *out)
+{
+	char *end;
+
+	if (!*p) {
+		*out = 0;
+		return 0;
+	}
+	if (strspn(p, "0123456789") != strlen(p) || strlen(p) > 5)
+		return -1;
+	*out = strtol(p, &end, 10);
+	return *out <= 65535 ? 0 : -1;
+}
+
+/* host, a loopback address or name, into a (with port).  Returns 0, 1
+ * for a wildcard, -1 when it is neither. */
+static int loopback(const char *host, long port, struct ga_sv_addr *a)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&a->sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->sa;
+	struct in_addr v4;
+	struct in6_addr v6;
+	int rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (!*host || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) {
+		rc = 1;
+		host = "127.0.0.1";
+	} else if (strcmp(host, "localhost") == 0) {
+		host = "127.0.0.1";
+	}
+	if (inet_pton(AF_INET, host, &v4) == 1) {
+		if ((ntohl(v4.s_addr) >> 24) != 127)
+			return -1;
+		in4->sin_family = AF_INET;
+		in4->sin_addr = v4;
+		in4->sin_port = htons((unsigned short)port);
+		a->len = sizeof(*in4);
+		return rc;
+	}
+	if (inet_pton(AF_INET6, host, &v6) == 1) {
+		if (!IN6_IS_ADDR_LOOPBACK(&v6))
+			return -1;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = v6;
+		in6->sin6_port = htons((unsigned short)port);
+		a->len = sizeof(*in6);
+		return rc;
+	}
+	return -1;
+}
+
+int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
+		      char *msg, size_t len)
+{
+	char host[256], port[16];
+	long p;
+
+	*status = 500;
+	if (!*text)
+		text = ":0";    /* Go listens on any address, a port it picks */
+	if (split(text, host, sizeof(host), port, sizeof(port), msg, len))
+		return -1;
+	if (port_of(port, &p)) {
+		snprintf(msg, len, "address %s: invalid port", text);
+		return -1;
+	}
+	if (loopback(host, p, a) < 0) {
+		*status = 400;
+		snprintf(msg, len, "listen: '%s' is not a loopback address: "
+			 "goneaway serve listens on loopback only (127.0.0.0/8, "
+			 "::1 or localhost)", text);
+		return -1;
+	}
+	return 0;
+}
+
+int ga_sv_addr_upstream(const char *text, struct ga_sv_addr *a,
+			bool *to_server, char *msg, size_t len)
+{
+	char host[256], port[16];
+	long p;
+
+	*to_server = false;
+	if (split(text, host, sizeof(host), port, sizeof(port), msg, len) ||
+	    port_of(port, &p) || p == 0) {
+		snprintf(msg, len, "upstream: '%s' is not HOST:PORT", text);
+		return -1;
+	}
+	if (strcmp(host, GA_SV_SERVER_HOST) == 0) {
+		if (p != 3306) {
+			snprintf(msg, len, "upstream: goneaway's server listens "
+				 "on port 3306 (%s:3306), not %ld",
+				 GA_SV_SERVER_HOST, p);
+			return -1;
+		}
+		*to_server = true;
+		return 0;
+	}
+	if (loopback(host, p, a) != 0) {
+		snprintf(msg, len, "upstream: '%s' is neither goneaway's server "
+			 "(%s:3306) nor a loopback HOST:PORT (127.0.0.0/8, ::1 "
+			 "or localhost): goneaway serve sends traffic nowhere "
+			 "else", text, GA_SV_SERVER_HOST);
+		return -1;
+	}
+	return 0;
+}
+
+void ga_sv_addr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &in4->sin_addr, ip, sizeof(ip));
+		snprintf(buf, len, "%s:%u", ip, ntohs(in4->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, ntohs(in6->sin6_port));
+	} else if (len) {
+		buf[0] = '\0';
+	}
+}
+
+void ga_sv_addr_of_fd(int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+		if (len)
+			buf[0] = '\0';
+		return;
+	}
+	ga_sv_addr_text((struct sockaddr *)&ss, buf, len);
+}

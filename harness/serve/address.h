@@ -1,0 +1,46 @@
+/* address.h - the addresses goneaway serve takes: where the API and the
+ * proxies listen (loopback only) and where a proxy's upstream is
+ * (goneaway's server, or a loopback HOST:PORT).  Nothing here resolves
+ * a name: "localhost" is 127.0.0.1, and any other name is refused, so
+ * no lookup ever leaves the machine.
+ *
+ * Pure but for the text of a bound socket (ga_sv_addr_of_fd).
+ */
+#ifndef GA_SERVE_ADDRESS_H
+#define GA_SERVE_ADDRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+struct ga_sv_addr {
+	struct sockaddr_storage sa;
+	socklen_t len;
+};
+
+/* The upstream that names goneaway's server (GONEAWAY_UPSTREAM). */
+#define GA_SV_SERVER_HOST "goneaway"
+
+/* A listen address, "HOST:PORT" (Go's net.SplitHostPort: "[::1]:80"
+ * for IPv6): HOST is a loopback address (127.0.0.0/8, ::1), localhost,
+ * or empty or a wildcard (0.0.0.0, ::), which goneaway takes as
+ * 127.0.0.1; PORT 0 to 65535 (0: the kernel picks).  Returns 0, or -1
+ * with msg and *status set: 500 and Go's words for what Go itself
+ * could not read ("address bad: missing port in address"), 400 for an
+ * address that is not loopback. */
+int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
+		      char *msg, size_t len);
+
+/* An upstream: "goneaway:3306" (*to_server set; a is left as it is),
+ * or a loopback HOST:PORT as above with PORT 1 to 65535.  Returns 0,
+ * or -1 with msg set. */
+int ga_sv_addr_upstream(const char *text, struct ga_sv_addr *a,
+			bool *to_server, char *msg, size_t len);
+
+/* "127.0.0.1:5555" or "[::1]:5555", as Go writes a TCP address. */
+void ga_sv_addr_text(const struct sockaddr *sa, char *buf, size_t len);
+
+/* The text of the address fd is bound to; "" when it has none. */
+void ga_sv_addr_of_fd(int fd, char *buf, size_t len);
+
+#endif

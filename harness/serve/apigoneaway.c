@@ -1,0 +1,146 @@
+/* apigoneaway.c - see apiparts.h: goneaway's own paths, /goneaway
+ * (what it is, its toxic types, its server and the server's events),
+ * and what a server job's end answers. */
+#include "serve/apiparts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "serve/godecode.h"
+
+void ga_api_goneaway(struct ga_sv *sv, struct ga_api_response *resp)
+{
+	struct ga_api_body b;
+	const char *line, *eq, *nl;
+
+	if (!ga_api_body_open(&b)) {
+		resp->status = 503;
+		return;
+	}
+	fputs("{\"goneaway\":", b.f);
+	ga_api_write_str(b.f, sv->version ? sv->version : "");
+	fprintf(b.f, ",\"toxiproxy_api\":\"%s\",\"upstream\":\"%s:3306\","
+		"\"env\":{", GA_SV_TOXIPROXY_VERSION, GA_SV_SERVER_HOST);
+	for (line = sv->env; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		eq = strchr(line, '=');
+		if (!eq || (nl && eq > nl))
+			break;
+		if (line != sv->env)
+			fputc(',', b.f);
+		ga_go_write_string(b.f, line, (size_t)(eq - line));
+		fputc(':', b.f);
+		ga_go_write_string(b.f, eq + 1, nl ? (size_t)(nl - eq - 1) :
+				     strlen(eq + 1));
+	}
+	fputs("},\"paths\":[\"/goneaway/toxics\",\"/goneaway/server\","
+	      "\"/goneaway/server/restart\",\"/goneaway/server/stop\","
+	      "\"/goneaway/server/start\",\"/goneaway/server/kill\","
+	      "\"/goneaway/server/wait_timeout\","
+	      "\"/goneaway/server/read_only\"]}", b.f);
+	ga_api_body_give(&b, resp, 200, GA_API_JSON);
+}
+
+void ga_api_goneaway_toxics(struct ga_api_response *resp)
+{
+	struct ga_api_body b;
+
+	if (!ga_api_body_open(&b)) {
+		resp->status = 503;
+		return;
+	}
+	ga_toxic_types_write(b.f);
+	ga_api_body_give(&b, resp, 200, GA_API_JSON);
+}
+
+void ga_api_server_show(struct ga_sv *sv, struct ga_api_response *resp)
+{
+	struct ga_api_body b;
+
+	if (!sv->have_server) {
+		ga_api_error(resp, 503, "goneaway's server is not there");
+		return;
+	}
+	if (!ga_api_body_open(&b)) {
+		resp->status = 503;
+		return;
+	}
+	if (sv->hooks && sv->hooks->server_json)
+		sv->hooks->server_json(sv, b.f);
+	else
+		fputs("{}", b.f);
+	ga_api_body_give(&b, resp, 200, GA_API_JSON);
+}
+
+/* POST /goneaway/server/EVENT: a job; its body, for the events that
+ * take a value ({"seconds": N}, {"read_only": true}). */
+void ga_api_server_event(struct ga_sv *sv, const char *event,
+			 const struct ga_http_request *req,
+			 struct ga_api_response *resp)
+{
+	static const char *const plain[] = { "restart", "stop", "start",
+					     "kill" };
+	long long seconds = -1;
+	bool ro = true, null, known = false;
+	struct ga_json *j = NULL;
+	char msg[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		known |= strcmp(event, plain[i]) == 0;
+	if (!known && strcmp(event, "wait_timeout") != 0 &&
+	    strcmp(event, "read_only") != 0) {
+		ga_api_error(resp, 404, "no server event '%s': restart, stop, "
+			  "start, kill, wait_timeout or read_only", event);
+		return;
+	}
+	if (!sv->have_server) {
+		ga_api_error(resp, 503, "goneaway's server is not there");
+		return;
+	}
+	if (!known) {
+		struct ga_go_field f[] = {
+			{ "seconds", GA_GO_INT64, &seconds, NULL, NULL },
+			{ "read_only", GA_GO_BOOL, &ro, NULL, NULL },
+		};
+
+		j = ga_api_body_json(req, true, "struct", &null, msg, sizeof(msg));
+		if (!j) {
+			ga_api_error(resp, 400, "%s", msg);
+			return;
+		}
+		if (!null && ga_go_decode(j, "", "", f, 2, msg, sizeof(msg))) {
+			ga_api_bad_body(resp, msg);
+			ga_json_free(j);
+			return;
+		}
+		ga_json_free(j);
+		if (strcmp(event, "wait_timeout") == 0 &&
+		    (seconds < 1 || seconds > 31536000)) {
+			ga_api_error(resp, 400, "wait_timeout: give {\"seconds\": "
+				  "N}, N from 1 to 31536000");
+			return;
+		}
+	}
+	resp->job = ga_api_job_new(GA_JOB_SERVER);
+	if (!resp->job) {
+		ga_api_error(resp, 500, "out of memory");
+		return;
+	}
+	snprintf(resp->job->event, sizeof(resp->job->event), "%s", event);
+	resp->job->value = strcmp(event, "wait_timeout") == 0 ? seconds : ro;
+}
+
+void ga_api_finish(struct ga_sv *sv, struct ga_sv_job *job,
+		   struct ga_api_response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	if (job->rc) {
+		ga_api_error(resp, 500, "%s", job->msg);
+	} else if (job->kind == GA_JOB_RESTORE) {
+		resp->status = 204;
+	} else {
+		ga_api_server_show(sv, resp);
+	}
+	free(job);
+}

@@ -1,0 +1,111 @@
+/* backstage.h - goneaway's server behind goneaway serve, and what takes
+ * time on it.
+ *
+ * The server starts as a case's does in goneaway run (run/runner.c's
+ * fresh_server): the backend prepared (binaries checked, the template
+ * datadir built once and cached), the server's private copy in a
+ * directory of the run's, a lab of two network namespaces and a veth
+ * (lab/lab.h), the server started in the lab's server namespace and
+ * waited for through its admin connection (server/server.h).  The
+ * proxies reach it only from the lab's client namespace
+ * (serve/relay.h), across the link where the lab's faults are made:
+ * the fault toxics' faults are applied and lifted on this lab's fault
+ * stack (faults/stack.h), as a scenario's fault steps are.
+ *
+ * A thread of its own does the jobs (internal.h) that wait on the
+ * server: a KILL for mysql_kill, a server event (restart, stop, start,
+ * kill, wait_timeout, read_only), the server put back as it started
+ * (POST /reset), so that the event loop goes on relaying meanwhile.
+ * One lock keeps the server and the fault stack to one user at a time:
+ * the thread, or the loop applying a fault (which is quick).  The
+ * thread's waits end when goneaway serve stops: its interrupt is a
+ * pipe the stop writes to.
+ *
+ * Everything it made goes in ga_backstage_close(), whatever happened:
+ * faults unwound, server killed, lab closed (the kernel frees the
+ * namespaces), its directory removed.
+ *
+ * Ownership: a submitted job is the backstage's until
+ * ga_backstage_take_done() gives it back.
+ */
+#ifndef GA_SERVE_BACKSTAGE_H
+#define GA_SERVE_BACKSTAGE_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "faults/stack.h"
+#include "lab/lab.h"
+#include "serve/internal.h"
+#include "server/server.h"
+#include "util/interrupt.h"
+
+struct ga_backstage {
+	struct ga_server_backend be;
+	bool be_open;
+	struct ga_server srv;
+	bool srv_made;
+	struct ga_lab lab;
+	bool lab_made;
+	struct ga_scenario sc;          /* empty: the fixture's options */
+	char srv_dir[PATH_MAX];
+	bool srv_dir_made;
+	unsigned tag;
+	struct ga_fault_stack faults;
+	pthread_mutex_t lock;           /* srv and faults */
+	/* the thread and its queue */
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;
+	struct ga_sv_job *queue, *done;
+	bool stopping;
+	int done_fd;                    /* eventfd: a job is done */
+	int cancel[2];                  /* the thread's interrupt */
+	struct ga_interrupt thread_in;
+	/* what the server is now (under lock) */
+	char state[16];                 /* "running", "stopped", "killed" */
+	/* what the API changed, to put back */
+	bool saved_timeouts, saved_read_only;
+	char wait_timeout[32], interactive_timeout[32], read_only[32];
+};
+
+/* Starts goneaway's server: backend ops with its options (so's run_dir
+ * the run's directory, where the server's goes).  Returns 0, -1 with
+ * err set, or GA_SERVER_UNAVAILABLE (this machine cannot run it: err
+ * says why).  Release with ga_backstage_close() whatever it returned. */
+int ga_backstage_open(struct ga_backstage *b,
+		      const struct ga_server_backend_ops *ops,
+		      const struct ga_server_options *so,
+		      struct ga_interrupt *in, struct ga_error *err);
+
+/* Starts the thread.  Returns 0, or -1 with err set. */
+int ga_backstage_start(struct ga_backstage *b, struct ga_error *err);
+
+/* Hands job to the thread; b->done_fd becomes readable once it is
+ * done. */
+void ga_backstage_submit(struct ga_backstage *b, struct ga_sv_job *job);
+
+/* A job that is done (its rc and msg set), or NULL. */
+struct ga_sv_job *ga_backstage_take_done(struct ga_backstage *b);
+
+/* The fault toxics' faults (struct ga_sv_hooks.fault), on the caller's
+ * thread. */
+int ga_backstage_fault(struct ga_backstage *b, int lift_line,
+		       const struct ga_fault_kind *kind, const void *spec,
+		       int line, char *msg, size_t len);
+
+/* The server as JSON (GET /goneaway/server). */
+void ga_backstage_server_json(struct ga_backstage *b, FILE *f);
+
+/* The server's version ("10.11.19-MariaDB-0+deb12u1"), once started. */
+const char *ga_backstage_version(const struct ga_backstage *b);
+
+/* Stops the thread (a job under way is cut short), unwinds the faults,
+ * kills the server, closes the lab, removes the server's directory and
+ * closes the backend. */
+void ga_backstage_close(struct ga_backstage *b);
+
+#endif

@@ -1,0 +1,133 @@
+/* internal.h - what goneaway serve's files share (serve/ only): the
+ * proxies the API made, the hooks through which the API acts on the
+ * relay and the server without calling them (serve/eventloop.c fills
+ * them in), and the jobs the backstage thread does for both
+ * (serve/backstage.h).
+ */
+#ifndef GA_SERVE_INTERNAL_H
+#define GA_SERVE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lang/faultkind.h"
+#include "serve/address.h"
+#include "serve/toxics.h"
+#include "util/error.h"
+
+/* What an epoll event of serve's loop is about (serve/eventloop.c):
+ * its data.ptr points at one of these, inside what it watches. */
+enum ga_sv_watch_kind {
+	GA_W_SIGNAL,                    /* SIGINT, SIGTERM, SIGHUP */
+	GA_W_API_LISTEN,                /* the API's listening socket */
+	GA_W_API_CONN,                  /* an API connection */
+	GA_W_DONE,                      /* the backstage finished a job */
+	GA_W_PROXY,                     /* a proxy's listening socket */
+	GA_W_CONN,                      /* a proxied connection's socket */
+};
+
+struct ga_sv_watch {
+	enum ga_sv_watch_kind kind;
+	void *obj;                      /* what it is about */
+	int side;                       /* GA_W_CONN: 0 the client's, 1 the
+					 * upstream's */
+};
+
+/* Bounds on what the API keeps (Toxiproxy has none). */
+#define GA_SV_MAX_PROXIES 256
+#define GA_SV_MAX_TOXICS 32             /* on one proxy */
+#define GA_SV_MAX_NAME 256              /* bytes of a name or an address */
+
+/* The version of Toxiproxy's API that goneaway serve speaks. */
+#define GA_SV_TOXIPROXY_VERSION "2.12.0"
+
+struct ga_sv_proxy {
+	char *name;                     /* owned */
+	char *listen;                   /* owned: as given, then as bound */
+	char *upstream;                 /* owned */
+	bool enabled;
+	bool to_server;                 /* its upstream is goneaway's server */
+	struct ga_sv_addr up;           /* else where it is */
+	struct ga_toxic **toxics;       /* owned, in the order added */
+	size_t ntoxics;
+	/* the relay's (serve/relay.c): its listening socket */
+	int lfd;                        /* -1 while it does not listen */
+	void *listener;                 /* the relay's watch of lfd */
+};
+
+struct ga_sv;
+
+/* What the API does to the relay and asks of the server.  Each may be
+ * NULL (the fuzz target's API has no relay): then nothing happens and
+ * listen "succeeds" on a made-up port. */
+struct ga_sv_hooks {
+	/* Starts listening on p->listen; on success p->lfd is set and
+	 * p->listen is the address bound.  Returns 0, or -1 with err in Go's
+	 * words ("listen tcp 127.0.0.1:1: bind: address already in use"). */
+	int (*listen)(struct ga_sv *sv, struct ga_sv_proxy *p,
+		      struct ga_error *err);
+	/* Stops listening and closes every connection of p. */
+	void (*unlisten)(struct ga_sv *sv, struct ga_sv_proxy *p);
+	/* t was added to p, changed, or is about to be freed: p's
+	 * connections take it in, start it over, or let it go. */
+	void (*toxic_added)(struct ga_sv *sv, struct ga_sv_proxy *p,
+			    struct ga_toxic *t);
+	void (*toxic_updated)(struct ga_sv *sv, struct ga_sv_proxy *p,
+			      struct ga_toxic *t);
+	void (*toxic_removed)(struct ga_sv *sv, struct ga_sv_proxy *p,
+			      struct ga_toxic *t);
+	/* Writes goneaway's server as a JSON object (GET /goneaway/server). */
+	void (*server_json)(struct ga_sv *sv, FILE *f);
+	/* The lab's fault stack: lifts the fault applied at lift_line (0:
+	 * none), then applies kind's spec at line (kind NULL: none).
+	 * Returns 0, or -1 / GA_FAULT_UNSUPPORTED with msg set.  Quick (an
+	 * nft script, a qdisc): done while the API waits. */
+	int (*fault)(struct ga_sv *sv, int lift_line,
+		     const struct ga_fault_kind *kind, const void *spec,
+		     int line, char *msg, size_t len);
+};
+
+/* The API's state. */
+struct ga_sv {
+	struct ga_sv_proxy **proxies;   /* owned */
+	size_t nproxies;
+	const struct ga_sv_hooks *hooks;        /* static */
+	void *ctx;                      /* the hooks' */
+	const char *version;            /* goneaway's, for GET /goneaway */
+	bool have_server;               /* goneaway's server is there */
+	const char *env;                /* the NAME=value lines, borrowed */
+	int next_fault_line;            /* the fault stack's next line */
+};
+
+/* ---- the backstage's jobs ---------------------------------------------------- */
+
+/* What takes the backstage thread's time (serve/backstage.h): a KILL the
+ * relay asks for, a server event or the server put back as it started
+ * (the API's; the API then waits for it, serve/api.h). */
+enum ga_sv_job_kind {
+	GA_JOB_KILL,                    /* KILL [QUERY] thread_id */
+	GA_JOB_SERVER,                  /* a server event: event, value */
+	GA_JOB_RESTORE,                 /* the server back as it started */
+};
+
+struct ga_sv_job {
+	struct ga_sv_job *next;         /* the queue's */
+	enum ga_sv_job_kind kind;
+	/* GA_JOB_KILL */
+	unsigned long thread_id;
+	bool query;
+	unsigned long conn_id;          /* the connection that waits, 0 */
+	/* GA_JOB_SERVER: "restart", "stop", "start", "kill", "wait_timeout",
+	 * "read_only"; value for the last two */
+	char event[16];
+	long long value;
+	/* the API connection that waits for it, 0: none */
+	unsigned long api_conn;
+	/* the result */
+	int rc;                         /* 0 or -1 */
+	char msg[GA_ERROR_MAX];
+};
+
+
+#endif

@@ -1,0 +1,257 @@
+/* relaymysql.c - see relayparts.h: a link's bytes through the MySQL
+ * watch (serve/mysqlwire.h) into its chain, and the mysql toxics at the
+ * points they name: mysql_cut's cuts, mysql_kill's KILLs. */
+#include "serve/relayparts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+/* ---- the MySQL toxics ------------------------------------------------------------ */
+
+/* Which point of mysql_cut's words a packet is. */
+static int cut_point_of(enum ga_mw_point p)
+{
+	switch (p) {
+	case GA_MW_GREETING: return GA_CUT_GREETING;
+	case GA_MW_LOGIN:
+	case GA_MW_SSL_REQUEST: return GA_CUT_LOGIN;
+	case GA_MW_AUTH: return GA_CUT_AUTH;
+	case GA_MW_TLS: return GA_CUT_TLS;
+	case GA_MW_COMMAND: return GA_CUT_COMMAND;
+	case GA_MW_ROW: return GA_CUT_ROW;
+	default: return -1;
+	}
+}
+
+static bool spent(const struct ga_toxic *t)
+{
+	long long count = ga_toxic_num(t, "count");
+
+	return count > 0 && t->acted >= count;
+}
+
+/* What the packet at ev meets: a mysql_cut (returned, *after set), or
+ * NULL. */
+static const struct ga_toxic *cut_at(struct ga_sv_conn *c,
+				     const struct ga_mw_event *ev, bool *after)
+{
+	int point = cut_point_of(ev->point), cmd;
+	size_t i;
+
+	if (point < 0)
+		return NULL;
+	for (i = 0; i < c->nmt; i++) {
+		const struct ga_toxic *t = c->mt[i].t;
+
+		if (!c->mt[i].on || t->type->kind != GA_TK_MYSQL_CUT ||
+		    ga_cut_point_of(t) != point || spent(t))
+			continue;
+		cmd = ga_cut_command_of(t);
+		if (point == GA_CUT_COMMAND && cmd >= 0 && cmd != ev->command)
+			continue;
+		if (point == GA_CUT_ROW &&
+		    ev->row != (unsigned long long)ga_toxic_num(t, "row"))
+			continue;
+		*after = ga_toxic_num(t, "after") != 0;
+		return t;
+	}
+	return NULL;
+}
+
+static const struct ga_toxic *kill_at(struct ga_sv_conn *c,
+				      const struct ga_mw_event *ev)
+{
+	size_t i;
+
+	/* COM_QUIT (1): the session ends anyway */
+	if (ev->point != GA_MW_COMMAND || !c->wire.thread_id ||
+	    ev->command == 1)
+		return NULL;
+	for (i = 0; i < c->nmt; i++)
+		if (c->mt[i].on && c->mt[i].t->type->kind == GA_TK_MYSQL_KILL &&
+		    !spent(c->mt[i].t))
+			return c->mt[i].t;
+	return NULL;
+}
+
+void ga_relay_submit_kill(struct ga_relay *r, struct ga_sv_conn *c,
+			  bool query)
+{
+	struct ga_sv_job *job = calloc(1, sizeof(*job));
+
+	if (!job)
+		return;
+	job->kind = GA_JOB_KILL;
+	job->thread_id = c->wire.thread_id;
+	job->query = query;
+	job->conn_id = query ? 0 : c->id;
+	c->kills++;
+	r->env.submit(r->env.ctx, job);
+}
+
+/* A cut happens now on link l (its reason already set): what came
+ * before it is in the chain; the end follows (a reset, a close), or
+ * nothing passes any more (hold). */
+static void cut_now(struct ga_sv_conn *c, struct link *l, int action)
+{
+	if (action == GA_CUT_HOLD) {
+		c->hold = true;
+		return;
+	}
+	if (action == GA_CUT_RESET)
+		c->reset = true;
+	l->src_end = true;
+	c->l[!l->dir].src_end = true;   /* the other way ends too */
+}
+
+/* ---- into the chain ------------------------------------------------------------- */
+
+/* n bytes at p (read at ts) into l's chain. */
+static void pass_on(struct link *l, const unsigned char *p, size_t n, double ts)
+{
+	struct ga_chunk *k;
+
+	if (n == 0)
+		return;
+	k = ga_chunk_new(n, ts);
+	if (!k)
+		return;                 /* out of memory: those bytes are lost */
+	memcpy(k->data, p, n);
+	ga_chain_input(&l->chain, k);
+}
+
+/* The bytes p[0, n) kept as l's held chunk. */
+static void hold_back(struct link *l, const unsigned char *p, size_t n,
+		      double ts)
+{
+	l->held = ga_chunk_new(n, ts);
+	if (l->held)
+		memcpy(l->held->data, p, n);
+}
+
+/* Whether the server's side is quiet (for the MySQL watch to find its
+ * place at a command). */
+static bool server_quiet(const struct ga_sv_conn *c)
+{
+	const struct link *d = &c->l[GA_STREAM_DOWN];
+	int n = 0;
+
+	if (d->in_pipe || d->chain.held || d->held)
+		return false;
+	return c->fd[1] < 0 || (ioctl(c->fd[1], FIONREAD, &n) == 0 && n == 0);
+}
+
+/* The length of the packet whose header is at p (len bytes there). */
+static size_t packet_len(const unsigned char *p, size_t len)
+{
+	return len < 3 ? 4 : 4 + ((size_t)p[0] | (size_t)p[1] << 8 |
+				  (size_t)p[2] << 16);
+}
+
+/* What a mysql toxic does at the packet that begins at p[*off] (ev).
+ * When it acts there, what came since *start goes into the chain first
+ * and *start moves on: returns 1 when the rest of p is not for the
+ * chain now (a cut; a KILL waited for: held), else 0. */
+static int act(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
+	       const struct ga_mw_event *ev, const unsigned char *p,
+	       size_t *start, size_t *off, size_t len, double ts)
+{
+	struct ga_toxic *t;
+	bool after = false;
+
+	t = (struct ga_toxic *)cut_at(c, ev, &after);
+	if (t) {
+		t->acted++;
+		ga_relay_ended(c, "%s (mysql_cut) at %s%s", t->name,
+			  ga_toxic_str(t, "at"), after ? ", after it" : "");
+		if (after) {    /* this packet passes, header and payload */
+			l->cut_after = packet_len(p + *off, len - *off);
+			l->cut_action = ga_cut_action_of(t) + 1;
+			return 0;
+		}
+		pass_on(l, p + *start, *off - *start, ts);
+		cut_now(c, l, ga_cut_action_of(t));
+		*start = *off = len;
+		return 1;
+	}
+	t = (struct ga_toxic *)kill_at(c, ev);
+	if (!t)
+		return 0;
+	t->acted++;
+	if (ga_toxic_num(t, "query")) {
+		c->kill_query = true;   /* once the command is written */
+		return 0;
+	}
+	/* KILL first: the command waits for it */
+	pass_on(l, p + *start, *off - *start, ts);
+	hold_back(l, p + *off, len - *off, ts);
+	l->paused = true;
+	*start = *off = len;
+	ga_relay_submit_kill(r, c, false);
+	return 1;
+}
+
+void ga_relay_feed(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
+		   struct ga_chunk *k)
+{
+	const unsigned char *p;
+	struct ga_mw_event ev;
+	size_t off = 0, start = 0, n, len;
+	bool quiet = false;
+	double ts = k->ts;
+
+	if (l->held) {                  /* what waited, then k */
+		struct ga_chunk *m = ga_chunk_new(l->held->len + k->len, ts);
+
+		if (!m) {
+			free(k);
+			return;
+		}
+		memcpy(m->data, l->held->data + l->held->off, l->held->len);
+		memcpy(m->data + l->held->len, k->data + k->off, k->len);
+		free(l->held);
+		free(k);
+		l->held = NULL;
+		k = m;
+	}
+	p = k->data + k->off;
+	len = k->len;
+	if (c->wire.phase == GA_MW_PHASE_LOST && l->dir == GA_STREAM_UP)
+		quiet = server_quiet(c);
+	while (off < len && !c->hold && !l->src_end) {
+		if (l->cut_after) {     /* a packet passes, then its cut */
+			size_t want = len - off < l->cut_after ? len - off :
+				      (size_t)l->cut_after;
+
+			n = ga_mysql_wire_step(&c->wire, l->dir, p + off, want,
+					       quiet, &ev);
+			if (n == 0)     /* the watch sees no more of it: pass */
+				n = want;
+			off += n;
+			l->cut_after -= n;
+			if (l->cut_after == 0) {
+				pass_on(l, p + start, off - start, ts);
+				start = off;
+				cut_now(c, l, l->cut_action - 1);
+			}
+			continue;
+		}
+		n = ga_mysql_wire_step(&c->wire, l->dir, p + off, len - off,
+				       quiet, &ev);
+		off += n;
+		if (ev.point == GA_MW_NONE)
+			continue;
+		if (ev.point == GA_MW_MORE) {   /* the rest, for more bytes */
+			hold_back(l, p + off, len - off, ts);
+			len = off;
+			break;
+		}
+		/* the bytes go into the chain whole, not a packet at a
+		 * time: split only where a toxic acts */
+		act(r, c, l, &ev, p, &start, &off, len, ts);
+	}
+	if (!c->hold)
+		pass_on(l, p + start, off - start, ts);
+	free(k);
+}

@@ -1,0 +1,49 @@
+/* serve.h - goneaway serve: goneaway's server in a lab of its own
+ * (serve/backstage.h) behind proxies that Toxiproxy's HTTP API 2.x
+ * drives (serve/api.h, serve/relay.h), on one event loop
+ * (serve/eventloop.c) until SIGINT, SIGTERM or SIGHUP.
+ *
+ * Once the server is up and the API listens, the lines a test suite
+ * needs - TOXIPROXY_URL, GONEAWAY_UPSTREAM, MYSQL_USER, MYSQL_PASSWORD,
+ * MYSQL_DATABASE, GONEAWAY_SERVER_VERSION - are printed, and written to
+ * the env file when there is one (whole: written beside it and renamed,
+ * so whoever waits for it never reads half).  At the stop everything
+ * goes: connections, listening sockets, the server, the lab, the env
+ * file.
+ *
+ * docs/toxiproxy.md is its manual.
+ */
+#ifndef GA_SERVE_SERVE_H
+#define GA_SERVE_SERVE_H
+
+#include <stdio.h>
+
+#include "server/server.h"
+#include "util/error.h"
+#include "util/interrupt.h"
+
+#define GA_SERVE_API_DEFAULT "127.0.0.1:8474"
+
+struct ga_serve_options {
+	const char *api;                        /* --api HOST:PORT */
+	const char *env_file;                   /* --env FILE, NULL: none */
+	const char *log_file;                   /* --log FILE, NULL: none */
+	const struct ga_server_backend_ops *backend;    /* --server */
+	struct ga_server_options server_opts;   /* run_dir: the run's */
+	const char *version;                    /* goneaway's */
+	FILE *out;                              /* the NAME=value lines */
+};
+
+/* Checks an --api address: a loopback HOST:PORT (127.0.0.0/8, ::1,
+ * localhost; port 0: the kernel picks one, TOXIPROXY_URL says which).
+ * Returns 0, or -1 with err saying what is wrong. */
+int ga_serve_api_check(const char *api, struct ga_error *err);
+
+/* Runs goneaway serve until a signal (in->signo then says which).
+ * Returns 0 after a stop, GA_SERVER_UNAVAILABLE when this machine
+ * cannot run the server (err says why), or -1 with err set when it
+ * could not start. */
+int ga_serve_run(const struct ga_serve_options *o, struct ga_interrupt *in,
+		 struct ga_error *err);
+
+#endif

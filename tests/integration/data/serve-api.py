@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""serve-api.py URL METHOD PATH [BODY] - one request to goneaway serve's
+API (t0139-serve): prints the status code on the first line and the body
+after it.  --agent UA sends that User-Agent; --field NAME prints only the
+JSON body's member NAME (after the status line); --raw FILE sends FILE's
+bytes as the request itself and prints what came back, whole."""
+import http.client
+import json
+import signal
+import socket
+import sys
+import urllib.parse
+
+
+def raw(url, path):
+    u = urllib.parse.urlparse(url)
+    s = socket.create_connection((u.hostname, u.port), timeout=10)
+    with open(path, 'rb') as f:
+        s.sendall(f.read())
+    out = b''
+    while True:
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            break
+        if not d:
+            break
+        out += d
+    s.close()
+    sys.stdout.write(out.decode('latin-1'))
+
+
+def main(argv):
+    agent, field = 'goneaway-test', None
+    while argv and argv[0].startswith('--'):
+        opt, val = argv[0], argv[1]
+        argv = argv[2:]
+        if opt == '--agent':
+            agent = val
+        elif opt == '--field':
+            field = val
+        elif opt == '--raw':
+            raw(argv[0], val)
+            return 0
+    url, method, path = argv[0], argv[1], argv[2]
+    body = argv[3] if len(argv) > 3 else None
+    u = urllib.parse.urlparse(url)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    c.request(method, path, body=body.encode() if body is not None else None,
+              headers={'User-Agent': agent, 'Content-Type': 'application/json'})
+    r = c.getresponse()
+    text = r.read().decode('utf-8', 'replace')
+    print(r.status)
+    if field:
+        print(json.loads(text)[field])
+    else:
+        print(text)
+    return 0
+
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)     # a reader that stops: quiet
+sys.exit(main(sys.argv[1:]))

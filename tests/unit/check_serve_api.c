@@ -1,0 +1,515 @@
+/* check_serve_api.c - goneaway serve's API (serve/api.c) against what
+ * the real Toxiproxy 2.12.0 answered to the same requests (recorded
+ * here: ../shared/toxiproxy's build, by hand), with no relay behind it:
+ * its JSON, status codes, content types and error bodies, the order of
+ * toxics, Go's float32 and its type errors, /populate's shape, /reset,
+ * the routes; and goneaway's own: loopback only, the bounds, the mysql
+ * and fault toxics' checks, the /goneaway paths. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "serve/api.h"
+#include "suites.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* The body of a response as a string (it has no NUL). */
+static char body[8192];
+
+static int call(struct ga_sv *sv, const char *method, const char *path,
+		const char *text, const char *agent,
+		struct ga_api_response *resp)
+{
+	struct ga_http_request req;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.method, sizeof(req.method), "%s", method);
+	snprintf(req.path, sizeof(req.path), "%s", path);
+	snprintf(req.user_agent, sizeof(req.user_agent), "%s",
+		 agent ? agent : "check");
+	req.body = text ? strdup(text) : NULL;
+	req.body_len = text ? strlen(text) : 0;
+	ga_api_handle(sv, &req, resp);
+	free(req.body);
+	snprintf(body, sizeof(body), "%.*s", (int)resp->body_len,
+		 resp->body ? resp->body : "");
+	return resp->status;
+}
+
+/* One request and what Toxiproxy answered, in order: each builds on the
+ * ones before (a proxy made, a toxic added ...). */
+static const struct {
+	const char *method, *path, *body;
+	int status;
+	const char *type;       /* "json", "text", NULL: none */
+	const char *want;
+} steps[] = {
+	{ "GET", "/version", NULL, 200, "application/json;charset=utf-8",
+	  "{\"version\": \"2.12.0\"}\n" },
+	{ "GET", "/proxies", NULL, 200, "json", "{}" },
+	{ "POST", "/proxies", "{\"name\":\"p1\",\"listen\":\"127.0.0.1:0\","
+	  "\"upstream\":\"127.0.0.1:3306\"}", 201, "json",
+	  "{\"name\":\"p1\",\"listen\":\"127.0.0.1:1\",\"upstream\":"
+	  "\"127.0.0.1:3306\",\"enabled\":true,\"Logger\":{},\"toxics\":[]}" },
+	{ "POST", "/proxies", "{\"name\":\"p1\",\"listen\":\"127.0.0.1:0\","
+	  "\"upstream\":\"127.0.0.1:3306\"}", 409, "text",
+	  "{\"error\":\"proxy already exists\",\"status\":409}\n" },
+	{ "POST", "/proxies", "{\"listen\":\"127.0.0.1:0\",\"upstream\":\"x\"}",
+	  400, "text", "{\"error\":\"missing required field: name\","
+	  "\"status\":400}\n" },
+	{ "POST", "/proxies", "{\"name\":\"p3\"}", 400, "text",
+	  "{\"error\":\"missing required field: upstream\",\"status\":400}\n" },
+	{ "POST", "/proxies", "", 400, "text",
+	  "{\"error\":\"bad request body: EOF\",\"status\":400}\n" },
+	{ "POST", "/proxies", "{\"name\":5}", 400, "text",
+	  "{\"error\":\"bad request body: json: cannot unmarshal number into "
+	  "Go struct field Proxy.name of type string\",\"status\":400}\n" },
+	{ "POST", "/proxies", "{bad", 400, "text",
+	  "{\"error\":\"bad request body: invalid character 'b' looking for "
+	  "beginning of object key string\",\"status\":400}\n" },
+	{ "POST", "/proxies", "[1]", 400, "text",
+	  "{\"error\":\"bad request body: json: cannot unmarshal array into Go "
+	  "value of type toxiproxy.Proxy\",\"status\":400}\n" },
+	{ "POST", "/proxies", "null", 400, "text",
+	  "{\"error\":\"missing required field: name\",\"status\":400}\n" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"latency\",\"attributes\":"
+	  "{\"latency\":100}}", 200, "json",
+	  "{\"attributes\":{\"latency\":100,\"jitter\":0},\"name\":"
+	  "\"latency_downstream\",\"type\":\"latency\",\"stream\":\"downstream\","
+	  "\"toxicity\":1}" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"latency\"}", 409, "text",
+	  "{\"error\":\"toxic already exists\",\"status\":409}\n" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"latency\",\"stream\":\"up\"}",
+	  400, "text", "{\"error\":\"stream was invalid, can be either upstream "
+	  "or downstream\",\"status\":400}\n" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"nope\"}", 400, "text",
+	  "{\"error\":\"invalid toxic type\",\"status\":400}\n" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"bandwidth\",\"name\":\"bw\","
+	  "\"stream\":\"upstream\",\"toxicity\":0.5,\"attributes\":{\"rate\":"
+	  "\"x\"}}", 400, "text", "{\"error\":\"bad request body: json: cannot "
+	  "unmarshal string into Go struct field BandwidthToxic.attributes.rate "
+	  "of type int64\",\"status\":400}\n" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"bandwidth\",\"name\":\"bw\","
+	  "\"stream\":\"upstream\",\"toxicity\":0.5,\"attributes\":{\"rate\":10,"
+	  "\"extra\":1}}", 200, "json", "{\"attributes\":{\"rate\":10},\"name\":"
+	  "\"bw\",\"type\":\"bandwidth\",\"stream\":\"upstream\",\"toxicity\":"
+	  "0.5}" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"limit_data\",\"name\":\"ld\","
+	  "\"attributes\":{\"bytes\":1.5}}", 400, "text", "{\"error\":\"bad "
+	  "request body: json: cannot unmarshal number 1.5 into Go struct field "
+	  "LimitDataToxic.attributes.bytes of type int64\",\"status\":400}\n" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"latency\",\"name\":\"l6\","
+	  "\"toxicity\":0.1234567891}", 200, "json", "{\"attributes\":"
+	  "{\"latency\":0,\"jitter\":0},\"name\":\"l6\",\"type\":\"latency\","
+	  "\"stream\":\"downstream\",\"toxicity\":0.12345679}" },
+	{ "POST", "/proxies/p1/toxics", "{\"type\":\"latency\",\"name\":\"l5\","
+	  "\"toxicity\":1e40}", 400, "text", "{\"error\":\"bad request body: "
+	  "json: cannot unmarshal number 1e40 into Go struct field "
+	  "ToxicWrapper.toxicity of type float32\",\"status\":400}\n" },
+	{ "POST", "/proxies/p1/toxics", "{\"Type\":\"slicer\",\"NAME\":\"<s>\","
+	  "\"attributes\":{\"AVERAGE_SIZE\":3,\"delay\":null}}", 200, "json",
+	  "{\"attributes\":{\"average_size\":3,\"size_variation\":0,\"delay\":0},"
+	  "\"name\":\"\\u003cs\\u003e\",\"type\":\"slicer\",\"stream\":"
+	  "\"downstream\",\"toxicity\":1}" },
+	/* upstream's chain first, then downstream's, each in its order */
+	{ "GET", "/proxies/p1/toxics", NULL, 200, "json",
+	  "[{\"attributes\":{\"rate\":10},\"name\":\"bw\",\"type\":\"bandwidth\","
+	  "\"stream\":\"upstream\",\"toxicity\":0.5},{\"attributes\":{\"latency\":"
+	  "100,\"jitter\":0},\"name\":\"latency_downstream\",\"type\":"
+	  "\"latency\",\"stream\":\"downstream\",\"toxicity\":1},{\"attributes\":"
+	  "{\"latency\":0,\"jitter\":0},\"name\":\"l6\",\"type\":\"latency\","
+	  "\"stream\":\"downstream\",\"toxicity\":0.12345679},{\"attributes\":"
+	  "{\"average_size\":3,\"size_variation\":0,\"delay\":0},\"name\":"
+	  "\"\\u003cs\\u003e\",\"type\":\"slicer\",\"stream\":\"downstream\","
+	  "\"toxicity\":1}]" },
+	{ "GET", "/proxies/nope/toxics", NULL, 404, "text",
+	  "{\"error\":\"proxy not found\",\"status\":404}\n" },
+	{ "GET", "/proxies/p1/toxics/nope", NULL, 404, "text",
+	  "{\"error\":\"toxic not found\",\"status\":404}\n" },
+	{ "POST", "/proxies/p1/toxics/bw", "{\"attributes\":{\"rate\":99},"
+	  "\"toxicity\":0.1,\"stream\":\"downstream\",\"type\":\"latency\"}", 200,
+	  "json", "{\"attributes\":{\"rate\":99},\"name\":\"bw\",\"type\":"
+	  "\"bandwidth\",\"stream\":\"upstream\",\"toxicity\":0.1}" },
+	{ "PATCH", "/proxies/p1/toxics/latency_downstream", "{\"attributes\":"
+	  "{\"jitter\":\"5\"}}", 400, "text", "{\"error\":\"bad request body: "
+	  "json: cannot unmarshal string into Go struct field LatencyToxic."
+	  "attributes.jitter of type int64\",\"status\":400}\n" },
+	{ "PATCH", "/proxies/p1/toxics/latency_downstream", "{\"attributes\":5}",
+	  400, "text", "{\"error\":\"bad request body: json: cannot unmarshal "
+	  "number into Go struct field .attributes of type toxics.LatencyToxic\","
+	  "\"status\":400}\n" },
+	{ "PATCH", "/proxies/p1/toxics/latency_downstream", "{\"attributes\":"
+	  "{\"jitter\":5}}", 200, "json", "{\"attributes\":{\"latency\":100,"
+	  "\"jitter\":5},\"name\":\"latency_downstream\",\"type\":\"latency\","
+	  "\"stream\":\"downstream\",\"toxicity\":1}" },
+	{ "DELETE", "/proxies/p1/toxics/bw", NULL, 204, NULL, "" },
+	{ "DELETE", "/proxies/p1/toxics/bw", NULL, 404, "text",
+	  "{\"error\":\"toxic not found\",\"status\":404}\n" },
+	{ "POST", "/proxies/p1", "{\"enabled\":false}", 200, "json",
+	  "{\"name\":\"p1\",\"listen\":\"127.0.0.1:1\",\"upstream\":"
+	  "\"127.0.0.1:3306\",\"enabled\":false,\"Logger\":{},\"toxics\":["
+	  "{\"attributes\":{\"latency\":100,\"jitter\":5},\"name\":"
+	  "\"latency_downstream\",\"type\":\"latency\",\"stream\":\"downstream\","
+	  "\"toxicity\":1},{\"attributes\":{\"latency\":0,\"jitter\":0},\"name\":"
+	  "\"l6\",\"type\":\"latency\",\"stream\":\"downstream\",\"toxicity\":"
+	  "0.12345679},{\"attributes\":{\"average_size\":3,\"size_variation\":0,"
+	  "\"delay\":0},\"name\":\"\\u003cs\\u003e\",\"type\":\"slicer\","
+	  "\"stream\":\"downstream\",\"toxicity\":1}]}" },
+	{ "PATCH", "/proxies/p1", "{\"listen\":\"bad\"}", 500, "text",
+	  "{\"error\":\"address bad: missing port in address\",\"status\":500}\n" },
+	{ "POST", "/reset", NULL, 204, NULL, "" },
+	{ "GET", "/proxies/p1", NULL, 200, "json",
+	  "{\"name\":\"p1\",\"listen\":\"127.0.0.1:1\",\"upstream\":"
+	  "\"127.0.0.1:3306\",\"enabled\":true,\"Logger\":{},\"toxics\":[]}" },
+	{ "POST", "/populate", "[{\"name\":\"a\",\"listen\":\"127.0.0.1:0\","
+	  "\"upstream\":\"127.0.0.1:1\"},{\"name\":\"b\",\"listen\":"
+	  "\"127.0.0.1:0\",\"upstream\":\"127.0.0.1:2\",\"enabled\":false}]", 201,
+	  "json", "{\"proxies\":[{\"name\":\"a\",\"listen\":\"127.0.0.1:1\","
+	  "\"upstream\":\"127.0.0.1:1\",\"enabled\":true,\"Logger\":{},"
+	  "\"toxics\":[]},{\"name\":\"b\",\"listen\":\"127.0.0.1:0\",\"upstream\":"
+	  "\"127.0.0.1:2\",\"enabled\":false,\"Logger\":{},\"toxics\":[]}]}" },
+	{ "POST", "/populate", "[{\"name\":\"c\",\"upstream\":\"127.0.0.1:1\"},"
+	  "{\"listen\":\"x\"}]", 400, "json", "{\"error\":\"missing required "
+	  "field: name at proxy 2\",\"status\":400,\"proxies\":null}" },
+	{ "POST", "/populate", "{}", 400, "json", "{\"error\":\"bad request body: "
+	  "json: cannot unmarshal object into Go value of type []struct { "
+	  "toxiproxy.Proxy; Enabled *bool \\\"json:\\\\\\\"enabled\\\\\\\"\\\" }\","
+	  "\"status\":400,\"proxies\":null}" },
+	{ "POST", "/populate", "[{\"name\":5}]", 400, "json", "{\"error\":\"bad "
+	  "request body: json: cannot unmarshal number into Go struct field "
+	  ".name of type string\",\"status\":400,\"proxies\":null}" },
+	{ "POST", "/populate", "[]", 201, "json", "{\"proxies\":null}" },
+	{ "GET", "/proxies", NULL, 200, "json",
+	  "{\"a\":{\"name\":\"a\",\"listen\":\"127.0.0.1:1\",\"upstream\":"
+	  "\"127.0.0.1:1\",\"enabled\":true,\"Logger\":{},\"toxics\":[]},"
+	  "\"b\":{\"name\":\"b\",\"listen\":\"127.0.0.1:0\",\"upstream\":"
+	  "\"127.0.0.1:2\",\"enabled\":false,\"Logger\":{},\"toxics\":[]},"
+	  "\"p1\":{\"name\":\"p1\",\"listen\":\"127.0.0.1:1\",\"upstream\":"
+	  "\"127.0.0.1:3306\",\"enabled\":true,\"Logger\":{},\"toxics\":[]}}" },
+	{ "DELETE", "/proxies/b", NULL, 204, NULL, "" },
+	{ "DELETE", "/proxies/b", NULL, 404, "text",
+	  "{\"error\":\"proxy not found\",\"status\":404}\n" },
+	/* gorilla/mux: no route, a route without the method */
+	{ "PUT", "/proxies/p1", NULL, 405, NULL, "" },
+	{ "GET", "/proxies/", NULL, 404, "text", "404 page not found\n" },
+	{ "GET", "/nothing", NULL, 404, "text", "404 page not found\n" },
+	{ "POST", "/version", NULL, 405, NULL, "" },
+};
+
+static const char *type_of(const char *t)
+{
+	if (t && strcmp(t, "json") == 0)
+		return "application/json";
+	if (t && strcmp(t, "text") == 0)
+		return "text/plain; charset=utf-8";
+	return t;
+}
+
+START_TEST(test_as_toxiproxy)
+{
+	struct ga_api_response resp;
+	struct ga_sv sv;
+	int i;
+
+	ga_api_open(&sv, NULL, NULL);
+	for (i = 0; i < N(steps); i++) {
+		call(&sv, steps[i].method, steps[i].path, steps[i].body, NULL,
+		     &resp);
+		ck_assert_msg(resp.status == steps[i].status, "%s %s %s: %d %s",
+			      steps[i].method, steps[i].path,
+			      steps[i].body ? steps[i].body : "", resp.status,
+			      body);
+		ck_assert_msg(strcmp(body, steps[i].want) == 0, "%s %s %s:\n"
+			      "  %s\nnot\n  %s", steps[i].method,
+			      steps[i].path, steps[i].body ? steps[i].body : "",
+			      body, steps[i].want);
+		if (type_of(steps[i].type))
+			ck_assert_str_eq(resp.content_type,
+					 type_of(steps[i].type));
+		else
+			ck_assert_ptr_null(resp.content_type);
+		ck_assert_int_eq(resp.nosniff, steps[i].type &&
+				 strcmp(steps[i].type, "text") == 0);
+		ck_assert_ptr_null(resp.job);
+		ga_api_response_free(&resp);
+	}
+	ga_api_close(&sv);
+}
+END_TEST
+
+/* A browser's page cannot drive the API: Toxiproxy refuses any user
+ * agent that starts with Mozilla/. */
+START_TEST(test_browsers)
+{
+	struct ga_api_response resp;
+	struct ga_sv sv;
+
+	ga_api_open(&sv, NULL, NULL);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"x\","
+			      "\"upstream\":\"127.0.0.1:1\"}", "Mozilla/5.0",
+			      &resp), 403);
+	ck_assert_str_eq(body, "User agent not allowed\n");
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "GET", "/proxies", NULL, NULL, &resp), 200);
+	ck_assert_str_eq(body, "{}");
+	ga_api_response_free(&resp);
+	ga_api_close(&sv);
+}
+END_TEST
+
+/* What goneaway refuses that Toxiproxy would take, each with its
+ * reason. */
+static const struct {
+	const char *path, *body;
+	int status;
+	const char *says;
+} refused[] = {
+	{ "/proxies", "{\"name\":\"x\",\"listen\":\"8.8.8.8:1\",\"upstream\":"
+	  "\"127.0.0.1:1\"}", 400, "is not a loopback address" },
+	{ "/proxies", "{\"name\":\"x\",\"listen\":\"192.168.1.1:1\","
+	  "\"upstream\":\"127.0.0.1:1\"}", 400, "loopback only" },
+	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"example.com:3306\"}", 400,
+	  "neither goneaway's server (goneaway:3306) nor a loopback" },
+	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"10.0.0.1:3306\"}", 400,
+	  "sends traffic nowhere else" },
+	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"goneaway:3307\"}", 400,
+	  "listens on port 3306" },
+	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"127.0.0.1\"}", 400,
+	  "is not HOST:PORT" },
+	{ "/populate", "[{\"name\":\"y\",\"upstream\":\"127.0.0.1:1\"},"
+	  "{\"name\":\"x\",\"upstream\":\"1.1.1.1:1\"}]", 400, "at proxy 2" },
+	{ "/proxies/lo/toxics", "{\"type\":\"mysql_kill\"}", 400,
+	  "mysql_kill acts on goneaway's server" },
+	{ "/proxies/lo/toxics", "{\"type\":\"fault_netem\",\"attributes\":"
+	  "{\"args\":\"on server delay 10ms\"}}", 400,
+	  "fault_netem acts on goneaway's server" },
+	{ "/proxies/srv/toxics", "{\"type\":\"fault_netem\",\"attributes\":"
+	  "{\"args\":\"on nowhere\"}}", 400, "fault_netem: args 'on nowhere'" },
+	{ "/proxies/srv/toxics", "{\"type\":\"fault_netem\",\"attributes\":"
+	  "{\"args\":\"on server delay 10ms\"}}", 503,
+	  "goneaway's server is not there" },
+	{ "/proxies/srv/toxics", "{\"type\":\"mysql_cut\",\"attributes\":"
+	  "{\"at\":\"nowhere\"}}", 400, "at: 'nowhere' is not greeting, login, "
+	  "auth, tls, command or row" },
+	{ "/proxies/srv/toxics", "{\"type\":\"mysql_cut\",\"attributes\":"
+	  "{\"action\":\"explode\"}}", 400, "is not reset, close or hold" },
+	{ "/proxies/srv/toxics", "{\"type\":\"mysql_cut\",\"attributes\":"
+	  "{\"at\":\"command\",\"command\":\"COM_NOPE\"}}", 400,
+	  "is not a command such as COM_QUERY" },
+	{ "/proxies/srv/toxics", "{\"type\":\"mysql_cut\",\"attributes\":"
+	  "{\"at\":\"row\",\"row\":0}}", 400, "row must be 1 or more" },
+	{ "/proxies/srv/toxics", "{\"type\":\"mysql_kill\",\"attributes\":"
+	  "{\"count\":-1}}", 400, "count must be 0 or more" },
+	{ "/proxies/srv/toxics", "{\"type\":\"mysql_kill\",\"attributes\":"
+	  "{\"query\":1}}", 400, "MysqlKillToxic.attributes.query of type bool" },
+};
+
+START_TEST(test_refused)
+{
+	struct ga_api_response resp;
+	struct ga_sv sv;
+
+	ga_api_open(&sv, NULL, NULL);
+	call(&sv, "POST", "/proxies", "{\"name\":\"lo\",\"upstream\":"
+	     "\"127.0.0.1:1\"}", NULL, &resp);
+	ga_api_response_free(&resp);
+	call(&sv, "POST", "/proxies", "{\"name\":\"srv\",\"upstream\":"
+	     "\"goneaway:3306\"}", NULL, &resp);
+	ck_assert_int_eq(resp.status, 201);
+	ga_api_response_free(&resp);
+	call(&sv, "POST", refused[_i].path, refused[_i].body, NULL, &resp);
+	ck_assert_msg(resp.status == refused[_i].status && strstr(body,
+		      refused[_i].says), "%s %s: %d %s", refused[_i].path,
+		      refused[_i].body, resp.status, body);
+	ck_assert_str_eq(resp.content_type, strcmp(refused[_i].path,
+			 "/populate") == 0 ? "application/json" :
+			 "text/plain; charset=utf-8");
+	ga_api_response_free(&resp);
+	/* nothing was made */
+	call(&sv, "GET", "/proxies/srv/toxics", NULL, NULL, &resp);
+	ck_assert_str_eq(body, "[]");
+	ga_api_response_free(&resp);
+	ck_assert_uint_eq(sv.nproxies, 2);
+	ga_api_close(&sv);
+}
+END_TEST
+
+/* Bounded: proxies, toxics on one, a name's length. */
+START_TEST(test_bounds)
+{
+	struct ga_api_response resp;
+	char text[600], name[GA_SV_MAX_NAME + 2];
+	struct ga_sv sv;
+	int i;
+
+	ga_api_open(&sv, NULL, NULL);
+	for (i = 0; i < GA_SV_MAX_PROXIES; i++) {
+		snprintf(text, sizeof(text), "{\"name\":\"p%d\",\"upstream\":"
+			 "\"127.0.0.1:1\"}", i);
+		ck_assert_int_eq(call(&sv, "POST", "/proxies", text, NULL,
+				      &resp), 201);
+		ga_api_response_free(&resp);
+	}
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"more\","
+			      "\"upstream\":\"127.0.0.1:1\"}", NULL, &resp), 400);
+	ck_assert(strstr(body, "too many proxies"));
+	ga_api_response_free(&resp);
+	for (i = 0; i < GA_SV_MAX_TOXICS; i++) {
+		snprintf(text, sizeof(text), "{\"type\":\"latency\",\"name\":"
+			 "\"t%d\"}", i);
+		ck_assert_int_eq(call(&sv, "POST", "/proxies/p0/toxics", text,
+				      NULL, &resp), 200);
+		ga_api_response_free(&resp);
+	}
+	ck_assert_int_eq(call(&sv, "POST", "/proxies/p0/toxics",
+			      "{\"type\":\"latency\"}", NULL, &resp), 400);
+	ck_assert(strstr(body, "too many toxics"));
+	ga_api_response_free(&resp);
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(text, sizeof(text), "{\"name\":\"%s\",\"upstream\":"
+		 "\"127.0.0.1:1\"}", name);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", text, NULL, &resp), 400);
+	ga_api_response_free(&resp);
+	ga_api_close(&sv);
+}
+END_TEST
+
+/* goneaway's paths: the toxic types (every standard, mysql and fault
+ * one), the server's state and events (a job; no server: 503). */
+START_TEST(test_goneaway_paths)
+{
+	struct ga_api_response resp;
+	struct ga_sv sv;
+
+	ga_api_open(&sv, NULL, NULL);
+	ck_assert_int_eq(call(&sv, "GET", "/goneaway/toxics", NULL, NULL,
+			      &resp), 200);
+	ck_assert(strstr(body, "\"type\":\"latency\",\"family\":\"toxiproxy\""));
+	ck_assert(strstr(body, "\"type\":\"limit_data\""));
+	ck_assert(strstr(body, "\"type\":\"mysql_kill\",\"family\":\"mysql\""));
+	ck_assert(strstr(body, "\"type\":\"mysql_cut\""));
+	ck_assert(strstr(body, "\"type\":\"fault_firewall\",\"family\":"
+			 "\"fault\""));
+	ck_assert(strstr(body, "\"type\":\"fault_point\""));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "GET", "/goneaway", NULL, NULL, &resp), 200);
+	ck_assert(strstr(body, "\"upstream\":\"goneaway:3306\""));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/goneaway/server/restart", NULL,
+			      NULL, &resp), 503);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/goneaway/server/explode", NULL,
+			      NULL, &resp), 404);
+	ga_api_response_free(&resp);
+	sv.have_server = true;
+	ck_assert_int_eq(call(&sv, "POST", "/goneaway/server/wait_timeout",
+			      "{\"seconds\":0}", NULL, &resp), 400);
+	ga_api_response_free(&resp);
+	call(&sv, "POST", "/goneaway/server/wait_timeout", "{\"seconds\":2}",
+	     NULL, &resp);
+	ck_assert_ptr_nonnull(resp.job);
+	ck_assert_int_eq(resp.job->kind, GA_JOB_SERVER);
+	ck_assert_str_eq(resp.job->event, "wait_timeout");
+	ck_assert_int_eq(resp.job->value, 2);
+	ga_api_finish(&sv, resp.job, &resp);    /* done: the server's JSON */
+	ck_assert_int_eq(resp.status, 200);
+	ga_api_response_free(&resp);
+	call(&sv, "POST", "/reset", NULL, NULL, &resp);
+	ck_assert_ptr_nonnull(resp.job);
+	ck_assert_int_eq(resp.job->kind, GA_JOB_RESTORE);
+	resp.job->rc = -1;
+	snprintf(resp.job->msg, sizeof(resp.job->msg), "it would not start");
+	ga_api_finish(&sv, resp.job, &resp);
+	ck_assert_int_eq(resp.status, 500);
+	snprintf(body, sizeof(body), "%.*s", (int)resp.body_len, resp.body);
+	ck_assert_str_eq(body, "{\"error\":\"it would not start\","
+			 "\"status\":500}\n");
+	ga_api_response_free(&resp);
+	ga_api_close(&sv);
+}
+END_TEST
+
+/* The addresses a proxy takes (serve/address.c): loopback, a wildcard
+ * as 127.0.0.1, Go's words for what it cannot read, the upstreams. */
+START_TEST(test_addresses)
+{
+	static const struct {
+		const char *listen;
+		int status;             /* 0: taken */
+		const char *as;         /* its text, or a part of the refusal */
+	} listens[] = {
+		{ "127.0.0.1:0", 0, "127.0.0.1:0" },
+		{ "127.9.8.7:80", 0, "127.9.8.7:80" },
+		{ "localhost:21212", 0, "127.0.0.1:21212" },
+		{ "[::1]:5", 0, "[::1]:5" },
+		{ "", 0, "127.0.0.1:0" },
+		{ ":3306", 0, "127.0.0.1:3306" },
+		{ "0.0.0.0:1", 0, "127.0.0.1:1" },
+		{ "[::]:1", 0, "127.0.0.1:1" },
+		{ "bad", 500, "address bad: missing port in address" },
+		{ "a:b:c", 500, "too many colons" },
+		{ "[::1:5", 500, "missing ']'" },
+		{ "127.0.0.1:99999", 500, "invalid port" },
+		{ "10.0.0.1:1", 400, "not a loopback address" },
+		{ "[2001:db8::1]:1", 400, "not a loopback address" },
+		{ "example.com:1", 400, "not a loopback address" },
+	};
+	struct ga_sv_addr a;
+	char msg[512], text[80];
+	bool to_server;
+	int status;
+	size_t i;
+
+	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
+		int rc = ga_sv_addr_listen(listens[i].listen, &a, &status, msg,
+					   sizeof(msg));
+
+		if (listens[i].status == 0) {
+			ck_assert_msg(rc == 0, "%s: %s", listens[i].listen, msg);
+			ga_sv_addr_text((struct sockaddr *)&a.sa, text,
+					sizeof(text));
+			ck_assert_str_eq(text, listens[i].as);
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_int_eq(status, listens[i].status);
+			ck_assert_msg(strstr(msg, listens[i].as), "%s: %s",
+				      listens[i].listen, msg);
+		}
+	}
+	ck_assert_int_eq(ga_sv_addr_upstream("goneaway:3306", &a, &to_server,
+					     msg, sizeof(msg)), 0);
+	ck_assert(to_server);
+	ck_assert_int_eq(ga_sv_addr_upstream("localhost:3306", &a, &to_server,
+					     msg, sizeof(msg)), 0);
+	ck_assert(!to_server);
+	ck_assert_int_eq(ga_sv_addr_upstream("127.0.0.1:0", &a, &to_server,
+					     msg, sizeof(msg)), -1);
+	ck_assert_int_eq(ga_sv_addr_upstream("0.0.0.0:3306", &a, &to_server,
+					     msg, sizeof(msg)), -1);
+	ck_assert_int_eq(ga_sv_addr_upstream("mysql:3306", &a, &to_server,
+					     msg, sizeof(msg)), -1);
+	ck_assert(strstr(msg, "nowhere else"));
+}
+END_TEST
+
+Suite *make_serve_api_suite(void)
+{
+	Suite *s = suite_create("serve_api");
+	TCase *tc;
+
+	tc = tcase_create("toxiproxy");
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_as_toxiproxy);
+	tcase_add_test(tc, test_browsers);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("goneaway");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, test_refused, 0, N(refused));
+	tcase_add_test(tc, test_bounds);
+	tcase_add_test(tc, test_goneaway_paths);
+	tcase_add_test(tc, test_addresses);
+	suite_add_tcase(s, tc);
+	return s;
+}
