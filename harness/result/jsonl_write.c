@@ -252,8 +252,16 @@ static void step_line(FILE *f, long ncase, const struct ga_scenario *sc,
 						 sizeof(ev)));
 		}
 		fprintf(f, ",\"count\":%ld", ty->count);
-		if (whole)
+		if (whole) {
 			kms(f, "max_ms", ty->max_ms);
+			/* what a success's value and thread checks read,
+			 * for --record over -j's workers (issue 38) */
+			kbool(f, "ok_varied", ty->ok_varied);
+			kbool(f, "has_value", ty->has_value);
+			kbool(f, "value_null", ty->value_null);
+			kstr(f, "value", ty->value);
+			fprintf(f, ",\"thread\":%d", (int)ty->thread);
+		}
 		fputc('}', f);
 	}
 	fputc(']', f);
