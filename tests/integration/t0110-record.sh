@@ -120,6 +120,18 @@ test_expect_success 'a repeated draft: every run is made and its outcomes record
 	passes pass5 rec5/recorded/draft-repeat.gw
 '
 
+# Issue 38: a value check that held in every success is kept by a
+# re-record of a race, with -j's workers as without (their results came
+# back as if every success had varied, and "= 1" was dropped)
+test_expect_success 'a re-record of a race keeps a value check that held, at -j 1 and -j 2' '
+	for j in 1 2; do
+		run_rec recv$j -j $j "$DATA/value-race.gw"
+		grep -q "^+    expect ok | CR_SERVER_GONE_ERROR = 1 within [0-9.]*s$" recv$j/record.patch ||
+			{ cat recv$j/record.patch; return 1; }
+		passes passv$j -j $j recv$j/recorded/value-race.gw || return 1
+	done
+'
+
 # Issue 38: what --record and --record --expectations write for a pool
 # reads back and PASSes against the same server and client: a race
 # over a repeat's runs as every set of events it saw, and every shipped
