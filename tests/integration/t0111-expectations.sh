@@ -63,7 +63,7 @@ test_expect_success '... the file is sorted, one line per step and server, and c
 # is where it was.
 test_expect_success 'a re-record keeps the file.s comments, each with its line' '
 	{ echo "# our own head"; grep -v "^#" builtin.expect |
-	  sed "s/^\(kill-idle:$KQ2 .*\)CR_SERVER_LOST within 1s\$/# a KILL: the next query fails\n\1CR_SERVER_GONE_ERROR within 1s  # was 2013 here/"
+	  sed "s/^\(kill-idle:$KQ2 .*\)CR_SERVER_LOST within 3s\$/# a KILL: the next query fails\n\1CR_SERVER_GONE_ERROR within 3s  # was 2013 here/"
 	  echo "# the end"; } > notes.expect &&
 	grep -q "^# a KILL" notes.expect &&
 	"$GONEAWAY" run --color never --record --expectations notes.expect \
@@ -72,7 +72,7 @@ test_expect_success 'a re-record keeps the file.s comments, each with its line' 
 	head -1 notes.expect | grep -qx "# our own head" &&
 	! grep -q "Written by goneaway" notes.expect &&
 	grep -A1 "^# a KILL: the next query fails\$" notes.expect |
-		grep -q "^kill-idle:$KQ2  *\*  *query app  *CR_SERVER_LOST within 1s  # was 2013 here\$" &&
+		grep -q "^kill-idle:$KQ2  *\*  *query app  *CR_SERVER_LOST within 3s  # was 2013 here\$" &&
 	tail -1 notes.expect | grep -qx "# the end" &&
 	test "$(grep -v "^#" notes.expect | grep -c .)" -eq "$(grep -v "^#" builtin.expect | grep -c .)"
 '
