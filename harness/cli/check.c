@@ -6,8 +6,9 @@
  * applies and a typo in it goes unnoticed.  Known are "builtin", every
  * NAME of drivers/drivers.list, such a NAME without its "-VERSION"
  * ("libmysqlclient" for "libmysqlclient-9.7": the name the driver gives
- * itself), and the names given with --client (a connector project's own
- * driver, not in the list).
+ * itself), the names given with --client (a connector project's own
+ * driver, not in the list) and, with --expectations FILE, the file's
+ * client (whose lines the file holds: issue 38).
  */
 #include "cli/internal.h"
 
@@ -24,11 +25,12 @@
 #include "util/escape.h"
 #include "util/fsutil.h"
 
-/* "builtin", drivers.list's names, then the --client names (own[0..n)).
- * Returns 0, or -1 after printing why (a list that cannot be read is
- * said once; client names are then not checked: *checked is false). */
+/* "builtin", drivers.list's names, then the --client names (own[0..n))
+ * and file_client (an expectation file's client; NULL: none).  Returns
+ * 0, or -1 after printing why (a list that cannot be read is said once;
+ * client names are then not checked: *checked is false). */
 static int known_build(struct ga_names *k, char **own, size_t nown,
-		       bool *checked)
+		       const char *file_client, bool *checked)
 {
 	struct ga_error err;
 	size_t i;
@@ -43,6 +45,8 @@ static int known_build(struct ga_names *k, char **own, size_t nown,
 	}
 	for (i = 0; i < nown && rc == 0; i++)
 		rc = ga_names_add(k, own[i], strlen(own[i]));
+	if (rc == 0 && file_client && file_client[0])
+		rc = ga_names_add(k, file_client, strlen(file_client));
 	if (rc == 0)
 		rc = ga_names_join(k);
 	if (rc) {
@@ -168,15 +172,14 @@ static int parse_check_args(int argc, char **argv, char **own, size_t *nown,
 	return 0;
 }
 
-/* --expectations FILE: read, and fit to the scenarios (every line names
- * a step there); warns about the steps it has no line for.  Returns 0,
- * or -1 (printed). */
+/* --expectations FILE (read already): fit to the scenarios (every line
+ * names a step there); warns about the steps it has no line for.
+ * Returns 0, or -1 (printed). */
 static int check_expectations(struct ga_expect_file *ce, const char *path,
 			      struct ga_scenario **scs, size_t n,
 			      size_t *nwarn)
 {
-	if (ga_expect_file_load(ce, path, false) ||
-	    ga_expect_file_apply(ce, scs, n))
+	if (ga_expect_file_apply(ce, scs, n))
 		return -1;
 	if (ga_expect_file_missing(ce, scs, n, true))
 		(*nwarn)++;
@@ -213,7 +216,12 @@ int cmd_check(int argc, char **argv)
 	    ga_collect_paths(argv + optind, argc - optind, &paths))
 		goto out;
 	parsed = ga_parse_all(&paths, &scs);
-	if (known_build(&known, own, nown, &checked))
+	/* the file first: its client is a name the scenarios may use */
+	if (parsed == 0 && expectations &&
+	    ga_expect_file_load(&ce, expectations, false))
+		goto out;
+	if (known_build(&known, own, nown, parsed == 0 && expectations ?
+			ce.x.client : NULL, &checked))
 		goto out;
 	if (checked)
 		nwarn = warn_unknown_clients(scs, paths.n, &known);

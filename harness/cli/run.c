@@ -45,7 +45,7 @@ static int parse_jobs(const char *s, unsigned *jobs)
 enum {
 	OPT_NO_RESULTS = 256, OPT_TIMINGS, OPT_COLOR, OPT_MARIADBD,
 	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_STEP_TIMEOUT,
-	OPT_LIST, OPT_SHARD, OPT_DURATIONS,
+	OPT_LIST, OPT_SHARD, OPT_DURATIONS, OPT_REPEAT,
 	OPT_SERVER_TIMEOUT, OPT_STRICT, OPT_ALLOW_SKIP, OPT_SERVER, OPT_CLIENT,
 	OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
@@ -68,6 +68,7 @@ static const struct option run_long_opts[] = {
 	{ "proxy", required_argument, NULL, OPT_PROXY },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "stop-early", no_argument, NULL, OPT_STOP_EARLY },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "record", no_argument, NULL, OPT_RECORD },
 	{ "expectations", required_argument, NULL, OPT_EXPECTATIONS },
 	{ "no-capture", no_argument, NULL, OPT_NO_CAPTURE },
@@ -125,12 +126,28 @@ int cli_memfs_size(const char *arg, long long *size)
 }
 
 /* What the command line says that is not the plan's: --list, the
- * --color word. */
+ * --color word, --repeat N (0: each scenario's own). */
 struct run_args {
 	bool list;
 	const char *color;
 	const char *format;
+	long repeat;
 };
+
+/* --repeat N: as a scenario's "repeat N" takes it, 1 to 1000. */
+static int parse_repeat(const char *arg, long *n)
+{
+	char *end;
+
+	errno = 0;
+	*n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || *n < 1 || *n > 1000) {
+		fprintf(stderr, "goneaway: --repeat: '%s' is not a number of "
+			"runs from 1 to 1000\n", arg);
+		return -1;
+	}
+	return 0;
+}
 
 static int parse_run_args(int argc, char **argv, struct run_args *a,
 			  struct ga_plan *p)
@@ -164,6 +181,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 		case OPT_COLOR: a->color = optarg; break;
 		case OPT_STRICT: p->strict = true; break;
 		case OPT_STOP_EARLY: p->opts.stop_early = true; break;
+		case OPT_REPEAT:
+			if (parse_repeat(optarg, &a->repeat))
+				return -1;
+			break;
 		case OPT_RECORD: p->record = p->opts.record = true; break;
 		case OPT_EXPECTATIONS: p->expectations = optarg; break;
 		case OPT_NO_CAPTURE: p->opts.capture = false; break;
@@ -292,6 +313,7 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	struct run_args a;
 	struct ga_plan *p;
 	int code = EXIT_USAGE;
+	size_t i;
 
 	p = malloc(sizeof(*p));
 	if (!p) {
@@ -304,6 +326,10 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	}
 	if (ga_plan_load(p, argv + optind, argc - optind))
 		goto out;
+	/* --repeat N: every scenario runs N times, as if its file said
+	 * "repeat N" (the file itself is left as it is) */
+	for (i = 0; a.repeat && i < p->nscs; i++)
+		p->scs[i]->repeat = a.repeat;
 	if (a.list) {
 		ga_list_scenarios(p->scs, p->nscs);
 		code = EXIT_ALL_PASSED;

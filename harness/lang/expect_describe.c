@@ -96,12 +96,12 @@ void ga_expect_describe(const struct ga_expect *exp, char *buf, size_t len)
 	if (exp->rows_cmp != GA_CMP_NONE)
 		ga_strbuf_add(&sb, " with rows %s %ld read before it",
 			      ga_cmp_text(exp->rows_cmp), exp->rows);
-	if (exp->pool_check) {
-		char ev[128];
+	if (exp->pool_sets) {
+		char ev[512];
 
 		ga_strbuf_add(&sb, ", pool %s",
-			      ga_pool_events_text(exp->pool_events, ev,
-						  sizeof(ev)));
+			      ga_pool_sets_text(exp->pool_sets, ev,
+						sizeof(ev)));
 	}
 	if (exp->set.hang && exp->after_ms >= 0)
 		ga_strbuf_add(&sb, "%sa hang (no answer after %ld ms)", sep,

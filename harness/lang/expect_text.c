@@ -225,10 +225,10 @@ int ga_expect_text(const struct ga_expect *e, bool with_selector, char *buf,
 	if (e->rows_cmp != GA_CMP_NONE)
 		ga_strbuf_add(&o, " rows %s %ld", ga_cmp_text(e->rows_cmp),
 			      e->rows);
-	if (e->pool_check)
+	if (e->pool_sets)
 		ga_strbuf_add(&o, " pool %s",
-			      ga_pool_events_text(e->pool_events, word,
-						  sizeof(word)));
+			      ga_pool_sets_text(e->pool_sets, word,
+						sizeof(word)));
 	if (e->after_ms >= 0) {
 		ga_duration_text(e->after_ms, dur, sizeof(dur));
 		ga_strbuf_add(&o, " after %s", dur);

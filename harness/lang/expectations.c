@@ -64,7 +64,13 @@ struct reader {
 	bool format_seen;
 	bool entry_seen;
 	struct ga_step dummy;           /* the step an entry's outcomes are
-					 * checked against */
+					 * checked against: of the entry's
+					 * kind, allowed what a step of that
+					 * kind may be (a fork that shares, on
+					 * a pool's connection); check_entry
+					 * holds the entry to the scenario's
+					 * real step */
+	struct ga_connection pooled;    /* the dummy's connection: a pool's */
 	size_t *slots;                  /* owned: x's lines by their place
 					 * (label, step line, server), an
 					 * open-addressed hash table of
@@ -76,6 +82,8 @@ struct reader {
 	size_t cap;                     /* room in x->items */
 	bool full;                      /* GA_EXPECTATIONS_MAX_LINES read:
 					 * the rest is not */
+	char *pending;                  /* owned: comment lines read since
+					 * the last line, for the next one */
 };
 
 static size_t place_hash(const struct ga_expectation *e)
@@ -133,6 +141,77 @@ static int places_grow(struct reader *r)
 			*place_slot(r, &r->x->items[old[i]]) = old[i];
 	free(old);
 	return 0;
+}
+
+/* *to with text[0..n) and a newline appended; *to owned.  0, or -1 (out
+ * of memory). */
+static int append_line(char **to, const char *text, size_t n)
+{
+	size_t have = *to ? strlen(*to) : 0;
+	char *g = realloc(*to, have + n + 2);
+
+	if (!g)
+		return -1;
+	memcpy(g + have, text, n);
+	g[have + n] = '\n';
+	g[have + n + 1] = '\0';
+	*to = g;
+	return 0;
+}
+
+/* Keeps e's comments (the lines before it, pending, and at its end, from
+ * lx's position) as the note of its place.  0, or -1 (out of memory). */
+static int note_entry(struct reader *r, struct lexer *lx,
+		      const struct ga_expectation *e)
+{
+	struct ga_expectation_note *g, *nt;
+	size_t end = lx->len;
+
+	ga_lex_skip(lx);
+	if (!r->pending && (lx->pos >= lx->len || lx->s[lx->pos] != '#'))
+		return 0;
+	g = realloc(r->x->notes, (r->x->nnotes + 1) * sizeof(*g));
+	if (!g)
+		return -1;
+	r->x->notes = g;
+	nt = &g[r->x->nnotes];
+	memset(nt, 0, sizeof(*nt));
+	nt->label = strdup(e->label);
+	if (!nt->label)
+		return -1;
+	nt->step_line = e->step_line;
+	snprintf(nt->server, sizeof(nt->server), "%s", e->server);
+	while (end > lx->pos && (lx->s[end - 1] == ' ' ||
+				 lx->s[end - 1] == '\t' ||
+				 lx->s[end - 1] == '\r'))
+		end--;
+	if (lx->pos < end && lx->s[lx->pos] == '#' &&
+	    !(nt->after = strndup(lx->s + lx->pos, end - lx->pos))) {
+		free(nt->label);
+		return -1;
+	}
+	nt->before = r->pending;
+	r->pending = NULL;
+	r->x->nnotes++;
+	return 0;
+}
+
+/* A line with nothing but a comment: the file's head before its format
+ * line, else kept for the next line.  line[0..len) is the whole line. */
+static void comment_line(struct reader *r, const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	while (len > i && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+			   line[len - 1] == '\r'))
+		len--;
+	if (i >= len || line[i] != '#')
+		return;
+	if (append_line(r->format_seen ? &r->pending : &r->x->head, line + i,
+			len - i))
+		ga_parse_nomem(&r->p);
 }
 
 static int header_line(struct reader *r, struct lexer *lx,
@@ -318,8 +397,9 @@ static int entry_line(struct reader *r, struct lexer *lx,
 	}
 	memset(&r->dummy, 0, sizeof(r->dummy));
 	r->dummy.kind = e.kind;
-	r->dummy.fork_mode = GA_FORK_SHARE;     /* checked against the
-						 * scenario's step later */
+	/* both checked against the scenario's step later (check_entry) */
+	r->dummy.fork_mode = GA_FORK_SHARE;
+	r->dummy.conn = 0;                      /* r->pooled */
 	p->last_kind = e.kind;
 	p->last_kind_known = true;
 	if (ga_parse_expect_body(p, lx, &e.expect, true))
@@ -353,6 +433,10 @@ static int entry_line(struct reader *r, struct lexer *lx,
 	}
 	*slot = x->n;
 	x->items[x->n++] = e;
+	if (note_entry(r, lx, &e)) {
+		ga_parse_nomem(p);
+		return -1;
+	}
 	return 0;
 bad:
 	free(e.label);
@@ -369,8 +453,10 @@ static void read_line(struct reader *r, struct lexer *lx)
 	struct word kw;
 	size_t i;
 
-	if (ga_lex_word(p, lx, &kw) <= 0)
+	if (ga_lex_word(p, lx, &kw) <= 0) {
+		comment_line(r, lx->s, lx->len);
 		return;
+	}
 	if (!r->format_seen && strcmp(kw.text, headers[0]) != 0) {
 		r->format_seen = true;  /* said once */
 		ga_perr(p, kw.col, "not an expectation file: it begins with "
@@ -415,6 +501,9 @@ int ga_expectations_parse_text(const char *path, const char *text,
 	r.p.sc = &sc;
 	sc.steps = &r.dummy;
 	sc.nsteps = 1;
+	r.pooled.pool.line = 1;
+	sc.connections = &r.pooled;
+	sc.nconnections = 1;
 	r.p.target = TARGET_STEP;
 	if (!x->path)
 		x->path = strdup(path);
@@ -447,6 +536,15 @@ int ga_expectations_parse_text(const char *path, const char *text,
 	}
 	free(scratch);
 	free(r.slots);
+	if (r.pending) {
+		if (x->tail)            /* a second read into x: after it */
+			append_line(&x->tail, r.pending,
+				    strlen(r.pending) - 1);
+		else
+			x->tail = r.pending;
+		if (x->tail != r.pending)
+			free(r.pending);
+	}
 	if (!r.format_seen)
 		ga_perr_at(&r.p, 1, 0, "not an expectation file: it begins "
 			   "with 'goneaway-expectations 1' "
@@ -518,28 +616,72 @@ void ga_expectations_free(struct ga_expectations *x)
 		free(x->items[i].expect.message);
 	}
 	free(x->items);
+	for (i = 0; i < x->nnotes; i++) {
+		free(x->notes[i].label);
+		free(x->notes[i].before);
+		free(x->notes[i].after);
+	}
+	free(x->notes);
+	free(x->head);
+	free(x->tail);
 	free(x->path);
 	free(x->client);
 	free(x->driver);
 	memset(x, 0, sizeof(*x));
 }
 
-static int by_place(const void *a, const void *b)
+/* The order of two places: scenario label, step line, server ('*',
+ * "", first). */
+static int place_order(const char *label_a, int line_a, const char *server_a,
+		       const char *label_b, int line_b, const char *server_b)
 {
-	const struct ga_expectation *x = a, *y = b;
-	int c = strcmp(x->label, y->label);
+	int c = strcmp(label_a, label_b);
 
 	if (c)
 		return c;
-	if (x->step_line != y->step_line)
-		return x->step_line < y->step_line ? -1 : 1;
-	return strcmp(x->server, y->server);
+	if (line_a != line_b)
+		return line_a < line_b ? -1 : 1;
+	return strcmp(server_a, server_b);
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const struct ga_expectation *x = a, *y = b;
+
+	return place_order(x->label, x->step_line, x->server, y->label,
+			   y->step_line, y->server);
+}
+
+static int note_by_place(const void *a, const void *b)
+{
+	const struct ga_expectation_note *x = a, *y = b;
+
+	return place_order(x->label, x->step_line, x->server, y->label,
+			   y->step_line, y->server);
 }
 
 void ga_expectations_sort(struct ga_expectations *x)
 {
 	if (x->n > 1)
 		qsort(x->items, x->n, sizeof(*x->items), by_place);
+	if (x->nnotes > 1)
+		qsort(x->notes, x->nnotes, sizeof(*x->notes), note_by_place);
+}
+
+/* The note of e's place (x's notes sorted), or NULL. */
+static const struct ga_expectation_note *
+note_of(const struct ga_expectations *x, const struct ga_expectation *e)
+{
+	struct ga_expectation_note key;
+
+	if (!x->nnotes)
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.label = e->label;
+	key.step_line = e->step_line;
+	snprintf(key.server, sizeof(key.server), "%s", e->server);
+	return bsearch(&key, x->notes, x->nnotes, sizeof(*x->notes),
+		       note_by_place);
 }
 
 /* The first three columns of expectation e: "label:line", the server
@@ -579,12 +721,15 @@ int ga_expectations_write(FILE *f, struct ga_expectations *x)
 		if ((int)strlen(step) > w_step)
 			w_step = (int)strlen(step);
 	}
-	fprintf(f, "# What %s does in goneaway's scenarios: one line per "
-		"step and server,\n# SCENARIO:LINE SERVER STEP OUTCOME, "
-		"sorted ('*': every server without a\n# line of its own).  "
-		"Written by goneaway run --record; the format is\n# "
-		"docs/expectations.md in goneaway's source.\n",
-		x->client ? x->client : "the client");
+	if (x->head)
+		fputs(x->head, f);      /* the file's own */
+	else
+		fprintf(f, "# What %s does in goneaway's scenarios: one line "
+			"per step and server,\n# SCENARIO:LINE SERVER STEP "
+			"OUTCOME, sorted ('*': every server without a\n# line "
+			"of its own).  Written by goneaway run --record; the "
+			"format is\n# docs/expectations.md in goneaway's "
+			"source.\n", x->client ? x->client : "the client");
 	fprintf(f, "goneaway-expectations %d\n", GA_EXPECTATIONS_FORMAT);
 	if (x->client)
 		fprintf(f, "client %s\n", x->client);
@@ -593,14 +738,20 @@ int ga_expectations_write(FILE *f, struct ga_expectations *x)
 	fputc('\n', f);
 	for (i = 0; i < x->n; i++) {
 		const struct ga_expectation *e = &x->items[i];
+		const struct ga_expectation_note *nt = note_of(x, e);
 
 		columns_of(e, where, sizeof(where), step, sizeof(step),
 			   &server);
 		if (ga_expect_text(&e->expect, false, text, sizeof(text)))
 			rc = -1;
-		fprintf(f, "%-*s %-*s %-*s %s\n", w_where, where, w_server,
-			server, w_step, step, text);
+		if (nt && nt->before)
+			fputs(nt->before, f);
+		fprintf(f, "%-*s %-*s %-*s %s%s%s\n", w_where, where, w_server,
+			server, w_step, step, text, nt && nt->after ? "  " : "",
+			nt && nt->after ? nt->after : "");
 	}
+	if (x->tail)
+		fputs(x->tail, f);
 	return rc;
 }
 
@@ -671,6 +822,14 @@ static struct ga_step *check_entry(const struct ga_expectations *x,
 			     "'wrong-result' applies only to 'fork ... "
 			     "share', and line %d of %s forks otherwise",
 			     e->step_line, sc->path);
+		return NULL;
+	}
+	if (e->expect.pool_sets &&
+	    (st->conn < 0 || !sc->connections[st->conn].pool.line)) {
+		ga_diags_add(diags, x->path, e->line, e->kind_col,
+			     "'pool' checks the events a pool reported, and "
+			     "line %d of %s is no step on a connection of a "
+			     "pool", e->step_line, sc->path);
 		return NULL;
 	}
 	return st;

@@ -54,8 +54,30 @@ struct ga_expectation {
 	int label_col, kind_col, conn_col;      /* for diagnostics */
 };
 
+/* A comment of the file, kept where it was when goneaway writes the
+ * file again (issue 38): the comment lines before a line and the
+ * comment at its end go with that line's place (label, step line,
+ * server), whatever the line says then. */
+struct ga_expectation_note {
+	char *label;                    /* owned */
+	int step_line;
+	char server[GA_SERVER_NAME_MAX];        /* "" for '*' */
+	char *before;                   /* owned: whole comment lines, each
+					 * ending in '\n'; NULL: none */
+	char *after;                    /* owned: "# ..." at the line's end;
+					 * NULL: none */
+};
+
 struct ga_expectations {
 	char *path;                     /* owned */
+	char *head;                     /* owned: the comment lines before
+					 * "goneaway-expectations", written
+					 * again in place of goneaway's own
+					 * head; NULL: none */
+	char *tail;                     /* owned: comment lines after the
+					 * last line's; NULL: none */
+	struct ga_expectation_note *notes;      /* owned: by place */
+	size_t nnotes;
 	char *client;                   /* owned: the name the client's
 					 * driver gives itself; NULL: none */
 	char *driver;                   /* owned: how to start it, as
@@ -85,9 +107,10 @@ void ga_expectations_free(struct ga_expectations *x);
  * step line, then server ('*' first). */
 void ga_expectations_sort(struct ga_expectations *x);
 
-/* Writes x to f as the file reads (sorted first), with a header comment.
- * Returns 0, or -1 when a line could not be written in full (its text
- * is too long). */
+/* Writes x to f as the file reads (sorted first), with a header comment
+ * (the file's own, when it had one) and its comments where they were
+ * (struct ga_expectation_note).  Returns 0, or -1 when a line could not
+ * be written in full (its text is too long). */
 int ga_expectations_write(FILE *f, struct ga_expectations *x);
 
 /* The line of x for the step at step_line of the scenario label, on

@@ -379,31 +379,19 @@ static int parse_rows(struct parser *p, struct lexer *lx, struct ga_expect *e,
 	return 0;
 }
 
-/* "pool EVENT[+EVENT]..." or "pool none" (kw is the word "pool"): the
- * events the pool reported with the step's answer. */
-static int parse_pool_events(struct parser *p, struct lexer *lx,
-			     struct ga_expect *e, struct expect_cols *cols,
-			     const struct word *kw)
+/* One set of events, w: "EVENT[+EVENT]..." or "none", into *set.
+ * Returns 0, or -1 after a diagnostic. */
+static int parse_event_set(struct parser *p, const struct word *w,
+			   unsigned *set)
 {
 	char dym[GA_SUGGEST_MAX + 32], known[160], one[64];
 	const char *s, *end;
 	struct ga_suggest sg;
-	struct word w;
 	unsigned i;
-	int rc, idx, col;
+	int idx, col;
 
-	if (cols->pool)
-		return ga_perr(p, kw->col, "'pool' is given twice");
-	cols->pool = kw->col;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'pool' needs the pool's events, "
-			       "e.g. pool discarded+opened, or pool none");
-	e->pool_check = true;
-	e->pool_events = 0;
-	if (strcmp(w.text, "none") == 0)
+	*set = 0;
+	if (strcmp(w->text, "none") == 0)
 		return 0;
 	known[0] = '\0';
 	for (i = 0; i < GA_POOL_EVENT_COUNT; i++) {
@@ -412,15 +400,15 @@ static int parse_pool_events(struct parser *p, struct lexer *lx,
 		snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "",
 			 ga_pool_event_name(i));
 	}
-	for (s = w.text;; s = end + 1) {
+	for (s = w->text;; s = end + 1) {
 		end = strchr(s, '+');
 		if (!end)
 			end = s + strlen(s);
-		col = w.col + (int)(s - w.text);
+		col = w->col + (int)(s - w->text);
 		if (end == s)
 			return ga_perr(p, col, "expected a pool event %s, e.g. "
 				       "pool discarded+opened",
-				       s == w.text ? "before '+'" : "after '+'");
+				       s == w->text ? "before '+'" : "after '+'");
 		idx = ga_pool_event_find(s, (size_t)(end - s));
 		if (idx < 0) {
 			snprintf(one, sizeof(one), "%.*s", (int)(end - s), s);
@@ -435,12 +423,52 @@ static int parse_pool_events(struct parser *p, struct lexer *lx,
 				       ga_suggest_text(&sg, dym, sizeof(dym)),
 				       known);
 		}
-		if (e->pool_events & (1u << idx))
+		if (*set & (1u << idx))
 			return ga_perr(p, col, "pool event '%s' is listed "
 				       "twice", ga_pool_event_name((unsigned)idx));
-		e->pool_events |= 1u << idx;
+		*set |= 1u << idx;
 		if (!*end)
 			return 0;
+	}
+}
+
+/* "pool EVENTS [| EVENTS]..." (kw is the word "pool"), each EVENTS
+ * "EVENT[+EVENT]..." or "none": the sets of events the pool may have
+ * reported with the step's answer. */
+static int parse_pool_events(struct parser *p, struct lexer *lx,
+			     struct ga_expect *e, struct expect_cols *cols,
+			     const struct word *kw)
+{
+	unsigned set;
+	struct word w;
+	int rc;
+
+	if (cols->pool)
+		return ga_perr(p, kw->col, "'pool' is given twice");
+	cols->pool = kw->col;
+	e->pool_sets = 0;
+	for (;;) {
+		rc = ga_lex_word(p, lx, &w);
+		if (rc < 0)
+			return -1;
+		if (rc == 0 && !e->pool_sets)
+			return ga_perr(p, kw->col, "'pool' needs the pool's "
+				       "events, e.g. pool discarded+opened, "
+				       "or pool none");
+		if (rc == 0)
+			return ga_perr(p, ga_lex_col(lx), "expected the pool's "
+				       "events after '|', e.g. pool none | "
+				       "discarded+opened");
+		if (parse_event_set(p, &w, &set))
+			return -1;
+		if (e->pool_sets & GA_POOL_SET(set))
+			return ga_perr(p, w.col, "the pool's events '%s' are "
+				       "given twice", w.text);
+		e->pool_sets |= GA_POOL_SET(set);
+		ga_lex_skip(lx);
+		if (ga_lex_peek(lx) != '|')
+			return 0;
+		lx->pos++;
 	}
 }
 
@@ -590,7 +618,7 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 			       "run --record) to learn its outcome");
 	if (e->set.any && (e->value.cmp != GA_CMP_NONE ||
 			   e->thread != GA_THREAD_ANY || e->message ||
-			   e->within_ms >= 0 || e->pool_check))
+			   e->within_ms >= 0 || e->pool_sets))
 		return ga_perr(p, cols->value ? cols->value : cols->thread ?
 			       cols->thread : cols->message ? cols->message :
 			       cols->pool ? cols->pool :
@@ -599,7 +627,7 @@ static int check_expect(struct parser *p, const struct ga_expect *e,
 			       "the step a hang)");
 	if (check_set_kind(p, &e->set, cols))
 		return -1;
-	if (e->pool_check && known && p->target == TARGET_STEP &&
+	if (e->pool_sets && known && p->target == TARGET_STEP &&
 	    p->sc->nsteps > 0) {
 		const struct ga_step *st = &p->sc->steps[p->sc->nsteps - 1];
 

@@ -27,25 +27,49 @@ int ga_pool_event_find(const char *word, size_t len)
 	return -1;
 }
 
+/* word appended to buf[0..len) (*used so far), after sep unless it is
+ * the first; false when it does not fit. */
+static bool join(char *buf, size_t len, size_t *used, const char *sep,
+		 const char *word)
+{
+	int n = snprintf(buf + *used, len - *used, "%s%s", *used ? sep : "",
+			 word);
+
+	if (n < 0 || (size_t)n >= len - *used)
+		return false;
+	*used += (size_t)n;
+	return true;
+}
+
 const char *ga_pool_events_text(unsigned set, char *buf, size_t len)
 {
 	size_t used = 0;
 	unsigned i;
-	int n;
 
 	if (!len)
 		return buf;
 	buf[0] = '\0';
-	for (i = 0; i < GA_POOL_EVENT_COUNT; i++) {
-		if (!(set & (1u << i)))
-			continue;
-		n = snprintf(buf + used, len - used, "%s%s", used ? "+" : "",
-			     names[i]);
-		if (n < 0 || (size_t)n >= len - used)
+	for (i = 0; i < GA_POOL_EVENT_COUNT; i++)
+		if ((set & (1u << i)) && !join(buf, len, &used, "+", names[i]))
 			break;
-		used += (size_t)n;
-	}
 	if (!buf[0])
 		snprintf(buf, len, "none");
+	return buf;
+}
+
+const char *ga_pool_sets_text(uint32_t sets, char *buf, size_t len)
+{
+	char one[128];
+	size_t used = 0;
+	unsigned s;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (s = 0; s < 32; s++)
+		if ((sets & GA_POOL_SET(s)) &&
+		    !join(buf, len, &used, " | ",
+			  ga_pool_events_text(s, one, sizeof(one))))
+			break;
 	return buf;
 }

@@ -12,6 +12,7 @@
 #define GA_SCENARIO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "lang/step.h"
@@ -91,6 +92,12 @@ enum ga_pool_event_index {
 /* A set of events: bit 1 << GA_POOL_EVENT_I_NAME for each. */
 #define GA_POOL_EVENT(name) (1u << GA_POOL_EVENT_I_##name)
 
+/* A set of such sets (an expect line's "pool A | B"): bit 1 << EVENTS
+ * for each set of events EVENTS; 0, no set at all. */
+#define GA_POOL_SET(events) ((uint32_t)1 << (events))
+_Static_assert(GA_POOL_EVENT_COUNT <= 5, "a set of the pool's event sets "
+	       "is a uint32_t: 2^5 sets");
+
 /* The event's word ("opened"), NULL out of range (static). */
 const char *ga_pool_event_name(unsigned index);
 
@@ -101,6 +108,11 @@ int ga_pool_event_find(const char *word, size_t len);
  * order, which is the order a pool does them in), "none" for the empty
  * set, into buf.  Returns buf. */
 const char *ga_pool_events_text(unsigned set, char *buf, size_t len);
+
+/* The sets of sets as the language writes them, "none |
+ * discarded+opened" (in the sets' order: none first), into buf; "" for
+ * none.  Returns buf. */
+const char *ga_pool_sets_text(uint32_t sets, char *buf, size_t len);
 
 #define GA_POOL_SIZE_MAX 100
 
@@ -173,10 +185,11 @@ struct ga_expect {
 	 * error; only checked when an error happened */
 	enum ga_cmp rows_cmp;           /* GA_CMP_NONE: not checked */
 	long rows;
-	/* "pool EVENT[+EVENT]..." or "pool none": the events the pool
-	 * reported with the step's answer are exactly these */
-	bool pool_check;
-	unsigned pool_events;           /* GA_POOL_EVENT() bits */
+	/* "pool EVENT[+EVENT]... [| EVENTS]..." or "pool none": the events
+	 * the pool reported with the step's answer are exactly one of these
+	 * sets (a repeated scenario's runs may see either: issue 38) */
+	uint32_t pool_sets;             /* GA_POOL_SET() bits; 0: the
+					 * events are not checked */
 };
 
 /* "seen OUTCOME[|OUTCOME] CMP N": over a scenario's repetitions, how

@@ -85,7 +85,9 @@ bool ga_record_checked(const struct ga_step *st)
 
 /* ---- one line ------------------------------------------------------------ */
 
-/* What sr saw, as tally entries: its tally, or its one outcome. */
+/* What sr saw, as tally entries: its tally (every run's outcome, the
+ * pool's events and whether the ok checks' reading varied), or its one
+ * outcome. */
 static size_t seen_of(const struct ga_step_result *sr, struct ga_tally *one,
 		      const struct ga_tally **v)
 {
@@ -93,16 +95,48 @@ static size_t seen_of(const struct ga_step_result *sr, struct ga_tally *one,
 		*v = sr->tally;
 		return sr->ntally;
 	}
-	memset(one, 0, sizeof(*one));
-	one->result = sr->out.result;
-	one->err = sr->out.err;
-	one->flavour = sr->out.flavour;
-	snprintf(one->error_class, sizeof(one->error_class), "%s",
-		 sr->out.error_class);
-	one->count = 1;
-	one->max_ms = sr->out.elapsed_ms;
+	ga_tally_of(sr, one);
 	*v = one;
 	return 1;
+}
+
+/* The sets of pool events sr's runs saw (GA_POOL_SET() bits), 0 when a
+ * run that answered reported none (no pool, or a driver that does not
+ * say). */
+static uint32_t pool_sets_seen(const struct ga_step_result *sr)
+{
+	const struct ga_tally *v;
+	struct ga_tally one;
+	uint32_t sets = 0;
+	size_t i, n = seen_of(sr, &one, &v);
+
+	for (i = 0; i < n; i++) {
+		if (v[i].result == GA_RESULT_HANG)
+			continue;       /* a hang has no events */
+		if (!v[i].has_pool_events)
+			return 0;
+		sets |= GA_POOL_SET(v[i].pool_events);
+	}
+	return sets;
+}
+
+/* applied's value and thread checks hold for every success sr saw (and
+ * it saw one). */
+static bool ok_checks_hold(const struct ga_expect *applied,
+			   const struct ga_step_result *sr)
+{
+	const struct ga_tally *v;
+	struct ga_tally one;
+	size_t i, n = seen_of(sr, &one, &v), oks = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].result != GA_RESULT_OK)
+			continue;
+		oks++;
+		if (!ga_tally_ok_checks_hold(&v[i], applied))
+			return false;
+	}
+	return oks > 0;
 }
 
 /* The longest elapsed time over every run, of results other than hang */
@@ -140,6 +174,8 @@ bool ga_record_holds(const struct ga_expect *e,
 	}
 	if (sr->expect == e && sr->ntally <= 1)
 		return sr->matched;
+	/* the last run in full (its message, its rows), then what every
+	 * run saw: its outcome, time, pool events and ok checks */
 	if (!ga_expect_match(e, &sr->out, NULL, 0))
 		return false;
 	for (i = 0; i < n; i++) {
@@ -154,6 +190,13 @@ bool ga_record_holds(const struct ga_expect *e,
 			return false;
 		if (o.result != GA_RESULT_HANG && e->within_ms >= 0 &&
 		    o.elapsed_ms > (double)e->within_ms)
+			return false;
+		if (e->pool_sets && o.result != GA_RESULT_HANG &&
+		    (!v[i].has_pool_events ||
+		     !(e->pool_sets & GA_POOL_SET(v[i].pool_events))))
+			return false;
+		if (o.result == GA_RESULT_OK &&
+		    !ga_tally_ok_checks_hold(&v[i], e))
 			return false;
 	}
 	return true;
@@ -246,22 +289,6 @@ static void outcomes_of(const struct ga_step_result *sr,
 	}
 }
 
-/* applied's value and thread checks hold for sr's success. */
-static bool ok_checks_hold(const struct ga_expect *applied,
-			   const struct ga_step_result *sr)
-{
-	struct ga_expect t;
-
-	if (sr->out.result != GA_RESULT_OK)
-		return false;
-	memset(&t, 0, sizeof(t));
-	t.set.ok = true;
-	t.value = applied->value;
-	t.thread = applied->thread;
-	t.after_ms = t.within_ms = -1;
-	return ga_expect_match(&t, &sr->out, NULL, 0);
-}
-
 int ga_record_line(const struct ga_step *st, const struct ga_step_result *sr,
 		   const struct ga_expect *applied, struct ga_expect *out)
 {
@@ -299,20 +326,15 @@ int ga_record_line(const struct ga_step *st, const struct ga_step_result *sr,
 		    applied->after_ms <= out->within_ms)
 			out->after_ms = applied->after_ms;
 	}
-	/* what a pool did, as one run saw it (over the runs of a repeat
-	 * the events may differ: a line that held is kept below) */
-	if (sr->out.has_pool_events && sr->out.result != GA_RESULT_HANG &&
-	    sr->ntally <= 1) {
-		out->pool_check = true;
-		out->pool_events = sr->out.pool_events;
-	}
+	/* what a pool did, every set of events the runs saw (a race over
+	 * the runs of a repeat: "pool none | discarded+opened") */
+	out->pool_sets = pool_sets_seen(sr);
 	if (!applied)
 		return 0;
-	if (applied->pool_check && sr->out.has_pool_events &&
-	    sr->out.pool_events == applied->pool_events) {
-		out->pool_check = true;
-		out->pool_events = applied->pool_events;
-	}
+	/* the sets the line accepted, when they hold every run's */
+	if (applied->pool_sets && out->pool_sets &&
+	    (out->pool_sets & ~applied->pool_sets) == 0)
+		out->pool_sets = applied->pool_sets;
 	keep_ok_checks = out->set.ok && ok_checks_hold(applied, sr);
 	if (keep_ok_checks) {
 		out->thread = applied->thread;

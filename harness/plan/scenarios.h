@@ -30,8 +30,9 @@ void ga_scenarios_free(struct ga_scenario **scs, size_t n);
 struct ga_select_args {
 	const char *expr;       /* -k EXPR, or NULL */
 	const char *shard;      /* --shard K/N, or NULL */
-	const char *durations;  /* --durations FILE, or NULL: durations.tsv
-				 * beside the first scenario, if any */
+	const char *durations;  /* --durations FILE, or NULL; a scenario
+				 * not in it costs what the durations.tsv
+				 * beside it says, if any */
 	bool list;              /* --list: print them, run nothing */
 };
 

@@ -38,32 +38,88 @@ static double cost_of(const char *text, const struct ga_scenario *sc)
 	return -1;
 }
 
-/* The durations: the file given, else durations.tsv beside the first
- * scenario (scenarios/durations.tsv for the shipped ones), else none.
- * *text is owned by the caller (NULL: none). */
-static int load_durations(const char *given, struct ga_scenario **scs,
-			  size_t n, char **text)
+/* The durations of a run: --durations FILE's, then each scenario's
+ * directory's durations.tsv (the shipped scenarios' and a connector's
+ * own, side by side in one run), each read once. */
+struct durations {
+	char *given;            /* owned: --durations FILE's text, or NULL */
+	struct dir_text {
+		char *dir;      /* owned: "scenarios/" ("" for the current
+				 * directory) */
+		char *text;     /* owned: its durations.tsv, NULL when none */
+	} *dirs;                /* owned */
+	size_t ndirs;
+};
+
+/* Reads --durations FILE (given, NULL: none) into d.  Returns 0, or -1
+ * after printing why. */
+static int durations_open(struct durations *d, const char *given)
+{
+	struct ga_error err;
+
+	memset(d, 0, sizeof(*d));
+	if (given && ga_file_read(given, 16 << 20, &d->given, NULL, &err)) {
+		fprintf(stderr, "goneaway: --durations: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void durations_close(struct durations *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndirs; i++) {
+		free(d->dirs[i].dir);
+		free(d->dirs[i].text);
+	}
+	free(d->dirs);
+	free(d->given);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The durations.tsv beside sc, read the first time its directory comes
+ * up; NULL when there is none (or no memory: every scenario then costs
+ * the same, as without a file). */
+static const char *durations_beside(struct durations *d,
+				    const struct ga_scenario *sc)
 {
 	char path[PATH_MAX];
 	struct ga_error err;
-	const char *slash;
+	struct dir_text *grown;
+	const char *slash = strrchr(sc->path, '/');
+	size_t len = slash ? (size_t)(slash - sc->path + 1) : 0, i;
 
-	*text = NULL;
-	if (given) {
-		if (ga_file_read(given, 16 << 20, text, NULL, &err)) {
-			fprintf(stderr, "goneaway: --durations: %s\n", err.msg);
-			return -1;
-		}
-		return 0;
-	}
-	if (n == 0)
-		return 0;
-	slash = strrchr(scs[0]->path, '/');
-	snprintf(path, sizeof(path), "%.*sdurations.tsv",
-		 slash ? (int)(slash - scs[0]->path + 1) : 0, scs[0]->path);
-	if (ga_file_read(path, 16 << 20, text, NULL, &err))
-		*text = NULL;   /* none: every scenario costs the same */
-	return 0;
+	for (i = 0; i < d->ndirs; i++)
+		if (strlen(d->dirs[i].dir) == len &&
+		    strncmp(d->dirs[i].dir, sc->path, len) == 0)
+			return d->dirs[i].text;
+	grown = realloc(d->dirs, (d->ndirs + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	d->dirs = grown;
+	grown = &d->dirs[d->ndirs];
+	grown->text = NULL;
+	grown->dir = strndup(sc->path, len);
+	if (!grown->dir)
+		return NULL;
+	d->ndirs++;
+	snprintf(path, sizeof(path), "%.*sdurations.tsv", (int)len, sc->path);
+	if (ga_file_read(path, 16 << 20, &grown->text, NULL, &err))
+		grown->text = NULL;     /* none: the default cost */
+	return grown->text;
+}
+
+/* sc's cost: --durations FILE's line for it, else its directory's, else
+ * -1 (never measured). */
+static double durations_cost(struct durations *d, const struct ga_scenario *sc)
+{
+	const char *beside;
+	double c = d->given ? cost_of(d->given, sc) : -1;
+
+	if (c < 0 && (beside = durations_beside(d, sc)) != NULL)
+		c = cost_of(beside, sc);
+	return c;
 }
 
 static void swap(struct ga_scenario **scs, size_t a, size_t b)
@@ -82,7 +138,7 @@ int ga_select_scenarios(const struct ga_select_args *sa, struct ga_scenario **sc
 	const char **names = NULL;
 	unsigned k = 0, nshards = 0, *shard_of = NULL;
 	double *cost = NULL;
-	char *durations = NULL;
+	struct durations durations = { 0 };
 	size_t i, m = 0;
 	int rc = -1;
 
@@ -105,7 +161,7 @@ int ga_select_scenarios(const struct ga_select_args *sa, struct ga_scenario **sc
 		goto out;
 	}
 	if (nshards) {
-		if (load_durations(sa->durations, scs, m, &durations))
+		if (durations_open(&durations, sa->durations))
 			goto out;
 		cost = calloc(m ? m : 1, sizeof(*cost));
 		names = calloc(m ? m : 1, sizeof(*names));
@@ -115,7 +171,7 @@ int ga_select_scenarios(const struct ga_select_args *sa, struct ga_scenario **sc
 			goto out;
 		}
 		for (i = 0; i < m; i++) {
-			cost[i] = durations ? cost_of(durations, scs[i]) : -1;
+			cost[i] = durations_cost(&durations, scs[i]);
 			if (cost[i] < 0)
 				cost[i] = DEFAULT_COST;
 			names[i] = scs[i]->label;
@@ -138,7 +194,7 @@ int ga_select_scenarios(const struct ga_select_args *sa, struct ga_scenario **sc
 	rc = 0;
 out:
 	ga_select_free(expr);
-	free(durations);
+	durations_close(&durations);
 	free(cost);
 	free(names);
 	free(shard_of);
@@ -148,14 +204,14 @@ out:
 void ga_scenario_costs(const struct ga_select_args *sa, struct ga_scenario **scs,
 		    size_t n, double *cost)
 {
-	char *durations = NULL;
+	struct durations durations;
 	size_t i;
 
-	if (load_durations(sa->durations, scs, n, &durations))
-		durations = NULL;
+	if (durations_open(&durations, sa->durations))
+		durations.given = NULL;
 	for (i = 0; i < n; i++)
-		cost[i] = durations ? cost_of(durations, scs[i]) : -1;
-	free(durations);
+		cost[i] = durations_cost(&durations, scs[i]);
+	durations_close(&durations);
 }
 
 void ga_list_scenarios(struct ga_scenario **scs, size_t n)

@@ -87,9 +87,23 @@ static void tally_word(const struct ga_tally *t, char *buf, size_t len)
 	}
 }
 
+/* Whether word is one of the '/'-joined words of list. */
+static bool listed(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; *p; p += strcspn(p, "/"), p += *p == '/') {
+		if (strncmp(p, word, n) == 0 && (p[n] == '/' || !p[n]))
+			return true;
+	}
+	return false;
+}
+
 /* A step whose outcome varied over a scenario's runs: each outcome, the
  * most frequent first, joined by '/' ("2013/ok"), so a cell never shows
- * one run's outcome as if it were all of them. */
+ * one run's outcome as if it were all of them; an outcome counted apart
+ * for each set of its pool's events is named once. */
 static void spread_words(const struct ga_step_result *sr, char *buf,
 			 size_t len)
 {
@@ -109,7 +123,9 @@ static void spread_words(const struct ga_step_result *sr, char *buf,
 				best = i;
 		done[best] = true;
 		tally_word(&sr->tally[best], word, sizeof(word));
-		n = snprintf(buf + used, len - used, "%s%s", k ? "/" : "",
+		if (listed(buf, word))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "/" : "",
 			     word);
 		if (n < 0 || (size_t)n >= len - used)
 			break;
@@ -118,10 +134,10 @@ static void spread_words(const struct ga_step_result *sr, char *buf,
 	free(done);
 }
 
-/* What a cell says of one checked step: false for nothing (an ok that
+/* A step's outcome as a cell names it: false for nothing (an ok that
  * was expected). */
-static bool step_word(const struct ga_step_result *sr, char *buf,
-		      size_t len)
+static bool step_outcome_word(const struct ga_step_result *sr, char *buf,
+			      size_t len)
 {
 	struct ga_tally t;
 
@@ -150,6 +166,37 @@ static bool step_word(const struct ga_step_result *sr, char *buf,
 	return true;
 }
 
+/* What the pool did at a step, "[discarded+opened]", after buf's word
+ * (a pool's remedies differ in these: issue 38), when it did more than
+ * open a connection (a first borrow does that); nothing for a repeated
+ * step, whose runs may differ.  Returns whether it added any. */
+static bool pool_word(const struct ga_step_result *sr, char *buf,
+		      size_t len)
+{
+	char ev[128];
+	size_t used = strlen(buf);
+
+	if (sr->ntally > 1 || !sr->out.has_pool_events ||
+	    !(sr->out.pool_events & ~GA_POOL_EVENT(OPENED)) || used >= len)
+		return false;
+	ga_pool_events_text(sr->out.pool_events, ev, sizeof(ev));
+	snprintf(buf + used, len - used, "[%s]", ev);
+	return true;
+}
+
+/* What a cell says of one checked step: false for nothing (an ok that
+ * was expected, the pool doing nothing but open a connection). */
+static bool step_word(const struct ga_step_result *sr, char *buf,
+		      size_t len)
+{
+	if (!step_outcome_word(sr, buf, len)) {
+		snprintf(buf, len, "ok");
+		return pool_word(sr, buf, len);
+	}
+	pool_word(sr, buf, len);
+	return true;
+}
+
 void ga_matrix_codes(const struct ga_scenario *sc,
 		     const struct ga_case_result *res, char *buf, size_t len)
 {
@@ -159,7 +206,7 @@ void ga_matrix_codes(const struct ga_scenario *sc,
 	buf[0] = '\0';
 	for (i = 0; i < res->nsteps && i < sc->nsteps && used < len; i++) {
 		const struct ga_step_result *sr = &res->steps[i];
-		char one[80];
+		char one[GA_CLASS_MAX + 96];
 
 		/* a step without expect lines is named only when it is
 		 * what failed (a connect refused with 2059, say) */
@@ -168,6 +215,12 @@ void ga_matrix_codes(const struct ga_scenario *sc,
 		if (!step_word(sr, one, sizeof(one)))
 			continue;
 		cell_word_clean(one);
+		/* whole words: one that does not fit ends the cell in ",..." */
+		if (used + strlen(one) + 1 + sizeof(",...") > len) {
+			snprintf(buf + used, len - used, "%s...",
+				 used ? "," : "");
+			break;
+		}
 		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
 			     one);
 		if (n < 0)

@@ -18,7 +18,8 @@
 struct ga_matrix_cell {
 	bool done;
 	enum ga_verdict verdict;
-	char codes[96];         /* "2013,2006", "ok", "hang" */
+	char codes[256];        /* "2013,2006", "ok", "hang",
+				 * "ok[discarded+opened],2013[discarded]" */
 	char *results;          /* owned: the directory its evidence was
 				 * kept in (res->results), or NULL */
 };

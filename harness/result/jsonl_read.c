@@ -467,9 +467,13 @@ static int pending_for(struct reader *rd, long number)
 
 /* ---- the lines ---------------------------------------------------------- */
 
+static int get_pool_events(struct reader *rd, const struct ga_json *j,
+			   struct ga_outcome *o);
+
 static int read_tally(struct reader *rd, const struct ga_json *a,
 		      struct ga_step_result *sr)
 {
+	struct ga_outcome o;
 	long v;
 	int w;
 	size_t i;
@@ -502,6 +506,14 @@ static int read_tally(struct reader *rd, const struct ga_json *a,
 		    get_long(rd, t, "count", 0, LONG_MAX / 2, false, 0,
 			     &ty->count))
 			return -1;
+		/* optional: what a pool did (results before issue 38, and
+		 * steps of no pool, have none) */
+		memset(&o, 0, sizeof(o));
+		if (get_pool_events(rd, t, &o))
+			return -1;
+		ty->has_pool_events = o.has_pool_events;
+		ty->pool_events = o.pool_events;
+		ty->ok_varied = true;   /* what the ok checks read: unknown */
 		sr->ntally++;
 	}
 	return 0;
@@ -1397,10 +1409,22 @@ static int read_whole_step(struct reader *rd, const struct ga_json *j,
 		return bad(rd, "step %zu of the result: its expect line is not "
 			   "one of the scenario's", rd->p.n);
 	sr->expect = k >= 0 ? &st->expects[k] : k == -1 ? implicit : NULL;
-	for (t = 0; t < sr->ntally; t++)
-		if (get_ms(rd, &spread->items[t], "max_ms",
-			   &sr->tally[t].max_ms))
+	for (t = 0; t < sr->ntally; t++) {
+		const struct ga_json *it = &spread->items[t];
+		struct ga_tally *ty = &sr->tally[t];
+		long th;
+
+		if (get_ms(rd, it, "max_ms", &ty->max_ms) ||
+		    get_bool(rd, it, "ok_varied", &ty->ok_varied) ||
+		    get_bool(rd, it, "has_value", &ty->has_value) ||
+		    get_bool(rd, it, "value_null", &ty->value_null) ||
+		    get_buf(rd, it, "value", ty->value, sizeof(ty->value),
+			    false) ||
+		    get_long(rd, it, "thread", GA_THREAD_ANY, GA_THREAD_SAME,
+			     false, 0, &th))
 			return -1;
+		ty->thread = (enum ga_thread_check)th;
+	}
 	return 0;
 }
 

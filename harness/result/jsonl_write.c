@@ -244,9 +244,24 @@ static void step_line(FILE *f, long ncase, const struct ga_scenario *sc,
 		fprintf(f, ",\"errno\":%u", ty->err);
 		kstr(f, "flavour", ga_results_flavour_name(ty->flavour));
 		kstr(f, "error_class", ty->error_class);
+		if (ty->has_pool_events) {
+			char ev[128];
+
+			kstr(f, "pool_events",
+			     ga_pool_events_text(ty->pool_events, ev,
+						 sizeof(ev)));
+		}
 		fprintf(f, ",\"count\":%ld", ty->count);
-		if (whole)
+		if (whole) {
 			kms(f, "max_ms", ty->max_ms);
+			/* what a success's value and thread checks read,
+			 * for --record over -j's workers (issue 38) */
+			kbool(f, "ok_varied", ty->ok_varied);
+			kbool(f, "has_value", ty->has_value);
+			kbool(f, "value_null", ty->value_null);
+			kstr(f, "value", ty->value);
+			fprintf(f, ",\"thread\":%d", (int)ty->thread);
+		}
 		fputc('}', f);
 	}
 	fputc(']', f);

@@ -62,9 +62,23 @@ struct ga_tally {
 	char error_class[GA_CLASS_MAX]; /* for GA_RESULT_ERROR: a driver's
 					 * class tells errors without a
 					 * number apart */
+	/* a step on a pool's connection: what the pool did, part of the
+	 * outcome (a race may change the events alone: issue 38) */
+	bool has_pool_events;
+	unsigned pool_events;           /* GA_POOL_EVENT() bits */
 	long count;
 	double max_ms;                  /* the longest of its elapsed times
 					 * (0 when read back from results) */
+	/* GA_RESULT_OK: what an expect line's value and thread checks read,
+	 * of the first run counted here, and whether another differed (a
+	 * check that holds for the first then holds for all only when
+	 * none did); ok_varied when read back from results */
+	bool ok_varied;
+	bool has_value, value_null;
+	char value[256];                /* struct ga_outcome's value */
+	enum ga_thread_check thread;    /* the check the run's threads
+					 * meet: GA_THREAD_SAME, _NEW, or
+					 * _ANY for neither (unknown) */
 };
 
 #define GA_STEP_SKIP_MAX 600

@@ -163,8 +163,10 @@ void ga_results_free(struct ga_results *r);
 /* res, a result of sc, as the lines of results.jsonl (case number 1)
  * with what only the process that reads them back needs: each step's
  * expect line by its index among the step's (or implicit, the "ok" of
- * a step without one), each outcome's longest time, the runs' verdicts
- * and the kept server's key; and no "log". */
+ * a step without one), each outcome's longest time and what a
+ * success's value and thread checks read (--record holds a repeated
+ * step's checks to it), the runs' verdicts and the kept server's key;
+ * and no "log". */
 void ga_results_write_whole(FILE *f, const struct ga_scenario *sc,
 			    const struct ga_case_result *res,
 			    const struct ga_expect *implicit);

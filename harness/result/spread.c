@@ -29,35 +29,51 @@ void ga_step_spread(const struct ga_step_result *sr, char *buf, size_t len)
 		const struct ga_tally *t = order[i];
 		int n;
 
+		if (used && used < len) {
+			n = snprintf(buf + used, len - used, ", ");
+			used += n > 0 ? (size_t)n : 0;
+		}
+		if (used >= len)
+			break;
 		switch (t->result) {
 		case GA_RESULT_OK:
-			n = snprintf(buf + used, len - used, "%sok %ld",
-				     i ? ", " : "", t->count);
+			n = snprintf(buf + used, len - used, "ok");
 			break;
 		case GA_RESULT_HANG:
-			n = snprintf(buf + used, len - used, "%shang %ld",
-				     i ? ", " : "", t->count);
+			n = snprintf(buf + used, len - used, "hang");
 			break;
 		case GA_RESULT_WRONG:
-			n = snprintf(buf + used, len - used, "%swrong-result %ld",
-				     i ? ", " : "", t->count);
+			n = snprintf(buf + used, len - used, "wrong-result");
 			break;
 		case GA_RESULT_ERROR:
 		default:
 			name = ga_errname_name_for(t->err, t->flavour);
 			if (!t->err && t->error_class[0]) {
-				n = snprintf(buf + used, len - used, "%s%s %ld",
-					     i ? ", " : "", t->error_class,
-					     t->count);
+				n = snprintf(buf + used, len - used, "%s",
+					     t->error_class);
 				break;
 			}
-			n = snprintf(buf + used, len - used, "%s%u%s%s%s %ld",
-				     i ? ", " : "", t->err, name ? " (" : "",
-				     name ? name : "", name ? ")" : "",
-				     t->count);
+			n = snprintf(buf + used, len - used, "%u%s%s%s",
+				     t->err, name ? " (" : "",
+				     name ? name : "", name ? ")" : "");
 			break;
 		}
-		if (n < 0)
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+		/* what the pool did is part of the outcome */
+		if (t->has_pool_events && t->result != GA_RESULT_HANG) {
+			char ev[128];
+
+			n = snprintf(buf + used, len - used, " pool %s",
+				     ga_pool_events_text(t->pool_events, ev,
+							 sizeof(ev)));
+			if (n < 0 || (size_t)n >= len - used)
+				break;
+			used += (size_t)n;
+		}
+		n = snprintf(buf + used, len - used, " %ld", t->count);
+		if (n < 0 || (size_t)n >= len - used)
 			break;
 		used += (size_t)n;
 	}

@@ -199,13 +199,12 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		return false;
 	}
 	/* the pool's events come with an answer: a hang has none */
-	if (exp->pool_check && out->result != GA_RESULT_HANG &&
+	if (exp->pool_sets && out->result != GA_RESULT_HANG &&
 	    (!out->has_pool_events ||
-	     out->pool_events != exp->pool_events)) {
-		char want_ev[128], got_ev[128];
+	     !(exp->pool_sets & GA_POOL_SET(out->pool_events)))) {
+		char want_ev[512], got_ev[128];
 
-		ga_pool_events_text(exp->pool_events, want_ev,
-				    sizeof(want_ev));
+		ga_pool_sets_text(exp->pool_sets, want_ev, sizeof(want_ev));
 		if (!out->has_pool_events)
 			ga_strbuf_add(&sb, "%s: the client reported no pool "
 				      "events, when expecting pool %s", got,

@@ -196,8 +196,8 @@ int ga_case_start_proxy(struct ga_case *c, struct ga_error *err);
 int ga_tally_run(struct ga_case_result *res);
 
 /* Counts one->count more of one's outcome in sr's tally (an entry of the
- * same result, code and class, else a new one at the end).  Returns 0,
- * or -1 when out of memory (run/repeat.c). */
+ * same result, code, class and pool events, else a new one at the end).
+ * Returns 0, or -1 when out of memory (run/repeat.c). */
 int ga_tally_add(struct ga_step_result *sr, const struct ga_tally *one);
 
 /* The "seen" lines, once every run matched its expect lines: a count

@@ -13,6 +13,74 @@
 #include "run/expect.h"
 #include "util/hash.h"
 
+/* The thread check a success's threads meet: a session is a thread id
+ * of one server start (as ga_expect_match reads them). */
+static enum ga_thread_check thread_change(const struct ga_outcome *o)
+{
+	if (o->thread_after == 0)
+		return GA_THREAD_ANY;           /* unknown: neither holds */
+	if (o->thread_before != 0 && o->thread_after == o->thread_before &&
+	    o->start_after == o->start_before)
+		return GA_THREAD_SAME;
+	return GA_THREAD_NEW;
+}
+
+void ga_tally_of(const struct ga_step_result *sr, struct ga_tally *one)
+{
+	const struct ga_outcome *o = &sr->out;
+
+	memset(one, 0, sizeof(*one));
+	one->result = o->result;
+	one->err = o->err;
+	one->flavour = o->flavour;
+	snprintf(one->error_class, sizeof(one->error_class), "%s",
+		 o->error_class);
+	one->has_pool_events = o->has_pool_events;
+	one->pool_events = o->has_pool_events ? o->pool_events : 0;
+	one->count = 1;
+	one->max_ms = o->elapsed_ms;
+	if (o->result != GA_RESULT_OK)
+		return;
+	one->has_value = o->has_value;
+	one->value_null = o->value_null;
+	snprintf(one->value, sizeof(one->value), "%s", o->value);
+	one->thread = thread_change(o);
+}
+
+/* Whether what the ok checks read differs between a and b. */
+static bool ok_differs(const struct ga_tally *a, const struct ga_tally *b)
+{
+	return a->has_value != b->has_value || a->value_null != b->value_null ||
+	       strcmp(a->value, b->value) != 0 || a->thread != b->thread;
+}
+
+bool ga_tally_ok_checks_hold(const struct ga_tally *t,
+			     const struct ga_expect *e)
+{
+	struct ga_expect checks;
+	struct ga_outcome o;
+
+	if (e->value.cmp == GA_CMP_NONE && e->thread == GA_THREAD_ANY)
+		return true;
+	if (t->result != GA_RESULT_OK || t->ok_varied)
+		return false;
+	memset(&checks, 0, sizeof(checks));
+	checks.set.ok = true;
+	checks.value = e->value;
+	checks.thread = e->thread;
+	checks.after_ms = checks.within_ms = -1;
+	/* the run's outcome as the checks read it */
+	memset(&o, 0, sizeof(o));
+	o.result = GA_RESULT_OK;
+	o.has_value = t->has_value;
+	o.value_null = t->value_null;
+	snprintf(o.value, sizeof(o.value), "%s", t->value);
+	o.thread_before = 1;
+	o.thread_after = t->thread == GA_THREAD_ANY ? 0 :
+			 t->thread == GA_THREAD_SAME ? 1 : 2;
+	return ga_expect_match(&checks, &o, NULL, 0);
+}
+
 int ga_tally_add(struct ga_step_result *sr, const struct ga_tally *one)
 {
 	struct ga_tally *t;
@@ -21,6 +89,8 @@ int ga_tally_add(struct ga_step_result *sr, const struct ga_tally *one)
 	for (k = 0; k < sr->ntally; k++) {
 		t = &sr->tally[k];
 		if (t->result == one->result &&
+		    t->has_pool_events == one->has_pool_events &&
+		    t->pool_events == one->pool_events &&
 		    (t->result != GA_RESULT_ERROR ||
 		     (t->err == one->err &&
 		      strcmp(t->error_class, one->error_class) == 0)))
@@ -34,7 +104,9 @@ int ga_tally_add(struct ga_step_result *sr, const struct ga_tally *one)
 		sr->ntally++;
 		t[k] = *one;
 		t[k].count = 0;
-	}
+	} else if (one->result == GA_RESULT_OK &&
+		 (one->ok_varied || ok_differs(&sr->tally[k], one)))
+		sr->tally[k].ok_varied = true;
 	sr->tally[k].count += one->count;
 	if (one->max_ms > sr->tally[k].max_ms)
 		sr->tally[k].max_ms = one->max_ms;
@@ -51,14 +123,7 @@ int ga_tally_run(struct ga_case_result *res)
 		sr = &res->steps[i];
 		if (!sr->ran)
 			continue;
-		memset(&one, 0, sizeof(one));
-		one.result = sr->out.result;
-		one.err = sr->out.err;
-		one.flavour = sr->out.flavour;
-		snprintf(one.error_class, sizeof(one.error_class), "%s",
-			 sr->out.error_class);
-		one.count = 1;
-		one.max_ms = sr->out.elapsed_ms;
+		ga_tally_of(sr, &one);
 		if (ga_tally_add(sr, &one))
 			return -1;
 	}

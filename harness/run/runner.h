@@ -79,6 +79,16 @@ struct ga_run_options {
 					 * for the next (run/reuse.c) */
 };
 
+/* One run's outcome of step sr (sr->out) as a tally entry, count 1
+ * (run/repeat.c). */
+void ga_tally_of(const struct ga_step_result *sr, struct ga_tally *one);
+
+/* Whether e's value and thread checks hold for every run t counted: t
+ * is a success whose runs agreed on what the checks read (or e has
+ * neither check). */
+bool ga_tally_ok_checks_hold(const struct ga_tally *t,
+			     const struct ga_expect *e);
+
 /* What a case of sc on a runner with options o asks of its server
  * (run/reuse.c): cases with the same key can share one kept server.
  * 0: sc's server is never kept (--fresh-servers, "server fresh", a

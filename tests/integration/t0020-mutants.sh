@@ -48,8 +48,9 @@
 #
 # The scenarios of a pool's connections (POOL_SCENARIOS, lib.sh) run
 # their mutants with POOL_DRIVER, a pool's driver: the lines without a
-# selector, but on another server than the local one those of a step
-# with a server's line ([mysql]: that one applies there).  An expect line
+# selector that applied in a run of them with it (not those of a
+# connection it skips, a setting its pool lacks; on another server than
+# the local one, not those of a step with a server's line).  An expect line
 # with "pool EVENTS" gets a mutant of its own: "pool none" becomes "pool
 # opened", any other set "pool none".
 #
@@ -167,15 +168,22 @@ pool_scenario() {
 # POOL_DRIVER (sqlalchemy) installed: Debian's python3-sqlalchemy
 pool_driver_ok=yes
 /usr/bin/python3 -c "import pymysql, sqlalchemy" 2> /dev/null || pool_driver_ok=no
+# The scenarios of pools as POOL_DRIVER runs them on SERVER, unmutated:
+# which of their lines apply (a step of a connection whose pool has a
+# setting the driver's pool lacks is skipped, and its lines with it;
+# a step's line with a server's selector applies there instead).
+POOL_ORIG="$SCRATCH/pool-orig"
+if test "$pool_driver_ok" = yes; then
+	"$GONEAWAY" run --color never --server "$SERVER" \
+		--client "$POOL_DRIVER" -o "$POOL_ORIG" \
+		$(for n in $POOL_SCENARIOS; do echo "$TOP/scenarios/$n.gw"; done) \
+		> "$SCRATCH/pool-orig.out" 2>&1 || :
+fi
 # The expect lines of scenario $1 (file $2) that apply to SERVER.
 applied_lines() {
-	if pool_scenario "$1" && test "$SERVER" != local; then
-		# a step's line with a server's selector applies there
-		awk '!/^[[:space:]]*(expect|seen|#)/ && NF { step++ }
-			/^[[:space:]]*expect/ && /\[(mysql|mariadb)/ { server[step] = 1 }
-			/^[[:space:]]*expect/ && !/\[/ { line[NR] = step }
-			END { for (n in line) if (!server[line[n]]) print n }' "$2" |
-			sort -n
+	if pool_scenario "$1"; then
+		sed -n 's/.*(expect line \([0-9]*\), no selector): matched$/\1/p' \
+			"$POOL_ORIG/$1/steps.log" | sort -n -u
 	elif test "$SERVER" = local || builtin_skips "$1"; then
 		grep -n -E '^[[:space:]]*expect' "$2" | grep -v '\[' | cut -d: -f1
 	else

@@ -10,7 +10,11 @@
 #     debian:12 container with the capabilities goneaway needs), goneaway
 #     pinned by GONEAWAY_REF (the same everywhere, a ref this repository
 #     has: issue 24), actions pinned by commit id, and the templates' own
-#     fetch commands check out exactly that ref.
+#     fetch commands check out exactly that ref;
+#   - releases (issue 38): each CHANGELOG.md release names the commit
+#     that set its version; the templates pin the newest, which has
+#     every scenario and file they mention (data/releases.py); the
+#     templates say what a cmd: driver's toolchain needs.
 . "$(dirname "$0")/lib.sh"
 
 D="$TOP/tests/integration/data"
@@ -423,14 +427,70 @@ test_expect_success 'the CI tests left no trace' '
 	new_leftovers "$SCRATCH/before" after
 '
 
-test_expect_success 'CHANGELOG.md: its newest heading is the version goneaway says, and names the pinned commit' '
+test_expect_success 'CHANGELOG.md: its newest heading is the version goneaway says' '
 	v=$("$GONEAWAY" --version | sed -n "s/^goneaway \([0-9][0-9.]*\) .*/\1/p") &&
 	test -n "$v" &&
 	top=$(sed -n "s/^## \([0-9][0-9.]*\)$/\1/p" "$TOP/CHANGELOG.md" | head -n 1) &&
 	echo "goneaway $v, CHANGELOG.md $top" &&
-	test "$v" = "$top" &&
-	ref=$(sed -n "s/^GONEAWAY_REF: \([0-9a-f]\{40\}\)$/\1/p" "$TOP/docs/connectors.md" | head -n 1) &&
-	test -n "$ref" && grep -q "$ref" "$TOP/CHANGELOG.md"
+	test "$v" = "$top"
+'
+
+# Issue 38: the templates pinned 0.2.0, which has no pools, and 0.3.0
+# and 0.4.0 named no commit.  data/releases.py: every release names the
+# commit that set its version; the templates pin the newest, and every
+# scenario and file they mention is there at that commit.
+REL="$D/releases.py"
+if git -C "$TOP" rev-parse --git-dir > /dev/null 2>&1; then
+	test_expect_success 'each release names its commit; the templates pin the newest, which has all they mention' '
+		"$PY" "$REL" "$TOP"
+	'
+
+	# the checker itself: each kind of drift, in scratch copies
+	test_expect_success 'a pin of an older release, a missing scenario, an unnamed or misnamed release are caught' '
+		mkdir -p old missing &&
+		cp "$T"/*.yml old/ && cp "$T"/*.yml missing/ &&
+		r3=$(sed -n "/^## 0.3.0$/,/^## /s/^Commit \`\([0-9a-f]\{40\}\)\`.*/\1/p" "$TOP/CHANGELOG.md") &&
+		r4=$(sed -n "/^## 0.4.0$/,/^## /s/^Commit \`\([0-9a-f]\{40\}\)\`.*/\1/p" "$TOP/CHANGELOG.md") &&
+		test -n "$r3" && test -n "$r4" &&
+		sed -i "s/GONEAWAY_REF: [0-9a-f]*  # [0-9.]*/GONEAWAY_REF: $r3  # 0.3.0/" old/gitlab-ci.yml &&
+		! "$PY" "$REL" "$TOP" --templates old > o1 && cat o1 &&
+		grep -q "old/gitlab-ci.yml: GONEAWAY_REF is $r3, not .*the commit of the newest release" o1 &&
+		grep -q "old/gitlab-ci.yml: the comment of GONEAWAY_REF names 0.3.0, not" o1 &&
+		test "$(wc -l < o1)" -eq 2 &&
+		echo "# GONEAWAY_ARGS: -k goneaway-no-such-word goneaway/scenarios/goneaway-no-such.gw" >> missing/github-actions.yml &&
+		echo "# GONEAWAY_ALLOW_SKIP: driver:goneaway-gone@x" >> missing/github-actions.yml &&
+		! "$PY" "$REL" "$TOP" --templates missing > o2 && cat o2 &&
+		grep -q "missing/github-actions.yml mentions scenarios/goneaway-no-such.gw, which .* does not have" o2 &&
+		grep -q "missing/github-actions.yml mentions scenarios/goneaway-gone.gw, which" o2 &&
+		grep -q "missing/github-actions.yml: -k goneaway-no-such-word selects no scenario" o2 &&
+		test "$(wc -l < o2)" -eq 3 &&
+		grep -v "^Commit .$r3" "$TOP/CHANGELOG.md" > unnamed.md &&
+		! "$PY" "$REL" "$TOP" --changelog unnamed.md > o3 && cat o3 &&
+		grep -q "unnamed.md:[0-9]*: 0.3.0 names no commit" o3 &&
+		sed "s/$r4/$r3/" "$TOP/CHANGELOG.md" > misnamed.md &&
+		! "$PY" "$REL" "$TOP" --changelog misnamed.md > o4 && cat o4 &&
+		grep -q "misnamed.md:[0-9]*: 0.4.0: commit ${r3%????????????????????????????} is version 0.3.0" o4 &&
+		p3=$(git -C "$TOP" rev-parse "$r4^") &&
+		sed "s/$r4/$p3/" "$TOP/CHANGELOG.md" > parent.md &&
+		! "$PY" "$REL" "$TOP" --changelog parent.md > o5 && cat o5 &&
+		grep -q "parent.md:[0-9]*: 0.4.0: commit .* is version 0.3.0" o5
+	'
+else
+	test_skip 'each release names its commit; the templates pin the newest, which has all they mention' \
+		"$TOP is not a git checkout"
+	test_skip 'a pin of an older release, a missing scenario, an unnamed or misnamed release are caught' \
+		"$TOP is not a git checkout"
+fi
+
+# A cmd: driver brings its own toolchain: each template that runs
+# run-goneaway.sh says how to install it (issue 38).
+test_expect_success 'the templates say what a cmd: driver'"'"'s toolchain needs' '
+	for f in "$T"/*.yml; do
+		grep -q "run-goneaway.sh" "$f" || continue
+		grep -q "a cmd: driver brings its own toolchain" "$f" &&
+		grep -q "apt-get install .*python3-pymysql" "$f" ||
+			{ echo "$f: says nothing of a cmd: driver.s toolchain"; return 1; }
+	done
 '
 
 test_done

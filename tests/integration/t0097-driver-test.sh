@@ -7,7 +7,8 @@
 # runtime and connector are installed here (drivers/install-deps.sh;
 # the C drivers need "make roots"); the others SKIP with the reason.
 # A driver written against protocol 1 is sent no member of a feature it
-# did not declare (issue 24).
+# did not declare (issue 24); a pool's driver that reports no events
+# fails the conformance scenarios of pools (issue 38).
 #
 # The sources it holds: harness/cli/driver_check.c,
 #  harness/cli/driver_tap.c, harness/client/conformance.c.
@@ -253,6 +254,30 @@ test_expect_success 'a driver that reports thread id 0 after connecting' '
 	bad dt-thread0 \
 	  "a connect \(or a pool'"'"'s borrow\) that succeeds reports the server'"'"'s thread id: .*reported thread id 0 after a successful connect \(thread_after must be the server'"'"'s connection id\)\$"
 '
+
+# Issue 38: the conformance scenarios of pools check the events.  The
+# shipped SQLAlchemy pool driver with its events taken out of every
+# reply (no-events-pool.py: no "pool_events", or always []) FAILs them,
+# naming the event the pool reported and the one expected.
+NOEV="$TOP/tests/integration/data/drivers/no-events-pool.py"
+if /usr/bin/python3 -c "import pymysql, sqlalchemy" 2> /dev/null; then
+	test_expect_success 'a pool driver that reports no pool events fails driver-test' '
+		for m in absent empty; do
+			"$GONEAWAY" driver-test -k pool -- /usr/bin/python3 "$NOEV" $m \
+				> noev-$m.out 2>&1; rc=$?; cat noev-$m.out
+			test $rc -eq 1 || return 1
+			grep "^not ok" noev-$m.out > noev-$m.notok &&
+			test "$(wc -l < noev-$m.notok)" -eq 1 &&
+			grep -q "^not ok - the conformance scenarios PASS or SKIP: a scenario FAILed" noev-$m.notok &&
+			grep -q "^\[[0-9]/[0-9]\] 20-pool  *FAIL" noev-$m.out || return 1
+		done &&
+		grep -q "20-pool.gw:[0-9]*: borrow a: .*the client reported no pool events, when expecting pool opened" noev-absent.out &&
+		grep -q "20-pool.gw:[0-9]*: borrow a: .*the pool reported none, when expecting pool opened" noev-empty.out
+	'
+else
+	test_skip 'a pool driver that reports no pool events fails driver-test' \
+		'no python3-sqlalchemy (make deps installs it)'
+fi
 
 # Issue 24: a driver written against protocol 1 ignores the members
 # protocol 2 added and would answer as if they were not there.  The

@@ -10,6 +10,8 @@
 # A driver's words are data (issue 26): an error class no expect line
 # can hold is recorded as "error", a reply with a newline in its class,
 # sqlstate or api is an ERROR, a greeting's name with one is refused.
+# A pool's race over a repeat's runs (issue 38): every set of events it
+# saw; every scenario of pools recorded with a pool's driver PASSes.
 #
 # The sources it holds: harness/plan/sink_record.c,
 #  harness/plan/record_scenario.c.
@@ -117,6 +119,94 @@ test_expect_success 'a repeated draft: every run is made and its outcomes record
 	grep -q "spread over 3 runs" rec5/draft-repeat/steps.log &&
 	passes pass5 rec5/recorded/draft-repeat.gw
 '
+
+# Issue 38: a value check that held in every success is kept by a
+# re-record of a race, with -j's workers as without (their results came
+# back as if every success had varied, and "= 1" was dropped)
+test_expect_success 'a re-record of a race keeps a value check that held, at -j 1 and -j 2' '
+	for j in 1 2; do
+		run_rec recv$j -j $j "$DATA/value-race.gw"
+		grep -q "^+    expect ok | CR_SERVER_GONE_ERROR = 1 within [0-9.]*s$" recv$j/record.patch ||
+			{ cat recv$j/record.patch; return 1; }
+		passes passv$j -j $j recv$j/recorded/value-race.gw || return 1
+	done
+'
+
+# Issue 38: what --record and --record --expectations write for a pool
+# reads back and PASSes against the same server and client: a race
+# over a repeat's runs as every set of events it saw, and every shipped
+# scenario of pools (-k pool-client) recorded with a pool's driver.
+POOL_RACE="$DATA/pool-race.gw"
+# draft_of FILE: FILE with each step's expect lines one placeholder
+draft_of() {
+	awk '/^[ \t]+expect / { if (!seen) print "    expect any"; seen = 1; next }
+	     { seen = 0; print }' "$1"
+}
+if why=$(driver_installed $POOL_DRIVER); then
+	test_expect_success 'a pool.s race recorded over every run: every set of events, and the file PASSes' '
+		run_rec rec8 --client $POOL_DRIVER "$POOL_RACE" &&
+		cat rec8/record.patch &&
+		grep -q "^+    expect ok pool revalidated | discarded+opened$" rec8/record.patch &&
+		grep -q "spread over 2 runs: ok pool revalidated 1, ok pool discarded+opened 1" rec8.out &&
+		passes pass8 --client $POOL_DRIVER rec8/recorded/pool-race.gw &&
+		# --repeat 3: three runs of the same file, the same sets
+		run_rec rec9 --repeat 3 --client $POOL_DRIVER "$POOL_RACE" &&
+		grep -q "spread over 3 runs" rec9.out &&
+		grep -q "^+    expect ok pool revalidated | discarded+opened$" rec9/record.patch &&
+		# ... and into an expectation file, which reads back
+		"$GONEAWAY" run --color never --record --repeat 3 \
+			--expectations race.expect -o rec10 --client $POOL_DRIVER \
+			"$POOL_RACE" > rec10.out 2>&1 || { cat rec10.out; false; }
+		cat race.expect &&
+		grep -q "^pool-race:[0-9]*  *\*  *borrow app  *ok pool revalidated | discarded+opened$" race.expect &&
+		"$GONEAWAY" check --expectations race.expect "$POOL_RACE" &&
+		passes pass10 --repeat 3 --expectations race.expect "$POOL_RACE"
+	'
+
+	test_expect_success '--repeat N runs a scenario N times without an edit; a bad N is a usage error' '
+		"$GONEAWAY" run --color never -o rep --repeat 2 "$TOP/scenarios/kill-idle.gw" \
+			> rep.out 2>&1 || { cat rep.out; false; }
+		grep -q "spread over 2 runs" rep/kill-idle/steps.log &&
+		test -d rep/kill-idle/run-2 &&
+		for n in 0 1001 x 2x; do
+			"$GONEAWAY" run --repeat $n "$TOP/scenarios/kill-idle.gw" 2> rep.err
+			test $? -eq 2 && grep -q "^goneaway: --repeat: .$n. is not a number of runs from 1 to 1000$" rep.err ||
+				{ cat rep.err; return 1; }
+		done
+	'
+
+	# every expect line of the pools' scenarios a placeholder: a draft
+	# each, recorded with the pool's driver
+	test_expect_success 'every scenario of pools recorded with a pool.s driver, as drafts and into a file: each PASSes' '
+		mkdir -p drafts &&
+		for n in $POOL_SCENARIOS; do
+			draft_of "$TOP/scenarios/$n.gw" > drafts/$n.gw || return 1
+		done &&
+		"$GONEAWAY" check drafts > /dev/null 2>&1 &&
+		run_rec rec11 --client $POOL_DRIVER drafts &&
+		test "$(ls rec11/recorded/*.gw | wc -l)" -eq "$(echo $POOL_SCENARIOS | wc -w)" &&
+		! grep -l "expect any" rec11/recorded/*.gw > anys || {
+			# a placeholder left is on a step the driver cannot do
+			for f in $(cat anys); do
+				grep -q "^connection .*pool=\(tested\|brief\)" "$f" || return 1
+			done; }
+		rules=$(for n in $POOL_SCENARIOS; do grep -q "^pool .*\(validation\|idle_timeout\)=" "$TOP/scenarios/$n.gw" &&
+			printf -- "--allow-skip driver:%s@%s " $n $POOL_DRIVER || :; done) &&
+		test -n "$rules" &&
+		passes pass11 --client $POOL_DRIVER $rules rec11/recorded &&
+		"$GONEAWAY" run --color never --record --expectations pools.expect \
+			-o rec12 --client $POOL_DRIVER -k pool-client "$TOP/scenarios" \
+			> rec12.out 2>&1 || { cat rec12.out; false; }
+		test "$(grep -c " pool " pools.expect)" -ge 20 &&
+		"$GONEAWAY" check --expectations pools.expect \
+			$(for n in $POOL_SCENARIOS; do echo "$TOP/scenarios/$n.gw"; done) &&
+		passes pass12 --expectations pools.expect $rules -k pool-client "$TOP/scenarios"
+	'
+else
+	test_skip 'a pool.s race recorded over every run: every set of events, and the file PASSes' "$why"
+	test_skip '--repeat N runs a scenario N times without an edit; a bad N is a usage error' "$why"
+	test_skip 'every scenario of pools recorded with a pool.s driver, as drafts and into a file: each PASSes' "$why"
+fi
 
 # kill-idle without two clients' lines: a record run with them adds
 # exactly those (and nothing for the built-in client, whose lines hold)

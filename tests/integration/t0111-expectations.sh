@@ -57,6 +57,26 @@ test_expect_success '... the file is sorted, one line per step and server, and c
 	grep -q "^builtin.expect: [0-9]* lines OK (client builtin)" check.out
 '
 
+# Issue 38: a re-record rewrote the file whole and dropped its comments.
+# A comment of the file's head, one before a line, one at a line's end
+# and one at the end: recorded again (one line changed by the run), each
+# is where it was.
+test_expect_success 'a re-record keeps the file.s comments, each with its line' '
+	{ echo "# our own head"; grep -v "^#" builtin.expect |
+	  sed "s/^\(kill-idle:$KQ2 .*\)CR_SERVER_LOST within 3s\$/# a KILL: the next query fails\n\1CR_SERVER_GONE_ERROR within 3s  # was 2013 here/"
+	  echo "# the end"; } > notes.expect &&
+	grep -q "^# a KILL" notes.expect &&
+	"$GONEAWAY" run --color never --record --expectations notes.expect \
+		-o recn "$S/kill-idle.gw" > recn.out 2>&1 || { cat recn.out; false; }
+	cat notes.expect &&
+	head -1 notes.expect | grep -qx "# our own head" &&
+	! grep -q "Written by goneaway" notes.expect &&
+	grep -A1 "^# a KILL: the next query fails\$" notes.expect |
+		grep -q "^kill-idle:$KQ2  *\*  *query app  *CR_SERVER_LOST within 3s  # was 2013 here\$" &&
+	tail -1 notes.expect | grep -qx "# the end" &&
+	test "$(grep -v "^#" notes.expect | grep -c .)" -eq "$(grep -v "^#" builtin.expect | grep -c .)"
+'
+
 # One run: every scenario but the one whose line was changed PASSes
 # against the file, and that one FAILs at its step, naming both codes.
 test_expect_success 'one expectation changed: exactly that one FAILs, naming both codes' '
@@ -131,6 +151,23 @@ test_expect_success 'a step without a line is named in a warning; its own lines 
 	cat gapc.out &&
 	grep -q "warning: gap.expect has no line for 1 step of the scenarios given (kill-idle:$KQ2): .*adds the lines of the steps the client carries out (a step its driver cannot do gets none: it is a SKIP)$" gapc.out &&
 	! grep -q "scenarios run" gapc.out
+'
+
+# Issue 38: the file's client is a name its scenarios may select; check
+# warned that it was no driver of drivers/drivers.list.  Another unknown
+# name is still warned about.
+test_expect_success 'check --expectations: the file.s client is a known name' '
+	printf "%s\n" "title own" "cause own" "connection app" "connect app" \
+		"query app SELECT 1" "    expect [client=knexpool] ok = 1" \
+		"    expect [client=knexpoll] ok = 1" "    expect ok = 1" > own.gw &&
+	printf "%s\n" "goneaway-expectations 1" "client knexpool" \
+		"driver cmd:node test/driver.mjs" "own:5 * query app ok = 1" > own.expect &&
+	"$GONEAWAY" check --expectations own.expect own.gw > own.out 2>&1 &&
+	cat own.out &&
+	! grep -q "client .knexpool. is no driver" own.out &&
+	grep -q "own.gw:7:[0-9]*: warning: client .knexpoll. is no driver" own.out &&
+	"$GONEAWAY" check own.gw > own2.out 2>&1 &&
+	grep -q "own.gw:6:[0-9]*: warning: client .knexpool. is no driver" own2.out
 '
 
 # Issue 24: PyMySQL cannot do packet-too-large-long-data's prepared

@@ -245,6 +245,24 @@ test_expect_success 'the committed results hold no host path' '
 	done
 '
 
+# Issue 38: --durations was in --help only.  Every long option --help
+# shows is named in the docs (as --OPTION, or as its short form -X when
+# --help gives one).
+test_expect_success 'every option goneaway --help shows is named in the docs' '
+	"$GONEAWAY" --help > help.txt &&
+	cat "$TOP"/README.md "$TOP"/docs/*.md > alldocs &&
+	sed -n "s/^  *\(-[a-zA-Z]\), \(--[a-z][a-z-]*\).*/\1 \2/p; s/^  *\(--[a-z][a-z-]*\).*/- \1/p" \
+		help.txt | sort -u > opts &&
+	test "$(wc -l < opts)" -ge 30 &&
+	missing= &&
+	while read -r short long; do
+		grep -q -- "$long\([^a-z-]\|\$\)" alldocs && continue
+		test "$short" != - && grep -q -- "$short \|\`$short\`" alldocs && continue
+		missing="$missing $long"
+	done < opts &&
+	echo "undocumented:$missing" && test -z "$missing"
+'
+
 test_expect_success 'the docs tests left no trace' '
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after

@@ -49,6 +49,41 @@ static int parse_x(const char *text, struct ga_expectations *x,
 	return ga_expectations_parse_text("x.expect", text, x, d);
 }
 
+/* x as the file is written (free() it); printed. */
+static char *written(struct ga_expectations *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ga_expectations_write(f, x), 0);
+	fclose(f);
+	fputs(buf, stderr);
+	return buf;
+}
+
+/* The lines of text put into scs[0] (a scenario of its own): apply
+ * returns want (0, or -1 with diagnostics in d, printed). */
+static void apply_text(struct ga_scenario **scs, const char *text, int want,
+		       struct ga_expectations *x, struct ga_diags *d)
+{
+	ck_assert_int_eq(parse_x(text, x, d), 0);
+	ck_assert_int_eq(ga_expectations_apply(x, scs, 1, NULL, d), want);
+	ga_diags_print(d, stderr);
+}
+
+/* The scenario of text, its label set to label (as a run names it). */
+static struct ga_scenario *labelled(const char *text, const char *label)
+{
+	struct ga_scenario *sc = parse_ok(text);
+
+	free(sc->label);
+	sc->label = strdup(label);
+	ck_assert_ptr_nonnull(sc->label);
+	return sc;
+}
+
 START_TEST(test_read_good)
 {
 	struct ga_expectations x;
@@ -152,15 +187,11 @@ START_TEST(test_write_read_back)
 {
 	struct ga_expectations x, y;
 	struct ga_diags d;
-	char *buf = NULL, a[512], b[512];
-	size_t len = 0, i;
-	FILE *f;
+	char *buf, a[512], b[512];
+	size_t i;
 
 	ck_assert_int_eq(parse_x(good, &x, &d), 0);
-	f = open_memstream(&buf, &len);
-	ck_assert_int_eq(ga_expectations_write(f, &x), 0);
-	fclose(f);
-	fputs(buf, stderr);
+	buf = written(&x);
 	ck_assert_ptr_nonnull(strstr(buf, "\nok:5   "));
 	ck_assert(strstr(buf, "ok:5 ") < strstr(buf, "ok:8 "));
 	/* '*' before a server's own line */
@@ -180,6 +211,48 @@ START_TEST(test_write_read_back)
 		ck_assert_str_eq(a, b);
 	}
 	free(buf);
+	ga_expectations_free(&x);
+	ga_expectations_free(&y);
+	ga_diags_free(&d);
+}
+END_TEST
+
+/* Issue 38: a re-record wrote the file whole and dropped its comments.
+ * Each comment is kept where it was: the file's own head instead of the
+ * written one, a block before a line and a line's trailing comment with
+ * that line (wherever sorting puts it), the rest at the end; written
+ * twice, the same bytes. */
+START_TEST(test_write_keeps_comments)
+{
+	static const char text[] =
+		"# our head, kept\n"
+		"goneaway-expectations 1\n"
+		"client pymysql\n"
+		"\n"
+		"# why 8 is 2013 on MySQL\n"
+		"#   (two lines)\n"
+		"ok:8 mysql-9.7 query app 2013 within 2s   # CI's MySQL\n"
+		"ok:5 * query app ok = 1\n"
+		"# the end\n";
+	struct ga_expectations x, y;
+	struct ga_diags d;
+	char *buf, *again;
+
+	ck_assert_int_eq(parse_x(text, &x, &d), 0);
+	buf = written(&x);
+	ck_assert_ptr_eq(strstr(buf, "# our head, kept\ngoneaway-"
+				"expectations 1\n"), buf);
+	ck_assert_ptr_null(strstr(buf, "Written by goneaway"));
+	ck_assert_ptr_nonnull(strstr(buf, "# why 8 is 2013 on MySQL\n"
+				     "#   (two lines)\nok:8 "));
+	ck_assert_ptr_nonnull(strstr(buf, "CR_SERVER_LOST within 2s  # CI's MySQL\n"));
+	ck_assert(strstr(buf, "ok:5 ") < strstr(buf, "# why 8"));
+	ck_assert_ptr_nonnull(strstr(buf, "# CI's MySQL\n# the end\n"));
+	ck_assert_int_eq(parse_x(buf, &y, &d), 0);
+	again = written(&y);
+	ck_assert_str_eq(again, buf);
+	free(buf);
+	free(again);
 	ga_expectations_free(&x);
 	ga_expectations_free(&y);
 	ga_diags_free(&d);
@@ -252,7 +325,7 @@ END_TEST
 
 START_TEST(test_apply)
 {
-	struct ga_scenario *sc = parse_ok(scenario_text);
+	struct ga_scenario *sc = labelled(scenario_text, "ok");
 	struct ga_scenario *scs[1] = { sc };
 	struct ga_server_id who = { GA_FLAVOUR_MARIADB, 101100, "pymysql",
 				    NULL, 10000, "local" };
@@ -261,8 +334,6 @@ START_TEST(test_apply)
 	struct ga_diags d;
 	size_t unused = 99;
 
-	free(sc->label);
-	sc->label = strdup("ok");
 	ck_assert_int_eq(parse_x(good, &x, &d), 0);
 	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, &unused, &d), 0);
 	ck_assert_uint_eq(unused, 2);           /* other:3, oom:9 */
@@ -291,18 +362,13 @@ END_TEST
 
 START_TEST(test_apply_stale)
 {
-	struct ga_scenario *sc = parse_ok(scenario_text);
+	struct ga_scenario *sc = labelled(scenario_text, "ok");
 	struct ga_scenario *scs[1] = { sc };
 	struct ga_expectations x;
 	struct ga_diags d;
 
-	free(sc->label);
-	sc->label = strdup("ok");
-	ck_assert_int_eq(parse_x(HEAD "ok:9 * query app ok\n"
-				 "ok:8 * reap app ok\n"
-				 "ok:4 * connect other ok\n", &x, &d), 0);
-	ck_assert_int_eq(ga_expectations_apply(&x, scs, 1, NULL, &d), -1);
-	ga_diags_print(&d, stderr);
+	apply_text(scs, HEAD "ok:9 * query app ok\n" "ok:8 * reap app ok\n"
+		   "ok:4 * connect other ok\n", -1, &x, &d);
 	ck_assert_uint_eq(d.n, 3);
 	ck_assert_int_eq(d.items[0].line, 3);
 	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "ok has no step at "
@@ -344,6 +410,52 @@ static const char *const lines[] = {
 	"any",
 	"any after 3s",
 };
+
+/* Issue 38: a recorded line with a "pool EVENTS" clause was refused when
+ * read back (the reader checked it against a step on no connection); it
+ * reads back, and is refused only against a scenario whose step at that
+ * line is not on a pool's connection. */
+static const char pool_scenario_text[] =
+	"title t\n"                                     /* 1 */
+	"cause c\n"                                     /* 2 */
+	"pool p size=1\n"                               /* 3 */
+	"connection app pool=p\n"                       /* 4 */
+	"connection plain\n"                            /* 5 */
+	"connect app\n"                                 /* 6 */
+	"borrow app\n"                                  /* 7 */
+	"    expect ok pool opened\n"                   /* 8 */
+	"query app SELECT 1\n"                          /* 9 */
+	"connect plain\n"                               /* 10 */
+	"query plain SELECT 1\n";                       /* 11 */
+
+START_TEST(test_pool_clause)
+{
+	struct ga_scenario *sc = labelled(pool_scenario_text, "p");
+	struct ga_scenario *scs[1] = { sc };
+	struct ga_expectations x;
+	struct ga_diags d;
+
+	apply_text(scs, HEAD "p:7 * borrow app ok reconnected pool "
+		   "discarded+opened\n"
+		   "p:9 * query app ok = 1 same-thread pool none\n", 0, &x, &d);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert(x.items[0].expect.pool_sets);
+	ck_assert_uint_eq(sc->steps[1].nexpects, 2);
+	ck_assert(sc->steps[1].expects[0].pool_sets);
+	ga_expectations_free(&x);
+
+	/* the same clause on a plain connection's step: its line, not the
+	 * reader's guess */
+	apply_text(scs, HEAD "p:11 * query plain ok pool none\n", -1, &x, &d);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.items[0].line, 3);
+	ck_assert_ptr_nonnull(strstr(d.items[0].msg, "'pool' checks the "
+				     "events a pool reported, and line 11 of "));
+	ck_assert_uint_eq(sc->steps[4].nexpects, 0);
+	ga_scenario_free(sc);
+	ga_expectations_free(&x);
+}
+END_TEST
 
 START_TEST(test_text_round_trip)
 {
@@ -504,8 +616,10 @@ Suite *make_expectations_suite(void)
 			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_write_read_back);
 	tcase_add_test(tc, test_write_aligned);
+	tcase_add_test(tc, test_write_keeps_comments);
 	tcase_add_test(tc, test_apply);
 	tcase_add_test(tc, test_apply_stale);
+	tcase_add_test(tc, test_pool_clause);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bounds");
 	tcase_add_test(tc, test_many_lines);

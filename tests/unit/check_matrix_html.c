@@ -280,7 +280,49 @@ START_TEST(test_cell_shows_spread)
 	res.steps[0].ntally = 1;        /* ok in every run */
 	ga_matrix_codes(sc, &res, codes, sizeof(codes));
 	ck_assert_str_eq(codes, "ok");
+	/* ok counted apart for each set of a pool's events: named once */
+	t = realloc(t, 3 * sizeof(*t));
+	ck_assert_ptr_nonnull(t);
+	res.steps[0].tally = t;
+	t[2] = t[0];
+	t[2].has_pool_events = true;
+	t[2].pool_events = GA_POOL_EVENT(OPENED);
+	t[2].count = 1;
+	res.steps[0].ntally = 3;
+	ga_matrix_codes(sc, &res, codes, sizeof(codes));
+	ck_assert_str_eq(codes, "2013/ok");
 	res.steps[0].ntally = 2;
+	ga_case_result_free(&res);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* Issue 38: a pool's events are what tells its remedies apart; a cell
+ * shows them after the step's word, when the pool did more than open a
+ * connection ("ok[discarded+opened]", "2013[discarded]"). */
+START_TEST(test_cell_shows_pool_events)
+{
+	struct ga_scenario *sc = make_scenario("pooled");
+	struct ga_case_result res;
+	char codes[128];
+
+	make_result(&res, GA_VERDICT_PASS, "", "");
+	res.steps[0].out.has_pool_events = true;
+	res.steps[0].out.pool_events = GA_POOL_EVENT(DISCARDED) |
+				       GA_POOL_EVENT(OPENED);
+	ga_matrix_codes(sc, &res, codes, sizeof(codes));
+	ck_assert_str_eq(codes, "ok[discarded+opened]");
+	/* a first borrow, which opens a connection: nothing to show */
+	res.steps[0].out.pool_events = GA_POOL_EVENT(OPENED);
+	ga_matrix_codes(sc, &res, codes, sizeof(codes));
+	ck_assert_str_eq(codes, "ok");
+	/* an error and what the pool did with it */
+	res.steps[0].out.result = GA_RESULT_ERROR;
+	res.steps[0].out.err = 2013;
+	res.steps[0].matched = true;
+	res.steps[0].out.pool_events = GA_POOL_EVENT(DISCARDED);
+	ga_matrix_codes(sc, &res, codes, sizeof(codes));
+	ck_assert_str_eq(codes, "2013[discarded]");
 	ga_case_result_free(&res);
 	ga_scenario_free(sc);
 }
@@ -298,6 +340,7 @@ Suite *make_matrix_html_suite(void)
 	tcase_add_test(tc, test_html_unwritable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("codes");
+	tcase_add_test(tc, test_cell_shows_pool_events);
 	tcase_add_test(tc, test_cell_shows_spread);
 	suite_add_tcase(s, tc);
 	return s;

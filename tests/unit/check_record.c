@@ -162,6 +162,72 @@ START_TEST(test_line)
 }
 END_TEST
 
+/* Issue 38: over a repeat's runs, a record holds every set of events the
+ * pool reported ("pool none | discarded+opened"), keeps a value check
+ * only when every success read a value it holds for (one run's "= 1"
+ * written after a race FAILed half the runs again), and keeps one that
+ * held in every success although the last run failed. */
+START_TEST(test_line_repeat_pool)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\npool p\n"
+		"connection a pool=p\nconnect a\nquery a SELECT 1\n"
+		"    expect ok = 1 pool none\n");
+	const struct ga_expect *applied = &sc->steps[1].expects[0];
+	struct ga_step_result sr;
+	struct ga_tally t[3];
+	char b[256];
+
+	memset(&sr, 0, sizeof(sr));
+	memset(t, 0, sizeof(t));
+	sr.ran = true;
+	sr.out.result = GA_RESULT_OK;
+	sr.out.has_value = true;
+	snprintf(sr.out.value, sizeof(sr.out.value), "1");
+	sr.out.has_pool_events = true;      /* the last run: as the line */
+	sr.out.thread_before = sr.out.thread_after = 5;
+	ga_tally_of(&sr, &t[0]);
+	t[0].count = 12;
+	t[1] = t[0];
+	t[1].pool_events = GA_POOL_EVENT(DISCARDED) | GA_POOL_EVENT(OPENED);
+	t[1].thread = GA_THREAD_NEW;
+	t[1].count = 8;
+	sr.tally = t;
+	sr.ntally = 2;
+	ck_assert(!ga_record_holds(applied, &sr));
+	line_text(&sc->steps[1], &sr, applied, b, sizeof(b));
+	ck_assert_str_eq(b, "ok = 1 pool none | discarded+opened");
+	/* another value in the runs that reconnected: no value check */
+	snprintf(t[1].value, sizeof(t[1].value), "0");
+	line_text(&sc->steps[1], &sr, applied, b, sizeof(b));
+	ck_assert_str_eq(b, "ok pool none | discarded+opened");
+	/* ... nor when the runs of one outcome read two values */
+	snprintf(t[1].value, sizeof(t[1].value), "1");
+	t[0].ok_varied = true;
+	line_text(&sc->steps[1], &sr, applied, b, sizeof(b));
+	ck_assert_str_eq(b, "ok pool none | discarded+opened");
+	t[0].ok_varied = false;
+	/* the last run failed, every success read 1: "= 1" stays */
+	sr.out.result = GA_RESULT_ERROR;
+	sr.out.err = 2013;
+	sr.out.elapsed_ms = 2;
+	t[2].result = GA_RESULT_ERROR;
+	t[2].err = 2013;
+	t[2].has_pool_events = true;
+	t[2].pool_events = GA_POOL_EVENT(DISCARDED);
+	t[2].count = 1;
+	t[2].max_ms = 2;
+	sr.ntally = 3;
+	line_text(&sc->steps[1], &sr, applied, b, sizeof(b));
+	ck_assert_str_eq(b, "ok | CR_SERVER_LOST = 1 pool none | discarded | "
+			 "discarded+opened within 1.5s");
+	/* a run whose driver reported no events: no pool clause */
+	t[2].has_pool_events = false;
+	line_text(&sc->steps[1], &sr, applied, b, sizeof(b));
+	ck_assert_str_eq(b, "ok | CR_SERVER_LOST = 1 within 1.5s");
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* Issue 24: a "rows CMP N" clause that held is kept, one that did not
  * (or that the client could not check) is not. */
 START_TEST(test_line_rows)
@@ -563,6 +629,7 @@ Suite *make_record_suite(void)
 
 	tcase_add_test(tc, test_line);
 	tcase_add_test(tc, test_line_rows);
+	tcase_add_test(tc, test_line_repeat_pool);
 	tcase_add_test(tc, test_draft);
 	tcase_add_test(tc, test_two_servers);
 	tcase_add_test(tc, test_client_lines);

@@ -544,12 +544,15 @@ END_TEST
 
 /* What a replay of a shipped scenario leaves to --trust: the
  * privileged connections of the two that need SUPER, the driver
- * conformance check of an option no connector has, and of LOAD DATA
- * LOCAL. */
+ * conformance checks of an option no connector has (on a plain and on a
+ * pooled connection), and of LOAD DATA LOCAL. */
 static const char *const shipped_refusals[][2] = {
 	{ "scenarios/read-only-failover.gw", "privileged: the lab's" },
 	{ "scenarios/too-many-connections.gw", "privileged: the lab's" },
 	{ "drivers/conformance/18-driver-option.gw",
+	  "driver-option goneaway_conformance_no_such_option: not a driver "
+	  "option" },
+	{ "drivers/conformance/22-pool-connection.gw",
 	  "driver-option goneaway_conformance_no_such_option: not a driver "
 	  "option" },
 	/* its three LOAD DATA LOCAL lines: the second line refuses what

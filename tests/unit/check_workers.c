@@ -117,6 +117,55 @@ START_TEST(test_wire_round_trip)
 }
 END_TEST
 
+/* Issue 38: what --record reads of a repeated step comes through a
+ * worker too: the pool's events of each outcome, and whether the
+ * successes read one value and thread change (a wire that dropped them
+ * made every value check of a -j run's record look varied, so --record
+ * -j 2 dropped "= 1" where -j 1 kept it). */
+START_TEST(test_wire_keeps_what_record_reads)
+{
+	struct ga_driver names;
+	struct two_steps t;
+	struct ga_case_result in, out;
+	struct ga_tally *ty;
+	struct ga_error err;
+	uint64_t id = 0;
+	int fd[2];
+
+	two_steps_init(&t);
+	one_run(&t, &in, 0, GA_VERDICT_PASS);
+	ty = &in.steps[1].tally[0];
+	ty->has_pool_events = true;
+	ty->pool_events = GA_POOL_EVENT(DISCARDED) | GA_POOL_EVENT(OPENED);
+	ty->ok_varied = false;
+	ty->has_value = true;
+	snprintf(ty->value, sizeof(ty->value), "1");
+	ty->thread = GA_THREAD_NEW;
+	in.steps[0].tally[0].ok_varied = true;
+	memset(&names, 0, sizeof(names));
+	ck_assert_int_eq(pipe(fd), 0);
+	ck_assert_int_eq(ga_workers_send(fd[1], 7, &t.sc, &in, &err), 0);
+	close(fd[1]);
+	ck_assert_int_eq(ga_workers_recv(fd[0], &t.sc, &names, 1000, &id, &out, &err), 0);
+	close(fd[0]);
+	ck_assert_uint_eq(out.steps[1].ntally, 1);
+	ty = &out.steps[1].tally[0];
+	ck_assert(ty->has_pool_events);
+	ck_assert_uint_eq(ty->pool_events,
+			  GA_POOL_EVENT(DISCARDED) | GA_POOL_EVENT(OPENED));
+	ck_assert(!ty->ok_varied);
+	ck_assert(ty->has_value);
+	ck_assert(!ty->value_null);
+	ck_assert_str_eq(ty->value, "1");
+	ck_assert_int_eq(ty->thread, GA_THREAD_NEW);
+	/* ... and one that varied stays varied */
+	ck_assert(out.steps[0].tally[0].ok_varied);
+	ga_case_result_free(&out);
+	ga_case_result_free(&in);
+	ga_driver_release(&names);
+}
+END_TEST
+
 /* Sends res, a result of t's scenario, cut by skip_tail bytes, and reads it
  * back for the scenario to: returns what recv says. */
 static int send_broken(struct two_steps *t, const struct ga_scenario *to,
@@ -245,6 +294,7 @@ Suite *make_workers_suite(void)
 	TCase *tc = tcase_create("wire and fold");
 
 	tcase_add_test(tc, test_wire_round_trip);
+	tcase_add_test(tc, test_wire_keeps_what_record_reads);
 	tcase_add_test(tc, test_wire_refuses_broken_results);
 	tcase_add_loop_test(tc, test_fold_keeps_the_first_run_that_did_not_pass,
 			    0, 2);
