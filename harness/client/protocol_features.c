@@ -27,6 +27,9 @@ static const struct ga_protocol_feature features[] = {
 	  "the directories LOAD DATA LOCAL may read (connect's "
 	  "\"local_infile\": a driver that does not know it might read any "
 	  "file the server names)" },
+	{ GA_FEATURE_CASES, "cases", 5,
+	  "one process for case after case (the requests \"begin-case\" and "
+	  "\"end-case\")" },
 };
 
 #define NFEATURES (sizeof(features) / sizeof(features[0]))

@@ -63,6 +63,7 @@
 #include <string.h>
 
 #include "faults/residue.h"
+#include "lab/nsstate.h"
 #include "server/snapshot.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -165,6 +166,7 @@ static void kept_free(struct ga_runner *r)
 	if (k->holds) {
 		ga_server_destroy(&k->srv);
 		ga_lab_destroy(&k->lab);
+		ga_runner_lab_gone(r, &k->lab);
 		if (ga_tree_remove(k->dir, &err))
 			fprintf(stderr, "goneaway: %s\n", err.msg);
 	}
@@ -760,6 +762,25 @@ static bool log_clean(struct ga_case *c)
 	return clean;
 }
 
+/* What the kernel keeps in the lab's namespaces on its own and a new
+ * lab would not have (conntrack entries, TCP metrics of the peer, TCP
+ * sockets no process holds: lab/nsstate.h) undone, as a fresh lab
+ * starts.  Returns 0, or -1 with not_kept set. */
+static int lab_reset(struct ga_case *c)
+{
+	const int ns[] = { c->lab.client_ns, c->lab.server_ns,
+			   c->lab.proxy_ns };
+	struct ga_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		if (ns[i] >= 0 && ga_nsstate_reset(ns[i], &err)) {
+			not_kept(c, "the lab: %s", err.msg);
+			return -1;
+		}
+	return 0;
+}
+
 void ga_reuse_keep(struct ga_case *c)
 {
 	struct ga_kept *k = record_of(c);
@@ -817,6 +838,10 @@ void ga_reuse_keep(struct ga_case *c)
 	if (aborted_moved(k->last.n ? &k->last : &k->base, &now))
 		log_settle(c);
 	if (!log_clean(c)) {
+		ga_snapshot_free(&now);
+		goto drop;
+	}
+	if (lab_reset(c)) {
 		ga_snapshot_free(&now);
 		goto drop;
 	}

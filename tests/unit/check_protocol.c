@@ -200,9 +200,13 @@ START_TEST(a_greeting_says_its_version_and_features)
 			       &v, &f, why, sizeof(why)), 0);
 	ck_assert_int_eq(v, 4);
 	ck_assert_uint_eq(f, GA_FEATURE_LOCAL_INFILE);
-	ck_assert_int_eq(greet("{\"protocol\":5}", &v, &f, why, sizeof(why)),
+	ck_assert_int_eq(greet("{\"protocol\":5,\"features\":[\"cases\"]}",
+			       &v, &f, why, sizeof(why)), 0);
+	ck_assert_int_eq(v, 5);
+	ck_assert_uint_eq(f, GA_FEATURE_CASES);
+	ck_assert_int_eq(greet("{\"protocol\":6}", &v, &f, why, sizeof(why)),
 			 -1);
-	ck_assert_ptr_nonnull(strstr(why, "from 1 to 4"));
+	ck_assert_ptr_nonnull(strstr(why, "from 1 to 5"));
 	ck_assert_int_eq(greet("{\"protocol\":2,\"features\":\"params\"}", &v,
 			       &f, why, sizeof(why)), -1);
 	/* what each step needs, and the message naming what is missing */
