@@ -88,10 +88,13 @@ struct ga_driver_conn;
 
 /* An idle kept driver process (client/process.c's connection state
  * between two cases) handed to the registry, which owns it until it is
- * taken back or ended: end(conn) stops and frees it.  drv and netns say
- * which cases it can serve (a client's, in that client namespace). */
+ * taken back or ended: quit(conn) asks it to exit (every one being ended
+ * is asked first, so that they exit side by side), end(conn) stops and
+ * frees it.  drv and netns say which cases it can serve (a client's, in
+ * that client namespace). */
 void ga_keep_idle_put(struct ga_driver_conn *conn, const struct ga_driver *drv,
-		      ino_t netns, void (*end)(struct ga_driver_conn *));
+		      ino_t netns, void (*quit)(struct ga_driver_conn *),
+		      void (*end)(struct ga_driver_conn *));
 
 /* The idle process of drv in netns that served a case last, taken out
  * of the registry (the caller owns it again), or NULL. */

@@ -26,6 +26,7 @@ struct idle {
 	struct ga_driver_conn *conn;    /* owned */
 	const struct ga_driver *drv;    /* borrowed: the run's */
 	ino_t netns;
+	void (*quit)(struct ga_driver_conn *);
 	void (*end)(struct ga_driver_conn *);
 	unsigned long long when;        /* put in this order */
 	struct idle *next;
@@ -41,7 +42,8 @@ static void end_one(struct idle *i)
 }
 
 void ga_keep_idle_put(struct ga_driver_conn *conn, const struct ga_driver *drv,
-		      ino_t netns, void (*end)(struct ga_driver_conn *))
+		      ino_t netns, void (*quit)(struct ga_driver_conn *),
+		      void (*end)(struct ga_driver_conn *))
 {
 	struct idle *i = malloc(sizeof(*i)), **p, **oldest = NULL;
 	unsigned n = 0;
@@ -61,11 +63,13 @@ void ga_keep_idle_put(struct ga_driver_conn *conn, const struct ga_driver *drv,
 		struct idle *gone = *oldest;
 
 		*oldest = gone->next;
+		gone->quit(gone->conn);
 		end_one(gone);
 	}
 	i->conn = conn;
 	i->drv = drv;
 	i->netns = netns;
+	i->quit = quit;
 	i->end = end;
 	i->when = ++idle_clock;
 	i->next = idle_list;
@@ -96,6 +100,10 @@ void ga_driver_drop_kept(ino_t netns)
 {
 	struct idle **p = &idle_list, *i;
 
+	/* asked to exit first, all of them: they then exit side by side */
+	for (i = idle_list; i; i = i->next)
+		if (!netns || i->netns == netns)
+			i->quit(i->conn);
 	while (*p) {
 		i = *p;
 		if (netns && i->netns != netns) {

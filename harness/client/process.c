@@ -94,6 +94,8 @@ struct ga_driver_conn {
 	long long log_from;
 	char case_log[PATH_MAX];
 	unsigned cases;         /* cases it began, this one included */
+	struct ga_interrupt *in;        /* the run's, for an idle one's end
+					 * (borrowed: it outlives the run) */
 };
 
 /* ---- the process ----------------------------------------------------------- */
@@ -247,7 +249,7 @@ fail:
  * kernel (it is PID 1 of its namespace and has the death signal). */
 static void stop_process(struct ga_driver_conn *c)
 {
-	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
 
 	if (c->to_fd >= 0)
@@ -394,7 +396,7 @@ static struct ga_json *next_line(struct ga_driver_conn *c, int *got,
 static struct ga_json *wait_line(struct ga_driver_conn *c, long ms,
 				 struct ga_error *err)
 {
-	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	double deadline = ga_clock_ms() + (double)ms;
 	struct ga_json *j;
 	int got;
@@ -453,7 +455,7 @@ static int flush_request(struct ga_driver_conn *c, struct ga_error *err)
 
 static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 {
-	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
 	char note[128];
 	struct ga_json *j;
@@ -1064,11 +1066,23 @@ static void conn_end(struct ga_driver_conn *c)
 	free(c);
 }
 
-/* ga_keep_idle_put()'s end: an idle kept process, between cases. */
+/* ga_keep_idle_put()'s quit: an idle kept process's input closed, so
+ * that every process being ended exits at once, side by side. */
+static void conn_quit_idle(struct ga_driver_conn *c)
+{
+	if (c->to_fd >= 0)
+		close(c->to_fd);
+	c->to_fd = -1;
+}
+
+/* ga_keep_idle_put()'s end: an idle kept process, between cases; a run
+ * that was interrupted does not wait for it to exit. */
 static void conn_end_idle(struct ga_driver_conn *c)
 {
 	c->env = NULL;
 	c->case_log[0] = '\0';
+	if (ga_interrupted(c->in))
+		kill_driver(c);
 	conn_end(c);
 }
 
@@ -1082,7 +1096,7 @@ static void conn_end_idle(struct ga_driver_conn *c)
 static int control(struct ga_driver_conn *c, const char *step,
 		   const char *extra, struct ga_error *err)
 {
-	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
 	struct ga_json *j = NULL;
 	double start, deadline = 0;
@@ -1232,10 +1246,11 @@ static void conn_free(struct ga_driver_conn *c)
 		fprintf(stderr, "goneaway: driver %s's log: %s\n", c->drv->name,
 			err.msg);
 	c->case_log[0] = '\0';
+	c->in = c->env->in;
 	c->decl = NULL;
 	c->env = NULL;
 	c->thread_id = 0;
-	ga_keep_idle_put(c, c->drv, c->netns, conn_end_idle);
+	ga_keep_idle_put(c, c->drv, c->netns, conn_quit_idle, conn_end_idle);
 }
 
 static ino_t netns_inode(int fd)
