@@ -149,6 +149,7 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 
 		jr->sched[i].key = ga_reuse_key(&pk->opts, pc->sc);
 		jr->sched[i].server = pk->server;
+		jr->sched[i].client = jr->combos[pc->combo].client;
 		jr->sched[i].cost_ms = measured > guess ? measured : guess;
 	}
 	free(cost);
@@ -213,6 +214,7 @@ static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
 	}
 	jr->busy[i].since_ms = now;
 	jr->busy[i].cost_ms = jr->sched[k].cost_ms;
+	jr->ws[i].client = jr->sched[k].client;
 	pc->dispatched++;
 	return 0;
 }
