@@ -3,8 +3,10 @@
  * read from the kernel, never asked of the driver.
  *
  * The registry is this process's (a -j worker's: each worker keeps its
- * own).  It holds at most IDLE_MAX processes of one client; one more
- * ends the one idle longest.  A process is found again by its client
+ * own).  It holds at most IDLE_MAX processes of one client and
+ * IDLE_TOTAL_MAX in all (a run of many clients: a worker's JVMs, Nodes
+ * and Pythons side by side are memory); one more ends the one idle
+ * longest, of that client or of any.  A process is found again by its client
  * and the client namespace it lives in: a kept driver's sockets can only
  * go through the namespace it was started in.
  */
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #define IDLE_MAX 8              /* per client */
+#define IDLE_TOTAL_MAX 12       /* per process, every client's */
 #define KIDS_MAX 4096           /* bytes of a "children" file read */
 
 struct idle {
@@ -46,20 +49,26 @@ void ga_keep_idle_put(struct ga_driver_conn *conn, const struct ga_driver *drv,
 		      void (*end)(struct ga_driver_conn *))
 {
 	struct idle *i = malloc(sizeof(*i)), **p, **oldest = NULL;
-	unsigned n = 0;
+	struct idle **oldest_any = NULL;
+	unsigned n = 0, all = 0;
 
 	if (!i) {
 		end(conn);      /* not kept: nothing depends on it */
 		return;
 	}
 	for (p = &idle_list; *p; p = &(*p)->next) {
+		all++;
+		if (!oldest_any || (*p)->when < (*oldest_any)->when)
+			oldest_any = p;
 		if ((*p)->drv != drv)
 			continue;
 		n++;
 		if (!oldest || (*p)->when < (*oldest)->when)
 			oldest = p;
 	}
-	if (n >= IDLE_MAX && oldest) {
+	if (n < IDLE_MAX && all >= IDLE_TOTAL_MAX)
+		oldest = oldest_any;
+	if ((n >= IDLE_MAX || all >= IDLE_TOTAL_MAX) && oldest) {
 		struct idle *gone = *oldest;
 
 		*oldest = gone->next;
