@@ -497,7 +497,7 @@ static int delete_client_link(void *arg, struct ga_error *err)
 	return 0;
 }
 
-int ga_lab_destroy_link(struct ga_lab *lab, struct ga_error *err)
+static int destroy_link(struct ga_lab *lab, struct ga_error *err)
 {
 	if (!lab->client_kept || lab->client_ns < 0 || !lab->client_if[0])
 		return 0;
@@ -510,7 +510,7 @@ void ga_lab_destroy(struct ga_lab *lab)
 
 	/* a kept client namespace outlives the lab: its link must not */
 	if (lab->client_kept && lab->client_ns >= 0 &&
-	    ga_lab_destroy_link(lab, &ignored) != 0)
+	    destroy_link(lab, &ignored) != 0)
 		lab->link_left = true;
 	close_fd(&lab->client_ns);
 	close_fd(&lab->server_ns);

@@ -98,11 +98,6 @@ int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,
 int ga_lab_create_sharing(struct ga_lab *lab, unsigned tag, int client_ns,
 			  int server_ns, bool proxy, struct ga_error *err);
 
-/* Deletes the lab's link from its kept client namespace now (nothing
- * for a lab with a client namespace of its own).  Returns 0, or -1 with
- * err set. */
-int ga_lab_destroy_link(struct ga_lab *lab, struct ga_error *err);
-
 /* Closes the namespace descriptors.  The kernel frees each namespace (and
  * the veth) once no process is left inside it.  Safe on a half-made lab
  * and on one whose fds were all set to -1 (NOT on a memset-0 one: fd 0 is

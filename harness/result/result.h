@@ -159,7 +159,7 @@ struct ga_case_result {
 	char client_setup[600];         /* where its client connections'
 					 * drivers came from: "app: a kept
 					 * process, its case 4; ..." and the
-					 * client namespace (run/clientns.c),
+					 * client namespace (run/case_clientns.c),
 					 * "" for the built-in client */
 	char server_after[600];         /* whether its server was kept for
 					 * the next case: "kept: ..." or "not

@@ -260,7 +260,7 @@ void ga_keep_evidence(struct ga_case *c);
 int ga_keep_cnf(const char *src, int dirfd, const char *private_dir,
 		struct ga_error *err);
 
-/* ---- the client namespace (run/clientns.c) ---------------------------------- */
+/* ---- the client namespace (run/case_clientns.c) ---------------------------------- */
 
 /* Makes c's lab (c->lab) with its server side in server_ns (-1: a new
  * one): its client side in the runner's kept client namespace, made

@@ -84,7 +84,7 @@ struct ga_run_options {
 					 * driver declaring "cases" is kept
 					 * for the next case, in the runner's
 					 * kept client namespace
-					 * (run/clientns.c) */
+					 * (run/case_clientns.c) */
 };
 
 /* One run's outcome of step sr (sr->out) as a tally entry, count 1

@@ -14,7 +14,7 @@
 UNIT="$TOP/build/check-unit"
 
 # The test cases that need root, as suite/tcase.
-ROOT_TCASES="lab/traffic lab/proxy lab/isolation lab/kept lab/lifetime
+ROOT_TCASES="lab/traffic lab/proxy lab/isolation lab/clientns lab/lifetime
 fault_firewall/kernel fault_point/kernel fault_qdisc/kernel
 fault_stack/kernel proxy/haproxy client/sockets fsutil/across
 rundir/other-owner spawn/root spawn/join spawn/confine spawn/bind
@@ -57,7 +57,7 @@ test_expect_success 'not root: each root-only test case says SKIP, exit 0' '
 '
 
 test_expect_success 'not root: no test of a skipped test case is reported' '
-	for tc in traffic proxy isolation kept lifetime kernel haproxy sockets across other-owner root join confine bind link lab cgroups tmpfs; do
+	for tc in traffic proxy isolation clientns lifetime kernel haproxy sockets across other-owner root join confine bind link lab cgroups tmpfs; do
 		! grep ":[PFE]:$tc:" nobody.out ||
 			{ echo "tcase $tc ran without root"; return 1; }
 	done &&

@@ -441,7 +441,7 @@ Suite *make_client_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_builtin_cannot_enter_namespace);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("kept");
+	tc = tcase_create("keep");
 	tcase_set_timeout(tc, 5);
 	tcase_add_test(tc, test_kept_registry);
 	suite_add_tcase(s, tc);

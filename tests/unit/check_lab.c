@@ -1347,8 +1347,8 @@ Suite *make_lab_suite(struct unit_needs *needs)
 		suite_add_tcase(s, tc);
 	}
 
-	if (unit_needs_root(needs, "lab", "kept", why)) {
-		tc = tcase_create("kept");
+	if (unit_needs_root(needs, "lab", "clientns", why)) {
+		tc = tcase_create("clientns");
 		tcase_set_timeout(tc, TIMEOUT);
 		tcase_add_test(tc, test_kept_client_namespace_serves_labs);
 		tcase_add_loop_test(tc, test_kept_client_namespace_change_found,

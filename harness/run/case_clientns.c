@@ -1,4 +1,4 @@
-/* clientns.c - the client namespace a case's lab is made in, and the
+/* case_clientns.c - the client namespace a case's lab is made in, and the
  * driver processes kept in it (docs/driver-protocol.md, "Cases").
  *
  * A runner makes every lab's client side in one namespace it keeps
