@@ -52,6 +52,10 @@ int ga_socket_set_take(int netns_fd, struct ga_socket_set *set,
 		       struct ga_error *err);
 void ga_socket_set_free(struct ga_socket_set *set);
 
+/* Takes every inode of these out of set (both sorted). */
+void ga_socket_set_remove(struct ga_socket_set *set,
+			  const struct ga_socket_set *these);
+
 /* Aborts the TCP sockets of netns_fd that are not in before, and the one
  * with inode known (0: none), by their identity in the kernel
  * (SOCK_DESTROY; a blocked call on one gets ECONNABORTED), or, on a

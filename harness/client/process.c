@@ -1207,8 +1207,10 @@ static int end_case(struct ga_driver_conn *c, char *why, size_t len)
 			 "was still answering a request");
 		return 1;
 	}
+	/* the sockets it did not hold after its greeting: the case's */
 	ga_socket_set_of_process(c->pid, &now);
-	if (now.n > c->held.n)
+	ga_socket_set_remove(&now, &c->held);
+	if (now.n)
 		ga_sockets_cut_these(c->env->netns_fd, &now, &err);
 	ga_socket_set_free(&now);
 	if (control(c, "end-case", "", &err)) {

@@ -121,6 +121,18 @@ int ga_socket_set_take(int netns_fd, struct ga_socket_set *set,
 	return 0;
 }
 
+void ga_socket_set_remove(struct ga_socket_set *set,
+			  const struct ga_socket_set *these)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < set->n; i++)
+		if (!these->n || !bsearch(&set->inodes[i], these->inodes,
+					  these->n, sizeof(ino_t), cmp_ino))
+			set->inodes[n++] = set->inodes[i];
+	set->n = n;
+}
+
 void ga_socket_set_free(struct ga_socket_set *set)
 {
 	free(set->inodes);
