@@ -13,14 +13,16 @@
 // plain connection is the java driver's.
 //
 // The settings: size is maximumPoolSize; pre_ping sets HikariCP's
-// com.zaxxer.hikari.aliveBypassWindowMs, read when a pool is made (on: 0,
-// every borrow checks; off: never; not given: its 500 ms, a connection
-// used less than 500 ms ago is lent unchecked, or the driver option
-// aliveBypassWindowMs=N, HikariCP's own); recycle is maxLifetime,
-// idle_timeout idleTimeout (HikariCP raises a maxLifetime below 30 s and
-// an idleTimeout below 10 s to its defaults, 30 and 10 min: those are
-// unsupported here), validation connectionTestQuery (else JDBC4's
-// Connection.isValid).
+// com.zaxxer.hikari.aliveBypassWindowMs, read when a pool is made (on:
+// -1, every borrow checks: HikariCP checks a connection idle longer than
+// the window, and with 0 it lends one returned in the same millisecond
+// unchecked, which a warm JVM's steps often are; off: never; not given:
+// its 500 ms, a connection used less than 500 ms ago is lent unchecked,
+// or the driver option aliveBypassWindowMs=N, HikariCP's own); recycle
+// is maxLifetime, idle_timeout idleTimeout (HikariCP raises a maxLifetime
+// below 30 s and an idleTimeout below 10 s to its defaults, 30 and 10
+// min: those are unsupported here), validation connectionTestQuery (else
+// JDBC4's Connection.isValid).
 //
 // What the pool did, where HikariCP shows it: the connections it opens
 // come from our DataSource (opened), the check it makes before lending
@@ -392,7 +394,7 @@ public class HikariDriver implements Driver.Session {
 			System.clearProperty("com.zaxxer.hikari.aliveBypassWindowMs");
 		else
 			System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs",
-				Boolean.TRUE.equals(pool.get("pre_ping")) ? "0" : Long.toString(Long.MAX_VALUE / 4));
+				Boolean.TRUE.equals(pool.get("pre_ping")) ? "-1" : Long.toString(Long.MAX_VALUE / 4));
 		ds = new HikariDataSource(cfg);
 		return new LinkedHashMap<>();
 	}
