@@ -52,6 +52,10 @@
 #define UNBLOCK_MS 3000         /* for the answer to a cut call */
 #define EXIT_MS GA_PROTOCOL_EXIT_MS
 #define KILL_MS 2000            /* for a SIGKILLed driver to be reaped */
+#define CONTROL_MS 5000         /* for a kept driver's answer to begin-case
+				 * or end-case (closing a pool's threads,
+				 * a JVM's included), stretched on a busy
+				 * machine */
 #define LINE_MAX_BYTES ((size_t)64 << 20)
 #define THREAD_ID_MAX 9007199254740991.0       /* 2^53 - 1: exact in JSON */
 
@@ -1090,7 +1094,7 @@ static void conn_end_idle(struct ga_driver_conn *c)
 
 /* Sends a request of the protocol's own (begin-case, end-case: extra is
  * its members after the step, "" or ",\"dir\":...") and waits for its
- * reply on the greeting's bound, stretched on a busy machine.  Returns
+ * reply, CONTROL_MS stretched on a busy machine.  Returns
  * 0 when it was answered ok, or -1 with err set (the process is not
  * kept then). */
 static int control(struct ga_driver_conn *c, const char *step,
@@ -1125,8 +1129,7 @@ static int control(struct ga_driver_conn *c, const char *step,
 	c->req_len = len;
 	c->req_done = 0;
 	start = ga_clock_ms();
-	bound = ga_machine_extend(start, HELLO_MS, 20 * c->drv->hello_ms,
-				  &deadline, &m);
+	bound = ga_machine_extend(start, CONTROL_MS, 0, &deadline, &m);
 	while (c->req) {
 		if (flush_request(c, err))
 			return -1;
@@ -1143,8 +1146,8 @@ static int control(struct ga_driver_conn *c, const char *step,
 		j = wait_line(c, (long)(deadline - ga_clock_ms()) + 1, err);
 		if (j || ga_interrupted(in) || c->dead)
 			break;
-		if (ga_machine_extend(start, HELLO_MS, 20 * c->drv->hello_ms,
-				      &deadline, &m) == bound)
+		if (ga_machine_extend(start, CONTROL_MS, 0, &deadline, &m) ==
+		    bound)
 			break;
 		bound = (long)(deadline - start);
 	}

@@ -69,7 +69,7 @@ for mode in conn child endfail chatty; do
 	test_expect_success "a driver that leaks ($mode) is replaced: the next case gets a new process" "
 		\"\$GONEAWAY\" run -j 1 -v -o res-$mode --color never \
 			--client \"cmd:\$LEAKY $mode\" new.gw new2.gw > out-$mode 2>&1; rc=\$?;
-		cat out-$mode; test \$rc -eq 0 &&
+		cat out-$mode res-$mode/new/driver-app.log; test \$rc -eq 0 &&
 		test \"\$(grep -c 'drivers: app: a new process, kept for the next case' out-$mode)\" -eq 2 &&
 		grep -q '^goneaway: not kept for the next case: $why' res-$mode/new/driver-app.log
 	"
