@@ -430,24 +430,31 @@ def child(sess, mode, count, wfd):
 
 def begin_case(req):
     """begin-case: the case's directory becomes the working directory."""
+    t0 = time.monotonic()
     d = req.get("dir")
     if not isinstance(d, str) or not d.startswith("/"):
         return {"result": "error", "errno": 0, "error_class": "BadRequest",
-                "message": "begin-case without an absolute dir"}
+                "message": "begin-case without an absolute dir",
+                "api": "driver", "elapsed_ms": 0}
     os.chdir(d)
-    return {"result": "ok"}
+    return {"result": "ok", "api": "driver",
+            "elapsed_ms": round((time.monotonic() - t0) * 1000.0, 3)}
 
 
 def end_case(sess):
     """end-case: everything the case opened closed, then a new Session
     for the next case (all the case's state was the old one's)."""
+    t0 = time.monotonic()
     try:
         sess.end_case()
     except Exception as e:
         log(traceback.format_exc())
         return {"result": "error", "errno": 0, "message": str(e),
-                "error_class": type(e).__name__}, sess
-    return {"result": "ok"}, type(sess)()
+                "error_class": type(e).__name__, "api": "driver",
+                "elapsed_ms": 0}, sess
+    return {"result": "ok", "api": "driver",
+            "elapsed_ms": round((time.monotonic() - t0) * 1000.0, 3)}, \
+        type(sess)()
 
 
 def serve(sess):
@@ -466,16 +473,12 @@ def serve(sess):
         except ValueError as e:
             log("not a JSON request: %s" % e)
             sys.exit(2)
-        t0 = time.monotonic()
         if req.get("step") == "begin-case":
             rep = begin_case(req)
         elif req.get("step") == "end-case":
             rep, sess = end_case(sess)
         else:
             rep = sess.handle(req)
-        if req.get("step") in ("begin-case", "end-case"):
-            rep["api"] = "driver"
-            rep["elapsed_ms"] = round((time.monotonic() - t0) * 1000.0, 3)
         rep["id"] = req.get("id")
         out.write(json.dumps(rep) + "\n")
         out.flush()

@@ -247,7 +247,7 @@ test_expect_success 'a driver that answers with other ids: which came, which was
 	grep -q "^# the conformance scenarios were not run" dt/dt-wrongid.out &&
 	bad dt-wrongid-connect \
 	  "the conformance scenarios PASS or SKIP: a scenario is an ERROR" \
-	  "every reply is a JSON object answering the request'"'"'s id: .*the reply'"'"'s id is 41, expected 1\$"
+	  "every reply is a JSON object answering the request'"'"'s id: .*the reply'"'"'s id is 42, expected 2\$"
 '
 
 test_expect_success 'a driver that reports thread id 0 after connecting' '
