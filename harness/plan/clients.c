@@ -98,7 +98,11 @@ static void driver_cache(const struct ga_plan *p)
 	}
 	snprintf(py, sizeof(py), "%s/python", dir);
 	setenv("GONEAWAY_DRIVER_CACHE", dir, 1);
+	/* with a prefix, Python reads no __pycache__ beside a module (not
+	 * Debian's compiled standard library either): it must be able to
+	 * write there, or every start compiles every module it imports */
 	setenv("PYTHONPYCACHEPREFIX", py, 1);
+	unsetenv("PYTHONDONTWRITEBYTECODE");
 }
 
 int ga_plan_open_clients(struct ga_plan *p, struct ga_interrupt *in)
