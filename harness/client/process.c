@@ -1186,7 +1186,11 @@ static int begin_case(struct ga_driver_conn *c, struct ga_error *err)
 		free(extra);
 		return ga_error_set(err, "out of memory");
 	}
-	if (stat(c->log, &st) == 0)
+	/* a new process's first case has what it wrote since it started
+	 * (its greeting's, a JVM's warnings); a kept one's next case what
+	 * it writes from now on */
+	c->log_from = 0;
+	if (c->cases > 0 && stat(c->log, &st) == 0)
 		c->log_from = (long long)st.st_size;
 	snprintf(c->case_log, sizeof(c->case_log), "%s/driver-%s.log",
 		 c->env->dir, c->decl->name);
