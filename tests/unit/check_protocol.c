@@ -269,6 +269,43 @@ START_TEST(keepalive_needs_its_feature)
 }
 END_TEST
 
+/* keepalive [client=NAME]: the client it names is sent its own times
+ * (by its own name or by the name --client was given); the others
+ * keepalive='s, or {} and no need of the feature when there is none. */
+START_TEST(keepalive_for_a_client)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"connection ka keepalive=1s/1s/2 keepalive [client=mysql2] "
+		"1s/1s/10\nconnection only keepalive [client=mysql2] 1s/1s/10\n"
+		"connect ka\nconnect only\n");
+	struct ga_server_id node = { .client = "mysql2" };
+	struct ga_server_id alias = { .client = "x", .client_alias = "mysql2" };
+	struct ga_server_id py = { .client = "pymysql" };
+	char *text;
+
+	text = written(&sc->connections[0], &node, GA_FEATURE_KEEPALIVE, NULL);
+	ck_assert_msg(strstr(text, "\"keepalive\":{\"idle\":1,\"interval\":1,"
+			     "\"count\":10}"), "%s", text);
+	free(text);
+	text = written(&sc->connections[0], &alias, GA_FEATURE_KEEPALIVE,
+		       NULL);
+	ck_assert_msg(strstr(text, "\"count\":10}"), "%s", text);
+	free(text);
+	text = written(&sc->connections[0], &py, GA_FEATURE_KEEPALIVE, NULL);
+	ck_assert_msg(strstr(text, "\"keepalive\":{\"idle\":1,\"interval\":1,"
+			     "\"count\":2}"), "%s", text);
+	free(text);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[1],
+			  &sc->connections[1], &node), GA_FEATURE_KEEPALIVE);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[1],
+			  &sc->connections[1], &py), 0);
+	text = written(&sc->connections[1], &py, GA_FEATURE_KEEPALIVE, NULL);
+	ck_assert_msg(strstr(text, "\"keepalive\":{}"), "%s", text);
+	free(text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* local_infile (protocol 4): a connect of a connection that declares
  * it needs the feature, so a driver that does not know it (and might
  * read whatever file the server names) never runs that connection: the
@@ -815,6 +852,7 @@ Suite *make_protocol_suite(void)
 	tcase_add_test(tc, every_client_step_has_a_request);
 	tcase_add_test(tc, driver_options_go_to_their_client);
 	tcase_add_test(tc, keepalive_needs_its_feature);
+	tcase_add_test(tc, keepalive_for_a_client);
 	tcase_add_test(tc, local_infile_needs_its_feature);
 	tcase_add_loop_test(tc, each_option_is_a_connection_option_and_is_sent,
 			    0, GA_OPTION_COUNT);
