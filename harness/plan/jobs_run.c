@@ -134,10 +134,12 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 
 			j->pcase = i;
 			j->rep = rep;
-			/* measured with a server start, or a guess without */
+			/* measured with a server start (a repeated one's
+			 * runs together: this run's share of them), or a
+			 * guess without */
 			j->cost = cost[jr->cases[i].row] >= 0 ?
-				  cost[jr->cases[i].row] /
-				  (double)jr->cases[i].repeat :
+				  cost[jr->cases[i].row] *
+				  ga_sched_rep_share(jr->cases[i].sc, rep) :
 				  (guess + jr->start_ms) / 1000.0;
 		}
 	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);

@@ -74,6 +74,12 @@ struct ga_scenario;
  * least time its expect lines say a step takes ("after"). */
 double ga_sched_guess_ms(const struct ga_scenario *sc, long rep);
 
+/* The share of a repeated sc's measured time (durations.tsv: all its
+ * runs together) that run rep takes: its guess over the sum of every
+ * run's, so that the longest run of a sweep ("sleep 0ms..4s") is
+ * scheduled as the longest; 1/repeat when the runs are alike. */
+double ga_sched_rep_share(const struct ga_scenario *sc, long rep);
+
 /* How many workers to start with: as many as server starts of weight
  * can run side by side on slots (server/starts.h), at least 1 and at
  * most max. */

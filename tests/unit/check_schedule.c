@@ -185,6 +185,35 @@ START_TEST(test_pick_prefers_the_last_client)
 }
 END_TEST
 
+/* A repeated scenario's measured time is shared by its runs as their
+ * guesses are: a sweep's last run, the longest, gets the most. */
+START_TEST(test_rep_share)
+{
+	struct ga_scenario *sc = parse_ok(
+		"title t\ncause c\nrepeat 4\nconnection app\nconnect app\n"
+		"sleep 0ms..3000ms\n");
+	double sum = 0.0;
+	long r;
+
+	/* guesses 100, 1100, 2100, 3100 ms: 6400 in all */
+	ck_assert(ga_sched_rep_share(sc, 1) == 100.0 / 6400.0);
+	ck_assert(ga_sched_rep_share(sc, 4) == 3100.0 / 6400.0);
+	for (r = 1; r <= 4; r++)
+		sum += ga_sched_rep_share(sc, r);
+	ck_assert(sum > 0.999999 && sum < 1.000001);
+	ga_scenario_free(sc);
+	/* runs alike: each a fifth */
+	sc = parse_ok("title t\ncause c\nrepeat 5\nconnection app\n"
+		      "connect app\nsleep 1s\n");
+	ck_assert(ga_sched_rep_share(sc, 3) == 0.2);
+	ga_scenario_free(sc);
+	/* not repeated: the whole */
+	sc = parse_ok("title t\ncause c\nconnection app\nconnect app\n");
+	ck_assert(ga_sched_rep_share(sc, 1) == 1.0);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 Suite *make_schedule_suite(void)
 {
 	Suite *s = suite_create("schedule");
@@ -198,6 +227,7 @@ Suite *make_schedule_suite(void)
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_initial);
 	tcase_add_test(tc, test_guess);
+	tcase_add_test(tc, test_rep_share);
 	suite_add_tcase(s, tc);
 	return s;
 }
