@@ -169,6 +169,15 @@ struct ga_driver {
  * compare) from drv: its name, alias and version, borrowed from drv. */
 void ga_driver_identify(const struct ga_driver *drv, struct ga_server_id *id);
 
+/* Whether drv is known, before any case runs, to refuse every connect
+ * of c: the built-in client (protocol 0) a pool's connection, a driver
+ * process a connection whose connect needs a feature its greeting did
+ * not declare (client/protocol.h).  Such a connection's steps SKIP at
+ * once; a driver's other refusals come only with its connect's answer.
+ * Pure. */
+bool ga_driver_cannot_connect(const struct ga_driver *drv,
+			      const struct ga_connection *c);
+
 /* The in-process driver: libmysqlclient, as linked into goneaway. */
 void ga_driver_builtin(struct ga_driver *drv);
 

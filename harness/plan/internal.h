@@ -148,6 +148,9 @@ struct ga_pjob {
 					 * case's later runs' own */
 	double own;                     /* seconds this run is expected
 					 * to take */
+	bool at_once;                   /* its client skips every
+					 * connection of it before it needs
+					 * its server: it takes no time */
 };
 
 /* qsort's order of jobs: the longest first, then in report order, a

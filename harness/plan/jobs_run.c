@@ -97,6 +97,23 @@ void ga_pjobs_order(struct ga_pjob *runs, size_t n)
 	}
 }
 
+/* Whether the client of o is known to skip every connection of sc (a
+ * pool's scenario with the built-in client): its case ends as soon as
+ * it starts, whatever durations.tsv says (a pool's driver's time), and
+ * goes last, where a kept server is likely to take it. */
+static bool skips_at_once(const struct ga_run_options *o,
+			  const struct ga_scenario *sc)
+{
+	size_t i;
+
+	if (!o->driver || sc->nconnections == 0)
+		return false;
+	for (i = 0; i < sc->nconnections; i++)
+		if (!ga_driver_cannot_connect(o->driver, &sc->connections[i]))
+			return false;
+	return true;
+}
+
 static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 {
 	struct ga_plan *p = jr->st->p;
@@ -143,6 +160,8 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		goto oom;
 	for (i = 0; i < jr->ncases; i++) {
 		size_t first = jr->njobs;
+		bool at_once = skips_at_once(&jr->pcombos[jr->cases[i].combo].opts,
+					     jr->cases[i].sc);
 
 		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
 			struct ga_pjob *j = &jr->jobs[jr->njobs++];
@@ -150,6 +169,11 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 
 			j->pcase = i;
 			j->rep = rep;
+			j->at_once = at_once;
+			if (at_once) {
+				j->own = 0.0;
+				continue;
+			}
 			/* measured with a server start (a repeated one's
 			 * runs together: this run's share of them), or a
 			 * guess without */
@@ -170,7 +194,8 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		jr->sched[i].key = ga_reuse_key(&pk->opts, pc->sc);
 		jr->sched[i].server = pk->server;
 		jr->sched[i].client = jr->combos[pc->combo].client;
-		jr->sched[i].cost_ms = measured > guess ? measured : guess;
+		jr->sched[i].cost_ms = jr->jobs[i].at_once ? 0.0 :
+				       measured > guess ? measured : guess;
 	}
 	free(cost);
 	return 0;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/driver.h"
 #include "client/protocol.h"
 #include "lang/step.h"
 #include "run/expect.h"
@@ -302,6 +303,36 @@ START_TEST(keepalive_for_a_client)
 	text = written(&sc->connections[1], &py, GA_FEATURE_KEEPALIVE, NULL);
 	ck_assert_msg(strstr(text, "\"keepalive\":{}"), "%s", text);
 	free(text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* Known before a case: the built-in client refuses a pool's
+ * connection, a driver a connection whose connect needs a feature it did
+ * not declare; anything else only its connect can tell. */
+START_TEST(cannot_connect_before_a_case)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"pool p size=1\nconnection pooled pool=p\n"
+		"connection ka keepalive=1s/1s/2 keepalive [client=mysql2] "
+		"1s/1s/10\nconnection plain\n"
+		"connect pooled\nconnect ka\nconnect plain\n");
+	struct ga_driver builtin, drv;
+
+	ga_driver_builtin(&builtin);
+	ck_assert(ga_driver_cannot_connect(&builtin, &sc->connections[0]));
+	ck_assert(!ga_driver_cannot_connect(&builtin, &sc->connections[1]));
+	ck_assert(!ga_driver_cannot_connect(&builtin, &sc->connections[2]));
+	memset(&drv, 0, sizeof(drv));
+	snprintf(drv.name, sizeof(drv.name), "pymysql");
+	drv.protocol = 4;
+	drv.features = GA_FEATURE_DRIVER_OPTIONS;
+	ck_assert(ga_driver_cannot_connect(&drv, &sc->connections[0]));
+	ck_assert(ga_driver_cannot_connect(&drv, &sc->connections[1]));
+	ck_assert(!ga_driver_cannot_connect(&drv, &sc->connections[2]));
+	drv.features |= GA_FEATURE_KEEPALIVE | GA_FEATURE_POOL;
+	ck_assert(!ga_driver_cannot_connect(&drv, &sc->connections[0]));
+	ck_assert(!ga_driver_cannot_connect(&drv, &sc->connections[1]));
 	ga_scenario_free(sc);
 }
 END_TEST
@@ -853,6 +884,7 @@ Suite *make_protocol_suite(void)
 	tcase_add_test(tc, driver_options_go_to_their_client);
 	tcase_add_test(tc, keepalive_needs_its_feature);
 	tcase_add_test(tc, keepalive_for_a_client);
+	tcase_add_test(tc, cannot_connect_before_a_case);
 	tcase_add_test(tc, local_infile_needs_its_feature);
 	tcase_add_loop_test(tc, each_option_is_a_connection_option_and_is_sent,
 			    0, GA_OPTION_COUNT);
