@@ -69,10 +69,17 @@ class AioMySQL(gadriver.Session):
     errors = (pymysql.err.Error, asyncio.TimeoutError)
     query_api = "cursor.execute"
 
+    # one event loop for the process, as its runtime: a loop's self-pipe
+    # is a socket pair, and a loop made per case would leave a kept
+    # process holding sockets its greeting did not (end_case empties it)
+    loop = None
+
     def __init__(self):
         super().__init__()
-        self.loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(self.loop)
+        if AioMySQL.loop is None:
+            AioMySQL.loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(AioMySQL.loop)
+        self.loop = AioMySQL.loop
         self.reconnect = False
         self.read_timeout = None
         self.stream_cur = None
@@ -92,6 +99,21 @@ class AioMySQL(gadriver.Session):
             f["message"] += " (from %s: %s)" % (type(e.__cause__).__name__,
                                                  e.__cause__)
         return f
+
+    def end_case(self):
+        """The connections closed (gadriver), then whatever the case left
+        scheduled on the event loop cancelled and run to its end."""
+        super().end_case()
+        try:
+            tasks = asyncio.all_tasks(self.loop)
+            for t in tasks:
+                t.cancel()
+            if tasks:
+                self.loop.run_until_complete(asyncio.gather(
+                    *tasks, return_exceptions=True))
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+        except Exception:
+            pass
 
     def run(self, coro):
         return self.loop.run_until_complete(coro)

@@ -7,6 +7,13 @@
  *
  * One request at a time: read a line, do the call, write the reply.  No
  * timer of its own: the harness cuts a hung call's socket.
+ *
+ * One process serves case after case (protocol 5, feature "cases"): a
+ * case's state is a struct conn and what its connect took into
+ * take_infile()'s static copy; end-case closes the handles (no automatic
+ * reconnect to send their last commands on a cut socket) and starts the
+ * next case from zero.  run-in-root binds the host's TMPDIR at the same
+ * path in the root, so begin-case's directory is the same there.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -14,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <mysql.h>
 
@@ -40,6 +48,16 @@ struct conn {
 
 static void close_all(struct conn *c)
 {
+#if defined(MARIADB_PACKAGE_VERSION) || !defined(LIBMYSQL_VERSION_ID) || \
+	LIBMYSQL_VERSION_ID < 80034
+	/* what is closed is not logged in again to send its COM_STMT_CLOSE
+	 * or read the rest of a result on a socket that was cut */
+	if (c->mysql) {
+		char off = 0;   /* my_bool, or bool: one zero byte */
+
+		mysql_options(c->mysql, MYSQL_OPT_RECONNECT, &off);
+	}
+#endif
 	if (c->stream)
 		mysql_free_result(c->stream);
 	c->stream = NULL;
@@ -349,6 +367,47 @@ static void run(struct conn *c, const struct ga_json *req,
 	}
 }
 
+/* begin-case, end-case: answered ok, or an error with why. */
+static void control_reply(long id, const char *why, double t0)
+{
+	printf("{\"id\":%ld,\"result\":\"%s\"", id, why ? "error" : "ok");
+	if (why) {
+		printf(",\"errno\":0,\"error_class\":\"driver\",\"message\":");
+		ga_json_write_string(stdout, why, strlen(why));
+	}
+	printf(",\"api\":\"driver\",\"elapsed_ms\":%.3f}\n",
+	       ga_clock_ms() - t0);
+	fflush(stdout);
+}
+
+/* begin-case: the case's directory becomes the working directory.
+ * Returns NULL, or why not. */
+static const char *begin_case(const struct ga_json *req)
+{
+	static char why[300];
+	const char *dir = ga_json_str(req, "dir", "");
+
+	if (dir[0] != '/')
+		return "begin-case without an absolute dir";
+	if (chdir(dir) != 0) {
+		snprintf(why, sizeof(why), "chdir %s: %s", dir,
+			 strerror(errno));
+		return why;
+	}
+	return NULL;
+}
+
+/* end-case: every handle of the case closed (goneaway may have cut its
+ * socket: mysql_close's errors are not the case's), and the next case
+ * starts from nothing, as after the greeting. */
+static void end_case(struct conn *c)
+{
+	close_all(c);
+	memset(c, 0, sizeof(*c));
+	infile.n = 0;
+	memset(infile_dirs, 0, sizeof(infile_dirs));
+}
+
 static void reply(long id, const struct ga_outcome *out, const char *why)
 {
 	static const char *const results[] = {
@@ -407,9 +466,9 @@ int main(void)
 	double t0;
 
 	mysql_library_init(0, NULL, NULL);
-	printf("{\"hello\":\"goneaway-driver\",\"protocol\":4,"
+	printf("{\"hello\":\"goneaway-driver\",\"protocol\":5,"
 	       "\"features\":[\"params\",\"fetch-pace\",\"driver-options\","
-	       "\"keepalive\",\"local-infile\"],"
+	       "\"keepalive\",\"local-infile\",\"cases\"],"
 	       "\"driver\":\"" DRIVER_NAME "\",\"library\":\"" LIBRARY_NAME
 	       " %s\",\"runtime\":\"C\"}\n", mysql_get_client_info());
 	fflush(stdout);
@@ -423,6 +482,18 @@ int main(void)
 		memset(&out, 0, sizeof(out));
 		why = NULL;
 		t0 = ga_clock_ms();
+		if (strcmp(ga_json_str(req, "step", ""), "begin-case") == 0) {
+			control_reply((long)ga_json_num(req, "id", 0),
+				      begin_case(req), t0);
+			ga_json_free(req);
+			continue;
+		}
+		if (strcmp(ga_json_str(req, "step", ""), "end-case") == 0) {
+			end_case(&c);
+			control_reply((long)ga_json_num(req, "id", 0), NULL, t0);
+			ga_json_free(req);
+			continue;
+		}
 		run(&c, req, &out, &why);
 		out.elapsed_ms = ga_clock_ms() - t0;
 		reply((long)ga_json_num(req, "id", 0), &out, why);

@@ -33,7 +33,16 @@
 //   - OPT_MAX_ALLOWED_PACKET does not take (see do_connect);
 //   - an unbuffered result (ResultSet::TYPE_FORWARD_ONLY, mysql_use_result)
 //     reports a failed row fetch only for errors 2013 and 2000; any other
-//     error ends the rows as if the result were complete.
+//     error ends the rows as if the result were complete;
+//   - no call turns OPT_RECONNECT off once connected (setClientOption
+//     knows no such option): a connection with reconnect that end-case
+//     closes after its socket was cut may log in again to send a prepared
+//     statement's COM_STMT_CLOSE, and then closes that session too.
+//
+// One process serves case after case (protocol 5, feature "cases"): all a
+// case's state is one session object, deleted at end-case (its
+// statements, results and connection closed) and made anew for the next
+// case; the driver instance, the only state outside it, no step changes.
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
@@ -203,6 +212,9 @@ std::set<unsigned long> socket_inodes()
 }
 
 struct session {
+	explicit session(sql::mysql::MySQL_Driver *d) : driver(d) {}
+	~session();
+
 	sql::mysql::MySQL_Driver *driver = nullptr;
 	std::unique_ptr<sql::Connection> conn;
 	bool closed = false;    // a close step deleted the connection
@@ -291,9 +303,55 @@ struct session {
 	json do_fetch(const json &r);
 	json do_fork(const json &r);
 	json handle(const json &r);
+	void end_case();
 	json tally(const std::string &who, long long count);
 	std::string query_value(const std::string &sql, bool *null);
 };
+
+// end-case (and the end of the input): the statements and results first
+// (a prepared statement's destructor sends COM_STMT_CLOSE, an unbuffered
+// result's reads the rest of its rows), then the connection, whose delete
+// ends the library's (mysql_close, COM_QUIT).  goneaway may have cut the
+// sockets: the errors are not the case's.
+void session::end_case()
+{
+	try {
+		drop_statements();
+	} catch (const std::exception &e) {
+		log(std::string("end-case: the statements: ") + e.what());
+	}
+	if (conn) {
+		try {
+			conn->close();
+		} catch (const std::exception &e) {
+			log(std::string("end-case: close: ") + e.what());
+		}
+		conn.reset();
+	}
+	closed = false;
+	thread = 0;
+	socks.clear();
+}
+
+session::~session()
+{
+	end_case();
+}
+
+// begin-case: the case's directory becomes the working directory.
+json begin_case(const json &r)
+{
+	std::string dir = str_of(r, "dir");
+	if (dir.empty() || dir[0] != '/')
+		return {{"result", "error"}, {"errno", 0},
+			{"error_class", "BadRequest"},
+			{"message", "begin-case without an absolute dir"}};
+	if (chdir(dir.c_str()) != 0)
+		return {{"result", "error"}, {"errno", 0},
+			{"error_class", "chdir"},
+			{"message", dir + ": " + std::strerror(errno)}};
+	return {{"result", "ok"}};
+}
 
 json session::do_connect(const json &r)
 {
@@ -771,18 +829,19 @@ int main()
 {
 	std::ios::sync_with_stdio(false);
 	signal(SIGPIPE, SIG_IGN);
-	session s;
-	s.driver = sql::mysql::get_mysql_driver_instance();
-	std::string ver = std::to_string(s.driver->getMajorVersion()) + "." +
-		std::to_string(s.driver->getMinorVersion()) + "." +
-		std::to_string(s.driver->getPatchVersion());
+	sql::mysql::MySQL_Driver *driver = sql::mysql::get_mysql_driver_instance();
+	// a case's state, all of it (end-case makes a new one)
+	std::unique_ptr<session> s(new session(driver));
+	std::string ver = std::to_string(driver->getMajorVersion()) + "." +
+		std::to_string(driver->getMinorVersion()) + "." +
+		std::to_string(driver->getPatchVersion());
 	json unsupported = json::object();
 	for (auto &kv : UNSUPPORTED)
 		unsupported[kv.first] = kv.second;
 	json hello = {
-		{"hello", "goneaway-driver"}, {"protocol", 4},
+		{"hello", "goneaway-driver"}, {"protocol", 5},
 		{"features", {"params", "fetch-pace", "driver-options",
-			      "keepalive", "local-infile"}},
+			      "keepalive", "local-infile", "cases"}},
 		{"driver", "connector-cpp"},
 		{"library", "MySQL Connector/C++ " + ver +
 			    " (over MariaDB Connector/C)"},
@@ -800,7 +859,23 @@ int main()
 			log("not a JSON request: " + line.substr(0, 200));
 			return 2;
 		}
-		json rep = s.handle(req);
+		std::string step = str_of(req, "step");
+		json rep;
+		if (step == "begin-case" || step == "end-case") {
+			double t0 = now_ms();
+			if (step == "begin-case") {
+				rep = begin_case(req);
+			} else {
+				s.reset();      // ~session: end_case()
+				s.reset(new session(driver));
+				rep = {{"result", "ok"}};
+			}
+			rep["api"] = "driver";
+			rep["elapsed_ms"] = (double)(long long)(
+				(now_ms() - t0) * 1000) / 1000;
+		} else {
+			rep = s->handle(req);
+		}
 		rep["id"] = req.contains("id") ? req["id"] : json(nullptr);
 		std::cout << rep.dump(-1, ' ', false,
 				      json::error_handler_t::replace)

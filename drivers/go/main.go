@@ -15,6 +15,15 @@
 // go-sql-driver 1.5 keeps no connection id, and asking the server for it
 // would add a query: the id is read from the server's handshake packet as
 // it passes through the dialer (sniffConn), the driver itself unchanged.
+//
+// One process serves case after case (protocol 5, feature "cases":
+// begin-case, end-case): what a case leaves in the process is either its
+// session (a new one per case) or its caseState (a new one per case:
+// the dialer's thread ids, keepalive times, the sockets it dialed, the
+// files registered for LOAD DATA LOCAL, a pool's events), so nothing of
+// one case reaches the next.  end-case closes the session's rows,
+// statement, *sql.Conn and *sql.DB, closes any socket the case dialed
+// that is still open, and checks that database/sql's goroutines ended.
 package main
 
 import (
@@ -34,6 +43,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -57,18 +67,71 @@ var steps = map[string]bool{"connect": true, "query": true, "ping": true,
 	"stream": true, "fetch": true, "fork": true, "reset": true,
 	"change-user": true}
 
-// ------------------------------------------------------------ the dialer
+// ------------------------------------------------------- a case's state
 
-// lastThread is the connection id of the newest connection's handshake.
-var lastThread uint32
+// caseState is what a case leaves in the process besides its session:
+// the dialer's and the pool's, which go-sql-driver's registered dialer
+// and database/sql's goroutines reach.  Each case gets a new one
+// (newCase); a socket keeps the one it was dialed in.
+type caseState struct {
+	// lastThread is the connection id of the newest connection's
+	// handshake; usedThread the connection that ran the last statement
+	// or ping of a pool (pool.go)
+	lastThread uint32
+	usedThread uint32
+	// keepalive holds TCP keepalive's times for the dials of the
+	// connection being made (connect's "keepalive"); count 0:
+	// net.Dialer's own (15 s)
+	keepalive struct{ idle, interval, count int }
+	// the files registered for LOAD DATA LOCAL (registerInfile)
+	infileNames []string
+	// a pool's events since its last reply (pool.go)
+	eventsMu sync.Mutex
+	events   []poolEvent
+	// the sockets the case dialed and has not closed yet
+	connsMu sync.Mutex
+	conns   map[*sniffConn]bool
+}
+
+var current atomic.Pointer[caseState]
+
+// cs is the case's state.
+func cs() *caseState { return current.Load() }
+
+// newCase gives the next case a state of its own.
+func newCase() {
+	current.Store(&caseState{events: []poolEvent{}, conns: map[*sniffConn]bool{}})
+}
+
+// sockets: the sockets of the case still open.
+func (st *caseState) sockets() []*sniffConn {
+	st.connsMu.Lock()
+	defer st.connsMu.Unlock()
+	var out []*sniffConn
+	for c := range st.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// ------------------------------------------------------------ the dialer
 
 // sniffConn reads the connection id from the server's first packet: a
 // 4-byte header, the protocol version, the NUL-terminated server version,
 // then the id (4 bytes, little-endian).
 type sniffConn struct {
 	net.Conn
+	st   *caseState
 	head []byte
 	done bool
+}
+
+// Close forgets the socket as its case's.
+func (c *sniffConn) Close() error {
+	c.st.connsMu.Lock()
+	delete(c.st.conns, c)
+	c.st.connsMu.Unlock()
+	return c.Conn.Close()
 }
 
 func (c *sniffConn) Read(b []byte) (int, error) {
@@ -79,7 +142,7 @@ func (c *sniffConn) Read(b []byte) (int, error) {
 			if i := indexByte(c.head[5:], 0); i >= 0 {
 				p := 5 + i + 1
 				if len(c.head) >= p+4 {
-					atomic.StoreUint32(&lastThread, binary.LittleEndian.Uint32(c.head[p:p+4]))
+					atomic.StoreUint32(&c.st.lastThread, binary.LittleEndian.Uint32(c.head[p:p+4]))
 					c.done, c.head = true, nil
 				}
 			}
@@ -107,10 +170,6 @@ func indexByte(b []byte, x byte) int {
 	}
 	return -1
 }
-
-// keepalive holds TCP keepalive's times for the dials of the connection
-// being made (connect's "keepalive"); count 0: net.Dialer's own (15 s).
-var keepalive struct{ idle, interval, count int }
 
 // keepaliveControl sets the three times, and SO_KEEPALIVE, on the socket
 // before it connects (net.Dialer.Control), as an application that needs
@@ -140,8 +199,9 @@ func keepaliveControl(idle, interval, count int) func(string, string, syscall.Ra
 
 func dialer(network string) mysql.DialContextFunc {
 	return func(ctx context.Context, addr string) (net.Conn, error) {
+		st := cs()
 		var d net.Dialer
-		if ka := keepalive; ka.count > 0 && network == "tcp" {
+		if ka := st.keepalive; ka.count > 0 && network == "tcp" {
 			d.KeepAlive = -1 // its own period would replace ours
 			d.Control = keepaliveControl(ka.idle, ka.interval, ka.count)
 		}
@@ -152,8 +212,12 @@ func dialer(network string) mysql.DialContextFunc {
 		if tc, ok := c.(*net.TCPConn); ok { // as the driver does itself
 			tc.SetKeepAlive(true)
 		}
-		atomic.StoreUint32(&lastThread, 0)
-		return &sniffConn{Conn: c}, nil
+		atomic.StoreUint32(&st.lastThread, 0)
+		sc := &sniffConn{Conn: c, st: st}
+		st.connsMu.Lock()
+		st.conns[sc] = true
+		st.connsMu.Unlock()
+		return sc, nil
 	}
 }
 
@@ -175,6 +239,7 @@ type request struct {
 	Batch   int64                  `json:"batch"`
 	EveryMs int64                  `json:"every_ms"`
 	Pool    map[string]interface{} `json:"pool"` // a pool's connect (pool.go)
+	Dir     string                 `json:"dir"`  // begin-case's
 }
 
 type reply map[string]interface{}
@@ -393,7 +458,13 @@ func config(r *request, o map[string]interface{}) (*mysql.Config, error) {
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd, cfg.DBName = r.User, r.Pass, r.DB
 	if t, _ := o["transport"].(string); t == "socket" {
-		cfg.Net, cfg.Addr = "goneaway-unix", r.Socket
+		// registered under go-sql-driver's own name "unix": it sends
+		// caching_sha2_password's full authentication in clear text on
+		// a unix socket only when cfg.Net says "unix" (auth.go); under
+		// another name it asked the server for its RSA key there, and
+		// 1.5.0 then dereferenced a nil PEM block (a panic, seen with
+		// MySQL 9.7, skip-networking.gw)
+		cfg.Net, cfg.Addr = "unix", r.Socket
 	} else {
 		port := r.Port
 		if port == 0 {
@@ -430,9 +501,9 @@ func config(r *request, o map[string]interface{}) (*mysql.Config, error) {
 // The bounds of a directory's walk: how deep, how many files.
 const infileDepth, infileFiles = 4, 256
 
-// The files registered for LOAD DATA LOCAL (mysql.RegisterLocalFile is
-// the process's; a driver process has one connection, or one pool).
-var infileNames []string
+// The files registered for LOAD DATA LOCAL are the case's infileNames
+// (mysql.RegisterLocalFile is the process's; a driver process has one
+// connection, or one pool, at a time).
 
 // registerInfile registers, for connect's "local_infile" (the
 // directories of the connection's local_infile; none: nothing), the
@@ -443,10 +514,8 @@ var infileNames []string
 // registered, so nothing outside is ever sent.  What a previous connect
 // registered is dropped first.
 func registerInfile(o map[string]interface{}) error {
-	for _, n := range infileNames {
-		mysql.DeregisterLocalFile(n)
-	}
-	infileNames = nil
+	st := cs()
+	deregisterInfile(st)
 	raw, _ := o["local_infile"].([]interface{})
 	for i, d := range raw {
 		dir, _ := d.(string)
@@ -467,9 +536,9 @@ func registerInfile(o map[string]interface{}) error {
 			if files++; files > infileFiles {
 				return fmt.Errorf("more than %d files beneath %s", infileFiles, dir)
 			}
-			infileNames = append(infileNames, path)
+			st.infileNames = append(st.infileNames, path)
 			if i == 0 {
-				infileNames = append(infileNames, strings.TrimPrefix(path, dir+"/"))
+				st.infileNames = append(st.infileNames, strings.TrimPrefix(path, dir+"/"))
 			}
 			return nil
 		})
@@ -477,10 +546,18 @@ func registerInfile(o map[string]interface{}) error {
 			return unsupported{"local_infile: " + err.Error()}
 		}
 	}
-	for _, n := range infileNames {
+	for _, n := range st.infileNames {
 		mysql.RegisterLocalFile(n)
 	}
 	return nil
+}
+
+// deregisterInfile drops the files a connect of the case registered.
+func deregisterInfile(st *caseState) {
+	for _, n := range st.infileNames {
+		mysql.DeregisterLocalFile(n)
+	}
+	st.infileNames = nil
 }
 
 func (s *session) connect(r *request) error {
@@ -499,11 +576,12 @@ func (s *session) connect(r *request) error {
 		return err
 	}
 	// keepalive: {} or absent is go's own
-	keepalive.idle, keepalive.interval, keepalive.count = 0, 0, 0
+	st := cs()
+	st.keepalive.idle, st.keepalive.interval, st.keepalive.count = 0, 0, 0
 	if ka, ok := o["keepalive"].(map[string]interface{}); ok {
-		keepalive.idle = int(optNum(ka, "idle"))
-		keepalive.interval = int(optNum(ka, "interval"))
-		keepalive.count = int(optNum(ka, "count"))
+		st.keepalive.idle = int(optNum(ka, "idle"))
+		st.keepalive.interval = int(optNum(ka, "interval"))
+		st.keepalive.count = int(optNum(ka, "count"))
 	}
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
@@ -639,7 +717,7 @@ func (s *session) handle(r *request) reply {
 	}
 	rep := reply{}
 	s.api = r.Step
-	before := atomic.LoadUint32(&lastThread)
+	before := atomic.LoadUint32(&cs().lastThread)
 	if r.Step == "connect" || !s.active {
 		before = 0
 	}
@@ -715,7 +793,7 @@ func (s *session) handle(r *request) reply {
 	}
 	after := uint32(0)
 	if s.active {
-		after = atomic.LoadUint32(&lastThread)
+		after = atomic.LoadUint32(&cs().lastThread)
 	}
 	rep["api"] = s.api
 	rep["elapsed_ms"] = float64(elapsed.Microseconds()) / 1000.0
@@ -770,9 +848,57 @@ func errorFields(err error) reply {
 	return f
 }
 
+// ------------------------------------------------------------ cases
+
+// beginCase: the case's directory becomes the working directory.
+func beginCase(r *request) error {
+	if !filepath.IsAbs(r.Dir) {
+		return errors.New("begin-case without an absolute dir")
+	}
+	return os.Chdir(r.Dir)
+}
+
+// endCase closes what the case opened (shut: the session's own close,
+// which closes its rows, statement, *sql.Conn and *sql.DB), then any
+// socket the case dialed that is still open, drops the files it
+// registered for LOAD DATA LOCAL and gives the next case a new state.
+// goneaway may have cut the sockets: errors of the closes are not the
+// case's.  A read or a write the closes would wait on (a streamed
+// result read to its end on a unix socket) ends within a second.  Then
+// the goroutines of database/sql and go-sql-driver (a connection's
+// watcher, a pool's opener and cleaner) must have ended: goroutines is
+// how many ran after the greeting.
+func endCase(shut func(), goroutines int) error {
+	st := cs()
+	soon := time.Now().Add(time.Second)
+	for _, c := range st.sockets() {
+		c.SetDeadline(soon)
+	}
+	shut()
+	left := st.sockets()
+	for _, c := range left {
+		c.Close()
+	}
+	deregisterInfile(st)
+	newCase()
+	if len(left) > 0 {
+		fmt.Fprintf(os.Stderr, "end-case: %d socket(s) of the case left open by database/sql, closed by the driver\n", len(left))
+	}
+	for wait := 0; runtime.NumGoroutine() > goroutines; wait++ {
+		if wait == 200 {
+			buf := make([]byte, 1<<16)
+			fmt.Fprintf(os.Stderr, "end-case: goroutines left:\n%s\n", buf[:runtime.Stack(buf, true)])
+			return fmt.Errorf("%d goroutine(s) of the case still running 2 s after its close", runtime.NumGoroutine()-goroutines)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return nil
+}
+
 func main() {
+	newCase()
 	mysql.RegisterDialContext("goneaway-tcp", dialer("tcp"))
-	mysql.RegisterDialContext("goneaway-unix", dialer("unix"))
+	mysql.RegisterDialContext("unix", dialer("unix"))
 	out := bufio.NewWriter(os.Stdout)
 	write := func(v interface{}) {
 		b, err := json.Marshal(v)
@@ -790,16 +916,16 @@ func main() {
 	// --pool: the go-pool driver, database/sql's pool (pool.go)
 	pooled := len(os.Args) > 1 && os.Args[1] == "--pool"
 	if pooled {
-		write(reply{"hello": "goneaway-driver", "protocol": 4,
+		write(reply{"hello": "goneaway-driver", "protocol": 5,
 			"driver":      "go-pool",
-			"features":    []string{"params", "fetch-pace", "driver-options", "pool", "local-infile"},
+			"features":    []string{"params", "fetch-pace", "driver-options", "pool", "local-infile", "cases"},
 			"library":     "go-sql-driver/mysql " + libraryVersion + ", the pool of Go's " + poolName,
 			"version":     libraryVersion,
 			"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),
 			"unsupported": poolUnsupported})
 	} else {
-		write(reply{"hello": "goneaway-driver", "protocol": 4, "driver": "go",
-			"features":    []string{"params", "fetch-pace", "driver-options", "keepalive", "local-infile"},
+		write(reply{"hello": "goneaway-driver", "protocol": 5, "driver": "go",
+			"features":    []string{"params", "fetch-pace", "driver-options", "keepalive", "local-infile", "cases"},
 			"library":     "go-sql-driver/mysql " + libraryVersion,
 			"version":     libraryVersion,
 			"runtime":     "Go " + strings.TrimPrefix(runtime.Version(), "go"),
@@ -808,6 +934,7 @@ func main() {
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)
 	s := &session{ctx: context.Background()}
 	p := &poolSession{ctx: context.Background()}
+	goroutines := runtime.NumGoroutine()
 	for {
 		line, err := in.ReadBytes('\n')
 		if len(strings.TrimSpace(string(line))) > 0 {
@@ -817,9 +944,29 @@ func main() {
 				os.Exit(2)
 			}
 			var rep reply
-			if pooled {
+			switch {
+			case r.Step == "begin-case" || r.Step == "end-case":
+				t0 := time.Now()
+				var err error
+				if r.Step == "begin-case" {
+					err = beginCase(&r)
+				} else if pooled {
+					err = endCase(p.shut, goroutines)
+					p = &poolSession{ctx: context.Background()}
+				} else {
+					err = endCase(s.shut, goroutines)
+					s = &session{ctx: context.Background()}
+				}
+				rep = reply{"result": "ok"}
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "%s: %v\n", r.Step, err)
+					rep = reply{"result": "error", "errno": 0, "error_class": "driver", "message": err.Error()}
+				}
+				rep["api"] = "driver"
+				rep["elapsed_ms"] = float64(time.Since(t0).Microseconds()) / 1000.0
+			case pooled:
 				rep = p.handle(&r, r.Pool)
-			} else {
+			default:
 				rep = s.handle(&r)
 			}
 			rep["id"] = r.ID

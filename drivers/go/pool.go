@@ -60,24 +60,20 @@ type poolEvent struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// events: what the pool did since the last reply; database/sql's own
-// goroutines (its connection cleaner) add to it too.
-var (
-	eventsMu sync.Mutex
-	events   = []poolEvent{}
-)
-
-func addEvent(e poolEvent) {
-	eventsMu.Lock()
-	events = append(events, e)
-	eventsMu.Unlock()
+// events (the case's, main.go's caseState): what the pool did since the
+// last reply; database/sql's own goroutines (its connection cleaner) add
+// to it too.
+func (st *caseState) addEvent(e poolEvent) {
+	st.eventsMu.Lock()
+	st.events = append(st.events, e)
+	st.eventsMu.Unlock()
 }
 
-func takeEvents() []poolEvent {
-	eventsMu.Lock()
-	defer eventsMu.Unlock()
-	e := events
-	events = []poolEvent{}
+func (st *caseState) takeEvents() []poolEvent {
+	st.eventsMu.Lock()
+	defer st.eventsMu.Unlock()
+	e := st.events
+	st.events = []poolEvent{}
 	return e
 }
 
@@ -93,8 +89,9 @@ func (w *watchedConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := atomic.LoadUint32(&lastThread)
-	addEvent(poolEvent{Event: "opened", Thread: t})
+	st := w.pool.st
+	t := atomic.LoadUint32(&st.lastThread)
+	st.addEvent(poolEvent{Event: "opened", Thread: t})
 	return &watchedConn{inner: c, thread: t, pool: w.pool}, nil
 }
 
@@ -144,19 +141,19 @@ func (c *watchedConn) PrepareContext(ctx context.Context, q string) (driver.Stmt
 }
 
 func (c *watchedConn) QueryContext(ctx context.Context, q string, a []driver.NamedValue) (driver.Rows, error) {
-	atomic.StoreUint32(&usedThread, c.thread)
+	atomic.StoreUint32(&c.pool.st.usedThread, c.thread)
 	r, err := c.inner.(driver.QueryerContext).QueryContext(ctx, q, a)
 	return r, c.note(err, "QueryContext")
 }
 
 func (c *watchedConn) ExecContext(ctx context.Context, q string, a []driver.NamedValue) (driver.Result, error) {
-	atomic.StoreUint32(&usedThread, c.thread)
+	atomic.StoreUint32(&c.pool.st.usedThread, c.thread)
 	r, err := c.inner.(driver.ExecerContext).ExecContext(ctx, q, a)
 	return r, c.note(err, "ExecContext")
 }
 
 func (c *watchedConn) Ping(ctx context.Context) error {
-	atomic.StoreUint32(&usedThread, c.thread)
+	atomic.StoreUint32(&c.pool.st.usedThread, c.thread)
 	return c.note(c.inner.(driver.Pinger).Ping(ctx), "Ping")
 }
 
@@ -168,13 +165,11 @@ func (c *watchedConn) ResetSession(ctx context.Context) error {
 	return c.note(c.inner.(driver.SessionResetter).ResetSession(ctx), "ResetSession")
 }
 
-// usedThread: the connection that ran the last statement or ping.
-var usedThread uint32
-
 // ------------------------------------------------------- the session
 
 type poolSession struct {
 	ctx     context.Context
+	st      *caseState // the case's (main.go)
 	db      *sql.DB
 	conn    *sql.Conn // borrowed, or nil
 	held    uint32    // the thread of the connection borrowed last
@@ -191,7 +186,7 @@ func (p *poolSession) closed(c *watchedConn) {
 		return
 	}
 	if c.bad != "" {
-		addEvent(poolEvent{Event: "discarded", Thread: c.thread, Detail: c.bad})
+		p.st.addEvent(poolEvent{Event: "discarded", Thread: c.thread, Detail: c.bad})
 		return
 	}
 	// database/sql counts a close for age before it makes it
@@ -207,11 +202,11 @@ func (p *poolSession) closed(c *watchedConn) {
 			if st.MaxIdleTimeClosed > 0 && st.MaxLifetimeClosed == 0 {
 				why = "SetConnMaxIdleTime"
 			}
-			addEvent(poolEvent{Event: "expired", Thread: c.thread, Detail: why})
+			p.st.addEvent(poolEvent{Event: "expired", Thread: c.thread, Detail: why})
 			return
 		}
 	}
-	addEvent(poolEvent{Event: "discarded", Thread: c.thread, Detail: "closed by database/sql"})
+	p.st.addEvent(poolEvent{Event: "discarded", Thread: c.thread, Detail: "closed by database/sql"})
 }
 
 func (p *poolSession) open(r *request, pool map[string]interface{}) error {
@@ -240,6 +235,7 @@ func (p *poolSession) open(r *request, pool map[string]interface{}) error {
 		return err
 	}
 	p.api = "sql.OpenDB"
+	p.st = cs()
 	db := sql.OpenDB(&watchedConnector{inner: inner, pool: p})
 	if n, ok := pool["size"].(float64); ok {
 		db.SetMaxOpenConns(int(n))
@@ -335,14 +331,14 @@ func (p *poolSession) handle(r *request, pool map[string]interface{}) reply {
 		p.conn.Close()
 		p.conn = nil
 	case r.Step == "query":
-		atomic.StoreUint32(&usedThread, 0)
+		atomic.StoreUint32(&cs().usedThread, 0)
 		var q queryer = p.db
 		p.api = "DB.QueryContext"
 		if p.conn != nil {
 			q, p.api = p.conn, "Conn.QueryContext"
 		}
 		err = poolQuery(p.ctx, q, r, rep)
-		after = atomic.LoadUint32(&usedThread)
+		after = atomic.LoadUint32(&cs().usedThread)
 		if p.conn == nil && after != 0 {
 			before = p.held
 		}
@@ -350,7 +346,7 @@ func (p *poolSession) handle(r *request, pool map[string]interface{}) reply {
 			p.held = after
 		}
 	case r.Step == "ping":
-		atomic.StoreUint32(&usedThread, 0)
+		atomic.StoreUint32(&cs().usedThread, 0)
 		p.api = "DB.PingContext"
 		if p.conn != nil {
 			p.api = "Conn.PingContext"
@@ -358,7 +354,7 @@ func (p *poolSession) handle(r *request, pool map[string]interface{}) reply {
 		} else {
 			err = p.db.PingContext(p.ctx)
 		}
-		after = atomic.LoadUint32(&usedThread)
+		after = atomic.LoadUint32(&cs().usedThread)
 		if after != 0 {
 			p.held = after
 		}
@@ -383,7 +379,7 @@ func (p *poolSession) handle(r *request, pool map[string]interface{}) reply {
 	rep["elapsed_ms"] = float64(elapsed.Microseconds()) / 1000.0
 	rep["thread_before"] = before
 	rep["thread_after"] = after
-	rep["pool_events"] = takeEvents()
+	rep["pool_events"] = cs().takeEvents()
 	return rep
 }
 

@@ -2,8 +2,17 @@
 //
 //     sh drivers/java/run.sh
 //
-// Needs a JDK >= 11 (java runs this source file directly, no build step),
-// Debian's libmariadb-java (Connector/J 2.7) and libjna-java (unix sockets).
+// Needs a JDK >= 11 (run.sh compiles this file once into a cache, or java
+// runs it from source), Debian's libmariadb-java (Connector/J 2.7) and
+// libjna-java (unix sockets, and chdir for begin-case).
+//
+// Protocol 5 with the feature "cases": one process serves case after case
+// (serve() below).  Everything a case makes is a Session's (a Driver
+// here, a HikariDriver for the hikaricp driver), made new for each case
+// and thrown away after its end-case; what lives outside a Session
+// (DriverManager's settings, system properties, Connector/J's own pools,
+// the LOAD DATA LOCAL directories) is saved right after the greeting and
+// put back at each end-case (Global).
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -39,6 +48,16 @@ public class Driver {
 
 	static class NotConnected extends Exception {
 		NotConnected(String m) { super(m); }
+	}
+
+	// What one case made: a new one for each case (serve()).
+	interface Session {
+		Map<String, Object> handle(Map<String, Object> r);
+
+		// end-case: close everything the case opened, errors of the
+		// close ignored (goneaway may have cut the sockets already);
+		// an exception is a Session that could not be ended
+		void endCase() throws Exception;
 	}
 
 	Connection conn;
@@ -238,7 +257,7 @@ public class Driver {
 				if (base == null)
 					return "outside " + dirs.get(0);
 				rel = name.substring(base.length() + 1);
-			} else if (!java.nio.file.Paths.get(System.getProperty("user.dir")).equals(java.nio.file.Paths.get(base))) {
+			} else if (!java.nio.file.Paths.get(cwd).equals(java.nio.file.Paths.get(base))) {
 				return "a relative name, and the JVM's working directory is not " + base;
 			}
 			java.nio.file.Path p = java.nio.file.Paths.get(base);
@@ -254,6 +273,28 @@ public class Driver {
 			if (!any || !java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
 				return "not a regular file beneath " + base;
 			return null;
+		}
+	}
+
+	// end-case: the connection and the closed one a use after close
+	// would call, aborted: Connector/J's abort() sends COM_QUIT and
+	// closes the socket without reading the rest of a streamed result
+	// first (close() would, and wait as long as the server does); the
+	// statements and results go with their connection.
+	void endCase() {
+		for (Connection c : new Connection[] { conn, closed }) {
+			if (c == null)
+				continue;
+			try {
+				c.abort(Runnable::run);
+			} catch (Exception e) {
+				// the case's, not the driver's
+			}
+			try {
+				c.close();
+			} catch (Exception e) {
+				// idem
+			}
 		}
 	}
 
@@ -708,24 +749,132 @@ public class Driver {
 		}
 	}
 
+	// ------------------------------------------------ cases (protocol 5)
+
+	// The process's working directory: where Connector/J opens a LOAD
+	// DATA LOCAL file the server names relatively (new
+	// FileInputStream(name): the kernel's working directory, which
+	// begin-case changes; the JVM's user.dir stays what it was at start).
+	static volatile String cwd = System.getProperty("user.dir");
+
+	// begin-case: dir becomes the working directory.  The JVM has no
+	// chdir of its own: libc's, through JNA (which Connector/J uses for
+	// unix sockets), the name in the JVM's file-name encoding.  A new
+	// process's first case is where goneaway started it: no chdir (and
+	// no JNA to load, 50 ms of CPU) when dir is the directory already.
+	static Map<String, Object> beginCase(Map<String, Object> r) {
+		Map<String, Object> rep = new LinkedHashMap<>();
+		Object d = r.get("dir");
+		String why = null;
+		if (!(d instanceof String) || !((String) d).startsWith("/")) {
+			why = "begin-case without an absolute dir";
+		} else if (!d.equals(cwd)) {
+			try {
+				why = chdir((String) d);
+			} catch (Throwable e) {
+				why = "chdir through JNA: " + e;
+			}
+		}
+		if (why != null) {
+			rep.put("result", "error");
+			rep.put("errno", 0);
+			rep.put("message", why);
+			rep.put("error_class", "BadRequest");
+			return rep;
+		}
+		cwd = (String) d;
+		rep.put("result", "ok");
+		return rep;
+	}
+
+	// libc's chdir(dir): null, or why not.
+	static String chdir(String dir) throws Exception {
+		String enc = System.getProperty("sun.jnu.encoding");
+		byte[] name = dir.getBytes(enc == null ? java.nio.charset.Charset.defaultCharset()
+					   : java.nio.charset.Charset.forName(enc));
+		byte[] z = Arrays.copyOf(name, name.length + 1);       // NUL-terminated
+		com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("chdir");
+		if (f.invokeInt(new Object[] { z }) == 0)
+			return null;
+		return "chdir " + dir + ": errno " + com.sun.jna.Native.getLastError();
+	}
+
+	// What a case may change outside its Session, as it was right after
+	// the greeting: saved then, put back at every end-case.
+	static final class Global {
+		final int loginTimeout = DriverManager.getLoginTimeout();
+		final java.io.PrintWriter logWriter = DriverManager.getLogWriter();
+		final Properties props = new Properties();
+		final java.util.TimeZone zone = java.util.TimeZone.getDefault();
+		final java.util.Locale locale = java.util.Locale.getDefault();
+		final List<String> infileDirs = BoundedInfile.dirs;
+
+		Global() {
+			props.putAll(System.getProperties());
+		}
+
+		void restore() {
+			// Connector/J's own pools (the driver option pool=true):
+			// every one closed.  Its Pools.close() ends with a
+			// NullPointerException once no pool is left (it shuts
+			// its executor down again, after the last pool did)
+			try {
+				org.mariadb.jdbc.internal.util.pool.Pools.close();
+			} catch (NullPointerException e) {
+				// closed
+			}
+			if (DriverManager.getLoginTimeout() != loginTimeout)
+				DriverManager.setLoginTimeout(loginTimeout);
+			if (DriverManager.getLogWriter() != logWriter)
+				DriverManager.setLogWriter(logWriter);
+			for (String k : System.getProperties().stringPropertyNames())
+				if (!props.containsKey(k))
+					System.clearProperty(k);
+			for (String k : props.stringPropertyNames())
+				if (!props.getProperty(k).equals(System.getProperty(k)))
+					System.setProperty(k, props.getProperty(k));
+			java.util.TimeZone.setDefault(zone);
+			java.util.Locale.setDefault(locale);
+			BoundedInfile.dirs = infileDirs;
+		}
+	}
+
+	// end-case: the Session ended, then the global state put back.
+	static Map<String, Object> endCase(Session s, Global at) {
+		Map<String, Object> rep = new LinkedHashMap<>();
+		try {
+			s.endCase();
+			at.restore();
+		} catch (Throwable e) {
+			e.printStackTrace();
+			rep.put("result", "error");
+			rep.put("errno", 0);
+			rep.put("message", String.valueOf(e.getMessage()));
+			rep.put("error_class", e.getClass().getSimpleName());
+			return rep;
+		}
+		rep.put("result", "ok");
+		return rep;
+	}
+
+	// The request loop: the greeting, then one reply line per request.
+	// A Session serves one case; after an end-case the next case gets a
+	// new one (make), as the first one did.
 	@SuppressWarnings("unchecked")
-	public static void main(String[] args) throws Exception {
+	static void serve(Map<String, Object> greeting, java.util.function.Supplier<Session> make) throws Exception {
+		// The JDK makes a socket of its own the first time it closes
+		// one, kept for as long as it runs (sun.nio.ch's pre-close
+		// socketpair, FileDispatcherImpl.init()): made now, before the
+		// greeting, where goneaway counts the sockets a driver holds
+		// from the start, not later, among the sockets a case left
+		java.nio.channels.FileChannel.open(java.nio.file.Paths.get("/dev/null")).close();
 		PrintStream out = new PrintStream(System.out, false, "UTF-8");
-		Map<String, Object> g = new LinkedHashMap<>();
-		g.put("hello", "goneaway-driver");
-		g.put("protocol", 4);
-		g.put("features", java.util.Arrays.asList("params", "fetch-pace",
-							  "driver-options", "keepalive", "local-infile"));
-		g.put("driver", "java");
-		g.put("library", "MariaDB Connector/J " +
-		      org.mariadb.jdbc.internal.util.constant.Version.version);
-		g.put("runtime", "Java " + System.getProperty("java.version"));
-		g.put("unsupported", UNSUPPORTED);
 		StringBuilder b = new StringBuilder();
-		Json.write(b, g);
+		Json.write(b, greeting);
 		out.print(b.append('\n'));
 		out.flush();
-		Driver d = new Driver();
+		Global at = new Global();
+		Session s = make.get();
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = in.readLine()) != null) {
@@ -739,7 +888,21 @@ public class Driver {
 				System.exit(2);
 				return;
 			}
-			Map<String, Object> rep = d.handle(req);
+			String step = str(req.get("step"));
+			Map<String, Object> rep;
+			long t0 = System.nanoTime();
+			if (step.equals("begin-case")) {
+				rep = beginCase(req);
+			} else if (step.equals("end-case")) {
+				rep = endCase(s, at);
+				s = make.get();
+			} else {
+				rep = s.handle(req);
+			}
+			if (step.equals("begin-case") || step.equals("end-case")) {
+				rep.put("api", "driver");
+				rep.put("elapsed_ms", Math.round((System.nanoTime() - t0) / 1000.0) / 1000.0);
+			}
 			rep.put("id", req.get("id"));
 			b.setLength(0);
 			Json.write(b, rep);
@@ -747,5 +910,32 @@ public class Driver {
 			out.flush();
 		}
 		System.exit(0);
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, Object> g = new LinkedHashMap<>();
+		g.put("hello", "goneaway-driver");
+		g.put("protocol", 5);
+		g.put("features", Arrays.asList("params", "fetch-pace", "driver-options",
+						"keepalive", "local-infile", "cases"));
+		g.put("driver", "java");
+		g.put("library", "MariaDB Connector/J " +
+		      org.mariadb.jdbc.internal.util.constant.Version.version);
+		g.put("runtime", "Java " + System.getProperty("java.version"));
+		g.put("unsupported", UNSUPPORTED);
+		serve(g, () -> {
+			Driver d = new Driver();
+			return new Session() {
+				@Override
+				public Map<String, Object> handle(Map<String, Object> r) {
+					return d.handle(r);
+				}
+
+				@Override
+				public void endCase() {
+					d.endCase();
+				}
+			};
+		});
 	}
 }

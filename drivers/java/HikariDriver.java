@@ -1,6 +1,7 @@
 // HikariDriver.java - the hikaricp driver (docs/driver-protocol.md,
-// protocol 4 with the feature "pool"): HikariCP 2.7.9 over MariaDB
-// Connector/J 2.7, both Debian's (libhikaricp-java, libmariadb-java).
+// protocol 5 with the features "pool" and "cases"): HikariCP 2.7.9 over
+// MariaDB Connector/J 2.7, both Debian's (libhikaricp-java,
+// libmariadb-java).
 //
 // A connection of a pool (docs/scenario-format.md, "pool NAME ...") is a
 // HikariDataSource: connect makes it (minimumIdle 0 and
@@ -12,14 +13,16 @@
 // plain connection is the java driver's.
 //
 // The settings: size is maximumPoolSize; pre_ping sets HikariCP's
-// com.zaxxer.hikari.aliveBypassWindowMs, read when a pool is made (on: 0,
-// every borrow checks; off: never; not given: its 500 ms, a connection
-// used less than 500 ms ago is lent unchecked, or the driver option
-// aliveBypassWindowMs=N, HikariCP's own); recycle is maxLifetime,
-// idle_timeout idleTimeout (HikariCP raises a maxLifetime below 30 s and
-// an idleTimeout below 10 s to its defaults, 30 and 10 min: those are
-// unsupported here), validation connectionTestQuery (else JDBC4's
-// Connection.isValid).
+// com.zaxxer.hikari.aliveBypassWindowMs, read when a pool is made (on:
+// -1, every borrow checks: HikariCP checks a connection idle longer than
+// the window, and with 0 it lends one returned in the same millisecond
+// unchecked, which a warm JVM's steps often are; off: never; not given:
+// its 500 ms, a connection used less than 500 ms ago is lent unchecked,
+// or the driver option aliveBypassWindowMs=N, HikariCP's own); recycle
+// is maxLifetime, idle_timeout idleTimeout (HikariCP raises a maxLifetime
+// below 30 s and an idleTimeout below 10 s to its defaults, 30 and 10
+// min: those are unsupported here), validation connectionTestQuery (else
+// JDBC4's Connection.isValid).
 //
 // What the pool did, where HikariCP shows it: the connections it opens
 // come from our DataSource (opened), the check it makes before lending
@@ -31,15 +34,18 @@
 // is error ("Failed to validate connection", "marked as broken").  The
 // connections are Connector/J's, behind a java.lang.reflect.Proxy that
 // passes every call on.
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
+//
+// One process serves case after case (Driver.serve()): a HikariDriver is
+// one case's, made new for each.  Its end-case closes the pool, waits for
+// every thread HikariCP made for it (they all come from the case's
+// ThreadFactory) and aborts any connection the pool opened and did not
+// close; its log handler goes with it.  The system property HikariCP
+// reads (aliveBypassWindowMs) is put back with Driver.Global.
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -65,7 +71,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-public class HikariDriver {
+public class HikariDriver implements Driver.Session {
 	static final String VERSION = "2.7.9";  // Debian's libhikaricp-java
 	static final List<String> STEPS = Arrays.asList("connect", "query", "ping",
 		"close", "prepare", "execute", "long-data", "stream", "fetch", "fork",
@@ -81,6 +87,18 @@ public class HikariDriver {
 		UNSUPPORTED.put("fork", "the JVM cannot fork a process that keeps its connections");
 		UNSUPPORTED.put("reset", RUNS + "; reset is the java driver's");
 		UNSUPPORTED.put("change-user", "JDBC and Connector/J 2.7 have no COM_CHANGE_USER");
+	}
+
+	// HikariCP's logger: held here, as java.util.logging holds its
+	// loggers weakly (a logger collected would lose its handler)
+	static final Logger LOG = Logger.getLogger("com.zaxxer.hikari");
+
+	// this case's handler of HikariCP's log (end-case removes it)
+	final Handler logHandler = new PoolLog();
+
+	HikariDriver() {
+		logHandler.setLevel(Level.ALL);
+		LOG.addHandler(logHandler);
 	}
 
 	// ------------------------------------------------------- events
@@ -251,6 +269,9 @@ public class HikariDriver {
 		@Override
 		public Connection getConnection() throws SQLException {
 			Connection real = DriverManager.getConnection(url, props);
+			synchronized (opened) {
+				opened.add(real);
+			}
 			Connection c = watched(real);
 			add("opened", threadOf(real), null);
 			synchronized (fresh) {
@@ -299,6 +320,10 @@ public class HikariDriver {
 	static final String BYPASS_OPTION = "aliveBypassWindowMs";
 
 	HikariDataSource ds;
+	// every connection the case's pools opened, and every thread
+	// HikariCP made for them: end-case ends what is left
+	final List<Connection> opened = new ArrayList<>();
+	final List<Thread> threadsMade = new ArrayList<>();
 	Connection held;        // borrowed, or null
 	long heldThread;        // its thread, or the last one borrowed
 	String api;
@@ -332,6 +357,16 @@ public class HikariDriver {
 		cfg.setMinimumIdle(0);
 		cfg.setInitializationFailTimeout(-1);
 		cfg.setPoolName("goneaway");
+		// its housekeeper, connection adder, closer, network timeout
+		// executor and assassinator: daemons, as its own factory makes
+		cfg.setThreadFactory(task -> {
+			Thread t = new Thread(task, "goneaway pool thread");
+			t.setDaemon(true);
+			synchronized (threadsMade) {
+				threadsMade.add(t);
+			}
+			return t;
+		});
 		api = "new HikariDataSource";
 		if (pool.get("size") != null)
 			cfg.setMaximumPoolSize((int) Driver.num(pool.get("size")));
@@ -359,9 +394,56 @@ public class HikariDriver {
 			System.clearProperty("com.zaxxer.hikari.aliveBypassWindowMs");
 		else
 			System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs",
-				Boolean.TRUE.equals(pool.get("pre_ping")) ? "0" : Long.toString(Long.MAX_VALUE / 4));
+				Boolean.TRUE.equals(pool.get("pre_ping")) ? "-1" : Long.toString(Long.MAX_VALUE / 4));
 		ds = new HikariDataSource(cfg);
 		return new LinkedHashMap<>();
+	}
+
+	// end-case: the pool closed (HikariDataSource.close() closes its
+	// connections and shuts its executors down), then every thread it
+	// made interrupted (a connection adder sleeping before a retry) and
+	// waited for, and any connection it opened and did not close
+	// aborted (one its adder finished after the close: HikariCP drops
+	// it unclosed).  A thread still running after 10 s is an error: the
+	// process is not kept.
+	@Override
+	public void endCase() throws Exception {
+		try {
+			try {
+				shut();
+			} catch (Exception e) {
+				// the case's, not the driver's
+			}
+			long deadline = System.nanoTime() + 10_000_000_000L;
+			List<Thread> ts;
+			synchronized (threadsMade) {
+				ts = new ArrayList<>(threadsMade);
+			}
+			for (Thread t : ts) {
+				t.interrupt();
+				long left = (deadline - System.nanoTime()) / 1_000_000;
+				if (left > 0)
+					t.join(left);
+				if (t.isAlive())
+					throw new IllegalStateException("a thread of HikariCP's did not end within 10 s of its pool's close: "
+						+ Arrays.toString(t.getStackTrace()));
+			}
+			List<Connection> cs;
+			synchronized (opened) {
+				cs = new ArrayList<>(opened);
+			}
+			for (Connection c : cs) {
+				try {
+					if (!c.isClosed())
+						c.abort(Runnable::run);
+					c.close();
+				} catch (Exception e) {
+					// idem
+				}
+			}
+		} finally {
+			LOG.removeHandler(logHandler);
+		}
 	}
 
 	void shut() {
@@ -458,7 +540,8 @@ public class HikariDriver {
 		}
 	}
 
-	Map<String, Object> handle(Map<String, Object> r) {
+	@Override
+	public Map<String, Object> handle(Map<String, Object> r) {
 		Map<String, Object> rep;
 		String step = Driver.str(r.get("step"));
 		if (!STEPS.contains(step) || UNSUPPORTED.containsKey(step)) {
@@ -509,50 +592,19 @@ public class HikariDriver {
 		return rep;
 	}
 
-	@SuppressWarnings("unchecked")
 	public static void main(String[] args) throws Exception {
-		HikariDriver d = new HikariDriver();
-		Logger hikari = Logger.getLogger("com.zaxxer.hikari");
-		hikari.setLevel(Level.FINE);
-		hikari.setUseParentHandlers(false);    // to stderr: ours
-		Handler h = d.new PoolLog();
-		h.setLevel(Level.ALL);
-		hikari.addHandler(h);
-		PrintStream out = new PrintStream(System.out, false, "UTF-8");
+		LOG.setLevel(Level.FINE);
+		LOG.setUseParentHandlers(false);       // to stderr: ours
 		Map<String, Object> g = new LinkedHashMap<>();
 		g.put("hello", "goneaway-driver");
-		g.put("protocol", 4);
-		g.put("features", Arrays.asList("params", "fetch-pace", "driver-options", "pool", "local-infile"));
+		g.put("protocol", 5);
+		g.put("features", Arrays.asList("params", "fetch-pace", "driver-options", "pool", "local-infile", "cases"));
 		g.put("driver", "hikaricp");
 		g.put("library", "HikariCP " + VERSION + " over MariaDB Connector/J " +
 		      org.mariadb.jdbc.internal.util.constant.Version.version);
 		g.put("version", VERSION);
 		g.put("runtime", "Java " + System.getProperty("java.version"));
 		g.put("unsupported", UNSUPPORTED);
-		StringBuilder b = new StringBuilder();
-		Driver.Json.write(b, g);
-		out.print(b.append('\n'));
-		out.flush();
-		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-		String line;
-		while ((line = in.readLine()) != null) {
-			if (line.trim().isEmpty())
-				continue;
-			Map<String, Object> req;
-			try {
-				req = (Map<String, Object>) Driver.Json.parse(line);
-			} catch (RuntimeException e) {
-				System.err.println("not a JSON request: " + e.getMessage());
-				System.exit(2);
-				return;
-			}
-			Map<String, Object> rep = d.handle(req);
-			rep.put("id", req.get("id"));
-			b.setLength(0);
-			Driver.Json.write(b, rep);
-			out.print(b.append('\n'));
-			out.flush();
-		}
-		System.exit(0);
+		Driver.serve(g, HikariDriver::new);
 	}
 }

@@ -1,21 +1,42 @@
 #!/bin/sh
-# Runs the Connector/J driver.  Driver.java is compiled once per version
-# of it (and of the JDK) into a cache, $GONEAWAY_JAVA_CACHE or
-# ~/.cache/goneaway/java/, so that a start is a JVM start (0.3 s) and
-# not a compile as well (1.4 s alone, over 10 s with two JVMs starting
-# on a busy 2-core machine, past goneaway's bound on a greeting).  Where
-# the cache cannot be written, java compiles it in memory at each start.
-# Needs a JDK >= 11, Debian's libmariadb-java and libjna-java.
+# Runs the Connector/J driver.
 #
 #     sh drivers/java/run.sh             the java driver (Driver.java)
 #     sh drivers/java/run.sh hikaricp    the hikaricp driver: HikariCP's
 #                                        pool over it (HikariDriver.java),
 #                                        with Debian's libhikaricp-java
 #                                        and its slf4j (to java.util.logging)
+#
+# Needs a JDK >= 11, Debian's libmariadb-java and libjna-java.
+#
+# Start-up is paid once per machine, not per start.  The sources are
+# compiled once into a jar in a cache, and a class-data-sharing archive
+# (AppCDS, JDK >= 13: the classes of the driver, Connector/J, JNA and
+# the JDK that a driver loads, parsed and verified) is made once beside
+# it by a training run of the driver (requests that need no server:
+# below), so that a start maps them instead of loading them again.
+# Both are made aside and renamed into place: a JVM starting next to
+# this one finds the finished file or none (a half-written archive
+# would crash it: its size, in its name, is checked first).  Both are
+# keyed by the sources, this script, the jars and the JDK (their sizes
+# and times, what the JVM itself checks an archive against), so a change
+# of any makes new ones.  A JVM that cannot use the archive starts
+# without it (a warning on stderr); one that cannot make it leaves a
+# note (no-archive, why) and is not tried again for that key.
+#
+# The cache: $GONEAWAY_DRIVER_CACHE/java (goneaway's own cache, which it
+# checked no one else can write), else $GONEAWAY_JAVA_CACHE, else
+# ~/.cache/goneaway/java.  Where it cannot be written, java compiles
+# Driver.java in memory at each start (1.4 s, over 10 s for two JVMs on a
+# busy 2-core machine) and the hikaricp driver does not start.
+# GONEAWAY_JAVA_CDS=off: no archive made or used (to measure it).
+#
 # -XX:-UsePerfData: each driver is PID 3 of a PID namespace of its own,
 # and two JVMs of one scenario would share /tmp/hsperfdata_root/3: the
 # second one's "Cannot use file ... locked by another process" warning
-# goes to standard output, before its greeting.
+# goes to standard output, before its greeting.  The JVM's own messages
+# go to stderr (-Xlog: unified logging writes its warnings to stdout
+# by default, an archive it cannot use included).
 here=$(cd "$(dirname "$0")" && pwd)
 cp=/usr/share/java/mariadb-java-client.jar:/usr/share/java/jna.jar
 main=Driver
@@ -25,35 +46,131 @@ if [ "${1:-}" = hikaricp ]; then
 	sources="$sources $here/HikariDriver.java"
 	cp=$cp:/usr/share/java/HikariCP.jar:/usr/share/java/slf4j-api.jar:/usr/share/java/slf4j-jdk14.jar
 fi
-cache=${GONEAWAY_JAVA_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/goneaway/java}
-jdk=$(readlink -f "$(command -v javac 2>/dev/null || echo none)")
-key=$(cat $sources "$here/run.sh" | sha256sum | cut -c1-16)-$(echo "$jdk" | sha256sum | cut -c1-8)
-classes=$cache/$key
-if [ ! -f "$classes/$main.class" ] && [ -x "$jdk" ] &&
+jvm="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData
+	-Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr"
+if [ -n "${GONEAWAY_DRIVER_CACHE:-}" ]; then
+	cache=$GONEAWAY_DRIVER_CACHE/java
+else
+	cache=${GONEAWAY_JAVA_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/goneaway/java}
+fi
+javac=$(readlink -f "$(command -v javac 2>/dev/null || echo none)")
+java=$(readlink -f "$(command -v java 2>/dev/null || echo none)")
+jdk=${java%/bin/java}
+sum=$({
+	cat $sources "$here/run.sh"
+	echo "$javac $java"
+	stat -L -c '%n %s %Y' $(echo "$cp" | tr : ' ') \
+		"$jdk/lib/server/libjvm.so" "$jdk/lib/modules" 2>&1
+} | sha256sum)
+key=${sum%"${sum#????????????????????}"}
+dir=$cache/$key
+if [ ! -f "$dir/driver.jar" ] && [ -x "$javac" ] &&
 	mkdir -p "$cache" 2>/dev/null &&
 	build=$(mktemp -d "$cache/.build.XXXXXX" 2>/dev/null); then
 	# built aside and renamed: a driver starting next to this one uses
-	# the finished classes or none; the loser of a race drops its own
+	# the finished jar or none; the loser of a race drops its own.
 	# Driver$BoundedInfile is Connector/J's LocalInfileInterceptor,
 	# which it finds through ServiceLoader: without it the driver
-	# answers a connection with local_infile "unsupported"
-	if "$jdk" -nowarn -cp "$cp" -d "$build" $sources >&2 &&
-		mkdir -p "$build/META-INF/services" &&
-		echo 'Driver$BoundedInfile' > "$build/META-INF/services/org.mariadb.jdbc.LocalInfileInterceptor" &&
-		mv -T "$build" "$classes" 2>/dev/null; then
+	# answers a connection with local_infile "unsupported".  A jar, not
+	# a directory of classes: CDS archives classes from jars only
+	if "$javac" -nowarn -cp "$cp" -d "$build/classes" $sources >&2 &&
+		mkdir -p "$build/classes/META-INF/services" &&
+		echo 'Driver$BoundedInfile' > "$build/classes/META-INF/services/org.mariadb.jdbc.LocalInfileInterceptor" &&
+		"${javac%/javac}/jar" --create --file "$build/driver.jar" -C "$build/classes" . >&2 &&
+		rm -rf "$build/classes" &&
+		mv -T "$build" "$dir" 2>/dev/null; then
 		:
 	else
 		rm -rf "$build"
 	fi
 fi
-if [ -f "$classes/$main.class" ]; then
-	exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
-		-cp "$classes:$cp" $main
+if [ ! -f "$dir/driver.jar" ]; then
+	if [ "$main" = HikariDriver ]; then
+		# two source files: the in-memory launcher takes one
+		echo "run.sh: cannot compile HikariDriver.java into $cache" >&2
+		exit 2
+	fi
+	exec java $jvm -cp "$cp" "$here/Driver.java"
 fi
-if [ "$main" = HikariDriver ]; then
-	# two source files: the in-memory launcher takes one
-	echo "run.sh: cannot compile HikariDriver.java into $cache" >&2
-	exit 2
+cp=$dir/driver.jar:$cp
+
+# The requests of the training run: what a driver does before it meets a
+# server, and a connect that fails at once (a closed port, a missing
+# socket), which loads Connector/J's connect and error paths.
+train_requests() {
+	c='"user":"x","password":"x","database":"",'
+	o='"connect_timeout":2,"read_timeout":0,"write_timeout":0,"reconnect":false,"interactive":false,"max_allowed_packet":0,"keepalive":{},"local_infile":[],"driver_options":{}'
+	p='"pool":{"size":2,"pre_ping":true,"recycle_ms":null,"idle_timeout_ms":null,"validation":null}'
+	[ "$main" = HikariDriver ] || p='"pool":null'
+	echo "{\"id\":1,\"step\":\"begin-case\",\"dir\":\"$dir\"}"
+	echo "{\"id\":2,\"step\":\"query\",\"sql\":\"SELECT 1\"}"
+	echo "{\"id\":3,\"step\":\"connect\",\"host\":\"127.0.0.1\",\"port\":1,\"socket\":null,$c\"options\":{\"transport\":\"tcp\",\"tls\":\"off\",$o},$p}"
+	echo "{\"id\":4,\"step\":\"close\"}"
+	echo "{\"id\":5,\"step\":\"connect\",\"host\":\"localhost\",\"port\":0,\"socket\":\"$dir/no-such.sock\",$c\"options\":{\"transport\":\"socket\",\"tls\":\"required\",$o},$p}"
+	echo "{\"id\":6,\"step\":\"no-such-step\"}"
+	echo "{\"id\":7,\"step\":\"end-case\"}"
+}
+
+# The archive of $dir, whole (its size is in its name), or nothing.
+whole_archive() {
+	for f in "$dir"/driver-*.jsa; do
+		size=${f##*/driver-}
+		if [ -f "$f" ] && [ "$(stat -c %s "$f" 2>/dev/null)" = "${size%.jsa}" ]; then
+			echo "$f"
+			return
+		fi
+	done
+}
+
+# Makes $dir/driver-SIZE.jsa: the driver run once with
+# -XX:ArchiveClassesAtExit into a temporary file, which a second JVM must
+# then map (-Xshare:on), synced and renamed.  One JVM at a time (flock;
+# another one starts without an archive meanwhile).  A failure that is
+# not a signal is written down in no-archive.
+make_archive() {
+	command -v flock >/dev/null || return 0
+	(
+		{ exec 9>>"$dir/.lock"; } 2>/dev/null || exit 0
+		flock -n 9 || exit 0
+		[ -z "$(whole_archive)" ] || exit 0    # made meanwhile
+		cd "$dir" || exit 0
+		tmp=$dir/.driver.jsa.$$
+		# a training run killed midway, an archive cut short
+		rm -f "$dir"/.driver.jsa.* "$dir"/driver-*.jsa
+		start=$(date +%s%N)
+		train_requests | java $jvm -XX:ArchiveClassesAtExit="$tmp" \
+			-cp "$cp" $main >/dev/null 2>"$tmp.log"
+		rc=$?
+		if [ $rc -gt 128 ]; then
+			rm -f "$tmp" "$tmp.log"
+			exit 0
+		fi
+		if [ $rc -eq 0 ] && [ -s "$tmp" ] &&
+			java $jvm -Xshare:on -XX:SharedArchiveFile="$tmp" \
+				-cp "$cp" -version >>"$tmp.log" 2>&1 &&
+			size=$(stat -c %s "$tmp") && sync "$tmp" &&
+			mv -f "$tmp" "$dir/driver-$size.jsa"; then
+			echo "run.sh: made the class-data archive" \
+				"$dir/driver-$size.jsa in" \
+				"$(( ($(date +%s%N) - start) / 1000000 )) ms" >&2
+		else
+			{
+				echo "the training run of $main (exit status $rc) made no archive this JVM maps:"
+				tail -n 20 "$tmp.log"
+			} > "$dir/no-archive"
+			echo "run.sh: no class-data archive: $dir/no-archive says why" >&2
+		fi
+		rm -f "$tmp" "$tmp.log"
+	)
+}
+
+archive=
+if [ "${GONEAWAY_JAVA_CDS:-on}" != off ]; then
+	f=$(whole_archive)
+	if [ -z "$f" ] && [ ! -e "$dir/no-archive" ]; then
+		make_archive
+		f=$(whole_archive)
+	fi
+	[ -z "$f" ] || archive=-XX:SharedArchiveFile=$f
 fi
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
-	-cp "$cp" "$here/Driver.java"
+exec java $jvm $archive -cp "$cp" $main

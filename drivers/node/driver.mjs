@@ -10,7 +10,14 @@
 // With --connector-version (goneaway run --client mysql2@X.Y.Z) the
 // connector comes from versions/PKG@X.Y.Z/node_modules, which
 // drivers/node/install-version.sh PKG X.Y.Z installs from npm.
+//
+// Protocol 5 with the feature "cases": one process serves case after
+// case, each framed by begin-case and end-case (docs/driver-protocol.md,
+// "Cases"); every case has a new session object, and end-case closes
+// every socket and clears every timer the case made ("cases" below).
 
+import { createHook } from 'node:async_hooks';
+import dc from 'node:diagnostics_channel';
 import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import {
@@ -139,8 +146,9 @@ const boundedStreamFactory = (dirs) => (name) => {
 };
 
 // A slow reader's pacing: after every batch rows, pause(), wait
-// every_ms, resume().  Returns the function to call on each row.
-const pacer = (req, pause, resume) => {
+// every_ms (the session's timer: later), resume().  Returns the
+// function to call on each row.
+const pacer = (req, pause, resume, later) => {
   const batch = Number(req.batch || 0);
   const every = Number(req.every_ms || 0);
   let n = 0;
@@ -148,7 +156,7 @@ const pacer = (req, pause, resume) => {
     n++;
     if (every > 0 && batch > 0 && n % batch === 0) {
       pause();
-      setTimeout(resume, every);
+      later(resume, every);
     }
   };
 };
@@ -192,6 +200,60 @@ const keepaliveIdleMs = (o, what) => {
   return ka.idle * 1000;
 };
 
+// -------------------------------------------------------------- cases
+
+// Every socket the process opens, until its 'close': each connector
+// connects through net.connect (TCP and unix sockets; TLS goes over
+// that socket), which publishes it on 'net.client.socket'.  end-case
+// destroys those still open, whatever object of the connector's holds
+// them (a pool's, a connector's own KILL connection, a closed one).
+const openSockets = new Set();
+dc.subscribe('net.client.socket', ({ socket }) => {
+  openSockets.add(socket);
+  socket.once('close', () => openSockets.delete(socket));
+});
+
+// Every timer made since the last end-case (the connector's own too:
+// mysql2 leaves a query's inactivity timer running when the query
+// fails on a dead socket), which end-case clears: seen as the event
+// loop makes it (async_hooks' init of a 'Timeout'), as openSockets.
+let caseTimers = new Set();
+createHook({
+  init(id, type, trigger, resource) { if (type === 'Timeout') caseTimers.add(resource); },
+}).enable();
+
+// One case's connection (docs/driver-protocol.md, "Cases"): a new
+// session for every case, so that all its state (the connection, the
+// closed one, statements, streams, options, a pool's events) goes with
+// the old object.  What the session starts that the event loop keeps
+// is its timers (later()) and the connector's objects: endCase() clears
+// the one and quits the other (the connector's own close, COM_QUIT
+// where the socket still takes it, never waited for: the sockets are
+// destroyed after it).
+class Session {
+  constructor() {
+    this.conn = null;
+    this.closed = null; // after a close step (handle())
+    this.timers = new Set();
+  }
+
+  later(fn, ms) {
+    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    this.timers.add(t);
+  }
+
+  endCase() {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const x of new Set([this.conn, this.closed])) {
+      if (!x) continue;
+      try { this.quit(x); } catch (e) { /* goneaway may have cut it */ }
+    }
+    this.conn = null;
+    this.closed = null;
+  }
+}
+
 const COMMON_UNSUPPORTED = {
   'long-data': 'Node connectors have no separate mysql_stmt_send_long_data step',
   fork: 'Node.js cannot fork a process that keeps its open sockets',
@@ -199,19 +261,23 @@ const COMMON_UNSUPPORTED = {
 
 // -------------------------------------------------------------- mysql2
 
-class Mysql2 {
+class Mysql2 extends Session {
   // pkg: mysql2, or mysql for the Mysqljs class below, which shares
   // these calls
   constructor(ver, pkg = 'mysql2') {
+    super();
     this.m = requireFrom(pkg, ver)(pkg);
     this.name = 'mysql2';
     this.library = `mysql2 ${version(pkg, ver)}`;
     this.version = versionNumber(version(pkg, ver));
     this.unsupported = { ...COMMON_UNSUPPORTED };
-    this.conn = null;
     this.queryTimeout = 0;
     this.endTakesCallback = true; // end(cb), not a promise
   }
+
+  // end-case: COM_QUIT queued (behind a streamed query, which the
+  // sockets' end ends), its error ignored
+  quit(c) { c.end(() => {}); }
 
   tid() { return this.conn?.threadId ?? 0; }
 
@@ -379,7 +445,7 @@ class Mysql2 {
     s.api = 'connection.resume (streamed rows)';
     if (req.every_ms > 0) s.api = `connection.pause/resume every ${req.batch} rows, ${req.every_ms} ms (streamed rows)`;
     const conn = this.conn;
-    st.onRow = pacer(req, () => conn.pause(), () => { if (!st.done) conn.resume(); });
+    st.onRow = pacer(req, () => conn.pause(), () => { if (!st.done) conn.resume(); }, (f, ms) => this.later(f, ms));
     return new Promise((resolve, reject) => {
       const finish = () => {
         this.openStream = null;
@@ -434,6 +500,7 @@ class Mysqljs extends Mysql2 {
     this.Query = requireFrom('mysql', ver)('mysql/lib/protocol/sequences/Query');
     this.Packets = requireFrom('mysql', ver)('mysql/lib/protocol/packets');
     this.known = Mysqljs.knownOptions(this.ConnectionConfig);
+    this.installInfile();
     this.unsupported = {
       ...COMMON_UNSUPPORTED,
       prepare: 'mysqljs has no prepared statements (it escapes values into the SQL text)',
@@ -473,19 +540,26 @@ class Mysqljs extends Mysql2 {
     }
   }
 
-  // Last: mysqljs's LOCAL_FILES flag as the connection says (its
-  // localInfile), and its file sender, which opens whatever the server
-  // names, replaced by one through openBeneath: every connection of the
-  // process (a pool's too) reads only beneath the last connect's
-  // directories.
-  boundInfile(cfg, o) {
-    const dirs = infileDirs(o);
-    cfg.localInfile = dirs.length > 0;
-    Mysqljs.infile = dirs;
+  // mysqljs's file sender, which opens whatever the server names,
+  // replaced by one through openBeneath (sendBounded), before the
+  // greeting; the directories it reads beneath are the process's
+  // (Mysqljs.infile): none until a connect says (boundInfile), and none
+  // again for every new session, the next case's.
+  installInfile() {
+    Mysqljs.infile = [];
     if (this.Query.prototype._sendLocalDataFile === Mysqljs.sendBounded) return;
     this.Query.prototype._sendLocalDataFile = Mysqljs.sendBounded;
     Mysqljs.EmptyPacket = this.Packets.EmptyPacket;
     Mysqljs.DataPacket = this.Packets.LocalDataFilePacket;
+  }
+
+  // Last: mysqljs's LOCAL_FILES flag as the connection says (its
+  // localInfile), and sendBounded's directories: every connection of
+  // the process (a pool's too) reads only beneath the last connect's.
+  boundInfile(cfg, o) {
+    const dirs = infileDirs(o);
+    cfg.localInfile = dirs.length > 0;
+    Mysqljs.infile = dirs;
   }
 
   // mysqljs's Query#_sendLocalDataFile, the stream opened by
@@ -761,16 +835,22 @@ class MysqljsPool extends Mysqljs {
 
 // -------------------------------------------------------------- mariadb
 
-class MariaDB {
+class MariaDB extends Session {
   async init(ver) {
     this.m = await import(pathToFileURL(requireFrom('mariadb', ver).resolve('mariadb')).href);
     this.name = 'mariadb-node'; // as in drivers.list: [client=mariadb] would read as the server
     this.library = `mariadb (Node.js) ${version('mariadb', ver)}`;
     this.version = versionNumber(version('mariadb', ver));
-    this.known = await MariaDB.knownOptions(pkgDir('mariadb', ver));
+    // read once (a new session for every case asks again)
+    MariaDB.knownCache ??= await MariaDB.knownOptions(pkgDir('mariadb', ver));
+    this.known = MariaDB.knownCache;
     this.unsupported = { ...COMMON_UNSUPPORTED };
-    this.conn = null;
   }
+
+  // end-case: end() (COM_QUIT queued, its error ignored), never
+  // destroy(), which opens a connection of its own to KILL a command
+  // still running
+  quit(c) { c.end().catch(() => {}); }
 
   tid() { return this.conn?.threadId ?? 0; }
 
@@ -918,7 +998,7 @@ class MariaDB {
     this.streamed = null;
     s.api = 'queryStream resume';
     if (req.every_ms > 0) s.api = `queryStream pause/resume every ${req.batch} rows, ${req.every_ms} ms`;
-    st.onRow = pacer(req, () => st.q.pause(), () => { if (!st.done) st.q.resume(); });
+    st.onRow = pacer(req, () => st.q.pause(), () => { if (!st.done) st.q.resume(); }, (f, ms) => this.later(f, ms));
     return new Promise((resolve, reject) => {
       const finish = () => {
         s.rows = st.rows; // a failure reports how far it got
@@ -1008,6 +1088,81 @@ async function handle(c, req) {
   return rep;
 }
 
+// The event loop's resources (process.getActiveResourcesInfo(): a
+// socket, a timer, a file request) that were not there at the
+// baseline, as "Timeout x2, TCPSocketWrap", or ''.
+const extraResources = (baseline) => {
+  const left = new Map();
+  for (const r of baseline) left.set(r, (left.get(r) || 0) + 1);
+  const extra = new Map();
+  for (const r of process.getActiveResourcesInfo()) {
+    if (left.get(r)) left.set(r, left.get(r) - 1);
+    else extra.set(r, (extra.get(r) || 0) + 1);
+  }
+  return [...extra].map(([r, n]) => (n > 1 ? `${r} x${n}` : r)).join(', ');
+};
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+// begin-case: the case's directory becomes the working directory.
+const beginCase = (req) => {
+  const d = req.dir;
+  if (typeof d !== 'string' || !d.startsWith('/')) {
+    return { result: 'error', errno: 0, error_class: 'BadRequest', message: 'begin-case without an absolute dir' };
+  }
+  try {
+    process.chdir(d);
+  } catch (e) {
+    return { result: 'error', errno: 0, error_class: e.code || 'Error', message: `begin-case: ${e.message}` };
+  }
+  return { result: 'ok' };
+};
+
+// end-case: the session's end (its timers, the connector's own close),
+// then every socket still open destroyed and its 'close' seen, then
+// the event loop left to run what that set off (a connector's error
+// events and callbacks: their log lines are this case's), until it
+// holds nothing the baseline did not (a connector's timer: said in the
+// log, not an error).  A socket that does not close is an error: the
+// process is not kept.
+async function endCase(c, baseline) {
+  try { c.endCase(); } catch (e) { log(`end-case: ${e && e.stack ? e.stack : e}`); }
+  await turn(); // a COM_QUIT sent on the next tick goes out
+  const left = [...openSockets];
+  let bound;
+  const closed = await Promise.race([
+    Promise.all(left.map((sock) => new Promise((r) => {
+      if (sock.closed) return r();
+      sock.once('close', r);
+      sock.destroy();
+    }))).then(() => true),
+    new Promise((r) => { bound = setTimeout(() => r(false), 2000); }),
+  ]);
+  clearTimeout(bound);
+  if (!closed) {
+    return { result: 'error', errno: 0, error_class: 'EndCase', message: `${openSockets.size} socket(s) of the case did not close within 2 s of destroy()` };
+  }
+  await turn();
+  let pending = 0;
+  for (const t of caseTimers) {
+    // eslint-disable-next-line no-underscore-dangle
+    if (!t._destroyed) pending++;
+    clearTimeout(t);
+  }
+  caseTimers = new Set();
+  if (pending) log(`end-case: ${pending} timer(s) of the case still pending, cleared (the connector's)`);
+  let extra = '';
+  for (let i = 0; i < 50; i++) {
+    await turn();
+    extra = extraResources(baseline);
+    if (!extra) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  caseTimers = new Set(); // the waits above, over
+  if (extra) log(`end-case: the event loop still holds ${extra} (the connector's)`);
+  return { result: 'ok' };
+}
+
 async function main() {
   const mode = process.argv[2];
   const vi = process.argv.indexOf('--connector-version');
@@ -1021,15 +1176,21 @@ async function main() {
     log(`${pkg} ${ver} is not installed in ${prefix(pkg, ver)}: sh drivers/node/install-version.sh ${pkg} ${ver}`);
     process.exit(2);
   }
-  let c;
-  if (mode === 'mysql2') c = new Mysql2(ver);
-  else if (mode === 'mysql') c = new Mysqljs(ver);
-  else if (mode === 'mysql-pool') c = new MysqljsPool(ver);
-  else { c = new MariaDB(); await c.init(ver); }
+  // a new session: the first one, then one for every case
+  const session = async () => {
+    if (mode === 'mysql2') return new Mysql2(ver);
+    if (mode === 'mysql') return new Mysqljs(ver);
+    if (mode === 'mysql-pool') return new MysqljsPool(ver);
+    const m = new MariaDB();
+    await m.init(ver);
+    return m;
+  };
+  let c = await session();
   process.stdout.write(JSON.stringify({
-    hello: 'goneaway-driver', protocol: 4,
-    // a pool's connections (mysqljs-pool) take no keepalive
-    features: ['params', 'fetch-pace', 'driver-options', 'local-infile'].concat(c.pooled ? ['pool'] : ['keepalive']),
+    hello: 'goneaway-driver', protocol: 5,
+    // a pool's connections (mysqljs-pool) take no keepalive; cases: one
+    // process serves case after case (begin-case, end-case)
+    features: ['params', 'fetch-pace', 'driver-options', 'local-infile', 'cases'].concat(c.pooled ? ['pool'] : ['keepalive']),
     driver: c.name, library: c.library,
     version: c.version, runtime: `Node.js ${process.version}`, unsupported: c.unsupported,
   }) + '\n');
@@ -1037,6 +1198,7 @@ async function main() {
   process.on('uncaughtException', (e) => log(`uncaught: ${e && e.stack ? e.stack : e}`));
   process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e && e.stack ? e.stack : e}`));
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let baseline = null; // the event loop's resources between cases
   for await (const line of rl) {
     if (!line.trim()) continue;
     let req;
@@ -1044,7 +1206,18 @@ async function main() {
       log(`not a JSON request: ${e.message}`);
       process.exit(2);
     }
-    const rep = await handle(c, req);
+    let rep;
+    if (req.step === 'begin-case' || req.step === 'end-case') {
+      const t0 = process.hrtime.bigint();
+      baseline ??= process.getActiveResourcesInfo();
+      if (req.step === 'begin-case') rep = beginCase(req);
+      else {
+        rep = await endCase(c, baseline);
+        if (rep.result === 'ok') c = await session();
+      }
+      rep.api = 'driver';
+      rep.elapsed_ms = Math.round(Number(process.hrtime.bigint() - t0) / 1e3) / 1e3;
+    } else rep = await handle(c, req);
     rep.id = req.id;
     process.stdout.write(JSON.stringify(rep) + '\n');
   }

@@ -107,18 +107,21 @@ if ($which eq 'MariaDB' && $VERSION < 1.23) {
 }
 my $json = JSON::PP->new->utf8->canonical;
 
-my ($dbh, $sth, $stream, $api);
-# the rows a stream or fetch read: a failed one reports them
-my $rows;
-# after a close step: the disconnected handle, which a step after it
-# uses (a use after close: DBI defines what a disconnected handle does)
-my ($closed, $after_close);
+# The case's state, all of it: a new hash for each case (end_case), so
+# nothing of one case reaches the next.  Its members: dbh, the
+# connection; sth, the prepared statement; stream, the streamed one; api,
+# the call the reply names; rows, the rows a stream or fetch read (a
+# failed one reports them); closed, after a close step the disconnected
+# handle, which a step after it uses (a use after close: DBI defines what
+# a disconnected handle does), and after_close, set while such a step
+# runs.
+my $S = {};
 
 sub logmsg { print STDERR @_, "\n" }
 
 sub tid {
-	return 0 unless $dbh && !$after_close;
-	my $t = eval { $dbh->{"${p}_thread_id"} };
+	return 0 unless $S->{dbh} && !$S->{after_close};
+	my $t = eval { $S->{dbh}->{"${p}_thread_id"} };
 	return defined $t ? $t + 0 : 0;
 }
 
@@ -134,7 +137,7 @@ sub on { my ($v) = @_; return defined $v && ($v eq '1' || $v eq 'on' || (ref $v 
 # The error of the handle that failed (RaiseError has died with its text).
 sub error_fields {
 	my ($h, $die) = @_;
-	$h ||= $dbh;
+	$h ||= $S->{dbh};
 	my $err = $h ? $h->err : $DBI::err;
 	my $f = {
 		errno => defined $err ? $err + 0 : 0,
@@ -149,12 +152,12 @@ sub error_fields {
 sub do_connect {
 	my ($r) = @_;
 	my $o = $r->{options} || {};
-	if ($dbh) {
-		eval { $dbh->disconnect };
-		undef $dbh;
+	if ($S->{dbh}) {
+		eval { $S->{dbh}->disconnect };
+		undef $S->{dbh};
 	}
-	undef $sth;
-	undef $stream;
+	undef $S->{sth};
+	undef $S->{stream};
 	die { unsupported => "$D->{module} cannot set CLIENT_INTERACTIVE" }
 		if on($o->{interactive});
 	# the DSN is ATTR=VALUE;...: a ';' in the database would add
@@ -199,8 +202,8 @@ sub do_connect {
 	      . "and Connector/C no directory option): local_infile is not "
 	      . "run" } if ref $o->{local_infile} eq 'ARRAY' && @{ $o->{local_infile} };
 	$attr{"${p}_local_infile"} = 0;
-	$api = 'DBI->connect';
-	$dbh = DBI->connect($dsn, $r->{user}, $r->{password} // '', \%attr);
+	$S->{api} = 'DBI->connect';
+	$S->{dbh} = DBI->connect($dsn, $r->{user}, $r->{password} // '', \%attr);
 	return {};
 }
 
@@ -230,7 +233,7 @@ sub driver_options {
 
 sub query_value {
 	my ($sql) = @_;
-	my $s = $dbh->prepare($sql);
+	my $s = $S->{dbh}->prepare($sql);
 	$s->execute;
 	my $row = $s->{NUM_OF_FIELDS} ? $s->fetchrow_arrayref : undef;
 	$s->finish;
@@ -239,62 +242,62 @@ sub query_value {
 
 sub do_query {
 	my ($r) = @_;
-	$api = '$dbh->prepare';
-	my $s = $dbh->prepare($r->{sql} // '');
-	$api = '$sth->execute';
+	$S->{api} = '$dbh->prepare';
+	my $s = $S->{dbh}->prepare($r->{sql} // '');
+	$S->{api} = '$sth->execute';
 	$s->execute;
 	return {} unless $s->{NUM_OF_FIELDS};
-	$api = '$sth->fetchrow_arrayref';
+	$S->{api} = '$sth->fetchrow_arrayref';
 	my $row = $s->fetchrow_arrayref;
 	$s->finish;
 	return $row ? { value => text($row->[0]) } : {};
 }
 
 sub do_ping {
-	$api = '$dbh->ping';
+	$S->{api} = '$dbh->ping';
 	# the DBD's ping answers true/false without raising
-	return {} if $dbh->ping;
-	my $f = error_fields($dbh);
-	$f->{message} = 'ping returned false' unless defined $dbh->errstr;
+	return {} if $S->{dbh}->ping;
+	my $f = error_fields($S->{dbh});
+	$f->{message} = 'ping returned false' unless defined $S->{dbh}->errstr;
 	return { result => 'error', %$f };
 }
 
 sub do_close {
-	$api = '$dbh->disconnect';
-	my $h = $dbh;
-	undef $sth;
-	undef $stream;
-	undef $dbh;
-	$closed = $h unless $after_close;
+	$S->{api} = '$dbh->disconnect';
+	my $h = $S->{dbh};
+	undef $S->{sth};
+	undef $S->{stream};
+	undef $S->{dbh};
+	$S->{closed} = $h unless $S->{after_close};
 	$h->disconnect;
 	return {};
 }
 
 sub do_stream {
 	my ($r) = @_;
-	$rows = 0;      # a stream that fails at its query read no row
-	$api = "\$dbh->prepare (${p}_use_result)";
-	$stream = $dbh->prepare($r->{sql} // '', { "${p}_use_result" => 1 });
-	$api = '$sth->execute';
-	$stream->execute;
-	return {} unless $stream->{NUM_OF_FIELDS};
-	$api = '$sth->fetchrow_arrayref';
-	my $row = $stream->fetchrow_arrayref;
+	$S->{rows} = 0;      # a stream that fails at its query read no row
+	$S->{api} = "\$dbh->prepare (${p}_use_result)";
+	$S->{stream} = $S->{dbh}->prepare($r->{sql} // '', { "${p}_use_result" => 1 });
+	$S->{api} = '$sth->execute';
+	$S->{stream}->execute;
+	return {} unless $S->{stream}->{NUM_OF_FIELDS};
+	$S->{api} = '$sth->fetchrow_arrayref';
+	my $row = $S->{stream}->fetchrow_arrayref;
 	return $row ? { value => text($row->[0]) } : {};
 }
 
 sub do_fetch {
 	my ($r) = @_;
-	die { notconnected => 'no stream step before fetch' } unless $stream;
-	my $s = $stream;
-	undef $stream;
-	$api = '$sth->fetchrow_arrayref';
+	die { notconnected => 'no stream step before fetch' } unless $S->{stream};
+	my $s = $S->{stream};
+	undef $S->{stream};
+	$S->{api} = '$sth->fetchrow_arrayref';
 	my ($batch, $every) = ($r->{batch} || 0, $r->{every_ms} || 0);
 	my $n = 0;
-	$rows = 0;
+	$S->{rows} = 0;
 	local $@;
 	while ($s->fetchrow_arrayref) {
-		$rows = ++$n;
+		$S->{rows} = ++$n;
 		# a slow reader: a pause after every batch rows
 		Time::HiRes::sleep($every / 1000)
 			if $every > 0 && $batch > 0 && $n % $batch == 0;
@@ -305,35 +308,35 @@ sub do_fetch {
 
 sub do_prepare {
 	my ($r) = @_;
-	undef $sth;
-	$api = "\$dbh->prepare (${p}_server_prepare)";
-	$sth = $dbh->prepare($r->{sql} // '', { "${p}_server_prepare" => 1,
+	undef $S->{sth};
+	$S->{api} = "\$dbh->prepare (${p}_server_prepare)";
+	$S->{sth} = $S->{dbh}->prepare($r->{sql} // '', { "${p}_server_prepare" => 1,
 		"${p}_server_prepare_disable_fallback" => 1 });
 	return {};
 }
 
 sub do_execute {
 	my ($r) = @_;
-	die { notconnected => 'no prepare step before execute' } unless $sth;
+	die { notconnected => 'no prepare step before execute' } unless $S->{sth};
 	my $i = 1;
 	if (($r->{blob} // 0) > 0) {
-		$api = '$sth->bind_param';
-		$sth->bind_param($i++, 'x' x $r->{blob}, SQL_BLOB);
+		$S->{api} = '$sth->bind_param';
+		$S->{sth}->bind_param($i++, 'x' x $r->{blob}, SQL_BLOB);
 	}
 	for my $v (@{ $r->{params} || [] }) {
-		$api = '$sth->bind_param';
+		$S->{api} = '$sth->bind_param';
 		# JSON integers stay numbers: bind them as integers
 		if (defined $v && !ref $v && B::svref_2object(\$v)->FLAGS &
 		    (B::SVp_IOK | B::SVp_NOK) && !(B::svref_2object(\$v)->FLAGS &
 		    B::SVp_POK)) {
-			$sth->bind_param($i++, $v, SQL_BIGINT);
+			$S->{sth}->bind_param($i++, $v, SQL_BIGINT);
 		} else {
-			$sth->bind_param($i++, $v);
+			$S->{sth}->bind_param($i++, $v);
 		}
 	}
-	$api = '$sth->execute';
-	$sth->execute;
-	$sth->finish;
+	$S->{api} = '$sth->execute';
+	$S->{sth}->execute;
+	$S->{sth}->finish;
 	return {};
 }
 
@@ -346,7 +349,7 @@ sub tally {
 		my $got = eval { query_value("SELECT '$want'") };
 		if ($@) {
 			$t->{errors}++;
-			$t->{error} = error_fields($dbh, $@);
+			$t->{error} = error_fields($S->{dbh}, $@);
 			last;
 		}
 		if (!defined $got || $got ne $want) {
@@ -366,7 +369,7 @@ sub do_fork {
 	my $count = $r->{count} // 0;
 	die { unsupported => "fork mode '$mode'" }
 		unless $mode =~ /^(close|exit|share)$/;
-	$api = 'fork';
+	$S->{api} = 'fork';
 	my ($rd, $wr);
 	pipe($rd, $wr) or die "pipe: $!" if $mode eq 'share';
 	STDOUT->flush;
@@ -375,7 +378,7 @@ sub do_fork {
 	if ($pid == 0) {
 		eval {
 			if ($mode eq 'close') {
-				$dbh->disconnect;
+				$S->{dbh}->disconnect;
 			} elsif ($mode eq 'share') {
 				close $rd;
 				print $wr $json->encode(tally('child', $count));
@@ -391,7 +394,7 @@ sub do_fork {
 			 'child called disconnect and exited' : 'child exited' };
 	}
 	close $wr;
-	$api = '$sth->execute (parent and child)';
+	$S->{api} = '$sth->execute (parent and child)';
 	my $mine = tally('parent', $count);
 	my $data = do { local $/; <$rd> };
 	close $rd;
@@ -427,29 +430,29 @@ sub handle {
 		unless $STEPS{$step};
 	return { result => 'unsupported', message => $UNSUPPORTED{$step} }
 		if $UNSUPPORTED{$step};
-	$api = $step;
-	undef $rows;
-	$after_close = $step ne 'connect' && !$dbh && $closed;
-	$dbh = $closed if $after_close;
+	$S->{api} = $step;
+	undef $S->{rows};
+	$S->{after_close} = $step ne 'connect' && !$S->{dbh} && $S->{closed};
+	$S->{dbh} = $S->{closed} if $S->{after_close};
 	my $before = $step eq 'connect' ? 0 : tid();
 	my $t0 = time;
 	my $rep = eval {
 		die { notconnected => 'no connection: no successful connect '
-		      . 'step before this one' } if $step ne 'connect' && !$dbh;
+		      . 'step before this one' } if $step ne 'connect' && !$S->{dbh};
 		$DO{$step}->($r);
 	};
 	my $e = $@;
-	if ($after_close) {
-		undef $dbh;
-		$after_close = 0;
+	if ($S->{after_close}) {
+		undef $S->{dbh};
+		$S->{after_close} = 0;
 	}
-	undef $closed if $step eq 'connect';
+	undef $S->{closed} if $step eq 'connect';
 	my $elapsed = (time - $t0) * 1000;
 	if (!$rep) {
 		if (ref $e eq 'HASH' && $e->{unsupported}) {
 			return { result => 'unsupported', message => $e->{unsupported} };
 		} elsif (ref $e eq 'HASH' && $e->{notconnected}) {
-			$api = 'driver';
+			$S->{api} = 'driver';
 			$rep = { result => 'error', errno => 0,
 				 message => $e->{notconnected},
 				 error_class => 'NotConnected' };
@@ -458,21 +461,54 @@ sub handle {
 			$h = undef if $h && !$h->err;
 			$rep = { result => 'error', %{ error_fields($h, $e) } };
 			$rep->{errno} ||= 0;
-			$rep->{rows} = $rows if defined $rows &&
+			$rep->{rows} = $S->{rows} if defined $S->{rows} &&
 				($step eq 'fetch' || $step eq 'stream');
 		}
 	}
 	$rep->{result} //= 'ok';
-	$rep->{api} = $api;
+	$rep->{api} = $S->{api};
 	$rep->{elapsed_ms} = sprintf('%.3f', $elapsed) + 0;
 	$rep->{thread_before} = $before;
 	$rep->{thread_after} = tid();
 	return $rep;
 }
 
+# begin-case: the case's directory becomes the working directory.
+sub begin_case {
+	my ($r) = @_;
+	my $dir = $r->{dir} // '';
+	return { result => 'error', errno => 0, error_class => 'BadRequest',
+		 message => 'begin-case without an absolute dir' }
+		unless $dir =~ m{^/};
+	return { result => 'error', errno => 0, error_class => 'chdir',
+		 message => "chdir $dir: $!" } unless chdir $dir;
+	return { result => 'ok' };
+}
+
+# end-case: everything the case opened closed, then a new state for the
+# next case.  The statements first (finish reads the rest of a streamed
+# result), then the connections, the one a use after close would call
+# included; no automatic reconnect on the way (goneaway may have cut
+# their sockets: the errors are not the case's).
+sub end_case {
+	my $s = $S;
+	for my $k (qw(stream sth)) {
+		eval { $s->{$k}->finish if $s->{$k} };
+		delete $s->{$k};
+	}
+	for my $k (qw(dbh closed)) {
+		my $h = delete $s->{$k} or next;
+		eval { $h->{"${p}_auto_reconnect"} = 0 };
+		eval { $h->disconnect };
+	}
+	$S = {};
+	return { result => 'ok' };
+}
+
 $| = 1;
-print $json->encode({ hello => 'goneaway-driver', protocol => 4,
-	features => [qw(params fetch-pace driver-options keepalive local-infile)],
+print $json->encode({ hello => 'goneaway-driver', protocol => 5,
+	features => [qw(params fetch-pace driver-options keepalive local-infile
+			cases)],
 	driver => $D->{name}, library => "$D->{module} $VERSION " .
 	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
 	unsupported => \%UNSUPPORTED }), "\n";
@@ -483,7 +519,16 @@ while (my $line = <STDIN>) {
 		logmsg("not a JSON request: $@");
 		exit 2;
 	}
-	my $rep = handle($r);
+	my $step = $r->{step} // '';
+	my $rep;
+	if ($step eq 'begin-case' || $step eq 'end-case') {
+		my $t0 = time;
+		$rep = $step eq 'begin-case' ? begin_case($r) : end_case();
+		$rep->{api} = 'driver';
+		$rep->{elapsed_ms} = sprintf('%.3f', (time - $t0) * 1000) + 0;
+	} else {
+		$rep = handle($r);
+	}
 	$rep->{id} = $r->{id};
 	print $json->encode($rep), "\n";
 }

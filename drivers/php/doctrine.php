@@ -1,7 +1,7 @@
 <?php
 /*
- * The doctrine driver (docs/driver-protocol.md, protocol 4 with the
- * feature "pool"): Doctrine DBAL 3.6's Connection over pdo_mysql
+ * The doctrine driver (docs/driver-protocol.md, protocol 5 with the
+ * features "pool" and "cases"): Doctrine DBAL 3.6's Connection over pdo_mysql
  * (mysqlnd), Debian's php-doctrine-dbal.
  *
  *     php drivers/php/doctrine.php
@@ -134,9 +134,9 @@ final class DoctrineSession
 
 	public function greeting(): array
 	{
-		return ['hello' => 'goneaway-driver', 'protocol' => 4,
+		return ['hello' => 'goneaway-driver', 'protocol' => 5,
 			'features' => ['params', 'fetch-pace', 'driver-options',
-				       'pool', 'local-infile'],
+				       'pool', 'local-infile', 'cases'],
 			'driver' => 'doctrine', 'version' => DBAL_VERSION,
 			'library' => 'Doctrine DBAL ' . DBAL_VERSION .
 				' over PDO_mysql ' . phpversion('pdo_mysql') . ' (' .
@@ -208,6 +208,13 @@ final class DoctrineSession
 							   $config);
 		$this->thread = 0;
 		return [];
+	}
+
+	/* end-case (driver.php's serve()): DBAL lets its connection go
+	 * (PDO's COM_QUIT); the session goes with its Connection. */
+	public function end_case(): void
+	{
+		$this->shut();
 	}
 
 	private function shut(): void
@@ -335,4 +342,4 @@ final class DoctrineSession
 	}
 }
 
-exit(serve(new DoctrineSession()));
+exit(serve(fn() => new DoctrineSession()));

@@ -8,6 +8,12 @@
  *
  * Needs Debian's php-cli and php-mysql (mysqli, pdo_mysql, mysqlnd; pcntl
  * and posix are built into Debian's php-cli).
+ *
+ * Protocol 5 with the feature "cases" (docs/driver-protocol.md, "Cases"):
+ * one process serves case after case, each a new session object;
+ * end-case (serve(), end_case()) closes what the case opened, destroys
+ * its session, and sets the ini settings and mysqli's report mode back
+ * to what they were at the greeting.
  */
 
 declare(strict_types=1);
@@ -106,11 +112,28 @@ abstract class Session
 	abstract public function forget_closed(bool $connect): void;
 	abstract public function was_closed(): bool;
 
+	/* the processes do_fork made that it has not reaped yet */
+	private array $children = [];
+
+	/* end-case (serve()): the connector's own close, where it cannot
+	 * block (the sockets are cut after it), and every child reaped.  A
+	 * session extends it; its objects go with it. */
+	public function end_case(): void
+	{
+		foreach (array_keys($this->children) as $pid) {
+			if (pcntl_waitpid($pid, $status, WNOHANG) === 0) {
+				posix_kill($pid, SIGKILL);
+				pcntl_waitpid($pid, $status);
+			}
+			unset($this->children[$pid]);
+		}
+	}
+
 	public function greeting(): array
 	{
-		return ['hello' => 'goneaway-driver', 'protocol' => 4,
+		return ['hello' => 'goneaway-driver', 'protocol' => 5,
 			'features' => ['params', 'fetch-pace', 'driver-options',
-				       'keepalive', 'local-infile'],
+				       'keepalive', 'local-infile', 'cases'],
 			'driver' => $this->name(), 'library' => $this->library(),
 			'runtime' => 'PHP ' . PHP_VERSION,
 			'unsupported' => (object)$this->unsupported()];
@@ -231,6 +254,8 @@ abstract class Session
 		$pid = pcntl_fork();
 		if ($pid < 0)
 			throw new RuntimeException('fork: ' . pcntl_strerror(pcntl_get_last_error()));
+		if ($pid > 0)
+			$this->children[$pid] = true;
 		if ($pid === 0) {
 			try {
 				if ($mode === 'close') {
@@ -247,6 +272,7 @@ abstract class Session
 		}
 		if ($mode !== 'share') {
 			pcntl_waitpid($pid, $status);
+			unset($this->children[$pid]);
 			return ['message' => $mode === 'close' ?
 				'child closed the connection and exited' : 'child exited'];
 		}
@@ -256,6 +282,7 @@ abstract class Session
 		$data = stream_get_contents($pair[0]);
 		fclose($pair[0]);
 		pcntl_waitpid($pid, $status);
+		unset($this->children[$pid]);
 		$theirs = $data === '' ? null : json_decode($data, true);
 		return self::share_outcome($mine, $theirs);
 	}
@@ -313,6 +340,20 @@ class MysqliSession extends Session
 	public function connected(): bool { return $this->m !== null; }
 
 	public function was_closed(): bool { return $this->closed !== null; }
+
+	/* mysqli::close: COM_QUIT on an idle connection, a plain close of
+	 * the socket in the middle of a result (mysqlnd reads nothing);
+	 * the closed one's throws, ignored.  Its statement and result go
+	 * with the session, over a closed connection. */
+	public function end_case(): void
+	{
+		parent::end_case();
+		foreach ([$this->m, $this->closed] as $c) {
+			if ($c === null)
+				continue;
+			try { $c->close(); } catch (Throwable $e) {}
+		}
+	}
 
 	/* mysqli defines it: a closed mysqli object throws Error ("mysqli
 	 * object is already closed") from every method. */
@@ -625,6 +666,19 @@ class PdoSession extends Session
 
 	public function was_closed(): bool { return $this->closed; }
 
+	/* PDO closes when its object is destroyed (COM_QUIT when idle): its
+	 * statements first, which hold it.  A result still streaming
+	 * (unbuffered) would be read to its end by its destruction: that
+	 * one is destroyed with the session, after serve() cut the sockets. */
+	public function end_case(): void
+	{
+		parent::end_case();
+		if ($this->stream !== null)
+			return;
+		$this->stmt = null;
+		$this->pdo = null;
+	}
+
 	private bool $closed = false;
 
 	public function use_closed(): void
@@ -853,14 +907,116 @@ class PdoSession extends Session
 	}
 }
 
-/* The protocol's loop over one session: its greeting, then a reply to
- * each request line until EOF.  doctrine.php runs its session here too. */
-function serve($s): int
+/* ---- cases ------------------------------------------------------------- */
+
+/* The process's sockets: file descriptor => its inode ("socket:[N]"). */
+function sockets_now(): array
+{
+	$fds = [];
+	foreach (@scandir('/proc/self/fd') ?: [] as $fd) {
+		$l = @readlink("/proc/self/fd/$fd");
+		if (is_string($l) && str_starts_with($l, 'socket:'))
+			$fds[(int)$fd] = $l;
+	}
+	return $fds;
+}
+
+/* What end-case sets back: every ini setting (mysqlnd's read timeout,
+ * which PdoSession::connect_args sets, among them) and mysqli's report
+ * mode (mysqli_report(), process-wide), and the sockets held then. */
+function process_state(): array
+{
+	return ['ini' => ini_get_all(null, false),
+		'report' => extension_loaded('mysqli') ?
+			(new mysqli_driver())->report_mode : null,
+		'sockets' => sockets_now()];
+}
+
+function restore_state(array $was): void
+{
+	$now = ini_get_all(null, false);
+	foreach ($was['ini'] as $k => $v)
+		if (array_key_exists($k, $now) && $now[$k] !== $v &&
+		    @ini_set($k, (string)$v) === false)
+			logmsg("end-case: ini setting $k cannot be set back to '$v'");
+	if ($was['report'] !== null)
+		mysqli_report($was['report']);
+}
+
+/* The sockets opened since $was, shut down (both ways: a read of the
+ * connector's returns at once, as after goneaway's cut) through a
+ * duplicate of each descriptor (php://fd): what the session still
+ * holds can then be destroyed without waiting on the network. */
+function cut_sockets(array $was): void
+{
+	if (!function_exists('socket_import_stream'))
+		return;
+	foreach (sockets_now() as $fd => $ino) {
+		if (($was[$fd] ?? null) === $ino)
+			continue;
+		$f = @fopen("php://fd/$fd", 'r+');
+		if ($f === false)
+			continue;
+		$sock = @socket_import_stream($f);
+		if ($sock !== false && $sock !== null)
+			@socket_shutdown($sock, 2);
+		unset($sock);
+		fclose($f);
+	}
+}
+
+/* begin-case: the case's directory becomes the working directory. */
+function begin_case(array $req): array
+{
+	$d = $req['dir'] ?? null;
+	if (!is_string($d) || $d === '' || $d[0] !== '/')
+		return ['result' => 'error', 'errno' => 0,
+			'error_class' => 'BadRequest',
+			'message' => 'begin-case without an absolute dir'];
+	if (!@chdir($d))
+		return ['result' => 'error', 'errno' => 0,
+			'error_class' => 'BadRequest',
+			'message' => "begin-case: cannot chdir to $d"];
+	return ['result' => 'ok'];
+}
+
+/* end-case: the session's own close (end_case()), the case's sockets
+ * cut, the session destroyed (every object of the case with it: its
+ * cycles collected), the process's settings set back; then a new
+ * session for the next case.  A socket of the case still open after
+ * that is an error (goneaway ends the process). */
+function end_case(&$s, callable $make, array $was): array
+{
+	try {
+		$s->end_case();
+	} catch (Throwable $e) {
+		logmsg('end-case: ' . $e);
+	}
+	cut_sockets($was['sockets']);
+	$s = null;
+	gc_collect_cycles();
+	restore_state($was);
+	$s = $make();
+	$left = array_diff_assoc(sockets_now(), $was['sockets']);
+	if ($left)
+		return ['result' => 'error', 'errno' => 0,
+			'error_class' => 'EndCase',
+			'message' => count($left) . ' socket(s) of the case still '
+				. 'open after its session was destroyed'];
+	return ['result' => 'ok'];
+}
+
+/* The protocol's loop: a session ($make() makes one), its greeting,
+ * then a reply to each request line until EOF; a new session for every
+ * case.  doctrine.php runs its sessions here too. */
+function serve(callable $make): int
 {
 	$flags = JSON_INVALID_UTF8_SUBSTITUTE | JSON_UNESCAPED_SLASHES |
 		 JSON_PRESERVE_ZERO_FRACTION;
+	$s = $make();
 	fwrite(STDOUT, json_encode($s->greeting(), $flags) . "\n");
 	fflush(STDOUT);
+	$was = process_state();
 	while (($line = fgets(STDIN)) !== false) {
 		if (trim($line) === '')
 			continue;
@@ -869,7 +1025,16 @@ function serve($s): int
 			logmsg('not a JSON request: ' . json_last_error_msg());
 			return 2;
 		}
-		$rep = $s->handle($req);
+		$step = $req['step'] ?? null;
+		if ($step === 'begin-case' || $step === 'end-case') {
+			$t0 = hrtime(true);
+			$rep = $step === 'begin-case' ? begin_case($req) :
+				end_case($s, $make, $was);
+			$rep['api'] = 'driver';
+			$rep['elapsed_ms'] = round((hrtime(true) - $t0) / 1e6, 3);
+		} else {
+			$rep = $s->handle($req);
+		}
 		$rep['id'] = $req['id'] ?? null;
 		$out = json_encode($rep, $flags);
 		if ($out === false) {
@@ -886,9 +1051,9 @@ function main(array $argv): int
 {
 	$mode = $argv[1] ?? '';
 	if ($mode === 'mysqli')
-		return serve(new MysqliSession());
+		return serve(fn() => new MysqliSession());
 	if ($mode === 'pdo')
-		return serve(new PdoSession());
+		return serve(fn() => new PdoSession());
 	logmsg('usage: php driver.php mysqli|pdo');
 	return 2;
 }

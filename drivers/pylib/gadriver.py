@@ -18,11 +18,12 @@ import sys
 import time
 import traceback
 
-PROTOCOL = 4
+PROTOCOL = 5
 # the members past protocol 1 this driver handles (docs/driver-protocol.md,
-# "Versions"): goneaway sends no other
+# "Versions"): goneaway sends no other; "cases": one process serves case
+# after case (begin-case, end-case: serve() below)
 FEATURES = ["params", "fetch-pace", "driver-options", "keepalive",
-            "local-infile"]
+            "local-infile", "cases"]
 STEPS = ("connect", "query", "ping", "close", "prepare", "execute",
          "long-data", "stream", "fetch", "fork", "reset", "change-user",
          "borrow", "return", "evict")
@@ -230,6 +231,21 @@ class Session:
     def thread_id(self):
         return 0
 
+    def end_case(self):
+        """Closes everything the case opened (docs/driver-protocol.md,
+        "Cases"): the connection, and the closed one a use after close
+        would call.  goneaway may have cut their sockets: errors are not
+        the case's any more.  A connector with more (an event loop, a
+        pool, a logging handler) extends it."""
+        for c in (self.conn, self.closed_conn):
+            if c is None:
+                continue
+            try:
+                c.close()
+            except Exception:
+                pass
+        self.conn = self.closed_conn = None
+
     def error_fields(self, e):
         raise NotImplementedError
 
@@ -412,6 +428,35 @@ def child(sess, mode, count, wfd):
     os._exit(0)
 
 
+def begin_case(req):
+    """begin-case: the case's directory becomes the working directory."""
+    t0 = time.monotonic()
+    d = req.get("dir")
+    if not isinstance(d, str) or not d.startswith("/"):
+        return {"result": "error", "errno": 0, "error_class": "BadRequest",
+                "message": "begin-case without an absolute dir",
+                "api": "driver", "elapsed_ms": 0}
+    os.chdir(d)
+    return {"result": "ok", "api": "driver",
+            "elapsed_ms": round((time.monotonic() - t0) * 1000.0, 3)}
+
+
+def end_case(sess):
+    """end-case: everything the case opened closed, then a new Session
+    for the next case (all the case's state was the old one's)."""
+    t0 = time.monotonic()
+    try:
+        sess.end_case()
+    except Exception as e:
+        log(traceback.format_exc())
+        return {"result": "error", "errno": 0, "message": str(e),
+                "error_class": type(e).__name__, "api": "driver",
+                "elapsed_ms": 0}, sess
+    return {"result": "ok", "api": "driver",
+            "elapsed_ms": round((time.monotonic() - t0) * 1000.0, 3)}, \
+        type(sess)()
+
+
 def serve(sess):
     out = sys.stdout
     out.write(json.dumps(sess.greeting()) + "\n")
@@ -428,7 +473,12 @@ def serve(sess):
         except ValueError as e:
             log("not a JSON request: %s" % e)
             sys.exit(2)
-        rep = sess.handle(req)
+        if req.get("step") == "begin-case":
+            rep = begin_case(req)
+        elif req.get("step") == "end-case":
+            rep, sess = end_case(sess)
+        else:
+            rep = sess.handle(req)
         rep["id"] = req.get("id")
         out.write(json.dumps(rep) + "\n")
         out.flush()

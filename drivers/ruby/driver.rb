@@ -14,6 +14,12 @@
 # after a failed write, it invalidates the socket (dup2 of /dev/null onto
 # it), and every later call raises "MySQL client is not connected".  Its
 # errors from a streamed result carry the library's message but no number.
+#
+# One process serves case after case (protocol 5, feature "cases"): all a
+# case's state is its Session; end-case closes what it opened and the
+# next case gets a new one.  No step changes the gem's class-wide
+# settings (Mysql2::Client.default_query_options: a client copies them,
+# and a query merges its own options into a copy).
 require 'json'
 require 'mysql2'
 
@@ -138,6 +144,26 @@ class Session
     rep['thread_before'] = before
     rep['thread_after'] = tid
     rep
+  end
+
+  # end-case: what the case opened closed, its streamed result freed
+  # (mysql_free_result reads the rest of it), its prepared statement
+  # closed, then its client and the closed one a use after close would
+  # call; no automatic reconnect on the way.  goneaway may have cut their
+  # sockets: the errors are not the case's.
+  def end_case
+    clients = [@client, @closed_client].compact.uniq
+    clients.each { |c| quietly { c.reconnect = false } }
+    quietly { @stream&.free }
+    quietly { @stmt&.close }
+    clients.each { |c| quietly { c.close } }
+    @client = @closed_client = @stmt = @stream = nil
+  end
+
+  def quietly
+    yield
+  rescue StandardError => e
+    log("end-case: #{e.class}: #{e.message}")
   end
 
   def close_quietly
@@ -409,11 +435,25 @@ class Session
   end
 end
 
+# begin-case: the case's directory becomes the working directory.
+def begin_case(req)
+  dir = req['dir']
+  unless dir.is_a?(String) && dir.start_with?('/')
+    return { 'result' => 'error', 'errno' => 0, 'error_class' => 'BadRequest',
+             'message' => 'begin-case without an absolute dir' }
+  end
+
+  Dir.chdir(dir)
+  { 'result' => 'ok' }
+rescue SystemCallError => e
+  { 'result' => 'error', 'errno' => 0, 'error_class' => e.class.name, 'message' => e.message }
+end
+
 def main
   $stdout.sync = true
   sess = Session.new
-  puts JSON.generate({ 'hello' => 'goneaway-driver', 'protocol' => 4,
-                       'features' => %w[params fetch-pace driver-options keepalive local-infile],
+  puts JSON.generate({ 'hello' => 'goneaway-driver', 'protocol' => 5,
+                       'features' => %w[params fetch-pace driver-options keepalive local-infile cases],
                        'driver' => 'ruby-mysql2', 'library' => LIBRARY,
                        'version' => VERSION_TEXT[/\A\d+(\.\d+){0,2}/],
                        'runtime' => "Ruby #{RUBY_VERSION}",
@@ -427,7 +467,21 @@ def main
       log("not a JSON request: #{e.message}")
       exit 2
     end
-    rep = sess.handle(req)
+    case req['step']
+    when 'begin-case', 'end-case'
+      t0 = now
+      if req['step'] == 'begin-case'
+        rep = begin_case(req)
+      else
+        sess.end_case
+        sess = Session.new
+        rep = { 'result' => 'ok' }
+      end
+      rep['api'] = 'driver'
+      rep['elapsed_ms'] = ((now - t0) * 1000.0).round(3)
+    else
+      rep = sess.handle(req)
+    end
     rep['id'] = req['id']
     puts JSON.generate(rep)
   end

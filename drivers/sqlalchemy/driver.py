@@ -118,6 +118,18 @@ class SQLAlchemyPool(gadriver.Session):
         lg.addHandler(self.log)
         lg.propagate = False
 
+    def end_case(self):
+        """The pool disposed of and its connections closed, and the
+        pool's logger given back as the greeting found it (a handler of
+        each case's would pile up on the logger)."""
+        try:
+            self.close_engine()
+        except Exception:
+            pass
+        lg = logging.getLogger("sqlalchemy.pool")
+        lg.removeHandler(self.log)
+        super().end_case()
+
     def add(self, what, dbapi_conn, detail=None):
         e = {"event": what}
         t = thread_of(dbapi_conn) if dbapi_conn is not None else 0

@@ -94,6 +94,11 @@ static size_t warn_unknown_clients(struct ga_scenario **scs, size_t n,
 				warned += warn_client(sc->path,
 					&sc->connections[s].driver_options[j].selector,
 					k);
+		for (s = 0; s < sc->nconnections; s++)
+			for (j = 0; j < sc->connections[s].nkeepalives; j++)
+				warned += warn_client(sc->path,
+					&sc->connections[s].keepalives[j].selector,
+					k);
 		for (s = 0; s < sc->nsteps; s++) {
 			st = &sc->steps[s];
 			for (j = 0; j < st->nexpects; j++)

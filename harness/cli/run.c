@@ -50,7 +50,7 @@ enum {
 	OPT_STOP_EARLY, OPT_RECORD,
 	OPT_EXPECTATIONS, OPT_NO_CAPTURE, OPT_CAPTURE_LIMIT, OPT_PROXY,
 	OPT_CAPTURE_TOTAL, OPT_CAPTURE_CASE_TOTAL,
-	OPT_FRESH_SERVERS, OPT_MEMFS_SIZE,
+	OPT_FRESH_SERVERS, OPT_FRESH_DRIVERS, OPT_MEMFS_SIZE,
 };
 
 static const struct option run_long_opts[] = {
@@ -60,6 +60,7 @@ static const struct option run_long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "timings", no_argument, NULL, OPT_TIMINGS },
 	{ "fresh-servers", no_argument, NULL, OPT_FRESH_SERVERS },
+	{ "fresh-drivers", no_argument, NULL, OPT_FRESH_DRIVERS },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "allow-skip", required_argument, NULL, OPT_ALLOW_SKIP },
@@ -178,6 +179,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 		case OPT_DURATIONS: p->select.durations = optarg; break;
 		case OPT_TIMINGS: p->timings = true; break;
 		case OPT_FRESH_SERVERS: p->opts.fresh_servers = true; break;
+		case OPT_FRESH_DRIVERS: p->opts.fresh_drivers = true; break;
 		case OPT_COLOR: a->color = optarg; break;
 		case OPT_STRICT: p->strict = true; break;
 		case OPT_STOP_EARLY: p->opts.stop_early = true; break;

@@ -183,6 +183,12 @@ static const char after_outputs[] =
 "                          users, tables and rows, sessions, locks, error\n"
 "                          log) shows the case left it as it started, and\n"
 "                          no fault or server step ran (-v says why not)\n"
+"      --fresh-drivers     start a driver process for every connection of\n"
+"                          every case; by default a worker keeps the\n"
+"                          process of a driver that declares \"cases\"\n"
+"                          (protocol 5) for the next case, checked clean\n"
+"                          (no child, no socket left), in a client\n"
+"                          namespace kept for its labs\n"
 "      --color WHEN        auto (default), always or never; NO_COLOR=1\n"
 "                          in the environment means never\n";
 

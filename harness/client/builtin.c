@@ -261,6 +261,7 @@ static void do_connect(struct ga_driver_conn *conn, struct ga_outcome *out)
 {
 	const struct ga_connection *c = conn->decl;
 	const struct ga_client_env *env = conn->env;
+	const struct ga_keepalive *ka;
 	const char *user, *password, *database;
 
 	login(c, env, &user, &password, &database);
@@ -273,10 +274,11 @@ static void do_connect(struct ga_driver_conn *conn, struct ga_outcome *out)
 		ga_mysql_set_error(conn->mysql, "mysql_real_connect", out);
 		return;
 	}
-	if (c->keepalive_count &&
-	    ga_mysql_keepalive(conn->mysql, c->keepalive_idle_s,
-			       c->keepalive_interval_s, c->keepalive_count,
-			       out->message, sizeof(out->message))) {
+	ka = ga_connection_keepalive(c, conn->drv->name, NULL,
+				     conn->drv->version);
+	if (ka && ga_mysql_keepalive(conn->mysql, ka->idle_s, ka->interval_s,
+				     ka->count, out->message,
+				     sizeof(out->message))) {
 		out->result = GA_RESULT_ERROR;
 		return;
 	}

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/protocol.h"
+
 void ga_driver_release(struct ga_driver *drv)
 {
 	size_t i;
@@ -45,4 +47,19 @@ const char *ga_driver_intern(struct ga_driver *drv, const char *api)
 	if (!grown[drv->napis])
 		return NULL;
 	return grown[drv->napis++];
+}
+
+bool ga_driver_cannot_connect(const struct ga_driver *drv,
+			      const struct ga_connection *c)
+{
+	struct ga_step connect = { .kind = GA_STEP_CONNECT };
+	struct ga_server_id who;
+
+	if (drv->protocol == 0)         /* built in: libmysqlclient has no
+					 * pool (client/builtin.c) */
+		return c->pool.line != 0;
+	memset(&who, 0, sizeof(who));
+	ga_driver_identify(drv, &who);
+	return (ga_protocol_step_needs(&connect, c, &who) & ~drv->features) !=
+	       0;
 }

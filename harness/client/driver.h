@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "lang/outcome.h"
 #include "lang/scenario.h"
@@ -47,6 +48,13 @@ struct ga_client_env {
 					 * it); NULL: nothing */
 	struct ga_interrupt *in;        /* SIGINT/SIGTERM: every wait of a
 					 * driver watches it (NULL: none) */
+	const char *keep_dir;           /* where a kept driver process's
+					 * standard error is written (its
+					 * part of a case is copied into the
+					 * case's dir): a driver declaring
+					 * "cases" is kept for the next case
+					 * in netns_fd; NULL: --fresh-drivers,
+					 * a process per connection */
 };
 
 #define GA_CANCEL_UNDELIVERED 1
@@ -123,8 +131,13 @@ struct ga_driver_ops {
 			    size_t max, size_t *n, struct ga_error *err);
 	/* Closes whatever is open and frees conn.  No call may be running,
 	 * unless it was abandoned: then only what the call cannot touch is
-	 * freed. */
+	 * freed.  A kept driver process (docs/driver-protocol.md, "Cases")
+	 * is given back to be kept instead, when it ends the case clean. */
 	void (*conn_free)(struct ga_driver_conn *conn);
+	/* NULL, or how the connection's driver was set up for the case
+	 * ("kept: its case 4", "new"), into buf. */
+	void (*setup)(const struct ga_driver_conn *conn, char *buf,
+		      size_t len);
 };
 
 /* A client driver a run uses: its operations and who it is. */
@@ -148,11 +161,22 @@ struct ga_driver {
 	size_t napis;
 	long hello_ms;          /* what its last greeting took, 0: none
 				 * yet (a floor of the next one's bound) */
+	int protocol;           /* its greeting's protocol, 0: builtin */
+	unsigned features;      /* ... and features (GA_FEATURE_*) */
 };
 
 /* Sets the client part of id (what [client=NAME OP VERSION] selectors
  * compare) from drv: its name, alias and version, borrowed from drv. */
 void ga_driver_identify(const struct ga_driver *drv, struct ga_server_id *id);
+
+/* Whether drv is known, before any case runs, to refuse every connect
+ * of c: the built-in client (protocol 0) a pool's connection, a driver
+ * process a connection whose connect needs a feature its greeting did
+ * not declare (client/protocol.h).  Such a connection's steps SKIP at
+ * once; a driver's other refusals come only with its connect's answer.
+ * Pure. */
+bool ga_driver_cannot_connect(const struct ga_driver *drv,
+			      const struct ga_connection *c);
 
 /* The in-process driver: libmysqlclient, as linked into goneaway. */
 void ga_driver_builtin(struct ga_driver *drv);
@@ -163,6 +187,15 @@ void ga_driver_builtin(struct ga_driver *drv);
  * SIGINT/SIGTERM (in, may be NULL).  Returns 0, or -1 with err set. */
 int ga_driver_process(struct ga_driver *drv, char *const *argv,
 		      struct ga_interrupt *in, struct ga_error *err);
+
+/* Ends every kept driver process (client/process.c: a driver declaring
+ * "cases", between two cases) that lives in the network namespace whose
+ * inode is netns, or every one for 0: their namespace is given up, or
+ * the run ends. */
+void ga_driver_drop_kept(ino_t netns);
+
+/* How many driver processes are kept now, idle between cases. */
+unsigned ga_driver_kept_count(void);
 
 /* Frees what a driver owns (not drv itself). */
 void ga_driver_release(struct ga_driver *drv);

@@ -52,6 +52,10 @@ int ga_socket_set_take(int netns_fd, struct ga_socket_set *set,
 		       struct ga_error *err);
 void ga_socket_set_free(struct ga_socket_set *set);
 
+/* Takes every inode of these out of set (both sorted). */
+void ga_socket_set_remove(struct ga_socket_set *set,
+			  const struct ga_socket_set *these);
+
 /* Aborts the TCP sockets of netns_fd that are not in before, and the one
  * with inode known (0: none), by their identity in the kernel
  * (SOCK_DESTROY; a blocked call on one gets ECONNABORTED), or, on a
@@ -80,5 +84,48 @@ int ga_socket_ports_to(int netns_fd, const struct ga_socket_set *set,
 /* The inode of socket fd, or 0 when fd is not a socket.  Call it only
  * where no other thread may close fd. */
 ino_t ga_socket_inode(int fd);
+
+/* ---- client/keep.c: kept driver processes ---------------------------------- */
+
+struct ga_driver;
+struct ga_driver_conn;
+
+/* An idle kept driver process (client/process.c's connection state
+ * between two cases) handed to the registry, which owns it until it is
+ * taken back or ended: quit(conn) asks it to exit (every one being ended
+ * is asked first, so that they exit side by side), end(conn) stops and
+ * frees it.  drv and netns say which cases it can serve (a client's, in
+ * that client namespace). */
+void ga_keep_idle_put(struct ga_driver_conn *conn, const struct ga_driver *drv,
+		      ino_t netns, void (*quit)(struct ga_driver_conn *),
+		      void (*end)(struct ga_driver_conn *));
+
+/* The idle process of drv in netns that served a case last, taken out
+ * of the registry (the caller owns it again), or NULL. */
+struct ga_driver_conn *ga_keep_idle_take(const struct ga_driver *drv,
+					 ino_t netns);
+
+/* The processes of the PID namespace whose first process (goneaway's
+ * init) is init, but init: at most max PIDs into pids, sorted; returns
+ * how many (max + 1: more), or -1 when init is gone. */
+#define GA_KEEP_TREE_MAX 16
+int ga_keep_tree(pid_t init, pid_t *pids, int max);
+
+/* Whether that namespace holds the processes was (from ga_keep_tree
+ * after the greeting: a wrapper and the driver it started) and no
+ * other: 1, or 0 with why naming what was forked or is gone. */
+int ga_keep_tree_same(pid_t init, const pid_t *was, int nwas, char *why,
+		      size_t len);
+
+/* Whether every socket init and its descendants hold is in held (the
+ * inodes they held after the greeting): 1, or 0 with why naming how
+ * many are not. */
+int ga_keep_sockets_within(pid_t init, const struct ga_socket_set *held,
+			   char *why, size_t len);
+
+/* Appends what file from holds past offset to the file to (created,
+ * never through a symlink).  Returns 0, or -1 with err set. */
+int ga_keep_log_copy(const char *from, long long offset, const char *to,
+		     struct ga_error *err);
 
 #endif

@@ -52,6 +52,10 @@
 #define UNBLOCK_MS 3000         /* for the answer to a cut call */
 #define EXIT_MS GA_PROTOCOL_EXIT_MS
 #define KILL_MS 2000            /* for a SIGKILLed driver to be reaped */
+#define CONTROL_MS 5000         /* for a kept driver's answer to begin-case
+				 * or end-case (closing a pool's threads,
+				 * a JVM's included), stretched on a busy
+				 * machine */
 #define LINE_MAX_BYTES ((size_t)64 << 20)
 #define THREAD_ID_MAX 9007199254740991.0       /* 2^53 - 1: exact in JSON */
 
@@ -83,12 +87,26 @@ struct ga_driver_conn {
 	unsigned long thread_id;
 	char log[PATH_MAX];     /* its standard error */
 	bool dead;              /* killed or exited: no more calls */
+	/* a kept process (docs/driver-protocol.md, "Cases"): its log is in
+	 * the keep directory, and what it wrote during a case, from
+	 * log_from on, is copied into case_log when the case ends */
+	bool kept;
+	ino_t netns;            /* the namespace it lives in */
+	struct ga_socket_set held;      /* its sockets after its greeting */
+	pid_t tree[GA_KEEP_TREE_MAX];   /* ... and its processes */
+	int ntree;
+	long long log_from;
+	char case_log[PATH_MAX];
+	unsigned cases;         /* cases it began, this one included */
+	struct ga_interrupt *in;        /* the run's, for an idle one's end
+					 * (borrowed: it outlives the run) */
 };
 
 /* ---- the process ----------------------------------------------------------- */
 
-/* The last lines of the driver's standard error, for messages. */
-static void log_tail(const char *path, char *buf, size_t len)
+/* The last lines of the driver's standard error since from (a kept
+ * driver's: since its case began), for messages. */
+static void log_tail(const char *path, long long from, char *buf, size_t len)
 {
 	struct ga_error ignored;
 	char *text = NULL;
@@ -98,6 +116,8 @@ static void log_tail(const char *path, char *buf, size_t len)
 	if (!path[0] || ga_file_read(path, 16 << 20, &text, &n, &ignored))
 		return;
 	start = n > len - 1 ? n - (len - 1) : 0;
+	if ((long long)start < from)
+		start = from < (long long)n ? (size_t)from : n;
 	snprintf(buf, len, "%s", text + start);
 	free(text);
 	for (n = strlen(buf); n > 0 && buf[n - 1] == '\n'; n--)
@@ -149,7 +169,7 @@ static int died(struct ga_driver_conn *c, const char *what,
 		c->pid = 0;
 	}
 	c->dead = true;
-	log_tail(c->log, tail, sizeof(tail));
+	log_tail(c->log, c->log_from, tail, sizeof(tail));
 	return ga_error_set(err, "driver %s (%s): %s%s%s; its stderr ends: %s",
 			    c->drv->name, c->drv->argv[0], what,
 			    how[0] ? ", it " : "", how,
@@ -189,6 +209,9 @@ static int start_process(struct ga_driver_conn *c, int netns_fd,
 	so.pipes = pipes;
 	so.own_group = 1;
 	so.new_pidns = true;
+	/* in a lab: it cannot change the namespace (a kept client
+	 * namespace stays as it was made, lab/clientns.h) */
+	so.net_confined = netns_fd >= 0;
 	so.cwd = c->env ? c->env->dir : NULL;   /* NULL: the probe's */
 	rc = ga_spawn(&so, &c->pid, &c->pidfd, err);
 	close(in[0]);
@@ -230,7 +253,7 @@ fail:
  * kernel (it is PID 1 of its namespace and has the death signal). */
 static void stop_process(struct ga_driver_conn *c)
 {
-	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
 
 	if (c->to_fd >= 0)
@@ -377,7 +400,7 @@ static struct ga_json *next_line(struct ga_driver_conn *c, int *got,
 static struct ga_json *wait_line(struct ga_driver_conn *c, long ms,
 				 struct ga_error *err)
 {
-	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	double deadline = ga_clock_ms() + (double)ms;
 	struct ga_json *j;
 	int got;
@@ -436,7 +459,7 @@ static int flush_request(struct ga_driver_conn *c, struct ga_error *err)
 
 static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 {
-	struct ga_interrupt *in = c->env ? c->env->in : NULL;
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
 	char note[128];
 	struct ga_json *j;
@@ -1025,23 +1048,313 @@ static unsigned long thread_id(const struct ga_driver_conn *c)
 	return c->thread_id;
 }
 
-static void conn_free(struct ga_driver_conn *c)
+/* Stops the process and frees c (a kept one's part of the case copied
+ * into the case's log first, when it has a case). */
+static void conn_end(struct ga_driver_conn *c)
 {
+	struct ga_error err;
+
 	if (!c)
 		return;
 	stop_process(c);
+	if (c->kept && c->case_log[0] &&
+	    ga_keep_log_copy(c->log, c->log_from, c->case_log, &err))
+		fprintf(stderr, "goneaway: driver %s's log: %s\n", c->drv->name,
+			err.msg);
+	if (c->kept && c->log[0])
+		unlink(c->log);
+	ga_socket_set_free(&c->held);
 	ga_json_free(c->hello);
 	free(c->buf);
 	free(c->req);
 	free(c);
 }
 
+/* ga_keep_idle_put()'s quit: an idle kept process's input closed, so
+ * that every process being ended exits at once, side by side. */
+static void conn_quit_idle(struct ga_driver_conn *c)
+{
+	if (c->to_fd >= 0)
+		close(c->to_fd);
+	c->to_fd = -1;
+}
+
+/* ga_keep_idle_put()'s end: an idle kept process, between cases; a run
+ * that was interrupted does not wait for it to exit. */
+static void conn_end_idle(struct ga_driver_conn *c)
+{
+	c->env = NULL;
+	c->case_log[0] = '\0';
+	if (ga_interrupted(c->in))
+		kill_driver(c);
+	conn_end(c);
+}
+
+/* ---- a kept process: begin-case and end-case -------------------------- */
+
+/* Sends a request of the protocol's own (begin-case, end-case: extra is
+ * its members after the step, "" or ",\"dir\":...") and waits for its
+ * reply, CONTROL_MS stretched on a busy machine.  Returns
+ * 0 when it was answered ok, or -1 with err set (the process is not
+ * kept then). */
+static int control(struct ga_driver_conn *c, const char *step,
+		   const char *extra, struct ga_error *err)
+{
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
+	struct ga_machine m;
+	struct ga_json *j = NULL;
+	double start, deadline = 0;
+	long bound;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (c->dead || c->running)
+		return ga_error_set(err, "it is %s", c->dead ? "gone" :
+				    "still answering a request");
+	if (read_more(c, err))
+		return -1;
+	if (c->len)
+		return died(c, "wrote a reply nobody asked for", err);
+	f = open_memstream(&text, &len);
+	if (!f)
+		return ga_error_set(err, "out of memory");
+	c->next_id++;
+	fprintf(f, "{\"id\":%ld,\"step\":\"%s\"%s}\n", c->next_id, step, extra);
+	if (fclose(f) != 0) {
+		free(text);
+		return ga_error_set(err, "out of memory");
+	}
+	c->req = text;
+	c->req_len = len;
+	c->req_done = 0;
+	start = ga_clock_ms();
+	bound = ga_machine_extend(start, CONTROL_MS, 0, &deadline, &m);
+	while (c->req) {
+		if (flush_request(c, err))
+			return -1;
+		if (!c->req)
+			break;
+		if (ga_clock_ms() >= deadline)
+			return ga_error_set(err, "it did not read its %s request "
+					    "within %ld ms", step, bound);
+		if (ga_interrupt_poll(in, -1, c->to_fd,
+				      (long)(deadline - ga_clock_ms()) + 1) < 0)
+			return ga_error_set(err, "interrupted by a signal");
+	}
+	for (;;) {
+		j = wait_line(c, (long)(deadline - ga_clock_ms()) + 1, err);
+		if (j || ga_interrupted(in) || c->dead)
+			break;
+		if (ga_machine_extend(start, CONTROL_MS, 0, &deadline, &m) ==
+		    bound)
+			break;
+		bound = (long)(deadline - start);
+	}
+	if (!j)
+		return ga_error_prefix(err, "its answer to %s", step);
+	if (ga_json_num(j, "id", -1) != (double)c->next_id) {
+		ga_json_free(j);
+		return ga_error_set(err, "its answer to %s has another id",
+				    step);
+	}
+	if (strcmp(ga_json_str(j, "result", ""), "ok") != 0) {
+		ga_error_set(err, "it answered %s with %s: %s", step,
+			     ga_json_str(j, "result", "no result"),
+			     ga_json_str(j, "message", ""));
+		ga_json_free(j);
+		return -1;
+	}
+	ga_json_free(j);
+	return 0;
+}
+
+/* The case's directory as a begin-case's members. */
+static int begin_case(struct ga_driver_conn *c, struct ga_error *err)
+{
+	char *extra = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&extra, &len);
+	struct stat st;
+	int rc;
+
+	if (!f)
+		return ga_error_set(err, "out of memory");
+	fputs(",\"dir\":", f);
+	ga_json_write_string(f, c->env->dir, strlen(c->env->dir));
+	if (fclose(f) != 0) {
+		free(extra);
+		return ga_error_set(err, "out of memory");
+	}
+	/* a new process's first case has what it wrote since it started
+	 * (its greeting's, a JVM's warnings); a kept one's next case what
+	 * it writes from now on */
+	c->log_from = 0;
+	if (c->cases > 0 && stat(c->log, &st) == 0)
+		c->log_from = (long long)st.st_size;
+	snprintf(c->case_log, sizeof(c->case_log), "%s/driver-%s.log",
+		 c->env->dir, c->decl->name);
+	c->cases++;
+	rc = control(c, "begin-case", extra, err);
+	free(extra);
+	return rc;
+}
+
+/* Why a kept process that ended its case cannot serve the next one,
+ * into why (1), or 0: it can.  Its TCP sockets to the case's server are
+ * cut first, as a hang's are, so that no connector waits on a link the
+ * case left faulty when it closes them. */
+static int end_case(struct ga_driver_conn *c, char *why, size_t len)
+{
+	struct ga_socket_set now;
+	struct ga_error err;
+
+	if (c->dead || c->running || c->req) {
+		snprintf(why, len, "it %s", c->dead ? "is gone" :
+			 "was still answering a request");
+		return 1;
+	}
+	/* the sockets it did not hold after its greeting: the case's */
+	ga_socket_set_of_process(c->pid, &now);
+	ga_socket_set_remove(&now, &c->held);
+	if (now.n)
+		ga_sockets_cut_these(c->env->netns_fd, &now, &err);
+	ga_socket_set_free(&now);
+	if (control(c, "end-case", "", &err)) {
+		snprintf(why, len, "end-case: %s", err.msg);
+		return 1;
+	}
+	if (!ga_keep_tree_same(c->pid, c->tree, c->ntree, why, len) ||
+	    !ga_keep_sockets_within(c->pid, &c->held, why, len))
+		return 1;
+	if (read_more(c, &err) || c->len || c->eof) {
+		snprintf(why, len, "it wrote %s after its end-case answer",
+			 c->eof ? "the end of its output" : "a line");
+		return 1;
+	}
+	return 0;
+}
+
+static void conn_free(struct ga_driver_conn *c)
+{
+	struct ga_error err;
+	char why[300];
+
+	if (!c)
+		return;
+	if (!c->kept || !c->env) {
+		conn_end(c);
+		return;
+	}
+	if (end_case(c, why, sizeof(why))) {
+		log_note(c, "not kept for the next case: %s", why);
+		conn_end(c);
+		return;
+	}
+	if (ga_keep_log_copy(c->log, c->log_from, c->case_log, &err))
+		fprintf(stderr, "goneaway: driver %s's log: %s\n", c->drv->name,
+			err.msg);
+	c->case_log[0] = '\0';
+	c->in = c->env->in;
+	c->decl = NULL;
+	c->env = NULL;
+	c->thread_id = 0;
+	ga_keep_idle_put(c, c->drv, c->netns, conn_quit_idle, conn_end_idle);
+}
+
+static ino_t netns_inode(int fd)
+{
+	struct stat st;
+
+	return fd >= 0 && fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+/* A kept process of drv for this case: one that served a case before
+ * in this namespace, else a new one.  Returns 0, or -1 with err set. */
+static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
+		     const struct ga_client_env *env,
+		     struct ga_driver_conn **connp, struct ga_error *err)
+{
+	static unsigned serial;
+	ino_t ns = netns_inode(env->netns_fd);
+	struct ga_driver_conn *c;
+	struct ga_error why;
+	int fd;
+
+	while ((c = ga_keep_idle_take(drv, ns)) != NULL) {
+		c->decl = decl;
+		c->env = env;
+		if (begin_case(c, &why) == 0) {
+			*connp = c;
+			return 0;
+		}
+		log_note(c, "not kept: begin-case: %s", why.msg);
+		conn_end(c);
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return ga_error_set(err, "out of memory");
+	c->drv = drv;
+	c->decl = decl;
+	c->env = env;
+	c->kept = true;
+	c->netns = ns;
+	c->pidfd = c->to_fd = c->from_fd = -1;
+	snprintf(c->log, sizeof(c->log), "%s/driver-%d-%u.log", env->keep_dir,
+		 (int)getpid(), ++serial);
+	fd = open(c->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		  O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		ga_error_errno(err, errno, "%s", c->log);
+		c->log[0] = '\0';
+		conn_end(c);
+		return -1;
+	}
+	close(fd);
+	if (start_process(c, env->netns_fd, c->log, err) ||
+	    read_hello(c, err)) {
+		snprintf(c->case_log, sizeof(c->case_log), "%s/driver-%s.log",
+			 env->dir, decl->name);
+		conn_end(c);
+		return -1;
+	}
+	ga_socket_set_of_process(c->pid, &c->held);
+	c->ntree = ga_keep_tree(c->pid, c->tree, GA_KEEP_TREE_MAX);
+	if (c->ntree < 0 || c->ntree > GA_KEEP_TREE_MAX) {
+		ga_error_set(err, "driver %s: %s after its greeting",
+			     drv->name, c->ntree < 0 ? "it is gone" :
+			     "more than 16 processes are in its PID namespace");
+		conn_end(c);
+		return -1;
+	}
+	if (begin_case(c, err)) {
+		ga_error_prefix(err, "driver %s", drv->name);
+		conn_end(c);
+		return -1;
+	}
+	*connp = c;
+	return 0;
+}
+
+static void setup(const struct ga_driver_conn *c, char *buf, size_t len)
+{
+	if (!c->kept)
+		snprintf(buf, len, "a process of its own");
+	else if (c->cases == 1)
+		snprintf(buf, len, "a new process, kept for the next case");
+	else
+		snprintf(buf, len, "a kept process, its case %u", c->cases);
+}
+
 static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 		    const struct ga_client_env *env,
 		    struct ga_driver_conn **connp, struct ga_error *err)
 {
-	struct ga_driver_conn *c = calloc(1, sizeof(*c));
+	struct ga_driver_conn *c;
 
+	if (env->keep_dir && env->dir && (drv->features & GA_FEATURE_CASES))
+		return conn_kept(drv, decl, env, connp, err);
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return ga_error_set(err, "out of memory");
 	c->drv = drv;
@@ -1053,7 +1366,7 @@ static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 			 decl->name);
 	if (start_process(c, env->netns_fd, c->log[0] ? c->log : NULL, err) ||
 	    read_hello(c, err)) {
-		conn_free(c);
+		conn_end(c);
 		return -1;
 	}
 	*connp = c;
@@ -1088,6 +1401,7 @@ static const struct ga_driver_ops process_ops = {
 	.thread_id = thread_id,
 	.server_ports = server_ports,
 	.conn_free = conn_free,
+	.setup = setup,
 };
 
 /* ---- the driver ------------------------------------------------------------- */
@@ -1175,7 +1489,7 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 	if (c->log[0])
 		unlink(c->log);
 	if (rc) {
-		conn_free(c);
+		conn_end(c);
 		ga_driver_release(drv);
 		return -1;
 	}
@@ -1185,7 +1499,7 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 		ga_error_set(err, "driver %s: its greeting's \"driver\" is no "
 			     "name: 1 to 63 letters, digits, '_', '.' and '-' "
 			     "(docs/driver-protocol.md)", drv->alias);
-		conn_free(c);
+		conn_end(c);
 		ga_driver_release(drv);
 		return -1;
 	}
@@ -1196,7 +1510,9 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 		 ga_json_get(c->hello, "runtime") ? ", " : "",
 		 ga_json_str(c->hello, "runtime", ""));
 	rc = take_version(drv, c->hello, err);
-	conn_free(c);
+	drv->protocol = c->protocol;
+	drv->features = c->features;
+	conn_end(c);
 	if (rc)
 		ga_driver_release(drv);
 	return rc;

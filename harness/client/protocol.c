@@ -217,6 +217,7 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 			       const struct ga_server_id *who,
 			       unsigned features, const char *infile_dir)
 {
+	const struct ga_keepalive *ka;
 	enum ga_protocol_option o;
 
 	fputs(",\"options\":{", f);
@@ -265,13 +266,16 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 				c->tls == GA_TLS_REQUIRED ? "required" : "off");
 			break;
 		case GA_OPTION_KEEPALIVE:
-			if (!c->keepalive_count) {
+			ka = ga_connection_keepalive(c, who->client,
+						     who->client_alias,
+						     who->client_version);
+			if (!ka) {
 				fprintf(f, "\"%s\":{}", key);
 				break;
 			}
 			fprintf(f, "\"%s\":{\"idle\":%ld,\"interval\":%ld,"
-				"\"count\":%ld}", key, c->keepalive_idle_s,
-				c->keepalive_interval_s, c->keepalive_count);
+				"\"count\":%ld}", key, ka->idle_s,
+				ka->interval_s, ka->count);
 			break;
 		case GA_OPTION_LOCAL_INFILE:
 			fprintf(f, "\"%s\":[", key);

@@ -25,7 +25,7 @@
 
 /* The protocol this goneaway speaks, and the oldest greeting it takes
  * (docs/driver-protocol.md, "Versions"). */
-#define GA_PROTOCOL_VERSION 4
+#define GA_PROTOCOL_VERSION 5
 #define GA_PROTOCOL_OLDEST 1
 #define GA_PROTOCOL_HELLO_MS 10000      /* for the greeting */
 #define GA_PROTOCOL_EXIT_MS 2000        /* for the exit once stdin closed */
@@ -201,6 +201,8 @@ struct ga_json;
 					      * "pool", borrow, return, evict,
 					      * replies' "pool_events" */
 #define GA_FEATURE_LOCAL_INFILE (1u << 5)    /* connect's "local_infile" */
+#define GA_FEATURE_CASES (1u << 6)           /* begin-case, end-case: one
+					      * process for many cases */
 
 struct ga_protocol_feature {
 	unsigned bit;

@@ -27,6 +27,9 @@ static const struct ga_protocol_feature features[] = {
 	  "the directories LOAD DATA LOCAL may read (connect's "
 	  "\"local_infile\": a driver that does not know it might read any "
 	  "file the server names)" },
+	{ GA_FEATURE_CASES, "cases", 5,
+	  "one process for case after case (the requests \"begin-case\" and "
+	  "\"end-case\")" },
 };
 
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
@@ -86,7 +89,10 @@ static unsigned member_needs(const struct ga_step *step,
 	case GA_STEP_FETCH:
 		return step->fetch_every_ms > 0 ? GA_FEATURE_FETCH_PACE : 0;
 	case GA_STEP_CONNECT:
-		needs = c && c->keepalive_count ? GA_FEATURE_KEEPALIVE : 0;
+		needs = c && ga_connection_keepalive(c, who->client,
+						     who->client_alias,
+						     who->client_version) ?
+			GA_FEATURE_KEEPALIVE : 0;
 		if (c && c->local_infile)
 			needs |= GA_FEATURE_LOCAL_INFILE;
 		for (i = 0; c && i < c->ndriver_options; i++)

@@ -22,9 +22,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <linux/inet_diag.h>
-#include <linux/netlink.h>
-#include <linux/sock_diag.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -36,119 +33,13 @@
 #include <unistd.h>
 
 #include "lab/netns.h"
-
-struct tcp_sock {
-	ino_t ino;
-	uint8_t family;
-	struct inet_diag_sockid id;
-};
-
-struct tcp_list {
-	struct tcp_sock *items;         /* owned */
-	size_t n, cap;
-};
+#include "lab/sockdiag.h"
 
 static int cmp_ino(const void *a, const void *b)
 {
 	ino_t x = *(const ino_t *)a, y = *(const ino_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static int tcp_list_add(struct tcp_list *l, const struct inet_diag_msg *m)
-{
-	struct tcp_sock *grown;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		grown = realloc(l->items, l->cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		l->items = grown;
-	}
-	l->items[l->n].ino = m->idiag_inode;
-	l->items[l->n].family = m->idiag_family;
-	l->items[l->n].id = m->id;
-	l->n++;
-	return 0;
-}
-
-static int diag_send(int nl, uint16_t type, uint16_t flags, uint8_t family,
-		     const struct inet_diag_sockid *id)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct inet_diag_req_v2 req;
-	} msg;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-
-	memset(&msg, 0, sizeof(msg));
-	msg.nlh.nlmsg_len = sizeof(msg);
-	msg.nlh.nlmsg_type = type;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST | flags;
-	msg.req.sdiag_family = family;
-	msg.req.sdiag_protocol = IPPROTO_TCP;
-	msg.req.idiag_states = ~0u;
-	if (id)
-		msg.req.id = *id;
-	return sendto(nl, &msg, sizeof(msg), 0, (struct sockaddr *)&sa,
-		      sizeof(sa)) < 0 ? -1 : 0;
-}
-
-/* Reads the answers to one request: the dumped sockets into l (when not
- * NULL), or the acknowledgement's error.  Returns 0 or a negative errno. */
-static int diag_recv(int nl, struct tcp_list *l)
-{
-	char buf[16384];
-	struct nlmsghdr *h;
-	ssize_t n;
-	int len;
-
-	for (;;) {
-		n = recv(nl, buf, sizeof(buf), 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		len = (int)n;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				return e->error;
-			}
-			if (l && tcp_list_add(l, NLMSG_DATA(h)))
-				return -ENOMEM;
-		}
-	}
-}
-
-/* Lists the TCP sockets (v4 and v6) of the calling thread's namespace. */
-static int diag_dump(int nl, struct tcp_list *l)
-{
-	static const uint8_t families[] = { AF_INET, AF_INET6 };
-	size_t i;
-	int rc;
-
-	for (i = 0; i < sizeof(families); i++) {
-		if (diag_send(nl, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, families[i],
-			      NULL))
-			return -errno;
-		rc = diag_recv(nl, l);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int diag_destroy(int nl, const struct tcp_sock *s)
-{
-	if (diag_send(nl, SOCK_DESTROY, NLM_F_ACK, s->family, &s->id))
-		return -errno;
-	return diag_recv(nl, NULL);
 }
 
 /* ---- work done inside the namespace ------------------------------------- */
@@ -159,7 +50,7 @@ struct job {
 	bool cut_set;                           /* cut those in set, not
 						 * those outside it */
 	ino_t known;                            /* cut: the connection's */
-	struct tcp_list list;                   /* every socket found */
+	struct ga_tcp_list list;                   /* every socket found */
 	int destroyed;
 	int unsupported;                        /* no SOCK_DESTROY here */
 };
@@ -183,17 +74,17 @@ static int dump_in_ns(void *arg, struct ga_error *err)
 	size_t i;
 	int nl, rc;
 
-	nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	nl = ga_sockdiag_open();
 	if (nl < 0)
 		return ga_error_errno(err, errno, "sock_diag socket");
-	rc = diag_dump(nl, &job->list);
+	rc = ga_sockdiag_dump(nl, &job->list);
 	for (i = 0; rc == 0 && job->set && i < job->list.n; i++) {
-		const struct tcp_sock *s = &job->list.items[i];
+		const struct ga_tcp_sock *s = &job->list.items[i];
 		int d;
 
 		if (!wanted(job, s->ino))
 			continue;
-		d = job->unsupported ? 0 : diag_destroy(nl, s);
+		d = job->unsupported ? 0 : ga_sockdiag_destroy(nl, s);
 		if (d == -EOPNOTSUPP || d == -EINVAL || d == -ENOSYS)
 			job->unsupported = 1;
 		else if (d == 0)
@@ -214,20 +105,32 @@ int ga_socket_set_take(int netns_fd, struct ga_socket_set *set,
 	memset(set, 0, sizeof(*set));
 	memset(&job, 0, sizeof(job));
 	if (ga_netns_run(netns_fd, dump_in_ns, &job, err)) {
-		free(job.list.items);
+		ga_tcp_list_free(&job.list);
 		return -1;
 	}
 	set->inodes = calloc(job.list.n ? job.list.n : 1, sizeof(ino_t));
 	if (!set->inodes) {
-		free(job.list.items);
+		ga_tcp_list_free(&job.list);
 		return ga_error_set(err, "out of memory");
 	}
 	for (i = 0; i < job.list.n; i++)
 		set->inodes[i] = job.list.items[i].ino;
 	set->n = job.list.n;
-	free(job.list.items);
+	ga_tcp_list_free(&job.list);
 	qsort(set->inodes, set->n, sizeof(*set->inodes), cmp_ino);
 	return 0;
+}
+
+void ga_socket_set_remove(struct ga_socket_set *set,
+			  const struct ga_socket_set *these)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < set->n; i++)
+		if (!these->n || !bsearch(&set->inodes[i], these->inodes,
+					  these->n, sizeof(ino_t), cmp_ino))
+			set->inodes[n++] = set->inodes[i];
+	set->n = n;
 }
 
 void ga_socket_set_free(struct ga_socket_set *set)
@@ -288,11 +191,11 @@ static int cut(int netns_fd, const struct ga_socket_set *set, bool cut_set,
 	job.cut_set = cut_set;
 	job.known = known;
 	if (ga_netns_run(netns_fd, dump_in_ns, &job, err)) {
-		free(job.list.items);
+		ga_tcp_list_free(&job.list);
 		return -1;
 	}
 	n = job.unsupported ? shutdown_by_fd(&job) : job.destroyed;
-	free(job.list.items);
+	ga_tcp_list_free(&job.list);
 	return n;
 }
 
@@ -373,7 +276,7 @@ void ga_socket_set_of_process(pid_t pid, struct ga_socket_set *set)
 /* Whether s goes to the IPv4 address addr (network order): an AF_INET
  * socket, or an AF_INET6 one to its IPv4-mapped address (::ffff:a.b.c.d:
  * a JVM's sockets are dual-stack ones). */
-static bool to_ipv4(const struct tcp_sock *s, uint32_t addr)
+static bool to_ipv4(const struct ga_tcp_sock *s, uint32_t addr)
 {
 	if (s->family == AF_INET)
 		return s->id.idiag_dst[0] == addr;
@@ -396,11 +299,11 @@ int ga_socket_ports_to(int netns_fd, const struct ga_socket_set *set,
 		return ga_error_set(err, "not an IPv4 address: %s", host);
 	memset(&job, 0, sizeof(job));
 	if (ga_netns_run(netns_fd, dump_in_ns, &job, err)) {
-		free(job.list.items);
+		ga_tcp_list_free(&job.list);
 		return -1;
 	}
 	for (i = 0; i < job.list.n && *n < max; i++) {
-		const struct tcp_sock *s = &job.list.items[i];
+		const struct ga_tcp_sock *s = &job.list.items[i];
 
 		if (!s->ino || ntohs(s->id.idiag_dport) != port ||
 		    !to_ipv4(s, want.s_addr) ||
@@ -409,6 +312,6 @@ int ga_socket_ports_to(int netns_fd, const struct ga_socket_set *set,
 			continue;
 		ports[(*n)++] = ntohs(s->id.idiag_sport);
 	}
-	free(job.list.items);
+	ga_tcp_list_free(&job.list);
 	return 0;
 }

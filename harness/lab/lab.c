@@ -22,6 +22,7 @@
  * namespace itself is never the target of a request.
  */
 #include "lab/lab.h"
+#include "lab/internal.h"
 #include "lab/netns.h"
 
 #include <errno.h>
@@ -96,14 +97,18 @@ static int join_netns(int given_fd, int *ns_fd, struct nl_sock **sockp,
 /* Makes both namespaces and their sockets, then returns the calling thread
  * to lab->host_ns on every path.  Failing to return is reported as fatal:
  * the thread would go on running inside a lab. */
-static int make_namespaces(struct ga_lab *lab, int server_ns,
+static int make_namespaces(struct ga_lab *lab, int client_ns, int server_ns,
 			   struct nl_sock **csock, struct nl_sock **ssock,
 			   struct nl_sock **psock, struct ga_error *err)
 {
 	int moved = 0;
 	int rc;
 
-	rc = new_netns(&lab->client_ns, csock, &moved, "client", err);
+	if (client_ns >= 0)
+		rc = join_netns(client_ns, &lab->client_ns, csock, &moved,
+				"client", err);
+	else
+		rc = new_netns(&lab->client_ns, csock, &moved, "client", err);
 	if (rc)
 		goto out;
 	if (psock) {
@@ -163,7 +168,7 @@ static int create_veth(struct nl_sock *sock, const char *name,
 
 /* Sets IFF_UP on the link called name in sock's namespace.  If ifindex is
  * not NULL it receives the link's index. */
-static int link_up(struct nl_sock *sock, const char *name, int *ifindex,
+int ga_lab_link_up(struct nl_sock *sock, const char *name, int *ifindex,
 		   const char *what, struct ga_error *err)
 {
 	struct rtnl_link *link = NULL;
@@ -252,7 +257,7 @@ static int configure_end(struct nl_sock *sock, const char *ifname,
 	int rc;
 
 	*ifindex = 0;
-	rc = link_up(sock, ifname, ifindex, what, err);
+	rc = ga_lab_link_up(sock, ifname, ifindex, what, err);
 	if (rc)
 		return rc;
 	return add_address(sock, *ifindex, ifname, local, what, err);
@@ -267,7 +272,7 @@ static int configure_side(struct nl_sock *sock, const char *ifname,
 	int rc;
 
 	*ifindex = 0;
-	rc = link_up(sock, "lo", NULL, what, err);
+	rc = ga_lab_link_up(sock, "lo", NULL, what, err);
 	if (rc)
 		return rc;
 	return configure_end(sock, ifname, local, ifindex, what, err);
@@ -276,9 +281,9 @@ static int configure_side(struct nl_sock *sock, const char *ifname,
 /* Adds a route to GA_LAB_RESOLVER_ADDR/32 in sock's namespace: through
  * gateway on interface ifindex, or (gateway NULL) a blackhole, which
  * discards what it matches without an answer. */
-static int add_resolver_route(struct nl_sock *sock, int ifindex,
-			      const char *gateway, const char *what,
-			      struct ga_error *err)
+int ga_lab_resolver_route(struct nl_sock *sock, int ifindex,
+			  const char *gateway, const char *what,
+			  struct ga_error *err)
 {
 	struct rtnl_route *route = NULL;
 	struct rtnl_nexthop *nh = NULL;
@@ -351,10 +356,11 @@ static int wire_direct(struct ga_lab *lab, struct nl_sock *csock,
 		rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
 				    &sindex, "server", err);
 	if (rc == 0)
-		rc = add_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
+		rc = ga_lab_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
 					"server", err);
-	if (rc == 0)
-		rc = add_resolver_route(csock, cindex, NULL, "client", err);
+	/* a kept client namespace has it since it was made */
+	if (rc == 0 && !lab->client_kept)
+		rc = ga_lab_resolver_route(csock, cindex, NULL, "client", err);
 	return rc;
 }
 
@@ -386,10 +392,10 @@ static int wire_proxied(struct ga_lab *lab, struct nl_sock *csock,
 		rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
 				    &sindex, "server", err);
 	if (rc == 0)
-		rc = add_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
+		rc = ga_lab_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
 					"server", err);
 	if (rc == 0)
-		rc = add_resolver_route(psock, back, NULL, "proxy", err);
+		rc = ga_lab_resolver_route(psock, back, NULL, "proxy", err);
 	return rc;
 }
 
@@ -410,6 +416,12 @@ static int lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
 int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,
 		       bool proxy, struct ga_error *err)
 {
+	return ga_lab_create_sharing(lab, tag, -1, server_ns, proxy, err);
+}
+
+int ga_lab_create_sharing(struct ga_lab *lab, unsigned tag, int client_ns,
+			  int server_ns, bool proxy, struct ga_error *err)
+{
 	struct nl_sock *csock = NULL;
 	struct nl_sock *ssock = NULL;
 	struct nl_sock *psock = NULL;
@@ -419,6 +431,7 @@ int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,
 	lab->client_ns = -1;
 	lab->server_ns = -1;
 	lab->proxy_ns = -1;
+	lab->client_kept = client_ns >= 0;
 	snprintf(lab->client_if, sizeof(lab->client_if), "ga%xc",
 		 tag & TAG_MASK);
 	snprintf(lab->server_if, sizeof(lab->server_if), "ga%xs",
@@ -438,7 +451,7 @@ int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,
 	if (lab->host_ns < 0)
 		return ga_error_errno(err, errno, "opening %s", THREAD_NETNS);
 
-	rc = make_namespaces(lab, server_ns, &csock, &ssock,
+	rc = make_namespaces(lab, client_ns, server_ns, &csock, &ssock,
 			     proxy ? &psock : NULL, err);
 	if (rc == 0)
 		rc = proxy ? wire_proxied(lab, csock, psock, ssock, err) :
@@ -456,8 +469,49 @@ int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,
 	return rc;
 }
 
+/* The client's end of the lab's link, deleted from the kept client
+ * namespace: the pair goes with it at once, while a namespace that is
+ * no longer held is freed by the kernel later, its links with it, and
+ * the next lab's link must be the only one with the client's address. */
+static int delete_client_link(void *arg, struct ga_error *err)
+{
+	const struct ga_lab *lab = arg;
+	struct rtnl_link *link = NULL;
+	struct nl_sock *sock;
+	int rc;
+
+	if (ga_netns_route_socket(&sock, "client", err))
+		return -1;
+	rc = rtnl_link_get_kernel(sock, 0, lab->client_if, &link);
+	if (rc == -NLE_OBJ_NOTFOUND || rc == -NLE_NODEV)
+		rc = 0;         /* gone with its peer's namespace already */
+	else if (rc == 0)
+		rc = rtnl_link_delete(sock, link);
+	if (link)
+		rtnl_link_put(link);
+	nl_socket_free(sock);
+	if (rc)
+		return ga_error_set(err, "deleting %s from the client "
+				    "namespace: %s", lab->client_if,
+				    nl_geterror(rc));
+	return 0;
+}
+
+static int destroy_link(struct ga_lab *lab, struct ga_error *err)
+{
+	if (!lab->client_kept || lab->client_ns < 0 || !lab->client_if[0])
+		return 0;
+	return ga_netns_run(lab->client_ns, delete_client_link, lab, err);
+}
+
 void ga_lab_destroy(struct ga_lab *lab)
 {
+	struct ga_error ignored;
+
+	/* a kept client namespace outlives the lab: its link must not */
+	if (lab->client_kept && lab->client_ns >= 0 &&
+	    destroy_link(lab, &ignored) != 0)
+		lab->link_left = true;
 	close_fd(&lab->client_ns);
 	close_fd(&lab->server_ns);
 	close_fd(&lab->proxy_ns);

@@ -68,6 +68,11 @@ struct ga_lab {
 	char server_if[IF_NAMESIZE];
 	char proxy_front_if[IF_NAMESIZE];       /* "" without a proxy */
 	char proxy_back_if[IF_NAMESIZE];
+	bool client_kept;               /* the client namespace is a kept
+					 * one (ga_lab_create_sharing): the
+					 * lab's link is deleted from it when
+					 * the lab goes */
+	bool link_left;                 /* ... and that failed */
 	const char *client_addr;        /* static: the client's address */
 	const char *connect_addr;       /* static: where clients connect,
 					 * the server or the proxy */
@@ -83,6 +88,15 @@ int ga_lab_create(struct ga_lab *lab, unsigned tag, struct ga_error *err);
  * above) when proxy is true. */
 int ga_lab_create_with(struct ga_lab *lab, unsigned tag, int server_ns,
 		       bool proxy, struct ga_error *err);
+
+/* The same, with the client side in client_ns, a namespace kept for
+ * the labs of a runner one after another (lab/clientns.h), and the
+ * server's in server_ns, each -1 for a new one.  The lab holds
+ * descriptors of its own for both; it makes only its link (and the
+ * proxy's namespace) in a kept client namespace, and ga_lab_destroy
+ * deletes that link from it again. */
+int ga_lab_create_sharing(struct ga_lab *lab, unsigned tag, int client_ns,
+			  int server_ns, bool proxy, struct ga_error *err);
 
 /* Closes the namespace descriptors.  The kernel frees each namespace (and
  * the veth) once no process is left inside it.  Safe on a half-made lab

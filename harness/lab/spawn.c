@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -54,6 +55,7 @@ enum stage {
 	STAGE_CONFINE_RO,       /* index: which mount point (fallback) */
 	STAGE_CONFINE_WRITABLE, /* the writable directory writable again */
 	STAGE_CONFINE_USER,     /* its own user and group */
+	STAGE_NET_CONFINE,      /* /proc/sys read-only, no CAP_NET_ADMIN */
 };
 
 struct child_failure {
@@ -349,6 +351,27 @@ static int remount(const char *path, bool read_only)
 		return 0;
 	errno = e;
 	return -1;
+}
+
+/* net_confined (spawn.h): a mount namespace of its own where /proc/sys
+ * is read-only (a bind of it onto itself, remounted), then the
+ * capabilities that change a network namespace out of the bounding set
+ * (a root process gets nothing above it at exec).  In the child: only
+ * async-signal-safe calls.  Returns 0, or -1 with errno set. */
+static int confine_net(void)
+{
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0 ||
+	    mount("/proc/sys", "/proc/sys", NULL, MS_BIND | MS_REC, NULL) != 0)
+		return -1;
+	if (have_mount_setattr() ?
+	    set_mount_attr("/proc/sys", AT_RECURSIVE, ATTR_RDONLY, 0) != 0 :
+	    remount("/proc/sys", true) != 0)
+		return -1;
+	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0) != 0 ||
+	    prctl(PR_CAPBSET_DROP, CAP_NET_RAW, 0, 0, 0) != 0)
+		return -1;
+	return 0;
 }
 
 /* The child's confinement (spawn.h), last before exec.  own_ns: it is in
@@ -664,6 +687,9 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		goto fail;
 	if (opts->netns_fd < 0 && opts->new_netns && unshare(CLONE_NEWNET) != 0)
 		goto fail;
+	f.stage = STAGE_NET_CONFINE;
+	if (opts->net_confined && confine_net() != 0)
+		goto fail;
 	f.stage = STAGE_SETUP;
 	if (opts->own_group && setpgid(0, 0) != 0)
 		goto fail;
@@ -797,6 +823,10 @@ static int child_failed(const struct ga_spawn_opts *opts,
 		break;
 	case STAGE_CGROUP:
 		snprintf(what, sizeof(what), "entering its memory cgroup");
+		break;
+	case STAGE_NET_CONFINE:
+		snprintf(what, sizeof(what), "a read-only /proc/sys and no "
+			 "CAP_NET_ADMIN or CAP_NET_RAW");
 		break;
 	case STAGE_CONFINE_BIND:
 		snprintf(what, sizeof(what), "bind %s onto itself",

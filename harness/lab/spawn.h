@@ -168,6 +168,14 @@ struct ga_spawn_opts {
 	const char *cwd;          /* its working directory, entered last
 				   * (after a root's chroot or a join);
 				   * NULL: the harness's */
+	bool net_confined;        /* the child cannot change the network
+				   * namespace it runs in: a mount
+				   * namespace of its own where /proc/sys
+				   * is read-only, and neither CAP_NET_ADMIN
+				   * nor CAP_NET_RAW (client drivers: a
+				   * kept client namespace stays as it was
+				   * made, lab/clientns.h); not with join
+				   * or root */
 	bool new_pidns;           /* the child is PID 1 of a PID namespace
 				   * of its own: when it dies, the kernel
 				   * kills everything it started, even what

@@ -257,7 +257,7 @@ static int parse_flag(struct parser *p, const char *key, const char *val,
  * options take them) and how many probes go unanswered before the
  * kernel gives the connection up. */
 static int parse_keepalive(struct parser *p, const char *val, int col,
-			   struct ga_connection *c)
+			   struct ga_keepalive *ka)
 {
 	char idle[32], interval[32], count[16], extra[2];
 	long idle_ms, interval_ms, n;
@@ -275,9 +275,9 @@ static int parse_keepalive(struct parser *p, const char *val, int col,
 			       "INTERVAL/COUNT, e.g. keepalive=2s/1s/3 (whole "
 			       "seconds from 1s to %ds, a count from 1 to %d)",
 			       val, KEEPALIVE_SECONDS_MAX, KEEPALIVE_COUNT_MAX);
-	c->keepalive_idle_s = idle_ms / 1000;
-	c->keepalive_interval_s = interval_ms / 1000;
-	c->keepalive_count = n;
+	ka->idle_s = idle_ms / 1000;
+	ka->interval_s = interval_ms / 1000;
+	ka->count = n;
 	return 0;
 }
 
@@ -374,7 +374,7 @@ static int parse_conn_option(struct parser *p, struct ga_connection *c,
 		return parse_flag(p, conn_key_names[key], val, vcol,
 				  &c->local_infile);
 	case KEY_KEEPALIVE:
-		return parse_keepalive(p, val, vcol, c);
+		return parse_keepalive(p, val, vcol, &c->keepalive);
 	case KEY_POOL:
 		return ga_parse_pool_take(p, c, val, vcol);
 	case KEY_COUNT:
@@ -449,11 +449,11 @@ static int parse_driver_option(struct parser *p, struct ga_connection *c,
 	return 0;
 }
 
-/* A driver option's "[client=NAME [OP VERSION]]", at lx (on the '['):
- * a client's, not a server's (an option goes to a client).  Returns 0,
- * or -1 after a diagnostic. */
+/* A driver option's or a keepalive's (what) "[client=NAME [OP
+ * VERSION]]", at lx (on the '['): a client's, not a server's (an option
+ * goes to a client).  Returns 0, or -1 after a diagnostic. */
 static int parse_option_selector(struct parser *p, struct lexer *lx,
-				 struct ga_selector *sel)
+				 const char *what, struct ga_selector *sel)
 {
 	int col = ga_lex_col(lx);
 
@@ -461,9 +461,45 @@ static int parse_option_selector(struct parser *p, struct lexer *lx,
 		return -1;
 	if (!sel->client[0] || sel->flavour != GA_FLAVOUR_ANY ||
 	    sel->version_cmp != GA_CMP_NONE)
-		return ga_perr(p, col, "a driver option's selector names the "
+		return ga_perr(p, col, "%s selector names the "
 			       "client it is for, and only that: "
-			       "[client=NAME] or [client=NAME >= VERSION]");
+			       "[client=NAME] or [client=NAME >= VERSION]",
+			       what);
+	return 0;
+}
+
+/* "keepalive [SELECTOR] IDLE/INTERVAL/COUNT" (kw: keepalive itself, w
+ * the times' word, NULL when nothing followed the selector): the
+ * keepalive of the clients sel names, in place of "keepalive=". */
+static int parse_keepalive_for(struct parser *p, struct ga_connection *c,
+			       const struct word *kw, const struct word *w,
+			       const struct ga_selector *sel)
+{
+	struct ga_keepalive_for *v;
+	struct ga_keepalive ka;
+	size_t i;
+
+	if (!w)
+		return ga_perr(p, kw->col, "'keepalive [client=%s]' needs "
+			       "IDLE/INTERVAL/COUNT, e.g. keepalive "
+			       "[client=mysql2] 1s/1s/10", sel->client);
+	if (parse_keepalive(p, w->text, w->col, &ka))
+		return -1;
+	for (i = 0; i < c->nkeepalives; i++)
+		if (same_client(&c->keepalives[i].selector, sel))
+			return ga_perr(p, kw->col, "a keepalive for client "
+				       "'%s' is given twice", sel->client);
+	if (c->nkeepalives >= GA_KEEPALIVES_MAX)
+		return ga_perr(p, kw->col, "too many keepalives: at most %d "
+			       "clients' own on a connection",
+			       GA_KEEPALIVES_MAX);
+	v = ga_parse_grow(p, c->keepalives, c->nkeepalives, sizeof(*v));
+	if (!v)
+		return -1;
+	c->keepalives = v;
+	v[c->nkeepalives].selector = *sel;
+	v[c->nkeepalives].times = ka;
+	c->nkeepalives++;
 	return 0;
 }
 
@@ -477,6 +513,7 @@ static void free_connection(struct ga_connection *c)
 	for (i = 0; i < c->ndriver_options; i++)
 		free(c->driver_options[i].value);
 	free(c->driver_options);
+	free(c->keepalives);
 	free(c->pool.validation);
 }
 
@@ -529,7 +566,8 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 			memset(&sel, 0, sizeof(sel));
 			ga_lex_skip(lx);
 			if (ga_lex_peek(lx) == '[' &&
-			    parse_option_selector(p, lx, &sel)) {
+			    parse_option_selector(p, lx, "a driver option's",
+						  &sel)) {
 				ret = -1;
 				break;
 			}
@@ -543,6 +581,28 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 				ret = -1;
 			continue;
 		}
+		ga_lex_skip(lx);
+		if (strcmp(w.text, "keepalive") == 0 && !w.quoted &&
+		    ga_lex_peek(lx) == '[') {
+			struct word kw2 = w, times;
+			struct ga_selector sel;
+
+			memset(&sel, 0, sizeof(sel));
+			if (parse_option_selector(p, lx, "a keepalive's",
+						  &sel)) {
+				ret = -1;
+				break;
+			}
+			rc = ga_lex_word(p, lx, &times);
+			if (rc < 0) {
+				ret = -1;
+				break;
+			}
+			if (parse_keepalive_for(p, &c, &kw2,
+						rc ? &times : NULL, &sel))
+				ret = -1;
+			continue;
+		}
 		if (parse_conn_option(p, &c, &w, &seen))
 			ret = -1;
 	}
@@ -551,7 +611,8 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 			"client driver to take driver options");
 		ret = -1;
 	}
-	if (c.keepalive_count && c.transport != GA_TRANSPORT_TCP) {
+	if ((c.keepalive.count || c.nkeepalives) &&
+	    c.transport != GA_TRANSPORT_TCP) {
 		ga_perr(p, kw->col, c.transport == GA_TRANSPORT_SOCKET ?
 			"keepalive is TCP's: not over the unix socket "
 			"(transport=socket)" : "a raw connection "

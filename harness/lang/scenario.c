@@ -64,6 +64,7 @@ void ga_scenario_free(struct ga_scenario *sc)
 		for (j = 0; j < sc->connections[i].ndriver_options; j++)
 			free(sc->connections[i].driver_options[j].value);
 		free(sc->connections[i].driver_options);
+		free(sc->connections[i].keepalives);
 		free(sc->connections[i].pool.validation);
 	}
 	free(sc->connections);
@@ -242,6 +243,19 @@ bool ga_selector_client_matches(const struct ga_selector *sel,
 		return false;
 	diff = (double)version - (double)sel->client_version;
 	return ga_cmp_holds(sel->client_cmp, diff);
+}
+
+const struct ga_keepalive *ga_connection_keepalive(
+	const struct ga_connection *c, const char *name, const char *alias,
+	unsigned long version)
+{
+	size_t i;
+
+	for (i = 0; i < c->nkeepalives; i++)
+		if (ga_selector_client_matches(&c->keepalives[i].selector,
+					       name, alias, version))
+			return &c->keepalives[i].times;
+	return c->keepalive.count ? &c->keepalive : NULL;
 }
 
 const char *ga_cmp_text(enum ga_cmp cmp)

@@ -245,6 +245,26 @@ struct ga_driver_option {
 	char *value;                    /* owned; "" allowed (quoted) */
 };
 
+/* TCP keepalive's times on a connection's socket (SO_KEEPALIVE,
+ * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT); count 0: none (the
+ * library's own). */
+struct ga_keepalive {
+	long idle_s;
+	long interval_s;
+	long count;
+};
+
+#define GA_KEEPALIVES_MAX 16            /* selected ones on a connection */
+
+/* "keepalive [client=NAME] IDLE/INTERVAL/COUNT": the keepalive of the
+ * clients the selector names, in place of the connection's
+ * "keepalive=" (a connector that cannot set every time: the Node.js
+ * connectors' libuv sets the interval to 1 s and the count to 10). */
+struct ga_keepalive_for {
+	struct ga_selector selector;    /* its client part only */
+	struct ga_keepalive times;
+};
+
 /* A comparison as the language writes it: "=", "!=", "<", "<=", ">",
  * ">=", "" for GA_CMP_NONE (static). */
 const char *ga_cmp_text(enum ga_cmp cmp);
@@ -282,11 +302,12 @@ struct ga_connection {
 	 * (GA_FIXTURES_DIR above) */
 	bool local_infile;
 	/* "keepalive=IDLE/INTERVAL/COUNT": TCP keepalive on the
-	 * connection's socket (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL,
-	 * TCP_KEEPCNT); 0: none (the library's own) */
-	long keepalive_idle_s;
-	long keepalive_interval_s;
-	long keepalive_count;
+	 * connection's socket; count 0: none (the library's own) */
+	struct ga_keepalive keepalive;
+	/* "keepalive [client=NAME] ...": a client's own, in file order;
+	 * each selector once (ga_connection_keepalive chooses) */
+	struct ga_keepalive_for *keepalives;    /* owned */
+	size_t nkeepalives;
 	char *user;                     /* owned; NULL: the lab's user */
 	char *password;                 /* owned; NULL: the lab's password */
 	char *database;                 /* owned; NULL: the lab's database */
@@ -298,6 +319,15 @@ struct ga_connection {
 	 * process); line 0: a plain connection */
 	struct ga_pool_decl pool;
 };
+
+/* The keepalive c's connect sets for the client called name (the
+ * driver's own) or alias (the name --client was given, NULL: none) of
+ * version version (as ga_selector_client_matches): the first
+ * "keepalive [client=...]" whose selector holds for it, else
+ * "keepalive=" when given, else NULL (none).  Borrowed from c. */
+const struct ga_keepalive *ga_connection_keepalive(
+	const struct ga_connection *c, const char *name, const char *alias,
+	unsigned long version);
 
 /* ---- steps ------------------------------------------------------------ */
 

@@ -3,12 +3,14 @@
  * one --expectations FILE is for. */
 #include "plan/internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan/driverlist.h"
 #include "util/escape.h"
+#include "util/fsutil.h"
 
 /* A cmd: driver that greets with a shipped driver's name is held to that
  * driver's [client=NAME] lines: say so, it is rarely meant. */
@@ -76,10 +78,38 @@ static int open_client(const char *client, struct ga_driver *drv,
 	return 0;
 }
 
+/* Where drivers keep what their start-up makes once per machine (a
+ * JVM's compiled classes and class-data archive, Python's bytecode):
+ * in goneaway's own cache, which no one else can write (plan/paths.h),
+ * never in the source tree or the invoking user's home.  Told to every
+ * driver process through its environment (docs/driver-protocol.md). */
+static void driver_cache(const struct ga_plan *p)
+{
+	char dir[PATH_MAX + 16], py[PATH_MAX + 32];
+	struct ga_error err;
+
+	if (!p->cache[0])
+		return;         /* not root: nothing runs */
+	snprintf(dir, sizeof(dir), "%s/drivers", p->cache);
+	if (ga_mkdirs(dir, &err)) {
+		ga_esc_line(stderr, "goneaway: warning: %s: drivers start "
+			    "without their cache", err.msg);
+		return;
+	}
+	snprintf(py, sizeof(py), "%s/python", dir);
+	setenv("GONEAWAY_DRIVER_CACHE", dir, 1);
+	/* with a prefix, Python reads no __pycache__ beside a module (not
+	 * Debian's compiled standard library either): it must be able to
+	 * write there, or every start compiles every module it imports */
+	setenv("PYTHONPYCACHEPREFIX", py, 1);
+	unsetenv("PYTHONDONTWRITEBYTECODE");
+}
+
 int ga_plan_open_clients(struct ga_plan *p, struct ga_interrupt *in)
 {
 	size_t i;
 
+	driver_cache(p);
 	/* --expectations FILE: its driver is the client when no --client
 	 * is given */
 	if (p->expectations && !p->clients_given && p->ce.exists &&

@@ -143,12 +143,27 @@ struct ga_pcase {
 struct ga_pjob {
 	size_t pcase;
 	long rep;
-	double cost;                    /* seconds, for the order */
+	double cost;                    /* seconds, for the order: the
+					 * longest of this run's and its
+					 * case's later runs' own */
+	double own;                     /* seconds this run is expected
+					 * to take */
+	bool at_once;                   /* its client skips every
+					 * connection of it before it needs
+					 * its server: it takes no time */
 };
 
 /* qsort's order of jobs: the longest first, then in report order, a
- * case's runs in order. */
+ * case's runs in order (a run's cost is never below a later run's of
+ * its case: run 1 is given out first, as the folding of a case's runs,
+ * and a SKIP's or --stop-early's stop, count on). */
 int ga_pjob_by_cost(const void *a, const void *b);
+
+/* The order's cost of one case's n runs, runs[0] its run 1, from what
+ * each is expected to take (own): the longest of a run's and every
+ * later run's, so that a long last run (a sweep's) brings its case
+ * forward and run 1 is still given out first. */
+void ga_pjobs_order(struct ga_pjob *runs, size_t n);
 
 /* Whether every job of pc that will ever be given has ended (giving:
  * jobs are still being given out): it can be reported. */

@@ -83,6 +83,37 @@ int ga_pjob_by_cost(const void *x, const void *y)
 	return a->rep < b->rep ? -1 : a->rep > b->rep;
 }
 
+void ga_pjobs_order(struct ga_pjob *runs, size_t n)
+{
+	double later = 0.0;
+	size_t k;
+
+	/* a sweep's longest run, its last, brings the runs before it
+	 * forward, and run 1 still goes first */
+	for (k = n; k-- > 0;) {
+		if (runs[k].own > later)
+			later = runs[k].own;
+		runs[k].cost = later;
+	}
+}
+
+/* Whether the client of o is known to skip every connection of sc (a
+ * pool's scenario with the built-in client): its case ends as soon as
+ * it starts, whatever durations.tsv says (a pool's driver's time), and
+ * goes last, where a kept server is likely to take it. */
+static bool skips_at_once(const struct ga_run_options *o,
+			  const struct ga_scenario *sc)
+{
+	size_t i;
+
+	if (!o->driver || sc->nconnections == 0)
+		return false;
+	for (i = 0; i < sc->nconnections; i++)
+		if (!ga_driver_cannot_connect(o->driver, &sc->connections[i]))
+			return false;
+	return true;
+}
+
 static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 {
 	struct ga_plan *p = jr->st->p;
@@ -127,29 +158,44 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	jr->sched = calloc(n ? n : 1, sizeof(*jr->sched));
 	if (!jr->sched)
 		goto oom;
-	for (i = 0; i < jr->ncases; i++)
+	for (i = 0; i < jr->ncases; i++) {
+		size_t first = jr->njobs;
+		bool at_once = skips_at_once(&jr->pcombos[jr->cases[i].combo].opts,
+					     jr->cases[i].sc);
+
 		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
 			struct ga_pjob *j = &jr->jobs[jr->njobs++];
 			double guess = ga_sched_guess_ms(jr->cases[i].sc, rep);
 
 			j->pcase = i;
 			j->rep = rep;
-			/* measured with a server start, or a guess without */
-			j->cost = cost[jr->cases[i].row] >= 0 ?
-				  cost[jr->cases[i].row] /
-				  (double)jr->cases[i].repeat :
-				  (guess + jr->start_ms) / 1000.0;
+			j->at_once = at_once;
+			if (at_once) {
+				j->own = 0.0;
+				continue;
+			}
+			/* measured with a server start (a repeated one's
+			 * runs together: this run's share of them), or a
+			 * guess without */
+			j->own = cost[jr->cases[i].row] >= 0 ?
+				 cost[jr->cases[i].row] *
+				 ga_sched_rep_share(jr->cases[i].sc, rep) :
+				 (guess + jr->start_ms) / 1000.0;
 		}
+		ga_pjobs_order(&jr->jobs[first], jr->njobs - first);
+	}
 	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
 	for (i = 0; i < jr->njobs; i++) {
 		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
 		const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
 		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
-		double measured = jr->jobs[i].cost * 1000.0 - jr->start_ms;
+		double measured = jr->jobs[i].own * 1000.0 - jr->start_ms;
 
 		jr->sched[i].key = ga_reuse_key(&pk->opts, pc->sc);
 		jr->sched[i].server = pk->server;
-		jr->sched[i].cost_ms = measured > guess ? measured : guess;
+		jr->sched[i].client = jr->combos[pc->combo].client;
+		jr->sched[i].cost_ms = jr->jobs[i].at_once ? 0.0 :
+				       measured > guess ? measured : guess;
 	}
 	free(cost);
 	return 0;
@@ -213,6 +259,7 @@ static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
 	}
 	jr->busy[i].since_ms = now;
 	jr->busy[i].cost_ms = jr->sched[k].cost_ms;
+	jr->ws[i].client = jr->sched[k].client;
 	pc->dispatched++;
 	return 0;
 }

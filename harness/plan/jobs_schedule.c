@@ -23,26 +23,49 @@ static bool kept_elsewhere(const struct ga_sched_worker *ws, size_t n,
 	return false;
 }
 
+/* The tiers of ga_sched_pick, best first: a job on the worker's kept
+ * server, one no other worker keeps a server for, one only busy ones
+ * do; each with the worker's last client first. */
+enum tier { KEPT_SAME, KEPT, HOMELESS_SAME, HOMELESS, ANY_SAME, ANY, TIERS };
+
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t w, const struct ga_sched_job *jobs, size_t njobs)
 {
 	const struct ga_sched_worker *me = &ws[w];
-	long homeless = -1, any = -1;
-	size_t i;
+	long best[TIERS];
+	size_t i, t;
+	bool same;
 
+	for (t = 0; t < TIERS; t++)
+		best[t] = -1;
 	for (i = 0; i < njobs; i++) {
 		const struct ga_sched_job *j = &jobs[i];
 
 		if (j->taken)
 			continue;
-		if (j->key && me->kept && me->kept[j->server] == j->key)
-			return (long)i;
-		if (homeless < 0 && !kept_elsewhere(ws, nworkers, w, j, false))
-			homeless = (long)i;
-		if (any < 0 && !kept_elsewhere(ws, nworkers, w, j, true))
-			any = (long)i;
+		same = j->client == me->client;
+		if (j->key && me->kept && me->kept[j->server] == j->key) {
+			if (same)
+				return (long)i;
+			if (best[KEPT] < 0)
+				best[KEPT] = (long)i;
+			continue;
+		}
+		if (!kept_elsewhere(ws, nworkers, w, j, false)) {
+			t = same ? HOMELESS_SAME : HOMELESS;
+			if (best[t] < 0)
+				best[t] = (long)i;
+		}
+		if (!kept_elsewhere(ws, nworkers, w, j, true)) {
+			t = same ? ANY_SAME : ANY;
+			if (best[t] < 0)
+				best[t] = (long)i;
+		}
 	}
-	return homeless >= 0 ? homeless : any;
+	for (t = 0; t < TIERS; t++)
+		if (best[t] >= 0)
+			return best[t];
+	return -1;
 }
 
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
@@ -98,4 +121,16 @@ double ga_sched_guess_ms(const struct ga_scenario *sc, long rep)
 		ms += (double)after;
 	}
 	return ms;
+}
+
+double ga_sched_rep_share(const struct ga_scenario *sc, long rep)
+{
+	long n = sc->repeat > 1 ? sc->repeat : 1, r;
+	double sum = 0.0;
+
+	for (r = 1; r <= n; r++)
+		sum += ga_sched_guess_ms(sc, r);
+	if (sum <= 0.0)
+		return 1.0 / (double)n;
+	return ga_sched_guess_ms(sc, rep) / sum;
 }

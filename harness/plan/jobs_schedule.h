@@ -13,6 +13,10 @@
  *     server for it anyway); else the first one that only busy workers
  *     match (waiting for them would leave this one idle); a job an idle
  *     worker matches is left to that worker;
+ *   - within each of those, a job of the client the worker ran last
+ *     comes first: a worker keeps its driver processes for the next case
+ *     of the same client (docs/driver-protocol.md, "Cases"), so a run of
+ *     many clients starts each one's drivers on fewer workers;
  *   - the run starts with as many workers as server starts can run side
  *     by side, and adds one (up to -j) only when a job waits and every
  *     worker is expected to be busy for longer than a server start
@@ -36,6 +40,7 @@ struct ga_sched_job {
 				 * per --server) */
 	double cost_ms;         /* what it is expected to take */
 	bool taken;             /* given to a worker already */
+	size_t client;          /* which --client */
 };
 
 struct ga_sched_worker {
@@ -45,6 +50,8 @@ struct ga_sched_worker {
 				 * server it keeps, 0: none */
 	double busy_until_ms;   /* when its job is expected to end (the
 				 * caller's clock), while busy */
+	size_t client;          /* the client of the last job it took,
+				 * SIZE_MAX: none yet */
 };
 
 /* The index of the job idle worker w should take, or -1 when no job
@@ -66,6 +73,12 @@ struct ga_scenario;
  * without its server's start: a tenth of a second, its sleeps, and the
  * least time its expect lines say a step takes ("after"). */
 double ga_sched_guess_ms(const struct ga_scenario *sc, long rep);
+
+/* The share of a repeated sc's measured time (durations.tsv: all its
+ * runs together) that run rep takes: its guess over the sum of every
+ * run's, so that the longest run of a sweep ("sleep 0ms..4s") is
+ * scheduled as the longest; 1/repeat when the runs are alike. */
+double ga_sched_rep_share(const struct ga_scenario *sc, long rep);
 
 /* How many workers to start with: as many as server starts of weight
  * can run side by side on slots (server/starts.h), at least 1 and at

@@ -132,6 +132,8 @@ void ga_case_text_write(FILE *f, const struct ga_case_text_meta *m,
 		 res->library[0] ? ")" : "", res->client_spec[0] ?
 		 ", --client " : "", res->client_spec);
 	field(f, "client:", text);
+	if (res->client_setup[0])
+		field(f, "drivers:", res->client_setup);
 	if (res->runs > 1) {
 		snprintf(text, sizeof(text), "%ld of %ld (the steps below are "
 			 "run %ld's)", res->runs, res->repeat, res->first_bad ?

@@ -97,6 +97,11 @@ static void human_end_case(struct ga_reporter *rep, size_t index,
 		ga_esc_write(rep->out, res->server_setup, GA_ESC_TEXT);
 		fputc('\n', rep->out);
 	}
+	if (rep->verbose && res->client_setup[0]) {
+		fputs("      drivers: ", rep->out);
+		ga_esc_write(rep->out, res->client_setup, GA_ESC_TEXT);
+		fputc('\n', rep->out);
+	}
 	if (rep->verbose && res->server_after[0]) {
 		fputs("      server after: ", rep->out);
 		ga_esc_write(rep->out, res->server_after, GA_ESC_TEXT);

@@ -340,6 +340,7 @@ static void case_line(FILE *f, long ncase, const char *dir,
 	kstr(f, "not_reverted", res->not_reverted);
 	kstr(f, "server_setup", res->server_setup);
 	kstr(f, "server_after", res->server_after);
+	kstr(f, "client_setup", res->client_setup);
 	fprintf(f, ",\"servers_started\":%ld", res->servers_started);
 	if (whole) {
 		fprintf(f, ",\"first_bad\":%ld", res->first_bad);

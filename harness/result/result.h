@@ -156,6 +156,11 @@ struct ga_case_result {
 	char server_setup[600];         /* where its server came from: "fresh
 					 * server: WHY" or "reused server
 					 * ..." (run/reuse.c), "" unknown */
+	char client_setup[600];         /* where its client connections'
+					 * drivers came from: "app: a kept
+					 * process, its case 4; ..." and the
+					 * client namespace (run/case_clientns.c),
+					 * "" for the built-in client */
 	char server_after[600];         /* whether its server was kept for
 					 * the next case: "kept: ..." or "not
 					 * kept: WHY", "" unknown */

@@ -170,6 +170,8 @@ void ga_steps_log_write(FILE *f, const struct ga_scenario *sc,
 		field(f, "capture: ", res->capture);
 	if (res->server_setup[0])
 		field(f, "server set-up: ", res->server_setup);
+	if (res->client_setup[0])
+		field(f, "drivers: ", res->client_setup);
 	if (res->reverted[0])
 		field(f, "teardown reverted: ", res->reverted);
 	if (res->not_reverted[0])

@@ -119,6 +119,7 @@ int ga_case_fold(const struct ga_run_options *o, struct ga_case_result *acc,
 	memcpy(acc->reverted, run->reverted, sizeof(acc->reverted));
 	memcpy(acc->server_setup, run->server_setup, sizeof(acc->server_setup));
 	memcpy(acc->server_after, run->server_after, sizeof(acc->server_after));
+	memcpy(acc->client_setup, run->client_setup, sizeof(acc->client_setup));
 	memcpy(acc->not_reverted, run->not_reverted, sizeof(acc->not_reverted));
 	if (acc->repeat <= 1) {
 		memcpy(acc->results, run->results, sizeof(acc->results));

@@ -260,4 +260,24 @@ void ga_keep_evidence(struct ga_case *c);
 int ga_keep_cnf(const char *src, int dirfd, const char *private_dir,
 		struct ga_error *err);
 
+/* ---- the client namespace (run/case_clientns.c) ---------------------------------- */
+
+/* Makes c's lab (c->lab) with its server side in server_ns (-1: a new
+ * one): its client side in the runner's kept client namespace, made
+ * when there is none (lab/clientns.h), or in one of its own under
+ * --fresh-drivers.  Returns 0, or -1 with err set. */
+int ga_case_lab_create(struct ga_case *c, int server_ns, struct ga_error *err);
+
+/* After lab, one of r's, went (ga_lab_destroy): r's kept client
+ * namespace is checked as it was made, else given up with every driver
+ * process kept in it (r->clientns.given_up says why). */
+void ga_runner_lab_gone(struct ga_runner *r, const struct ga_lab *lab);
+
+/* c->res->client_setup: how each connection's driver was set up, and
+ * the client namespace. */
+void ga_case_client_setup(struct ga_case *c);
+
+/* Ends r's kept client namespace and the driver processes in it. */
+void ga_runner_clientns_close(struct ga_runner *r);
+
 #endif

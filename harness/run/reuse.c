@@ -50,7 +50,7 @@
  * each case reads those from its own mark (run/marks.c).  What a server
  * keeps that no snapshot shows and a case can feel - MySQL's
  * caching_sha2_password cache, the host cache - is emptied before the
- * next case (empty_caches).
+ * next case (server/undo.h, ga_undo_caches).
  *
  * Otherwise the kept server is ended and a fresh one starts, and the
  * case's result says why (steps.log, -v).
@@ -63,7 +63,9 @@
 #include <string.h>
 
 #include "faults/residue.h"
+#include "lab/nsstate.h"
 #include "server/snapshot.h"
+#include "server/undo.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
 #include "util/hash.h"
@@ -77,7 +79,6 @@
  * client cut off by a fault, whose end the server never saw): they are
  * KILLed, as the case's own would be, and the server is checked again. */
 #define KILL_AFTER_MS 100
-#define KILL_MAX 64
 /* A session that ended badly (Aborted_ moved) has its error log line
  * written as it ends; the log is read until it did not grow for this
  * long, so that no line of this case lands past the next case's mark. */
@@ -165,6 +166,7 @@ static void kept_free(struct ga_runner *r)
 	if (k->holds) {
 		ga_server_destroy(&k->srv);
 		ga_lab_destroy(&k->lab);
+		ga_runner_lab_gone(r, &k->lab);
 		if (ga_tree_remove(k->dir, &err))
 			fprintf(stderr, "goneaway: %s\n", err.msg);
 	}
@@ -589,7 +591,7 @@ bool ga_reuse_may_keep(struct ga_case *c)
 /* Only client sessions, the locks and transactions of a session and the
  * application's database differ: the sessions may still be on their way
  * out (or KILLed: restore waits for that), and what is in the database
- * can be undone once they are gone (restore_app_database).  A thread of
+ * can be undone once they are gone (ga_undo_app_database).  A thread of
  * the server's own, a transaction no session holds are not settling. */
 static bool settling(const char *why)
 {
@@ -606,98 +608,6 @@ static bool settling(const char *why)
 		p += 2;
 	}
 	return true;
-}
-
-/* Drops the application's database and makes it again, as the
- * bootstrap made it (fixtures/server/bootstrap.sql): what a case left
- * in it alone is gone.  Returns 0, or -1 with why set. */
-static int restore_app_database(struct ga_case *c, char *why, size_t len)
-{
-	static const char *const sql[] = {
-		/* a lock some session still holds is not waited for long */
-		"SET SESSION lock_wait_timeout = 5",
-		"DROP DATABASE IF EXISTS " GA_APP_DATABASE,
-		"CREATE DATABASE " GA_APP_DATABASE,
-	};
-	struct ga_outcome out;
-	struct ga_error err;
-
-	if (ga_server_admin_queries(&c->srv, sql, sizeof(sql) / sizeof(*sql),
-				    &out, &err)) {
-		snprintf(why, len, "%s", err.msg);
-		return -1;
-	}
-	if (out.result != GA_RESULT_OK) {
-		snprintf(why, len, "%u %s", out.err, out.message);
-		return -1;
-	}
-	return 0;
-}
-
-/* KILLs the client sessions now has that base has not.  Returns 0, or
- * -1 with why set. */
-static int kill_left_sessions(struct ga_case *c, const struct ga_snapshot *base,
-			      const struct ga_snapshot *now, char *why,
-			      size_t len)
-{
-	unsigned long ids[KILL_MAX];
-	struct ga_outcome out;
-	struct ga_error err;
-	char sql[64];
-	size_t i, n;
-
-	n = ga_snapshot_new_sessions(base, now, ids, KILL_MAX);
-	if (n > KILL_MAX) {
-		snprintf(why, len, "%zu sessions are left", n);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		snprintf(sql, sizeof(sql), "KILL %lu", ids[i]);
-		if (ga_server_admin_query(&c->srv, sql, &out, &err)) {
-			snprintf(why, len, "%s", err.msg);
-			return -1;
-		}
-		/* 1094 ER_NO_SUCH_THREAD: it ended meanwhile */
-		if (out.result != GA_RESULT_OK && out.err != 1094) {
-			snprintf(why, len, "%s: %u %s", sql, out.err,
-				 out.message);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Empties what a server keeps that no snapshot shows and a case can
- * feel: MySQL's caching_sha2_password cache (an account that logged in
- * once logs in again without the full authentication a cold server asks
- * for: Connector/J over the unix socket succeeds where a fresh MySQL 9.7
- * refuses it 1045, skip-networking.gw) and the host cache (connect
- * errors count towards max_connect_errors).  Returns 0, or -1 with why
- * set. */
-static int empty_caches(struct ga_case *c, char *why, size_t len)
-{
-	static const char *const mysql[] = {
-		"FLUSH PRIVILEGES",
-		"TRUNCATE TABLE performance_schema.host_cache",
-	};
-	static const char *const mariadb[] = {
-		"FLUSH PRIVILEGES",
-		"FLUSH HOSTS",
-	};
-	bool my = c->srv.id.flavour == GA_FLAVOUR_MYSQL;
-	struct ga_outcome out;
-	struct ga_error err;
-
-	if (ga_server_admin_queries(&c->srv, my ? mysql : mariadb, 2, &out,
-				    &err)) {
-		snprintf(why, len, "%s", err.msg);
-		return -1;
-	}
-	if (out.result != GA_RESULT_OK) {
-		snprintf(why, len, "%u %s", out.err, out.message);
-		return -1;
-	}
-	return 0;
 }
 
 /* Whether a session ended badly in the case: an Aborted_ counter moved
@@ -760,6 +670,25 @@ static bool log_clean(struct ga_case *c)
 	return clean;
 }
 
+/* What the kernel keeps in the lab's namespaces on its own and a new
+ * lab would not have (conntrack entries, TCP metrics of the peer, TCP
+ * sockets no process holds: lab/nsstate.h) undone, as a fresh lab
+ * starts.  Returns 0, or -1 with not_kept set. */
+static int lab_reset(struct ga_case *c)
+{
+	const int ns[] = { c->lab.client_ns, c->lab.server_ns,
+			   c->lab.proxy_ns };
+	struct ga_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		if (ns[i] >= 0 && ga_nsstate_reset(ns[i], &err)) {
+			not_kept(c, "the lab: %s", err.msg);
+			return -1;
+		}
+	return 0;
+}
+
 void ga_reuse_keep(struct ga_case *c)
 {
 	struct ga_kept *k = record_of(c);
@@ -783,7 +712,7 @@ void ga_reuse_keep(struct ga_case *c)
 		if (!restored &&
 		    ga_snapshot_differ_only_in(&k->base, &now, APP_LINES)) {
 			ga_snapshot_free(&now);
-			if (restore_app_database(c, why, sizeof(why))) {
+			if (ga_undo_app_database(&c->srv, why, sizeof(why))) {
 				not_kept(c, "what it left in " GA_APP_DATABASE
 					 " could not be undone: %s", why);
 				goto drop;
@@ -793,7 +722,7 @@ void ga_reuse_keep(struct ga_case *c)
 		}
 		if (settling(why) && !killed &&
 		    ga_clock_ms() - start > KILL_AFTER_MS) {
-			if (kill_left_sessions(c, &k->base, &now, left,
+			if (ga_undo_sessions(&c->srv, &k->base, &now, left,
 					       sizeof(left))) {
 				ga_snapshot_free(&now);
 				not_kept(c, "its sessions could not be ended: "
@@ -809,7 +738,7 @@ void ga_reuse_keep(struct ga_case *c)
 			goto drop;
 		}
 	}
-	if (empty_caches(c, left, sizeof(left))) {
+	if (ga_undo_caches(&c->srv, left, sizeof(left))) {
 		ga_snapshot_free(&now);
 		not_kept(c, "its caches could not be emptied: %s", left);
 		goto drop;
@@ -817,6 +746,10 @@ void ga_reuse_keep(struct ga_case *c)
 	if (aborted_moved(k->last.n ? &k->last : &k->base, &now))
 		log_settle(c);
 	if (!log_clean(c)) {
+		ga_snapshot_free(&now);
+		goto drop;
+	}
+	if (lab_reset(c)) {
 		ga_snapshot_free(&now);
 		goto drop;
 	}

@@ -94,6 +94,7 @@ int ga_runner_open(struct ga_runner *r, const struct ga_run_options *opts,
 	r->in = in;
 	r->run_lock_fd = -1;
 	r->memcg_run.lock_fd = -1;
+	ga_clientns_init(&r->clientns);
 	ga_driver_builtin(&r->raw);
 	ga_rundir_sweep(opts->tmp_root);
 	sweep_memcgs();
@@ -112,6 +113,7 @@ void ga_runner_close(struct ga_runner *r)
 	struct ga_error ignored;
 
 	ga_reuse_drop(r);
+	ga_runner_clientns_close(r);
 	if (r->backend_open)
 		ga_server_backend_close(&r->backend);
 	r->backend_open = false;
@@ -293,7 +295,7 @@ static int fresh_server(struct ga_case *c, struct ga_error *err)
 	if (rc)
 		return rc;
 	own_ns = r->backend.ops->own_netns(&c->srv);
-	if (ga_lab_create_with(&c->lab, c->tag, own_ns, c->proxy != NULL, err))
+	if (ga_case_lab_create(c, own_ns, err))
 		return ga_error_prefix(err, "creating the lab");
 	c->lab_made = true;
 	c->srv.netns_fd = c->lab.server_ns;
@@ -370,10 +372,13 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	c->env.infile_dir = c->real_dir[0] ? c->real_dir : NULL;
 	c->env.in = r->in;
 	/* every driver started and greeted before the first step */
+	c->env.keep_dir = r->opts->fresh_drivers || !r->keep_dir[0] ? NULL :
+			  r->keep_dir;
 	for (i = 0; i < c->sc->nconnections; i++)
 		if (ga_client_prepare(&c->clients[i], &c->env, err))
 			return ga_error_prefix(err, "connection '%s'",
 					       c->sc->connections[i].name);
+	ga_case_client_setup(c);
 	return 0;
 }
 
@@ -438,8 +443,10 @@ static void teardown(struct ga_case *c)
 		if (c->srv_made)
 			ga_server_destroy(&c->srv);
 	}
-	if (c->lab_made)
+	if (c->lab_made) {
 		ga_lab_destroy(&c->lab);
+		ga_runner_lab_gone(c->r, &c->lab);
+	}
 	ga_keep_evidence(c);
 	if (c->srv_dir_made && ga_tree_remove(c->srv_dir, &err))
 		ga_esc_line(stderr, "goneaway: %s", err.msg);

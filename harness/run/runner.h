@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "client/driver.h"
+#include "lab/clientns.h"
 #include "server/server.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
@@ -77,6 +78,13 @@ struct ga_run_options {
 	bool fresh_servers;             /* --fresh-servers: every case gets
 					 * a server of its own, none is kept
 					 * for the next (run/reuse.c) */
+	bool fresh_drivers;             /* --fresh-drivers: a driver process
+					 * per connection of every case, and
+					 * a client namespace per lab; else a
+					 * driver declaring "cases" is kept
+					 * for the next case, in the runner's
+					 * kept client namespace
+					 * (run/case_clientns.c) */
 };
 
 /* One run's outcome of step sr (sr->out) as a tally entry, count 1
@@ -132,6 +140,13 @@ struct ga_runner {
 						 * with a limit of its own
 						 * (lab/memcg.h); path "":
 						 * none yet */
+	struct ga_clientns clientns;            /* the client namespace its
+						 * labs are made in, one after
+						 * another (lab/clientns.h),
+						 * fd -1 when none yet or
+						 * --fresh-drivers */
+	char keep_dir[PATH_MAX];                /* run_dir/drivers: kept
+						 * driver processes' logs */
 	const struct ga_scenario *next;         /* borrowed: what the caller
 						 * runs after the current
 						 * scenario, NULL: nothing or

@@ -175,6 +175,35 @@ static bool skipped_connection(struct ga_case *c, const struct ga_step *step,
 	return true;
 }
 
+/* A step after every connection of the scenario was given up on (a
+ * sleep, a fault, a server step or check: none on a connection, the
+ * others are skipped_connection's): skipped too, since what it waits
+ * for or checks is what the clients do, and none runs any more (the
+ * scenarios of a pool's connections, with a client without pools, would
+ * otherwise sleep through their waits for nothing).  Returns true when
+ * step is such a step. */
+static bool no_connection_left(struct ga_case *c, struct ga_step_result *sr)
+{
+	const struct ga_session *last = NULL;
+	size_t i, at = 0;
+
+	if (!c->sessions || c->sc->nconnections == 0)
+		return false;
+	for (i = 0; i < c->sc->nconnections; i++) {
+		if (!c->sessions[i].skip[0])
+			return false;
+		if (!last || c->sessions[i].skip_line > last->skip_line) {
+			last = &c->sessions[i];
+			at = i;
+		}
+	}
+	snprintf(sr->skipped, sizeof(sr->skipped), "every connection is "
+		 "skipped (the last, '%s', since line %d): nothing is left for "
+		 "it to wait for or check", c->sc->connections[at].name,
+		 last->skip_line);
+	return true;
+}
+
 void ga_session_note(struct ga_session *s, unsigned now,
 		     struct ga_outcome *out)
 {
@@ -710,7 +739,7 @@ int ga_case_run_step(struct ga_case *c, size_t i)
 	if (ga_interrupted(c->r->in))
 		return ga_case_interrupted(c, step);
 	sr->expect = NULL;
-	if (skipped_connection(c, step, sr))
+	if (skipped_connection(c, step, sr) || no_connection_left(c, sr))
 		return 0;
 	/* No expect line for this server and client (all of them name
 	 * others): no expectation here, and like a step without expect

@@ -43,6 +43,15 @@
 #   e  every client driver installed here (drivers/drivers.list names
 #      whose driver greets) against MySQL 9.7, with the built-in client,
 #      in one run at the default -j: wall and CPU; long, with BENCH=all.
+#      BENCH_FRESH_DRIVERS=1 runs it with --fresh-drivers too (a driver
+#      process per connection, as before issue 41), after the kept run.
+#   f  what a driver costs (issue 41): the shipped suite (local server,
+#      default -j) with the built-in client, then with each installed
+#      plain driver kept (the default) and with --fresh-drivers, in one
+#      sitting: wall and CPU of each, and each driver's CPU as a ratio to
+#      the built-in client's (targets: PyMySQL <= 1.5, a JVM client <=
+#      2.5); BENCH_CLIENTS="pymysql java" names the drivers (default:
+#      every installed one); long, with BENCH=all or BENCH=f.
 #
 # Every timed run's CPU (user + system of goneaway, its workers and
 # servers, or of mtr and its servers: the shell's "times") is reported
@@ -74,12 +83,12 @@ case $runs in ''|*[!0-9]*|0) die "BENCH_RUNS must be a number of runs, 1 or more
 case $pairs in ''|*[!0-9]*|0) die "BENCH_PAIRS must be a number of pairs, 1 or more" ;; esac
 
 parts=$(printf '%s' "${BENCH:-a b d r s}" | tr ',' ' ')
-[ "$parts" = all ] && parts="a b c d e r s"
+[ "$parts" = all ] && parts="a b c d e f r s"
 [ "${BENCH_MATRIX:-0}" = 1 ] && parts="$parts c"
 [ -n "${BENCH_SERVERS:-}" ] && parts="$parts c"
 [ -n "${BENCH_BEFORE:-}" ] && case " $parts " in *" v "*) ;; *) parts="$parts v" ;; esac
 for p in $parts; do
-	case $p in a|b|c|d|e|r|s|v) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, r, s, v or all)" ;; esac
+	case $p in a|b|c|d|e|f|r|s|v) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, f, r, s, v or all)" ;; esac
 done
 want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -622,7 +631,7 @@ part_e() {
 		done
 		k=$((k + 1))
 		# shellcheck disable=SC2086 # the --client options
-		timed "$tmp/e$k.log" ga_run "$tmp/e$k.jsonl" --server mysql-9.7 $clients scenarios/
+		timed "$tmp/e$k.log" ga_run "$tmp/e$k.jsonl" --server mysql-9.7 ${E_FRESH:-} $clients scenarios/
 		c=$(counts "$tmp/e$k.jsonl")
 		if [ -z "$c" ]; then
 			say "  the run did not finish (exit $rc):"; show_log "$tmp/e$k.log"; errors=1; return
@@ -638,6 +647,46 @@ part_e() {
 	wall=$ewall
 	say "  wall $wall s, CPU $ecpu s, servers started $estarted, in $k run(s): $epass PASS, $efail FAIL, $eskip SKIP, $eerror ERROR"
 	say "  target (issue 28): every client x MySQL 9.7 <= 240 s: $(met "$wall" 240) ($wall s)"
+}
+
+# ---------------------------------------------------------------- part f
+# installed: greets (goneaway drivers NAME); the pools run only pool
+# scenarios, so they are not in the ratios
+installed_plain() {
+	for d in $(awk '/^# pools:/ { exit } !/^#/ && NF { print $1 }' drivers/drivers.list); do
+		"$ga" drivers "$d" > /dev/null 2>&1 && echo "$d"
+	done
+}
+
+part_f() {
+	say ""
+	say "== f: the shipped suite's CPU with each client against the built-in client's (issue 41)"
+	names=${BENCH_CLIENTS:-$(installed_plain | tr '\n' ' ')}
+	say "  clients: builtin $names"
+	timed "$tmp/f-builtin.log" ga_run "$tmp/f-builtin.jsonl" scenarios/
+	c=$(counts "$tmp/f-builtin.jsonl")
+	if [ -z "$c" ]; then
+		say "  the built-in run did not finish (exit $rc):"; show_log "$tmp/f-builtin.log"; errors=1; return
+	fi
+	bcpu=$cpu
+	say "  builtin: wall $wall s, CPU $cpu s ($(counts_text "$c"))"
+	say "  client          kept: wall    CPU  ratio | fresh: wall    CPU  ratio | verdicts"
+	for d in $names; do
+		timed "$tmp/f-$d-kept.log" ga_run "$tmp/f-$d-kept.jsonl" --client "$d" scenarios/
+		kw=$wall kc=$cpu
+		timed "$tmp/f-$d-fresh.log" ga_run "$tmp/f-$d-fresh.jsonl" --fresh-drivers --client "$d" scenarios/
+		fw=$wall fc=$cpu
+		verdicts "$tmp/f-$d-kept.jsonl" > "$tmp/f-k.v"
+		verdicts "$tmp/f-$d-fresh.jsonl" > "$tmp/f-f.v"
+		if cmp -s "$tmp/f-k.v" "$tmp/f-f.v" && [ -s "$tmp/f-k.v" ]; then same="the same"; else same="DIFFER"; fi
+		kr=$(ratio "$kc" "$bcpu") fr=$(ratio "$fc" "$bcpu")
+		line=$(printf '  %-14s %8.1f %6.1f %6s | %8.1f %6.1f %6s | %s' "$d" "$kw" "$kc" "$kr" "$fw" "$fc" "$fr" "$same")
+		say "$line"
+		case $d in
+		pymysql) say "    target (issue 41): PyMySQL <= 1.5 x the built-in's CPU: $(met "$kr" 1.5) ($kr; fresh $fr)" ;;
+		java) say "    target (issue 41): a JVM client <= 2.5 x: $(met "$kr" 2.5) ($kr; fresh $fr)" ;;
+		esac
+	done
 }
 
 # ---------------------------------------------------------------- part s
@@ -663,6 +712,11 @@ else
 	say "   $roots), -j 1 vs default: make bench BENCH=all (several minutes)"
 fi
 want e && part_e
+if want e && [ "${BENCH_FRESH_DRIVERS:-0}" = 1 ]; then
+	say "  (again with --fresh-drivers: a process per connection, as before issue 41)"
+	E_FRESH=--fresh-drivers part_e
+fi
+want f && part_f
 want v && part_v
 want s && part_s
 

@@ -134,6 +134,8 @@ leftover_snapshot() {
 	ps -eo pid=,comm= | awk '$2 ~ /^(mariadbd|mysqld)$/ {print $1}'
 	say "proxy:"
 	ps -eo pid=,comm= | awk '$2 == "haproxy" {print $1}'
+	say "driver processes:"
+	ps -eo pid=,args= | awk '$0 ~ /drivers\/|-driver\.py|driver-test --tap/ && $0 !~ /awk/ {print $1}'
 	say "rundirs:"
 	ls -d "${TMPDIR:-/tmp}"/goneaway-run-* 2>/dev/null || true
 	say "mounts:"

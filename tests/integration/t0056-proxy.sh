@@ -84,7 +84,7 @@ test_expect_success 'the evidence behind a proxy has its configuration and log' 
 	grep -q "198.18.0.5:[0-9]* .* clients server/db " res/local-builtin-haproxy/kill-idle/haproxy.log &&
 	grep -q "^proxy: HAProxy 2" res/local-builtin-haproxy/kill-idle/steps.log &&
 	! test -e res/local-builtin-none/kill-idle/haproxy.cfg &&
-	grep -q "^	timeout client 4000ms$" res/local-builtin-none/proxy-idle-timeout/haproxy.cfg
+	grep -q "^	timeout client 2000ms$" res/local-builtin-none/proxy-idle-timeout/haproxy.cfg
 '
 
 # the columns of a Markdown table, one a line, sorted (report orders

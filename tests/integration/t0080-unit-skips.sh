@@ -14,7 +14,7 @@
 UNIT="$TOP/build/check-unit"
 
 # The test cases that need root, as suite/tcase.
-ROOT_TCASES="lab/traffic lab/proxy lab/isolation lab/lifetime
+ROOT_TCASES="lab/traffic lab/proxy lab/isolation lab/clientns lab/lifetime
 fault_firewall/kernel fault_point/kernel fault_qdisc/kernel
 fault_stack/kernel proxy/haproxy client/sockets fsutil/across
 rundir/other-owner spawn/root spawn/join spawn/confine spawn/bind
@@ -52,12 +52,12 @@ test_expect_success 'not root: each root-only test case says SKIP, exit 0' '
 		grep -q "^SKIP $t: needs root (" nobody.out ||
 			{ echo "no SKIP line for $t"; return 1; }
 	done &&
-	test "$(grep -c "^SKIP " nobody.out)" -eq 20 &&
-	grep -q "^SKIPPED: 20 test cases need root" nobody.out
+	test "$(grep -c "^SKIP " nobody.out)" -eq 21 &&
+	grep -q "^SKIPPED: 21 test cases need root" nobody.out
 '
 
 test_expect_success 'not root: no test of a skipped test case is reported' '
-	for tc in traffic proxy isolation lifetime kernel haproxy sockets across other-owner root join confine bind link lab cgroups tmpfs; do
+	for tc in traffic proxy isolation clientns lifetime kernel haproxy sockets across other-owner root join confine bind link lab cgroups tmpfs; do
 		! grep ":[PFE]:$tc:" nobody.out ||
 			{ echo "tcase $tc ran without root"; return 1; }
 	done &&

@@ -6,9 +6,11 @@
 # whose reason counts what ran and names what was skipped, and --strict
 # fails on it unless --allow-skip lets it through; a step that FAILs
 # after a skip is a FAIL that names the skipped steps; with nothing left
-# to run the case is a plain SKIP.  The report, steps.log, results.jsonl
-# and the table show the skipped steps.  Then a real connector: mysqlnd
-# has no reconnect, and server-restart's other connection still runs.
+# to run the case is a plain SKIP; once every connection is given up,
+# the steps left (a sleep, a server check) are skipped too.  The report,
+# steps.log, results.jsonl and the table show the skipped steps.  Then a
+# real connector: mysqlnd has no reconnect, and server-restart's other
+# connection still runs.
 #
 # The client is bad-driver.py's "echo" mode, which greets here with ping
 # unsupported: the skipping is goneaway's, whatever a connector does.
@@ -83,6 +85,15 @@ test_expect_success 'nothing left to run: a plain SKIP, the table without "part"
 	grep -q "skipped: no step could run with this client: connection .b. (line 6): the bad-echo driver cannot do .ping.: no ping here" out-all-skipped &&
 	! grep -q "line 7:" out-all-skipped &&
 	grep -q "^line 7: query b: skipped: connection .b. is skipped since line 6" res-all-skipped/all-skipped/steps.log
+'
+
+test_expect_success 'every connection given up: the steps left are skipped, the sleep not slept' '
+	start=$(date +%s) &&
+	skip_run none-left && test "$(cat rc-none-left)" -eq 0 &&
+	test $(( $(date +%s) - start )) -lt 15 &&
+	grep -q "skipped: partly skipped: 4 of 6 steps were skipped with this client, the other 2 ran and matched; skipped: lines 9, 11, 12 and 13:" out-none-left &&
+	grep -q "line 12: sleep: skipped: every connection is skipped (the last, .b., since line 11): nothing is left for it to wait for or check" out-none-left &&
+	grep -q "line 13: errorlog: skipped: every connection is skipped" out-none-left
 '
 
 if php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null; then

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t0118-reuse-suite: the second opinion on every verdict.  The shipped
-# suite runs once with workers keeping their servers (the default) and
-# once with a server for every case (--fresh-servers), side by side at the
+# suite runs once with workers keeping their servers and client
+# namespaces (the default) and once with a server and a client namespace
+# for every case (--fresh-servers --fresh-drivers), side by side at the
 # default -j, and every case's verdict must be the same both ways: any
 # verdict that differs fails, whatever the reason (issue 37: a verdict
 # depends on the scenario alone, not on the case before it nor on the
@@ -29,7 +30,7 @@ test_expect_success "the shipped suite with reuse and with fresh servers, side b
 	pids= &&
 	for r in $RUNLIST; do
 		flag= &&
-		case $r in fresh*) flag=--fresh-servers ;; esac &&
+		case $r in fresh*) flag="--fresh-servers --fresh-drivers" ;; esac &&
 		"$GONEAWAY" run $flag -o $r $BUILTIN_SKIP_RULES \
 			"$TOP/scenarios/" > $r.out 2>&1 &
 		pids="$pids $!"

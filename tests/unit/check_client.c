@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -357,6 +358,69 @@ START_TEST(test_cancel_cuts_only_new_sockets)
 }
 END_TEST
 
+/* ---- kept driver processes: the registry (client/keep.c) ---------------- */
+
+static int quits, ends;
+static struct ga_driver_conn *ended[64];
+
+static void fake_quit(struct ga_driver_conn *c)
+{
+	(void)c;
+	quits++;
+}
+
+static void fake_end(struct ga_driver_conn *c)
+{
+	if (ends < 64)
+		ended[ends] = c;
+	ends++;
+}
+
+#define FAKE(n) ((struct ga_driver_conn *)(uintptr_t)(0x1000 + (n)))
+
+/* A process is found again by its client and namespace, the one idle
+ * last first; at most 8 of one client and 12 in all are kept, the one
+ * idle longest ended for one more; ending a namespace's asks each of
+ * them to exit before it waits for any. */
+START_TEST(test_kept_registry)
+{
+	static struct ga_driver a, b;
+	unsigned k;
+
+	quits = ends = 0;
+	ga_keep_idle_put(FAKE(1), &a, 7, fake_quit, fake_end);
+	ga_keep_idle_put(FAKE(2), &a, 7, fake_quit, fake_end);
+	ga_keep_idle_put(FAKE(3), &a, 8, fake_quit, fake_end);
+	ck_assert_uint_eq(ga_driver_kept_count(), 3);
+	ck_assert_ptr_null(ga_keep_idle_take(&b, 7));
+	ck_assert_ptr_eq(ga_keep_idle_take(&a, 7), FAKE(2));
+	ck_assert_ptr_eq(ga_keep_idle_take(&a, 7), FAKE(1));
+	ck_assert_ptr_null(ga_keep_idle_take(&a, 7));
+	ck_assert_ptr_eq(ga_keep_idle_take(&a, 8), FAKE(3));
+	/* nine of one client: the first is ended */
+	for (k = 10; k < 19; k++)
+		ga_keep_idle_put(FAKE(k), &a, 7, fake_quit, fake_end);
+	ck_assert_int_eq(ends, 1);
+	ck_assert_ptr_eq(ended[0], FAKE(10));
+	ck_assert_uint_eq(ga_driver_kept_count(), 8);
+	/* five of another: twelve in all, the oldest of any ended */
+	for (k = 30; k < 35; k++)
+		ga_keep_idle_put(FAKE(k), &b, 7, fake_quit, fake_end);
+	ck_assert_uint_eq(ga_driver_kept_count(), 12);
+	ck_assert_ptr_eq(ended[1], FAKE(11));
+	/* the namespace given up: every one of it asked, then ended */
+	ga_keep_idle_put(FAKE(40), &b, 9, fake_quit, fake_end);
+	quits = 0;
+	k = (unsigned)ends;
+	ga_driver_drop_kept(7);
+	ck_assert_int_eq(quits, 11);
+	ck_assert_uint_eq((unsigned)ends - k, 11);
+	ck_assert_uint_eq(ga_driver_kept_count(), 1);
+	ga_driver_drop_kept(0);
+	ck_assert_uint_eq(ga_driver_kept_count(), 0);
+}
+END_TEST
+
 Suite *make_client_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("client");
@@ -375,6 +439,11 @@ Suite *make_client_suite(struct unit_needs *needs)
 	tc = tcase_create("builtin");
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_builtin_cannot_enter_namespace);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("keep");
+	tcase_set_timeout(tc, 5);
+	tcase_add_test(tc, test_kept_registry);
 	suite_add_tcase(s, tc);
 
 	if (unit_needs_root(needs, "client", "sockets", "network namespaces")) {

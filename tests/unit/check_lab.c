@@ -49,8 +49,11 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
 
+#include "lab/clientns.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
+#include "lab/nsstate.h"
+#include "lab/sockdiag.h"
 #include "suites.h"
 
 #define TIMEOUT 20
@@ -1152,6 +1155,164 @@ START_TEST(test_enter_bad_fd)
 }
 END_TEST
 
+/* ---- a kept client namespace (lab/clientns.h, lab/nsstate.h) ---------- */
+
+/* Runs "ip ARGS" inside the namespace ns_fd (nsenter through this
+ * process's descriptor); returns its exit status. */
+static int ip_in(int ns_fd, const char *args)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "nsenter --net=/proc/%d/fd/%d ip %s "
+		 ">/dev/null 2>&1", (int)getpid(), ns_fd, args);
+	return system(cmd);
+}
+
+/* Labs one after another in one kept client namespace: each makes its
+ * link there and takes it away again, so the namespace is as it was made
+ * after each (a lab with a proxy too), and the client end's name is the
+ * lab's alone. */
+START_TEST(test_kept_client_namespace_serves_labs)
+{
+	struct ga_clientns ns;
+	struct ga_error err = { "" };
+	struct ga_lab lab;
+	unsigned i;
+
+	ga_clientns_init(&ns);
+	ck_assert_msg(ga_clientns_ensure(&ns, &err) == 0, "%s", err.msg);
+	for (i = 0; i < 3; i++) {
+		ck_assert_msg(ga_lab_create_sharing(&lab, 0x4b0 + i, ns.fd, -1,
+						    i == 2, &err) == 0,
+			      "lab %u: %s", i, err.msg);
+		ck_assert(lab.client_kept);
+		ck_assert_int_eq(fd_inode(lab.client_ns), ns.ino);
+		ga_lab_destroy(&lab);
+		ck_assert(!lab.link_left);
+		ck_assert_msg(ga_clientns_check(&ns) == 0, "after lab %u: %s",
+			      i, ns.given_up);
+	}
+	ck_assert_int_ge(ns.fd, 0);
+	ga_clientns_close(&ns);
+}
+END_TEST
+
+/* What the comparison finds: a route, a link, an nft table left in the
+ * kept namespace gives it up, naming what is new. */
+START_TEST(test_kept_client_namespace_change_found)
+{
+	static const char *const seen[] = { "10.9.9.9", "gaunit", "prio 100" };
+	static const char *const changes[] = {
+		"route add blackhole 10.9.9.9",
+		"link add gaunit0 type veth peer name gaunit1",
+		"rule add prio 100 from 10.9.9.9 lookup 7",
+	};
+	struct ga_clientns ns;
+	struct ga_error err = { "" };
+
+	ga_clientns_init(&ns);
+	ck_assert_msg(ga_clientns_ensure(&ns, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(ip_in(ns.fd, changes[_i]), 0);
+	ck_assert_int_eq(ga_clientns_check(&ns), 1);
+	ck_assert_int_eq(ns.fd, -1);
+	ck_assert_msg(strstr(ns.given_up, "is not as it was made: ") &&
+		      strstr(ns.given_up, seen[_i]), "%s", ns.given_up);
+	ga_clientns_close(&ns);
+}
+END_TEST
+
+struct orphan_job {
+	int lfd, cfd, sfd;
+	int orphans;            /* after the reset */
+};
+
+/* In the namespace: a connection on loopback whose client side is
+ * closed while the server side stays open: the client's socket goes on
+ * as an orphan (FIN_WAIT2, no process holds it). */
+static int make_orphan(void *arg, struct ga_error *err)
+{
+	struct orphan_job *j = arg;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int lo_up = system("ip link set lo up");
+
+	(void)err;
+	if (lo_up != 0)
+		return -1;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	j->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (j->lfd < 0 || bind(j->lfd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(j->lfd, 1) ||
+	    getsockname(j->lfd, (struct sockaddr *)&a, &len))
+		return -1;
+	j->cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (j->cfd < 0 || connect(j->cfd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	j->sfd = accept(j->lfd, NULL, NULL);
+	if (j->sfd < 0)
+		return -1;
+	close(j->cfd);
+	return 0;
+}
+
+static int count_orphans(void *arg, struct ga_error *err)
+{
+	struct orphan_job *j = arg;
+	struct ga_tcp_list l = { NULL, 0, 0 };
+	size_t i;
+	int nl = ga_sockdiag_open();
+
+	(void)err;
+	if (nl < 0 || ga_sockdiag_dump(nl, &l))
+		return -1;
+	close(nl);
+	j->orphans = 0;
+	for (i = 0; i < l.n; i++)
+		if (l.items[i].ino == 0 && l.items[i].state != 6 /* TIME_WAIT */)
+			j->orphans++;
+	ga_tcp_list_free(&l);
+	return 0;
+}
+
+/* The reset undoes what the kernel keeps on its own: an orphaned
+ * socket (it would go on sending into the next case's link) is gone. */
+START_TEST(test_kept_client_namespace_reset)
+{
+	struct orphan_job j = { -1, -1, -1, 0 };
+	struct ga_clientns ns;
+	struct ga_error err = { "" };
+
+	ga_clientns_init(&ns);
+	ck_assert_msg(ga_clientns_ensure(&ns, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(ga_netns_run(ns.fd, make_orphan, &j, &err), 0);
+	ck_assert_int_eq(ga_netns_run(ns.fd, count_orphans, &j, &err), 0);
+	ck_assert_int_eq(j.orphans, 1);
+	ck_assert_msg(ga_nsstate_reset(ns.fd, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(ga_netns_run(ns.fd, count_orphans, &j, &err), 0);
+	ck_assert_int_eq(j.orphans, 0);
+	close(j.sfd);
+	close(j.lfd);
+	ga_clientns_close(&ns);
+}
+END_TEST
+
+/* The text's comparison: the first line that differs, either way. */
+START_TEST(test_nsstate_diff)
+{
+	char why[128];
+
+	ck_assert_int_eq(ga_nsstate_diff("a\nb\n", "a\nb\n", why,
+					 sizeof(why)), 0);
+	ck_assert_int_eq(ga_nsstate_diff("a\nb\n", "a\nc\n", why,
+					 sizeof(why)), 1);
+	ck_assert_str_eq(why, "'c' instead of 'b'");
+	ck_assert_int_eq(ga_nsstate_diff("a\n", "a\nb\n", why, sizeof(why)), 1);
+	ck_assert_str_eq(why, "'b' is new");
+	ck_assert_int_eq(ga_nsstate_diff("a\nb\n", "a\n", why, sizeof(why)), 1);
+	ck_assert_str_eq(why, "'b' is gone");
+}
+END_TEST
+
 Suite *make_lab_suite(struct unit_needs *needs)
 {
 	static const char why[] = "network namespaces";
@@ -1186,6 +1347,16 @@ Suite *make_lab_suite(struct unit_needs *needs)
 		suite_add_tcase(s, tc);
 	}
 
+	if (unit_needs_root(needs, "lab", "clientns", why)) {
+		tc = tcase_create("clientns");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_test(tc, test_kept_client_namespace_serves_labs);
+		tcase_add_loop_test(tc, test_kept_client_namespace_change_found,
+				    0, 3);
+		tcase_add_test(tc, test_kept_client_namespace_reset);
+		suite_add_tcase(s, tc);
+	}
+
 	if (unit_needs_root(needs, "lab", "lifetime", why)) {
 		tc = tcase_create("lifetime");
 		tcase_set_timeout(tc, TIMEOUT);
@@ -1201,6 +1372,7 @@ Suite *make_lab_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_create_fails_cleanly);
 	tcase_add_test(tc, test_destroy_unmade_lab);
 	tcase_add_test(tc, test_enter_bad_fd);
+	tcase_add_test(tc, test_nsstate_diff);
 	suite_add_tcase(s, tc);
 
 	return s;

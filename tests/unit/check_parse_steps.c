@@ -1366,6 +1366,26 @@ static const struct {
 	{ "title t\ncause c\nconnection app transport=raw keepalive=2s/1s/3\n"
 	  "connect app\n", 3, 1, "a raw connection (transport=raw) takes no "
 	  "keepalive" },
+	/* keepalive [client=NAME] IDLE/INTERVAL/COUNT */
+	{ "title t\ncause c\nconnection app keepalive [client=go]\n"
+	  "connect app\n", 3, 16, "'keepalive [client=go]' needs IDLE/"
+	  "INTERVAL/COUNT, e.g. keepalive [client=mysql2] 1s/1s/10" },
+	{ "title t\ncause c\nconnection app keepalive [client=go] 1s/1s\n"
+	  "connect app\n", 3, 38, "invalid keepalive '1s/1s': write "
+	  "IDLE/INTERVAL/COUNT" },
+	{ "title t\ncause c\nconnection app keepalive [mysql] 1s/1s/2\n"
+	  "connect app\n", 3, 26, "a keepalive's selector names the client "
+	  "it is for, and only that: [client=NAME] or [client=NAME >= "
+	  "VERSION]" },
+	{ "title t\ncause c\nconnection app keepalive [client=go] 1s/1s/2 "
+	  "keepalive [client=go] 1s/1s/3\nconnect app\n", 3, 46,
+	  "a keepalive for client 'go' is given twice" },
+	{ "title t\ncause c\nconnection app transport=socket keepalive "
+	  "[client=go] 1s/1s/2\nconnect app\n", 3, 1, "keepalive is TCP's: "
+	  "not over the unix socket (transport=socket)" },
+	{ "title t\ncause c\nconnection app transport=raw keepalive "
+	  "[client=go] 1s/1s/2\nconnect app\n", 3, 1, "a raw connection "
+	  "(transport=raw) takes no keepalive" },
 };
 
 /* keepalive=IDLE/INTERVAL/COUNT, read into the connection. */
@@ -1376,14 +1396,76 @@ START_TEST(test_keepalive_option)
 		"connection max keepalive=32767s/2000ms/127\n"
 		"connection none\nconnect app\n");
 
-	ck_assert_int_eq(sc->connections[0].keepalive_idle_s, 2);
-	ck_assert_int_eq(sc->connections[0].keepalive_interval_s, 1);
-	ck_assert_int_eq(sc->connections[0].keepalive_count, 3);
-	ck_assert_int_eq(sc->connections[1].keepalive_idle_s, 32767);
-	ck_assert_int_eq(sc->connections[1].keepalive_interval_s, 2);
-	ck_assert_int_eq(sc->connections[1].keepalive_count, 127);
-	ck_assert_int_eq(sc->connections[2].keepalive_count, 0);
+	ck_assert_int_eq(sc->connections[0].keepalive.idle_s, 2);
+	ck_assert_int_eq(sc->connections[0].keepalive.interval_s, 1);
+	ck_assert_int_eq(sc->connections[0].keepalive.count, 3);
+	ck_assert_int_eq(sc->connections[1].keepalive.idle_s, 32767);
+	ck_assert_int_eq(sc->connections[1].keepalive.interval_s, 2);
+	ck_assert_int_eq(sc->connections[1].keepalive.count, 127);
+	ck_assert_int_eq(sc->connections[2].keepalive.count, 0);
 	ga_scenario_free(sc);
+}
+END_TEST
+
+/* keepalive [client=NAME] ...: a client's own keepalive, chosen in
+ * file order before keepalive='s; without keepalive= the others have
+ * none. */
+START_TEST(test_keepalive_for_client)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"connection app keepalive=1s/1s/2 keepalive [client=mysql2] "
+		"1s/1s/10 keepalive [client=go >= 1.6] 3s/2s/4 "
+		"keepalive [client=go] 5s/5s/5\n"
+		"connection only keepalive [client=mariadb-node] 1s/1s/10\n"
+		"connect app\n");
+	const struct ga_connection *app = &sc->connections[0];
+	const struct ga_connection *only = &sc->connections[1];
+	const struct ga_keepalive *ka;
+
+	ck_assert_uint_eq(app->nkeepalives, 3);
+	ck_assert_str_eq(app->keepalives[0].selector.client, "mysql2");
+	ka = ga_connection_keepalive(app, "builtin", NULL, 30300);
+	ck_assert_ptr_nonnull(ka);
+	ck_assert_int_eq(ka->idle_s, 1);
+	ck_assert_int_eq(ka->count, 2);
+	ka = ga_connection_keepalive(app, "mysql2", NULL, 0);
+	ck_assert_ptr_nonnull(ka);
+	ck_assert_int_eq(ka->count, 10);
+	/* the name --client was given counts, as for expect lines */
+	ka = ga_connection_keepalive(app, "something", "mysql2", 0);
+	ck_assert_int_eq(ka->count, 10);
+	ka = ga_connection_keepalive(app, "go", NULL, 10600);
+	ck_assert_int_eq(ka->idle_s, 3);
+	ck_assert_int_eq(ka->interval_s, 2);
+	ck_assert_int_eq(ka->count, 4);
+	ka = ga_connection_keepalive(app, "go", NULL, 10500);
+	ck_assert_int_eq(ka->count, 5);
+	ck_assert_ptr_null(ga_connection_keepalive(only, "builtin", NULL, 0));
+	ka = ga_connection_keepalive(only, "mariadb-node", NULL, 30400);
+	ck_assert_ptr_nonnull(ka);
+	ck_assert_int_eq(ka->count, 10);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_keepalives_limit)
+{
+	char text[2048];
+	struct ga_diags d = { 0 };
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(text, sizeof(text), "title t\ncause c\n"
+			     "connection app");
+	for (i = 0; i < 17; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      " keepalive [client=c%d] 1s/1s/2", i);
+	snprintf(text + n, sizeof(text) - n, "\nconnect app\n");
+	parse_bad(text, &d);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].msg, "too many keepalives: at most 16 "
+			 "clients' own on a connection");
+	ga_diags_free(&d);
 }
 END_TEST
 
@@ -1438,6 +1520,8 @@ Suite *make_parse_steps_suite(void)
 	tcase_add_loop_test(tc, test_driver_option_diagnostic, 0,
 			    N(option_diag_cases));
 	tcase_add_test(tc, test_keepalive_option);
+	tcase_add_test(tc, test_keepalive_for_client);
+	tcase_add_test(tc, test_keepalives_limit);
 	tcase_add_test(tc, test_driver_options_limit);
 	suite_add_tcase(s, tc);
 

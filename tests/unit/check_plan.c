@@ -615,6 +615,39 @@ START_TEST(test_jobs_order)
 }
 END_TEST
 
+/* A sweep's runs, ever longer: ordered by their longest, the last's,
+ * they come before a case shorter than that, and still in order. */
+START_TEST(test_jobs_sweep_order)
+{
+	struct ga_pjob j[] = {
+		{ .pcase = 0, .rep = 1, .own = 0.1 },
+		{ .pcase = 0, .rep = 2, .own = 1.6 },
+		{ .pcase = 0, .rep = 3, .own = 3.1 },
+		{ .pcase = 0, .rep = 4, .own = 4.6 },
+		{ .pcase = 1, .rep = 1, .own = 4.0 },
+		{ .pcase = 1, .rep = 2, .own = 1.0 },
+		{ .pcase = 2, .rep = 1, .own = 3.0, .cost = 3.0 },
+	};
+	static const size_t want[][2] = {
+		{ 0, 1 }, { 0, 2 }, { 0, 3 }, { 0, 4 }, { 1, 1 }, { 2, 1 },
+		{ 1, 2 },
+	};
+	size_t i;
+
+	ga_pjobs_order(j, 4);
+	ga_pjobs_order(j + 4, 2);
+	for (i = 0; i < 4; i++)
+		ck_assert(j[i].cost == 4.6);
+	ck_assert(j[4].cost == 4.0 && j[5].cost == 1.0);
+	ck_assert(j[1].own == 1.6);             /* its own is kept */
+	qsort(j, N(j), sizeof(j[0]), ga_pjob_by_cost);
+	for (i = 0; i < N(j); i++) {
+		ck_assert_uint_eq(j[i].pcase, want[i][0]);
+		ck_assert_int_eq(j[i].rep, (long)want[i][1]);
+	}
+}
+END_TEST
+
 /* when a case can be reported: every run it will ever get has ended */
 START_TEST(test_case_complete)
 {
@@ -686,6 +719,7 @@ Suite *make_plan_suite(void)
 	tcase_add_test(tc, test_outputs);
 	tcase_add_test(tc, test_output_formats);
 	tcase_add_test(tc, test_jobs_order);
+	tcase_add_test(tc, test_jobs_sweep_order);
 	tcase_add_test(tc, test_case_complete);
 	tcase_add_test(tc, test_start_learn);
 	suite_add_tcase(s, tc);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/driver.h"
 #include "client/protocol.h"
 #include "lang/step.h"
 #include "run/expect.h"
@@ -200,9 +201,13 @@ START_TEST(a_greeting_says_its_version_and_features)
 			       &v, &f, why, sizeof(why)), 0);
 	ck_assert_int_eq(v, 4);
 	ck_assert_uint_eq(f, GA_FEATURE_LOCAL_INFILE);
-	ck_assert_int_eq(greet("{\"protocol\":5}", &v, &f, why, sizeof(why)),
+	ck_assert_int_eq(greet("{\"protocol\":5,\"features\":[\"cases\"]}",
+			       &v, &f, why, sizeof(why)), 0);
+	ck_assert_int_eq(v, 5);
+	ck_assert_uint_eq(f, GA_FEATURE_CASES);
+	ck_assert_int_eq(greet("{\"protocol\":6}", &v, &f, why, sizeof(why)),
 			 -1);
-	ck_assert_ptr_nonnull(strstr(why, "from 1 to 4"));
+	ck_assert_ptr_nonnull(strstr(why, "from 1 to 5"));
 	ck_assert_int_eq(greet("{\"protocol\":2,\"features\":\"params\"}", &v,
 			       &f, why, sizeof(why)), -1);
 	/* what each step needs, and the message naming what is missing */
@@ -261,6 +266,73 @@ START_TEST(keepalive_needs_its_feature)
 	text = written(&sc->connections[1], &who, GA_FEATURE_KEEPALIVE, NULL);
 	ck_assert_msg(strstr(text, "\"keepalive\":{}"), "%s", text);
 	free(text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* keepalive [client=NAME]: the client it names is sent its own times
+ * (by its own name or by the name --client was given); the others
+ * keepalive='s, or {} and no need of the feature when there is none. */
+START_TEST(keepalive_for_a_client)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"connection ka keepalive=1s/1s/2 keepalive [client=mysql2] "
+		"1s/1s/10\nconnection only keepalive [client=mysql2] 1s/1s/10\n"
+		"connect ka\nconnect only\n");
+	struct ga_server_id node = { .client = "mysql2" };
+	struct ga_server_id alias = { .client = "x", .client_alias = "mysql2" };
+	struct ga_server_id py = { .client = "pymysql" };
+	char *text;
+
+	text = written(&sc->connections[0], &node, GA_FEATURE_KEEPALIVE, NULL);
+	ck_assert_msg(strstr(text, "\"keepalive\":{\"idle\":1,\"interval\":1,"
+			     "\"count\":10}"), "%s", text);
+	free(text);
+	text = written(&sc->connections[0], &alias, GA_FEATURE_KEEPALIVE,
+		       NULL);
+	ck_assert_msg(strstr(text, "\"count\":10}"), "%s", text);
+	free(text);
+	text = written(&sc->connections[0], &py, GA_FEATURE_KEEPALIVE, NULL);
+	ck_assert_msg(strstr(text, "\"keepalive\":{\"idle\":1,\"interval\":1,"
+			     "\"count\":2}"), "%s", text);
+	free(text);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[1],
+			  &sc->connections[1], &node), GA_FEATURE_KEEPALIVE);
+	ck_assert_uint_eq(ga_protocol_step_needs(&sc->steps[1],
+			  &sc->connections[1], &py), 0);
+	text = written(&sc->connections[1], &py, GA_FEATURE_KEEPALIVE, NULL);
+	ck_assert_msg(strstr(text, "\"keepalive\":{}"), "%s", text);
+	free(text);
+	ga_scenario_free(sc);
+}
+END_TEST
+
+/* Known before a case: the built-in client refuses a pool's
+ * connection, a driver a connection whose connect needs a feature it did
+ * not declare; anything else only its connect can tell. */
+START_TEST(cannot_connect_before_a_case)
+{
+	struct ga_scenario *sc = parse_ok("title t\ncause c\n"
+		"pool p size=1\nconnection pooled pool=p\n"
+		"connection ka keepalive=1s/1s/2 keepalive [client=mysql2] "
+		"1s/1s/10\nconnection plain\n"
+		"connect pooled\nconnect ka\nconnect plain\n");
+	struct ga_driver builtin, drv;
+
+	ga_driver_builtin(&builtin);
+	ck_assert(ga_driver_cannot_connect(&builtin, &sc->connections[0]));
+	ck_assert(!ga_driver_cannot_connect(&builtin, &sc->connections[1]));
+	ck_assert(!ga_driver_cannot_connect(&builtin, &sc->connections[2]));
+	memset(&drv, 0, sizeof(drv));
+	snprintf(drv.name, sizeof(drv.name), "pymysql");
+	drv.protocol = 4;
+	drv.features = GA_FEATURE_DRIVER_OPTIONS;
+	ck_assert(ga_driver_cannot_connect(&drv, &sc->connections[0]));
+	ck_assert(ga_driver_cannot_connect(&drv, &sc->connections[1]));
+	ck_assert(!ga_driver_cannot_connect(&drv, &sc->connections[2]));
+	drv.features |= GA_FEATURE_KEEPALIVE | GA_FEATURE_POOL;
+	ck_assert(!ga_driver_cannot_connect(&drv, &sc->connections[0]));
+	ck_assert(!ga_driver_cannot_connect(&drv, &sc->connections[1]));
 	ga_scenario_free(sc);
 }
 END_TEST
@@ -811,6 +883,8 @@ Suite *make_protocol_suite(void)
 	tcase_add_test(tc, every_client_step_has_a_request);
 	tcase_add_test(tc, driver_options_go_to_their_client);
 	tcase_add_test(tc, keepalive_needs_its_feature);
+	tcase_add_test(tc, keepalive_for_a_client);
+	tcase_add_test(tc, cannot_connect_before_a_case);
 	tcase_add_test(tc, local_infile_needs_its_feature);
 	tcase_add_loop_test(tc, each_option_is_a_connection_option_and_is_sent,
 			    0, GA_OPTION_COUNT);

@@ -20,6 +20,7 @@ static void fleet(struct ga_sched_worker *w, const uint64_t *kept,
 		w[i].busy = busy[i];
 		w[i].kept = &kept[i];
 		w[i].busy_until_ms = 0;
+		w[i].client = 0;
 	}
 }
 
@@ -29,9 +30,9 @@ START_TEST(test_pick_matching_first)
 	bool busy[2] = { false, true };
 	struct ga_sched_worker w[2];
 	struct ga_sched_job j[3] = {
-		{ K1, 0, 5000, false },
-		{ K2, 0, 100, false },
-		{ K2, 0, 100, false },
+		{ K1, 0, 5000, false, 0 },
+		{ K2, 0, 100, false, 0 },
+		{ K2, 0, 100, false, 0 },
 	};
 
 	fleet(w, kept, busy, 2);
@@ -56,8 +57,8 @@ START_TEST(test_pick_leaves_others_jobs)
 	bool busy[2] = { false, false };
 	struct ga_sched_worker w[2];
 	struct ga_sched_job j[2] = {
-		{ K1, 0, 5000, false },
-		{ K2, 0, 100, false },
+		{ K1, 0, 5000, false, 0 },
+		{ K2, 0, 100, false, 0 },
 	};
 
 	fleet(w, kept, busy, 2);
@@ -76,10 +77,10 @@ END_TEST
 START_TEST(test_pick_per_server)
 {
 	uint64_t kept[2] = { 0, K1 };       /* worker 0: server 1 keeps K1 */
-	struct ga_sched_worker w[1] = { { true, false, kept, 0 } };
+	struct ga_sched_worker w[1] = { { true, false, kept, 0, 0 } };
 	struct ga_sched_job j[2] = {
-		{ K1, 0, 100, false },
-		{ K1, 1, 100, false },
+		{ K1, 0, 100, false, 0 },
+		{ K1, 1, 100, false, 0 },
 	};
 
 	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 2), 1);
@@ -90,8 +91,8 @@ END_TEST
 START_TEST(test_pick_never_kept)
 {
 	uint64_t kept[1] = { 0 };
-	struct ga_sched_worker w[1] = { { true, false, kept, 0 } };
-	struct ga_sched_job j[1] = { { 0, 0, 100, false } };
+	struct ga_sched_worker w[1] = { { true, false, kept, 0, 0 } };
+	struct ga_sched_job j[1] = { { 0, 0, 100, false, 0 } };
 
 	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 1), 0);
 }
@@ -103,8 +104,8 @@ START_TEST(test_grow)
 	bool busy[2] = { true, true };
 	struct ga_sched_worker w[2];
 	struct ga_sched_job j[2] = {
-		{ K1, 0, 100, true },
-		{ K1, 0, 100, false },
+		{ K1, 0, 100, true, 0 },
+		{ K1, 0, 100, false, 0 },
 	};
 
 	fleet(w, kept, busy, 2);
@@ -161,6 +162,58 @@ START_TEST(test_guess)
 }
 END_TEST
 
+/* A worker takes, among the jobs on its kept server, one of the client
+ * it ran last first (its driver processes are kept for it); without a
+ * kept server, a homeless job of that client before another client's. */
+START_TEST(test_pick_prefers_the_last_client)
+{
+	static const uint64_t kept[1] = { K1 };
+	struct ga_sched_worker w[1] = { { true, false, kept, 0, 1 } };
+	struct ga_sched_job j[3] = {
+		{ K1, 0, 5000, false, 0 },
+		{ K1, 0, 100, false, 1 },
+		{ K2, 0, 100, false, 1 },
+	};
+
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3), 1);
+	w[0].client = 0;
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3), 0);
+	/* nothing on its kept server: the homeless one of its client */
+	j[0].taken = j[1].taken = true;
+	w[0].client = 2;
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3), 2);
+}
+END_TEST
+
+/* A repeated scenario's measured time is shared by its runs as their
+ * guesses are: a sweep's last run, the longest, gets the most. */
+START_TEST(test_rep_share)
+{
+	struct ga_scenario *sc = parse_ok(
+		"title t\ncause c\nrepeat 4\nconnection app\nconnect app\n"
+		"sleep 0ms..3000ms\n");
+	double sum = 0.0;
+	long r;
+
+	/* guesses 100, 1100, 2100, 3100 ms: 6400 in all */
+	ck_assert(ga_sched_rep_share(sc, 1) == 100.0 / 6400.0);
+	ck_assert(ga_sched_rep_share(sc, 4) == 3100.0 / 6400.0);
+	for (r = 1; r <= 4; r++)
+		sum += ga_sched_rep_share(sc, r);
+	ck_assert(sum > 0.999999 && sum < 1.000001);
+	ga_scenario_free(sc);
+	/* runs alike: each a fifth */
+	sc = parse_ok("title t\ncause c\nrepeat 5\nconnection app\n"
+		      "connect app\nsleep 1s\n");
+	ck_assert(ga_sched_rep_share(sc, 3) == 0.2);
+	ga_scenario_free(sc);
+	/* not repeated: the whole */
+	sc = parse_ok("title t\ncause c\nconnection app\nconnect app\n");
+	ck_assert(ga_sched_rep_share(sc, 1) == 1.0);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 Suite *make_schedule_suite(void)
 {
 	Suite *s = suite_create("schedule");
@@ -170,9 +223,11 @@ Suite *make_schedule_suite(void)
 	tcase_add_test(tc, test_pick_leaves_others_jobs);
 	tcase_add_test(tc, test_pick_per_server);
 	tcase_add_test(tc, test_pick_never_kept);
+	tcase_add_test(tc, test_pick_prefers_the_last_client);
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_initial);
 	tcase_add_test(tc, test_guess);
+	tcase_add_test(tc, test_rep_share);
 	suite_add_tcase(s, tc);
 	return s;
 }

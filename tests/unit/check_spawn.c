@@ -888,6 +888,48 @@ START_TEST(test_confined_child)
 END_TEST
 
 /* A confined child needs a user of its own: root's is refused. */
+/* A net-confined child (a client driver) changes nothing of the network
+ * namespace it runs in: /proc/sys is read-only for it (with and without
+ * mount_setattr), and it has no CAP_NET_ADMIN for a route or a link. */
+START_TEST(test_net_confined_child)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+		"{ echo 7 > /proc/sys/net/ipv4/tcp_keepalive_time; } "
+		"2>/dev/null && echo wrote-sysctl;"
+		"ip route add blackhole 10.9.9.9 2>/dev/null && echo made-route;"
+		"ip link add gaunit0 type dummy 2>/dev/null && echo made-link;"
+		"cat /proc/sys/net/ipv4/tcp_keepalive_time; echo done",
+		NULL };
+	char top[] = "/tmp/ga-unit-netconf-XXXXXX", log[PATH_MAX], want[64];
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_error err = { "" };
+	char *text = NULL;
+	int rc, ns;
+
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(log, sizeof(log), "%s/log", top);
+	/* a namespace of the test's own, the driver's client namespace */
+	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
+	ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(ns, 0);
+	if (_i == 1)
+		setenv("GA_SPAWN_NO_MOUNT_SETATTR", "1", 1);
+	o.netns_fd = ns;
+	o.net_confined = true;
+	o.output_path = log;
+	rc = ga_spawn_run(&o, NULL, 10000, &err);
+	unsetenv("GA_SPAWN_NO_MOUNT_SETATTR");
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_int_eq(ga_file_read(log, 1 << 16, &text, NULL, &err), 0);
+	snprintf(want, sizeof(want), "7200\ndone\n");
+	ck_assert_msg(strcmp(text, want) == 0, "the child: %s", text);
+	free(text);
+	close(ns);
+	unlink(log);
+	rmdir(top);
+}
+END_TEST
+
 START_TEST(test_confined_needs_a_user)
 {
 	struct ga_spawn_confine c;
@@ -939,6 +981,7 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tcase_set_timeout(tc, TIMEOUT);
 		tcase_add_loop_test(tc, test_confined_child, 0, 2);
 		tcase_add_test(tc, test_confined_needs_a_user);
+		tcase_add_loop_test(tc, test_net_confined_child, 0, 2);
 		suite_add_tcase(s, tc);
 	}
 	if (unit_needs_root(needs, "spawn", "bind", "mounts")) {

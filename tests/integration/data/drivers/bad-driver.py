@@ -165,7 +165,12 @@ if mode.startswith("dt-"):
             out = open(1, "w", buffering=1 << 20, closefd=False)
         for line in sys.stdin:
             req = json.loads(line)
-            rep = sess.handle(req)
+            if req.get("step") == "begin-case":
+                rep = gadriver.begin_case(req)
+            elif req.get("step") == "end-case":
+                rep, sess = gadriver.end_case(sess)
+            else:
+                rep = sess.handle(req)
             rep["id"] = req["id"]
             if mode == "dt-wrongid" or (mode == "dt-wrongid-connect" and
                                         req["step"] == "connect"):

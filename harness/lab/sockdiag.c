@@ -1,0 +1,119 @@
+/* sockdiag.c - see sockdiag.h */
+#include "lab/sockdiag.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int list_add(struct ga_tcp_list *l, const struct inet_diag_msg *m)
+{
+	struct ga_tcp_sock *grown;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		grown = realloc(l->items, l->cap * sizeof(*grown));
+		if (!grown)
+			return -1;
+		l->items = grown;
+	}
+	l->items[l->n].ino = m->idiag_inode;
+	l->items[l->n].family = m->idiag_family;
+	l->items[l->n].state = m->idiag_state;
+	l->items[l->n].id = m->id;
+	l->n++;
+	return 0;
+}
+
+int ga_sockdiag_open(void)
+{
+	return socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+}
+
+static int diag_send(int nl, uint16_t type, uint16_t flags, uint8_t family,
+		     const struct inet_diag_sockid *id)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = type;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | flags;
+	msg.req.sdiag_family = family;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	msg.req.idiag_states = ~0u;
+	if (id)
+		msg.req.id = *id;
+	return sendto(nl, &msg, sizeof(msg), 0, (struct sockaddr *)&sa,
+		      sizeof(sa)) < 0 ? -1 : 0;
+}
+
+/* Reads the answers to one request: the dumped sockets into l (when not
+ * NULL), or the acknowledgement's error.  Returns 0 or a negative errno. */
+static int diag_recv(int nl, struct ga_tcp_list *l)
+{
+	char buf[16384];
+	struct nlmsghdr *h;
+	ssize_t n;
+	int len;
+
+	for (;;) {
+		n = recv(nl, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		len = (int)n;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return e->error;
+			}
+			if (l && list_add(l, NLMSG_DATA(h)))
+				return -ENOMEM;
+		}
+	}
+}
+
+int ga_sockdiag_dump(int nl, struct ga_tcp_list *l)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(families); i++) {
+		if (diag_send(nl, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, families[i],
+			      NULL))
+			return -errno;
+		rc = diag_recv(nl, l);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int ga_sockdiag_destroy(int nl, const struct ga_tcp_sock *s)
+{
+	if (diag_send(nl, SOCK_DESTROY, NLM_F_ACK, s->family, &s->id))
+		return -errno;
+	return diag_recv(nl, NULL);
+}
+
+void ga_tcp_list_free(struct ga_tcp_list *l)
+{
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+# leaky-driver.py MODE - the shipped PyMySQL driver, kept between cases
+# (protocol 5, feature "cases"), leaking one thing from a case into the
+# next on purpose, for t0146-kept-drivers: goneaway must catch each
+# after end-case and start a new process for the next case, so that the
+# next case's verdict is the one a fresh driver gives.
+#   conn     end-case answers ok but keeps the case's connection open
+#            (and the next case's connect reuses it: its session, its
+#            thread, as a connector cache would)
+#   child    a connect forks a child that sleeps on, outside the case
+#   endfail  end-case answers "error"
+#   endmute  end-case is never answered
+#   chatty   end-case answers ok, then writes a stray line
+#   sysctl   a connect tries to change the network namespace: a sysctl
+#            (net.ipv4.tcp_keepalive_time), a route and a link; each
+#            attempt's outcome is written to its stderr (it must fail:
+#            a driver cannot change its namespace, lab/spawn.h)
+# Any other mode: the shipped driver as it is.
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), "..", "..", "..", "..", "drivers", "pymysql"))
+import driver as pymysql_driver                         # noqa: E402
+
+gadriver = pymysql_driver.gadriver
+MODE = sys.argv[1] if len(sys.argv) > 1 else ""
+kept_conn = []
+
+
+class Leaky(pymysql_driver.PyMySQL):
+    def do_connect(self, req):
+        if MODE == "conn" and kept_conn:
+            self.conn = kept_conn[0]
+            return {}
+        rep = super().do_connect(req)
+        if MODE == "conn":
+            kept_conn.append(self.conn)
+        if MODE == "child" and os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+        if MODE == "sysctl":
+            try:
+                with open("/proc/sys/net/ipv4/tcp_keepalive_time", "w") as f:
+                    f.write("7")
+                gadriver.log("leaky: sysctl written")
+            except OSError as e:
+                gadriver.log("leaky: sysctl refused: %s" % e)
+            for cmd in (["ip", "route", "add", "blackhole", "10.9.9.9"],
+                        ["ip", "link", "add", "gaX", "type", "dummy"]):
+                r = subprocess.run(cmd, capture_output=True, text=True)
+                gadriver.log("leaky: %s %s: %s" % (
+                    " ".join(cmd[1:3]), "made" if r.returncode == 0 else
+                    "refused", r.stderr.strip()))
+        return rep
+
+    def end_case(self):
+        if MODE == "conn":
+            self.conn = None
+            self.closed_conn = None
+            return
+        super().end_case()
+
+
+def serve():
+    out = sys.stdout
+    sess = Leaky()
+    out.write(gadriver.json.dumps(sess.greeting()) + "\n")
+    out.flush()
+    for line in sys.stdin:
+        req = gadriver.json.loads(line)
+        step = req.get("step")
+        if step == "end-case" and MODE == "endmute":
+            time.sleep(600)
+        if step == "end-case" and MODE == "endfail":
+            rep = {"result": "error", "errno": 0, "message": "leaky: no"}
+        elif step == "begin-case":
+            rep = gadriver.begin_case(req)
+        elif step == "end-case":
+            rep, sess = gadriver.end_case(sess)
+        else:
+            rep = sess.handle(req)
+        rep["id"] = req.get("id")
+        out.write(gadriver.json.dumps(rep) + "\n")
+        if step == "end-case" and MODE == "chatty":
+            out.write('{"id": 0, "result": "ok"}\n')
+        out.flush()
+
+
+serve()

@@ -1,0 +1,143 @@
+#!/bin/sh
+# t0146-kept-drivers: a driver process serves case after case (issue 41,
+# docs/driver-protocol.md "Cases"), and a verdict never depends on what
+# ran before it: a kept driver gives the verdicts a fresh one gives
+# (--fresh-drivers), every installed driver over the conformance
+# scenarios and PyMySQL over the shipped suite, at -j 1 or 2 so that a
+# process serves many cases; a driver that leaks something from a case
+# (a connection, a child, a bad end-case) is caught and replaced; a
+# driver cannot change the client namespace it is kept in; a driver of
+# protocol 1 still gets a process per connection; nothing is left.
+. "$(dirname "$0")/lib.sh"
+
+leftover_snapshot > "$SCRATCH/before"
+LEAKY="/usr/bin/python3 $TOP/tests/integration/data/drivers/leaky-driver.py"
+P1="/usr/bin/python3 $TOP/tests/integration/data/drivers/protocol1-driver.py"
+CONF="$TOP/drivers/conformance"
+
+# Cases that each check their session is new (no user variable of the
+# case before), then leave one.
+printf '%s\n' 'title    A new session, a variable left in it' \
+	'cause    (test fixture) none' 'connection app' 'connect app' \
+	'query app SELECT @leak IS NULL' '    expect ok = 1' \
+	'query app SET @leak = 1' > "$SCRATCH/new.gw"
+cp "$SCRATCH/new.gw" "$SCRATCH/new2.gw" && cp "$SCRATCH/new.gw" "$SCRATCH/new3.gw"
+
+# verdicts A.jsonl B.jsonl: the scenarios whose verdicts differ, printed;
+# fails when any does (or when A has no case)
+verdicts() {
+	python3 -c '
+import json, sys
+def load(f):
+    v = {}
+    for l in open(f):
+        j = json.loads(l)
+        if j.get("type") == "case":
+            v[j["scenario"]["label"]] = j["verdict"]
+    return v
+a, b = load(sys.argv[1]), load(sys.argv[2])
+bad = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+for k in bad:
+    print("differs: %s kept %s, fresh %s" % (k, a.get(k), b.get(k)))
+print("%d cases, %d differ" % (len(a), len(bad)))
+sys.exit(1 if bad or not a else 0)
+' "$1" "$2"
+}
+
+test_expect_success 'a kept process serves the next cases, each a new session' '
+	"$GONEAWAY" run -j 1 -v --no-results --color never --client pymysql \
+		new.gw new2.gw new3.gw > out 2>&1; rc=$?; cat out;
+	test $rc -eq 0 &&
+	grep -q "drivers: app: a new process, kept for the next case; client namespace: new" out &&
+	grep -q "drivers: app: a kept process, its case 2; client namespace: kept, its lab 1" out &&
+	grep -q "drivers: app: a kept process, its case 3; client namespace: kept, its lab 1" out
+'
+
+test_expect_success '--fresh-drivers: a process per connection, as before' '
+	"$GONEAWAY" run -j 1 -v --no-results --color never --fresh-drivers \
+		--client pymysql new.gw new2.gw > out 2>&1; rc=$?; cat out;
+	test $rc -eq 0 && test "$(grep -c "drivers: app: a process of its own$" out)" -eq 2
+'
+
+for mode in conn child endfail chatty; do
+	case $mode in
+	conn) why="it holds 1 socket it did not hold after its greeting" ;;
+	child) why="1 process it forked is left in its PID namespace" ;;
+	endfail) why="end-case: it answered end-case with error: leaky: no" ;;
+	chatty) why="\(it wrote a line after its end-case answer\|begin-case: .*wrote a reply nobody asked for\)" ;;
+	esac
+	test_expect_success "a driver that leaks ($mode) is replaced: the next case gets a new process" "
+		\"\$GONEAWAY\" run -j 1 -v -o res-$mode --color never \
+			--client \"cmd:\$LEAKY $mode\" new.gw new2.gw > out-$mode 2>&1; rc=\$?;
+		cat out-$mode res-$mode/new/driver-app.log; test \$rc -eq 0 &&
+		test \"\$(grep -c 'drivers: app: a new process, kept for the next case' out-$mode)\" -eq 2 &&
+		# the check after end-case, or the next begin-case when the line
+		# came after it (the note then in the next case's log)
+		cat res-$mode/new/driver-app.log res-$mode/new2/driver-app.log |
+			grep -q '^goneaway: not kept\( for the next case\)\?: $why'
+	"
+done
+
+test_expect_success 'a driver that never answers end-case is ended on a bound, the run goes on' '
+	start=$(date +%s);
+	"$GONEAWAY" run -j 1 -v -o res-mute --color never \
+		--client "cmd:$LEAKY endmute" new.gw new2.gw > out 2>&1; rc=$?;
+	end=$(date +%s); cat out res-mute/new/driver-app.log; test $rc -eq 0 &&
+	grep -q "^goneaway: not kept for the next case: end-case: its answer to end-case" res-mute/new/driver-app.log &&
+	test $((end - start)) -lt 120
+'
+
+test_expect_success 'a kept driver cannot change its client namespace (sysctl, route, link), and stays kept' '
+	"$GONEAWAY" run -j 1 -v -o res-sysctl --color never \
+		--client "cmd:$LEAKY sysctl" new.gw new2.gw > out 2>&1; rc=$?;
+	cat out res-sysctl/new/driver-app.log; test $rc -eq 0 &&
+	grep -q "^leaky: sysctl refused: .*Read-only file system" res-sysctl/new/driver-app.log &&
+	grep -q "^leaky: route add refused" res-sysctl/new/driver-app.log &&
+	grep -q "^leaky: link add refused" res-sysctl/new/driver-app.log &&
+	grep -q "drivers: app: a kept process, its case 2" out
+'
+
+test_expect_success 'a driver of protocol 1: a process per connection, the verdicts of --fresh-drivers' '
+	"$GONEAWAY" run -j 1 -v --no-results --color never --jsonl p1.jsonl \
+		--client "cmd:$P1" "$CONF" > p1.out 2>&1;
+	"$GONEAWAY" run -j 1 --no-results --color never --jsonl p1f.jsonl \
+		--fresh-drivers --client "cmd:$P1" "$CONF" > p1f.out 2>&1;
+	! grep -q "a kept process\|a new process, kept" p1.out &&
+	grep -q "drivers: .*a process of its own" p1.out &&
+	verdicts p1.jsonl p1f.jsonl
+'
+
+# Every installed driver, kept and fresh, over the conformance scenarios
+# (every request and option): the same verdicts.
+for d in $(drivers_installed); do
+	test_expect_success "$d: kept and fresh drivers give the same verdicts (conformance scenarios, -j 1)" "
+		\"\$GONEAWAY\" run -j 1 --no-results --color never --jsonl kept-$d.jsonl \
+			--client $d \"\$CONF\" > kept-$d.out 2>&1;
+		\"\$GONEAWAY\" run -j 1 --no-results --color never --jsonl fresh-$d.jsonl \
+			--fresh-drivers --client $d \"\$CONF\" > fresh-$d.out 2>&1;
+		verdicts kept-$d.jsonl fresh-$d.jsonl
+	"
+done
+
+test_expect_success 'pymysql: kept and fresh drivers give the same verdicts over the shipped suite' '
+	"$GONEAWAY" run -j 2 --no-results --color never --jsonl suite-kept.jsonl \
+		--client pymysql "$TOP/scenarios" > suite-kept.out 2>&1;
+	"$GONEAWAY" run -j 2 --no-results --color never --jsonl suite-fresh.jsonl \
+		--fresh-drivers --client pymysql "$TOP/scenarios" > suite-fresh.out 2>&1;
+	tail -n 3 suite-kept.out suite-fresh.out;
+	verdicts suite-kept.jsonl suite-fresh.jsonl
+'
+
+test_expect_success 'SIGTERM with kept drivers: nothing left' '
+	"$GONEAWAY" run -j 2 --no-results --color never --client pymysql \
+		"$TOP/scenarios" > term.out 2>&1 &
+	pid=$!; sleep 4; kill -TERM $pid; wait $pid; rc=$?; tail -n 3 term.out;
+	test $rc -ne 0
+'
+
+test_expect_success 'the runs left no trace' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done
