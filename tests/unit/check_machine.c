@@ -175,6 +175,7 @@ START_TEST(default_jobs_follow_cores_and_start_cost)
 	/* the starts in flight, not the workers, follow a start's cost */
 	ck_assert_uint_eq(ga_server_start_weight(GA_FLAVOUR_MYSQL), 2);
 	ck_assert_uint_eq(ga_server_start_weight(GA_FLAVOUR_MARIADB), 1);
+}
 END_TEST
 
 Suite *make_machine_suite(void)
