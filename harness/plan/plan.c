@@ -114,14 +114,14 @@ int ga_plan_load(struct ga_plan *p, char **args, int n)
 }
 
 /* -j when none is given: GONEAWAY_JOBS, or what the machine's cores
- * carry for the servers' start cost (server/jobs.h; README: "Parallel
- * runs").  Returns 0, or -1 after saying why GONEAWAY_JOBS is wrong. */
-static int default_jobs(struct ga_plan *p, unsigned weight, size_t nruns)
+ * carry (server/jobs.h; README: "Parallel runs").  Returns 0, or -1
+ * after saying why GONEAWAY_JOBS is wrong. */
+static int default_jobs(struct ga_plan *p, size_t nruns)
 {
 	struct ga_error err;
 	char why[160];
 
-	if (ga_default_jobs(getenv("GONEAWAY_JOBS"), weight, nruns,
+	if (ga_default_jobs(getenv("GONEAWAY_JOBS"), nruns,
 			    GA_PLAN_MAX_JOBS, &p->jobs, why, sizeof(why),
 			    &err) == 0) {
 		if (p->verbose)
@@ -288,8 +288,7 @@ static enum ga_plan_status prepare(struct ga_plan_state *st,
 	}
 	st->start_weight = ga_server_guess_weight(p->server_ops,
 			(const char (*)[PATH_MAX])p->roots, p->nservers);
-	if (!p->jobs && default_jobs(p, st->start_weight,
-				     count_runs(p->scs, p->nscs) * ncombos))
+	if (!p->jobs && default_jobs(p, count_runs(p->scs, p->nscs) * ncombos))
 		return GA_PLAN_REFUSED;
 	/* before -j forks its workers: they count in the same totals */
 	if (p->opts.capture && p->opts.results_dir &&

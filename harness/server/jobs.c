@@ -35,11 +35,11 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
 	return max;
 }
 
-int ga_default_jobs(const char *env, unsigned weight, size_t nruns,
+int ga_default_jobs(const char *env, size_t nruns,
 		    unsigned max_jobs, unsigned *jobs, char *why, size_t len,
 		    struct ga_error *err)
 {
-	unsigned n, per;
+	unsigned n;
 	char *end;
 	long v;
 
@@ -53,12 +53,10 @@ int ga_default_jobs(const char *env, unsigned weight, size_t nruns,
 		n = (unsigned)v;
 		snprintf(why, len, "GONEAWAY_JOBS=%u", n);
 	} else {
-		per = weight >= 2 ? GA_JOBS_PER_CORE_HEAVY :
-		      GA_JOBS_PER_CORE_LIGHT;
-		n = ga_starts_slots() * per;
-		snprintf(why, len, "%u core%s x %u per core for %s starts",
+		n = ga_starts_slots() * GA_JOBS_PER_CORE;
+		snprintf(why, len, "%u core%s x %u per core",
 			 ga_starts_slots(), ga_starts_slots() == 1 ? "" : "s",
-			 per, weight >= 2 ? "MySQL's" : "MariaDB's");
+			 GA_JOBS_PER_CORE);
 	}
 	if (n > max_jobs)
 		n = max_jobs;

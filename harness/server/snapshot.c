@@ -537,6 +537,23 @@ static int take_locks(struct taker *t)
 	       query_or(t, "XA RECOVER", row_xa, NULL, XA_NOT_ALLOWED);
 }
 
+/* The log tables (mysql.general_log and slow_log, which the server
+ * writes where log_output says TABLE: a scenario's server-option, or
+ * the general log that tells a TLS login) emptied, this session's own
+ * statements unlogged: every reading, before a case and after it, leaves
+ * them empty, so a case on a kept server reads no row of another case,
+ * and the counts take_short compares ("logged") are of what came after
+ * the emptying - nothing, or a session still running, which differs.
+ * (Counted without emptying, they differed after every case on such a
+ * server: it was never kept.)  A server that refuses (super_read_only)
+ * fails the reading: it is not kept. */
+static int empty_logs(struct taker *t)
+{
+	return query(t, "SET SESSION sql_log_off = ON", row_none, NULL) ||
+	       query(t, "TRUNCATE TABLE mysql.general_log", row_none, NULL) ||
+	       query(t, "TRUNCATE TABLE mysql.slow_log", row_none, NULL);
+}
+
 static int take_all(struct taker *t, struct ga_server *srv, bool full)
 {
 	/* MySQL caches information_schema.TABLES' statistics for a day; a
@@ -547,6 +564,7 @@ static int take_all(struct taker *t, struct ga_server *srv, bool full)
 	if (query(t, "SET SESSION lock_wait_timeout = " SNAP_LOCK_WAIT_S ", "
 		  "innodb_lock_wait_timeout = " SNAP_LOCK_WAIT_S, row_none,
 		  NULL) ||
+	    empty_logs(t) ||
 	    query(t, "SHOW FULL PROCESSLIST", row_session, NULL))
 		return -1;
 	/* a session that runs could change what is read behind the

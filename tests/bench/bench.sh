@@ -227,6 +227,19 @@ verdicts() {
 	}' "$1" | sort
 }
 
+# The cases of JSONL that FAILed or were ERROR, a line each (the first
+# ten): scenario, combination, verdict, the reason's first 160 bytes.
+not_passed() {
+	awk '/"type":"case"/ && /"verdict":"(FAIL|ERROR)"/ {
+		l = c = v = why = ""
+		if (match($0, /"label":"[^"]*"/)) l = substr($0, RSTART + 9, RLENGTH - 10)
+		if (match($0, /"combo":"[^"]*"/)) c = substr($0, RSTART + 9, RLENGTH - 10)
+		if (match($0, /"verdict":"[A-Z]*"/)) v = substr($0, RSTART + 11, RLENGTH - 12)
+		if (match($0, /"reason":"([^"\\]|\\.)*"/)) why = substr($0, RSTART + 10, RLENGTH - 11)
+		print "    " v " " l " [" c "]: " substr(why, 1, 160)
+	}' "$1" | head -n 10
+}
+
 median() {	# of the numbers in FILE, one a line
 	sort -n "$1" | awk '{ a[NR] = $1 }
 		END { if (NR == 0) print "-"; else if (NR % 2) printf "%.3f\n", a[(NR + 1) / 2];
@@ -643,6 +656,8 @@ part_e() {
 		ewall=$(awk -v a="$ewall" -v b="$wall" 'BEGIN { printf "%.3f", a + b }')
 		ecpu=$(awk -v a="$ecpu" -v b="$cpu" 'BEGIN { if (b == "-") print "-"; else printf "%.2f", a + b }')
 		estarted=$((estarted + $(started "$tmp/e$k.jsonl")))
+		not_passed "$tmp/e$k.jsonl" > "$tmp/e$k.bad"
+		[ -s "$tmp/e$k.bad" ] && tee -a "$report" < "$tmp/e$k.bad"
 	done
 	wall=$ewall
 	say "  wall $wall s, CPU $ecpu s, servers started $estarted, in $k run(s): $epass PASS, $efail FAIL, $eskip SKIP, $eerror ERROR"
