@@ -15,6 +15,8 @@ test_expect_success 'the sanitizer build is there' '
 test_expect_success 'the unit tests and every fuzz target, sanitized: no finding' '
 	make -C "$TOP" --no-print-directory sanitize-run > san.out 2>&1; rc=$?;
 	grep -E "Checks:|fuzz|ERROR|runtime error" san.out | tail -n 30;
+	# a failed check names its file, line, test and message
+	grep -E "^[^ ]+:[0-9]+:[FE]:" san.out | head -n 20;
 	test $rc -eq 0 &&
 	grep -q "^100%: Checks: [0-9]*, Failures: 0, Errors: 0$" san.out
 '
