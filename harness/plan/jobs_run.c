@@ -162,6 +162,8 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		size_t first = jr->njobs;
 		bool at_once = skips_at_once(&jr->pcombos[jr->cases[i].combo].opts,
 					     jr->cases[i].sc);
+		double total = cost[jr->cases[i].row] >= 0 && !at_once ?
+			       ga_sched_guess_total_ms(jr->cases[i].sc) : 0.0;
 
 		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
 			struct ga_pjob *j = &jr->jobs[jr->njobs++];
@@ -179,7 +181,8 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 			 * guess without */
 			j->own = cost[jr->cases[i].row] >= 0 ?
 				 cost[jr->cases[i].row] *
-				 ga_sched_rep_share(jr->cases[i].sc, rep) :
+				 ga_sched_rep_share(jr->cases[i].sc, rep,
+						    total) :
 				 (guess + jr->start_ms) / 1000.0;
 		}
 		ga_pjobs_order(&jr->jobs[first], jr->njobs - first);

@@ -123,14 +123,22 @@ double ga_sched_guess_ms(const struct ga_scenario *sc, long rep)
 	return ms;
 }
 
-double ga_sched_rep_share(const struct ga_scenario *sc, long rep)
+double ga_sched_guess_total_ms(const struct ga_scenario *sc)
 {
 	long n = sc->repeat > 1 ? sc->repeat : 1, r;
 	double sum = 0.0;
 
 	for (r = 1; r <= n; r++)
 		sum += ga_sched_guess_ms(sc, r);
-	if (sum <= 0.0)
+	return sum;
+}
+
+double ga_sched_rep_share(const struct ga_scenario *sc, long rep,
+			  double total_ms)
+{
+	long n = sc->repeat > 1 ? sc->repeat : 1;
+
+	if (total_ms <= 0.0)
 		return 1.0 / (double)n;
-	return ga_sched_guess_ms(sc, rep) / sum;
+	return ga_sched_guess_ms(sc, rep) / total_ms;
 }

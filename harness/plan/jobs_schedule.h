@@ -74,11 +74,17 @@ struct ga_scenario;
  * least time its expect lines say a step takes ("after"). */
 double ga_sched_guess_ms(const struct ga_scenario *sc, long rep);
 
+/* The sum of ga_sched_guess_ms over every run of sc (computed once per
+ * scenario: a share below is one division, not a loop per run). */
+double ga_sched_guess_total_ms(const struct ga_scenario *sc);
+
 /* The share of a repeated sc's measured time (durations.tsv: all its
- * runs together) that run rep takes: its guess over the sum of every
- * run's, so that the longest run of a sweep ("sleep 0ms..4s") is
- * scheduled as the longest; 1/repeat when the runs are alike. */
-double ga_sched_rep_share(const struct ga_scenario *sc, long rep);
+ * runs together) that run rep takes: its guess over total_ms (what
+ * ga_sched_guess_total_ms gave), so that the longest run of a sweep
+ * ("sleep 0ms..4s") is scheduled as the longest; 1/repeat when the
+ * total is 0. */
+double ga_sched_rep_share(const struct ga_scenario *sc, long rep,
+			  double total_ms);
 
 /* How many workers to start with: as many as server starts of weight
  * can run side by side on slots (server/starts.h), at least 1 and at

@@ -192,24 +192,30 @@ START_TEST(test_rep_share)
 	struct ga_scenario *sc = parse_ok(
 		"title t\ncause c\nrepeat 4\nconnection app\nconnect app\n"
 		"sleep 0ms..3000ms\n");
-	double sum = 0.0;
+	double sum = 0.0, total;
 	long r;
 
 	/* guesses 100, 1100, 2100, 3100 ms: 6400 in all */
-	ck_assert(ga_sched_rep_share(sc, 1) == 100.0 / 6400.0);
-	ck_assert(ga_sched_rep_share(sc, 4) == 3100.0 / 6400.0);
+	total = ga_sched_guess_total_ms(sc);
+	ck_assert(total == 6400.0);
+	ck_assert(ga_sched_rep_share(sc, 1, total) == 100.0 / 6400.0);
+	ck_assert(ga_sched_rep_share(sc, 4, total) == 3100.0 / 6400.0);
 	for (r = 1; r <= 4; r++)
-		sum += ga_sched_rep_share(sc, r);
+		sum += ga_sched_rep_share(sc, r, total);
 	ck_assert(sum > 0.999999 && sum < 1.000001);
 	ga_scenario_free(sc);
 	/* runs alike: each a fifth */
 	sc = parse_ok("title t\ncause c\nrepeat 5\nconnection app\n"
 		      "connect app\nsleep 1s\n");
-	ck_assert(ga_sched_rep_share(sc, 3) == 0.2);
+	ck_assert(ga_sched_rep_share(sc, 3, ga_sched_guess_total_ms(sc)) ==
+		  0.2);
+	/* no total: the runs' equal shares */
+	ck_assert(ga_sched_rep_share(sc, 3, 0.0) == 0.2);
 	ga_scenario_free(sc);
 	/* not repeated: the whole */
 	sc = parse_ok("title t\ncause c\nconnection app\nconnect app\n");
-	ck_assert(ga_sched_rep_share(sc, 1) == 1.0);
+	ck_assert(ga_sched_rep_share(sc, 1, ga_sched_guess_total_ms(sc)) ==
+		  1.0);
 	ga_scenario_free(sc);
 }
 END_TEST
