@@ -24,8 +24,10 @@ leftover_snapshot > "$SCRATCH/before"
 
 # The kinds whose B must run on the server its A left: what the
 # application account alone leaves, undone (a routine in its database, a
-# lock of a session KILLed), and a session of a privileged one KILLed.
-KEPT_KINDS="app-routine user-lock read-lock"
+# lock of a session KILLed), a session of a privileged one KILLed, and
+# the rows of a log table, emptied at every reading (server/snapshot.c:
+# without it, a server that logs to a table was never kept).
+KEPT_KINDS="app-routine user-lock read-lock log-table"
 
 # run_pairs FLAVOUR SERVER: the pairs after each other on kept servers
 # (GA_T0120_RUNS runs of -j 1 side by side, 2 by default, each a share of
