@@ -122,8 +122,8 @@ static int default_jobs(struct ga_plan *p, size_t nruns)
 	char why[160];
 
 	if (ga_default_jobs(getenv("GONEAWAY_JOBS"), nruns,
-			    GA_PLAN_MAX_JOBS, &p->jobs, why, sizeof(why),
-			    &err) == 0) {
+			    GA_PLAN_MAX_JOBS, ga_mem_available_mib(), &p->jobs,
+			    why, sizeof(why), &err) == 0) {
 		if (p->verbose)
 			fprintf(stderr, "goneaway run: -j %u (%s)\n", p->jobs,
 				why);

@@ -13,15 +13,19 @@
  *   - neither it nor the case before says "server fresh", and the run is
  *     not --fresh-servers;
  *   - the case before left it clean.  That is checked, never assumed:
- *     the case made no server step (stop, start, restart, crash) and no
- *     fault on the server process (pause); every fault it made in the
- *     lab was reverted and the lab's kernel state (nft tables, qdiscs:
+ *     the server is running; every fault the case made in the lab was
+ *     reverted and the lab's kernel state (nft tables, qdiscs:
  *     faults/residue.h) is what it was before; it left no send unreaped,
  *     was not interrupted and was no ERROR; the part of the error log
  *     it wrote has no error line; and a snapshot of the server
  *     (server/snapshot.h) is the same as the one taken right after the
  *     server started (the full one is taken there for a case that needs
- *     it; else when the first such case comes: full_base).
+ *     it; else when the first such case comes: full_base).  A server
+ *     step (stop, start, restart, crash) or a fault on the server
+ *     process (pause) is no reason for a fresh server: it gets the full
+ *     check, which reads what a restarted server read again (its
+ *     datadir, the mysql tables, persisted state) and what a thawed
+ *     one kept.
  *
  * How deep the snapshot looks depends on what the case's statements
  * could do, decided by construction from the scenario, not from the
@@ -32,7 +36,8 @@
  * database, its sessions and what they hold (locks, a prepared XA
  * transaction), its own password - and the short snapshot reads exactly
  * that, besides the persisted state and the schemas.  Anything else
- * (an admin step, a privileged or other account) gets the full one:
+ * (an admin step, a server step, a fault on the server process, a
+ * privileged or other account) gets the full one:
  * every variable, every table of mysql and sys with its rows and when
  * it was last written, definitions, plugins, performance_schema's
  * setup, state for the next start.
@@ -184,9 +189,14 @@ void ga_reuse_drop(struct ga_runner *r)
 	kept_free(r);
 }
 
-/* Whether a step that ran rules out keeping the server: what it says,
- * or NULL. */
-static const char *dirtying_step(const struct ga_step *step)
+/* Whether a step acts on the server itself, beyond what its statements
+ * can change: what it says, or NULL.  Such a step does not rule the
+ * server out: a restarted server reads its datadir, its persisted
+ * state and its my.cnf (the case's own, the one its key names) again,
+ * and a thawed one goes on from where it stopped, so the full check
+ * looks at everything it could have left (a server that is not running
+ * at the end is not kept: ga_reuse_may_keep). */
+static const char *server_step(const struct ga_step *step)
 {
 	switch (step->kind) {
 	case GA_STEP_SERVER_STOP:
@@ -196,7 +206,7 @@ static const char *dirtying_step(const struct ga_step *step)
 		return "a server step";
 	case GA_STEP_FAULT:
 		/* a fault in the lab is checked gone at the end (lab_clean);
-		 * one on the server process is not undone by its revert */
+		 * one on the server process (pause) is not in the lab */
 		if (step->fault && step->fault->ops &&
 		    step->fault->ops->on_server)
 			return "a fault on the server process";
@@ -359,17 +369,13 @@ fresh:
 	return 0;
 }
 
-/* Why sc's server is never kept, whatever happens in the case: it has a
- * step that rules it out (then no snapshot is taken: it costs time, and
- * a query more on a server that a fault is going to hit); NULL: it may
- * be kept. */
+/* Why sc's server is never kept, whatever happens in the case (then no
+ * snapshot is taken: it costs time, and a query more on a server that
+ * is going to be thrown away); NULL: it may be kept. */
 static const char *never_kept(const struct ga_run_options *o,
 			      const struct ga_scenario *sc, char *buf,
 			      size_t len)
 {
-	const char *what;
-	size_t i;
-
 	if (o->fresh_servers)
 		return "--fresh-servers";
 	if (sc->server_fresh)
@@ -382,14 +388,6 @@ static const char *never_kept(const struct ga_run_options *o,
 			 sc->server_memory_line);
 		return buf;
 	}
-	for (i = 0; i < sc->nsteps; i++) {
-		what = dirtying_step(&sc->steps[i]);
-		if (what) {
-			snprintf(buf, len, "the scenario has %s (line %d)",
-				 what, sc->steps[i].line);
-			return buf;
-		}
-	}
 	return NULL;
 }
 
@@ -401,14 +399,20 @@ static const char *needs_full_check(const struct ga_scenario *sc, char *buf,
 				    size_t len)
 {
 	const struct ga_connection *cn;
+	const char *what;
 	size_t i;
 
-	for (i = 0; i < sc->nsteps; i++)
-		if (sc->steps[i].kind == GA_STEP_ADMIN) {
-			snprintf(buf, len, "an admin step (line %d)",
+	for (i = 0; i < sc->nsteps; i++) {
+		if (sc->steps[i].kind == GA_STEP_ADMIN)
+			what = "an admin step";
+		else
+			what = server_step(&sc->steps[i]);
+		if (what) {
+			snprintf(buf, len, "%s (line %d)", what,
 				 sc->steps[i].line);
 			return buf;
 		}
+	}
 	for (i = 0; i < sc->nconnections; i++) {
 		cn = &sc->connections[i];
 		if (cn->privileged)
@@ -558,7 +562,6 @@ static bool lab_clean(struct ga_case *c)
 bool ga_reuse_may_keep(struct ga_case *c)
 {
 	const struct ga_case_result *res = c->res;
-	const char *what;
 	size_t i;
 
 	if (!c->srv_made)       /* no server was made for the case */
@@ -574,13 +577,6 @@ bool ga_reuse_may_keep(struct ga_case *c)
 		return not_kept(c, "the case ended in ERROR");
 	if (res->not_reverted[0])
 		return not_kept(c, "a fault could not be reverted");
-	for (i = 0; i < res->nsteps && i < c->sc->nsteps; i++) {
-		what = res->steps[i].ran ? dirtying_step(&c->sc->steps[i])
-					 : NULL;
-		if (what)
-			return not_kept(c, "%s ran (line %d)", what,
-					c->sc->steps[i].line);
-	}
 	for (i = 0; c->clients && i < c->sc->nconnections; i++)
 		if (c->clients[i].pending)
 			return not_kept(c, "connection '%s' has a send never "

@@ -35,10 +35,26 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
 	return max;
 }
 
-int ga_default_jobs(const char *env, size_t nruns,
-		    unsigned max_jobs, unsigned *jobs, char *why, size_t len,
-		    struct ga_error *err)
+unsigned long long ga_mem_available_mib(void)
 {
+	unsigned long long kib = 0;
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib / 1024;
+}
+
+int ga_default_jobs(const char *env, size_t nruns, unsigned max_jobs,
+		    unsigned long long avail_mib, unsigned *jobs, char *why,
+		    size_t len, struct ga_error *err)
+{
+	unsigned long long fit;
 	unsigned n;
 	char *end;
 	long v;
@@ -57,6 +73,13 @@ int ga_default_jobs(const char *env, size_t nruns,
 		snprintf(why, len, "%u core%s x %u per core",
 			 ga_starts_slots(), ga_starts_slots() == 1 ? "" : "s",
 			 GA_JOBS_PER_CORE);
+		fit = avail_mib / GA_JOB_MEMORY_MIB;
+		if (avail_mib && fit < n) {
+			n = fit ? (unsigned)fit : 1;
+			snprintf(why + strlen(why), len - strlen(why), ", 1 "
+				 "per %u MiB of the %llu MiB available",
+				 GA_JOB_MEMORY_MIB, avail_mib);
+		}
 	}
 	if (n > max_jobs)
 		n = max_jobs;

@@ -25,20 +25,34 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
  * cores on their own (server/starts.h), and a kept server is not started
  * again.  (It was 4 for MySQL: 4 clients x the suite on MySQL 9.7 took
  * 108.6 s at -j 8, 75.2 s at -j 16, 73.3 s at -j 24, 76.7 s at -j 32, with
- * the same CPU and verdicts, on 2 cores.)  A run starts fewer workers and
- * adds them up to this only while a case would otherwise wait longer than
- * a server start (plan/jobs_schedule.h), so short cases queue behind kept
- * servers and long ones get workers of their own. */
-#define GA_JOBS_PER_CORE 8
+ * the same CPU and verdicts, on 2 cores.  Then 8: the shipped suite with
+ * the built-in client took 13.9 s at -j 16 and 10.6 to 11.1 s at -j 24
+ * and -j 32, every client x the suite on MySQL 9.7 195.6 s at -j 24.)  A
+ * run starts fewer workers and adds them up to this only while a case
+ * would otherwise wait longer than a server start (plan/jobs_schedule.h),
+ * so short cases queue behind kept servers and long ones get workers of
+ * their own. */
+#define GA_JOBS_PER_CORE 12
+
+/* What a worker may hold in memory at most: its server (MySQL 9.7's
+ * resident size was 254 MiB here, MariaDB's about 110), the server's
+ * datadir in memory (79 MiB for MySQL 9.7) and its lab.  The default -j
+ * gives each worker this much of the memory available, so that a small
+ * machine is not pushed into swap by the workers' servers. */
+#define GA_JOB_MEMORY_MIB 400
+
+/* MemAvailable of /proc/meminfo in MiB, or 0 when it cannot be read. */
+unsigned long long ga_mem_available_mib(void);
 
 /* The default -j: env (GONEAWAY_JOBS; NULL or "": not set) when it is a
- * number from 1 to max_jobs, else the cores times GA_JOBS_PER_CORE; never
- * more than nruns (when not 0) nor max_jobs.  why (len bytes) says where
- * the number came from ("GONEAWAY_JOBS=3", "2 cores x 8 per core").
- * Returns 0 with *jobs set, or -1 with err set when env is set but no
- * such number. */
-int ga_default_jobs(const char *env, size_t nruns,
-		    unsigned max_jobs, unsigned *jobs, char *why, size_t len,
-		    struct ga_error *err);
+ * number from 1 to max_jobs, else the cores times GA_JOBS_PER_CORE, and
+ * no more than one per GA_JOB_MEMORY_MIB of avail_mib (0: not known);
+ * never more than nruns (when not 0) nor max_jobs.  why (len bytes) says
+ * where the number came from ("GONEAWAY_JOBS=3", "2 cores x 12 per
+ * core", "..., 1 per 400 MiB of the 2000 MiB available").  Returns 0 with
+ * *jobs set, or -1 with err set when env is set but no such number. */
+int ga_default_jobs(const char *env, size_t nruns, unsigned max_jobs,
+		    unsigned long long avail_mib, unsigned *jobs, char *why,
+		    size_t len, struct ga_error *err);
 
 #endif

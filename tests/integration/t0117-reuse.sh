@@ -152,7 +152,7 @@ test_expect_success 'a fault in the lab, reverted: the lab is checked as it was 
 	grep -q "^servers started: 1 for 3 cases" out
 '
 
-test_expect_success 'a fault on the server process (pause) is never kept' '
+test_expect_success 'a fault on the server process (pause) gets the full check, and a clean server is kept' '
 	cat > paused.gw <<-\EOF &&
 	title    The server stopped and continued
 	cause    (test fixture) a pause
@@ -161,12 +161,42 @@ test_expect_success 'a fault on the server process (pause) is never kept' '
 	fault stop pause
 	query app SELECT 1
 	    expect CR_SERVER_LOST within 3s
+	lift stop
 	EOF
 	"$GONEAWAY" run -j 1 -v --no-results probe.gw paused.gw probe2.gw > out 2>&1;
 	cat out &&
 	grep -q "^\[2/3\] paused *PASS" out &&
-	grep -q "server after: not kept: a fault on the server process ran (line 5)" out &&
-	grep -q "^servers started: 2 for 3 cases" out
+	grep -q "server after: kept for the next case: the same as at its start.*(the full check: a fault on the server process (line 5)" out &&
+	grep -q "^servers started: 1 for 3 cases" out
+'
+
+test_expect_success 'a server step gets the full check: what the restarted server reads again is found' '
+	cat > restarted.gw <<-\EOF &&
+	title    A global set, the server restarted
+	cause    (test fixture) a restart sets a global back
+	connection root privileged
+	connect root
+	query root SET GLOBAL max_connect_errors = 7
+	    expect ok
+	server restart
+	EOF
+	cat > crashed.gw <<-\EOF &&
+	title    A row in a mysql table, the server crashed and started
+	cause    (test fixture) a crash keeps what was written
+	connection root privileged
+	connect root
+	query root INSERT INTO mysql.time_zone_name VALUES ("Leftover/Zone", 1)
+	    expect ok
+	server crash
+	server start
+	EOF
+	"$GONEAWAY" run -j 1 -v --no-results restarted.gw probe.gw crashed.gw probe2.gw > out 2>&1;
+	cat out &&
+	sed -n "/^\[1\/4\] restarted/,/^\[2\/4\]/p" out > first &&
+	grep -q "server after: kept for the next case: the same as at its start.*(the full check: a server step (line 7)" first &&
+	sed -n "/^\[3\/4\] crashed/,/^\[4\/4\]/p" out > third &&
+	grep -q "server after: not kept: .*table mysql.time_zone_name rows changed" third &&
+	grep -q "^servers started: 2 for 4 cases" out
 '
 
 # MySQL's caching_sha2_password cache is no part of a snapshot: an

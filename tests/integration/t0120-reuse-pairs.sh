@@ -27,7 +27,7 @@ leftover_snapshot > "$SCRATCH/before"
 # lock of a session KILLed), a session of a privileged one KILLed, and
 # the rows of a log table, emptied at every reading (server/snapshot.c:
 # without it, a server that logs to a table was never kept).
-KEPT_KINDS="app-routine user-lock read-lock log-table"
+KEPT_KINDS="app-routine user-lock read-lock log-table restart-global pause"
 
 # run_pairs FLAVOUR SERVER: the pairs after each other on kept servers
 # (GA_T0120_RUNS runs of -j 1 side by side, 2 by default, each a share of

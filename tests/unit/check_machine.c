@@ -138,18 +138,18 @@ START_TEST(default_jobs_honours_goneaway_jobs)
 	unsigned jobs = 0;
 	char why[160];
 
-	ck_assert_int_eq(ga_default_jobs("3", 100, 64, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("3", 100, 64, 0, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, 3);
 	ck_assert_str_eq(why, "GONEAWAY_JOBS=3");
-	ck_assert_int_eq(ga_default_jobs("3", 2, 64, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("3", 2, 64, 0, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, 2);
-	ck_assert_int_eq(ga_default_jobs("0", 100, 64, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("0", 100, 64, 0, &jobs, why,
 					 sizeof(why), &err), -1);
-	ck_assert_int_eq(ga_default_jobs("65", 100, 64, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("65", 100, 64, 0, &jobs, why,
 					 sizeof(why), &err), -1);
-	ck_assert_int_eq(ga_default_jobs("4x", 100, 64, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("4x", 100, 64, 0, &jobs, why,
 					 sizeof(why), &err), -1);
 	ck_assert_msg(strstr(err.msg, "GONEAWAY_JOBS='4x'"), "%s", err.msg);
 }
@@ -159,9 +159,9 @@ START_TEST(default_jobs_follow_cores_and_start_cost)
 {
 	struct ga_error err;
 	unsigned jobs = 0, unset = 0, cores = ga_starts_slots();
-	char why[160], want[64];
+	char why[160], want[96];
 
-	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 0, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, cores * GA_JOBS_PER_CORE > 64 ? 64 :
 			  cores * GA_JOBS_PER_CORE);
@@ -169,9 +169,33 @@ START_TEST(default_jobs_follow_cores_and_start_cost)
 		 cores == 1 ? "" : "s", GA_JOBS_PER_CORE);
 	ck_assert_str_eq(why, want);
 	/* "" is not set, as NULL */
-	ck_assert_int_eq(ga_default_jobs("", 0, 64, &unset, why,
+	ck_assert_int_eq(ga_default_jobs("", 0, 64, 0, &unset, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(unset, jobs);
+	/* a worker per GA_JOB_MEMORY_MIB of the memory available at most,
+	 * and one whatever it is; GONEAWAY_JOBS is the user's */
+	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 3 * GA_JOB_MEMORY_MIB + 5,
+					 &jobs, why, sizeof(why), &err), 0);
+	ck_assert_uint_eq(jobs, cores * GA_JOBS_PER_CORE < 3 ?
+			  cores * GA_JOBS_PER_CORE : 3);
+	if (cores * GA_JOBS_PER_CORE > 3) {
+		snprintf(want, sizeof(want), ", 1 per %u MiB of the %u MiB "
+			 "available", GA_JOB_MEMORY_MIB,
+			 3 * GA_JOB_MEMORY_MIB + 5);
+		ck_assert_msg(strstr(why, want), "%s", why);
+	}
+	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 100, &jobs, why,
+					 sizeof(why), &err), 0);
+	ck_assert_uint_eq(jobs, 1);
+	ck_assert_int_eq(ga_default_jobs("7", 0, 64, 100, &jobs, why,
+					 sizeof(why), &err), 0);
+	ck_assert_uint_eq(jobs, 7);
+	/* plenty: the cores alone */
+	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 1ULL << 30, &jobs, why,
+					 sizeof(why), &err), 0);
+	ck_assert_uint_eq(jobs, cores * GA_JOBS_PER_CORE > 64 ? 64 :
+			  cores * GA_JOBS_PER_CORE);
+	ck_assert_uint_ne(ga_mem_available_mib(), 0);
 	/* the starts in flight, not the workers, follow a start's cost */
 	ck_assert_uint_eq(ga_server_start_weight(GA_FLAVOUR_MYSQL), 2);
 	ck_assert_uint_eq(ga_server_start_weight(GA_FLAVOUR_MARIADB), 1);
