@@ -969,17 +969,25 @@ START_TEST(test_reorder_accuracy)
 		if (lat[i] >= 100.0 && lat[i] < 200.0)
 			late++;
 	}
-	f = 100.0 * now / n;
+	f = 100.0 * (double)st.reordered / n;
 	fprintf(stderr, "netem accuracy: delay 200ms reorder 25%% over %u "
-		"datagrams: %.2f%% sent at once (%u of them 100 ms or more "
-		"late), %u after 200 ms or more\n", n, f, late, later);
-	ck_assert_uint_eq(st.reordered, now);
-	if (busy)
+		"datagrams: %.2f%% sent at once by the engine, %u arrived "
+		"under 200 ms (%u of them 100 ms or more late), %u after 200 "
+		"ms or more\n", n, f, now, late, later);
+	/* whatever the load, every one under 200 ms was sent at once */
+	ck_assert_uint_le(now, st.reordered);
+	/* on a busy machine (a sanitizer build is one) a datagram sent at
+	 * once can still arrive 200 ms late: counted "later" by the clock,
+	 * not by the engine (1022 sent at once, 921 under 200 ms, in a
+	 * fresh machine's sanitized run at load 17) */
+	if (busy) {
 		fprintf(stderr, "netem accuracy: lateness not judged: the "
 			"machine was busy (%s)\n", why);
-	else
+	} else {
+		ck_assert_uint_eq(st.reordered, now);
 		ck_assert_msg(late == 0, "%u datagrams sent at once arrived "
 			      "100 ms or more late (%s)", late, why);
+	}
 	ck_assert_msg(f > 22.0 && f < 28.0, "%.2f%% at once", f);
 	lab_down(&l);
 }
