@@ -9,6 +9,9 @@
 # first checks that the ids really did repeat (the step's thread_before
 # and thread_after in results.jsonl are one number), or it proves
 # nothing; and every run below FAILed or PASSed the other way before.
+# So each scenario says "server fresh": its ids count from its server's
+# start alone, with no case before it on that server and no check of a
+# server kept for the next case (the check's sessions take ids first).
 #
 # Clients: the built-in one (Connector/C 3.3), mysqlclient (MySQLdb on
 # Connector/C) and DBD::MariaDB (mariadb_auto_reconnect) reconnect inside
