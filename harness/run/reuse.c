@@ -586,11 +586,15 @@ bool ga_reuse_may_keep(struct ga_case *c)
 	return lab_clean(c);
 }
 
-/* Only client sessions, the locks and transactions of a session and the
- * application's database differ: the sessions may still be on their way
- * out (or KILLed: restore waits for that), and what is in the database
- * can be undone once they are gone (ga_undo_app_database).  A thread of
- * the server's own, a transaction no session holds are not settling. */
+/* Only client sessions, the locks and transactions of a session, the
+ * rows of the log tables and the application's database differ: the
+ * sessions may still be on their way out (or KILLed: restore waits for
+ * that), a session that ends logs its end (a general log in a table
+ * has its "Quit" row, written after the reading emptied the log even
+ * when the session is gone by the time the reading lists them: the
+ * next reading empties it again), and what is in the database can be
+ * undone once they are gone (ga_undo_app_database).  A thread of the
+ * server's own, a transaction no session holds are not settling. */
 static bool settling(const char *why)
 {
 	const char *p = why;
@@ -598,6 +602,7 @@ static bool settling(const char *why)
 	while (*p) {
 		if (strncmp(p, "session ", 8) != 0 &&
 		    strncmp(p, "lock ", 5) != 0 &&
+		    strncmp(p, "logged ", 7) != 0 &&
 		    strncmp(p, APP_LINES, strlen(APP_LINES)) != 0)
 			return false;
 		p = strstr(p, "; ");
