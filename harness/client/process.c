@@ -248,9 +248,13 @@ fail:
 	return -1;
 }
 
-/* Ends the process: EOF on its input, a moment to exit, then SIGKILL.
- * Bounded: a SIGKILLed process is reaped within KILL_MS or left to the
- * kernel (it is PID 1 of its namespace and has the death signal). */
+/* Ends the process: EOF on its input, a moment to exit, then SIGKILL;
+ * one that broke the protocol (c->dead: a line too long, garbage, its
+ * output closed) gets no moment: it may be blocked writing what no one
+ * reads, and never see the EOF (a 200 MiB line held the run 16 s at
+ * load 7).  Bounded: a SIGKILLed process is reaped within KILL_MS or
+ * left to the kernel (it is PID 1 of its namespace and has the death
+ * signal). */
 static void stop_process(struct ga_driver_conn *c)
 {
 	struct ga_interrupt *in = c->env ? c->env->in : c->in;
@@ -265,9 +269,10 @@ static void stop_process(struct ga_driver_conn *c)
 		double start = ga_clock_ms(), deadline = 0;
 		long bound = ga_machine_extend(start, EXIT_MS, 0, &deadline,
 					       &m);
-		int r;
+		int r = 0;
 
-		while ((r = ga_interrupt_wait(in, c->pidfd, (long)(deadline -
+		while (!c->dead &&
+		       (r = ga_interrupt_wait(in, c->pidfd, (long)(deadline -
 				ga_clock_ms()) + 1)) == 0 &&
 		       ga_machine_extend(start, EXIT_MS, 0, &deadline, &m) !=
 		       bound)
@@ -485,6 +490,10 @@ static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 	if (!j && ga_interrupted(in))
 		return ga_error_prefix(err, "driver %s: its greeting",
 				       c->drv->argv[0]);
+	if (!j && (c->eof || c->dead))  /* its own doing, not a bound */
+		return ga_error_prefix(err, "driver %s: its greeting (after "
+				       "%.0f ms)", c->drv->argv[0],
+				       ga_clock_ms() - start);
 	if (!j) {
 		ga_machine_note(&m, note, sizeof(note));
 		return ga_error_prefix(err, "driver %s: its greeting (%s; "
