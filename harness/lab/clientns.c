@@ -30,9 +30,8 @@ static void *make_here(void *arg)
 	struct make_job *job = arg;
 	struct nl_sock *sock = NULL;
 
-	if (unshare(CLONE_NEWNET) != 0) {
-		job->rc = ga_error_errno(&job->err, errno, "creating a client "
-					 "namespace");
+	if (ga_netns_unshare("client", &job->err) != 0) {
+		job->rc = -1;
 		return NULL;
 	}
 	job->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -66,10 +66,9 @@ static void close_fd(int *fd)
 static int new_netns(int *ns_fd, struct nl_sock **sockp, int *moved,
 		     const char *what, struct ga_error *err)
 {
-	if (unshare(CLONE_NEWNET) < 0)
-		return ga_error_errno(err, errno, "creating the %s namespace",
-				      what);
-	*moved = 1;
+	*moved = 1;     /* the nursery's, if not yet the new one */
+	if (ga_netns_unshare(what, err))
+		return -1;
 	*ns_fd = open(THREAD_NETNS, O_RDONLY | O_CLOEXEC);
 	if (*ns_fd < 0)
 		return ga_error_errno(err, errno, "opening %s for the %s namespace",

@@ -79,7 +79,9 @@ bool ga_memfs_files_filled(const struct ga_memfs_use *use);
 bool ga_memfs_filled(const struct ga_memfs_use *use);
 
 /* A watch on the file system path is on, while a case runs: a thread
- * that looks at its use every GA_MEMFS_WATCH_MS and keeps the most it
+ * that looks at its use every GA_MEMFS_WATCH_MS when it could come near
+ * its size before the next look (less often, up to ten times a second,
+ * while it is far from it: memfs.c) and keeps the most it
  * saw, so that a fill its writer undid at once (a statement's temporary
  * files, removed when it failed) is seen too.  The thread blocks every
  * signal. */

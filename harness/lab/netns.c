@@ -2,8 +2,12 @@
 #include "lab/netns.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
@@ -45,6 +49,65 @@ int ga_netns_run(int ns_fd, int (*fn)(void *arg, struct ga_error *err),
 	if (job.rc != 0 && err)
 		*err = job.err;
 	return job.rc;
+}
+
+/* ---- the nursery ------------------------------------------------------------ */
+
+/* Buckets of the TCP hash table of a namespace made from the nursery: a
+ * lab's namespaces hold tens of sockets, a few hundred at most. */
+#define CHILD_EHASH_ENTRIES "1024"
+#define CHILD_EHASH_SYSCTL "/proc/sys/net/ipv4/tcp_child_ehash_entries"
+
+static pthread_once_t nursery_once = PTHREAD_ONCE_INIT;
+static int nursery_fd = -1;     /* for the process's life; -1: none */
+
+/* On a thread of its own, which ends inside the nursery: the namespace
+ * lives on through nursery_fd.  The sysctl is the nursery's own: /proc/
+ * sys/net is the namespace of the thread that opens it. */
+static void *nursery_make(void *unused)
+{
+	int fd, sys;
+	ssize_t n;
+
+	(void)unused;
+	if (unshare(CLONE_NEWNET) != 0)
+		return NULL;
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	sys = open(CHILD_EHASH_SYSCTL, O_WRONLY | O_CLOEXEC);
+	if (sys < 0) {          /* a kernel before 6.1: no gain */
+		close(fd);
+		return NULL;
+	}
+	n = write(sys, CHILD_EHASH_ENTRIES, strlen(CHILD_EHASH_ENTRIES));
+	close(sys);
+	if (n != (ssize_t)strlen(CHILD_EHASH_ENTRIES)) {
+		close(fd);
+		return NULL;
+	}
+	nursery_fd = fd;
+	return NULL;
+}
+
+static void nursery_once_make(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, nursery_make, NULL) == 0)
+		pthread_join(t, NULL);
+}
+
+int ga_netns_unshare(const char *what, struct ga_error *err)
+{
+	pthread_once(&nursery_once, nursery_once_make);
+	if (nursery_fd >= 0 && setns(nursery_fd, CLONE_NEWNET) < 0)
+		return ga_error_errno(err, errno, "creating the %s namespace: "
+				      "entering the nursery", what);
+	if (unshare(CLONE_NEWNET) < 0)
+		return ga_error_errno(err, errno, "creating the %s namespace",
+				      what);
+	return 0;
 }
 
 int ga_netns_enter(int ns_fd, struct ga_error *err)

@@ -10,6 +10,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* Every state but TCP_BOUND_INACTIVE (Linux 6.8): a socket bound and
+ * neither connecting nor listening, which no call of a client makes
+ * and which the kernel finds only by walking its bind table, the
+ * host's whole, for every dump (0.25 ms of a dump's 0.27 here). */
+#define TCP_BOUND_INACTIVE_STATE 13
+#define DUMP_STATES (~(1u << TCP_BOUND_INACTIVE_STATE))
+
 static int list_add(struct ga_tcp_list *l, const struct inet_diag_msg *m)
 {
 	struct ga_tcp_sock *grown;
@@ -49,7 +56,7 @@ static int diag_send(int nl, uint16_t type, uint16_t flags, uint8_t family,
 	msg.nlh.nlmsg_flags = NLM_F_REQUEST | flags;
 	msg.req.sdiag_family = family;
 	msg.req.sdiag_protocol = IPPROTO_TCP;
-	msg.req.idiag_states = ~0u;
+	msg.req.idiag_states = DUMP_STATES;
 	if (id)
 		msg.req.id = *id;
 	return sendto(nl, &msg, sizeof(msg), 0, (struct sockaddr *)&sa,
