@@ -16,8 +16,10 @@
  *              client's by what it is, not by any name a case can give
  *              it: no client host (Host ''), or the command a client
  *              cannot have (Daemon): the event scheduler, replication
- *   status     every global status counter (compared only for the names
- *              a caller asks about: most count by themselves)
+ *   status     the global status counters Aborted* (compared only for
+ *              the names a caller asks about: what a session that ended
+ *              badly moves, run/reuse.c; the others count by themselves
+ *              and are not read)
  *   schema     every schema but the application's, with its character
  *              set and collation
  *   app        the application's database (GA_APP_DATABASE): its
