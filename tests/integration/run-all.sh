@@ -209,16 +209,29 @@ start() {
 				sh "./$1.sh" $args > "$tmp/$1.out" 2>&1 &
 			echo $! > "$tmp/$1.pid"
 			wait $!
-			echo $? > "$tmp/$1.rc"
+			rc=$?
+			times > "$tmp/$1.times"
+			echo $rc > "$tmp/$1.rc"
 		) 2>/dev/null &
 	else
 		(
 			env $defsig sh "./$1.sh" $args > "$tmp/$1.out" 2>&1 &
 			echo $! > "$tmp/$1.pid"
 			wait $!
-			echo $? > "$tmp/$1.rc"
+			rc=$?
+			times > "$tmp/$1.times"
+			echo $rc > "$tmp/$1.rc"
 		) 2>/dev/null &
 	fi
+}
+
+# cpu_of TIMES: ", CPU U+S s", the CPU of a file and all it started
+# (the second line of its subshell's "times", its reaped children's:
+# a wrapped file's PID namespace reaps its orphans into it), or nothing
+cpu_of() {
+	[ -f "$1" ] || return 0
+	sed -n '2{s/^\([0-9]*\)m\([0-9.]*\)s \([0-9]*\)m\([0-9.]*\)s$/\1 \2 \3 \4/p}' "$1" |
+		awk '{ printf ", CPU %.0f+%.0f s", $1 * 60 + $2, $3 * 60 + $4 }'
 }
 
 # reap: prints and counts each running file that ended
@@ -229,7 +242,7 @@ reap() {
 		if [ -f "$tmp/$t.rc" ]; then
 			: > "$tmp/$t.done"
 			cat "$tmp/$t.out"
-			echo "$t.sh: $(( $(date +%s) - $(cat "$tmp/$t.start") )) s"
+			echo "$t.sh: $(( $(date +%s) - $(cat "$tmp/$t.start") )) s$(cpu_of "$tmp/$t.times")"
 			rc=$(cat "$tmp/$t.rc")
 			count "$t.sh" "$tmp/$t.out" "${rc:-1}"
 			if [ -f "$tmp/$t.tmpdir" ]; then
