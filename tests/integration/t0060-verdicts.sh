@@ -130,14 +130,16 @@ test_expect_success 'a server that crashes under an admin query: the signal and 
 		sleep 0.1; tries=$((tries - 1))
 		sp=$(ps -o pid=,comm= --ppid $gp | awk "\$2 == \"mariadbd\" { print \$1 }")
 	done
-	# the signal once the admin query runs: app connected (TCP in the
-	# server namespace) and the admin connection on the unix socket;
-	# a second after the server appeared was still during connect app
-	# on a busy machine (its FAIL, not the crash)
-	tries=300
-	while test -n "$sp" && [ $tries -gt 0 ] &&
-		! { nsenter -t $sp -n ss -Htn state established "( sport = :3306 )" | grep -q . &&
-		    nsenter -t $sp -n ss -Hxn | grep -q "s\.sock"; }; do
+	# the signal once the admin query runs: app connected (TCP, in the
+	# server namespace) and the admin connection on the server unix
+	# socket (its server end is in the namespace of the connecting side,
+	# this one); a second after the server appeared was still during
+	# connect app on a busy machine (its FAIL, not the crash)
+	tries=300 sock=""
+	while test -n "$sp" && [ $tries -gt 0 ]; do
+		[ -n "$sock" ] || sock=$(nsenter -t $sp -n ss -Hxln | awk "{ print \$5; exit }")
+		nsenter -t $sp -n ss -Htn state established "( sport = :3306 )" | grep -q . &&
+			[ -n "$sock" ] && ss -Hxn | grep -qF "$sock" && break
 		sleep 0.1; tries=$((tries - 1))
 	done
 	sleep 0.5
