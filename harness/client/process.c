@@ -250,9 +250,9 @@ fail:
 
 /* Ends the process: EOF on its input, a moment to exit, then SIGKILL;
  * one that broke the protocol (c->dead: a line too long, garbage, its
- * output closed) gets no moment: it may be blocked writing what no one
- * reads, and never see the EOF (a 200 MiB line held the run 16 s at
- * load 7).  Bounded: a SIGKILLed process is reaped within KILL_MS or
+ * output closed, no greeting within its bound) gets no moment: it may
+ * be blocked writing what no one reads, and never see the EOF (a 200
+ * MiB line held the run 16 s at load 7).  Bounded: a SIGKILLed process is reaped within KILL_MS or
  * left to the kernel (it is PID 1 of its namespace and has the death
  * signal). */
 static void stop_process(struct ga_driver_conn *c)
@@ -495,6 +495,9 @@ static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 				       "%.0f ms)", c->drv->argv[0],
 				       ga_clock_ms() - start);
 	if (!j) {
+		/* silent past its bound: no grace at the end either (its
+		 * stretched exit wait came on top of the greeting's) */
+		c->dead = true;
 		ga_machine_note(&m, note, sizeof(note));
 		return ga_error_prefix(err, "driver %s: its greeting (%s; "
 				       "waited %ld ms)", c->drv->argv[0],

@@ -76,7 +76,28 @@ count() {
 	skipped=$((skipped + ${s:-0}))
 }
 
+# left_cgroups: the memory cgroups of goneaway runs (goneaway-run-*)
+# that no live run holds (its lock, lab/memcg.c), one per line.  A file
+# side by side with others counts only its own runs' (lib.sh:
+# left_memcgs); the machine's are looked at here, before the files and
+# after them, when none runs.
+left_cgroups() {
+	find /sys/fs/cgroup -maxdepth 8 -type d -name 'goneaway-run-*' \
+		-prune 2>/dev/null | while read -r d; do
+		flock -n "$d" true 2>/dev/null && echo "$d"
+	done | sort
+}
+
 finish() {
+	if [ -n "${cgroups_before+set}" ]; then
+		left_cgroups > "$tmp/cgroups.after"
+		echo "$cgroups_before" | comm -13 - "$tmp/cgroups.after" > "$tmp/cgroups.new"
+		if [ -s "$tmp/cgroups.new" ]; then
+			echo "run-all: memory cgroups left by the files side by side (no run holds them):"
+			cat "$tmp/cgroups.new"
+			failed=$((failed + 1))
+		fi
+	fi
 	[ -z "$bad_files" ] || echo "files that did not finish:$bad_files"
 	echo "run-all: $(( $(date +%s) - begin )) s wall"
 	echo "integration: $passed passed, $failed failed, $skipped skipped"
@@ -204,7 +225,7 @@ start() {
 		fi
 		echo "$d" > "$tmp/$1.tmpdir"
 		(
-			GA_RUN_ALL_DISK_TMP=$debug env $defsig unshare --pid --fork --mount-proc --kill-child \
+			GA_TEST_WRAPPED=1 GA_RUN_ALL_DISK_TMP=$debug env $defsig unshare --pid --fork --mount-proc --kill-child \
 				sh -c "$owntmp" sh "$d" "$top_l" "$top_p" \
 				sh "./$1.sh" $args > "$tmp/$1.out" 2>&1 &
 			echo $! > "$tmp/$1.pid"
@@ -290,6 +311,7 @@ stop() {
 	wait
 	debug=0
 	reap
+	unset cgroups_before    # the files SIGKILLed: "goneaway sweep" takes theirs
 	rm -rf "$tmp"
 	finish
 	case $1 in INT) exit 130 ;; *) exit 143 ;; esac
@@ -306,6 +328,7 @@ for t in $alone; do
 		reap
 	done
 done
+cgroups_before=$(left_cgroups)
 while [ -n "$queue" ] || [ -n "$running" ]; do
 	nrun=0
 	for t in $running; do nrun=$((nrun + 1)); done
