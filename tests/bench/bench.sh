@@ -582,10 +582,16 @@ v_pair() {
 		fi
 		verdicts "$tmp/v-$name-b.jsonl" > "$tmp/v-$name-b.v"
 		verdicts "$tmp/v-$name-a.jsonl" > "$tmp/v-$name-a.v"
-		cmp -s "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" && same=$((same + 1))
 		echo "$bw" >> "$tmp/v-$name.bw"; echo "$aw" >> "$tmp/v-$name.aw"
 		echo "$bc" >> "$tmp/v-$name.bc"; echo "$ac" >> "$tmp/v-$name.ac"
 		say "  $(printf '%-4s %10s s %6s s %6s %10s s %6s s %6s' "$i" "$bw" "$bc" "$bs" "$aw" "$ac" "$as")"
+		if cmp -s "$tmp/v-$name-b.v" "$tmp/v-$name-a.v"; then
+			same=$((same + 1))
+		else    # which, and why: the pair's runs are gone after
+			diff "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" | grep '^[<>]' | head -n 10 | sed 's/^/    /' | tee -a "$report"
+			not_passed "$tmp/v-$name-b.jsonl" | sed 's/^/  before/' | tee -a "$report"
+			not_passed "$tmp/v-$name-a.jsonl" | sed 's/^/  after/' | tee -a "$report"
+		fi
 		i=$((i + 1))
 	done
 	mb=$(median "$tmp/v-$name.bw") ma=$(median "$tmp/v-$name.aw")
@@ -594,8 +600,6 @@ v_pair() {
 	le "$(ratio "$ma" "$mb")" 1.10 && le "$(ratio "$ca" "$cb")" 1.10 &&
 		say "  target (issue 37): within 10 % of before, wall and CPU: met" ||
 		say "  target (issue 37): within 10 % of before, wall and CPU: NOT met"
-	cmp -s "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" ||
-		diff "$tmp/v-$name-b.v" "$tmp/v-$name-a.v" | grep '^[<>]' | head -n 10 | sed 's/^/    /' | tee -a "$report"
 }
 
 part_v() {
