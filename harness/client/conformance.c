@@ -466,7 +466,11 @@ static bool server_errno(double e)
 	return (e >= 1000 && e < 2000) || (e >= 3000 && e < 5000);
 }
 
-static void read_reply(struct findings *fd, const char *name, long ln,
+/* One reply of a transcript.  Returns true when it broke the protocol
+ * (not an object, no request pending, another id, an unknown result):
+ * goneaway kills such a driver at once (client/process.c), so its exit
+ * is not the driver's to be judged by. */
+static bool read_reply(struct findings *fd, const char *name, long ln,
 		       const char *text, long *pending, const char *step)
 {
 	const struct ga_json *v;
@@ -474,6 +478,7 @@ static void read_reply(struct findings *fd, const char *name, long ln,
 	struct ga_json *j;
 	char num[64], got[64];
 	const char *result;
+	bool broke = false;
 	double e;
 
 	j = ga_json_parse(text, strlen(text), &err);
@@ -481,31 +486,36 @@ static void read_reply(struct findings *fd, const char *name, long ln,
 		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
 		      "not a JSON object: '%.80s'%s", text, "");
 		ga_json_free(j);
-		return;
+		return true;
 	}
 	if (ga_json_get(j, "hello")) {
 		ga_json_free(j);
-		return;
+		return false;
 	}
 	fd->replies++;
 	snprintf(num, sizeof(num), "%ld", *pending);
 	snprintf(got, sizeof(got), "%.17g", ga_json_num(j, "id", -1));
-	if (*pending == 0)
+	if (*pending == 0) {
+		broke = true;
 		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
 		      "a reply (id %s) with no request pending%s", got, "");
-	else if (ga_json_num(j, "id", -1) != (double)*pending)
+	} else if (ga_json_num(j, "id", -1) != (double)*pending) {
+		broke = true;
 		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
 		      "the reply's id is %s, expected %s", got, num);
+	}
 	*pending = 0;
 	result = ga_json_str(j, "result", "");
 	if (strcmp(result, "unsupported") == 0) {
 		ga_json_free(j);
-		return;
+		return broke;
 	}
 	if (strcmp(result, "ok") && strcmp(result, "error") &&
-	    strcmp(result, "wrong-result"))
+	    strcmp(result, "wrong-result")) {
+		broke = true;
 		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
 		      "unknown result '%s'%s", result, "");
+	}
 	v = ga_json_get(j, "elapsed_ms");
 	if (!v || v->type != GA_JSON_NUMBER || v->num < 0)
 		first(fd->no_elapsed, sizeof(fd->no_elapsed), name, ln,
@@ -543,15 +553,17 @@ static void read_reply(struct findings *fd, const char *name, long ln,
 		}
 	}
 	ga_json_free(j);
+	return broke;
 }
 
 static void read_transcript(struct findings *fd, const char *path,
 			    const char *name)
 {
 	char *text = NULL, *line, *next, *rest, step[32] = "";
-	double eof_ms = -1, ms;
-	long ln = 0, pending = 0;
-	bool exited = false;
+	double eof_ms = -1, ms, slowest = 0;
+	long ln = 0, pending = 0, eofs = 0, exits = 0;
+	bool exited = false, broke = false;
+	char late[400] = "";
 	struct ga_machine m;
 	struct ga_error err;
 	struct ga_json *j;
@@ -592,24 +604,25 @@ static void read_transcript(struct findings *fd, const char *path,
 			ga_json_free(j);
 			break;
 		case '<':
-			read_reply(fd, name, ln, rest, &pending, step);
+			if (read_reply(fd, name, ln, rest, &pending, step))
+				broke = true;
 			break;
 		case 'E':
 			eof_ms = ms;
-			fd->eofs++;
+			eofs++;
 			break;
 		case 'X':
 			exited = true;
-			if (eof_ms >= 0 && ms - eof_ms > fd->slowest_exit)
-				fd->slowest_exit = ms - eof_ms;
+			if (eof_ms >= 0 && ms - eof_ms > slowest)
+				slowest = ms - eof_ms;
 			if (eof_ms >= 0 && ms - eof_ms <= exit_ms)
-				fd->exits++;
+				exits++;
 			if (eof_ms >= 0 && ms - eof_ms > exit_ms) {
 				snprintf(step, sizeof(step), "%.0f",
 					 ms - eof_ms);
-				first(fd->late_exit, sizeof(fd->late_exit),
-				      name, ln, "it exited %s ms after its "
-				      "input closed%s", step, "");
+				first(late, sizeof(late), name, ln, "it exited "
+				      "%s ms after its input closed%s", step,
+				      "");
 			}
 			break;
 		default:
@@ -617,9 +630,20 @@ static void read_transcript(struct findings *fd, const char *path,
 		}
 	}
 	if (eof_ms >= 0 && !exited)
-		first(fd->late_exit, sizeof(fd->late_exit), name, ln,
-		      "still running %d ms after its input closed: goneaway "
-		      "SIGKILLed it%s", (int)exit_ms, "");
+		first(late, sizeof(late), name, ln, "still running %d ms "
+		      "after its input closed: goneaway SIGKILLed it%s",
+		      (int)exit_ms, "");
+	/* a process that broke the protocol is killed at once, not given
+	 * the time to exit: its exit says nothing (its replies said it) */
+	if (!broke) {
+		fd->eofs += eofs;
+		fd->exits += exits;
+		if (slowest > fd->slowest_exit)
+			fd->slowest_exit = slowest;
+		if (late[0] && !fd->late_exit[0])
+			snprintf(fd->late_exit, sizeof(fd->late_exit), "%s",
+				 late);
+	}
 	free(text);
 }
 

@@ -181,6 +181,11 @@ if mode.startswith("dt-"):
             out.write(json.dumps(rep) + "\n")
             if mode != "dt-unflushed":
                 out.flush()
+        if mode == "dt-wrongid-connect":
+            # a moment before it exits: goneaway kills a driver that
+            # broke the protocol at once, which driver-test must not
+            # take for a driver that does not exit
+            time.sleep(0.5)
         os._exit(0)                     # dt-unflushed: not even at exit
     gadriver.serve(sess)
     if mode == "dt-noexit":
