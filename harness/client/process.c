@@ -252,9 +252,9 @@ fail:
  * one that broke the protocol (c->dead: a line too long, garbage, its
  * output closed, no greeting within its bound) gets no moment: it may
  * be blocked writing what no one reads, and never see the EOF (a 200
- * MiB line held the run 16 s at load 7).  Bounded: a SIGKILLed process is reaped within KILL_MS or
- * left to the kernel (it is PID 1 of its namespace and has the death
- * signal). */
+ * MiB line held the run 16 s at load 7).  Bounded: a SIGKILLed process
+ * is reaped within KILL_MS or left to the kernel (it is PID 1 of its
+ * namespace and has the death signal). */
 static void stop_process(struct ga_driver_conn *c)
 {
 	struct ga_interrupt *in = c->env ? c->env->in : c->in;
