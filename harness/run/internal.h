@@ -78,6 +78,11 @@ struct ga_case {
 	long long errlog_from;          /* the error log's size */
 	long long *status_from;         /* owned, one per step: a status
 					 * step's counter, NULL: none taken */
+	unsigned long session_mark;     /* the id of the harness's session
+					 * at the mark: the case's sessions
+					 * have larger ones, 0: none taken */
+	unsigned session_mark_start;    /* the start (starts) it was taken
+					 * in: ids count anew at a start */
 	struct ga_memfs_watch *room;    /* owned: the run directory's use
 					 * watched (run/room.c), NULL: not */
 	bool room_filled;               /* ... came near its bound: ERROR */
@@ -94,9 +99,17 @@ void ga_case_identity(const struct ga_case *c, const struct ga_driver *drv,
  * set (the server could not be asked). */
 int ga_case_mark(struct ga_case *c, struct ga_error *err);
 
-/* The counters again, after a start of the server inside the case (a
- * start zeroes them).  Returns as ga_case_mark(). */
+/* The counters and the session mark again, after a start of the
+ * server inside the case (a start zeroes the counters and numbers its
+ * sessions from 1).  Returns as ga_case_mark(). */
 int ga_case_mark_status(struct ga_case *c, struct ga_error *err);
+
+/* Whether every session opened on the server since the case's mark (or
+ * its last start in the case) has ended, seen in the server's
+ * processlist: then none of them will write another line to the error
+ * log (see marks.c).  false when there is no mark for the current start
+ * or the server did not answer. */
+bool ga_case_sessions_ended(struct ga_case *c);
 
 /* Step i's status counter, as how far it moved since the mark, into
  * out (out->value).  Returns 0, or -1 with err set. */

@@ -11,9 +11,22 @@
  * Threads_connected: what a case before left of it is gone with its
  * sessions).  A fresh server and a kept one then give a case
  * the same view: its own.
+ *
+ * A scenario with an "errorlog" step also marks its sessions: the id of
+ * the harness's own session at the mark, which is larger than that of
+ * every session before it (a server numbers its sessions in order, from
+ * 1 at each start; so again after a start inside the case).  A session
+ * writes its last lines - an aborted connection, a timeout, a packet too
+ * large - before it leaves the server's processlist (MariaDB and MySQL
+ * both print them in the session's own thread, in end_connection() and
+ * close_connection(), before they unlink it).  So once no session past
+ * the mark is left but the one asking, a line about a session of the
+ * case that is not in the log will never be: "errorlog" need not wait
+ * out its bound for it (run/steps.c).
  */
 #include "run/internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +62,101 @@ static int read_counter(struct ga_case *c, const char *name, long long *v,
 	return 0;
 }
 
+/* Whether sc has an "errorlog" step (then its sessions are marked). */
+static bool reads_errorlog(const struct ga_scenario *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].kind == GA_STEP_ERRORLOG)
+			return true;
+	return false;
+}
+
+/* A whole number of at most ULONG_MAX in s into *v; false if it is not. */
+static bool parse_id(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return *end == '\0' && errno == 0;
+}
+
+/* The whole number a fresh admin session answers to sql (the first
+ * value of its first row) into *v; false when it did not answer one. */
+static bool admin_number(struct ga_case *c, const char *sql,
+			 unsigned long *v)
+{
+	struct ga_outcome out;
+	struct ga_error ignored;
+
+	if (ga_server_admin_query(&c->srv, sql, &out, &ignored) != 0 ||
+	    out.result != GA_RESULT_OK || !out.has_value || out.value_null)
+		return false;
+	return parse_id(out.value, v);
+}
+
+/* The session mark (see the top of this file).  Not a harness error
+ * when the server does not answer: "errorlog" then waits out its
+ * bound, as without a mark. */
+static void mark_sessions(struct ga_case *c)
+{
+	unsigned long id;
+
+	c->session_mark = 0;
+	if (!reads_errorlog(c->sc) ||
+	    !admin_number(c, "SELECT CONNECTION_ID()", &id))
+		return;
+	c->session_mark = id;
+	c->session_mark_start = c->starts;
+}
+
+/* Whether the server's process is stopped (a "pause" fault): it would
+ * not answer the processlist, and the admin connection's bound is far
+ * longer than an errorlog step's. */
+static bool server_stopped(pid_t pid)
+{
+	char path[64], stat[512], *p;
+	size_t n;
+	FILE *f;
+
+	if (pid <= 0)
+		return true;    /* none runs: no processlist to read */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	n = fread(stat, 1, sizeof(stat) - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	p = strrchr(stat, ')');         /* "pid (comm) S ..." */
+	return !p || p[1] != ' ' || p[2] == 'T' || p[2] == 't' ||
+	       p[2] == 'Z' || p[2] == 'X';
+}
+
+bool ga_case_sessions_ended(struct ga_case *c)
+{
+	char sql[200];
+	unsigned long n;
+
+	if (!c->session_mark || c->session_mark_start != c->starts ||
+	    server_stopped(c->srv.pid))
+		return false;
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM information_schema."
+		 "PROCESSLIST WHERE ID > %lu AND ID <> CONNECTION_ID()",
+		 c->session_mark);
+	return admin_number(c, sql, &n) && n == 0;
+}
+
 int ga_case_mark_status(struct ga_case *c, struct ga_error *err)
 {
 	const struct ga_scenario *sc = c->sc;
 	size_t i;
+
+	mark_sessions(c);
 
 	if (!c->status_from) {
 		c->status_from = calloc(sc->nsteps ? sc->nsteps : 1,

@@ -1,0 +1,106 @@
+#!/bin/sh
+# t0162-errorlog-ended: "errorlog" stops waiting for a line that is not
+# there once every session the case opened has ended (run/marks.c): a
+# session writes its last lines before it leaves the processlist, so
+# none is left to write it.  A line a session still alive writes late
+# is still found; a session still open gets the whole bound, as before;
+# after a restart inside the case the sessions are counted anew (its
+# ids start again from 1, below the mark taken before it: the mark is
+# taken again); on a kept server the sessions of the cases before do
+# not count.
+. "$(dirname "$0")/lib.sh"
+
+leftover_snapshot > "$SCRATCH/before"
+ENDED="every session since the case began has ended: none is left to write it"
+
+test_expect_success 'a line not written, every session ended: answered at once, saying why' '
+	cat > ended.gw <<-\EOF &&
+	title    Every session ended, no such line
+	cause    (test fixture) a clean close writes nothing
+	connection app
+	connect app
+	close app
+	errorlog no session ever writes this
+	    expect error
+	EOF
+	"$GONEAWAY" run -v --color never -o res ended.gw > out 2>&1; rc=$?;
+	cat out && test $rc -eq 0 &&
+	grep -q "^\[1/1\] ended  *PASS" out &&
+	grep -q "line 6: errorlog: errorlog: returned 0 \"the server.s error log has no line containing .no session ever writes this. ($ENDED)\" after [0-9]* ms$" out
+'
+
+test_expect_success 'a line a session still alive writes a second later is found' '
+	cat > late.gw <<-\EOF &&
+	title    A session still alive writes its line late
+	cause    (test fixture) the server times the session out a second later
+	repeat   10
+	connection app
+	connect app
+	query app SET SESSION wait_timeout = 1
+	errorlog Got timeout reading communication packets
+	    expect ok
+	EOF
+	"$GONEAWAY" run -v --color never -o res late.gw > out 2>&1; rc=$?;
+	cat out && test $rc -eq 0 &&
+	grep -q "^\[1/1\] late  *PASS" out &&
+	grep -q "line 7: errorlog: errorlog: succeeded after [0-9]* ms$" out &&
+	grep -q "line 7: spread over 10 runs: ok 10$" out
+'
+
+test_expect_success 'a session still open: the whole bound, as before' '
+	cat > open.gw <<-\EOF &&
+	title    A session still open
+	cause    (test fixture) it could still write
+	connection app
+	connect app
+	errorlog no session ever writes this
+	    expect error
+	EOF
+	"$GONEAWAY" run -v --color never -o res open.gw > out 2>&1; rc=$?;
+	cat out && test $rc -eq 0 &&
+	grep -q "^\[1/1\] open  *PASS" out &&
+	! grep -q "$ENDED" out &&
+	ms=$(sed -n "s/^ *line 5: errorlog: .* after \([0-9]*\) ms$/\1/p" out) &&
+	test "$ms" -ge 2000
+'
+
+test_expect_success 'after a restart in the case, and on a kept server, its own sessions count' '
+	cat > restart.gw <<-\EOF &&
+	title    Sessions counted anew after a restart
+	cause    (test fixture) no line, every session ended
+	connection app
+	connection late
+	connect app
+	server restart
+	connect app
+	close app
+	errorlog no session ever writes this
+	    expect error
+	connect late
+	query late SET SESSION wait_timeout = 1
+	errorlog Got timeout reading communication packets
+	    expect ok
+	EOF
+	cat > idle.gw <<-\EOF &&
+	title    A case that leaves its server idle
+	cause    (test fixture) none
+	connection app
+	connect app
+	query app SELECT 1
+	    expect ok = 1
+	EOF
+	"$GONEAWAY" run -j 1 -v --color never -o res idle.gw restart.gw ended.gw \
+		> out 2>&1; rc=$?;
+	cat out && test $rc -eq 0 &&
+	grep -q "^servers started: 1 for 3 cases" out &&
+	grep -q "line 9: errorlog: errorlog: returned 0 .*($ENDED)" out &&
+	grep -q "line 13: errorlog: errorlog: succeeded after [0-9]* ms$" out &&
+	grep -q "line 6: errorlog: errorlog: returned 0 .*($ENDED)" out
+'
+
+test_expect_success 'the runs left nothing behind' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done
