@@ -13,6 +13,15 @@
 leftover_snapshot > "$SCRATCH/before"
 ENDED="every session since the case began has ended: none is left to write it"
 
+# passes NAME: runs NAME.gw alone (-v, results in res); its output in
+# out; succeeds when the run exits 0 with NAME a PASS
+passes() {
+	"$GONEAWAY" run -v --color never -o res "$1.gw" > out 2>&1
+	rc=$?
+	cat out
+	test $rc -eq 0 && grep -q "^\[1/1\] $1  *PASS" out
+}
+
 test_expect_success 'a line not written, every session ended: answered at once, saying why' '
 	cat > ended.gw <<-\EOF &&
 	title    Every session ended, no such line
@@ -23,9 +32,7 @@ test_expect_success 'a line not written, every session ended: answered at once, 
 	errorlog no session ever writes this
 	    expect error
 	EOF
-	"$GONEAWAY" run -v --color never -o res ended.gw > out 2>&1; rc=$?;
-	cat out && test $rc -eq 0 &&
-	grep -q "^\[1/1\] ended  *PASS" out &&
+	passes ended &&
 	grep -q "line 6: errorlog: errorlog: returned 0 \"the server.s error log has no line containing .no session ever writes this. ($ENDED)\" after [0-9]* ms$" out
 '
 
@@ -40,9 +47,7 @@ test_expect_success 'a line a session still alive writes a second later is found
 	errorlog Got timeout reading communication packets
 	    expect ok
 	EOF
-	"$GONEAWAY" run -v --color never -o res late.gw > out 2>&1; rc=$?;
-	cat out && test $rc -eq 0 &&
-	grep -q "^\[1/1\] late  *PASS" out &&
+	passes late &&
 	grep -q "line 7: errorlog: errorlog: succeeded after [0-9]* ms$" out &&
 	grep -q "line 7: spread over 10 runs: ok 10$" out
 '
@@ -56,9 +61,7 @@ test_expect_success 'a session still open: the whole bound, as before' '
 	errorlog no session ever writes this
 	    expect error
 	EOF
-	"$GONEAWAY" run -v --color never -o res open.gw > out 2>&1; rc=$?;
-	cat out && test $rc -eq 0 &&
-	grep -q "^\[1/1\] open  *PASS" out &&
+	passes open &&
 	! grep -q "$ENDED" out &&
 	ms=$(sed -n "s/^ *line 5: errorlog: .* after \([0-9]*\) ms$/\1/p" out) &&
 	test "$ms" -ge 2000
