@@ -287,7 +287,8 @@ static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 			if (!jr->ws[i].alive || jr->ws[i].busy)
 				continue;
 			k = ga_sched_pick(jr->ws, ga_workers_size(pool), i,
-					  jr->sched, jr->njobs);
+					  jr->sched, jr->njobs, now,
+					  jr->start_ms);
 			if (k < 0)
 				continue;
 			if (give(jr, pool, i, (size_t)k, now))

@@ -6,30 +6,48 @@
 
 #define GUESS_BASE_MS 100.0
 
-/* Whether worker i other than w keeps a server that job j matches. */
+/* Which workers other than w keeping a server that job j matches
+ * count. */
+enum elsewhere {
+	ANY_WORKER,     /* idle or busy */
+	SOON_WORKER,    /* idle, or busy and expected to end within a
+			 * server start from now */
+};
+
+/* Whether a worker other than w keeps a server that job j matches, of
+ * those which. */
 static bool kept_elsewhere(const struct ga_sched_worker *ws, size_t n,
 			   size_t w, const struct ga_sched_job *j,
-			   bool idle_only)
+			   enum elsewhere which, double now_ms,
+			   double start_ms)
 {
+	double left;
 	size_t i;
 
 	if (!j->key)
 		return false;
-	for (i = 0; i < n; i++)
-		if (i != w && ws[i].alive && ws[i].kept &&
-		    ws[i].kept[j->server] == j->key &&
-		    (!idle_only || !ws[i].busy))
+	for (i = 0; i < n; i++) {
+		if (i == w || !ws[i].alive || !ws[i].kept ||
+		    ws[i].kept[j->server] != j->key)
+			continue;
+		if (which == ANY_WORKER || !ws[i].busy)
 			return true;
+		left = ws[i].busy_until_ms - now_ms;
+		if (which == SOON_WORKER && left >= 0 && left <= start_ms)
+			return true;
+	}
 	return false;
 }
 
 /* The tiers of ga_sched_pick, best first: a job on the worker's kept
  * server, one no other worker keeps a server for, one only busy ones
- * do; each with the worker's last client first. */
+ * do that are not expected to end within a server start; each with the
+ * worker's last client first. */
 enum tier { KEPT_SAME, KEPT, HOMELESS_SAME, HOMELESS, ANY_SAME, ANY, TIERS };
 
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
-		   size_t w, const struct ga_sched_job *jobs, size_t njobs)
+		   size_t w, const struct ga_sched_job *jobs, size_t njobs,
+		   double now_ms, double start_ms)
 {
 	const struct ga_sched_worker *me = &ws[w];
 	long best[TIERS];
@@ -51,12 +69,14 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 				best[KEPT] = (long)i;
 			continue;
 		}
-		if (!kept_elsewhere(ws, nworkers, w, j, false)) {
+		if (!kept_elsewhere(ws, nworkers, w, j, ANY_WORKER, now_ms,
+				    start_ms)) {
 			t = same ? HOMELESS_SAME : HOMELESS;
 			if (best[t] < 0)
 				best[t] = (long)i;
 		}
-		if (!kept_elsewhere(ws, nworkers, w, j, true)) {
+		if (!kept_elsewhere(ws, nworkers, w, j, SOON_WORKER, now_ms,
+				    start_ms)) {
 			t = same ? ANY_SAME : ANY;
 			if (best[t] < 0)
 				best[t] = (long)i;

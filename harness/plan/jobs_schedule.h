@@ -11,8 +11,12 @@
  *     the longest first) that matches its kept server; else the first
  *     one that no other worker's kept server matches (it would start a
  *     server for it anyway); else the first one that only busy workers
- *     match (waiting for them would leave this one idle); a job an idle
- *     worker matches is left to that worker;
+ *     match, none of them expected to end within a server start from
+ *     now (waiting longer would leave this one idle); a job an idle
+ *     worker matches is left to that worker, and so is one a busy
+ *     worker matches that ends sooner than this one could start a
+ *     server for it: the job waits about as long, and no core starts
+ *     a server;
  *   - within each of those, a job of the client the worker ran last
  *     comes first: a worker keeps its driver processes for the next case
  *     of the same client (docs/driver-protocol.md, "Cases"), so a run of
@@ -55,9 +59,12 @@ struct ga_sched_worker {
 };
 
 /* The index of the job idle worker w should take, or -1 when no job
- * waits.  jobs are in the order they should run (the longest first). */
+ * waits that it should take now.  jobs are in the order they should run
+ * (the longest first); now_ms on the caller's clock, start_ms a server
+ * start as this run measures it. */
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
-		   size_t w, const struct ga_sched_job *jobs, size_t njobs);
+		   size_t w, const struct ga_sched_job *jobs, size_t njobs,
+		   double now_ms, double start_ms);
 
 /* Whether one more worker should be started now (now_ms on the caller's
  * clock): a job waits, no worker is idle, there are fewer than max, and

@@ -37,14 +37,14 @@ START_TEST(test_pick_matching_first)
 
 	fleet(w, kept, busy, 2);
 	/* not the longest: the one its kept server runs */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500), 1);
 	j[1].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3), 2);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500), 2);
 	j[2].taken = true;
 	/* nothing matches: the first nobody keeps a server for */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500), 0);
 	j[0].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500), -1);
 }
 END_TEST
 
@@ -62,14 +62,42 @@ START_TEST(test_pick_leaves_others_jobs)
 	};
 
 	fleet(w, kept, busy, 2);
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500), 1);
 	j[1].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500), -1);
 	w[1].busy = true;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2), 0);
+	w[1].busy_until_ms = 10000;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500), 0);
 	/* and the other one, idle, takes its own */
 	w[1].busy = false;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 1, j, 2), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 1, j, 2, 0, 500), 0);
+}
+END_TEST
+
+/* A job a busy worker's kept server matches waits for that worker when
+ * it is expected to end within a server start: starting one for it
+ * would take as long and cost a core.  When that worker ends later, or
+ * is past its estimate (when it ends is not known), the job is taken. */
+START_TEST(test_pick_waits_for_a_worker_ending_soon)
+{
+	uint64_t kept[2] = { 0, K1 };
+	bool busy[2] = { false, true };
+	struct ga_sched_worker w[2];
+	struct ga_sched_job j[1] = { { K1, 0, 5000, false, 0 } };
+
+	fleet(w, kept, busy, 2);
+	w[1].busy_until_ms = 1300;
+	/* at 1000 ms, with a start of 500 ms: left to worker 1 */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 500), -1);
+	/* a start of 200 ms: worker 0 takes it */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 200), 0);
+	/* worker 1 ends in 2 s: taken */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, -700, 500), 0);
+	/* worker 1 is past its estimate: taken */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1400, 500), 0);
+	/* a job nobody keeps a server for is taken first all the same */
+	kept[1] = K2;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 500), 0);
 }
 END_TEST
 
@@ -83,7 +111,7 @@ START_TEST(test_pick_per_server)
 		{ K1, 1, 100, false, 0 },
 	};
 
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 2), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 2, 0, 500), 1);
 }
 END_TEST
 
@@ -94,7 +122,7 @@ START_TEST(test_pick_never_kept)
 	struct ga_sched_worker w[1] = { { true, false, kept, 0, 0 } };
 	struct ga_sched_job j[1] = { { 0, 0, 100, false, 0 } };
 
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 1), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 1, 0, 500), 0);
 }
 END_TEST
 
@@ -175,13 +203,13 @@ START_TEST(test_pick_prefers_the_last_client)
 		{ K2, 0, 100, false, 1 },
 	};
 
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500), 1);
 	w[0].client = 0;
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500), 0);
 	/* nothing on its kept server: the homeless one of its client */
 	j[0].taken = j[1].taken = true;
 	w[0].client = 2;
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3), 2);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500), 2);
 }
 END_TEST
 
@@ -227,6 +255,7 @@ Suite *make_schedule_suite(void)
 
 	tcase_add_test(tc, test_pick_matching_first);
 	tcase_add_test(tc, test_pick_leaves_others_jobs);
+	tcase_add_test(tc, test_pick_waits_for_a_worker_ending_soon);
 	tcase_add_test(tc, test_pick_per_server);
 	tcase_add_test(tc, test_pick_never_kept);
 	tcase_add_test(tc, test_pick_prefers_the_last_client);
