@@ -28,6 +28,10 @@
 struct pbusy {
 	double since_ms;                /* given at */
 	double cost_ms;                 /* expected to take */
+	bool starts;                    /* its kept server did not match:
+					 * it starts one first */
+	uint64_t key;                   /* its job's server (ga_reuse_key) */
+	size_t server;                  /* ... of which --server */
 };
 
 struct jobs_run {
@@ -47,6 +51,7 @@ struct jobs_run {
 	struct pbusy *busy;             /* owned, max */
 	unsigned max;                   /* -j */
 	double start_ms;                /* a server start, as measured */
+	unsigned slots;                 /* server starts side by side */
 	unsigned starts_seen;
 	bool live;                      /* a progress line is on the
 					 * terminal */
@@ -222,11 +227,16 @@ static void view(struct jobs_run *jr, struct ga_workers *pool, double now)
 		 * is as good a guess of what is left as any */
 		if (w->busy) {
 			double ran = now - jr->busy[i].since_ms;
-			double left = jr->busy[i].cost_ms - ran;
+			double left = jr->busy[i].cost_ms - ran +
+				      (jr->busy[i].starts ? jr->start_ms : 0);
 
 			w->busy_until_ms = now + (left > ran / 2 ? left :
 						  ran / 2);
 		}
+		w->next_key = w->busy ? jr->busy[i].key : 0;
+		w->next_server = jr->busy[i].server;
+		w->starting_until_ms = w->busy && jr->busy[i].starts ?
+				       jr->busy[i].since_ms + jr->start_ms : 0;
 	}
 }
 
@@ -262,6 +272,11 @@ static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
 	}
 	jr->busy[i].since_ms = now;
 	jr->busy[i].cost_ms = jr->sched[k].cost_ms;
+	jr->busy[i].key = jr->sched[k].key;
+	jr->busy[i].server = jr->sched[k].server;
+	jr->busy[i].starts = !jr->sched[k].key || !jr->ws[i].kept ||
+			     jr->ws[i].kept[jr->sched[k].server] !=
+			     jr->sched[k].key;
 	jr->ws[i].client = jr->sched[k].client;
 	pc->dispatched++;
 	return 0;
@@ -298,7 +313,8 @@ static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 		}
 		if (!gave && !ga_interrupted(in) &&
 		    ga_sched_grow(jr->ws, ga_workers_size(pool), jr->max,
-				  jr->sched, jr->njobs, now, jr->start_ms)) {
+				  jr->sched, jr->njobs, now, jr->start_ms,
+				  jr->slots)) {
 			if (ga_workers_grow(pool, &err) < 0) {
 				ga_esc_line(stderr, "goneaway: -j: %s",
 					    err.msg);
@@ -307,6 +323,28 @@ static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 			gave = true;    /* the new worker takes one next */
 		}
 	} while (gave && jr->given < jr->njobs);
+}
+
+/* When dispatch should look again though no job ended, 0: only when
+ * one does.  A worker more may pay once a server start ends; an idle
+ * worker left a waiting job to a busy one expected to end soon, and if
+ * that one runs late, it takes the job after a start's time. */
+static double next_look(struct jobs_run *jr, const struct ga_workers *pool)
+{
+	unsigned i, n = ga_workers_size(pool);
+	double now = ga_clock_ms(), wake = 0;
+
+	if (jr->given >= jr->njobs)
+		return 0;
+	if (n < jr->max)
+		wake = ga_sched_wake_ms(jr->ws, n, now);
+	for (i = 0; i < n; i++)
+		if (jr->ws[i].alive && !jr->ws[i].busy) {
+			if (wake == 0 || now + jr->start_ms < wake)
+				wake = now + jr->start_ms;
+			break;
+		}
+	return wake;
 }
 
 void ga_start_learn(double *start_ms, unsigned *seen,
@@ -401,6 +439,7 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 		goto out;
 	}
 	first = ga_sched_initial(ga_starts_slots(), st->start_weight, jr.max);
+	jr.slots = first;
 	pool = ga_workers_start(first, jr.max, jr.pcombos, jr.ncombos,
 			     p->nservers, in, &err);
 	if (!pool) {
@@ -408,9 +447,16 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 		goto out;
 	}
 	for (;;) {
+		double wake;
+		int got;
+
 		dispatch(&jr, pool, in);
-		if (ga_workers_wait(pool, &id, &res) == 0)
+		wake = next_look(&jr, pool);
+		got = ga_workers_wait(pool, &id, &res, wake);
+		if (got == 0)
 			break;
+		if (got == 2)
+			continue;
 		{
 			struct ga_pcase *pc = &jr.cases[jr.jobs[id].pcase];
 

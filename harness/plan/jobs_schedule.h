@@ -14,18 +14,23 @@
  *     match, none of them expected to end within a server start from
  *     now (waiting longer would leave this one idle); a job an idle
  *     worker matches is left to that worker, and so is one a busy
- *     worker matches that ends sooner than this one could start a
- *     server for it: the job waits about as long, and no core starts
- *     a server;
+ *     worker matches that is expected to end within two server starts:
+ *     the job waits about as long as a start would take, and no core
+ *     starts a server beside the cases that run.  A busy worker matches a job when its kept server does,
+ *     or its own job's server will (it is starting the same one): six
+ *     short cases that ask for max_allowed_packet=1M run one after
+ *     another on one such server, not on six started side by side;
  *   - within each of those, a job of the client the worker ran last
  *     comes first: a worker keeps its driver processes for the next case
  *     of the same client (docs/driver-protocol.md, "Cases"), so a run of
  *     many clients starts each one's drivers on fewer workers;
  *   - the run starts with as many workers as server starts can run side
- *     by side, and adds one (up to -j) only when a job waits and every
+ *     by side, and adds one (up to -j) only when a job waits, every
  *     worker is expected to be busy for longer than a server start
- *     takes: long cases (timeouts, sleeps) get workers of their own,
- *     short ones queue behind a kept server.
+ *     takes, and fewer workers than that are starting a server: long
+ *     cases (timeouts, sleeps) get workers of their own, short ones
+ *     queue behind a kept server, and workers come as fast as their
+ *     servers can start, not all at once.
  *
  * Pure functions over the caller's arrays: nothing here forks or reads
  * a clock (the caller passes the time).
@@ -56,6 +61,15 @@ struct ga_sched_worker {
 				 * caller's clock), while busy */
 	size_t client;          /* the client of the last job it took,
 				 * SIZE_MAX: none yet */
+	uint64_t next_key;      /* while busy, the key of its job's server:
+				 * the one it keeps after, if the case
+				 * leaves it clean; 0: none */
+	size_t next_server;     /* ... of which --server */
+	double starting_until_ms;  /* while it is expected to be starting
+				 * a server for its job (one its kept
+				 * server does not match, given less than
+				 * a server start ago), when that start
+				 * ends; else 0 */
 };
 
 /* The index of the job idle worker w should take, or -1 when no job
@@ -67,12 +81,21 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   double now_ms, double start_ms);
 
 /* Whether one more worker should be started now (now_ms on the caller's
- * clock): a job waits, no worker is idle, there are fewer than max, and
+ * clock): a job waits, no worker is idle, there are fewer than max,
  * every busy worker is expected to stay busy for longer than start_ms
- * (a server start as this run measures it). */
+ * (a server start as this run measures it), and fewer than slots
+ * workers are starting a server (ga_sched_initial: as many as can start
+ * side by side; a worker more would only queue its start behind theirs
+ * and slow each of them). */
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
-		   double now_ms, double start_ms);
+		   double now_ms, double start_ms, unsigned slots);
+
+/* When a worker's server start is expected to end after now_ms, the
+ * earliest (when ga_sched_grow may say yes again without a job ending),
+ * or 0 when none is starting one. */
+double ga_sched_wake_ms(const struct ga_sched_worker *ws, size_t nworkers,
+			double now_ms);
 
 struct ga_scenario;
 

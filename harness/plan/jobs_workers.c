@@ -343,7 +343,8 @@ static void pass_signal_on(struct ga_workers *p)
 			kill(p->w[i].pid, p->passed_on);
 }
 
-int ga_workers_wait(struct ga_workers *p, size_t *id, struct ga_case_result *res)
+int ga_workers_wait(struct ga_workers *p, size_t *id,
+		    struct ga_case_result *res, double wake_ms)
 {
 	struct pollfd *pfd;
 	struct ga_error err;
@@ -372,10 +373,21 @@ int ga_workers_wait(struct ga_workers *p, size_t *id, struct ga_case_result *res
 		}
 		pfd[k].fd = p->passed_on ? -1 : p->in->fd;
 		pfd[k].events = POLLIN;
-		left = p->passed_on ? (int)(p->stop_by - ga_clock_ms()) : -1;
-		n = poll(pfd, k + 1, p->passed_on && left < 0 ? 0 : left);
+		if (p->passed_on)
+			left = (int)(p->stop_by - ga_clock_ms());
+		else if (wake_ms > 0)
+			left = (int)(wake_ms - ga_clock_ms()) + 1;
+		else
+			left = -1;
+		n = poll(pfd, k + 1, wake_ms > 0 || p->passed_on ?
+			 (left < 0 ? 0 : left) : -1);
 		if (n < 0 && errno != EINTR) {
 			rc = 0;
+			break;
+		}
+		if (n == 0 && !p->passed_on && wake_ms > 0 &&
+		    ga_clock_ms() >= wake_ms) {
+			rc = 2;
 			break;
 		}
 		if (n == 0 && p->passed_on) {

@@ -80,14 +80,17 @@ int ga_workers_submit_to(struct ga_workers *p, unsigned i,
 		      const struct ga_workers_job *job, size_t id,
 		      struct ga_error *err);
 
-/* Waits for a job to end.  Returns 1 with *id and *res (free with
+/* Waits for a job to end, or until wake_ms (ga_clock_ms's clock; 0:
+ * no bound).  Returns 1 with *id and *res (free with
  * ga_case_result_free): its result, or an ERROR saying why the worker
  * could not give one (it died: the worker is gone, the others go on).
- * Returns 0 when no job is running.  A signal is passed on to the
- * workers and waiting goes on: the running jobs end interrupted, and a
- * worker that gives no result within 60 s of it is SIGKILLed by PID, its
- * job an ERROR. */
-int ga_workers_wait(struct ga_workers *p, size_t *id, struct ga_case_result *res);
+ * Returns 2 at wake_ms with no job ended, 0 when no job is running.  A
+ * signal is passed on to the workers and waiting goes on (wake_ms no
+ * longer counts): the running jobs end interrupted, and a worker that
+ * gives no result within 60 s of it is SIGKILLed by PID, its job an
+ * ERROR. */
+int ga_workers_wait(struct ga_workers *p, size_t *id,
+		    struct ga_case_result *res, double wake_ms);
 
 /* Ends the workers (each finishes nothing more: it closes its runners
  * and exits), waits for them (bounded; then SIGKILL by PID) and frees

@@ -20,6 +20,9 @@ static void fleet(struct ga_sched_worker *w, const uint64_t *kept,
 		w[i].busy = busy[i];
 		w[i].kept = &kept[i];
 		w[i].busy_until_ms = 0;
+		w[i].next_key = 0;
+		w[i].next_server = 0;
+		w[i].starting_until_ms = 0;
 		w[i].client = 0;
 	}
 }
@@ -75,8 +78,8 @@ START_TEST(test_pick_leaves_others_jobs)
 END_TEST
 
 /* A job a busy worker's kept server matches waits for that worker when
- * it is expected to end within a server start: starting one for it
- * would take as long and cost a core.  When that worker ends later, or
+ * it is expected to end within two server starts: starting one for it
+ * would take about as long and cost a core.  When that worker ends later, or
  * is past its estimate (when it ends is not known), the job is taken. */
 START_TEST(test_pick_waits_for_a_worker_ending_soon)
 {
@@ -89,8 +92,10 @@ START_TEST(test_pick_waits_for_a_worker_ending_soon)
 	w[1].busy_until_ms = 1300;
 	/* at 1000 ms, with a start of 500 ms: left to worker 1 */
 	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 500), -1);
-	/* a start of 200 ms: worker 0 takes it */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 200), 0);
+	/* ... and with a start of 200 ms (two starts: 400 ms) */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 200), -1);
+	/* a start of 100 ms: worker 0 takes it */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 100), 0);
 	/* worker 1 ends in 2 s: taken */
 	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, -700, 500), 0);
 	/* worker 1 is past its estimate: taken */
@@ -101,11 +106,45 @@ START_TEST(test_pick_waits_for_a_worker_ending_soon)
 }
 END_TEST
 
+/* A busy worker starting the server a job asks for is as good as one
+ * keeping it: short cases that share a server-option line wait for the
+ * one worker that starts it rather than each start their own. */
+START_TEST(test_pick_waits_for_a_server_being_started)
+{
+	uint64_t kept[2] = { 0, 0 };
+	bool busy[2] = { false, true };
+	struct ga_sched_worker w[2];
+	struct ga_sched_job j[2] = {
+		{ K1, 0, 100, false, 0 },
+		{ K2, 0, 100, false, 0 },
+	};
+
+	fleet(w, kept, busy, 2);
+	w[1].next_key = K1;
+	w[1].busy_until_ms = 1100;
+	/* the K1 job is left to worker 1; the K2 one nobody starts */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), 1);
+	j[1].taken = true;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), -1);
+	/* worker 1's job is for the other --server: no match */
+	w[1].next_server = 1;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), 0);
+	w[1].next_server = 0;
+	/* it ends in 3 s: taken */
+	w[1].busy_until_ms = 4000;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), 0);
+	/* an idle worker's last job is no promise */
+	w[1].busy_until_ms = 1100;
+	w[1].busy = false;
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), 0);
+}
+END_TEST
+
 /* Keys are per --server: a worker keeps one server for each. */
 START_TEST(test_pick_per_server)
 {
 	uint64_t kept[2] = { 0, K1 };       /* worker 0: server 1 keeps K1 */
-	struct ga_sched_worker w[1] = { { true, false, kept, 0, 0 } };
+	struct ga_sched_worker w[1] = { { .alive = true, .kept = kept } };
 	struct ga_sched_job j[2] = {
 		{ K1, 0, 100, false, 0 },
 		{ K1, 1, 100, false, 0 },
@@ -119,7 +158,7 @@ END_TEST
 START_TEST(test_pick_never_kept)
 {
 	uint64_t kept[1] = { 0 };
-	struct ga_sched_worker w[1] = { { true, false, kept, 0, 0 } };
+	struct ga_sched_worker w[1] = { { .alive = true, .kept = kept } };
 	struct ga_sched_job j[1] = { { 0, 0, 100, false, 0 } };
 
 	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 1, 0, 500), 0);
@@ -139,26 +178,59 @@ START_TEST(test_grow)
 	fleet(w, kept, busy, 2);
 	/* both busy for 10 s: a start (0.5 s) pays */
 	w[0].busy_until_ms = w[1].busy_until_ms = 10000;
-	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
 	/* but not past -j */
-	ck_assert(!ga_sched_grow(w, 2, 2, j, 2, 0, 500));
+	ck_assert(!ga_sched_grow(w, 2, 2, j, 2, 0, 500, 2));
 	/* one is done within a start: wait for it */
 	w[1].busy_until_ms = 300;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
 	/* later, the same estimate is past: still not */
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 200, 500));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 200, 500, 2));
 	/* an idle worker: never */
 	w[1].busy_until_ms = 10000;
 	w[1].busy = false;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
 	/* nothing waits: never */
 	w[1].busy = true;
 	j[1].taken = true;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
 	/* no worker left alive: one more */
 	j[1].taken = false;
 	w[0].alive = w[1].alive = false;
-	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500));
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
+}
+END_TEST
+
+/* Workers come as fast as their servers can start: while as many as
+ * can start side by side are starting one, no worker more. */
+START_TEST(test_grow_paced_by_starts)
+{
+	uint64_t kept[3] = { K1, K1, K1 };
+	bool busy[3] = { true, true, true };
+	struct ga_sched_worker w[3];
+	struct ga_sched_job j[1] = { { K1, 0, 100, false, 0 } };
+
+	fleet(w, kept, busy, 3);
+	w[0].busy_until_ms = w[1].busy_until_ms = w[2].busy_until_ms = 10000;
+	w[0].starting_until_ms = w[1].starting_until_ms = 400;
+	/* two of two slots start a server: wait */
+	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 2));
+	/* three slots: one more */
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 3));
+	/* one of them has started: one more */
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 450, 500, 2));
+	/* when to look again: the first start to end */
+	ck_assert(ga_sched_wake_ms(w, 3, 0) == 400);
+	w[2].starting_until_ms = 300;
+	ck_assert(ga_sched_wake_ms(w, 3, 0) == 300);
+	ck_assert(ga_sched_wake_ms(w, 3, 350) == 400);
+	ck_assert(ga_sched_wake_ms(w, 3, 400) == 0);
+	w[2].starting_until_ms = 0;
+	/* with no slot given, one start at a time */
+	w[0].starting_until_ms = 0;
+	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0));
+	w[1].starting_until_ms = 0;
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0));
 }
 END_TEST
 
@@ -196,7 +268,7 @@ END_TEST
 START_TEST(test_pick_prefers_the_last_client)
 {
 	static const uint64_t kept[1] = { K1 };
-	struct ga_sched_worker w[1] = { { true, false, kept, 0, 1 } };
+	struct ga_sched_worker w[1] = { { .alive = true, .kept = kept, .client = 1 } };
 	struct ga_sched_job j[3] = {
 		{ K1, 0, 5000, false, 0 },
 		{ K1, 0, 100, false, 1 },
@@ -256,10 +328,12 @@ Suite *make_schedule_suite(void)
 	tcase_add_test(tc, test_pick_matching_first);
 	tcase_add_test(tc, test_pick_leaves_others_jobs);
 	tcase_add_test(tc, test_pick_waits_for_a_worker_ending_soon);
+	tcase_add_test(tc, test_pick_waits_for_a_server_being_started);
 	tcase_add_test(tc, test_pick_per_server);
 	tcase_add_test(tc, test_pick_never_kept);
 	tcase_add_test(tc, test_pick_prefers_the_last_client);
 	tcase_add_test(tc, test_grow);
+	tcase_add_test(tc, test_grow_paced_by_starts);
 	tcase_add_test(tc, test_initial);
 	tcase_add_test(tc, test_guess);
 	tcase_add_test(tc, test_rep_share);
