@@ -401,12 +401,16 @@ static struct ga_json *next_line(struct ga_driver_conn *c, int *got,
 	return j;
 }
 
-/* Waits (bounded, watching for signals) for the next line. */
-static struct ga_json *wait_line(struct ga_driver_conn *c, long ms,
-				 struct ga_error *err)
+/* Waits (watching for signals) for the next line until deadline; an
+ * error names the whole bound, deadline - since (a caller that stretches
+ * its deadline on a busy machine waits again: the error names all it
+ * waited, not the last stretch). */
+static struct ga_json *wait_line_until(struct ga_driver_conn *c,
+				       double since, double deadline,
+				       struct ga_error *err)
 {
 	struct ga_interrupt *in = c->env ? c->env->in : c->in;
-	double deadline = ga_clock_ms() + (double)ms;
+	long ms = (long)(deadline - since);
 	struct ga_json *j;
 	int got;
 
@@ -431,6 +435,15 @@ static struct ga_json *wait_line(struct ga_driver_conn *c, long ms,
 			return NULL;
 		}
 	}
+}
+
+/* Waits (bounded, watching for signals) for the next line. */
+static struct ga_json *wait_line(struct ga_driver_conn *c, long ms,
+				 struct ga_error *err)
+{
+	double now = ga_clock_ms();
+
+	return wait_line_until(c, now, now + (double)ms, err);
 }
 
 /* Writes what it can of the pending request without blocking.  Returns
@@ -479,7 +492,7 @@ static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 	bound = ga_machine_extend(start, HELLO_MS, 20 * c->drv->hello_ms,
 				  &deadline, &m);
 	for (;;) {
-		j = wait_line(c, (long)(deadline - ga_clock_ms()) + 1, err);
+		j = wait_line_until(c, start, deadline + 1, err);
 		if (j || ga_interrupted(in) || c->eof)
 			break;
 		if (ga_machine_extend(start, HELLO_MS, 20 * c->drv->hello_ms,
@@ -1155,7 +1168,7 @@ static int control(struct ga_driver_conn *c, const char *step,
 			return ga_error_set(err, "interrupted by a signal");
 	}
 	for (;;) {
-		j = wait_line(c, (long)(deadline - ga_clock_ms()) + 1, err);
+		j = wait_line_until(c, start, deadline + 1, err);
 		if (j || ga_interrupted(in) || c->dead)
 			break;
 		if (ga_machine_extend(start, CONTROL_MS, 0, &deadline, &m) ==
