@@ -30,6 +30,8 @@ struct pbusy {
 	double cost_ms;                 /* expected to take */
 	bool starts;                    /* its kept server did not match:
 					 * it starts one first */
+	bool first;                     /* the worker's first job */
+	bool worked;                    /* the worker had a job */
 	uint64_t key;                   /* its job's server (ga_reuse_key) */
 	size_t server;                  /* ... of which --server */
 };
@@ -235,7 +237,8 @@ static void view(struct jobs_run *jr, struct ga_workers *pool, double now)
 		}
 		w->next_key = w->busy ? jr->busy[i].key : 0;
 		w->next_server = jr->busy[i].server;
-		w->starting_until_ms = w->busy && jr->busy[i].starts ?
+		w->starting_until_ms = w->busy && jr->busy[i].starts &&
+				       jr->busy[i].first ?
 				       jr->busy[i].since_ms + jr->start_ms : 0;
 	}
 }
@@ -274,6 +277,8 @@ static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
 	jr->busy[i].cost_ms = jr->sched[k].cost_ms;
 	jr->busy[i].key = jr->sched[k].key;
 	jr->busy[i].server = jr->sched[k].server;
+	jr->busy[i].first = !jr->busy[i].worked;
+	jr->busy[i].worked = true;
 	jr->busy[i].starts = !jr->sched[k].key || !jr->ws[i].kept ||
 			     jr->ws[i].kept[jr->sched[k].server] !=
 			     jr->sched[k].key;

@@ -27,7 +27,8 @@
  *   - the run starts with as many workers as server starts can run side
  *     by side, and adds one (up to -j) only when a job waits, every
  *     worker is expected to be busy for longer than a server start
- *     takes, and fewer workers than that are starting a server: long
+ *     takes, and fewer new workers than that are starting their first
+ *     server: long
  *     cases (timeouts, sleeps) get workers of their own, short ones
  *     queue behind a kept server, and workers come as fast as their
  *     servers can start, not all at once.
@@ -65,11 +66,11 @@ struct ga_sched_worker {
 				 * the one it keeps after, if the case
 				 * leaves it clean; 0: none */
 	size_t next_server;     /* ... of which --server */
-	double starting_until_ms;  /* while it is expected to be starting
-				 * a server for its job (one its kept
-				 * server does not match, given less than
-				 * a server start ago), when that start
-				 * ends; else 0 */
+	double starting_until_ms;  /* while it is a new worker expected to
+				 * be starting its first server (its
+				 * first job, given less than a server
+				 * start ago), when that start ends;
+				 * else 0 */
 };
 
 /* The index of the job idle worker w should take, or -1 when no job
@@ -83,10 +84,12 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 /* Whether one more worker should be started now (now_ms on the caller's
  * clock): a job waits, no worker is idle, there are fewer than max,
  * every busy worker is expected to stay busy for longer than start_ms
- * (a server start as this run measures it), and fewer than slots
- * workers are starting a server (ga_sched_initial: as many as can start
- * side by side; a worker more would only queue its start behind theirs
- * and slow each of them). */
+ * (a server start as this run measures it), and fewer than slots new
+ * workers are starting their first server (ga_sched_initial: as many as
+ * can start side by side; a worker more would only queue its start
+ * behind theirs and slow each of them).  A worker that starts a server
+ * for its next case does not hold growth back: with --fresh-servers
+ * every case does, and the run would stay at its first workers. */
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
 		   double now_ms, double start_ms, unsigned slots);
