@@ -338,13 +338,15 @@ class Session:
             raise Unsupported("fork mode %r" % (mode,))
         self.api = "os.fork"
         rfd = wfd = -1
+        gate = None
         if mode == "share":
             rfd, wfd = os.pipe()
+            gate = os.pipe()    # the child's "ready": both start together
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            child(self, mode, count, wfd)
+            child(self, mode, count, wfd, gate)
         if wfd >= 0:
             os.close(wfd)
         if mode != "share":
@@ -352,6 +354,13 @@ class Session:
             return {"message": "child called close() and exited"
                     if mode == "close" else "child exited"}
         self.api = "%s (parent and child)" % self.query_api
+        # Start when the child is ready to: a child scheduled late on a
+        # busy machine otherwise found the parent's queries all done, and
+        # no run of five raced (t0146, pymysql --fresh-drivers).  EOF
+        # (the child died first) starts the parent all the same.
+        os.close(gate[1])
+        os.read(gate[0], 1)
+        os.close(gate[0])
         mine = tally(self, "parent", count)
         data = b""
         while True:
@@ -412,7 +421,7 @@ def share_outcome(p, c):
     return rep
 
 
-def child(sess, mode, count, wfd):
+def child(sess, mode, count, wfd, gate):
     """The forked child: never returns, never runs the parent's cleanup."""
     try:
         # die with the driver, as the built-in client's child does
@@ -420,6 +429,9 @@ def child(sess, mode, count, wfd):
         if mode == "close":
             sess.close_in_child()
         elif mode == "share":
+            os.close(gate[0])
+            os.write(gate[1], b"r")     # ready: the parent starts too
+            os.close(gate[1])
             t = tally(sess, "child", count)
             os.write(wfd, json.dumps(t).encode())
     except BaseException:
