@@ -492,7 +492,7 @@ static int read_hello(struct ga_driver_conn *c, struct ga_error *err)
 	bound = ga_machine_extend(start, HELLO_MS, 20 * c->drv->hello_ms,
 				  &deadline, &m);
 	for (;;) {
-		j = wait_line_until(c, start, deadline + 1, err);
+		j = wait_line_until(c, start, deadline, err);
 		if (j || ga_interrupted(in) || c->eof)
 			break;
 		if (ga_machine_extend(start, HELLO_MS, 20 * c->drv->hello_ms,
@@ -1168,7 +1168,7 @@ static int control(struct ga_driver_conn *c, const char *step,
 			return ga_error_set(err, "interrupted by a signal");
 	}
 	for (;;) {
-		j = wait_line_until(c, start, deadline + 1, err);
+		j = wait_line_until(c, start, deadline, err);
 		if (j || ga_interrupted(in) || c->dead)
 			break;
 		if (ga_machine_extend(start, CONTROL_MS, 0, &deadline, &m) ==
