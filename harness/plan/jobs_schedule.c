@@ -45,8 +45,7 @@ static bool kept_elsewhere(const struct ga_sched_worker *ws, size_t n,
 		if (which == ANY_WORKER || !ws[i].busy)
 			return true;
 		left = ws[i].busy_until_ms - now_ms;
-		if (which == SOON_WORKER && left >= 0 &&
-		    left <= WAIT_STARTS * start_ms)
+		if (left >= 0 && left <= WAIT_STARTS * start_ms)
 			return true;
 	}
 	return false;

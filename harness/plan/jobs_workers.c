@@ -373,14 +373,14 @@ int ga_workers_wait(struct ga_workers *p, size_t *id,
 		}
 		pfd[k].fd = p->passed_on ? -1 : p->in->fd;
 		pfd[k].events = POLLIN;
+		left = -1;              /* no bound */
 		if (p->passed_on)
 			left = (int)(p->stop_by - ga_clock_ms());
 		else if (wake_ms > 0)
 			left = (int)(wake_ms - ga_clock_ms()) + 1;
-		else
-			left = -1;
-		n = poll(pfd, k + 1, wake_ms > 0 || p->passed_on ?
-			 (left < 0 ? 0 : left) : -1);
+		if ((p->passed_on || wake_ms > 0) && left < 0)
+			left = 0;       /* a bound already past */
+		n = poll(pfd, k + 1, left);
 		if (n < 0 && errno != EINTR) {
 			rc = 0;
 			break;
