@@ -370,8 +370,12 @@ sub do_fork {
 	die { unsupported => "fork mode '$mode'" }
 		unless $mode =~ /^(close|exit|share)$/;
 	$S->{api} = 'fork';
-	my ($rd, $wr);
-	pipe($rd, $wr) or die "pipe: $!" if $mode eq 'share';
+	my ($rd, $wr, $gate_rd, $gate_wr);
+	if ($mode eq 'share') {
+		pipe($rd, $wr) or die "pipe: $!";
+		# the child's "ready": both start together
+		pipe($gate_rd, $gate_wr) or die "pipe: $!";
+	}
 	STDOUT->flush;
 	my $pid = fork;
 	die "fork: $!" unless defined $pid;
@@ -381,6 +385,9 @@ sub do_fork {
 				$S->{dbh}->disconnect;
 			} elsif ($mode eq 'share') {
 				close $rd;
+				close $gate_rd;
+				syswrite $gate_wr, 'r';  # ready: the parent starts too
+				close $gate_wr;
 				print $wr $json->encode(tally('child', $count));
 				close $wr;
 			}
@@ -395,6 +402,13 @@ sub do_fork {
 	}
 	close $wr;
 	$S->{api} = '$sth->execute (parent and child)';
+	# Start when the child is ready to: a child scheduled late on a busy
+	# machine otherwise found the parent's queries all done, and the run
+	# was ok, not the race.  EOF (the child died first) starts the
+	# parent all the same.
+	close $gate_wr;
+	sysread $gate_rd, my $ready, 1;
+	close $gate_rd;
 	my $mine = tally('parent', $count);
 	my $data = do { local $/; <$rd> };
 	close $rd;

@@ -246,10 +246,14 @@ abstract class Session
 		if (!in_array($mode, ['close', 'exit', 'share'], true))
 			throw new Unsupported("fork mode '$mode'");
 		$this->api = 'pcntl_fork';
-		$pair = null;
-		if ($mode === 'share')
+		$pair = $gate = null;
+		if ($mode === 'share') {
 			$pair = stream_socket_pair(STREAM_PF_UNIX,
 						   STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+			/* the child's "ready": both start together */
+			$gate = stream_socket_pair(STREAM_PF_UNIX,
+						   STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+		}
 		fflush(STDOUT);
 		$pid = pcntl_fork();
 		if ($pid < 0)
@@ -262,6 +266,9 @@ abstract class Session
 					$this->close_in_child();
 				} elseif ($mode === 'share') {
 					fclose($pair[0]);
+					fclose($gate[0]);
+					fwrite($gate[1], 'r');  /* ready: the parent starts too */
+					fclose($gate[1]);
 					fwrite($pair[1], json_encode($this->tally('child', $count)));
 					fclose($pair[1]);
 				}
@@ -278,6 +285,13 @@ abstract class Session
 		}
 		fclose($pair[1]);
 		$this->api = $this->query_api . ' (parent and child)';
+		/* Start when the child is ready to: a child scheduled late on a
+		 * busy machine otherwise found the parent's queries all done,
+		 * and the run was ok, not the race.  EOF (the child died
+		 * first) starts the parent all the same. */
+		fclose($gate[1]);
+		fread($gate[0], 1);
+		fclose($gate[0]);
 		$mine = $this->tally('parent', $count);
 		$data = stream_get_contents($pair[0]);
 		fclose($pair[0]);

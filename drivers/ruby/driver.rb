@@ -380,7 +380,10 @@ class Session
     raise Unsupported, "fork mode #{mode.inspect}" unless %w[close exit share].include?(mode)
 
     @api = 'Process.fork'
-    rd, wr = IO.pipe if mode == 'share'
+    if mode == 'share'
+      rd, wr = IO.pipe
+      gate_rd, gate_wr = IO.pipe # the child's "ready": both start together
+    end
     $stdout.flush
     $stderr.flush
     pid = Process.fork do
@@ -390,6 +393,9 @@ class Session
           @client.close
         when 'share'
           rd.close
+          gate_rd.close
+          gate_wr.write('r') # ready: the parent starts too
+          gate_wr.close
           wr.write(JSON.generate(tally('child', count)))
           wr.close
         end
@@ -406,6 +412,13 @@ class Session
     end
     wr.close
     @api = 'Mysql2::Client#query (parent and child)'
+    # Start when the child is ready to: a child scheduled late on a busy
+    # machine otherwise found the parent's queries all done, and the run
+    # was ok, not the race.  EOF (the child died first) starts the parent
+    # all the same.
+    gate_wr.close
+    gate_rd.read(1)
+    gate_rd.close
     mine = tally('parent', count)
     data = rd.read
     rd.close
