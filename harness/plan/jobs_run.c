@@ -19,6 +19,9 @@
 #include "util/clock.h"
 #include "util/escape.h"
 
+_Static_assert(GA_PLAN_MAX_JOBS <= GA_SCHED_MAX_WORKERS,
+	       "the schedule leaves jobs to every worker -j allows");
+
 /* A server start's cost before the run measured one, per weight
  * (server/jobs.h): MariaDB about 0.4 s, MySQL 9.7 about 2 s. */
 #define START_GUESS_MS 400.0

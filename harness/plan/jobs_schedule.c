@@ -13,6 +13,16 @@
  * 2 CPU s less (docs/benchmark.md). */
 #define WAIT_STARTS 2.0
 
+/* ... and waits behind the jobs already left to that worker while they
+ * add up to no more than this many starts.  Without a bound every job of
+ * one server waited for one worker: a matrix of 14 clients on MySQL 9.7
+ * ran one case at a time while nine workers idled.  Measured (bench
+ * parts v and e, docs/benchmark.md): against 2, 6 gave the suite 30 to
+ * 36 servers against 39 to 42 (the unbounded wait: 32 to 33), and the
+ * matrix the same wall with 7 % less CPU (a MySQL 9.7 start costs 2 to 3
+ * CPU s). */
+#define QUEUE_STARTS 6.0
+
 /* Which workers other than w keeping a server that job j matches
  * count. */
 enum elsewhere {
@@ -21,34 +31,56 @@ enum elsewhere {
 			 * WAIT_STARTS server starts from now */
 };
 
-/* Whether a worker other than w keeps a server that job j matches, of
- * those which; for SOON_WORKER also one busy with a job whose server
- * will match it (it is starting the same one). */
-static bool kept_elsewhere(const struct ga_sched_worker *ws, size_t n,
-			   size_t w, const struct ga_sched_job *j,
-			   enum elsewhere which, double now_ms,
-			   double start_ms)
+/* Whether worker i, not w, keeps a server that job j matches; for
+ * SOON_WORKER also when it is busy with a job whose server will match
+ * it (it is starting the same one). */
+static bool matches(const struct ga_sched_worker *ws, size_t i, size_t w,
+		    const struct ga_sched_job *j, enum elsewhere which)
 {
-	double left;
+	bool keeps = ws[i].kept && ws[i].kept[j->server] == j->key;
+	bool will = which == SOON_WORKER && ws[i].busy &&
+		    ws[i].next_key == j->key && ws[i].next_server == j->server;
+
+	return i != w && ws[i].alive && (keeps || will);
+}
+
+/* Whether a worker other than w keeps a server that job j matches. */
+static bool kept_elsewhere(const struct ga_sched_worker *ws, size_t n,
+			   size_t w, const struct ga_sched_job *j)
+{
 	size_t i;
 
-	if (!j->key)
-		return false;
-	for (i = 0; i < n; i++) {
-		bool keeps = ws[i].kept && ws[i].kept[j->server] == j->key;
-		bool will = which == SOON_WORKER && ws[i].busy &&
-			    ws[i].next_key == j->key &&
-			    ws[i].next_server == j->server;
-
-		if (i == w || !ws[i].alive || (!keeps && !will))
-			continue;
-		if (which == ANY_WORKER || !ws[i].busy)
+	for (i = 0; j->key && i < n; i++)
+		if (matches(ws, i, w, j, ANY_WORKER))
 			return true;
-		left = ws[i].busy_until_ms - now_ms;
-		if (left >= 0 && left <= WAIT_STARTS * start_ms)
-			return true;
-	}
 	return false;
+}
+
+/* The worker other than w that job j is left to, or -1: one that
+ * matches it (SOON_WORKER), whose own job ends within WAIT_STARTS server
+ * starts from now, and that is free within QUEUE_STARTS of them counting
+ * the jobs already left to it in this pick (free_at[], when each is
+ * expected to be free; the job's cost is added to the one it is left
+ * to). */
+static long left_to(const struct ga_sched_worker *ws, size_t n, size_t w,
+		    const struct ga_sched_job *j, double now_ms,
+		    double start_ms, double *free_at)
+{
+	size_t i;
+
+	for (i = 0; j->key && i < n && i < GA_SCHED_MAX_WORKERS; i++) {
+		double ends = (ws[i].busy ? ws[i].busy_until_ms : now_ms) -
+			      now_ms;
+		double wait = free_at[i] - now_ms;
+
+		if (!matches(ws, i, w, j, SOON_WORKER) || ends < 0 ||
+		    ends > WAIT_STARTS * start_ms ||
+		    wait > QUEUE_STARTS * start_ms)
+			continue;
+		free_at[i] += j->cost_ms;
+		return (long)i;
+	}
+	return -1;
 }
 
 /* The tiers of ga_sched_pick, best first: a job on the worker's kept
@@ -63,12 +95,15 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   double now_ms, double start_ms)
 {
 	const struct ga_sched_worker *me = &ws[w];
+	double free_at[GA_SCHED_MAX_WORKERS];
 	long best[TIERS];
 	size_t i, t;
 	bool same;
 
 	for (t = 0; t < TIERS; t++)
 		best[t] = -1;
+	for (i = 0; i < nworkers && i < GA_SCHED_MAX_WORKERS; i++)
+		free_at[i] = ws[i].busy ? ws[i].busy_until_ms : now_ms;
 	for (i = 0; i < njobs; i++) {
 		const struct ga_sched_job *j = &jobs[i];
 
@@ -82,11 +117,9 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 				best[KEPT] = (long)i;
 			continue;
 		}
-		if (kept_elsewhere(ws, nworkers, w, j, SOON_WORKER, now_ms,
-				   start_ms))
-			continue;       /* left to a worker ending soon */
-		if (!kept_elsewhere(ws, nworkers, w, j, ANY_WORKER, now_ms,
-				    start_ms))
+		if (left_to(ws, nworkers, w, j, now_ms, start_ms, free_at) >= 0)
+			continue;       /* left to a worker free soon */
+		if (!kept_elsewhere(ws, nworkers, w, j))
 			t = same ? HOMELESS_SAME : HOMELESS;
 		else
 			t = same ? ANY_SAME : ANY;

@@ -16,7 +16,10 @@
  *     worker matches is left to that worker, and so is one a busy
  *     worker matches that is expected to end within two server starts:
  *     the job waits about as long as a start would take, and no core
- *     starts a server beside the cases that run.  A busy worker matches a job when its kept server does,
+ *     starts a server beside the cases that run.  Only as many jobs as
+ *     that worker should be free for within six starts: the rest are
+ *     taken by others, or a run of one server would go one case at a
+ *     time.  A busy worker matches a job when its kept server does,
  *     or its own job's server will (it is starting the same one): six
  *     short cases that ask for max_allowed_packet=1M run one after
  *     another on one such server, not on six started side by side;
@@ -42,6 +45,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The most workers ga_sched_pick leaves jobs to (-j's bound,
+ * GA_PLAN_MAX_JOBS, is no more); one beyond is never waited for. */
+#define GA_SCHED_MAX_WORKERS 64
 
 struct ga_sched_job {
 	uint64_t key;           /* the server it asks for (ga_reuse_key), 0:
@@ -74,7 +81,9 @@ struct ga_sched_worker {
 };
 
 /* The index of the job idle worker w should take, or -1 when no job
- * waits that it should take now.  jobs are in the order they should run
+ * waits that it should take now.  A worker that jobs are left to takes
+ * no more of them than it should be free for within six server starts:
+ * each job left to it counts its cost_ms to when it will be free.  jobs are in the order they should run
  * (the longest first); now_ms on the caller's clock, start_ms a server
  * start as this run measures it. */
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,

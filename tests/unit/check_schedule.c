@@ -109,6 +109,42 @@ END_TEST
 /* A busy worker starting the server a job asks for is as good as one
  * keeping it: short cases that share a server-option line wait for the
  * one worker that starts it rather than each start their own. */
+/* A worker is left no more jobs than it should be free for within six
+ * starts: the rest go to an idle worker without a server, or every case
+ * of one server waits for one worker (a matrix on MySQL 9.7 once ran one
+ * case at a time while the other workers were idle). */
+START_TEST(test_pick_leaves_a_worker_only_what_it_ends_soon)
+{
+	uint64_t kept[3] = { 0, K1, K1 };
+	bool busy[3] = { false, true, false };
+	struct ga_sched_worker w[3];
+	struct ga_sched_job j[8];
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		j[i] = (struct ga_sched_job){ K1, 0, 1000, false, 0 };
+	fleet(w, kept, busy, 2);
+	w[1].busy_until_ms = 1100;
+	/* at 1000 ms, a start of 500 ms (six: until 4000): worker 1, free
+	 * at 1100, is left jobs 0, 1 and 2 (then free at 2100, 3100,
+	 * 4100); job 3 is worker 0's */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 4, 1000, 500), 3);
+	/* a start of 2 s (MySQL 9.7; until 13000): all four are worker
+	 * 1's */
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 4, 1000, 2000), -1);
+	/* an idle worker keeping the server is left its share: worker 2,
+	 * free now, takes jobs 3 to 6 (free at 2000, 3000, 4000, 5000);
+	 * job 7 is worker 0's */
+	fleet(w, kept, busy, 3);
+	w[1].busy_until_ms = 1100;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 8, 1000, 500), 7);
+	/* jobs taken already are nobody's to wait for */
+	for (i = 0; i < 6; i++)
+		j[i].taken = true;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 8, 1000, 500), -1);
+}
+END_TEST
+
 START_TEST(test_pick_waits_for_a_server_being_started)
 {
 	uint64_t kept[2] = { 0, 0 };
@@ -329,6 +365,7 @@ Suite *make_schedule_suite(void)
 	tcase_add_test(tc, test_pick_leaves_others_jobs);
 	tcase_add_test(tc, test_pick_waits_for_a_worker_ending_soon);
 	tcase_add_test(tc, test_pick_waits_for_a_server_being_started);
+	tcase_add_test(tc, test_pick_leaves_a_worker_only_what_it_ends_soon);
 	tcase_add_test(tc, test_pick_per_server);
 	tcase_add_test(tc, test_pick_never_kept);
 	tcase_add_test(tc, test_pick_prefers_the_last_client);
