@@ -83,9 +83,9 @@ struct ga_sched_worker {
 /* The index of the job idle worker w should take, or -1 when no job
  * waits that it should take now.  A worker that jobs are left to takes
  * no more of them than it should be free for within six server starts:
- * each job left to it counts its cost_ms to when it will be free.  jobs are in the order they should run
- * (the longest first); now_ms on the caller's clock, start_ms a server
- * start as this run measures it. */
+ * each job left to it counts its cost_ms to when it will be free.  jobs
+ * are in the order they should run (the longest first); now_ms on the
+ * caller's clock, start_ms a server start as this run measures it. */
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t w, const struct ga_sched_job *jobs, size_t njobs,
 		   double now_ms, double start_ms);
