@@ -134,7 +134,9 @@ struct ga_pcase {
 	long repeat;
 	struct ga_case_result acc;      /* the folded runs, once started */
 	struct ga_case_result *runs;    /* owned: one per repetition */
-	long dispatched, ended;
+	size_t *job_of;                 /* owned: per repetition, its job's
+					 * index in the run's jobs */
+	long dispatched, ended;         /* runs 1..dispatched were given */
 	bool started;                   /* acc made, a job given */
 	bool stopped;                   /* no more runs (ga_case_stops) */
 };
@@ -155,8 +157,8 @@ struct ga_pjob {
 
 /* qsort's order of jobs: the longest first, then in report order, a
  * case's runs in order (a run's cost is never below a later run's of
- * its case: run 1 is given out first, as the folding of a case's runs,
- * and a SKIP's or --stop-early's stop, count on). */
+ * its case: run 1 comes first; that it is given first, whatever job the
+ * schedule picks, is ga_pcase_next_job's). */
 int ga_pjob_by_cost(const void *a, const void *b);
 
 /* The order's cost of one case's n runs, runs[0] its run 1, from what
@@ -168,6 +170,14 @@ void ga_pjobs_order(struct ga_pjob *runs, size_t n);
 /* Whether every job of pc that will ever be given has ended (giving:
  * jobs are still being given out): it can be reported. */
 bool ga_pcase_complete(const struct ga_pcase *pc, bool giving);
+
+/* The job to give when the schedule picked job k of case pc: the case's
+ * next run, whichever of its runs the schedule picked (it may leave run
+ * 1 to a worker that ends soon and give run 2 to another).  A case's
+ * runs go out in order by construction: its folding, and a SKIP's or
+ * --stop-early's stop, count on runs 1..dispatched being the ones
+ * given.  k itself once the case stopped or gave every run. */
+size_t ga_pcase_next_job(const struct ga_pcase *pc, size_t k);
 
 /* A result came: a fresh server's start, measured (res->setup_ms of a
  * case that started one server), joins *start_ms, the running mean of

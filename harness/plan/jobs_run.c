@@ -158,7 +158,8 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		pc->sc = scs[pc->row];
 		pc->repeat = pc->sc->repeat > 1 ? pc->sc->repeat : 1;
 		pc->runs = calloc((size_t)pc->repeat, sizeof(*pc->runs));
-		if (!pc->runs)
+		pc->job_of = calloc((size_t)pc->repeat, sizeof(*pc->job_of));
+		if (!pc->runs || !pc->job_of)
 			goto oom;
 		n += (size_t)pc->repeat;
 	}
@@ -200,6 +201,8 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
 	for (i = 0; i < jr->njobs; i++) {
 		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
+
+		pc->job_of[jr->jobs[i].rep - 1] = i;
 		const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
 		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
 		double measured = jr->jobs[i].own * 1000.0 - jr->start_ms;
@@ -246,12 +249,14 @@ static void view(struct jobs_run *jr, struct ga_workers *pool, double now)
 	}
 }
 
-/* Gives job k to idle worker i.  Returns 0, or -1 (said). */
+/* Gives the next run of the case of job `picked` to idle worker i.
+ * Returns 0, or -1 (said). */
 static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
-		size_t k, double now)
+		size_t picked, double now)
 {
+	struct ga_pcase *pc = &jr->cases[jr->jobs[picked].pcase];
+	size_t k = ga_pcase_next_job(pc, picked);
 	const struct ga_pjob *j = &jr->jobs[k];
-	struct ga_pcase *pc = &jr->cases[j->pcase];
 	const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
 	struct ga_workers_job job = { pc->combo, pc->sc, j->rep };
 	struct ga_error err;
@@ -365,6 +370,13 @@ void ga_start_learn(double *start_ms, unsigned *seen,
 		     (double)(*seen < 20 ? *seen + 1 : 20);
 }
 
+size_t ga_pcase_next_job(const struct ga_pcase *pc, size_t k)
+{
+	if (pc->stopped || pc->dispatched >= pc->repeat)
+		return k;
+	return pc->job_of[pc->dispatched];
+}
+
 bool ga_pcase_complete(const struct ga_pcase *pc, bool giving)
 {
 	if (!pc->started || pc->ended < pc->dispatched)
@@ -410,6 +422,7 @@ static void free_cases(struct jobs_run *jr)
 		for (r = 0; r < jr->cases[i].repeat && jr->cases[i].runs; r++)
 			ga_case_result_free(&jr->cases[i].runs[r]);
 		free(jr->cases[i].runs);
+		free(jr->cases[i].job_of);
 		ga_case_result_free(&jr->cases[i].acc);
 	}
 	free(jr->cases);

@@ -673,6 +673,33 @@ START_TEST(test_case_complete)
 }
 END_TEST
 
+/* A case's runs are given in order whichever of them the schedule
+ * picks: a worker that took run 3 while run 1 was left to another, and
+ * whose run 3 SKIPped, stopped the case with run 1 never given, and its
+ * folding read runs 1..1 (t0040, no mariadbd, a busy machine: "not
+ * every run was made"). */
+START_TEST(test_case_runs_given_in_order)
+{
+	size_t job_of[3] = { 7, 2, 5 };         /* runs 1, 2, 3: their jobs */
+	struct ga_pcase pc;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.repeat = 3;
+	pc.job_of = job_of;
+	ck_assert_uint_eq(ga_pcase_next_job(&pc, 5), 7);  /* picked run 3 */
+	pc.dispatched = 1;
+	ck_assert_uint_eq(ga_pcase_next_job(&pc, 5), 2);
+	ck_assert_uint_eq(ga_pcase_next_job(&pc, 2), 2);
+	pc.dispatched = 2;
+	ck_assert_uint_eq(ga_pcase_next_job(&pc, 5), 5);
+	pc.dispatched = 3;                      /* none left: as picked */
+	ck_assert_uint_eq(ga_pcase_next_job(&pc, 5), 5);
+	pc.dispatched = 1;
+	pc.stopped = true;                      /* stopped: taken, not run */
+	ck_assert_uint_eq(ga_pcase_next_job(&pc, 5), 5);
+}
+END_TEST
+
 /* a server start, measured, joins the estimate: a running mean, only of
  * cases that started one server */
 START_TEST(test_start_learn)
@@ -721,6 +748,7 @@ Suite *make_plan_suite(void)
 	tcase_add_test(tc, test_jobs_order);
 	tcase_add_test(tc, test_jobs_sweep_order);
 	tcase_add_test(tc, test_case_complete);
+	tcase_add_test(tc, test_case_runs_given_in_order);
 	tcase_add_test(tc, test_start_learn);
 	suite_add_tcase(s, tc);
 	return s;
