@@ -79,18 +79,20 @@ for mode in conn child endfail chatty; do
 done
 
 # The bound is end-case's 5 s, stretched on a busy machine (8 times at
-# most, util/machine.h): each of the two cases waits it out, so the run
-# is bounded by twice that and its cases' own work (123 s once at load 7
-# and CPU pressure 88 %, when this said 120 s).
+# most, util/machine.h): each of the two cases waits it out and says so
+# in its own log, which is what shows the run went on.  No wall time is
+# asserted (a server start at load 20 took minutes once, when this test
+# said 2 bounds + 120 s); timeout(1) only turns a hang into a failure.
 test_expect_success 'a driver that never answers end-case is ended on a bound, the run goes on' '
-	start=$(date +%s);
-	"$GONEAWAY" run -j 1 -v -o res-mute --color never \
+	timeout -s TERM 900 "$GONEAWAY" run -j 1 -v -o res-mute --color never \
 		--client "cmd:$LEAKY endmute" new.gw new2.gw > out 2>&1; rc=$?;
-	end=$(date +%s); cat out res-mute/new/driver-app.log; test $rc -eq 0 &&
-	grep -q "^goneaway: not kept for the next case: end-case: its answer to end-case: no answer within [0-9]* ms" res-mute/new/driver-app.log &&
-	ms=$(sed -n "s/^goneaway: not kept for the next case: end-case: its answer to end-case: no answer within \([0-9]*\) ms.*/\1/p" res-mute/new/driver-app.log) &&
-	test "$ms" -ge 5000 && test "$ms" -le 40000 &&
-	test $((end - start)) -lt $((2 * ms / 1000 + 120))
+	cat out res-mute/new/driver-app.log res-mute/new2/driver-app.log;
+	test $rc -eq 0 &&
+	for c in new new2; do
+		ms=$(sed -n "s/^goneaway: not kept for the next case: end-case: its answer to end-case: no answer within \([0-9]*\) ms.*/\1/p" res-mute/$c/driver-app.log) &&
+		say "$c: ended after no answer within $ms ms" &&
+		test "$ms" -ge 5000 && test "$ms" -le 40000 || exit 1
+	done
 '
 
 test_expect_success 'a kept driver cannot change its client namespace (sysctl, route, link), and stays kept' '
