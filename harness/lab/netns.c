@@ -98,6 +98,58 @@ static void nursery_once_make(void)
 		pthread_join(t, NULL);
 }
 
+/* ---- TCP's buffers ------------------------------------------------------------ */
+
+/* The bounds TCP grows a socket's buffers to in a namespace goneaway
+ * makes: the kernel's own defaults (tcp_init() on a machine with room),
+ * not the host's, which a new namespace copies (33554432 for tcp_rmem's
+ * here).  How much of a result the buffers hold when a client stops
+ * reading is what the streaming scenarios measure: it is the same on
+ * every machine. */
+static const struct {
+	const char *path;
+	const char *value;
+} tcp_buffers[] = {
+	{ "/proc/sys/net/ipv4/tcp_rmem", "4096\t131072\t6291456" },
+	{ "/proc/sys/net/ipv4/tcp_wmem", "4096\t16384\t4194304" },
+};
+
+/* Writes tcp_buffers in the calling thread's namespace.  A kernel whose
+ * namespaces have no such sysctl of their own (before 4.15) keeps the
+ * host's. */
+static int pin_tcp_buffers(const char *what, struct ga_error *err)
+{
+	size_t i, len;
+	ssize_t n;
+	int fd;
+
+	for (i = 0; i < sizeof(tcp_buffers) / sizeof(tcp_buffers[0]); i++) {
+		fd = open(tcp_buffers[i].path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0)
+			return ga_error_errno(err, errno, "the %s namespace: "
+					      "opening %s", what,
+					      tcp_buffers[i].path);
+		len = strlen(tcp_buffers[i].value);
+		n = write(fd, tcp_buffers[i].value, len);
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return ga_error_errno(err, e, "the %s namespace: "
+					      "writing %s", what,
+					      tcp_buffers[i].path);
+		}
+		close(fd);
+		if ((size_t)n != len)
+			return ga_error_set(err, "the %s namespace: writing "
+					    "%s: %zd of %zu bytes", what,
+					    tcp_buffers[i].path, n, len);
+	}
+	return 0;
+}
+
 int ga_netns_unshare(const char *what, struct ga_error *err)
 {
 	pthread_once(&nursery_once, nursery_once_make);
@@ -107,7 +159,7 @@ int ga_netns_unshare(const char *what, struct ga_error *err)
 	if (unshare(CLONE_NEWNET) < 0)
 		return ga_error_errno(err, errno, "creating the %s namespace",
 				      what);
-	return 0;
+	return pin_tcp_buffers(what, err);
 }
 
 int ga_netns_enter(int ns_fd, struct ga_error *err)

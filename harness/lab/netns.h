@@ -27,7 +27,10 @@ int ga_netns_run(int ns_fd, int (*fn)(void *arg, struct ga_error *err),
  * a share of the host's (262,144 buckets here), which every sock_diag
  * dump of a lab namespace walked whole: 1.3 ms a dump, 7 % of the
  * suite's CPU.  The host's own sysctl is never written.  A kernel
- * without it (before 6.1) makes the namespace as unshare() alone does. */
+ * without it (before 6.1) makes the namespace as unshare() alone does.
+ * In the new namespace, TCP's buffer bounds (tcp_rmem, tcp_wmem) are the
+ * kernel's defaults, not the host's (netns.c, tcp_buffers): what a
+ * stalled stream leaves buffered does not depend on the machine. */
 int ga_netns_unshare(const char *what, struct ga_error *err);
 
 /* Moves the calling thread into the network namespace ns_fd (setns).

@@ -11,7 +11,8 @@
  * every qdisc (a class or filter hangs under one), the nft tables and
  * the legacy iptables tables.  Counters (packets, bytes) are not state
  * and are left out.  The namespace's sysctls are not read: goneaway
- * writes none, and a driver cannot (lab/spawn.h, net_confined: its
+ * writes none after it made the namespace (lab/netns.h: TCP's buffer
+ * bounds, then), and a driver cannot (lab/spawn.h, net_confined: its
  * /proc/sys is read-only, and it has no CAP_NET_ADMIN to change any of
  * the rest either), which a test holds.
  *

@@ -1230,6 +1230,69 @@ START_TEST(test_own_tcp_hash)
 }
 END_TEST
 
+struct tcp_buffers {
+	char rmem[64], wmem[64];
+};
+
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+static int read_tcp_buffers(void *arg, struct ga_error *err)
+{
+	struct tcp_buffers *b = arg;
+
+	(void)err;
+	read_line("/proc/sys/net/ipv4/tcp_rmem", b->rmem, sizeof(b->rmem));
+	read_line("/proc/sys/net/ipv4/tcp_wmem", b->wmem, sizeof(b->wmem));
+	return 0;
+}
+
+/* Every namespace goneaway makes bounds TCP's buffers as the kernel's
+ * defaults do, not as the host's tuning does (a new namespace copies
+ * the host's: tcp_rmem up to 32 MiB on the machine this was written
+ * on), and the host's own stay as they were. */
+START_TEST(test_tcp_buffers_are_the_kernels)
+{
+	struct ga_error err = { "" };
+	struct tcp_buffers host_before, host_after, in;
+	struct ga_clientns ns;
+	struct ga_lab lab;
+	int fds[3];
+	size_t i;
+
+	read_tcp_buffers(&host_before, NULL);
+	make_lab(&lab, 0x1f);
+	ga_clientns_init(&ns);
+	ck_assert_msg(ga_clientns_ensure(&ns, &err) == 0, "%s", err.msg);
+	fds[0] = lab.client_ns;
+	fds[1] = lab.server_ns;
+	fds[2] = ns.fd;
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(ga_netns_run(fds[i], read_tcp_buffers, &in,
+					      &err), 0);
+		ck_assert_msg(strcmp(in.rmem, "4096\t131072\t6291456") == 0,
+			      "namespace %zu: tcp_rmem %s", i, in.rmem);
+		ck_assert_msg(strcmp(in.wmem, "4096\t16384\t4194304") == 0,
+			      "namespace %zu: tcp_wmem %s", i, in.wmem);
+	}
+	ga_clientns_close(&ns);
+	ga_lab_destroy(&lab);
+	read_tcp_buffers(&host_after, NULL);
+	ck_assert_str_eq(host_after.rmem, host_before.rmem);
+	ck_assert_str_eq(host_after.wmem, host_before.wmem);
+}
+END_TEST
+
 /* Labs one after another in one kept client namespace: each makes its
  * link there and takes it away again, so the namespace is as it was made
  * after each (a lab with a proxy too), and the client end's name is the
@@ -1407,6 +1470,7 @@ Suite *make_lab_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_host_untouched);
 		tcase_add_test(tc, test_namespace_contents);
 		tcase_add_test(tc, test_own_tcp_hash);
+		tcase_add_test(tc, test_tcp_buffers_are_the_kernels);
 		suite_add_tcase(s, tc);
 	}
 
