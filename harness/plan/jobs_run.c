@@ -201,12 +201,11 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
 	for (i = 0; i < jr->njobs; i++) {
 		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
-
-		pc->job_of[jr->jobs[i].rep - 1] = i;
 		const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
 		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
 		double measured = jr->jobs[i].own * 1000.0 - jr->start_ms;
 
+		pc->job_of[jr->jobs[i].rep - 1] = i;
 		jr->sched[i].key = ga_reuse_key(&pk->opts, pc->sc);
 		jr->sched[i].server = pk->server;
 		jr->sched[i].client = jr->combos[pc->combo].client;
