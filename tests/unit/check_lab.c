@@ -1197,6 +1197,21 @@ static int read_ehash(void *arg, struct ga_error *err)
 	return 0;
 }
 
+/* The namespaces a case's client and server run in: lab's two and a
+ * kept client namespace, ns (both made here, the caller ends them). */
+static void every_kind_of_namespace(struct ga_lab *lab, unsigned id,
+				    struct ga_clientns *ns, int fds[3])
+{
+	struct ga_error err = { "" };
+
+	make_lab(lab, id);
+	ga_clientns_init(ns);
+	ck_assert_msg(ga_clientns_ensure(ns, &err) == 0, "%s", err.msg);
+	fds[0] = lab->client_ns;
+	fds[1] = lab->server_ns;
+	fds[2] = ns->fd;
+}
+
 /* Every namespace goneaway makes for a lab has a TCP hash table of its
  * own (the nursery's tcp_child_ehash_entries, lab/netns.h): a sock_diag
  * dump walks its own buckets, not the host's 262,144.  A kernel before
@@ -1212,12 +1227,7 @@ START_TEST(test_own_tcp_hash)
 
 	if (access("/proc/sys/net/ipv4/tcp_child_ehash_entries", F_OK) != 0)
 		return;         /* before Linux 6.1 */
-	make_lab(&lab, 0x1e);
-	ga_clientns_init(&ns);
-	ck_assert_msg(ga_clientns_ensure(&ns, &err) == 0, "%s", err.msg);
-	fds[0] = lab.client_ns;
-	fds[1] = lab.server_ns;
-	fds[2] = ns.fd;
+	every_kind_of_namespace(&lab, 0x1e, &ns, fds);
 	for (i = 0; i < 3; i++) {
 		ck_assert_int_eq(ga_netns_run(fds[i], read_ehash, &entries,
 					      &err), 0);
@@ -1271,12 +1281,7 @@ START_TEST(test_tcp_buffers_are_the_kernels)
 	size_t i;
 
 	read_tcp_buffers(&host_before, NULL);
-	make_lab(&lab, 0x1f);
-	ga_clientns_init(&ns);
-	ck_assert_msg(ga_clientns_ensure(&ns, &err) == 0, "%s", err.msg);
-	fds[0] = lab.client_ns;
-	fds[1] = lab.server_ns;
-	fds[2] = ns.fd;
+	every_kind_of_namespace(&lab, 0x1f, &ns, fds);
 	for (i = 0; i < 3; i++) {
 		ck_assert_int_eq(ga_netns_run(fds[i], read_tcp_buffers, &in,
 					      &err), 0);
