@@ -180,8 +180,10 @@ bool ga_pcase_complete(const struct ga_pcase *pc, bool giving);
 size_t ga_pcase_next_job(const struct ga_pcase *pc, size_t k);
 
 /* A result came: a fresh server's start, measured (res->setup_ms of a
- * case that started one server), joins *start_ms, the running mean of
- * the last 20 of the *seen so far. */
+ * case that started one server, less the time it waited for a start
+ * slot: that is the other starts', and the schedule counts those
+ * itself), joins *start_ms, the running mean of the last 20 of the
+ * *seen so far. */
 void ga_start_learn(double *start_ms, unsigned *seen,
 		    const struct ga_case_result *res);
 

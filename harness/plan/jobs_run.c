@@ -242,9 +242,10 @@ static void view(struct jobs_run *jr, struct ga_workers *pool, double now)
 		}
 		w->next_key = w->busy ? jr->busy[i].key : 0;
 		w->next_server = jr->busy[i].server;
-		w->starting_until_ms = w->busy && jr->busy[i].starts &&
-				       jr->busy[i].first ?
-				       jr->busy[i].since_ms + jr->start_ms : 0;
+		w->start_until_ms = w->busy && jr->busy[i].starts ?
+				    jr->busy[i].since_ms + jr->start_ms : 0;
+		w->starting_until_ms = jr->busy[i].first ? w->start_until_ms :
+				       0;
 	}
 }
 
@@ -300,7 +301,7 @@ static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 		     struct ga_interrupt *in)
 {
 	struct ga_error err;
-	double now;
+	double now, start;
 	unsigned i;
 	bool gave;
 	long k;
@@ -313,9 +314,12 @@ static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 		     i++) {
 			if (!jr->ws[i].alive || jr->ws[i].busy)
 				continue;
+			start = ga_sched_start_cost_ms(jr->ws,
+						       ga_workers_size(pool),
+						       now, jr->start_ms,
+						       jr->slots);
 			k = ga_sched_pick(jr->ws, ga_workers_size(pool), i,
-					  jr->sched, jr->njobs, now,
-					  jr->start_ms);
+					  jr->sched, jr->njobs, now, start);
 			if (k < 0)
 				continue;
 			if (give(jr, pool, i, (size_t)k, now))
@@ -323,9 +327,11 @@ static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 			gave = true;
 			view(jr, pool, now);
 		}
+		start = ga_sched_start_cost_ms(jr->ws, ga_workers_size(pool),
+					       now, jr->start_ms, jr->slots);
 		if (!gave && !ga_interrupted(in) &&
 		    ga_sched_grow(jr->ws, ga_workers_size(pool), jr->max,
-				  jr->sched, jr->njobs, now, jr->start_ms,
+				  jr->sched, jr->njobs, now, start,
 				  jr->slots)) {
 			if (ga_workers_grow(pool, &err) < 0) {
 				ga_esc_line(stderr, "goneaway: -j: %s",
@@ -362,11 +368,12 @@ static double next_look(struct jobs_run *jr, const struct ga_workers *pool)
 void ga_start_learn(double *start_ms, unsigned *seen,
 		    const struct ga_case_result *res)
 {
-	if (res->servers_started != 1 || res->setup_ms <= 0)
+	double ms = res->setup_ms - res->start_wait_ms;
+
+	if (res->servers_started != 1 || ms <= 0)
 		return;
 	(*seen)++;
-	*start_ms += (res->setup_ms - *start_ms) /
-		     (double)(*seen < 20 ? *seen + 1 : 20);
+	*start_ms += (ms - *start_ms) / (double)(*seen < 20 ? *seen + 1 : 20);
 }
 
 size_t ga_pcase_next_job(const struct ga_pcase *pc, size_t k)

@@ -155,6 +155,19 @@ bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 	return alive < max && starting < (slots ? slots : 1);
 }
 
+double ga_sched_start_cost_ms(const struct ga_sched_worker *ws,
+			      size_t nworkers, double now_ms, double start_ms,
+			      unsigned slots)
+{
+	size_t i, inflight = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (ws[i].alive && ws[i].busy &&
+		    ws[i].start_until_ms > now_ms)
+			inflight++;
+	return start_ms * (1.0 + (double)inflight / (slots ? slots : 1));
+}
+
 double ga_sched_wake_ms(const struct ga_sched_worker *ws, size_t nworkers,
 			double now_ms)
 {

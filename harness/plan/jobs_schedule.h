@@ -78,6 +78,10 @@ struct ga_sched_worker {
 				 * first job, given less than a server
 				 * start ago), when that start ends;
 				 * else 0 */
+	double start_until_ms;  /* while its job is expected to be starting
+				 * a server (any job of any worker that
+				 * starts one), when that start ends; else
+				 * 0 */
 };
 
 /* The index of the job idle worker w should take, or -1 when no job
@@ -102,6 +106,16 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
 		   double now_ms, double start_ms, unsigned slots);
+
+/* What a server start costs a job that needs one now: start_ms (one
+ * start, as measured without waiting for a slot) and, while other
+ * workers' starts are in flight (start_until_ms after now_ms), the wait
+ * for one of the slots they hold (slots: starts side by side).  A
+ * crowded start makes waiting for a busy worker that keeps the server
+ * pay; an idle machine does not. */
+double ga_sched_start_cost_ms(const struct ga_sched_worker *ws,
+			      size_t nworkers, double now_ms, double start_ms,
+			      unsigned slots);
 
 /* When a worker's server start is expected to end after now_ms, the
  * earliest (when ga_sched_grow may say yes again without a job ending),

@@ -839,6 +839,8 @@ static int read_case_fields(struct reader *rd, const struct ga_json *j,
 		    sizeof(res->server_after)) ||
 	    opt_buf(rd, j, "client_setup", res->client_setup,
 		    sizeof(res->client_setup)) ||
+	    (ga_json_get(j, "start_wait_ms") &&
+	     get_ms(rd, j, "start_wait_ms", &res->start_wait_ms)) ||
 	    (ga_json_get(j, "servers_started") &&
 	     get_long(rd, j, "servers_started", 0, INT_MAX, false, 0,
 		      &res->servers_started)))

@@ -326,6 +326,7 @@ static void case_line(FILE *f, long ncase, const char *dir,
 		res->runs, res->repeat);
 	kms(f, "wall_ms", res->wall_ms);
 	kms(f, "setup_ms", res->setup_ms);
+	kms(f, "start_wait_ms", res->start_wait_ms);
 	kms(f, "steps_ms", res->steps_ms);
 	kms(f, "teardown_ms", res->teardown_ms);
 	kms(f, "waits_ms", res->waits_ms);

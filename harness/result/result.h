@@ -113,6 +113,9 @@ struct ga_case_result {
 	int signo;                      /* the signal that interrupted it */
 	double wall_ms;                 /* everything */
 	double setup_ms;                /* lab, datadir, server start */
+	double start_wait_ms;           /* of setup_ms: waiting for a slot
+					 * of the machine's server starts
+					 * (server/starts.h) */
 	double steps_ms;                /* the steps */
 	double teardown_ms;             /* server, lab, files */
 	double waits_ms;                /* the scenario's own sleep steps */

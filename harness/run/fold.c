@@ -57,6 +57,7 @@ static int fold_counts(struct ga_case_result *acc,
 	acc->runs += run->runs;
 	acc->wall_ms += run->wall_ms;
 	acc->setup_ms += run->setup_ms;
+	acc->start_wait_ms += run->start_wait_ms;
 	acc->steps_ms += run->steps_ms;
 	acc->teardown_ms += run->teardown_ms;
 	acc->waits_ms += run->waits_ms;

@@ -300,7 +300,10 @@ static int fresh_server(struct ga_case *c, struct ga_error *err)
 	c->lab_made = true;
 	c->srv.netns_fd = c->lab.server_ns;
 	c->start_asked = true;
-	if (ga_server_start(&c->srv, c->sc, r->in, err)) {
+	r->backend.last_start_wait_ms = 0;
+	rc = ga_server_start(&c->srv, c->sc, r->in, err);
+	c->res->start_wait_ms += r->backend.last_start_wait_ms;
+	if (rc) {
 		c->res->line = c->srv.rejected_line;
 		return -1;
 	}

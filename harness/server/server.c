@@ -412,6 +412,7 @@ int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
 	if (ga_starts_take(be->opts.cache_dir, ga_starts_slots(),
 			   be->start_weight, STARTS_WAIT_MS, in, &held, err))
 		return -1;
+	be->last_start_wait_ms = held.waited_ms;
 	rc = start_held(srv, sc, in, err);
 	ga_starts_give(&held);
 	if (rc)

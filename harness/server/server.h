@@ -168,6 +168,8 @@ struct ga_server_backend {
 	unsigned start_weight;
 	double last_start_ms;                   /* this process's last start,
 						 * spawn to ready; 0: none */
+	double last_start_wait_ms;              /* ... and how long it waited
+						 * for its slots before */
 };
 
 /* A start's weight by flavour (struct ga_server_backend.start_weight):

@@ -724,6 +724,17 @@ START_TEST(test_start_learn)
 	res.setup_ms = 9000.0;
 	ga_start_learn(&start, &seen, &res);
 	ck_assert_uint_eq(seen, 2);
+	/* the wait for a start slot is the other starts': not this one's */
+	res.servers_started = 1;
+	res.setup_ms = 20250.0;
+	res.start_wait_ms = 20000.0;
+	ga_start_learn(&start, &seen, &res);
+	ck_assert_uint_eq(seen, 3);
+	ck_assert(start > 249.9 && start < 250.1);
+	res.setup_ms = 300.0;                           /* all of it waiting */
+	res.start_wait_ms = 300.0;
+	ga_start_learn(&start, &seen, &res);
+	ck_assert_uint_eq(seen, 3);
 }
 END_TEST
 

@@ -101,6 +101,7 @@ static void fixture_init(struct fixture *fx)
 		r->wall_ms = 1500.25;
 		r->waits_ms = 1000;
 		r->setup_ms = 300.5;
+		r->start_wait_ms = 120.25;
 		r->steps_ms = 1100;
 		r->teardown_ms = 99.75;
 		r->runs = 1;
@@ -268,6 +269,7 @@ START_TEST(test_round_trip)
 		ck_assert_int_eq(b->flavour, a->flavour);
 		ck_assert_str_eq(b->results, a->results);
 		ck_assert(b->wall_ms == a->wall_ms && b->setup_ms == a->setup_ms &&
+			  b->start_wait_ms == a->start_wait_ms &&
 			  b->teardown_ms == a->teardown_ms &&
 			  b->waits_ms == a->waits_ms);
 		ck_assert_uint_eq(b->nsteps, a->nsteps);
