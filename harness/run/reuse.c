@@ -699,6 +699,7 @@ void ga_reuse_keep(struct ga_case *c)
 	double start = ga_clock_ms();
 	struct ga_snapshot now;
 	struct ga_error err;
+	double drain_from = start;
 	bool restored = false, killed = false, full;
 	char left[200], depth[200];
 
@@ -733,9 +734,12 @@ void ga_reuse_keep(struct ga_case *c)
 				goto drop;
 			}
 			killed = true;
+			/* the KILLed get their own time to end, however long
+			 * the readings before took */
+			drain_from = ga_clock_ms();
 		}
 		ga_snapshot_free(&now);
-		if (!settling(why) || ga_clock_ms() - start > DRAIN_MS ||
+		if (!settling(why) || ga_clock_ms() - drain_from > DRAIN_MS ||
 		    ga_interrupt_wait(c->r->in, -1, DRAIN_POLL_MS) < 0) {
 			not_kept(c, "%s", why);
 			goto drop;
