@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mysql.h>
@@ -18,6 +19,11 @@
 #include "faults/fault.h"
 #include "util/fsutil.h"
 #include "util/json.h"
+
+/* mysql_kill with query: how often and how long a KILL QUERY looks for
+ * its statement running (ga_server_kill_query_running) */
+#define KILL_QUERY_POLL_MS 2
+#define KILL_QUERY_WAIT_MS 5000
 
 static void set_state(struct ga_backstage *b, const char *state)
 {
@@ -171,13 +177,55 @@ static int set_global(struct ga_backstage *b, const char *name,
 	return query_as(b, true, sql, NULL, 0, job);
 }
 
+struct kill_query_wait {
+	struct ga_backstage *b;
+	struct ga_sv_job *job;
+};
+
+/* Between the looks of a KILL QUERY at its session: the lock is let go
+ * (the event loop's API calls take it), and whether the statement's
+ * answer came is read after the pause. */
+static bool kill_query_pause(void *ctx)
+{
+	struct kill_query_wait *w = ctx;
+	struct timespec tick = { 0, KILL_QUERY_POLL_MS * 1000000L };
+
+	pthread_mutex_unlock(&w->b->lock);
+	nanosleep(&tick, NULL);
+	pthread_mutex_lock(&w->b->lock);
+	return atomic_load(&w->job->answered);
+}
+
+/* KILL, or KILL QUERY once the statement runs (a KILL QUERY that comes
+ * before it is forgotten: SELECT SLEEP(20) then ran its 20 s). */
 static int kill_job(struct ga_backstage *b, struct ga_sv_job *job)
 {
+	struct kill_query_wait w = { b, job };
+	struct ga_outcome out;
+	struct ga_error err;
 	char sql[64];
+	int rc;
 
-	snprintf(sql, sizeof(sql), "KILL %s%lu", job->query ? "QUERY " : "",
-		 job->thread_id);
-	return query(b, sql, NULL, 0, job);
+	if (!job->query) {
+		snprintf(sql, sizeof(sql), "KILL %lu", job->thread_id);
+		return query(b, sql, NULL, 0, job);
+	}
+	rc = ga_server_kill_query_running(&b->srv, job->thread_id,
+					  kill_query_pause, &w,
+					  KILL_QUERY_WAIT_MS, &job->waited_ms,
+					  job->msg, sizeof(job->msg), &out,
+					  &err);
+	if (rc < 0) {
+		snprintf(job->msg, sizeof(job->msg), "%s", err.msg);
+		return -1;
+	}
+	if (rc == 1 && out.result != GA_RESULT_OK) {
+		snprintf(job->msg, sizeof(job->msg), "KILL QUERY %lu: the "
+			 "server said %u (%s): %s", job->thread_id, out.err,
+			 out.sqlstate, out.message);
+		return -1;
+	}
+	return 0;
 }
 
 static int start_server(struct ga_backstage *b, struct ga_sv_job *job)

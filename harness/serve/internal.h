@@ -7,6 +7,7 @@
 #ifndef GA_SERVE_INTERNAL_H
 #define GA_SERVE_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -118,6 +119,13 @@ struct ga_sv_job {
 	unsigned long thread_id;
 	bool query;
 	unsigned long conn_id;          /* the connection that waits, 0 */
+	atomic_bool answered;           /* query: the server's answer to the
+					 * command began to come (the event
+					 * loop sets it, the backstage reads
+					 * it while it waits for the
+					 * statement to run) */
+	long waited_ms;                 /* query: how long it waited for
+					 * the statement to run */
 	/* GA_JOB_SERVER: "restart", "stop", "start", "kill", "wait_timeout",
 	 * "read_only"; value for the last two */
 	char event[16];

@@ -357,7 +357,8 @@ static bool may_splice(const struct ga_relay *r, const struct ga_sv_conn *c)
 	int i;
 
 	if (c->spliced || r->env.log_all || c->proxy->ntoxics ||
-	    !ga_mysql_wire_past_login(&c->wire) || c->hold || c->kill_query)
+	    !ga_mysql_wire_past_login(&c->wire) || c->hold || c->kill_query ||
+	    c->kill_query_job)
 		return false;
 	for (i = 0; i < 2; i++) {
 		const struct link *l = &c->l[i];
@@ -603,9 +604,18 @@ void ga_relay_job_done(struct ga_relay *r, struct ga_sv_job *job)
 	if (f) {
 		ga_sv_log_int(f, "thread_id", (long long)job->thread_id);
 		ga_sv_log_bool(f, "query", job->query);
-		ga_sv_log_str(f, "result", job->rc ? job->msg : "killed");
+		if (job->query)
+			ga_sv_log_int(f, "waited_ms", job->waited_ms);
+		ga_sv_log_str(f, "result", job->rc || job->msg[0] ?
+			      job->msg : "killed");
 		ga_sv_log_end(r->env.log);
 	}
+	for (c = r->conns; c; c = c->next)
+		if (c->kill_query_job == job)
+			c->kill_query_job = NULL;
+	for (c = r->dead; c; c = c->next)
+		if (c->kill_query_job == job)
+			c->kill_query_job = NULL;
 	for (c = r->conns; c && job->conn_id; c = c->next) {
 		if (c->id != job->conn_id || c->dead)
 			continue;

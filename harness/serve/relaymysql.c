@@ -86,6 +86,9 @@ void ga_relay_submit_kill(struct ga_relay *r, struct ga_sv_conn *c,
 	job->thread_id = c->wire.thread_id;
 	job->query = query;
 	job->conn_id = query ? 0 : c->id;
+	atomic_init(&job->answered, false);
+	if (query)
+		c->kill_query_job = job;
 	c->kills++;
 	r->env.submit(r->env.ctx, job);
 }
@@ -217,6 +220,10 @@ void ga_relay_feed(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 	}
 	p = k->data + k->off;
 	len = k->len;
+	/* the server speaks only to answer: the command's statement began
+	 * its answer, or ended */
+	if (c->kill_query_job && l->dir == GA_STREAM_DOWN && len)
+		atomic_store(&c->kill_query_job->answered, true);
 	if (c->wire.phase == GA_MW_PHASE_LOST && l->dir == GA_STREAM_UP)
 		quiet = server_quiet(c);
 	while (off < len && !c->hold && !l->src_end) {

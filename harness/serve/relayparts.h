@@ -76,6 +76,9 @@ struct ga_sv_conn {
 	bool hold;                      /* a cut that holds: nothing passes */
 	bool kill_query;                /* a KILL QUERY waits for its command
 					 * to be written */
+	struct ga_sv_job *kill_query_job;  /* borrowed: the KILL QUERY on its
+					 * way, told when the answer comes
+					 * (ga_relay_job_done lets go) */
 	struct link l[2];
 	struct ga_mysql_wire wire;
 	struct met mt[GA_SV_MAX_TOXICS];

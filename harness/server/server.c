@@ -666,6 +666,65 @@ int ga_server_admin_query(struct ga_server *srv, const char *sql,
 	return ga_server_admin_queries(srv, &sql, 1, out, err);
 }
 
+int ga_server_kill_query_running(struct ga_server *srv, unsigned long id,
+				 bool (*pause)(void *ctx), void *ctx,
+				 long wait_ms, long *waited_ms, char *why,
+				 size_t len, struct ga_outcome *out,
+				 struct ga_error *err)
+{
+	double t0 = ga_clock_ms();
+	char look[160], kill_sql[48];
+	bool came = false;
+	int rc = 1;
+
+	memset(out, 0, sizeof(*out));
+	*waited_ms = 0;
+	if (!srv->pid)
+		return ga_error_set(err, "no admin connection: the server is "
+				    "not running");
+	if (ga_admin_connect(srv, err) != 0) {
+		died(srv, err);
+		return -1;
+	}
+	snprintf(look, sizeof(look), "SELECT CONCAT(COMMAND, IF(INFO IS "
+		 "NULL, '', ' running')) FROM information_schema.PROCESSLIST "
+		 "WHERE ID = %lu", id);
+	for (;;) {
+		*waited_ms = (long)(ga_clock_ms() - t0);
+		ga_mysql_query(srv->admin, look, out);
+		if (out->result != GA_RESULT_OK)
+			break;          /* the KILL below says what it can */
+		if (!out->has_value) {
+			snprintf(why, len, "session %lu is gone", id);
+			rc = 0;
+			break;
+		}
+		if (strcmp(out->value, "Sleep") != 0 &&
+		    strstr(out->value, " running") != NULL)
+			break;
+		if (came) {
+			snprintf(why, len, "the statement ended before it was "
+				 "seen running");
+			rc = 0;
+			break;
+		}
+		if (*waited_ms > wait_ms)
+			break;
+		came = pause(ctx);
+	}
+	if (rc == 1) {
+		snprintf(kill_sql, sizeof(kill_sql), "KILL QUERY %lu", id);
+		memset(out, 0, sizeof(*out));
+		ga_mysql_query(srv->admin, kill_sql, out);
+	}
+	ga_admin_close(srv);
+	if (out->result == GA_RESULT_ERROR &&
+	    (out->err == CR_SERVER_LOST || out->err == CR_SERVER_GONE_ERROR) &&
+	    died(srv, err))
+		return -1;
+	return rc;
+}
+
 int ga_server_status(struct ga_server *srv, const char *name,
 		     struct ga_outcome *out, struct ga_error *err)
 {

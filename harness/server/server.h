@@ -272,6 +272,23 @@ void ga_server_destroy(struct ga_server *srv);
 int ga_server_admin_query(struct ga_server *srv, const char *sql,
 			  struct ga_outcome *out, struct ga_error *err);
 
+/* KILL QUERY of session id once it runs a statement.  The server forgets
+ * a KILL QUERY that comes before the statement begins (even one it is
+ * still reading), so this looks at the session's process list row on
+ * one admin connection until its command is not Sleep and its
+ * statement's text is there, then KILLs.  Between looks it calls
+ * pause(ctx), which waits a little (srv untouched meanwhile) and says
+ * whether the statement's answer came before it returned.  No KILL is
+ * made when the session is gone, or when the answer came and the session
+ * runs nothing; past wait_ms it KILLs all the same.  *waited_ms: how
+ * long it looked.  Returns 1 (KILLed: out is the KILL's outcome), 0 (no
+ * KILL: why says why), or -1 with err set as ga_server_admin_query(). */
+int ga_server_kill_query_running(struct ga_server *srv, unsigned long id,
+				 bool (*pause)(void *ctx), void *ctx,
+				 long wait_ms, long *waited_ms, char *why,
+				 size_t len, struct ga_outcome *out,
+				 struct ga_error *err);
+
 /* Runs the n statements of sql one after another on one fresh admin
  * connection (the first may drop the database the connection started
  * in), stopping at the first that fails: its outcome is then in out.

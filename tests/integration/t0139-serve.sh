@@ -5,7 +5,8 @@
 # once ready; Toxiproxy's toxics on real connections to goneaway's server
 # (latency measured, limit_data, reset_peer, timeout, enabled=false,
 # /reset); goneaway's own (mysql_cut at a row, mysql_kill of a running
-# query with the server's 1317, a fault of the lab, server events:
+# query with the server's 1317, also of one still on its way to the
+# server, which it waits for, a fault of the lab, server events:
 # restart, kill, read_only with the server's 1290, wait_timeout, all
 # put back by /reset); the log's lines; a request past the bounds; and
 # the stop: SIGTERM leaves nothing (exit 0), SIGKILL leaves what
@@ -153,6 +154,42 @@ test_expect_success 'mysql_kill: a running query fails with the server.s 1317; a
 	api POST /proxies/db/toxics "{\"type\":\"mysql_kill\",\"name\":\"k2\"}" > t &&
 	sql "$(port)" "SELECT 1" > out; cat out &&
 	grep -q "^ERROR 2013 " out &&
+	api POST /reset > r
+'
+
+# A KILL QUERY that reaches the session before its statement runs is
+# lost: the server clears it as the statement begins, and SLEEP(20) ran
+# its 20 s (CI under load).  Here the command crawls to the server (tbf
+# on the lab's client side, 64 KB at 256 kbit: 2 s) while the KILL goes
+# at once: it must wait until the statement runs.
+test_expect_success 'mysql_kill: a statement still on its way is KILLed once it runs' '
+	api POST /reset > r && test "$(status r)" = 204 &&
+	api POST /proxies/db/toxics "{\"type\":\"fault_tbf\",\"name\":\"crawl\",\"attributes\":{\"args\":\"on client rate 256kbit burst 1600b limit 1m\"}}" > t &&
+	cat t && test "$(status t)" = 200 &&
+	api POST /proxies/db/toxics "{\"type\":\"mysql_kill\",\"attributes\":{\"query\":true,\"count\":1}}" > t &&
+	test "$(status t)" = 200 &&
+	{ printf "SELECT SLEEP(8), LENGTH(\"" &&
+	  head -c 64000 /dev/zero | tr "\\000" x && printf "\");\n"; } > big.sql &&
+	t0=$(now_ms) &&
+	"$MYSQL" --skip-ssl --connect-timeout=20 -h 127.0.0.1 -P "$(port)" \
+		-u"$MYSQL_USER" -p"$MYSQL_PASSWORD" -N "$MYSQL_DATABASE" \
+		< big.sql > out 2>&1; t1=$(now_ms); cut -c1-200 out &&
+	echo "$((t1 - t0)) ms" &&
+	grep -q "^ERROR 1317 " out && test $((t1 - t0)) -lt 7500 &&
+	api POST /reset > r &&
+	# the KILL waited for the statement, which came 2 s after it
+	grep "\"event\":\"kill\"" log.jsonl | tail -n 1 > kill.json && cat kill.json &&
+	w=$(sed -n "s/.*\"waited_ms\":\([0-9]*\).*/\1/p" kill.json) &&
+	test -n "$w" && test "$w" -ge 1000 && grep -q "\"result\":\"killed\"" kill.json &&
+	# a statement that ended before it was seen running: no KILL
+	k0=$(grep -c "\"event\":\"kill\"" log.jsonl) &&
+	api POST /proxies/db/toxics "{\"type\":\"mysql_kill\",\"attributes\":{\"query\":true,\"count\":2}}" > t &&
+	sql "$(port)" "SELECT 1" > out && cat out &&
+	sql "$(port)" "SELECT 2" > out2 && cat out2 &&
+	test "$(cat out)" = 1 && test "$(cat out2)" = 2 &&
+	wait_until 50 test "$(grep -c "\"event\":\"kill\"" log.jsonl)" -ge $((k0 + 2)) &&
+	grep "\"event\":\"kill\"" log.jsonl | tail -n 2 > kill.json && cat kill.json &&
+	test "$(grep -c "\"result\":\"the statement ended before it was seen running\"\|\"result\":\"session [0-9]* is gone\"" kill.json)" = 2 &&
 	api POST /reset > r
 '
 
