@@ -5,7 +5,8 @@
  * same one (run/reuse.c), so a case is cheapest on a worker whose kept
  * server matches it: no start at all.  Each new worker, and each job a
  * worker takes that does not match its kept server, pays a server start
- * (about 0.4 s of a core for MariaDB, 2.5 s of two for MySQL 9.7).  So:
+ * (0.1 to 0.4 s of a core for MariaDB, 0.35 to 2.5 s for MySQL 9.7,
+ * by the machine).  So:
  *
  *   - an idle worker takes the first waiting job (in the order given:
  *     the longest first) that matches its kept server; else the first

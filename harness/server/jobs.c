@@ -69,9 +69,9 @@ int ga_default_jobs(const char *env, size_t nruns, unsigned max_jobs,
 		n = (unsigned)v;
 		snprintf(why, len, "GONEAWAY_JOBS=%u", n);
 	} else {
-		n = ga_starts_slots() * GA_JOBS_PER_CORE;
+		n = ga_starts_cores() * GA_JOBS_PER_CORE;
 		snprintf(why, len, "%u core%s x %u per core",
-			 ga_starts_slots(), ga_starts_slots() == 1 ? "" : "s",
+			 ga_starts_cores(), ga_starts_cores() == 1 ? "" : "s",
 			 GA_JOBS_PER_CORE);
 		fit = avail_mib / GA_JOB_MEMORY_MIB;
 		if (avail_mib && fit < n) {

@@ -13,13 +13,20 @@
 
 #define POLL_MS 10
 
-unsigned ga_starts_slots(void)
+unsigned ga_starts_cores(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (n < 1)
 		return 1;
 	return n > GA_STARTS_MAX ? GA_STARTS_MAX : (unsigned)n;
+}
+
+unsigned ga_starts_slots(void)
+{
+	unsigned n = ga_starts_cores() * GA_STARTS_PER_CORE;
+
+	return n > GA_STARTS_MAX ? GA_STARTS_MAX : n;
 }
 
 void ga_starts_give(struct ga_starts_held *held)

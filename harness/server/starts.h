@@ -4,12 +4,19 @@
  * files of make check side by side) takes before it starts a server and
  * gives back once the server is ready (or did not start).
  *
- * A start keeps some cores busy for a while (MariaDB about one for 0.3 s,
- * MySQL 9.7 about two for 1.5 s: 2.5 CPU seconds); eight of them at once
- * on two cores made each take 8 to 10 s and some miss their readiness
- * bound (issue 28).  So the semaphore has as many slots as the machine
- * has cores, and a start takes as many slots as the cores it keeps busy
- * (its weight; at most all of them).
+ * A start keeps a core busy for a while (alone on a 2-core VM: MariaDB
+ * 60 to 90 ms of CPU in 76 to 104 ms, MySQL 9.7 330 to 340 ms in 336 to
+ * 396 ms; on a slower VM MySQL's took 2.5 CPU seconds); eight of them at
+ * once on two cores made each take 8 to 10 s and some miss their
+ * readiness bound (issue 28).  So the semaphore has GA_STARTS_PER_CORE
+ * slots a core, and a start takes its weight of them (at most all):
+ * MariaDB's one, MySQL's two (server.c, ga_server_start_weight).  Two
+ * a core, not one: in a run of -j the cases beside the starts mostly
+ * wait on timeouts, and with one a core the suite's starts queued for
+ * up to 3.7 s while the CPU was half idle (the built-in suite: 10.5 to
+ * 11.1 s wall, 45 servers; two a core: 7.8 to 8.0 s, 63 to 67 servers,
+ * 1.07 x the CPU; 15 clients x the suite on MySQL 9.7: 189.5 and 192.1 s
+ * against 182.6 s, the same verdicts).
  *
  * The slots are files DIR/starts/slot-N, each held with flock: a process
  * that dies gives its slots back with its descriptors, so nothing is ever
@@ -22,6 +29,7 @@
 #include "util/interrupt.h"
 
 #define GA_STARTS_MAX 64        /* slots at most, whatever the cores */
+#define GA_STARTS_PER_CORE 2    /* slots a core */
 
 /* The slots one process holds (fds[0..n) are flocked descriptors). */
 struct ga_starts_held {
@@ -30,7 +38,11 @@ struct ga_starts_held {
 	double waited_ms;       /* how long the take waited for them */
 };
 
-/* The number of slots on this machine: its online cores (1 or more). */
+/* This machine's online cores (1 to GA_STARTS_MAX). */
+unsigned ga_starts_cores(void);
+
+/* The number of slots on this machine: GA_STARTS_PER_CORE a core (at
+ * most GA_STARTS_MAX). */
 unsigned ga_starts_slots(void);
 
 /* Takes weight of the slots (1 to slots; clamped) under cache_dir,

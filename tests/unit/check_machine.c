@@ -155,10 +155,25 @@ START_TEST(default_jobs_honours_goneaway_jobs)
 }
 END_TEST
 
+/* Two start slots a core, the cores online (server/starts.h) */
+START_TEST(start_slots_are_two_a_core)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned want = ga_starts_cores() * GA_STARTS_PER_CORE;
+
+	ck_assert_uint_eq(GA_STARTS_PER_CORE, 2);
+	ck_assert_uint_eq(ga_starts_cores(), online < 1 ? 1 :
+			  online > GA_STARTS_MAX ? GA_STARTS_MAX :
+			  (unsigned)online);
+	ck_assert_uint_eq(ga_starts_slots(), want > GA_STARTS_MAX ?
+			  GA_STARTS_MAX : want);
+}
+END_TEST
+
 START_TEST(default_jobs_follow_cores_and_start_cost)
 {
 	struct ga_error err;
-	unsigned jobs = 0, unset = 0, cores = ga_starts_slots();
+	unsigned jobs = 0, unset = 0, cores = ga_starts_cores();
 	char why[160], want[96];
 
 	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 0, &jobs, why,
@@ -213,6 +228,7 @@ Suite *make_machine_suite(void)
 	tcase_add_test(tc, extend_only_grows);
 	tcase_add_test(tc, starts_in_flight_are_bounded);
 	tcase_add_test(tc, default_jobs_honours_goneaway_jobs);
+	tcase_add_test(tc, start_slots_are_two_a_core);
 	tcase_add_test(tc, default_jobs_follow_cores_and_start_cost);
 	suite_add_tcase(s, tc);
 	return s;
