@@ -13,10 +13,10 @@
  * MariaDB's one, MySQL's two (server.c, ga_server_start_weight).  Two
  * a core, not one: in a run of -j the cases beside the starts mostly
  * wait on timeouts, and with one a core the suite's starts queued for
- * up to 3.7 s while the CPU was half idle (the built-in suite: 10.5 to
- * 11.1 s wall, 45 servers; two a core: 7.8 to 8.0 s, 63 to 67 servers,
- * 1.07 x the CPU; 15 clients x the suite on MySQL 9.7: 189.5 and 192.1 s
- * against 182.6 s, the same verdicts).
+ * up to 3.7 s while the CPU was half idle (the built-in suite at -j 24:
+ * 10.5 to 11.1 s wall; two a core: 8.8 to 9.5 s, the same CPU and
+ * servers; 15 clients x the suite on MySQL 9.7: 189.5 and 192.1 s
+ * against 183.9 s, the same verdicts).
  *
  * The slots are files DIR/starts/slot-N, each held with flock: a process
  * that dies gives its slots back with its descriptors, so nothing is ever
