@@ -700,7 +700,7 @@ void ga_reuse_keep(struct ga_case *c)
 	struct ga_snapshot now;
 	struct ga_error err;
 	double drain_from = start;
-	bool restored = false, killed = false, full;
+	bool restored = false, killed = false, full, trx;
 	char left[200], depth[200];
 
 	if (!k)
@@ -738,9 +738,16 @@ void ga_reuse_keep(struct ga_case *c)
 			 * the readings before took */
 			drain_from = ga_clock_ms();
 		}
+		/* a transaction listed is read again once InnoDB's list of
+		 * them can be fresh: read every 10 ms, the list of a KILLed
+		 * session's transaction was the cache's for all of DRAIN_MS,
+		 * and a clean server was not kept */
+		trx = now.innodb_trx;
 		ga_snapshot_free(&now);
 		if (!settling(why) || ga_clock_ms() - drain_from > DRAIN_MS ||
-		    ga_interrupt_wait(c->r->in, -1, DRAIN_POLL_MS) < 0) {
+		    ga_interrupt_wait(c->r->in, -1, trx ?
+				      GA_SNAPSHOT_TRX_CACHE_MS :
+				      DRAIN_POLL_MS) < 0) {
 			not_kept(c, "%s", why);
 			goto drop;
 		}

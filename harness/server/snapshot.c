@@ -192,6 +192,7 @@ static int row_trx(struct taker *t, MYSQL_ROW r, unsigned long *len,
 
 	(void)len;
 	(void)arg;
+	t->snap->innodb_trx = true;
 	snprintf(key, sizeof(key), "InnoDB transaction %s", col(r, 0, nf));
 	snprintf(value, sizeof(value), "%s%s, %s", detached ? "no session" :
 		 "session ", detached ? "" : col(r, 1, nf), col(r, 2, nf));

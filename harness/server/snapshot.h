@@ -83,7 +83,18 @@ struct ga_snapshot {
 	bool full;              /* the full depth (else the short one) */
 	size_t sessions;        /* client sessions seen while it was taken
 				 * (a full one with any is short instead) */
+	bool innodb_trx;        /* it listed an InnoDB transaction: a list
+				 * the server answers from a cache (see
+				 * GA_SNAPSHOT_TRX_CACHE_MS) */
 };
+
+/* InnoDB answers information_schema.INNODB_TRX from a cache that it
+ * refreshes only when nobody has read it for 0.1 s (trx0i_s.cc,
+ * CACHE_MIN_IDLE_TIME_US; MariaDB and MySQL alike): snapshots taken
+ * closer together than this see the transactions of the first again,
+ * however long ago they ended.  A caller that reads again until a
+ * transaction is gone waits at least this long between readings. */
+#define GA_SNAPSHOT_TRX_CACHE_MS 110
 
 /* Reads srv's state on an admin connection of its own (closed before it
  * returns), to the full depth or the short one.  Returns 0, or -1 with

@@ -27,12 +27,12 @@ leftover_snapshot > "$SCRATCH/before"
 # lock of a session KILLed), a session of a privileged one KILLed, and
 # the rows of a log table, emptied at every reading (server/snapshot.c:
 # without it, a server that logs to a table was never kept).
-KEPT_KINDS="app-routine user-lock read-lock log-table restart-global pause"
+KEPT_KINDS="app-routine user-lock read-lock trx-left log-table restart-global pause"
 # The kinds whose A leaves a session running that holds a lock: the check
 # KILLs it, not waits it out (a global read lock held the log tables'
 # emptying until the session ended on its own, 4 s, and under load the
 # check gave up: the server was not kept).
-KILLED_KINDS="user-lock read-lock"
+KILLED_KINDS="user-lock read-lock trx-left"
 
 # run_pairs FLAVOUR SERVER: the pairs after each other on kept servers
 # (GA_T0120_RUNS runs of -j 1 side by side, 2 by default, each a share of
