@@ -124,9 +124,22 @@ static bool skips_at_once(const struct ga_run_options *o,
 	return true;
 }
 
+/* The client of o as a selector sees it before the case (id filled),
+ * or NULL when o has no driver (every expect line may apply). */
+static const struct ga_server_id *combo_client(const struct ga_run_options *o,
+					       struct ga_server_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	if (!o->driver)
+		return NULL;
+	ga_driver_identify(o->driver, id);
+	return id;
+}
+
 static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 {
 	struct ga_plan *p = jr->st->p;
+	struct ga_server_id id;
 	double *cost;
 	size_t c, i, n = 0;
 	long rep;
@@ -171,14 +184,18 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		goto oom;
 	for (i = 0; i < jr->ncases; i++) {
 		size_t first = jr->njobs;
-		bool at_once = skips_at_once(&jr->pcombos[jr->cases[i].combo].opts,
-					     jr->cases[i].sc);
+		const struct ga_run_options *o =
+			&jr->pcombos[jr->cases[i].combo].opts;
+		const struct ga_server_id *who = combo_client(o, &id);
+		bool at_once = skips_at_once(o, jr->cases[i].sc);
 		double total = cost[jr->cases[i].row] >= 0 && !at_once ?
-			       ga_sched_guess_total_ms(jr->cases[i].sc) : 0.0;
+			       ga_sched_guess_total_ms(jr->cases[i].sc, who) :
+			       0.0;
 
 		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
 			struct ga_pjob *j = &jr->jobs[jr->njobs++];
-			double guess = ga_sched_guess_ms(jr->cases[i].sc, rep);
+			double guess = ga_sched_guess_ms(jr->cases[i].sc, rep,
+							 who);
 
 			j->pcase = i;
 			j->rep = rep;
@@ -193,7 +210,7 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 			j->own = cost[jr->cases[i].row] >= 0 ?
 				 cost[jr->cases[i].row] *
 				 ga_sched_rep_share(jr->cases[i].sc, rep,
-						    total) :
+						    total, who) :
 				 (guess + jr->start_ms) / 1000.0;
 		}
 		ga_pjobs_order(&jr->jobs[first], jr->njobs - first);
@@ -202,7 +219,8 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 	for (i = 0; i < jr->njobs; i++) {
 		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
 		const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
-		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep);
+		double guess = ga_sched_guess_ms(pc->sc, jr->jobs[i].rep,
+						 combo_client(&pk->opts, &id));
 		double measured = jr->jobs[i].own * 1000.0 - jr->start_ms;
 
 		pc->job_of[jr->jobs[i].rep - 1] = i;

@@ -1,6 +1,7 @@
 /* jobs_schedule.c - see schedule.h */
 #include "plan/jobs_schedule.h"
 
+#include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "run/runner.h"
 
@@ -194,7 +195,18 @@ unsigned ga_sched_initial(unsigned slots, unsigned weight, unsigned max)
 	return n > max ? max : n;
 }
 
-double ga_sched_guess_ms(const struct ga_scenario *sc, long rep)
+/* Whether e may apply to the client who is (NULL: any): its selector
+ * names no client, or this one.  Its server is not known before the
+ * case starts it, so a line of any server counts. */
+static bool may_apply(const struct ga_expect *e, const struct ga_server_id *who)
+{
+	return !who || ga_selector_client_matches(&e->selector, who->client,
+						  who->client_alias,
+						  who->client_version);
+}
+
+double ga_sched_guess_ms(const struct ga_scenario *sc, long rep,
+			 const struct ga_server_id *who)
 {
 	double ms = GUESS_BASE_MS;
 	long after;
@@ -209,29 +221,31 @@ double ga_sched_guess_ms(const struct ga_scenario *sc, long rep)
 		}
 		after = 0;
 		for (k = 0; k < st->nexpects; k++)
-			if (st->expects[k].after_ms > after)
+			if (st->expects[k].after_ms > after &&
+			    may_apply(&st->expects[k], who))
 				after = st->expects[k].after_ms;
 		ms += (double)after;
 	}
 	return ms;
 }
 
-double ga_sched_guess_total_ms(const struct ga_scenario *sc)
+double ga_sched_guess_total_ms(const struct ga_scenario *sc,
+			       const struct ga_server_id *who)
 {
 	long n = sc->repeat > 1 ? sc->repeat : 1, r;
 	double sum = 0.0;
 
 	for (r = 1; r <= n; r++)
-		sum += ga_sched_guess_ms(sc, r);
+		sum += ga_sched_guess_ms(sc, r, who);
 	return sum;
 }
 
 double ga_sched_rep_share(const struct ga_scenario *sc, long rep,
-			  double total_ms)
+			  double total_ms, const struct ga_server_id *who)
 {
 	long n = sc->repeat > 1 ? sc->repeat : 1;
 
 	if (total_ms <= 0.0)
 		return 1.0 / (double)n;
-	return ga_sched_guess_ms(sc, rep) / total_ms;
+	return ga_sched_guess_ms(sc, rep, who) / total_ms;
 }

@@ -125,23 +125,32 @@ double ga_sched_wake_ms(const struct ga_sched_worker *ws, size_t nworkers,
 			double now_ms);
 
 struct ga_scenario;
+struct ga_server_id;
 
 /* What run rep of sc is expected to take when nothing was measured,
  * without its server's start: a tenth of a second, its sleeps, and the
- * least time its expect lines say a step takes ("after"). */
-double ga_sched_guess_ms(const struct ga_scenario *sc, long rep);
+ * least time its expect lines say a step takes ("after"), of the lines
+ * that may apply to the client who is (its server is not known yet: a
+ * line of any server counts; NULL: every line).  A line of another
+ * client's does not count: silent-drop-keepalive's [client=mysql2]
+ * "after 10s" made the built-in client's 3.4 s case a 13.6 s one,
+ * scheduled as the suite's second longest. */
+double ga_sched_guess_ms(const struct ga_scenario *sc, long rep,
+			 const struct ga_server_id *who);
 
 /* The sum of ga_sched_guess_ms over every run of sc (computed once per
- * scenario: a share below is one division, not a loop per run). */
-double ga_sched_guess_total_ms(const struct ga_scenario *sc);
+ * scenario and client: a share below is one division, not a loop per
+ * run). */
+double ga_sched_guess_total_ms(const struct ga_scenario *sc,
+			       const struct ga_server_id *who);
 
 /* The share of a repeated sc's measured time (durations.tsv: all its
  * runs together) that run rep takes: its guess over total_ms (what
- * ga_sched_guess_total_ms gave), so that the longest run of a sweep
- * ("sleep 0ms..4s") is scheduled as the longest; 1/repeat when the
- * total is 0. */
+ * ga_sched_guess_total_ms gave for the same who), so that the longest
+ * run of a sweep ("sleep 0ms..4s") is scheduled as the longest;
+ * 1/repeat when the total is 0. */
 double ga_sched_rep_share(const struct ga_scenario *sc, long rep,
-			  double total_ms);
+			  double total_ms, const struct ga_server_id *who);
 
 /* How many workers to start with: as many as server starts of weight
  * can run side by side on slots (server/starts.h), at least 1 and at

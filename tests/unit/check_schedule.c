@@ -1,6 +1,7 @@
 /* check_schedule.c - which job an idle worker of "goneaway run -j"
  * takes, and when a worker more pays for its server (plan/jobs_schedule.c):
  * pure functions over arrays, tried on small fleets. */
+#include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "parse_util.h"
 #include "plan/jobs_schedule.h"
@@ -330,11 +331,29 @@ START_TEST(test_guess)
 		"    expect [client=x] 2006 after 1s\n"
 		"sleep 500ms\n");
 
+	struct ga_server_id x = { .client = "x" }, y = { .client = "y" };
+	struct ga_server_id aka = { .client = "y", .client_alias = "x" };
+
 	/* 100 ms, the sleeps, and the largest "after" of a step */
-	ck_assert(ga_sched_guess_ms(sc, 1) == 100.0 + 2000 + 3000 + 500);
+	ck_assert(ga_sched_guess_ms(sc, 1, NULL) == 100.0 + 2000 + 3000 + 500);
 	ga_scenario_free(sc);
 	sc = parse_ok("title t\ncause c\nconnection app\nconnect app\n");
-	ck_assert(ga_sched_guess_ms(sc, 1) == 100.0);
+	ck_assert(ga_sched_guess_ms(sc, 1, NULL) == 100.0);
+	ga_scenario_free(sc);
+	/* of the lines that may apply to the client: another client's
+	 * "after" is not this one's */
+	sc = parse_ok(
+		"title t\ncause c\nconnection app\nconnect app\n"
+		"query app SELECT 1\n"
+		"    expect CR_SERVER_LOST after 1s\n"
+		"    expect [client=x] 2006 after 10s\n"
+		"    expect [mysql] 2006 after 2s\n");
+	ck_assert(ga_sched_guess_ms(sc, 1, NULL) == 100.0 + 10000);
+	ck_assert(ga_sched_guess_ms(sc, 1, &x) == 100.0 + 10000);
+	ck_assert(ga_sched_guess_ms(sc, 1, &aka) == 100.0 + 10000);
+	/* a server's line counts: which server is not known yet */
+	ck_assert(ga_sched_guess_ms(sc, 1, &y) == 100.0 + 2000);
+	ck_assert(ga_sched_guess_total_ms(sc, &y) == 100.0 + 2000);
 	ga_scenario_free(sc);
 }
 END_TEST
@@ -373,25 +392,27 @@ START_TEST(test_rep_share)
 	long r;
 
 	/* guesses 100, 1100, 2100, 3100 ms: 6400 in all */
-	total = ga_sched_guess_total_ms(sc);
+	total = ga_sched_guess_total_ms(sc, NULL);
 	ck_assert(total == 6400.0);
-	ck_assert(ga_sched_rep_share(sc, 1, total) == 100.0 / 6400.0);
-	ck_assert(ga_sched_rep_share(sc, 4, total) == 3100.0 / 6400.0);
+	ck_assert(ga_sched_rep_share(sc, 1, total, NULL) == 100.0 / 6400.0);
+	ck_assert(ga_sched_rep_share(sc, 4, total, NULL) == 3100.0 / 6400.0);
 	for (r = 1; r <= 4; r++)
-		sum += ga_sched_rep_share(sc, r, total);
+		sum += ga_sched_rep_share(sc, r, total, NULL);
 	ck_assert(sum > 0.999999 && sum < 1.000001);
 	ga_scenario_free(sc);
 	/* runs alike: each a fifth */
 	sc = parse_ok("title t\ncause c\nrepeat 5\nconnection app\n"
 		      "connect app\nsleep 1s\n");
-	ck_assert(ga_sched_rep_share(sc, 3, ga_sched_guess_total_ms(sc)) ==
+	ck_assert(ga_sched_rep_share(sc, 3, ga_sched_guess_total_ms(sc, NULL),
+				     NULL) ==
 		  0.2);
 	/* no total: the runs' equal shares */
-	ck_assert(ga_sched_rep_share(sc, 3, 0.0) == 0.2);
+	ck_assert(ga_sched_rep_share(sc, 3, 0.0, NULL) == 0.2);
 	ga_scenario_free(sc);
 	/* not repeated: the whole */
 	sc = parse_ok("title t\ncause c\nconnection app\nconnect app\n");
-	ck_assert(ga_sched_rep_share(sc, 1, ga_sched_guess_total_ms(sc)) ==
+	ck_assert(ga_sched_rep_share(sc, 1, ga_sched_guess_total_ms(sc, NULL),
+				     NULL) ==
 		  1.0);
 	ga_scenario_free(sc);
 }
