@@ -27,12 +27,16 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
  * 108.6 s at -j 8, 75.2 s at -j 16, 73.3 s at -j 24, 76.7 s at -j 32, with
  * the same CPU and verdicts, on 2 cores.  Then 8: the shipped suite with
  * the built-in client took 13.9 s at -j 16 and 10.6 to 11.1 s at -j 24
- * and -j 32, every client x the suite on MySQL 9.7 195.6 s at -j 24.)  A
+ * and -j 32, every client x the suite on MySQL 9.7 195.6 s at -j 24.
+ * Then 12: with two start slots a core and the suite's longest case
+ * shortened, the suite's 187 s of cases were the bound: 8.4 to 9.2 s at
+ * -j 24 and 7.4 to 7.9 s at -j 32 on 2 cores, 1.07 x the CPU, 55
+ * servers against 47; -j 48 7.2 s, 1.17 x the CPU, 70 servers.)  A
  * run starts fewer workers and adds them up to this only while a case
  * would otherwise wait longer than a server start (plan/jobs_schedule.h),
  * so short cases queue behind kept servers and long ones get workers of
  * their own. */
-#define GA_JOBS_PER_CORE 12
+#define GA_JOBS_PER_CORE 16
 
 /* What a worker may hold in memory at most: its server (MySQL 9.7's
  * resident size was 254 MiB here, MariaDB's about 110), the server's
