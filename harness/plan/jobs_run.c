@@ -208,9 +208,10 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 			 * runs together: this run's share of them), or a
 			 * guess without */
 			j->own = cost[jr->cases[i].row] >= 0 ?
-				 cost[jr->cases[i].row] *
-				 ga_sched_rep_share(jr->cases[i].sc, rep,
-						    total, who) :
+				 ga_sched_run_own_s(cost[jr->cases[i].row],
+					jr->start_ms,
+					ga_sched_rep_share(jr->cases[i].sc,
+							   rep, total, who)) :
 				 (guess + jr->start_ms) / 1000.0;
 		}
 		ga_pjobs_order(&jr->jobs[first], jr->njobs - first);

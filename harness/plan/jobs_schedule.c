@@ -249,3 +249,12 @@ double ga_sched_rep_share(const struct ga_scenario *sc, long rep,
 		return 1.0 / (double)n;
 	return ga_sched_guess_ms(sc, rep, who) / total_ms;
 }
+
+double ga_sched_run_own_s(double total_s, double start_ms, double share)
+{
+	double start_s = start_ms / 1000.0, runs_s = total_s - start_s;
+
+	if (share >= 1.0 || runs_s <= 0.0)
+		return total_s * share;
+	return runs_s * share + start_s;
+}

@@ -152,6 +152,15 @@ double ga_sched_guess_total_ms(const struct ga_scenario *sc,
 double ga_sched_rep_share(const struct ga_scenario *sc, long rep,
 			  double total_ms, const struct ga_server_id *who);
 
+/* What run rep of a scenario is expected to take with a server start,
+ * in seconds, when its runs together measured total_s (durations.tsv:
+ * one server start and every run) and rep's share of them is share
+ * (ga_sched_rep_share): the start is taken out once, the rest shared,
+ * and a start added back, as every job's time counts one.  (Taken out
+ * of each run's share instead, netem-reorder's 20 runs of 2 s were
+ * scheduled as 1.5 s ones, after the 2 s cases, and ended the suite.) */
+double ga_sched_run_own_s(double total_s, double start_ms, double share);
+
 /* How many workers to start with: as many as server starts of weight
  * can run side by side on slots (server/starts.h), at least 1 and at
  * most max. */

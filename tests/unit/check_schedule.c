@@ -418,6 +418,23 @@ START_TEST(test_rep_share)
 }
 END_TEST
 
+/* A repeated scenario's measured time holds one server start: it is
+ * taken out once, not from each run's share. */
+START_TEST(test_run_own)
+{
+	/* netem-reorder: 20 runs and a start in 38.12 s */
+	double own = ga_sched_run_own_s(38.12, 400.0, 1.0 / 20);
+
+	ck_assert(own > 0.4 + 37.72 / 20 - 1e-9 && own < 0.4 + 37.72 / 20 + 1e-9);
+	/* each run without its start: the run's share of the runs */
+	ck_assert(own * 1000.0 - 400.0 > 1885.0);
+	/* one run: the whole */
+	ck_assert(ga_sched_run_own_s(3.0, 400.0, 1.0) == 3.0);
+	/* measured shorter than a start: shared as it is */
+	ck_assert(ga_sched_run_own_s(0.2, 400.0, 0.5) == 0.1);
+}
+END_TEST
+
 Suite *make_schedule_suite(void)
 {
 	Suite *s = suite_create("schedule");
@@ -436,6 +453,7 @@ Suite *make_schedule_suite(void)
 	tcase_add_test(tc, test_start_cost_counts_the_starts_in_flight);
 	tcase_add_test(tc, test_initial);
 	tcase_add_test(tc, test_guess);
+	tcase_add_test(tc, test_run_own);
 	tcase_add_test(tc, test_rep_share);
 	suite_add_tcase(s, tc);
 	return s;
