@@ -73,6 +73,7 @@ class AioMySQL(gadriver.Session):
     # is a socket pair, and a loop made per case would leave a kept
     # process holding sockets its greeting did not (end_case empties it)
     loop = None
+    stale_loops = []
 
     def __init__(self):
         super().__init__()
@@ -83,6 +84,14 @@ class AioMySQL(gadriver.Session):
         self.reconnect = False
         self.read_timeout = None
         self.stream_cur = None
+
+    def spawned(self):
+        # the zygote's loop: its epoll instance and self-pipe were closed
+        # with every other descriptor; kept, never closed (closing it
+        # would close numbers the new one may reuse), and a loop of this
+        # copy's own is made by its first session
+        AioMySQL.stale_loops.append(AioMySQL.loop)
+        AioMySQL.loop = None
 
     def thread_id(self):
         return self.conn.thread_id()

@@ -24,6 +24,11 @@ PROTOCOL = 5
 # after case (begin-case, end-case: serve() below)
 FEATURES = ["params", "fetch-pace", "driver-options", "keepalive",
             "local-infile", "cases"]
+# declared by serve() below, which answers it (a driver with a request
+# loop of its own must not claim it): this process forks copies of
+# itself, each a driver of its own (spawn()), so that the interpreter's
+# start and the imports are paid once per worker, not per connection
+SPAWN = "spawn"
 STEPS = ("connect", "query", "ping", "close", "prepare", "execute",
          "long-data", "stream", "fetch", "fork", "reset", "change-user",
          "borrow", "return", "evict")
@@ -249,6 +254,13 @@ class Session:
     def error_fields(self, e):
         raise NotImplementedError
 
+    def spawned(self):
+        """Called in a copy a zygote spawned (spawn() below), on the
+        zygote's own session, once every descriptor but 0 to 2 is closed
+        and before the copy's first session is made: what the process
+        holds for all its sessions (an event loop) is to be made again.
+        A connector with such state overrides it."""
+
     # -- the generic part
     def tid(self):
         if self.conn is None or self.after_close:
@@ -469,11 +481,66 @@ def end_case(sess):
         type(sess)()
 
 
-def serve(sess):
+def reap(signum, frame):
+    """SIGCHLD in a process that spawned: its ended copies waited for
+    (it forks nothing else)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def spawn(sess, req):
+    """spawn: a copy of this process, forked now, serves the named pipes
+    "stdin" and "stdout" (its standard error appended to "stderr") as a
+    driver just started would: its greeting, then requests.  goneaway
+    sends it only to a process that has served no case; the copy is in
+    a process group of its own, and this process waits for it when it
+    ends."""
+    t0 = time.monotonic()
+    paths = [req.get(k) for k in ("stdin", "stdout", "stderr")]
+    if not all(isinstance(p, str) and p.startswith("/") for p in paths):
+        return {"result": "error", "errno": 0, "error_class": "BadRequest",
+                "message": "spawn needs absolute stdin, stdout and stderr",
+                "api": "driver", "elapsed_ms": 0}
+    signal.signal(signal.SIGCHLD, reap)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.setpgid(0, 0)
+            fds = (os.open(paths[0], os.O_RDONLY),
+                   os.open(paths[1], os.O_WRONLY),
+                   os.open(paths[2], os.O_WRONLY | os.O_APPEND))
+            for i, fd in enumerate(fds):
+                os.dup2(fd, i)
+            os.closerange(3, 65536)
+            sess.spawned()
+            serve(type(sess)(), open(0, "rb", closefd=False))
+        except BaseException:
+            log(traceback.format_exc())
+            os._exit(2)
+        os._exit(0)
+    return {"result": "ok", "api": "os.fork",
+            "elapsed_ms": round((time.monotonic() - t0) * 1000.0, 3)}
+
+
+def serve(sess, inp=None):
+    """Greets, then answers each request on standard input (inp: a
+    binary reader of it; a spawned copy's own) until its end."""
     out = sys.stdout
-    out.write(json.dumps(sess.greeting()) + "\n")
+    hello = sess.greeting()
+    if "cases" in (hello.get("features") or ()):
+        hello["features"] = list(hello["features"]) + [SPAWN]
+    out.write(json.dumps(hello) + "\n")
     out.flush()
-    inp = sys.stdin.buffer
+    if inp is None:
+        inp = sys.stdin.buffer
     while True:
         line = inp.readline()
         if not line:
@@ -489,6 +556,8 @@ def serve(sess):
             rep = begin_case(req)
         elif req.get("step") == "end-case":
             rep, sess = end_case(sess)
+        elif req.get("step") == "spawn":
+            rep = spawn(sess, req)
         else:
             rep = sess.handle(req)
         rep["id"] = req.get("id")

@@ -30,9 +30,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client/internal.h"
 #include "client/protocol.h"
 #include "lab/spawn.h"
 #include "util/clock.h"
@@ -131,6 +134,9 @@ static int session_start(struct session *s, char **argv,
 	pipes[1] = out[1];
 	so.pipes = pipes;
 	so.own_group = 1;
+	/* PID 2 of a namespace of its own, as goneaway runs it: what it
+	 * forks (a copy spawn made that never greeted) ends with it */
+	so.new_pidns = true;
 	rc = ga_spawn(&so, &s->pid, &s->pidfd, err);
 	argv[0] = (char *)saved;
 	close(in[0]);
@@ -153,6 +159,10 @@ static void session_end(struct session *s)
 	if (s->from_fd >= 0)
 		close(s->from_fd);
 	if (s->pid > 0) {
+		/* its init: the kernel ends the namespace with it */
+		if (s->pidfd < 0 || syscall(SYS_pidfd_send_signal, s->pidfd,
+					    SIGKILL, NULL, 0) != 0)
+			kill(s->pid, SIGKILL);
 		kill(-s->pid, SIGKILL);
 		waitpid(s->pid, NULL, 0);
 	}
@@ -431,6 +441,188 @@ static bool check_alone(struct session *s)
 	}
 	/* with other ids, every scenario would be an ERROR */
 	return !s->bad_id[0];
+}
+
+/* The spawn request of id 21 for those paths, a line, into buf.
+ * Returns 0, or -1 when it does not fit or memory ran out. */
+static int spawn_request(char *buf, size_t len, const char *in,
+			 const char *out, const char *log)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+
+	if (!f)
+		return -1;
+	fputs("{\"id\":21,\"step\":\"spawn\",\"stdin\":", f);
+	ga_json_write_string(f, in, strlen(in));
+	fputs(",\"stdout\":", f);
+	ga_json_write_string(f, out, strlen(out));
+	fputs(",\"stderr\":", f);
+	ga_json_write_string(f, log, strlen(log));
+	fputs("}\n", f);
+	if (fclose(f) != 0 || n >= len) {
+		free(text);
+		return -1;
+	}
+	memcpy(buf, text, n + 1);
+	free(text);
+	return 0;
+}
+
+/* Whether greeting hello declares feature bit (GA_FEATURE_*). */
+static bool declares(const struct ga_json *hello, unsigned bit)
+{
+	unsigned features = 0;
+	char why[200];
+	int version;
+
+	return ga_protocol_greeting(hello, &version, &features, why,
+				    sizeof(why)) == 0 && (features & bit);
+}
+
+/* A driver that declares "spawn" (docs/driver-protocol.md, "Spawn"),
+ * asked for one copy onto two named pipes of a directory of its own: it
+ * answers ok, the copy (its child, found by the pipes it holds, never by
+ * what the driver says) greets as it did, answers a query before any
+ * connect as it does and exits at the end of its input, and the driver
+ * goes on answering.  Failures are checks; returns false only when the
+ * driver itself stopped answering. */
+static bool check_spawn(struct session *s, const char *tmp_root)
+{
+	static const char *const same[] = { "driver", "library", "protocol" };
+	char dir[PATH_MAX], in[PATH_MAX + 8], out[PATH_MAX + 8];
+	char log[PATH_MAX + 8], req[3 * PATH_MAX + 128], why[512];
+	char note[128], what[600];
+	struct session c;
+	struct stat sin, sout;
+	struct ga_machine m;
+	struct ga_json *j;
+	pid_t kids[8], kid = 0;
+	int hold = -1, k, i, f;
+	long exit_ms;
+	double start;
+	bool ok, alive = true;
+
+	memset(&c, 0, sizeof(c));
+	c.pidfd = c.to_fd = c.from_fd = -1;
+	snprintf(dir, sizeof(dir), "%s/goneaway-spawn-XXXXXX", tmp_root);
+	if (!mkdtemp(dir)) {
+		ga_conformance_check(false, "spawn", strerror(errno));
+		return true;
+	}
+	snprintf(in, sizeof(in), "%s/in", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	f = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (f >= 0)
+		close(f);
+	if (f < 0 || mkfifo(in, 0600) || mkfifo(out, 0600) ||
+	    (c.from_fd = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    (hold = open(out, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    (c.to_fd = open(in, O_RDWR | O_CLOEXEC)) < 0 ||
+	    fstat(c.from_fd, &sout) || fstat(c.to_fd, &sin)) {
+		ga_conformance_check(false, "spawn", strerror(errno));
+		goto out;
+	}
+	if (spawn_request(req, sizeof(req), in, out, log)) {
+		ga_conformance_check(false, "spawn", "out of memory");
+		goto out;
+	}
+	j = session_call(s, 21, req, why, sizeof(why));
+	ok = j && reply_ok(j, "ok", why, sizeof(why));
+	ga_json_free(j);
+	ga_conformance_check(ok, "spawn: answered ok", why);
+	if (!ok) {
+		alive = j != NULL;
+		goto out;
+	}
+	/* the driver is the init's one child, and the copy its child that
+	 * holds the pipes */
+	k = ga_proc_children(s->pid, kids, 8);
+	k = k == 1 ? ga_proc_children(kids[0], kids, 8) : 0;
+	c.hello = session_line(&c, GA_PROTOCOL_HELLO_MS, why, sizeof(why));
+	for (i = 0; i < k && i < 8 && !kid; i++)
+		if (ga_proc_fd_is(kids[i], 0, sin.st_dev, sin.st_ino) &&
+		    ga_proc_fd_is(kids[i], 1, sout.st_dev, sout.st_ino))
+			kid = kids[i];
+	if (!c.hello) {
+		ga_conformance_check(false, "spawn: the copy greets", why);
+		goto out;
+	}
+	if (!kid) {
+		ga_conformance_check(false, "spawn: the copy greets", "no "
+			 "child of the driver reads and writes the pipes "
+			 "it was given");
+		goto out;
+	}
+	c.pid = kid;
+	c.pidfd = (int)syscall(SYS_pidfd_open, kid, 0);
+	close(hold);
+	hold = -1;
+	why[0] = '\0';
+	for (i = 0; i < 3 && !why[0]; i++) {
+		const struct ga_json *a = ga_json_get(s->hello, same[i]);
+		const struct ga_json *b = ga_json_get(c.hello, same[i]);
+
+		if (!a || !b || a->type != b->type ||
+		    (a->type == GA_JSON_STRING && strcmp(a->str, b->str)) ||
+		    (a->type == GA_JSON_NUMBER && a->num != b->num))
+			snprintf(why, sizeof(why), "its \"%s\" is not the "
+				 "driver's", same[i]);
+	}
+	snprintf(what, sizeof(what), "spawn: the copy, process %d, greets as "
+		 "the driver did", (int)kid);
+	ga_conformance_check(!why[0], what, why);
+	j = session_call(&c, 1, "{\"id\":1,\"step\":\"query\",\"sql\":"
+			 "\"SELECT 1\"}\n", why, sizeof(why));
+	ok = j && reply_ok(j, "error", why, sizeof(why)) &&
+	     strcmp(ga_json_str(j, "error_class", ""), "NotConnected") == 0;
+	if (j && !ok && !why[0])
+		snprintf(why, sizeof(why), "error_class \"%s\", expected "
+			 "\"NotConnected\"", ga_json_str(j, "error_class", ""));
+	ga_json_free(j);
+	ga_conformance_check(ok, "spawn: the copy answers (a query before any "
+			     "connect is NotConnected)", why);
+	close(c.to_fd);
+	c.to_fd = -1;
+	start = ga_clock_ms();
+	ga_machine_now(&m);
+	exit_ms = ga_machine_bound(GA_PROTOCOL_EXIT_MS, &m);
+	ok = c.pidfd >= 0 && ga_interrupt_wait(NULL, c.pidfd, exit_ms) == 1;
+	if (ok) {
+		snprintf(what, sizeof(what), "spawn: the copy exits %.0f ms after "
+			 "its input closed", ga_clock_ms() - start);
+		ga_conformance_check(true, what, "");
+	} else {
+		ga_machine_now(&m);
+		ga_machine_note(&m, note, sizeof(note));
+		snprintf(why, sizeof(why), "still running %ld ms after its "
+			 "input closed (%s)", exit_ms, note);
+		ga_conformance_check(false, "spawn: the copy exits at the end of "
+				     "its input", why);
+	}
+out:
+	if (c.pid > 0) {
+		kill(-c.pid, SIGKILL);
+		if (c.pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, c.pidfd, SIGKILL,
+				NULL, 0);
+	}
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	if (c.to_fd >= 0)
+		close(c.to_fd);
+	if (c.from_fd >= 0)
+		close(c.from_fd);
+	if (hold >= 0)
+		close(hold);
+	ga_json_free(c.hello);
+	unlink(in);
+	unlink(out);
+	unlink(log);
+	rmdir(dir);
+	return alive;
 }
 
 /* ---- what the tap wrote down ---------------------------------------------- */
@@ -719,7 +911,10 @@ int ga_conformance_alone(char **argv, const char *tmp_root,
 		ga_conformance_check(false, "greeting", err.msg);
 		return -1;
 	}
-	if (!check_greeting(&s) || !check_alone(&s)) {
+	if (!check_greeting(&s) ||
+	    (declares(s.hello, GA_FEATURE_SPAWN) &&
+	     !check_spawn(&s, tmp_root)) ||
+	    !check_alone(&s)) {
 		session_end(&s);
 		printf("# the conformance scenarios were not run: the driver "
 		       "does not answer as docs/driver-protocol.md says\n");

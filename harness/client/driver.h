@@ -163,6 +163,9 @@ struct ga_driver {
 				 * yet (a floor of the next one's bound) */
 	int protocol;           /* its greeting's protocol, 0: builtin */
 	unsigned features;      /* ... and features (GA_FEATURE_*) */
+	bool no_spawn;          /* a zygote of it failed in this process:
+				 * the rest of its processes are started,
+				 * not spawned (client/process.c) */
 };
 
 /* Sets the client part of id (what [client=NAME OP VERSION] selectors

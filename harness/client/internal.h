@@ -85,6 +85,21 @@ int ga_socket_ports_to(int netns_fd, const struct ga_socket_set *set,
  * where no other thread may close fd. */
 ino_t ga_socket_inode(int fd);
 
+/* ---- client/proctree.c: a process as /proc says ---------------------------- */
+
+/* The PIDs of "children" of every task of pid (a child forked by any
+ * thread) into kids, at most max; returns how many there are, -1 when
+ * pid is gone. */
+int ga_proc_children(pid_t pid, pid_t *kids, int max);
+
+/* Whether pid has ended (gone, or a zombie waiting to be reaped: no
+ * longer a process of anyone's). */
+bool ga_proc_ended(pid_t pid);
+
+/* Whether descriptor fd of process pid is the file dev and ino (read
+ * from /proc/PID/fd: a name, never the descriptor itself). */
+bool ga_proc_fd_is(pid_t pid, int fd, dev_t dev, ino_t ino);
+
 /* ---- client/keep.c: kept driver processes ---------------------------------- */
 
 struct ga_driver;
@@ -122,6 +137,41 @@ int ga_keep_tree_same(pid_t init, const pid_t *was, int nwas, char *why,
  * many are not. */
 int ga_keep_sockets_within(pid_t init, const struct ga_socket_set *held,
 			   char *why, size_t len);
+
+/* ---- client/zygote.c: the processes that spawn the others ----------------- */
+
+/* A zygote (client/process.c's connection state of a driver process that
+ * declared "spawn" and serves no case) handed to the registry, which
+ * owns it until it is ended: end(conn) stops and frees it.  One per
+ * client (drv) and client namespace (netns) of this process. */
+void ga_zygote_put(struct ga_driver_conn *conn, const struct ga_driver *drv,
+		   ino_t netns, void (*end)(struct ga_driver_conn *));
+
+/* The zygote of drv in netns (borrowed: the registry's), or NULL. */
+struct ga_driver_conn *ga_zygote_find(const struct ga_driver *drv,
+				      ino_t netns);
+
+/* Takes conn out of the registry and ends it, and with it its PID
+ * namespace: every process it spawned.  Nothing when it is not there. */
+void ga_zygote_end(struct ga_driver_conn *conn);
+
+/* Ends every zygote in the network namespace whose inode is netns, or
+ * every one for 0 (ga_driver_drop_kept, after the idle processes). */
+void ga_zygote_drop(ino_t netns);
+
+/* The child of zygote that is none of kids (n of them) and has not
+ * ended (a zombie is not one): its PID; 0 when there is none, -1 when
+ * there are several. */
+pid_t ga_zygote_new_child(pid_t zygote, const pid_t *kids, size_t n);
+
+/* Whether the PID namespace of goneaway's init init holds what a
+ * zygote's must: init's one child the zygote, and the zygote's children
+ * among kids (n of them; one that has ended is no longer anyone's).  A
+ * process a spawned driver started that outlived it, or one that left
+ * its parent, lands with init; one the zygote forked on its own is its
+ * child.  1, or 0 with why saying which. */
+int ga_zygote_clean(pid_t init, pid_t zygote, const pid_t *kids, size_t n,
+		    char *why, size_t len);
 
 /* Appends what file from holds past offset to the file to (created,
  * never through a symlink).  Returns 0, or -1 with err set. */

@@ -13,7 +13,6 @@
 #include "client/driver.h"
 #include "client/internal.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,7 +22,6 @@
 
 #define IDLE_MAX 8              /* per client */
 #define IDLE_TOTAL_MAX 12       /* per process, every client's */
-#define KIDS_MAX 4096           /* bytes of a "children" file read */
 
 struct idle {
 	struct ga_driver_conn *conn;    /* owned */
@@ -122,6 +120,8 @@ void ga_driver_drop_kept(ino_t netns)
 		*p = i->next;
 		end_one(i);
 	}
+	/* then the zygotes that forked them: their namespaces go with them */
+	ga_zygote_drop(netns);
 }
 
 unsigned ga_driver_kept_count(void)
@@ -136,45 +136,6 @@ unsigned ga_driver_kept_count(void)
 
 /* ---- what a kept process left ------------------------------------------- */
 
-/* The PIDs of "children" of every task of pid (a child forked by any
- * thread) into kids; returns how many, -1 when pid is gone. */
-static int children_of(pid_t pid, pid_t *kids, int max)
-{
-	char path[64], buf[KIDS_MAX], *p, *end;
-	struct dirent *de;
-	DIR *dir;
-	int n = 0, fd;
-	ssize_t got;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/children",
-			 (int)pid, de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		got = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[got > 0 ? got : 0] = '\0';
-		for (p = buf; *p; p = end) {
-			long k = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			if (n < max)
-				kids[n] = (pid_t)k;
-			n++;
-		}
-	}
-	closedir(dir);
-	return n;
-}
-
 static int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -187,7 +148,7 @@ int ga_keep_tree(pid_t init, pid_t *pids, int max)
 	pid_t kids[64];
 	int n = 0, done = 0, k, i;
 
-	k = children_of(init, kids, 64);
+	k = ga_proc_children(init, kids, 64);
 	if (k < 0)
 		return -1;
 	for (i = 0; i < k && i < 64; i++)
@@ -197,7 +158,7 @@ int ga_keep_tree(pid_t init, pid_t *pids, int max)
 			return max + 1;
 	/* breadth first: each process's children after it */
 	while (done < n) {
-		k = children_of(pids[done++], kids, 64);
+		k = ga_proc_children(pids[done++], kids, 64);
 		for (i = 0; i < k && i < 64; i++) {
 			if (n >= max)
 				return max + 1;

@@ -56,6 +56,9 @@
 				 * or end-case (closing a pool's threads,
 				 * a JVM's included), stretched on a busy
 				 * machine */
+#define ZYGOTE_KIDS_MAX 64     /* copies of one zygote alive at once */
+#define HOLD_POLL_MS 20         /* a spawned one's end looked for, before
+				 * its greeting */
 #define LINE_MAX_BYTES ((size_t)64 << 20)
 #define THREAD_ID_MAX 9007199254740991.0       /* 2^53 - 1: exact in JSON */
 
@@ -100,6 +103,24 @@ struct ga_driver_conn {
 	unsigned cases;         /* cases it began, this one included */
 	struct ga_interrupt *in;        /* the run's, for an idle one's end
 					 * (borrowed: it outlives the run) */
+	/* a zygote (feature "spawn", client/zygote.c): it serves no case,
+	 * only spawn requests; zpid is the driver itself (its init's only
+	 * child), kids the copies it spawned that goneaway has not ended */
+	bool zygote;
+	pid_t zpid;
+	pid_t kids[ZYGOTE_KIDS_MAX];
+	size_t nkids;
+	unsigned zserial;       /* which zygote of the run's it is */
+	/* a copy a zygote spawned: pid is the driver itself, not goneaway's
+	 * child (no waitpid: its pidfd tells its end), in its zygote's PID
+	 * namespace and process group of its own */
+	bool spawned;
+	unsigned from_zygote;   /* its zygote's zserial */
+	pid_t kid_pid;          /* its PID, also once pid is 0 (it ended) */
+	int hold_fd;            /* until its greeting, goneaway's own writer
+				 * of its standard output (a named pipe), so
+				 * that nothing reads as its end before it
+				 * opened it; -1 */
 };
 
 /* ---- the process ----------------------------------------------------------- */
@@ -161,7 +182,13 @@ static int died(struct ga_driver_conn *c, const char *what,
 	char how[96] = "", tail[400];
 	int status;
 
-	if (c->pid > 0 && ga_interrupt_wait(NULL, c->pidfd, 100) == 1 &&
+	if (c->pid > 0 && c->spawned &&
+	    ga_interrupt_wait(NULL, c->pidfd, 100) == 1) {
+		snprintf(how, sizeof(how), "exited");
+		close(c->pidfd);
+		c->pidfd = -1;
+		c->pid = 0;
+	} else if (c->pid > 0 && ga_interrupt_wait(NULL, c->pidfd, 100) == 1 &&
 	    waitpid(c->pid, &status, WNOHANG) == c->pid) {
 		ga_spawn_describe_status(status, how, sizeof(how));
 		close(c->pidfd);
@@ -178,15 +205,17 @@ static int died(struct ga_driver_conn *c, const char *what,
 
 /* SIGKILLs the driver, by its pidfd (never a recycled PID), and so the
  * PID namespace it is the first process of: everything it started dies
- * with it.  The process group too, for a kernel that gave it none. */
+ * with it.  The process group too, for a kernel that gave it none, and
+ * first: while the driver lives, its group's number is its own (a copy
+ * a zygote spawned, whose group is what ends with it). */
 static void kill_driver(const struct ga_driver_conn *c)
 {
 	if (c->pid <= 0)
 		return;
+	kill(-c->pid, SIGKILL);
 	if (c->pidfd < 0 ||
 	    syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0) != 0)
 		kill(c->pid, SIGKILL);
-	kill(-c->pid, SIGKILL);
 }
 
 static int start_process(struct ga_driver_conn *c, int netns_fd,
@@ -230,7 +259,7 @@ static int start_process(struct ga_driver_conn *c, int netns_fd,
 		close(c->to_fd);
 		close(c->from_fd);
 		c->pid = 0;
-		c->pidfd = c->to_fd = c->from_fd = -1;
+		c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
 		return rc;
 	}
 	/* a driver that died must not kill us with SIGPIPE: main() ignores
@@ -263,6 +292,16 @@ static void stop_process(struct ga_driver_conn *c)
 	if (c->to_fd >= 0)
 		close(c->to_fd);
 	c->to_fd = -1;
+	/* a copy a zygote spawned is killed while it surely lives, with its
+	 * process group (never a group whose number came free): it has
+	 * nothing to finish once its case ended, and what it started in
+	 * its group goes with it (one that left the group is found in the
+	 * zygote's namespace: zygote_still_clean); its zygote reaps it */
+	if (c->pid > 0 && c->spawned) {
+		kill_driver(c);
+		ga_interrupt_wait(NULL, c->pidfd, KILL_MS);
+		c->pid = 0;
+	}
 	if (c->pid > 0) {
 		/* a signal cuts the grace period short, not the kill; a
 		 * machine that became busy meanwhile gets more */
@@ -289,6 +328,9 @@ static void stop_process(struct ga_driver_conn *c)
 	if (c->from_fd >= 0)
 		close(c->from_fd);
 	c->from_fd = -1;
+	if (c->hold_fd >= 0)
+		close(c->hold_fd);
+	c->hold_fd = -1;
 }
 
 /* ---- lines ------------------------------------------------------------------ */
@@ -429,7 +471,16 @@ static struct ga_json *wait_line_until(struct ga_driver_conn *c,
 				ga_error_set(err, "no answer within %ld ms", ms);
 			return NULL;
 		}
-		if (ga_interrupt_wait(in, c->from_fd,
+		if (c->hold_fd >= 0 &&
+		    ga_interrupt_wait(NULL, c->pidfd, 0) == 1) {
+			/* it ended before its greeting: its output's end
+			 * is read next */
+			close(c->hold_fd);
+			c->hold_fd = -1;
+			continue;
+		}
+		if (ga_interrupt_wait(in, c->from_fd, c->hold_fd >= 0 ?
+				      HOLD_POLL_MS :
 				      (long)(deadline - ga_clock_ms()) + 1) < 0) {
 			ga_error_set(err, "interrupted by a signal");
 			return NULL;
@@ -1073,6 +1124,58 @@ static unsigned long thread_id(const struct ga_driver_conn *c)
 	return c->thread_id;
 }
 
+/* ---- zygotes and their copies (feature "spawn", client/zygote.c) ---------- */
+
+/* The zygote that spawned c, while it is the registry's, else NULL (it
+ * was ended: c's namespace went with it). */
+static struct ga_driver_conn *zygote_of(const struct ga_driver_conn *c)
+{
+	struct ga_driver_conn *z;
+
+	if (!c->spawned)
+		return NULL;
+	z = ga_zygote_find(c->drv, c->netns);
+	return z && z->zserial == c->from_zygote ? z : NULL;
+}
+
+/* c, ended, is no longer one of its zygote's copies. */
+static void zygote_forget(const struct ga_driver_conn *c)
+{
+	struct ga_driver_conn *z = zygote_of(c);
+	size_t i;
+
+	for (i = 0; z && i < z->nkids; i++)
+		if (z->kids[i] == c->kid_pid) {
+			z->kids[i] = z->kids[--z->nkids];
+			return;
+		}
+}
+
+/* Whether the namespace a spawned c lives in is as its zygote's must be
+ * (ga_zygote_clean): 1, or 0 with why; then the zygote is ended, and its
+ * namespace with every process in it. */
+static int zygote_still_clean(const struct ga_driver_conn *c, char *why,
+			      size_t len)
+{
+	struct ga_driver_conn *z;
+
+	if (!c->spawned)
+		return 1;
+	z = zygote_of(c);
+	if (!z) {
+		snprintf(why, len, "its zygote was ended");
+		return 0;
+	}
+	if (z->dead || !ga_zygote_clean(z->pid, z->zpid, z->kids, z->nkids,
+					why, len)) {
+		if (z->dead)
+			snprintf(why, len, "its zygote is gone");
+		ga_zygote_end(z);
+		return 0;
+	}
+	return 1;
+}
+
 /* Stops the process and frees c (a kept one's part of the case copied
  * into the case's log first, when it has a case). */
 static void conn_end(struct ga_driver_conn *c)
@@ -1082,6 +1185,7 @@ static void conn_end(struct ga_driver_conn *c)
 	if (!c)
 		return;
 	stop_process(c);
+	zygote_forget(c);
 	if (c->kept && c->case_log[0] &&
 	    ga_keep_log_copy(c->log, c->log_from, c->case_log, &err))
 		fprintf(stderr, "goneaway: driver %s's log: %s\n", c->drv->name,
@@ -1250,7 +1354,8 @@ static int end_case(struct ga_driver_conn *c, char *why, size_t len)
 		return 1;
 	}
 	if (!ga_keep_tree_same(c->pid, c->tree, c->ntree, why, len) ||
-	    !ga_keep_sockets_within(c->pid, &c->held, why, len))
+	    !ga_keep_sockets_within(c->pid, &c->held, why, len) ||
+	    !zygote_still_clean(c, why, len))
 		return 1;
 	if (read_more(c, &err) || c->len || c->eof) {
 		snprintf(why, len, "it wrote %s after its end-case answer",
@@ -1294,6 +1399,225 @@ static ino_t netns_inode(int fd)
 	return fd >= 0 && fstat(fd, &st) == 0 ? st.st_ino : 0;
 }
 
+/* The zygote of drv in env's client namespace, started now when there
+ * is none: a driver process that declares "spawn", alone in its PID
+ * namespace with goneaway's init.  NULL with err set when it cannot be. */
+static struct ga_driver_conn *zygote_for(struct ga_driver *drv,
+					 const struct ga_client_env *env,
+					 struct ga_error *err)
+{
+	static unsigned serials;
+	ino_t ns = netns_inode(env->netns_fd);
+	struct ga_driver_conn *z = ga_zygote_find(drv, ns);
+	char why[300];
+	pid_t tree[2];
+	int fd;
+
+	/* one whose namespace holds what a copy left is given up with it,
+	 * and a new one started: no fault of the zygote's */
+	if (z && !z->dead && ga_zygote_clean(z->pid, z->zpid, z->kids,
+					     z->nkids, why, sizeof(why)))
+		return z;
+	if (z)
+		ga_zygote_end(z);
+	z = calloc(1, sizeof(*z));
+	if (!z) {
+		ga_error_set(err, "out of memory");
+		return NULL;
+	}
+	z->drv = drv;
+	z->zygote = true;
+	z->kept = true;         /* its log goes when it does */
+	z->netns = ns;
+	z->in = env->in;
+	z->zserial = ++serials;
+	z->pidfd = z->to_fd = z->from_fd = z->hold_fd = -1;
+	snprintf(z->log, sizeof(z->log), "%s/zygote-%d-%u.log", env->keep_dir,
+		 (int)getpid(), serials);
+	fd = open(z->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		  O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		ga_error_errno(err, errno, "%s", z->log);
+		z->log[0] = '\0';
+		conn_end(z);
+		return NULL;
+	}
+	close(fd);
+	if (start_process(z, env->netns_fd, z->log, err) ||
+	    read_hello(z, err)) {
+		ga_error_prefix(err, "its zygote");
+		conn_end(z);
+		return NULL;
+	}
+	if (!(z->features & GA_FEATURE_SPAWN) ||
+	    ga_keep_tree(z->pid, tree, 1) != 1) {
+		ga_error_set(err, "its zygote %s", !(z->features &
+			     GA_FEATURE_SPAWN) ? "did not declare spawn" :
+			     "is not one process in its PID namespace");
+		conn_end(z);
+		return NULL;
+	}
+	z->zpid = tree[0];
+	ga_zygote_put(z, drv, ns, conn_end);
+	return ga_zygote_find(drv, ns);
+}
+
+/* Has the zygote of c's client spawn c: a copy of itself that reads and
+ * writes two named pipes of env's keep directory and appends its
+ * standard error to c's log, found among the zygote's children by those
+ * pipes (never by what the driver says), its greeting read.  Returns 0,
+ * or -1 with err set: c is then as it was (no process), and the zygote
+ * is ended when it did not do what it was asked. */
+static int spawn_into(struct ga_driver_conn *c,
+		      const struct ga_client_env *env, struct ga_error *err)
+{
+	static unsigned serial;
+	struct ga_driver_conn *z;
+	char in[PATH_MAX], out[PATH_MAX], *extra = NULL;
+	struct stat sin, sout;
+	size_t elen = 0;
+	int rfd = -1, wfd = -1, hold = -1, fd;
+	bool zygote_failed = false;
+	pid_t kid;
+	FILE *f;
+
+	z = zygote_for(c->drv, env, err);
+	if (!z)
+		return -1;
+	if (z->nkids >= ZYGOTE_KIDS_MAX)
+		return ga_error_set(err, "its zygote has %d copies already",
+				    ZYGOTE_KIDS_MAX);
+	serial++;
+	snprintf(in, sizeof(in), "%s/spawn-%d-%u.in", env->keep_dir,
+		 (int)getpid(), serial);
+	snprintf(out, sizeof(out), "%s/spawn-%d-%u.out", env->keep_dir,
+		 (int)getpid(), serial);
+	if (mkfifo(in, 0600) != 0 || mkfifo(out, 0600) != 0) {
+		ga_error_errno(err, errno, "mkfifo %s", env->keep_dir);
+		goto fail;
+	}
+	/* its output read without waiting for it to open it, and held open
+	 * by a writer of goneaway's own until its greeting: no end of it is
+	 * read before it opened it; its input writable without waiting */
+	rfd = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	hold = open(out, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	wfd = open(in, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (rfd < 0 || hold < 0 || wfd < 0 || fstat(rfd, &sout) != 0 ||
+	    fstat(wfd, &sin) != 0) {
+		ga_error_errno(err, errno, "%s", out);
+		goto fail;
+	}
+	f = open_memstream(&extra, &elen);
+	if (!f) {
+		ga_error_set(err, "out of memory");
+		goto fail;
+	}
+	fputs(",\"stdin\":", f);
+	ga_json_write_string(f, in, strlen(in));
+	fputs(",\"stdout\":", f);
+	ga_json_write_string(f, out, strlen(out));
+	fputs(",\"stderr\":", f);
+	ga_json_write_string(f, c->log, strlen(c->log));
+	if (fclose(f) != 0) {
+		ga_error_set(err, "out of memory");
+		goto fail;
+	}
+	if (control(z, "spawn", extra, err)) {
+		ga_error_prefix(err, "its zygote");
+		zygote_failed = true;
+		goto fail;
+	}
+	kid = ga_zygote_new_child(z->zpid, z->kids, z->nkids);
+	if (kid <= 0) {
+		ga_error_set(err, "its zygote answered spawn and forked %s",
+			     kid ? "several processes" : "none");
+		zygote_failed = true;
+		goto fail;
+	}
+	fd = (int)syscall(SYS_pidfd_open, kid, 0);
+	if (fd < 0) {
+		ga_error_errno(err, errno, "pidfd_open %d", (int)kid);
+		zygote_failed = true;
+		goto fail;
+	}
+	c->pid = c->kid_pid = kid;
+	c->pidfd = fd;
+	c->from_fd = rfd;
+	c->to_fd = wfd;
+	c->hold_fd = hold;
+	rfd = wfd = hold = -1;
+	c->spawned = true;
+	c->from_zygote = z->zserial;
+	z->kids[z->nkids++] = kid;
+	if (read_hello(c, err))
+		goto undo;
+	if (!ga_proc_fd_is(kid, 0, sin.st_dev, sin.st_ino) ||
+	    !ga_proc_fd_is(kid, 1, sout.st_dev, sout.st_ino)) {
+		ga_error_set(err, "the process its zygote forked does not read "
+			     "and write the pipes it was given");
+		zygote_failed = true;
+		goto undo;
+	}
+	close(c->hold_fd);
+	c->hold_fd = -1;
+	/* a writer of its input alone, now that it reads it: its end is
+	 * then an EPIPE, as a pipe's */
+	fd = open(in, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		close(c->to_fd);
+		c->to_fd = fd;
+	}
+	unlink(in);
+	unlink(out);
+	free(extra);
+	return 0;
+undo:
+	stop_process(c);
+	zygote_forget(c);
+	c->spawned = false;
+	c->kid_pid = 0;
+	ga_json_free(c->hello);
+	c->hello = NULL;
+	c->len = c->scanned = 0;
+	c->eof = c->dead = false;
+	c->got_bytes = 0;
+fail:
+	if (zygote_failed && (z = ga_zygote_find(c->drv, c->netns)) != NULL)
+		ga_zygote_end(z);
+	if (rfd >= 0)
+		close(rfd);
+	if (wfd >= 0)
+		close(wfd);
+	if (hold >= 0)
+		close(hold);
+	unlink(in);
+	unlink(out);
+	free(extra);
+	return -1;
+}
+
+/* Whether c is now a copy its client's zygote spawned, its greeting
+ * read (feature "spawn"); else the caller starts it as a process of its
+ * own, as for a driver without the feature: a zygote that failed is
+ * noted in c's log, and this process asks that client's zygotes no
+ * more. */
+static bool spawn_ok(struct ga_driver_conn *c, const struct ga_client_env *env)
+{
+	struct ga_error err;
+
+	const char *knob = getenv("GONEAWAY_SPAWN");
+
+	if (!(c->drv->features & GA_FEATURE_SPAWN) || c->drv->no_spawn ||
+	    (knob && strcmp(knob, "off") == 0))
+		return false;
+	if (spawn_into(c, env, &err) == 0)
+		return true;
+	log_note(c, "not spawned: %s; started on its own, as every other "
+		 "process of %s in this worker will be", err.msg, c->drv->name);
+	c->drv->no_spawn = true;
+	return false;
+}
+
 /* A kept process of drv for this case: one that served a case before
  * in this namespace, else a new one.  Returns 0, or -1 with err set. */
 static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
@@ -1324,7 +1648,7 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 	c->env = env;
 	c->kept = true;
 	c->netns = ns;
-	c->pidfd = c->to_fd = c->from_fd = -1;
+	c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
 	snprintf(c->log, sizeof(c->log), "%s/driver-%d-%u.log", env->keep_dir,
 		 (int)getpid(), ++serial);
 	fd = open(c->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
@@ -1336,8 +1660,9 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 		return -1;
 	}
 	close(fd);
-	if (start_process(c, env->netns_fd, c->log, err) ||
-	    read_hello(c, err)) {
+	if (!spawn_ok(c, env) && (start_process(c, env->netns_fd, c->log,
+						err) ||
+				  read_hello(c, err))) {
 		snprintf(c->case_log, sizeof(c->case_log), "%s/driver-%s.log",
 			 env->dir, decl->name);
 		conn_end(c);
@@ -1366,7 +1691,8 @@ static void setup(const struct ga_driver_conn *c, char *buf, size_t len)
 	if (!c->kept)
 		snprintf(buf, len, "a process of its own");
 	else if (c->cases == 1)
-		snprintf(buf, len, "a new process, kept for the next case");
+		snprintf(buf, len, "a new process%s, kept for the next case",
+			 c->spawned ? " (spawned)" : "");
 	else
 		snprintf(buf, len, "a kept process, its case %u", c->cases);
 }
@@ -1385,7 +1711,7 @@ static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 	c->drv = drv;
 	c->decl = decl;
 	c->env = env;
-	c->pidfd = c->to_fd = c->from_fd = -1;
+	c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
 	if (env->dir)
 		snprintf(c->log, sizeof(c->log), "%s/driver-%s.log", env->dir,
 			 decl->name);
@@ -1499,7 +1825,7 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 	c->drv = drv;
 	c->decl = &probe_decl;
 	c->env = &env;          /* for its waits: only the signals */
-	c->pidfd = c->to_fd = c->from_fd = -1;
+	c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
 	tmp = getenv("TMPDIR");
 	snprintf(c->log, sizeof(c->log), "%s/goneaway-driver-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");

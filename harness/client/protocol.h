@@ -203,6 +203,8 @@ struct ga_json;
 #define GA_FEATURE_LOCAL_INFILE (1u << 5)    /* connect's "local_infile" */
 #define GA_FEATURE_CASES (1u << 6)           /* begin-case, end-case: one
 					      * process for many cases */
+#define GA_FEATURE_SPAWN (1u << 7)           /* spawn: a process forks the
+					      * others (with "cases") */
 
 struct ga_protocol_feature {
 	unsigned bit;

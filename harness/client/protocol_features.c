@@ -30,6 +30,9 @@ static const struct ga_protocol_feature features[] = {
 	{ GA_FEATURE_CASES, "cases", 5,
 	  "one process for case after case (the requests \"begin-case\" and "
 	  "\"end-case\")" },
+	{ GA_FEATURE_SPAWN, "spawn", 5,
+	  "a process that forks the others, its runtime started once (the "
+	  "request \"spawn\", with \"cases\")" },
 };
 
 #define NFEATURES (sizeof(features) / sizeof(features[0]))

@@ -303,10 +303,10 @@ if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
 	test_expect_success 'driver-test says which protocol a driver meets' '
 		"$GONEAWAY" driver-test -k 01-query -- /usr/bin/python3 "$P1" \
 			> dtp1.out 2>&1; cat dtp1.out &&
-		grep -q "^# protocol: the driver meets protocol 1 (features: none); goneaway sends it none of params, fetch-pace, driver-options, keepalive, pool, local-infile, cases: the steps that need them SKIP" dtp1.out &&
+		grep -q "^# protocol: the driver meets protocol 1 (features: none); goneaway sends it none of params, fetch-pace, driver-options, keepalive, pool, local-infile, cases, spawn: the steps that need them SKIP" dtp1.out &&
 		"$GONEAWAY" driver-test -k 01-query pymysql > dtp2.out 2>&1;
 		cat dtp2.out &&
-		grep -q "^# protocol: the driver meets protocol 5 (features: params, fetch-pace, driver-options, keepalive, local-infile, cases); goneaway sends it none of pool: the steps that need them SKIP" dtp2.out
+		grep -q "^# protocol: the driver meets protocol 5 (features: params, fetch-pace, driver-options, keepalive, local-infile, cases, spawn); goneaway sends it none of pool: the steps that need them SKIP" dtp2.out
 	'
 else
 	test_skip 'a protocol 1 driver is sent no member it did not declare: those steps SKIP, naming the feature' \

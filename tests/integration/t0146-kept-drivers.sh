@@ -48,7 +48,7 @@ test_expect_success 'a kept process serves the next cases, each a new session' '
 	"$GONEAWAY" run -j 1 -v --no-results --color never --client pymysql \
 		new.gw new2.gw new3.gw > out 2>&1; rc=$?; cat out;
 	test $rc -eq 0 &&
-	grep -q "drivers: app: a new process, kept for the next case; client namespace: new" out &&
+	grep -q "drivers: app: a new process (spawned), kept for the next case; client namespace: new" out &&
 	grep -q "drivers: app: a kept process, its case 2; client namespace: kept, its lab 1" out &&
 	grep -q "drivers: app: a kept process, its case 3; client namespace: kept, its lab 1" out
 '
@@ -70,13 +70,46 @@ for mode in conn child endfail chatty; do
 		\"\$GONEAWAY\" run -j 1 -v -o res-$mode --color never \
 			--client \"cmd:\$LEAKY $mode\" new.gw new2.gw > out-$mode 2>&1; rc=\$?;
 		cat out-$mode res-$mode/new/driver-app.log; test \$rc -eq 0 &&
-		test \"\$(grep -c 'drivers: app: a new process, kept for the next case' out-$mode)\" -eq 2 &&
+		test \"\$(grep -c 'drivers: app: a new process\\( (spawned)\\)\\?, kept for the next case' out-$mode)\" -eq 2 &&
 		# the check after end-case, or the next begin-case when the line
 		# came after it (the note then in the next case's log)
 		cat res-$mode/new/driver-app.log res-$mode/new2/driver-app.log |
 			grep -q '^goneaway: not kept\( for the next case\)\?: $why'
 	"
 done
+
+# Spawn (docs/driver-protocol.md, "Spawn"): a zygote that does not do
+# what it is asked is given up, and the processes are started on their
+# own for the rest of the worker; the cases run as with a fresh driver.
+for mode in spawn-none spawn-two spawn-astray; do
+	case $mode in
+	spawn-none) why="its zygote answered spawn and forked none" ;;
+	spawn-two) why="its zygote answered spawn and forked several processes" ;;
+	spawn-astray) why=".*its greeting (.*): no reply bytes at all" ;;
+	esac
+	test_expect_success "a zygote that breaks spawn ($mode) is given up: the processes are started on their own" "
+		\"\$GONEAWAY\" run -j 1 -v -o res-$mode --color never \
+			--client \"cmd:\$LEAKY $mode\" new.gw new2.gw > out-$mode 2>&1; rc=\$?;
+		cat out-$mode res-$mode/new/driver-app.log; test \$rc -eq 0 &&
+		grep -q 'goneaway: not spawned: $why.*; started on its own' res-$mode/new/driver-app.log &&
+		grep -q 'drivers: app: a new process, kept for the next case' out-$mode &&
+		grep -q 'drivers: app: a kept process, its case 2' out-$mode
+	"
+done
+
+# A process that a spawned copy started and that left it (a double fork,
+# setsid) is in no process group goneaway ends with the copy: it is
+# found in the zygote's PID namespace, which goes with every process in
+# it, and the next case gets a new zygote.
+test_expect_success 'a process that leaves a spawned copy is found, and its zygote ended with it' '
+	"$GONEAWAY" run -j 1 -v -o res-escape --color never \
+		--client "cmd:$LEAKY escape" new.gw new2.gw > out 2>&1; rc=$?;
+	cat out res-escape/new/driver-app.log; test $rc -eq 0 &&
+	for c in new new2; do
+		grep -q "^goneaway: not kept for the next case: process [0-9]* is left in its zygote.s PID namespace" res-escape/$c/driver-app.log || exit 1
+	done &&
+	test "$(grep -c "drivers: app: a new process (spawned), kept for the next case" out)" -eq 2
+'
 
 # The bound is end-case's 5 s, stretched on a busy machine (8 times at
 # most, util/machine.h): each of the two cases waits it out and says so
@@ -111,7 +144,7 @@ test_expect_success 'a driver of protocol 1: a process per connection, the verdi
 		--client "cmd:$P1" "$CONF" > p1.out 2>&1;
 	"$GONEAWAY" run -j 1 --no-results --color never --jsonl p1f.jsonl \
 		--fresh-drivers --client "cmd:$P1" "$CONF" > p1f.out 2>&1;
-	! grep -q "a kept process\|a new process, kept" p1.out &&
+	! grep -q "a kept process\|a new process.*, kept" p1.out &&
 	grep -q "drivers: .*a process of its own" p1.out &&
 	verdicts p1.jsonl p1f.jsonl
 '

@@ -15,6 +15,16 @@
 #            (net.ipv4.tcp_keepalive_time), a route and a link; each
 #            attempt's outcome is written to its stderr (it must fail:
 #            a driver cannot change its namespace, lab/spawn.h)
+#   escape   a connect starts a process that leaves it (a double fork):
+#            it outlives the copy that started it, in the zygote's PID
+#            namespace, where goneaway must find it and end that
+#            namespace
+# and the zygote's own (feature "spawn", docs/driver-protocol.md):
+#   spawn-none   spawn answers ok and forks nothing
+#   spawn-two    spawn forks the copy and one more process
+#   spawn-mute   the copy never greets
+#   spawn-astray the copy greets on the zygote's own output
+# goneaway must give up the zygote and start the processes on its own.
 # Any other mode: the shipped driver as it is.
 import os
 import subprocess
@@ -41,6 +51,14 @@ class Leaky(pymysql_driver.PyMySQL):
         if MODE == "child" and os.fork() == 0:
             time.sleep(600)
             os._exit(0)
+        if MODE == "escape":
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    time.sleep(600)
+                os._exit(0)
+            os.waitpid(pid, 0)
         if MODE == "sysctl":
             try:
                 with open("/proc/sys/net/ipv4/tcp_keepalive_time", "w") as f:
@@ -64,12 +82,33 @@ class Leaky(pymysql_driver.PyMySQL):
         super().end_case()
 
 
-def serve():
+def spawn(sess, req):
+    """The zygote's spawn, as MODE breaks it."""
+    if MODE == "spawn-none":
+        return {"result": "ok", "api": "os.fork", "elapsed_ms": 0}
+    if MODE == "spawn-two" and os.fork() == 0:
+        time.sleep(600)
+        os._exit(0)
+    if MODE in ("spawn-mute", "spawn-astray"):
+        sys.stdout.flush()
+        if os.fork() == 0:
+            if MODE == "spawn-astray":
+                sys.stdout.write(gadriver.json.dumps(sess.greeting()) + "\n")
+                sys.stdout.flush()
+            time.sleep(600)
+            os._exit(0)
+        return {"result": "ok", "api": "os.fork", "elapsed_ms": 0}
+    return shipped_spawn(sess, req)
+
+
+def serve(sess=None, inp=None):
     out = sys.stdout
-    sess = Leaky()
-    out.write(gadriver.json.dumps(sess.greeting()) + "\n")
+    sess = sess or Leaky()
+    hello = sess.greeting()
+    hello["features"] = list(hello["features"]) + [gadriver.SPAWN]
+    out.write(gadriver.json.dumps(hello) + "\n")
     out.flush()
-    for line in sys.stdin:
+    for line in inp or sys.stdin.buffer:
         req = gadriver.json.loads(line)
         step = req.get("step")
         if step == "end-case" and MODE == "endmute":
@@ -80,6 +119,8 @@ def serve():
             rep = gadriver.begin_case(req)
         elif step == "end-case":
             rep, sess = gadriver.end_case(sess)
+        elif step == "spawn":
+            rep = spawn(sess, req)
         else:
             rep = sess.handle(req)
         rep["id"] = req.get("id")
@@ -89,4 +130,8 @@ def serve():
         out.flush()
 
 
+# a copy the zygote spawns serves with this loop too (gadriver.spawn
+# calls the module's serve)
+shipped_spawn = gadriver.spawn
+gadriver.serve = serve
 serve()

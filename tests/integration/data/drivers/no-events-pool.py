@@ -38,6 +38,11 @@ for line in child.stdout:
         reply = json.loads(line)
     except ValueError:
         reply = None
+    if isinstance(reply, dict) and "spawn" in reply.get("features", []):
+        # a proxy cannot spawn: the copy would be the driver's child,
+        # not this one's, and write to goneaway past it
+        reply["features"].remove("spawn")
+        line = (json.dumps(reply) + "\n").encode()
     if isinstance(reply, dict) and "pool_events" in reply:
         if mode == "absent":
             del reply["pool_events"]
