@@ -1474,7 +1474,8 @@ static int spawn_into(struct ga_driver_conn *c,
 	static unsigned serial;
 	struct ga_driver_conn *z;
 	char in[PATH_MAX], out[PATH_MAX], *extra = NULL;
-	struct stat sin, sout;
+	struct stat sin, sout, st;
+	struct ga_error ignored;
 	size_t elen = 0;
 	int rfd = -1, wfd = -1, hold = -1, fd;
 	bool zygote_failed = false;
@@ -1522,6 +1523,12 @@ static int spawn_into(struct ga_driver_conn *c,
 		ga_error_set(err, "out of memory");
 		goto fail;
 	}
+	/* what the zygote wrote since its last copy (its runtime's start:
+	 * warnings, a wrapper's words) goes with this one, as a process's
+	 * first case has what it wrote since it started */
+	if (stat(z->log, &st) == 0 && (long long)st.st_size > z->log_from &&
+	    ga_keep_log_copy(z->log, z->log_from, c->log, &ignored) == 0)
+		z->log_from = (long long)st.st_size;
 	if (control(z, "spawn", extra, err)) {
 		ga_error_prefix(err, "its zygote");
 		zygote_failed = true;
