@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <errmsg.h>
+#include <mysqld_error.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -673,7 +674,9 @@ int ga_server_kill_query_running(struct ga_server *srv, unsigned long id,
 				 struct ga_error *err)
 {
 	double t0 = ga_clock_ms();
-	char look[160], kill_sql[48];
+	bool mariadb = srv->id.flavour != GA_FLAVOUR_MYSQL;
+	char look[200], kill_sql[64];
+	const char *qid = NULL;
 	bool came = false;
 	int rc = 1;
 
@@ -686,9 +689,13 @@ int ga_server_kill_query_running(struct ga_server *srv, unsigned long id,
 		died(srv, err);
 		return -1;
 	}
+	/* MariaDB names the statement itself (QUERY_ID, KILL QUERY ID):
+	 * one that ended between the look and the KILL is not mistaken for
+	 * the session's next one */
 	snprintf(look, sizeof(look), "SELECT CONCAT(COMMAND, IF(INFO IS "
-		 "NULL, '', ' running')) FROM information_schema.PROCESSLIST "
-		 "WHERE ID = %lu", id);
+		 "NULL, '', CONCAT(' running ', %s))) FROM "
+		 "information_schema.PROCESSLIST WHERE ID = %lu",
+		 mariadb ? "QUERY_ID" : "''", id);
 	for (;;) {
 		*waited_ms = (long)(ga_clock_ms() - t0);
 		ga_mysql_query(srv->admin, look, out);
@@ -700,8 +707,10 @@ int ga_server_kill_query_running(struct ga_server *srv, unsigned long id,
 			break;
 		}
 		if (strcmp(out->value, "Sleep") != 0 &&
-		    strstr(out->value, " running") != NULL)
+		    (qid = strstr(out->value, " running ")) != NULL) {
+			qid += strlen(" running ");
 			break;
+		}
 		if (came) {
 			snprintf(why, len, "the statement ended before it was "
 				 "seen running");
@@ -713,9 +722,21 @@ int ga_server_kill_query_running(struct ga_server *srv, unsigned long id,
 		came = pause(ctx);
 	}
 	if (rc == 1) {
-		snprintf(kill_sql, sizeof(kill_sql), "KILL QUERY %lu", id);
+		if (qid && *qid && strspn(qid, "0123456789") == strlen(qid) &&
+		    strlen(qid) < 21)
+			snprintf(kill_sql, sizeof(kill_sql), "KILL QUERY ID %s",
+				 qid);
+		else
+			snprintf(kill_sql, sizeof(kill_sql), "KILL QUERY %lu",
+				 id);
 		memset(out, 0, sizeof(*out));
 		ga_mysql_query(srv->admin, kill_sql, out);
+		if (out->result == GA_RESULT_ERROR &&
+		    out->err == ER_NO_SUCH_QUERY) {
+			snprintf(why, len, "the statement ended before its "
+				 "KILL came");
+			rc = 0;
+		}
 	}
 	ga_admin_close(srv);
 	if (out->result == GA_RESULT_ERROR &&

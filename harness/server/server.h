@@ -281,7 +281,9 @@ int ga_server_admin_query(struct ga_server *srv, const char *sql,
  * pause(ctx), which waits a little (srv untouched meanwhile) and says
  * whether the statement's answer came before it returned.  No KILL is
  * made when the session is gone, or when the answer came and the session
- * runs nothing; past wait_ms it KILLs all the same.  *waited_ms: how
+ * runs nothing; past wait_ms it KILLs all the same.  On MariaDB the KILL
+ * names the statement seen (KILL QUERY ID): one that ended before it is
+ * no KILL (0), never its session's next statement.  *waited_ms: how
  * long it looked.  Returns 1 (KILLed: out is the KILL's outcome), 0 (no
  * KILL: why says why), or -1 with err set as ga_server_admin_query(). */
 int ga_server_kill_query_running(struct ga_server *srv, unsigned long id,
