@@ -207,14 +207,20 @@ static int died(struct ga_driver_conn *c, const char *what,
  * PID namespace it is the first process of: everything it started dies
  * with it.  The process group too, for a kernel that gave it none, and
  * first: while the driver lives, its group's number is its own (a copy
- * a zygote spawned, whose group is what ends with it). */
+ * a zygote spawned, whose group is what ends with it).  A copy that has
+ * ended is left alone: its zygote reaps it, and its number may then be
+ * anyone's (goneaway's own driver keeps its number until waited for). */
 static void kill_driver(const struct ga_driver_conn *c)
 {
 	if (c->pid <= 0)
 		return;
+	if (c->spawned &&
+	    (c->pidfd < 0 || ga_interrupt_wait(NULL, c->pidfd, 0) != 0))
+		return;
 	kill(-c->pid, SIGKILL);
-	if (c->pidfd < 0 ||
-	    syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0) != 0)
+	if (c->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+	else
 		kill(c->pid, SIGKILL);
 }
 
@@ -1399,6 +1405,27 @@ static ino_t netns_inode(int fd)
 	return fd >= 0 && fstat(fd, &st) == 0 ? st.st_ino : 0;
 }
 
+/* The log of a kept process c (KIND-PID-N.log in dir, this process's
+ * PID), created empty, never through a symlink.  Returns 0, or -1 with
+ * err set and no log. */
+static int kept_log(struct ga_driver_conn *c, const char *dir,
+		    const char *kind, unsigned n, struct ga_error *err)
+{
+	int fd;
+
+	snprintf(c->log, sizeof(c->log), "%s/%s-%d-%u.log", dir, kind,
+		 (int)getpid(), n);
+	fd = open(c->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		  O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		ga_error_errno(err, errno, "%s", c->log);
+		c->log[0] = '\0';
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* The zygote of drv in env's client namespace, started now when there
  * is none: a driver process that declares "spawn", alone in its PID
  * namespace with goneaway's init.  NULL with err set when it cannot be. */
@@ -1411,7 +1438,6 @@ static struct ga_driver_conn *zygote_for(struct ga_driver *drv,
 	struct ga_driver_conn *z = ga_zygote_find(drv, ns);
 	char why[300];
 	pid_t tree[2];
-	int fd;
 
 	/* one whose namespace holds what a copy left is given up with it,
 	 * and a new one started: no fault of the zygote's */
@@ -1432,17 +1458,10 @@ static struct ga_driver_conn *zygote_for(struct ga_driver *drv,
 	z->in = env->in;
 	z->zserial = ++serials;
 	z->pidfd = z->to_fd = z->from_fd = z->hold_fd = -1;
-	snprintf(z->log, sizeof(z->log), "%s/zygote-%d-%u.log", env->keep_dir,
-		 (int)getpid(), serials);
-	fd = open(z->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-		  O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		ga_error_errno(err, errno, "%s", z->log);
-		z->log[0] = '\0';
+	if (kept_log(z, env->keep_dir, "zygote", serials, err)) {
 		conn_end(z);
 		return NULL;
 	}
-	close(fd);
 	if (start_process(z, env->netns_fd, z->log, err) ||
 	    read_hello(z, err)) {
 		ga_error_prefix(err, "its zygote");
@@ -1610,9 +1629,8 @@ fail:
  * more. */
 static bool spawn_ok(struct ga_driver_conn *c, const struct ga_client_env *env)
 {
-	struct ga_error err;
-
 	const char *knob = getenv("GONEAWAY_SPAWN");
+	struct ga_error err;
 
 	if (!(c->drv->features & GA_FEATURE_SPAWN) || c->drv->no_spawn ||
 	    (knob && strcmp(knob, "off") == 0))
@@ -1635,7 +1653,6 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 	ino_t ns = netns_inode(env->netns_fd);
 	struct ga_driver_conn *c;
 	struct ga_error why;
-	int fd;
 
 	while ((c = ga_keep_idle_take(drv, ns)) != NULL) {
 		c->decl = decl;
@@ -1656,17 +1673,10 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 	c->kept = true;
 	c->netns = ns;
 	c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
-	snprintf(c->log, sizeof(c->log), "%s/driver-%d-%u.log", env->keep_dir,
-		 (int)getpid(), ++serial);
-	fd = open(c->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-		  O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		ga_error_errno(err, errno, "%s", c->log);
-		c->log[0] = '\0';
+	if (kept_log(c, env->keep_dir, "driver", ++serial, err)) {
 		conn_end(c);
 		return -1;
 	}
-	close(fd);
 	if (!spawn_ok(c, env) && (start_process(c, env->netns_fd, c->log,
 						err) ||
 				  read_hello(c, err))) {

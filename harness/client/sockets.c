@@ -35,6 +35,8 @@
 #include "lab/netns.h"
 #include "lab/sockdiag.h"
 
+#define KIDS_READ 256           /* children of a process looked at */
+
 static int cmp_ino(const void *a, const void *b)
 {
 	ino_t x = *(const ino_t *)a, y = *(const ino_t *)b;
@@ -214,13 +216,14 @@ int ga_sockets_cut_these(int netns_fd, const struct ga_socket_set *these,
 static void add_process_sockets(pid_t pid, struct ga_socket_set *set,
 				size_t *cap, int depth)
 {
-	char path[64], link[64], kids[4096], *p, *end;
+	char path[64], link[64];
+	pid_t kids[KIDS_READ];
 	struct dirent *de;
 	unsigned long ino;
 	ino_t *grown;
 	ssize_t n;
+	int k, i;
 	DIR *dir;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
 	dir = opendir(path);
@@ -245,22 +248,11 @@ static void add_process_sockets(pid_t pid, struct ga_socket_set *set,
 		set->inodes[set->n++] = (ino_t)ino;
 	}
 	closedir(dir);
-	/* and its children's (a driver that forked) */
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
-		 (int)pid);
-	f = depth < 4 ? fopen(path, "re") : NULL;
-	if (!f)
-		return;
-	n = (ssize_t)fread(kids, 1, sizeof(kids) - 1, f);
-	fclose(f);
-	kids[n > 0 ? n : 0] = '\0';
-	for (p = kids; *p; p = end) {
-		long kid = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		add_process_sockets((pid_t)kid, set, cap, depth + 1);
-	}
+	/* and its children's (a driver that forked, from any thread: a
+	 * JVM's) */
+	k = depth < 4 ? ga_proc_children(pid, kids, KIDS_READ) : 0;
+	for (i = 0; i < k && i < KIDS_READ; i++)
+		add_process_sockets(kids[i], set, cap, depth + 1);
 }
 
 void ga_socket_set_of_process(pid_t pid, struct ga_socket_set *set)

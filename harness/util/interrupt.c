@@ -59,13 +59,17 @@ int ga_interrupt_poll(struct ga_interrupt *in, int rfd, int wfd,
 	double deadline = ga_clock_ms() + (double)timeout_ms;
 	struct pollfd pfd[3];
 	int n, left, r = -1, w = -1;
+	bool looked = false;
 
 	for (;;) {
 		if (ga_interrupted(in))
 			return -1;
 		left = (int)(deadline - ga_clock_ms() + 0.999);
-		if (left <= 0)
+		if (left <= 0 && looked)
 			return 0;
+		if (left < 0)
+			left = 0;       /* the one look, not waiting */
+		looked = true;
 		n = 0;
 		if (rfd >= 0) {
 			r = n;

@@ -30,7 +30,8 @@ bool ga_interrupted(struct ga_interrupt *in);
 
 /* Waits up to timeout_ms for fd to become readable (fd may be -1: just
  * wait) or for a signal.  Returns 1 if fd is readable, 0 on timeout,
- * -1 if interrupted by a signal. */
+ * -1 if interrupted by a signal.  fd is always looked at once, also
+ * with a timeout of 0 (whether a pidfd's process has ended, now). */
 int ga_interrupt_wait(struct ga_interrupt *in, int fd, long timeout_ms);
 
 /* The same for a descriptor to read (rfd) and one to write (wfd), either

@@ -81,10 +81,13 @@ done
 # Spawn (docs/driver-protocol.md, "Spawn"): a zygote that does not do
 # what it is asked is given up, and the processes are started on their
 # own for the rest of the worker; the cases run as with a fresh driver.
-for mode in spawn-none spawn-two spawn-astray; do
+for mode in spawn-none spawn-two spawn-dies spawn-astray; do
 	case $mode in
 	spawn-none) why="its zygote answered spawn and forked none" ;;
 	spawn-two) why="its zygote answered spawn and forked several processes" ;;
+	# it ended before it opened its output: read as that output's end
+	# once it ended ("after N ms"), not at the greeting's bound
+	spawn-dies) why="driver [^ ]*: its greeting (after [0-9]* ms): .*closed its output, it exited" ;;
 	# its greeting on the zygote's output: read there as a line of the
 	# zygote's when it came before the zygote's answer, else waited for
 	spawn-astray) why="\\(.*its greeting (.*): no reply bytes at all\\|its zygote: its answer to spawn has another id\\)" ;;

@@ -22,7 +22,7 @@
 # and the zygote's own (feature "spawn", docs/driver-protocol.md):
 #   spawn-none   spawn answers ok and forks nothing
 #   spawn-two    spawn forks the copy and one more process
-#   spawn-mute   the copy never greets
+#   spawn-dies   the copy exits after 2 s, its pipes never opened
 #   spawn-astray the copy greets on the zygote's own output
 # goneaway must give up the zygote and start the processes on its own.
 # Any other mode: the shipped driver as it is.
@@ -89,9 +89,12 @@ def spawn(sess, req):
     if MODE == "spawn-two" and os.fork() == 0:
         time.sleep(600)
         os._exit(0)
-    if MODE in ("spawn-mute", "spawn-astray"):
+    if MODE in ("spawn-dies", "spawn-astray"):
         sys.stdout.flush()
         if os.fork() == 0:
+            if MODE == "spawn-dies":
+                time.sleep(2)
+                os._exit(0)
             if MODE == "spawn-astray":
                 sys.stdout.write(gadriver.json.dumps(sess.greeting()) + "\n")
                 sys.stdout.flush()
