@@ -18,12 +18,12 @@
 	S(parse_pool) S(expand) S(expect) N(lab) S(report) S(results) \
 	N(fault_firewall) N(fault_point) N(proxy) N(fault_qdisc) N(netem) \
 	N(fault_stack) N(client) S(run) N(fsutil) N(spawn) N(rundir) \
-	N(memcg) N(memfs) S(ownmark) S(template) S(machine) S(fault_args) S(rootfs) \
+	N(memcg) N(memfs) S(ownmark) S(template) S(machine) S(interrupt) S(fault_args) S(rootfs) \
 	S(docker) S(select) S(workers) S(matrix_html) S(allow) S(expectations) \
 	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) S(torture) \
 	S(schedule) S(plan) S(beneath) S(infile) S(parse_scale) S(sqltok) S(sqlset) \
 	S(serve_http) S(serve_api) S(serve_chain) S(serve_wire) \
-	S(tables) S(interrupt)
+	S(tables)
 
 #define GA_UNIT_SUITE(name) Suite *make_##name##_suite(void);
 #define GA_UNIT_NEEDS(name) Suite *make_##name##_suite(struct unit_needs *needs);
