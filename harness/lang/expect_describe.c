@@ -149,6 +149,11 @@ void ga_outcome_describe(const struct ga_outcome *out, char *buf, size_t len)
 		else if (out->has_value)
 			ga_strbuf_add(&sb, " with '%s'", out->value);
 		ga_strbuf_add(&sb, " after %.0f ms", out->elapsed_ms);
+		/* the harness's own steps' words on a success (an errorlog
+		 * line's session that did not leave); a driver's are its */
+		if (out->message[0] && out->api &&
+		    strcmp(out->api, "errorlog") == 0)
+			ga_strbuf_add(&sb, " (%s)", out->message);
 		break;
 	case GA_RESULT_ERROR:
 		ga_strbuf_add(&sb, "returned ");

@@ -111,6 +111,12 @@ int ga_case_mark_status(struct ga_case *c, struct ga_error *err);
  * or the server did not answer. */
 bool ga_case_sessions_ended(struct ga_case *c);
 
+/* Whether session id, one opened since the case's mark (or its last
+ * start in the case), is still in the server's processlist: it has not
+ * yet closed its socket (see marks.c).  false when it has left, when it
+ * is no session of the case's, or when the server did not answer. */
+bool ga_case_session_on_server(struct ga_case *c, unsigned long id);
+
 /* Step i's status counter, as how far it moved since the mark, into
  * out (out->value).  Returns 0, or -1 with err set. */
 int ga_case_status_moved(struct ga_case *c, size_t i, struct ga_outcome *out,

@@ -23,6 +23,15 @@
  * the mark is left but the one asking, a line about a session of the
  * case that is not in the log will never be: "errorlog" need not wait
  * out its bound for it (run/steps.c).
+ *
+ * The other way round, a line found is no sign that its session has
+ * left: the session writes it in end_connection(), and closes its
+ * socket after, in close_connection().  On a busy machine its thread can
+ * wait between the two, and a query sent then is read as sent to a
+ * session still open (MariaDB's reset of the unread query: 2013 where
+ * the closed socket's refusal says 2006).  So "errorlog", having found a
+ * line a session of the case wrote, waits until that session has left
+ * the processlist: its socket is closed by then (run/steps.c).
  */
 #include "run/internal.h"
 
@@ -149,6 +158,19 @@ bool ga_case_sessions_ended(struct ga_case *c)
 		 "PROCESSLIST WHERE ID > %lu AND ID <> CONNECTION_ID()",
 		 c->session_mark);
 	return admin_number(c, sql, &n) && n == 0;
+}
+
+bool ga_case_session_on_server(struct ga_case *c, unsigned long id)
+{
+	char sql[160];
+	unsigned long n;
+
+	if (!c->session_mark || c->session_mark_start != c->starts ||
+	    id <= c->session_mark || server_stopped(c->srv.pid))
+		return false;
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM information_schema."
+		 "PROCESSLIST WHERE ID = %lu", id);
+	return admin_number(c, sql, &n) && n > 0;
 }
 
 int ga_case_mark_status(struct ga_case *c, struct ga_error *err)

@@ -461,15 +461,49 @@ static int status_step(struct ga_case *c, const struct ga_step *step,
 	return check_outcome(c, step, sr);
 }
 
+/* Waits until session id, which wrote the line an "errorlog" step
+ * found, has left the server: it writes the line before it closes its
+ * socket, and the next step is to meet the closed socket, not the open
+ * one (run/marks.c).  A session that is not the case's, or a server that
+ * does not answer, is not waited for.  Past the bound (the machine's),
+ * a note says so in note.  false when interrupted. */
+static bool session_left(struct ga_case *c, unsigned long id, char *note,
+			 size_t len)
+{
+	double start = ga_clock_ms(), deadline = 0;
+	struct ga_machine m;
+	long bound = ga_machine_extend(start, ERRORLOG_WAIT_MS, 0, &deadline,
+				       &m);
+
+	while (ga_case_session_on_server(c, id)) {
+		if (ga_clock_ms() > deadline) {
+			long again = ga_machine_extend(start, ERRORLOG_WAIT_MS,
+						       0, &deadline, &m);
+
+			if (again == bound) {
+				snprintf(note, len, "the line's session %lu "
+					 "was still on the server %ld ms "
+					 "after it", id, bound);
+				return true;
+			}
+			bound = again;
+		}
+		if (ga_interrupt_wait(c->r->in, -1, 20) < 0)
+			return false;
+	}
+	return true;
+}
+
 static int errorlog_step(struct ga_case *c, const struct ga_step *step,
 			 struct ga_step_result *sr)
 {
 	double start = ga_clock_ms(), deadline = 0;
 	struct ga_machine m;
 	struct ga_error err;
-	char *text, note[128] = "";
-	bool found = false, settled = false;
+	char *text, *at, note[128] = "";
+	bool found = false, settled = false, writer = false;
 	unsigned polls = 0, ended = 0;
+	unsigned long id = 0;
 	long bound;
 
 	/* how late the server writes is the machine's: the bound is the
@@ -481,7 +515,9 @@ static int errorlog_step(struct ga_case *c, const struct ga_step *step,
 		if (ga_file_read_from(c->srv.errlog, &c->errlog_from, 64 << 20,
 				      &text, NULL, &err))
 			return ga_case_harness_error(c, step, &err);
-		found = strstr(text, step->text) != NULL;
+		at = strstr(text, step->text);
+		found = at != NULL;
+		writer = found && ga_errlog_line_session(text, at, &id);
 		free(text);
 		if (found || settled)
 			break;
@@ -506,9 +542,12 @@ static int errorlog_step(struct ga_case *c, const struct ga_step *step,
 		if (ga_interrupt_wait(c->r->in, -1, 50) < 0)
 			return ga_case_interrupted(c, step);
 	}
+	if (writer && !session_left(c, id, note, sizeof(note)))
+		return ga_case_interrupted(c, step);
 	sr->out.elapsed_ms = ga_clock_ms() - start;
 	if (found) {
 		sr->out.result = GA_RESULT_OK;
+		snprintf(sr->out.message, sizeof(sr->out.message), "%s", note);
 	} else {
 		if (settled)
 			snprintf(note, sizeof(note), " (every session since "

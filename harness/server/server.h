@@ -318,6 +318,14 @@ int ga_server_status(struct ga_server *srv, const char *name,
 /* The error log's size in bytes now (0 while it does not exist). */
 long long ga_server_log_size(const struct ga_server *srv);
 
+/* The session that wrote the error log's line around at, a place in
+ * text (the log, or a part of it that begins at a line's start): the
+ * thread id after the line's time, into *id (0: the server's own
+ * thread).  false when the line has not that shape (server/errlog_line.c).
+ */
+bool ga_errlog_line_session(const char *text, const char *at,
+			    unsigned long *id);
+
 /* Parses a "10.11.19-MariaDB-0+deb12u1" style version string into id.
  * A string containing "MariaDB" is flavour MariaDB, anything else MySQL
  * (server/id.c). */

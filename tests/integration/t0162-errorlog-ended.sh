@@ -7,7 +7,9 @@
 # after a restart inside the case the sessions are counted anew (its
 # ids start again from 1, below the mark taken before it: the mark is
 # taken again); on a kept server the sessions of the cases before do
-# not count.
+# not count.  And a line found ends the step only once the session that
+# wrote it has left the server (its socket closed by then), or after
+# the bound, saying so.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
@@ -99,6 +101,50 @@ test_expect_success 'after a restart in the case, and on a kept server, its own 
 	grep -q "line 9: errorlog: errorlog: returned 0 .*($ENDED)" out &&
 	grep -q "line 13: errorlog: errorlog: succeeded after [0-9]* ms$" out &&
 	grep -q "line 6: errorlog: errorlog: returned 0 .*($ENDED)" out
+'
+
+# A session's line is written before it closes its socket (marks.c): a
+# line found is followed by a wait until its session has left.  The
+# fixture's line: MariaDB's "Sort aborted", which a session writes when
+# its statement's time runs out in a sort, and stays.
+SORT="SET STATEMENT max_statement_time = 0.02 FOR SELECT seq FROM seq_1_to_5000000 ORDER BY seq % 7919 LIMIT 1"
+
+test_expect_success 'a line found: the step ends when its session has left, so the next query meets the close' '
+	cat > left.gw <<-EOF &&
+	title    A session writes its line, then leaves
+	cause    (test fixture) its wait_timeout ends it a second after
+	repeat   3
+	connection app
+	connect app
+	query app SET SESSION wait_timeout = 1
+	query app $SORT
+	    expect ER_STATEMENT_TIMEOUT
+	errorlog Sort aborted
+	    expect ok
+	query app SELECT 1
+	    expect CR_SERVER_GONE_ERROR within 1s
+	EOF
+	passes left &&
+	grep -q "line 11: spread over 3 runs: 2006 (CR_SERVER_GONE_ERROR) 3$" out &&
+	ms=$(sed -n "s/^ *line 9: errorlog: errorlog: succeeded after \([0-9]*\) ms$/\1/p" out) &&
+	test "$ms" -ge 800
+'
+
+test_expect_success 'a line whose session stays: found, after the bound, saying so' '
+	cat > stays.gw <<-EOF &&
+	title    A session writes its line and stays
+	cause    (test fixture) it stays on the server
+	connection app
+	connect app
+	query app $SORT
+	    expect ER_STATEMENT_TIMEOUT
+	errorlog Sort aborted
+	    expect ok
+	query app SELECT 1
+	    expect ok = 1
+	EOF
+	passes stays &&
+	grep -q "line 7: errorlog: errorlog: succeeded after [0-9]* ms (the line.s session [0-9]* was still on the server [0-9]* ms after it)$" out
 '
 
 test_expect_success 'the runs left nothing behind' '

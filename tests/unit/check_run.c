@@ -389,6 +389,53 @@ START_TEST(test_fold_many_bad_runs)
 }
 END_TEST
 
+/* The session that wrote an error log line: MariaDB's and MySQL's
+ * shapes name it after the time; other lines, and lines that only look
+ * close, name none (the log is the server's: untrusted). */
+static const struct {
+	const char *log;        /* the text read, from a line's start */
+	const char *match;      /* what the step looks for in it */
+	bool named;
+	unsigned long id;
+} errlog_lines[] = {
+	{ "2026-11-27  4:16:38 7 [Warning] Aborted connection 7 to db: "
+	  "'goneaway' user: 'goneaway' host: '198.18.0.1' (Got timeout "
+	  "reading communication packets)\n", "Aborted connection", true, 7 },
+	{ "2026-11-27 14:16:38 0 [Note] InnoDB: Buffer pool(s) load "
+	  "completed\n2026-11-27 14:16:39 123456 [Warning] Aborted "
+	  "connection 123456 to db\n", "Aborted connection", true, 123456 },
+	{ "2026-11-27T04:16:38.123456Z 31 [Note] [MY-010914] [Server] "
+	  "Aborted connection 31 to db: 'goneaway' user: 'goneaway' host: "
+	  "'198.18.0.1' (The client was disconnected by the server because "
+	  "of inactivity.).\n", "disconnected by the server", true, 31 },
+	{ "2026-11-27T04:16:38.123456Z 0 [System] [MY-010931] [Server] "
+	  "ready for connections\n", "ready for", true, 0 },
+	{ "Version: '10.11.19-MariaDB'  socket: '/run/s.sock'  port: 3306\n",
+	  "socket", false, 0 },
+	{ "stack_bottom = 0x0 thread_stack 0x49000 [Warning]\n", "Warning",
+	  false, 0 },
+	{ "2026-11-27  4:16:38 x7 [Warning] Aborted\n", "Aborted", false, 0 },
+	{ "2026-11-27  4:16:38 99999999999999999999999 [Warning] Aborted\n",
+	  "Aborted", false, 0 },
+	{ "7 [Warning] Aborted\n", "Aborted", false, 0 },
+	{ "2026-11-27  4:16:38 7\n[Warning] Aborted\n", "Aborted", false, 0 },
+	{ "2026-11-27  4:16:38 7 Aborted, no level\n", "Aborted", false, 0 },
+};
+
+START_TEST(test_errlog_line_session)
+{
+	const char *log = errlog_lines[_i].log;
+	const char *at = strstr(log, errlog_lines[_i].match);
+	unsigned long id = 4242;
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_msg(ga_errlog_line_session(log, at, &id) ==
+		      errlog_lines[_i].named, "%s", log);
+	ck_assert_uint_eq(id, errlog_lines[_i].named ? errlog_lines[_i].id :
+			  4242);
+}
+END_TEST
+
 Suite *make_run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -408,6 +455,9 @@ Suite *make_run_suite(void)
 	tc = tcase_create("steps");
 	tcase_add_loop_test(tc, test_every_step_kind_is_handled, 0,
 			    GA_STEP_KIND_COUNT);
+	tcase_add_loop_test(tc, test_errlog_line_session, 0,
+			    (int)(sizeof(errlog_lines) /
+				  sizeof(errlog_lines[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
