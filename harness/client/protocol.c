@@ -40,7 +40,7 @@ static const struct ga_protocol_field members[] = {
 	{ "size", "integer", "bytes of `x` to send in all" },
 	{ "chunk", "integer", "bytes per piece" },
 	{ "mode", "string", "`\"close\"`, `\"exit\"` or `\"share\"`" },
-	{ "count", "integer", "`share`: the queries each process runs" },
+	{ "count", "integer", "`share`: the queries each process runs (at least)" },
 	{ "pool", "object", "`connect` on a connection of a pool: the "
 	  "pool's settings (below); absent on any other connection" },
 };
