@@ -403,12 +403,14 @@ class Session:
         return share_outcome(mine, theirs)
 
 
-SHARE_MORE_S = 10.0     # the most the parent goes on past its count
+SHARE_MORE_S = 10.0     # the most a process goes on past its count
 
 
 def running(fd):
-    """Whether nothing can be read from fd yet: the child's tally pipe,
-    readable when the tally is in or the child is gone."""
+    """Whether nothing can be read from fd yet: the parent's end of the
+    child's tally pipe (readable when the tally is in or the child is
+    gone), or the child's end of the counted pipe (at its end when the
+    parent ran its count or is gone)."""
     return not select.select([fd], [], [], 0)[0]
 
 
