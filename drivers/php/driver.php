@@ -898,8 +898,18 @@ class PdoSession extends Session
 	{
 		$this->api = 'PDO::prepare (ATTR_EMULATE_PREPARES off)';
 		$this->stmt = null;
-		$this->stmt = $this->pdo->prepare($req['sql'] ?? '',
-			[PDO::ATTR_EMULATE_PREPARES => false]);
+		/* The connection's attribute, not the statement's: pdo_mysql
+		 * (PHP 8.2) takes ATTR_EMULATE_PREPARES among prepare()'s
+		 * options and still emulates (the server's Com_stmt_prepare
+		 * did not move: drivers/conformance/06-prepared.gw).  Set back
+		 * after, so that a query step stays a text query. */
+		$was = $this->pdo->getAttribute(PDO::ATTR_EMULATE_PREPARES);
+		$this->pdo->setAttribute(PDO::ATTR_EMULATE_PREPARES, false);
+		try {
+			$this->stmt = $this->pdo->prepare($req['sql'] ?? '');
+		} finally {
+			$this->pdo->setAttribute(PDO::ATTR_EMULATE_PREPARES, $was);
+		}
 		return [];
 	}
 

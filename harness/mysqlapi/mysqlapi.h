@@ -29,6 +29,12 @@ void ga_mysql_set_error(MYSQL *mysql, const char *api, struct ga_outcome *out);
  * the thread id before and after. */
 void ga_mysql_query(MYSQL *mysql, const char *sql, struct ga_outcome *out);
 
+/* ga_mysql_query(), the value taken from column col (0 is the first) of
+ * the first row: none when the row has fewer columns (SHOW GLOBAL STATUS
+ * names a counter in its first and gives its value in the second). */
+void ga_mysql_query_column(MYSQL *mysql, const char *sql, unsigned col,
+			   struct ga_outcome *out);
+
 /* mysql_real_query, then mysql_use_result and the first row: the rows
  * stay on the wire.  On success *res is the open result (the caller owns
  * it: ga_mysql_fetch() frees it) and the first row's first column is the

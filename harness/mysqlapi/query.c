@@ -14,24 +14,33 @@ void ga_mysql_set_error(MYSQL *mysql, const char *api, struct ga_outcome *out)
 	snprintf(out->message, sizeof(out->message), "%s", mysql_error(mysql));
 }
 
-/* Copies the first column of row into out's value. */
-static void keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out)
+/* Copies column col of row into out's value (none when the row has no
+ * such column). */
+static void keep_column(MYSQL_RES *res, MYSQL_ROW row, unsigned col,
+			struct ga_outcome *out)
 {
 	unsigned long *lengths;
 
-	if (!row || mysql_num_fields(res) == 0)
+	if (!row || mysql_num_fields(res) <= col)
 		return;
 	lengths = mysql_fetch_lengths(res);
 	out->has_value = true;
-	out->value_null = row[0] == NULL;
-	if (row[0])
+	out->value_null = row[col] == NULL;
+	if (row[col])
 		snprintf(out->value, sizeof(out->value), "%.*s",
-			 (int)(lengths[0] < sizeof(out->value) ?
-			       lengths[0] : sizeof(out->value) - 1), row[0]);
+			 (int)(lengths[col] < sizeof(out->value) ?
+			       lengths[col] : sizeof(out->value) - 1), row[col]);
 }
 
-/* Stores the result set (if any) and keeps its first value. */
-static void store_first_value(MYSQL *mysql, struct ga_outcome *out)
+/* Copies the first column of row into out's value. */
+static void keep_value(MYSQL_RES *res, MYSQL_ROW row, struct ga_outcome *out)
+{
+	keep_column(res, row, 0, out);
+}
+
+/* Stores the result set (if any) and keeps column col of its first row. */
+static void store_first_value(MYSQL *mysql, unsigned col,
+			      struct ga_outcome *out)
 {
 	MYSQL_RES *res;
 
@@ -45,19 +54,25 @@ static void store_first_value(MYSQL *mysql, struct ga_outcome *out)
 		return;
 	}
 	out->result = GA_RESULT_OK;
-	keep_value(res, mysql_fetch_row(res), out);
+	keep_column(res, mysql_fetch_row(res), col, out);
 	mysql_free_result(res);
 }
 
-void ga_mysql_query(MYSQL *mysql, const char *sql, struct ga_outcome *out)
+void ga_mysql_query_column(MYSQL *mysql, const char *sql, unsigned col,
+			   struct ga_outcome *out)
 {
 	out->api = "mysql_real_query";
 	out->thread_before = mysql_thread_id(mysql);
 	if (mysql_real_query(mysql, sql, (unsigned long)strlen(sql)) != 0)
 		ga_mysql_set_error(mysql, "mysql_real_query", out);
 	else
-		store_first_value(mysql, out);
+		store_first_value(mysql, col, out);
 	out->thread_after = mysql_thread_id(mysql);
+}
+
+void ga_mysql_query(MYSQL *mysql, const char *sql, struct ga_outcome *out)
+{
+	ga_mysql_query_column(mysql, sql, 0, out);
 }
 
 void ga_mysql_stream(MYSQL *mysql, const char *sql, MYSQL_RES **res,

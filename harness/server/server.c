@@ -614,10 +614,12 @@ static bool died(struct ga_server *srv, struct ga_error *err)
 	return true;
 }
 
-/* ga_server_admin_queries() as user. */
+/* ga_server_admin_queries() as user; the value is column col of the
+ * last statement's first row. */
 static int queries_as(struct ga_server *srv, const char *user,
 		      const char *password, const char *const *sql, size_t n,
-		      struct ga_outcome *out, struct ga_error *err)
+		      unsigned col, struct ga_outcome *out,
+		      struct ga_error *err)
 {
 	double start = ga_clock_ms();
 	size_t i;
@@ -632,7 +634,7 @@ static int queries_as(struct ga_server *srv, const char *user,
 	}
 	for (i = 0; i < n; i++) {
 		memset(out, 0, sizeof(*out));
-		ga_mysql_query(srv->admin, sql[i], out);
+		ga_mysql_query_column(srv->admin, sql[i], col, out);
 		if (out->result != GA_RESULT_OK)
 			break;
 	}
@@ -649,16 +651,16 @@ int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
 			    size_t n, struct ga_outcome *out,
 			    struct ga_error *err)
 {
-	return queries_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, sql, n, out,
-			  err);
+	return queries_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, sql, n, 0,
+			  out, err);
 }
 
 int ga_server_privileged_queries(struct ga_server *srv,
 				 const char *const *sql, size_t n,
 				 struct ga_outcome *out, struct ga_error *err)
 {
-	return queries_as(srv, GA_PRIV_USER, GA_PRIV_PASSWORD, sql, n, out,
-			  err);
+	return queries_as(srv, GA_PRIV_USER, GA_PRIV_PASSWORD, sql, n, 0,
+			  out, err);
 }
 
 int ga_server_admin_query(struct ga_server *srv, const char *sql,
@@ -749,24 +751,37 @@ int ga_server_kill_query_running(struct ga_server *srv, unsigned long id,
 int ga_server_status(struct ga_server *srv, const char *name,
 		     struct ga_outcome *out, struct ga_error *err)
 {
-	char sql[256];
-	size_t i;
+	char sql[256], like[2 * 100 + 1];
+	const char *q = sql;
+	size_t i, n = 0;
 
-	for (i = 0; name[i]; i++)
+	for (i = 0; name[i]; i++) {
 		if (!(isalnum((unsigned char)name[i]) || name[i] == '_'))
 			return ga_error_set(err, "'%s' is not a status "
 					    "variable's name", name);
-	/* MySQL 8.0 moved the counters to performance_schema (9.x has no
-	 * information_schema copy); MariaDB keeps them in
-	 * information_schema, with performance_schema off by default. */
-	if (snprintf(sql, sizeof(sql), "SELECT VARIABLE_VALUE FROM %s WHERE "
-		     "VARIABLE_NAME = '%s'",
-		     srv->id.flavour == GA_FLAVOUR_MYSQL ?
-		     "performance_schema.global_status" :
-		     "information_schema.GLOBAL_STATUS", name) >=
-	    (int)sizeof(sql))
-		return ga_error_set(err, "status variable name too long");
-	return ga_server_admin_query(srv, sql, out, err);
+		if (n + 3 > sizeof(like))
+			return ga_error_set(err, "status variable name too "
+					    "long");
+		if (name[i] == '_')     /* LIKE's any-character, as itself */
+			like[n++] = '\\';
+		like[n++] = name[i];
+	}
+	like[n] = '\0';
+	/* MariaDB keeps every counter in information_schema.  MySQL 8.0 moved
+	 * them to performance_schema.global_status (9.x has no
+	 * information_schema copy), but without the Com_ counters, which only
+	 * SHOW GLOBAL STATUS gives: its second column is the value.  The
+	 * name's '_' are escaped, and LIKE without a wildcard matches the
+	 * one name (case aside, as the server's own names go). */
+	if (srv->id.flavour != GA_FLAVOUR_MYSQL) {
+		snprintf(sql, sizeof(sql), "SELECT VARIABLE_VALUE FROM "
+			 "information_schema.GLOBAL_STATUS WHERE "
+			 "VARIABLE_NAME = '%s'", name);
+		return ga_server_admin_query(srv, sql, out, err);
+	}
+	snprintf(sql, sizeof(sql), "SHOW GLOBAL STATUS LIKE '%s'", like);
+	return queries_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, &q, 1, 1,
+			  out, err);
 }
 
 long long ga_server_log_size(const struct ga_server *srv)
