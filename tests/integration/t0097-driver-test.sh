@@ -308,10 +308,38 @@ if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
 		cat dtp2.out &&
 		grep -q "^# protocol: the driver meets protocol 5 (features: params, fetch-pace, driver-options, keepalive, local-infile, cases, spawn); goneaway sends it none of pool: the steps that need them SKIP" dtp2.out
 	'
+
+	# Issue 41: a driver written from docs/driver-protocol.md alone, by
+	# a reader who saw nothing else of the project, against protocol 1
+	# (t0146 compares its verdicts over the suite).
+	test_expect_success 'a protocol 1 driver written from docs/driver-protocol.md alone passes driver-test' '
+		"$GONEAWAY" driver-test -- /usr/bin/python3 \
+			"$TOP/tests/integration/data/drivers/fromdoc-driver.py" \
+			> dtdoc.out 2>&1; rc=$?; cat dtdoc.out; test $rc -eq 0 &&
+		! grep -q "^not ok" dtdoc.out &&
+		grep -q "^ok - the conformance scenarios PASS or SKIP" dtdoc.out &&
+		grep -q "^# protocol: the driver meets protocol 1 (features: none)" dtdoc.out
+	'
+
+	# prepare is the server's (COM_STMT_PREPARE), or unsupported: a
+	# driver that interpolates its values into a text query runs every
+	# statement and succeeds, and only the server's counters tell
+	test_expect_success 'a driver whose prepare interpolates into a text query fails driver-test' '
+		"$GONEAWAY" driver-test -k 06-prepared -- /usr/bin/python3 \
+			"$TOP/tests/integration/data/drivers/interp-driver.py" \
+			> dtinterp.out 2>&1; rc=$?; cat dtinterp.out; test $rc -ne 0 &&
+		grep -q "line [0-9]*: execute app: cursor.execute (values interpolated): succeeded" dtinterp.out &&
+		grep -q "06-prepared.gw:[0-9]*: status: returned the value .0., when expecting a value >= 1" dtinterp.out &&
+		grep -q "^not ok - the conformance scenarios PASS or SKIP" dtinterp.out
+	'
 else
 	test_skip 'a protocol 1 driver is sent no member it did not declare: those steps SKIP, naming the feature' \
 		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
 	test_skip 'driver-test says which protocol a driver meets' \
+		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
+	test_skip 'a protocol 1 driver written from docs/driver-protocol.md alone passes driver-test' \
+		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
+	test_skip 'a driver whose prepare interpolates into a text query fails driver-test' \
 		'no PyMySQL for /usr/bin/python3 (make deps installs it)'
 fi
 

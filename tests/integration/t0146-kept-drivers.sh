@@ -7,7 +7,9 @@
 # process serves many cases; a driver that leaks something from a case
 # (a connection, a child, a bad end-case) is caught and replaced; a
 # driver cannot change the client namespace it is kept in; a driver of
-# protocol 1 still gets a process per connection; nothing is left.
+# protocol 1 still gets a process per connection, and one written from
+# docs/driver-protocol.md alone gives the shipped one's verdicts over
+# the suite; nothing is left.
 . "$(dirname "$0")/lib.sh"
 
 leftover_snapshot > "$SCRATCH/before"
@@ -23,8 +25,8 @@ printf '%s\n' 'title    A new session, a variable left in it' \
 	'query app SET @leak = 1' > "$SCRATCH/new.gw"
 cp "$SCRATCH/new.gw" "$SCRATCH/new2.gw" && cp "$SCRATCH/new.gw" "$SCRATCH/new3.gw"
 
-# verdicts A.jsonl B.jsonl: the scenarios whose verdicts differ, printed;
-# fails when any does (or when A has no case)
+# verdicts A.jsonl B.jsonl [NAME-A NAME-B]: the scenarios whose verdicts
+# differ, printed; fails when any does (or when A has no case)
 verdicts() {
 	python3 -c '
 import json, sys
@@ -36,12 +38,13 @@ def load(f):
             v[j["scenario"]["label"]] = j["verdict"]
     return v
 a, b = load(sys.argv[1]), load(sys.argv[2])
+na, nb = sys.argv[3], sys.argv[4]
 bad = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
 for k in bad:
-    print("differs: %s kept %s, fresh %s" % (k, a.get(k), b.get(k)))
+    print("differs: %s %s %s, %s %s" % (k, na, a.get(k), nb, b.get(k)))
 print("%d cases, %d differ" % (len(a), len(bad)))
 sys.exit(1 if bad or not a else 0)
-' "$1" "$2"
+' "$1" "$2" "${3:-kept}" "${4:-fresh}"
 }
 
 test_expect_success 'a kept process serves the next cases, each a new session' '
@@ -178,6 +181,23 @@ test_expect_success 'pymysql: kept and fresh drivers give the same verdicts over
 	wait;
 	tail -n 3 suite-kept.out suite-fresh.out;
 	verdicts suite-kept.jsonl suite-fresh.jsonl
+'
+
+# Issue 41: a driver of protocol 1 written from docs/driver-protocol.md
+# alone (t0097 runs driver-test on it) gives the verdicts of the shipped
+# PyMySQL driver greeting as protocol 1, over the shipped suite: the
+# document is enough to write one, and such a driver still gets a
+# process per connection.
+DOC="/usr/bin/python3 $TOP/tests/integration/data/drivers/fromdoc-driver.py"
+test_expect_success 'a protocol 1 driver written from the document alone: the verdicts of the shipped one over the suite' '
+	"$GONEAWAY" run -j 2 -v --no-results --color never --jsonl doc.jsonl \
+		--client "cmd:$DOC" "$TOP/scenarios" > doc.out 2>&1 &
+	"$GONEAWAY" run -j 2 --no-results --color never --jsonl p1s.jsonl \
+		--client "cmd:$P1" "$TOP/scenarios" > p1s.out 2>&1;
+	wait;
+	tail -n 3 doc.out p1s.out;
+	! grep -q "a kept process\|a new process.*, kept" doc.out &&
+	verdicts doc.jsonl p1s.jsonl from-the-document shipped
 '
 
 test_expect_success 'SIGTERM with kept drivers: nothing left' '
