@@ -760,7 +760,15 @@ int ga_parse_text_step(struct parser *p, struct lexer *lx,
 	if (dir->kind == GA_STEP_ADMIN)
 		return push_sql_step(p, &st, text, n,
 				     (int)(text - lx->s) + 1);
-	return push_text_step(p, &st, text, n);
+	if (dir->kind != GA_STEP_ERRORLOG)
+		return push_text_step(p, &st, text, n);
+	/* errorlog's text may name a session, as the server's line does
+	 * ("Aborted connection %thread[app]% to db") */
+	if (parse_threadvars(p, &st, text, n, (int)(text - lx->s) + 1) == 0 &&
+	    push_text_step(p, &st, text, n) == 0)
+		return 0;
+	ga_threadvars_free(st.threads);
+	return -1;
 }
 
 /* "LO..HI" in w (dots points at its ".."): a sweep over the runs. */

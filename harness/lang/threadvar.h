@@ -14,7 +14,8 @@
  * step, which connection each names; the runner looks the ids up and
  * substitutes them (ga_threadvars_apply) after the %repeat expansion,
  * each time the step runs.  Used in the SQL of query, send, prepare,
- * stream and admin.
+ * stream and admin, and in errorlog's text ("Aborted connection
+ * %thread[app]% to db": that session's line).
  */
 #ifndef GA_THREADVAR_H
 #define GA_THREADVAR_H

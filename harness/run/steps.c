@@ -165,15 +165,24 @@ static bool skipped_connection(struct ga_case *c, const struct ga_step *step,
 			       struct ga_step_result *sr)
 {
 	const struct ga_session *s;
+	int conn = step->conn;
+	size_t i;
 
-	if (step->conn < 0 || !c->sessions)
+	if (!c->sessions)
 		return false;
-	s = &c->sessions[step->conn];
+	/* naming it: a %thread[NAME]% of its SQL or errorlog text, which
+	 * has no thread to stand for */
+	for (i = 0; conn < 0 && step->threads && i < step->threads->n; i++)
+		if (c->sessions[step->threads->conns[i]].skip[0])
+			conn = step->threads->conns[i];
+	if (conn < 0)
+		return false;
+	s = &c->sessions[conn];
 	if (!s->skip[0])
 		return false;
 	snprintf(sr->skipped, sizeof(sr->skipped), "connection '%s' is "
 		 "skipped since line %d: %s",
-		 c->sc->connections[step->conn].name, s->skip_line, s->skip);
+		 c->sc->connections[conn].name, s->skip_line, s->skip);
 	return true;
 }
 
@@ -501,11 +510,15 @@ static int errorlog_step(struct ga_case *c, const struct ga_step *step,
 	struct ga_machine m;
 	struct ga_error err;
 	char *text, *at, note[128] = "";
+	const char *want;
 	bool found = false, settled = false, writer = false;
 	unsigned polls = 0, ended = 0;
 	unsigned long id = 0;
 	long bound;
 
+	/* each %thread[NAME]% of the text made NAME's server thread id */
+	if (step_sql(c, step, &want, &err))
+		return ga_case_harness_error(c, step, &err);
 	/* how late the server writes is the machine's: the bound is the
 	 * harness's, stretched by its load (util/machine.h) */
 	bound = ga_machine_extend(start, ERRORLOG_WAIT_MS, 0, &deadline, &m);
@@ -515,7 +528,7 @@ static int errorlog_step(struct ga_case *c, const struct ga_step *step,
 		if (ga_file_read_from(c->srv.errlog, &c->errlog_from, 64 << 20,
 				      &text, NULL, &err))
 			return ga_case_harness_error(c, step, &err);
-		at = strstr(text, step->text);
+		at = strstr(text, want);
 		found = at != NULL;
 		writer = found && ga_errlog_line_session(text, at, &id);
 		free(text);
@@ -559,7 +572,7 @@ static int errorlog_step(struct ga_case *c, const struct ga_step *step,
 		sr->out.result = GA_RESULT_ERROR;
 		snprintf(sr->out.message, sizeof(sr->out.message),
 			 "the server's error log has no line containing '%s'%s",
-			 step->text, note);
+			 want, note);
 	}
 	return check_outcome(c, step, sr);
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # t0087-partly-skipped: a step the client cannot do skips the steps on
-# its connection (and those naming it: kill, reap), never the whole
+# its connection (and those naming it: kill, reap, a %thread[NAME]% in
+# SQL or errorlog's text), never the whole
 # scenario, and never makes it PASS (docs/scenario-format.md, "Partly
 # skipped").  With the rest PASSing the case is a SKIP of kind driver
 # whose reason counts what ran and names what was skipped, and --strict
@@ -66,6 +67,13 @@ test_expect_success '--strict fails on it (exit 4), naming the rule; --allow-ski
 	grep -q "allow-skip driver:partly-skipped@bad-echo would let it through" out-partly-skipped &&
 	skip_run partly-skipped --strict --allow-skip driver &&
 	test "$(cat rc-partly-skipped)" -eq 0
+'
+
+test_expect_success 'a step naming a connection given up (%thread[b]%, in SQL and errorlog) is skipped with it' '
+	skip_run named-skipped && test "$(cat rc-named-skipped)" -eq 0 &&
+	grep -q "^\[1/1\] named-skipped  *SKIP" out-named-skipped &&
+	grep -q "line 13: admin: skipped: connection .b. is skipped since line 12" out-named-skipped &&
+	grep -q "line 15: errorlog: skipped: connection .b. is skipped since line 12" out-named-skipped
 '
 
 test_expect_success 'a step that fails after a skip is a FAIL naming what was skipped before it' '

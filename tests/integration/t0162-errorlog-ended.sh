@@ -147,6 +147,51 @@ test_expect_success 'a line whose session stays: found, after the bound, saying 
 	grep -q "line 7: errorlog: errorlog: succeeded after [0-9]* ms (the line.s session [0-9]* was still on the server [0-9]* ms after it)$" out
 '
 
+# %thread[NAME]% in errorlog's text: the line of that session, not the
+# first line of its shape.  Both sessions time out, "early" after 1 s and
+# "late" after 2 s; the step begins at 1.5 s, with the line of "early"
+# written, and ends at the line that names "late", half a second on,
+# once "late" has left the server, so the query after it meets the close
+# (before, the text was taken as written and no line had it).
+test_expect_success 'errorlog names a session with %thread[NAME]%: that session.s line, and it has left' '
+	cat > named.gw <<-\EOF &&
+	title    Two sessions time out, the later one named
+	cause    (test fixture) wait_timeout
+	connection early
+	connection late
+	connect early
+	connect late
+	query early SET SESSION wait_timeout = 1
+	query late SET SESSION wait_timeout = 2
+	sleep 1500ms
+	errorlog Aborted connection %thread[late]% to db
+	query late SELECT 1
+	    expect CR_SERVER_GONE_ERROR
+	    expect [mysql] 4031
+	EOF
+	passes named &&
+	ms=$(sed -n "s/^ *line 10: errorlog: errorlog: succeeded after \([0-9]*\) ms.*/\1/p" out) &&
+	say "the named session.s line after $ms ms" && test "$ms" -ge 300
+'
+
+test_expect_success 'errorlog naming a session that writes no line fails, the thread id in its words' '
+	cat > namedmiss.gw <<-\EOF &&
+	title    The named session does not time out
+	cause    (test fixture) wait_timeout
+	connection early
+	connection stays
+	connect early
+	connect stays
+	query early SET SESSION wait_timeout = 1
+	errorlog Aborted connection %thread[stays]% to db
+	    expect error
+	query stays SELECT 1
+	    expect ok = 1
+	EOF
+	passes namedmiss &&
+	grep -q "line 8: errorlog: errorlog: returned 0 \"the server.s error log has no line containing .Aborted connection [0-9][0-9]* to db.\( (waited [0-9]* ms: the machine is busy)\)\?\" after" out
+'
+
 test_expect_success 'the runs left nothing behind' '
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after

@@ -1,6 +1,7 @@
 /* check_session.c - the language's steps about a connection's server
- * session: "kill NAME query", "%thread[NAME]%" in SQL (lang/threadvar.c,
- * read by the parser and substituted when the step runs), and the pool's
+ * session: "kill NAME query", "%thread[NAME]%" in SQL and in errorlog's
+ * text (lang/threadvar.c, read by the parser and substituted when the
+ * step runs), and the pool's
  * "reset" and "change-user" steps; and the "rows CMP N" clause of an
  * expect line (how far a failed fetch got), parsed and matched.
  *
@@ -121,7 +122,8 @@ static const struct thread_case thread_cases[] = {
 	  "%thread[app]%\n", 1, { 0 } },
 	{ "none", "admin SELECT '%thread', '%thread [a]%', ']%'\n # x\n", 0,
 	  { 0 } },
-	{ "errorlog text is no SQL", "errorlog %thread[app]%\n", 0, { 0 } },
+	{ "errorlog: the line of a session", "errorlog Aborted connection "
+	  "%thread[dba]% to db\n", 1, { 1 } },
 };
 
 START_TEST(test_thread_refs)
@@ -168,6 +170,8 @@ static const struct subst_case subst_cases[] = {
 	  "9 9" },
 	{ "after a repeat", "admin SELECT '%repeat[3 x a]%', "
 	  "%thread[app]%\n", { 42, 0 }, "SELECT 'aaa', 42" },
+	{ "errorlog", "errorlog Aborted connection %thread[app]% to db\n",
+	  { 31, 0 }, "Aborted connection 31 to db" },
 	{ "the largest id", "admin KILL %thread[dba]%\n",
 	  { 0, 18446744073709551615UL }, "KILL 18446744073709551615" },
 };
@@ -269,6 +273,10 @@ static const struct bad_case bad_cases[] = {
 	  "name" },
 	{ "query dba SELECT 1, %thread[nobody]%\n", 5, 29, "unknown "
 	  "connection 'nobody' in %thread[...]%" },
+	{ "errorlog Aborted connection %thread[ap]% to db\n", 5, 37,
+	  "unknown connection 'ap' in %thread[...]%; did you mean 'app'?" },
+	{ "errorlog Aborted %thread[app\n", 5, 18, "'%thread[' without "
+	  "its closing ']%'" },
 	{ "connect app\nreset app\n expect ok reconnected matching x\n", 7,
 	  24, "'matching' checks an error message" },
 	{ "change-user app\n expect ok = 1\n", 6, 12, "'change-user' "
