@@ -165,11 +165,13 @@ static bool skipped_connection(struct ga_case *c, const struct ga_step *step,
 			       struct ga_step_result *sr)
 {
 	const struct ga_session *s;
-	int conn = step->conn;
+	int conn = -1;
 	size_t i;
 
 	if (!c->sessions)
 		return false;
+	if (step->conn >= 0 && c->sessions[step->conn].skip[0])
+		conn = step->conn;
 	/* naming it: a %thread[NAME]% of its SQL or errorlog text, which
 	 * has no thread to stand for */
 	for (i = 0; conn < 0 && step->threads && i < step->threads->n; i++)
@@ -178,8 +180,6 @@ static bool skipped_connection(struct ga_case *c, const struct ga_step *step,
 	if (conn < 0)
 		return false;
 	s = &c->sessions[conn];
-	if (!s->skip[0])
-		return false;
 	snprintf(sr->skipped, sizeof(sr->skipped), "connection '%s' is "
 		 "skipped since line %d: %s",
 		 c->sc->connections[conn].name, s->skip_line, s->skip);

@@ -69,11 +69,13 @@ test_expect_success '--strict fails on it (exit 4), naming the rule; --allow-ski
 	test "$(cat rc-partly-skipped)" -eq 0
 '
 
-test_expect_success 'a step naming a connection given up (%thread[b]%, in SQL and errorlog) is skipped with it' '
+test_expect_success 'a step naming a connection given up (%thread[b]%, in SQL, errorlog, on another connection) is skipped with it' '
 	skip_run named-skipped && test "$(cat rc-named-skipped)" -eq 0 &&
 	grep -q "^\[1/1\] named-skipped  *SKIP" out-named-skipped &&
-	grep -q "line 13: admin: skipped: connection .b. is skipped since line 12" out-named-skipped &&
-	grep -q "line 15: errorlog: skipped: connection .b. is skipped since line 12" out-named-skipped
+	grep -q "line 14: admin: skipped: connection .b. is skipped since line 13" out-named-skipped &&
+	grep -q "line 16: errorlog: skipped: connection .b. is skipped since line 13" out-named-skipped &&
+	grep -q "line 17: query a: skipped: connection .b. is skipped since line 13" out-named-skipped &&
+	grep -q "line 19: query a: .*succeeded" out-named-skipped
 '
 
 test_expect_success 'a step that fails after a skip is a FAIL naming what was skipped before it' '
