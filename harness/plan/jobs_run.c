@@ -384,6 +384,23 @@ static double next_look(struct jobs_run *jr, const struct ga_workers *pool)
 	return wake;
 }
 
+/* Every job is given: the idle workers end now, their kept servers
+ * torn down beside the last jobs rather than after them. */
+static void retire_idle(struct ga_workers *pool)
+{
+	unsigned i, n = ga_workers_size(pool);
+	bool alive, busy;
+	const uint64_t *kept;
+	struct ga_error err;
+	size_t id;
+
+	for (i = 0; i < n; i++) {
+		ga_workers_worker(pool, i, &alive, &busy, &kept, &id);
+		if (alive && !busy)
+			ga_workers_retire(pool, i, &err);
+	}
+}
+
 void ga_start_learn(double *start_ms, unsigned *seen,
 		    const struct ga_case_result *res)
 {
@@ -520,6 +537,8 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 			       ga_interrupted(in) ? in->signo : 0);
 		if (jr.given >= jr.njobs && !ga_workers_busy(pool))
 			break;
+		if (jr.given >= jr.njobs)
+			retire_idle(pool);
 		progress(&jr, ga_workers_busy(pool));
 	}
 	/* what is left ended by a signal (or no worker was left) */

@@ -91,6 +91,42 @@ static long left_to(const struct ga_sched_worker *ws, size_t n, size_t w,
  * in none: it is left to that worker. */
 enum tier { KEPT_SAME, KEPT, HOMELESS_SAME, HOMELESS, ANY_SAME, ANY, TIERS };
 
+/* Whether the job of tier ANY (only busy workers' kept servers match it)
+ * goes before the one of tier HOMELESS (nobody's does), which is
+ * otherwise first: when it is longer by more than a server start, and
+ * another worker is starting a server (starting_elsewhere).  Both start
+ * a server on this worker; leaving the longer one to a busy worker saves
+ * at most that start and ends it later.  While the CPU is taken by
+ * starts, at a run's beginning, that is what ends the run late: the
+ * suite's 3 to 5 s cases of the default server waited 1.5 s behind a
+ * dozen 0.1 s ones of servers of their own.  When no start is in flight
+ * the homeless one still goes first: its start costs a core that is idle
+ * now, and would be dear at the run's end, where every case ends
+ * together (docs/benchmark.md, 2026-11-27: 7.25 s against 8.4 s). */
+static bool longer_elsewhere(const struct ga_sched_job *jobs,
+			     const long *best, double start_ms)
+{
+	long h = best[HOMELESS_SAME] >= 0 ? best[HOMELESS_SAME] :
+		 best[HOMELESS];
+	long a = best[ANY_SAME] >= 0 ? best[ANY_SAME] : best[ANY];
+
+	return h >= 0 && a >= 0 && best[KEPT] < 0 &&
+	       jobs[a].cost_ms > jobs[h].cost_ms + start_ms;
+}
+
+/* Whether a worker other than w is starting a server now. */
+static bool starting_elsewhere(const struct ga_sched_worker *ws, size_t n,
+			       size_t w, double now_ms)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (i != w && ws[i].alive && ws[i].busy &&
+		    ws[i].start_until_ms > now_ms)
+			return true;
+	return false;
+}
+
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t w, const struct ga_sched_job *jobs, size_t njobs,
 		   double now_ms, double start_ms)
@@ -127,6 +163,9 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		if (best[t] < 0)
 			best[t] = (long)i;
 	}
+	if (longer_elsewhere(jobs, best, start_ms) &&
+	    starting_elsewhere(ws, nworkers, w, now_ms))
+		return best[ANY_SAME] >= 0 ? best[ANY_SAME] : best[ANY];
 	for (t = 0; t < TIERS; t++)
 		if (best[t] >= 0)
 			return best[t];

@@ -13,7 +13,10 @@
  *     one that no other worker's kept server matches (it would start a
  *     server for it anyway); else the first one that only busy workers
  *     match, none of them expected to end within a server start from
- *     now (waiting longer would leave this one idle); a job an idle
+ *     now (waiting longer would leave this one idle) - that one first
+ *     when it is longer by more than a start and another worker is
+ *     starting a server (the CPU is taken: the longer job would end
+ *     the run later); a job an idle
  *     worker matches is left to that worker, and so is one a busy
  *     worker matches that is expected to end within two server starts:
  *     the job waits about as long as a start would take, and no core
@@ -28,6 +31,9 @@
  *     comes first: a worker keeps its driver processes for the next case
  *     of the same client (docs/driver-protocol.md, "Cases"), so a run of
  *     many clients starts each one's drivers on fewer workers;
+ *   - once every job is given, an idle worker ends at once
+ *     (ga_workers_retire), its kept servers torn down beside the last
+ *     cases rather than after them;
  *   - the run starts with as many workers as server starts can run side
  *     by side, and adds one (up to -j) only when a job waits, every
  *     worker is expected to be busy for longer than a server start

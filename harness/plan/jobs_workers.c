@@ -246,7 +246,7 @@ void ga_workers_worker(const struct ga_workers *p, unsigned i, bool *alive,
 {
 	const struct worker *w = &p->w[i];
 
-	*alive = w->pid != 0;
+	*alive = w->pid != 0 && w->jobw >= 0;
 	*busy = w->busy;
 	*kept = w->kept;
 	*job_id = (size_t)w->id;
@@ -283,6 +283,14 @@ int ga_workers_submit_to(struct ga_workers *p, unsigned i,
 	p->w[i].busy = true;
 	p->w[i].id = id;
 	p->w[i].job = *job;
+	return 0;
+}
+
+int ga_workers_retire(struct ga_workers *p, unsigned i, struct ga_error *err)
+{
+	if (i >= p->n || !p->w[i].pid || p->w[i].busy || p->w[i].jobw < 0)
+		return ga_error_set(err, "worker %u is not idle", i);
+	close_fd(&p->w[i].jobw);        /* no more jobs: it exits */
 	return 0;
 }
 

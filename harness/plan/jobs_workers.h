@@ -80,6 +80,12 @@ int ga_workers_submit_to(struct ga_workers *p, unsigned i,
 		      const struct ga_workers_job *job, size_t id,
 		      struct ga_error *err);
 
+/* Tells idle worker i that no job will come: it closes its runners (its
+ * kept servers) and exits now, beside the jobs still running, and
+ * ga_workers_stop only reaps it.  It no longer counts as alive.
+ * Returns 0, or -1 with err set (not an idle worker). */
+int ga_workers_retire(struct ga_workers *p, unsigned i, struct ga_error *err);
+
 /* Waits for a job to end, or until wake_ms (ga_clock_ms's clock; 0:
  * no bound).  Returns 1 with *id and *res (free with
  * ga_case_result_free): its result, or an ERROR saying why the worker

@@ -31,12 +31,18 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
  * Then 12: with two start slots a core and the suite's longest case
  * shortened, the suite's 187 s of cases were the bound: 8.4 to 9.2 s at
  * -j 24 and 7.4 to 7.9 s at -j 32 on 2 cores, 1.07 x the CPU, 55
- * servers against 47; -j 48 7.2 s, 1.17 x the CPU, 70 servers.)  A
+ * servers against 47; -j 48 7.2 s, 1.17 x the CPU, 70 servers.  Then 16:
+ * 8.0 to 8.7 s at -j 32 (2026-11-27), its 3 to 5 s cases waiting behind
+ * short ones while the workers ramped up.
+ * Then 20: with the longer cases taken first while starts are in flight
+ * (plan/jobs_schedule.c), 6.7 to 7.0 s at -j 40 against 7.1 to 7.6 s at
+ * -j 32, alternating, with the same CPU (10 s) and verdicts; -j 48 6.9
+ * to 7.0 s with 1.1 x the CPU.)  A
  * run starts fewer workers and adds them up to this only while a case
  * would otherwise wait longer than a server start (plan/jobs_schedule.h),
  * so short cases queue behind kept servers and long ones get workers of
  * their own. */
-#define GA_JOBS_PER_CORE 16
+#define GA_JOBS_PER_CORE 20
 
 /* What a worker may hold in memory at most: its server (MySQL 9.7's
  * resident size was 254 MiB here, MariaDB's about 110), the server's

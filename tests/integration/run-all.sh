@@ -115,7 +115,7 @@ if { [ "$n" -gt 1 ] || [ "${GA_TEST_ISOLATE:-0}" = 1 ]; } && [ "$jobs" -gt 1 ] &
 fi
 isolate=${GA_TEST_ISOLATE:-0}
 
-# The jobs budget: 8 per core (goneaway alone takes 16, server/jobs.h;
+# The jobs budget: 8 per core (goneaway alone takes 20, server/jobs.h;
 # the test files are smaller runs), shared by the files that run side
 # by side, each goneaway's default -j (GONEAWAY_JOBS) its share, but at
 # least 4 per core.  It is a bound, not what runs: a run adds workers

@@ -77,6 +77,22 @@ test_expect_success 'a bad -j is a usage error' '
 	done
 '
 
+# A worker that no job is left for ends at once, its kept server torn
+# down while the last cases run, not after them: here the sleeper's 8 s
+# (the other worker's case ends within a second; an exited worker is a
+# zombie until the end reaps it, and before, none exited before the
+# end).
+test_expect_success 'a worker with no job left ends while the last case runs' '
+	"$GONEAWAY" run -j 2 --no-results "$TOP/tests/integration/data/jobs-retire/sleeps.gw" \
+		"$S/kill-idle.gw" > retire.out 2>&1 &
+	pid=$! &&
+	wait_until 60 sh -c "ps -o stat= --ppid $pid | grep -q ^Z" &&
+	kill -0 $pid &&
+	test "$(ps -o stat= --ppid $pid | grep -vc ^Z)" -eq 1 &&
+	wait $pid &&
+	grep -q "^2 PASS, 0 FAIL" retire.out
+'
+
 test_expect_success 'the -j tests left no trace' '
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after
