@@ -102,7 +102,8 @@ enum tier { KEPT_SAME, KEPT, HOMELESS_SAME, HOMELESS, ANY_SAME, ANY, TIERS };
  * dozen 0.1 s ones of servers of their own.  When no start is in flight
  * the homeless one still goes first: its start costs a core that is idle
  * now, and would be dear at the run's end, where every case ends
- * together (docs/benchmark.md, 2026-11-27: 7.25 s against 8.4 s). */
+ * together (docs/benchmark.md, "The ramp": at -j 32 a median of 7.55 s
+ * against 8.44 s, and 7.97 s taking the longer one first always). */
 static bool longer_elsewhere(const struct ga_sched_job *jobs,
 			     const long *best, double start_ms)
 {
