@@ -130,7 +130,7 @@ static bool starting_elsewhere(const struct ga_sched_worker *ws, size_t n,
 
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t w, const struct ga_sched_job *jobs, size_t njobs,
-		   double now_ms, double start_ms)
+		   double now_ms, double start_ms, bool longer_first)
 {
 	const struct ga_sched_worker *me = &ws[w];
 	double free_at[GA_SCHED_MAX_WORKERS];
@@ -164,7 +164,7 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		if (best[t] < 0)
 			best[t] = (long)i;
 	}
-	if (longer_elsewhere(jobs, best, start_ms) &&
+	if (longer_first && longer_elsewhere(jobs, best, start_ms) &&
 	    starting_elsewhere(ws, nworkers, w, now_ms))
 		return best[ANY_SAME] >= 0 ? best[ANY_SAME] : best[ANY];
 	for (t = 0; t < TIERS; t++)

@@ -92,14 +92,16 @@ struct ga_sched_worker {
 };
 
 /* The index of the job idle worker w should take, or -1 when no job
- * waits that it should take now.  A worker that jobs are left to takes
+ * waits that it should take now.  longer_first: a job only busy workers
+ * match may go before a homeless one (above) - the caller's say, true
+ * while its server starts take no longer than on an idle machine.  A worker that jobs are left to takes
  * no more of them than it should be free for within six server starts:
  * each job left to it counts its cost_ms to when it will be free.  jobs
  * are in the order they should run (the longest first); now_ms on the
  * caller's clock, start_ms a server start as this run measures it. */
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t w, const struct ga_sched_job *jobs, size_t njobs,
-		   double now_ms, double start_ms);
+		   double now_ms, double start_ms, bool longer_first);
 
 /* Whether one more worker should be started now (now_ms on the caller's
  * clock): a job waits, no worker is idle, there are fewer than max,

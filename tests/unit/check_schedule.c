@@ -42,14 +42,14 @@ START_TEST(test_pick_matching_first)
 
 	fleet(w, kept, busy, 2);
 	/* not the longest: the one its kept server runs */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500, false), 1);
 	j[1].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500), 2);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500, false), 2);
 	j[2].taken = true;
 	/* nothing matches: the first nobody keeps a server for */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500, false), 0);
 	j[0].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 3, 0, 500, false), -1);
 }
 END_TEST
 
@@ -67,15 +67,15 @@ START_TEST(test_pick_leaves_others_jobs)
 	};
 
 	fleet(w, kept, busy, 2);
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500, false), 1);
 	j[1].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500, false), -1);
 	w[1].busy = true;
 	w[1].busy_until_ms = 10000;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 0, 500, false), 0);
 	/* and the other one, idle, takes its own */
 	w[1].busy = false;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 1, j, 2, 0, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 1, j, 2, 0, 500, false), 0);
 }
 END_TEST
 
@@ -93,18 +93,18 @@ START_TEST(test_pick_waits_for_a_worker_ending_soon)
 	fleet(w, kept, busy, 2);
 	w[1].busy_until_ms = 1300;
 	/* at 1000 ms, with a start of 500 ms: left to worker 1 */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 500), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 500, false), -1);
 	/* ... and with a start of 200 ms (two starts: 400 ms) */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 200), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 200, false), -1);
 	/* a start of 100 ms: worker 0 takes it */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 100), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 100, false), 0);
 	/* worker 1 ends in 2 s: taken */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, -700, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, -700, 500, false), 0);
 	/* worker 1 is past its estimate: taken */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1400, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1400, 500, false), 0);
 	/* a job nobody keeps a server for is taken first all the same */
 	kept[1] = K2;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 1, 1000, 500, false), 0);
 }
 END_TEST
 
@@ -130,20 +130,20 @@ START_TEST(test_pick_leaves_a_worker_only_what_it_ends_soon)
 	/* at 1000 ms, a start of 500 ms (six: until 4000): worker 1, free
 	 * at 1100, is left jobs 0, 1 and 2 (then free at 2100, 3100,
 	 * 4100); job 3 is worker 0's */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 4, 1000, 500), 3);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 4, 1000, 500, false), 3);
 	/* a start of 2 s (MySQL 9.7; until 13000): all four are worker
 	 * 1's */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 4, 1000, 2000), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 4, 1000, 2000, false), -1);
 	/* an idle worker keeping the server is left its share: worker 2,
 	 * free now, takes jobs 3 to 6 (free at 2000, 3000, 4000, 5000);
 	 * job 7 is worker 0's */
 	fleet(w, kept, busy, 3);
 	w[1].busy_until_ms = 1100;
-	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 8, 1000, 500), 7);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 8, 1000, 500, false), 7);
 	/* jobs taken already are nobody's to wait for */
 	for (i = 0; i < 6; i++)
 		j[i].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 8, 1000, 500), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 8, 1000, 500, false), -1);
 }
 END_TEST
 
@@ -161,20 +161,20 @@ START_TEST(test_pick_waits_for_a_server_being_started)
 	w[1].next_key = K1;
 	w[1].busy_until_ms = 1100;
 	/* the K1 job is left to worker 1; the K2 one nobody starts */
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500, false), 1);
 	j[1].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500, false), -1);
 	/* worker 1's job is for the other --server: no match */
 	w[1].next_server = 1;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500, false), 0);
 	w[1].next_server = 0;
 	/* it ends in 3 s: taken */
 	w[1].busy_until_ms = 4000;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500, false), 0);
 	/* an idle worker's last job is no promise */
 	w[1].busy_until_ms = 1100;
 	w[1].busy = false;
-	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 2, 0, j, 2, 1000, 500, false), 0);
 }
 END_TEST
 
@@ -188,7 +188,7 @@ START_TEST(test_pick_per_server)
 		{ K1, 1, 100, false, 0 },
 	};
 
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 2, 0, 500), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 2, 0, 500, false), 1);
 }
 END_TEST
 
@@ -199,7 +199,7 @@ START_TEST(test_pick_never_kept)
 	struct ga_sched_worker w[1] = { { .alive = true, .kept = kept } };
 	struct ga_sched_job j[1] = { { 0, 0, 100, false, 0 } };
 
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 1, 0, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 1, 0, 500, false), 0);
 }
 END_TEST
 
@@ -261,13 +261,13 @@ START_TEST(test_start_cost_counts_the_starts_in_flight)
 	/* nothing starting: one start's time; the idle worker starts one */
 	cost = ga_sched_start_cost_ms(w, 4, 0, 1500, 1);
 	ck_assert(cost > 1499.9 && cost < 1500.1);
-	ck_assert_int_eq(ga_sched_pick(w, 4, 3, j, 1, 0, cost), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 4, 3, j, 1, 0, cost, false), 0);
 	/* two starts in flight, one slot: it waits behind both, so the
 	 * busy worker that keeps its server is worth waiting for */
 	w[1].start_until_ms = w[2].start_until_ms = 1000;
 	cost = ga_sched_start_cost_ms(w, 4, 0, 1500, 1);
 	ck_assert(cost > 4499.9 && cost < 4500.1);
-	ck_assert_int_eq(ga_sched_pick(w, 4, 3, j, 1, 0, cost), -1);
+	ck_assert_int_eq(ga_sched_pick(w, 4, 3, j, 1, 0, cost, false), -1);
 	/* two slots: half the wait */
 	cost = ga_sched_start_cost_ms(w, 4, 0, 1500, 2);
 	ck_assert(cost > 2999.9 && cost < 3000.1);
@@ -371,13 +371,13 @@ START_TEST(test_pick_prefers_the_last_client)
 		{ K2, 0, 100, false, 1 },
 	};
 
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500, false), 1);
 	w[0].client = 0;
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500, false), 0);
 	/* nothing on its kept server: the homeless one of its client */
 	j[0].taken = j[1].taken = true;
 	w[0].client = 2;
-	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500), 2);
+	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500, false), 2);
 }
 END_TEST
 
@@ -403,25 +403,29 @@ START_TEST(test_pick_a_longer_job_before_a_homeless_one)
 	w[1].busy_until_ms = 10000;
 	w[2].busy_until_ms = 10000;
 	w[2].start_until_ms = 400;      /* worker 2 starts a server */
-	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400), 0);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400, true), 0);
 	/* longer by less than a start: the homeless one */
 	j[0].taken = true;
-	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400, true), 1);
 	/* no start in flight: the homeless one first */
 	j[0].taken = false;
 	w[2].start_until_ms = 0;
-	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400, true), 1);
 	/* nor when the start in flight is this worker's own... */
 	w[0].start_until_ms = 400;
-	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400, true), 1);
 	/* ... or one that has ended */
 	w[2].start_until_ms = 300;
-	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 350, 400), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 350, 400, true), 1);
+	/* nor when the run says its starts are slow (the machine is
+	 * saturated: a JVM a worker, or other load) */
+	w[2].start_until_ms = 400;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400, false), 1);
 	/* and a job of its own kept server goes first all the same */
 	w[2].start_until_ms = 400;
 	kept[0] = K2;
 	j[2].key = K2;
-	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 3, 0, 400, true), 1);
 }
 END_TEST
 
