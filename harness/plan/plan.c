@@ -119,11 +119,16 @@ int ga_plan_load(struct ga_plan *p, char **args, int n)
 static int default_jobs(struct ga_plan *p, size_t nruns)
 {
 	struct ga_error err;
+	bool drivers = false;
 	char why[160];
+	size_t i;
 
+	for (i = 0; i < p->nclients; i++)
+		if (strcmp(p->clients[i], "builtin") != 0)
+			drivers = true;
 	if (ga_default_jobs(getenv("GONEAWAY_JOBS"), nruns,
-			    GA_PLAN_MAX_JOBS, ga_mem_available_mib(), &p->jobs,
-			    why, sizeof(why), &err) == 0) {
+			    GA_PLAN_MAX_JOBS, ga_mem_available_mib(), drivers,
+			    &p->jobs, why, sizeof(why), &err) == 0) {
 		if (p->verbose)
 			fprintf(stderr, "goneaway run: -j %u (%s)\n", p->jobs,
 				why);

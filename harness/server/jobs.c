@@ -51,9 +51,11 @@ unsigned long long ga_mem_available_mib(void)
 }
 
 int ga_default_jobs(const char *env, size_t nruns, unsigned max_jobs,
-		    unsigned long long avail_mib, unsigned *jobs, char *why,
-		    size_t len, struct ga_error *err)
+		    unsigned long long avail_mib, bool drivers, unsigned *jobs,
+		    char *why, size_t len, struct ga_error *err)
 {
+	unsigned per_core = drivers ? GA_JOBS_PER_CORE_DRIVERS :
+			    GA_JOBS_PER_CORE;
 	unsigned long long fit;
 	unsigned n;
 	char *end;
@@ -69,10 +71,10 @@ int ga_default_jobs(const char *env, size_t nruns, unsigned max_jobs,
 		n = (unsigned)v;
 		snprintf(why, len, "GONEAWAY_JOBS=%u", n);
 	} else {
-		n = ga_starts_cores() * GA_JOBS_PER_CORE;
-		snprintf(why, len, "%u core%s x %u per core",
+		n = ga_starts_cores() * per_core;
+		snprintf(why, len, "%u core%s x %u per core%s",
 			 ga_starts_cores(), ga_starts_cores() == 1 ? "" : "s",
-			 GA_JOBS_PER_CORE);
+			 per_core, drivers ? " with a driver" : "");
 		fit = avail_mib / GA_JOB_MEMORY_MIB;
 		if (avail_mib && fit < n) {
 			n = fit ? (unsigned)fit : 1;

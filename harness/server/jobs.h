@@ -7,6 +7,7 @@
 #define GA_SERVER_JOBS_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "server/server.h"
@@ -34,8 +35,9 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
  * servers against 47; -j 48 7.2 s, 1.17 x the CPU, 70 servers.  Then 16:
  * 8.0 to 8.7 s at -j 32 (2026-11-27), its 3 to 5 s cases waiting behind
  * short ones while the workers ramped up.
- * Then 20: with the longer cases taken first while starts are in flight
- * (plan/jobs_schedule.c), 6.7 to 7.0 s at -j 40 against 7.1 to 7.6 s at
+ * Then 20 (16 with a driver, below): with the longer cases taken first
+ * while starts are in flight (plan/jobs_schedule.c), 6.7 to 7.0 s at -j 40
+ * against 7.1 to 7.6 s at
  * -j 32, alternating, with the same CPU (10 s) and verdicts; -j 48 6.9
  * to 7.0 s with 1.1 x the CPU.)  A
  * run starts fewer workers and adds them up to this only while a case
@@ -43,6 +45,13 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
  * so short cases queue behind kept servers and long ones get workers of
  * their own. */
 #define GA_JOBS_PER_CORE 20
+
+/* ... and in a run whose clients include a driver (a process of its own
+ * for each connection: a Python, a JVM): every worker starts that
+ * driver's runtime too, so a worker more costs CPU beyond its server.
+ * At 20 a core PyMySQL took 14.7 to 16.0 CPU s over the suite against
+ * 13.5 to 14.4 at 16 a core (docs/benchmark.md, "The ramp"). */
+#define GA_JOBS_PER_CORE_DRIVERS 16
 
 /* What a worker may hold in memory at most: its server (MySQL 9.7's
  * resident size was 254 MiB here, MariaDB's about 110), the server's
@@ -55,14 +64,16 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
 unsigned long long ga_mem_available_mib(void);
 
 /* The default -j: env (GONEAWAY_JOBS; NULL or "": not set) when it is a
- * number from 1 to max_jobs, else the cores times GA_JOBS_PER_CORE, and
+ * number from 1 to max_jobs, else the cores times GA_JOBS_PER_CORE
+ * (GA_JOBS_PER_CORE_DRIVERS when drivers: a client of the run is not the
+ * built-in one), and
  * no more than one per GA_JOB_MEMORY_MIB of avail_mib (0: not known);
  * never more than nruns (when not 0) nor max_jobs.  why (len bytes) says
  * where the number came from ("GONEAWAY_JOBS=3", "2 cores x 12 per
  * core", "..., 1 per 400 MiB of the 2000 MiB available").  Returns 0 with
  * *jobs set, or -1 with err set when env is set but no such number. */
 int ga_default_jobs(const char *env, size_t nruns, unsigned max_jobs,
-		    unsigned long long avail_mib, unsigned *jobs, char *why,
-		    size_t len, struct ga_error *err);
+		    unsigned long long avail_mib, bool drivers, unsigned *jobs,
+		    char *why, size_t len, struct ga_error *err);
 
 #endif

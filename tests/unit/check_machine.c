@@ -138,18 +138,18 @@ START_TEST(default_jobs_honours_goneaway_jobs)
 	unsigned jobs = 0;
 	char why[160];
 
-	ck_assert_int_eq(ga_default_jobs("3", 100, 64, 0, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("3", 100, 64, 0, false, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, 3);
 	ck_assert_str_eq(why, "GONEAWAY_JOBS=3");
-	ck_assert_int_eq(ga_default_jobs("3", 2, 64, 0, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("3", 2, 64, 0, false, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, 2);
-	ck_assert_int_eq(ga_default_jobs("0", 100, 64, 0, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("0", 100, 64, 0, false, &jobs, why,
 					 sizeof(why), &err), -1);
-	ck_assert_int_eq(ga_default_jobs("65", 100, 64, 0, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("65", 100, 64, 0, false, &jobs, why,
 					 sizeof(why), &err), -1);
-	ck_assert_int_eq(ga_default_jobs("4x", 100, 64, 0, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("4x", 100, 64, 0, false, &jobs, why,
 					 sizeof(why), &err), -1);
 	ck_assert_msg(strstr(err.msg, "GONEAWAY_JOBS='4x'"), "%s", err.msg);
 }
@@ -176,21 +176,29 @@ START_TEST(default_jobs_follow_cores_and_start_cost)
 	unsigned jobs = 0, unset = 0, cores = ga_starts_cores();
 	char why[160], want[96];
 
-	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 0, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 0, false, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, cores * GA_JOBS_PER_CORE > 64 ? 64 :
 			  cores * GA_JOBS_PER_CORE);
 	snprintf(want, sizeof(want), "%u core%s x %u per core", cores,
 		 cores == 1 ? "" : "s", GA_JOBS_PER_CORE);
 	ck_assert_str_eq(why, want);
+	/* a driver's run: fewer a core */
+	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 0, true, &unset, why,
+					 sizeof(why), &err), 0);
+	ck_assert_uint_eq(unset, cores * GA_JOBS_PER_CORE_DRIVERS > 64 ? 64 :
+			  cores * GA_JOBS_PER_CORE_DRIVERS);
+	snprintf(want, sizeof(want), "%u core%s x %u per core with a driver",
+		 cores, cores == 1 ? "" : "s", GA_JOBS_PER_CORE_DRIVERS);
+	ck_assert_str_eq(why, want);
 	/* "" is not set, as NULL */
-	ck_assert_int_eq(ga_default_jobs("", 0, 64, 0, &unset, why,
+	ck_assert_int_eq(ga_default_jobs("", 0, 64, 0, false, &unset, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(unset, jobs);
 	/* a worker per GA_JOB_MEMORY_MIB of the memory available at most,
 	 * and one whatever it is; GONEAWAY_JOBS is the user's */
 	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 3 * GA_JOB_MEMORY_MIB + 5,
-					 &jobs, why, sizeof(why), &err), 0);
+					 false, &jobs, why, sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, cores * GA_JOBS_PER_CORE < 3 ?
 			  cores * GA_JOBS_PER_CORE : 3);
 	if (cores * GA_JOBS_PER_CORE > 3) {
@@ -199,14 +207,14 @@ START_TEST(default_jobs_follow_cores_and_start_cost)
 			 3 * GA_JOB_MEMORY_MIB + 5);
 		ck_assert_msg(strstr(why, want), "%s", why);
 	}
-	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 100, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 100, false, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, 1);
-	ck_assert_int_eq(ga_default_jobs("7", 0, 64, 100, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs("7", 0, 64, 100, false, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, 7);
 	/* plenty: the cores alone */
-	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 1ULL << 30, &jobs, why,
+	ck_assert_int_eq(ga_default_jobs(NULL, 0, 64, 1ULL << 30, false, &jobs, why,
 					 sizeof(why), &err), 0);
 	ck_assert_uint_eq(jobs, cores * GA_JOBS_PER_CORE > 64 ? 64 :
 			  cores * GA_JOBS_PER_CORE);
