@@ -14,10 +14,10 @@
  *     server for it anyway); else the first one that only busy workers
  *     match, none of them expected to end within a server start from
  *     now (waiting longer would leave this one idle) - that one first
- *     when it is longer by more than a start and another worker is
+ *     when it is longer by more than a start, another worker is
  *     starting a server (the CPU is taken: the longer job would end
- *     the run later); a job an idle
- *     worker matches is left to that worker, and so is one a busy
+ *     the run later) and the caller allows it (longer_first); a job an
+ *     idle worker matches is left to that worker, and so is one a busy
  *     worker matches that is expected to end within two server starts:
  *     the job waits about as long as a start would take, and no core
  *     starts a server beside the cases that run.  Only as many jobs as
@@ -93,10 +93,12 @@ struct ga_sched_worker {
 
 /* The index of the job idle worker w should take, or -1 when no job
  * waits that it should take now.  longer_first: a job only busy workers
- * match may go before a homeless one (above) - the caller's say, true
- * while its server starts take no longer than on an idle machine.  A worker that jobs are left to takes
- * no more of them than it should be free for within six server starts:
- * each job left to it counts its cost_ms to when it will be free.  jobs
+ * match may go before a homeless one (above) - the caller's say
+ * (plan/jobs_run.c: with the built-in client alone, while its server
+ * starts take no more than twice their guess).  A worker that jobs are
+ * left to takes no more of them than it should be free for within six
+ * server starts: each job left to it counts its cost_ms to when it will
+ * be free.  jobs
  * are in the order they should run (the longest first); now_ms on the
  * caller's clock, start_ms a server start as this run measures it. */
 long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
