@@ -500,7 +500,7 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 	struct ga_case_result res;
 	struct ga_workers *pool = NULL;
 	struct ga_error err;
-	size_t reported = 0, id;
+	size_t reported = 0, id, c;
 	unsigned first;
 	int rc = -1;
 
@@ -510,9 +510,9 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 	jr.start_guess_ms = jr.start_ms;
 	if (plan_jobs(&jr, p->scs, p->nscs))
 		goto out;
-	for (id = 0; id < jr.ncombos; id++)
-		if (jr.pcombos[id].opts.driver &&
-		    strcmp(jr.pcombos[id].opts.driver->ops->kind, "builtin"))
+	for (c = 0; c < jr.ncombos; c++)
+		if (jr.pcombos[c].opts.driver &&
+		    strcmp(jr.pcombos[c].opts.driver->ops->kind, "builtin"))
 			jr.processes = true;
 	jr.max = p->jobs < jr.njobs ? p->jobs : (unsigned)jr.njobs;
 	if (jr.max < 1)
