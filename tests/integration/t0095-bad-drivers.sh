@@ -172,9 +172,17 @@ test_expect_success 'a 200 MiB line is refused at 64 MiB, bounded in time' '
 '
 
 # a process whose PID a driver wrote must be gone (checked by that PID only)
+# gone MODE: the process the driver left (its PID file says its PID and
+# start time, written before the driver answered) no longer runs; one
+# that does is killed, and the test fails saying so.  A PID that came
+# free and was used again (another start time) is not it.
 gone() {
-	test -s "$SCRATCH/pid-$1" && p=$(cat "$SCRATCH/pid-$1") &&
-	{ ! test -d "/proc/$p" || { kill -9 "$p"; false; }; }
+	{ read p start < "$SCRATCH/pid-$1"; } 2>/dev/null && test -n "$start" || {
+		say "no PID file from the driver's child ($1)"; return 1; }
+	now=$(sed "s/.*) //" "/proc/$p/stat" 2>/dev/null | cut -d" " -f20)
+	test "$now" != "$start" || {
+		say "its child $p ($1) still runs: $(cat /proc/$p/status | sed -n "s/^State:/state/p")"
+		kill -9 "$p"; return 1; }
 }
 
 test_expect_success 'a driver that leaves its process group and ignores EOF is ended' '

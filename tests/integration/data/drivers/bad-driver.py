@@ -260,33 +260,58 @@ def reply(obj):
     sys.stdout.flush()
 
 
+def write_pidfile():
+    # the PID as the host sees it (/proc is the host's) and its start
+    # time (field 22 of stat), so that a PID used again is not taken
+    # for this process
+    with open("/proc/self/stat") as f:
+        start = f.read().rsplit(")", 1)[1].split()[19]
+    with open(os.environ.get("BAD_DRIVER_PIDFILE", "/dev/null"), "w") as f:
+        f.write(os.readlink("/proc/self") + " " + start + "\n")
+
+
+def wait_ready(r):
+    # the child says it has written its PID file (and is where it
+    # should be) before the driver answers: on a busy machine it may
+    # not run at all before the case ends, and a test would then find
+    # no PID to look for
+    os.read(r, 1)
+    os.close(r)
+
+
 def leave_group():
     # a child in a group of its own, which the driver then joins
+    r, w = os.pipe()
     child = os.fork()
     if child == 0:
+        os.close(r)
         os.setpgid(0, 0)
-        with open(os.environ.get("BAD_DRIVER_PIDFILE", "/dev/null"),
-                  "w") as f:
-            f.write(os.readlink("/proc/self") + "\n")
+        write_pidfile()
+        os.write(w, b"x")
+        os.close(w)
         time.sleep(300)
         os._exit(0)
-    time.sleep(0.2)
+    os.close(w)
+    wait_ready(r)
     os.setpgid(0, child)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def escape_session():
+    r, w = os.pipe()
     child = os.fork()
     if child == 0:
+        os.close(r)
         os.setsid()
         if os.fork() == 0:
-            with open(os.environ.get("BAD_DRIVER_PIDFILE", "/dev/null"),
-                      "w") as f:
-                # the PID as the host sees it: /proc is the host's
-                f.write(os.readlink("/proc/self") + "\n")
+            write_pidfile()
+            os.write(w, b"x")
+            os.close(w)
             time.sleep(300)
         os._exit(0)
+    os.close(w)
     os.waitpid(child, 0)
+    wait_ready(r)
 
 
 while True:
