@@ -200,6 +200,9 @@ void ga_driver_drop_kept(ino_t netns);
 /* How many driver processes are kept now, idle between cases. */
 unsigned ga_driver_kept_count(void);
 
+/* ... of drv's (a -j worker tells its parent: plan/jobs_schedule.h). */
+unsigned ga_driver_kept_count_of(const struct ga_driver *drv);
+
 /* Frees what a driver owns (not drv itself). */
 void ga_driver_release(struct ga_driver *drv);
 

@@ -134,6 +134,16 @@ unsigned ga_driver_kept_count(void)
 	return n;
 }
 
+unsigned ga_driver_kept_count_of(const struct ga_driver *drv)
+{
+	const struct idle *i;
+	unsigned n = 0;
+
+	for (i = idle_list; i; i = i->next)
+		n += i->drv == drv;
+	return n;
+}
+
 /* ---- what a kept process left ------------------------------------------- */
 
 static int cmp_pid(const void *a, const void *b)

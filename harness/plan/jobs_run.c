@@ -48,6 +48,9 @@ struct pbusy {
 	bool worked;                    /* the worker had a job */
 	uint64_t key;                   /* its job's server (ga_reuse_key) */
 	size_t server;                  /* ... of which --server */
+	unsigned procs;                 /* its job's driver processes */
+	bool same;                      /* its job is of the client of the
+					 * job before */
 };
 
 struct jobs_run {
@@ -136,6 +139,21 @@ static bool skips_at_once(const struct ga_run_options *o,
 		if (!ga_driver_cannot_connect(o->driver, &sc->connections[i]))
 			return false;
 	return true;
+}
+
+/* The driver processes a case of sc with o's client holds at once and
+ * a worker keeps after it (docs/driver-protocol.md, "Cases"): one per
+ * named connection for a driver, none for the built-in client or with
+ * --fresh-drivers.  A driver without the feature "cases" keeps none
+ * either: its workers then say they keep none (kept_drivers), and no
+ * job is left to them for it. */
+static unsigned kept_procs(const struct ga_run_options *o,
+			   const struct ga_scenario *sc)
+{
+	if (!o->driver || !strcmp(o->driver->ops->kind, "builtin") ||
+	    o->fresh_drivers)
+		return 0;
+	return sc->nconnections > 0 ? (unsigned)sc->nconnections : 1;
 }
 
 /* The client of o as a selector sees it before the case (id filled),
@@ -242,6 +260,7 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		jr->sched[i].key = ga_reuse_key(&pk->opts, pc->sc);
 		jr->sched[i].server = pk->server;
 		jr->sched[i].client = jr->combos[pc->combo].client;
+		jr->sched[i].procs = kept_procs(&pk->opts, pc->sc);
 		jr->sched[i].cost_ms = jr->jobs[i].at_once ? 0.0 :
 				       measured > guess ? measured : guess;
 	}
@@ -261,8 +280,16 @@ static void view(struct jobs_run *jr, struct ga_workers *pool, double now)
 
 	for (i = 0; i < n; i++) {
 		struct ga_sched_worker *w = &jr->ws[i];
+		long procs;
 
-		ga_workers_worker(pool, i, &w->alive, &w->busy, &w->kept, &id);
+		ga_workers_worker(pool, i, &w->alive, &w->busy, &w->kept,
+				  &procs, &id);
+		/* busy: what it will keep after its job */
+		w->procs = (unsigned)procs;
+		if (w->busy && !jr->busy[i].same)
+			w->procs = jr->busy[i].procs;
+		else if (w->busy && jr->busy[i].procs > w->procs)
+			w->procs = jr->busy[i].procs;
 		/* one running past its estimate: half of what it ran so far
 		 * is as good a guess of what is left as any */
 		if (w->busy) {
@@ -323,6 +350,8 @@ static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
 	jr->busy[i].starts = !jr->sched[k].key || !jr->ws[i].kept ||
 			     jr->ws[i].kept[jr->sched[k].server] !=
 			     jr->sched[k].key;
+	jr->busy[i].procs = jr->sched[k].procs;
+	jr->busy[i].same = jr->ws[i].client == jr->sched[k].client;
 	jr->ws[i].client = jr->sched[k].client;
 	pc->dispatched++;
 	return 0;
@@ -409,10 +438,11 @@ static void retire_idle(struct ga_workers *pool)
 	bool alive, busy;
 	const uint64_t *kept;
 	struct ga_error err;
+	long procs;
 	size_t id;
 
 	for (i = 0; i < n; i++) {
-		ga_workers_worker(pool, i, &alive, &busy, &kept, &id);
+		ga_workers_worker(pool, i, &alive, &busy, &kept, &procs, &id);
 		if (alive && !busy)
 			ga_workers_retire(pool, i, &err);
 	}

@@ -84,12 +84,68 @@ static long left_to(const struct ga_sched_worker *ws, size_t n, size_t w,
 	return -1;
 }
 
+/* Whether worker i (not w) keeps driver processes enough for job j, or
+ * will after its job (ga_sched_worker.procs), and is no worse a place
+ * for j's server than w: it keeps that server (or will), or w does not.
+ * Never a kept server traded for driver processes: a MySQL 9.7 start
+ * costs 2 to 3 CPU s, more than a dozen JVMs. */
+static bool covers(const struct ga_sched_worker *ws, size_t i, size_t w,
+		   const struct ga_sched_job *j)
+{
+	bool w_keeps = j->key && ws[w].kept && ws[w].kept[j->server] == j->key;
+
+	return i != w && ws[i].alive && ws[i].client == j->client &&
+	       ws[i].procs >= j->procs &&
+	       (!w_keeps || matches(ws, i, w, j, SOON_WORKER));
+}
+
+/* The worker other than w that job j, which would start driver
+ * processes on w, is left to, or -1: one that covers it (above) and is
+ * idle or ends within WAIT_STARTS server starts, with left_to's bound on
+ * what is left to one worker (free_at). */
+static long procs_left_to(const struct ga_sched_worker *ws, size_t n,
+			  size_t w, const struct ga_sched_job *j,
+			  double now_ms, double start_ms, double *free_at)
+{
+	size_t i;
+
+	for (i = 0; j->procs && i < n && i < GA_SCHED_MAX_WORKERS; i++) {
+		double ends = (ws[i].busy ? ws[i].busy_until_ms : now_ms) -
+			      now_ms;
+		double wait = free_at[i] - now_ms;
+
+		if (!covers(ws, i, w, j) || ends < 0 ||
+		    ends > WAIT_STARTS * start_ms ||
+		    wait > QUEUE_STARTS * start_ms)
+			continue;
+		free_at[i] += j->cost_ms;
+		return (long)i;
+	}
+	return -1;
+}
+
 /* The tiers of ga_sched_pick, best first: a job on the worker's kept
  * server, one no other worker keeps a server for, one only busy ones
- * do; each with the worker's last client first.  A job an idle worker
- * keeps a server for, or a busy one that ends soon (SOON_WORKER), is
- * in none: it is left to that worker. */
-enum tier { KEPT_SAME, KEPT, HOMELESS_SAME, HOMELESS, ANY_SAME, ANY, TIERS };
+ * do; each with the worker's last client first, and of those first a
+ * job its kept driver processes cover (COVERED: the same client, no
+ * more processes than it keeps; for the built-in client, which keeps
+ * none, the same as SAME).  A job an idle worker keeps a server for,
+ * or a busy one that ends soon (SOON_WORKER), is in none: it is left to
+ * that worker; so is one whose driver processes another worker keeps
+ * (procs_left_to). */
+enum tier {
+	KEPT_COVERED, KEPT_SAME, KEPT,
+	HOMELESS_COVERED, HOMELESS_SAME, HOMELESS,
+	ANY_COVERED, ANY_SAME, ANY,
+	TIERS
+};
+
+/* The best job of the three tiers from first (a *_COVERED), or -1. */
+static long best_of(const long *best, enum tier first)
+{
+	return best[first] >= 0 ? best[first] :
+	       best[first + 1] >= 0 ? best[first + 1] : best[first + 2];
+}
 
 /* Whether the job of tier ANY (only busy workers' kept servers match it)
  * goes before the one of tier HOMELESS (nobody's does), which is
@@ -107,11 +163,10 @@ enum tier { KEPT_SAME, KEPT, HOMELESS_SAME, HOMELESS, ANY_SAME, ANY, TIERS };
 static bool longer_elsewhere(const struct ga_sched_job *jobs,
 			     const long *best, double start_ms)
 {
-	long h = best[HOMELESS_SAME] >= 0 ? best[HOMELESS_SAME] :
-		 best[HOMELESS];
-	long a = best[ANY_SAME] >= 0 ? best[ANY_SAME] : best[ANY];
+	long h = best_of(best, HOMELESS_COVERED);
+	long a = best_of(best, ANY_COVERED);
 
-	return h >= 0 && a >= 0 && best[KEPT] < 0 &&
+	return h >= 0 && a >= 0 && best_of(best, KEPT_COVERED) < 0 &&
 	       jobs[a].cost_ms > jobs[h].cost_ms + start_ms;
 }
 
@@ -136,7 +191,7 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 	double free_at[GA_SCHED_MAX_WORKERS];
 	long best[TIERS];
 	size_t i, t;
-	bool same;
+	bool same, covered;
 
 	for (t = 0; t < TIERS; t++)
 		best[t] = -1;
@@ -148,25 +203,29 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		if (j->taken)
 			continue;
 		same = j->client == me->client;
+		covered = same && j->procs <= me->procs;
+		if (!covered && procs_left_to(ws, nworkers, w, j, now_ms,
+					      start_ms, free_at) >= 0)
+			continue;       /* left to a worker with its drivers */
 		if (j->key && me->kept && me->kept[j->server] == j->key) {
-			if (same)
+			if (covered)
 				return (long)i;
-			if (best[KEPT] < 0)
-				best[KEPT] = (long)i;
-			continue;
-		}
-		if (left_to(ws, nworkers, w, j, now_ms, start_ms, free_at) >= 0)
+			t = same ? KEPT_SAME : KEPT;
+		} else if (left_to(ws, nworkers, w, j, now_ms, start_ms,
+				   free_at) >= 0) {
 			continue;       /* left to a worker free soon */
-		if (!kept_elsewhere(ws, nworkers, w, j))
-			t = same ? HOMELESS_SAME : HOMELESS;
-		else
-			t = same ? ANY_SAME : ANY;
+		} else if (!kept_elsewhere(ws, nworkers, w, j)) {
+			t = covered ? HOMELESS_COVERED : same ? HOMELESS_SAME :
+			    HOMELESS;
+		} else {
+			t = covered ? ANY_COVERED : same ? ANY_SAME : ANY;
+		}
 		if (best[t] < 0)
 			best[t] = (long)i;
 	}
 	if (longer_first && longer_elsewhere(jobs, best, start_ms) &&
 	    starting_elsewhere(ws, nworkers, w, now_ms))
-		return best[ANY_SAME] >= 0 ? best[ANY_SAME] : best[ANY];
+		return best_of(best, ANY_COVERED);
 	for (t = 0; t < TIERS; t++)
 		if (best[t] >= 0)
 			return best[t];

@@ -30,7 +30,18 @@
  *   - within each of those, a job of the client the worker ran last
  *     comes first: a worker keeps its driver processes for the next case
  *     of the same client (docs/driver-protocol.md, "Cases"), so a run of
- *     many clients starts each one's drivers on fewer workers;
+ *     many clients starts each one's drivers on fewer workers; and of
+ *     those, first a job its kept processes cover (no more connections
+ *     than it keeps processes): no driver starts at all;
+ *   - a job that would start driver processes on this worker is left to
+ *     another that keeps enough of them for it, when that one is idle or
+ *     expected to end within two server starts (as a kept server's job
+ *     is, with the same bound on what is left to one worker), unless
+ *     this worker keeps the job's server and that one does not: a
+ *     runtime's start (a JVM's first case: 0.17 CPU s) costs about what
+ *     a MariaDB start does, and each worker that meets a case of four
+ *     connections would otherwise start four (docs/benchmark.md, "How
+ *     many JVMs");
  *   - once every job is given, an idle worker ends at once
  *     (ga_workers_retire), its kept servers torn down beside the last
  *     cases rather than after them;
@@ -65,6 +76,10 @@ struct ga_sched_job {
 	double cost_ms;         /* what it is expected to take */
 	bool taken;             /* given to a worker already */
 	size_t client;          /* which --client */
+	unsigned procs;         /* driver processes it holds at once (its
+				 * connections, for a client whose
+				 * processes are kept between cases),
+				 * 0: none kept (the built-in client) */
 };
 
 struct ga_sched_worker {
@@ -76,6 +91,10 @@ struct ga_sched_worker {
 				 * caller's clock), while busy */
 	size_t client;          /* the client of the last job it took,
 				 * SIZE_MAX: none yet */
+	unsigned procs;         /* the driver processes of that client it
+				 * keeps (its last result says), or will
+				 * keep after its job (the most of it and
+				 * its job's procs) */
 	uint64_t next_key;      /* while busy, the key of its job's server:
 				 * the one it keeps after, if the case
 				 * leaves it clean; 0: none */

@@ -37,6 +37,8 @@ struct worker {
 	struct ga_workers_job job;
 	uint64_t *kept;                 /* owned, per server: the key of the
 					 * server its runner keeps, 0: none */
+	long procs;                     /* the driver processes of its last
+					 * job's client it keeps */
 };
 
 struct ga_workers {
@@ -119,6 +121,9 @@ static void worker_main(struct ga_workers *p, int jobr, int resw)
 		if (m.job.combo >= p->ncombos || !m.job.sc)
 			break;
 		run_job(p, runners, open, wopts, &m, &res);
+		res.kept_drivers = p->combos[m.job.combo].opts.driver ?
+			ga_driver_kept_count_of(
+				p->combos[m.job.combo].opts.driver) : 0;
 		if (ga_interrupted(p->in) && !res.signo)
 			res.signo = p->in->signo;
 		s = ga_workers_send(resw, m.id, m.job.sc, &res, &err) ? 1 : 0;
@@ -242,13 +247,15 @@ unsigned ga_workers_size(const struct ga_workers *p)
 }
 
 void ga_workers_worker(const struct ga_workers *p, unsigned i, bool *alive,
-		    bool *busy, const uint64_t **kept, size_t *job_id)
+		    bool *busy, const uint64_t **kept, long *procs,
+		    size_t *job_id)
 {
 	const struct worker *w = &p->w[i];
 
 	*alive = w->pid != 0 && w->jobw >= 0;
 	*busy = w->busy;
 	*kept = w->kept;
+	*procs = w->procs;
 	*job_id = (size_t)w->id;
 }
 
@@ -336,6 +343,7 @@ static void worker_lost(struct ga_workers *p, struct worker *w,
 	w->pid = 0;
 	w->busy = false;
 	memset(w->kept, 0, p->nservers * sizeof(*w->kept));
+	w->procs = 0;
 }
 
 static void pass_signal_on(struct ga_workers *p)
@@ -426,6 +434,7 @@ int ga_workers_wait(struct ga_workers *p, size_t *id,
 				w->busy = false;
 				w->kept[p->combos[w->job.combo].server] =
 					res->kept_key;
+				w->procs = res->kept_drivers;
 				rc = 1;
 				break;
 			}

@@ -65,11 +65,13 @@ int ga_workers_grow(struct ga_workers *p, struct ga_error *err);
 unsigned ga_workers_size(const struct ga_workers *p);
 
 /* What the parent knows of worker i, for plan/jobs_schedule.h: alive, busy,
- * and the keys of the servers it keeps (from its last results: struct
- * ga_case_result.kept_key; valid until the next ga_workers_wait), and the
- * caller's id of its job while busy. */
+ * the keys of the servers it keeps (from its last results: struct
+ * ga_case_result.kept_key; valid until the next ga_workers_wait), the
+ * driver processes of its last job's client it keeps (kept_drivers),
+ * and the caller's id of its job while busy. */
 void ga_workers_worker(const struct ga_workers *p, unsigned i, bool *alive,
-		    bool *busy, const uint64_t **kept, size_t *job_id);
+		    bool *busy, const uint64_t **kept, long *procs,
+		    size_t *job_id);
 
 /* How many jobs are running. */
 unsigned ga_workers_busy(const struct ga_workers *p);

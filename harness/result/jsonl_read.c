@@ -1447,7 +1447,9 @@ static int read_whole_case(struct reader *rd, const struct ga_json *j,
 	    member(rd, j, "run_verdicts", GA_JSON_ARRAY, false, &a) ||
 	    get_buf(rd, j, "bad_runs", res->bad_runs, sizeof(res->bad_runs),
 		    true) ||
-	    get_str(rd, j, "kept_key", false, &key))
+	    get_str(rd, j, "kept_key", false, &key) ||
+	    get_long(rd, j, "kept_drivers", 0, INT_MAX, false, 0,
+		     &res->kept_drivers))
 		return -1;
 	if (a->nitems != GA_VERDICT_ERROR + 1)
 		return bad(rd, "\"run_verdicts\" holds %zu counts, not %d",

@@ -353,6 +353,7 @@ static void case_line(FILE *f, long ncase, const char *dir,
 		/* a key of 64 bits: more than a JSON number holds exactly */
 		fprintf(f, ",\"kept_key\":\"%016llx\"",
 			(unsigned long long)res->kept_key);
+		fprintf(f, ",\"kept_drivers\":%ld", res->kept_drivers);
 	}
 	fprintf(f, ",\"steps\":%zu}\n", res->nsteps < sc->nsteps ?
 		res->nsteps : sc->nsteps);

@@ -174,6 +174,9 @@ struct ga_case_result {
 	uint64_t kept_key;              /* the key (ga_reuse_key) of the
 					 * server its runner kept after it,
 					 * 0: none kept */
+	long kept_drivers;              /* the driver processes of its
+					 * client its worker keeps after it,
+					 * idle (client/keep.c) */
 };
 
 void ga_case_result_free(struct ga_case_result *res);

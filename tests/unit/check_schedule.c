@@ -26,6 +26,7 @@ static void fleet(struct ga_sched_worker *w, const uint64_t *kept,
 		w[i].starting_until_ms = 0;
 		w[i].start_until_ms = 0;
 		w[i].client = 0;
+		w[i].procs = 0;
 	}
 }
 
@@ -35,9 +36,9 @@ START_TEST(test_pick_matching_first)
 	bool busy[2] = { false, true };
 	struct ga_sched_worker w[2];
 	struct ga_sched_job j[3] = {
-		{ K1, 0, 5000, false, 0 },
-		{ K2, 0, 100, false, 0 },
-		{ K2, 0, 100, false, 0 },
+		{ K1, 0, 5000, false, 0, 0 },
+		{ K2, 0, 100, false, 0, 0 },
+		{ K2, 0, 100, false, 0, 0 },
 	};
 
 	fleet(w, kept, busy, 2);
@@ -62,8 +63,8 @@ START_TEST(test_pick_leaves_others_jobs)
 	bool busy[2] = { false, false };
 	struct ga_sched_worker w[2];
 	struct ga_sched_job j[2] = {
-		{ K1, 0, 5000, false, 0 },
-		{ K2, 0, 100, false, 0 },
+		{ K1, 0, 5000, false, 0, 0 },
+		{ K2, 0, 100, false, 0, 0 },
 	};
 
 	fleet(w, kept, busy, 2);
@@ -88,7 +89,7 @@ START_TEST(test_pick_waits_for_a_worker_ending_soon)
 	uint64_t kept[2] = { 0, K1 };
 	bool busy[2] = { false, true };
 	struct ga_sched_worker w[2];
-	struct ga_sched_job j[1] = { { K1, 0, 5000, false, 0 } };
+	struct ga_sched_job j[1] = { { K1, 0, 5000, false, 0, 0 } };
 
 	fleet(w, kept, busy, 2);
 	w[1].busy_until_ms = 1300;
@@ -124,7 +125,7 @@ START_TEST(test_pick_leaves_a_worker_only_what_it_ends_soon)
 	size_t i;
 
 	for (i = 0; i < 8; i++)
-		j[i] = (struct ga_sched_job){ K1, 0, 1000, false, 0 };
+		j[i] = (struct ga_sched_job){ K1, 0, 1000, false, 0, 0 };
 	fleet(w, kept, busy, 2);
 	w[1].busy_until_ms = 1100;
 	/* at 1000 ms, a start of 500 ms (six: until 4000): worker 1, free
@@ -153,8 +154,8 @@ START_TEST(test_pick_waits_for_a_server_being_started)
 	bool busy[2] = { false, true };
 	struct ga_sched_worker w[2];
 	struct ga_sched_job j[2] = {
-		{ K1, 0, 100, false, 0 },
-		{ K2, 0, 100, false, 0 },
+		{ K1, 0, 100, false, 0, 0 },
+		{ K2, 0, 100, false, 0, 0 },
 	};
 
 	fleet(w, kept, busy, 2);
@@ -184,8 +185,8 @@ START_TEST(test_pick_per_server)
 	uint64_t kept[2] = { 0, K1 };       /* worker 0: server 1 keeps K1 */
 	struct ga_sched_worker w[1] = { { .alive = true, .kept = kept } };
 	struct ga_sched_job j[2] = {
-		{ K1, 0, 100, false, 0 },
-		{ K1, 1, 100, false, 0 },
+		{ K1, 0, 100, false, 0, 0 },
+		{ K1, 1, 100, false, 0, 0 },
 	};
 
 	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 2, 0, 500, false), 1);
@@ -197,7 +198,7 @@ START_TEST(test_pick_never_kept)
 {
 	uint64_t kept[1] = { 0 };
 	struct ga_sched_worker w[1] = { { .alive = true, .kept = kept } };
-	struct ga_sched_job j[1] = { { 0, 0, 100, false, 0 } };
+	struct ga_sched_job j[1] = { { 0, 0, 100, false, 0, 0 } };
 
 	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 1, 0, 500, false), 0);
 }
@@ -209,8 +210,8 @@ START_TEST(test_grow)
 	bool busy[2] = { true, true };
 	struct ga_sched_worker w[2];
 	struct ga_sched_job j[2] = {
-		{ K1, 0, 100, true, 0 },
-		{ K1, 0, 100, false, 0 },
+		{ K1, 0, 100, true, 0, 0 },
+		{ K1, 0, 100, false, 0, 0 },
 	};
 
 	fleet(w, kept, busy, 2);
@@ -251,7 +252,7 @@ START_TEST(test_start_cost_counts_the_starts_in_flight)
 	uint64_t kept[4] = { K1, K1, 0, 0 };
 	bool busy[4] = { true, true, true, false };
 	struct ga_sched_worker w[4];
-	struct ga_sched_job j[1] = { { K1, 0, 1000, false, 0 } };
+	struct ga_sched_job j[1] = { { K1, 0, 1000, false, 0, 0 } };
 	double cost;
 
 	fleet(w, kept, busy, 4);
@@ -286,7 +287,7 @@ START_TEST(test_grow_paced_by_starts)
 	uint64_t kept[3] = { K1, K1, K1 };
 	bool busy[3] = { true, true, true };
 	struct ga_sched_worker w[3];
-	struct ga_sched_job j[1] = { { K1, 0, 100, false, 0 } };
+	struct ga_sched_job j[1] = { { K1, 0, 100, false, 0, 0 } };
 
 	fleet(w, kept, busy, 3);
 	w[0].busy_until_ms = w[1].busy_until_ms = w[2].busy_until_ms = 10000;
@@ -366,9 +367,9 @@ START_TEST(test_pick_prefers_the_last_client)
 	static const uint64_t kept[1] = { K1 };
 	struct ga_sched_worker w[1] = { { .alive = true, .kept = kept, .client = 1 } };
 	struct ga_sched_job j[3] = {
-		{ K1, 0, 5000, false, 0 },
-		{ K1, 0, 100, false, 1 },
-		{ K2, 0, 100, false, 1 },
+		{ K1, 0, 5000, false, 0, 0 },
+		{ K1, 0, 100, false, 1, 0 },
+		{ K2, 0, 100, false, 1, 0 },
 	};
 
 	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500, false), 1);
@@ -378,6 +379,62 @@ START_TEST(test_pick_prefers_the_last_client)
 	j[0].taken = j[1].taken = true;
 	w[0].client = 2;
 	ck_assert_int_eq(ga_sched_pick(w, 1, 0, j, 3, 0, 500, false), 2);
+}
+END_TEST
+
+/* A job that would start driver processes on this worker (a JVM each)
+ * goes to a worker that keeps enough of them, when that one is idle or
+ * ends soon and is as good a place for its server; a job the worker's
+ * own processes cover goes first.  (Each worker that met a case of four
+ * connections started four JVMs.) */
+START_TEST(test_pick_a_job_where_its_drivers_are_kept)
+{
+	uint64_t kept[3] = { K1, K1, K1 };
+	bool busy[3] = { false, false, true };
+	struct ga_sched_worker w[3];
+	struct ga_sched_job j[2] = {
+		{ K1, 0, 3000, false, 0, 4 },
+		{ K1, 0, 1000, false, 0, 1 },
+	};
+
+	fleet(w, kept, busy, 3);
+	w[1].procs = 4;
+	w[2].procs = 2;
+	w[2].busy_until_ms = 10000;
+	/* worker 1 keeps four: the long job is left to it (and only that
+	 * one: the short one would wait behind it) */
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 2, 0, 400, false), 1);
+	ck_assert_int_eq(ga_sched_pick(w, 3, 1, j, 2, 0, 400, false), 0);
+	/* ... also when it ends within two starts */
+	w[1].busy = true;
+	w[1].busy_until_ms = 700;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 2, 0, 400, false), 1);
+	/* not when it ends later: then here, the longest first */
+	w[1].busy_until_ms = 900;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 2, 0, 400, false), 0);
+	/* never to a worker that does not keep its server, when this one
+	 * does: a server start can cost more than a dozen JVMs */
+	w[1].busy = false;
+	kept[1] = K2;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 2, 0, 400, false), 0);
+	/* ... but when neither keeps it, to the one with the processes */
+	kept[0] = K2;
+	kept[1] = 0;
+	kept[2] = 0;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 2, 0, 400, false), 1);
+	/* processes of another client do not count */
+	w[1].client = 1;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 2, 0, 400, false), 0);
+	/* what its own processes cover goes first, the longer job after */
+	kept[0] = K1;
+	w[0].procs = 2;
+	j[0].procs = 5;
+	j[1].procs = 2;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 2, 0, 400, false), 1);
+	/* the built-in client's jobs (no processes) go as they did */
+	j[0].procs = j[1].procs = 0;
+	w[0].procs = w[1].procs = 0;
+	ck_assert_int_eq(ga_sched_pick(w, 3, 0, j, 2, 0, 400, false), 0);
 }
 END_TEST
 
@@ -394,9 +451,9 @@ START_TEST(test_pick_a_longer_job_before_a_homeless_one)
 	bool busy[3] = { false, true, true };
 	struct ga_sched_worker w[3];
 	struct ga_sched_job j[3] = {
-		{ K1, 0, 3000, false, 0 },
-		{ K2, 0, 100, false, 0 },
-		{ K1, 0, 450, false, 0 },
+		{ K1, 0, 3000, false, 0, 0 },
+		{ K2, 0, 100, false, 0, 0 },
+		{ K1, 0, 450, false, 0, 0 },
 	};
 
 	fleet(w, kept, busy, 3);
@@ -497,6 +554,7 @@ Suite *make_schedule_suite(void)
 	tcase_add_test(tc, test_pick_never_kept);
 	tcase_add_test(tc, test_pick_prefers_the_last_client);
 	tcase_add_test(tc, test_pick_a_longer_job_before_a_homeless_one);
+	tcase_add_test(tc, test_pick_a_job_where_its_drivers_are_kept);
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_grow_paced_by_starts);
 	tcase_add_test(tc, test_start_cost_counts_the_starts_in_flight);

@@ -79,6 +79,7 @@ START_TEST(test_wire_round_trip)
 	in.run_verdicts[GA_VERDICT_FAIL] = 1;
 	snprintf(in.bad_runs, sizeof(in.bad_runs), "1");
 	in.kept_key = 0xfedcba9876543210ull;
+	in.kept_drivers = 3;
 	in.skip = GA_SKIP_DRIVER;
 	snprintf(in.results, sizeof(in.results), "/tmp/o/two");
 	memset(&names, 0, sizeof(names));
@@ -105,6 +106,7 @@ START_TEST(test_wire_round_trip)
 	ck_assert_int_eq(out.run_verdicts[GA_VERDICT_FAIL], 1);
 	ck_assert_str_eq(out.bad_runs, "1");
 	ck_assert(out.kept_key == 0xfedcba9876543210ull);
+	ck_assert_int_eq(out.kept_drivers, 3);
 	ck_assert_int_eq(out.skip, GA_SKIP_DRIVER);
 	ck_assert_str_eq(out.results, "/tmp/o/two");
 	ga_case_result_free(&out);
