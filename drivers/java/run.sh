@@ -87,8 +87,13 @@ if [ ! -f "$dir/driver.jar" ] && [ -x "$javac" ] &&
 	# Driver$BoundedInfile is Connector/J's LocalInfileInterceptor,
 	# which it finds through ServiceLoader: without it the driver
 	# answers a connection with local_infile "unsupported".  A jar, not
-	# a directory of classes: CDS archives classes from jars only
-	if "$javac" -nowarn -cp "$cp" -d "$build/classes" $sources >&2 &&
+	# a directory of classes: CDS archives classes from jars only.
+	# -XDstringConcat=inline: a string concatenation is a StringBuilder,
+	# not an invokedynamic whose first use spins method handle classes
+	# at run time, which the archive does not hold: every JVM paid them
+	# again (12 % of the CPU of a JVM that serves a case:
+	# docs/benchmark.md, "How many JVMs")
+	if "$javac" -nowarn -XDstringConcat=inline -cp "$cp" -d "$build/classes" $sources >&2 &&
 		mkdir -p "$build/classes/META-INF/services" &&
 		echo 'Driver$BoundedInfile' > "$build/classes/META-INF/services/org.mariadb.jdbc.LocalInfileInterceptor" &&
 		"${javac%/javac}/jar" --create --file "$build/driver.jar" -C "$build/classes" . >&2 &&
