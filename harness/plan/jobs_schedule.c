@@ -57,12 +57,23 @@ static bool kept_elsewhere(const struct ga_sched_worker *ws, size_t n,
 	return false;
 }
 
+/* Whether worker i is idle or its job ends within WAIT_STARTS server
+ * starts from now, and is free within QUEUE_STARTS of them counting the
+ * jobs already left to it in this pick (free_at[], when each is
+ * expected to be free). */
+static bool free_soon(const struct ga_sched_worker *ws, size_t i,
+		      double now_ms, double start_ms, const double *free_at)
+{
+	double ends = (ws[i].busy ? ws[i].busy_until_ms : now_ms) - now_ms;
+	double wait = free_at[i] - now_ms;
+
+	return ends >= 0 && ends <= WAIT_STARTS * start_ms &&
+	       wait <= QUEUE_STARTS * start_ms;
+}
+
 /* The worker other than w that job j is left to, or -1: one that
- * matches it (SOON_WORKER), whose own job ends within WAIT_STARTS server
- * starts from now, and that is free within QUEUE_STARTS of them counting
- * the jobs already left to it in this pick (free_at[], when each is
- * expected to be free; the job's cost is added to the one it is left
- * to). */
+ * matches it (SOON_WORKER) and is free soon (above); the job's cost is
+ * added to when that one is free. */
 static long left_to(const struct ga_sched_worker *ws, size_t n, size_t w,
 		    const struct ga_sched_job *j, double now_ms,
 		    double start_ms, double *free_at)
@@ -70,13 +81,8 @@ static long left_to(const struct ga_sched_worker *ws, size_t n, size_t w,
 	size_t i;
 
 	for (i = 0; j->key && i < n && i < GA_SCHED_MAX_WORKERS; i++) {
-		double ends = (ws[i].busy ? ws[i].busy_until_ms : now_ms) -
-			      now_ms;
-		double wait = free_at[i] - now_ms;
-
-		if (!matches(ws, i, w, j, SOON_WORKER) || ends < 0 ||
-		    ends > WAIT_STARTS * start_ms ||
-		    wait > QUEUE_STARTS * start_ms)
+		if (!matches(ws, i, w, j, SOON_WORKER) ||
+		    !free_soon(ws, i, now_ms, start_ms, free_at))
 			continue;
 		free_at[i] += j->cost_ms;
 		return (long)i;
@@ -101,8 +107,7 @@ static bool covers(const struct ga_sched_worker *ws, size_t i, size_t w,
 
 /* The worker other than w that job j, which would start driver
  * processes on w, is left to, or -1: one that covers it (above) and is
- * idle or ends within WAIT_STARTS server starts, with left_to's bound on
- * what is left to one worker (free_at). */
+ * free soon, as left_to's. */
 static long procs_left_to(const struct ga_sched_worker *ws, size_t n,
 			  size_t w, const struct ga_sched_job *j,
 			  double now_ms, double start_ms, double *free_at)
@@ -110,13 +115,8 @@ static long procs_left_to(const struct ga_sched_worker *ws, size_t n,
 	size_t i;
 
 	for (i = 0; j->procs && i < n && i < GA_SCHED_MAX_WORKERS; i++) {
-		double ends = (ws[i].busy ? ws[i].busy_until_ms : now_ms) -
-			      now_ms;
-		double wait = free_at[i] - now_ms;
-
-		if (!covers(ws, i, w, j) || ends < 0 ||
-		    ends > WAIT_STARTS * start_ms ||
-		    wait > QUEUE_STARTS * start_ms)
+		if (!covers(ws, i, w, j) ||
+		    !free_soon(ws, i, now_ms, start_ms, free_at))
 			continue;
 		free_at[i] += j->cost_ms;
 		return (long)i;
