@@ -408,9 +408,9 @@ static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 		if (!gave && !ga_interrupted(in) &&
 		    ga_sched_grow(jr->ws, ga_workers_size(pool), jr->max,
 				  jr->sched, jr->njobs, now, start,
-				  jr->slots) &&
-		    (!jr->processes ||
-		     jr->start_ms <= GROW_STARTS * jr->start_guess_ms)) {
+				  jr->slots, !jr->processes ||
+				  jr->start_ms <= GROW_STARTS *
+				  jr->start_guess_ms)) {
 			if (ga_workers_grow(pool, &err) < 0) {
 				ga_esc_line(stderr, "goneaway: -j: %s",
 					    err.msg);

@@ -234,11 +234,13 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
-		   double now_ms, double start_ms, unsigned slots)
+		   double now_ms, double start_ms, unsigned slots, bool spare)
 {
 	size_t i, alive = 0, starting = 0;
 	bool waiting = false;
 
+	if (!spare)
+		return false;
 	for (i = 0; i < njobs && !waiting; i++)
 		waiting = !jobs[i].taken;
 	if (!waiting)

@@ -125,7 +125,10 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   double now_ms, double start_ms, bool longer_first);
 
 /* Whether one more worker should be started now (now_ms on the caller's
- * clock): a job waits, no worker is idle, there are fewer than max,
+ * clock): the caller allows it (spare: plan/jobs_run.c says no in a run
+ * with a driver once its server starts take more than 1.25 times their
+ * guess, its runtimes having slowed them), a job waits, no worker is
+ * idle, there are fewer than max,
  * every busy worker is expected to stay busy for longer than start_ms
  * (a server start as this run measures it), and fewer than slots new
  * workers are starting their first server (ga_sched_initial: as many as
@@ -135,7 +138,7 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
  * every case does, and the run would stay at its first workers. */
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
-		   double now_ms, double start_ms, unsigned slots);
+		   double now_ms, double start_ms, unsigned slots, bool spare);
 
 /* What a server start costs a job that needs one now: start_ms (one
  * start, as measured without waiting for a slot) and, while other

@@ -217,26 +217,31 @@ START_TEST(test_grow)
 	fleet(w, kept, busy, 2);
 	/* both busy for 10 s: a start (0.5 s) pays */
 	w[0].busy_until_ms = w[1].busy_until_ms = 10000;
-	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
 	/* but not past -j */
-	ck_assert(!ga_sched_grow(w, 2, 2, j, 2, 0, 500, 2));
+	ck_assert(!ga_sched_grow(w, 2, 2, j, 2, 0, 500, 2, true));
 	/* one is done within a start: wait for it */
 	w[1].busy_until_ms = 300;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
 	/* later, the same estimate is past: still not */
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 200, 500, 2));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 200, 500, 2, true));
 	/* an idle worker: never */
 	w[1].busy_until_ms = 10000;
 	w[1].busy = false;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
 	/* nothing waits: never */
 	w[1].busy = true;
 	j[1].taken = true;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
 	/* no worker left alive: one more */
 	j[1].taken = false;
 	w[0].alive = w[1].alive = false;
-	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2));
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
+	/* but not when the caller says the machine has nothing to spare
+	 * (a driver's run whose starts its runtimes slowed) */
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, false));
+	w[0].alive = w[1].alive = true;
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, false));
 }
 END_TEST
 
@@ -293,11 +298,11 @@ START_TEST(test_grow_paced_by_starts)
 	w[0].busy_until_ms = w[1].busy_until_ms = w[2].busy_until_ms = 10000;
 	w[0].starting_until_ms = w[1].starting_until_ms = 400;
 	/* two of two slots start a server: wait */
-	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 2));
+	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 2, true));
 	/* three slots: one more */
-	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 3));
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 3, true));
 	/* one of them has started: one more */
-	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 450, 500, 2));
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 450, 500, 2, true));
 	/* when to look again: the first start to end */
 	ck_assert(ga_sched_wake_ms(w, 3, 0) == 400);
 	w[2].starting_until_ms = 300;
@@ -307,9 +312,9 @@ START_TEST(test_grow_paced_by_starts)
 	w[2].starting_until_ms = 0;
 	/* with no slot given, one start at a time */
 	w[0].starting_until_ms = 0;
-	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0));
+	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0, true));
 	w[1].starting_until_ms = 0;
-	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0));
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0, true));
 }
 END_TEST
 
