@@ -152,6 +152,13 @@ static bool skips_at_once(const struct ga_run_options *o,
 	return true;
 }
 
+/* Whether o's client starts processes of its own (a driver), not the
+ * built-in client. */
+static bool starts_processes(const struct ga_run_options *o)
+{
+	return o->driver && strcmp(o->driver->ops->kind, "builtin") != 0;
+}
+
 /* The driver processes a case of sc with o's client holds at once and
  * a worker keeps after it (docs/driver-protocol.md, "Cases"): one per
  * named connection for a driver, none for the built-in client or with
@@ -161,8 +168,7 @@ static bool skips_at_once(const struct ga_run_options *o,
 static unsigned kept_procs(const struct ga_run_options *o,
 			   const struct ga_scenario *sc)
 {
-	if (!o->driver || !strcmp(o->driver->ops->kind, "builtin") ||
-	    o->fresh_drivers)
+	if (!starts_processes(o) || o->fresh_drivers)
 		return 0;
 	return sc->nconnections > 0 ? (unsigned)sc->nconnections : 1;
 }
@@ -554,8 +560,7 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 	if (plan_jobs(&jr, p->scs, p->nscs))
 		goto out;
 	for (c = 0; c < jr.ncombos; c++)
-		if (jr.pcombos[c].opts.driver &&
-		    strcmp(jr.pcombos[c].opts.driver->ops->kind, "builtin"))
+		if (starts_processes(&jr.pcombos[c].opts))
 			jr.processes = true;
 	jr.max = p->jobs < jr.njobs ? p->jobs : (unsigned)jr.njobs;
 	if (jr.max < 1)
