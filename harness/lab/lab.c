@@ -426,6 +426,7 @@ int ga_lab_create_sharing(struct ga_lab *lab, unsigned tag, int client_ns,
 	struct nl_sock *psock = NULL;
 	int rc;
 
+	memset(lab, 0, sizeof(*lab));   /* link_left included */
 	lab->host_ns = -1;
 	lab->client_ns = -1;
 	lab->server_ns = -1;
