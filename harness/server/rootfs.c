@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "server/server.h"
+#include "server/internal.h"
 #include "lab/spawn.h"
 #include "util/fsutil.h"
 
@@ -191,10 +191,11 @@ int ga_root_set_version(struct ga_root *root, const char *output,
 	return 0;
 }
 
-int ga_root_probe(struct ga_root *root, const char *scratch_dir,
-		  struct ga_interrupt *in, char *line, size_t len,
-		  struct ga_error *err)
+int ga_root_probe(struct ga_root *root, const struct ga_server_uid *user,
+		  const char *scratch_dir, struct ga_interrupt *in, char *line,
+		  size_t len, struct ga_error *err)
 {
+	struct ga_spawn_confine c = { 0 };
 	struct ga_spawn_root *sr;
 	struct ga_spawn_opts how;
 	int rc = -1;
@@ -204,14 +205,15 @@ int ga_root_probe(struct ga_root *root, const char *scratch_dir,
 	sr = malloc(sizeof(*sr));
 	if (!sr)
 		return ga_error_set(err, "out of memory");
-	if (ga_spawn_root_init(sr, root->dir, "", err) == 0) {
-		memset(&how, 0, sizeof(how));
-		how.netns_fd = -1;
-		how.new_netns = true;
-		how.root = sr;
+	memset(&how, 0, sizeof(how));
+	how.netns_fd = -1;
+	how.new_netns = true;
+	how.root = sr;
+	if (ga_spawn_root_init(sr, root->dir, "", err) == 0 &&
+	    ga_helper_confine(user, "", &how, &c, err) == 0)
 		rc = ga_root_probe_with(root, &how, scratch_dir, in, line, len,
 					err);
-	}
+	ga_spawn_confine_release(&c);
 	free(sr);
 	return rc;
 }
