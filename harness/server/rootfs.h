@@ -12,7 +12,11 @@
  * written by ci/build-server-root.sh: flavour=mysql-9.7, server=...,
  * install_db=...), else which programs exist: usr/sbin/mariadbd is
  * MariaDB, usr/sbin/mysqld alone is MySQL until "--version" says
- * otherwise (old MariaDB servers were called mysqld too).
+ * otherwise (old MariaDB servers were called mysqld too).  What is read
+ * of a root (its marker, its mariadb-install-db's text) is read beneath
+ * it, never through a symlink, a regular file only (util/beneath.h): a
+ * root's or an image's link leads to none of the host's files, and a
+ * FIFO there blocks nothing.
  */
 #ifndef GA_ROOTFS_H
 #define GA_ROOTFS_H

@@ -124,7 +124,9 @@ fi
 # make_root DIR mariadb|mysql: a root whose every program is the attack,
 # with device nodes of its own (0666): the host's disk, and /dev/zero's
 # kind (a kernel may refuse a block device to a user without
-# CAP_SYS_RAWIO whatever its mode: this one opens where nodes do).
+# CAP_SYS_RAWIO whatever its mode: this one opens where nodes do); its
+# marker, .goneaway-root, is a FIFO (goneaway's open of it would block)
+# or a link to the secret (read from the host, it would lead there).
 make_root() {
 	mkdir -p "$1/dev" "$1/goneaway" "$1/tmp" "$1/etc" "$1/bin" \
 		"$1/usr/sbin" "$1/usr/bin" "$1/usr/share/hostile" &&
@@ -135,6 +137,11 @@ make_root() {
 		cp "$SCRATCH/hostile" "$1/usr/bin/mariadb-install-db"
 	fi &&
 	cp "$SCRATCH/hostile" "$1/bin/sleep" &&
+	if [ "$2" = mysql ]; then
+		ln -s "$SECRET" "$1/.goneaway-root"
+	else
+		mkfifo "$1/.goneaway-root"
+	fi &&
 	if [ "$major" -ge 0 ]; then
 		mknod -m 0666 "$1/usr/share/hostile/disk" b "$major" "$minor"
 	fi &&
@@ -220,7 +227,7 @@ if [ -z "$why_not" ]; then
 fi
 
 hostile_test 'rootfs (MariaDB): the probe, mariadb-install-db, --bootstrap and the server are confined' '
-	"$GONEAWAY" run --color never --server rootfs:"$SCRATCH/root-mariadb" \
+	timeout 300 "$GONEAWAY" run --color never --server rootfs:"$SCRATCH/root-mariadb" \
 		--cache rootfs-m-cache -o rootfs-m-res "$SCENARIO" > rootfs-m.out 2>&1
 	cat rootfs-m.out
 	nothing_achieved rootfs-m "$ROOT_TRIED" install-db bootstrap server &&
@@ -228,7 +235,7 @@ hostile_test 'rootfs (MariaDB): the probe, mariadb-install-db, --bootstrap and t
 '
 
 hostile_test 'rootfs (MySQL): the probe, --initialize-insecure and the server are confined' '
-	"$GONEAWAY" run --color never --server rootfs:"$SCRATCH/root-mysql" \
+	timeout 300 "$GONEAWAY" run --color never --server rootfs:"$SCRATCH/root-mysql" \
 		--cache rootfs-y-cache -o rootfs-y-res "$SCENARIO" > rootfs-y.out 2>&1
 	cat rootfs-y.out
 	nothing_achieved rootfs-y "$ROOT_TRIED" initialize server &&
@@ -236,7 +243,7 @@ hostile_test 'rootfs (MySQL): the probe, --initialize-insecure and the server ar
 '
 
 hostile_test 'local: mariadb-install-db and the server are confined' '
-	"$GONEAWAY" run --color never --mariadbd "$SCRATCH/root-mariadb/usr/sbin/mariadbd" \
+	timeout 300 "$GONEAWAY" run --color never --mariadbd "$SCRATCH/root-mariadb/usr/sbin/mariadbd" \
 		--install-db "$SCRATCH/root-mariadb/usr/bin/mariadb-install-db" \
 		--cache local-cache -o local-res "$SCENARIO" > local.out 2>&1
 	cat local.out
@@ -244,7 +251,7 @@ hostile_test 'local: mariadb-install-db and the server are confined' '
 '
 
 hostile_test 'doctor: its look at a mariadbd (--version) is confined' '
-	"$GONEAWAY" doctor --mariadbd "$SCRATCH/root-mariadb/usr/sbin/mariadbd" \
+	timeout 300 "$GONEAWAY" doctor --mariadbd "$SCRATCH/root-mariadb/usr/sbin/mariadbd" \
 		> doctor.out 2>&1
 	cat doctor.out
 	mkdir -p doctor-res doctor-cache &&
@@ -282,7 +289,7 @@ docker_test() {
 }
 
 docker_test 'docker: the image'"'"'s sleep, the probe, mariadb-install-db, --bootstrap and the server are confined' '
-	"$GONEAWAY" run --color never --server docker:$IMAGE \
+	timeout 300 "$GONEAWAY" run --color never --server docker:$IMAGE \
 		--cache docker-cache -o docker-res "$SCENARIO" > docker.out 2>&1
 	cat docker.out
 	nothing_achieved docker "$ROOT_TRIED" install-db bootstrap server &&
