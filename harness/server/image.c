@@ -3,7 +3,8 @@
  * container.  Either way the server sees the scenario's private directory
  * at /goneaway (GA_SPAWN_ROOT_MOUNT) and is told everything by
  * /goneaway/my.cnf; the flavour (server/rootfs.h) decides the fixtures and
- * how a template datadir is made.
+ * how a template datadir is made.  That build, confined (internal.h), is
+ * the local backend's too.
  */
 #include "server/internal.h"
 
