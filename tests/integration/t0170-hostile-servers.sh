@@ -14,21 +14,26 @@
 # the same root imported as a Docker image, run with --server
 # docker:IMAGE in a private engine of the file's own
 # (ci/private-dockerd.sh).  Each program tries mknod of the host's disk,
-# a mount of it, a read of a block device node the root brought (0666),
-# chroot escapes, an open of a 0600 root file on the host (the secret,
-# with a random marker), writes outside its work directory (a host
-# directory anyone may write among them), a network beyond lo, and a
-# process that outlives it; it says what it achieved.  After every run:
+# a mount of it, an open of device nodes the root brought (0666: one of
+# the host's disk, one of /dev/zero's kind), chroot escapes, an open of
+# a 0600 root file on the host (the secret, with a random marker),
+# writes outside its work directory (a host directory anyone may write
+# among them), a network beyond lo, and a process that outlives it; it
+# says what it achieved.  The root's marker is a FIFO or a link to the
+# secret, which goneaway reads without following or blocking.  After
+# every run:
 # nothing achieved by any stage, each stage ran (the build's steps left
 # their reports in the template, the server its in its error log), the
 # secret's marker is nowhere, the host directory anyone may write is
 # empty, the root is as it was, no process of the attack is left, and
 # no namespace, mount or run directory either.
 #
-# On goneaway 0.x before this file, the probe and the build ran as root
-# with every capability: the probe made a node of the host's disk,
-# mounted it and read the secret, and escaped the chroot; the local
-# build wrote the host directory and kept a process running.
+# Before this file (issue 55) the probe and the build ran as root with
+# every capability: the probe made a node of the host's disk, mounted it
+# and read the secret, and escaped the chroot; the local build wrote the
+# host directory and kept a process running; the image's sleep wrote
+# into the cache; the server opened the root's device node; and a FIFO
+# marker blocked goneaway for good.
 #
 # Without root, a C compiler and a static C library, every test SKIPs
 # with the reason; the docker tests SKIP without docker.io (installed
