@@ -256,10 +256,12 @@ static int enter_root(const struct ga_spawn_root *r,
 	if (fl && bind_files(fl, stage, index) != 0)
 		return -1;
 	/* the root stays as it was built, whatever the server does; several
-	 * scenarios can share it at once */
+	 * scenarios can share it at once.  No set-user-ID program of it
+	 * runs as its owner, and no device node of it opens: a root (an
+	 * image) can bring a node of the host's disk, mode 0666 */
 	*stage = STAGE_READ_ONLY;
-	if (mount(NULL, r->root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
-		  NULL) != 0)
+	if (mount(NULL, r->root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+		  MS_NOSUID | MS_NODEV, NULL) != 0)
 		return -1;
 	*stage = STAGE_CHROOT;
 	if (chroot(r->root) != 0 || chdir("/") != 0)
@@ -276,6 +278,7 @@ static int enter_root(const struct ga_spawn_root *r,
 #endif
 #define ATTR_RDONLY 0x00000001u         /* MOUNT_ATTR_RDONLY */
 #define ATTR_NOSUID 0x00000002u         /* MOUNT_ATTR_NOSUID */
+#define ATTR_NODEV 0x00000004u          /* MOUNT_ATTR_NODEV */
 
 struct mount_attr_arg {                 /* struct mount_attr */
 	uint64_t attr_set;
@@ -330,9 +333,18 @@ static unsigned long kept_flags(const char *path)
 	return flags;
 }
 
-/* One mount point remounted read-only (and nosuid) or writable again,
- * its other flags kept: the fallback of kernels before 5.12.  A mount
- * point gone since it was read is no error. */
+/* Whether path is /dev or below it: the device nodes a child may open
+ * are there (lab/spawn.h, confined). */
+static bool under_dev(const char *path)
+{
+	return strncmp(path, "/dev", 4) == 0 &&
+	       (path[4] == '\0' || path[4] == '/');
+}
+
+/* One mount point remounted read-only (and nosuid, and nodev but under
+ * /dev) or writable again, its other flags kept: the fallback of
+ * kernels before 5.12.  A mount point gone since it was read is no
+ * error. */
 static int remount(const char *path, bool read_only)
 {
 	unsigned long flags = MS_REMOUNT | MS_BIND | kept_flags(path);
@@ -340,7 +352,8 @@ static int remount(const char *path, bool read_only)
 	int e;
 
 	if (read_only)
-		flags |= MS_RDONLY | MS_NOSUID;
+		flags |= MS_RDONLY | MS_NOSUID |
+			 (under_dev(path) ? 0 : MS_NODEV);
 	if (mount(NULL, path, NULL, flags, NULL) == 0 || errno == ENOENT)
 		return 0;
 	/* a mount a container's engine made read-only and locked
@@ -374,6 +387,20 @@ static int confine_net(void)
 	return 0;
 }
 
+/* /dev's devices usable again after every mount was made nodev, when
+ * /dev is a mount of its own (a root's tmpfs of five nodes, a
+ * container's, the host's devtmpfs) - not a directory of the root's,
+ * whose nodes stay shut.  In the child: only async-signal-safe calls. */
+static int devices_again(void)
+{
+	struct stat root, dev;
+
+	if (stat("/", &root) != 0 || stat("/dev", &dev) != 0 ||
+	    root.st_dev == dev.st_dev)
+		return 0;
+	return set_mount_attr("/dev", AT_RECURSIVE, 0, ATTR_NODEV);
+}
+
 /* The child's confinement (spawn.h), last before exec.  own_ns: it is in
  * a mount namespace of its own already; a root's child (chrooted) or a
  * joined one on the fallback keeps its mounts as they are: a root is
@@ -398,8 +425,10 @@ static int confine(const struct ga_spawn_confine *c, bool own_ns,
 					    MS_BIND | MS_REC, NULL) != 0)
 			return -1;
 		*stage = STAGE_CONFINE_RO;
-		if (!c->mounts && set_mount_attr("/", AT_RECURSIVE,
-						 ATTR_RDONLY | ATTR_NOSUID, 0))
+		if (!c->mounts && (set_mount_attr("/", AT_RECURSIVE,
+						  ATTR_RDONLY | ATTR_NOSUID |
+						  ATTR_NODEV, 0) != 0 ||
+				   devices_again() != 0))
 			return -1;
 		for (i = 0; c->mounts && i < c->nmounts; i++) {
 			*index = (int)i;
@@ -734,8 +763,10 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 		goto fail;
 	/* the harness died before the death signal was set again (a
 	 * joined PID namespace's getppid() says 0: its window is the few
-	 * calls since join_namespaces() looked) */
-	if (opts->confine && !(j && j->pid_fd >= 0) && getppid() != parent)
+	 * calls since join_namespaces() looked; in a new one the parent is
+	 * its init, which dies with the harness and takes it along) */
+	if (opts->confine && !(j && j->pid_fd >= 0) && !opts->new_pidns &&
+	    getppid() != parent)
 		_exit(127);
 	f.stage = STAGE_CHDIR;
 	if (opts->cwd && chdir(opts->cwd) != 0)

@@ -17,7 +17,8 @@
  * every mount private (nothing propagates back to the host), binds the
  * root onto itself, binds a host directory onto ROOT/goneaway, mounts a
  * small tmpfs on ROOT/dev with the host's null, zero, full, random and
- * urandom bound in, remounts the root read-only, and chroots into it.
+ * urandom bound in, remounts the root read-only, nosuid and nodev (a
+ * device node the root brings does not open), and chroots into it.
  * The mounts live and die with the child's namespace: when the child
  * exits (SIGKILL included) the kernel drops them; the host never sees
  * them.  A step that fails is reported through the error pipe with its
@@ -37,15 +38,22 @@
  * A detached child (the Docker reaper) is the opposite: a session of its
  * own and no death signal, so that it outlives the harness.
  *
- * A confined child (every server: server/server.c) is what a scenario
- * cannot turn against the host, whatever SQL it sends: last before exec,
- * with everything above done, it may make every mount it sees read-only
- * but one directory (its own mount namespace: the host never sees it),
- * then drops to an unprivileged user and group of its own (no
- * supplementary groups, no capabilities left) with no_new_privs, so that
- * no set-user-ID program gives them back and nothing it does can undo
- * the mounts.  A log file, an OUTFILE, a plugin or a data directory that
- * names a host path then fails inside the server with EROFS or EACCES.
+ * A confined child (every server: server/server.c; every program of a
+ * server's goneaway runs to completion: server/internal.h, "helpers")
+ * is what a scenario, a root or an image cannot turn against the host:
+ * last before exec, with everything above done, it may make every mount
+ * it sees read-only, nosuid and nodev but one directory (its own mount
+ * namespace: the host never sees it) - nodev but /dev too, when /dev is
+ * a mount of its own (the root's tmpfs, a container's, the host's): a
+ * node of the host's disk a root or an image brings does not open, and
+ * a joined container's child, which stays in goneaway's cgroup, needs
+ * no device cgroup for that - then drops to an unprivileged user and
+ * group of its own (no supplementary groups, no capabilities left: no
+ * mknod, no mount, no chroot) with no_new_privs, so that no set-user-ID
+ * program gives them back and nothing it does can undo the mounts.  A
+ * log file, an OUTFILE, a plugin or a data directory that names a host
+ * path then fails inside the server with EROFS or EACCES.  With
+ * new_pidns, what it starts dies with it.
  */
 #ifndef GA_SPAWN_H
 #define GA_SPAWN_H
@@ -107,12 +115,13 @@ struct ga_spawn_join {
 };
 
 /* How a child is confined (see above).  The uid and gid are not 0 and
- * are someone's of their own (lab/uid.h).  With read_only, every mount
- * the child sees after root/join/files is made read-only and nosuid
- * (mount_setattr, recursively; on kernels before 5.12 one remount per
- * mount point of mounts, read by ga_spawn_confine_init() from
- * /proc/self/mountinfo) but writable, a path as the child sees it,
- * which stays writable ("": none).  Fill with ga_spawn_confine_init();
+ * are someone's of their own (server/uids.h).  With read_only, every
+ * mount the child sees after root/join/files is made read-only, nosuid
+ * and nodev (mount_setattr, recursively; on kernels before 5.12 one
+ * remount per mount point of mounts, read by ga_spawn_confine_init()
+ * from /proc/self/mountinfo) but writable, a path as the child sees it,
+ * which stays writable ("": none); /dev, when a mount of its own,
+ * keeps its devices (read-only all the same).  Fill with ga_spawn_confine_init();
  * release with ga_spawn_confine_release(). */
 struct ga_spawn_confine {
 	unsigned uid;
@@ -180,7 +189,8 @@ struct ga_spawn_opts {
 				   * of its own: when it dies, the kernel
 				   * kills everything it started, even what
 				   * left its process group or session
-				   * (client drivers); not with join or
+				   * (client drivers, a server's probe and
+				   * build steps); not with join or
 				   * detach */
 };
 

@@ -70,11 +70,38 @@ int ga_server_copy_tls(const struct ga_server *srv, struct ga_error *err);
 int ga_server_resolver(const char *dir, const char *root,
 		       struct ga_spawn_files *files, struct ga_error *err);
 
+/* ---- the programs a backend runs to completion (server/helpers.c) ----------
+ * The probe ("SERVER --version") and each step of a template's build
+ * (mariadb-install-db, "--bootstrap", "--initialize-insecure") are a
+ * root's or an image's programs as much as its server is, and run as
+ * confined as it (lab/spawn.h): a user of their own (server/uids.h), no
+ * capability, no_new_privs, every mount read-only, nosuid and nodev but
+ * the one directory they write; and a network namespace with lo alone
+ * and a PID namespace of their own (so nothing they start outlives
+ * them), unless they join a container's, which ends with the container.
+ * When goneaway is not root they run as the caller, who is no one
+ * else. */
+
+/* Takes the user they run as from cache_dir's slots (server/uids.h),
+ * held until ga_server_uid_give(); id 0 when goneaway is not root.
+ * Returns 0, or -1 with err set. */
+int ga_helper_user(const char *cache_dir, struct ga_server_uid *u,
+		   struct ga_error *err);
+
+/* Confines sp as above for user u: fills c (release it with
+ * ga_spawn_confine_release() after the spawn) and points sp->confine at
+ * it; writable is the directory it writes, as the child sees it ("":
+ * none).  With u->id 0, nothing changes.  Returns 0, or -1 with err
+ * set. */
+int ga_helper_confine(const struct ga_server_uid *u, const char *writable,
+		      struct ga_spawn_opts *sp, struct ga_spawn_confine *c,
+		      struct ga_error *err);
+
 /* ---- servers from an image's filesystem (server/image.c) -------------------
  * The rootfs and docker backends: the server sees the scenario's private
  * directory at GA_SPAWN_ROOT_MOUNT (/goneaway), runs as its own user
- * (server/uids.h; its template was built as uid 0), and gets
- * the fixtures of its flavour. */
+ * (server/uids.h), and gets the fixtures of its flavour.  The template's
+ * build is theirs, and the local backend's too. */
 
 /* The flavour's fixture config and bootstrap SQL under fixtures_dir:
  * server/mysql.cnf and mysql-bootstrap.sql for MySQL, server/mariadb.cnf
@@ -86,17 +113,29 @@ void ga_image_fixtures(enum ga_flavour flavour, const char *fixtures_dir,
 const char *ga_image_format(const struct ga_root *root);
 
 /* A template build: the flavour's own initialisation, one program at a
- * time through step, which runs argv (paths inside the server's
- * filesystem) with work seen at /goneaway, stdin from input (a host
- * path; NULL: /dev/null) and output to work/install.log (see
- * ga_template_run_step). */
+ * time through step, which runs argv (paths as the build sees them)
+ * confined (ga_helper_confine: user uid, work writable) with work seen
+ * at inside, stdin from input (a host path; NULL: /dev/null) and output
+ * to work/install.log (see ga_template_run_step).  work is goneaway's,
+ * with my.cnf and the accounts' SQL; the build writes data/, tmp/ and
+ * run/, which are uid's.  finish (may be NULL) is called last, whatever
+ * happened: it ends whatever the steps left running (docker: the
+ * build's container), so that nothing of the build runs on while
+ * goneaway takes its datadir. */
 struct ga_image_build {
-	const struct ga_root *root;
+	const char *server;             /* mariadbd, mysqld */
+	const char *install_db;         /* "" for MySQL */
+	enum ga_root_init init;
+	const char *inside;             /* where the build sees work:
+					 * /goneaway; NULL: where it is */
+	unsigned uid;                   /* the build's user (0: the caller,
+					 * goneaway not root) */
 	const char *fixture_cnf;        /* text */
 	const char *sql_path;           /* the flavour's bootstrap SQL */
 	int (*step)(void *arg, struct ga_interrupt *in, const char *work,
 		    const char *const *argv, const char *input,
 		    struct ga_error *err);
+	void (*finish)(void *arg);
 	void *step_arg;
 };
 

@@ -9,8 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "server/server.h"
+#include "server/internal.h"
 #include "lab/spawn.h"
+#include "util/beneath.h"
 #include "util/fsutil.h"
 
 #define VERSION_TIMEOUT_MS 20000
@@ -58,16 +59,44 @@ int ga_root_marker_value(const char *text, const char *key, char *buf,
 	return -1;
 }
 
+/* The text of the file inside root (a path in it, "/usr/bin/..."), at
+ * most max bytes, into *text (free it).  Opened beneath root->dir
+ * without following a symlink (a container's root is read at
+ * /proc/PID/root, where an absolute link would lead to the host's
+ * files), a regular file only (a FIFO would block).  Returns 0, or -1
+ * when there is no such file. */
+static int read_in_root(const struct ga_root *root, const char *inside,
+			size_t max, char **text)
+{
+	struct ga_beneath b = { { root->dir }, 1 };
+	struct ga_error ignored;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	fd = ga_open_beneath(&b, inside + strspn(inside, "/"),
+			     GA_BENEATH_AUTO, &ignored);
+	if (fd < 0)
+		return -1;
+	*text = malloc(max + 1);
+	while (*text && len < max &&
+	       (n = read(fd, *text + len, max - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (!*text)
+		return -1;
+	(*text)[len] = '\0';
+	return 0;
+}
+
 /* The marker's word, when there is one: server=, install_db= and the
  * flavour's family from flavour=mysql-9.7. */
 static void read_marker(struct ga_root *root)
 {
-	char path[PATH_MAX], value[128];
-	struct ga_error ignored;
+	char value[128];
 	char *text = NULL;
 
-	snprintf(path, sizeof(path), "%s/%s", root->dir, GA_ROOT_MARKER);
-	if (ga_file_read(path, 1 << 16, &text, NULL, &ignored) != 0)
+	if (read_in_root(root, GA_ROOT_MARKER, 1 << 16, &text) != 0)
 		return;
 	root->has_marker = true;
 	if (ga_root_marker_value(text, "flavour", value, sizeof(value)) == 0) {
@@ -89,16 +118,13 @@ static void read_marker(struct ga_root *root)
  * it, else a --bootstrap run after it. */
 static void choose_init(struct ga_root *root)
 {
-	struct ga_error ignored;
-	char path[PATH_MAX];
 	char *text = NULL;
 
 	root->init = GA_ROOT_INIT_MYSQLD;
 	if (root->flavour != GA_FLAVOUR_MARIADB)
 		return;
 	root->init = GA_ROOT_INIT_INSTALL_DB_BOOTSTRAP;
-	snprintf(path, sizeof(path), "%s%s", root->dir, root->install_db);
-	if (ga_file_read(path, 4 << 20, &text, NULL, &ignored) == 0 &&
+	if (read_in_root(root, root->install_db, 4 << 20, &text) == 0 &&
 	    strstr(text, "--extra-file"))
 		root->init = GA_ROOT_INIT_INSTALL_DB_EXTRA;
 	free(text);
@@ -191,10 +217,11 @@ int ga_root_set_version(struct ga_root *root, const char *output,
 	return 0;
 }
 
-int ga_root_probe(struct ga_root *root, const char *scratch_dir,
-		  struct ga_interrupt *in, char *line, size_t len,
-		  struct ga_error *err)
+int ga_root_probe(struct ga_root *root, const struct ga_server_uid *user,
+		  const char *scratch_dir, struct ga_interrupt *in, char *line,
+		  size_t len, struct ga_error *err)
 {
+	struct ga_spawn_confine c = { 0 };
 	struct ga_spawn_root *sr;
 	struct ga_spawn_opts how;
 	int rc = -1;
@@ -204,14 +231,15 @@ int ga_root_probe(struct ga_root *root, const char *scratch_dir,
 	sr = malloc(sizeof(*sr));
 	if (!sr)
 		return ga_error_set(err, "out of memory");
-	if (ga_spawn_root_init(sr, root->dir, "", err) == 0) {
-		memset(&how, 0, sizeof(how));
-		how.netns_fd = -1;
-		how.new_netns = true;
-		how.root = sr;
+	memset(&how, 0, sizeof(how));
+	how.netns_fd = -1;
+	how.new_netns = true;
+	how.root = sr;
+	if (ga_spawn_root_init(sr, root->dir, "", err) == 0 &&
+	    ga_helper_confine(user, "", &how, &c, err) == 0)
 		rc = ga_root_probe_with(root, &how, scratch_dir, in, line, len,
 					err);
-	}
+	ga_spawn_confine_release(&c);
 	free(sr);
 	return rc;
 }

@@ -12,7 +12,11 @@
  * written by ci/build-server-root.sh: flavour=mysql-9.7, server=...,
  * install_db=...), else which programs exist: usr/sbin/mariadbd is
  * MariaDB, usr/sbin/mysqld alone is MySQL until "--version" says
- * otherwise (old MariaDB servers were called mysqld too).
+ * otherwise (old MariaDB servers were called mysqld too).  What is read
+ * of a root (its marker, its mariadb-install-db's text) is read beneath
+ * it, never through a symlink, a regular file only (util/beneath.h): a
+ * root's or an image's link leads to none of the host's files, and a
+ * FIFO there blocks nothing.
  */
 #ifndef GA_ROOTFS_H
 #define GA_ROOTFS_H
@@ -23,6 +27,7 @@
 
 #include "lab/spawn.h"
 #include "lang/outcome.h"
+#include "server/uids.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 
@@ -71,16 +76,19 @@ int ga_root_detect_at(const char *dir, const char *name,
 int ga_root_set_version(struct ga_root *root, const char *output,
 			struct ga_error *err);
 
-/* Runs the root's server with "--version" chrooted (in a network
- * namespace of its own), its output going through a temporary file in
- * scratch_dir, and passes it to ga_root_set_version.  line (may be NULL)
- * gets the first line it printed.  Needs root. */
-int ga_root_probe(struct ga_root *root, const char *scratch_dir,
-		  struct ga_interrupt *in, char *line, size_t len,
-		  struct ga_error *err);
+/* Runs the root's server with "--version" chrooted, confined as user
+ * (server/internal.h, ga_helper_confine: its own user, nothing
+ * writable, a network and a PID namespace of its own), its output going
+ * through a temporary file in scratch_dir, and passes it to
+ * ga_root_set_version.  line (may be NULL) gets the first line it
+ * printed.  Needs root. */
+int ga_root_probe(struct ga_root *root, const struct ga_server_uid *user,
+		  const char *scratch_dir, struct ga_interrupt *in, char *line,
+		  size_t len, struct ga_error *err);
 
 /* ga_root_probe with the server entered as how says (its chroot, or the
- * namespaces it joins; how's argv and output_path are not used). */
+ * namespaces it joins, and its confinement; how's argv and output_path
+ * are not used). */
 int ga_root_probe_with(struct ga_root *root, const struct ga_spawn_opts *how,
 		       const char *scratch_dir, struct ga_interrupt *in,
 		       char *line, size_t len, struct ga_error *err);

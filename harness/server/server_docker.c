@@ -7,9 +7,11 @@
  * from a root.  Per scenario:
  *
  *   1. a do-nothing container: "docker run -d --init --network none
- *      --cap-drop ALL --pull never" with the labels of server/docker.h and
- *      "sleep infinity" as its command (tini, docker's --init, as its
- *      PID 1 reaps orphans), into whose mount namespace the scenario's
+ *      --cap-drop ALL --user 65534:65534 --security-opt
+ *      no-new-privileges --pull never" with the labels of
+ *      server/docker.h and "sleep infinity" as its command (the image's
+ *      sleep, as nobody; tini, docker's --init, as its PID 1 reaps
+ *      orphans), into whose mount namespace the scenario's
  *      private directory is then bound at /goneaway (lab/spawn.h,
  *      ga_spawn_bind_into).  Its namespaces are opened once, from
  *      /proc/PID/ns/ of its State.Pid, and kept as descriptors: the
@@ -55,6 +57,10 @@
  * key holds it) with the flavour's own initialisation (server/image.c), run
  * the same way in a container that has the build's work directory at
  * /goneaway, and cached in CACHE/docker-SLUG (SLUG: the image's name).
+ * Both the "--version" and the build's steps are confined as the server
+ * is (internal.h, ga_helper_confine), as a user held until every
+ * container they ran in is gone; the build's container is removed
+ * before goneaway takes the datadir (nothing of it runs on).
  *
  * Leaving nothing: every container of a run is labelled with the run's
  * directory; a scenario's is removed at its teardown (also after SIGINT
@@ -99,6 +105,9 @@ struct docker_be {
 	char cache_dir[PATH_MAX];       /* CACHE/docker-SLUG */
 	char sql_path[PATH_MAX];
 	char format[256];               /* the template's */
+	struct ga_server_uid user;      /* the probe's and the build's, held
+					 * until every container they ran in
+					 * is gone (release) */
 	/* the next scenario's container, started ahead */
 	struct ga_docker_call spare;
 	char spare_label[256];
@@ -226,6 +235,14 @@ static int container_start(struct docker_be *db, const char *run,
 	args[n++] = "--cap-drop";
 	args[n++] = "ALL";              /* sleep needs none; the server is
 					 * the harness's child, not its */
+	/* the image's sleep is the image's program: nobody, who owns
+	 * nothing of the directory bound at /goneaway (the cache's while
+	 * the image is looked at, a scenario's), rather than the image's
+	 * root, who would own it */
+	args[n++] = "--user";
+	args[n++] = "65534:65534";
+	args[n++] = "--security-opt";
+	args[n++] = "no-new-privileges";
 	args[n++] = "--pull";
 	args[n++] = "never";
 	args[n++] = "--label";
@@ -323,15 +340,18 @@ struct build_ctx {
 };
 
 /* One program of a build, inside a container that sees work at
- * /goneaway, in its network namespace (lo only). */
+ * /goneaway, in its network namespace (lo only), confined (internal.h):
+ * its own user, /goneaway its only writable directory. */
 static int build_step(void *arg, struct ga_interrupt *in, const char *work,
 		      const char *const *argv, const char *input,
 		      struct ga_error *err)
 {
 	struct build_ctx *ctx = arg;
+	struct ga_spawn_confine c = { 0 };
 	struct ga_docker_call call;
 	struct ga_spawn_opts sp;
 	char log[PATH_MAX];
+	int rc;
 
 	if (!ctx->c.id[0] &&
 	    (container_start(ctx->db, ctx->run, "(template)", &call, err) ||
@@ -345,7 +365,23 @@ static int build_step(void *arg, struct ga_interrupt *in, const char *work,
 	sp.input_path = input;
 	sp.output_path = log;
 	sp.join = &ctx->c.join;
-	return ga_template_run_step(&sp, in, err);
+	rc = ga_helper_confine(&ctx->db->user, GA_SPAWN_ROOT_MOUNT, &sp, &c,
+			       err);
+	if (rc == 0)
+		rc = ga_template_run_step(&sp, in, err);
+	ga_spawn_confine_release(&c);
+	return rc;
+}
+
+/* The end of a build: its container removed, and with it whatever the
+ * steps left running there. */
+static void build_finish(void *arg)
+{
+	struct build_ctx *ctx = arg;
+	struct ga_error err;
+
+	if (container_remove(ctx->db, &ctx->c, true, &err) != 0)
+		fprintf(stderr, "goneaway: %s\n", err.msg);
 }
 
 /* What the image holds: its files, read from a first container, and its
@@ -354,6 +390,7 @@ static int inspect_image(struct docker_be *db, const char *image,
 			 const char *run, struct ga_interrupt *in,
 			 struct ga_error *err)
 {
+	struct ga_spawn_confine confine = { 0 };
 	struct ga_docker_call call;
 	struct ga_spawn_opts how;
 	struct ga_error ignored;
@@ -370,13 +407,15 @@ static int inspect_image(struct docker_be *db, const char *image,
 	if (rc == 0 && ga_root_detect_at(dir, image, &db->root, err) != 0)
 		rc = ga_error_set(err, "it holds no MySQL or MariaDB server "
 				  "(no /usr/sbin/mariadbd or /usr/sbin/mysqld)");
-	if (rc == 0) {
-		memset(&how, 0, sizeof(how));
-		how.netns_fd = c.net_fd;
-		how.join = &c.join;
+	memset(&how, 0, sizeof(how));
+	how.netns_fd = c.net_fd;
+	how.join = &c.join;
+	if (rc == 0)
+		rc = ga_helper_confine(&db->user, "", &how, &confine, err);
+	if (rc == 0)
 		rc = ga_root_probe_with(&db->root, &how, db->cache_dir, in,
 					NULL, 0, err);
-	}
+	ga_spawn_confine_release(&confine);
 	container_remove(db, &c, false, &ignored);
 	if (rc)
 		return ga_error_prefix(err, "image %s", image);
@@ -407,6 +446,7 @@ static int docker_prepare(struct ga_server_backend *be,
 	if (!db)
 		return ga_error_set(err, "out of memory");
 	db->reaper.pidfd = db->reaper.wfd = -1;
+	db->user.lock_fd = -1;
 	be->state = db;
 	if (ga_docker_find(&db->d, getenv("PATH"), getenv("DOCKER_HOST"), err))
 		return GA_SERVER_UNAVAILABLE;
@@ -432,7 +472,8 @@ static int docker_prepare(struct ga_server_backend *be,
 		return ga_error_set(err, "cache path too long: %s", o->cache_dir);
 	if (ga_mkdirs(db->cache_dir, err) ||
 	    ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
-			  err))
+			  err) ||
+	    ga_helper_user(o->cache_dir, &db->user, err))
 		return -1;
 	/* what the image holds and whether its server runs: SKIP, with the
 	 * reason, when it does not (no server, no sleep, a remote engine) */
@@ -452,10 +493,15 @@ static int docker_prepare(struct ga_server_backend *be,
 	ctx.run = o->run_dir;
 	container_init(&ctx.c);
 	memset(&b, 0, sizeof(b));
-	b.root = &db->root;
+	b.server = db->root.server;
+	b.install_db = db->root.install_db;
+	b.init = db->root.init;
+	b.inside = GA_SPAWN_ROOT_MOUNT;
+	b.uid = db->user.id;
 	b.fixture_cnf = be->fixture_cnf;
 	b.sql_path = db->sql_path;
 	b.step = build_step;
+	b.finish = build_finish;
 	b.step_arg = &ctx;
 	memset(&t, 0, sizeof(t));
 	t.cache_dir = db->cache_dir;
@@ -466,7 +512,7 @@ static int docker_prepare(struct ga_server_backend *be,
 	t.build_arg = &b;
 	rc = ga_template_ensure(&t, in, be->template_dir,
 				sizeof(be->template_dir), &built, err);
-	container_remove(db, &ctx.c, false, &ignored);
+	container_remove(db, &ctx.c, false, &ignored);  /* no build: none */
 	return rc;
 }
 
@@ -499,6 +545,8 @@ static void docker_release(struct ga_server_backend *be)
 	    ga_docker_remove_run(&db->d, be->opts.run_dir, &n, &err) != 0)
 		fprintf(stderr, "goneaway: removing the run's containers: %s\n",
 			err.msg);
+	/* every container the probe and the build ran in is gone */
+	ga_server_uid_give(&db->user);
 	ga_docker_reaper_stop(&db->reaper);
 	free(db);
 	be->state = NULL;

@@ -10,9 +10,11 @@
  * reaches the same socket at srv->socket from the host.
  *
  * The template datadir is made once per (root, fixtures, format) with the
- * flavour's own initialisation (server/image.c), chrooted the same way, and
- * kept in a cache directory of the root's own (CACHE/rootfs-NAME), so
- * roots and the local server never replace each other's templates.
+ * flavour's own initialisation (server/image.c), chrooted the same way and
+ * confined as the server is (internal.h, ga_helper_confine: the probe's
+ * "--version" too), and kept in a cache directory of the root's own
+ * (CACHE/rootfs-NAME), so roots and the local server never replace each
+ * other's templates.
  */
 #include "server/internal.h"
 
@@ -31,17 +33,21 @@ struct rootfs {
 	struct ga_root root;
 	char cache_dir[PATH_MAX];       /* CACHE/rootfs-NAME */
 	char sql_path[PATH_MAX];        /* the flavour's bootstrap SQL */
+	struct ga_server_uid user;      /* the probe's and the build's,
+					 * while prepare runs */
 };
 
 /* ---- the template ------------------------------------------------------------ */
 
-/* One program of a build, chrooted with work bound on /goneaway, in a
- * network namespace without interfaces. */
+/* One program of a build, chrooted with work bound on /goneaway, and
+ * confined (internal.h): its own user, /goneaway its only writable
+ * directory, a network and a PID namespace of its own. */
 static int build_step(void *arg, struct ga_interrupt *in, const char *work,
 		      const char *const *argv, const char *input,
 		      struct ga_error *err)
 {
 	const struct rootfs *rs = arg;
+	struct ga_spawn_confine c = { 0 };
 	struct ga_spawn_root *sr;
 	struct ga_spawn_opts sp;
 	char log[PATH_MAX];
@@ -51,16 +57,17 @@ static int build_step(void *arg, struct ga_interrupt *in, const char *work,
 	if (!sr)
 		return ga_error_set(err, "out of memory");
 	snprintf(log, sizeof(log), "%s/install.log", work);
-	if (ga_spawn_root_init(sr, rs->root.dir, work, err) == 0) {
-		memset(&sp, 0, sizeof(sp));
-		sp.argv = argv;
-		sp.netns_fd = -1;
-		sp.new_netns = true;
-		sp.input_path = input;
-		sp.output_path = log;
-		sp.root = sr;
+	memset(&sp, 0, sizeof(sp));
+	sp.argv = argv;
+	sp.netns_fd = -1;
+	sp.input_path = input;
+	sp.output_path = log;
+	sp.root = sr;
+	if (ga_spawn_root_init(sr, rs->root.dir, work, err) == 0 &&
+	    ga_helper_confine(&rs->user, GA_SPAWN_ROOT_MOUNT, &sp, &c,
+			      err) == 0)
 		rc = ga_template_run_step(&sp, in, err);
-	}
+	ga_spawn_confine_release(&c);
 	free(sr);
 	return rc;
 }
@@ -75,7 +82,7 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	struct ga_error why;
 	struct rootfs *rs;
 	char server[PATH_MAX + 128];
-	int built;
+	int built, rc;
 
 	if (!o->arg || !o->arg[0])
 		return ga_error_set(err, "the rootfs backend needs a root "
@@ -83,6 +90,7 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	rs = calloc(1, sizeof(*rs));
 	if (!rs)
 		return ga_error_set(err, "out of memory");
+	rs->user.lock_fd = -1;
 	be->state = rs;
 	if (ga_root_detect(o->arg, &rs->root, &why)) {
 		ga_error_set(err, "%s (ci/build-server-root.sh builds one: sudo "
@@ -99,7 +107,10 @@ static int rootfs_prepare(struct ga_server_backend *be,
 		return -1;
 	/* Runs the server once (--version): the root can be entered, its
 	 * programs run, and the flavour is the one the server names. */
-	if (ga_root_probe(&rs->root, rs->cache_dir, in, NULL, 0, err))
+	if (ga_helper_user(o->cache_dir, &rs->user, err))
+		return -1;
+	if (ga_root_probe(&rs->root, &rs->user, rs->cache_dir, in, NULL, 0,
+			  err))
 		return ga_error_prefix(err, "server root %s", rs->root.dir);
 
 	be->start_weight = ga_server_start_weight(rs->root.flavour);
@@ -111,7 +122,11 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	snprintf(server, sizeof(server), "%s%s", rs->root.dir, rs->root.server);
 	snprintf(marker, sizeof(marker), "%s/%s", rs->root.dir, GA_ROOT_MARKER);
 	memset(&b, 0, sizeof(b));
-	b.root = &rs->root;
+	b.server = rs->root.server;
+	b.install_db = rs->root.install_db;
+	b.init = rs->root.init;
+	b.inside = GA_SPAWN_ROOT_MOUNT;
+	b.uid = rs->user.id;
 	b.fixture_cnf = be->fixture_cnf;
 	b.sql_path = rs->sql_path;
 	b.step = build_step;
@@ -126,13 +141,19 @@ static int rootfs_prepare(struct ga_server_backend *be,
 		t.content_paths[2] = marker;
 	t.build = ga_image_build;
 	t.build_arg = &b;
-	return ga_template_ensure(&t, in, be->template_dir,
-				  sizeof(be->template_dir), &built, err);
+	rc = ga_template_ensure(&t, in, be->template_dir,
+				sizeof(be->template_dir), &built, err);
+	ga_server_uid_give(&rs->user); /* nothing of theirs runs now */
+	return rc;
 }
 
 static void rootfs_release(struct ga_server_backend *be)
 {
-	free(be->state);
+	struct rootfs *rs = be->state;
+
+	if (rs)
+		ga_server_uid_give(&rs->user);
+	free(rs);
 	be->state = NULL;
 }
 
@@ -205,25 +226,29 @@ static int rootfs_parse_name(const char *name, const char *roots_dir,
 	return 1;
 }
 
-/* The roots "--server NAME" can use, each run once (--version, chrooted):
- * it can run here if that works.  Optional: only "--server NAME" needs
- * them. */
+/* The roots "--server NAME" can use, each run once (--version, chrooted
+ * and confined as in a run): it can run here if that works.  Optional:
+ * only "--server NAME" needs them. */
 static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
 			  struct ga_checklist *c)
 {
 	char names[32][GA_ROOT_NAME_MAX], label[GA_ROOT_NAME_MAX + 8];
-	char dir[PATH_MAX], how[256];
+	char dir[PATH_MAX], how[256], no_user[GA_ERROR_MAX];
 	const char *tmp = getenv("TMPDIR");
+	struct ga_server_uid user = { 0, -1 };
 	struct ga_error err;
 	struct ga_root root;
 	size_t n, i;
 
-	(void)o;
+	no_user[0] = '\0';
+	if (is_root && ga_helper_user(o->cache_dir, &user, &err))
+		snprintf(no_user, sizeof(no_user), "not run: %s", err.msg);
 	n = ga_root_list(GA_ROOTS_DIR, names, sizeof(names) / sizeof(names[0]));
 	if (n == 0) {
 		ga_check_line(c, false, false, "server roots", "none in %s (build one: "
 			      "sudo sh ci/build-server-root.sh mysql-9.7 %s/mysql-9.7)",
 			      GA_ROOTS_DIR, GA_ROOTS_DIR);
+		ga_server_uid_give(&user);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -234,8 +259,10 @@ static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
 		} else if (!is_root) {
 			ga_check_line(c, false, false, label, "%s: cannot be entered "
 				      "without root (chroot, mounts)", root.server);
-		} else if (ga_root_probe(&root, tmp && *tmp ? tmp : "/tmp",
-					 NULL, how, sizeof(how), &err)) {
+		} else if (no_user[0]) {
+			ga_check_line(c, false, false, label, "%s", no_user);
+		} else if (ga_root_probe(&root, &user, tmp && *tmp ? tmp :
+					 "/tmp", NULL, how, sizeof(how), &err)) {
 			ga_check_line(c, false, false, label, "%s", err.msg);
 		} else {
 			ga_check_line(c, true, false, label, "%s%s runs: --server %s",
@@ -244,6 +271,7 @@ static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
 				      "MariaDB ", root.version, names[i]);
 		}
 	}
+	ga_server_uid_give(&user);
 }
 
 

@@ -193,8 +193,10 @@ static int mark(const char *path, struct ga_error *err)
 
 /* Runs the builder in a fresh building-XXXXXX directory (which a later
  * build removes if this process dies meanwhile) and renames its datadir
- * to final.  Both carry goneaway's mark, which is what a later build
- * looks for before it removes one. */
+ * to final, made goneaway's own (the builder ran as a user of its own:
+ * no later server that gets that user's id owns the cache's template).
+ * Both carry goneaway's mark, which is what a later build looks for
+ * before it removes one. */
 static int build(const struct ga_template_opts *o, struct ga_interrupt *in,
 		 const char *final, struct ga_error *err)
 {
@@ -208,7 +210,9 @@ static int build(const struct ga_template_opts *o, struct ga_interrupt *in,
 	if (mark(work, err))
 		goto out;
 	snprintf(data, sizeof(data), "%s/data", work);
-	if (o->build(o->build_arg, in, work, data, err) || mark(data, err))
+	if (o->build(o->build_arg, in, work, data, err) ||
+	    ga_tree_chown(data, (unsigned)geteuid(), (unsigned)getegid(),
+			  err) || mark(data, err))
 		goto out;
 	if (rename(data, final) != 0) {
 		ga_error_errno(err, errno, "rename %s to %s", data, final);

@@ -1,9 +1,11 @@
 /* template.h - the cached template datadir.
  *
- * A backend's builder (mariadb-install-db for the local server, the
- * flavour's own initialisation inside a root filesystem) runs once per
- * key and its datadir is kept in the cache directory as template-<hash>;
- * each scenario then gets a private copy of it.  The key covers how the
+ * A backend's builder (the flavour's own initialisation:
+ * mariadb-install-db, "mysqld --initialize-insecure", in the host's
+ * filesystem or a root's) runs once per key and its datadir is kept in
+ * the cache directory as template-<hash>, made goneaway's own whoever
+ * built it (the builder runs confined, as a user of its own:
+ * server/internal.h); each scenario then gets a private copy of it.  The key covers how the
  * template is made (a format string), the size and mtime of the server's
  * binaries and the contents of the fixture files, so an upgrade or a
  * fixture change builds a new template.  Builds are serialised with a

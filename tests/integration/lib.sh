@@ -101,6 +101,29 @@ test_done() {
 
 # --- helpers ---------------------------------------------------------------
 
+# docker_why_not: prints nothing when Debian's docker.io is installed,
+# after installing it when it is missing and apt-get can
+# (GA_TEST_INSTALL_DOCKER=0 forbids it; with a policy-rc.d in place: the
+# package must not start the system's engine, which would change the
+# host's network); else why it is not there, in a line.
+docker_why_not() {
+	command -v dockerd >/dev/null 2>&1 && return 0
+	if [ "${GA_TEST_INSTALL_DOCKER:-1}" = 1 ] && command -v apt-get >/dev/null; then
+		added=0
+		if [ ! -e /usr/sbin/policy-rc.d ]; then
+			printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+			chmod 755 /usr/sbin/policy-rc.d
+			added=1
+		fi
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends docker.io; } \
+			> "$SCRATCH/apt.log" 2>&1
+		[ $added = 1 ] && rm -f /usr/sbin/policy-rc.d
+	fi
+	command -v dockerd >/dev/null 2>&1 ||
+		echo "docker.io is not installed and could not be installed ($(tail -n 1 "$SCRATCH/apt.log" 2>/dev/null || echo 'GA_TEST_INSTALL_DOCKER=0'))"
+}
+
 # The inodes of every network namespace some process or fd refers to
 # (one find, not a readlink per descriptor: 5 s of forks became 34 ms).
 netns_inodes() {

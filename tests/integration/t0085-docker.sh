@@ -76,25 +76,8 @@ for r in mysql-9.7 mariadb-11.8; do
 		why_not="no root at $ROOTS/$r (make roots builds it)"
 done
 
-# Debian's docker.io, installed when missing if apt-get can (with a
-# policy-rc.d in place: the package must not start the system's engine,
-# which would change the host's network).
-if [ -z "$why_not" ] && ! command -v dockerd >/dev/null 2>&1; then
-	if [ "${GA_TEST_INSTALL_DOCKER:-1}" = 1 ] && command -v apt-get >/dev/null; then
-		added=0
-		if [ ! -e /usr/sbin/policy-rc.d ]; then
-			printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-			chmod 755 /usr/sbin/policy-rc.d
-			added=1
-		fi
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq --no-install-recommends docker.io; } \
-			> "$SCRATCH/apt.log" 2>&1
-		[ $added = 1 ] && rm -f /usr/sbin/policy-rc.d
-	fi
-	command -v dockerd >/dev/null 2>&1 ||
-		why_not="docker.io is not installed and could not be installed ($(tail -n 1 "$SCRATCH/apt.log" 2>/dev/null || echo 'GA_TEST_INSTALL_DOCKER=0'))"
-fi
+# Debian's docker.io, installed when missing if apt-get can (lib.sh)
+[ -n "$why_not" ] || why_not=$(docker_why_not)
 
 started=0
 stop_engine() {

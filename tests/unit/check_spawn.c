@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -833,9 +834,11 @@ END_TEST
 /* A confined child (spawn.h): as user 0x7000FFFF, with no supplementary
  * group, no capability and no_new_privs, it writes its own directory
  * and nothing else - not a directory anyone may write, not /tmp - and
- * sees / read-only; the host's mounts are as they were.  _i == 1 runs
- * the fallback of kernels without mount_setattr: one remount per mount
- * point. */
+ * sees / read-only; a device node outside /dev does not open (mode
+ * 0666, /dev/zero's kind), /dev's do; the host's mounts are as they
+ * were.  _i == 1 runs the fallback of kernels without mount_setattr:
+ * one remount per mount point; _i == 2 a child in a PID namespace of
+ * its own (a server's probe, a template build's step). */
 #define CONFINED_ID 0x7000FFFFu
 START_TEST(test_confined_child)
 {
@@ -844,11 +847,13 @@ START_TEST(test_confined_child)
 		"touch \"$0/x\" 2>/dev/null && echo wrote-open-dir;"
 		"touch /tmp/ga-unit-confined-$$ 2>/dev/null && echo wrote-tmp;"
 		"touch \"$1/y\" && echo wrote-own;"
+		"(: < \"$2\") 2>/dev/null && echo opened-node;"
+		"(: < /dev/zero) && echo opened-dev-zero;"
 		"grep -E '^(NoNewPrivs|CapEff):' /proc/self/status;"
 		"awk '$2 == \"/\" {split($4, o, \",\"); print \"root \" o[1]}' "
 		"/proc/self/mounts",
-		NULL, NULL, NULL };
-	char top[] = "/tmp/ga-unit-confine-XXXXXX";
+		NULL, NULL, NULL, NULL };
+	char top[] = "/tmp/ga-unit-confine-XXXXXX", node[PATH_MAX];
 	char open_dir[PATH_MAX], own[PATH_MAX], log[PATH_MAX], want[512];
 	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
 	struct ga_spawn_confine c;
@@ -861,6 +866,9 @@ START_TEST(test_confined_child)
 	snprintf(open_dir, sizeof(open_dir), "%s/open", top);
 	snprintf(own, sizeof(own), "%s/own", top);
 	snprintf(log, sizeof(log), "%s/log", top);
+	snprintf(node, sizeof(node), "%s/zero", top);
+	ck_assert_int_eq(mknod(node, S_IFCHR | 0666, makedev(1, 5)), 0);
+	ck_assert_int_eq(chmod(node, 0666), 0);
 	ck_assert_int_eq(mkdir(open_dir, 0777), 0);
 	ck_assert_int_eq(chmod(open_dir, 0777), 0);
 	ck_assert_int_eq(mkdir(own, 0700), 0);
@@ -874,16 +882,18 @@ START_TEST(test_confined_child)
 	ck_assert(_i == 1 ? c.nmounts > 0 : c.mounts == NULL);
 	argv[3] = open_dir;
 	argv[4] = own;
+	argv[5] = node;
 	o.output_path = log;
 	o.confine = &c;
+	o.new_pidns = _i == 2;
 	rc = ga_spawn_run(&o, NULL, 10000, &err);
 	ga_spawn_confine_release(&c);
 	if (rc == 0)
 		rc = ga_file_read(log, 4096, &text, NULL, &err);
 	ck_assert_msg(rc == 0, "%s", err.msg);
-	snprintf(want, sizeof(want), "%u\n%u\n%u\nwrote-own\nCapEff:\t"
-		 "0000000000000000\nNoNewPrivs:\t1\nroot ro\n", CONFINED_ID,
-		 CONFINED_ID, CONFINED_ID);
+	snprintf(want, sizeof(want), "%u\n%u\n%u\nwrote-own\n"
+		 "opened-dev-zero\nCapEff:\t0000000000000000\nNoNewPrivs:\t1\n"
+		 "root ro\n", CONFINED_ID, CONFINED_ID, CONFINED_ID);
 	ck_assert_str_eq(text, want);
 	free(text);
 	ck_assert_int_eq(access(own, F_OK), 0);
@@ -986,7 +996,7 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 	if (unit_needs_root(needs, "spawn", "confine", "mounts, users")) {
 		tc = tcase_create("confine");
 		tcase_set_timeout(tc, TIMEOUT);
-		tcase_add_loop_test(tc, test_confined_child, 0, 2);
+		tcase_add_loop_test(tc, test_confined_child, 0, 3);
 		tcase_add_test(tc, test_confined_needs_a_user);
 		tcase_add_loop_test(tc, test_net_confined_child, 0, 2);
 		suite_add_tcase(s, tc);
