@@ -46,6 +46,8 @@ struct api_conn {
 	char job_path[256];
 	bool continued;                 /* "100 Continue" was sent */
 	bool eof;                       /* the client closed its side */
+	bool deferred;                  /* its request (read whole) waits for
+					 * the API's job */
 	bool serving;                   /* in api_serve() */
 	bool dead;
 	double since;                   /* its last request began, or it
@@ -320,17 +322,54 @@ static void api_refuse(struct loop *L, struct api_conn *c,
 	api_flush(L, c);
 }
 
-/* Answers what c has read, one request after another, while the API is
- * not waiting for a job. */
+/* Whether req may change something (while the API waits for a job,
+ * only what changes nothing is answered). */
+static bool changes(const struct ga_http_request *req)
+{
+	return strcmp(req->method, "GET") != 0 &&
+	       strcmp(req->method, "HEAD") != 0;
+}
+
+/* Answers c's request, read whole, or hands it to the backstage (the
+ * answer comes when its job is done). */
+static void api_request(struct loop *L, struct api_conn *c)
+{
+	struct ga_api_response resp;
+
+	ga_api_handle(&L->sv, &c->rd.req, &resp);
+	if (resp.job) {
+		resp.job->api_conn = c->id;
+		c->waiting = true;
+		c->job_keep_alive = c->rd.req.keep_alive;
+		c->job_minor = c->rd.req.minor;
+		snprintf(c->job_method, sizeof(c->job_method), "%s",
+			 c->rd.req.method);
+		snprintf(c->job_path, sizeof(c->job_path), "%s",
+			 c->rd.req.path);
+		L->busy = true;
+		ga_backstage_submit(&L->bs, resp.job);
+		return;
+	}
+	log_api(L, c->rd.req.method, c->rd.req.path, resp.status);
+	api_answer(L, c, &resp, c->rd.req.minor,
+		   strcmp(c->rd.req.method, "HEAD") == 0, c->rd.req.keep_alive);
+	ga_api_response_free(&resp);
+}
+
+/* Answers what c has read, one request after another; while the API
+ * waits for a job, a request that may change something waits too. */
 static void api_serve(struct loop *L, struct api_conn *c)
 {
 	struct ga_http_refusal bad;
-	struct ga_api_response resp;
 	int rc;
 
 	c->serving = true;
-	while (!c->dead && !c->waiting && !c->out && !L->busy) {
-		rc = ga_http_read(&c->rd, c->buf ? c->buf : "", c->len, &bad);
+	while (!c->dead && !c->waiting && !c->out) {
+		if (c->deferred && L->busy)
+			break;
+		rc = c->deferred ? GA_HTTP_COMPLETE :
+		     ga_http_read(&c->rd, c->buf ? c->buf : "", c->len, &bad);
+		c->deferred = false;
 		if (rc == GA_HTTP_MORE && c->len >= API_BUF_MAX) {
 			/* a chunked body whose chunks take more room than
 			 * the largest body: no more is read, so refuse */
@@ -359,27 +398,11 @@ static void api_serve(struct loop *L, struct api_conn *c)
 			api_refuse(L, c, &bad);
 			break;
 		}
-		ga_api_handle(&L->sv, &c->rd.req, &resp);
-		if (resp.job) {
-			/* the answer comes when the job is done */
-			resp.job->api_conn = c->id;
-			c->waiting = true;
-			c->job_keep_alive = c->rd.req.keep_alive;
-			c->job_minor = c->rd.req.minor;
-			snprintf(c->job_method, sizeof(c->job_method), "%s",
-				 c->rd.req.method);
-			snprintf(c->job_path, sizeof(c->job_path), "%s",
-				 c->rd.req.path);
-			L->busy = true;
-			ga_backstage_submit(&L->bs, resp.job);
-		} else {
-			log_api(L, c->rd.req.method, c->rd.req.path,
-				resp.status);
-			api_answer(L, c, &resp, c->rd.req.minor,
-				   strcmp(c->rd.req.method, "HEAD") == 0,
-				   c->rd.req.keep_alive);
-			ga_api_response_free(&resp);
+		if (L->busy && changes(&c->rd.req)) {
+			c->deferred = true;     /* read whole, kept */
+			break;
 		}
+		api_request(L, c);
 		/* the request's bytes go; the next one's stay */
 		memmove(c->buf, c->buf + c->rd.req.consumed,
 			c->len - c->rd.req.consumed);
@@ -509,7 +532,8 @@ static void jobs_done(struct loop *L)
 		if (f) {
 			ga_sv_log_str(f, "what", job->kind == GA_JOB_RESTORE ?
 				      "reset" : job->event);
-			ga_sv_log_str(f, "result", job->rc ? job->msg : "done");
+			ga_sv_log_str(f, "result", job->msg[0] ? job->msg :
+				      "done");
 			ga_sv_log_end(&L->log);
 		}
 		conn = job->api_conn;
@@ -538,8 +562,8 @@ static double api_timers(struct loop *L, double now)
 	double next = 0, at;
 
 	for (c = L->conns; c; c = c->next) {
-		if (c->dead || c->waiting)
-			continue;
+		if (c->dead || c->waiting || c->deferred)
+			continue;       /* what waits for a job is not idle */
 		at = c->since + (c->len || c->out ? API_READ_MS : API_IDLE_MS);
 		if (now >= at) {
 			api_close(L, c);
@@ -572,6 +596,9 @@ static void api_reap(struct loop *L)
 
 static void make_env(struct loop *L)
 {
+	char version[128];
+
+	ga_backstage_version(&L->bs, version, sizeof(version));
 	snprintf(L->env, sizeof(L->env),
 		 "TOXIPROXY_URL=%s\n"
 		 "GONEAWAY_UPSTREAM=%s:%d\n"
@@ -580,7 +607,7 @@ static void make_env(struct loop *L)
 		 "MYSQL_DATABASE=%s\n"
 		 "GONEAWAY_SERVER_VERSION=%s\n",
 		 L->url, GA_SV_SERVER_HOST, GA_SERVER_PORT, GA_APP_USER,
-		 GA_APP_PASSWORD, GA_APP_DATABASE, ga_backstage_version(&L->bs));
+		 GA_APP_PASSWORD, GA_APP_DATABASE, version);
 }
 
 /* Writes the env file whole: beside it, then renamed over it. */
@@ -694,11 +721,13 @@ static void run_loop(struct loop *L)
 static void log_ready(struct loop *L)
 {
 	FILE *f = ga_sv_log_begin(&L->log, "ready");
+	char version[128];
 
 	if (!f)
 		return;
+	ga_backstage_version(&L->bs, version, sizeof(version));
 	ga_sv_log_str(f, "api", L->url);
-	ga_sv_log_str(f, "server", ga_backstage_version(&L->bs));
+	ga_sv_log_str(f, "server", version);
 	ga_sv_log_str(f, "backend", L->o->backend->name);
 	ga_sv_log_end(&L->log);
 }

@@ -134,7 +134,10 @@ struct ga_sv_job {
 	unsigned long api_conn;
 	/* the result */
 	int rc;                         /* 0 or -1 */
-	char msg[GA_ERROR_MAX];
+	int status;                     /* rc -1: the answer's, 500 or 503
+					 * (no server runs) */
+	char msg[GA_ERROR_MAX];         /* rc -1: why; 0: what to note
+					 * ("" none) */
 };
 
 
