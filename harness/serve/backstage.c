@@ -411,6 +411,7 @@ static void *thread_main(void *arg)
 	struct ga_backstage *b = arg;
 	struct ga_sv_job *job, **tail;
 	uint64_t one = 1;
+	bool stopping;
 
 	mysql_thread_init();
 	for (;;) {
@@ -420,11 +421,12 @@ static void *thread_main(void *arg)
 		job = b->queue;
 		if (job)
 			b->queue = job->next;
+		stopping = b->stopping;         /* the stop's, under qlock */
 		pthread_mutex_unlock(&b->qlock);
 		if (!job)
 			break;          /* stopping, nothing left */
 		job->next = NULL;
-		if (b->stopping) {
+		if (stopping) {
 			job->rc = -1;
 			snprintf(job->msg, sizeof(job->msg), "goneaway serve "
 				 "is stopping");
