@@ -4,6 +4,7 @@
 #include "cli/internal.h"
 
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +34,31 @@ static const char serve_usage[] =
 "TOXIPROXY_URL, GONEAWAY_UPSTREAM, MYSQL_USER, MYSQL_PASSWORD,\n"
 "MYSQL_DATABASE and GONEAWAY_SERVER_VERSION as NAME=value lines.\n"
 "\n"
+"The API answers the programs of its owner and of root only (the\n"
+"kernel says whose socket calls), and a request whose Host is its own\n"
+"address; another user gives the token of the env file\n"
+"(GONEAWAY_API_TOKEN) as 'Authorization: Bearer TOKEN'.  Whoever it\n"
+"answers may make serve (root) listen on loopback ports from 1024 up,\n"
+"connect to goneaway's server and, as the owner, to loopback ports, and\n"
+"stop, kill or change goneaway's server.\n"
+"\n"
 "options:\n"
 "      --api HOST:PORT     where the API listens (default 127.0.0.1:8474;\n"
 "                          loopback only; port 0: one the kernel picks,\n"
 "                          which TOXIPROXY_URL says)\n"
-"      --env FILE          also write the NAME=value lines to FILE, whole,\n"
-"                          once ready (removed at the stop)\n"
+"      --env FILE          also write the NAME=value lines and\n"
+"                          GONEAWAY_API_TOKEN to FILE, whole, once ready:\n"
+"                          the owner's, mode 0600, removed at the stop;\n"
+"                          its directory must be root's or the owner's,\n"
+"                          writable by no other user unless sticky\n"
 "      --log FILE          append a JSON line for every connection through\n"
 "                          a proxy (the toxics it met, how it ended, the\n"
 "                          MySQL error it carried), every API request and\n"
-"                          server event\n"
+"                          server event (a regular file: a FIFO is refused)\n"
+"      --owner USER        whose programs the API answers without the\n"
+"                          token, besides root's (default: the user who ran\n"
+"                          sudo, else the user running it)\n"
+"      --allow-low-ports   let proxies listen on ports below 1024\n"
 "      --server SERVER     goneaway's server, as for run (local,\n"
 "                          rootfs:DIR, docker:IMAGE, a root's NAME)\n"
 "      --mariadbd PATH     local: server binary (default /usr/sbin/mariadbd)\n"
@@ -52,12 +68,14 @@ static const char serve_usage[] =
 "      --server-timeout DUR  bound on the server's start and stop (30s)\n"
 "\n"
 "exit status: 0 stopped by SIGINT, SIGTERM or SIGHUP (everything\n"
-"removed); 2 usage; 3 it could not start (the reason on stderr).\n"
+"removed); 2 usage (a refused --env or --log too); 3 it could not\n"
+"start (the reason on stderr).\n"
 "Needs root (namespaces).  Manual: docs/toxiproxy.md.\n";
 
 enum {
 	OPT_API = 256, OPT_ENV, OPT_LOG, OPT_SERVER, OPT_MARIADBD,
-	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_SERVER_TIMEOUT,
+	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_SERVER_TIMEOUT, OPT_OWNER,
+	OPT_LOW_PORTS,
 };
 
 static const struct option serve_opts[] = {
@@ -70,6 +88,8 @@ static const struct option serve_opts[] = {
 	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
 	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "server-timeout", required_argument, NULL, OPT_SERVER_TIMEOUT },
+	{ "owner", required_argument, NULL, OPT_OWNER },
+	{ "allow-low-ports", no_argument, NULL, OPT_LOW_PORTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -82,6 +102,37 @@ struct serve_args {
 	const char *server;
 };
 
+/* USER (a name or a number) as a uid: 0, or -1 when there is none. */
+static int uid_of(const char *user, uid_t *uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096], *end;
+	unsigned long n;
+
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		*uid = res->pw_uid;
+		return 0;
+	}
+	n = strtoul(user, &end, 10);
+	if (!*user || *end || n >= (uid_t)-1)
+		return -1;
+	*uid = (uid_t)n;
+	return 0;
+}
+
+/* The API's owner unless --owner says: the user who ran sudo (its
+ * SUDO_UID, which only root's sudo sets for root), else the real uid. */
+static uid_t default_owner(void)
+{
+	const char *sudo = getenv("SUDO_UID");
+	uid_t uid;
+
+	if (geteuid() == 0 && sudo && uid_of(sudo, &uid) == 0 &&
+	    strspn(sudo, "0123456789") == strlen(sudo))
+		return uid;
+	return getuid();
+}
+
 static int parse(int argc, char **argv, struct serve_args *a)
 {
 	struct ga_server_options *so = &a->o.server_opts;
@@ -92,6 +143,7 @@ static int parse(int argc, char **argv, struct serve_args *a)
 	a->o.api = GA_SERVE_API_DEFAULT;
 	a->o.version = GONEAWAY_VERSION;
 	a->o.out = stdout;
+	a->o.owner = default_owner();
 	a->server = "local";
 	so->mariadbd = "/usr/sbin/mariadbd";
 	so->install_db = "/usr/bin/mariadb-install-db";
@@ -109,6 +161,14 @@ static int parse(int argc, char **argv, struct serve_args *a)
 		case OPT_INSTALL_DB: so->install_db = optarg; break;
 		case OPT_FIXTURES: so->fixtures_dir = optarg; break;
 		case OPT_CACHE: so->cache_dir = optarg; break;
+		case OPT_LOW_PORTS: a->o.low_ports = true; break;
+		case OPT_OWNER:
+			if (uid_of(optarg, &a->o.owner)) {
+				ga_esc_line(stderr, "goneaway serve: --owner: no "
+					    "user '%s'", optarg);
+				return -1;
+			}
+			break;
 		case OPT_SERVER_TIMEOUT:
 			if (ga_units_ms(optarg, &so->timeout_ms, NULL) ||
 			    so->timeout_ms <= 0) {
@@ -132,7 +192,8 @@ static int parse(int argc, char **argv, struct serve_args *a)
 			    argv[optind]);
 		return -1;
 	}
-	if (ga_serve_api_check(a->o.api, &err)) {
+	if (ga_serve_api_check(a->o.api, &err) ||
+	    ga_serve_files_check(&a->o, &err)) {
 		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
 		return -1;
 	}

@@ -17,6 +17,15 @@
 #define TCP_BOUND_INACTIVE_STATE 13
 #define DUMP_STATES (~(1u << TCP_BOUND_INACTIVE_STATE))
 
+static void sock_of(struct ga_tcp_sock *s, const struct inet_diag_msg *m)
+{
+	s->ino = m->idiag_inode;
+	s->uid = m->idiag_uid;
+	s->family = m->idiag_family;
+	s->state = m->idiag_state;
+	s->id = m->id;
+}
+
 static int list_add(struct ga_tcp_list *l, const struct inet_diag_msg *m)
 {
 	struct ga_tcp_sock *grown;
@@ -28,11 +37,7 @@ static int list_add(struct ga_tcp_list *l, const struct inet_diag_msg *m)
 			return -1;
 		l->items = grown;
 	}
-	l->items[l->n].ino = m->idiag_inode;
-	l->items[l->n].family = m->idiag_family;
-	l->items[l->n].state = m->idiag_state;
-	l->items[l->n].id = m->id;
-	l->n++;
+	sock_of(&l->items[l->n++], m);
 	return 0;
 }
 
@@ -108,6 +113,37 @@ int ga_sockdiag_dump(int nl, struct ga_tcp_list *l)
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+int ga_sockdiag_find(int nl, uint8_t family,
+		     const struct inet_diag_sockid *id, struct ga_tcp_sock *s)
+{
+	struct inet_diag_sockid want = *id;
+	char buf[4096];
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	ssize_t n;
+
+	/* no cookie: the kernel compares none */
+	want.idiag_cookie[0] = want.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (diag_send(nl, SOCK_DIAG_BY_FAMILY, 0, family, &want))
+		return -errno;
+	/* one answer, not a dump's: the socket, or an error */
+	do
+		n = recv(nl, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (!NLMSG_OK(h, (int)n))
+		return -EIO;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = NLMSG_DATA(h);
+
+		return e->error ? e->error : -EIO;
+	}
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+		return -EIO;
+	sock_of(s, NLMSG_DATA(h));
 	return 0;
 }
 

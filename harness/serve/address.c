@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Go's net.SplitHostPort.  Returns 0, or -1 with msg in Go's words. */
 static int split(const char *text, char *host, size_t hlen, char *port,
@@ -153,6 +154,50 @@ int ga_sv_addr_upstream(const char *text, struct ga_sv_addr *a,
 		return -1;
 	}
 	return 0;
+}
+
+unsigned ga_sv_addr_port(const struct ga_sv_addr *a)
+{
+	if (a->sa.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&a->sa)->sin_port);
+	if (a->sa.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&a->sa)->sin6_port);
+	return 0;
+}
+
+bool ga_sv_addr_names(const char *host, const struct ga_sv_addr *a)
+{
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)&a->sa;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&a->sa;
+	const char *colon = strrchr(host, ':'), *close = strchr(host, ']');
+	char name[64], port[8];
+	struct in6_addr v6;
+	struct in_addr v4;
+	size_t n;
+	long p;
+
+	if (host[0] == '[' && close && close > colon)
+		colon = NULL;                   /* "[::1]": no port */
+	else if (host[0] != '[' && colon && strchr(host, ':') != colon)
+		return false;                   /* an IPv6 address unbracketed */
+	n = colon ? (size_t)(colon - host) : strlen(host);
+	if (n >= sizeof(name) || (colon && strlen(colon + 1) >= sizeof(port)))
+		return false;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	snprintf(port, sizeof(port), "%s", colon ? colon + 1 : "80");
+	if (port_of(port, &p) || !*port || (unsigned)p != ga_sv_addr_port(a))
+		return false;
+	if (strcasecmp(name, "localhost") == 0)
+		return true;
+	if (a->sa.ss_family == AF_INET)
+		return inet_pton(AF_INET, name, &v4) == 1 &&
+		       v4.s_addr == in4->sin_addr.s_addr;
+	if (name[0] != '[' || name[n - 1] != ']')
+		return false;
+	name[n - 1] = '\0';
+	return inet_pton(AF_INET6, name + 1, &v6) == 1 &&
+	       memcmp(&v6, &in6->sin6_addr, sizeof(v6)) == 0;
 }
 
 void ga_sv_addr_text(const struct sockaddr *sa, char *buf, size_t len)

@@ -37,6 +37,15 @@ int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
 int ga_sv_addr_upstream(const char *text, struct ga_sv_addr *a,
 			bool *to_server, char *msg, size_t len);
 
+/* Whether host, an HTTP Host header ("127.0.0.1:8474", "[::1]:8474",
+ * "localhost:8474", "localhost" for port 80), names a: its address as
+ * written (or localhost, in any case) and its port.  A name that only
+ * resolves to it (a DNS rebinding's) does not. */
+bool ga_sv_addr_names(const char *host, const struct ga_sv_addr *a);
+
+/* The port of a (0 for an address of no known family). */
+unsigned ga_sv_addr_port(const struct ga_sv_addr *a);
+
 /* "127.0.0.1:5555" or "[::1]:5555", as Go writes a TCP address. */
 void ga_sv_addr_text(const struct sockaddr *sa, char *buf, size_t len);
 

@@ -5,11 +5,12 @@
  *
  * A request (serve/httpreq.h) becomes a response here; what a request
  * does to connections and to the server goes through the hooks of
- * struct ga_sv (serve/internal.h) and, when it takes time (a fault, a
- * server event), through a job for the backstage thread: the response
- * is then pending until ga_api_finish().  The event loop takes no
- * other request while one is pending, so the API changes one thing at
- * a time, as Toxiproxy's locks make it.
+ * struct ga_sv (serve/internal.h) and, when it takes time (a server
+ * event, /reset's server), through a job for the backstage thread: the
+ * response is then pending until ga_api_finish().  The event loop takes
+ * no other request that may change something while one is pending, so
+ * the API changes one thing at a time, as Toxiproxy's locks make it;
+ * a GET (or HEAD) changes nothing and is answered meanwhile.
  *
  * Ownership: a response owns its body (free with ga_api_response_free);
  * a pending response's job is the caller's until ga_api_finish(), which
@@ -38,6 +39,24 @@ void ga_api_open(struct ga_sv *sv, const struct ga_sv_hooks *hooks,
 		 void *ctx);
 /* Frees every proxy and toxic (the relay has let them go: unlisten). */
 void ga_api_close(struct ga_sv *sv);
+
+/* Who may use the API (serve/apigate.c).  A request whose Host is not
+ * the API's own address (sv->api as written, or localhost, and its
+ * port) is refused: a page a browser loaded from another name that was
+ * made to resolve to 127.0.0.1 (a DNS rebinding) sends its name.  A
+ * request on a connection that is not the owner's (owner false: the
+ * socket at its other end is neither goneaway serve's owner's nor
+ * root's, serve/peers.h) is refused unless it gives sv->token
+ * ("Authorization: Bearer TOKEN", or Basic with TOKEN as the
+ * password).  Returns 0 when req may be answered, else -1 with resp
+ * the refusal (403). */
+int ga_api_gate(const struct ga_sv *sv, const struct ga_http_request *req,
+		bool owner, struct ga_api_response *resp);
+
+/* A new token (GA_SV_TOKEN_LEN hex digits of the kernel's randomness)
+ * into buf.  Returns 0, or -1 when buf is too small or the kernel
+ * gives none. */
+int ga_api_token_new(char *buf, size_t len);
 
 /* Answers req into resp (zeroed first). */
 void ga_api_handle(struct ga_sv *sv, const struct ga_http_request *req,

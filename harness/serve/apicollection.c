@@ -205,6 +205,12 @@ struct ga_toxic *ga_api_toxic_find(struct ga_sv_proxy *p, const char *name,
 	return NULL;
 }
 
+bool ga_api_toxic_needs_server(const struct ga_toxic *t)
+{
+	return t->type->family == GA_TOXIC_FAULT ||
+	       t->type->kind == GA_TK_MYSQL_KILL;
+}
+
 /* What goneaway needs of a toxic beyond Toxiproxy's types: its own
  * checks, and a proxy that reaches goneaway's server for the toxics
  * that act on it.  Returns 0, or -1 with resp set. */
@@ -217,15 +223,13 @@ int ga_api_toxic_ok(struct ga_sv *sv, struct ga_sv_proxy *p,
 		ga_api_error(resp, 400, "%s", msg);
 		return -1;
 	}
-	if ((t->type->family == GA_TOXIC_FAULT ||
-	     t->type->kind == GA_TK_MYSQL_KILL) && !p->to_server) {
+	if (ga_api_toxic_needs_server(t) && !p->to_server) {
 		ga_api_error(resp, 400, "%s acts on goneaway's server: proxy '%s' "
 			  "has upstream %s, not %s:3306", t->type->name, p->name,
 			  p->upstream, GA_SV_SERVER_HOST);
 		return -1;
 	}
-	if ((t->type->family == GA_TOXIC_FAULT ||
-	     t->type->kind == GA_TK_MYSQL_KILL) && !sv->have_server) {
+	if (ga_api_toxic_needs_server(t) && !sv->have_server) {
 		ga_api_error(resp, 503, "%s: goneaway's server is not there",
 			  t->type->name);
 		return -1;

@@ -136,7 +136,8 @@ void ga_api_finish(struct ga_sv *sv, struct ga_sv_job *job,
 {
 	memset(resp, 0, sizeof(*resp));
 	if (job->rc) {
-		ga_api_error(resp, 500, "%s", job->msg);
+		ga_api_error(resp, job->status ? job->status : 500, "%s",
+			     job->msg);
 	} else if (job->kind == GA_JOB_RESTORE) {
 		resp->status = 204;
 	} else {

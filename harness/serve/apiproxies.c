@@ -51,15 +51,19 @@ static void listen_text(const char *listen, char *buf, size_t len)
 		snprintf(buf, len, "%s", listen);
 }
 
-/* goneaway's own word on a proxy's fields: a loopback listen, an
- * upstream it may reach.  Returns 0, or the status to answer with and
- * msg set. */
-static int proxy_fields_ok(const char *name, const char *listen,
+/* goneaway's own word on a proxy's fields: a loopback listen, a new
+ * one (not where it listens: bound) above port 1024 unless
+ * --allow-low-ports; an upstream it may reach, which is not the API
+ * itself (a proxy to it would make the API's callers whoever reaches
+ * the proxy).  Returns 0, or the status to answer with and msg set. */
+static int proxy_fields_ok(const struct ga_sv *sv, const char *name,
+			   const char *listen, const char *bound,
 			   const char *upstream, struct ga_sv_addr *up,
 			   bool *to_server, char *msg, size_t len)
 {
 	struct ga_sv_addr a;
 	char why[600];
+	unsigned port;
 	int status;
 
 	if (strlen(name) > GA_SV_MAX_NAME || strlen(listen) > GA_SV_MAX_NAME ||
@@ -70,12 +74,40 @@ static int proxy_fields_ok(const char *name, const char *listen,
 	}
 	if (ga_sv_addr_upstream(upstream, up, to_server, msg, len))
 		return 400;
+	if (!*to_server && sv->api.sa.ss_family &&
+	    ga_sv_addr_port(up) == ga_sv_addr_port(&sv->api)) {
+		snprintf(msg, len, "upstream: '%s' is goneaway serve's own API "
+			 "port: no proxy leads to the API", upstream);
+		return 400;
+	}
 	if (ga_sv_addr_listen(listen, &a, &status, why, sizeof(why))) {
 		snprintf(msg, len, "%s%s", status == 500 ? "listen tcp: " : "",
 			 why);
 		return status;
 	}
+	port = ga_sv_addr_port(&a);
+	ga_sv_addr_text((struct sockaddr *)&a.sa, why, sizeof(why));
+	if (port && port < GA_SV_LOW_PORTS && !sv->low_ports &&
+	    !(bound && strcmp(why, bound) == 0)) {
+		snprintf(msg, len, "listen: port %u is below %d: goneaway serve "
+			 "listens there only when it was started with "
+			 "--allow-low-ports", port, GA_SV_LOW_PORTS);
+		return 400;
+	}
 	return 0;
+}
+
+/* A toxic of p that acts on goneaway's server, which a new upstream
+ * that is not the server would leave acting on it (Toxiproxy keeps a
+ * proxy's toxics when its upstream changes); NULL when none. */
+static const struct ga_toxic *server_toxic(const struct ga_sv_proxy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntoxics; i++)
+		if (ga_api_toxic_needs_server(p->toxics[i]))
+			return p->toxics[i];
+	return NULL;
 }
 
 void ga_api_proxy_index(struct ga_sv *sv, struct ga_api_response *resp)
@@ -143,7 +175,7 @@ void ga_api_proxy_create(struct ga_sv *sv, const struct ga_http_request *req,
 		ga_api_error(resp, 409, "proxy already exists");
 		goto out;
 	}
-	status = proxy_fields_ok(in.name, in.listen ? in.listen : "",
+	status = proxy_fields_ok(sv, in.name, in.listen ? in.listen : "", NULL,
 				 in.upstream, &up, &to_server, msg, sizeof(msg));
 	if (status) {
 		ga_api_error(resp, status, "%s", msg);
@@ -337,9 +369,9 @@ void ga_api_populate(struct ga_sv *sv, const struct ga_http_request *req,
 		/* goneaway's refusals (400) before anything is made; a
 		 * listen Go cannot read fails at its proxy's start, after
 		 * the ones before it were made (500), as in Toxiproxy */
-		status = proxy_fields_ok(in[i].name, in[i].listen ?
-					 in[i].listen : "", in[i].upstream, &up,
-					 &to_server, why, sizeof(why));
+		status = proxy_fields_ok(sv, in[i].name, in[i].listen ?
+					 in[i].listen : "", NULL, in[i].upstream,
+					 &up, &to_server, why, sizeof(why));
 		if (status == 400) {
 			snprintf(msg, sizeof(msg), "%s at proxy %zu", why, i + 1);
 			populate_response(resp, status, msg, NULL, 0);
@@ -376,6 +408,7 @@ void ga_api_proxy_update(struct ga_sv *sv, struct ga_sv_proxy *p,
 			 struct ga_api_response *resp)
 {
 	struct proxy_in in = { .enabled = p->enabled };
+	const struct ga_toxic *t;
 	char want[GA_SV_MAX_NAME + 64], msg[700];
 	struct ga_sv_addr up, a;
 	struct ga_error err;
@@ -404,8 +437,8 @@ void ga_api_proxy_update(struct ga_sv *sv, struct ga_sv_proxy *p,
 		ga_api_error(resp, 500, "%s", msg);
 		goto out;
 	}
-	status = proxy_fields_ok(p->name, in.listen, in.upstream, &up,
-				 &to_server, msg, sizeof(msg));
+	status = proxy_fields_ok(sv, p->name, in.listen, p->listen, in.upstream,
+				 &up, &to_server, msg, sizeof(msg));
 	if (status) {
 		ga_api_error(resp, status, "%s", msg);
 		goto out;
@@ -413,6 +446,15 @@ void ga_api_proxy_update(struct ga_sv *sv, struct ga_sv_proxy *p,
 	listen_text(in.listen, want, sizeof(want));
 	differs = strcmp(p->listen, want) != 0 ||
 		  strcmp(p->upstream, in.upstream) != 0;
+	t = differs && !to_server ? server_toxic(p) : NULL;
+	if (t) {
+		ga_api_error(resp, 400, "upstream: proxy '%s' has toxic '%s' "
+			     "(%s), which acts on goneaway's server: its "
+			     "upstream stays %s:3306 until that toxic is "
+			     "removed", p->name, t->name, t->type->name,
+			     GA_SV_SERVER_HOST);
+		goto out;
+	}
 	if (differs) {
 		char *l = strdup(in.listen), *u = strdup(in.upstream);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/pidfd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,9 +26,29 @@
 #define KILL_QUERY_POLL_MS 2
 #define KILL_QUERY_WAIT_MS 5000
 
-static void set_state(struct ga_backstage *b, const char *state)
+/* What the loop may know of the server, published (the thread's, or
+ * the opener's before it started): state, and the pid and version of a
+ * server that runs.  The pid goes before an action touches the
+ * process, and comes back once it runs again. */
+static void publish(struct ga_backstage *b, const char *state)
 {
+	bool running = strcmp(state, "running") == 0;
+	int fd;
+
+	b->up = running;
+	pthread_mutex_lock(&b->lock);
 	snprintf(b->state, sizeof(b->state), "%s", state);
+	b->pid = running ? b->srv.pid : 0;
+	snprintf(b->version, sizeof(b->version), "%s", b->srv.version);
+	if (running && b->srv.pidfd >= 0) {
+		fd = fcntl(b->srv.pidfd, F_DUPFD_CLOEXEC, 0);
+		if (fd >= 0) {
+			if (b->kill_fd >= 0)
+				close(b->kill_fd);
+			b->kill_fd = fd;
+		}
+	}
+	pthread_mutex_unlock(&b->lock);
 }
 
 int ga_backstage_open(struct ga_backstage *b,
@@ -40,13 +61,13 @@ int ga_backstage_open(struct ga_backstage *b,
 	memset(b, 0, sizeof(*b));
 	b->lab.host_ns = b->lab.client_ns = b->lab.server_ns = -1;
 	b->lab.proxy_ns = -1;
-	b->done_fd = b->cancel[0] = b->cancel[1] = -1;
+	b->done_fd = b->cancel[0] = b->cancel[1] = b->kill_fd = -1;
 	b->thread_in.fd = -1;
 	b->srv.pidfd = -1;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_mutex_init(&b->qlock, NULL);
 	pthread_cond_init(&b->qcond, NULL);
-	set_state(b, "stopped");
+	publish(b, "stopped");
 	b->sc.path = (char *)"goneaway serve";
 	b->sc.name = (char *)"serve";
 	b->tag = ((unsigned)getpid() & 0xfff) << 12 | 0xfff;
@@ -72,18 +93,22 @@ int ga_backstage_open(struct ga_backstage *b,
 	b->srv.netns_fd = b->lab.server_ns;
 	if (ga_server_start(&b->srv, &b->sc, in, err))
 		return ga_error_prefix(err, "starting the server");
-	set_state(b, "running");
+	publish(b, "running");
 	return 0;
 }
 
-const char *ga_backstage_version(const struct ga_backstage *b)
+void ga_backstage_version(struct ga_backstage *b, char *buf, size_t len)
 {
-	return b->srv.version;
+	pthread_mutex_lock(&b->lock);
+	snprintf(buf, len, "%s", b->version);
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* ---- the lab's faults --------------------------------------------------------- */
 
-static void target(struct ga_backstage *b, struct ga_fault_target *t)
+/* The lab's faults' target: the server at pid (0: none runs). */
+static void target(struct ga_backstage *b, pid_t pid,
+		   struct ga_fault_target *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->client_ns = b->lab.client_ns;
@@ -95,7 +120,7 @@ static void target(struct ga_backstage *b, struct ga_fault_target *t)
 	t->server_addr = GA_LAB_SERVER_ADDR;
 	t->server_port = GA_SERVER_PORT;
 	t->tag = b->tag;
-	t->server_pid = b->srv.pid;
+	t->server_pid = pid;
 }
 
 int ga_backstage_fault(struct ga_backstage *b, int lift_line,
@@ -106,8 +131,8 @@ int ga_backstage_fault(struct ga_backstage *b, int lift_line,
 	struct ga_error err;
 	int rc = 0;
 
-	pthread_mutex_lock(&b->lock);
-	target(b, &t);
+	pthread_mutex_lock(&b->lock);  /* the pid stays the server's */
+	target(b, b->pid, &t);
 	if (lift_line && ga_fault_stack_lift(&b->faults, lift_line, &t, &err)) {
 		snprintf(msg, len, "%s", err.msg);
 		rc = -1;
@@ -182,17 +207,14 @@ struct kill_query_wait {
 	struct ga_sv_job *job;
 };
 
-/* Between the looks of a KILL QUERY at its session: the lock is let go
- * (the event loop's API calls take it), and whether the statement's
- * answer came is read after the pause. */
+/* Between the looks of a KILL QUERY at its session: a pause, then
+ * whether the statement's answer came (the loop says). */
 static bool kill_query_pause(void *ctx)
 {
 	struct kill_query_wait *w = ctx;
 	struct timespec tick = { 0, KILL_QUERY_POLL_MS * 1000000L };
 
-	pthread_mutex_unlock(&w->b->lock);
 	nanosleep(&tick, NULL);
-	pthread_mutex_lock(&w->b->lock);
 	return atomic_load(&w->job->answered);
 }
 
@@ -206,6 +228,11 @@ static int kill_job(struct ga_backstage *b, struct ga_sv_job *job)
 	char sql[64];
 	int rc;
 
+	if (!b->up) {
+		snprintf(job->msg, sizeof(job->msg), "goneaway's server is %s",
+			 b->state);
+		return -1;
+	}
 	if (!job->query) {
 		snprintf(sql, sizeof(sql), "KILL %lu", job->thread_id);
 		return query(b, sql, NULL, 0, job);
@@ -228,17 +255,25 @@ static int kill_job(struct ga_backstage *b, struct ga_sv_job *job)
 	return 0;
 }
 
-static int start_server(struct ga_backstage *b, struct ga_sv_job *job)
+/* Starts the server; a start that fails leaves none (503). */
+static int start_server(struct ga_backstage *b, struct ga_sv_job *job,
+			const char *before)
 {
 	struct ga_error err;
 
+	publish(b, "starting");
 	if (ga_server_start(&b->srv, &b->sc, &b->thread_in, &err)) {
-		snprintf(job->msg, sizeof(job->msg), "starting the server: %s",
-			 err.msg);
-		set_state(b, "stopped");
+		snprintf(job->msg, sizeof(job->msg), "%s%sstarting the server: "
+			 "%s: goneaway's server is not running", before,
+			 *before ? "; " : "", err.msg);
+		job->status = 503;
+		publish(b, "stopped");
 		return -1;
 	}
-	set_state(b, "running");
+	publish(b, "running");
+	if (*before)    /* what went wrong before, which the start mended */
+		snprintf(job->msg, sizeof(job->msg), "%s; started again",
+			 before);
 	return 0;
 }
 
@@ -264,36 +299,56 @@ static int save_globals(struct ga_backstage *b, bool timeouts,
 	return 0;
 }
 
+/* stop, restart: a clean stop, or the server killed when it does not
+ * come (the error noted: the request's end holds, the server is gone),
+ * and for restart a start. */
+static int stop_job(struct ga_backstage *b, struct ga_sv_job *job,
+		    bool restart)
+{
+	struct ga_error err;
+	char why[GA_ERROR_MAX] = "";
+	bool clean = true;
+
+	if (b->up) {
+		publish(b, restart ? "restarting" : "stopping");
+		if (ga_server_stop(&b->srv, &b->thread_in, &err)) {
+			snprintf(why, sizeof(why), "%s", err.msg);
+			clean = false;
+		}
+		/* the server is gone: stopped, or killed and reaped */
+		publish(b, clean ? "stopped" : "killed");
+	}
+	if (restart)
+		return start_server(b, job, why);
+	snprintf(job->msg, sizeof(job->msg), "%s", why);
+	return 0;
+}
+
 static int server_job(struct ga_backstage *b, struct ga_sv_job *job)
 {
 	struct ga_error err;
 	const char *e = job->event;
 	char value[32];
-	bool running = strcmp(b->state, "running") == 0;
 
 	if (strcmp(e, "start") == 0)
-		return running ? 0 : start_server(b, job);
+		return b->up ? 0 : start_server(b, job, "");
 	if (strcmp(e, "kill") == 0) {
-		if (!running)
+		if (!b->up)
 			return 0;
+		publish(b, "killed");   /* the pid goes before the process */
 		if (ga_server_crash(&b->srv, &err)) {
 			snprintf(job->msg, sizeof(job->msg), "%s", err.msg);
 			return -1;
 		}
-		set_state(b, "killed");
 		return 0;
 	}
-	if (strcmp(e, "stop") == 0 || strcmp(e, "restart") == 0) {
-		if (running && ga_server_stop(&b->srv, &b->thread_in, &err)) {
-			snprintf(job->msg, sizeof(job->msg), "%s", err.msg);
-			return -1;
-		}
-		set_state(b, "stopped");
-		return strcmp(e, "restart") == 0 ? start_server(b, job) : 0;
-	}
-	if (!running) {
-		snprintf(job->msg, sizeof(job->msg), "the server is %s: start "
-			 "it first (POST /goneaway/server/start)", b->state);
+	if (strcmp(e, "stop") == 0 || strcmp(e, "restart") == 0)
+		return stop_job(b, job, strcmp(e, "restart") == 0);
+	if (!b->up) {
+		snprintf(job->msg, sizeof(job->msg), "goneaway's server is %s: "
+			 "start it first (POST /goneaway/server/start)",
+			 b->state);
+		job->status = 503;
 		return -1;
 	}
 	if (strcmp(e, "wait_timeout") == 0) {
@@ -311,9 +366,9 @@ static int server_job(struct ga_backstage *b, struct ga_sv_job *job)
 /* The server as it started: running, its globals back. */
 static int restore_job(struct ga_backstage *b, struct ga_sv_job *job)
 {
-	if (strcmp(b->state, "running") != 0) {
+	if (!b->up) {
 		/* a killed server's process is reaped; a start makes it anew */
-		if (start_server(b, job))
+		if (start_server(b, job, ""))
 			return -1;
 		b->saved_timeouts = b->saved_read_only = false;
 		return 0;               /* a new start has its own globals */
@@ -335,7 +390,7 @@ static int restore_job(struct ga_backstage *b, struct ga_sv_job *job)
 
 static void run_job(struct ga_backstage *b, struct ga_sv_job *job)
 {
-	pthread_mutex_lock(&b->lock);
+	job->status = 0;
 	switch (job->kind) {
 	case GA_JOB_KILL:
 		job->rc = kill_job(b, job);
@@ -347,7 +402,8 @@ static void run_job(struct ga_backstage *b, struct ga_sv_job *job)
 		job->rc = restore_job(b, job);
 		break;
 	}
-	pthread_mutex_unlock(&b->lock);
+	if (job->rc && !job->status)
+		job->status = 500;
 }
 
 static void *thread_main(void *arg)
@@ -355,6 +411,7 @@ static void *thread_main(void *arg)
 	struct ga_backstage *b = arg;
 	struct ga_sv_job *job, **tail;
 	uint64_t one = 1;
+	bool stopping;
 
 	mysql_thread_init();
 	for (;;) {
@@ -364,11 +421,12 @@ static void *thread_main(void *arg)
 		job = b->queue;
 		if (job)
 			b->queue = job->next;
+		stopping = b->stopping;         /* the stop's, under qlock */
 		pthread_mutex_unlock(&b->qlock);
 		if (!job)
 			break;          /* stopping, nothing left */
 		job->next = NULL;
-		if (b->stopping) {
+		if (stopping) {
 			job->rc = -1;
 			snprintf(job->msg, sizeof(job->msg), "goneaway serve "
 				 "is stopping");
@@ -431,22 +489,24 @@ struct ga_sv_job *ga_backstage_take_done(struct ga_backstage *b)
 
 void ga_backstage_server_json(struct ga_backstage *b, FILE *f)
 {
+	char state[sizeof(b->state)], version[sizeof(b->version)];
 	size_t i, faults = 0;
+	pid_t pid;
 
 	pthread_mutex_lock(&b->lock);
+	snprintf(state, sizeof(state), "%s", b->state);
+	snprintf(version, sizeof(version), "%s", b->version);
+	pid = b->pid;
+	pthread_mutex_unlock(&b->lock);
 	for (i = 0; i < b->faults.n; i++)
 		faults += b->faults.items[i].active != 0;
 	fputs("{\"state\":", f);
-	ga_json_write_string(f, b->state, strlen(b->state));
+	ga_json_write_string(f, state, strlen(state));
 	fputs(",\"version\":", f);
-	ga_json_write_string(f, b->srv.version, strlen(b->srv.version));
+	ga_json_write_string(f, version, strlen(version));
 	fprintf(f, ",\"backend\":\"%s\",\"upstream\":\"%s:%d\",\"pid\":%ld,"
-		"\"faults\":%zu", b->be.ops ? b->be.ops->name : "",
-		GA_SV_SERVER_HOST, GA_SERVER_PORT,
-		strcmp(b->state, "running") == 0 ? (long)b->srv.pid : 0L,
-		faults);
-	pthread_mutex_unlock(&b->lock);
-	fputc('}', f);
+		"\"faults\":%zu}", b->be.ops ? b->be.ops->name : "",
+		GA_SV_SERVER_HOST, GA_SERVER_PORT, (long)pid, faults);
 }
 
 void ga_backstage_close(struct ga_backstage *b)
@@ -467,6 +527,13 @@ void ga_backstage_close(struct ga_backstage *b)
 		if (write(b->cancel[1], &si, sizeof(si)) < 0) {
 			/* the pipe is full: one is there already */
 		}
+		/* and one on the server's answer (a KILL at a paused
+		 * server) as the server ends: by its pidfd, which names
+		 * that process and no other, even once it is reaped */
+		pthread_mutex_lock(&b->lock);
+		if (b->kill_fd >= 0)
+			pidfd_send_signal(b->kill_fd, SIGKILL, NULL, 0);
+		pthread_mutex_unlock(&b->lock);
 		pthread_join(b->thread, NULL);
 		b->thread_started = false;
 	}
@@ -476,7 +543,7 @@ void ga_backstage_close(struct ga_backstage *b)
 		b->queue = job->next;
 		free(job);
 	}
-	target(b, &t);
+	target(b, b->srv.pid, &t);
 	if (ga_fault_stack_unwind(&b->faults, &t, &err))
 		fprintf(stderr, "goneaway serve: %s\n", err.msg);
 	if (b->srv_made)
@@ -497,7 +564,9 @@ void ga_backstage_close(struct ga_backstage *b)
 		close(b->cancel[0]);
 	if (b->cancel[1] >= 0)
 		close(b->cancel[1]);
-	b->done_fd = b->cancel[0] = b->cancel[1] = -1;
+	if (b->kill_fd >= 0)
+		close(b->kill_fd);
+	b->done_fd = b->cancel[0] = b->cancel[1] = b->kill_fd = -1;
 	pthread_mutex_destroy(&b->lock);
 	pthread_mutex_destroy(&b->qlock);
 	pthread_cond_destroy(&b->qcond);

@@ -15,11 +15,26 @@
  * A thread of its own does the jobs (internal.h) that wait on the
  * server: a KILL for mysql_kill, a server event (restart, stop, start,
  * kill, wait_timeout, read_only), the server put back as it started
- * (POST /reset), so that the event loop goes on relaying meanwhile.
- * One lock keeps the server and the fault stack to one user at a time:
- * the thread, or the loop applying a fault (which is quick).  The
- * thread's waits end when goneaway serve stops: its interrupt is a
- * pipe the stop writes to.
+ * (POST /reset), so that the event loop goes on relaying meanwhile and
+ * learns of each when it is done (done_fd).  The server (srv, the
+ * backend) is the thread's alone once it started; the loop never waits
+ * on it.  What the loop needs of the server - its state, its pid, its
+ * version - the thread publishes under a lock it holds only to copy
+ * them, never while it waits on the server: the state says what is
+ * under way ("restarting", "stopping"), and the pid is the server's only
+ * while it runs and no action touches its process, so that the loop's
+ * faults (fault_pause signals the pid) never meet a process being
+ * stopped or reaped.  The lab's fault stack is the loop's alone: the
+ * loop applies and lifts faults (quick: an nft script, a qdisc, a
+ * signal) under the same lock, so the thread's next publish waits for
+ * that, never the reverse.  A stop that times out kills the server: a
+ * restart then starts it again, and the state is true either way (a
+ * job that needs a running server and finds none answers 503).
+ *
+ * The thread's waits end when goneaway serve stops: its interrupt is a
+ * pipe the stop writes to, and the server is SIGKILLed first (by a
+ * pidfd: never another process), so that a KILL waiting on a paused
+ * server's answer ends at once.
  *
  * Everything it made goes in ga_backstage_close(), whatever happened:
  * faults unwound, server killed, lab closed (the kernel frees the
@@ -43,6 +58,8 @@
 #include "util/interrupt.h"
 
 struct ga_backstage {
+	/* the opener's, then the thread's alone once it started (the lab:
+	 * read by both, changed by neither) */
 	struct ga_server_backend be;
 	bool be_open;
 	struct ga_server srv;
@@ -53,8 +70,21 @@ struct ga_backstage {
 	char srv_dir[PATH_MAX];
 	bool srv_dir_made;
 	unsigned tag;
+	bool up;                        /* the server runs */
+	/* what the API changed, to put back */
+	bool saved_timeouts, saved_read_only;
+	char wait_timeout[32], interactive_timeout[32], read_only[32];
+	/* the loop's alone */
 	struct ga_fault_stack faults;
-	pthread_mutex_t lock;           /* srv and faults */
+	/* published by the thread, read by the loop: under lock, held only
+	 * to copy them and to apply or lift a fault */
+	pthread_mutex_t lock;
+	char state[16];                 /* "running", "stopped", "killed",
+					 * "starting", "stopping", "restarting" */
+	pid_t pid;                      /* while "running", else 0 */
+	char version[128];
+	int kill_fd;                    /* a pidfd of the last server started,
+					 * -1: none (the stop's SIGKILL) */
 	/* the thread and its queue */
 	pthread_t thread;
 	bool thread_started;
@@ -65,11 +95,6 @@ struct ga_backstage {
 	int done_fd;                    /* eventfd: a job is done */
 	int cancel[2];                  /* the thread's interrupt */
 	struct ga_interrupt thread_in;
-	/* what the server is now (under lock) */
-	char state[16];                 /* "running", "stopped", "killed" */
-	/* what the API changed, to put back */
-	bool saved_timeouts, saved_read_only;
-	char wait_timeout[32], interactive_timeout[32], read_only[32];
 };
 
 /* Starts goneaway's server: backend ops with its options (so's run_dir
@@ -91,8 +116,8 @@ void ga_backstage_submit(struct ga_backstage *b, struct ga_sv_job *job);
 /* A job that is done (its rc and msg set), or NULL. */
 struct ga_sv_job *ga_backstage_take_done(struct ga_backstage *b);
 
-/* The fault toxics' faults (struct ga_sv_hooks.fault), on the caller's
- * thread. */
+/* The fault toxics' faults (struct ga_sv_hooks.fault), on the loop's
+ * thread, at the server the thread last published as running. */
 int ga_backstage_fault(struct ga_backstage *b, int lift_line,
 		       const struct ga_fault_kind *kind, const void *spec,
 		       int line, char *msg, size_t len);
@@ -100,10 +125,12 @@ int ga_backstage_fault(struct ga_backstage *b, int lift_line,
 /* The server as JSON (GET /goneaway/server). */
 void ga_backstage_server_json(struct ga_backstage *b, FILE *f);
 
-/* The server's version ("10.11.19-MariaDB-0+deb12u1"), once started. */
-const char *ga_backstage_version(const struct ga_backstage *b);
+/* The server's version ("10.11.19-MariaDB-0+deb12u1") into buf, once
+ * started. */
+void ga_backstage_version(struct ga_backstage *b, char *buf, size_t len);
 
-/* Stops the thread (a job under way is cut short), unwinds the faults,
+/* SIGKILLs the server and stops the thread (a job under way is cut
+ * short), unwinds the faults,
  * kills the server, closes the lab, removes the server's directory and
  * closes the backend. */
 void ga_backstage_close(struct ga_backstage *b);

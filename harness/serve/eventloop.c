@@ -17,6 +17,8 @@
 #include "serve/address.h"
 #include "serve/api.h"
 #include "serve/backstage.h"
+#include "serve/envfile.h"
+#include "serve/peers.h"
 #include "serve/relay.h"
 #include "serve/servelog.h"
 #include "util/clock.h"
@@ -46,6 +48,9 @@ struct api_conn {
 	char job_path[256];
 	bool continued;                 /* "100 Continue" was sent */
 	bool eof;                       /* the client closed its side */
+	bool owner;                     /* its peer is the owner's or root's */
+	bool deferred;                  /* its request (read whole, passed
+					 * the gate) waits for the API's job */
 	bool serving;                   /* in api_serve() */
 	bool dead;
 	double since;                   /* its last request began, or it
@@ -67,9 +72,10 @@ struct loop {
 	unsigned nconns;
 	unsigned long next_id;
 	bool busy;                      /* an API job is under way */
-	char env[1024];
-	char env_tmp[4200];
-	bool env_written;
+	char env[1024];                 /* the lines printed */
+	char env_file[1200];            /* ... and the token: the env file's */
+	struct ga_sv_envfile envf;
+	struct ga_sv_addr api_addr;     /* where the API listens */
 	char url[96];
 };
 
@@ -86,6 +92,39 @@ static int hk_listen(struct ga_sv *sv, struct ga_sv_proxy *p,
 		     struct ga_error *err)
 {
 	return ga_relay_listen(LOOP(sv)->relay, p, err);
+}
+
+static ino_t inode_of(int fd)
+{
+	struct stat st;
+
+	return fd >= 0 && fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+/* The relay's word before a proxy listens on port (bound, not yet
+ * listening): no other program listens there, on any address of either
+ * family (goneaway serve's own sockets aside). */
+static int may_listen(void *ctx, unsigned port, struct ga_error *err)
+{
+	struct loop *L = ctx;
+	ino_t own[GA_SV_MAX_PROXIES + 1];
+	size_t i, n = 0;
+	char who[80];
+	int rc;
+
+	own[n++] = inode_of(L->api_fd);
+	for (i = 0; i < L->sv.nproxies && n < GA_SV_MAX_PROXIES + 1; i++)
+		if (L->sv.proxies[i]->lfd >= 0)
+			own[n++] = inode_of(L->sv.proxies[i]->lfd);
+	rc = ga_sv_port_taken(port, own, n, who, sizeof(who));
+	if (rc < 0)
+		return ga_error_errno(err, -rc, "the host's listening sockets "
+				      "(sock_diag)");
+	if (rc > 0)
+		return ga_error_set(err, "another program listens on port %u "
+				    "(%s): goneaway serve does not listen "
+				    "beside it", port, who);
+	return 0;
 }
 
 static void hk_unlisten(struct ga_sv *sv, struct ga_sv_proxy *p)
@@ -177,7 +216,11 @@ static int api_listen(struct loop *L, struct ga_error *err)
 	if (bind(L->api_fd, (struct sockaddr *)&a.sa, a.len) != 0 ||
 	    listen(L->api_fd, 64) != 0)
 		return ga_error_errno(err, errno, "--api %s", L->o->api);
-	ga_sv_addr_of_fd(L->api_fd, text, sizeof(text));
+	L->api_addr.len = sizeof(L->api_addr.sa);
+	if (getsockname(L->api_fd, (struct sockaddr *)&L->api_addr.sa,
+			&L->api_addr.len) != 0)
+		return ga_error_errno(err, errno, "--api %s", L->o->api);
+	ga_sv_addr_text((struct sockaddr *)&L->api_addr.sa, text, sizeof(text));
 	snprintf(L->url, sizeof(L->url), "http://%s", text);
 	return 0;
 }
@@ -207,6 +250,17 @@ static void api_close(struct loop *L, struct api_conn *c)
 	L->nconns--;
 }
 
+/* Whether the socket at the other end of fd is the owner's or root's
+ * (the kernel says whose: serve/peers.h); not when it cannot say. */
+static bool is_owner(struct loop *L, int fd)
+{
+	uid_t uid;
+
+	if (ga_sv_peer_uid(fd, &uid) != 0)
+		return false;
+	return uid == 0 || uid == L->o->owner || uid == geteuid();
+}
+
 static void api_accept(struct loop *L)
 {
 	struct api_conn *c;
@@ -226,6 +280,7 @@ static void api_accept(struct loop *L)
 		}
 		c->id = ++L->next_id;
 		c->fd = fd;
+		c->owner = is_owner(L, fd);
 		c->w.kind = GA_W_API_CONN;
 		c->w.obj = c;
 		c->since = ga_clock_ms();
@@ -320,17 +375,55 @@ static void api_refuse(struct loop *L, struct api_conn *c,
 	api_flush(L, c);
 }
 
-/* Answers what c has read, one request after another, while the API is
- * not waiting for a job. */
+/* Whether req may change something (while the API waits for a job,
+ * only what changes nothing is answered). */
+static bool changes(const struct ga_http_request *req)
+{
+	return strcmp(req->method, "GET") != 0 &&
+	       strcmp(req->method, "HEAD") != 0;
+}
+
+/* Answers c's request, read whole: refused at the gate, answered, or
+ * handed to the backstage (the answer comes when its job is done). */
+static void api_request(struct loop *L, struct api_conn *c)
+{
+	struct ga_api_response resp;
+
+	if (ga_api_gate(&L->sv, &c->rd.req, c->owner, &resp) == 0)
+		ga_api_handle(&L->sv, &c->rd.req, &resp);
+	if (resp.job) {
+		resp.job->api_conn = c->id;
+		c->waiting = true;
+		c->job_keep_alive = c->rd.req.keep_alive;
+		c->job_minor = c->rd.req.minor;
+		snprintf(c->job_method, sizeof(c->job_method), "%s",
+			 c->rd.req.method);
+		snprintf(c->job_path, sizeof(c->job_path), "%s",
+			 c->rd.req.path);
+		L->busy = true;
+		ga_backstage_submit(&L->bs, resp.job);
+		return;
+	}
+	log_api(L, c->rd.req.method, c->rd.req.path, resp.status);
+	api_answer(L, c, &resp, c->rd.req.minor,
+		   strcmp(c->rd.req.method, "HEAD") == 0, c->rd.req.keep_alive);
+	ga_api_response_free(&resp);
+}
+
+/* Answers what c has read, one request after another; while the API
+ * waits for a job, a request that may change something waits too. */
 static void api_serve(struct loop *L, struct api_conn *c)
 {
 	struct ga_http_refusal bad;
-	struct ga_api_response resp;
 	int rc;
 
 	c->serving = true;
-	while (!c->dead && !c->waiting && !c->out && !L->busy) {
-		rc = ga_http_read(&c->rd, c->buf ? c->buf : "", c->len, &bad);
+	while (!c->dead && !c->waiting && !c->out) {
+		if (c->deferred && L->busy)
+			break;
+		rc = c->deferred ? GA_HTTP_COMPLETE :
+		     ga_http_read(&c->rd, c->buf ? c->buf : "", c->len, &bad);
+		c->deferred = false;
 		if (rc == GA_HTTP_MORE && c->len >= API_BUF_MAX) {
 			/* a chunked body whose chunks take more room than
 			 * the largest body: no more is read, so refuse */
@@ -359,27 +452,11 @@ static void api_serve(struct loop *L, struct api_conn *c)
 			api_refuse(L, c, &bad);
 			break;
 		}
-		ga_api_handle(&L->sv, &c->rd.req, &resp);
-		if (resp.job) {
-			/* the answer comes when the job is done */
-			resp.job->api_conn = c->id;
-			c->waiting = true;
-			c->job_keep_alive = c->rd.req.keep_alive;
-			c->job_minor = c->rd.req.minor;
-			snprintf(c->job_method, sizeof(c->job_method), "%s",
-				 c->rd.req.method);
-			snprintf(c->job_path, sizeof(c->job_path), "%s",
-				 c->rd.req.path);
-			L->busy = true;
-			ga_backstage_submit(&L->bs, resp.job);
-		} else {
-			log_api(L, c->rd.req.method, c->rd.req.path,
-				resp.status);
-			api_answer(L, c, &resp, c->rd.req.minor,
-				   strcmp(c->rd.req.method, "HEAD") == 0,
-				   c->rd.req.keep_alive);
-			ga_api_response_free(&resp);
+		if (L->busy && changes(&c->rd.req)) {
+			c->deferred = true;     /* read whole, kept */
+			break;
 		}
+		api_request(L, c);
 		/* the request's bytes go; the next one's stay */
 		memmove(c->buf, c->buf + c->rd.req.consumed,
 			c->len - c->rd.req.consumed);
@@ -509,7 +586,8 @@ static void jobs_done(struct loop *L)
 		if (f) {
 			ga_sv_log_str(f, "what", job->kind == GA_JOB_RESTORE ?
 				      "reset" : job->event);
-			ga_sv_log_str(f, "result", job->rc ? job->msg : "done");
+			ga_sv_log_str(f, "result", job->msg[0] ? job->msg :
+				      "done");
 			ga_sv_log_end(&L->log);
 		}
 		conn = job->api_conn;
@@ -538,8 +616,8 @@ static double api_timers(struct loop *L, double now)
 	double next = 0, at;
 
 	for (c = L->conns; c; c = c->next) {
-		if (c->dead || c->waiting)
-			continue;
+		if (c->dead || c->waiting || c->deferred)
+			continue;       /* what waits for a job is not idle */
 		at = c->since + (c->len || c->out ? API_READ_MS : API_IDLE_MS);
 		if (now >= at) {
 			api_close(L, c);
@@ -570,8 +648,13 @@ static void api_reap(struct loop *L)
 
 /* ---- the env file ------------------------------------------------------------------ */
 
+/* The lines a suite needs: L->env, printed, and L->env_file, with the
+ * token, for the env file alone. */
 static void make_env(struct loop *L)
 {
+	char version[128];
+
+	ga_backstage_version(&L->bs, version, sizeof(version));
 	snprintf(L->env, sizeof(L->env),
 		 "TOXIPROXY_URL=%s\n"
 		 "GONEAWAY_UPSTREAM=%s:%d\n"
@@ -580,34 +663,24 @@ static void make_env(struct loop *L)
 		 "MYSQL_DATABASE=%s\n"
 		 "GONEAWAY_SERVER_VERSION=%s\n",
 		 L->url, GA_SV_SERVER_HOST, GA_SERVER_PORT, GA_APP_USER,
-		 GA_APP_PASSWORD, GA_APP_DATABASE, ga_backstage_version(&L->bs));
+		 GA_APP_PASSWORD, GA_APP_DATABASE, version);
+	snprintf(L->env_file, sizeof(L->env_file), "%sGONEAWAY_API_TOKEN=%s\n",
+		 L->env, L->sv.token);
 }
 
-/* Writes the env file whole: beside it, then renamed over it. */
-static int write_env(struct loop *L, struct ga_error *err)
+int ga_serve_files_check(const struct ga_serve_options *o,
+			 struct ga_error *err)
 {
-	const char *path = L->o->env_file;
-	size_t n = strlen(L->env);
-	int fd;
+	struct ga_sv_envfile e;
+	int rc = 0;
 
-	if (!path)
-		return 0;
-	snprintf(L->env_tmp, sizeof(L->env_tmp), "%s.%ld.tmp", path,
-		 (long)getpid());
-	fd = open(L->env_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		  O_CLOEXEC, 0644);
-	if (fd < 0)
-		return ga_error_errno(err, errno, "--env %s", path);
-	if (write(fd, L->env, n) != (ssize_t)n || close(fd) != 0) {
-		unlink(L->env_tmp);
-		return ga_error_errno(err, errno, "--env %s", path);
+	if (o->env_file) {
+		rc = ga_sv_envfile_open(&e, o->env_file, o->owner, err);
+		ga_sv_envfile_close(&e);
 	}
-	if (rename(L->env_tmp, path) != 0) {
-		unlink(L->env_tmp);
-		return ga_error_errno(err, errno, "--env %s", path);
-	}
-	L->env_written = true;
-	return 0;
+	if (rc == 0 && o->log_file)
+		rc = ga_sv_log_check(o->log_file, err);
+	return rc;
 }
 
 /* ---- the loop ---------------------------------------------------------------------- */
@@ -694,11 +767,13 @@ static void run_loop(struct loop *L)
 static void log_ready(struct loop *L)
 {
 	FILE *f = ga_sv_log_begin(&L->log, "ready");
+	char version[128];
 
 	if (!f)
 		return;
+	ga_backstage_version(&L->bs, version, sizeof(version));
 	ga_sv_log_str(f, "api", L->url);
-	ga_sv_log_str(f, "server", ga_backstage_version(&L->bs));
+	ga_sv_log_str(f, "server", version);
 	ga_sv_log_str(f, "backend", L->o->backend->name);
 	ga_sv_log_end(&L->log);
 }
@@ -709,6 +784,9 @@ static int start(struct loop *L, struct ga_error *err)
 	int rc;
 
 	if (L->o->log_file && ga_sv_log_open(&L->log, L->o->log_file, err))
+		return -1;
+	if (L->o->env_file &&
+	    ga_sv_envfile_open(&L->envf, L->o->env_file, L->o->owner, err))
 		return -1;
 	if (api_listen(L, err))
 		return -1;
@@ -732,9 +810,11 @@ static int start(struct loop *L, struct ga_error *err)
 	env.host_ns = L->bs.lab.host_ns;
 	env.server_port = GA_SERVER_PORT;
 	env.server_addr = GA_LAB_SERVER_ADDR;
+	env.dial_uid = L->o->owner;
 	env.log_all = L->log.f != NULL;
 	env.log = &L->log;
 	env.submit = submit;
+	env.may_listen = may_listen;
 	env.ctx = L;
 	L->relay = ga_relay_new(&env);
 	if (!L->relay)
@@ -743,9 +823,15 @@ static int start(struct loop *L, struct ga_error *err)
 	L->sv_open = true;
 	L->sv.version = L->o->version;
 	L->sv.have_server = true;
+	L->sv.low_ports = L->o->low_ports;
+	L->sv.api = L->api_addr;
+	if (ga_api_token_new(L->sv.token, sizeof(L->sv.token)))
+		return ga_error_set(err, "the API's token: the kernel gives no "
+				    "randomness");
 	make_env(L);
 	L->sv.env = L->env;
-	if (write_env(L, err))
+	if (L->o->env_file &&
+	    ga_sv_envfile_write(&L->envf, L->env_file, L->o->owner, err))
 		return -1;
 	fputs(L->env, L->o->out);
 	fflush(L->o->out);
@@ -775,8 +861,7 @@ static void stop(struct loop *L)
 		close(L->epfd);
 	if (L->api_fd >= 0)
 		close(L->api_fd);
-	if (L->env_written)
-		unlink(L->o->env_file);
+	ga_sv_envfile_close(&L->envf);
 	ga_sv_log_close(&L->log);
 }
 
@@ -790,7 +875,7 @@ int ga_serve_run(const struct ga_serve_options *o, struct ga_interrupt *in,
 		return ga_error_set(err, "out of memory");
 	L->o = o;
 	L->in = in;
-	L->epfd = L->api_fd = -1;
+	L->epfd = L->api_fd = L->envf.dir = -1;
 	srand48((long)time(NULL) ^ (long)getpid());
 	more_files();
 	rc = start(L, err);

@@ -349,6 +349,10 @@ static int use_header(struct ga_http_request *req, struct head_facts *f,
 		f->hosts++;
 		if (!valid_host(v, vlen))
 			f->bad_host = true;
+		snprintf(req->host, sizeof(req->host), "%.*s", (int)vlen, v);
+	} else if (IS("Authorization")) {
+		snprintf(req->authorization, sizeof(req->authorization),
+			 "%.*s", (int)vlen, v);
 	} else if (IS("User-Agent")) {
 		snprintf(req->user_agent, sizeof(req->user_agent), "%.*s",
 			 (int)vlen, v);

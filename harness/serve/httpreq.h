@@ -40,6 +40,9 @@ struct ga_http_request {
 	bool keep_alive;                /* the connection stays open after */
 	bool expect_continue;           /* "Expect: 100-continue" */
 	char user_agent[256];           /* cut to fit */
+	char host[256];                 /* the Host header, "": none (cut to
+					 * fit: a longer one names nothing) */
+	char authorization[160];        /* the Authorization header, cut */
 	char *body;                     /* owned by the reader; NUL after it */
 	size_t body_len;
 	const char *body_error;         /* static: the chunked body could not

@@ -43,6 +43,12 @@ struct ga_sv_watch {
 /* The version of Toxiproxy's API that goneaway serve speaks. */
 #define GA_SV_TOXIPROXY_VERSION "2.12.0"
 
+/* The API's token (GONEAWAY_API_TOKEN): hex digits of 16 random bytes. */
+#define GA_SV_TOKEN_LEN 32
+
+/* The lowest port a proxy listens on without --allow-low-ports. */
+#define GA_SV_LOW_PORTS 1024
+
 struct ga_sv_proxy {
 	char *name;                     /* owned */
 	char *listen;                   /* owned: as given, then as bound */
@@ -99,6 +105,14 @@ struct ga_sv {
 	bool have_server;               /* goneaway's server is there */
 	const char *env;                /* the NAME=value lines, borrowed */
 	int next_fault_line;            /* the fault stack's next line */
+	/* who may use it (serve/apigate.c) and what it may ask */
+	struct ga_sv_addr api;          /* where the API listens: a request's
+					 * Host must name it, a proxy's
+					 * upstream must not (family 0: none
+					 * known, any Host) */
+	char token[GA_SV_TOKEN_LEN + 1]; /* what a caller who is not the
+					 * owner gives; "": none may */
+	bool low_ports;                 /* proxies below GA_SV_LOW_PORTS */
 };
 
 /* ---- the backstage's jobs ---------------------------------------------------- */
@@ -134,7 +148,10 @@ struct ga_sv_job {
 	unsigned long api_conn;
 	/* the result */
 	int rc;                         /* 0 or -1 */
-	char msg[GA_ERROR_MAX];
+	int status;                     /* rc -1: the answer's, 500 or 503
+					 * (no server runs) */
+	char msg[GA_ERROR_MAX];         /* rc -1: why; 0: what to note
+					 * ("" none) */
 };
 
 

@@ -26,7 +26,7 @@ enum {
 };
 
 static const char *const point_names[] = {
-	[GA_MW_NONE] = "none", [GA_MW_MORE] = "more",
+	[GA_MW_NONE] = "none",
 	[GA_MW_GREETING] = "greeting", [GA_MW_LOGIN] = "login",
 	[GA_MW_SSL_REQUEST] = "ssl-request", [GA_MW_TLS] = "tls",
 	[GA_MW_AUTH] = "auth", [GA_MW_COMMAND] = "command",
@@ -306,13 +306,49 @@ static bool found_again(const unsigned char *p, size_t len, bool quiet)
 	return plen >= 1 && p[4] <= COM_LAST && plen + 4 >= len;
 }
 
+/* How many of a packet's first bytes say what it is: its header, and
+ * its first payload byte unless it has none; h holds n of them. */
+static size_t header_need(const unsigned char *h, size_t n)
+{
+	return n >= 4 && le(h, 3) == 0 ? 4 : 5;
+}
+
+/* A packet begins at p (after the d->hdr_n bytes of it an earlier read
+ * passed).  Once its first bytes are all there it is announced (0 bytes
+ * pass; ev says what it is); until then what is here passes and is
+ * kept with the others. */
+static size_t announce(struct ga_mysql_wire *w, int dir,
+		       const unsigned char *p, size_t len,
+		       struct ga_mw_event *ev)
+{
+	struct ga_mw_dir *d = &w->dir[dir];
+	unsigned char h[5];
+	size_t hn = d->hdr_n, take = len < 5 - hn ? len : 5 - hn;
+
+	memcpy(h, d->hdr, hn);
+	memcpy(h + hn, p, take);
+	hn += take;
+	if (hn < 4 || hn < header_need(h, hn)) {
+		memcpy(d->hdr, h, hn);          /* all of p: it passes */
+		d->hdr_n = hn;
+		return len;
+	}
+	d->announced = true;
+	d->seq = h[3];
+	d->plen = le(h, 3);
+	d->first = d->plen ? h[4] : -1;
+	ev->point = classify(w, dir, d->seq, d->plen, d->first, ev);
+	ev->left = 4 + d->plen - d->hdr_n;
+	d->kind = ev->point;
+	return 0;
+}
+
 size_t ga_mysql_wire_step(struct ga_mysql_wire *w, int dir,
 			  const unsigned char *p, size_t len, bool quiet,
 			  struct ga_mw_event *ev)
 {
 	struct ga_mw_dir *d = &w->dir[dir];
-	size_t n, need;
-	int first;
+	size_t n;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->point = GA_MW_NONE;
@@ -345,30 +381,24 @@ size_t ga_mysql_wire_step(struct ga_mysql_wire *w, int dir,
 		if (!d->announced) {
 			d->announced = true;
 			ev->point = GA_MW_TLS;
+			/* a record: 5 bytes of header, then its length's */
+			ev->left = len >= 5 ? 5 + ((size_t)p[3] << 8 | p[4]) :
+				   len;
 			return 0;
 		}
 		w->phase = GA_MW_PHASE_OPAQUE;
 		return len;
 	}
-	need = len >= 4 && le(p, 3) == 0 ? 4 : 5;
-	if (len < need) {
-		ev->point = GA_MW_MORE;
-		return 0;
-	}
-	first = need == 5 ? p[4] : -1;
-	if (!d->announced) {
-		d->announced = true;
-		ev->point = classify(w, dir, p[3], le(p, 3), first, ev);
-		d->kind = ev->point;
-		return 0;
-	}
+	if (!d->announced)
+		return announce(w, dir, p, len, ev);
+	/* the packet announced passes: its header's bytes that are here */
+	n = d->hdr_n < 4 ? 4 - d->hdr_n : 0;
 	d->announced = false;
-	d->seq = p[3];
-	d->plen = le(p, 3);
+	d->hdr_n = 0;
 	d->left = d->plen;
 	d->kept = 0;
-	d->keep_want = keep_for(w, dir, d->kind, first);
+	d->keep_want = keep_for(w, dir, d->kind, d->first);
 	if (d->left == 0)
 		packet_done(w, dir);
-	return 4;
+	return n;
 }

@@ -8,14 +8,17 @@
  * the server sends.  Once the client starts TLS nothing more can be
  * read: the rest is opaque.
  *
- * It does not buffer: the caller (serve/relay.c) hands it the bytes of
- * one direction in order, and it says, for each packet that begins,
- * what point of the protocol that packet is - before any of its bytes
- * pass, so that the caller can cut the connection right there - and
- * how many bytes may pass before the next such point.  A packet's
- * first five bytes (its header and first payload byte) must be seen
- * together to say what it is: until they are, GA_MW_MORE asks the
- * caller to hold them and read on.
+ * It holds nothing back: the caller (serve/relay.c) hands it the bytes
+ * of one direction in order as they are read, and it says, for each
+ * packet that begins, what point of the protocol that packet is - before
+ * its bytes pass, so that the caller can cut the connection right
+ * there - and how many bytes may pass before the next such point.  A
+ * packet's first five bytes (its header and first payload byte) say
+ * what it is; when a read ends before them, the ones read pass at once
+ * (a service that is not MySQL sends what it likes, a byte at a time)
+ * and are looked at again with the rest, so that the point is said
+ * after those few bytes passed (struct ga_mw_event.left counts what is
+ * still to pass of the packet).
  *
  * A connection relayed without being read (splice, serve/relay.c) is
  * picked up again at its next command: ga_mysql_wire_lose() says the
@@ -37,9 +40,9 @@
 #define GA_MW_DOWN 1            /* server -> client */
 
 enum ga_mw_point {
-	GA_MW_NONE,             /* bytes inside a packet: they pass */
-	GA_MW_MORE,             /* a packet begins, not all of its first
-				 * five bytes are here: hold them */
+	GA_MW_NONE,             /* bytes inside a packet, or the first
+				 * ones of a packet not yet known: they
+				 * pass */
 	GA_MW_GREETING,         /* the server's greeting */
 	GA_MW_LOGIN,            /* the client's handshake response */
 	GA_MW_SSL_REQUEST,      /* ... or its request for TLS */
@@ -55,6 +58,11 @@ struct ga_mw_event {
 	int command;            /* GA_MW_COMMAND: the command byte */
 	unsigned long long row; /* GA_MW_ROW: its number in the command's
 				 * result, all its result sets counted */
+	size_t left;            /* a point: the bytes of its packet still
+				 * to pass (all of it but the first ones a
+				 * read split off, which passed already);
+				 * GA_MW_TLS: its record's, or what there
+				 * is of it */
 };
 
 enum ga_mw_phase {
@@ -76,6 +84,10 @@ struct ga_mw_dir {
 	enum ga_mw_point kind;  /* what the current packet is */
 	unsigned char seq;
 	size_t plen;            /* its payload's length */
+	int first;              /* its first payload byte, -1: none */
+	unsigned char hdr[5];   /* the first bytes of a packet that began
+				 * in an earlier read (they passed) ... */
+	size_t hdr_n;           /* ... how many: fewer than it needs */
 	unsigned char keep[GA_MW_KEEP]; /* the first bytes of its payload */
 	size_t kept, keep_want;
 };
@@ -101,13 +113,14 @@ struct ga_mysql_wire {
 void ga_mysql_wire_init(struct ga_mysql_wire *w);
 
 /* Looks at p[0..len), the next bytes of direction dir.  Returns how
- * many of them may pass now; ev says what begins right after them:
- * GA_MW_NONE when nothing does (all of len may pass, or the rest is
- * for the next call), GA_MW_MORE when a packet begins whose first
- * bytes are not all there (hold the rest until more come), or the
- * point a packet that begins there is - reported once with 0 bytes to
- * pass: the next call passes it on.  quiet says that nothing is on its
- * way from the server (for a lost place's pick-up at a command). */
+ * many of them may pass now (len, when a packet begins whose first
+ * bytes are not all there: they pass, and are kept to be read with
+ * the rest); ev says what begins right after them: GA_MW_NONE when
+ * nothing does (all of len may pass, or the rest is for the next
+ * call), or the point a packet that begins there is - reported once
+ * with 0 bytes to pass: the next call passes it on.  quiet says that
+ * nothing is on its way from the server (for a lost place's pick-up at
+ * a command). */
 size_t ga_mysql_wire_step(struct ga_mysql_wire *w, int dir,
 			  const unsigned char *p, size_t len, bool quiet,
 			  struct ga_mw_event *ev);

@@ -13,10 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "util/clock.h"
+
+/* how many ports the kernel picks for a ":0" listen that another
+ * program's socket keeps from us (ga_relay_env.may_listen) */
+#define LISTEN_TRIES 8
 
 static void conn_progress(struct ga_relay *r, struct ga_sv_conn *c);
 
@@ -121,30 +126,65 @@ static void go_errno(char *buf, size_t len, int e)
 		buf[0] = (char)(buf[0] - 'A' + 'a');
 }
 
+/* A socket bound to a and listening, once env's may_listen agreed to
+ * its port (a port the kernel picks is picked again, a few times, when
+ * it does not).  Returns it, or -1 with err in Go's words. */
+static int listen_socket(struct ga_relay *r, const struct ga_sv_addr *a,
+			 struct ga_error *err)
+{
+	struct ga_sv_addr bound;
+	char text[80], why[128];
+	int fd, one = 1, tries;
+
+	ga_sv_addr_text((const struct sockaddr *)&a->sa, text, sizeof(text));
+	for (tries = 0; tries < LISTEN_TRIES; tries++) {
+		fd = socket(a->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return ga_error_errno(err, errno, "socket");
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		bound.len = sizeof(bound.sa);
+		if (bind(fd, (const struct sockaddr *)&a->sa, a->len) != 0 ||
+		    getsockname(fd, (struct sockaddr *)&bound.sa,
+				&bound.len) != 0) {
+			go_errno(why, sizeof(why), errno);
+			close(fd);
+			return ga_error_set(err, "listen tcp %s: bind: %s", text,
+					    why);
+		}
+		if (r->env.may_listen &&
+		    r->env.may_listen(r->env.ctx, ga_sv_addr_port(&bound), err)) {
+			close(fd);
+			if (ga_sv_addr_port(a) == 0)
+				continue;       /* another port, then */
+			return ga_error_prefix(err, "listen tcp %s: bind", text);
+		}
+		if (listen(fd, SOMAXCONN) != 0) {
+			go_errno(why, sizeof(why), errno);
+			close(fd);
+			return ga_error_set(err, "listen tcp %s: %s", text, why);
+		}
+		return fd;
+	}
+	return ga_error_prefix(err, "listen tcp %s: bind (%d ports the kernel "
+			       "picked)", text, LISTEN_TRIES);
+}
+
 int ga_relay_listen(struct ga_relay *r, struct ga_sv_proxy *p,
 		    struct ga_error *err)
 {
 	struct ga_sv_watch *w;
 	struct epoll_event e;
 	struct ga_sv_addr a;
-	char msg[512], why[128], text[80];
-	int status, fd, one = 1;
+	char msg[512], text[80];
+	int status, fd;
 	char *l;
 
 	if (ga_sv_addr_listen(p->listen, &a, &status, msg, sizeof(msg)))
 		return ga_error_set(err, "listen tcp: %s", msg);
-	fd = socket(a.sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = listen_socket(r, &a, err);
 	if (fd < 0)
-		return ga_error_errno(err, errno, "socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	ga_sv_addr_text((struct sockaddr *)&a.sa, text, sizeof(text));
-	if (bind(fd, (struct sockaddr *)&a.sa, a.len) != 0 ||
-	    listen(fd, SOMAXCONN) != 0) {
-		go_errno(why, sizeof(why), errno);
-		close(fd);
-		return ga_error_set(err, "listen tcp %s: bind: %s", text, why);
-	}
+		return -1;
 	w = calloc(1, sizeof(*w));
 	ga_sv_addr_of_fd(fd, text, sizeof(text));
 	l = strdup(text);
@@ -198,13 +238,14 @@ void ga_relay_unlisten(struct ga_relay *r, struct ga_sv_proxy *p)
 }
 
 /* A socket for p's upstream: in the lab's client namespace for
- * goneaway's server, else here; connecting.  Returns the socket, or
- * -1 with errno set. */
+ * goneaway's server, else here (the owner's); connecting.  Returns the
+ * socket, or -1 with errno set. */
 static int upstream_socket(struct ga_relay *r, const struct ga_sv_proxy *p)
 {
 	struct sockaddr_in in4;
 	const struct sockaddr *sa;
 	socklen_t len;
+	uid_t owner;
 	int fd, e, one = 1;
 
 	if (p->to_server) {
@@ -228,8 +269,15 @@ static int upstream_socket(struct ga_relay *r, const struct ga_sv_proxy *p)
 		sa = (const struct sockaddr *)&in4;
 		len = sizeof(in4);
 	} else {
+		/* the owner's socket, not root's: a socket's uid is its
+		 * maker's fsuid (this thread's alone), and the host's rules
+		 * (nftables' meta skuid) see whose connection it is */
+		owner = (uid_t)setfsuid(r->env.dial_uid);
 		fd = socket(p->up.sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 			    SOCK_CLOEXEC, 0);
+		e = errno;
+		setfsuid(owner);
+		errno = e;
 		sa = (const struct sockaddr *)&p->up.sa;
 		len = p->up.len;
 	}

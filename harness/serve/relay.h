@@ -8,7 +8,7 @@
  * around socket(), on this thread: the socket stays in that namespace,
  * so it reaches the server only across the lab's link, where the lab's
  * faults are, and nothing else); for a loopback HOST:PORT, on the host's
- * loopback.  As Toxiproxy, the client's bytes wait until the upstream
+ * loopback, as a socket of the API's owner's (dial_uid), not root's.  As Toxiproxy, the client's bytes wait until the upstream
  * connection is made, and a connection that cannot be made closes the
  * client's.
  *
@@ -37,6 +37,7 @@
 #define GA_SERVE_RELAY_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "serve/internal.h"
 #include "serve/servelog.h"
@@ -53,11 +54,17 @@ struct ga_relay_env {
 	int host_ns;                    /* this process's own */
 	unsigned server_port;           /* where goneaway's server is ... */
 	const char *server_addr;        /* ... in the lab */
+	uid_t dial_uid;                 /* whose a loopback upstream's socket
+					 * is (the API's owner) */
 	bool log_all;                   /* --log: every connection is read */
 	struct ga_sv_log *log;          /* borrowed; may have no file */
 	/* hands a job (a KILL) to the backstage; it comes back through
 	 * ga_relay_job_done() */
 	void (*submit)(void *ctx, struct ga_sv_job *job);
+	/* NULL, or its word on a proxy's port before it listens there
+	 * (bound, not yet listening): 0, or -1 with err saying why not
+	 * (the port the kernel picked for a ":0" is then picked again) */
+	int (*may_listen)(void *ctx, unsigned port, struct ga_error *err);
 	void *ctx;
 };
 

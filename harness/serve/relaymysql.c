@@ -145,13 +145,6 @@ static bool server_quiet(const struct ga_sv_conn *c)
 	return c->fd[1] < 0 || (ioctl(c->fd[1], FIONREAD, &n) == 0 && n == 0);
 }
 
-/* The length of the packet whose header is at p (len bytes there). */
-static size_t packet_len(const unsigned char *p, size_t len)
-{
-	return len < 3 ? 4 : 4 + ((size_t)p[0] | (size_t)p[1] << 8 |
-				  (size_t)p[2] << 16);
-}
-
 /* What a mysql toxic does at the packet that begins at p[*off] (ev).
  * When it acts there, what came since *start goes into the chain first
  * and *start moves on: returns 1 when the rest of p is not for the
@@ -169,7 +162,7 @@ static int act(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 		ga_relay_ended(c, "%s (mysql_cut) at %s%s", t->name,
 			  ga_toxic_str(t, "at"), after ? ", after it" : "");
 		if (after) {    /* this packet passes, header and payload */
-			l->cut_after = packet_len(p + *off, len - *off);
+			l->cut_after = ev->left ? ev->left : len - *off;
 			l->cut_action = ga_cut_action_of(t) + 1;
 			return 0;
 		}
@@ -233,6 +226,8 @@ void ga_relay_feed(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 
 			n = ga_mysql_wire_step(&c->wire, l->dir, p + off, want,
 					       quiet, &ev);
+			if (n == 0 && ev.point == GA_MW_NONE)
+				continue;       /* its header passed before */
 			if (n == 0)     /* the watch sees no more of it: pass */
 				n = want;
 			off += n;
@@ -249,11 +244,6 @@ void ga_relay_feed(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 		off += n;
 		if (ev.point == GA_MW_NONE)
 			continue;
-		if (ev.point == GA_MW_MORE) {   /* the rest, for more bytes */
-			hold_back(l, p + off, len - off, ts);
-			len = off;
-			break;
-		}
 		/* the bytes go into the chain whole, not a packet at a
 		 * time: split only where a toxic acts */
 		act(r, c, l, &ev, p, &start, &off, len, ts);

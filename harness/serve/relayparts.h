@@ -42,7 +42,8 @@ struct link {
 	bool end_fed;                   /* ... and the chain knows */
 	bool done;                      /* its destination is closed */
 	bool want_out;                  /* a write would block */
-	struct ga_chunk *held;          /* read, not past the MySQL watch yet */
+	struct ga_chunk *held;          /* a command its KILL waits for (paused),
+					 * and what came after it */
 	bool paused;                    /* a KILL before its command is under
 					 * way */
 	double drain_until;             /* a reset waits for the queue */

@@ -6,17 +6,20 @@
  * Once the server is up and the API listens, the lines a test suite
  * needs - TOXIPROXY_URL, GONEAWAY_UPSTREAM, MYSQL_USER, MYSQL_PASSWORD,
  * MYSQL_DATABASE, GONEAWAY_SERVER_VERSION - are printed, and written to
- * the env file when there is one (whole: written beside it and renamed,
- * so whoever waits for it never reads half).  At the stop everything
- * goes: connections, listening sockets, the server, the lab, the env
- * file.
+ * the env file when there is one (serve/envfile.h: whole, its owner's
+ * alone), with GONEAWAY_API_TOKEN, which is never printed.  The API
+ * answers its owner and root, and another user who gives the token
+ * (serve/api.h, ga_api_gate).  At the stop everything goes:
+ * connections, listening sockets, the server, the lab, the env file.
  *
  * docs/toxiproxy.md is its manual.
  */
 #ifndef GA_SERVE_SERVE_H
 #define GA_SERVE_SERVE_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "server/server.h"
 #include "util/error.h"
@@ -28,6 +31,9 @@ struct ga_serve_options {
 	const char *api;                        /* --api HOST:PORT */
 	const char *env_file;                   /* --env FILE, NULL: none */
 	const char *log_file;                   /* --log FILE, NULL: none */
+	uid_t owner;                            /* --owner: whose programs the
+						 * API answers (and root's) */
+	bool low_ports;                         /* --allow-low-ports */
 	const struct ga_server_backend_ops *backend;    /* --server */
 	struct ga_server_options server_opts;   /* run_dir: the run's */
 	const char *version;                    /* goneaway's */
@@ -38,6 +44,13 @@ struct ga_serve_options {
  * localhost; port 0: the kernel picks one, TOXIPROXY_URL says which).
  * Returns 0, or -1 with err saying what is wrong. */
 int ga_serve_api_check(const char *api, struct ga_error *err);
+
+/* Checks o's files before anything starts: --env's directory (one
+ * another user could write is refused) and --log (a FIFO, a device or
+ * a symbolic link is refused).  Returns 0, or -1 with err saying what
+ * is wrong.  ga_serve_run() checks them again as it opens them. */
+int ga_serve_files_check(const struct ga_serve_options *o,
+			 struct ga_error *err);
 
 /* Runs goneaway serve until a signal (in->signo then says which).
  * Returns 0 after a stop, GA_SERVER_UNAVAILABLE when this machine

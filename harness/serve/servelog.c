@@ -4,21 +4,48 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/json.h"
 
+static int not_regular(const char *path, struct ga_error *err)
+{
+	return ga_error_set(err, "--log %s: not a regular file (a FIFO or a "
+			    "device would hold goneaway serve up)", path);
+}
+
+int ga_sv_log_check(const char *path, struct ga_error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : ga_error_errno(err, errno,
+							     "--log %s", path);
+	if (S_ISLNK(st.st_mode))
+		return ga_error_set(err, "--log %s: a symbolic link", path);
+	return S_ISREG(st.st_mode) ? 0 : not_regular(path, err);
+}
+
 int ga_sv_log_open(struct ga_sv_log *l, const char *path,
 		   struct ga_error *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
-		      O_NOFOLLOW, 0600);
+		      O_NOFOLLOW | O_NONBLOCK, 0600);
+	struct stat st;
 
 	l->f = NULL;
+	if (fd < 0 && errno == ENXIO)   /* a FIFO no one reads */
+		return not_regular(path, err);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "--log %s", path);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_regular(path, err);
+	}
+	fcntl(fd, F_SETFL, O_APPEND);    /* a regular file: blocking again */
 	l->f = fdopen(fd, "a");
 	if (!l->f) {
 		close(fd);

@@ -25,10 +25,17 @@ struct ga_sv_log {
 	FILE *f;                        /* NULL: no log */
 };
 
-/* Opens path for appending (created 0600 when missing).  Returns 0, or
- * -1 with err set. */
+/* Opens path for appending (created 0600 when missing): a regular file,
+ * never through a symbolic link, and without waiting on what it opens
+ * (O_NONBLOCK: a FIFO with no reader would block the open, one with a
+ * reader every line; both are refused).  Returns 0, or -1 with err set
+ * ("--log PATH: not a regular file"). */
 int ga_sv_log_open(struct ga_sv_log *l, const char *path,
 		   struct ga_error *err);
+
+/* What ga_sv_log_open() would refuse in path as it is now (it may not
+ * exist yet), without opening it: 0, or -1 with err set. */
+int ga_sv_log_check(const char *path, struct ga_error *err);
 void ga_sv_log_close(struct ga_sv_log *l);
 
 /* Starts an event: '{"time":"...","event":"<event>"'; NULL when there

@@ -423,6 +423,8 @@ int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
 	return 0;
 }
 
+static void kill_and_reap(struct ga_server *srv);
+
 int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 		   struct ga_error *err)
 {
@@ -447,7 +449,8 @@ int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 				 &m) != timeout_ms)
 		timeout_ms = (long)(deadline - t0);
 	if (r <= 0) {
-		ga_server_destroy(srv);
+		/* gone, but not destroyed: it can start again */
+		kill_and_reap(srv);
 		if (r == 0) {
 			ga_error_set(err, "killed");
 			return too_slow(srv->be, "the server did not shut "

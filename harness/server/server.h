@@ -253,7 +253,10 @@ int ga_server_limit_memory(struct ga_server *srv,
 int ga_server_oom_kills(const struct ga_server *srv, long long *n,
 			struct ga_error *err);
 
-/* Clean shutdown: SIGTERM, then waits for the exit (bounded). */
+/* Clean shutdown: SIGTERM, then waits for the exit (bounded).  One
+ * that does not come within the bound (or is interrupted) is a
+ * SIGKILL, and an error: either way the server is gone after it and
+ * can be started again. */
 int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 		   struct ga_error *err);
 

@@ -8,8 +8,11 @@
  * (the reader is incremental).  Every answer must be one of the API's
  * statuses; a JSON body must be JSON (util/json.c); its bytes on the
  * wire and a refusal's must be made; and the proxies and toxics stay
- * within their bounds. */
+ * within their bounds.  With the first byte's top bit, each request
+ * passes the gate first (ga_api_gate: its Host must name 127.0.0.1:8474,
+ * and its connection is not the owner's, so it must give the token). */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -98,7 +101,7 @@ static void answer(struct run *run, struct ga_api_response *r, bool job_ok)
 
 /* The input read as a connection, step bytes at a time (0: whole). */
 static void drive(struct run *run, const char *data, size_t size, size_t step,
-		  bool job_ok)
+		  bool job_ok, bool gated)
 {
 	struct ga_http_reader rd;
 	struct ga_http_refusal bad;
@@ -109,6 +112,13 @@ static void drive(struct run *run, const char *data, size_t size, size_t step,
 	int rc;
 
 	ga_api_open(&run->sv, NULL, NULL);
+	if (gated) {
+		char msg[128];
+
+		ga_sv_addr_listen("127.0.0.1:8474", &run->sv.api, &rc, msg,
+				  sizeof(msg));
+		snprintf(run->sv.token, sizeof(run->sv.token), "%032d", 7);
+	}
 	ga_http_reader_init(&rd);
 	while (start < size) {
 		have = step ? (have + step < size - start ? have + step :
@@ -131,7 +141,8 @@ static void drive(struct run *run, const char *data, size_t size, size_t step,
 		if (rd.req.consumed == 0 || rd.req.consumed > have)
 			fuzz_fail("a request of %zu bytes out of %zu",
 				  rd.req.consumed, have);
-		ga_api_handle(&run->sv, &rd.req, &r);
+		if (!gated || ga_api_gate(&run->sv, &rd.req, false, &r) == 0)
+			ga_api_handle(&run->sv, &rd.req, &r);
 		answer(run, &r, job_ok);
 		if (run->sv.nproxies > GA_SV_MAX_PROXIES)
 			fuzz_fail("%zu proxies", run->sv.nproxies);
@@ -153,15 +164,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct run whole, split;
 	size_t i, step;
-	bool job_ok;
+	bool job_ok, gated;
 
 	if (size < 1)
 		return 0;
 	step = (data[0] & 63) + 1;
 	job_ok = data[0] & 64;
+	gated = data[0] & 128;
 	whole.n = split.n = 0;
-	drive(&whole, (const char *)data + 1, size - 1, 0, job_ok);
-	drive(&split, (const char *)data + 1, size - 1, step, job_ok);
+	drive(&whole, (const char *)data + 1, size - 1, 0, job_ok, gated);
+	drive(&split, (const char *)data + 1, size - 1, step, job_ok, gated);
 	if (whole.n != split.n)
 		fuzz_fail("%zu answers read whole, %zu in reads of %zu bytes",
 			  whole.n, split.n, step);

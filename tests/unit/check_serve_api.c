@@ -4,11 +4,21 @@
  * its JSON, status codes, content types and error bodies, the order of
  * toxics, Go's float32 and its type errors, /populate's shape, /reset,
  * the routes; and goneaway's own: loopback only, the bounds, the mysql
- * and fault toxics' checks, the /goneaway paths. */
+ * and fault toxics' checks (a proxy's upstream kept while a toxic acts
+ * on goneaway's server), the /goneaway paths; who may ask (the Host,
+ * the owner, the token: serve/apigate.c) and where a proxy may listen
+ * (not below 1024 unless allowed, not beside another program's socket:
+ * serve/peers.c) and lead (not to the API). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "serve/api.h"
+#include "serve/peers.h"
 #include "suites.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -493,6 +503,203 @@ START_TEST(test_addresses)
 }
 END_TEST
 
+/* A PATCH that moves a proxy's upstream off goneaway's server while a
+ * toxic of it acts on the server (mysql_kill would KILL sessions of
+ * goneaway's server by the thread ids of another's greetings) is
+ * refused, and nothing changes; Toxiproxy keeps a proxy's toxics when
+ * its upstream changes, so removing the toxic is the user's to do. */
+START_TEST(test_upstream_kept)
+{
+	struct ga_api_response resp;
+	struct ga_sv sv;
+
+	ga_api_open(&sv, NULL, NULL);
+	sv.have_server = true;
+	call(&sv, "POST", "/proxies", "{\"name\":\"srv\",\"upstream\":"
+	     "\"goneaway:3306\"}", NULL, &resp);
+	ga_api_response_free(&resp);
+	call(&sv, "POST", "/proxies/srv/toxics", "{\"type\":\"mysql_cut\"}",
+	     NULL, &resp);
+	ga_api_response_free(&resp);
+	call(&sv, "POST", "/proxies/srv/toxics", "{\"type\":\"mysql_kill\","
+	     "\"name\":\"k\"}", NULL, &resp);
+	ck_assert_int_eq(resp.status, 200);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "PATCH", "/proxies/srv", "{\"upstream\":"
+			      "\"127.0.0.1:3306\"}", NULL, &resp), 400);
+	ck_assert_msg(strstr(body, "has toxic 'k' (mysql_kill), which acts on "
+			     "goneaway's server"), "%s", body);
+	ga_api_response_free(&resp);
+	call(&sv, "GET", "/proxies/srv", NULL, NULL, &resp);
+	ck_assert(strstr(body, "\"upstream\":\"goneaway:3306\""));
+	ga_api_response_free(&resp);
+	/* the same upstream, or without the toxic: taken */
+	ck_assert_int_eq(call(&sv, "PATCH", "/proxies/srv", "{\"upstream\":"
+			      "\"goneaway:3306\",\"enabled\":false}", NULL,
+			      &resp), 200);
+	ga_api_response_free(&resp);
+	call(&sv, "DELETE", "/proxies/srv/toxics/k", NULL, NULL, &resp);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "PATCH", "/proxies/srv", "{\"upstream\":"
+			      "\"127.0.0.1:3306\"}", NULL, &resp), 200);
+	ck_assert(strstr(body, "\"name\":\"mysql_cut_downstream\""));
+	ga_api_response_free(&resp);
+	ga_api_close(&sv);
+}
+END_TEST
+
+/* Where a proxy may listen and lead: below port 1024 only when serve
+ * allows it (a PATCH that keeps its port aside), never to the API. */
+START_TEST(test_ports)
+{
+	struct ga_api_response resp;
+	struct ga_sv sv;
+	int status;
+	char msg[256];
+
+	ga_api_open(&sv, NULL, NULL);
+	ga_sv_addr_listen("127.0.0.1:8474", &sv.api, &status, msg, sizeof(msg));
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"low\","
+			      "\"listen\":\"127.0.0.1:80\",\"upstream\":"
+			      "\"127.0.0.1:9\"}", NULL, &resp), 400);
+	ck_assert(strstr(body, "port 80 is below 1024"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/populate", "[{\"name\":\"low\","
+			      "\"listen\":\"[::1]:22\",\"upstream\":"
+			      "\"127.0.0.1:9\"}]", NULL, &resp), 400);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"self\","
+			      "\"upstream\":\"localhost:8474\"}", NULL, &resp),
+			 400);
+	ck_assert(strstr(body, "goneaway serve's own API port"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"p\","
+			      "\"upstream\":\"127.0.0.1:9\"}", NULL, &resp), 201);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "PATCH", "/proxies/p", "{\"upstream\":"
+			      "\"[::1]:8474\"}", NULL, &resp), 400);
+	ga_api_response_free(&resp);
+	ck_assert_uint_eq(sv.nproxies, 1);
+	sv.low_ports = true;
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"low\","
+			      "\"listen\":\"127.0.0.1:80\",\"upstream\":"
+			      "\"127.0.0.1:9\"}", NULL, &resp), 201);
+	ga_api_response_free(&resp);
+	ga_api_close(&sv);
+}
+END_TEST
+
+/* ga_api_gate: req with this Host and Authorization, on a connection of
+ * the owner or not; the status (0: answered). */
+static int gate(const struct ga_sv *sv, const char *host, const char *auth,
+		bool owner)
+{
+	struct ga_http_request req;
+	struct ga_api_response resp;
+	int status;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.host, sizeof(req.host), "%s", host);
+	snprintf(req.authorization, sizeof(req.authorization), "%s", auth);
+	if (ga_api_gate(sv, &req, owner, &resp) == 0)
+		return 0;
+	status = resp.status;
+	ga_api_response_free(&resp);
+	return status;
+}
+
+/* Who may ask: a Host that is the API's address (a DNS rebinding's
+ * name is not), the owner, or whoever gives the token. */
+START_TEST(test_gate)
+{
+	static const struct {
+		const char *host;
+		int status;
+	} hosts[] = {
+		{ "127.0.0.1:8474", 0 }, { "localhost:8474", 0 },
+		{ "LocalHost:8474", 0 }, { "", 0 },
+		{ "rebind.evil.example:8474", 403 }, { "rebind.evil.example", 403 },
+		{ "127.0.0.1", 403 }, { "127.0.0.1:8475", 403 },
+		{ "127.0.0.2:8474", 403 }, { "[::1]:8474", 403 },
+		{ "localhost.:8474", 403 }, { "127.0.0.1:", 403 },
+		{ "::1:8474", 403 }, { "127.0.0.1:8474x", 403 },
+	};
+	char auth[96];
+	struct ga_sv sv;
+	int status;
+	size_t i;
+
+	memset(&sv, 0, sizeof(sv));
+	ga_sv_addr_listen("127.0.0.1:8474", &sv.api, &status, auth,
+			  sizeof(auth));
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
+		ck_assert_msg(gate(&sv, hosts[i].host, "", true) ==
+			      hosts[i].status, "Host %s", hosts[i].host);
+	/* no token yet: only the owner */
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", "", false), 403);
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", "Bearer ", false), 403);
+	ck_assert_int_eq(ga_api_token_new(sv.token, sizeof(sv.token)), 0);
+	ck_assert_uint_eq(strlen(sv.token), GA_SV_TOKEN_LEN);
+	snprintf(auth, sizeof(auth), "Bearer %s", sv.token);
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", auth, false), 0);
+	ck_assert_int_eq(gate(&sv, "evil:8474", auth, false), 403);
+	auth[10] ^= 1;
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", auth, false), 403);
+	snprintf(auth, sizeof(auth), "Bearer %s0", sv.token);
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", auth, false), 403);
+	/* Basic: any user, the token its password ("x:TOKEN", base64) */
+	snprintf(sv.token, sizeof(sv.token), "0123456789abcdef0123456789abcdef");
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", "Basic eDowMTIzNDU2Nzg5"
+			      "YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg==", false), 0);
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", "Basic eDowMTIzNDU2Nzg5"
+			      "YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZw==", false), 403);
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", "Basic !!!", false), 403);
+	/* an API on [::1] */
+	ga_sv_addr_listen("[::1]:80", &sv.api, &status, auth, sizeof(auth));
+	ck_assert_int_eq(gate(&sv, "[::1]", "", true), 0);
+	ck_assert_int_eq(gate(&sv, "[0:0::1]:80", "", true), 0);
+	ck_assert_int_eq(gate(&sv, "localhost", "", true), 0);
+	ck_assert_int_eq(gate(&sv, "127.0.0.1:80", "", true), 403);
+}
+END_TEST
+
+/* The kernel says whose socket is at the other end of a loopback
+ * connection (ours: this uid's), and who else listens on a port. */
+START_TEST(test_peers)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	struct stat st;
+	char who[80];
+	uid_t uid = (uid_t)-1;
+	int l, c, s;
+	unsigned port;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(l, 0);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(l, 4), 0);
+	getsockname(l, (struct sockaddr *)&a, &len);
+	port = ntohs(a.sin_port);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	s = accept(l, NULL, NULL);
+	ck_assert_int_ge(s, 0);
+	ck_assert_int_eq(ga_sv_peer_uid(s, &uid), 0);
+	ck_assert_uint_eq(uid, geteuid());
+	ck_assert_int_eq(ga_sv_port_taken(port, NULL, 0, who, sizeof(who)), 1);
+	ck_assert_msg(strstr(who, "127.0.0.1:"), "%s", who);
+	ck_assert_int_eq(fstat(l, &st), 0);
+	ck_assert_int_eq(ga_sv_port_taken(port, &st.st_ino, 1, who,
+					  sizeof(who)), 0);
+	close(c);
+	close(s);
+	close(l);
+	ck_assert_int_eq(ga_sv_port_taken(port, NULL, 0, who, sizeof(who)), 0);
+}
+END_TEST
+
 Suite *make_serve_api_suite(void)
 {
 	Suite *s = suite_create("serve_api");
@@ -510,6 +717,10 @@ Suite *make_serve_api_suite(void)
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_goneaway_paths);
 	tcase_add_test(tc, test_addresses);
+	tcase_add_test(tc, test_upstream_kept);
+	tcase_add_test(tc, test_ports);
+	tcase_add_test(tc, test_gate);
+	tcase_add_test(tc, test_peers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,7 +5,9 @@
  * commands; a result's rows counted with and without
  * CLIENT_DEPRECATE_EOF, across more results; the server's error
  * packets; the same points whatever the reads' sizes (a byte at a
- * time); and a lost place found again at the next command. */
+ * time), with every byte passed in the read that brought it; a service
+ * that is not MySQL, whose single bytes pass; and a lost place found
+ * again at the next command. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,12 +136,12 @@ static void result(struct bytes *s, int cols, int rows, unsigned status,
 	eof(s, seq, status, deprecate);
 }
 
-/* The points, as the relay would meet them: bytes held while a packet's
- * first five are not all there; each read step bytes long. */
+/* The points, as the relay would meet them, each read step bytes long:
+ * every byte of a read passes in that read (nothing is held), and a
+ * point's packet has its bytes still to pass, the first ones an
+ * earlier read split off left out. */
 struct feed {
 	struct ga_mysql_wire w;
-	unsigned char held[2][16];
-	size_t nheld[2];
 	char log[2048];
 };
 
@@ -157,31 +159,43 @@ static void note(struct feed *f, const struct ga_mw_event *ev)
 			 ga_mw_point_name(ev->point));
 }
 
+static size_t plen_at(const struct bytes *s, size_t at)
+{
+	return (size_t)s->b[at] | (size_t)s->b[at + 1] << 8 |
+	       (size_t)s->b[at + 2] << 16;
+}
+
+/* The bytes of the packet of s that pos is in, from pos on. */
+static size_t packet_rest(const struct bytes *s, size_t pos)
+{
+	size_t at = 0;
+
+	while (at + 4 <= s->n && at + 4 + plen_at(s, at) <= pos)
+		at += 4 + plen_at(s, at);
+	return at + 4 + plen_at(s, at) - pos;
+}
+
 static void feed(struct feed *f, int dir, const struct bytes *s, size_t step)
 {
-	unsigned char buf[4096 + 16];
 	struct ga_mw_event ev;
 	size_t at = 0, len, off, n;
 
 	while (at < s->n) {
-		n = s->n - at < step ? s->n - at : step;
-		memcpy(buf, f->held[dir], f->nheld[dir]);
-		memcpy(buf + f->nheld[dir], s->b + at, n);
-		len = f->nheld[dir] + n;
-		f->nheld[dir] = 0;
-		at += n;
+		len = s->n - at < step ? s->n - at : step;
 		for (off = 0; off < len; ) {
-			off += ga_mysql_wire_step(&f->w, dir, buf + off,
-						  len - off, true, &ev);
-			if (ev.point == GA_MW_MORE) {
-				ck_assert_uint_lt(len - off, 5);
-				memcpy(f->held[dir], buf + off, len - off);
-				f->nheld[dir] = len - off;
-				break;
-			}
-			if (ev.point != GA_MW_NONE)
-				note(f, &ev);
+			n = ga_mysql_wire_step(&f->w, dir, s->b + at + off,
+					       len - off, true, &ev);
+			off += n;
+			if (ev.point == GA_MW_NONE)
+				continue;
+			ck_assert_uint_eq(n, 0);
+			if (ev.point != GA_MW_TLS)      /* not a packet */
+				ck_assert_uint_eq(ev.left,
+						  packet_rest(s, at + off));
+			note(f, &ev);
 		}
+		ck_assert_uint_eq(off, len);    /* nothing held */
+		at += len;
 	}
 }
 
@@ -256,6 +270,26 @@ START_TEST(test_conversation)
 					 "Query execution was interrupted");
 			ck_assert(ga_mysql_wire_past_login(&f.w));
 		}
+}
+END_TEST
+
+/* A service that is not MySQL: its byte passes as it comes, each
+ * way, and so does the next. */
+START_TEST(test_one_byte)
+{
+	struct ga_mw_event ev;
+	struct ga_mysql_wire w;
+	int dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		ga_mysql_wire_init(&w);
+		ck_assert_uint_eq(ga_mysql_wire_step(&w, dir,
+			(const unsigned char *)"x", 1, true, &ev), 1);
+		ck_assert_int_eq(ev.point, GA_MW_NONE);
+		ck_assert_uint_eq(ga_mysql_wire_step(&w, dir,
+			(const unsigned char *)"y", 1, true, &ev), 1);
+		ck_assert_int_eq(ev.point, GA_MW_NONE);
+	}
 }
 END_TEST
 
@@ -352,6 +386,7 @@ Suite *make_serve_wire_suite(void)
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_conversation);
+	tcase_add_test(tc, test_one_byte);
 	tcase_add_test(tc, test_tls);
 	tcase_add_test(tc, test_refused_login);
 	tcase_add_test(tc, test_found_again);

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """serve-api.py URL METHOD PATH [BODY] - one request to goneaway serve's
 API (t0139-serve): prints the status code on the first line and the body
-after it.  --agent UA sends that User-Agent; --field NAME prints only the
-JSON body's member NAME (after the status line); --raw FILE sends FILE's
-bytes as the request itself and prints what came back, whole."""
+after it.  --agent UA sends that User-Agent; --header 'NAME: VALUE' sends
+that header too (again for more; a Host given so replaces the URL's);
+--field NAME prints only the JSON body's member NAME (after the status
+line); --raw FILE sends FILE's bytes as the request itself and prints
+what came back, whole."""
 import http.client
 import json
 import signal
@@ -31,7 +33,7 @@ def raw(url, path):
 
 
 def main(argv):
-    agent, field = 'goneaway-test', None
+    agent, field, extra = 'goneaway-test', None, {}
     while argv and argv[0].startswith('--'):
         opt, val = argv[0], argv[1]
         argv = argv[2:]
@@ -39,6 +41,9 @@ def main(argv):
             agent = val
         elif opt == '--field':
             field = val
+        elif opt == '--header':
+            name, value = val.split(':', 1)
+            extra[name.strip()] = value.strip()
         elif opt == '--raw':
             raw(argv[0], val)
             return 0
@@ -46,8 +51,10 @@ def main(argv):
     body = argv[3] if len(argv) > 3 else None
     u = urllib.parse.urlparse(url)
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    headers = {'User-Agent': agent, 'Content-Type': 'application/json'}
+    headers.update(extra)
     c.request(method, path, body=body.encode() if body is not None else None,
-              headers={'User-Agent': agent, 'Content-Type': 'application/json'})
+              headers=headers)
     r = c.getresponse()
     text = r.read().decode('utf-8', 'replace')
     print(r.status)
