@@ -68,8 +68,9 @@ static const char serve_usage[] =
 "      --server-timeout DUR  bound on the server's start and stop (30s)\n"
 "\n"
 "exit status: 0 stopped by SIGINT, SIGTERM or SIGHUP (everything\n"
-"removed); 2 usage (a refused --env or --log too); 3 it could not\n"
-"start (the reason on stderr).\n"
+"removed); 2 usage (a refused --env or --log too), or a cache or\n"
+"server root another user could change; 3 it could not start (the\n"
+"reason on stderr).\n"
 "Needs root (namespaces).  Manual: docs/toxiproxy.md.\n";
 
 enum {
@@ -215,6 +216,22 @@ static int parse(int argc, char **argv, struct serve_args *a)
 	return 0;
 }
 
+/* The cache (plan/paths.h): 0, or -1 after saying why. */
+static int check_dirs(struct serve_args *a)
+{
+	struct ga_server_options *so = &a->o.server_opts;
+	struct ga_error err;
+
+	if (ga_check_cache(so->cache_dir, a->cache, sizeof(a->cache), &err)) {
+		ga_esc_line(stderr, "goneaway serve: %s; give --cache a "
+			    "directory that only you and root can write (e.g. "
+			    "/var/cache/goneaway)", err.msg);
+		return -1;
+	}
+	so->cache_dir = a->cache;
+	return 0;
+}
+
 int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
 {
 	char run_dir[PATH_MAX];
@@ -231,6 +248,9 @@ int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
 			"sudo)\n");
 		return EXIT_SOME_ERROR;
 	}
+	/* what it runs from passes util/trustdir.h's rule, as run's */
+	if (check_dirs(&a))
+		return EXIT_USAGE;
 	/* the run's directory, as run's: swept once a SIGKILLed serve is
 	 * gone (goneaway sweep), in memory when it can be */
 	ga_rundir_sweep(ga_tmp_root());

@@ -10,7 +10,7 @@
 
 #include "plan/driverlist.h"
 #include "util/escape.h"
-#include "util/fsutil.h"
+#include "util/trustdir.h"
 
 /* A cmd: driver that greets with a shipped driver's name is held to that
  * driver's [client=NAME] lines: say so, it is rarely meant. */
@@ -80,7 +80,8 @@ static int open_client(const char *client, struct ga_driver *drv,
 
 /* Where drivers keep what their start-up makes once per machine (a
  * JVM's compiled classes and class-data archive, Python's bytecode):
- * in goneaway's own cache, which no one else can write (plan/paths.h),
+ * in goneaway's own cache, which no one else can write, down to its
+ * last file (plan/paths.h: ga_check_cache, util/trustdir.h),
  * never in the source tree or the invoking user's home.  Told to every
  * driver process through its environment (docs/driver-protocol.md). */
 static void driver_cache(const struct ga_plan *p)
@@ -89,9 +90,9 @@ static void driver_cache(const struct ga_plan *p)
 	struct ga_error err;
 
 	if (!p->cache[0])
-		return;         /* not root: nothing runs */
+		return;         /* none could be made (plan.c: check_dirs) */
 	snprintf(dir, sizeof(dir), "%s/drivers", p->cache);
-	if (ga_mkdirs(dir, &err)) {
+	if (ga_trustdir_mkdirs(dir, &err)) {
 		ga_esc_line(stderr, "goneaway: warning: %s: drivers start "
 			    "without their cache", err.msg);
 		return;

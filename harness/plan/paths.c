@@ -1,7 +1,9 @@
 /* paths.c - where goneaway looks for things by default. */
 #include "plan/paths.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,64 +13,11 @@
 #include <unistd.h>
 
 #include "util/fsutil.h"
-
-/* Whose files goneaway may read its drivers, fixtures and conformance
- * scenarios from: root, the effective user, and the owner of the binary
- * itself (who could replace the binary anyway: a build tree run by its
- * owner, or by root with sudo). */
-static bool trusted_uid(uid_t uid)
-{
-	struct stat st;
-
-	if (uid == 0 || uid == geteuid())
-		return true;
-	return stat("/proc/self/exe", &st) == 0 && st.st_uid == uid;
-}
-
-/* ga_check_trusted(); with below, path is where something of ours is
- * to be made, so it may be sticky as the directories above it may. */
-static int check_trusted(const char *path, bool below, struct ga_error *err)
-{
-	char real[PATH_MAX], *slash;
-	struct stat st;
-	bool leaf = !below;
-
-	if (!realpath(path, real))
-		return ga_error_errno(err, errno, "%s", path);
-	for (;;) {
-		if (stat(real, &st) != 0)
-			return ga_error_errno(err, errno, "stat %s", real);
-		if (!trusted_uid(st.st_uid))
-			return ga_error_set(err, "refusing %s: %s%sbelongs to "
-					    "uid %u, not to root or uid %u",
-					    path, leaf ? "" : real,
-					    leaf ? "" : " ",
-					    (unsigned)st.st_uid,
-					    (unsigned)geteuid());
-		/* above the leaf, a sticky directory (/tmp) lets no one
-		 * else rename what is ours; a group-writable one is fine
-		 * only for the root group */
-		if (((st.st_mode & S_IWOTH) ||
-		     ((st.st_mode & S_IWGRP) && st.st_gid != 0)) &&
-		    (leaf || !(st.st_mode & S_ISVTX)))
-			return ga_error_set(err, "refusing %s: %s%swritable "
-					    "by other users (chmod go-w %s)",
-					    path, leaf ? "" : real,
-					    leaf ? "" : " is ", real);
-		if (strcmp(real, "/") == 0)
-			return 0;
-		slash = strrchr(real, '/');
-		if (slash == real)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		leaf = false;
-	}
-}
+#include "util/trustdir.h"
 
 int ga_check_trusted(const char *path, struct ga_error *err)
 {
-	return check_trusted(path, false, err);
+	return ga_trustdir_check(path, GA_TRUSTDIR_FILE, err);
 }
 
 int ga_find_share_dir(const char *what, char *buf, size_t len,
@@ -106,12 +55,114 @@ int ga_find_share_dir(const char *what, char *buf, size_t len,
 	return ga_check_trusted(buf, err);
 }
 
+/* What goneaway keeps in its cache, each checked with the cache: by
+ * name (a trailing '*': any name that begins so), since a cache may
+ * hold what is not goneaway's (/var/cache/goneaway holds the node
+ * driver's npm cache, nobody's, and the server roots), and how deep. */
+enum cache_depth {
+	ITSELF,                 /* the entry */
+	ITS_ENTRIES,            /* ... and each entry in it */
+	WHOLE,                  /* ... and its whole tree: code or a key */
+};
+
+static const struct cache_entry {
+	const char *name;
+	enum cache_depth depth;
+} cache_entries[] = {
+	{ "drivers", WHOLE },           /* plan/clients.c: Python's bytecode,
+					 * Java's classes */
+	{ "tls-1", WHOLE },             /* server/tls.c: the lab's key */
+	{ "tls-making-*", WHOLE },
+	{ "tls.lock", ITSELF },
+	{ "template-*", ITSELF },       /* server/template.c */
+	{ "building-*", ITSELF },
+	{ "template.lock", ITSELF },
+	{ "starts", ITSELF },           /* server/starts.c */
+	{ "rootfs-*", ITS_ENTRIES },    /* server/server_rootfs.c: a root's
+					 * templates, builds and lock */
+	{ "docker-*", ITS_ENTRIES },    /* server/server_docker.c */
+};
+
+static const struct cache_entry *cache_entry(const char *name)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cache_entries) / sizeof(cache_entries[0]); i++) {
+		n = strlen(cache_entries[i].name);
+		if (cache_entries[i].name[n - 1] == '*' ?
+		    strncmp(name, cache_entries[i].name, n - 1) == 0 :
+		    strcmp(name, cache_entries[i].name) == 0)
+			return &cache_entries[i];
+	}
+	return NULL;
+}
+
+static int check_entries(int dirfd, const char *base, bool top,
+			 struct ga_error *err);
+
+/* name beneath dirfd (a directory checked, named base), as deep as
+ * depth says.  Returns 0, GA_TRUSTDIR_REFUSED or -1, err set. */
+static int check_entry(int dirfd, const char *base, const char *name,
+		       enum cache_depth depth, struct ga_error *err)
+{
+	char shown[PATH_MAX];
+	struct stat st;
+	int fd, rc;
+
+	snprintf(shown, sizeof(shown), "%s/%s", base, name);
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 : ga_error_errno(err, errno, "stat "
+							    "%s", shown);
+	rc = ga_trustdir_stat(&st, shown, NULL, false, err);
+	if (rc || depth == ITSELF || !S_ISDIR(st.st_mode))
+		return rc;
+	fd = ga_trustdir_open_at(dirfd, base, name, 0, err);
+	if (fd < 0)
+		return fd;
+	rc = depth == WHOLE ? ga_trustdir_tree_at(fd, shown, err) :
+	     check_entries(fd, shown, false, err);
+	close(fd);
+	return rc;
+}
+
+/* The entries of dirfd (named base) goneaway keeps there (top: the
+ * cache's own, by cache_entries), else all of them, each itself. */
+static int check_entries(int dirfd, const char *base, bool top,
+			 struct ga_error *err)
+{
+	const struct cache_entry *e;
+	struct dirent *de;
+	int fd, rc = 0;
+	DIR *d;
+
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return ga_error_errno(err, errno, "open %s", base);
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		e = top ? cache_entry(de->d_name) : NULL;
+		if (top && !e)
+			continue;
+		rc = check_entry(dirfd, base, de->d_name, e ? e->depth : ITSELF,
+				 err);
+	}
+	closedir(d);
+	return rc;
+}
+
 int ga_check_cache(const char *dir, char *real, size_t len,
 		   struct ga_error *err)
 {
 	char at[PATH_MAX], resolved[PATH_MAX], *slash;
 	struct stat st;
 	size_t n = strlen(dir);
+	int fd, rc;
 
 	if (n == 0 || n >= sizeof(at))
 		return ga_error_set(err, "the cache '%s': no directory path",
@@ -131,15 +182,29 @@ int ga_check_cache(const char *dir, char *real, size_t len,
 		else
 			*slash = '\0';
 	}
-	if (strcmp(at, dir) != 0 && check_trusted(at, true, err))
-		return ga_error_prefix(err, "the cache %s (not there yet: "
-				       "goneaway would make it in %s)", dir, at);
-	if (ga_mkdirs(dir, err) || ga_check_trusted(dir, err))
-		return ga_error_prefix(err, "the cache %s", dir);
-	/* from now on, the directory checked: not a path whose links
-	 * someone could point elsewhere */
-	if (!realpath(dir, resolved))
-		return ga_error_errno(err, errno, "the cache %s", dir);
+	if (strcmp(at, dir) != 0) {
+		rc = ga_trustdir_check(at, GA_TRUSTDIR_BELOW, err);
+		if (rc) {
+			ga_error_prefix(err, "the cache %s (not there yet: "
+					"goneaway would make it in %s)", dir,
+					at);
+			return rc;
+		}
+	}
+	/* from now on, the directory checked, whose levels no one else
+	 * can change: its real path names it */
+	fd = ga_trustdir_open(dir, GA_TRUSTDIR_MAKE, err);
+	if (fd < 0) {
+		ga_error_prefix(err, "the cache %s", dir);
+		return fd;
+	}
+	rc = realpath(dir, resolved) ? check_entries(fd, resolved, true, err) :
+	     ga_error_errno(err, errno, "%s", dir);
+	close(fd);
+	if (rc) {
+		ga_error_prefix(err, "the cache %s", dir);
+		return rc;
+	}
 	if (strlen(resolved) >= len)
 		return ga_error_set(err, "the cache %s: path too long", resolved);
 	memcpy(real, resolved, strlen(resolved) + 1);

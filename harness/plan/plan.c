@@ -240,6 +240,33 @@ static int run_server(struct ga_plan_state *st, size_t s,
 	return 0;
 }
 
+/* What the run executes or loads from passes util/trustdir.h's rule,
+ * before anything runs: the cache (plan/paths.h).  Not root, no case starts a server
+ * (they all SKIP: run/runner.c), and the cache holds the drivers'
+ * compiled code only: one that cannot be made (HOME unset: the
+ * machine's, root's) leaves the drivers without it.  Returns 0, or -1
+ * after saying why (exit 2). */
+static int check_dirs(struct ga_plan *p)
+{
+	struct ga_error err;
+	int rc;
+
+	rc = ga_check_cache(p->opts.server_opts.cache_dir, p->cache, sizeof(p->cache), &err);
+	if (rc == GA_TRUSTDIR_REFUSED || (rc && geteuid() == 0)) {
+		ga_esc_line(stderr, "goneaway: %s; give --cache a directory "
+			    "that only you and root can write (e.g. "
+			    "/var/cache/goneaway)", err.msg);
+		return -1;
+	}
+	if (rc) {
+		ga_esc_line(stderr, "goneaway: warning: %s: drivers start "
+			    "without their cache", err.msg);
+		p->cache[0] = '\0';
+	}
+	p->opts.server_opts.cache_dir = p->cache;
+	return 0;
+}
+
 /* What comes before the first case: the expectation file, the results
  * directory, the clients, the outputs, the table, -j.  Returns
  * GA_PLAN_DONE when the run can start. */
@@ -256,19 +283,8 @@ static enum ga_plan_status prepare(struct ga_plan_state *st,
 		return GA_PLAN_REFUSED;
 	if (check_results_dir(p->opts.results_dir))
 		return GA_PLAN_REFUSED;
-	/* the cache is goneaway's alone (plan/paths.h); not root, no case
-	 * starts a server (they all SKIP: run/runner.c) nor uses it */
-	if (geteuid() == 0) {
-		if (ga_check_cache(p->opts.server_opts.cache_dir, p->cache,
-				   sizeof(p->cache), &err)) {
-			ga_esc_line(stderr, "goneaway: %s; give --cache a "
-				    "directory that only you and root can "
-				    "write (e.g. /var/cache/goneaway)",
-				    err.msg);
-			return GA_PLAN_REFUSED;
-		}
-		p->opts.server_opts.cache_dir = p->cache;
-	}
+	if (check_dirs(p))
+		return GA_PLAN_REFUSED;
 	if (ga_plan_open_clients(p, in))
 		/* a Ctrl-C while a driver greets ends the run as one */
 		return ga_interrupted(in) ? GA_PLAN_INTERRUPTED :

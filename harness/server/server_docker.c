@@ -84,6 +84,7 @@
 #include "server/template.h"
 #include "server/tls.h"
 #include "util/fsutil.h"
+#include "util/trustdir.h"
 
 /* Part of the template's key, with the image id and server/image.c's own. */
 #define DOCKER_FORMAT "docker:1"
@@ -470,7 +471,7 @@ static int docker_prepare(struct ga_server_backend *be,
 	if (snprintf(db->cache_dir, sizeof(db->cache_dir), "%s/docker-%s",
 		     o->cache_dir, slug) >= (int)sizeof(db->cache_dir))
 		return ga_error_set(err, "cache path too long: %s", o->cache_dir);
-	if (ga_mkdirs(db->cache_dir, err) ||
+	if (ga_trustdir_mkdirs(db->cache_dir, err) ||
 	    ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
 			  err) ||
 	    ga_helper_user(o->cache_dir, &db->user, err))

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "util/clock.h"
-#include "util/fsutil.h"
+#include "util/trustdir.h"
 
 #define POLL_MS 10
 
@@ -97,7 +97,7 @@ int ga_starts_take(const char *cache_dir, unsigned slots, unsigned weight,
 	if (snprintf(dir, sizeof(dir), "%s/starts", cache_dir) >=
 	    (int)sizeof(dir))
 		return ga_error_set(err, "path too long: %s", cache_dir);
-	if (ga_mkdirs(dir, err))
+	if (ga_trustdir_mkdirs(dir, err))
 		return ga_error_prefix(err, "the server starts' slots");
 	for (;;) {
 		r = try_take(dir, slots, weight, start++, held, err);

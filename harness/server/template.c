@@ -16,6 +16,7 @@
 #include "util/fsutil.h"
 #include "util/hash.h"
 #include "util/ownmark.h"
+#include "util/trustdir.h"
 
 #define LOCK_TIMEOUT_MS 600000
 
@@ -234,7 +235,8 @@ int ga_template_ensure(const struct ga_template_opts *opts,
 	int lockfd, rc;
 
 	*built = 0;
-	if (ga_mkdirs(opts->cache_dir, err) || template_key(opts, &key, err))
+	if (ga_trustdir_mkdirs(opts->cache_dir, err) ||
+	    template_key(opts, &key, err))
 		return -1;
 	snprintf(name, sizeof(name), "template-%016llx", (unsigned long long)key);
 	if (snprintf(path, len, "%s/%s", opts->cache_dir, name) >= (int)len)

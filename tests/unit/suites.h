@@ -21,7 +21,7 @@
 	N(memcg) N(memfs) S(ownmark) S(template) S(machine) S(interrupt) S(fault_args) S(rootfs) \
 	S(docker) S(select) S(workers) S(matrix_html) S(allow) S(expectations) \
 	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) S(torture) \
-	S(schedule) S(plan) S(beneath) S(infile) S(parse_scale) S(sqltok) S(sqlset) \
+	S(schedule) S(plan) S(beneath) N(trustdir) S(infile) S(parse_scale) S(sqltok) S(sqlset) \
 	S(serve_http) S(serve_api) S(serve_chain) S(serve_wire) \
 	S(tables)
 
