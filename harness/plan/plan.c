@@ -241,17 +241,20 @@ static int run_server(struct ga_plan_state *st, size_t s,
 }
 
 /* What the run executes or loads from passes util/trustdir.h's rule,
- * before anything runs: the cache (plan/paths.h).  Not root, no case starts a server
+ * before anything runs: the cache (plan/paths.h) and what each --server
+ * runs (server/server.h, check).  Not root, no case starts a server
  * (they all SKIP: run/runner.c), and the cache holds the drivers'
  * compiled code only: one that cannot be made (HOME unset: the
  * machine's, root's) leaves the drivers without it.  Returns 0, or -1
  * after saying why (exit 2). */
 static int check_dirs(struct ga_plan *p)
 {
+	struct ga_server_options so = p->opts.server_opts;
 	struct ga_error err;
+	size_t i;
 	int rc;
 
-	rc = ga_check_cache(p->opts.server_opts.cache_dir, p->cache, sizeof(p->cache), &err);
+	rc = ga_check_cache(so.cache_dir, p->cache, sizeof(p->cache), &err);
 	if (rc == GA_TRUSTDIR_REFUSED || (rc && geteuid() == 0)) {
 		ga_esc_line(stderr, "goneaway: %s; give --cache a directory "
 			    "that only you and root can write (e.g. "
@@ -264,6 +267,14 @@ static int check_dirs(struct ga_plan *p)
 		p->cache[0] = '\0';
 	}
 	p->opts.server_opts.cache_dir = p->cache;
+	for (i = 0; i < p->nservers; i++) {
+		so.arg = p->roots[i];
+		if (ga_server_backend_check(p->server_ops[i], &so, &err)) {
+			ga_esc_line(stderr, "goneaway: --server %s: %s",
+				    p->servers[i], err.msg);
+			return -1;
+		}
+	}
 	return 0;
 }
 

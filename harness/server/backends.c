@@ -84,3 +84,10 @@ int ga_server_spec_parse(const char *spec, const char *roots_dir,
 	return ga_error_set(err, "'%s' is not a server backend or a root in "
 			    "%s (known: %s)", spec, roots_dir, known);
 }
+
+int ga_server_backend_check(const struct ga_server_backend_ops *ops,
+			    const struct ga_server_options *o,
+			    struct ga_error *err)
+{
+	return ops->check ? ops->check(o, err) : 0;
+}

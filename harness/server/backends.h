@@ -29,4 +29,10 @@ int ga_server_spec_parse(const char *spec, const char *roots_dir,
 			 const struct ga_server_backend_ops **ops, char *arg,
 			 size_t len, struct ga_error *err);
 
+/* ops's check (server/server.h) of what o names, when it has one:
+ * 0, or GA_TRUST_REFUSED or -1 with err set. */
+int ga_server_backend_check(const struct ga_server_backend_ops *ops,
+			    const struct ga_server_options *o,
+			    struct ga_error *err);
+
 #endif

@@ -104,6 +104,13 @@ struct ga_server_backend_ops {
 	 * (a string of known_len bytes) for each name it knows. */
 	int (*parse_name)(const char *name, const char *roots_dir, char *arg,
 			  size_t len, char *known, size_t known_len);
+	/* Optional: what the backend runs programs from (local: its
+	 * programs; rootfs: the root and its server's programs), checked
+	 * by util/trustdir.h's rule before anything runs (o: the run's
+	 * options, arg set).  What is not there is left to prepare (a
+	 * SKIP).  Returns 0, or GA_TRUSTDIR_REFUSED (or -1) with err naming
+	 * what and why. */
+	int (*check)(const struct ga_server_options *o, struct ga_error *err);
 	/* Checks what the backend needs and makes sure the template
 	 * datadir exists.  Returns 0, GA_SERVER_UNAVAILABLE (SKIP) or -1
 	 * (ERROR), err set. */

@@ -23,6 +23,7 @@
 #include "server/template.h"
 #include "server/tls.h"
 #include "util/fsutil.h"
+#include "util/trustdir.h"
 
 /* Part of the template's key: change it when the build changes how a
  * template is made, so old templates are not reused.  2: the build runs
@@ -110,6 +111,25 @@ static int local_step(void *arg, struct ga_interrupt *in, const char *work,
 	return rc;
 }
 
+/* The programs run as root (the template's build): each passes
+ * util/trustdir.h's rule; one not there is prepare's SKIP. */
+static int local_check(const struct ga_server_options *o,
+		       struct ga_error *err)
+{
+	const char *progs[2] = { o->mariadbd, o->install_db };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		if (!progs[i] || access(progs[i], F_OK) != 0)
+			continue;
+		rc = ga_trustdir_check(progs[i], GA_TRUSTDIR_FILE, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int local_prepare(struct ga_server_backend *be,
 			 struct ga_interrupt *in, struct ga_error *err)
 {
@@ -131,6 +151,8 @@ static int local_prepare(struct ga_server_backend *be,
 			     o->install_db);
 		return GA_SERVER_UNAVAILABLE;
 	}
+	if (local_check(o, err))
+		return -1;
 	snprintf(cnf, sizeof(cnf), "%s/server/mariadb.cnf", o->fixtures_dir);
 	snprintf(sql, sizeof(sql), "%s/server/bootstrap.sql", o->fixtures_dir);
 	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
@@ -306,6 +328,7 @@ const struct ga_server_backend_ops ga_server_local = {
 	.prefix = "local",
 	.usage = "local",
 	.help = "the host's mariadbd (default)",
+	.check = local_check,
 	.prepare = local_prepare,
 	.release = NULL,
 	.create = local_create,

@@ -23,11 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "lab/spawn.h"
 #include "server/template.h"
 #include "server/tls.h"
 #include "util/fsutil.h"
+#include "util/trustdir.h"
 
 struct rootfs {
 	struct ga_root root;
@@ -72,6 +74,55 @@ static int build_step(void *arg, struct ga_interrupt *in, const char *work,
 	return rc;
 }
 
+/* ga_root_detect() of a root that passes util/trustdir.h's rule: dir at
+ * every level, and below it each program of its server (by its own path
+ * in the root, no symlink on the way).  Returns 0, GA_TRUSTDIR_REFUSED, or
+ * -1 when dir is not a root (err says why). */
+static int trusted_root(const char *dir, struct ga_root *root,
+			struct ga_error *err)
+{
+	const char *progs[2];
+	int fd, p, rc;
+	size_t i;
+
+	fd = ga_trustdir_open(dir, 0, err);
+	if (fd < 0)
+		return fd == GA_TRUSTDIR_REFUSED ? fd :
+		       ga_root_detect(dir, root, err);
+	rc = ga_root_detect(dir, root, err);
+	progs[0] = root->server;
+	progs[1] = root->install_db;
+	for (i = 0; rc == 0 && i < 2; i++) {
+		if (!progs[i][0])
+			continue;
+		p = ga_trustdir_open_at(fd, root->dir, progs[i] +
+					strspn(progs[i], "/"),
+					GA_TRUSTDIR_FILE, err);
+		if (p < 0)
+			rc = p;
+		else
+			close(p);
+	}
+	close(fd);
+	return rc;
+}
+
+/* --server rootfs:DIR or NAME, before anything runs: a root refused is
+ * the run's refusal; one that is no root is prepare's SKIP. */
+static int rootfs_check(const struct ga_server_options *o,
+			struct ga_error *err)
+{
+	struct ga_root *root;
+	int rc;
+
+	root = malloc(sizeof(*root));
+	if (!root)
+		return ga_error_set(err, "out of memory");
+	rc = trusted_root(o->arg, root, err);
+	free(root);
+	return rc == GA_TRUSTDIR_REFUSED ? rc : 0;
+}
+
 static int rootfs_prepare(struct ga_server_backend *be,
 			  struct ga_interrupt *in, struct ga_error *err)
 {
@@ -92,7 +143,10 @@ static int rootfs_prepare(struct ga_server_backend *be,
 		return ga_error_set(err, "out of memory");
 	rs->user.lock_fd = -1;
 	be->state = rs;
-	if (ga_root_detect(o->arg, &rs->root, &why)) {
+	rc = trusted_root(o->arg, &rs->root, &why);
+	if (rc == GA_TRUSTDIR_REFUSED)
+		return ga_error_set(err, "%s", why.msg);
+	if (rc) {
 		ga_error_set(err, "%s (ci/build-server-root.sh builds one: sudo "
 			     "sh ci/build-server-root.sh mysql-9.7|mariadb-11.8|"
 			     "mariadb-10.5 DIR)", why.msg);
@@ -101,7 +155,7 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	if (snprintf(rs->cache_dir, sizeof(rs->cache_dir), "%s/rootfs-%s",
 		     o->cache_dir, rs->root.name) >= (int)sizeof(rs->cache_dir))
 		return ga_error_set(err, "cache path too long: %s", o->cache_dir);
-	if (ga_mkdirs(rs->cache_dir, err) ||
+	if (ga_trustdir_mkdirs(rs->cache_dir, err) ||
 	    ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
 			  err))
 		return -1;
@@ -254,7 +308,7 @@ static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
 	for (i = 0; i < n; i++) {
 		snprintf(label, sizeof(label), "root %s", names[i]);
 		snprintf(dir, sizeof(dir), "%s/%s", GA_ROOTS_DIR, names[i]);
-		if (ga_root_detect(dir, &root, &err)) {
+		if (trusted_root(dir, &root, &err)) {
 			ga_check_line(c, false, false, label, "%s", err.msg);
 		} else if (!is_root) {
 			ga_check_line(c, false, false, label, "%s: cannot be entered "
@@ -290,6 +344,7 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 		      "mariadb-10.5 (doctor lists them)",
 	.parse = rootfs_parse,
 	.parse_name = rootfs_parse_name,
+	.check = rootfs_check,
 	.prepare = rootfs_prepare,
 	.release = rootfs_release,
 	.create = ga_image_create,
