@@ -7,7 +7,6 @@
  */
 #include "cli/internal.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +17,6 @@
 #include "lab/lab.h"
 #include "lab/memcg.h"
 #include "lab/spawn.h"
-#include "plan/paths.h"
 #include "proxy/proxy.h"
 #include "server/backends.h"
 #include "server/server.h"
@@ -200,8 +198,6 @@ int cmd_doctor(int argc, char **argv)
 		.mariadbd = "/usr/sbin/mariadbd",
 		.install_db = "/usr/bin/mariadb-install-db",
 	};
-	char cache[PATH_MAX], real[PATH_MAX];
-	struct ga_error err;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -215,14 +211,6 @@ int cmd_doctor(int argc, char **argv)
 				"PATH] [--install-db PATH]\n");
 			return EXIT_USAGE;
 		}
-	}
-	/* as root, the servers' programs it runs (their --version) are
-	 * confined as in a run: a user of their own from the cache's slots
-	 * (none: they say why they were not run) */
-	if (geteuid() == 0) {
-		ga_default_cache(cache, sizeof(cache));
-		if (ga_check_cache(cache, real, sizeof(real), &err) == 0)
-			o.cache_dir = real;
 	}
 	return run_doctor(stdout, &o) ? EXIT_ALL_PASSED : EXIT_SOME_FAILED;
 }

@@ -4,17 +4,13 @@
 
 #include <unistd.h>
 
-int ga_helper_user(const char *cache_dir, struct ga_server_uid *u,
-		   struct ga_error *err)
+int ga_helper_user(struct ga_server_uid *u, struct ga_error *err)
 {
 	u->id = 0;
 	u->lock_fd = -1;
 	if (geteuid() != 0)
 		return 0;       /* they run as the caller, who is no one else */
-	if (!cache_dir || !cache_dir[0])
-		return ga_error_set(err, "no cache for the user of the "
-				    "server's programs (server/uids.h)");
-	if (ga_server_uid_take(cache_dir, u, err))
+	if (ga_server_uid_take(GA_UIDS_DIR, u, err))
 		return ga_error_prefix(err, "a user for the server's programs");
 	return 0;
 }

@@ -82,11 +82,10 @@ int ga_server_resolver(const char *dir, const char *root,
  * When goneaway is not root they run as the caller, who is no one
  * else. */
 
-/* Takes the user they run as from cache_dir's slots (server/uids.h),
- * held until ga_server_uid_give(); id 0 when goneaway is not root.
- * Returns 0, or -1 with err set. */
-int ga_helper_user(const char *cache_dir, struct ga_server_uid *u,
-		   struct ga_error *err);
+/* Takes the user they run as from the machine's slots (server/uids.h,
+ * GA_UIDS_DIR), held until ga_server_uid_give(); id 0 when goneaway is
+ * not root.  Returns 0, or -1 with err set. */
+int ga_helper_user(struct ga_server_uid *u, struct ga_error *err);
 
 /* Confines sp as above for user u: fills c (release it with
  * ga_spawn_confine_release() after the spawn) and points sp->confine at

@@ -169,7 +169,7 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 		return ga_error_set(err, "unix socket path too long (%zu bytes, "
 				    "at most %zu): use a shorter TMPDIR",
 				    strlen(srv->socket), sizeof(sun.sun_path) - 1);
-	if (ga_server_uid_take(be->opts.cache_dir, &srv->uid, err) ||
+	if (ga_server_uid_take(GA_UIDS_DIR, &srv->uid, err) ||
 	    private_dirs(srv, err) || be->ops->create(srv, sc, err) ||
 	    own_files(srv, err))
 		return -1;

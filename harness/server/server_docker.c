@@ -474,7 +474,7 @@ static int docker_prepare(struct ga_server_backend *be,
 	if (ga_trustdir_mkdirs(db->cache_dir, err) ||
 	    ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
 			  err) ||
-	    ga_helper_user(o->cache_dir, &db->user, err))
+	    ga_helper_user(&db->user, err))
 		return -1;
 	/* what the image holds and whether its server runs: SKIP, with the
 	 * reason, when it does not (no server, no sleep, a remote engine) */

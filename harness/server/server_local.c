@@ -166,7 +166,7 @@ static int local_prepare(struct ga_server_backend *be,
 	if (strcmp(lb.cover, "/") == 0)
 		return ga_error_set(err, "/ is not searchable by others: no "
 				    "server's user can run");
-	if (ga_helper_user(o->cache_dir, &lb.user, err))
+	if (ga_helper_user(&lb.user, err))
 		return -1;
 	memset(&b, 0, sizeof(b));
 	b.server = o->mariadbd;
@@ -255,9 +255,9 @@ static void local_reap(struct ga_server *srv, int *status)
 #define VERSION_TIMEOUT_MS 10000
 
 /* The first line "mariadbd --version" prints, into buf; as root, run
- * confined (internal.h) as a user from cache_dir's slots. */
-static int binary_version(const char *path, const char *cache_dir,
-			  char *buf, size_t len, struct ga_error *err)
+ * confined (internal.h) as a user of the machine's slots. */
+static int binary_version(const char *path, char *buf, size_t len,
+			  struct ga_error *err)
 {
 	const char *tmp = getenv("TMPDIR");
 	char tmpl[PATH_MAX];
@@ -268,7 +268,7 @@ static int binary_version(const char *path, const char *cache_dir,
 	char *text = NULL, *nl;
 	int fd, rc;
 
-	if (ga_helper_user(cache_dir, &user, err))
+	if (ga_helper_user(&user, err))
 		return -1;
 	snprintf(tmpl, sizeof(tmpl), "%s/goneaway-doctor-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
@@ -309,8 +309,8 @@ static void local_doctor(const struct ga_server_options *o, bool as_root,
 	if (access(o->mariadbd, X_OK) != 0) {
 		ga_check_line(c, false, true, "mariadbd", "not at %s (install "
 			      "mariadb-server, or pass --mariadbd PATH)", o->mariadbd);
-	} else if (binary_version(o->mariadbd, o->cache_dir, version,
-				  sizeof(version), &err)) {
+	} else if (binary_version(o->mariadbd, version, sizeof(version),
+				  &err)) {
 		ga_check_line(c, false, true, "mariadbd", "%s", err.msg);
 	} else {
 		ga_check_line(c, true, true, "mariadbd", "%s", version);

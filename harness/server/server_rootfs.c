@@ -161,7 +161,7 @@ static int rootfs_prepare(struct ga_server_backend *be,
 		return -1;
 	/* Runs the server once (--version): the root can be entered, its
 	 * programs run, and the flavour is the one the server names. */
-	if (ga_helper_user(o->cache_dir, &rs->user, err))
+	if (ga_helper_user(&rs->user, err))
 		return -1;
 	if (ga_root_probe(&rs->root, &rs->user, rs->cache_dir, in, NULL, 0,
 			  err))
@@ -294,8 +294,9 @@ static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
 	struct ga_root root;
 	size_t n, i;
 
+	(void)o;
 	no_user[0] = '\0';
-	if (is_root && ga_helper_user(o->cache_dir, &user, &err))
+	if (is_root && ga_helper_user(&user, &err))
 		snprintf(no_user, sizeof(no_user), "not run: %s", err.msg);
 	n = ga_root_list(GA_ROOTS_DIR, names, sizeof(names) / sizeof(names[0]));
 	if (n == 0) {

@@ -18,7 +18,8 @@ ROOT_TCASES="lab/traffic lab/proxy lab/isolation lab/clientns lab/lifetime
 fault_firewall/kernel fault_point/kernel fault_qdisc/kernel
 fault_stack/kernel proxy/haproxy client/sockets fsutil/across
 rundir/other-owner spawn/root spawn/join spawn/confine spawn/bind
-capture/link netem/lab memcg/cgroups memfs/tmpfs trustdir/owners"
+capture/link netem/lab memcg/cgroups memfs/tmpfs trustdir/owners
+trustdir/uids"
 
 # as_nobody OUT [VAR=VALUE ...]: runs a copy of check-unit as nobody with
 # Check's verbose output, exit status in OUT.rc.
@@ -52,12 +53,12 @@ test_expect_success 'not root: each root-only test case says SKIP, exit 0' '
 		grep -q "^SKIP $t: needs root (" nobody.out ||
 			{ echo "no SKIP line for $t"; return 1; }
 	done &&
-	test "$(grep -c "^SKIP " nobody.out)" -eq 22 &&
-	grep -q "^SKIPPED: 22 test cases need root" nobody.out
+	test "$(grep -c "^SKIP " nobody.out)" -eq 23 &&
+	grep -q "^SKIPPED: 23 test cases need root" nobody.out
 '
 
 test_expect_success 'not root: no test of a skipped test case is reported' '
-	for tc in traffic proxy isolation clientns lifetime kernel haproxy sockets across other-owner root join confine bind link lab cgroups tmpfs owners; do
+	for tc in traffic proxy isolation clientns lifetime kernel haproxy sockets across other-owner root join confine bind link lab cgroups tmpfs owners uids; do
 		! grep ":[PFE]:$tc:" nobody.out ||
 			{ echo "tcase $tc ran without root"; return 1; }
 	done &&

@@ -1,27 +1,31 @@
 /* check_trustdir.c - tests for util/trustdir.c, the one rule for every
  * directory goneaway executes or loads from (issue 55), and for what
  * holds to it: the cache (plan/paths.c, ga_check_cache: each entry
- * goneaway uses in it, drivers/ to its last file).
+ * goneaway uses in it, drivers/ to its last file) and the servers'
+ * users (server/uids.c: the machine's slots, whatever the cache).
  *
  * Every level from "/" is walked without following a symlink; a level
  * another user owns, one other users can write (a sticky one above the
  * last passes), a symlink anywhere, ".." below a directory: refused with
  * GA_TRUSTDIR_REFUSED and words naming the path, the level and why.  Each
  * test works below a scratch directory of its own (made and removed
- * around it by the checked fixture).  The test case "owners" (chown)
- * needs root; without it it is not registered and is named as skipped
- * before the run (needs.h).
+ * around it by the checked fixture).  The test cases "owners" (chown)
+ * and "uids" (PID namespaces, /run/goneaway) need root; without it they
+ * are not registered and are named as skipped before the run (needs.h).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "plan/paths.h"
+#include "server/uids.h"
 #include "util/fsutil.h"
 #include "util/trustdir.h"
 #include "suites.h"
@@ -310,6 +314,85 @@ START_TEST(test_another_users_level_is_refused)
 }
 END_TEST
 
+/* In a PID namespace of its own (so that it is PID 1 there, as the
+ * other's is in its own), takes a server's user from the machine's
+ * slots and writes it to fd, then holds it until the parent closes
+ * hold[1] (the child closes its copy).  Returns the child's PID. */
+static pid_t take_in_pidns(int fd, const int hold[2])
+{
+	struct ga_server_uid u;
+	struct ga_error err;
+	pid_t pid, inner;
+	char c;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid > 0)
+		return pid;
+	close(hold[1]);
+	if (unshare(CLONE_NEWPID) != 0)
+		_exit(2);
+	inner = fork();
+	if (inner < 0)
+		_exit(2);
+	if (inner == 0) {
+		if (getpid() != 1 ||
+		    ga_server_uid_take(GA_UIDS_DIR, &u, &err) != 0)
+			_exit(3);
+		if (write(fd, &u.id, sizeof(u.id)) != sizeof(u.id))
+			_exit(4);
+		(void)!read(hold[0], &c, 1);     /* holds it until then */
+		ga_server_uid_give(&u);
+		_exit(0);
+	}
+	_exit(waitpid(inner, NULL, 0) == inner ? 0 : 5);
+}
+
+START_TEST(test_server_users_are_the_machines)
+{
+	int ids[2], hold[2], st;
+	unsigned a = 0, b = 0;
+	pid_t pa, pb;
+
+	/* two servers, each of a run of its own cache, started by two
+	 * processes with one PID (two containers, two run-all files):
+	 * the slots are GA_UIDS_DIR's, not a cache's, so never one user */
+	ck_assert_int_eq(pipe(ids), 0);
+	ck_assert_int_eq(pipe(hold), 0);
+	pa = take_in_pidns(ids[1], hold);
+	ck_assert_int_eq(read(ids[0], &a, sizeof(a)), (ssize_t)sizeof(a));
+	pb = take_in_pidns(ids[1], hold);
+	ck_assert_int_eq(read(ids[0], &b, sizeof(b)), (ssize_t)sizeof(b));
+	close(hold[1]);
+	ck_assert_int_eq(waitpid(pa, &st, 0), pa);
+	ck_assert_int_eq(st, 0);
+	ck_assert_int_eq(waitpid(pb, &st, 0), pb);
+	ck_assert_int_eq(st, 0);
+	close(ids[0]);
+	close(ids[1]);
+	close(hold[0]);
+	ck_assert_uint_ge(a, GA_UIDS_BASE);
+	ck_assert_uint_ge(b, GA_UIDS_BASE);
+	ck_assert_msg(a != b, "two servers got one user, %u", a);
+}
+END_TEST
+
+START_TEST(test_a_slots_dir_of_another_user_is_refused)
+{
+	struct ga_server_uid u;
+	struct ga_error err = { "" };
+	char p[PATH_MAX];
+
+	mkdir_at("slots", 0755);
+	ck_assert_int_eq(chown(at(p, "slots"), NOBODY, NOBODY), 0);
+	ck_assert_int_eq(ga_server_uid_take(p, &u, &err), -1);
+	ck_assert_msg(strstr(err.msg, "the servers' user slots: refusing "),
+		      "%s", err.msg);
+	ck_assert_uint_eq(u.id, 0);
+	ck_assert_int_eq(u.lock_fd, -1);
+}
+END_TEST
+
 Suite *make_trustdir_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("trustdir");
@@ -329,6 +412,14 @@ Suite *make_trustdir_suite(struct unit_needs *needs)
 		tcase_set_timeout(tc, TIMEOUT);
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_add_test(tc, test_another_users_level_is_refused);
+		tcase_add_test(tc, test_a_slots_dir_of_another_user_is_refused);
+		suite_add_tcase(s, tc);
+	}
+	if (unit_needs_root(needs, "trustdir", "uids",
+			    "PID namespaces, " GA_UIDS_DIR)) {
+		tc = tcase_create("uids");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_test(tc, test_server_users_are_the_machines);
 		suite_add_tcase(s, tc);
 	}
 	return s;
