@@ -216,8 +216,8 @@ static int parse(int argc, char **argv, struct serve_args *a)
 	return 0;
 }
 
-/* The cache (plan/paths.h) and what the server runs (server/server.h,
- * check): 0, or -1 after saying why. */
+/* The cache and the fixtures (plan/paths.h) and what the server runs
+ * (server/server.h, check): 0, or -1 after saying why. */
 static int check_dirs(struct serve_args *a)
 {
 	struct ga_server_options *so = &a->o.server_opts;
@@ -230,6 +230,11 @@ static int check_dirs(struct serve_args *a)
 		return -1;
 	}
 	so->cache_dir = a->cache;
+	if (ga_check_fixtures(so->fixtures_dir, &err)) {
+		ga_esc_line(stderr, "goneaway serve: the fixtures %s: %s",
+			    so->fixtures_dir, err.msg);
+		return -1;
+	}
 	if (ga_server_backend_check(a->o.backend, so, &err)) {
 		ga_esc_line(stderr, "goneaway serve: --server %s: %s",
 			    a->server, err.msg);

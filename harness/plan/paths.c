@@ -211,6 +211,18 @@ int ga_check_cache(const char *dir, char *real, size_t len,
 	return 0;
 }
 
+int ga_check_fixtures(const char *dir, struct ga_error *err)
+{
+	int fd, rc;
+
+	fd = ga_trustdir_open(dir, 0, err);
+	if (fd < 0)
+		return fd == GA_TRUSTDIR_REFUSED ? fd : 0;
+	rc = ga_trustdir_tree_at(fd, dir, err);
+	close(fd);
+	return rc;
+}
+
 void ga_default_cache(char *buf, size_t len)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");

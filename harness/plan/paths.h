@@ -41,6 +41,12 @@ void ga_default_cache(char *buf, size_t len);
  * why. */
 int ga_check_cache(const char *dir, char *real, size_t len,
 		   struct ga_error *err);
+/* The server fixtures dir (--fixtures, or the one next to the binary):
+ * the template's build runs its SQL and my.cnf as root, so it passes
+ * util/trustdir.h's rule to its last file.  One not there is not
+ * refused (the server's prepare says so).  Returns 0, or
+ * GA_TRUSTDIR_REFUSED (or -1) with err naming the file and why. */
+int ga_check_fixtures(const char *dir, struct ga_error *err);
 /* $TMPDIR or /tmp */
 const char *ga_tmp_root(void);
 

@@ -241,8 +241,8 @@ static int run_server(struct ga_plan_state *st, size_t s,
 }
 
 /* What the run executes or loads from passes util/trustdir.h's rule,
- * before anything runs: the cache (plan/paths.h) and what each --server
- * runs (server/server.h, check).  Not root, no case starts a server
+ * before anything runs: the cache and the fixtures (plan/paths.h) and
+ * what each --server runs (server/server.h, check).  Not root, no case starts a server
  * (they all SKIP: run/runner.c), and the cache holds the drivers'
  * compiled code only: one that cannot be made (HOME unset: the
  * machine's, root's) leaves the drivers without it.  Returns 0, or -1
@@ -267,6 +267,11 @@ static int check_dirs(struct ga_plan *p)
 		p->cache[0] = '\0';
 	}
 	p->opts.server_opts.cache_dir = p->cache;
+	if (ga_check_fixtures(so.fixtures_dir, &err)) {
+		ga_esc_line(stderr, "goneaway: the fixtures %s: %s",
+			    so.fixtures_dir, err.msg);
+		return -1;
+	}
 	for (i = 0; i < p->nservers; i++) {
 		so.arg = p->roots[i];
 		if (ga_server_backend_check(p->server_ops[i], &so, &err)) {

@@ -3,7 +3,8 @@
 # loads from (issue 55): the cache and every directory of it goneaway
 # uses (the drivers' cache, the templates and their builds, a root's or
 # an image's cache), a server's root (--server rootfs:DIR, or NAME in
-# the roots directory) and the server users' slots belong to root - or
+# the roots directory), the server fixtures and the server users' slots
+# belong to root - or
 # to the user goneaway runs as, where it runs unprivileged, or to the
 # owner of the goneaway binary - at every level, no other user can
 # write them, and none is reached through a symbolic link.  Otherwise
@@ -136,6 +137,23 @@ test_expect_success 'a template, a template build, a root.s cache of another use
 	rm c3/rootfs-mysql-9.7/template-0123456789abcdef && chmod 0777 c3/rootfs-mysql-9.7 &&
 	"$GONEAWAY" run --color never --no-results --cache c3 "$T" > w.out 2>&1; rc=$?; cat w.out;
 	test $rc -eq 2 && grep -q "refusing $SCRATCH/c3/rootfs-mysql-9.7: writable by other users" w.out
+'
+
+test_expect_success 'fixtures (their SQL runs at the template.s build) of another user: refused' '
+	cp -r "$TOP/fixtures" fx && chown $NOBODY fx/server/bootstrap.sql &&
+	"$GONEAWAY" run --color never --no-results --cache good --fixtures fx "$T" \
+		> fr.out 2>&1; rc1=$?;
+	timeout 30 "$GONEAWAY" serve --api 127.0.0.1:0 --cache good --fixtures fx \
+		> fs.out 2>&1; rc2=$?;
+	cat fr.out fs.out; test $rc1 -eq 2 && test $rc2 -eq 2 &&
+	for f in fr.out fs.out; do
+		grep -q "the fixtures fx: refusing fx/server/bootstrap.sql: belongs to uid $NOBODY" $f || return 1
+	done &&
+	if [ -n "$DRIVER" ]; then
+		timeout 300 "$GONEAWAY" driver-test --cache good --fixtures fx "$DRIVER" \
+			> fd.out 2>&1; rc=$?; cat fd.out; test $rc -eq 2 &&
+		grep -q "the fixtures fx: refusing" fd.out
+	fi
 '
 
 # A fake root: its "server" would leave a marker if anything ran it.
