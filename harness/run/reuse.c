@@ -655,8 +655,7 @@ static bool log_clean(struct ga_case *c)
 	char *text, *line;
 	bool clean = true;
 
-	if (ga_file_read_from(c->srv.errlog, &from, LOG_MAX, &text, NULL,
-			      &err))
+	if (ga_server_log_read(&c->srv, &from, LOG_MAX, &text, NULL, &err))
 		return not_kept(c, "%s", err.msg);
 	for (line = text; line && *line; line = strchr(line, '\n')) {
 		if (*line == '\n')

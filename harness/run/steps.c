@@ -16,7 +16,6 @@
 #include "lang/threadvar.h"
 #include "run/expect.h"
 #include "util/clock.h"
-#include "util/fsutil.h"
 #include "util/machine.h"
 
 #define HANG_GRACE_MS 2000      /* past "within", a call counts as hung */
@@ -525,8 +524,8 @@ static int errorlog_step(struct ga_case *c, const struct ga_step *step,
 	sr->out.api = "errorlog";
 	for (;;) {
 		/* the case's own lines: past its mark (run/marks.c) */
-		if (ga_file_read_from(c->srv.errlog, &c->errlog_from, 64 << 20,
-				      &text, NULL, &err))
+		if (ga_server_log_read(&c->srv, &c->errlog_from, 64 << 20,
+				       &text, NULL, &err))
 			return ga_case_harness_error(c, step, &err);
 		at = strstr(text, want);
 		found = at != NULL;

@@ -34,6 +34,9 @@ void ga_admin_close(struct ga_server *srv);
  * its secure_file_priv, for every run (MySQL and MariaDB refuse a path
  * elsewhere with 1290; a scenario's server-option secure_file_priv comes
  * later and wins - and meets the confinement). */
+#define GA_SERVER_DATA_DIR "data"
+#define GA_SERVER_ERRLOG "error.log"
+#define GA_SERVER_SOCKET "s.sock"  /* in run/, and goneaway's link to it */
 #define GA_SERVER_RUN_DIR "run"
 #define GA_SERVER_TMP_DIR "tmp"
 #define GA_SERVER_FILES_DIR "files"

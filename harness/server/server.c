@@ -19,6 +19,7 @@
 #include "lab/spawn.h"
 #include "mysqlapi/mysqlapi.h"
 #include "server/starts.h"
+#include "util/beneath.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
 #include "util/machine.h"
@@ -31,6 +32,8 @@ static void log_tail(const struct ga_server *srv, char *buf, size_t len);
 #define STARTS_WAIT_MS 600000   /* for the slots of a start (each holder is
 				 * bounded by its own readiness) */
 #define LOG_MAX (64 << 20)
+#define CRASH_TAIL (1 << 20)   /* where a crash's line is looked for: its
+				* stack trace follows it */
 #define DEATH_WAIT_MS 1000     /* for a server dying under an admin query */
 
 int ga_server_backend_open(struct ga_server_backend *be,
@@ -161,9 +164,10 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 		return ga_error_set(err, "path too long: %s", dir);
 	if (path_join(srv->cnf, sizeof(srv->cnf), dir, "my.cnf", err) ||
 	    path_join(srv->datadir, sizeof(srv->datadir), dir, "data", err) ||
-	    path_join(srv->socket, sizeof(srv->socket), dir,
-		      GA_SERVER_RUN_DIR "/s.sock", err) ||
-	    path_join(srv->errlog, sizeof(srv->errlog), dir, "error.log", err))
+	    path_join(srv->socket, sizeof(srv->socket), dir, GA_SERVER_SOCKET,
+		      err) ||
+	    path_join(srv->errlog, sizeof(srv->errlog), dir, GA_SERVER_ERRLOG,
+		      err))
 		return -1;
 	if (strlen(srv->socket) >= sizeof(sun.sun_path))
 		return ga_error_set(err, "unix socket path too long (%zu bytes, "
@@ -235,9 +239,10 @@ static void read_option_notes(struct ga_server *srv,
 	size_t used = strlen(srv->notes), i, len;
 	const char *msg;
 	int mlen, n;
+	long long from = 0;
 
 	if (!sc || !sc->noptions ||
-	    ga_file_read(srv->errlog, LOG_MAX, &text, NULL, &ignored))
+	    ga_server_log_read(srv, &from, LOG_MAX, &text, NULL, &ignored))
 		return;
 	for (line = text; *line; line = nl ? nl + 1 : line + len) {
 		bool warning, unknown;
@@ -279,12 +284,30 @@ static void read_option_notes(struct ga_server *srv,
 
 /* ---- starting and stopping -------------------------------------------------- */
 
+/* goneaway's link to the server's socket (srv->socket) follows the
+ * socket: once the server removed it (a clean stop), the link goes too,
+ * and a connection meets what it met without a link (ENOENT, not a
+ * refusal).  A crash's socket stays, and so does the link. */
+static void follow_socket(const struct ga_server *srv)
+{
+	char bound_at[PATH_MAX];
+	struct stat st;
+
+	if (!srv->socket[0] ||
+	    snprintf(bound_at, sizeof(bound_at), "%s/" GA_SERVER_RUN_DIR "/"
+		     GA_SERVER_SOCKET, srv->dir) >= (int)sizeof(bound_at))
+		return;
+	if (lstat(bound_at, &st) != 0 && errno == ENOENT)
+		unlink(srv->socket);
+}
+
 static void forget_process(struct ga_server *srv)
 {
 	if (srv->pidfd >= 0)
 		close(srv->pidfd);
 	srv->pidfd = -1;
 	srv->pid = 0;
+	follow_socket(srv);
 }
 
 /* Reaps a server that exited by itself during start-up and says how. */
@@ -356,16 +379,36 @@ static int too_slow(const struct ga_server_backend *be, const char *what,
 			       (double)bound_ms / 1000, slow);
 }
 
+/* The server's socket, as every connection reaches it: run/s.sock,
+ * which the server's user owns and binds, linked as srv->socket in
+ * srv->dir, goneaway's (util/beneath.h: a symlink it put there, or
+ * another user's socket, is not linked).  Returns 0, or -1 with err
+ * set. */
+static int link_socket(const struct ga_server *srv, struct ga_error *err)
+{
+	return ga_within_link_socket(srv->dir, GA_SERVER_RUN_DIR "/"
+				     GA_SERVER_SOCKET, srv->uid.id,
+				     GA_SERVER_SOCKET, err);
+}
+
 /* Spawns the server and waits for its readiness (ga_server_start). */
 static int start_held(struct ga_server *srv, const struct ga_scenario *sc,
 		      struct ga_interrupt *in, struct ga_error *err)
 {
+	char bound_at[PATH_MAX];
 	struct ga_machine m;
 	double t0, deadline;
 	long bound;
 	int r;
 
+	/* a link to the last start's socket, and that socket if it is still
+	 * there (a crash): none is taken for the new one.  (run/ is an
+	 * entry of srv->dir, goneaway's: unlink follows no last symlink.) */
 	unlink(srv->socket);
+	if (path_join(bound_at, sizeof(bound_at), srv->dir, GA_SERVER_RUN_DIR
+		      "/" GA_SERVER_SOCKET, err))
+		return -1;
+	unlink(bound_at);
 	t0 = ga_clock_ms();
 	if (srv->be->ops->spawn(srv, err))
 		return -1;
@@ -383,7 +426,7 @@ static int start_held(struct ga_server *srv, const struct ga_scenario *sc,
 					    "started");
 		if (r > 0)
 			return exited_during_startup(srv, sc, err);
-		if (access(srv->socket, F_OK) == 0 &&
+		if (link_socket(srv, err) == 0 &&
 		    ga_admin_connect(srv, err) == 0) {
 			ga_admin_close(srv);    /* opened again per step */
 			break;
@@ -539,6 +582,34 @@ int ga_server_oom_kills(const struct ga_server *srv, long long *n,
 	return ga_memcg_oom_kills(&srv->memcg, n, err);
 }
 
+int ga_server_log_open(const struct ga_server *srv, struct ga_error *err)
+{
+	struct stat st;
+
+	return ga_within_open(srv->dir, GA_SERVER_ERRLOG, &st, err);
+}
+
+int ga_server_log_read(const struct ga_server *srv, long long *from,
+		       size_t max, char **out, size_t *len,
+		       struct ga_error *err)
+{
+	return ga_within_read_from(srv->dir, GA_SERVER_ERRLOG, from, max, out,
+				   len, err);
+}
+
+/* The last bytes of the error log, at most max of them (from a line's
+ * middle, maybe): ga_server_log_read()'s. */
+static int read_tail(const struct ga_server *srv, size_t max, char **out,
+		     size_t *len, struct ga_error *err)
+{
+	long long size = ga_server_log_size(srv);
+	long long from = size > (long long)max ? size - (long long)max : 0;
+
+	/* what the server wrote since its size was read is read too, up to
+	 * twice the bound */
+	return ga_server_log_read(srv, &from, 2 * max, out, len, err);
+}
+
 /* The line of srv's error log where the server says it crashed
  * ("mariadbd got signal 11 ;"), the last such, into buf; "" when none. */
 static void crash_line(const struct ga_server *srv, char *buf, size_t len)
@@ -548,7 +619,7 @@ static void crash_line(const struct ga_server *srv, char *buf, size_t len)
 	size_t n = 0;
 
 	buf[0] = '\0';
-	if (ga_file_read(srv->errlog, LOG_MAX, &text, &n, &err) != 0)
+	if (read_tail(srv, CRASH_TAIL, &text, &n, &err) != 0)
 		return;
 	at = NULL;
 	for (end = strstr(text, " got signal "); end;
@@ -789,9 +860,7 @@ int ga_server_status(struct ga_server *srv, const char *name,
 
 long long ga_server_log_size(const struct ga_server *srv)
 {
-	struct stat st;
-
-	return stat(srv->errlog, &st) == 0 ? (long long)st.st_size : 0;
+	return ga_within_size(srv->dir, GA_SERVER_ERRLOG);
 }
 
 /* Copies the last lines of the error log (at most len bytes) into buf. */
@@ -805,7 +874,7 @@ static void log_tail(const struct ga_server *srv, char *buf, size_t len)
 	if (!len)
 		return;
 	buf[0] = '\0';
-	if (ga_file_read(srv->errlog, LOG_MAX, &text, &n, &err) != 0) {
+	if (read_tail(srv, len * 2, &text, &n, &err) != 0) {
 		snprintf(buf, len, "(%s)", err.msg);
 		return;
 	}

@@ -196,8 +196,14 @@ struct ga_server {
 	char dir[PATH_MAX];             /* the scenario's private directory */
 	char cnf[PATH_MAX];             /* dir/my.cnf */
 	char datadir[PATH_MAX];         /* dir/data */
-	char socket[PATH_MAX];          /* dir/run/s.sock */
-	char errlog[PATH_MAX];          /* dir/error.log */
+	char socket[PATH_MAX];          /* dir/s.sock: goneaway's link to
+					 * the socket the server binds,
+					 * dir/run/s.sock (made at each
+					 * start: the path every connection
+					 * takes, which the server's user
+					 * cannot swap) */
+	char errlog[PATH_MAX];          /* dir/error.log (for messages:
+					 * read with ga_server_log_read) */
 	struct ga_server_uid uid;       /* its user and group, held */
 	struct ga_spawn_confine confine; /* how every start is confined */
 	int netns_fd;                   /* borrowed: where it listens */
@@ -325,8 +331,24 @@ int ga_server_privileged_queries(struct ga_server *srv,
 int ga_server_status(struct ga_server *srv, const char *name,
 		     struct ga_outcome *out, struct ga_error *err);
 
-/* The error log's size in bytes now (0 while it does not exist). */
+/* The error log's size in bytes now (0 while it does not exist, or is
+ * not a file goneaway reads: below). */
 long long ga_server_log_size(const struct ga_server *srv);
+
+/* What the error log holds from byte *from on, at most max bytes of it
+ * (as ga_file_read_from(), util/fsutil.h: *from says 0 when the log is
+ * shorter; a missing log reads as empty), into a new buffer (*out,
+ * free() it).  The log is the server's user's: it is opened beneath
+ * srv->dir, a regular file with one link, never followed nor waited on
+ * (util/beneath.h).  Returns 0, or -1 with err set. */
+int ga_server_log_read(const struct ga_server *srv, long long *from,
+		       size_t max, char **out, size_t *len,
+		       struct ga_error *err);
+
+/* The error log opened for reading as ga_server_log_read() opens it:
+ * a new descriptor (the caller closes it), GA_WITHIN_MISSING
+ * (util/beneath.h), or -1 with err set. */
+int ga_server_log_open(const struct ga_server *srv, struct ga_error *err);
 
 /* The session that wrote the error log's line around at, a place in
  * text (the log, or a part of it that begins at a line's start): the

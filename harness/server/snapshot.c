@@ -443,7 +443,7 @@ static int take_defs(struct taker *t, struct ga_server *srv)
 		       query(t, "SELECT CONCAT('event ', db, '.', name), "
 			     "CONCAT(status, ' ', modified) FROM mysql.event "
 			     "WHERE db <> " APP, row_pair, "def") ||
-		       ga_snapshot_add_datadir(t->snap, srv->datadir,
+		       ga_snapshot_add_datadir(t->snap, srv->dir,
 					       GA_APP_DATABASE, t->err);
 	return query(t, "SELECT CONCAT('routine ', ROUTINE_TYPE, ' ', "
 		     "ROUTINE_SCHEMA, '.', ROUTINE_NAME), CONCAT(CREATED, ' ', "
@@ -523,7 +523,7 @@ static int take_short(struct taker *t, struct ga_server *srv)
 	       query(t, "SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)), '' "
 		     "FROM mysql.user", row_pair, "grant") ||
 	       query(t, sql, row_checksum, "grant") ||
-	       ga_snapshot_add_persisted(t->snap, srv->datadir, t->err) ||
+	       ga_snapshot_add_persisted(t->snap, srv->dir, t->err) ||
 	       /* the server logs the application's statements too, where
 		* the general log goes to a table */
 	       query(t, "SELECT 'general_log', COUNT(*) FROM mysql.general_log",

@@ -113,15 +113,18 @@ int ga_snapshot_add(struct ga_snapshot *snap, const char *section,
 		    const char *key, const char *value, size_t vlen,
 		    struct ga_error *err);
 
-/* The "persisted" line of the server whose datadir is datadir (server/
- * snapshot_files.c).  Returns 0, or -1 with err set. */
-int ga_snapshot_add_persisted(struct ga_snapshot *snap, const char *datadir,
+/* The "persisted" line of the server whose private directory is dir
+ * (server.h; its datadir is dir/data, the server's user's: read beneath
+ * dir, util/beneath.h; server/snapshot_files.c).  Returns 0, or -1 with
+ * err set (the file is not one goneaway reads: a symlink, a FIFO ...). */
+int ga_snapshot_add_persisted(struct ga_snapshot *snap, const char *dir,
 			      struct ga_error *err);
 
 /* A "def file" line for each definition and non-InnoDB data file of
- * every schema's directory in datadir but skip_schema's (MariaDB's;
- * server/snapshot_files.c).  Returns 0, or -1 with err set. */
-int ga_snapshot_add_datadir(struct ga_snapshot *snap, const char *datadir,
+ * every schema's directory in dir's datadir but skip_schema's
+ * (MariaDB's; server/snapshot_files.c): looked at, never opened, no
+ * symlink followed.  Returns 0, or -1 with err set. */
+int ga_snapshot_add_datadir(struct ga_snapshot *snap, const char *dir,
 			    const char *skip_schema, struct ga_error *err);
 
 /* Sorts snap's lines and drops repeated ones. */

@@ -31,7 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/fsutil.h"
+#include "server/internal.h"
+#include "util/beneath.h"
 #include "util/hash.h"
 
 #define PERSISTED_FILE "mysqld-auto.cnf"
@@ -67,27 +68,25 @@ static void persisted_names(const char *text, char *names, size_t len)
 	}
 }
 
-int ga_snapshot_add_persisted(struct ga_snapshot *snap, const char *datadir,
+int ga_snapshot_add_persisted(struct ga_snapshot *snap, const char *dir,
 			      struct ga_error *err)
 {
-	char path[PATH_MAX], names[300], value[400];
+	char names[300], value[400];
 	struct ga_error rerr;
-	struct stat st;
 	char *text;
 	size_t len;
-	int n;
+	int r;
 
-	n = snprintf(path, sizeof(path), "%s/%s", datadir, PERSISTED_FILE);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return ga_error_set(err, "%s: path too long", datadir);
-	if (stat(path, &st) != 0) {
-		if (errno != ENOENT)
-			return ga_error_errno(err, errno, "stat %s", path);
+	/* the server's user owns the datadir: a symlink, a FIFO or a hard
+	 * link it left there is refused, never followed nor waited on
+	 * (util/beneath.h) */
+	r = ga_within_read(dir, GA_SERVER_DATA_DIR "/" PERSISTED_FILE,
+			   PERSISTED_MAX, &text, &len, &rerr);
+	if (r == GA_WITHIN_MISSING)
 		return ga_snapshot_add(snap, "persisted", PERSISTED_FILE,
 				       "none", 4, err);
-	}
-	if (ga_file_read(path, PERSISTED_MAX, &text, &len, &rerr))
-		return ga_error_set(err, "%s", rerr.msg);
+	if (r)
+		return ga_error_set(err, "the datadir: %s", rerr.msg);
 	persisted_names(text, names, sizeof(names));
 	snprintf(value, sizeof(value), "%s (%zu bytes #%016" PRIx64 ")",
 		 names[0] ? names : "no variable", len,
@@ -149,9 +148,15 @@ static int add_schema_files(struct ga_snapshot *snap, int dirfd,
 			break;
 		}
 		snprintf(key, sizeof(key), "file %s/%s", schema, e->d_name);
-		snprintf(value, sizeof(value), "%lld bytes, written %lld.%09ld",
-			 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-			 (long)st.st_mtim.tv_nsec);
+		/* a hard link is a file of elsewhere: nothing of it said */
+		if (st.st_nlink != 1)
+			snprintf(value, sizeof(value), "a file with %lu links",
+				 (unsigned long)st.st_nlink);
+		else
+			snprintf(value, sizeof(value), "%lld bytes, written "
+				 "%lld.%09ld", (long long)st.st_size,
+				 (long long)st.st_mtim.tv_sec,
+				 (long)st.st_mtim.tv_nsec);
 		rc = ga_snapshot_add(snap, "def", key, value, strlen(value),
 				     err);
 	}
@@ -159,27 +164,53 @@ static int add_schema_files(struct ga_snapshot *snap, int dirfd,
 	return rc;
 }
 
-int ga_snapshot_add_datadir(struct ga_snapshot *snap, const char *datadir,
+/* The datadir of the server directory dir, opened below it without
+ * following a symlink; NULL with err set. */
+static DIR *open_datadir(const char *dir, struct ga_error *err)
+{
+	int top, fd;
+	DIR *d;
+
+	top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0) {
+		ga_error_errno(err, errno, "open %s", dir);
+		return NULL;
+	}
+	fd = openat(top, GA_SERVER_DATA_DIR, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(top);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		ga_error_errno(err, errno, "open %s/" GA_SERVER_DATA_DIR, dir);
+		if (fd >= 0)
+			close(fd);
+	}
+	return d;
+}
+
+int ga_snapshot_add_datadir(struct ga_snapshot *snap, const char *dir,
 			    const char *skip_schema, struct ga_error *err)
 {
 	struct dirent *e;
 	size_t count = 0;
-	DIR *d = opendir(datadir);
+	DIR *d = open_datadir(dir, err);
 	int rc = 0, fd;
 
 	if (!d)
-		return ga_error_errno(err, errno, "opendir %s", datadir);
+		return -1;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || e->d_name[0] == '#' ||
 		    strcmp(e->d_name, skip_schema) == 0)
 			continue;
-		fd = openat(dirfd(d), e->d_name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		/* a schema's directory; a symlink, a FIFO, a file are not */
+		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0) {
 			if (errno == ENOTDIR || errno == ENOENT ||
 			    errno == ELOOP)
 				continue;       /* a file of the datadir's own */
-			rc = ga_error_errno(err, errno, "open %s/%s", datadir,
+			rc = ga_error_errno(err, errno, "open %s/"
+					    GA_SERVER_DATA_DIR "/%s", dir,
 					    e->d_name);
 			break;
 		}

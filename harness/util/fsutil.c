@@ -511,44 +511,51 @@ static int read_part(int fd, const char *path, long long off, size_t want,
 	return 0;
 }
 
+int ga_fd_read(int fd, const char *shown, size_t max, char **out,
+	       size_t *len, struct ga_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || (size_t)st.st_size > max) {
+		close(fd);
+		return ga_error_set(err, "%s: larger than %zu bytes", shown, max);
+	}
+	return read_part(fd, shown, 0, (size_t)st.st_size, out, len, err);
+}
+
 int ga_file_read(const char *path, size_t max, char **out, size_t *len,
 		 struct ga_error *err)
 {
-	struct stat st;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "cannot read %s", path);
-	if (fstat(fd, &st) != 0 || (size_t)st.st_size > max) {
-		close(fd);
-		return ga_error_set(err, "%s: larger than %zu bytes", path, max);
-	}
-	return read_part(fd, path, 0, (size_t)st.st_size, out, len, err);
+	return ga_fd_read(fd, path, max, out, len, err);
 }
 
-int ga_file_read_from(const char *path, long long *from, size_t max,
-		      char **out, size_t *len, struct ga_error *err)
+/* What a missing file reads as: nothing. */
+static int read_nothing(long long *from, char **out, size_t *len,
+			struct ga_error *err)
+{
+	*from = 0;
+	*out = strdup("");
+	if (!*out)
+		return ga_error_set(err, "out of memory");
+	if (len)
+		*len = 0;
+	return 0;
+}
+
+int ga_fd_read_from(int fd, const char *shown, long long *from, size_t max,
+		    char **out, size_t *len, struct ga_error *err)
 {
 	struct stat st;
 	size_t want;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		*from = 0;
-		*out = strdup("");
-		if (!*out)
-			return ga_error_set(err, "out of memory");
-		if (len)
-			*len = 0;
-		return 0;
-	}
-	if (fd < 0)
-		return ga_error_errno(err, errno, "cannot read %s", path);
 	if (fstat(fd, &st) != 0) {
 		close(fd);
-		return ga_error_errno(err, errno, "stat %s", path);
+		return ga_error_errno(err, errno, "stat %s", shown);
 	}
 	if (*from < 0 || *from > (long long)st.st_size)
 		*from = 0;
@@ -556,9 +563,22 @@ int ga_file_read_from(const char *path, long long *from, size_t max,
 	if (want > max) {
 		close(fd);
 		return ga_error_set(err, "%s: more than %zu bytes past byte "
-				    "%lld", path, max, *from);
+				    "%lld", shown, max, *from);
 	}
-	return read_part(fd, path, *from, want, out, len, err);
+	return read_part(fd, shown, *from, want, out, len, err);
+}
+
+int ga_file_read_from(const char *path, long long *from, size_t max,
+		      char **out, size_t *len, struct ga_error *err)
+{
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return read_nothing(from, out, len, err);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "cannot read %s", path);
+	return ga_fd_read_from(fd, path, from, max, out, len, err);
 }
 
 int ga_file_write(const char *path, const char *data, size_t len,

@@ -97,6 +97,13 @@ int ga_file_read(const char *path, size_t max, char **out, size_t *len,
 int ga_file_read_from(const char *path, long long *from, size_t max,
 		      char **out, size_t *len, struct ga_error *err);
 
+/* ga_file_read() and ga_file_read_from() of the open descriptor fd,
+ * which they close whatever happens; shown names it in messages. */
+int ga_fd_read(int fd, const char *shown, size_t max, char **out,
+	       size_t *len, struct ga_error *err);
+int ga_fd_read_from(int fd, const char *shown, long long *from, size_t max,
+		    char **out, size_t *len, struct ga_error *err);
+
 /* Writes len bytes to path (created or truncated, mode 0644). */
 int ga_file_write(const char *path, const char *data, size_t len,
 		  struct ga_error *err);

@@ -225,7 +225,6 @@ drivers_installed() {
 	"$GONEAWAY" drivers 2>/dev/null | sed -n 's/^  ok  *\([^ ]*\) .*/\1/p'
 }
 
-# Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.
 # gw_line FILE N TEXT: the number of the Nth line of FILE that begins
 # with TEXT (a scenario's step, named by what it is rather than by a
 # line number that a comment added above it moves)
@@ -233,6 +232,16 @@ gw_line() {
 	awk -v n="$2" -v t="$3" 'index($0, t) == 1 && ++k == n { print NR; exit }' "$1"
 }
 
+# servers_below PID: the mariadbd processes below goneaway PID, its
+# children (-j 1) or grandchildren (-j N, the workers'), one a line.
+servers_below() {
+	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END { for (x in comm) if (comm[x] == "mariadbd" &&
+		      (parent[x] == p || parent[parent[x]] == p)) print x }'
+}
+
+# Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.
 wait_until() {
 	tries=$1
 	shift

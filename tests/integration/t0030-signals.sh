@@ -74,13 +74,8 @@ test_expect_success 'SIGKILL while the netem engine holds a packet: nothing left
 	new_leftovers "$SCRATCH/before" after
 '
 
-# -j: the servers are the workers' children, goneaway's grandchildren.
-servers_below() {
-	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
-		{ parent[$1] = $2; comm[$1] = $3 }
-		END { for (x in comm) if (comm[x] == "mariadbd" &&
-		      (parent[x] == p || parent[parent[x]] == p)) print x }'
-}
+# -j: the servers are the workers' children, goneaway's grandchildren
+# (servers_below, lib.sh).
 three_up() {
 	test "$(servers_below "$1" | wc -l)" -eq 3
 }

@@ -378,14 +378,6 @@ test_expect_success '-j 2: short cases share kept servers' '
 	grep -q "4 PASS" out
 '
 
-# The mariadbd processes below goneaway (pid $1): children (-j 1) or
-# grandchildren (-j N).
-servers_below() {
-	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
-		{ parent[$1] = $2; comm[$1] = $3 }
-		END { for (x in comm) if (comm[x] == "mariadbd" &&
-		      (parent[x] == p || parent[parent[x]] == p)) print x }'
-}
 # The long sleep runs on the server the probe was run on: the probe's
 # evidence is kept once its case ended.
 reused_up() {

@@ -6,7 +6,9 @@
  * component at a time (GA_BENEATH_WALK: where openat2 is missing), and
  * both must refuse the same names: "..", a symlink anywhere on the way
  * (pointing out or in), an absolute name outside, a directory, a FIFO
- * (without blocking), and anything with no directory given.
+ * (without blocking), and anything with no directory given.  What
+ * goneaway reads of a directory another user may write (ga_within_*)
+ * is a regular file with one link, or a socket of that user's, linked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "util/beneath.h"
@@ -198,6 +204,150 @@ START_TEST(test_no_directory_opens_nothing)
 }
 END_TEST
 
+/* ---- a directory another user may write ---------------------------------- */
+
+/* What the server's user may leave where goneaway reads as root: a
+ * symlink (out, or in), a FIFO, a hard link to the secret, a
+ * directory: each refused by name, nothing of the secret read, no
+ * wait. */
+START_TEST(test_within_reads_regular_files_only)
+{
+	static const struct {
+		const char *rel, *why;
+	} left[] = {
+		{ "out-link", "a symlink on the way, not followed" },
+		{ "in-link", "a symlink on the way, not followed" },
+		{ "dir-link/secret", "a symlink on the way, not followed" },
+		{ "fifo", "not a regular file" },
+		{ "fixtures", "not a regular file" },
+		{ "hard", "a file with 2 links" },
+		{ "../secret", "'..' is not followed" },
+		{ "/etc/passwd", "not a name beneath" },
+	};
+	char p[PATH_MAX * 2], q[PATH_MAX * 2], *text = NULL;
+	struct ga_error err;
+	struct stat st;
+	long long from;
+	size_t i, len;
+
+	at("secret", q, sizeof(q));
+	at("case/hard", p, sizeof(p));
+	ck_assert_int_eq(link(q, p), 0);
+	for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+		text = NULL;
+		ck_assert_int_eq(ga_within_read(allowed, left[i].rel, 4096,
+						&text, &len, &err), -1);
+		ck_assert_msg(strstr(err.msg, left[i].why), "'%s': '%s' "
+			      "lacks '%s'", left[i].rel, err.msg, left[i].why);
+		ck_assert_ptr_null(text);
+		from = 0;
+		ck_assert_int_eq(ga_within_read_from(allowed, left[i].rel,
+						     &from, 4096, &text, &len,
+						     &err), -1);
+		ck_assert_int_eq(ga_within_size(allowed, left[i].rel), 0);
+	}
+	ck_assert_int_eq(ga_within_read(allowed, "fixtures/rows.csv", 4096,
+					&text, &len, &err), 0);
+	ck_assert_str_eq(text, "1,a\n2,b\n");
+	free(text);
+	ck_assert_int_eq(ga_within_size(allowed, "fixtures/rows.csv"), 8);
+	/* beyond its bound: refused, not cut */
+	ck_assert_int_eq(ga_within_read(allowed, "fixtures/rows.csv", 7,
+					&text, &len, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "larger than 7 bytes"));
+	from = 4;
+	ck_assert_int_eq(ga_within_read_from(allowed, "fixtures/rows.csv",
+					     &from, 4096, &text, &len, &err), 0);
+	ck_assert_str_eq(text, "2,b\n");
+	free(text);
+	/* missing: said apart; from it, nothing */
+	ck_assert_int_eq(ga_within_open(allowed, "none", &st, &err),
+			 GA_WITHIN_MISSING);
+	ck_assert_int_eq(ga_within_read(allowed, "none/x", 10, &text, &len,
+					&err), GA_WITHIN_MISSING);
+	from = 9;
+	ck_assert_int_eq(ga_within_read_from(allowed, "none", &from, 10, &text,
+					     &len, &err), 0);
+	ck_assert_str_eq(text, "");
+	ck_assert_int_eq(from, 0);
+	free(text);
+}
+END_TEST
+
+/* A unix socket bound at rel: 0 and its listening descriptor in *lfd. */
+static void listen_at(const char *rel, int *lfd)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/%s", allowed, rel);
+	*lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(*lfd, 0);
+	ck_assert_int_eq(bind(*lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(*lfd, 4), 0);
+}
+
+/* Whether a connection to the path (relative to the case) reaches the
+ * listening lfd. */
+static bool reaches(const char *rel, int lfd)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/%s", allowed, rel);
+	r = connect(c, (struct sockaddr *)&a, sizeof(a));
+	close(c);
+	return r == 0 && poll(&pfd, 1, 1000) == 1;
+}
+
+/* The server's socket linked into goneaway's directory: a connection
+ * through the link reaches it; a symlink in its place, a file, a socket
+ * of another user are not linked. */
+START_TEST(test_within_links_the_users_socket)
+{
+	char p[PATH_MAX * 2], q[PATH_MAX * 2];
+	struct ga_error err;
+	int lfd, other_fd;
+
+	at("case/run", p, sizeof(p));
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	listen_at("run/s.sock", &lfd);
+	ck_assert_msg(ga_within_link_socket(allowed, "run/s.sock", getuid(),
+					    "s.sock", &err) == 0, "%s", err.msg);
+	ck_assert(reaches("s.sock", lfd));
+	/* again: the old link replaced */
+	ck_assert_int_eq(ga_within_link_socket(allowed, "run/s.sock", getuid(),
+					       "s.sock", &err), 0);
+	/* the user swaps its socket for a symlink to another one */
+	listen_at("elsewhere.sock", &other_fd);
+	at("case/run/s.sock", p, sizeof(p));
+	at("case/elsewhere.sock", q, sizeof(q));
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(symlink(q, p), 0);
+	ck_assert_int_eq(ga_within_link_socket(allowed, "run/s.sock", getuid(),
+					       "s.sock", &err), -1);
+	ck_assert_msg(strstr(err.msg, "symlink"), "%s", err.msg);
+	ck_assert(!reaches("s.sock", other_fd));
+	ck_assert_int_eq(unlink(p), 0);
+	put("case/run/s.sock", "a file");
+	ck_assert_int_eq(ga_within_link_socket(allowed, "run/s.sock", getuid(),
+					       "s.sock", &err), -1);
+	ck_assert_msg(strstr(err.msg, "not a socket"), "%s", err.msg);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(ga_within_link_socket(allowed, "run/s.sock", getuid(),
+					       "s.sock", &err), -1);
+	ck_assert_msg(strstr(err.msg, "no socket there"), "%s", err.msg);
+	/* another user's socket (the elsewhere one: not getuid() + 1's) */
+	ck_assert_int_eq(ga_within_link_socket(allowed, "elsewhere.sock",
+					       getuid() + 1, "s.sock", &err),
+			 -1);
+	ck_assert_msg(strstr(err.msg, "a socket of another user"), "%s",
+		      err.msg);
+	close(lfd);
+	close(other_fd);
+}
+END_TEST
+
 /* ---- flatcopy ------------------------------------------------------------ */
 
 static const struct ga_flat_bounds bounds = { 3, 20, 16 };
@@ -319,6 +469,13 @@ Suite *make_beneath_suite(void)
 	tcase_add_loop_test(tc, test_a_file_beneath_opens, 0, 2);
 	tcase_add_loop_test(tc, test_what_leads_out_is_refused, 0, 2);
 	tcase_add_loop_test(tc, test_no_directory_opens_nothing, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("within");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_within_reads_regular_files_only);
+	tcase_add_test(tc, test_within_links_the_users_socket);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("flatcopy");
