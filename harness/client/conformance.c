@@ -130,6 +130,7 @@ static int session_start(struct session *s, char **argv,
 	so.argv = (const char *const *)argv;
 	so.netns_fd = -1;
 	so.output_path = s->log;
+	so.file_max = GA_DRIVER_LOG_MAX;
 	pipes[0] = in[0];
 	pipes[1] = out[1];
 	so.pipes = pipes;

@@ -100,6 +100,14 @@ bool ga_proc_ended(pid_t pid);
  * from /proc/PID/fd: a name, never the descriptor itself). */
 bool ga_proc_fd_is(pid_t pid, int fd, dev_t dev, ino_t ino);
 
+/* What a driver process may write to a file, its standard error first
+ * (lab/spawn.h, file_max: RLIMIT_FSIZE, a write past it fails with
+ * EFBIG).  It writes no other file but what its runtime makes once
+ * (drivers/java/run.sh's class-data archive: 2.3 MiB measured), so the
+ * bound is its log's.  A kept process's log, one for all its cases, is
+ * given up past half of it (client/process.c). */
+#define GA_DRIVER_LOG_MAX (64LL << 20)
+
 /* ---- client/keep.c: kept driver processes ---------------------------------- */
 
 struct ga_driver;

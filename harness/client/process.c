@@ -126,20 +126,37 @@ struct ga_driver_conn {
 /* ---- the process ----------------------------------------------------------- */
 
 /* The last lines of the driver's standard error since from (a kept
- * driver's: since its case began), for messages. */
+ * driver's: since its case began), at most len - 1 bytes, for
+ * messages: only the log's last bytes are read. */
 static void log_tail(const char *path, long long from, char *buf, size_t len)
 {
 	struct ga_error ignored;
 	char *text = NULL;
-	size_t n = 0, start;
+	struct stat st;
+	size_t n = 0;
+	int fd;
 
 	buf[0] = '\0';
-	if (!path[0] || ga_file_read(path, 16 << 20, &text, &n, &ignored))
+	if (!path[0])
 		return;
-	start = n > len - 1 ? n - (len - 1) : 0;
-	if ((long long)start < from)
-		start = from < (long long)n ? (size_t)from : n;
-	snprintf(buf, len, "%s", text + start);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	if (from > (long long)st.st_size ||
+	    (long long)st.st_size - from > (long long)len - 1)
+		from = (long long)st.st_size - ((long long)len - 1);
+	if (from < 0)
+		from = 0;
+	/* what it wrote since is read too, within twice the bound */
+	if (ga_fd_read_from(fd, path, &from, 2 * len, &text, &n, &ignored))
+		return;
+	if (n > len - 1)
+		memmove(text, text + n - (len - 1), len);
+	snprintf(buf, len, "%s", text);
 	free(text);
 	for (n = strlen(buf); n > 0 && buf[n - 1] == '\n'; n--)
 		buf[n - 1] = '\0';
@@ -152,7 +169,8 @@ static void log_note(const struct ga_driver_conn *c, const char *fmt, ...)
 
 static void log_note(const struct ga_driver_conn *c, const char *fmt, ...)
 {
-	char line[1024];
+	char line[1024], last;
+	struct stat st;
 	va_list ap;
 	int fd, n;
 
@@ -165,9 +183,16 @@ static void log_note(const struct ga_driver_conn *c, const char *fmt, ...)
 	if (n > (int)sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
-	fd = open(c->log, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(c->log, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
+	/* on a line of its own, after a line the driver did not end (cut
+	 * short by its bound, say) */
+	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
+	    write(fd, "\n", 1) < 0) {
+		/* as below */
+	}
 	if (write(fd, line, (size_t)n) < 0) {
 		/* the note is a courtesy: a log that cannot take it is no
 		 * reason to fail the step */
@@ -239,6 +264,7 @@ static int start_process(struct ga_driver_conn *c, int netns_fd,
 	so.argv = (const char *const *)c->drv->argv;
 	so.netns_fd = netns_fd;
 	so.output_path = log;
+	so.file_max = GA_DRIVER_LOG_MAX;
 	pipes[0] = in[0];
 	pipes[1] = out[1];
 	so.pipes = pipes;
@@ -1343,6 +1369,7 @@ static int end_case(struct ga_driver_conn *c, char *why, size_t len)
 {
 	struct ga_socket_set now;
 	struct ga_error err;
+	struct stat st;
 
 	if (c->dead || c->running || c->req) {
 		snprintf(why, len, "it %s", c->dead ? "is gone" :
@@ -1368,7 +1395,29 @@ static int end_case(struct ga_driver_conn *c, char *why, size_t len)
 			 c->eof ? "the end of its output" : "a line");
 		return 1;
 	}
+	/* its log is one file for all its cases, bounded where it is
+	 * written: a new process starts an empty one before it is full */
+	if (stat(c->log, &st) == 0 && st.st_size >= GA_DRIVER_LOG_MAX / 2) {
+		snprintf(why, len, "its standard error holds %lld MiB, half "
+			 "the %lld MiB a driver's may (a new process starts an "
+			 "empty one)", (long long)st.st_size >> 20,
+			 GA_DRIVER_LOG_MAX >> 20);
+		return 1;
+	}
 	return 0;
+}
+
+/* A line in c's log once its standard error reached its bound: what
+ * the driver wrote past it was refused. */
+static void note_full(const struct ga_driver_conn *c)
+{
+	struct stat st;
+
+	if (c->log[0] && stat(c->log, &st) == 0 &&
+	    st.st_size >= GA_DRIVER_LOG_MAX)
+		log_note(c, "its standard error reached the %lld MiB a "
+			 "driver's may hold: whatever it wrote past them was "
+			 "refused (EFBIG)", GA_DRIVER_LOG_MAX >> 20);
 }
 
 static void conn_free(struct ga_driver_conn *c)
@@ -1378,6 +1427,7 @@ static void conn_free(struct ga_driver_conn *c)
 
 	if (!c)
 		return;
+	note_full(c);
 	if (!c->kept || !c->env) {
 		conn_end(c);
 		return;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -711,6 +712,15 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
 		goto fail;
 	signal(SIGPIPE, SIG_DFL);
+	if (opts->file_max > 0) {
+		struct rlimit fsize = { (rlim_t)opts->file_max,
+					(rlim_t)opts->file_max };
+
+		/* a write past it fails (EFBIG) instead of killing */
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &fsize) != 0)
+			goto fail;
+	}
 	f.stage = STAGE_NETNS;
 	if (opts->netns_fd >= 0 && setns(opts->netns_fd, CLONE_NEWNET) != 0)
 		goto fail;

@@ -192,6 +192,13 @@ struct ga_spawn_opts {
 				   * (client drivers, a server's probe and
 				   * build steps); not with join or
 				   * detach */
+	long long file_max;       /* > 0: no file the child (and what it
+				   * starts) writes grows past this many
+				   * bytes, its output_path first
+				   * (RLIMIT_FSIZE, soft and hard; SIGXFSZ
+				   * ignored, so that a write past it fails
+				   * with EFBIG instead of killing the
+				   * writer); 0: no bound */
 };
 
 /* Starts a child.  Returns 0 and sets *pid and *pidfd (a pidfd that

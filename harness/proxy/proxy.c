@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,7 +29,12 @@
 #define START_TIMEOUT_MS 10000
 #define STOP_TIMEOUT_MS 5000
 #define VERSION_TIMEOUT_MS 5000
-#define LOG_MAX (1L << 20)
+#define LOG_TAIL (64L << 10)    /* of the log, where its last lines are
+				 * looked for */
+/* What the proxy may write, its log: past it, a write fails (lab/spawn.h,
+ * file_max); the proxy writes no other file (chrooted into an empty
+ * directory of root's) */
+#define LOG_FILE_MAX (64LL << 20)
 
 #define GA_PROXY_ROW(name) &ga_proxy_##name,
 static const struct ga_proxy_kind *const kinds[] = {
@@ -177,6 +183,28 @@ int ga_proxy_create(struct ga_proxy *px, const struct ga_proxy_kind *kind,
 	return rc;
 }
 
+/* The last LOG_TAIL bytes of the log at path (from a line's middle,
+ * maybe) into a new buffer.  Returns 0, or -1 with err set. */
+static int read_tail(const char *path, char **text, size_t *n,
+		     struct ga_error *err)
+{
+	long long from = -1;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "%s", path);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ga_error_set(err, "%s: not a regular file", path);
+	}
+	if (st.st_size > LOG_TAIL)
+		from = (long long)st.st_size - LOG_TAIL;
+	/* what it wrote since is read too, up to twice the bound */
+	return ga_fd_read_from(fd, path, &from, 2 * LOG_TAIL, text, n, err);
+}
+
 /* The last lines of the proxy's log, for a message. */
 static void log_tail(const struct ga_proxy *px, char *buf, size_t len)
 {
@@ -186,7 +214,7 @@ static void log_tail(const struct ga_proxy *px, char *buf, size_t len)
 	int lines = 0;
 
 	buf[0] = '\0';
-	if (ga_file_read(px->log, LOG_MAX, &text, &n, &err) != 0) {
+	if (read_tail(px->log, &text, &n, &err) != 0) {
 		snprintf(buf, len, "(%s)", err.msg);
 		return;
 	}
@@ -327,6 +355,7 @@ int ga_proxy_start(struct ga_proxy *px, struct ga_interrupt *in,
 	o.netns_fd = px->net.netns_fd;
 	o.output_path = px->log;
 	o.new_pidns = true;
+	o.file_max = LOG_FILE_MAX;
 	if (ga_spawn(&o, &px->init, &px->initfd, err))
 		return ga_error_prefix(err, "starting %s", px->kind->name);
 	deadline = ga_clock_ms() + (double)px->start_timeout_ms;

@@ -147,6 +147,8 @@ void ga_case_text_write(FILE *f, const struct ga_case_text_meta *m,
 	}
 	if (res->evidence_lost[0])
 		field(f, "lost:", res->evidence_lost);
+	if (res->evidence_cut[0])
+		field(f, "cut:", res->evidence_cut);
 	if (m->folder) {
 		/* the folder by its own name, as whoever has it (unpacked
 		 * from a bundle, an artifact) has it: not the writer's path */

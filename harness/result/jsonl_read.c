@@ -833,6 +833,8 @@ static int read_case_fields(struct reader *rd, const struct ga_json *j,
 	    get_buf(rd, j, "not_reverted", res->not_reverted,
 		    sizeof(res->not_reverted), true) ||
 	    opt_buf(rd, j, "capture", res->capture, sizeof(res->capture)) ||
+	    opt_buf(rd, j, "evidence_cut", res->evidence_cut,
+		    sizeof(res->evidence_cut)) ||
 	    opt_buf(rd, j, "server_setup", res->server_setup,
 		    sizeof(res->server_setup)) ||
 	    opt_buf(rd, j, "server_after", res->server_after,

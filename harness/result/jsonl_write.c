@@ -336,6 +336,7 @@ static void case_line(FILE *f, long ncase, const char *dir,
 		evidence(f, dir, res->results);
 	kstr(f, "capture", res->capture);
 	kstr(f, "evidence_lost", res->evidence_lost);
+	kstr(f, "evidence_cut", res->evidence_cut);
 	kstr(f, "server_notes", res->server_notes);
 	kstr(f, "reverted", res->reverted);
 	kstr(f, "not_reverted", res->not_reverted);

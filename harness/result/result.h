@@ -134,6 +134,9 @@ struct ga_case_result {
 	char results[PATH_MAX];         /* where its evidence was kept, or "" */
 	char evidence_lost[512];        /* set: evidence that could not be
 					 * kept, and why */
+	char evidence_cut[512];         /* set: the logs kept cut to their
+					 * bound (util/logcopy.h), each with
+					 * its size and what was cut */
 	char capture[360];              /* what capture.pcap holds ("38
 					 * packets, 9 KiB"), "" for none */
 	char reverted[512];             /* faults teardown reverted, for the

@@ -22,10 +22,10 @@
 
 #include "run/expect.h"
 #include "util/flatcopy.h"
+#include "util/beneath.h"
 #include "util/fsutil.h"
+#include "util/logcopy.h"
 #include "util/ownmark.h"
-
-#define LOG_EVIDENCE_MAX (64 << 20)  /* bytes of an error log kept */
 
 /* Writes steps.log under the open directory dirfd. */
 static int write_steps_log(const struct ga_scenario *sc,
@@ -57,11 +57,58 @@ static void lost(struct ga_case_result *res, const struct ga_error *err)
 			 "%s%s", n ? "; " : "", err->msg);
 }
 
+/* What a log's copy cut (util/logcopy.h), into res->evidence_cut. */
+static void cut_note(struct ga_case_result *res, const char *name,
+		     long long size, long long cut)
+{
+	size_t n = strlen(res->evidence_cut);
+
+	if (cut > 0 && n < sizeof(res->evidence_cut))
+		snprintf(res->evidence_cut + n, sizeof(res->evidence_cut) - n,
+			 "%s%s: %lld bytes, %lld cut from its middle (a log is "
+			 "kept whole up to %lld MiB, else its first and its "
+			 "last %lld MiB)", n ? "; " : "", name, size, cut,
+			 GA_LOG_COPY_MAX >> 20, GA_LOG_COPY_MAX >> 21);
+}
+
+/* The log name of the open directory from (a plain name; no symlink
+ * followed, nothing but a regular file read, never waited on) copied
+ * within its bound into name under dirfd. */
+static void keep_log_at(struct ga_case_result *res, int from,
+			const char *src, int dirfd, const char *name,
+			const char *shown)
+{
+	struct ga_error err;
+	struct stat st;
+	long long cut;
+	int fd;
+
+	fd = openat(from, src, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+		    O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd < 0)
+			ga_error_errno(&err, errno, "%s/%s", shown, name);
+		else
+			ga_error_set(&err, "%s/%s: not a regular file", shown,
+				     name);
+		lost(res, &err);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	cut = ga_log_copy_at(fd, dirfd, name, GA_LOG_COPY_MAX, &err);
+	close(fd);
+	if (cut < 0) {
+		ga_error_prefix(&err, "%s", shown);
+		lost(res, &err);
+	}
+	cut_note(res, name, (long long)st.st_size, cut);
+}
+
 /* The standard error of each driver process (client/process.c writes
  * it as driver-CONNECTION.log in the scenario's directory). */
-static void keep_driver_logs(struct ga_case *c, int dirfd)
+static void keep_driver_logs(struct ga_case *c, int to, const char *shown)
 {
-	char from[PATH_MAX + 300];
 	struct ga_error err;
 	struct dirent *e;
 	size_t n;
@@ -80,9 +127,7 @@ static void keep_driver_logs(struct ga_case *c, int dirfd)
 		if (strncmp(e->d_name, "driver-", 7) != 0 || n < 12 ||
 		    strcmp(e->d_name + n - 4, ".log") != 0)
 			continue;
-		snprintf(from, sizeof(from), "%s/%s", c->dir, e->d_name);
-		if (ga_file_copy_at(from, dirfd, e->d_name, &err))
-			lost(c->res, &err);
+		keep_log_at(c->res, dirfd(d), e->d_name, to, e->d_name, shown);
 	}
 	closedir(d);
 }
@@ -252,59 +297,77 @@ static void keep_file(struct ga_case_result *res, const char *src, int fd,
 	}
 }
 
-/* The server's error log as mariadbd.err: the whole of it, or, for a
- * server kept from cases before, its start and this case's part, with a
- * line between that says what was left out. */
+/* The server's error log as mariadbd.err, within its bound
+ * (util/logcopy.h): the whole of it, or, for a server kept from cases
+ * before, its start and this case's part, with a line between that says
+ * what was left out.  The log is the server's user's: opened beneath
+ * the server's directory, a regular file alone (server.h). */
 static void keep_errlog(struct ga_case *c, int fd, const char *shown)
 {
-	long long from = 0, mine = c->errlog_from;
-	char *start = NULL, *part = NULL;
-	size_t nstart = 0, npart = 0;
+	long long size, cut = 0, start_cut = 0, ready = c->srv.log_ready;
 	struct ga_error err;
-	FILE *f;
-	int bad;
+	struct stat st;
+	char line[400];
+	int in, out;
 
-	if (!c->reused || c->errlog_from <= c->srv.log_ready) {
-		keep_file(c->res, c->srv.errlog, fd, "mariadbd.err", shown);
+	in = ga_server_log_open(&c->srv, &err);
+	if (in == GA_WITHIN_MISSING)
+		return;
+	if (in < 0 || fstat(in, &st) != 0) {
+		if (in >= 0)
+			ga_error_errno(&err, errno, "stat");
+		ga_error_prefix(&err, "%s/mariadbd.err", shown);
+		lost(c->res, &err);
+		if (in >= 0)
+			close(in);
 		return;
 	}
-	if (ga_file_read_from(c->srv.errlog, &from, LOG_EVIDENCE_MAX, &start,
-			      &nstart, &err) ||
-	    ga_file_read_from(c->srv.errlog, &mine, LOG_EVIDENCE_MAX, &part,
-			      &npart, &err)) {
-		free(start);
+	size = (long long)st.st_size;
+	if (!c->reused || c->errlog_from <= ready) {
+		cut = ga_log_copy_at(in, fd, "mariadbd.err", GA_LOG_COPY_MAX,
+				     &err);
+		goto out;
+	}
+	out = openat(fd, "mariadbd.err", O_WRONLY | O_CREAT | O_TRUNC |
+		     O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (out < 0) {
+		cut = ga_error_errno(&err, errno, "create mariadbd.err");
+		goto out;
+	}
+	snprintf(line, sizeof(line), "[goneaway] ... %lld bytes the server "
+		 "wrote for the cases it ran before this one are left out (it "
+		 "was kept for this case, run/reuse.c); this case's part "
+		 "follows ...\n", c->errlog_from - ready);
+	start_cut = ga_log_copy_range(in, 0, ready < size ? ready : size, out,
+				      GA_LOG_COPY_MAX / 2, &err);
+	if (start_cut >= 0 && ga_write_all(out, line, strlen(line)) != 0)
+		start_cut = ga_error_errno(&err, errno, "write");
+	if (start_cut >= 0)
+		cut = ga_log_copy_range(in, c->errlog_from, size, out,
+					GA_LOG_COPY_MAX / 2, &err);
+	if (close(out) != 0 && start_cut >= 0 && cut >= 0)
+		cut = ga_error_errno(&err, errno, "close mariadbd.err");
+	if (start_cut < 0)
+		cut = -1;
+	else if (cut >= 0)
+		cut += start_cut;
+out:
+	close(in);
+	if (cut < 0) {
 		ga_error_prefix(&err, "%s", shown);
 		lost(c->res, &err);
-		return;
 	}
-	if (nstart > (size_t)c->srv.log_ready)
-		nstart = (size_t)c->srv.log_ready;
-	f = ga_file_create_at(fd, "mariadbd.err", &err);
-	if (!f) {
-		ga_error_prefix(&err, "%s", shown);
-		lost(c->res, &err);
-	} else {
-		bad = fwrite(start, 1, nstart, f) != nstart;
-		fprintf(f, "[goneaway] ... %lld bytes the server wrote for the "
-			"cases it ran before this one are left out (it was kept "
-			"for this case, run/reuse.c); this case's part follows "
-			"...\n", (long long)(c->errlog_from - c->srv.log_ready));
-		bad |= fwrite(part, 1, npart, f) != npart;
-		if (ga_file_close(f, bad)) {
-			ga_error_set(&err, "%s/mariadbd.err: write failed",
-				     shown);
-			lost(c->res, &err);
-		}
-	}
-	free(start);
-	free(part);
+	cut_note(c->res, "mariadbd.err", size, cut);
 }
 
 /* The proxy's configuration and log, under its own name: haproxy.cfg,
- * haproxy.log (what it wrote, if it ever started). */
+ * haproxy.log (what it wrote, if it ever started), the log within its
+ * bound. */
 static void keep_proxy(struct ga_case *c, int fd, const char *dir)
 {
+	char from[PATH_MAX];
 	const char *base;
+	int d;
 
 	if (!c->prx.cfg[0])
 		return;
@@ -312,8 +375,16 @@ static void keep_proxy(struct ga_case *c, int fd, const char *dir)
 	keep_file(c->res, c->prx.cfg, fd, base ? base + 1 : c->prx.cfg, dir);
 	if (access(c->prx.log, F_OK) != 0)
 		return;
-	base = strrchr(c->prx.log, '/');
-	keep_file(c->res, c->prx.log, fd, base ? base + 1 : c->prx.log, dir);
+	snprintf(from, sizeof(from), "%s", c->prx.log);
+	base = strrchr(from, '/');
+	if (!base)
+		return;
+	from[base++ - from] = '\0';
+	d = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0)
+		return;
+	keep_log_at(c->res, d, base, fd, base, dir);
+	close(d);
 }
 
 /* The scenario's fixtures as the case had them (its copy,
@@ -371,7 +442,7 @@ void ga_keep_evidence(struct ga_case *c)
 		ga_error_prefix(&err, "%s", dir);
 		lost(res, &err);
 	}
-	keep_driver_logs(c, fd);
+	keep_driver_logs(c, fd, dir);
 	keep_fixtures(c, fd, dir);
 	if (c->res->capture[0]) {
 		char from[PATH_MAX + 16];

@@ -73,6 +73,11 @@ static int fold_counts(struct ga_case_result *acc,
 		snprintf(acc->evidence_lost + n, sizeof(acc->evidence_lost) - n,
 			 "%s%s", n ? "; " : "", run->evidence_lost);
 	}
+	if (run->evidence_cut[0]) {
+		n = strlen(acc->evidence_cut);
+		snprintf(acc->evidence_cut + n, sizeof(acc->evidence_cut) - n,
+			 "%s%s", n ? "; " : "", run->evidence_cut);
+	}
 	for (i = 0; i < acc->nsteps; i++)
 		if (fold_tally(&acc->steps[i], &run->steps[i]))
 			return -1;

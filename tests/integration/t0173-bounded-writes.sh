@@ -1,6 +1,7 @@
 #!/bin/sh
-# t0173-bounded-writes: what goneaway reads of a server's files is
-# bounded by construction (issue 55, row 6).
+# t0173-bounded-writes: what goneaway reads of a server's files, and what
+# a case's processes write, is bounded by construction (issue 55, rows 6
+# and 9).
 #
 # A server's directory holds what its own user writes (its datadir, its
 # error log, its socket's directory): a file its user planted there is
@@ -11,9 +12,15 @@
 # of its own in place of the server's: nothing of the root file reaches
 # the evidence, nothing blocks, SIGTERM and SIGINT are prompt, no
 # connection of goneaway's reaches the planted socket.
+#
+# A driver that writes 200 MiB to its standard error: its file stops at
+# its bound where it is written (RLIMIT_FSIZE: the driver's write fails),
+# -o's copy holds at most the stated size, marked where it was cut, and
+# report.txt says what was cut.
 . "$(dirname "$0")/lib.sh"
 
 DATA="$TOP/tests/integration/data"
+DRIVER="$DATA/drivers/bad-driver.py"
 leftover_snapshot > "$SCRATCH/before"
 
 # The root file a server's user must never see a byte of: its words and
@@ -159,6 +166,23 @@ while True:
 	grep -q "symbolic link" planted-socket &&
 	test ! -e connected && test $rc -eq 0 &&
 	grep -q "^\[1/1\] via-socket *PASS" out
+'
+
+test_expect_success 'a driver that writes 200 MiB to its stderr: its file is bounded where written, -o keeps at most 8 MiB and says what it cut' '
+	rm -rf res &&
+	BAD_DRIVER_COUNT="$SCRATCH/count" "$GONEAWAY" run --color never -o res \
+		--client "cmd:$DRIVER noisy" "$DATA/bad-driver-query.gw" > out 2>&1;
+	rc=$?; cat out; test $rc -eq 0 &&
+	took=$(cat count) && say "the driver'"'"'s writes took $took bytes" &&
+	test "$took" -gt 0 && test "$took" -le $((64 << 20)) &&
+	log=res/bad-driver-query/driver-app.log &&
+	size=$(stat -c %s $log) && say "its copy in -o: $size bytes" &&
+	test "$size" -le $(( (8 << 20) + 1024 )) &&
+	head -n 1 $log | grep -q "bad-driver: starting in mode noisy" &&
+	grep -aq "^\[goneaway\] \.\.\. [0-9]* bytes cut here" $log &&
+	tail -n 1 $log | grep -q "^goneaway: its standard error reached the 64 MiB" &&
+	grep -q "^cut: *driver-app.log" res/bad-driver-query/report.txt &&
+	grep -q "\"evidence_cut\":\"driver-app.log" res/bad-driver-query/results.jsonl
 '
 
 test_expect_success 'nothing left' '

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "util/fsutil.h"
+#include "util/logcopy.h"
 #include "suites.h"
 
 #define TIMEOUT 20
@@ -370,6 +371,59 @@ START_TEST(test_file_read_from)
 }
 END_TEST
 
+/* A log copied within its bound: whole up to it; past it, its first and
+ * last halves with goneaway's line between them, the bytes cut
+ * returned; a range of it the same way. */
+START_TEST(test_log_copy_cut)
+{
+	char path[PATH_MAX], want[400];
+	struct ga_error err = { "" };
+	char *dir = scratch_dir(), *text = NULL;
+	long long cut;
+	int in, dfd, out;
+
+	snprintf(path, sizeof(path), "%s/driver-app.log", dir);
+	make_text_file(path, "head 0123456789 middle 0123456789 tail\n");
+	in = open(path, O_RDONLY);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert(in >= 0 && dfd >= 0);
+	cut = ga_log_copy_at(in, dfd, "whole.log", 100, &err);
+	ck_assert_msg(cut == 0, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/whole.log", dir);
+	ck_assert_int_eq(ga_file_read(path, 4096, &text, NULL, &err), 0);
+	ck_assert_str_eq(text, "head 0123456789 middle 0123456789 tail\n");
+	free(text);
+	cut = ga_log_copy_at(in, dfd, "cut.log", 10, &err);
+	ck_assert_msg(cut == 29, "%lld: %s", cut, err.msg);
+	snprintf(path, sizeof(path), "%s/cut.log", dir);
+	ck_assert_int_eq(ga_file_read(path, 4096, &text, NULL, &err), 0);
+	snprintf(want, sizeof(want), "head \n[goneaway] ... 29 bytes cut here "
+		 "(a log is kept whole up to 10 bytes, else its first and its "
+		 "last 5 bytes) ...\ntail\n");
+	ck_assert_str_eq(text, want);
+	free(text);
+	/* a range: from "middle" on, within 8 */
+	snprintf(path, sizeof(path), "%s/range.log", dir);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(out, 0);
+	cut = ga_log_copy_range(in, 16, 39, out, 8, &err);
+	ck_assert_int_eq(cut, 15);
+	ck_assert_int_eq(ga_log_copy_range(in, 5, 5, out, 8, &err), 0);
+	close(out);
+	ck_assert_int_eq(ga_file_read(path, 4096, &text, NULL, &err), 0);
+	ck_assert_ptr_nonnull(strstr(text, "midd\n[goneaway] ... 15 bytes"));
+	ck_assert_ptr_nonnull(strstr(text, "...\nail\n"));
+	free(text);
+	/* no symlink followed where it is written */
+	unlink(path);
+	ck_assert_int_eq(symlink("/nonexistent-ga-target", path), 0);
+	ck_assert_int_eq(ga_log_copy_at(in, dfd, "range.log", 10, &err), -1);
+	close(in);
+	close(dfd);
+	remove_scratch(dir);
+}
+END_TEST
+
 /* A source that ends before its size says (a sysfs file claims 4096
  * bytes and holds a few) is an error naming the count, never a copy
  * padded with NUL bytes. */
@@ -527,6 +581,7 @@ Suite *make_fsutil_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_file_copy_read_write);
 	tcase_add_test(tc, test_file_copy_short_source);
 	tcase_add_test(tc, test_file_read_from);
+	tcase_add_test(tc, test_log_copy_cut);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("remove");

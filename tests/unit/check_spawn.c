@@ -141,6 +141,31 @@ START_TEST(test_output_reaches_log)
 }
 END_TEST
 
+/* A bound on what the child writes: its log stops there, the writes
+ * past it fail (EFBIG) and the child goes on to exit 0 (SIGXFSZ
+ * ignored: it would have killed it).  Its children are bound too. */
+START_TEST(test_file_max_bounds_the_log)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+		"head -c 300000 /dev/zero | tr '\\0' x; echo; "
+		"sh -c 'head -c 10 /dev/zero'; echo more; exit 0", NULL };
+	char log[] = "/tmp/ga-unit-spawn-XXXXXX";
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_error err = { "" };
+	struct stat st;
+	int rc;
+
+	temp_file(log);
+	o.output_path = log;
+	o.file_max = 100000;
+	rc = ga_spawn_run(&o, NULL, 5000, &err);
+	ck_assert_int_eq(stat(log, &st), 0);
+	unlink(log);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_int_eq(st.st_size, 100000);
+}
+END_TEST
+
 /* A kernel without close_range (before 5.9; 5.11 for its CLOEXEC flag):
  * a seccomp filter in this forked test process makes the call fail with
  * ENOSYS, for the spawned child too, and the spawn path must then close
@@ -966,6 +991,7 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(tc, test_spawned_process_holds_0_1_2_only, 0, 2);
 	tcase_add_test(tc, test_output_reaches_log);
+	tcase_add_test(tc, test_file_max_bounds_the_log);
 	tcase_add_test(tc, test_without_close_range);
 	tcase_add_loop_test(tc, test_exec_failure_reported, 0, 2);
 	suite_add_tcase(s, tc);

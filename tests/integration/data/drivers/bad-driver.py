@@ -17,6 +17,9 @@
 #   nothread   answers with no thread ids at all (0: unknown)
 #   lastword   answers the query, then closes its output and exits
 #   flood    answers a query with one line of 200 MiB
+#   noisy    writes 200 MiB to its standard error before it answers a
+#            query (the bytes the writes took into $BAD_DRIVER_COUNT:
+#            t0173, what a case's processes write is bounded)
 #   groupleave  joins another process group and ignores EOF
 #   setsid   leaves a child in a session of its own (its PID in
 #            $BAD_DRIVER_PIDFILE) that would outlive the run
@@ -381,6 +384,21 @@ while True:
                 os._exit(0)
         sys.stdout.write("\n")
         sys.stdout.flush()
+        continue
+    if mode == "noisy":
+        chunk = b"bad-driver: noise " + b"x" * ((1 << 20) - 19) + b"\n"
+        took = 0
+        for _ in range(200):
+            try:
+                took += os.write(2, chunk)
+            except OSError:     # EFBIG: the bound of its file
+                break
+        with open(os.environ.get("BAD_DRIVER_COUNT", "/dev/null"),
+                  "w") as f:
+            f.write("%d\n" % took)
+        reply({"id": req["id"], "result": "ok", "api": "query",
+               "elapsed_ms": 1, "value": "1", "thread_before": 7,
+               "thread_after": 7})
         continue
     if mode in ("groupleave", "setsid"):
         reply({"id": req["id"], "result": "ok", "api": "query",

@@ -15,6 +15,9 @@
 #            (net.ipv4.tcp_keepalive_time), a route and a link; each
 #            attempt's outcome is written to its stderr (it must fail:
 #            a driver cannot change its namespace, lab/spawn.h)
+#   noisy    a connect writes 40 MiB to its standard error: more than
+#            half of what a driver's may hold (client/internal.h,
+#            GA_DRIVER_LOG_MAX), so its next case gets a new process
 #   escape   a connect starts a process that leaves it (a double fork):
 #            it outlives the copy that started it, in the zygote's PID
 #            namespace, where goneaway must find it and end that
@@ -48,6 +51,10 @@ class Leaky(pymysql_driver.PyMySQL):
         rep = super().do_connect(req)
         if MODE == "conn":
             kept_conn.append(self.conn)
+        if MODE == "noisy":
+            line = b"leaky: noise " + b"x" * ((1 << 20) - 14) + b"\n"
+            for _ in range(40):
+                os.write(2, line)
         if MODE == "child" and os.fork() == 0:
             time.sleep(600)
             os._exit(0)
