@@ -115,6 +115,9 @@ static void fixture_init(struct fixture *fx)
 			 "11.4.2-MariaDB");
 		snprintf(r->server_notes, sizeof(r->server_notes),
 			 "wait_timeout=2: taken\nsecond line");
+		if (i == 1)
+			snprintf(r->evidence_cut, sizeof(r->evidence_cut),
+				 "driver-app.log: 67108864 bytes, 58720256 cut");
 		snprintf(r->results, sizeof(r->results), "%s/%s", fx->dir,
 			 names[i]);
 		if (i == 2) {
@@ -266,6 +269,7 @@ START_TEST(test_round_trip)
 		ck_assert_str_eq(b->library, a->library);
 		ck_assert_str_eq(b->server_version, a->server_version);
 		ck_assert_str_eq(b->server_notes, a->server_notes);
+		ck_assert_str_eq(b->evidence_cut, a->evidence_cut);
 		ck_assert_int_eq(b->flavour, a->flavour);
 		ck_assert_str_eq(b->results, a->results);
 		ck_assert(b->wall_ms == a->wall_ms && b->setup_ms == a->setup_ms &&
