@@ -299,21 +299,60 @@ int ga_file_copy(const char *src, const char *dst, struct ga_error *err)
 	return file_copy_mode(src, dst, 0644, GA_COPY_AUTO, err);
 }
 
-int ga_tree_copy(const char *src, const char *dst, struct ga_error *err)
+/* The entry name of the open directory dirfd (src/name in messages) as
+ * it is: a directory or a regular file opened without following a
+ * symlink and without waiting, and it must still be what fstatat() saw;
+ * -2 for anything else (a symlink, a socket, a FIFO, a device: not part
+ * of a datadir, and never opened), -1 with err set. */
+static int open_entry(int dirfd, const char *name, const char *src,
+		      struct stat *st, struct ga_error *err)
+{
+	mode_t type;
+	int fd;
+
+	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) != 0)
+		return ga_error_errno(err, errno, "stat %s/%s", src, name);
+	type = st->st_mode & S_IFMT;
+	if (type != S_IFDIR && type != S_IFREG)
+		return -2;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC | O_NOCTTY | (type == S_IFDIR ? O_DIRECTORY : 0));
+	if (fd < 0)
+		return ga_error_errno(err, errno, "open %s/%s", src, name);
+	if (fstat(fd, st) != 0 || (st->st_mode & S_IFMT) != type) {
+		close(fd);
+		return ga_error_set(err, "%s/%s: changed while it was copied",
+				    src, name);
+	}
+	if (type == S_IFREG && st->st_nlink != 1) {
+		close(fd);
+		return ga_error_set(err, "%s/%s: a file with %lu links (a hard "
+				    "link is a file of elsewhere): not copied",
+				    src, name, (unsigned long)st->st_nlink);
+	}
+	return fd;
+}
+
+/* The tree below the open directory sfd (closed here; src names it)
+ * copied into the new directory dst (mode mode). */
+static int tree_copy_fd(int sfd, const char *src, const char *dst,
+			mode_t mode, struct ga_error *err)
 {
 	char s[PATH_MAX], d[PATH_MAX];
 	struct dirent *de;
 	struct stat st;
 	DIR *dir;
-	int rc = 0;
+	int rc = 0, fd, out;
 
-	if (stat(src, &st) != 0)
-		return ga_error_errno(err, errno, "stat %s", src);
-	if (mkdir(dst, st.st_mode & 07777) != 0)
+	if (mkdir(dst, mode) != 0) {
+		close(sfd);
 		return ga_error_errno(err, errno, "mkdir %s", dst);
-	dir = opendir(src);
-	if (!dir)
+	}
+	dir = fdopendir(sfd);
+	if (!dir) {
+		close(sfd);
 		return ga_error_errno(err, errno, "opendir %s", src);
+	}
 	while (rc == 0 && (de = readdir(dir)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
@@ -322,19 +361,46 @@ int ga_tree_copy(const char *src, const char *dst, struct ga_error *err)
 			rc = ga_error_set(err, "path too long under %s", src);
 			break;
 		}
-		if (lstat(s, &st) != 0) {
-			rc = ga_error_errno(err, errno, "stat %s", s);
+		fd = open_entry(dirfd(dir), de->d_name, src, &st, err);
+		if (fd == -2)
+			continue;       /* sockets, fifos and links are not part
+					 * of a datadir */
+		if (fd < 0) {
+			rc = -1;
 			break;
 		}
-		if (S_ISDIR(st.st_mode))
-			rc = ga_tree_copy(s, d, err);
-		else if (S_ISREG(st.st_mode))
-			rc = file_copy_mode(s, d, st.st_mode, GA_COPY_AUTO,
-					    err);
-		/* sockets, fifos and links are not part of a datadir */
+		if (S_ISDIR(st.st_mode)) {
+			rc = tree_copy_fd(fd, s, d, st.st_mode & 07777, err);
+			continue;
+		}
+		out = open(d, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			   st.st_mode & 07777);
+		if (out < 0)
+			rc = ga_error_errno(err, errno, "create %s", d);
+		else
+			rc = copy_fd_sparse(fd, out, st.st_size, GA_COPY_AUTO, s,
+					    d, err);
+		if (out >= 0 && close(out) != 0 && rc == 0)
+			rc = ga_error_errno(err, errno, "close %s", d);
+		close(fd);
 	}
 	closedir(dir);
 	return rc;
+}
+
+int ga_tree_copy(const char *src, const char *dst, struct ga_error *err)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ga_error_errno(err, errno, "open %s", src);
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return ga_error_errno(err, errno, "stat %s", src);
+	}
+	return tree_copy_fd(fd, src, dst, st.st_mode & 07777, err);
 }
 
 /* ga_tree_chown() below the open directory fd (named path in errors). */

@@ -22,7 +22,11 @@ enum ga_copy_how {
 
 /* Copies the directory tree src to dst (which must not exist).  Regular
  * files keep their mode and their holes: only data extents are copied,
- * which keeps a datadir copy fast. */
+ * which keeps a datadir copy fast.  What a server's user may have left
+ * in src is not followed: each entry is opened below its directory's
+ * descriptor with O_NOFOLLOW and without waiting, a symlink, socket,
+ * FIFO or device is left out, and a regular file with more than one
+ * link (a file of elsewhere) is an error. */
 int ga_tree_copy(const char *src, const char *dst, struct ga_error *err);
 
 /* Gives path and everything below it to uid and gid (chown -R, never

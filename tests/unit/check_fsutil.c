@@ -371,6 +371,55 @@ START_TEST(test_file_read_from)
 }
 END_TEST
 
+/* A datadir copied from where a server's user may have written: a
+ * symlink (to a file, to a directory), a FIFO are left out, never
+ * followed nor waited on; a hard link is refused. */
+START_TEST(test_tree_copy_follows_nothing)
+{
+	char path[PATH_MAX], dst[PATH_MAX], secret[PATH_MAX];
+	struct ga_error err = { "" };
+	char *dir = scratch_dir(), *text = NULL;
+	struct stat st;
+
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	make_text_file(secret, "the host's secret\n");
+	snprintf(path, sizeof(path), "%s/data", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/data/ibdata1", dir);
+	make_text_file(path, "pages\n");
+	snprintf(path, sizeof(path), "%s/data/mysqld-auto.cnf", dir);
+	ck_assert_int_eq(symlink(secret, path), 0);
+	snprintf(path, sizeof(path), "%s/data/up", dir);
+	ck_assert_int_eq(symlink(dir, path), 0);
+	snprintf(path, sizeof(path), "%s/data/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	snprintf(dst, sizeof(dst), "%s/copy", dir);
+	ck_assert_msg(ga_tree_copy(path, dst, &err) == 0, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/copy/ibdata1", dir);
+	ck_assert_int_eq(ga_file_read(path, 100, &text, NULL, &err), 0);
+	ck_assert_str_eq(text, "pages\n");
+	free(text);
+	snprintf(path, sizeof(path), "%s/copy/mysqld-auto.cnf", dir);
+	ck_assert_int_ne(lstat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/copy/up", dir);
+	ck_assert_int_ne(lstat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/copy/fifo", dir);
+	ck_assert_int_ne(lstat(path, &st), 0);
+	/* a hard link to the secret */
+	snprintf(path, sizeof(path), "%s/data/hard", dir);
+	ck_assert_int_eq(link(secret, path), 0);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	snprintf(dst, sizeof(dst), "%s/copy2", dir);
+	ck_assert_int_eq(ga_tree_copy(path, dst, &err), -1);
+	ck_assert_msg(strstr(err.msg, "data/hard: a file with 2 links"), "%s",
+		      err.msg);
+	snprintf(path, sizeof(path), "%s/copy2/hard", dir);
+	ck_assert_int_ne(lstat(path, &st), 0);
+	remove_scratch(dir);
+}
+END_TEST
+
 /* A log copied within its bound: whole up to it; past it, its first and
  * last halves with goneaway's line between them, the bytes cut
  * returned; a range of it the same way. */
@@ -582,6 +631,7 @@ Suite *make_fsutil_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_file_copy_short_source);
 	tcase_add_test(tc, test_file_read_from);
 	tcase_add_test(tc, test_log_copy_cut);
+	tcase_add_test(tc, test_tree_copy_follows_nothing);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("remove");
