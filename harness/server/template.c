@@ -13,12 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/beneath.h"
 #include "util/fsutil.h"
 #include "util/hash.h"
 #include "util/ownmark.h"
 #include "util/trustdir.h"
 
 #define LOCK_TIMEOUT_MS 600000
+#define LOG_TAIL 4096          /* of a build step's log, for its error */
 
 static int template_key(const struct ga_template_opts *o, uint64_t *key,
 			struct ga_error *err)
@@ -160,17 +162,35 @@ int ga_template_copy(const char *template_dir, const char *dst,
 	return rc;
 }
 
+/* The last bytes of a build step's log, path: its directory is the
+ * build's, which the build's programs may write, so the log is read as
+ * util/beneath.h reads a file there (no symlink, no FIFO, no wait).
+ * Returns 0 with a new buffer in *tail, or -1. */
+static int install_log_tail(const char *path, char **tail)
+{
+	const char *base = strrchr(path, '/');
+	struct ga_error ignored;
+	char dir[PATH_MAX];
+	long long from;
+
+	if (!base || base == path || (size_t)(base - path) >= sizeof(dir))
+		return -1;
+	memcpy(dir, path, (size_t)(base - path));
+	dir[base - path] = '\0';
+	from = ga_within_size(dir, base + 1) - LOG_TAIL;
+	return ga_within_read_from(dir, base + 1, &from, 2 * LOG_TAIL, tail,
+				   NULL, &ignored);
+}
+
 int ga_template_run_step(const struct ga_spawn_opts *sp,
 			 struct ga_interrupt *in, struct ga_error *err)
 {
-	struct ga_error ignored;
 	char *tail;
 	size_t n;
 
 	if (ga_spawn_run(sp, in, GA_TEMPLATE_STEP_TIMEOUT_MS, err) == 0)
 		return 0;
-	if (sp->output_path &&
-	    ga_file_read(sp->output_path, 1 << 20, &tail, NULL, &ignored) == 0) {
+	if (sp->output_path && install_log_tail(sp->output_path, &tail) == 0) {
 		n = strlen(tail);
 		ga_error_prefix(err, "building the template datadir (install log "
 				"ends: %s)", tail + (n > 300 ? n - 300 : 0));

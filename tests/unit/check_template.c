@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lab/spawn.h"
 #include "server/template.h"
 #include "util/fsutil.h"
 #include "util/ownmark.h"
@@ -254,6 +255,37 @@ START_TEST(test_hold_fails_when_removed_meanwhile)
 }
 END_TEST
 
+/* A build step that fails says how its log ends; a log its programs
+ * replaced by a symlink to a root file (the build's directory is
+ * theirs) is not followed: nothing of the file in the message. */
+START_TEST(test_failed_step_says_its_log_tail)
+{
+	const char *argv[] = { "/bin/sh", "-c", "echo the step failed; exit 3",
+			       NULL };
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_error err = { "" };
+	char log[PATH_MAX], secret[PATH_MAX];
+	FILE *f;
+
+	snprintf(log, sizeof(log), "%s/install.log", scratch_root);
+	o.output_path = log;
+	ck_assert_int_eq(ga_template_run_step(&o, NULL, &err), -1);
+	ck_assert_msg(strstr(err.msg, "install log ends: the step failed"),
+		      "%s", err.msg);
+	snprintf(secret, sizeof(secret), "%s/secret", scratch_root);
+	f = fopen(secret, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("the host's secret\n", f);
+	fclose(f);
+	ck_assert_int_eq(unlink(log), 0);
+	ck_assert_int_eq(symlink(secret, log), 0);
+	ck_assert_int_eq(ga_template_run_step(&o, NULL, &err), -1);
+	ck_assert_msg(!strstr(err.msg, "secret"), "%s", err.msg);
+	unlink(log);
+	unlink(secret);
+}
+END_TEST
+
 Suite *make_template_suite(void)
 {
 	Suite *s = suite_create("template");
@@ -268,6 +300,7 @@ Suite *make_template_suite(void)
 	tcase_add_test(tc, test_copy_then_removable);
 	tcase_add_test(tc, test_hold_missing_template);
 	tcase_add_test(tc, test_hold_fails_when_removed_meanwhile);
+	tcase_add_test(tc, test_failed_step_says_its_log_tail);
 	suite_add_tcase(s, tc);
 	return s;
 }
