@@ -19,7 +19,7 @@
 #   flood    answers a query with one line of 200 MiB
 #   noisy    writes 200 MiB to its standard error before it answers a
 #            query (the bytes the writes took into $BAD_DRIVER_COUNT:
-#            t0173, what a case's processes write is bounded)
+#            t0175, what a case's processes write is bounded)
 #   groupleave  joins another process group and ignores EOF
 #   setsid   leaves a child in a session of its own (its PID in
 #            $BAD_DRIVER_PIDFILE) that would outlive the run

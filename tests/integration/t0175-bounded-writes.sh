@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0173-bounded-writes: what goneaway reads of a server's files, and what
+# t0175-bounded-writes: what goneaway reads of a server's files, and what
 # a case's processes write, is bounded by construction (issue 55, rows 6
 # and 9).
 #
