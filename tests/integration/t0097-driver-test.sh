@@ -321,6 +321,22 @@ if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
 		grep -q "^# protocol: the driver meets protocol 1 (features: none)" dtdoc.out
 	'
 
+	# Issue 56: the document's example replies are replies driver-test
+	# takes (begin-case's and end-case's had no elapsed_ms): the shipped
+	# PyMySQL driver answering with each example where it fits
+	# (data/drivers/doc-replies.py), every example served at least once.
+	test_expect_success 'driver-test passes a driver that answers with docs/driver-protocol.md'"'"'s example replies' '
+		DOC_REPLIES_LOG=$SCRATCH/doc-replies.log "$GONEAWAY" driver-test 			-- /usr/bin/python3 "$TOP/tests/integration/data/drivers/doc-replies.py" 			"$TOP/docs/driver-protocol.md" > dtex.out 2>&1; rc=$?; cat dtex.out &&
+		sort doc-replies.log | uniq -c && test $rc -eq 0 &&
+		! grep -q "^not ok" dtex.out &&
+		sed -n "s/^example \([0-9]*\) .*/\1/p" doc-replies.log | sort -u > examples &&
+		test "$(wc -l < examples)" -ge 4 &&
+		while read -r n; do
+			grep -qx "served $n" doc-replies.log ||
+				{ echo "the example of docs/driver-protocol.md:$n was never served"; return 1; }
+		done < examples
+	'
+
 	# prepare is the server's (COM_STMT_PREPARE), or unsupported: a
 	# driver that interpolates its values into a text query runs every
 	# statement and succeeds, and only the server's counters tell
