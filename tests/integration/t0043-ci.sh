@@ -411,7 +411,72 @@ if have_yaml; then
 			done
 		done
 	'
+	# Issue 56: --server mysql-9.7 needs a root; the templates build the
+	# roots GONEAWAY_ROOTS names with ci/build-server-root.sh and cache
+	# them.  Their own commands, run with a fake builder and apt-get: the
+	# first run builds, a run after builds nothing (GitHub's cache step
+	# puts the directory back; GitLab's script unpacks its tar file).
+	test_expect_success 'the templates build the server roots GONEAWAY_ROOTS names, and cache them' '
+		mkdir -p roots/goneaway/ci roots/bin && cd roots &&
+		printf "%s\n" "#!/bin/sh" "echo \"\$*\" >> \"$SCRATCH/roots/built\"" \
+			"mkdir -p \"\$2\" && echo \"flavour=\$1\" > \"\$2/.goneaway-root\"" \
+			> goneaway/ci/build-server-root.sh &&
+		printf "#!/bin/sh\n:\n" > bin/apt-get && chmod +x bin/apt-get &&
+		"$PY" - "$T" "$SCRATCH/roots/cache" > roots.list <<-"EOF" &&
+		import sys, yaml
+		top, cache = sys.argv[1], sys.argv[2]
+		def put(name, text):
+		    open(name, "w").write(text.replace("/var/cache/goneaway/roots", cache))
+		    print(name)
+		for f in ("github-actions.yml", "github-actions-sharded.yml"):
+		    d = yaml.safe_load(open("%s/%s" % (top, f)))
+		    assert "GONEAWAY_ROOTS" in d["env"], f
+		    for name, job in d["jobs"].items():
+		        steps = {s.get("name"): s for s in job["steps"]}
+		        if "build the server roots" not in steps:
+		            assert not any("run-goneaway.sh" in s.get("run", "") for s in job["steps"]), (f, name)
+		            continue
+		        c = steps["cache the server roots"]
+		        assert c["uses"].startswith("actions/cache@"), c
+		        assert c["with"]["path"] == "/var/cache/goneaway/roots", c
+		        assert "GONEAWAY_REF" in c["with"]["key"], c
+		        put("gh-%s-%s.sh" % (f, name), steps["build the server roots"]["run"])
+		for f in ("gitlab-ci.yml", "gitlab-ci-sharded.yml"):
+		    d = yaml.safe_load(open("%s/%s" % (top, f)))
+		    assert "GONEAWAY_ROOTS" in d["variables"], f
+		    for name, job in d.items():
+		        if not isinstance(job, dict) or "script" not in job:
+		            continue
+		        lines = [l for l in job["script"] if "GONEAWAY_ROOTS" in l]
+		        if not lines:
+		            assert not any("run-goneaway.sh" in l for l in job["script"]), (f, name)
+		            continue
+		        assert ".goneaway-roots/" in job["cache"]["paths"], (f, name)
+		        put("gl-%s-%s.sh" % (f, name), "\n".join(lines) + "\n")
+		EOF
+		test "$(wc -l < roots.list)" -eq 4 &&
+		for s in $(cat roots.list); do
+			rm -rf cache .goneaway-roots built &&
+			PATH="$SCRATCH/roots/bin:$PATH" GONEAWAY_ROOTS="mysql-9.7 mariadb-11.8" \
+				sh -e "$s" > out 2>&1 || { cat "$s" out; return 1; }
+			test "$(cat built)" = "mysql-9.7 $SCRATCH/roots/cache/mysql-9.7
+mariadb-11.8 $SCRATCH/roots/cache/mariadb-11.8" || { cat "$s" built; return 1; }
+			test -f cache/mysql-9.7/.goneaway-root || return 1
+			case $s in gl-*)
+				# the next job: a fresh machine, the cache restored
+				rm -rf cache built &&
+				PATH="$SCRATCH/roots/bin:$PATH" GONEAWAY_ROOTS="mysql-9.7" \
+					sh -e "$s" > out 2>&1 || { cat "$s" out; return 1; }
+				test ! -e built && grep -qx flavour=mysql-9.7 cache/mysql-9.7/.goneaway-root ||
+					{ echo "$s: the cached root was not restored"; return 1; } ;;
+			esac
+			PATH="$SCRATCH/roots/bin:$PATH" GONEAWAY_ROOTS= sh -e "$s" > out 2>&1 ||
+				{ cat "$s" out; return 1; }
+		done
+	'
 else
+	test_skip 'the templates build the server roots GONEAWAY_ROOTS names, and cache them' \
+		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip 'the templates: YAML, Debian 12 everywhere, pinned by GONEAWAY_REF' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip "the templates' fetch checks out GONEAWAY_REF: a tag or a full commit" \
