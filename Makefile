@@ -59,7 +59,7 @@ CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
-.PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations \
+.PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations FORCE \
 	uninstall clean help sanitize sanitize-run fuzz fuzz-short fuzz-build docs-tables \
 	lf-deps fuzz-lf fuzz-lf-build fuzz-lf-short fuzz-lf-run msan msan-build msan-run
 
@@ -132,6 +132,17 @@ $(B)/libgoneaway.a: $(LIB_OBJS)
 $(B)/%.o: harness/%.c | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The version this build says (harness/cli/gen-version.sh: the release
+# GONEAWAY_VERSION, then how far past it and at which commit, from git
+# when the tree is a git checkout), asked again at every make and
+# rewritten only when it changed: cli/version.o, and the link, follow it.
+$(B)/version_gen.h: FORCE | $(B)
+	@sh harness/cli/gen-version.sh "$(CURDIR)" > $@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/cli/version.o: $(B)/version_gen.h
+$(B)/cli/version.o: ALL_CFLAGS += -I$(B)
+FORCE:
 
 $(B)/errnames_gen.c: harness/lang/gen-errnames.sh | $(B)
 	@test -n "$(MYSQL_INCLUDEDIR)" || { echo "pkg-config does not know mysqlclient: run 'make deps'" >&2; exit 1; }
