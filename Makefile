@@ -152,7 +152,8 @@ $(B)/errnames_gen.o: $(B)/errnames_gen.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # GA_UNIT_TOP: the source tree, for the unit tests that read its files
-# (the shipped scenarios); they run from anywhere (t0001: a scratch dir)
+# (the shipped scenarios); they run from anywhere (t0001: a scratch dir),
+# and $GA_UNIT_TOP names a copy instead (t0080, as nobody: needs.h)
 $(B)/unit/%.o: tests/unit/%.c | $(B)
 	@mkdir -p $(B)/unit
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -DGA_UNIT_TOP='"$(CURDIR)"' -c -o $@ $<
@@ -231,7 +232,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_af
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_RUN = for t in $(FUZZ_TARGETS); do \
 	mkdir -p $(SAN_B)/fuzz-tmp && \
-	TMPDIR=$(CURDIR)/$(SAN_B)/fuzz-tmp $(SAN_ENV) $(SAN_B)/fuzz/fuzz_$$t \
+	TMPDIR="$(CURDIR)/$(SAN_B)/fuzz-tmp" $(SAN_ENV) $(SAN_B)/fuzz/fuzz_$$t \
 		-s $(FUZZ_SEED) -C $(SAN_B)/fuzz-crashes/$$t \
 		-x tests/fuzz/$$t.dict tests/fuzz/corpus/$$t
 
@@ -279,7 +280,7 @@ LF_SHORT_SECONDS ?= 4
 LF_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LF_RUN = for t in $(FUZZ_TARGETS); do \
 	mkdir -p $(LF_B)/corpus/$$t $(LF_B)/fuzz-crashes $(LF_B)/fuzz-tmp && \
-	TMPDIR=$(CURDIR)/$(LF_B)/fuzz-tmp $(SAN_ENV) $(LF_B)/lf/fuzz_$$t \
+	TMPDIR="$(CURDIR)/$(LF_B)/fuzz-tmp" $(SAN_ENV) $(LF_B)/lf/fuzz_$$t \
 		-seed=$(FUZZ_SEED) -dict=tests/fuzz/$$t.dict -rss_limit_mb=2048 \
 		-timeout=10 -artifact_prefix=$(LF_B)/fuzz-crashes/$$t- \
 		-print_final_stats=1 $(LF_B)/corpus/$$t tests/fuzz/corpus/$$t
