@@ -33,7 +33,7 @@ leftover_snapshot > "$SCRATCH/before"
 # The files whose links must resolve, relative to the top.
 doc_files() {
 	(cd "$1" && ls README.md docs/*.md docs/tables/*.md drivers/README.md \
-		tests/README.md)
+		tests/README.md tests/compat/README.md)
 }
 
 test_expect_success 'every relative link and anchor of the docs resolves' '
@@ -44,13 +44,14 @@ test_expect_success 'every relative link and anchor of the docs resolves' '
 '
 
 test_expect_success 'a broken link and a broken anchor in a copy are caught' '
-	mkdir -p copy/docs/tables copy/docs/results copy/drivers copy/tests \
+	mkdir -p copy/docs/tables copy/docs/results copy/drivers copy/tests/compat \
 		copy/scenarios &&
 	cp "$TOP/README.md" "$TOP/CHANGELOG.md" copy/ &&
 	cp "$TOP"/docs/*.md copy/docs/ &&
 	cp "$TOP"/docs/tables/*.md copy/docs/tables/ &&
 	cp "$TOP/drivers/README.md" copy/drivers/ &&
 	cp "$TOP/tests/README.md" copy/tests/ &&
+	cp "$TOP/tests/compat/README.md" copy/tests/compat/ &&
 	cp "$TOP"/scenarios/*.gw copy/scenarios/ &&
 	"$PY" "$DATA/doc-links.py" copy $(doc_files copy) > whole.out &&
 	cat whole.out &&
