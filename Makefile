@@ -400,15 +400,15 @@ docs-tables: goneaway
 	sh docs/gen-tables.sh ./goneaway
 
 install: goneaway
-	install -D -m 0755 goneaway $(DESTDIR)$(PREFIX)/bin/goneaway
-	install -d $(DESTDIR)$(PREFIX)/share/goneaway
-	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway/drivers
-	cp -r fixtures scenarios drivers $(DESTDIR)$(PREFIX)/share/goneaway/
-	chmod -R go-w $(DESTDIR)$(PREFIX)/share/goneaway
+	install -D -m 0755 goneaway "$(DESTDIR)$(PREFIX)/bin/goneaway"
+	install -d "$(DESTDIR)$(PREFIX)/share/goneaway"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/goneaway/drivers"
+	cp -r fixtures scenarios drivers "$(DESTDIR)$(PREFIX)/share/goneaway/"
+	chmod -R go-w "$(DESTDIR)$(PREFIX)/share/goneaway"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/goneaway
-	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway
+	rm -f "$(DESTDIR)$(PREFIX)/bin/goneaway"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/goneaway"
 
 clean:
 	rm -rf build build-tsan $(SAN_B) $(LF_B) $(MSAN_B) goneaway goneaway-results
