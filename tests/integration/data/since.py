@@ -161,19 +161,12 @@ def check_protocol(top, path, rels, bad):
 
 
 def main(argv):
-    if len(argv) < 2:
-        print(__doc__.split("\n\n")[1].strip(), file=sys.stderr)
+    got = rel.options("since.py", __doc__, argv, {
+        "--running": ("docs", "running.md"),
+        "--protocol": ("docs", "driver-protocol.md")})
+    if got is None:
         return 2
-    top = argv[1]
-    opts = {"--running": os.path.join(top, "docs", "running.md"),
-            "--protocol": os.path.join(top, "docs", "driver-protocol.md")}
-    rest = argv[2:]
-    while rest:
-        if rest[0] not in opts or len(rest) < 2:
-            print("since.py: unknown option %s" % rest[0], file=sys.stderr)
-            return 2
-        opts[rest[0]] = rest[1]
-        rest = rest[2:]
+    top, opts = got
     rels = release_commits(top)
     bad = []
     if not rels:
