@@ -141,7 +141,7 @@ $(B)/version_gen.h: FORCE | $(B)
 	@sh harness/cli/gen-version.sh "$(CURDIR)" > $@.tmp && \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(B)/cli/version.o: $(B)/version_gen.h
-$(B)/cli/version.o: ALL_CFLAGS += -I$(B)
+$(B)/cli/version.o: ALL_CFLAGS += -include $(B)/version_gen.h
 FORCE:
 
 $(B)/errnames_gen.c: harness/lang/gen-errnames.sh | $(B)

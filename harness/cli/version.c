@@ -1,9 +1,12 @@
 /* version.c - see internal.h: the version this build says.
- * version_gen.h is the Makefile's (cli/gen-version.sh, made again at
- * every make and rewritten only when it changed). */
+ * GA_VERSION_SUFFIX is the Makefile's: its build directory's
+ * version_gen.h (cli/gen-version.sh, made again at every make and
+ * rewritten only when it changed), included first by -include. */
 #include "cli/internal.h"
 
-#include "version_gen.h"
+#ifndef GA_VERSION_SUFFIX
+#error "build with make: GA_VERSION_SUFFIX comes from version_gen.h"
+#endif
 
 const char *cli_version(void)
 {
