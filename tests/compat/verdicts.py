@@ -26,8 +26,9 @@ lines that begin with "#" comments:
     was PASS                 the release's verdict
     now SKIP                 main's
     changelog 0.3.0 Driver protocol 2   a line of the "### Breaking" part
-                             of CHANGELOG.md's section VERSION (or
-                             Unreleased) that holds this text
+                             of CHANGELOG.md's section VERSION that
+                             holds this text (the next release's, not
+                             cut yet: its Unreleased section)
     migration TEXT           what a user of the release does now
 
 --lint checks each stanza: every key once, known verdicts, a
@@ -84,6 +85,10 @@ def breaking_lines(changelog):
     return out
 
 
+def vkey(v):
+    return tuple(int(x) for x in v.split("."))
+
+
 def lint(breaks, changelog, path):
     bad = []
     parts = breaking_lines(changelog)
@@ -100,6 +105,9 @@ def lint(breaks, changelog, path):
             bad.append("%s: break %s: not release numbers" % (where, b["break"]))
         sec, _, text = (b.get("changelog") or "").partition(" ")
         text = text.strip()
+        if sec not in parts and re.fullmatch(r"\d+\.\d+\.\d+", sec) and all(
+                vkey(sec) > vkey(v) for v in parts if v != "Unreleased"):
+            sec = "Unreleased"          # the next release, not cut yet
         if sec and not any(text and text in l for l in parts.get(sec, [])):
             bad.append("%s: CHANGELOG.md's section %s has no '### Breaking' "
                        "line with '%s'" % (where, sec, text))
