@@ -59,7 +59,7 @@ CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
-.PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations \
+.PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations FORCE \
 	uninstall clean help sanitize sanitize-run fuzz fuzz-short fuzz-build docs-tables \
 	lf-deps fuzz-lf fuzz-lf-build fuzz-lf-short fuzz-lf-run msan msan-build msan-run
 
@@ -133,6 +133,17 @@ $(B)/%.o: harness/%.c | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The version this build says (harness/cli/gen-version.sh: the release
+# GONEAWAY_VERSION, then how far past it and at which commit, from git
+# when the tree is a git checkout), asked again at every make and
+# rewritten only when it changed: cli/version.o, and the link, follow it.
+$(B)/version_gen.h: FORCE | $(B)
+	@sh harness/cli/gen-version.sh "$(CURDIR)" > $@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/cli/version.o: $(B)/version_gen.h
+$(B)/cli/version.o: ALL_CFLAGS += -include $(B)/version_gen.h
+FORCE:
+
 $(B)/errnames_gen.c: harness/lang/gen-errnames.sh | $(B)
 	@test -n "$(MYSQL_INCLUDEDIR)" || { echo "pkg-config does not know mysqlclient: run 'make deps'" >&2; exit 1; }
 	sh harness/lang/gen-errnames.sh $(MYSQL_INCLUDEDIR) > $@.tmp && mv $@.tmp $@
@@ -141,7 +152,8 @@ $(B)/errnames_gen.o: $(B)/errnames_gen.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # GA_UNIT_TOP: the source tree, for the unit tests that read its files
-# (the shipped scenarios); they run from anywhere (t0001: a scratch dir)
+# (the shipped scenarios); they run from anywhere (t0001: a scratch dir),
+# and $GA_UNIT_TOP names a copy instead (t0080, as nobody: needs.h)
 $(B)/unit/%.o: tests/unit/%.c | $(B)
 	@mkdir -p $(B)/unit
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -DGA_UNIT_TOP='"$(CURDIR)"' -c -o $@ $<
@@ -220,7 +232,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_af
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_RUN = for t in $(FUZZ_TARGETS); do \
 	mkdir -p $(SAN_B)/fuzz-tmp && \
-	TMPDIR=$(CURDIR)/$(SAN_B)/fuzz-tmp $(SAN_ENV) $(SAN_B)/fuzz/fuzz_$$t \
+	TMPDIR="$(CURDIR)/$(SAN_B)/fuzz-tmp" $(SAN_ENV) $(SAN_B)/fuzz/fuzz_$$t \
 		-s $(FUZZ_SEED) -C $(SAN_B)/fuzz-crashes/$$t \
 		-x tests/fuzz/$$t.dict tests/fuzz/corpus/$$t
 
@@ -268,7 +280,7 @@ LF_SHORT_SECONDS ?= 4
 LF_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LF_RUN = for t in $(FUZZ_TARGETS); do \
 	mkdir -p $(LF_B)/corpus/$$t $(LF_B)/fuzz-crashes $(LF_B)/fuzz-tmp && \
-	TMPDIR=$(CURDIR)/$(LF_B)/fuzz-tmp $(SAN_ENV) $(LF_B)/lf/fuzz_$$t \
+	TMPDIR="$(CURDIR)/$(LF_B)/fuzz-tmp" $(SAN_ENV) $(LF_B)/lf/fuzz_$$t \
 		-seed=$(FUZZ_SEED) -dict=tests/fuzz/$$t.dict -rss_limit_mb=2048 \
 		-timeout=10 -artifact_prefix=$(LF_B)/fuzz-crashes/$$t- \
 		-print_final_stats=1 $(LF_B)/corpus/$$t tests/fuzz/corpus/$$t
@@ -388,15 +400,15 @@ docs-tables: goneaway
 	sh docs/gen-tables.sh ./goneaway
 
 install: goneaway
-	install -D -m 0755 goneaway $(DESTDIR)$(PREFIX)/bin/goneaway
-	install -d $(DESTDIR)$(PREFIX)/share/goneaway
-	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway/drivers
-	cp -r fixtures scenarios drivers $(DESTDIR)$(PREFIX)/share/goneaway/
-	chmod -R go-w $(DESTDIR)$(PREFIX)/share/goneaway
+	install -D -m 0755 goneaway "$(DESTDIR)$(PREFIX)/bin/goneaway"
+	install -d "$(DESTDIR)$(PREFIX)/share/goneaway"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/goneaway/drivers"
+	cp -r fixtures scenarios drivers "$(DESTDIR)$(PREFIX)/share/goneaway/"
+	chmod -R go-w "$(DESTDIR)$(PREFIX)/share/goneaway"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/goneaway
-	rm -rf $(DESTDIR)$(PREFIX)/share/goneaway
+	rm -f "$(DESTDIR)$(PREFIX)/bin/goneaway"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/goneaway"
 
 clean:
 	rm -rf build build-tsan $(SAN_B) $(LF_B) $(MSAN_B) goneaway goneaway-results

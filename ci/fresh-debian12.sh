@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # fresh-debian12.sh - the project's acceptance rule, runnable by anyone:
-# ".ci/run passes on a fresh Debian 12 container with the checkout
-# bind-mounted".
+# ".ci/run passes in a fresh Debian 12 container, from a clone where a
+# root newcomer would make it" (README: as root, from a clone; issue 56:
+# root's home is 0700, and the tests that run things as another user
+# must give that user a copy of what it needs).
 #
-# Usage (as root):  ci/fresh-debian12.sh [--keep-build] [--rebuild-image] [CHECKOUT]
+# Usage (as root):  ci/fresh-debian12.sh [--clone-to DIR] [--via-symlink]
+#                       [--rebuild-image] [CHECKOUT]
 #
-#   CHECKOUT         the tree to test (default: the repository this script is in).
-#                    It is bind-mounted read-write at /src: the build happens in it.
-#   --keep-build     keep the container's build/ and goneaway in the checkout
-#                    afterwards (root-owned, linked against the container's
-#                    libraries).  By default they are removed again.
+#   CHECKOUT         the repository to test (default: the one this script is
+#                    in): its HEAD, committed (a bundle of it is mounted
+#                    read-only at /src.bundle); changes not committed are
+#                    not tested, and it says so.  Nothing is written to it.
+#   --clone-to DIR   where the container clones it (default /root/goneaway,
+#                    in root's 0700 home); a path with a space, say
+#                    "/root/go neaway", tests that too.
+#   --via-symlink    run everything through a symlink to the clone (DIR.link):
+#                    a symlinked checkout.
 #   --rebuild-image  build the Debian 12 root again even if it is cached.
 #
 # What it does:
@@ -25,27 +32,29 @@
 #     unix:///run/goneaway-docker.sock) unless one already answers there;
 #  4. runs a container from that image (network "host", so apt inside reaches
 #     the mirror; the cap flags a non-privileged container needs for
-#     namespaces, veths, nftables and qdiscs) with the checkout at /src, and
-#     runs in it: removal of the host's build output (build/, goneaway: a
-#     fresh container must build from scratch), "make deps" (the apt part of
-#     "make check", timed on its own), a copy_file_range probe (see below),
-#     then /src/.ci/run;
+#     namespaces, veths, nftables and qdiscs) with a git bundle of the
+#     checkout's HEAD at /src.bundle, and runs in it: "git clone" into the
+#     --clone-to directory (a fresh clone builds from scratch), "make deps"
+#     (the apt part of "make check", timed on its own), a copy_file_range
+#     probe (see below), then .ci/run of the clone (through its symlink with
+#     --via-symlink);
 #  5. whatever happens (EXIT, INT, TERM): removes the container, stops the
 #     dockerd it started (by PID), removes its exec-root, socket and pidfile,
 #     and checks that the host's iptables, ip6tables, nft ruleset, links,
 #     addresses, routes and forwarding sysctls are as they were.
 #
-# The copy_file_range probe copies a file from the bind-mounted checkout to
-# the container's /tmp the way harness/util/fsutil.c did before it had a
-# fallback (ftruncate, then SEEK_DATA/SEEK_HOLE and copy_file_range, no
-# read/write fallback) and reports whether that copy is intact: evidence
-# files copied that way came out as NUL bytes here, because the kernel
-# answers EXDEV between the bind mount (the host's filesystem) and the
-# container's overlayfs.  The probe only reports; the tests decide.
+# The copy_file_range probe copies a file from a bind mount of the host's
+# (the bundle) to the container's /tmp the way harness/util/fsutil.c did
+# before it had a fallback (ftruncate, then SEEK_DATA/SEEK_HOLE and
+# copy_file_range, no read/write fallback) and reports whether that copy is
+# intact: evidence files copied that way came out as NUL bytes here,
+# because the kernel answers EXDEV between the bind mount (the host's
+# filesystem) and the container's overlayfs.  The probe only reports; the
+# tests decide.
 #
-# Exit status: that of /src/.ci/run in the container; 125 when the script
-# could not get that far (image, engine, container, "make deps"), or when
-# .ci/run passed but the host's network state changed.
+# Exit status: that of .ci/run in the container; 125 when the script
+# could not get that far (bundle, image, engine, container, clone, "make
+# deps"), or when .ci/run passed but the host's network state changed.
 #
 # Failing integration files keep their scratch directories (GA_TEST_DEBUG=1);
 # they are copied out to /var/cache/goneaway/fresh-debian12-last/ before the
@@ -67,19 +76,37 @@ CGROUP_PARENT=goneaway-docker
 ARTIFACTS=$GA_CACHE/fresh-debian12-last
 RECIPE_VERSION=1        # bump when the image recipe below changes
 
-keep_build=0 rebuild_image=0 checkout=""
-for a in "$@"; do
+rebuild_image=0 checkout="" clone_to=/root/goneaway via_symlink=0
+while [ $# -gt 0 ]; do
+	a=$1
+	shift
 	case "$a" in
-	--keep-build) keep_build=1 ;;
 	--rebuild-image) rebuild_image=1 ;;
+	--clone-to)
+		[ $# -gt 0 ] || { echo "fresh-debian12: --clone-to needs a directory" >&2; exit 2; }
+		clone_to=$1
+		shift ;;
+	--via-symlink) via_symlink=1 ;;
+	--keep-build)
+		echo "fresh-debian12: --keep-build: the build is the container's clone's now, nothing is built in the checkout" >&2
+		exit 2 ;;
 	-h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "fresh-debian12: unknown option $a" >&2; exit 2 ;;
 	*) [ -z "$checkout" ] || { echo "fresh-debian12: one checkout only" >&2; exit 2; }
 	   checkout=$a ;;
 	esac
 done
+case $clone_to in
+/*) ;;
+*) echo "fresh-debian12: --clone-to $clone_to: not an absolute path" >&2; exit 2 ;;
+esac
+clone_to=${clone_to%/}
+run_dir=$clone_to
+[ "$via_symlink" = 0 ] || run_dir=$clone_to.link
 [ -n "$checkout" ] || checkout=$(cd "$(dirname "$0")/.." && pwd)
 checkout=$(cd "$checkout" 2>/dev/null && pwd) || { echo "fresh-debian12: no such directory" >&2; exit 2; }
+git -C "$checkout" rev-parse --verify -q HEAD >/dev/null 2>&1 ||
+	{ echo "fresh-debian12: $checkout is not a git checkout with a commit" >&2; exit 2; }
 [ -x "$checkout/.ci/run" ] || { echo "fresh-debian12: $checkout has no executable .ci/run" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "fresh-debian12: run as root (sudo $0 ...)" >&2; exit 2; }
 
@@ -94,7 +121,7 @@ phase_done() {  # NAME START
 
 # ---- state the cleanup needs ----------------------------------------------
 STATUS=125 CONTAINER="" DOCKERD_PID="" CHILD="" BUILD_ROOT="" POLICY_RC_ADDED=0
-HOST_BEFORE="" RUN_DOCKER_EXISTED=1 RUN_CONTAINERD_EXISTED=1 KEY_JSON_EXISTED=1 CLEANED=0 BUILD_REMOVED=0
+HOST_BEFORE="" RUN_DOCKER_EXISTED=1 RUN_CONTAINERD_EXISTED=1 KEY_JSON_EXISTED=1 CLEANED=0 BUNDLE=""
 
 # Runs "$@" in the background and waits, so that INT/TERM are handled at
 # once (bash defers traps while a foreground command runs).
@@ -138,9 +165,6 @@ cleanup() {
 			[ -n "$(ls -A "$ARTIFACTS")" ] && say "kept the failing tests' scratch directories in $ARTIFACTS" ||
 				rmdir "$ARTIFACTS"
 		fi
-		if [ "$keep_build" = 0 ] && [ "$BUILD_REMOVED" = 1 ]; then
-			docker -H "unix://$SOCK" exec "$CONTAINER" rm -rf /src/build /src/goneaway >/dev/null 2>&1
-		fi
 		docker -H "unix://$SOCK" rm -f "$CONTAINER" >/dev/null 2>&1 ||
 			say "WARNING: could not remove container $CONTAINER"
 	fi
@@ -150,6 +174,7 @@ cleanup() {
 		rm -rf --one-file-system "$BUILD_ROOT" "$BUILD_ROOT.tar.tmp" "$BUILD_ROOT.log"
 	fi
 	if [ "$POLICY_RC_ADDED" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+	[ -z "$BUNDLE" ] || rm -f "$BUNDLE"
 	if [ -n "$DOCKERD_PID" ]; then
 		stop_dockerd
 	fi
@@ -396,6 +421,16 @@ if [ "$rebuilt" = 1 ] || ! "${D[@]}" image inspect "$IMAGE" >/dev/null 2>&1; the
 fi
 
 # ---- 4. the container -----------------------------------------------------------
+# What a newcomer clones: the checkout's HEAD, as a bundle (a worktree's
+# .git names a directory the container does not have).
+t0=$(now)
+BUNDLE=$(mktemp "$GA_CACHE/fresh-debian12-src.XXXXXX") || exit 125
+git -C "$checkout" bundle create "$BUNDLE" HEAD 2>/dev/null || { say "git bundle of $checkout failed"; exit 125; }
+chmod 644 "$BUNDLE"
+say "testing $(git -C "$checkout" rev-parse HEAD) ($(git -C "$checkout" log -1 --format=%s | cut -c1-60))"
+git -C "$checkout" diff --quiet HEAD -- 2>/dev/null ||
+	say "note: $checkout has changes not committed: they are not tested"
+phase_done "bundle of HEAD" "$t0"
 t0=$(now)
 name=goneaway-fresh-$$
 # the lock serializes runs: a container of ours that exists is a killed run's
@@ -417,7 +452,7 @@ CONTAINER=$("${D[@]}" run -d --init --name "$name" --label goneaway.fresh-debian
 	--network host "${ca_opts[@]}" \
 	--cap-add ALL --cap-drop SYS_RESOURCE \
 	--security-opt seccomp=unconfined --security-opt apparmor=unconfined \
-	-v "$checkout:/src" -w /src "$IMAGE" sleep infinity) || { CONTAINER=""; exit 125; }
+	-v "$BUNDLE:/src.bundle:ro" -w / "$IMAGE" sleep infinity) || { CONTAINER=""; exit 125; }
 phase_done "start container" "$t0"
 # in_box [docker exec options] -- COMMAND...: runs COMMAND in the container
 # and returns its exit status.  The docker exec client gets a session of its
@@ -442,15 +477,17 @@ in_box() {
 	return "$st"
 }
 
-if [ -e "$checkout/build" ] || [ -e "$checkout/goneaway" ]; then
-	say "removing the checkout's build/ and goneaway (host build output): the container builds from scratch"
-fi
-BUILD_REMOVED=1
-in_box -- rm -rf /src/build /src/goneaway || exit 125
+t0=$(now)
+say "git clone into $clone_to$( [ "$via_symlink" = 0 ] || echo ", run through the symlink $run_dir")"
+in_box -- sh -c 'mkdir -p "$(dirname "$1")" &&
+	git -c advice.detachedHead=false clone -q /src.bundle "$1" &&
+	git -C "$1" checkout -q -b fresh-debian12 &&
+	{ [ "$1" = "$2" ] || ln -s "$1" "$2"; } && ls -ld "$(dirname "$1")" "$2"' sh "$clone_to" "$run_dir" || exit 125
+phase_done "git clone" "$t0"
 
 t0=$(now)
 say "make deps (apt-get inside the container)"
-in_box -e DEBIAN_FRONTEND=noninteractive -- make -C /src deps || exit 125
+in_box -e DEBIAN_FRONTEND=noninteractive -- make -C "$run_dir" deps || exit 125
 phase_done "apt inside (make deps)" "$t0"
 
 t0=$(now)
@@ -497,14 +534,14 @@ int main(int argc, char **argv)
 EOF
 )
 in_box -- sh -c 'printf "%s\n" "$1" > /tmp/cfr-probe.c && cc -O2 -o /tmp/cfr-probe /tmp/cfr-probe.c &&
-	/tmp/cfr-probe /src/README.md /tmp/cfr-probe.out; rc=$?; rm -f /tmp/cfr-probe*; exit $rc' sh "$PROBE_SRC"
+	/tmp/cfr-probe /src.bundle /tmp/cfr-probe.out; rc=$?; rm -f /tmp/cfr-probe*; exit $rc' sh "$PROBE_SRC"
 probe=$?
-[ "$probe" -eq 0 ] || say "note: copy_file_range from the bind-mounted checkout to the container's /tmp fails here; a copy without a read/write fallback loses the data (t0010's evidence test shows whether the harness has one)"
+[ "$probe" -eq 0 ] || say "note: copy_file_range from a bind mount of the host's to the container's /tmp fails here; a copy without a read/write fallback loses the data (t0010's evidence test shows whether the harness has one)"
 phase_done "copy_file_range probe" "$t0"
 
 t0=$(now)
-say "/src/.ci/run"
-in_box -e GA_TEST_DEBUG=1 -- /src/.ci/run
+say "$run_dir/.ci/run"
+in_box -e GA_TEST_DEBUG=1 -- "$run_dir/.ci/run"
 STATUS=$?
 phase_done ".ci/run (make check: build + tests)" "$t0"
 say ".ci/run exited $STATUS"

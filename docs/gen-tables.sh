@@ -66,11 +66,12 @@ for dir in "$here"/results/*/; do
 		printf 'read a cell: [catalogue.md](../catalogue.md#how-to-read-a-cell).\n'
 	} > "$md"
 	rm -f "$md.tmp" "$md.out"
-	tables="$tables $md"
+	tables="$tables tables/$name.md"        # relative to $out: no blank
 done
 test -n "$tables" || { echo "gen-tables.sh: no docs/results/*/results.jsonl" >&2; exit 1; }
 
 # The catalogue's code blocks, from the tables just written.
+cd "$out"
 # shellcheck disable=SC2086
 awk '
 	function trim(s) { sub(/^ +/, "", s); sub(/ +$/, "", s); return s }

@@ -161,22 +161,23 @@ objs= nmissing=0 nsrc=0
 # were most of this check's 5 s)
 for c in harness/*/*.c; do
 	s=${c#harness/}; s=${s%%/*}
-	o=${c##*/}; o=$build/$s/${o%.c}.o
+	o=${c##*/}; o=$s/${o%.c}.o
 	nsrc=$((nsrc + 1))
-	if [ -f "$o" ]; then
+	if [ -f "$build/$o" ]; then
 		objs="$objs $o"
 	else
 		nmissing=$((nmissing + 1))
-		[ "$nmissing" -eq 1 ] && first=$o
+		[ "$nmissing" -eq 1 ] && first=$build/$o
 	fi
 done
 [ "$nmissing" -eq 0 ] ||
 	nothing "no object for $nmissing of the $nsrc sources in $build (the first: $first; make first)"
-[ -f "$build/errnames_gen.o" ] && objs="$objs $build/errnames_gen.o"
-# "SUBSYSTEM/FILE KIND SYMBOL" for every symbol of every object
+[ -f "$build/errnames_gen.o" ] && objs="$objs errnames_gen.o"
+# "SUBSYSTEM/FILE KIND SYMBOL" for every symbol of every object (their
+# paths relative to $build, which may hold a blank: /root/ga clone)
 # shellcheck disable=SC2086
-nm -A $objs 2>/dev/null | awk -v build="$build/" '
-	{ file = $1; sub(/:.*/, "", file); sub("^" build, "", file)
+(cd "$build" && nm -A $objs 2>/dev/null) | awk '
+	{ file = $1; sub(/:.*/, "", file)
 	  sub(/\.o$/, "", file)
 	  if (file == "errnames_gen") file = "lang/errnames_gen"
 	  sym = $NF; kind = $(NF - 1)

@@ -40,10 +40,12 @@
 here=$(cd "$(dirname "$0")" && pwd)
 cp=/usr/share/java/mariadb-java-client.jar:/usr/share/java/jna.jar
 main=Driver
-sources="$here/Driver.java"
+# the sources, named in $here (whose path may hold a blank: a checkout
+# in "/root/ga clone")
+sources=Driver.java
 if [ "${1:-}" = hikaricp ]; then
 	main=HikariDriver
-	sources="$sources $here/HikariDriver.java"
+	sources="$sources HikariDriver.java"
 	cp=$cp:/usr/share/java/HikariCP.jar:/usr/share/java/slf4j-api.jar:/usr/share/java/slf4j-jdk14.jar
 fi
 # a jar that is not there is said at once: compiling against it failed
@@ -72,7 +74,7 @@ javac=$(readlink -f "$(command -v javac 2>/dev/null || echo none)")
 java=$(readlink -f "$(command -v java 2>/dev/null || echo none)")
 jdk=${java%/bin/java}
 sum=$({
-	cat $sources "$here/run.sh"
+	(cd "$here" && cat $sources run.sh)
 	echo "$javac $java"
 	stat -L -c '%n %s %Y' $(echo "$cp" | tr : ' ') \
 		"$jdk/lib/server/libjvm.so" "$jdk/lib/modules" 2>&1
@@ -93,7 +95,8 @@ if [ ! -f "$dir/driver.jar" ] && [ -x "$javac" ] &&
 	# at run time, which the archive does not hold: every JVM paid them
 	# again (12 % of the CPU of a JVM that serves a case:
 	# docs/benchmark.md, "How many JVMs")
-	if "$javac" -nowarn -XDstringConcat=inline -cp "$cp" -d "$build/classes" $sources >&2 &&
+	if (cd "$here" && "$javac" -nowarn -XDstringConcat=inline -cp "$cp" \
+		-d "$build/classes" $sources) >&2 &&
 		mkdir -p "$build/classes/META-INF/services" &&
 		echo 'Driver$BoundedInfile' > "$build/classes/META-INF/services/org.mariadb.jdbc.LocalInfileInterceptor" &&
 		"${javac%/javac}/jar" --create --file "$build/driver.jar" -C "$build/classes" . >&2 &&

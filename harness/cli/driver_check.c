@@ -24,6 +24,32 @@
 #include "plan/paths.h"
 #include "util/fsutil.h"
 
+/* "--tap DIR": the command is DIR/command's words (tap_command()). */
+static int tap_from_file(const char *dir)
+{
+	char path[PATH_MAX + 16], *text, *argv[128];
+	struct ga_error err;
+	size_t len, i, n = 0;
+
+	snprintf(path, sizeof(path), "%s/command", dir);
+	if (ga_file_read(path, 1 << 16, &text, &len, &err)) {
+		fprintf(stderr, "goneaway driver-test --tap: %s\n", err.msg);
+		return EXIT_SOME_ERROR;
+	}
+	for (i = 0; i < len && n < 127; i += strlen(text + i) + 1)
+		argv[n++] = text + i;
+	argv[n] = NULL;
+	if (n == 0 || (len && text[len - 1] != '\0')) {
+		fprintf(stderr, "goneaway driver-test --tap: %s: no command\n",
+			path);
+		free(text);
+		return EXIT_SOME_ERROR;
+	}
+	n = (size_t)cmd_driver_tap(dir, argv);
+	free(text);
+	return (int)n;
+}
+
 int cmd_driver_test_plain(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--describe") == 0 ||
@@ -36,9 +62,11 @@ int cmd_driver_test_plain(int argc, char **argv)
 		return EXIT_ALL_PASSED;
 	}
 	if (argc >= 2 && strcmp(argv[1], "--tap") == 0) {
+		if (argc == 3)
+			return tap_from_file(argv[2]);
 		if (argc < 5 || strcmp(argv[3], "--")) {
 			fprintf(stderr, "usage: goneaway driver-test --tap DIR "
-				"-- COMMAND [ARGS...]\n");
+				"[-- COMMAND [ARGS...]]\n");
 			return EXIT_USAGE;
 		}
 		return cmd_driver_tap(argv[2], argv + 4);
@@ -79,18 +107,49 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* Writes dir/command (argv's words, each ended by a NUL) and the link
+ * dir/goneaway to self, and the client that runs the tap over them into
+ * client.  Returns 0, or -1 having said why. */
+static int tap_command(const char *dir, const char *self, char **argv,
+		       char *client, size_t len)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+	int i, bad;
+
+	snprintf(path, sizeof(path), "%s/command", dir);
+	f = fopen(path, "wex");
+	for (i = 0; f && argv[i]; i++)
+		fwrite(argv[i], 1, strlen(argv[i]) + 1, f);
+	bad = !f || ferror(f);
+	if (f && fclose(f))
+		bad = 1;
+	snprintf(path, sizeof(path), "%s/goneaway", dir);
+	if (bad || symlink(self, path)) {
+		ga_conformance_check(false, "the conformance scenarios",
+				     strerror(errno));
+		return -1;
+	}
+	if (strpbrk(dir, " \t") || snprintf(client, len, "cmd:%s/goneaway "
+			"driver-test --tap %s", dir, dir) >= (int)len) {
+		ga_conformance_check(false, "the conformance scenarios", "the "
+				     "directory of the taps holds a blank: "
+				     "give TMPDIR one without");
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 {
 	char client[4096], dir[PATH_MAX], conf[PATH_MAX + 16], taps[PATH_MAX];
 	char self[PATH_MAX];
 	char a_run[] = "run", a_nores[] = "--no-results", a_color[] = "--color",
 	     a_never[] = "never", a_client[] = "--client";
-	char *run_argv[64], *words[128], named[2048], a_dashes[] = "--";
-	char *w, *save = NULL;
+	char *run_argv[64], *words[128], named[4096], a_dashes[] = "--";
 	struct ga_conformance_alone alone;
 	struct ga_error err;
 	int i, k, first_arg = -1, n, code;
-	size_t used;
 	ssize_t sn;
 
 	for (i = 1; i < argc; i++)
@@ -110,19 +169,17 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 	    argv[argc - 1][0] != '-') {
 		/* a NAME of drivers/drivers.list: its command, split into
 		 * words, in place of "-- CMD..." */
-		if (ga_find_driver(argv[argc - 1], named, sizeof(named), &err)) {
-			fprintf(stderr, "goneaway: %s\n", err.msg);
-			return EXIT_USAGE;
-		}
 		for (i = 0; i < argc - 1; i++)
 			words[i] = argv[i];
 		words[i++] = a_dashes;
 		first_arg = i;
-		for (w = strtok_r(named, " \t", &save); w && i < 126;
-		     w = strtok_r(NULL, " \t", &save))
-			words[i++] = w;
-		words[i] = NULL;
-		argc = i;
+		n = ga_find_driver(argv[argc - 1], named, sizeof(named),
+				   words + i, 128 - (size_t)i, &err);
+		if (n < 0) {
+			fprintf(stderr, "goneaway: %s\n", err.msg);
+			return EXIT_USAGE;
+		}
+		argc = i + n;
 		argv = words;
 	}
 	if (first_arg < 0 || first_arg >= argc || first_arg > 50) {
@@ -151,18 +208,12 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 		ga_conformance_check(false, "the conformance scenarios", strerror(errno));
 		return EXIT_SOME_ERROR;
 	}
-	n = snprintf(client, sizeof(client), "cmd:%s driver-test --tap %s --",
-		     self, taps);
-	used = n > 0 ? (size_t)n : 0;
-	for (i = first_arg; i < argc && used < sizeof(client); i++) {
-		n = snprintf(client + used, sizeof(client) - used, " %s",
-			     argv[i]);
-		used += n > 0 ? (size_t)n : 0;
-	}
-	if (used >= sizeof(client)) {
+	/* the tap's command line is a cmd: client, split at blanks: the
+	 * driver's words (a path of "/root/ga clone", issue 56) go in a
+	 * file of the taps' directory, goneaway itself by a link there */
+	if (tap_command(taps, self, argv + first_arg, client, sizeof(client))) {
 		remove_dir(taps);
-		fprintf(stderr, "goneaway: driver command too long\n");
-		return EXIT_USAGE;
+		return EXIT_SOME_ERROR;
 	}
 	k = 0;
 	run_argv[k++] = a_run;

@@ -12,7 +12,16 @@
 #include "util/error.h"
 #include "util/interrupt.h"
 
+/* The release this source is, or follows: a release is the commit that
+ * sets it (CHANGELOG.md).  What a build says is cli_version(). */
 #define GONEAWAY_VERSION "0.4.0"
+
+/* The version this build says (--version, results.jsonl's "goneaway",
+ * serve's API): GONEAWAY_VERSION, then, unless the build is that
+ * release, how far past it and at which commit ("0.4.0+348.g3589b0f8a2c1":
+ * cli/gen-version.sh, docs/running.md "Which goneaway this is").
+ * Static. */
+const char *cli_version(void);
 
 /* Exit codes, documented in --help and the README. */
 enum {

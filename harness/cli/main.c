@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 		return EXIT_ALL_PASSED;
 	}
 	if (strcmp(cmd, "--version") == 0) {
-		printf("goneaway %s (client library %s)\n", GONEAWAY_VERSION,
+		printf("goneaway %s (client library %s)\n", cli_version(),
 		       mysql_get_client_info());
 		return EXIT_ALL_PASSED;
 	}

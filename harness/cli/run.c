@@ -274,7 +274,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a,
 			"given (try: goneaway run scenarios/)\n");
 		return -1;
 	}
-	p->meta.version = GONEAWAY_VERSION;
+	p->meta.version = cli_version();
 	p->meta.argc = argc;
 	p->meta.argv = argv;
 	if (p->record && !p->expectations && !p->opts.results_dir) {

@@ -142,7 +142,7 @@ static int parse(int argc, char **argv, struct serve_args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->o.api = GA_SERVE_API_DEFAULT;
-	a->o.version = GONEAWAY_VERSION;
+	a->o.version = cli_version();
 	a->o.out = stdout;
 	a->o.owner = default_owner();
 	a->server = "local";

@@ -1825,15 +1825,22 @@ static const struct ga_driver_ops process_ops = {
 /* ---- the driver ------------------------------------------------------------- */
 
 /* A word of the command that names a file by a relative path, as an
- * absolute one: the driver runs in the case's directory, not here. */
+ * absolute one: the driver runs in the case's directory, not here.  A
+ * word with a slash (t/driver.py, ./driver.py) when it names anything
+ * here; one without (driver.py: issue 56, every case was an ERROR "can't
+ * open file") when it names a regular file here, so that a word that is
+ * no file (mysqli) or a directory stays a word; an option (-x) never. */
 static char *absolute(const char *word)
 {
 	char buf[PATH_MAX];
+	struct stat st;
 
-	if (word[0] != '/' && word[0] != '-' && strchr(word, '/') &&
-	    realpath(word, buf))
-		return strdup(buf);
-	return strdup(word);
+	if (word[0] == '/' || word[0] == '-' || !word[0] ||
+	    (!strchr(word, '/') &&
+	     (stat(word, &st) != 0 || !S_ISREG(st.st_mode))) ||
+	    !realpath(word, buf))
+		return strdup(word);
+	return strdup(buf);
 }
 
 /* argv[0] as a path: a bare name is looked up in PATH (the child must

@@ -216,11 +216,19 @@ struct ga_protocol_feature {
 /* The features, n of them, in the order of their bits. */
 const struct ga_protocol_feature *ga_protocol_features(size_t *n);
 
+/* The goneaway release that brought protocol version v, from
+ * GA_PROTOCOL_OLDEST to GA_PROTOCOL_VERSION ("0.3.0" for 2), else NULL.
+ * docs/driver-protocol.md's table of versions names the same, and t0043
+ * checks both against each release's own GA_PROTOCOL_VERSION.  Static. */
+const char *ga_protocol_release(int v);
+
 /* A greeting's protocol version and features: 0 with *version and
  * *features set (unknown feature names, a newer goneaway's, are left
  * out), or -1 with why[len] saying what is wrong ("protocol" not a
- * whole number from GA_PROTOCOL_OLDEST to GA_PROTOCOL_VERSION,
- * "features" not an array of strings). */
+ * whole number from GA_PROTOCOL_OLDEST to GA_PROTOCOL_VERSION: a newer
+ * one is named, with the release this goneaway's newest came with, so
+ * that the user knows a later goneaway is needed; "features" not an
+ * array of strings). */
 int ga_protocol_greeting(const struct ga_json *hello, int *version,
 			 unsigned *features, char *why, size_t len);
 

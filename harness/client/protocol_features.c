@@ -37,6 +37,21 @@ static const struct ga_protocol_feature features[] = {
 
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
 
+/* The release that brought each version, GA_PROTOCOL_OLDEST on. */
+static const char *const releases[] = { "0.2.0", "0.3.0", "0.4.0", "0.5.0",
+					"0.5.0" };
+
+_Static_assert(sizeof(releases) / sizeof(releases[0]) ==
+	       GA_PROTOCOL_VERSION - GA_PROTOCOL_OLDEST + 1,
+	       "a release for every protocol version");
+
+const char *ga_protocol_release(int v)
+{
+	if (v < GA_PROTOCOL_OLDEST || v > GA_PROTOCOL_VERSION)
+		return NULL;
+	return releases[v - GA_PROTOCOL_OLDEST];
+}
+
 const struct ga_protocol_feature *ga_protocol_features(size_t *n)
 {
 	*n = NFEATURES;
@@ -52,6 +67,19 @@ int ga_protocol_greeting(const struct ga_json *hello, int *version,
 
 	*version = 0;
 	*got = 0;
+	if (v && v->type == GA_JSON_NUMBER && v->num == floor(v->num) &&
+	    v->num > GA_PROTOCOL_VERSION && v->num < 1e6) {
+		/* issue 56: a driver written from a newer release's docs */
+		snprintf(why, len, "\"protocol\" %.0f is newer than this "
+			 "goneaway knows: it knows protocols %d to %d (%d came "
+			 "with goneaway %s); protocol %.0f needs the later "
+			 "release that brought it (docs/driver-protocol.md, "
+			 "\"Versions\", of that release)", v->num,
+			 GA_PROTOCOL_OLDEST, GA_PROTOCOL_VERSION,
+			 GA_PROTOCOL_VERSION,
+			 ga_protocol_release(GA_PROTOCOL_VERSION), v->num);
+		return -1;
+	}
 	if (!v || v->type != GA_JSON_NUMBER || v->num != floor(v->num) ||
 	    v->num < GA_PROTOCOL_OLDEST || v->num > GA_PROTOCOL_VERSION) {
 		snprintf(why, len, "\"protocol\" is not a version from %d to "

@@ -30,21 +30,23 @@ int ga_client_open(const char *client, struct ga_driver *drv,
 		   struct ga_interrupt *in, struct ga_error *err)
 {
 	char *argv[32];
-	char line[1024], *save = NULL, *w;
+	char line[4096], *save = NULL, *w;
 	int n = 0;
 
 	if (strcmp(client, "builtin") == 0) {
 		ga_driver_builtin(drv);
 		return 0;
 	}
-	if (strncmp(client, "cmd:", 4) == 0)
+	if (strncmp(client, "cmd:", 4) == 0) {
 		snprintf(line, sizeof(line), "%s", client + 4);
-	else if (ga_find_driver(client, line, sizeof(line), err))
+		for (w = strtok_r(line, " \t", &save); w && n < 31;
+		     w = strtok_r(NULL, " \t", &save))
+			argv[n++] = w;
+		argv[n] = NULL;
+	} else if (ga_find_driver(client, line, sizeof(line), argv, 32,
+				  err) < 0) {
 		return -1;
-	for (w = strtok_r(line, " \t", &save); w && n < 31;
-	     w = strtok_r(NULL, " \t", &save))
-		argv[n++] = w;
-	argv[n] = NULL;
+	}
 	if (ga_driver_process(drv, argv, in, err))
 		return -1;
 	if (strncmp(client, "cmd:", 4) != 0)

@@ -141,24 +141,25 @@ int ga_names_join(struct ga_names *k)
 	return 0;
 }
 
-/* Rewrites cmd's words that name a regular file under dir into absolute
- * paths (a word naming a directory, "php" for drivers/php, is left as it
- * is)
- * ("python3 pymysql/driver.py" -> "python3 /.../drivers/pymysql/...").
- * A relative word with a '/' must name such a file (it would otherwise
- * be looked up from the driver's working directory), and every file it
- * runs must pass ga_check_trusted().  Returns 0, or -1 with err set. */
-static int chdir_relative(const char *dir, char *cmd, size_t len,
-			  struct ga_error *err)
+/* Splits cmd at blanks into words, each NUL-ended in buf (len bytes),
+ * argv[0..n) pointing at them and argv[n] NULL (max words with it).  A
+ * word that names a regular file under dir becomes its absolute path,
+ * which may hold a blank (a checkout in "/root/ga clone": issue 56), so
+ * the words are never joined again (a word naming a directory, "php"
+ * for drivers/php, is left as it is): "python3 pymysql/driver.py" ->
+ * "python3", "/.../drivers/pymysql/driver.py".  A relative word with a
+ * '/' must name such a file (it would otherwise be looked up from the
+ * driver's working directory), and every file it runs must pass
+ * ga_check_trusted().  Returns n, or -1 with err set. */
+static int words_of(const char *dir, const char *cmd, char *buf, size_t len,
+		    char **argv, size_t max, struct ga_error *err)
 {
-	char out[4096], path[PATH_MAX], abs[PATH_MAX], *w, *save = NULL;
+	char path[PATH_MAX], abs[PATH_MAX], *w, *save = NULL;
 	char copy[4096];
 	struct stat st;
-	size_t used = 0;
-	int n;
+	size_t used = 0, n = 0, wl;
 
 	snprintf(copy, sizeof(copy), "%s", cmd);
-	out[0] = '\0';
 	for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		snprintf(path, sizeof(path), "%s/%s", dir, w);
 		if (w[0] != '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -170,16 +171,14 @@ static int chdir_relative(const char *dir, char *cmd, size_t len,
 			return ga_error_set(err, "its command names %s, which "
 					    "is not a file in %s", w, dir);
 		}
-		n = snprintf(out + used, sizeof(out) - used, "%s%s",
-			     used ? " " : "", w);
-		if (n < 0 || (size_t)n >= sizeof(out) - used)
+		wl = strlen(w) + 1;
+		if (used + wl > len || n + 1 >= max)
 			return ga_error_set(err, "driver command too long");
-		used += (size_t)n;
+		argv[n++] = memcpy(buf + used, w, wl);
+		used += wl;
 	}
-	if (used >= len)
-		return ga_error_set(err, "driver command too long");
-	memcpy(cmd, out, used + 1);
-	return 0;
+	argv[n] = NULL;
+	return (int)n;
 }
 
 /* "NAME@VERSION": VERSION a digit, then letters, digits, '.', '-' and
@@ -205,10 +204,12 @@ static const char *split_version(const char *name, char *base, size_t len,
 	return at + 1;
 }
 
-int ga_find_driver(const char *name, char *cmd, size_t len, struct ga_error *err)
+int ga_find_driver(const char *name, char *buf, size_t len, char **argv,
+		   size_t max, struct ga_error *err)
 {
 	char dir[PATH_MAX], list[PATH_MAX + 16], *text, *line, *save = NULL;
-	char word[64], base[128];
+	char word[64], base[128], cmd[4096];
+	static char opt[] = "--connector-version";
 	const char *version;
 	int found = 0, n;
 	size_t used;
@@ -231,20 +232,25 @@ int ga_find_driver(const char *name, char *cmd, size_t len, struct ga_error *err
 			continue;
 		/* the command's words are relative to the drivers directory
 		 * when they name a file there */
-		snprintf(cmd, len, "%s", line + n);
+		snprintf(cmd, sizeof(cmd), "%s", line + n);
 		found = 1;
 	}
 	free(text);
 	if (!found)
 		return ga_error_set(err, "no driver '%s' in %s (or give "
 				    "cmd:COMMAND)", name, list);
-	if (chdir_relative(dir, cmd, len, err))
+	n = words_of(dir, cmd, buf, len, argv, max, err);
+	if (n < 0)
 		return ga_error_prefix(err, "driver '%s' of %s", name, list);
 	/* another version of its connector: the driver is asked for it
 	 * (one that cannot greets with its own, which the caller checks) */
-	used = strlen(cmd);
-	if (version && snprintf(cmd + used, len - used, " --connector-version "
-				"%s", version) >= (int)(len - used))
+	if (!version)
+		return n;
+	used = (size_t)(argv[n - 1] - buf) + strlen(argv[n - 1]) + 1;
+	if ((size_t)n + 3 > max || used + strlen(version) + 1 > len)
 		return ga_error_set(err, "driver command too long");
-	return 0;
+	argv[n++] = opt;
+	argv[n++] = strcpy(buf + used, version);
+	argv[n] = NULL;
+	return n;
 }

@@ -11,12 +11,15 @@
 #include "util/interrupt.h"
 
 /* The command of driver name in drivers/drivers.list ("name command
- * args" lines), its file words made absolute.  "NAME@VERSION" is NAME's
- * command with "--connector-version VERSION" after it: the driver loads
- * that version of its connector (drivers/node: install-version.sh), or
- * greets with its own version, which the run refuses.  Returns 0,
- * or -1 with err set. */
-int ga_find_driver(const char *name, char *cmd, size_t len, struct ga_error *err);
+ * args" lines) as its words, its file words made absolute (a path may
+ * hold a blank: the words are never joined): argv[0..n) point into buf
+ * (len bytes, the caller's), argv[n] is NULL, max counts argv's room.
+ * "NAME@VERSION" is NAME's command with "--connector-version VERSION"
+ * after it: the driver loads that version of its connector
+ * (drivers/node: install-version.sh), or greets with its own version,
+ * which the run refuses.  Returns n, or -1 with err set. */
+int ga_find_driver(const char *name, char *buf, size_t len, char **argv,
+		   size_t max, struct ga_error *err);
 
 struct ga_driver;
 

@@ -14,7 +14,12 @@
 #   - releases (issue 38): each CHANGELOG.md release names the commit
 #     that set its version; the templates pin the newest, which has
 #     every scenario and file they mention (data/releases.py); the
-#     templates say what a cmd: driver's toolchain needs.
+#     templates say what a cmd: driver's toolchain needs;
+#   - versions (issue 56): a build past its release says so (--version,
+#     results.jsonl), gen-version.sh in a scratch repository, and the
+#     docs' release of each option and protocol version (data/since.py).
+#
+# The sources it holds: harness/cli/version.c.
 . "$(dirname "$0")/lib.sh"
 
 D="$TOP/tests/integration/data"
@@ -411,7 +416,72 @@ if have_yaml; then
 			done
 		done
 	'
+	# Issue 56: --server mysql-9.7 needs a root; the templates build the
+	# roots GONEAWAY_ROOTS names with ci/build-server-root.sh and cache
+	# them.  Their own commands, run with a fake builder and apt-get: the
+	# first run builds, a run after builds nothing (GitHub's cache step
+	# puts the directory back; GitLab's script unpacks its tar file).
+	test_expect_success 'the templates build the server roots GONEAWAY_ROOTS names, and cache them' '
+		mkdir -p roots/goneaway/ci roots/bin && cd roots &&
+		printf "%s\n" "#!/bin/sh" "echo \"\$*\" >> \"$SCRATCH/roots/built\"" \
+			"mkdir -p \"\$2\" && echo \"flavour=\$1\" > \"\$2/.goneaway-root\"" \
+			> goneaway/ci/build-server-root.sh &&
+		printf "#!/bin/sh\n:\n" > bin/apt-get && chmod +x bin/apt-get &&
+		"$PY" - "$T" "$SCRATCH/roots/cache" > roots.list <<-"EOF" &&
+		import sys, yaml
+		top, cache = sys.argv[1], sys.argv[2]
+		def put(name, text):
+		    open(name, "w").write(text.replace("/var/cache/goneaway/roots", cache))
+		    print(name)
+		for f in ("github-actions.yml", "github-actions-sharded.yml"):
+		    d = yaml.safe_load(open("%s/%s" % (top, f)))
+		    assert "GONEAWAY_ROOTS" in d["env"], f
+		    for name, job in d["jobs"].items():
+		        steps = {s.get("name"): s for s in job["steps"]}
+		        if "build the server roots" not in steps:
+		            assert not any("run-goneaway.sh" in s.get("run", "") for s in job["steps"]), (f, name)
+		            continue
+		        c = steps["cache the server roots"]
+		        assert c["uses"].startswith("actions/cache@"), c
+		        assert c["with"]["path"] == "/var/cache/goneaway/roots", c
+		        assert "GONEAWAY_REF" in c["with"]["key"], c
+		        put("gh-%s-%s.sh" % (f, name), steps["build the server roots"]["run"])
+		for f in ("gitlab-ci.yml", "gitlab-ci-sharded.yml"):
+		    d = yaml.safe_load(open("%s/%s" % (top, f)))
+		    assert "GONEAWAY_ROOTS" in d["variables"], f
+		    for name, job in d.items():
+		        if not isinstance(job, dict) or "script" not in job:
+		            continue
+		        lines = [l for l in job["script"] if "GONEAWAY_ROOTS" in l]
+		        if not lines:
+		            assert not any("run-goneaway.sh" in l for l in job["script"]), (f, name)
+		            continue
+		        assert ".goneaway-roots/" in job["cache"]["paths"], (f, name)
+		        put("gl-%s-%s.sh" % (f, name), "\n".join(lines) + "\n")
+		EOF
+		test "$(wc -l < roots.list)" -eq 4 &&
+		for s in $(cat roots.list); do
+			rm -rf cache .goneaway-roots built &&
+			PATH="$SCRATCH/roots/bin:$PATH" GONEAWAY_ROOTS="mysql-9.7 mariadb-11.8" \
+				sh -e "$s" > out 2>&1 || { cat "$s" out; return 1; }
+			test "$(cat built)" = "mysql-9.7 $SCRATCH/roots/cache/mysql-9.7
+mariadb-11.8 $SCRATCH/roots/cache/mariadb-11.8" || { cat "$s" built; return 1; }
+			test -f cache/mysql-9.7/.goneaway-root || return 1
+			case $s in gl-*)
+				# the next job: a fresh machine, the cache restored
+				rm -rf cache built &&
+				PATH="$SCRATCH/roots/bin:$PATH" GONEAWAY_ROOTS="mysql-9.7" \
+					sh -e "$s" > out 2>&1 || { cat "$s" out; return 1; }
+				test ! -e built && grep -qx flavour=mysql-9.7 cache/mysql-9.7/.goneaway-root ||
+					{ echo "$s: the cached root was not restored"; return 1; } ;;
+			esac
+			PATH="$SCRATCH/roots/bin:$PATH" GONEAWAY_ROOTS= sh -e "$s" > out 2>&1 ||
+				{ cat "$s" out; return 1; }
+		done
+	'
 else
+	test_skip 'the templates build the server roots GONEAWAY_ROOTS names, and cache them' \
+		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip 'the templates: YAML, Debian 12 everywhere, pinned by GONEAWAY_REF' \
 		'no PyYAML for /usr/bin/python3 (apt-get install python3-yaml)'
 	test_skip "the templates' fetch checks out GONEAWAY_REF: a tag or a full commit" \
@@ -427,12 +497,64 @@ test_expect_success 'the CI tests left no trace' '
 	new_leftovers "$SCRATCH/before" after
 '
 
-test_expect_success 'CHANGELOG.md: its newest heading is the version goneaway says' '
-	v=$("$GONEAWAY" --version | sed -n "s/^goneaway \([0-9][0-9.]*\) .*/\1/p") &&
-	test -n "$v" &&
+# Issue 56: main said 0.4.0 for 348 commits.  A build that is not its
+# release says how far past it and at which commit (harness/cli/
+# gen-version.sh), --version and results.jsonl alike.
+test_expect_success 'CHANGELOG.md: its newest heading is the release goneaway is or follows, and a build past it says so' '
+	full=$("$GONEAWAY" --version | sed -n "s/^goneaway \([^ ]*\) (client library .*)$/\1/p") &&
+	v=${full%%+*} &&
 	top=$(sed -n "s/^## \([0-9][0-9.]*\)$/\1/p" "$TOP/CHANGELOG.md" | head -n 1) &&
-	echo "goneaway $v, CHANGELOG.md $top" &&
-	test "$v" = "$top"
+	echo "goneaway $full, CHANGELOG.md $top" &&
+	test -n "$v" && test "$v" = "$top" &&
+	if git -C "$TOP" rev-parse --verify -q HEAD > /dev/null 2>&1; then
+		sha=$(git -C "$TOP" rev-parse HEAD | cut -c1-12) &&
+		grep "^#define GONEAWAY_VERSION " "$TOP/harness/cli/internal.h" > now &&
+		{ git -C "$TOP" show HEAD^:harness/cli/internal.h 2>/dev/null |
+			grep "^#define GONEAWAY_VERSION " > before || :; } &&
+		if ! cmp -s now before && git -C "$TOP" diff --quiet HEAD --; then
+			test "$full" = "$v"         # the release commit itself
+		else
+			case $full in "$v"+*.g$sha|"$v"+*.g$sha.dirty|"$v"+g$sha*) ;;
+			*) echo "$full is not $v+N.g$sha"; false ;; esac
+		fi
+	else
+		test "$full" = "$v" || test "$full" = "$v+unknown"
+	fi &&
+	"$GONEAWAY" run --color never -o ver "$D/requires-mysql.gw" > /dev/null &&
+	grep -q "^{\"type\":\"run\",\"schema\":1,\"goneaway\":\"$full\"," ver/results.jsonl
+'
+
+# gen-version.sh in a scratch repository: a release, the commit after,
+# changes not committed, a shallow clone of each, tarballs of each, a
+# checkout another user owns (git will not answer as root there).
+test_expect_success 'gen-version.sh: a release, the commits after it, a shallow clone, a tarball' '
+	G=$TOP/harness/cli/gen-version.sh &&
+	mkdir -p "vr x/harness/cli" && cd "vr x" && git init -q &&
+	git config user.email t@example.invalid && git config user.name t &&
+	suffix() { sh "$G" "$1" | sed -n "s/^#define GA_VERSION_SUFFIX \"\(.*\)\"$/\1/p"; } &&
+	printf "#define GONEAWAY_VERSION \"9.1.0\"\n" > harness/cli/internal.h &&
+	printf "# Changelog\n\n## Unreleased\n\n## 9.1.0\n\nthe release\n" > CHANGELOG.md &&
+	git add -A && git commit -q -m "version 9.1.0" && r=$(git rev-parse HEAD) &&
+	test "$(suffix .)" = "" &&
+	sed -i "s/^the release/Commit \`$r\` (\"version 9.1.0\")/" CHANGELOG.md &&
+	git commit -q -a -m "name 9.1.0" && echo two > f && git add f &&
+	git commit -q -m two && h=$(git rev-parse HEAD | cut -c1-12) &&
+	test "$(suffix .)" = "+2.g$h" &&
+	echo changed >> f && test "$(suffix .)" = "+2.g$h.dirty" &&
+	git checkout -q f &&
+	git clone -q --depth 1 "file://$PWD" ../shallow &&
+	test "$(suffix ../shallow)" = "+g$h" &&
+	git init -q ../shallow-rel && git -C ../shallow-rel fetch -q --depth 1 "file://$PWD" "$r" &&
+	git -C ../shallow-rel checkout -q FETCH_HEAD && test "$(suffix ../shallow-rel)" = "" &&
+	mkdir ../tar ../tar-rel && git archive HEAD | tar -x -C ../tar &&
+	git archive "$r" | tar -x -C ../tar-rel &&
+	test "$(suffix ../tar)" = "+unknown" && test "$(suffix ../tar-rel)" = "" &&
+	mkdir inner && git archive HEAD | tar -x -C inner &&
+	test "$(suffix inner)" = "+unknown" &&
+	if test "$(id -u)" -eq 0; then
+		cp -R . ../theirs && chown -R 65534:65534 ../theirs &&
+		test "$(suffix ../theirs)" = "+unknown"
+	fi
 '
 
 # Issue 38: the templates pinned 0.2.0, which has no pools, and 0.3.0
@@ -475,7 +597,25 @@ if git -C "$TOP" rev-parse --git-dir > /dev/null 2>&1; then
 		! "$PY" "$REL" "$TOP" --changelog parent.md > o5 && cat o5 &&
 		grep -q "parent.md:[0-9]*: 0.4.0: commit .* is version 0.3.0" o5
 	'
+
+	# Issue 56: the docs say from which release each option, protocol
+	# version and feature exists; data/since.py holds them to each
+	# release's own code.
+	test_expect_success 'the docs name the release of each option and protocol version, as each release has them' '
+		"$PY" "$D/since.py" "$TOP" &&
+		sed "s/^| replay | \`--trust\` | 0.3.0 |/| replay | \`--trust\` | 0.2.0 |/; s/^| run | \`--repeat N\` | [0-9.]* |/| run | \`--repeat N\` | 0.4.0 |/" \
+			"$TOP/docs/running.md" > running.md &&
+		sed "s/^| 3 | 0.4.0 | \`connect\`/| 3 | 0.3.0 | \`connect\`/" \
+			"$TOP/docs/driver-protocol.md" > protocol.md &&
+		! "$PY" "$D/since.py" "$TOP" --running running.md --protocol protocol.md > o && cat o &&
+		grep -q "running.md: replay --trust (since 0.2.0): the first release whose table has it is 0.3.0" o &&
+		grep -q "running.md: run --repeat (since 0.4.0): the first release whose table has it is none" o &&
+		grep -q "protocol.md: protocol 3 (goneaway 0.3.0): 0.3.0 knows protocols up to 2" o &&
+		grep -q "protocol_features.c: releases\[\] is" o
+	'
 else
+	test_skip 'the docs name the release of each option and protocol version, as each release has them' \
+		"$TOP is not a git checkout"
 	test_skip 'each release names its commit; the templates pin the newest, which has all they mention' \
 		"$TOP is not a git checkout"
 	test_skip 'a pin of an older release, a missing scenario, an unnamed or misnamed release are caught' \

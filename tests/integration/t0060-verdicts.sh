@@ -36,6 +36,26 @@ test_expect_success 'client connections are an application account; privileged i
 	grep -q "app-account *PASS" out
 '
 
+# Issue 56: the admin account grants on the application database again
+# (and nothing outside it); the accounts are the template's, whose key
+# is the bootstrap SQL's text: a changed SQL builds a new template, a
+# stale one is never used (a copy of the fixtures without the grant
+# option, in a cache of this test's own, gives the 1044 of issue 56).
+test_expect_success 'an account a scenario makes is granted on the application database, nothing outside it' '
+	run "$DATA/admin-grants.gw" > out; rc=$?; cat out; test $rc -eq 0 &&
+	grep -q "admin-grants *PASS" out &&
+	cp -R "$TOP/fixtures" fx &&
+	set -- --cache "$SCRATCH/cache" --fixtures "$SCRATCH/fx" "$DATA/admin-grants.gw" &&
+	{ run "$@" > out; rc=$?; cat out; test $rc -eq 0; } &&
+	sed -i "/^GRANT ALL PRIVILEGES ON goneaway\.\* TO .goneaway_admin./,/;/s/ *WITH GRANT OPTION//" \
+		fx/server/bootstrap.sql &&
+	! grep -q "goneaway_admin.*WITH GRANT" fx/server/bootstrap.sql &&
+	! grep -q "^  WITH GRANT OPTION" fx/server/bootstrap.sql &&
+	{ run "$@" > out; rc=$?; cat out; test $rc -eq 3; } &&
+	grep -q "admin-grants.gw:14: admin: returned 1044 (ER_DBACCESS_DENIED_ERROR)" out &&
+	test "$(ls -d cache/template-* cache/*/template-* 2>/dev/null | wc -l)" -eq 1
+'
+
 test_expect_success 'a server option the server adjusts is reported, with its line' '
 	run "$DATA/option-adjusted.gw" > out; rc=$?; cat out; test $rc -eq 0 &&
 	grep -q "line 4: server-option max_connections: the server said: .*adjusted to 10" out &&

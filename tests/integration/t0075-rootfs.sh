@@ -35,10 +35,10 @@ have_root() {
 }
 
 # The scenarios every root must PASS: KILL, a clean restart, a crash, the
-# status step and the application account.
+# status step, the application account and one a scenario makes.
 SCENARIOS="$TOP/scenarios/kill-idle.gw $TOP/scenarios/server-restart.gw"
 SCENARIOS="$SCENARIOS $TOP/scenarios/server-crash.gw $DATA/status-counter.gw"
-SCENARIOS="$SCENARIOS $DATA/app-account.gw"
+SCENARIOS="$SCENARIOS $DATA/app-account.gw $DATA/admin-grants.gw"
 
 for root in mysql-9.7 mariadb-11.8; do
 	if ! have_root $root; then
@@ -55,9 +55,9 @@ for root in mysql-9.7 mariadb-11.8; do
 	test_expect_success "$root: a handful of scenarios PASS, chrooted" "
 		\"\$GONEAWAY\" run --color never --server $root -o res-$root \
 			\$SCENARIOS > out; rc=\$?; cat out; test \$rc -eq 0 &&
-		test \"\$(grep -c ' PASS ' out)\" -eq 5 &&
+		test \"\$(grep -c ' PASS ' out)\" -eq 6 &&
 		for n in kill-idle server-restart server-crash status-counter \
-			 app-account; do
+			 app-account admin-grants; do
 			grep -q '$ident' res-$root/\$n/steps.log &&
 			grep -q 'ready for connections' res-$root/\$n/mariadbd.err &&
 			grep -q '^datadir=@PRIVATE@/data' res-$root/\$n/my.cnf &&

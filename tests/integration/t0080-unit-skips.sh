@@ -3,7 +3,7 @@
 # without it, never counted as passed.
 #
 # build/check-unit runs as "nobody" (setpriv, from a world-readable copy,
-# as t0040 does for goneaway).  Every test case that needs root must be
+# as t0040 does for goneaway, with the files of the tree it reads).  Every test case that needs root must be
 # announced with a "SKIP suite/tcase: needs root (...)" line before the
 # run, named again in the closing "SKIPPED:" count, and none of its tests
 # may show up as passed in Check's verbose output.  With
@@ -22,14 +22,22 @@ capture/link netem/lab memcg/cgroups memfs/tmpfs trustdir/owners
 trustdir/uids"
 
 # as_nobody OUT [VAR=VALUE ...]: runs a copy of check-unit as nobody with
-# Check's verbose output, exit status in OUT.rc.
+# Check's verbose output, exit status in OUT.rc.  Nobody may not reach the
+# checkout (a clone in root's 0700 home, issue 56): the files of the tree
+# the unit tests read (the shipped scenarios, the conformance scenarios,
+# the fuzz corpora) are copied beside it, readable by all, and named by
+# GA_UNIT_TOP.
 as_nobody() {
 	out=$1
 	shift
 	pub=$(mktemp -d "${TMPDIR:-/tmp}/ga-nobody.XXXXXX") &&
-	chmod 755 "$pub" &&
+	mkdir -p "$pub/top/drivers" "$pub/top/tests/fuzz" &&
 	cp "$UNIT" "$pub/" &&
-	(cd "$pub" && env CK_VERBOSITY=verbose "$@" \
+	cp -R "$TOP/scenarios" "$pub/top/" &&
+	cp -R "$TOP/drivers/conformance" "$pub/top/drivers/" &&
+	cp -R "$TOP/tests/fuzz/corpus" "$pub/top/tests/fuzz/" &&
+	chmod -R a+rX,go-w "$pub" &&
+	(cd "$pub" && env CK_VERBOSITY=verbose GA_UNIT_TOP="$pub/top" "$@" \
 		setpriv --reuid=65534 --regid=65534 --clear-groups \
 		./check-unit) > "$out" 2>&1
 	echo $? > "$out.rc"

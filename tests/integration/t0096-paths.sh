@@ -8,7 +8,10 @@
 # The sources it holds: harness/plan/paths.c.
 . "$(dirname "$0")/lib.sh"
 
-INST="$SCRATCH/inst"
+# installed where a path holds a blank (issue 56: a checkout in
+# "/root/ga clone"): a driver's words, goneaway's own path for
+# driver-test's tap, make install's commands
+INST="$SCRATCH/in st"
 IGW="$INST/usr/bin/goneaway"
 SHARE="$INST/usr/share/goneaway"
 PYDRIVER="$SHARE/drivers/pymysql/driver.py"
@@ -146,6 +149,25 @@ test_expect_success 'a -o every user can write to (not sticky) is refused' '
 	test $rc -eq 2 && grep -q "every user can write to it" out &&
 	test -z "$(ls w/open)"
 '
+
+# Issue 56: a cmd: driver's words are made absolute before it starts in
+# the case's directory, a file named without a slash too ("python3
+# driver.py" was an ERROR, "can't open file", for every case a process
+# was started for); a word that is no file here stays a word.
+if driver_installed pymysql > /dev/null; then
+	test_expect_success 'cmd: a script named without a slash, relative to the working directory' '
+		for fresh in "" --fresh-drivers; do
+			(cd "$TOP/drivers/pymysql" && "$GONEAWAY" run --color never \
+				-o "$SCRATCH/rel" $fresh \
+				--client "cmd:/usr/bin/python3 driver.py no-such-word" \
+				"$SCRATCH/s/k.gw") > out 2>&1; rc=$?; cat out;
+			test $rc -eq 0 && grep -q "k  *PASS" out || return 1
+		done
+	'
+else
+	test_skip 'cmd: a script named without a slash, relative to the working directory' \
+		"$(driver_installed pymysql)"
+fi
 
 test_expect_success 'nothing left behind' '
 	test ! -e MARKER &&

@@ -321,6 +321,40 @@ if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
 		grep -q "^# protocol: the driver meets protocol 1 (features: none)" dtdoc.out
 	'
 
+	# Issue 56: a driver written from a newer release's document greets
+	# with a protocol this goneaway does not know: the message says
+	# which release its newest came with, so the user knows a later
+	# goneaway is needed (0.4.0 said only "not a version from 1 to 3").
+	test_expect_success 'a driver of a newer protocol is told this goneaway is too old for it' '
+		printf "%s\n" "import json, sys" \
+			"print(json.dumps({\"hello\": \"goneaway-driver\", \"protocol\": 6, \"driver\": \"six\", \"library\": \"six 1.0\"}), flush=True)" \
+			"sys.stdin.read()" > six.py &&
+		"$GONEAWAY" run --color never --no-results \
+			--client "cmd:/usr/bin/python3 $SCRATCH/six.py" \
+			"$TOP/scenarios/kill-idle.gw" > six.out 2>&1; rc=$?; cat six.out;
+		test $rc -eq 2 &&
+		grep -q "\"protocol\" 6 is newer than this goneaway knows: it knows protocols 1 to 5 (5 came with goneaway 0.5.0); protocol 6 needs the later release that brought it" six.out &&
+		"$GONEAWAY" driver-test -- /usr/bin/python3 "$SCRATCH/six.py" > six.dt 2>&1;
+		rc=$?; cat six.dt; test $rc -ne 0 &&
+		grep -q "protocol 6 needs the later release" six.dt
+	'
+
+	# Issue 56: the document's example replies are replies driver-test
+	# takes (begin-case's and end-case's had no elapsed_ms): the shipped
+	# PyMySQL driver answering with each example where it fits
+	# (data/drivers/doc-replies.py), every example served at least once.
+	test_expect_success 'driver-test passes a driver that answers with docs/driver-protocol.md'"'"'s example replies' '
+		DOC_REPLIES_LOG=$SCRATCH/doc-replies.log "$GONEAWAY" driver-test 			-- /usr/bin/python3 "$TOP/tests/integration/data/drivers/doc-replies.py" 			"$TOP/docs/driver-protocol.md" > dtex.out 2>&1; rc=$?; cat dtex.out &&
+		sort doc-replies.log | uniq -c && test $rc -eq 0 &&
+		! grep -q "^not ok" dtex.out &&
+		sed -n "s/^example \([0-9]*\) .*/\1/p" doc-replies.log | sort -u > examples &&
+		test "$(wc -l < examples)" -ge 4 &&
+		while read -r n; do
+			grep -qx "served $n" doc-replies.log ||
+				{ echo "the example of docs/driver-protocol.md:$n was never served"; return 1; }
+		done < examples
+	'
+
 	# prepare is the server's (COM_STMT_PREPARE), or unsupported: a
 	# driver that interpolates its values into a text query runs every
 	# statement and succeeds, and only the server's counters tell

@@ -33,7 +33,7 @@ leftover_snapshot > "$SCRATCH/before"
 # The files whose links must resolve, relative to the top.
 doc_files() {
 	(cd "$1" && ls README.md docs/*.md docs/tables/*.md drivers/README.md \
-		tests/README.md)
+		tests/README.md tests/compat/README.md)
 }
 
 test_expect_success 'every relative link and anchor of the docs resolves' '
@@ -44,13 +44,14 @@ test_expect_success 'every relative link and anchor of the docs resolves' '
 '
 
 test_expect_success 'a broken link and a broken anchor in a copy are caught' '
-	mkdir -p copy/docs/tables copy/docs/results copy/drivers copy/tests \
+	mkdir -p copy/docs/tables copy/docs/results copy/drivers copy/tests/compat \
 		copy/scenarios &&
 	cp "$TOP/README.md" "$TOP/CHANGELOG.md" copy/ &&
 	cp "$TOP"/docs/*.md copy/docs/ &&
 	cp "$TOP"/docs/tables/*.md copy/docs/tables/ &&
 	cp "$TOP/drivers/README.md" copy/drivers/ &&
 	cp "$TOP/tests/README.md" copy/tests/ &&
+	cp "$TOP/tests/compat/README.md" copy/tests/compat/ &&
 	cp "$TOP"/scenarios/*.gw copy/scenarios/ &&
 	"$PY" "$DATA/doc-links.py" copy $(doc_files copy) > whole.out &&
 	cat whole.out &&
@@ -207,17 +208,17 @@ test_expect_success 'the measured tables and the catalogue'"'"'s codes are what 
 	ls "$TOP"/docs/results/*/results.jsonl > results.list &&
 	cat results.list && test "$(wc -l < results.list)" -ge 3 &&
 	sh "$TOP/docs/gen-tables.sh" "$GONEAWAY" gen &&
-	for r in $(cat results.list); do
+	while read -r r; do
 		n=$(basename "$(dirname "$r")") &&
 		diff -u "$TOP/docs/tables/$n.md" "gen/tables/$n.md" || return 1
-	done &&
+	done < results.list &&
 	test "$(ls "$TOP"/docs/tables/*.md | wc -l)" -eq "$(wc -l < results.list)" &&
 	diff -u "$TOP/docs/catalogue.md" gen/catalogue.md
 '
 
 test_expect_success 'each table says when, on what and with which command it was measured' '
 	for t in "$TOP"/docs/tables/*.md; do
-		head -n 1 "$t" | grep -E "^Measured 20[0-9-]+T[0-9:]+Z by goneaway [0-9.]+ on Linux .*: goneaway run .*-o docs/results/$(basename "$t" .md) " ||
+		head -n 1 "$t" | grep -E "^Measured 20[0-9-]+T[0-9:]+Z by goneaway [0-9.]+(\+[0-9a-z.]+)? on Linux .*: goneaway run .*-o docs/results/$(basename "$t" .md) " ||
 			{ echo "$t: $(head -n 1 "$t")"; return 1; }
 		grep -Eq "^[0-9]+ PASS, [0-9]+ FAIL, [0-9]+ SKIP, [0-9]+ ERROR in " "$t" ||
 			{ echo "$t: no counts"; return 1; }

@@ -205,9 +205,24 @@ START_TEST(a_greeting_says_its_version_and_features)
 			       &v, &f, why, sizeof(why)), 0);
 	ck_assert_int_eq(v, 5);
 	ck_assert_uint_eq(f, GA_FEATURE_CASES);
+	/* issue 56: a newer protocol says which goneaway it needs */
 	ck_assert_int_eq(greet("{\"protocol\":6}", &v, &f, why, sizeof(why)),
 			 -1);
+	ck_assert_msg(strstr(why, "\"protocol\" 6 is newer than this "
+			     "goneaway knows: it knows protocols 1 to 5 (5 "
+			     "came with goneaway 0.5.0); protocol 6 needs the "
+			     "later release"), "%s", why);
+	ck_assert_int_eq(greet("{\"protocol\":0}", &v, &f, why, sizeof(why)),
+			 -1);
 	ck_assert_ptr_nonnull(strstr(why, "from 1 to 5"));
+	ck_assert_int_eq(greet("{\"protocol\":2.5}", &v, &f, why,
+			       sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "from 1 to 5"));
+	ck_assert_str_eq(ga_protocol_release(1), "0.2.0");
+	ck_assert_str_eq(ga_protocol_release(2), "0.3.0");
+	ck_assert_str_eq(ga_protocol_release(3), "0.4.0");
+	ck_assert_ptr_null(ga_protocol_release(0));
+	ck_assert_ptr_null(ga_protocol_release(GA_PROTOCOL_VERSION + 1));
 	ck_assert_int_eq(greet("{\"protocol\":2,\"features\":\"params\"}", &v,
 			       &f, why, sizeof(why)), -1);
 	/* what each step needs, and the message naming what is missing */

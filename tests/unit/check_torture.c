@@ -306,7 +306,7 @@ END_TEST
  * elsewhere). */
 static void to_top(void)
 {
-	ck_assert_msg(chdir(GA_UNIT_TOP) == 0, "chdir %s", GA_UNIT_TOP);
+	ck_assert_msg(chdir(unit_top()) == 0, "chdir %s", unit_top());
 }
 
 Suite *make_torture_suite(void)

@@ -585,7 +585,7 @@ START_TEST(test_shipped_scenarios)
 	size_t i, j, refused = 0;
 
 	/* the paths of shipped_refusals are the source tree's own */
-	ck_assert_msg(chdir(GA_UNIT_TOP) == 0, "chdir %s", GA_UNIT_TOP);
+	ck_assert_msg(chdir(unit_top()) == 0, "chdir %s", unit_top());
 	ck_assert_int_eq(glob("scenarios/*.gw", 0, NULL, &g), 0);
 	ck_assert_int_eq(glob("drivers/conformance/*.gw", GLOB_APPEND, NULL,
 			      &g), 0);

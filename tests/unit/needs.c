@@ -15,6 +15,13 @@ void unit_needs_init(struct unit_needs *n, FILE *out)
 	n->out = out;
 }
 
+const char *unit_top(void)
+{
+	const char *top = getenv("GA_UNIT_TOP");
+
+	return top && *top ? top : GA_UNIT_TOP;
+}
+
 /* Would Check run suite/tcase?  The same environment, the same rules as
  * its srunner_run_tagged(): exact names; with include tags, only a tagged
  * test case runs, and none of ours has tags. */

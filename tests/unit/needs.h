@@ -31,6 +31,13 @@ void unit_needs_init(struct unit_needs *n, FILE *out);
 bool unit_needs_root(struct unit_needs *n, const char *suite,
 		     const char *tcase, const char *why);
 
+/* The source tree whose files some tests read (the shipped scenarios,
+ * the fuzz corpora): $GA_UNIT_TOP when set, a copy that the user the
+ * tests run as can read (t0080 runs them as nobody, and a checkout in
+ * root's 0700 home is not that), else the tree they were built in (the
+ * Makefile's GA_UNIT_TOP).  Static or the environment's: never freed. */
+const char *unit_top(void);
+
 /* After the run: one line naming how many test cases were left out and
  * whether that fails the run.  Returns true if it does. */
 bool unit_needs_report(const struct unit_needs *n);

@@ -171,21 +171,32 @@ def check_templates(top, tdir, connectors, rel, bad):
                        % (connectors, ref, c, v))
 
 
-def main(argv):
+def options(prog, doc, argv, defaults):
+    """(TOP, {option: value}) of "PROG TOP [--OPTION VALUE]...": each
+    option one of defaults, whose values are paths under TOP; None, having
+    said why, when argv is not that."""
     if len(argv) < 2:
-        print(__doc__.split("\n\n")[1].strip(), file=sys.stderr)
-        return 2
+        print(doc.split("\n\n")[1].strip(), file=sys.stderr)
+        return None
     top = argv[1]
-    opts = {"--changelog": os.path.join(top, "CHANGELOG.md"),
-            "--templates": os.path.join(top, "ci"),
-            "--connectors": os.path.join(top, "docs", "connectors.md")}
+    opts = {k: os.path.join(top, *v) for k, v in defaults.items()}
     rest = argv[2:]
     while rest:
         if rest[0] not in opts or len(rest) < 2:
-            print("releases.py: unknown option %s" % rest[0], file=sys.stderr)
-            return 2
+            print("%s: unknown option %s" % (prog, rest[0]), file=sys.stderr)
+            return None
         opts[rest[0]] = rest[1]
         rest = rest[2:]
+    return top, opts
+
+
+def main(argv):
+    got = options("releases.py", __doc__, argv, {
+        "--changelog": ("CHANGELOG.md",), "--templates": ("ci",),
+        "--connectors": ("docs", "connectors.md")})
+    if got is None:
+        return 2
+    top, opts = got
     bad = []
     rels = releases(open(opts["--changelog"]).read())
     if not rels:
