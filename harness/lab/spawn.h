@@ -115,7 +115,7 @@ struct ga_spawn_join {
 };
 
 /* How a child is confined (see above).  The uid and gid are not 0 and
- * are someone's of their own (server/uids.h).  With read_only, every
+ * are someone's of their own (lab/uids.h).  With read_only, every
  * mount the child sees after root/join/files is made read-only, nosuid
  * and nodev (mount_setattr, recursively; on kernels before 5.12 one
  * remount per mount point of mounts, read by ga_spawn_confine_init()

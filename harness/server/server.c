@@ -173,7 +173,7 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 		return ga_error_set(err, "unix socket path too long (%zu bytes, "
 				    "at most %zu): use a shorter TMPDIR",
 				    strlen(srv->socket), sizeof(sun.sun_path) - 1);
-	if (ga_server_uid_take(GA_UIDS_DIR, &srv->uid, err) ||
+	if (ga_uid_take(GA_UIDS_DIR, &srv->uid, err) ||
 	    private_dirs(srv, err) || be->ops->create(srv, sc, err) ||
 	    own_files(srv, err))
 		return -1;
@@ -552,7 +552,7 @@ void ga_server_destroy(struct ga_server *srv)
 	ga_spawn_confine_release(&srv->confine);
 	srv->confine.uid = srv->confine.gid = 0;        /* starts no more */
 	/* no process of its user is left: the id may serve another */
-	ga_server_uid_give(&srv->uid);
+	ga_uid_give(&srv->uid);
 }
 
 int ga_server_limit_memory(struct ga_server *srv,

@@ -36,7 +36,7 @@
 
 #include "lab/memcg.h"
 #include "lab/spawn.h"
-#include "server/uids.h"
+#include "lab/uids.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "util/checklist.h"
@@ -187,7 +187,7 @@ unsigned ga_server_start_weight(enum ga_flavour flavour);
 /* A server's private directory, dir: the harness's (root's, mode 0711:
  * the server cannot add, remove or swap an entry, so every path the
  * harness opens there as root is the file it made), holding my.cnf
- * (root's) and what the server's own user owns (server/uids.h): data/,
+ * (root's) and what the server's own user owns (lab/uids.h): data/,
  * run/ (the socket, the pid file), tmp/, files/ (secure_file_priv),
  * error.log and the TLS certificate and key.  The server may write
  * there and nowhere else (lab/spawn.h, confined). */
@@ -204,7 +204,7 @@ struct ga_server {
 					 * cannot swap) */
 	char errlog[PATH_MAX];          /* dir/error.log (for messages:
 					 * read with ga_server_log_read) */
-	struct ga_server_uid uid;       /* its user and group, held */
+	struct ga_uid uid;       /* its user and group, held */
 	struct ga_spawn_confine confine; /* how every start is confined */
 	int netns_fd;                   /* borrowed: where it listens */
 	pid_t pid;                      /* 0 while not running */

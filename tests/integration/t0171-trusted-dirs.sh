@@ -13,7 +13,7 @@
 # machine's: two caches never give two servers one user.
 #
 # The sources it holds: harness/util/trustdir.c, harness/plan/paths.c,
-# harness/server/uids.c.
+# harness/lab/uids.c.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv > /dev/null; then

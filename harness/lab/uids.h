@@ -19,8 +19,8 @@
  * after all) is passed over.  Only root starts servers (an
  * unprivileged goneaway SKIPs them), so only root takes an id.
  */
-#ifndef GA_SERVER_UIDS_H
-#define GA_SERVER_UIDS_H
+#ifndef GA_LAB_UIDS_H
+#define GA_LAB_UIDS_H
 
 #include "util/error.h"
 
@@ -28,19 +28,19 @@
 #define GA_UIDS_SLOTS 65536u
 #define GA_UIDS_DIR "/run/goneaway/uids"
 
-struct ga_server_uid {
+struct ga_uid {
 	unsigned id;            /* the user's and the group's; 0: none */
 	int lock_fd;            /* owned: holds the slot; -1: none */
 };
 
 /* Takes a free id among the slots in dir (GA_UIDS_DIR; the tests give
- * their own): *u holds it until ga_server_uid_give().  Returns 0, or -1
+ * their own): *u holds it until ga_uid_give().  Returns 0, or -1
  * with err set (the slots' directory refused or not made, or every slot
  * taken). */
-int ga_server_uid_take(const char *dir, struct ga_server_uid *u,
+int ga_uid_take(const char *dir, struct ga_uid *u,
 		       struct ga_error *err);
 
 /* Gives the id back (nothing when none is held). */
-void ga_server_uid_give(struct ga_server_uid *u);
+void ga_uid_give(struct ga_uid *u);
 
 #endif
