@@ -99,6 +99,25 @@ int ga_helper_confine(const struct ga_uid *u, const char *writable,
 		      struct ga_spawn_opts *sp, struct ga_spawn_confine *c,
 		      struct ga_error *err);
 
+/* ---- the server's process (server/server.c) ---------------------------------
+ * Every server runs as PID 2 of a PID namespace of its own under an init
+ * of goneaway's (lab/program.h), unless it joins a container's PID
+ * namespace (docker: the container's own init; the container's removal
+ * ends it): a process the server starts in a session of its own ends
+ * with it.  srv->pid is the server's, which pause, stop and crash
+ * signal; the init is what goneaway reaps. */
+
+/* Spawns opts (a backend's: argv, namespaces, files, root, confine) for
+ * srv and sets srv->pid, srv->pidfd, srv->init and srv->initfd.
+ * Returns 0, or -1 with err set. */
+int ga_server_spawn(struct ga_server *srv, struct ga_spawn_opts *opts,
+		    struct ga_error *err);
+
+/* A backend's reap: waits for the process ga_server_spawn made (the
+ * init, else the server) and sets *status to the server's wait status
+ * (-1 when unknown). */
+void ga_server_reap(struct ga_server *srv, int *status);
+
 /* ---- servers from an image's filesystem (server/image.c) -------------------
  * The rootfs and docker backends: the server sees the scenario's private
  * directory at GA_SPAWN_ROOT_MOUNT (/goneaway), runs as its own user

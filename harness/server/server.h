@@ -125,12 +125,15 @@ struct ga_server_backend_ops {
 	/* A namespace of the backend's own that the server must live in (a
 	 * container's), or -1: the lab makes one and sets srv->netns_fd. */
 	int (*own_netns)(const struct ga_server *srv);
-	/* Starts the server process in srv->netns_fd and sets srv->pid (as
-	 * the host sees it: pause and crash signal it) and srv->pidfd.
+	/* Starts the server process in srv->netns_fd (ga_server_spawn:
+	 * under an init of goneaway's, unless it joins a container's PID
+	 * namespace) and sets srv->pid (as the host sees it: pause, stop
+	 * and crash signal it), srv->pidfd, srv->init and srv->initfd.
 	 * Readiness is waited for by the caller. */
 	int (*spawn)(struct ga_server *srv, struct ga_error *err);
 	/* The server process is known to have exited (or was SIGKILLed):
-	 * reap it.  *status gets its wait status, or -1 when unknown. */
+	 * reap it (ga_server_reap).  *status gets its wait status, or -1
+	 * when unknown. */
 	void (*reap)(struct ga_server *srv, int *status);
 	/* The server resolves names through the lab's resolver
 	 * (server/resolver.c): "requires resolver" runs here. */
@@ -208,7 +211,14 @@ struct ga_server {
 	struct ga_spawn_confine confine; /* how every start is confined */
 	int netns_fd;                   /* borrowed: where it listens */
 	pid_t pid;                      /* 0 while not running */
-	int pidfd;                      /* -1 while not running */
+	int pidfd;                      /* -1 while not running; readable
+					 * once it ended */
+	pid_t init;                     /* goneaway's init of the server's
+					 * PID namespace (lab/program.h),
+					 * which exits with it and is what
+					 * is reaped; 0: none (the server
+					 * joined a container's) */
+	int initfd;                     /* -1 while none */
 	MYSQL *admin;                   /* owned; only during an admin step */
 	char version[128];              /* the greeting's version */
 	struct ga_server_id id;

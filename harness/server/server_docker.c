@@ -616,12 +616,6 @@ static int docker_spawn(struct ga_server *srv, struct ga_error *err)
 	return ga_image_spawn(srv, db->root.server, NULL, &c->join, NULL, err);
 }
 
-static void docker_reap(struct ga_server *srv, int *status)
-{
-	if (waitpid(srv->pid, status, 0) != srv->pid)
-		*status = -1;
-}
-
 static void docker_destroy(struct ga_server *srv)
 {
 	struct docker_be *db = srv->be->state;
@@ -786,7 +780,7 @@ const struct ga_server_backend_ops ga_server_docker = {
 	.create = docker_create,
 	.own_netns = docker_own_netns,
 	.spawn = docker_spawn,
-	.reap = docker_reap,
+	.reap = ga_server_reap,
 	.lab_resolver = false,
 	.inside = GA_SPAWN_ROOT_MOUNT,
 	.destroy = docker_destroy,

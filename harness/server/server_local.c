@@ -241,15 +241,9 @@ static int local_spawn(struct ga_server *srv, struct ga_error *err)
 	opts.in_cgroup = srv->memcg.procs_fd >= 0;
 	opts.cgroup_fd = srv->memcg.procs_fd;
 	opts.confine = &srv->confine;
-	rc = ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+	rc = ga_server_spawn(srv, &opts, err);
 	free(files);
 	return rc;
-}
-
-static void local_reap(struct ga_server *srv, int *status)
-{
-	if (waitpid(srv->pid, status, 0) != srv->pid)
-		*status = -1;
 }
 
 #define VERSION_TIMEOUT_MS 10000
@@ -334,7 +328,7 @@ const struct ga_server_backend_ops ga_server_local = {
 	.create = local_create,
 	.own_netns = local_own_netns,
 	.spawn = local_spawn,
-	.reap = local_reap,
+	.reap = ga_server_reap,
 	.lab_resolver = true,
 	.inside = NULL,
 	.destroy = NULL,

@@ -241,12 +241,6 @@ static int rootfs_spawn(struct ga_server *srv, struct ga_error *err)
 	return rc;
 }
 
-static void rootfs_reap(struct ga_server *srv, int *status)
-{
-	if (waitpid(srv->pid, status, 0) != srv->pid)
-		*status = -1;
-}
-
 /* --server rootfs:DIR */
 static int rootfs_parse(const char *rest, char *arg, size_t len,
 			struct ga_error *err)
@@ -351,7 +345,7 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 	.create = ga_image_create,
 	.own_netns = rootfs_own_netns,
 	.spawn = rootfs_spawn,
-	.reap = rootfs_reap,
+	.reap = ga_server_reap,
 	.lab_resolver = true,
 	.inside = GA_SPAWN_ROOT_MOUNT,
 	.destroy = NULL,        /* the mounts died with the server's namespace */
