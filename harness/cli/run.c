@@ -308,6 +308,50 @@ static int exit_code(enum ga_plan_status status,
 	return r->violations ? EXIT_STRICT : EXIT_ALL_PASSED;
 }
 
+/* A new plan of argv's options, its scenarios loaded, into *pp (free it
+ * with ga_plan_free() and free()).  Returns 0, or -1 having said why
+ * (*pp NULL). */
+static int load_plan(int argc, char **argv, struct run_args *a,
+		     struct ga_plan **pp)
+{
+	struct ga_plan *p = malloc(sizeof(*p));
+
+	*pp = NULL;
+	if (!p) {
+		fprintf(stderr, "goneaway: out of memory\n");
+		return -1;
+	}
+	if (parse_run_args(argc, argv, a, p)) {
+		free(p);
+		return -1;
+	}
+	if (ga_plan_load(p, argv + optind, argc - optind)) {
+		ga_plan_free(p);
+		free(p);
+		return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+int cmd_run_check(int argc, char **argv)
+{
+	struct run_args a;
+	struct ga_plan *p;
+	int code = EXIT_USAGE;
+
+	if (load_plan(argc, argv, &a, &p))
+		return EXIT_USAGE;
+	if (ga_plan_check_dirs(p) == 0) {
+		/* the drivers run before the run do with its cache */
+		ga_drivers_cache_use(p->cache);
+		code = EXIT_ALL_PASSED;
+	}
+	ga_plan_free(p);
+	free(p);
+	return code;
+}
+
 int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 {
 	enum ga_plan_status status;
@@ -317,17 +361,8 @@ int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 	int code = EXIT_USAGE;
 	size_t i;
 
-	p = malloc(sizeof(*p));
-	if (!p) {
-		fprintf(stderr, "goneaway: out of memory\n");
+	if (load_plan(argc, argv, &a, &p))
 		return EXIT_USAGE;
-	}
-	if (parse_run_args(argc, argv, &a, p)) {
-		free(p);
-		return EXIT_USAGE;
-	}
-	if (ga_plan_load(p, argv + optind, argc - optind))
-		goto out;
 	/* --repeat N: every scenario runs N times, as if its file said
 	 * "repeat N" (the file itself is left as it is) */
 	for (i = 0; a.repeat && i < p->nscs; i++)
