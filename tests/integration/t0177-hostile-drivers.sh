@@ -18,7 +18,9 @@
 # directory no one else may search (it must see nothing there but its
 # own directory), and a process that outlives it.  It greets only when it
 # achieved nothing (goneaway's error shows its report otherwise), then
-# answers every request "unsupported": its case is a SKIP.
+# answers every request "unsupported": its case is a SKIP.  A Python
+# driver run as a cmd: script (data/drivers/hostile-driver.py) makes the
+# same attacks from Python.
 #
 # Before (issue 55) a driver ran as root with every capability but
 # CAP_NET_ADMIN and CAP_NET_RAW: the probe wrote the host's /, /etc and
@@ -43,7 +45,9 @@ fi
 # The host's side (data/hostile-host.sh), as t0170's: the secret,
 # open/, the disk.
 . "$DATA/hostile-host.sh"
+VICTIM=""
 cleanup_host() {
+	[ -n "$VICTIM" ] && kill "$VICTIM" 2>/dev/null
 	hostile_cleanup
 	no_litter > /dev/null
 }
@@ -53,8 +57,15 @@ trap 'exit 143' TERM
 
 if [ -z "$why_not" ]; then
 	hostile_host t0177
-	TRIED=mknod
-	[ "$major" -ge 0 ] || TRIED=""
+	TRIED="mknod kill ptrace bind-80 setuid"
+	[ "$major" -ge 0 ] || TRIED="kill ptrace bind-80 setuid"
+	# root's process on the host, which a driver must neither signal
+	# nor trace
+	sleep 3600 < /dev/null > /dev/null 2>&1 &
+	VICTIM=$!
+	export HOSTILE_VICTIM=$VICTIM HOSTILE_SECRET="$SECRET" \
+		HOSTILE_OPEN="$HOST/open"
+	[ "$major" -lt 0 ] || export HOSTILE_DISK="$major:$minor"
 	# the driver in a directory no one else may search (root's home,
 	# 0700, as a checkout in /root is): reached by construction, with a
 	# file anyone may read beside it that it must not see
@@ -63,6 +74,9 @@ if [ -z "$why_not" ]; then
 	printf 'peeked-%s\n' "$MARK" > "$PEEK" && chmod 0644 "$PEEK"
 	HOSTILE="$PRIV/drv/hostile"
 	hostile_build "$HOSTILE"
+	HOSTILE_PY="$PRIV/drv/attack.py"
+	cp "$DATA/drivers/hostile-driver.py" "$HOSTILE_PY" &&
+	chmod 0755 "$HOSTILE_PY"
 	mkdir -p "$SCRATCH/cache"
 	export HOSTILE_DIRS="$SCRATCH/cache/drivers:$PRIV/drv:$TOP/drivers"
 	export HOSTILE_PEEK="$PEEK"
@@ -88,8 +102,10 @@ no_litter() {
 # nothing_achieved NAME: after the run NAME (its console NAME.out, its
 # evidence NAME-res/ when there is one): no report says ACHIEVED, the
 # secret's marker and the peeked file are nowhere, open/ is empty,
-# nothing was written on the host, no process of the attack is left.
+# nothing was written on the host, no process of the attack is left, the
+# test's own process (the victim) lives.
 nothing_achieved() {
+	if ! kill -0 "$VICTIM"; then echo "the victim was killed"; return 1; fi
 	if grep -rl ACHIEVED "$1.out" "$1-res" 2>/dev/null; then
 		grep -rh ACHIEVED "$1.out" "$1-res"; return 1
 	fi
@@ -130,6 +146,16 @@ hostile_test '... and with -j 2, a driver process in each worker' '
 	rc=$?; cat j2.out
 	nothing_achieved j2 && test $rc -eq 0 &&
 	test "$(grep -rl "hostile\[driver\]: achieved nothing" j2-res | wc -l)" -eq 2
+'
+
+hostile_test 'a Python driver, a cmd: script: the probe and the case.s process are confined' '
+	timeout 300 "$GONEAWAY" run --color never --cache "$SCRATCH/cache" \
+		-o py-res --client "cmd:$HOSTILE_PY" "$SCENARIO" > py.out 2>&1
+	rc=$?; cat py.out; cat py-res/kill-idle/driver-app.log
+	nothing_achieved py &&
+	test $rc -eq 0 && grep -q "^\[1/1\] kill-idle *SKIP" py.out &&
+	grep -q "hostile-py: achieved nothing (tried: $TRIED)" \
+		py-res/kill-idle/driver-app.log
 '
 
 hostile_test 'driver-test: the driver alone and the tap over it are confined' '

@@ -44,7 +44,9 @@
  * Run as "hostile driver" it is a client driver of goneaway's
  * (t0177-hostile-drivers, a cmd: driver): each of its processes - the
  * probe that reads its greeting, the one a case starts in the lab - makes
- * the attacks above (but the network: a case's has the lab's veth) and
+ * the attacks above (but the network: a case's has the lab's veth), a
+ * signal to and a ptrace of $HOSTILE_VICTIM (a process of the test's), a
+ * socket bound to port 80, setuid(0) and setgid(0), and
  * writes into goneaway's TMPDIR ($GONEAWAY_TMPDIR) and the directories
  * $HOSTILE_DIRS names (the drivers' cache, its own) besides, reads the
  * files $HOSTILE_PEEK names (beside its own directory, where it should
@@ -66,7 +68,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -417,6 +422,40 @@ static void peek_attacks(void)
 	}
 }
 
+/* A driver: what only root may do to other processes and the host's
+ * ports - a signal to and a ptrace of the process $HOSTILE_VICTIM names
+ * (the test's, root's, on the host), a listening socket on a port below
+ * 1024, becoming root again (setuid, setgid) - each achieved when the
+ * kernel let it. */
+static void privilege_attacks(void)
+{
+	const char *v = getenv("HOSTILE_VICTIM");
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(80) };
+	pid_t victim = v ? (pid_t)strtol(v, NULL, 10) : 0;
+	int s;
+
+	if (victim > 0) {
+		try("kill ptrace");
+		if (kill(victim, SIGKILL) == 0)
+			achieve("killed process %d", (int)victim);
+		if (ptrace(PTRACE_ATTACH, victim, NULL, NULL) == 0)
+			achieve("ptraced process %d", (int)victim);
+	}
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s >= 0) {
+		try("bind-80");
+		if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0)
+			achieve("bound port 80");
+		close(s);
+	}
+	try("setuid");
+	if (setuid(0) == 0 && geteuid() == 0)
+		achieve("setuid(0)");
+	if (setgid(0) == 0 && getegid() == 0)
+		achieve("setgid(0)");
+}
+
 /* As a client driver (docs/driver-protocol.md): its greeting, then
  * "unsupported" to every request, until its input ends. */
 static void serve_as_driver(void)
@@ -492,8 +531,10 @@ int main(int argc, char **argv)
 	mount_attacks();
 	if (read_file(SECRET) == 0)
 		achieve("read %s: %s", SECRET, secret_read);
-	if (driver)
+	if (driver) {
 		peek_attacks();
+		privilege_attacks();
+	}
 	write_attacks();
 	if (!server && !driver)
 		network_attack();
