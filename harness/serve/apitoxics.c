@@ -151,29 +151,6 @@ void ga_api_toxic_show(struct ga_sv_proxy *p, const char *name,
 	ga_api_toxic_answer(resp, t);
 }
 
-/* A copy of t's values (not its name or stream: the update keeps them). */
-static struct ga_toxic *toxic_copy(const struct ga_toxic *t)
-{
-	struct ga_toxic *c = ga_toxic_new(t->type);
-	int i;
-
-	if (!c)
-		return NULL;
-	for (i = 0; i < GA_TOXIC_MAX_ATTRS; i++) {
-		c->num[i] = t->num[i];
-		if (t->str[i]) {
-			free(c->str[i]);
-			c->str[i] = strdup(t->str[i]);
-			if (!c->str[i]) {
-				ga_toxic_free(c);
-				return NULL;
-			}
-		}
-	}
-	c->toxicity = t->toxicity;
-	return c;
-}
-
 void ga_api_toxic_update(struct ga_sv *sv, struct ga_sv_proxy *p,
 			 const char *name, const struct ga_http_request *req,
 			 struct ga_api_response *resp)
@@ -183,13 +160,12 @@ void ga_api_toxic_update(struct ga_sv *sv, struct ga_sv_proxy *p,
 	struct ga_json *j = NULL;
 	char msg[600], go_type[80];
 	bool null;
-	int i;
 
 	if (!t) {
 		ga_api_error(resp, 404, "toxic not found");
 		return;
 	}
-	c = toxic_copy(t);
+	c = ga_toxic_copy(t);
 	if (!c) {
 		ga_api_error(resp, 500, "out of memory");
 		return;
@@ -220,24 +196,10 @@ void ga_api_toxic_update(struct ga_sv *sv, struct ga_sv_proxy *p,
 	}
 	if (ga_api_toxic_ok(sv, p, c, resp))
 		goto out;
-	if (t->type->family == GA_TOXIC_FAULT && ga_api_apply_fault(sv, c, t, resp))
+	if (ga_api_apply_fault(sv, c, t, resp))
 		goto out;
 	/* the values, into the toxic the connections know */
-	for (i = 0; i < GA_TOXIC_MAX_ATTRS; i++) {
-		char *s = t->str[i];
-
-		t->num[i] = c->num[i];
-		t->str[i] = c->str[i];
-		c->str[i] = s;
-	}
-	t->toxicity = c->toxicity;
-	if (c->fault_spec) {
-		void *s = t->fault_spec;
-
-		t->fault_spec = c->fault_spec;
-		c->fault_spec = s;
-		t->fault_line = c->fault_line;
-	}
+	ga_toxic_swap_values(t, c);
 	if (sv->hooks && sv->hooks->toxic_updated)
 		sv->hooks->toxic_updated(sv, p, t);
 	ga_api_toxic_answer(resp, t);
