@@ -8,7 +8,9 @@
 # it, and checks that the new one is known wherever its kind is listed:
 # the parser and its messages, --help, --server, --proxy, --format and
 # --NAME FILE, goneaway report, doctor, the unit tests, drivers and
-# install-deps.sh.  A list kept outside its table would leave the new one
+# install-deps.sh, goneaway serve's API and relay (a toxic); and that
+# the copy keeps the floors and the tree's rules (tests/layering.sh,
+# tests/tree.sh).  A list kept outside its table would leave the new one
 # out there, and the test fails.
 . "$(dirname "$0")/lib.sh"
 
@@ -34,12 +36,14 @@ title() {
 	case $1 in
 	fault) echo "A fault kind" ;; proxy) echo "A proxy" ;;
 	backend) echo "A server backend" ;; output) echo "An output format" ;;
-	driver) echo "A client driver" ;;
+	driver) echo "A client driver" ;; toxic) echo "A toxic" ;;
 	esac
 }
 
+KINDS="fault proxy backend output driver toxic"
+
 test_expect_success 'every kind has its recipe, and its words say its count' '
-	for k in fault proxy backend output driver; do
+	for k in $KINDS; do
 		n=$(recipe $k | wc -l) &&
 		test "$n" -ge 1 || { echo "no recipe for $k"; return 1; }
 		grep -q "^- \*\*$(title $k)\*\*: $n files\. " "$DOC" ||
@@ -49,10 +53,10 @@ test_expect_success 'every kind has its recipe, and its words say its count' '
 
 # ---- the copy, and each recipe done in it -----------------------------------
 
-mkdir -p "$T" &&
-cp -a "$TOP/Makefile" "$TOP/harness" "$TOP/fixtures" "$T/" &&
-mkdir -p "$T/tests" "$T/build" &&
-cp -a "$TOP/tests/unit" "$T/tests/" &&
+mkdir -p "$T/docs" "$T/build" &&
+cp -a "$TOP/Makefile" "$TOP/README.md" "$TOP/harness" "$TOP/fixtures" \
+	"$TOP/tests" "$T/" &&
+cp -a "$TOP/docs/ARCHITECTURE.md" "$T/docs/" &&
 cp -a "$TOP/drivers" "$T/" &&
 (cd "$TOP/build" && tar cf - --exclude=./check-unit --exclude=./libgoneaway.a .) |
 	(cd "$T/build" && tar xf -)
@@ -93,17 +97,27 @@ touch_file driver drivers/drivers.list
 sed -i 's/^\(\tjava) command -v java\)/\techo) ;;\n\1/' "$T/drivers/install-deps.sh"
 touch_file driver drivers/install-deps.sh
 
+# a toxic: nothing
+cp "$R/toxic_nothing.c" "$T/harness/serve/toxic_nothing.c"
+touch_file toxic harness/serve/toxic_NAME.c
+sed -i 's/\(X(mysql_cut)\)$/\1 X(nothing)/' "$T/harness/serve/toxics.h"
+touch_file toxic harness/serve/toxics.h
+
 test_expect_success 'each recipe was done with the files it names, no more and no fewer' '
-	for k in fault proxy backend output driver; do
+	for k in $KINDS; do
 		recipe $k | sort > want.$k &&
 		sort "$SCRATCH/touched.$k" > got.$k &&
 		diff want.$k got.$k || { echo "recipe $k"; return 1; }
 	done
 '
 
-test_expect_success 'the copy with the five new ones builds' '
+test_expect_success 'the copy with the six new ones builds' '
 	make -s -C "$T" WERROR=1 goneaway build/check-unit > build.out 2>&1;
 	rc=$?; tail -n 20 build.out; test $rc -eq 0
+'
+
+test_expect_success 'the copy keeps the floors and the tree'"'"'s rules' '
+	sh "$T/tests/layering.sh" "$T/build" && sh "$T/tests/tree.sh" "$T" "$T/build"
 '
 
 G="$T/goneaway"
@@ -155,6 +169,25 @@ test_expect_success 'the driver: goneaway drivers, --client, install-deps.sh' '
 	sh "$T/drivers/install-deps.sh" --list | grep -qw echo &&
 	test "$(sh "$T/drivers/install-deps.sh" --of echo)" = echo &&
 	sh "$T/drivers/install-deps.sh" echo
+'
+
+# checks SUITE CHECK_UNIT: how many checks the suite ran ("" unless
+# every one passed); what it said, on stderr
+checks() {
+	CK_RUN_SUITE=$1 "$2" > unit.out 2>&1; cat unit.out >&2
+	sed -n "s/^100%: Checks: \([0-9]*\), Failures: 0, Errors: 0\$/\1/p" unit.out
+}
+
+test_expect_success 'the toxic: the serve suites make, list, show and run it with the others' '
+	for s in serve_api serve_chain; do
+		n=$(checks $s "$TOP/build/check-unit") &&
+		m=$(checks $s "$T/build/check-unit") &&
+		test -n "$n" && test -n "$m" && test "$m" -eq $((n + 1)) ||
+			{ echo "$s: the copy ran ${m:-not all} checks, the tree ${n:-not all}"; return 1; }
+	done &&
+	for s in serve_http serve_wire; do
+		test -n "$(checks $s "$T/build/check-unit")" || return 1
+	done
 '
 
 test_done
