@@ -157,6 +157,7 @@ static int own_name(const struct cli_take *t)
 /* check's options (cli/parseopt.h); --help is run's (cli_usage), which
  * says them in check's words. */
 static const struct cli_option check_options[] = {
+	CLI_HELP_ROWS("0.2.0", "every option"),
 	{ .name = "client", .arg = "NAME", .kind = CLI_OPT_CALL, .at = 0,
 	  .call = own_name,
 	  .since = "0.2.0",
@@ -165,14 +166,11 @@ static const struct cli_option check_options[] = {
 	  .at = offsetof(struct check_args, expectations),
 	  .since = "0.2.0",
 	  .doc = "also check a connector's expectation file" },
-	CLI_HELP_ROWS("0.2.0", "every option"),
 	CLI_OPTIONS_END,
 };
 
 const struct cli_command cli_check = {
-	.name = "check",
-	.who = "goneaway check",
-	.options = check_options,
+	.name = "check", .who = "goneaway check", .options = check_options,
 	.usage = cli_usage,
 };
 

@@ -69,6 +69,7 @@ struct replay_args {
 /* replay's options (cli/parseopt.h); --help is run's (cli_usage), which
  * says them in replay's words. */
 static const struct cli_option replay_options[] = {
+	CLI_HELP_ROWS("0.2.0", "every option"),
 	{ .name = "results", .short_name = 'o', .arg = "DIR",
 	  .kind = CLI_OPT_STRING, .at = REPLAY(out),
 	  .since = "0.2.0",
@@ -108,14 +109,11 @@ static const struct cli_option replay_options[] = {
 	  .at = REPLAY(memfs_size),
 	  .since = "0.5.0",
 	  .doc = "as run's (default 512MiB)" },
-	CLI_HELP_ROWS("0.2.0", "every option"),
 	CLI_OPTIONS_END,
 };
 
 const struct cli_command cli_replay = {
-	.name = "replay",
-	.who = "goneaway replay",
-	.options = replay_options,
+	.name = "replay", .who = "goneaway replay", .options = replay_options,
 	.usage = cli_usage,
 };
 

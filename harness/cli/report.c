@@ -19,6 +19,7 @@
 /* report's options (cli/parseopt.h); --help is run's (cli_usage), which
  * says them in report's words. */
 static const struct cli_option report_options[] = {
+	CLI_HELP_ROWS("0.2.0", "every option"),
 	{ .name = "format", .short_name = 'f', .arg = "FMT",
 	  .kind = CLI_OPT_STRING, .at = REPORT(format),
 	  .since = "0.2.0",
@@ -44,16 +45,12 @@ static const struct cli_option report_options[] = {
 	  .doc = "as run's" },
 	{ .arg = "FILE", .kind = CLI_OPT_FILES, .at = REPORT(p.files) },
 	{ .arg = "FILE", .kind = CLI_OPT_TABLE_FILES, .at = REPORT(p.files) },
-	CLI_HELP_ROWS("0.2.0", "every option"),
 	CLI_OPTIONS_END,
 };
 
 const struct cli_command cli_report = {
-	.name = "report",
-	.who = "goneaway report",
-	.options = report_options,
-	.outputs = GA_OUTPUT_REPORT,
-	.usage = cli_usage,
+	.name = "report", .who = "goneaway report", .options = report_options,
+	.outputs = GA_OUTPUT_REPORT, .usage = cli_usage,
 };
 
 int cmd_report(int argc, char **argv)

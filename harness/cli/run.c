@@ -229,6 +229,7 @@ static void proxy_help(FILE *f)
 
 /* run's options, in the order of --help (cli/parseopt.h). */
 static const struct cli_option run_options[] = {
+	CLI_HELP_ROWS("0.2.0", "every option"),
 	{ .name = "jobs", .short_name = 'j', .arg = "N", .kind = CLI_OPT_CALL,
 	  .at = RUN(pa.p.jobs), .call = jobs,
 	  .since = "0.2.0",
@@ -518,7 +519,6 @@ static const struct cli_option run_options[] = {
 	  .help = "bound on server start-up and shutdown (30s;\n"
 		  "stretched by a busy machine's load, and\n"
 		  "readiness at least 20 times the last start)" },
-	CLI_HELP_ROWS("0.2.0", "every option"),
 	CLI_OPTIONS_END,
 };
 
@@ -532,11 +532,8 @@ void cli_usage(FILE *f)
 }
 
 const struct cli_command cli_run = {
-	.name = "run",
-	.who = "goneaway",
-	.options = run_options,
-	.outputs = GA_OUTPUT_RUN,
-	.usage = cli_usage,
+	.name = "run", .who = "goneaway", .options = run_options,
+	.outputs = GA_OUTPUT_RUN, .usage = cli_usage,
 };
 
 /* argv into a's plan; 0, 1 after --help, or -1 after saying what is

@@ -127,6 +127,7 @@ static int server_timeout(const struct cli_take *t)
  * docs' table is docs/toxiproxy.md's, where options with the same words
  * share a row. */
 static const struct cli_option serve_options[] = {
+	CLI_HELP_ROWS("0.5.0", NULL),
 	{ .name = "api", .arg = "HOST:PORT", .kind = CLI_OPT_STRING,
 	  .at = SERVE(o.api),
 	  .since = "0.5.0",
@@ -202,16 +203,12 @@ static const struct cli_option serve_options[] = {
 	  .since = "0.5.0",
 	  .doc = AS_RUN,
 	  .help = "bound on the server's start and stop (30s)" },
-	CLI_HELP_ROWS("0.5.0", NULL),
 	CLI_OPTIONS_END,
 };
 
 const struct cli_command cli_serve = {
-	.name = "serve",
-	.who = "goneaway serve",
-	.options = serve_options,
-	.usage = serve_usage,
-	.usage_on_error = true,
+	.name = "serve", .who = "goneaway serve", .options = serve_options,
+	.usage = serve_usage, .usage_on_error = true,
 };
 
 /* argv into a, with the defaults; 0, 1 after --help, or -1 after saying
