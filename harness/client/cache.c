@@ -38,6 +38,23 @@ static DIR *open_entries(int fd, struct ga_error *err)
 }
 
 /* A name left out: ".", "..", and every name with a leading '.'. */
+/* The directories name of afd and of bfd into fds[0] and fds[1],
+ * neither a link.  Returns 0, or -1 with err set (none left open). */
+static int open_pair(int afd, int bfd, const char *name, int fds[2],
+		     struct ga_error *err)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+	fds[0] = openat(afd, name, flags);
+	fds[1] = fds[0] < 0 ? -1 : openat(bfd, name, flags);
+	if (fds[1] >= 0)
+		return 0;
+	ga_error_errno(err, errno, "open %s", name);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	return -1;
+}
+
 static bool hidden(const char *name)
 {
 	return name[0] == '.';
@@ -48,7 +65,7 @@ static int shadow_at(int cfd, int wfd, unsigned uid, int depth,
 {
 	struct dirent *de;
 	struct stat st;
-	int sub, wsub, rc = 0;
+	int fds[2], rc = 0;
 	DIR *d;
 
 	if (depth > DEPTH_MAX)
@@ -83,18 +100,12 @@ static int shadow_at(int cfd, int wfd, unsigned uid, int depth,
 			rc = ga_error_errno(err, errno, "mkdir %s", de->d_name);
 			break;
 		}
-		sub = openat(cfd, de->d_name, O_RDONLY | O_DIRECTORY |
-			     O_NOFOLLOW | O_CLOEXEC);
-		wsub = openat(wfd, de->d_name, O_RDONLY | O_DIRECTORY |
-			      O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0 || wsub < 0)
-			rc = ga_error_errno(err, errno, "open %s", de->d_name);
-		else
-			rc = shadow_at(sub, wsub, uid, depth + 1, err);
-		if (sub >= 0)
-			close(sub);
-		if (wsub >= 0)
-			close(wsub);
+		rc = open_pair(cfd, wfd, de->d_name, fds, err);
+		if (rc != 0)
+			break;
+		rc = shadow_at(fds[0], fds[1], uid, depth + 1, err);
+		close(fds[0]);
+		close(fds[1]);
 	}
 	closedir(d);
 	return rc;
@@ -174,22 +185,15 @@ static int adopt_at(int wfd, int cfd, struct adopt *a, int depth,
 static int adopt_dir(int wfd, int cfd, const char *name, struct adopt *a,
 		     int depth, struct ga_error *err)
 {
-	int sub, csub, rc;
+	int fds[2], rc;
 
 	if (mkdirat(cfd, name, 0755) != 0 && errno != EEXIST)
 		return ga_error_errno(err, errno, "mkdir %s", name);
-	sub = openat(wfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		     O_CLOEXEC);
-	csub = openat(cfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		      O_CLOEXEC);
-	if (sub < 0 || csub < 0)
-		rc = ga_error_errno(err, errno, "open %s", name);
-	else
-		rc = adopt_at(sub, csub, a, depth + 1, err);
-	if (sub >= 0)
-		close(sub);
-	if (csub >= 0)
-		close(csub);
+	if (open_pair(wfd, cfd, name, fds, err) != 0)
+		return -1;
+	rc = adopt_at(fds[0], fds[1], a, depth + 1, err);
+	close(fds[0]);
+	close(fds[1]);
 	return rc;
 }
 
