@@ -45,7 +45,7 @@
  * lists them. */
 #define GA_TOXICS(X) \
 	X(latency) X(bandwidth) X(slow_close) X(timeout) X(reset_peer) \
-	X(slicer) X(limit_data) X(mysql_kill) X(mysql_cut)
+	X(slicer) X(limit_data) X(noop) X(mysql_kill) X(mysql_cut)
 
 /* Toxiproxy's streams: upstream is client -> server. */
 enum { GA_STREAM_UP = 0, GA_STREAM_DOWN = 1 };
