@@ -2,9 +2,9 @@
  * one ops struct, struct ga_toxic_type, as Toxiproxy keeps a toxic a
  * file (its toxics/NAME.go) and iproute2 a qdisc a file behind struct
  * qdisc_util.  serve/toxic_NAME.c defines const struct ga_toxic_type
- * ga_toxic_NAME, its word in GA_TOXICS below: Toxiproxy's seven
+ * ga_toxic_NAME, its word in GA_TOXICS below: Toxiproxy's eight
  * (latency, bandwidth, slow_close, timeout, reset_peer, slicer,
- * limit_data) and goneaway's MySQL-aware ones (mysql_kill, mysql_cut).
+ * limit_data, noop) and goneaway's MySQL-aware ones (mysql_kill, mysql_cut).
  * After them come the fault toxics, one per fault kind of
  * faults/fault.h (fault_firewall, fault_netem, ...: a fault of the lab,
  * carried by a proxy), which serve/toxic_fault.c makes from that table.
