@@ -20,9 +20,9 @@ DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libnftables-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
 	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev haproxy \
-	libssl-dev
+	libssl-dev libarchive-dev
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables zlib \
-	libcrypto
+	libcrypto libarchive
 TEST_PKGS = check
 
 # git's developer warnings (config.mak.dev).  WERROR=1 turns them into

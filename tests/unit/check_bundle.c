@@ -1,8 +1,8 @@
 /* check_bundle.c - a case's folder as one .tar.gz and back (util/
  * tarball.c): what is packed comes back byte for byte; what is not a
  * plain file or directory is left out when packing; an archive from
- * elsewhere that climbs out, links, hides a name (in a long name's
- * header too) or lies about its sizes is refused with the member
+ * elsewhere that climbs out, links, hides a name (in a long name's or
+ * a pax header too) or lies about its sizes is refused with the member
  * named, nothing made outside; the bundles goneaway wrote before read
  * as they did, each file as its SHA256SUMS says; and
  * the my.cnf kept as evidence names no private path (run/
@@ -196,11 +196,15 @@ static const struct bad_archive bad_archives[] = {
 	MEMBER("k/.", '0', 1, false, "not plain"),
 	MEMBER("k/fifo", '6', 0, false, NEITHER),
 	MEMBER("k/dev", '3', 0, false, NEITHER),
-	/* a name past ustar's, by GNU tar's long name: the name the next
-	 * member takes is the one checked */
+	/* a name past ustar's, by GNU tar's long name and by pax's path:
+	 * the name the next member takes is the one checked */
 	{ "././@LongLink", 'L', 0, false, "not plain",
 	  "k/../../escaped", false },
-	/* an old tar's header: not a bundle */
+	{ "k/PaxHeader", 'x', 0, false, "not plain",
+	  "24 path=k/../../escaped\n", false },
+	/* pax's other attributes, and an old tar's header: not a bundle */
+	{ "k/PaxHeader", 'x', 0, false, "not a ustar archive",
+	  "15 comment=hey\n", false },
 	{ "k/f", '0', 1, false, "not a ustar archive", NULL, true },
 };
 
