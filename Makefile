@@ -21,9 +21,11 @@ DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
 	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev haproxy \
 	libssl-dev libarchive-dev
-PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables zlib \
+PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables \
 	libcrypto libarchive
-TEST_PKGS = check
+# zlib: the tests' own gzip streams (check_bundle's hostile archives,
+# fuzz_bundle's inputs); goneaway has it inside libarchive.
+TEST_PKGS = check zlib
 
 # git's developer warnings (config.mak.dev).  WERROR=1 turns them into
 # errors; CI sets it.  snprintf truncation is how the code bounds its
@@ -45,6 +47,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+FUZZ_LIBS := $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null)
 MYSQL_INCLUDEDIR := $(patsubst -I%,%,$(firstword $(shell $(PKG_CONFIG) --cflags-only-I mysqlclient 2>/dev/null)))
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SAN_FLAGS) $(CFLAGS) \
@@ -244,7 +247,7 @@ $(B)/fuzz/%.o: tests/fuzz/%.c | $(B)
 	$(CC) $(ALL_CFLAGS) -Itests/fuzz -c -o $@ $<
 
 $(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/driver.o $(B)/libgoneaway.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(FUZZ_LIBS) -lpthread
 
 fuzz-build:
 	$(MAKE) --no-print-directory B=$(SAN_B) SANITIZE=address,undefined \
@@ -290,7 +293,7 @@ LF_RUN = for t in $(FUZZ_TARGETS); do \
 .PRECIOUS: $(LF_B)/fuzz/%.o
 $(LF_B)/lf/fuzz_%: $(LF_B)/fuzz/fuzz_%.o $(LF_B)/libgoneaway.a
 	@mkdir -p $(LF_B)/lf
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(FUZZ_LIBS) -lpthread
 
 lf-deps:
 	$(call deb_install,$(LF_DEB_PACKAGES))
@@ -334,7 +337,7 @@ MSAN_RUN = for t in $(MSAN_TARGETS); do \
 .PRECIOUS: $(MSAN_B)/fuzz/%.o
 $(MSAN_B)/lf/fuzz_%: $(MSAN_B)/fuzz/fuzz_%.o $(MSAN_B)/fuzz/msan_shim.o $(MSAN_B)/libgoneaway.a
 	@mkdir -p $(MSAN_B)/lf
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread -ldl
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(FUZZ_LIBS) -lpthread -ldl
 
 msan-build: lf-deps
 	$(MAKE) --no-print-directory B=$(MSAN_B) CC=$(LF_CC) \

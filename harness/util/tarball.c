@@ -15,17 +15,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <zlib.h>
 
 #define BLOCK 512
 #define NAME_MAX_TAR 100
-
-struct ustar {
-	char name[100], mode[8], uid[8], gid[8], size[12], mtime[12];
-	char chksum[8], typeflag, linkname[100], magic[6], version[2];
-	char uname[32], gname[32], devmajor[8], devminor[8], prefix[155];
-	char pad[12];
-};
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -47,58 +39,45 @@ static bool name_ok(const char *s, size_t n)
 /* ---- writing ------------------------------------------------------------ */
 
 struct writer {
-	gzFile gz;
+	struct archive *a;
 	size_t files, skipped, total;
 	struct ga_error *err;
 };
 
-static void octal(char *field, size_t len, unsigned long long v)
+/* The header of a member name, of type (AE_IFREG, AE_IFDIR), size
+ * bytes and mode; owned by root, as of now.  The name fits ustar's
+ * field, with the '/' libarchive gives a directory's. */
+static int header(struct writer *w, const char *name, unsigned type,
+		  long long size, unsigned mode)
 {
-	snprintf(field, len, "%0*llo", (int)len - 1, v);
-}
+	struct archive_entry *e;
+	int rc;
 
-static int gz_put(struct writer *w, const void *p, size_t n)
-{
-	if (n && gzwrite(w->gz, p, (unsigned)n) != (int)n)
-		return ga_error_set(w->err, "gzip: write failed");
-	return 0;
-}
-
-static int header(struct writer *w, const char *name, char type,
-		  unsigned long long size, unsigned mode)
-{
-	struct ustar h;
-	unsigned sum = 0;
-	size_t i;
-
-	if (strlen(name) >= NAME_MAX_TAR)
+	if (strlen(name) + (type == AE_IFDIR) >= NAME_MAX_TAR)
 		return ga_error_set(w->err, "%s: name too long for the "
 				    "archive", name);
-	memset(&h, 0, sizeof(h));
-	snprintf(h.name, sizeof(h.name), "%s", name);
-	octal(h.mode, sizeof(h.mode), mode);
-	octal(h.uid, sizeof(h.uid), 0);
-	octal(h.gid, sizeof(h.gid), 0);
-	octal(h.size, sizeof(h.size), size);
-	octal(h.mtime, sizeof(h.mtime), (unsigned long long)time(NULL));
-	h.typeflag = type;
-	memcpy(h.magic, "ustar", 6);
-	memcpy(h.version, "00", 2);
-	memset(h.chksum, ' ', sizeof(h.chksum));
-	for (i = 0; i < sizeof(h); i++)
-		sum += ((unsigned char *)&h)[i];
-	snprintf(h.chksum, sizeof(h.chksum), "%06o", sum);
-	h.chksum[7] = ' ';
-	return gz_put(w, &h, sizeof(h));
+	e = archive_entry_new();
+	if (!e)
+		return ga_error_set(w->err, "out of memory");
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, mode);
+	archive_entry_set_size(e, size);
+	archive_entry_set_mtime(e, time(NULL), 0);
+	rc = archive_write_header(w->a, e);
+	archive_entry_free(e);
+	if (rc != ARCHIVE_OK)
+		return ga_error_set(w->err, "%s: %s", name,
+				    archive_error_string(w->a));
+	return 0;
 }
 
 static int add_file(struct writer *w, int dirfd, const char *name,
 		    const char *as)
 {
-	static const char zero[BLOCK];
 	char buf[65536];
 	struct stat st;
-	unsigned long long left;
+	long long left;
 	ssize_t n;
 	int fd, rc = -1;
 
@@ -116,20 +95,22 @@ static int add_file(struct writer *w, int dirfd, const char *name,
 			     "all", as, GA_TARBALL_FILES, GA_TARBALL_MAX >> 20);
 		goto out;
 	}
-	if (header(w, as, '0', (unsigned long long)st.st_size, 0644))
+	if (header(w, as, AE_IFREG, st.st_size, 0644))
 		goto out;
-	for (left = (unsigned long long)st.st_size; left; left -= (size_t)n) {
-		n = read(fd, buf, left < sizeof(buf) ? left : sizeof(buf));
+	for (left = st.st_size; left; left -= n) {
+		n = read(fd, buf, left < (long long)sizeof(buf) ?
+			 (size_t)left : sizeof(buf));
 		if (n <= 0) {
 			ga_error_set(w->err, "%s: changed while it was packed",
 				     as);
 			goto out;
 		}
-		if (gz_put(w, buf, (size_t)n))
+		if (archive_write_data(w->a, buf, (size_t)n) != n) {
+			ga_error_set(w->err, "%s: %s", as,
+				     archive_error_string(w->a));
 			goto out;
+		}
 	}
-	if (gz_put(w, zero, (BLOCK - st.st_size % BLOCK) % BLOCK))
-		goto out;
 	w->files++;
 	w->total += (size_t)st.st_size;
 	rc = 0;
@@ -178,7 +159,7 @@ static int add_dir(struct writer *w, int dirfd, const char *prefix,
 	closedir(d);
 	if (names)
 		qsort(names, n, sizeof(*names), cmp_names);
-	if (rc == 0 && header(w, prefix, '5', 0, 0755))
+	if (rc == 0 && header(w, prefix, AE_IFDIR, 0, 0755))
 		rc = -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		snprintf(as, sizeof(as), "%s/%s", prefix, names[i]);
@@ -208,12 +189,32 @@ static int add_dir(struct writer *w, int dirfd, const char *prefix,
 	return rc;
 }
 
+/* A ustar archive, gzip-compressed at zlib's level 9, into fd. */
+static struct archive *open_writer(int fd, struct ga_error *err)
+{
+	struct archive *a = archive_write_new();
+
+	if (!a) {
+		ga_error_set(err, "out of memory");
+		return NULL;
+	}
+	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
+	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(a, "gzip", "compression-level",
+					    "9") != ARCHIVE_OK ||
+	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+		ga_error_set(err, "libarchive: %s", archive_error_string(a));
+		archive_write_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 int ga_tarball_write(const char *path, int dirfd, const char *top,
 		     size_t *files, size_t *skipped, struct ga_error *err)
 {
-	static const char zero[2 * BLOCK];
 	struct writer w = { NULL, 0, 0, 0, err };
-	int fd, rc;
+	int fd, rc = -1;
 
 	if (!name_ok(top, strlen(top)))
 		return ga_error_set(err, "'%s' is no name for the archive's "
@@ -222,17 +223,16 @@ int ga_tarball_write(const char *path, int dirfd, const char *top,
 		  0644);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "create %s", path);
-	w.gz = gzdopen(fd, "wb9");
-	if (!w.gz) {
-		close(fd);
-		unlink(path);
-		return ga_error_set(err, "create %s: gzip", path);
+	w.a = open_writer(fd, err);
+	if (w.a) {
+		rc = add_dir(&w, dirfd, top, GA_TARBALL_DEPTH - 1);
+		if (archive_write_close(w.a) != ARCHIVE_OK && rc == 0)
+			rc = ga_error_set(err, "libarchive: %s",
+					  archive_error_string(w.a));
+		archive_write_free(w.a);
 	}
-	rc = add_dir(&w, dirfd, top, GA_TARBALL_DEPTH - 1);
-	if (rc == 0)
-		rc = gz_put(&w, zero, sizeof(zero));
-	if (gzclose(w.gz) != Z_OK && rc == 0)
-		rc = ga_error_set(err, "write %s: gzip", path);
+	if (close(fd) != 0 && rc == 0)
+		rc = ga_error_errno(err, errno, "close");
 	if (rc) {
 		unlink(path);
 		return ga_error_prefix(err, "%s", path);
