@@ -318,15 +318,17 @@ fuzz-lf-run:
 # writes memory the code then reads built with it too, and Debian's are
 # not: Check (whose runner packs each test's messages in memory it
 # wrote itself, which MSan takes for unwritten, so no unit test can run
-# under it), libmariadb, libnl, libnftables, zlib.  What it can judge
-# is the readers of outside input: msan builds the fuzz targets with it
-# and libFuzzer in build-msan and runs each over its committed seeds and
-# then LF_SHORT_SECONDS of new inputs, but bundle (zlib inflates into
-# goneaway's buffers).  tests/fuzz/msan_shim.c marks what libc's
-# asprintf writes for libnl-route's constructor, which runs at load.
+# under it), libmariadb, libnl, libnftables, libarchive, zlib.  What it
+# can judge is the readers of outside input: msan builds the fuzz
+# targets of MSAN_TARGETS with it and libFuzzer in build-msan and runs
+# each over its committed seeds and then LF_SHORT_SECONDS of new
+# inputs.  tests/fuzz/msan_shim.c marks what
+# libc's asprintf writes for libnl-route's constructor, which runs at
+# load, and what libarchive hands the bundle target (a member's bytes
+# and name), its checks off inside libarchive's calls.
 MSAN_B = build-msan
 MSAN_SAN = -fsanitize=memory -fsanitize-memory-track-origins=2 -fno-omit-frame-pointer
-MSAN_TARGETS = scenario expectations protocol results
+MSAN_TARGETS = scenario expectations protocol results bundle
 MSAN_RUN = for t in $(MSAN_TARGETS); do \
 	mkdir -p $(MSAN_B)/corpus/$$t $(MSAN_B)/fuzz-crashes && \
 	MSAN_OPTIONS=halt_on_error=1 $(MSAN_B)/lf/fuzz_$$t \
