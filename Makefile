@@ -19,9 +19,13 @@ PKG_CONFIG ?= pkg-config
 DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libnftables-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
-	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev haproxy
-PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables zlib
-TEST_PKGS = check
+	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev haproxy \
+	libssl-dev libarchive-dev
+PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables \
+	libcrypto libarchive
+# zlib: the tests' own gzip streams (check_bundle's hostile archives,
+# fuzz_bundle's inputs); goneaway has it inside libarchive.
+TEST_PKGS = check zlib
 
 # git's developer warnings (config.mak.dev).  WERROR=1 turns them into
 # errors; CI sets it.  snprintf truncation is how the code bounds its
@@ -43,6 +47,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+FUZZ_LIBS := $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null)
 MYSQL_INCLUDEDIR := $(patsubst -I%,%,$(firstword $(shell $(PKG_CONFIG) --cflags-only-I mysqlclient 2>/dev/null)))
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SAN_FLAGS) $(CFLAGS) \
@@ -242,7 +247,7 @@ $(B)/fuzz/%.o: tests/fuzz/%.c | $(B)
 	$(CC) $(ALL_CFLAGS) -Itests/fuzz -c -o $@ $<
 
 $(B)/fuzz/fuzz_%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/driver.o $(B)/libgoneaway.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(FUZZ_LIBS) -lpthread
 
 fuzz-build:
 	$(MAKE) --no-print-directory B=$(SAN_B) SANITIZE=address,undefined \
@@ -288,7 +293,7 @@ LF_RUN = for t in $(FUZZ_TARGETS); do \
 .PRECIOUS: $(LF_B)/fuzz/%.o
 $(LF_B)/lf/fuzz_%: $(LF_B)/fuzz/fuzz_%.o $(LF_B)/libgoneaway.a
 	@mkdir -p $(LF_B)/lf
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(FUZZ_LIBS) -lpthread
 
 lf-deps:
 	$(call deb_install,$(LF_DEB_PACKAGES))
@@ -313,15 +318,17 @@ fuzz-lf-run:
 # writes memory the code then reads built with it too, and Debian's are
 # not: Check (whose runner packs each test's messages in memory it
 # wrote itself, which MSan takes for unwritten, so no unit test can run
-# under it), libmariadb, libnl, libnftables, zlib.  What it can judge
-# is the readers of outside input: msan builds the fuzz targets with it
-# and libFuzzer in build-msan and runs each over its committed seeds and
-# then LF_SHORT_SECONDS of new inputs, but bundle (zlib inflates into
-# goneaway's buffers).  tests/fuzz/msan_shim.c marks what libc's
-# asprintf writes for libnl-route's constructor, which runs at load.
+# under it), libmariadb, libnl, libnftables, libarchive, zlib.  What it
+# can judge is the readers of outside input: msan builds the fuzz
+# targets of MSAN_TARGETS with it and libFuzzer in build-msan and runs
+# each over its committed seeds and then LF_SHORT_SECONDS of new
+# inputs.  tests/fuzz/msan_shim.c marks what
+# libc's asprintf writes for libnl-route's constructor, which runs at
+# load, and what libarchive hands the bundle target (a member's bytes
+# and name), its checks off inside libarchive's calls.
 MSAN_B = build-msan
 MSAN_SAN = -fsanitize=memory -fsanitize-memory-track-origins=2 -fno-omit-frame-pointer
-MSAN_TARGETS = scenario expectations protocol results
+MSAN_TARGETS = scenario expectations protocol results bundle
 MSAN_RUN = for t in $(MSAN_TARGETS); do \
 	mkdir -p $(MSAN_B)/corpus/$$t $(MSAN_B)/fuzz-crashes && \
 	MSAN_OPTIONS=halt_on_error=1 $(MSAN_B)/lf/fuzz_$$t \
@@ -332,7 +339,7 @@ MSAN_RUN = for t in $(MSAN_TARGETS); do \
 .PRECIOUS: $(MSAN_B)/fuzz/%.o
 $(MSAN_B)/lf/fuzz_%: $(MSAN_B)/fuzz/fuzz_%.o $(MSAN_B)/fuzz/msan_shim.o $(MSAN_B)/libgoneaway.a
 	@mkdir -p $(MSAN_B)/lf
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread -ldl
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(FUZZ_LIBS) -lpthread -ldl
 
 msan-build: lf-deps
 	$(MAKE) --no-print-directory B=$(MSAN_B) CC=$(LF_CC) \

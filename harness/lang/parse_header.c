@@ -517,18 +517,15 @@ static void free_connection(struct ga_connection *c)
 	free(c->pool.validation);
 }
 
-int ga_parse_connection(struct parser *p, struct lexer *lx,
-			    const struct directive *dir, const struct word *kw)
+/* The connection's NAME, checked and copied into c->name. */
+static int parse_conn_name(struct parser *p, struct lexer *lx,
+			   const struct word *kw, struct ga_connection *c)
 {
-	struct ga_connection c = { .line = p->line };
-	struct ga_connection *v;
-	unsigned seen = 0;
 	struct word w;
 	size_t len;
 	long dup;
-	int rc, ret = 0;
+	int rc;
 
-	(void)dir;
 	rc = ga_lex_word(p, lx, &w);
 	if (rc < 0)
 		return -1;
@@ -547,8 +544,85 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 		return ga_perr(p, w.col, "connection '%s' is already "
 			    "declared at line %d", w.text,
 			    p->sc->connections[dup].line);
-	memcpy(c.name, w.text, len + 1);
+	memcpy(c->name, w.text, len + 1);
+	return 0;
+}
 
+/* "driver-option [SELECTOR] NAME=VALUE" or "keepalive[SELECTOR] N", kw
+ * the option's word, the lexer after it: 1 when kw is neither, 0 parsed,
+ * -1 an error (-2 one that stops the line). */
+static int parse_conn_selected(struct parser *p, struct lexer *lx,
+			       struct ga_connection *c, const struct word *kw)
+{
+	bool opt = strcmp(kw->text, "driver-option") == 0;
+	struct ga_selector sel;
+	struct word arg;
+	int rc;
+
+	if (kw->quoted || (!opt && strcmp(kw->text, "keepalive") != 0))
+		return 1;
+	ga_lex_skip(lx);
+	if (ga_lex_peek(lx) != '[' && !opt)
+		return 1;
+	memset(&sel, 0, sizeof(sel));
+	if (ga_lex_peek(lx) == '[' &&
+	    parse_option_selector(p, lx, opt ? "a driver option's" :
+				  "a keepalive's", &sel))
+		return -2;
+	rc = ga_lex_word(p, lx, &arg);
+	if (rc < 0)
+		return -2;
+	if (opt)
+		return parse_driver_option(p, c, kw, rc ? &arg : NULL, &sel) ?
+		       -1 : 0;
+	return parse_keepalive_for(p, c, kw, rc ? &arg : NULL, &sel) ? -1 : 0;
+}
+
+/* What a connection's transport cannot take: an error for each. */
+static int check_conn_transport(struct parser *p, const struct word *kw,
+				const struct ga_connection *c)
+{
+	int ret = 0;
+
+	if (c->ndriver_options && c->transport == GA_TRANSPORT_RAW) {
+		ga_perr(p, kw->col, "a raw connection (transport=raw) has no "
+			"client driver to take driver options");
+		ret = -1;
+	}
+	if ((c->keepalive.count || c->nkeepalives) &&
+	    c->transport != GA_TRANSPORT_TCP) {
+		ga_perr(p, kw->col, c->transport == GA_TRANSPORT_SOCKET ?
+			"keepalive is TCP's: not over the unix socket "
+			"(transport=socket)" : "a raw connection "
+			"(transport=raw) takes no keepalive");
+		ret = -1;
+	}
+	if (c->local_infile && c->transport == GA_TRANSPORT_RAW) {
+		ga_perr(p, kw->col, "a raw connection (transport=raw) speaks "
+			"no MySQL: it has no LOAD DATA LOCAL to allow "
+			"(local_infile)");
+		ret = -1;
+	}
+	if (c->pool.line && c->transport == GA_TRANSPORT_RAW) {
+		ga_perr(p, kw->col, "a raw connection (transport=raw) speaks "
+			"no MySQL: no pool can hold it");
+		ret = -1;
+	}
+	return ret;
+}
+
+int ga_parse_connection(struct parser *p, struct lexer *lx,
+			    const struct directive *dir, const struct word *kw)
+{
+	struct ga_connection c = { .line = p->line };
+	struct ga_connection *v;
+	unsigned seen = 0;
+	struct word w;
+	int rc, ret = 0;
+
+	(void)dir;
+	if (parse_conn_name(p, lx, kw, &c))
+		return -1;
 	/* Keep going after a bad option, and keep the connection: steps that
 	 * use it should not be reported as well. */
 	for (;;) {
@@ -559,78 +633,18 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 		}
 		if (rc == 0)
 			break;
-		if (strcmp(w.text, "driver-option") == 0 && !w.quoted) {
-			struct word kw2 = w, opt;
-			struct ga_selector sel;
-
-			memset(&sel, 0, sizeof(sel));
-			ga_lex_skip(lx);
-			if (ga_lex_peek(lx) == '[' &&
-			    parse_option_selector(p, lx, "a driver option's",
-						  &sel)) {
-				ret = -1;
-				break;
-			}
-			rc = ga_lex_word(p, lx, &opt);
-			if (rc < 0) {
-				ret = -1;
-				break;
-			}
-			if (parse_driver_option(p, &c, &kw2, rc ? &opt : NULL,
-						&sel))
-				ret = -1;
-			continue;
+		rc = parse_conn_selected(p, lx, &c, &w);
+		if (rc == -2) {
+			ret = -1;
+			break;
 		}
-		ga_lex_skip(lx);
-		if (strcmp(w.text, "keepalive") == 0 && !w.quoted &&
-		    ga_lex_peek(lx) == '[') {
-			struct word kw2 = w, times;
-			struct ga_selector sel;
-
-			memset(&sel, 0, sizeof(sel));
-			if (parse_option_selector(p, lx, "a keepalive's",
-						  &sel)) {
-				ret = -1;
-				break;
-			}
-			rc = ga_lex_word(p, lx, &times);
-			if (rc < 0) {
-				ret = -1;
-				break;
-			}
-			if (parse_keepalive_for(p, &c, &kw2,
-						rc ? &times : NULL, &sel))
-				ret = -1;
-			continue;
-		}
-		if (parse_conn_option(p, &c, &w, &seen))
+		if (rc == 1 && parse_conn_option(p, &c, &w, &seen))
+			rc = -1;
+		if (rc < 0)
 			ret = -1;
 	}
-	if (c.ndriver_options && c.transport == GA_TRANSPORT_RAW) {
-		ga_perr(p, kw->col, "a raw connection (transport=raw) has no "
-			"client driver to take driver options");
+	if (check_conn_transport(p, kw, &c))
 		ret = -1;
-	}
-	if ((c.keepalive.count || c.nkeepalives) &&
-	    c.transport != GA_TRANSPORT_TCP) {
-		ga_perr(p, kw->col, c.transport == GA_TRANSPORT_SOCKET ?
-			"keepalive is TCP's: not over the unix socket "
-			"(transport=socket)" : "a raw connection "
-			"(transport=raw) takes no keepalive");
-		ret = -1;
-	}
-	if (c.local_infile && c.transport == GA_TRANSPORT_RAW) {
-		ga_perr(p, kw->col, "a raw connection (transport=raw) speaks "
-			"no MySQL: it has no LOAD DATA LOCAL to allow "
-			"(local_infile)");
-		ret = -1;
-	}
-	if (c.pool.line && c.transport == GA_TRANSPORT_RAW) {
-		ga_perr(p, kw->col, "a raw connection (transport=raw) speaks "
-			"no MySQL: no pool can hold it");
-		ret = -1;
-	}
-
 	v = ga_parse_grow(p, p->sc->connections, p->sc->nconnections, sizeof(*v));
 	if (!v || ga_nameindex_add(&p->conn_names, c.name) < 0) {
 		if (v)

@@ -24,7 +24,6 @@
 
 #include "result/results.h"
 #include "util/fsutil.h"
-#include "util/sha256.h"
 #include "util/tarball.h"
 #include "plan/casecheck.h"
 #include "plan/paths.h"

@@ -20,7 +20,6 @@
 #include "report/casetext.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
-#include "util/sha256.h"
 
 #define SCENARIO_MAX (1024 * 1024)
 

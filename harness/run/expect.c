@@ -159,6 +159,121 @@ bool ga_outcome_in_set(const struct ga_outcome_set *set,
 	return false;
 }
 
+/* An error's message and the rows read before it. */
+static bool error_matches(const struct ga_expect *exp,
+			  const struct ga_outcome *out, const char *got,
+			  struct ga_strbuf *sb)
+{
+	if (out->result != GA_RESULT_ERROR)
+		return true;
+	if (exp->message && !strstr(out->message, exp->message)) {
+		ga_strbuf_add(sb, "%s: the message does not contain \"%s\"", got,
+		       exp->message);
+		return false;
+	}
+	if (exp->rows_cmp != GA_CMP_NONE && !out->has_rows) {
+		ga_strbuf_add(sb, "%s: the client did not say how many rows it read "
+		       "(expecting rows %s %ld)", got, ga_cmp_text(exp->rows_cmp),
+		       exp->rows);
+		return false;
+	}
+	if (exp->rows_cmp != GA_CMP_NONE &&
+	    !ga_cmp_holds(exp->rows_cmp, (double)out->rows - (double)exp->rows)) {
+		ga_strbuf_add(sb, "%s: %ld rows read before the error, when expecting "
+		       "rows %s %ld", got, out->rows, ga_cmp_text(exp->rows_cmp),
+		       exp->rows);
+		return false;
+	}
+	return true;
+}
+
+/* The pool's events come with an answer: a hang has none. */
+static bool pool_matches(const struct ga_expect *exp,
+			 const struct ga_outcome *out, const char *got,
+			 struct ga_strbuf *sb)
+{
+	char want_ev[512], got_ev[128];
+
+	if (!exp->pool_sets || out->result == GA_RESULT_HANG ||
+	    (out->has_pool_events &&
+	     (exp->pool_sets & GA_POOL_SET(out->pool_events))))
+		return true;
+	ga_pool_sets_text(exp->pool_sets, want_ev, sizeof(want_ev));
+	if (!out->has_pool_events)
+		ga_strbuf_add(sb, "%s: the client reported no pool "
+			      "events, when expecting pool %s", got,
+			      want_ev);
+	else
+		ga_strbuf_add(sb, "%s: the pool reported %s%s%s%s, when "
+			      "expecting pool %s", got,
+			      ga_pool_events_text(out->pool_events,
+						  got_ev,
+						  sizeof(got_ev)),
+			      out->pool_detail[0] ? " (" : "",
+			      out->pool_detail,
+			      out->pool_detail[0] ? ")" : "", want_ev);
+	return false;
+}
+
+/* A hang's elapsed time is the watchdog's: "after" is what made it a
+ * hang, so time bounds only apply to answers. */
+static bool time_matches(const struct ga_expect *exp,
+			 const struct ga_outcome *out, const char *got,
+			 const char *want, struct ga_strbuf *sb)
+{
+	if (out->result == GA_RESULT_HANG)
+		return true;
+	/* with "hang" in the set, "after" is the hang's threshold, not a
+	 * lower bound on answers */
+	if (exp->after_ms >= 0 && !exp->set.hang && !exp->set.any &&
+	    out->elapsed_ms < (double)exp->after_ms) {
+		ga_strbuf_add(sb, "%s: sooner than expected (%s)", got, want);
+		return false;
+	}
+	if (exp->within_ms >= 0 && out->elapsed_ms > (double)exp->within_ms) {
+		ga_strbuf_add(sb, "%s: later than expected (%s)", got, want);
+		return false;
+	}
+	return true;
+}
+
+/* A session is a thread id of one server start: a restarted server
+ * hands out the old ids again (issue 18). */
+static bool thread_matches(const struct ga_expect *exp,
+			   const struct ga_outcome *out, struct ga_strbuf *sb)
+{
+	if (exp->thread == GA_THREAD_NEW &&
+	    ((out->thread_after == out->thread_before &&
+	      out->start_after == out->start_before) ||
+	     out->thread_after == 0)) {
+		ga_strbuf_add(sb, "succeeded on the same server thread %lu, when "
+		       "expecting a reconnect to a new one", out->thread_after);
+		return false;
+	}
+	if (exp->thread != GA_THREAD_SAME)
+		return true;
+	if (out->thread_before == 0 || out->thread_after == 0) {
+		/* 0 is "unknown": two unknowns prove nothing */
+		ga_strbuf_add(sb, "succeeded, but the server thread is unknown "
+		       "(before %lu, after %lu): 'same-thread' needs both",
+		       out->thread_before, out->thread_after);
+		return false;
+	}
+	if (out->thread_after != out->thread_before) {
+		ga_strbuf_add(sb, "succeeded on a new server thread %lu (was %lu), "
+		       "when expecting the same one",
+		       out->thread_after, out->thread_before);
+		return false;
+	}
+	if (out->start_after != out->start_before) {
+		ga_strbuf_add(sb, "succeeded on server thread %lu of a new server "
+		       "start: a new session, when expecting the same one",
+		       out->thread_after);
+		return false;
+	}
+	return true;
+}
+
 bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		     char *why, size_t whylen)
 {
@@ -178,98 +293,12 @@ bool ga_expect_match(const struct ga_expect *exp, const struct ga_outcome *out,
 		ga_strbuf_add(&sb, "%s, when expecting %s", got, want);
 		return false;
 	}
-	if (exp->message && out->result == GA_RESULT_ERROR &&
-	    !strstr(out->message, exp->message)) {
-		ga_strbuf_add(&sb, "%s: the message does not contain \"%s\"", got,
-		       exp->message);
+	if (!error_matches(exp, out, got, &sb) ||
+	    !pool_matches(exp, out, got, &sb) ||
+	    !time_matches(exp, out, got, want, &sb))
 		return false;
-	}
-	if (exp->rows_cmp != GA_CMP_NONE && out->result == GA_RESULT_ERROR &&
-	    !out->has_rows) {
-		ga_strbuf_add(&sb, "%s: the client did not say how many rows it read "
-		       "(expecting rows %s %ld)", got, ga_cmp_text(exp->rows_cmp),
-		       exp->rows);
-		return false;
-	}
-	if (exp->rows_cmp != GA_CMP_NONE && out->result == GA_RESULT_ERROR &&
-	    !ga_cmp_holds(exp->rows_cmp, (double)out->rows - (double)exp->rows)) {
-		ga_strbuf_add(&sb, "%s: %ld rows read before the error, when expecting "
-		       "rows %s %ld", got, out->rows, ga_cmp_text(exp->rows_cmp),
-		       exp->rows);
-		return false;
-	}
-	/* the pool's events come with an answer: a hang has none */
-	if (exp->pool_sets && out->result != GA_RESULT_HANG &&
-	    (!out->has_pool_events ||
-	     !(exp->pool_sets & GA_POOL_SET(out->pool_events)))) {
-		char want_ev[512], got_ev[128];
-
-		ga_pool_sets_text(exp->pool_sets, want_ev, sizeof(want_ev));
-		if (!out->has_pool_events)
-			ga_strbuf_add(&sb, "%s: the client reported no pool "
-				      "events, when expecting pool %s", got,
-				      want_ev);
-		else
-			ga_strbuf_add(&sb, "%s: the pool reported %s%s%s%s, when "
-				      "expecting pool %s", got,
-				      ga_pool_events_text(out->pool_events,
-							  got_ev,
-							  sizeof(got_ev)),
-				      out->pool_detail[0] ? " (" : "",
-				      out->pool_detail,
-				      out->pool_detail[0] ? ")" : "", want_ev);
-		return false;
-	}
-	/* A hang's elapsed time is the watchdog's: "after" is what made it
-	 * a hang, so time bounds only apply to answers. */
-	if (out->result != GA_RESULT_HANG) {
-		/* with "hang" in the set, "after" is the hang's threshold,
-		 * not a lower bound on answers */
-		if (exp->after_ms >= 0 && !exp->set.hang && !exp->set.any &&
-		    out->elapsed_ms < (double)exp->after_ms) {
-			ga_strbuf_add(&sb, "%s: sooner than expected (%s)", got, want);
-			return false;
-		}
-		if (exp->within_ms >= 0 && out->elapsed_ms > (double)exp->within_ms) {
-			ga_strbuf_add(&sb, "%s: later than expected (%s)", got, want);
-			return false;
-		}
-	}
 	if (out->result != GA_RESULT_OK)
 		return true;
-	if (!value_matches(&exp->value, out, &sb))
-		return false;
-	/* A session is a thread id of one server start: a restarted server
-	 * hands out the old ids again (issue 18). */
-	if (exp->thread == GA_THREAD_NEW &&
-	    ((out->thread_after == out->thread_before &&
-	      out->start_after == out->start_before) ||
-	     out->thread_after == 0)) {
-		ga_strbuf_add(&sb, "succeeded on the same server thread %lu, when "
-		       "expecting a reconnect to a new one", out->thread_after);
-		return false;
-	}
-	if (exp->thread == GA_THREAD_SAME &&
-	    (out->thread_before == 0 || out->thread_after == 0)) {
-		/* 0 is "unknown": two unknowns prove nothing */
-		ga_strbuf_add(&sb, "succeeded, but the server thread is unknown "
-		       "(before %lu, after %lu): 'same-thread' needs both",
-		       out->thread_before, out->thread_after);
-		return false;
-	}
-	if (exp->thread == GA_THREAD_SAME &&
-	    out->thread_after != out->thread_before) {
-		ga_strbuf_add(&sb, "succeeded on a new server thread %lu (was %lu), "
-		       "when expecting the same one",
-		       out->thread_after, out->thread_before);
-		return false;
-	}
-	if (exp->thread == GA_THREAD_SAME &&
-	    out->start_after != out->start_before) {
-		ga_strbuf_add(&sb, "succeeded on server thread %lu of a new server "
-		       "start: a new session, when expecting the same one",
-		       out->thread_after);
-		return false;
-	}
-	return true;
+	return value_matches(&exp->value, out, &sb) &&
+	       thread_matches(exp, out, &sb);
 }

@@ -122,8 +122,8 @@ void ga_api_server_event(const struct ga_api_call *call,
 	}
 	if (i >= NPLAIN) {
 		struct ga_go_field f[] = {
-			{ "seconds", GA_GO_INT64, &seconds, NULL, NULL },
-			{ "read_only", GA_GO_BOOL, &ro, NULL, NULL },
+			{ "seconds", GA_GO_INT64, &seconds, NULL, NULL, false },
+			{ "read_only", GA_GO_BOOL, &ro, NULL, NULL, false },
 		};
 
 		j = ga_api_body_object(req, "struct", &null, resp);

@@ -27,10 +27,10 @@ static int proxy_in_decode(const struct ga_json *j, const char *where,
 			   struct proxy_in *in, char *msg, size_t len)
 {
 	struct ga_go_field f[] = {
-		{ "name", GA_GO_STRING, &in->name, NULL, NULL },
-		{ "listen", GA_GO_STRING, &in->listen, NULL, NULL },
-		{ "upstream", GA_GO_STRING, &in->upstream, NULL, NULL },
-		{ "enabled", GA_GO_BOOL, &in->enabled, NULL, &in->enabled_given },
+		{ "name", GA_GO_STRING, &in->name, NULL, NULL, false },
+		{ "listen", GA_GO_STRING, &in->listen, NULL, NULL, false },
+		{ "upstream", GA_GO_STRING, &in->upstream, NULL, NULL, false },
+		{ "enabled", GA_GO_BOOL, &in->enabled, NULL, &in->enabled_given, false },
 	};
 
 	return ga_go_decode(j, where, "", f, sizeof(f) / sizeof(f[0]), msg,

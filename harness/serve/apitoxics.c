@@ -51,11 +51,11 @@ static struct ga_json *toxic_in_decode(const struct ga_http_request *req,
 	bool null;
 	struct ga_go_field f[] = {
 		{ "attributes", GA_GO_STRUCT, &in->attrs, "toxics.NoopToxic",
-		  NULL },
-		{ "name", GA_GO_STRING, &in->name, NULL, NULL },
-		{ "type", GA_GO_STRING, &in->type, NULL, NULL },
-		{ "stream", GA_GO_STRING, &in->stream, NULL, NULL },
-		{ "toxicity", GA_GO_FLOAT32, &in->toxicity, NULL, NULL },
+		  NULL, false },
+		{ "name", GA_GO_STRING, &in->name, NULL, NULL, false },
+		{ "type", GA_GO_STRING, &in->type, NULL, NULL, false },
+		{ "stream", GA_GO_STRING, &in->stream, NULL, NULL, false },
+		{ "toxicity", GA_GO_FLOAT32, &in->toxicity, NULL, NULL, false },
 	};
 
 	j = ga_api_body_object(req, "toxics.ToxicWrapper", &null, resp);
@@ -204,8 +204,8 @@ static int toxic_update_decode(const struct ga_http_request *req,
 	bool null;
 	int rc = -1;
 	struct ga_go_field f[] = {
-		{ "attributes", GA_GO_STRUCT, &attrs, go_type, NULL },
-		{ "toxicity", GA_GO_FLOAT32, &c->toxicity, NULL, NULL },
+		{ "attributes", GA_GO_STRUCT, &attrs, go_type, NULL, false },
+		{ "toxicity", GA_GO_FLOAT32, &c->toxicity, NULL, NULL, false },
 	};
 
 	snprintf(go_type, sizeof(go_type), "toxics.%s", c->type->go_struct);

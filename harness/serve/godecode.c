@@ -320,19 +320,31 @@ static const char *const go_names[] = {
  * when j is a number f cannot hold. */
 static int assign(const struct ga_go_field *f, const struct ga_json *j)
 {
+	char num[32];
 	char *s;
 
 	switch (f->kind) {
 	case GA_GO_STRING:
-		if (j->type != GA_JSON_STRING)
+		if (f->cli && j->type == GA_JSON_NUMBER) {
+			number_text(j->num, num, sizeof(num));
+			s = strdup(num);
+		} else if (j->type != GA_JSON_STRING) {
 			return 1;
-		s = strdup(j->str);
+		} else {
+			s = strdup(j->str);
+		}
 		if (!s)
 			return 1;
 		free(*(char **)f->dst);
 		*(char **)f->dst = s;
 		return 0;
 	case GA_GO_BOOL:
+		if (f->cli && j->type == GA_JSON_STRING &&
+		    (strcmp(j->str, "true") == 0 ||
+		     strcmp(j->str, "false") == 0)) {
+			*(bool *)f->dst = j->str[0] == 't';
+			return 0;
+		}
 		if (j->type != GA_JSON_BOOL)
 			return 1;
 		*(bool *)f->dst = j->b;

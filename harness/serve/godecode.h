@@ -43,6 +43,11 @@ struct ga_go_field {
 	const char *go_type;    /* GA_GO_STRUCT: "toxics.NoopToxic" */
 	bool *seen;             /* NULL, or set when a member (not null)
 				 * set the field: Go's *T, nil or not */
+	bool cli;               /* also takes what toxiproxy-cli sends
+				 * (its --attribute K=V: a number when V
+				 * reads as one, else a string): a bool
+				 * as "true" or "false", a string as a
+				 * number, whose text it gets */
 };
 
 /* The first JSON value of body[0..len) into *out.  Returns 0, or -1

@@ -152,6 +152,8 @@ int ga_toxic_decode_attrs(struct ga_toxic *t, const struct ga_json *attrs,
 		f[n].dst = member(t, &t->type->attrs[n]);
 		f[n].go_type = NULL;
 		f[n].seen = NULL;
+		/* goneaway's own toxics are set by toxiproxy-cli too */
+		f[n].cli = t->type->family != GA_TOXIC_STANDARD;
 	}
 	return ga_go_decode(attrs, t->type->go_struct, "attributes.", f, n,
 			    msg, len);

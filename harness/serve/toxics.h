@@ -2,9 +2,9 @@
  * one ops struct, struct ga_toxic_type, as Toxiproxy keeps a toxic a
  * file (its toxics/NAME.go) and iproute2 a qdisc a file behind struct
  * qdisc_util.  serve/toxic_NAME.c defines const struct ga_toxic_type
- * ga_toxic_NAME, its word in GA_TOXICS below: Toxiproxy's seven
+ * ga_toxic_NAME, its word in GA_TOXICS below: Toxiproxy's eight
  * (latency, bandwidth, slow_close, timeout, reset_peer, slicer,
- * limit_data) and goneaway's MySQL-aware ones (mysql_kill, mysql_cut).
+ * limit_data, noop) and goneaway's MySQL-aware ones (mysql_kill, mysql_cut).
  * After them come the fault toxics, one per fault kind of
  * faults/fault.h (fault_firewall, fault_netem, ...: a fault of the lab,
  * carried by a proxy), which serve/toxic_fault.c makes from that table.
@@ -45,7 +45,7 @@
  * lists them. */
 #define GA_TOXICS(X) \
 	X(latency) X(bandwidth) X(slow_close) X(timeout) X(reset_peer) \
-	X(slicer) X(limit_data) X(mysql_kill) X(mysql_cut)
+	X(slicer) X(limit_data) X(noop) X(mysql_kill) X(mysql_cut)
 
 /* Toxiproxy's streams: upstream is client -> server. */
 enum { GA_STREAM_UP = 0, GA_STREAM_DOWN = 1 };

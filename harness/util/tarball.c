@@ -13,17 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
+#include <archive.h>
+#include <archive_entry.h>
 
 #define BLOCK 512
 #define NAME_MAX_TAR 100
-
-struct ustar {
-	char name[100], mode[8], uid[8], gid[8], size[12], mtime[12];
-	char chksum[8], typeflag, linkname[100], magic[6], version[2];
-	char uname[32], gname[32], devmajor[8], devminor[8], prefix[155];
-	char pad[12];
-};
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -45,58 +39,45 @@ static bool name_ok(const char *s, size_t n)
 /* ---- writing ------------------------------------------------------------ */
 
 struct writer {
-	gzFile gz;
+	struct archive *a;
 	size_t files, skipped, total;
 	struct ga_error *err;
 };
 
-static void octal(char *field, size_t len, unsigned long long v)
+/* The header of a member name, of type (AE_IFREG, AE_IFDIR), size
+ * bytes and mode; owned by root, as of now.  The name fits ustar's
+ * field, with the '/' libarchive gives a directory's. */
+static int header(struct writer *w, const char *name, unsigned type,
+		  long long size, unsigned mode)
 {
-	snprintf(field, len, "%0*llo", (int)len - 1, v);
-}
+	struct archive_entry *e;
+	int rc;
 
-static int gz_put(struct writer *w, const void *p, size_t n)
-{
-	if (n && gzwrite(w->gz, p, (unsigned)n) != (int)n)
-		return ga_error_set(w->err, "gzip: write failed");
-	return 0;
-}
-
-static int header(struct writer *w, const char *name, char type,
-		  unsigned long long size, unsigned mode)
-{
-	struct ustar h;
-	unsigned sum = 0;
-	size_t i;
-
-	if (strlen(name) >= NAME_MAX_TAR)
+	if (strlen(name) + (type == AE_IFDIR) >= NAME_MAX_TAR)
 		return ga_error_set(w->err, "%s: name too long for the "
 				    "archive", name);
-	memset(&h, 0, sizeof(h));
-	snprintf(h.name, sizeof(h.name), "%s", name);
-	octal(h.mode, sizeof(h.mode), mode);
-	octal(h.uid, sizeof(h.uid), 0);
-	octal(h.gid, sizeof(h.gid), 0);
-	octal(h.size, sizeof(h.size), size);
-	octal(h.mtime, sizeof(h.mtime), (unsigned long long)time(NULL));
-	h.typeflag = type;
-	memcpy(h.magic, "ustar", 6);
-	memcpy(h.version, "00", 2);
-	memset(h.chksum, ' ', sizeof(h.chksum));
-	for (i = 0; i < sizeof(h); i++)
-		sum += ((unsigned char *)&h)[i];
-	snprintf(h.chksum, sizeof(h.chksum), "%06o", sum);
-	h.chksum[7] = ' ';
-	return gz_put(w, &h, sizeof(h));
+	e = archive_entry_new();
+	if (!e)
+		return ga_error_set(w->err, "out of memory");
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, mode);
+	archive_entry_set_size(e, size);
+	archive_entry_set_mtime(e, time(NULL), 0);
+	rc = archive_write_header(w->a, e);
+	archive_entry_free(e);
+	if (rc != ARCHIVE_OK)
+		return ga_error_set(w->err, "%s: %s", name,
+				    archive_error_string(w->a));
+	return 0;
 }
 
 static int add_file(struct writer *w, int dirfd, const char *name,
 		    const char *as)
 {
-	static const char zero[BLOCK];
 	char buf[65536];
 	struct stat st;
-	unsigned long long left;
+	long long left;
 	ssize_t n;
 	int fd, rc = -1;
 
@@ -114,20 +95,22 @@ static int add_file(struct writer *w, int dirfd, const char *name,
 			     "all", as, GA_TARBALL_FILES, GA_TARBALL_MAX >> 20);
 		goto out;
 	}
-	if (header(w, as, '0', (unsigned long long)st.st_size, 0644))
+	if (header(w, as, AE_IFREG, st.st_size, 0644))
 		goto out;
-	for (left = (unsigned long long)st.st_size; left; left -= (size_t)n) {
-		n = read(fd, buf, left < sizeof(buf) ? left : sizeof(buf));
+	for (left = st.st_size; left; left -= n) {
+		n = read(fd, buf, left < (long long)sizeof(buf) ?
+			 (size_t)left : sizeof(buf));
 		if (n <= 0) {
 			ga_error_set(w->err, "%s: changed while it was packed",
 				     as);
 			goto out;
 		}
-		if (gz_put(w, buf, (size_t)n))
+		if (archive_write_data(w->a, buf, (size_t)n) != n) {
+			ga_error_set(w->err, "%s: %s", as,
+				     archive_error_string(w->a));
 			goto out;
+		}
 	}
-	if (gz_put(w, zero, (BLOCK - st.st_size % BLOCK) % BLOCK))
-		goto out;
 	w->files++;
 	w->total += (size_t)st.st_size;
 	rc = 0;
@@ -176,7 +159,7 @@ static int add_dir(struct writer *w, int dirfd, const char *prefix,
 	closedir(d);
 	if (names)
 		qsort(names, n, sizeof(*names), cmp_names);
-	if (rc == 0 && header(w, prefix, '5', 0, 0755))
+	if (rc == 0 && header(w, prefix, AE_IFDIR, 0, 0755))
 		rc = -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		snprintf(as, sizeof(as), "%s/%s", prefix, names[i]);
@@ -206,12 +189,32 @@ static int add_dir(struct writer *w, int dirfd, const char *prefix,
 	return rc;
 }
 
+/* A ustar archive, gzip-compressed at zlib's level 9, into fd. */
+static struct archive *open_writer(int fd, struct ga_error *err)
+{
+	struct archive *a = archive_write_new();
+
+	if (!a) {
+		ga_error_set(err, "out of memory");
+		return NULL;
+	}
+	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
+	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(a, "gzip", "compression-level",
+					    "9") != ARCHIVE_OK ||
+	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+		ga_error_set(err, "libarchive: %s", archive_error_string(a));
+		archive_write_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 int ga_tarball_write(const char *path, int dirfd, const char *top,
 		     size_t *files, size_t *skipped, struct ga_error *err)
 {
-	static const char zero[2 * BLOCK];
 	struct writer w = { NULL, 0, 0, 0, err };
-	int fd, rc;
+	int fd, rc = -1;
 
 	if (!name_ok(top, strlen(top)))
 		return ga_error_set(err, "'%s' is no name for the archive's "
@@ -220,17 +223,16 @@ int ga_tarball_write(const char *path, int dirfd, const char *top,
 		  0644);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "create %s", path);
-	w.gz = gzdopen(fd, "wb9");
-	if (!w.gz) {
-		close(fd);
-		unlink(path);
-		return ga_error_set(err, "create %s: gzip", path);
+	w.a = open_writer(fd, err);
+	if (w.a) {
+		rc = add_dir(&w, dirfd, top, GA_TARBALL_DEPTH - 1);
+		if (archive_write_close(w.a) != ARCHIVE_OK && rc == 0)
+			rc = ga_error_set(err, "libarchive: %s",
+					  archive_error_string(w.a));
+		archive_write_free(w.a);
 	}
-	rc = add_dir(&w, dirfd, top, GA_TARBALL_DEPTH - 1);
-	if (rc == 0)
-		rc = gz_put(&w, zero, sizeof(zero));
-	if (gzclose(w.gz) != Z_OK && rc == 0)
-		rc = ga_error_set(err, "write %s: gzip", path);
+	if (close(fd) != 0 && rc == 0)
+		rc = ga_error_errno(err, errno, "close");
 	if (rc) {
 		unlink(path);
 		return ga_error_prefix(err, "%s", path);
@@ -242,66 +244,40 @@ int ga_tarball_write(const char *path, int dirfd, const char *top,
 
 /* ---- reading ------------------------------------------------------------ */
 
-static int gz_get(gzFile gz, void *p, size_t n, struct ga_error *err)
-{
-	int got = gzread(gz, p, (unsigned)n);
+/* What the archive may hold of headers and padding besides its members'
+ * bytes: libarchive reads a member's extension headers (pax, GNU long
+ * names) before it hands the member over, each at most 1 MiB and 32 of
+ * them, so the bytes unpacked so far are checked against this after
+ * each member. */
+#define READ_SLACK ((long long)(GA_TARBALL_FILES + 2) * 2 * BLOCK)
 
-	if (got < 0 || (size_t)got != n)
-		return ga_error_set(err, "cut short or not gzip");
-	return 0;
-}
-
-/* An octal field of a header; -1 when it is not one. */
-static long long field_octal(const char *f, size_t len)
-{
-	long long v = 0;
-	size_t i = 0;
-
-	while (i < len && f[i] == ' ')
-		i++;
-	if (i == len || f[i] < '0' || f[i] > '7')
-		return -1;
-	for (; i < len && f[i] >= '0' && f[i] <= '7'; i++) {
-		v = v * 8 + (f[i] - '0');
-		if (v > (1LL << 40))
-			return -1;
-	}
-	for (; i < len; i++)
-		if (f[i] != ' ' && f[i] != '\0')
-			return -1;
-	return v;
-}
-
-static bool checksum_ok(const struct ustar *h)
-{
-	unsigned char b[BLOCK];
-	unsigned sum = 0;
-	size_t i;
-
-	memcpy(b, h, BLOCK);
-	memset(b + offsetof(struct ustar, chksum), ' ', sizeof(h->chksum));
-	for (i = 0; i < BLOCK; i++)
-		sum += b[i];
-	return field_octal(h->chksum, sizeof(h->chksum)) == (long long)sum;
-}
+struct reader {
+	struct archive *a;
+	int root;
+	const struct ga_tarball_want *want;
+	char *top;
+	size_t top_len;
+	size_t files, wfiles[GA_TARBALL_WANTS];
+	long long total, wbytes[GA_TARBALL_WANTS];
+	struct ga_error *err;
+};
 
 /* The member's path checked: components plain names, at most
  * GA_TARBALL_DEPTH, the first one top (set by the first member). */
-static int member_path(const struct ustar *h, char *path, size_t len,
-		       char *top, size_t top_len, int *depth,
-		       struct ga_error *err)
+static int member_path(struct reader *r, const char *name, char *path,
+		       size_t len, int *depth)
 {
 	const char *p, *slash;
 	size_t n;
 
-	if (h->prefix[0])
-		return ga_error_set(err, "a member with a long name (ustar "
-				    "prefix): not goneaway's");
-	n = strnlen(h->name, sizeof(h->name));
-	if (n >= len || n == sizeof(h->name))
-		return ga_error_set(err, "a member's name is too long");
-	memcpy(path, h->name, n);
-	path[n] = '\0';
+	if (!name)
+		return ga_error_set(r->err, "a member without a name it can "
+				    "give");
+	n = strlen(name);
+	if (n >= len || n >= NAME_MAX_TAR)
+		return ga_error_set(r->err, "a member's name is too long "
+				    "(%zu bytes)", n);
+	memcpy(path, name, n + 1);
 	while (n > 0 && path[n - 1] == '/')
 		path[--n] = '\0';
 	*depth = 0;
@@ -309,26 +285,58 @@ static int member_path(const struct ustar *h, char *path, size_t len,
 		slash = strchr(p, '/');
 		n = slash ? (size_t)(slash - p) : strlen(p);
 		if (!name_ok(p, n))
-			return ga_error_set(err, "member '%.100s': a name that "
-					    "is not plain (letters, digits, "
-					    "'.', '_', '-'; no '..')", path);
+			return ga_error_set(r->err, "member '%.100s': a name "
+					    "that is not plain (letters, digits,"
+					    " '.', '_', '-'; no '..')", path);
 		if (++*depth > GA_TARBALL_DEPTH)
-			return ga_error_set(err, "member '%.100s' is too deep",
-					    path);
+			return ga_error_set(r->err, "member '%.100s' is too "
+					    "deep", path);
 		if (*depth == 1) {
-			if (!top[0] && n < top_len) {
-				memcpy(top, p, n);
-				top[n] = '\0';
+			if (!r->top[0] && n < r->top_len) {
+				memcpy(r->top, p, n);
+				r->top[n] = '\0';
 			}
-			if (strlen(top) != n || strncmp(top, p, n) != 0)
-				return ga_error_set(err, "member '%.100s' is "
+			if (strlen(r->top) != n || strncmp(r->top, p, n) != 0)
+				return ga_error_set(r->err, "member '%.100s' is "
 						    "not in '%s', the folder "
-						    "of the first", path, top);
+						    "of the first", path,
+						    r->top);
 		}
 		if (!slash)
 			break;
 	}
+	if (!*depth)
+		return ga_error_set(r->err, "a member with an empty name");
 	return 0;
+}
+
+/* What the member is when it is neither a regular file nor a directory,
+ * or NULL: a link of either kind, a device, a FIFO, a socket, a sparse
+ * file (whose holes would be bytes no archive holds). */
+static const char *not_plain(struct archive_entry *e)
+{
+	if (archive_entry_hardlink(e))
+		return "a hard link";
+	if (archive_entry_symlink(e))
+		return "a symbolic link";
+	switch (archive_entry_filetype(e)) {
+	case AE_IFREG:
+		return archive_entry_sparse_count(e) ? "a sparse file" : NULL;
+	case AE_IFDIR:
+		return NULL;
+	case AE_IFLNK:
+		return "a symbolic link";
+	case AE_IFCHR:
+		return "a character device";
+	case AE_IFBLK:
+		return "a block device";
+	case AE_IFIFO:
+		return "a FIFO";
+	case AE_IFSOCK:
+		return "a socket";
+	default:
+		return "of no type";
+	}
 }
 
 /* Opens the directory holding path's last component below root, and
@@ -365,50 +373,39 @@ static int parent_of(int root, char *path, const char **leaf,
 	return fd;
 }
 
-static int unpack_file(gzFile gz, int root, char *path, long long size,
-		       struct ga_error *err)
+/* The member's size bytes, as libarchive unpacks them, into a new file
+ * at path below the root (never through a symlink, never over a file). */
+static int unpack_file(struct reader *r, char *path, long long size)
 {
 	char buf[65536];
 	const char *leaf;
-	long long left;
+	long long got = 0;
 	int dir, fd, rc = 0;
-	size_t n;
+	la_ssize_t n;
 
-	dir = parent_of(root, path, &leaf, err);
+	dir = parent_of(r->root, path, &leaf, r->err);
 	if (dir < 0)
 		return -1;
 	fd = openat(dir, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
 	close(dir);
 	if (fd < 0)
-		return ga_error_errno(err, errno, "member '%.100s'", path);
-	for (left = size; left > 0 && rc == 0; left -= (long long)n) {
-		n = left < (long long)sizeof(buf) ? (size_t)left : sizeof(buf);
-		rc = gz_get(gz, buf, n, err);
-		if (rc == 0 && write(fd, buf, n) != (ssize_t)n)
-			rc = ga_error_errno(err, errno, "member '%.100s'",
+		return ga_error_errno(r->err, errno, "member '%.100s'", path);
+	while (rc == 0 && (n = archive_read_data(r->a, buf, sizeof(buf)))) {
+		if (n < 0 || (got += n) > size)
+			rc = ga_error_set(r->err, "member '%.100s': cut short or "
+					  "not gzip (libarchive: %s)", path,
+					  n < 0 ? archive_error_string(r->a) :
+					  "more than its size");
+		else if (write(fd, buf, (size_t)n) != n)
+			rc = ga_error_errno(r->err, errno, "member '%.100s'",
 					    path);
 	}
 	if (close(fd) != 0 && rc == 0)
-		rc = ga_error_errno(err, errno, "member '%.100s'", path);
-	if (rc == 0 && size % BLOCK)
-		rc = gz_get(gz, buf, BLOCK - (size_t)(size % BLOCK), err);
+		rc = ga_error_errno(r->err, errno, "member '%.100s'", path);
+	if (rc == 0 && got != size)
+		rc = ga_error_set(r->err, "member '%.100s': cut short", path);
 	return rc;
-}
-
-/* Reads past a member's data (rounded up to its last block). */
-static int skip_data(gzFile gz, long long size, struct ga_error *err)
-{
-	char buf[65536];
-	long long left = (size + BLOCK - 1) / BLOCK * BLOCK;
-	size_t n;
-
-	for (; left > 0; left -= (long long)n) {
-		n = left < (long long)sizeof(buf) ? (size_t)left : sizeof(buf);
-		if (gz_get(gz, buf, n, err))
-			return -1;
-	}
-	return 0;
 }
 
 /* The entry of want that names path: top/NAME, or top/FOLDER/LEAF of a
@@ -458,130 +455,171 @@ static int folder_room(int root, const char *top,
 	return 0;
 }
 
-static bool all_zero(const struct ustar *h)
+/* A directory member: made, unless only files are wanted (then top
+ * alone is, by the first file written). */
+static int unpack_dir(struct reader *r, char *path, int depth,
+		      long long size)
 {
-	const unsigned char *b = (const unsigned char *)h;
-	size_t i;
+	const char *leaf;
+	int dir;
 
-	for (i = 0; i < BLOCK; i++)
-		if (b[i])
-			return false;
-	return true;
+	if (size)
+		return ga_error_set(r->err, "directory '%s' has a size", path);
+	if (r->want && depth > 1)
+		return 0;
+	dir = parent_of(r->root, path, &leaf, r->err);
+	if (dir < 0)
+		return -1;
+	if (mkdirat(dir, leaf, 0700) != 0) {
+		close(dir);
+		return ga_error_errno(r->err, errno, "member '%s'", path);
+	}
+	close(dir);
+	return 0;
 }
 
-static int unpack(gzFile gz, int root, const struct ga_tarball_want *want,
-		  char *top, size_t top_len, struct ga_error *err)
+/* A regular file member: unpacked when wanted, within its entry's
+ * bounds; else left for libarchive to read past. */
+static int unpack_regular(struct reader *r, char *path, int depth,
+			  long long size)
 {
 	const struct ga_tarball_want *w;
-	struct ustar h;
-	char path[NAME_MAX_TAR + 1];
-	const char *leaf;
-	long long size, total = 0, wbytes[GA_TARBALL_WANTS] = { 0 };
-	size_t files = 0, wfiles[GA_TARBALL_WANTS] = { 0 };
-	int depth = 0, dir, zeros = 0;
 	ptrdiff_t k;
 
-	for (;;) {
-		if (gz_get(gz, &h, sizeof(h), err))
-			return -1;
-		if (all_zero(&h)) {
-			if (++zeros == 2)
-				return files ? 0 : ga_error_set(err, "no "
-								"files");
-			continue;
-		}
-		if (zeros)
-			return ga_error_set(err, "a member after the end");
-		if (memcmp(h.magic, "ustar", 5) != 0 || !checksum_ok(&h))
-			return ga_error_set(err, "not a ustar archive (a header "
-					    "without its magic or checksum)");
-		size = field_octal(h.size, sizeof(h.size));
-		if (size < 0)
-			return ga_error_set(err, "a member's size is not a "
-					    "number");
-		if (member_path(&h, path, sizeof(path), top, top_len, &depth,
-				err))
-			return -1;
-		if (++files > GA_TARBALL_FILES || size > GA_TARBALL_MAX ||
-		    (total += size) > GA_TARBALL_MAX)
-			return ga_error_set(err, "more than %d members or %ld "
-					    "MiB", GA_TARBALL_FILES,
-					    GA_TARBALL_MAX >> 20);
-		if (h.typeflag == '5') {
-			if (size)
-				return ga_error_set(err, "directory '%s' has a "
-						    "size", path);
-			if (want && depth > 1)
-				continue;       /* only top is made */
-			dir = parent_of(root, path, &leaf, err);
-			if (dir < 0)
-				return -1;
-			if (mkdirat(dir, leaf, 0700) != 0) {
-				close(dir);
-				return ga_error_errno(err, errno, "member "
-						      "'%s'", path);
-			}
-			close(dir);
-			continue;
-		}
-		if (h.typeflag != '0' && h.typeflag != '\0')
-			return ga_error_set(err, "member '%s' is neither a "
-					    "regular file nor a directory "
-					    "(type '%c'): not goneaway's",
-					    path, h.typeflag);
-		if (depth < 2)
-			return ga_error_set(err, "member '%s' is not in a "
-					    "folder", path);
-		w = wanted(want, path, depth);
-		if (!w) {
-			if (skip_data(gz, size, err))
-				return -1;
-			continue;
-		}
-		if (size > w->max)
-			return ga_error_set(err, "member '%s' is larger than %lld "
-					    "bytes, the most read of it", path,
-					    w->max);
-		if (want && mkdirat(root, top, 0700) != 0 && errno != EEXIST)
-			return ga_error_errno(err, errno, "'%s'", top);
-		if (want && depth == 3) {
-			k = w - want;
-			if (k >= GA_TARBALL_WANTS)
-				return ga_error_set(err, "more than %d files "
-						    "wanted", GA_TARBALL_WANTS);
-			if (folder_room(root, top, w, path, size, &wfiles[k],
-					&wbytes[k], err))
-				return -1;
-		}
-		if (unpack_file(gz, root, path, size, err))
+	if (depth < 2)
+		return ga_error_set(r->err, "member '%s' is not in a folder",
+				    path);
+	w = wanted(r->want, path, depth);
+	if (!w)
+		return 0;
+	if (size > w->max)
+		return ga_error_set(r->err, "member '%s' is larger than %lld "
+				    "bytes, the most read of it", path, w->max);
+	if (r->want && mkdirat(r->root, r->top, 0700) != 0 && errno != EEXIST)
+		return ga_error_errno(r->err, errno, "'%s'", r->top);
+	if (r->want && depth == 3) {
+		k = w - r->want;
+		if (k >= GA_TARBALL_WANTS)
+			return ga_error_set(r->err, "more than %d files wanted",
+					    GA_TARBALL_WANTS);
+		if (folder_room(r->root, r->top, w, path, size, &r->wfiles[k],
+				&r->wbytes[k], r->err))
 			return -1;
 	}
+	return unpack_file(r, path, size);
+}
+
+/* Whether the member's header is ustar's, as goneaway writes it, or GNU
+ * tar's, as tar(1) writes it: neither an old tar's without the magic
+ * nor one pax extended (attributes no bundle has: another writer's). */
+static bool ustar(struct archive *a)
+{
+	return archive_format(a) == ARCHIVE_FORMAT_TAR_USTAR ||
+	       archive_format(a) == ARCHIVE_FORMAT_TAR_GNUTAR;
+}
+
+/* One member libarchive read the header of: checked, then unpacked. */
+static int unpack_member(struct reader *r, struct archive_entry *e)
+{
+	char path[NAME_MAX_TAR + 1];
+	const char *what;
+	long long size = archive_entry_size(e);
+	int depth = 0;
+
+	if (member_path(r, archive_entry_pathname(e), path, sizeof(path),
+			&depth))
+		return -1;
+	if (!ustar(r->a))
+		return ga_error_set(r->err, "member '%s': not a ustar archive "
+				    "(a header of %s): not goneaway's", path,
+				    archive_format_name(r->a));
+	if (!archive_entry_size_is_set(e) || size < 0)
+		return ga_error_set(r->err, "member '%s': its size is not a "
+				    "number", path);
+	if (++r->files > GA_TARBALL_FILES || size > GA_TARBALL_MAX ||
+	    (r->total += size) > GA_TARBALL_MAX ||
+	    archive_filter_bytes(r->a, 0) > GA_TARBALL_MAX + READ_SLACK)
+		return ga_error_set(r->err, "more than %d members or %ld MiB",
+				    GA_TARBALL_FILES, GA_TARBALL_MAX >> 20);
+	what = not_plain(e);
+	if (what)
+		return ga_error_set(r->err, "member '%s' is neither a regular "
+				    "file nor a directory (%s): not "
+				    "goneaway's", path, what);
+	if (archive_entry_filetype(e) == AE_IFDIR)
+		return unpack_dir(r, path, depth, size);
+	return unpack_regular(r, path, depth, size);
+}
+
+static int unpack(struct reader *r)
+{
+	struct archive_entry *e;
+	int rc;
+
+	for (;;) {
+		rc = archive_read_next_header(r->a, &e);
+		if (rc == ARCHIVE_EOF)
+			return r->files ? 0 : ga_error_set(r->err, "no files");
+		/* a warning too: a header it read around (a bad checksum),
+		 * an extension it could not take, a name it could not
+		 * convert */
+		if (rc != ARCHIVE_OK)
+			return ga_error_set(r->err, "after %zu members: not a "
+					    "ustar archive goneaway reads, or "
+					    "cut short (libarchive: %s)",
+					    r->files,
+					    archive_error_string(r->a));
+		if (unpack_member(r, e))
+			return -1;
+	}
+}
+
+/* Only a tar (ustar, GNU, pax), gzip-compressed or not: neither another
+ * format nor another filter (some of which libarchive runs as
+ * programs). */
+static struct archive *open_archive(int fd, struct ga_error *err)
+{
+	struct archive *a = archive_read_new();
+
+	if (!a) {
+		ga_error_set(err, "out of memory");
+		return NULL;
+	}
+	if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+		ga_error_set(err, "libarchive: %s", archive_error_string(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
 }
 
 static int read_tarball(const char *path, const char *into,
 			const struct ga_tarball_want *want, char *top,
 			size_t top_len, struct ga_error *err)
 {
-	gzFile gz;
-	int fd, root, rc;
+	struct reader r = { .want = want, .top = top, .top_len = top_len,
+			    .err = err };
+	int fd, rc = -1;
 
 	top[0] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "%s", path);
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		return ga_error_set(err, "%s: not gzip", path);
+	r.root = open(into, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (r.root < 0) {
+		ga_error_errno(err, errno, "%s", into);
+		goto out;
 	}
-	root = open(into, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (root < 0) {
-		gzclose(gz);
-		return ga_error_errno(err, errno, "%s", into);
+	r.a = open_archive(fd, err);
+	if (r.a) {
+		rc = unpack(&r);
+		archive_read_free(r.a);
 	}
-	rc = unpack(gz, root, want, top, top_len, err);
-	close(root);
-	gzclose(gz);
+	close(r.root);
+out:
+	close(fd);
 	return rc ? ga_error_prefix(err, "%s", path) : 0;
 }
 

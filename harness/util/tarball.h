@@ -3,9 +3,14 @@
  * untrusted input.
  *
  * goneaway replay --bundle packs a case's evidence folder this way, and
- * goneaway replay unpacks one it is given: only regular files and
- * directories, plain names ([A-Za-z0-9._-], none "." or "..", no
- * absolute path), GA_TARBALL_DEPTH levels at most, every size bounded;
+ * goneaway replay unpacks one it is given.  libarchive writes and reads
+ * it (the gzip stream and the tar headers; no other format or filter),
+ * and goneaway's own rules stand between what libarchive hands over and
+ * the disk: ustar or GNU tar headers only (no pax extension, no old tar
+ * without the magic), only regular files and directories (no link of
+ * either kind, device, FIFO or sparse file), plain names ([A-Za-z0-9._-],
+ * none "." or "..", no absolute path, fewer than 100 bytes in all),
+ * GA_TARBALL_DEPTH levels at most, every size and the count bounded;
  * anything else is an error naming the member, and nothing is made
  * outside the directory unpacked into (created there with O_EXCL and
  * O_NOFOLLOW, never through a symlink).

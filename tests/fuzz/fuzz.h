@@ -23,4 +23,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		abort(); \
 	} while (0)
 
+/* Bytes a library the sanitizers did not build (zlib) wrote into the
+ * target's memory, marked written for MemorySanitizer, which cannot see
+ * that library's stores; nothing in every other build. */
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
+#include <sanitizer/msan_interface.h>
+#define FUZZ_WRITTEN(p, n) __msan_unpoison((p), (n))
+#endif
+#endif
+#ifndef FUZZ_WRITTEN
+#define FUZZ_WRITTEN(p, n) ((void)(p), (void)(n))
+#endif
+
 #endif

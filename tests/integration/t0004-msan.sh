@@ -1,10 +1,11 @@
 #!/bin/sh
 # t0004-msan: the readers of outside input under MemorySanitizer: the
-# fuzz targets but bundle, built with clang -fsanitize=memory and
+# fuzz targets of MSAN_TARGETS (bundle's too, libarchive's calls shimmed:
+# tests/fuzz/msan_shim.c), built with clang -fsanitize=memory and
 # libFuzzer (Makefile: msan-run, over what "make msan-build" built in
 # build-msan), over their committed seeds and LF_SHORT_SECONDS of new
 # inputs: no read of memory never written.  Why not the unit tests (Check
-# is no MSan build) and not bundle (zlib): the Makefile, at MSAN_B.
+# is no MSan build): the Makefile, at MSAN_B.
 . "$(dirname "$0")/lib.sh"
 
 MSAN="$TOP/build-msan/lf"

@@ -68,7 +68,10 @@ test_expect_success 'the folder: report.txt with versions, command, date, steps 
 	grep -q "^goneaway case: kill-idle PASS$" "$r" &&
 	grep -q "^date:     20[0-9-]*T[0-9:]*Z$" "$r" &&
 	grep -q "^command:  goneaway run --color never -o res .*kill-idle.gw$" "$r" &&
-	grep -q "^goneaway: [0-9.]*$" "$r" &&
+	# the version of the build, as --version has it (0.5.0, or 0.5.0+N.gSHA
+	# between releases)
+	v=$("$GONEAWAY" --version | sed -n "s/^goneaway \([^ ]*\) (client library .*)$/\1/p") &&
+	test -n "$v" && grep -qxF "goneaway: $v" "$r" &&
 	grep -q "^kernel:   Linux $(uname -r) " "$r" &&
 	grep -q "^server:   mariadb 10\.[0-9.]*-MariaDB.* (local)$" "$r" &&
 	grep -q "^client:   builtin (MariaDB Connector/C [0-9.]*), --client builtin$" "$r" &&

@@ -175,22 +175,32 @@ test_expect_success 'mysql_kill: a statement still on its way is KILLed once it 
 		-u"$MYSQL_USER" -p"$MYSQL_PASSWORD" -N "$MYSQL_DATABASE" \
 		< big.sql > out 2>&1; t1=$(now_ms); cut -c1-200 out &&
 	echo "$((t1 - t0)) ms" &&
-	grep -q "^ERROR 1317 " out && test $((t1 - t0)) -lt 7500 &&
+	# unKILLed it ends after its crawl and SLEEP(8): 10 s at least
+	grep -q "^ERROR 1317 " out && test $((t1 - t0)) -lt 9500 &&
 	api POST /reset > r &&
 	# the KILL waited for the statement, which came 2 s after it
 	grep "\"event\":\"kill\"" log.jsonl | tail -n 1 > kill.json && cat kill.json &&
 	w=$(sed -n "s/.*\"waited_ms\":\([0-9]*\).*/\1/p" kill.json) &&
 	test -n "$w" && test "$w" -ge 1000 && grep -q "\"result\":\"killed\"" kill.json &&
-	# a statement that ended before it was seen running: no KILL
+	# A statement that ends at once: a KILL that finds it ended, and
+	# the statement its answer.  On a busy machine the look may still
+	# see it running (the server between its start and its answer):
+	# then it is KILLed and the log says so (1317, or its answer if the
+	# KILL came as it was sent).  A 1317 is a KILL the log names, and
+	# no KILL waits for a next statement.
 	k0=$(grep -c "\"event\":\"kill\"" log.jsonl) &&
 	api POST /proxies/db/toxics "{\"type\":\"mysql_kill\",\"attributes\":{\"query\":true,\"count\":2}}" > t &&
-	sql "$(port)" "SELECT 1" > out && cat out &&
-	sql "$(port)" "SELECT 2" > out2 && cat out2 &&
-	test "$(cat out)" = 1 && test "$(cat out2)" = 2 &&
+	sql "$(port)" "SELECT 1" > out; cat out &&
+	sql "$(port)" "SELECT 2" > out2; cat out2 &&
+	{ test "$(cat out)" = 1 || grep -q "^ERROR 1317 " out; } &&
+	{ test "$(cat out2)" = 2 || grep -q "^ERROR 1317 " out2; } &&
 	{ wait_until 150 test "$(grep -c "\"event\":\"kill\"" log.jsonl)" -ge $((k0 + 2)) ||
 	  { tail -n 8 log.jsonl; false; }; } &&
 	grep "\"event\":\"kill\"" log.jsonl | tail -n 2 > kill.json && cat kill.json &&
-	test "$(grep -c "\"result\":\"the statement ended before it was seen running\"\|\"result\":\"the statement ended before its KILL came\"\|\"result\":\"session [0-9]* is gone\"" kill.json)" = 2 &&
+	ended=$(grep -c "\"result\":\"the statement ended before it was seen running\"\|\"result\":\"the statement ended before its KILL came\"\|\"result\":\"session [0-9]* is gone\"" kill.json || :) &&
+	killed=$(grep -c "\"result\":\"killed\"" kill.json || :) &&
+	test $((ended + killed)) = 2 &&
+	test "$killed" -ge "$(cat out out2 | grep -c "^ERROR 1317 " || :)" &&
 	api POST /reset > r
 '
 

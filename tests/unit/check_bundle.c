@@ -1,12 +1,15 @@
 /* check_bundle.c - a case's folder as one .tar.gz and back (util/
  * tarball.c): what is packed comes back byte for byte; what is not a
  * plain file or directory is left out when packing; an archive from
- * elsewhere that climbs out, links, hides a name or lies about its
- * sizes is refused with the member named, nothing made outside; and
+ * elsewhere that climbs out, links, hides a name (in a long name's or
+ * a pax header too) or lies about its sizes is refused with the member
+ * named, nothing made outside; the bundles goneaway wrote before read
+ * as they did, each file as its SHA256SUMS says; and
  * the my.cnf kept as evidence names no private path (run/
  * evidence_cnf.c). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,8 @@
 
 #include <zlib.h>
 
+#include "needs.h"
+#include "plan/casecheck.h"
 #include "run/internal.h"
 #include "suites.h"
 #include "util/fsutil.h"
@@ -102,20 +107,12 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
-/* A ustar header for name, type and size, its checksum right. */
-static void header(unsigned char *h, const char *name, char type,
-		   unsigned size)
+/* The checksum of the header h, written into it. */
+static void header_sum(unsigned char *h)
 {
 	unsigned sum = 0;
 	int i;
 
-	memset(h, 0, 512);
-	snprintf((char *)h, 100, "%s", name);
-	snprintf((char *)h + 100, 8, "%07o", 0644);
-	snprintf((char *)h + 124, 12, "%011o", size);
-	h[156] = (unsigned char)type;
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
 	memset(h + 148, ' ', 8);
 	for (i = 0; i < 512; i++)
 		sum += h[i];
@@ -123,25 +120,18 @@ static void header(unsigned char *h, const char *name, char type,
 	h[155] = ' ';
 }
 
-/* An archive of one directory "k" and then the member given. */
-static void hostile(const char *path, const char *name, char type,
-		    unsigned size, bool bad_sum)
+/* A ustar header for name, type and size, its checksum right. */
+static void header(unsigned char *h, const char *name, char type,
+		   unsigned size)
 {
-	unsigned char h[512], zero[1024];
-	gzFile gz = gzopen(path, "wb");
-
-	ck_assert_ptr_nonnull(gz);
-	header(h, "k", '5', 0);
-	gzwrite(gz, h, 512);
-	header(h, name, type, size);
-	if (bad_sum)
-		h[0] ^= 1;
-	gzwrite(gz, h, 512);
-	memset(zero, 'x', sizeof(zero));
-	gzwrite(gz, zero, 512);
-	memset(zero, 0, sizeof(zero));
-	gzwrite(gz, zero, sizeof(zero));
-	gzclose(gz);
+	memset(h, 0, 512);
+	snprintf((char *)h, 100, "%s", name);
+	snprintf((char *)h + 100, 8, "%07o", 0644);
+	snprintf((char *)h + 124, 12, "%011o", size);
+	h[156] = (unsigned char)type;
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	header_sum(h);
 }
 
 struct bad_archive {
@@ -150,18 +140,72 @@ struct bad_archive {
 	unsigned size;
 	bool bad_sum;
 	const char *msg;
+	const char *body;       /* the member's bytes; NULL: 'x's */
+	bool plain_magic;       /* an old tar's header, without "ustar" */
 };
 
+/* An archive of one directory "k", the member b gives and, after an
+ * extension header's ('L', 'x'), the file "k/f" it extends. */
+static void hostile_archive(const char *path, const struct bad_archive *b)
+{
+	unsigned char h[512], zero[1024];
+	unsigned size = b->body ? (unsigned)strlen(b->body) : b->size;
+	gzFile gz = gzopen(path, "wb");
+
+	ck_assert_ptr_nonnull(gz);
+	header(h, "k", '5', 0);
+	gzwrite(gz, h, 512);
+	header(h, b->name, b->type, size);
+	if (b->plain_magic) {
+		memset(h + 257, 0, 8);
+		header_sum(h);
+	}
+	if (b->bad_sum)
+		h[0] ^= 1;
+	gzwrite(gz, h, 512);
+	memset(zero, 'x', sizeof(zero));
+	if (b->body)
+		memcpy(zero, b->body, size);
+	gzwrite(gz, zero, 512);
+	if (b->type == 'L' || b->type == 'x') {
+		header(h, "k/f", '0', 1);
+		gzwrite(gz, h, 512);
+		gzwrite(gz, "x", 1);
+		memset(zero, 0, sizeof(zero));
+		gzwrite(gz, zero, 511);
+	}
+	memset(zero, 0, sizeof(zero));
+	gzwrite(gz, zero, sizeof(zero));
+	gzclose(gz);
+}
+
+/* a member of a plain ustar archive */
+#define MEMBER(name, type, size, bad_sum, msg) \
+	{ name, type, size, bad_sum, msg, NULL, false }
+#define NEITHER "neither a regular file nor a directory"
+
 static const struct bad_archive bad_archives[] = {
-	{ "k/../../escaped", '0', 1, false, "not plain" },
-	{ "/tmp/escaped", '0', 1, false, "not plain" },
-	{ "k/link", '2', 0, false, "neither a regular file nor a directory" },
-	{ "k/hard", '1', 0, false, "neither a regular file nor a directory" },
-	{ "other/file", '0', 1, false, "not in 'k'" },
-	{ "k/a/b/c", '0', 1, false, "too deep" },
-	{ "k/f", '0', 1, true, "not a ustar archive" },
-	{ "k/f", '0', 4096, false, "cut short" },
-	{ "k/.", '0', 1, false, "not plain" },
+	MEMBER("k/../../escaped", '0', 1, false, "not plain"),
+	MEMBER("/tmp/escaped", '0', 1, false, "not plain"),
+	MEMBER("k/link", '2', 0, false, NEITHER),
+	MEMBER("k/hard", '1', 0, false, NEITHER),
+	MEMBER("other/file", '0', 1, false, "not in 'k'"),
+	MEMBER("k/a/b/c", '0', 1, false, "too deep"),
+	MEMBER("k/f", '0', 1, true, "not a ustar archive"),
+	MEMBER("k/f", '0', 4096, false, "cut short"),
+	MEMBER("k/.", '0', 1, false, "not plain"),
+	MEMBER("k/fifo", '6', 0, false, NEITHER),
+	MEMBER("k/dev", '3', 0, false, NEITHER),
+	/* a name past ustar's, by GNU tar's long name and by pax's path:
+	 * the name the next member takes is the one checked */
+	{ "././@LongLink", 'L', 0, false, "not plain",
+	  "k/../../escaped", false },
+	{ "k/PaxHeader", 'x', 0, false, "not plain",
+	  "24 path=k/../../escaped\n", false },
+	/* pax's other attributes, and an old tar's header: not a bundle */
+	{ "k/PaxHeader", 'x', 0, false, "not a ustar archive",
+	  "15 comment=hey\n", false },
+	{ "k/f", '0', 1, false, "not a ustar archive", NULL, true },
 };
 
 START_TEST(test_hostile)
@@ -171,7 +215,7 @@ START_TEST(test_hostile)
 	struct ga_error err;
 
 	snprintf(path, sizeof(path), "%s/bad.tar.gz", tmp);
-	hostile(path, b->name, b->type, b->size, b->bad_sum);
+	hostile_archive(path, b);
 	snprintf(into, sizeof(into), "%s/into", tmp);
 	ck_assert_int_eq(mkdir(into, 0700), 0);
 	ck_assert_int_eq(ga_tarball_read(path, into, top, sizeof(top), &err),
@@ -197,7 +241,7 @@ START_TEST(test_hostile_some)
 	struct ga_error err;
 
 	snprintf(path, sizeof(path), "%s/bad.tar.gz", tmp);
-	hostile(path, b->name, b->type, b->size, b->bad_sum);
+	hostile_archive(path, b);
 	snprintf(into, sizeof(into), "%s/into", tmp);
 	ck_assert_int_eq(mkdir(into, 0700), 0);
 	ck_assert_int_eq(ga_tarball_read_some(path, into, want, top,
@@ -345,6 +389,48 @@ START_TEST(test_read_some_folder)
 }
 END_TEST
 
+/* Bundles goneaway wrote before its reader was libarchive's, kept in the
+ * fuzz seeds: 0.4.0's "replay --bundle" of kill-idle, and 0.4.0+398's
+ * (main at bdecfac) of a case whose connection read its fixtures/.
+ * Each reads whole and as replay reads it, every file the bytes its
+ * SHA256SUMS gives (plan/casecheck.c, --trust not given). */
+static const struct { const char *file, *top; } old_bundles[] = {
+	{ "bundle-0.4.0-kill-idle.tar.gz", "kill-idle" },
+	{ "bundle-0.4.0+398-load-fixtures.tar.gz", "load-fixtures" },
+};
+
+START_TEST(test_old_bundle)
+{
+	static const struct ga_tarball_want want[] = {
+		{ .name = "results.jsonl", .max = 1 << 20 },
+		{ .name = "scenario.gw", .max = 1 << 20 },
+		{ .name = "my.cnf", .max = 1 << 20 },
+		{ .name = "SHA256SUMS", .max = 1 << 20 },
+		{ .name = "fixtures/", .max = 1 << 20, .files = 10,
+		  .total = 1 << 20 },
+		{ .name = NULL },
+	};
+	char path[PATH_MAX], into[128], top[64], dir[256];
+	struct ga_error err;
+	int some;
+
+	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/bundle/%s",
+		 unit_top(), old_bundles[_i].file);
+	for (some = 0; some < 2; some++) {
+		snprintf(into, sizeof(into), "%s/into%d", tmp, some);
+		ck_assert_int_eq(mkdir(into, 0700), 0);
+		ck_assert_msg((some ? ga_tarball_read_some(path, into, want, top,
+							   sizeof(top), &err) :
+			       ga_tarball_read(path, into, top, sizeof(top),
+					       &err)) == 0, "%s", err.msg);
+		ck_assert_str_eq(top, old_bundles[_i].top);
+		snprintf(dir, sizeof(dir), "%s/%s", into, top);
+		ck_assert_int_eq(ga_case_check_digests(dir, "bundle:", false),
+				 0);
+	}
+}
+END_TEST
+
 START_TEST(test_not_gzip)
 {
 	char path[128], into[128], top[64];
@@ -400,6 +486,8 @@ Suite *make_bundle_suite(void)
 			    (int)(sizeof(bad_archives) / sizeof(bad_archives[0])));
 	tcase_add_test(tc, test_read_some);
 	tcase_add_test(tc, test_read_some_folder);
+	tcase_add_loop_test(tc, test_old_bundle, 0,
+			    (int)(sizeof(old_bundles) / sizeof(old_bundles[0])));
 	tcase_add_test(tc, test_not_gzip);
 	tcase_add_test(tc, test_cnf);
 	suite_add_tcase(s, tc);

@@ -312,6 +312,15 @@ static const struct {
 	  "{\"count\":-1}}", 400, "count must be 0 or more" },
 	{ "/proxies/srv/toxics", "{\"type\":\"mysql_kill\",\"attributes\":"
 	  "{\"query\":1}}", 400, "MysqlKillToxic.attributes.query of type bool" },
+	{ "/proxies/srv/toxics", "{\"type\":\"mysql_kill\",\"attributes\":"
+	  "{\"query\":\"yes\"}}", 400,
+	  "cannot unmarshal string into Go struct field "
+	  "MysqlKillToxic.attributes.query of type bool" },
+	/* Toxiproxy's own toxics stay as strict as Toxiproxy */
+	{ "/proxies/srv/toxics", "{\"type\":\"latency\",\"attributes\":"
+	  "{\"latency\":\"100\"}}", 400,
+	  "cannot unmarshal string into Go struct field "
+	  "LatencyToxic.attributes.latency of type int64" },
 };
 
 START_TEST(test_refused)
@@ -340,6 +349,38 @@ START_TEST(test_refused)
 	ck_assert_str_eq(body, "[]");
 	ga_api_response_free(&resp);
 	ck_assert_uint_eq(sv.nproxies, 2);
+	ga_api_close(&sv);
+}
+END_TEST
+
+/* goneaway's own toxics take what toxiproxy-cli sends (issue 60,
+ * point 5): "toxiproxy-cli toxic add -t mysql_kill -a query=true -a
+ * count=2" sends {"query":"true","count":2}; "-a command=3" sends a
+ * number where mysql_cut wants a string. */
+START_TEST(test_cli_attributes)
+{
+	struct ga_api_response resp;
+	struct ga_sv sv;
+
+	ga_api_open(&sv, NULL, NULL);
+	call(&sv, "POST", "/proxies", "{\"name\":\"srv\",\"upstream\":"
+	     "\"goneaway:3306\"}", NULL, &resp);
+	ck_assert_int_eq(resp.status, 201);
+	ga_api_response_free(&resp);
+	call(&sv, "POST", "/proxies/srv/toxics", "{\"type\":\"mysql_kill\","
+	     "\"name\":\"k\",\"attributes\":{\"query\":\"true\","
+	     "\"count\":2}}", NULL, &resp);
+	/* read as it was meant: what stops it is the server, absent here */
+	ck_assert_msg(resp.status == 503 && strstr(body, "goneaway's server "
+		      "is not there"), "%d %s", resp.status, body);
+	ga_api_response_free(&resp);
+	call(&sv, "POST", "/proxies/srv/toxics", "{\"type\":\"mysql_cut\","
+	     "\"name\":\"c\",\"attributes\":{\"at\":\"command\","
+	     "\"command\":3,\"after\":\"true\"}}", NULL, &resp);
+	ck_assert_msg(resp.status == 200, "%d %s", resp.status, body);
+	ck_assert_msg(strstr(body, "\"command\":\"3\""), "%s", body);
+	ck_assert_msg(strstr(body, "\"after\":true"), "%s", body);
+	ga_api_response_free(&resp);
 	ga_api_close(&sv);
 }
 END_TEST
@@ -804,6 +845,7 @@ Suite *make_serve_api_suite(void)
 
 	tc = tcase_create("goneaway");
 	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_cli_attributes);
 	tcase_add_loop_test(tc, test_refused, 0, N(refused));
 	tcase_add_loop_test(tc, test_toxic_types, 0, N(table_types));
 	tcase_add_test(tc, test_bounds);

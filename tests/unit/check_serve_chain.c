@@ -295,6 +295,33 @@ START_TEST(test_slicer)
 }
 END_TEST
 
+/* noop: every chunk at once, as it came, then the end; no attributes. */
+START_TEST(test_noop)
+{
+	struct ga_toxic *t = ga_toxic_new(ga_toxic_type_find("noop"));
+	char out[16];
+	struct ga_chain c;
+	size_t pieces = 0;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(t->type->nattrs, 0);
+	only(&c, t, 0);
+	put(&c, 3, 'a', 0);
+	put(&c, 2, 'b', 0);
+	ck_assert_uint_eq(take(&c, 0, out, sizeof(out), &pieces), 5);
+	ck_assert_uint_eq(pieces, 2);
+	ck_assert_int_eq(memcmp(out, "aaabb", 5), 0);
+	ck_assert(!c.end);
+	ga_chain_input_end(&c);
+	take(&c, 0, NULL, 0, NULL);
+	ck_assert(c.end);
+	ck_assert(!c.reset);
+	ck_assert_uint_eq(c.held, 0);
+	ga_chain_free(&c);
+	ga_toxic_free(t);
+}
+END_TEST
+
 /* limit_data: bytes in all, then the end; 0 ends at the first data. */
 START_TEST(test_limit_data)
 {
@@ -464,6 +491,7 @@ Suite *make_serve_chain_suite(void)
 	tcase_add_test(tc, test_reset_peer);
 	tcase_add_test(tc, test_slicer);
 	tcase_add_test(tc, test_limit_data);
+	tcase_add_test(tc, test_noop);
 	tcase_add_test(tc, test_toxicity);
 	tcase_add_test(tc, test_change_remove);
 	tcase_add_loop_test(tc, test_every_pipe, 0,

@@ -7,7 +7,8 @@
  * from their allow-lists, with plain values; the lab's own accounts are
  * a choice of their own; repeat, sleep and sizes are capped; whole
  * scenarios are refused line by line, and the shipped ones are not.
- * And util/sha256.c against FIPS 180-4's vectors. */
+ * And util/sha256.c against FIPS 180-4's vectors, each in a file. */
+#include <fcntl.h>
 #include <glob.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "lang/trust.h"
 #include "parse_util.h"
 #include "suites.h"
+#include "util/fsutil.h"
 #include "util/sha256.h"
 
 /* Every one of these an attacker could put in a step: refused. */
@@ -608,33 +610,65 @@ START_TEST(test_shipped_scenarios)
 }
 END_TEST
 
-START_TEST(test_sha256)
+/* dir/name holds len bytes of text, written again and again */
+static void write_repeated(const char *dir, const char *name,
+			   const char *text, size_t len, int times)
 {
-	char hex[GA_SHA256_HEX], big[1001];
-	struct ga_sha256 c;
-	unsigned char d[GA_SHA256_LEN];
+	char path[128];
+	FILE *f;
 	int i;
 
-	ga_sha256_hex("", 0, hex);
-	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb924"
-			 "27ae41e4649b934ca495991b7852b855");
-	ga_sha256_hex("abc", 3, hex);
-	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
-			 "b00361a396177a9cb410ff61f20015ad");
-	ga_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		      56, hex);
-	ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039"
-			 "a33ce45964ff2167f6ecedd419db06c1");
-	/* a million 'a's, fed in uneven pieces */
-	memset(big, 'a', sizeof(big));
-	ga_sha256_init(&c);
-	for (i = 0; i < 1000; i++)
-		ga_sha256_update(&c, big, i % 2 ? 999 : 1001);
-	ga_sha256_final(&c, d);
-	for (i = 0; i < GA_SHA256_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
-			 "f1809a48a497200e046d39ccc7112cd0");
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < times; i++)
+		ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* FIPS 180-4's vectors, each a file digested as SHA256SUMS's are; a
+ * symlink is not followed and a file past its bound is refused. */
+START_TEST(test_sha256)
+{
+	static const struct { const char *name, *text, *hex; int times; }
+	vectors[] = {
+		{ "empty", "", "e3b0c44298fc1c149afbf4c8996fb924"
+		  "27ae41e4649b934ca495991b7852b855", 1 },
+		{ "abc", "abc", "ba7816bf8f01cfea414140de5dae2223"
+		  "b00361a396177a9cb410ff61f20015ad", 1 },
+		{ "two-blocks", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmn"
+		  "lmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039"
+		  "a33ce45964ff2167f6ecedd419db06c1", 1 },
+		/* a million 'a's: more than one read of the file */
+		{ "million", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "cdc76e5c9914fb9281a1c7e284d73e67"
+		  "f1809a48a497200e046d39ccc7112cd0", 10000 },
+	};
+	char dir[] = "/tmp/ga-sha256.XXXXXX", hex[GA_SHA256_HEX], link[64];
+	struct ga_error err;
+	size_t i;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+		write_repeated(dir, vectors[i].name, vectors[i].text,
+			       strlen(vectors[i].text), vectors[i].times);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+		ck_assert_msg(ga_sha256_file_at(fd, vectors[i].name, 1 << 20,
+						hex, &err) == 0, "%s", err.msg);
+		ck_assert_str_eq(hex, vectors[i].hex);
+	}
+	ck_assert_int_eq(ga_sha256_file_at(fd, "million", 999999, hex, &err),
+			 -1);
+	ck_assert_str_eq(err.msg, "million: larger than 999999 bytes");
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ck_assert_int_eq(symlink("abc", link), 0);
+	ck_assert_int_eq(ga_sha256_file_at(fd, "link", 100, hex, &err), -1);
+	close(fd);
+	ga_tree_remove(dir, &err);
 }
 END_TEST
 

@@ -1,0 +1,21 @@
+/* toxic_noop.c - Toxiproxy's noop (its toxics/noop.go): every chunk and
+ * the end pass as they came.  No attributes ("attributes": {}). */
+#include "serve/chain.h"
+
+static bool noop_pipe(struct ga_chain *c, size_t i, double now,
+		      double *deadline)
+{
+	(void)now;
+	(void)deadline;
+	return ga_chain_pass_all(c, i) | ga_chain_pass_end(c, i);
+}
+
+const struct ga_toxic_type ga_toxic_noop = {
+	.name = "noop",
+	.family = GA_TOXIC_STANDARD,
+	.go_struct = "NoopToxic",
+	.what = "Passes all data through as it came (Toxiproxy's noop: a "
+		"toxic that does nothing, for tests of the API).",
+	.pipe = noop_pipe,
+	.interrupted = ga_chain_move_head,
+};
