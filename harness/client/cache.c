@@ -229,24 +229,30 @@ static int adopt_at(int wfd, int cfd, struct adopt *a, int depth,
 int ga_cache_key(const char *const *argv, char key[GA_CACHE_KEY],
 		 struct ga_error *err)
 {
-	struct ga_sha256 c;
-	unsigned char d[GA_SHA256_LEN];
-	size_t i;
-
 	const char *prog = argv[0] ? strrchr(argv[0], '/') : NULL;
+	char hex[GA_SHA256_HEX], *words, *p;
+	size_t i, len = 1;
+	int rc;
 
-	(void)err;
-	ga_sha256_init(&c);
 	/* the program by its name: "sh" as driver-test is given it is the
-	 * /usr/bin/sh a run finds in PATH */
+	 * /usr/bin/sh a run finds in PATH; each word ended by its '\0' */
+	for (i = 0; argv[i]; i++)
+		len += strlen(i == 0 && prog ? prog + 1 : argv[i]) + 1;
+	words = p = malloc(len);
+	if (!words)
+		return ga_error_set(err, "out of memory");
 	for (i = 0; argv[i]; i++) {
 		const char *w = i == 0 && prog ? prog + 1 : argv[i];
 
-		ga_sha256_update(&c, w, strlen(w) + 1);
+		memcpy(p, w, strlen(w) + 1);
+		p += strlen(w) + 1;
 	}
-	ga_sha256_final(&c, d);
-	for (i = 0; i < (GA_CACHE_KEY - 1) / 2; i++)
-		snprintf(key + 2 * i, 3, "%02x", d[i]);
+	rc = ga_sha256_hex(words, (size_t)(p - words), "the drivers' cache's "
+			   "key", hex, err);
+	free(words);
+	if (rc)
+		return -1;
+	snprintf(key, GA_CACHE_KEY, "%.*s", GA_CACHE_KEY - 1, hex);
 	return 0;
 }
 
