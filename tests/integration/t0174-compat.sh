@@ -135,7 +135,11 @@ same() {
 		again=$(sort -u "$out/rerun")
 		echo "# try $((try + 1)) of:" $again
 		t=$out/try$try
-		"$GONEAWAY" run --color never -o "$t-main" $o $again > "$t-main.out" 2>&1
+		# the paths are the release's results.jsonl's: relative to the
+		# tree it ran in, so both sides run from there
+		(cd "$(dirname "$RELEASE_GW")" &&
+			"$GONEAWAY" run --color never -o "$t-main" $o $again) \
+			> "$t-main.out" 2>&1
 		(cd "$(dirname "$RELEASE_GW")" && XDG_CACHE_HOME=$XDG_RELEASE \
 			"$RELEASE_GW" run --color never -o "$t-rel" $o $again) \
 			> "$t-rel.out" 2>&1
