@@ -232,29 +232,42 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 	return -1;
 }
 
+/* Whether the machine has room for a worker more (ga_sched_grow). */
+static bool has_room(const struct ga_sched_room *room)
+{
+	unsigned cores;
+
+	if (!room)
+		return true;
+	cores = room->cores ? room->cores : 1;
+	if (room->cpu >= GA_SCHED_GROW_CPU * (double)cores)
+		return false;
+	return room->mem_mib <= 0 || room->mem_mib >= room->worker_mib;
+}
+
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
-		   double now_ms, double start_ms, unsigned slots, bool spare)
+		   double now_ms, double start_ms, unsigned slots,
+		   const struct ga_sched_room *room)
 {
-	size_t i, alive = 0, starting = 0;
-	bool waiting = false;
+	size_t i, alive = 0, starting = 0, waiting = 0, freeing = 0;
 
-	if (!spare)
-		return false;
-	for (i = 0; i < njobs && !waiting; i++)
-		waiting = !jobs[i].taken;
-	if (!waiting)
-		return false;
+	for (i = 0; i < njobs; i++)
+		if (!jobs[i].taken)
+			waiting++;
 	for (i = 0; i < nworkers; i++) {
 		if (!ws[i].alive)
 			continue;
 		alive++;
-		if (!ws[i].busy || ws[i].busy_until_ms - now_ms <= start_ms)
+		if (!ws[i].busy)
 			return false;
+		if (ws[i].busy_until_ms - now_ms <= start_ms)
+			freeing++;
 		if (ws[i].starting_until_ms > now_ms)
 			starting++;
 	}
-	return alive < max && starting < (slots ? slots : 1);
+	return waiting > freeing && alive < max &&
+	       starting < (slots ? slots : 1) && has_room(room);
 }
 
 double ga_sched_start_cost_ms(const struct ga_sched_worker *ws,
