@@ -395,9 +395,11 @@ durations: setup
 # The measured tables of the docs (docs/tables/NAME.md, and the codes of
 # each cause in docs/catalogue.md), made by "goneaway report --markdown"
 # from the committed results of real runs (docs/results/NAME/), never
-# edited by hand: docs/catalogue.md, "Measuring again".
+# edited by hand: docs/catalogue.md, "Measuring again".  And the docs'
+# tables of options, from the commands' tables (docs/gen-options.sh).
 docs-tables: goneaway
 	sh docs/gen-tables.sh ./goneaway
+	sh docs/gen-options.sh ./goneaway
 
 install: goneaway
 	install -D -m 0755 goneaway "$(DESTDIR)$(PREFIX)/bin/goneaway"
@@ -441,7 +443,8 @@ help:
 	@echo "  msan         the fuzz targets MemorySanitizer can judge, over their seeds and"
 	@echo "               LF_SHORT_SECONDS more (build-msan; the Makefile says why not the unit tests)"
 	@echo "  durations    measure every scenario into scenarios/durations.tsv (--shard)"
-	@echo "  docs-tables  docs/tables/*.md and the catalogue's codes, from docs/results/"
+	@echo "  docs-tables  docs/tables/*.md and the catalogue's codes, from docs/results/;"
+	@echo "               the docs' tables of options, from harness/cli/'s"
 	@echo "  install      install to \$$(DESTDIR)\$$(PREFIX) (default $(PREFIX))"
 	@echo "  clean        remove build output"
 	@echo "Variables:"

@@ -1,70 +1,74 @@
 #!/bin/sh
-# tests/options.sh - each command's options, three times told alike
-# (git's t0450 holds -h to the manual): the command's table of options
-# (the getopt table of harness/cli/COMMAND.c, and the outputs' rows of
-# harness/report/*.c for --NAME FILE), "goneaway --help", and the rows
-# of docs/running.md's "Every option".
+# tests/options.sh - each command's options are declared once, in its
+# table (harness/cli/COMMAND.c, cli/parseopt.h; the outputs' --NAME FILE
+# in report/outputs.h), and what the docs and --help say of them is made
+# from it or held to it (git's t0450 holds -h to the manual):
 #
-#   1. every option of a command's table has its row in the docs, and
-#      every row of the docs is an option of its command's table;
-#   2. every option of a table is in --help, and every --word of --help
-#      is an option of some table (or --version).
+#   1. docs/running.md's "Every option" and docs/toxiproxy.md's table of
+#      serve's options are what docs/gen-options.sh makes of the tables
+#      ("goneaway --describe=options-markdown", "...=serve-options-
+#      markdown"), line for line;
+#   2. every --word of goneaway --help is an option of the table of run,
+#      report, check or replay (or --version), and every option of those
+#      tables is in it (run's lines are made from its table, the others
+#      are said in words); the same for goneaway serve --help and serve's
+#      table (--help aside).
 #
-# Usage: sh tests/options.sh TOP HELP_FILE  (HELP_FILE: what goneaway
-# --help printed).  Prints every difference and exits 1 when there was
-# one (2: nothing to check).
+# Usage: sh tests/options.sh TOP GONEAWAY  (GONEAWAY: a goneaway built
+# from TOP).  Prints every difference and exits 1 when there was one (2:
+# nothing to check).
 set -u
 top=$1
-help=$2
+goneaway=$2
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ga-options.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-COMMANDS="run report check replay"
 
-: > "$tmp/table"
-for cmd in $COMMANDS; do
-	sed -n '/^static const struct option [a-z_]*\[\] = {/,/^};/p' \
-		"$top/harness/cli/$cmd.c" | grep -o '{ *"[a-z][a-z0-9-]*"' |
-		grep -o '[a-z][a-z0-9-]*' | sed "s/^/$cmd /" >> "$tmp/table"
+"$goneaway" --describe=options > "$tmp/table" 2> "$tmp/err"
+[ -s "$tmp/table" ] || { cat "$tmp/err"; echo "options: $goneaway --describe=options names no option: nothing to check"; exit 2; }
+"$goneaway" --help > "$tmp/help" 2>&1
+"$goneaway" serve --help > "$tmp/serve-help" 2>&1
+grep -q -- '--' "$tmp/help" || { echo "options: $goneaway --help holds no option: nothing to check"; exit 2; }
+
+# ---- 1: the docs' tables are the generated ones -------------------------------
+if ! sh "$top/docs/gen-options.sh" "$goneaway" "$tmp/docs" 2> "$tmp/gen"; then
+	cat "$tmp/gen"
+	echo "options: docs/gen-options.sh failed"
+	exit 1
+fi
+for doc in running.md toxiproxy.md; do
+	diff -u "$top/docs/$doc" "$tmp/docs/$doc" > "$tmp/diff.$doc" ||
+		{ cat "$tmp/diff.$doc"
+		  echo "options: docs/$doc's table of options is not what the tables of harness/cli/ declare (the diff above; make docs-tables writes it)"; } >> "$tmp/out"
 done
-# the outputs written to a file: --NAME FILE of the commands their row
-# says (report/outputs.h: GA_OUTPUT_RUN, GA_OUTPUT_REPORT)
-awk '/\.name = "/ { n = $0; sub(/.*\.name = "/, "", n); sub(/".*/, "", n) }
-     /\.file = / { if ($0 ~ /GA_OUTPUT_RUN/) print "run", n
-		   if ($0 ~ /GA_OUTPUT_REPORT/) print "report", n }' \
-	"$top"/harness/report/*.c >> "$tmp/table"
-sort -u -o "$tmp/table" "$tmp/table"
-[ -s "$tmp/table" ] || { echo "options: no table of options in harness/cli/: nothing to check"; exit 2; }
 
-sed -n '/<!-- options: begin -->/,/<!-- options: end -->/p' \
-	"$top/docs/running.md" | awk -F'|' 'NF >= 4 {
-		cmd = $2; gsub(/ /, "", cmd)
-		if (match($3, /--[a-z][a-z0-9-]*/))
-			print cmd, substr($3, RSTART + 2, RLENGTH - 2) }' |
-	sort -u > "$tmp/docs"
-[ -s "$tmp/docs" ] || { echo "options: no \"Every option\" table in docs/running.md: nothing to check"; exit 2; }
-grep -o -- '--[a-z][a-z0-9-]*' "$help" | sed 's/^--//' | sort -u > "$tmp/help"
-[ -s "$tmp/help" ] || { echo "options: $help holds no option: nothing to check"; exit 2; }
+# ---- 2: --help and the tables ----------------------------------------------------
+# said FILE COMMANDS...: the options of COMMANDS, and the --words of FILE
+said() {
+	f=$1; shift
+	for c in "$@"; do
+		sed -n "s/^$c --//p" "$tmp/table"
+	done | sort -u > "$tmp/opts"
+	grep -o -- '--[a-z][a-z0-9-]*' "$f" | sed 's/^--//' | sort -u > "$tmp/words"
+}
+said "$tmp/help" run report check replay
+echo version >> "$tmp/opts"
+comm -23 "$tmp/opts" "$tmp/words" | grep -vx version | while read -r o; do
+	echo "options: --$o is in a table of options and not in goneaway --help"
+done >> "$tmp/out"
+comm -13 "$tmp/opts" "$tmp/words" | while read -r o; do
+	echo "options: goneaway --help says --$o, which no table of options has"
+done >> "$tmp/out"
+said "$tmp/serve-help" serve
+comm -23 "$tmp/opts" "$tmp/words" | grep -vx help | while read -r o; do
+	echo "options: serve --$o is not in goneaway serve --help"
+done >> "$tmp/out"
+comm -13 "$tmp/opts" "$tmp/words" | while read -r o; do
+	echo "options: goneaway serve --help says --$o, which serve's table of options has not"
+done >> "$tmp/out"
 
-{
-	comm -23 "$tmp/table" "$tmp/docs" | while read -r c o; do
-		echo "options: $c --$o (harness/cli/$c.c) has no row in docs/running.md's \"Every option\""
-	done
-	comm -13 "$tmp/table" "$tmp/docs" | while read -r c o; do
-		echo "options: docs/running.md's \"Every option\" has $c --$o, which $c's table of options does not"
-	done
-	awk '{ print $2 }' "$tmp/table" | sort -u > "$tmp/all"
-	comm -23 "$tmp/all" "$tmp/help" | while read -r o; do
-		echo "options: --$o is in a table of options and not in goneaway --help"
-	done
-	echo version >> "$tmp/all"
-	sort -u -o "$tmp/all" "$tmp/all"
-	comm -13 "$tmp/all" "$tmp/help" | while read -r o; do
-		echo "options: goneaway --help says --$o, which no table of options has"
-	done
-} > "$tmp/out"
 if [ -s "$tmp/out" ]; then
 	cat "$tmp/out"
 	exit 1
 fi
-echo "options: ok ($(wc -l < "$tmp/table") options of $(echo $COMMANDS | wc -w) commands, each in its table, --help and docs/running.md)"
+echo "options: ok ($(grep -c -- ' --' "$tmp/table") options of $(cut -d' ' -f1 "$tmp/table" | sort -u | wc -l) commands, each in --help, the docs' tables made from them)"
 exit 0

@@ -11,10 +11,12 @@
  * client (whose lines the file holds: issue 38).
  */
 #include "cli/internal.h"
+#include "cli/parseopt.h"
 
 #include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +31,7 @@
  * and file_client (an expectation file's client; NULL: none).  Returns
  * 0, or -1 after printing why (a list that cannot be read is said once;
  * client names are then not checked: *checked is false). */
-static int known_build(struct ga_names *k, char **own, size_t nown,
+static int known_build(struct ga_names *k, const char **own, size_t nown,
 		       const char *file_client, bool *checked)
 {
 	struct ga_error err;
@@ -135,39 +137,51 @@ static size_t warn_placeholders(struct ga_scenario **scs, size_t n)
 	return warned;
 }
 
-static const struct option check_long_opts[] = {
-	{ "client", required_argument, NULL, 'c' },
-	{ "expectations", required_argument, NULL, 'e' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+/* What check's options say: own[0..nown) the --client names (argv's;
+ * own has room for one per word of argv), --expectations FILE. */
+struct check_args {
+	const char **own;
+	size_t nown;
+	const char *expectations;
 };
 
-/* Options into own[] (the --client names, argv's strings); returns 0,
- * or -1 after a usage message. */
-static int parse_check_args(int argc, char **argv, char **own, size_t *nown,
-			    const char **expectations)
+/* --client NAME: one name more. */
+static int own_name(const struct cli_take *t)
 {
-	int c;
+	struct check_args *a = t->field;
 
-	*nown = 0;
-	*expectations = NULL;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", check_long_opts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			own[(*nown)++] = optarg;
-			break;
-		case 'e':
-			*expectations = optarg;
-			break;
-		case 'h':
-			cli_usage(stdout);
-			exit(EXIT_ALL_PASSED);
-		default:
-			return -1;
-		}
-	}
+	a->own[a->nown++] = t->arg;
+	return 0;
+}
+
+/* check's options (cli/parseopt.h); --help is run's (cli_usage), which
+ * says them in check's words. */
+static const struct cli_option check_options[] = {
+	CLI_HELP_ROWS("0.2.0", "every option"),
+	{ .name = "client", .arg = "NAME", .kind = CLI_OPT_CALL, .at = 0,
+	  .call = own_name,
+	  .since = "0.2.0",
+	  .doc = "a driver's name selectors may use, repeatable" },
+	{ .name = "expectations", .arg = "FILE", .kind = CLI_OPT_STRING,
+	  .at = offsetof(struct check_args, expectations),
+	  .since = "0.2.0",
+	  .doc = "also check a connector's expectation file" },
+	CLI_OPTIONS_END,
+};
+
+const struct cli_command cli_check = {
+	.name = "check", .who = "goneaway check", .options = check_options,
+	.usage = cli_usage,
+};
+
+/* Options into a; returns 0, 1 after --help, or -1 after a usage
+ * message. */
+static int parse_check_args(int argc, char **argv, struct check_args *a)
+{
+	int rc = cli_parse(&cli_check, argc, argv, a);
+
+	if (rc)
+		return rc;
 	if (optind >= argc) {
 		fprintf(stderr, "usage: goneaway check [--client NAME]... "
 			"PATH...\n       goneaway check --expectations FILE "
@@ -202,37 +216,38 @@ static int check_expectations(struct ga_expect_file *ce, const char *path,
 
 int cmd_check(int argc, char **argv)
 {
-	const char *expectations;
+	struct check_args a = { 0 };
 	struct ga_expect_file ce = { 0 };
 	struct ga_path_list paths = { 0 };
 	struct ga_scenario **scs = NULL;
 	struct ga_names known = { 0 };
-	size_t nown, nwarn = 0;
+	size_t nwarn = 0;
 	bool checked;
-	char **own;
-	int code = EXIT_USAGE, parsed;
+	int code = EXIT_USAGE, parsed, rc;
 
-	own = calloc((size_t)argc + 1, sizeof(*own));
-	if (!own) {
+	a.own = calloc((size_t)argc + 1, sizeof(*a.own));
+	if (!a.own) {
 		fprintf(stderr, "goneaway: out of memory\n");
 		return EXIT_USAGE;
 	}
-	if (parse_check_args(argc, argv, own, &nown, &expectations) ||
-	    ga_collect_paths(argv + optind, argc - optind, &paths))
+	rc = parse_check_args(argc, argv, &a);
+	if (rc > 0)
+		code = EXIT_ALL_PASSED;
+	if (rc || ga_collect_paths(argv + optind, argc - optind, &paths))
 		goto out;
 	parsed = ga_parse_all(&paths, &scs);
 	/* the file first: its client is a name the scenarios may use */
-	if (parsed == 0 && expectations &&
-	    ga_expect_file_load(&ce, expectations, false))
+	if (parsed == 0 && a.expectations &&
+	    ga_expect_file_load(&ce, a.expectations, false))
 		goto out;
-	if (known_build(&known, own, nown, parsed == 0 && expectations ?
+	if (known_build(&known, a.own, a.nown, parsed == 0 && a.expectations ?
 			ce.x.client : NULL, &checked))
 		goto out;
 	if (checked)
 		nwarn = warn_unknown_clients(scs, paths.n, &known);
 	nwarn += warn_placeholders(scs, paths.n);
-	if (parsed == 0 && expectations &&
-	    check_expectations(&ce, expectations, scs, paths.n, &nwarn))
+	if (parsed == 0 && a.expectations &&
+	    check_expectations(&ce, a.expectations, scs, paths.n, &nwarn))
 		goto out;
 	if (parsed == 0) {
 		printf("%zu scenario file%s OK", paths.n,
@@ -248,6 +263,6 @@ out:
 	ga_scenarios_free(scs, paths.n);
 	ga_expect_file_free(&ce);     /* the scenarios named its path */
 	ga_path_list_free(&paths);
-	free(own);
+	free(a.own);
 	return code;
 }

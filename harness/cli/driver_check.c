@@ -140,54 +140,70 @@ static int tap_command(const char *dir, const char *self, char **argv,
 	return 0;
 }
 
+/* driver-test's words: its run options, then "--" and the driver's
+ * command, a NAME of drivers/drivers.list standing for its command
+ * (split into words[128], which then is *argv).  Returns the index of
+ * the command's first word, or -1 after saying what is wrong. */
+static int driver_words(int *argc, char ***argv, char **words,
+			char *named, size_t len)
+{
+	static char dashes[] = "--";
+	struct ga_error err;
+	int i, first_arg = -1, n;
+
+	for (i = 1; i < *argc; i++)
+		if (strcmp((*argv)[i], "--") == 0) {
+			first_arg = i + 1;
+			break;
+		}
+	for (i = 1; i < *argc && (first_arg < 0 || i < first_arg - 1); i++)
+		if (strcmp((*argv)[i], "--client") == 0 ||
+		    strncmp((*argv)[i], "--client=", 9) == 0) {
+			fprintf(stderr, "goneaway: driver-test: the driver is "
+				"NAME or -- COMMAND, not --client (e.g. "
+				"'goneaway driver-test pymysql')\n");
+			return -1;
+		}
+	if (first_arg < 0 && *argc >= 2 && *argc <= 50 &&
+	    (*argv)[*argc - 1][0] != '-') {
+		/* a NAME of drivers/drivers.list: its command, split into
+		 * words, in place of "-- CMD..." */
+		for (i = 0; i < *argc - 1; i++)
+			words[i] = (*argv)[i];
+		words[i++] = dashes;
+		first_arg = i;
+		n = ga_find_driver((*argv)[*argc - 1], named, len, words + i,
+				   128 - (size_t)i, &err);
+		if (n < 0) {
+			fprintf(stderr, "goneaway: %s\n", err.msg);
+			return -1;
+		}
+		*argc = i + n;
+		*argv = words;
+	}
+	if (first_arg < 0 || first_arg >= *argc || first_arg > 50) {
+		fprintf(stderr, "usage: goneaway driver-test [RUN OPTIONS] "
+			"(NAME | -- COMMAND [ARGS...])\n"
+			"       goneaway driver-test --describe[=json|markdown]\n");
+		return -1;
+	}
+	return first_arg;
+}
+
 int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 {
 	char client[4096], dir[PATH_MAX], conf[PATH_MAX + 16], taps[PATH_MAX];
 	char self[PATH_MAX];
 	char a_run[] = "run", a_nores[] = "--no-results", a_color[] = "--color",
 	     a_never[] = "never", a_client[] = "--client";
-	char *run_argv[64], *words[128], named[4096], a_dashes[] = "--";
+	char *run_argv[64], *words[128], named[4096];
 	struct ga_conformance_alone alone;
-	struct ga_error err;
-	int i, k, first_arg = -1, n, code;
+	int i, k, first_arg, code;
 	ssize_t sn;
 
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0) {
-			first_arg = i + 1;
-			break;
-		}
-	for (i = 1; i < argc && (first_arg < 0 || i < first_arg - 1); i++)
-		if (strcmp(argv[i], "--client") == 0 ||
-		    strncmp(argv[i], "--client=", 9) == 0) {
-			fprintf(stderr, "goneaway: driver-test: the driver is "
-				"NAME or -- COMMAND, not --client (e.g. "
-				"'goneaway driver-test pymysql')\n");
-			return EXIT_USAGE;
-		}
-	if (first_arg < 0 && argc >= 2 && argc <= 50 &&
-	    argv[argc - 1][0] != '-') {
-		/* a NAME of drivers/drivers.list: its command, split into
-		 * words, in place of "-- CMD..." */
-		for (i = 0; i < argc - 1; i++)
-			words[i] = argv[i];
-		words[i++] = a_dashes;
-		first_arg = i;
-		n = ga_find_driver(argv[argc - 1], named, sizeof(named),
-				   words + i, 128 - (size_t)i, &err);
-		if (n < 0) {
-			fprintf(stderr, "goneaway: %s\n", err.msg);
-			return EXIT_USAGE;
-		}
-		argc = i + n;
-		argv = words;
-	}
-	if (first_arg < 0 || first_arg >= argc || first_arg > 50) {
-		fprintf(stderr, "usage: goneaway driver-test [RUN OPTIONS] "
-			"(NAME | -- COMMAND [ARGS...])\n"
-			"       goneaway driver-test --describe[=json|markdown]\n");
+	first_arg = driver_words(&argc, &argv, words, named, sizeof(named));
+	if (first_arg < 0)
 		return EXIT_USAGE;
-	}
 	default_drivers(dir, sizeof(dir));
 	snprintf(conf, sizeof(conf), "%s/conformance", dir);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "lang/scenario.h"
+#include "plan/plan.h"
 #include "plan/why.h"
 #include "util/error.h"
 #include "util/interrupt.h"
@@ -34,30 +35,36 @@ enum {
 	EXIT_INTERRUPTED = 128, /* + the signal number (130 for SIGINT) */
 };
 
-/* "goneaway --help" (cli/usage.c). */
+/* "goneaway --help" (cli/run.c): cli_usage_words (cli/usage.c), run's
+ * option lines, cli_usage_tail (the exit status). */
 void cli_usage(FILE *f);
+void cli_usage_words(FILE *f);
+void cli_usage_tail(FILE *f);
 
-/* ---- cli/options_outputs.c: the outputs' options (report/outputs.h) ---------------- */
+/* ---- cli/options_outputs.c: what run's and report's options share --------- */
 
-struct ga_plan;
-struct option;
+struct cli_command;
+struct cli_take;
 
-/* The getopt value of output row i's --NAME FILE: CLI_OPT_OUTPUT + i. */
-#define CLI_OPT_OUTPUT 1000
-/* What getopt_long reads for command (GA_OUTPUT_RUN or _REPORT): fixed
- * (ended by a zeroed row), then --NAME FILE of every output command
- * writes to a file, then the zeroed row; out has room for that. */
-#define CLI_OPTIONS_MAX 64
-int cli_output_options(unsigned command, const struct option *fixed,
-		       struct option *out);
-/* c, an option getopt_long returned: when it is an output's --NAME
- * FILE, p writes that output to arg.  Returns 1 then, else 0. */
-int cli_output_option(struct ga_plan *p, int c, const char *arg);
-/* The console of command: --format NAME, p's console output, and
- * --color WHEN (auto, always or never, with NO_COLOR and a terminal).  Returns 0, or -1 after saying
- * what is wrong ("CMD: --color: ..."). */
-int cli_console(struct ga_plan *p, unsigned command, const char *cmd,
-		const char *format, const char *color);
+/* What run's and report's options fill: the plan, and the words of
+ * --format and --color.  A command's arguments start with it. */
+struct cli_plan_args {
+	struct ga_plan p;
+	const char *format;
+	const char *color;
+};
+
+/* pa (the start of cmd's arguments, zeroed) made the defaults, then
+ * argv by cmd's table (cli_parse), then its console: --format NAME,
+ * and --color WHEN (auto, always or never, with NO_COLOR and a
+ * terminal).
+ * Returns 0, 1 after --help, or -1 after saying what is wrong; pa->p
+ * is then for ga_plan_free. */
+int cli_plan_parse(const struct cli_command *cmd, int argc, char **argv,
+		   struct cli_plan_args *pa);
+/* --allow-skip's row (cli/parseopt.h): one rule more of the plan's
+ * struct ga_allow. */
+int cli_allow_skip(const struct cli_take *t);
 
 /* ---- cli/lastline.c: the last line, why the exit status is what it is ----------- */
 

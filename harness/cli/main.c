@@ -2,6 +2,7 @@
  * The command line is the only place that turns errors into exit codes
  * (cli/internal.h). */
 #include "cli/internal.h"
+#include "cli/parseopt.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -118,6 +119,9 @@ int main(int argc, char **argv)
 		cli_usage(stdout);
 		return EXIT_ALL_PASSED;
 	}
+	/* the options' tables, for the docs (cli/opthelp.c) */
+	if (strncmp(cmd, "--describe=", strlen("--describe=")) == 0)
+		return cli_describe(cmd + strlen("--describe="));
 	if (strcmp(cmd, "--version") == 0) {
 		printf("goneaway %s (client library %s)\n", cli_version(),
 		       mysql_get_client_info());

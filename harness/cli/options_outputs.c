@@ -1,10 +1,11 @@
-/* options_outputs.c - the options of run's and report's outputs, read from the
- * table of outputs (report/outputs.h): --format NAME for the console,
- * --NAME FILE for each output a command writes to a file, and --color
- * WHEN. */
+/* options_outputs.c - what run's and report's options share: the plan
+ * they fill, with its defaults, parsed by the command's table
+ * (cli/parseopt.h; the outputs' --NAME FILE come from the table of
+ * outputs, report/outputs.h), then the console (--format NAME, --color
+ * WHEN), and --allow-skip. */
 #include "cli/internal.h"
+#include "cli/parseopt.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "plan/plan.h"
 #include "report/outputs.h"
+#include "util/escape.h"
 
 /* --color WHEN (auto, always, never) with NO_COLOR and a terminal. */
 static bool use_color(const char *when)
@@ -25,42 +27,6 @@ static bool use_color(const char *when)
 	if (no && *no)
 		return false;
 	return isatty(STDOUT_FILENO) != 0;
-}
-
-int cli_output_options(unsigned command, const struct option *fixed,
-		       struct option *out)
-{
-	const struct ga_output *const *o = ga_outputs();
-	size_t n = 0, i;
-
-	for (; fixed[n].name && n < CLI_OPTIONS_MAX - GA_OUTPUTS_MAX - 1; n++)
-		out[n] = fixed[n];
-	for (i = 0; o[i]; i++) {
-		if (!(o[i]->file & command))
-			continue;
-		out[n].name = o[i]->name;
-		out[n].has_arg = required_argument;
-		out[n].flag = NULL;
-		out[n].val = CLI_OPT_OUTPUT + (int)i;
-		n++;
-	}
-	memset(&out[n], 0, sizeof(out[n]));
-	return (int)n;
-}
-
-int cli_output_option(struct ga_plan *p, int c, const char *arg)
-{
-	const struct ga_output *const *o = ga_outputs();
-	size_t i;
-
-	if (c < CLI_OPT_OUTPUT)
-		return 0;
-	for (i = 0; o[i]; i++)
-		if (c == CLI_OPT_OUTPUT + (int)i) {
-			p->files[i] = arg;
-			return 1;
-		}
-	return 0;
 }
 
 /* --format NAME for command: p's console output.  Returns 0, or -1
@@ -80,8 +46,11 @@ static int output_format(struct ga_plan *p, unsigned command,
 	return -1;
 }
 
-int cli_console(struct ga_plan *p, unsigned command, const char *cmd,
-		const char *format, const char *color)
+/* The console of command: --format NAME, p's console output, and
+ * --color WHEN.  Returns 0, or -1 after saying what is wrong ("CMD:
+ * --color: ..."). */
+static int console(struct ga_plan *p, unsigned command, const char *cmd,
+		   const char *format, const char *color)
 {
 	if (output_format(p, command, cmd, format))
 		return -1;
@@ -93,4 +62,28 @@ int cli_console(struct ga_plan *p, unsigned command, const char *cmd,
 	}
 	p->color = use_color(color);
 	return 0;
+}
+
+int cli_plan_parse(const struct cli_command *cmd, int argc, char **argv,
+		   struct cli_plan_args *pa)
+{
+	int rc;
+
+	ga_plan_init(&pa->p);
+	pa->color = "auto";
+	pa->format = pa->p.console->name;
+	rc = cli_parse(cmd, argc, argv, pa);
+	if (rc)
+		return rc;
+	return console(&pa->p, cmd->outputs, cmd->who, pa->format, pa->color);
+}
+
+int cli_allow_skip(const struct cli_take *t)
+{
+	struct ga_error err;
+
+	if (ga_allow_add(t->field, t->arg, &err) == 0)
+		return 0;
+	ga_esc_line(stderr, "%s: --allow-skip: %s", t->cmd->who, err.msg);
+	return -1;
 }

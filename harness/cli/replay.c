@@ -19,12 +19,14 @@
  * its outcome compared with the folder's, step by step.
  */
 #include "cli/internal.h"
+#include "cli/parseopt.h"
 #include "cli/replay.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,48 +64,71 @@ struct replay_args {
 	const char *target;
 };
 
-static const struct option replay_opts[] = {
-	{ "results", required_argument, NULL, 'o' },
-	{ "server", required_argument, NULL, 's' },
-	{ "client", required_argument, NULL, 'c' },
-	{ "color", required_argument, NULL, 'C' },
-	{ "bundle", no_argument, NULL, 'b' },
-	{ "trust", no_argument, NULL, 't' },
-	{ "include-host", no_argument, NULL, 'H' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "no-capture", no_argument, NULL, 'n' },
-	{ "memfs-size", required_argument, NULL, 'm' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+#define REPLAY(member) offsetof(struct replay_args, member)
+
+/* replay's options (cli/parseopt.h); --help is run's (cli_usage), which
+ * says them in replay's words. */
+static const struct cli_option replay_options[] = {
+	CLI_HELP_ROWS("0.2.0", "every option"),
+	{ .name = "results", .short_name = 'o', .arg = "DIR",
+	  .kind = CLI_OPT_STRING, .at = REPLAY(out),
+	  .since = "0.2.0",
+	  .doc = "where the replay's evidence goes (default "
+		 "`goneaway-replay`; with `--bundle`, the file)" },
+	{ .name = "server", .arg = "SERVER", .kind = CLI_OPT_STRING,
+	  .at = REPLAY(server),
+	  .since = "0.2.0",
+	  .doc = "replay against another server" },
+	{ .name = "client", .arg = "DRIVER", .kind = CLI_OPT_STRING,
+	  .at = REPLAY(client),
+	  .since = "0.2.0",
+	  .doc = "replay with another client" },
+	{ .name = "color", .arg = "WHEN", .kind = CLI_OPT_STRING,
+	  .at = REPLAY(color),
+	  .since = "0.2.0",
+	  .doc = "as run's" },
+	{ .name = "bundle", .kind = CLI_OPT_TRUE, .at = REPLAY(bundle),
+	  .since = "0.2.0",
+	  .doc = "pack a case's folder as one .tar.gz" },
+	{ .name = "trust", .kind = CLI_OPT_TRUE, .at = REPLAY(trust),
+	  .since = "0.3.0",
+	  .doc = "run what the case may do on the host (SQL on files, "
+		 "options off the allow-lists)" },
+	{ .name = "include-host", .kind = CLI_OPT_TRUE,
+	  .at = REPLAY(include_host),
+	  .since = "0.3.0",
+	  .doc = "with `--bundle`: keep the host's name, kernel and home" },
+	{ .name = "verbose", .short_name = 'v', .kind = CLI_OPT_TRUE,
+	  .at = REPLAY(verbose),
+	  .since = "0.2.0",
+	  .doc = "every step" },
+	{ .name = "no-capture", .kind = CLI_OPT_TRUE, .at = REPLAY(no_capture),
+	  .since = "0.2.0",
+	  .doc = "as run's" },
+	{ .name = "memfs-size", .arg = "SIZE", .kind = CLI_OPT_STRING,
+	  .at = REPLAY(memfs_size),
+	  .since = "0.5.0",
+	  .doc = "as run's (default 512MiB)" },
+	CLI_OPTIONS_END,
 };
 
+const struct cli_command cli_replay = {
+	.name = "replay", .who = "goneaway replay", .options = replay_options,
+	.usage = cli_usage,
+};
+
+/* Options into a; returns 0, 1 after --help, or -1 after a usage
+ * message. */
 static int parse_replay_args(int argc, char **argv, struct replay_args *a)
 {
 	long long size;
-	int c;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->color = "auto";
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:vh", replay_opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': a->out = optarg; break;
-		case 's': a->server = optarg; break;
-		case 'c': a->client = optarg; break;
-		case 'C': a->color = optarg; break;
-		case 'b': a->bundle = true; break;
-		case 't': a->trust = true; break;
-		case 'H': a->include_host = true; break;
-		case 'v': a->verbose = true; break;
-		case 'n': a->no_capture = true; break;
-		case 'm': a->memfs_size = optarg; break;
-		case 'h':
-			cli_usage(stdout);
-			exit(EXIT_ALL_PASSED);
-		default:
-			return -1;
-		}
-	}
+	rc = cli_parse(&cli_replay, argc, argv, a);
+	if (rc)
+		return rc;
 	if (optind != argc - 1) {
 		fprintf(stderr, "usage: goneaway replay [-o DIR] [--server "
 			"SERVER] [--client CLIENT] [--trust] [--memfs-size "
@@ -725,8 +750,9 @@ out:
 int cmd_replay(int argc, char **argv, struct ga_interrupt *in)
 {
 	struct replay_args ra;
+	int rc = parse_replay_args(argc, argv, &ra);
 
-	if (parse_replay_args(argc, argv, &ra))
-		return EXIT_USAGE;
+	if (rc)
+		return rc > 0 ? EXIT_ALL_PASSED : EXIT_USAGE;
 	return ra.bundle ? bundle(&ra) : replay(&ra, in);
 }

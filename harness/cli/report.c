@@ -1,102 +1,83 @@
-/* report.c - "goneaway report DIR|FILE.jsonl ...": its options, and the
- * results of one or several runs shown as one run would show them
- * (ga_plan_report in plan/plan.h), with the same exit status. */
+/* report.c - "goneaway report DIR|FILE.jsonl ...": its options (their
+ * table: cli/parseopt.h), and the results of one or several runs shown
+ * as one run would show them (ga_plan_report in plan/plan.h), with the
+ * same exit status. */
 #include "cli/internal.h"
+#include "cli/parseopt.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan/plan.h"
-#include "util/escape.h"
+#include "report/outputs.h"
 
-/* What the command line says that is not the plan's: the --color word. */
-struct report_args {
-	const char *color;
-	const char *format;
+#define REPORT(member) offsetof(struct cli_plan_args, member)
+
+/* report's options (cli/parseopt.h); --help is run's (cli_usage), which
+ * says them in report's words. */
+static const struct cli_option report_options[] = {
+	CLI_HELP_ROWS("0.2.0", "every option"),
+	{ .name = "format", .short_name = 'f', .arg = "FMT",
+	  .kind = CLI_OPT_STRING, .at = REPORT(format),
+	  .since = "0.2.0",
+	  .doc = "the console: human or tap" },
+	{ .name = "color", .arg = "WHEN", .kind = CLI_OPT_STRING,
+	  .at = REPORT(color),
+	  .since = "0.2.0",
+	  .doc = "as run's" },
+	{ .name = "verbose", .short_name = 'v', .kind = CLI_OPT_COUNT,
+	  .at = REPORT(p.verbose),
+	  .since = "0.2.0",
+	  .doc = "as run's" },
+	{ .name = "timings", .kind = CLI_OPT_TRUE, .at = REPORT(p.timings),
+	  .since = "0.2.0",
+	  .doc = "as run's" },
+	{ .name = "strict", .kind = CLI_OPT_TRUE, .at = REPORT(p.strict),
+	  .since = "0.2.0",
+	  .doc = "as run's (4 too when a shard is missing)" },
+	{ .name = "allow-skip", .arg = "KIND[:SCENARIO][@CLIENT]",
+	  .kind = CLI_OPT_CALL, .at = REPORT(p.allowed),
+	  .call = cli_allow_skip,
+	  .since = "0.2.0",
+	  .doc = "as run's" },
+	{ .arg = "FILE", .kind = CLI_OPT_FILES, .at = REPORT(p.files) },
+	{ .arg = "FILE", .kind = CLI_OPT_TABLE_FILES, .at = REPORT(p.files) },
+	CLI_OPTIONS_END,
 };
 
-enum {
-	OPT_COLOR = 256, OPT_TIMINGS,
-	OPT_STRICT, OPT_ALLOW_SKIP,
+const struct cli_command cli_report = {
+	.name = "report", .who = "goneaway report", .options = report_options,
+	.outputs = GA_OUTPUT_REPORT, .usage = cli_usage,
 };
-
-static const struct option report_long_opts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "timings", no_argument, NULL, OPT_TIMINGS },
-	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "allow-skip", required_argument, NULL, OPT_ALLOW_SKIP },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int parse_report_args(int argc, char **argv, struct report_args *a,
-			     struct ga_plan *p)
-{
-	struct option longopts[CLI_OPTIONS_MAX];
-	struct ga_error err;
-	int c;
-
-	memset(a, 0, sizeof(*a));
-	ga_plan_init(p);
-	a->color = "auto";
-	a->format = p->console->name;
-	cli_output_options(GA_OUTPUT_REPORT, report_long_opts, longopts);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:vh", longopts, NULL)) != -1) {
-		if (cli_output_option(p, c, optarg))
-			continue;
-		switch (c) {
-		case 'f': a->format = optarg; break;
-		case OPT_COLOR: a->color = optarg; break;
-		case 'v': p->verbose++; break;
-		case OPT_TIMINGS: p->timings = true; break;
-		case OPT_STRICT: p->strict = true; break;
-		case OPT_ALLOW_SKIP:
-			if (ga_allow_add(&p->allowed, optarg, &err)) {
-				ga_esc_line(stderr, "goneaway report: "
-					    "--allow-skip: %s", err.msg);
-				return -1;
-			}
-			break;
-		case 'h':
-			cli_usage(stdout);
-			exit(EXIT_ALL_PASSED);
-		default:
-			return -1;
-		}
-	}
-	if (cli_console(p, GA_OUTPUT_REPORT, "goneaway report", a->format,
-			a->color))
-		return -1;
-	if (optind >= argc) {
-		fprintf(stderr, "usage: goneaway report [options] DIR|FILE.jsonl"
-			"...  (the -o directories of runs, or their "
-			"results.jsonl)\n");
-		return -1;
-	}
-	return 0;
-}
 
 int cmd_report(int argc, char **argv)
 {
 	enum ga_plan_status status;
 	struct ga_plan_result r;
-	struct report_args a;
-	struct ga_plan *p;
-	int code = EXIT_USAGE;
+	struct cli_plan_args *a;
+	int code = EXIT_USAGE, rc;
 
-	p = malloc(sizeof(*p));
-	if (!p) {
+	a = malloc(sizeof(*a));
+	if (!a) {
 		fprintf(stderr, "goneaway report: out of memory\n");
 		return EXIT_USAGE;
 	}
-	if (parse_report_args(argc, argv, &a, p))
+	memset(a, 0, sizeof(*a));
+	rc = cli_plan_parse(&cli_report, argc, argv, a);
+	if (rc > 0)
+		code = EXIT_ALL_PASSED;
+	if (rc)
 		goto out;
-	status = ga_plan_report(p, argv + optind, argc - optind, &r);
+	if (optind >= argc) {
+		fprintf(stderr, "usage: goneaway report [options] DIR|FILE.jsonl"
+			"...  (the -o directories of runs, or their "
+			"results.jsonl)\n");
+		goto out;
+	}
+	status = ga_plan_report(&a->p, argv + optind, argc - optind, &r);
 	if (status != GA_PLAN_DONE)
 		goto out;
 	if (r.sum.signo)
@@ -111,7 +92,7 @@ int cmd_report(int argc, char **argv)
 		code = EXIT_ALL_PASSED;
 	cli_why_print(&r.why, "goneaway report", code, r.sum.signo);
 out:
-	ga_plan_free(p);
-	free(p);
+	ga_plan_free(&a->p);
+	free(a);
 	return code;
 }

@@ -1,10 +1,12 @@
-/* serve.c - "goneaway serve": its options, the run directory it keeps
- * its server in (as run's, swept after a SIGKILL), and the exit status
- * of serve/serve.h's run. */
+/* serve.c - "goneaway serve": its options (their table: cli/parseopt.h),
+ * the run directory it keeps its server in (as run's, swept after a
+ * SIGKILL), and the exit status of serve/serve.h's run. */
 #include "cli/internal.h"
+#include "cli/parseopt.h"
 
 #include <getopt.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@
 #include "util/fsutil.h"
 #include "util/units.h"
 
-static const char serve_usage[] =
+static const char serve_head[] =
 "usage: goneaway serve [options]\n"
 "\n"
 "Starts goneaway's server (the local MariaDB unless --server says) in\n"
@@ -42,30 +44,9 @@ static const char serve_usage[] =
 "connect to goneaway's server and, as the owner, to loopback ports, and\n"
 "stop, kill or change goneaway's server.\n"
 "\n"
-"options:\n"
-"      --api HOST:PORT     where the API listens (default 127.0.0.1:8474;\n"
-"                          loopback only; port 0: one the kernel picks,\n"
-"                          which TOXIPROXY_URL says)\n"
-"      --env FILE          also write the NAME=value lines and\n"
-"                          GONEAWAY_API_TOKEN to FILE, whole, once ready:\n"
-"                          the owner's, mode 0600, removed at the stop;\n"
-"                          its directory must be root's or the owner's,\n"
-"                          writable by no other user unless sticky\n"
-"      --log FILE          append a JSON line for every connection through\n"
-"                          a proxy (the toxics it met, how it ended, the\n"
-"                          MySQL error it carried), every API request and\n"
-"                          server event (a regular file: a FIFO is refused)\n"
-"      --owner USER        whose programs the API answers without the\n"
-"                          token, besides root's (default: the user who ran\n"
-"                          sudo, else the user running it)\n"
-"      --allow-low-ports   let proxies listen on ports below 1024\n"
-"      --server SERVER     goneaway's server, as for run (local,\n"
-"                          rootfs:DIR, docker:IMAGE, a root's NAME)\n"
-"      --mariadbd PATH     local: server binary (default /usr/sbin/mariadbd)\n"
-"      --install-db PATH   local: (default /usr/bin/mariadb-install-db)\n"
-"      --fixtures DIR      server fixtures (default: next to the binary)\n"
-"      --cache DIR         template datadir cache\n"
-"      --server-timeout DUR  bound on the server's start and stop (30s)\n"
+"options:\n";
+
+static const char serve_tail[] =
 "\n"
 "exit status: 0 stopped by SIGINT, SIGTERM or SIGHUP (everything\n"
 "removed); 2 usage (a refused --env or --log too), or a cache or\n"
@@ -73,27 +54,12 @@ static const char serve_usage[] =
 "reason on stderr).\n"
 "Needs root (namespaces).  Manual: docs/toxiproxy.md.\n";
 
-enum {
-	OPT_API = 256, OPT_ENV, OPT_LOG, OPT_SERVER, OPT_MARIADBD,
-	OPT_INSTALL_DB, OPT_FIXTURES, OPT_CACHE, OPT_SERVER_TIMEOUT, OPT_OWNER,
-	OPT_LOW_PORTS,
-};
-
-static const struct option serve_opts[] = {
-	{ "api", required_argument, NULL, OPT_API },
-	{ "env", required_argument, NULL, OPT_ENV },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "server", required_argument, NULL, OPT_SERVER },
-	{ "mariadbd", required_argument, NULL, OPT_MARIADBD },
-	{ "install-db", required_argument, NULL, OPT_INSTALL_DB },
-	{ "fixtures", required_argument, NULL, OPT_FIXTURES },
-	{ "cache", required_argument, NULL, OPT_CACHE },
-	{ "server-timeout", required_argument, NULL, OPT_SERVER_TIMEOUT },
-	{ "owner", required_argument, NULL, OPT_OWNER },
-	{ "allow-low-ports", no_argument, NULL, OPT_LOW_PORTS },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
+static void serve_usage(FILE *f)
+{
+	fputs(serve_head, f);
+	cli_help_options(f, &cli_serve);
+	fputs(serve_tail, f);
+}
 
 struct serve_args {
 	struct ga_serve_options o;
@@ -134,11 +100,124 @@ static uid_t default_owner(void)
 	return getuid();
 }
 
+/* --owner USER. */
+static int owner(const struct cli_take *t)
+{
+	if (uid_of(t->arg, t->field) == 0)
+		return 0;
+	ga_esc_line(stderr, "goneaway serve: --owner: no user '%s'", t->arg);
+	return -1;
+}
+
+static int server_timeout(const struct cli_take *t)
+{
+	long *ms = t->field;
+
+	if (ga_units_ms(t->arg, ms, NULL) == 0 && *ms > 0)
+		return 0;
+	fprintf(stderr, "goneaway serve: --server-timeout: '%s' is not a "
+		"duration like 30s\n", t->arg);
+	return -1;
+}
+
+#define SERVE(member) offsetof(struct serve_args, member)
+#define AS_RUN "as for `goneaway run`"
+
+/* serve's options, in the order of its --help (cli/parseopt.h); the
+ * docs' table is docs/toxiproxy.md's, where options with the same words
+ * share a row. */
+static const struct cli_option serve_options[] = {
+	CLI_HELP_ROWS("0.5.0", NULL),
+	{ .name = "api", .arg = "HOST:PORT", .kind = CLI_OPT_STRING,
+	  .at = SERVE(o.api),
+	  .since = "0.5.0",
+	  .doc = "where the API listens (default `127.0.0.1:8474`): a "
+		 "loopback address only (127.0.0.0/8, `::1`, `localhost`), "
+		 "anything else is refused (exit 2); port 0 takes one the "
+		 "kernel picks, which `TOXIPROXY_URL` says (what a CI job "
+		 "running several at once wants)",
+	  .help = "where the API listens (default 127.0.0.1:8474;\n"
+		  "loopback only; port 0: one the kernel picks,\n"
+		  "which TOXIPROXY_URL says)" },
+	{ .name = "env", .arg = "FILE", .kind = CLI_OPT_STRING,
+	  .at = SERVE(o.env_file),
+	  .since = "0.5.0",
+	  .doc = "the lines above and `GONEAWAY_API_TOKEN`, written once "
+		 "ready, the owner's alone, removed at the stop",
+	  .help = "also write the NAME=value lines and\n"
+		  "GONEAWAY_API_TOKEN to FILE, whole, once ready:\n"
+		  "the owner's, mode 0600, removed at the stop;\n"
+		  "its directory must be root's or the owner's,\n"
+		  "writable by no other user unless sticky" },
+	{ .name = "log", .arg = "FILE", .kind = CLI_OPT_STRING,
+	  .at = SERVE(o.log_file),
+	  .since = "0.5.0",
+	  .doc = "JSON lines: [the log](#the-log); a regular file (a FIFO, "
+		 "a device or a symbolic link is refused, exit 2)",
+	  .help = "append a JSON line for every connection through\n"
+		  "a proxy (the toxics it met, how it ended, the\n"
+		  "MySQL error it carried), every API request and\n"
+		  "server event (a regular file: a FIFO is refused)" },
+	{ .name = "owner", .arg = "USER", .kind = CLI_OPT_CALL,
+	  .at = SERVE(o.owner), .call = owner,
+	  .since = "0.5.0",
+	  .doc = "whose programs the API answers without the token, "
+		 "besides root's (a name or a uid; default: the user who "
+		 "ran `sudo`, from `SUDO_UID`, else the user running serve)",
+	  .help = "whose programs the API answers without the\n"
+		  "token, besides root's (default: the user who ran\n"
+		  "sudo, else the user running it)" },
+	{ .name = "allow-low-ports", .kind = CLI_OPT_TRUE,
+	  .at = SERVE(o.low_ports),
+	  .since = "0.5.0",
+	  .doc = "proxies may listen on ports below 1024",
+	  .help = "let proxies listen on ports below 1024" },
+	{ .name = "server", .arg = "SERVER", .kind = CLI_OPT_STRING,
+	  .at = SERVE(server),
+	  .since = "0.5.0",
+	  .doc = "goneaway's server, " AS_RUN,
+	  .help = "goneaway's server, as for run (local,\n"
+		  "rootfs:DIR, docker:IMAGE, a root's NAME)" },
+	{ .name = "mariadbd", .arg = "PATH", .kind = CLI_OPT_STRING,
+	  .at = SERVE(o.server_opts.mariadbd),
+	  .since = "0.5.0",
+	  .doc = AS_RUN,
+	  .help = "local: server binary (default /usr/sbin/mariadbd)" },
+	{ .name = "install-db", .arg = "PATH", .kind = CLI_OPT_STRING,
+	  .at = SERVE(o.server_opts.install_db),
+	  .since = "0.5.0",
+	  .doc = AS_RUN,
+	  .help = "local: (default /usr/bin/mariadb-install-db)" },
+	{ .name = "fixtures", .arg = "DIR", .kind = CLI_OPT_STRING,
+	  .at = SERVE(o.server_opts.fixtures_dir),
+	  .since = "0.5.0",
+	  .doc = AS_RUN,
+	  .help = "server fixtures (default: next to the binary)" },
+	{ .name = "cache", .arg = "DIR", .kind = CLI_OPT_STRING,
+	  .at = SERVE(o.server_opts.cache_dir),
+	  .since = "0.5.0",
+	  .doc = AS_RUN,
+	  .help = "template datadir cache" },
+	{ .name = "server-timeout", .arg = "DUR", .kind = CLI_OPT_CALL,
+	  .at = SERVE(o.server_opts.timeout_ms), .call = server_timeout,
+	  .since = "0.5.0",
+	  .doc = AS_RUN,
+	  .help = "bound on the server's start and stop (30s)" },
+	CLI_OPTIONS_END,
+};
+
+const struct cli_command cli_serve = {
+	.name = "serve", .who = "goneaway serve", .options = serve_options,
+	.usage = serve_usage, .usage_on_error = true,
+};
+
+/* argv into a, with the defaults; 0, 1 after --help, or -1 after saying
+ * what is wrong. */
 static int parse(int argc, char **argv, struct serve_args *a)
 {
 	struct ga_server_options *so = &a->o.server_opts;
 	struct ga_error err;
-	int c;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->o.api = GA_SERVE_API_DEFAULT;
@@ -151,42 +230,9 @@ static int parse(int argc, char **argv, struct serve_args *a)
 	so->timeout_ms = 30000;
 	ga_default_cache(a->cache, sizeof(a->cache));
 	so->cache_dir = a->cache;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", serve_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_API: a->o.api = optarg; break;
-		case OPT_ENV: a->o.env_file = optarg; break;
-		case OPT_LOG: a->o.log_file = optarg; break;
-		case OPT_SERVER: a->server = optarg; break;
-		case OPT_MARIADBD: so->mariadbd = optarg; break;
-		case OPT_INSTALL_DB: so->install_db = optarg; break;
-		case OPT_FIXTURES: so->fixtures_dir = optarg; break;
-		case OPT_CACHE: so->cache_dir = optarg; break;
-		case OPT_LOW_PORTS: a->o.low_ports = true; break;
-		case OPT_OWNER:
-			if (uid_of(optarg, &a->o.owner)) {
-				ga_esc_line(stderr, "goneaway serve: --owner: no "
-					    "user '%s'", optarg);
-				return -1;
-			}
-			break;
-		case OPT_SERVER_TIMEOUT:
-			if (ga_units_ms(optarg, &so->timeout_ms, NULL) ||
-			    so->timeout_ms <= 0) {
-				fprintf(stderr, "goneaway serve: --server-timeout: "
-					"'%s' is not a duration like 30s\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 'h':
-			fputs(serve_usage, stdout);
-			exit(EXIT_ALL_PASSED);
-		default:
-			fputs(serve_usage, stderr);
-			return -1;
-		}
-	}
+	rc = cli_parse(&cli_serve, argc, argv, a);
+	if (rc)
+		return rc;
 	if (optind < argc) {
 		ga_esc_line(stderr, "goneaway serve: '%s': serve takes no "
 			    "arguments, only options (goneaway serve --help)",
@@ -251,8 +297,9 @@ int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
 	bool in_memory = false;
 	int lock_fd = -1, rc;
 
-	if (parse(argc, argv, &a))
-		return EXIT_USAGE;
+	rc = parse(argc, argv, &a);
+	if (rc)
+		return rc > 0 ? EXIT_ALL_PASSED : EXIT_USAGE;
 	if (geteuid() != 0) {
 		fprintf(stderr, "goneaway serve: needs root: the server runs in "
 			"network namespaces of its own (run as root, or with "

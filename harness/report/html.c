@@ -68,5 +68,7 @@ const struct ga_output ga_output_html = {
 	.help = "also write it as one HTML page to FILE, each\n"
 		"cell coloured by verdict and linked to its\n"
 		"steps.log",
+	.doc = "the results as one HTML page",
+	.since = "0.2.0",
 	.open = html_open,
 };

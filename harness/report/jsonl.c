@@ -141,5 +141,8 @@ const struct ga_output ga_output_jsonl = {
 	.file = GA_OUTPUT_RUN,
 	.help = "also write the results as JSON Lines to FILE\n"
 		"(docs/results-jsonl.md)",
+	.doc = "the results as JSON Lines ([Results for programs]"
+	       "(#results-for-programs))",
+	.since = "0.2.0",
 	.open = jsonl_open_output,
 };

@@ -224,5 +224,7 @@ const struct ga_output ga_output_junit = {
 	.name = "junit",
 	.file = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
 	.help = "also write JUnit XML to FILE",
+	.doc = "JUnit XML",
+	.since = "0.2.0",
 	.open = junit_open,
 };

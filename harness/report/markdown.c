@@ -49,5 +49,7 @@ const struct ga_output ga_output_markdown = {
 	.file = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
 	.table = true,
 	.help = "also write that table as Markdown to FILE",
+	.doc = "the server × client table as Markdown",
+	.since = "0.2.0",
 	.open = markdown_open,
 };

@@ -4,7 +4,8 @@
  * An output is a reporter (report/report.h) in a file of its own,
  * report/NAME.c, which also defines its row, ga_output_NAME: its name
  * (--format NAME on the console, --NAME FILE for a file), the commands
- * that take it, its words in --help and how it opens.  Both commands
+ * that take it, its words in --help and in the docs' tables of options,
+ * the release that brought --NAME FILE, and how it opens.  Both commands
  * read the table for their options, their --help, their --format
  * words and the reporters they feed (plan/sink_outputs.c); adding an output
  * is its file and its word in GA_OUTPUTS, nothing else.
@@ -57,6 +58,11 @@ struct ga_output {
 					 * the columns */
 	const char *help;               /* --NAME FILE's words in --help,
 					 * "\n" between its lines */
+	const char *doc;                /* --NAME FILE's words in the docs'
+					 * tables of options (Markdown:
+					 * cli/opthelp.c) */
+	const char *since;              /* the release that brought
+					 * --NAME FILE */
 	/* A new reporter for a (free it with ga_reporter_free), or NULL
 	 * with err set ("cannot write FILE: ..."). */
 	struct ga_reporter *(*open)(const struct ga_output_args *a,

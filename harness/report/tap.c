@@ -158,5 +158,7 @@ const struct ga_output ga_output_tap = {
 	.console = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
 	.file = GA_OUTPUT_REPORT,
 	.help = "also write TAP to FILE",
+	.doc = "TAP",
+	.since = "0.2.0",
 	.open = tap_open,
 };

@@ -1,6 +1,6 @@
 /* api.c - see api.h: the routes of Toxiproxy 2.12.0's api.go (gorilla
- * mux's 404 and 405 too) and goneaway's, each to its handler
- * (serve/apiparts.h). */
+ * mux's 404 and 405 too) and goneaway's, one table, each to its
+ * handler (serve/apiparts.h). */
 #include "serve/apiparts.h"
 
 #include <string.h>
@@ -32,68 +32,88 @@ static int segments(const char *path, char seg[MAX_SEGS][GA_SV_MAX_NAME + 1])
 	return n;
 }
 
-static bool is(const char *s, const char *word)
-{
-	return strcmp(s, word) == 0;
-}
+/* The routes of api.go, and goneaway's: a path's segments (a word, or
+ * {proxy}: a proxy's name, found before the handler is called, else
+ * 404 "proxy not found"; {name}: any word, a toxic's or a server
+ * event's), its method, its handler. */
+static const struct route {
+	const char *path;
+	const char *method;
+	void (*handle)(const struct ga_api_call *call,
+		       struct ga_api_response *resp);
+} routes[] = {
+	{ "/reset", "POST", ga_api_reset },
+	{ "/populate", "POST", ga_api_populate },
+	{ "/version", "GET", ga_api_version },
+	{ "/proxies", "GET", ga_api_proxy_index },
+	{ "/proxies", "POST", ga_api_proxy_create },
+	{ "/proxies/{proxy}", "GET", ga_api_proxy_show },
+	{ "/proxies/{proxy}", "POST", ga_api_proxy_update },
+	{ "/proxies/{proxy}", "PATCH", ga_api_proxy_update },
+	{ "/proxies/{proxy}", "DELETE", ga_api_proxy_delete },
+	{ "/proxies/{proxy}/toxics", "GET", ga_api_toxic_index },
+	{ "/proxies/{proxy}/toxics", "POST", ga_api_toxic_create },
+	{ "/proxies/{proxy}/toxics/{name}", "GET", ga_api_toxic_show },
+	{ "/proxies/{proxy}/toxics/{name}", "POST", ga_api_toxic_update },
+	{ "/proxies/{proxy}/toxics/{name}", "PATCH", ga_api_toxic_update },
+	{ "/proxies/{proxy}/toxics/{name}", "DELETE", ga_api_toxic_delete },
+	{ "/goneaway", "GET", ga_api_goneaway },
+	{ "/goneaway/toxics", "GET", ga_api_goneaway_toxics },
+	{ "/goneaway/server", "GET", ga_api_server_show },
+	{ "/goneaway/server/{name}", "POST", ga_api_server_event },
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-/* Which route path is, and the methods it takes ("GET POST"); NULL: no
- * route. */
-static const char *route_methods(char seg[MAX_SEGS][GA_SV_MAX_NAME + 1],
-				 int n)
+/* Whether the n segments seg are path's; the segments its {proxy} and
+ * {name} stand for into *proxy and *name (-1: none). */
+static bool path_is(const char *path, char seg[MAX_SEGS][GA_SV_MAX_NAME + 1],
+		    int n, int *proxy, int *name)
 {
-	if (n == 1 && is(seg[0], "reset"))
-		return "POST";
-	if (n == 1 && is(seg[0], "populate"))
-		return "POST";
-	if (n == 1 && is(seg[0], "version"))
-		return "GET";
-	if (n == 1 && is(seg[0], "proxies"))
-		return "GET POST";
-	if (n == 2 && is(seg[0], "proxies"))
-		return "GET POST PATCH DELETE";
-	if (n == 3 && is(seg[0], "proxies") && is(seg[2], "toxics"))
-		return "GET POST";
-	if (n == 4 && is(seg[0], "proxies") && is(seg[2], "toxics"))
-		return "GET POST PATCH DELETE";
-	if (n == 1 && is(seg[0], "goneaway"))
-		return "GET";
-	if (n == 2 && is(seg[0], "goneaway") &&
-	    (is(seg[1], "toxics") || is(seg[1], "server")))
-		return "GET";
-	if (n == 3 && is(seg[0], "goneaway") && is(seg[1], "server"))
-		return "POST";
-	return NULL;
-}
+	const char *p = path, *e;
+	size_t len;
+	int i = 0;
 
-static bool takes(const char *methods, const char *m)
-{
-	size_t n = strlen(m);
-	const char *p = methods;
-
-	while ((p = strstr(p, m)) != NULL) {
-		if ((p == methods || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-			return true;
-		p += n;
+	*proxy = *name = -1;
+	while (*p == '/') {
+		p++;
+		e = strchr(p, '/');
+		len = e ? (size_t)(e - p) : strlen(p);
+		if (i == n)
+			return false;
+		if (strncmp(p, "{proxy}", len) == 0 && len == 7)
+			*proxy = i;
+		else if (strncmp(p, "{name}", len) == 0 && len == 6)
+			*name = i;
+		else if (strlen(seg[i]) != len || strncmp(seg[i], p, len) != 0)
+			return false;
+		i++;
+		p += len;
 	}
-	return false;
+	return i == n;
 }
 
 void ga_api_handle(struct ga_sv *sv, const struct ga_http_request *req,
 		   struct ga_api_response *resp)
 {
 	char seg[MAX_SEGS][GA_SV_MAX_NAME + 1];
-	const char *methods, *m = req->method;
-	struct ga_sv_proxy *p = NULL;
-	int n = segments(req->path, seg);
+	struct ga_api_call call = { .sv = sv, .req = req };
+	const struct route *r = NULL;
+	int n = segments(req->path, seg), proxy = -1, name = -1;
+	bool path = false;
+	size_t i;
 
 	memset(resp, 0, sizeof(*resp));
-	methods = n > 0 ? route_methods(seg, n) : NULL;
-	if (!methods) {
+	for (i = 0; n > 0 && i < NROUTES && !r; i++)
+		if (path_is(routes[i].path, seg, n, &proxy, &name)) {
+			path = true;
+			if (strcmp(routes[i].method, req->method) == 0)
+				r = &routes[i];
+		}
+	if (!path) {
 		ga_api_text(resp, 404, "404 page not found\n");
 		return;
 	}
-	if (!takes(methods, m)) {
+	if (!r) {
 		resp->status = 405;     /* gorilla/mux: no body */
 		return;
 	}
@@ -103,45 +123,13 @@ void ga_api_handle(struct ga_sv *sv, const struct ga_http_request *req,
 		ga_api_text(resp, 403, "User agent not allowed\n");
 		return;
 	}
-	if (is(seg[0], "proxies") && n >= 2) {
-		p = ga_api_proxy(sv, seg[1]);
-		if (!p) {
+	if (proxy >= 0) {
+		call.proxy = ga_api_proxy(sv, seg[proxy]);
+		if (!call.proxy) {
 			ga_api_error(resp, 404, "proxy not found");
 			return;
 		}
 	}
-	if (is(seg[0], "reset"))
-		ga_api_reset(sv, resp);
-	else if (is(seg[0], "populate"))
-		ga_api_populate(sv, req, resp);
-	else if (is(seg[0], "version"))
-		ga_api_version(resp);
-	else if (is(seg[0], "goneaway") && n == 1)
-		ga_api_goneaway(sv, resp);
-	else if (is(seg[0], "goneaway") && is(seg[1], "toxics"))
-		ga_api_goneaway_toxics(resp);
-	else if (is(seg[0], "goneaway") && n == 2)
-		ga_api_server_show(sv, resp);
-	else if (is(seg[0], "goneaway"))
-		ga_api_server_event(sv, seg[2], req, resp);
-	else if (n == 1 && is(m, "GET"))
-		ga_api_proxy_index(sv, resp);
-	else if (n == 1)
-		ga_api_proxy_create(sv, req, resp);
-	else if (n == 2 && is(m, "GET"))
-		ga_api_proxy_show(p, resp);
-	else if (n == 2 && is(m, "DELETE"))
-		ga_api_proxy_delete(sv, p, resp);
-	else if (n == 2)
-		ga_api_proxy_update(sv, p, req, resp);
-	else if (n == 3 && is(m, "GET"))
-		ga_api_toxic_index(p, resp);
-	else if (n == 3)
-		ga_api_toxic_create(sv, p, req, resp);
-	else if (is(m, "GET"))
-		ga_api_toxic_show(p, seg[3], resp);
-	else if (is(m, "DELETE"))
-		ga_api_toxic_delete(sv, p, seg[3], resp);
-	else
-		ga_api_toxic_update(sv, p, seg[3], req, resp);
+	call.name = name >= 0 ? seg[name] : NULL;
+	r->handle(&call, resp);
 }

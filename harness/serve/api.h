@@ -7,10 +7,11 @@
  * does to connections and to the server goes through the hooks of
  * struct ga_sv (serve/internal.h) and, when it takes time (a server
  * event, /reset's server), through a job for the backstage thread: the
- * response is then pending until ga_api_finish().  The event loop takes
- * no other request that may change something while one is pending, so
- * the API changes one thing at a time, as Toxiproxy's locks make it;
- * a GET (or HEAD) changes nothing and is answered meanwhile.
+ * response is then pending until ga_api_finish().  The API's
+ * connections (serve/apiconn.h) take no other request that may change
+ * something while one is pending, so the API changes one thing at a
+ * time, as Toxiproxy's locks make it; a GET (or HEAD) changes nothing
+ * and is answered meanwhile.
  *
  * Ownership: a response owns its body (free with ga_api_response_free);
  * a pending response's job is the caller's until ga_api_finish(), which

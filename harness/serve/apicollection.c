@@ -95,7 +95,7 @@ static int lift(struct ga_sv *sv, struct ga_toxic *t, char *msg, size_t len)
 {
 	int rc = 0;
 
-	if (t->type->family != GA_TOXIC_FAULT || !t->fault_line)
+	if (!t->type->fault || !t->fault_line)
 		return 0;
 	if (sv->hooks && sv->hooks->fault)
 		rc = sv->hooks->fault(sv, t->fault_line, NULL, NULL, 0, msg,
@@ -207,8 +207,7 @@ struct ga_toxic *ga_api_toxic_find(struct ga_sv_proxy *p, const char *name,
 
 bool ga_api_toxic_needs_server(const struct ga_toxic *t)
 {
-	return t->type->family == GA_TOXIC_FAULT ||
-	       t->type->kind == GA_TK_MYSQL_KILL;
+	return (t->type->needs & GA_TOXIC_NEEDS_SERVER) != 0;
 }
 
 /* What goneaway needs of a toxic beyond Toxiproxy's types: its own
@@ -245,7 +244,7 @@ int ga_api_apply_fault(struct ga_sv *sv, struct ga_toxic *t,
 	char msg[GA_ERROR_MAX];
 	int line, rc;
 
-	if (t->type->family != GA_TOXIC_FAULT)
+	if (!t->type->fault)
 		return 0;
 	line = sv->next_fault_line++;
 	rc = sv->hooks && sv->hooks->fault ?

@@ -8,10 +8,21 @@
 
 #include "serve/godecode.h"
 
-void ga_api_goneaway(struct ga_sv *sv, struct ga_api_response *resp)
+/* The server's events, POST /goneaway/server/EVENT: those after the
+ * first four take a value from the body. */
+static const char *const events[] = {
+	"restart", "stop", "start", "kill", "wait_timeout", "read_only",
+};
+#define NEVENTS (sizeof(events) / sizeof(events[0]))
+#define NPLAIN 4
+
+void ga_api_goneaway(const struct ga_api_call *call,
+		     struct ga_api_response *resp)
 {
+	struct ga_sv *sv = call->sv;
 	struct ga_api_body b;
 	const char *line, *eq, *nl;
+	size_t i;
 
 	if (!ga_api_body_open(&b)) {
 		resp->status = 503;
@@ -33,27 +44,27 @@ void ga_api_goneaway(struct ga_sv *sv, struct ga_api_response *resp)
 		ga_go_write_string(b.f, eq + 1, nl ? (size_t)(nl - eq - 1) :
 				     strlen(eq + 1));
 	}
-	fputs("},\"paths\":[\"/goneaway/toxics\",\"/goneaway/server\","
-	      "\"/goneaway/server/restart\",\"/goneaway/server/stop\","
-	      "\"/goneaway/server/start\",\"/goneaway/server/kill\","
-	      "\"/goneaway/server/wait_timeout\","
-	      "\"/goneaway/server/read_only\"]}", b.f);
+	fputs("},\"paths\":[\"/goneaway/toxics\",\"/goneaway/server\"", b.f);
+	for (i = 0; i < NEVENTS; i++)
+		fprintf(b.f, ",\"/goneaway/server/%s\"", events[i]);
+	fputs("]}", b.f);
 	ga_api_body_give(&b, resp, 200, GA_API_JSON);
 }
 
-void ga_api_goneaway_toxics(struct ga_api_response *resp)
+static void write_types(FILE *f, const void *none)
 {
-	struct ga_api_body b;
-
-	if (!ga_api_body_open(&b)) {
-		resp->status = 503;
-		return;
-	}
-	ga_toxic_types_write(b.f);
-	ga_api_body_give(&b, resp, 200, GA_API_JSON);
+	(void)none;
+	ga_toxic_types_write(f);
 }
 
-void ga_api_server_show(struct ga_sv *sv, struct ga_api_response *resp)
+void ga_api_goneaway_toxics(const struct ga_api_call *call,
+			    struct ga_api_response *resp)
+{
+	(void)call;
+	ga_api_json(resp, 200, write_types, NULL);
+}
+
+static void server_show(struct ga_sv *sv, struct ga_api_response *resp)
 {
 	struct ga_api_body b;
 
@@ -72,43 +83,52 @@ void ga_api_server_show(struct ga_sv *sv, struct ga_api_response *resp)
 	ga_api_body_give(&b, resp, 200, GA_API_JSON);
 }
 
+void ga_api_server_show(const struct ga_api_call *call,
+			struct ga_api_response *resp)
+{
+	server_show(call->sv, resp);
+}
+
 /* POST /goneaway/server/EVENT: a job; its body, for the events that
  * take a value ({"seconds": N}, {"read_only": true}). */
-void ga_api_server_event(struct ga_sv *sv, const char *event,
-			 const struct ga_http_request *req,
+void ga_api_server_event(const struct ga_api_call *call,
 			 struct ga_api_response *resp)
 {
-	static const char *const plain[] = { "restart", "stop", "start",
-					     "kill" };
+	const char *event = call->name;
+	const struct ga_http_request *req = call->req;
 	long long seconds = -1;
-	bool ro = true, null, known = false;
+	bool ro = true, null;
 	struct ga_json *j = NULL;
 	char msg[512];
 	size_t i;
 
-	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		known |= strcmp(event, plain[i]) == 0;
-	if (!known && strcmp(event, "wait_timeout") != 0 &&
-	    strcmp(event, "read_only") != 0) {
-		ga_api_error(resp, 404, "no server event '%s': restart, stop, "
-			  "start, kill, wait_timeout or read_only", event);
+	for (i = 0; i < NEVENTS && strcmp(event, events[i]) != 0; i++)
+		;
+	if (i == NEVENTS) {
+		char known[128];
+		size_t k, n = 0;
+
+		for (k = 0; k < NEVENTS && n < sizeof(known); k++)
+			n += (size_t)snprintf(known + n, sizeof(known) - n,
+					      "%s%s", !k ? "" : k + 1 < NEVENTS ?
+					      ", " : " or ", events[k]);
+		ga_api_error(resp, 404, "no server event '%s': %s", event,
+			     known);
 		return;
 	}
-	if (!sv->have_server) {
+	if (!call->sv->have_server) {
 		ga_api_error(resp, 503, "goneaway's server is not there");
 		return;
 	}
-	if (!known) {
+	if (i >= NPLAIN) {
 		struct ga_go_field f[] = {
 			{ "seconds", GA_GO_INT64, &seconds, NULL, NULL },
 			{ "read_only", GA_GO_BOOL, &ro, NULL, NULL },
 		};
 
-		j = ga_api_body_json(req, true, "struct", &null, msg, sizeof(msg));
-		if (!j) {
-			ga_api_error(resp, 400, "%s", msg);
+		j = ga_api_body_object(req, "struct", &null, resp);
+		if (!j)
 			return;
-		}
 		if (!null && ga_go_decode(j, "", "", f, 2, msg, sizeof(msg))) {
 			ga_api_bad_body(resp, msg);
 			ga_json_free(j);
@@ -141,7 +161,7 @@ void ga_api_finish(struct ga_sv *sv, struct ga_sv_job *job,
 	} else if (job->kind == GA_JOB_RESTORE) {
 		resp->status = 204;
 	} else {
-		ga_api_server_show(sv, resp);
+		server_show(sv, resp);
 	}
 	free(job);
 }

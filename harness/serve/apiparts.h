@@ -56,6 +56,11 @@ void ga_api_toxic_answer(struct ga_api_response *resp,
 struct ga_json *ga_api_body_json(const struct ga_http_request *req,
 				 bool object, const char *go_type, bool *null,
 				 char *msg, size_t len);
+/* The same for an object, with the 400 answered into resp when it is
+ * none (NULL then). */
+struct ga_json *ga_api_body_object(const struct ga_http_request *req,
+				   const char *go_type, bool *null,
+				   struct ga_api_response *resp);
 
 /* ---- the collection (apicollection.c) ------------------------------------------ */
 
@@ -99,38 +104,52 @@ struct ga_sv_job *ga_api_job_new(enum ga_sv_job_kind kind);
 
 /* ---- the handlers -------------------------------------------------------------- */
 
+/* A request on its way to its handler (serve/api.c's routes): what its
+ * path named. */
+struct ga_api_call {
+	struct ga_sv *sv;
+	const struct ga_http_request *req;
+	struct ga_sv_proxy *proxy;      /* {proxy}, found; else NULL */
+	const char *name;               /* {name}: a toxic's, a server
+					 * event's; else NULL */
+};
+
 /* apiproxies.c */
-void ga_api_proxy_index(struct ga_sv *sv, struct ga_api_response *resp);
-void ga_api_proxy_create(struct ga_sv *sv, const struct ga_http_request *req,
+void ga_api_proxy_index(const struct ga_api_call *call,
+			struct ga_api_response *resp);
+void ga_api_proxy_create(const struct ga_api_call *call,
 			 struct ga_api_response *resp);
-void ga_api_populate(struct ga_sv *sv, const struct ga_http_request *req,
+void ga_api_populate(const struct ga_api_call *call,
 		     struct ga_api_response *resp);
-void ga_api_proxy_show(struct ga_sv_proxy *p, struct ga_api_response *resp);
-void ga_api_proxy_update(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 const struct ga_http_request *req,
-			 struct ga_api_response *resp);
-void ga_api_proxy_delete(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 struct ga_api_response *resp);
-void ga_api_reset(struct ga_sv *sv, struct ga_api_response *resp);
-void ga_api_version(struct ga_api_response *resp);
-/* apitoxics.c */
-void ga_api_toxic_index(struct ga_sv_proxy *p, struct ga_api_response *resp);
-void ga_api_toxic_create(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 const struct ga_http_request *req,
-			 struct ga_api_response *resp);
-void ga_api_toxic_show(struct ga_sv_proxy *p, const char *name,
+void ga_api_proxy_show(const struct ga_api_call *call,
 		       struct ga_api_response *resp);
-void ga_api_toxic_update(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 const char *name, const struct ga_http_request *req,
+void ga_api_proxy_update(const struct ga_api_call *call,
 			 struct ga_api_response *resp);
-void ga_api_toxic_delete(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 const char *name, struct ga_api_response *resp);
+void ga_api_proxy_delete(const struct ga_api_call *call,
+			 struct ga_api_response *resp);
+void ga_api_reset(const struct ga_api_call *call,
+		  struct ga_api_response *resp);
+void ga_api_version(const struct ga_api_call *call,
+		    struct ga_api_response *resp);
+/* apitoxics.c */
+void ga_api_toxic_index(const struct ga_api_call *call,
+			struct ga_api_response *resp);
+void ga_api_toxic_create(const struct ga_api_call *call,
+			 struct ga_api_response *resp);
+void ga_api_toxic_show(const struct ga_api_call *call,
+		       struct ga_api_response *resp);
+void ga_api_toxic_update(const struct ga_api_call *call,
+			 struct ga_api_response *resp);
+void ga_api_toxic_delete(const struct ga_api_call *call,
+			 struct ga_api_response *resp);
 /* apigoneaway.c */
-void ga_api_goneaway(struct ga_sv *sv, struct ga_api_response *resp);
-void ga_api_goneaway_toxics(struct ga_api_response *resp);
-void ga_api_server_show(struct ga_sv *sv, struct ga_api_response *resp);
-void ga_api_server_event(struct ga_sv *sv, const char *event,
-			 const struct ga_http_request *req,
+void ga_api_goneaway(const struct ga_api_call *call,
+		     struct ga_api_response *resp);
+void ga_api_goneaway_toxics(const struct ga_api_call *call,
+			    struct ga_api_response *resp);
+void ga_api_server_show(const struct ga_api_call *call,
+			struct ga_api_response *resp);
+void ga_api_server_event(const struct ga_api_call *call,
 			 struct ga_api_response *resp);
 
 #endif

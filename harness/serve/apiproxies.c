@@ -110,8 +110,10 @@ static const struct ga_toxic *server_toxic(const struct ga_sv_proxy *p)
 	return NULL;
 }
 
-void ga_api_proxy_index(struct ga_sv *sv, struct ga_api_response *resp)
+void ga_api_proxy_index(const struct ga_api_call *call,
+			struct ga_api_response *resp)
 {
+	struct ga_sv *sv = call->sv;
 	struct ga_sv_proxy **sorted;
 	struct ga_api_body b;
 	size_t i, j;
@@ -142,9 +144,10 @@ void ga_api_proxy_index(struct ga_sv *sv, struct ga_api_response *resp)
 	ga_api_body_give(&b, resp, 200, GA_API_JSON);
 }
 
-void ga_api_proxy_create(struct ga_sv *sv, const struct ga_http_request *req,
+void ga_api_proxy_create(const struct ga_api_call *call,
 			 struct ga_api_response *resp)
 {
+	struct ga_sv *sv = call->sv;
 	struct proxy_in in = { .enabled = true };
 	struct ga_sv_proxy *p;
 	struct ga_sv_addr up;
@@ -154,11 +157,9 @@ void ga_api_proxy_create(struct ga_sv *sv, const struct ga_http_request *req,
 	bool null, to_server;
 	int status;
 
-	j = ga_api_body_json(req, true, "toxiproxy.Proxy", &null, msg, sizeof(msg));
-	if (!j) {
-		ga_api_error(resp, 400, "%s", msg);
+	j = ga_api_body_object(call->req, "toxiproxy.Proxy", &null, resp);
+	if (!j)
 		return;
-	}
 	if (!null && proxy_in_decode(j, "Proxy", &in, msg, sizeof(msg))) {
 		ga_api_bad_body(resp, msg);
 		goto out;
@@ -299,20 +300,73 @@ static struct ga_sv_proxy *populate_one(struct ga_sv *sv,
 	return p;
 }
 
-void ga_api_populate(struct ga_sv *sv, const struct ga_http_request *req,
+/* /populate's proxies, the n items of j, into in, every one checked
+ * before any is made: Go's decoding, the required fields, goneaway's
+ * refusals (a listen Go cannot read fails later, at its proxy's start,
+ * after the ones before it were made: 500, as in Toxiproxy).  Returns
+ * 0, or -1 with msg set (a 400). */
+static int populate_read(const struct ga_sv *sv, const struct ga_json *j,
+			 struct proxy_in *in, size_t n, char *msg, size_t len)
+{
+	struct ga_sv_addr up;
+	char why[600], type[64];
+	bool to_server;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct ga_json *e = &j->items[i];
+
+		in[i].enabled = true;
+		if (e->type == GA_JSON_NULL)
+			continue;
+		if (e->type != GA_JSON_OBJECT) {
+			ga_go_type_name(e, false, type, sizeof(type));
+			snprintf(msg, len, "bad request body: json: cannot "
+				 "unmarshal %s into Go value of type %s", type,
+				 POPULATE_ITEM);
+			return -1;
+		}
+		if (proxy_in_decode(e, "", &in[i], why, sizeof(why))) {
+			snprintf(msg, len, "bad request body: %s", why);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (!in[i].name || !*in[i].name) {
+			snprintf(msg, len, "missing required field: name at "
+				 "proxy %zu", i + 1);
+			return -1;
+		}
+		if (!in[i].upstream || !*in[i].upstream) {
+			snprintf(msg, len, "missing required field: upstream at "
+				 "proxy %zu", i + 1);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (proxy_fields_ok(sv, in[i].name, in[i].listen ? in[i].listen :
+				    "", NULL, in[i].upstream, &up, &to_server,
+				    why, sizeof(why)) == 400) {
+			snprintf(msg, len, "%s at proxy %zu", why, i + 1);
+			return -1;
+		}
+	return 0;
+}
+
+void ga_api_populate(const struct ga_api_call *call,
 		     struct ga_api_response *resp)
 {
+	struct ga_sv *sv = call->sv;
 	struct ga_sv_proxy **done = NULL, **gone = NULL;
 	struct proxy_in *in = NULL;
-	struct ga_sv_addr up;
 	struct ga_error err;
 	struct ga_json *j;
-	char msg[700], why[600], type[64];
+	char msg[700];
 	size_t i, n = 0, ndone = 0;
-	bool null, to_server;
-	int status;
+	bool null;
 
-	j = ga_api_body_json(req, false, POPULATE_TYPE, &null, msg, sizeof(msg));
+	j = ga_api_body_json(call->req, false, POPULATE_TYPE, &null, msg,
+			     sizeof(msg));
 	if (!j) {
 		populate_response(resp, 400, msg, NULL, 0);
 		return;
@@ -330,53 +384,9 @@ void ga_api_populate(struct ga_sv *sv, const struct ga_http_request *req,
 		populate_response(resp, 500, "out of memory", NULL, 0);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		const struct ga_json *e = &j->items[i];
-
-		in[i].enabled = true;
-		if (e->type == GA_JSON_NULL)
-			continue;
-		if (e->type != GA_JSON_OBJECT) {
-			ga_go_type_name(e, false, type, sizeof(type));
-			snprintf(msg, sizeof(msg), "bad request body: json: "
-				 "cannot unmarshal %s into Go value of type %s",
-				 type, POPULATE_ITEM);
-			populate_response(resp, 400, msg, NULL, 0);
-			goto out;
-		}
-		if (proxy_in_decode(e, "", &in[i], why, sizeof(why))) {
-			snprintf(msg, sizeof(msg), "bad request body: %s", why);
-			populate_response(resp, 400, msg, NULL, 0);
-			goto out;
-		}
-	}
-	/* every proxy checked before any is made */
-	for (i = 0; i < n; i++) {
-		if (!in[i].name || !*in[i].name) {
-			snprintf(msg, sizeof(msg), "missing required field: "
-				 "name at proxy %zu", i + 1);
-			populate_response(resp, 400, msg, NULL, 0);
-			goto out;
-		}
-		if (!in[i].upstream || !*in[i].upstream) {
-			snprintf(msg, sizeof(msg), "missing required field: "
-				 "upstream at proxy %zu", i + 1);
-			populate_response(resp, 400, msg, NULL, 0);
-			goto out;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		/* goneaway's refusals (400) before anything is made; a
-		 * listen Go cannot read fails at its proxy's start, after
-		 * the ones before it were made (500), as in Toxiproxy */
-		status = proxy_fields_ok(sv, in[i].name, in[i].listen ?
-					 in[i].listen : "", NULL, in[i].upstream,
-					 &up, &to_server, why, sizeof(why));
-		if (status == 400) {
-			snprintf(msg, sizeof(msg), "%s at proxy %zu", why, i + 1);
-			populate_response(resp, status, msg, NULL, 0);
-			goto out;
-		}
+	if (populate_read(sv, j, in, n, msg, sizeof(msg))) {
+		populate_response(resp, 400, msg, NULL, 0);
+		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		done[ndone] = populate_one(sv, &in[i], &gone[i], &err);
@@ -398,15 +408,17 @@ out:
 	ga_json_free(j);
 }
 
-void ga_api_proxy_show(struct ga_sv_proxy *p, struct ga_api_response *resp)
+void ga_api_proxy_show(const struct ga_api_call *call,
+		       struct ga_api_response *resp)
 {
-	ga_api_proxy_answer(resp, 200, p);
+	ga_api_proxy_answer(resp, 200, call->proxy);
 }
 
-void ga_api_proxy_update(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 const struct ga_http_request *req,
+void ga_api_proxy_update(const struct ga_api_call *call,
 			 struct ga_api_response *resp)
 {
+	struct ga_sv *sv = call->sv;
+	struct ga_sv_proxy *p = call->proxy;
 	struct proxy_in in = { .enabled = p->enabled };
 	const struct ga_toxic *t;
 	char want[GA_SV_MAX_NAME + 64], msg[700];
@@ -416,11 +428,9 @@ void ga_api_proxy_update(struct ga_sv *sv, struct ga_sv_proxy *p,
 	bool null, to_server, differs;
 	int status;
 
-	j = ga_api_body_json(req, true, "toxiproxy.Proxy", &null, msg, sizeof(msg));
-	if (!j) {
-		ga_api_error(resp, 400, "%s", msg);
+	j = ga_api_body_object(call->req, "toxiproxy.Proxy", &null, resp);
+	if (!j)
 		return;
-	}
 	in.listen = strdup(p->listen);
 	in.upstream = strdup(p->upstream);
 	if (!in.listen || !in.upstream) {
@@ -486,9 +496,11 @@ out:
 	ga_json_free(j);
 }
 
-void ga_api_proxy_delete(struct ga_sv *sv, struct ga_sv_proxy *p,
+void ga_api_proxy_delete(const struct ga_api_call *call,
 			 struct ga_api_response *resp)
 {
+	struct ga_sv *sv = call->sv;
+	struct ga_sv_proxy *p = call->proxy;
 	char msg[GA_ERROR_MAX];
 
 	if (ga_api_proxy_drop(sv, p, msg, sizeof(msg))) {
@@ -499,8 +511,10 @@ void ga_api_proxy_delete(struct ga_sv *sv, struct ga_sv_proxy *p,
 	resp->status = 204;
 }
 
-void ga_api_reset(struct ga_sv *sv, struct ga_api_response *resp)
+void ga_api_reset(const struct ga_api_call *call,
+		  struct ga_api_response *resp)
 {
+	struct ga_sv *sv = call->sv;
 	struct ga_error err;
 	char msg[GA_ERROR_MAX];
 	size_t i;
@@ -528,10 +542,12 @@ void ga_api_reset(struct ga_sv *sv, struct ga_api_response *resp)
 		ga_api_error(resp, 500, "out of memory");
 }
 
-void ga_api_version(struct ga_api_response *resp)
+void ga_api_version(const struct ga_api_call *call,
+		    struct ga_api_response *resp)
 {
 	struct ga_api_body b;
 
+	(void)call;
 	if (!ga_api_body_open(&b)) {
 		resp->status = 503;
 		return;

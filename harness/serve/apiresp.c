@@ -216,6 +216,19 @@ struct ga_json *ga_api_body_json(const struct ga_http_request *req,
 	return j;
 }
 
+struct ga_json *ga_api_body_object(const struct ga_http_request *req,
+				   const char *go_type, bool *null,
+				   struct ga_api_response *resp)
+{
+	char msg[700];
+	struct ga_json *j = ga_api_body_json(req, true, go_type, null, msg,
+					     sizeof(msg));
+
+	if (!j)
+		ga_api_error(resp, 400, "%s", msg);
+	return j;
+}
+
 int ga_api_response_bytes(const struct ga_api_response *resp,
 			  const struct ga_api_wire *how, char **out,
 			  size_t *len)

@@ -15,9 +15,10 @@ static void write_toxics_obj(FILE *f, const void *p)
 	ga_api_write_toxics(f, p);
 }
 
-void ga_api_toxic_index(struct ga_sv_proxy *p, struct ga_api_response *resp)
+void ga_api_toxic_index(const struct ga_api_call *call,
+			struct ga_api_response *resp)
 {
-	ga_api_json(resp, 200, write_toxics_obj, p);
+	ga_api_json(resp, 200, write_toxics_obj, call->proxy);
 }
 
 /* Toxiproxy's stream.ParseDirection. */
@@ -30,119 +31,160 @@ static int stream_of(const char *s)
 	return -1;
 }
 
-void ga_api_toxic_create(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 const struct ga_http_request *req,
-			 struct ga_api_response *resp)
+/* A new toxic's request, as toxic_collection.go's AddToxicJson reads
+ * it: its members (owned strings; attrs borrowed from the body's
+ * JSON). */
+struct toxic_in {
+	char *name, *type, *stream;
+	const struct ga_json *attrs;
+	float toxicity;
+};
+
+/* The request's body into in.  Returns its JSON (in->attrs' owner: free
+ * it with ga_json_free), or NULL with resp set. */
+static struct ga_json *toxic_in_decode(const struct ga_http_request *req,
+				       struct toxic_in *in,
+				       struct ga_api_response *resp)
 {
-	char *name = NULL, *type = NULL, *stream = NULL;
-	const struct ga_json *attrs = NULL;
-	const struct ga_toxic_type *tt;
-	float toxicity = 1;
-	struct ga_toxic *t = NULL;
-	struct ga_toxic **nt;
 	struct ga_json *j;
-	char msg[600], go_type[80];
+	char msg[600];
 	bool null;
-	int dir;
 	struct ga_go_field f[] = {
-		{ "attributes", GA_GO_STRUCT, &attrs, "toxics.NoopToxic", NULL },
-		{ "name", GA_GO_STRING, &name, NULL, NULL },
-		{ "type", GA_GO_STRING, &type, NULL, NULL },
-		{ "stream", GA_GO_STRING, &stream, NULL, NULL },
-		{ "toxicity", GA_GO_FLOAT32, &toxicity, NULL, NULL },
+		{ "attributes", GA_GO_STRUCT, &in->attrs, "toxics.NoopToxic",
+		  NULL },
+		{ "name", GA_GO_STRING, &in->name, NULL, NULL },
+		{ "type", GA_GO_STRING, &in->type, NULL, NULL },
+		{ "stream", GA_GO_STRING, &in->stream, NULL, NULL },
+		{ "toxicity", GA_GO_FLOAT32, &in->toxicity, NULL, NULL },
 	};
 
-	j = ga_api_body_json(req, true, "toxics.ToxicWrapper", &null, msg,
-			     sizeof(msg));
-	if (!j) {
-		ga_api_error(resp, 400, "%s", msg);
-		return;
-	}
+	j = ga_api_body_object(req, "toxics.ToxicWrapper", &null, resp);
+	if (!j)
+		return NULL;
 	if (!null && ga_go_decode(j, "ToxicWrapper", "", f,
 				  sizeof(f) / sizeof(f[0]), msg, sizeof(msg))) {
 		ga_api_bad_body(resp, msg);
-		goto out;
+		ga_json_free(j);
+		return NULL;
 	}
-	dir = stream_of(stream ? stream : "downstream");
+	return j;
+}
+
+/* The toxic in asks for on p: its type's, with its attributes, name
+ * (TYPE_STREAM when none), stream and toxicity; in's strings are
+ * taken.  Returns it, or NULL with resp set. */
+static struct ga_toxic *toxic_make(struct ga_sv_proxy *p, struct toxic_in *in,
+				   struct ga_api_response *resp)
+{
+	const struct ga_toxic_type *tt;
+	struct ga_toxic *t;
+	char msg[600];
+	int dir = stream_of(in->stream ? in->stream : "downstream");
+
 	if (dir < 0) {
 		ga_api_error(resp, 400, "stream was invalid, can be either "
-			  "upstream or downstream");
-		goto out;
+			     "upstream or downstream");
+		return NULL;
 	}
-	if (!name || !*name) {
-		free(name);
-		if (asprintf(&name, "%s_%s", type ? type : "",
-			     stream ? stream : "downstream") < 0) {
-			name = NULL;
+	if (!in->name || !*in->name) {
+		free(in->name);
+		if (asprintf(&in->name, "%s_%s", in->type ? in->type : "",
+			     in->stream ? in->stream : "downstream") < 0) {
+			in->name = NULL;
 			ga_api_error(resp, 500, "out of memory");
-			goto out;
+			return NULL;
 		}
 	}
-	tt = ga_toxic_type_find(type ? type : "");
+	tt = ga_toxic_type_find(in->type ? in->type : "");
 	if (!tt) {
 		ga_api_error(resp, 400, "invalid toxic type");
-		goto out;
+		return NULL;
 	}
-	if (ga_api_toxic_find(p, name, NULL)) {
+	if (ga_api_toxic_find(p, in->name, NULL)) {
 		ga_api_error(resp, 409, "toxic already exists");
-		goto out;
+		return NULL;
 	}
 	t = ga_toxic_new(tt);
 	if (!t) {
 		ga_api_error(resp, 500, "out of memory");
-		goto out;
+		return NULL;
 	}
-	snprintf(go_type, sizeof(go_type), "%s", tt->go_struct);
-	if (ga_toxic_decode_attrs(t, attrs, msg, sizeof(msg))) {
+	if (ga_toxic_decode_attrs(t, in->attrs, msg, sizeof(msg))) {
 		ga_api_bad_body(resp, msg);
-		goto out;
+		ga_toxic_free(t);
+		return NULL;
 	}
-	t->name = name;
-	t->stream = stream ? stream : strdup("downstream");
-	name = stream = NULL;
+	t->name = in->name;
+	t->stream = in->stream ? in->stream : strdup("downstream");
+	in->name = in->stream = NULL;
 	t->dir = dir;
-	t->toxicity = toxicity;
+	t->toxicity = in->toxicity;
 	if (!t->stream) {
 		ga_api_error(resp, 500, "out of memory");
-		goto out;
+		ga_toxic_free(t);
+		return NULL;
 	}
+	return t;
+}
+
+/* t onto p, last: within the bounds, through goneaway's checks, its
+ * fault applied, the connections told.  Returns 0 (t is p's), or -1
+ * with resp set. */
+static int toxic_add(struct ga_sv *sv, struct ga_sv_proxy *p,
+		     struct ga_toxic *t, struct ga_api_response *resp)
+{
+	struct ga_toxic **nt;
+
 	if (strlen(t->name) > GA_SV_MAX_NAME) {
 		ga_api_error(resp, 400, "a toxic's name of more than %d bytes",
-			  GA_SV_MAX_NAME);
-		goto out;
+			     GA_SV_MAX_NAME);
+		return -1;
 	}
 	if (p->ntoxics >= GA_SV_MAX_TOXICS) {
-		ga_api_error(resp, 400, "too many toxics: goneaway serve keeps at "
-			  "most %d on a proxy", GA_SV_MAX_TOXICS);
-		goto out;
+		ga_api_error(resp, 400, "too many toxics: goneaway serve keeps "
+			     "at most %d on a proxy", GA_SV_MAX_TOXICS);
+		return -1;
 	}
 	if (ga_api_toxic_ok(sv, p, t, resp))
-		goto out;
+		return -1;
 	nt = realloc(p->toxics, (p->ntoxics + 1) * sizeof(*nt));
 	if (!nt) {
 		ga_api_error(resp, 500, "out of memory");
-		goto out;
+		return -1;
 	}
 	p->toxics = nt;
 	if (ga_api_apply_fault(sv, t, NULL, resp))
-		goto out;
+		return -1;
 	p->toxics[p->ntoxics++] = t;
 	if (sv->hooks && sv->hooks->toxic_added)
 		sv->hooks->toxic_added(sv, p, t);
-	ga_api_toxic_answer(resp, t);
-	t = NULL;
-out:
-	ga_toxic_free(t);
-	free(name);
-	free(type);
-	free(stream);
+	return 0;
+}
+
+void ga_api_toxic_create(const struct ga_api_call *call,
+			 struct ga_api_response *resp)
+{
+	struct toxic_in in = { .toxicity = 1 };
+	struct ga_toxic *t;
+	struct ga_json *j = toxic_in_decode(call->req, &in, resp);
+
+	if (j) {
+		t = toxic_make(call->proxy, &in, resp);
+		if (t && toxic_add(call->sv, call->proxy, t, resp) == 0)
+			ga_api_toxic_answer(resp, t);
+		else
+			ga_toxic_free(t);
+	}
+	free(in.name);
+	free(in.type);
+	free(in.stream);
 	ga_json_free(j);
 }
 
-void ga_api_toxic_show(struct ga_sv_proxy *p, const char *name,
+void ga_api_toxic_show(const struct ga_api_call *call,
 		       struct ga_api_response *resp)
 {
-	struct ga_toxic *t = ga_api_toxic_find(p, name, NULL);
+	struct ga_toxic *t = ga_api_toxic_find(call->proxy, call->name, NULL);
 
 	if (!t) {
 		ga_api_error(resp, 404, "toxic not found");
@@ -151,114 +193,80 @@ void ga_api_toxic_show(struct ga_sv_proxy *p, const char *name,
 	ga_api_toxic_answer(resp, t);
 }
 
-/* A copy of t's values (not its name or stream: the update keeps them). */
-static struct ga_toxic *toxic_copy(const struct ga_toxic *t)
+/* An update's body into c (a copy of the toxic): its toxicity and
+ * attributes.  Returns 0, or -1 with resp set. */
+static int toxic_update_decode(const struct ga_http_request *req,
+			       struct ga_toxic *c, struct ga_api_response *resp)
 {
-	struct ga_toxic *c = ga_toxic_new(t->type);
-	int i;
-
-	if (!c)
-		return NULL;
-	for (i = 0; i < GA_TOXIC_MAX_ATTRS; i++) {
-		c->num[i] = t->num[i];
-		if (t->str[i]) {
-			free(c->str[i]);
-			c->str[i] = strdup(t->str[i]);
-			if (!c->str[i]) {
-				ga_toxic_free(c);
-				return NULL;
-			}
-		}
-	}
-	c->toxicity = t->toxicity;
-	return c;
-}
-
-void ga_api_toxic_update(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 const char *name, const struct ga_http_request *req,
-			 struct ga_api_response *resp)
-{
-	struct ga_toxic *t = ga_api_toxic_find(p, name, NULL), *c = NULL;
 	const struct ga_json *attrs = NULL;
-	struct ga_json *j = NULL;
+	struct ga_json *j;
 	char msg[600], go_type[80];
 	bool null;
-	int i;
+	int rc = -1;
+	struct ga_go_field f[] = {
+		{ "attributes", GA_GO_STRUCT, &attrs, go_type, NULL },
+		{ "toxicity", GA_GO_FLOAT32, &c->toxicity, NULL, NULL },
+	};
+
+	snprintf(go_type, sizeof(go_type), "toxics.%s", c->type->go_struct);
+	j = ga_api_body_object(req, "struct { Attributes interface {} "
+			       "\"json:\\\"attributes\\\"\"; Toxicity float32 "
+			       "\"json:\\\"toxicity\\\"\" }", &null, resp);
+	if (!j)
+		return -1;
+	if (!null && ga_go_decode(j, "", "", f, 2, msg, sizeof(msg)))
+		ga_api_bad_body(resp, msg);
+	else if (ga_toxic_decode_attrs(c, attrs, msg, sizeof(msg)))
+		ga_api_bad_body(resp, msg);
+	else
+		rc = 0;
+	ga_json_free(j);
+	return rc;
+}
+
+void ga_api_toxic_update(const struct ga_api_call *call,
+			 struct ga_api_response *resp)
+{
+	struct ga_sv *sv = call->sv;
+	struct ga_sv_proxy *p = call->proxy;
+	struct ga_toxic *t = ga_api_toxic_find(p, call->name, NULL), *c;
 
 	if (!t) {
 		ga_api_error(resp, 404, "toxic not found");
 		return;
 	}
-	c = toxic_copy(t);
+	c = ga_toxic_copy(t);
 	if (!c) {
 		ga_api_error(resp, 500, "out of memory");
 		return;
 	}
-	snprintf(go_type, sizeof(go_type), "toxics.%s", t->type->go_struct);
-	{
-		struct ga_go_field f[] = {
-			{ "attributes", GA_GO_STRUCT, &attrs, go_type, NULL },
-			{ "toxicity", GA_GO_FLOAT32, &c->toxicity, NULL, NULL },
-		};
-
-		j = ga_api_body_json(req, true, "struct { Attributes interface {} "
-			      "\"json:\\\"attributes\\\"\"; Toxicity float32 "
-			      "\"json:\\\"toxicity\\\"\" }", &null, msg,
-			      sizeof(msg));
-		if (!j) {
-			ga_api_error(resp, 400, "%s", msg);
-			goto out;
-		}
-		if (!null && ga_go_decode(j, "", "", f, 2, msg, sizeof(msg))) {
-			ga_api_bad_body(resp, msg);
-			goto out;
-		}
+	if (toxic_update_decode(call->req, c, resp) ||
+	    ga_api_toxic_ok(sv, p, c, resp) ||
+	    ga_api_apply_fault(sv, c, t, resp)) {
+		ga_toxic_free(c);
+		return;
 	}
-	if (ga_toxic_decode_attrs(c, attrs, msg, sizeof(msg))) {
-		ga_api_bad_body(resp, msg);
-		goto out;
-	}
-	if (ga_api_toxic_ok(sv, p, c, resp))
-		goto out;
-	if (t->type->family == GA_TOXIC_FAULT && ga_api_apply_fault(sv, c, t, resp))
-		goto out;
 	/* the values, into the toxic the connections know */
-	for (i = 0; i < GA_TOXIC_MAX_ATTRS; i++) {
-		char *s = t->str[i];
-
-		t->num[i] = c->num[i];
-		t->str[i] = c->str[i];
-		c->str[i] = s;
-	}
-	t->toxicity = c->toxicity;
-	if (c->fault_spec) {
-		void *s = t->fault_spec;
-
-		t->fault_spec = c->fault_spec;
-		c->fault_spec = s;
-		t->fault_line = c->fault_line;
-	}
+	ga_toxic_swap_values(t, c);
 	if (sv->hooks && sv->hooks->toxic_updated)
 		sv->hooks->toxic_updated(sv, p, t);
 	ga_api_toxic_answer(resp, t);
-out:
 	ga_toxic_free(c);
-	ga_json_free(j);
 }
 
-void ga_api_toxic_delete(struct ga_sv *sv, struct ga_sv_proxy *p,
-			 const char *name, struct ga_api_response *resp)
+void ga_api_toxic_delete(const struct ga_api_call *call,
+			 struct ga_api_response *resp)
 {
 	char msg[GA_ERROR_MAX];
 	size_t at;
 
-	if (!ga_api_toxic_find(p, name, &at)) {
+	if (!ga_api_toxic_find(call->proxy, call->name, &at)) {
 		ga_api_error(resp, 404, "toxic not found");
 		return;
 	}
-	if (ga_api_toxic_drop(sv, p, at, msg, sizeof(msg))) {
-		ga_api_error(resp, 500, "the toxic is deleted, but its fault could "
-			  "not be lifted: %s", msg);
+	if (ga_api_toxic_drop(call->sv, call->proxy, at, msg, sizeof(msg))) {
+		ga_api_error(resp, 500, "the toxic is deleted, but its fault "
+			     "could not be lifted: %s", msg);
 		return;
 	}
 	resp->status = 204;

@@ -1,5 +1,6 @@
 /* chain.c - see chain.h: Toxiproxy's toxics as stages of queues moved on
- * by the clock. */
+ * by the clock: the queues, a stage's moves, and each stage run by its
+ * toxic's pipe (serve/toxic_*.c). */
 #include "serve/chain.h"
 
 #include <stdio.h>
@@ -140,9 +141,7 @@ static struct ga_chunkq *next_q(struct ga_chain *c, size_t i)
 	return i + 1 < c->n ? &c->st[i + 1].in : &c->out;
 }
 
-/* Stage i sends the end on: the end that came to it, or one of its own
- * (own: its toxic closes the link). */
-static void send_end(struct ga_chain *c, size_t i, bool reset, bool own)
+void ga_chain_send_end(struct ga_chain *c, size_t i, bool reset, bool own)
 {
 	struct ga_stage *s = &c->st[i];
 
@@ -162,22 +161,20 @@ static void send_end(struct ga_chain *c, size_t i, bool reset, bool own)
 		c->end = true;
 }
 
-static void move_head(struct ga_chain *c, size_t i)
+void ga_chain_move_head(struct ga_chain *c, size_t i)
 {
 	struct ga_chunk *k = chunkq_pop(&c->st[i].in);
 
 	chunkq_push(next_q(c, i), k);
 }
 
-/* The first len bytes of the head of stage i go on as a chunk of their
- * own (the rest stays). */
-static int move_piece(struct ga_chain *c, size_t i, size_t len)
+int ga_chain_move_piece(struct ga_chain *c, size_t i, size_t len)
 {
 	struct ga_stage *s = &c->st[i];
 	struct ga_chunk *h = s->in.head, *k;
 
 	if (len >= h->len) {
-		move_head(c, i);
+		ga_chain_move_head(c, i);
 		return 0;
 	}
 	k = ga_chunk_new(len, h->ts);
@@ -191,12 +188,46 @@ static int move_piece(struct ga_chain *c, size_t i, size_t len)
 	return 0;
 }
 
-static void drop_head(struct ga_chain *c, size_t i)
+void ga_chain_drop_head(struct ga_chain *c, size_t i)
 {
 	struct ga_chunk *k = chunkq_pop(&c->st[i].in);
 
 	c->held -= k->len;
 	free(k);
+}
+
+/* move on each chunk waiting in stage i, the head first.  Returns
+ * whether there was one. */
+static bool each_head(struct ga_chain *c, size_t i,
+		      void (*move)(struct ga_chain *c, size_t i))
+{
+	bool any = false;
+
+	while (c->st[i].in.head) {
+		move(c, i);
+		any = true;
+	}
+	return any;
+}
+
+bool ga_chain_pass_all(struct ga_chain *c, size_t i)
+{
+	return each_head(c, i, ga_chain_move_head);
+}
+
+bool ga_chain_drop_all(struct ga_chain *c, size_t i)
+{
+	return each_head(c, i, ga_chain_drop_head);
+}
+
+bool ga_chain_pass_end(struct ga_chain *c, size_t i)
+{
+	struct ga_stage *s = &c->st[i];
+
+	if (!s->in_end || s->in.head)
+		return false;
+	ga_chain_send_end(c, i, false, false);
+	return true;
 }
 
 void ga_chain_update(struct ga_chain *c, const struct ga_toxic *t, double now)
@@ -212,17 +243,9 @@ void ga_chain_update(struct ga_chain *c, const struct ga_toxic *t, double now)
 	s->t = 0;
 	free(s->cuts);
 	s->cuts = NULL;
-	/* the interrupted stage sends on what it was working on */
-	switch (t->type->kind) {
-	case GA_TK_LATENCY:
-	case GA_TK_BANDWIDTH:
-	case GA_TK_SLICER:
-		if (s->in.head)
-			move_head(c, i);
-		break;
-	default:
-		break;
-	}
+	/* the interrupted stage: what it was working on */
+	if (s->in.head && t->type->interrupted)
+		t->type->interrupted(c, i);
 }
 
 void ga_chain_remove(struct ga_chain *c, const struct ga_toxic *t)
@@ -233,12 +256,11 @@ void ga_chain_remove(struct ga_chain *c, const struct ga_toxic *t)
 
 	if (!s)
 		return;
-	if (t->type->kind == GA_TK_TIMEOUT && !s->done)
-		send_end(c, i, false, true);    /* its Cleanup closes */
+	if (t->type->cleanup && !s->done)
+		t->type->cleanup(c, i);
 	/* what it holds goes on, in order */
 	end = s->in_end && !s->done;
-	while (s->in.head)
-		move_head(c, i);
+	ga_chain_pass_all(c, i);
 	if (end) {
 		if (i + 1 < c->n)
 			c->st[i + 1].in_end = true;
@@ -269,225 +291,23 @@ void ga_chain_input_end(struct ga_chain *c)
 
 /* ---- the stages --------------------------------------------------------------- */
 
-static double latency_of(const struct ga_toxic *t)
-{
-	long long d = ga_toxic_num(t, "latency"), j = ga_toxic_num(t, "jitter");
-
-	if (j > 0)              /* Go: rand.Int63n(jitter * 2) - jitter */
-		d += (long long)(drand48() * (double)(2 * j)) - j;
-	return (double)d;
-}
-
-/* The ends of the pieces slicer cuts [start, end) into (Toxiproxy's
- * recursive halving, with pieces of at least a byte), appended to
- * cuts. */
-static void slice(const struct ga_toxic *t, size_t start, size_t end,
-		  size_t *cuts, size_t *n)
-{
-	long long avg = ga_toxic_num(t, "average_size");
-	long long var = ga_toxic_num(t, "size_variation");
-	size_t mid;
-	long long off;
-
-	if ((long long)(end - start) - avg <= var || end - start <= 1) {
-		cuts[(*n)++] = end;
-		return;
-	}
-	mid = start + (end - start) / 2;
-	if (var > 0) {
-		off = (long long)(drand48() * (double)(2 * var)) - var;
-		if (off < 0 && (size_t)-off >= mid - start)
-			mid = start + 1;
-		else if (off > 0 && (size_t)off >= end - mid)
-			mid = end - 1;
-		else
-			mid = (size_t)((long long)mid + off);
-	}
-	slice(t, start, mid, cuts, n);
-	slice(t, mid, end, cuts, n);
-}
-
-/* Runs stage i at now.  Returns whether anything moved; *deadline gets
- * the stage's next time, when it waits for one. */
+/* Runs stage i at now: after its end everything is dropped; a stage
+ * whose toxic is off, or has no pipe, is Toxiproxy's noop; else its
+ * toxic's pipe.  Returns whether anything moved; *deadline gets the
+ * stage's next time, when it waits for one. */
 static bool run_stage(struct ga_chain *c, size_t i, double now,
 		      double *deadline)
 {
 	struct ga_stage *s = &c->st[i];
-	const struct ga_toxic *t = s->toxic;
 	bool moved = false;
-	long long rate, left;
-	size_t piece;
 
-	if (s->done) {                  /* after its end: dropped */
-		while (s->in.head) {
-			drop_head(c, i);
-			moved = true;
-		}
-		return moved;
+	if (s->done)
+		return ga_chain_drop_all(c, i);
+	if (!s->on || !s->toxic->type->pipe) {
+		moved = ga_chain_pass_all(c, i);
+		return ga_chain_pass_end(c, i) || moved;
 	}
-	if (!s->on) {                   /* Toxiproxy's noop */
-		while (s->in.head) {
-			move_head(c, i);
-			moved = true;
-		}
-		if (s->in_end) {
-			send_end(c, i, false, false);
-			moved = true;
-		}
-		return moved;
-	}
-	switch (t->type->kind) {
-	case GA_TK_LATENCY:
-		while (s->in.head) {
-			if (s->t == 0)
-				s->t = s->in.head->ts + latency_of(t);
-			if (now < s->t) {
-				*deadline = s->t;
-				return moved;
-			}
-			s->in.head->ts = s->t;
-			s->t = 0;
-			move_head(c, i);
-			moved = true;
-		}
-		break;
-	case GA_TK_BANDWIDTH:
-		rate = ga_toxic_num(t, "rate");
-		while (s->in.head) {
-			if (rate <= 0) {
-				move_head(c, i);
-				moved = true;
-				continue;
-			}
-			piece = s->in.head->len;
-			if ((long long)piece > rate * 100)
-				piece = (size_t)(rate * 100);
-			if (s->t == 0)
-				s->t = (s->last > now ? s->last : now) +
-				       (double)piece / (double)rate;
-			if (now < s->t) {
-				*deadline = s->t;
-				return moved;
-			}
-			s->last = s->t;
-			s->t = 0;
-			if (move_piece(c, i, piece))
-				return moved;   /* out of memory: try later */
-			moved = true;
-		}
-		break;
-	case GA_TK_SLICER:
-		while (s->in.head) {
-			if (s->t && now < s->t) {
-				*deadline = s->t;
-				return moved;
-			}
-			if (!s->cuts) {
-				size_t len = s->in.head->len;
-
-				s->cuts = malloc((len ? len : 1) * sizeof(*s->cuts));
-				if (!s->cuts)
-					return moved;
-				s->ncuts = s->cut_at = 0;
-				if (len)
-					slice(t, 0, len, s->cuts, &s->ncuts);
-			}
-			piece = s->cut_at < s->ncuts ? s->cuts[s->cut_at] -
-				(s->cut_at ? s->cuts[s->cut_at - 1] : 0) : 0;
-			if (s->cut_at + 1 >= s->ncuts) {
-				move_head(c, i);        /* its last piece */
-				free(s->cuts);
-				s->cuts = NULL;
-			} else if (move_piece(c, i, piece)) {
-				return moved;
-			} else {
-				s->cut_at++;
-			}
-			moved = true;
-			s->t = ga_toxic_num(t, "delay") > 0 ? now +
-			       (double)ga_toxic_num(t, "delay") / 1000.0 : 0;
-		}
-		if (s->t && now >= s->t)
-			s->t = 0;
-		break;
-	case GA_TK_LIMIT_DATA:
-		while (s->in.head) {
-			left = ga_toxic_num(t, "bytes") - s->sent;
-			if (left < 0)
-				left = 0;
-			if ((long long)s->in.head->len > left) {
-				size_t cut = s->in.head->len - (size_t)left;
-
-				s->in.head->len = (size_t)left;
-				s->in.bytes -= cut;
-				c->held -= cut;
-			}
-			if (s->in.head->len) {
-				s->sent += (long long)s->in.head->len;
-				move_head(c, i);
-			} else {
-				drop_head(c, i);
-			}
-			moved = true;
-			if (ga_toxic_num(t, "bytes") - s->sent <= 0) {
-				send_end(c, i, false, true);
-				return true;
-			}
-		}
-		break;
-	case GA_TK_TIMEOUT:
-		while (s->in.head) {
-			drop_head(c, i);
-			moved = true;
-		}
-		if (ga_toxic_num(t, "timeout") > 0) {
-			double at = s->started + (double)ga_toxic_num(t, "timeout");
-
-			if (now >= at) {
-				send_end(c, i, false, true);
-				return true;
-			}
-			*deadline = at;
-		}
-		break;
-	case GA_TK_RESET_PEER:
-		if ((s->in.head || s->in_end) && !s->armed) {
-			s->armed = true;
-			s->t = now + (double)ga_toxic_num(t, "timeout");
-		}
-		while (s->in.head) {
-			drop_head(c, i);
-			moved = true;
-		}
-		if (s->armed) {
-			if (now >= s->t) {
-				send_end(c, i, true, true);
-				return true;
-			}
-			*deadline = s->t;
-		}
-		return moved;
-	case GA_TK_SLOW_CLOSE:
-	default:                        /* mysql and fault toxics: no stage */
-		while (s->in.head) {
-			move_head(c, i);
-			moved = true;
-		}
-		break;
-	}
-	if (s->in_end && !s->in.head) {
-		if (t->type->kind == GA_TK_SLOW_CLOSE) {
-			if (s->t == 0)
-				s->t = now + (double)ga_toxic_num(t, "delay");
-			if (now < s->t) {
-				*deadline = s->t;
-				return moved;
-			}
-		}
-		send_end(c, i, false, false);
-		moved = true;
-	}
-	return moved;
+	return s->toxic->type->pipe(c, i, now, deadline);
 }
 
 double ga_chain_pump(struct ga_chain *c, double now)

@@ -19,17 +19,11 @@
  * probability toxicity (Toxiproxy decides again each time its stage is
  * restarted; docs/toxiproxy.md).
  *
- * What is Toxiproxy's exactly (its toxics/ directory): latency holds each
- * chunk until its read time + latency +/- jitter; bandwidth lets rate
- * KB/s through, in pieces of 100 ms worth; slow_close holds the end for
- * delay; timeout drops everything and sends the end after timeout (0:
- * never), and its removal closes the link; reset_peer drops everything
- * from the first chunk or end on and resets timeout later; slicer cuts
- * chunks into average_size +/- size_variation pieces, delay us apart;
- * limit_data lets bytes through in all and then sends the end.  Where
- * Toxiproxy would crash (a slicer of average_size 0 recurses for ever;
- * a size_variation above average_size slices out of bounds) the
- * pieces are at least one byte and within the chunk.
+ * What each stage does is its toxic's pipe (struct ga_toxic_type,
+ * serve/toxic_NAME.c: Toxiproxy's toxics/NAME.go, each as Toxiproxy
+ * has it), over the moves below: a stage lets its head go on, whole or
+ * in part, drops it, or sends the end.  A stage whose toxic is off is
+ * Toxiproxy's noop: everything goes on.
  *
  * Ownership: a chain owns its stages and every chunk in it; chunks are
  * handed in with ga_chain_input(), and what has gone through is read
@@ -65,11 +59,14 @@ struct ga_stage {
 	struct ga_chunkq in;            /* what waits for it */
 	bool in_end;                    /* the end follows what in holds */
 	bool done;                      /* it sent the end on */
+	double started;                 /* when it met the link (or its
+					 * toxic changed) */
+	/* what its pipe keeps (the chain clears t, armed and cuts when the
+	 * toxic changes, and frees cuts) */
 	double t;                       /* when its head leaves or it acts;
 					 * 0: not set */
 	double last;                    /* bandwidth: when the last piece
 					 * left */
-	double started;                 /* when it met the link */
 	long long sent;                 /* limit_data */
 	bool armed;                     /* reset_peer */
 	size_t *cuts;                   /* slicer: the head's pieces' ends */
@@ -125,5 +122,30 @@ double ga_chain_pump(struct ga_chain *c, double now);
  * them was written, from the first on), or NULL. */
 struct ga_chunk *ga_chain_peek(struct ga_chain *c);
 void ga_chain_consumed(struct ga_chain *c, size_t n);
+
+/* ---- a stage's moves, for its toxic's pipe (serve/toxic_*.c) ------------ */
+
+/* Stage i's head goes on to the next stage (or out), whole; it must
+ * have one. */
+void ga_chain_move_head(struct ga_chain *c, size_t i);
+/* The first len bytes of stage i's head go on as a chunk of their own,
+ * the rest stays (all of it when len covers it).  Returns 0, or -1 when
+ * out of memory (nothing moved). */
+int ga_chain_move_piece(struct ga_chain *c, size_t i, size_t len);
+/* Stage i's head is dropped. */
+void ga_chain_drop_head(struct ga_chain *c, size_t i);
+/* Stage i sends the end on: the end that came to it, or one of its own
+ * (own: its toxic closes the link, and is named as the closer; reset:
+ * with a reset).  What waits in the stage is dropped. */
+void ga_chain_send_end(struct ga_chain *c, size_t i, bool reset, bool own);
+/* Everything waiting in stage i goes on.  Returns whether anything
+ * did. */
+bool ga_chain_pass_all(struct ga_chain *c, size_t i);
+/* Everything waiting in stage i is dropped.  Returns whether anything
+ * was. */
+bool ga_chain_drop_all(struct ga_chain *c, size_t i);
+/* The end that came to stage i goes on, once nothing waits before it.
+ * Returns whether it did. */
+bool ga_chain_pass_end(struct ga_chain *c, size_t i);
 
 #endif

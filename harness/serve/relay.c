@@ -293,20 +293,19 @@ static int upstream_socket(struct ga_relay *r, const struct ga_sv_proxy *p)
 	return fd;
 }
 
-/* t meets connection c at now: a standard toxic becomes a stage of its
- * stream's chain, a mysql one a decision of c's; either way its
- * toxicity decides whether it acts on c. */
+/* t meets connection c at now: a toxic with a pipe becomes a stage of
+ * its stream's chain, one that acts at packets a decision of c's;
+ * either way its toxicity decides whether it acts on c. */
 static void meet(struct ga_sv_conn *c, struct ga_toxic *t, double now)
 {
 	bool on;
 
-	if (t->type->family == GA_TOXIC_STANDARD) {
+	if (t->type->pipe) {
 		if (!c->l[t->dir].done &&
 		    ga_chain_add(&c->l[t->dir].chain, t, now) == 0 &&
 		    ga_chain_has(&c->l[t->dir].chain, t, &on) && on)
 			ga_relay_add_met(c, t);
-	} else if (t->type->family == GA_TOXIC_MYSQL &&
-		   c->nmt < GA_SV_MAX_TOXICS) {
+	} else if (t->type->packet && c->nmt < GA_SV_MAX_TOXICS) {
 		c->mt[c->nmt].t = t;
 		c->mt[c->nmt].on = (float)drand48() < t->toxicity;
 		if (c->mt[c->nmt].on)
@@ -325,7 +324,7 @@ static void meet_toxics(struct ga_sv_conn *c, double now)
 		/* Toxiproxy's StartLink: a reset_peer on the proxy when a
 		 * connection starts makes its every close a reset; one
 		 * added later closes with a FIN */
-		if (p->toxics[i]->type->kind == GA_TK_RESET_PEER)
+		if (p->toxics[i]->type->resets)
 			c->linger0 = true;
 		meet(c, p->toxics[i], now);
 	}

@@ -9,70 +9,36 @@
 
 /* ---- the MySQL toxics ------------------------------------------------------------ */
 
-/* Which point of mysql_cut's words a packet is. */
-static int cut_point_of(enum ga_mw_point p)
-{
-	switch (p) {
-	case GA_MW_GREETING: return GA_CUT_GREETING;
-	case GA_MW_LOGIN:
-	case GA_MW_SSL_REQUEST: return GA_CUT_LOGIN;
-	case GA_MW_AUTH: return GA_CUT_AUTH;
-	case GA_MW_TLS: return GA_CUT_TLS;
-	case GA_MW_COMMAND: return GA_CUT_COMMAND;
-	case GA_MW_ROW: return GA_CUT_ROW;
-	default: return -1;
-	}
-}
-
-static bool spent(const struct ga_toxic *t)
-{
-	long long count = ga_toxic_num(t, "count");
-
-	return count > 0 && t->acted >= count;
-}
-
-/* What the packet at ev meets: a mysql_cut (returned, *after set), or
+/* What the packet at ev meets among the mysql toxics c met and that
+ * act on it: a cut (the first), else a KILL (the first, once the
+ * session's thread id is known).  Returns its toxic (*act set), or
  * NULL. */
-static const struct ga_toxic *cut_at(struct ga_sv_conn *c,
-				     const struct ga_mw_event *ev, bool *after)
+static struct ga_toxic *toxic_at(struct ga_sv_conn *c,
+				 const struct ga_mw_event *ev,
+				 struct ga_toxic_act *act)
 {
-	int point = cut_point_of(ev->point), cmd;
+	struct ga_toxic *kill = NULL;
+	struct ga_toxic_act a, kill_act;
 	size_t i;
 
-	if (point < 0)
-		return NULL;
 	for (i = 0; i < c->nmt; i++) {
-		const struct ga_toxic *t = c->mt[i].t;
+		struct ga_toxic *t = c->mt[i].t;
 
-		if (!c->mt[i].on || t->type->kind != GA_TK_MYSQL_CUT ||
-		    ga_cut_point_of(t) != point || spent(t))
+		if (!c->mt[i].on || !t->type->packet(t, ev, &a))
 			continue;
-		cmd = ga_cut_command_of(t);
-		if (point == GA_CUT_COMMAND && cmd >= 0 && cmd != ev->command)
-			continue;
-		if (point == GA_CUT_ROW &&
-		    ev->row != (unsigned long long)ga_toxic_num(t, "row"))
-			continue;
-		*after = ga_toxic_num(t, "after") != 0;
-		return t;
+		if (a.what == GA_ACT_CUT) {
+			*act = a;
+			return t;
+		}
+		if (!kill) {
+			kill = t;
+			kill_act = a;
+		}
 	}
-	return NULL;
-}
-
-static const struct ga_toxic *kill_at(struct ga_sv_conn *c,
-				      const struct ga_mw_event *ev)
-{
-	size_t i;
-
-	/* COM_QUIT (1): the session ends anyway */
-	if (ev->point != GA_MW_COMMAND || !c->wire.thread_id ||
-	    ev->command == 1)
+	if (!kill || !c->wire.thread_id)
 		return NULL;
-	for (i = 0; i < c->nmt; i++)
-		if (c->mt[i].on && c->mt[i].t->type->kind == GA_TK_MYSQL_KILL &&
-		    !spent(c->mt[i].t))
-			return c->mt[i].t;
-	return NULL;
+	*act = kill_act;
+	return kill;
 }
 
 void ga_relay_submit_kill(struct ga_relay *r, struct ga_sv_conn *c,
@@ -96,7 +62,8 @@ void ga_relay_submit_kill(struct ga_relay *r, struct ga_sv_conn *c,
 /* A cut happens now on link l (its reason already set): what came
  * before it is in the chain; the end follows (a reset, a close), or
  * nothing passes any more (hold). */
-static void cut_now(struct ga_sv_conn *c, struct link *l, int action)
+static void cut_now(struct ga_sv_conn *c, struct link *l,
+		    enum ga_cut_action action)
 {
 	if (action == GA_CUT_HOLD) {
 		c->hold = true;
@@ -153,29 +120,26 @@ static int act(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 	       const struct ga_mw_event *ev, const unsigned char *p,
 	       size_t *start, size_t *off, size_t len, double ts)
 {
-	struct ga_toxic *t;
-	bool after = false;
+	struct ga_toxic_act a;
+	struct ga_toxic *t = toxic_at(c, ev, &a);
 
-	t = (struct ga_toxic *)cut_at(c, ev, &after);
-	if (t) {
-		t->acted++;
-		ga_relay_ended(c, "%s (mysql_cut) at %s%s", t->name,
-			  ga_toxic_str(t, "at"), after ? ", after it" : "");
-		if (after) {    /* this packet passes, header and payload */
-			l->cut_after = ev->left ? ev->left : len - *off;
-			l->cut_action = ga_cut_action_of(t) + 1;
-			return 0;
-		}
-		pass_on(l, p + *start, *off - *start, ts);
-		cut_now(c, l, ga_cut_action_of(t));
-		*start = *off = len;
-		return 1;
-	}
-	t = (struct ga_toxic *)kill_at(c, ev);
 	if (!t)
 		return 0;
 	t->acted++;
-	if (ga_toxic_num(t, "query")) {
+	if (a.what == GA_ACT_CUT) {
+		ga_relay_ended(c, "%s (%s) at %s%s", t->name, t->type->name,
+			       a.at, a.after ? ", after it" : "");
+		if (a.after) {  /* this packet passes, header and payload */
+			l->cut_after = ev->left ? ev->left : len - *off;
+			l->cut_action = (int)a.action + 1;
+			return 0;
+		}
+		pass_on(l, p + *start, *off - *start, ts);
+		cut_now(c, l, a.action);
+		*start = *off = len;
+		return 1;
+	}
+	if (a.query) {
 		c->kill_query = true;   /* once the command is written */
 		return 0;
 	}
@@ -235,7 +199,8 @@ void ga_relay_feed(struct ga_relay *r, struct ga_sv_conn *c, struct link *l,
 			if (l->cut_after == 0) {
 				pass_on(l, p + start, off - start, ts);
 				start = off;
-				cut_now(c, l, l->cut_action - 1);
+				cut_now(c, l, (enum ga_cut_action)
+					(l->cut_action - 1));
 			}
 			continue;
 		}

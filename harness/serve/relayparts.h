@@ -55,7 +55,7 @@ struct link {
 
 /* A mysql toxic's word on one connection. */
 struct met {
-	const struct ga_toxic *t;
+	struct ga_toxic *t;             /* the API's: its acted counts */
 	bool on;
 };
 

@@ -1,5 +1,7 @@
-/* toxics.c - see toxics.h: the table of toxic types, a toxic's values,
- * decoded, checked and written as Toxiproxy writes them. */
+/* toxics.c - see toxics.h: the table of toxic types (GA_TOXICS, then
+ * the fault toxics), and what every toxic's values go through the same
+ * way: made, copied, decoded, checked and written as Toxiproxy writes
+ * them. */
 #include "serve/toxics.h"
 
 #include <math.h>
@@ -7,165 +9,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faults/fault.h"
-#include "faults/point.h"
-#include "util/json.h"
-
-#define MS "time in milliseconds"
-
-static const struct ga_toxic_type standard_types[] = {
-	{ "latency", GA_TK_LATENCY, GA_TOXIC_STANDARD, "LatencyToxic",
-	  "Delays all data through the proxy by latency +/- jitter.",
-	  { { "latency", GA_GO_INT64, NULL, MS },
-	    { "jitter", GA_GO_INT64, NULL, MS } }, NULL },
-	{ "bandwidth", GA_TK_BANDWIDTH, GA_TOXIC_STANDARD, "BandwidthToxic",
-	  "Limits the connection to rate kilobytes a second (0 or less: no "
-	  "limit).",
-	  { { "rate", GA_GO_INT64, NULL, "rate in KB/s" } }, NULL },
-	{ "slow_close", GA_TK_SLOW_CLOSE, GA_TOXIC_STANDARD, "SlowCloseToxic",
-	  "Delays the close of the connection by delay once its source "
-	  "has closed.",
-	  { { "delay", GA_GO_INT64, NULL, MS } }, NULL },
-	{ "timeout", GA_TK_TIMEOUT, GA_TOXIC_STANDARD, "TimeoutToxic",
-	  "Stops all data from getting through and closes the connection "
-	  "after timeout; with timeout 0 it never closes it, and data is "
-	  "dropped until the toxic is removed (which closes it).",
-	  { { "timeout", GA_GO_INT64, NULL, MS } }, NULL },
-	{ "reset_peer", GA_TK_RESET_PEER, GA_TOXIC_STANDARD, "ResetToxic",
-	  "Resets the connection (TCP RST to both sides) timeout after the "
-	  "first data (or end) reaches it; that data is dropped.",
-	  { { "timeout", GA_GO_INT64, NULL, MS } }, NULL },
-	{ "slicer", GA_TK_SLICER, GA_TOXIC_STANDARD, "SlicerToxic",
-	  "Slices the data into pieces of average_size +/- size_variation "
-	  "bytes, delay microseconds apart.",
-	  { { "average_size", GA_GO_INT, NULL, "size in bytes of an average "
-	      "piece" },
-	    { "size_variation", GA_GO_INT, NULL, "variation in bytes of a "
-	      "piece" },
-	    { "delay", GA_GO_INT, NULL, "time in microseconds between "
-	      "pieces" } }, NULL },
-	{ "limit_data", GA_TK_LIMIT_DATA, GA_TOXIC_STANDARD, "LimitDataToxic",
-	  "Closes the connection once bytes have gone through.",
-	  { { "bytes", GA_GO_INT64, NULL, "how many bytes pass before the "
-	      "close" } }, NULL },
-	{ "mysql_kill", GA_TK_MYSQL_KILL, GA_TOXIC_MYSQL, "MysqlKillToxic",
-	  "goneaway's server KILLs the session behind the connection when "
-	  "the client's next command reaches the proxy: KILL (the "
-	  "connection) before the command goes on to the server, or, with "
-	  "query, KILL QUERY just after it went on (a statement still "
-	  "running is interrupted).  The client gets what the server says. "
-	  "Only for a proxy whose upstream is goneaway's server.",
-	  { { "query", GA_GO_BOOL, NULL, "true: KILL QUERY instead of "
-	      "KILL" },
-	    { "count", GA_GO_INT64, NULL, "kills at most this many times "
-	      "(0: every command)" } }, NULL },
-	{ "mysql_cut", GA_TK_MYSQL_CUT, GA_TOXIC_MYSQL, "MysqlCutToxic",
-	  "Cuts the connection where the MySQL protocol reaches a point: "
-	  "the server's greeting, the client's login, the server's answer "
-	  "to it (auth), the client's TLS hello, a command, or the n-th row "
-	  "of a command's result; the packet at the point does not pass "
-	  "(with after, it does and the cut comes right after it).",
-	  { { "at", GA_GO_STRING, "command", "greeting, login, auth, tls, "
-	      "command or row" },
-	    { "command", GA_GO_STRING, NULL, "at command: the command "
-	      "(COM_QUERY, COM_PING, ...; empty: any)" },
-	    { "row", GA_GO_INT64, "1", "at row: which row of the result "
-	      "(1 is the first)" },
-	    { "action", GA_GO_STRING, "reset", "reset (TCP RST to both "
-	      "sides), close (FIN to both) or hold (nothing passes any "
-	      "more, either way)" },
-	    { "after", GA_GO_BOOL, NULL, "true: the packet at the point "
-	      "passes, the cut comes after it" },
-	    { "count", GA_GO_INT64, NULL, "cuts at most this many "
-	      "connections (0: every one)" } }, NULL },
+#define TYPE_ROW(name) &ga_toxic_##name,
+static const struct ga_toxic_type *const types[] = {
+	GA_TOXICS(TYPE_ROW)
+	NULL,
 };
-#define NSTANDARD (sizeof(standard_types) / sizeof(standard_types[0]))
+#undef TYPE_ROW
 
-/* fault_NAME for every fault kind: made once. */
-#define MAX_FAULT_TYPES 16
-static struct ga_toxic_type fault_types[MAX_FAULT_TYPES];
-static char fault_names[MAX_FAULT_TYPES][40];
-static char fault_whats[MAX_FAULT_TYPES][400];
-static const struct ga_toxic_type *table[NSTANDARD + MAX_FAULT_TYPES + 1];
-static atomic_int table_made;
-
-static void make_table(void)
+/* The table's two lists: GA_TOXICS', then the fault toxics. */
+static const struct ga_toxic_type *const *list(int i)
 {
-	const struct ga_fault_kind *const *k = ga_fault_table();
-	size_t n = 0, i;
-
-	for (i = 0; i < NSTANDARD; i++)
-		table[n++] = &standard_types[i];
-	for (i = 0; k[i] && i < MAX_FAULT_TYPES; i++) {
-		struct ga_toxic_type *t = &fault_types[i];
-
-		snprintf(fault_names[i], sizeof(fault_names[i]), "fault_%s",
-			 k[i]->name);
-		snprintf(fault_whats[i], sizeof(fault_whats[i]), "goneaway's "
-			 "fault '%s' in the lab between goneaway's server and "
-			 "the proxies (every proxy whose upstream is goneaway's "
-			 "server meets it): args are the words of a scenario's "
-			 "fault line after the kind: %s", k[i]->name,
-			 k[i]->usage);
-		t->name = fault_names[i];
-		t->kind = GA_TK_FAULT;
-		t->family = GA_TOXIC_FAULT;
-		t->go_struct = "FaultToxic";
-		t->what = fault_whats[i];
-		t->attrs[0].name = "args";
-		t->attrs[0].kind = GA_GO_STRING;
-		t->attrs[0].what = "the fault's words";
-		t->fault = k[i];
-		table[n++] = t;
-	}
-	table[n] = NULL;
-}
-
-/* The NULL-terminated table: the standard types, the MySQL ones, then a
- * fault type per kind of faults/fault.h (made at the first call). */
-static const struct ga_toxic_type *const *toxic_types(void)
-{
-	/* one thread makes it (the API's); the flag for the fuzz target's
-	 * and the tests' sake */
-	if (!atomic_load(&table_made)) {
-		make_table();
-		atomic_store(&table_made, 1);
-	}
-	return table;
+	return i == 0 ? types : ga_toxic_fault_types();
 }
 
 const struct ga_toxic_type *ga_toxic_type_find(const char *name)
 {
 	const struct ga_toxic_type *const *t;
+	int l;
 
-	for (t = toxic_types(); *t; t++)
-		if (strcmp((*t)->name, name) == 0)
-			return *t;
+	for (l = 0; l < 2; l++)
+		for (t = list(l); *t; t++)
+			if (strcmp((*t)->name, name) == 0)
+				return *t;
 	return NULL;
 }
 
-int ga_toxic_attr_index(const struct ga_toxic_type *type, const char *name)
+/* ---- a toxic's values --------------------------------------------------------- */
+
+/* Attribute a's member in t's struct. */
+static void *member(const struct ga_toxic *t, const struct ga_toxic_attr *a)
 {
-	int i;
-
-	for (i = 0; i < GA_TOXIC_MAX_ATTRS && type->attrs[i].name; i++)
-		if (strcmp(type->attrs[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-long long ga_toxic_num(const struct ga_toxic *t, const char *name)
-{
-	int i = ga_toxic_attr_index(t->type, name);
-
-	return i < 0 ? 0 : t->num[i];
-}
-
-const char *ga_toxic_str(const struct ga_toxic *t, const char *name)
-{
-	int i = ga_toxic_attr_index(t->type, name);
-
-	return i < 0 || !t->str[i] ? "" : t->str[i];
+	return (char *)t->attrs + a->off;
 }
 
 struct ga_toxic *ga_toxic_new(const struct ga_toxic_type *type)
@@ -173,7 +47,7 @@ struct ga_toxic *ga_toxic_new(const struct ga_toxic_type *type)
 	static atomic_ulong next_id;
 	struct ga_toxic *t = calloc(1, sizeof(*t));
 	const struct ga_toxic_attr *a;
-	int i;
+	size_t i;
 
 	if (!t)
 		return NULL;
@@ -181,30 +55,84 @@ struct ga_toxic *ga_toxic_new(const struct ga_toxic_type *type)
 	t->toxicity = 1;
 	t->dir = GA_STREAM_DOWN;
 	t->id = atomic_fetch_add(&next_id, 1) + 1;
-	for (i = 0; i < GA_TOXIC_MAX_ATTRS && type->attrs[i].name; i++) {
+	t->attrs = calloc(1, type->size ? type->size : 1);
+	if (!t->attrs) {
+		free(t);
+		return NULL;
+	}
+	for (i = 0; i < type->nattrs; i++) {
 		a = &type->attrs[i];
 		if (a->kind == GA_GO_STRING) {
-			t->str[i] = strdup(a->def ? a->def : "");
-			if (!t->str[i]) {
+			char *s = strdup(a->def ? a->def : "");
+
+			*(char **)member(t, a) = s;
+			if (!s) {
 				ga_toxic_free(t);
 				return NULL;
 			}
+		} else if (a->kind == GA_GO_BOOL) {
+			*(bool *)member(t, a) = a->def && strcmp(a->def, "true") == 0;
 		} else if (a->def) {
-			t->num[i] = strcmp(a->def, "true") == 0 ? 1 :
-				    strtoll(a->def, NULL, 10);
+			*(long long *)member(t, a) = strtoll(a->def, NULL, 10);
 		}
 	}
 	return t;
 }
 
+struct ga_toxic *ga_toxic_copy(const struct ga_toxic *t)
+{
+	struct ga_toxic *c = ga_toxic_new(t->type);
+	const struct ga_toxic_attr *a;
+	size_t i;
+
+	if (!c)
+		return NULL;
+	for (i = 0; i < t->type->nattrs; i++) {
+		a = &t->type->attrs[i];
+		if (a->kind == GA_GO_STRING) {
+			char **s = member(c, a);
+
+			free(*s);
+			*s = strdup(*(char **)member(t, a));
+			if (!*s) {
+				ga_toxic_free(c);
+				return NULL;
+			}
+		} else {
+			memcpy(member(c, a), member(t, a), a->kind == GA_GO_BOOL ?
+			       sizeof(bool) : sizeof(long long));
+		}
+	}
+	c->toxicity = t->toxicity;
+	return c;
+}
+
+void ga_toxic_swap_values(struct ga_toxic *t, struct ga_toxic *c)
+{
+	void *attrs = t->attrs, *spec = t->fault_spec;
+	float toxicity = t->toxicity;
+
+	t->attrs = c->attrs;
+	c->attrs = attrs;
+	t->toxicity = c->toxicity;
+	c->toxicity = toxicity;
+	if (c->fault_spec) {
+		t->fault_spec = c->fault_spec;
+		c->fault_spec = spec;
+		t->fault_line = c->fault_line;
+	}
+}
+
 void ga_toxic_free(struct ga_toxic *t)
 {
-	int i;
+	size_t i;
 
 	if (!t)
 		return;
-	for (i = 0; i < GA_TOXIC_MAX_ATTRS; i++)
-		free(t->str[i]);
+	for (i = 0; t->attrs && i < t->type->nattrs; i++)
+		if (t->type->attrs[i].kind == GA_GO_STRING)
+			free(*(char **)member(t, &t->type->attrs[i]));
+	free(t->attrs);
 	if (t->fault_spec && t->type->fault)
 		t->type->fault->free_spec(t->fault_spec);
 	free(t->name);
@@ -216,145 +144,22 @@ int ga_toxic_decode_attrs(struct ga_toxic *t, const struct ga_json *attrs,
 			  char *msg, size_t len)
 {
 	struct ga_go_field f[GA_TOXIC_MAX_ATTRS];
-	bool b[GA_TOXIC_MAX_ATTRS];
 	size_t n;
-	int rc;
 
-	for (n = 0; n < GA_TOXIC_MAX_ATTRS && t->type->attrs[n].name; n++) {
+	for (n = 0; n < t->type->nattrs && n < GA_TOXIC_MAX_ATTRS; n++) {
 		f[n].name = t->type->attrs[n].name;
 		f[n].kind = t->type->attrs[n].kind;
+		f[n].dst = member(t, &t->type->attrs[n]);
 		f[n].go_type = NULL;
 		f[n].seen = NULL;
-		b[n] = t->num[n] != 0;
-		f[n].dst = f[n].kind == GA_GO_STRING ? (void *)&t->str[n] :
-			   f[n].kind == GA_GO_BOOL ? (void *)&b[n] :
-			   (void *)&t->num[n];
 	}
-	rc = ga_go_decode(attrs, t->type->go_struct, "attributes.", f, n, msg,
-			  len);
-	for (n = 0; n < GA_TOXIC_MAX_ATTRS && t->type->attrs[n].name; n++)
-		if (t->type->attrs[n].kind == GA_GO_BOOL)
-			t->num[n] = b[n];
-	return rc;
-}
-
-/* ---- goneaway's checks ------------------------------------------------------ */
-
-static const char *const cut_points[GA_CUT_POINT_COUNT] = {
-	[GA_CUT_GREETING] = "greeting", [GA_CUT_LOGIN] = "login",
-	[GA_CUT_AUTH] = "auth", [GA_CUT_TLS] = "tls",
-	[GA_CUT_COMMAND] = "command", [GA_CUT_ROW] = "row",
-};
-static const char *const cut_actions[] = {
-	[GA_CUT_RESET] = "reset", [GA_CUT_CLOSE] = "close",
-	[GA_CUT_HOLD] = "hold",
-};
-
-static int word_index(const char *w, const char *const *words, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(w, words[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-int ga_cut_point_of(const struct ga_toxic *t)
-{
-	return word_index(ga_toxic_str(t, "at"), cut_points,
-			  GA_CUT_POINT_COUNT);
-}
-
-int ga_cut_action_of(const struct ga_toxic *t)
-{
-	return word_index(ga_toxic_str(t, "action"), cut_actions,
-			  sizeof(cut_actions) / sizeof(cut_actions[0]));
-}
-
-int ga_cut_command_of(const struct ga_toxic *t)
-{
-	const char *c = ga_toxic_str(t, "command");
-	char *end;
-	long v;
-
-	if (!*c)
-		return -1;
-	if (strncmp(c, "COM_", 4) == 0)
-		return ga_point_command_byte(c) < 0 ? -2 :
-		       ga_point_command_byte(c);
-	v = strtol(c, &end, 0);
-	return *end || v < 0 || v > 255 ? -2 : (int)v;
-}
-
-static int check_fault(struct ga_toxic *t, char *msg, size_t len)
-{
-	const struct ga_fault_kind *k = t->type->fault;
-	struct ga_fault_diag diag;
-	const char *args = ga_toxic_str(t, "args");
-	void *spec = NULL;
-
-	memset(&diag, 0, sizeof(diag));
-	if (k->parse(args, &spec, &diag) != 0 ||
-	    (k->validate && k->validate(spec, &diag) != 0)) {
-		if (spec)
-			k->free_spec(spec);
-		snprintf(msg, len, "%s: args '%s': %s (%s)", t->type->name,
-			 args, diag.msg, k->usage);
-		return -1;
-	}
-	if (t->fault_spec)
-		k->free_spec(t->fault_spec);
-	t->fault_spec = spec;
-	return 0;
+	return ga_go_decode(attrs, t->type->go_struct, "attributes.", f, n,
+			    msg, len);
 }
 
 int ga_toxic_check(struct ga_toxic *t, char *msg, size_t len)
 {
-	int point;
-
-	switch (t->type->kind) {
-	case GA_TK_FAULT:
-		return check_fault(t, msg, len);
-	case GA_TK_MYSQL_KILL:
-		if (ga_toxic_num(t, "count") < 0) {
-			snprintf(msg, len, "mysql_kill: count must be 0 or more");
-			return -1;
-		}
-		return 0;
-	case GA_TK_MYSQL_CUT:
-		point = ga_cut_point_of(t);
-		if (point < 0) {
-			snprintf(msg, len, "mysql_cut: at: '%s' is not greeting, "
-				 "login, auth, tls, command or row",
-				 ga_toxic_str(t, "at"));
-			return -1;
-		}
-		if (ga_cut_action_of(t) < 0) {
-			snprintf(msg, len, "mysql_cut: action: '%s' is not "
-				 "reset, close or hold",
-				 ga_toxic_str(t, "action"));
-			return -1;
-		}
-		if (ga_cut_command_of(t) == -2) {
-			snprintf(msg, len, "mysql_cut: command: '%s' is not a "
-				 "command such as COM_QUERY, COM_PING or "
-				 "COM_STMT_EXECUTE, nor a byte",
-				 ga_toxic_str(t, "command"));
-			return -1;
-		}
-		if (point == GA_CUT_ROW && ga_toxic_num(t, "row") < 1) {
-			snprintf(msg, len, "mysql_cut: row must be 1 or more");
-			return -1;
-		}
-		if (ga_toxic_num(t, "count") < 0) {
-			snprintf(msg, len, "mysql_cut: count must be 0 or more");
-			return -1;
-		}
-		return 0;
-	default:
-		return 0;       /* Toxiproxy takes any value */
-	}
+	return t->type->check ? t->type->check(t, msg, len) : 0;
 }
 
 /* ---- written as Toxiproxy writes them ------------------------------------- */
@@ -408,34 +213,36 @@ static void go_write_float32(FILE *f, float x)
 	fputs(digits, f);
 }
 
-static void write_attrs(FILE *f, const struct ga_toxic *t)
+/* The value of kind at p (a member of a toxic's attributes). */
+static void write_value(FILE *f, enum ga_go_kind kind, const void *p)
+{
+	const char *s;
+
+	if (kind == GA_GO_STRING) {
+		s = *(char *const *)p;
+		ga_go_write_string(f, s, strlen(s));
+	} else if (kind == GA_GO_BOOL) {
+		fputs(*(const bool *)p ? "true" : "false", f);
+	} else {
+		fprintf(f, "%lld", *(const long long *)p);
+	}
+}
+
+void ga_toxic_write(FILE *f, const struct ga_toxic *t)
 {
 	const struct ga_toxic_attr *a;
-	int i;
+	size_t i;
 
-	fputc('{', f);
-	for (i = 0; i < GA_TOXIC_MAX_ATTRS && t->type->attrs[i].name; i++) {
+	fputs("{\"attributes\":{", f);
+	for (i = 0; i < t->type->nattrs; i++) {
 		a = &t->type->attrs[i];
 		if (i)
 			fputc(',', f);
 		ga_go_write_string(f, a->name, strlen(a->name));
 		fputc(':', f);
-		if (a->kind == GA_GO_STRING)
-			ga_go_write_string(f, t->str[i] ? t->str[i] : "",
-					     t->str[i] ? strlen(t->str[i]) : 0);
-		else if (a->kind == GA_GO_BOOL)
-			fputs(t->num[i] ? "true" : "false", f);
-		else
-			fprintf(f, "%lld", t->num[i]);
+		write_value(f, a->kind, member(t, a));
 	}
-	fputc('}', f);
-}
-
-void ga_toxic_write(FILE *f, const struct ga_toxic *t)
-{
-	fputs("{\"attributes\":", f);
-	write_attrs(f, t);
-	fputs(",\"name\":", f);
+	fputs("},\"name\":", f);
 	ga_go_write_string(f, t->name, strlen(t->name));
 	fputs(",\"type\":", f);
 	ga_go_write_string(f, t->type->name, strlen(t->type->name));
@@ -456,39 +263,47 @@ static const char *const go_kind_words[] = {
 	[GA_GO_FLOAT32] = "float32",
 };
 
+static void write_type(FILE *f, const struct ga_toxic_type *t)
+{
+	const struct ga_toxic_attr *a;
+	size_t i;
+
+	fputs("{\"type\":", f);
+	ga_go_write_string(f, t->name, strlen(t->name));
+	fprintf(f, ",\"family\":\"%s\",\"description\":",
+		family_words[t->family]);
+	ga_go_write_string(f, t->what, strlen(t->what));
+	fputs(",\"attributes\":[", f);
+	for (i = 0; i < t->nattrs; i++) {
+		a = &t->attrs[i];
+		fprintf(f, "%s{\"name\":\"%s\",\"type\":\"%s\",\"default\":",
+			i ? "," : "", a->name, go_kind_words[a->kind]);
+		if (a->kind == GA_GO_STRING)
+			ga_go_write_string(f, a->def ? a->def : "",
+					   a->def ? strlen(a->def) : 0);
+		else
+			fputs(a->def ? a->def : a->kind == GA_GO_BOOL ?
+			      "false" : "0", f);
+		fputs(",\"description\":", f);
+		ga_go_write_string(f, a->what, strlen(a->what));
+		fputc('}', f);
+	}
+	fputs("]}", f);
+}
+
 void ga_toxic_types_write(FILE *f)
 {
 	const struct ga_toxic_type *const *t;
-	const struct ga_toxic_attr *a;
-	int i;
+	bool first = true;
+	int l;
 
 	fputc('[', f);
-	for (t = toxic_types(); *t; t++) {
-		if (t != toxic_types())
-			fputc(',', f);
-		fputs("{\"type\":", f);
-		ga_go_write_string(f, (*t)->name, strlen((*t)->name));
-		fprintf(f, ",\"family\":\"%s\",\"description\":",
-			family_words[(*t)->family]);
-		ga_go_write_string(f, (*t)->what, strlen((*t)->what));
-		fputs(",\"attributes\":[", f);
-		for (i = 0; i < GA_TOXIC_MAX_ATTRS && (*t)->attrs[i].name;
-		     i++) {
-			a = &(*t)->attrs[i];
-			fprintf(f, "%s{\"name\":\"%s\",\"type\":\"%s\","
-				"\"default\":", i ? "," : "", a->name,
-				go_kind_words[a->kind]);
-			if (a->kind == GA_GO_STRING)
-				ga_go_write_string(f, a->def ? a->def : "",
-						     a->def ? strlen(a->def) : 0);
-			else
-				fputs(a->def ? a->def : a->kind == GA_GO_BOOL ?
-				      "false" : "0", f);
-			fputs(",\"description\":", f);
-			ga_go_write_string(f, a->what, strlen(a->what));
-			fputc('}', f);
+	for (l = 0; l < 2; l++)
+		for (t = list(l); *t; t++) {
+			if (!first)
+				fputc(',', f);
+			first = false;
+			write_type(f, *t);
 		}
-		fputs("]}", f);
-	}
 	fputc(']', f);
 }

@@ -1,14 +1,19 @@
 #!/bin/sh
 # t0006-recipes: the recipes of docs/ARCHITECTURE.md ("Where to add") say
 # the true count.  Each kind with one list - a fault kind, a proxy, a
-# server backend, an output, a client driver - has a recipe that names
+# server backend, an output, a client driver, a toxic, a connect option
+# - has a recipe that names
 # the files a new one touches ("<!-- recipe KIND: FILES -->", and "N
 # files" in its words).  In a copy of the tree, this adds one of each
 # kind with those files and no other (their text: data/recipes/), builds
 # it, and checks that the new one is known wherever its kind is listed:
 # the parser and its messages, --help, --server, --proxy, --format and
 # --NAME FILE, goneaway report, doctor, the unit tests, drivers and
-# install-deps.sh.  A list kept outside its table would leave the new one
+# install-deps.sh, goneaway serve's API and relay (a toxic), the
+# driver protocol's table, its feature and the copy's whole unit suite
+# and docs/driver-protocol.md's tables once its words are written (a
+# connect option); and that the copy keeps the floors and the tree's
+# rules (tests/layering.sh, tests/tree.sh).  A list kept outside its table would leave the new one
 # out there, and the test fails.
 . "$(dirname "$0")/lib.sh"
 
@@ -34,12 +39,15 @@ title() {
 	case $1 in
 	fault) echo "A fault kind" ;; proxy) echo "A proxy" ;;
 	backend) echo "A server backend" ;; output) echo "An output format" ;;
-	driver) echo "A client driver" ;;
+	driver) echo "A client driver" ;; toxic) echo "A toxic" ;;
+	connect) echo "A connect option" ;;
 	esac
 }
 
+KINDS="fault proxy backend output driver toxic connect"
+
 test_expect_success 'every kind has its recipe, and its words say its count' '
-	for k in fault proxy backend output driver; do
+	for k in $KINDS; do
 		n=$(recipe $k | wc -l) &&
 		test "$n" -ge 1 || { echo "no recipe for $k"; return 1; }
 		grep -q "^- \*\*$(title $k)\*\*: $n files\. " "$DOC" ||
@@ -49,10 +57,10 @@ test_expect_success 'every kind has its recipe, and its words say its count' '
 
 # ---- the copy, and each recipe done in it -----------------------------------
 
-mkdir -p "$T" &&
-cp -a "$TOP/Makefile" "$TOP/harness" "$TOP/fixtures" "$T/" &&
-mkdir -p "$T/tests" "$T/build" &&
-cp -a "$TOP/tests/unit" "$T/tests/" &&
+mkdir -p "$T/docs" "$T/build" &&
+cp -a "$TOP/Makefile" "$TOP/README.md" "$TOP/harness" "$TOP/fixtures" \
+	"$TOP/tests" "$T/" &&
+cp -a "$TOP/docs/ARCHITECTURE.md" "$TOP/docs/driver-protocol.md" "$T/docs/" &&
 cp -a "$TOP/drivers" "$T/" &&
 (cd "$TOP/build" && tar cf - --exclude=./check-unit --exclude=./libgoneaway.a .) |
 	(cd "$T/build" && tar xf -)
@@ -93,17 +101,39 @@ touch_file driver drivers/drivers.list
 sed -i 's/^\(\tjava) command -v java\)/\techo) ;;\n\1/' "$T/drivers/install-deps.sh"
 touch_file driver drivers/install-deps.sh
 
+# a toxic: nothing
+cp "$R/toxic_nothing.c" "$T/harness/serve/toxic_nothing.c"
+touch_file toxic harness/serve/toxic_NAME.c
+sed -i 's/\(X(mysql_cut)\)$/\1 X(nothing)/' "$T/harness/serve/toxics.h"
+touch_file toxic harness/serve/toxics.h
+
+# a connect option: nothing, sent only to a driver that declares the
+# feature "nothing" (the recipe's edits of existing files, as a patch)
+patch -s -p1 -d "$T" < "$R/connect-nothing.patch" > "$SCRATCH/patch.out" 2>&1 ||
+	echo "data/recipes/connect-nothing.patch does not apply: make it again on this tree" >> "$SCRATCH/patch.out"
+sed -n 's|^+++ b/||p' "$R/connect-nothing.patch" | while read -r f; do
+	touch_file connect "$f"
+done
+
+test_expect_success 'the connect option'"'"'s patch applies' '
+	cat "$SCRATCH/patch.out" && ! test -s "$SCRATCH/patch.out"
+'
+
 test_expect_success 'each recipe was done with the files it names, no more and no fewer' '
-	for k in fault proxy backend output driver; do
+	for k in $KINDS; do
 		recipe $k | sort > want.$k &&
 		sort "$SCRATCH/touched.$k" > got.$k &&
 		diff want.$k got.$k || { echo "recipe $k"; return 1; }
 	done
 '
 
-test_expect_success 'the copy with the five new ones builds' '
+test_expect_success 'the copy with the seven new ones builds' '
 	make -s -C "$T" WERROR=1 goneaway build/check-unit > build.out 2>&1;
 	rc=$?; tail -n 20 build.out; test $rc -eq 0
+'
+
+test_expect_success 'the copy keeps the floors and the tree'"'"'s rules' '
+	sh "$T/tests/layering.sh" "$T/build" && sh "$T/tests/tree.sh" "$T" "$T/build"
 '
 
 G="$T/goneaway"
@@ -155,6 +185,64 @@ test_expect_success 'the driver: goneaway drivers, --client, install-deps.sh' '
 	sh "$T/drivers/install-deps.sh" --list | grep -qw echo &&
 	test "$(sh "$T/drivers/install-deps.sh" --of echo)" = echo &&
 	sh "$T/drivers/install-deps.sh" echo
+'
+
+# checks SUITE CHECK_UNIT: how many checks the suite ran ("" unless
+# every one passed); what it said, on stderr
+checks() {
+	CK_RUN_SUITE=$1 "$2" > unit.out 2>&1; cat unit.out >&2
+	sed -n "s/^100%: Checks: \([0-9]*\), Failures: 0, Errors: 0\$/\1/p" unit.out
+}
+
+test_expect_success 'the toxic: the serve suites make, list, show and run it with the others' '
+	for s in serve_api serve_chain; do
+		n=$(checks $s "$TOP/build/check-unit") &&
+		m=$(checks $s "$T/build/check-unit") &&
+		test -n "$n" && test -n "$m" && test "$m" -eq $((n + 1)) ||
+			{ echo "$s: the copy ran ${m:-not all} checks, the tree ${n:-not all}"; return 1; }
+	done &&
+	for s in serve_http serve_wire; do
+		test -n "$(checks $s "$T/build/check-unit")" || return 1
+	done
+'
+
+# the block of the copy's docs/driver-protocol.md between its marks
+protocol_tables() {
+	sed -n "/^<!-- begin: goneaway driver-test --describe=markdown -->\$/,/^<!-- end: goneaway driver-test --describe=markdown -->\$/p" \
+		"$T/docs/driver-protocol.md" | sed "1d;\$d"
+}
+
+test_expect_success 'the connect option: the parser and its hint, the protocol'"'"'s table' '
+	printf "title t\ncause c\nconnection app nothing\nconnect app\n" > n.gw &&
+	"$G" check n.gw &&
+	printf "title t\ncause c\nconnection app nothink\nconnect app\n" > nn.gw &&
+	! "$G" check nn.gw 2> err && cat err &&
+	grep -q "(known: .*, local_infile, nothing, driver-option)" err &&
+	"$G" driver-test --describe > d.json &&
+	grep -q "^  {\"name\": \"nothing\", \"type\": \"boolean\"" d.json
+'
+
+test_expect_success 'the copy'"'"'s whole unit suite passes with the seven new ones; the connect option is one check more of the protocol' '
+	n=$(checks protocol "$TOP/build/check-unit") &&
+	m=$(checks protocol "$T/build/check-unit") &&
+	test -n "$n" && test -n "$m" && test "$m" -eq $((n + 1)) &&
+	"$T/build/check-unit" > unit.out 2>&1; rc=$?; tail -n 3 unit.out;
+	test $rc -eq 0 && grep -q "^100%: Checks: [0-9]*, Failures: 0, Errors: 0\$" unit.out
+'
+
+test_expect_success 'the connect option: docs/driver-protocol.md wants its row, then has it' '
+	"$G" driver-test --describe=markdown > want.md &&
+	protocol_tables > got.md &&
+	! diff -u got.md want.md > d.out && cat d.out &&
+	test "$(grep -c "^[-+]|" d.out)" -eq 1 &&
+	grep -q "^+| \`nothing\` | boolean | " d.out &&
+	awk -v rows=want.md "
+		/^<!-- begin: goneaway driver-test --describe=markdown -->\$/ {
+			print; while ((getline l < rows) > 0) print l; skip = 1; next }
+		/^<!-- end: goneaway driver-test --describe=markdown -->\$/ { skip = 0 }
+		!skip { print }" "$T/docs/driver-protocol.md" > p.md &&
+	mv p.md "$T/docs/driver-protocol.md" &&
+	protocol_tables > got.md && diff -u got.md want.md
 '
 
 test_done

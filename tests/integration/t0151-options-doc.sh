@@ -1,72 +1,134 @@
 #!/bin/sh
-# t0151-options-doc: each command's options are told alike three times
-# (tests/options.sh, as git's t0450 holds -h to the manual): its table
-# of options (the getopt table of harness/cli/COMMAND.c and the
-# outputs' rows), goneaway --help, and docs/running.md's "Every option".
-# A copy with an option missing from each, or one too many, is caught.
+# t0151-options-doc: each command's options are declared once, in its
+# table (harness/cli/parseopt.h), and told alike everywhere else
+# (tests/options.sh, as git's t0450 holds -h to the manual): the docs'
+# tables of options are made from the tables (docs/gen-options.sh,
+# "goneaway --describe=options-markdown") and equal the committed ones,
+# and goneaway --help and goneaway serve --help say every option of
+# their tables and none other.  A copy of the docs with a row edited by
+# hand, and a copy of the tree whose tables declare an option more or
+# another release, are caught; so is a --help saying an option no table
+# has (a goneaway that adds it).
 #
-# The sources it holds: harness/cli/usage.c, harness/cli/options_outputs.c.
+# The sources it holds: harness/cli/parseopt.c, harness/cli/opthelp.c,
+# harness/cli/optdocs.c, harness/cli/usage.c, harness/cli/options_outputs.c.
 . "$(dirname "$0")/lib.sh"
 
-"$GONEAWAY" --help > "$SCRATCH/help.txt" 2>&1
-
-copy_tree() {
-	rm -rf tree && mkdir -p tree/harness tree/docs &&
-	cp -r "$TOP/harness/cli" "$TOP/harness/report" tree/harness/ &&
-	cp "$TOP/docs/running.md" tree/docs/ && cp "$SCRATCH/help.txt" tree/help.txt
+# copy_docs: tree/ with the docs the check reads, for GONEAWAY
+copy_docs() {
+	rm -rf tree && mkdir -p tree/docs &&
+	cp "$TOP/docs/gen-options.sh" "$TOP/docs/running.md" \
+		"$TOP/docs/toxiproxy.md" tree/docs/
 }
 
-# check MESSAGE: the check fails (exit 1) and says MESSAGE
+# check GONEAWAY MESSAGE: the check of tree/ fails (exit 1) and says
+# MESSAGE
 check() {
-	sh "$TOP/tests/options.sh" tree tree/help.txt > out; rc=$?; cat out
-	test "$rc" -eq 1 && grep -q -- "$1" out
+	sh "$TOP/tests/options.sh" tree "$1" > out; rc=$?; cat out
+	test "$rc" -eq 1 && grep -q -- "$2" out
 }
 
-test_expect_success 'every option: its table, --help and docs/running.md' '
-	sh "$TOP/tests/options.sh" "$TOP" "$SCRATCH/help.txt" > out; rc=$?; cat out &&
+# a goneaway whose --describe=options and --help say one line more
+# ($ADD_TO: options, help or serve-help) or nothing at all (empty)
+cat > "$SCRATCH/wrapped" <<EOF
+#!/bin/sh
+case "\$ADD_TO \$*" in
+"options --describe=options") "$GONEAWAY" "\$@"; echo "report --newopt" ;;
+"help --help") "$GONEAWAY" "\$@"; echo "      --frobnicate        nothing" ;;
+"serve-help serve --help") "$GONEAWAY" "\$@" | grep -v -- "--owner" ;;
+"empty --describe=options") ;;
+*) exec "$GONEAWAY" "\$@" ;;
+esac
+EOF
+chmod +x "$SCRATCH/wrapped"
+W="$SCRATCH/wrapped"
+
+test_expect_success 'every option: its table, --help, and the docs made from the tables' '
+	sh "$TOP/tests/options.sh" "$TOP" "$GONEAWAY" > out; rc=$?; cat out &&
 	test $rc -eq 0 &&
-	grep -q "^options: ok ([0-9]* options of 4 commands" out
+	grep -q "^options: ok ([0-9]* options of 5 commands" out
 '
 
-test_expect_success 'a copy passes (what the cases below break)' '
-	copy_tree && sh "$TOP/tests/options.sh" tree tree/help.txt
+test_expect_success 'the docs are the generated tables, word for word' '
+	"$GONEAWAY" --describe=options-markdown > every.md &&
+	sed -n "/^<!-- options: begin -->\$/,/^<!-- options: end -->\$/p" \
+		"$TOP/docs/running.md" | sed "1d;\$d" > docs.md &&
+	test "$(wc -l < every.md)" -ge 60 && cmp every.md docs.md &&
+	"$GONEAWAY" --describe=serve-options-markdown > serve.md &&
+	sed -n "/^<!-- serve options: begin -->\$/,/^<!-- serve options: end -->\$/p" \
+		"$TOP/docs/toxiproxy.md" | sed "1d;\$d" > docs.md &&
+	grep -q "^| \`--mariadbd\`, \`--install-db\`, \`--fixtures\`, \`--cache\`, \`--server-timeout\` | as for \`goneaway run\` |\$" serve.md &&
+	cmp serve.md docs.md
 '
 
-test_expect_success 'an option of a table without its row in the docs fails' '
-	copy_tree &&
+test_expect_success 'a copy of the docs passes (what the cases below break)' '
+	copy_docs && sh "$TOP/tests/options.sh" tree "$GONEAWAY"
+'
+
+test_expect_success 'a row of the docs deleted, or one more, fails' '
+	copy_docs &&
 	sed -i "/^| run | \`--timings\` |/d" tree/docs/running.md &&
-	check "run --timings (harness/cli/run.c) has no row"
+	check "$GONEAWAY" "docs/running.md.s table of options is not what the tables" &&
+	grep -q "^+| run | \`--timings\` | 0.2.0 |" out &&
+	copy_docs &&
+	sed -i "/^| run | \`--timings\` |/a| run | \`--gone\` | 0.2.0 | x |" tree/docs/running.md &&
+	check "$GONEAWAY" "^-| run | \`--gone\` | 0.2.0 | x |"
 '
 
-test_expect_success 'a row of the docs that no table has fails' '
-	copy_tree &&
-	sed -i "/^| run | \`--timings\` |/a| run | \`--gone\` | x |" tree/docs/running.md &&
-	check "docs/running.md.s \"Every option\" has run --gone"
+test_expect_success 'a release or words changed by hand fail, in either doc' '
+	copy_docs &&
+	sed -i "s/^| replay | \`--trust\` | 0.3.0 |/| replay | \`--trust\` | 0.2.0 |/" tree/docs/running.md &&
+	check "$GONEAWAY" "^+| replay | \`--trust\` | 0.3.0 |" &&
+	copy_docs &&
+	sed -i "s/^| \`--allow-low-ports\` | proxies may/| \`--allow-low-ports\` | proxies can/" tree/docs/toxiproxy.md &&
+	check "$GONEAWAY" "docs/toxiproxy.md.s table of options is not what the tables"
 '
 
-test_expect_success 'a new option in a table, not in --help nor the docs, fails' '
-	copy_tree &&
-	sed -i "0,/{ *\"timings\",/s//{ \"newopt\", no_argument, NULL, 1 },\n&/" tree/harness/cli/report.c &&
-	check "report --newopt (harness/cli/report.c) has no row" &&
-	check "--newopt is in a table of options and not in goneaway --help"
+test_expect_success 'a doc without its table fails' '
+	copy_docs && sed -i "/<!-- serve options: begin -->/d" tree/docs/toxiproxy.md &&
+	check "$GONEAWAY" "docs/toxiproxy.md has no <!-- serve options: begin -->"
 '
 
-test_expect_success 'an output row gives its --NAME FILE to its commands' '
-	copy_tree &&
-	sed -i "s/\.file = GA_OUTPUT_RUN,/.file = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,/" tree/harness/report/jsonl.c &&
-	check "report --jsonl (harness/cli/report.c) has no row"
-'
-
-test_expect_success '--help that says an option no table has fails' '
-	copy_tree &&
-	echo "      --frobnicate        nothing" >> tree/help.txt &&
-	check "goneaway --help says --frobnicate, which no table of options has"
+test_expect_success 'an option of a table not in --help, or in --help and no table, fails' '
+	copy_docs &&
+	ADD_TO=options check "$W" "--newopt is in a table of options and not in goneaway --help" &&
+	ADD_TO=help check "$W" "goneaway --help says --frobnicate, which no table of options has" &&
+	ADD_TO=serve-help check "$W" "serve --owner is not in goneaway serve --help"
 '
 
 test_expect_success 'nothing to check fails' '
-	copy_tree && : > tree/help.txt &&
-	sh "$TOP/tests/options.sh" tree tree/help.txt > out; rc=$?; cat out &&
+	copy_docs && ADD_TO=empty sh "$TOP/tests/options.sh" tree "$W" > out; rc=$?; cat out &&
 	test $rc -eq 2 && grep -q "nothing to check" out
+'
+
+# ---- a copy of the tree whose tables say otherwise -------------------------------
+T="$SCRATCH/src"
+mkdir -p "$T/build" &&
+cp -a "$TOP/Makefile" "$TOP/harness" "$T/" &&
+(cd "$TOP/build" && tar cf - --exclude=./check-unit --exclude=./unit .) |
+	(cd "$T/build" && tar xf -)
+
+test_expect_success 'a table with an option more and another release: the copy builds' '
+	sed -i "/^\tCLI_HELP_ROWS(\"0.2.0\", \"every option\"),\$/i\\
+	{ .name = \"newopt\", .kind = CLI_OPT_TRUE, .at = REPORT(p.timings),\\
+	  .since = \"0.5.0\", .doc = \"a new one\" }," "$T/harness/cli/report.c" &&
+	grep -q "\"newopt\"" "$T/harness/cli/report.c" &&
+	sed -i "/\.name = \"timings\"/,/\.since/s/\.since = \"0.2.0\"/.since = \"0.9.0\"/" \
+		"$T/harness/cli/run.c" &&
+	grep -q "\"0.9.0\"" "$T/harness/cli/run.c" &&
+	make -s -C "$T" WERROR=1 goneaway > build.out 2>&1; rc=$?; tail -n 20 build.out;
+	test $rc -eq 0
+'
+
+test_expect_success '... and its docs, --help and getopt follow the tables' '
+	copy_docs &&
+	check "$T/goneaway" "^-| run | \`--timings\` | 0.2.0 |" &&
+	grep -q "^+| run | \`--timings\` | 0.9.0 |" out &&
+	grep -q "^+| report | \`--newopt\` | 0.5.0 | a new one |" out &&
+	grep -q "options: --newopt is in a table of options and not in goneaway --help" out &&
+	"$T/goneaway" report --newopt 2> err; cat err &&
+	grep -q "^usage: goneaway report" err &&
+	! "$GONEAWAY" report --newopt 2> err && grep -q "unrecognized option" err
 '
 
 test_done

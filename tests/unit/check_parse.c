@@ -805,11 +805,12 @@ static const struct {
 	  4, 12, "is too long (at most 31 characters)" },
 	{ HEAD "connection app\nconnect app\n", 4, 12,
 	  "connection 'app' is already declared at line 3" },
+	/* the known ones are the parser's table, each a connect option or
+	 * a member of connect (check_protocol.c,
+	 * every_connection_key_reaches_the_driver): not typed here */
 	{ HEAD "connection db timeout=5s\nconnect app\n", 4, 15,
 	  "unknown connection option 'timeout' (known: connect_timeout, "
-	  "read_timeout, write_timeout, transport, user, password, database, "
-	  "reconnect, interactive, max_allowed_packet, privileged, tls, "
-	  "keepalive, pool, local_infile, driver-option)" },
+	  "read_timeout, " },
 	{ HEAD "connection db read_timeout=1.5s\nconnect app\n", 4, 28,
 	  "read_timeout must be whole seconds: the C API takes seconds" },
 	{ HEAD "connection db connect_timeout=0s\nconnect app\n", 4, 31,

@@ -849,14 +849,13 @@ static const struct {
 	{ HEAD "fork app close\n  expect ok | wrong-result\n", 5, 15,
 	  "'wrong-result' applies only to steps whose results goneaway "
 	  "checks itself (fork ... share), not 'fork'", .exact = true },
-	/* proxy */
+	/* proxy: the known ones are proxy/proxy.h's table, where a new one
+	 * follows haproxy (t0006) */
 	{ "title t\ncause c\nproxy\nconnection app\nconnect app\n", 3, 1,
-	  "'proxy' needs a proxy's name (none, haproxy) or an action on it "
-	  "(stop, start, restart, crash)", .exact = true },
+	  "'proxy' needs a proxy's name (none, haproxy", .exact = false },
 	{ "title t\ncause c\nproxy haprxy\nconnection app\nconnect app\n",
 	  3, 7, "unknown proxy 'haprxy'; did you mean 'haproxy'? (known: "
-	  "none, haproxy; or an action on it: stop, start, restart, crash)",
-	  .exact = true },
+	  "none, haproxy", .exact = false },
 	{ "title t\ncause c\nproxy none # why?\nconnection app\n"
 	  "connect app\n", 3, 7, "'proxy none' needs the reason a proxy would "
 	  "change what the scenario tests", .exact = false },
@@ -1332,12 +1331,10 @@ static const struct {
 	{ "title t\ncause c\nconnection sq transport=raw driver-option a=1\n"
 	  "connect sq\n", 3, 1, "a raw connection (transport=raw) has no "
 	  "client driver to take driver options" },
+	/* its hint ends with driver-option (the connection options
+	 * before it are the parser's table, not typed here) */
 	{ "title t\ncause c\nconnection app driver-options=a=1\n"
-	  "connect app\n", 3, 16, "unknown connection option "
-	  "'driver-options' (known: connect_timeout, read_timeout, "
-	  "write_timeout, transport, user, password, database, reconnect, "
-	  "interactive, max_allowed_packet, privileged, tls, keepalive, pool, "
-	  "local_infile, driver-option)" },
+	  "connect app\n", 3, 16, ", driver-option)" },
 	/* keepalive=IDLE/INTERVAL/COUNT */
 	{ "title t\ncause c\nconnection app keepalive=2s/1s\nconnect app\n",
 	  3, 26, "invalid keepalive '2s/1s': write IDLE/INTERVAL/COUNT, e.g. "

@@ -700,6 +700,97 @@ START_TEST(test_peers)
 }
 END_TEST
 
+/* Every type of GA_TOXICS (serve/toxics.h), a new one too: found by
+ * its name, its attributes' rows sound (at most GA_TOXIC_MAX_ATTRS, each
+ * of a kind the decoder takes, inside its struct, each name once), what
+ * it does said (a pipe for the bytes, or an act at packets), listed by
+ * GET /goneaway/toxics, and made with its defaults on a proxy to
+ * goneaway's server, shown and deleted as Toxiproxy would. */
+#define TYPE_ROW(name) &ga_toxic_##name,
+static const struct ga_toxic_type *const table_types[] = {
+	GA_TOXICS(TYPE_ROW)
+};
+#undef TYPE_ROW
+
+/* t's attributes with their defaults, as the API writes them, into buf. */
+static void defaults_text(const struct ga_toxic_type *t, char *buf,
+			  size_t len)
+{
+	const struct ga_toxic_attr *a;
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nattrs && n < len; i++) {
+		a = &t->attrs[i];
+		n += (size_t)snprintf(buf + n, len - n, "%s\"%s\":", i ? "," : "",
+				      a->name);
+		if (a->kind == GA_GO_STRING)
+			n += (size_t)snprintf(buf + n, len - n, "\"%s\"",
+					      a->def ? a->def : "");
+		else
+			n += (size_t)snprintf(buf + n, len - n, "%s", a->def ?
+					      a->def : a->kind == GA_GO_BOOL ?
+					      "false" : "0");
+	}
+}
+
+START_TEST(test_toxic_types)
+{
+	const struct ga_toxic_type *t = table_types[_i];
+	struct ga_api_response resp;
+	char want[2048], attrs[1024], path[300];
+	struct ga_sv sv;
+	size_t i, j, size;
+
+	ck_assert_ptr_eq(ga_toxic_type_find(t->name), t);
+	ck_assert(t->go_struct && *t->go_struct && t->what && *t->what);
+	ck_assert_uint_le(t->nattrs, GA_TOXIC_MAX_ATTRS);
+	for (i = 0; i < t->nattrs; i++) {
+		const struct ga_toxic_attr *a = &t->attrs[i];
+
+		ck_assert(a->kind == GA_GO_STRING || a->kind == GA_GO_BOOL ||
+			  a->kind == GA_GO_INT64 || a->kind == GA_GO_INT);
+		size = a->kind == GA_GO_STRING ? sizeof(char *) :
+		       a->kind == GA_GO_BOOL ? sizeof(bool) : sizeof(long long);
+		ck_assert_uint_le(a->off + size, t->size);
+		ck_assert(*a->name && a->what && *a->what);
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(t->attrs[j].name, a->name);
+	}
+	ck_assert_msg((t->pipe != NULL) != (t->packet != NULL),
+		      "%s: a pipe or a packet op, one of them", t->name);
+	ck_assert(t->pipe || (!t->interrupted && !t->cleanup));
+
+	ga_api_open(&sv, NULL, NULL);
+	sv.have_server = true;
+	ck_assert_int_eq(call(&sv, "GET", "/goneaway/toxics", NULL, NULL,
+			      &resp), 200);
+	snprintf(want, sizeof(want), "{\"type\":\"%s\",\"family\":\"", t->name);
+	ck_assert_msg(strstr(body, want), "GET /goneaway/toxics: no %s", want);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"srv\","
+			      "\"upstream\":\"goneaway:3306\"}", NULL, &resp),
+			 201);
+	ga_api_response_free(&resp);
+	defaults_text(t, attrs, sizeof(attrs));
+	snprintf(want, sizeof(want), "{\"attributes\":{%s},\"name\":"
+		 "\"%s_downstream\",\"type\":\"%s\",\"stream\":\"downstream\","
+		 "\"toxicity\":1}", attrs, t->name, t->name);
+	snprintf(path, sizeof(path), "{\"type\":\"%s\"}", t->name);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies/srv/toxics", path, NULL,
+			      &resp), 200);
+	ck_assert_str_eq(body, want);
+	ga_api_response_free(&resp);
+	snprintf(path, sizeof(path), "/proxies/srv/toxics/%s_downstream",
+		 t->name);
+	ck_assert_int_eq(call(&sv, "GET", path, NULL, NULL, &resp), 200);
+	ck_assert_str_eq(body, want);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "DELETE", path, NULL, NULL, &resp), 204);
+	ga_api_response_free(&resp);
+	ga_api_close(&sv);
+}
+END_TEST
+
 Suite *make_serve_api_suite(void)
 {
 	Suite *s = suite_create("serve_api");
@@ -714,6 +805,7 @@ Suite *make_serve_api_suite(void)
 	tc = tcase_create("goneaway");
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_refused, 0, N(refused));
+	tcase_add_loop_test(tc, test_toxic_types, 0, N(table_types));
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_goneaway_paths);
 	tcase_add_test(tc, test_addresses);

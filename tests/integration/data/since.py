@@ -16,9 +16,10 @@ is the next one, newer than them all: one number for every row.
 
 - docs/running.md's "Every option" (its `since` column): each option of
   a release X is in X's table of options (the getopt tables of
-  harness/cli/COMMAND.c, and the outputs' rows of harness/report/*.c, as
-  tests/options.sh reads them) and in no earlier release's; an option of
-  the next release is in none.
+  harness/cli/COMMAND.c up to 0.4.0, then its table of options,
+  harness/cli/parseopt.h; and the outputs' rows of harness/report/*.c)
+  and in no earlier release's; an option of the next release is in
+  none.
 - docs/driver-protocol.md's table of versions (its `goneaway` column):
   protocol N of release X is one X's GA_PROTOCOL_VERSION reaches and the
   release before X's does not; N of the next release is above every
@@ -55,11 +56,20 @@ def options_at(top, commit):
     out = set()
     for cmd in COMMANDS:
         text = rel.git(top, "show", "%s:harness/cli/%s.c" % (commit, cmd)) or ""
+        # getopt_long's table (up to 0.4.0), or the command's table of
+        # options (harness/cli/parseopt.h), whose CLI_HELP_ROWS is --help
         m = re.search(r"^static const struct option [a-z_]*\[\] = \{\n(.*?)^\};",
                       text, re.M | re.S)
         if m:
             out.update((cmd, o) for o in
                        re.findall(r'\{ *"([a-z][a-z0-9-]*)"', m.group(1)))
+        m = re.search(r"^static const struct cli_option [a-z_]*\[\] = \{\n(.*?)^\};",
+                      text, re.M | re.S)
+        if m:
+            out.update((cmd, o) for o in
+                       re.findall(r'\.name = "([a-z][a-z0-9-]*)"', m.group(1)))
+            if "CLI_HELP_ROWS(" in m.group(1):
+                out.add((cmd, "help"))
     files = rel.git(top, "ls-tree", "--name-only", commit,
                     "harness/report/") or ""
     for f in files.split():

@@ -42,5 +42,7 @@ const struct ga_output ga_output_count = {
 	.name = "count",
 	.file = GA_OUTPUT_RUN | GA_OUTPUT_REPORT,
 	.help = "also write how many cases ended to FILE",
+	.doc = "how many cases ended",
+	.since = "0.5.0",
 	.open = count_open,
 };

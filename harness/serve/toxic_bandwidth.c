@@ -1,0 +1,52 @@
+/* toxic_bandwidth.c - Toxiproxy's bandwidth (its toxics/bandwidth.go):
+ * rate KB/s let through, in pieces of 100 ms worth; 0 or less, no
+ * limit. */
+#include "serve/chain.h"
+
+#define ATTRS(X, st) \
+	X(st, rate, INT64, NULL, "rate in KB/s")
+GA_TOXIC_ATTRS(bandwidth, ATTRS);
+
+static bool bandwidth_pipe(struct ga_chain *c, size_t i, double now,
+			   double *deadline)
+{
+	struct ga_stage *s = &c->st[i];
+	long long rate = ((const struct bandwidth *)s->toxic->attrs)->rate;
+	bool moved = false;
+	size_t piece;
+
+	while (s->in.head) {
+		if (rate <= 0) {
+			ga_chain_move_head(c, i);
+			moved = true;
+			continue;
+		}
+		piece = s->in.head->len;
+		if ((long long)piece > rate * 100)
+			piece = (size_t)(rate * 100);
+		if (s->t == 0)
+			s->t = (s->last > now ? s->last : now) +
+			       (double)piece / (double)rate;
+		if (now < s->t) {
+			*deadline = s->t;
+			return moved;
+		}
+		s->last = s->t;
+		s->t = 0;
+		if (ga_chain_move_piece(c, i, piece))
+			return moved;   /* out of memory: try later */
+		moved = true;
+	}
+	return ga_chain_pass_end(c, i) || moved;
+}
+
+const struct ga_toxic_type ga_toxic_bandwidth = {
+	.name = "bandwidth",
+	.family = GA_TOXIC_STANDARD,
+	.go_struct = "BandwidthToxic",
+	.what = "Limits the connection to rate kilobytes a second (0 or less: "
+		"no limit).",
+	GA_TOXIC_ATTRS_OF(bandwidth),
+	.pipe = bandwidth_pipe,
+	.interrupted = ga_chain_move_head,
+};

@@ -1,0 +1,50 @@
+/* toxic_latency.c - Toxiproxy's latency (its toxics/latency.go): each
+ * chunk leaves at the time it was read + latency +/- jitter. */
+#include "serve/chain.h"
+
+#include <stdlib.h>
+
+#define ATTRS(X, st) \
+	X(st, latency, INT64, NULL, "time in milliseconds") \
+	X(st, jitter, INT64, NULL, "time in milliseconds")
+GA_TOXIC_ATTRS(latency, ATTRS);
+
+static double delay_of(const struct latency *a)
+{
+	long long d = a->latency, j = a->jitter;
+
+	if (j > 0)              /* Go: rand.Int63n(jitter * 2) - jitter */
+		d += (long long)(drand48() * (double)(2 * j)) - j;
+	return (double)d;
+}
+
+static bool latency_pipe(struct ga_chain *c, size_t i, double now,
+			 double *deadline)
+{
+	struct ga_stage *s = &c->st[i];
+	bool moved = false;
+
+	while (s->in.head) {
+		if (s->t == 0)
+			s->t = s->in.head->ts + delay_of(s->toxic->attrs);
+		if (now < s->t) {
+			*deadline = s->t;
+			return moved;
+		}
+		s->in.head->ts = s->t;
+		s->t = 0;
+		ga_chain_move_head(c, i);
+		moved = true;
+	}
+	return ga_chain_pass_end(c, i) || moved;
+}
+
+const struct ga_toxic_type ga_toxic_latency = {
+	.name = "latency",
+	.family = GA_TOXIC_STANDARD,
+	.go_struct = "LatencyToxic",
+	.what = "Delays all data through the proxy by latency +/- jitter.",
+	GA_TOXIC_ATTRS_OF(latency),
+	.pipe = latency_pipe,
+	.interrupted = ga_chain_move_head,
+};

@@ -1,0 +1,55 @@
+/* toxic_mysql_kill.c - goneaway's mysql_kill: at the client's next
+ * command, goneaway's server KILLs the session behind the connection
+ * (serve/relaymysql.c submits the KILL and holds the command until it
+ * is done), or, with query, KILL QUERY once the command went on. */
+#include "serve/mysqlwire.h"
+#include "serve/toxics.h"
+
+#include <stdio.h>
+
+#define ATTRS(X, st) \
+	X(st, query, BOOL, NULL, "true: KILL QUERY instead of KILL") \
+	X(st, count, INT64, NULL, "kills at most this many times (0: every " \
+	  "command)")
+GA_TOXIC_ATTRS(mysql_kill, ATTRS);
+
+static int mysql_kill_check(struct ga_toxic *t, char *msg, size_t len)
+{
+	if (((const struct mysql_kill *)t->attrs)->count < 0) {
+		snprintf(msg, len, "mysql_kill: count must be 0 or more");
+		return -1;
+	}
+	return 0;
+}
+
+static bool mysql_kill_packet(const struct ga_toxic *t,
+			      const struct ga_mw_event *ev,
+			      struct ga_toxic_act *act)
+{
+	const struct mysql_kill *a = t->attrs;
+
+	/* COM_QUIT (1): the session ends anyway */
+	if (ev->point != GA_MW_COMMAND || ev->command == 1 ||
+	    (a->count > 0 && t->acted >= a->count))
+		return false;
+	act->what = GA_ACT_KILL;
+	act->query = a->query;
+	return true;
+}
+
+const struct ga_toxic_type ga_toxic_mysql_kill = {
+	.name = "mysql_kill",
+	.family = GA_TOXIC_MYSQL,
+	.go_struct = "MysqlKillToxic",
+	.what = "goneaway's server KILLs the session behind the connection "
+		"when the client's next command reaches the proxy: KILL (the "
+		"connection) before the command goes on to the server, or, "
+		"with query, KILL QUERY just after it went on (a statement "
+		"still running is interrupted).  The client gets what the "
+		"server says. Only for a proxy whose upstream is goneaway's "
+		"server.",
+	GA_TOXIC_ATTRS_OF(mysql_kill),
+	.needs = GA_TOXIC_NEEDS_MYSQL | GA_TOXIC_NEEDS_SERVER,
+	.check = mysql_kill_check,
+	.packet = mysql_kill_packet,
+};

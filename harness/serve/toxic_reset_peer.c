@@ -1,0 +1,43 @@
+/* toxic_reset_peer.c - Toxiproxy's reset_peer (its toxics/reset_peer.go):
+ * from the first chunk or end that reaches it on, everything is
+ * dropped, and timeout later the end goes on as a reset.  On the proxy
+ * when a connection starts, it makes that connection's every close a
+ * reset (Toxiproxy sets SO_LINGER 0 then). */
+#include "serve/chain.h"
+
+#define ATTRS(X, st) \
+	X(st, timeout, INT64, NULL, "time in milliseconds")
+GA_TOXIC_ATTRS(reset_peer, ATTRS);
+
+static bool reset_peer_pipe(struct ga_chain *c, size_t i, double now,
+			    double *deadline)
+{
+	struct ga_stage *s = &c->st[i];
+	bool moved;
+
+	if ((s->in.head || s->in_end) && !s->armed) {
+		s->armed = true;
+		s->t = now + (double)((const struct reset_peer *)
+				      s->toxic->attrs)->timeout;
+	}
+	moved = ga_chain_drop_all(c, i);
+	if (s->armed) {
+		if (now >= s->t) {
+			ga_chain_send_end(c, i, true, true);
+			return true;
+		}
+		*deadline = s->t;
+	}
+	return moved;
+}
+
+const struct ga_toxic_type ga_toxic_reset_peer = {
+	.name = "reset_peer",
+	.family = GA_TOXIC_STANDARD,
+	.go_struct = "ResetToxic",
+	.what = "Resets the connection (TCP RST to both sides) timeout after "
+		"the first data (or end) reaches it; that data is dropped.",
+	GA_TOXIC_ATTRS_OF(reset_peer),
+	.resets = true,
+	.pipe = reset_peer_pipe,
+};
