@@ -36,8 +36,8 @@ _Static_assert(GA_PLAN_MAX_JOBS <= GA_SCHED_MAX_WORKERS,
  * spare).  Taking it adds workers sooner, and a worker of a driver
  * starts that driver's runtime too: with MariaDB Connector/J the suite
  * took 27 to 30 CPU s on the 32 workers the schedule then grew to,
- * against 21 to 24 on the 21 to 24 it grew to before (docs/benchmark.md,
- * "The ramp"). */
+ * against 21 to 24 on the 21 to 24 it grew to before
+ * (docs/benchmark-history.md, "The ramp"). */
 #define SPARE_STARTS 2.0
 
 /* How often the run's own CPU and the memory available are looked at

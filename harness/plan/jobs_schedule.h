@@ -40,8 +40,8 @@
  *     this worker keeps the job's server and that one does not: a
  *     runtime's start (a JVM's first case: 0.17 CPU s) costs about what
  *     a MariaDB start does, and each worker that meets a case of four
- *     connections would otherwise start four (docs/benchmark.md, "How
- *     many JVMs");
+ *     connections would otherwise start four
+ *     (docs/benchmark-history.md, "How many JVMs");
  *   - once every job is given, an idle worker ends at once
  *     (ga_workers_retire), its kept servers torn down beside the last
  *     cases rather than after them;
