@@ -828,6 +828,7 @@ part_f() {
 		esac
 	done
 	kill -TERM "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null
+	load_pid=	# reaped: its PID may be another process's now
 }
 
 # ---------------------------------------------------------------- part s
