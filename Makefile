@@ -370,8 +370,11 @@ fuzz: fuzz-build
 # targets; (c) long, only with BENCH=all or BENCH_MATRIX=1: every
 # scenario against local and every server root (mariadb-10.5 built when
 # missing), with each server's set-up per scenario; (e) with BENCH=all:
-# every installed client against MySQL 9.7; (v) with BENCH_BEFORE=DIR (a
-# built checkout, say main's): the suite of this tree against DIR's, kept
+# every installed client against MySQL 9.7; (f) with BENCH=all or
+# BENCH=f: the suite with PyMySQL and Connector/J (BENCH_CLIENTS) against
+# the built-in client, quiet and under a CPU hog of BENCH_HOG busy loops
+# (BENCH_SITTINGS="quiet hog", or one of them); (v) with BENCH_BEFORE=DIR
+# (a built checkout, say main's): the suite of this tree against DIR's, kept
 # and fresh, BENCH_PAIRS pairs alternating (issue 37: within 10 %); (s)
 # goneaway serve's proxy against the same work direct through mysql2
 # (BENCH_TOXIPROXY=PATH: and a Toxiproxy server you built, side by side).
@@ -385,11 +388,15 @@ BENCH_RUNS ?= 5
 BENCH_PAIRS ?= 5
 BENCH_OUT ?= bench-results.txt
 BENCH_BEFORE ?=
+BENCH_CLIENTS ?= pymysql java
+BENCH_HOG ?= 14
+BENCH_SITTINGS ?= quiet hog
 bench: setup
 	BENCH="$(BENCH)" BENCH_MATRIX="$(BENCH_MATRIX)" BENCH_SERVERS="$(BENCH_SERVERS)" \
 		BENCH_TOXIPROXY="$(BENCH_TOXIPROXY)" \
 		BENCH_RUNS="$(BENCH_RUNS)" BENCH_PAIRS="$(BENCH_PAIRS)" BENCH_OUT="$(BENCH_OUT)" \
-		BENCH_BEFORE="$(BENCH_BEFORE)" \
+		BENCH_BEFORE="$(BENCH_BEFORE)" BENCH_CLIENTS="$(BENCH_CLIENTS)" \
+		BENCH_HOG="$(BENCH_HOG)" BENCH_SITTINGS="$(BENCH_SITTINGS)" \
 		sh tests/bench/bench.sh ./goneaway
 
 # goneaway finds fixtures/ and drivers/ (drivers.list, the drivers, their

@@ -101,7 +101,7 @@ if [ ! -f "$dir/driver.jar" ] && [ -x "$javac" ] &&
 	# not an invokedynamic whose first use spins method handle classes
 	# at run time, which the archive does not hold: every JVM paid them
 	# again (12 % of the CPU of a JVM that serves a case:
-	# docs/benchmark.md, "How many JVMs")
+	# docs/benchmark-history.md, "How many JVMs")
 	if (cd "$here" && "$javac" -nowarn -XDstringConcat=inline -cp "$cp" \
 		-d "$build/classes" $sources) >&2 &&
 		mkdir -p "$build/classes/META-INF/services" &&

@@ -15,9 +15,11 @@
 
 #include "plan/jobs_workers.h"
 #include "plan/jobs_schedule.h"
+#include "server/jobs.h"
 #include "server/starts.h"
 #include "util/clock.h"
 #include "util/escape.h"
+#include "util/proccpu.h"
 
 _Static_assert(GA_PLAN_MAX_JOBS <= GA_SCHED_MAX_WORKERS,
 	       "the schedule leaves jobs to every worker -j allows");
@@ -34,20 +36,15 @@ _Static_assert(GA_PLAN_MAX_JOBS <= GA_SCHED_MAX_WORKERS,
  * spare).  Taking it adds workers sooner, and a worker of a driver
  * starts that driver's runtime too: with MariaDB Connector/J the suite
  * took 27 to 30 CPU s on the 32 workers the schedule then grew to,
- * against 21 to 24 on the 21 to 24 it grew to before (docs/benchmark.md,
- * "The ramp"). */
+ * against 21 to 24 on the 21 to 24 it grew to before
+ * (docs/benchmark-history.md, "The ramp"). */
 #define SPARE_STARTS 2.0
 
-/* A run whose clients start processes of their own (a driver) adds a
- * worker only while the server starts it measures take no more than
- * this many times the guess above.  Its every worker starts the
- * driver's runtime besides a server (a JVM, two or more a worker), and
- * once the starts are slowed by them, a worker more only adds its own:
- * with Connector/J the suite grew to 22 to 26 workers and 20.9 to 21.5
- * CPU s without this, to 19 and 19.2 CPU s with it, in the same wall;
- * PyMySQL's starts stay under it (350 to 390 ms) and its run still
- * grows to 32 (docs/benchmark.md, "How many JVMs"). */
-#define GROW_STARTS 1.25
+/* How often the run's own CPU and the memory available are looked at
+ * again for the schedule's growth (ga_sched_room): a look reads every
+ * process's /proc/PID/stat (3 ms for 150 processes on a busy 2-core
+ * machine), and a rate of 10 ms ticks needs a second's CPU. */
+#define ROOM_EVERY_MS 1000.0
 
 /* What the parent knows of a worker's job, for the schedule. */
 struct pbusy {
@@ -86,6 +83,10 @@ struct jobs_run {
 					 * processes of its own (a driver) */
 	unsigned slots;                 /* server starts side by side */
 	unsigned starts_seen;
+	struct ga_sched_room room;      /* what bounds the workers, lately */
+	double cpu_at_ms;               /* when the run's CPU was read last,
+					 * 0: never */
+	double cpu_s;                   /* ... and what it was */
 	bool live;                      /* a progress line is on the
 					 * terminal */
 };
@@ -374,6 +375,28 @@ static int give(struct jobs_run *jr, struct ga_workers *pool, unsigned i,
 	return 0;
 }
 
+/* What bounds the workers now (jr->room), looked at again once
+ * ROOM_EVERY_MS passed: the cores the run's own processes kept busy
+ * since the last look, and the memory available. */
+static void measure_room(struct jobs_run *jr, double now)
+{
+	double cpu;
+
+	if (jr->cpu_at_ms > 0 && now - jr->cpu_at_ms < ROOM_EVERY_MS)
+		return;
+	cpu = ga_proc_tree_cpu_s(getpid());
+	if (cpu < 0) {
+		jr->room.cpu = -1;      /* no /proc: not a bound */
+		return;
+	}
+	if (jr->cpu_at_ms > 0)
+		jr->room.cpu = cpu > jr->cpu_s ? (cpu - jr->cpu_s) * 1000.0 /
+			       (now - jr->cpu_at_ms) : 0;
+	jr->cpu_at_ms = now;
+	jr->cpu_s = cpu;
+	jr->room.mem_mib = (double)ga_mem_available_mib();
+}
+
 /* Gives waiting jobs to the idle workers, each the one the schedule
  * picks for it, and adds workers while the schedule says they pay. */
 static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
@@ -411,12 +434,12 @@ static void dispatch(struct jobs_run *jr, struct ga_workers *pool,
 		}
 		start = ga_sched_start_cost_ms(jr->ws, ga_workers_size(pool),
 					       now, jr->start_ms, jr->slots);
+		if (!gave && !ga_interrupted(in))
+			measure_room(jr, now);
 		if (!gave && !ga_interrupted(in) &&
 		    ga_sched_grow(jr->ws, ga_workers_size(pool), jr->max,
 				  jr->sched, jr->njobs, now, start,
-				  jr->slots, !jr->processes ||
-				  jr->start_ms <= GROW_STARTS *
-				  jr->start_guess_ms)) {
+				  jr->slots, &jr->room)) {
 			if (ga_workers_grow(pool, &err) < 0) {
 				ga_esc_line(stderr, "goneaway: -j: %s",
 					    err.msg);
@@ -573,6 +596,9 @@ int ga_plan_run_jobs(struct ga_plan_state *st, struct ga_interrupt *in)
 	}
 	first = ga_sched_initial(ga_starts_slots(), st->start_weight, jr.max);
 	jr.slots = first;
+	jr.room.cpu = -1;
+	jr.room.cores = ga_starts_cores();
+	jr.room.worker_mib = GA_JOB_MEMORY_MIB;
 	pool = ga_workers_start(first, jr.max, jr.pcombos, jr.ncombos,
 			     p->nservers, in, &err);
 	if (!pool) {

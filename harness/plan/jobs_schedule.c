@@ -11,17 +11,17 @@
  * is expected to end within this many server starts: a start costs a
  * core (and slows every case beside it), waiting costs none.  Measured
  * over the suite against 1 start: the same wall, 2 to 5 fewer starts and
- * 2 CPU s less (docs/benchmark.md). */
+ * 2 CPU s less (docs/benchmark-history.md). */
 #define WAIT_STARTS 2.0
 
 /* ... and waits behind the jobs already left to that worker while they
  * add up to no more than this many starts.  Without a bound every job of
  * one server waited for one worker: a matrix of 14 clients on MySQL 9.7
  * ran one case at a time while nine workers idled.  Measured (bench
- * parts v and e, docs/benchmark.md): against 2, 6 gave the suite 30 to
- * 36 servers against 39 to 42 (the unbounded wait: 32 to 33), and the
- * matrix the same wall with 7 % less CPU (a MySQL 9.7 start costs 2 to 3
- * CPU s). */
+ * parts v and e, docs/benchmark-history.md): against 2, 6 gave the
+ * suite 30 to 36 servers against 39 to 42 (the unbounded wait: 32 to
+ * 33), and the matrix the same wall with 7 % less CPU (a MySQL 9.7 start
+ * costs 2 to 3 CPU s). */
 #define QUEUE_STARTS 6.0
 
 /* Which workers other than w keeping a server that job j matches
@@ -158,8 +158,9 @@ static long best_of(const long *best, enum tier first)
  * dozen 0.1 s ones of servers of their own.  When no start is in flight
  * the homeless one still goes first: its start costs a core that is idle
  * now, and would be dear at the run's end, where every case ends
- * together (docs/benchmark.md, "The ramp": at -j 32 a median of 7.55 s
- * against 8.44 s, and 7.97 s taking the longer one first always). */
+ * together (docs/benchmark-history.md, "The ramp": at -j 32 a median of
+ * 7.55 s against 8.44 s, and 7.97 s taking the longer one first
+ * always). */
 static bool longer_elsewhere(const struct ga_sched_job *jobs,
 			     const long *best, double start_ms)
 {
@@ -232,29 +233,42 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 	return -1;
 }
 
+/* Whether the machine has room for a worker more (ga_sched_grow). */
+static bool has_room(const struct ga_sched_room *room)
+{
+	unsigned cores;
+
+	if (!room)
+		return true;
+	cores = room->cores ? room->cores : 1;
+	if (room->cpu >= GA_SCHED_GROW_CPU * (double)cores)
+		return false;
+	return room->mem_mib <= 0 || room->mem_mib >= room->worker_mib;
+}
+
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
-		   double now_ms, double start_ms, unsigned slots, bool spare)
+		   double now_ms, double start_ms, unsigned slots,
+		   const struct ga_sched_room *room)
 {
-	size_t i, alive = 0, starting = 0;
-	bool waiting = false;
+	size_t i, alive = 0, starting = 0, waiting = 0, freeing = 0;
 
-	if (!spare)
-		return false;
-	for (i = 0; i < njobs && !waiting; i++)
-		waiting = !jobs[i].taken;
-	if (!waiting)
-		return false;
+	for (i = 0; i < njobs; i++)
+		if (!jobs[i].taken)
+			waiting++;
 	for (i = 0; i < nworkers; i++) {
 		if (!ws[i].alive)
 			continue;
 		alive++;
-		if (!ws[i].busy || ws[i].busy_until_ms - now_ms <= start_ms)
+		if (!ws[i].busy)
 			return false;
+		if (ws[i].busy_until_ms - now_ms <= start_ms)
+			freeing++;
 		if (ws[i].starting_until_ms > now_ms)
 			starting++;
 	}
-	return alive < max && starting < (slots ? slots : 1);
+	return waiting > freeing && alive < max &&
+	       starting < (slots ? slots : 1) && has_room(room);
 }
 
 double ga_sched_start_cost_ms(const struct ga_sched_worker *ws,

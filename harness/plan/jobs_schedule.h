@@ -40,19 +40,26 @@
  *     this worker keeps the job's server and that one does not: a
  *     runtime's start (a JVM's first case: 0.17 CPU s) costs about what
  *     a MariaDB start does, and each worker that meets a case of four
- *     connections would otherwise start four (docs/benchmark.md, "How
- *     many JVMs");
+ *     connections would otherwise start four
+ *     (docs/benchmark-history.md, "How many JVMs");
  *   - once every job is given, an idle worker ends at once
  *     (ga_workers_retire), its kept servers torn down beside the last
  *     cases rather than after them;
  *   - the run starts with as many workers as server starts can run side
- *     by side, and adds one (up to -j) only when a job waits, every
- *     worker is expected to be busy for longer than a server start
- *     takes, and fewer new workers than that are starting their first
- *     server: long
+ *     by side, and adds one (up to -j) only when no worker is idle,
+ *     more jobs wait than workers are expected to end within a server
+ *     start, fewer new workers than can start side by side are
+ *     starting their first server, and the machine has room for one
+ *     more: the run's own processes keep less than 0.9 of its cores
+ *     busy, and the memory available holds another worker.  Long
  *     cases (timeouts, sleeps) get workers of their own, short ones
  *     queue behind a kept server, and workers come as fast as their
- *     servers can start, not all at once.
+ *     servers can start, not all at once.  What other programs take of
+ *     the machine does not count: a busy machine makes every start
+ *     slow, but the cases mostly wait (for their sleeps, timeouts and
+ *     servers), so fewer workers would only make the run longer, and
+ *     the kernel shares a busy CPU among the threads that want it: a
+ *     run that keeps more cases going keeps its share.
  *
  * Pure functions over the caller's arrays: nothing here forks or reads
  * a clock (the caller passes the time).
@@ -124,21 +131,45 @@ long ga_sched_pick(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t w, const struct ga_sched_job *jobs, size_t njobs,
 		   double now_ms, double start_ms, bool longer_first);
 
+/* What bounds the workers of a run, as the caller measured it lately.
+ * Only the run's own use counts: another program's load is no reason
+ * for a run of cases that mostly wait to run fewer of them. */
+struct ga_sched_room {
+	double cpu;             /* the cores the run's own processes (its
+				 * workers, their servers and drivers) kept
+				 * busy lately: their CPU seconds over a
+				 * second or so of wall; < 0: not measured
+				 * yet */
+	unsigned cores;         /* the cores the run may take */
+	double mem_mib;         /* memory available now (MemAvailable);
+				 * 0: not known */
+	double worker_mib;      /* what one worker more may take at most */
+};
+
 /* Whether one more worker should be started now (now_ms on the caller's
- * clock): the caller allows it (spare: plan/jobs_run.c says no in a run
- * with a driver once its server starts take more than 1.25 times their
- * guess, its runtimes having slowed them), a job waits, no worker is
- * idle, there are fewer than max,
- * every busy worker is expected to stay busy for longer than start_ms
- * (a server start as this run measures it), and fewer than slots new
- * workers are starting their first server (ga_sched_initial: as many as
- * can start side by side; a worker more would only queue its start
- * behind theirs and slow each of them).  A worker that starts a server
- * for its next case does not hold growth back: with --fresh-servers
- * every case does, and the run would stay at its first workers. */
+ * clock): no worker is idle, there are fewer than max, more jobs wait
+ * than workers are expected to end within start_ms (a server start as
+ * this run measures it: each of those takes one job, and a worker more
+ * would start its server no sooner), fewer than slots new workers are
+ * starting their first server (ga_sched_initial: as many as can start
+ * side by side; a worker more would only queue its start behind theirs
+ * and slow each of them), and room has room: the run's own processes
+ * keep less than GA_SCHED_GROW_CPU of its cores busy (a run that fills
+ * the cores itself gains no case from a worker more, only that
+ * worker's server and driver starts), and the memory available holds a
+ * worker more (room NULL: no bound).  A worker that starts a server for
+ * its next case does not hold growth back: with --fresh-servers every
+ * case does, and the run would stay at its first workers.  How slow the
+ * starts are is not asked: on a busy machine every start is slow,
+ * whatever the run costs, and a worker that will end within one such
+ * start takes one job, not every job that waits (under a CPU hog the
+ * built-in client's suite ran on 5 workers, each start 3 s, for 100 s:
+ * some worker always ended within a start). */
+#define GA_SCHED_GROW_CPU 0.9
 bool ga_sched_grow(const struct ga_sched_worker *ws, size_t nworkers,
 		   size_t max, const struct ga_sched_job *jobs, size_t njobs,
-		   double now_ms, double start_ms, unsigned slots, bool spare);
+		   double now_ms, double start_ms, unsigned slots,
+		   const struct ga_sched_room *room);
 
 /* What a server start costs a job that needs one now: start_ms (one
  * start, as measured without waiting for a slot) and, while other

@@ -50,7 +50,7 @@ unsigned ga_server_guess_weight(const struct ga_server_backend_ops *const *ops,
  * for each connection: a Python, a JVM): every worker starts that
  * driver's runtime too, so a worker more costs CPU beyond its server.
  * At 20 a core PyMySQL took 14.7 to 16.0 CPU s over the suite against
- * 13.5 to 14.4 at 16 a core (docs/benchmark.md, "The ramp"). */
+ * 13.5 to 14.4 at 16 a core (docs/benchmark-history.md, "The ramp"). */
 #define GA_JOBS_PER_CORE_DRIVERS 16
 
 /* What a worker may hold in memory at most: its server (MySQL 9.7's

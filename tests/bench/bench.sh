@@ -45,20 +45,29 @@
 #      in one run at the default -j: wall and CPU; long, with BENCH=all.
 #      BENCH_FRESH_DRIVERS=1 runs it with --fresh-drivers too (a driver
 #      process per connection, as before issue 41), after the kept run.
-#   f  what a driver costs (issue 41): the shipped suite (local server,
-#      default -j) with the built-in client, then with each installed
-#      plain driver kept (the default) and with --fresh-drivers, in one
-#      sitting: wall and CPU of each, and each driver's CPU as a ratio to
-#      the built-in client's (targets: PyMySQL <= 1.5, a JVM client <=
-#      2.5); BENCH_CLIENTS="pymysql java" names the drivers (default:
-#      every installed one); long, with BENCH=all or BENCH=f.
+#   f  a driver's suite against the built-in client's (issues 41, 57): the
+#      shipped suite (local server, default -j) with the built-in client
+#      and each of BENCH_CLIENTS (default: pymysql and java, those
+#      installed), BENCH_RUNS rounds, alternating, in two sittings: quiet,
+#      then under a CPU hog of the bench's own (BENCH_HOG busy loops, 14,
+#      at the bench's niceness, ended by their PIDs after the sitting and
+#      by themselves after 150 s and 3 minutes a run at most; the load
+#      average let rise first).  Each run's wall, CPU (goneaway's and
+#      every process it reaped: its workers, servers and the drivers'
+#      runtimes, as util/proccpu counts a tree), the load average while
+#      it ran and its workers; each
+#      sitting's medians, each driver's as ratios to the built-in
+#      client's, against the targets (issue 57: wall PyMySQL <= 1.5 x,
+#      Connector/J <= 2 x; issue 41: CPU PyMySQL <= 1.5 x, a JVM <= 2.5 x).
+#      BENCH_SITTINGS="quiet hog" chooses the sittings; long, with
+#      BENCH=all or BENCH=f.
 #
 # Every timed run's CPU (user + system of goneaway, its workers and
 # servers, or of mtr and its servers: the shell's "times") is reported
 # next to its wall time; the targets are issue 28's.
 #
 # BENCH chooses the parts: "a b d r s" (default), "all", or any of a, b,
-# c, d, e, r, s, v.
+# c, d, e, f, r, s, v.
 # The figures are printed and written to BENCH_OUT (bench-results.txt).
 # Needs root.  Leaves nothing behind, also when interrupted: its temp dir,
 # mtr's vardirs and servers, and the port lock mtr takes in
@@ -92,6 +101,7 @@ for p in $parts; do
 done
 want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
+bench_pid=$$ load_pid='' hog_pids=''
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/goneaway-bench.XXXXXX") || die "mktemp failed"
 report="$tmp/report"
 : > "$report"
@@ -122,8 +132,51 @@ stop_mtr_strays() {
 	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
 }
 
+# The load average, sampled every second into $tmp/load ("UPTIME LOAD1")
+# by a loop that ends with the bench; load_during T0 T1: their mean
+# between two uptimes.
+uptime_now() { read -r up _ < /proc/uptime; echo "$up"; }
+load_start() {
+	: > "$tmp/load"
+	( while kill -0 "$bench_pid" 2>/dev/null; do
+		read -r up _ < /proc/uptime; read -r l _ < /proc/loadavg
+		echo "$up $l"; sleep 1
+	  done >> "$tmp/load" ) &
+	load_pid=$!
+}
+load_during() {
+	awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { s += $2; n++ }
+		END { if (n) printf "%.1f", s / n; else print "-" }' "$tmp/load"
+}
+
+# The hog: hog_start N SECONDS, N busy loops, each a shell spinning until
+# it is ended by its PID (hog_stop, and cleanup), the bench is gone, or
+# SECONDS passed (a bound of its own: nothing outlives a stopped bench).
+hog_start() {
+	k=0
+	read -r up _ < /proc/uptime
+	hog_end=$(( ${up%.*} + $2 ))
+	while [ "$k" -lt "$1" ]; do
+		( while kill -0 "$bench_pid" 2>/dev/null; do
+			read -r up _ < /proc/uptime
+			[ "${up%.*}" -lt "$hog_end" ] || break
+		  done ) &
+		hog_pids="$hog_pids $!"
+		k=$((k + 1))
+	done
+}
+hog_stop() {
+	[ -n "$hog_pids" ] || return 0
+	# shellcheck disable=SC2086 # a list of PIDs
+	kill -TERM $hog_pids 2>/dev/null
+	# shellcheck disable=SC2086
+	wait $hog_pids 2>/dev/null
+	hog_pids=
+}
 cleanup() {
 	trap - EXIT INT TERM HUP
+	hog_stop
+	[ -z "$load_pid" ] || kill -TERM "$load_pid" 2>/dev/null
 	stop_mtr_strays
 	if [ -d "$uniq_dir" ]; then
 		for f in "$uniq_dir"/*; do
@@ -670,44 +723,112 @@ part_e() {
 }
 
 # ---------------------------------------------------------------- part f
-# installed: greets (goneaway drivers NAME); the pools run only pool
-# scenarios, so they are not in the ratios
-installed_plain() {
-	for d in $(awk '/^# pools:/ { exit } !/^#/ && NF { print $1 }' drivers/drivers.list); do
-		"$ga" drivers "$d" > /dev/null 2>&1 && echo "$d"
+# installed: greets (goneaway drivers NAME)
+installed() { "$ga" drivers "$1" > /dev/null 2>&1; }
+
+# until the 1-minute load average is 0.85 of what it will be, at most 150 s
+hog_warm() {
+	n=0
+	while [ "$n" -lt 150 ]; do
+		read -r l _ < /proc/loadavg
+		awk -v l="$l" -v h="$1" 'BEGIN { exit !(l >= 0.85 * h) }' && break
+		sleep 1
+		n=$((n + 1))
+	done
+}
+
+# f_run SITTING ROUND CLIENT: one timed run of the suite; its figures
+# appended to $tmp/f-SITTING-CLIENT.{walls,cpus,loads,workers}
+f_run() {
+	fs=$1 fr=$2 fc=$3
+	f="$tmp/f-$fs-$fc"
+	if [ "$fc" = builtin ]; then set --; else set -- --client "$fc"; fi
+	u0=$(uptime_now)
+	timed "$f-$fr.log" ga_run "$f-$fr.jsonl" -v "$@" scenarios/
+	u1=$(uptime_now)
+	c=$(counts "$f-$fr.jsonl")
+	if [ -z "$c" ]; then
+		say "  $fc did not finish (exit $rc):"; show_log "$f-$fr.log"; errors=1; return 1
+	fi
+	l=$(load_during "$u0" "$u1")
+	w=$(sed -n 's/^goneaway run: \([0-9]*\) of at most \([0-9]*\) workers.*/\1 of \2/p' "$f-$fr.log" | tail -n 1)
+	echo "$wall" >> "$f.walls"; echo "$cpu" >> "$f.cpus"; echo "$l" >> "$f.loads"
+	echo "${w%% *}" >> "$f.workers"
+	verdicts "$f-$fr.jsonl" > "$f-$fr.v"
+	say "  $(printf '%-6s %-3s %-14s %8s s %7s s  load %5s  %9s workers %4s servers  %s' "$fs" "$fr" "$fc" "$wall" "$cpu" "$l" "${w:--}" "$(started "$f-$fr.jsonl")" "$(counts_text "$c")")"
+	# which cases, and why: the run's files are gone after
+	not_passed "$f-$fr.jsonl" | tee -a "$report"
+}
+
+# f_sitting NAME: BENCH_RUNS rounds of every client, then the medians
+f_sitting() {
+	fs=$1
+	for fc in builtin $fnames; do
+		: > "$tmp/f-$fs-$fc.walls"; : > "$tmp/f-$fs-$fc.cpus"
+		: > "$tmp/f-$fs-$fc.loads"; : > "$tmp/f-$fs-$fc.workers"
+	done
+	i=1
+	while [ "$i" -le "$runs" ]; do
+		for fc in builtin $fnames; do
+			f_run "$fs" "$i" "$fc" || return 1
+		done
+		i=$((i + 1))
+	done
+	cat "$tmp"/f-"$fs"-*.loads | sort -n > "$tmp/f-$fs.loads"
+	say ""
+	say "  $fs: $runs round(s), load average $(head -n 1 "$tmp/f-$fs.loads") to $(tail -n 1 "$tmp/f-$fs.loads") during the runs (median $(median "$tmp/f-$fs.loads" | cut -c1-4))"
+	say "  client          wall (median)  ratio    CPU (median)  ratio   workers  verdicts the same"
+	bw=$(median "$tmp/f-$fs-builtin.walls") bc=$(median "$tmp/f-$fs-builtin.cpus")
+	for fc in builtin $fnames; do
+		f="$tmp/f-$fs-$fc"
+		mw=$(median "$f.walls") mc=$(median "$f.cpus")
+		same=0 k=1
+		while [ "$k" -le "$runs" ]; do
+			cmp -s "$f-1.v" "$f-$k.v" && same=$((same + 1))
+			k=$((k + 1))
+		done
+		say "  $(printf '%-14s %10s s %8s %10s s %8s %8s    %s of %s' "$fc" "$mw" "$(ratio "$mw" "$bw")" "$mc" "$(ratio "$mc" "$bc")" "$(median "$f.workers" | cut -d. -f1)" "$same" "$runs")"
+		rw=$(ratio "$mw" "$bw") rc_=$(ratio "$mc" "$bc")
+		case $fc in
+		pymysql) say "    targets ($fs): wall <= 1.5 x the built-in's (issue 57): $(met "$rw" 1.5) ($rw); CPU <= 1.5 x (issue 41): $(met "$rc_" 1.5) ($rc_)" ;;
+		java) say "    targets ($fs): wall <= 2 x the built-in's (issue 57): $(met "$rw" 2) ($rw); CPU <= 2.5 x (issue 41): $(met "$rc_" 2.5) ($rc_)" ;;
+		esac
 	done
 }
 
 part_f() {
 	say ""
-	say "== f: the shipped suite's CPU with each client against the built-in client's (issue 41)"
-	names=${BENCH_CLIENTS:-$(installed_plain | tr '\n' ' ')}
-	say "  clients: builtin $names"
-	timed "$tmp/f-builtin.log" ga_run "$tmp/f-builtin.jsonl" scenarios/
-	c=$(counts "$tmp/f-builtin.jsonl")
-	if [ -z "$c" ]; then
-		say "  the built-in run did not finish (exit $rc):"; show_log "$tmp/f-builtin.log"; errors=1; return
-	fi
-	bcpu=$cpu
-	say "  builtin: wall $wall s, CPU $cpu s ($(counts_text "$c"))"
-	say "    target (issue 41): the suite <= 8 s wall on 2 cores: $(met "$wall" 8) ($wall s)"
-	say "  client          kept: wall    CPU  ratio | fresh: wall    CPU  ratio | verdicts"
-	for d in $names; do
-		timed "$tmp/f-$d-kept.log" ga_run "$tmp/f-$d-kept.jsonl" --client "$d" scenarios/
-		kw=$wall kc=$cpu
-		timed "$tmp/f-$d-fresh.log" ga_run "$tmp/f-$d-fresh.jsonl" --fresh-drivers --client "$d" scenarios/
-		fw=$wall fc=$cpu
-		verdicts "$tmp/f-$d-kept.jsonl" > "$tmp/f-k.v"
-		verdicts "$tmp/f-$d-fresh.jsonl" > "$tmp/f-f.v"
-		if cmp -s "$tmp/f-k.v" "$tmp/f-f.v" && [ -s "$tmp/f-k.v" ]; then same="the same"; else same="DIFFER"; fi
-		kr=$(ratio "$kc" "$bcpu") fr=$(ratio "$fc" "$bcpu")
-		line=$(printf '  %-14s %8.1f %6.1f %6s | %8.1f %6.1f %6s | %s' "$d" "$kw" "$kc" "$kr" "$fw" "$fc" "$fr" "$same")
-		say "$line"
-		case $d in
-		pymysql) say "    target (issue 41): PyMySQL <= 1.5 x the built-in's CPU: $(met "$kr" 1.5) ($kr; fresh $fr)" ;;
-		java) say "    target (issue 41): a JVM client <= 2.5 x: $(met "$kr" 2.5) ($kr; fresh $fr)" ;;
+	say "== f: the shipped suite with each driver against the built-in client, quiet and under a CPU hog (issues 41, 57)"
+	fnames=
+	for d in ${BENCH_CLIENTS:-pymysql java}; do
+		if installed "$d"; then fnames="$fnames $d"; else say "  $d: not installed (goneaway drivers $d)"; fi
+	done
+	hog=${BENCH_HOG:-14}
+	case $hog in ''|*[!0-9]*|0) say "  BENCH_HOG must be a number of busy loops, 1 or more"; errors=1; return ;; esac
+	say "  clients: builtin$fnames; $runs rounds each, alternating; nice $(nice)"
+	say "  sitting round client          wall       CPU   load     workers         servers  verdicts"
+	load_start
+	for fs in ${BENCH_SITTINGS:-quiet hog}; do
+		case $fs in
+		quiet) f_sitting quiet || break ;;
+		hog)
+			say "  (hog: $hog busy loops of the bench's own; load average $(cut -d' ' -f1 /proc/loadavg) before, warming)"
+			# bounded: its warming (150 s) and 3 minutes a run, at most
+			hog_start "$hog" $((150 + runs * (1 + $(echo "$fnames" | wc -w)) * 180))
+			hog_warm "$hog"
+			say "  (load average $(cut -d' ' -f1 /proc/loadavg) at the first run)"
+			f_sitting hog
+			for p in $hog_pids; do
+				kill -0 "$p" 2>/dev/null && continue
+				say "  (the hog reached its bound before the sitting's end: the last runs were not under it)"
+				break
+			done
+			hog_stop ;;
+		*) say "  BENCH_SITTINGS: no sitting '$fs' (quiet, hog)"; errors=1 ;;
 		esac
 	done
+	kill -TERM "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null
+	load_pid=	# reaped: its PID may be another process's now
 }
 
 # ---------------------------------------------------------------- part s

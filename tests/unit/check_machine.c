@@ -15,7 +15,12 @@
 #include "server/starts.h"
 #include "util/fsutil.h"
 #include "util/machine.h"
+#include "util/proccpu.h"
 #include "suites.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 
 START_TEST(stretch_follows_the_load_per_core)
 {
@@ -225,12 +230,101 @@ START_TEST(default_jobs_follow_cores_and_start_cost)
 }
 END_TEST
 
+/* A stat line: COMM may hold blanks and parentheses, the last ')' ends
+ * it; a process's ticks are its own and its reaped children's. */
+START_TEST(proc_stat_is_parsed)
+{
+	struct ga_proc_cpu p;
+
+	ck_assert_int_eq(ga_proc_cpu_parse("4242 (my (odd) name) S 17 4242 "
+		"4242 0 -1 4194560 100 0 0 0 120 30 7 3 20 0 1 0 99 0 0",
+		&p), 0);
+	ck_assert_int_eq(p.pid, 4242);
+	ck_assert_int_eq(p.ppid, 17);
+	ck_assert_uint_eq(p.ticks, 160);
+	ck_assert_int_eq(ga_proc_cpu_parse("4242 (cut) S 17 4242", &p), -1);
+	ck_assert_int_eq(ga_proc_cpu_parse("no pid here", &p), -1);
+	ck_assert_int_eq(ga_proc_cpu_parse("", &p), -1);
+}
+END_TEST
+
+/* The tree below a root, whatever the order of the list: a grandchild
+ * listed before its parent, a branch of someone else's, two that name
+ * each other (a PID reused between two reads) left out. */
+START_TEST(proc_tree_sums_the_descendants)
+{
+	struct ga_proc_cpu ps[] = {
+		{ 1, 0, 1000 },         /* init: not the run's */
+		{ 90, 50, 7 },          /* a grandchild, before its parent */
+		{ 10, 1, 100 },         /* the root */
+		{ 50, 10, 20 },         /* its worker */
+		{ 51, 10, 30 },         /* another */
+		{ 200, 90, 1 },         /* a great-grandchild */
+		{ 60, 1, 500 },         /* a hog of someone else's */
+		{ 61, 60, 400 },
+		{ 70, 71, 9 },          /* a ring: nobody's */
+		{ 71, 70, 9 },
+	};
+
+	ck_assert_uint_eq(ga_proc_cpu_tree(ps, 10, 10), 158);
+	ck_assert_uint_eq(ga_proc_cpu_tree(ps, 10, 50), 28);
+	ck_assert_uint_eq(ga_proc_cpu_tree(ps, 10, 60), 900);
+	ck_assert_uint_eq(ga_proc_cpu_tree(ps, 10, 12345), 0);
+	ck_assert_uint_eq(ga_proc_cpu_tree(ps, 0, 10), 0);
+}
+END_TEST
+
+/* A live child's CPU counts before it is reaped (a kept server's start,
+ * a JVM that serves case after case): a child spins 0.1 s of CPU (ten
+ * clock ticks) and waits; the tree's total has grown by it while the
+ * child lives.  On a busy machine that 0.1 s of CPU can take many
+ * seconds of wall (0.3 s of it took over 4 s at load 37, niced): the
+ * test's case has a timeout of its own, PROC_TIMEOUT. */
+#define PROC_TIMEOUT 120
+
+START_TEST(proc_tree_counts_live_children)
+{
+	struct timespec t0, t;
+	double before, after;
+	int ready[2], status;
+	char c;
+	pid_t kid;
+
+	ck_assert_int_eq(pipe(ready), 0);
+	before = ga_proc_tree_cpu_s(getpid());
+	ck_assert(before >= 0);
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0) {
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+		do
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+		while ((t.tv_sec - t0.tv_sec) * 1000 +
+		       (t.tv_nsec - t0.tv_nsec) / 1000000 < 100);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	after = ga_proc_tree_cpu_s(getpid());
+	kill(kid, SIGKILL);
+	waitpid(kid, &status, 0);
+	close(ready[0]);
+	ck_assert_msg(after - before >= 0.08, "%.2f s, then %.2f s", before,
+		      after);
+}
+END_TEST
+
 Suite *make_machine_suite(void)
 {
 	Suite *s = suite_create("machine");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, stretch_follows_the_load_per_core);
+	tcase_add_test(tc, proc_stat_is_parsed);
+	tcase_add_test(tc, proc_tree_sums_the_descendants);
 	tcase_add_test(tc, too_slow_says_how_slow);
 	tcase_add_test(tc, stretch_follows_the_pressure);
 	tcase_add_test(tc, extend_only_grows);
@@ -238,6 +332,10 @@ Suite *make_machine_suite(void)
 	tcase_add_test(tc, default_jobs_honours_goneaway_jobs);
 	tcase_add_test(tc, start_slots_are_two_a_core);
 	tcase_add_test(tc, default_jobs_follow_cores_and_start_cost);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("proc");
+	tcase_set_timeout(tc, PROC_TIMEOUT);
+	tcase_add_test(tc, proc_tree_counts_live_children);
 	suite_add_tcase(s, tc);
 	return s;
 }

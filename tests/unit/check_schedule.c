@@ -217,31 +217,120 @@ START_TEST(test_grow)
 	fleet(w, kept, busy, 2);
 	/* both busy for 10 s: a start (0.5 s) pays */
 	w[0].busy_until_ms = w[1].busy_until_ms = 10000;
-	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, NULL));
 	/* but not past -j */
-	ck_assert(!ga_sched_grow(w, 2, 2, j, 2, 0, 500, 2, true));
+	ck_assert(!ga_sched_grow(w, 2, 2, j, 2, 0, 500, 2, NULL));
 	/* one is done within a start: wait for it */
 	w[1].busy_until_ms = 300;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, NULL));
 	/* later, the same estimate is past: still not */
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 200, 500, 2, true));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 200, 500, 2, NULL));
+	/* two wait: it takes one, a worker more the other */
+	j[0].taken = false;
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, NULL));
+	/* both end within a start: they take both */
+	w[0].busy_until_ms = 400;
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, NULL));
+	w[0].busy_until_ms = 10000;
+	j[0].taken = true;
 	/* an idle worker: never */
 	w[1].busy_until_ms = 10000;
 	w[1].busy = false;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, NULL));
 	/* nothing waits: never */
 	w[1].busy = true;
 	j[1].taken = true;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, NULL));
 	/* no worker left alive: one more */
 	j[1].taken = false;
 	w[0].alive = w[1].alive = false;
-	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, true));
-	/* but not when the caller says the machine has nothing to spare
-	 * (a driver's run whose starts its runtimes slowed) */
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, false));
-	w[0].alive = w[1].alive = true;
-	ck_assert(!ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, false));
+	ck_assert(ga_sched_grow(w, 2, 8, j, 2, 0, 500, 2, NULL));
+}
+END_TEST
+
+/* The machine's room: a run whose own processes fill its cores gains no
+ * case from a worker more, only that worker's starts; one whose memory
+ * would not hold another worker's server takes none.  What it does not
+ * know yet does not hold it back. */
+START_TEST(test_grow_by_room)
+{
+	uint64_t kept[2] = { K1, K1 };
+	bool busy[2] = { true, true };
+	struct ga_sched_worker w[2];
+	struct ga_sched_job j[1] = { { K1, 0, 100, false, 0, 0 } };
+	struct ga_sched_room room = { -1, 2, 0, 400 };
+
+	fleet(w, kept, busy, 2);
+	w[0].busy_until_ms = w[1].busy_until_ms = 10000;
+	/* not measured yet: no bound */
+	ck_assert(ga_sched_grow(w, 2, 8, j, 1, 0, 500, 2, &room));
+	/* the run keeps 1.7 of 2 cores busy: one more */
+	room.cpu = 1.7;
+	ck_assert(ga_sched_grow(w, 2, 8, j, 1, 0, 500, 2, &room));
+	/* 1.8 (0.9 of the cores): none */
+	room.cpu = 1.8;
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 1, 0, 500, 2, &room));
+	/* on 4 cores 1.8 is room */
+	room.cores = 4;
+	ck_assert(ga_sched_grow(w, 2, 8, j, 1, 0, 500, 2, &room));
+	/* no cores said: one */
+	room.cores = 0;
+	room.cpu = 0.95;
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 1, 0, 500, 2, &room));
+	room.cores = 2;
+	room.cpu = 0.2;
+	/* 300 MiB available, a worker takes up to 400: none */
+	room.mem_mib = 300;
+	ck_assert(!ga_sched_grow(w, 2, 8, j, 1, 0, 500, 2, &room));
+	room.mem_mib = 4000;
+	ck_assert(ga_sched_grow(w, 2, 8, j, 1, 0, 500, 2, &room));
+}
+END_TEST
+
+/* A busy machine is no reason for fewer workers.  Under a CPU hog (load
+ * 15 on 2 cores) every server start takes four to eight times its
+ * guess, with the built-in client and with a driver alike; the run's
+ * own processes keep half a core busy, its cases mostly wait.  Before
+ * issue 57 a run with a driver added no worker once its starts took
+ * more than 1.25 times their guess (a PyMySQL suite ran on 4 workers
+ * where the built-in client's grew to 23, for 4.7 times its wall), and
+ * no run added one while any worker was expected to end within such a
+ * start (the built-in client's suite under 14 busy loops: 5 workers,
+ * starts of 3.4 s, 100 s).  And with fewer threads to run, the run gets
+ * a smaller share of the busy CPU, not a larger one. */
+START_TEST(test_grow_on_a_busy_machine)
+{
+	uint64_t kept[4] = { K1, K1, K2, K2 };
+	bool busy[4] = { true, true, true, true };
+	struct ga_sched_worker w[4];
+	struct ga_sched_job j[3] = {
+		{ K1, 0, 4000, false, 0, 2 },   /* a driver's: 2 processes */
+		{ K2, 0, 3000, false, 0, 1 },
+		{ K1, 0, 2000, false, 0, 1 },
+	};
+	/* the run's own: 0.5 of 2 cores; the hog's 14 loops are not its */
+	struct ga_sched_room room = { 0.5, 2, 20000, 400 };
+	double guess = 400, start = 4 * guess;     /* 1.6 s a start */
+	size_t i;
+
+	fleet(w, kept, busy, 4);
+	for (i = 0; i < 4; i++) {
+		w[i].procs = 1;
+		w[i].busy_until_ms = 8000;      /* busy for 8 s more */
+	}
+	ck_assert(ga_sched_grow(w, 4, 32, j, 3, 0, start, 4, &room));
+	/* and so with the built-in client's jobs (no processes) */
+	for (i = 0; i < 3; i++)
+		j[i].procs = 0;
+	ck_assert(ga_sched_grow(w, 4, 32, j, 3, 0, start, 4, &room));
+	/* one worker ends within a start (a case's guess is a quiet
+	 * machine's, the start measured on this one): it takes one of the
+	 * three jobs, not all */
+	w[0].busy_until_ms = 1000;
+	ck_assert(ga_sched_grow(w, 4, 32, j, 3, 0, start, 4, &room));
+	/* what still bounds it: the run's own CPU at its cores */
+	room.cpu = 1.9;
+	ck_assert(!ga_sched_grow(w, 4, 32, j, 3, 0, start, 4, &room));
 }
 END_TEST
 
@@ -298,11 +387,11 @@ START_TEST(test_grow_paced_by_starts)
 	w[0].busy_until_ms = w[1].busy_until_ms = w[2].busy_until_ms = 10000;
 	w[0].starting_until_ms = w[1].starting_until_ms = 400;
 	/* two of two slots start a server: wait */
-	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 2, true));
+	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 2, NULL));
 	/* three slots: one more */
-	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 3, true));
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 3, NULL));
 	/* one of them has started: one more */
-	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 450, 500, 2, true));
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 450, 500, 2, NULL));
 	/* when to look again: the first start to end */
 	ck_assert(ga_sched_wake_ms(w, 3, 0) == 400);
 	w[2].starting_until_ms = 300;
@@ -312,9 +401,9 @@ START_TEST(test_grow_paced_by_starts)
 	w[2].starting_until_ms = 0;
 	/* with no slot given, one start at a time */
 	w[0].starting_until_ms = 0;
-	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0, true));
+	ck_assert(!ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0, NULL));
 	w[1].starting_until_ms = 0;
-	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0, true));
+	ck_assert(ga_sched_grow(w, 3, 8, j, 1, 0, 500, 0, NULL));
 }
 END_TEST
 
@@ -561,6 +650,8 @@ Suite *make_schedule_suite(void)
 	tcase_add_test(tc, test_pick_a_longer_job_before_a_homeless_one);
 	tcase_add_test(tc, test_pick_a_job_where_its_drivers_are_kept);
 	tcase_add_test(tc, test_grow);
+	tcase_add_test(tc, test_grow_by_room);
+	tcase_add_test(tc, test_grow_on_a_busy_machine);
 	tcase_add_test(tc, test_grow_paced_by_starts);
 	tcase_add_test(tc, test_start_cost_counts_the_starts_in_flight);
 	tcase_add_test(tc, test_initial);
