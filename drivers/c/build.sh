@@ -23,10 +23,13 @@ out=$(dirname "$roots")/drivers/c-$flavour
 # C API library (harness/mysqlapi/) and the utilities (harness/util/),
 # whole, and the headers of the scenario language they name.  Nothing
 # else of the harness: tests/layering.sh checks driver.c includes no more.
-# Save util/tarball.c: it packs a case's folder with zlib, which a driver
-# never does and a root need not have; and util/alloc.c: the wrappers of
-# the unit tests' torture, which only a link with --wrap resolves.
-srcs="drivers/c/driver.c $(cd "$top" && ls harness/mysqlapi/*.c harness/util/*.c | grep -v -e '^harness/util/tarball\.c$' -e '^harness/util/alloc\.c$' | tr '\n' ' ')"
+# Save util/tarball.c and util/sha256.c: they pack a case's folder with
+# libarchive and digest it with libcrypto, which a driver never does and
+# a root need not have for linking (its client library may bring
+# libcrypto.so.3, but no libcrypto.so to link by -lcrypto); and
+# util/alloc.c: the wrappers of the unit tests' torture, which only a
+# link with --wrap resolves.
+srcs="drivers/c/driver.c $(cd "$top" && ls harness/mysqlapi/*.c harness/util/*.c | grep -v -e '^harness/util/tarball\.c$' -e '^harness/util/sha256\.c$' -e '^harness/util/alloc\.c$' | tr '\n' ' ')"
 hdrs=$(cd "$top" && echo harness/mysqlapi/*.h harness/util/*.h harness/lang/*.h)
 
 if [ -x "$out/gw-c-driver" ]; then
