@@ -80,7 +80,9 @@ test_expect_success 'SIGINT while a driver has not greeted ends the run at once 
 		"$DATA/bad-driver-query.gw" > out 2> err & gp=$!
 	sleep 1; start=$(date +%s); kill -INT $gp; wait $gp; rc=$?; cat out err;
 	test $rc -eq 130 && grep -q "its greeting: interrupted by a signal" err &&
-	test $(( $(date +%s) - start )) -lt 3
+	# well before the greeting.s bound (10 s): the confined driver and
+	# the lab are taken down after the signal, 0.4 to 3.9 s at load 80
+	test $(( $(date +%s) - start )) -lt 6
 '
 
 # run_bad MODE SCENARIO [STEP_TIMEOUT]: one run with the bad driver, its
