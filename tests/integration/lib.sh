@@ -239,13 +239,20 @@ gw_line() {
 	awk -v n="$2" -v t="$3" 'index($0, t) == 1 && ++k == n { print NR; exit }' "$1"
 }
 
-# servers_below PID: the mariadbd processes below goneaway PID, its
-# children (-j 1) or grandchildren (-j N, the workers'), one a line.
+# servers_below PID: the server processes (mariadbd, mysqld) anywhere
+# below goneaway PID: its own, its -j workers', each under goneaway's
+# init in a PID namespace of its own (issue 55), a worker's under the
+# worker's init.
 servers_below() {
 	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
 		{ parent[$1] = $2; comm[$1] = $3 }
-		END { for (x in comm) if (comm[x] == "mariadbd" &&
-		      (parent[x] == p || parent[parent[x]] == p)) print x }'
+		END { for (x in comm) if (comm[x] == "mariadbd" || comm[x] == "mysqld") {
+			y = x
+			for (d = 0; d < 8 && y != "" && y > 1; d++) {
+				y = parent[y]
+				if (y == p) { print x; break }
+			}
+		} }'
 }
 
 # Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.

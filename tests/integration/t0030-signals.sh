@@ -10,7 +10,7 @@ netns_inodes > "$SCRATCH/netns-before"
 
 # The pid of the mariadbd that goneaway (pid $1) started, if any.
 server_of() {
-	ps -eo pid=,ppid=,comm= | awk -v p="$1" '$2 == p && $3 == "mariadbd" {print $1}'
+	servers_below "$1"
 }
 server_up() {
 	test -n "$(server_of "$1")"

@@ -148,7 +148,7 @@ test_expect_success 'a server that crashes under an admin query: the signal and 
 	sp="" tries=100
 	while [ -z "$sp" ] && [ $tries -gt 0 ]; do
 		sleep 0.1; tries=$((tries - 1))
-		sp=$(ps -o pid=,comm= --ppid $gp | awk "\$2 == \"mariadbd\" { print \$1 }")
+		sp=$(servers_below $gp)
 	done
 	# the signal once the admin query runs: app connected (TCP, in the
 	# server namespace) and the admin connection on the server unix

@@ -19,8 +19,7 @@ leftover_snapshot > "$SCRATCH/before"
 # scenario: the child that sees a scenario directory at /goneaway (not
 # the short "--version" run that checks the root first).
 server_of() {
-	for s in $(ps -eo pid=,ppid=,comm= |
-		   awk -v p="$1" '$2 == p && $3 ~ /^(mysqld|mariadbd)$/ {print $1}'); do
+	for s in $(servers_below "$1"); do
 		grep -qs " /goneaway " /proc/$s/mounts && say $s
 	done
 }

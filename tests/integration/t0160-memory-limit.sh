@@ -35,8 +35,7 @@ own_limit > "$SCRATCH/own-limit-before"
 
 # The pid of the server goneaway (pid $1) started, and the cgroup it is in.
 server_of() {
-	ps -eo pid=,ppid=,comm= | awk -v p="$1" \
-		'$2 == p && ($3 == "mariadbd" || $3 == "mysqld") {print $1}'
+	servers_below "$1"
 }
 server_up() {
 	test -n "$(server_of "$1")"
