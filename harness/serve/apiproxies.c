@@ -249,6 +249,8 @@ static void populate_response(struct ga_api_response *resp, int status,
 	}
 	fputc('}', b.f);
 	ga_api_body_give(&b, resp, status, GA_API_JSON);
+	if (error)
+		resp->error = strdup(error);    /* the log's */
 }
 
 /* One proxy of /populate: AddOrReplace.  Returns the proxy in sv, or

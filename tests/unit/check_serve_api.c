@@ -343,6 +343,9 @@ START_TEST(test_refused)
 	ck_assert_str_eq(resp.content_type, strcmp(refused[_i].path,
 			 "/populate") == 0 ? "application/json" :
 			 "text/plain; charset=utf-8");
+	/* the reason, for the log's api line too (issue 60, point 9) */
+	ck_assert_msg(resp.error && strstr(resp.error, refused[_i].says),
+		      "%s: %s", refused[_i].body, resp.error);
 	ga_api_response_free(&resp);
 	/* nothing was made */
 	call(&sv, "GET", "/proxies/srv/toxics", NULL, NULL, &resp);
