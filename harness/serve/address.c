@@ -1,5 +1,5 @@
-/* address.c - see address.h: HOST:PORT as Go splits it, held to
- * loopback. */
+/* address.c - see address.h: HOST:PORT as Go splits it; a listen
+ * address held to loopback, an upstream read as Toxiproxy takes it. */
 #include "serve/address.h"
 
 #include <arpa/inet.h>
@@ -124,6 +124,42 @@ int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
 	return 0;
 }
 
+/* host, an IP address (not a wildcard), into a with port.  Returns
+ * 0, 1 for a wildcard, -1 when host is no address (a name). */
+static int ip_literal(const char *host, long port, struct ga_sv_addr *a)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&a->sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->sa;
+
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((unsigned short)port);
+		a->len = sizeof(*in4);
+		return in4->sin_addr.s_addr == INADDR_ANY;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((unsigned short)port);
+		a->len = sizeof(*in6);
+		return IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+	}
+	memset(a, 0, sizeof(*a));
+	return -1;
+}
+
+int ga_sv_addr_split(const char *text, char *host, size_t hlen, char *port,
+		     size_t plen)
+{
+	char msg[80];
+	long p;
+
+	if (split(text, host, hlen, port, plen, msg, sizeof(msg)) ||
+	    port_of(port, &p) || p == 0 || !*host)
+		return -1;
+	return 0;
+}
+
 int ga_sv_addr_upstream(const char *text, struct ga_sv_addr *a,
 			bool *to_server, char *msg, size_t len)
 {
@@ -131,12 +167,12 @@ int ga_sv_addr_upstream(const char *text, struct ga_sv_addr *a,
 	long p;
 
 	*to_server = false;
-	if (split(text, host, sizeof(host), port, sizeof(port), msg, len) ||
-	    port_of(port, &p) || p == 0) {
+	if (ga_sv_addr_split(text, host, sizeof(host), port, sizeof(port))) {
 		snprintf(msg, len, "upstream: '%s' is not HOST:PORT", text);
 		return -1;
 	}
-	if (strcmp(host, GA_SV_SERVER_HOST) == 0) {
+	p = strtol(port, NULL, 10);
+	if (strcasecmp(host, GA_SV_SERVER_HOST) == 0) {
 		if (p != 3306) {
 			snprintf(msg, len, "upstream: goneaway's server listens "
 				 "on port 3306 (%s:3306), not %ld",
@@ -146,14 +182,36 @@ int ga_sv_addr_upstream(const char *text, struct ga_sv_addr *a,
 		*to_server = true;
 		return 0;
 	}
-	if (loopback(host, p, a) != 0) {
-		snprintf(msg, len, "upstream: '%s' is neither goneaway's server "
-			 "(%s:3306) nor a loopback HOST:PORT (127.0.0.0/8, ::1 "
-			 "or localhost): goneaway serve sends traffic nowhere "
-			 "else", text, GA_SV_SERVER_HOST);
+	if (ip_literal(host, p, a) > 0) {
+		snprintf(msg, len, "upstream: '%s' is a wildcard address, no "
+			 "host: give the address or name of one", text);
 		return -1;
 	}
-	return 0;
+	return 0;       /* an address, or a name (a's family AF_UNSPEC) */
+}
+
+bool ga_sv_addr_is_api(const struct sockaddr *sa, const struct ga_sv_addr *api)
+{
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+	const struct sockaddr_in *api4 = (const struct sockaddr_in *)&api->sa;
+	const struct sockaddr_in6 *api6 = (const struct sockaddr_in6 *)&api->sa;
+
+	if (!api->sa.ss_family)
+		return false;
+	if (sa->sa_family == AF_INET)
+		return ntohs(in4->sin_port) == ga_sv_addr_port(api) &&
+		       ((ntohl(in4->sin_addr.s_addr) >> 24) == 127 ||
+			(api->sa.ss_family == AF_INET &&
+			 in4->sin_addr.s_addr == api4->sin_addr.s_addr));
+	if (sa->sa_family == AF_INET6)
+		return ntohs(in6->sin6_port) == ga_sv_addr_port(api) &&
+		       (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+			IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) ||
+			(api->sa.ss_family == AF_INET6 &&
+			 memcmp(&in6->sin6_addr, &api6->sin6_addr,
+				sizeof(in6->sin6_addr)) == 0));
+	return false;
 }
 
 unsigned ga_sv_addr_port(const struct ga_sv_addr *a)

@@ -1,8 +1,10 @@
 /* address.h - the addresses goneaway serve takes: where the API and the
  * proxies listen (loopback only) and where a proxy's upstream is
- * (goneaway's server, or a loopback HOST:PORT).  Nothing here resolves
- * a name: "localhost" is 127.0.0.1, and any other name is refused, so
- * no lookup ever leaves the machine.
+ * (goneaway's server, or any HOST:PORT, an address or a name, as
+ * Toxiproxy takes it).  Nothing here resolves a name: a listen
+ * address's "localhost" is 127.0.0.1, and an upstream's name is
+ * resolved at each connection by the dialer (serve/dialer.h), as the
+ * API's owner.
  *
  * Pure but for the text of a bound socket (ga_sv_addr_of_fd).
  */
@@ -31,11 +33,25 @@ struct ga_sv_addr {
 int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
 		      char *msg, size_t len);
 
-/* An upstream: "goneaway:3306" (*to_server set; a is left as it is),
- * or a loopback HOST:PORT as above with PORT 1 to 65535.  Returns 0,
- * or -1 with msg set. */
+/* An upstream: "goneaway:3306" (the name in any case: *to_server set;
+ * a is left as it is), or HOST:PORT with PORT 1 to 65535 and HOST an IP
+ * address (into a; not a wildcard) or a name (a's family is then
+ * AF_UNSPEC: the name is resolved at each connection).  Returns 0, or
+ * -1 with msg set. */
 int ga_sv_addr_upstream(const char *text, struct ga_sv_addr *a,
 			bool *to_server, char *msg, size_t len);
+
+/* text, "HOST:PORT" as Go splits it, into host and port: HOST not
+ * empty, PORT 1 to 65535.  Returns 0, or -1 when it is not that. */
+int ga_sv_addr_split(const char *text, char *host, size_t hlen, char *port,
+		     size_t plen);
+
+/* Whether a connection to sa could reach the API listening at api: its
+ * port, on a loopback address (an IPv4-mapped one too) or the API's
+ * own.  A proxy never leads there: the relay's sockets are its owner's,
+ * whom the API answers. */
+bool ga_sv_addr_is_api(const struct sockaddr *sa,
+		       const struct ga_sv_addr *api);
 
 /* Whether host, an HTTP Host header ("127.0.0.1:8474", "[::1]:8474",
  * "localhost:8474", "localhost" for port 80), names a: its address as

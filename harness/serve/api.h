@@ -33,6 +33,8 @@ struct ga_api_response {
 	bool nosniff;                   /* X-Content-Type-Options: nosniff */
 	char *body;                     /* owned */
 	size_t body_len;
+	char *error;                    /* owned: a refusal's reason (what
+					 * its body says), for the log; NULL */
 	struct ga_sv_job *job;          /* non-NULL: pending on this job */
 };
 

@@ -150,8 +150,10 @@ static void request_id(char *buf, size_t len)
 
 static void api_flush(struct ga_api_conns *A, struct conn *c);
 
+/* The log's line of a request answered status; error: why it was
+ * refused (the body's reason), NULL when it was not. */
 static void log_api(struct ga_api_conns *A, const char *method,
-		    const char *path, int status)
+		    const char *path, int status, const char *error)
 {
 	FILE *f = ga_sv_log_begin(A->env.log, "api");
 
@@ -160,6 +162,8 @@ static void log_api(struct ga_api_conns *A, const char *method,
 	ga_sv_log_str(f, "method", method);
 	ga_sv_log_str(f, "path", path);
 	ga_sv_log_int(f, "status", status);
+	if (error)
+		ga_sv_log_str(f, "error", error);
 	ga_sv_log_end(A->env.log);
 }
 
@@ -194,7 +198,7 @@ static void api_refuse(struct ga_api_conns *A, struct conn *c,
 {
 	struct ga_api_response resp;
 
-	log_api(A, "?", bad->reason, bad->status);
+	log_api(A, "?", bad->reason, bad->status, NULL);
 	if (bad->status == 417) {       /* an ordinary answer */
 		memset(&resp, 0, sizeof(resp));
 		resp.status = 417;
@@ -241,7 +245,8 @@ static void api_request(struct ga_api_conns *A, struct conn *c)
 		A->env.submit(A->env.ctx, resp.job);
 		return;
 	}
-	log_api(A, c->rd.req.method, c->rd.req.path, resp.status);
+	log_api(A, c->rd.req.method, c->rd.req.path, resp.status,
+		resp.error);
 	api_answer(A, c, &resp, c->rd.req.minor,
 		   strcmp(c->rd.req.method, "HEAD") == 0, c->rd.req.keep_alive);
 	ga_api_response_free(&resp);
@@ -423,7 +428,8 @@ void ga_api_conns_job_done(struct ga_api_conns *A, struct ga_sv_job *job)
 	c = api_find(A, id);
 	if (c) {
 		c->waiting = false;
-		log_api(A, c->job_method, c->job_path, resp.status);
+		log_api(A, c->job_method, c->job_path, resp.status,
+			resp.error);
 		api_answer(A, c, &resp, c->job_minor, false, c->job_keep_alive);
 	}
 	ga_api_response_free(&resp);

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "serve/godecode.h"
 
@@ -51,6 +52,24 @@ static void listen_text(const char *listen, char *buf, size_t len)
 		snprintf(buf, len, "%s", listen);
 }
 
+/* Whether upstream (read into up) is the API: an address it listens
+ * on, or localhost with its port.  Another name that resolves there is
+ * refused at each connection (serve/dialer.c). */
+static bool leads_to_api(const struct ga_sv *sv, const char *upstream,
+			 const struct ga_sv_addr *up)
+{
+	char host[GA_SV_MAX_NAME + 1], port[16];
+
+	if (up->sa.ss_family)
+		return ga_sv_addr_is_api((const struct sockaddr *)&up->sa,
+					 &sv->api);
+	return sv->api.sa.ss_family &&
+	       ga_sv_addr_split(upstream, host, sizeof(host), port,
+				sizeof(port)) == 0 &&
+	       strcasecmp(host, "localhost") == 0 &&
+	       strtol(port, NULL, 10) == (long)ga_sv_addr_port(&sv->api);
+}
+
 /* goneaway's own word on a proxy's fields: a loopback listen, a new
  * one (not where it listens: bound) above port 1024 unless
  * --allow-low-ports; an upstream it may reach, which is not the API
@@ -74,8 +93,7 @@ static int proxy_fields_ok(const struct ga_sv *sv, const char *name,
 	}
 	if (ga_sv_addr_upstream(upstream, up, to_server, msg, len))
 		return 400;
-	if (!*to_server && sv->api.sa.ss_family &&
-	    ga_sv_addr_port(up) == ga_sv_addr_port(&sv->api)) {
+	if (!*to_server && leads_to_api(sv, upstream, up)) {
 		snprintf(msg, len, "upstream: '%s' is goneaway serve's own API "
 			 "port: no proxy leads to the API", upstream);
 		return 400;
@@ -249,6 +267,8 @@ static void populate_response(struct ga_api_response *resp, int status,
 	}
 	fputc('}', b.f);
 	ga_api_body_give(&b, resp, status, GA_API_JSON);
+	if (error)
+		resp->error = strdup(error);    /* the log's */
 }
 
 /* One proxy of /populate: AddOrReplace.  Returns the proxy in sv, or

@@ -15,6 +15,8 @@ void ga_api_response_free(struct ga_api_response *resp)
 	free(resp->body);
 	resp->body = NULL;
 	resp->body_len = 0;
+	free(resp->error);
+	resp->error = NULL;
 }
 
 FILE *ga_api_body_open(struct ga_api_body *b)
@@ -48,6 +50,8 @@ void ga_api_text(struct ga_api_response *resp, int status,
 	}
 	fputs(text, b.f);
 	ga_api_body_give(&b, resp, status, GA_API_TEXT);
+	if (status >= 400)      /* the log's, without its newline */
+		resp->error = strndup(text, strcspn(text, "\n"));
 }
 
 void ga_api_error(struct ga_api_response *resp, int status, const char *fmt,
@@ -68,6 +72,7 @@ void ga_api_error(struct ga_api_response *resp, int status, const char *fmt,
 	ga_go_write_string(b.f, msg, strlen(msg));
 	fprintf(b.f, ",\"status\":%d}\n", status);
 	ga_api_body_give(&b, resp, status, GA_API_TEXT);
+	resp->error = strdup(msg);      /* the log's */
 }
 
 void ga_api_bad_body(struct ga_api_response *resp, const char *msg)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -286,6 +287,7 @@ static void dispatch(struct loop *L, struct ga_sv_watch *w, uint32_t ev)
 		break;
 	case GA_W_PROXY:
 	case GA_W_CONN:
+	case GA_W_DIAL:
 		ga_relay_event(L->relay, w, ev);
 		break;
 	}
@@ -312,6 +314,20 @@ static void run_loop(struct loop *L)
 		ga_relay_reap(L->relay);
 		ga_api_conns_reap(L->api);
 	}
+}
+
+/* The owner's group, for its sockets: its passwd entry's, or the
+ * overflow group (nogroup) for a uid without one - never root's. */
+static gid_t owner_gid(uid_t owner)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+
+	if (owner == 0)
+		return 0;
+	if (getpwuid_r(owner, &pw, buf, sizeof(buf), &found) == 0 && found)
+		return found->pw_gid;
+	return 65534;
 }
 
 static void log_ready(struct loop *L)
@@ -378,6 +394,8 @@ static int start(struct loop *L, struct ga_error *err)
 	env.server_port = GA_SERVER_PORT;
 	env.server_addr = GA_LAB_SERVER_ADDR;
 	env.dial_uid = L->o->owner;
+	env.dial_gid = owner_gid(L->o->owner);
+	env.api = L->api_addr;
 	env.log_all = L->log.f != NULL;
 	env.log = &L->log;
 	env.submit = submit;

@@ -26,6 +26,7 @@ enum ga_sv_watch_kind {
 	GA_W_DONE,                      /* the backstage finished a job */
 	GA_W_PROXY,                     /* a proxy's listening socket */
 	GA_W_CONN,                      /* a proxied connection's socket */
+	GA_W_DIAL,                      /* the relay's dialer finished dials */
 };
 
 struct ga_sv_watch {
@@ -55,7 +56,9 @@ struct ga_sv_proxy {
 	char *upstream;                 /* owned */
 	bool enabled;
 	bool to_server;                 /* its upstream is goneaway's server */
-	struct ga_sv_addr up;           /* else where it is */
+	struct ga_sv_addr up;           /* else where it is; family AF_UNSPEC:
+					 * a name, resolved at each
+					 * connection */
 	struct ga_toxic **toxics;       /* owned, in the order added */
 	size_t ntoxics;
 	/* the relay's (serve/relay.c): its listening socket */

@@ -30,9 +30,27 @@ static void conn_progress(struct ga_relay *r, struct ga_sv_conn *c);
 struct ga_relay *ga_relay_new(const struct ga_relay_env *env)
 {
 	struct ga_relay *r = calloc(1, sizeof(*r));
+	struct ga_dialer_env de;
+	struct epoll_event e;
 
-	if (r)
-		r->env = *env;
+	if (!r)
+		return NULL;
+	r->env = *env;
+	de.uid = env->dial_uid;
+	de.gid = env->dial_gid;
+	de.api = env->api;
+	r->dialer = ga_dialer_new(&de);
+	r->dial_w.kind = GA_W_DIAL;
+	r->dial_w.obj = r;
+	memset(&e, 0, sizeof(e));
+	e.events = EPOLLIN;
+	e.data.ptr = &r->dial_w;
+	if (!r->dialer || epoll_ctl(env->epfd, EPOLL_CTL_ADD,
+				    ga_dialer_fd(r->dialer), &e) != 0) {
+		ga_dialer_free(r->dialer);
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -110,6 +128,8 @@ void ga_relay_free(struct ga_relay *r)
 		conn_close(r, r->conns, false);
 	}
 	reap(r);
+	epoll_ctl(r->env.epfd, EPOLL_CTL_DEL, ga_dialer_fd(r->dialer), NULL);
+	ga_dialer_free(r->dialer);
 	while (r->npipes) {
 		r->npipes--;
 		close(r->pipes[r->npipes][0]);
@@ -246,6 +266,7 @@ static int upstream_socket(struct ga_relay *r, const struct ga_sv_proxy *p)
 	const struct sockaddr *sa;
 	socklen_t len;
 	uid_t owner;
+	gid_t group;
 	int fd, e, one = 1;
 
 	if (p->to_server) {
@@ -269,14 +290,17 @@ static int upstream_socket(struct ga_relay *r, const struct ga_sv_proxy *p)
 		sa = (const struct sockaddr *)&in4;
 		len = sizeof(in4);
 	} else {
-		/* the owner's socket, not root's: a socket's uid is its
-		 * maker's fsuid (this thread's alone), and the host's rules
-		 * (nftables' meta skuid) see whose connection it is */
+		/* the owner's socket, not root's: a socket's uid and gid are
+		 * its maker's fsuid and fsgid (this thread's alone), and the
+		 * host's rules (nftables' meta skuid) see whose connection it
+		 * is */
+		group = (gid_t)setfsgid(r->env.dial_gid);
 		owner = (uid_t)setfsuid(r->env.dial_uid);
 		fd = socket(p->up.sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 			    SOCK_CLOEXEC, 0);
 		e = errno;
 		setfsuid(owner);
+		setfsgid(group);
 		errno = e;
 		sa = (const struct sockaddr *)&p->up.sa;
 		len = p->up.len;
@@ -330,6 +354,47 @@ static void meet_toxics(struct ga_sv_conn *c, double now)
 	}
 }
 
+/* c's upstream is a name: a dial of the dialer's (c->fd[1] stays -1
+ * until it is done, dialed()).  Returns 0, or -1 when c was closed. */
+static int dial_name(struct ga_relay *r, struct ga_sv_conn *c)
+{
+	struct ga_dial *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		ga_relay_ended(c, "the upstream could not be reached: out of "
+			       "memory");
+		conn_close(r, c, false);
+		return -1;
+	}
+	d->conn_id = c->id;
+	snprintf(d->upstream, sizeof(d->upstream), "%s", c->proxy->upstream);
+	ga_dialer_submit(r->dialer, d);
+	return 0;
+}
+
+/* The dialer finished d: its connection goes on connecting with the
+ * socket (connected() reads its state), or closes, or the socket does
+ * when its connection is gone. */
+static void dialed(struct ga_relay *r, struct ga_dial *d)
+{
+	struct ga_sv_conn *c;
+
+	for (c = r->conns; c && c->id != d->conn_id; c = c->next)
+		;
+	if (!c || c->dead || !c->connecting || c->fd[1] >= 0) {
+		if (d->fd >= 0)
+			close(d->fd);
+	} else if (d->fd < 0) {
+		ga_relay_ended(c, "the upstream could not be reached: %s",
+			       d->why);
+		conn_close(r, c, false);        /* Toxiproxy: client.Close() */
+	} else {
+		c->fd[1] = d->fd;
+		conn_progress(r, c);
+	}
+	free(d);
+}
+
 static void accept_one(struct ga_relay *r, struct ga_sv_proxy *p, int fd)
 {
 	struct ga_sv_conn *c;
@@ -369,8 +434,10 @@ static void accept_one(struct ga_relay *r, struct ga_sv_proxy *p, int fd)
 		r->conns->prev = c;
 	r->conns = c;
 	r->nconns++;
-	c->fd[1] = upstream_socket(r, p);
-	if (c->fd[1] < 0) {
+	if (!p->to_server && p->up.sa.ss_family == AF_UNSPEC) {
+		if (dial_name(r, c) != 0)
+			return;
+	} else if ((c->fd[1] = upstream_socket(r, p)) < 0) {
 		char why[128];
 
 		go_errno(why, sizeof(why), errno);
@@ -520,6 +587,13 @@ void ga_relay_event(struct ga_relay *r, struct ga_sv_watch *w,
 	if (w->kind == GA_W_PROXY) {
 		if (w->obj)
 			accept_all(r, w->obj);
+		return;
+	}
+	if (w->kind == GA_W_DIAL) {
+		struct ga_dial *d;
+
+		while ((d = ga_dialer_take_done(r->dialer)) != NULL)
+			dialed(r, d);
 		return;
 	}
 	c = w->obj;

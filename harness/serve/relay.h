@@ -7,10 +7,13 @@
  * server, a socket made inside the lab's client namespace (setns()
  * around socket(), on this thread: the socket stays in that namespace,
  * so it reaches the server only across the lab's link, where the lab's
- * faults are, and nothing else); for a loopback HOST:PORT, on the host's
- * loopback, as a socket of the API's owner's (dial_uid), not root's.  As Toxiproxy, the client's bytes wait until the upstream
- * connection is made, and a connection that cannot be made closes the
- * client's.
+ * faults are, and nothing else); for any other upstream, in this
+ * process's own namespace, as a socket of the API's owner's (dial_uid
+ * and dial_gid: setfsuid() around socket() for an address, a dialer
+ * thread that is the owner's for a name, serve/dialer.h), never root's.
+ * A name is resolved at each connection, as Toxiproxy does.  As
+ * Toxiproxy, the client's bytes wait until the upstream connection is
+ * made, and a connection that cannot be made closes the client's.
  *
  * Each direction (a link: upstream is client -> server) goes one of two
  * ways:
@@ -54,8 +57,10 @@ struct ga_relay_env {
 	int host_ns;                    /* this process's own */
 	unsigned server_port;           /* where goneaway's server is ... */
 	const char *server_addr;        /* ... in the lab */
-	uid_t dial_uid;                 /* whose a loopback upstream's socket
-					 * is (the API's owner) */
+	uid_t dial_uid;                 /* whose an upstream's socket is, */
+	gid_t dial_gid;                 /* but goneaway's server's (the
+					 * API's owner) */
+	struct ga_sv_addr api;          /* the API's: never dialed */
 	bool log_all;                   /* --log: every connection is read */
 	struct ga_sv_log *log;          /* borrowed; may have no file */
 	/* hands a job (a KILL) to the backstage; it comes back through
@@ -86,7 +91,7 @@ void ga_relay_toxic_updated(struct ga_relay *r, struct ga_sv_proxy *p,
 void ga_relay_toxic_removed(struct ga_relay *r, struct ga_sv_proxy *p,
 			    struct ga_toxic *t);
 
-/* An epoll event of a GA_W_PROXY or GA_W_CONN watch. */
+/* An epoll event of a GA_W_PROXY, GA_W_CONN or GA_W_DIAL watch. */
 void ga_relay_event(struct ga_relay *r, struct ga_sv_watch *w,
 		    uint32_t events);
 

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "serve/chain.h"
+#include "serve/dialer.h"
 #include "serve/mysqlwire.h"
 #include "serve/relay.h"
 
@@ -66,7 +67,8 @@ struct ga_sv_conn {
 	int fd[2];                      /* the client's, the upstream's */
 	struct ga_sv_watch w[2];
 	uint32_t ev[2];                 /* epoll interest registered */
-	bool connecting;                /* the upstream's connect() */
+	bool connecting;                /* the upstream's connect(), or its
+					 * name's dial (fd[1] -1 until done) */
 	bool spliced;
 	bool dead;                      /* closed; freed by reap */
 	bool reset;                     /* a mysql_cut's reset: closes with TCP
@@ -105,6 +107,9 @@ struct ga_relay {
 	unsigned ntimed;                /* connections with a deadline */
 	int pipes[PIPES_KEPT][2];       /* empty, for the next splice */
 	size_t npipes;
+	struct ga_dialer *dialer;       /* an upstream's name, at each
+					 * connection */
+	struct ga_sv_watch dial_w;      /* its fd's */
 };
 
 /* ---- relayconn.c -------------------------------------------------------------- */

@@ -278,16 +278,22 @@ static const struct {
 	  "\"127.0.0.1:1\"}", 400, "is not a loopback address" },
 	{ "/proxies", "{\"name\":\"x\",\"listen\":\"192.168.1.1:1\","
 	  "\"upstream\":\"127.0.0.1:1\"}", 400, "loopback only" },
-	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"example.com:3306\"}", 400,
-	  "neither goneaway's server (goneaway:3306) nor a loopback" },
-	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"10.0.0.1:3306\"}", 400,
-	  "sends traffic nowhere else" },
+	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"0.0.0.0:3306\"}", 400,
+	  "is a wildcard address, no host" },
+	{ "/proxies", "{\"name\":\"x\",\"upstream\":\":3306\"}", 400,
+	  "is not HOST:PORT" },
 	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"goneaway:3307\"}", 400,
 	  "listens on port 3306" },
 	{ "/proxies", "{\"name\":\"x\",\"upstream\":\"127.0.0.1\"}", 400,
 	  "is not HOST:PORT" },
 	{ "/populate", "[{\"name\":\"y\",\"upstream\":\"127.0.0.1:1\"},"
-	  "{\"name\":\"x\",\"upstream\":\"1.1.1.1:1\"}]", 400, "at proxy 2" },
+	  "{\"name\":\"x\",\"upstream\":\"[::]:1\"}]", 400, "at proxy 2" },
+	{ "/proxies/name/toxics", "{\"type\":\"mysql_kill\"}", 400,
+	  "mysql_kill acts on goneaway's server: proxy 'name' has upstream "
+	  "mysql:3306" },
+	{ "/proxies/name/toxics", "{\"type\":\"fault_firewall\",\"attributes\":"
+	  "{\"args\":\"reject both\"}}", 400, "fault_firewall acts on goneaway's "
+	  "server" },
 	{ "/proxies/lo/toxics", "{\"type\":\"mysql_kill\"}", 400,
 	  "mysql_kill acts on goneaway's server" },
 	{ "/proxies/lo/toxics", "{\"type\":\"fault_netem\",\"attributes\":"
@@ -336,6 +342,10 @@ START_TEST(test_refused)
 	     "\"goneaway:3306\"}", NULL, &resp);
 	ck_assert_int_eq(resp.status, 201);
 	ga_api_response_free(&resp);
+	call(&sv, "POST", "/proxies", "{\"name\":\"name\",\"upstream\":"
+	     "\"mysql:3306\"}", NULL, &resp);
+	ck_assert_int_eq(resp.status, 201);
+	ga_api_response_free(&resp);
 	call(&sv, "POST", refused[_i].path, refused[_i].body, NULL, &resp);
 	ck_assert_msg(resp.status == refused[_i].status && strstr(body,
 		      refused[_i].says), "%s %s: %d %s", refused[_i].path,
@@ -343,12 +353,15 @@ START_TEST(test_refused)
 	ck_assert_str_eq(resp.content_type, strcmp(refused[_i].path,
 			 "/populate") == 0 ? "application/json" :
 			 "text/plain; charset=utf-8");
+	/* the reason, for the log's api line too (issue 60, point 9) */
+	ck_assert_msg(resp.error && strstr(resp.error, refused[_i].says),
+		      "%s: %s", refused[_i].body, resp.error);
 	ga_api_response_free(&resp);
 	/* nothing was made */
 	call(&sv, "GET", "/proxies/srv/toxics", NULL, NULL, &resp);
 	ck_assert_str_eq(body, "[]");
 	ga_api_response_free(&resp);
-	ck_assert_uint_eq(sv.nproxies, 2);
+	ck_assert_uint_eq(sv.nproxies, 3);
 	ga_api_close(&sv);
 }
 END_TEST
@@ -506,6 +519,10 @@ START_TEST(test_addresses)
 		{ "[2001:db8::1]:1", 400, "not a loopback address" },
 		{ "example.com:1", 400, "not a loopback address" },
 	};
+	static const char *const names[] = {
+		"mysql:3306", "db:3306", "LOCALHOST:33306", "localhost:3306",
+		"postgres.example:5432", "Db-1.internal:1",
+	};
 	struct ga_sv_addr a;
 	char msg[512], text[80];
 	bool to_server;
@@ -538,9 +555,27 @@ START_TEST(test_addresses)
 					     msg, sizeof(msg)), -1);
 	ck_assert_int_eq(ga_sv_addr_upstream("0.0.0.0:3306", &a, &to_server,
 					     msg, sizeof(msg)), -1);
-	ck_assert_int_eq(ga_sv_addr_upstream("mysql:3306", &a, &to_server,
+	/* Toxiproxy's upstreams (issue 60, point 1): a name in any case,
+	 * resolved at each connection (a's family AF_UNSPEC), any address */
+	for (i = 0; i < N(names); i++) {
+		ck_assert_msg(ga_sv_addr_upstream(names[i], &a, &to_server, msg,
+						  sizeof(msg)) == 0, "%s: %s",
+			      names[i], msg);
+		ck_assert(!to_server);
+		ck_assert_int_eq(a.sa.ss_family, AF_UNSPEC);
+	}
+	ck_assert_int_eq(ga_sv_addr_upstream("10.0.0.1:3306", &a, &to_server,
+					     msg, sizeof(msg)), 0);
+	ga_sv_addr_text((struct sockaddr *)&a.sa, text, sizeof(text));
+	ck_assert_str_eq(text, "10.0.0.1:3306");
+	ck_assert_int_eq(ga_sv_addr_upstream("[2001:db8::1]:5432", &a,
+					     &to_server, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(a.sa.ss_family, AF_INET6);
+	ck_assert_int_eq(ga_sv_addr_upstream("GONEAWAY:3306", &a, &to_server,
+					     msg, sizeof(msg)), 0);
+	ck_assert(to_server);
+	ck_assert_int_eq(ga_sv_addr_upstream("[::]:3306", &a, &to_server,
 					     msg, sizeof(msg)), -1);
-	ck_assert(strstr(msg, "nowhere else"));
 }
 END_TEST
 
@@ -593,10 +628,17 @@ END_TEST
  * allows it (a PATCH that keeps its port aside), never to the API. */
 START_TEST(test_ports)
 {
+	static const struct {
+		const char *upstream;
+		int status;
+	} to_api[] = {
+		{ "[::1]:8474", 400 }, { "127.0.0.2:8474", 400 },
+		{ "LocalHost:8474", 400 }, { "10.1.2.3:8474", 200 },
+	};
 	struct ga_api_response resp;
 	struct ga_sv sv;
-	int status;
-	char msg[256];
+	int status, i;
+	char msg[256], patch[128];
 
 	ga_api_open(&sv, NULL, NULL);
 	ga_sv_addr_listen("127.0.0.1:8474", &sv.api, &status, msg, sizeof(msg));
@@ -617,9 +659,16 @@ START_TEST(test_ports)
 	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"p\","
 			      "\"upstream\":\"127.0.0.1:9\"}", NULL, &resp), 201);
 	ga_api_response_free(&resp);
-	ck_assert_int_eq(call(&sv, "PATCH", "/proxies/p", "{\"upstream\":"
-			      "\"[::1]:8474\"}", NULL, &resp), 400);
-	ga_api_response_free(&resp);
+	/* the API's port on any loopback address, localhost in any case;
+	 * another name is looked at where it resolves, at each connection */
+	for (i = 0; i < N(to_api); i++) {
+		snprintf(patch, sizeof(patch), "{\"upstream\":\"%s\"}",
+			 to_api[i].upstream);
+		ck_assert_msg(call(&sv, "PATCH", "/proxies/p", patch, NULL,
+				   &resp) == to_api[i].status, "%s: %s",
+			      to_api[i].upstream, body);
+		ga_api_response_free(&resp);
+	}
 	ck_assert_uint_eq(sv.nproxies, 1);
 	sv.low_ports = true;
 	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"low\","
