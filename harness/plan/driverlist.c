@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "client/driver.h"
 #include "lang/scenario.h"
 #include "plan/paths.h"
 #include "util/fsutil.h"
@@ -81,10 +80,7 @@ static int read_list(struct ga_names *k, bool add_short,
 	char *text, *line, *save = NULL;
 	int rc = 0;
 
-	/* its files import what is beside their own directory: the
-	 * drivers see the whole of it (client/driver.h) */
-	if (ga_find_share_dir("drivers", dir, sizeof(dir), err) ||
-	    ga_driver_reach(dir, err))
+	if (ga_find_share_dir("drivers", dir, sizeof(dir), err))
 		return -1;
 	snprintf(list, sizeof(list), "%s/drivers.list", dir);
 	if (ga_file_read(list, LIST_MAX, &text, NULL, err))
@@ -222,10 +218,7 @@ int ga_find_driver(const char *name, char *buf, size_t len, char **argv,
 	if (version && !*version)
 		return -1;
 	name = base;
-	/* its files import what is beside their own directory: the
-	 * drivers see the whole of it (client/driver.h) */
-	if (ga_find_share_dir("drivers", dir, sizeof(dir), err) ||
-	    ga_driver_reach(dir, err))
+	if (ga_find_share_dir("drivers", dir, sizeof(dir), err))
 		return -1;
 	snprintf(list, sizeof(list), "%s/drivers.list", dir);
 	if (ga_check_trusted(list, err) ||
