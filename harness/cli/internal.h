@@ -15,7 +15,7 @@
 
 /* The release this source is, or follows: a release is the commit that
  * sets it (CHANGELOG.md).  What a build says is cli_version(). */
-#define GONEAWAY_VERSION "0.4.0"
+#define GONEAWAY_VERSION "0.5.0"
 
 /* The version this build says (--version, results.jsonl's "goneaway",
  * serve's API): GONEAWAY_VERSION, then, unless the build is that
