@@ -75,6 +75,26 @@ void ga_relay_log_conn(struct ga_relay *r, struct ga_sv_conn *c)
 	ga_sv_log_end(r->env.log);
 }
 
+/* Reads and drops what fd's peer sent that was not read yet, at most
+ * CLOSE_DRAIN_MAX bytes: a socket closed with bytes in its receive
+ * queue is reset by the kernel (RST, not FIN), and Toxiproxy, whose
+ * goroutine reads each socket all the time, has none there when it
+ * closes one.  Returns how many bytes it dropped. */
+static size_t drop_unread(int fd)
+{
+	static unsigned char buf[CHUNK_SIZE];
+	size_t dropped = 0;
+	ssize_t n;
+
+	while (dropped < CLOSE_DRAIN_MAX) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		dropped += (size_t)n;
+	}
+	return dropped;
+}
+
 void ga_relay_close_side(struct ga_sv_conn *c, int side, bool reset)
 {
 	struct linger lg = { 1, 0 };
@@ -83,6 +103,9 @@ void ga_relay_close_side(struct ga_sv_conn *c, int side, bool reset)
 		return;
 	if (reset)
 		setsockopt(c->fd[side], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	else    /* a FIN, as Toxiproxy's close sends */
+		c->bytes[side == 0 ? GA_STREAM_UP : GA_STREAM_DOWN] +=
+			drop_unread(c->fd[side]);
 	close(c->fd[side]);     /* leaves the epoll set with it */
 	c->fd[side] = -1;
 }

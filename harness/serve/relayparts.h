@@ -28,6 +28,8 @@
 #define ACCEPTS_PER_EVENT 64
 #define RST_DRAIN_MS 500                /* a reset waits for what was
 					 * written to leave, this long */
+#define CLOSE_DRAIN_MAX (1 << 20)      /* what a close reads and drops
+					 * at most, so that it sends a FIN */
 #define NOT_WATCHED 0xffffffffu         /* a socket not in the epoll set */
 #define IOV_BATCH 64                    /* chunks written by one sendmsg */
 #define PIPES_KEPT 64                   /* empty pipes kept for the next
@@ -121,7 +123,9 @@ void ga_relay_ended(struct ga_sv_conn *c, const char *fmt, ...)
 void ga_relay_add_met(struct ga_sv_conn *c, const struct ga_toxic *t);
 /* c's line in r's log (--log), when it closes. */
 void ga_relay_log_conn(struct ga_relay *r, struct ga_sv_conn *c);
-/* Closes c's socket of side (a TCP reset when reset). */
+/* Closes c's socket of side: a TCP reset when reset, else a FIN (what
+ * its peer sent that was not read yet is read and dropped first, as
+ * Toxiproxy has read it). */
 void ga_relay_close_side(struct ga_sv_conn *c, int side, bool reset);
 
 /* ---- relaylink.c -------------------------------------------------------------- */

@@ -36,10 +36,11 @@
 #      of each, their ratios (issue 37's target: within 10 %), servers
 #      started, and whether the verdicts are the same.  Only with
 #      BENCH_BEFORE, which adds it to the parts.
-#   s  goneaway serve's proxy against the same work direct and, with
-#      BENCH_TOXIPROXY=PATH, a real Toxiproxy's (issue 39): 2,000 SELECT
-#      1, one 64 MiB result, 200 connects, through mysql2, medians of
-#      BENCH_PAIRS rounds: tests/bench/serve.sh.
+#   s  goneaway serve's proxy against the same work direct, HAProxy's in
+#      TCP mode (issue 60) and, with BENCH_TOXIPROXY=PATH, a real
+#      Toxiproxy's (issue 39): 2,000 SELECT 1, one 64 MiB result, 200
+#      connects, through mysql2, medians of BENCH_PAIRS rounds:
+#      tests/bench/serve.sh.
 #   e  every client driver installed here (drivers/drivers.list names
 #      whose driver greets) against MySQL 9.7, with the built-in client,
 #      in one run at the default -j: wall and CPU; long, with BENCH=all.
@@ -834,7 +835,7 @@ part_f() {
 # ---------------------------------------------------------------- part s
 part_s() {
 	say ""
-	say "== s: goneaway serve's proxy against the same work direct (issue 39)"
+	say "== s: goneaway serve's proxy against the same work direct, HAProxy's (issues 39, 60)"
 	note_others
 	sh "$top/tests/bench/serve.sh" "$ga" > "$tmp/s.out" 2>&1
 	rc=$?

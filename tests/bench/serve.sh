@@ -14,7 +14,11 @@
 # built, e.g. ../shared/toxiproxy/build.sh) the real Toxiproxy 2.x runs
 # beside it and the targets are checked against it; without, against the
 # figures issue 39 quotes for Toxiproxy 2.12.0 on this kind of machine.
-# mysql2 is the Node driver's (sh drivers/install-deps.sh node).
+# HAProxy 2.6 in TCP mode (Debian's haproxy, `option splice-auto`), when
+# installed, runs beside them from a config in the temp dir: the cost of
+# the best plain proxy, which serve's bulk rate is held to in every round
+# (issue 60).  mysql2 is the Node driver's (sh drivers/install-deps.sh
+# node).
 #
 # Prints its lines for bench.sh's report; exits 2 when it could not
 # measure (the reason printed).  Leaves nothing: every process it started
@@ -101,6 +105,38 @@ sport=$(free_port)
 	skip "goneaway serve made no proxy"
 targets="direct=127.0.0.1:$port serve=127.0.0.1:$sport"
 
+haproxy=$(command -v haproxy || echo /usr/sbin/haproxy)
+if [ -x "$haproxy" ]; then
+	hport=$(free_port)
+	cat > "$tmp/haproxy.cfg" <<-EOF
+	global
+	    maxconn 1000
+	defaults
+	    mode tcp
+	    option splice-auto
+	    timeout connect 5s
+	    timeout client 60s
+	    timeout server 60s
+	listen bench
+	    bind 127.0.0.1:$hport
+	    server db 127.0.0.1:$port
+	EOF
+	# -db: in the foreground, one process, so $! is the one to end
+	"$haproxy" -db -f "$tmp/haproxy.cfg" > "$tmp/haproxy.log" 2>&1 &
+	pids="$pids $!"
+	n=0
+	until "$(command -v mariadb || command -v mysql)" --skip-ssl -h 127.0.0.1 \
+		-P "$hport" -uroot -e "SELECT 1" > /dev/null 2>&1; do
+		n=$((n + 1))
+		[ $n -lt 100 ] || skip "HAProxy did not answer: $(tail -n 2 "$tmp/haproxy.log")"
+		sleep 0.1
+	done
+	targets="$targets haproxy=127.0.0.1:$hport"
+	echo "  HAProxy: $("$haproxy" -v 2>&1 | head -n 1 | sed 's/ - .*//'), TCP mode, option splice-auto"
+else
+	echo "  HAProxy: not installed (apt-get install haproxy): not measured"
+fi
+
 if [ -n "${BENCH_TOXIPROXY:-}" ]; then
 	tport=$(free_port)
 	"$BENCH_TOXIPROXY" -host 127.0.0.1 -port "$tport" > "$tmp/toxiproxy.log" 2>&1 &
@@ -131,7 +167,7 @@ med() {	# TARGET WORK: the median of its runs, ms
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-for t in direct serve toxiproxy; do
+for t in direct serve haproxy toxiproxy; do
 	case " $targets " in *" $t="*) ;; *) continue ;; esac
 	rt=$(med "$t" rt) big=$(med "$t" big) conn=$(med "$t" conn)
 	eval "rt_$t=$rt big_$t=$big conn_$t=$conn"
@@ -140,7 +176,7 @@ done
 {
 	printf '  %-10s %28s %24s %26s\n' "" "2,000 SELECT 1 (ms, ratio)" \
 		"64 MiB result (ms, rate)" "200 connect+close (ms, ratio)"
-	for t in direct serve toxiproxy; do
+	for t in direct serve haproxy toxiproxy; do
 		case " $targets " in *" $t="*) ;; *) continue ;; esac
 		eval "rt=\$rt_$t big=\$big_$t conn=\$conn_$t"
 		printf '  %-10s %18s %5sx %6s us/q %14s %6sx %18s %6sx\n' "$t" \
@@ -150,6 +186,16 @@ done
 			"$conn" "$(div "$conn" "$conn_direct")"
 	done
 }
+# the bulk rate of each round, as a ratio to the same round's direct
+rates() {	# TARGET: its rates, lowest first
+	awk -v t="$1" '$2 == "big" { n[$1]++; ms[$1 "," n[$1]] = $3 }
+		END { for (i = 1; i <= n[t]; i++) printf "%.2f\n", ms["direct," i] / ms[t "," i] }' \
+		"$tmp/timed" | sort -n
+}
+for t in serve haproxy toxiproxy; do
+	case " $targets " in *" $t="*) ;; *) continue ;; esac
+	echo "  64 MiB rate by round, x direct: $t $(rates "$t" | tr '\n' ' ')"
+done
 extra_serve=$(awk -v a="$rt_serve" -v b="$rt_direct" 'BEGIN { printf "%.1f", (a - b) / 2 }')
 rate_serve=$(div "$big_direct" "$big_serve")
 connr_serve=$(div "$conn_serve" "$conn_direct")
@@ -170,4 +216,8 @@ echo "  targets against $what:"
 echo "    a round trip's extra: $extra_serve us <= half of ${extra_tp} us: $(met "$extra_serve <= $extra_tp / 2")"
 echo "    the 64 MiB result's rate: ${rate_serve}x direct >= ${rate_tp}x: $(met "$rate_serve >= $rate_tp")"
 echo "    a connect's cost: ${connr_serve}x direct <= ${connr_tp}x: $(met "$connr_serve <= $connr_tp")"
+case " $targets " in *" haproxy="*)
+	floor_h=$(rates haproxy | head -n 1) floor_s=$(rates serve | head -n 1)
+	echo "    the 64 MiB result's rate in every round at least HAProxy's lowest: serve's lowest ${floor_s}x >= ${floor_h}x: $(met "$floor_s >= $floor_h")" ;;
+esac
 exit 0

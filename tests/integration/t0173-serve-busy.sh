@@ -8,7 +8,8 @@
 # kills the server and starts it again, so that its state is true (a
 # pid, a query through a proxy answered); a server event that needs a
 # running server answers 503 while there is none; a proxy to a service
-# that is not MySQL passes a single byte each way as it comes.
+# that is not MySQL passes a single byte each way as it comes, and its
+# close is a FIN even when the client's last bytes wait unread.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -70,6 +71,14 @@ PX_PORT=$(cat "$SCRATCH/echo.port2" 2>/dev/null)
 
 test_expect_success 'a byte that is not MySQL passes as it comes, each way' '
 	$ECHO rtt 127.0.0.1 "$PX_PORT" 5 > out; rc=$?; cat out; test $rc -eq 0
+'
+
+# Toxiproxy reads each socket all the time, so a close finds nothing
+# unread and sends a FIN; a close with bytes unread would be a reset
+# (the kernel's rule), which a client sees as ECONNRESET (issue 60)
+test_expect_success 'the upstream hangs up while the client.s last bytes wait unread: a FIN' '
+	$ECHO lastword 127.0.0.1 "$PX_PORT" "$SERVE_PID" "$ECHO_PID" > out; rc=$?
+	cat out; test $rc -eq 0 && test "$(cat out)" = fin
 '
 
 test_expect_success 'a KILL waiting on a paused server: the API answers, other proxies within 100 ms' '

@@ -11,6 +11,14 @@ proxies (t0172-serve-owner, t0173-serve-busy).
       N round trips of SIZE bytes (1) each on one connection: prints
       each in ms, then "median MS max MS"; exits 1 when an answer does
       not come whole within 5 s (what came, if anything, is said)
+  serve-echo.py lastword HOST PORT SERVE_PID ECHO_PID
+      a byte there and back, then, with the proxy's process stopped
+      (SIGSTOP), the echo service hangs up (SIGUSR1: a listener ends
+      each of its connections with a FIN) and this client sends a last
+      word, which waits unread in the proxy's socket; the proxy goes on
+      (SIGCONT) and finds the hang-up first.  Prints "fin" when the
+      connection then ends with a FIN, as Toxiproxy's does, and exits
+      0; "reset" and 1 when it ends with a reset
 """
 import os
 import signal
@@ -21,7 +29,19 @@ import threading
 import time
 
 
+conns = []
+
+
+def hang_up(*_):
+    for conn in list(conns):
+        try:
+            conn.shutdown(socket.SHUT_WR)   # a FIN
+        except OSError:
+            pass
+
+
 def echo(conn):
+    conns.append(conn)
     with conn:
         while True:
             try:
@@ -45,6 +65,29 @@ def listen(portfile, host='127.0.0.1', port=0):
     while True:
         conn, _ = s.accept()
         threading.Thread(target=echo, args=(conn,), daemon=True).start()
+
+
+def lastword(host, port, serve_pid, echo_pid):
+    c = socket.create_connection((host, int(port)), timeout=5)
+    c.sendall(b'x')
+    if c.recv(1) != b'x':
+        print('no echo')
+        return 2
+    os.kill(int(serve_pid), signal.SIGSTOP)
+    try:
+        os.kill(int(echo_pid), signal.SIGUSR1)
+        time.sleep(0.5)                 # the FIN waits at the proxy
+        c.sendall(b'last word')         # and so do these bytes, after it
+        time.sleep(0.5)
+    finally:
+        os.kill(int(serve_pid), signal.SIGCONT)
+    try:
+        got = c.recv(64)
+    except ConnectionResetError:
+        print('reset')
+        return 1
+    print('fin' if got == b'' else 'came: %r' % got)
+    return 0 if got == b'' else 2
 
 
 def rtt(host, port, n, size=1):
@@ -75,7 +118,10 @@ def rtt(host, port, n, size=1):
 
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 signal.signal(signal.SIGALRM, lambda *_: sys.exit(0))
+signal.signal(signal.SIGUSR1, hang_up)
 if sys.argv[1] == 'listen':
     listen(*sys.argv[2:])
+elif sys.argv[1] == 'lastword':
+    sys.exit(lastword(*sys.argv[2:]))
 else:
     sys.exit(rtt(*sys.argv[2:]))
