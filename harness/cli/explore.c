@@ -42,49 +42,6 @@
 
 #define EX_EXIT_FLAGGED 1
 #define EX_EXIT_USAGE 2
-#define EX_PATH_MAX 4096
-
-struct ex_args {
-	const char *scenario, *out, *client, *server, *jsonl, *catalogue;
-	long jobs, sample, margin_ms;
-	bool quiet;
-	unsigned kinds;                 /* bit per enum ex_kind; 0: all */
-};
-
-struct ex_run {
-	size_t point;
-	enum ex_kind kind;
-	char name[64];                  /* its file's and case's name */
-	char fault[160];
-	bool made;
-	struct ex_judgement j;
-	char repro[EX_PATH_MAX];        /* a violation's scenario */
-	char repro_verdict[8];          /* what goneaway run said of it */
-};
-
-struct ex_state {
-	struct ex_args a;
-	char self[EX_PATH_MAX];
-	char *text;                     /* the scenario file */
-	struct ga_scenario *sc;
-	struct ex_conv conv, again;
-	bool same;
-	char same_why[256];
-	struct ex_case *clean;
-	size_t nclean;
-	struct ex_point *pts;
-	size_t npts;
-	struct ex_run *runs;
-	size_t nruns;
-	struct ex_case *cases;          /* the runs' results */
-	size_t ncases;
-	char *known;                    /* the catalogue, NULL: not read */
-	double started;
-};
-
-static const char *const fin_skip =
-	"SKIP: the lab's point fault cuts packets in nftables (drop or "
-	"reset); it cannot send a FIN of its own in the middle of a stream";
 
 /* ---- the command line ------------------------------------------------------ */
 
@@ -420,7 +377,7 @@ static int plan_runs(struct ex_state *st, const char *dir,
 				r->j.v = EX_NOT_RUN;
 				snprintf(r->j.cell, sizeof(r->j.cell), "SKIP");
 				snprintf(r->j.detail, sizeof(r->j.detail),
-					 "%s", fin_skip);
+					 "%s", ex_fin_skip);
 				continue;
 			}
 			ex_fault_line(&st->pts[i], ex_kind_names[k], r->fault,
@@ -483,6 +440,43 @@ static void judge_runs(struct ex_state *st, struct ex_case *cases, size_t n)
 	}
 }
 
+/* Where run r's cut landed, from its own capture: an "at" cut lands on
+ * its point's segment when that is the segment a reset answered, or the
+ * first one sent again.  (An "after" cut lands on whatever comes next,
+ * often an ACK: not checked.) */
+static void check_landing(struct ex_state *st, struct ex_run *r)
+{
+	const struct ex_point *p = &st->pts[r->point];
+	const struct ex_connection *clean = &st->conv.conns[p->conn];
+	const struct ex_segment *want = &clean->segs[p->seg];
+	struct ex_conv seen = { 0 };
+	const struct ex_connection *cn;
+	char path[EX_PATH_MAX], shape[96];
+	struct ga_error err;
+	size_t i;
+
+	r->land = EX_LAND_UNSEEN;
+	snprintf(path, sizeof(path), "%s/runs/%s/capture.pcap", st->a.out,
+		 r->name);
+	if (ex_conv_read(path, 3306, &seen, &err))
+		return;
+	cn = p->conn < seen.nconns ? &seen.conns[p->conn] : NULL;
+	if (cn && cn->cut_seen) {
+		r->land = cn->cut_dir == want->dir && cn->cut_off == want->off ?
+			  EX_LAND_HERE : EX_LAND_ELSEWHERE;
+		snprintf(r->land_at, sizeof(r->land_at), "%s offset %llu",
+			 cn->cut_dir == EX_UP ? "to-server" : "from-server",
+			 cn->cut_off);
+		for (i = 0; i < clean->nsegs; i++)
+			if (clean->segs[i].dir == cn->cut_dir &&
+			    clean->segs[i].off == cn->cut_off)
+				ex_segment_label(clean, &clean->segs[i],
+						 r->land_at, sizeof(r->land_at),
+						 shape, sizeof(shape));
+	}
+	ex_conv_free(&seen);
+}
+
 static int fault_runs(struct ex_state *st, struct ga_error *err)
 {
 	char dir[EX_PATH_MAX], out[EX_PATH_MAX], log[EX_PATH_MAX];
@@ -503,6 +497,9 @@ static int fault_runs(struct ex_state *st, struct ga_error *err)
 	if (ex_cases_read(path, &cases, &n, err))
 		return ga_error_prefix(err, "the runs (%s)", log);
 	judge_runs(st, cases, n);
+	for (size_t i = 0; i < st->nruns; i++)
+		if (st->runs[i].made && !st->pts[st->runs[i].point].after)
+			check_landing(st, &st->runs[i]);
 	st->cases = cases;
 	st->ncases = n;
 	return 0;
@@ -626,238 +623,6 @@ static int repros(struct ex_state *st, struct ga_error *err)
 
 /* ---- the map ------------------------------------------------------------------- */
 
-static const char *verdict_word(enum ex_verdict v)
-{
-	switch (v) {
-	case EX_OK: return "ok";
-	case EX_CODE: return "code";
-	case EX_NEW: return "new";
-	case EX_HANG: return "hang";
-	case EX_CRASH: return "crash";
-	case EX_WRONG: return "wrong-result";
-	case EX_SILENT: return "silent";
-	case EX_NOT_RUN: return "not-run";
-	}
-	return "?";
-}
-
-static void point_name(const struct ex_point *p, char *buf, size_t len)
-{
-	snprintf(buf, len, "c%zu %-5s %-11s %s", p->conn + 1,
-		 p->after ? "after" : "at",
-		 p->dir == EX_UP ? "to-server" : "from-server", p->label);
-}
-
-static void cell_text(const struct ex_run *r, char *buf, size_t len)
-{
-	if (r->j.v == EX_NOT_RUN || r->j.v == EX_OK)
-		snprintf(buf, len, "%s", r->j.cell);
-	else
-		snprintf(buf, len, "%s%s%s %.1fs", r->j.cell,
-			 r->j.v == EX_CODE ? "" : ":",
-			 r->j.v == EX_CODE ? "" : r->j.code, r->j.ms / 1000.0);
-}
-
-static size_t count_violations(const struct ex_state *st)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < st->nruns; i++)
-		n += st->runs[i].j.violation;
-	return n;
-}
-
-static void map_head(FILE *f, const struct ex_state *st, double secs)
-{
-	size_t i, pkts = 0, segs = 0, ran = 0, made = 0;
-
-	for (i = 0; i < st->conv.nconns; i++) {
-		pkts += st->conv.conns[i].npkts;
-		segs += st->conv.conns[i].nsegs;
-	}
-	for (i = 0; i < st->npts; i++)
-		ran += st->pts[i].run;
-	for (i = 0; i < st->nruns; i++)
-		made += st->runs[i].made;
-	fprintf(f, "goneaway explore %s (client %s, server %s)\n",
-		st->a.scenario, st->a.client ? st->a.client : "builtin",
-		st->a.server ? st->a.server : "local");
-	fprintf(f, "conversation: %zu connection(s), %zu MySQL packets in "
-		"%zu segments that carried data (conversation.txt)%s\n",
-		st->conv.nconns, pkts, segs,
-		st->conv.nconns > 1 ? "; a SIZE point cuts every connection "
-		"that reaches it" : "");
-	fprintf(f, "clean run twice: %s%s\n", st->same ? "the same segments, "
-		"packets and conntrack counts" : "DIFFERENT: ",
-		st->same ? "" : st->same_why);
-	fprintf(f, "points: %zu (at and after each segment), %zu ran (rows "
-		"alike sampled, --sample %ld); %zu runs; FIN: %s\n", st->npts,
-		ran, st->a.sample, made, fin_skip);
-	fprintf(f, "oracle: a step past its read timeout + %.1f s is a hang; "
-		"another value than the clean run's is a wrong result; a code "
-		"%s\n", st->a.margin_ms / 1000.0, st->known ? "the catalogue "
-		"does not name is new" : "is never judged new (no catalogue "
-		"read)");
-	fprintf(f, "time: %.1f s\n\n", secs);
-}
-
-static void map_violations(FILE *f, const struct ex_state *st)
-{
-	char name[EX_LABEL_MAX + 40];
-	size_t i, n = count_violations(st);
-
-	fprintf(f, "violations: %zu\n", n);
-	for (i = 0; i < st->nruns; i++) {
-		const struct ex_run *r = &st->runs[i];
-
-		if (!r->j.violation)
-			continue;
-		point_name(&st->pts[r->point], name, sizeof(name));
-		fprintf(f, "  %-11s %s: %s\n    %s\n", r->name,
-			verdict_word(r->j.v), name, r->j.detail);
-		if (r->repro[0])
-			fprintf(f, "    reproduced by %s (goneaway run: %s)\n",
-				r->repro, r->repro_verdict[0] ?
-				r->repro_verdict : "not run");
-	}
-	fputc('\n', f);
-}
-
-static const struct ex_run *find_run(const struct ex_state *st, size_t point,
-				     int kind)
-{
-	size_t i;
-
-	for (i = 0; i < st->nruns; i++)
-		if (st->runs[i].point == point && (int)st->runs[i].kind == kind)
-			return &st->runs[i];
-	return NULL;
-}
-
-static void map_table(FILE *f, const struct ex_state *st)
-{
-	char name[EX_LABEL_MAX + 40], cell[96];
-	const struct ex_run *r;
-	size_t i;
-	int k;
-
-	fprintf(f, "%-4s %-64s %-22s %-22s %s\n", "#", "point", "reset",
-		"drop", "FIN");
-	for (i = 0; i < st->npts; i++) {
-		point_name(&st->pts[i], name, sizeof(name));
-		fprintf(f, "%-4zu %-64.64s", i + 1, name);
-		if (!st->pts[i].run) {
-			fprintf(f, " (not run: like #%zu)\n",
-				st->pts[i].like + 1);
-			continue;
-		}
-		for (k = 0; k < EX_NKINDS; k++) {
-			r = find_run(st, i, k);
-			if (r)
-				cell_text(r, cell, sizeof(cell));
-			else
-				snprintf(cell, sizeof(cell), "-");
-			fprintf(f, " %-22s", cell);
-		}
-		fputc('\n', f);
-	}
-}
-
-static void json_str(FILE *f, const char *key, const char *v)
-{
-	fprintf(f, ",\"%s\":", key);
-	ga_json_write_string(f, v, strlen(v));
-}
-
-/* A line for the exploration, then one per point sampled out and one
- * per run (docs/explore.md). */
-static void write_jsonl(FILE *f, const struct ex_state *st, double secs)
-{
-	size_t i;
-
-	fprintf(f, "{\"type\":\"explore\"");
-	json_str(f, "scenario", st->a.scenario);
-	json_str(f, "client", st->a.client ? st->a.client : "builtin");
-	json_str(f, "server", st->a.server ? st->a.server : "local");
-	fprintf(f, ",\"points\":%zu,\"runs\":%zu,\"violations\":%zu,"
-		"\"deterministic\":%s,\"margin_ms\":%ld,\"seconds\":%.3f}\n",
-		st->npts, st->nruns, count_violations(st),
-		st->same ? "true" : "false", st->a.margin_ms, secs);
-	for (i = 0; i < st->npts; i++)
-		if (!st->pts[i].run)
-			fprintf(f, "{\"type\":\"point\",\"point\":%zu,"
-				"\"ran\":false,\"like\":%zu}\n", i + 1,
-				st->pts[i].like + 1);
-	for (i = 0; i < st->nruns; i++) {
-		const struct ex_run *r = &st->runs[i];
-		const struct ex_point *p = &st->pts[r->point];
-
-		fprintf(f, "{\"type\":\"run\",\"point\":%zu,\"connection\":%zu",
-			r->point + 1, p->conn + 1);
-		json_str(f, "name", r->name);
-		json_str(f, "direction", p->dir == EX_UP ? "to-server" :
-			 "from-server");
-		json_str(f, "where", p->after ? "after" : "at");
-		fprintf(f, ",\"size\":%llu", p->size);
-		json_str(f, "packets", p->label);
-		json_str(f, "kind", ex_kind_names[r->kind]);
-		json_str(f, "fault", r->fault);
-		json_str(f, "outcome", verdict_word(r->j.v));
-		fprintf(f, ",\"violation\":%s,\"line\":%d,\"elapsed_ms\":%.3f",
-			r->j.violation ? "true" : "false", r->j.line, r->j.ms);
-		json_str(f, "code", r->j.code);
-		json_str(f, "detail", r->j.detail);
-		json_str(f, "repro", r->repro);
-		json_str(f, "repro_verdict", r->repro_verdict);
-		fprintf(f, "}\n");
-	}
-}
-
-static int write_outputs(const struct ex_state *st, double secs,
-			 struct ga_error *err)
-{
-	char path[EX_PATH_MAX];
-	FILE *f;
-	int rc = 0;
-
-	path_in(path, st->a.out, "conversation.txt");
-	f = fopen(path, "w");
-	if (f) {
-		ex_conv_print(f, &st->conv);
-		rc |= ga_file_close(f, 0);
-	}
-	path_in(path, st->a.out, "explore.txt");
-	f = fopen(path, "w");
-	if (f) {
-		map_head(f, st, secs);
-		map_violations(f, st);
-		map_table(f, st);
-		rc |= ga_file_close(f, 0);
-	}
-	path_in(path, st->a.out, "explore.jsonl");
-	f = fopen(path, "w");
-	if (f) {
-		write_jsonl(f, st, secs);
-		rc |= ga_file_close(f, 0);
-	}
-	if (st->a.jsonl) {
-		f = fopen(st->a.jsonl, "w");
-		if (!f)
-			return ga_error_errno(err, errno, "%s", st->a.jsonl);
-		write_jsonl(f, st, secs);
-		rc |= ga_file_close(f, 0);
-	}
-	if (rc || !f)
-		return ga_error_set(err, "%s: its files could not be written",
-				    st->a.out);
-	if (!st->a.quiet) {
-		map_head(stdout, st, secs);
-		map_violations(stdout, st);
-		map_table(stdout, st);
-	}
-	return 0;
-}
-
 /* ---- the command ---------------------------------------------------------------- */
 
 /* The results folder, made, or replaced when goneaway's mark says it
@@ -966,12 +731,13 @@ int cmd_explore(int argc, char **argv)
 	if (prepare(&st, &err) || clean_runs(&st, &err) ||
 	    ex_points_make(&st.conv, st.a.sample, &st.pts, &st.npts, &err) ||
 	    fault_runs(&st, &err) || repros(&st, &err) ||
-	    write_outputs(&st, (ga_clock_ms() - st.started) / 1000.0, &err)) {
+	    ex_write_outputs(&st, (ga_clock_ms() - st.started) / 1000.0,
+			     &err)) {
 		fprintf(stderr, "goneaway explore: %s\n", err.msg);
 		release(&st);
 		return child_signal ? 128 + child_signal : code;
 	}
-	code = count_violations(&st) ? EX_EXIT_FLAGGED : 0;
+	code = ex_count_violations(&st) ? EX_EXIT_FLAGGED : 0;
 	release(&st);
 	return code;
 }

@@ -51,6 +51,13 @@ struct ex_connection {
 	size_t nsegs;
 	struct ex_packet *pkts;
 	size_t npkts;
+	/* where the connection was first cut, as its capture shows it (a
+	 * run with a fault): the segment a TCP reset answered (the last
+	 * of the other direction before the first reset), or the first
+	 * one sent again (a drop: its sender had no ACK for it) */
+	bool cut_seen;
+	int cut_dir;
+	unsigned long long cut_off;
 	bool tls;                       /* opaque past the client's hello */
 	bool incomplete;                /* a gap, a cut packet: the record
 					 * is not the whole conversation */

@@ -31,6 +31,18 @@ struct stream {
 struct building {
 	struct ex_connection *cn;
 	struct stream st[2];
+	bool have_last[2];              /* a data segment came that way ... */
+	unsigned long long last_off[2]; /* ... the last one's offset */
+	/* what a cut leaves in the capture: the first TCP reset, and the
+	 * segment it answered (the last data of the other direction) ... */
+	bool rst;
+	double rst_ms;
+	int rst_dir;
+	unsigned long long rst_off;
+	/* ... and the bytes sent again, each way: the lowest offset */
+	bool resent[2];
+	double resent_ms;               /* the first time any was */
+	unsigned long long resent_min[2];
 	double t0;
 	size_t segcap;
 };
@@ -78,8 +90,16 @@ static int stream_add(struct building *b, int dir, uint32_t seq,
 	s->ct += ip_len;
 	if (n == 0 || !s->have_isn)
 		return 0;
-	if (off + n <= s->len)
-		return 0;                       /* sent again */
+	if (off + n <= s->len) {                /* sent again */
+		if (!b->resent[!dir] && !b->resent[dir])
+			b->resent_ms = ms;
+		if (!b->resent[dir] || off < b->resent_min[dir])
+			b->resent_min[dir] = off;
+		b->resent[dir] = true;
+		return 0;
+	}
+	b->have_last[dir] = true;
+	b->last_off[dir] = off;
 	if (off > s->len || s->len + n > STREAM_MAX) {
 		cn->incomplete = true;
 		return 0;
@@ -157,6 +177,12 @@ static int frame(struct ex_conv *c, struct building **bs, size_t *bcap,
 	}
 	if (!b)
 		return 0;
+	if ((flags & 0x04) && !b->rst && b->have_last[!dir]) {
+		b->rst = true;                  /* a reset answered the last */
+		b->rst_dir = !dir;              /* segment the other way */
+		b->rst_off = b->last_off[!dir];
+		b->rst_ms = (t - b->t0) * 1000.0;
+	}
 	if (flags & 0x02) {                     /* SYN or SYN-ACK */
 		b->st[dir].isn = be32(tcp + 4);
 		b->st[dir].have_isn = true;
@@ -307,6 +333,49 @@ static int classify_segment(struct building *b, struct ga_mysql_wire *w,
 	return 0;
 }
 
+/* The segment of dir that carried byte off, or NULL. */
+static const struct ex_segment *segment_of(const struct ex_connection *cn,
+					   int dir, unsigned long long off)
+{
+	size_t i;
+
+	for (i = 0; i < cn->nsegs; i++)
+		if (cn->segs[i].dir == dir && cn->segs[i].off <= off &&
+		    off < cn->segs[i].off + cn->segs[i].len)
+			return &cn->segs[i];
+	return NULL;
+}
+
+/* Where the connection was first cut: a reset answered the segment
+ * before it, when it came before anything was sent again; else, of the
+ * lowest segment sent again each way, the one first sent last (the one
+ * before it got through: a segment sent again only because the ACK of
+ * it rode on the cut one came earlier). */
+static void find_cut(struct building *b)
+{
+	struct ex_connection *cn = b->cn;
+	const struct ex_segment *s[2] = { NULL, NULL }, *pick;
+	int d;
+
+	if (b->rst && (!(b->resent[0] || b->resent[1]) ||
+		       b->rst_ms <= b->resent_ms)) {
+		cn->cut_seen = true;
+		cn->cut_dir = b->rst_dir;
+		cn->cut_off = b->rst_off;
+		return;
+	}
+	for (d = 0; d < 2; d++)
+		if (b->resent[d])
+			s[d] = segment_of(cn, d, b->resent_min[d]);
+	pick = s[0] && s[1] ? (s[0]->ms > s[1]->ms ? s[0] : s[1]) :
+	       s[0] ? s[0] : s[1];
+	if (pick) {
+		cn->cut_seen = true;
+		cn->cut_dir = pick->dir;
+		cn->cut_off = pick->off;
+	}
+}
+
 static int classify(struct building *b)
 {
 	struct ga_mysql_wire w;
@@ -382,9 +451,11 @@ int ex_conv_read(const char *path, unsigned server_port, struct ex_conv *c,
 	rc = read_frames(f, c, &bs, &bcap, server_port,
 			 magic == PCAP_MAGIC_NS, err);
 	fclose(f);
-	for (i = 0; rc == 0 && i < c->nconns; i++)
+	for (i = 0; rc == 0 && i < c->nconns; i++) {
+		find_cut(&bs[i]);
 		if (classify(&bs[i]))
 			rc = ga_error_set(err, "out of memory");
+	}
 	for (i = 0; i < c->nconns; i++) {
 		free(bs[i].st[0].buf);
 		free(bs[i].st[1].buf);

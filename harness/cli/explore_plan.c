@@ -53,6 +53,10 @@ static int sample_points(struct ex_point *pts, size_t n, long sample)
 	return 0;
 }
 
+const char ex_fin_skip[] =
+	"SKIP: the lab's point fault cuts packets in nftables (drop or "
+	"reset); it cannot send a FIN of its own in the middle of a stream";
+
 int ex_points_make(const struct ex_conv *c, long sample,
 		   struct ex_point **out, size_t *n, struct ga_error *err)
 {

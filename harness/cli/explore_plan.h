@@ -52,4 +52,65 @@ int ex_write_repro(const char *path, const char *text,
 		   const char *comment, const char *const *seen,
 		   size_t flagged, const char *expect, struct ga_error *err);
 
+/* ---- a whole exploration (cli/explore.c) -------------------------------- */
+
+#define EX_PATH_MAX 4096
+
+/* Why FIN is never run: the map's words for its SKIP. */
+extern const char ex_fin_skip[];
+
+/* Where a run's cut landed, from its own capture (an "at" cut: the
+ * segment a reset answered or that was sent again). */
+enum ex_land { EX_LAND_UNCHECKED, EX_LAND_HERE, EX_LAND_ELSEWHERE,
+	       EX_LAND_UNSEEN };
+
+struct ex_args {
+	const char *scenario, *out, *client, *server, *jsonl, *catalogue;
+	long jobs, sample, margin_ms;
+	bool quiet;
+	unsigned kinds;                 /* bit per enum ex_kind; 0: all */
+};
+
+struct ex_run {
+	size_t point;
+	enum ex_kind kind;
+	char name[64];                  /* its file's and case's name */
+	char fault[160];
+	bool made;
+	struct ex_judgement j;
+	char repro[EX_PATH_MAX];        /* a violation's scenario */
+	char repro_verdict[8];          /* what goneaway run said of it */
+	enum ex_land land;              /* where its cut landed */
+	char land_at[EX_LABEL_MAX];     /* ... when elsewhere */
+};
+
+struct ex_state {
+	struct ex_args a;
+	char self[EX_PATH_MAX];
+	char *text;                     /* the scenario file */
+	struct ga_scenario *sc;
+	struct ex_conv conv, again;
+	bool same;
+	char same_why[256];
+	struct ex_case *clean;
+	size_t nclean;
+	struct ex_point *pts;
+	size_t npts;
+	struct ex_run *runs;
+	size_t nruns;
+	struct ex_case *cases;          /* the runs' results */
+	size_t ncases;
+	char *known;                    /* the catalogue, NULL: not read */
+	double started;
+};
+
+/* The violations among the runs. */
+size_t ex_count_violations(const struct ex_state *st);
+
+/* Writes explore.txt, explore.jsonl, conversation.txt (and --jsonl's
+ * file) into the results folder, and the map to the console unless
+ * --quiet (cli/explore_map.c).  Returns 0, or -1 with err set. */
+int ex_write_outputs(const struct ex_state *st, double secs,
+		     struct ga_error *err);
+
 #endif
