@@ -3,7 +3,8 @@
 # cli/explore.c (the command: the clean runs, the runs with a fault, the
 # violations run again), cli/explore_conv.c (the conversation read from
 # capture.pcap, named by serve/mysqlwire.c), cli/explore_plan.c (points,
-# sampling, the scenario files) and cli/explore_judge.c (the oracle).
+# sampling, the scenario files), cli/explore_judge.c (the oracle) and
+# cli/explore_map.c (the map, the JSON lines).
 #   - a driver written to be wrong (data/drivers/mutant-cut-complete.py:
 #     the shipped PyMySQL driver, but a fetch cut after its first rows
 #     says it succeeded) is found: exit 1, a wrong result at a point that
