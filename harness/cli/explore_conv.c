@@ -39,10 +39,14 @@ struct building {
 	double rst_ms;
 	int rst_dir;
 	unsigned long long rst_off;
-	/* ... and the bytes sent again, each way: the lowest offset */
+	/* ... and the bytes sent again, each way, and how far the other
+	 * side acknowledged each way (the first byte it did not) */
 	bool resent[2];
 	double resent_ms;               /* the first time any was */
-	unsigned long long resent_min[2];
+	unsigned long long acked[2];
+	unsigned long long acked_then[2];       /* ... when the first was:
+						 * later ACKs may come after
+						 * the fault's lift */
 	double t0;
 	size_t segcap;
 };
@@ -91,10 +95,11 @@ static int stream_add(struct building *b, int dir, uint32_t seq,
 	if (n == 0 || !s->have_isn)
 		return 0;
 	if (off + n <= s->len) {                /* sent again */
-		if (!b->resent[!dir] && !b->resent[dir])
+		if (!b->resent[!dir] && !b->resent[dir]) {
 			b->resent_ms = ms;
-		if (!b->resent[dir] || off < b->resent_min[dir])
-			b->resent_min[dir] = off;
+			b->acked_then[0] = b->acked[0];
+			b->acked_then[1] = b->acked[1];
+		}
 		b->resent[dir] = true;
 		return 0;
 	}
@@ -182,6 +187,13 @@ static int frame(struct ex_conv *c, struct building **bs, size_t *bcap,
 		b->rst_dir = !dir;              /* segment the other way */
 		b->rst_off = b->last_off[!dir];
 		b->rst_ms = (t - b->t0) * 1000.0;
+	}
+	if ((flags & 0x10) && b->st[!dir].have_isn) {   /* an ACK */
+		unsigned long long a = (uint32_t)(be32(tcp + 8) -
+						  b->st[!dir].isn - 1);
+
+		if (a > b->acked[!dir] && a < (1ULL << 31))
+			b->acked[!dir] = a;
 	}
 	if (flags & 0x02) {                     /* SYN or SYN-ACK */
 		b->st[dir].isn = be32(tcp + 4);
@@ -347,10 +359,11 @@ static const struct ex_segment *segment_of(const struct ex_connection *cn,
 }
 
 /* Where the connection was first cut: a reset answered the segment
- * before it, when it came before anything was sent again; else, of the
- * lowest segment sent again each way, the one first sent last (the one
- * before it got through: a segment sent again only because the ACK of
- * it rode on the cut one came earlier). */
+ * before it, when it came before anything was sent again; else, when
+ * something was first sent again, the first segment each way its
+ * receiver had not acknowledged (and that was sent by then: what comes
+ * later may follow the fault's lift), the one of them first sent last
+ * (the one before it got through: its ACK was cut, not its data). */
 static void find_cut(struct building *b)
 {
 	struct ex_connection *cn = b->cn;
@@ -364,9 +377,13 @@ static void find_cut(struct building *b)
 		cn->cut_off = b->rst_off;
 		return;
 	}
-	for (d = 0; d < 2; d++)
-		if (b->resent[d])
-			s[d] = segment_of(cn, d, b->resent_min[d]);
+	if (!(b->resent[0] || b->resent[1]))
+		return;
+	for (d = 0; d < 2; d++) {
+		s[d] = segment_of(cn, d, b->acked_then[d]);
+		if (s[d] && s[d]->ms > b->resent_ms)
+			s[d] = NULL;    /* sent after it: after the lift */
+	}
 	pick = s[0] && s[1] ? (s[0]->ms > s[1]->ms ? s[0] : s[1]) :
 	       s[0] ? s[0] : s[1];
 	if (pick) {
