@@ -498,6 +498,19 @@ void ex_conv_free(struct ex_conv *c)
 
 /* ---- told ------------------------------------------------------------------ */
 
+/* Where the packets read of dir end: past them, TLS. */
+static unsigned long long framed_end(const struct ex_connection *cn, int dir)
+{
+	unsigned long long end = 0;
+	size_t i;
+
+	for (i = 0; i < cn->npkts; i++)
+		if (cn->pkts[i].dir == dir &&
+		    cn->pkts[i].off + 4 + cn->pkts[i].len > end)
+			end = cn->pkts[i].off + 4 + cn->pkts[i].len;
+	return end;
+}
+
 void ex_segment_label(const struct ex_connection *cn,
 		      const struct ex_segment *seg, char *buf, size_t len,
 		      char *shape, size_t shape_len)
@@ -519,6 +532,11 @@ void ex_segment_label(const struct ex_connection *cn,
 	}
 	ga_strbuf_init(&sb, buf, len);
 	ga_strbuf_init(&sh, shape, shape_len);
+	if (!first && cn->tls && seg->off >= framed_end(cn, seg->dir)) {
+		ga_strbuf_add(&sb, "TLS records (not read)");
+		ga_strbuf_add(&sh, "tls");
+		return;
+	}
 	if (!first) {
 		ga_strbuf_add(&sb, "(inside a packet)");
 		ga_strbuf_add(&sh, "inside");
