@@ -91,6 +91,7 @@ int cmd_doctor(int argc, char **argv);                            /* cli/doctor.
 int cmd_drivers(int argc, char **argv, struct ga_interrupt *in);  /* cli/drivers.c */
 int cmd_serve(int argc, char **argv, struct ga_interrupt *in);    /* cli/serve.c */
 int cmd_report(int argc, char **argv);                            /* cli/report.c */
+int cmd_explore(int argc, char **argv);                           /* cli/explore.c */
 int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in); /* cli/driver_check.c */
 /* driver-test --describe and --tap: before any set-up; -1 when argv asks
  * for neither (cli/driver_check.c) */

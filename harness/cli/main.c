@@ -137,6 +137,8 @@ int main(int argc, char **argv)
 		return cmd_doctor(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "explore") == 0)
+		return cmd_explore(argc - 1, argv + 1);
 	if (strcmp(cmd, "driver-test") == 0 &&
 	    (code = cmd_driver_test_plain(argc - 1, argv + 1)) >= 0)
 		return code;

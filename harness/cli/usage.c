@@ -24,6 +24,17 @@ static const char head[] =
 "  report [options] DIR|FILE.jsonl...\n";
 
 static const char commands[] =
+"  explore [options] SCENARIO\n"
+"                          every point where the scenario's connection\n"
+"                          can be cut, tried: run clean twice, each\n"
+"                          segment of its conversation cut at and after\n"
+"                          it (reset, drop; FIN is a SKIP), each run\n"
+"                          judged with no expect line (hang past the\n"
+"                          client's timeout, crash, wrong result, a code\n"
+"                          the catalogue does not know); a map, JSON\n"
+"                          Lines and a scenario per violation.  Exit 0\n"
+"                          nothing flagged, 1 a violation, 2 usage\n"
+"                          (goneaway explore --help, docs/explore.md)\n"
 "  check PATH...           parse scenario files and report every problem;\n"
 "                          runs nothing.  Warns (exit status unchanged)\n"
 "                          about a selector's client=NAME that is not\n"

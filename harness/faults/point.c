@@ -202,8 +202,8 @@ int ga_point_command_byte(const char *name)
 	return -1;
 }
 
-/* The name of command byte b, for describe(). */
-static const char *command_name(int b)
+/* The name of command byte b, for describe() and goneaway explore. */
+const char *ga_point_command_name(int b)
 {
 	size_t i;
 
@@ -363,7 +363,8 @@ static void pt_describe(const void *spec, char *buf, size_t len)
 	char point[64];
 
 	if (s->point == PT_COMMAND) {
-		snprintf(point, sizeof(point), "%s", command_name(s->command));
+		snprintf(point, sizeof(point), "%s",
+			 ga_point_command_name(s->command));
 	} else if (s->point == PT_BYTES) {
 		ga_units_format_size(s->bytes, point, sizeof(point));
 		snprintf(point + strlen(point), sizeof(point) - strlen(point),

@@ -40,4 +40,8 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
  * name is not one of the commands the kind knows. */
 int ga_point_command_byte(const char *name);
 
+/* The name of MySQL command byte b ("COM_QUERY" for 3), "?" for one the
+ * kind does not know.  Static. */
+const char *ga_point_command_name(int b);
+
 #endif

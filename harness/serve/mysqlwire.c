@@ -402,3 +402,24 @@ size_t ga_mysql_wire_step(struct ga_mysql_wire *w, int dir,
 		packet_done(w, dir);
 	return n;
 }
+
+const char *ga_mysql_wire_part(const struct ga_mysql_wire *w, int first,
+			       size_t plen)
+{
+	if (first == 0xff)
+		return "error";
+	switch (w->resp) {
+	case RESP_FIRST:
+		return first == 0x00 ? "OK" : first == 0xfb ?
+		       "infile request" : "result header";
+	case RESP_COLS:
+		return "column";
+	case RESP_COLEOF:
+		return "column EOF";
+	case RESP_ROWS:
+		return first >= 0 && is_end_of_rows((unsigned)first, plen) ?
+		       "end of rows" : "row";
+	default:
+		return first == 0x00 ? "OK" : first == 0xfe ? "EOF" : "answer";
+	}
+}

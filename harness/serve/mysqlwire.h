@@ -133,6 +133,15 @@ void ga_mysql_wire_lose(struct ga_mysql_wire *w);
  * capabilities. */
 bool ga_mysql_wire_past_login(const struct ga_mysql_wire *w);
 
+/* What the server's packet that begins now is within the answer to a
+ * command, from where the result is and its first payload byte first
+ * (-1: none) and payload length plen: "result header", "column",
+ * "column EOF", "row", "end of rows", "OK", "error", "infile request" or
+ * "answer"; call it when ga_mysql_wire_step() reports the packet, before
+ * it passes (goneaway explore names the packets it records).  Static. */
+const char *ga_mysql_wire_part(const struct ga_mysql_wire *w, int first,
+			       size_t plen);
+
 /* The name of a point ("row"), for the log. */
 const char *ga_mw_point_name(enum ga_mw_point p);
 

@@ -1,0 +1,80 @@
+#!/bin/sh
+# t0190-explore: goneaway explore (issue 59) end to end, in make check.
+# cli/explore.c (the command: the clean runs, the runs with a fault, the
+# violations run again), cli/explore_conv.c (the conversation read from
+# capture.pcap, named by serve/mysqlwire.c), cli/explore_plan.c (points,
+# sampling, the scenario files), cli/explore_judge.c (the oracle) and
+# cli/explore_map.c (the map, the JSON lines).
+#   - a driver written to be wrong (data/drivers/mutant-cut-complete.py:
+#     the shipped PyMySQL driver, but a fetch cut after its first rows
+#     says it succeeded) is found: exit 1, a wrong result at a point that
+#     names rows, a scenario that reproduces it, which goneaway run FAILs
+#     for the mutant and PASSes for the built-in client;
+#   - the built-in client over connect + a small query + COMMIT, every
+#     point, reset and drop: nothing flagged, exit 0;
+#   - FIN is a SKIP with its reason in the map, never a run;
+#   - usage is exit 2.
+. "$(dirname "$0")/lib.sh"
+
+D="$TOP/tests/integration/data"
+MUTANT="cmd:$D/drivers/mutant-cut-complete.py"
+leftover_snapshot > "$SCRATCH/before"
+
+# exit_is N COMMAND...: COMMAND ends with exit status N
+exit_is() {
+	want=$1; shift
+	"$@"; got=$?
+	test "$got" -eq "$want" || { say "exit status $got, not $want"; return 1; }
+}
+
+test_expect_success 'explore: no scenario, or an unknown option, is exit 2' '
+	exit_is 2 "$GONEAWAY" explore &&
+	exit_is 2 "$GONEAWAY" explore --kind fin2 "$D/explore-small.gw"
+'
+
+if driver_installed pymysql; then
+	test_expect_success 'explore finds the mutant that reports a cut result as complete' '
+		exit_is 1 "$GONEAWAY" explore -o mut --kind reset \
+			--client "$MUTANT" "$D/explore-stream.gw" > mut.out 2>&1 &&
+		cat mut.out &&
+		grep "^clean run twice: the same" mut.out &&
+		grep "^violations: [1-9]" mut.out &&
+		grep "wrong-result: c1 .* from-server .*row" mut.out &&
+		grep "fetch succeeded with .[0-9]*. where the clean run returned .99." mut.out &&
+		grep "\"outcome\":\"wrong-result\",\"violation\":true" mut/explore.jsonl &&
+		! grep "\"kind\":\"drop\"" mut/explore.jsonl
+	'
+
+	test_expect_success 'its scenario FAILs the mutant and PASSes the built-in client' '
+		grep "reproduced by .*violations/p[0-9]*-reset.gw (goneaway run: FAIL)" mut.out &&
+		repro=$(ls mut/violations/*.gw | head -n 1) &&
+		cat "$repro" &&
+		grep "^fault explore point reset both" "$repro" &&
+		grep "expect ok | error = \"99\"" "$repro" &&
+		exit_is 1 "$GONEAWAY" run --color never -o r-mut \
+			--client "$MUTANT" "$repro" &&
+		"$GONEAWAY" run --color never -o r-builtin "$repro"
+	'
+else
+	test_skip 'explore finds the mutant' "pymysql is not installed"
+fi
+
+test_expect_success 'the built-in client: no point of it is flagged' '
+	"$GONEAWAY" explore -o small "$D/explore-small.gw" > small.out 2>&1;
+	rc=$?; cat small.out && test $rc -eq 0 &&
+	grep "^violations: 0" small.out &&
+	grep -c "\"type\":\"run\"" small/explore.jsonl > runs &&
+	test "$(cat runs)" -ge 24 &&
+	! grep "\"violation\":true" small/explore.jsonl &&
+	grep "COM_QUERY COMMIT" small.out &&
+	grep "\"kind\":\"FIN\".*\"outcome\":\"not-run\".*SKIP: the lab" small/explore.jsonl &&
+	! grep "\"kind\":\"FIN\".*\"outcome\":\"ok" small/explore.jsonl &&
+	grep "at    from-server greeting  *CR_SERVER_LOST" small.out
+'
+
+test_expect_success 'the runs left no trace' '
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+test_done
