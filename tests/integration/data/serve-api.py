@@ -4,13 +4,16 @@ API (t0139-serve): prints the status code on the first line and the body
 after it.  --agent UA sends that User-Agent; --header 'NAME: VALUE' sends
 that header too (again for more; a Host given so replaces the URL's);
 --field NAME prints only the JSON body's member NAME (after the status
-line); --raw FILE sends FILE's bytes as the request itself and prints
+line); --time FILE writes to FILE how many ms the request took, from
+its connect to its answer read whole (not the interpreter's start, which
+a loaded machine makes long); --raw FILE sends FILE's bytes as the request itself and prints
 what came back, whole."""
 import http.client
 import json
 import signal
 import socket
 import sys
+import time
 import urllib.parse
 
 
@@ -33,7 +36,7 @@ def raw(url, path):
 
 
 def main(argv):
-    agent, field, extra = 'goneaway-test', None, {}
+    agent, field, extra, timefile = 'goneaway-test', None, {}, None
     while argv and argv[0].startswith('--'):
         opt, val = argv[0], argv[1]
         argv = argv[2:]
@@ -41,6 +44,8 @@ def main(argv):
             agent = val
         elif opt == '--field':
             field = val
+        elif opt == '--time':
+            timefile = val
         elif opt == '--header':
             name, value = val.split(':', 1)
             extra[name.strip()] = value.strip()
@@ -50,6 +55,7 @@ def main(argv):
     url, method, path = argv[0], argv[1], argv[2]
     body = argv[3] if len(argv) > 3 else None
     u = urllib.parse.urlparse(url)
+    t0 = time.monotonic()
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
     headers = {'User-Agent': agent, 'Content-Type': 'application/json'}
     headers.update(extra)
@@ -57,6 +63,9 @@ def main(argv):
               headers=headers)
     r = c.getresponse()
     text = r.read().decode('utf-8', 'replace')
+    if timefile:
+        with open(timefile, 'w') as f:
+            f.write('%d\n' % int((time.monotonic() - t0) * 1000))
     print(r.status)
     if field:
         print(json.loads(text)[field])
