@@ -755,6 +755,99 @@ START_TEST(test_gate)
 }
 END_TEST
 
+/* A serve without a server that is not root's (--no-server): listen
+ * addresses of any interface, as Toxiproxy takes them; its gate open
+ * when the API is off loopback; what needs goneaway's server refused
+ * with why, 4xx. */
+START_TEST(test_no_server)
+{
+	static const struct {
+		const char *listen;
+		int status;             /* 0: taken */
+		const char *as;         /* its text, or a part of the refusal */
+	} listens[] = {
+		{ "0.0.0.0:8474", 0, "0.0.0.0:8474" },
+		{ ":0", 0, "0.0.0.0:0" },
+		{ "", 0, "0.0.0.0:0" },
+		{ "[::]:1", 0, "[::]:1" },
+		{ "10.0.0.1:1", 0, "10.0.0.1:1" },
+		{ "[2001:db8::1]:1", 0, "[2001:db8::1]:1" },
+		{ "localhost:5", 0, "127.0.0.1:5" },
+		{ "example.com:1", 400, "is not an address" },
+		{ "bad", 500, "missing port in address" },
+	};
+	struct ga_api_response resp;
+	struct ga_sv_addr a;
+	char msg[512], text[80];
+	struct ga_sv sv;
+	int status;
+	size_t i;
+
+	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
+		int rc = ga_sv_addr_listen(listens[i].listen, true, &a,
+					   &status, msg, sizeof(msg));
+
+		if (listens[i].status == 0) {
+			ck_assert_msg(rc == 0, "%s: %s", listens[i].listen, msg);
+			ga_sv_addr_text((struct sockaddr *)&a.sa, text,
+					sizeof(text));
+			ck_assert_str_eq(text, listens[i].as);
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_int_eq(status, listens[i].status);
+			ck_assert_msg(strstr(msg, listens[i].as), "%s: %s",
+				      listens[i].listen, msg);
+		}
+	}
+	ga_api_open(&sv, NULL, NULL);
+	sv.no_server = sv.any_address = true;
+	/* (no relay here: the listen the kernel gives is made up) */
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"p\","
+			      "\"listen\":\"10.0.0.1:80\",\"upstream\":"
+			      "\"mysql:3306\"}", NULL, &resp), 201);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"q\","
+			      "\"upstream\":\"GONEAWAY:3306\"}", NULL, &resp),
+			 400);
+	ck_assert(strstr(body, "is goneaway's server, and this goneaway "
+			 "serve has none (--no-server)"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies/p/toxics", "{\"type\":"
+			      "\"mysql_kill\"}", NULL, &resp), 400);
+	ck_assert(strstr(body, "mysql_kill acts on goneaway's server, and "
+			 "this goneaway serve has none (--no-server)"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies/p/toxics", "{\"type\":"
+			      "\"mysql_cut\",\"attributes\":{\"at\":"
+			      "\"greeting\"}}", NULL, &resp), 200);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "GET", "/goneaway/server", NULL, NULL,
+			      &resp), 404);
+	ck_assert(strstr(body, "no server of its own (--no-server)"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/goneaway/server/kill", NULL,
+			      NULL, &resp), 404);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "GET", "/goneaway", NULL, NULL, &resp),
+			 200);
+	ck_assert(strstr(body, "\"upstream\":null"));
+	ck_assert(!strstr(body, "/goneaway/server"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/reset", NULL, NULL, &resp), 204);
+	ck_assert_ptr_null(resp.job);
+	ga_api_response_free(&resp);
+	ga_api_close(&sv);
+	/* off loopback, the gate is open: any Host, no owner, no token */
+	memset(&sv, 0, sizeof(sv));
+	ga_sv_addr_listen("0.0.0.0:8474", true, &sv.api, &status, msg,
+			  sizeof(msg));
+	ck_assert_int_eq(gate(&sv, "toxiproxy:32768", "", false), 403);
+	sv.open_gate = true;
+	ck_assert_int_eq(gate(&sv, "toxiproxy:32768", "", false), 0);
+	ck_assert_int_eq(gate(&sv, "", "", false), 0);
+}
+END_TEST
+
 /* The kernel says whose socket is at the other end of a loopback
  * connection (ours: this uid's), and who else listens on a port. */
 START_TEST(test_peers)
@@ -905,6 +998,7 @@ Suite *make_serve_api_suite(void)
 	tcase_add_test(tc, test_upstream_kept);
 	tcase_add_test(tc, test_ports);
 	tcase_add_test(tc, test_gate);
+	tcase_add_test(tc, test_no_server);
 	tcase_add_test(tc, test_peers);
 	suite_add_tcase(s, tc);
 	return s;
