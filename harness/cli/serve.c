@@ -590,11 +590,30 @@ static int check_dirs(struct serve_args *a)
 	return 0;
 }
 
+/* Whether this process's uid 0 is the machine's root: its user
+ * namespace maps 0 to 0 (the first one's does), not to a user's uid as
+ * a rootless container's does.  When it cannot tell: yes. */
+static bool machine_root(void)
+{
+	unsigned long in, out, n;
+	bool root = true;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+
+	while (f && fscanf(f, "%lu %lu %lu", &in, &out, &n) == 3)
+		if (in == 0 && n > 0)
+			root = out == 0;
+	if (f)
+		fclose(f);
+	return root;
+}
+
 /* --no-server as root: it becomes a user - the API's owner (sudo's
  * user, --owner), or nobody for root - with no other group and no
  * capability, before it opens anything: a serve without a server needs
- * no root, so root listens and dials for no one.  0, or -1 after
- * saying why. */
+ * no root, so root listens and dials for no one.  The root of a user
+ * namespace that maps no other uid (a rootless container's, the
+ * machine's user) is no root of the machine's, and stays as it is.
+ * Sets a->o.as_user.  0, or -1 after saying why. */
 static int drop_root(struct serve_args *a)
 {
 	struct passwd pw, *res = NULL;
@@ -602,6 +621,7 @@ static int drop_root(struct serve_args *a)
 	uid_t uid = a->o.owner;
 	gid_t gid = 65534;              /* nogroup */
 
+	a->o.as_user = true;
 	if (geteuid() != 0)
 		return 0;
 	if (uid == 0) {
@@ -614,9 +634,12 @@ static int drop_root(struct serve_args *a)
 	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res &&
 	    res->pw_gid != 0)
 		gid = res->pw_gid;
+	if (setresgid(gid, gid, gid) != 0 && errno == EINVAL && !machine_root())
+		return 0;       /* a rootless container's root: no gid but 0 */
 	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
 	    setresuid(uid, uid, uid) != 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || geteuid() == 0) {
+		a->o.as_user = false;
 		fprintf(stderr, "goneaway serve: --no-server: root could not "
 			"become uid %u: %s\n", (unsigned)uid, strerror(errno));
 		return -1;

@@ -148,11 +148,11 @@ static void submit(void *ctx, struct ga_sv_job *job)
 
 /* ---- the API's address and socket ------------------------------------------------ */
 
-/* Whether o's serve is not root's and has no server: its addresses may
+/* Whether o's serve is no root's and has no server: its addresses may
  * be any (ga_sv_addr_listen's any). */
 static bool any_address(const struct ga_serve_options *o)
 {
-	return o->no_server && geteuid() != 0;
+	return o->no_server && o->as_user;
 }
 
 int ga_serve_api_check(const char *api, bool any, struct ga_error *err)

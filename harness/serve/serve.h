@@ -15,9 +15,10 @@
  * With no_server (goneaway serve --no-server) there is no server and
  * no lab: the proxies alone, in this process's network namespace, as
  * whoever runs it; it needs no root, no capability and no namespace.
- * Run so by a user who is not root, the API and the proxies may listen
- * on any address, and an API that does not listen on loopback answers
- * whoever reaches it, as Toxiproxy's does (serve/api.h, ga_api_gate).
+ * Run so as a user (as_user: no root of the machine's), the API and
+ * the proxies may listen on any address, and an API that does not
+ * listen on loopback answers whoever reaches it, as Toxiproxy's does
+ * (serve/api.h, ga_api_gate).
  * The ready lines are then TOXIPROXY_URL alone.
  *
  * docs/toxiproxy.md is its manual.
@@ -51,6 +52,9 @@ struct ga_serve_options {
 	const char *version;                    /* goneaway's */
 	FILE *out;                              /* the NAME=value lines */
 	bool no_server;                         /* --no-server: proxies only */
+	/* no root of the machine's runs it (a user, root become one, a
+	 * rootless container's root): with no_server, any address */
+	bool as_user;
 	/* -config FILE: its name and its text (the caller's), the body of
 	 * a POST /populate made before the ready lines; NULL: none */
 	const char *config_name;

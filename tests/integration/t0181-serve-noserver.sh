@@ -9,7 +9,8 @@
 # its ready line is TOXIPROXY_URL alone.  Started by root with the image's
 # command line (-host 0.0.0.0 -port 8474), it becomes nobody with no
 # capability, and its API, on every address, answers a Host that is not
-# its own, as Toxiproxy's.  toxiproxy-server's flags: -host, -port,
+# its own, as Toxiproxy's; in a rootless container (a user namespace
+# nobody makes, whose root is nobody here) the same command line runs.  toxiproxy-server's flags: -host, -port,
 # -config (bad: exit 2 with the file and why), -version, -proxy-metrics
 # (exit 2).
 #
@@ -84,7 +85,7 @@ P=$(cat "$SCRATCH/echo.port" 2> /dev/null)
 printf '[{"name": "cfg", "listen": "127.0.0.1:0", "upstream": "mysql:%s"}]\n' "$P" > "$N/proxies.json"
 chmod 644 "$N/proxies.json"
 
-test_expect_success 'nobody cannot make a namespace here' '
+test_expect_success 'nobody cannot make a network namespace here (but in a user namespace of its own)' '
 	test -n "$P" && inns getent hosts mysql | grep -q 127.0.0.7 &&
 	! as_nobody unshare --net true 2> unshare.err && cat unshare.err
 '
@@ -97,12 +98,15 @@ A=$(serve_pid "$N/env")
 PIDS=$A
 URL=$(sed -n 's/^TOXIPROXY_URL=//p' "$N/env" 2> /dev/null)
 
-test_expect_success 'as nobody: no capability, the namespaces it was started in, TOXIPROXY_URL alone' '
+test_expect_success 'as nobody: no capability, no namespace but those it was started in, TOXIPROXY_URL alone' '
 	test -n "$A" && test -n "$URL" &&
 	ps -o user= -p "$A" | grep -qx nobody &&
 	grep -q "^CapEff:[[:space:]]*0*$" /proc/$A/status &&
 	grep -q "^CapPrm:[[:space:]]*0*$" /proc/$A/status &&
-	test "$(readlink /proc/$A/ns/net)" = "$(readlink /proc/$HOLDER/ns/net)" &&
+	for ns in net mnt user uts ipc pid cgroup; do
+		test "$(readlink /proc/$A/ns/$ns)" = "$(readlink /proc/$HOLDER/ns/$ns)" ||
+			echo "$ns: not the holder.s"
+	done > ns.out && cat ns.out && ! test -s ns.out &&
 	test "$(cat "$N/out")" = "TOXIPROXY_URL=$URL" &&
 	test "$(sed s/=.*// "$N/env" | paste -sd " ")" = "TOXIPROXY_URL GONEAWAY_API_TOKEN"
 '
@@ -166,6 +170,36 @@ test_expect_success 'root with -host 0.0.0.0 -port 8474: nobody, answering every
 		"{\"name\":\"c\",\"listen\":\"0.0.0.0:8666\",\"upstream\":\"mysql:$P\"}" > out &&
 	cat out && test "$(status out)" = 201 &&
 	inns $ECHO rtt 192.0.2.1 8666 2
+'
+
+# a rootless container: a user and network namespace that nobody makes,
+# whose root is nobody on the machine and maps no other uid
+cat > "$N/container.sh" <<-EOF
+	ip link set lo up || exit 9
+	$ECHO listen "$N/c.port" 127.0.0.1 &
+	E=\$!
+	"$GONEAWAY" serve --no-server -host 0.0.0.0 -port 8474 > "$N/c.out" 2> "$N/c.err" &
+	S=\$!
+	i=0; while [ ! -s "$N/c.out" ] || [ ! -s "$N/c.port" ]; do
+		i=\$((i + 1)); [ \$i -gt 100 ] && exit 8; sleep 0.1; done
+	grep -E "^(Uid|CapEff):" /proc/\$S/status
+	$PY "$TOP/tests/integration/data/serve-api.py" --header "Host: toxiproxy:32768" \\
+		http://127.0.0.1:8474 POST /proxies \\
+		"{\\"name\\":\\"c\\",\\"listen\\":\\"0.0.0.0:8666\\",\\"upstream\\":\\"localhost:\$(cat "$N/c.port")\\"}" &&
+	$ECHO rtt 127.0.0.1 8666 2
+	rc=\$?
+	kill \$S; wait \$S; echo "serve: \$?"
+	kill \$E
+	exit \$rc
+EOF
+chmod 644 "$N/container.sh"
+
+test_expect_success 'in a rootless container (root there, nobody here): the image.s command line answers' '
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare --user --map-root-user --net sh "$N/container.sh" > c.log 2>&1
+	rc=$?; cat c.log "$N/c.err"; test $rc = 0 &&
+	test "$(cat "$N/c.out")" = "TOXIPROXY_URL=http://0.0.0.0:8474" &&
+	grep -q "^201$" c.log && grep -q "^median" c.log && grep -q "^serve: 0$" c.log
 '
 
 test_expect_success 'toxiproxy-server.s flags: -version; a bad -config, -proxy-metrics, --api with -port: exit 2 with why' '
