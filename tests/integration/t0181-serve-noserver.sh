@@ -3,7 +3,9 @@
 # (issue 60): no server, no lab, no namespace, no root, no capability.
 # As nobody (who cannot make a namespace: unshare is refused), its API
 # answers, a proxy made by -config relays to an upstream by name, a
-# latency toxic delays, a proxy listens on 0.0.0.0, and what needs
+# latency toxic delays, a MariaDB of the test's (nobody's, by name)
+# answers through a proxy and mysql_cut cuts its query (2013, as the
+# mariadb client says), a proxy listens on 0.0.0.0, and what needs
 # goneaway's server is refused with why (mysql_kill and a fault toxic
 # 400, /goneaway/server and its events 404, upstream goneaway:3306 400);
 # its ready line is TOXIPROXY_URL alone.  Started by root with the image's
@@ -127,6 +129,32 @@ test_expect_success 'a latency toxic delays' '
 	api DELETE /proxies/cfg/toxics/latency_downstream > out && test "$(status out)" = 204
 '
 
+# a MariaDB of the test's, as nobody, on 127.0.0.7:3306 ("mysql")
+DB=
+if command -v mariadbd > /dev/null && command -v mariadb-install-db > /dev/null; then
+	mariadb-install-db --no-defaults --user=nobody --datadir="$N/db" \
+		--auth-root-authentication-method=socket --skip-test-db > "$N/db.log" 2>&1
+	inns mariadbd --no-defaults --user=nobody --datadir="$N/db" --socket="$N/db.sock" \
+		--port=3306 --bind-address=127.0.0.7 --skip-log-bin --pid-file="$N/db.pid" \
+		> "$N/db.err" 2>&1 &
+	wait_until 300 inns mariadb --socket="$N/db.sock" -uroot -e "CREATE USER t@'%' IDENTIFIED BY 't'" 2> /dev/null
+	DB=$(cat "$N/db.pid" 2> /dev/null)
+	PIDS="$A $DB"
+fi
+if [ -n "$DB" ]; then
+	test_expect_success 'a MariaDB by name: a query relays, mysql_cut cuts it (2013)' '
+		api POST /proxies "{\"name\":\"db\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"mysql:3306\"}" > out &&
+		test "$(status out)" = 201 && DBPORT=$(port_of out) &&
+		inns mariadb -h127.0.0.1 -P"$DBPORT" -ut -pt -N -e "SELECT 40 + 2" > q.out && grep -qx 42 q.out &&
+		api POST /proxies/db/toxics "{\"type\":\"mysql_cut\",\"attributes\":{\"at\":\"command\",\"command\":\"COM_QUERY\"}}" > out &&
+		cat out && test "$(status out)" = 200 &&
+		! inns mariadb -h127.0.0.1 -P"$DBPORT" -ut -pt -N -e "SELECT 1" 2> q.err &&
+		cat q.err && grep -q "^ERROR 2013 " q.err
+	'
+else
+	test_skip 'a MariaDB by name: a query relays, mysql_cut cuts it (2013)' 'no mariadbd or mariadb-install-db here'
+fi
+
 test_expect_success 'what needs goneaway.s server is refused with why' '
 	api POST /proxies/cfg/toxics "{\"type\":\"mysql_kill\"}" > out && cat out &&
 	test "$(status out)" = 400 && grep -q "mysql_kill acts on goneaway.s server, and this goneaway serve has none (--no-server)" out &&
@@ -158,7 +186,7 @@ test_expect_success 'a proxy listens on 0.0.0.0; /populate takes a bare array, n
 	> "$SCRATCH/b.out" 2> "$SCRATCH/b.err"; echo $? > "$SCRATCH/b.rc" ) &
 wait_until 600 test -s "$SCRATCH/b.out" || cat "$SCRATCH/b.err"
 B=$(serve_pid "-port 8474")
-PIDS="$A $B"
+PIDS="$A $B $DB"
 
 test_expect_success 'root with -host 0.0.0.0 -port 8474: nobody, answering every address and Host' '
 	test -n "$B" && test "$(cat b.out)" = "TOXIPROXY_URL=http://0.0.0.0:8474" &&
@@ -225,7 +253,7 @@ test_expect_success 'toxiproxy-server.s flags: -version; a bad -config, -proxy-m
 test_expect_success 'SIGTERM: both stop (0), nothing is left' '
 	kill -TERM "$A" "$B" && wait_until 600 test -f a.rc && wait_until 600 test -f b.rc &&
 	test "$(cat a.rc)" = 0 && test "$(cat b.rc)" = 0 && ! test -e "$N/env" &&
-	PIDS= && cleanup && tries=50 &&
+	PIDS=$DB && cleanup && tries=50 &&
 	while leftover_snapshot > after &&
 	      ! new_leftovers "$SCRATCH/before" after > /dev/null 2>&1 &&
 	      [ $tries -gt 0 ]; do
