@@ -1,6 +1,7 @@
 /* serve.c - "goneaway serve": its options (their table: cli/parseopt.h,
- * and toxiproxy-server's flags, -host, -port, -config ..., read as Go's
- * flag package reads them), the run directory it keeps its server in
+ * and toxiproxy-server's flags, -host, -port, -config ..., which
+ * cli/serveflags.c reads as Go's flag package does), the run directory
+ * it keeps its server in
  * (as run's, swept after a SIGKILL), --no-server's serve as a user
  * (root lets go of root first), and the exit status of serve/serve.h's
  * run. */
@@ -54,13 +55,13 @@ static const char serve_head[] =
 "\n"
 "With --no-server it is a proxy-only serve, as toxiproxy-server is: no\n"
 "server, no lab, no root, no namespace.  It runs as whoever runs it\n"
-"(root first becomes the --owner user, or nobody), its proxies listen\n"
-"and dial as that user in the machine's (or container's) network, to\n"
-"any HOST:PORT; the API and the proxies may listen on any address, and\n"
-"an API that is not on loopback answers whoever reaches it, as\n"
-"Toxiproxy's does.  Byte toxics and mysql_cut work; mysql_kill, the\n"
-"lab's faults and /goneaway/server are refused (4xx, with why).  Its\n"
-"ready line is TOXIPROXY_URL alone.\n"
+"(the machine's root first becomes the --owner user, or nobody), its\n"
+"proxies listen and dial as that user in the machine's (or\n"
+"container's) network, to any HOST:PORT; the API and the proxies may\n"
+"listen on any address, and an API that is not on loopback answers\n"
+"whoever reaches it, as Toxiproxy's does.  Byte toxics and mysql_cut\n"
+"work; mysql_kill, the lab's faults and /goneaway/server are refused\n"
+"(4xx, with why).  Its ready line is TOXIPROXY_URL alone.\n"
 "\n"
 "toxiproxy-server's flags are taken as it takes them (-host, -port,\n"
 "-config, -seed, -version; one dash or two, -flag=value or -flag value):\n"
@@ -171,6 +172,8 @@ static int server_timeout(const struct cli_take *t)
 #define SERVE(member) offsetof(struct serve_args, member)
 #define AS_RUN "as for `goneaway run`"
 #define TPS "toxiproxy-server's"
+#define MARIADBD "/usr/sbin/mariadbd"
+#define INSTALL_DB "/usr/bin/mariadb-install-db"
 
 /* serve's options, in the order of its --help (cli/parseopt.h); the
  * docs' table is docs/toxiproxy.md's, where options with the same words
@@ -320,97 +323,6 @@ const struct cli_command cli_serve = {
 	.usage = serve_usage, .usage_on_error = true,
 };
 
-/* toxiproxy-server's flags, which Go's flag package takes with one
- * dash or two; the bool ones as -flag=BOOL too. */
-static const char *const go_flags[] = {
-	"host", "port", "config", "seed", "proxy-metrics", "runtime-metrics",
-	"version", "help",
-};
-#define NGO (sizeof(go_flags) / sizeof(go_flags[0]))
-#define NGO_VALUED 4            /* the first four take a value */
-
-/* Go's strconv.ParseBool: 1 true, 0 false, -1 neither. */
-static int go_bool(const char *v)
-{
-	static const char *const yes[] = { "1", "t", "T", "TRUE", "true",
-					   "True" };
-	static const char *const no[] = { "0", "f", "F", "FALSE", "false",
-					  "False" };
-	size_t i;
-
-	for (i = 0; i < 6; i++) {
-		if (strcmp(v, yes[i]) == 0)
-			return 1;
-		if (strcmp(v, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-/* Whether arg, an option ("--env", "-h"), takes the next argument as
- * its value (a row of serve's with an argument, given without "="). */
-static bool takes_next(const char *arg)
-{
-	const struct cli_option *o;
-
-	if (strncmp(arg, "--", 2) != 0 || strchr(arg, '='))
-		return false;
-	for (o = cli_serve.options; CLI_OPT_MORE(o); o++)
-		if (o->name && o->arg && strcmp(o->name, arg + 2) == 0)
-			return true;
-	return false;
-}
-
-/* argv with toxiproxy-server's flags as serve's options ("-host" is
- * "--host", "-proxy-metrics=false" nothing), into out (argc + 1 slots;
- * its strings are argv's or b's, b at least argc + the lengths of
- * argv's strings, each with 2 more).  Returns the new argc, or -1
- * after saying what is wrong. */
-static int go_args(int argc, char **argv, char **out, char *b)
-{
-	const char *arg, *name, *eq;
-	int i, n = 0, v;
-	size_t k, len;
-
-	for (i = 0; i < argc && (i == 0 || strcmp(argv[i], "--")); i++) {
-		arg = out[n++] = argv[i];
-		if (i == 0 || arg[0] != '-')
-			continue;
-		name = arg + 1 + (arg[1] == '-');
-		eq = strchr(name, '=');
-		len = eq ? (size_t)(eq - name) : strlen(name);
-		for (k = 0; k < NGO; k++)
-			if (strlen(go_flags[k]) == len &&
-			    strncmp(name, go_flags[k], len) == 0)
-				break;
-		if (k < NGO) {
-			sprintf(b, "--%s", name);       /* "-host": "--host" */
-			out[n - 1] = b;
-			if (k >= NGO_VALUED && eq) {
-				v = go_bool(eq + 1);
-				if (v < 0) {
-					ga_esc_line(stderr, "goneaway serve: "
-						    "invalid boolean value "
-						    "\"%s\" for -%s", eq + 1,
-						    go_flags[k]);
-					return -1;
-				}
-				b[2 + len] = '\0';      /* "--proxy-metrics" */
-				n -= !v;                /* =false: as without */
-			}
-			b += strlen(b) + 1;
-			if (k >= NGO_VALUED)
-				continue;               /* a bool takes none */
-		}
-		if (takes_next(out[n - 1]) && i + 1 < argc)
-			out[n++] = argv[++i];
-	}
-	for (; i < argc; i++)
-		out[n++] = argv[i];
-	out[n] = NULL;
-	return n;
-}
-
 /* -host and -port as --api (not with --api itself). */
 static int host_port(struct serve_args *a)
 {
@@ -463,12 +375,13 @@ static int read_config(struct serve_args *a)
 static int no_server_check(const struct serve_args *a, const char *local)
 {
 	const struct ga_server_options *so = &a->o.server_opts;
-	const char *given = a->server != local ? "--server" :
-			    strcmp(so->mariadbd, "/usr/sbin/mariadbd") ? "--mariadbd" :
-			    strcmp(so->install_db, "/usr/bin/mariadb-install-db") ?
-			    "--install-db" : so->fixtures_dir ? "--fixtures" :
-			    so->cache_dir != a->cache ? "--cache" :
-			    so->timeout_ms != 30000 ? "--server-timeout" : NULL;
+	const char *given =
+		a->server != local ? "--server" :
+		strcmp(so->mariadbd, MARIADBD) ? "--mariadbd" :
+		strcmp(so->install_db, INSTALL_DB) ? "--install-db" :
+		so->fixtures_dir ? "--fixtures" :
+		so->cache_dir != a->cache ? "--cache" :
+		so->timeout_ms != 30000 ? "--server-timeout" : NULL;
 
 	if (!given)
 		return 0;
@@ -488,10 +401,10 @@ static int go_only(const struct serve_args *a)
 	}
 	if (!a->proxy_metrics && !a->runtime_metrics)
 		return 0;
-	fprintf(stderr, "goneaway serve: -%s: goneaway serve has no Prometheus "
-		"metrics (no /metrics): refused rather than ignored (--log FILE "
-		"has a JSON line for every connection)\n", a->proxy_metrics ?
-		"proxy-metrics" : "runtime-metrics");
+	fprintf(stderr, "goneaway serve: -%s: goneaway serve has no "
+		"Prometheus metrics (no /metrics): refused rather than ignored "
+		"(--log FILE has a JSON line for every connection)\n",
+		a->proxy_metrics ? "proxy-metrics" : "runtime-metrics");
 	return -1;
 }
 
@@ -502,7 +415,6 @@ static int parse(int argc, char **argv, struct serve_args *a)
 	struct ga_server_options *so = &a->o.server_opts;
 	static const char local[] = "local";
 	struct ga_error err;
-	size_t i, len = 0;
 	int n, rc;
 
 	memset(a, 0, sizeof(*a));
@@ -511,17 +423,12 @@ static int parse(int argc, char **argv, struct serve_args *a)
 	a->o.out = stdout;
 	a->o.owner = default_owner();
 	a->server = local;
-	so->mariadbd = "/usr/sbin/mariadbd";
-	so->install_db = "/usr/bin/mariadb-install-db";
+	so->mariadbd = MARIADBD;
+	so->install_db = INSTALL_DB;
 	so->timeout_ms = 30000;
 	ga_default_cache(a->cache, sizeof(a->cache));
 	so->cache_dir = a->cache;
-	for (i = 0; i < (size_t)argc; i++)
-		len += strlen(argv[i]) + 3;
-	a->args = calloc((size_t)argc + 1, sizeof(*a->args));
-	a->argbuf = malloc(len + 1);
-	n = a->args && a->argbuf ? go_args(argc, argv, a->args, a->argbuf) :
-	    -1;
+	n = cli_serve_go_args(&cli_serve, argc, argv, &a->args, &a->argbuf);
 	rc = n >= 0 ? cli_parse(&cli_serve, n, a->args, a) : -1;
 	if (rc == 0 && optind < n) {
 		ga_esc_line(stderr, "goneaway serve: '%s': serve takes no "

@@ -1,6 +1,7 @@
 #!/bin/sh
 # t0181-serve-noserver: goneaway serve --no-server, a proxy-only serve
-# (issue 60): no server, no lab, no namespace, no root, no capability.
+# (issue 60; cli/serve.c, cli/serveflags.c, serve/eventloop.c): no
+# server, no lab, no namespace, no root, no capability.
 # As nobody (who cannot make a namespace: unshare is refused), its API
 # answers, a proxy made by -config relays to an upstream by name, a
 # latency toxic delays, a MariaDB of the test's (nobody's, by name)
