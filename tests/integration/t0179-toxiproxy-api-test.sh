@@ -71,14 +71,20 @@ SERVE_PID=$(ps -eo pid=,args= | awk -v e="$SCRATCH/env" \
 	'index($0, "serve --api") && index($0, e) { print $1; exit }')
 TOXIPROXY_URL=$(sed -n 's/^TOXIPROXY_URL=//p' "$SCRATCH/env" 2> /dev/null)
 
-test_expect_success 'api_test.go: 34 of 34 against goneaway serve' '
+# api_test OUT: every test of api_test.go against TOXIPROXY_URL's serve,
+# its output to OUT: 34 of 34 pass
+api_test() {
 	test -n "$TOXIPROXY_URL" &&
 	names=$(sed -n "s/^func \(Test[A-Za-z0-9_]*\)(.*/\1/p" "$V/v2/api_test.go" | paste -sd "|") &&
 	( cd "$V/v2" && TOXIPROXY_URL=$TOXIPROXY_URL timeout -k 5 300 \
-		"$SCRATCH/api.test" -test.v -test.run "^($names)\$" ) > api.out 2>&1
-	passed=$(grep -c "^--- PASS" api.out); echo "api_test.go: $passed of 34"
-	grep -A8 "^--- FAIL" api.out
+		"$SCRATCH/api.test" -test.v -test.run "^($names)\$" ) > "$1" 2>&1
+	passed=$(grep -c "^--- PASS" "$1"); echo "api_test.go: $passed of 34"
+	grep -A8 "^--- FAIL" "$1"
 	test "$passed" = 34
+}
+
+test_expect_success 'api_test.go: 34 of 34 against goneaway serve' '
+	api_test api.out
 '
 
 test_expect_success 'SIGTERM: serve stops (0), nothing is left' '
@@ -100,13 +106,7 @@ SERVE_PID=$(ps -eo pid=,args= | awk -v e="$NB/env" \
 TOXIPROXY_URL=$(sed -n 's/^TOXIPROXY_URL=//p' "$NB/env" 2> /dev/null)
 
 test_expect_success 'api_test.go: 34 of 34 against goneaway serve --no-server, run by nobody' '
-	test -n "$TOXIPROXY_URL" && ps -o user= -p "$SERVE_PID" | grep -qx nobody &&
-	names=$(sed -n "s/^func \(Test[A-Za-z0-9_]*\)(.*/\1/p" "$V/v2/api_test.go" | paste -sd "|") &&
-	( cd "$V/v2" && TOXIPROXY_URL=$TOXIPROXY_URL timeout -k 5 300 \
-		"$SCRATCH/api.test" -test.v -test.run "^($names)\$" ) > api-nobody.out 2>&1
-	passed=$(grep -c "^--- PASS" api-nobody.out); echo "api_test.go: $passed of 34"
-	grep -A8 "^--- FAIL" api-nobody.out
-	test "$passed" = 34
+	ps -o user= -p "$SERVE_PID" | grep -qx nobody && api_test api-nobody.out
 '
 
 test_expect_success 'SIGTERM: the proxy-only serve stops (0), nothing is left' '

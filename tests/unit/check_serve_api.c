@@ -494,15 +494,41 @@ START_TEST(test_goneaway_paths)
 }
 END_TEST
 
+/* A listen address and what ga_sv_addr_listen makes of it. */
+struct listen_case {
+	const char *listen;
+	int status;             /* 0: taken */
+	const char *as;         /* its text, or a part of the refusal */
+};
+
+static void check_listens(const struct listen_case *c, int n, bool any)
+{
+	struct ga_sv_addr a;
+	char msg[512], text[80];
+	int i, status, rc;
+
+	for (i = 0; i < n; i++) {
+		rc = ga_sv_addr_listen(c[i].listen, any, &a, &status, msg,
+				       sizeof(msg));
+		if (c[i].status == 0) {
+			ck_assert_msg(rc == 0, "%s: %s", c[i].listen, msg);
+			ga_sv_addr_text((struct sockaddr *)&a.sa, text,
+					sizeof(text));
+			ck_assert_str_eq(text, c[i].as);
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_int_eq(status, c[i].status);
+			ck_assert_msg(strstr(msg, c[i].as), "%s: %s",
+				      c[i].listen, msg);
+		}
+	}
+}
+
 /* The addresses a proxy takes (serve/address.c): loopback, a wildcard
  * as 127.0.0.1, Go's words for what it cannot read, the upstreams. */
 START_TEST(test_addresses)
 {
-	static const struct {
-		const char *listen;
-		int status;             /* 0: taken */
-		const char *as;         /* its text, or a part of the refusal */
-	} listens[] = {
+	static const struct listen_case listens[] = {
 		{ "127.0.0.1:0", 0, "127.0.0.1:0" },
 		{ "127.9.8.7:80", 0, "127.9.8.7:80" },
 		{ "localhost:21212", 0, "127.0.0.1:21212" },
@@ -526,25 +552,9 @@ START_TEST(test_addresses)
 	struct ga_sv_addr a;
 	char msg[512], text[80];
 	bool to_server;
-	int status;
 	size_t i;
 
-	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
-		int rc = ga_sv_addr_listen(listens[i].listen, false, &a,
-					   &status, msg, sizeof(msg));
-
-		if (listens[i].status == 0) {
-			ck_assert_msg(rc == 0, "%s: %s", listens[i].listen, msg);
-			ga_sv_addr_text((struct sockaddr *)&a.sa, text,
-					sizeof(text));
-			ck_assert_str_eq(text, listens[i].as);
-		} else {
-			ck_assert_int_eq(rc, -1);
-			ck_assert_int_eq(status, listens[i].status);
-			ck_assert_msg(strstr(msg, listens[i].as), "%s: %s",
-				      listens[i].listen, msg);
-		}
-	}
+	check_listens(listens, N(listens), false);
 	ck_assert_int_eq(ga_sv_addr_upstream("goneaway:3306", &a, &to_server,
 					     msg, sizeof(msg)), 0);
 	ck_assert(to_server);
@@ -761,11 +771,7 @@ END_TEST
  * with why, 4xx. */
 START_TEST(test_no_server)
 {
-	static const struct {
-		const char *listen;
-		int status;             /* 0: taken */
-		const char *as;         /* its text, or a part of the refusal */
-	} listens[] = {
+	static const struct listen_case listens[] = {
 		{ "0.0.0.0:8474", 0, "0.0.0.0:8474" },
 		{ ":0", 0, "0.0.0.0:0" },
 		{ "", 0, "0.0.0.0:0" },
@@ -777,28 +783,11 @@ START_TEST(test_no_server)
 		{ "bad", 500, "missing port in address" },
 	};
 	struct ga_api_response resp;
-	struct ga_sv_addr a;
-	char msg[512], text[80];
+	char msg[512];
 	struct ga_sv sv;
 	int status;
-	size_t i;
 
-	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
-		int rc = ga_sv_addr_listen(listens[i].listen, true, &a,
-					   &status, msg, sizeof(msg));
-
-		if (listens[i].status == 0) {
-			ck_assert_msg(rc == 0, "%s: %s", listens[i].listen, msg);
-			ga_sv_addr_text((struct sockaddr *)&a.sa, text,
-					sizeof(text));
-			ck_assert_str_eq(text, listens[i].as);
-		} else {
-			ck_assert_int_eq(rc, -1);
-			ck_assert_int_eq(status, listens[i].status);
-			ck_assert_msg(strstr(msg, listens[i].as), "%s: %s",
-				      listens[i].listen, msg);
-		}
-	}
+	check_listens(listens, N(listens), true);
 	ga_api_open(&sv, NULL, NULL);
 	sv.no_server = sv.any_address = true;
 	/* (no relay here: the listen the kernel gives is made up) */
