@@ -82,6 +82,17 @@ void cli_why_print(const struct ga_why *w, const char *cmd, int code,
  * saying what it must be. */
 int cli_memfs_size(const char *arg, long long *size);
 
+/* ---- cli/serveflags.c: toxiproxy-server's flags ----------------------------------- */
+
+/* argv with toxiproxy-server's flags as serve's options (cmd: serve's
+ * table), as Go's flag package reads them ("-host" is "--host",
+ * "-config=F" "--config=F", "-proxy-metrics=false" nothing; the value
+ * of an option of cmd's that takes one is left as it is) into a new
+ * argv, *args, whose strings are argv's or *buf's (free both, whatever
+ * it returns).  Returns its argc, or -1 after saying what is wrong. */
+int cli_serve_go_args(const struct cli_command *cmd, int argc, char **argv,
+		      char ***args, char **buf);
+
 /* ---- the commands ------------------------------------------------------------ */
 
 int cmd_check(int argc, char **argv);                             /* cli/check.c */

@@ -15,6 +15,8 @@
 #   - TestVersionEndpointReturnsVersion wants the version the library
 #     was built as ("git" unless -ldflags says): it is built as 2.12.0,
 #     the version of the API goneaway serve speaks, and compares with it.
+# Then the same tests against a proxy-only serve (--no-server) that
+# nobody runs (setpriv): 34 of 34 there too.
 # It SKIPs (with why) without root, the tarball, golang-go or the Debian
 # Go libraries build.sh installs.
 . "$(dirname "$0")/lib.sh"
@@ -43,7 +45,7 @@ fi
 SERVE_PID=
 cleanup() {
 	[ -n "$SERVE_PID" ] && kill -TERM "$SERVE_PID" 2> /dev/null &&
-		wait_until 600 test -f "$SCRATCH/serve.rc"
+		wait_until 600 sh -c "! kill -0 $SERVE_PID 2> /dev/null"
 	SERVE_PID=
 }
 trap 'cleanup; rm -rf "$SCRATCH"; exit 1' INT TERM
@@ -69,19 +71,47 @@ SERVE_PID=$(ps -eo pid=,args= | awk -v e="$SCRATCH/env" \
 	'index($0, "serve --api") && index($0, e) { print $1; exit }')
 TOXIPROXY_URL=$(sed -n 's/^TOXIPROXY_URL=//p' "$SCRATCH/env" 2> /dev/null)
 
-test_expect_success 'api_test.go: 34 of 34 against goneaway serve' '
+# api_test OUT: every test of api_test.go against TOXIPROXY_URL's serve,
+# its output to OUT: 34 of 34 pass
+api_test() {
 	test -n "$TOXIPROXY_URL" &&
 	names=$(sed -n "s/^func \(Test[A-Za-z0-9_]*\)(.*/\1/p" "$V/v2/api_test.go" | paste -sd "|") &&
 	( cd "$V/v2" && TOXIPROXY_URL=$TOXIPROXY_URL timeout -k 5 300 \
-		"$SCRATCH/api.test" -test.v -test.run "^($names)\$" ) > api.out 2>&1
-	passed=$(grep -c "^--- PASS" api.out); echo "api_test.go: $passed of 34"
-	grep -A8 "^--- FAIL" api.out
+		"$SCRATCH/api.test" -test.v -test.run "^($names)\$" ) > "$1" 2>&1
+	passed=$(grep -c "^--- PASS" "$1"); echo "api_test.go: $passed of 34"
+	grep -A8 "^--- FAIL" "$1"
 	test "$passed" = 34
+}
+
+test_expect_success 'api_test.go: 34 of 34 against goneaway serve' '
+	api_test api.out
 '
 
 test_expect_success 'SIGTERM: serve stops (0), nothing is left' '
 	kill -TERM "$SERVE_PID" && wait_until 600 test -f serve.rc &&
 	test "$(cat serve.rc)" = 0 && SERVE_PID= &&
+	leftover_snapshot > after &&
+	new_leftovers "$SCRATCH/before" after
+'
+
+# the same against a proxy-only serve (--no-server) that nobody runs
+NB=$SCRATCH/nobody
+mkdir "$NB" && chown 65534:65534 "$NB" && chmod 755 "$SCRATCH"
+( cd "$NB" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$GONEAWAY" serve --no-server --api 127.0.0.1:0 --env "$NB/env" \
+	> "$NB/out" 2> "$NB/err"; echo $? > "$SCRATCH/nobody.rc" ) &
+wait_until 600 test -f "$NB/env" || cat "$NB/err"
+SERVE_PID=$(ps -eo pid=,args= | awk -v e="$NB/env" \
+	'index($0, "serve --no-server") && index($0, e) && !index($0, "setpriv") { print $1; exit }')
+TOXIPROXY_URL=$(sed -n 's/^TOXIPROXY_URL=//p' "$NB/env" 2> /dev/null)
+
+test_expect_success 'api_test.go: 34 of 34 against goneaway serve --no-server, run by nobody' '
+	ps -o user= -p "$SERVE_PID" | grep -qx nobody && api_test api-nobody.out
+'
+
+test_expect_success 'SIGTERM: the proxy-only serve stops (0), nothing is left' '
+	kill -TERM "$SERVE_PID" && wait_until 600 test -f nobody.rc &&
+	test "$(cat nobody.rc)" = 0 && SERVE_PID= &&
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after
 '

@@ -494,15 +494,41 @@ START_TEST(test_goneaway_paths)
 }
 END_TEST
 
+/* A listen address and what ga_sv_addr_listen makes of it. */
+struct listen_case {
+	const char *listen;
+	int status;             /* 0: taken */
+	const char *as;         /* its text, or a part of the refusal */
+};
+
+static void check_listens(const struct listen_case *c, int n, bool any)
+{
+	struct ga_sv_addr a;
+	char msg[512], text[80];
+	int i, status, rc;
+
+	for (i = 0; i < n; i++) {
+		rc = ga_sv_addr_listen(c[i].listen, any, &a, &status, msg,
+				       sizeof(msg));
+		if (c[i].status == 0) {
+			ck_assert_msg(rc == 0, "%s: %s", c[i].listen, msg);
+			ga_sv_addr_text((struct sockaddr *)&a.sa, text,
+					sizeof(text));
+			ck_assert_str_eq(text, c[i].as);
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_int_eq(status, c[i].status);
+			ck_assert_msg(strstr(msg, c[i].as), "%s: %s",
+				      c[i].listen, msg);
+		}
+	}
+}
+
 /* The addresses a proxy takes (serve/address.c): loopback, a wildcard
  * as 127.0.0.1, Go's words for what it cannot read, the upstreams. */
 START_TEST(test_addresses)
 {
-	static const struct {
-		const char *listen;
-		int status;             /* 0: taken */
-		const char *as;         /* its text, or a part of the refusal */
-	} listens[] = {
+	static const struct listen_case listens[] = {
 		{ "127.0.0.1:0", 0, "127.0.0.1:0" },
 		{ "127.9.8.7:80", 0, "127.9.8.7:80" },
 		{ "localhost:21212", 0, "127.0.0.1:21212" },
@@ -526,25 +552,9 @@ START_TEST(test_addresses)
 	struct ga_sv_addr a;
 	char msg[512], text[80];
 	bool to_server;
-	int status;
 	size_t i;
 
-	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
-		int rc = ga_sv_addr_listen(listens[i].listen, &a, &status, msg,
-					   sizeof(msg));
-
-		if (listens[i].status == 0) {
-			ck_assert_msg(rc == 0, "%s: %s", listens[i].listen, msg);
-			ga_sv_addr_text((struct sockaddr *)&a.sa, text,
-					sizeof(text));
-			ck_assert_str_eq(text, listens[i].as);
-		} else {
-			ck_assert_int_eq(rc, -1);
-			ck_assert_int_eq(status, listens[i].status);
-			ck_assert_msg(strstr(msg, listens[i].as), "%s: %s",
-				      listens[i].listen, msg);
-		}
-	}
+	check_listens(listens, N(listens), false);
 	ck_assert_int_eq(ga_sv_addr_upstream("goneaway:3306", &a, &to_server,
 					     msg, sizeof(msg)), 0);
 	ck_assert(to_server);
@@ -641,7 +651,8 @@ START_TEST(test_ports)
 	char msg[256], patch[128];
 
 	ga_api_open(&sv, NULL, NULL);
-	ga_sv_addr_listen("127.0.0.1:8474", &sv.api, &status, msg, sizeof(msg));
+	ga_sv_addr_listen("127.0.0.1:8474", false, &sv.api, &status, msg,
+			  sizeof(msg));
 	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"low\","
 			      "\"listen\":\"127.0.0.1:80\",\"upstream\":"
 			      "\"127.0.0.1:9\"}", NULL, &resp), 400);
@@ -720,7 +731,7 @@ START_TEST(test_gate)
 	size_t i;
 
 	memset(&sv, 0, sizeof(sv));
-	ga_sv_addr_listen("127.0.0.1:8474", &sv.api, &status, auth,
+	ga_sv_addr_listen("127.0.0.1:8474", false, &sv.api, &status, auth,
 			  sizeof(auth));
 	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
 		ck_assert_msg(gate(&sv, hosts[i].host, "", true) ==
@@ -745,11 +756,84 @@ START_TEST(test_gate)
 			      "YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZw==", false), 403);
 	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", "Basic !!!", false), 403);
 	/* an API on [::1] */
-	ga_sv_addr_listen("[::1]:80", &sv.api, &status, auth, sizeof(auth));
+	ga_sv_addr_listen("[::1]:80", false, &sv.api, &status, auth,
+			  sizeof(auth));
 	ck_assert_int_eq(gate(&sv, "[::1]", "", true), 0);
 	ck_assert_int_eq(gate(&sv, "[0:0::1]:80", "", true), 0);
 	ck_assert_int_eq(gate(&sv, "localhost", "", true), 0);
 	ck_assert_int_eq(gate(&sv, "127.0.0.1:80", "", true), 403);
+}
+END_TEST
+
+/* A serve without a server that is not root's (--no-server): listen
+ * addresses of any interface, as Toxiproxy takes them; its gate open
+ * when the API is off loopback; what needs goneaway's server refused
+ * with why, 4xx. */
+START_TEST(test_no_server)
+{
+	static const struct listen_case listens[] = {
+		{ "0.0.0.0:8474", 0, "0.0.0.0:8474" },
+		{ ":0", 0, "0.0.0.0:0" },
+		{ "", 0, "0.0.0.0:0" },
+		{ "[::]:1", 0, "[::]:1" },
+		{ "10.0.0.1:1", 0, "10.0.0.1:1" },
+		{ "[2001:db8::1]:1", 0, "[2001:db8::1]:1" },
+		{ "localhost:5", 0, "127.0.0.1:5" },
+		{ "example.com:1", 400, "is not an address" },
+		{ "bad", 500, "missing port in address" },
+	};
+	struct ga_api_response resp;
+	char msg[512];
+	struct ga_sv sv;
+	int status;
+
+	check_listens(listens, N(listens), true);
+	ga_api_open(&sv, NULL, NULL);
+	sv.no_server = sv.any_address = true;
+	/* (no relay here: the listen the kernel gives is made up) */
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"p\","
+			      "\"listen\":\"10.0.0.1:80\",\"upstream\":"
+			      "\"mysql:3306\"}", NULL, &resp), 201);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"q\","
+			      "\"upstream\":\"GONEAWAY:3306\"}", NULL, &resp),
+			 400);
+	ck_assert(strstr(body, "is goneaway's server, and this goneaway "
+			 "serve has none (--no-server)"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies/p/toxics", "{\"type\":"
+			      "\"mysql_kill\"}", NULL, &resp), 400);
+	ck_assert(strstr(body, "mysql_kill acts on goneaway's server, and "
+			 "this goneaway serve has none (--no-server)"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/proxies/p/toxics", "{\"type\":"
+			      "\"mysql_cut\",\"attributes\":{\"at\":"
+			      "\"greeting\"}}", NULL, &resp), 200);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "GET", "/goneaway/server", NULL, NULL,
+			      &resp), 404);
+	ck_assert(strstr(body, "no server of its own (--no-server)"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/goneaway/server/kill", NULL,
+			      NULL, &resp), 404);
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "GET", "/goneaway", NULL, NULL, &resp),
+			 200);
+	ck_assert(strstr(body, "\"upstream\":null"));
+	ck_assert(!strstr(body, "/goneaway/server"));
+	ga_api_response_free(&resp);
+	ck_assert_int_eq(call(&sv, "POST", "/reset", NULL, NULL, &resp), 204);
+	ck_assert_ptr_null(resp.job);
+	ga_api_response_free(&resp);
+	ga_api_close(&sv);
+	/* off loopback, the gate is open: any Host, no owner, no token */
+	memset(&sv, 0, sizeof(sv));
+	ga_sv_addr_listen("0.0.0.0:8474", true, &sv.api, &status, msg,
+			  sizeof(msg));
+	ck_assert_int_eq(gate(&sv, "toxiproxy:32768", "", false), 403);
+	sv.open_gate = true;
+	ck_assert_int_eq(gate(&sv, "toxiproxy:32768", "", false), 0);
+	ck_assert_int_eq(gate(&sv, "", "", false), 0);
 }
 END_TEST
 
@@ -903,6 +987,7 @@ Suite *make_serve_api_suite(void)
 	tcase_add_test(tc, test_upstream_kept);
 	tcase_add_test(tc, test_ports);
 	tcase_add_test(tc, test_gate);
+	tcase_add_test(tc, test_no_server);
 	tcase_add_test(tc, test_peers);
 	suite_add_tcase(s, tc);
 	return s;
