@@ -1,15 +1,23 @@
-/* serve.c - "goneaway serve": its options (their table: cli/parseopt.h),
- * the run directory it keeps its server in (as run's, swept after a
- * SIGKILL), and the exit status of serve/serve.h's run. */
+/* serve.c - "goneaway serve": its options (their table: cli/parseopt.h,
+ * and toxiproxy-server's flags, -host, -port, -config ..., read as Go's
+ * flag package reads them), the run directory it keeps its server in
+ * (as run's, swept after a SIGKILL), --no-server's serve as a user
+ * (root lets go of root first), and the exit status of serve/serve.h's
+ * run. */
 #include "cli/internal.h"
 #include "cli/parseopt.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lab/memfs.h"
@@ -32,7 +40,7 @@ static const char serve_head[] =
 "unchanged, and gets goneaway's MySQL-aware toxics (mysql_kill,\n"
 "mysql_cut), server events (POST /goneaway/server/restart ...) and the\n"
 "lab's faults (fault_netem, ...).  A proxy's upstream is goneaway's\n"
-"server (goneaway:3306) or a loopback HOST:PORT.  Once ready it prints\n"
+"server (goneaway:3306) or any HOST:PORT.  Once ready it prints\n"
 "TOXIPROXY_URL, GONEAWAY_UPSTREAM, MYSQL_USER, MYSQL_PASSWORD,\n"
 "MYSQL_DATABASE and GONEAWAY_SERVER_VERSION as NAME=value lines.\n"
 "\n"
@@ -44,15 +52,31 @@ static const char serve_head[] =
 "connect to goneaway's server and, as the owner, to loopback ports, and\n"
 "stop, kill or change goneaway's server.\n"
 "\n"
+"With --no-server it is a proxy-only serve, as toxiproxy-server is: no\n"
+"server, no lab, no root, no namespace.  It runs as whoever runs it\n"
+"(root first becomes the --owner user, or nobody), its proxies listen\n"
+"and dial as that user in the machine's (or container's) network, to\n"
+"any HOST:PORT; the API and the proxies may listen on any address, and\n"
+"an API that is not on loopback answers whoever reaches it, as\n"
+"Toxiproxy's does.  Byte toxics and mysql_cut work; mysql_kill, the\n"
+"lab's faults and /goneaway/server are refused (4xx, with why).  Its\n"
+"ready line is TOXIPROXY_URL alone.\n"
+"\n"
+"toxiproxy-server's flags are taken as it takes them (-host, -port,\n"
+"-config, -seed, -version; one dash or two, -flag=value or -flag value):\n"
+"-host and -port make --api HOST:PORT (default localhost:8474).\n"
+"\n"
 "options:\n";
 
 static const char serve_tail[] =
 "\n"
 "exit status: 0 stopped by SIGINT, SIGTERM or SIGHUP (everything\n"
-"removed); 2 usage (a refused --env or --log too), or a cache or\n"
-"server root another user could change; 3 it could not start (the\n"
-"reason on stderr).\n"
-"Needs root (namespaces).  Manual: docs/toxiproxy.md.\n";
+"removed); 2 usage (a refused --env or --log too, a -config file that\n"
+"cannot be read or whose proxies are refused, -proxy-metrics), or a\n"
+"cache or server root another user could change; 3 it could not start\n"
+"(the reason on stderr).\n"
+"Needs root (namespaces), but with --no-server.  Manual:\n"
+"docs/toxiproxy.md.\n";
 
 static void serve_usage(FILE *f)
 {
@@ -67,6 +91,13 @@ struct serve_args {
 	char fixtures[PATH_MAX];
 	char cache[PATH_MAX];
 	const char *server;
+	/* toxiproxy-server's flags */
+	const char *host, *port, *config;
+	bool proxy_metrics, runtime_metrics, print_version;
+	char api[300];                  /* -host and -port's --api */
+	char *config_text;              /* -config's, read (free it) */
+	char **args, *argbuf;           /* argv as read (free them): what
+					 * the options point to */
 };
 
 /* USER (a name or a number) as a uid: 0, or -1 when there is none. */
@@ -109,6 +140,23 @@ static int owner(const struct cli_take *t)
 	return -1;
 }
 
+/* -seed N: Go's Int64Var. */
+static int seed(const struct cli_take *t)
+{
+	struct ga_serve_options *o = t->field;
+	char *end;
+
+	errno = 0;
+	o->seed = strtol(t->arg, &end, 0);
+	if (*t->arg && !*end && errno == 0) {
+		o->seeded = true;
+		return 0;
+	}
+	ga_esc_line(stderr, "goneaway serve: -seed: '%s' is not a whole "
+		    "number", t->arg);
+	return -1;
+}
+
 static int server_timeout(const struct cli_take *t)
 {
 	long *ms = t->field;
@@ -122,23 +170,84 @@ static int server_timeout(const struct cli_take *t)
 
 #define SERVE(member) offsetof(struct serve_args, member)
 #define AS_RUN "as for `goneaway run`"
+#define TPS "toxiproxy-server's"
 
 /* serve's options, in the order of its --help (cli/parseopt.h); the
  * docs' table is docs/toxiproxy.md's, where options with the same words
  * share a row. */
 static const struct cli_option serve_options[] = {
 	CLI_HELP_ROWS("0.5.0", NULL),
+	{ .name = "no-server", .kind = CLI_OPT_TRUE,
+	  .at = SERVE(o.no_server),
+	  .since = "0.6.0",
+	  .doc = "a proxy-only serve, without a server of its own: no root, "
+		 "no capability, no namespace; proxies to any `HOST:PORT`, "
+		 "listening on any address ([proxy-only serve](#proxy-only-"
+		 "serve-and-containers))",
+	  .help = "proxies only, no server of its own: needs no\n"
+		  "root or namespace; runs as its user (root\n"
+		  "becomes --owner's, or nobody); any address" },
+	{ .name = "host", .arg = "HOST", .kind = CLI_OPT_STRING,
+	  .at = SERVE(host),
+	  .since = "0.6.0",
+	  .doc = TPS " `-host`: the API's host (default `localhost`); "
+		 "with `-port`, `--api HOST:PORT`",
+	  .help = "-host, " TPS ": the API's\n"
+		  "host (default localhost); with -port: --api" },
+	{ .name = "port", .arg = "PORT", .kind = CLI_OPT_STRING,
+	  .at = SERVE(port),
+	  .since = "0.6.0",
+	  .doc = TPS " `-port`: the API's port (default `8474`)",
+	  .help = "-port, " TPS ": the API's\n"
+		  "port (default 8474)" },
+	{ .name = "config", .arg = "FILE", .kind = CLI_OPT_STRING,
+	  .at = SERVE(config),
+	  .since = "0.6.0",
+	  .doc = TPS " `-config`: a JSON file of proxies, a `POST "
+		 "/populate` body, made before the ready lines (a file that "
+		 "cannot be read or whose proxies are refused: exit 2, where "
+		 "toxiproxy-server logs it and runs on)",
+	  .help = "-config, " TPS ": proxies to\n"
+		  "make at the start, a JSON array as POST\n"
+		  "/populate takes (refused: exit 2, and why)" },
+	{ .name = "seed", .arg = "N", .kind = CLI_OPT_CALL,
+	  .at = SERVE(o), .call = seed,
+	  .since = "0.6.0",
+	  .doc = TPS " `-seed`: the toxics' randomness (`toxicity`, "
+		 "`jitter`, the slicer's `size_variation`) from N, the same "
+		 "N the same draws",
+	  .help = "-seed, " TPS ": seeds the toxics'\n"
+		  "randomness (toxicity, jitter)" },
+	{ .name = "proxy-metrics", .kind = CLI_OPT_TRUE,
+	  .at = SERVE(proxy_metrics),
+	  .since = "0.6.0",
+	  .doc = TPS " Prometheus metrics: refused (exit 2), goneaway serve "
+		 "has no `/metrics`; `-proxy-metrics=false` is taken",
+	  .help = TPS " Prometheus metrics:\n"
+		  "refused (exit 2), goneaway has no /metrics" },
+	{ .name = "runtime-metrics", .kind = CLI_OPT_TRUE,
+	  .at = SERVE(runtime_metrics),
+	  .since = "0.6.0",
+	  .doc = "as `-proxy-metrics`",
+	  .help = "as --proxy-metrics" },
+	{ .name = "version", .kind = CLI_OPT_TRUE,
+	  .at = SERVE(print_version),
+	  .since = "0.6.0",
+	  .doc = TPS " `-version`: prints goneaway's version and the "
+		 "Toxiproxy API it speaks, and exits 0",
+	  .help = "-version: goneaway's version, and exit" },
 	{ .name = "api", .arg = "HOST:PORT", .kind = CLI_OPT_STRING,
 	  .at = SERVE(o.api),
 	  .since = "0.5.0",
 	  .doc = "where the API listens (default `127.0.0.1:8474`): a "
 		 "loopback address only (127.0.0.0/8, `::1`, `localhost`), "
-		 "anything else is refused (exit 2); port 0 takes one the "
+		 "anything else is refused (exit 2), but for `--no-server` "
+		 "(any IP address, `0.0.0.0`); port 0 takes one the "
 		 "kernel picks, which `TOXIPROXY_URL` says (what a CI job "
 		 "running several at once wants)",
 	  .help = "where the API listens (default 127.0.0.1:8474;\n"
-		  "loopback only; port 0: one the kernel picks,\n"
-		  "which TOXIPROXY_URL says)" },
+		  "loopback only but with --no-server; port 0:\n"
+		  "one the kernel picks, which TOXIPROXY_URL says)" },
 	{ .name = "env", .arg = "FILE", .kind = CLI_OPT_STRING,
 	  .at = SERVE(o.env_file),
 	  .since = "0.5.0",
@@ -211,39 +320,231 @@ const struct cli_command cli_serve = {
 	.usage = serve_usage, .usage_on_error = true,
 };
 
+/* toxiproxy-server's flags, which Go's flag package takes with one
+ * dash or two; the bool ones as -flag=BOOL too. */
+static const char *const go_flags[] = {
+	"host", "port", "config", "seed", "proxy-metrics", "runtime-metrics",
+	"version", "help",
+};
+#define NGO (sizeof(go_flags) / sizeof(go_flags[0]))
+#define NGO_VALUED 4            /* the first four take a value */
+
+/* Go's strconv.ParseBool: 1 true, 0 false, -1 neither. */
+static int go_bool(const char *v)
+{
+	static const char *const yes[] = { "1", "t", "T", "TRUE", "true",
+					   "True" };
+	static const char *const no[] = { "0", "f", "F", "FALSE", "false",
+					  "False" };
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		if (strcmp(v, yes[i]) == 0)
+			return 1;
+		if (strcmp(v, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Whether arg, an option ("--env", "-h"), takes the next argument as
+ * its value (a row of serve's with an argument, given without "="). */
+static bool takes_next(const char *arg)
+{
+	const struct cli_option *o;
+
+	if (strncmp(arg, "--", 2) != 0 || strchr(arg, '='))
+		return false;
+	for (o = cli_serve.options; CLI_OPT_MORE(o); o++)
+		if (o->name && o->arg && strcmp(o->name, arg + 2) == 0)
+			return true;
+	return false;
+}
+
+/* argv with toxiproxy-server's flags as serve's options ("-host" is
+ * "--host", "-proxy-metrics=false" nothing), into out (argc + 1 slots;
+ * its strings are argv's or b's, b at least argc + the lengths of
+ * argv's strings, each with 2 more).  Returns the new argc, or -1
+ * after saying what is wrong. */
+static int go_args(int argc, char **argv, char **out, char *b)
+{
+	const char *arg, *name, *eq;
+	int i, n = 0, v;
+	size_t k, len;
+
+	for (i = 0; i < argc && (i == 0 || strcmp(argv[i], "--")); i++) {
+		arg = out[n++] = argv[i];
+		if (i == 0 || arg[0] != '-')
+			continue;
+		name = arg + 1 + (arg[1] == '-');
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		for (k = 0; k < NGO; k++)
+			if (strlen(go_flags[k]) == len &&
+			    strncmp(name, go_flags[k], len) == 0)
+				break;
+		if (k < NGO) {
+			sprintf(b, "--%s", name);       /* "-host": "--host" */
+			out[n - 1] = b;
+			if (k >= NGO_VALUED && eq) {
+				v = go_bool(eq + 1);
+				if (v < 0) {
+					ga_esc_line(stderr, "goneaway serve: "
+						    "invalid boolean value "
+						    "\"%s\" for -%s", eq + 1,
+						    go_flags[k]);
+					return -1;
+				}
+				b[2 + len] = '\0';      /* "--proxy-metrics" */
+				n -= !v;                /* =false: as without */
+			}
+			b += strlen(b) + 1;
+			if (k >= NGO_VALUED)
+				continue;               /* a bool takes none */
+		}
+		if (takes_next(out[n - 1]) && i + 1 < argc)
+			out[n++] = argv[++i];
+	}
+	for (; i < argc; i++)
+		out[n++] = argv[i];
+	out[n] = NULL;
+	return n;
+}
+
+/* -host and -port as --api (not with --api itself). */
+static int host_port(struct serve_args *a)
+{
+	const char *host = a->host ? a->host : "localhost";
+	const char *port = a->port ? a->port : "8474";
+
+	if (!a->host && !a->port)
+		return 0;
+	if (strcmp(a->o.api, GA_SERVE_API_DEFAULT) != 0) {
+		fprintf(stderr, "goneaway serve: give --api HOST:PORT or "
+			"-host and -port, not both\n");
+		return -1;
+	}
+	snprintf(a->api, sizeof(a->api), strchr(host, ':') ? "[%s]:%s" :
+		 "%s:%s", host, port);
+	a->o.api = a->api;
+	return 0;
+}
+
+/* -config FILE, read whole (a regular file, at most 1 MiB). */
+static int read_config(struct serve_args *a)
+{
+	struct ga_error err;
+	struct stat st;
+	size_t len;
+	int fd;
+
+	if (!a->config)
+		return 0;
+	fd = open(a->config, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		ga_esc_line(stderr, "goneaway serve: -config %s: not a "
+			    "regular file", a->config);
+		return -1;
+	}
+	if (fd < 0 || ga_fd_read(fd, a->config, 1 << 20, &a->config_text,
+				 &len, &err)) {
+		ga_esc_line(stderr, "goneaway serve: -config %s: %s", a->config,
+			    fd < 0 ? strerror(errno) : err.msg);
+		return -1;
+	}
+	a->o.config_name = a->config;
+	a->o.config = a->config_text;
+	a->o.config_len = len;
+	return 0;
+}
+
+/* What a serve without a server is refused: a server's options. */
+static int no_server_check(const struct serve_args *a, const char *local)
+{
+	const struct ga_server_options *so = &a->o.server_opts;
+	const char *given = a->server != local ? "--server" :
+			    strcmp(so->mariadbd, "/usr/sbin/mariadbd") ? "--mariadbd" :
+			    strcmp(so->install_db, "/usr/bin/mariadb-install-db") ?
+			    "--install-db" : so->fixtures_dir ? "--fixtures" :
+			    so->cache_dir != a->cache ? "--cache" :
+			    so->timeout_ms != 30000 ? "--server-timeout" : NULL;
+
+	if (!given)
+		return 0;
+	fprintf(stderr, "goneaway serve: %s is for goneaway's server, and "
+		"--no-server has none\n", given);
+	return -1;
+}
+
+/* toxiproxy-server's flags that are no option of serve's: -version
+ * (1: printed), the Prometheus metrics (refused). */
+static int go_only(const struct serve_args *a)
+{
+	if (a->print_version) {
+		printf("goneaway serve %s (Toxiproxy's API 2.12.0)\n",
+		       cli_version());
+		return 1;
+	}
+	if (!a->proxy_metrics && !a->runtime_metrics)
+		return 0;
+	fprintf(stderr, "goneaway serve: -%s: goneaway serve has no Prometheus "
+		"metrics (no /metrics): refused rather than ignored (--log FILE "
+		"has a JSON line for every connection)\n", a->proxy_metrics ?
+		"proxy-metrics" : "runtime-metrics");
+	return -1;
+}
+
 /* argv into a, with the defaults; 0, 1 after --help, or -1 after saying
  * what is wrong. */
 static int parse(int argc, char **argv, struct serve_args *a)
 {
 	struct ga_server_options *so = &a->o.server_opts;
+	static const char local[] = "local";
 	struct ga_error err;
-	int rc;
+	size_t i, len = 0;
+	int n, rc;
 
 	memset(a, 0, sizeof(*a));
 	a->o.api = GA_SERVE_API_DEFAULT;
 	a->o.version = cli_version();
 	a->o.out = stdout;
 	a->o.owner = default_owner();
-	a->server = "local";
+	a->server = local;
 	so->mariadbd = "/usr/sbin/mariadbd";
 	so->install_db = "/usr/bin/mariadb-install-db";
 	so->timeout_ms = 30000;
 	ga_default_cache(a->cache, sizeof(a->cache));
 	so->cache_dir = a->cache;
-	rc = cli_parse(&cli_serve, argc, argv, a);
-	if (rc)
-		return rc;
-	if (optind < argc) {
+	for (i = 0; i < (size_t)argc; i++)
+		len += strlen(argv[i]) + 3;
+	a->args = calloc((size_t)argc + 1, sizeof(*a->args));
+	a->argbuf = malloc(len + 1);
+	n = a->args && a->argbuf ? go_args(argc, argv, a->args, a->argbuf) :
+	    -1;
+	rc = n >= 0 ? cli_parse(&cli_serve, n, a->args, a) : -1;
+	if (rc == 0 && optind < n) {
 		ga_esc_line(stderr, "goneaway serve: '%s': serve takes no "
 			    "arguments, only options (goneaway serve --help)",
-			    argv[optind]);
-		return -1;
+			    a->args[optind]);
+		rc = -1;
 	}
-	if (ga_serve_api_check(a->o.api, &err) ||
+	if (rc)
+		return rc;
+	rc = go_only(a);
+	if (rc)
+		return rc;
+	if (host_port(a) || (a->o.no_server && no_server_check(a, local)))
+		return -1;
+	if (ga_serve_api_check(a->o.api, a->o.no_server, &err) ||
 	    ga_serve_files_check(&a->o, &err)) {
 		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
 		return -1;
 	}
+	if (read_config(a))
+		return -1;
+	if (a->o.no_server)
+		return 0;
 	if (ga_server_spec_parse(a->server, GA_ROOTS_DIR, &a->o.backend, a->arg,
 				 sizeof(a->arg), &err)) {
 		ga_esc_line(stderr, "goneaway serve: --server: %s", err.msg);
@@ -289,25 +590,87 @@ static int check_dirs(struct serve_args *a)
 	return 0;
 }
 
-int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
+/* --no-server as root: it becomes a user - the API's owner (sudo's
+ * user, --owner), or nobody for root - with no other group and no
+ * capability, before it opens anything: a serve without a server needs
+ * no root, so root listens and dials for no one.  0, or -1 after
+ * saying why. */
+static int drop_root(struct serve_args *a)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	uid_t uid = a->o.owner;
+	gid_t gid = 65534;              /* nogroup */
+
+	if (geteuid() != 0)
+		return 0;
+	if (uid == 0) {
+		uid = 65534;            /* nobody, by name where it has one */
+		if (getpwnam_r("nobody", &pw, buf, sizeof(buf), &res) == 0 &&
+		    res && res->pw_uid != 0)
+			uid = res->pw_uid;
+	}
+	res = NULL;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res &&
+	    res->pw_gid != 0)
+		gid = res->pw_gid;
+	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || geteuid() == 0) {
+		fprintf(stderr, "goneaway serve: --no-server: root could not "
+			"become uid %u: %s\n", (unsigned)uid, strerror(errno));
+		return -1;
+	}
+	a->o.owner = uid;
+	return 0;
+}
+
+/* The exit status of a run that returned rc (err: why). */
+static int serve_status(int rc, const struct ga_interrupt *in,
+			const struct ga_error *err)
+{
+	if (rc && in->signo)
+		rc = 0;         /* stopped before it was ready: a stop */
+	if (rc)
+		ga_esc_line(stderr, "goneaway serve: %s%s", rc ==
+			    GA_SERVER_UNAVAILABLE ? "this machine cannot run "
+			    "the server: " : "", err->msg);
+	if (rc == GA_SERVE_BAD_CONFIG)
+		return EXIT_USAGE;
+	if (rc)
+		return EXIT_SOME_ERROR;
+	if (in->signo)
+		fprintf(stderr, "goneaway serve: stopped (signal %d); "
+			"everything it made is removed\n", in->signo);
+	return EXIT_ALL_PASSED;
+}
+
+/* --no-server: the proxies alone, as a user. */
+static int serve_proxies(struct serve_args *a, struct ga_interrupt *in)
+{
+	struct ga_error err;
+
+	if (drop_root(a))
+		return EXIT_SOME_ERROR;
+	return serve_status(ga_serve_run(&a->o, in, &err), in, &err);
+}
+
+/* goneaway's server in its run directory, and the proxies. */
+static int serve_server(struct serve_args *a, struct ga_interrupt *in)
 {
 	char run_dir[PATH_MAX];
-	struct serve_args a;
-	struct ga_error err;
+	struct ga_error err, rm;
 	bool in_memory = false;
 	int lock_fd = -1, rc;
 
-	rc = parse(argc, argv, &a);
-	if (rc)
-		return rc > 0 ? EXIT_ALL_PASSED : EXIT_USAGE;
 	if (geteuid() != 0) {
 		fprintf(stderr, "goneaway serve: needs root: the server runs in "
 			"network namespaces of its own (run as root, or with "
-			"sudo)\n");
+			"sudo; or --no-server, a proxy-only serve)\n");
 		return EXIT_SOME_ERROR;
 	}
 	/* what it runs from passes util/trustdir.h's rule, as run's */
-	if (check_dirs(&a))
+	if (check_dirs(a))
 		return EXIT_USAGE;
 	/* the run's directory, as run's: swept once a SIGKILLed serve is
 	 * gone (goneaway sweep), in memory when it can be */
@@ -317,24 +680,31 @@ int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
 		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
 		return EXIT_SOME_ERROR;
 	}
-	in_memory = ga_memfs_over(run_dir, GA_MEMFS_SIZE_RUN, &err) == 0;
-	a.o.server_opts.run_dir = run_dir;
-	rc = ga_serve_run(&a.o, in, &err);
-	if (rc && in->signo)
-		rc = 0;         /* stopped before it was ready: a stop */
-	if (rc)
-		ga_esc_line(stderr, "goneaway serve: %s%s", rc ==
-			    GA_SERVER_UNAVAILABLE ? "this machine cannot run "
-			    "the server: " : "", err.msg);
-	if (in_memory && ga_memfs_off(run_dir, &err))
-		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
-	if (ga_tree_remove(run_dir, &err))
-		ga_esc_line(stderr, "goneaway serve: %s", err.msg);
+	in_memory = ga_memfs_over(run_dir, GA_MEMFS_SIZE_RUN, &rm) == 0;
+	a->o.server_opts.run_dir = run_dir;
+	rc = ga_serve_run(&a->o, in, &err);
+	if (in_memory && ga_memfs_off(run_dir, &rm))
+		ga_esc_line(stderr, "goneaway serve: %s", rm.msg);
+	if (ga_tree_remove(run_dir, &rm))
+		ga_esc_line(stderr, "goneaway serve: %s", rm.msg);
 	close(lock_fd);
+	return serve_status(rc, in, &err);
+}
+
+int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
+{
+	struct serve_args a;
+	int rc;
+
+	rc = parse(argc, argv, &a);
 	if (rc)
-		return EXIT_SOME_ERROR;
-	if (in->signo)
-		fprintf(stderr, "goneaway serve: stopped (signal %d); "
-			"everything it made is removed\n", in->signo);
-	return EXIT_ALL_PASSED;
+		rc = rc > 0 ? EXIT_ALL_PASSED : EXIT_USAGE;
+	else if (a.o.no_server)
+		rc = serve_proxies(&a, in);
+	else
+		rc = serve_server(&a, in);
+	free(a.args);
+	free(a.argbuf);
+	free(a.config_text);
+	return rc;
 }

@@ -1,5 +1,6 @@
 /* address.c - see address.h: HOST:PORT as Go splits it; a listen
- * address held to loopback, an upstream read as Toxiproxy takes it. */
+ * address held to loopback (or any address, for a serve that is no
+ * root's), an upstream read as Toxiproxy takes it. */
 #include "serve/address.h"
 
 #include <arpa/inet.h>
@@ -61,9 +62,10 @@ static int port_of(const char *p, long *out)
 	return *out <= 65535 ? 0 : -1;
 }
 
-/* host, a loopback address or name, into a (with port).  Returns 0, 1
- * for a wildcard, -1 when it is neither. */
-static int loopback(const char *host, long port, struct ga_sv_addr *a)
+/* host, a loopback address or name (any address when any), into a
+ * (with port).  Returns 0, 1 for a wildcard, -1 when it is neither. */
+static int listen_host(const char *host, bool any, long port,
+		       struct ga_sv_addr *a)
 {
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&a->sa;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->sa;
@@ -74,12 +76,15 @@ static int loopback(const char *host, long port, struct ga_sv_addr *a)
 	memset(a, 0, sizeof(*a));
 	if (!*host || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) {
 		rc = 1;
-		host = "127.0.0.1";
+		if (!any)
+			host = "127.0.0.1";
+		else if (!*host)
+			host = "0.0.0.0";
 	} else if (strcmp(host, "localhost") == 0) {
 		host = "127.0.0.1";
 	}
 	if (inet_pton(AF_INET, host, &v4) == 1) {
-		if ((ntohl(v4.s_addr) >> 24) != 127)
+		if (!any && (ntohl(v4.s_addr) >> 24) != 127)
 			return -1;
 		in4->sin_family = AF_INET;
 		in4->sin_addr = v4;
@@ -88,7 +93,7 @@ static int loopback(const char *host, long port, struct ga_sv_addr *a)
 		return rc;
 	}
 	if (inet_pton(AF_INET6, host, &v6) == 1) {
-		if (!IN6_IS_ADDR_LOOPBACK(&v6))
+		if (!any && !IN6_IS_ADDR_LOOPBACK(&v6))
 			return -1;
 		in6->sin6_family = AF_INET6;
 		in6->sin6_addr = v6;
@@ -99,8 +104,8 @@ static int loopback(const char *host, long port, struct ga_sv_addr *a)
 	return -1;
 }
 
-int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
-		      char *msg, size_t len)
+int ga_sv_addr_listen(const char *text, bool any, struct ga_sv_addr *a,
+		      int *status, char *msg, size_t len)
 {
 	char host[256], port[16];
 	long p;
@@ -114,11 +119,16 @@ int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
 		snprintf(msg, len, "address %s: invalid port", text);
 		return -1;
 	}
-	if (loopback(host, p, a) < 0) {
+	if (listen_host(host, any, p, a) < 0) {
 		*status = 400;
-		snprintf(msg, len, "listen: '%s' is not a loopback address: "
-			 "goneaway serve listens on loopback only (127.0.0.0/8, "
-			 "::1 or localhost)", text);
+		if (any)
+			snprintf(msg, len, "listen: '%s' is not an address: "
+				 "give an IP address (0.0.0.0 for every one) or "
+				 "localhost", text);
+		else
+			snprintf(msg, len, "listen: '%s' is not a loopback "
+				 "address: goneaway serve listens on loopback "
+				 "only (127.0.0.0/8, ::1 or localhost)", text);
 		return -1;
 	}
 	return 0;

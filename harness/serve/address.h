@@ -1,5 +1,5 @@
 /* address.h - the addresses goneaway serve takes: where the API and the
- * proxies listen (loopback only) and where a proxy's upstream is
+ * proxies listen (loopback only, as root) and where a proxy's upstream is
  * (goneaway's server, or any HOST:PORT, an address or a name, as
  * Toxiproxy takes it).  Nothing here resolves a name: a listen
  * address's "localhost" is 127.0.0.1, and an upstream's name is
@@ -26,12 +26,15 @@ struct ga_sv_addr {
 /* A listen address, "HOST:PORT" (Go's net.SplitHostPort: "[::1]:80"
  * for IPv6): HOST is a loopback address (127.0.0.0/8, ::1), localhost,
  * or empty or a wildcard (0.0.0.0, ::), which goneaway takes as
- * 127.0.0.1; PORT 0 to 65535 (0: the kernel picks).  Returns 0, or -1
- * with msg and *status set: 500 and Go's words for what Go itself
- * could not read ("address bad: missing port in address"), 400 for an
- * address that is not loopback. */
-int ga_sv_addr_listen(const char *text, struct ga_sv_addr *a, int *status,
-		      char *msg, size_t len);
+ * 127.0.0.1; PORT 0 to 65535 (0: the kernel picks).  With any (a
+ * serve that is not root's: goneaway serve --no-server), HOST may be
+ * any IP address, and a wildcard is the wildcard (empty: 0.0.0.0), as
+ * Toxiproxy listens.  Returns 0, or -1 with msg and *status set: 500
+ * and Go's words for what Go itself could not read ("address bad:
+ * missing port in address"), 400 for an address that is not loopback
+ * (not an address, with any). */
+int ga_sv_addr_listen(const char *text, bool any, struct ga_sv_addr *a,
+		      int *status, char *msg, size_t len);
 
 /* An upstream: "goneaway:3306" (the name in any case: *to_server set;
  * a is left as it is), or HOST:PORT with PORT 1 to 65535 and HOST an IP

@@ -222,6 +222,14 @@ int ga_api_toxic_ok(struct ga_sv *sv, struct ga_sv_proxy *p,
 		ga_api_error(resp, 400, "%s", msg);
 		return -1;
 	}
+	if (ga_api_toxic_needs_server(t) && sv->no_server) {
+		ga_api_error(resp, 400, "%s acts on goneaway's server, and this "
+			     "goneaway serve has none (--no-server): the byte "
+			     "toxics act on any upstream, mysql_cut on any "
+			     "MySQL one",
+			     t->type->name);
+		return -1;
+	}
 	if (ga_api_toxic_needs_server(t) && !p->to_server) {
 		ga_api_error(resp, 400, "%s acts on goneaway's server: proxy '%s' "
 			  "has upstream %s, not %s:3306", t->type->name, p->name,

@@ -30,8 +30,13 @@ void ga_api_goneaway(const struct ga_api_call *call,
 	}
 	fputs("{\"goneaway\":", b.f);
 	ga_api_write_str(b.f, sv->version ? sv->version : "");
-	fprintf(b.f, ",\"toxiproxy_api\":\"%s\",\"upstream\":\"%s:3306\","
-		"\"env\":{", GA_SV_TOXIPROXY_VERSION, GA_SV_SERVER_HOST);
+	fprintf(b.f, ",\"toxiproxy_api\":\"%s\",\"upstream\":",
+		GA_SV_TOXIPROXY_VERSION);
+	if (sv->no_server)
+		fputs("null", b.f);
+	else
+		fprintf(b.f, "\"%s:3306\"", GA_SV_SERVER_HOST);
+	fputs(",\"env\":{", b.f);
 	for (line = sv->env; line && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
 		eq = strchr(line, '=');
@@ -44,8 +49,10 @@ void ga_api_goneaway(const struct ga_api_call *call,
 		ga_go_write_string(b.f, eq + 1, nl ? (size_t)(nl - eq - 1) :
 				     strlen(eq + 1));
 	}
-	fputs("},\"paths\":[\"/goneaway/toxics\",\"/goneaway/server\"", b.f);
-	for (i = 0; i < NEVENTS; i++)
+	fputs("},\"paths\":[\"/goneaway/toxics\"", b.f);
+	if (!sv->no_server)
+		fputs(",\"/goneaway/server\"", b.f);
+	for (i = 0; i < NEVENTS && !sv->no_server; i++)
 		fprintf(b.f, ",\"/goneaway/server/%s\"", events[i]);
 	fputs("]}", b.f);
 	ga_api_body_give(&b, resp, 200, GA_API_JSON);
@@ -64,10 +71,25 @@ void ga_api_goneaway_toxics(const struct ga_api_call *call,
 	ga_api_json(resp, 200, write_types, NULL);
 }
 
+/* A serve without a server (--no-server): path refused, 404 with why;
+ * false when there is a server. */
+static bool no_server(const struct ga_sv *sv, const char *path,
+		      struct ga_api_response *resp)
+{
+	if (!sv->no_server)
+		return false;
+	ga_api_error(resp, 404, "%s: this goneaway serve has no server of its "
+		     "own (--no-server): its proxies lead to servers it does "
+		     "not run", path);
+	return true;
+}
+
 static void server_show(struct ga_sv *sv, struct ga_api_response *resp)
 {
 	struct ga_api_body b;
 
+	if (no_server(sv, "/goneaway/server", resp))
+		return;
 	if (!sv->have_server) {
 		ga_api_error(resp, 503, "goneaway's server is not there");
 		return;
@@ -116,6 +138,8 @@ void ga_api_server_event(const struct ga_api_call *call,
 			     known);
 		return;
 	}
+	if (no_server(call->sv, call->req->path, resp))
+		return;
 	if (!call->sv->have_server) {
 		ga_api_error(resp, 503, "goneaway's server is not there");
 		return;

@@ -40,13 +40,13 @@ static int proxy_in_decode(const struct ga_json *j, const char *where,
 
 /* The text Go's ResolveTCPAddr gives listen ("localhost:0" is
  * "127.0.0.1:0"), for Differs; listen itself when it does not read. */
-static void listen_text(const char *listen, char *buf, size_t len)
+static void listen_text(const char *listen, bool any, char *buf, size_t len)
 {
 	struct ga_sv_addr a;
 	char msg[256];
 	int status;
 
-	if (ga_sv_addr_listen(listen, &a, &status, msg, sizeof(msg)) == 0)
+	if (ga_sv_addr_listen(listen, any, &a, &status, msg, sizeof(msg)) == 0)
 		ga_sv_addr_text((struct sockaddr *)&a.sa, buf, len);
 	else
 		snprintf(buf, len, "%s", listen);
@@ -72,9 +72,12 @@ static bool leads_to_api(const struct ga_sv *sv, const char *upstream,
 
 /* goneaway's own word on a proxy's fields: a loopback listen, a new
  * one (not where it listens: bound) above port 1024 unless
- * --allow-low-ports; an upstream it may reach, which is not the API
- * itself (a proxy to it would make the API's callers whoever reaches
- * the proxy).  Returns 0, or the status to answer with and msg set. */
+ * --allow-low-ports (for a serve that is not root's, any address, and
+ * the ports the kernel lets its user have); an upstream it may reach,
+ * which is not the API itself (a proxy to it would make the API's
+ * callers whoever reaches the proxy), nor goneaway's server when there
+ * is none (--no-server).  Returns 0, or the status to answer with and
+ * msg set. */
 static int proxy_fields_ok(const struct ga_sv *sv, const char *name,
 			   const char *listen, const char *bound,
 			   const char *upstream, struct ga_sv_addr *up,
@@ -93,12 +96,19 @@ static int proxy_fields_ok(const struct ga_sv *sv, const char *name,
 	}
 	if (ga_sv_addr_upstream(upstream, up, to_server, msg, len))
 		return 400;
+	if (*to_server && sv->no_server) {
+		snprintf(msg, len, "upstream: '%s' is goneaway's server, and "
+			 "this goneaway serve has none (--no-server): give the "
+			 "HOST:PORT of a server", upstream);
+		return 400;
+	}
 	if (!*to_server && leads_to_api(sv, upstream, up)) {
 		snprintf(msg, len, "upstream: '%s' is goneaway serve's own API "
 			 "port: no proxy leads to the API", upstream);
 		return 400;
 	}
-	if (ga_sv_addr_listen(listen, &a, &status, why, sizeof(why))) {
+	if (ga_sv_addr_listen(listen, sv->any_address, &a, &status, why,
+			      sizeof(why))) {
 		snprintf(msg, len, "%s%s", status == 500 ? "listen tcp: " : "",
 			 why);
 		return status;
@@ -106,6 +116,7 @@ static int proxy_fields_ok(const struct ga_sv *sv, const char *name,
 	port = ga_sv_addr_port(&a);
 	ga_sv_addr_text((struct sockaddr *)&a.sa, why, sizeof(why));
 	if (port && port < GA_SV_LOW_PORTS && !sv->low_ports &&
+	    !sv->any_address &&
 	    !(bound && strcmp(why, bound) == 0)) {
 		snprintf(msg, len, "listen: port %u is below %d: goneaway serve "
 			 "listens there only when it was started with "
@@ -286,7 +297,7 @@ static struct ga_sv_proxy *populate_one(struct ga_sv *sv,
 	struct ga_sv_addr up;
 	bool to_server = false;
 
-	listen_text(listen, want, sizeof(want));
+	listen_text(listen, sv->any_address, want, sizeof(want));
 	if (old && strcmp(old->listen, want) == 0 &&
 	    strcmp(old->upstream, in->upstream) == 0)
 		return old;             /* the same: left as it is */
@@ -462,7 +473,8 @@ void ga_api_proxy_update(const struct ga_api_call *call,
 		goto out;
 	}
 	/* Differs(): ResolveTCPAddr of the new listen */
-	if (ga_sv_addr_listen(in.listen, &a, &status, msg, sizeof(msg)) &&
+	if (ga_sv_addr_listen(in.listen, sv->any_address, &a, &status, msg,
+			      sizeof(msg)) &&
 	    status == 500) {
 		ga_api_error(resp, 500, "%s", msg);
 		goto out;
@@ -473,7 +485,7 @@ void ga_api_proxy_update(const struct ga_api_call *call,
 		ga_api_error(resp, status, "%s", msg);
 		goto out;
 	}
-	listen_text(in.listen, want, sizeof(want));
+	listen_text(in.listen, sv->any_address, want, sizeof(want));
 	differs = strcmp(p->listen, want) != 0 ||
 		  strcmp(p->upstream, in.upstream) != 0;
 	t = differs && !to_server ? server_toxic(p) : NULL;

@@ -3,6 +3,7 @@
  * and the hooks that join the API to the relay and to the backstage. */
 #include "serve/serve.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -147,17 +148,27 @@ static void submit(void *ctx, struct ga_sv_job *job)
 
 /* ---- the API's address and socket ------------------------------------------------ */
 
-int ga_serve_api_check(const char *api, struct ga_error *err)
+/* Whether o's serve is not root's and has no server: its addresses may
+ * be any (ga_sv_addr_listen's any). */
+static bool any_address(const struct ga_serve_options *o)
+{
+	return o->no_server && geteuid() != 0;
+}
+
+int ga_serve_api_check(const char *api, bool any, struct ga_error *err)
 {
 	struct ga_sv_addr a;
 	char msg[512];
 	int status;
 
-	if (ga_sv_addr_listen(api, &a, &status, msg, sizeof(msg)))
-		return ga_error_set(err, "--api %s: %s", api, status == 400 ?
-				    "not a loopback address: the API listens "
-				    "on loopback only (127.0.0.0/8, ::1 or "
-				    "localhost)" : msg);
+	if (ga_sv_addr_listen(api, any, &a, &status, msg, sizeof(msg)))
+		return ga_error_set(err, "--api %s: %s", api, any ||
+				    status != 400 ? msg : "not a loopback "
+				    "address: the API listens on loopback only "
+				    "(127.0.0.0/8, ::1 or localhost) unless "
+				    "serve runs with --no-server");
+	if (any)
+		return 0;
 	/* a wildcard would be taken as loopback for a proxy; the API's
 	 * address is the user's own choice: say it */
 	if (strchr(api, ':') == api || strncmp(api, "0.0.0.0:", 8) == 0 ||
@@ -173,7 +184,8 @@ static int api_listen(struct loop *L, struct ga_error *err)
 	char msg[512], text[80];
 	int status, one = 1;
 
-	if (ga_sv_addr_listen(L->o->api, &a, &status, msg, sizeof(msg)))
+	if (ga_sv_addr_listen(L->o->api, any_address(L->o), &a,
+			      &status, msg, sizeof(msg)))
 		return ga_error_set(err, "--api %s: %s", L->o->api, msg);
 	L->api_fd = socket(a.sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 			   SOCK_CLOEXEC, 0);
@@ -195,21 +207,26 @@ static int api_listen(struct loop *L, struct ga_error *err)
 /* ---- the env file ------------------------------------------------------------------ */
 
 /* The lines a suite needs: L->env, printed, and L->env_file, with the
- * token, for the env file alone. */
+ * token, for the env file alone.  Without a server, TOXIPROXY_URL is
+ * all there is. */
 static void make_env(struct loop *L)
 {
 	char version[128];
 
-	ga_backstage_version(&L->bs, version, sizeof(version));
-	snprintf(L->env, sizeof(L->env),
-		 "TOXIPROXY_URL=%s\n"
-		 "GONEAWAY_UPSTREAM=%s:%d\n"
-		 "MYSQL_USER=%s\n"
-		 "MYSQL_PASSWORD=%s\n"
-		 "MYSQL_DATABASE=%s\n"
-		 "GONEAWAY_SERVER_VERSION=%s\n",
-		 L->url, GA_SV_SERVER_HOST, GA_SERVER_PORT, GA_APP_USER,
-		 GA_APP_PASSWORD, GA_APP_DATABASE, version);
+	if (L->o->no_server) {
+		snprintf(L->env, sizeof(L->env), "TOXIPROXY_URL=%s\n", L->url);
+	} else {
+		ga_backstage_version(&L->bs, version, sizeof(version));
+		snprintf(L->env, sizeof(L->env),
+			 "TOXIPROXY_URL=%s\n"
+			 "GONEAWAY_UPSTREAM=%s:%d\n"
+			 "MYSQL_USER=%s\n"
+			 "MYSQL_PASSWORD=%s\n"
+			 "MYSQL_DATABASE=%s\n"
+			 "GONEAWAY_SERVER_VERSION=%s\n",
+			 L->url, GA_SV_SERVER_HOST, GA_SERVER_PORT, GA_APP_USER,
+			 GA_APP_PASSWORD, GA_APP_DATABASE, version);
+	}
 	snprintf(L->env_file, sizeof(L->env_file), "%sGONEAWAY_API_TOKEN=%s\n",
 		 L->env, L->sv.token);
 }
@@ -337,10 +354,12 @@ static void log_ready(struct loop *L)
 
 	if (!f)
 		return;
-	ga_backstage_version(&L->bs, version, sizeof(version));
 	ga_sv_log_str(f, "api", L->url);
-	ga_sv_log_str(f, "server", version);
-	ga_sv_log_str(f, "backend", L->o->backend->name);
+	if (!L->o->no_server) {
+		ga_backstage_version(&L->bs, version, sizeof(version));
+		ga_sv_log_str(f, "server", version);
+		ga_sv_log_str(f, "backend", L->o->backend->name);
+	}
 	ga_sv_log_end(&L->log);
 }
 
@@ -361,9 +380,96 @@ static int api_conns(struct loop *L)
 	return L->api ? 0 : -1;
 }
 
-static int start(struct loop *L, struct ga_error *err)
+/* goneaway's server in its lab (not with --no-server).  Returns 0,
+ * GA_SERVER_UNAVAILABLE or -1 with err set. */
+static int start_server(struct loop *L, struct ga_error *err)
+{
+	int rc;
+
+	if (L->o->no_server)
+		return 0;
+	rc = ga_backstage_open(&L->bs, L->o->backend, &L->o->server_opts,
+			       L->in, err);
+	L->bs_open = true;
+	if (rc)
+		return rc;
+	if (ga_backstage_start(&L->bs, err))
+		return -1;
+	return add_watch(L, L->bs.done_fd, &L->done_w, GA_W_DONE, err);
+}
+
+/* Whether a, where the API listens, is a loopback address. */
+static bool is_loopback(const struct ga_sv_addr *a)
+{
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)&a->sa;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&a->sa;
+
+	if (a->sa.ss_family == AF_INET)
+		return (ntohl(in4->sin_addr.s_addr) >> 24) == 127;
+	return a->sa.ss_family == AF_INET6 &&
+	       IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+}
+
+/* The relay, on L's loop: a socket to goneaway's server is made in the
+ * lab's client namespace; any other, here, as the API's owner (root's
+ * serve) or as whoever runs serve. */
+static int relay_new(struct loop *L, struct ga_error *err)
 {
 	struct ga_relay_env env;
+	bool root = geteuid() == 0;
+
+	memset(&env, 0, sizeof(env));
+	env.epfd = L->epfd;
+	env.client_ns = L->bs_open ? L->bs.lab.client_ns : -1;
+	env.host_ns = L->bs_open ? L->bs.lab.host_ns : -1;
+	env.server_port = GA_SERVER_PORT;
+	env.server_addr = GA_LAB_SERVER_ADDR;
+	env.dial_uid = root ? L->o->owner : geteuid();
+	env.dial_gid = root ? owner_gid(L->o->owner) : getegid();
+	env.any_address = any_address(L->o);
+	env.api = L->api_addr;
+	env.log_all = L->log.f != NULL;
+	env.log = &L->log;
+	env.submit = submit;
+	/* root listens for others: never beside another program; a user's
+	 * serve, where the kernel lets that user */
+	env.may_listen = root ? may_listen : NULL;
+	env.ctx = L;
+	L->relay = ga_relay_new(&env);
+	if (!L->relay)
+		return ga_error_set(err, "out of memory");
+	return 0;
+}
+
+/* -config FILE's proxies, as a POST /populate of its text.  Returns 0,
+ * GA_SERVE_BAD_CONFIG or -1 (a proxy that could not listen) with err
+ * saying which file and why. */
+static int load_config(struct loop *L, struct ga_error *err)
+{
+	struct ga_http_request req;
+	struct ga_api_response resp;
+	int rc = 0;
+
+	if (!L->o->config)
+		return 0;
+	memset(&req, 0, sizeof(req));
+	snprintf(req.method, sizeof(req.method), "POST");
+	snprintf(req.path, sizeof(req.path), "/populate");
+	req.minor = 1;
+	req.body = (char *)L->o->config;
+	req.body_len = L->o->config_len;
+	ga_api_handle(&L->sv, &req, &resp);
+	if (resp.status != 201) {
+		rc = resp.status == 400 ? GA_SERVE_BAD_CONFIG : -1;
+		ga_error_set(err, "-config %s: %s", L->o->config_name,
+			     resp.error ? resp.error : "refused");
+	}
+	ga_api_response_free(&resp);
+	return rc;
+}
+
+static int start(struct loop *L, struct ga_error *err)
+{
 	int rc;
 
 	if (L->o->log_file && ga_sv_log_open(&L->log, L->o->log_file, err))
@@ -373,41 +479,23 @@ static int start(struct loop *L, struct ga_error *err)
 		return -1;
 	if (api_listen(L, err))
 		return -1;
-	rc = ga_backstage_open(&L->bs, L->o->backend, &L->o->server_opts,
-			       L->in, err);
-	L->bs_open = true;
-	if (rc)
-		return rc;
-	if (ga_backstage_start(&L->bs, err))
-		return -1;
 	L->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (L->epfd < 0)
 		return ga_error_errno(err, errno, "epoll_create1");
+	rc = start_server(L, err);
+	if (rc)
+		return rc;
 	if (add_watch(L, L->in->fd, &L->sig_w, GA_W_SIGNAL, err) ||
 	    add_watch(L, L->api_fd, &L->api_w, GA_W_API_LISTEN, err) ||
-	    add_watch(L, L->bs.done_fd, &L->done_w, GA_W_DONE, err))
+	    relay_new(L, err))
 		return -1;
-	memset(&env, 0, sizeof(env));
-	env.epfd = L->epfd;
-	env.client_ns = L->bs.lab.client_ns;
-	env.host_ns = L->bs.lab.host_ns;
-	env.server_port = GA_SERVER_PORT;
-	env.server_addr = GA_LAB_SERVER_ADDR;
-	env.dial_uid = L->o->owner;
-	env.dial_gid = owner_gid(L->o->owner);
-	env.api = L->api_addr;
-	env.log_all = L->log.f != NULL;
-	env.log = &L->log;
-	env.submit = submit;
-	env.may_listen = may_listen;
-	env.ctx = L;
-	L->relay = ga_relay_new(&env);
-	if (!L->relay)
-		return ga_error_set(err, "out of memory");
 	ga_api_open(&L->sv, &hooks, L);
 	L->sv_open = true;
 	L->sv.version = L->o->version;
-	L->sv.have_server = true;
+	L->sv.have_server = !L->o->no_server;
+	L->sv.no_server = L->o->no_server;
+	L->sv.any_address = any_address(L->o);
+	L->sv.open_gate = L->sv.any_address && !is_loopback(&L->api_addr);
 	L->sv.low_ports = L->o->low_ports;
 	L->sv.api = L->api_addr;
 	if (ga_api_token_new(L->sv.token, sizeof(L->sv.token)))
@@ -415,6 +503,9 @@ static int start(struct loop *L, struct ga_error *err)
 				    "randomness");
 	make_env(L);
 	L->sv.env = L->env;
+	rc = load_config(L, err);
+	if (rc)
+		return rc;
 	if (api_conns(L))
 		return ga_error_set(err, "out of memory");
 	if (L->o->env_file &&
@@ -461,7 +552,9 @@ int ga_serve_run(const struct ga_serve_options *o, struct ga_interrupt *in,
 	L->o = o;
 	L->in = in;
 	L->epfd = L->api_fd = L->envf.dir = -1;
-	srand48((long)time(NULL) ^ (long)getpid());
+	/* the toxics' randomness (toxicity, jitter): -seed's, as
+	 * toxiproxy-server -seed says, else the clock's */
+	srand48(o->seeded ? o->seed : (long)time(NULL) ^ (long)getpid());
 	more_files();
 	rc = start(L, err);
 	if (rc == 0)

@@ -116,6 +116,18 @@ struct ga_sv {
 	char token[GA_SV_TOKEN_LEN + 1]; /* what a caller who is not the
 					 * owner gives; "": none may */
 	bool low_ports;                 /* proxies below GA_SV_LOW_PORTS */
+	/* goneaway serve --no-server: it has no server, ever (have_server
+	 * is false for good, not for a while) */
+	bool no_server;
+	/* a serve that is not root's (--no-server as any user): proxies
+	 * listen on any address, and the kernel's rules for ports are the
+	 * only ones (ga_sv_addr_listen's any) */
+	bool any_address;
+	/* the API answers whoever reaches it, as Toxiproxy's does: it is
+	 * not root's and listens on an address that is not loopback (a
+	 * container's 0.0.0.0), where no Host names it and no peer is a
+	 * local user's */
+	bool open_gate;
 };
 
 /* ---- the backstage's jobs ---------------------------------------------------- */

@@ -200,7 +200,7 @@ int ga_relay_listen(struct ga_relay *r, struct ga_sv_proxy *p,
 	int status, fd;
 	char *l;
 
-	if (ga_sv_addr_listen(p->listen, &a, &status, msg, sizeof(msg)))
+	if (ga_sv_addr_listen(p->listen, r->env.any_address, &a, &status, msg, sizeof(msg)))
 		return ga_error_set(err, "listen tcp: %s", msg);
 	fd = listen_socket(r, &a, err);
 	if (fd < 0)

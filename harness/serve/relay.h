@@ -60,6 +60,9 @@ struct ga_relay_env {
 	uid_t dial_uid;                 /* whose an upstream's socket is, */
 	gid_t dial_gid;                 /* but goneaway's server's (the
 					 * API's owner) */
+	bool any_address;               /* listens on any address (a serve
+					 * that is not root's), serve/
+					 * address.h */
 	struct ga_sv_addr api;          /* the API's: never dialed */
 	bool log_all;                   /* --log: every connection is read */
 	struct ga_sv_log *log;          /* borrowed; may have no file */

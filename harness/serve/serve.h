@@ -12,6 +12,14 @@
  * (serve/api.h, ga_api_gate).  At the stop everything goes:
  * connections, listening sockets, the server, the lab, the env file.
  *
+ * With no_server (goneaway serve --no-server) there is no server and
+ * no lab: the proxies alone, in this process's network namespace, as
+ * whoever runs it; it needs no root, no capability and no namespace.
+ * Run so by a user who is not root, the API and the proxies may listen
+ * on any address, and an API that does not listen on loopback answers
+ * whoever reaches it, as Toxiproxy's does (serve/api.h, ga_api_gate).
+ * The ready lines are then TOXIPROXY_URL alone.
+ *
  * docs/toxiproxy.md is its manual.
  */
 #ifndef GA_SERVE_SERVE_H
@@ -27,6 +35,10 @@
 
 #define GA_SERVE_API_DEFAULT "127.0.0.1:8474"
 
+/* ga_serve_run's: the config's proxies were refused (err says which
+ * and why: the file is wrong, exit 2). */
+#define GA_SERVE_BAD_CONFIG (-3)
+
 struct ga_serve_options {
 	const char *api;                        /* --api HOST:PORT */
 	const char *env_file;                   /* --env FILE, NULL: none */
@@ -38,12 +50,21 @@ struct ga_serve_options {
 	struct ga_server_options server_opts;   /* run_dir: the run's */
 	const char *version;                    /* goneaway's */
 	FILE *out;                              /* the NAME=value lines */
+	bool no_server;                         /* --no-server: proxies only */
+	/* -config FILE: its name and its text (the caller's), the body of
+	 * a POST /populate made before the ready lines; NULL: none */
+	const char *config_name;
+	const char *config;
+	size_t config_len;
+	bool seeded;                            /* -seed N: the toxics' */
+	long seed;                              /* randomness from N */
 };
 
 /* Checks an --api address: a loopback HOST:PORT (127.0.0.0/8, ::1,
- * localhost; port 0: the kernel picks one, TOXIPROXY_URL says which).
- * Returns 0, or -1 with err saying what is wrong. */
-int ga_serve_api_check(const char *api, struct ga_error *err);
+ * localhost; port 0: the kernel picks one, TOXIPROXY_URL says which),
+ * or with any (a serve that is not root's) any IP address.  Returns 0,
+ * or -1 with err saying what is wrong. */
+int ga_serve_api_check(const char *api, bool any, struct ga_error *err);
 
 /* Checks o's files before anything starts: --env's directory (one
  * another user could write is refused) and --log (a FIFO, a device or
@@ -54,8 +75,9 @@ int ga_serve_files_check(const struct ga_serve_options *o,
 
 /* Runs goneaway serve until a signal (in->signo then says which).
  * Returns 0 after a stop, GA_SERVER_UNAVAILABLE when this machine
- * cannot run the server (err says why), or -1 with err set when it
- * could not start. */
+ * cannot run the server (err says why), GA_SERVE_BAD_CONFIG when the
+ * config's proxies were refused, or -1 with err set when it could not
+ * start. */
 int ga_serve_run(const struct ga_serve_options *o, struct ga_interrupt *in,
 		 struct ga_error *err);
 

@@ -115,7 +115,7 @@ static void drive(struct run *run, const char *data, size_t size, size_t step,
 	if (gated) {
 		char msg[128];
 
-		ga_sv_addr_listen("127.0.0.1:8474", &run->sv.api, &rc, msg,
+		ga_sv_addr_listen("127.0.0.1:8474", false, &run->sv.api, &rc, msg,
 				  sizeof(msg));
 		snprintf(run->sv.token, sizeof(run->sv.token), "%032d", 7);
 	}

@@ -530,8 +530,8 @@ START_TEST(test_addresses)
 	size_t i;
 
 	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
-		int rc = ga_sv_addr_listen(listens[i].listen, &a, &status, msg,
-					   sizeof(msg));
+		int rc = ga_sv_addr_listen(listens[i].listen, false, &a,
+					   &status, msg, sizeof(msg));
 
 		if (listens[i].status == 0) {
 			ck_assert_msg(rc == 0, "%s: %s", listens[i].listen, msg);
@@ -641,7 +641,8 @@ START_TEST(test_ports)
 	char msg[256], patch[128];
 
 	ga_api_open(&sv, NULL, NULL);
-	ga_sv_addr_listen("127.0.0.1:8474", &sv.api, &status, msg, sizeof(msg));
+	ga_sv_addr_listen("127.0.0.1:8474", false, &sv.api, &status, msg,
+			  sizeof(msg));
 	ck_assert_int_eq(call(&sv, "POST", "/proxies", "{\"name\":\"low\","
 			      "\"listen\":\"127.0.0.1:80\",\"upstream\":"
 			      "\"127.0.0.1:9\"}", NULL, &resp), 400);
@@ -720,7 +721,7 @@ START_TEST(test_gate)
 	size_t i;
 
 	memset(&sv, 0, sizeof(sv));
-	ga_sv_addr_listen("127.0.0.1:8474", &sv.api, &status, auth,
+	ga_sv_addr_listen("127.0.0.1:8474", false, &sv.api, &status, auth,
 			  sizeof(auth));
 	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
 		ck_assert_msg(gate(&sv, hosts[i].host, "", true) ==
@@ -745,7 +746,8 @@ START_TEST(test_gate)
 			      "YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZw==", false), 403);
 	ck_assert_int_eq(gate(&sv, "127.0.0.1:8474", "Basic !!!", false), 403);
 	/* an API on [::1] */
-	ga_sv_addr_listen("[::1]:80", &sv.api, &status, auth, sizeof(auth));
+	ga_sv_addr_listen("[::1]:80", false, &sv.api, &status, auth,
+			  sizeof(auth));
 	ck_assert_int_eq(gate(&sv, "[::1]", "", true), 0);
 	ck_assert_int_eq(gate(&sv, "[0:0::1]:80", "", true), 0);
 	ck_assert_int_eq(gate(&sv, "localhost", "", true), 0);
