@@ -64,7 +64,7 @@ CLI_OBJS = $(patsubst harness/%.c,$(B)/%.o,$(wildcard harness/cli/*.c))
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_OBJS = $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%.o)
 
-.PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations FORCE \
+.PHONY: all deps deps-check setup roots run check unit integration bench tsan install durations image FORCE \
 	uninstall clean help sanitize sanitize-run fuzz fuzz-short fuzz-build docs-tables \
 	lf-deps fuzz-lf fuzz-lf-build fuzz-lf-short fuzz-lf-run msan msan-build msan-run
 
@@ -195,6 +195,14 @@ roots: deps
 # under MemorySanitizer (t0004), run side by side with the integration
 # files: run-all.sh runs them all, two per core at a time, the longest
 # first.
+# goneaway as a container image (ci/build-goneaway-image.sh): a Debian 12
+# root with goneaway in it, serving Toxiproxy's API on 0.0.0.0:8474 as
+# nobody; into the engine of the docker CLI (DOCKER_HOST).  Its base is
+# debootstrapped once and cached in /var/cache/goneaway/images.
+IMAGE ?= goneaway/goneaway:latest
+image: goneaway
+	sh ci/build-goneaway-image.sh $(IMAGE)
+
 check: setup roots deps-check
 	$(MAKE) --no-print-directory fuzz-build fuzz-lf-build msan-build
 	sh tests/integration/run-all.sh
@@ -442,6 +450,8 @@ help:
 	@echo "  roots        the other servers' root filesystems and C drivers (root; cached)"
 	@echo "  check        deps, build, roots, then the unit tests (plain and sanitized) and"
 	@echo "               the integration suite side by side (root)"
+	@echo "  image        goneaway as a container image, IMAGE=$(IMAGE) (root; a Docker engine;"
+	@echo "               its Debian 12 base debootstrapped once, cached): docs/toxiproxy.md"
 	@echo "  unit         only the Check unit tests"
 	@echo "  integration  the integration suite (scenarios, mutants, signals, CLI) with the"
 	@echo "               unit tests; sanitized ones need make fuzz-build first"

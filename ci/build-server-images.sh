@@ -39,12 +39,11 @@ image_of() {
 	esac
 }
 
-if ! command -v docker >/dev/null 2>&1; then
-	say "no docker client (apt-get install docker.io)"
-	exit 1
-fi
-if ! err=$(docker version --format '{{.Server.Version}}' 2>&1 >/dev/null); then
-	say "the Docker engine does not answer (DOCKER_HOST=${DOCKER_HOST:-unset}): $err"
+# shellcheck source=ci/docker-engine.sh
+. "$(dirname "$0")/docker-engine.sh"
+why_not=$(docker_engine_why_not)
+if [ -n "$why_not" ]; then
+	say "$why_not"
 	exit 1
 fi
 

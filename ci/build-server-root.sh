@@ -11,6 +11,11 @@
 #   mariadb-11.8 trixie    mariadb-server, and libmariadb-dev gcc libc6-dev
 #                          pkg-config (Connector/C 3.4)
 #   mariadb-10.5 bullseye  mariadb-server
+#   goneaway-debian12
+#                bookworm  no server: the libraries goneaway itself links
+#                          (Debian 12's, as goneaway is built here), the
+#                          base of its container image (make image,
+#                          ci/build-goneaway-image.sh)
 #
 # The servers need their own libc, so they are never installed on the host:
 # debootstrap (--variant=minbase) makes the root from the mirror of the
@@ -35,7 +40,7 @@
 set -eu
 
 usage() {
-	echo "usage: build-server-root.sh mysql-9.7|mariadb-11.8|mariadb-10.5 DIR" >&2
+	echo "usage: build-server-root.sh mysql-9.7|mariadb-11.8|mariadb-10.5|goneaway-debian12 DIR" >&2
 	exit 2
 }
 
@@ -77,6 +82,14 @@ mariadb-10.5)
 	want_version=10.5
 	server=/usr/sbin/mariadbd
 	install_db=/usr/bin/mariadb-install-db
+	;;
+goneaway-debian12)
+	suite=bookworm
+	packages="libmariadb3 libnl-3-200 libnl-route-3-200 libnl-nf-3-200 libnftables1 libssl3 libarchive13"
+	server_pkg=
+	want_version=
+	server=
+	install_db=
 	;;
 *)
 	usage
@@ -248,21 +261,24 @@ fi
 # shellcheck disable=SC2016,SC2086 # dpkg-query expands ${...} itself
 versions=$(in_root dpkg-query -W -f '${Package}=${Version}\n' \
 	$packages $server_pkg libc6 | sort -u)
-have_version=$(echo "$versions" | sed -n "s/^$server_pkg=//p" | sed 's/^[0-9]*://')
-case $have_version in
-"$want_version".*) ;;
-*)
-	say "$suite has $server_pkg $have_version, not $want_version"
-	exit 1
-	;;
-esac
+if [ -n "$server_pkg" ]; then
+	have_version=$(echo "$versions" | sed -n "s/^$server_pkg=//p" | sed 's/^[0-9]*://')
+	case $have_version in
+	"$want_version".*) ;;
+	*)
+		say "$suite has $server_pkg $have_version, not $want_version"
+		exit 1
+		;;
+	esac
+fi
 for prog in $server $install_db; do
 	if [ ! -x "$tmp$prog" ]; then
 		say "$prog is missing from the root"
 		exit 1
 	fi
 done
-server_version=$(in_root "$server" --version)
+server_version=
+[ -z "$server" ] || server_version=$(in_root "$server" --version)
 
 umount -R "$tmp/dev"
 umount "$tmp/proc"

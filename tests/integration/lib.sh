@@ -267,6 +267,25 @@ wait_until() {
 	return 1
 }
 
+# host_net_state: the host's network, without counters - links,
+# addresses, routes, nftables, iptables and the forwarding sysctls: what
+# a Docker engine could change (and must not).
+host_net_state() {
+	echo "## links"; ip -o link show | sed 's/ qlen [0-9]*//'
+	echo "## addresses"; ip -o addr show | sed 's/ valid_lft.*//'
+	echo "## routes"; ip route show; ip -6 route show
+	echo "## nft"; nft list ruleset 2>&1 | sed 's/counter packets [0-9]* bytes [0-9]*/counter/'
+	for t in iptables-save ip6tables-save; do
+		echo "## $t"
+		command -v $t >/dev/null && $t 2>&1 | sed '/^#/d; s/\[[0-9]*:[0-9]*\]//'
+	done
+	echo "## sysctl"
+	for s in net.ipv4.ip_forward net.ipv4.conf.all.forwarding \
+		 net.ipv6.conf.all.forwarding; do
+		echo "$s = $(sysctl -n $s 2>/dev/null)"
+	done
+}
+
 # --- a busy machine of the test's own ---------------------------------------
 #
 # hog_start CPUS: a load of the test's own, as a busy machine has it:

@@ -44,22 +44,10 @@ MYSQL=goneaway/mysql:9.7
 MARIADB=goneaway/mariadb:11.8
 HANDFUL="kill-idle server-restart server-crash server-pause firewall-drop-established slow-link"
 
-# The host's own state, without counters: what a Docker engine could
-# change (and must not).
+# The host's own state (lib.sh's host_net_state), its mounts and this
+# engine's files: what a Docker engine could change (and must not).
 host_state() {
-	echo "## links"; ip -o link show | sed 's/ qlen [0-9]*//'
-	echo "## addresses"; ip -o addr show | sed 's/ valid_lft.*//'
-	echo "## routes"; ip route show; ip -6 route show
-	echo "## nft"; nft list ruleset 2>&1 | sed 's/counter packets [0-9]* bytes [0-9]*/counter/'
-	for t in iptables-save ip6tables-save; do
-		echo "## $t"
-		command -v $t >/dev/null && $t 2>&1 | sed '/^#/d; s/\[[0-9]*:[0-9]*\]//'
-	done
-	echo "## sysctl"
-	for s in net.ipv4.ip_forward net.ipv4.conf.all.forwarding \
-		 net.ipv6.conf.all.forwarding; do
-		echo "$s = $(sysctl -n $s 2>/dev/null)"
-	done
+	host_net_state
 	echo "## mounts"
 	awk '{print $2, $3}' /proc/self/mounts | sort
 	echo "## engine files"
