@@ -56,9 +56,7 @@ static const char serve_tail[] =
 
 static void serve_usage(FILE *f)
 {
-	fputs(serve_head, f);
-	cli_help_options(f, &cli_serve);
-	fputs(serve_tail, f);
+	cli_help_page(f, &cli_serve, serve_head, serve_tail);
 }
 
 struct serve_args {
