@@ -213,10 +213,7 @@ static const char doctor_tail[] =
 "memory limits, the roots, Docker and the proxies are optional); 2\n"
 "usage.\n";
 
-static void doctor_usage(FILE *f)
-{
-	cli_help_page(f, &cli_doctor, doctor_head, doctor_tail);
-}
+CLI_HELP_PAGE(doctor_usage, cli_doctor, doctor_head, doctor_tail)
 
 #define DOCTOR(m) offsetof(struct ga_server_options, m)
 

@@ -82,6 +82,12 @@ void cli_why_print(const struct ga_why *w, const char *cmd, int code,
  * saying what it must be. */
 int cli_memfs_size(const char *arg, long long *size);
 
+/* so's fixtures when no --fixtures DIR gave them: the share directory's
+ * (plan/paths.h), written into buf (len bytes), which so then points
+ * at.  Returns 0, or -1 after saying why, as who ("goneaway serve"). */
+int cli_default_fixtures(struct ga_server_options *so, char *buf,
+			 size_t len, const char *who);
+
 /* ---- the commands ------------------------------------------------------------ */
 
 int cmd_check(int argc, char **argv);                             /* cli/check.c */

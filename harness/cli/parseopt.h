@@ -123,6 +123,11 @@ void cli_help_options(FILE *f, const struct cli_command *cmd);
 void cli_help_page(FILE *f, const struct cli_command *cmd, const char *head,
 		   const char *tail);
 
+/* A command's usage, static void NAME(FILE *f): cli_help_page of cmd,
+ * head and tail. */
+#define CLI_HELP_PAGE(name, cmd, head, tail)                                \
+	static void name(FILE *f) { cli_help_page(f, &(cmd), head, tail); }
+
 /* text's words from column CLI_HELP_INDENT (the first line's indent
  * already written), wrapped before CLI_HELP_WIDTH; two spaces after a
  * sentence's end stay two; CLI_NOBREAK is a space that does not
