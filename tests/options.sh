@@ -12,7 +12,8 @@
 #      report, check or replay (or --version), and every option of those
 #      tables is in it (run's lines are made from its table, the others
 #      are said in words); the same for goneaway serve --help and serve's
-#      table (--help aside).
+#      table, and for goneaway doctor --help and doctor's (--help
+#      aside).
 #
 # Usage: sh tests/options.sh TOP GONEAWAY  (GONEAWAY: a goneaway built
 # from TOP).  Prints every difference and exits 1 when there was one (2:
@@ -27,6 +28,7 @@ trap 'rm -rf "$tmp"' EXIT
 [ -s "$tmp/table" ] || { cat "$tmp/err"; echo "options: $goneaway --describe=options names no option: nothing to check"; exit 2; }
 "$goneaway" --help > "$tmp/help" 2>&1
 "$goneaway" serve --help > "$tmp/serve-help" 2>&1
+"$goneaway" doctor --help > "$tmp/doctor-help" 2>&1
 grep -q -- '--' "$tmp/help" || { echo "options: $goneaway --help holds no option: nothing to check"; exit 2; }
 
 # ---- 1: the docs' tables are the generated ones -------------------------------
@@ -50,21 +52,22 @@ said() {
 	done | sort -u > "$tmp/opts"
 	grep -o -- '--[a-z][a-z0-9-]*' "$f" | sed 's/^--//' | sort -u > "$tmp/words"
 }
-said "$tmp/help" run report check replay
-echo version >> "$tmp/opts"
-comm -23 "$tmp/opts" "$tmp/words" | grep -vx version | while read -r o; do
-	echo "options: --$o is in a table of options and not in goneaway --help"
-done >> "$tmp/out"
-comm -13 "$tmp/opts" "$tmp/words" | while read -r o; do
-	echo "options: goneaway --help says --$o, which no table of options has"
-done >> "$tmp/out"
-said "$tmp/serve-help" serve
-comm -23 "$tmp/opts" "$tmp/words" | grep -vx help | while read -r o; do
-	echo "options: serve --$o is not in goneaway serve --help"
-done >> "$tmp/out"
-comm -13 "$tmp/opts" "$tmp/words" | while read -r o; do
-	echo "options: goneaway serve --help says --$o, which serve's table of options has not"
-done >> "$tmp/out"
+# held HELP WHO COMMAND...: HELP, goneaway WHO--help, says every option
+# of the COMMANDs' tables (--help and --version aside: WHO's own) and
+# none other
+held() {
+	f=$1 who=$2; shift 2
+	said "$f" "$@"
+	comm -23 "$tmp/opts" "$tmp/words" | grep -vx 'help\|version' | while read -r o; do
+		echo "options: $who--$o is in a table of options and not in goneaway $who--help"
+	done >> "$tmp/out"
+	comm -13 "$tmp/opts" "$tmp/words" | grep -vx 'help\|version' | while read -r o; do
+		echo "options: goneaway $who--help says --$o, which no table of options${who:+ of ${who% }} has"
+	done >> "$tmp/out"
+}
+held "$tmp/help" "" run report check replay
+held "$tmp/serve-help" "serve " serve
+held "$tmp/doctor-help" "doctor " doctor
 
 if [ -s "$tmp/out" ]; then
 	cat "$tmp/out"

@@ -6,7 +6,10 @@
  * each fault kind, server backend and proxy checks what it needs.
  */
 #include "cli/internal.h"
+#include "cli/parseopt.h"
 
+#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +22,7 @@
 #include "lab/spawn.h"
 #include "proxy/proxy.h"
 #include "server/backends.h"
+#include "server/rootfs.h"
 #include "server/server.h"
 #include "util/checklist.h"
 
@@ -192,25 +196,63 @@ static bool run_doctor(FILE *out, const struct ga_server_options *so)
 	return c.all_needed;
 }
 
+static const char doctor_head[] =
+"usage: goneaway doctor [options]\n"
+"\n"
+"Reports what this machine can do, a line each: ok, or missing with\n"
+"why.  Root, namespaces, nftables, tbf, netem, memory limits, the local\n"
+"server (mariadbd), every server root in " GA_ROOTS_DIR ", the\n"
+"Docker engine and its server images, the client library and the\n"
+"proxies: all of them, whichever servers and proxies a run chooses.\n"
+"\n"
+"options:\n";
+
+static const char doctor_tail[] =
+"\n"
+"exit status: 0 every required one is there; 1 one is missing (netem,\n"
+"memory limits, the roots, Docker and the proxies are optional); 2\n"
+"usage.\n";
+
+CLI_HELP_PAGE(doctor_usage, cli_doctor, doctor_head, doctor_tail)
+
+#define DOCTOR(m) offsetof(struct ga_server_options, m)
+
+/* doctor's options (cli/parseopt.h): the local backend's programs it
+ * looks at, as run's.  No row of the docs' tables: its --help says
+ * them. */
+static const struct cli_option doctor_options[] = {
+	CLI_HELP_ROWS("0.6.0", NULL),
+	{ .name = "mariadbd", .arg = "PATH", .kind = CLI_OPT_STRING,
+	  .at = DOCTOR(mariadbd),
+	  .since = "0.2.0",
+	  .help = "local: server binary (default /usr/sbin/mariadbd)" },
+	{ .name = "install-db", .arg = "PATH", .kind = CLI_OPT_STRING,
+	  .at = DOCTOR(install_db),
+	  .since = "0.2.0",
+	  .help = "local: (default /usr/bin/mariadb-install-db)" },
+	CLI_OPTIONS_END,
+};
+
+const struct cli_command cli_doctor = {
+	.name = "doctor", .who = "goneaway doctor", .options = doctor_options,
+	.usage = doctor_usage, .usage_on_error = true,
+};
+
 int cmd_doctor(int argc, char **argv)
 {
 	struct ga_server_options o = {
 		.mariadbd = "/usr/sbin/mariadbd",
 		.install_db = "/usr/bin/mariadb-install-db",
 	};
-	int i;
+	int rc = cli_parse(&cli_doctor, argc, argv, &o);
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--mariadbd") == 0 && i + 1 < argc) {
-			o.mariadbd = argv[++i];
-		} else if (strcmp(argv[i], "--install-db") == 0 &&
-			   i + 1 < argc) {
-			o.install_db = argv[++i];
-		} else {
-			fprintf(stderr, "usage: goneaway doctor [--mariadbd "
-				"PATH] [--install-db PATH]\n");
-			return EXIT_USAGE;
-		}
+	if (rc)
+		return rc > 0 ? EXIT_ALL_PASSED : EXIT_USAGE;
+	if (optind < argc) {
+		fprintf(stderr, "goneaway doctor: '%s': doctor takes no "
+			"arguments, only options (goneaway doctor --help)\n",
+			argv[optind]);
+		return EXIT_USAGE;
 	}
 	return run_doctor(stdout, &o) ? EXIT_ALL_PASSED : EXIT_SOME_FAILED;
 }

@@ -92,6 +92,11 @@ int cli_memfs_size(const char *arg, long long *size);
  * it returns).  Returns its argc, or -1 after saying what is wrong. */
 int cli_serve_go_args(const struct cli_command *cmd, int argc, char **argv,
 		      char ***args, char **buf);
+/* so's fixtures when no --fixtures DIR gave them: the share directory's
+ * (plan/paths.h), written into buf (len bytes), which so then points
+ * at.  Returns 0, or -1 after saying why, as who ("goneaway serve"). */
+int cli_default_fixtures(struct ga_server_options *so, char *buf,
+			 size_t len, const char *who);
 
 /* ---- the commands ------------------------------------------------------------ */
 

@@ -118,6 +118,7 @@ static void option_names(FILE *f)
 {
 	const struct cli_command *cmds[] = {
 		&cli_run, &cli_report, &cli_check, &cli_replay, &cli_serve,
+		&cli_doctor,
 	};
 	const struct ga_output *const *outs = ga_outputs();
 	const struct cli_option *o;

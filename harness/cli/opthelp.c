@@ -97,3 +97,11 @@ void cli_help_options(FILE *f, const struct cli_command *cmd)
 		}
 	}
 }
+
+void cli_help_page(FILE *f, const struct cli_command *cmd, const char *head,
+		   const char *tail)
+{
+	fputs(head, f);
+	cli_help_options(f, cmd);
+	fputs(tail, f);
+}

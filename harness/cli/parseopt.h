@@ -98,9 +98,9 @@ struct cli_command {
 };
 
 /* The commands' tables (cli/run.c, report.c, check.c, replay.c,
- * serve.c). */
+ * serve.c, doctor.c). */
 extern const struct cli_command cli_run, cli_report, cli_check,
-	cli_replay, cli_serve;
+	cli_replay, cli_serve, cli_doctor;
 
 /* argv[1..argc) by cmd's table into args (the struct its .at are of,
  * set to its defaults by the caller); optind is then the first operand.
@@ -118,6 +118,15 @@ bool cli_files_of(const struct cli_command *cmd, const struct cli_option *o,
 
 /* The option lines of cmd's --help, in its table's order. */
 void cli_help_options(FILE *f, const struct cli_command *cmd);
+
+/* A --help of head, cmd's option lines and tail. */
+void cli_help_page(FILE *f, const struct cli_command *cmd, const char *head,
+		   const char *tail);
+
+/* A command's usage, static void NAME(FILE *f): cli_help_page of cmd,
+ * head and tail. */
+#define CLI_HELP_PAGE(name, cmd, head, tail)                                \
+	static void name(FILE *f) { cli_help_page(f, &(cmd), head, tail); }
 
 /* text's words from column CLI_HELP_INDENT (the first line's indent
  * already written), wrapped before CLI_HELP_WIDTH; two spaces after a

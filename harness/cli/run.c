@@ -536,28 +536,37 @@ const struct cli_command cli_run = {
 	.outputs = GA_OUTPUT_RUN, .usage = cli_usage,
 };
 
+int cli_default_fixtures(struct ga_server_options *so, char *buf,
+			 size_t len, const char *who)
+{
+	struct ga_error err;
+
+	if (so->fixtures_dir)
+		return 0;
+	if (ga_find_share_dir("fixtures", buf, len, &err)) {
+		fprintf(stderr, "%s: fixtures: %s (or give --fixtures DIR)\n",
+			who, err.msg);
+		return -1;
+	}
+	so->fixtures_dir = buf;
+	return 0;
+}
+
 /* argv into a's plan; 0, 1 after --help, or -1 after saying what is
  * wrong. */
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	struct ga_plan *p = &a->pa.p;
 	struct ga_server_options *so = &p->opts.server_opts;
-	struct ga_error err;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
 	rc = cli_plan_parse(&cli_run, argc, argv, &a->pa);
 	if (rc)
 		return rc;
-	if (!so->fixtures_dir) {
-		if (ga_find_share_dir("fixtures", p->fixtures,
-				      sizeof(p->fixtures), &err)) {
-			fprintf(stderr, "goneaway: fixtures: %s (or give "
-				"--fixtures DIR)\n", err.msg);
-			return -1;
-		}
-		so->fixtures_dir = p->fixtures;
-	}
+	if (cli_default_fixtures(so, p->fixtures, sizeof(p->fixtures),
+				 "goneaway"))
+		return -1;
 	if (optind >= argc) {
 		fprintf(stderr, "goneaway run: no scenario files or directories "
 			"given (try: goneaway run scenarios/)\n");

@@ -79,12 +79,7 @@ static const char serve_tail[] =
 "Needs root (namespaces), but with --no-server.  Manual:\n"
 "docs/toxiproxy.md.\n";
 
-static void serve_usage(FILE *f)
-{
-	fputs(serve_head, f);
-	cli_help_options(f, &cli_serve);
-	fputs(serve_tail, f);
-}
+CLI_HELP_PAGE(serve_usage, cli_serve, serve_head, serve_tail)
 
 struct serve_args {
 	struct ga_serve_options o;
@@ -458,16 +453,8 @@ static int parse(int argc, char **argv, struct serve_args *a)
 		return -1;
 	}
 	so->arg = a->arg;
-	if (!so->fixtures_dir) {
-		if (ga_find_share_dir("fixtures", a->fixtures,
-				      sizeof(a->fixtures), &err)) {
-			fprintf(stderr, "goneaway serve: fixtures: %s (or give "
-				"--fixtures DIR)\n", err.msg);
-			return -1;
-		}
-		so->fixtures_dir = a->fixtures;
-	}
-	return 0;
+	return cli_default_fixtures(so, a->fixtures, sizeof(a->fixtures),
+				    "goneaway serve");
 }
 
 /* The cache and the fixtures (plan/paths.h) and what the server runs

@@ -186,23 +186,13 @@ static const struct ga_server_id *combo_client(const struct ga_run_options *o,
 	return id;
 }
 
-static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
+/* jr's combos, one per server x client x proxy of its plan, each with
+ * its run options and its column of the table. */
+static void plan_combos(struct jobs_run *jr)
 {
 	struct ga_plan *p = jr->st->p;
-	struct ga_server_id id;
-	double *cost;
-	size_t c, i, n = 0;
-	long rep;
+	size_t c;
 
-	jr->ncombos = ga_plan_ncombos(p);
-	jr->combos = calloc(jr->ncombos, sizeof(*jr->combos));
-	jr->pcombos = calloc(jr->ncombos, sizeof(*jr->pcombos));
-	jr->ncases = jr->ncombos * nscs;
-	jr->cases = calloc(jr->ncases, sizeof(*jr->cases));
-	cost = calloc(nscs, sizeof(*cost));
-	if (!jr->combos || !jr->pcombos || !jr->cases || !cost)
-		goto oom;
-	ga_scenario_costs(&p->select, scs, nscs, cost);
 	for (c = 0; c < jr->ncombos; c++) {
 		struct ga_combo *k = &jr->combos[c];
 		struct ga_workers_combo *pk = &jr->pcombos[c];
@@ -213,6 +203,16 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		ga_matrix_column(&jr->st->m, k->column, k->label[0] ? k->label :
 				 p->servers[k->server]);
 	}
+}
+
+/* jr's cases, a scenario of scs on a combo each, with room for their
+ * runs; *njobs is then how many runs they have.  -1: out of memory. */
+static int plan_cases(struct jobs_run *jr, struct ga_scenario **scs,
+		      size_t nscs, size_t *njobs)
+{
+	size_t i;
+
+	*njobs = 0;
 	for (i = 0; i < jr->ncases; i++) {
 		struct ga_pcase *pc = &jr->cases[i];
 
@@ -223,50 +223,55 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		pc->runs = calloc((size_t)pc->repeat, sizeof(*pc->runs));
 		pc->job_of = calloc((size_t)pc->repeat, sizeof(*pc->job_of));
 		if (!pc->runs || !pc->job_of)
-			goto oom;
-		n += (size_t)pc->repeat;
+			return -1;
+		*njobs += (size_t)pc->repeat;
 	}
-	jr->jobs = calloc(n ? n : 1, sizeof(*jr->jobs));
-	if (!jr->jobs)
-		goto oom;
-	jr->sched = calloc(n ? n : 1, sizeof(*jr->sched));
-	if (!jr->sched)
-		goto oom;
-	for (i = 0; i < jr->ncases; i++) {
-		size_t first = jr->njobs;
-		const struct ga_run_options *o =
-			&jr->pcombos[jr->cases[i].combo].opts;
-		const struct ga_server_id *who = combo_client(o, &id);
-		bool at_once = skips_at_once(o, jr->cases[i].sc);
-		double total = cost[jr->cases[i].row] >= 0 && !at_once ?
-			       ga_sched_guess_total_ms(jr->cases[i].sc, who) :
-			       0.0;
+	return 0;
+}
 
-		for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
-			struct ga_pjob *j = &jr->jobs[jr->njobs++];
-			double guess = ga_sched_guess_ms(jr->cases[i].sc, rep,
-							 who);
+/* The jobs of case i, one per repetition, appended to jr's, with what
+ * each costs: cost is its scenario's measured cost (< 0: none). */
+static void plan_case_jobs(struct jobs_run *jr, size_t i, double cost)
+{
+	struct ga_server_id id;
+	size_t first = jr->njobs;
+	const struct ga_run_options *o = &jr->pcombos[jr->cases[i].combo].opts;
+	const struct ga_server_id *who = combo_client(o, &id);
+	bool at_once = skips_at_once(o, jr->cases[i].sc);
+	double total = cost >= 0 && !at_once ?
+		       ga_sched_guess_total_ms(jr->cases[i].sc, who) : 0.0;
+	long rep;
 
-			j->pcase = i;
-			j->rep = rep;
-			j->at_once = at_once;
-			if (at_once) {
-				j->own = 0.0;
-				continue;
-			}
-			/* measured with a server start (a repeated one's
-			 * runs together: this run's share of them), or a
-			 * guess without */
-			j->own = cost[jr->cases[i].row] >= 0 ?
-				 ga_sched_run_own_s(cost[jr->cases[i].row],
-					jr->start_ms,
-					ga_sched_rep_share(jr->cases[i].sc,
-							   rep, total, who)) :
-				 (guess + jr->start_ms) / 1000.0;
+	for (rep = 1; rep <= jr->cases[i].repeat; rep++) {
+		struct ga_pjob *j = &jr->jobs[jr->njobs++];
+		double guess = ga_sched_guess_ms(jr->cases[i].sc, rep, who);
+
+		j->pcase = i;
+		j->rep = rep;
+		j->at_once = at_once;
+		if (at_once) {
+			j->own = 0.0;
+			continue;
 		}
-		ga_pjobs_order(&jr->jobs[first], jr->njobs - first);
+		/* measured with a server start (a repeated one's runs
+		 * together: this run's share of them), or a guess without */
+		j->own = cost >= 0 ?
+			 ga_sched_run_own_s(cost, jr->start_ms,
+				ga_sched_rep_share(jr->cases[i].sc, rep, total,
+						   who)) :
+			 (guess + jr->start_ms) / 1000.0;
 	}
-	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
+	ga_pjobs_order(&jr->jobs[first], jr->njobs - first);
+}
+
+/* What the scheduler knows of each job of jr, in their order: its kept
+ * server's key, its server and client, the processes it keeps and its
+ * cost (the larger of the measured and the guessed). */
+static void plan_sched(struct jobs_run *jr)
+{
+	struct ga_server_id id;
+	size_t i;
+
 	for (i = 0; i < jr->njobs; i++) {
 		const struct ga_pcase *pc = &jr->cases[jr->jobs[i].pcase];
 		const struct ga_workers_combo *pk = &jr->pcombos[pc->combo];
@@ -282,6 +287,39 @@ static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
 		jr->sched[i].cost_ms = jr->jobs[i].at_once ? 0.0 :
 				       measured > guess ? measured : guess;
 	}
+}
+
+/* jr's combos, cases and jobs for scs, in the order they are handed out,
+ * with what the scheduler knows of each.  -1 after saying so: out of
+ * memory (what was made is jr's, freed with it). */
+static int plan_jobs(struct jobs_run *jr, struct ga_scenario **scs, size_t nscs)
+{
+	struct ga_plan *p = jr->st->p;
+	double *cost;
+	size_t i, n;
+
+	jr->ncombos = ga_plan_ncombos(p);
+	jr->combos = calloc(jr->ncombos, sizeof(*jr->combos));
+	jr->pcombos = calloc(jr->ncombos, sizeof(*jr->pcombos));
+	jr->ncases = jr->ncombos * nscs;
+	jr->cases = calloc(jr->ncases, sizeof(*jr->cases));
+	cost = calloc(nscs, sizeof(*cost));
+	if (!jr->combos || !jr->pcombos || !jr->cases || !cost)
+		goto oom;
+	ga_scenario_costs(&p->select, scs, nscs, cost);
+	plan_combos(jr);
+	if (plan_cases(jr, scs, nscs, &n) < 0)
+		goto oom;
+	jr->jobs = calloc(n ? n : 1, sizeof(*jr->jobs));
+	if (!jr->jobs)
+		goto oom;
+	jr->sched = calloc(n ? n : 1, sizeof(*jr->sched));
+	if (!jr->sched)
+		goto oom;
+	for (i = 0; i < jr->ncases; i++)
+		plan_case_jobs(jr, i, cost[jr->cases[i].row]);
+	qsort(jr->jobs, jr->njobs, sizeof(*jr->jobs), ga_pjob_by_cost);
+	plan_sched(jr);
 	free(cost);
 	return 0;
 oom:

@@ -114,6 +114,26 @@ static int read_all(int fd, char *out, size_t len, double deadline)
 	return 0;
 }
 
+/* A child's stdin or stdout into io (child_end 0: stdin, the read end
+ * of a new pipe; 1: stdout, its write end), and /dev/null for the
+ * other.  0, or -1 with nothing left open. */
+static int child_pipe(int pipefd[2], int io[2], int child_end,
+		      struct ga_error *err)
+{
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return ga_error_errno(err, errno, "pipe");
+	io[child_end] = pipefd[child_end];
+	io[!child_end] = open("/dev/null", (child_end ? O_RDONLY : O_WRONLY) |
+			      O_CLOEXEC);
+	if (io[!child_end] < 0) {
+		ga_error_errno(err, errno, "open /dev/null");
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	return 0;
+}
+
 /* Starts argv (a docker program, or a shell running it) as c. */
 static int call_start(const struct ga_docker *d, const char *const *argv,
 		      const char *what, struct ga_docker_call *c,
@@ -131,18 +151,8 @@ static int call_start(const struct ga_docker *d, const char *const *argv,
 	if (fd < 0)
 		return ga_error_errno(err, errno, "mkstemp %s", c->errpath);
 	close(fd);
-	if (pipe2(pipefd, O_CLOEXEC) != 0) {
-		ga_error_errno(err, errno, "pipe");
+	if (child_pipe(pipefd, io, 1, err))
 		goto fail;
-	}
-	io[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	io[1] = pipefd[1];
-	if (io[0] < 0) {
-		ga_error_errno(err, errno, "open /dev/null");
-		close(pipefd[0]);
-		close(pipefd[1]);
-		goto fail;
-	}
 	memset(&o, 0, sizeof(o));
 	o.argv = argv;
 	o.netns_fd = -1;
@@ -390,16 +400,8 @@ int ga_docker_reaper_start(struct ga_docker_reaper *r,
 		 GA_DOCKER_LABEL_RUN, run);
 	snprintf(host_filter, sizeof(host_filter), "label=%s=%s",
 		 GA_DOCKER_LABEL_HOST, d->hostname);
-	if (pipe2(pipefd, O_CLOEXEC) != 0)
-		return ga_error_errno(err, errno, "pipe");
-	io[0] = pipefd[0];
-	io[1] = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (io[1] < 0) {
-		rc = ga_error_errno(err, errno, "open /dev/null");
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return rc;
-	}
+	if (child_pipe(pipefd, io, 0, err))
+		return -1;
 	memset(&o, 0, sizeof(o));
 	o.argv = argv;
 	o.netns_fd = -1;

@@ -160,18 +160,40 @@ int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
 	return rc;
 }
 
-int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
-		    struct ga_error *err)
+void ga_image_build_of(struct ga_image_build *b, const struct ga_root *root,
+		       unsigned uid, const char *fixture_cnf,
+		       const char *sql_path)
+{
+	memset(b, 0, sizeof(*b));
+	b->server = root->server;
+	b->install_db = root->install_db;
+	b->init = root->init;
+	b->inside = GA_SPAWN_ROOT_MOUNT;
+	b->uid = uid;
+	b->fixture_cnf = fixture_cnf;
+	b->sql_path = sql_path;
+}
+
+int ga_image_create_at(struct ga_server *srv, const struct ga_scenario *sc,
+		       const char *seen_dir, struct ga_error *err)
 {
 	struct ga_server_backend *be = srv->be;
 
 	if (ga_template_copy(be->template_dir, srv->datadir, err))
 		return ga_error_prefix(err, "copying the template datadir");
+	/* TLS for the connections that ask for it: a copy of the lab's
+	 * certificate the server's own user may read (server.h) */
 	if (ga_server_copy_tls(srv, err))
 		return -1;
 	/* the server runs as its own user (server.h): no user= line */
-	return ga_server_write_cnf(srv, be->fixture_cnf, GA_SPAWN_ROOT_MOUNT,
-				   NULL, sc, err);
+	return ga_server_write_cnf(srv, be->fixture_cnf, seen_dir, NULL, sc,
+				   err);
+}
+
+int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
+		    struct ga_error *err)
+{
+	return ga_image_create_at(srv, sc, GA_SPAWN_ROOT_MOUNT, err);
 }
 
 int ga_image_spawn(struct ga_server *srv, const char *server,

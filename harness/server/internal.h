@@ -141,6 +141,13 @@ struct ga_image_build {
 	void *step_arg;
 };
 
+/* b, zeroed, as the build of root's server (its programs seen at
+ * GA_SPAWN_ROOT_MOUNT) by uid, with the fixture's cnf text and the
+ * bootstrap SQL at sql_path; its step is the caller's. */
+void ga_image_build_of(struct ga_image_build *b, const struct ga_root *root,
+		       unsigned uid, const char *fixture_cnf,
+		       const char *sql_path);
+
 /* The build of struct ga_template_opts; arg is a struct ga_image_build. */
 int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
 		   const char *datadir, struct ga_error *err);
@@ -149,6 +156,11 @@ int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
  * lab's certificate and my.cnf, in srv->dir (seen at /goneaway). */
 int ga_image_create(struct ga_server *srv, const struct ga_scenario *sc,
 		    struct ga_error *err);
+
+/* ga_image_create()'s datadir and my.cnf for a server that sees
+ * srv->dir at seen_dir (the local backend's: srv->dir itself). */
+int ga_image_create_at(struct ga_server *srv, const struct ga_scenario *sc,
+		       const char *seen_dir, struct ga_error *err);
 
 /* Starts an image's server (server: its path inside the image) on the
  * scenario's files: "SERVER --defaults-file=/goneaway/my.cnf" (the

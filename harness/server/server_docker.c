@@ -493,14 +493,8 @@ static int docker_prepare(struct ga_server_backend *be,
 	ctx.db = db;
 	ctx.run = o->run_dir;
 	container_init(&ctx.c);
-	memset(&b, 0, sizeof(b));
-	b.server = db->root.server;
-	b.install_db = db->root.install_db;
-	b.init = db->root.init;
-	b.inside = GA_SPAWN_ROOT_MOUNT;
-	b.uid = db->user.id;
-	b.fixture_cnf = be->fixture_cnf;
-	b.sql_path = db->sql_path;
+	ga_image_build_of(&b, &db->root, db->user.id, be->fixture_cnf,
+			  db->sql_path);
 	b.step = build_step;
 	b.finish = build_finish;
 	b.step_arg = &ctx;

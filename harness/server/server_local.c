@@ -195,16 +195,7 @@ static int local_prepare(struct ga_server_backend *be,
 static int local_create(struct ga_server *srv, const struct ga_scenario *sc,
 			struct ga_error *err)
 {
-	struct ga_server_backend *be = srv->be;
-
-	if (ga_template_copy(be->template_dir, srv->datadir, err))
-		return ga_error_prefix(err, "copying the template datadir");
-	/* TLS for the connections that ask for it: a copy of the lab's
-	 * certificate the server's own user may read (server.h) */
-	if (ga_server_copy_tls(srv, err))
-		return -1;
-	return ga_server_write_cnf(srv, be->fixture_cnf, srv->dir, NULL, sc,
-				   err);
+	return ga_image_create_at(srv, sc, srv->dir, err);
 }
 
 static int local_own_netns(const struct ga_server *srv)

@@ -175,14 +175,8 @@ static int rootfs_prepare(struct ga_server_backend *be,
 				       "DIR)");
 	snprintf(server, sizeof(server), "%s%s", rs->root.dir, rs->root.server);
 	snprintf(marker, sizeof(marker), "%s/%s", rs->root.dir, GA_ROOT_MARKER);
-	memset(&b, 0, sizeof(b));
-	b.server = rs->root.server;
-	b.install_db = rs->root.install_db;
-	b.init = rs->root.init;
-	b.inside = GA_SPAWN_ROOT_MOUNT;
-	b.uid = rs->user.id;
-	b.fixture_cnf = be->fixture_cnf;
-	b.sql_path = rs->sql_path;
+	ga_image_build_of(&b, &rs->root, rs->user.id, be->fixture_cnf,
+			  rs->sql_path);
 	b.step = build_step;
 	b.step_arg = rs;
 	memset(&t, 0, sizeof(t));

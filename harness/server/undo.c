@@ -7,19 +7,15 @@
 #include "lang/outcome.h"
 #include "util/error.h"
 
-int ga_undo_app_database(struct ga_server *srv, char *why, size_t len)
+/* sql's n statements on srv's admin connection: 0, or -1 with why (its
+ * error, or the server's answer when one failed). */
+static int admin_all(struct ga_server *srv, const char *const *sql, size_t n,
+		     char *why, size_t len)
 {
-	static const char *const sql[] = {
-		/* a lock some session still holds is not waited for long */
-		"SET SESSION lock_wait_timeout = 5",
-		"DROP DATABASE IF EXISTS " GA_APP_DATABASE,
-		"CREATE DATABASE " GA_APP_DATABASE,
-	};
 	struct ga_outcome out;
 	struct ga_error err;
 
-	if (ga_server_admin_queries(srv, sql, sizeof(sql) / sizeof(*sql),
-				    &out, &err)) {
+	if (ga_server_admin_queries(srv, sql, n, &out, &err)) {
 		snprintf(why, len, "%s", err.msg);
 		return -1;
 	}
@@ -28,6 +24,18 @@ int ga_undo_app_database(struct ga_server *srv, char *why, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+int ga_undo_app_database(struct ga_server *srv, char *why, size_t len)
+{
+	static const char *const sql[] = {
+		/* a lock some session still holds is not waited for long */
+		"SET SESSION lock_wait_timeout = 5",
+		"DROP DATABASE IF EXISTS " GA_APP_DATABASE,
+		"CREATE DATABASE " GA_APP_DATABASE,
+	};
+
+	return admin_all(srv, sql, sizeof(sql) / sizeof(*sql), why, len);
 }
 
 int ga_undo_sessions(struct ga_server *srv, const struct ga_snapshot *base,
@@ -71,18 +79,7 @@ int ga_undo_caches(struct ga_server *srv, char *why, size_t len)
 		"FLUSH HOSTS",
 	};
 	bool my = srv->id.flavour == GA_FLAVOUR_MYSQL;
-	struct ga_outcome out;
-	struct ga_error err;
 
-	if (ga_server_admin_queries(srv, my ? mysql : mariadb, 2, &out,
-				    &err)) {
-		snprintf(why, len, "%s", err.msg);
-		return -1;
-	}
-	if (out.result != GA_RESULT_OK) {
-		snprintf(why, len, "%u %s", out.err, out.message);
-		return -1;
-	}
-	return 0;
+	return admin_all(srv, my ? mysql : mariadb, 2, why, len);
 }
 

@@ -1,7 +1,6 @@
 /* units.c - see units.h */
 #include "util/units.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <strings.h>
@@ -82,20 +81,7 @@ static bool is_digit(char c)
 /* Every message of the four readers goes through here: the fault kinds
  * show them as diagnostics (docs/scenario-format.md lists them, and
  * t0070-diagnostics-doc compares the two). */
-static int units_diag(struct ga_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int units_diag(struct ga_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define units_diag ga_error_set
 
 static int refuse(const struct quantity *q, const char *s, const char *why,
 		  struct ga_error *err)

@@ -10,11 +10,14 @@
 # the parser and its messages, --help, --server, --proxy, --format and
 # --NAME FILE, goneaway report, doctor, the unit tests, drivers and
 # install-deps.sh, goneaway serve's API and relay (a toxic), the
-# driver protocol's table, its feature and the copy's whole unit suite
-# and docs/driver-protocol.md's tables once its words are written (a
-# connect option); and that the copy keeps the floors and the tree's
-# rules (tests/layering.sh, tests/tree.sh).  A list kept outside its table would leave the new one
-# out there, and the test fails.
+# driver protocol's table and its feature (a connect option); that the
+# copy keeps the floors and the tree's rules (tests/layering.sh,
+# tests/tree.sh); and that its whole unit suite and every check of the
+# docs against the code pass on it (tests/diagnostics.sh: the messages,
+# t0070; tests/options.sh: the options, t0151; the driver protocol's
+# tables, t0097), so a recipe followed as written leaves make check's
+# unit tests and doc checks green.  A list kept outside its table, or a
+# doc a check compares that the recipe does not name, fails here.
 . "$(dirname "$0")/lib.sh"
 
 DATA="$TOP/tests/integration/data"
@@ -60,7 +63,7 @@ test_expect_success 'every kind has its recipe, and its words say its count' '
 mkdir -p "$T/docs" "$T/build" &&
 cp -a "$TOP/Makefile" "$TOP/README.md" "$TOP/harness" "$TOP/fixtures" \
 	"$TOP/tests" "$T/" &&
-cp -a "$TOP/docs/ARCHITECTURE.md" "$TOP/docs/driver-protocol.md" "$T/docs/" &&
+cp -a "$TOP"/docs/*.md "$TOP/docs/gen-options.sh" "$T/docs/" &&
 cp -a "$TOP/drivers" "$T/" &&
 (cd "$TOP/build" && tar cf - --exclude=./check-unit --exclude=./libgoneaway.a .) |
 	(cd "$T/build" && tar xf -)
@@ -74,6 +77,10 @@ cp "$R/check_fault_nothing.c" "$T/tests/unit/check_fault_nothing.c"
 touch_file fault tests/unit/check_fault_NAME.c
 sed -i 's/\(S(tables)\)$/\1 S(fault_nothing)/' "$T/tests/unit/suites.h"
 touch_file fault tests/unit/suites.h
+sed -i -e 's/^\(| `point` | .*\)$/\1\n| `nothing` | (none) | Nothing at all (t0006-recipes). |/' \
+	-e "s/^\(| \`'pause' takes no arguments, found 'X'\` | pause |\)\$/\1\n| \`'nothing' takes no arguments, found 'X'\` | nothing |/" \
+	"$T/docs/scenario-format.md"
+touch_file fault docs/scenario-format.md
 
 # a proxy: nullproxy
 cp "$R/nullproxy.c" "$T/harness/proxy/nullproxy.c"
@@ -92,6 +99,8 @@ cp "$R/count.c" "$T/harness/report/count.c"
 touch_file output harness/report/NAME.c
 sed -i 's/^\(#define GA_OUTPUTS(X) .*\)$/\1 X(count)/' "$T/harness/report/outputs.h"
 touch_file output harness/report/outputs.h
+# and its rows of docs/running.md, written once the copy is built (below)
+touch_file output docs/running.md
 
 # a client driver: echo
 mkdir -p "$T/drivers/echo" && cp "$R/echo-driver.sh" "$T/drivers/echo/driver.sh"
@@ -114,17 +123,12 @@ patch -s -p1 -d "$T" < "$R/connect-nothing.patch" > "$SCRATCH/patch.out" 2>&1 ||
 sed -n 's|^+++ b/||p' "$R/connect-nothing.patch" | while read -r f; do
 	touch_file connect "$f"
 done
+# and docs/driver-protocol.md's tables, written once the copy is built
+# (below)
+touch_file connect docs/driver-protocol.md
 
 test_expect_success 'the connect option'"'"'s patch applies' '
 	cat "$SCRATCH/patch.out" && ! test -s "$SCRATCH/patch.out"
-'
-
-test_expect_success 'each recipe was done with the files it names, no more and no fewer' '
-	for k in $KINDS; do
-		recipe $k | sort > want.$k &&
-		sort "$SCRATCH/touched.$k" > got.$k &&
-		diff want.$k got.$k || { echo "recipe $k"; return 1; }
-	done
 '
 
 test_expect_success 'the copy with the seven new ones builds' '
@@ -138,7 +142,9 @@ test_expect_success 'the copy keeps the floors and the tree'"'"'s rules' '
 
 G="$T/goneaway"
 
-test_expect_success 'the fault kind: the parser, its messages, doctor, its unit test' '
+test_expect_success 'the fault kind: the parser, its messages, doctor, its unit test, its rows of the docs' '
+	grep -q "^| \`nothing\` | (none) | " "$T/docs/scenario-format.md" &&
+	grep -q "^| \`.nothing. takes no arguments, found .X.\` | nothing |\$" "$T/docs/scenario-format.md" &&
 	printf "title t\ncause c\nconnection app\nconnect app\nfault f nothing\nlift f\n" > f.gw &&
 	"$G" check f.gw &&
 	printf "title t\ncause c\nconnection app\nfault f\n" > bad.gw &&
@@ -177,6 +183,15 @@ test_expect_success 'the output: --help, run --count FILE and report --count FIL
 	test -s n.txt && cat n.txt && grep -q "^[0-9][0-9]* cases$" n.txt &&
 	"$G" run --server nothing --no-results --count m.txt f.gw > /dev/null &&
 	grep -qx "1 cases" m.txt
+'
+
+test_expect_success 'the output: docs/running.md wants its rows, then has them (make docs-tables)' '
+	sh "$T/tests/options.sh" "$T" "$G" > o.out; rc=$?; cat o.out;
+	test $rc -eq 1 && grep -q "^+| run | \`--count FILE\` | " o.out &&
+	grep -q "^+| report | \`--count FILE\` | " o.out &&
+	test "$(grep -c "^[-+]|" o.out)" -eq 2 &&
+	(cd "$T" && sh docs/gen-options.sh ./goneaway) &&
+	sh "$T/tests/options.sh" "$T" "$G"
 '
 
 test_expect_success 'the driver: goneaway drivers, --client, install-deps.sh' '
@@ -243,6 +258,26 @@ test_expect_success 'the connect option: docs/driver-protocol.md wants its row, 
 		!skip { print }" "$T/docs/driver-protocol.md" > p.md &&
 	mv p.md "$T/docs/driver-protocol.md" &&
 	protocol_tables > got.md && diff -u got.md want.md
+'
+
+# ---- every doc check, on the copy ------------------------------------------------
+
+test_expect_success 'every doc check holds on the copy: its diagnostics, its options, the protocol'"'"'s tables' '
+	bad=0 &&
+	{ sh "$T/tests/diagnostics.sh" "$T" || bad=1; } &&
+	{ sh "$T/tests/options.sh" "$T" "$G" || bad=1; } &&
+	"$G" driver-test --describe=markdown > want.md &&
+	protocol_tables > got.md &&
+	{ diff -u got.md want.md || bad=1; } &&
+	test $bad -eq 0
+'
+
+test_expect_success 'each recipe was done with the files it names, no more and no fewer' '
+	for k in $KINDS; do
+		recipe $k | sort > want.$k &&
+		sort "$SCRATCH/touched.$k" > got.$k &&
+		diff want.$k got.$k || { echo "recipe $k"; return 1; }
+	done
 '
 
 test_done

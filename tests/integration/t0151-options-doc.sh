@@ -46,7 +46,21 @@ W="$SCRATCH/wrapped"
 test_expect_success 'every option: its table, --help, and the docs made from the tables' '
 	sh "$TOP/tests/options.sh" "$TOP" "$GONEAWAY" > out; rc=$?; cat out &&
 	test $rc -eq 0 &&
-	grep -q "^options: ok ([0-9]* options of 5 commands" out
+	grep -q "^options: ok ([0-9]* options of 6 commands" out
+'
+
+# doctor takes --mariadbd and --install-db, and checks every server
+# root and image: its --help is its table, and names no option it has
+# not (goneaway --help once said "the server roots (--server NAME)").
+test_expect_success 'doctor --help: its table'"'"'s options and no other' '
+	"$GONEAWAY" doctor --help > dh; rc=$?; cat dh &&
+	test $rc -eq 0 && grep -q "^usage: goneaway doctor \[options\]" dh &&
+	grep -q "^      --mariadbd PATH " dh && grep -q "^      --install-db PATH " dh &&
+	! grep -q -- "--server" dh &&
+	"$GONEAWAY" doctor --server local 2> de; rc=$?; cat de &&
+	test $rc -eq 2 && grep -q "^usage: goneaway doctor" de &&
+	"$GONEAWAY" --help | sed -n "/^  doctor /,/^  [a-z]/p" > gh && cat gh &&
+	! grep -q -- "--server NAME)" gh && grep -q "goneaway doctor --help" gh
 '
 
 test_expect_success 'the docs are the generated tables, word for word' '
@@ -93,7 +107,7 @@ test_expect_success 'an option of a table not in --help, or in --help and no tab
 	copy_docs &&
 	ADD_TO=options check "$W" "--newopt is in a table of options and not in goneaway --help" &&
 	ADD_TO=help check "$W" "goneaway --help says --frobnicate, which no table of options has" &&
-	ADD_TO=serve-help check "$W" "serve --owner is not in goneaway serve --help"
+	ADD_TO=serve-help check "$W" "serve --owner is in a table of options and not in goneaway serve --help"
 '
 
 test_expect_success 'nothing to check fails' '
