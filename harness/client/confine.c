@@ -128,54 +128,6 @@ int ga_driver_writable_also(const char *dir, struct ga_error *err)
 	return 0;
 }
 
-/* path (real) reached: its directory, with what lies beside it (a
- * driver's sources and modules), when others may search that; else the
- * file alone (a script in a directory of root's 0700). */
-static int reach_file(struct ga_spawn_view *v, const char *path,
-		      struct ga_error *err)
-{
-	char dir[PATH_MAX], *slash;
-	struct stat st;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (stat(dir, &st) == 0 &&
-	    (st.st_gid == v->gid ? st.st_mode & S_IXGRP :
-	     st.st_mode & S_IXOTH))
-		return ga_spawn_view_reach(v, dir, err);
-	return ga_spawn_view_reach(v, path, err);
-}
-
-/* What the words of argv name: each reached, as the word names it (its
- * directory's links resolved) and as its own link resolves. */
-static int reach_words(struct ga_spawn_view *v, const char *const *argv,
-		       struct ga_error *err)
-{
-	char dir[PATH_MAX], real[PATH_MAX + 256], *slash;
-	size_t i;
-
-	for (i = 0; argv[i]; i++) {
-		if (argv[i][0] != '/' || access(argv[i], F_OK) != 0)
-			continue;
-		snprintf(dir, sizeof(dir), "%s", argv[i]);
-		slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			if (realpath(dir, real) &&
-			    snprintf(real + strlen(real), 256, "/%s",
-				     slash + 1) < 256 &&
-			    reach_file(v, real, err))
-				return -1;
-		}
-		if (realpath(argv[i], real) && reach_file(v, real, err))
-			return -1;
-	}
-	return 0;
-}
-
 /* dir reached (when there is one) and, with writable, writable. */
 static int reach(struct ga_spawn_view *v, const char *dir, bool writable,
 		 struct ga_error *err)
@@ -253,7 +205,8 @@ static int make_view(struct ga_spawn_view *v, const struct ga_spawn_opts *so,
 		if (reach(v, reached[i], false, err))
 			return -1;
 	if (reach(v, mine, true, err) ||
-	    reach_words(v, so->argv, err) ||
+	    ga_driver_reach_words(v, so->argv, err) ||
+	    ga_driver_reach_own(v, err) ||
 	    reach(v, cache, false, err) ||
 	    (copy && over(v, built.work, cache, err)) ||
 	    reach(v, kept ? env->run_dir : env ? env->dir : NULL, true,

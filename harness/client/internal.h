@@ -134,6 +134,29 @@ int ga_driver_jail(struct ga_driver_jail *j, struct ga_spawn_opts *so,
 		   const struct ga_client_env *env, struct ga_error *err);
 void ga_driver_jail_free(struct ga_driver_jail *j);
 
+/* ---- client/reach.c: what a driver reaches ---------------------------- */
+
+/* What a confined driver process reads besides the system's own
+ * directories, added to v (docs/driver-protocol.md, "Processes and
+ * namespaces").  A path's "repository" is the nearest of its directory
+ * and the 8 above it that holds a .git, short of "/", a directory just
+ * below it and anyone's home; without one, its directory (when not
+ * that wide), else the file alone.  Every link on the way of a path as
+ * it is named is made again where the driver would see nothing (a
+ * checkout named through a link), what it names reached in turn. */
+
+/* Each word of argv that is an absolute path to something there, with
+ * its repository.  Returns 0, or -1 with err set (too many). */
+int ga_driver_reach_words(struct ga_spawn_view *v, const char *const *argv,
+			  struct ga_error *err);
+
+/* goneaway's own installation (its binary's repository or directory:
+ * the shipped drivers and fixtures), as it runs and as its first word
+ * names it, and the directory it was started from (its repository, or
+ * itself), as it is and as $PWD names it.  Returns 0, or -1 with err
+ * set. */
+int ga_driver_reach_own(struct ga_spawn_view *v, struct ga_error *err);
+
 /* Gives a file goneaway made for a confined driver to open (a kept
  * process's log, a spawn's named pipes) to the drivers' user, by its
  * descriptor or by path (never following a last symlink).  Nothing when

@@ -43,6 +43,7 @@ enum ga_view_step {
 	GA_VIEW_CLONE,          /* index: which of reach */
 	GA_VIEW_TOP,            /* index: which of top */
 	GA_VIEW_DIR,            /* index: which of dirs */
+	GA_VIEW_LINK,           /* index: which of links */
 	GA_VIEW_MOVE,           /* index: which of reach */
 	GA_VIEW_OVER,
 	GA_VIEW_TMPFS,

@@ -890,6 +890,10 @@ static void view_failed(const struct ga_spawn_view *v,
 		snprintf(what, len, "mkdir %s in the tmpfs above it",
 			 i < v->ndirs ? v->dirs[i] : "?");
 		break;
+	case STAGE_VIEW + GA_VIEW_LINK:
+		snprintf(what, len, "the link %s in the tmpfs above it",
+			 i < v->nlinks ? v->link[i] : "?");
+		break;
 	case STAGE_VIEW + GA_VIEW_OVER:
 		snprintf(what, len, "bind %s over %s", v->over_src,
 			 v->over_dst);
@@ -1008,6 +1012,7 @@ static int child_failed(const struct ga_spawn_opts *opts,
 	case STAGE_VIEW + GA_VIEW_CLONE:
 	case STAGE_VIEW + GA_VIEW_TOP:
 	case STAGE_VIEW + GA_VIEW_DIR:
+	case STAGE_VIEW + GA_VIEW_LINK:
 	case STAGE_VIEW + GA_VIEW_MOVE:
 	case STAGE_VIEW + GA_VIEW_OVER:
 	case STAGE_VIEW + GA_VIEW_TMPFS:

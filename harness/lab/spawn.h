@@ -123,6 +123,9 @@ struct ga_spawn_join {
  *     covered with a small tmpfs holding only the paths down to each of
  *     them, each bound there (a clone of it taken first): the rest of
  *     that directory is not there to see.  Read-only, as every mount.
+ *   - links: symbolic links in such a directory that a path the child
+ *     is given passes through (a checkout named through a link), made
+ *     again in the tmpfs above them, as they read on the host.
  *   - writable: more directories that stay writable (the case's
  *     directory, the keep directory), as confine's own writable.
  *   - over: a directory bound over another (a build's copy of the
@@ -137,8 +140,9 @@ struct ga_spawn_join {
  *     write there of its own processes (a user namespace's uid_map).
  * Every path is made here, in the parent (the ga_spawn_view_* calls);
  * the child only makes system calls. */
-#define GA_SPAWN_VIEW_MAX 8
+#define GA_SPAWN_VIEW_MAX 16
 #define GA_SPAWN_VIEW_DIRS 32
+#define GA_SPAWN_VIEW_LINKS 8
 struct ga_spawn_view {
 	unsigned uid, gid;                      /* the child's user */
 	size_t nreach;
@@ -151,6 +155,9 @@ struct ga_spawn_view {
 	bool dir_file[GA_SPAWN_VIEW_DIRS];      /* ... a file's path: an
 						 * empty file, its bind's
 						 * mount point */
+	size_t nlinks;
+	char link[GA_SPAWN_VIEW_LINKS][PATH_MAX];       /* made in a top's */
+	char link_to[GA_SPAWN_VIEW_LINKS][PATH_MAX];    /* tmpfs, reading so */
 	size_t nwritable;
 	char writable[GA_SPAWN_VIEW_MAX][PATH_MAX];
 	char tmpfs[PATH_MAX];
@@ -171,6 +178,14 @@ void ga_spawn_view_init(struct ga_spawn_view *v, unsigned uid, unsigned gid);
  * long). */
 int ga_spawn_view_reach(struct ga_spawn_view *v, const char *dir,
 			struct ga_error *err);
+
+/* path (absolute, no symbolic link above it), a symbolic link that
+ * reads target, is made again in the tmpfs above it when v's user
+ * cannot search the directory it is in (nothing otherwise, or when a
+ * directory v reaches holds it).  What it names is the caller's to
+ * reach.  Returns 0, or -1 with err set (too many, a path too long). */
+int ga_spawn_view_link(struct ga_spawn_view *v, const char *path,
+		       const char *target, struct ga_error *err);
 
 /* dir (absolute) stays writable.  Returns 0, or -1 with err set. */
 int ga_spawn_view_writable(struct ga_spawn_view *v, const char *dir,

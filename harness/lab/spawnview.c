@@ -22,7 +22,7 @@ void ga_spawn_view_init(struct ga_spawn_view *v, unsigned uid, unsigned gid)
 {
 	v->uid = uid;
 	v->gid = gid;
-	v->nreach = v->ntops = v->ndirs = v->nwritable = 0;
+	v->nreach = v->ntops = v->ndirs = v->nwritable = v->nlinks = 0;
 	v->tmpfs[0] = v->tmpfs_opts[0] = '\0';
 	v->over_src[0] = v->over_dst[0] = '\0';
 	v->proc_writable = false;
@@ -84,12 +84,38 @@ static void unsearchable_top(const struct ga_spawn_view *v, const char *dir,
 	}
 }
 
+/* The directories below top down to dir added to v's, parents first;
+ * dir itself a file's mount point when it is one and file says so. */
+static int add_chain(struct ga_spawn_view *v, const char *top,
+		     const char *dir, bool file, struct ga_error *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i, k;
+
+	if (strcmp(top, dir) == 0)
+		return 0;
+	for (k = strlen(top) + 1; ; k++) {
+		if (dir[k] != '/' && dir[k] != '\0')
+			continue;
+		snprintf(path, sizeof(path), "%.*s", (int)k, dir);
+		i = v->ndirs;
+		if (add(v->dirs, &v->ndirs, GA_SPAWN_VIEW_DIRS, path, err))
+			return -1;
+		if (v->ndirs > i)
+			v->dir_file[i] = file && !dir[k] &&
+					 stat(dir, &st) == 0 &&
+					 !S_ISDIR(st.st_mode);
+		if (!dir[k])
+			return 0;
+	}
+}
+
 int ga_spawn_view_reach(struct ga_spawn_view *v, const char *dir,
 			struct ga_error *err)
 {
-	char top[PATH_MAX], path[PATH_MAX];
-	struct stat st;
-	size_t i, k;
+	char top[PATH_MAX];
+	size_t i;
 
 	if (dir[0] != '/' || strlen(dir) >= PATH_MAX)
 		return ga_error_set(err, "not an absolute path: %s", dir);
@@ -102,21 +128,40 @@ int ga_spawn_view_reach(struct ga_spawn_view *v, const char *dir,
 	if (add(v->reach, &v->nreach, GA_SPAWN_VIEW_MAX, dir, err) ||
 	    add(v->top, &v->ntops, GA_SPAWN_VIEW_MAX, top, err))
 		return -1;
-	/* the directories below the top down to dir, parents first; dir
-	 * itself a file when it is one */
-	for (k = strlen(top) + 1; ; k++) {
-		if (dir[k] != '/' && dir[k] != '\0')
-			continue;
-		snprintf(path, sizeof(path), "%.*s", (int)k, dir);
-		i = v->ndirs;
-		if (add(v->dirs, &v->ndirs, GA_SPAWN_VIEW_DIRS, path, err))
-			return -1;
-		if (v->ndirs > i)
-			v->dir_file[i] = !dir[k] && stat(dir, &st) == 0 &&
-					 !S_ISDIR(st.st_mode);
-		if (!dir[k])
+	return add_chain(v, top, dir, true, err);
+}
+
+int ga_spawn_view_link(struct ga_spawn_view *v, const char *path,
+		       const char *target, struct ga_error *err)
+{
+	char dir[PATH_MAX], in[PATH_MAX + 2], top[PATH_MAX], *slash;
+	size_t i;
+
+	if (path[0] != '/' ||
+	    snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return ga_error_set(err, "not an absolute path: %s", path);
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	/* the link itself: "dir/.", that the top may be dir itself */
+	snprintf(in, sizeof(in), "%s/.", dir);
+	unsearchable_top(v, in, top);
+	if (!top[0] || slash == dir)
+		return 0;
+	for (i = 0; i < v->nlinks; i++)
+		if (strcmp(v->link[i], path) == 0)
 			return 0;
-	}
+	if (v->nlinks == GA_SPAWN_VIEW_LINKS)
+		return ga_error_set(err, "more than %d links for a confined "
+				    "child to pass: %s", GA_SPAWN_VIEW_LINKS,
+				    path);
+	if (snprintf(v->link_to[v->nlinks], PATH_MAX, "%s", target) >=
+	    PATH_MAX)
+		return ga_error_set(err, "path too long: %s", target);
+	if (add(v->top, &v->ntops, GA_SPAWN_VIEW_MAX, top, err) ||
+	    add_chain(v, top, dir, false, err))
+		return -1;
+	snprintf(v->link[v->nlinks++], PATH_MAX, "%s", path);
+	return 0;
 }
 
 int ga_spawn_view_writable(struct ga_spawn_view *v, const char *dir,
@@ -153,6 +198,17 @@ int ga_spawn_view_tmpfs(struct ga_spawn_view *v, const char *dir,
 	snprintf(v->tmpfs_opts, sizeof(v->tmpfs_opts),
 		 "mode=0700,uid=%u,gid=%u,size=%lld", uid, gid, size);
 	return 0;
+}
+
+/* Whether path is below (not at) a directory v reaches. */
+static bool reached(const struct ga_spawn_view *v, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < v->nreach; i++)
+		if (strcmp(path, v->reach[i]) != 0 && below(path, v->reach[i]))
+			return true;
+	return false;
 }
 
 /* A detached clone of dir (and what is mounted below it), or -1. */
@@ -201,6 +257,14 @@ int ga_spawn_view_enter(const struct ga_spawn_view *v, int *step, int *index)
 		} else if (mkdir(v->dirs[i], 0755) != 0 && errno != EEXIST) {
 			goto fail;
 		}
+	}
+	/* a link below what is bound is the bind's, as on the host */
+	*step = GA_VIEW_LINK;
+	for (i = 0; i < v->nlinks; i++) {
+		*index = (int)i;
+		if (!reached(v, v->link[i]) &&
+		    symlink(v->link_to[i], v->link[i]) != 0 && errno != EEXIST)
+			goto fail;
 	}
 	*step = GA_VIEW_MOVE;
 	for (i = 0; i < v->nreach; i++) {

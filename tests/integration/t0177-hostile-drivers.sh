@@ -198,6 +198,71 @@ else
 	'
 fi
 
+# What a user's driver reads, confined (issue 55 without breaking issue
+# 56): a connector's checkout below a directory no one else may search
+# (root's 0700 home on Debian; here one of the test's own), goneaway
+# run from it; its driver imports from a sibling directory of its own
+# (test/pylib, as t0113's walkthrough), and a cmd: wrapper of a shipped
+# driver names it through a link to goneaway's checkout beside the
+# connector's (a checkout reached by a link, as lib.sh's for a path with
+# a blank; goneaway started by that name).  Both PASS, and a file anyone
+# may read beside the checkout stays out of their sight: the driver and
+# the wrapper each try it and stop, saying so, when they can.  Before,
+# the driver's import failed ("No module named 'gadriver'") and the
+# wrapper's driver was not there to run.
+USERHOME=$SCRATCH/home
+REPO=$USERHOME/connector
+BESIDE=$USERHOME/beside.txt
+reach_why=$pym_why
+[ -n "$reach_why" ] || command -v git > /dev/null 2>&1 ||
+	reach_why="no git (the connector's checkout is a git repository)"
+if [ -z "$reach_why" ]; then
+	mkdir -p "$REPO/test/goneaway" "$REPO/test/pylib" "$REPO/ci" &&
+	chmod 0700 "$USERHOME" && git init -q "$REPO" &&
+	ln -s "$TOP" "$USERHOME/goneaway" &&
+	printf 'beside-%s\n' "$$" > "$BESIDE" && chmod 0644 "$BESIDE" &&
+	sed -e 's/^    name = "pymysql"$/    name = "my-connector"/' \
+		-e 's/^import gadriver .*$/&\nimport besidecheck  # noqa: E402/' \
+		"$TOP/drivers/pymysql/driver.py" > "$REPO/test/goneaway/driver.py" &&
+	cp "$TOP"/drivers/pylib/*.py "$REPO/test/pylib/" &&
+	cat > "$REPO/test/pylib/besidecheck.py" <<-EOF &&
+	import sys
+	try:
+	    open("$BESIDE").read()
+	except OSError:
+	    pass
+	else:
+	    sys.exit("besidecheck: read what is beside the checkout")
+	EOF
+	printf '%s\n' "title    ping after a KILL" \
+		"cause    You (or the db administrator) has killed the running thread with a KILL statement" \
+		"connection app read_timeout=5s" "connect app" "kill app" \
+		"ping app" "    expect CR_SERVER_LOST" > "$REPO/test/goneaway/ping.gw" &&
+	cat > "$REPO/ci/driver.sh" <<-EOF
+	if cat "$BESIDE"; then
+	    echo "wrapper: read what is beside the checkout" >&2; exit 1
+	fi
+	exec /usr/bin/python3 "$USERHOME/goneaway/drivers/pymysql/driver.py"
+	EOF
+fi
+if [ -n "$reach_why" ]; then
+	test_skip 'a checkout below a 0700 directory: a sibling import and a wrapper of a shipped driver PASS, what is beside it stays unseen' "$reach_why"
+else
+	test_expect_success 'a checkout below a 0700 directory: a sibling import and a wrapper of a shipped driver PASS, what is beside it stays unseen' '
+		grep -q "^import besidecheck" "$REPO/test/goneaway/driver.py" &&
+		(cd "$REPO" && timeout 300 "$USERHOME/goneaway/goneaway" run \
+			--color never --no-results --cache "$SCRATCH/cache" \
+			--client "cmd:/usr/bin/python3 test/goneaway/driver.py" \
+			--client "cmd:sh ci/driver.sh" test/goneaway/ping.gw) \
+			> reach.out 2>&1
+		rc=$?; cat reach.out
+		test $rc -eq 0 &&
+		test "$(grep -c "^\[[12]/2\] ping *PASS" reach.out)" -eq 2 &&
+		! grep -q "read what is beside" reach.out &&
+		! grep -q "beside-$$" reach.out
+	'
+fi
+
 hostile_test 'nothing of a hostile driver is left: namespaces, mounts, processes, run directories' '
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after

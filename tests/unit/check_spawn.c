@@ -974,7 +974,8 @@ END_TEST
 
 /* What a confined child sees besides (a client driver's view,
  * lab/spawn.h): a directory below one no other user may search is
- * reached at its own path, the rest of that one is not there; a
+ * reached at its own path, the rest of that one is not there, but a
+ * link there to it (a checkout named through a link); a
  * writable directory of its own; a tmpfs of its own that the host never
  * sees; /proc writable; the environment given.  _i == 1: the fallback
  * of kernels without mount_setattr. */
@@ -982,16 +983,17 @@ START_TEST(test_confined_view)
 {
 	const char *argv[] = { "/bin/sh", "-c",
 		"echo \"$GA_UNIT_VIEW\"; cat \"$0/data\";"
+		"cat \"$4/data\" && echo via-link;"
 		"(cat \"$1\") 2>/dev/null && echo peeked;"
 		"touch \"$0/x\" 2>/dev/null && echo wrote-reached;"
 		"touch \"$2/y\" && echo wrote-writable;"
 		"touch \"$3/z\" && echo wrote-tmpfs; stat -c %a \"$3\";"
 		"echo sh > /proc/self/comm && echo wrote-proc",
-		NULL, NULL, NULL, NULL, NULL };
+		NULL, NULL, NULL, NULL, NULL, NULL };
 	const char *env[] = { "GA_UNIT_VIEW=given", NULL };
 	char top[] = "/tmp/ga-unit-view-XXXXXX", priv[PATH_MAX];
 	char drv[PATH_MAX], peek[PATH_MAX], w[PATH_MAX], t[PATH_MAX];
-	char log[PATH_MAX], path[PATH_MAX + 8];
+	char log[PATH_MAX], path[PATH_MAX + 8], ln[PATH_MAX];
 	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
 	struct ga_spawn_view *v = malloc(sizeof(*v));
 	struct ga_spawn_confine c;
@@ -1008,7 +1010,9 @@ START_TEST(test_confined_view)
 	snprintf(w, sizeof(w), "%s/w", top);
 	snprintf(t, sizeof(t), "%s/t", top);
 	snprintf(log, sizeof(log), "%s/log", top);
+	snprintf(ln, sizeof(ln), "%s/ln", priv);
 	ck_assert_int_eq(mkdir(priv, 0700), 0);
+	ck_assert_int_eq(symlink("drv", ln), 0);
 	ck_assert_int_eq(mkdir(drv, 0755), 0);
 	ck_assert_int_eq(mkdir(w, 0700), 0);
 	ck_assert_int_eq(chown(w, CONFINED_ID, CONFINED_ID), 0);
@@ -1023,6 +1027,10 @@ START_TEST(test_confined_view)
 	ck_assert_str_eq(v->top[0], priv);
 	ck_assert_int_eq(ga_spawn_view_reach(v, top, &err), 0);
 	ck_assert_int_eq(v->nreach, 1);        /* reachable as it is */
+	ck_assert_int_eq(ga_spawn_view_link(v, ln, "drv", &err), 0);
+	ck_assert_int_eq(v->nlinks, 1);
+	ck_assert_int_eq(ga_spawn_view_link(v, log, "x", &err), 0);
+	ck_assert_int_eq(v->nlinks, 1);        /* reachable as it is */
 	ck_assert_int_eq(ga_spawn_view_writable(v, w, &err), 0);
 	ck_assert_int_eq(ga_spawn_view_tmpfs(v, t, CONFINED_ID, CONFINED_ID,
 					     1 << 20, &err), 0);
@@ -1038,6 +1046,7 @@ START_TEST(test_confined_view)
 	argv[4] = peek;
 	argv[5] = w;
 	argv[6] = t;
+	argv[7] = ln;
 	o.output_path = log;
 	o.confine = &c;
 	o.env = env;
@@ -1047,7 +1056,8 @@ START_TEST(test_confined_view)
 	if (rc == 0)
 		rc = ga_file_read(log, 4096, &text, NULL, &err);
 	ck_assert_msg(rc == 0, "%s", err.msg);
-	ck_assert_str_eq(text, "given\ndrv-data\nwrote-writable\n"
+	ck_assert_str_eq(text, "given\ndrv-data\ndrv-data\nvia-link\n"
+			 "wrote-writable\n"
 			 "wrote-tmpfs\n700\nwrote-proc\n");
 	free(text);
 	snprintf(path, sizeof(path), "%s/y", w);
