@@ -22,6 +22,10 @@
 # driver run as a cmd: script (data/drivers/hostile-driver.py) makes the
 # same attacks from Python.
 #
+# What a user's driver reads still reaches it (below): its repository's
+# sibling directories, a shipped driver through a link, from a checkout
+# below a directory no one else may search.
+#
 # Before (issue 55) a driver ran as root with every capability but
 # CAP_NET_ADMIN and CAP_NET_RAW: the probe wrote the host's /, /etc and
 # the drivers' cache, read the secret and escaped the chroot.
