@@ -65,6 +65,13 @@ for jar in $(echo "$cp" | tr : ' '); do
 done
 jvm="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData
 	-Xlog:disable -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr"
+# goneaway runs a driver as a user with no passwd entry, whose home the
+# JVM names "?" (JNA then makes "?/" in the working directory): its
+# HOME, a tmpfs of its own
+case ${HOME:-} in
+''|*[[:space:]]*) ;;
+*) jvm="$jvm -Duser.home=$HOME" ;;
+esac
 if [ -n "${GONEAWAY_DRIVER_CACHE:-}" ]; then
 	cache=$GONEAWAY_DRIVER_CACHE/java
 else

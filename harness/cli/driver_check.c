@@ -10,7 +10,6 @@
  */
 #include "cli/internal.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -92,19 +91,13 @@ static void default_drivers(char *buf, size_t len)
 
 static void remove_dir(const char *dir)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	struct ga_error err;
 
-	while (d && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
+	/* the taps write there as the drivers' user: nothing of theirs is
+	 * followed (util/fsutil.h) */
+	ga_driver_writable_also(NULL, &err);
+	if (ga_tree_remove(dir, &err))
+		fprintf(stderr, "goneaway: %s\n", err.msg);
 }
 
 /* Writes dir/command (argv's words, each ended by a NUL) and the link
@@ -138,6 +131,33 @@ static int tap_command(const char *dir, const char *self, char **argv,
 		return -1;
 	}
 	return 0;
+}
+
+/* The words of the scenarios' run into out (at most 64, NULL last):
+ * "run --no-results --color never", the run options of argv (before
+ * its "--" at first_arg - 1), "--client client" (none when NULL) and
+ * conf.  Returns their count. */
+static int run_words(char **argv, int first_arg, char *client, char *conf,
+		     char **out)
+{
+	static char a_run[] = "run", a_nores[] = "--no-results",
+		    a_color[] = "--color", a_never[] = "never",
+		    a_client[] = "--client";
+	int i, k = 0;
+
+	out[k++] = a_run;
+	out[k++] = a_nores;
+	out[k++] = a_color;
+	out[k++] = a_never;
+	for (i = 1; i < first_arg - 1; i++)
+		out[k++] = argv[i];
+	if (client) {
+		out[k++] = a_client;
+		out[k++] = client;
+	}
+	out[k++] = conf;
+	out[k] = NULL;
+	return k;
 }
 
 /* driver-test's words: its run options, then "--" and the driver's
@@ -194,11 +214,10 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 {
 	char client[4096], dir[PATH_MAX], conf[PATH_MAX + 16], taps[PATH_MAX];
 	char self[PATH_MAX];
-	char a_run[] = "run", a_nores[] = "--no-results", a_color[] = "--color",
-	     a_never[] = "never", a_client[] = "--client";
 	char *run_argv[64], *words[128], named[4096];
 	struct ga_conformance_alone alone;
-	int i, k, first_arg, code;
+	struct ga_error err;
+	int k, first_arg, code;
 	ssize_t sn;
 
 	first_arg = driver_words(&argc, &argv, words, named, sizeof(named));
@@ -207,7 +226,20 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 	default_drivers(dir, sizeof(dir));
 	snprintf(conf, sizeof(conf), "%s/conformance", dir);
 
-	/* the driver alone */
+	/* what the scenarios' run would execute or load from (the cache,
+	 * the fixtures, a --server's programs) is held to the rule before
+	 * the driver runs at all: a refusal is exit 2, nothing run */
+	k = run_words(argv, first_arg, NULL, conf, run_argv);
+	code = cmd_run_check(k, run_argv);
+	if (code != EXIT_ALL_PASSED)
+		return code;
+
+	/* the driver alone; it and the tap over it use the driver's own
+	 * cache (client/driver.h) */
+	if (ga_driver_cache_as(argv + first_arg, &err)) {
+		ga_conformance_check(false, "greeting", err.msg);
+		return EXIT_SOME_ERROR;
+	}
 	if (ga_conformance_alone(argv + first_arg, ga_tmp_root(), &alone))
 		return EXIT_SOME_FAILED;
 
@@ -224,6 +256,14 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 		ga_conformance_check(false, "the conformance scenarios", strerror(errno));
 		return EXIT_SOME_ERROR;
 	}
+	/* the taps run as the drivers they tap (client/driver.h): their
+	 * transcripts are written there by the drivers' user */
+	if (ga_driver_case_dir(taps, &err) ||
+	    ga_driver_writable_also(taps, &err)) {
+		ga_conformance_check(false, "the conformance scenarios", err.msg);
+		remove_dir(taps);
+		return EXIT_SOME_ERROR;
+	}
 	/* the tap's command line is a cmd: client, split at blanks: the
 	 * driver's words (a path of "/root/ga clone", issue 56) go in a
 	 * file of the taps' directory, goneaway itself by a link there */
@@ -231,17 +271,7 @@ int cmd_driver_test(int argc, char **argv, struct ga_interrupt *in)
 		remove_dir(taps);
 		return EXIT_SOME_ERROR;
 	}
-	k = 0;
-	run_argv[k++] = a_run;
-	run_argv[k++] = a_nores;
-	run_argv[k++] = a_color;
-	run_argv[k++] = a_never;
-	for (i = 1; i < first_arg - 1; i++)
-		run_argv[k++] = argv[i];
-	run_argv[k++] = a_client;
-	run_argv[k++] = client;
-	run_argv[k++] = conf;
-	run_argv[k] = NULL;
+	k = run_words(argv, first_arg, client, conf, run_argv);
 	fflush(stdout);
 	/* a copy a zygote spawned would write to goneaway past the tap:
 	 * every process of the scenarios is started on its own, behind one

@@ -5,11 +5,14 @@
  * its stderr says why.  One line each (util/checklist.h). */
 #include "cli/internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "client/driver.h"
 #include "plan/driverlist.h"
+#include "plan/paths.h"
+#include "plan/plan.h"
 #include "util/checklist.h"
 #include "util/escape.h"
 
@@ -29,6 +32,22 @@ static bool check_driver(struct ga_checklist *c, const char *name,
 		      drv.name);
 	ga_driver_release(&drv);
 	return true;
+}
+
+/* The drivers' cache of the default cache (plan/paths.h), as a run
+ * without --cache has it: each driver's probe builds it (plan/plan.h,
+ * ga_drivers_cache_use); said on stderr when it is refused. */
+static void use_cache(void)
+{
+	char cache[PATH_MAX];
+	struct ga_error err;
+
+	ga_default_cache(cache, sizeof(cache));
+	if (ga_check_cache(cache, cache, sizeof(cache), &err))
+		ga_esc_line(stderr, "goneaway drivers: warning: %s: drivers "
+			    "start without their cache", err.msg);
+	else
+		ga_drivers_cache_use(cache);
 }
 
 int cmd_drivers(int argc, char **argv, struct ga_interrupt *in)
@@ -51,6 +70,8 @@ int cmd_drivers(int argc, char **argv, struct ga_interrupt *in)
 				    "drivers.list)", argv[i]);
 			code = EXIT_USAGE;
 		}
+	if (code != EXIT_USAGE)
+		use_cache();
 	for (i = 1; i < argc && code != EXIT_USAGE; i++)
 		if (!check_driver(&c, argv[i], in) || ga_interrupted(in))
 			code = EXIT_SOME_FAILED;

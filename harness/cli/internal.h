@@ -102,6 +102,11 @@ int cli_default_fixtures(struct ga_server_options *so, char *buf,
 
 int cmd_check(int argc, char **argv);                             /* cli/check.c */
 int cmd_run(int argc, char **argv, struct ga_interrupt *in);      /* cli/run.c */
+/* cmd_run's options and scenarios read, and what the run would execute
+ * or load from checked (ga_plan_check_dirs), nothing run: 0 (the
+ * drivers' cache then set for the drivers started before the run:
+ * ga_drivers_cache_use), or EXIT_USAGE after saying why. */
+int cmd_run_check(int argc, char **argv);                         /* cli/run.c */
 int cmd_replay(int argc, char **argv, struct ga_interrupt *in);   /* cli/replay.c */
 int cmd_doctor(int argc, char **argv);                            /* cli/doctor.c */
 int cmd_drivers(int argc, char **argv, struct ga_interrupt *in);  /* cli/drivers.c */

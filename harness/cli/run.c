@@ -606,28 +606,67 @@ static int exit_code(enum ga_plan_status status,
 	return r->violations ? EXIT_STRICT : EXIT_ALL_PASSED;
 }
 
+/* argv's options and plan, its scenarios loaded, into *ap (a new
+ * run_args: ga_plan_free() its plan and free() it).  Returns 0, or -1
+ * having said why (*ap NULL) with *code the exit code (EXIT_ALL_PASSED
+ * after --help). */
+static int load_plan(int argc, char **argv, struct run_args **ap,
+		     int *code)
+{
+	struct run_args *a = malloc(sizeof(*a));
+	int rc;
+
+	*ap = NULL;
+	*code = EXIT_USAGE;
+	if (!a) {
+		fprintf(stderr, "goneaway: out of memory\n");
+		return -1;
+	}
+	rc = parse_run_args(argc, argv, a);
+	if (rc) {
+		free(a);
+		if (rc > 0)
+			*code = EXIT_ALL_PASSED;
+		return -1;
+	}
+	if (ga_plan_load(&a->pa.p, argv + optind, argc - optind)) {
+		ga_plan_free(&a->pa.p);
+		free(a);
+		return -1;
+	}
+	*ap = a;
+	return 0;
+}
+
+int cmd_run_check(int argc, char **argv)
+{
+	struct run_args *a;
+	int code;
+
+	if (load_plan(argc, argv, &a, &code))
+		return code;
+	if (ga_plan_check_dirs(&a->pa.p) == 0) {
+		/* the drivers run before the run do with its cache */
+		ga_drivers_cache_use(a->pa.p.cache);
+		code = EXIT_ALL_PASSED;
+	}
+	ga_plan_free(&a->pa.p);
+	free(a);
+	return code;
+}
+
 int cmd_run(int argc, char **argv, struct ga_interrupt *in)
 {
 	enum ga_plan_status status;
 	struct ga_plan_result r;
 	struct run_args *a;
 	struct ga_plan *p;
-	int code = EXIT_USAGE, rc;
+	int code = EXIT_USAGE;
 	size_t i;
 
-	a = malloc(sizeof(*a));
-	if (!a) {
-		fprintf(stderr, "goneaway: out of memory\n");
-		return EXIT_USAGE;
-	}
-	rc = parse_run_args(argc, argv, a);
-	if (rc) {
-		free(a);
-		return rc > 0 ? EXIT_ALL_PASSED : EXIT_USAGE;
-	}
+	if (load_plan(argc, argv, &a, &code))
+		return code;
 	p = &a->pa.p;
-	if (ga_plan_load(p, argv + optind, argc - optind))
-		goto out;
 	/* --repeat N: every scenario runs N times, as if its file said
 	 * "repeat N" (the file itself is left as it is) */
 	for (i = 0; a->repeat && i < p->nscs; i++)

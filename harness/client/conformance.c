@@ -35,11 +35,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client/driver.h"
 #include "client/internal.h"
 #include "client/protocol.h"
 #include "lab/spawn.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
+#include "util/beneath.h"
 #include "util/json.h"
 #include "util/machine.h"
 
@@ -102,8 +104,10 @@ static void resolve(const char *prog, char *buf, size_t len)
 }
 
 static int session_start(struct session *s, char **argv,
-			 const char *tmp_root, struct ga_error *err)
+			 const char *tmp_root, const struct ga_client_env *env,
+			 struct ga_error *err)
 {
+	struct ga_driver_jail jail;
 	struct ga_spawn_opts so;
 	int in[2], out[2], pipes[2], fd, rc;
 	char prog[PATH_MAX];
@@ -138,7 +142,11 @@ static int session_start(struct session *s, char **argv,
 	/* PID 2 of a namespace of its own, as goneaway runs it: what it
 	 * forks (a copy spawn made that never greeted) ends with it */
 	so.new_pidns = true;
-	rc = ga_spawn(&so, &s->pid, &s->pidfd, err);
+	/* confined as goneaway runs it (client/confine.c) */
+	rc = ga_driver_jail(&jail, &so, env, err);
+	if (rc == 0)
+		rc = ga_spawn(&so, &s->pid, &s->pidfd, err);
+	ga_driver_jail_free(&jail);
 	argv[0] = (char *)saved;
 	close(in[0]);
 	close(out[1]);
@@ -504,10 +512,10 @@ static bool declares(const struct ga_json *hello, unsigned bit)
  * connect as it does and exits at the end of its input, and the driver
  * goes on answering.  Failures are checks; returns false only when the
  * driver itself stopped answering. */
-static bool check_spawn(struct session *s, const char *tmp_root)
+static bool check_spawn(struct session *s, const char *dir)
 {
 	static const char *const same[] = { "driver", "library", "protocol" };
-	char dir[PATH_MAX], in[PATH_MAX + 8], out[PATH_MAX + 8];
+	char in[PATH_MAX + 8], out[PATH_MAX + 8];
 	char log[PATH_MAX + 8], req[3 * PATH_MAX + 128], why[512];
 	char note[128], what[600];
 	struct session c;
@@ -519,18 +527,19 @@ static bool check_spawn(struct session *s, const char *tmp_root)
 
 	memset(&c, 0, sizeof(c));
 	c.pidfd = c.to_fd = c.from_fd = -1;
-	snprintf(dir, sizeof(dir), "%s/goneaway-spawn-XXXXXX", tmp_root);
-	if (!mkdtemp(dir)) {
-		ga_conformance_check(false, "spawn", strerror(errno));
-		return true;
-	}
 	snprintf(in, sizeof(in), "%s/in", dir);
 	snprintf(out, sizeof(out), "%s/out", dir);
 	snprintf(log, sizeof(log), "%s/log", dir);
+	/* the copy opens them itself, as the drivers' user */
 	f = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (f >= 0 && ga_driver_give_fd(f) != 0) {
+		close(f);
+		f = -1;
+	}
 	if (f >= 0)
 		close(f);
 	if (f < 0 || mkfifo(in, 0600) || mkfifo(out, 0600) ||
+	    ga_driver_give_path(in) || ga_driver_give_path(out) ||
 	    (c.from_fd = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
 	    (hold = open(out, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
 	    (c.to_fd = open(in, O_RDWR | O_CLOEXEC)) < 0 ||
@@ -626,7 +635,6 @@ out:
 	unlink(in);
 	unlink(out);
 	unlink(log);
-	rmdir(dir);
 	return alive;
 }
 
@@ -753,7 +761,7 @@ static bool read_reply(struct findings *fd, const char *name, long ln,
 	return broke;
 }
 
-static void read_transcript(struct findings *fd, const char *path,
+static void read_transcript(struct findings *fd, const char *dir,
 			    const char *name)
 {
 	char *text = NULL, *line, *next, *rest, step[32] = "";
@@ -772,7 +780,8 @@ static void read_transcript(struct findings *fd, const char *path,
 	 * stretched by a busy machine's load) */
 	ga_machine_now(&m);
 	exit_ms = ga_machine_bound(GA_PROTOCOL_EXIT_MS, &m);
-	if (ga_file_read(path, 256L << 20, &text, &n, &err))
+	/* the tap's, a driver's user's: never followed nor waited on */
+	if (ga_within_read(dir, name, 256L << 20, &text, &n, &err))
 		return;
 	fd->procs++;
 	for (line = text; line && *line; line = next) {
@@ -846,7 +855,7 @@ static void read_transcript(struct findings *fd, const char *path,
 
 static void check_transcripts(const char *dir, struct findings *fd)
 {
-	char path[PATH_MAX], what[600];
+	char what[600];
 	struct dirent *de;
 	size_t used;
 	unsigned k;
@@ -856,8 +865,7 @@ static void check_transcripts(const char *dir, struct findings *fd)
 	while (d && (de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, "tap-", 4))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		read_transcript(fd, path, de->d_name);
+		read_transcript(fd, dir, de->d_name);
 	}
 	if (d)
 		closedir(d);
@@ -904,21 +912,22 @@ static void check_transcripts(const char *dir, struct findings *fd)
 	      fd->late_exit[0] ? fd->late_exit : "no input was closed");
 }
 
-int ga_conformance_alone(char **argv, const char *tmp_root,
-			 struct ga_conformance_alone *alone)
+/* The driver alone in dir, a directory of its own (its spawn's pipes
+ * and copy's log there), which it may write. */
+static int alone_in(char **argv, const char *tmp_root, const char *dir,
+		    struct ga_conformance_alone *alone)
 {
+	struct ga_client_env env = { .netns_fd = -1, .dir = dir };
 	struct session s;
 	struct ga_error err;
 	const struct ga_json *un;
 
-	memset(alone, 0, sizeof(*alone));
-	if (session_start(&s, argv, tmp_root, &err)) {
+	if (session_start(&s, argv, tmp_root, &env, &err)) {
 		ga_conformance_check(false, "greeting", err.msg);
 		return -1;
 	}
 	if (!check_greeting(&s) ||
-	    (declares(s.hello, GA_FEATURE_SPAWN) &&
-	     !check_spawn(&s, tmp_root)) ||
+	    (declares(s.hello, GA_FEATURE_SPAWN) && !check_spawn(&s, dir)) ||
 	    !check_alone(&s)) {
 		session_end(&s);
 		printf("# the conformance scenarios were not run: the driver "
@@ -934,6 +943,35 @@ int ga_conformance_alone(char **argv, const char *tmp_root,
 	}
 	session_end(&s);
 	return 0;
+}
+
+int ga_conformance_alone(char **argv, const char *tmp_root,
+			 struct ga_conformance_alone *alone)
+{
+	char dir[PATH_MAX];
+	struct ga_error err;
+	int rc;
+
+	memset(alone, 0, sizeof(*alone));
+	snprintf(dir, sizeof(dir), "%s/goneaway-spawn-XXXXXX", tmp_root);
+	if (!mkdtemp(dir)) {
+		ga_conformance_check(false, "greeting", strerror(errno));
+		return -1;
+	}
+	if (ga_driver_case_dir(dir, &err)) {
+		rmdir(dir);
+		ga_conformance_check(false, "greeting", err.msg);
+		return -1;
+	}
+	/* the driver alone builds the drivers' caches, as a run's probe
+	 * does (client/confine.c) */
+	if (ga_driver_build_begin(&err))
+		printf("# the drivers' cache is not built: %s\n", err.msg);
+	rc = alone_in(argv, tmp_root, dir, alone);
+	ga_driver_build_end();
+	if (ga_tree_remove(dir, &err))
+		fprintf(stderr, "goneaway: %s\n", err.msg);
+	return rc;
 }
 
 void ga_conformance_transcripts(const char *dir,

@@ -48,6 +48,10 @@ struct ga_client_env {
 					 * it); NULL: nothing */
 	struct ga_interrupt *in;        /* SIGINT/SIGTERM: every wait of a
 					 * driver watches it (NULL: none) */
+	const char *run_dir;            /* the run's directory, which
+					 * holds dir and keep_dir (NULL:
+					 * none): a kept process serves
+					 * later cases' directories there */
 	const char *keep_dir;           /* where a kept driver process's
 					 * standard error is written (its
 					 * part of a case is copied into the
@@ -190,6 +194,47 @@ void ga_driver_builtin(struct ga_driver *drv);
  * SIGINT/SIGTERM (in, may be NULL).  Returns 0, or -1 with err set. */
 int ga_driver_process(struct ga_driver *drv, char *const *argv,
 		      struct ga_interrupt *in, struct ga_error *err);
+
+/* ---- how a driver process runs (client/confine.c) --------------------------
+ * As root, every driver process - a process of its own, a zygote and the
+ * copies it spawns, the probe that reads a driver's greeting,
+ * driver-test's - runs confined (lab/spawn.h) as a server's programs
+ * are: as the user and group of its run's drivers (its -j workers'
+ * too, from the machine's slots: lab/uids.h), with no
+ * capability and no_new_privs, every mount read-only, nosuid and nodev
+ * but what it writes (the run's directory, where its user may write
+ * only its cases' directories and the files goneaway gave it; a tmpfs
+ * of its own, its TMPDIR and HOME), in a PID namespace of its own.  The
+ * directories it runs from and reads (its command's, the drivers'
+ * cache) are reached at their own paths even below one no one else may
+ * search (root's home), which it then sees nothing else of.  Not root,
+ * a driver runs as goneaway does. */
+
+/* Gives dir (a case's directory, driver-test's taps: made by goneaway,
+ * root's) to the drivers' user to write: root's still, their group's,
+ * mode 01770 (sticky: they cannot remove or replace what goneaway put
+ * there).  Nothing when goneaway is not root.  Returns 0, or -1 with
+ * err set. */
+int ga_driver_case_dir(const char *dir, struct ga_error *err);
+
+/* dir (the drivers' directory, whose files the commands of
+ * drivers/drivers.list name: a driver imports what is beside its own
+ * directory, drivers/pylib) is reached whole, read-only, by every driver
+ * process this process starts from now on.  Returns 0, or -1 with err
+ * set. */
+int ga_driver_reach(const char *dir, struct ga_error *err);
+
+/* dir (driver-test's taps, given with ga_driver_case_dir) is writable
+ * too for every driver process this goneaway process starts from now
+ * on ("" or NULL: none again).  Returns 0, or -1 with err set. */
+int ga_driver_writable_also(const char *dir, struct ga_error *err);
+
+/* The driver processes this process starts from now on use the cache
+ * of argv's driver (each driver's cache is its own, keyed by its
+ * command: client/internal.h), whatever their own command (driver-test's
+ * tap, over that driver); NULL: each its own again.  Returns 0, or -1
+ * with err set. */
+int ga_driver_cache_as(char *const *argv, struct ga_error *err);
 
 /* Ends every kept driver process (client/process.c: a driver declaring
  * "cases", between two cases) that lives in the network namespace whose

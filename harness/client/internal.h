@@ -11,6 +11,7 @@
 #ifndef GA_CLIENT_INTERNAL_H
 #define GA_CLIENT_INTERNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -107,6 +108,121 @@ bool ga_proc_fd_is(pid_t pid, int fd, dev_t dev, ino_t ino);
  * bound is its log's.  A kept process's log, one for all its cases, is
  * given up past half of it (client/process.c). */
 #define GA_DRIVER_LOG_MAX (64LL << 20)
+
+/* ---- client/confine.c: how a driver process runs (client/driver.h) ---------- */
+
+struct ga_client_env;
+struct ga_spawn_confine;
+struct ga_spawn_opts;
+struct ga_spawn_view;
+
+/* A driver process's confinement, for one spawn (so points into it
+ * until ga_driver_jail_free()). */
+struct ga_driver_jail {
+	struct ga_spawn_confine *confine;       /* owned, NULL: none */
+	struct ga_spawn_view *view;             /* owned */
+	char *env[8];                           /* owned, NULL last */
+};
+
+/* Confines so, a driver process's spawn (its argv, cwd, netns_fd set)
+ * for env (NULL: outside any case - a probe, driver-test's driver
+ * alone): fills j and points so->confine, so->env and (when NULL)
+ * so->cwd into it; nothing when goneaway is not root.  Release j with
+ * ga_driver_jail_free() once the spawn returned.  Returns 0, or -1
+ * with err set. */
+int ga_driver_jail(struct ga_driver_jail *j, struct ga_spawn_opts *so,
+		   const struct ga_client_env *env, struct ga_error *err);
+void ga_driver_jail_free(struct ga_driver_jail *j);
+
+/* ---- client/reach.c: what a driver reaches ---------------------------- */
+
+/* What a confined driver process reads besides the system's own
+ * directories, added to v (docs/driver-protocol.md, "Processes and
+ * namespaces").  A path's "repository" is the nearest of its directory
+ * and the 8 above it that holds a .git, short of "/", a directory just
+ * below it and anyone's home; without one, its directory (when not
+ * that wide), else the file alone.  Every link on the way of a path as
+ * it is named is made again where the driver would see nothing (a
+ * checkout named through a link), what it names reached in turn. */
+
+/* Each word of argv that is an absolute path to something there, with
+ * its repository.  Returns 0, or -1 with err set (too many). */
+int ga_driver_reach_words(struct ga_spawn_view *v, const char *const *argv,
+			  struct ga_error *err);
+
+/* goneaway's own installation (its binary's repository or directory:
+ * the shipped drivers and fixtures), as it runs and as its first word
+ * names it, and the directory it was started from (its repository, or
+ * itself), as it is and as $PWD names it.  Returns 0, or -1 with err
+ * set. */
+int ga_driver_reach_own(struct ga_spawn_view *v, struct ga_error *err);
+
+/* Gives a file goneaway made for a confined driver to open (a kept
+ * process's log, a spawn's named pipes) to the drivers' user, by its
+ * descriptor or by path (never following a last symlink).  Nothing when
+ * goneaway is not root.  Returns 0, or -1 with errno set. */
+int ga_driver_give_fd(int fd);
+int ga_driver_give_path(const char *path);
+
+/* The drivers' caches built (docs/driver-protocol.md, "Processes and
+ * namespaces"): from ga_driver_build_begin() to ga_driver_build_end(),
+ * the first driver process this process starts (ga_driver_process's
+ * probe, driver-test's driver alone: outside any case) sees its own
+ * cache (client/cache.c) as a writable copy of it, and what it added is
+ * then made root's and put in the cache, which every other driver
+ * process reads and cannot write.  Nothing when goneaway is not root
+ * or has no drivers' cache.  begin returns 0, or -1 with err set (the
+ * drivers then start as in a case); end says on stderr what it could
+ * not keep. */
+int ga_driver_build_begin(struct ga_error *err);
+void ga_driver_build_end(void);
+
+/* ---- client/cache.c: a driver's own cache, built by a confined probe ----- */
+
+/* Each driver's cache is its own, keyed by its command, so that no
+ * driver's build adds to another's: $GONEAWAY_DRIVER_CACHE/cmd-KEY. */
+#define GA_CACHE_KEY 17                 /* 16 hex digits and '\0' */
+
+/* The key of a driver's command, argv (its words as started; its
+ * program by its name alone). */
+int ga_cache_key(const char *const *argv, char key[GA_CACHE_KEY],
+		 struct ga_error *err);
+
+/* The cache of key's driver, made (root's, 0755) when it is not there,
+ * into dir ("" when goneaway gives the drivers no cache).  Returns 0, or
+ * -1 with err set. */
+int ga_cache_dir(const char *key, char *dir, size_t len, struct ga_error *err);
+
+/* A build's copy of a driver's cache (ga_cache_work_open). */
+struct ga_cache_work {
+	char dir[PATH_MAX];     /* the cache it copies */
+	char top[PATH_MAX];     /* CACHE/drivers-building-XXXXXX, root's,
+				 * "" when none */
+	char work[PATH_MAX];    /* top/cache: the copy, uid's */
+	int lock;               /* held while it is there */
+	unsigned uid;
+};
+
+/* A copy of the cache dir a confined process of uid can add to, in
+ * w->work: each directory made again, uid's, and each regular file
+ * hard-linked (root's: read, never written); a name with a leading '.'
+ * (a lock, a half-made file) is left out.  What the cache holds is made
+ * readable by others on the way (the drivers' users read it).  Copies a
+ * build of a run gone left are removed first.  Returns 0, or -1 with err
+ * set (nothing is left). */
+int ga_cache_work_open(const char *dir, unsigned uid, struct ga_cache_work *w,
+		       struct ga_error *err);
+
+/* Puts into the cache what the process made in its copy - each regular
+ * file of uid's with one link, at its path, root's (mode 0644 or 0755,
+ * its times kept: a JVM's archive checks a jar's), written aside and
+ * renamed into place; directories made root's (0755) as needed; nothing
+ * followed or waited on (O_NOFOLLOW, O_NONBLOCK); a name with a leading
+ * '.', a link, a FIFO, a file of anyone else's left out; at most
+ * GA_CACHE_ADOPT_MAX bytes in all - then removes the copy.  Said on
+ * stderr when it cannot.  Nothing when w holds none. */
+#define GA_CACHE_ADOPT_MAX (1LL << 30)
+void ga_cache_work_close(struct ga_cache_work *w);
 
 /* ---- client/keep.c: kept driver processes ---------------------------------- */
 

@@ -249,9 +249,15 @@ static void kill_driver(const struct ga_driver_conn *c)
 		kill(c->pid, SIGKILL);
 }
 
-static int start_process(struct ga_driver_conn *c, int netns_fd,
-			 const char *log, struct ga_error *err)
+/* Starts c's driver process in env's client namespace (NULL: outside
+ * any lab, the probe), confined for env (client/confine.c: a zygote,
+ * whose c->env is NULL, serves env's run), its stderr to log. */
+static int start_process(struct ga_driver_conn *c,
+			 const struct ga_client_env *env, const char *log,
+			 struct ga_error *err)
 {
+	int netns_fd = env ? env->netns_fd : -1;
+	struct ga_driver_jail jail;
 	struct ga_spawn_opts so;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, pipes[2];
 	int rc;
@@ -274,7 +280,12 @@ static int start_process(struct ga_driver_conn *c, int netns_fd,
 	 * namespace stays as it was made, lab/clientns.h) */
 	so.net_confined = netns_fd >= 0;
 	so.cwd = c->env ? c->env->dir : NULL;   /* NULL: the probe's */
-	rc = ga_spawn(&so, &c->pid, &c->pidfd, err);
+	/* as root: a user of its own, no capability, read-only but what it
+	 * writes (client/confine.c) */
+	rc = ga_driver_jail(&jail, &so, env, err);
+	if (rc == 0)
+		rc = ga_spawn(&so, &c->pid, &c->pidfd, err);
+	ga_driver_jail_free(&jail);
 	close(in[0]);
 	close(out[1]);
 	in[0] = out[1] = -1;
@@ -1467,8 +1478,11 @@ static int kept_log(struct ga_driver_conn *c, const char *dir,
 		 (int)getpid(), n);
 	fd = open(c->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 		  O_NOFOLLOW, 0600);
-	if (fd < 0) {
+	/* a copy a zygote spawns opens it itself, as the drivers' user */
+	if (fd < 0 || ga_driver_give_fd(fd) != 0) {
 		ga_error_errno(err, errno, "%s", c->log);
+		if (fd >= 0)
+			close(fd);
 		c->log[0] = '\0';
 		return -1;
 	}
@@ -1512,7 +1526,7 @@ static struct ga_driver_conn *zygote_for(struct ga_driver *drv,
 		conn_end(z);
 		return NULL;
 	}
-	if (start_process(z, env->netns_fd, z->log, err) ||
+	if (start_process(z, env, z->log, err) ||
 	    read_hello(z, err)) {
 		ga_error_prefix(err, "its zygote");
 		conn_end(z);
@@ -1562,7 +1576,9 @@ static int spawn_into(struct ga_driver_conn *c,
 		 (int)getpid(), serial);
 	snprintf(out, sizeof(out), "%s/spawn-%d-%u.out", env->keep_dir,
 		 (int)getpid(), serial);
-	if (mkfifo(in, 0600) != 0 || mkfifo(out, 0600) != 0) {
+	/* the zygote opens them as the drivers' user */
+	if (mkfifo(in, 0600) != 0 || mkfifo(out, 0600) != 0 ||
+	    ga_driver_give_path(in) != 0 || ga_driver_give_path(out) != 0) {
 		ga_error_errno(err, errno, "mkfifo %s", env->keep_dir);
 		goto fail;
 	}
@@ -1727,8 +1743,7 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 		conn_end(c);
 		return -1;
 	}
-	if (!spawn_ok(c, env) && (start_process(c, env->netns_fd, c->log,
-						err) ||
+	if (!spawn_ok(c, env) && (start_process(c, env, c->log, err) ||
 				  read_hello(c, err))) {
 		snprintf(c->case_log, sizeof(c->case_log), "%s/driver-%s.log",
 			 env->dir, decl->name);
@@ -1782,7 +1797,7 @@ static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 	if (env->dir)
 		snprintf(c->log, sizeof(c->log), "%s/driver-%s.log", env->dir,
 			 decl->name);
-	if (start_process(c, env->netns_fd, c->log[0] ? c->log : NULL, err) ||
+	if (start_process(c, env, c->log[0] ? c->log : NULL, err) ||
 	    read_hello(c, err)) {
 		conn_end(c);
 		return -1;
@@ -1863,8 +1878,28 @@ static char *resolve(const char *prog)
 	return strdup(prog);
 }
 
+static int probe(struct ga_driver *drv, char *const *argv,
+		 struct ga_interrupt *in, struct ga_error *err);
+
 int ga_driver_process(struct ga_driver *drv, char *const *argv,
 		      struct ga_interrupt *in, struct ga_error *err)
+{
+	struct ga_error why;
+	int rc;
+
+	/* the probe is the drivers' caches' build (client/confine.c): what
+	 * it adds is kept, root's, once it is gone */
+	if (ga_driver_build_begin(&why))
+		fprintf(stderr, "goneaway: warning: the drivers' cache is not "
+			"built: %s\n", why.msg);
+	rc = probe(drv, argv, in, err);
+	ga_driver_build_end();
+	return rc;
+}
+
+/* ga_driver_process: the greeting read once, outside any lab. */
+static int probe(struct ga_driver *drv, char *const *argv,
+		 struct ga_interrupt *in, struct ga_error *err)
 {
 	static const struct ga_connection probe_decl = { .name = "probe" };
 	struct ga_client_env env = { .netns_fd = -1, .in = in };
@@ -1908,7 +1943,7 @@ int ga_driver_process(struct ga_driver *drv, char *const *argv,
 		close(fd);
 	else
 		c->log[0] = '\0';
-	rc = start_process(c, -1, c->log[0] ? c->log : NULL, err);
+	rc = start_process(c, NULL, c->log[0] ? c->log : NULL, err);
 	if (rc == 0)
 		rc = read_hello(c, err);
 	if (c->log[0])

@@ -27,7 +27,7 @@ int ga_memfs_over(const char *path, long long size, struct ga_error *err)
 		return ga_error_set(err, "a tmpfs of %lld bytes over %s: at "
 				    "least %lld", size, path,
 				    (long long)GA_MEMFS_SIZE_MIN);
-	/* searchable, not listable: a server's user (server/uids.h)
+	/* searchable, not listable: a server's user (lab/uids.h)
 	 * reaches its own directory below by its path */
 	snprintf(opts, sizeof(opts), "mode=0711,size=%lld,nr_inodes=%lld",
 		 size, size / GA_MEMFS_BYTES_PER_FILE);

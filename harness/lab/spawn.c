@@ -1,4 +1,5 @@
 /* spawn.c - see spawn.h */
+#include "lab/internal.h"
 #include "lab/spawn.h"
 
 #include <dirent.h>
@@ -57,6 +58,12 @@ enum stage {
 	STAGE_CONFINE_WRITABLE, /* the writable directory writable again */
 	STAGE_CONFINE_USER,     /* its own user and group */
 	STAGE_NET_CONFINE,      /* /proc/sys read-only, no CAP_NET_ADMIN */
+	STAGE_VIEW,             /* + enum ga_view_step: the confined
+				 * child's view (lab/spawnview.c) */
+	STAGE_VIEW_LAST = STAGE_VIEW + GA_VIEW_TMPFS,
+	STAGE_VIEW_RO,          /* index: which reach, then which top */
+	STAGE_VIEW_WRITABLE,    /* index: which of the view's writable, or
+				 * its tmpfs (nwritable) */
 };
 
 struct child_failure {
@@ -152,13 +159,24 @@ static int close_fds_above_2(const int *keep, int nkeep)
 }
 
 /* Points fd target at path (opened with flags); the temporary
- * descriptor is closed again. */
+ * descriptor is closed again.  A log (O_APPEND) is a regular file alone,
+ * opened without waiting: one a confined process of the directory's
+ * made a FIFO in its place must not block the child forever. */
 static int redirect(int target, const char *path, int flags)
 {
-	int fd = open(path, flags | O_CLOEXEC, 0644);
+	int fd = open(path, flags | O_CLOEXEC |
+		      (flags & O_APPEND ? O_NONBLOCK : 0), 0644);
+	struct stat st;
 
 	if (fd < 0)
 		return -1;
+	if ((flags & O_APPEND) &&
+	    (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	     fcntl(fd, F_SETFL, flags & ~O_CREAT & ~O_NOFOLLOW) != 0)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	if (fd == target)
 		return fcntl(fd, F_SETFD, 0);
 	if (dup2(fd, target) < 0) {
@@ -273,9 +291,6 @@ static int enter_root(const struct ga_spawn_root *r,
 /* mount_setattr(2) (Linux 5.12), for C libraries older than it. */
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
 #endif
 #define ATTR_RDONLY 0x00000001u         /* MOUNT_ATTR_RDONLY */
 #define ATTR_NOSUID 0x00000002u         /* MOUNT_ATTR_NOSUID */
@@ -408,11 +423,84 @@ static int devices_again(void)
  * read-only already, a container's files are its own.  In the child:
  * only async-signal-safe calls.  Returns 0 or -1 with errno set and
  * *stage, *index saying what failed. */
-static int confine(const struct ga_spawn_confine *c, bool own_ns,
-		   bool in_root, int *stage, int *index)
+/* A directory of the child's writable again after every mount was made
+ * read-only: its own mount (a bind onto itself, or a tmpfs). */
+static int writable_again(const struct ga_spawn_confine *c, const char *dir)
+{
+	return c->mounts ? remount(dir, false) :
+	       set_mount_attr(dir, AT_RECURSIVE, 0, ATTR_RDONLY);
+}
+
+/* The view's mounts made read-only on the fallback of kernels before
+ * 5.12 (they were not there when c->mounts was read; mount_setattr's
+ * recursive pass takes them along). */
+static int view_read_only(const struct ga_spawn_view *v, int *index)
 {
 	size_t i;
 
+	for (i = 0; i < v->nreach + v->ntops; i++) {
+		*index = (int)i;
+		if (remount(i < v->nreach ? v->reach[i] :
+			    v->top[i - v->nreach], true) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The writable directories of c and its view bound onto themselves (a
+ * mount each, to be made writable again), then every mount read-only,
+ * nosuid and nodev, then those writable again with the view's tmpfs.
+ * In the child: only system calls. */
+static int confine_mounts(const struct ga_spawn_confine *c, int *stage,
+			  int *index)
+{
+	const struct ga_spawn_view *v = c->view;
+	size_t i, n = v ? v->nwritable : 0;
+
+	*stage = STAGE_CONFINE_BIND;
+	if (c->writable[0] && mount(c->writable, c->writable, NULL,
+				    MS_BIND | MS_REC, NULL) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (mount(v->writable[i], v->writable[i], NULL,
+			  MS_BIND | MS_REC, NULL) != 0)
+			return -1;
+	*stage = STAGE_CONFINE_RO;
+	if (!c->mounts && (set_mount_attr("/", AT_RECURSIVE, ATTR_RDONLY |
+					  ATTR_NOSUID | ATTR_NODEV, 0) != 0 ||
+			   devices_again() != 0))
+		return -1;
+	for (i = 0; c->mounts && i < c->nmounts; i++) {
+		*index = (int)i;
+		if (remount(c->mounts[i], true) != 0)
+			return -1;
+	}
+	*stage = STAGE_VIEW_RO;
+	if (v && c->mounts && view_read_only(v, index) != 0)
+		return -1;
+	*stage = STAGE_CONFINE_WRITABLE;
+	if (c->writable[0] && writable_again(c, c->writable) != 0)
+		return -1;
+	*stage = STAGE_VIEW_WRITABLE;
+	for (i = 0; i <= n; i++) {
+		*index = (int)i;
+		if (i < n ? writable_again(c, v->writable[i]) != 0 :
+		    v && v->tmpfs[0] && !c->mounts &&
+		    writable_again(c, v->tmpfs) != 0)
+			return -1;
+	}
+	/* its mount alone: /proc/sys and the rest stay read-only */
+	*index = (int)n + 1;
+	if (v && v->proc_writable &&
+	    (c->mounts ? remount("/proc", false) :
+	     set_mount_attr("/proc", 0, 0, ATTR_RDONLY)) != 0)
+		return -1;
+	return 0;
+}
+
+static int confine(const struct ga_spawn_confine *c, bool own_ns,
+		   bool in_root, int *stage, int *index)
+{
 	if (c->read_only && !(c->mounts && in_root)) {
 		*stage = STAGE_UNSHARE_NS;
 		if (!own_ns && unshare(CLONE_NEWNS) != 0)
@@ -421,26 +509,11 @@ static int confine(const struct ga_spawn_confine *c, bool own_ns,
 		if (!own_ns && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE,
 				     NULL) != 0)
 			return -1;
-		*stage = STAGE_CONFINE_BIND;
-		if (c->writable[0] && mount(c->writable, c->writable, NULL,
-					    MS_BIND | MS_REC, NULL) != 0)
+		if (c->view && ga_spawn_view_enter(c->view, stage, index)) {
+			*stage += STAGE_VIEW;
 			return -1;
-		*stage = STAGE_CONFINE_RO;
-		if (!c->mounts && (set_mount_attr("/", AT_RECURSIVE,
-						  ATTR_RDONLY | ATTR_NOSUID |
-						  ATTR_NODEV, 0) != 0 ||
-				   devices_again() != 0))
-			return -1;
-		for (i = 0; c->mounts && i < c->nmounts; i++) {
-			*index = (int)i;
-			if (remount(c->mounts[i], true) != 0)
-				return -1;
 		}
-		*stage = STAGE_CONFINE_WRITABLE;
-		if (c->writable[0] &&
-		    (c->mounts ? remount(c->writable, false) :
-		     set_mount_attr(c->writable, AT_RECURSIVE, 0,
-				    ATTR_RDONLY)) != 0)
+		if (confine_mounts(c, stage, index) != 0)
 			return -1;
 	}
 	*stage = STAGE_CONFINE_USER;
@@ -667,9 +740,11 @@ static int join_namespaces(const struct ga_spawn_join *j, int errpipe,
 	return 0;
 }
 
-/* Runs in the child between fork and exec: only async-signal-safe calls. */
+/* Runs in the child between fork and exec: only async-signal-safe calls.
+ * envp: its environment (the harness's, or ga_spawn's merge with
+ * opts->env). */
 static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
-		       pid_t parent, int harness_fd)
+		       pid_t parent, int harness_fd, char *const *envp)
 {
 	const char *in = opts->input_path ? opts->input_path : "/dev/null";
 	const char *out = opts->output_path ? opts->output_path : "/dev/null";
@@ -782,12 +857,60 @@ static void child_exec(const struct ga_spawn_opts *opts, int errpipe,
 	if (opts->cwd && chdir(opts->cwd) != 0)
 		goto fail;
 	f.stage = STAGE_EXEC;
-	execv(opts->argv[0], (char *const *)opts->argv);
+	execve(opts->argv[0], (char *const *)opts->argv, envp);
 fail:
 	f.err = errno;
 	if (write(errpipe, &f, sizeof(f)) < 0)
 		_exit(127);
 	_exit(127);
+}
+
+/* What a confined child's view failed at (f: STAGE_VIEW...), into what. */
+static void view_failed(const struct ga_spawn_view *v,
+			const struct child_failure *f, char *what, size_t len)
+{
+	size_t i = f->index >= 0 ? (size_t)f->index : 0;
+
+	if (!v) {
+		snprintf(what, len, "its view (stage %d)", f->stage);
+		return;
+	}
+	switch (f->stage) {
+	case STAGE_VIEW + GA_VIEW_CLONE:
+	case STAGE_VIEW + GA_VIEW_MOVE:
+		snprintf(what, len, "%s %s to reach it", f->stage ==
+			 STAGE_VIEW + GA_VIEW_CLONE ? "a clone of" : "binding",
+			 i < v->nreach ? v->reach[i] : "?");
+		break;
+	case STAGE_VIEW + GA_VIEW_TOP:
+		snprintf(what, len, "a tmpfs on %s, which others cannot "
+			 "search", i < v->ntops ? v->top[i] : "?");
+		break;
+	case STAGE_VIEW + GA_VIEW_DIR:
+		snprintf(what, len, "mkdir %s in the tmpfs above it",
+			 i < v->ndirs ? v->dirs[i] : "?");
+		break;
+	case STAGE_VIEW + GA_VIEW_LINK:
+		snprintf(what, len, "the link %s in the tmpfs above it",
+			 i < v->nlinks ? v->link[i] : "?");
+		break;
+	case STAGE_VIEW + GA_VIEW_OVER:
+		snprintf(what, len, "bind %s over %s", v->over_src,
+			 v->over_dst);
+		break;
+	case STAGE_VIEW + GA_VIEW_TMPFS:
+		snprintf(what, len, "a tmpfs of its own on %s", v->tmpfs);
+		break;
+	case STAGE_VIEW_RO:
+		snprintf(what, len, "remount %s read-only", i < v->nreach ?
+			 v->reach[i] : i - v->nreach < v->ntops ?
+			 v->top[i - v->nreach] : "?");
+		break;
+	default:
+		snprintf(what, len, "making %s writable again", i < v->nwritable ?
+			 v->writable[i] : i == v->nwritable ? v->tmpfs : "/proc");
+		break;
+	}
 }
 
 /* What failed in the child, as an error: "starting PROG: WHAT: errno". */
@@ -886,6 +1009,18 @@ static int child_failed(const struct ga_spawn_opts *opts,
 		snprintf(what, sizeof(what), "making %s writable again",
 			 opts->confine ? opts->confine->writable : "?");
 		break;
+	case STAGE_VIEW + GA_VIEW_CLONE:
+	case STAGE_VIEW + GA_VIEW_TOP:
+	case STAGE_VIEW + GA_VIEW_DIR:
+	case STAGE_VIEW + GA_VIEW_LINK:
+	case STAGE_VIEW + GA_VIEW_MOVE:
+	case STAGE_VIEW + GA_VIEW_OVER:
+	case STAGE_VIEW + GA_VIEW_TMPFS:
+	case STAGE_VIEW_RO:
+	case STAGE_VIEW_WRITABLE:
+		view_failed(opts->confine ? opts->confine->view : NULL, f,
+			    what, sizeof(what));
+		break;
 	case STAGE_CONFINE_USER:
 		snprintf(what, sizeof(what), "becoming user %u, group %u",
 			 opts->confine ? opts->confine->uid : 0,
@@ -920,8 +1055,65 @@ static int child_failed(const struct ga_spawn_opts *opts,
 			      what);
 }
 
+static int spawn_with(const struct ga_spawn_opts *opts, char *const *envp,
+		      pid_t *pid, int *pidfd, struct ga_error *err);
+
+/* Whether entry ("NAME=VALUE") has the name of one of set's. */
+static bool env_named(const char *entry, const char *const *set)
+{
+	size_t n = strcspn(entry, "=");
+
+	for (; *set; set++)
+		if (strncmp(*set, entry, n) == 0 && (*set)[n] == '=')
+			return true;
+	return false;
+}
+
+/* The harness's environment with env's entries in place of its own of
+ * their names: a new array (free() it; the strings are borrowed), or
+ * NULL when out of memory. */
+static char **merged_env(const char *const *env)
+{
+	extern char **environ;
+	size_t n = 0, k = 0, i;
+	char **out;
+
+	for (i = 0; environ[i]; i++)
+		n++;
+	for (i = 0; env[i]; i++)
+		n++;
+	out = malloc((n + 1) * sizeof(*out));
+	if (!out)
+		return NULL;
+	for (i = 0; environ[i]; i++)
+		if (!env_named(environ[i], env))
+			out[k++] = environ[i];
+	for (i = 0; env[i]; i++)
+		out[k++] = (char *)env[i];
+	out[k] = NULL;
+	return out;
+}
+
 int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	     struct ga_error *err)
+{
+	extern char **environ;
+	char **envp = NULL;
+	int rc;
+
+	if (opts->env) {
+		envp = merged_env(opts->env);
+		if (!envp)
+			return ga_error_set(err, "out of memory");
+	}
+	rc = spawn_with(opts, envp ? envp : environ, pid, pidfd, err);
+	free(envp);
+	return rc;
+}
+
+/* ga_spawn, its environment envp made. */
+static int spawn_with(const struct ga_spawn_opts *opts, char *const *envp,
+		      pid_t *pid, int *pidfd, struct ga_error *err)
 {
 	pid_t parent = getpid(), sibling = 0;
 	struct child_failure f, rec;
@@ -963,7 +1155,7 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	}
 	if (p == 0) {
 		close(pipefd[0]);
-		child_exec(opts, pipefd[1], parent, harness_fd);
+		child_exec(opts, pipefd[1], parent, harness_fd, envp);
 	}
 	if (harness_fd >= 0)
 		close(harness_fd);
@@ -1006,17 +1198,6 @@ int ga_spawn(const struct ga_spawn_opts *opts, pid_t *pid, int *pidfd,
 	*pid = p;
 	return 0;
 }
-
-/* The mount API's constants, for headers older than glibc 2.36. */
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
 
 int ga_spawn_bind_into(int mnt_fd, const char *dir, const char *target,
 		       struct ga_error *err)

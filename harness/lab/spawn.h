@@ -114,8 +114,98 @@ struct ga_spawn_join {
 	int pid_fd;
 };
 
+/* What a confined child sees besides (client drivers: client/confine.c),
+ * in its own mount namespace, made by the child as root before it drops
+ * to its user:
+ *   - reach: directories (or files) it must reach at their own paths (a
+ *     driver's files, goneaway's cache) below a directory no other user
+ *     may search (root's home, 0700).  The topmost such directory is
+ *     covered with a small tmpfs holding only the paths down to each of
+ *     them, each bound there (a clone of it taken first): the rest of
+ *     that directory is not there to see.  Read-only, as every mount.
+ *   - links: symbolic links in such a directory that a path the child
+ *     is given passes through (a checkout named through a link), made
+ *     again in the tmpfs above them, as they read on the host.
+ *   - writable: more directories that stay writable (the case's
+ *     directory, the keep directory), as confine's own writable.
+ *   - over: a directory bound over another (a build's copy of the
+ *     drivers' cache over the cache), writable: the child sees it at the
+ *     other's path, which is what a path it records names (a JVM's
+ *     class-data archive records its jars' paths).
+ *   - tmpfs: a directory covered with a tmpfs of its own, its user's
+ *     (mode 0700, bounded), writable: its TMPDIR and HOME.  It dies with
+ *     the mount namespace: nothing of it is left, even after a SIGKILL.
+ *   - proc_writable: /proc's own mount stays writable (not its mounts:
+ *     /proc/sys, read-only with net_confined), for what its user may
+ *     write there of its own processes (a user namespace's uid_map).
+ * Every path is made here, in the parent (the ga_spawn_view_* calls);
+ * the child only makes system calls. */
+#define GA_SPAWN_VIEW_MAX 16
+#define GA_SPAWN_VIEW_DIRS 32
+#define GA_SPAWN_VIEW_LINKS 8
+struct ga_spawn_view {
+	unsigned uid, gid;                      /* the child's user */
+	size_t nreach;
+	char reach[GA_SPAWN_VIEW_MAX][PATH_MAX];
+	size_t ntops;
+	char top[GA_SPAWN_VIEW_MAX][PATH_MAX];  /* covered with a tmpfs */
+	size_t ndirs;
+	char dirs[GA_SPAWN_VIEW_DIRS][PATH_MAX]; /* made in the tops' tmpfs,
+						  * parents first ... */
+	bool dir_file[GA_SPAWN_VIEW_DIRS];      /* ... a file's path: an
+						 * empty file, its bind's
+						 * mount point */
+	size_t nlinks;
+	char link[GA_SPAWN_VIEW_LINKS][PATH_MAX];       /* made in a top's */
+	char link_to[GA_SPAWN_VIEW_LINKS][PATH_MAX];    /* tmpfs, reading so */
+	size_t nwritable;
+	char writable[GA_SPAWN_VIEW_MAX][PATH_MAX];
+	char tmpfs[PATH_MAX];
+	char tmpfs_opts[128];
+	char over_src[PATH_MAX];
+	char over_dst[PATH_MAX];                /* "": none */
+	bool proc_writable;
+};
+
+/* Empties v, for a child of user uid and group gid. */
+void ga_spawn_view_init(struct ga_spawn_view *v, unsigned uid, unsigned gid);
+
+/* dir (absolute, no symbolic link in it; a directory, or a file) must
+ * be reachable at its own path by v's user (no supplementary group):
+ * nothing is added when that user may search every directory above
+ * it.  A path below one v reaches already adds
+ * nothing either.  Returns 0, or -1 with err set (too many, a path too
+ * long). */
+int ga_spawn_view_reach(struct ga_spawn_view *v, const char *dir,
+			struct ga_error *err);
+
+/* path (absolute, no symbolic link above it), a symbolic link that
+ * reads target, is made again in the tmpfs above it when v's user
+ * cannot search the directory it is in (nothing otherwise, or when a
+ * directory v reaches holds it).  What it names is the caller's to
+ * reach.  Returns 0, or -1 with err set (too many, a path too long). */
+int ga_spawn_view_link(struct ga_spawn_view *v, const char *path,
+		       const char *target, struct ga_error *err);
+
+/* dir (absolute) stays writable.  Returns 0, or -1 with err set. */
+int ga_spawn_view_writable(struct ga_spawn_view *v, const char *dir,
+			   struct ga_error *err);
+
+/* src (absolute) is bound over dst (absolute, reached when it must be),
+ * writable (dst is added to what stays writable).  Returns 0, or -1 with
+ * err set. */
+int ga_spawn_view_over(struct ga_spawn_view *v, const char *src,
+		       const char *dst, struct ga_error *err);
+
+/* dir (absolute, a directory that exists) is covered with a tmpfs of
+ * uid's and gid's, mode 0700, at most size bytes.  Returns 0, or -1
+ * with err set. */
+int ga_spawn_view_tmpfs(struct ga_spawn_view *v, const char *dir,
+			unsigned uid, unsigned gid, long long size,
+			struct ga_error *err);
+
 /* How a child is confined (see above).  The uid and gid are not 0 and
- * are someone's of their own (server/uids.h).  With read_only, every
+ * are someone's of their own (lab/uids.h).  With read_only, every
  * mount the child sees after root/join/files is made read-only, nosuid
  * and nodev (mount_setattr, recursively; on kernels before 5.12 one
  * remount per mount point of mounts, read by ga_spawn_confine_init()
@@ -131,6 +221,8 @@ struct ga_spawn_confine {
 	char **mounts;          /* owned: the fallback's mount points, or
 				 * NULL where mount_setattr works */
 	size_t nmounts;
+	const struct ga_spawn_view *view;      /* NULL, or what it sees
+						* besides (borrowed) */
 };
 
 /* Fills c; with read_only on a kernel without mount_setattr, reads the
@@ -192,6 +284,10 @@ struct ga_spawn_opts {
 				   * (client drivers, a server's probe and
 				   * build steps); not with join or
 				   * detach */
+	const char *const *env;   /* NULL, or "NAME=VALUE" strings (NULL
+				   * last) set in the child's environment
+				   * in place of the harness's own of
+				   * those names */
 	long long file_max;       /* > 0: no file the child (and what it
 				   * starts) writes grows past this many
 				   * bytes, its output_path first

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plan/driverlist.h"
+#include "plan/paths.h"
 #include "util/escape.h"
 #include "util/trustdir.h"
 
@@ -38,6 +39,15 @@ int ga_client_open(const char *client, struct ga_driver *drv,
 		return 0;
 	}
 	if (strncmp(client, "cmd:", 4) == 0) {
+		struct ga_error ignored;
+
+		/* a cmd: driver may use the shipped drivers' files (a
+		 * wrapper of one, their modules): reached as for a name of
+		 * drivers.list, even below root's 0700 home */
+		if (ga_find_share_dir("drivers", line, sizeof(line),
+				      &ignored) == 0 &&
+		    ga_driver_reach(line, err))
+			return -1;
 		snprintf(line, sizeof(line), "%s", client + 4);
 		for (w = strtok_r(line, " \t", &save); w && n < 31;
 		     w = strtok_r(NULL, " \t", &save))
@@ -80,20 +90,14 @@ static int open_client(const char *client, struct ga_driver *drv,
 	return 0;
 }
 
-/* Where drivers keep what their start-up makes once per machine (a
- * JVM's compiled classes and class-data archive, Python's bytecode):
- * in goneaway's own cache, which no one else can write, down to its
- * last file (plan/paths.h: ga_check_cache, util/trustdir.h),
- * never in the source tree or the invoking user's home.  Told to every
- * driver process through its environment (docs/driver-protocol.md). */
-static void driver_cache(const struct ga_plan *p)
+void ga_drivers_cache_use(const char *cache)
 {
 	char dir[PATH_MAX + 16], py[PATH_MAX + 32];
 	struct ga_error err;
 
-	if (!p->cache[0])
+	if (!cache || !cache[0])
 		return;         /* none could be made (plan.c: check_dirs) */
-	snprintf(dir, sizeof(dir), "%s/drivers", p->cache);
+	snprintf(dir, sizeof(dir), "%s/drivers", cache);
 	if (ga_trustdir_mkdirs(dir, &err)) {
 		ga_esc_line(stderr, "goneaway: warning: %s: drivers start "
 			    "without their cache", err.msg);
@@ -102,8 +106,9 @@ static void driver_cache(const struct ga_plan *p)
 	snprintf(py, sizeof(py), "%s/python", dir);
 	setenv("GONEAWAY_DRIVER_CACHE", dir, 1);
 	/* with a prefix, Python reads no __pycache__ beside a module (not
-	 * Debian's compiled standard library either): it must be able to
-	 * write there, or every start compiles every module it imports */
+	 * Debian's compiled standard library either): its probe writes
+	 * there (client/confine.c), or every start compiles every module
+	 * it imports */
 	setenv("PYTHONPYCACHEPREFIX", py, 1);
 	unsetenv("PYTHONDONTWRITEBYTECODE");
 }
@@ -112,7 +117,7 @@ int ga_plan_open_clients(struct ga_plan *p, struct ga_interrupt *in)
 {
 	size_t i;
 
-	driver_cache(p);
+	ga_drivers_cache_use(p->cache);
 	/* --expectations FILE: its driver is the client when no --client
 	 * is given */
 	if (p->expectations && !p->clients_given && p->ce.exists &&

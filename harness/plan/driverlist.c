@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "client/driver.h"
 #include "lang/scenario.h"
 #include "plan/paths.h"
 #include "util/fsutil.h"
@@ -80,7 +81,10 @@ static int read_list(struct ga_names *k, bool add_short,
 	char *text, *line, *save = NULL;
 	int rc = 0;
 
-	if (ga_find_share_dir("drivers", dir, sizeof(dir), err))
+	/* its files import what is beside their own directory: the
+	 * drivers see the whole of it (client/driver.h) */
+	if (ga_find_share_dir("drivers", dir, sizeof(dir), err) ||
+	    ga_driver_reach(dir, err))
 		return -1;
 	snprintf(list, sizeof(list), "%s/drivers.list", dir);
 	if (ga_file_read(list, LIST_MAX, &text, NULL, err))
@@ -218,7 +222,10 @@ int ga_find_driver(const char *name, char *buf, size_t len, char **argv,
 	if (version && !*version)
 		return -1;
 	name = base;
-	if (ga_find_share_dir("drivers", dir, sizeof(dir), err))
+	/* its files import what is beside their own directory: the
+	 * drivers see the whole of it (client/driver.h) */
+	if (ga_find_share_dir("drivers", dir, sizeof(dir), err) ||
+	    ga_driver_reach(dir, err))
 		return -1;
 	snprintf(list, sizeof(list), "%s/drivers.list", dir);
 	if (ga_check_trusted(list, err) ||

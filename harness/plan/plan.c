@@ -240,14 +240,7 @@ static int run_server(struct ga_plan_state *st, size_t s,
 	return 0;
 }
 
-/* What the run executes or loads from passes util/trustdir.h's rule,
- * before anything runs: the cache and the fixtures (plan/paths.h) and
- * what each --server runs (server/server.h, check).  Not root, no case starts a server
- * (they all SKIP: run/runner.c), and the cache holds the drivers'
- * compiled code only: one that cannot be made (HOME unset: the
- * machine's, root's) leaves the drivers without it.  Returns 0, or -1
- * after saying why (exit 2). */
-static int check_dirs(struct ga_plan *p)
+int ga_plan_check_dirs(struct ga_plan *p)
 {
 	struct ga_server_options so = p->opts.server_opts;
 	struct ga_error err;
@@ -299,7 +292,7 @@ static enum ga_plan_status prepare(struct ga_plan_state *st,
 		return GA_PLAN_REFUSED;
 	if (check_results_dir(p->opts.results_dir))
 		return GA_PLAN_REFUSED;
-	if (check_dirs(p))
+	if (ga_plan_check_dirs(p))
 		return GA_PLAN_REFUSED;
 	if (ga_plan_open_clients(p, in))
 		/* a Ctrl-C while a driver greets ends the run as one */

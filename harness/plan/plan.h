@@ -114,6 +114,28 @@ struct ga_plan_result {
 	struct ga_why why;              /* told again at the end */
 };
 
+/* What the run executes or loads from passes util/trustdir.h's rule,
+ * before anything runs: the cache and the fixtures (plan/paths.h) and
+ * what each --server runs (server/server.h, check).  Not root, no case
+ * starts a server (they all SKIP: run/runner.c), and the cache holds
+ * the drivers' compiled code only: one that cannot be made (HOME unset:
+ * the machine's, root's) leaves the drivers without it.  ga_plan_run
+ * checks first; driver-test checks before its driver runs alone.
+ * Returns 0, or -1 after saying why on stderr (exit 2). */
+int ga_plan_check_dirs(struct ga_plan *p);
+
+/* Where drivers keep what their start-up makes once per machine (a
+ * JVM's compiled classes and class-data archive, Python's bytecode):
+ * cache/drivers, in goneaway's own cache (cache: its real path, checked
+ * by ga_check_cache, plan/paths.h; "" or NULL: none), which no one else
+ * can write, down to its last file, never in the source tree or the
+ * invoking user's home.  Told to every driver process through its
+ * environment (GONEAWAY_DRIVER_CACHE, PYTHONPYCACHEPREFIX:
+ * docs/driver-protocol.md); as root each driver gets its own below it,
+ * built by the probe that reads its greeting (client/confine.c).  Said
+ * on stderr when it cannot be made (drivers then start without it). */
+void ga_drivers_cache_use(const char *cache);
+
 /* Runs every chosen scenario for every combination of p: the outputs
  * fed as each case ends, the table, --record's or --expectations' file
  * written at the end.  Returns how it went; r is filled for

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lab/program.h"
 #include "lab/spawn.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
@@ -247,6 +248,7 @@ static void reap(struct ga_proxy *px, int *status)
 {
 	while (waitpid(px->init, status, 0) < 0 && errno == EINTR)
 		;
+	*status = ga_program_status(*status);
 	forget(px);
 }
 
@@ -262,48 +264,11 @@ static void send_signal(struct ga_proxy *px, int sig)
 		syscall(SYS_pidfd_send_signal, px->initfd, SIGKILL, NULL, 0);
 }
 
-/* The one child of the namespace's first process (read from
- * /proc/INIT/task/INIT/children: PIDs as this namespace sees them), or 0. */
-static pid_t first_child(pid_t init)
-{
-	char path[64], kids[64];
-	ssize_t n;
-	long kid;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init,
-		 (int)init);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	n = (ssize_t)fread(kids, 1, sizeof(kids) - 1, f);
-	fclose(f);
-	kids[n > 0 ? n : 0] = '\0';
-	kid = strtol(kids, NULL, 10);
-	return kid > 0 ? (pid_t)kid : 0;
-}
-
-/* The proxy: the first process's child, held as a pidfd once it is
- * still that child after the pidfd was opened (so the pidfd is the
- * proxy's, not a reused PID's).  Returns true once px->pid and
- * px->pidfd are set. */
+/* The proxy: the namespace's program (lab/program.h), held by a pidfd.
+ * Returns true once px->pid and px->pidfd are set. */
 static bool find_proxy(struct ga_proxy *px)
 {
-	pid_t kid = first_child(px->init);
-	int fd;
-
-	if (!kid)
-		return false;
-	fd = (int)syscall(SYS_pidfd_open, kid, 0);
-	if (fd < 0)
-		return false;
-	if (first_child(px->init) != kid) {
-		close(fd);
-		return false;
-	}
-	px->pid = kid;
-	px->pidfd = fd;
-	return true;
+	return ga_program_find(px->init, &px->pid, &px->pidfd) == 0;
 }
 
 /* True once /proc/PID/net/tcp (the table of the proxy's namespace) has a

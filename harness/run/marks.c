@@ -40,6 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab/program.h"
+
 /* Parses a counter's value; false when it is not a whole number. */
 static bool parse_counter(const char *s, long long *v)
 {
@@ -128,22 +130,11 @@ static void mark_sessions(struct ga_case *c)
  * longer than an errorlog step's. */
 static bool server_stopped(pid_t pid)
 {
-	char path[64], stat[512], *p;
-	size_t n;
-	FILE *f;
+	char state = pid > 0 ? ga_program_state(pid) : 0;
 
-	if (pid <= 0)
-		return true;    /* none runs: no processlist to read */
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return true;
-	n = fread(stat, 1, sizeof(stat) - 1, f);
-	fclose(f);
-	stat[n] = '\0';
-	p = strrchr(stat, ')');         /* "pid (comm) S ..." */
-	return !p || p[1] != ' ' || p[2] == 'T' || p[2] == 't' ||
-	       p[2] == 'Z' || p[2] == 'X';
+	/* none runs: no processlist to read */
+	return !state || state == 'T' || state == 't' || state == 'Z' ||
+	       state == 'X';
 }
 
 bool ga_case_sessions_ended(struct ga_case *c)

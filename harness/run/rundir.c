@@ -135,7 +135,7 @@ static int make_once(const char *tmp_root, char *path, size_t len,
 		ga_error_errno(err, errno, "open %s", path);
 		goto fail;
 	}
-	/* searchable, not listable: a server's user (server/uids.h)
+	/* searchable, not listable: a server's user (lab/uids.h)
 	 * reaches its own directory below by its path */
 	if (fchmod(dfd, 0711) != 0) {
 		ga_error_errno(err, errno, "chmod %s", path);

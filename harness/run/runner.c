@@ -377,6 +377,11 @@ static int setup(struct ga_case *c, struct ga_error *err)
 	/* every driver started and greeted before the first step */
 	c->env.keep_dir = r->opts->fresh_drivers || !r->keep_dir[0] ? NULL :
 			  r->keep_dir;
+	c->env.run_dir = r->run_dir;
+	/* the drivers' to write, once what goneaway writes there (the
+	 * proxy's files, the capture) is made (client/driver.h) */
+	if (ga_driver_case_dir(c->dir, err))
+		return -1;
 	for (i = 0; i < c->sc->nconnections; i++)
 		if (ga_client_prepare(&c->clients[i], &c->env, err))
 			return ga_error_prefix(err, "connection '%s'",

@@ -4,18 +4,18 @@
 
 #include <unistd.h>
 
-int ga_helper_user(struct ga_server_uid *u, struct ga_error *err)
+int ga_helper_user(struct ga_uid *u, struct ga_error *err)
 {
 	u->id = 0;
 	u->lock_fd = -1;
 	if (geteuid() != 0)
 		return 0;       /* they run as the caller, who is no one else */
-	if (ga_server_uid_take(GA_UIDS_DIR, u, err))
+	if (ga_uid_take(GA_UIDS_DIR, u, err))
 		return ga_error_prefix(err, "a user for the server's programs");
 	return 0;
 }
 
-int ga_helper_confine(const struct ga_server_uid *u, const char *writable,
+int ga_helper_confine(const struct ga_uid *u, const char *writable,
 		      struct ga_spawn_opts *sp, struct ga_spawn_confine *c,
 		      struct ga_error *err)
 {

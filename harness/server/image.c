@@ -218,5 +218,5 @@ int ga_image_spawn(struct ga_server *srv, const char *server,
 	opts.in_cgroup = srv->memcg.procs_fd >= 0;
 	opts.cgroup_fd = srv->memcg.procs_fd;
 	opts.confine = &srv->confine;
-	return ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+	return ga_server_spawn(srv, &opts, err);
 }

@@ -77,7 +77,7 @@ int ga_server_resolver(const char *dir, const char *root,
  * The probe ("SERVER --version") and each step of a template's build
  * (mariadb-install-db, "--bootstrap", "--initialize-insecure") are a
  * root's or an image's programs as much as its server is, and run as
- * confined as it (lab/spawn.h): a user of their own (server/uids.h), no
+ * confined as it (lab/spawn.h): a user of their own (lab/uids.h), no
  * capability, no_new_privs, every mount read-only, nosuid and nodev but
  * the one directory they write; and a network namespace with lo alone
  * and a PID namespace of their own (so nothing they start outlives
@@ -85,24 +85,43 @@ int ga_server_resolver(const char *dir, const char *root,
  * When goneaway is not root they run as the caller, who is no one
  * else. */
 
-/* Takes the user they run as from the machine's slots (server/uids.h,
- * GA_UIDS_DIR), held until ga_server_uid_give(); id 0 when goneaway is
+/* Takes the user they run as from the machine's slots (lab/uids.h,
+ * GA_UIDS_DIR), held until ga_uid_give(); id 0 when goneaway is
  * not root.  Returns 0, or -1 with err set. */
-int ga_helper_user(struct ga_server_uid *u, struct ga_error *err);
+int ga_helper_user(struct ga_uid *u, struct ga_error *err);
 
 /* Confines sp as above for user u: fills c (release it with
  * ga_spawn_confine_release() after the spawn) and points sp->confine at
  * it; writable is the directory it writes, as the child sees it ("":
  * none).  With u->id 0, nothing changes.  Returns 0, or -1 with err
  * set. */
-int ga_helper_confine(const struct ga_server_uid *u, const char *writable,
+int ga_helper_confine(const struct ga_uid *u, const char *writable,
 		      struct ga_spawn_opts *sp, struct ga_spawn_confine *c,
 		      struct ga_error *err);
+
+/* ---- the server's process (server/server.c) ---------------------------------
+ * Every server runs as PID 2 of a PID namespace of its own under an init
+ * of goneaway's (lab/program.h), unless it joins a container's PID
+ * namespace (docker: the container's own init; the container's removal
+ * ends it): a process the server starts in a session of its own ends
+ * with it.  srv->pid is the server's, which pause, stop and crash
+ * signal; the init is what goneaway reaps. */
+
+/* Spawns opts (a backend's: argv, namespaces, files, root, confine) for
+ * srv and sets srv->pid, srv->pidfd, srv->init and srv->initfd.
+ * Returns 0, or -1 with err set. */
+int ga_server_spawn(struct ga_server *srv, struct ga_spawn_opts *opts,
+		    struct ga_error *err);
+
+/* A backend's reap: waits for the process ga_server_spawn made (the
+ * init, else the server) and sets *status to the server's wait status
+ * (-1 when unknown). */
+void ga_server_reap(struct ga_server *srv, int *status);
 
 /* ---- servers from an image's filesystem (server/image.c) -------------------
  * The rootfs and docker backends: the server sees the scenario's private
  * directory at GA_SPAWN_ROOT_MOUNT (/goneaway), runs as its own user
- * (server/uids.h), and gets the fixtures of its flavour.  The template's
+ * (lab/uids.h), and gets the fixtures of its flavour.  The template's
  * build is theirs, and the local backend's too. */
 
 /* The flavour's fixture config and bootstrap SQL under fixtures_dir:

@@ -217,7 +217,7 @@ int ga_root_set_version(struct ga_root *root, const char *output,
 	return 0;
 }
 
-int ga_root_probe(struct ga_root *root, const struct ga_server_uid *user,
+int ga_root_probe(struct ga_root *root, const struct ga_uid *user,
 		  const char *scratch_dir, struct ga_interrupt *in, char *line,
 		  size_t len, struct ga_error *err)
 {

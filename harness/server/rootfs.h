@@ -27,7 +27,7 @@
 
 #include "lab/spawn.h"
 #include "lang/outcome.h"
-#include "server/uids.h"
+#include "lab/uids.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 
@@ -82,7 +82,7 @@ int ga_root_set_version(struct ga_root *root, const char *output,
  * through a temporary file in scratch_dir, and passes it to
  * ga_root_set_version.  line (may be NULL) gets the first line it
  * printed.  Needs root. */
-int ga_root_probe(struct ga_root *root, const struct ga_server_uid *user,
+int ga_root_probe(struct ga_root *root, const struct ga_uid *user,
 		  const char *scratch_dir, struct ga_interrupt *in, char *line,
 		  size_t len, struct ga_error *err);
 

@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lab/lab.h"
+#include "lab/program.h"
 #include "lab/spawn.h"
 #include "mysqlapi/mysqlapi.h"
 #include "server/starts.h"
@@ -157,7 +159,7 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 	memset(srv, 0, sizeof(*srv));
 	srv->be = be;
 	srv->netns_fd = -1;
-	srv->pidfd = -1;
+	srv->pidfd = srv->initfd = -1;
 	srv->memcg.procs_fd = -1;
 	srv->uid.lock_fd = -1;
 	if (snprintf(srv->dir, sizeof(srv->dir), "%s", dir) >= (int)sizeof(srv->dir))
@@ -173,7 +175,7 @@ int ga_server_create(struct ga_server *srv, struct ga_server_backend *be,
 		return ga_error_set(err, "unix socket path too long (%zu bytes, "
 				    "at most %zu): use a shorter TMPDIR",
 				    strlen(srv->socket), sizeof(sun.sun_path) - 1);
-	if (ga_server_uid_take(GA_UIDS_DIR, &srv->uid, err) ||
+	if (ga_uid_take(GA_UIDS_DIR, &srv->uid, err) ||
 	    private_dirs(srv, err) || be->ops->create(srv, sc, err) ||
 	    own_files(srv, err))
 		return -1;
@@ -305,9 +307,69 @@ static void forget_process(struct ga_server *srv)
 {
 	if (srv->pidfd >= 0)
 		close(srv->pidfd);
-	srv->pidfd = -1;
-	srv->pid = 0;
+	if (srv->initfd >= 0)
+		close(srv->initfd);
+	srv->pidfd = srv->initfd = -1;
+	srv->pid = srv->init = 0;
 	follow_socket(srv);
+}
+
+int ga_server_spawn(struct ga_server *srv, struct ga_spawn_opts *opts,
+		    struct ga_error *err)
+{
+	pid_t pid;
+	int fd;
+
+	/* a joined container's PID namespace has its own init */
+	opts->new_pidns = !opts->join;
+	if (ga_spawn(opts, &pid, &fd, err))
+		return -1;
+	if (!opts->new_pidns) {
+		srv->pid = pid;
+		srv->pidfd = fd;
+		return 0;
+	}
+	srv->init = pid;
+	srv->initfd = fd;
+	if (ga_program_find(pid, &srv->pid, &srv->pidfd) == 0)
+		return 0;
+	/* it exec'd (ga_spawn says so) and ended already: its init, which
+	 * ends with it, stands in for it */
+	srv->pid = pid;
+	srv->pidfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (srv->pidfd >= 0)
+		return 0;
+	ga_error_errno(err, errno, "dup");
+	syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+	ga_server_reap(srv, &(int){ 0 });
+	forget_process(srv);
+	return -1;
+}
+
+void ga_server_reap(struct ga_server *srv, int *status)
+{
+	pid_t p = srv->init ? srv->init : srv->pid;
+
+	while (waitpid(p, status, 0) != p) {
+		if (errno != EINTR) {
+			*status = -1;
+			return;
+		}
+	}
+	if (srv->init)
+		*status = ga_program_status(*status);
+}
+
+/* Sends sig to the server by its pidfd (never a PID that came free);
+ * SIGKILL goes to its init too, which ends everything the server
+ * started.  Returns 0, or -1 with errno set. */
+static int signal_server(const struct ga_server *srv, int sig)
+{
+	int rc = (int)syscall(SYS_pidfd_send_signal, srv->pidfd, sig, NULL, 0);
+
+	if (sig == SIGKILL && srv->initfd >= 0)
+		syscall(SYS_pidfd_send_signal, srv->initfd, SIGKILL, NULL, 0);
+	return rc;
 }
 
 /* Reaps a server that exited by itself during start-up and says how. */
@@ -468,6 +530,29 @@ int ga_server_start(struct ga_server *srv, const struct ga_scenario *sc,
 
 static void kill_and_reap(struct ga_server *srv);
 
+/* What a stop whose bound of bound_ms was hit says: why the server did
+ * not stop, and that it was killed. */
+static int not_stopped(bool paused, long bound_ms, struct ga_error *err)
+{
+	char within[48], note[160];
+	struct ga_machine m;
+
+	if (bound_ms < 10000)
+		snprintf(within, sizeof(within), "%ld ms", bound_ms);
+	else
+		snprintf(within, sizeof(within), "%.0f s",
+			 (double)bound_ms / 1000);
+	if (paused)
+		return ga_error_set(err, "the server did not shut down within "
+				    "%s of SIGTERM: it was paused (a stopped "
+				    "process acts on no SIGTERM until it is "
+				    "continued); it was killed", within);
+	ga_machine_now(&m);
+	ga_machine_note(&m, note, sizeof(note));
+	return ga_error_set(err, "the server did not shut down within %s of "
+			    "SIGTERM (%s); it was killed", within, note);
+}
+
 int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 		   struct ga_error *err)
 {
@@ -481,7 +566,7 @@ int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 	ga_admin_close(srv);
 	if (!srv->pid)
 		return ga_error_set(err, "the server is not running");
-	if (kill(srv->pid, SIGTERM) != 0)
+	if (signal_server(srv, SIGTERM) != 0)
 		return ga_error_errno(err, errno, "kill -TERM %d", (int)srv->pid);
 	t0 = ga_clock_ms();
 	timeout_ms = ga_machine_extend(t0, srv->be->opts.timeout_ms, 0,
@@ -492,15 +577,16 @@ int ga_server_stop(struct ga_server *srv, struct ga_interrupt *in,
 				 &m) != timeout_ms)
 		timeout_ms = (long)(deadline - t0);
 	if (r <= 0) {
+		/* a paused server does not act on SIGTERM until it is
+		 * continued: not the machine's slowness */
+		bool paused = r == 0 && ga_program_state(srv->pid) == 'T';
+
 		/* gone, but not destroyed: it can start again */
 		kill_and_reap(srv);
-		if (r == 0) {
-			ga_error_set(err, "killed");
-			return too_slow(srv->be, "the server did not shut "
-					"down", timeout_ms, err);
-		}
-		return ga_error_set(err, "interrupted while the server shut "
-				    "down");
+		if (r < 0)
+			return ga_error_set(err, "interrupted while the server "
+					    "shut down");
+		return not_stopped(paused, timeout_ms, err);
 	}
 	srv->be->ops->reap(srv, &status);
 	forget_process(srv);
@@ -516,8 +602,9 @@ static void kill_and_reap(struct ga_server *srv)
 {
 	int status;
 
-	kill(srv->pid, SIGKILL);
-	ga_interrupt_wait(NULL, srv->pidfd, srv->be->opts.timeout_ms);
+	signal_server(srv, SIGKILL);
+	ga_interrupt_wait(NULL, srv->initfd >= 0 ? srv->initfd : srv->pidfd,
+			  srv->be->opts.timeout_ms);
 	srv->be->ops->reap(srv, &status);
 	forget_process(srv);
 }
@@ -552,7 +639,7 @@ void ga_server_destroy(struct ga_server *srv)
 	ga_spawn_confine_release(&srv->confine);
 	srv->confine.uid = srv->confine.gid = 0;        /* starts no more */
 	/* no process of its user is left: the id may serve another */
-	ga_server_uid_give(&srv->uid);
+	ga_uid_give(&srv->uid);
 }
 
 int ga_server_limit_memory(struct ga_server *srv,

@@ -36,7 +36,7 @@
 
 #include "lab/memcg.h"
 #include "lab/spawn.h"
-#include "server/uids.h"
+#include "lab/uids.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
 #include "util/checklist.h"
@@ -125,12 +125,15 @@ struct ga_server_backend_ops {
 	/* A namespace of the backend's own that the server must live in (a
 	 * container's), or -1: the lab makes one and sets srv->netns_fd. */
 	int (*own_netns)(const struct ga_server *srv);
-	/* Starts the server process in srv->netns_fd and sets srv->pid (as
-	 * the host sees it: pause and crash signal it) and srv->pidfd.
+	/* Starts the server process in srv->netns_fd (ga_server_spawn:
+	 * under an init of goneaway's, unless it joins a container's PID
+	 * namespace) and sets srv->pid (as the host sees it: pause, stop
+	 * and crash signal it), srv->pidfd, srv->init and srv->initfd.
 	 * Readiness is waited for by the caller. */
 	int (*spawn)(struct ga_server *srv, struct ga_error *err);
 	/* The server process is known to have exited (or was SIGKILLed):
-	 * reap it.  *status gets its wait status, or -1 when unknown. */
+	 * reap it (ga_server_reap).  *status gets its wait status, or -1
+	 * when unknown. */
 	void (*reap)(struct ga_server *srv, int *status);
 	/* The server resolves names through the lab's resolver
 	 * (server/resolver.c): "requires resolver" runs here. */
@@ -187,7 +190,7 @@ unsigned ga_server_start_weight(enum ga_flavour flavour);
 /* A server's private directory, dir: the harness's (root's, mode 0711:
  * the server cannot add, remove or swap an entry, so every path the
  * harness opens there as root is the file it made), holding my.cnf
- * (root's) and what the server's own user owns (server/uids.h): data/,
+ * (root's) and what the server's own user owns (lab/uids.h): data/,
  * run/ (the socket, the pid file), tmp/, files/ (secure_file_priv),
  * error.log and the TLS certificate and key.  The server may write
  * there and nowhere else (lab/spawn.h, confined). */
@@ -204,11 +207,18 @@ struct ga_server {
 					 * cannot swap) */
 	char errlog[PATH_MAX];          /* dir/error.log (for messages:
 					 * read with ga_server_log_read) */
-	struct ga_server_uid uid;       /* its user and group, held */
+	struct ga_uid uid;       /* its user and group, held */
 	struct ga_spawn_confine confine; /* how every start is confined */
 	int netns_fd;                   /* borrowed: where it listens */
 	pid_t pid;                      /* 0 while not running */
-	int pidfd;                      /* -1 while not running */
+	int pidfd;                      /* -1 while not running; readable
+					 * once it ended */
+	pid_t init;                     /* goneaway's init of the server's
+					 * PID namespace (lab/program.h),
+					 * which exits with it and is what
+					 * is reaped; 0: none (the server
+					 * joined a container's) */
+	int initfd;                     /* -1 while none */
 	MYSQL *admin;                   /* owned; only during an admin step */
 	char version[128];              /* the greeting's version */
 	struct ga_server_id id;

@@ -32,7 +32,7 @@
  *      nor its cgroup (no limits are set); and confined as every server
  *      is (lab/spawn.h): a mount namespace of its own made from the
  *      container's, read-only but /goneaway, and a user of its own
- *      (server/uids.h), without capabilities.  So
+ *      (lab/uids.h), without capabilities.  So
  *      pause (SIGSTOP), crash (SIGKILL), a clean restart (SIGTERM, wait,
  *      exec again in the same namespaces) and the death signal work as
  *      with the local server, by the PID the harness holds.
@@ -106,7 +106,7 @@ struct docker_be {
 	char cache_dir[PATH_MAX];       /* CACHE/docker-SLUG */
 	char sql_path[PATH_MAX];
 	char format[256];               /* the template's */
-	struct ga_server_uid user;      /* the probe's and the build's, held
+	struct ga_uid user;      /* the probe's and the build's, held
 					 * until every container they ran in
 					 * is gone (release) */
 	/* the next scenario's container, started ahead */
@@ -541,7 +541,7 @@ static void docker_release(struct ga_server_backend *be)
 		fprintf(stderr, "goneaway: removing the run's containers: %s\n",
 			err.msg);
 	/* every container the probe and the build ran in is gone */
-	ga_server_uid_give(&db->user);
+	ga_uid_give(&db->user);
 	ga_docker_reaper_stop(&db->reaper);
 	free(db);
 	be->state = NULL;
@@ -608,12 +608,6 @@ static int docker_spawn(struct ga_server *srv, struct ga_error *err)
 	struct container *c = srv->state;
 
 	return ga_image_spawn(srv, db->root.server, NULL, &c->join, NULL, err);
-}
-
-static void docker_reap(struct ga_server *srv, int *status)
-{
-	if (waitpid(srv->pid, status, 0) != srv->pid)
-		*status = -1;
 }
 
 static void docker_destroy(struct ga_server *srv)
@@ -780,7 +774,7 @@ const struct ga_server_backend_ops ga_server_docker = {
 	.create = docker_create,
 	.own_netns = docker_own_netns,
 	.spawn = docker_spawn,
-	.reap = docker_reap,
+	.reap = ga_server_reap,
 	.lab_resolver = false,
 	.inside = GA_SPAWN_ROOT_MOUNT,
 	.destroy = docker_destroy,

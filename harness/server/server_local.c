@@ -33,7 +33,7 @@
 /* What the local build needs besides the image build's: its user, and
  * where it sees its work directory. */
 struct local_build {
-	struct ga_server_uid user;
+	struct ga_uid user;
 	/* the first directory on the cache's path that others may not
 	 * search (a home, mode 0700): the build's user could not reach
 	 * its work directory below it, so the work directory is bound
@@ -188,7 +188,7 @@ static int local_prepare(struct ga_server_backend *be,
 	t.build_arg = &b;
 	rc = ga_template_ensure(&t, in, be->template_dir,
 				sizeof(be->template_dir), &built, err);
-	ga_server_uid_give(&lb.user);   /* nothing of the build runs now */
+	ga_uid_give(&lb.user);   /* nothing of the build runs now */
 	return rc;
 }
 
@@ -232,15 +232,9 @@ static int local_spawn(struct ga_server *srv, struct ga_error *err)
 	opts.in_cgroup = srv->memcg.procs_fd >= 0;
 	opts.cgroup_fd = srv->memcg.procs_fd;
 	opts.confine = &srv->confine;
-	rc = ga_spawn(&opts, &srv->pid, &srv->pidfd, err);
+	rc = ga_server_spawn(srv, &opts, err);
 	free(files);
 	return rc;
-}
-
-static void local_reap(struct ga_server *srv, int *status)
-{
-	if (waitpid(srv->pid, status, 0) != srv->pid)
-		*status = -1;
 }
 
 #define VERSION_TIMEOUT_MS 10000
@@ -255,7 +249,7 @@ static int binary_version(const char *path, char *buf, size_t len,
 	const char *argv[] = { path, "--version", NULL };
 	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
 	struct ga_spawn_confine c = { 0 };
-	struct ga_server_uid user;
+	struct ga_uid user;
 	char *text = NULL, *nl;
 	int fd, rc;
 
@@ -265,7 +259,7 @@ static int binary_version(const char *path, char *buf, size_t len,
 		 tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemp(tmpl);
 	if (fd < 0) {
-		ga_server_uid_give(&user);
+		ga_uid_give(&user);
 		return ga_error_errno(err, errno, "mkstemp");
 	}
 	close(fd);
@@ -274,7 +268,7 @@ static int binary_version(const char *path, char *buf, size_t len,
 	if (rc == 0)
 		rc = ga_spawn_run(&o, NULL, VERSION_TIMEOUT_MS, err);
 	ga_spawn_confine_release(&c);
-	ga_server_uid_give(&user);
+	ga_uid_give(&user);
 	if (rc == 0)
 		rc = ga_file_read(tmpl, 1 << 16, &text, NULL, err);
 	unlink(tmpl);
@@ -325,7 +319,7 @@ const struct ga_server_backend_ops ga_server_local = {
 	.create = local_create,
 	.own_netns = local_own_netns,
 	.spawn = local_spawn,
-	.reap = local_reap,
+	.reap = ga_server_reap,
 	.lab_resolver = true,
 	.inside = NULL,
 	.destroy = NULL,

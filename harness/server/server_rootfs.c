@@ -35,7 +35,7 @@ struct rootfs {
 	struct ga_root root;
 	char cache_dir[PATH_MAX];       /* CACHE/rootfs-NAME */
 	char sql_path[PATH_MAX];        /* the flavour's bootstrap SQL */
-	struct ga_server_uid user;      /* the probe's and the build's,
+	struct ga_uid user;      /* the probe's and the build's,
 					 * while prepare runs */
 };
 
@@ -191,7 +191,7 @@ static int rootfs_prepare(struct ga_server_backend *be,
 	t.build_arg = &b;
 	rc = ga_template_ensure(&t, in, be->template_dir,
 				sizeof(be->template_dir), &built, err);
-	ga_server_uid_give(&rs->user); /* nothing of theirs runs now */
+	ga_uid_give(&rs->user); /* nothing of theirs runs now */
 	return rc;
 }
 
@@ -200,7 +200,7 @@ static void rootfs_release(struct ga_server_backend *be)
 	struct rootfs *rs = be->state;
 
 	if (rs)
-		ga_server_uid_give(&rs->user);
+		ga_uid_give(&rs->user);
 	free(rs);
 	be->state = NULL;
 }
@@ -233,12 +233,6 @@ static int rootfs_spawn(struct ga_server *srv, struct ga_error *err)
 	free(files);
 	free(sr);
 	return rc;
-}
-
-static void rootfs_reap(struct ga_server *srv, int *status)
-{
-	if (waitpid(srv->pid, status, 0) != srv->pid)
-		*status = -1;
 }
 
 /* --server rootfs:DIR */
@@ -283,7 +277,7 @@ static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
 	char names[32][GA_ROOT_NAME_MAX], label[GA_ROOT_NAME_MAX + 8];
 	char dir[PATH_MAX], how[256], no_user[GA_ERROR_MAX];
 	const char *tmp = getenv("TMPDIR");
-	struct ga_server_uid user = { 0, -1 };
+	struct ga_uid user = { 0, -1 };
 	struct ga_error err;
 	struct ga_root root;
 	size_t n, i;
@@ -297,7 +291,7 @@ static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
 		ga_check_line(c, false, false, "server roots", "none in %s (build one: "
 			      "sudo sh ci/build-server-root.sh mysql-9.7 %s/mysql-9.7)",
 			      GA_ROOTS_DIR, GA_ROOTS_DIR);
-		ga_server_uid_give(&user);
+		ga_uid_give(&user);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -320,7 +314,7 @@ static void rootfs_doctor(const struct ga_server_options *o, bool is_root,
 				      "MariaDB ", root.version, names[i]);
 		}
 	}
-	ga_server_uid_give(&user);
+	ga_uid_give(&user);
 }
 
 
@@ -345,7 +339,7 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 	.create = ga_image_create,
 	.own_netns = rootfs_own_netns,
 	.spawn = rootfs_spawn,
-	.reap = rootfs_reap,
+	.reap = ga_server_reap,
 	.lab_resolver = true,
 	.inside = GA_SPAWN_ROOT_MOUNT,
 	.destroy = NULL,        /* the mounts died with the server's namespace */

@@ -63,12 +63,35 @@ out:
 	return rc;
 }
 
+/* d as 64 lowercase hex digits. */
+static void to_hex(const unsigned char d[GA_SHA256_LEN],
+		   char hex[GA_SHA256_HEX])
+{
+	int i;
+
+	for (i = 0; i < GA_SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+int ga_sha256_hex(const void *buf, size_t len, const char *what,
+		  char hex[GA_SHA256_HEX], struct ga_error *err)
+{
+	unsigned char d[GA_SHA256_LEN];
+	unsigned int n = 0;
+
+	if (!EVP_Digest(buf, len, d, &n, EVP_sha256(), NULL) ||
+	    n != GA_SHA256_LEN)
+		return crypto_error(err, what);
+	to_hex(d, hex);
+	return 0;
+}
+
 int ga_sha256_file_at(int dirfd, const char *name, long long max,
 		      char hex[GA_SHA256_HEX], struct ga_error *err)
 {
 	unsigned char d[GA_SHA256_LEN];
 	struct stat st;
-	int fd, rc, i;
+	int fd, rc;
 
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -81,7 +104,6 @@ int ga_sha256_file_at(int dirfd, const char *name, long long max,
 	close(fd);
 	if (rc)
 		return -1;
-	for (i = 0; i < GA_SHA256_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	to_hex(d, hex);
 	return 0;
 }

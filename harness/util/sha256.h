@@ -7,6 +7,8 @@
 #ifndef GA_SHA256_H
 #define GA_SHA256_H
 
+#include <stddef.h>
+
 #include "util/error.h"
 
 #define GA_SHA256_LEN 32
@@ -17,5 +19,11 @@
  * max bytes.  Returns 0, or -1 with err set ("NAME: ..."). */
 int ga_sha256_file_at(int dirfd, const char *name, long long max,
 		      char hex[GA_SHA256_HEX], struct ga_error *err);
+
+/* The digest of the len bytes at buf, as 64 lowercase hex digits (a
+ * name made of words: a driver's cache's key, client/cache.c).  Returns
+ * 0, or -1 with err set ("what: ..."). */
+int ga_sha256_hex(const void *buf, size_t len, const char *what,
+		  char hex[GA_SHA256_HEX], struct ga_error *err);
 
 #endif

@@ -18,6 +18,12 @@
 DRIVER="$TOP/tests/integration/data/drivers/bad-driver.py"
 DATA="$TOP/tests/integration/data/requests"
 leftover_snapshot > "$SCRATCH/before"
+# What the test's drivers write for it (their requests, a PID, a count)
+# goes to a directory of the test's own they may write: every other
+# mount a driver sees is read-only (client/confine.c).
+DRV_OUT="$SCRATCH/drv"
+mkdir -m 1777 "$DRV_OUT"
+export GONEAWAY_DRIVER_WRITABLE="$DRV_OUT"
 
 # request N FILE: line N of the requests log FILE (a JSON object)
 # pretty-printed by member, one per line, for grep
@@ -30,20 +36,20 @@ for k, v in sorted(r.items()):
 }
 
 test_expect_success 'the requests carry the driver options, the values and the slow fetch' '
-	BAD_DRIVER_LOG=$SCRATCH/req.log BAD_DRIVER_HELLO="{\"version\": \"1.2.0\"}" \
+	BAD_DRIVER_LOG=$DRV_OUT/req.log BAD_DRIVER_HELLO="{\"version\": \"1.2.0\"}" \
 		"$GONEAWAY" run --color never -o res-req \
 		--client "cmd:$DRIVER echo" "$DATA/requests.gw" > out-req 2>&1 &&
 	cat out-req && grep -q "1 PASS" out-req &&
-	request 1 req.log > r1 && cat r1 &&
+	request 1 drv/req.log > r1 && cat r1 &&
 	grep -q "^options={.*\"driver_options\": {\"interpolateParams\": \"true\", \"x.y\": \"a b # c\"}" r1 &&
-	request 3 req.log > r3 && cat r3 &&
+	request 3 drv/req.log > r3 && cat r3 &&
 	grep -q "^blob=3\$" r3 &&
 	grep -q "^params=\[-7, \"t \\\\\" x\", null, 9007199254740991\]\$" r3 &&
-	request 4 req.log > r4 && grep -q "^params=\[\]\$" r4 && grep -q "^blob=0\$" r4 &&
-	request 6 req.log > r6 && grep -q "^batch=2\$" r6 && grep -q "^every_ms=10\$" r6 &&
-	request 8 req.log > r8 && grep -q "^batch=1\$" r8 && grep -q "^every_ms=5\$" r8 &&
-	request 10 req.log > r10 && grep -q "^batch=0\$" r10 && grep -q "^every_ms=0\$" r10 &&
-	request 11 req.log > r11 && grep -q "\"driver_options\": {}" r11
+	request 4 drv/req.log > r4 && grep -q "^params=\[\]\$" r4 && grep -q "^blob=0\$" r4 &&
+	request 6 drv/req.log > r6 && grep -q "^batch=2\$" r6 && grep -q "^every_ms=10\$" r6 &&
+	request 8 drv/req.log > r8 && grep -q "^batch=1\$" r8 && grep -q "^every_ms=5\$" r8 &&
+	request 10 drv/req.log > r10 && grep -q "^batch=0\$" r10 && grep -q "^every_ms=0\$" r10 &&
+	request 11 drv/req.log > r11 && grep -q "\"driver_options\": {}" r11
 '
 
 test_expect_success 'goneaway check warns about a driver option for a client no driver has' '
@@ -55,10 +61,10 @@ test_expect_success 'goneaway check warns about a driver option for a client no 
 '
 
 test_expect_success 'a client of another version gets the options its selector names' '
-	BAD_DRIVER_LOG=$SCRATCH/req-old.log BAD_DRIVER_HELLO="{\"version\": \"1.1.9\"}" \
+	BAD_DRIVER_LOG=$DRV_OUT/req-old.log BAD_DRIVER_HELLO="{\"version\": \"1.1.9\"}" \
 		"$GONEAWAY" run --color never --no-results \
 		--client "cmd:$DRIVER echo" "$DATA/requests.gw" > out-old 2>&1 &&
-	request 1 req-old.log > o1 && cat o1 &&
+	request 1 drv/req-old.log > o1 && cat o1 &&
 	grep -q "\"driver_options\": {\"interpolateParams\": \"true\", \"old\": \"1\"}" o1
 '
 

@@ -9,6 +9,12 @@
 DATA="$TOP/tests/integration/data"
 DRIVER="$DATA/drivers/bad-driver.py"
 leftover_snapshot > "$SCRATCH/before"
+# What the test's drivers write for it (their requests, a PID, a count)
+# goes to a directory of the test's own they may write: every other
+# mount a driver sees is read-only (client/confine.c).
+DRV_OUT="$SCRATCH/drv"
+mkdir -m 1777 "$DRV_OUT"
+export GONEAWAY_DRIVER_WRITABLE="$DRV_OUT"
 # steps_ms DIR: how long the one case of the run in DIR took for its
 # steps, in whole ms (results.jsonl).  What these tests bound: a server
 # start queued behind other files' starts on a busy machine is not the
@@ -83,7 +89,7 @@ test_expect_success 'SIGINT while a driver has not greeted ends the run at once 
 # output in out-MODE, exit status in rc-MODE, seconds in secs-MODE.
 run_bad() {
 	start=$(date +%s)
-	BAD_DRIVER_PIDFILE="$SCRATCH/pid-$1" "$GONEAWAY" run --color never \
+	BAD_DRIVER_PIDFILE="$DRV_OUT/pid-$1" "$GONEAWAY" run --color never \
 		-o "res-$1" --client "cmd:$DRIVER $1" --step-timeout "${3:-3s}" \
 		"$DATA/$2" > "out-$1" 2>&1
 	echo $? > "rc-$1"
@@ -179,7 +185,7 @@ test_expect_success 'a 200 MiB line is refused at 64 MiB, bounded in time' '
 # that does is killed, and the test fails saying so.  A PID that came
 # free and was used again (another start time) is not it.
 gone() {
-	{ read p start < "$SCRATCH/pid-$1"; } 2>/dev/null && test -n "$start" || {
+	{ read p start < "$DRV_OUT/pid-$1"; } 2>/dev/null && test -n "$start" || {
 		say "no PID file from the driver's child ($1)"; return 1; }
 	now=$(sed "s/.*) //" "/proc/$p/stat" 2>/dev/null | cut -d" " -f20)
 	test "$now" != "$start" || {

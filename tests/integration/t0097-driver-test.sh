@@ -17,6 +17,12 @@
 DOC="$TOP/docs/driver-protocol.md"
 DRIVERS="$TOP/drivers"
 leftover_snapshot > "$SCRATCH/before"
+# What the test's drivers write for it (their requests, a PID, a count)
+# goes to a directory of the test's own they may write: every other
+# mount a driver sees is read-only (client/confine.c).
+DRV_OUT="$SCRATCH/drv"
+mkdir -m 1777 "$DRV_OUT"
+export GONEAWAY_DRIVER_WRITABLE="$DRV_OUT"
 
 "$GONEAWAY" driver-test --describe > "$SCRATCH/describe.json"
 # one request per line: the wire steps (not null) and the scenario keywords
@@ -288,13 +294,13 @@ P1="$TOP/tests/integration/data/drivers/protocol1-driver.py"
 FEAT="$TOP/tests/integration/data/protocol-features.gw"
 if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
 	test_expect_success 'a protocol 1 driver is sent no member it did not declare: those steps SKIP, naming the feature' '
-		GA_PROTOCOL1_LOG=$SCRATCH/p1.log "$GONEAWAY" run --color never \
+		GA_PROTOCOL1_LOG=$DRV_OUT/p1.log "$GONEAWAY" run --color never \
 			--strict -o p1 --client "cmd:/usr/bin/python3 $P1" "$FEAT" \
-			> p1.out 2>&1; rc=$?; cat p1.out p1.log; test $rc -eq 4 &&
+			> p1.out 2>&1; rc=$?; cat p1.out drv/p1.log; test $rc -eq 4 &&
 		grep -q "line 7: fetch app: skipped: .*the driver.s greeting (protocol 1) does not declare the feature .fetch-pace." p1.out &&
 		grep -q "line 9: connect opt: skipped: .*does not declare the feature .driver-options." p1.out &&
-		grep -q "\"step\": \"stream\"" p1.log &&
-		! grep -q "every_ms\|batch\|driver_options\|\"params\"" p1.log &&
+		grep -q "\"step\": \"stream\"" drv/p1.log &&
+		! grep -q "every_ms\|batch\|driver_options\|\"params\"" drv/p1.log &&
 		# the same scenario with the protocol 2 driver: every step ran
 		"$GONEAWAY" run --color never --strict -o p2 --client pymysql \
 			"$FEAT" > p2.out 2>&1 || { cat p2.out; false; }
@@ -344,13 +350,13 @@ if /usr/bin/python3 -c "import pymysql" 2> /dev/null; then
 	# PyMySQL driver answering with each example where it fits
 	# (data/drivers/doc-replies.py), every example served at least once.
 	test_expect_success 'driver-test passes a driver that answers with docs/driver-protocol.md'"'"'s example replies' '
-		DOC_REPLIES_LOG=$SCRATCH/doc-replies.log "$GONEAWAY" driver-test 			-- /usr/bin/python3 "$TOP/tests/integration/data/drivers/doc-replies.py" 			"$TOP/docs/driver-protocol.md" > dtex.out 2>&1; rc=$?; cat dtex.out &&
-		sort doc-replies.log | uniq -c && test $rc -eq 0 &&
+		DOC_REPLIES_LOG=$DRV_OUT/doc-replies.log "$GONEAWAY" driver-test 			-- /usr/bin/python3 "$TOP/tests/integration/data/drivers/doc-replies.py" 			"$TOP/docs/driver-protocol.md" > dtex.out 2>&1; rc=$?; cat dtex.out &&
+		sort drv/doc-replies.log | uniq -c && test $rc -eq 0 &&
 		! grep -q "^not ok" dtex.out &&
-		sed -n "s/^example \([0-9]*\) .*/\1/p" doc-replies.log | sort -u > examples &&
+		sed -n "s/^example \([0-9]*\) .*/\1/p" drv/doc-replies.log | sort -u > examples &&
 		test "$(wc -l < examples)" -ge 4 &&
 		while read -r n; do
-			grep -qx "served $n" doc-replies.log ||
+			grep -qx "served $n" drv/doc-replies.log ||
 				{ echo "the example of docs/driver-protocol.md:$n was never served"; return 1; }
 		done < examples
 	'

@@ -12,7 +12,7 @@
 # or the evidence.
 #
 # What holds it is what the server can do, not what the text says: every
-# server runs as a user of its own (server/uids.h), in a mount namespace
+# server runs as a user of its own (lab/uids.h), in a mount namespace
 # where every mount but its private directory is read-only, with no
 # capability and no_new_privs (lab/spawn.h, "confined"); the admin
 # account has no SUPER and no FILE.  The text check (lang/trust.c) is

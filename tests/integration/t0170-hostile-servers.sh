@@ -18,7 +18,8 @@
 # the host's disk, one of /dev/zero's kind), chroot escapes, an open of
 # a 0600 root file on the host (the secret, with a random marker),
 # writes outside its work directory (a host directory anyone may write
-# among them), a network beyond lo, and a process that outlives it; it
+# among them), a network beyond lo (not the server), and a process that
+# outlives it (the server too); it
 # says what it achieved.  The root's marker is a FIFO or a link to the
 # secret, which goneaway reads without following or blocking.  After
 # every run:
@@ -33,7 +34,9 @@
 # and read the secret, and escaped the chroot; the local build wrote the
 # host directory and kept a process running; the image's sleep wrote
 # into the cache; the server opened the root's device node; and a FIFO
-# marker blocked goneaway for good.
+# marker blocked goneaway for good.  Until the server ran under an init
+# of goneaway's in a PID namespace of its own, the process it left in a
+# session of its own outlived it (local and rootfs).
 #
 # Without root, a C compiler and a static C library, every test SKIPs
 # with the reason; the docker tests SKIP without docker.io (installed
@@ -58,16 +61,10 @@ elif ! command -v cc >/dev/null 2>&1; then
 	why_not="no C compiler (cc)"
 fi
 
-# The host's side: a directory of the test's own on a disk when there is
-# one (the attack mounts the disk the secret is on), searchable by
-# anyone, holding the secret (0600, root's) and open/, which anyone may
-# write.
-HOST=""
+# The host's side (data/hostile-host.sh): the secret, open/, the disk.
+. "$DATA/hostile-host.sh"
 cleanup_host() {
-	for p in $(ps -eo pid=,comm= | awk '$2 == "ga-hostile-lin" {print $1}'); do
-		kill -KILL "$p" 2>/dev/null
-	done
-	[ -n "$HOST" ] && rm -rf "$HOST"
+	hostile_cleanup
 	no_litter > /dev/null
 }
 trap 'cleanup_host; stop_engine' EXIT
@@ -83,47 +80,14 @@ stop_engine() {
 }
 
 if [ -z "$why_not" ]; then
-	chmod 0711 "$SCRATCH"
-	for d in /var/tmp "$SCRATCH"; do
-		dev=$(findmnt -no MAJ:MIN -T "$d" 2>/dev/null | tr -d ' ')
-		if [ -n "$dev" ] && [ -e "/sys/dev/block/$dev" ]; then
-			HOST=$(mktemp -d "$d/ga-t0170-host.XXXXXX")
-			break
-		fi
-	done
-	if [ -z "$HOST" ]; then
-		HOST=$(mktemp -d "$SCRATCH/host.XXXXXX")
-		dev=""
-	fi
-	chmod 0711 "$HOST"
-	MARK="ga-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-	SECRET="$HOST/secret"
-	printf '%s\n' "$MARK" > "$SECRET" && chmod 0600 "$SECRET"
-	mkdir -m 0777 "$HOST/open" && chmod 0777 "$HOST/open"
-	sync
-	if [ -n "$dev" ]; then
-		major=${dev%%:*} minor=${dev#*:}
-		fsroot=$(findmnt -no TARGET -T "$HOST" | tr -d ' ')
-		in_fs=${SECRET#"$fsroot"}
-		in_fs=${in_fs#/}
-		say "# the secret is on block device $dev ($fsroot: $in_fs)"
-	else
-		major=-1 minor=0 in_fs=""
-		say "# no block device holds the secret: the disk attacks are not made"
-	fi
+	hostile_host t0170
 	# the disk attacks each stage makes: a root's programs have its node
 	if [ "$major" -ge 0 ]; then
 		ROOT_TRIED="own-node own-char mknod" LOCAL_TRIED=mknod
 	else
 		ROOT_TRIED="own-char" LOCAL_TRIED=""
 	fi
-	if ! cc -static -O1 -o "$SCRATCH/hostile" \
-		-DSECRET="\"$SECRET\"" -DSECRET_IN_FS="\"$in_fs\"" \
-		-DHOST_OPEN="\"$HOST/open\"" -DDISK_MAJOR="$major" \
-		-DDISK_MINOR="$minor" "$DATA/hostile-server.c" \
-		> "$SCRATCH/cc.log" 2>&1; then
-		why_not="cannot build a static program: $(tail -n 1 "$SCRATCH/cc.log")"
-	fi
+	hostile_build "$SCRATCH/hostile"
 fi
 
 # make_root DIR mariadb|mysql: a root whose every program is the attack,

@@ -13,7 +13,7 @@
 # machine's: two caches never give two servers one user.
 #
 # The sources it holds: harness/util/trustdir.c, harness/plan/paths.c,
-# harness/server/uids.c.
+# harness/lab/uids.c.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv > /dev/null; then
@@ -36,7 +36,8 @@ done
 
 # four LABEL PATTERN [OPTIONS...]: goneaway run, serve, replay and
 # driver-test, each with OPTIONS: each must exit 2 and say PATTERN (grep
-# -E) on its output before anything ran.  serve is bounded: one that
+# -E) on its output before anything ran (driver-test: before its driver
+# ran alone, too).  serve is bounded: one that
 # does not refuse runs until timeout(1) stops it (124).
 four() {
 	four_l=$1 four_p=$2
@@ -64,7 +65,10 @@ four() {
 	for c in $four_c; do
 		test "$(cat "$four_l.$c.rc")" -eq 2 &&
 		grep -Eq "$four_p" "$four_l.$c" &&
-		! grep -q "^\[1/" "$four_l.$c" || { say "($c)"; return 1; }
+		! grep -q "^\[1/" "$four_l.$c" &&
+		# driver-test: nor its driver alone (its "ok -" lines)
+		! grep -Eq "^(not )?ok - " "$four_l.$c" ||
+			{ say "($c)"; return 1; }
 	done
 }
 
@@ -152,7 +156,8 @@ test_expect_success 'fixtures (their SQL runs at the template.s build) of anothe
 	if [ -n "$DRIVER" ]; then
 		timeout 300 "$GONEAWAY" driver-test --cache good --fixtures fx "$DRIVER" \
 			> fd.out 2>&1; rc=$?; cat fd.out; test $rc -eq 2 &&
-		grep -q "the fixtures fx: refusing" fd.out
+		grep -q "the fixtures fx: refusing" fd.out &&
+		! grep -Eq "^(not )?ok - " fd.out
 	fi
 '
 
@@ -237,9 +242,15 @@ serve_pid() {
 	ps -eo pid=,args= | awk -v e="$1" 'index($0, "serve --api") &&
 		index($0, e) && !index($0, "unshare") && !index($0, "sh -c") { print $1; exit }'
 }
-# The user of the server of the serve of PID $1.
+# The user of the server of the serve of PID $1 (its child, or the child
+# of goneaway's init of its PID namespace, serve's child).
 server_uid() {
-	ps -eo uid=,ppid=,comm= | awk -v p="$1" '$2 == p && $3 == "mariadbd" { print $1; exit }'
+	ps -eo pid=,uid=,ppid=,comm= | awk -v p="$1" '
+		{ pid[NR] = $1; uid[NR] = $2; ppid[NR] = $3; comm[NR] = $4 }
+		$3 == p { kid[$1] = 1 }
+		END { for (i = 1; i <= NR; i++)
+			if (comm[i] == "mariadbd" && (ppid[i] == p || kid[ppid[i]])) {
+				print uid[i]; exit } }'
 }
 
 test_expect_success 'two caches never give two servers one user (row 9)' '

@@ -22,6 +22,12 @@
 DATA="$TOP/tests/integration/data"
 DRIVER="$DATA/drivers/bad-driver.py"
 leftover_snapshot > "$SCRATCH/before"
+# What the test's drivers write for it (their requests, a PID, a count)
+# goes to a directory of the test's own they may write: every other
+# mount a driver sees is read-only (client/confine.c).
+DRV_OUT="$SCRATCH/drv"
+mkdir -m 1777 "$DRV_OUT"
+export GONEAWAY_DRIVER_WRITABLE="$DRV_OUT"
 
 # The root file a server's user must never see a byte of: its words and
 # its size are looked for in everything the run wrote.
@@ -170,10 +176,10 @@ while True:
 
 test_expect_success 'a driver that writes 200 MiB to its stderr: its file is bounded where written, -o keeps at most 8 MiB and says what it cut' '
 	rm -rf res &&
-	BAD_DRIVER_COUNT="$SCRATCH/count" "$GONEAWAY" run --color never -o res \
+	BAD_DRIVER_COUNT="$DRV_OUT/count" "$GONEAWAY" run --color never -o res \
 		--client "cmd:$DRIVER noisy" "$DATA/bad-driver-query.gw" > out 2>&1;
 	rc=$?; cat out; test $rc -eq 0 &&
-	took=$(cat count) && say "the driver'"'"'s writes took $took bytes" &&
+	took=$(cat drv/count) && say "the driver'"'"'s writes took $took bytes" &&
 	test "$took" -gt 0 && test "$took" -le $((64 << 20)) &&
 	log=res/bad-driver-query/driver-app.log &&
 	size=$(stat -c %s $log) && say "its copy in -o: $size bytes" &&

@@ -201,7 +201,7 @@ START_TEST(test_make_is_private_and_locked)
 	ck_assert_int_eq(lstat(dir, &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
 	/* searchable, not listable: a server's own user reaches its
-	 * directory below (server/uids.h) */
+	 * directory below (lab/uids.h) */
 	ck_assert_uint_eq(st.st_mode & 07777, 0711);
 	ck_assert_uint_eq(st.st_uid, geteuid());
 	snprintf(lock, sizeof(lock), "%s/lock", dir);

@@ -972,6 +972,104 @@ START_TEST(test_net_confined_child)
 }
 END_TEST
 
+/* What a confined child sees besides (a client driver's view,
+ * lab/spawn.h): a directory below one no other user may search is
+ * reached at its own path, the rest of that one is not there, but a
+ * link there to it (a checkout named through a link); a
+ * writable directory of its own; a tmpfs of its own that the host never
+ * sees; /proc writable; the environment given.  _i == 1: the fallback
+ * of kernels without mount_setattr. */
+START_TEST(test_confined_view)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+		"echo \"$GA_UNIT_VIEW\"; cat \"$0/data\";"
+		"cat \"$4/data\" && echo via-link;"
+		"(cat \"$1\") 2>/dev/null && echo peeked;"
+		"touch \"$0/x\" 2>/dev/null && echo wrote-reached;"
+		"touch \"$2/y\" && echo wrote-writable;"
+		"touch \"$3/z\" && echo wrote-tmpfs; stat -c %a \"$3\";"
+		"echo sh > /proc/self/comm && echo wrote-proc",
+		NULL, NULL, NULL, NULL, NULL, NULL };
+	const char *env[] = { "GA_UNIT_VIEW=given", NULL };
+	char top[] = "/tmp/ga-unit-view-XXXXXX", priv[PATH_MAX];
+	char drv[PATH_MAX], peek[PATH_MAX], w[PATH_MAX], t[PATH_MAX];
+	char log[PATH_MAX], path[PATH_MAX + 8], ln[PATH_MAX];
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_spawn_view *v = malloc(sizeof(*v));
+	struct ga_spawn_confine c;
+	struct ga_error err = { "" };
+	char *text = NULL;
+	int rc;
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	ck_assert_int_eq(chmod(top, 0711), 0);
+	snprintf(priv, sizeof(priv), "%s/priv", top);
+	snprintf(drv, sizeof(drv), "%s/drv", priv);
+	snprintf(peek, sizeof(peek), "%s/peek", priv);
+	snprintf(w, sizeof(w), "%s/w", top);
+	snprintf(t, sizeof(t), "%s/t", top);
+	snprintf(log, sizeof(log), "%s/log", top);
+	snprintf(ln, sizeof(ln), "%s/ln", priv);
+	ck_assert_int_eq(mkdir(priv, 0700), 0);
+	ck_assert_int_eq(symlink("drv", ln), 0);
+	ck_assert_int_eq(mkdir(drv, 0755), 0);
+	ck_assert_int_eq(mkdir(w, 0700), 0);
+	ck_assert_int_eq(chown(w, CONFINED_ID, CONFINED_ID), 0);
+	ck_assert_int_eq(mkdir(t, 0755), 0);
+	snprintf(path, sizeof(path), "%s/data", drv);
+	ck_assert_int_eq(ga_file_write(path, "drv-data\n", 9, &err), 0);
+	ck_assert_int_eq(ga_file_write(peek, "peek\n", 5, &err), 0);
+	ck_assert_int_eq(chmod(peek, 0644), 0);
+	ga_spawn_view_init(v, CONFINED_ID, CONFINED_ID);
+	ck_assert_int_eq(ga_spawn_view_reach(v, drv, &err), 0);
+	ck_assert_int_eq(v->nreach, 1);
+	ck_assert_str_eq(v->top[0], priv);
+	ck_assert_int_eq(ga_spawn_view_reach(v, top, &err), 0);
+	ck_assert_int_eq(v->nreach, 1);        /* reachable as it is */
+	ck_assert_int_eq(ga_spawn_view_link(v, ln, "drv", &err), 0);
+	ck_assert_int_eq(v->nlinks, 1);
+	ck_assert_int_eq(ga_spawn_view_link(v, log, "x", &err), 0);
+	ck_assert_int_eq(v->nlinks, 1);        /* reachable as it is */
+	ck_assert_int_eq(ga_spawn_view_writable(v, w, &err), 0);
+	ck_assert_int_eq(ga_spawn_view_tmpfs(v, t, CONFINED_ID, CONFINED_ID,
+					     1 << 20, &err), 0);
+	v->proc_writable = true;
+	if (_i == 1)
+		setenv("GA_SPAWN_NO_MOUNT_SETATTR", "1", 1);
+	rc = ga_spawn_confine_init(&c, CONFINED_ID, CONFINED_ID, true, "",
+				   &err);
+	unsetenv("GA_SPAWN_NO_MOUNT_SETATTR");
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	c.view = v;
+	argv[3] = drv;
+	argv[4] = peek;
+	argv[5] = w;
+	argv[6] = t;
+	argv[7] = ln;
+	o.output_path = log;
+	o.confine = &c;
+	o.env = env;
+	o.new_pidns = true;
+	rc = ga_spawn_run(&o, NULL, 10000, &err);
+	ga_spawn_confine_release(&c);
+	if (rc == 0)
+		rc = ga_file_read(log, 4096, &text, NULL, &err);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_str_eq(text, "given\ndrv-data\ndrv-data\nvia-link\n"
+			 "wrote-writable\n"
+			 "wrote-tmpfs\n700\nwrote-proc\n");
+	free(text);
+	snprintf(path, sizeof(path), "%s/y", w);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/z", t);
+	ck_assert_int_ne(access(path, F_OK), 0);       /* its own tmpfs */
+	ck_assert_int_eq(mounts_mentioning(top), 0);
+	ck_assert_msg(ga_tree_remove(top, &err) == 0, "%s", err.msg);
+	free(v);
+}
+END_TEST
+
 START_TEST(test_confined_needs_a_user)
 {
 	struct ga_spawn_confine c;
@@ -1023,6 +1121,7 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tc = tcase_create("confine");
 		tcase_set_timeout(tc, TIMEOUT);
 		tcase_add_loop_test(tc, test_confined_child, 0, 3);
+		tcase_add_loop_test(tc, test_confined_view, 0, 2);
 		tcase_add_test(tc, test_confined_needs_a_user);
 		tcase_add_loop_test(tc, test_net_confined_child, 0, 2);
 		suite_add_tcase(s, tc);

@@ -2,7 +2,7 @@
  * directory goneaway executes or loads from (issue 55), and for what
  * holds to it: the cache (plan/paths.c, ga_check_cache: each entry
  * goneaway uses in it, drivers/ to its last file) and the servers'
- * users (server/uids.c: the machine's slots, whatever the cache).
+ * users (lab/uids.c: the machine's slots, whatever the cache).
  *
  * Every level from "/" is walked without following a symlink; a level
  * another user owns, one other users can write (a sticky one above the
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "plan/paths.h"
-#include "server/uids.h"
+#include "lab/uids.h"
 #include "util/fsutil.h"
 #include "util/trustdir.h"
 #include "suites.h"
@@ -320,7 +320,7 @@ END_TEST
  * hold[1] (the child closes its copy).  Returns the child's PID. */
 static pid_t take_in_pidns(int fd, const int hold[2])
 {
-	struct ga_server_uid u;
+	struct ga_uid u;
 	struct ga_error err;
 	pid_t pid, inner;
 	char c;
@@ -337,12 +337,12 @@ static pid_t take_in_pidns(int fd, const int hold[2])
 		_exit(2);
 	if (inner == 0) {
 		if (getpid() != 1 ||
-		    ga_server_uid_take(GA_UIDS_DIR, &u, &err) != 0)
+		    ga_uid_take(GA_UIDS_DIR, &u, &err) != 0)
 			_exit(3);
 		if (write(fd, &u.id, sizeof(u.id)) != sizeof(u.id))
 			_exit(4);
 		(void)!read(hold[0], &c, 1);     /* holds it until then */
-		ga_server_uid_give(&u);
+		ga_uid_give(&u);
 		_exit(0);
 	}
 	_exit(waitpid(inner, NULL, 0) == inner ? 0 : 5);
@@ -379,13 +379,13 @@ END_TEST
 
 START_TEST(test_a_slots_dir_of_another_user_is_refused)
 {
-	struct ga_server_uid u;
+	struct ga_uid u;
 	struct ga_error err = { "" };
 	char p[PATH_MAX];
 
 	mkdir_at("slots", 0755);
 	ck_assert_int_eq(chown(at(p, "slots"), NOBODY, NOBODY), 0);
-	ck_assert_int_eq(ga_server_uid_take(p, &u, &err), -1);
+	ck_assert_int_eq(ga_uid_take(p, &u, &err), -1);
 	ck_assert_msg(strstr(err.msg, "the servers' user slots: refusing "),
 		      "%s", err.msg);
 	ck_assert_uint_eq(u.id, 0);

@@ -25,8 +25,8 @@
  *     /tmp, HOST_OPEN (a host directory anyone may write), the work
  *     directory's own files;
  *   - a network beyond lo (probe and build only: they need none);
- *   - a process that outlives it (probe and build: "ga-hostile-lin"
- *     sleeps an hour in a session of its own).
+ *   - a process that outlives it (every stage but "sleep":
+ *     "ga-hostile-lin" sleeps an hour in a session of its own).
  *
  * It says what it achieved: "hostile[STAGE]: achieved nothing (tried:
  * ...)" or "hostile[STAGE]: ACHIEVED ...; ... (tried: ...)", where
@@ -40,6 +40,21 @@
  * prints its report into the error log and exits 1.  "sleep" tries to
  * write /goneaway/hostile-sleep (the directory goneaway binds into the
  * container) for as long as it lives.
+ *
+ * Run as "hostile driver" it is a client driver of goneaway's
+ * (t0177-hostile-drivers, a cmd: driver): each of its processes - the
+ * probe that reads its greeting, the one a case starts in the lab - makes
+ * the attacks above (but the network: a case's has the lab's veth), a
+ * signal to and a ptrace of $HOSTILE_VICTIM (a process of the test's), a
+ * socket bound to port 80, setuid(0) and setgid(0), and
+ * writes into goneaway's TMPDIR ($GONEAWAY_TMPDIR) and the directories
+ * $HOSTILE_DIRS names (the drivers' cache, its own) besides, reads the
+ * files $HOSTILE_PEEK names (beside its own directory, where it should
+ * see nothing but that directory), writes its
+ * report to its standard error (driver-NAME.log in the evidence), then,
+ * when it achieved nothing, greets (protocol 1) and answers every
+ * request "unsupported", so that its case is a SKIP; else it exits 1
+ * and goneaway's error shows the report.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,7 +68,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -286,8 +304,29 @@ static void write_attacks(void)
 {
 	static const char *const dirs[] = { "", "/usr", "/etc", "/tmp",
 					    HOST_OPEN, "/goneaway", NULL };
+	const char *more = getenv("HOSTILE_DIRS");
 	char path[512];
 	int i, fd;
+	size_t n;
+
+	/* a driver: goneaway's TMPDIR, where its runs are, and what the
+	 * test names (HOSTILE_DIRS, ':' between: the drivers' cache every
+	 * driver loads from, its own directory) */
+	for (i = 0; strcmp(stage, "driver") == 0 && i < 2; i++) {
+		const char *d = i ? more : getenv("GONEAWAY_TMPDIR");
+
+		while (d && *d) {
+			n = strcspn(d, ":");
+			snprintf(path, sizeof(path), "%.*s/hostile-%s", (int)n,
+				 d, stage);
+			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd >= 0) {
+				close(fd);
+				achieve("wrote %s", path);
+			}
+			d += n + (d[n] == ':');
+		}
+	}
 
 	/* a read-only root made writable again */
 	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND, NULL) == 0)
@@ -365,11 +404,87 @@ static void datadir_of(int argc, char **argv, char *buf, size_t len)
 	}
 }
 
+/* A driver: a read of each file $HOSTILE_PEEK names (':' between), files
+ * anyone may read beside a directory it was let reach below one no one
+ * else may search (the test's): it must not see them. */
+static void peek_attacks(void)
+{
+	const char *d = getenv("HOSTILE_PEEK");
+	char path[512];
+	size_t n;
+
+	while (d && *d) {
+		n = strcspn(d, ":");
+		snprintf(path, sizeof(path), "%.*s", (int)n, d);
+		if (read_file(path) == 0)
+			achieve("read %s: %s", path, secret_read);
+		d += n + (d[n] == ':');
+	}
+}
+
+/* A driver: what only root may do to other processes and the host's
+ * ports - a signal to and a ptrace of the process $HOSTILE_VICTIM names
+ * (the test's, root's, on the host), a listening socket on a port below
+ * 1024, becoming root again (setuid, setgid) - each achieved when the
+ * kernel let it. */
+static void privilege_attacks(void)
+{
+	const char *v = getenv("HOSTILE_VICTIM");
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(80) };
+	pid_t victim = v ? (pid_t)strtol(v, NULL, 10) : 0;
+	int s;
+
+	if (victim > 0) {
+		try("kill ptrace");
+		if (kill(victim, SIGKILL) == 0)
+			achieve("killed process %d", (int)victim);
+		if (ptrace(PTRACE_ATTACH, victim, NULL, NULL) == 0)
+			achieve("ptraced process %d", (int)victim);
+	}
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s >= 0) {
+		try("bind-80");
+		if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0)
+			achieve("bound port 80");
+		close(s);
+	}
+	try("setuid");
+	if (setuid(0) == 0 && geteuid() == 0)
+		achieve("setuid(0)");
+	if (setgid(0) == 0 && getegid() == 0)
+		achieve("setgid(0)");
+}
+
+/* As a client driver (docs/driver-protocol.md): its greeting, then
+ * "unsupported" to every request, until its input ends. */
+static void serve_as_driver(void)
+{
+	char line[1 << 16];
+	long id;
+	char *p;
+
+	printf("{\"hello\":\"goneaway-driver\",\"protocol\":1,"
+	       "\"driver\":\"hostile\",\"library\":\"hostile 1\"}\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin)) {
+		p = strstr(line, "\"id\":");
+		id = p ? strtol(p + 5, NULL, 10) : 0;
+		printf("{\"id\":%ld,\"result\":\"unsupported\",\"message\":"
+		       "\"a hostile driver does nothing\"}\n", id);
+		fflush(stdout);
+	}
+}
+
 static void stage_of(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/');
 	int i;
 
+	if (argc > 1 && strcmp(argv[1], "driver") == 0) {
+		stage = "driver";
+		return;
+	}
 	base = base ? base + 1 : argv[0];
 	if (strcmp(base, "sleep") == 0) {
 		stage = "sleep";
@@ -403,23 +518,27 @@ int main(int argc, char **argv)
 {
 	char datadir[1024], path[1100];
 	char report[sizeof(achieved) + sizeof(tried) + 64];
-	bool server = false;
+	bool server = false, driver = false;
 	int fd;
 
 	stage_of(argc, argv);
 	if (strcmp(stage, "sleep") == 0)
 		sleep_forever();
 	server = strcmp(stage, "server") == 0;
+	driver = strcmp(stage, "driver") == 0;
 	datadir_of(argc, argv, datadir, sizeof(datadir));
 	disk_attacks();
 	mount_attacks();
 	if (read_file(SECRET) == 0)
 		achieve("read %s: %s", SECRET, secret_read);
-	write_attacks();
-	if (!server) {
-		network_attack();
-		linger();
+	if (driver) {
+		peek_attacks();
+		privilege_attacks();
 	}
+	write_attacks();
+	if (!server && !driver)
+		network_attack();
+	linger();
 	escape_attacks(false);
 	escape_attacks(true);
 	snprintf(report, sizeof(report), "hostile[%s]: %s%s (tried: %s)\n",
@@ -432,6 +551,16 @@ int main(int argc, char **argv)
 			       argv[0], strstr(argv[0], "mysqld") ?
 			       "9.7.0" : "11.8.0-MariaDB");
 		fputs(report, stdout);
+		return 0;
+	}
+	if (driver) {
+		/* greets only when it achieved nothing: otherwise goneaway's
+		 * error shows the report, its stderr's end */
+		fputs(report, stderr);
+		fflush(stderr);
+		if (achieved[0])
+			return 1;
+		serve_as_driver();
 		return 0;
 	}
 	fputs(report, stdout);

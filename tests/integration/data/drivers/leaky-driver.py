@@ -18,6 +18,11 @@
 #   noisy    a connect writes 40 MiB to its standard error: more than
 #            half of what a driver's may hold (client/internal.h,
 #            GA_DRIVER_LOG_MAX), so its next case gets a new process
+#   whoami   a connect writes to its stderr who the process is, as
+#            /proc/self/status says (its Uid, Gid, Groups, CapEff and
+#            NoNewPrivs lines), and whether it can write its case's
+#            directory and its TMPDIR, for t0177-hostile-drivers: a
+#            kept process and a copy its zygote spawned are confined
 #   escape   a connect starts a process that leaves it (a double fork):
 #            it outlives the copy that started it, in the zygote's PID
 #            namespace, where goneaway must find it and end that
@@ -66,6 +71,19 @@ class Leaky(pymysql_driver.PyMySQL):
                     time.sleep(600)
                 os._exit(0)
             os.waitpid(pid, 0)
+        if MODE == "whoami":
+            with open("/proc/self/status") as f:
+                for line in f:
+                    if line.split(":")[0] in ("Uid", "Gid", "Groups",
+                                              "CapEff", "NoNewPrivs"):
+                        gadriver.log("leaky: " + " ".join(line.split()))
+            for d in (".", os.environ.get("TMPDIR", "/tmp")):
+                try:
+                    with open(os.path.join(d, "leaky-wrote"), "w"):
+                        pass
+                    gadriver.log("leaky: wrote %s" % d)
+                except OSError as e:
+                    gadriver.log("leaky: cannot write %s: %s" % (d, e))
         if MODE == "sysctl":
             try:
                 with open("/proc/sys/net/ipv4/tcp_keepalive_time", "w") as f:

@@ -1,5 +1,5 @@
 /* uids.c - see uids.h */
-#include "server/uids.h"
+#include "lab/uids.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,7 @@ static int has_entry(unsigned id)
 	return getpwuid((uid_t)id) != NULL || getgrgid((gid_t)id) != NULL;
 }
 
-int ga_server_uid_take(const char *dir, struct ga_server_uid *u,
+int ga_uid_take(const char *dir, struct ga_uid *u,
 		       struct ga_error *err)
 {
 	static unsigned next;
@@ -64,7 +64,7 @@ int ga_server_uid_take(const char *dir, struct ga_server_uid *u,
 			    "tried in %s", TRIES, dir);
 }
 
-void ga_server_uid_give(struct ga_server_uid *u)
+void ga_uid_give(struct ga_uid *u)
 {
 	if (u->lock_fd >= 0)
 		close(u->lock_fd);
