@@ -25,6 +25,7 @@
 #include "plan/paths.h"
 #include "run/rundir.h"
 #include "serve/serve.h"
+#include "serve/upadmin.h"
 #include "server/backends.h"
 #include "server/rootfs.h"
 #include "util/escape.h"
@@ -60,8 +61,9 @@ static const char serve_head[] =
 "container's) network, to any HOST:PORT; the API and the proxies may\n"
 "listen on any address, and an API that is not on loopback answers\n"
 "whoever reaches it, as Toxiproxy's does.  Byte toxics and mysql_cut\n"
-"work; mysql_kill, the lab's faults and /goneaway/server are refused\n"
-"(4xx, with why).  Its ready line is TOXIPROXY_URL alone.\n"
+"work; mysql_kill (but with --upstream-admin), the lab's faults and\n"
+"/goneaway/server are refused (4xx, with why).  Its ready line is\n"
+"TOXIPROXY_URL alone.\n"
 "\n"
 "toxiproxy-server's flags are taken as it takes them (-host, -port,\n"
 "-config, -seed, -version; one dash or two, -flag=value or -flag value):\n"
@@ -92,6 +94,8 @@ struct serve_args {
 	bool proxy_metrics, runtime_metrics, print_version;
 	char api[300];                  /* -host and -port's --api */
 	char *config_text;              /* -config's, read (free it) */
+	const char *admin_file;         /* --upstream-admin FILE */
+	struct ga_sv_upadmin admin;     /* ... its account (forget it) */
 	char **args, *argbuf;           /* argv as read (free them): what
 					 * the options point to */
 };
@@ -265,6 +269,17 @@ static const struct cli_option serve_options[] = {
 		  "a proxy (the toxics it met, how it ended, the\n"
 		  "MySQL error it carried), every API request and\n"
 		  "server event (a regular file: a FIFO is refused)" },
+	{ .name = "upstream-admin", .arg = "FILE", .kind = CLI_OPT_STRING,
+	  .at = SERVE(admin_file),
+	  .since = "0.6.0",
+	  .doc = "an admin account for your own servers, so that "
+		 "`mysql_kill` works on a proxy to one of them too: a MySQL "
+		 "option file (`user = NAME`, `password = SECRET`) of the "
+		 "owner's, mode 0600 ([on your own server](#mysql_kill-on-"
+		 "your-own-server))",
+	  .help = "an admin account for your own servers\n"
+		  "(mysql_kill there): an option file with\n"
+		  "user = and password =, the owner's, mode 0600" },
 	{ .name = "owner", .arg = "USER", .kind = CLI_OPT_CALL,
 	  .at = SERVE(o.owner), .call = owner,
 	  .since = "0.5.0",
@@ -445,6 +460,14 @@ static int parse(int argc, char **argv, struct serve_args *a)
 	}
 	if (read_config(a))
 		return -1;
+	if (a->admin_file) {
+		if (ga_sv_upadmin_read(a->admin_file, a->o.owner, &a->admin,
+				       &err)) {
+			ga_esc_line(stderr, "goneaway serve: %s", err.msg);
+			return -1;
+		}
+		a->o.upstream_admin = &a->admin;
+	}
 	if (a->o.no_server)
 		return 0;
 	if (ga_server_spec_parse(a->server, GA_ROOTS_DIR, &a->o.backend, a->arg,
@@ -623,5 +646,6 @@ int cmd_serve(int argc, char **argv, struct ga_interrupt *in)
 	free(a.args);
 	free(a.argbuf);
 	free(a.config_text);
+	ga_sv_upadmin_forget(&a.admin);
 	return rc;
 }

@@ -205,9 +205,22 @@ struct ga_toxic *ga_api_toxic_find(struct ga_sv_proxy *p, const char *name,
 	return NULL;
 }
 
-bool ga_api_toxic_needs_server(const struct ga_toxic *t)
+bool ga_api_toxic_needs_server(const struct ga_sv *sv,
+			       const struct ga_toxic *t)
 {
-	return (t->type->needs & GA_TOXIC_NEEDS_SERVER) != 0;
+	return (t->type->needs & GA_TOXIC_NEEDS_SERVER) != 0 ||
+	       ((t->type->needs & GA_TOXIC_NEEDS_ADMIN) != 0 &&
+		!sv->upstream_admin);
+}
+
+/* What a toxic that needs goneaway's server for want of an admin
+ * account on the user's own one says of it ("" when it needs the
+ * server itself). */
+static const char *admin_hint(const struct ga_toxic *t)
+{
+	return t->type->needs & GA_TOXIC_NEEDS_SERVER ? "" :
+	       " (or give goneaway serve an admin account for your own "
+	       "server: --upstream-admin FILE)";
 }
 
 /* What goneaway needs of a toxic beyond Toxiproxy's types: its own
@@ -222,21 +235,23 @@ int ga_api_toxic_ok(struct ga_sv *sv, struct ga_sv_proxy *p,
 		ga_api_error(resp, 400, "%s", msg);
 		return -1;
 	}
-	if (ga_api_toxic_needs_server(t) && sv->no_server) {
+	if (ga_api_toxic_needs_server(sv, t) && sv->no_server) {
 		ga_api_error(resp, 400, "%s acts on goneaway's server, and this "
 			     "goneaway serve has none (--no-server): the byte "
 			     "toxics act on any upstream, mysql_cut on any "
-			     "MySQL one",
-			     t->type->name);
+			     "MySQL one%s", t->type->name, admin_hint(t));
 		return -1;
 	}
-	if (ga_api_toxic_needs_server(t) && !p->to_server) {
+	if (ga_api_toxic_needs_server(sv, t) && !p->to_server) {
 		ga_api_error(resp, 400, "%s acts on goneaway's server: proxy '%s' "
-			  "has upstream %s, not %s:3306", t->type->name, p->name,
-			  p->upstream, GA_SV_SERVER_HOST);
+			  "has upstream %s, not %s:3306%s", t->type->name,
+			  p->name, p->upstream, GA_SV_SERVER_HOST,
+			  admin_hint(t));
 		return -1;
 	}
-	if (ga_api_toxic_needs_server(t) && !sv->have_server) {
+	if (p->to_server && (t->type->needs & (GA_TOXIC_NEEDS_SERVER |
+					       GA_TOXIC_NEEDS_ADMIN)) &&
+	    !sv->have_server) {
 		ga_api_error(resp, 503, "%s: goneaway's server is not there",
 			  t->type->name);
 		return -1;

@@ -88,9 +88,11 @@ int ga_api_proxy_drop(struct ga_sv *sv, struct ga_sv_proxy *p, char *msg,
 /* p's toxic called name (its index into *at), or NULL. */
 struct ga_toxic *ga_api_toxic_find(struct ga_sv_proxy *p, const char *name,
 				   size_t *at);
-/* Whether t acts on goneaway's server (mysql_kill, the fault toxics):
+/* Whether t acts on goneaway's server (the fault toxics, and mysql_kill
+ * when sv has no --upstream-admin account for the user's own servers):
  * only on a proxy whose upstream it is. */
-bool ga_api_toxic_needs_server(const struct ga_toxic *t);
+bool ga_api_toxic_needs_server(const struct ga_sv *sv,
+			       const struct ga_toxic *t);
 /* goneaway's checks of t on p (its own, and a proxy that reaches
  * goneaway's server for what acts on it): 0, or -1 with resp set. */
 int ga_api_toxic_ok(struct ga_sv *sv, struct ga_sv_proxy *p,

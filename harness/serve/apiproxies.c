@@ -129,12 +129,13 @@ static int proxy_fields_ok(const struct ga_sv *sv, const char *name,
 /* A toxic of p that acts on goneaway's server, which a new upstream
  * that is not the server would leave acting on it (Toxiproxy keeps a
  * proxy's toxics when its upstream changes); NULL when none. */
-static const struct ga_toxic *server_toxic(const struct ga_sv_proxy *p)
+static const struct ga_toxic *server_toxic(const struct ga_sv *sv,
+					   const struct ga_sv_proxy *p)
 {
 	size_t i;
 
 	for (i = 0; i < p->ntoxics; i++)
-		if (ga_api_toxic_needs_server(p->toxics[i]))
+		if (ga_api_toxic_needs_server(sv, p->toxics[i]))
 			return p->toxics[i];
 	return NULL;
 }
@@ -488,7 +489,7 @@ void ga_api_proxy_update(const struct ga_api_call *call,
 	listen_text(in.listen, sv->any_address, want, sizeof(want));
 	differs = strcmp(p->listen, want) != 0 ||
 		  strcmp(p->upstream, in.upstream) != 0;
-	t = differs && !to_server ? server_toxic(p) : NULL;
+	t = differs && !to_server ? server_toxic(sv, p) : NULL;
 	if (t) {
 		ga_api_error(resp, 400, "upstream: proxy '%s' has toxic '%s' "
 			     "(%s), which acts on goneaway's server: its "

@@ -51,13 +51,8 @@ static void publish(struct ga_backstage *b, const char *state)
 	pthread_mutex_unlock(&b->lock);
 }
 
-int ga_backstage_open(struct ga_backstage *b,
-		      const struct ga_server_backend_ops *ops,
-		      const struct ga_server_options *so,
-		      struct ga_interrupt *in, struct ga_error *err)
+int ga_backstage_open_jobs(struct ga_backstage *b, struct ga_error *err)
 {
-	int rc, own_ns;
-
 	memset(b, 0, sizeof(*b));
 	b->lab.host_ns = b->lab.client_ns = b->lab.server_ns = -1;
 	b->lab.proxy_ns = -1;
@@ -75,6 +70,18 @@ int ga_backstage_open(struct ga_backstage *b,
 	if (b->done_fd < 0 || pipe2(b->cancel, O_NONBLOCK | O_CLOEXEC) != 0)
 		return ga_error_errno(err, errno, "eventfd");
 	b->thread_in.fd = b->cancel[0];
+	return 0;
+}
+
+int ga_backstage_open(struct ga_backstage *b,
+		      const struct ga_server_backend_ops *ops,
+		      const struct ga_server_options *so,
+		      struct ga_interrupt *in, struct ga_error *err)
+{
+	int rc, own_ns;
+
+	if (ga_backstage_open_jobs(b, err))
+		return -1;
 	rc = ga_server_backend_open(&b->be, ops, so, in, err);
 	b->be_open = true;
 	if (rc)
@@ -219,7 +226,8 @@ static bool kill_query_pause(void *ctx)
 }
 
 /* KILL, or KILL QUERY once the statement runs (a KILL QUERY that comes
- * before it is forgotten: SELECT SLEEP(20) then ran its 20 s). */
+ * before it is forgotten: SELECT SLEEP(20) then ran its 20 s), on
+ * goneaway's server or, for a proxy to the user's own, there. */
 static int kill_job(struct ga_backstage *b, struct ga_sv_job *job)
 {
 	struct kill_query_wait w = { b, job };
@@ -228,6 +236,16 @@ static int kill_job(struct ga_backstage *b, struct ga_sv_job *job)
 	char sql[64];
 	int rc;
 
+	if (job->own) {
+		if (!b->admin) {        /* the API refuses it first */
+			snprintf(job->msg, sizeof(job->msg), "no "
+				 "--upstream-admin account: nothing killed");
+			return -1;
+		}
+		return ga_sv_upadmin_kill(b->admin, b->admin_uid, b->admin_gid,
+					  job, kill_query_pause, &w,
+					  KILL_QUERY_WAIT_MS);
+	}
 	if (!b->up) {
 		snprintf(job->msg, sizeof(job->msg), "goneaway's server is %s",
 			 b->state);

@@ -13,7 +13,8 @@
  * stack (faults/stack.h), as a scenario's fault steps are.
  *
  * A thread of its own does the jobs (internal.h) that wait on the
- * server: a KILL for mysql_kill, a server event (restart, stop, start,
+ * server: a KILL for mysql_kill (on goneaway's server, or with
+ * --upstream-admin on the user's own: serve/upadmin.h), a server event (restart, stop, start,
  * kill, wait_timeout, read_only), the server put back as it started
  * (POST /reset), so that the event loop goes on relaying meanwhile and
  * learns of each when it is done (done_fd).  The server (srv, the
@@ -55,6 +56,7 @@
 #include "lab/lab.h"
 #include "serve/internal.h"
 #include "server/server.h"
+#include "serve/upadmin.h"
 #include "util/interrupt.h"
 
 struct ga_backstage {
@@ -95,6 +97,12 @@ struct ga_backstage {
 	int done_fd;                    /* eventfd: a job is done */
 	int cancel[2];                  /* the thread's interrupt */
 	struct ga_interrupt thread_in;
+	/* --upstream-admin's account (the opener's, read only), and whose
+	 * its connections are (serve/upadmin.h): a KILL on a proxy whose
+	 * upstream is the user's own server; NULL: none given */
+	const struct ga_sv_upadmin *admin;
+	uid_t admin_uid;
+	gid_t admin_gid;
 };
 
 /* Starts goneaway's server: backend ops with its options (so's run_dir
@@ -105,6 +113,12 @@ int ga_backstage_open(struct ga_backstage *b,
 		      const struct ga_server_backend_ops *ops,
 		      const struct ga_server_options *so,
 		      struct ga_interrupt *in, struct ga_error *err);
+
+/* The jobs alone, without a server (a --no-server serve given
+ * --upstream-admin: its KILLs on the user's own servers).  Returns 0,
+ * or -1 with err set.  Release with ga_backstage_close() whatever it
+ * returned. */
+int ga_backstage_open_jobs(struct ga_backstage *b, struct ga_error *err);
 
 /* Starts the thread.  Returns 0, or -1 with err set. */
 int ga_backstage_start(struct ga_backstage *b, struct ga_error *err);

@@ -380,19 +380,29 @@ static int api_conns(struct loop *L)
 	return L->api ? 0 : -1;
 }
 
-/* goneaway's server in its lab (not with --no-server).  Returns 0,
+/* goneaway's server in its lab (not with --no-server), and the
+ * backstage's thread (with --no-server, only for --upstream-admin's
+ * KILLs).  Returns 0,
  * GA_SERVER_UNAVAILABLE or -1 with err set. */
 static int start_server(struct loop *L, struct ga_error *err)
 {
+	bool root = geteuid() == 0;
 	int rc;
 
-	if (L->o->no_server)
+	if (L->o->no_server && !L->o->upstream_admin)
 		return 0;
-	rc = ga_backstage_open(&L->bs, L->o->backend, &L->o->server_opts,
-			       L->in, err);
+	if (L->o->no_server)    /* the jobs alone: KILLs on the user's */
+		rc = ga_backstage_open_jobs(&L->bs, err);
+	else
+		rc = ga_backstage_open(&L->bs, L->o->backend,
+				       &L->o->server_opts, L->in, err);
 	L->bs_open = true;
 	if (rc)
 		return rc;
+	/* the admin connections are the owner's, as the relay's dials */
+	L->bs.admin = L->o->upstream_admin;
+	L->bs.admin_uid = root ? L->o->owner : geteuid();
+	L->bs.admin_gid = root ? owner_gid(L->o->owner) : getegid();
 	if (ga_backstage_start(&L->bs, err))
 		return -1;
 	return add_watch(L, L->bs.done_fd, &L->done_w, GA_W_DONE, err);
@@ -494,6 +504,7 @@ static int start(struct loop *L, struct ga_error *err)
 	L->sv.version = L->o->version;
 	L->sv.have_server = !L->o->no_server;
 	L->sv.no_server = L->o->no_server;
+	L->sv.upstream_admin = L->o->upstream_admin != NULL;
 	L->sv.any_address = any_address(L->o);
 	L->sv.open_gate = L->sv.any_address && !is_loopback(&L->api_addr);
 	L->sv.low_ports = L->o->low_ports;

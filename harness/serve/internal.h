@@ -128,6 +128,10 @@ struct ga_sv {
 	 * container's 0.0.0.0), where no Host names it and no peer is a
 	 * local user's */
 	bool open_gate;
+	/* --upstream-admin: an admin account for the user's own servers,
+	 * with which mysql_kill acts on a proxy whose upstream is not
+	 * goneaway's server (serve/upadmin.h) */
+	bool upstream_admin;
 };
 
 /* ---- the backstage's jobs ---------------------------------------------------- */
@@ -155,6 +159,15 @@ struct ga_sv_job {
 					 * statement to run) */
 	long waited_ms;                 /* query: how long it waited for
 					 * the statement to run */
+	/* on the user's own server (not goneaway's: serve/upadmin.h): the
+	 * address and port the proxied connection reached, and its
+	 * socket's own port there (the session's PROCESSLIST HOST) and
+	 * address */
+	bool own;
+	char up_addr[64];
+	unsigned up_port;
+	char local_addr[64];
+	unsigned local_port;
 	/* GA_JOB_SERVER: "restart", "stop", "start", "kill", "wait_timeout",
 	 * "read_only"; value for the last two */
 	char event[16];

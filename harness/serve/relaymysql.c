@@ -3,9 +3,11 @@
  * points they name: mysql_cut's cuts, mysql_kill's KILLs. */
 #include "serve/relayparts.h"
 
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 /* ---- the MySQL toxics ------------------------------------------------------------ */
 
@@ -41,6 +43,26 @@ static struct ga_toxic *toxic_at(struct ga_sv_conn *c,
 	return kill;
 }
 
+/* A socket's address and port, numbers as text ("" and 0: none). */
+static void sock_name(int fd, bool peer, char *addr, size_t len,
+		      unsigned *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char serv[16];
+
+	*addr = '\0';
+	*port = 0;
+	if (fd < 0 || (peer ? getpeername(fd, (struct sockaddr *)&ss, &sl) :
+		       getsockname(fd, (struct sockaddr *)&ss, &sl)) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, sl, addr, (socklen_t)len, serv,
+			sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		*addr = '\0';
+		return;
+	}
+	*port = (unsigned)strtoul(serv, NULL, 10);
+}
+
 void ga_relay_submit_kill(struct ga_relay *r, struct ga_sv_conn *c,
 			  bool query)
 {
@@ -48,6 +70,13 @@ void ga_relay_submit_kill(struct ga_relay *r, struct ga_sv_conn *c,
 
 	if (!job)
 		return;
+	if (!c->proxy->to_server) {     /* the user's own server */
+		job->own = true;
+		sock_name(c->fd[1], true, job->up_addr, sizeof(job->up_addr),
+			  &job->up_port);
+		sock_name(c->fd[1], false, job->local_addr,
+			  sizeof(job->local_addr), &job->local_port);
+	}
 	job->kind = GA_JOB_KILL;
 	job->thread_id = c->wire.thread_id;
 	job->query = query;

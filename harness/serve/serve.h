@@ -40,6 +40,8 @@
  * and why: the file is wrong, exit 2). */
 #define GA_SERVE_BAD_CONFIG (-3)
 
+struct ga_sv_upadmin;
+
 struct ga_serve_options {
 	const char *api;                        /* --api HOST:PORT */
 	const char *env_file;                   /* --env FILE, NULL: none */
@@ -60,6 +62,9 @@ struct ga_serve_options {
 	const char *config_name;
 	const char *config;
 	size_t config_len;
+	/* --upstream-admin FILE's account (the caller's; serve/upadmin.h):
+	 * mysql_kill on a proxy to the user's own server; NULL: none */
+	const struct ga_sv_upadmin *upstream_admin;
 	bool seeded;                            /* -seed N: the toxics' */
 	long seed;                              /* randomness from N */
 };

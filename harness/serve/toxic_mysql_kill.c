@@ -1,5 +1,6 @@
 /* toxic_mysql_kill.c - goneaway's mysql_kill: at the client's next
- * command, goneaway's server KILLs the session behind the connection
+ * command, goneaway's server (or the user's own, with --upstream-admin:
+ * serve/upadmin.h) KILLs the session behind the connection
  * (serve/relaymysql.c submits the KILL and holds the command until it
  * is done), or, with query, KILL QUERY once the command went on. */
 #include "serve/mysqlwire.h"
@@ -46,10 +47,12 @@ const struct ga_toxic_type ga_toxic_mysql_kill = {
 		"connection) before the command goes on to the server, or, "
 		"with query, KILL QUERY just after it went on (a statement "
 		"still running is interrupted).  The client gets what the "
-		"server says. Only for a proxy whose upstream is goneaway's "
-		"server.",
+		"server says. For a proxy whose upstream is goneaway's "
+		"server, or the user's own server when serve was given an "
+		"admin account for it (--upstream-admin FILE): the session "
+		"from the proxy's upstream socket is KILLed there.",
 	GA_TOXIC_ATTRS_OF(mysql_kill),
-	.needs = GA_TOXIC_NEEDS_MYSQL | GA_TOXIC_NEEDS_SERVER,
+	.needs = GA_TOXIC_NEEDS_MYSQL | GA_TOXIC_NEEDS_ADMIN,
 	.check = mysql_kill_check,
 	.packet = mysql_kill_packet,
 };

@@ -66,6 +66,10 @@ enum {
 	GA_TOXIC_NEEDS_SERVER = 2,      /* goneaway's server as upstream: it
 					 * acts on the server (a KILL, the
 					 * lab's fault) */
+	GA_TOXIC_NEEDS_ADMIN = 4,       /* an admin account on its upstream:
+					 * goneaway's server's, or the one
+					 * the user gave serve for their own
+					 * servers (--upstream-admin) */
 };
 
 /* The most attributes a type has (the unit tests hold every type to
