@@ -7,8 +7,9 @@
 # (PROCESS, CONNECTION ADMIN); serve --no-server runs as nobody, whose
 # the file is (mode 0600).  With the account: KILL QUERY of a long
 # query through the proxy (the client gets 1317), KILL of a connection
-# at its next command (2013), and the log names the session killed;
-# without it: mysql_kill refused (400, why); a wrong password: a clear
+# at its next command (2013) and no other session, and the log names
+# the session killed; a proxy in front of that proxy finds no session
+# from its port (nothing killed, the query answers); without it: mysql_kill refused (400, why); a wrong password: a clear
 # error in the log, the query runs on (nothing killed), the password in
 # no log line; a serve with its own server (root's) does the same on the
 # user's server; a file that others may read: exit 2 with why.
@@ -134,6 +135,17 @@ test_expect_success 'with it: KILL of the connection at its next command (2013);
 	grep -q "\"result\":\"killed session [0-9]* ([a-z0-9.:]*:[0-9]*) on 127.0.0.7:3306\"" kill.log &&
 	grep -q "^ERROR 2013 " q.err &&
 	wait $BY && grep -qx 0 bystander.out
+'
+
+test_expect_success 'with it: a proxy in front of another proxy finds no session from its port: nothing killed' '
+	api good DELETE /proxies/db/toxics/mysql_kill_downstream > out && test "$(status out)" = 204 &&
+	api good POST /proxies "{\"name\":\"outer\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"127.0.0.1:$(cat "$N/good.port")\"}" > out &&
+	test "$(status out)" = 201 && port_of out > "$N/outer.port" &&
+	api good POST /proxies/outer/toxics "{\"type\":\"mysql_kill\",\"attributes\":{\"count\":1}}" > out &&
+	test "$(status out)" = 200 &&
+	rm -f q.out q.err && client outer "SELECT 40 + 2" > q.out 2> q.err && cat q.out q.err && grep -qx 42 q.out &&
+	grep "\"kill\"" "$N/good.log" | tail -n 1 > kill.log && cat kill.log &&
+	grep -q "\"result\":\"no session on 127.0.0.1:[0-9]* comes from port [0-9]* (its PROCESSLIST): nothing killed\"" kill.log
 '
 
 start wrong --upstream-admin "$N/wrong.cnf"
