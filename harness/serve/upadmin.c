@@ -104,6 +104,7 @@ int ga_sv_upadmin_read(const char *path, uid_t owner,
 	int fd, rc;
 
 	memset(a, 0, sizeof(*a));
+	memset(&st, 0, sizeof(st));     /* what a failed fstat says */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
 		  O_NOCTTY);
 	if (fd < 0)
