@@ -22,7 +22,7 @@
 	S(docker) S(select) S(workers) S(matrix_html) S(allow) S(expectations) \
 	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) S(torture) \
 	S(schedule) S(plan) S(beneath) N(trustdir) S(infile) S(parse_scale) S(sqltok) S(sqlset) \
-	S(serve_http) S(serve_api) S(serve_chain) S(serve_wire) \
+	S(serve_http) S(serve_api) S(serve_chain) S(serve_wire) S(serve_upadmin) \
 	S(tables)
 
 #define GA_UNIT_SUITE(name) Suite *make_##name##_suite(void);
