@@ -98,6 +98,10 @@ proxy() {
 	api "$1" POST /proxies '{"name":"db","listen":"127.0.0.1:0","upstream":"127.0.0.7:3306"}' > "$N/p.out" &&
 	test "$(status "$N/p.out")" = 201 && port_of "$N/p.out" > "$N/$1.port"
 }
+# settled: nothing is left but what was there before (into ./after)
+settled() {
+	leftover_snapshot > after && new_leftovers "$SCRATCH/before" after > /dev/null 2>&1
+}
 client() { inns mariadb -h127.0.0.1 -P"$(cat "$N/$1.port")" -uapp -papp -N -e "$2"; }
 
 test_expect_success 'the user.s own server runs, with an admin account' '
@@ -199,12 +203,7 @@ test_expect_success 'SIGTERM: every serve stops (0), nothing is left' '
 	for s in plain good wrong; do wait_until 600 test -f "$N/$s.rc" && test "$(cat "$N/$s.rc")" = 0 || echo "$s"; done > rc.out &&
 	{ [ -z "$S" ] || { wait_until 600 test -f srv.rc && test "$(cat srv.rc)" = 0; } || echo srv; } >> rc.out &&
 	! test -s rc.out &&
-	PIDS=$DB && cleanup && tries=50 &&
-	while leftover_snapshot > after &&
-	      ! new_leftovers "$SCRATCH/before" after > /dev/null 2>&1 &&
-	      [ $tries -gt 0 ]; do
-		sleep 0.1; tries=$((tries - 1))
-	done &&
+	PIDS=$DB && cleanup && { wait_until 50 settled || :; } &&
 	new_leftovers "$SCRATCH/before" after
 '
 
