@@ -107,6 +107,7 @@ static int tap_command(const char *dir, const char *self, char **argv,
 		       char *client, size_t len)
 {
 	char path[PATH_MAX + 16];
+	struct ga_error err;
 	FILE *f;
 	int i, bad;
 
@@ -118,6 +119,12 @@ static int tap_command(const char *dir, const char *self, char **argv,
 	if (f && fclose(f))
 		bad = 1;
 	snprintf(path, sizeof(path), "%s/goneaway", dir);
+	if (!bad && ga_driver_reach_words_also((const char *const *)argv,
+						&err)) {
+		ga_conformance_check(false, "the conformance scenarios",
+				     err.msg);
+		return -1;
+	}
 	if (bad || symlink(self, path)) {
 		ga_conformance_check(false, "the conformance scenarios",
 				     strerror(errno));

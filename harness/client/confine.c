@@ -104,6 +104,29 @@ int ga_driver_case_dir(const char *dir, struct ga_error *err)
 	return id ? give_dir(dir, id, 01770, err) : 0;
 }
 
+/* ga_driver_reach_words_also: words every driver view reaches as a
+ * cmd: line's (driver-test's driver behind its tap); owned here. */
+#define ALSO_WORDS_MAX 64
+static char *also_words[ALSO_WORDS_MAX + 1];
+
+int ga_driver_reach_words_also(const char *const *argv, struct ga_error *err)
+{
+	size_t i, n = 0;
+
+	while (also_words[n])
+		n++;
+	for (i = 0; argv[i]; i++) {
+		if (n == ALSO_WORDS_MAX)
+			return ga_error_set(err, "more than %d words for the "
+					    "drivers to reach", ALSO_WORDS_MAX);
+		also_words[n] = strdup(argv[i]);
+		if (!also_words[n])
+			return ga_error_set(err, "out of memory");
+		n++;
+	}
+	return 0;
+}
+
 int ga_driver_reach(const char *dir, struct ga_error *err)
 {
 	size_t i;
@@ -206,6 +229,7 @@ static int make_view(struct ga_spawn_view *v, const struct ga_spawn_opts *so,
 			return -1;
 	if (reach(v, mine, true, err) ||
 	    ga_driver_reach_words(v, so->argv, err) ||
+	    ga_driver_reach_words(v, (const char *const *)also_words, err) ||
 	    ga_driver_reach_own(v, err) ||
 	    reach(v, cache, false, err) ||
 	    (copy && over(v, built.work, cache, err)) ||

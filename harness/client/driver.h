@@ -223,6 +223,10 @@ int ga_driver_case_dir(const char *dir, struct ga_error *err);
  * process this process starts from now on.  Returns 0, or -1 with err
  * set. */
 int ga_driver_reach(const char *dir, struct ga_error *err);
+/* Every driver view of this process (and the workers it forks) reaches
+ * argv's words too, as it reaches a cmd: line's: driver-test's driver,
+ * whose cmd: line is its tap's.  Returns 0, or -1 with err set. */
+int ga_driver_reach_words_also(const char *const *argv, struct ga_error *err);
 
 /* dir (driver-test's taps, given with ga_driver_case_dir) is writable
  * too for every driver process this goneaway process starts from now

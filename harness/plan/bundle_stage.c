@@ -80,8 +80,9 @@ char *ga_bundle_home_left_out(char *text)
 	return replace_in(text, 0, strlen(text), needle, "~/");
 }
 
-/* The run line of results.jsonl without the host's name, its kernel and
- * the home directory's path; the steps after it as they are. */
+/* results.jsonl without the host's name and its kernel (the run line's)
+ * and without the home directory's path anywhere (a case line's scenario
+ * path names it when the checkout is in a home: a clone in /root). */
 static char *redact_results(char *text)
 {
 	struct utsname u;
@@ -101,17 +102,16 @@ static char *redact_results(char *text)
 	if (u.release[0] && !strpbrk(u.release, "\"\\"))
 		head = replace_in(head, 0, strlen(head), needle,
 				  "\"kernel\":\"\"");
-	head = ga_bundle_home_left_out(head);
 	out = malloc(strlen(head) + len - first + 1);
 	if (!out) {
 		free(head);
-		return text;
+		return ga_bundle_home_left_out(text);
 	}
 	strcpy(out, head);
 	strcat(out, text + first);
 	free(head);
 	free(text);
-	return out;
+	return ga_bundle_home_left_out(out);
 }
 
 /* report.txt with its "kernel:" line left out, the home's path "~". */

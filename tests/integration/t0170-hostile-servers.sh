@@ -248,6 +248,18 @@ if [ -z "$dk_why_not" ] &&
 	docker import - $IMAGE >> "$SCRATCH/import.log" 2>&1; then
 	dk_why_not="the image could not be made: $(tail -n 2 "$SCRATCH/import.log" | tr '\n' ' ')"
 fi
+# Can this engine run a container at all?  A program the image does not
+# have fails at exec, after the engine made the container's cgroup and
+# namespaces; anything else (a nested engine in a container whose cgroup
+# filesystem is read-only: the fresh Debian 12 run) means no container
+# starts here, and goneaway SKIPs the scenario for that reason: so does
+# the test, never PASS.
+if [ -z "$dk_why_not" ] &&
+   ! docker run --rm --network none $IMAGE /goneaway-no-such-program \
+	> "$SCRATCH/can-run.log" 2>&1 &&
+   ! grep -q 'no such file or directory' "$SCRATCH/can-run.log"; then
+	dk_why_not="this engine starts no container: $(tail -n 1 "$SCRATCH/can-run.log")"
+fi
 
 docker_test() {
 	if [ -n "$dk_why_not" ]; then

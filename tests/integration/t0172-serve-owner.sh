@@ -28,6 +28,12 @@ if ! command -v setpriv > /dev/null; then
 	test_done
 fi
 
+# what nobody runs, copied where nobody can read it (the checkout may be
+# below a directory nobody cannot search: a clone in /root)
+mkdir "$SCRATCH/nb" && chmod 755 "$SCRATCH" "$SCRATCH/nb" &&
+cp "$TOP/tests/integration/data/serve-api.py" "$SCRATCH/nb/" &&
+chmod 644 "$SCRATCH/nb/serve-api.py"
+NAPI="$PY $SCRATCH/nb/serve-api.py"
 # as_nobody CMD...: CMD as the ordinary user nobody, from /
 as_nobody() {
 	(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups "$@")
@@ -112,18 +118,18 @@ test_expect_success 'a Host that is not the API.s address is refused (403), its 
 '
 
 test_expect_success 'nobody is refused (403) and makes nothing; with the token it is answered' '
-	as_nobody $API "$TOXIPROXY_URL" GET /version > out; cat out &&
+	as_nobody $NAPI "$TOXIPROXY_URL" GET /version > out; cat out &&
 	test "$(status out)" = 403 && grep -q "owner" out &&
-	as_nobody $API "$TOXIPROXY_URL" POST /proxies \
+	as_nobody $NAPI "$TOXIPROXY_URL" POST /proxies \
 		"{\"name\":\"n\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"127.0.0.1:9\"}" > out &&
 	test "$(status out)" = 403 &&
 	api GET /proxies > out && test "$(sed -n 2p out)" = "{}" &&
-	as_nobody $API --header "Authorization: Bearer $TOKEN" "$TOXIPROXY_URL" GET /version > out &&
+	as_nobody $NAPI --header "Authorization: Bearer $TOKEN" "$TOXIPROXY_URL" GET /version > out &&
 	cat out && test "$(status out)" = 200 &&
 	basic=$(printf "x:%s" "$TOKEN" | base64 -w0) &&
-	as_nobody $API --header "Authorization: Basic $basic" "$TOXIPROXY_URL" GET /proxies > out &&
+	as_nobody $NAPI --header "Authorization: Basic $basic" "$TOXIPROXY_URL" GET /proxies > out &&
 	test "$(status out)" = 200 &&
-	as_nobody $API --header "Authorization: Bearer 0$TOKEN" "$TOXIPROXY_URL" GET /version > out &&
+	as_nobody $NAPI --header "Authorization: Bearer 0$TOKEN" "$TOXIPROXY_URL" GET /version > out &&
 	test "$(status out)" = 403 &&
 	grep "\"status\":403" log.jsonl | head -n 2
 '
@@ -180,7 +186,7 @@ start_serve "$SCRATCH/sticky/env" "$SCRATCH/log2.jsonl" --allow-low-ports
 
 test_expect_success 'the user who ran sudo is the owner; --allow-low-ports: a proxy on a low port' '
 	test "$(stat -c %a:%U sticky/env)" = 600:nobody &&
-	as_nobody $API "$TOXIPROXY_URL" GET /version > out && cat out &&
+	as_nobody $NAPI "$TOXIPROXY_URL" GET /version > out && cat out &&
 	test "$(status out)" = 200 &&
 	low=$($PY -c "
 import socket, subprocess
@@ -193,7 +199,7 @@ for p in range(1023, 900, -1):
     except OSError:
         pass
 ") && test -n "$low" && echo "port $low" &&
-	as_nobody $API "$TOXIPROXY_URL" POST /proxies "{\"name\":\"low\",\"listen\":\"127.0.0.1:$low\",\"upstream\":\"127.0.0.1:9\"}" > out &&
+	as_nobody $NAPI "$TOXIPROXY_URL" POST /proxies "{\"name\":\"low\",\"listen\":\"127.0.0.1:$low\",\"upstream\":\"127.0.0.1:9\"}" > out &&
 	cat out && test "$(status out)" = 201
 '
 

@@ -202,20 +202,26 @@ test_expect_success 'root with -host 0.0.0.0 -port 8474: nobody, answering every
 '
 
 # a rootless container: a user and network namespace that nobody makes,
-# whose root is nobody on the machine and maps no other uid
+# whose root is nobody on the machine and maps no other uid; what it runs
+# is copied into nobody's directory (the checkout may be below a
+# directory nobody cannot search: a clone in /root)
+cp "$GONEAWAY" "$N/goneaway" &&
+cp "$TOP/tests/integration/data/serve-echo.py" "$TOP/tests/integration/data/serve-api.py" "$N/" &&
+chmod 755 "$N/goneaway" && chmod 644 "$N/serve-echo.py" "$N/serve-api.py"
+NECHO="$PY $N/serve-echo.py"
 cat > "$N/container.sh" <<-EOF
 	ip link set lo up || exit 9
-	$ECHO listen "$N/c.port" 127.0.0.1 &
+	$NECHO listen "$N/c.port" 127.0.0.1 &
 	E=\$!
-	"$GONEAWAY" serve --no-server -host 0.0.0.0 -port 8474 > "$N/c.out" 2> "$N/c.err" &
+	"$N/goneaway" serve --no-server -host 0.0.0.0 -port 8474 > "$N/c.out" 2> "$N/c.err" &
 	S=\$!
 	i=0; while [ ! -s "$N/c.out" ] || [ ! -s "$N/c.port" ]; do
 		i=\$((i + 1)); [ \$i -gt 100 ] && exit 8; sleep 0.1; done
 	grep -E "^(Uid|CapEff):" /proc/\$S/status
-	$PY "$TOP/tests/integration/data/serve-api.py" --header "Host: toxiproxy:32768" \\
+	$PY "$N/serve-api.py" --header "Host: toxiproxy:32768" \\
 		http://127.0.0.1:8474 POST /proxies \\
 		"{\\"name\\":\\"c\\",\\"listen\\":\\"0.0.0.0:8666\\",\\"upstream\\":\\"localhost:\$(cat "$N/c.port")\\"}" &&
-	$ECHO rtt 127.0.0.1 8666 2
+	$NECHO rtt 127.0.0.1 8666 2
 	rc=\$?
 	kill \$S; wait \$S; echo "serve: \$?"
 	kill \$E
