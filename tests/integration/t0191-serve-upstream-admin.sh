@@ -152,6 +152,53 @@ test_expect_success 'with it: a proxy in front of another proxy finds no session
 	grep -q "\"result\":\"no session on 127.0.0.1:[0-9]* comes from port [0-9]* (its PROCESSLIST): nothing killed\"" kill.log
 '
 
+# an API user's own fake server (127.0.0.9:3306): a listener that greets
+# as MySQL does, answers OK to all, and writes what each connection sent
+cat > "$SCRATCH/fake.py" <<'END'
+import socket, struct, sys, threading
+def pkt(seq, body): return struct.pack('<I', len(body))[:3] + bytes([seq]) + body
+GREET = (b'\x0a5.7.0-fake\x00' + struct.pack('<I', 77) + b'abcdefgh\x00' +
+	struct.pack('<H', 0x8201) + b'\x21' + struct.pack('<HH', 2, 0x0008) +
+	b'\x15' + b'\x00' * 10 + b'ijklmnopqrst\x00' + b'mysql_native_password\x00')
+OK = b'\x00\x00\x00\x02\x00\x00\x00'
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 3306)); s.listen(8); n = 0
+def serve(c, i):
+	c.sendall(pkt(0, GREET))
+	while True:
+		h = c.recv(4)
+		if len(h) < 4: break
+		body = b''
+		while len(body) < int.from_bytes(h[:3], 'little'):
+			more = c.recv(int.from_bytes(h[:3], 'little') - len(body))
+			if not more: return
+			body += more
+		with open(sys.argv[2], 'a') as f: f.write('conn %d: %r\n' % (i, body))
+		if body[:1] == b'\x01': break
+		c.sendall(pkt(h[3] + 1, OK))
+	c.close()
+while True:
+	c, _ = s.accept(); n += 1
+	threading.Thread(target=serve, args=(c, n), daemon=True).start()
+END
+inns $PY "$SCRATCH/fake.py" 127.0.0.9 "$SCRATCH/fake.rec" 2> "$SCRATCH/fake.err" &
+FAKE=$!
+PIDS="$FAKE $PIDS"
+wait_until 100 inns $PY -c 'import socket; socket.create_connection(("127.0.0.9", 3306)).close()'
+test_expect_success 'an API user.s own server (a proxy to 127.0.0.9) gets nothing of the account: not its login, no connection' '
+	: > "$SCRATCH/fake.rec" &&
+	api good POST /proxies "{\"name\":\"mine\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"127.0.0.9:3306\"}" > out &&
+	test "$(status out)" = 201 && port_of out > "$N/mine.port" &&
+	api good POST /proxies/mine/toxics "{\"type\":\"mysql_kill\",\"attributes\":{\"count\":1}}" > out &&
+	cat out && test "$(status out)" = 200 &&
+	client mine "SELECT 1" > q.out 2> q.err; cat q.out q.err;
+	wait_until 100 sh -c "grep \"\\\"kill\\\"\" \"$N/good.log\" | tail -n 1 | grep -q 127.0.0.9" &&
+	grep "\"kill\"" "$N/good.log" | tail -n 1 > kill.log && cat kill.log "$SCRATCH/fake.rec" &&
+	grep -q "^conn [0-9]*: .*app" "$SCRATCH/fake.rec" &&
+	test "$(cut -d: -f1 "$SCRATCH/fake.rec" | sort -u | wc -l)" = 1 &&
+	! grep -q dba "$SCRATCH/fake.rec"
+'
+
 start wrong --upstream-admin "$N/wrong.cnf"
 test_expect_success 'a wrong password: a clear error in the log, nothing killed, no password written' '
 	proxy wrong &&
@@ -203,7 +250,7 @@ test_expect_success 'SIGTERM: every serve stops (0), nothing is left' '
 	for s in plain good wrong; do wait_until 600 test -f "$N/$s.rc" && test "$(cat "$N/$s.rc")" = 0 || echo "$s"; done > rc.out &&
 	{ [ -z "$S" ] || { wait_until 600 test -f srv.rc && test "$(cat srv.rc)" = 0; } || echo srv; } >> rc.out &&
 	! test -s rc.out &&
-	PIDS=$DB && cleanup && { wait_until 50 settled || :; } &&
+	PIDS="$DB $FAKE" && cleanup && { wait_until 50 settled || :; } &&
 	new_leftovers "$SCRATCH/before" after
 '
 
