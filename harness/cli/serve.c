@@ -272,14 +272,18 @@ static const struct cli_option serve_options[] = {
 	{ .name = "upstream-admin", .arg = "FILE", .kind = CLI_OPT_STRING,
 	  .at = SERVE(admin_file),
 	  .since = "0.6.0",
-	  .doc = "an admin account for your own servers, so that "
-		 "`mysql_kill` works on a proxy to one of them too: a MySQL "
-		 "option file (`user = NAME`, `password = SECRET`) of the "
-		 "owner's, mode 0600 ([on your own server](#mysql_kill-on-"
-		 "your-own-server))",
-	  .help = "an admin account for your own servers\n"
+	  .doc = "an admin account for your own server, so that "
+		 "`mysql_kill` works on a proxy to it too: a MySQL option "
+		 "file (`user = NAME`, `password = SECRET`, and the server "
+		 "it is for, `host = ADDRESS`, `port = N`) of the owner's, "
+		 "mode 0600; used only on a connection that reached that "
+		 "address ([on your own server](#mysql_kill-on-your-own-"
+		 "server))",
+	  .help = "an admin account for your own server\n"
 		  "(mysql_kill there): an option file with\n"
-		  "user = and password =, the owner's, mode 0600" },
+		  "user =, password =, host = and port =\n"
+		  "(used only on a connection that reached\n"
+		  "host:port), the owner's, mode 0600" },
 	{ .name = "owner", .arg = "USER", .kind = CLI_OPT_CALL,
 	  .at = SERVE(o.owner), .call = owner,
 	  .since = "0.5.0",

@@ -220,7 +220,7 @@ static const char *admin_hint(const struct ga_toxic *t)
 {
 	return t->type->needs & GA_TOXIC_NEEDS_SERVER ? "" :
 	       " (or give goneaway serve an admin account for your own "
-	       "server: --upstream-admin FILE)";
+	       "server: --upstream-admin FILE, naming its host and port)";
 }
 
 /* What goneaway needs of a toxic beyond Toxiproxy's types: its own

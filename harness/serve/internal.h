@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "lang/faultkind.h"
 #include "serve/address.h"
@@ -164,6 +165,8 @@ struct ga_sv_job {
 	 * socket's own port there (the session's PROCESSLIST HOST) and
 	 * address */
 	bool own;
+	struct sockaddr_storage up_sa;  /* the upstream socket's peer */
+	socklen_t up_sa_len;
 	char up_addr[64];
 	unsigned up_port;
 	char local_addr[64];

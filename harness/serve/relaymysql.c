@@ -72,6 +72,11 @@ void ga_relay_submit_kill(struct ga_relay *r, struct ga_sv_conn *c,
 		return;
 	if (!c->proxy->to_server) {     /* the user's own server */
 		job->own = true;
+		job->up_sa_len = sizeof(job->up_sa);
+		if (c->fd[1] < 0 || getpeername(c->fd[1],
+				(struct sockaddr *)&job->up_sa,
+				&job->up_sa_len) != 0)
+			job->up_sa_len = 0;     /* no server: none named */
 		sock_name(c->fd[1], true, job->up_addr, sizeof(job->up_addr),
 			  &job->up_port);
 		sock_name(c->fd[1], false, job->local_addr,

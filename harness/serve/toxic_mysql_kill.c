@@ -49,8 +49,10 @@ const struct ga_toxic_type ga_toxic_mysql_kill = {
 		"still running is interrupted).  The client gets what the "
 		"server says. For a proxy whose upstream is goneaway's "
 		"server, or the user's own server when serve was given an "
-		"admin account for it (--upstream-admin FILE): the session "
-		"from the proxy's upstream socket is KILLed there.",
+		"admin account for it (--upstream-admin FILE, which names "
+		"its host and port): the session from the proxy's upstream "
+		"socket is KILLed there; on a connection that reached "
+		"another address nothing is killed and the log says why.",
 	GA_TOXIC_ATTRS_OF(mysql_kill),
 	.needs = GA_TOXIC_NEEDS_MYSQL | GA_TOXIC_NEEDS_ADMIN,
 	.check = mysql_kill_check,

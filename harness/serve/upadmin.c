@@ -3,9 +3,11 @@
 #include "serve/upadmin.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +39,30 @@ static char *trim(char *s)
 	return s;
 }
 
-/* One line of the file (number n): a section, a comment, or user= or
- * password=.  Returns 0, or -1 with err set (never the value). */
-static int take_line(char *line, const char *path, int n,
+/* A port = value into a->port: 1 to 65535, digits only. */
+static int take_port(const char *value, const char *path, int n,
 		     struct ga_sv_upadmin *a, struct ga_error *err)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (!isdigit((unsigned char)*value) || *end || errno || v == 0 ||
+	    v > 65535)
+		return ga_error_set(err, "--upstream-admin %s:%d: port: "
+				    "expected a number from 1 to 65535, not "
+				    "'%.40s'", path, n, value);
+	a->port = (unsigned)v;
+	return 0;
+}
+
+/* One line of the file (number n): a section, a comment, or user=,
+ * password=, host= or port= (host's line into *host_line).  Returns 0,
+ * or -1 with err set (never the value). */
+static int take_line(char *line, const char *path, int n,
+		     struct ga_sv_upadmin *a, int *host_line,
+		     struct ga_error *err)
 {
 	char *key, *value, *eq;
 	char *dst;
@@ -52,22 +74,32 @@ static int take_line(char *line, const char *path, int n,
 	eq = strchr(line, '=');
 	if (!eq)
 		return ga_error_set(err, "--upstream-admin %s:%d: expected "
-				    "'user = NAME' or 'password = SECRET'",
-				    path, n);
+				    "'user = NAME', 'password = SECRET', "
+				    "'host = ADDRESS' or 'port = N'", path, n);
 	*eq = '\0';
 	key = trim(line);
 	value = trim(eq + 1);
+	if (strcmp(key, "port") == 0)
+		return take_port(value, path, n, a, err);
 	if (strcmp(key, "user") == 0) {
 		dst = a->user;
 		max = sizeof(a->user);
 	} else if (strcmp(key, "password") == 0) {
 		dst = a->password;
 		max = sizeof(a->password);
+	} else if (strcmp(key, "host") == 0) {
+		dst = a->host;
+		max = sizeof(a->host);
+		*host_line = n;
+	} else if (strcmp(key, "socket") == 0) {
+		return ga_error_set(err, "--upstream-admin %s:%d: 'socket': a "
+				    "proxy reaches its upstream over TCP: give "
+				    "'host = ADDRESS' and 'port = N', the "
+				    "server's TCP address", path, n);
 	} else {
 		return ga_error_set(err, "--upstream-admin %s:%d: '%.40s': "
-				    "only user and password are read (serve "
-				    "connects to each proxy's upstream itself)",
-				    path, n, key);
+				    "only user, password, host and port are "
+				    "read", path, n, key);
 	}
 	if (strlen(value) >= max)
 		return ga_error_set(err, "--upstream-admin %s:%d: %s longer "
@@ -76,23 +108,62 @@ static int take_line(char *line, const char *path, int n,
 	return 0;
 }
 
+/* a->host and a->port resolved into a->addr (host's line: n).  Returns
+ * 0, or -1 with err set. */
+static int resolve(const char *path, int n, struct ga_sv_upadmin *a,
+		   struct ga_error *err)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char port[8];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%u", a->port);
+	rc = getaddrinfo(a->host, port, &hints, &res);
+	if (rc != 0)
+		return ga_error_set(err, "--upstream-admin %s:%d: host '%.80s': "
+				    "%s", path, n, a->host, gai_strerror(rc));
+	for (ai = res; ai && a->naddr < GA_SV_UPADMIN_ADDRS; ai = ai->ai_next) {
+		if (ai->ai_addrlen > sizeof(a->addr[0]))
+			continue;
+		memcpy(&a->addr[a->naddr], ai->ai_addr, ai->ai_addrlen);
+		a->addr_len[a->naddr++] = ai->ai_addrlen;
+	}
+	freeaddrinfo(res);
+	if (a->naddr == 0)
+		return ga_error_set(err, "--upstream-admin %s:%d: host '%.80s': "
+				    "no address", path, n, a->host);
+	return 0;
+}
+
 static int parse(char *text, const char *path, struct ga_sv_upadmin *a,
 		 struct ga_error *err)
 {
 	char *line, *nl;
-	int n = 0;
+	int n = 0, host_line = 0;
 
 	for (line = text; line; line = nl) {
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl++ = '\0';
-		if (take_line(line, path, ++n, a, err))
+		else if (!*line && n > 0)
+			break;          /* after the last line's newline */
+		if (take_line(line, path, ++n, a, &host_line, err))
 			return -1;
 	}
 	if (!a->user[0])
-		return ga_error_set(err, "--upstream-admin %s: no 'user = NAME' "
-				    "line", path);
-	return 0;
+		return ga_error_set(err, "--upstream-admin %s:%d: no 'user = "
+				    "NAME' line", path, n);
+	if (!a->host[0] || !a->port)
+		return ga_error_set(err, "--upstream-admin %s:%d: expected "
+				    "'host = ADDRESS' and 'port = N' lines: the "
+				    "server the account is for (serve uses it "
+				    "only on a proxied connection that reached "
+				    "that address)", path, n);
+	return resolve(path, host_line, a, err);
 }
 
 int ga_sv_upadmin_read(const char *path, uid_t owner,
@@ -132,6 +203,31 @@ int ga_sv_upadmin_read(const char *path, uid_t owner,
 	if (rc)
 		ga_sv_upadmin_forget(a);
 	return rc;
+}
+
+bool ga_sv_upadmin_names(const struct ga_sv_upadmin *a,
+			 const struct sockaddr *sa, socklen_t len)
+{
+	const struct sockaddr_in *in4 = (const void *)sa, *b4;
+	const struct sockaddr_in6 *in6 = (const void *)sa, *b6;
+	size_t i;
+
+	for (i = 0; i < a->naddr; i++) {
+		if (a->addr[i].ss_family != sa->sa_family)
+			continue;
+		b4 = (const void *)&a->addr[i];
+		b6 = (const void *)&a->addr[i];
+		if (sa->sa_family == AF_INET && len >= sizeof(*in4) &&
+		    in4->sin_port == b4->sin_port &&
+		    in4->sin_addr.s_addr == b4->sin_addr.s_addr)
+			return true;
+		if (sa->sa_family == AF_INET6 && len >= sizeof(*in6) &&
+		    in6->sin6_port == b6->sin6_port &&
+		    memcmp(&in6->sin6_addr, &b6->sin6_addr,
+			   sizeof(in6->sin6_addr)) == 0)
+			return true;
+	}
+	return false;
 }
 
 void ga_sv_upadmin_forget(struct ga_sv_upadmin *a)
@@ -303,9 +399,21 @@ int ga_sv_upadmin_kill(const struct ga_sv_upadmin *a, uid_t uid, gid_t gid,
 {
 	struct ga_outcome out;
 	char host[128], sql[64];
-	MYSQL *m = connect_as(a, uid, gid, job);
+	MYSQL *m;
 	int rc;
 
+	/* the account's server, or nothing of it goes anywhere */
+	if (job->up_sa_len == 0 ||
+	    !ga_sv_upadmin_names(a, (const struct sockaddr *)&job->up_sa,
+				 job->up_sa_len)) {
+		snprintf(job->msg, sizeof(job->msg), "upstream %s:%u is not "
+			 "the server --upstream-admin names (%.80s:%u): its "
+			 "account is not used, nothing killed",
+			 job->up_addr[0] ? job->up_addr : "(none)",
+			 job->up_port, a->host, a->port);
+		return -1;
+	}
+	m = connect_as(a, uid, gid, job);
 	if (!m)
 		return -1;
 	rc = find_session(m, job, host, sizeof(host));

@@ -8,11 +8,16 @@
 # the file is (mode 0600).  With the account: KILL QUERY of a long
 # query through the proxy (the client gets 1317), KILL of a connection
 # at its next command (2013) and no other session, and the log names
-# the session killed; a proxy in front of that proxy finds no session
-# from its port (nothing killed, the query answers); without it: mysql_kill refused (400, why); a wrong password: a clear
-# error in the log, the query runs on (nothing killed), the password in
-# no log line; a serve with its own server (root's) does the same on the
-# user's server; a file that others may read: exit 2 with why.
+# the session killed.  The account names its server (host, port: only a
+# connection that reached 127.0.0.7:3306 gets it): a proxy in front of
+# that proxy, and a proxy an API user points at a fake server of the
+# test's (127.0.0.9:3306, recording every byte it gets) get nothing of
+# it - no connection, no login; nothing is killed, the log says why, the
+# query answers; a PATCH re-evaluates.  Without it: mysql_kill refused
+# (400, why); a wrong password: a clear error in the log, the query runs
+# on (nothing killed), the password in no log line; a serve with its
+# own server (root's) does the same on the user's server; a file that
+# others may read or that names no server: exit 2 with why.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -75,11 +80,12 @@ DB=$(cat "$N/db.pid" 2> /dev/null)
 PIDS=$DB
 
 # the account files: nobody's, 0600; a wrong password; one others read
-printf '[client]\n# the test.s admin account\nuser = dba\npassword = Sekr3t-dba\n' > "$N/admin.cnf"
-printf '[client]\nuser = dba\npassword = Wr0ng-pw\n' > "$N/wrong.cnf"
+printf '[client]\n# the test.s admin account\nuser = dba\npassword = Sekr3t-dba\nhost = 127.0.0.7\nport = 3306\n' > "$N/admin.cnf"
+printf '[client]\nuser = dba\npassword = Wr0ng-pw\nhost = 127.0.0.7\nport = 3306\n' > "$N/wrong.cnf"
+printf '[client]\nuser = dba\npassword = Sekr3t-dba\n' > "$N/nohost.cnf"
 cp "$N/admin.cnf" "$N/open.cnf"
 chown 65534:65534 "$N"/*.cnf
-chmod 600 "$N/admin.cnf" "$N/wrong.cnf"
+chmod 600 "$N/admin.cnf" "$N/wrong.cnf" "$N/nohost.cnf"
 chmod 644 "$N/open.cnf"
 
 # start NAME ARGS...: a serve as nobody, its URL in $N/NAME.url
@@ -141,7 +147,7 @@ test_expect_success 'with it: KILL of the connection at its next command (2013);
 	wait $BY && grep -qx 0 bystander.out
 '
 
-test_expect_success 'with it: a proxy in front of another proxy finds no session from its port: nothing killed' '
+test_expect_success 'with it: a proxy in front of another proxy is not the account.s server: nothing killed, why logged' '
 	api good DELETE /proxies/db/toxics/mysql_kill_downstream > out && test "$(status out)" = 204 &&
 	api good POST /proxies "{\"name\":\"outer\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"127.0.0.1:$(cat "$N/good.port")\"}" > out &&
 	test "$(status out)" = 201 && port_of out > "$N/outer.port" &&
@@ -149,7 +155,7 @@ test_expect_success 'with it: a proxy in front of another proxy finds no session
 	test "$(status out)" = 200 &&
 	rm -f q.out q.err && client outer "SELECT 40 + 2" > q.out 2> q.err && cat q.out q.err && grep -qx 42 q.out &&
 	grep "\"kill\"" "$N/good.log" | tail -n 1 > kill.log && cat kill.log &&
-	grep -q "\"result\":\"no session on 127.0.0.1:[0-9]* comes from port [0-9]* (its PROCESSLIST): nothing killed\"" kill.log
+	grep -q "\"result\":\"upstream 127.0.0.1:[0-9]* is not the server --upstream-admin names (127.0.0.7:3306): its account is not used, nothing killed\"" kill.log
 '
 
 # an API user's own fake server (127.0.0.9:3306): a listener that greets
@@ -181,8 +187,8 @@ while True:
 	c, _ = s.accept(); n += 1
 	threading.Thread(target=serve, args=(c, n), daemon=True).start()
 END
-inns $PY "$SCRATCH/fake.py" 127.0.0.9 "$SCRATCH/fake.rec" 2> "$SCRATCH/fake.err" &
-FAKE=$!
+nsenter -t "$HOLDER" --net $PY "$SCRATCH/fake.py" 127.0.0.9 "$SCRATCH/fake.rec" 2> "$SCRATCH/fake.err" &
+FAKE=$!                         # python itself: nsenter execs it
 PIDS="$FAKE $PIDS"
 wait_until 100 inns $PY -c 'import socket; socket.create_connection(("127.0.0.9", 3306)).close()'
 test_expect_success 'an API user.s own server (a proxy to 127.0.0.9) gets nothing of the account: not its login, no connection' '
@@ -194,7 +200,27 @@ test_expect_success 'an API user.s own server (a proxy to 127.0.0.9) gets nothin
 	client mine "SELECT 1" > q.out 2> q.err; cat q.out q.err;
 	wait_until 100 sh -c "grep \"\\\"kill\\\"\" \"$N/good.log\" | tail -n 1 | grep -q 127.0.0.9" &&
 	grep "\"kill\"" "$N/good.log" | tail -n 1 > kill.log && cat kill.log "$SCRATCH/fake.rec" &&
+	grep -q "upstream 127.0.0.9:3306 is not the server --upstream-admin names (127.0.0.7:3306): its account is not used, nothing killed" kill.log &&
 	grep -q "^conn [0-9]*: .*app" "$SCRATCH/fake.rec" &&
+	test "$(cut -d: -f1 "$SCRATCH/fake.rec" | sort -u | wc -l)" = 1 &&
+	! grep -q dba "$SCRATCH/fake.rec"
+'
+
+test_expect_success 'a PATCH re-evaluates: mine moved to the named server is KILLed there; db moved to the fake one gets nothing' '
+	api good PATCH /proxies/mine "{\"upstream\":\"127.0.0.7:3306\"}" > out && cat out &&
+	test "$(status out)" = 200 &&
+	rm -f q.out q.err && ! client mine "SELECT 40 + 2" > q.out 2> q.err ; cat q.out q.err;
+	grep -q "^ERROR 2013 " q.err &&
+	grep "\"kill\"" "$N/good.log" | tail -n 1 > kill.log && cat kill.log &&
+	grep -q "\"result\":\"killed session [0-9]* ([a-z0-9.:]*:[0-9]*) on 127.0.0.7:3306\"" kill.log &&
+	: > "$SCRATCH/fake.rec" &&
+	api good PATCH /proxies/db "{\"upstream\":\"127.0.0.9:3306\"}" > out && test "$(status out)" = 200 &&
+	api good POST /proxies/db/toxics "{\"type\":\"mysql_kill\",\"attributes\":{\"count\":1}}" > out &&
+	test "$(status out)" = 200 &&
+	client good "SELECT 1" > q.out 2> q.err; cat q.out q.err;
+	wait_until 100 sh -c "grep \"\\\"kill\\\"\" \"$N/good.log\" | tail -n 1 | grep -q 127.0.0.9" &&
+	grep "\"kill\"" "$N/good.log" | tail -n 1 > kill.log && cat kill.log "$SCRATCH/fake.rec" &&
+	grep -q "upstream 127.0.0.9:3306 is not the server --upstream-admin names" kill.log &&
 	test "$(cut -d: -f1 "$SCRATCH/fake.rec" | sort -u | wc -l)" = 1 &&
 	! grep -q dba "$SCRATCH/fake.rec"
 '
@@ -213,7 +239,7 @@ test_expect_success 'a wrong password: a clear error in the log, nothing killed,
 
 # a serve with its own server (root's, the file root's): its KILLs on the
 # user's server go through the same thread as its server's events
-printf 'user = dba\npassword = Sekr3t-dba\n' > "$SCRATCH/root.cnf"
+printf 'user = dba\npassword = Sekr3t-dba\nhost = 127.0.0.7\nport = 3306\n' > "$SCRATCH/root.cnf"
 chmod 600 "$SCRATCH/root.cnf"
 ( cd "$SCRATCH" && inns "$GONEAWAY" serve --upstream-admin "$SCRATCH/root.cnf" \
 	--api 127.0.0.1:0 --env "$SCRATCH/srv.env" --log "$N/srv.log" > "$SCRATCH/srv.out" 2> "$N/srv.err"
@@ -237,9 +263,11 @@ else
 	test_skip 'a serve with its own server: KILL QUERY on the user.s server too' "goneaway's server did not start here: $(tail -n 1 "$N/srv.err")"
 fi
 
-test_expect_success 'a file others may read, or no file: exit 2 with why' '
+test_expect_success 'a file others may read, one that names no server, or no file: exit 2 with why' '
 	exits 2 as_nobody "$GONEAWAY" serve --no-server --api 127.0.0.1:0 --upstream-admin "$N/open.cnf" 2> err &&
 	cat err && grep -q "^goneaway serve: --upstream-admin $N/open.cnf: it holds a password: .*mode 0644$" err &&
+	exits 2 as_nobody "$GONEAWAY" serve --no-server --api 127.0.0.1:0 --upstream-admin "$N/nohost.cnf" 2> err &&
+	cat err && grep -q "^goneaway serve: --upstream-admin $N/nohost.cnf:3: expected .host = ADDRESS. and .port = N. lines" err &&
 	exits 2 as_nobody "$GONEAWAY" serve --no-server --api 127.0.0.1:0 --upstream-admin "$N/none.cnf" 2> err &&
 	cat err && grep -q "none.cnf: No such file or directory" err
 '
