@@ -79,43 +79,40 @@ START_TEST(test_option_file)
 }
 END_TEST
 
+/* path with text, mode mode, is refused saying want; the password is
+ * forgotten and in no message. */
+static void refused(const char *text, mode_t mode, const char *want)
+{
+	struct ga_sv_upadmin a;
+	char msg[1024];
+
+	write_file(text, mode);
+	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
+	ck_assert_msg(strstr(msg, want), "%s", msg);
+	ck_assert_str_eq(a.password, "");
+	ck_assert_ptr_null(strstr(msg, "Sekr3t"));
+}
+
 START_TEST(test_refused)
 {
 	struct ga_sv_upadmin a;
 	char msg[1024], link[160];
 
-	write_file("user = dba\npassword = Sekr3t\n", 0640);
-	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
-	ck_assert_msg(strstr(msg, "it holds a password") &&
-		      strstr(msg, "mode 0640"), "%s", msg);
-	write_file("password = Sekr3t\n", 0600);
-	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
-	ck_assert_msg(strstr(msg, "no 'user = NAME' line"), "%s", msg);
-	write_file("user = dba\nhost = 127.0.0.1\nbind = x\n", 0600);
-	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
-	ck_assert_msg(strstr(msg, "admin.cnf:3: 'bind': only user, "
-			     "password, host and port"), "%s", msg);
+	refused("user = dba\npassword = Sekr3t\n", 0640, "mode 0640");
+	refused("password = Sekr3t\n", 0600, "no 'user = NAME' line");
+	refused("user = dba\nhost = 127.0.0.1\nbind = x\n", 0600,
+		"admin.cnf:3: 'bind': only user, password, host and port");
 	/* no server named: the account would go wherever a proxy points */
-	write_file("[client]\nuser = dba\npassword = Sekr3t\n", 0600);
-	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
-	ck_assert_msg(strstr(msg, "admin.cnf:3: expected 'host = ADDRESS' "
-			     "and 'port = N' lines"), "%s", msg);
-	write_file("user = dba\npassword = Sekr3t\nhost = 127.0.0.1\n", 0600);
-	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
-	ck_assert_msg(strstr(msg, "admin.cnf:3: expected 'host"), "%s", msg);
-	write_file("user = dba\nhost = 127.0.0.1\nport = 99999\n", 0600);
-	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
-	ck_assert_msg(strstr(msg, "admin.cnf:3: port: expected a number "
-			     "from 1 to 65535, not '99999'"), "%s", msg);
-	write_file("user = dba\nsocket = /run/mysqld/mysqld.sock\n", 0600);
-	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
-	ck_assert_msg(strstr(msg, "admin.cnf:2: 'socket': a proxy reaches "
-			     "its upstream over TCP"), "%s", msg);
-	write_file("user dba\npassword = Sekr3t\n", 0600);
-	ck_assert_int_eq(read_as_me(path, &a, msg, sizeof(msg)), -1);
-	ck_assert_msg(strstr(msg, "admin.cnf:1: expected"), "%s", msg);
-	ck_assert_str_eq(a.password, "");          /* forgotten */
-	ck_assert_ptr_null(strstr(msg, "Sekr3t"));
+	refused("[client]\nuser = dba\npassword = Sekr3t\n", 0600,
+		"admin.cnf:3: expected 'host = ADDRESS' and 'port = N' lines");
+	refused("user = dba\npassword = Sekr3t\nhost = 127.0.0.1\n", 0600,
+		"admin.cnf:3: expected 'host");
+	refused("user = dba\nhost = 127.0.0.1\nport = 99999\n", 0600,
+		"admin.cnf:3: port: expected a number from 1 to 65535, not "
+		"'99999'");
+	refused("user = dba\nsocket = /run/mysqld/mysqld.sock\n", 0600,
+		"admin.cnf:2: 'socket': a proxy reaches its upstream over TCP");
+	refused("user dba\npassword = Sekr3t\n", 0600, "admin.cnf:1: expected");
 	/* a symbolic link to a good file: refused, not followed */
 	write_file("user = dba\npassword = Sekr3t\nhost = 127.0.0.1\n"
 		   "port = 3306\n", 0600);
