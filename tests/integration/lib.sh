@@ -267,6 +267,42 @@ wait_until() {
 	return 1
 }
 
+# ns_holder ETC [ADDRESS...]: a process (its pid in HOLDER) holding a
+# network and a mount namespace of the test's own, where inns runs a
+# command: ETC's hosts, nsswitch.conf and resolv.conf (those it has)
+# bound over /etc's there, so that a name resolves only as the test says
+# (never through the machine's resolver), lo up with each ADDRESS added
+# (192.0.2.1/32).  Returns once it is ready (ETC/ready), or fails after
+# 10 s.  ns_holder_stop ends it (the cleanup's, on every exit).
+ns_holder() {
+	unshare --mount --net --fork --kill-child sh -c '
+		e=$1; shift
+		for f in hosts nsswitch.conf resolv.conf; do
+			[ ! -f "$e/$f" ] || mount --bind "$e/$f" "/etc/$f" || exit 1
+		done
+		ip link set lo up || exit 1
+		for a; do ip addr add "$a" dev lo || exit 1; done
+		touch "$e/ready" && exec sleep 900' ns_holder "$@" &
+	HOLDER=$!
+	wait_until 100 test -f "$1/ready"
+}
+inns() { nsenter -t "$HOLDER" --net --mount "$@"; }
+# unshare ignores SIGTERM while it waits: its child dies with it
+ns_holder_stop() {
+	[ -n "${HOLDER:-}" ] && kill -KILL "$HOLDER" 2> /dev/null &&
+		wait "$HOLDER" 2> /dev/null
+	HOLDER=
+}
+
+# stop_pids PID...: each is sent SIGTERM and waited for (up to 60 s).
+stop_pids() {
+	for _p; do
+		kill -TERM "$_p" 2> /dev/null &&
+			wait_until 600 sh -c "! kill -0 $_p 2> /dev/null"
+	done
+	return 0
+}
+
 # host_net_state: the host's network, without counters - links,
 # addresses, routes, nftables, iptables and the forwarding sysctls: what
 # a Docker engine could change (and must not).

@@ -53,22 +53,14 @@ cleanup() {
 	PIDS="$PIDS $(ps -eo pid=,args= | awk -v s="$SCRATCH/" \
 		'index($0, "serve-echo.py listen") && index($0, s) { print $1 }')"
 	for p in $PIDS; do kill "$p" 2> /dev/null; done
-	# unshare ignores SIGTERM while it waits: its child dies with it
-	[ -n "$HOLDER" ] && kill -KILL "$HOLDER" 2> /dev/null && wait "$HOLDER" 2> /dev/null
-	HOLDER= SERVE_PID= PIDS=
+	ns_holder_stop
+	SERVE_PID= PIDS=
 }
 trap 'cleanup; rm -rf "$SCRATCH"; exit 1' INT TERM
 trap cleanup EXIT
 
 # the namespaces' holder: /etc's files bound, lo up with 192.0.2.1 too
-unshare --mount --net --fork --kill-child sh -c '
-	mount --bind "$0/hosts" /etc/hosts &&
-	mount --bind "$0/nsswitch.conf" /etc/nsswitch.conf &&
-	mount --bind "$0/resolv.conf" /etc/resolv.conf &&
-	ip link set lo up && ip addr add 192.0.2.1/32 dev lo &&
-	touch "$0/ready" && exec sleep 900' "$E" &
-HOLDER=$!
-inns() { nsenter -t "$HOLDER" --net --mount "$@"; }
+ns_holder "$E" 192.0.2.1/32
 as_nobody() { inns setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 api() { inns $PY "$TOP/tests/integration/data/serve-api.py" "$TOXIPROXY_URL" "$@"; }
 status() { sed -n 1p "$1"; }
@@ -90,7 +82,6 @@ refused() { ! inns $ECHO rtt 127.0.0.1 "$1" 1 > /dev/null 2>&1; }
 
 # the echo services, in the namespaces: one port P on 192.0.2.1,
 # 127.0.0.7 (mysql, db) and 127.0.0.1
-wait_until 100 test -f "$E/ready"
 inns $ECHO listen "$SCRATCH/far.port" 192.0.2.1 &
 wait_until 100 test -f "$SCRATCH/far.port"
 P=$(cat "$SCRATCH/far.port" 2> /dev/null)

@@ -49,26 +49,17 @@ chmod 644 "$E"/*
 
 HOLDER= PIDS=
 cleanup() {
-	for p in $PIDS; do
-		kill -TERM "$p" 2> /dev/null &&
-			wait_until 600 sh -c "! kill -0 $p 2> /dev/null"
-	done
+	stop_pids $PIDS
 	PIDS="$(ps -eo pid=,args= | awk -v s="$SCRATCH/" \
 		'index($0, "serve-echo.py listen") && index($0, s) { print $1 }')"
 	for p in $PIDS; do kill "$p" 2> /dev/null; done
-	[ -n "$HOLDER" ] && kill -KILL "$HOLDER" 2> /dev/null && wait "$HOLDER" 2> /dev/null
-	HOLDER= PIDS=
+	ns_holder_stop
+	PIDS=
 }
 trap 'cleanup; rm -rf "$SCRATCH"; exit 1' INT TERM
 trap cleanup EXIT
 
-unshare --mount --net --fork --kill-child sh -c '
-	mount --bind "$0/hosts" /etc/hosts &&
-	mount --bind "$0/nsswitch.conf" /etc/nsswitch.conf &&
-	ip link set lo up && ip addr add 192.0.2.1/32 dev lo &&
-	touch "$0/ready" && exec sleep 900' "$E" &
-HOLDER=$!
-inns() { nsenter -t "$HOLDER" --net --mount "$@"; }
+ns_holder "$E" 192.0.2.1/32
 as_nobody() { inns setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 api() { inns $PY "$TOP/tests/integration/data/serve-api.py" "$URL" "$@"; }
 status() { sed -n 1p "$1"; }
@@ -81,7 +72,6 @@ serve_pid() {
 		index($0, e) && !index($0, "nsenter") && !index($0, "setpriv") { print $1; exit }'
 }
 
-wait_until 100 test -f "$E/ready"
 inns $ECHO listen "$SCRATCH/echo.port" 127.0.0.7 &
 wait_until 100 test -f "$SCRATCH/echo.port"
 P=$(cat "$SCRATCH/echo.port" 2> /dev/null)

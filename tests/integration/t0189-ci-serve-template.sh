@@ -71,24 +71,18 @@ cleanup() {
 		wait_until 600 sh -c "! kill -0 $p 2> /dev/null"
 	rm -f "$SCRATCH/run/goneaway-serve.pid"
 	[ -n "$ECHO_PID" ] && kill "$ECHO_PID" 2> /dev/null
-	[ -n "$HOLDER" ] && kill -KILL "$HOLDER" 2> /dev/null && wait "$HOLDER" 2> /dev/null
-	HOLDER= ECHO_PID=
+	ns_holder_stop
+	ECHO_PID=
 }
 trap 'cleanup; rm -rf "$SCRATCH"; exit 1' INT TERM
 trap cleanup EXIT
 
-unshare --mount --net --fork --kill-child sh -c '
-	mount --bind "$0/hosts" /etc/hosts &&
-	mount --bind "$0/nsswitch.conf" /etc/nsswitch.conf &&
-	ip link set lo up && touch "$0/ready" && exec sleep 900' "$E" &
-HOLDER=$!
-inns() { nsenter -t "$HOLDER" --net --mount "$@"; }
+ns_holder "$E"
 # injob DIR SCRIPT: SCRIPT run by sh -e from DIR, in the namespaces
 injob() { inns sh -c 'cd "$0" && exec sh -e "$1"' "$1" "$2"; }
 # outjob DIR SCRIPT: the same outside them
 outjob() { sh -c 'cd "$0" && exec sh -e "$1"' "$1" "$2"; }
 api() { inns $PY "$TOP/tests/integration/data/serve-api.py" "$TOXIPROXY_URL" "$@"; }
-wait_until 100 test -f "$E/ready"
 # the service "mysql:3306": an echo (the proxy relays bytes; which
 # server the suite uses is the suite's)
 inns $ECHO listen "$SCRATCH/mysql.port" 127.0.0.7 3306 &

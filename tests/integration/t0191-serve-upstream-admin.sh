@@ -42,20 +42,15 @@ chmod 755 "$SCRATCH"
 
 HOLDER= PIDS=
 cleanup() {
-	for p in $PIDS; do
-		kill -TERM "$p" 2> /dev/null &&
-			wait_until 600 sh -c "! kill -0 $p 2> /dev/null"
-	done
-	[ -n "$HOLDER" ] && kill -KILL "$HOLDER" 2> /dev/null && wait "$HOLDER" 2> /dev/null
-	HOLDER= PIDS=
+	stop_pids $PIDS
+	ns_holder_stop
+	PIDS=
 }
 trap 'cleanup; rm -rf "$SCRATCH"; exit 1' INT TERM
 trap cleanup EXIT
 
-unshare --net --fork --kill-child sh -c '
-	ip link set lo up && touch "$0/ready" && exec sleep 900' "$SCRATCH" &
-HOLDER=$!
-inns() { nsenter -t "$HOLDER" --net "$@"; }
+mkdir "$SCRATCH/etc"            # no file of its own: /etc as it is
+ns_holder "$SCRATCH/etc"
 as_nobody() { inns setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 status() { sed -n 1p "$1"; }
 port_of() { sed -n "2s/.*\"listen\":\"[0-9.]*:\([0-9]*\)\".*/\1/p" "$1"; }
@@ -64,7 +59,6 @@ serve_pid() {
 	ps -eo pid=,args= | awk -v e="$1" 'index($0, "goneaway serve") &&
 		index($0, e) && !index($0, "nsenter") && !index($0, "setpriv") { print $1; exit }'
 }
-wait_until 100 test -f "$SCRATCH/ready"
 
 # the user's own server: a MariaDB of the test's, nobody's
 mariadb-install-db --no-defaults --user=nobody --datadir="$N/db" \
@@ -187,7 +181,7 @@ while True:
 	c, _ = s.accept(); n += 1
 	threading.Thread(target=serve, args=(c, n), daemon=True).start()
 END
-nsenter -t "$HOLDER" --net $PY "$SCRATCH/fake.py" 127.0.0.9 "$SCRATCH/fake.rec" 2> "$SCRATCH/fake.err" &
+nsenter -t "$HOLDER" --net --mount $PY "$SCRATCH/fake.py" 127.0.0.9 "$SCRATCH/fake.rec" 2> "$SCRATCH/fake.err" &
 FAKE=$!                         # python itself: nsenter execs it
 PIDS="$FAKE $PIDS"
 wait_until 100 inns $PY -c 'import socket; socket.create_connection(("127.0.0.9", 3306)).close()'
