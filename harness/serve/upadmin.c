@@ -413,6 +413,15 @@ int ga_sv_upadmin_kill(const struct ga_sv_upadmin *a, uid_t uid, gid_t gid,
 			 job->up_port, a->host, a->port);
 		return -1;
 	}
+	/* connect to the very address checked, not to text beside it */
+	if (getnameinfo((const struct sockaddr *)&job->up_sa, job->up_sa_len,
+			job->up_addr, sizeof(job->up_addr), NULL, 0,
+			NI_NUMERICHOST) != 0) {
+		snprintf(job->msg, sizeof(job->msg), "--upstream-admin: the "
+			 "upstream's address has no text: nothing killed");
+		return -1;
+	}
+	job->up_port = a->port;
 	m = connect_as(a, uid, gid, job);
 	if (!m)
 		return -1;
