@@ -3,6 +3,7 @@
 #define GA_LAB_INTERNAL_H
 
 #include <netlink/socket.h>
+#include <stdbool.h>
 
 #include "util/error.h"
 
@@ -56,5 +57,102 @@ struct ga_spawn_view;
  * caller makes those as confine's own).  Only system calls.  Returns 0,
  * or -1 with errno set and *step, *index saying what failed. */
 int ga_spawn_view_enter(const struct ga_spawn_view *v, int *step, int *index);
+
+/* ---- lab/spawn.c and the child's steps (spawnroot.c, spawnconfine.c,
+ * spawnfail.c) -------------------------------------------------------- */
+
+/* What the child was doing when it failed; sent through the error pipe
+ * with errno. */
+enum ga_spawn_stage {
+	GA_STAGE_EXEC = 0,
+	GA_STAGE_SETUP,             /* signals, death signal, process group */
+	GA_STAGE_NETNS,
+	GA_STAGE_REDIRECT,
+	GA_STAGE_CLOSE_FDS,
+	GA_STAGE_UNSHARE_NS,
+	GA_STAGE_PRIVATE,
+	GA_STAGE_BIND_ROOT,
+	GA_STAGE_BIND_DIR,
+	GA_STAGE_DEV_TMPFS,
+	GA_STAGE_DEV_NODE,
+	GA_STAGE_READ_ONLY,
+	GA_STAGE_CHROOT,
+	GA_STAGE_JOIN_UTS,
+	GA_STAGE_JOIN_IPC,
+	GA_STAGE_JOIN_MNT,
+	GA_STAGE_JOIN_PID,
+	GA_STAGE_CLONE,
+	GA_STAGE_DETACH,
+	GA_STAGE_BIND_FILE,         /* index: which of opts->files */
+	GA_STAGE_HIDE,              /* index: which of opts->files->hide */
+	GA_STAGE_CGROUP,            /* writing itself into its cgroup */
+	GA_STAGE_CHDIR,             /* into opts->cwd */
+	GA_STAGE_FORKED,            /* not a failure: index is the PID of the
+				    * process forked into a PID namespace */
+	GA_STAGE_CONFINE_BIND,      /* the writable directory onto itself */
+	GA_STAGE_CONFINE_RO,        /* index: which mount point (fallback) */
+	GA_STAGE_CONFINE_WRITABLE,  /* the writable directory writable again */
+	GA_STAGE_CONFINE_USER,      /* its own user and group */
+	GA_STAGE_NET_CONFINE,       /* /proc/sys read-only, no CAP_NET_ADMIN */
+	GA_STAGE_VIEW,              /* + enum ga_view_step: the confined
+				     * child's view (lab/spawnview.c) */
+	GA_STAGE_VIEW_LAST = GA_STAGE_VIEW + GA_VIEW_TMPFS,
+	GA_STAGE_VIEW_RO,           /* index: which reach, then which top */
+	GA_STAGE_VIEW_WRITABLE,     /* index: which of the view's writable, or
+				     * its tmpfs (nwritable) */
+};
+
+struct ga_spawn_failure {
+	int err;
+	int stage;
+	int index;              /* GA_STAGE_DEV_NODE: which device */
+};
+
+/* The sources of a root's /dev nodes (GA_SPAWN_DEVICES of them: null,
+ * zero, full, random, urandom), in the order of struct
+ * ga_spawn_root's devices (spawnroot.c). */
+extern const char *const ga_spawn_device_sources[];
+
+struct ga_spawn_files;
+struct ga_spawn_root;
+struct ga_spawn_confine;
+struct ga_spawn_opts;
+
+/* Makes the child's mounts and chroots into r->root (see spawn.h), with
+ * fl's mounts (NULL: none) inside it.  In the child: only
+ * async-signal-safe calls.  Returns 0 or -1 with errno set and *stage,
+ * *index saying what failed (spawnroot.c). */
+int ga_spawn_enter_root(const struct ga_spawn_root *r,
+			const struct ga_spawn_files *fl, int *stage,
+			int *index);
+
+/* A mount namespace of the child's own, private, with fl's mounts
+ * (spawn.h), for a child that runs in the host's filesystem; as
+ * ga_spawn_enter_root (spawnroot.c). */
+int ga_spawn_own_files(const struct ga_spawn_files *fl, int *stage,
+		       int *index);
+
+/* net_confined (spawn.h): a mount namespace of its own where /proc/sys
+ * is read-only (a bind of it onto itself, remounted), then the
+ * capabilities that change a network namespace out of the bounding set
+ * (a root process gets nothing above it at exec).  In the child: only
+ * async-signal-safe calls.  Returns 0, or -1 with errno set
+ * (spawnconfine.c). */
+int ga_spawn_confine_net(void);
+
+/* The child's confinement (spawn.h), last before exec.  own_ns: it is in
+ * a mount namespace of its own already; a root's child (chrooted) or a
+ * joined one on the fallback keeps its mounts as they are: a root is
+ * read-only already, a container's files are its own.  In the child:
+ * only async-signal-safe calls.  Returns 0 or -1 with errno set and
+ * *stage, *index saying what failed (spawnconfine.c). */
+int ga_spawn_confine_child(const struct ga_spawn_confine *c, bool own_ns,
+			   bool in_root, int *stage, int *index);
+
+/* What failed in the child, as an error: "starting PROG: WHAT: errno".
+ * Returns -1 with err set (spawnfail.c). */
+int ga_spawn_failed(const struct ga_spawn_opts *opts,
+		    const struct ga_spawn_failure *f, struct ga_error *err);
+
 
 #endif

@@ -5,7 +5,7 @@
  *
  * The roots here are fake: directories with empty files where the
  * programs would be, and markers like ci/build-server-root.sh's.  Nothing
- * is run (lab/spawn.c's root set-up has its tests in check_spawn.c).
+ * is run (lab/spawnroot.c's root set-up has its tests in check_spawn.c).
  */
 #include <errno.h>
 #include <limits.h>

@@ -1,4 +1,5 @@
-/* check_spawn.c - tests for spawn.c: what a spawned process holds.
+/* check_spawn.c - tests for lab/spawn.h (spawn.c, spawnroot.c,
+ * spawnconfine.c, spawnfail.c): what a spawned process holds.
  *
  * Connector/C's sockets are not close-on-exec, so a mariadbd restarted
  * while a client is connected would inherit the client's socket (and keep
