@@ -281,40 +281,53 @@ static int parse_keepalive(struct parser *p, const char *val, int col,
 	return 0;
 }
 
-/* One "key=value" or "flag" word of a connection line. */
-static int parse_conn_option(struct parser *p, struct ga_connection *c,
-			     const struct word *w, unsigned *seen)
+/* The key of a connection line's word w, known, given once (seen: the
+ * keys given before), with a value unless it is a flag: *key, and *val
+ * (NULL for a flag without one) at column *vcol.  Returns 0, or -1 with
+ * the diagnostic reported. */
+static int conn_option_key(struct parser *p, const struct word *w,
+			   unsigned *seen, enum conn_key *key,
+			   const char **val, int *vcol)
 {
+	const char *eq = strchr(w->text, '=');
+	size_t klen = eq ? (size_t)(eq - w->text) : strlen(w->text);
+	int idx = ga_find_name(conn_key_names, KEY_COUNT, w->text, klen);
 	char known[256];
-	const char *eq, *val;
-	enum conn_key key;
-	size_t klen;
-	int idx, vcol;
-	char **dst = NULL;
 
-	eq = strchr(w->text, '=');
-	klen = eq ? (size_t)(eq - w->text) : strlen(w->text);
-	idx = ga_find_name(conn_key_names, KEY_COUNT, w->text, klen);
 	if (idx < 0)
 		return ga_perr(p, w->col, "unknown connection option '%.*s' "
 			    "(known: %s, driver-option)", (int)klen, w->text,
 			    ga_join_names(known, sizeof(known), conn_key_names,
 				       KEY_COUNT));
-	key = (enum conn_key)idx;
+	*key = (enum conn_key)idx;
 	if (*seen & (1u << idx))
 		return ga_perr(p, w->col, "'%s' is given twice",
-			    conn_key_names[key]);
+			    conn_key_names[*key]);
 	*seen |= 1u << idx;
-	val = eq ? eq + 1 : NULL;
-	vcol = w->col + (int)klen + 1;
-	if (!eq && key != KEY_RECONNECT && key != KEY_INTERACTIVE &&
-	    key != KEY_PRIVILEGED && key != KEY_LOCAL_INFILE)
+	*val = eq ? eq + 1 : NULL;
+	*vcol = w->col + (int)klen + 1;
+	if (!eq && *key != KEY_RECONNECT && *key != KEY_INTERACTIVE &&
+	    *key != KEY_PRIVILEGED && *key != KEY_LOCAL_INFILE)
 		return ga_perr(p, w->col, "'%s' needs a value: %s=VALUE",
-			    conn_key_names[key], conn_key_names[key]);
-	if (eq && *val == '\0' && !w->quoted)
-		return ga_perr(p, vcol, "'%s' needs a value: %s=VALUE",
-			    conn_key_names[key], conn_key_names[key]);
+			    conn_key_names[*key], conn_key_names[*key]);
+	if (eq && **val == '\0' && !w->quoted)
+		return ga_perr(p, *vcol, "'%s' needs a value: %s=VALUE",
+			    conn_key_names[*key], conn_key_names[*key]);
+	return 0;
+}
 
+/* One "key=value" or "flag" word of a connection line. */
+static int parse_conn_option(struct parser *p, struct ga_connection *c,
+			     const struct word *w, unsigned *seen)
+{
+	/* set by conn_option_key (gcc cannot see that ga_perr is -1) */
+	const char *val = NULL;
+	enum conn_key key = KEY_COUNT;
+	int vcol = 0;
+	char **dst = NULL;
+
+	if (conn_option_key(p, w, seen, &key, &val, &vcol) != 0)
+		return -1;
 	switch (key) {
 	case KEY_CONNECT_TIMEOUT:
 		return parse_timeout(p, conn_key_names[key], val, vcol,
