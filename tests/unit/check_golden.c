@@ -1,0 +1,388 @@
+/* check_golden.c - what goneaway makes of the results files in the tree,
+ * held byte for byte to tests/golden/ (issue 58: the codec may be
+ * rewritten, and nothing a user sees may change).  Every committed
+ * results.jsonl (docs/results/ * /results.jsonl) and every file of the
+ * results fuzz corpus is
+ *
+ *   - read by ga_results_read() and sorted, and the structs read dumped
+ *     in a canonical text form, every member (NAME.read);
+ *   - written back by the writer, the public lines (NAME.written) and
+ *     the workers' whole ones, which are then read back by
+ *     ga_results_read_whole() and dumped again (NAME.whole).
+ *
+ * A file the reader refuses has its error as its .read.  The golden
+ * files record what the code did when they were made: after a change
+ * that is meant to alter them, GA_GOLDEN_WRITE=1 make unit rewrites them
+ * (and git diff shows what changed, for the commit to say why). */
+#include <glob.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "needs.h"
+#include "result/results.h"
+#include "suites.h"
+#include "util/sha256.h"
+
+/* s with the tree's own path left out, as a string the dump quotes */
+static void dstr(FILE *f, const char *key, const char *s, const char *top)
+{
+	size_t n = strlen(top);
+
+	if (!s) {
+		fprintf(f, "%s=NULL\n", key);
+		return;
+	}
+	if (n && strncmp(s, top, n) == 0 && s[n] == '/')
+		s += n + 1;
+	fprintf(f, "%s=\"", key);
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == '"' || *s == '\\' ||
+		    (unsigned char)*s == 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	fputs("\"\n", f);
+}
+
+static void dump_tally(FILE *f, const struct ga_tally *t)
+{
+	fprintf(f, "   tally result=%d err=%u flavour=%d error_class=\"%s\" "
+		"has_pool_events=%d pool_events=%u count=%ld max_ms=%.17g "
+		"ok_varied=%d has_value=%d value_null=%d thread=%d\n",
+		(int)t->result, t->err, (int)t->flavour, t->error_class,
+		t->has_pool_events, t->pool_events, t->count, t->max_ms,
+		t->ok_varied, t->has_value, t->value_null, (int)t->thread);
+	dstr(f, "    value", t->value, "");
+}
+
+static void dump_outcome(FILE *f, const struct ga_outcome *o)
+{
+	fprintf(f, "   out result=%d err=%u elapsed_ms=%.17g has_value=%d "
+		"value_null=%d has_rows=%d rows=%ld thread_before=%lu "
+		"thread_after=%lu start_before=%u start_after=%u flavour=%d "
+		"has_pool_events=%d pool_events=%u\n", (int)o->result, o->err,
+		o->elapsed_ms, o->has_value, o->value_null, o->has_rows,
+		o->rows, o->thread_before, o->thread_after, o->start_before,
+		o->start_after, (int)o->flavour, o->has_pool_events,
+		o->pool_events);
+	dstr(f, "    api", o->api, "");
+	dstr(f, "    sqlstate", o->sqlstate, "");
+	dstr(f, "    message", o->message, "");
+	dstr(f, "    error_class", o->error_class, "");
+	dstr(f, "    error_name", o->error_name, "");
+	dstr(f, "    value", o->value, "");
+	dstr(f, "    pool_detail", o->pool_detail, "");
+}
+
+static void dump_steps(FILE *f, const struct ga_case_result *res)
+{
+	size_t i, t;
+
+	for (i = 0; i < res->nsteps; i++) {
+		const struct ga_step_result *sr = &res->steps[i];
+
+		fprintf(f, "  step %zu ran=%d matched=%d expect=%s "
+			"ntally=%zu\n", i, sr->ran, sr->matched,
+			sr->expect ? "set" : "NULL", sr->ntally);
+		dstr(f, "   skipped", sr->skipped, "");
+		dump_outcome(f, &sr->out);
+		for (t = 0; t < sr->ntally; t++)
+			dump_tally(f, &sr->tally[t]);
+	}
+}
+
+static void dump_result(FILE *f, const struct ga_case_result *r,
+			const char *top)
+{
+	fprintf(f, " result verdict=%d skip=%d line=%d nsteps=%zu signo=%d "
+		"wall_ms=%.17g setup_ms=%.17g start_wait_ms=%.17g "
+		"steps_ms=%.17g teardown_ms=%.17g waits_ms=%.17g runs=%ld "
+		"repeat=%ld first_bad=%ld first_bad_interrupted=%d "
+		"run_verdicts=%ld,%ld,%ld,%ld flavour=%d servers_started=%ld "
+		"kept_key=%016llx kept_drivers=%ld\n", (int)r->verdict,
+		(int)r->skip, r->line, r->nsteps, r->signo, r->wall_ms,
+		r->setup_ms, r->start_wait_ms, r->steps_ms, r->teardown_ms,
+		r->waits_ms, r->runs, r->repeat, r->first_bad,
+		r->first_bad_interrupted, r->run_verdicts[0],
+		r->run_verdicts[1], r->run_verdicts[2], r->run_verdicts[3],
+		(int)r->flavour, r->servers_started,
+		(unsigned long long)r->kept_key, r->kept_drivers);
+	dstr(f, "  reason", r->reason, top);
+	dstr(f, "  server_version", r->server_version, top);
+	dstr(f, "  server_notes", r->server_notes, top);
+	dstr(f, "  bad_runs", r->bad_runs, top);
+	dstr(f, "  results", r->results, top);
+	dstr(f, "  evidence_lost", r->evidence_lost, top);
+	dstr(f, "  evidence_cut", r->evidence_cut, top);
+	dstr(f, "  capture", r->capture, top);
+	dstr(f, "  reverted", r->reverted, top);
+	dstr(f, "  not_reverted", r->not_reverted, top);
+	dstr(f, "  server", r->server, top);
+	dstr(f, "  backend", r->backend, top);
+	dstr(f, "  proxy", r->proxy, top);
+	dstr(f, "  proxy_ran", r->proxy_ran, top);
+	dstr(f, "  client", r->client, top);
+	dstr(f, "  library", r->library, top);
+	dstr(f, "  client_spec", r->client_spec, top);
+	dstr(f, "  combo", r->combo, top);
+	dstr(f, "  server_setup", r->server_setup, top);
+	dstr(f, "  client_setup", r->client_setup, top);
+	dstr(f, "  server_after", r->server_after, top);
+	dump_steps(f, r);
+}
+
+static void dump_scenario(FILE *f, const struct ga_scenario *sc)
+{
+	size_t i;
+
+	fprintf(f, " scenario repeat=%ld nconnections=%zu nsteps=%zu\n",
+		(long)sc->repeat, sc->nconnections, sc->nsteps);
+	dstr(f, "  path", sc->path, "");
+	dstr(f, "  label", sc->label, "");
+	dstr(f, "  name", sc->name, "");
+	dstr(f, "  title", sc->title, "");
+	for (i = 0; i < sc->nconnections; i++)
+		dstr(f, "  connection", sc->connections[i].name, "");
+	for (i = 0; i < sc->nsteps; i++) {
+		const struct ga_step *s = &sc->steps[i];
+
+		fprintf(f, "  step %zu line=%d kind=%d conn=%d nexpects=%zu "
+			"seen_line=%d expects=%s\n", i, s->line, (int)s->kind,
+			s->conn, s->nexpects, s->seen.line,
+			s->expects ? "set" : "NULL");
+		dstr(f, "   text", s->text, "");
+	}
+}
+
+static void dump_results(FILE *f, const struct ga_results *r,
+			 const char *top)
+{
+	size_t i;
+
+	fprintf(f, "results n=%zu nfiles=%zu pass=%zu fail=%zu skip=%zu "
+		"error=%zu wall_ms=%.17g signo=%d servers_started=%zu "
+		"runs=%zu\n", r->n, r->nfiles, r->sum.pass, r->sum.fail,
+		r->sum.skip, r->sum.error, r->sum.wall_ms, r->sum.signo,
+		r->sum.servers_started, r->sum.runs);
+	for (i = 0; i < r->nfiles; i++) {
+		fprintf(f, "file %zu shard=%u/%u\n", i, r->shards[i].k,
+			r->shards[i].n);
+		dstr(f, " name", r->files[i], top);
+		dstr(f, " date", r->runs[i].date, "");
+		dstr(f, " goneaway", r->runs[i].goneaway, "");
+		dstr(f, " kernel", r->runs[i].kernel, "");
+		dstr(f, " machine", r->runs[i].machine, "");
+		dstr(f, " command", r->runs[i].command, "");
+	}
+	for (i = 0; i < r->n; i++) {
+		const struct ga_results_case *c = &r->cases[i];
+		size_t k;
+
+		fprintf(f, "case %zu line=%ld order=%zu napis=%zu\n", i,
+			c->line, c->order, c->napis);
+		dstr(f, " file", c->file, top);
+		dstr(f, " fingerprint", c->fingerprint, "");
+		for (k = 0; k < c->napis; k++)
+			dstr(f, " api", c->apis[k], "");
+		dump_scenario(f, c->sc);
+		dump_result(f, &c->res, top);
+	}
+}
+
+/* The workers' dialect: each case written whole, read back whole. */
+static void whole(FILE *f, const struct ga_results_case *c, const char *top)
+{
+	struct ga_case_result back;
+	struct ga_error err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(m);
+	ga_results_write_whole(m, c->sc, &c->res, NULL);
+	ck_assert_int_eq(fclose(m), 0);
+	fwrite(buf, 1, len, f);
+	if (ga_results_read_whole(buf, len, "whole", c->sc, NULL, NULL, NULL,
+				  &back, &err) != 0) {
+		dstr(f, "refused", err.msg, top);
+	} else {
+		dump_result(f, &back, top);
+		ga_case_result_free(&back);
+	}
+	free(buf);
+}
+
+/* What the code makes of one file: its .read, .written and .whole. */
+static void make(const char *top, const char *path, FILE *rd, FILE *wr,
+		 FILE *wh)
+{
+	struct ga_results r = { 0 };
+	struct ga_error err;
+	char dir[4096], *slash;
+	size_t i, k;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (ga_results_read(&r, path, &err) != 0 ||
+	    ga_results_sort(&r, &err) != 0) {
+		dstr(rd, "refused", err.msg, top);
+		ga_results_free(&r);
+		return;
+	}
+	dump_results(rd, &r, top);
+	for (i = 0; i < r.n; i++) {
+		const struct ga_results_case *c = &r.cases[i];
+
+		for (k = 0; k < c->res.nsteps && k < c->sc->nsteps; k++)
+			ga_results_write_step(wr, (long)i + 1, c->sc, &c->res,
+					      k);
+		ga_results_write_case(wr, (long)i + 1, dir, NULL, c->sc,
+				      &c->res);
+		whole(wh, c, top);
+	}
+	ga_results_write_end(wr, &r.sum);
+	ga_results_free(&r);
+}
+
+/* What the golden file holds for text[len]: the text itself, or for
+ * an output past GOLDEN_TEXT_MAX (the docs' runs are megabytes) its
+ * length and SHA-256, into *out (malloc'd). */
+#define GOLDEN_TEXT_MAX (256 * 1024)
+
+static size_t golden_form(const char *text, size_t len, char **out)
+{
+	char hex[GA_SHA256_HEX];
+	struct ga_error err;
+
+	if (len <= GOLDEN_TEXT_MAX) {
+		*out = malloc(len + 1);
+		ck_assert_ptr_nonnull(*out);
+		memcpy(*out, text, len);
+		return len;
+	}
+	ck_assert_int_eq(ga_sha256_hex(text, len, "golden", hex, &err), 0);
+	ck_assert_int_ne(asprintf(out, "%zu bytes, sha256 %s\n", len, hex),
+			 -1);
+	return strlen(*out);
+}
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "we");
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Writes text[len] to dir/name, whole: $GA_GOLDEN_DIR keeps what the
+ * code made, to diff with what another tree makes. */
+static void keep(const char *dir, const char *name, const char *text,
+		 size_t len)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	write_file(path, text, len);
+}
+
+/* text[len] against the golden file name; GA_GOLDEN_WRITE=1 writes it */
+static void golden(const char *name, const char *text, size_t len)
+{
+	char path[4096], *want = NULL, *form;
+	size_t wlen = 0, line = 1, i, flen;
+	const char *dir = getenv("GA_GOLDEN_DIR");
+	FILE *f;
+
+	if (dir && *dir)
+		keep(dir, name, text, len);
+	flen = golden_form(text, len, &form);
+	snprintf(path, sizeof(path), "%s/tests/golden/results/%s", unit_top(),
+		 name);
+	if (getenv("GA_GOLDEN_WRITE") && *getenv("GA_GOLDEN_WRITE") == '1') {
+		write_file(path, form, flen);
+		free(form);
+		return;
+	}
+	f = fopen(path, "re");
+	ck_assert_msg(f != NULL, "no golden file %s (GA_GOLDEN_WRITE=1 makes "
+		      "it)", path);
+	want = malloc(flen + 2);
+	ck_assert_ptr_nonnull(want);
+	wlen = fread(want, 1, flen + 1, f);
+	fclose(f);
+	for (i = 0; i < flen && i < wlen && form[i] == want[i]; i++)
+		if (form[i] == '\n')
+			line++;
+	free(want);
+	free(form);
+	ck_assert_msg(i == flen && wlen == flen, "%s differs from what the "
+		      "code makes, from its line %zu on (GA_GOLDEN_DIR=DIR keeps "
+		      "what it makes; GA_GOLDEN_WRITE=1 rewrites the golden "
+		      "file when the change is meant)", path, line);
+}
+
+static void one(const char *top, const char *path)
+{
+	char name[512], *p, *b[3] = { NULL, NULL, NULL };
+	size_t n[3] = { 0, 0, 0 }, k;
+	FILE *f[3];
+	static const char *const ext[3] = { "read", "written", "whole" };
+
+	snprintf(name, sizeof(name), "%s", path + strlen(top) + 1);
+	for (p = name; *p; p++)
+		if (*p == '/')
+			*p = '+';
+	for (k = 0; k < 3; k++) {
+		f[k] = open_memstream(&b[k], &n[k]);
+		ck_assert_ptr_nonnull(f[k]);
+	}
+	make(top, path, f[0], f[1], f[2]);
+	for (k = 0; k < 3; k++) {
+		char file[600];
+
+		ck_assert_int_eq(fclose(f[k]), 0);
+		snprintf(file, sizeof(file), "%s.%s", name, ext[k]);
+		golden(file, b[k], n[k]);
+		free(b[k]);
+	}
+}
+
+START_TEST(test_golden_results)
+{
+	static const char *const pats[] = {
+		"docs/results/*/results.jsonl",
+		"tests/fuzz/corpus/results/*",
+	};
+	const char *top = unit_top();
+	char pat[4096];
+	size_t i, k, files = 0;
+
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		glob_t g;
+
+		snprintf(pat, sizeof(pat), "%s/%s", top, pats[i]);
+		ck_assert_int_eq(glob(pat, 0, NULL, &g), 0);
+		for (k = 0; k < g.gl_pathc; k++, files++)
+			one(top, g.gl_pathv[k]);
+		globfree(&g);
+	}
+	/* five runs in docs/results, three files in the corpus */
+	ck_assert_uint_ge(files, 8);
+}
+END_TEST
+
+Suite *make_golden_suite(void)
+{
+	Suite *s = suite_create("golden");
+	TCase *tc = tcase_create("results");
+
+	/* 26 MB of results, read, dumped and written back three ways */
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_golden_results);
+	suite_add_tcase(s, tc);
+	return s;
+}
