@@ -23,6 +23,7 @@
 #include "needs.h"
 #include "result/results.h"
 #include "suites.h"
+#include "util/json.h"
 #include "util/sha256.h"
 
 /* s with the tree's own path left out, as a string the dump quotes */
@@ -375,6 +376,136 @@ START_TEST(test_golden_results)
 }
 END_TEST
 
+/* The members docs/results-jsonl.md's table for lines of type names, in
+ * order ("| `a`, `b` | ..." is a and b), as one line "a b ...". */
+static void doc_members(const char *doc, const char *type, char *out,
+			size_t len)
+{
+	char head[64];
+	const char *p, *end;
+	size_t used = 0;
+
+	snprintf(head, sizeof(head), "| `type` | `\"%s\"` |", type);
+	p = strstr(doc, head);
+	ck_assert_msg(p != NULL, "docs/results-jsonl.md has no table of "
+		      "\"%s\" lines", type);
+	out[0] = '\0';
+	for (; *p == '|'; p = end + 1) {
+		const char *cell = p + 2, *bar = strchr(cell, '|');
+
+		end = strchr(p, '\n');
+		ck_assert_ptr_nonnull(end);
+		ck_assert_ptr_nonnull(bar);
+		while (cell < bar) {
+			const char *q = memchr(cell, '`', (size_t)(bar - cell));
+			const char *r = q ? memchr(q + 1, '`',
+						   (size_t)(bar - q - 1)) : NULL;
+
+			if (!r)
+				break;
+			used += (size_t)snprintf(out + used, len - used, "%s%.*s",
+						 used ? " " : "",
+						 (int)(r - q - 1), q + 1);
+			ck_assert_uint_lt(used, len);
+			cell = r + 1;
+		}
+	}
+}
+
+/* The members of the first line of type in text, in order. */
+static void line_members(const char *text, const char *type, char *out,
+			 size_t len)
+{
+	char head[64];
+	const char *p, *end;
+	struct ga_error err;
+	struct ga_json *j;
+	size_t used = 0, i;
+
+	snprintf(head, sizeof(head), "{\"type\":\"%s\"", type);
+	p = strstr(text, head);
+	ck_assert_ptr_nonnull(p);
+	end = strchr(p, '\n');
+	ck_assert_ptr_nonnull(end);
+	j = ga_json_parse(p, (size_t)(end - p), &err);
+	ck_assert_msg(j != NULL, "%s", err.msg);
+	out[0] = '\0';
+	for (i = 0; i < j->nitems; i++) {
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+					 used ? " " : "", j->items[i].key);
+		ck_assert_uint_lt(used, len);
+	}
+	ga_json_free(j);
+}
+
+static int word_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The words of s (a line of members) sorted, in place. */
+static void sort_words(char *s)
+{
+	char *words[256], copy[4096], *w, *save = NULL;
+	size_t n = 0, i, used = 0;
+
+	snprintf(copy, sizeof(copy), "%s", s);
+	for (w = strtok_r(copy, " ", &save); w && n < 256;
+	     w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
+	qsort(words, n, sizeof(words[0]), word_cmp);
+	s[0] = '\0';
+	for (i = 0; i < n; i++)
+		used += (size_t)sprintf(s + used, "%s%s", i ? " " : "",
+					words[i]);
+}
+
+static char *slurp(const char *rel)
+{
+	char path[4096], *text = NULL;
+	size_t len = 0;
+	FILE *f, *m;
+	int c;
+
+	snprintf(path, sizeof(path), "%s/%s", unit_top(), rel);
+	f = fopen(path, "re");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	m = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(m);
+	while ((c = getc(f)) != EOF)
+		fputc(c, m);
+	fclose(f);
+	ck_assert_int_eq(fclose(m), 0);
+	return text;
+}
+
+/* docs/results-jsonl.md's tables of a step's and a case's line name the
+ * members the writer writes (result.h's rows), all and no other (the
+ * case's table groups some of them: in any order): the lines of the
+ * corpus's pymysql run, written back. */
+START_TEST(test_golden_doc_tables)
+{
+	static const char *const types[] = { "step", "case" };
+	char *doc = slurp("docs/results-jsonl.md");
+	char *text = slurp("tests/golden/results/"
+			   "tests+fuzz+corpus+results+pymysql-skip.jsonl.written");
+	char want[4096], got[4096];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		doc_members(doc, types[i], want, sizeof(want));
+		line_members(text, types[i], got, sizeof(got));
+		sort_words(want);
+		sort_words(got);
+		ck_assert_msg(strcmp(want, got) == 0, "docs/results-jsonl.md's "
+			      "\"%s\" table names %s; the writer writes %s",
+			      types[i], want, got);
+	}
+	free(doc);
+	free(text);
+}
+END_TEST
+
 Suite *make_golden_suite(void)
 {
 	Suite *s = suite_create("golden");
@@ -383,6 +514,9 @@ Suite *make_golden_suite(void)
 	/* 26 MB of results, read, dumped and written back three ways */
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_golden_results);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("docs");
+	tcase_add_test(tc, test_golden_doc_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
