@@ -506,6 +506,57 @@ START_TEST(test_golden_doc_tables)
 }
 END_TEST
 
+/* Every member name in j, at any depth, is in dict as "\"NAME\":". */
+static void in_dict(const struct ga_json *j, const char *dict)
+{
+	char want[128];
+	size_t i;
+
+	for (i = 0; (j->type == GA_JSON_OBJECT || j->type == GA_JSON_ARRAY) &&
+		    i < j->nitems; i++) {
+		if (j->items[i].key) {
+			snprintf(want, sizeof(want), "\"\\\"%s\\\":\"\n",
+				 j->items[i].key);
+			ck_assert_msg(strstr(dict, want) != NULL, "tests/fuzz/"
+				      "results.dict lacks the member \"%s\" "
+				      "the writer writes", j->items[i].key);
+		}
+		in_dict(&j->items[i], dict);
+	}
+}
+
+/* tests/fuzz/results.dict names every member of the lines written (the
+ * corpus's runs written back, and the lines of a pool's steps). */
+START_TEST(test_golden_dict)
+{
+	static const char *const files[] = {
+		"tests/golden/results/"
+		"tests+fuzz+corpus+results+pymysql-skip.jsonl.written",
+		"tests/golden/results/"
+		"tests+fuzz+corpus+results+two-cases.jsonl.written",
+	};
+	char *dict = slurp("tests/fuzz/results.dict");
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *text = slurp(files[i]), *line, *save = NULL;
+
+		for (line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			struct ga_error err;
+			struct ga_json *j = ga_json_parse(line, strlen(line),
+							  &err);
+
+			ck_assert_msg(j != NULL, "%s", err.msg);
+			in_dict(j, dict);
+			ga_json_free(j);
+		}
+		free(text);
+	}
+	free(dict);
+}
+END_TEST
+
 Suite *make_golden_suite(void)
 {
 	Suite *s = suite_create("golden");
@@ -517,6 +568,7 @@ Suite *make_golden_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("docs");
 	tcase_add_test(tc, test_golden_doc_tables);
+	tcase_add_test(tc, test_golden_dict);
 	suite_add_tcase(s, tc);
 	return s;
 }
