@@ -252,8 +252,7 @@ static void write_rows(FILE *f, const struct ga_jrow *rows, size_t n,
 	for (i = 0; i < n; i++) {
 		const struct ga_jrow *row = &rows[i];
 
-		if (((row->flags & GA_JROW_WHOLE) && !whole) ||
-		    (row->flags & GA_JROW_READONLY))
+		if ((row->flags & GA_JROW_WHOLE) && !whole)
 			continue;
 		if (row->kind == GA_JROW_CUSTOM) {
 			if (row->write)

@@ -50,8 +50,6 @@ enum ga_jrow_kind {
 				 * own processes (the workers' dialect) */
 #define GA_JROW_NULLABLE 4u     /* null reads as "" / the field left as
 				 * it was; "" is written as null */
-#define GA_JROW_READONLY 8u     /* written by a custom row elsewhere: the
-				 * reader checks it, the writer skips it */
 
 struct ga_jrow;
 
