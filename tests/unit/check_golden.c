@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "needs.h"
 #include "result/results.h"
@@ -557,6 +558,189 @@ START_TEST(test_golden_dict)
 }
 END_TEST
 
+/* ---- refusals: what the reader says of a line with one member wrong ---- */
+
+static const char *const variants[] = {
+	NULL,           /* the member left out */
+	"null", "{}", "[]", "\"x\"", "true", "-1", "0.5", "1e300",
+	"4294967296",
+};
+#define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
+
+/* j written as JSON, the member target replaced by variants[v] (left
+ * out for NULL). */
+static void put(FILE *f, const struct ga_json *j,
+		const struct ga_json *target, size_t v)
+{
+	size_t i;
+	bool first = true;
+
+	switch (j->type) {
+	case GA_JSON_NULL: fputs("null", f); return;
+	case GA_JSON_BOOL: fputs(j->b ? "true" : "false", f); return;
+	case GA_JSON_NUMBER: fprintf(f, "%.17g", j->num); return;
+	case GA_JSON_STRING: ga_json_write_string(f, j->str, j->len); return;
+	default: break;
+	}
+	fputc(j->type == GA_JSON_ARRAY ? '[' : '{', f);
+	for (i = 0; i < j->nitems; i++) {
+		const struct ga_json *m = &j->items[i];
+
+		if (m == target && !variants[v])
+			continue;
+		if (!first)
+			fputc(',', f);
+		first = false;
+		if (m->key) {
+			ga_json_write_string(f, m->key, strlen(m->key));
+			fputc(':', f);
+		}
+		if (m == target)
+			fputs(variants[v], f);
+		else
+			put(f, m, target, v);
+	}
+	fputc(j->type == GA_JSON_ARRAY ? ']' : '}', f);
+}
+
+/* What reading text (a results file's, or a worker's whole case for sc)
+ * says, into out: "ok" or the message, the file's name as FILE. */
+static void refusal(FILE *out, const char *text, size_t len,
+		    const struct ga_scenario *sc)
+{
+	char dir[] = "/tmp/ga-golden.XXXXXX", path[64];
+	struct ga_results r = { 0 };
+	struct ga_case_result res;
+	struct ga_error err;
+	const char *msg = "ok";
+	FILE *f;
+
+	if (sc) {
+		if (ga_results_read_whole(text, len, "FILE", sc, NULL, NULL,
+					  NULL, &res, &err) == 0)
+			ga_case_result_free(&res);
+		else
+			msg = err.msg;
+		fprintf(out, "  %s\n", msg);
+		return;
+	}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/results.jsonl", dir);
+	f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	fwrite(text, 1, len, f);
+	ck_assert_int_eq(fclose(f), 0);
+	if (ga_results_read(&r, path, &err) || ga_results_sort(&r, &err))
+		msg = strncmp(err.msg, path, strlen(path)) == 0 ?
+		      err.msg + strlen(path) : err.msg;
+	fprintf(out, "  FILE%s%s\n", msg == err.msg + strlen(path) ? "" : ": ",
+		msg);
+	ga_results_free(&r);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Every member of line k of lines[n] (and of the objects in it, one
+ * level down, and of an array's first object) made wrong each way, the
+ * other lines as they are, and what the reader says of it. */
+static void refusals(FILE *out, char **lines, size_t n, size_t k,
+		     const struct ga_scenario *sc)
+{
+	struct ga_error err;
+	struct ga_json *j = ga_json_parse(lines[k], strlen(lines[k]), &err);
+	const struct ga_json *targets[512];
+	const char *names[512];
+	size_t nt = 0, i, t, v;
+
+	ck_assert_msg(j != NULL, "%s", err.msg);
+	for (i = 0; i < j->nitems && nt < 500; i++) {
+		const struct ga_json *m = &j->items[i], *in = m;
+
+		targets[nt] = m;
+		names[nt++] = m->key;
+		if (m->type == GA_JSON_ARRAY && m->nitems &&
+		    m->items[0].type == GA_JSON_OBJECT)
+			in = &m->items[0];
+		for (t = 0; in->type == GA_JSON_OBJECT && t < in->nitems &&
+			    nt < 500; t++) {
+			targets[nt] = &in->items[t];
+			names[nt++] = in->items[t].key;
+		}
+	}
+	for (t = 0; t < nt; t++)
+		for (v = 0; v < NVARIANTS; v++) {
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *m = open_memstream(&buf, &len);
+
+			ck_assert_ptr_nonnull(m);
+			for (i = 0; i < n; i++) {
+				if (i == k)
+					put(m, j, targets[t], v);
+				else
+					fputs(lines[i], m);
+				fputc('\n', m);
+			}
+			ck_assert_int_eq(fclose(m), 0);
+			fprintf(out, "line %zu \"%s\" %s:\n", k + 1, names[t],
+				variants[v] ? variants[v] : "(left out)");
+			refusal(out, buf, len, sc);
+			free(buf);
+		}
+	ga_json_free(j);
+}
+
+/* text's lines, split in place. */
+static size_t split(char *text, char **lines, size_t max)
+{
+	char *save = NULL, *l;
+	size_t n = 0;
+
+	for (l = strtok_r(text, "\n", &save); l && n < max;
+	     l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	return n;
+}
+
+/* The reader's messages for one member wrong at a time: of a results
+ * file (the corpus's two-cases run: its run, a step, a case and the end
+ * line) and of a worker's whole case (its first step and its case),
+ * held to tests/golden/results/refusals (made by the reader before the
+ * rows: the same words for the same mistake). */
+START_TEST(test_golden_refusals)
+{
+	static const size_t file_lines[] = { 0, 1, 6, 16 };
+	char *text = slurp("tests/fuzz/corpus/results/two-cases.jsonl");
+	char *lines[64], *buf = NULL, *whole = NULL;
+	size_t n = split(text, lines, 64), len = 0, wlen = 0, i;
+	struct ga_results r = { 0 };
+	struct ga_error err;
+	char path[4096];
+	FILE *out = open_memstream(&buf, &len), *w;
+
+	ck_assert_ptr_nonnull(out);
+	for (i = 0; i < sizeof(file_lines) / sizeof(file_lines[0]); i++)
+		refusals(out, lines, n, file_lines[i], NULL);
+	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/results/"
+		 "two-cases.jsonl", unit_top());
+	ck_assert_int_eq(ga_results_read(&r, path, &err), 0);
+	w = open_memstream(&whole, &wlen);
+	ck_assert_ptr_nonnull(w);
+	ga_results_write_whole(w, r.cases[0].sc, &r.cases[0].res, NULL);
+	ck_assert_int_eq(fclose(w), 0);
+	n = split(whole, lines, 64);
+	fputs("whole\n", out);
+	refusals(out, lines, n, 0, r.cases[0].sc);
+	refusals(out, lines, n, n - 1, r.cases[0].sc);
+	ck_assert_int_eq(fclose(out), 0);
+	golden("refusals", buf, len);
+	ga_results_free(&r);
+	free(whole);
+	free(text);
+	free(buf);
+}
+END_TEST
+
 Suite *make_golden_suite(void)
 {
 	Suite *s = suite_create("golden");
@@ -565,6 +749,7 @@ Suite *make_golden_suite(void)
 	/* 26 MB of results, read, dumped and written back three ways */
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_golden_results);
+	tcase_add_test(tc, test_golden_refusals);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("docs");
 	tcase_add_test(tc, test_golden_doc_tables);
