@@ -182,6 +182,133 @@ struct ga_case_result {
 					 * idle (client/keep.c) */
 };
 
+/* ---- the records of results.jsonl (docs/results-jsonl.md) -------------
+ *
+ * Each line's members, declared once, in the order they are written:
+ * result/jsonl_rows.c makes util/jrow.h's rows of them, which both
+ * result/jsonl_write.c and result/jsonl_read.c go by.  F(KEY, KIND,
+ * BASE, FIELD, MIN, MAX, FLAGS, WORDS) is a member held in one field:
+ * KIND a GA_JROW_ kind, BASE the struct it lives in (res: struct
+ * ga_case_result; step: struct ga_step; sr: struct ga_step_result; out:
+ * struct ga_outcome; tally: struct ga_tally), MIN and MAX a whole
+ * number's bounds, FLAGS util/jrow.h's, WORDS the table of a WORD
+ * member.  O(KEY, NAME) is an object of its own, its members the rows
+ * GA_CASE_NAME_ROWS.  C(KEY, NAME, FLAGS) is a member with its own functions
+ * (NAME_read and NAME_write, in the file of the table: jsonl_case.c,
+ * jsonl_step.c).  A member
+ * flagged GA_JROW_WHOLE is in the workers' lines only
+ * (ga_results_write_whole): the one dialect, its extras marked.  A new
+ * member of a step's outcome is one F row here. */
+
+#define GA_CASE_SERVER_ROWS(F) \
+	F("name", NAME, res, server, 0, 0, 0, none) \
+	F("backend", NAME, res, backend, 0, 0, 0, none) \
+	F("flavour", WORD, res, flavour, 0, 0, 0, flavour) \
+	F("version", TEXT, res, server_version, 0, 0, 0, none)
+
+#define GA_CASE_CLIENT_ROWS(F) \
+	F("name", NAME, res, client, 0, 0, 0, none) \
+	F("library", TEXT, res, library, 0, 0, 0, none) \
+	F("spec", TEXT, res, client_spec, 0, 0, GA_JROW_OPTIONAL, none)
+
+/* The case's line, after "type", "case" and "scenario", before "steps". */
+#define GA_CASE_ROWS(F, C, O) \
+	O("server", server) \
+	O("client", client) \
+	F("proxy", NAME, res, proxy, 0, 0, GA_JROW_OPTIONAL, none) \
+	F("proxy_ran", TEXT, res, proxy_ran, 0, 0, GA_JROW_OPTIONAL, none) \
+	F("combo", TEXT, res, combo, 0, 0, 0, none) \
+	F("verdict", WORD, res, verdict, 0, 0, 0, verdict) \
+	F("reason", TEXT, res, reason, 0, 0, 0, none) \
+	F("line", INT, res, line, 0, INT_MAX, 0, none) \
+	C("skip", skip, 0) \
+	F("signo", INT, res, signo, 0, 127, 0, none) \
+	F("runs", LONG, res, runs, 0, INT_MAX, 0, none) \
+	F("repeat", LONG, res, repeat, 0, INT_MAX, 0, none) \
+	F("wall_ms", MS, res, wall_ms, 0, 0, 0, none) \
+	F("setup_ms", MS, res, setup_ms, 0, 0, 0, none) \
+	F("start_wait_ms", MS, res, start_wait_ms, 0, 0, GA_JROW_OPTIONAL, \
+	  none) \
+	F("steps_ms", MS, res, steps_ms, 0, 0, 0, none) \
+	F("teardown_ms", MS, res, teardown_ms, 0, 0, 0, none) \
+	F("waits_ms", MS, res, waits_ms, 0, 0, 0, none) \
+	C("evidence", evidence, 0) \
+	F("capture", TEXT, res, capture, 0, 0, GA_JROW_OPTIONAL, none) \
+	F("evidence_lost", TEXT, res, evidence_lost, 0, 0, 0, none) \
+	F("evidence_cut", TEXT, res, evidence_cut, 0, 0, GA_JROW_OPTIONAL, \
+	  none) \
+	F("server_notes", TEXT, res, server_notes, 0, 0, 0, none) \
+	F("reverted", TEXT, res, reverted, 0, 0, 0, none) \
+	F("not_reverted", TEXT, res, not_reverted, 0, 0, 0, none) \
+	F("server_setup", TEXT, res, server_setup, 0, 0, GA_JROW_OPTIONAL, \
+	  none) \
+	F("server_after", TEXT, res, server_after, 0, 0, GA_JROW_OPTIONAL, \
+	  none) \
+	F("client_setup", TEXT, res, client_setup, 0, 0, GA_JROW_OPTIONAL, \
+	  none) \
+	F("servers_started", LONG, res, servers_started, 0, INT_MAX, \
+	  GA_JROW_OPTIONAL, none) \
+	F("first_bad", LONG, res, first_bad, 0, INT_MAX, GA_JROW_WHOLE, none) \
+	F("first_bad_interrupted", BOOL, res, first_bad_interrupted, 0, 0, \
+	  GA_JROW_WHOLE, none) \
+	C("run_verdicts", run_verdicts, GA_JROW_WHOLE) \
+	F("bad_runs", TEXT, res, bad_runs, 0, 0, GA_JROW_WHOLE, none) \
+	C("kept_key", kept_key, GA_JROW_WHOLE) \
+	F("kept_drivers", LONG, res, kept_drivers, 0, INT_MAX, GA_JROW_WHOLE, \
+	  none)
+
+/* A step's line, after "type", "case" and "index". */
+#define GA_STEP_ROWS(F, C) \
+	C("scenario", scenario, 0) \
+	F("line", INT, step, line, 0, INT_MAX, 0, none) \
+	F("kind", WORD, step, kind, 0, 0, 0, kind) \
+	C("text", text, 0) \
+	C("connection", connection, 0) \
+	F("expects", SIZE, step, nexpects, 0, 1000, 0, none) \
+	F("seen_line", INT, step, seen.line, 0, INT_MAX, 0, none) \
+	F("ran", BOOL, sr, ran, 0, 0, 0, none) \
+	C("skipped", skipped, 0) \
+	C("api", api, 0) \
+	F("result", WORD, out, result, 0, 0, 0, result) \
+	F("errno", UINT, out, err, 0, UINT_MAX, 0, none) \
+	C("errname", errname, 0) \
+	F("sqlstate", TEXT, out, sqlstate, 0, 0, 0, none) \
+	F("message", TEXT, out, message, 0, 0, 0, none) \
+	F("error_class", TEXT, out, error_class, 0, 0, 0, none) \
+	F("error_name", TEXT, out, error_name, 0, 0, \
+	  GA_JROW_OPTIONAL | GA_JROW_NULLABLE, none) \
+	C("rows", rows, 0) \
+	C("pool_events", pool_events, 0) \
+	F("elapsed_ms", MS, out, elapsed_ms, 0, 0, 0, none) \
+	F("has_value", BOOL, out, has_value, 0, 0, 0, none) \
+	F("value_null", BOOL, out, value_null, 0, 0, 0, none) \
+	C("value", value, 0) \
+	F("thread_before", ULONG, out, thread_before, 0, 1L << 53, 0, none) \
+	F("thread_after", ULONG, out, thread_after, 0, 1L << 53, 0, none) \
+	C("start_before", starts, 0) \
+	F("flavour", WORD, out, flavour, 0, 0, 0, flavour) \
+	C("expected", expected, 0) \
+	F("matched", BOOL, sr, matched, 0, 0, 0, none) \
+	C("spread", spread, 0) \
+	C("log", log, 0) \
+	C("expect_index", expect_index, GA_JROW_WHOLE)
+
+/* One outcome of a step's "spread". */
+#define GA_TALLY_ROWS(F, C) \
+	F("result", WORD, tally, result, 0, 0, 0, result) \
+	F("errno", UINT, tally, err, 0, UINT_MAX, 0, none) \
+	F("flavour", WORD, tally, flavour, 0, 0, 0, flavour) \
+	F("error_class", TEXT, tally, error_class, 0, 0, 0, none) \
+	C("pool_events", tally_pool_events, 0) \
+	F("count", LONG, tally, count, 0, LONG_MAX / 2, 0, none) \
+	F("max_ms", MS, tally, max_ms, 0, 0, GA_JROW_WHOLE, none) \
+	F("ok_varied", BOOL, tally, ok_varied, 0, 0, GA_JROW_WHOLE, none) \
+	F("has_value", BOOL, tally, has_value, 0, 0, GA_JROW_WHOLE, none) \
+	F("value_null", BOOL, tally, value_null, 0, 0, GA_JROW_WHOLE, none) \
+	F("value", NAME, tally, value, 0, 0, GA_JROW_WHOLE, none) \
+	F("thread", INT, tally, thread, GA_THREAD_ANY, GA_THREAD_SAME, \
+	  GA_JROW_WHOLE, none)
+
 void ga_case_result_free(struct ga_case_result *res);
 
 /* Frees n steps and their tallies (the array too). */

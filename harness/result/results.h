@@ -38,11 +38,6 @@
  * results past this is refused, naming the cap, rather than read. */
 #define GA_RESULTS_MEM_MAX ((size_t)1 << 30)
 
-/* Words of the files: "ok", "error", "hang", "wrong-result"; "any",
- * "mariadb", "mysql". */
-const char *ga_results_result_name(enum ga_result r);
-const char *ga_results_flavour_name(enum ga_flavour f);
-
 /* One case read back: what the reporters take. */
 struct ga_results_case {
 	struct ga_scenario *sc;         /* owned: the scenario as far as the
