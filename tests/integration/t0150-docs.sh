@@ -23,7 +23,10 @@
 #     docs/tables/*.md and the catalogue's codes exactly as committed,
 #     each table's first line says when and how it was measured, the
 #     README's excerpt is rows of one, and the committed results hold no
-#     host path.
+#     host path;
+#   - docs/bug-reports.md's containment list names, by file of harness/,
+#     every place goneaway starts a program, and only those (issue 55);
+#     a copy of harness/ with a fork() in a new file is caught.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -262,6 +265,36 @@ test_expect_success 'every option goneaway --help shows is named in the docs' '
 		missing="$missing $long"
 	done < opts &&
 	echo "undocumented:$missing" && test -z "$missing"
+'
+
+# Issue 55: docs/bug-reports.md's containment list is every program
+# goneaway starts.  Its paragraph "Where each is started" names, by
+# file of harness/, every place that starts one (a call of ga_spawn,
+# ga_spawn_run, fork, vfork, posix_spawn, an exec or system/popen, not
+# in a comment); a file that starts one and is not named, or a name
+# that starts none, fails.
+# spawners TOP: the files of TOP/harness that start a program
+spawners() {
+	(cd "$1/harness" && grep -rnE --include="*.c" \
+		"(^|[^_[:alnum:].>])(ga_spawn|ga_spawn_run|fork|vfork|posix_spawnp?|execvp?e?|execlp?e?|system|popen)[[:space:]]*\(" . |
+	grep -vE "^[^:]*:[0-9]+:[[:space:]]*(\*|/\*|//)" |
+	cut -d: -f1 | sed "s|^\./||" | sort -u)
+}
+# spawners_named DOC: the files its paragraph "Where each is started" names
+spawners_named() {
+	sed -n "/^  Where each is started/,/^\$/p" "$1" |
+		grep -o "\`[a-z_]*/[a-z_]*\.c\`" | tr -d "\`" | sort -u
+}
+test_expect_success 'docs/bug-reports.md names every file of harness/ that starts a program' '
+	spawners "$TOP" > found && spawners_named "$TOP/docs/bug-reports.md" > named &&
+	test "$(wc -l < found)" -ge 10 && diff -u named found
+'
+
+test_expect_success 'a file that starts a program and is not named there is caught' '
+	mkdir -p sp/harness/x && cp -R "$TOP/harness/." sp/harness/ &&
+	printf "int f(void)\n{\n\treturn fork();\n}\n" > sp/harness/x/new.c &&
+	spawners sp > found2 && grep -qx "x/new.c" found2 &&
+	! diff -u named found2 > d.out && grep -q "^+x/new.c" d.out
 '
 
 test_expect_success 'the docs tests left no trace' '
