@@ -25,18 +25,19 @@ trustdir/uids"
 # Check's verbose output, exit status in OUT.rc.  Nobody may not reach the
 # checkout (a clone in root's 0700 home, issue 56): the files of the tree
 # the unit tests read (the shipped scenarios, the conformance scenarios,
-# the fuzz corpora, the docs' results and their golden files) are copied beside it, readable by all, and named by
-# GA_UNIT_TOP.
+# the fuzz directory (its corpora and dictionaries), the docs (their
+# results and the tables the golden test compares) and the golden files)
+# are copied beside it, readable by all, and named by GA_UNIT_TOP.
 as_nobody() {
 	out=$1
 	shift
 	pub=$(mktemp -d "${TMPDIR:-/tmp}/ga-nobody.XXXXXX") &&
-	mkdir -p "$pub/top/drivers" "$pub/top/tests/fuzz" "$pub/top/docs" &&
+	mkdir -p "$pub/top/drivers" "$pub/top/tests" &&
 	cp "$UNIT" "$pub/" &&
 	cp -R "$TOP/scenarios" "$pub/top/" &&
 	cp -R "$TOP/drivers/conformance" "$pub/top/drivers/" &&
-	cp -R "$TOP/tests/fuzz/corpus" "$pub/top/tests/fuzz/" &&
-	cp -R "$TOP/docs/results" "$pub/top/docs/" &&
+	cp -R "$TOP/tests/fuzz" "$pub/top/tests/" &&
+	cp -R "$TOP/docs" "$pub/top/" &&
 	cp -R "$TOP/tests/golden" "$pub/top/tests/" &&
 	chmod -R a+rX,go-w "$pub" &&
 	(cd "$pub" && env CK_VERBOSITY=verbose GA_UNIT_TOP="$pub/top" "$@" \
