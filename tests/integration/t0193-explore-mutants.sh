@@ -10,8 +10,15 @@
 #   - data/drivers/mutant-crash-short.py, the same driver killed by
 #     SIGSEGV when a packet comes short: with reset, a crash with its
 #     signal, at a point that names rows;
-#   - the shipped PyMySQL driver on the same scenario, reset and drop:
-#     nothing flagged (what the mutants add is what explore sees);
+#   - data/drivers/mutant-commit-retry.py, the same driver retrying a
+#     failed COMMIT on a new connection (BEGIN, the transaction's
+#     statements, COMMIT) and saying it succeeded: over data/explore-
+#     commit.gw (INSERT, COMMIT, then SELECT COUNT(*)), a wrong result at
+#     the point after the COMMIT went to the server (the row there twice:
+#     '2' where the clean run read '1'); the shipped driver and the
+#     built-in client there: CR_SERVER_LOST, nothing flagged;
+#   - the shipped PyMySQL driver on the stream, reset and drop: nothing
+#     flagged (what the mutants add is what explore sees);
 #   - nothing left.
 . "$(dirname "$0")/lib.sh"
 
@@ -48,6 +55,29 @@ if driver_installed pymysql; then
 		tail -n 2 "$repro" | grep "^fetch app" &&
 		exit_is 0 "$GONEAWAY" run --color never -o r-crash-pymysql \
 			--client pymysql "$repro"
+	'
+
+	test_expect_success 'explore finds the mutant that retries a failed COMMIT on a new connection' '
+		exit_is 1 "$GONEAWAY" explore -o commit --kind reset \
+			--client "cmd:$D/drivers/mutant-commit-retry.py" \
+			"$D/explore-commit.gw" > commit.out 2>&1 &&
+		cat commit.out &&
+		grep "^violations: [1-9]" commit.out &&
+		grep "^  p[0-9]*-reset  *wrong-result: c1 after to-server   COM_QUERY COMMIT" commit.out &&
+		grep "query succeeded with .2. where the clean run returned .1." commit.out &&
+		grep "reproduced by .*violations/p[0-9]*-reset.gw (goneaway run: FAIL)" commit.out
+	'
+
+	test_expect_success 'the shipped PyMySQL driver and the built-in client on the COMMIT: nothing flagged' '
+		"$GONEAWAY" explore -o commit-honest --kind reset --client pymysql \
+			"$D/explore-commit.gw" > commit-honest.out 2>&1;
+		rc=$?; cat commit-honest.out && test $rc -eq 0 &&
+		grep "^violations: 0" commit-honest.out &&
+		grep "after to-server   COM_QUERY COMMIT  *CR_SERVER_LOST" commit-honest.out &&
+		"$GONEAWAY" explore -o commit-builtin --kind reset \
+			"$D/explore-commit.gw" > commit-builtin.out 2>&1;
+		rc=$?; cat commit-builtin.out && test $rc -eq 0 &&
+		grep "^violations: 0" commit-builtin.out
 	'
 
 	test_expect_success 'the shipped PyMySQL driver on the same points: nothing flagged' '

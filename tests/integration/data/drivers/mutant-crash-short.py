@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # mutant-crash-short.py - a client driver written to be wrong, for
-# t0190-explore: the shipped PyMySQL driver, but a packet that comes
+# t0193-explore-mutants: the shipped PyMySQL driver, but a packet that comes
 # short (its header read, its body cut: fewer bytes than the header
 # promised, or the read of them failing) kills the process with SIGSEGV,
 # as a C connector that reads past a short buffer would.  goneaway

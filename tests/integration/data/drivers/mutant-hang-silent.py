@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # mutant-hang-silent.py - a client driver written to be wrong, for
-# t0190-explore: the shipped PyMySQL driver, but once a streamed result
+# t0193-explore-mutants: the shipped PyMySQL driver, but once a streamed result
 # has begun (its first row read), its fetch reads the rest with no
 # timeout: when the server goes silent mid-result, it waits forever past
 # the connection's read_timeout.  goneaway explore must find it as a
