@@ -232,7 +232,13 @@ void ex_judge(const struct ex_case *clean, const struct ex_case *run,
 	memset(j, 0, sizeof(*j));
 	if (strcmp(run->verdict, "ERROR") == 0 &&
 	    strstr(run->reason, "signal")) {
-		set(j, EX_CRASH, true, NULL, 0, "CRASH");
+		/* the step it died in: the first not made (a recorded run
+		 * makes every step whatever happens, until the client dies),
+		 * so that its scenario stops there */
+		for (i = 0; i + 1 < run->nsteps && run->steps[i].ran; i++)
+			;
+		set(j, EX_CRASH, true, run->nsteps ? &run->steps[i] : NULL, i,
+		    "CRASH");
 		copy(j->detail, sizeof(j->detail), run->reason);
 		return;
 	}

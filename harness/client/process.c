@@ -201,10 +201,24 @@ static void log_note(const struct ga_driver_conn *c, const char *fmt, ...)
 }
 
 /* Why the process stopped being a driver, in err. */
+/* A driver is its PID namespace's first process but one: the init
+ * (lab/spawn.c) exits with 128 + the signal that killed it, so a status
+ * of 129 to 128 + NSIG - 1 is said as that signal too ("crash, with the
+ * signal", as goneaway explore judges it). */
+static void init_signal(int status, char *how, size_t len)
+{
+	int sig = WIFEXITED(status) ? WEXITSTATUS(status) - 128 : 0;
+	size_t n = strlen(how);
+
+	if (sig > 0 && sig < NSIG && n < len)
+		snprintf(how + n, len - n, " (its namespace's init: killed by "
+			 "signal %d (%s))", sig, strsignal(sig));
+}
+
 static int died(struct ga_driver_conn *c, const char *what,
 		struct ga_error *err)
 {
-	char how[96] = "", tail[400];
+	char how[160] = "", tail[400];
 	int status;
 
 	if (c->pid > 0 && c->spawned &&
@@ -216,6 +230,7 @@ static int died(struct ga_driver_conn *c, const char *what,
 	} else if (c->pid > 0 && ga_interrupt_wait(NULL, c->pidfd, 100) == 1 &&
 	    waitpid(c->pid, &status, WNOHANG) == c->pid) {
 		ga_spawn_describe_status(status, how, sizeof(how));
+		init_signal(status, how, sizeof(how));
 		close(c->pidfd);
 		c->pidfd = -1;
 		c->pid = 0;

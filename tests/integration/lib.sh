@@ -206,6 +206,13 @@ new_leftovers() {
 # greeting (docs/driver-protocol.md) says its runtime and connector are
 # there; its stderr says why not.  The names are drivers/drivers.list's.
 #
+# exit_is N COMMAND...: COMMAND ends with exit status N
+exit_is() {
+	want=$1; shift
+	"$@"; got=$?
+	test "$got" -eq "$want" || { say "exit status $got, not $want"; return 1; }
+}
+
 # driver_installed NAME: succeeds when NAME greets; else prints why and
 # fails.
 driver_installed() {

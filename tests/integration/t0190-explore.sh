@@ -20,13 +20,6 @@ D="$TOP/tests/integration/data"
 MUTANT="cmd:$D/drivers/mutant-cut-complete.py"
 leftover_snapshot > "$SCRATCH/before"
 
-# exit_is N COMMAND...: COMMAND ends with exit status N
-exit_is() {
-	want=$1; shift
-	"$@"; got=$?
-	test "$got" -eq "$want" || { say "exit status $got, not $want"; return 1; }
-}
-
 test_expect_success 'explore: no scenario, or an unknown option, is exit 2' '
 	exit_is 2 "$GONEAWAY" explore &&
 	exit_is 2 "$GONEAWAY" explore --kind fin2 "$D/explore-small.gw"
