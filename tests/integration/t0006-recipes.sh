@@ -75,7 +75,7 @@ sed -i 's/^\(#define GA_FAULT_KINDS(X) .*\)$/\1 X(nothing)/' "$T/harness/faults/
 touch_file fault harness/faults/fault.h
 cp "$R/check_fault_nothing.c" "$T/tests/unit/check_fault_nothing.c"
 touch_file fault tests/unit/check_fault_NAME.c
-sed -i 's/\(S(tables)\)$/\1 S(fault_nothing)/' "$T/tests/unit/suites.h"
+sed -i 's/\(S(tables)\)/\1 S(fault_nothing)/' "$T/tests/unit/suites.h"
 touch_file fault tests/unit/suites.h
 sed -i -e 's/^\(| `point` | .*\)$/\1\n| `nothing` | (none) | Nothing at all (t0006-recipes). |/' \
 	-e "s/^\(| \`'pause' takes no arguments, found 'X'\` | pause |\)\$/\1\n| \`'nothing' takes no arguments, found 'X'\` | nothing |/" \

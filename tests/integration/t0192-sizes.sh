@@ -55,8 +55,8 @@ test_expect_success 'a file of 1,001 lines fails' '
 
 test_expect_success 'an entry of the allow-list within its bounds again fails' '
 	copy_tree &&
-	: > tree/harness/result/jsonl_read.c &&
-	check "names harness/result/jsonl_read.c, which is within its bounds now"
+	: > tree/harness/client/process.c &&
+	check "names harness/client/process.c, which is within its bounds now"
 '
 
 test_expect_success 'nothing to check fails' '
