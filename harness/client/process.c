@@ -19,8 +19,9 @@
  * LINE_MAX_BYTES, found in linear time; its id must be the request's, as
  * an integer, and it must come after the whole request was read; its
  * thread ids must be MySQL thread ids; and a call's elapsed time is the
- * harness's own measure (the driver's figure is used only within what the
- * harness saw: see elapsed()).
+ * harness's own measure, from its request to its reply, whatever the
+ * harness did meanwhile (see reply_came()); the driver's figure is not
+ * used.
  */
 #include "client/driver.h"
 #include "client/internal.h"
@@ -43,6 +44,7 @@
 #include "client/protocol.h"
 #include "lab/spawn.h"
 #include "util/clock.h"
+#include "util/fdwatch.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "util/json.h"
@@ -78,9 +80,9 @@ struct ga_driver_conn {
 	char *req;              /* owned: the request being written */
 	size_t req_len, req_done;
 	double start_ms;        /* when the running call was started */
-	bool watched;           /* since a collect found no reply, the
-				 * waiter has been polling for it: a reply
-				 * found now arrived now */
+	struct ga_fdwatch reply_watch;  /* a send's: when its reply came,
+					 * while other steps ran */
+	double reply_ms;        /* when the running call's reply came */
 	struct ga_json *hello;  /* owned: its greeting */
 	int protocol;           /* the greeting's protocol version */
 	unsigned features;      /* ... and what it declared (GA_FEATURE_*) */
@@ -332,6 +334,7 @@ static void stop_process(struct ga_driver_conn *c)
 	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
 
+	ga_fdwatch_end(&c->reply_watch);        /* it reads from_fd */
 	if (c->to_fd >= 0)
 		close(c->to_fd);
 	c->to_fd = -1;
@@ -698,6 +701,22 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 		ga_protocol_write_pool(f, c->decl);
 }
 
+/* A send's reply is watched for from its request on (util/fdwatch.h):
+ * it may come while other steps run, and its reap is timed to when it
+ * came (reply_came()).  Any other call's waiter polls for its reply
+ * itself.  Returns 0, or -1 with err set. */
+static int watch_reply(struct ga_driver_conn *c, enum ga_step_kind kind,
+		       struct ga_error *err)
+{
+	ga_fdwatch_end(&c->reply_watch);
+	if (kind != GA_STEP_SEND)
+		return 0;
+	if (ga_fdwatch_start(&c->reply_watch, c->from_fd, err))
+		return ga_error_prefix(err, "cannot watch for the reply of "
+				       "'%s'", c->decl->name);
+	return 0;
+}
+
 static int start(struct ga_driver_conn *c, const struct ga_step *step,
 		 const char *sql, struct ga_error *err)
 {
@@ -768,14 +787,19 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 		free(text);
 		return ga_error_set(err, "out of memory");
 	}
+	if (watch_reply(c, step->kind, err)) {
+		free(text);
+		return -1;
+	}
 	c->req = text;
 	c->req_len = len;
 	c->req_done = 0;
 	c->start_ms = ga_clock_ms();
-	c->watched = false;
 	rc = flush_request(c, err);
-	if (rc)
+	if (rc) {
+		ga_fdwatch_end(&c->reply_watch);
 		return -1;
+	}
 	c->running = c->next_id;
 	c->running_kind = step->kind;
 	return 0;
@@ -851,22 +875,34 @@ static int take_thread(struct ga_driver_conn *c, const struct ga_json *j,
 	return ga_error_prefix(err, "a non-numeric %s", key);
 }
 
-/* The call's elapsed time as the harness measured it: from start() to
- * now, when the reply is read.  When the waiter was polling for the
- * reply (c->watched) it arrived now, and the driver's own figure is not
- * looked at.  Otherwise it came while the harness was busy elsewhere (a
- * "reap" after other steps): then it took at most that long, and the
- * driver's elapsed_ms is used only below that bound; a missing,
- * negative, non-finite or larger one is the bound. */
+/* Notes when the running call's reply came, into c->reply_ms: a send's
+ * when its watch saw it (watch_reply()), which may be long before its
+ * reap reads it; any other call's now, as its waiter polls for it.
+ * The watch ends. */
+static void reply_came(struct ga_driver_conn *c)
+{
+	double now = ga_clock_ms(), seen = ga_fdwatch_end(&c->reply_watch);
+
+	c->reply_ms = seen > 0 && seen < now ? seen : now;
+}
+
+/* The call's elapsed time as the harness measured it: from start(), when
+ * it wrote the request, to when the reply came (reply_came()).  Never
+ * the driver's elapsed_ms: a driver measures from when it read the
+ * request, which a busy machine delays (130 ms at load 40), so its
+ * figure is short by that much.  It is a lower bound, then: one above
+ * the harness's is written down in the driver's log. */
 static double elapsed(const struct ga_driver_conn *c, const struct ga_json *j)
 {
-	double upper = ga_clock_ms() - c->start_ms;
+	double ms = c->reply_ms - c->start_ms;
 	const struct ga_json *v = ga_json_get(j, "elapsed_ms");
 
-	if (c->watched || !v || v->type != GA_JSON_NUMBER ||
-	    !isfinite(v->num) || v->num < 0 || v->num > upper)
-		return upper;
-	return v->num;
+	if (v && v->type == GA_JSON_NUMBER && isfinite(v->num) &&
+	    v->num > ms + 1)
+		log_note(c, "reply to request %ld: its elapsed_ms %.3f is more "
+			 "than goneaway saw from the request to the reply "
+			 "(%.3f ms): not used", c->running, v->num, ms);
+	return ms;
 }
 
 /* A reply's word that goneaway may write back into a file (its error
@@ -994,13 +1030,12 @@ static enum ga_call_state collect(struct ga_driver_conn *c,
 		return GA_CALL_FAILED;
 	}
 	j = next_line(c, &got, err);
+	if (!got)
+		return GA_CALL_RUNNING;
+	reply_came(c);
 	if (got < 0) {
 		c->running = 0;
 		return GA_CALL_FAILED;
-	}
-	if (!got) {
-		c->watched = true;
-		return GA_CALL_RUNNING;
 	}
 	if (c->req) {
 		ga_json_free(j);
@@ -1110,6 +1145,7 @@ static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 		ga_sockets_cut_these(c->env->netns_fd, &socks, err);
 	ga_socket_set_free(&socks);
 	j = wait_line(c, UNBLOCK_MS, err);
+	reply_came(c);
 	if (j && answers(c, j, c->running, err) &&
 	    late_reply(c, j, hang, err) == 0) {
 		ga_json_free(j);
