@@ -20,8 +20,8 @@
  * an integer, and it must come after the whole request was read; its
  * thread ids must be MySQL thread ids; and a call's elapsed time is the
  * harness's own measure, from its request to its reply, whatever the
- * harness did meanwhile (see reply_came()); the driver's figure is not
- * used.
+ * harness did meanwhile (see take_watched()); the driver's figure is
+ * not used.
  */
 #include "client/driver.h"
 #include "client/internal.h"
@@ -44,10 +44,10 @@
 #include "client/protocol.h"
 #include "lab/spawn.h"
 #include "util/clock.h"
-#include "util/fdwatch.h"
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "util/json.h"
+#include "util/linewatch.h"
 #include "util/machine.h"
 
 #define HELLO_MS GA_PROTOCOL_HELLO_MS
@@ -63,6 +63,10 @@
 				 * its greeting */
 #define LINE_MAX_BYTES ((size_t)64 << 20)
 #define THREAD_ID_MAX 9007199254740991.0       /* 2^53 - 1: exact in JSON */
+#define REPLY_WATCH_BYTES ((size_t)1 << 20)     /* a send's reply read
+						 * while other steps run;
+						 * a longer one is timed
+						 * when its reap reads it */
 
 struct ga_driver_conn {
 	struct ga_driver *drv;                  /* borrowed */
@@ -80,8 +84,9 @@ struct ga_driver_conn {
 	char *req;              /* owned: the request being written */
 	size_t req_len, req_done;
 	double start_ms;        /* when the running call was started */
-	struct ga_fdwatch reply_watch;  /* a send's: when its reply came,
-					 * while other steps ran */
+	struct ga_linewatch reply_watch;        /* a send's: its reply read
+						 * while other steps run */
+	double line_ms;         /* when the watch read a line, 0: none */
 	double reply_ms;        /* when the running call's reply came */
 	struct ga_json *hello;  /* owned: its greeting */
 	int protocol;           /* the greeting's protocol version */
@@ -322,6 +327,22 @@ fail:
 	return -1;
 }
 
+/* Ends a send's watch (watch_reply()) and takes what it read into buf,
+ * as read_more() would have: its bytes, its end of output, and when its
+ * line came (c->line_ms, 0: none).  Its read that failed is met again
+ * by read_more(). */
+static void take_watched(struct ga_driver_conn *c)
+{
+	struct ga_linewatch_got got;
+
+	ga_linewatch_end(&c->reply_watch, &got);
+	c->line_ms = got.line_ms;
+	c->len += got.len;
+	c->got_bytes += got.len;
+	if (got.eof)
+		c->eof = true;
+}
+
 /* Ends the process: EOF on its input, a moment to exit, then SIGKILL;
  * one that broke the protocol (c->dead: a line too long, garbage, its
  * output closed, no greeting within its bound) gets no moment: it may
@@ -334,7 +355,7 @@ static void stop_process(struct ga_driver_conn *c)
 	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
 
-	ga_fdwatch_end(&c->reply_watch);        /* it reads from_fd */
+	take_watched(c);        /* it reads from_fd */
 	if (c->to_fd >= 0)
 		close(c->to_fd);
 	c->to_fd = -1;
@@ -701,17 +722,27 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 		ga_protocol_write_pool(f, c->decl);
 }
 
-/* A send's reply is watched for from its request on (util/fdwatch.h):
- * it may come while other steps run, and its reap is timed to when it
- * came (reply_came()).  Any other call's waiter polls for its reply
- * itself.  Returns 0, or -1 with err set. */
+/* A send's reply is read from its request on by a watch of its own
+ * (util/linewatch.h): it may come while other steps run, and its reap
+ * is timed to when its line came (reply_came()).  Any other call's
+ * waiter polls for its reply itself.  Returns 0, or -1 with err set. */
 static int watch_reply(struct ga_driver_conn *c, enum ga_step_kind kind,
 		       struct ga_error *err)
 {
-	ga_fdwatch_end(&c->reply_watch);
+	char *grown;
+
+	take_watched(c);
 	if (kind != GA_STEP_SEND)
 		return 0;
-	if (ga_fdwatch_start(&c->reply_watch, c->from_fd, err))
+	if (c->cap - c->len < REPLY_WATCH_BYTES + 1) {
+		grown = realloc(c->buf, c->len + REPLY_WATCH_BYTES + 1);
+		if (!grown)
+			return ga_error_set(err, "out of memory");
+		c->buf = grown;
+		c->cap = c->len + REPLY_WATCH_BYTES + 1;
+	}
+	if (ga_linewatch_start(&c->reply_watch, c->from_fd, c->buf + c->len,
+			       REPLY_WATCH_BYTES, err))
 		return ga_error_prefix(err, "cannot watch for the reply of "
 				       "'%s'", c->decl->name);
 	return 0;
@@ -797,7 +828,7 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 	c->start_ms = ga_clock_ms();
 	rc = flush_request(c, err);
 	if (rc) {
-		ga_fdwatch_end(&c->reply_watch);
+		take_watched(c);
 		return -1;
 	}
 	c->running = c->next_id;
@@ -875,15 +906,15 @@ static int take_thread(struct ga_driver_conn *c, const struct ga_json *j,
 	return ga_error_prefix(err, "a non-numeric %s", key);
 }
 
-/* Notes when the running call's reply came, into c->reply_ms: a send's
- * when its watch saw it (watch_reply()), which may be long before its
- * reap reads it; any other call's now, as its waiter polls for it.
- * The watch ends. */
+/* Notes when the line just read, the running call's reply, came, into
+ * c->reply_ms: a send's when its watch read it (take_watched()), which
+ * may be long before its reap; else now, as the waiter polls for it. */
 static void reply_came(struct ga_driver_conn *c)
 {
-	double now = ga_clock_ms(), seen = ga_fdwatch_end(&c->reply_watch);
+	double now = ga_clock_ms();
 
-	c->reply_ms = seen > 0 && seen < now ? seen : now;
+	c->reply_ms = c->line_ms > 0 && c->line_ms < now ? c->line_ms : now;
+	c->line_ms = 0;
 }
 
 /* The call's elapsed time as the harness measured it: from start(), when
@@ -1021,6 +1052,7 @@ static enum ga_call_state collect(struct ga_driver_conn *c,
 	struct ga_json *j;
 	int got;
 
+	take_watched(c);        /* the waiter reads from now on */
 	if (!c->running) {
 		ga_error_set(err, "no call is running on '%s'", c->decl->name);
 		return GA_CALL_FAILED;
@@ -1127,6 +1159,7 @@ static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 	const char *tail;
 
 	hang->api = ga_driver_intern(c->drv, "driver call");
+	take_watched(c);
 	if (!c->running)
 		return 0;
 	if (c->req) {

@@ -7,7 +7,7 @@
 # PyMySQL at 885 ms.  The latequery driver (data/drivers/bad-driver.py)
 # is the shipped PyMySQL driver 300 ms late to start each query.
 #
-# The sources it holds: harness/client/process.c, harness/util/fdwatch.c.
+# The sources it holds: harness/client/process.c, harness/util/linewatch.c.
 . "$(dirname "$0")/lib.sh"
 
 D="$TOP/tests/integration/data"
@@ -43,10 +43,19 @@ if why=$(driver_installed pymysql); then
 		cat early.out; ms=$(reap_ms early); say "reap: $ms ms";
 		test "$rc" -eq 0 && test "$ms" -ge 500 && test "$ms" -lt 2000
 	'
+
+	test_expect_success '... a reply whose first byte came at once is timed at its end' '
+		"$GONEAWAY" run --color never -o split \
+			--client "cmd:$D/drivers/bad-driver.py splitreply" \
+			"$D/reap-late-killed.gw" > split.out 2>&1; rc=$?;
+		cat split.out; ms=$(reap_ms split); say "reap: $ms ms";
+		test "$rc" -eq 0 && test "$ms" -ge 1000 && test "$ms" -lt 3500
+	'
 else
 	for t in 'a driver 300 ms late to start: kill-running PASSes (5 runs)' \
 		'... reaped 4 s after its reply: timed when the reply came, from the request' \
-		'... a query 300 ms late and 200 ms long, reaped 3 s later: 500 ms and a little'; do
+		'... a query 300 ms late and 200 ms long, reaped 3 s later: 500 ms and a little' \
+		'... a reply whose first byte came at once is timed at its end'; do
 		test_skip "$t" "$why"
 	done
 fi

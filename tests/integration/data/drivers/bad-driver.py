@@ -80,6 +80,9 @@
 #   latequery  sleeps 300 ms after it read a query's request before it
 #            runs it; its elapsed_ms, measured from then, is short by
 #            that much
+#   splitreply  writes the first byte of a query's reply (a space) as
+#            soon as it read the request, the rest once the query ended:
+#            its call is no shorter for that
 import json
 import os
 import signal
@@ -101,7 +104,7 @@ if mode == "slowstart":
     import driver as pymysql_driver                     # noqa: E402
     pymysql_driver.gadriver.serve(pymysql_driver.PyMySQL())
     sys.exit(0)
-if mode == "latequery":
+if mode in ("latequery", "splitreply"):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
         __file__)), "..", "..", "..", "..", "drivers", "pymysql"))
     import driver as pymysql_driver                     # noqa: E402
@@ -110,8 +113,11 @@ if mode == "latequery":
         # named "pymysql" still: kill-running's lines apply as they are
 
         def handle(self, req):
-            if req.get("step") == "query":
+            if req.get("step") == "query" and mode == "latequery":
                 time.sleep(0.3)
+            elif req.get("step") == "query":
+                sys.stdout.write(" ")
+                sys.stdout.flush()
             return super().handle(req)
 
     pymysql_driver.gadriver.serve(Late())

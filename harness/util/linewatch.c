@@ -1,6 +1,6 @@
-/* fdwatch.c - see fdwatch.h: a thread that notes when a descriptor
- * became readable. */
-#include "util/fdwatch.h"
+/* linewatch.c - see linewatch.h: a thread that reads a descriptor until
+ * its first newline and notes when it came. */
+#include "util/linewatch.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -12,15 +12,40 @@
 
 #include "util/clock.h"
 
-#define STACK_BYTES (64 * 1024)         /* poll() and the clock */
+#define STACK_BYTES (64 * 1024)         /* poll(), read() and the clock */
 
-/* The watcher: poll() until fd or stop is readable; fd first, so that a
- * reply there when it is told to stop still gets its time (the later of
- * the two: never before the bytes came).  A poll() that fails leaves no
- * time: the caller takes its own, which is later. */
+/* One read into the buffer: 1 when the thread is done (a newline, the
+ * end, a full buffer or a failed read), 0 to poll again. */
+static int read_some(struct ga_linewatch *w)
+{
+	ssize_t n = read(w->fd, w->buf + w->len, w->cap - w->len);
+
+	if (n > 0) {
+		w->len += (size_t)n;
+		if (memchr(w->buf + w->len - (size_t)n, '\n', (size_t)n)) {
+			w->line_ms = ga_clock_ms();
+			return 1;
+		}
+		return w->len == w->cap;
+	}
+	if (n == 0) {
+		w->eof = true;
+		w->line_ms = ga_clock_ms();
+		return 1;
+	}
+	if (errno == EINTR || errno == EAGAIN)
+		return 0;
+	w->read_errno = errno;
+	return 1;
+}
+
+/* The watcher: reads what comes until a newline, the end, a full buffer
+ * or stop.  fd first, so that a line there when it is told to stop still
+ * gets its time (the later one: never before the line came).  A poll()
+ * that fails leaves no time: the caller takes its own, which is later. */
 static void *watch_main(void *arg)
 {
-	struct ga_fdwatch *w = arg;
+	struct ga_linewatch *w = arg;
 	struct pollfd p[2] = {
 		{ .fd = w->fd, .events = POLLIN },
 		{ .fd = w->stop, .events = POLLIN },
@@ -32,8 +57,9 @@ static void *watch_main(void *arg)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r > 0 && p[0].revents) {
-			w->seen_ms = ga_clock_ms();
-			break;
+			if (read_some(w))
+				break;
+			continue;
 		}
 		if (r < 0 || p[1].revents)
 			break;
@@ -41,9 +67,9 @@ static void *watch_main(void *arg)
 	return NULL;
 }
 
-/* The thread, SCHED_FIFO where the kernel allows it (see fdwatch.h),
+/* The thread, SCHED_FIFO where the kernel allows it (see linewatch.h),
  * else an ordinary one.  Returns pthread_create()'s code. */
-static int start_thread(struct ga_fdwatch *w)
+static int start_thread(struct ga_linewatch *w)
 {
 	struct sched_param sp = { .sched_priority = 1 };
 	pthread_attr_t attr;
@@ -65,12 +91,17 @@ static int start_thread(struct ga_fdwatch *w)
 	return rc;
 }
 
-int ga_fdwatch_start(struct ga_fdwatch *w, int fd, struct ga_error *err)
+int ga_linewatch_start(struct ga_linewatch *w, int fd, char *buf,
+		       size_t cap, struct ga_error *err)
 {
 	int rc;
 
 	memset(w, 0, sizeof(*w));
+	if (!cap)
+		return ga_error_set(err, "no room to read a reply into");
 	w->fd = fd;
+	w->buf = buf;
+	w->cap = cap;
 	w->stop = eventfd(0, EFD_CLOEXEC);
 	if (w->stop < 0) {
 		rc = errno;
@@ -87,18 +118,20 @@ int ga_fdwatch_start(struct ga_fdwatch *w, int fd, struct ga_error *err)
 	return 0;
 }
 
-double ga_fdwatch_end(struct ga_fdwatch *w)
+void ga_linewatch_end(struct ga_linewatch *w, struct ga_linewatch_got *got)
 {
 	uint64_t one = 1;
-	double seen;
 
+	memset(got, 0, sizeof(*got));
 	if (!w->on)
-		return 0;
+		return;
 	while (write(w->stop, &one, sizeof(one)) < 0 && errno == EINTR)
 		;
 	pthread_join(w->thread, NULL);
-	seen = w->seen_ms;
 	close(w->stop);
+	got->len = w->len;
+	got->eof = w->eof;
+	got->read_errno = w->read_errno;
+	got->line_ms = w->line_ms;
 	memset(w, 0, sizeof(*w));
-	return seen;
 }
