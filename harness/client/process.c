@@ -19,8 +19,9 @@
  * LINE_MAX_BYTES, found in linear time; its id must be the request's, as
  * an integer, and it must come after the whole request was read; its
  * thread ids must be MySQL thread ids; and a call's elapsed time is the
- * harness's own measure (the driver's figure is used only within what the
- * harness saw: see elapsed()).
+ * harness's own measure, from its request to its reply, whatever the
+ * harness did meanwhile (see take_watched()); the driver's figure is
+ * not used.
  */
 #include "client/driver.h"
 #include "client/internal.h"
@@ -46,6 +47,7 @@
 #include "util/fsutil.h"
 #include "util/interrupt.h"
 #include "util/json.h"
+#include "util/linewatch.h"
 #include "util/machine.h"
 
 #define HELLO_MS GA_PROTOCOL_HELLO_MS
@@ -61,6 +63,10 @@
 				 * its greeting */
 #define LINE_MAX_BYTES ((size_t)64 << 20)
 #define THREAD_ID_MAX 9007199254740991.0       /* 2^53 - 1: exact in JSON */
+#define REPLY_WATCH_BYTES ((size_t)1 << 20)     /* a send's reply read
+						 * while other steps run;
+						 * a longer one is timed
+						 * when its reap reads it */
 
 struct ga_driver_conn {
 	struct ga_driver *drv;                  /* borrowed */
@@ -78,9 +84,10 @@ struct ga_driver_conn {
 	char *req;              /* owned: the request being written */
 	size_t req_len, req_done;
 	double start_ms;        /* when the running call was started */
-	bool watched;           /* since a collect found no reply, the
-				 * waiter has been polling for it: a reply
-				 * found now arrived now */
+	struct ga_linewatch reply_watch;        /* a send's: its reply read
+						 * while other steps run */
+	double line_ms;         /* when the watch read a line, 0: none */
+	double reply_ms;        /* when the running call's reply came */
 	struct ga_json *hello;  /* owned: its greeting */
 	int protocol;           /* the greeting's protocol version */
 	unsigned features;      /* ... and what it declared (GA_FEATURE_*) */
@@ -335,6 +342,22 @@ fail:
 	return -1;
 }
 
+/* Ends a send's watch (watch_reply()) and takes what it read into buf,
+ * as read_more() would have: its bytes, its end of output, and when its
+ * line came (c->line_ms, 0: none).  Its read that failed is met again
+ * by read_more(). */
+static void take_watched(struct ga_driver_conn *c)
+{
+	struct ga_linewatch_got got;
+
+	ga_linewatch_end(&c->reply_watch, &got);
+	c->line_ms = got.line_ms;
+	c->len += got.len;
+	c->got_bytes += got.len;
+	if (got.eof)
+		c->eof = true;
+}
+
 /* Ends the process: EOF on its input, a moment to exit, then SIGKILL;
  * one that broke the protocol (c->dead: a line too long, garbage, its
  * output closed, no greeting within its bound) gets no moment: it may
@@ -347,6 +370,7 @@ static void stop_process(struct ga_driver_conn *c)
 	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
 
+	take_watched(c);        /* it reads from_fd */
 	if (c->to_fd >= 0)
 		close(c->to_fd);
 	c->to_fd = -1;
@@ -713,6 +737,32 @@ static void write_connect(struct ga_driver_conn *c, FILE *f)
 		ga_protocol_write_pool(f, c->decl);
 }
 
+/* A send's reply is read from its request on by a watch of its own
+ * (util/linewatch.h): it may come while other steps run, and its reap
+ * is timed to when its line came (reply_came()).  Any other call's
+ * waiter polls for its reply itself.  Returns 0, or -1 with err set. */
+static int watch_reply(struct ga_driver_conn *c, enum ga_step_kind kind,
+		       struct ga_error *err)
+{
+	char *grown;
+
+	take_watched(c);
+	if (kind != GA_STEP_SEND)
+		return 0;
+	if (c->cap - c->len < REPLY_WATCH_BYTES + 1) {
+		grown = realloc(c->buf, c->len + REPLY_WATCH_BYTES + 1);
+		if (!grown)
+			return ga_error_set(err, "out of memory");
+		c->buf = grown;
+		c->cap = c->len + REPLY_WATCH_BYTES + 1;
+	}
+	if (ga_linewatch_start(&c->reply_watch, c->from_fd, c->buf + c->len,
+			       REPLY_WATCH_BYTES, err))
+		return ga_error_prefix(err, "cannot watch for the reply of "
+				       "'%s'", c->decl->name);
+	return 0;
+}
+
 static int start(struct ga_driver_conn *c, const struct ga_step *step,
 		 const char *sql, struct ga_error *err)
 {
@@ -783,14 +833,19 @@ static int start(struct ga_driver_conn *c, const struct ga_step *step,
 		free(text);
 		return ga_error_set(err, "out of memory");
 	}
+	if (watch_reply(c, step->kind, err)) {
+		free(text);
+		return -1;
+	}
 	c->req = text;
 	c->req_len = len;
 	c->req_done = 0;
 	c->start_ms = ga_clock_ms();
-	c->watched = false;
 	rc = flush_request(c, err);
-	if (rc)
+	if (rc) {
+		take_watched(c);
 		return -1;
+	}
 	c->running = c->next_id;
 	c->running_kind = step->kind;
 	return 0;
@@ -866,22 +921,34 @@ static int take_thread(struct ga_driver_conn *c, const struct ga_json *j,
 	return ga_error_prefix(err, "a non-numeric %s", key);
 }
 
-/* The call's elapsed time as the harness measured it: from start() to
- * now, when the reply is read.  When the waiter was polling for the
- * reply (c->watched) it arrived now, and the driver's own figure is not
- * looked at.  Otherwise it came while the harness was busy elsewhere (a
- * "reap" after other steps): then it took at most that long, and the
- * driver's elapsed_ms is used only below that bound; a missing,
- * negative, non-finite or larger one is the bound. */
+/* Notes when the line just read, the running call's reply, came, into
+ * c->reply_ms: a send's when its watch read it (take_watched()), which
+ * may be long before its reap; else now, as the waiter polls for it. */
+static void reply_came(struct ga_driver_conn *c)
+{
+	double now = ga_clock_ms();
+
+	c->reply_ms = c->line_ms > 0 && c->line_ms < now ? c->line_ms : now;
+	c->line_ms = 0;
+}
+
+/* The call's elapsed time as the harness measured it: from start(), when
+ * it wrote the request, to when the reply came (reply_came()).  Never
+ * the driver's elapsed_ms: a driver measures from when it read the
+ * request, which a busy machine delays (130 ms at load 40), so its
+ * figure is short by that much.  It is a lower bound, then: one above
+ * the harness's is written down in the driver's log. */
 static double elapsed(const struct ga_driver_conn *c, const struct ga_json *j)
 {
-	double upper = ga_clock_ms() - c->start_ms;
+	double ms = c->reply_ms - c->start_ms;
 	const struct ga_json *v = ga_json_get(j, "elapsed_ms");
 
-	if (c->watched || !v || v->type != GA_JSON_NUMBER ||
-	    !isfinite(v->num) || v->num < 0 || v->num > upper)
-		return upper;
-	return v->num;
+	if (v && v->type == GA_JSON_NUMBER && isfinite(v->num) &&
+	    v->num > ms + 1)
+		log_note(c, "reply to request %ld: its elapsed_ms %.3f is more "
+			 "than goneaway saw from the request to the reply "
+			 "(%.3f ms): not used", c->running, v->num, ms);
+	return ms;
 }
 
 /* A reply's word that goneaway may write back into a file (its error
@@ -1000,6 +1067,7 @@ static enum ga_call_state collect(struct ga_driver_conn *c,
 	struct ga_json *j;
 	int got;
 
+	take_watched(c);        /* the waiter reads from now on */
 	if (!c->running) {
 		ga_error_set(err, "no call is running on '%s'", c->decl->name);
 		return GA_CALL_FAILED;
@@ -1009,13 +1077,12 @@ static enum ga_call_state collect(struct ga_driver_conn *c,
 		return GA_CALL_FAILED;
 	}
 	j = next_line(c, &got, err);
+	if (!got)
+		return GA_CALL_RUNNING;
+	reply_came(c);
 	if (got < 0) {
 		c->running = 0;
 		return GA_CALL_FAILED;
-	}
-	if (!got) {
-		c->watched = true;
-		return GA_CALL_RUNNING;
 	}
 	if (c->req) {
 		ga_json_free(j);
@@ -1107,6 +1174,7 @@ static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 	const char *tail;
 
 	hang->api = ga_driver_intern(c->drv, "driver call");
+	take_watched(c);
 	if (!c->running)
 		return 0;
 	if (c->req) {
@@ -1125,6 +1193,7 @@ static int cancel(struct ga_driver_conn *c, struct ga_outcome *hang,
 		ga_sockets_cut_these(c->env->netns_fd, &socks, err);
 	ga_socket_set_free(&socks);
 	j = wait_line(c, UNBLOCK_MS, err);
+	reply_came(c);
 	if (j && answers(c, j, c->running, err) &&
 	    late_reply(c, j, hang, err) == 0) {
 		ga_json_free(j);

@@ -18,7 +18,7 @@
 	S(parse_pool) S(expand) S(expect) N(lab) S(report) S(results) \
 	N(fault_firewall) N(fault_point) N(proxy) N(fault_qdisc) N(netem) \
 	N(fault_stack) N(client) S(run) N(fsutil) N(spawn) N(rundir) \
-	N(memcg) N(memfs) S(ownmark) S(template) S(machine) S(interrupt) S(fault_args) S(rootfs) \
+	N(memcg) N(memfs) S(ownmark) S(template) S(machine) S(interrupt) S(linewatch) S(fault_args) S(rootfs) \
 	S(docker) S(select) S(workers) S(matrix_html) S(allow) S(expectations) \
 	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) S(torture) \
 	S(schedule) S(plan) S(beneath) N(trustdir) S(infile) S(parse_scale) S(sqltok) S(sqlset) \

@@ -75,6 +75,14 @@
 #   stalethread  opens a TLS session as asked, closes it, opens another
 #            (TLS too) that its steps use, and reports the closed one's
 #            thread id: a session it does not hold
+# For t0194-driver-reap-time, the shipped PyMySQL driver, correct but slow
+# to start its calls (a driver under load):
+#   latequery  sleeps 300 ms after it read a query's request before it
+#            runs it; its elapsed_ms, measured from then, is short by
+#            that much
+#   splitreply  writes the first byte of a query's reply (a space) as
+#            soon as it read the request, the rest once the query ended:
+#            its call is no shorter for that
 import json
 import os
 import signal
@@ -95,6 +103,24 @@ if mode == "slowstart":
         __file__)), "..", "..", "..", "..", "drivers", "pymysql"))
     import driver as pymysql_driver                     # noqa: E402
     pymysql_driver.gadriver.serve(pymysql_driver.PyMySQL())
+    sys.exit(0)
+if mode in ("latequery", "splitreply"):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "..", "..", "..", "drivers", "pymysql"))
+    import driver as pymysql_driver                     # noqa: E402
+
+    class Late(pymysql_driver.PyMySQL):
+        # named "pymysql" still: kill-running's lines apply as they are
+
+        def handle(self, req):
+            if req.get("step") == "query" and mode == "latequery":
+                time.sleep(0.3)
+            elif req.get("step") == "query":
+                sys.stdout.write(" ")
+                sys.stdout.flush()
+            return super().handle(req)
+
+    pymysql_driver.gadriver.serve(Late())
     sys.exit(0)
 if mode in ("notls", "nodb", "otherthread", "stalethread"):
     # the shipped PyMySQL driver, but it ignores one connection option:
