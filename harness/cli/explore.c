@@ -11,7 +11,10 @@
  * has them); judges each run against the clean one
  * (cli/explore_judge.c); and writes the map (explore.txt, the console),
  * a JSON line per run (explore.jsonl) and a scenario per violation
- * (violations/), each run again to check it FAILs the client.
+ * (violations/), each run again to check it FAILs the client.  Under
+ * --shard K/N it runs the points of its shard only (cli/explore_shard.c:
+ * every shard makes the clean runs, and goneaway report merges the
+ * shards' explore.jsonl into one map).
  *
  * Exit: 0 nothing flagged, 1 a violation, 2 usage or a clean run that
  * could not be read.
@@ -34,6 +37,7 @@
 
 #include "lang/diag.h"
 #include "lang/parse.h"
+#include "lang/select.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
 #include "util/json.h"
@@ -49,7 +53,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: goneaway explore [--client NAME] [--server "
 		"NAME] [-j N] [-o DIR] [--sample N] [--margin DUR] [--kind "
-		"KIND]... [--jsonl FILE] [--catalogue FILE] [-q] SCENARIO\n"
+		"KIND]... [--shard K/N] [--jsonl FILE] [--markdown FILE] "
+		"[--html FILE] [--catalogue FILE] [-q] SCENARIO\n"
 		"(goneaway --help, docs/explore.md)\n");
 	return EX_EXIT_USAGE;
 }
@@ -74,9 +79,14 @@ static const char help[] =
 "                     run N, spread from the first to the last (default 2)\n"
 "  --margin DUR       past a step's own timeout before it is a hang\n"
 "                     (default 2s)\n"
+"  --shard K/N        run the K-th of N shards of the points (each shard\n"
+"                     makes the clean runs; goneaway report merges the\n"
+"                     shards' results into one map)\n"
 "  --catalogue FILE   the codes known (default docs/catalogue.md beside\n"
 "                     this program)\n"
 "  --jsonl FILE       also write the JSON Lines to FILE\n"
+"  --markdown FILE    also write the map as Markdown to FILE\n"
+"  --html FILE        also write the map as one HTML page to FILE\n"
 "  -q, --quiet        no map on the console (DIR/explore.txt has it)\n"
 "\n"
 "Exit status: 0 nothing flagged, 1 a violation, 2 usage or a clean run\n"
@@ -124,6 +134,9 @@ static int parse_args(int argc, char **argv, struct ex_args *a)
 		{ "jsonl", required_argument, NULL, 'J' },
 		{ "catalogue", required_argument, NULL, 'C' },
 		{ "kind", required_argument, NULL, 'k' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "markdown", required_argument, NULL, 'M' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -143,6 +156,8 @@ static int parse_args(int argc, char **argv, struct ex_args *a)
 		case 'o': a->out = optarg; break;
 		case 'J': a->jsonl = optarg; break;
 		case 'C': a->catalogue = optarg; break;
+		case 'M': a->markdown = optarg; break;
+		case 'H': a->html = optarg; break;
 		case 'q': a->quiet = true; break;
 		case 'h':
 			fputs(help, stdout);
@@ -150,6 +165,14 @@ static int parse_args(int argc, char **argv, struct ex_args *a)
 		case 'k':
 			if (kind_bit(optarg, &a->kinds))
 				return -1;
+			break;
+		case 'S':
+			if (ga_shard_parse(optarg, &a->shard_k, &a->shard_n,
+					   &err)) {
+				fprintf(stderr, "goneaway explore: %s\n",
+					err.msg);
+				return -1;
+			}
 			break;
 		case 'j':
 			if (number("-j", optarg, 1, 64, &a->jobs))
@@ -353,8 +376,8 @@ static int clean_runs(struct ex_state *st, struct ga_error *err)
 
 /* ---- the runs with a fault ---------------------------------------------------- */
 
-/* A run per sampled point and kind, its file written; FIN is in the
- * map as a SKIP, never run. */
+/* A run per sampled point (of this shard, under --shard) and kind,
+ * its file written; FIN is in the map as a SKIP, never run. */
 static int plan_runs(struct ex_state *st, const char *dir,
 		     struct ga_error *err)
 {
@@ -367,7 +390,8 @@ static int plan_runs(struct ex_state *st, const char *dir,
 	if (!st->runs)
 		return ga_error_set(err, "out of memory");
 	for (i = 0; i < st->npts; i++) {
-		if (!st->pts[i].run)
+		if (!st->pts[i].run || (st->shard_of &&
+					st->shard_of[i] != st->a.shard_k))
 			continue;
 		for (k = 0; k < EX_NKINDS; k++) {
 			if (st->a.kinds && !(st->a.kinds & (1u << k)))
@@ -705,21 +729,8 @@ static int prepare(struct ex_state *st, struct ga_error *err)
 	if (ga_file_read(st->a.scenario, 16 << 20, &st->text, &len, err))
 		return -1;
 	st->known = read_catalogue(st);
+	st->catalogue = st->known != NULL;
 	return out_dir(st->a.out, err);
-}
-
-static void release(struct ex_state *st)
-{
-	ex_conv_free(&st->conv);
-	ex_conv_free(&st->again);
-	ex_cases_free(st->clean, st->nclean);
-	ex_cases_free(st->cases, st->ncases);
-	free(st->pts);
-	free(st->runs);
-	free(st->text);
-	free(st->known);
-	if (st->sc)
-		ga_scenario_free(st->sc);
 }
 
 int cmd_explore(int argc, char **argv)
@@ -734,14 +745,15 @@ int cmd_explore(int argc, char **argv)
 	catch_signals();
 	if (prepare(&st, &err) || clean_runs(&st, &err) ||
 	    ex_points_make(&st.conv, st.a.sample, &st.pts, &st.npts, &err) ||
+	    ex_shard_points(&st, &err) ||
 	    fault_runs(&st, &err) || repros(&st, &err) ||
 	    ex_write_outputs(&st, (ga_clock_ms() - st.started) / 1000.0,
 			     &err)) {
 		fprintf(stderr, "goneaway explore: %s\n", err.msg);
-		release(&st);
+		ex_state_release(&st);
 		return child_signal ? 128 + child_signal : code;
 	}
 	code = ex_count_violations(&st) ? EX_EXIT_FLAGGED : 0;
-	release(&st);
+	ex_state_release(&st);
 	return code;
 }

@@ -1,6 +1,8 @@
-/* explore_map.c - goneaway explore's outputs: the map (points down the
- * side, fault kinds across, violations first), a JSON line per run, and
- * the clean run's conversation (docs/explore.md says how to read them). */
+/* explore_map.c - goneaway explore's outputs: the map as text (points
+ * down the side, fault kinds across, violations first: the console and
+ * explore.txt, one of the map's family of outputs, ex_map_format), a
+ * JSON line per point and per run, the clean run's conversation, and
+ * the map's files (docs/explore.md says how to read them). */
 #include "cli/explore_plan.h"
 
 #include <errno.h>
@@ -9,100 +11,9 @@
 #include "util/fsutil.h"
 #include "util/json.h"
 
-static const char *verdict_word(enum ex_verdict v)
+static void text_line(void *ctx, const char *text)
 {
-	switch (v) {
-	case EX_OK: return "ok";
-	case EX_CODE: return "code";
-	case EX_NEW: return "new";
-	case EX_HANG: return "hang";
-	case EX_CRASH: return "crash";
-	case EX_WRONG: return "wrong-result";
-	case EX_SILENT: return "silent";
-	case EX_NOT_RUN: return "not-run";
-	}
-	return "?";
-}
-
-static void point_name(const struct ex_point *p, char *buf, size_t len)
-{
-	snprintf(buf, len, "c%zu %-5s %-11s %s", p->conn + 1,
-		 p->after ? "after" : "at",
-		 p->dir == EX_UP ? "to-server" : "from-server", p->label);
-}
-
-static const char *land_word(enum ex_land l)
-{
-	switch (l) {
-	case EX_LAND_UNCHECKED: return "unchecked";
-	case EX_LAND_HERE: return "here";
-	case EX_LAND_ELSEWHERE: return "elsewhere";
-	case EX_LAND_UNSEEN: return "unseen";
-	}
-	return "?";
-}
-
-static void cell_text(const struct ex_run *r, char *buf, size_t len)
-{
-	const char *mark = r->land == EX_LAND_ELSEWHERE ? "!" :
-			   r->land == EX_LAND_UNSEEN ? "?" : "";
-
-	if (r->j.v == EX_NOT_RUN || r->j.v == EX_OK)
-		snprintf(buf, len, "%s%s", r->j.cell, r->made ? mark : "");
-	else
-		snprintf(buf, len, "%s%s%s %.1fs%s", r->j.cell,
-			 r->j.v == EX_CODE ? "" : ":",
-			 r->j.v == EX_CODE ? "" : r->j.code, r->j.ms / 1000.0,
-			 mark);
-}
-
-size_t ex_count_violations(const struct ex_state *st)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < st->nruns; i++)
-		n += st->runs[i].j.violation;
-	return n;
-}
-
-static void map_head(FILE *f, const struct ex_state *st, double secs)
-{
-	size_t i, pkts = 0, segs = 0, ran = 0, made = 0, lands[4] = { 0 };
-
-	for (i = 0; i < st->conv.nconns; i++) {
-		pkts += st->conv.conns[i].npkts;
-		segs += st->conv.conns[i].nsegs;
-	}
-	for (i = 0; i < st->npts; i++)
-		ran += st->pts[i].run;
-	for (i = 0; i < st->nruns; i++) {
-		made += st->runs[i].made;
-		lands[st->runs[i].land]++;
-	}
-	fprintf(f, "goneaway explore %s (client %s, server %s)\n",
-		st->a.scenario, st->a.client ? st->a.client : "builtin",
-		st->a.server ? st->a.server : "local");
-	fprintf(f, "conversation: %zu connection(s), %zu MySQL packets in "
-		"%zu segments that carried data (conversation.txt)%s\n",
-		st->conv.nconns, pkts, segs,
-		st->conv.nconns > 1 ? "; a SIZE point cuts every connection "
-		"that reaches it" : "");
-	fprintf(f, "clean run twice: %s%s\n", st->same ? "the same segments, "
-		"packets and conntrack counts" : "DIFFERENT: ",
-		st->same ? "" : st->same_why);
-	fprintf(f, "points: %zu (at and after each segment), %zu ran (rows "
-		"alike sampled, --sample %ld); %zu runs; FIN: %s\n", st->npts,
-		ran, st->a.sample, made, ex_fin_skip);
-	fprintf(f, "oracle: a step past its read timeout + %.1f s is a hang; "
-		"another value than the clean run's is a wrong result; a code "
-		"%s\n", st->a.margin_ms / 1000.0, st->known ? "the catalogue "
-		"does not name is new" : "is never judged new (no catalogue "
-		"read)");
-	fprintf(f, "where the cuts landed (\"at\" runs, each run's own "
-		"capture): %zu on their segment, %zu elsewhere (!), %zu not "
-		"seen (?)\n", lands[EX_LAND_HERE], lands[EX_LAND_ELSEWHERE],
-		lands[EX_LAND_UNSEEN]);
-	fprintf(f, "time: %.1f s\n\n", secs);
+	fprintf(ctx, "%s\n", text);
 }
 
 static void map_violations(FILE *f, const struct ex_state *st)
@@ -116,9 +27,9 @@ static void map_violations(FILE *f, const struct ex_state *st)
 
 		if (!r->j.violation)
 			continue;
-		point_name(&st->pts[r->point], name, sizeof(name));
+		ex_point_name(&st->pts[r->point], name, sizeof(name));
 		fprintf(f, "  %-11s %s: %s\n    %s\n", r->name,
-			verdict_word(r->j.v), name, r->j.detail);
+			ex_verdict_word(r->j.v), name, r->j.detail);
 		if (r->land == EX_LAND_ELSEWHERE)
 			fprintf(f, "    the cut landed elsewhere: %s\n",
 				r->land_at);
@@ -130,38 +41,36 @@ static void map_violations(FILE *f, const struct ex_state *st)
 	fputc('\n', f);
 }
 
-static const struct ex_run *find_run(const struct ex_state *st, size_t point,
-				     int kind)
-{
-	size_t i;
-
-	for (i = 0; i < st->nruns; i++)
-		if (st->runs[i].point == point && (int)st->runs[i].kind == kind)
-			return &st->runs[i];
-	return NULL;
-}
-
 static void map_table(FILE *f, const struct ex_state *st)
 {
 	char name[EX_LABEL_MAX + 40], cell[96];
 	const struct ex_run *r;
+	unsigned elsewhere;
 	size_t i;
 	int k;
 
-	fprintf(f, "%-4s %-64s %-22s %-22s %s\n", "#", "point", "reset",
-		"drop", "FIN");
+	fprintf(f, "%-4s %-64s", "#", "point");
+	for (k = 0; k < EX_NKINDS; k++)
+		fprintf(f, " %-22s", ex_kind_names[k]);
+	fputc('\n', f);
 	for (i = 0; i < st->npts; i++) {
-		point_name(&st->pts[i], name, sizeof(name));
+		ex_point_name(&st->pts[i], name, sizeof(name));
 		fprintf(f, "%-4zu %-64.64s", i + 1, name);
-		if (!st->pts[i].run) {
-			fprintf(f, " (not run: like #%zu)\n",
-				st->pts[i].like + 1);
+		elsewhere = ex_point_elsewhere(st, i);
+		if (!st->pts[i].run || elsewhere) {
+			if (elsewhere)
+				fprintf(f, " (shard %u/%u%s)\n", elsewhere,
+					st->a.shard_n, st->merged ?
+					": MISSING" : "");
+			else
+				fprintf(f, " (not run: like #%zu)\n",
+					st->pts[i].like + 1);
 			continue;
 		}
 		for (k = 0; k < EX_NKINDS; k++) {
-			r = find_run(st, i, k);
+			r = ex_find_run(st, i, k);
 			if (r)
-				cell_text(r, cell, sizeof(cell));
+				ex_cell_text(r, cell, sizeof(cell));
 			else
 				snprintf(cell, sizeof(cell), "-");
 			fprintf(f, " %-22s", cell);
@@ -170,31 +79,92 @@ static void map_table(FILE *f, const struct ex_state *st)
 	}
 }
 
+static void text_write(FILE *f, const struct ex_state *st, double secs)
+{
+	ex_map_head(st, secs, text_line, f);
+	fputc('\n', f);
+	map_violations(f, st);
+	map_table(f, st);
+}
+
+const struct ex_map_format ex_map_text = {
+	.name = "text",
+	.write = text_write,
+};
+
 static void json_str(FILE *f, const char *key, const char *v)
 {
 	fprintf(f, ",\"%s\":", key);
 	ga_json_write_string(f, v, strlen(v));
 }
 
-/* A line for the exploration, then one per point sampled out and one
- * per run (docs/explore.md). */
+/* Which kinds ran: "reset,drop,FIN" (--kind's, or all). */
+static void kinds_words(const struct ex_state *st, char *buf, size_t len)
+{
+	size_t used;
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; k < EX_NKINDS; k++) {
+		if (st->a.kinds && !(st->a.kinds & (1u << k)))
+			continue;
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+			 ex_kind_names[k]);
+	}
+}
+
+static void jsonl_head(FILE *f, const struct ex_state *st, double secs)
+{
+	char words[128];
+
+	fprintf(f, "{\"type\":\"explore\"");
+	json_str(f, "scenario", st->a.scenario);
+	json_str(f, "scenario_hash", st->scenario_id);
+	json_str(f, "client", st->a.client ? st->a.client : "builtin");
+	json_str(f, "server", st->a.server ? st->a.server : "local");
+	kinds_words(st, words, sizeof(words));
+	json_str(f, "kinds", words);
+	if (st->a.shard_n)
+		snprintf(words, sizeof(words), "%u/%u", st->a.shard_k,
+			 st->a.shard_n);
+	else
+		words[0] = '\0';
+	json_str(f, "shard", words);
+	json_str(f, "clean", st->clean_id);
+	fprintf(f, ",\"connections\":%zu,\"packets\":%zu,\"segments\":%zu",
+		st->nconns, st->npkts, st->nsegs);
+	fprintf(f, ",\"points\":%zu,\"runs\":%zu,\"violations\":%zu,"
+		"\"deterministic\":%s", st->npts, st->nruns,
+		ex_count_violations(st), st->same ? "true" : "false");
+	json_str(f, "deterministic_why", st->same ? "" : st->same_why);
+	fprintf(f, ",\"sample\":%ld,\"margin_ms\":%ld,\"catalogue\":%s,"
+		"\"seconds\":%.3f}\n", st->a.sample, st->a.margin_ms,
+		st->catalogue ? "true" : "false", secs);
+}
+
+/* A line for the exploration, then one per point (where it is, whether
+ * it ran or which it is like, its shard) and one per run
+ * (docs/explore.md): what goneaway report reads back. */
 static void write_jsonl(FILE *f, const struct ex_state *st, double secs)
 {
 	size_t i;
 
-	fprintf(f, "{\"type\":\"explore\"");
-	json_str(f, "scenario", st->a.scenario);
-	json_str(f, "client", st->a.client ? st->a.client : "builtin");
-	json_str(f, "server", st->a.server ? st->a.server : "local");
-	fprintf(f, ",\"points\":%zu,\"runs\":%zu,\"violations\":%zu,"
-		"\"deterministic\":%s,\"margin_ms\":%ld,\"seconds\":%.3f}\n",
-		st->npts, st->nruns, ex_count_violations(st),
-		st->same ? "true" : "false", st->a.margin_ms, secs);
-	for (i = 0; i < st->npts; i++)
-		if (!st->pts[i].run)
-			fprintf(f, "{\"type\":\"point\",\"point\":%zu,"
-				"\"ran\":false,\"like\":%zu}\n", i + 1,
-				st->pts[i].like + 1);
+	jsonl_head(f, st, secs);
+	for (i = 0; i < st->npts; i++) {
+		const struct ex_point *p = &st->pts[i];
+
+		fprintf(f, "{\"type\":\"point\",\"point\":%zu,"
+			"\"connection\":%zu", i + 1, p->conn + 1);
+		json_str(f, "direction", p->dir == EX_UP ? "to-server" :
+			 "from-server");
+		json_str(f, "where", p->after ? "after" : "at");
+		fprintf(f, ",\"size\":%llu", p->size);
+		json_str(f, "packets", p->label);
+		fprintf(f, ",\"ran\":%s,\"like\":%zu,\"shard\":%u}\n",
+			p->run ? "true" : "false", p->run ? 0 : p->like + 1,
+			st->shard_of ? st->shard_of[i] : 0);
+	}
 	for (i = 0; i < st->nruns; i++) {
 		const struct ex_run *r = &st->runs[i];
 		const struct ex_point *p = &st->pts[r->point];
@@ -209,12 +179,14 @@ static void write_jsonl(FILE *f, const struct ex_state *st, double secs)
 		json_str(f, "packets", p->label);
 		json_str(f, "kind", ex_kind_names[r->kind]);
 		json_str(f, "fault", r->fault);
-		json_str(f, "outcome", verdict_word(r->j.v));
+		fprintf(f, ",\"made\":%s", r->made ? "true" : "false");
+		json_str(f, "outcome", ex_verdict_word(r->j.v));
 		fprintf(f, ",\"violation\":%s,\"line\":%d,\"elapsed_ms\":%.3f",
 			r->j.violation ? "true" : "false", r->j.line, r->j.ms);
+		json_str(f, "cell", r->j.cell);
 		json_str(f, "code", r->j.code);
 		json_str(f, "detail", r->j.detail);
-		json_str(f, "landed", land_word(r->land));
+		json_str(f, "landed", ex_land_word(r->land));
 		json_str(f, "landed_at", r->land_at);
 		json_str(f, "repro", r->repro);
 		json_str(f, "repro_verdict", r->repro_verdict);
@@ -222,49 +194,63 @@ static void write_jsonl(FILE *f, const struct ex_state *st, double secs)
 	}
 }
 
-int ex_write_outputs(const struct ex_state *st, double secs,
-		     struct ga_error *err)
+/* path written by write (a format's, or the JSON Lines'). */
+static int write_file(const char *path, const struct ex_state *st,
+		      double secs,
+		      void (*write)(FILE *, const struct ex_state *, double),
+		      struct ga_error *err)
 {
-	char path[EX_PATH_MAX];
-	FILE *f;
-	int rc = 0;
+	FILE *f = fopen(path, "we");
 
-	snprintf(path, sizeof(path), "%s/conversation.txt", st->a.out);
-	f = fopen(path, "w");
-	if (f) {
-		ex_conv_print(f, &st->conv);
-		rc |= ga_file_close(f, 0);
-	}
-	snprintf(path, sizeof(path), "%s/explore.txt", st->a.out);
-	f = fopen(path, "w");
-	if (f) {
-		map_head(f, st, secs);
-		map_violations(f, st);
-		map_table(f, st);
-		rc |= ga_file_close(f, 0);
-	}
-	snprintf(path, sizeof(path), "%s/explore.jsonl", st->a.out);
-	f = fopen(path, "w");
-	if (f) {
-		write_jsonl(f, st, secs);
-		rc |= ga_file_close(f, 0);
-	}
-	if (st->a.jsonl) {
-		f = fopen(st->a.jsonl, "w");
-		if (!f)
-			return ga_error_errno(err, errno, "%s", st->a.jsonl);
-		write_jsonl(f, st, secs);
-		rc |= ga_file_close(f, 0);
-	}
-	if (rc || !f)
-		return ga_error_set(err, "%s: its files could not be written",
-				    st->a.out);
-	if (!st->a.quiet) {
-		map_head(stdout, st, secs);
-		map_violations(stdout, st);
-		map_table(stdout, st);
-	}
+	if (!f)
+		return ga_error_errno(err, errno, "%s", path);
+	write(f, st, secs);
+	if (ga_file_close(f, 0))
+		return ga_error_set(err, "%s: could not be written", path);
 	return 0;
 }
 
+int ex_write_map(const struct ex_state *st, double secs,
+		 const struct ex_map_files *files, bool quiet,
+		 struct ga_error *err)
+{
+	if (files->markdown && write_file(files->markdown, st, secs,
+					  ex_map_markdown.write, err))
+		return ga_error_prefix(err, "--markdown");
+	if (files->html && write_file(files->html, st, secs,
+				      ex_map_html.write, err))
+		return ga_error_prefix(err, "--html");
+	if (files->jsonl && write_file(files->jsonl, st, secs, write_jsonl,
+				       err))
+		return ga_error_prefix(err, "--jsonl");
+	if (!quiet)
+		ex_map_text.write(stdout, st, secs);
+	return 0;
+}
 
+static void conv_write(FILE *f, const struct ex_state *st, double secs)
+{
+	(void)secs;
+	ex_conv_print(f, &st->conv);
+}
+
+int ex_write_outputs(const struct ex_state *st, double secs,
+		     struct ga_error *err)
+{
+	const struct ex_map_files files = {
+		.markdown = st->a.markdown, .html = st->a.html,
+		.jsonl = st->a.jsonl,
+	};
+	char path[EX_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/conversation.txt", st->a.out);
+	if (write_file(path, st, secs, conv_write, err))
+		return -1;
+	snprintf(path, sizeof(path), "%s/explore.txt", st->a.out);
+	if (write_file(path, st, secs, ex_map_text.write, err))
+		return -1;
+	snprintf(path, sizeof(path), "%s/explore.jsonl", st->a.out);
+	if (write_file(path, st, secs, write_jsonl, err))
+		return -1;
+	return ex_write_map(st, secs, &files, st->a.quiet, err);
+}

@@ -66,9 +66,11 @@ enum ex_land { EX_LAND_UNCHECKED, EX_LAND_HERE, EX_LAND_ELSEWHERE,
 
 struct ex_args {
 	const char *scenario, *out, *client, *server, *jsonl, *catalogue;
+	const char *markdown, *html;    /* --markdown FILE, --html FILE */
 	long jobs, sample, margin_ms;
 	bool quiet;
 	unsigned kinds;                 /* bit per enum ex_kind; 0: all */
+	unsigned shard_k, shard_n;      /* --shard K/N; 0/0: every point */
 };
 
 struct ex_run {
@@ -101,16 +103,111 @@ struct ex_state {
 	struct ex_case *cases;          /* the runs' results */
 	size_t ncases;
 	char *known;                    /* the catalogue, NULL: not read */
+	bool catalogue;                 /* one was read (the map says it) */
 	double started;
+	/* what the map says of the clean run and the shards, set by
+	 * ex_shard_points() (explore) or read back (goneaway report) */
+	size_t nconns, npkts, nsegs;    /* the conversation's size */
+	unsigned *shard_of;             /* owned, per point: the shard that
+					 * runs it, 1..N; 0: sampled out, or
+					 * no --shard */
+	char clean_id[24];              /* the clean run's points, hashed:
+					 * shards of one exploration agree */
+	char scenario_id[24];           /* the scenario file's text, hashed */
+	unsigned merged;                /* goneaway report: the shards read */
+	bool *shard_seen;               /* owned, [1..N]: read (report) */
+	size_t cap_runs;                /* runs' room (report) */
 };
+
+/* ---- the map's words, every output's (cli/explore_cells.c) --------------- */
 
 /* The violations among the runs. */
 size_t ex_count_violations(const struct ex_state *st);
 
-/* Writes explore.txt, explore.jsonl, conversation.txt (and --jsonl's
- * file) into the results folder, and the map to the console unless
- * --quiet (cli/explore_map.c).  Returns 0, or -1 with err set. */
+/* The JSON line's outcome of v ("wrong-result"); and back, -1 for a
+ * word that is none. */
+const char *ex_verdict_word(enum ex_verdict v);
+int ex_verdict_of(const char *word);
+/* A run's landing ("here", "unseen" ...); and back, -1 for none. */
+const char *ex_land_word(enum ex_land l);
+int ex_land_of(const char *word);
+/* A kind's index in ex_kind_names, -1 for none. */
+int ex_kind_of(const char *word);
+
+/* Point p as the map names it: "c1 at    from-server row 3". */
+void ex_point_name(const struct ex_point *p, char *buf, size_t len);
+/* Run r's cell in the map: "CR_SERVER_LOST 2.0s", "HANG: 7.0s!". */
+void ex_cell_text(const struct ex_run *r, char *buf, size_t len);
+/* The run of point (an index of st->pts) and kind; NULL: none. */
+const struct ex_run *ex_find_run(const struct ex_state *st, size_t point,
+				 int kind);
+/* The shard whose runs point i's row lacks (another shard's, or one
+ * report was not given), 0 when it has its runs or was sampled out. */
+unsigned ex_point_elsewhere(const struct ex_state *st, size_t i);
+
+/* The map's head, a line at a time (no newline) to line(ctx, text):
+ * the scenario, the conversation, the clean runs, the points and the
+ * shards, the oracle, where the cuts landed, the time. */
+void ex_map_head(const struct ex_state *st, double secs,
+		 void (*line)(void *ctx, const char *text), void *ctx);
+
+/* ---- the map's outputs, one family (cli/explore_map*.c) ------------------ */
+
+/* A way to write the map: the console and explore.txt's text, the
+ * Markdown of --markdown FILE, the HTML page of --html FILE. */
+struct ex_map_format {
+	const char *name;               /* "markdown": --NAME FILE */
+	void (*write)(FILE *f, const struct ex_state *st, double secs);
+};
+extern const struct ex_map_format ex_map_text;         /* explore_map.c */
+extern const struct ex_map_format ex_map_markdown;     /* explore_map_markdown.c */
+extern const struct ex_map_format ex_map_html;         /* explore_map_html.c */
+
+/* The files of an exploration's map beyond its folder's: --markdown,
+ * --html and --jsonl FILE (NULL: none). */
+struct ex_map_files {
+	const char *markdown, *html, *jsonl;
+};
+
+/* Writes the map to stdout (unless quiet) and to files' files.
+ * Returns 0, or -1 with err set (a file that could not be written). */
+int ex_write_map(const struct ex_state *st, double secs,
+		 const struct ex_map_files *files, bool quiet,
+		 struct ga_error *err);
+
+/* Writes explore.txt, explore.jsonl, conversation.txt into the results
+ * folder, then ex_write_map() of --markdown, --html and --jsonl
+ * (cli/explore_map.c).  Returns 0, or -1 with err set. */
 int ex_write_outputs(const struct ex_state *st, double secs,
 		     struct ga_error *err);
+
+/* ---- --shard K/N and goneaway report's merge (cli/explore_shard.c) -------- */
+
+/* Numbers the points that run for the shards (st->shard_of: the i-th
+ * of them in the clean conversation's order is shard i mod N + 1) and
+ * hashes the clean run and the scenario (st->clean_id, scenario_id).
+ * Returns 0, or -1 with err set (memory; a shard with no point). */
+int ex_shard_points(struct ex_state *st, struct ga_error *err);
+
+/* Whether path is explore's: a folder that holds explore.jsonl, or a
+ * file whose first line is an "explore" line. */
+bool ex_is_result(const char *path);
+
+/* What goneaway report does with explore's results. */
+struct ex_report_args {
+	struct ex_map_files files;      /* --markdown, --html */
+	bool strict;                    /* a missing shard is exit 4 */
+};
+
+/* goneaway report over the explore results paths[0..n) (folders or
+ * explore.jsonl files): the shards of one exploration merged into one
+ * map, shown and written as ra says; shards of different scenarios,
+ * clients, servers or clean runs, or one shard twice, are refused.
+ * Returns the exit status: 0 nothing flagged, 1 a violation, 2 refused
+ * or unreadable, 4 a shard missing under --strict. */
+int ex_report(const struct ex_report_args *ra, char *const *paths, size_t n);
+
+/* Frees what st owns (explore's and report's). */
+void ex_state_release(struct ex_state *st);
 
 #endif

@@ -1,9 +1,11 @@
 /* report.c - "goneaway report DIR|FILE.jsonl ...": its options (their
  * table: cli/parseopt.h), and the results of one or several runs shown
  * as one run would show them (ga_plan_report in plan/plan.h), with the
- * same exit status. */
+ * same exit status; or the shards of one goneaway explore merged into
+ * one map (cli/explore_shard.c). */
 #include "cli/internal.h"
 #include "cli/parseopt.h"
+#include "cli/explore_plan.h"
 
 #include <getopt.h>
 #include <stddef.h>
@@ -53,6 +55,53 @@ const struct cli_command cli_report = {
 	.outputs = GA_OUTPUT_REPORT, .usage = cli_usage,
 };
 
+/* Whether paths[0..n) are goneaway explore's results: 1 every one, 0
+ * none, -1 (said) some. */
+static int explore_given(char *const *paths, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += ex_is_result(paths[i]);
+	if (k && k < n)
+		fprintf(stderr, "goneaway report: some of the results given "
+			"are goneaway explore's, some goneaway run's: report "
+			"them apart\n");
+	return k == 0 ? 0 : k == n ? 1 : -1;
+}
+
+/* goneaway explore's shards as one map: the console's (human), and
+ * --markdown and --html FILE; the other outputs are refused. */
+static int explore_report(const struct cli_plan_args *a, char *const *paths,
+			  size_t n)
+{
+	const struct ga_output *const *outs = ga_outputs();
+	struct ex_report_args ra = { .strict = a->p.strict };
+	const char **file;
+	size_t i;
+
+	if (a->p.console != &ga_output_human) {
+		fprintf(stderr, "goneaway report: --format %s: goneaway "
+			"explore's results are a map, shown as text (human)\n",
+			a->p.console->name);
+		return EXIT_USAGE;
+	}
+	for (i = 0; outs[i]; i++) {
+		if (!a->p.files[i])
+			continue;
+		file = outs[i] == &ga_output_markdown ? &ra.files.markdown :
+		       outs[i] == &ga_output_html ? &ra.files.html : NULL;
+		if (!file) {
+			fprintf(stderr, "goneaway report: --%s: goneaway "
+				"explore's results are a map: --markdown and "
+				"--html FILE write it\n", outs[i]->name);
+			return EXIT_USAGE;
+		}
+		*file = a->p.files[i];
+	}
+	return ex_report(&ra, paths, n);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	enum ga_plan_status status;
@@ -75,6 +124,13 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "usage: goneaway report [options] DIR|FILE.jsonl"
 			"...  (the -o directories of runs, or their "
 			"results.jsonl)\n");
+		goto out;
+	}
+	rc = explore_given(argv + optind, (size_t)(argc - optind));
+	if (rc) {
+		if (rc > 0)
+			code = explore_report(a, argv + optind,
+					      (size_t)(argc - optind));
 		goto out;
 	}
 	status = ga_plan_report(&a->p, argv + optind, argc - optind, &r);

@@ -31,8 +31,11 @@ static const char commands[] =
 "                          it (reset, drop; FIN is a SKIP), each run\n"
 "                          judged with no expect line (hang past the\n"
 "                          client's timeout, crash, wrong result, a code\n"
-"                          the catalogue does not know); a map, JSON\n"
-"                          Lines and a scenario per violation.  Exit 0\n"
+"                          the catalogue does not know); a map (text,\n"
+"                          --markdown, --html), JSON Lines and a\n"
+"                          scenario per violation; --shard K/N runs a\n"
+"                          share of the points, and goneaway report\n"
+"                          merges the shards into one map.  Exit 0\n"
 "                          nothing flagged, 1 a violation, 2 usage\n"
 "                          (goneaway explore --help, docs/explore.md)\n"
 "  check PATH...           parse scenario files and report every problem;\n"
@@ -141,7 +144,12 @@ static void report_words(FILE *f)
 			 "status (2: an input is not a complete results "
 			 "file; --strict 4: a shard of a --shard K/N split is "
 			 "missing); a Markdown table starts with each run's "
-			 "date, kernel and command line");
+			 "date, kernel and command line.  Given goneaway "
+			 "explore's results (-o directories or explore.jsonl), "
+			 "the shards of one exploration as one map: the "
+			 "console, --markdown and --html FILE; exit 0 "
+			 "nothing flagged, 1 a violation, 2 shards of "
+			 "different explorations");
 	fprintf(f, "%*s", CLI_HELP_INDENT, "");
 	cli_help_wrapped(f, text);
 }
