@@ -465,6 +465,11 @@ static void judge_runs(struct ex_state *st, struct ex_case *cases, size_t n)
 				c->steps[k].line = st->sc->steps[k].line;
 		}
 		ex_judge(&st->clean[0], c, st->a.margin_ms, st->known, &r->j);
+		if (r->j.v == EX_NEW && st->catalogue_client)
+			snprintf(r->j.detail + strlen(r->j.detail),
+				 sizeof(r->j.detail) - strlen(r->j.detail),
+				 " for %s", st->a.client ? st->a.client :
+				 "builtin");
 	}
 }
 
@@ -709,6 +714,7 @@ static char *read_catalogue(const struct ex_state *st)
 static int prepare(struct ex_state *st, struct ga_error *err)
 {
 	struct ga_diags diags = { 0 };
+	char *mine;
 	size_t len;
 	ssize_t n;
 
@@ -730,6 +736,14 @@ static int prepare(struct ex_state *st, struct ga_error *err)
 		return -1;
 	st->known = read_catalogue(st);
 	st->catalogue = st->known != NULL;
+	/* the codes it names for this client, when it has rows for it */
+	mine = st->known ? ex_catalogue_for(st->known, st->a.client ?
+					    st->a.client : "builtin") : NULL;
+	if (mine) {
+		free(st->known);
+		st->known = mine;
+		st->catalogue_client = true;
+	}
 	return out_dir(st->a.out, err);
 }
 

@@ -151,6 +151,7 @@ static void shard_words(const struct ex_state *st, char *buf, size_t len)
 void ex_map_head(const struct ex_state *st, double secs,
 		 void (*line)(void *ctx, const char *text), void *ctx)
 {
+	const char *client = st->a.client ? st->a.client : "builtin";
 	char buf[1024], shards[512];
 	size_t i, ran = 0, made = 0, lands[4] = { 0 };
 
@@ -182,9 +183,13 @@ void ex_map_head(const struct ex_state *st, double secs,
 	line(ctx, buf);
 	snprintf(buf, sizeof(buf), "oracle: a step past its read timeout + "
 		 "%.1f s is a hang; another value than the clean run's is a "
-		 "wrong result; a code %s", st->a.margin_ms / 1000.0,
-		 st->catalogue ? "the catalogue does not name is new" :
-		 "is never judged new (no catalogue read)");
+		 "wrong result; a code %s%s%s", st->a.margin_ms / 1000.0,
+		 !st->catalogue ? "is never judged new (no catalogue read)" :
+		 st->catalogue_client ? "the catalogue's tables do not name "
+		 "for " : "the catalogue does not name is new (its tables "
+		 "have no row for ", st->catalogue ? client : "",
+		 !st->catalogue ? "" : st->catalogue_client ? " is new" :
+		 ": every client's codes count)");
 	line(ctx, buf);
 	snprintf(buf, sizeof(buf), "where the cuts landed (\"at\" runs, each "
 		 "run's own capture): %zu on their segment, %zu elsewhere (!), "

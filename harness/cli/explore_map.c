@@ -139,8 +139,9 @@ static void jsonl_head(FILE *f, const struct ex_state *st, double secs)
 		ex_count_violations(st), st->same ? "true" : "false");
 	json_str(f, "deterministic_why", st->same ? "" : st->same_why);
 	fprintf(f, ",\"sample\":%ld,\"margin_ms\":%ld,\"catalogue\":%s,"
-		"\"seconds\":%.3f}\n", st->a.sample, st->a.margin_ms,
-		st->catalogue ? "true" : "false", secs);
+		"\"catalogue_client\":%s,\"seconds\":%.3f}\n", st->a.sample,
+		st->a.margin_ms, st->catalogue ? "true" : "false",
+		st->catalogue_client ? "true" : "false", secs);
 }
 
 /* A line for the exploration, then one per point (where it is, whether

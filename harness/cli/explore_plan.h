@@ -104,6 +104,8 @@ struct ex_state {
 	size_t ncases;
 	char *known;                    /* the catalogue, NULL: not read */
 	bool catalogue;                 /* one was read (the map says it) */
+	bool catalogue_client;          /* ... with rows for the client:
+					 * known is those rows */
 	double started;
 	/* what the map says of the clean run and the shards, set by
 	 * ex_shard_points() (explore) or read back (goneaway report) */
@@ -180,6 +182,13 @@ int ex_write_map(const struct ex_state *st, double secs,
  * (cli/explore_map.c).  Returns 0, or -1 with err set. */
 int ex_write_outputs(const struct ex_state *st, double secs,
 		     struct ga_error *err);
+
+/* ---- the catalogue's codes for a client (cli/explore_catalogue.c) -------- */
+
+/* The rows of the tables of codes of the catalogue text whose client is
+ * client ("| local/pymysql | ..."), a line each, as a new string (free
+ * it); NULL when there is none (or no memory). */
+char *ex_catalogue_for(const char *text, const char *client);
 
 /* ---- --shard K/N and goneaway report's merge (cli/explore_shard.c) -------- */
 

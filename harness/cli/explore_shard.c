@@ -270,6 +270,7 @@ static int read_head(struct ex_state *st, const struct shard_file *sf,
 	st->a.margin_ms = (long)ga_json_num(h, "margin_ms", 0);
 	st->a.shard_n = sf->n;
 	st->catalogue = ga_json_bool(h, "catalogue", false);
+	st->catalogue_client = ga_json_bool(h, "catalogue_client", false);
 	st->same = ga_json_bool(h, "deterministic", false);
 	copy(st->same_why, sizeof(st->same_why), h, "deterministic_why");
 	copy(st->clean_id, sizeof(st->clean_id), h, "clean");
