@@ -378,7 +378,7 @@ static int read_lines(struct ex_state *st, const struct shard_file *sf,
 		else if (!points && strcmp(type, "run") == 0)
 			rc = read_run(st, sf->lines[i]);
 		if (rc)
-			ga_error_set(err, "%s: line %zu: not a %s line of its "
+			ga_error_set(err, "%s:%zu: not a %s line of its "
 				     "exploration (a number out of range, a "
 				     "word it does not know, or a run read "
 				     "twice)", sf->path, i + 1, type);

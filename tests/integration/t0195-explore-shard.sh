@@ -14,7 +14,8 @@
 #     one shard alone is said missing (exit 4 under --strict);
 #   - refused, exit 2, each with its reason: a shard given twice, a shard
 #     and an unsharded exploration, shards of another scenario or of
-#     another clean run, explore's results with a run's, --junit;
+#     another clean run, explore's results with a run's, --junit; a
+#     shard cut short or garbled, its file and line named;
 #   - nothing left.
 . "$(dirname "$0")/lib.sh"
 
@@ -125,6 +126,18 @@ test_expect_success 'report refuses what is not one exploration, exit 2' '
 	exit_is 2 "$GONEAWAY" report --junit j.xml s1 s2 2> e6 && cat e6 &&
 	grep -- "--junit: goneaway explore.s results are a map" e6 &&
 	test ! -e j.xml
+'
+
+test_expect_success 'report: a shard cut short or garbled is exit 2, its file and line named' '
+	head -c 300 s2/explore.jsonl > cut.jsonl &&
+	exit_is 2 timeout 10 "$GONEAWAY" report s1 cut.jsonl 2> e8 && cat e8 &&
+	grep "^goneaway report: cut.jsonl:1: " e8 &&
+	sed "s/\"kind\":\"reset\"/\"kind\":\"boom\"/" s2/explore.jsonl > kind.jsonl &&
+	exit_is 2 timeout 10 "$GONEAWAY" report s1 kind.jsonl 2> e9 && cat e9 &&
+	grep "^goneaway report: kind.jsonl:[0-9]*: not a run line of its exploration" e9 &&
+	{ head -n 1 s2/explore.jsonl; echo nonsense; } > garbage.jsonl &&
+	exit_is 2 timeout 10 "$GONEAWAY" report s1 garbage.jsonl 2> e10 && cat e10 &&
+	grep "^goneaway report: garbage.jsonl:2: " e10
 '
 
 test_expect_success 'the runs left no trace' '
