@@ -7,8 +7,8 @@
  * points that run (sampled in), the i-th (from 0) is shard i mod N + 1's,
  * round robin, so each shard gets points from the greeting to the end
  * and as many as the others, one more at most.  Each shard's JSON Lines
- * name the clean run (a hash of its points: where each is, its size,
- * its packets, whether it runs) and the scenario (a hash of its text):
+ * name the clean run (a hash of its points: where each is, its
+ * packets, whether it runs) and the scenario (a hash of its text):
  * the merge refuses shards that differ in either, or in the client, the
  * server, the kinds, --sample or --margin, and a shard given twice. */
 #include "cli/explore_plan.h"
@@ -37,7 +37,11 @@ static void hash_hex(uint64_t h, char *buf, size_t len)
 }
 
 /* The clean run's points, hashed: what the shards must agree on for
- * a point's number to name the same cut in each. */
+ * a point's number to name the same cut in each (its connection,
+ * segment, direction, at or after, the packets it carries, whether it
+ * runs).  Not its SIZE: the conntrack count a segment takes is each
+ * shard's own (a pure ACK more or less on another machine moves it),
+ * and each shard cuts at the count its own clean run measured. */
 static void clean_hash(struct ex_state *st)
 {
 	char line[EX_LABEL_MAX + 128];
@@ -48,8 +52,8 @@ static void clean_hash(struct ex_state *st)
 	for (i = 0; i < st->npts; i++) {
 		const struct ex_point *p = &st->pts[i];
 
-		n = snprintf(line, sizeof(line), "%zu %d %d %llu %d %zu %s\n",
-			     p->conn, p->dir, p->after, p->size, p->run,
+		n = snprintf(line, sizeof(line), "%zu %zu %d %d %d %zu %s\n",
+			     p->conn, p->seg, p->dir, p->after, p->run,
 			     p->run ? 0 : p->like, p->label);
 		h = ga_fnv1a(h, line, n > 0 && (size_t)n < sizeof(line) ?
 			     (size_t)n : strlen(line));
