@@ -1,4 +1,4 @@
-/* explore.c - "goneaway explore SCENARIO": every point where the
+/* explore.c - "goneaway explore SCENARIO...": every point where the
  * scenario's connection can be cut, tried, judged with no expect line.
  *
  * It runs the scenario twice clean (goneaway run, this same program,
@@ -14,7 +14,8 @@
  * (violations/), each run again to check it FAILs the client.  Under
  * --shard K/N it runs the points of its shard only (cli/explore_shard.c:
  * every shard makes the clean runs, and goneaway report merges the
- * shards' explore.jsonl into one map).
+ * shards' explore.jsonl into one map).  Several scenarios are explored
+ * in turn, each into a folder of its own under -o.
  *
  * Exit: 0 nothing flagged, 1 a violation, 2 usage or a clean run that
  * could not be read.
@@ -54,18 +55,20 @@ static int usage(void)
 	fprintf(stderr, "usage: goneaway explore [--client NAME] [--server "
 		"NAME] [-j N] [-o DIR] [--sample N] [--margin DUR] [--kind "
 		"KIND]... [--shard K/N] [--jsonl FILE] [--markdown FILE] "
-		"[--html FILE] [--catalogue FILE] [-q] SCENARIO\n"
+		"[--html FILE] [--catalogue FILE] [-q] SCENARIO...\n"
 		"(goneaway --help, docs/explore.md)\n");
 	return EX_EXIT_USAGE;
 }
 
 static const char help[] =
-"usage: goneaway explore [options] SCENARIO\n"
+"usage: goneaway explore [options] SCENARIO...\n"
 "\n"
 "Runs SCENARIO twice clean, records its conversation (every MySQL packet\n"
 "each way, from capture.pcap), then runs it once per point and fault kind\n"
 "with the lab's point fault at that point, and judges each run against\n"
-"the clean one with no expect line (docs/explore.md).\n"
+"the clean one with no expect line (docs/explore.md).  Several scenarios\n"
+"are explored in turn, each into DIR/NAME (its file's name without .gw);\n"
+"--shard, --jsonl, --markdown and --html take one.\n"
 "\n"
 "  --client NAME      the client (as goneaway run --client; default builtin)\n"
 "  --server NAME      the server (as goneaway run --server; default local)\n"
@@ -193,9 +196,8 @@ static int parse_args(int argc, char **argv, struct ex_args *a)
 			return -1;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "goneaway explore: %s\n", optind >= argc ?
-			"no scenario given" : "one scenario at a time");
+	if (optind >= argc) {
+		fprintf(stderr, "goneaway explore: no scenario given\n");
 		return -1;
 	}
 	a->scenario = argv[optind];
@@ -747,16 +749,15 @@ static int prepare(struct ex_state *st, struct ga_error *err)
 	return out_dir(st->a.out, err);
 }
 
-int cmd_explore(int argc, char **argv)
+/* Explores a->scenario into a->out: its exit status. */
+static int explore_one(const struct ex_args *a)
 {
 	struct ex_state st = { 0 };
 	struct ga_error err;
 	int code = EX_EXIT_USAGE;
 
-	if (parse_args(argc, argv, &st.a))
-		return usage();
+	st.a = *a;
 	st.started = ga_clock_ms();
-	catch_signals();
 	if (prepare(&st, &err) || clean_runs(&st, &err) ||
 	    ex_points_make(&st.conv, st.a.sample, &st.pts, &st.npts, &err) ||
 	    ex_shard_points(&st, &err) ||
@@ -770,4 +771,117 @@ int cmd_explore(int argc, char **argv)
 	code = ex_count_violations(&st) ? EX_EXIT_FLAGGED : 0;
 	ex_state_release(&st);
 	return code;
+}
+
+/* scenario's folder under -o when there are several: its file's name
+ * without ".gw". */
+static void scenario_name(const char *scenario, char *buf, size_t len)
+{
+	const char *base = strrchr(scenario, '/');
+	size_t n;
+
+	base = base ? base + 1 : scenario;
+	n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".gw") == 0)
+		n -= 3;
+	snprintf(buf, len, "%.*s", (int)n, base);
+}
+
+/* Whether every scenario of scs[0..n) parses: -1 after saying every
+ * problem of every file, before anything runs. */
+static int parse_all(char **scs, size_t n)
+{
+	struct ga_scenario *sc;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		struct ga_diags diags = { 0 };
+
+		if (ga_parse_file(scs[i], &sc, &diags)) {
+			ga_diags_print(&diags, stderr);
+			rc = -1;
+		} else {
+			ga_scenario_free(sc);
+		}
+		ga_diags_free(&diags);
+	}
+	return rc;
+}
+
+/* Several scenarios: each explored in turn into -o DIR/NAME, its map
+ * on the console; 1 when one was flagged, else 2 when one could not be
+ * explored.  What names one exploration's files (--shard, --jsonl,
+ * --markdown, --html) takes one scenario. */
+static int explore_several(const struct ex_args *a, char **scs, size_t n)
+{
+	char name[EX_PATH_MAX], other[EX_PATH_MAX], out[EX_PATH_MAX];
+	struct ex_args each = *a;
+	struct ga_error err;
+	bool flagged = false, failed = false;
+	size_t i, k;
+	int rc;
+
+	if (a->shard_n || a->jsonl || a->markdown || a->html) {
+		fprintf(stderr, "goneaway explore: %s takes one scenario "
+			"(each of several has its folder under -o, its "
+			"explore.jsonl there)\n", a->shard_n ? "--shard" :
+			a->jsonl ? "--jsonl" : a->markdown ? "--markdown" :
+			"--html");
+		return EX_EXIT_USAGE;
+	}
+	for (i = 0; i < n; i++) {
+		scenario_name(scs[i], name, sizeof(name));
+		if (!name[0] || strcmp(name, ".") == 0 ||
+		    strcmp(name, "..") == 0) {
+			fprintf(stderr, "goneaway explore: %s: its name makes "
+				"no folder of its own under %s\n", scs[i],
+				a->out);
+			return EX_EXIT_USAGE;
+		}
+		for (k = 0; k < i; k++) {
+			scenario_name(scs[k], other, sizeof(other));
+			if (strcmp(name, other) == 0) {
+				fprintf(stderr, "goneaway explore: %s and %s "
+					"would share the folder %s/%s: give "
+					"scenarios of different names\n",
+					scs[k], scs[i], a->out, name);
+				return EX_EXIT_USAGE;
+			}
+		}
+	}
+	if (parse_all(scs, n))
+		return EX_EXIT_USAGE;
+	if (out_dir(a->out, &err)) {
+		fprintf(stderr, "goneaway explore: %s\n", err.msg);
+		return EX_EXIT_USAGE;
+	}
+	for (i = 0; i < n && !child_signal; i++) {
+		scenario_name(scs[i], name, sizeof(name));
+		snprintf(out, sizeof(out), "%s/%s", a->out, name);
+		each.scenario = scs[i];
+		each.out = out;
+		rc = explore_one(&each);
+		if (rc >= 128)
+			return rc;
+		flagged = flagged || rc == EX_EXIT_FLAGGED;
+		failed = failed || rc == EX_EXIT_USAGE;
+		if (!a->quiet && i + 1 < n)
+			fputc('\n', stdout);
+	}
+	if (child_signal)
+		return 128 + child_signal;
+	return flagged ? EX_EXIT_FLAGGED : failed ? EX_EXIT_USAGE : 0;
+}
+
+int cmd_explore(int argc, char **argv)
+{
+	struct ex_args a = { 0 };
+
+	if (parse_args(argc, argv, &a))
+		return usage();
+	catch_signals();
+	if (optind + 1 == argc)
+		return explore_one(&a);
+	return explore_several(&a, argv + optind, (size_t)(argc - optind));
 }

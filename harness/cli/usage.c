@@ -24,7 +24,7 @@ static const char head[] =
 "  report [options] DIR|FILE.jsonl...\n";
 
 static const char commands[] =
-"  explore [options] SCENARIO\n"
+"  explore [options] SCENARIO...\n"
 "                          every point where the scenario's connection\n"
 "                          can be cut, tried: run clean twice, each\n"
 "                          segment of its conversation cut at and after\n"
