@@ -148,8 +148,11 @@ static void map_table(FILE *f, const struct ex_state *st)
 	size_t i;
 	int k;
 
-	fprintf(f, "%-4s %-64s %-22s %-22s %s\n", "#", "point", "reset",
-		"drop", "FIN");
+	fprintf(f, "%-4s %-64s", "#", "point");
+	for (k = 0; k < EX_NKINDS; k++)
+		fprintf(f, k + 1 < EX_NKINDS ? " %-22s" : " %s",
+			ex_kind_names[k]);
+	fputc('\n', f);
 	for (i = 0; i < st->npts; i++) {
 		point_name(&st->pts[i], name, sizeof(name));
 		fprintf(f, "%-4zu %-64.64s", i + 1, name);
