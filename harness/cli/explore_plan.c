@@ -116,6 +116,26 @@ void ex_fault_line(const struct ex_point *p, const char *kind, char *buf,
 		 act ? "" : " both", p->after ? "after" : "at", p->size, dir);
 }
 
+/* The place of cn's segment of direction dir at offset off among its
+ * segments that way (0 the first), or -1: a run's segments are its
+ * clean run's by place, not offset (a login a byte longer, its
+ * attributes' process id, moves every offset after it). */
+static long seg_place(const struct ex_connection *cn, int dir,
+		      unsigned long long off)
+{
+	long k = 0;
+	size_t i;
+
+	for (i = 0; i < cn->nsegs; i++) {
+		if (cn->segs[i].dir != dir)
+			continue;
+		if (cn->segs[i].off == off)
+			return k;
+		k++;
+	}
+	return -1;
+}
+
 void ex_act_landing(const struct ex_connection *clean,
 		    const struct ex_segment *want,
 		    const struct ex_connection *seen, enum ex_land *land,
@@ -123,20 +143,25 @@ void ex_act_landing(const struct ex_connection *clean,
 {
 	bool up = want->dir == EX_UP;
 	unsigned long long off = up ? seen->end_up_off : seen->end_down_off;
+	long place, k = 0;
 	char shape[96];
 	size_t i;
 
 	*land = EX_LAND_UNSEEN;
 	if (!seen->end_seen || !(up ? seen->end_up_seen : seen->end_down_seen))
 		return;
-	*land = off == want->off ? EX_LAND_HERE : EX_LAND_ELSEWHERE;
+	place = seg_place(seen, want->dir, off);
+	*land = place >= 0 && place == seg_place(clean, want->dir, want->off) ?
+		EX_LAND_HERE : EX_LAND_ELSEWHERE;
 	snprintf(at, len, "%s offset %llu", up ? "to-server" : "from-server",
 		 off);
-	for (i = 0; i < clean->nsegs; i++)
-		if (clean->segs[i].dir == want->dir &&
-		    clean->segs[i].off == off)
+	for (i = 0; i < clean->nsegs && place >= 0; i++) {
+		if (clean->segs[i].dir != want->dir)
+			continue;
+		if (k++ == place)
 			ex_segment_label(clean, &clean->segs[i], at, len,
 					 shape, sizeof(shape));
+	}
 }
 
 /* The line numbered no (1-based) of text: its start and length. */

@@ -70,8 +70,9 @@ enum ex_land { EX_LAND_UNCHECKED, EX_LAND_HERE, EX_LAND_ELSEWHERE,
  * first FIN or reset) right after sending want (a from-server point:
  * the last data it sent before), or right before the client's want
  * reached it (a to-server point, held while the act was made: the
- * first data the client sent after).  at gets where, named by clean's
- * segments, when elsewhere. */
+ * first data the client sent after), a segment being its clean one by
+ * its place among those of its direction.  at gets where, named by
+ * clean's segments. */
 void ex_act_landing(const struct ex_connection *clean,
 		    const struct ex_segment *want,
 		    const struct ex_connection *seen, enum ex_land *land,
