@@ -65,10 +65,11 @@ static const char help[] =
 "\n"
 "Runs SCENARIO twice clean, records its conversation (every MySQL packet\n"
 "each way, from capture.pcap), then runs it once per point and fault kind\n"
-"with the lab's point fault at that point, and judges each run against\n"
-"the clean one with no expect line (docs/explore.md).  Several scenarios\n"
-"are explored in turn, each into DIR/NAME (its file's name without .gw);\n"
-"--shard, --jsonl, --markdown and --html take one.\n"
+"with the lab's point fault at that point (the connection reset or\n"
+"silenced, its session KILLed, the server killed), and judges each run\n"
+"against the clean one with no expect line (docs/explore.md).  Several\n"
+"scenarios are explored in turn, each into DIR/NAME (its file's name\n"
+"without .gw); --shard, --jsonl, --markdown and --html take one.\n"
 "\n"
 "  --client NAME      the client (as goneaway run --client; default builtin)\n"
 "  --server NAME      the server (as goneaway run --server; default local)\n"
@@ -76,8 +77,10 @@ static const char help[] =
 "  -o, --results DIR  where the map and the runs go (default\n"
 "                     goneaway-explore; one carrying goneaway's mark is\n"
 "                     replaced, any other is an error)\n"
-"  --kind KIND        run only this kind: reset, drop or FIN (repeatable;\n"
-"                     default all; FIN is a SKIP: the lab cannot make one)\n"
+"  --kind KIND        run only this kind: reset, drop, kill (the session\n"
+"                     KILLed), crash (the server killed) or FIN\n"
+"                     (repeatable; default all; FIN is a SKIP: the lab\n"
+"                     cannot make one)\n"
 "  --sample N         of a row of segments alike (the rows of a result),\n"
 "                     run N, spread from the first to the last (default 2)\n"
 "  --margin DUR       past a step's own timeout before it is a hang\n"
@@ -110,7 +113,7 @@ static int number(const char *opt, const char *arg, long lo, long hi,
 	return 0;
 }
 
-/* --kind KIND: one kind more to run (reset, drop, FIN). */
+/* --kind KIND: one kind more to run (reset, drop, FIN, kill, crash). */
 static int kind_bit(const char *arg, unsigned *kinds)
 {
 	int k;
@@ -120,8 +123,8 @@ static int kind_bit(const char *arg, unsigned *kinds)
 			*kinds |= 1u << k;
 			return 0;
 		}
-	fprintf(stderr, "goneaway explore: --kind: '%s' is not reset, drop "
-		"or FIN\n", arg);
+	fprintf(stderr, "goneaway explore: --kind: '%s' is not reset, drop, "
+		"kill, crash or FIN\n", arg);
 	return -1;
 }
 
@@ -477,8 +480,9 @@ static void judge_runs(struct ex_state *st, struct ex_case *cases, size_t n)
 
 /* Where run r's cut landed, from its own capture: an "at" cut lands on
  * its point's segment when that is the segment a reset answered, or the
- * first one sent again.  (An "after" cut lands on whatever comes next,
- * often an ACK: not checked.) */
+ * first one sent again; a kill or crash "at" when the server's end came
+ * right next to it (ex_act_landing).  (An "after" cut lands on whatever
+ * comes next, often an ACK: not checked.) */
 static void check_landing(struct ex_state *st, struct ex_run *r)
 {
 	const struct ex_point *p = &st->pts[r->point];
@@ -496,7 +500,10 @@ static void check_landing(struct ex_state *st, struct ex_run *r)
 	if (ex_conv_read(path, 3306, &seen, &err))
 		return;
 	cn = p->conn < seen.nconns ? &seen.conns[p->conn] : NULL;
-	if (cn && cn->cut_seen) {
+	if (cn && (r->kind == EX_KILL || r->kind == EX_SERVER_CRASH)) {
+		ex_act_landing(clean, want, cn, &r->land, r->land_at,
+			       sizeof(r->land_at));
+	} else if (cn && cn->cut_seen) {
 		r->land = cn->cut_dir == want->dir && cn->cut_off == want->off ?
 			  EX_LAND_HERE : EX_LAND_ELSEWHERE;
 		snprintf(r->land_at, sizeof(r->land_at), "%s offset %llu",

@@ -58,6 +58,11 @@ struct ex_connection {
 	bool cut_seen;
 	int cut_dir;
 	unsigned long long cut_off;
+	/* where the server ended it (a run whose session was KILLed or
+	 * whose server was killed): its first FIN or reset, the last data
+	 * segment it sent before it and the first the client sent after */
+	bool end_seen, end_down_seen, end_up_seen;
+	unsigned long long end_down_off, end_up_off;
 	bool tls;                       /* opaque past the client's hello */
 	bool incomplete;                /* a gap, a cut packet: the record
 					 * is not the whole conversation */
@@ -129,7 +134,8 @@ int ex_cases_read(const char *path, struct ex_case **cases, size_t *n,
 		  struct ga_error *err);
 void ex_cases_free(struct ex_case *cases, size_t n);
 
-enum ex_kind { EX_RESET, EX_DROP, EX_FIN, EX_NKINDS };
+enum ex_kind { EX_RESET, EX_DROP, EX_FIN, EX_KILL, EX_SERVER_CRASH,
+	      EX_NKINDS };
 extern const char *const ex_kind_names[EX_NKINDS];
 
 enum ex_verdict {

@@ -51,6 +51,24 @@ struct building {
 	size_t segcap;
 };
 
+/* The server's end of the connection: its first FIN or reset, the last
+ * data it sent before (a FIN may ride on it), and the first data the
+ * client sent after it. */
+static void note_end(struct building *b, int dir, unsigned flags, size_t n)
+{
+	struct ex_connection *cn = b->cn;
+
+	if (dir == EX_DOWN && (flags & 0x05) && !cn->end_seen) {
+		cn->end_seen = true;
+		cn->end_down_seen = b->have_last[EX_DOWN];
+		cn->end_down_off = b->last_off[EX_DOWN];
+	} else if (dir == EX_UP && n && cn->end_seen && !cn->end_up_seen &&
+		   b->have_last[EX_UP]) {
+		cn->end_up_seen = true;
+		cn->end_up_off = b->last_off[EX_UP];
+	}
+}
+
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
@@ -207,8 +225,11 @@ static int frame(struct ex_conv *c, struct building **bs, size_t *bcap,
 		n = 0;
 	}
 	(void)origlen;
-	return stream_add(b, dir, be32(tcp + 4), tcp + doff, n, iplen,
-			  (t - b->t0) * 1000.0);
+	if (stream_add(b, dir, be32(tcp + 4), tcp + doff, n, iplen,
+		       (t - b->t0) * 1000.0))
+		return -1;
+	note_end(b, dir, flags, n);
+	return 0;
 }
 
 /* ---- the MySQL packets of a connection ----------------------------------- */

@@ -16,6 +16,7 @@
 
 const char *const ex_kind_names[EX_NKINDS] = {
 	[EX_RESET] = "reset", [EX_DROP] = "drop", [EX_FIN] = "FIN",
+	[EX_KILL] = "kill", [EX_SERVER_CRASH] = "crash",
 };
 
 static void copy(char *dst, size_t len, const char *src)

@@ -51,7 +51,8 @@ static void map_table(FILE *f, const struct ex_state *st)
 
 	fprintf(f, "%-4s %-64s", "#", "point");
 	for (k = 0; k < EX_NKINDS; k++)
-		fprintf(f, " %-22s", ex_kind_names[k]);
+		fprintf(f, k + 1 < EX_NKINDS ? " %-22s" : " %s",
+			ex_kind_names[k]);
 	fputc('\n', f);
 	for (i = 0; i < st->npts; i++) {
 		ex_point_name(&st->pts[i], name, sizeof(name));

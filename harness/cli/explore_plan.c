@@ -54,8 +54,11 @@ static int sample_points(struct ex_point *pts, size_t n, long sample)
 }
 
 const char ex_fin_skip[] =
-	"SKIP: the lab's point fault cuts packets in nftables (drop or "
-	"reset); it cannot send a FIN of its own in the middle of a stream";
+	"SKIP: the lab cannot close a connection cleanly at a point: its "
+	"point fault cuts packets (drop, reset) or has the server end the "
+	"session or die (kill, crash), none of which is a FIN of the "
+	"connection's own in the middle of a stream; that needs a relay "
+	"that shuts its side (goneaway serve's), which a run's lab has not";
 
 int ex_points_make(const struct ex_conv *c, long sample,
 		   struct ex_point **out, size_t *n, struct ga_error *err)
@@ -106,9 +109,59 @@ void ex_fault_line(const struct ex_point *p, const char *kind, char *buf,
 		   size_t len)
 {
 	const char *dir = p->dir == EX_UP ? "to-server" : "from-server";
+	/* kill and crash cut nothing: no CUT word */
+	bool act = strcmp(kind, "kill") == 0 || strcmp(kind, "crash") == 0;
 
-	snprintf(buf, len, "fault explore point %s both %s %llu %s", kind,
-		 p->after ? "after" : "at", p->size, dir);
+	snprintf(buf, len, "fault explore point %s%s %s %llu %s", kind,
+		 act ? "" : " both", p->after ? "after" : "at", p->size, dir);
+}
+
+/* The place of cn's segment of direction dir at offset off among its
+ * segments that way (0 the first), or -1: a run's segments are its
+ * clean run's by place, not offset (a login a byte longer, its
+ * attributes' process id, moves every offset after it). */
+static long seg_place(const struct ex_connection *cn, int dir,
+		      unsigned long long off)
+{
+	long k = 0;
+	size_t i;
+
+	for (i = 0; i < cn->nsegs; i++) {
+		if (cn->segs[i].dir != dir)
+			continue;
+		if (cn->segs[i].off == off)
+			return k;
+		k++;
+	}
+	return -1;
+}
+
+void ex_act_landing(const struct ex_connection *clean,
+		    const struct ex_segment *want,
+		    const struct ex_connection *seen, enum ex_land *land,
+		    char *at, size_t len)
+{
+	bool up = want->dir == EX_UP;
+	unsigned long long off = up ? seen->end_up_off : seen->end_down_off;
+	long place, k = 0;
+	char shape[96];
+	size_t i;
+
+	*land = EX_LAND_UNSEEN;
+	if (!seen->end_seen || !(up ? seen->end_up_seen : seen->end_down_seen))
+		return;
+	place = seg_place(seen, want->dir, off);
+	*land = place >= 0 && place == seg_place(clean, want->dir, want->off) ?
+		EX_LAND_HERE : EX_LAND_ELSEWHERE;
+	snprintf(at, len, "%s offset %llu", up ? "to-server" : "from-server",
+		 off);
+	for (i = 0; i < clean->nsegs && place >= 0; i++) {
+		if (clean->segs[i].dir != want->dir)
+			continue;
+		if (k++ == place)
+			ex_segment_label(clean, &clean->segs[i], at, len,
+					 shape, sizeof(shape));
+	}
 }
 
 /* The line numbered no (1-based) of text: its start and length. */

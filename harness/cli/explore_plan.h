@@ -30,7 +30,8 @@ struct ex_point {
 int ex_points_make(const struct ex_conv *c, long sample,
 		   struct ex_point **out, size_t *n, struct ga_error *err);
 
-/* The fault line that cuts p with kind ("reset", "drop"). */
+/* The fault line that cuts p with kind ("reset", "drop"), or has the
+ * server KILL its session or die there ("kill", "crash"). */
 void ex_fault_line(const struct ex_point *p, const char *kind, char *buf,
 		   size_t len);
 
@@ -63,6 +64,19 @@ extern const char ex_fin_skip[];
  * segment a reset answered or that was sent again). */
 enum ex_land { EX_LAND_UNCHECKED, EX_LAND_HERE, EX_LAND_ELSEWHERE,
 	       EX_LAND_UNSEEN };
+
+/* Where a kill or crash "at" want landed, from seen (the run's own
+ * capture of that connection): the server ended the connection (its
+ * first FIN or reset) right after sending want (a from-server point:
+ * the last data it sent before), or right before the client's want
+ * reached it (a to-server point, held while the act was made: the
+ * first data the client sent after), a segment being its clean one by
+ * its place among those of its direction.  at gets where, named by
+ * clean's segments. */
+void ex_act_landing(const struct ex_connection *clean,
+		    const struct ex_segment *want,
+		    const struct ex_connection *seen, enum ex_land *land,
+		    char *at, size_t len);
 
 struct ex_args {
 	const char *scenario, *out, *client, *server, *jsonl, *catalogue;

@@ -55,6 +55,16 @@ struct ga_fault_target {
 					 * step applies once per run, so with
 					 * tag it names what one apply makes */
 	pid_t server_pid;               /* the scenario's mariadbd, 0: none */
+	/* The runner's session KILL, for a fault that KILLs a connection's
+	 * session (point kill): KILLs the server session of the client
+	 * connection from addr:port and waits (bounded) until it is gone;
+	 * what gets a line on what was done ("KILL 12").  Called from the
+	 * fault's own thread: it touches nothing the runner's thread uses
+	 * (an admin connection of its own).  Returns 0, or -1 with err set
+	 * (no such session, no admin connection).  NULL: none to be had. */
+	int (*kill_session)(void *ctx, const char *addr, unsigned port,
+			    char *what, size_t len, struct ga_error *err);
+	void *kill_ctx;                 /* its ctx, borrowed */
 };
 
 /* What makes a fault of a kind happen: the ops of its struct

@@ -11,6 +11,14 @@
  *                     ACKs, FIN and RST pass, so the other side's TCP
  *                     goes on sending while this side's data stands
  *                     still (TCP sends it again after lift).
+ *           kill      nothing is cut: the server KILLs the session of
+ *                     the connection whose packet reaches the point
+ *                     ("at": while that packet is held, before it
+ *                     reaches the other side; "after": once it has);
+ *           crash     ... the server process is killed (SIGKILL).
+ *                     These two take a SIZE point and no CUT, and are
+ *                     made by faults/pointact.c (an NFQUEUE and a
+ *                     thread), not by the nft rules below.
  *   CUT     which packets of the flow are cut from the point on:
  *           to-server (the client's), from-server (the server's) or both
  *           (the default).
@@ -119,10 +127,11 @@
 
 #include "faults/args.h"
 #include "faults/nft.h"
+#include "faults/pointact.h"
 #include "util/strbuf.h"
 #include "util/units.h"
 
-enum pt_action { PT_DROP, PT_RESET, PT_PAUSE };
+enum pt_action { PT_DROP, PT_RESET, PT_PAUSE, PT_KILL, PT_CRASH };
 enum pt_dir { PT_BOTH, PT_TO_SERVER, PT_FROM_SERVER };
 enum pt_when { PT_AT, PT_AFTER };
 enum pt_point { PT_GREETING, PT_LOGIN, PT_AUTH, PT_TLS, PT_COMMAND,
@@ -137,11 +146,15 @@ struct pt_spec {
 	uint64_t bytes;                 /* PT_BYTES: the count */
 	enum pt_dir bytes_dir;          /* PT_BYTES: to or from the server */
 	size_t when_at;                 /* offsets for validate()'s diag */
+	size_t cut_at;                  /* ... 0: no CUT word */
+	size_t point_at;
 };
 
-/* What revert needs: the name of the table apply made. */
+/* What revert needs: the name of the table apply made, or the engine
+ * of a kill or crash. */
 struct pt_state {
 	char table[64];
+	struct ga_point_act *act;       /* owned */
 };
 
 /* The commands of the client/server protocol and their first byte
@@ -170,7 +183,8 @@ static const struct command {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char *const actions[] = {
-	[PT_DROP] = "drop", [PT_RESET] = "reset", [PT_PAUSE] = "pause", NULL
+	[PT_DROP] = "drop", [PT_RESET] = "reset", [PT_PAUSE] = "pause",
+	[PT_KILL] = "kill", [PT_CRASH] = "crash", NULL
 };
 static const char *const dirs[] = {
 	[PT_BOTH] = "both",
@@ -293,6 +307,7 @@ static int parse_words(struct ga_args *a, struct pt_spec *s,
 	i = ga_arg_which(&w, dirs);
 	if (i >= 0) {
 		s->cut = (enum pt_dir)i;
+		s->cut_at = w.at + 1;
 		ga_args_next(a, &w);
 		i = ga_arg_which(&w, whens);
 		if (i < 0)
@@ -307,6 +322,7 @@ static int parse_words(struct ga_args *a, struct pt_spec *s,
 	s->when = (enum pt_when)i;
 	s->when_at = w.at;
 	ga_args_next(a, &w);
+	s->point_at = w.at;
 	if (parse_point(a, &w, s, diag) != 0)
 		return -1;
 	if (ga_args_next(a, &w))
@@ -326,8 +342,8 @@ static int pt_parse(const char *args, void **spec, struct ga_fault_diag *diag)
 	ga_args_next(&a, &w);
 	i = ga_arg_which(&w, actions);
 	if (i < 0)
-		return ga_args_expected(diag, "drop, reset or pause", &w,
-					actions);
+		return ga_args_expected(diag, "drop, reset, pause, kill or "
+					"crash", &w, actions);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ga_fault_diag_set(diag, 0, "out of memory");
@@ -347,6 +363,20 @@ static int pt_validate(const void *spec, struct ga_fault_diag *diag)
 	const struct pt_spec *s = spec;
 	enum pt_dir d = point_dir(s);
 
+	if (s->action == PT_KILL || s->action == PT_CRASH) {
+		if (s->cut_at)
+			return ga_fault_diag_set(diag, s->cut_at - 1, "'%s' "
+						 "cuts nothing: it takes no "
+						 "to-server, from-server or "
+						 "both", actions[s->action]);
+		if (s->point != PT_BYTES)
+			return ga_fault_diag_set(diag, s->point_at, "'%s' "
+						 "takes a SIZE point: SIZE "
+						 "to-server or SIZE "
+						 "from-server",
+						 actions[s->action]);
+		return 0;
+	}
 	if (s->when == PT_AT && s->cut != PT_BOTH && s->cut != d)
 		return ga_fault_diag_set(diag, s->when_at, "'at' cuts the "
 					 "packet that reaches the point, a "
@@ -372,8 +402,12 @@ static void pt_describe(const void *spec, char *buf, size_t len)
 	} else {
 		snprintf(point, sizeof(point), "%s", phases[s->point]);
 	}
-	snprintf(buf, len, "%s %s %s %s", actions[s->action], dirs[s->cut],
-		 whens[s->when], point);
+	if (s->action == PT_KILL || s->action == PT_CRASH)
+		snprintf(buf, len, "%s %s %s", actions[s->action],
+			 whens[s->when], point);
+	else
+		snprintf(buf, len, "%s %s %s %s", actions[s->action],
+			 dirs[s->cut], whens[s->when], point);
 }
 
 static void pt_free(void *spec)
@@ -498,6 +532,10 @@ int ga_point_script(const void *spec, const struct ga_fault_target *t,
 
 	if (len > 0)
 		buf[0] = '\0';
+	if (s->action == PT_KILL || s->action == PT_CRASH)
+		return ga_error_set(err, "point: '%s' is no nft script (its "
+				    "engine: faults/pointact.c)",
+				    actions[s->action]);
 	if (!addr || inet_pton(AF_INET, addr, bin) != 1)
 		return ga_error_set(err, "point: the address '%s' is not a "
 				    "numeric IPv4 address", addr ? addr : "");
@@ -586,9 +624,24 @@ static int revert_side(const struct ga_fault_target *t,
 			       "namespace", table, side_name[which]);
 }
 
+/* A kill or crash: its engine, which counts the bytes itself. */
+static int apply_act(const struct pt_spec *s, const struct ga_fault_target *t,
+		     struct pt_state *st, struct ga_error *err)
+{
+	struct ga_point_act_params p = {
+		.crash = s->action == PT_CRASH,
+		.after = s->when == PT_AFTER,
+		.to_server = s->bytes_dir == PT_TO_SERVER,
+		.bytes = s->bytes,
+	};
+
+	return ga_point_act_start(&p, t, st->table, &st->act, err);
+}
+
 static int pt_apply(const void *spec, const struct ga_fault_target *t,
 		    void **state, struct ga_error *err)
 {
+	const struct pt_spec *s = spec;
 	struct pt_state *st;
 	struct ga_error ignored;
 	int rc;
@@ -599,6 +652,15 @@ static int pt_apply(const void *spec, const struct ga_fault_target *t,
 		return ga_error_errno(err, ENOMEM, "point");
 	ga_nft_table_name(t->tag, (unsigned)t->line, st->table,
 			  sizeof(st->table));
+	if (s->action == PT_KILL || s->action == PT_CRASH) {
+		rc = apply_act(s, t, st, err);
+		if (rc != 0) {
+			free(st);
+			return rc;
+		}
+		*state = st;
+		return 0;
+	}
 	rc = apply_side(spec, t, GA_POINT_CLIENT_SIDE, st->table, err);
 	if (rc == 0) {
 		rc = apply_side(spec, t, GA_POINT_FRONT_SIDE, st->table, err);
@@ -624,6 +686,11 @@ static int pt_revert(const void *spec, const struct ga_fault_target *t,
 	(void)spec;
 	if (!st)
 		return 0;
+	if (st->act) {
+		rc = ga_point_act_stop(st->act, t, err);
+		free(st);
+		return rc;
+	}
 	rc = revert_side(t, GA_POINT_CLIENT_SIDE, st->table, err);
 	if (revert_side(t, GA_POINT_FRONT_SIDE, st->table, &e2) != 0 &&
 	    rc == 0) {
@@ -660,9 +727,20 @@ static int pt_probe(const struct ga_fault_target *t, struct ga_error *why)
 	return rc == 0 ? 0 : -1;
 }
 
+/* What a kill or crash did; the nft rules count nothing. */
+static void pt_note(const void *spec, void *state, char *buf, size_t len)
+{
+	struct pt_state *st = state;
+
+	(void)spec;
+	if (st && st->act)
+		ga_point_act_note(st->act, buf, len);
+}
+
 static const struct ga_fault_ops pt_ops = {
 	.apply = pt_apply,
 	.revert = pt_revert,
+	.note = pt_note,
 	.probe = pt_probe,
 	.probe_name = "point",
 	.probe_ok = "faults at a protocol point (nftables: payload bytes, "
@@ -674,7 +752,8 @@ const struct ga_fault_kind ga_fault_point = {
 	.name = "point",
 	.usage = "point drop|reset [to-server|from-server|both] at|after "
 		 "greeting|login|auth|tls|COM_NAME|SIZE to-server|SIZE "
-		 "from-server",
+		 "from-server, or point kill|crash at|after SIZE "
+		 "to-server|from-server",
 	.parse = pt_parse,
 	.validate = pt_validate,
 	.describe = pt_describe,

@@ -696,6 +696,19 @@ static int sleep_step(struct ga_case *c, const struct ga_step *step,
 
 /* ---- faults ------------------------------------------------------------- */
 
+/* struct ga_fault_target's kill_session, on a fault's own thread: the
+ * case's server is only read (ga_server_kill_host: a connection of its
+ * own). */
+static int kill_session(void *ctx, const char *addr, unsigned port,
+			char *what, size_t len, struct ga_error *err)
+{
+	const struct ga_case *c = ctx;
+	char host[64];
+
+	snprintf(host, sizeof(host), "%s:%u", addr, port);
+	return ga_server_kill_host(&c->srv, host, what, len, err);
+}
+
 void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -714,6 +727,10 @@ void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t)
 	}
 	t->tag = c->tag;
 	t->server_pid = c->srv.pid;
+	if (c->srv.pid) {
+		t->kill_session = kill_session;
+		t->kill_ctx = (void *)c;
+	}
 }
 
 static int fault_step(struct ga_case *c, const struct ga_step *step,

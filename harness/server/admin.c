@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,8 +41,10 @@ int ga_admin_connect(struct ga_server *srv, struct ga_error *err)
 	return ga_admin_connect_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, err);
 }
 
-int ga_admin_connect_as(struct ga_server *srv, const char *user,
-			const char *password, struct ga_error *err)
+/* A new connection of user's over srv's socket, kept nowhere in srv:
+ * *out is the caller's (mysql_close()).  Returns 0 or -1 with err set. */
+static int admin_open(const struct ga_server *srv, const char *user,
+		      const char *password, MYSQL **out, struct ga_error *err)
 {
 	unsigned int timeout = ADMIN_TIMEOUT_S;
 	unsigned int protocol = MYSQL_PROTOCOL_SOCKET;
@@ -71,6 +74,17 @@ int ga_admin_connect_as(struct ga_server *srv, const char *user,
 		mysql_close(m);
 		return -1;
 	}
+	*out = m;
+	return 0;
+}
+
+int ga_admin_connect_as(struct ga_server *srv, const char *user,
+			const char *password, struct ga_error *err)
+{
+	MYSQL *m;
+
+	if (admin_open(srv, user, password, &m, err))
+		return -1;
 	if (mysql_query(m, "SET SESSION wait_timeout = " YEAR_S
 			", interactive_timeout = " YEAR_S
 			", net_read_timeout = " YEAR_S
@@ -111,4 +125,80 @@ void ga_admin_close(struct ga_server *srv)
 	       read(pfd.fd, &byte, 1) > 0)
 		;       /* EOF (or an error, or the bound): the server is done */
 	close(pfd.fd);
+}
+
+#define KILL_GONE_MS 2000       /* for a KILLed session to leave the list */
+#define KILL_POLL_MS 5
+
+/* The first value of sql's first row as a number into *v (0 when there
+ * is no row).  Returns 0 or -1 with err set. */
+static int admin_number(MYSQL *m, const char *sql, unsigned long long *v,
+			struct ga_error *err)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	*v = 0;
+	if (mysql_query(m, sql) != 0)
+		return ga_error_set(err, "%s: %u %s", sql, mysql_errno(m),
+				    mysql_error(m));
+	res = mysql_store_result(m);
+	if (!res)
+		return ga_error_set(err, "%s: no result: %u %s", sql,
+				    mysql_errno(m), mysql_error(m));
+	row = mysql_fetch_row(res);
+	if (row && row[0])
+		*v = strtoull(row[0], NULL, 10);
+	mysql_free_result(res);
+	return 0;
+}
+
+/* The session KILL of a fault's own thread (struct ga_fault_target's
+ * kill_session): on a connection of its own, never srv->admin. */
+static int kill_host(MYSQL *m, const char *host, char *what, size_t len,
+		     struct ga_error *err)
+{
+	unsigned long long id, left = 1;
+	char sql[160];
+	long waited;
+
+	snprintf(sql, sizeof(sql), "SELECT ID FROM information_schema."
+		 "PROCESSLIST WHERE HOST = '%s'", host);
+	if (admin_number(m, sql, &id, err))
+		return -1;
+	if (!id)
+		return ga_error_set(err, "no session of %s in the server's "
+				    "process list", host);
+	snprintf(sql, sizeof(sql), "KILL CONNECTION %llu", id);
+	if (mysql_query(m, sql) != 0)
+		return ga_error_set(err, "%s: %u %s", sql, mysql_errno(m),
+				    mysql_error(m));
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM information_schema."
+		 "PROCESSLIST WHERE ID = %llu", id);
+	for (waited = 0; waited <= KILL_GONE_MS; waited += KILL_POLL_MS) {
+		if (admin_number(m, sql, &left, err))
+			return -1;
+		if (!left)
+			break;
+		usleep(KILL_POLL_MS * 1000);
+	}
+	snprintf(what, len, "KILL %llu%s", id, left ? " (still listed "
+		 "2 s later)" : "");
+	return 0;
+}
+
+int ga_server_kill_host(const struct ga_server *srv, const char *host,
+			char *what, size_t len, struct ga_error *err)
+{
+	MYSQL *m;
+	int rc;
+
+	if (!*host || strspn(host, "0123456789.:") != strlen(host))
+		return ga_error_set(err, "'%s' is not an address and port",
+				    host);
+	if (admin_open(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, &m, err))
+		return -1;
+	rc = kill_host(m, host, what, len, err);
+	mysql_close(m);
+	return rc;
 }

@@ -299,6 +299,16 @@ void ga_server_destroy(struct ga_server *srv);
 int ga_server_admin_query(struct ga_server *srv, const char *sql,
 			  struct ga_outcome *out, struct ga_error *err);
 
+/* KILLs the session of the client connection from host ("198.18.0.1:
+ * 40312": address and port, as the process list's HOST says them) and
+ * waits until it has left the process list (bounded: 2 s), on an admin
+ * connection of its own, opened and closed here: srv is only read (its
+ * socket), so a thread other than the runner's may call it while the
+ * runner's thread uses srv.  what gets "KILL 12".  Returns 0, or -1 with
+ * err set: no such session, no admin connection, the KILL refused. */
+int ga_server_kill_host(const struct ga_server *srv, const char *host,
+			char *what, size_t len, struct ga_error *err);
+
 /* KILL QUERY of session id once it runs a statement.  The server forgets
  * a KILL QUERY that comes before the statement begins (even one it is
  * still reading), so this looks at the session's process list row on

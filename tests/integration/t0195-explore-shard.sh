@@ -5,7 +5,7 @@
 # clean runs), goneaway report merges the shards' explore.jsonl into one
 # map (cli/report.c), and the map as Markdown and HTML
 # (cli/explore_map_markdown.c, explore_map_html.c), over the built-in
-# client and data/explore-small.gw, reset only:
+# client and data/explore-small.gw, reset (and one shard kill and crash):
 #   - a bad --shard is exit 2, the option named, before anything runs;
 #   - shards 1/2 and 2/2 run disjoint points that make every point that
 #     runs, each map saying which rows are the other shard's;
@@ -16,6 +16,10 @@
 #     and an unsharded exploration, shards of another scenario or of
 #     another clean run, explore's results with a run's, --junit; a
 #     shard cut short or garbled, its file and line named;
+#   - a shard of kill and crash (its clean run the same as a reset
+#     shard's) is refused beside a reset shard, their kinds named, and
+#     alone its text, Markdown and HTML maps have its kill and crash
+#     cells;
 #   - nothing left.
 . "$(dirname "$0")/lib.sh"
 
@@ -49,12 +53,12 @@ test_expect_success 'explore, every point (reset): the map, its Markdown and HTM
 	rc=$?; cat all.out && test $rc -eq 0 &&
 	grep "^violations: 0" all.out &&
 	cat all.md &&
-	grep "^| # | point | reset | drop | FIN |$" all.md &&
-	grep "^| 1 | c1 at  *from-server greeting | CR_SERVER_LOST [0-9.]*s[!?]\{0,1\} | - | - |$" all.md &&
+	grep "^| # | point | reset | drop | FIN | kill | crash |$" all.md &&
+	grep "^| 1 | c1 at  *from-server greeting | CR_SERVER_LOST [0-9.]*s[!?]\{0,1\} | - | - | - | - |$" all.md &&
 	grep "^- clean run twice: the same" all.md &&
 	test "$(grep -c "^| [0-9]" all.md)" -eq "$(grep -c "\"type\":\"point\"" all/explore.jsonl)" &&
 	grep "^<!DOCTYPE html>" all.html &&
-	grep "<th>reset</th><th>drop</th><th>FIN</th>" all.html &&
+	grep "<th>reset</th><th>drop</th><th>FIN</th><th>kill</th><th>crash</th>" all.html &&
 	grep "<td class=\"code\" title=\"[^\"]*\">CR_SERVER_LOST [0-9.]*s[!?]\{0,1\}</td>" all.html &&
 	grep "COM_QUERY COMMIT" all.html &&
 	test "$(grep -c "^<tr>" all.html)" -eq "$(grep -c "^| [0-9]" all.md)" &&
@@ -93,7 +97,7 @@ test_expect_success 'report merges them: the unsharded map, cell for cell' '
 	grep "^| [0-9]" m.md | sed "s/ [0-9][0-9.]*s[!?]\{0,1\} |/ |/g" > md.merged &&
 	grep "^| [0-9]" all.md | sed "s/ [0-9][0-9.]*s[!?]\{0,1\} |/ |/g" > md.all &&
 	diff md.all md.merged &&
-	grep "^| # | point | reset | drop | FIN |$" m.md &&
+	grep "^| # | point | reset | drop | FIN | kill | crash |$" m.md &&
 	grep "^- points: .*; shards: 2 of 2 merged" m.md &&
 	grep "<th>reset</th>" m.html &&
 	test "$(grep -c "^<tr>" m.html)" -eq "$(grep -c "^<tr>" all.html)"
@@ -126,6 +130,31 @@ test_expect_success 'report refuses what is not one exploration, exit 2' '
 	exit_is 2 "$GONEAWAY" report --junit j.xml s1 s2 2> e6 && cat e6 &&
 	grep -- "--junit: goneaway explore.s results are a map" e6 &&
 	test ! -e j.xml
+'
+
+# clean FILE: the clean run's hash of an explore.jsonl
+clean() {
+	sed -n '1s/.*"clean":"\([0-9a-f]*\)".*/\1/p' "$1"
+}
+
+test_expect_success 'a shard of kill and crash: refused beside a reset shard, its own map has their cells' '
+	"$GONEAWAY" explore -q -o k2 --kind kill --kind crash --shard 2/2 \
+		"$D/explore-small.gw" > k2.out 2>&1;
+	rc=$?; cat k2.out k2/explore.txt && test $rc -eq 0 &&
+	grep "^{\"type\":\"explore\",.*\"kinds\":\"kill,crash\"" k2/explore.jsonl &&
+	test -n "$(clean s1/explore.jsonl)" &&
+	test "$(clean k2/explore.jsonl)" = "$(clean s1/explore.jsonl)" &&
+	exit_is 2 "$GONEAWAY" report s1 k2 2> e7 && cat e7 &&
+	grep "not shards of one exploration: their kinds differs (.reset., .kill,crash.;" e7 &&
+	exit_is 0 "$GONEAWAY" report --markdown k.md --html k.html k2 \
+		> k.out 2> k.err && cat k.out k.err &&
+	grep "^#  *point  *reset  *drop  *FIN  *kill  *crash$" k.out &&
+	grep "^[0-9]*  *c1 .*  *-  *-  *-  *CR_SERVER_LOST [0-9.]*s[!?]\{0,1\}  *CR_SERVER_LOST [0-9.]*s[!?]\{0,1\} *$" k.out &&
+	grep "(shard 1/2: MISSING)" k.out &&
+	grep "^| # | point | reset | drop | FIN | kill | crash |$" k.md &&
+	grep "^| [0-9]* | c1 [^|]* | - | - | - | CR_SERVER_LOST [0-9.]*s[!?]\{0,1\} | CR_SERVER_LOST [0-9.]*s[!?]\{0,1\} |$" k.md &&
+	grep "<th>reset</th><th>drop</th><th>FIN</th><th>kill</th><th>crash</th>" k.html &&
+	test "$(grep -c "<td class=\"code\" title=\"[^\"]*\">CR_SERVER_LOST [0-9.]*s[!?]\{0,1\}</td>" k.html)" -ge 2
 '
 
 test_expect_success 'report: a shard cut short or garbled is exit 2, its file and line named' '

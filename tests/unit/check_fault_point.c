@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mysql.h>
@@ -65,6 +67,8 @@ static const struct {
 	{ "pause\tto-server  after 1 to-server",
 	  "pause to-server after 1b to-server" },
 	{ "drop after 1024GiB from-server", NULL },
+	{ "kill at 1234 to-server", "kill at 1234b to-server" },
+	{ "crash after 1KiB from-server", "crash after 1024b from-server" },
 };
 
 START_TEST(test_parse_good)
@@ -95,8 +99,10 @@ static const struct {
 	size_t offset;
 	const char *msg;
 } bad[] = {
-	{ "", 0, "expected drop, reset or pause, found end of line" },
-	{ "rset at login", 0, "expected drop, reset or pause, found 'rset'; "
+	{ "", 0, "expected drop, reset, pause, kill or crash, found end of "
+	  "line" },
+	{ "rset at login", 0, "expected drop, reset, pause, kill or crash, "
+	  "found 'rset'; "
 	  "did you mean 'reset'?" },
 	{ "reset", 5, "expected to-server, from-server, both, at or after, "
 	  "found end of line" },
@@ -153,6 +159,10 @@ static const struct {
 	  "packets are cut" },
 	{ "pause from-server at 1 to-server", 18, "'at' cuts the packet" },
 	{ "drop to-server at 1KiB from-server", 15, "'at' cuts the packet" },
+	{ "kill both at 1 to-server", 5, "'kill' cuts nothing: it takes no "
+	  "to-server, from-server or both" },
+	{ "crash at login", 9, "'crash' takes a SIZE point: SIZE to-server or "
+	  "SIZE from-server" },
 };
 
 START_TEST(test_validate_bad)
@@ -639,6 +649,166 @@ START_TEST(test_revert_when_gone)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* kill and crash (faults/pointact.c) */
+
+/* The runner's session KILL, faked: what the engine called it with,
+ * and whether the point's packet had reached the server by then (read
+ * on the engine's thread: no assert there). */
+struct fake_kill {
+	int sfd;
+	int calls;
+	unsigned port;
+	char addr[32];
+	bool arrived;
+};
+
+static int fake_kill_session(void *ctx, const char *addr, unsigned port,
+			     char *what, size_t len, struct ga_error *err)
+{
+	struct fake_kill *k = ctx;
+	struct pollfd pf = { .fd = k->sfd, .events = POLLIN };
+
+	(void)err;
+	k->calls++;
+	k->port = port;
+	snprintf(k->addr, sizeof(k->addr), "%s", addr);
+	k->arrived = poll(&pf, 1, 300) == 1;
+	snprintf(what, len, "KILL 7");
+	return 0;
+}
+
+/* "kill at|after 1000 to-server": 600 bytes pass (652 counted), the
+ * next 600 take the flow past 1000: the KILL is called once, with the
+ * client's port, while they are held ("at") or once they have arrived
+ * ("after"); they arrive either way. */
+static void kill_case(const char *text, bool after)
+{
+	static char data[600];
+	struct fake_kill k = { .sfd = -1 };
+	struct sockaddr_in me;
+	socklen_t mlen = sizeof(me);
+	struct pt_lab f;
+	void *spec, *state;
+	char buf[1024], note[512];
+
+	memset(data, 'x', sizeof(data));
+	lab_up(&f, after ? 0x6b : 0x6a);
+	k.sfd = f.sfd;
+	f.t.client_if = f.lab.client_if;
+	f.t.server_if = f.lab.server_if;
+	f.t.kill_session = fake_kill_session;
+	f.t.kill_ctx = &k;
+	ck_assert_int_eq(getsockname(f.cfd, (struct sockaddr *)&me, &mlen), 0);
+	state = unit_fault_apply_ok(pt, text, &f.t, &spec);
+	send_all(f.cfd, data, sizeof(data));
+	ck_assert_int_eq(unit_recv_for(f.sfd, buf, sizeof(data), 2000),
+			 (long)sizeof(data));
+	ck_assert_int_eq(k.calls, 0);
+	send_all(f.cfd, data, sizeof(data));
+	ck_assert_int_eq(unit_recv_for(f.sfd, buf, sizeof(data), 3000),
+			 (long)sizeof(data));
+	ck_assert_int_eq(k.calls, 1);
+	ck_assert_uint_eq(k.port, ntohs(me.sin_port));
+	ck_assert_str_eq(k.addr, GA_LAB_CLIENT_ADDR);
+	ck_assert_msg(k.arrived == after, "the packet had %sarrived when the "
+		      "KILL was made", k.arrived ? "" : "not ");
+	pt->ops->note(spec, state, note, sizeof(note));
+	ck_assert_msg(strstr(note, "KILL 7 (the connection from "
+			     GA_LAB_CLIENT_ADDR ":"), "%s", note);
+	send_all(f.cfd, data, sizeof(data));     /* once a flow */
+	ck_assert_int_eq(unit_recv_for(f.sfd, buf, sizeof(data), 2000),
+			 (long)sizeof(data));
+	ck_assert_int_eq(k.calls, 1);
+	unit_fault_revert_ok(pt, spec, &f.t, state);
+	lab_down(&f);
+}
+
+START_TEST(test_kill_at_holds_the_packet)
+{
+	kill_case("kill at 1000 to-server", false);
+}
+END_TEST
+
+START_TEST(test_kill_after_lets_it_pass)
+{
+	kill_case("kill after 1000 to-server", true);
+}
+END_TEST
+
+/* "crash at 1000 from-server": the server's process (a child here) is
+ * killed by SIGKILL when its data takes the flow there, and is dead
+ * before that data reaches the client. */
+START_TEST(test_crash_kills_the_server)
+{
+	static char data[600];
+	struct pt_lab f;
+	void *spec, *state;
+	char buf[1024], note[512];
+	int status;
+	pid_t pid;
+
+	memset(data, 'y', sizeof(data));
+	lab_up(&f, 0x6c);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		alarm(30);      /* a test that failed leaves it no longer */
+		pause();
+		_exit(0);
+	}
+	f.t.client_if = f.lab.client_if;
+	f.t.server_if = f.lab.server_if;
+	f.t.server_pid = pid;
+	state = unit_fault_apply_ok(pt, "crash at 1000 from-server", &f.t,
+				    &spec);
+	send_all(f.sfd, data, sizeof(data));
+	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 2000),
+			 (long)sizeof(data));
+	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), 0);
+	send_all(f.sfd, data, sizeof(data));
+	ck_assert_int_eq(unit_recv_for(f.cfd, buf, sizeof(data), 3000),
+			 (long)sizeof(data));
+	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	pt->ops->note(spec, state, note, sizeof(note));
+	ck_assert_msg(strstr(note, "killed (the connection from"), "%s", note);
+	unit_fault_revert_ok(pt, spec, &f.t, state);
+	lab_down(&f);
+}
+END_TEST
+
+/* What keeps the acts from being made is a SKIP, said, with nothing
+ * made in the kernel: a proxy, no KILL to call, no server process. */
+START_TEST(test_acts_refused)
+{
+	struct ga_fault_target t;
+	struct ga_error err;
+	void *spec, *state = NULL;
+
+	spec = unit_fault_parse_ok(pt, "kill at 1 to-server");
+	target(&t);
+	ck_assert_int_eq(pt->ops->apply(spec, &t, &state, &err),
+			 GA_FAULT_UNSUPPORTED);
+	ck_assert_msg(strstr(err.msg, "no session KILL"), "%s", err.msg);
+	t.kill_session = fake_kill_session;
+	t.connect_addr = "198.18.0.6";
+	ck_assert_int_eq(pt->ops->apply(spec, &t, &state, &err),
+			 GA_FAULT_UNSUPPORTED);
+	ck_assert_msg(strstr(err.msg, "a proxy"), "%s", err.msg);
+	ck_assert_ptr_null(state);
+	pt->free_spec(spec);
+	spec = unit_fault_parse_ok(pt, "crash after 1 from-server");
+	target(&t);
+	ck_assert_int_eq(pt->ops->apply(spec, &t, &state, &err),
+			 GA_FAULT_UNSUPPORTED);
+	ck_assert_msg(strstr(err.msg, "no server process"), "%s", err.msg);
+	ck_assert_int_eq(ga_point_script(spec, &t, GA_POINT_CLIENT_SIDE, T,
+					 (char[64]){ 0 }, 64, &err), -1);
+	pt->free_spec(spec);
+}
+END_TEST
+
 Suite *make_fault_point_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("fault_point");
@@ -658,6 +828,7 @@ Suite *make_fault_point_suite(struct unit_needs *needs)
 	tcase_add_loop_test(tc, test_script, 0, N(scripts));
 	tcase_add_test(tc, test_script_proxy);
 	tcase_add_test(tc, test_script_refuses);
+	tcase_add_test(tc, test_acts_refused);
 	suite_add_tcase(s, tc);
 
 	if (unit_needs_root(needs, "fault_point", "kernel", "network "
@@ -672,6 +843,9 @@ Suite *make_fault_point_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_front_side_in_proxy_namespace);
 		tcase_add_test(tc, test_apply_existing_table);
 		tcase_add_test(tc, test_revert_when_gone);
+		tcase_add_test(tc, test_kill_at_holds_the_packet);
+		tcase_add_test(tc, test_kill_after_lets_it_pass);
+		tcase_add_test(tc, test_crash_kills_the_server);
 		suite_add_tcase(s, tc);
 	}
 	return s;

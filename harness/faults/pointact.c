@@ -1,0 +1,474 @@
+/* pointact.c - see pointact.h: the point fault's acts, a session KILL or
+ * the server killed when a flow's packet reaches a SIZE point (an nft
+ * rule marks it, conntrack counting), made by a thread that reads the
+ * sending side's packets from an NFQUEUE. */
+#include "faults/pointact.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <net/if.h>
+
+#include "faults/nfqueue.h"
+#include "faults/nft.h"
+#include "util/strbuf.h"
+#include "lab/netns.h"
+
+#define QUEUE_MAX 4096          /* packets waiting while an act is made */
+#define READ_BATCH 64
+#define FLOWS_MAX 64            /* client flows acted on; more pass */
+#define DEATH_WAIT_MS 5000      /* for a killed server to be gone */
+
+/* One client connection that reached the point. */
+struct flow {
+	uint32_t addr;          /* the client's, network order */
+	uint16_t port;          /* ... host order */
+	bool acted;
+	bool pending;           /* "after": its act once the packets read
+				 * with its point's have passed */
+};
+
+struct ga_point_act {
+	struct ga_point_act_params p;
+	struct ga_nfq q;                /* owned */
+	int stop_fd;                    /* eventfd: stop the thread */
+	char table[64];
+	pthread_t thread;
+	bool thread_started;
+	uint32_t server;                /* where the clients connect */
+	uint16_t server_port;
+	pid_t server_pid;
+	int (*kill_session)(void *ctx, const char *addr, unsigned port,
+			    char *what, size_t len, struct ga_error *err);
+	void *kill_ctx;
+
+	/* Held by the thread while it handles a packet (an act, and the
+	 * verdict on the packet it held): stop and note wait for it, so no
+	 * rule is deleted under a held packet (the kernel would drop it)
+	 * and no note is read in the middle of an act. */
+	pthread_mutex_t act_lock;
+	bool stopping;                  /* no act from here on */
+	struct flow flows[FLOWS_MAX];   /* the thread's alone */
+	size_t nflows;
+	bool crashed;
+
+	pthread_mutex_t lock;           /* guards what follows */
+	unsigned long packets, acts;
+	char did[256];                  /* the first act, in words */
+	bool failed;
+	struct ga_error err;            /* the first failure */
+};
+
+/* The flow of a client address and port, made when new; NULL when the
+ * table is full. */
+static struct flow *flow_of(struct ga_point_act *e, uint32_t addr,
+			    uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < e->nflows; i++)
+		if (e->flows[i].addr == addr && e->flows[i].port == port)
+			return &e->flows[i];
+	if (e->nflows == FLOWS_MAX)
+		return NULL;
+	e->flows[e->nflows] = (struct flow){ .addr = addr, .port = port };
+	return &e->flows[e->nflows++];
+}
+
+/* Waits until pid has died (a zombie is dead), at most ms.  Returns 0,
+ * or -1 with err set. */
+static int await_death(pid_t pid, long ms, struct ga_error *err)
+{
+	struct pollfd pf = { .events = POLLIN };
+	int rc;
+
+	pf.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pf.fd < 0)
+		return errno == ESRCH ? 0 : ga_error_errno(err, errno,
+							   "pidfd_open");
+	rc = poll(&pf, 1, (int)ms);
+	close(pf.fd);
+	if (rc == 1)
+		return 0;
+	return ga_error_set(err, "the server (PID %ld) had not died %ld ms "
+			    "after SIGKILL", (long)pid, ms);
+}
+
+/* The act on flow f, whose packet reached the point: a KILL of its
+ * session, or the server killed (once). */
+static void act(struct ga_point_act *e, struct flow *f)
+{
+	char addr[INET_ADDRSTRLEN] = "?", what[96] = "", line[256];
+	struct ga_error err;
+	int rc;
+
+	f->acted = true;
+	f->pending = false;
+	inet_ntop(AF_INET, &f->addr, addr, sizeof(addr));
+	if (e->p.crash) {
+		if (e->crashed)
+			return;
+		e->crashed = true;
+		rc = kill(e->server_pid, SIGKILL) == 0 ? 0 :
+		     ga_error_errno(&err, errno, "kill(%ld, SIGKILL)",
+				    (long)e->server_pid);
+		if (rc == 0)
+			rc = await_death(e->server_pid, DEATH_WAIT_MS, &err);
+		snprintf(what, sizeof(what), "the server (PID %ld) killed",
+			 (long)e->server_pid);
+	} else {
+		rc = e->kill_session(e->kill_ctx, addr, f->port, what,
+				     sizeof(what), &err);
+	}
+	snprintf(line, sizeof(line), "%s (the connection from %s:%u) %s its "
+		 "packet that took it to %llu bytes %s", what, addr,
+		 (unsigned)f->port, e->p.after ? "after" : "at",
+		 (unsigned long long)e->p.bytes,
+		 e->p.to_server ? "to-server" : "from-server");
+	pthread_mutex_lock(&e->lock);
+	e->acts++;
+	if (rc == 0 && !e->did[0])
+		snprintf(e->did, sizeof(e->did), "%s", line);
+	if (rc != 0 && !e->failed) {
+		e->failed = true;
+		ga_error_set(&e->err, "at the packet that took the connection "
+			     "from %s:%u to %llu bytes: %s", addr,
+			     (unsigned)f->port, (unsigned long long)e->p.bytes,
+			     err.msg);
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
+/* The flow packet p belongs to in the point's direction, or NULL (not
+ * a TCP packet of a client connection that way). */
+static struct flow *packet_flow(struct ga_point_act *e,
+				const struct ga_nfq_packet *p)
+{
+	const uint8_t *ip = p->data, *tcp;
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	size_t ihl;
+
+	if (p->len < 20 || (ip[0] >> 4) != 4 || ip[9] != IPPROTO_TCP)
+		return NULL;
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	if (ihl < 20 || p->len < ihl + 4)
+		return NULL;
+	tcp = ip + ihl;
+	memcpy(&src, ip + 12, 4);
+	memcpy(&dst, ip + 16, 4);
+	sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
+	dport = (uint16_t)(tcp[2] << 8 | tcp[3]);
+	if (e->p.to_server && dst == e->server && dport == e->server_port)
+		return flow_of(e, src, sport);
+	if (!e->p.to_server && src == e->server && sport == e->server_port)
+		return flow_of(e, dst, dport);
+	return NULL;
+}
+
+/* ga_nfq_read() callback: a packet passes, but a flow's first marked
+ * one (the point's) waits for its act ("at"), or goes before it
+ * ("after": the act once what was read with it has passed). */
+static int on_packet(void *arg, const struct ga_nfq_packet *p,
+		     struct ga_error *err)
+{
+	struct ga_point_act *e = arg;
+	struct flow *f = NULL;
+	int rc;
+
+	pthread_mutex_lock(&e->act_lock);
+	pthread_mutex_lock(&e->lock);
+	e->packets++;
+	pthread_mutex_unlock(&e->lock);
+	if (p->mark == GA_POINT_ACT_MARK && !e->stopping)
+		f = packet_flow(e, p);
+	if (f && !f->acted && !f->pending) {
+		if (e->p.after)
+			f->pending = true;
+		else
+			act(e, f);
+	}
+	rc = ga_nfq_verdict(&e->q, p->id, true, NULL, 0, err);
+	pthread_mutex_unlock(&e->act_lock);
+	return rc;
+}
+
+/* The "after" acts of the flows whose point's packet has passed. */
+static void pending_acts(struct ga_point_act *e)
+{
+	size_t i;
+
+	pthread_mutex_lock(&e->act_lock);
+	for (i = 0; i < e->nflows && !e->stopping; i++)
+		if (e->flows[i].pending)
+			act(e, &e->flows[i]);
+	pthread_mutex_unlock(&e->act_lock);
+}
+
+static void engine_failed(struct ga_point_act *e, const struct ga_error *err)
+{
+	pthread_mutex_lock(&e->lock);
+	if (!e->failed) {
+		e->failed = true;
+		e->err = *err;
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
+static void *engine_main(void *arg)
+{
+	struct ga_point_act *e = arg;
+	struct pollfd pf[2];
+	struct ga_error err;
+	int n;
+
+	pf[0].fd = ga_nfq_fd(&e->q);
+	pf[0].events = POLLIN;
+	pf[1].fd = e->stop_fd;
+	pf[1].events = POLLIN;
+	for (;;) {
+		n = poll(pf, 2, 1000);
+		if (n < 0 && errno != EINTR) {
+			ga_error_errno(&err, errno, "point: poll");
+			engine_failed(e, &err);
+			break;
+		}
+		if (n > 0 && pf[1].revents) {
+			/* the rule is gone: what it queued still passes (a
+			 * closed queue would drop it) */
+			while (ga_nfq_read(&e->q, READ_BATCH, on_packet, e,
+					   &err) > 0)
+				;
+			break;
+		}
+		if (n > 0 && pf[0].revents &&
+		    ga_nfq_read(&e->q, READ_BATCH, on_packet, e, &err) < 0) {
+			engine_failed(e, &err);
+			break;
+		}
+		pending_acts(e);
+	}
+	return NULL;
+}
+
+/* What a job in the sending side's namespace makes or removes. */
+struct ns_job {
+	struct ga_point_act *e;
+	const char *ifname;
+};
+
+/* The queue, then the rule: no packet meets a queue nobody reads. */
+static int start_in_ns(void *arg, struct ga_error *err)
+{
+	struct ns_job *job = arg;
+	unsigned ifindex = if_nametoindex(job->ifname);
+	int rc;
+
+	if (!ifindex)
+		return ga_error_errno(err, errno, "point: no interface %s",
+				      job->ifname);
+	rc = ga_nfq_open(&job->e->q, GA_POINT_ACT_QUEUE, QUEUE_MAX, err);
+	if (rc)
+		return rc;
+	rc = ga_nfq_rule_add(job->e->table, ifindex, GA_POINT_ACT_QUEUE, err);
+	if (rc)
+		ga_nfq_close(&job->e->q);
+	return rc;
+}
+
+static int stop_in_ns(void *arg, struct ga_error *err)
+{
+	struct ns_job *job = arg;
+
+	return ga_nfq_rule_delete(job->e->table, err);
+}
+
+static void engine_free(struct ga_point_act *e)
+{
+	ga_nfq_close(&e->q);
+	if (e->stop_fd >= 0)
+		close(e->stop_fd);
+	pthread_mutex_destroy(&e->lock);
+	pthread_mutex_destroy(&e->act_lock);
+	free(e);
+}
+
+/* The nft script that marks every packet of a client flow the point's
+ * way, from the one that takes conntrack's count that way to the SIZE
+ * on (conntrack's original direction is whichever side's packet it saw
+ * first: a rule for each).  Returns 0 or -1 with err set. */
+static int mark_script(const struct ga_point_act *e, const char *addr,
+		       char *buf, size_t len, struct ga_error *err)
+{
+	struct ga_strbuf o = { buf, len, 0, len == 0 };
+	static const char *const ct[] = { "original", "reply" };
+	char match[96];
+	int i;
+
+	snprintf(match, sizeof(match), e->p.to_server ? "ip daddr %s tcp "
+		 "dport %u" : "ip saddr %s tcp sport %u", addr,
+		 (unsigned)e->server_port);
+	if (!ga_nft_valid_table(e->table))
+		return ga_error_set(err, "point: '%s' is not a table name nft "
+				    "takes", e->table);
+	ga_strbuf_add(&o, "create table inet %s\n", e->table);
+	ga_strbuf_add(&o, "add chain inet %s output { type filter hook output "
+		      "priority 0; policy accept; }\n", e->table);
+	for (i = 0; i < 2; i++)
+		ga_strbuf_add(&o, "add rule inet %s output %s ct direction %s "
+			      "ct %s bytes >= %llu meta mark set 0x%08x\n",
+			      e->table, match, ct[i], ct[i],
+			      (unsigned long long)e->p.bytes,
+			      GA_POINT_ACT_MARK);
+	if (o.cut)
+		return ga_error_set(err, "point: the nft script does not fit");
+	return 0;
+}
+
+/* What keeps the acts from being made on t: a proxy in front of the
+ * server (its sessions are the proxy's connections), no KILL to be had,
+ * no server process.  NULL: nothing. */
+static const char *cannot(const struct ga_point_act_params *p,
+			  const struct ga_fault_target *t)
+{
+	if (t->connect_addr)
+		return "a proxy is in front of the server: its sessions are "
+		       "the proxy's connections, not the client's";
+	if (!p->crash && !t->kill_session)
+		return "no session KILL can be made from here";
+	if (p->crash && t->server_pid <= 0)
+		return "no server process to kill";
+	return NULL;
+}
+
+int ga_point_act_start(const struct ga_point_act_params *p,
+		       const struct ga_fault_target *t, const char *table,
+		       struct ga_point_act **out, struct ga_error *err)
+{
+	struct ns_job job = { 0 };
+	struct ga_point_act *e;
+	const char *why = cannot(p, t);
+	char script[1024];
+	struct ga_error ignored;
+	sigset_t all, old;
+	int rc, ns;
+
+	if (why) {
+		ga_error_set(err, "point %s: %s", p->crash ? "crash" : "kill",
+			     why);
+		return GA_FAULT_UNSUPPORTED;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ga_error_set(err, "point: out of memory");
+	e->p = *p;
+	e->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_mutex_init(&e->act_lock, NULL);
+	snprintf(e->table, sizeof(e->table), "%s", table);
+	e->server_port = (uint16_t)t->server_port;
+	e->server_pid = t->server_pid;
+	e->kill_session = t->kill_session;
+	e->kill_ctx = t->kill_ctx;
+	if (e->stop_fd < 0 || !t->server_addr ||
+	    inet_pton(AF_INET, t->server_addr, &e->server) != 1) {
+		rc = e->stop_fd < 0 ? ga_error_errno(err, errno, "point: "
+			"eventfd") : ga_error_set(err, "point: the address "
+			"'%s' is not a numeric IPv4 address",
+			t->server_addr ? t->server_addr : "");
+		engine_free(e);
+		return rc;
+	}
+	job.e = e;
+	job.ifname = p->to_server ? t->client_if : t->server_if;
+	ns = p->to_server ? t->client_ns : t->server_ns;
+	rc = mark_script(e, t->server_addr, script, sizeof(script), err);
+	if (rc == 0)
+		rc = ga_netns_run(ns, start_in_ns, &job, err);
+	if (rc) {
+		engine_free(e);
+		return rc;
+	}
+	rc = ga_nft_apply_in(ns, script, err);
+	if (rc) {
+		ga_netns_run(ns, stop_in_ns, &job, NULL);
+		engine_free(e);
+		return rc;
+	}
+	/* the thread takes no signal: goneaway reads them from a signalfd */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&e->thread, NULL, engine_main, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		ga_error_errno(err, rc, "point: starting its thread");
+		ga_nft_delete_table_in(ns, e->table, &ignored);
+		ga_netns_run(ns, stop_in_ns, &job, NULL);
+		engine_free(e);
+		return -1;
+	}
+	pthread_setname_np(e->thread, "ga-point");
+	e->thread_started = true;
+	*out = e;
+	return 0;
+}
+
+void ga_point_act_note(struct ga_point_act *e, char *buf, size_t len)
+{
+	pthread_mutex_lock(&e->act_lock);       /* an act under way ends */
+	pthread_mutex_lock(&e->lock);
+	if (e->failed)
+		snprintf(buf, len, "NFQUEUE, %lu packets: the act failed: %s",
+			 e->packets, e->err.msg);
+	else if (e->acts)
+		snprintf(buf, len, "NFQUEUE, %lu packets: %s", e->packets,
+			 e->did);
+	else
+		snprintf(buf, len, "NFQUEUE, %lu packets: the point was not "
+			 "reached", e->packets);
+	pthread_mutex_unlock(&e->lock);
+	pthread_mutex_unlock(&e->act_lock);
+}
+
+int ga_point_act_stop(struct ga_point_act *e, const struct ga_fault_target *t,
+		      struct ga_error *err)
+{
+	struct ns_job job = { .e = e };
+	int ns = e->p.to_server ? t->client_ns : t->server_ns;
+	uint64_t one = 1;
+	int rc = 0;
+
+	/* an act under way ends, its packet sent, and none begins: the
+	 * rules are then deleted under no packet held */
+	pthread_mutex_lock(&e->act_lock);
+	e->stopping = true;
+	pthread_mutex_unlock(&e->act_lock);
+	/* a namespace that is gone took its tables along */
+	if (ns >= 0 && fcntl(ns, F_GETFD) >= 0) {
+		rc = ga_nft_delete_table_in(ns, e->table, err);
+		if (rc == 0)
+			rc = ga_netns_run(ns, stop_in_ns, &job, err);
+	}
+	if (e->thread_started) {
+		if (write(e->stop_fd, &one, sizeof(one)) != sizeof(one))
+			rc = ga_error_errno(err, errno, "point: stopping its "
+					    "thread");
+		else
+			pthread_join(e->thread, NULL);
+	}
+	if (rc == 0 && e->failed)
+		rc = ga_error_set(err, "point %s: %s", e->p.crash ? "crash" :
+				  "kill", e->err.msg);
+	engine_free(e);
+	return rc;
+}
