@@ -523,6 +523,28 @@ def end_case(sess):
         type(sess)()
 
 
+def become_copy(sess, paths):
+    """In a copy just forked (spawn() below): a process group of its
+    own, the named pipes paths[0] and paths[1] its standard input and
+    output, paths[2] its standard error appended to, every other
+    descriptor closed, then a driver just started serving them with a
+    new session of sess's kind.  Never returns."""
+    try:
+        os.setpgid(0, 0)
+        fds = (os.open(paths[0], os.O_RDONLY),
+               os.open(paths[1], os.O_WRONLY),
+               os.open(paths[2], os.O_WRONLY | os.O_APPEND))
+        for i, fd in enumerate(fds):
+            os.dup2(fd, i)
+        os.closerange(3, 65536)
+        sess.spawned()
+        serve(type(sess)(), open(0, "rb", closefd=False))
+    except BaseException:
+        log(traceback.format_exc())
+        os._exit(2)
+    os._exit(0)
+
+
 def spawn(sess, req):
     """spawn: a copy of this process, forked now, serves the named pipes
     "stdin" and "stdout" (its standard error appended to "stderr") as a
@@ -546,19 +568,10 @@ def spawn(sess, req):
         try:
             if os.fork() != 0:
                 os._exit(0)
-            os.setpgid(0, 0)
-            fds = (os.open(paths[0], os.O_RDONLY),
-                   os.open(paths[1], os.O_WRONLY),
-                   os.open(paths[2], os.O_WRONLY | os.O_APPEND))
-            for i, fd in enumerate(fds):
-                os.dup2(fd, i)
-            os.closerange(3, 65536)
-            sess.spawned()
-            serve(type(sess)(), open(0, "rb", closefd=False))
         except BaseException:
             log(traceback.format_exc())
             os._exit(2)
-        os._exit(0)
+        become_copy(sess, paths)
     os.waitpid(mid, 0)
     return {"result": "ok", "api": "os.fork",
             "elapsed_ms": round((time.monotonic() - t0) * 1000.0, 3)}

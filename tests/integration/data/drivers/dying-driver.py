@@ -15,7 +15,6 @@ import re
 import signal
 import sys
 import time
-import traceback
 
 here = os.path.dirname(os.path.abspath(__file__))
 shipped = os.path.join(here, "..", "..", "..", "..", "drivers", "pymysql")
@@ -56,20 +55,8 @@ def direct_spawn(sess, req):
     sys.stdout.flush()
     sys.stderr.flush()
     if os.fork() == 0:
-        try:
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            os.setpgid(0, 0)
-            fds = (os.open(paths[0], os.O_RDONLY),
-                   os.open(paths[1], os.O_WRONLY),
-                   os.open(paths[2], os.O_WRONLY | os.O_APPEND))
-            for i, fd in enumerate(fds):
-                os.dup2(fd, i)
-            os.closerange(3, 65536)
-            gadriver.serve(Dying(), open(0, "rb", closefd=False))
-        except BaseException:
-            gadriver.log(traceback.format_exc())
-            os._exit(2)
-        os._exit(0)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        gadriver.become_copy(sess, paths)
     return {"result": "ok", "api": "os.fork", "elapsed_ms": 0}
 
 
