@@ -523,16 +523,26 @@ def end_case(sess):
         type(sess)()
 
 
-def reap(signum, frame):
-    """SIGCHLD in a process that spawned: its ended copies waited for
-    (it forks nothing else)."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+def become_copy(sess, paths):
+    """In a copy just forked (spawn() below): a process group of its
+    own, the named pipes paths[0] and paths[1] its standard input and
+    output, paths[2] its standard error appended to, every other
+    descriptor closed, then a driver just started serving them with a
+    new session of sess's kind.  Never returns."""
+    try:
+        os.setpgid(0, 0)
+        fds = (os.open(paths[0], os.O_RDONLY),
+               os.open(paths[1], os.O_WRONLY),
+               os.open(paths[2], os.O_WRONLY | os.O_APPEND))
+        for i, fd in enumerate(fds):
+            os.dup2(fd, i)
+        os.closerange(3, 65536)
+        sess.spawned()
+        serve(type(sess)(), open(0, "rb", closefd=False))
+    except BaseException:
+        log(traceback.format_exc())
+        os._exit(2)
+    os._exit(0)
 
 
 def spawn(sess, req):
@@ -540,34 +550,29 @@ def spawn(sess, req):
     "stdin" and "stdout" (its standard error appended to "stderr") as a
     driver just started would: its greeting, then requests.  goneaway
     sends it only to a process that has served no case; the copy is in
-    a process group of its own, and this process waits for it when it
-    ends."""
+    a process group of its own.  It is forked through a process that
+    exits at once, so that its parent is the namespace's init, which
+    reaps it and tells goneaway how it ended (its exit code, the signal
+    that killed it), as for a driver started on its own; this process
+    waits for that one alone."""
     t0 = time.monotonic()
     paths = [req.get(k) for k in ("stdin", "stdout", "stderr")]
     if not all(isinstance(p, str) and p.startswith("/") for p in paths):
         return {"result": "error", "errno": 0, "error_class": "BadRequest",
                 "message": "spawn needs absolute stdin, stdout and stderr",
                 "api": "driver", "elapsed_ms": 0}
-    signal.signal(signal.SIGCHLD, reap)
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
+    mid = os.fork()
+    if mid == 0:
         try:
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            os.setpgid(0, 0)
-            fds = (os.open(paths[0], os.O_RDONLY),
-                   os.open(paths[1], os.O_WRONLY),
-                   os.open(paths[2], os.O_WRONLY | os.O_APPEND))
-            for i, fd in enumerate(fds):
-                os.dup2(fd, i)
-            os.closerange(3, 65536)
-            sess.spawned()
-            serve(type(sess)(), open(0, "rb", closefd=False))
+            if os.fork() != 0:
+                os._exit(0)
         except BaseException:
             log(traceback.format_exc())
             os._exit(2)
-        os._exit(0)
+        become_copy(sess, paths)
+    os.waitpid(mid, 0)
     return {"result": "ok", "api": "os.fork",
             "elapsed_ms": round((time.monotonic() - t0) * 1000.0, 3)}
 

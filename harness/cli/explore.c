@@ -264,10 +264,6 @@ static int run_child(const struct ex_state *st, const char *out,
 	}
 	argv[n++] = path;
 	argv[n] = NULL;
-	/* every driver process started on its own: a copy a zygote
-	 * spawned is reaped by its zygote, and its end says no signal (the
-	 * oracle's crash needs it; docs/driver-protocol.md, "Spawn") */
-	setenv("GONEAWAY_SPAWN", "off", 1);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT |
 					 O_TRUNC | O_CLOEXEC, 0644);

@@ -507,8 +507,8 @@ static bool declares(const struct ga_json *hello, unsigned bit)
 
 /* A driver that declares "spawn" (docs/driver-protocol.md, "Spawn"),
  * asked for one copy onto two named pipes of a directory of its own: it
- * answers ok, the copy (its child, found by the pipes it holds, never by
- * what the driver says) greets as it did, answers a query before any
+ * answers ok, the copy (the init's child or the driver's, found by the
+ * pipes it holds, never by what the driver says) greets as it did, answers a query before any
  * connect as it does and exits at the end of its input, and the driver
  * goes on answering.  Failures are checks; returns false only when the
  * driver itself stopped answering. */
@@ -559,15 +559,13 @@ static bool check_spawn(struct session *s, const char *dir)
 		alive = j != NULL;
 		goto out;
 	}
-	/* the driver is the init's one child, and the copy its child that
-	 * holds the pipes */
-	k = ga_proc_children(s->pid, kids, 8);
-	k = k == 1 ? ga_proc_children(kids[0], kids, 8) : 0;
+	/* the driver is the init's first child, and the copy the process
+	 * that holds the pipes: the init's child too (forked through a
+	 * process that exited), or the driver's */
 	c.hello = session_line(&c, GA_PROTOCOL_HELLO_MS, why, sizeof(why));
+	k = ga_proc_children(s->pid, kids, 8);
 	for (i = 0; i < k && i < 8 && !kid; i++)
-		if (ga_proc_fd_is(kids[i], 0, sin.st_dev, sin.st_ino) &&
-		    ga_proc_fd_is(kids[i], 1, sout.st_dev, sout.st_ino))
-			kid = kids[i];
+		kid = ga_proc_pipes_holder(kids[i], &sin, &sout);
 	if (!c.hello) {
 		ga_conformance_check(false, "spawn: the copy greets", why);
 		goto out;
@@ -616,7 +614,7 @@ static bool check_spawn(struct session *s, const char *dir)
 	}
 out:
 	/* a copy still running, with its group (while it runs, the group's
-	 * number is its own; once it ended, the driver reaps it and the
+	 * number is its own; once it ended, its parent reaps it and the
 	 * number may be anyone's); the rest ends with the session's init */
 	if (c.pid > 0 && c.pidfd >= 0 &&
 	    ga_interrupt_wait(NULL, c.pidfd, 0) == 0) {

@@ -18,6 +18,7 @@
 
 #include <mysql.h>
 
+#include "lab/spawn.h"
 #include "mysqlapi/mysqlapi.h"
 #include "lang/outcome.h"
 #include "lang/scenario.h"
@@ -100,6 +101,19 @@ bool ga_proc_ended(pid_t pid);
 /* Whether descriptor fd of process pid is the file dev and ino (read
  * from /proc/PID/fd: a name, never the descriptor itself). */
 bool ga_proc_fd_is(pid_t pid, int fd, dev_t dev, ino_t ino);
+
+/* The PID of the process of pidfd (one of this process's descriptors)
+ * as its own PID namespace numbers it (the last of its fdinfo's NSpid,
+ * read through the descriptor: never a PID that came free since), or 0
+ * when the kernel does not say (it ended and was reaped). */
+pid_t ga_proc_pidfd_nspid(int pidfd);
+
+/* pid, or one of its first 8 children, that reads the file in on its
+ * descriptor 0 and writes out on 1 (a spawned copy's pipes, as fstat
+ * said): its PID, or 0. */
+struct stat;
+pid_t ga_proc_pipes_holder(pid_t pid, const struct stat *in,
+			   const struct stat *out);
 
 /* What a driver process may write to a file, its standard error first
  * (lab/spawn.h, file_max: RLIMIT_FSIZE, a write past it fails with
@@ -283,19 +297,47 @@ void ga_zygote_end(struct ga_driver_conn *conn);
  * every one for 0 (ga_driver_drop_kept, after the idle processes). */
 void ga_zygote_drop(ino_t netns);
 
-/* The child of zygote that is none of kids (n of them) and has not
- * ended (a zombie is not one): its PID; 0 when there is none, -1 when
- * there are several. */
-pid_t ga_zygote_new_child(pid_t zygote, const pid_t *kids, size_t n);
+/* The process a zygote just forked: the one child of init (the
+ * zygote's namespace's, goneaway's init) but the zygote, or of the
+ * zygote, that is none of kids (n of them) and has not ended (a zombie
+ * is not one).  Its PID, *orphan true when it is the init's (forked
+ * through a process that exited: its end is then the init's to tell,
+ * ga_zygote_ends_wait), false when the zygote's own child; 0 when there
+ * is none, -1 when there are several. */
+pid_t ga_zygote_new_child(pid_t init, pid_t zygote, const pid_t *kids,
+			  size_t n, bool *orphan);
 
 /* Whether the PID namespace of goneaway's init init holds what a
- * zygote's must: init's one child the zygote, and the zygote's children
- * among kids (n of them; one that has ended is no longer anyone's).  A
- * process a spawned driver started that outlived it, or one that left
- * its parent, lands with init; one the zygote forked on its own is its
- * child.  1, or 0 with why saying which. */
+ * zygote's must: init's children the zygote and copies among kids (n of
+ * them; one that has ended is no longer anyone's), and the zygote's
+ * children among kids.  A process a spawned driver started that
+ * outlived it, or one that left its parent, lands with init; one the
+ * zygote forked on its own is its child.  1, or 0 with why saying
+ * which. */
 int ga_zygote_clean(pid_t init, pid_t zygote, const pid_t *kids, size_t n,
 		    char *why, size_t len);
+
+/* How a zygote's copies ended, as the init of its namespace said
+ * (lab/spawn.h, reaped_fd): its latest records, kept until asked. */
+#define GA_ZYGOTE_ENDS 64
+struct ga_zygote_ends {
+	size_t n;
+	struct ga_spawn_reaped got[GA_ZYGOTE_ENDS];    /* oldest first */
+};
+
+/* Takes what fd (the read end of a zygote's reaped_fd; -1: none) holds
+ * into e, without waiting; past GA_ZYGOTE_ENDS the oldest go. */
+void ga_zygote_ends_take(struct ga_zygote_ends *e, int fd);
+
+/* Drops what e holds of ns_pid (a new copy's PID in its namespace, once
+ * another's): what ends it had are not the new one's. */
+void ga_zygote_ends_forget(struct ga_zygote_ends *e, int fd, pid_t ns_pid);
+
+/* How the process ns_pid (numbered as the zygote's namespace numbers
+ * it) ended, waited for up to wait_ms on fd: 1 and *status (as waitpid
+ * says), taken out of e; 0 when the init said nothing of it in time. */
+int ga_zygote_ends_wait(struct ga_zygote_ends *e, int fd, pid_t ns_pid,
+			long wait_ms, int *status);
 
 /* Appends what file from holds past offset to the file to (created,
  * never through a symlink).  Returns 0, or -1 with err set. */

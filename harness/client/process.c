@@ -61,6 +61,8 @@
 #define ZYGOTE_KIDS_MAX 64     /* copies of one zygote alive at once */
 #define HOLD_POLL_MS 20         /* a spawned one's end looked for, before
 				 * its greeting */
+#define REAPED_MS 1000          /* for a copy's init to say how it ended,
+				 * once it did */
 #define LINE_MAX_BYTES ((size_t)64 << 20)
 #define THREAD_ID_MAX 9007199254740991.0       /* 2^53 - 1: exact in JSON */
 #define REPLY_WATCH_BYTES ((size_t)1 << 20)     /* a send's reply read
@@ -74,6 +76,8 @@ struct ga_driver_conn {
 	const struct ga_client_env *env;        /* borrowed */
 	pid_t pid;
 	int pidfd;
+	int reaped_fd;          /* what its namespace's init says it
+				 * reaped (lab/spawn.h), read end; -1 */
 	int to_fd;              /* its standard input, non-blocking */
 	int from_fd;            /* its standard output, non-blocking */
 	char *buf;              /* owned: what it wrote, not yet handled */
@@ -117,13 +121,18 @@ struct ga_driver_conn {
 	pid_t zpid;
 	pid_t kids[ZYGOTE_KIDS_MAX];
 	size_t nkids;
+	struct ga_zygote_ends ends;     /* how copies ended, its init said */
 	unsigned zserial;       /* which zygote of the run's it is */
 	/* a copy a zygote spawned: pid is the driver itself, not goneaway's
-	 * child (no waitpid: its pidfd tells its end), in its zygote's PID
-	 * namespace and process group of its own */
+	 * child (no waitpid: its pidfd tells its end, and the zygote's init
+	 * how it ended), in its zygote's PID namespace and process group of
+	 * its own */
 	bool spawned;
 	unsigned from_zygote;   /* its zygote's zserial */
 	pid_t kid_pid;          /* its PID, also once pid is 0 (it ended) */
+	pid_t kid_nspid;        /* ... as its namespace numbers it, when
+				 * its parent is the init, which tells how
+				 * it ended; 0: the zygote's own child */
 	int hold_fd;            /* until its greeting, goneaway's own writer
 				 * of its standard output (a named pipe), so
 				 * that nothing reads as its end before it
@@ -207,11 +216,11 @@ static void log_note(const struct ga_driver_conn *c, const char *fmt, ...)
 	close(fd);
 }
 
-/* Why the process stopped being a driver, in err. */
 /* A driver is its PID namespace's first process but one: the init
  * (lab/spawn.c) exits with 128 + the signal that killed it, so a status
  * of 129 to 128 + NSIG - 1 is said as that signal too ("crash, with the
- * signal", as goneaway explore judges it). */
+ * signal", as goneaway explore judges it), when the init did not say
+ * the driver's own status (driver_status()). */
 static void init_signal(int status, char *how, size_t len)
 {
 	int sig = WIFEXITED(status) ? WEXITSTATUS(status) - 128 : 0;
@@ -222,22 +231,60 @@ static void init_signal(int status, char *how, size_t len)
 			 "signal %d (%s))", sig, strsignal(sig));
 }
 
+static struct ga_driver_conn *zygote_of(const struct ga_driver_conn *c);
+
+/* How c's process ended, as waitpid said to its namespace's init
+ * (lab/spawn.h, reaped_fd): 1 and *status, or 0 when the init did not
+ * say (a copy its zygote forked as its own child, whose end only the
+ * zygote sees).  A fresh driver's init said it before it exited; a
+ * copy's says it once it reaped it, a moment after its pidfd said it
+ * ended: waited for, bounded. */
+static int driver_status(const struct ga_driver_conn *c, int *status)
+{
+	struct ga_spawn_reaped got[16];
+	struct ga_driver_conn *z;
+	size_t n, i;
+
+	if (c->spawned) {
+		z = zygote_of(c);
+		return z && c->kid_nspid > 0 &&
+		       ga_zygote_ends_wait(&z->ends, z->reaped_fd,
+					   c->kid_nspid, REAPED_MS, status);
+	}
+	while ((n = ga_spawn_reaped_read(c->reaped_fd, got, 16)) > 0)
+		for (i = 0; i < n; i++)
+			if (got[i].own) {
+				*status = got[i].status;
+				return 1;
+			}
+	return 0;
+}
+
+/* Why the process stopped being a driver, in err: with how it ended,
+ * a copy a zygote spawned as a driver started on its own. */
 static int died(struct ga_driver_conn *c, const char *what,
 		struct ga_error *err)
 {
 	char how[160] = "", tail[400];
-	int status;
+	int status, own;
 
 	if (c->pid > 0 && c->spawned &&
 	    ga_interrupt_wait(NULL, c->pidfd, 100) == 1) {
-		snprintf(how, sizeof(how), "exited");
+		if (driver_status(c, &own))
+			ga_spawn_describe_status(own, how, sizeof(how));
+		else
+			snprintf(how, sizeof(how), "exited");
 		close(c->pidfd);
 		c->pidfd = -1;
 		c->pid = 0;
 	} else if (c->pid > 0 && ga_interrupt_wait(NULL, c->pidfd, 100) == 1 &&
 	    waitpid(c->pid, &status, WNOHANG) == c->pid) {
-		ga_spawn_describe_status(status, how, sizeof(how));
-		init_signal(status, how, sizeof(how));
+		if (driver_status(c, &own)) {
+			ga_spawn_describe_status(own, how, sizeof(how));
+		} else {
+			ga_spawn_describe_status(status, how, sizeof(how));
+			init_signal(status, how, sizeof(how));
+		}
 		close(c->pidfd);
 		c->pidfd = -1;
 		c->pid = 0;
@@ -255,8 +302,9 @@ static int died(struct ga_driver_conn *c, const char *what,
  * with it.  The process group too, for a kernel that gave it none, and
  * first: while the driver lives, its group's number is its own (a copy
  * a zygote spawned, whose group is what ends with it).  A copy that has
- * ended is left alone: its zygote reaps it, and its number may then be
- * anyone's (goneaway's own driver keeps its number until waited for). */
+ * ended is left alone: its init (or its zygote) reaps it, and its number
+ * may then be anyone's (goneaway's own driver keeps its number until
+ * waited for). */
 static void kill_driver(const struct ga_driver_conn *c)
 {
 	if (c->pid <= 0)
@@ -282,9 +330,13 @@ static int start_process(struct ga_driver_conn *c,
 	struct ga_driver_jail jail;
 	struct ga_spawn_opts so;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, pipes[2];
+	int reaped[2] = { -1, -1 };
 	int rc;
 
-	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC)) {
+	/* its init says there how its processes ended: the driver's own
+	 * status, not the init's 128 + signal, and a zygote's copies' */
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
+	    pipe2(reaped, O_CLOEXEC | O_NONBLOCK)) {
 		rc = ga_error_errno(err, errno, "pipe");
 		goto fail;
 	}
@@ -298,6 +350,7 @@ static int start_process(struct ga_driver_conn *c,
 	so.pipes = pipes;
 	so.own_group = 1;
 	so.new_pidns = true;
+	so.reaped_fd = reaped[1];
 	/* in a lab: it cannot change the namespace (a kept client
 	 * namespace stays as it was made, lab/clientns.h) */
 	so.net_confined = netns_fd >= 0;
@@ -310,21 +363,25 @@ static int start_process(struct ga_driver_conn *c,
 	ga_driver_jail_free(&jail);
 	close(in[0]);
 	close(out[1]);
-	in[0] = out[1] = -1;
+	close(reaped[1]);
+	in[0] = out[1] = reaped[1] = -1;
 	if (rc)
 		goto fail;
 	c->to_fd = in[1];
 	c->from_fd = out[0];
+	c->reaped_fd = reaped[0];
 	if (fcntl(c->from_fd, F_SETFL, O_NONBLOCK) != 0 ||
 	    fcntl(c->to_fd, F_SETFL, O_NONBLOCK) != 0) {
 		rc = ga_error_errno(err, errno, "fcntl O_NONBLOCK");
 		kill_driver(c);
 		waitpid(c->pid, NULL, 0);
 		close(c->pidfd);
+		close(c->reaped_fd);
 		close(c->to_fd);
 		close(c->from_fd);
 		c->pid = 0;
-		c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
+		c->pidfd = c->reaped_fd = c->to_fd = c->from_fd = -1;
+		c->hold_fd = -1;
 		return rc;
 	}
 	/* a driver that died must not kill us with SIGPIPE: main() ignores
@@ -339,6 +396,10 @@ fail:
 		close(out[0]);
 	if (out[1] >= 0)
 		close(out[1]);
+	if (reaped[0] >= 0)
+		close(reaped[0]);
+	if (reaped[1] >= 0)
+		close(reaped[1]);
 	return -1;
 }
 
@@ -378,7 +439,7 @@ static void stop_process(struct ga_driver_conn *c)
 	 * process group (never a group whose number came free): it has
 	 * nothing to finish once its case ended, and what it started in
 	 * its group goes with it (one that left the group is found in the
-	 * zygote's namespace: zygote_still_clean); its zygote reaps it */
+	 * zygote's namespace: zygote_still_clean); its init reaps it */
 	if (c->pid > 0 && c->spawned) {
 		kill_driver(c);
 		ga_interrupt_wait(NULL, c->pidfd, KILL_MS);
@@ -413,6 +474,9 @@ static void stop_process(struct ga_driver_conn *c)
 	if (c->hold_fd >= 0)
 		close(c->hold_fd);
 	c->hold_fd = -1;
+	if (c->reaped_fd >= 0)
+		close(c->reaped_fd);
+	c->reaped_fd = -1;
 }
 
 /* ---- lines ------------------------------------------------------------------ */
@@ -1605,7 +1669,7 @@ static struct ga_driver_conn *zygote_for(struct ga_driver *drv,
 	z->netns = ns;
 	z->in = env->in;
 	z->zserial = ++serials;
-	z->pidfd = z->to_fd = z->from_fd = z->hold_fd = -1;
+	z->pidfd = z->reaped_fd = z->to_fd = z->from_fd = z->hold_fd = -1;
 	if (kept_log(z, env->keep_dir, "zygote", serials, err)) {
 		conn_end(z);
 		return NULL;
@@ -1631,8 +1695,9 @@ static struct ga_driver_conn *zygote_for(struct ga_driver *drv,
 
 /* Has the zygote of c's client spawn c: a copy of itself that reads and
  * writes two named pipes of env's keep directory and appends its
- * standard error to c's log, found among the zygote's children by those
- * pipes (never by what the driver says), its greeting read.  Returns 0,
+ * standard error to c's log, found among the processes the zygote
+ * forked (the init's new child, or the zygote's) by those pipes (never
+ * by what the driver says), its greeting read.  Returns 0,
  * or -1 with err set: c is then as it was (no process), and the zygote
  * is ended when it did not do what it was asked. */
 static int spawn_into(struct ga_driver_conn *c,
@@ -1646,6 +1711,7 @@ static int spawn_into(struct ga_driver_conn *c,
 	size_t elen = 0;
 	int rfd = -1, wfd = -1, hold = -1, fd;
 	bool zygote_failed = false;
+	bool orphan = false;
 	pid_t kid;
 	FILE *f;
 
@@ -1703,7 +1769,8 @@ static int spawn_into(struct ga_driver_conn *c,
 		zygote_failed = true;
 		goto fail;
 	}
-	kid = ga_zygote_new_child(z->zpid, z->kids, z->nkids);
+	kid = ga_zygote_new_child(z->pid, z->zpid, z->kids, z->nkids,
+				  &orphan);
 	if (kid <= 0) {
 		ga_error_set(err, "its zygote answered spawn and forked %s",
 			     kid ? "several processes" : "none");
@@ -1718,6 +1785,11 @@ static int spawn_into(struct ga_driver_conn *c,
 	}
 	c->pid = c->kid_pid = kid;
 	c->pidfd = fd;
+	/* the init reaps an orphan and says how it ended; what it said of
+	 * another that had its number is not this one's */
+	c->kid_nspid = orphan ? ga_proc_pidfd_nspid(fd) : 0;
+	if (c->kid_nspid)
+		ga_zygote_ends_forget(&z->ends, z->reaped_fd, c->kid_nspid);
 	c->from_fd = rfd;
 	c->to_fd = wfd;
 	c->hold_fd = hold;
@@ -1751,7 +1823,7 @@ undo:
 	stop_process(c);
 	zygote_forget(c);
 	c->spawned = false;
-	c->kid_pid = 0;
+	c->kid_pid = c->kid_nspid = 0;
 	ga_json_free(c->hello);
 	c->hello = NULL;
 	c->len = c->scanned = 0;
@@ -1822,7 +1894,7 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 	c->env = env;
 	c->kept = true;
 	c->netns = ns;
-	c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
+	c->pidfd = c->reaped_fd = c->to_fd = c->from_fd = c->hold_fd = -1;
 	if (kept_log(c, env->keep_dir, "driver", ++serial, err)) {
 		conn_end(c);
 		return -1;
@@ -1877,7 +1949,7 @@ static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
 	c->drv = drv;
 	c->decl = decl;
 	c->env = env;
-	c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
+	c->pidfd = c->reaped_fd = c->to_fd = c->from_fd = c->hold_fd = -1;
 	if (env->dir)
 		snprintf(c->log, sizeof(c->log), "%s/driver-%s.log", env->dir,
 			 decl->name);
@@ -2018,7 +2090,7 @@ static int probe(struct ga_driver *drv, char *const *argv,
 	c->drv = drv;
 	c->decl = &probe_decl;
 	c->env = &env;          /* for its waits: only the signals */
-	c->pidfd = c->to_fd = c->from_fd = c->hold_fd = -1;
+	c->pidfd = c->reaped_fd = c->to_fd = c->from_fd = c->hold_fd = -1;
 	tmp = getenv("TMPDIR");
 	snprintf(c->log, sizeof(c->log), "%s/goneaway-driver-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");

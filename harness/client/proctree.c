@@ -1,6 +1,6 @@
 /* proctree.c - what the kernel says of a process, read from /proc (names,
  * never descriptors): its children, whether it has ended, what one of its
- * descriptors is.  What keep.c (a kept driver's processes) and zygote.c (a
+ * descriptors is, its PID in its own PID namespace.  What keep.c (a kept driver's processes) and zygote.c (a
  * zygote's namespace) both read; it calls neither.
  */
 #include "client/internal.h"
@@ -77,4 +77,53 @@ bool ga_proc_fd_is(pid_t pid, int fd, dev_t dev, ino_t ino)
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
 	return stat(path, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+}
+
+pid_t ga_proc_pidfd_nspid(int pidfd)
+{
+	char path[64], buf[1024], *line, *p, *end;
+	long last = 0, v;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	line = strstr(buf, "\nNSpid:");
+	if (!line)
+		return 0;
+	/* "NSpid:\t7\t3": as this process numbers it, down to its own */
+	for (p = line + 7; *p && *p != '\n'; p = end) {
+		v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		last = v;
+	}
+	return last > 0 ? (pid_t)last : 0;
+}
+
+/* Whether pid reads in (its descriptor 0) and writes out (1). */
+static bool holds(pid_t pid, const struct stat *in, const struct stat *out)
+{
+	return ga_proc_fd_is(pid, 0, in->st_dev, in->st_ino) &&
+	       ga_proc_fd_is(pid, 1, out->st_dev, out->st_ino);
+}
+
+pid_t ga_proc_pipes_holder(pid_t pid, const struct stat *in,
+			   const struct stat *out)
+{
+	pid_t kids[8];
+	int k, i;
+
+	if (holds(pid, in, out))
+		return pid;
+	k = ga_proc_children(pid, kids, 8);
+	for (i = 0; i < k && i < 8; i++)
+		if (holds(kids[i], in, out))
+			return kids[i];
+	return 0;
 }

@@ -7,17 +7,26 @@
  * the driver.
  *
  * The registry is this process's (a -j worker's), like keep.c's idle
- * list.  A zygote is goneaway's init's only child; the copies it spawns
- * are its children, each a driver of its own with its own pipes, log and
- * process group.  Ending the zygote ends its init, and so its namespace:
- * every copy goes with it.
+ * list.  A zygote is goneaway's init's first child; the copies it spawns
+ * are the init's too (forked through a process that exits at once, so
+ * that the init reaps them and tells goneaway how each ended: the exit
+ * code, the signal, as for a driver started on its own), or, from a
+ * zygote that forks them directly, its own children, whose end only it
+ * sees.  Each is a driver of its own with its own pipes, log and process
+ * group.  Ending the zygote ends its init, and so its namespace: every
+ * copy goes with it.
  */
 #include "client/internal.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "lab/spawn.h"
+#include "util/clock.h"
 
 #define KIDS_READ 256           /* children read at most */
 
@@ -99,21 +108,44 @@ static bool among(pid_t pid, const pid_t *kids, size_t n)
 	return false;
 }
 
-pid_t ga_zygote_new_child(pid_t zygote, const pid_t *kids, size_t n)
+/* Adds to got (n of them, at most max) the children of pid that are none
+ * of kids (k of them), have not ended and are not skip.  Returns the new
+ * n; -1 when pid is gone, -2 when it has over KIDS_READ children. */
+static int add_new_children(pid_t pid, pid_t skip, const pid_t *kids,
+			    size_t k, pid_t *got, int n, int max)
 {
-	pid_t got[KIDS_READ], found = 0;
-	int k = ga_proc_children(zygote, got, KIDS_READ), i;
+	pid_t seen[KIDS_READ];
+	int m = ga_proc_children(pid, seen, KIDS_READ), i;
 
-	if (k < 0 || k > KIDS_READ)
-		return k < 0 ? 0 : -1;
-	for (i = 0; i < k; i++) {
-		if (among(got[i], kids, n) || ga_proc_ended(got[i]))
+	if (m < 0 || m > KIDS_READ)
+		return m < 0 ? -1 : -2;
+	for (i = 0; i < m; i++) {
+		if (seen[i] == skip || among(seen[i], kids, k) ||
+		    ga_proc_ended(seen[i]))
 			continue;
-		if (found)
-			return -1;
-		found = got[i];
+		if (n < max)
+			got[n] = seen[i];
+		n++;
 	}
-	return found;
+	return n;
+}
+
+pid_t ga_zygote_new_child(pid_t init, pid_t zygote, const pid_t *kids,
+			  size_t n, bool *orphan)
+{
+	pid_t got[2];
+	int a, b;
+
+	/* a copy forked through a process that exited is the init's (its
+	 * end then told by the init), one forked directly the zygote's */
+	a = add_new_children(init, zygote, kids, n, got, 0, 2);
+	b = a < 0 ? a : add_new_children(zygote, 0, kids, n, got, a, 2);
+	if (b < 0)
+		return b == -1 ? 0 : -1;
+	if (b != 1)
+		return b ? -1 : 0;
+	*orphan = a == 1;
+	return got[0];
 }
 
 int ga_zygote_clean(pid_t init, pid_t zygote, const pid_t *kids, size_t n,
@@ -128,7 +160,8 @@ int ga_zygote_clean(pid_t init, pid_t zygote, const pid_t *kids, size_t n,
 		return 0;
 	}
 	for (i = 0; i < k && i < KIDS_READ; i++)
-		if (got[i] != zygote && !ga_proc_ended(got[i])) {
+		if (got[i] != zygote && !among(got[i], kids, n) &&
+		    !ga_proc_ended(got[i])) {
 			snprintf(why, len, "process %d is left in its zygote's "
 				 "PID namespace (a process a driver started "
 				 "outlived it)", (int)got[i]);
@@ -151,4 +184,71 @@ int ga_zygote_clean(pid_t init, pid_t zygote, const pid_t *kids, size_t n,
 			return 0;
 		}
 	return 1;
+}
+
+/* ---- how its copies ended, as its init said ------------------------------- */
+
+void ga_zygote_ends_take(struct ga_zygote_ends *e, int fd)
+{
+	struct ga_spawn_reaped got[GA_ZYGOTE_ENDS];
+	size_t n, i;
+
+	while ((n = ga_spawn_reaped_read(fd, got, GA_ZYGOTE_ENDS)) > 0)
+		for (i = 0; i < n; i++) {
+			if (e->n == GA_ZYGOTE_ENDS) {   /* the oldest goes */
+				memmove(e->got, e->got + 1,
+					(GA_ZYGOTE_ENDS - 1) * sizeof(*e->got));
+				e->n--;
+			}
+			e->got[e->n++] = got[i];
+		}
+}
+
+/* The latest of e's records of ns_pid, taken out of e: 1 and *status,
+ * else 0. */
+static int ends_pick(struct ga_zygote_ends *e, pid_t ns_pid, int *status)
+{
+	size_t i = e->n;
+
+	while (i-- > 0)
+		if (e->got[i].pid == (int32_t)ns_pid) {
+			if (status)
+				*status = e->got[i].status;
+			memmove(e->got + i, e->got + i + 1,
+				(e->n - i - 1) * sizeof(*e->got));
+			e->n--;
+			return 1;
+		}
+	return 0;
+}
+
+void ga_zygote_ends_forget(struct ga_zygote_ends *e, int fd, pid_t ns_pid)
+{
+	ga_zygote_ends_take(e, fd);
+	while (ends_pick(e, ns_pid, NULL))
+		;
+}
+
+int ga_zygote_ends_wait(struct ga_zygote_ends *e, int fd, pid_t ns_pid,
+			long wait_ms, int *status)
+{
+	double deadline = ga_clock_ms() + (double)wait_ms;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	long left;
+	int r;
+
+	for (;;) {
+		ga_zygote_ends_take(e, fd);
+		if (ends_pick(e, ns_pid, status))
+			return 1;
+		left = (long)(deadline - ga_clock_ms());
+		if (fd < 0 || left <= 0)
+			return 0;
+		r = poll(&pfd, 1, (int)left);
+		if (r < 0 && errno != EINTR)
+			return 0;
+		/* its end and nothing to read: the init is gone */
+		if (r > 0 && !(pfd.revents & POLLIN))
+			return 0;
+	}
 }

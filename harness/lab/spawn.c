@@ -26,6 +26,8 @@ static int pidfd_open_compat(pid_t pid)
 }
 
 #define MAX_KEEP 5      /* the error pipe and the namespaces to join */
+#define INIT_REPORT_FD 3        /* where a new PID namespace's init keeps
+				 * its reaped_fd */
 
 static bool kept(int fd, const int *keep, int nkeep)
 {
@@ -132,22 +134,33 @@ static pid_t fork_into_new_pidns(void)
 /* In the first process of a new PID namespace: forks the process that
  * goes on to exec (returns 0 in it) and stays behind as the namespace's
  * init, holding nothing of the harness's (no pipe, the error pipe
- * included, and no descriptor above 2), reaping whatever ends up with it, and exiting with the status of
- * that process (128 + the signal that killed it).  The harness kills the
- * init; the kernel then kills everything in the namespace.  The init
- * never changes its process group: a namespace whose init sits in the
- * group of a dead process cannot finish dying.  Only async-signal-safe
- * calls.  Returns -1 with errno set when the fork fails. */
-static int become_init(void)
+ * included, and no descriptor above 2) but report, reaping whatever ends
+ * up with it, and exiting with the status of that process (128 + the
+ * signal that killed it).  Given report (> 2: ga_spawn_opts's
+ * reaped_fd), it writes there what waitpid said of each process it
+ * reaped, that one's last; a full pipe drops a record, the init never
+ * blocks.  The harness kills the init; the kernel then kills everything
+ * in the namespace.  The init never changes its process group: a
+ * namespace whose init sits in the group of a dead process cannot
+ * finish dying.  Only async-signal-safe calls.  Returns -1 with errno
+ * set when the fork fails. */
+static int become_init(int report)
 {
+	struct ga_spawn_reaped rec;
 	pid_t child, w;
 	int status, null;
 
 	child = fork();
 	if (child <= 0)
 		return child < 0 ? -1 : 0;
-	if (syscall(SYS_close_range, 3, ~0U, 0) != 0) {
-		for (null = 3; null < 1024; null++)
+	if (report > 2 && report != INIT_REPORT_FD &&
+	    dup2(report, INIT_REPORT_FD) < 0)
+		report = -1;
+	report = report > 2 ? INIT_REPORT_FD : -1;
+	/* a reader gone is an EPIPE, never a signal */
+	signal(SIGPIPE, SIG_IGN);
+	if (syscall(SYS_close_range, report < 0 ? 3 : 4, ~0U, 0) != 0) {
+		for (null = report < 0 ? 3 : 4; null < 1024; null++)
 			close(null);
 	}
 	null = open("/dev/null", O_RDWR);
@@ -160,6 +173,14 @@ static int become_init(void)
 	}
 	for (;;) {
 		w = waitpid(-1, &status, 0);
+		if (w > 0 && report >= 0) {
+			rec.pid = (int32_t)w;
+			rec.status = (int32_t)status;
+			rec.own = w == child;
+			if (write(report, &rec, sizeof(rec)) < 0) {
+				/* full, or its reader gone: dropped */
+			}
+		}
 		if (w == child)
 			_exit(WIFEXITED(status) ? WEXITSTATUS(status) :
 			      WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127);
@@ -254,7 +275,7 @@ static int child_enter(const struct ga_spawn_opts *opts, pid_t parent,
 		*stage = GA_STAGE_CLONE;
 		if (opts->own_group && setpgid(0, 0) != 0)
 			return -1;
-		if (become_init() != 0)
+		if (become_init(opts->reaped_fd) != 0)
 			return -1;
 		/* the process that goes on: the init's child */
 	}
@@ -630,6 +651,20 @@ int ga_spawn_run(const struct ga_spawn_opts *opts, struct ga_interrupt *in,
 		return 0;
 	ga_spawn_describe_status(status, how, sizeof(how));
 	return ga_error_set(err, "%s %s", opts->argv[0], how);
+}
+
+size_t ga_spawn_reaped_read(int fd, struct ga_spawn_reaped *got, size_t max)
+{
+	ssize_t n;
+
+	if (fd < 0 || max == 0)
+		return 0;
+	/* each record was written whole, so a read of whole records
+	 * never splits one */
+	do
+		n = read(fd, got, max * sizeof(*got));
+	while (n < 0 && errno == EINTR);
+	return n > 0 ? (size_t)n / sizeof(*got) : 0;
 }
 
 void ga_spawn_describe_status(int status, char *buf, size_t len)

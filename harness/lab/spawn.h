@@ -65,6 +65,8 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #define GA_SPAWN_ROOT_MOUNT "/goneaway"    /* where dir appears in a root */
 #define GA_SPAWN_DEVICES 5                 /* null zero full random urandom */
@@ -295,7 +297,32 @@ struct ga_spawn_opts {
 				   * ignored, so that a write past it fails
 				   * with EFBIG instead of killing the
 				   * writer); 0: no bound */
+	int reaped_fd;            /* with new_pidns, > 2: the write end of
+				   * a pipe (O_NONBLOCK, O_CLOEXEC) the
+				   * namespace's init keeps, writing there
+				   * a struct ga_spawn_reaped for every
+				   * process it reaps (see below); the
+				   * caller closes its own copy after
+				   * ga_spawn; 0: none */
 };
+
+/* What the init of a new PID namespace says of a process it reaped:
+ * the child, or a process orphaned into its namespace (one whose
+ * parent ended: a copy a zygote forks through a process that exits at
+ * once, client/zygote.c), which no one outside the namespace can wait
+ * for.  The status is waitpid's, the child's own (not the init's 128 +
+ * signal).  Written whole (fewer bytes than PIPE_BUF), in the order
+ * reaped; the child's comes last, before the init exits. */
+struct ga_spawn_reaped {
+	int32_t pid;            /* as the namespace numbers it */
+	int32_t status;         /* as waitpid says */
+	int32_t own;            /* 1: the child ga_spawn started */
+};
+
+/* Reads the records waiting on fd (a reaped_fd's read end, non-blocking)
+ * into got, at most max of them, without waiting.  Returns how many (0:
+ * none, its end, or fd < 0). */
+size_t ga_spawn_reaped_read(int fd, struct ga_spawn_reaped *got, size_t max);
 
 /* Starts a child.  Returns 0 and sets *pid and *pidfd (a pidfd that
  * becomes readable when the child exits; the caller closes it), or -1. */

@@ -41,8 +41,12 @@
 #
 # Each file's output is printed whole when it ends, with its time; the
 # run's wall time, and the last line "integration: P passed, F failed,
-# S skipped".  Ctrl-C or SIGTERM ends the files under way (by PID) and
-# removes their temporary directories.
+# S skipped".  Ctrl-C, SIGTERM or SIGHUP ends the files under way (by
+# PID) and removes their temporary directories.  A wrapped file's /tmp
+# of its own (ga-tmp-NAME.XXXXXX in the TMPDIR run-all was given) is
+# removed when the file ends - passed, failed or stopped - unless
+# GA_TEST_DEBUG=1 (or -d) is set: then a failed or stopped file's is
+# kept, on disk, and run-all says where.
 cd "$(dirname "$0")" || exit 2
 passed=0 failed=0 skipped=0 bad_files=""
 args="" files="" debug=0
@@ -136,6 +140,10 @@ if [ -z "${GONEAWAY_JOBS:-}" ]; then
 fi
 if { [ "$n" -le 1 ] && [ "$isolate" != 1 ]; } || [ "$jobs" -le 1 ]; then
 	trap 'rm -rf "$tmp"' EXIT
+	# a signal ends the shell through its EXIT trap
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
 	for t in $files; do
 		start=$(date +%s)
 		# each test's line as it comes (progress), the file's status kept
@@ -217,14 +225,16 @@ start() {
 	date +%s > "$tmp/$1.start"
 	if [ "$2" = 1 ]; then
 		d=$(mktemp -d "${TMPDIR:-/tmp}/ga-tmp-$1.XXXXXX") || d=""
+		# noted at once: whatever ends run-all from here removes it
+		[ -z "$d" ] || echo "$d" > "$tmp/$1.tmpdir"
 		# as /tmp is: tests run things as nobody in it
-		[ -z "$d" ] || chmod 1777 "$d" || d=""
+		[ -z "$d" ] || chmod 1777 "$d" ||
+			{ rm -rf "$d"; rm -f "$tmp/$1.tmpdir"; d=""; }
 		if [ -z "$d" ]; then
 			echo "run-all: $1: no TMPDIR of its own" > "$tmp/$1.out"
 			echo 2 > "$tmp/$1.rc"
 			return
 		fi
-		echo "$d" > "$tmp/$1.tmpdir"
 		(
 			GA_TEST_WRAPPED=1 GA_RUN_ALL_DISK_TMP=$debug env $defsig unshare --pid --fork --mount-proc --kill-child \
 				sh -c "$owntmp" sh "$d" "$top_l" "$top_p" \
@@ -256,6 +266,21 @@ cpu_of() {
 		awk '{ printf ", CPU %.0f+%.0f s", $1 * 60 + $2, $3 * 60 + $4 }'
 }
 
+# tmpdir_done NAME RC: file NAME ended with exit status RC (or "stopped":
+# it was ended before it could say): its /tmp of its own is removed, or,
+# with -d (GA_TEST_DEBUG=1) and a file that failed or was stopped, kept
+# on disk (GA_RUN_ALL_DISK_TMP) and said where
+tmpdir_done() {
+	[ -f "$tmp/$1.tmpdir" ] || return 0
+	d=$(cat "$tmp/$1.tmpdir")
+	if [ "$debug" = 1 ] && [ "$2" != 0 ] && [ -n "$d" ]; then
+		echo "# $1 ran with a /tmp of its own, kept: $d (/tmp/X above is $d/X)"
+	else
+		rm -rf "$d"
+	fi
+	rm -f "$tmp/$1.tmpdir"
+}
+
 # reap: prints and counts each running file that ended
 reap() {
 	still=""
@@ -267,15 +292,7 @@ reap() {
 			echo "$t.sh: $(( $(date +%s) - $(cat "$tmp/$t.start") )) s$(cpu_of "$tmp/$t.times")"
 			rc=$(cat "$tmp/$t.rc")
 			count "$t.sh" "$tmp/$t.out" "${rc:-1}"
-			if [ -f "$tmp/$t.tmpdir" ]; then
-				d=$(cat "$tmp/$t.tmpdir")
-				if [ "$debug" = 1 ] && grep -q '^# scratch kept in ' "$tmp/$t.out"; then
-					echo "# $t ran with a /tmp of its own, kept: $d (/tmp/X above is $d/X)"
-				else
-					rm -rf "$d"
-				fi
-				rm -f "$tmp/$t.tmpdir"
-			fi
+			tmpdir_done "$t" "${rc:-1}"
 		else
 			still="$still $t"
 		fi
@@ -283,11 +300,14 @@ reap() {
 	running=$still
 }
 
-# Ctrl-C, SIGTERM: the files under way end (a wrapped one with its whole
-# PID namespace; one that runs alone gets SIGTERM, and its own traps
-# clean up, as after a Ctrl-C of it alone), their outputs so far shown.
+# Ctrl-C, SIGTERM, SIGHUP: the files under way end (a wrapped one with
+# its whole PID namespace; one that runs alone gets SIGTERM, and its own
+# traps clean up, as after a Ctrl-C of it alone), their outputs so far
+# shown, and each one's /tmp of its own removed (tmpdir_done: kept with
+# -d), also of a file whose subshell the signal ended before it could
+# write its status (a SIGTERM to the whole process group).
 stop() {
-	trap '' INT TERM
+	trap '' INT TERM HUP
 	echo "run-all: SIG$1: ending$running" >&2
 	for t in $running; do
 		[ -f "$tmp/$t.done" ] && continue
@@ -310,16 +330,24 @@ stop() {
 		fi
 	done
 	wait
-	debug=0
 	reap
+	for t in $running; do
+		[ -f "$tmp/$t.out" ] && cat "$tmp/$t.out"
+		echo "$t.sh: stopped"
+		count "$t.sh" /dev/null 1
+		tmpdir_done "$t" stopped
+	done
+	running=""
 	unset cgroups_before    # the files SIGKILLed: "goneaway sweep" takes theirs
 	rm -rf "$tmp"
 	finish
-	case $1 in INT) exit 130 ;; *) exit 143 ;; esac
+	case $1 in INT) exit 130 ;; HUP) exit 129 ;; *) exit 143 ;; esac
 }
 running=""
 trap 'stop INT' INT
 trap 'stop TERM' TERM
+trap 'stop HUP' HUP
+# whatever else ends this shell: no file's /tmp of its own is left
 trap 'for d in "$tmp"/*.tmpdir; do [ -f "$d" ] && rm -rf "$(cat "$d")"; done; rm -rf "$tmp"' EXIT
 
 for t in $alone; do

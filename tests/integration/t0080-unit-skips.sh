@@ -17,7 +17,7 @@ UNIT="$TOP/build/check-unit"
 ROOT_TCASES="lab/traffic lab/proxy lab/isolation lab/clientns lab/lifetime
 fault_firewall/kernel fault_point/kernel fault_qdisc/kernel
 fault_stack/kernel proxy/haproxy client/sockets fsutil/across
-rundir/other-owner spawn/root spawn/join spawn/confine spawn/bind
+rundir/other-owner spawn/root spawn/join spawn/pidns spawn/confine spawn/bind
 capture/link netem/lab memcg/cgroups memfs/tmpfs trustdir/owners
 trustdir/uids"
 

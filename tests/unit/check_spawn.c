@@ -1,5 +1,6 @@
 /* check_spawn.c - tests for lab/spawn.h (spawn.c, spawnroot.c,
- * spawnconfine.c, spawnfail.c): what a spawned process holds.
+ * spawnconfine.c, spawnfail.c): what a spawned process holds, and what
+ * a new PID namespace's init says it reaped.
  *
  * Connector/C's sockets are not close-on-exec, so a mariadbd restarted
  * while a client is connected would inherit the client's socket (and keep
@@ -1081,6 +1082,46 @@ START_TEST(test_confined_needs_a_user)
 }
 END_TEST
 
+/* A child in a PID namespace of its own, given reaped_fd: its init
+ * writes what waitpid said of each process it reaped - an orphan's (a
+ * process whose parent exited, as a zygote's copy is: SIGTERM here),
+ * then the child's own, last (SIGUSR1, where the init itself exits
+ * with 128 + 10) - and nothing holds the pipe once the init is gone. */
+START_TEST(test_init_says_what_it_reaped)
+{
+	const char *argv[] = { "/bin/sh", "-c",
+		"(sh -c 'sleep 0.2; kill -TERM $$' &); sleep 1; kill -USR1 $$",
+		NULL };
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct ga_spawn_reaped got[8];
+	struct ga_error err = { "" };
+	int rp[2], pidfd, status, rc;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(rp, O_CLOEXEC | O_NONBLOCK), 0);
+	o.new_pidns = true;
+	o.reaped_fd = rp[1];
+	rc = ga_spawn(&o, &pid, &pidfd, &err);
+	close(rp[1]);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_int_eq(ga_spawn_wait(pid, pidfd, NULL, 5000, &status, &err),
+			 0);
+	close(pidfd);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGUSR1);
+	ck_assert_uint_eq(ga_spawn_reaped_read(rp[0], got, 8), 2);
+	ck_assert_int_eq(got[0].own, 0);
+	ck_assert(WIFSIGNALED(got[0].status) &&
+		  WTERMSIG(got[0].status) == SIGTERM);
+	ck_assert_int_eq(got[1].own, 1);
+	ck_assert(WIFSIGNALED(got[1].status) &&
+		  WTERMSIG(got[1].status) == SIGUSR1);
+	ck_assert_int_gt(got[0].pid, 1);
+	ck_assert_int_ne(got[0].pid, got[1].pid);
+	ck_assert_int_eq(read(rp[0], got, sizeof(got)), 0);     /* its end */
+	close(rp[0]);
+}
+END_TEST
+
 Suite *make_spawn_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("spawn");
@@ -1116,6 +1157,12 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 		tcase_add_loop_test(tc, test_join_failure_named, 0, 2);
 		tcase_add_test(tc, test_join_failure_reaps_both);
 		tcase_add_test(tc, test_bind_into_namespace);
+		suite_add_tcase(s, tc);
+	}
+	if (unit_needs_root(needs, "spawn", "pidns", "PID namespaces")) {
+		tc = tcase_create("pidns");
+		tcase_set_timeout(tc, TIMEOUT);
+		tcase_add_test(tc, test_init_says_what_it_reaped);
 		suite_add_tcase(s, tc);
 	}
 	if (unit_needs_root(needs, "spawn", "confine", "mounts, users")) {
