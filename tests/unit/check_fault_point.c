@@ -670,12 +670,26 @@ static int fake_kill_session(void *ctx, const char *addr, unsigned port,
 	struct pollfd pf = { .fd = k->sfd, .events = POLLIN };
 
 	(void)err;
-	k->calls++;
 	k->port = port;
 	snprintf(k->addr, sizeof(k->addr), "%s", addr);
 	k->arrived = poll(&pf, 1, 300) == 1;
 	snprintf(what, len, "KILL 7");
+	/* last, so that a test that sees the call sees what came with it */
+	__atomic_store_n(&k->calls, k->calls + 1, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* The KILL's calls so far, waiting up to ms for a first one: with
+ * "after" the engine lets the packet go before it calls the KILL, so
+ * the test can read the data before the engine's thread has called. */
+static int kill_calls(struct fake_kill *k, int ms)
+{
+	int n;
+
+	while ((n = __atomic_load_n(&k->calls, __ATOMIC_ACQUIRE)) == 0 &&
+	       ms-- > 0)
+		usleep(1000);
+	return n;
 }
 
 /* "kill at|after 1000 to-server": 600 bytes pass (652 counted), the
@@ -706,9 +720,11 @@ static void kill_case(const char *text, bool after)
 			 (long)sizeof(data));
 	ck_assert_int_eq(k.calls, 0);
 	send_all(f.cfd, data, sizeof(data));
+	/* the call first, the data read after: the fake looks for the
+	 * data on the server's socket, which a read here would take */
+	ck_assert_int_eq(kill_calls(&k, 3000), 1);
 	ck_assert_int_eq(unit_recv_for(f.sfd, buf, sizeof(data), 3000),
 			 (long)sizeof(data));
-	ck_assert_int_eq(k.calls, 1);
 	ck_assert_uint_eq(k.port, ntohs(me.sin_port));
 	ck_assert_str_eq(k.addr, GA_LAB_CLIENT_ADDR);
 	ck_assert_msg(k.arrived == after, "the packet had %sarrived when the "
