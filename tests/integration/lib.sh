@@ -201,11 +201,6 @@ new_leftovers() {
 	cat "$2.new" && test ! -s "$2.new"
 }
 
-# Is a client driver installed here?  The one answer is the driver's own:
-# "goneaway drivers NAME" starts it as --client NAME would, and its
-# greeting (docs/driver-protocol.md) says its runtime and connector are
-# there; its stderr says why not.  The names are drivers/drivers.list's.
-#
 # exit_is N COMMAND...: COMMAND ends with exit status N
 exit_is() {
 	want=$1; shift
@@ -213,6 +208,11 @@ exit_is() {
 	test "$got" -eq "$want" || { say "exit status $got, not $want"; return 1; }
 }
 
+# Is a client driver installed here?  The one answer is the driver's own:
+# "goneaway drivers NAME" starts it as --client NAME would, and its
+# greeting (docs/driver-protocol.md) says its runtime and connector are
+# there; its stderr says why not.  The names are drivers/drivers.list's.
+#
 # driver_installed NAME: succeeds when NAME greets; else prints why and
 # fails.
 driver_installed() {
