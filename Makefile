@@ -20,9 +20,9 @@ DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libnftables-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
 	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev haproxy \
-	libssl-dev libarchive-dev
+	libssl-dev libarchive-dev libjansson-dev
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables \
-	libcrypto libarchive
+	libcrypto libarchive jansson
 # zlib: the tests' own gzip streams (check_bundle's hostile archives,
 # fuzz_bundle's inputs); goneaway has it inside libarchive.
 TEST_PKGS = check zlib
