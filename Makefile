@@ -330,10 +330,11 @@ fuzz-lf-run:
 # can judge is the readers of outside input: msan builds the fuzz
 # targets of MSAN_TARGETS with it and libFuzzer in build-msan and runs
 # each over its committed seeds and then LF_SHORT_SECONDS of new
-# inputs.  tests/fuzz/msan_shim.c marks what
-# libc's asprintf writes for libnl-route's constructor, which runs at
-# load, and what libarchive hands the bundle target (a member's bytes
-# and name), its checks off inside libarchive's calls.
+# inputs.  tests/fuzz/msan_shim.c marks what libc's asprintf writes for
+# libnl-route's constructor, which runs at load, what libarchive hands
+# the bundle target (a member's bytes and name) and the tree jansson's
+# json_loadb() builds (util/json.c), its checks off inside libarchive's
+# and jansson's calls.
 MSAN_B = build-msan
 MSAN_SAN = -fsanitize=memory -fsanitize-memory-track-origins=2 -fno-omit-frame-pointer
 MSAN_TARGETS = scenario expectations protocol results bundle

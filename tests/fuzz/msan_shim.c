@@ -4,10 +4,10 @@
  * memory MSan still takes for unwritten: a string libc's asprintf wrote
  * (libnl-route's constructor builds a path with it and opens it), what
  * libarchive unpacks for the bundle target (zlib's bytes, a member's
- * name), the tree jansson builds of a JSON text (util/json.c).  Each shim, which the executable exports in the library's
- * function's place, calls it and marks what it wrote as written, so that
- * MSan judges goneaway's code over it.  Everywhere else this file is
- * empty. */
+ * name), the tree jansson builds of a JSON text (util/json.c).  Each
+ * shim, which the executable exports in the library's function's place,
+ * calls it and marks what it wrote as written, so that MSan judges
+ * goneaway's code over it.  Everywhere else this file is empty. */
 #if defined(__has_feature)
 #if __has_feature(memory_sanitizer)
 #include <dlfcn.h>
