@@ -20,9 +20,9 @@ DEB_PACKAGES = gcc make pkg-config libc6-dev default-libmysqlclient-dev \
 	check libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libnftables-dev \
 	mariadb-server iproute2 nftables procps openssl libxml2-utils \
 	python3-pymysql php-cli php-mysql debootstrap zlib1g-dev haproxy \
-	libssl-dev libarchive-dev
+	libssl-dev libarchive-dev libjansson-dev
 PKGS = mysqlclient libnl-3.0 libnl-route-3.0 libnl-nf-3.0 libnftables \
-	libcrypto libarchive
+	libcrypto libarchive jansson
 # zlib: the tests' own gzip streams (check_bundle's hostile archives,
 # fuzz_bundle's inputs); goneaway has it inside libarchive.
 TEST_PKGS = check zlib
@@ -330,10 +330,11 @@ fuzz-lf-run:
 # can judge is the readers of outside input: msan builds the fuzz
 # targets of MSAN_TARGETS with it and libFuzzer in build-msan and runs
 # each over its committed seeds and then LF_SHORT_SECONDS of new
-# inputs.  tests/fuzz/msan_shim.c marks what
-# libc's asprintf writes for libnl-route's constructor, which runs at
-# load, and what libarchive hands the bundle target (a member's bytes
-# and name), its checks off inside libarchive's calls.
+# inputs.  tests/fuzz/msan_shim.c marks what libc's asprintf writes for
+# libnl-route's constructor, which runs at load, what libarchive hands
+# the bundle target (a member's bytes and name) and the tree jansson's
+# json_loadb() builds (util/json.c), its checks off inside libarchive's
+# and jansson's calls.
 MSAN_B = build-msan
 MSAN_SAN = -fsanitize=memory -fsanitize-memory-track-origins=2 -fno-omit-frame-pointer
 MSAN_TARGETS = scenario expectations protocol results bundle

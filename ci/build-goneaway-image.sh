@@ -11,8 +11,9 @@
 # The base is a root ci/build-server-root.sh makes (flavour
 # goneaway-debian12: "debootstrap --variant=minbase bookworm" from the
 # mirror of the machine's apt sources, and Debian 12's libmariadb3,
-# libnl, libnftables1, libssl3 and libarchive13), built once and cached
-# in $GA_CACHE/images/goneaway-debian12 (GA_CACHE defaults to
+# libnl, libnftables1 (and with it libjansson4), libssl3 and
+# libarchive13), built once and cached in
+# $GA_CACHE/images/goneaway-debian12 (GA_CACHE defaults to
 # /var/cache/goneaway); it, and every directory above it, must be root's
 # and writable by no one else (ci/trusted-dir.sh), since what it holds
 # becomes the image.  goneaway itself is installed with "make install

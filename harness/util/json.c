@@ -1,440 +1,201 @@
-/* json.c - see json.h.  A recursive-descent parser over a buffer. */
+/* json.c - see json.h.  jansson reads the text (json_loadb: RFC 8259's
+ * grammar, its UTF-8 check, a member named twice refused); what jansson
+ * has no bound for of goneaway's choosing (a NUL byte, the nesting, the
+ * number of values) is checked before it builds anything, and its tree
+ * is copied into goneaway's struct ga_json, which every caller reads. */
 #include "util/json.h"
 
-#include <math.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/escape.h"
+
 #define MAX_DEPTH 32
 
-struct parser {
-	const char *s;
-	size_t len;
-	size_t pos;
-	size_t nvalues;         /* values in arrays and objects so far */
-	struct ga_error *err;
-	int failed;
-};
+/* ---- refusals, with their line and column ------------------------------ */
 
-static size_t utf8_len(const unsigned char *s, size_t n);
-
-static int fail(struct parser *p, const char *what)
+/* Refuses the text at byte at: "what at line L, column C", both from 1,
+ * a column counting characters as jansson's do (a UTF-8 continuation
+ * byte is not one). */
+static int refuse_at(struct ga_error *err, const char *text, size_t at,
+		     const char *what)
 {
-	if (!p->failed)
-		ga_error_set(p->err, "%s at byte %zu", what, p->pos);
-	p->failed = 1;
-	return -1;
-}
+	size_t i, line = 1, col = 1;
 
-static void skip_blanks(struct parser *p)
-{
-	while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
-				   p->s[p->pos] == '\n' || p->s[p->pos] == '\r'))
-		p->pos++;
-}
+	for (i = 0; i < at; i++) {
+		unsigned char c = (unsigned char)text[i];
 
-static int literal(struct parser *p, const char *word)
-{
-	size_t n = strlen(word);
-
-	if (p->len - p->pos < n || memcmp(p->s + p->pos, word, n) != 0)
-		return fail(p, "unexpected character");
-	p->pos += n;
-	return 0;
-}
-
-static int hex4(struct parser *p, unsigned *out)
-{
-	unsigned v = 0;
-	int i;
-
-	if (p->len - p->pos < 4)
-		return fail(p, "short \\u escape");
-	for (i = 0; i < 4; i++) {
-		char c = p->s[p->pos];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return fail(p, "bad \\u escape");
-		p->pos++;
-	}
-	*out = v;
-	return 0;
-}
-
-static size_t put_utf8(char *out, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* The index of the closing quote of the string whose opening quote is
- * at p->pos, or p->len when it has none.  What lies between the quotes
- * is never shorter than the string's text. */
-static size_t string_end(const struct parser *p)
-{
-	size_t i = p->pos + 1;
-
-	while (i < p->len && p->s[i] != '"')
-		i += p->s[i] == '\\' ? 2 : 1;
-	return i < p->len ? i : p->len;
-}
-
-/* A \u escape at p->pos (after its "\u"), esc the index of its
- * backslash: the code point, a surrogate pair joined into one.  A lone
- * surrogate is no character and refused. */
-static int parse_u_escape(struct parser *p, size_t esc, unsigned *cp)
-{
-	unsigned lo;
-
-	if (hex4(p, cp))
-		return -1;
-	if (*cp >= 0xdc00 && *cp < 0xe000) {
-		p->pos = esc;
-		return fail(p, "lone low surrogate in a \\u escape");
-	}
-	if (*cp < 0xd800 || *cp >= 0xdc00)
-		return 0;
-	if (p->len - p->pos < 6 || p->s[p->pos] != '\\' ||
-	    p->s[p->pos + 1] != 'u') {
-		p->pos = esc;
-		return fail(p, "lone high surrogate in a \\u escape");
-	}
-	p->pos += 2;
-	if (hex4(p, &lo))
-		return -1;
-	if (lo < 0xdc00 || lo >= 0xe000) {
-		p->pos = esc;
-		return fail(p, "lone high surrogate in a \\u escape");
-	}
-	*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
-	return 0;
-}
-
-/* One character of a string at p->pos, into buf at *n (room enough:
- * the text between the quotes ends at end).  0, 1 at the closing
- * quote, or -1. */
-static int string_char(struct parser *p, size_t end, char *buf, size_t *n)
-{
-	unsigned char c = (unsigned char)p->s[p->pos];
-	size_t esc = p->pos, k;
-	unsigned cp;
-
-	if (p->pos >= end) {
-		p->pos++;
-		return 1;
-	}
-	if (c < 0x20)
-		return fail(p, "control character in a string");
-	if (c >= 0x80) {
-		k = utf8_len((const unsigned char *)p->s + p->pos,
-			     end - p->pos);
-		if (k == 0)
-			return fail(p, "invalid UTF-8");
-		memcpy(buf + *n, p->s + p->pos, k);
-		*n += k;
-		p->pos += k;
-		return 0;
-	}
-	p->pos++;
-	if (c != '\\') {
-		buf[(*n)++] = (char)c;
-		return 0;
-	}
-	c = (unsigned char)p->s[p->pos++];      /* below end: string_end() */
-	switch (c) {
-	case '"': case '\\': case '/': buf[(*n)++] = (char)c; return 0;
-	case 'b': buf[(*n)++] = '\b'; return 0;
-	case 'f': buf[(*n)++] = '\f'; return 0;
-	case 'n': buf[(*n)++] = '\n'; return 0;
-	case 'r': buf[(*n)++] = '\r'; return 0;
-	case 't': buf[(*n)++] = '\t'; return 0;
-	case 'u':
-		if (parse_u_escape(p, esc, &cp))
-			return -1;
-		if (cp == 0) {
-			p->pos = esc;
-			return fail(p, "\\u0000 in a string");
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else if (c < 0x80 || c >= 0xc0) {
+			col++;
 		}
-		/* "\uXXXX" is 6 bytes, its UTF-8 at most 3; a pair is 12
-		 * bytes, its UTF-8 4 */
-		*n += put_utf8(buf + *n, cp);
-		return 0;
-	default:
-		p->pos = esc;
-		return fail(p, "bad escape");
 	}
+	return ga_error_set(err, "%s at line %zu, column %zu", what, line, col);
 }
 
-/* A string at p->pos (its opening quote is checked here).  Its buffer
- * is the size of its text in the source, not of the rest of the line. */
-static int parse_string(struct parser *p, char **out, size_t *outlen)
+/* Refuses a NUL byte anywhere (it would end the text for whoever reads
+ * it after us), nesting deeper than MAX_DEPTH and more than
+ * GA_JSON_MAX_VALUES values (array items and object members, each
+ * counted at its ',' or at the first byte after its '[' or '{'),
+ * reading the bytes outside strings only: a text of hundreds of
+ * thousands of values is refused at the first one too many, before
+ * jansson builds any of it.  Exact for valid JSON; on text that is not,
+ * jansson refuses what this lets through. */
+static int bounds(const char *s, size_t len, struct ga_error *err)
 {
-	size_t end, n = 0;
-	char *buf;
-	int rc;
+	size_t i, values = 0;
+	bool in_string = false, opened = false;
+	int depth = 0;
+	char what[64];
 
-	if (p->pos >= p->len || p->s[p->pos] != '"')
-		return fail(p, "expected a string");
-	end = string_end(p);
-	if (end >= p->len) {
-		p->pos = p->len;
-		return fail(p, "unterminated string");
-	}
-	p->pos++;
-	buf = malloc(end - p->pos + 1);
-	if (!buf)
-		return fail(p, "out of memory");
-	while ((rc = string_char(p, end, buf, &n)) == 0)
-		;
-	if (rc < 0) {
-		free(buf);
-		return -1;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*outlen = n;
-	return 0;
-}
+	for (i = 0; i < len; i++) {
+		char c = s[i];
 
-/* Digits at p->pos; how many. */
-static size_t digits(struct parser *p)
-{
-	size_t start = p->pos;
-
-	while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
-		p->pos++;
-	return p->pos - start;
-}
-
-/* A number at p->pos, by JSON's grammar:
- * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and finite. */
-static int parse_number(struct parser *p, double *out)
-{
-	char tmp[64], *copy = tmp, *end;
-	size_t start = p->pos, n;
-	bool whole;
-
-	if (p->pos < p->len && p->s[p->pos] == '-')
-		p->pos++;
-	if (p->pos < p->len && p->s[p->pos] == '0') {
-		p->pos++;
-		if (p->pos < p->len && p->s[p->pos] >= '0' &&
-		    p->s[p->pos] <= '9')
-			return fail(p, "bad number: a leading zero");
-	} else if (digits(p) == 0) {
-		return fail(p, "bad number: no digit");
-	}
-	if (p->pos < p->len && p->s[p->pos] == '.') {
-		p->pos++;
-		if (digits(p) == 0)
-			return fail(p, "bad number: no digit after '.'");
-	}
-	if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
-		p->pos++;
-		if (p->pos < p->len && (p->s[p->pos] == '+' ||
-					p->s[p->pos] == '-'))
-			p->pos++;
-		if (digits(p) == 0)
-			return fail(p, "bad number: no digit in the exponent");
-	}
-	n = p->pos - start;
-	if (n >= sizeof(tmp)) {
-		copy = malloc(n + 1);
-		if (!copy)
-			return fail(p, "out of memory");
-	}
-	memcpy(copy, p->s + start, n);
-	copy[n] = '\0';
-	*out = strtod(copy, &end);
-	whole = end == copy + n;
-	if (copy != tmp)
-		free(copy);
-	p->pos = start;
-	if (!whole)
-		return fail(p, "bad number");
-	if (!isfinite(*out))
-		return fail(p, "number out of range");
-	p->pos = start + n;
-	return 0;
-}
-
-static int parse_value(struct parser *p, struct ga_json *j, int depth);
-
-/* A new item at the end of j's, which has room for *cap (grown by
- * doubling).  A document has at most GA_JSON_MAX_VALUES of them. */
-static int push(struct parser *p, struct ga_json *j, size_t *cap,
-		struct ga_json **item)
-{
-	struct ga_json *grown;
-	size_t want;
-
-	if (++p->nvalues > GA_JSON_MAX_VALUES) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "more than %d values",
-			 GA_JSON_MAX_VALUES);
-		return fail(p, what);
-	}
-	if (j->nitems == *cap) {
-		want = *cap ? *cap * 2 : 8;
-		grown = realloc(j->items, want * sizeof(*grown));
-		if (!grown)
-			return fail(p, "out of memory");
-		j->items = grown;
-		*cap = want;
-	}
-	*item = &j->items[j->nitems++];
-	memset(*item, 0, sizeof(**item));
-	return 0;
-}
-
-static int by_key(const void *a, const void *b)
-{
-	const struct ga_json *const *x = a, *const *y = b;
-
-	return strcmp((*x)->key, (*y)->key);
-}
-
-/* Refuses object j (its '{' at byte at) when two members have one name:
- * which one a reader takes is not the same everywhere. */
-static int unique_keys(struct parser *p, const struct ga_json *j, size_t at)
-{
-	const struct ga_json **sorted;
-	char what[96];
-	size_t i;
-	int rc = 0;
-
-	if (j->nitems < 2)
-		return 0;
-	sorted = malloc(j->nitems * sizeof(*sorted));
-	if (!sorted)
-		return fail(p, "out of memory");
-	for (i = 0; i < j->nitems; i++)
-		sorted[i] = &j->items[i];
-	qsort(sorted, j->nitems, sizeof(*sorted), by_key);
-	for (i = 1; i < j->nitems && rc == 0; i++) {
-		if (strcmp(sorted[i - 1]->key, sorted[i]->key) != 0)
+		if (c == '\0')
+			return refuse_at(err, s, i, "NUL byte");
+		if (in_string) {
+			if (c == '\\' && i + 1 < len && s[i + 1] != '\0')
+				i++;
+			else if (c == '"')
+				in_string = false;
 			continue;
-		snprintf(what, sizeof(what), "duplicate member '%.40s%s' in "
-			 "the object", sorted[i]->key,
-			 strlen(sorted[i]->key) > 40 ? "..." : "");
-		p->pos = at;
-		rc = fail(p, what);
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (opened && c != ']' && c != '}')
+			values++;
+		opened = false;
+		if (c == '[' || c == '{') {
+			if (++depth > MAX_DEPTH)
+				return refuse_at(err, s, i, "nested too deep");
+			opened = true;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		} else if (c == ',') {
+			values++;
+		} else if (c == '"') {
+			in_string = true;
+		}
+		if (values > GA_JSON_MAX_VALUES) {
+			snprintf(what, sizeof(what), "more than %d values",
+				 GA_JSON_MAX_VALUES);
+			return refuse_at(err, s, i, what);
+		}
 	}
-	free(sorted);
-	return rc;
+	return 0;
 }
 
-static int parse_container(struct parser *p, struct ga_json *j, int depth)
+/* jansson's refusal, with its line and column.  Its text quotes up to
+ * 20 bytes of the input ("invalid token near 'x'"), valid UTF-8 but
+ * perhaps an ESC: shown escaped. */
+static int refused(struct ga_error *err, const json_error_t *jerr)
 {
-	bool object = p->s[p->pos] == '{';
-	char close = object ? '}' : ']';
-	size_t at = p->pos, cap = 0, keylen;
-	struct ga_json *item = NULL;
-	char *key;
+	char text[4 * JSON_ERROR_TEXT_LENGTH];
 
-	j->type = object ? GA_JSON_OBJECT : GA_JSON_ARRAY;
-	p->pos++;
-	skip_blanks(p);
-	if (p->pos < p->len && p->s[p->pos] == close) {
-		p->pos++;
-		return 0;
+	/* its words for \u0000 name a flag of its own */
+	if (json_error_code(jerr) == json_error_null_character)
+		snprintf(text, sizeof(text), "\\u0000 in a string");
+	else if (jerr->text[0])
+		ga_esc_format(text, sizeof(text), jerr->text, GA_ESC_TEXT);
+	else                    /* jansson's malloc failed: no words */
+		return ga_error_set(err, "out of memory (jansson)");
+	if (jerr->line < 1)
+		return ga_error_set(err, "%s", text);
+	return ga_error_set(err, "%s at line %d, column %d", text, jerr->line,
+			    jerr->column);
+}
+
+/* ---- jansson's tree, copied -------------------------------------------- */
+
+static int copy(json_t *in, struct ga_json *out, int depth,
+		struct ga_error *err);
+
+static char *copy_text(const char *s, size_t len)
+{
+	char *c = malloc(len + 1);
+
+	if (c) {
+		memcpy(c, s, len);
+		c[len] = '\0';
 	}
-	for (;;) {
-		key = NULL;
-		skip_blanks(p);
-		if (object) {
-			if (parse_string(p, &key, &keylen))
+	return c;
+}
+
+/* Array items or object members: out->items, all zeroed first, so that
+ * a copy that fails half way is freed whole by ga_json_free(). */
+static int copy_items(json_t *in, struct ga_json *out, int depth,
+		      struct ga_error *err)
+{
+	bool object = json_is_object(in);
+	size_t n = object ? json_object_size(in) : json_array_size(in), i = 0;
+	void *it;
+
+	if (n == 0)
+		return 0;
+	out->items = calloc(n, sizeof(*out->items));
+	if (!out->items)
+		return ga_error_set(err, "out of memory");
+	out->nitems = n;
+	if (!object) {
+		for (i = 0; i < n; i++)
+			if (copy(json_array_get(in, i), &out->items[i],
+				 depth + 1, err))
 				return -1;
-			skip_blanks(p);
-			if (p->pos >= p->len || p->s[p->pos] != ':') {
-				free(key);
-				return fail(p, "expected ':'");
-			}
-			p->pos++;
-		}
-		if (push(p, j, &cap, &item)) {
-			free(key);
-			return -1;
-		}
-		item->key = key;
-		if (parse_value(p, item, depth + 1))
-			return -1;
-		skip_blanks(p);
-		if (p->pos < p->len && p->s[p->pos] == ',') {
-			p->pos++;
-			continue;
-		}
-		if (p->pos < p->len && p->s[p->pos] == close) {
-			p->pos++;
-			return object ? unique_keys(p, j, at) : 0;
-		}
-		return fail(p, object ? "expected ',' or '}'" :
-			    "expected ',' or ']'");
+		return 0;
 	}
+	/* jansson keeps an object's members in the order they came */
+	for (it = json_object_iter(in); it && i < n;
+	     it = json_object_iter_next(in, it), i++) {
+		out->items[i].key = strdup(json_object_iter_key(it));
+		if (!out->items[i].key)
+			return ga_error_set(err, "out of memory");
+		if (copy(json_object_iter_value(it), &out->items[i],
+			 depth + 1, err))
+			return -1;
+	}
+	return 0;
 }
 
-static int parse_value(struct parser *p, struct ga_json *j, int depth)
+static int copy(json_t *in, struct ga_json *out, int depth,
+		struct ga_error *err)
 {
-	char c;
-
-	if (depth > MAX_DEPTH)
-		return fail(p, "nested too deep");
-	skip_blanks(p);
-	if (p->pos >= p->len)
-		return fail(p, "unexpected end");
-	c = p->s[p->pos];
-	switch (c) {
-	case '{':
-	case '[':
-		return parse_container(p, j, depth);
-	case '"':
-		j->type = GA_JSON_STRING;
-		return parse_string(p, &j->str, &j->len);
-	case 't':
-		j->type = GA_JSON_BOOL;
-		j->b = true;
-		return literal(p, "true");
-	case 'f':
-		j->type = GA_JSON_BOOL;
-		return literal(p, "false");
-	case 'n':
-		j->type = GA_JSON_NULL;
-		return literal(p, "null");
-	case '-': case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		j->type = GA_JSON_NUMBER;
-		return parse_number(p, &j->num);
-	default:
-		return fail(p, "unexpected character");
+	if (depth > MAX_DEPTH)          /* bounds() saw to it: never */
+		return ga_error_set(err, "nested too deep");
+	switch (json_typeof(in)) {
+	case JSON_OBJECT:
+		out->type = GA_JSON_OBJECT;
+		return copy_items(in, out, depth, err);
+	case JSON_ARRAY:
+		out->type = GA_JSON_ARRAY;
+		return copy_items(in, out, depth, err);
+	case JSON_STRING:
+		out->type = GA_JSON_STRING;
+		out->len = json_string_length(in);
+		out->str = copy_text(json_string_value(in), out->len);
+		return out->str ? 0 : ga_error_set(err, "out of memory");
+	case JSON_INTEGER:              /* JSON_DECODE_INT_AS_REAL: never */
+		out->type = GA_JSON_NUMBER;
+		out->num = (double)json_integer_value(in);
+		return 0;
+	case JSON_REAL:
+		out->type = GA_JSON_NUMBER;
+		out->num = json_real_value(in);
+		return 0;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		out->type = GA_JSON_BOOL;
+		out->b = json_is_true(in);
+		return 0;
+	case JSON_NULL:
+		out->type = GA_JSON_NULL;
+		return 0;
 	}
+	return ga_error_set(err, "a JSON value of an unknown type");
 }
 
 static void free_node(struct ga_json *j)
@@ -459,29 +220,33 @@ void ga_json_free(struct ga_json *j)
 struct ga_json *ga_json_parse(const char *text, size_t len,
 			      struct ga_error *err)
 {
-	struct parser p = { .s = text, .len = len, .err = err };
-	const char *nul = len ? memchr(text, '\0', len) : NULL;
+	/* any value at the top (a reply is an object, but the caller says
+	 * so); every number a double, as JSON has one kind (an integer
+	 * past 2^63 is no "too big integer"); no NUL (\u0000) by default */
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY |
+			     JSON_DECODE_INT_AS_REAL;
+	json_error_t jerr;
 	struct ga_json *j;
+	json_t *tree;
 
-	/* a NUL would end the text for whoever reads it after us */
-	if (nul) {
-		p.pos = (size_t)(nul - text);
-		fail(&p, "NUL byte");
+	if (!text)              /* json_loadb takes no NULL, even of 0 bytes */
+		text = "";
+	if (bounds(text, len, err))
+		return NULL;
+	tree = json_loadb(text, len, flags, &jerr);
+	if (!tree) {
+		refused(err, &jerr);
 		return NULL;
 	}
 	j = calloc(1, sizeof(*j));
-	if (!j) {
+	if (!j)
 		ga_error_set(err, "out of memory");
-		return NULL;
+	else if (copy(tree, j, 0, err)) {
+		ga_json_free(j);
+		j = NULL;
 	}
-	if (parse_value(&p, j, 0) == 0) {
-		skip_blanks(&p);
-		if (p.pos == p.len)
-			return j;
-		fail(&p, "trailing characters");
-	}
-	ga_json_free(j);
-	return NULL;
+	json_decref(tree);
+	return j;
 }
 
 const struct ga_json *ga_json_get(const struct ga_json *j, const char *key)

@@ -6,7 +6,8 @@
  * read by ga_protocol_version(), a pool's events by
  * ga_protocol_take_pool_events().  Every string the parser returns is
  * written back by ga_json_write_string() and must parse again into the
- * same bytes (the results file and the requests are written that way). */
+ * same bytes (the results file and the requests are written that way).
+ * A refusal's words hold no control byte: jansson's quote the text. */
 #include <string.h>
 
 #include "client/protocol.h"
@@ -81,6 +82,17 @@ static void reply(const struct ga_json *j)
 	ga_protocol_version(ga_json_str(j, "message", NULL), false, ver, 4);
 }
 
+/* A refusal is shown on a terminal and in steps.log as it is. */
+static void refusal(const struct ga_error *err)
+{
+	const unsigned char *m = (const unsigned char *)err->msg;
+
+	for (; *m; m++)
+		if (*m < 0x20 || *m == 0x7f)
+			fuzz_fail("a refusal holds the byte 0x%02x: %s", *m,
+				  err->msg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size, *nl;
@@ -91,6 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	j = ga_json_parse(p, size, &err);
 	if (j)
 		walk(j);
+	else
+		refusal(&err);
 	ga_json_free(j);
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -98,6 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (j && j->type == GA_JSON_OBJECT) {
 			walk(j);
 			reply(j);
+		} else if (!j) {
+			refusal(&err);
 		}
 		ga_json_free(j);
 		if (!nl)

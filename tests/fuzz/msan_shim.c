@@ -4,10 +4,10 @@
  * memory MSan still takes for unwritten: a string libc's asprintf wrote
  * (libnl-route's constructor builds a path with it and opens it), what
  * libarchive unpacks for the bundle target (zlib's bytes, a member's
- * name).  Each shim, which the executable exports in the library's
- * function's place, calls it and marks what it wrote as written, so that
- * MSan judges goneaway's code over it.  Everywhere else this file is
- * empty. */
+ * name), the tree jansson builds of a JSON text (util/json.c).  Each
+ * shim, which the executable exports in the library's function's place,
+ * calls it and marks what it wrote as written, so that MSan judges
+ * goneaway's code over it.  Everywhere else this file is empty. */
 #if defined(__has_feature)
 #if __has_feature(memory_sanitizer)
 #include <dlfcn.h>
@@ -17,6 +17,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <jansson.h>
 
 int vasprintf(char **strp, const char *fmt, va_list ap)
 {
@@ -118,5 +119,68 @@ la_ssize_t archive_read_data(struct archive *a, void *buf, size_t len)
 
 STRING_SHIM(archive_entry_pathname, struct archive_entry)
 STRING_SHIM(archive_error_string, struct archive)
+/* jansson: the tree json_loadb() built, marked node by node (each
+ * json_t's type and count, which jansson.h's json_typeof() and
+ * json_decref() read in goneaway's code; each member's name and each
+ * string's bytes), and its calls run with MSan's checks in libc's
+ * functions off (jansson's strtod() and memcpy() over its own buffers). */
+static void mark_json(json_t *j)
+{
+	size_t i;
+	void *it;
+
+	if (!j)
+		return;
+	__msan_unpoison(j, sizeof(*j));
+	switch (json_typeof(j)) {
+	case JSON_ARRAY:
+		for (i = 0; i < json_array_size(j); i++)
+			mark_json(json_array_get(j, i));
+		break;
+	case JSON_OBJECT:
+		for (it = json_object_iter(j); it;
+		     it = json_object_iter_next(j, it)) {
+			__msan_unpoison_string(json_object_iter_key(it));
+			mark_json(json_object_iter_value(it));
+		}
+		break;
+	case JSON_STRING:
+		__msan_unpoison(json_string_value(j), json_string_length(j) + 1);
+		break;
+	default:
+		break;
+	}
+}
+
+json_t *json_loadb(const char *buf, size_t len, size_t flags,
+		   json_error_t *error)
+{
+	static json_t *(*real)(const char *, size_t, size_t, json_error_t *);
+	json_t *j;
+
+	if (!real)
+		real = (json_t *(*)(const char *, size_t, size_t,
+				    json_error_t *))dlsym(RTLD_NEXT, "json_loadb");
+	__msan_scoped_disable_interceptor_checks();
+	j = real(buf, len, flags, error);
+	mark_json(j);
+	__msan_scoped_enable_interceptor_checks();
+	if (error)
+		__msan_unpoison(error, sizeof(*error));
+	return j;
+}
+
+/* what json_decref() calls to free a tree */
+void json_delete(json_t *j)
+{
+	static void (*real)(json_t *);
+
+	if (!real)
+		real = (void (*)(json_t *))dlsym(RTLD_NEXT, "json_delete");
+	__msan_scoped_disable_interceptor_checks();
+	real(j);
+	__msan_scoped_enable_interceptor_checks();
+}
+
 #endif
 #endif

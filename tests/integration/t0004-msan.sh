@@ -1,7 +1,7 @@
 #!/bin/sh
 # t0004-msan: the readers of outside input under MemorySanitizer: the
-# fuzz targets of MSAN_TARGETS (bundle's too, libarchive's calls shimmed:
-# tests/fuzz/msan_shim.c), built with clang -fsanitize=memory and
+# fuzz targets of MSAN_TARGETS (libarchive's and jansson's calls
+# shimmed: tests/fuzz/msan_shim.c), built with clang -fsanitize=memory and
 # libFuzzer (Makefile: msan-run, over what "make msan-build" built in
 # build-msan), over their committed seeds and LF_SHORT_SECONDS of new
 # inputs: no read of memory never written.  Why not the unit tests (Check

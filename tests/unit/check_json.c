@@ -51,6 +51,7 @@ static const struct {
 	{ "0", 0 }, { "-0", 0 }, { "7", 7 }, { "-12", -12 }, { "0.5", 0.5 },
 	{ "1e3", 1000 }, { "1E+3", 1000 }, { "25e-1", 2.5 }, { "-0.0e0", 0 },
 	{ "1e-400", 0 },                /* underflow is a number: zero */
+	{ "100000000000000000000", 1e20 },      /* past 2^63: a double */
 	{ "1.000000000000000000000000000000000000000000000000000000000000"
 	  "00000000000000000000001", 1 },       /* longer than 64 bytes */
 };
@@ -83,8 +84,11 @@ START_TEST(test_utf8_kept)
 }
 END_TEST
 
-/* ---- refused, with the message and the byte ----------------------------- */
+/* ---- refused, with the message, the line and the column ------------------ */
 
+/* jansson's words (util/json.c reads with json_loadb) and goneaway's own
+ * for its bounds; the column is jansson's, the character it had read
+ * last, and counts characters, not bytes. */
 static const struct {
 	const char *in;
 	size_t len;             /* 0: strlen(in) */
@@ -92,69 +96,88 @@ static const struct {
 } bad[] = {
 	/* numbers: the strict grammar (the old parser handed any run of
 	 * "+-0123456789.eE" to strtod) */
-	{ "+1", 0, "unexpected character at byte 0" },
-	{ "01", 0, "bad number: a leading zero at byte 1" },
-	{ "-01", 0, "bad number: a leading zero at byte 2" },
-	{ ".5", 0, "unexpected character at byte 0" },
-	{ "1.", 0, "bad number: no digit after '.' at byte 2" },
-	{ "1.e5", 0, "bad number: no digit after '.' at byte 2" },
-	{ "1e", 0, "bad number: no digit in the exponent at byte 2" },
-	{ "1e+", 0, "bad number: no digit in the exponent at byte 3" },
-	{ "-", 0, "bad number: no digit at byte 1" },
-	{ "--1", 0, "bad number: no digit at byte 1" },
-	{ "1-2", 0, "trailing characters at byte 1" },
-	{ "1e5e5", 0, "trailing characters at byte 3" },
-	{ "{\"id\":1.2.3}", 0, "expected ',' or '}' at byte 9" },
-	{ "Infinity", 0, "unexpected character at byte 0" },
-	{ "-Infinity", 0, "bad number: no digit at byte 1" },
-	{ "NaN", 0, "unexpected character at byte 0" },
-	{ "0x10", 0, "trailing characters at byte 1" },
+	{ "+1", 0, "invalid token near '+' at line 1, column 1" },
+	{ "01", 0, "invalid token near '0' at line 1, column 1" },
+	{ "-01", 0, "invalid token near '-0' at line 1, column 2" },
+	{ ".5", 0, "invalid token near '.' at line 1, column 1" },
+	{ "1.", 0, "invalid token near '1.' at line 1, column 2" },
+	{ "1.e5", 0, "invalid token near '1.' at line 1, column 2" },
+	{ "1e", 0, "invalid token near '1e' at line 1, column 2" },
+	{ "1e+", 0, "invalid token near '1e+' at line 1, column 3" },
+	{ "-", 0, "invalid token near '-' at line 1, column 1" },
+	{ "--1", 0, "invalid token near '-' at line 1, column 1" },
+	{ "1-2", 0, "end of file expected near '-2' at line 1, column 3" },
+	{ "1e5e5", 0, "end of file expected near 'e' at line 1, column 4" },
+	{ "{\"id\":1.2.3}", 0, "'}' expected near '.' at line 1, column 10" },
+	{ "Infinity", 0, "invalid token near 'Infinity' at line 1, column 8" },
+	{ "-Infinity", 0, "invalid token near '-' at line 1, column 1" },
+	{ "NaN", 0, "invalid token near 'NaN' at line 1, column 3" },
+	{ "0x10", 0, "end of file expected near 'x' at line 1, column 2" },
 	/* not finite: strtod's HUGE_VAL was taken as a number */
-	{ "1e999", 0, "number out of range at byte 0" },
-	{ "{\"elapsed_ms\":-1e400}", 0, "number out of range at byte 14" },
-	/* NUL bytes: in a number strchr() matched the terminator, so
-	 * "1\0" was the number 1 */
-	{ "{\"id\":1\0}", 9, "NUL byte at byte 7" },
-	{ "1\0", 2, "NUL byte at byte 1" },
-	{ "[1,\0 2]", 7, "NUL byte at byte 3" },
-	{ "\"a\0b\"", 5, "NUL byte at byte 2" },
-	{ "\"a\\u0000b\"", 0, "\\u0000 in a string at byte 2" },
-	/* strings: raw bytes are UTF-8 */
-	{ "\"\xff\"", 0, "invalid UTF-8 at byte 1" },
-	{ "\"ab\xc3\"", 0, "invalid UTF-8 at byte 3" },       /* cut short */
-	{ "\"\xc0\xaf\"", 0, "invalid UTF-8 at byte 1" },     /* overlong */
-	{ "\"\xed\xa0\x80\"", 0, "invalid UTF-8 at byte 1" }, /* surrogate */
-	{ "\"\xf4\x90\x80\x80\"", 0, "invalid UTF-8 at byte 1" }, /* > 10FFFF */
-	{ "\"\x80\"", 0, "invalid UTF-8 at byte 1" },
-	{ "{\"k\xfe\":1}", 0, "invalid UTF-8 at byte 3" },    /* in a key */
+	{ "1e999", 0, "real number overflow near '1e999' at line 1, column 5" },
+	{ "{\"elapsed_ms\":-1e400}", 0,
+	  "real number overflow near '-1e400' at line 1, column 20" },
+	/* NUL bytes (goneaway's own check): in a number strchr() matched
+	 * the terminator, so "1\0" was the number 1 */
+	{ "{\"id\":1\0}", 9, "NUL byte at line 1, column 8" },
+	{ "1\0", 2, "NUL byte at line 1, column 2" },
+	{ "[1,\0 2]", 7, "NUL byte at line 1, column 4" },
+	{ "\"a\0b\"", 5, "NUL byte at line 1, column 3" },
+	{ "\"a\\u0000b\"", 0, "\\u0000 in a string at line 1, column 10" },
+	/* raw bytes are UTF-8 */
+	{ "\"\xff\"", 0, "unable to decode byte 0xff near '\"' at line 1, column 1" },
+	{ "\"ab\xc3\"", 0,                                      /* cut short */
+	  "unable to decode byte 0xc3 near '\"ab' at line 1, column 3" },
+	{ "\"\xc0\xaf\"", 0,                                    /* overlong */
+	  "unable to decode byte 0xc0 near '\"' at line 1, column 1" },
+	{ "\"\xed\xa0\x80\"", 0,                                /* surrogate */
+	  "unable to decode byte 0xed near '\"' at line 1, column 1" },
+	{ "\"\xf4\x90\x80\x80\"", 0,                            /* > 10FFFF */
+	  "unable to decode byte 0xf4 near '\"' at line 1, column 1" },
+	{ "\"\x80\"", 0, "unable to decode byte 0x80 near '\"' at line 1, column 1" },
+	{ "{\"k\xfe\":1}", 0,                                   /* in a key */
+	  "unable to decode byte 0xfe near '\"k' at line 1, column 3" },
 	/* lone surrogates: the old parser wrote them as UTF-8 (ED A0 80) */
-	{ "\"\\ud800\"", 0, "lone high surrogate in a \\u escape at byte 1" },
-	{ "\"x\\ud800y\"", 0, "lone high surrogate in a \\u escape at byte 2" },
-	{ "\"\\ud800\\u0041\"", 0,
-	  "lone high surrogate in a \\u escape at byte 1" },
-	{ "\"\\ud800\\ud800\"", 0,
-	  "lone high surrogate in a \\u escape at byte 1" },
-	{ "\"\\udc00\"", 0, "lone low surrogate in a \\u escape at byte 1" },
-	{ "\"\\ude00\\ud83d\"", 0,
-	  "lone low surrogate in a \\u escape at byte 1" },
-	{ "\"\\u12\"", 0, "short \\u escape at byte 3" },
-	{ "\"\\u12zz\"", 0, "bad \\u escape at byte 5" },
-	{ "\"\\x\"", 0, "bad escape at byte 1" },
-	{ "\"\x1b[2J\"", 0, "control character in a string at byte 1" },
-	{ "\"abc", 0, "unterminated string at byte 4" },
-	{ "\"abc\\\"", 0, "unterminated string at byte 6" },
+	{ "\"\\ud800\"", 0,
+	  "invalid Unicode '\\uD800' near '\"\\ud800\"' at line 1, column 8" },
+	{ "\"x\\ud800y\"", 0,
+	  "invalid Unicode '\\uD800' near '\"x\\ud800y\"' at line 1, column 10" },
+	{ "\"\\ud800\\u0041\"", 0, "invalid Unicode '\\uD800\\u0041' near "
+	  "'\"\\ud800\\u0041\"' at line 1, column 14" },
+	{ "\"\\ud800\\ud800\"", 0, "invalid Unicode '\\uD800\\uD800' near "
+	  "'\"\\ud800\\ud800\"' at line 1, column 14" },
+	{ "\"\\udc00\"", 0,
+	  "invalid Unicode '\\uDC00' near '\"\\udc00\"' at line 1, column 8" },
+	{ "\"\\ude00\\ud83d\"", 0, "invalid Unicode '\\uDE00' near "
+	  "'\"\\ude00\\ud83d\"' at line 1, column 14" },
+	{ "\"\\u12\"", 0, "invalid escape near '\"\\u12\"' at line 1, column 6" },
+	{ "\"\\u12zz\"", 0, "invalid escape near '\"\\u12z' at line 1, column 6" },
+	{ "\"\\x\"", 0, "invalid escape near '\"\\x' at line 1, column 3" },
+	{ "\"\x1b[2J\"", 0,
+	  "control character 0x1b near '\"' at line 1, column 1" },
+	{ "\"abc", 0, "premature end of input near '\"abc' at line 1, column 4" },
+	{ "\"abc\\\"", 0,
+	  "premature end of input near '\"abc\\\"' at line 1, column 6" },
 	/* duplicate members: one name, one meaning */
 	{ "{\"id\":1,\"id\":2}", 0,
-	  "duplicate member 'id' in the object at byte 0" },
+	  "duplicate object key near '\"id\"' at line 1, column 12" },
 	{ "{\"a\":{\"x\":1,\"y\":2,\"x\":3}}", 0,
-	  "duplicate member 'x' in the object at byte 5" },
+	  "duplicate object key near '\"x\"' at line 1, column 21" },
 	/* the rest of the grammar */
-	{ "", 0, "unexpected end at byte 0" },
-	{ "{\"a\":1,}", 0, "expected a string at byte 7" },
-	{ "[1,]", 0, "unexpected character at byte 3" },
-	{ "{\"a\" 1}", 0, "expected ':' at byte 5" },
-	{ "tru", 0, "unexpected character at byte 0" },
-	{ "{} {}", 0, "trailing characters at byte 3" },
+	{ "", 0, "unexpected token near end of file at line 1, column 0" },
+	{ "{\"a\":1,}", 0, "string or '}' expected near '}' at line 1, column 8" },
+	{ "[1,]", 0, "unexpected token near ']' at line 1, column 4" },
+	{ "{\"a\" 1}", 0, "':' expected near '1' at line 1, column 6" },
+	{ "tru", 0, "invalid token near 'tru' at line 1, column 3" },
+	{ "{} {}", 0, "end of file expected near '{' at line 1, column 4" },
+	/* where: a later line; a column counts characters, not bytes */
+	{ "{\n  \"a\": 1,\n  \"a\": 2\n}", 0,
+	  "duplicate object key near '\"a\"' at line 3, column 5" },
+	{ "[\"\xc3\xa9\", x]", 0, "invalid token near 'x' at line 1, column 7" },
+	{ "[\n[\"\xc3\xa9\",\0]]", 10, "NUL byte at line 2, column 6" },
+	/* what jansson quotes of the text is shown escaped: no ESC reaches
+	 * a terminal */
+	{ "\x1b[2J", 0, "invalid token near '\\x1B' at line 1, column 1" },
 };
 
 START_TEST(test_bad)
@@ -177,6 +200,40 @@ START_TEST(test_keys_distinct)
 
 	ck_assert_msg(j, "refused: %s", err.msg);
 	ga_json_free(j);
+}
+END_TEST
+
+/* Nesting: 32 levels are read, the 33rd is refused where it opens, by
+ * goneaway before jansson (whose own limit is 2048); brackets in a
+ * string are text, and 100,000 of them open are refused at once. */
+START_TEST(test_depth)
+{
+	size_t n = 100000;
+	char *line = malloc(n), deep[80];
+	struct ga_error err;
+	struct ga_json *j;
+
+	ck_assert_ptr_nonnull(line);
+	memset(line, '[', 32);
+	line[32] = '1';
+	memset(line + 33, ']', 32);
+	j = ga_json_parse(line, 65, &err);
+	ck_assert_msg(j, "32 levels refused: %s", err.msg);
+	ga_json_free(j);
+	memset(line, '[', n);
+	j = ga_json_parse(line, 65, &err);
+	ck_assert_ptr_null(j);
+	ck_assert_str_eq(err.msg, "nested too deep at line 1, column 33");
+	j = ga_json_parse(line, n, &err);
+	ck_assert_ptr_null(j);
+	ck_assert_str_eq(err.msg, "nested too deep at line 1, column 33");
+	snprintf(deep, sizeof(deep), "[\"%.40s\\\"]\"]", line);
+	j = ga_json_parse(deep, strlen(deep), &err);
+	ck_assert_msg(j, "'%s' refused: %s", deep, err.msg);
+	ck_assert_uint_eq(j->nitems, 1);
+	ck_assert_uint_eq(j->items[0].len, 42);
+	ga_json_free(j);
+	free(line);
 }
 END_TEST
 
@@ -217,9 +274,10 @@ START_TEST(test_many_members_refused)
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	ck_assert_ptr_null(j);
-	/* member 10001 starts at 1 + 10000 * 13 (each is "kNNNNNNN":1,) */
-	snprintf(want, sizeof(want), "more than %d values at byte %d",
-		 GA_JSON_MAX_VALUES, 1 + GA_JSON_MAX_VALUES * 13 + 11);
+	/* member 10001's ',' is byte 10000 * 13 (each is ,"kNNNNNNN":1),
+	 * its column one more */
+	snprintf(want, sizeof(want), "more than %d values at line 1, "
+		 "column %d", GA_JSON_MAX_VALUES, GA_JSON_MAX_VALUES * 13 + 1);
 	ck_assert_str_eq(err.msg, want);
 	ck_assert_msg(ms < 1000, "took %.0f ms", ms);
 	free(line);
@@ -328,6 +386,7 @@ Suite *make_json_suite(void)
 
 	tc = tcase_create("bounds");
 	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_many_members_refused);
 	tcase_add_test(tc, test_memory_proportional);
 	tcase_add_test(tc, test_items_bounded);
