@@ -31,6 +31,18 @@ out=$(dirname "$roots")/drivers/c-$flavour
 # link with --wrap resolves.
 srcs="drivers/c/driver.c $(cd "$top" && ls harness/mysqlapi/*.c harness/util/*.c | grep -v -e '^harness/util/tarball\.c$' -e '^harness/util/sha256\.c$' -e '^harness/util/alloc\.c$' | tr '\n' ' ')"
 hdrs=$(cd "$top" && echo harness/mysqlapi/*.h harness/util/*.h harness/lang/*.h)
+# util/json.c is built on jansson.  A root has its library, not its
+# headers: libjansson4 comes with the compiler (binutils needs it), while
+# libjansson-dev is in no root's package list, and adding it would make
+# every root cached before it "another root" that ci/build-server-root.sh
+# refuses.  So the host's headers (Makefile's DEB_PACKAGES has
+# libjansson-dev) are copied beside the sources, and the root's own
+# libjansson.so.4 is linked by its name: jansson's ABI is that soname's
+# since 2.0, the headers of any 2.x declare it.
+jansson_inc=$(pkg-config --variable=includedir jansson 2>/dev/null || echo /usr/include)
+for h in jansson.h jansson_config.h; do
+	[ -f "$jansson_inc/$h" ] || { echo "build.sh: no $jansson_inc/$h on this machine (apt-get install libjansson-dev)" >&2; exit 1; }
+done
 
 if [ -x "$out/gw-c-driver" ]; then
 	stale=no
@@ -38,6 +50,7 @@ if [ -x "$out/gw-c-driver" ]; then
 		[ "$top/$f" -nt "$out/gw-c-driver" ] && stale=yes
 	done
 	[ "$root/.goneaway-root" -nt "$out/gw-c-driver" ] && stale=yes
+	[ "$jansson_inc/jansson.h" -nt "$out/gw-c-driver" ] && stale=yes
 	[ $stale = no ] && { echo "build.sh: $out/gw-c-driver is up to date"; exit 0; }
 fi
 
@@ -47,6 +60,8 @@ for f in $srcs $hdrs; do
 	mkdir -p "$work/$(dirname "$f")"
 	cp "$top/$f" "$work/$f"
 done
+mkdir -p "$work/jansson"
+cp "$jansson_inc/jansson.h" "$jansson_inc/jansson_config.h" "$work/jansson/"
 # The root's /goneaway is the mount point servers use; here it holds the
 # sources, in a mount namespace of this build alone.
 unshare --mount --propagation private sh -eu -c '
@@ -54,8 +69,10 @@ unshare --mount --propagation private sh -eu -c '
 	chroot "$2" sh -eu -c "
 		cd /goneaway
 		if pkg-config --exists mysqlclient; then pc=mysqlclient; else pc=libmariadb; fi
+		[ -n \"\$(ls /usr/lib/*/libjansson.so.4 2>/dev/null)\" ] ||
+			{ echo \"build.sh: the root has no libjansson.so.4 (package libjansson4)\" >&2; exit 1; }
 		gcc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Wno-format-truncation \
-			-Iharness \$(pkg-config --cflags \$pc) -o gw-c-driver $3 \$(pkg-config --libs \$pc) -lm -pthread
+			-Iharness -Ijansson \$(pkg-config --cflags \$pc) -o gw-c-driver $3 \$(pkg-config --libs \$pc) -l:libjansson.so.4 -lm -pthread
 	"
 ' sh "$work" "$root" "$(echo $srcs)"
 mkdir -p "$out"
