@@ -88,7 +88,7 @@ static void text_write(FILE *f, const struct ex_state *st, double secs)
 	map_table(f, st);
 }
 
-const struct ex_map_format ex_map_text = {
+static const struct ex_map_format ex_map_text = {
 	.name = "text",
 	.write = text_write,
 };

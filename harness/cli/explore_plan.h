@@ -175,7 +175,6 @@ struct ex_map_format {
 	const char *name;               /* "markdown": --NAME FILE */
 	void (*write)(FILE *f, const struct ex_state *st, double secs);
 };
-extern const struct ex_map_format ex_map_text;         /* explore_map.c */
 extern const struct ex_map_format ex_map_markdown;     /* explore_map_markdown.c */
 extern const struct ex_map_format ex_map_html;         /* explore_map_html.c */
 

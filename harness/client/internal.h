@@ -325,10 +325,6 @@ struct ga_zygote_ends {
 	struct ga_spawn_reaped got[GA_ZYGOTE_ENDS];    /* oldest first */
 };
 
-/* Takes what fd (the read end of a zygote's reaped_fd; -1: none) holds
- * into e, without waiting; past GA_ZYGOTE_ENDS the oldest go. */
-void ga_zygote_ends_take(struct ga_zygote_ends *e, int fd);
-
 /* Drops what e holds of ns_pid (a new copy's PID in its namespace, once
  * another's): what ends it had are not the new one's. */
 void ga_zygote_ends_forget(struct ga_zygote_ends *e, int fd, pid_t ns_pid);

@@ -188,7 +188,9 @@ int ga_zygote_clean(pid_t init, pid_t zygote, const pid_t *kids, size_t n,
 
 /* ---- how its copies ended, as its init said ------------------------------- */
 
-void ga_zygote_ends_take(struct ga_zygote_ends *e, int fd)
+/* Takes what fd (the read end of a zygote's reaped_fd; -1: none) holds
+ * into e, without waiting; past GA_ZYGOTE_ENDS the oldest go. */
+static void ends_take(struct ga_zygote_ends *e, int fd)
 {
 	struct ga_spawn_reaped got[GA_ZYGOTE_ENDS];
 	size_t n, i;
@@ -224,7 +226,7 @@ static int ends_pick(struct ga_zygote_ends *e, pid_t ns_pid, int *status)
 
 void ga_zygote_ends_forget(struct ga_zygote_ends *e, int fd, pid_t ns_pid)
 {
-	ga_zygote_ends_take(e, fd);
+	ends_take(e, fd);
 	while (ends_pick(e, ns_pid, NULL))
 		;
 }
@@ -238,7 +240,7 @@ int ga_zygote_ends_wait(struct ga_zygote_ends *e, int fd, pid_t ns_pid,
 	int r;
 
 	for (;;) {
-		ga_zygote_ends_take(e, fd);
+		ends_take(e, fd);
 		if (ends_pick(e, ns_pid, status))
 			return 1;
 		left = (long)(deadline - ga_clock_ms());

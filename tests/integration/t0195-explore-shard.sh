@@ -4,7 +4,8 @@
 # round robin in the clean conversation's order, every shard making the
 # clean runs), goneaway report merges the shards' explore.jsonl into one
 # map (cli/report.c), and the map as Markdown and HTML
-# (cli/explore_map_markdown.c, explore_map_html.c), over the built-in
+# (cli/explore_map_markdown.c, cli/explore_map_html.c, their cells from
+# cli/explore_cells.c), over the built-in
 # client and data/explore-small.gw, reset (and one shard kill and crash):
 #   - a bad --shard is exit 2, the option named, before anything runs;
 #   - shards 1/2 and 2/2 run disjoint points that make every point that
