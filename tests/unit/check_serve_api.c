@@ -893,6 +893,7 @@ static void defaults_text(const struct ga_toxic_type *t, char *buf,
 	const struct ga_toxic_attr *a;
 	size_t i, n = 0;
 
+	buf[0] = '\0';         /* a toxic without attributes: noop's "{}" */
 	for (i = 0; i < t->nattrs && n < len; i++) {
 		a = &t->attrs[i];
 		n += (size_t)snprintf(buf + n, len - n, "%s\"%s\":", i ? "," : "",
