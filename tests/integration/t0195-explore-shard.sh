@@ -85,7 +85,13 @@ test_expect_success 'shards 1/2 and 2/2: disjoint, each point that runs in one' 
 	diff names.all names.shards
 '
 
-test_expect_success 'report merges them: the unsharded map, cell for cell' '
+# The merged map is held to the shards' own cells, each row from the
+# shard that ran it, and to the unsharded map's points: not to the
+# unsharded run's cells, which are other runs (a reset just after the
+# greeting is CR_SERVER_LOST in one run and CR_CONNECTION_ERROR in
+# another, as the client happens to be reading or not: the fresh Debian
+# 12 run failed on that cell, 2026-11-28).
+test_expect_success 'report merges them: the cells as the shards ran them, the points of the unsharded map' '
 	"$GONEAWAY" report --markdown m.md --html m.html \
 		s2 s1/explore.jsonl > merged.out 2> merged.err;
 	rc=$?; cat merged.out merged.err && test $rc -eq 0 &&
@@ -93,10 +99,14 @@ test_expect_success 'report merges them: the unsharded map, cell for cell' '
 	grep "^points: .*; shards: 2 of 2 merged" merged.out &&
 	grep "^violations: 0" merged.out &&
 	! grep "(shard [0-9]*/2" merged.out &&
-	table merged.out > table.merged && table all.out > table.all &&
-	cat table.merged && diff table.all table.merged &&
-	grep "^| [0-9]" m.md | sed "s/ [0-9][0-9.]*s[!?]\{0,1\} |/ |/g" > md.merged &&
-	grep "^| [0-9]" all.md | sed "s/ [0-9][0-9.]*s[!?]\{0,1\} |/ |/g" > md.all &&
+	table s1/explore.txt | grep -v "(shard 2/2) *\$" > table.1 &&
+	table s2/explore.txt | grep -v "(shard 1/2) *\$" > table.2 &&
+	{ head -n 1 table.1; { tail -n +2 table.1; tail -n +2 table.2; } |
+		sort -n; } > table.shards &&
+	table merged.out > table.merged &&
+	cat table.merged && diff table.shards table.merged &&
+	grep "^| [0-9]" m.md | cut -d"|" -f2,3 > md.merged &&
+	grep "^| [0-9]" all.md | cut -d"|" -f2,3 > md.all &&
 	diff md.all md.merged &&
 	grep "^| # | point | reset | drop | FIN | kill | crash |$" m.md &&
 	grep "^- points: .*; shards: 2 of 2 merged" m.md &&
