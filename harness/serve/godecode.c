@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/escape.h"
+
 /* ---- Go's scanner: where the first value ends, or Go's words -------------- */
 
 #define SCAN_DEPTH 64           /* util/json takes 32 anyway */
@@ -427,54 +429,19 @@ int ga_go_decode(const struct ga_json *obj, const char *where,
 
 /* ---- Go's encoder's strings ------------------------------------------------ */
 
-/* The length of the UTF-8 sequence at s (n bytes left) and its code
- * point, or 0 when it is not one. */
-static size_t utf8_at(const unsigned char *s, size_t n, unsigned *cp)
-{
-	size_t k, i;
-	unsigned v, min;
-
-	if ((s[0] & 0xe0) == 0xc0) {
-		k = 2;
-		v = s[0] & 0x1fu;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		k = 3;
-		v = s[0] & 0x0fu;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		k = 4;
-		v = s[0] & 0x07u;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3fu);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return k;
-}
-
 void ga_go_write_string(FILE *f, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, k;
-	unsigned cp;
+	uint32_t cp;
 
 	fputc('"', f);
 	while (i < len) {
 		unsigned char c = u[i];
 
 		if (c >= 0x80) {
-			k = utf8_at(u + i, len - i, &cp);
+			k = ga_utf8_char(u + i, len - i, &cp);
 			if (k == 0) {
 				fputs("\\ufffd", f);
 				i++;

@@ -48,40 +48,44 @@ static void put_hex(struct sink *o, const char *prefix, unsigned v,
 	put(o, out, n);
 }
 
-/* Length (1-4) of the valid UTF-8 character at s and its code point;
- * 0 when s does not start one (a stray byte, a truncated sequence, an
- * overlong form, a surrogate, past U+10FFFF). */
-static size_t utf8_char(const unsigned char *s, uint32_t *cp)
+size_t ga_utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t v;
-	size_t n, i;
+	size_t need, i;
 
+	if (n == 0)
+		return 0;
 	if (s[0] < 0x80) {
-		*cp = s[0];
+		if (cp)
+			*cp = s[0];
 		return 1;
 	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
+	if ((s[0] & 0xe0) == 0xc0) {
+		need = 2;
 		v = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		need = 3;
 		v = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		need = 4;
 		v = s[0] & 0x07;
 	} else {
 		return 0;
 	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)      /* the NUL ends it too */
+	if (n < need)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 		v = v << 6 | (s[i] & 0x3f);
 	}
-	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-	    v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+	if ((need == 2 && v < 0x80) || (need == 3 && v < 0x800) ||
+	    (need == 4 && v < 0x10000) || v > 0x10ffff ||
+	    (v >= 0xd800 && v <= 0xdfff))
 		return 0;
-	*cp = v;
-	return n;
+	if (cp)
+		*cp = v;
+	return need;
 }
 
 /* Not printable text: C0 controls, DEL, C1 controls, the non-characters
@@ -154,7 +158,8 @@ static void escape(struct sink *o, const char *s, enum ga_esc how,
 	size_t n;
 
 	while (*p && !o->full && !(one_line && *p == '\n')) {
-		n = utf8_char(p, &cp);
+		/* the NUL ends a sequence as a byte that is no part of it */
+		n = ga_utf8_char(p, strnlen((const char *)p, 4), &cp);
 		if (n == 0) {
 			/* not text: its value, visibly; in YAML the
 			 * backslash itself must be escaped to be text */

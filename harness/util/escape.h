@@ -23,6 +23,7 @@
 #define GA_ESCAPE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum ga_esc {
@@ -39,6 +40,13 @@ enum ga_esc {
 };
 
 /* Writes s to f, escaped for where it goes. */
+/* Length (1-4) of the valid UTF-8 character at s (n bytes there) and,
+ * when cp is not NULL, its code point; 0 when s does not start one (a
+ * stray byte, a truncated sequence, an overlong form, a surrogate, past
+ * U+10FFFF, n == 0).  The one UTF-8 decoder: the escapes here, the JSON
+ * writer (util/json.c), the Go encoder's strings (serve/godecode.c). */
+size_t ga_utf8_char(const unsigned char *s, size_t n, uint32_t *cp);
+
 void ga_esc_write(FILE *f, const char *s, enum ga_esc how);
 
 /* Writes s, escaped, into buf (len bytes, always NUL-terminated when len

@@ -283,41 +283,6 @@ bool ga_json_bool(const struct ga_json *j, const char *key, bool def)
 	return m && m->type == GA_JSON_BOOL ? m->b : def;
 }
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes), 0 if
- * there is none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t need, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		need = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		need = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		need = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp < 0xe000))
-		return 0;
-	return need;
-}
-
 void ga_json_write_string(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -340,7 +305,7 @@ void ga_json_write_string(FILE *f, const char *s, size_t len)
 		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(f, "\\u%04x", c);
 			i++;
-		} else if ((k = utf8_len(u + i, len - i)) > 0) {
+		} else if ((k = ga_utf8_char(u + i, len - i, NULL)) > 0) {
 			fwrite(u + i, 1, k, f);
 			i += k;
 		} else {
