@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "util/grow.h"
+
 /* Every state but TCP_BOUND_INACTIVE (Linux 6.8): a socket bound and
  * neither connecting nor listening, which no call of a client makes
  * and which the kernel finds only by walking its bind table, the
@@ -28,15 +30,8 @@ static void sock_of(struct ga_tcp_sock *s, const struct inet_diag_msg *m)
 
 static int list_add(struct ga_tcp_list *l, const struct inet_diag_msg *m)
 {
-	struct ga_tcp_sock *grown;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		grown = realloc(l->items, l->cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		l->items = grown;
-	}
+	if (ga_grow(&l->items, &l->cap, l->n, sizeof(*l->items), 16))
+		return -1;
 	sock_of(&l->items[l->n++], m);
 	return 0;
 }

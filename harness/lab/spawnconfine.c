@@ -6,6 +6,7 @@
  * read here, in the parent, by ga_spawn_confine_init). */
 #include "lab/internal.h"
 #include "lab/spawn.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -290,15 +291,9 @@ static int read_mount_points(struct ga_spawn_confine *c, struct ga_error *err)
 			f = strtok_r(NULL, " ", &fsave);
 		if (!f)
 			continue;
-		if (c->nmounts == cap) {
-			char **more;
-
-			cap = cap ? cap * 2 : 64;
-			more = realloc(c->mounts, cap * sizeof(*more));
-			if (!more)
-				goto oom;
-			c->mounts = more;
-		}
+		if (ga_grow(&c->mounts, &cap, c->nmounts, sizeof(*c->mounts),
+			    64))
+			goto oom;
 		unescape_mountinfo(f);
 		c->mounts[c->nmounts] = strdup(f);
 		if (!c->mounts[c->nmounts])

@@ -12,18 +12,12 @@
 
 #include "lang/diag.h"
 #include "lang/parse.h"
+#include "util/grow.h"
 
 static int path_list_add(struct ga_path_list *l, const char *path)
 {
-	char **grown;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		grown = realloc(l->items, l->cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		l->items = grown;
-	}
+	if (ga_grow(&l->items, &l->cap, l->n, sizeof(*l->items), 16))
+		return -1;
 	l->items[l->n] = strdup(path);
 	if (!l->items[l->n])
 		return -1;

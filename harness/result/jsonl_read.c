@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/grow.h"
 #include "util/json.h"
 
 /* ---- one file ---------------------------------------------------------- */
@@ -377,17 +378,9 @@ int ga_jsonl_read_case(struct reader *rd, const struct ga_json *j)
 	p->napis = 0;
 	c.file = rd->file;
 	c.line = rd->lineno;
-	if (rd->n == rd->cap) {
-		size_t cap = rd->cap ? rd->cap * 2 : 32;
-		struct ga_results_case *grown =
-			realloc(rd->cases, cap * sizeof(*grown));
-
-		if (!grown) {
-			ga_jsonl_bad(rd, "out of memory");
-			goto fail;
-		}
-		rd->cases = grown;
-		rd->cap = cap;
+	if (ga_grow(&rd->cases, &rd->cap, rd->n, sizeof(*rd->cases), 32)) {
+		ga_jsonl_bad(rd, "out of memory");
+		goto fail;
 	}
 	rd->counts[c.res.verdict]++;
 	rd->cases[rd->n++] = c;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 /* ---- chunks and queues ------------------------------------------------------ */
 
 struct ga_chunk *ga_chunk_new(size_t len, double ts)
@@ -91,15 +93,8 @@ int ga_chain_add(struct ga_chain *c, const struct ga_toxic *t, double now)
 {
 	struct ga_stage *s;
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
-		struct ga_stage *st = realloc(c->st, cap * sizeof(*st));
-
-		if (!st)
-			return -1;
-		c->st = st;
-		c->cap = cap;
-	}
+	if (ga_grow(&c->st, &c->cap, c->n, sizeof(*c->st), 4))
+		return -1;
 	s = &c->st[c->n++];
 	memset(s, 0, sizeof(*s));
 	s->toxic = t;

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "util/hash.h"
+#include "util/grow.h"
 
 #define SNAP_MAX_LINES 50000    /* a server with more is not compared */
 #define SNAP_VALUE_SHOWN 120    /* a longer value is cut, its hash added */
@@ -43,18 +44,10 @@ static void copy_clean(char *dst, size_t len, const char *src, size_t n)
 
 static int push(struct ga_snapshot *snap, char *line, struct ga_error *err)
 {
-	char **l;
-	size_t cap;
-
-	if (snap->n == snap->cap) {
-		cap = snap->cap ? snap->cap * 2 : 512;
-		l = realloc(snap->lines, cap * sizeof(*l));
-		if (!l) {
-			free(line);
-			return err ? ga_error_set(err, "out of memory") : -1;
-		}
-		snap->lines = l;
-		snap->cap = cap;
+	if (ga_grow(&snap->lines, &snap->cap, snap->n, sizeof(*snap->lines),
+		    512)) {
+		free(line);
+		return err ? ga_error_set(err, "out of memory") : -1;
 	}
 	snap->lines[snap->n++] = line;
 	return 0;
