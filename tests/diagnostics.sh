@@ -26,7 +26,7 @@
 set -u
 TOP=${1:?usage: sh tests/diagnostics.sh TOP [formats|documented|compare F D]}
 DOCS="$TOP/docs/scenario-format.md $TOP/docs/expectations.md"
-EMIT="ga_perr ga_perr_at ga_diags_add ga_fault_diag_set units_diag fail"
+EMIT="ga_perr ga_perr_at ga_lex_need ga_diags_add ga_fault_diag_set units_diag fail"
 
 # formats > OUT: "FILE<TAB>FORMAT" per format string; "MISSING<TAB>NAME"
 # for an emitter with no call at all.

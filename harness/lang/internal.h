@@ -146,6 +146,9 @@ int ga_perr_at(struct parser *p, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int ga_perr(struct parser *p, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* ga_perr() with its arguments in ap. */
+int ga_vperr(struct parser *p, int col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 int ga_parse_nomem(struct parser *p);
 
 /* "a, b, c" from a table of names into buf, for "(known: ...)". */
@@ -165,6 +168,12 @@ const char *ga_lex_take(struct lexer *lx, size_t start);
  * Returns 1, 0 at the end of the line or a comment, or -1 after
  * reporting an unterminated string. */
 int ga_lex_word(struct parser *p, struct lexer *lx, struct word *w);
+/* The next word, which the directive needs: 0 when there is one, else
+ * -1 after reporting fmt at column col (the line ended) or the
+ * unterminated string. */
+int ga_lex_need(struct parser *p, struct lexer *lx, struct word *w, int col,
+		const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* The raw rest of the line, '#' included, blanks trimmed. */
 size_t ga_lex_rest(struct lexer *lx, const char **start);
 /* The rest of the line up to a comment, blanks trimmed. */

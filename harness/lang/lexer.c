@@ -3,6 +3,7 @@
 #include "lang/internal.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,22 @@ int ga_lex_word(struct parser *p, struct lexer *lx, struct word *w)
 	*out++ = '\0';
 	lx->used = (size_t)(out - lx->buf);
 	return 1;
+}
+
+int ga_lex_need(struct parser *p, struct lexer *lx, struct word *w, int col,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int rc = ga_lex_word(p, lx, w);
+
+	if (rc > 0)
+		return 0;
+	if (rc == 0) {
+		va_start(ap, fmt);
+		ga_vperr(p, col, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
 }
 
 /* The raw rest of the line, '#' included, blanks trimmed at both ends. */

@@ -50,6 +50,11 @@ int ga_perr(struct parser *p, int col, const char *fmt, ...)
 	return -1;
 }
 
+int ga_vperr(struct parser *p, int col, const char *fmt, va_list ap)
+{
+	return vperr_at(p, p->line, col, fmt, ap);
+}
+
 int ga_parse_nomem(struct parser *p)
 {
 	return ga_perr(p, 0, "out of memory");

@@ -327,17 +327,13 @@ static int parse_value_check(struct parser *p, struct lexer *lx,
 {
 	const char *op;
 	struct word w;
-	int rc;
 
 	op = ga_cmp_names[cmp];
 	if (cols->value)
 		return ga_perr(p, col, "only one value check per expect line");
 	cols->value = col;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, col, "'%s' needs a value", op))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, col, "'%s' needs a value", op);
 	e->value.cmp = cmp;
 	if (!w.quoted && strcmp(w.text, "NULL") == 0) {
 		if (cmp != GA_CMP_EQ && cmp != GA_CMP_NE)
@@ -555,12 +551,9 @@ static int parse_clauses(struct parser *p, struct lexer *lx,
 				return ga_perr(p, w.col, "'%s' is given twice",
 					    w.text);
 			*where = w.col;
-			rc = ga_lex_word(p, lx, &d);
-			if (rc < 0)
+			if (ga_lex_need(p, lx, &d, w.col, "'%s' needs a "
+					"duration", w.text))
 				return -1;
-			if (rc == 0)
-				return ga_perr(p, w.col, "'%s' needs a duration",
-					    w.text);
 			if (ga_units_ms(d.text, ms, NULL))
 				return ga_perr(p, d.col, "invalid duration '%s': "
 					    "write e.g. 500ms, 2s or 1.5s",

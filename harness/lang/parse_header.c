@@ -171,12 +171,9 @@ int ga_parse_server_option(struct parser *p, struct lexer *lx,
 	int rc;
 
 	(void)dir;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'server-option' needs NAME or "
+			"NAME=VALUE"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'server-option' needs NAME or "
-			    "NAME=VALUE");
 	eq = strchr(w.text, '=');
 	nlen = eq ? (size_t)(eq - w.text) : strlen(w.text);
 	if (!ga_all_of(w.text, nlen, "_-"))
@@ -537,13 +534,9 @@ static int parse_conn_name(struct parser *p, struct lexer *lx,
 	struct word w;
 	size_t len;
 	long dup;
-	int rc;
 
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'connection' needs a name"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'connection' needs a name");
 	len = strlen(w.text);
 	if (!isalpha((unsigned char)w.text[0]) || !ga_all_of(w.text, len, "_-"))
 		return ga_perr(p, w.col, "invalid connection name '%s': use "
@@ -704,12 +697,9 @@ int ga_parse_server_memory(struct parser *p, struct lexer *lx,
 	rc = ga_lex_word(p, lx, &w);     /* "memory" */
 	if (rc <= 0)
 		return -1;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'server memory' needs the "
+			"server's limit, e.g. server memory 256MiB"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'server memory' needs the server's "
-			       "limit, e.g. server memory 256MiB");
 	if (ga_units_bytes(w.text, &size, NULL) || size < (16L << 20) ||
 	    size > (1L << 40))
 		return ga_perr(p, w.col, "invalid memory limit '%s': a size "
@@ -723,15 +713,11 @@ int ga_parse_repeat(struct parser *p, struct lexer *lx,
 			const struct directive *dir, const struct word *kw)
 {
 	struct word w;
-	int rc;
 
 	(void)dir;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'repeat' needs how many runs, "
+			"e.g. repeat 10"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'repeat' needs how many runs, e.g. "
-			    "repeat 10");
 	if (!ga_is_digits(w.text) || strlen(w.text) > 4 ||
 	    strtol(w.text, NULL, 10) < 1 || strtol(w.text, NULL, 10) > 1000)
 		return ga_perr(p, w.col, "invalid repeat count '%s': a number "

@@ -136,12 +136,9 @@ int ga_parse_pool(struct parser *p, struct lexer *lx,
 	int rc, ret = 0;
 
 	(void)dir;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'pool' needs a name, e.g. pool "
+			"app-pool pre_ping=on"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'pool' needs a name, e.g. pool "
-			       "app-pool pre_ping=on");
 	len = strlen(w.text);
 	if (!isalpha((unsigned char)w.text[0]) ||
 	    !ga_all_of(w.text, len, "_-") || len >= GA_NAME_MAX)

@@ -164,12 +164,9 @@ static int parse_step_conn(struct parser *p, struct lexer *lx,
 	struct word w;
 	int rc;
 
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'%s' needs a connection name",
+			kw->text))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'%s' needs a connection name",
-			    kw->text);
 	rc = find_connection(p, &w, &st->conn);
 	if (rc)
 		return -1;
@@ -491,14 +488,11 @@ int ga_parse_fetch(struct parser *p, struct lexer *lx,
 					       "'%s': a number from 1 to %d",
 					       w.text + 5, FETCH_ROWS_MAX);
 		} else if (!w.quoted && strcmp(w.text, "every") == 0) {
-			rc = ga_lex_word(p, lx, &w);
-			if (rc < 0)
+			if (ga_lex_need(p, lx, &w, w.col, "'every' needs a "
+					"duration, e.g. fetch %s rows=100 "
+					"every 500ms",
+					p->sc->connections[st.conn].name))
 				return -1;
-			if (rc == 0)
-				return ga_perr(p, w.col, "'every' needs a "
-					       "duration, e.g. fetch %s rows=100 "
-					       "every 500ms",
-					       p->sc->connections[st.conn].name);
 			if (ga_units_ms(w.text, &ms, NULL))
 				return ga_perr(p, w.col, "invalid duration "
 					       "'%s' for every: write e.g. "
@@ -538,12 +532,9 @@ int ga_parse_long_data(struct parser *p, struct lexer *lx,
 	rc = parse_step_conn(p, lx, kw, &st);
 	if (rc)
 		return -1;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'long-data' needs the total size "
+			"after the connection name, e.g. 2MiB"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'long-data' needs the total size "
-			    "after the connection name, e.g. 2MiB");
 	if (ga_units_bytes(w.text, &st.size, NULL) || st.size == 0)
 		return ga_perr(p, w.col, "invalid size '%s': write e.g. 4096, "
 			    "64KiB or 2MiB", w.text);
@@ -570,24 +561,18 @@ int ga_parse_fork(struct parser *p, struct lexer *lx,
 	rc = parse_step_conn(p, lx, kw, &st);
 	if (rc)
 		return -1;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'fork' needs what the child does: "
+			"close, exit or share N"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'fork' needs what the child does: "
-			    "close, exit or share N");
 	if (strcmp(w.text, "close") == 0) {
 		st.fork_mode = GA_FORK_CLOSE;
 	} else if (strcmp(w.text, "exit") == 0) {
 		st.fork_mode = GA_FORK_EXIT;
 	} else if (strcmp(w.text, "share") == 0) {
 		st.fork_mode = GA_FORK_SHARE;
-		rc = ga_lex_word(p, lx, &w);
-		if (rc < 0)
+		if (ga_lex_need(p, lx, &w, w.col + 5, "'share' needs how many "
+				"queries each process runs, e.g. share 50"))
 			return -1;
-		if (rc == 0)
-			return ga_perr(p, w.col + 5, "'share' needs how many "
-				    "queries each process runs, e.g. share 50");
 		if (!ga_is_digits(w.text) || strlen(w.text) > 6 ||
 		    (st.count = strtol(w.text, NULL, 10)) < 1)
 			return ga_perr(p, w.col, "invalid count '%s': a number "
@@ -627,12 +612,9 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 	int rc, argcol;
 
 	begin_step(p, &st, dir->kind);
-	rc = ga_lex_word(p, lx, &name);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &name, kw->col, "'fault' needs a name, a kind "
+			"and its arguments, e.g. fault wall firewall drop"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'fault' needs a name, a kind and its "
-			    "arguments, e.g. fault wall firewall drop");
 	len = strlen(name.text);
 	if (!isalpha((unsigned char)name.text[0]) ||
 	    !ga_all_of(name.text, len, "_-") || len >= GA_NAME_MAX)
@@ -714,11 +696,8 @@ int ga_parse_lift(struct parser *p, struct lexer *lx,
 	int rc;
 
 	begin_step(p, &st, dir->kind);
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'lift' needs the name of a fault"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'lift' needs the name of a fault");
 	f = find_fault(p, w.text);
 	if (!f)
 		return ga_perr(p, w.col, "no fault named '%s' before this line",
@@ -807,17 +786,13 @@ static int parse_jitter(struct parser *p, struct lexer *lx,
 			const struct word *kw, struct ga_step *st)
 {
 	struct word w;
-	int rc;
 
 	if (st->vary == GA_SLEEP_SWEEP)
 		return ga_perr(p, kw->col, "a sweep takes no jitter: give "
 			    "either LO..HI or D jitter J");
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'jitter' needs a duration, e.g. "
+			"sleep 100ms jitter 20ms"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'jitter' needs a duration, e.g. "
-			    "sleep 100ms jitter 20ms");
 	if (ga_units_ms(w.text, &st->vary_ms, NULL))
 		return ga_perr(p, w.col, "invalid duration '%s' for jitter: "
 			    "write e.g. 20ms", w.text);
@@ -844,11 +819,8 @@ int ga_parse_sleep(struct parser *p, struct lexer *lx,
 	int rc;
 
 	begin_step(p, &st, dir->kind);
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'sleep' needs a duration"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'sleep' needs a duration");
 	dots = strstr(w.text, "..");
 	if (dots) {
 		if (parse_sweep(p, &w, dots, &st))
@@ -878,11 +850,8 @@ int ga_parse_status(struct parser *p, struct lexer *lx,
 	int rc;
 
 	begin_step(p, &st, dir->kind);
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'status' needs a variable name"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'status' needs a variable name");
 	if (!ga_all_of(w.text, strlen(w.text), "_"))
 		return ga_perr(p, w.col, "invalid status variable '%s': use "
 			    "letters, digits and '_'", w.text);
@@ -918,12 +887,9 @@ int ga_parse_server(struct parser *p, struct lexer *lx,
 	int rc;
 
 	(void)dir;
-	rc = ga_lex_word(p, lx, &w);
-	if (rc < 0)
+	if (ga_lex_need(p, lx, &w, kw->col, "'server' needs an action: stop, "
+			"start, restart or crash (or oom-kills)"))
 		return -1;
-	if (rc == 0)
-		return ga_perr(p, kw->col, "'server' needs an action: stop, "
-			    "start, restart or crash (or oom-kills)");
 	for (i = 0; i < COUNT(server_actions); i++) {
 		if (strcmp(server_actions[i].name, w.text) == 0)
 			break;
