@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/escape.h"
+#include "util/grow.h"
 #include "util/json.h"
 #include "suites.h"
 
@@ -65,6 +67,76 @@ START_TEST(test_good_number)
 	ck_assert_int_eq(j->type, GA_JSON_NUMBER);
 	ck_assert_double_eq(j->num, good_numbers[_i].want);
 	ga_json_free(j);
+}
+END_TEST
+
+/* The one UTF-8 decoder (util/escape.h) the writer, the escapes and
+ * the Go encoder share: each length, its edges, and what it refuses. */
+START_TEST(test_utf8_char)
+{
+	static const struct {
+		const char *s;
+		size_t n, want;
+		uint32_t cp;
+	} c[] = {
+		{ "A", 1, 1, 0x41 },
+		{ "\xc3\xa9", 2, 2, 0xe9 },
+		{ "\xe2\x82\xac", 3, 3, 0x20ac },
+		{ "\xf0\x9f\x98\x80", 4, 4, 0x1f600 },
+		{ "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+		{ "\xc3\xa9", 1, 0, 0 },                /* cut by n */
+		{ "\xc0\x80", 2, 0, 0 },                /* overlong */
+		{ "\xc1\xbf", 2, 0, 0 },
+		{ "\xe0\x9f\xbf", 3, 0, 0 },
+		{ "\xf0\x8f\xbf\xbf", 4, 0, 0 },
+		{ "\xed\xa0\x80", 3, 0, 0 },            /* a surrogate */
+		{ "\xf4\x90\x80\x80", 4, 0, 0 },        /* past U+10FFFF */
+		{ "\xf5\x80\x80\x80", 4, 0, 0 },
+		{ "\x80", 1, 0, 0 },                    /* a stray byte */
+		{ "\xff", 1, 0, 0 },
+		{ "\xc3" "A", 2, 0, 0 },                /* no continuation */
+		{ "\xe2\x82", 3, 0, 0 },                /* the NUL ends it */
+		{ "", 0, 0, 0 },
+	};
+	uint32_t cp;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cp = 0xdead;
+		ck_assert_uint_eq(ga_utf8_char((const unsigned char *)c[i].s,
+					       c[i].n, &cp), c[i].want);
+		if (c[i].want)
+			ck_assert_uint_eq(cp, c[i].cp);
+		ck_assert_uint_eq(ga_utf8_char((const unsigned char *)c[i].s,
+					       c[i].n, NULL), c[i].want);
+	}
+}
+END_TEST
+
+/* A growable array (util/grow.h): room made by doubling from the first
+ * size, nothing done while there is room, the array kept on a size
+ * past SIZE_MAX. */
+START_TEST(test_grow)
+{
+	int *a = NULL, *kept;
+	size_t cap = 0, n;
+
+	for (n = 0; n < 100; n++) {
+		ck_assert_int_eq(ga_grow(&a, &cap, n, sizeof(*a), 4), 0);
+		ck_assert_uint_ge(cap, n + 1);
+		a[n] = (int)n;
+	}
+	ck_assert_uint_eq(cap, 128);
+	ck_assert_int_eq(ga_grow(&a, &cap, 50, sizeof(*a), 4), 0);
+	ck_assert_uint_eq(cap, 128);
+	kept = a;
+	cap = SIZE_MAX / 2 + 1;
+	ck_assert_int_eq(ga_grow(&a, &cap, cap, sizeof(*a), 4), -1);
+	ck_assert_ptr_eq(a, kept);
+	ck_assert_uint_eq(cap, SIZE_MAX / 2 + 1);
+	for (n = 0; n < 100; n++)
+		ck_assert_int_eq(a[n], (int)n);
+	free(a);
 }
 END_TEST
 
@@ -379,6 +451,8 @@ Suite *make_json_suite(void)
 	tcase_add_test(tc, test_reply);
 	tcase_add_loop_test(tc, test_good_number, 0, N(good_numbers));
 	tcase_add_test(tc, test_utf8_kept);
+	tcase_add_test(tc, test_utf8_char);
+	tcase_add_test(tc, test_grow);
 	tcase_add_loop_test(tc, test_bad, 0, N(bad));
 	tcase_add_test(tc, test_keys_distinct);
 	tcase_add_test(tc, test_write_reads_back);
