@@ -466,6 +466,7 @@ static void judge_runs(struct ex_state *st, struct ex_case *cases, size_t n)
 				c->steps[k].line = st->sc->steps[k].line;
 		}
 		ex_judge(&st->clean[0], c, st->a.margin_ms, st->known, &r->j);
+		ex_server_side(st->sc, &st->clean[0], c, r);
 		if (r->j.v == EX_NEW && st->catalogue_client)
 			snprintf(r->j.detail + strlen(r->j.detail),
 				 sizeof(r->j.detail) - strlen(r->j.detail),

@@ -85,12 +85,13 @@ void ex_cell_text(const struct ex_run *r, char *buf, size_t len)
 			   r->land == EX_LAND_UNSEEN ? "?" : "";
 
 	if (r->j.v == EX_NOT_RUN || r->j.v == EX_OK)
-		snprintf(buf, len, "%s%s", r->j.cell, r->made ? mark : "");
+		snprintf(buf, len, "%s%s%s", r->j.cell, r->made ? mark : "",
+			 ex_side_mark(r->side));
 	else
-		snprintf(buf, len, "%s%s%s %.1fs%s", r->j.cell,
+		snprintf(buf, len, "%s%s%s %.1fs%s%s", r->j.cell,
 			 r->j.v == EX_CODE ? "" : ":",
 			 r->j.v == EX_CODE ? "" : r->j.code, r->j.ms / 1000.0,
-			 mark);
+			 mark, ex_side_mark(r->side));
 }
 
 const struct ex_run *ex_find_run(const struct ex_state *st, size_t point,
