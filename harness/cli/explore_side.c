@@ -16,32 +16,6 @@
 
 #include "lang/step.h"
 
-static const char *const words[EX_NSIDES] = {
-	[EX_SIDE_NONE] = "", [EX_SIDE_COMMITTED] = "committed",
-	[EX_SIDE_NOT] = "not-committed", [EX_SIDE_PARTLY] = "partly",
-	[EX_SIDE_UNREAD] = "unread",
-};
-
-const char *ex_side_word(enum ex_side s)
-{
-	return s < EX_NSIDES ? words[s] : "";
-}
-
-int ex_side_of(const char *word)
-{
-	int s;
-
-	for (s = 0; s < EX_NSIDES; s++)
-		if (strcmp(word, words[s]) == 0)
-			return s;
-	return -1;
-}
-
-const char *ex_side_mark(enum ex_side s)
-{
-	return s == EX_SIDE_COMMITTED ? "*" : s == EX_SIDE_PARTLY ? "~" : "";
-}
-
 /* The clean run's tables after its step k: before its next step that
  * has a digest, or at its end. */
 static const char *clean_after(const struct ga_scenario *sc,
