@@ -602,7 +602,7 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	 * run directory's memory filled */
 	go = res->verdict == GA_VERDICT_PASS;
 	for (i = 0; go && i < sc->nsteps; i++) {
-		if (r->opts->record && res->digest_before[0] &&
+		if (r->opts->digest_steps && res->digest_before[0] &&
 		    ga_step_kind_is(sc->steps[i].kind, GA_STEP_DIGESTED))
 			ga_case_digest(&c, res->steps[i].digest_before,
 				       sizeof(res->steps[i].digest_before),

@@ -13,7 +13,9 @@
 #   - a reset at the COMMIT's own packet is never "committed", and one
 #     at the UPDATE's (the COMMIT never sent) is "not-committed";
 #   - the UPDATE is seen: the clean run's tables before its COMMIT and
-#     at its end differ in their digest, the row count the same;
+#     at its end differ in their digest, the row count the same (explore's
+#     third clean run, digests/, reads them before each step: not the
+#     two whose conversation it reads, the reads moving their ACKs);
 #   - every output says it: the text map, JSON Lines, Markdown, HTML.
 . "$(dirname "$0")/lib.sh"
 
@@ -66,16 +68,16 @@ test_expect_success 'a reset at the COMMIT itself, or before it: not committed' 
 '
 
 test_expect_success 'the UPDATE is seen: the same row count, another digest' '
-	grep "^{\"type\":\"step\",\"case\":1,\"index\":5,\"scenario\":\"clean-1\",\"line\":15,\"kind\":\"query\",\"text\":\"COMMIT\"" \
-		side/clean/results.jsonl > commit.step &&
+	grep "^{\"type\":\"step\",\"case\":1,\"index\":5,\"scenario\":\"digests\",\"line\":15,\"kind\":\"query\",\"text\":\"COMMIT\"" \
+		side/digests/results.jsonl > commit.step &&
 	before=$(sed "s/.*\"server_digest_before\":\"\([^\"]*\)\".*/\1/" commit.step) &&
-	grep "^{\"type\":\"case\",\"case\":1," side/clean/results.jsonl > clean.case &&
+	grep "^{\"type\":\"case\",\"case\":1," side/digests/results.jsonl > clean.case &&
 	after=$(sed "s/.*\"server_digest\":\"\([^\"]*\)\".*/\1/" clean.case) &&
 	echo "before COMMIT $before, at the end $after" &&
 	case $before in 1:????????????????) ;; *) false ;; esac &&
 	case $after in 1:????????????????) ;; *) false ;; esac &&
 	test "$before" != "$after" &&
-	grep "\"index\":6,.*\"text\":\"SELECT COUNT(\*) FROM t\".*\"value\":\"1\"" side/clean/results.jsonl
+	grep "\"index\":6,.*\"text\":\"SELECT COUNT(\*) FROM t\".*\"value\":\"1\"" side/digests/results.jsonl
 '
 
 test_expect_success 'Markdown and HTML say it too' '
