@@ -1,5 +1,6 @@
 #!/bin/sh
-# t0203-explore-commit: goneaway explore's server side (issue 59): for a
+# t0203-explore-commit: goneaway explore's server side (issue 59,
+# cli/explore_side.c, run/digest.c): for a
 # write or COMMIT that failed, whether the server did it all the same,
 # read from the server's tables (run/digest.c: CHECKSUM TABLE of every
 # base table outside the server's schemas) and compared with the clean
