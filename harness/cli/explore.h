@@ -114,6 +114,9 @@ struct ex_step {
 	bool ran, has_value;
 	char value[EX_TEXT_MAX];
 	double ms;
+	char digest[24];                /* the server's tables just before
+					 * it, for a step that writes or
+					 * commits (run/digest.c), "" none */
 	long timeout_ms;                /* the client's own (its
 					 * connection's read timeout), 0:
 					 * none */
@@ -125,6 +128,9 @@ struct ex_case {
 	char reason[EX_TEXT_MAX];
 	struct ex_step *steps;
 	size_t nsteps;
+	char digest_before[24];         /* the server's tables at the
+					 * case's mark, and at its end */
+	char digest[24];
 };
 
 /* Reads every case of the results file path (results.jsonl).  *cases

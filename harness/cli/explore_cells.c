@@ -72,6 +72,32 @@ int ex_kind_of(const char *word)
 	return -1;
 }
 
+static const char *const side_words[EX_NSIDES] = {
+	[EX_SIDE_NONE] = "", [EX_SIDE_COMMITTED] = "committed",
+	[EX_SIDE_NOT] = "not-committed", [EX_SIDE_PARTLY] = "partly",
+	[EX_SIDE_UNREAD] = "unread",
+};
+
+const char *ex_side_word(enum ex_side s)
+{
+	return s < EX_NSIDES ? side_words[s] : "";
+}
+
+int ex_side_of(const char *word)
+{
+	int s;
+
+	for (s = 0; s < EX_NSIDES; s++)
+		if (strcmp(word, side_words[s]) == 0)
+			return s;
+	return -1;
+}
+
+const char *ex_side_mark(enum ex_side s)
+{
+	return s == EX_SIDE_COMMITTED ? "*" : s == EX_SIDE_PARTLY ? "~" : "";
+}
+
 void ex_point_name(const struct ex_point *p, char *buf, size_t len)
 {
 	snprintf(buf, len, "c%zu %-5s %-11s %s", p->conn + 1,
@@ -85,12 +111,13 @@ void ex_cell_text(const struct ex_run *r, char *buf, size_t len)
 			   r->land == EX_LAND_UNSEEN ? "?" : "";
 
 	if (r->j.v == EX_NOT_RUN || r->j.v == EX_OK)
-		snprintf(buf, len, "%s%s", r->j.cell, r->made ? mark : "");
+		snprintf(buf, len, "%s%s%s", r->j.cell, r->made ? mark : "",
+			 ex_side_mark(r->side));
 	else
-		snprintf(buf, len, "%s%s%s %.1fs%s", r->j.cell,
+		snprintf(buf, len, "%s%s%s %.1fs%s%s", r->j.cell,
 			 r->j.v == EX_CODE ? "" : ":",
 			 r->j.v == EX_CODE ? "" : r->j.code, r->j.ms / 1000.0,
-			 mark);
+			 mark, ex_side_mark(r->side));
 }
 
 const struct ex_run *ex_find_run(const struct ex_state *st, size_t point,

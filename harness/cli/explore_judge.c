@@ -52,6 +52,8 @@ static int add_step(struct ex_case *c, const struct ga_json *j)
 	s->has_value = ga_json_bool(j, "has_value", false);
 	copy(s->value, sizeof(s->value), ga_json_str(j, "value", ""));
 	s->ms = ga_json_num(j, "elapsed_ms", 0);
+	copy(s->digest, sizeof(s->digest),
+	     ga_json_str(j, "server_digest_before", ""));
 	return 0;
 }
 
@@ -67,6 +69,10 @@ static int add_case(struct ex_case **cases, size_t *n, struct ex_case *cur,
 	copy(cur->label, sizeof(cur->label), ga_json_str(sc, "label", ""));
 	copy(cur->verdict, sizeof(cur->verdict), ga_json_str(j, "verdict", ""));
 	copy(cur->reason, sizeof(cur->reason), ga_json_str(j, "reason", ""));
+	copy(cur->digest_before, sizeof(cur->digest_before),
+	     ga_json_str(j, "server_digest_before", ""));
+	copy(cur->digest, sizeof(cur->digest),
+	     ga_json_str(j, "server_digest", ""));
 	nc[(*n)++] = *cur;
 	memset(cur, 0, sizeof(*cur));
 	return 0;

@@ -16,6 +16,15 @@ static void text_line(void *ctx, const char *text)
 	fprintf(ctx, "%s\n", text);
 }
 
+/* The server side's lines (ex_side_lines): the first as it is, the
+ * runs under it indented, a blank line after them. */
+static void side_line(void *ctx, const char *text)
+{
+	struct ex_lines *t = ctx;
+
+	fprintf(t->f, "%s%s\n", t->n++ ? "  " : "", text);
+}
+
 static void map_violations(FILE *f, const struct ex_state *st)
 {
 	char name[EX_LABEL_MAX + 40];
@@ -82,9 +91,14 @@ static void map_table(FILE *f, const struct ex_state *st)
 
 static void text_write(FILE *f, const struct ex_state *st, double secs)
 {
+	struct ex_lines side = { f, 0 };
+
 	ex_map_head(st, secs, text_line, f);
 	fputc('\n', f);
 	map_violations(f, st);
+	ex_side_lines(st, side_line, &side);
+	if (side.n)
+		fputc('\n', f);
 	map_table(f, st);
 }
 
@@ -192,7 +206,8 @@ static void write_jsonl(FILE *f, const struct ex_state *st, double secs)
 		json_str(f, "landed_at", r->land_at);
 		json_str(f, "repro", r->repro);
 		json_str(f, "repro_verdict", r->repro_verdict);
-		fprintf(f, "}\n");
+		json_str(f, "server_side", ex_side_word(r->side));
+		fprintf(f, ",\"server_side_line\":%d}\n", r->side_line);
 	}
 }
 

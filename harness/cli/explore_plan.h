@@ -78,6 +78,23 @@ void ex_act_landing(const struct ex_connection *clean,
 		    const struct ex_connection *seen, enum ex_land *land,
 		    char *at, size_t len);
 
+/* What the server's side says of a write or COMMIT that failed in a run
+ * (cli/explore_side.c): its first failed step that changed the server's
+ * tables in the clean run, its tables' digest at the run's end against
+ * the clean run's before and after that step: */
+enum ex_side {
+	EX_SIDE_NONE,           /* no step that changed the clean
+				 * run's tables failed */
+	EX_SIDE_COMMITTED,      /* failed but committed: as the clean run
+				 * had them after that step, or at its end */
+	EX_SIDE_NOT,            /* not committed: as they were before it */
+	EX_SIDE_PARTLY,         /* neither: some of what the clean run
+				 * wrote is there, not all, or other rows */
+	EX_SIDE_UNREAD,         /* a digest was not read (the server down
+				 * at the end: a crash) */
+	EX_NSIDES
+};
+
 struct ex_args {
 	const char *scenario, *out, *client, *server, *jsonl, *catalogue;
 	const char *markdown, *html;    /* --markdown FILE, --html FILE */
@@ -98,6 +115,9 @@ struct ex_run {
 	char repro_verdict[8];          /* what goneaway run said of it */
 	enum ex_land land;              /* where its cut landed */
 	char land_at[EX_LABEL_MAX];     /* ... when elsewhere */
+	enum ex_side side;              /* the server's side of the first
+					 * write or COMMIT that failed */
+	int side_line;                  /* ... its line, 0: none */
 };
 
 struct ex_state {
@@ -149,6 +169,28 @@ const char *ex_land_word(enum ex_land l);
 int ex_land_of(const char *word);
 /* A kind's index in ex_kind_names, -1 for none. */
 int ex_kind_of(const char *word);
+
+/* A run's server side as the JSON line says it ("committed",
+ * "not-committed" ...; "" for none); and back, -1 for none.  Its mark
+ * in the map's cell ("*" failed but committed, "~" partly, else ""). */
+const char *ex_side_word(enum ex_side s);
+int ex_side_of(const char *word);
+const char *ex_side_mark(enum ex_side s);
+
+/* What the server's side says of run's first failed write or COMMIT
+ * (scenario sc, its clean run clean): into r->side and r->side_line. */
+void ex_server_side(const struct ga_scenario *sc, const struct ex_case *clean,
+		    const struct ex_case *run, struct ex_run *r);
+
+/* The runs' server sides, a line at a time as ex_map_head(): the
+ * count of each, then a line per run failed but committed or partly;
+ * nothing when no run had a write or COMMIT fail. */
+struct ex_lines {                /* ex_side_lines()'s ctx for a file */
+	FILE *f;
+	size_t n;                       /* lines written so far */
+};
+void ex_side_lines(const struct ex_state *st,
+		   void (*line)(void *ctx, const char *text), void *ctx);
 
 /* Point p as the map names it: "c1 at    from-server row 3". */
 void ex_point_name(const struct ex_point *p, char *buf, size_t len);

@@ -337,10 +337,11 @@ static int read_run(struct ex_state *st, const struct ga_json *l)
 	size_t no;
 	int kind = ex_kind_of(ga_json_str(l, "kind", "")),
 	    v = ex_verdict_of(ga_json_str(l, "outcome", "")),
-	    land = ex_land_of(ga_json_str(l, "landed", ""));
+	    land = ex_land_of(ga_json_str(l, "landed", "")),
+	    side = ex_side_of(ga_json_str(l, "server_side", ""));
 
 	if (whole(l, "point", 1, (double)st->npts, &no) || kind < 0 ||
-	    v < 0 || land < 0 || ex_find_run(st, no - 1, kind) ||
+	    v < 0 || land < 0 || side < 0 || ex_find_run(st, no - 1, kind) ||
 	    st->nruns >= st->npts * EX_NKINDS || st->nruns >= st->cap_runs)
 		return -1;
 	r->point = no - 1;
@@ -359,6 +360,8 @@ static int read_run(struct ex_state *st, const struct ga_json *l)
 	copy(r->land_at, sizeof(r->land_at), l, "landed_at");
 	copy(r->repro, sizeof(r->repro), l, "repro");
 	copy(r->repro_verdict, sizeof(r->repro_verdict), l, "repro_verdict");
+	r->side = (enum ex_side)side;
+	r->side_line = (int)ga_json_num(l, "server_side_line", 0);
 	st->nruns++;
 	return 0;
 }

@@ -102,6 +102,7 @@ static int record(const struct cli_take *t)
 	struct ga_plan *p = t->field;
 
 	p->record = p->opts.record = true;
+	p->opts.digest_steps = getenv(GA_DIGEST_STEPS_ENV) != NULL;
 	return 0;
 }
 

@@ -109,6 +109,12 @@ unsigned ga_step_kind_flags(enum ga_step_kind kind);
 /* True when kind's row has every bit of flags. */
 bool ga_step_kind_is(enum ga_step_kind kind, unsigned flags);
 
+/* Whether a step of kind may change what the server's tables hold: a
+ * call on a client connection.  goneaway run --record reads the
+ * tables' digest before each (run/digest.c), and goneaway explore
+ * judges the server's side of one that failed by them. */
+#define GA_STEP_DIGESTED GA_STEP_ON_CLIENT
+
 /* "query, reap, ... and drain": the keywords of every kind with all of
  * flags, in table order, into buf (for diagnostics).  Returns buf. */
 const char *ga_step_kinds_with(unsigned flags, char *buf, unsigned long len);

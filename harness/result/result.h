@@ -95,6 +95,10 @@ struct ga_step_result {
 					 * partly skipped case, always SKIP
 					 * or worse, never PASS) */
 	bool matched;                   /* its outcome matched */
+	char digest_before[24];         /* --record, a call on a client
+					 * connection (GA_STEP_DIGESTED): the
+					 * server's tables just before it
+					 * (run/digest.c), "" not read */
 	const struct ga_expect *expect; /* borrowed: the line that applied,
 					 * NULL for actions and sends */
 	struct ga_outcome out;
@@ -142,6 +146,11 @@ struct ga_case_result {
 	char reverted[512];             /* faults teardown reverted, for the
 					 * log: "wall (firewall drop both)" */
 	char not_reverted[1024];        /* faults it could not revert */
+	char digest_before[24];         /* --record: the server's tables
+					 * (run/digest.c) at the case's mark
+					 * and at its end, before teardown;
+					 * "" not read */
+	char digest_after[24];
 	char server[160];               /* what it ran against: the --server
 					 * value (ga_run_options.server_name) */
 	char backend[32];               /* the server backend's name */
@@ -240,6 +249,10 @@ struct ga_case_result {
 	F("server_notes", TEXT, res, server_notes, 0, 0, 0, none) \
 	F("reverted", TEXT, res, reverted, 0, 0, 0, none) \
 	F("not_reverted", TEXT, res, not_reverted, 0, 0, 0, none) \
+	F("server_digest_before", TEXT, res, digest_before, 0, 0, \
+	  GA_JROW_OPTIONAL, none) \
+	F("server_digest", TEXT, res, digest_after, 0, 0, GA_JROW_OPTIONAL, \
+	  none) \
 	F("server_setup", TEXT, res, server_setup, 0, 0, GA_JROW_OPTIONAL, \
 	  none) \
 	F("server_after", TEXT, res, server_after, 0, 0, GA_JROW_OPTIONAL, \
@@ -289,6 +302,8 @@ struct ga_case_result {
 	F("flavour", WORD, out, flavour, 0, 0, 0, flavour) \
 	C("expected", expected, 0) \
 	F("matched", BOOL, sr, matched, 0, 0, 0, none) \
+	F("server_digest_before", TEXT, sr, digest_before, 0, 0, \
+	  GA_JROW_OPTIONAL, none) \
 	C("spread", spread, 0) \
 	C("log", log, 0) \
 	C("expect_index", expect_index, GA_JROW_WHOLE)

@@ -127,6 +127,9 @@ int ga_case_fold(const struct ga_run_options *o, struct ga_case_result *acc,
 	memcpy(acc->server_after, run->server_after, sizeof(acc->server_after));
 	memcpy(acc->client_setup, run->client_setup, sizeof(acc->client_setup));
 	memcpy(acc->not_reverted, run->not_reverted, sizeof(acc->not_reverted));
+	memcpy(acc->digest_before, run->digest_before,
+	       sizeof(acc->digest_before));
+	memcpy(acc->digest_after, run->digest_after, sizeof(acc->digest_after));
 	if (acc->repeat <= 1) {
 		memcpy(acc->results, run->results, sizeof(acc->results));
 		memcpy(acc->capture, run->capture, sizeof(acc->capture));
@@ -136,6 +139,8 @@ int ga_case_fold(const struct ga_run_options *o, struct ga_case_result *acc,
 		memcpy(acc->steps[i].skipped, run->steps[i].skipped,
 		       sizeof(acc->steps[i].skipped));
 		acc->steps[i].matched = run->steps[i].matched;
+		memcpy(acc->steps[i].digest_before, run->steps[i].digest_before,
+		       sizeof(acc->steps[i].digest_before));
 		acc->steps[i].expect = run->steps[i].expect;
 		acc->steps[i].out = run->steps[i].out;
 	}

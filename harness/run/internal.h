@@ -122,6 +122,15 @@ bool ga_case_session_on_server(struct ga_case *c, unsigned long id);
 int ga_case_status_moved(struct ga_case *c, size_t i, struct ga_outcome *out,
 			 struct ga_error *err);
 
+/* ---- the server's side in one word (run/digest.c) ------------------------- */
+
+/* Every base table outside the server's own schemas, CHECKSUM TABLE
+ * each, hashed in name order into buf ("2:0123456789abcdef": how many
+ * tables, the hash), on the privileged admin login.  Returns 0, or -1
+ * with err set and buf "" (the server down, a statement refused). */
+int ga_case_digest(struct ga_case *c, char *buf, size_t len,
+		   struct ga_error *err);
+
 /* ---- the run directory's room (run/room.c) ---------------------------------- */
 
 /* Where r's run directory is, for the server's set-up line: "in memory,

@@ -430,6 +430,9 @@ static void teardown(struct ga_case *c)
 	 * clients, once the connections it relays have ended, so that its
 	 * log has them all. */
 	revert_faults(c);
+	if (c->r->opts->record && c->res->digest_before[0])
+		ga_case_digest(c, c->res->digest_after,
+			       sizeof(c->res->digest_after), &err);
 	may_keep = ga_reuse_may_keep(c);
 	if (c->srv_made && !may_keep)
 		ga_server_destroy(&c->srv);
@@ -586,6 +589,10 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	} else if (rc == 0 && check_requires(&c) == 0 &&
 		   ga_case_mark(&c, &err)) {
 		ga_case_verdict(res, GA_VERDICT_ERROR, 0, "%s", err.msg);
+	} else if (r->opts->record && res->verdict == GA_VERDICT_PASS) {
+		/* explore's: unread is "" (it says so), never an ERROR */
+		ga_case_digest(&c, res->digest_before,
+			       sizeof(res->digest_before), &err);
 	}
 	ga_case_room_server(&c);
 	ga_case_room_check(&c, res->line);
@@ -595,6 +602,11 @@ static void run_once(struct ga_runner *r, const struct ga_scenario *sc,
 	 * run directory's memory filled */
 	go = res->verdict == GA_VERDICT_PASS;
 	for (i = 0; go && i < sc->nsteps; i++) {
+		if (r->opts->digest_steps && res->digest_before[0] &&
+		    ga_step_kind_is(sc->steps[i].kind, GA_STEP_DIGESTED))
+			ga_case_digest(&c, res->steps[i].digest_before,
+				       sizeof(res->steps[i].digest_before),
+				       &err);
 		rc = ga_case_run_step(&c, i);
 		go = ga_case_room_check(&c, sc->steps[i].line) == 0 &&
 		     rc == 0 &&

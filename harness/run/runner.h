@@ -29,6 +29,10 @@
 #include "util/error.h"
 #include "util/interrupt.h"
 
+/* Set in goneaway run's environment by goneaway explore (cli/explore.c)
+ * for its clean run of digests: --record reads them before each step. */
+#define GA_DIGEST_STEPS_ENV "GONEAWAY_EXPLORE_DIGESTS"
+
 struct ga_run_options {
 	const struct ga_server_backend_ops *server;     /* static */
 	const char *server_name;        /* borrowed: the --server value as
@@ -61,6 +65,13 @@ struct ga_run_options {
 					 * (a mismatch still gives the
 					 * verdict), and an "expect any"
 					 * placeholder is no ERROR */
+	bool digest_steps;              /* ... and the server's tables read
+					 * before each client call
+					 * (run/digest.c): goneaway explore's
+					 * own clean run for them, whose
+					 * conversation it does not read
+					 * (the reads between steps move its
+					 * ACKs), GA_DIGEST_STEPS_ENV set */
 	bool capture;                   /* keep capture.pcap: the lab's
 					 * link, as the client saw it */
 	long capture_limit;             /* bytes of whole packets in it,

@@ -824,6 +824,14 @@ int ga_server_privileged_queries(struct ga_server *srv,
 			  out, err);
 }
 
+int ga_server_privileged_column(struct ga_server *srv, const char *sql,
+				unsigned col, struct ga_outcome *out,
+				struct ga_error *err)
+{
+	return queries_as(srv, GA_PRIV_USER, GA_PRIV_PASSWORD, &sql, 1, col,
+			  out, err);
+}
+
 int ga_server_admin_query(struct ga_server *srv, const char *sql,
 			  struct ga_outcome *out, struct ga_error *err)
 {

@@ -344,6 +344,14 @@ int ga_server_privileged_queries(struct ga_server *srv,
 				 const char *const *sql, size_t n,
 				 struct ga_outcome *out, struct ga_error *err);
 
+/* ga_server_privileged_queries() of one statement, out->value its
+ * column col of the first row (CHECKSUM TABLE's checksum is column 1):
+ * only for statements the harness built itself.  Returns as
+ * ga_server_admin_query(). */
+int ga_server_privileged_column(struct ga_server *srv, const char *sql,
+				unsigned col, struct ga_outcome *out,
+				struct ga_error *err);
+
 /* Reads status counter name (letters, digits and '_') the way the
  * server's flavour keeps it, into out (out->value, out->has_value: a
  * counter the server does not have returns none).  Returns as
