@@ -93,7 +93,9 @@ int ex_side_of(const char *word)
 	return -1;
 }
 
-const char *ex_side_mark(enum ex_side s)
+/* A run's server side's mark in the map's cell ("*" failed but
+ * committed, "~" partly, else ""). */
+static const char *ex_side_mark(enum ex_side s)
 {
 	return s == EX_SIDE_COMMITTED ? "*" : s == EX_SIDE_PARTLY ? "~" : "";
 }

@@ -171,11 +171,10 @@ int ex_land_of(const char *word);
 int ex_kind_of(const char *word);
 
 /* A run's server side as the JSON line says it ("committed",
- * "not-committed" ...; "" for none); and back, -1 for none.  Its mark
- * in the map's cell ("*" failed but committed, "~" partly, else ""). */
+ * "not-committed" ...; "" for none); and back, -1 for none.  (Its mark
+ * in the map's cell is explore_cells.c's own.) */
 const char *ex_side_word(enum ex_side s);
 int ex_side_of(const char *word);
-const char *ex_side_mark(enum ex_side s);
 
 /* What the server's side says of run's first failed write or COMMIT
  * (scenario sc, its clean run clean): into r->side and r->side_line. */
