@@ -2027,6 +2027,7 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 	ino_t ns = netns_inode(env->netns_fd);
 	struct ga_driver_conn *c = NULL;
 	struct ga_error why;
+	struct stat st;
 	char replaced[240] = "";
 
 	if (spawn_wanted(drv))
@@ -2043,6 +2044,14 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 				}
 				snprintf(replaced, sizeof(replaced),
 					 "begin-case: %s", why.msg);
+			}
+			/* said in this case's log, which the case is in */
+			if (!c->case_log[0]) {
+				if (stat(c->log, &st) == 0)
+					c->log_from = (long long)st.st_size;
+				snprintf(c->case_log, sizeof(c->case_log),
+					 "%s/driver-%s.log", env->dir,
+					 decl->name);
 			}
 			log_note(c, "not kept: %s", replaced);
 			conn_end(c);
