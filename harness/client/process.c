@@ -1595,6 +1595,15 @@ static void note_full(const struct ga_driver_conn *c)
 			 "refused (EFBIG)", GA_DRIVER_LOG_MAX >> 20);
 }
 
+/* Why the last kept process of a driver that ended its case was not
+ * kept (end_case()), for the process started for the next case of that
+ * driver in that namespace to say (setup(): "replaced: ..."). */
+static struct {
+	const struct ga_driver *drv;    /* borrowed; NULL: none */
+	ino_t netns;
+	char why[240];
+} not_kept;
+
 static void conn_free(struct ga_driver_conn *c)
 {
 	struct ga_error err;
@@ -1618,6 +1627,9 @@ static void conn_free(struct ga_driver_conn *c)
 	}
 	if (end_case(c, why, sizeof(why))) {
 		log_note(c, "not kept for the next case: %s", why);
+		not_kept.drv = c->drv;
+		not_kept.netns = c->netns;
+		snprintf(not_kept.why, sizeof(not_kept.why), "%s", why);
 		conn_end(c);
 		return;
 	}
@@ -2056,6 +2068,12 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 			log_note(c, "not kept: %s", replaced);
 			conn_end(c);
 		}
+	if (not_kept.drv == drv) {
+		if (!c && !replaced[0] && not_kept.netns == ns)
+			snprintf(replaced, sizeof(replaced), "%s",
+				 not_kept.why);
+		not_kept.drv = NULL;
+	}
 	if (!c) {
 		c = calloc(1, sizeof(*c));
 		if (!c)
