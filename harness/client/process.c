@@ -2125,17 +2125,8 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
  * client_setup). */
 static void setup(const struct ga_driver_conn *c, char *buf, size_t len)
 {
-	if (!c->kept)
-		snprintf(buf, len, "a process of its own");
-	else if (c->spawned)
-		snprintf(buf, len, "forked fresh from its zygote");
-	else if (c->replaced[0])
-		snprintf(buf, len, "replaced: %s", c->replaced);
-	else if (c->cases == 1)
-		snprintf(buf, len, "started for this case");
-	else
-		snprintf(buf, len, "kept from case %u (checked)",
-			 c->cases - 1);
+	ga_keep_setup_text(c->kept, c->spawned, c->replaced, c->cases, buf,
+			   len);
 }
 
 static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,
