@@ -1958,9 +1958,17 @@ static struct ga_driver_conn *spare_take(struct ga_driver *drv,
 						 netns_inode(env->netns_fd));
 	struct ga_driver_conn *s;
 	struct ga_error err;
+	char why[300];
 
 	if (!z || !z->spare)
 		return NULL;
+	/* what a copy started that left it (a double fork after the look
+	 * at its case's end) ends the zygote, its spare with it */
+	if (z->dead || !ga_zygote_clean(z->pid, z->zpid, z->kids, z->nkids,
+					why, sizeof(why))) {
+		ga_zygote_end(z);
+		return NULL;
+	}
 	s = z->spare;
 	z->spare = NULL;
 	s->env = env;
