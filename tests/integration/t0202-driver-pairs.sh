@@ -12,8 +12,11 @@
 # signal dispositions, locale, TZ, sys.path, descriptors).  The pairs
 # run spawned (a zygote's copies, as the shipped Python drivers are)
 # and as a cmd: driver started on its own (GONEAWAY_SPAWN=off: a kept
-# process that does not fork).  Every pair is a test of its own: none
-# is skipped.  Nothing is left.
+# process that does not fork), and with the JVM's adversary
+# (data/drivers/AdversaryDriver.java over the shipped Connector/J
+# driver, run by data/drivers/adversary-java.sh) where Connector/J is
+# installed.  Every pair is a test of its own: none is skipped.
+# Nothing is left.
 . "$(dirname "$0")/lib.sh"
 
 ADV="cmd:/usr/bin/python3 $TOP/tests/integration/data/drivers/adversary-driver.py"
@@ -56,37 +59,56 @@ spawn_env() {
 	if [ "$m" = off ]; then env GONEAWAY_SPAWN=off "$@"; else "$@"; fi
 }
 
+# The JVM's adversary (data/drivers/AdversaryDriver.java), compiled with
+# the shipped driver's Driver.java where Connector/J is installed: a
+# kept process (a JVM cannot fork).
+modes=
 if why=$(driver_installed pymysql); then
-	for mode in spawn off; do
-		test_expect_success "$mode: B alone, fresh: PASS" "
-			cd alone && spawn_env $mode \"\$GONEAWAY\" run -v --color never \
-				-o res-$mode --fresh-drivers --client \"\$ADV\" b.gw \
-				> out-$mode 2>&1; cat out-$mode;
-			test \"\$(verdict res-$mode b)\" = PASS
-		"
-		# the pairs side by side, 6 at a time, each a run of its own:
-		# A then B, the driver kept (-j 1)
-		printf '%s\n' $CLASSES | xargs -P 6 -I{} sh -c '
-			cd "$1/pairs/$2" || exit 1
-			[ "$3" = off ] && export GONEAWAY_SPAWN=off
-			"$4" run -j 1 -v --color never -o "res-$3" --client "$5" \
-				a.gw b.gw > "out-$3" 2>&1
-			exit 0' sh "$SCRATCH" {} $mode "$GONEAWAY" "$ADV"
-		fresh=$(verdict "$SCRATCH/alone/res-$mode" b)
-		for c in $CLASSES; do
-			test_expect_success "$mode: B after A leaving $c, kept: B's fresh verdict (${fresh:-none})" "
-				cd pairs/$c && cat out-$mode res-$mode/b/driver-app.log 2>/dev/null;
-				a=\$(verdict res-$mode a) b=\$(verdict res-$mode b);
-				say \"A: \$a; B: \$b; B fresh: $fresh\";
-				say \"B's reason: \$(verdict res-$mode b reason)\";
-				sed -n '/^\[2\/2\] b/,\$s/^ *\(drivers: .*\)/B \1/p' out-$mode;
-				test \"\$a\" = PASS && test -n '$fresh' && test \"\$b\" = '$fresh'
-			"
-		done
-	done
+	modes="spawn off"
 else
-	test_skip 'the adversarial pairs' "$why"
+	test_skip 'the adversarial pairs (Python)' "$why"
 fi
+if jwhy=$(driver_installed java); then
+	test_expect_success 'java: the adversary compiles with the shipped Driver.java' '
+		mkdir jadv && javac -nowarn -cp /usr/share/java/mariadb-java-client.jar:/usr/share/java/jna.jar \
+			-d jadv "$TOP/drivers/java/Driver.java" \
+			"$TOP/tests/integration/data/drivers/AdversaryDriver.java"
+	'
+	[ -f "$SCRATCH/jadv/AdversaryDriver.class" ] && modes="$modes java"
+else
+	test_skip 'the adversarial pairs (Java)' "$jwhy"
+fi
+JADV="cmd:/bin/sh $TOP/tests/integration/data/drivers/adversary-java.sh $SCRATCH/jadv"
+
+for mode in $modes; do
+	client=$ADV
+	[ $mode = java ] && client=$JADV
+	test_expect_success "$mode: B alone, fresh: PASS" "
+		cd alone && spawn_env $mode \"\$GONEAWAY\" run -v --color never \
+			-o res-$mode --fresh-drivers --client \"\$client\" b.gw \
+			> out-$mode 2>&1; cat out-$mode;
+		test \"\$(verdict res-$mode b)\" = PASS
+	"
+	# the pairs side by side, 6 at a time, each a run of its own:
+	# A then B, the driver kept (-j 1)
+	printf '%s\n' $CLASSES | xargs -P 6 -I{} sh -c '
+		cd "$1/pairs/$2" || exit 1
+		[ "$3" = off ] && export GONEAWAY_SPAWN=off
+		"$4" run -j 1 -v --color never -o "res-$3" --client "$5" \
+			a.gw b.gw > "out-$3" 2>&1
+		exit 0' sh "$SCRATCH" {} $mode "$GONEAWAY" "$client"
+	fresh=$(verdict "$SCRATCH/alone/res-$mode" b)
+	for c in $CLASSES; do
+		test_expect_success "$mode: B after A leaving $c, kept: B's fresh verdict (${fresh:-none})" "
+			cd pairs/$c && cat out-$mode res-$mode/b/driver-app.log 2>/dev/null;
+			a=\$(verdict res-$mode a) b=\$(verdict res-$mode b);
+			say \"A: \$a; B: \$b; B fresh: $fresh\";
+			say \"B's reason: \$(verdict res-$mode b reason)\";
+			sed -n '/^\[2\/2\] b/,\$s/^ *\(drivers: .*\)/B \1/p' out-$mode;
+			test \"\$a\" = PASS && test -n '$fresh' && test \"\$b\" = '$fresh'
+		"
+	done
+done
 
 test_expect_success 'the runs left no trace' '
 	leftover_snapshot > after &&
