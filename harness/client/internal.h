@@ -258,6 +258,16 @@ void ga_keep_idle_put(struct ga_driver_conn *conn, const struct ga_driver *drv,
 struct ga_driver_conn *ga_keep_idle_take(const struct ga_driver *drv,
 					 ino_t netns);
 
+/* Where a driver process of a case came from, as its report says it
+ * (docs/results-jsonl.md, client_setup): kept is false for a process of
+ * one connection (no feature "cases", --fresh-drivers); forked for a
+ * copy its zygote forked fresh for the case; replaced, "" or why the
+ * process of the case before was not used; cases, how many cases the
+ * process began, this one included.  Never "kept for the next case":
+ * a case cannot know that its process will be. */
+void ga_keep_setup_text(bool kept, bool forked, const char *replaced,
+			unsigned cases, char *buf, size_t len);
+
 /* The processes of the PID namespace whose first process (goneaway's
  * init) is init, but init: at most max PIDs into pids, sorted; returns
  * how many (max + 1: more), or -1 when init is gone. */

@@ -144,6 +144,21 @@ unsigned ga_driver_kept_count_of(const struct ga_driver *drv)
 	return n;
 }
 
+void ga_keep_setup_text(bool kept, bool forked, const char *replaced,
+			unsigned cases, char *buf, size_t len)
+{
+	if (!kept)
+		snprintf(buf, len, "a process of its own");
+	else if (forked)
+		snprintf(buf, len, "forked fresh from its zygote");
+	else if (replaced && replaced[0])
+		snprintf(buf, len, "replaced: %s", replaced);
+	else if (cases <= 1)
+		snprintf(buf, len, "started for this case");
+	else
+		snprintf(buf, len, "kept from case %u (checked)", cases - 1);
+}
+
 /* ---- what a kept process left ------------------------------------------- */
 
 static int cmp_pid(const void *a, const void *b)

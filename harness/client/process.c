@@ -112,6 +112,8 @@ struct ga_driver_conn {
 	long long log_from;
 	char case_log[PATH_MAX];
 	unsigned cases;         /* cases it began, this one included */
+	char replaced[240];     /* why the kept one it replaces was not
+				 * used, "": it replaced none */
 	struct ga_interrupt *in;        /* the run's, for an idle one's end
 					 * (borrowed: it outlives the run) */
 	/* a zygote (feature "spawn", client/zygote.c): it serves no case,
@@ -123,6 +125,9 @@ struct ga_driver_conn {
 	size_t nkids;
 	struct ga_zygote_ends ends;     /* how copies ended, its init said */
 	unsigned zserial;       /* which zygote of the run's it is */
+	struct ga_driver_conn *spare;   /* owned: a copy spawned ahead,
+					 * its greeting not read yet: the
+					 * next case's; NULL */
 	/* a copy a zygote spawned: pid is the driver itself, not goneaway's
 	 * child (no waitpid: its pidfd tells its end, and the zygote's init
 	 * how it ended), in its zygote's PID namespace and process group of
@@ -137,6 +142,9 @@ struct ga_driver_conn {
 				 * of its standard output (a named pipe), so
 				 * that nothing reads as its end before it
 				 * opened it; -1 */
+	char fifo_in[PATH_MAX]; /* ... and its two named pipes until then */
+	char fifo_out[PATH_MAX];
+	struct stat fifo_st[2]; /* ... which it must read and write */
 };
 
 /* ---- the process ----------------------------------------------------------- */
@@ -1375,8 +1383,16 @@ static void conn_end(struct ga_driver_conn *c)
 
 	if (!c)
 		return;
+	/* a zygote's spare first: it is its zygote's no longer */
+	if (c->spare)
+		conn_end(c->spare);
+	c->spare = NULL;
 	stop_process(c);
 	zygote_forget(c);
+	if (c->fifo_in[0])
+		unlink(c->fifo_in);
+	if (c->fifo_out[0])
+		unlink(c->fifo_out);
 	if (c->kept && c->case_log[0] &&
 	    ga_keep_log_copy(c->log, c->log_from, c->case_log, &err))
 		fprintf(stderr, "goneaway: driver %s's log: %s\n", c->drv->name,
@@ -1579,6 +1595,15 @@ static void note_full(const struct ga_driver_conn *c)
 			 "refused (EFBIG)", GA_DRIVER_LOG_MAX >> 20);
 }
 
+/* Why the last kept process of a driver that ended its case was not
+ * kept (end_case()), for the process started for the next case of that
+ * driver in that namespace to say (setup(): "replaced: ..."). */
+static struct {
+	const struct ga_driver *drv;    /* borrowed; NULL: none */
+	ino_t netns;
+	char why[240];
+} not_kept;
+
 static void conn_free(struct ga_driver_conn *c)
 {
 	struct ga_error err;
@@ -1591,8 +1616,20 @@ static void conn_free(struct ga_driver_conn *c)
 		conn_end(c);
 		return;
 	}
+	/* a copy its zygote forked serves one case: whatever the case left
+	 * in it goes with it; what it left in its zygote's namespace ends
+	 * that zygote (the next case gets a new one) */
+	if (c->spawned) {
+		if (!zygote_still_clean(c, why, sizeof(why)))
+			log_note(c, "its zygote was given up: %s", why);
+		conn_end(c);
+		return;
+	}
 	if (end_case(c, why, sizeof(why))) {
 		log_note(c, "not kept for the next case: %s", why);
+		not_kept.drv = c->drv;
+		not_kept.netns = c->netns;
+		snprintf(not_kept.why, sizeof(not_kept.why), "%s", why);
 		conn_end(c);
 		return;
 	}
@@ -1693,13 +1730,74 @@ static struct ga_driver_conn *zygote_for(struct ga_driver *drv,
 	return ga_zygote_find(drv, ns);
 }
 
+/* c, a copy whose greeting did not come or that does not use its
+ * pipes, as it was before spawn_into() (no process, its pipes gone);
+ * its zygote ended when zygote_failed. */
+static void spawn_undo(struct ga_driver_conn *c, bool zygote_failed)
+{
+	struct ga_driver_conn *z;
+
+	stop_process(c);
+	zygote_forget(c);
+	c->spawned = false;
+	c->kid_pid = c->kid_nspid = 0;
+	ga_json_free(c->hello);
+	c->hello = NULL;
+	c->len = c->scanned = 0;
+	c->eof = c->dead = false;
+	c->got_bytes = 0;
+	if (zygote_failed && (z = ga_zygote_find(c->drv, c->netns)) != NULL)
+		ga_zygote_end(z);
+	if (c->fifo_in[0])
+		unlink(c->fifo_in);
+	if (c->fifo_out[0])
+		unlink(c->fifo_out);
+	c->fifo_in[0] = c->fifo_out[0] = '\0';
+}
+
+/* Reads the greeting of c, a copy spawn_into() spawned, and holds it to
+ * the pipes it was given.  Returns 0, or -1 with err set and c as it
+ * was before spawn_into() (spawn_undo()). */
+static int spawn_greet(struct ga_driver_conn *c, struct ga_error *err)
+{
+	int fd;
+
+	if (read_hello(c, err)) {
+		spawn_undo(c, false);
+		return -1;
+	}
+	if (!ga_proc_fd_is(c->kid_pid, 0, c->fifo_st[0].st_dev,
+			   c->fifo_st[0].st_ino) ||
+	    !ga_proc_fd_is(c->kid_pid, 1, c->fifo_st[1].st_dev,
+			   c->fifo_st[1].st_ino)) {
+		ga_error_set(err, "the process its zygote forked does not read "
+			     "and write the pipes it was given");
+		spawn_undo(c, true);
+		return -1;
+	}
+	close(c->hold_fd);
+	c->hold_fd = -1;
+	/* a writer of its input alone, now that it reads it: its end is
+	 * then an EPIPE, as a pipe's */
+	fd = open(c->fifo_in, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		close(c->to_fd);
+		c->to_fd = fd;
+	}
+	unlink(c->fifo_in);
+	unlink(c->fifo_out);
+	c->fifo_in[0] = c->fifo_out[0] = '\0';
+	return 0;
+}
+
 /* Has the zygote of c's client spawn c: a copy of itself that reads and
  * writes two named pipes of env's keep directory and appends its
  * standard error to c's log, found among the processes the zygote
- * forked (the init's new child, or the zygote's) by those pipes (never
- * by what the driver says), its greeting read.  Returns 0,
- * or -1 with err set: c is then as it was (no process), and the zygote
- * is ended when it did not do what it was asked. */
+ * forked (the init's new child, or the zygote's); spawn_greet() then
+ * reads its greeting and holds it to those pipes (never to what the
+ * driver says).  Returns 0, or -1 with err set: c is then as it was (no
+ * process), and the zygote is ended when it did not do what it was
+ * asked. */
 static int spawn_into(struct ga_driver_conn *c,
 		      const struct ga_client_env *env, struct ga_error *err)
 {
@@ -1797,38 +1895,12 @@ static int spawn_into(struct ga_driver_conn *c,
 	c->spawned = true;
 	c->from_zygote = z->zserial;
 	z->kids[z->nkids++] = kid;
-	if (read_hello(c, err))
-		goto undo;
-	if (!ga_proc_fd_is(kid, 0, sin.st_dev, sin.st_ino) ||
-	    !ga_proc_fd_is(kid, 1, sout.st_dev, sout.st_ino)) {
-		ga_error_set(err, "the process its zygote forked does not read "
-			     "and write the pipes it was given");
-		zygote_failed = true;
-		goto undo;
-	}
-	close(c->hold_fd);
-	c->hold_fd = -1;
-	/* a writer of its input alone, now that it reads it: its end is
-	 * then an EPIPE, as a pipe's */
-	fd = open(in, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0) {
-		close(c->to_fd);
-		c->to_fd = fd;
-	}
-	unlink(in);
-	unlink(out);
+	snprintf(c->fifo_in, sizeof(c->fifo_in), "%s", in);
+	snprintf(c->fifo_out, sizeof(c->fifo_out), "%s", out);
+	c->fifo_st[0] = sin;
+	c->fifo_st[1] = sout;
 	free(extra);
 	return 0;
-undo:
-	stop_process(c);
-	zygote_forget(c);
-	c->spawned = false;
-	c->kid_pid = c->kid_nspid = 0;
-	ga_json_free(c->hello);
-	c->hello = NULL;
-	c->len = c->scanned = 0;
-	c->eof = c->dead = false;
-	c->got_bytes = 0;
 fail:
 	if (zygote_failed && (z = ga_zygote_find(c->drv, c->netns)) != NULL)
 		ga_zygote_end(z);
@@ -1844,6 +1916,17 @@ fail:
 	return -1;
 }
 
+/* Whether the process a zygote spawns for a case can be spawned: the
+ * driver declares "spawn", its zygote never failed in this process, and
+ * GONEAWAY_SPAWN is not "off". */
+static bool spawn_wanted(const struct ga_driver *drv)
+{
+	const char *knob = getenv("GONEAWAY_SPAWN");
+
+	return (drv->features & GA_FEATURE_SPAWN) && !drv->no_spawn &&
+	       !(knob && strcmp(knob, "off") == 0);
+}
+
 /* Whether c is now a copy its client's zygote spawned, its greeting
  * read (feature "spawn"); else the caller starts it as a process of its
  * own, as for a driver without the feature: a zygote that failed is
@@ -1851,13 +1934,11 @@ fail:
  * more. */
 static bool spawn_ok(struct ga_driver_conn *c, const struct ga_client_env *env)
 {
-	const char *knob = getenv("GONEAWAY_SPAWN");
 	struct ga_error err;
 
-	if (!(c->drv->features & GA_FEATURE_SPAWN) || c->drv->no_spawn ||
-	    (knob && strcmp(knob, "off") == 0))
+	if (!spawn_wanted(c->drv))
 		return false;
-	if (spawn_into(c, env, &err) == 0)
+	if (spawn_into(c, env, &err) == 0 && spawn_greet(c, &err) == 0)
 		return true;
 	log_note(c, "not spawned: %s; started on its own, as every other "
 		 "process of %s in this worker will be", err.msg, c->drv->name);
@@ -1865,47 +1946,168 @@ static bool spawn_ok(struct ga_driver_conn *c, const struct ga_client_env *env)
 	return false;
 }
 
-/* A kept process of drv for this case: one that served a case before
- * in this namespace, else a new one.  Returns 0, or -1 with err set. */
+static unsigned log_serial;     /* a kept process's log: its number */
+
+/* The spare copy of drv's zygote in env's namespace, taken and greeted
+ * for this case, or NULL (none, or it did not greet: the case then
+ * spawns its own).  A spare served no case: nothing to check. */
+static struct ga_driver_conn *spare_take(struct ga_driver *drv,
+					 const struct ga_client_env *env)
+{
+	struct ga_driver_conn *z = ga_zygote_find(drv,
+						 netns_inode(env->netns_fd));
+	struct ga_driver_conn *s;
+	struct ga_error err;
+	char why[300];
+
+	if (!z || !z->spare)
+		return NULL;
+	/* what a copy started that left it (a double fork after the look
+	 * at its case's end) ends the zygote, its spare with it */
+	if (z->dead || !ga_zygote_clean(z->pid, z->zpid, z->kids, z->nkids,
+					why, sizeof(why))) {
+		ga_zygote_end(z);
+		return NULL;
+	}
+	s = z->spare;
+	z->spare = NULL;
+	s->env = env;
+	if (spawn_greet(s, &err) == 0)
+		return s;
+	conn_end(s);
+	return NULL;
+}
+
+/* A copy spawned ahead for the next case of drv in env's namespace,
+ * while this one runs: its zygote forks it now, and its greeting is
+ * read when a case takes it (spare_take()).  Nothing when the zygote
+ * has one or is gone; a copy that cannot be spawned is not kept. */
+static void spare_ahead(struct ga_driver *drv, const struct ga_client_env *env)
+{
+	ino_t ns = netns_inode(env->netns_fd);
+	struct ga_driver_conn *z = ga_zygote_find(drv, ns), *s;
+	struct ga_error err;
+
+	if (!z || z->spare || z->dead)
+		return;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return;
+	s->drv = drv;
+	s->kept = true;
+	s->netns = ns;
+	s->in = env->in;
+	s->pidfd = s->reaped_fd = s->to_fd = s->from_fd = s->hold_fd = -1;
+	if (kept_log(s, env->keep_dir, "driver", ++log_serial, &err) ||
+	    spawn_into(s, env, &err)) {
+		conn_end(s);
+		return;
+	}
+	/* the zygote ended meanwhile (spawn_into() gave it up): s is not
+	 * its */
+	z = ga_zygote_find(drv, ns);
+	if (!z || z->zserial != s->from_zygote) {
+		conn_end(s);
+		return;
+	}
+	z->spare = s;
+}
+
+/* Why c, a kept process taken for this case, cannot serve it: what
+ * end_case() checked, again, for what came after it (a socket, a
+ * child, a line: the previous case's).  1 and why, or 0: it can. */
+static int gap_dirty(struct ga_driver_conn *c, char *why, size_t len)
+{
+	struct ga_error err;
+
+	if (c->dead) {
+		snprintf(why, len, "it is gone");
+		return 1;
+	}
+	if (!ga_keep_tree_same(c->pid, c->tree, c->ntree, why, len) ||
+	    !ga_keep_sockets_within(c->pid, &c->held, why, len))
+		return 1;
+	if (read_more(c, &err) || c->len || c->eof) {
+		snprintf(why, len, "it wrote %s after its end-case answer, "
+			 "before this case", c->eof ? "the end of its output" :
+			 "a line");
+		return 1;
+	}
+	return 0;
+}
+
+/* A process of drv for this case, of a driver that declares "cases": a
+ * copy forked fresh from its zygote, never kept (feature "spawn"), else
+ * one kept from a case before in this namespace, checked again, else a
+ * new one.  Returns 0, or -1 with err set. */
 static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 		     const struct ga_client_env *env,
 		     struct ga_driver_conn **connp, struct ga_error *err)
 {
-	static unsigned serial;
 	ino_t ns = netns_inode(env->netns_fd);
-	struct ga_driver_conn *c;
+	struct ga_driver_conn *c = NULL;
 	struct ga_error why;
+	struct stat st;
+	char replaced[240] = "";
 
-	while ((c = ga_keep_idle_take(drv, ns)) != NULL) {
+	if (spawn_wanted(drv))
+		c = spare_take(drv, env);
+	else
+		while ((c = ga_keep_idle_take(drv, ns)) != NULL) {
+			c->decl = decl;
+			c->env = env;
+			if (gap_dirty(c, replaced, sizeof(replaced)) == 0) {
+				c->replaced[0] = '\0';
+				if (begin_case(c, &why) == 0) {
+					*connp = c;
+					return 0;
+				}
+				snprintf(replaced, sizeof(replaced),
+					 "begin-case: %s", why.msg);
+			}
+			/* said in this case's log, which the case is in */
+			if (!c->case_log[0]) {
+				if (stat(c->log, &st) == 0)
+					c->log_from = (long long)st.st_size;
+				snprintf(c->case_log, sizeof(c->case_log),
+					 "%s/driver-%s.log", env->dir,
+					 decl->name);
+			}
+			log_note(c, "not kept: %s", replaced);
+			conn_end(c);
+		}
+	if (not_kept.drv == drv) {
+		if (!c && !replaced[0] && not_kept.netns == ns)
+			snprintf(replaced, sizeof(replaced), "%s",
+				 not_kept.why);
+		not_kept.drv = NULL;
+	}
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return ga_error_set(err, "out of memory");
+		c->drv = drv;
 		c->decl = decl;
 		c->env = env;
-		if (begin_case(c, &why) == 0) {
-			*connp = c;
-			return 0;
+		c->kept = true;
+		c->netns = ns;
+		c->pidfd = c->reaped_fd = c->to_fd = c->from_fd = -1;
+		c->hold_fd = -1;
+		if (kept_log(c, env->keep_dir, "driver", ++log_serial, err)) {
+			conn_end(c);
+			return -1;
 		}
-		log_note(c, "not kept: begin-case: %s", why.msg);
-		conn_end(c);
+		if (!spawn_ok(c, env) && (start_process(c, env, c->log, err) ||
+					  read_hello(c, err))) {
+			snprintf(c->case_log, sizeof(c->case_log),
+				 "%s/driver-%s.log", env->dir, decl->name);
+			conn_end(c);
+			return -1;
+		}
 	}
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return ga_error_set(err, "out of memory");
-	c->drv = drv;
 	c->decl = decl;
 	c->env = env;
-	c->kept = true;
-	c->netns = ns;
-	c->pidfd = c->reaped_fd = c->to_fd = c->from_fd = c->hold_fd = -1;
-	if (kept_log(c, env->keep_dir, "driver", ++serial, err)) {
-		conn_end(c);
-		return -1;
-	}
-	if (!spawn_ok(c, env) && (start_process(c, env, c->log, err) ||
-				  read_hello(c, err))) {
-		snprintf(c->case_log, sizeof(c->case_log), "%s/driver-%s.log",
-			 env->dir, decl->name);
-		conn_end(c);
-		return -1;
-	}
+	snprintf(c->replaced, sizeof(c->replaced), "%s", replaced);
 	ga_socket_set_of_process(c->pid, &c->held);
 	c->ntree = ga_keep_tree(c->pid, c->tree, GA_KEEP_TREE_MAX);
 	if (c->ntree < 0 || c->ntree > GA_KEEP_TREE_MAX) {
@@ -1920,19 +2122,19 @@ static int conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 		conn_end(c);
 		return -1;
 	}
+	/* the next case's copy forks while this one runs */
+	if (c->spawned)
+		spare_ahead(drv, env);
 	*connp = c;
 	return 0;
 }
 
+/* Where c came from, as the report says it (docs/results-jsonl.md,
+ * client_setup). */
 static void setup(const struct ga_driver_conn *c, char *buf, size_t len)
 {
-	if (!c->kept)
-		snprintf(buf, len, "a process of its own");
-	else if (c->cases == 1)
-		snprintf(buf, len, "a new process%s, kept for the next case",
-			 c->spawned ? " (spawned)" : "");
-	else
-		snprintf(buf, len, "a kept process, its case %u", c->cases);
+	ga_keep_setup_text(c->kept, c->spawned, c->replaced, c->cases, buf,
+			   len);
 }
 
 static int conn_new(struct ga_driver *drv, const struct ga_connection *decl,

@@ -170,10 +170,11 @@ hostile_test 'driver-test: the driver alone and the tap over it are confined' '
 '
 
 # The shipped PyMySQL driver (data/drivers/leaky-driver.py whoami: it
-# says who it is at each connect), kept between cases and spawned by its
-# zygote: each process the user of its run's drivers, with
-# no group, no capability and no_new_privs, writing its case's directory
-# and its TMPDIR.
+# says who it is at each connect), copies forked fresh from its zygote
+# for each case, and a process kept between cases (GONEAWAY_SPAWN=off):
+# each process the user of its run's drivers, with no group, no
+# capability and no_new_privs, writing its case's directory and its
+# TMPDIR.
 LEAKY="/usr/bin/python3 $TOP/tests/integration/data/drivers/leaky-driver.py"
 pym_why=$why_not
 [ -n "$pym_why" ] || /usr/bin/python3 -c "import pymysql" 2> /dev/null ||
@@ -187,9 +188,15 @@ else
 		"$GONEAWAY" run -j 1 -v --color never --cache "$SCRATCH/cache" \
 			-o who-res --client "cmd:$LEAKY whoami" who.gw who2.gw \
 			> who.out 2>&1; rc=$?; cat who.out who-res/*/driver-app.log;
-		test $rc -eq 0 && grep -q "a new process (spawned)" who.out &&
-		grep -q "a kept process, its case 2" who.out &&
-		for f in who-res/who/driver-app.log who-res/who2/driver-app.log; do
+		test $rc -eq 0 &&
+		test "$(grep -c "forked fresh from its zygote" who.out)" -eq 2 &&
+		GONEAWAY_SPAWN=off "$GONEAWAY" run -j 1 -v --color never \
+			--cache "$SCRATCH/cache" -o who-kept --client "cmd:$LEAKY whoami" \
+			who.gw who2.gw > who-kept.out 2>&1; rc=$?;
+		cat who-kept.out who-kept/*/driver-app.log;
+		test $rc -eq 0 && grep -q "kept from case 1 (checked)" who-kept.out &&
+		for f in who-res/who/driver-app.log who-res/who2/driver-app.log \
+			 who-kept/who2/driver-app.log; do
 			uid=$(sed -n "s/^leaky: Uid: \([0-9]*\) .*/\1/p" $f) &&
 			test "$uid" -ge 1879048192 &&
 			grep -q "^leaky: Gid: $uid $uid $uid $uid\$" $f &&

@@ -43,11 +43,11 @@ if driver_installed pymysql; then
 			exit_is 3 \"\$GONEAWAY\" run -v --color never -o res-$n \
 				--client \"cmd:\$DYING\" $n.gw > spawn-$n.out 2>&1;
 			rc=\$?; cat spawn-$n.out; test \$rc -eq 0 &&
-			grep -q 'drivers: app: a new process (spawned)' spawn-$n.out &&
+			grep -q 'drivers: app: forked fresh from its zygote' spawn-$n.out &&
 			exit_is 3 env GONEAWAY_SPAWN=off \"\$GONEAWAY\" run -v --color never \
 				-o res-$n-off --client \"cmd:\$DYING\" $n.gw > off-$n.out 2>&1;
 			rc=\$?; cat off-$n.out; test \$rc -eq 0 &&
-			! grep -q '(spawned)' off-$n.out &&
+			! grep -q 'forked fresh' off-$n.out &&
 			spawned=\$(how res-$n) && own=\$(how res-$n-off) &&
 			say \"spawned: it \$spawned; on its own: it \$own\" &&
 			test \"\$spawned\" = '$want' && test \"\$own\" = '$want'
@@ -58,7 +58,7 @@ if driver_installed pymysql; then
 		exit_is 3 "$GONEAWAY" run -v --color never -o res-direct \
 			--client "cmd:$DYING direct" segv.gw > direct.out 2>&1;
 		rc=$?; cat direct.out; test $rc -eq 0 &&
-		grep -q "drivers: app: a new process (spawned)" direct.out &&
+		grep -q "drivers: app: forked fresh from its zygote" direct.out &&
 		test "$(how res-direct)" = "exited"
 	'
 else

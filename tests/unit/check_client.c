@@ -8,10 +8,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "client/client.h"
@@ -421,6 +423,64 @@ START_TEST(test_kept_registry)
 }
 END_TEST
 
+/* What a case's report says of its driver process (issue 57): a copy
+ * forked fresh, a process started for the case, one kept from the case
+ * before and checked, one that replaced a process not used (and why);
+ * never that a process is kept for the next case. */
+START_TEST(test_setup_words)
+{
+	char buf[300];
+
+	ga_keep_setup_text(false, false, "", 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a process of its own");
+	ga_keep_setup_text(true, true, "", 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "forked fresh from its zygote");
+	/* a copy is forked for its case only, whatever came before */
+	ga_keep_setup_text(true, true, "it is gone", 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "forked fresh from its zygote");
+	ga_keep_setup_text(true, false, "", 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "started for this case");
+	ga_keep_setup_text(true, false, NULL, 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "started for this case");
+	ga_keep_setup_text(true, false, "", 4, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "kept from case 3 (checked)");
+	ga_keep_setup_text(true, false, "it wrote a line after its end-case "
+			   "answer, before this case", 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "replaced: it wrote a line after its end-case "
+			 "answer, before this case");
+	ck_assert_ptr_null(strstr(buf, "next case"));
+}
+END_TEST
+
+/* The check made again when a kept process is taken for the next case:
+ * a process forked after the tree was read (after end-case, a thread's
+ * late fork) is caught, and named. */
+START_TEST(test_tree_forked_after)
+{
+	pid_t was[GA_KEEP_TREE_MAX + 1], kid;
+	char why[200] = "";
+	int n = ga_keep_tree(getpid(), was, GA_KEEP_TREE_MAX);
+
+	ck_assert_int_ge(n, 0);
+	ck_assert_int_le(n, GA_KEEP_TREE_MAX);
+	ck_assert_int_eq(ga_keep_tree_same(getpid(), was, n, why,
+					   sizeof(why)), 1);
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(ga_keep_tree_same(getpid(), was, n, why,
+					   sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "1 process it forked is left"));
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	ck_assert_int_eq(ga_keep_tree_same(getpid(), was, n, why,
+					   sizeof(why)), 1);
+}
+END_TEST
+
 Suite *make_client_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("client");
@@ -444,6 +504,8 @@ Suite *make_client_suite(struct unit_needs *needs)
 	tc = tcase_create("keep");
 	tcase_set_timeout(tc, 5);
 	tcase_add_test(tc, test_kept_registry);
+	tcase_add_test(tc, test_setup_words);
+	tcase_add_test(tc, test_tree_forked_after);
 	suite_add_tcase(s, tc);
 
 	if (unit_needs_root(needs, "client", "sockets", "network namespaces")) {
