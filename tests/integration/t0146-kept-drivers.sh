@@ -28,8 +28,16 @@ printf '%s\n' 'title    A new session, a variable left in it' \
 cp "$SCRATCH/new.gw" "$SCRATCH/new2.gw" && cp "$SCRATCH/new.gw" "$SCRATCH/new3.gw"
 
 # verdicts A.jsonl B.jsonl [NAME-A NAME-B]: the scenarios whose verdicts
-# differ, printed; fails when any does (or when A has no case)
+# differ, printed; fails when any does (or when A has no case).  A run
+# that wrote no results file stopped before its first case: what it said
+# (A.out, beside A.jsonl) is shown, not only that the file is missing.
 verdicts() {
+	for f in "$1" "$2"; do
+		test -f "$f" && continue
+		echo "no $f: the run stopped before its first case; it said:"
+		cat "${f%.jsonl}.out" 2>/dev/null
+		return 1
+	done
 	python3 -c '
 import json, sys
 def load(f):
