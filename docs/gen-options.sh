@@ -5,15 +5,19 @@
 #
 #     sh docs/gen-options.sh GONEAWAY [OUT]
 #
-# Writes OUT/running.md and OUT/toxiproxy.md (OUT is docs/ by default):
-# docs/running.md with its "Every option" rows, between
+# Writes OUT/running.md, OUT/toxiproxy.md and OUT/explore.md (OUT is
+# docs/ by default): docs/running.md with its "Every option" rows,
+# between
 #
 #     <!-- options: begin -->
 #     <!-- options: end -->
 #
-# made by "GONEAWAY --describe=options-markdown", and docs/toxiproxy.md
+# made by "GONEAWAY --describe=options-markdown"; docs/toxiproxy.md
 # with serve's, between "<!-- serve options: begin -->" and "<!-- serve
-# options: end -->", made by "GONEAWAY --describe=serve-options-markdown".
+# options: end -->", made by "GONEAWAY --describe=serve-options-markdown";
+# and docs/explore.md with explore's, between "<!-- explore options:
+# begin -->" and "<!-- explore options: end -->", made by "GONEAWAY
+# --describe=explore-options-markdown".
 # tests/options.sh writes to a scratch directory and compares, so a row
 # edited by hand, or an option declared without its docs, fails there
 # (t0151).
@@ -43,3 +47,4 @@ fill() {
 
 fill running.md options options-markdown
 fill toxiproxy.md "serve options" serve-options-markdown
+fill explore.md "explore options" explore-options-markdown

@@ -1,19 +1,21 @@
 #!/bin/sh
 # tests/options.sh - each command's options are declared once, in its
-# table (harness/cli/COMMAND.c, cli/parseopt.h; the outputs' --NAME FILE
-# in report/outputs.h), and what the docs and --help say of them is made
-# from it or held to it (git's t0450 holds -h to the manual):
+# table (harness/cli/COMMAND.c, explore's harness/cli/explore_args.c,
+# cli/parseopt.h; the outputs' --NAME FILE in report/outputs.h), and
+# what the docs and --help say of them is made from it or held to it
+# (git's t0450 holds -h to the manual):
 #
-#   1. docs/running.md's "Every option" and docs/toxiproxy.md's table of
-#      serve's options are what docs/gen-options.sh makes of the tables
-#      ("goneaway --describe=options-markdown", "...=serve-options-
-#      markdown"), line for line;
+#   1. docs/running.md's "Every option", docs/toxiproxy.md's table of
+#      serve's options and docs/explore.md's of explore's are what
+#      docs/gen-options.sh makes of the tables ("goneaway
+#      --describe=options-markdown", "...=serve-options-markdown",
+#      "...=explore-options-markdown"), line for line;
 #   2. every --word of goneaway --help is an option of the table of run,
 #      report, check or replay (or --version), and every option of those
 #      tables is in it (run's lines are made from its table, the others
 #      are said in words); the same for goneaway serve --help and serve's
-#      table, and for goneaway doctor --help and doctor's (--help
-#      aside).
+#      table, goneaway doctor --help and doctor's, and goneaway explore
+#      --help and explore's (--help aside).
 #
 # Usage: sh tests/options.sh TOP GONEAWAY  (GONEAWAY: a goneaway built
 # from TOP).  Prints every difference and exits 1 when there was one (2:
@@ -29,6 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$goneaway" --help > "$tmp/help" 2>&1
 "$goneaway" serve --help > "$tmp/serve-help" 2>&1
 "$goneaway" doctor --help > "$tmp/doctor-help" 2>&1
+"$goneaway" explore --help > "$tmp/explore-help" 2>&1
 grep -q -- '--' "$tmp/help" || { echo "options: $goneaway --help holds no option: nothing to check"; exit 2; }
 
 # ---- 1: the docs' tables are the generated ones -------------------------------
@@ -37,7 +40,7 @@ if ! sh "$top/docs/gen-options.sh" "$goneaway" "$tmp/docs" 2> "$tmp/gen"; then
 	echo "options: docs/gen-options.sh failed"
 	exit 1
 fi
-for doc in running.md toxiproxy.md; do
+for doc in running.md toxiproxy.md explore.md; do
 	diff -u "$top/docs/$doc" "$tmp/docs/$doc" > "$tmp/diff.$doc" ||
 		{ cat "$tmp/diff.$doc"
 		  echo "options: docs/$doc's table of options is not what the tables of harness/cli/ declare (the diff above; make docs-tables writes it)"; } >> "$tmp/out"
@@ -68,6 +71,7 @@ held() {
 held "$tmp/help" "" run report check replay
 held "$tmp/serve-help" "serve " serve
 held "$tmp/doctor-help" "doctor " doctor
+held "$tmp/explore-help" "explore " explore
 
 if [ -s "$tmp/out" ]; then
 	cat "$tmp/out"

@@ -25,31 +25,29 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lang/diag.h"
 #include "lang/parse.h"
-#include "lang/select.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
 #include "util/json.h"
 #include "util/ownmark.h"
-#include "util/units.h"
 
 #define EX_EXIT_FLAGGED 1
 #define EX_EXIT_USAGE 2
 
 /* ---- the command line ------------------------------------------------------ */
 
+/* After a refused command line (cli/explore_args.c said what): the
+ * usage line. */
 static int usage(void)
 {
 	fprintf(stderr, "usage: goneaway explore [--client NAME] [--server "
@@ -58,153 +56,6 @@ static int usage(void)
 		"[--html FILE] [--catalogue FILE] [-q] SCENARIO...\n"
 		"(goneaway --help, docs/explore.md)\n");
 	return EX_EXIT_USAGE;
-}
-
-static const char help[] =
-"usage: goneaway explore [options] SCENARIO...\n"
-"\n"
-"Runs SCENARIO twice clean, records its conversation (every MySQL packet\n"
-"each way, from capture.pcap), then runs it once per point and fault kind\n"
-"with the lab's point fault at that point (the connection reset or\n"
-"silenced, its session KILLed, the server killed), and judges each run\n"
-"against the clean one with no expect line (docs/explore.md).  Several\n"
-"scenarios are explored in turn, each into DIR/NAME (its file's name\n"
-"without .gw); --shard, --jsonl, --markdown and --html take one.\n"
-"\n"
-"  --client NAME      the client (as goneaway run --client; default builtin)\n"
-"  --server NAME      the server (as goneaway run --server; default local)\n"
-"  -j, --jobs N       runs side by side (default 2)\n"
-"  -o, --results DIR  where the map and the runs go (default\n"
-"                     goneaway-explore; one carrying goneaway's mark is\n"
-"                     replaced, any other is an error)\n"
-"  --kind KIND        run only this kind: reset, drop, kill (the session\n"
-"                     KILLed), crash (the server killed) or FIN\n"
-"                     (repeatable; default all; FIN is a SKIP: the lab\n"
-"                     cannot make one)\n"
-"  --sample N         of a row of segments alike (the rows of a result),\n"
-"                     run N, spread from the first to the last (default 2)\n"
-"  --margin DUR       past a step's own timeout before it is a hang\n"
-"                     (default 2s)\n"
-"  --shard K/N        run the K-th of N shards of the points (each shard\n"
-"                     makes the clean runs; goneaway report merges the\n"
-"                     shards' results into one map)\n"
-"  --catalogue FILE   the codes known (default docs/catalogue.md beside\n"
-"                     this program)\n"
-"  --jsonl FILE       also write the JSON Lines to FILE\n"
-"  --markdown FILE    also write the map as Markdown to FILE\n"
-"  --html FILE        also write the map as one HTML page to FILE\n"
-"  -q, --quiet        no map on the console (DIR/explore.txt has it)\n"
-"\n"
-"Exit status: 0 nothing flagged, 1 a violation, 2 usage or a clean run\n"
-"that could not be made or read.\n";
-
-static int number(const char *opt, const char *arg, long lo, long hi,
-		  long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || *out < lo || *out > hi) {
-		fprintf(stderr, "goneaway explore: %s: '%s' is not a number "
-			"from %ld to %ld\n", opt, arg, lo, hi);
-		return -1;
-	}
-	return 0;
-}
-
-/* --kind KIND: one kind more to run (reset, drop, FIN, kill, crash). */
-static int kind_bit(const char *arg, unsigned *kinds)
-{
-	int k;
-
-	for (k = 0; k < EX_NKINDS; k++)
-		if (strcasecmp(arg, ex_kind_names[k]) == 0) {
-			*kinds |= 1u << k;
-			return 0;
-		}
-	fprintf(stderr, "goneaway explore: --kind: '%s' is not reset, drop, "
-		"kill, crash or FIN\n", arg);
-	return -1;
-}
-
-static int parse_args(int argc, char **argv, struct ex_args *a)
-{
-	static const struct option longs[] = {
-		{ "client", required_argument, NULL, 'c' },
-		{ "server", required_argument, NULL, 's' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "results", required_argument, NULL, 'o' },
-		{ "sample", required_argument, NULL, 'n' },
-		{ "margin", required_argument, NULL, 'm' },
-		{ "jsonl", required_argument, NULL, 'J' },
-		{ "catalogue", required_argument, NULL, 'C' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "shard", required_argument, NULL, 'S' },
-		{ "markdown", required_argument, NULL, 'M' },
-		{ "html", required_argument, NULL, 'H' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct ga_error err;
-	int c;
-
-	a->out = "goneaway-explore";
-	a->jobs = 2;
-	a->sample = 2;
-	a->margin_ms = 2000;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:o:qh", longs, NULL)) != -1) {
-		switch (c) {
-		case 'c': a->client = optarg; break;
-		case 's': a->server = optarg; break;
-		case 'o': a->out = optarg; break;
-		case 'J': a->jsonl = optarg; break;
-		case 'C': a->catalogue = optarg; break;
-		case 'M': a->markdown = optarg; break;
-		case 'H': a->html = optarg; break;
-		case 'q': a->quiet = true; break;
-		case 'h':
-			fputs(help, stdout);
-			exit(0);
-		case 'k':
-			if (kind_bit(optarg, &a->kinds))
-				return -1;
-			break;
-		case 'S':
-			if (ga_shard_parse(optarg, &a->shard_k, &a->shard_n,
-					   &err)) {
-				fprintf(stderr, "goneaway explore: %s\n",
-					err.msg);
-				return -1;
-			}
-			break;
-		case 'j':
-			if (number("-j", optarg, 1, 64, &a->jobs))
-				return -1;
-			break;
-		case 'n':
-			if (number("--sample", optarg, 1, 1000, &a->sample))
-				return -1;
-			break;
-		case 'm':
-			if (ga_units_ms(optarg, &a->margin_ms, &err)) {
-				fprintf(stderr, "goneaway explore: --margin: "
-					"%s\n", err.msg);
-				return -1;
-			}
-			break;
-		default:
-			return -1;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "goneaway explore: no scenario given\n");
-		return -1;
-	}
-	a->scenario = argv[optind];
-	return 0;
 }
 
 /* ---- goneaway run, as a child ---------------------------------------------- */
@@ -918,9 +769,10 @@ static int explore_several(const struct ex_args *a, char **scs, size_t n)
 int cmd_explore(int argc, char **argv)
 {
 	struct ex_args a = { 0 };
+	int rc = ex_args_parse(argc, argv, &a);
 
-	if (parse_args(argc, argv, &a))
-		return usage();
+	if (rc)
+		return rc > 0 ? 0 : usage();
 	catch_signals();
 	if (optind + 1 == argc)
 		return explore_one(&a);

@@ -202,7 +202,7 @@ void ex_map_head(const struct ex_state *st, double secs,
 		 "reaches it" : "");
 	line(ctx, buf);
 	snprintf(buf, sizeof(buf), "clean run twice: %s%s", st->same ?
-		 "the same segments, packets and conntrack counts" :
+		 "the same segments and packets, each point on its segment" :
 		 "DIFFERENT: ", st->same ? "" : st->same_why);
 	line(ctx, buf);
 	snprintf(buf, sizeof(buf), "points: %zu (at and after each segment), "

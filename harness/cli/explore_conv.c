@@ -571,6 +571,23 @@ void ex_segment_label(const struct ex_connection *cn,
 	}
 }
 
+unsigned long long ex_segment_size(const struct ex_segment *seg)
+{
+	if (seg->ip_len < 2 * EX_BARE_ACK + 1)
+		return seg->ct_before + seg->ip_len;
+	return seg->ct_before + seg->ip_len / 2 + 1;
+}
+
+/* Whether y, the segment of another run that stands where x stood,
+ * takes conntrack's count to x's point: the count before it is below
+ * the point and the count with it reaches it. */
+static bool lands_on(const struct ex_segment *x, const struct ex_segment *y)
+{
+	unsigned long long size = ex_segment_size(x);
+
+	return y->ct_before < size && y->ct_before + y->ip_len >= size;
+}
+
 bool ex_conv_same(const struct ex_conv *a, const struct ex_conv *b,
 		  char *why, size_t len)
 {
@@ -593,11 +610,13 @@ bool ex_conv_same(const struct ex_conv *a, const struct ex_conv *b,
 		for (k = 0; k < x->nsegs; k++)
 			if (x->segs[k].dir != y->segs[k].dir ||
 			    x->segs[k].len != y->segs[k].len ||
-			    x->segs[k].ct_before != y->segs[k].ct_before) {
+			    !lands_on(&x->segs[k], &y->segs[k])) {
 				snprintf(why, len, "connection %zu, segment "
-					 "%zu: %lu bytes after a count of %llu, "
-					 "then %lu after %llu", i + 1, k + 1,
-					 x->segs[k].len, x->segs[k].ct_before,
+					 "%zu: %lu bytes after a count of %llu "
+					 "(its point %llu), then %lu after %llu",
+					 i + 1, k + 1, x->segs[k].len,
+					 x->segs[k].ct_before,
+					 ex_segment_size(&x->segs[k]),
 					 y->segs[k].len, y->segs[k].ct_before);
 				return false;
 			}

@@ -89,8 +89,7 @@ int ex_points_make(const struct ex_conv *c, long sample,
 				p->seg = k;
 				p->dir = cn->segs[k].dir;
 				p->after = after;
-				p->size = cn->segs[k].ct_before +
-					  cn->segs[k].ip_len;
+				p->size = ex_segment_size(&cn->segs[k]);
 				ex_segment_label(cn, &cn->segs[k], p->label,
 						 sizeof(p->label), p->shape,
 						 sizeof(p->shape));

@@ -270,6 +270,15 @@ struct ex_report_args {
  * or unreadable, 4 a shard missing under --strict. */
 int ex_report(const struct ex_report_args *ra, char *const *paths, size_t n);
 
+/* ---- its options (cli/explore_args.c, its table: cli_explore) ------------- */
+
+/* argv[1..argc) by explore's table into a (zeroed by the caller), its
+ * defaults first; a->scenario is the first operand, optind its index.
+ * Returns 0, 1 after --help (printed), or -1 after saying what is wrong
+ * ("goneaway explore: ..."; getopt_long's own for an option it
+ * refused). */
+int ex_args_parse(int argc, char **argv, struct ex_args *a);
+
 /* Frees what st owns (explore's and report's). */
 void ex_state_release(struct ex_state *st);
 

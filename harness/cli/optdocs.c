@@ -1,7 +1,8 @@
 /* optdocs.c - the docs' tables of options, from the commands' tables
  * (cli/parseopt.h): "goneaway --describe=options-markdown" is
  * docs/running.md's "Every option", ...=serve-options-markdown
- * docs/toxiproxy.md's table, and --describe=options names every option;
+ * docs/toxiproxy.md's table, ...=explore-options-markdown
+ * docs/explore.md's, and --describe=options names every option;
  * docs/gen-options.sh writes them into the docs and tests/options.sh
  * compares. */
 #include "cli/internal.h"
@@ -88,15 +89,16 @@ static void every_option(FILE *f)
 	}
 }
 
-/* docs/toxiproxy.md's table of serve's options, in its table's order;
- * options with the same words side by side share a row, by their
- * names. */
-static void serve_options(FILE *f)
+/* The table of one command's options on its own page (serve's in
+ * docs/toxiproxy.md, explore's in docs/explore.md), in its table's
+ * order; options with the same words side by side share a row, by
+ * their names. */
+static void command_options(FILE *f, const struct cli_command *cmd)
 {
 	struct doc_row rows[DOC_ROWS_MAX];
 	size_t n, i, j, k;
 
-	n = doc_rows(&cli_serve, rows);
+	n = doc_rows(cmd, rows);
 	fputs("| option | what it does |\n|---|---|\n", f);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(rows[j].doc, rows[i].doc) == 0;)
@@ -118,7 +120,7 @@ static void option_names(FILE *f)
 {
 	const struct cli_command *cmds[] = {
 		&cli_run, &cli_report, &cli_check, &cli_replay, &cli_serve,
-		&cli_doctor,
+		&cli_doctor, &cli_explore,
 	};
 	const struct ga_output *const *outs = ga_outputs();
 	const struct cli_option *o;
@@ -145,10 +147,13 @@ int cli_describe(const char *what)
 	else if (strcmp(what, "options-markdown") == 0)
 		every_option(stdout);
 	else if (strcmp(what, "serve-options-markdown") == 0)
-		serve_options(stdout);
+		command_options(stdout, &cli_serve);
+	else if (strcmp(what, "explore-options-markdown") == 0)
+		command_options(stdout, &cli_explore);
 	else {
 		fprintf(stderr, "goneaway: --describe: '%s' is not options, "
-			"options-markdown or serve-options-markdown\n", what);
+			"options-markdown, serve-options-markdown or "
+			"explore-options-markdown\n", what);
 		return EXIT_USAGE;
 	}
 	return EXIT_ALL_PASSED;

@@ -98,9 +98,9 @@ struct cli_command {
 };
 
 /* The commands' tables (cli/run.c, report.c, check.c, replay.c,
- * serve.c, doctor.c). */
+ * serve.c, doctor.c, explore_args.c). */
 extern const struct cli_command cli_run, cli_report, cli_check,
-	cli_replay, cli_serve, cli_doctor;
+	cli_replay, cli_serve, cli_doctor, cli_explore;
 
 /* argv[1..argc) by cmd's table into args (the struct its .at are of,
  * set to its defaults by the caller); optind is then the first operand.
@@ -138,8 +138,9 @@ void cli_help_wrapped(FILE *f, const char *text);
 
 /* "goneaway --describe=WHAT": options (each command's options, a line
  * "COMMAND --NAME" or "COMMAND -X" each), options-markdown
- * (docs/running.md's "Every option") or serve-options-markdown (the
- * table of docs/toxiproxy.md).  Returns an exit status. */
+ * (docs/running.md's "Every option"), serve-options-markdown (the
+ * table of docs/toxiproxy.md) or explore-options-markdown (the table of
+ * docs/explore.md).  Returns an exit status. */
 int cli_describe(const char *what);
 
 #endif

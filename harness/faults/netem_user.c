@@ -2,11 +2,7 @@
 #include "faults/netem_user.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <net/if.h>
 #include <netinet/in.h>
-#include <sys/eventfd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
 #include "faults/fault.h"
-#include "faults/nfqueue.h"
-#include "lab/netns.h"
+#include "faults/nfq_engine.h"
 
 #define READ_BATCH 256          /* packets read before releasing again */
 #define IDLE_NS 1000000000ull   /* wake at least once a second */
@@ -38,23 +31,16 @@ struct held {
 };
 
 struct ga_netem_user {
+	struct ga_nfq_engine g;         /* its lock guards st too */
 	struct ga_netem_params p;
 	struct ga_netem_rng rng;        /* the thread's alone */
-	struct ga_nfq q;                /* owned */
 	int raw;                        /* raw socket for copies, or -1 */
-	int stop_fd;                    /* eventfd: stop the thread */
-	char table[64];
-	pthread_t thread;
-	bool thread_started;
 
 	struct held *heap;              /* owned, GA_NETEM_LIMIT entries */
 	size_t nheld;
 	uint64_t seq;
 
-	pthread_mutex_t lock;           /* guards what follows */
-	struct ga_netem_stats st;
-	bool failed;
-	struct ga_error err;            /* the first failure */
+	struct ga_netem_stats st;       /* under g.lock */
 };
 
 static uint64_t now_ns(void)
@@ -121,21 +107,11 @@ static struct held heap_pop(struct ga_netem_user *e)
 /* ------------------------------------------------------------------ */
 /* The thread */
 
-static void engine_failed(struct ga_netem_user *e, const struct ga_error *err)
-{
-	pthread_mutex_lock(&e->lock);
-	if (!e->failed) {
-		e->failed = true;
-		e->err = *err;
-	}
-	pthread_mutex_unlock(&e->lock);
-}
-
 static void count(struct ga_netem_user *e, uint64_t *field)
 {
-	pthread_mutex_lock(&e->lock);
+	pthread_mutex_lock(&e->g.lock);
 	(*field)++;
-	pthread_mutex_unlock(&e->lock);
+	pthread_mutex_unlock(&e->g.lock);
 }
 
 /* Sends a copy of the packet through the raw socket, marked so that the
@@ -176,7 +152,7 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 	ga_netem_decide(&e->p, &e->rng, p->mark == GA_NETEM_COPY_MARK, &f);
 	if (f.drop) {
 		count(e, &e->st.lost);
-		return ga_nfq_verdict(&e->q, p->id, false, NULL, 0, err);
+		return ga_nfq_verdict(&e->g.q, p->id, false, NULL, 0, err);
 	}
 	if (f.duplicate) {
 		rc = send_copy(e, p, err);
@@ -196,14 +172,14 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 	if (f.at_once) {
 		if (e->p.delay_ns || e->p.jitter_ns)
 			count(e, &e->st.reordered);
-		rc = ga_nfq_verdict(&e->q, p->id, true, bytes, p->len, err);
+		rc = ga_nfq_verdict(&e->g.q, p->id, true, bytes, p->len, err);
 		free(bytes);
 		return rc;
 	}
 	if (e->nheld >= GA_NETEM_LIMIT) {
 		free(bytes);
 		count(e, &e->st.overflow);
-		return ga_nfq_verdict(&e->q, p->id, false, NULL, 0, err);
+		return ga_nfq_verdict(&e->g.q, p->id, false, NULL, 0, err);
 	}
 	h.due_ns = now_ns() + f.delay_ns;
 	h.seq = e->seq++;
@@ -211,9 +187,9 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 	h.bytes = bytes;
 	h.len = p->len;
 	heap_push(e, &h);
-	pthread_mutex_lock(&e->lock);
+	pthread_mutex_lock(&e->g.lock);
 	e->st.held = e->nheld;
-	pthread_mutex_unlock(&e->lock);
+	pthread_mutex_unlock(&e->g.lock);
 	return 0;
 }
 
@@ -229,17 +205,17 @@ static int release_due(struct ga_netem_user *e, struct ga_error *err)
 		if (e->heap[0].due_ns > now)
 			return 0;
 		h = heap_pop(e);
-		rc = ga_nfq_verdict(&e->q, h.id, true, h.bytes, h.len, err);
+		rc = ga_nfq_verdict(&e->g.q, h.id, true, h.bytes, h.len, err);
 		free(h.bytes);
 		if (rc)
 			return -1;
 		late = (now - h.due_ns) / 1000;
-		pthread_mutex_lock(&e->lock);
+		pthread_mutex_lock(&e->g.lock);
 		e->st.delayed++;
 		e->st.held = e->nheld;
 		if (late > e->st.late_max_us)
 			e->st.late_max_us = late;
-		pthread_mutex_unlock(&e->lock);
+		pthread_mutex_unlock(&e->g.lock);
 	}
 	return 0;
 }
@@ -247,19 +223,13 @@ static int release_due(struct ga_netem_user *e, struct ga_error *err)
 static void *engine_main(void *arg)
 {
 	struct ga_netem_user *e = arg;
-	struct pollfd pf[2];
-	struct timespec ts;
 	struct ga_error err;
 	uint64_t now, wait;
 	int n;
 
-	pf[0].fd = ga_nfq_fd(&e->q);
-	pf[0].events = POLLIN;
-	pf[1].fd = e->stop_fd;
-	pf[1].events = POLLIN;
 	for (;;) {
 		if (release_due(e, &err)) {
-			engine_failed(e, &err);
+			ga_nfq_engine_fail(&e->g, &err);
 			break;
 		}
 		wait = IDLE_NS;
@@ -270,19 +240,17 @@ static void *engine_main(void *arg)
 			if (wait > IDLE_NS)
 				wait = IDLE_NS;
 		}
-		ts.tv_sec = (time_t)(wait / 1000000000ull);
-		ts.tv_nsec = (long)(wait % 1000000000ull);
-		n = ppoll(pf, 2, &ts, NULL);
-		if (n < 0 && errno != EINTR) {
+		n = ga_nfq_engine_wait(&e->g, wait);
+		if (n < 0) {
 			ga_error_errno(&err, errno, "netem (user space): ppoll");
-			engine_failed(e, &err);
+			ga_nfq_engine_fail(&e->g, &err);
 			break;
 		}
-		if (n > 0 && pf[1].revents)
+		if (n == GA_NFQ_WAKE_STOP)
 			break;
-		if (n > 0 && pf[0].revents &&
-		    ga_nfq_read(&e->q, READ_BATCH, on_packet, e, &err) < 0) {
-			engine_failed(e, &err);
+		if (n == GA_NFQ_WAKE_PACKETS &&
+		    ga_nfq_read(&e->g.q, READ_BATCH, on_packet, e, &err) < 0) {
+			ga_nfq_engine_fail(&e->g, &err);
 			break;
 		}
 	}
@@ -291,14 +259,6 @@ static void *engine_main(void *arg)
 
 /* ------------------------------------------------------------------ */
 /* Start and stop */
-
-/* What the job in the namespace makes and reads. */
-struct ns_job {
-	struct ga_netem_user *e;
-	const char *ifname;
-	bool want_raw;
-	unsigned long kernel_dropped;   /* out, for stop */
-};
 
 static int open_raw(int *fd, struct ga_error *err)
 {
@@ -325,47 +285,24 @@ static int open_raw(int *fd, struct ga_error *err)
 	return 0;
 }
 
-/* ga_netns_run() work: the queue, the raw socket and the rule, in that
- * order (the rule last: no packet meets a queue nobody reads). */
-static int start_in_ns(void *arg, struct ga_error *err)
+/* ga_nfq_engine_open() work, between the queue and the rule: the raw
+ * socket for duplicates. */
+static int raw_in_ns(void *arg, struct ga_error *err)
 {
-	struct ns_job *job = arg;
-	struct ga_netem_user *e = job->e;
-	unsigned ifindex;
-	int rc;
+	struct ga_netem_user *e = arg;
 
-	ifindex = if_nametoindex(job->ifname);
-	if (!ifindex)
-		return ga_error_errno(err, errno, "netem (user space): no "
-				      "interface %s", job->ifname);
-	rc = ga_nfq_open(&e->q, GA_NETEM_QUEUE, GA_NETEM_LIMIT, err);
-	if (rc)
-		return rc;
-	if (job->want_raw && open_raw(&e->raw, err)) {
-		ga_nfq_close(&e->q);
-		return -1;
-	}
-	rc = ga_nfq_rule_add(e->table, ifindex, GA_NETEM_QUEUE, err);
-	if (rc) {
-		ga_nfq_close(&e->q);
-		if (e->raw >= 0)
-			close(e->raw);
-		e->raw = -1;
-	}
-	return rc;
+	return open_raw(&e->raw, err);
 }
 
-/* ga_netns_run() work: the rule away, the kernel's counters read. */
-static int stop_in_ns(void *arg, struct ga_error *err)
+/* ga_nfq_engine_unrule() work, the rule away: the kernel's counters. */
+static int drops_in_ns(void *arg, struct ga_error *err)
 {
-	struct ns_job *job = arg;
-	unsigned long qd = 0, ud = 0;
+	unsigned long *kernel_dropped = arg, qd = 0, ud = 0;
 	struct ga_error ignored;
 
-	if (ga_nfq_rule_delete(job->e->table, err))
-		return -1;
+	(void)err;
 	if (ga_nfq_kernel_drops(GA_NETEM_QUEUE, &qd, &ud, &ignored) == 0)
-		job->kernel_dropped = qd + ud;
+		*kernel_dropped = qd + ud;
 	return 0;
 }
 
@@ -376,133 +313,84 @@ static void engine_free(struct ga_netem_user *e)
 	for (i = 0; i < e->nheld; i++)
 		free(e->heap[i].bytes);
 	free(e->heap);
-	ga_nfq_close(&e->q);
 	if (e->raw >= 0)
 		close(e->raw);
-	if (e->stop_fd >= 0)
-		close(e->stop_fd);
-	pthread_mutex_destroy(&e->lock);
+	ga_nfq_engine_finish(&e->g);
 	free(e);
-}
-
-/* Starts the thread, real-time (SCHED_FIFO, the lowest priority) where
- * goneaway may: kernel netem releases a packet from a timer in the
- * kernel, on time whatever else runs; a thread of the ordinary class
- * on a loaded machine woke up to 100 ms late (load average 35 on 2
- * cores), one of this class within a millisecond or two.  It never runs
- * long: it sleeps in ppoll() but for the packets it handles, and the
- * kernel keeps 5% of each second for the other classes whatever it
- * does.  Where that is refused (not root; a container whose cgroup has
- * no real-time budget), an ordinary thread. */
-static int start_thread(struct ga_netem_user *e)
-{
-	struct sched_param sp = { .sched_priority = 1 };
-	pthread_attr_t attr;
-	int rc = -1;
-
-	if (pthread_attr_init(&attr) == 0) {
-		if (pthread_attr_setinheritsched(&attr,
-						 PTHREAD_EXPLICIT_SCHED) == 0 &&
-		    pthread_attr_setschedpolicy(&attr, SCHED_FIFO) == 0 &&
-		    pthread_attr_setschedparam(&attr, &sp) == 0)
-			rc = pthread_create(&e->thread, &attr, engine_main, e);
-		pthread_attr_destroy(&attr);
-	}
-	if (rc != 0)
-		rc = pthread_create(&e->thread, NULL, engine_main, e);
-	/* named, so that ps and /proc show it whatever its class */
-	if (rc == 0)
-		pthread_setname_np(e->thread, "ga-netem");
-	return rc;
 }
 
 int ga_netem_user_start(const struct ga_netem_params *p, int ns_fd,
 			const char *ifname, const char *table,
 			struct ga_netem_user **out, struct ga_error *err)
 {
-	struct ns_job job = { .ifname = ifname };
 	struct ga_netem_user *e;
-	sigset_t all, old;
 	uint64_t seed;
-	int rc;
+	int rc, efd;
 
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return ga_error_set(err, "netem (user space): out of memory");
 	e->p = *p;
 	e->raw = -1;
-	e->stop_fd = -1;
-	pthread_mutex_init(&e->lock, NULL);
-	snprintf(e->table, sizeof(e->table), "%s", table);
+	efd = ga_nfq_engine_init(&e->g, table);
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = now_ns() ^ ((uint64_t)getpid() << 32);
 	ga_netem_rng_seed(&e->rng, seed);
 	e->heap = calloc(GA_NETEM_LIMIT, sizeof(*e->heap));
-	e->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (!e->heap || e->stop_fd < 0) {
-		ga_error_errno(err, e->heap ? errno : ENOMEM,
+	if (!e->heap || efd) {
+		ga_error_errno(err, e->heap ? efd : ENOMEM,
 			       "netem (user space)");
 		engine_free(e);
 		return -1;
 	}
-	job.e = e;
-	job.want_raw = p->duplicate != 0;
-	rc = ga_netns_run(ns_fd, start_in_ns, &job, err);
+	rc = ga_nfq_engine_open(&e->g, ns_fd, ifname, GA_NETEM_QUEUE,
+				GA_NETEM_LIMIT, "netem (user space)",
+				p->duplicate ? raw_in_ns : NULL, e, err);
 	if (rc) {
 		engine_free(e);
 		return rc;
 	}
-	/* The thread never takes a signal: goneaway reads them from a
-	 * signalfd, and a handler must not run on a thread in ppoll(). */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = start_thread(e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc) {
-		ga_error_errno(err, rc, "netem (user space): starting its "
-			       "thread");
-		ga_netns_run(ns_fd, stop_in_ns, &job, NULL);
+	/* Real-time (util/rtthread.h): kernel netem releases a packet from
+	 * a timer in the kernel, on time whatever else runs; this thread
+	 * never runs long (it sleeps in ppoll() but for the packets it
+	 * handles). */
+	if (ga_nfq_engine_start_thread(&e->g, engine_main, e, "ga-netem", true,
+				       "netem (user space)", err)) {
+		ga_nfq_engine_unrule(&e->g, ns_fd, NULL, NULL, NULL);
 		engine_free(e);
 		return -1;
 	}
-	e->thread_started = true;
 	*out = e;
 	return 0;
 }
 
 void ga_netem_user_stats(struct ga_netem_user *e, struct ga_netem_stats *st)
 {
-	pthread_mutex_lock(&e->lock);
+	pthread_mutex_lock(&e->g.lock);
 	*st = e->st;
-	pthread_mutex_unlock(&e->lock);
+	pthread_mutex_unlock(&e->g.lock);
 }
 
 int ga_netem_user_stop(struct ga_netem_user *e, int ns_fd,
 		       struct ga_netem_stats *st, struct ga_error *err)
 {
-	struct ns_job job = { .e = e };
-	uint64_t one = 1;
-	int rc = 0;
+	unsigned long kernel_dropped = 0;
+	int rc;
 
 	/* A namespace that is gone took its table along; ours lives as
 	 * long as the queue's socket does, and goes when it is closed. */
-	if (ns_fd >= 0 && fcntl(ns_fd, F_GETFD) >= 0)
-		rc = ga_netns_run(ns_fd, stop_in_ns, &job, err);
-	if (e->thread_started) {
-		if (write(e->stop_fd, &one, sizeof(one)) != sizeof(one))
-			rc = ga_error_errno(err, errno, "netem (user space): "
-					    "stopping its thread");
-		else
-			pthread_join(e->thread, NULL);
-	}
-	pthread_mutex_lock(&e->lock);
-	e->st.kernel_dropped = job.kernel_dropped;
+	rc = ga_nfq_engine_unrule(&e->g, ns_fd, drops_in_ns, &kernel_dropped,
+				  err);
+	if (ga_nfq_engine_stop_thread(&e->g, "netem (user space)", err))
+		rc = -1;
+	pthread_mutex_lock(&e->g.lock);
+	e->st.kernel_dropped = kernel_dropped;
 	if (st)
 		*st = e->st;
-	if (rc == 0 && e->failed)
+	if (rc == 0 && e->g.failed)
 		rc = ga_error_set(err, "the user-space netem engine failed: %s",
-				  e->err.msg);
-	pthread_mutex_unlock(&e->lock);
+				  e->g.err.msg);
+	pthread_mutex_unlock(&e->g.lock);
 	engine_free(e);
 	return rc;
 }

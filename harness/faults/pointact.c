@@ -13,21 +13,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <net/if.h>
 
-#include "faults/nfqueue.h"
+#include "faults/nfq_engine.h"
 #include "faults/nft.h"
 #include "util/strbuf.h"
-#include "lab/netns.h"
 
 #define QUEUE_MAX 4096          /* packets waiting while an act is made */
 #define READ_BATCH 64
 #define FLOWS_MAX 64            /* client flows acted on; more pass */
 #define DEATH_WAIT_MS 5000      /* for a killed server to be gone */
+#define WAIT_NS 1000000000ull   /* the "after" acts looked at each second */
 
 /* One client connection that reached the point. */
 struct flow {
@@ -39,12 +37,9 @@ struct flow {
 };
 
 struct ga_point_act {
+	struct ga_nfq_engine g;         /* its lock guards packets, acts
+					 * and did too */
 	struct ga_point_act_params p;
-	struct ga_nfq q;                /* owned */
-	int stop_fd;                    /* eventfd: stop the thread */
-	char table[64];
-	pthread_t thread;
-	bool thread_started;
 	uint32_t server;                /* where the clients connect */
 	uint16_t server_port;
 	pid_t server_pid;
@@ -62,11 +57,8 @@ struct ga_point_act {
 	size_t nflows;
 	bool crashed;
 
-	pthread_mutex_t lock;           /* guards what follows */
-	unsigned long packets, acts;
+	unsigned long packets, acts;    /* under g.lock */
 	char did[256];                  /* the first act, in words */
-	bool failed;
-	struct ga_error err;            /* the first failure */
 };
 
 /* The flow of a client address and port, made when new; NULL when the
@@ -135,18 +127,18 @@ static void act(struct ga_point_act *e, struct flow *f)
 		 (unsigned)f->port, e->p.after ? "after" : "at",
 		 (unsigned long long)e->p.bytes,
 		 e->p.to_server ? "to-server" : "from-server");
-	pthread_mutex_lock(&e->lock);
+	pthread_mutex_lock(&e->g.lock);
 	e->acts++;
 	if (rc == 0 && !e->did[0])
 		snprintf(e->did, sizeof(e->did), "%s", line);
-	if (rc != 0 && !e->failed) {
-		e->failed = true;
-		ga_error_set(&e->err, "at the packet that took the connection "
+	if (rc != 0 && !e->g.failed) {
+		e->g.failed = true;
+		ga_error_set(&e->g.err, "at the packet that took the connection "
 			     "from %s:%u to %llu bytes: %s", addr,
 			     (unsigned)f->port, (unsigned long long)e->p.bytes,
 			     err.msg);
 	}
-	pthread_mutex_unlock(&e->lock);
+	pthread_mutex_unlock(&e->g.lock);
 }
 
 /* The flow packet p belongs to in the point's direction, or NULL (not
@@ -187,9 +179,9 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 	int rc;
 
 	pthread_mutex_lock(&e->act_lock);
-	pthread_mutex_lock(&e->lock);
+	pthread_mutex_lock(&e->g.lock);
 	e->packets++;
-	pthread_mutex_unlock(&e->lock);
+	pthread_mutex_unlock(&e->g.lock);
 	if (p->mark == GA_POINT_ACT_MARK && !e->stopping)
 		f = packet_flow(e, p);
 	if (f && !f->acted && !f->pending) {
@@ -198,7 +190,7 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 		else
 			act(e, f);
 	}
-	rc = ga_nfq_verdict(&e->q, p->id, true, NULL, 0, err);
+	rc = ga_nfq_verdict(&e->g.q, p->id, true, NULL, 0, err);
 	pthread_mutex_unlock(&e->act_lock);
 	return rc;
 }
@@ -215,45 +207,30 @@ static void pending_acts(struct ga_point_act *e)
 	pthread_mutex_unlock(&e->act_lock);
 }
 
-static void engine_failed(struct ga_point_act *e, const struct ga_error *err)
-{
-	pthread_mutex_lock(&e->lock);
-	if (!e->failed) {
-		e->failed = true;
-		e->err = *err;
-	}
-	pthread_mutex_unlock(&e->lock);
-}
-
 static void *engine_main(void *arg)
 {
 	struct ga_point_act *e = arg;
-	struct pollfd pf[2];
 	struct ga_error err;
 	int n;
 
-	pf[0].fd = ga_nfq_fd(&e->q);
-	pf[0].events = POLLIN;
-	pf[1].fd = e->stop_fd;
-	pf[1].events = POLLIN;
 	for (;;) {
-		n = poll(pf, 2, 1000);
-		if (n < 0 && errno != EINTR) {
+		n = ga_nfq_engine_wait(&e->g, WAIT_NS);
+		if (n < 0) {
 			ga_error_errno(&err, errno, "point: poll");
-			engine_failed(e, &err);
+			ga_nfq_engine_fail(&e->g, &err);
 			break;
 		}
-		if (n > 0 && pf[1].revents) {
+		if (n == GA_NFQ_WAKE_STOP) {
 			/* the rule is gone: what it queued still passes (a
 			 * closed queue would drop it) */
-			while (ga_nfq_read(&e->q, READ_BATCH, on_packet, e,
+			while (ga_nfq_read(&e->g.q, READ_BATCH, on_packet, e,
 					   &err) > 0)
 				;
 			break;
 		}
-		if (n > 0 && pf[0].revents &&
-		    ga_nfq_read(&e->q, READ_BATCH, on_packet, e, &err) < 0) {
-			engine_failed(e, &err);
+		if (n == GA_NFQ_WAKE_PACKETS &&
+		    ga_nfq_read(&e->g.q, READ_BATCH, on_packet, e, &err) < 0) {
+			ga_nfq_engine_fail(&e->g, &err);
 			break;
 		}
 		pending_acts(e);
@@ -261,44 +238,9 @@ static void *engine_main(void *arg)
 	return NULL;
 }
 
-/* What a job in the sending side's namespace makes or removes. */
-struct ns_job {
-	struct ga_point_act *e;
-	const char *ifname;
-};
-
-/* The queue, then the rule: no packet meets a queue nobody reads. */
-static int start_in_ns(void *arg, struct ga_error *err)
-{
-	struct ns_job *job = arg;
-	unsigned ifindex = if_nametoindex(job->ifname);
-	int rc;
-
-	if (!ifindex)
-		return ga_error_errno(err, errno, "point: no interface %s",
-				      job->ifname);
-	rc = ga_nfq_open(&job->e->q, GA_POINT_ACT_QUEUE, QUEUE_MAX, err);
-	if (rc)
-		return rc;
-	rc = ga_nfq_rule_add(job->e->table, ifindex, GA_POINT_ACT_QUEUE, err);
-	if (rc)
-		ga_nfq_close(&job->e->q);
-	return rc;
-}
-
-static int stop_in_ns(void *arg, struct ga_error *err)
-{
-	struct ns_job *job = arg;
-
-	return ga_nfq_rule_delete(job->e->table, err);
-}
-
 static void engine_free(struct ga_point_act *e)
 {
-	ga_nfq_close(&e->q);
-	if (e->stop_fd >= 0)
-		close(e->stop_fd);
-	pthread_mutex_destroy(&e->lock);
+	ga_nfq_engine_finish(&e->g);
 	pthread_mutex_destroy(&e->act_lock);
 	free(e);
 }
@@ -318,16 +260,16 @@ static int mark_script(const struct ga_point_act *e, const char *addr,
 	snprintf(match, sizeof(match), e->p.to_server ? "ip daddr %s tcp "
 		 "dport %u" : "ip saddr %s tcp sport %u", addr,
 		 (unsigned)e->server_port);
-	if (!ga_nft_valid_table(e->table))
+	if (!ga_nft_valid_table(e->g.table))
 		return ga_error_set(err, "point: '%s' is not a table name nft "
-				    "takes", e->table);
-	ga_strbuf_add(&o, "create table inet %s\n", e->table);
+				    "takes", e->g.table);
+	ga_strbuf_add(&o, "create table inet %s\n", e->g.table);
 	ga_strbuf_add(&o, "add chain inet %s output { type filter hook output "
-		      "priority 0; policy accept; }\n", e->table);
+		      "priority 0; policy accept; }\n", e->g.table);
 	for (i = 0; i < 2; i++)
 		ga_strbuf_add(&o, "add rule inet %s output %s ct direction %s "
 			      "ct %s bytes >= %llu meta mark set 0x%08x\n",
-			      e->table, match, ct[i], ct[i],
+			      e->g.table, match, ct[i], ct[i],
 			      (unsigned long long)e->p.bytes,
 			      GA_POINT_ACT_MARK);
 	if (o.cut)
@@ -355,13 +297,12 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 		       const struct ga_fault_target *t, const char *table,
 		       struct ga_point_act **out, struct ga_error *err)
 {
-	struct ns_job job = { 0 };
 	struct ga_point_act *e;
 	const char *why = cannot(p, t);
 	char script[1024];
 	struct ga_error ignored;
-	sigset_t all, old;
-	int rc, ns;
+	const char *ifname;
+	int rc, efd, ns;
 
 	if (why) {
 		ga_error_set(err, "point %s: %s", p->crash ? "crash" : "kill",
@@ -372,53 +313,44 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 	if (!e)
 		return ga_error_set(err, "point: out of memory");
 	e->p = *p;
-	e->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	pthread_mutex_init(&e->lock, NULL);
+	efd = ga_nfq_engine_init(&e->g, table);
 	pthread_mutex_init(&e->act_lock, NULL);
-	snprintf(e->table, sizeof(e->table), "%s", table);
 	e->server_port = (uint16_t)t->server_port;
 	e->server_pid = t->server_pid;
 	e->kill_session = t->kill_session;
 	e->kill_ctx = t->kill_ctx;
-	if (e->stop_fd < 0 || !t->server_addr ||
+	if (efd || !t->server_addr ||
 	    inet_pton(AF_INET, t->server_addr, &e->server) != 1) {
-		rc = e->stop_fd < 0 ? ga_error_errno(err, errno, "point: "
+		rc = efd ? ga_error_errno(err, efd, "point: "
 			"eventfd") : ga_error_set(err, "point: the address "
 			"'%s' is not a numeric IPv4 address",
 			t->server_addr ? t->server_addr : "");
 		engine_free(e);
 		return rc;
 	}
-	job.e = e;
-	job.ifname = p->to_server ? t->client_if : t->server_if;
+	ifname = p->to_server ? t->client_if : t->server_if;
 	ns = p->to_server ? t->client_ns : t->server_ns;
 	rc = mark_script(e, t->server_addr, script, sizeof(script), err);
 	if (rc == 0)
-		rc = ga_netns_run(ns, start_in_ns, &job, err);
+		rc = ga_nfq_engine_open(&e->g, ns, ifname, GA_POINT_ACT_QUEUE,
+					QUEUE_MAX, "point", NULL, NULL, err);
 	if (rc) {
 		engine_free(e);
 		return rc;
 	}
 	rc = ga_nft_apply_in(ns, script, err);
 	if (rc) {
-		ga_netns_run(ns, stop_in_ns, &job, NULL);
+		ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, NULL);
 		engine_free(e);
 		return rc;
 	}
-	/* the thread takes no signal: goneaway reads them from a signalfd */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&e->thread, NULL, engine_main, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc) {
-		ga_error_errno(err, rc, "point: starting its thread");
-		ga_nft_delete_table_in(ns, e->table, &ignored);
-		ga_netns_run(ns, stop_in_ns, &job, NULL);
+	if (ga_nfq_engine_start_thread(&e->g, engine_main, e, "ga-point",
+				       false, "point", err)) {
+		ga_nft_delete_table_in(ns, e->g.table, &ignored);
+		ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, NULL);
 		engine_free(e);
 		return -1;
 	}
-	pthread_setname_np(e->thread, "ga-point");
-	e->thread_started = true;
 	*out = e;
 	return 0;
 }
@@ -426,26 +358,24 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 void ga_point_act_note(struct ga_point_act *e, char *buf, size_t len)
 {
 	pthread_mutex_lock(&e->act_lock);       /* an act under way ends */
-	pthread_mutex_lock(&e->lock);
-	if (e->failed)
+	pthread_mutex_lock(&e->g.lock);
+	if (e->g.failed)
 		snprintf(buf, len, "NFQUEUE, %lu packets: the act failed: %s",
-			 e->packets, e->err.msg);
+			 e->packets, e->g.err.msg);
 	else if (e->acts)
 		snprintf(buf, len, "NFQUEUE, %lu packets: %s", e->packets,
 			 e->did);
 	else
 		snprintf(buf, len, "NFQUEUE, %lu packets: the point was not "
 			 "reached", e->packets);
-	pthread_mutex_unlock(&e->lock);
+	pthread_mutex_unlock(&e->g.lock);
 	pthread_mutex_unlock(&e->act_lock);
 }
 
 int ga_point_act_stop(struct ga_point_act *e, const struct ga_fault_target *t,
 		      struct ga_error *err)
 {
-	struct ns_job job = { .e = e };
 	int ns = e->p.to_server ? t->client_ns : t->server_ns;
-	uint64_t one = 1;
 	int rc = 0;
 
 	/* an act under way ends, its packet sent, and none begins: the
@@ -455,20 +385,15 @@ int ga_point_act_stop(struct ga_point_act *e, const struct ga_fault_target *t,
 	pthread_mutex_unlock(&e->act_lock);
 	/* a namespace that is gone took its tables along */
 	if (ns >= 0 && fcntl(ns, F_GETFD) >= 0) {
-		rc = ga_nft_delete_table_in(ns, e->table, err);
+		rc = ga_nft_delete_table_in(ns, e->g.table, err);
 		if (rc == 0)
-			rc = ga_netns_run(ns, stop_in_ns, &job, err);
+			rc = ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, err);
 	}
-	if (e->thread_started) {
-		if (write(e->stop_fd, &one, sizeof(one)) != sizeof(one))
-			rc = ga_error_errno(err, errno, "point: stopping its "
-					    "thread");
-		else
-			pthread_join(e->thread, NULL);
-	}
-	if (rc == 0 && e->failed)
+	if (ga_nfq_engine_stop_thread(&e->g, "point", err))
+		rc = -1;
+	if (rc == 0 && e->g.failed)
 		rc = ga_error_set(err, "point %s: %s", e->p.crash ? "crash" :
-				  "kill", e->err.msg);
+				  "kill", e->g.err.msg);
 	engine_free(e);
 	return rc;
 }

@@ -4,13 +4,13 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/rtthread.h"
 
 #define STACK_BYTES (64 * 1024)         /* poll(), read() and the clock */
 
@@ -67,30 +67,6 @@ static void *watch_main(void *arg)
 	return NULL;
 }
 
-/* The thread, SCHED_FIFO where the kernel allows it (see linewatch.h),
- * else an ordinary one.  Returns pthread_create()'s code. */
-static int start_thread(struct ga_linewatch *w)
-{
-	struct sched_param sp = { .sched_priority = 1 };
-	pthread_attr_t attr;
-	int rc = -1;
-
-	if (pthread_attr_init(&attr) != 0)
-		return pthread_create(&w->thread, NULL, watch_main, w);
-	pthread_attr_setstacksize(&attr, STACK_BYTES);
-	if (geteuid() == 0 &&
-	    pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED) == 0 &&
-	    pthread_attr_setschedpolicy(&attr, SCHED_FIFO) == 0 &&
-	    pthread_attr_setschedparam(&attr, &sp) == 0)
-		rc = pthread_create(&w->thread, &attr, watch_main, w);
-	if (rc != 0) {
-		pthread_attr_setinheritsched(&attr, PTHREAD_INHERIT_SCHED);
-		rc = pthread_create(&w->thread, &attr, watch_main, w);
-	}
-	pthread_attr_destroy(&attr);
-	return rc;
-}
-
 int ga_linewatch_start(struct ga_linewatch *w, int fd, char *buf,
 		       size_t cap, struct ga_error *err)
 {
@@ -108,7 +84,8 @@ int ga_linewatch_start(struct ga_linewatch *w, int fd, char *buf,
 		memset(w, 0, sizeof(*w));
 		return ga_error_errno(err, rc, "eventfd");
 	}
-	rc = start_thread(w);
+	/* SCHED_FIFO where the kernel allows it (see linewatch.h) */
+	rc = ga_rtthread_start(&w->thread, watch_main, w, STACK_BYTES);
 	if (rc != 0) {
 		close(w->stop);
 		memset(w, 0, sizeof(*w));

@@ -4,21 +4,22 @@
 # (tests/options.sh, as git's t0450 holds -h to the manual): the docs'
 # tables of options are made from the tables (docs/gen-options.sh,
 # "goneaway --describe=options-markdown") and equal the committed ones,
-# and goneaway --help and goneaway serve --help say every option of
-# their tables and none other.  A copy of the docs with a row edited by
+# and goneaway --help, goneaway serve --help and goneaway explore --help
+# say every option of their tables and none other.  A copy of the docs with a row edited by
 # hand, and a copy of the tree whose tables declare an option more or
 # another release, are caught; so is a --help saying an option no table
 # has (a goneaway that adds it).
 #
 # The sources it holds: harness/cli/parseopt.c, harness/cli/opthelp.c,
-# harness/cli/optdocs.c, harness/cli/usage.c, harness/cli/options_outputs.c.
+# harness/cli/optdocs.c, harness/cli/usage.c, harness/cli/options_outputs.c,
+# harness/cli/explore_args.c.
 . "$(dirname "$0")/lib.sh"
 
 # copy_docs: tree/ with the docs the check reads, for GONEAWAY
 copy_docs() {
 	rm -rf tree && mkdir -p tree/docs &&
 	cp "$TOP/docs/gen-options.sh" "$TOP/docs/running.md" \
-		"$TOP/docs/toxiproxy.md" tree/docs/
+		"$TOP/docs/toxiproxy.md" "$TOP/docs/explore.md" tree/docs/
 }
 
 # check GONEAWAY MESSAGE: the check of tree/ fails (exit 1) and says
@@ -29,13 +30,15 @@ check() {
 }
 
 # a goneaway whose --describe=options and --help say one line more
-# ($ADD_TO: options, help or serve-help) or nothing at all (empty)
+# ($ADD_TO: options, help, serve-help or explore-help) or nothing at all
+# (empty)
 cat > "$SCRATCH/wrapped" <<EOF
 #!/bin/sh
 case "\$ADD_TO \$*" in
 "options --describe=options") "$GONEAWAY" "\$@"; echo "report --newopt" ;;
 "help --help") "$GONEAWAY" "\$@"; echo "      --frobnicate        nothing" ;;
 "serve-help serve --help") "$GONEAWAY" "\$@" | grep -v -- "--owner" ;;
+"explore-help explore --help") "$GONEAWAY" "\$@" | grep -v -- "--margin" ;;
 "empty --describe=options") ;;
 *) exec "$GONEAWAY" "\$@" ;;
 esac
@@ -46,7 +49,7 @@ W="$SCRATCH/wrapped"
 test_expect_success 'every option: its table, --help, and the docs made from the tables' '
 	sh "$TOP/tests/options.sh" "$TOP" "$GONEAWAY" > out; rc=$?; cat out &&
 	test $rc -eq 0 &&
-	grep -q "^options: ok ([0-9]* options of 6 commands" out
+	grep -q "^options: ok ([0-9]* options of 7 commands" out
 '
 
 # doctor takes --mariadbd and --install-db, and checks every server
@@ -72,7 +75,13 @@ test_expect_success 'the docs are the generated tables, word for word' '
 	sed -n "/^<!-- serve options: begin -->\$/,/^<!-- serve options: end -->\$/p" \
 		"$TOP/docs/toxiproxy.md" | sed "1d;\$d" > docs.md &&
 	grep -q "^| \`--mariadbd\`, \`--install-db\`, \`--fixtures\`, \`--cache\`, \`--server-timeout\` | as for \`goneaway run\` |\$" serve.md &&
-	cmp serve.md docs.md
+	cmp serve.md docs.md &&
+	"$GONEAWAY" --describe=explore-options-markdown > explore.md &&
+	sed -n "/^<!-- explore options: begin -->\$/,/^<!-- explore options: end -->\$/p" \
+		"$TOP/docs/explore.md" | sed "1d;\$d" > docs.md &&
+	grep -q "^| \`--jobs N\`, \`-j\` | runs side by side, 1 to 64 (default 2) |\$" explore.md &&
+	test "$(grep -c "^| \`--" explore.md)" -eq 13 &&
+	cmp explore.md docs.md
 '
 
 test_expect_success 'a copy of the docs passes (what the cases below break)' '
@@ -95,7 +104,11 @@ test_expect_success 'a release or words changed by hand fail, in either doc' '
 	check "$GONEAWAY" "^+| replay | \`--trust\` | 0.3.0 |" &&
 	copy_docs &&
 	sed -i "s/^| \`--allow-low-ports\` | proxies may/| \`--allow-low-ports\` | proxies can/" tree/docs/toxiproxy.md &&
-	check "$GONEAWAY" "docs/toxiproxy.md.s table of options is not what the tables"
+	check "$GONEAWAY" "docs/toxiproxy.md.s table of options is not what the tables" &&
+	copy_docs &&
+	sed -i "/^| \`--sample N\` |/d" tree/docs/explore.md &&
+	check "$GONEAWAY" "docs/explore.md.s table of options is not what the tables" &&
+	grep -q "^+| \`--sample N\` | of a row" out
 '
 
 test_expect_success 'a doc without its table fails' '
@@ -107,7 +120,8 @@ test_expect_success 'an option of a table not in --help, or in --help and no tab
 	copy_docs &&
 	ADD_TO=options check "$W" "--newopt is in a table of options and not in goneaway --help" &&
 	ADD_TO=help check "$W" "goneaway --help says --frobnicate, which no table of options has" &&
-	ADD_TO=serve-help check "$W" "serve --owner is in a table of options and not in goneaway serve --help"
+	ADD_TO=serve-help check "$W" "serve --owner is in a table of options and not in goneaway serve --help" &&
+	ADD_TO=explore-help check "$W" "explore --margin is in a table of options and not in goneaway explore --help"
 '
 
 test_expect_success 'nothing to check fails' '
