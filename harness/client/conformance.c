@@ -7,26 +7,20 @@
  * reason), the ids of its replies and its exit once its input closes.  A
  * driver that sends no reply there - one that never flushes its output,
  * say - or answers other ids is not given the scenarios, each of which
- * would wait for a watchdog or be an ERROR.
+ * would wait for a watchdog or be an ERROR.  A driver that declares
+ * "spawn" is asked for a copy, which must greet and answer as it does.
  *
- * Then what the tap (cli/driver_tap.c) wrote down of the conformance
- * scenarios: every reply answers its request's id and has elapsed_ms, a
- * server error has its sqlstate (unless the greeting says the connector
- * has none), a connect that succeeds reports the server's thread id, and
- * the driver exits within GA_PROTOCOL_EXIT_MS of its input closing (each
- * bound of the harness stretched by a busy machine's load,
- * util/machine.h).
+ * Then what the tap wrote down of the conformance scenarios
+ * (client/conformance_tap.c).
  *
  * Each check prints "ok - ..." or "not ok - ...: why".
  */
 #include "client/conformance.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +35,6 @@
 #include "lab/spawn.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
-#include "util/beneath.h"
 #include "util/json.h"
 #include "util/machine.h"
 
@@ -505,49 +498,147 @@ static bool declares(const struct ga_json *hello, unsigned bit)
 				    sizeof(why)) == 0 && (features & bit);
 }
 
-/* A driver that declares "spawn" (docs/driver-protocol.md, "Spawn"),
- * asked for one copy onto two named pipes of a directory of its own: it
- * answers ok, the copy (the init's child or the driver's, found by the
- * pipes it holds, never by what the driver says) greets as it did, answers a query before any
- * connect as it does and exits at the end of its input, and the driver
- * goes on answering.  Failures are checks; returns false only when the
- * driver itself stopped answering. */
-static bool check_spawn(struct session *s, const char *dir)
-{
-	static const char *const same[] = { "driver", "library", "protocol" };
-	char in[PATH_MAX + 8], out[PATH_MAX + 8];
-	char log[PATH_MAX + 8], req[3 * PATH_MAX + 128], why[512];
-	char note[128], what[600];
+/* The copy check_spawn() asks for: a session of its own on two named
+ * pipes of a directory (what it must read and write), its log there,
+ * and goneaway's writer of its output until it greets. */
+struct copy {
 	struct session c;
+	char in[PATH_MAX + 8], out[PATH_MAX + 8], log[PATH_MAX + 8];
 	struct stat sin, sout;
-	struct ga_json *j;
-	pid_t kids[8], kid = 0;
-	int hold = -1, k, i, f;
-	bool ok, alive = true;
+	int hold;
+};
 
-	memset(&c, 0, sizeof(c));
-	c.pidfd = c.to_fd = c.from_fd = -1;
-	snprintf(in, sizeof(in), "%s/in", dir);
-	snprintf(out, sizeof(out), "%s/out", dir);
-	snprintf(log, sizeof(log), "%s/log", dir);
-	/* the copy opens them itself, as the drivers' user */
-	f = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+/* Makes k's log and pipes in dir, for the drivers' user (the copy opens
+ * them itself), and opens goneaway's ends of them.  Returns 0, or -1
+ * with errno set (copy_end() undoes what was made). */
+static int copy_open(struct copy *k, const char *dir)
+{
+	int f;
+
+	memset(k, 0, sizeof(*k));
+	k->c.pidfd = k->c.to_fd = k->c.from_fd = k->hold = -1;
+	snprintf(k->in, sizeof(k->in), "%s/in", dir);
+	snprintf(k->out, sizeof(k->out), "%s/out", dir);
+	snprintf(k->log, sizeof(k->log), "%s/log", dir);
+	f = open(k->log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (f >= 0 && ga_driver_give_fd(f) != 0) {
 		close(f);
 		f = -1;
 	}
 	if (f >= 0)
 		close(f);
-	if (f < 0 || mkfifo(in, 0600) || mkfifo(out, 0600) ||
-	    ga_driver_give_path(in) || ga_driver_give_path(out) ||
-	    (c.from_fd = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
-	    (hold = open(out, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
-	    (c.to_fd = open(in, O_RDWR | O_CLOEXEC)) < 0 ||
-	    fstat(c.from_fd, &sout) || fstat(c.to_fd, &sin)) {
+	if (f < 0 || mkfifo(k->in, 0600) || mkfifo(k->out, 0600) ||
+	    ga_driver_give_path(k->in) || ga_driver_give_path(k->out) ||
+	    (k->c.from_fd = open(k->out, O_RDONLY | O_NONBLOCK |
+				 O_CLOEXEC)) < 0 ||
+	    (k->hold = open(k->out, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    (k->c.to_fd = open(k->in, O_RDWR | O_CLOEXEC)) < 0 ||
+	    fstat(k->c.from_fd, &k->sout) || fstat(k->c.to_fd, &k->sin))
+		return -1;
+	return 0;
+}
+
+/* Ends k: a copy still running, with its group (while it runs, the
+ * group's number is its own; once it ended, its parent reaps it and the
+ * number may be anyone's); the rest ends with the session's init. */
+static void copy_end(struct copy *k)
+{
+	if (k->c.pid > 0 && k->c.pidfd >= 0 &&
+	    ga_interrupt_wait(NULL, k->c.pidfd, 0) == 0) {
+		kill(-k->c.pid, SIGKILL);
+		syscall(SYS_pidfd_send_signal, k->c.pidfd, SIGKILL, NULL, 0);
+	}
+	if (k->c.pidfd >= 0)
+		close(k->c.pidfd);
+	if (k->c.to_fd >= 0)
+		close(k->c.to_fd);
+	if (k->c.from_fd >= 0)
+		close(k->c.from_fd);
+	if (k->hold >= 0)
+		close(k->hold);
+	ga_json_free(k->c.hello);
+	unlink(k->in);
+	unlink(k->out);
+	unlink(k->log);
+}
+
+/* Checks that the copy c, process kid, greets as the driver s did: its
+ * "driver", "library" and "protocol"; why (len bytes) says which is
+ * not, or is "". */
+static void copy_greets_as(const struct session *s, const struct session *c,
+			   pid_t kid, char *why, size_t len)
+{
+	static const char *const same[] = { "driver", "library", "protocol" };
+	char what[600];
+	int i;
+
+	why[0] = '\0';
+	for (i = 0; i < 3 && !why[0]; i++) {
+		const struct ga_json *a = ga_json_get(s->hello, same[i]);
+		const struct ga_json *b = ga_json_get(c->hello, same[i]);
+
+		if (!a || !b || a->type != b->type ||
+		    (a->type == GA_JSON_STRING && strcmp(a->str, b->str)) ||
+		    (a->type == GA_JSON_NUMBER && a->num != b->num))
+			snprintf(why, len, "its \"%s\" is not the "
+				 "driver's", same[i]);
+	}
+	snprintf(what, sizeof(what), "spawn: the copy, process %d, greets as "
+		 "the driver did", (int)kid);
+	ga_conformance_check(!why[0], what, why);
+}
+
+/* Checks that the copy c answers as the driver does (a query before any
+ * connect is NotConnected) and exits at the end of its input; why (len
+ * bytes) is what the check before it said, as check_spawn() had it. */
+static void copy_answers(struct session *c, char *why, size_t len)
+{
+	char note[128], what[600];
+	struct ga_json *j;
+	bool ok;
+
+	j = session_call(c, 1, "{\"id\":1,\"step\":\"query\",\"sql\":"
+			 "\"SELECT 1\"}\n", why, len);
+	ok = j && reply_ok(j, "error", why, len) &&
+	     strcmp(ga_json_str(j, "error_class", ""), "NotConnected") == 0;
+	if (j && !ok && !why[0])
+		snprintf(why, len, "error_class \"%s\", expected "
+			 "\"NotConnected\"", ga_json_str(j, "error_class", ""));
+	ga_json_free(j);
+	ga_conformance_check(ok, "spawn: the copy answers (a query before any "
+			     "connect is NotConnected)", why);
+	if (exits_at_input_end(&c->to_fd, c->pidfd, note, sizeof(note), why,
+			       len)) {
+		snprintf(what, sizeof(what), "spawn: the copy %s", note);
+		ga_conformance_check(true, what, "");
+	} else {
+		ga_conformance_check(false, "spawn: the copy exits at the end of "
+				     "its input", why);
+	}
+}
+
+/* A driver that declares "spawn" (docs/driver-protocol.md, "Spawn"),
+ * asked for one copy onto two named pipes of a directory of its own: it
+ * answers ok, the copy (the init's child or the driver's, found by the
+ * pipes it holds, never by what the driver says) greets as it did,
+ * answers a query before any connect as it does and exits at the end of
+ * its input (copy_greets_as(), copy_answers()), and the driver goes on
+ * answering.  Failures are checks; returns false only when the
+ * driver itself stopped answering. */
+static bool check_spawn(struct session *s, const char *dir)
+{
+	char req[3 * PATH_MAX + 128], why[512];
+	struct copy k;
+	struct ga_json *j;
+	pid_t kids[8], kid = 0;
+	int n, i;
+	bool ok, alive = true;
+
+	if (copy_open(&k, dir)) {
 		ga_conformance_check(false, "spawn", strerror(errno));
 		goto out;
 	}
-	if (spawn_request(req, sizeof(req), in, out, log)) {
+	if (spawn_request(req, sizeof(req), k.in, k.out, k.log)) {
 		ga_conformance_check(false, "spawn", "out of memory");
 		goto out;
 	}
@@ -562,11 +653,11 @@ static bool check_spawn(struct session *s, const char *dir)
 	/* the driver is the init's first child, and the copy the process
 	 * that holds the pipes: the init's child too (forked through a
 	 * process that exited), or the driver's */
-	c.hello = session_line(&c, GA_PROTOCOL_HELLO_MS, why, sizeof(why));
-	k = ga_proc_children(s->pid, kids, 8);
-	for (i = 0; i < k && i < 8 && !kid; i++)
-		kid = ga_proc_pipes_holder(kids[i], &sin, &sout);
-	if (!c.hello) {
+	k.c.hello = session_line(&k.c, GA_PROTOCOL_HELLO_MS, why, sizeof(why));
+	n = ga_proc_children(s->pid, kids, 8);
+	for (i = 0; i < n && i < 8 && !kid; i++)
+		kid = ga_proc_pipes_holder(kids[i], &k.sin, &k.sout);
+	if (!k.c.hello) {
 		ga_conformance_check(false, "spawn: the copy greets", why);
 		goto out;
 	}
@@ -576,338 +667,15 @@ static bool check_spawn(struct session *s, const char *dir)
 			 "it was given");
 		goto out;
 	}
-	c.pid = kid;
-	c.pidfd = (int)syscall(SYS_pidfd_open, kid, 0);
-	close(hold);
-	hold = -1;
-	why[0] = '\0';
-	for (i = 0; i < 3 && !why[0]; i++) {
-		const struct ga_json *a = ga_json_get(s->hello, same[i]);
-		const struct ga_json *b = ga_json_get(c.hello, same[i]);
-
-		if (!a || !b || a->type != b->type ||
-		    (a->type == GA_JSON_STRING && strcmp(a->str, b->str)) ||
-		    (a->type == GA_JSON_NUMBER && a->num != b->num))
-			snprintf(why, sizeof(why), "its \"%s\" is not the "
-				 "driver's", same[i]);
-	}
-	snprintf(what, sizeof(what), "spawn: the copy, process %d, greets as "
-		 "the driver did", (int)kid);
-	ga_conformance_check(!why[0], what, why);
-	j = session_call(&c, 1, "{\"id\":1,\"step\":\"query\",\"sql\":"
-			 "\"SELECT 1\"}\n", why, sizeof(why));
-	ok = j && reply_ok(j, "error", why, sizeof(why)) &&
-	     strcmp(ga_json_str(j, "error_class", ""), "NotConnected") == 0;
-	if (j && !ok && !why[0])
-		snprintf(why, sizeof(why), "error_class \"%s\", expected "
-			 "\"NotConnected\"", ga_json_str(j, "error_class", ""));
-	ga_json_free(j);
-	ga_conformance_check(ok, "spawn: the copy answers (a query before any "
-			     "connect is NotConnected)", why);
-	if (exits_at_input_end(&c.to_fd, c.pidfd, note, sizeof(note), why,
-			       sizeof(why))) {
-		snprintf(what, sizeof(what), "spawn: the copy %s", note);
-		ga_conformance_check(true, what, "");
-	} else {
-		ga_conformance_check(false, "spawn: the copy exits at the end of "
-				     "its input", why);
-	}
+	k.c.pid = kid;
+	k.c.pidfd = (int)syscall(SYS_pidfd_open, kid, 0);
+	close(k.hold);
+	k.hold = -1;
+	copy_greets_as(s, &k.c, kid, why, sizeof(why));
+	copy_answers(&k.c, why, sizeof(why));
 out:
-	/* a copy still running, with its group (while it runs, the group's
-	 * number is its own; once it ended, its parent reaps it and the
-	 * number may be anyone's); the rest ends with the session's init */
-	if (c.pid > 0 && c.pidfd >= 0 &&
-	    ga_interrupt_wait(NULL, c.pidfd, 0) == 0) {
-		kill(-c.pid, SIGKILL);
-		syscall(SYS_pidfd_send_signal, c.pidfd, SIGKILL, NULL, 0);
-	}
-	if (c.pidfd >= 0)
-		close(c.pidfd);
-	if (c.to_fd >= 0)
-		close(c.to_fd);
-	if (c.from_fd >= 0)
-		close(c.from_fd);
-	if (hold >= 0)
-		close(hold);
-	ga_json_free(c.hello);
-	unlink(in);
-	unlink(out);
-	unlink(log);
+	copy_end(&k);
 	return alive;
-}
-
-/* ---- what the tap wrote down ---------------------------------------------- */
-
-struct findings {
-	long procs, eofs, requests, replies, errors, server_errors;
-	long exits;             /* of the eofs, those that exited in time */
-	double slowest_exit;
-	long steps[GA_STEP_KIND_COUNT];
-	/* the first of each problem, "" when none */
-	char bad_reply[400], no_elapsed[400], no_sqlstate[400];
-	char no_thread[400], late_exit[400];
-	bool sqlstate_unsupported;
-	char sqlstate_reason[200];
-};
-
-__attribute__((format(printf, 5, 6)))
-static void first(char *slot, size_t len, const char *file, long line,
-		  const char *fmt, ...)
-{
-	va_list ap;
-
-	if (slot[0])
-		return;
-	snprintf(slot, len, "%s:%ld: ", file, line);
-	va_start(ap, fmt);
-	vsnprintf(slot + strlen(slot), len - strlen(slot), fmt, ap);
-	va_end(ap);
-}
-
-static bool server_errno(double e)
-{
-	return (e >= 1000 && e < 2000) || (e >= 3000 && e < 5000);
-}
-
-/* One reply of a transcript.  Returns true when it broke the protocol
- * (not an object, no request pending, another id, an unknown result):
- * goneaway kills such a driver at once (client/process.c), so its exit
- * is not the driver's to be judged by. */
-static bool read_reply(struct findings *fd, const char *name, long ln,
-		       const char *text, long *pending, const char *step)
-{
-	const struct ga_json *v;
-	struct ga_error err;
-	struct ga_json *j;
-	char num[64], got[64];
-	const char *result;
-	bool broke = false;
-	double e;
-
-	j = ga_json_parse(text, strlen(text), &err);
-	if (!j || j->type != GA_JSON_OBJECT) {
-		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
-		      "not a JSON object: '%.80s'%s", text, "");
-		ga_json_free(j);
-		return true;
-	}
-	if (ga_json_get(j, "hello")) {
-		ga_json_free(j);
-		return false;
-	}
-	fd->replies++;
-	snprintf(num, sizeof(num), "%ld", *pending);
-	snprintf(got, sizeof(got), "%.17g", ga_json_num(j, "id", -1));
-	if (*pending == 0) {
-		broke = true;
-		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
-		      "a reply (id %s) with no request pending%s", got, "");
-	} else if (ga_json_num(j, "id", -1) != (double)*pending) {
-		broke = true;
-		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
-		      "the reply's id is %s, expected %s", got, num);
-	}
-	*pending = 0;
-	result = ga_json_str(j, "result", "");
-	if (strcmp(result, "unsupported") == 0) {
-		ga_json_free(j);
-		return broke;
-	}
-	if (strcmp(result, "ok") && strcmp(result, "error") &&
-	    strcmp(result, "wrong-result")) {
-		broke = true;
-		first(fd->bad_reply, sizeof(fd->bad_reply), name, ln,
-		      "unknown result '%s'%s", result, "");
-	}
-	v = ga_json_get(j, "elapsed_ms");
-	if (!v || v->type != GA_JSON_NUMBER || v->num < 0)
-		first(fd->no_elapsed, sizeof(fd->no_elapsed), name, ln,
-		      "a %s reply to %s without elapsed_ms", result, step);
-	v = ga_json_get(j, "thread_after");
-	if (strcmp(result, "ok") == 0 && (strcmp(step, "connect") == 0 ||
-					  strcmp(step, "borrow") == 0) &&
-	    (!v || v->type != GA_JSON_NUMBER || v->num <= 0)) {
-		if (v && v->type == GA_JSON_NUMBER)
-			snprintf(got, sizeof(got), "thread id %.17g", v->num);
-		else
-			snprintf(got, sizeof(got), "%s", v ? "a thread_after "
-				 "that is not a number" : "no thread_after");
-		first(fd->no_thread, sizeof(fd->no_thread), name, ln,
-		      "reported %s after a successful %s (thread_after "
-		      "must be the server's connection id)", got, step);
-	}
-	if (strcmp(result, "error") == 0) {
-		fd->errors++;
-		e = ga_json_num(j, "errno", 0);
-		if (server_errno(e)) {
-			const char *st = ga_json_str(j, "sqlstate", "");
-
-			fd->server_errors++;
-			snprintf(num, sizeof(num), "%.0f", e);
-			if (strlen(st) != 5 && !fd->sqlstate_unsupported)
-				first(fd->no_sqlstate, sizeof(fd->no_sqlstate),
-				      name, ln, "server error %s without a "
-				      "5-character sqlstate (got '%s')", num, st);
-			else if (e == 1146 && strlen(st) == 5 &&
-				 strcmp(st, "42S02"))
-				first(fd->no_sqlstate, sizeof(fd->no_sqlstate),
-				      name, ln, "error %s with sqlstate '%s', "
-				      "expected 42S02", num, st);
-		}
-	}
-	ga_json_free(j);
-	return broke;
-}
-
-static void read_transcript(struct findings *fd, const char *dir,
-			    const char *name)
-{
-	char *text = NULL, *line, *next, *rest, step[32] = "";
-	double eof_ms = -1, ms, slowest = 0;
-	long ln = 0, pending = 0, eofs = 0, exits = 0;
-	bool exited = false, broke = false;
-	char late[400] = "";
-	struct ga_machine m;
-	struct ga_error err;
-	struct ga_json *j;
-	long exit_ms;
-	size_t n;
-	unsigned k;
-
-	/* the bound goneaway's runs just gave the drivers (client/process.c:
-	 * stretched by a busy machine's load) */
-	ga_machine_now(&m);
-	exit_ms = ga_machine_bound(GA_PROTOCOL_EXIT_MS, &m);
-	/* the tap's, a driver's user's: never followed nor waited on */
-	if (ga_within_read(dir, name, 256L << 20, &text, &n, &err))
-		return;
-	fd->procs++;
-	for (line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		ln++;
-		ms = strtod(line + 1, &rest);
-		if (*rest == ' ')
-			rest++;
-		switch (line[0]) {
-		case '>':
-			fd->requests++;
-			j = ga_json_parse(rest, strlen(rest), &err);
-			pending = j ? (long)ga_json_num(j, "id", 0) : 0;
-			snprintf(step, sizeof(step), "%s",
-				 ga_json_str(j, "step", "?"));
-			/* a pool's connect makes the pool, which may open
-			 * no connection yet: its borrow has the thread */
-			if (strcmp(step, "connect") == 0 &&
-			    ga_json_get(j, "pool"))
-				snprintf(step, sizeof(step), "connect (pool)");
-			for (k = 0; k < GA_STEP_KIND_COUNT; k++)
-				if (strcmp(ga_step_kind_name(k), step) == 0)
-					fd->steps[k]++;
-			ga_json_free(j);
-			break;
-		case '<':
-			if (read_reply(fd, name, ln, rest, &pending, step))
-				broke = true;
-			break;
-		case 'E':
-			eof_ms = ms;
-			eofs++;
-			break;
-		case 'X':
-			exited = true;
-			if (eof_ms >= 0 && ms - eof_ms > slowest)
-				slowest = ms - eof_ms;
-			if (eof_ms >= 0 && ms - eof_ms <= exit_ms)
-				exits++;
-			if (eof_ms >= 0 && ms - eof_ms > exit_ms) {
-				snprintf(step, sizeof(step), "%.0f",
-					 ms - eof_ms);
-				first(late, sizeof(late), name, ln, "it exited "
-				      "%s ms after its input closed%s", step,
-				      "");
-			}
-			break;
-		default:
-			break;
-		}
-	}
-	if (eof_ms >= 0 && !exited)
-		first(late, sizeof(late), name, ln, "still running %d ms "
-		      "after its input closed: goneaway SIGKILLed it%s",
-		      (int)exit_ms, "");
-	/* a process that broke the protocol is killed at once, not given
-	 * the time to exit: its exit says nothing (its replies said it) */
-	if (!broke) {
-		fd->eofs += eofs;
-		fd->exits += exits;
-		if (slowest > fd->slowest_exit)
-			fd->slowest_exit = slowest;
-		if (late[0] && !fd->late_exit[0])
-			snprintf(fd->late_exit, sizeof(fd->late_exit), "%s",
-				 late);
-	}
-	free(text);
-}
-
-static void check_transcripts(const char *dir, struct findings *fd)
-{
-	char what[600];
-	struct dirent *de;
-	size_t used;
-	unsigned k;
-	DIR *d;
-
-	d = opendir(dir);
-	while (d && (de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "tap-", 4))
-			continue;
-		read_transcript(fd, dir, de->d_name);
-	}
-	if (d)
-		closedir(d);
-	used = (size_t)snprintf(what, sizeof(what), "the scenarios: %ld "
-				"requests, %ld replies, %ld driver processes (",
-				fd->requests, fd->replies, fd->procs);
-	for (k = 0; k < GA_STEP_KIND_COUNT && used < sizeof(what); k++)
-		if (fd->steps[k])
-			used += (size_t)snprintf(what + used,
-						 sizeof(what) - used, "%s%s %ld",
-						 what[used - 1] == '(' ? "" : ", ",
-						 ga_step_kind_name(k),
-						 fd->steps[k]);
-	if (used < sizeof(what))
-		snprintf(what + used, sizeof(what) - used, ")");
-	ga_conformance_check(fd->replies > 0, what, "no reply at all");
-	ga_conformance_check(!fd->bad_reply[0], "every reply is a JSON object answering "
-	      "the request's id", fd->bad_reply);
-	ga_conformance_check(!fd->no_elapsed[0], "every reply has elapsed_ms",
-	      fd->no_elapsed);
-	if (fd->sqlstate_unsupported) {
-		printf("ok - server errors carry their sqlstate # SKIP the "
-		       "greeting says: %s\n", fd->sqlstate_reason);
-	} else {
-		snprintf(what, sizeof(what), "server errors carry their "
-			 "sqlstate (%ld of %ld errors)", fd->server_errors,
-			 fd->errors);
-		ga_conformance_check(fd->server_errors > 0 && !fd->no_sqlstate[0], what,
-		      fd->no_sqlstate[0] ? fd->no_sqlstate :
-		      "no server error was seen");
-	}
-	ga_conformance_check(!fd->no_thread[0], "a connect (or a pool's borrow) that "
-	      "succeeds reports the server's thread id", fd->no_thread);
-	if (fd->exits)
-		snprintf(what, sizeof(what), "every driver process exits when "
-			 "its input closes (%ld closed, %ld exited, the "
-			 "slowest after %.0f ms)", fd->eofs, fd->exits,
-			 fd->slowest_exit);
-	else
-		snprintf(what, sizeof(what), "every driver process exits when "
-			 "its input closes (%ld closed, none exited)",
-			 fd->eofs);
-	ga_conformance_check(fd->eofs > 0 && !fd->late_exit[0], what,
-	      fd->late_exit[0] ? fd->late_exit : "no input was closed");
 }
 
 /* The driver alone in dir, a directory of its own (its spawn's pipes
@@ -970,16 +738,4 @@ int ga_conformance_alone(char **argv, const char *tmp_root,
 	if (ga_tree_remove(dir, &err))
 		fprintf(stderr, "goneaway: %s\n", err.msg);
 	return rc;
-}
-
-void ga_conformance_transcripts(const char *dir,
-				const struct ga_conformance_alone *alone)
-{
-	struct findings fd;
-
-	memset(&fd, 0, sizeof(fd));
-	fd.sqlstate_unsupported = alone->sqlstate_unsupported;
-	snprintf(fd.sqlstate_reason, sizeof(fd.sqlstate_reason), "%s",
-		 alone->sqlstate_reason);
-	check_transcripts(dir, &fd);
 }

@@ -1,7 +1,8 @@
 /* conformance.h - a client driver checked against
- * docs/driver-protocol.md (client/conformance.c): the driver alone, then
- * what a tap wrote down of the conformance scenarios it ran.  Each check
- * prints "ok - WHAT" or "not ok - WHAT: WHY" on stdout, TAP's way.
+ * docs/driver-protocol.md: the driver alone (client/conformance.c), then
+ * what a tap wrote down of the conformance scenarios it ran
+ * (client/conformance_tap.c).  Each check prints "ok - WHAT" or
+ * "not ok - WHAT: WHY" on stdout, TAP's way.
  *
  * The count of failed checks is the process's (one driver-test a
  * process).  Nothing returned is owned by the caller.

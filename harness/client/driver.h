@@ -169,7 +169,7 @@ struct ga_driver {
 	unsigned features;      /* ... and features (GA_FEATURE_*) */
 	bool no_spawn;          /* a zygote of it failed in this process:
 				 * the rest of its processes are started,
-				 * not spawned (client/process.c) */
+				 * not spawned (client/process_spawn.c) */
 };
 
 /* Sets the client part of id (what [client=NAME OP VERSION] selectors
@@ -240,7 +240,7 @@ int ga_driver_writable_also(const char *dir, struct ga_error *err);
  * with err set. */
 int ga_driver_cache_as(char *const *argv, struct ga_error *err);
 
-/* Ends every kept driver process (client/process.c: a driver declaring
+/* Ends every kept driver process (client/process_cases.c: a driver declaring
  * "cases", between two cases) that lives in the network namespace whose
  * inode is netns, or every one for 0: their namespace is given up, or
  * the run ends. */

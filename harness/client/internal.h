@@ -120,7 +120,7 @@ pid_t ga_proc_pipes_holder(pid_t pid, const struct stat *in,
  * EFBIG).  It writes no other file but what its runtime makes once
  * (drivers/java/run.sh's class-data archive: 2.3 MiB measured), so the
  * bound is its log's.  A kept process's log, one for all its cases, is
- * given up past half of it (client/process.c). */
+ * given up past half of it (client/process_cases.c). */
 #define GA_DRIVER_LOG_MAX (64LL << 20)
 
 /* ---- client/confine.c: how a driver process runs (client/driver.h) ---------- */

@@ -4,7 +4,7 @@
  *
  * The steps themselves are GA_STEP_MAP's (lang/step.h); this table adds
  * what a driver needs per client step.  The process driver writes the
- * connect options from it (client/process.c), "goneaway driver-test
+ * connect options from it (client/process_calls.c), "goneaway driver-test
  * --describe" prints it as JSON or as the Markdown tables that
  * docs/driver-protocol.md includes word for word (a test compares them),
  * and the unit tests check that every client step of GA_STEP_MAP and

@@ -5,9 +5,9 @@
  * other steps (a sleep, a KILL, a server restart) and reads nothing: the
  * watch reads the driver's output as it comes and notes when the first
  * newline came, the end of the reply's line, so that the "reap" times
- * the call to then, not to the reap (client/process.c).  The newline,
- * not the first byte: a driver that wrote part of its line early would
- * otherwise make its call look shorter than it was.
+ * the call to then, not to the reap (client/process_calls.c).  The
+ * newline, not the first byte: a driver that wrote part of its line
+ * early would otherwise make its call look shorter than it was.
  *
  * The time is never before the newline was there (the thread reads the
  * clock after the read() that returned it), and late only by the

@@ -1,6 +1,6 @@
 /* fuzz_protocol.c - what a client driver writes back (docs/driver-
  * protocol.md): each line of the input is a reply or a greeting, parsed
- * by util/json.c as client/process.c parses it (at most its 64 MiB;
+ * by util/json.c as client/process_lines.c parses it (at most its 64 MiB;
  * here the input's size), its described members taken by
  * ga_protocol_take_described() for every kind of step, its versions
  * read by ga_protocol_version(), a pool's events by

@@ -7,7 +7,8 @@
 # PyMySQL at 885 ms.  The latequery driver (data/drivers/bad-driver.py)
 # is the shipped PyMySQL driver 300 ms late to start each query.
 #
-# The sources it holds: harness/client/process.c, harness/util/linewatch.c.
+# The sources it holds: harness/client/process_calls.c,
+# harness/util/linewatch.c.
 . "$(dirname "$0")/lib.sh"
 
 D="$TOP/tests/integration/data"

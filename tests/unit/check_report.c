@@ -920,7 +920,7 @@ END_TEST
 
 /* ---- a driver's words: one step line, the report's and steps.log's ------ */
 
-/* What a driver process may write in its reply (client/process.c keeps
+/* What a driver process may write in its reply (client/process_calls.c keeps
  * it as it came): ESC sequences, a carriage return, DEL and a C1
  * control (U+009B, CSI) in its message, its API name and its
  * sqlstate. */
