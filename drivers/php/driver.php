@@ -1079,7 +1079,7 @@ function close_others(FFI $libc): void
  * [2] its standard error appended to, every other descriptor closed,
  * then a driver just started serving them (serve(), a new session).
  * Never returns. */
-function become_copy(FFI $libc, array $paths, callable $make): void
+function become_copy(FFI $libc, array $paths, callable $make): never
 {
 	$rc = 2;
 	try {
@@ -1106,8 +1106,12 @@ function become_copy(FFI $libc, array $paths, callable $make): void
 	} catch (Throwable $e) {
 		logmsg('spawn: ' . $e);
 	}
+	/* _exit, as the Python drivers' copy: PHP's shutdown would close
+	 * the descriptor of the script it holds (closed above), which may
+	 * be another file by then */
 	fflush(STDOUT);
-	exit($rc);
+	fflush(STDERR);
+	$libc->_exit($rc);
 }
 
 /* spawn: a copy of this process, forked now, serves the named pipes
