@@ -9,11 +9,17 @@
 # DBD over MariaDB Connector/C); JSON::PP and Time::HiRes are in Perl's
 # core.  The two DBDs take the same calls; what differs (the prefix of
 # their attributes, what each cannot do) is in %DBDS below.
+#
+# Protocol 5 with "cases", and "spawn" where this perl can fork
+# (docs/driver-protocol.md, "Spawn"): started once as a zygote, it forks
+# a copy of itself for each process goneaway asks for (spawn_copy), and
+# goneaway gives every case a fresh copy.
 use strict;
 use warnings;
 use DBI qw(:sql_types);
 use JSON::PP;
 use B ();
+use Config;
 use POSIX ();
 use Time::HiRes qw(time);
 
@@ -519,31 +525,111 @@ sub end_case {
 	return { result => 'ok' };
 }
 
-$| = 1;
-print $json->encode({ hello => 'goneaway-driver', protocol => 5,
-	features => [qw(params fetch-pace driver-options keepalive local-infile
-			cases)],
-	driver => $D->{name}, library => "$D->{module} $VERSION " .
-	"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
-	unsupported => \%UNSUPPORTED }), "\n";
-while (my $line = <STDIN>) {
-	next unless $line =~ /\S/;
-	my $r = eval { $json->decode($line) };
-	if (!$r) {
-		logmsg("not a JSON request: $@");
-		exit 2;
-	}
-	my $step = $r->{step} // '';
-	my $rep;
-	if ($step eq 'begin-case' || $step eq 'end-case') {
-		my $t0 = time;
-		$rep = $step eq 'begin-case' ? begin_case($r) : end_case();
-		$rep->{api} = 'driver';
-		$rep->{elapsed_ms} = sprintf('%.3f', (time - $t0) * 1000) + 0;
-	} else {
-		$rep = handle($r);
-	}
-	$rep->{id} = $r->{id};
-	print $json->encode($rep), "\n";
+# "spawn" (docs/driver-protocol.md, "Spawn"): only where this perl can
+# fork; the process greets with it and is then a zygote, sent only spawn
+my @SPAWN = $Config{d_fork} ? ('spawn') : ();
+
+# Every descriptor but 0 to 2 closed: those /proc/self/fd names, read
+# whole first (the listing's own descriptor is closed before any).
+sub close_others {
+	opendir(my $dh, '/proc/self/fd') or die "/proc/self/fd: $!";
+	my @fds = grep { /^[0-9]+$/ && $_ > 2 } readdir $dh;
+	closedir $dh;
+	POSIX::close($_) for @fds;    # the listing's own: EBADF, ignored
 }
+
+# In a copy just forked (spawn_copy below): a process group of its own,
+# the named pipes $paths->[0] and [1] its standard input and output,
+# [2] its standard error appended to, every other descriptor closed,
+# then a driver just started serving them with a new state.  Never
+# returns.
+sub become_copy {
+	my ($paths) = @_;
+	eval {
+		POSIX::setpgid(0, 0) or die "setpgid: $!";
+		my @fds = (POSIX::open($paths->[0], POSIX::O_RDONLY()),
+			   POSIX::open($paths->[1], POSIX::O_WRONLY()),
+			   POSIX::open($paths->[2], POSIX::O_WRONLY() | POSIX::O_APPEND()));
+		for my $i (0 .. 2) {
+			defined $fds[$i] or die "open $paths->[$i]: $!";
+		}
+		for my $i (0 .. 2) {
+			defined POSIX::dup2($fds[$i], $i) or die "dup2: $!";
+		}
+		close_others();
+		$S = {};
+		# a new reader of descriptor 0: nothing the zygote's STDIN had
+		# read ahead reaches the copy
+		open(my $in, '<&=', 0) or die "fdopen 0: $!";
+		serve($in);
+		STDOUT->flush;
+		1;
+	} or do {
+		logmsg("spawn: $@");
+		POSIX::_exit(2);
+	};
+	POSIX::_exit(0);
+}
+
+# spawn: a copy of this process, forked now, serves the named pipes
+# "stdin" and "stdout" (its standard error appended to "stderr") as a
+# driver just started would.  goneaway sends it only to a process that
+# has served no case.  It is forked through a process that exits at
+# once, so that its parent is the namespace's init, which reaps it and
+# tells goneaway how it ended; this process waits for that one alone.
+sub spawn_copy {
+	my ($r) = @_;
+	my @paths = map { $r->{$_} } qw(stdin stdout stderr);
+	return { result => 'error', errno => 0, error_class => 'BadRequest',
+		 message => 'spawn needs absolute stdin, stdout and stderr' }
+		if grep { !defined $_ || ref $_ || $_ !~ m{^/} } @paths;
+	STDOUT->flush;
+	STDERR->flush;
+	my $mid = fork;
+	return { result => 'error', errno => 0, error_class => 'fork',
+		 message => "fork: $!" } unless defined $mid;
+	if ($mid == 0) {
+		my $pid = fork;
+		POSIX::_exit(defined $pid ? 0 : 2) if !defined $pid || $pid != 0;
+		become_copy(\@paths);
+	}
+	waitpid($mid, 0);
+	return { result => 'ok' };
+}
+
+# Greets, then answers each request line of $in until its end.
+sub serve {
+	my ($in) = @_;
+	print $json->encode({ hello => 'goneaway-driver', protocol => 5,
+		features => [qw(params fetch-pace driver-options keepalive
+				local-infile cases), @SPAWN],
+		driver => $D->{name}, library => "$D->{module} $VERSION " .
+		"(DBI $DBI::VERSION)", runtime => sprintf('Perl %vd', $^V),
+		unsupported => \%UNSUPPORTED }), "\n";
+	while (my $line = <$in>) {
+		next unless $line =~ /\S/;
+		my $r = eval { $json->decode($line) };
+		if (!$r) {
+			logmsg("not a JSON request: $@");
+			exit 2;
+		}
+		my $step = $r->{step} // '';
+		my $rep;
+		if ($step eq 'begin-case' || $step eq 'end-case' ||
+		    $step eq 'spawn') {
+			my $t0 = time;
+			$rep = $step eq 'begin-case' ? begin_case($r) :
+				$step eq 'spawn' ? spawn_copy($r) : end_case();
+			$rep->{api} = $step eq 'spawn' ? 'fork' : 'driver';
+			$rep->{elapsed_ms} = sprintf('%.3f', (time - $t0) * 1000) + 0;
+		} else {
+			$rep = handle($r);
+		}
+		$rep->{id} = $r->{id};
+		print $json->encode($rep), "\n";
+	}
+}
+
+$| = 1;
+serve(\*STDIN);
 exit 0;

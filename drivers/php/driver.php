@@ -14,6 +14,12 @@
  * end-case (serve(), end_case()) closes what the case opened, destroys
  * its session, and sets the ini settings and mysqli's report mode back
  * to what they were at the greeting.
+ *
+ * With pcntl, posix and FFI (open, dup2, close, _exit: PHP has no
+ * function for them), it declares "spawn" too (docs/driver-protocol.md,
+ * "Spawn"): started once as a zygote, it forks a copy of itself for each
+ * process goneaway asks for (spawn()), and goneaway gives every case a
+ * fresh copy.  doctrine.php, which serves through serve(), with it.
  */
 
 declare(strict_types=1);
@@ -1030,6 +1036,116 @@ function end_case(&$s, callable $make, array $was): array
 	return ['result' => 'ok'];
 }
 
+/* ---- spawn -------------------------------------------------------------- */
+
+/* The libc calls a copy needs that PHP has no function for (open to a
+ * descriptor of its own, dup2, close of a descriptor no stream holds,
+ * _exit), through FFI; null where this PHP cannot fork or has no FFI
+ * (ffi.enable off): the driver then does not declare "spawn" (docs/
+ * driver-protocol.md, "Spawn"). */
+function spawn_libc(): ?FFI
+{
+	static $libc = false;
+	if ($libc !== false)
+		return $libc;
+	$libc = null;
+	if (!function_exists('pcntl_fork') || !function_exists('posix_setpgid') ||
+	    !class_exists('FFI'))
+		return null;
+	try {
+		$libc = FFI::cdef('int open(const char *path, int flags, ...);
+			int dup2(int oldfd, int newfd); int close(int fd);
+			void _exit(int status);');
+	} catch (Throwable $e) {
+		logmsg('spawn: no FFI: ' . $e->getMessage());
+	}
+	return $libc;
+}
+
+const O_RDONLY = 0, O_WRONLY = 1, O_APPEND = 02000;   /* Linux's */
+
+/* Every descriptor but 0 to 2 closed: those /proc/self/fd names, read
+ * whole first (scandir's own descriptor is closed before any). */
+function close_others(FFI $libc): void
+{
+	foreach (scandir('/proc/self/fd') ?: [] as $fd)
+		if (ctype_digit($fd) && (int)$fd > 2)
+			$libc->close((int)$fd);  /* scandir's own: EBADF */
+}
+
+/* In a copy just forked (spawn() below): a process group of its own,
+ * the named pipes $paths[0] and [1] its standard input and output
+ * (STDIN and STDOUT, descriptors 0 and 1, then read and write them),
+ * [2] its standard error appended to, every other descriptor closed,
+ * then a driver just started serving them (serve(), a new session).
+ * Never returns. */
+function become_copy(FFI $libc, array $paths, callable $make): never
+{
+	$rc = 2;
+	try {
+		if (!posix_setpgid(0, 0))
+			throw new RuntimeException('setpgid: ' .
+				posix_strerror(posix_get_last_error()));
+		$flags = [O_RDONLY, O_WRONLY, O_WRONLY | O_APPEND];
+		$fds = [];
+		foreach ($paths as $i => $path) {
+			$fds[$i] = $libc->open($path, $flags[$i]);
+			if ($fds[$i] < 0)
+				throw new RuntimeException("cannot open $path");
+		}
+		foreach ($fds as $i => $fd)
+			if ($libc->dup2($fd, $i) < 0)
+				throw new RuntimeException("dup2 $fd $i failed");
+		close_others($libc);
+		/* STDIN read nothing ahead past the spawn request (goneaway
+		 * sends the zygote nothing before its answer) */
+		$ahead = stream_get_meta_data(STDIN)['unread_bytes'];
+		if ($ahead !== 0)
+			throw new RuntimeException("STDIN holds $ahead bytes of the zygote's");
+		$rc = serve($make);
+	} catch (Throwable $e) {
+		logmsg('spawn: ' . $e);
+	}
+	/* _exit, as the Python drivers' copy: PHP's shutdown would close
+	 * the descriptor of the script it holds (closed above), which may
+	 * be another file by then */
+	fflush(STDOUT);
+	fflush(STDERR);
+	$libc->_exit($rc);
+}
+
+/* spawn: a copy of this process, forked now, serves the named pipes
+ * "stdin" and "stdout" (its standard error appended to "stderr") as a
+ * driver just started would.  goneaway sends it only to a process that
+ * has served no case.  It is forked through a process that exits at
+ * once (_exit: no shutdown of PHP's), so that its parent is the
+ * namespace's init, which reaps it and tells goneaway how it ended;
+ * this process waits for that one alone. */
+function spawn(FFI $libc, array $req, callable $make): array
+{
+	$paths = [$req['stdin'] ?? null, $req['stdout'] ?? null,
+		  $req['stderr'] ?? null];
+	foreach ($paths as $p)
+		if (!is_string($p) || $p === '' || $p[0] !== '/')
+			return ['result' => 'error', 'errno' => 0,
+				'error_class' => 'BadRequest',
+				'message' => 'spawn needs absolute stdin, stdout and stderr'];
+	fflush(STDOUT);
+	fflush(STDERR);
+	$mid = pcntl_fork();
+	if ($mid < 0)
+		return ['result' => 'error', 'errno' => 0, 'error_class' => 'fork',
+			'message' => 'fork: ' . pcntl_strerror(pcntl_get_last_error())];
+	if ($mid === 0) {
+		$pid = pcntl_fork();
+		if ($pid !== 0)
+			$libc->_exit($pid < 0 ? 2 : 0);
+		become_copy($libc, $paths, $make);
+	}
+	pcntl_waitpid($mid, $status);
+	return ['result' => 'ok'];
+}
+
 /* The protocol's loop: a session ($make() makes one), its greeting,
  * then a reply to each request line until EOF; a new session for every
  * case.  doctrine.php runs its sessions here too. */
@@ -1038,7 +1154,10 @@ function serve(callable $make): int
 	$flags = JSON_INVALID_UTF8_SUBSTITUTE | JSON_UNESCAPED_SLASHES |
 		 JSON_PRESERVE_ZERO_FRACTION;
 	$s = $make();
-	fwrite(STDOUT, json_encode($s->greeting(), $flags) . "\n");
+	$hello = $s->greeting();
+	if (in_array('cases', $hello['features'], true) && spawn_libc())
+		$hello['features'][] = 'spawn';
+	fwrite(STDOUT, json_encode($hello, $flags) . "\n");
 	fflush(STDOUT);
 	$was = process_state();
 	while (($line = fgets(STDIN)) !== false) {
@@ -1050,11 +1169,13 @@ function serve(callable $make): int
 			return 2;
 		}
 		$step = $req['step'] ?? null;
-		if ($step === 'begin-case' || $step === 'end-case') {
+		if ($step === 'begin-case' || $step === 'end-case' ||
+		    ($step === 'spawn' && spawn_libc())) {
 			$t0 = hrtime(true);
 			$rep = $step === 'begin-case' ? begin_case($req) :
-				end_case($s, $make, $was);
-			$rep['api'] = 'driver';
+				($step === 'spawn' ? spawn(spawn_libc(), $req, $make) :
+				 end_case($s, $make, $was));
+			$rep['api'] = $step === 'spawn' ? 'pcntl_fork' : 'driver';
 			$rep['elapsed_ms'] = round((hrtime(true) - $t0) / 1e6, 3);
 		} else {
 			$rep = $s->handle($req);

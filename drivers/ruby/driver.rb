@@ -20,6 +20,12 @@
 # next case gets a new one.  No step changes the gem's class-wide
 # settings (Mysql2::Client.default_query_options: a client copies them,
 # and a query merges its own options into a copy).
+#
+# It declares "spawn" too (docs/driver-protocol.md, "Spawn") where this
+# Ruby can fork: started once as a zygote, it forks a copy of itself
+# for each process goneaway asks for (spawn_copy), and goneaway gives
+# every case a fresh copy, so nothing a case leaves in a process
+# reaches the next.
 require 'json'
 require 'mysql2'
 
@@ -462,16 +468,94 @@ rescue SystemCallError => e
   { 'result' => 'error', 'errno' => 0, 'error_class' => e.class.name, 'message' => e.message }
 end
 
-def main
+# "spawn" (docs/driver-protocol.md, "Spawn"): only where this Ruby can
+# fork; the process greets with it and is then a zygote, sent only spawn
+FEATURES = %w[params fetch-pace driver-options keepalive local-infile cases].freeze
+SPAWN = Process.respond_to?(:fork) ? %w[spawn].freeze : [].freeze
+
+def greeting
+  { 'hello' => 'goneaway-driver', 'protocol' => 5,
+    'features' => FEATURES + SPAWN,
+    'driver' => 'ruby-mysql2', 'library' => LIBRARY,
+    'version' => VERSION_TEXT[/\A\d+(\.\d+){0,2}/],
+    'runtime' => "Ruby #{RUBY_VERSION}",
+    'unsupported' => UNSUPPORTED }
+end
+
+# Every descriptor but 0 to 2 closed: those /proc/self/fd names, read
+# whole first (the listing's own descriptor is gone by then: EBADF).
+# The VM's own (its timer thread's eventfds) are not the process's to
+# close: IO.for_fd refuses them (ArgumentError), and they stay.
+def close_others
+  Dir.children('/proc/self/fd').map(&:to_i).each do |fd|
+    next if fd <= 2
+
+    begin
+      IO.for_fd(fd, autoclose: true).close
+    rescue Errno::EBADF, ArgumentError
+      nil
+    end
+  end
+end
+
+# In a copy just forked (spawn below): a process group of its own, the
+# named pipes paths[0] and paths[1] its standard input and output,
+# paths[2] its standard error appended to, every other descriptor
+# closed, then a driver just started serving them with a new Session.
+# Never returns.
+def become_copy(paths)
+  Process.setpgid(0, 0)
+  files = [File.open(paths[0], 'r'), File.open(paths[1], 'w'),
+           File.open(paths[2], 'a')]
+  [$stdin, $stdout, $stderr].zip(files) { |std, f| std.reopen(f) }
+  files.each(&:close)
+  close_others
   $stdout.sync = true
+  # a new reader of descriptor 0: nothing the zygote's $stdin had read
+  # ahead reaches the copy
+  serve(IO.for_fd(0, 'r', autoclose: false))
+  exit!(0)
+rescue Exception => e # rubocop:disable Lint/RescueException
+  log("spawn: #{e.class}: #{e.message}\n#{e.backtrace&.join("\n")}")
+  exit!(2)
+end
+
+# spawn: a copy of this process, forked now, serves the named pipes
+# "stdin" and "stdout" (its standard error appended to "stderr") as a
+# driver just started would.  goneaway sends it only to a process that
+# has served no case.  It is forked through a process that exits at
+# once, so that its parent is the namespace's init, which reaps it and
+# tells goneaway how it ended; this process waits for that one alone.
+def spawn_copy(req)
+  paths = %w[stdin stdout stderr].map { |k| req[k] }
+  unless paths.all? { |p| p.is_a?(String) && p.start_with?('/') }
+    return { 'result' => 'error', 'errno' => 0, 'error_class' => 'BadRequest',
+             'message' => 'spawn needs absolute stdin, stdout and stderr' }
+  end
+
+  $stdout.flush
+  $stderr.flush
+  mid = Process.fork
+  if mid.nil?
+    begin
+      exit!(0) unless Process.fork.nil?
+    rescue Exception => e # rubocop:disable Lint/RescueException
+      log("spawn: #{e.class}: #{e.message}")
+      exit!(2)
+    end
+    become_copy(paths)
+  end
+  Process.waitpid(mid)
+  { 'result' => 'ok' }
+rescue SystemCallError => e
+  { 'result' => 'error', 'errno' => 0, 'error_class' => e.class.name, 'message' => e.message }
+end
+
+# Greets, then answers each request line of inp until its end.
+def serve(inp)
   sess = Session.new
-  puts JSON.generate({ 'hello' => 'goneaway-driver', 'protocol' => 5,
-                       'features' => %w[params fetch-pace driver-options keepalive local-infile cases],
-                       'driver' => 'ruby-mysql2', 'library' => LIBRARY,
-                       'version' => VERSION_TEXT[/\A\d+(\.\d+){0,2}/],
-                       'runtime' => "Ruby #{RUBY_VERSION}",
-                       'unsupported' => UNSUPPORTED })
-  $stdin.each_line do |line|
+  puts JSON.generate(greeting)
+  inp.each_line do |line|
     next if line.strip.empty?
 
     begin
@@ -481,16 +565,18 @@ def main
       exit 2
     end
     case req['step']
-    when 'begin-case', 'end-case'
+    when 'begin-case', 'end-case', 'spawn'
       t0 = now
       if req['step'] == 'begin-case'
         rep = begin_case(req)
+      elsif req['step'] == 'spawn'
+        rep = spawn_copy(req)
       else
         sess.end_case
         sess = Session.new
         rep = { 'result' => 'ok' }
       end
-      rep['api'] = 'driver'
+      rep['api'] = req['step'] == 'spawn' ? 'Process.fork' : 'driver'
       rep['elapsed_ms'] = ((now - t0) * 1000.0).round(3)
     else
       rep = sess.handle(req)
@@ -498,6 +584,11 @@ def main
     rep['id'] = req['id']
     puts JSON.generate(rep)
   end
+end
+
+def main
+  $stdout.sync = true
+  serve($stdin)
   exit 0
 end
 
