@@ -7,7 +7,13 @@ only.  Nothing here reads a configuration file.
 """
 
 import ctypes
+# socket.getaddrinfo() of a str host imports the idna codec on its first
+# call: about 30 ms of CPU (it is compiled, no .pyc being written), paid
+# by every copy a zygote forks (spawn() below) at its first connect.
+# Imported here, the zygote has it and its copies share it.
+import encodings.idna  # noqa: F401
 import errno
+import gc
 import json
 import os
 import platform
@@ -563,6 +569,9 @@ def spawn(sess, req):
                 "api": "driver", "elapsed_ms": 0}
     sys.stdout.flush()
     sys.stderr.flush()
+    # what the zygote holds is out of the collector's reach in the copy:
+    # a full collection there would touch, and so copy, every page of it
+    gc.freeze()
     mid = os.fork()
     if mid == 0:
         try:

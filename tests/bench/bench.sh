@@ -743,9 +743,14 @@ hog_warm() {
 f_run() {
 	fs=$1 fr=$2 fc=$3
 	f="$tmp/f-$fs-$fc"
-	if [ "$fc" = builtin ]; then set --; else set -- --client "$fc"; fi
+	if [ "$fc" = builtin ]; then set --; else set -- --client "${fc%:kept}"; fi
 	u0=$(uptime_now)
-	timed "$f-$fr.log" ga_run "$f-$fr.jsonl" -v "$@" scenarios/
+	# NAME:kept: the driver's processes kept between cases, checked, not
+	# a copy forked fresh per case (GONEAWAY_SPAWN=off): what spawn costs
+	case $fc in
+	*:kept) GONEAWAY_SPAWN=off timed "$f-$fr.log" ga_run "$f-$fr.jsonl" -v "$@" scenarios/ ;;
+	*) timed "$f-$fr.log" ga_run "$f-$fr.jsonl" -v "$@" scenarios/ ;;
+	esac
 	u1=$(uptime_now)
 	c=$(counts "$f-$fr.jsonl")
 	if [ -z "$c" ]; then
@@ -802,11 +807,11 @@ part_f() {
 	say "== f: the shipped suite with each driver against the built-in client, quiet and under a CPU hog (issues 41, 57)"
 	fnames=
 	for d in ${BENCH_CLIENTS:-pymysql java}; do
-		if installed "$d"; then fnames="$fnames $d"; else say "  $d: not installed (goneaway drivers $d)"; fi
+		if installed "${d%:kept}"; then fnames="$fnames $d"; else say "  $d: not installed (goneaway drivers $d)"; fi
 	done
 	hog=${BENCH_HOG:-14}
 	case $hog in ''|*[!0-9]*|0) say "  BENCH_HOG must be a number of busy loops, 1 or more"; errors=1; return ;; esac
-	say "  clients: builtin$fnames; $runs rounds each, alternating; nice $(nice)"
+	say "  clients: builtin$fnames; $runs rounds each, alternating; nice $(nice); $(date -u '+%Y-%m-%d %H:%M UTC')"
 	say "  sitting round client          wall       CPU   load     workers         servers  verdicts"
 	load_start
 	for fs in ${BENCH_SITTINGS:-quiet hog}; do
