@@ -285,6 +285,7 @@ int ga_cache_dir(const char *key, char *dir, size_t len, struct ga_error *err)
 
 #define WORK_PREFIX "drivers-building-"
 #define WORK_LOCK ".lock"
+#define TOP_LOCK "drivers-building.lock"
 
 /* The copies that builds gone left (a SIGKILLed run's) in top, removed:
  * each holds a lock its build held (the kernel drops it with the
@@ -315,6 +316,29 @@ static void remove_stale(const char *top)
 	}
 	if (d)
 		closedir(d);
+}
+
+/* top's lock (TOP_LOCK, root's, 0600), held while a run looks for stale
+ * copies and makes its own: another run sees a copy only once its lock
+ * is taken.  (Without it, a copy between its mkdtemp and its lock looked
+ * stale to a run started beside it, which removed it under its build:
+ * "CACHE/drivers-building-X/cache or ...: No such file or directory",
+ * t0146's kept and fresh runs side by side.)  Returns the descriptor
+ * (closing it lets go), or -1 with err set. */
+static int top_lock(const char *top, struct ga_error *err)
+{
+	char path[PATH_MAX + 32];
+	int fd, e;
+
+	snprintf(path, sizeof(path), "%s/" TOP_LOCK, top);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX) == 0)
+		return fd;
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	ga_error_errno(err, e, "lock %s", path);
+	return -1;
 }
 
 /* w->top made in top (a new name, root's, 0711), its lock taken, and
@@ -364,7 +388,7 @@ int ga_cache_work_open(const char *dir, unsigned uid, struct ga_cache_work *w,
 {
 	const char *base = getenv("GONEAWAY_DRIVER_CACHE");
 	char top[PATH_MAX], *slash;
-	int cfd, wfd, rc;
+	int cfd, wfd, rc, lock;
 
 	w->top[0] = w->work[0] = '\0';
 	w->lock = -1;
@@ -378,9 +402,13 @@ int ga_cache_work_open(const char *dir, unsigned uid, struct ga_cache_work *w,
 	if (!slash || slash == top)
 		return ga_error_set(err, "%s: no cache above it", base);
 	*slash = '\0';
+	lock = top_lock(top, err);
+	if (lock < 0)
+		return -1;
 	remove_stale(top);
-	if (make_work(w, top, uid, err) ||
-	    open_two(dir, &cfd, w->work, &wfd, err)) {
+	rc = make_work(w, top, uid, err);
+	close(lock);
+	if (rc || open_two(dir, &cfd, w->work, &wfd, err)) {
 		ga_cache_work_close(w);
 		return -1;
 	}

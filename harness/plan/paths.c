@@ -74,6 +74,7 @@ static const struct cache_entry {
 	{ "drivers-building-*", ITSELF }, /* client/confine.c: a probe's
 					 * copy of it, the drivers' user's
 					 * below */
+	{ "drivers-building.lock", ITSELF }, /* client/cache.c */
 	{ "tls-1", WHOLE },             /* server/tls.c: the lab's key */
 	{ "tls-making-*", WHOLE },
 	{ "tls.lock", ITSELF },
