@@ -2,8 +2,7 @@
  * the end pass as they came.  No attributes ("attributes": {}). */
 #include "serve/chain.h"
 
-static bool noop_pipe(struct ga_chain *c, size_t i, double now,
-		      double *deadline)
+GA_TOXIC_PIPE(noop)
 {
 	(void)now;
 	(void)deadline;
