@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -57,6 +58,15 @@ int ga_sv_peer_uid(int fd, uid_t *uid)
 	if (rc == 0)
 		*uid = s.uid;
 	return rc;
+}
+
+void *ga_sv_peer_admit(int fd, size_t n, size_t max, size_t size)
+{
+	void *c = n < max ? calloc(1, size) : NULL;
+
+	if (!c)
+		close(fd);
+	return c;
 }
 
 static bool is_own(ino_t ino, const ino_t *own, size_t n)
