@@ -4,6 +4,7 @@
  * (ga_spawn_child_descriptors: lab/internal.h). */
 #include "lab/internal.h"
 #include "lab/spawn.h"
+#include "util/among.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,16 +15,6 @@
 #include <unistd.h>
 
 #define MAX_KEEP 5      /* the error pipe and the namespaces to join */
-
-static bool kept(int fd, const int *keep, int nkeep)
-{
-	int i;
-
-	for (i = 0; i < nkeep; i++)
-		if (keep[i] == fd)
-			return true;
-	return false;
-}
 
 /* Closes every descriptor above 2 but those in keep (the error pipe, the
  * namespaces still to join; -1 entries are ignored) and marks those
@@ -56,7 +47,8 @@ static int close_fds_above_2(const int *keep, int nkeep)
 				continue;
 			for (fd = 0; *p >= '0' && *p <= '9'; p++)
 				fd = fd * 10 + (*p - '0');
-			if (fd > 2 && fd != dir && !kept(fd, keep, nkeep))
+			if (fd > 2 && fd != dir &&
+			    !ga_among(&fd, keep, (size_t)nkeep, sizeof(*keep)))
 				close(fd);
 		}
 	}

@@ -12,6 +12,7 @@
 
 #include "lab/sockdiag.h"
 #include "serve/address.h"
+#include "util/among.h"
 
 /* addr's address and port into id's src (local) or dst (peer). */
 static void id_side(struct inet_diag_sockid *id, const struct sockaddr *sa,
@@ -69,16 +70,6 @@ void *ga_sv_peer_admit(int fd, size_t n, size_t max, size_t size)
 	return c;
 }
 
-static bool is_own(ino_t ino, const ino_t *own, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (own[i] == ino)
-			return true;
-	return false;
-}
-
 /* s's local address as Go writes it ("127.0.0.1:631", "[::]:631"). */
 static void local_text(const struct ga_tcp_sock *s, char *buf, size_t len)
 {
@@ -114,7 +105,7 @@ int ga_sv_port_taken(unsigned port, const ino_t *own, size_t n, char *who,
 		const struct ga_tcp_sock *s = &l.items[i];
 
 		if (s->state != TCP_LISTEN || ntohs(s->id.idiag_sport) != port ||
-		    is_own(s->ino, own, n))
+		    ga_among(&s->ino, own, n, sizeof(*own)))
 			continue;
 		local_text(s, who, len);
 		rc = 1;

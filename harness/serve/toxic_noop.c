@@ -10,9 +10,7 @@ GA_TOXIC_PIPE(noop)
 }
 
 const struct ga_toxic_type ga_toxic_noop = {
-	.name = "noop",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "NoopToxic",
+	GA_TOXIC_HEAD(noop, GA_TOXIC_STANDARD, "NoopToxic"),
 	.what = "Passes all data through as it came (Toxiproxy's noop: a "
 		"toxic that does nothing, for tests of the API).",
 	.pipe = noop_pipe,
