@@ -107,7 +107,11 @@ static int mysql_cut_check(struct ga_toxic *t, char *msg, size_t len)
 		snprintf(msg, len, "mysql_cut: row must be 1 or more");
 		return -1;
 	}
-	return ga_toxic_count_check(t, a->count, msg, len);
+	if (a->count < 0) {
+		snprintf(msg, len, "mysql_cut: count must be 0 or more");
+		return -1;
+	}
+	return 0;
 }
 
 static bool mysql_cut_packet(const struct ga_toxic *t,
@@ -118,7 +122,7 @@ static bool mysql_cut_packet(const struct ga_toxic *t,
 	int point = point_of(ev->point), cmd;
 
 	if (point < 0 || word_index(a->at, points, NPOINTS) != point ||
-	    ga_toxic_spent(t, a->count))
+	    (a->count > 0 && t->acted >= a->count))
 		return false;
 	cmd = command_of(a);
 	if (point == COMMAND && cmd >= 0 && cmd != ev->command)

@@ -6,6 +6,8 @@
 #include "serve/mysqlwire.h"
 #include "serve/toxics.h"
 
+#include <stdio.h>
+
 #define ATTRS(X, st) \
 	X(st, query, BOOL, NULL, "true: KILL QUERY instead of KILL") \
 	X(st, count, INT64, NULL, "kills at most this many times (0: every " \
@@ -14,9 +16,11 @@ GA_TOXIC_ATTRS(mysql_kill, ATTRS);
 
 static int mysql_kill_check(struct ga_toxic *t, char *msg, size_t len)
 {
-	const struct mysql_kill *a = t->attrs;
-
-	return ga_toxic_count_check(t, a->count, msg, len);
+	if (((const struct mysql_kill *)t->attrs)->count < 0) {
+		snprintf(msg, len, "mysql_kill: count must be 0 or more");
+		return -1;
+	}
+	return 0;
 }
 
 static bool mysql_kill_packet(const struct ga_toxic *t,
@@ -27,7 +31,7 @@ static bool mysql_kill_packet(const struct ga_toxic *t,
 
 	/* COM_QUIT (1): the session ends anyway */
 	if (ev->point != GA_MW_COMMAND || ev->command == 1 ||
-	    ga_toxic_spent(t, a->count))
+	    (a->count > 0 && t->acted >= a->count))
 		return false;
 	act->what = GA_ACT_KILL;
 	act->query = a->query;

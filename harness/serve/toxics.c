@@ -164,20 +164,6 @@ int ga_toxic_check(struct ga_toxic *t, char *msg, size_t len)
 	return t->type->check ? t->type->check(t, msg, len) : 0;
 }
 
-int ga_toxic_count_check(const struct ga_toxic *t, long long count,
-			 char *msg, size_t len)
-{
-	if (count >= 0)
-		return 0;
-	snprintf(msg, len, "%s: count must be 0 or more", t->type->name);
-	return -1;
-}
-
-bool ga_toxic_spent(const struct ga_toxic *t, long long count)
-{
-	return count > 0 && t->acted >= count;
-}
-
 /* ---- written as Toxiproxy writes them ------------------------------------- */
 
 /* Writes a float32 as Go does (the shortest text that reads back as

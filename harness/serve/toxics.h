@@ -225,15 +225,6 @@ int ga_toxic_decode_attrs(struct ga_toxic *t, const struct ga_json *attrs,
  * or -1 with msg set. */
 int ga_toxic_check(struct ga_toxic *t, char *msg, size_t len);
 
-/* A mysql toxic's count (it acts at most that many times; 0: every
- * time), for its type's check: 0, or -1 with msg set ("mysql_kill:
- * count must be 0 or more") when it is negative. */
-int ga_toxic_count_check(const struct ga_toxic *t, long long count,
-			 char *msg, size_t len);
-
-/* Whether t acted count times already (count 0: never). */
-bool ga_toxic_spent(const struct ga_toxic *t, long long count);
-
 /* Writes t as Toxiproxy shows a toxic: {"attributes":{...},"name":..,
  * "type":..,"stream":..,"toxicity":..}. */
 void ga_toxic_write(FILE *f, const struct ga_toxic *t);
