@@ -182,6 +182,65 @@ test_expect_success 'a build evicts only the templates that carry the mark; lock
 	for f in ecache/starts/slot-*; do test "$(stat -c %a "$f")" = 600 || exit 1; done
 '
 
+# The drivers' build copies (harness/client/cache.c): a run makes its
+# copy (CACHE/drivers-building-X) and takes the copy's lock under the
+# cache's drivers-building.lock, and looks for stale copies (no lock
+# held) under it too.  A run started beside one between its mkdtemp and
+# its lock waits, and leaves that copy alone: the holder here is that
+# run (the lock held, a copy made, no lock of its own yet); the second
+# run must be seen waiting on the lock (/proc/locks) with the copy still
+# there, and once the holder has taken the copy's lock and let go, must
+# leave the copy to it.  The run's client is a driver process (pymysql:
+# its probe builds; the C client builds nothing).  Before 73a5017 the
+# second run removed the copy at once, without waiting.
+hold_build() {
+	python3 -c '
+import fcntl, os, sys, time
+top, copy = sys.argv[1], sys.argv[2]
+def wait(f):
+    for _ in range(3000):
+        if os.path.exists(f):
+            return
+        time.sleep(0.1)
+os.makedirs(top, 0o700, exist_ok=True)
+t = os.open(top + "/drivers-building.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(t, fcntl.LOCK_EX)
+os.mkdir(copy, 0o711)
+open(copy + "/precious", "w").write("mine\n")
+open("b-held", "w").close()
+wait("b-go")
+try:    # what make_work does next: the copy.s lock, then top.s let go
+    l = os.open(copy + "/.lock", os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    fcntl.flock(l, fcntl.LOCK_EX)
+finally:
+    os.close(t)
+    open("b-copy-locked", "w").close()
+wait("b-done")
+' "$@"
+}
+
+test_expect_success 'a run beside another.s build copy, not yet locked, waits on the cache.s lock and leaves the copy alone' '
+	copy=bcache/drivers-building-T0116x;
+	hold_build bcache $copy & hpid=$!;
+	for i in $(seq 600); do test -e b-held && break; sleep 0.1; done;
+	ino=$(stat -c %i bcache/drivers-building.lock);
+	"$GONEAWAY" run --color never --no-results --cache bcache --client pymysql "$T" \
+		> b.out 2>&1 & rpid=$!;
+	waited=;
+	for i in $(seq 1200); do
+		grep -q -- "-> FLOCK .*:$ino " /proc/locks && { waited=1; break; }
+		kill -0 $rpid 2>/dev/null || break; sleep 0.1
+	done;
+	ls -la bcache $copy; say "the run waited on the lock: ${waited:-no}";
+	test -f $copy/precious; kept=$?;
+	touch b-go; for i in $(seq 600); do test -e b-copy-locked && break; sleep 0.1; done;
+	wait $rpid; rc=$?; cat b.out;
+	test -f $copy/precious; after=$?;
+	touch b-done; wait $hpid; rm -rf $copy;
+	say "the copy there while it waited: $kept (0: yes), after the run: $after; the run: exit $rc";
+	test -n "$waited" && test $kept -eq 0 && test $after -eq 0 && test $rc -eq 0
+'
+
 test_expect_success 'the runs left no namespace, veth, table, process or temp dir' '
 	leftover_snapshot > after &&
 	new_leftovers "$SCRATCH/before" after
