@@ -184,9 +184,11 @@ job_test() {
 ip_of() {
 	docker inspect -f "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}" "$1"
 }
-# SQL on the MySQL service, from inside it (its own client)
+# SQL on the MySQL service, from inside it (its own client, its socket:
+# root@localhost)
 db_sql() {
-	docker exec ga-t0206-mysql mariadb --no-defaults -h 127.0.0.1 -u root \
+	docker exec ga-t0206-mysql mariadb --no-defaults \
+		--socket=/run/mysqld/mysqld.sock -u root \
 		--password=mysqlrootpassword -N -B -e "$1"
 }
 
@@ -203,6 +205,7 @@ job_test 'the MySQL service: MariaDB 10.11 of a Debian 12 root, alias mysql' '
 		mariadb-install-db --user=mysql --datadir=/var/lib/mysql \
 			--skip-test-db --auth-root-authentication-method=normal > /dev/null &&
 		exec mariadbd --user=mysql --datadir=/var/lib/mysql \
+			--socket=/run/mysqld/mysqld.sock \
 			--bind-address=0.0.0.0 --port=3306 --skip-name-resolve \
 			--innodb-buffer-pool-size=16M --init-file=/init.sql" > id &&
 	wait_until 600 eval "db_sql \"SELECT VERSION()\" > version 2> /dev/null" ||
@@ -255,7 +258,8 @@ job_test "Knex's stress script, MySQL part, $RUN_S s in the job: queries answere
 	echo "mid-run, the service saw sessions from: $(sort sessions | uniq -c | tr "\n" " ") (toxiproxy is $tp)" &&
 	grep -o "mysql: { queries: [0-9.]*, results: [0-9.]*, errors: [0-9.]*" plain |
 		awk -F "[:,] *" "{ q += \$3; r += \$5; e += \$7 }
-			END { printf \"queries %d results %d errors %d\\n\", q * 2, r * 2, e * 2 }" > counts &&
+			END { printf \"queries %d results %d errors %d\\n\", q * 2, r * 2, e * 2 }" > counts ||
+		return 1
 	resets=$(grep -c ECONNRESET plain) ; coded=$(grep -c "code: .ECONNRESET." plain)
 	echo "mysql: $(cat counts); ECONNRESET in the output: $resets, errors with that code: $coded"
 	test "$rc" = 124 &&
