@@ -14,6 +14,7 @@
 # engine_down:   containers, NET, the engine by its PID, the holder, the
 #                data-root: whatever of them exists (the cleanup's, on
 #                every exit).
+# engine_test:  test_expect_success, or test_skip with why_not when set.
 # engine_stopped, engine_left: the bodies of the last two cases (the
 #                engine stops by its PID and its data-root goes; nothing
 #                is left, the host's network as before).
@@ -76,4 +77,12 @@ engine_left() {
 	host_net_state > host-after && diff -u "$SCRATCH/host-before" host-after &&
 	leftover_snapshot > after && new_leftovers "$SCRATCH/before" after &&
 	test ! -s left
+}
+
+engine_test() {
+	if [ -n "$why_not" ]; then
+		test_skip "$1" "$why_not"
+	else
+		test_expect_success "$1" "$2"
+	fi
 }

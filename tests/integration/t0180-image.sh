@@ -118,13 +118,6 @@ if [ -z "$why_not" ]; then
 fi
 [ -z "$why_not" ] || cleanup
 
-image_test() {
-	if [ -n "$why_not" ]; then
-		test_skip "$1" "$why_not"
-	else
-		test_expect_success "$1" "$2"
-	fi
-}
 api() {         # METHOD PATH [BODY]: the status line, then the body
 	inns curl -s -o api.body -w '%{http_code}\n' -X "$1" \
 		-H 'Content-Type: application/json' --data "${3:-}" \
@@ -138,13 +131,13 @@ through() {     # PORT SQL: the mariadb client through 127.0.0.1:PORT
 }
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
-image_test 'the image: goneaway serve --no-server on 0.0.0.0:8474 as nobody, port 8474' '
+engine_test 'the image: goneaway serve --no-server on 0.0.0.0:8474 as nobody, port 8474' '
 	docker image inspect -f "{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.Config.User}} {{json .Config.ExposedPorts}}" \
 		$IMAGE > config && cat config &&
 	test "$(cat config)" = "[\"/usr/local/bin/goneaway\",\"serve\",\"--no-server\"] [\"-host\",\"0.0.0.0\",\"-port\",\"8474\"] 65534:65534 {\"8474/tcp\":{}}"
 '
 
-image_test 'docker run -p 8474:8474 -p 8666:8666: the API answers from outside, serve is nobody without a capability' '
+engine_test 'docker run -p 8474:8474 -p 8666:8666: the API answers from outside, serve is nobody without a capability' '
 	docker run -d --name ga-t0180-serve --network $NET -p 8474:8474 -p 8666:8666 \
 		$IMAGE > id && cat id &&
 	wait_until 300 eval "inns curl -sf http://127.0.0.1:8474/version > version" ||
@@ -158,7 +151,7 @@ image_test 'docker run -p 8474:8474 -p 8666:8666: the API answers from outside, 
 	grep -q "^CapEff:	0000000000000000$" status
 '
 
-image_test 'a proxy to MySQL on 0.0.0.0:8666 relays, from outside, through the container' '
+engine_test 'a proxy to MySQL on 0.0.0.0:8666 relays, from outside, through the container' '
 	api POST /proxies "{\"name\":\"mysql\",\"listen\":\"0.0.0.0:8666\",\"upstream\":\"$GATEWAY:3306\"}" &&
 	test "$(cat api.status)" = 201 &&
 	through 8666 "SELECT REPEAT(\"x\", 200000)" > big &&
@@ -169,7 +162,7 @@ image_test 'a proxy to MySQL on 0.0.0.0:8666 relays, from outside, through the c
 	test "$(cut -d: -f1 host)" = "$ip"
 '
 
-image_test 'a latency toxic of 1000 ms: a connection and a query take at least 3 s' '
+engine_test 'a latency toxic of 1000 ms: a connection and a query take at least 3 s' '
 	t0=$(ms_now); through 8666 "SELECT 1" > plain; t1=$(ms_now)
 	api POST /proxies/mysql/toxics "{\"name\":\"slow\",\"type\":\"latency\",\"stream\":\"downstream\",\"attributes\":{\"latency\":1000}}" &&
 	test "$(cat api.status)" = 200 &&
@@ -212,12 +205,12 @@ tc_test "@testcontainers/toxiproxy $TC_VERSION runs the image: a proxy, a latenc
 	test -z "$(docker ps -aq)"
 '
 
-image_test 'the engine stops by its PID, its data-root goes' '
+engine_test 'the engine stops by its PID, its data-root goes' '
 	engine_stopped
 '
 [ -n "$why_not" ] || { started=0; cleanup; }
 
-image_test 'nothing left: engine files, namespaces, processes, mounts; the host'"'"'s network as before' '
+engine_test 'nothing left: engine files, namespaces, processes, mounts; the host'"'"'s network as before' '
 	engine_left /tmp/ga-t0180-db.*
 '
 

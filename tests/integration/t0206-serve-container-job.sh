@@ -129,13 +129,6 @@ if [ -z "$why_not" ] &&
 fi
 [ -z "$why_not" ] || cleanup
 
-job_test() {
-	if [ -n "$why_not" ]; then
-		test_skip "$1" "$why_not"
-	else
-		test_expect_success "$1" "$2"
-	fi
-}
 ip_of() {
 	docker inspect -f "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}" "$1"
 }
@@ -148,7 +141,7 @@ db_sql() {
 }
 
 # The MySQL service, as Knex's compose file has it (MYSQL_ROOT_PASSWORD)
-job_test 'the MySQL service: MariaDB 10.11 of a Debian 12 root, alias mysql' '
+engine_test 'the MySQL service: MariaDB 10.11 of a Debian 12 root, alias mysql' '
 	cat > init.sql <<-SQL &&
 	ALTER USER root@localhost IDENTIFIED BY '"'"'mysqlrootpassword'"'"';
 	CREATE USER root@'"'"'%'"'"' IDENTIFIED BY '"'"'mysqlrootpassword'"'"';
@@ -168,7 +161,7 @@ job_test 'the MySQL service: MariaDB 10.11 of a Debian 12 root, alias mysql' '
 	cat version && grep -q "^10\.11\." version
 '
 
-job_test 'goneaway serve as the job'"'"'s service: the image, alias toxiproxy' '
+engine_test 'goneaway serve as the job'"'"'s service: the image, alias toxiproxy' '
 	docker run -d --name ga-t0206-toxiproxy --network $NET \
 		--network-alias toxiproxy $SERVE_IMAGE > id && cat id &&
 	pid=$(docker inspect -f "{{.State.Pid}}" ga-t0206-toxiproxy) &&
@@ -178,7 +171,7 @@ job_test 'goneaway serve as the job'"'"'s service: the image, alias toxiproxy' '
 	test -s version
 '
 
-job_test 'in the job, the engine'"'"'s DNS resolves mysql and toxiproxy to the services' '
+engine_test 'in the job, the engine'"'"'s DNS resolves mysql and toxiproxy to the services' '
 	docker run --rm --network $NET $JOB_IMAGE sh -c \
 		"grep ^nameserver /etc/resolv.conf; getent hosts mysql toxiproxy" > resolved &&
 	cat resolved &&
@@ -190,7 +183,7 @@ job_test 'in the job, the engine'"'"'s DNS resolves mysql and toxiproxy to the s
 
 # Knex's checkout as the script sees it: scripts/stress-test/ beside
 # lib/ and node_modules/ (the cache's, read-only)
-job_test "Knex's stress script, MySQL part, $RUN_S s in the job: queries answered, ECONNRESET no more than Toxiproxy's" '
+engine_test "Knex's stress script, MySQL part, $RUN_S s in the job: queries answered, ECONNRESET no more than Toxiproxy's" '
 	mkdir -p job/scripts/stress-test &&
 	cp "$DATA/knex-stress-test.js" job/scripts/stress-test/ &&
 	patch -s -d job -p1 < "$DATA/mysql-part.patch" &&
@@ -226,14 +219,14 @@ job_test "Knex's stress script, MySQL part, $RUN_S s in the job: queries answere
 	test "$resets" -le 33 && test "$coded" -le 3
 '
 
-job_test 'the engine stops by its PID, its containers, images and data-root go' '
+engine_test 'the engine stops by its PID, its containers, images and data-root go' '
 	docker rm -f -v ga-t0206-job ga-t0206-toxiproxy ga-t0206-mysql > /dev/null &&
 	docker image rm $SERVE_IMAGE $DB_IMAGE $JOB_IMAGE > /dev/null &&
 	test -z "$(docker ps -aq)" && test -z "$(docker images -q)" && engine_stopped
 '
 [ -n "$why_not" ] || { started=0; cleanup; }
 
-job_test 'nothing left: engine files, namespaces, processes, mounts; the host'"'"'s network as before' '
+engine_test 'nothing left: engine files, namespaces, processes, mounts; the host'"'"'s network as before' '
 	engine_left
 '
 
