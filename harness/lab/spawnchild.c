@@ -56,19 +56,29 @@ static int child_enter(const struct ga_spawn_opts *opts, pid_t parent,
 	return 0;
 }
 
-/* The child's signals (none blocked, SIGPIPE's default), its file size
- * limit, its network namespace, its process group or session.  In the
- * child: only async-signal-safe calls.  Returns 0, or -1 with errno set
- * and *stage saying what failed. */
+/* The child's signals (every one at its default, then none blocked),
+ * its file size limit, its network namespace, its process group or
+ * session.  In the child: only async-signal-safe calls.  Returns 0, or
+ * -1 with errno set and *stage saying what failed. */
 static int child_settle(const struct ga_spawn_opts *opts, int *stage)
 {
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
+	int sig;
 
 	*stage = GA_STAGE_SETUP;
+	/* before any signal is let in: no handler of goneaway's runs in
+	 * the child, and what goneaway ignores (SIGPIPE) or was started
+	 * ignoring (SIGINT and SIGQUIT, as a shell's background job) does
+	 * not pass to what it starts, which an exec would keep.  The
+	 * numbers glibc keeps for itself refuse (EINVAL): nothing to do. */
+	sigemptyset(&dfl.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &dfl, NULL);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
 		return -1;
-	signal(SIGPIPE, SIG_DFL);
 	if (opts->file_max > 0) {
 		struct rlimit fsize = { (rlim_t)opts->file_max,
 					(rlim_t)opts->file_max };

@@ -144,6 +144,51 @@ START_TEST(test_output_reaches_log)
 }
 END_TEST
 
+/* What goneaway was started ignoring (SIGINT and SIGQUIT in a shell's
+ * background job) or ignores itself (SIGPIPE) does not pass to what it
+ * starts: the child's SigIgn is empty, and its mask too, while this
+ * process ignores and blocks those. */
+START_TEST(test_child_signals_at_default)
+{
+	const char *argv[] = { "/bin/grep", "-E", "^Sig(Ign|Blk):",
+			       "/proc/self/status", NULL };
+	char log[] = "/tmp/ga-unit-spawn-XXXXXX";
+	struct ga_spawn_opts o = { .argv = argv, .netns_fd = -1 };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old[3];
+	const int sigs[3] = { SIGINT, SIGQUIT, SIGPIPE };
+	struct ga_error err = { "" };
+	unsigned long long blk = 1, ignored = 1;
+	sigset_t block, was;
+	char *text = NULL;
+	int rc, i;
+
+	temp_file(log);
+	o.output_path = log;
+	sigemptyset(&ign.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGHUP);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(sigaction(sigs[i], &ign, &old[i]), 0);
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &block, &was), 0);
+	rc = ga_spawn_run(&o, NULL, 5000, &err);
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (rc == 0)
+		rc = ga_file_read(log, 4096, &text, NULL, &err);
+	unlink(log);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	/* 32 and 33 are glibc's own (its sigaction refuses them, and a
+	 * program's glibc sets them up again at its start) */
+	ck_assert_msg(sscanf(text, "SigBlk:\t%llx\nSigIgn:\t%llx", &blk,
+			     &ignored) == 2 && blk == 0 &&
+		      (ignored & ~(3ULL << 31)) == 0,
+		      "the child's signals:\n%s", text);
+	free(text);
+}
+END_TEST
+
 /* A bound on what the child writes: its log stops there, the writes
  * past it fail (EFBIG) and the child goes on to exit 0 (SIGXFSZ
  * ignored: it would have killed it).  Its children are bound too. */
@@ -1132,6 +1177,7 @@ Suite *make_spawn_suite(struct unit_needs *needs)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(tc, test_spawned_process_holds_0_1_2_only, 0, 2);
 	tcase_add_test(tc, test_output_reaches_log);
+	tcase_add_test(tc, test_child_signals_at_default);
 	tcase_add_test(tc, test_file_max_bounds_the_log);
 	tcase_add_test(tc, test_without_close_range);
 	tcase_add_loop_test(tc, test_exec_failure_reported, 0, 2);
