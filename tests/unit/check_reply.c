@@ -14,6 +14,7 @@
  * change meant to alter it, GA_GOLDEN_WRITE=1 make unit rewrites it (and
  * git diff shows what changed, for the commit to say why). */
 #include <check.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 
 #include "client/process.h"
 #include "client/protocol.h"
+#include "client/reply.h"
 #include "needs.h"
 #include "suites.h"
 #include "util/clock.h"
@@ -383,12 +385,40 @@ START_TEST(test_reply_golden)
 }
 END_TEST
 
+/* The fuzz dictionary of replies names every member of the reply's
+ * table, as "\"KEY\":" (the fuzzer builds replies of them). */
+START_TEST(test_reply_dict)
+{
+	const struct ga_reply_field *fields = ga_reply_fields();
+	char path[4096], line[256], want[128];
+	size_t i;
+	bool found;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/fuzz/protocol.dict", unit_top());
+	f = fopen(path, "re");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	for (i = 0; i < GA_REPLY_COUNT; i++) {
+		snprintf(want, sizeof(want), "\"\\\"%s\\\":\"\n",
+			 fields[i].key);
+		rewind(f);
+		found = false;
+		while (!found && fgets(line, sizeof(line), f))
+			found = strcmp(line, want) == 0;
+		ck_assert_msg(found, "tests/fuzz/protocol.dict has no %.*s",
+			      (int)strlen(want) - 1, want);
+	}
+	fclose(f);
+}
+END_TEST
+
 Suite *make_reply_suite(void)
 {
 	Suite *s = suite_create("reply");
 	TCase *tc = tcase_create("golden");
 
 	tcase_add_test(tc, test_reply_golden);
+	tcase_add_test(tc, test_reply_dict);
 	suite_add_tcase(s, tc);
 	return s;
 }
