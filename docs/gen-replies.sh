@@ -17,21 +17,18 @@
 # its docs, fails there.
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-goneaway=${1:?usage: sh docs/gen-replies.sh GONEAWAY [OUT]}
-out=${2:-$here}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ga-gen-replies.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-begin="<!-- begin: goneaway driver-test --describe=replies-markdown -->"
-end="<!-- end: goneaway driver-test --describe=replies-markdown -->"
-"$goneaway" driver-test --describe=replies-markdown > "$tmp/rows"
-grep -qxF "$begin" "$here/driver-protocol.md" &&
-	grep -qxF "$end" "$here/driver-protocol.md" ||
-	{ echo "gen-replies: docs/driver-protocol.md has no $begin ... $end" >&2; exit 1; }
-awk -v begin="$begin" -v end="$end" -v rows="$tmp/rows" '
+doc=$(cd "$(dirname "$0")" && pwd)/driver-protocol.md
+mkdir -p "${2:-$(dirname "$doc")}"
+out=$(cd "${2:-$(dirname "$doc")}" && pwd)/driver-protocol.md
+trap 'rm -f "$out.rows" "$out.tmp"' EXIT
+mark="goneaway driver-test --describe=replies-markdown -->"
+grep -qxF "<!-- begin: $mark" "$doc" && grep -qxF "<!-- end: $mark" "$doc" ||
+	{ echo "gen-replies: $doc has no <!-- begin: $mark ... end" >&2; exit 1; }
+"${1:?usage: sh docs/gen-replies.sh GONEAWAY [OUT]}" driver-test \
+	--describe=replies-markdown > "$out.rows"
+awk -v begin="<!-- begin: $mark" -v end="<!-- end: $mark" -v rows="$out.rows" '
 	$0 == begin { print; while ((getline l < rows) > 0) print l
 		      skip = 1; next }
 	$0 == end { skip = 0 }
-	!skip { print }' "$here/driver-protocol.md" > "$tmp/driver-protocol.md"
-mkdir -p "$out" && cp "$tmp/driver-protocol.md" "$out/driver-protocol.md"
+	!skip { print }' "$doc" > "$out.tmp"
+mv "$out.tmp" "$out"

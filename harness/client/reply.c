@@ -47,23 +47,25 @@ static enum ga_reply_state take_result(const struct ga_json *j,
 				       struct ga_outcome *out,
 				       struct ga_reply_why *why)
 {
+	static const struct {
+		const char *word;
+		enum ga_result result;
+	} words[] = { { "ok", GA_RESULT_OK }, { "error", GA_RESULT_ERROR },
+		      { "wrong-result", GA_RESULT_WRONG } };
 	const char *result = ga_json_str(j, "result", "");
+	size_t i;
 
 	if (strcmp(result, "unsupported") == 0) {
 		why->reason = ga_json_str(j, "message", "unsupported");
 		return GA_REPLY_UNSUPPORTED;
 	}
-	if (strcmp(result, "ok") == 0)
-		out->result = GA_RESULT_OK;
-	else if (strcmp(result, "error") == 0)
-		out->result = GA_RESULT_ERROR;
-	else if (strcmp(result, "wrong-result") == 0)
-		out->result = GA_RESULT_WRONG;
-	else {
-		snprintf(why->detail, sizeof(why->detail), "'%s'", result);
-		return refuse(why, "answered with an unknown result");
-	}
-	return GA_REPLY_TAKEN;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(result, words[i].word) == 0) {
+			out->result = words[i].result;
+			return GA_REPLY_TAKEN;
+		}
+	snprintf(why->detail, sizeof(why->detail), "'%s'", result);
+	return refuse(why, "answered with an unknown result");
 }
 
 static bool whole(const struct ga_json *v, double max)

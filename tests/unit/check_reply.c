@@ -320,51 +320,11 @@ static void one(FILE *f, struct ga_driver *drv, const struct reply_case *rc,
 	ga_conn_end(c);
 }
 
-static void write_file(const char *path, const char *text, size_t len)
-{
-	FILE *f = fopen(path, "we");
-
-	ck_assert_msg(f != NULL, "cannot write %s", path);
-	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-/* text[len] against tests/golden/replies/NAME; GA_GOLDEN_WRITE=1 writes
- * it */
-static void golden(const char *name, const char *text, size_t len)
-{
-	char path[4096], *want;
-	size_t wlen, line = 1, i;
-	const char *w = getenv("GA_GOLDEN_WRITE");
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/tests/golden/replies/%s", unit_top(),
-		 name);
-	if (w && *w == '1') {
-		write_file(path, text, len);
-		return;
-	}
-	f = fopen(path, "re");
-	ck_assert_msg(f != NULL, "no golden file %s (GA_GOLDEN_WRITE=1 makes "
-		      "it)", path);
-	want = malloc(len + 2);
-	ck_assert_ptr_nonnull(want);
-	wlen = fread(want, 1, len + 1, f);
-	fclose(f);
-	for (i = 0; i < len && i < wlen && text[i] == want[i]; i++)
-		if (text[i] == '\n')
-			line++;
-	free(want);
-	ck_assert_msg(i == len && wlen == len, "%s differs from what the "
-		      "reader makes, from its line %zu on (GA_GOLDEN_WRITE=1 "
-		      "rewrites it when the change is meant)", path, line);
-}
-
 START_TEST(test_reply_golden)
 {
 	static char name[] = "fake-driver", *argv[] = { name, NULL };
 	struct ga_driver drv = { .name = "fake", .argv = argv };
-	char dir[] = "/tmp/ga-reply-XXXXXX", log[64], *text = NULL;
+	char dir[] = "/tmp/ga-reply-XXXXXX", log[64], path[4096], *text = NULL;
 	size_t len = 0, i;
 	FILE *f;
 
@@ -377,7 +337,9 @@ START_TEST(test_reply_golden)
 	ck_assert_int_eq(fclose(f), 0);
 	unlink(log);
 	rmdir(dir);
-	golden("replies.txt", text, len);
+	snprintf(path, sizeof(path), "%s/tests/golden/replies/replies.txt",
+		 unit_top());
+	unit_golden(path, text, len);
 	free(text);
 	for (i = 0; i < drv.napis; i++)
 		free(drv.apis[i]);
