@@ -419,10 +419,12 @@ durations: setup
 # each cause in docs/catalogue.md), made by "goneaway report --markdown"
 # from the committed results of real runs (docs/results/NAME/), never
 # edited by hand: docs/catalogue.md, "Measuring again".  And the docs'
-# tables of options, from the commands' tables (docs/gen-options.sh).
+# tables of options, from the commands' tables (docs/gen-options.sh), and
+# the table of a driver's reply, from its table (docs/gen-replies.sh).
 docs-tables: goneaway
 	sh docs/gen-tables.sh ./goneaway
 	sh docs/gen-options.sh ./goneaway
+	sh docs/gen-replies.sh ./goneaway
 
 install: goneaway
 	install -D -m 0755 goneaway "$(DESTDIR)$(PREFIX)/bin/goneaway"

@@ -19,6 +19,7 @@
 
 #include "client/conformance.h"
 #include "client/protocol.h"
+#include "client/reply.h"
 #include "plan/driverlist.h"
 #include "plan/paths.h"
 #include "util/fsutil.h"
@@ -58,6 +59,10 @@ int cmd_driver_test_plain(int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "--describe=markdown") == 0) {
 		ga_protocol_describe(stdout, true);
+		return EXIT_ALL_PASSED;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--describe=replies-markdown") == 0) {
+		ga_reply_describe(stdout);
 		return EXIT_ALL_PASSED;
 	}
 	if (argc >= 2 && strcmp(argv[1], "--tap") == 0) {

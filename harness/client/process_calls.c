@@ -15,12 +15,12 @@
 #include <string.h>
 
 #include "client/protocol.h"
+#include "client/reply.h"
 #include "util/clock.h"
 #include "util/json.h"
 #include "util/linewatch.h"
 
 #define UNBLOCK_MS 3000         /* for the answer to a cut call */
-#define THREAD_ID_MAX 9007199254740991.0       /* 2^53 - 1: exact in JSON */
 #define REPLY_WATCH_BYTES ((size_t)1 << 20)     /* a send's reply read
 						 * while other steps run;
 						 * a longer one is timed
@@ -182,77 +182,6 @@ int ga_conn_start(struct ga_driver_conn *c, const struct ga_step *step,
 	return 0;
 }
 
-/* A reply's value into out (strings as they are, numbers printed). */
-static void take_value(const struct ga_json *v, struct ga_outcome *out)
-{
-	if (!v)
-		return;
-	out->has_value = true;
-	switch (v->type) {
-	case GA_JSON_NULL:
-		out->value_null = true;
-		break;
-	case GA_JSON_STRING:
-		snprintf(out->value, sizeof(out->value), "%s", v->str);
-		break;
-	case GA_JSON_NUMBER:
-		snprintf(out->value, sizeof(out->value), "%.17g", v->num);
-		break;
-	case GA_JSON_BOOL:
-		snprintf(out->value, sizeof(out->value), "%d", v->b ? 1 : 0);
-		break;
-	default:
-		out->has_value = false;
-	}
-}
-
-/* A reply's errno: a MySQL error number (0 to 65535), never a system's
- * negative errno, which would show as 4294967192.  Anything else is the
- * driver's failure. */
-static int take_errno(struct ga_driver_conn *c, const struct ga_json *j,
-		      struct ga_outcome *out, struct ga_error *err)
-{
-	const struct ga_json *v = ga_json_get(j, "errno");
-
-	if (!v || v->type == GA_JSON_NULL)
-		return 0;
-	if (v->type == GA_JSON_NUMBER && v->num >= 0 && v->num <= 65535 &&
-	    v->num == (double)(unsigned)v->num) {
-		out->err = (unsigned)v->num;
-		return 0;
-	}
-	ga_conn_died(c, "answered with an errno that is not a MySQL error "
-		     "number (0 to 65535; a system error goes in "
-		     "error_class, docs/driver-protocol.md)", err);
-	if (v->type == GA_JSON_NUMBER)
-		return ga_error_prefix(err, "errno %.17g", v->num);
-	return ga_error_prefix(err, "a non-numeric errno");
-}
-
-/* A reply's thread id: a MySQL connection id (a whole number, 0 for
- * "unknown"), else the driver's failure (-1, err set). */
-static int take_thread(struct ga_driver_conn *c, const struct ga_json *j,
-		       const char *key, unsigned long *out,
-		       struct ga_error *err)
-{
-	const struct ga_json *v = ga_json_get(j, key);
-
-	*out = 0;
-	if (!v || v->type == GA_JSON_NULL)
-		return 0;
-	if (v->type == GA_JSON_NUMBER && v->num >= 0 &&
-	    v->num <= THREAD_ID_MAX && v->num == (double)(unsigned long)v->num) {
-		*out = (unsigned long)v->num;
-		return 0;
-	}
-	ga_conn_died(c, "answered with a thread id that is not a MySQL "
-		     "connection id (a whole number from 0, unknown, to "
-		     "2^53)", err);
-	if (v->type == GA_JSON_NUMBER)
-		return ga_error_prefix(err, "%s %.17g", key, v->num);
-	return ga_error_prefix(err, "a non-numeric %s", key);
-}
-
 /* Notes when the line just read, the running call's reply, came, into
  * c->reply_ms: a send's when its watch read it (ga_conn_take_watched()),
  * which may be long before its reap; else now, as the waiter polls for
@@ -285,79 +214,31 @@ static double elapsed(const struct ga_driver_conn *c, const struct ga_json *j)
 	return ms;
 }
 
-/* A reply's word that goneaway may write back into a file (its error
- * class, sqlstate, api): ok(...) or absent, else the driver's failure
- * (client/protocol.h says what each must be). */
-static int take_word(struct ga_driver_conn *c, const struct ga_json *j,
-		     const char *key, bool (*ok)(const char *, size_t),
-		     const char *what, struct ga_error *err)
-{
-	const struct ga_json *v = ga_json_get(j, key);
-
-	if (!v || v->type != GA_JSON_STRING || ok(v->str, v->len))
-		return 0;
-	ga_conn_died(c, "answered with a reply goneaway does not take "
-		     "(docs/driver-protocol.md)", err);
-	return ga_error_prefix(err, "%s is not %s", key, what);
-}
-
+/* Reply j (its id checked) read by the table (client/reply.h) into
+ * out; a refusal is the driver's failure (err set, c dead). */
 static enum ga_call_state reply_to_outcome(struct ga_driver_conn *c,
 					   const struct ga_json *j,
 					   struct ga_outcome *out,
 					   struct ga_error *err)
 {
-	const char *result = ga_json_str(j, "result", "");
-	const char *api = ga_json_str(j, "api", "driver");
-	char note[200];
+	struct ga_reply_why why;
 
-	memset(out, 0, sizeof(*out));
-	if (strcmp(result, "unsupported") == 0) {
-		ga_error_set(err, "%s", ga_json_str(j, "message", "unsupported"));
+	switch (ga_reply_read(j, c->running_kind, c->features, out, &why)) {
+	case GA_REPLY_UNSUPPORTED:
+		ga_error_set(err, "%s", why.reason);
 		return GA_CALL_UNSUPPORTED;
-	}
-	if (strcmp(result, "ok") == 0) {
-		out->result = GA_RESULT_OK;
-	} else if (strcmp(result, "error") == 0) {
-		out->result = GA_RESULT_ERROR;
-	} else if (strcmp(result, "wrong-result") == 0) {
-		out->result = GA_RESULT_WRONG;
-	} else {
-		ga_conn_died(c, "answered with an unknown result", err);
-		ga_error_prefix(err, "'%s'", result);
+	case GA_REPLY_REFUSED:
+		ga_conn_died(c, why.what, err);
+		ga_error_prefix(err, "%s", why.detail);
 		return GA_CALL_FAILED;
+	case GA_REPLY_TAKEN:
+		break;
 	}
-	if (take_errno(c, j, out, err) ||
-	    take_thread(c, j, "thread_before", &out->thread_before, err) ||
-	    take_thread(c, j, "thread_after", &out->thread_after, err) ||
-	    take_word(c, j, "error_class", ga_protocol_class_ok, "one word "
-		      "of 1 to 63 printable ASCII characters", err) ||
-	    take_word(c, j, "sqlstate", ga_protocol_sqlstate_ok, "five "
-		      "letters or digits", err) ||
-	    take_word(c, j, "api", ga_protocol_api_ok, "1 to 200 bytes "
-		      "without control characters", err))
-		return GA_CALL_FAILED;
-	out->api = ga_driver_intern(c->drv, api);
-	snprintf(out->sqlstate, sizeof(out->sqlstate), "%s",
-		 ga_json_str(j, "sqlstate", ""));
-	snprintf(out->message, sizeof(out->message), "%s",
-		 ga_json_str(j, "message", ""));
-	snprintf(out->error_class, sizeof(out->error_class), "%s",
-		 ga_json_str(j, "error_class", ""));
-	if ((c->features & GA_FEATURE_POOL) &&
-	    ga_protocol_take_pool_events(j, out, note, sizeof(note))) {
-		ga_conn_died(c, "answered with a reply goneaway does not "
-			     "take (docs/driver-protocol.md)", err);
-		ga_error_prefix(err, "%s", note);
-		return GA_CALL_FAILED;
-	}
-	ga_protocol_take_described(j, c->running_kind, out, note,
-				   sizeof(note));
-	if (note[0])
+	out->api = ga_driver_intern(c->drv, out->api);
+	if (why.note[0])
 		ga_conn_log_note(c, "reply to request %ld: %s", c->running,
-				 note);
+				 why.note);
 	out->elapsed_ms = elapsed(c, j);
-	if (out->result == GA_RESULT_OK)
-		take_value(ga_json_get(j, "value"), out);
 	return GA_CALL_FINISHED;
 }
 

@@ -9,7 +9,6 @@
 
 #include "util/json.h"
 
-#define ROWS_MAX 9007199254740991.0     /* 2^53 - 1: exact in JSON */
 
 static const struct ga_protocol_field members[] = {
 	{ "id", "integer", "the request's number, increasing; the reply "
@@ -654,50 +653,4 @@ bool ga_protocol_api_ok(const char *s, size_t n)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return false;
 	return true;
-}
-
-static bool identifier(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || isdigit((unsigned char)s[0]))
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
-			return false;
-	return true;
-}
-
-void ga_protocol_take_described(const struct ga_json *j,
-				enum ga_step_kind kind, struct ga_outcome *out,
-				char *note, size_t len)
-{
-	const struct ga_json *v;
-	size_t used = 0;
-	int n;
-
-	if (len)
-		note[0] = '\0';
-	v = ga_json_get(j, "error_name");
-	if (v && v->type == GA_JSON_STRING && v->len < sizeof(out->error_name) &&
-	    identifier(v->str, v->len)) {
-		memcpy(out->error_name, v->str, v->len + 1);
-	} else if (v && v->type != GA_JSON_NULL) {
-		n = snprintf(note, len, "error_name is not a name of at most "
-			     "%zu letters, digits and '_': ignored",
-			     sizeof(out->error_name) - 1);
-		used = n > 0 ? (size_t)n : 0;
-	}
-	v = ga_json_get(j, "rows");
-	if (!v || v->type == GA_JSON_NULL || out->result != GA_RESULT_ERROR ||
-	    (kind != GA_STEP_FETCH && kind != GA_STEP_STREAM))
-		return;
-	if (v->type == GA_JSON_NUMBER && v->num >= 0 && v->num <= ROWS_MAX &&
-	    v->num == (double)(long)v->num) {
-		out->has_rows = true;
-		out->rows = (long)v->num;
-	} else if (used < len) {
-		snprintf(note + used, len - used, "%srows is not a whole number "
-			 "from 0 to 2^53: ignored", used ? "; " : "");
-	}
 }

@@ -292,17 +292,4 @@ bool ga_protocol_class_ok(const char *s, size_t n);
 bool ga_protocol_sqlstate_ok(const char *s, size_t n);
 bool ga_protocol_api_ok(const char *s, size_t n);
 
-/* The reply members that only describe an outcome, from reply j to a
- * kind request into out (whose result is set):
- *   error_name  the connector's name for errno: letters, digits and '_',
- *               not starting with a digit, at most 63 characters;
- *   rows        a failed fetch or stream: the rows read before the
- *               error, a whole number from 0 to 2^53.
- * They decide nothing, so a malformed one is left out, never the
- * driver's failure: note[len] then says which and why, for the driver's
- * log ("" when all was well).  rows on another reply is ignored. */
-void ga_protocol_take_described(const struct ga_json *j,
-				enum ga_step_kind kind, struct ga_outcome *out,
-				char *note, size_t len);
-
 #endif

@@ -1,16 +1,16 @@
 /* fuzz_protocol.c - what a client driver writes back (docs/driver-
  * protocol.md): each line of the input is a reply or a greeting, parsed
  * by util/json.c as client/process_lines.c parses it (at most its 64 MiB;
- * here the input's size), its described members taken by
- * ga_protocol_take_described() for every kind of step, its versions
- * read by ga_protocol_version(), a pool's events by
- * ga_protocol_take_pool_events().  Every string the parser returns is
+ * here the input's size), read whole by ga_reply_read() (client/reply.h)
+ * for every kind of step, with and without the feature pool, its
+ * versions read by ga_protocol_version().  Every string the parser returns is
  * written back by ga_json_write_string() and must parse again into the
  * same bytes (the results file and the requests are written that way).
  * A refusal's words hold no control byte: jansson's quote the text. */
 #include <string.h>
 
 #include "client/protocol.h"
+#include "client/reply.h"
 #include "fuzz.h"
 #include "util/json.h"
 
@@ -54,27 +54,25 @@ static void walk(const struct ga_json *j)
 
 static void reply(const struct ga_json *j)
 {
-	static const char *const results[] = { "ok", "error", "hang",
-					       "wrong-result" };
-	char note[200], ver[64];
+	static const unsigned features[] = { 0, GA_FEATURE_POOL };
+	struct ga_reply_why why;
 	struct ga_outcome out;
+	char ver[64];
 	unsigned k;
-	size_t r;
+	size_t f;
 
-	for (k = 0; k < GA_STEP_KIND_COUNT; k++) {
-		memset(&out, 0, sizeof(out));
-		for (r = 0; r < 4; r++)
-			if (strcmp(ga_json_str(j, "result", ""), results[r]) == 0)
-				out.result = (enum ga_result)r;
-		ga_protocol_take_described(j, (enum ga_step_kind)k, &out,
-					   note, sizeof(note));
-		if (strlen(out.error_name) >= sizeof(out.error_name))
-			fuzz_fail("error_name overflows");
-	}
-	memset(&out, 0, sizeof(out));
-	if (ga_protocol_take_pool_events(j, &out, note, sizeof(note)) == 0 &&
-	    strlen(out.pool_detail) >= sizeof(out.pool_detail))
-		fuzz_fail("pool_detail overflows");
+	for (k = 0; k < GA_STEP_KIND_COUNT; k++)
+		for (f = 0; f < 2; f++) {
+			if (ga_reply_read(j, (enum ga_step_kind)k, features[f],
+					  &out, &why) != GA_REPLY_TAKEN)
+				continue;
+			if (strlen(out.error_name) >= sizeof(out.error_name))
+				fuzz_fail("error_name overflows");
+			if (strlen(out.pool_detail) >= sizeof(out.pool_detail))
+				fuzz_fail("pool_detail overflows");
+			if (!out.api)
+				fuzz_fail("a reply taken without its api");
+		}
 	ga_protocol_version(ga_json_str(j, "version", NULL), true, ver,
 			    sizeof(ver));
 	ga_protocol_version(ga_json_str(j, "library", NULL), false, ver,

@@ -61,6 +61,13 @@ test_expect_success 'docs/driver-protocol.md carries the generated tables word f
 	test -s got.md && diff -u want.md got.md
 '
 
+test_expect_success 'docs/driver-protocol.md carries the table of a reply word for word (docs/gen-replies.sh, from GA_REPLY_MAP)' '
+	sh "$TOP/docs/gen-replies.sh" "$GONEAWAY" replies &&
+	"$GONEAWAY" driver-test --describe=replies-markdown > replies.md &&
+	test "$(grep -c "^| \`" replies.md)" -eq 13 &&
+	diff -u "$DOC" replies/driver-protocol.md
+'
+
 # A driver's sources: the files in the directory its command names, and
 # the shared Python loop for the Python drivers.
 driver_sources() {

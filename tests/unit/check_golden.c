@@ -292,14 +292,6 @@ static size_t golden_form(const char *text, size_t len, char **out)
 	return strlen(*out);
 }
 
-static void write_file(const char *path, const char *text, size_t len)
-{
-	FILE *f = fopen(path, "we");
-	ck_assert_msg(f != NULL, "cannot write %s", path);
-	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
 /* Writes text[len] to dir/name, whole: $GA_GOLDEN_DIR keeps what the
  * code made, to diff with what another tree makes. */
 static void keep(const char *dir, const char *name, const char *text,
@@ -308,43 +300,23 @@ static void keep(const char *dir, const char *name, const char *text,
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	write_file(path, text, len);
+	unit_write_file(path, text, len);
 }
 
 /* text[len] against the golden file name; GA_GOLDEN_WRITE=1 writes it */
 static void golden(const char *name, const char *text, size_t len)
 {
-	char path[4096], *want = NULL, *form;
-	size_t wlen = 0, line = 1, i, flen;
 	const char *dir = getenv("GA_GOLDEN_DIR");
-	FILE *f;
+	char path[4096], *form;
+	size_t flen;
 
 	if (dir && *dir)
 		keep(dir, name, text, len);
 	flen = golden_form(text, len, &form);
 	snprintf(path, sizeof(path), "%s/tests/golden/results/%s", unit_top(),
 		 name);
-	if (getenv("GA_GOLDEN_WRITE") && *getenv("GA_GOLDEN_WRITE") == '1') {
-		write_file(path, form, flen);
-		free(form);
-		return;
-	}
-	f = fopen(path, "re");
-	ck_assert_msg(f != NULL, "no golden file %s (GA_GOLDEN_WRITE=1 makes "
-		      "it)", path);
-	want = malloc(flen + 2);
-	ck_assert_ptr_nonnull(want);
-	wlen = fread(want, 1, flen + 1, f);
-	fclose(f);
-	for (i = 0; i < flen && i < wlen && form[i] == want[i]; i++)
-		if (form[i] == '\n')
-			line++;
-	free(want);
+	unit_golden(path, form, flen);
 	free(form);
-	ck_assert_msg(i == flen && wlen == flen, "%s differs from what the "
-		      "code makes, from its line %zu on (GA_GOLDEN_DIR=DIR keeps "
-		      "what it makes; GA_GOLDEN_WRITE=1 rewrites the golden "
-		      "file when the change is meant)", path, line);
 }
 
 static void one(const char *top, const char *path)

@@ -1,6 +1,8 @@
 /* needs.c - see needs.h */
 #include "needs.h"
 
+#include <check.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,4 +67,42 @@ bool unit_needs_report(const struct unit_needs *n)
 	fprintf(n->out, "SKIPPED: %u test cases need root and did not run "
 		"(see SKIP above); Checks does not count them\n", n->left_out);
 	return false;
+}
+
+void unit_write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "we");
+
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+void unit_golden(const char *path, const char *text, size_t len)
+{
+	const char *w = getenv("GA_GOLDEN_WRITE");
+	size_t wlen, line = 1, i;
+	char *want;
+	FILE *f;
+
+	if (w && *w == '1') {
+		unit_write_file(path, text, len);
+		return;
+	}
+	f = fopen(path, "re");
+	ck_assert_msg(f != NULL, "no golden file %s (GA_GOLDEN_WRITE=1 makes "
+		      "it)", path);
+	want = malloc(len + 2);
+	ck_assert_ptr_nonnull(want);
+	wlen = fread(want, 1, len + 1, f);
+	fclose(f);
+	for (i = 0; i < len && i < wlen && text[i] == want[i]; i++)
+		if (text[i] == '\n')
+			line++;
+	free(want);
+	ck_assert_msg(i == len && wlen == len, "%s differs from what the code "
+		      "makes, from its line %zu on (GA_GOLDEN_DIR=DIR keeps what "
+		      "it makes, where a test says so; GA_GOLDEN_WRITE=1 "
+		      "rewrites the golden file when the change is meant)", path,
+		      line);
 }

@@ -38,6 +38,14 @@ bool unit_needs_root(struct unit_needs *n, const char *suite,
  * Makefile's GA_UNIT_TOP).  Static or the environment's: never freed. */
 const char *unit_top(void);
 
+/* Writes text[len] to path, whole (the test fails when it cannot). */
+void unit_write_file(const char *path, const char *text, size_t len);
+
+/* text[len] against the golden file path, byte for byte: the test fails
+ * naming the first line that differs.  GA_GOLDEN_WRITE=1 writes it
+ * instead, for a change meant to alter it (git diff then shows what). */
+void unit_golden(const char *path, const char *text, size_t len);
+
 /* After the run: one line naming how many test cases were left out and
  * whether that fails the run.  Returns true if it does. */
 bool unit_needs_report(const struct unit_needs *n);

@@ -23,7 +23,7 @@
 	S(record) S(bundle) S(trust) N(capture) S(session) S(reuse) S(torture) \
 	S(schedule) S(plan) S(beneath) N(trustdir) S(infile) S(parse_scale) S(sqltok) S(sqlset) \
 	S(serve_http) S(serve_api) S(serve_chain) S(serve_wire) S(serve_upadmin) \
-	S(tables) S(golden)
+	S(tables) S(golden) S(reply)
 
 #define GA_UNIT_SUITE(name) Suite *make_##name##_suite(void);
 #define GA_UNIT_NEEDS(name) Suite *make_##name##_suite(struct unit_needs *needs);
