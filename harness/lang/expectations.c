@@ -516,11 +516,7 @@ int ga_expectations_parse_text(const char *path, const char *text,
 	line = text;
 	for (;;) {
 		r.p.line++;
-		nl = strchr(line, '\n');
-		memset(&lx, 0, sizeof(lx));
-		lx.s = line;
-		lx.len = nl ? (size_t)(nl - line) : strlen(line);
-		lx.buf = scratch;
+		nl = ga_lex_line(&lx, line, scratch);
 		read_line(&r, &lx);
 		if (nl && !r.full &&
 		    r.p.nerrors >= GA_EXPECTATIONS_MAX_ERRORS) {

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/byname.h"
+
 static const struct ga_fault_kind *const none[] = { NULL };
 static const struct ga_fault_kind *const *in_use = none;
 
@@ -17,15 +19,7 @@ const struct ga_fault_kind *const *ga_fault_kinds(void)
 	return in_use;
 }
 
-const struct ga_fault_kind *ga_fault_kind_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; in_use[i]; i++)
-		if (strcmp(in_use[i]->name, name) == 0)
-			return in_use[i];
-	return NULL;
-}
+GA_FIND_BY_NAME(ga_fault_kind_find, const struct ga_fault_kind, in_use)
 
 void ga_fault_kind_names(const char *last, char *buf, size_t len)
 {

@@ -158,6 +158,10 @@ const char *ga_join_names(char *buf, size_t size, const char *const *names,
 /* ---- the lexer (lang/lexer.c) ------------------------------------------- */
 
 void ga_lex_skip(struct lexer *lx);
+/* lx set to read the text's line at line (up to its '\n' or the end),
+ * with scratch (room for twice the text) for its words.  Returns the
+ * line's '\n', or NULL for the last line. */
+const char *ga_lex_line(struct lexer *lx, const char *line, char *scratch);
 /* True when only blanks or a comment are left. */
 bool ga_lex_done(struct lexer *lx);
 int ga_lex_col(const struct lexer *lx);
@@ -195,12 +199,26 @@ char *ga_parse_strdup(struct parser *p, const char *s);
 void *ga_parse_grow(struct parser *p, void *arr, size_t n, size_t size);
 /* s[0..n) is non-empty and all letters, digits or bytes of extra. */
 bool ga_all_of(const char *s, size_t n, const char *extra);
+/* w is a name a line declares (a pool's, a fault's): letters, digits,
+ * '_' and '-', starting with a letter, shorter than GA_NAME_MAX.  Its
+ * length, or a diagnostic "invalid WHAT name ..." and -1. */
+int ga_parse_decl_name(struct parser *p, const struct word *w,
+		       const char *what);
 bool ga_is_digits(const char *s);
 /* [+-]digits[.digits] */
 bool ga_is_number(const char *s);
 /* Index of s[0..len) in names, or -1. */
 int ga_find_name(const char *const *names, size_t n, const char *s,
 		 size_t len);
+
+/* A parser's list of KEY=VALUE settings, X(ID, "name") each, made into
+ * its enum tag (KEY_ID, then KEY_COUNT) and its array of names
+ * ([KEY_ID] = "name"). */
+#define GA_KEY_ENUM(id, name) KEY_##id,
+#define GA_KEY_NAME(id, name) [KEY_##id] = name,
+#define GA_KEY_TABLE(tag, names, list)					\
+	enum tag { list(GA_KEY_ENUM) KEY_COUNT };			\
+	static const char *const names[KEY_COUNT] = { list(GA_KEY_NAME) }
 
 /* ---- directive handlers --------------------------------------------------- */
 

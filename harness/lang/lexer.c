@@ -51,6 +51,17 @@ const char *ga_lex_take(struct lexer *lx, size_t start)
 	return out;
 }
 
+const char *ga_lex_line(struct lexer *lx, const char *line, char *scratch)
+{
+	const char *nl = strchr(line, '\n');
+
+	memset(lx, 0, sizeof(*lx));
+	lx->s = line;
+	lx->len = nl ? (size_t)(nl - line) : strlen(line);
+	lx->buf = scratch;
+	return nl;
+}
+
 /* Reads the next word into w: bytes up to a blank or '#', with "..." parts
  * (escapes \" and \\) taken whole.  Returns 1, 0 at the end of the line or
  * a comment, or -1 after reporting an unterminated string. */
@@ -223,6 +234,20 @@ bool ga_all_of(const char *s, size_t n, const char *extra)
 			return false;
 	}
 	return true;
+}
+
+int ga_parse_decl_name(struct parser *p, const struct word *w,
+		       const char *what)
+{
+	size_t len = strlen(w->text);
+
+	if (!isalpha((unsigned char)w->text[0]) ||
+	    !ga_all_of(w->text, len, "_-") || len >= GA_NAME_MAX)
+		return ga_perr(p, w->col, "invalid %s name '%s': letters, "
+			       "digits, '_' and '-', starting with a letter, at "
+			       "most %d characters", what, w->text,
+			       GA_NAME_MAX - 1);
+	return (int)len;
 }
 
 bool ga_is_digits(const char *s)

@@ -87,20 +87,30 @@ static const struct directive proxy_step = {
 	ga_parse_proxy_step
 };
 
-/* The header line "proxy NAME" and the step "proxy ACTION" begin with
- * one word: the next one tells them apart (read from a copy of the
- * lexer, which the handler then reads again). */
-static const struct directive *proxy_line(const struct directive *dir,
-					  struct parser *p,
-					  const struct lexer *lx)
+/* The line's next word, unquoted, read from a copy of the lexer (the
+ * handler then reads it again); NULL when there is none. */
+static const char *next_word(struct parser *p, const struct lexer *lx)
 {
 	struct lexer ahead = *lx;
 	struct word w;
 
+	if (ga_lex_word(p, &ahead, &w) != 1 || w.quoted)
+		return NULL;
+	return w.text;
+}
+
+/* The header line "proxy NAME" and the step "proxy ACTION" begin with
+ * one word: the next one tells them apart. */
+static const struct directive *proxy_line(const struct directive *dir,
+					  struct parser *p,
+					  const struct lexer *lx)
+{
+	const char *word;
+
 	if (dir->parse != ga_parse_proxy)
 		return dir;
-	if (ga_lex_word(p, &ahead, &w) == 1 && !w.quoted &&
-	    ga_parse_proxy_is_action(w.text))
+	word = next_word(p, lx);
+	if (word && ga_parse_proxy_is_action(word))
 		return &proxy_step;
 	return dir;
 }
@@ -121,16 +131,14 @@ static const struct directive *server_line(const struct directive *dir,
 					   struct parser *p,
 					   const struct lexer *lx)
 {
-	struct lexer ahead = *lx;
-	struct word w;
+	const char *word;
 
 	if (dir->parse != ga_parse_server)
 		return dir;
-	if (ga_lex_word(p, &ahead, &w) != 1 || w.quoted)
-		return dir;
-	if (strcmp(w.text, "fresh") == 0)
+	word = next_word(p, lx);
+	if (word && strcmp(word, "fresh") == 0)
 		return &server_fresh;
-	if (strcmp(w.text, "memory") == 0)
+	if (word && strcmp(word, "memory") == 0)
 		return &server_memory;
 	return dir;
 }
@@ -373,11 +381,7 @@ int ga_parse_text(const char *path, const char *text,
 	line = text;
 	for (;;) {
 		p.line++;
-		nl = strchr(line, '\n');
-		memset(&lx, 0, sizeof(lx));
-		lx.s = line;
-		lx.len = nl ? (size_t)(nl - line) : strlen(line);
-		lx.buf = scratch;
+		nl = ga_lex_line(&lx, line, scratch);
 		parse_line(&p, &lx);
 		if (!nl)
 			break;

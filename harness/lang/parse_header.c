@@ -18,42 +18,24 @@ static const char *const requirement_names[] = {
 	"resolver",
 };
 
-enum conn_key {
-	KEY_CONNECT_TIMEOUT,
-	KEY_READ_TIMEOUT,
-	KEY_WRITE_TIMEOUT,
-	KEY_TRANSPORT,
-	KEY_USER,
-	KEY_PASSWORD,
-	KEY_DATABASE,
-	KEY_RECONNECT,
-	KEY_INTERACTIVE,
-	KEY_MAX_ALLOWED_PACKET,
-	KEY_PRIVILEGED,
-	KEY_TLS,
-	KEY_KEEPALIVE,
-	KEY_POOL,
-	KEY_LOCAL_INFILE,
-	KEY_COUNT,
-};
-
-static const char *const conn_key_names[KEY_COUNT] = {
-	[KEY_CONNECT_TIMEOUT] = "connect_timeout",
-	[KEY_READ_TIMEOUT] = "read_timeout",
-	[KEY_WRITE_TIMEOUT] = "write_timeout",
-	[KEY_TRANSPORT] = "transport",
-	[KEY_USER] = "user",
-	[KEY_PASSWORD] = "password",
-	[KEY_DATABASE] = "database",
-	[KEY_RECONNECT] = "reconnect",
-	[KEY_INTERACTIVE] = "interactive",
-	[KEY_MAX_ALLOWED_PACKET] = "max_allowed_packet",
-	[KEY_PRIVILEGED] = "privileged",
-	[KEY_TLS] = "tls",
-	[KEY_KEEPALIVE] = "keepalive",
-	[KEY_POOL] = "pool",
-	[KEY_LOCAL_INFILE] = "local_infile",
-};
+/* A connection line's KEY=VALUE settings: each one's enum and name. */
+#define CONN_KEYS(X) \
+	X(CONNECT_TIMEOUT, "connect_timeout") \
+	X(READ_TIMEOUT, "read_timeout") \
+	X(WRITE_TIMEOUT, "write_timeout") \
+	X(TRANSPORT, "transport") \
+	X(USER, "user") \
+	X(PASSWORD, "password") \
+	X(DATABASE, "database") \
+	X(RECONNECT, "reconnect") \
+	X(INTERACTIVE, "interactive") \
+	X(MAX_ALLOWED_PACKET, "max_allowed_packet") \
+	X(PRIVILEGED, "privileged") \
+	X(TLS, "tls") \
+	X(KEEPALIVE, "keepalive") \
+	X(POOL, "pool") \
+	X(LOCAL_INFILE, "local_infile")
+GA_KEY_TABLE(conn_key, conn_key_names, CONN_KEYS);
 
 /* TCP keepalive's bounds on Linux (tcp(7)): seconds and probes. */
 #define KEEPALIVE_SECONDS_MAX 32767

@@ -21,22 +21,14 @@
 #include "util/suggest.h"
 #include "util/units.h"
 
-enum pool_key {
-	KEY_SIZE,
-	KEY_PRE_PING,
-	KEY_RECYCLE,
-	KEY_IDLE_TIMEOUT,
-	KEY_VALIDATION,
-	KEY_COUNT,
-};
-
-static const char *const keys[KEY_COUNT] = {
-	[KEY_SIZE] = "size",
-	[KEY_PRE_PING] = "pre_ping",
-	[KEY_RECYCLE] = "recycle",
-	[KEY_IDLE_TIMEOUT] = "idle_timeout",
-	[KEY_VALIDATION] = "validation",
-};
+/* A pool line's KEY=VALUE settings: each one's enum and name. */
+#define POOL_KEYS(X) \
+	X(SIZE, "size") \
+	X(PRE_PING, "pre_ping") \
+	X(RECYCLE, "recycle") \
+	X(IDLE_TIMEOUT, "idle_timeout") \
+	X(VALIDATION, "validation")
+GA_KEY_TABLE(pool_key, keys, POOL_KEYS);
 
 /* "unknown pool setting 'X'; did you mean 'Y'? (known: ...)" */
 static int unknown_setting(struct parser *p, const struct word *w,
@@ -139,12 +131,10 @@ int ga_parse_pool(struct parser *p, struct lexer *lx,
 	if (ga_lex_need(p, lx, &w, kw->col, "'pool' needs a name, e.g. pool "
 			"app-pool pre_ping=on"))
 		return -1;
-	len = strlen(w.text);
-	if (!isalpha((unsigned char)w.text[0]) ||
-	    !ga_all_of(w.text, len, "_-") || len >= GA_NAME_MAX)
-		return ga_perr(p, w.col, "invalid pool name '%s': letters, "
-			       "digits, '_' and '-', starting with a letter, at "
-			       "most %d characters", w.text, GA_NAME_MAX - 1);
+	rc = ga_parse_decl_name(p, &w, "pool");
+	if (rc < 0)
+		return -1;
+	len = (size_t)rc;
 	dup = ga_nameindex_find(&p->pool_names, w.text, len);
 	if (dup >= 0)
 		return ga_perr(p, w.col, "pool '%s' is already declared at "

@@ -19,21 +19,16 @@
 #include <string.h>
 
 #include "lang/proxynames.h"
+#include "util/byname.h"
 #include "util/suggest.h"
 #include "util/units.h"
 
-enum proxy_key {
-	KEY_CLIENT_TIMEOUT,
-	KEY_SERVER_TIMEOUT,
-	KEY_CONNECT_TIMEOUT,
-	KEY_COUNT,
-};
-
-static const char *const keys[KEY_COUNT] = {
-	[KEY_CLIENT_TIMEOUT] = "client-timeout",
-	[KEY_SERVER_TIMEOUT] = "server-timeout",
-	[KEY_CONNECT_TIMEOUT] = "connect-timeout",
-};
+/* A proxy line's KEY=VALUE settings: each one's enum and name. */
+#define PROXY_KEYS(X) \
+	X(CLIENT_TIMEOUT, "client-timeout") \
+	X(SERVER_TIMEOUT, "server-timeout") \
+	X(CONNECT_TIMEOUT, "connect-timeout")
+GA_KEY_TABLE(proxy_key, keys, PROXY_KEYS);
 
 static const char *const actions[] = {
 	"stop", "start", "restart", "crash", NULL,
@@ -41,12 +36,7 @@ static const char *const actions[] = {
 
 bool ga_parse_proxy_is_action(const char *word)
 {
-	size_t i;
-
-	for (i = 0; actions[i]; i++)
-		if (strcmp(actions[i], word) == 0)
-			return true;
-	return false;
+	return ga_name_among(actions, word);
 }
 
 /* "unknown proxy 'X'; did you mean 'Y'? (known: none, haproxy)" */

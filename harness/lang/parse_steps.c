@@ -58,6 +58,16 @@ static int push_step(struct parser *p, const struct ga_step *st)
 	return 0;
 }
 
+/* The end of a step's line (nothing after what, e.g. "the fork mode"),
+ * then st appended. */
+static int end_step(struct parser *p, struct lexer *lx, const char *what,
+		    const struct ga_step *st)
+{
+	if (ga_lex_end(p, lx, what))
+		return -1;
+	return push_step(p, st);
+}
+
 /* Copies text[0..n) into st->text and appends st; on failure nothing is
  * kept. */
 static int push_text_step(struct parser *p, struct ga_step *st,
@@ -176,21 +186,24 @@ static int parse_step_conn(struct parser *p, struct lexer *lx,
 	return track_send(p, st, kw);
 }
 
+/* A step of dir's kind on the connection its line names next. */
+static int begin_conn_step(struct parser *p, struct lexer *lx,
+			   const struct directive *dir, const struct word *kw,
+			   struct ga_step *st)
+{
+	begin_step(p, st, dir->kind);
+	return parse_step_conn(p, lx, kw, st);
+}
+
 /* connect, ping, close, reap, kill: NAME */
 int ga_parse_conn_step(struct parser *p, struct lexer *lx,
 			   const struct directive *dir, const struct word *kw)
 {
 	struct ga_step st;
-	int rc;
 
-	begin_step(p, &st, dir->kind);
-	rc = parse_step_conn(p, lx, kw, &st);
-	if (rc)
+	if (begin_conn_step(p, lx, dir, kw, &st))
 		return -1;
-	rc = ga_lex_end(p, lx, "the connection name");
-	if (rc)
-		return -1;
-	return push_step(p, &st);
+	return end_step(p, lx, "the connection name", &st);
 }
 
 /* Finds every %thread[NAME]% in sql[0..n) (col: its column), checks that
@@ -252,9 +265,7 @@ int ga_parse_kill(struct parser *p, struct lexer *lx,
 	struct word w;
 	int rc;
 
-	begin_step(p, &st, dir->kind);
-	rc = parse_step_conn(p, lx, kw, &st);
-	if (rc)
+	if (begin_conn_step(p, lx, dir, kw, &st))
 		return -1;
 	rc = ga_lex_word(p, lx, &w);
 	if (rc < 0)
@@ -265,10 +276,7 @@ int ga_parse_kill(struct parser *p, struct lexer *lx,
 			       "(kill NAME: the connection; kill NAME query: "
 			       "its statement)", w.text);
 	st.kill_query = rc > 0;
-	rc = ga_lex_end(p, lx, "'query'");
-	if (rc)
-		return -1;
-	return push_step(p, &st);
+	return end_step(p, lx, "'query'", &st);
 }
 
 /* Checks and measures the %repeat[...]% in sql[0..n) (col: its column),
@@ -322,11 +330,8 @@ int ga_parse_sql_step(struct parser *p, struct lexer *lx,
 	struct ga_step st;
 	const char *sql;
 	size_t n;
-	int rc;
 
-	begin_step(p, &st, dir->kind);
-	rc = parse_step_conn(p, lx, kw, &st);
-	if (rc)
+	if (begin_conn_step(p, lx, dir, kw, &st))
 		return -1;
 	n = ga_lex_rest(lx, &sql);
 	if (n == 0)
@@ -411,9 +416,7 @@ int ga_parse_execute(struct parser *p, struct lexer *lx,
 	struct word w;
 	int rc;
 
-	begin_step(p, &st, dir->kind);
-	rc = parse_step_conn(p, lx, kw, &st);
-	if (rc)
+	if (begin_conn_step(p, lx, dir, kw, &st))
 		return -1;
 	for (;;) {
 		rc = ga_lex_word(p, lx, &w);
@@ -462,9 +465,7 @@ int ga_parse_fetch(struct parser *p, struct lexer *lx,
 	int rc, rows_col = 0;
 	long ms;
 
-	begin_step(p, &st, dir->kind);
-	rc = parse_step_conn(p, lx, kw, &st);
-	if (rc)
+	if (begin_conn_step(p, lx, dir, kw, &st))
 		return -1;
 	for (;;) {
 		rc = ga_lex_word(p, lx, &w);
@@ -543,10 +544,7 @@ int ga_parse_long_data(struct parser *p, struct lexer *lx,
 		return -1;
 	if (rc > 0 && parse_size_option(p, &w, "chunk", &st.chunk))
 		return -1;
-	rc = ga_lex_end(p, lx, "the chunk size");
-	if (rc)
-		return -1;
-	return push_step(p, &st);
+	return end_step(p, lx, "the chunk size", &st);
 }
 
 /* fork NAME close|exit|share N */
@@ -555,11 +553,8 @@ int ga_parse_fork(struct parser *p, struct lexer *lx,
 {
 	struct ga_step st;
 	struct word w;
-	int rc;
 
-	begin_step(p, &st, dir->kind);
-	rc = parse_step_conn(p, lx, kw, &st);
-	if (rc)
+	if (begin_conn_step(p, lx, dir, kw, &st))
 		return -1;
 	if (ga_lex_need(p, lx, &w, kw->col, "'fork' needs what the child does: "
 			"close, exit or share N"))
@@ -581,10 +576,7 @@ int ga_parse_fork(struct parser *p, struct lexer *lx,
 		return ga_perr(p, w.col, "unknown fork mode '%s' (known: "
 			    "close, exit, share N)", w.text);
 	}
-	rc = ga_lex_end(p, lx, "the fork mode");
-	if (rc)
-		return -1;
-	return push_step(p, &st);
+	return end_step(p, lx, "the fork mode", &st);
 }
 
 static struct fault_name *find_fault(struct parser *p, const char *name)
@@ -615,12 +607,10 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 	if (ga_lex_need(p, lx, &name, kw->col, "'fault' needs a name, a kind "
 			"and its arguments, e.g. fault wall firewall drop"))
 		return -1;
-	len = strlen(name.text);
-	if (!isalpha((unsigned char)name.text[0]) ||
-	    !ga_all_of(name.text, len, "_-") || len >= GA_NAME_MAX)
-		return ga_perr(p, name.col, "invalid fault name '%s': letters, "
-			    "digits, '_' and '-', starting with a letter, at "
-			    "most %d characters", name.text, GA_NAME_MAX - 1);
+	rc = ga_parse_decl_name(p, &name, "fault");
+	if (rc < 0)
+		return -1;
+	len = (size_t)rc;
 	f = find_fault(p, name.text);
 	if (f)
 		return ga_perr(p, name.col, "fault '%s' is already declared at "
@@ -884,7 +874,6 @@ int ga_parse_server(struct parser *p, struct lexer *lx,
 	struct ga_step st;
 	struct word w;
 	size_t i;
-	int rc;
 
 	(void)dir;
 	if (ga_lex_need(p, lx, &w, kw->col, "'server' needs an action: stop, "
@@ -904,10 +893,7 @@ int ga_parse_server(struct parser *p, struct lexer *lx,
 			       "limit: give it one in the header, e.g. 'server "
 			       "memory 256MiB'");
 	begin_step(p, &st, server_actions[i].kind);
-	rc = ga_lex_end(p, lx, "the server action");
-	if (rc)
-		return -1;
-	return push_step(p, &st);
+	return end_step(p, lx, "the server action", &st);
 }
 
 /* "proxy stop|start|restart|crash" (parse.c sends only these words
@@ -937,8 +923,5 @@ int ga_parse_proxy_step(struct parser *p, struct lexer *lx,
 			       "'proxy %s'", w.text, ga_proxy_names()[0] ?
 			       ga_proxy_names()[0] : "NAME");
 	begin_step(p, &st, proxy_actions[i].kind);
-	rc = ga_lex_end(p, lx, "the proxy action");
-	if (rc)
-		return -1;
-	return push_step(p, &st);
+	return end_step(p, lx, "the proxy action", &st);
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/byname.h"
+
 static const char *const none[] = { NULL };
 static const char *const *in_use = none;
 
@@ -19,12 +21,7 @@ const char *const *ga_proxy_names(void)
 
 bool ga_proxy_name_known(const char *name)
 {
-	size_t i;
-
-	for (i = 0; in_use[i]; i++)
-		if (strcmp(in_use[i], name) == 0)
-			return true;
-	return false;
+	return ga_name_among(in_use, name);
 }
 
 void ga_proxy_names_text(char *buf, size_t len)

@@ -119,36 +119,34 @@ static struct ga_select *parse_factor(struct parser *p, int depth)
 	return s;
 }
 
-static struct ga_select *parse_and(struct parser *p, int depth)
+/* operand (op operand)...: one level of "and" or "or", left to right. */
+static struct ga_select *parse_level(struct parser *p, int depth,
+				     const char *op, enum node_kind kind,
+				     struct ga_select *(*operand)(struct parser *,
+								  int))
 {
-	struct ga_select *s = parse_factor(p, depth), *r;
+	struct ga_select *s = operand(p, depth), *r;
 
-	while (s && next_is(p, "and")) {
-		p->pos += 3;
-		r = parse_factor(p, depth);
+	while (s && next_is(p, op)) {
+		p->pos += strlen(op);
+		r = operand(p, depth);
 		if (!r) {
 			ga_select_free(s);
 			return NULL;
 		}
-		s = node(NODE_AND, s, r);
+		s = node(kind, s, r);
 	}
 	return s;
 }
 
+static struct ga_select *parse_and(struct parser *p, int depth)
+{
+	return parse_level(p, depth, "and", NODE_AND, parse_factor);
+}
+
 static struct ga_select *parse_or(struct parser *p, int depth)
 {
-	struct ga_select *s = parse_and(p, depth), *r;
-
-	while (s && next_is(p, "or")) {
-		p->pos += 2;
-		r = parse_and(p, depth);
-		if (!r) {
-			ga_select_free(s);
-			return NULL;
-		}
-		s = node(NODE_OR, s, r);
-	}
-	return s;
+	return parse_level(p, depth, "or", NODE_OR, parse_and);
 }
 
 int ga_select_parse(const char *expr, struct ga_select **out,

@@ -23,8 +23,10 @@
 
 #include "lab/program.h"
 #include "lab/spawn.h"
+#include "util/byname.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
+#include "util/logcopy.h"
 
 #define POLL_MS 20
 #define START_TIMEOUT_MS 10000
@@ -51,15 +53,7 @@ static const char *const kind_names[] = {
 };
 #undef GA_PROXY_NAME
 
-const struct ga_proxy_kind *ga_proxy_kind_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; kinds[i]; i++)
-		if (strcmp(kinds[i]->name, name) == 0)
-			return kinds[i];
-	return NULL;
-}
+GA_FIND_BY_NAME(ga_proxy_kind_find, const struct ga_proxy_kind, kinds)
 
 const char *const *ga_proxy_kind_names(void)
 {
@@ -211,24 +205,14 @@ static void log_tail(const struct ga_proxy *px, char *buf, size_t len)
 {
 	struct ga_error err;
 	char *text = NULL;
-	size_t n = 0, start;
-	int lines = 0;
+	size_t n = 0;
 
 	buf[0] = '\0';
 	if (read_tail(px->log, &text, &n, &err) != 0) {
 		snprintf(buf, len, "(%s)", err.msg);
 		return;
 	}
-	start = n;
-	while (start > 0 && lines < 3) {
-		start--;
-		if (text[start] == '\n' && start + 1 < n)
-			lines++;
-	}
-	if (n - start >= len)
-		start = n - (len - 1);
-	snprintf(buf, len, "%s", n ? text + start + (text[start] == '\n') :
-		 "(empty)");
+	snprintf(buf, len, "%s", n ? ga_log_tail(text, n, 3, len) : "(empty)");
 	free(text);
 }
 

@@ -19,18 +19,12 @@ static void html_end_run(struct ga_reporter *rep,
 	const char *path = rep->state;
 	char real[PATH_MAX], *slash;
 	const char *base = NULL;
+	FILE *f = ga_output_table_file("html", path, sum);
 	struct ga_error err;
-	FILE *f;
 	int rc;
 
-	if (!sum->table)
+	if (!f)
 		return;
-	f = fopen(path, "we");
-	if (!f) {
-		fprintf(stderr, "goneaway: --html %s: %s\n", path,
-			strerror(errno));
-		return;
-	}
 	/* links to evidence are relative to the page's own directory */
 	if (realpath(path, real)) {
 		slash = strrchr(real, '/');
@@ -45,21 +39,7 @@ static void html_end_run(struct ga_reporter *rep,
 		ga_esc_line(stderr, "goneaway: --html %s: %s", path, err.msg);
 }
 
-static void html_destroy(struct ga_reporter *rep)
-{
-	free(rep->state);
-}
-
-static const struct ga_reporter_ops html_ops = {
-	.end_run = html_end_run,
-	.destroy = html_destroy,
-};
-
-static struct ga_reporter *html_open(const struct ga_output_args *a,
-				     struct ga_error *err)
-{
-	return ga_reporter_new(&html_ops, strdup(a->path), err);
-}
+GA_OUTPUT_TABLE_FILE(html)
 
 const struct ga_output ga_output_html = {
 	.name = "html",

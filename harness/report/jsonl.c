@@ -26,14 +26,6 @@ static void jsonl_begin_run(struct ga_reporter *rep, size_t ncases)
 	fflush(rep->out);
 }
 
-static void jsonl_begin_case(struct ga_reporter *rep, size_t index,
-			     const struct ga_scenario *sc)
-{
-	(void)rep;
-	(void)index;
-	(void)sc;
-}
-
 static void jsonl_end_case(struct ga_reporter *rep, size_t index,
 			   const struct ga_scenario *sc,
 			   const struct ga_case_result *res)
@@ -57,18 +49,8 @@ static void jsonl_end_run(struct ga_reporter *rep,
 	fflush(rep->out);
 }
 
-static void jsonl_destroy(struct ga_reporter *rep)
-{
-	free(rep->state);
-}
-
-static const struct ga_reporter_ops jsonl_ops = {
-	.begin_run = jsonl_begin_run,
-	.begin_case = jsonl_begin_case,
-	.end_case = jsonl_end_case,
-	.end_run = jsonl_end_run,
-	.destroy = jsonl_destroy,
-};
+static const struct ga_reporter_ops jsonl_ops =
+	GA_REPORTER_OPS(jsonl, ga_reporter_free_state);
 
 /* A reporter writing to a new file dirfd/path (AT_FDCWD: path as it
  * is); fresh: what is there is removed first and the file made anew,

@@ -58,14 +58,6 @@ static void junit_begin_run(struct ga_reporter *rep, size_t ncases)
 	rep->ncases = ncases;
 }
 
-static void junit_begin_case(struct ga_reporter *rep, size_t index,
-			     const struct ga_scenario *sc)
-{
-	(void)rep;
-	(void)index;
-	(void)sc;
-}
-
 static void junit_end_case(struct ga_reporter *rep, size_t index,
 			   const struct ga_scenario *sc,
 			   const struct ga_case_result *res)
@@ -181,13 +173,8 @@ static void junit_destroy(struct ga_reporter *rep)
 	free(st);
 }
 
-static const struct ga_reporter_ops junit_ops = {
-	.begin_run = junit_begin_run,
-	.begin_case = junit_begin_case,
-	.end_case = junit_end_case,
-	.end_run = junit_end_run,
-	.destroy = junit_destroy,
-};
+static const struct ga_reporter_ops junit_ops =
+	GA_REPORTER_OPS(junit, junit_destroy);
 
 struct ga_reporter *ga_report_junit_new(const char *path, struct ga_error *err)
 {

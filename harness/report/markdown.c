@@ -14,35 +14,15 @@ static void markdown_end_run(struct ga_reporter *rep,
 			     const struct ga_run_summary *sum)
 {
 	const char *path = rep->state;
-	FILE *f;
+	FILE *f = ga_output_table_file("markdown", path, sum);
 
-	if (!sum->table)
+	if (!f)
 		return;
-	f = fopen(path, "we");
-	if (!f) {
-		fprintf(stderr, "goneaway: --markdown %s: %s\n", path,
-			strerror(errno));
-		return;
-	}
 	ga_matrix_print(sum->table, f, true);
 	fclose(f);
 }
 
-static void markdown_destroy(struct ga_reporter *rep)
-{
-	free(rep->state);
-}
-
-static const struct ga_reporter_ops markdown_ops = {
-	.end_run = markdown_end_run,
-	.destroy = markdown_destroy,
-};
-
-static struct ga_reporter *markdown_open(const struct ga_output_args *a,
-					 struct ga_error *err)
-{
-	return ga_reporter_new(&markdown_ops, strdup(a->path), err);
-}
+GA_OUTPUT_TABLE_FILE(markdown)
 
 const struct ga_output ga_output_markdown = {
 	.name = "markdown",

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/byname.h"
+
 #define GA_OUTPUT_ROW(name) &ga_output_##name,
 static const struct ga_output *const outputs[] = {
 	GA_OUTPUTS(GA_OUTPUT_ROW)
@@ -20,15 +22,7 @@ const struct ga_output *const *ga_outputs(void)
 	return outputs;
 }
 
-const struct ga_output *ga_output_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; outputs[i]; i++)
-		if (strcmp(outputs[i]->name, name) == 0)
-			return outputs[i];
-	return NULL;
-}
+GA_FIND_BY_NAME(ga_output_find, const struct ga_output, outputs)
 
 size_t ga_output_index(const struct ga_output *o)
 {

@@ -73,6 +73,26 @@ struct ga_output {
 GA_OUTPUTS(GA_OUTPUT_DECLARE)
 #undef GA_OUTPUT_DECLARE
 
+/* What the outputs of the run's table in a file (--markdown FILE,
+ * --html FILE) share: at the run's end, that file (the reporter's state,
+ * a copy of a->path) opened to write sum's table ("we"); NULL without a
+ * table, or after saying "goneaway: --NAME PATH: why" on stderr. */
+FILE *ga_output_table_file(const char *name, const char *path,
+			   const struct ga_run_summary *sum);
+
+/* Such an output's ops (NAME_ops) and its open (NAME_open), around its
+ * NAME_end_run, which writes the table into the file at rep->state. */
+#define GA_OUTPUT_TABLE_FILE(name)					\
+	static const struct ga_reporter_ops name##_ops = {		\
+		.end_run = name##_end_run,				\
+		.destroy = ga_reporter_free_state,			\
+	};								\
+	static struct ga_reporter *name##_open(				\
+		const struct ga_output_args *a, struct ga_error *err)	\
+	{								\
+		return ga_reporter_new(&name##_ops, strdup(a->path), err); \
+	}
+
 /* The table, NULL-terminated, in GA_OUTPUTS' order. */
 const struct ga_output *const *ga_outputs(void);
 

@@ -74,6 +74,24 @@ struct ga_reporter *ga_reporter_new(const struct ga_reporter_ops *ops,
 
 void ga_reporter_free(struct ga_reporter *rep);
 
+/* What the reporters share in their ops: a begin_case that writes
+ * nothing, a destroy that frees the state and nothing else. */
+void ga_reporter_no_case(struct ga_reporter *rep, size_t index,
+			 const struct ga_scenario *sc);
+void ga_reporter_free_state(struct ga_reporter *rep);
+
+/* The ops of a reporter whose functions are named PREFIX_begin_run,
+ * PREFIX_end_case and PREFIX_end_run, with begin_case writing nothing
+ * and destroy as given. */
+#define GA_REPORTER_OPS(prefix, destroy_fn)			\
+	{							\
+		.begin_run = prefix##_begin_run,		\
+		.begin_case = ga_reporter_no_case,		\
+		.end_case = prefix##_end_case,			\
+		.end_run = prefix##_end_run,			\
+		.destroy = (destroy_fn),			\
+	}
+
 /* One line per step that ran: "line 14: query app: mysql_real_query:
  * returned 2013 (CR_SERVER_LOST) ... after 1002 ms".  Shared by the
  * reporters.  only_checked: just the steps with an explicit expect line.

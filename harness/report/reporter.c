@@ -1,10 +1,13 @@
 /* reporter.c - what the reporters share. */
 #include "report/report.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/internal.h"
+#include "report/outputs.h"
 
 struct ga_reporter *ga_reporter_new(const struct ga_reporter_ops *ops,
 				    void *state, struct ga_error *err)
@@ -34,6 +37,33 @@ void ga_reporter_free(struct ga_reporter *rep)
 	if (rep->owns_out && rep->out)
 		fclose(rep->out);
 	free(rep);
+}
+
+void ga_reporter_no_case(struct ga_reporter *rep, size_t index,
+			 const struct ga_scenario *sc)
+{
+	(void)rep;
+	(void)index;
+	(void)sc;
+}
+
+void ga_reporter_free_state(struct ga_reporter *rep)
+{
+	free(rep->state);
+}
+
+FILE *ga_output_table_file(const char *name, const char *path,
+			   const struct ga_run_summary *sum)
+{
+	FILE *f;
+
+	if (!sum->table)
+		return NULL;
+	f = fopen(path, "we");
+	if (!f)
+		fprintf(stderr, "goneaway: --%s %s: %s\n", name, path,
+			strerror(errno));
+	return f;
 }
 
 void ga_report_steps(FILE *f, const char *indent, const struct ga_scenario *sc,

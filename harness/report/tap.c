@@ -16,14 +16,6 @@ static void tap_begin_run(struct ga_reporter *rep, size_t ncases)
 	fflush(rep->out);
 }
 
-static void tap_begin_case(struct ga_reporter *rep, size_t index,
-			   const struct ga_scenario *sc)
-{
-	(void)rep;
-	(void)index;
-	(void)sc;
-}
-
 /* A test line's description: text (util/escape.h), with '#' written
  * "\\#" as TAP says, so that no word of a label, a server's or a
  * driver's name ("# TODO", "# SKIP") becomes a directive. */
@@ -109,13 +101,8 @@ static void tap_end_run(struct ga_reporter *rep,
 	fflush(rep->out);
 }
 
-static const struct ga_reporter_ops tap_ops = {
-	.begin_run = tap_begin_run,
-	.begin_case = tap_begin_case,
-	.end_case = tap_end_case,
-	.end_run = tap_end_run,
-	.destroy = NULL,
-};
+static const struct ga_reporter_ops tap_ops =
+	GA_REPORTER_OPS(tap, NULL);
 
 struct ga_reporter *ga_report_tap_new(FILE *out)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "server/internal.h"
+#include "util/byname.h"
 
 #define GA_SERVER_ROW(name) &ga_server_##name,
 static const struct ga_server_backend_ops *const backends[] = {
@@ -19,15 +20,7 @@ const struct ga_server_backend_ops *const *ga_server_backends(void)
 	return backends;
 }
 
-const struct ga_server_backend_ops *ga_server_backend_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; backends[i]; i++)
-		if (strcmp(backends[i]->name, name) == 0)
-			return backends[i];
-	return NULL;
-}
+GA_FIND_BY_NAME(ga_server_backend_find, const struct ga_server_backend_ops, backends)
 
 /* The part of spec after b's prefix, or NULL when spec does not start
  * with it (a prefix without ':' is the whole word). */

@@ -24,6 +24,7 @@
 #include "util/beneath.h"
 #include "util/clock.h"
 #include "util/fsutil.h"
+#include "util/logcopy.h"
 #include "util/machine.h"
 
 static void log_tail(const struct ga_server *srv, char *buf, size_t len);
@@ -976,8 +977,7 @@ static void log_tail(const struct ga_server *srv, char *buf, size_t len)
 {
 	struct ga_error err;
 	char *text = NULL;
-	size_t n = 0, start;
-	int lines = 0;
+	size_t n = 0;
 
 	if (!len)
 		return;
@@ -986,14 +986,6 @@ static void log_tail(const struct ga_server *srv, char *buf, size_t len)
 		snprintf(buf, len, "(%s)", err.msg);
 		return;
 	}
-	start = n;
-	while (start > 0 && lines < 4) {
-		start--;
-		if (text[start] == '\n' && start + 1 < n)
-			lines++;
-	}
-	if (n - start >= len)
-		start = n - (len - 1);
-	snprintf(buf, len, "%s", text + start + (text[start] == '\n'));
+	snprintf(buf, len, "%s", ga_log_tail(text, n, 4, len));
 	free(text);
 }

@@ -80,16 +80,24 @@ int ga_snapshot_add(struct ga_snapshot *snap, const char *section,
 	return push(snap, line, err);
 }
 
-/* The rank of line's section in section_order. */
-static size_t rank(const char *line)
+/* The index of line's section (its first word) among the count names,
+ * or count. */
+static size_t section_index(const char *line, const char *const *names,
+			    size_t count)
 {
 	size_t i, n = strcspn(line, " \t");
 
-	for (i = 0; i < sizeof(section_order) / sizeof(*section_order); i++)
-		if (strlen(section_order[i]) == n &&
-		    strncmp(line, section_order[i], n) == 0)
+	for (i = 0; i < count; i++)
+		if (strlen(names[i]) == n && strncmp(line, names[i], n) == 0)
 			return i;
 	return i;
+}
+
+/* The rank of line's section in section_order. */
+static size_t rank(const char *line)
+{
+	return section_index(line, section_order,
+			     sizeof(section_order) / sizeof(*section_order));
 }
 
 /* The order of two lines: their sections' ranks, then their keys (a
@@ -174,13 +182,9 @@ int ga_snapshot_from_text(struct ga_snapshot *snap, const char *text,
 
 bool ga_snapshot_short_section(const char *line)
 {
-	size_t i, n = strcspn(line, " \t");
+	size_t count = sizeof(short_sections) / sizeof(*short_sections);
 
-	for (i = 0; i < sizeof(short_sections) / sizeof(*short_sections); i++)
-		if (strlen(short_sections[i]) == n &&
-		    strncmp(line, short_sections[i], n) == 0)
-			return true;
-	return false;
+	return section_index(line, short_sections, count) < count;
 }
 
 /* The key of line ("section key") and its length, and the value. */

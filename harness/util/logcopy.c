@@ -95,3 +95,18 @@ long long ga_log_copy_at(int in, int dirfd, const char *name, long long max,
 		return ga_error_prefix(err, "%s", name);
 	return cut;
 }
+
+const char *ga_log_tail(const char *text, size_t n, int lines, size_t len)
+{
+	size_t start = n;
+	int seen = 0;
+
+	while (start > 0 && seen < lines) {
+		start--;
+		if (text[start] == '\n' && start + 1 < n)
+			seen++;
+	}
+	if (n - start >= len)
+		start = n - (len - 1);
+	return text + start + (text[start] == '\n');
+}

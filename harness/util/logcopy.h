@@ -17,6 +17,8 @@
 #ifndef GA_LOGCOPY_H
 #define GA_LOGCOPY_H
 
+#include <stddef.h>
+
 #include "util/error.h"
 
 #define GA_LOG_COPY_MAX (8LL << 20)
@@ -35,5 +37,10 @@ long long ga_log_copy_range(int in, long long from, long long to, int out,
  * name).  Returns the bytes cut, or -1 with err set. */
 long long ga_log_copy_at(int in, int dirfd, const char *name, long long max,
 			 struct ga_error *err);
+
+/* Where the last lines of the log text[0..n) begin, for a message: at
+ * most lines of them, and fewer than len bytes (len > 0).  text is read
+ * at text[n] when n is 0 (a NUL after the text). */
+const char *ga_log_tail(const char *text, size_t n, int lines, size_t len);
 
 #endif
