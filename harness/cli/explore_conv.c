@@ -1,8 +1,9 @@
 /* explore_conv.c - a clean run's conversation, from its capture.pcap
  * (lab/capture.c writes it: Ethernet, IPv4, as the client's end of the
  * link saw it): each TCP connection's streams put back together, the
- * segments that carried data with conntrack's count before each (the
- * count the point fault's SIZE to-server|from-server compares), and
+ * segments that carried data with their offset (what the point
+ * fault's "data SIZE" counts, by TCP sequence) and conntrack's count
+ * before each, and
  * the MySQL packets of each stream, named by serve/mysqlwire.c - the
  * one classifier of the protocol's packets goneaway has. */
 #include "cli/explore.h"
@@ -573,19 +574,16 @@ void ex_segment_label(const struct ex_connection *cn,
 
 unsigned long long ex_segment_size(const struct ex_segment *seg)
 {
-	if (seg->ip_len < 2 * EX_BARE_ACK + 1)
-		return seg->ct_before + seg->ip_len;
-	return seg->ct_before + seg->ip_len / 2 + 1;
+	return seg->off + seg->len / 2 + 1;
 }
 
 /* Whether y, the segment of another run that stands where x stood,
- * takes conntrack's count to x's point: the count before it is below
- * the point and the count with it reaches it. */
+ * carries x's point's byte. */
 static bool lands_on(const struct ex_segment *x, const struct ex_segment *y)
 {
 	unsigned long long size = ex_segment_size(x);
 
-	return y->ct_before < size && y->ct_before + y->ip_len >= size;
+	return y->off < size && y->off + y->len >= size;
 }
 
 bool ex_conv_same(const struct ex_conv *a, const struct ex_conv *b,
@@ -612,12 +610,12 @@ bool ex_conv_same(const struct ex_conv *a, const struct ex_conv *b,
 			    x->segs[k].len != y->segs[k].len ||
 			    !lands_on(&x->segs[k], &y->segs[k])) {
 				snprintf(why, len, "connection %zu, segment "
-					 "%zu: %lu bytes after a count of %llu "
-					 "(its point %llu), then %lu after %llu",
+					 "%zu: %lu bytes at offset %llu (its "
+					 "point data %llu), then %lu at %llu",
 					 i + 1, k + 1, x->segs[k].len,
-					 x->segs[k].ct_before,
+					 x->segs[k].off,
 					 ex_segment_size(&x->segs[k]),
-					 y->segs[k].len, y->segs[k].ct_before);
+					 y->segs[k].len, y->segs[k].off);
 				return false;
 			}
 		for (k = 0; k < x->npkts; k++)
