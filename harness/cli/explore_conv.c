@@ -43,6 +43,9 @@ struct building {
 	/* ... and the bytes sent again, each way, and how far the other
 	 * side acknowledged each way (the first byte it did not) */
 	bool resent[2];
+	unsigned long long resent_end[2];       /* past the last byte
+						 * sent again */
+	unsigned long long rst_acked[2];        /* acked[] at the reset */
 	double resent_ms;               /* the first time any was */
 	unsigned long long acked[2];
 	unsigned long long acked_then[2];       /* ... when the first was:
@@ -120,6 +123,8 @@ static int stream_add(struct building *b, int dir, uint32_t seq,
 			b->acked_then[1] = b->acked[1];
 		}
 		b->resent[dir] = true;
+		if (off + n > b->resent_end[dir])
+			b->resent_end[dir] = off + n;
 		return 0;
 	}
 	b->have_last[dir] = true;
@@ -206,6 +211,8 @@ static int frame(struct ex_conv *c, struct building **bs, size_t *bcap,
 		b->rst_dir = !dir;              /* segment the other way */
 		b->rst_off = b->last_off[!dir];
 		b->rst_ms = (t - b->t0) * 1000.0;
+		b->rst_acked[0] = b->acked[0];
+		b->rst_acked[1] = b->acked[1];
 	}
 	if ((flags & 0x10) && b->st[!dir].have_isn) {   /* an ACK */
 		unsigned long long a = (uint32_t)(be32(tcp + 8) -
@@ -381,7 +388,8 @@ static const struct ex_segment *segment_of(const struct ex_connection *cn,
 }
 
 /* Where the connection was first cut: a reset answered the segment
- * before it, when it came before anything was sent again; else, when
+ * before it, when it came before anything was sent again (or what was
+ * sent again had been acknowledged by then); else, when
  * something was first sent again, the first segment each way its
  * receiver had not acknowledged (and that was sent by then: what comes
  * later may follow the fault's lift), the one of them first sent last
@@ -390,9 +398,14 @@ static void find_cut(struct building *b)
 {
 	struct ex_connection *cn = b->cn;
 	const struct ex_segment *s[2] = { NULL, NULL }, *pick;
+	/* a segment sent again that was acknowledged before the reset was
+	 * a slow peer's (a loaded machine), not the cut's */
+	bool spurious = b->rst &&
+		(!b->resent[0] || b->rst_acked[0] >= b->resent_end[0]) &&
+		(!b->resent[1] || b->rst_acked[1] >= b->resent_end[1]);
 	int d;
 
-	if (b->rst && (!(b->resent[0] || b->resent[1]) ||
+	if (b->rst && (!(b->resent[0] || b->resent[1]) || spurious ||
 		       b->rst_ms <= b->resent_ms)) {
 		cn->cut_seen = true;
 		cn->cut_dir = b->rst_dir;
