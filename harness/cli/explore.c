@@ -377,6 +377,7 @@ static void check_landing(struct ex_state *st, struct ex_run *r)
 	const struct ex_connection *cn;
 	char path[EX_PATH_MAX], shape[96];
 	struct ga_error err;
+	long place, k = 0;
 	size_t i;
 
 	r->land = EX_LAND_UNSEEN;
@@ -389,14 +390,18 @@ static void check_landing(struct ex_state *st, struct ex_run *r)
 		ex_act_landing(clean, want, cn, &r->land, r->land_at,
 			       sizeof(r->land_at));
 	} else if (cn && cn->cut_seen) {
-		r->land = cn->cut_dir == want->dir && cn->cut_off == want->off ?
+		/* by place, as ex_act_landing(): offsets move with a login
+		 * a byte longer */
+		place = ex_seg_place(cn, cn->cut_dir, cn->cut_off);
+		r->land = cn->cut_dir == want->dir && place >= 0 &&
+			  place == ex_seg_place(clean, want->dir, want->off) ?
 			  EX_LAND_HERE : EX_LAND_ELSEWHERE;
 		snprintf(r->land_at, sizeof(r->land_at), "%s offset %llu",
 			 cn->cut_dir == EX_UP ? "to-server" : "from-server",
 			 cn->cut_off);
-		for (i = 0; i < clean->nsegs; i++)
+		for (i = 0; i < clean->nsegs && place >= 0; i++)
 			if (clean->segs[i].dir == cn->cut_dir &&
-			    clean->segs[i].off == cn->cut_off)
+			    k++ == place)
 				ex_segment_label(clean, &clean->segs[i],
 						 r->land_at, sizeof(r->land_at),
 						 shape, sizeof(shape));

@@ -88,29 +88,20 @@ void ex_segment_label(const struct ex_connection *cn,
 		      const struct ex_segment *seg, char *buf, size_t len,
 		      char *shape, size_t shape_len);
 
-/* A bare ACK's IP length in the lab: IPv4 20, TCP 20, its timestamps
- * 12. */
-#define EX_BARE_ACK 52
-
-/* The point fault's SIZE for seg.  The count before a segment is every
- * IP packet of its direction, bare ACKs too, and whether a peer sends
- * one of its own (its delayed-ACK timer fired) or lets its next data
- * carry it depends on how quickly it answers: a run under load has one
- * more or one fewer than the clean run.  The count the segment itself
- * reaches (ct_before + ip_len) is still met by it with an ACK more
- * before it, but a packet late with one fewer; halfway into it
- * (ct_before + ip_len / 2 + 1) it is met either way, where the segment
- * is long enough to leave an ACK's length on each side (ip_len of 2 *
- * EX_BARE_ACK + 1 or more: 54 data bytes).  A shorter one (a COMMIT,
- * an OK) keeps the count it reaches: an ACK more is what a loaded run
- * adds most. */
+/* The point fault's SIZE for seg, a "data SIZE" point: its data's
+ * middle byte, counted from 1 (off + len / 2 + 1), which the faulted
+ * run's engine finds by TCP sequence (faults/pointseq.h): the segment
+ * that carries that byte.  Bare ACKs count nothing, so a client that
+ * ACKs otherwise than in the clean run (delayed or quick, a loaded
+ * machine) meets the point at the same segment; the middle, not the
+ * first byte, keeps it there when a sender cuts its data a little
+ * otherwise. */
 unsigned long long ex_segment_size(const struct ex_segment *seg);
 
 /* Whether a and b carried the same segments and packets (directions,
- * lengths, offsets), and every point of a's lands on its segment in b:
- * b's segment takes conntrack's count to ex_segment_size() of a's (the
- * counts may differ by bare ACKs that stay inside it); if not, the
- * first difference into why. */
+ * lengths, offsets), and every point of a's lands on its segment in b
+ * (b's segment carries the byte ex_segment_size() of a's names); if
+ * not, the first difference into why. */
 bool ex_conv_same(const struct ex_conv *a, const struct ex_conv *b,
 		  char *why, size_t len);
 

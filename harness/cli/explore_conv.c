@@ -1,8 +1,9 @@
 /* explore_conv.c - a clean run's conversation, from its capture.pcap
  * (lab/capture.c writes it: Ethernet, IPv4, as the client's end of the
  * link saw it): each TCP connection's streams put back together, the
- * segments that carried data with conntrack's count before each (the
- * count the point fault's SIZE to-server|from-server compares), and
+ * segments that carried data with their offset (what the point
+ * fault's "data SIZE" counts, by TCP sequence) and conntrack's count
+ * before each, and
  * the MySQL packets of each stream, named by serve/mysqlwire.c - the
  * one classifier of the protocol's packets goneaway has. */
 #include "cli/explore.h"
@@ -42,6 +43,9 @@ struct building {
 	/* ... and the bytes sent again, each way, and how far the other
 	 * side acknowledged each way (the first byte it did not) */
 	bool resent[2];
+	unsigned long long resent_end[2];       /* past the last byte
+						 * sent again */
+	unsigned long long rst_acked[2];        /* acked[] at the reset */
 	double resent_ms;               /* the first time any was */
 	unsigned long long acked[2];
 	unsigned long long acked_then[2];       /* ... when the first was:
@@ -119,6 +123,8 @@ static int stream_add(struct building *b, int dir, uint32_t seq,
 			b->acked_then[1] = b->acked[1];
 		}
 		b->resent[dir] = true;
+		if (off + n > b->resent_end[dir])
+			b->resent_end[dir] = off + n;
 		return 0;
 	}
 	b->have_last[dir] = true;
@@ -205,6 +211,8 @@ static int frame(struct ex_conv *c, struct building **bs, size_t *bcap,
 		b->rst_dir = !dir;              /* segment the other way */
 		b->rst_off = b->last_off[!dir];
 		b->rst_ms = (t - b->t0) * 1000.0;
+		b->rst_acked[0] = b->acked[0];
+		b->rst_acked[1] = b->acked[1];
 	}
 	if ((flags & 0x10) && b->st[!dir].have_isn) {   /* an ACK */
 		unsigned long long a = (uint32_t)(be32(tcp + 8) -
@@ -380,7 +388,8 @@ static const struct ex_segment *segment_of(const struct ex_connection *cn,
 }
 
 /* Where the connection was first cut: a reset answered the segment
- * before it, when it came before anything was sent again; else, when
+ * before it, when it came before anything was sent again (or what was
+ * sent again had been acknowledged by then); else, when
  * something was first sent again, the first segment each way its
  * receiver had not acknowledged (and that was sent by then: what comes
  * later may follow the fault's lift), the one of them first sent last
@@ -389,9 +398,14 @@ static void find_cut(struct building *b)
 {
 	struct ex_connection *cn = b->cn;
 	const struct ex_segment *s[2] = { NULL, NULL }, *pick;
+	/* a segment sent again that was acknowledged before the reset was
+	 * a slow peer's (a loaded machine), not the cut's */
+	bool spurious = b->rst &&
+		(!b->resent[0] || b->rst_acked[0] >= b->resent_end[0]) &&
+		(!b->resent[1] || b->rst_acked[1] >= b->resent_end[1]);
 	int d;
 
-	if (b->rst && (!(b->resent[0] || b->resent[1]) ||
+	if (b->rst && (!(b->resent[0] || b->resent[1]) || spurious ||
 		       b->rst_ms <= b->resent_ms)) {
 		cn->cut_seen = true;
 		cn->cut_dir = b->rst_dir;
@@ -573,19 +587,16 @@ void ex_segment_label(const struct ex_connection *cn,
 
 unsigned long long ex_segment_size(const struct ex_segment *seg)
 {
-	if (seg->ip_len < 2 * EX_BARE_ACK + 1)
-		return seg->ct_before + seg->ip_len;
-	return seg->ct_before + seg->ip_len / 2 + 1;
+	return seg->off + seg->len / 2 + 1;
 }
 
 /* Whether y, the segment of another run that stands where x stood,
- * takes conntrack's count to x's point: the count before it is below
- * the point and the count with it reaches it. */
+ * carries x's point's byte. */
 static bool lands_on(const struct ex_segment *x, const struct ex_segment *y)
 {
 	unsigned long long size = ex_segment_size(x);
 
-	return y->ct_before < size && y->ct_before + y->ip_len >= size;
+	return y->off < size && y->off + y->len >= size;
 }
 
 bool ex_conv_same(const struct ex_conv *a, const struct ex_conv *b,
@@ -612,12 +623,12 @@ bool ex_conv_same(const struct ex_conv *a, const struct ex_conv *b,
 			    x->segs[k].len != y->segs[k].len ||
 			    !lands_on(&x->segs[k], &y->segs[k])) {
 				snprintf(why, len, "connection %zu, segment "
-					 "%zu: %lu bytes after a count of %llu "
-					 "(its point %llu), then %lu after %llu",
+					 "%zu: %lu bytes at offset %llu (its "
+					 "point data %llu), then %lu at %llu",
 					 i + 1, k + 1, x->segs[k].len,
-					 x->segs[k].ct_before,
+					 x->segs[k].off,
 					 ex_segment_size(&x->segs[k]),
-					 y->segs[k].len, y->segs[k].ct_before);
+					 y->segs[k].len, y->segs[k].off);
 				return false;
 			}
 		for (k = 0; k < x->npkts; k++)

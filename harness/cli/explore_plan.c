@@ -1,7 +1,8 @@
 /* explore_plan.c - goneaway explore's points and the scenario files it
  * runs: each segment of the clean run's conversation that carried data
  * is a point (its packets named), cut at it or after it by the lab's
- * point fault at the conntrack count the clean run recorded; points of
+ * point fault at the data byte the clean run carried there ("data
+ * SIZE", counted by TCP sequence); points of
  * one shape in a row are sampled; and each run is the scenario with
  * that fault line first, and each violation a scenario of its own that
  * reproduces it with expect lines a correct client meets. */
@@ -111,16 +112,12 @@ void ex_fault_line(const struct ex_point *p, const char *kind, char *buf,
 	/* kill and crash cut nothing: no CUT word */
 	bool act = strcmp(kind, "kill") == 0 || strcmp(kind, "crash") == 0;
 
-	snprintf(buf, len, "fault explore point %s%s %s %llu %s", kind,
+	snprintf(buf, len, "fault explore point %s%s %s data %llu %s", kind,
 		 act ? "" : " both", p->after ? "after" : "at", p->size, dir);
 }
 
-/* The place of cn's segment of direction dir at offset off among its
- * segments that way (0 the first), or -1: a run's segments are its
- * clean run's by place, not offset (a login a byte longer, its
- * attributes' process id, moves every offset after it). */
-static long seg_place(const struct ex_connection *cn, int dir,
-		      unsigned long long off)
+long ex_seg_place(const struct ex_connection *cn, int dir,
+		  unsigned long long off)
 {
 	long k = 0;
 	size_t i;
@@ -149,8 +146,8 @@ void ex_act_landing(const struct ex_connection *clean,
 	*land = EX_LAND_UNSEEN;
 	if (!seen->end_seen || !(up ? seen->end_up_seen : seen->end_down_seen))
 		return;
-	place = seg_place(seen, want->dir, off);
-	*land = place >= 0 && place == seg_place(clean, want->dir, want->off) ?
+	place = ex_seg_place(seen, want->dir, off);
+	*land = place >= 0 && place == ex_seg_place(clean, want->dir, want->off) ?
 		EX_LAND_HERE : EX_LAND_ELSEWHERE;
 	snprintf(at, len, "%s offset %llu", up ? "to-server" : "from-server",
 		 off);

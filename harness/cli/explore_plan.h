@@ -15,9 +15,9 @@ struct ex_point {
 	size_t conn, seg;               /* of the clean conversation */
 	int dir;                        /* the segment's: EX_UP, EX_DOWN */
 	bool after;
-	unsigned long long size;        /* the point fault's SIZE: the
-					 * conntrack count the segment
-					 * takes its direction to */
+	unsigned long long size;        /* the point fault's "data SIZE":
+					 * the data byte of its direction
+					 * the segment carries (from 1) */
 	char label[EX_LABEL_MAX];       /* the packets it carries */
 	char shape[96];
 	bool run;                       /* sampled in */
@@ -64,6 +64,13 @@ extern const char ex_fin_skip[];
  * segment a reset answered or that was sent again). */
 enum ex_land { EX_LAND_UNCHECKED, EX_LAND_HERE, EX_LAND_ELSEWHERE,
 	       EX_LAND_UNSEEN };
+
+/* The place of cn's segment of direction dir at offset off among its
+ * segments that way (0 the first), or -1: a run's segments are its
+ * clean run's by place, not offset (a login a byte longer, its
+ * attributes' process id, moves every offset after it). */
+long ex_seg_place(const struct ex_connection *cn, int dir,
+		  unsigned long long off);
 
 /* Where a kill or crash "at" want landed, from seen (the run's own
  * capture of that connection): the server ended the connection (its

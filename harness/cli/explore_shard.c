@@ -39,9 +39,9 @@ static void hash_hex(uint64_t h, char *buf, size_t len)
 /* The clean run's points, hashed: what the shards must agree on for
  * a point's number to name the same cut in each (its connection,
  * segment, direction, at or after, the packets it carries, whether it
- * runs).  Not its SIZE: the conntrack count a segment takes is each
- * shard's own (a pure ACK more or less on another machine moves it),
- * and each shard cuts at the count its own clean run measured. */
+ * runs).  Not its SIZE: each shard cuts at the data byte its own
+ * clean run measured (a login a byte longer on another machine moves
+ * it). */
 static void clean_hash(struct ex_state *st)
 {
 	char line[EX_LABEL_MAX + 128];

@@ -135,7 +135,7 @@ enum pt_action { PT_DROP, PT_RESET, PT_PAUSE, PT_KILL, PT_CRASH };
 enum pt_dir { PT_BOTH, PT_TO_SERVER, PT_FROM_SERVER };
 enum pt_when { PT_AT, PT_AFTER };
 enum pt_point { PT_GREETING, PT_LOGIN, PT_AUTH, PT_TLS, PT_COMMAND,
-		PT_BYTES };
+		PT_BYTES, PT_DATA };
 
 struct pt_spec {
 	enum pt_action action;
@@ -143,8 +143,8 @@ struct pt_spec {
 	enum pt_when when;
 	enum pt_point point;
 	int command;                    /* PT_COMMAND: the command byte */
-	uint64_t bytes;                 /* PT_BYTES: the count */
-	enum pt_dir bytes_dir;          /* PT_BYTES: to or from the server */
+	uint64_t bytes;                 /* PT_BYTES, PT_DATA: the count */
+	enum pt_dir bytes_dir;          /* ... to or from the server */
 	size_t when_at;                 /* offsets for validate()'s diag */
 	size_t cut_at;                  /* ... 0: no CUT word */
 	size_t point_at;
@@ -235,6 +235,7 @@ static enum pt_dir point_dir(const struct pt_spec *s)
 	case PT_AUTH:
 		return PT_FROM_SERVER;
 	case PT_BYTES:
+	case PT_DATA:
 		return s->bytes_dir;
 	default:
 		return PT_TO_SERVER;
@@ -250,7 +251,7 @@ static int parse_point(struct ga_args *a, const struct ga_arg *w,
 		       struct pt_spec *s, struct ga_fault_diag *diag)
 {
 	char text[64];
-	struct ga_arg v;
+	struct ga_arg v, num;
 	struct ga_error uerr;
 	int i;
 
@@ -276,18 +277,26 @@ static int parse_point(struct ga_args *a, const struct ga_arg *w,
 		s->command = i;
 		return 0;
 	}
-	if (w->len == 0 || !isdigit((unsigned char)w->text[0]))
+	s->point = PT_BYTES;
+	if (w->len == 4 && memcmp(w->text, "data", 4) == 0) {
+		s->point = PT_DATA;
+		ga_args_next(a, &num);
+		if (num.len == 0 || !isdigit((unsigned char)num.text[0]))
+			return ga_args_expected(diag, "a size after 'data'",
+						&num, NULL);
+		w = &num;
+	} else if (w->len == 0 || !isdigit((unsigned char)w->text[0])) {
 		return ga_args_expected(diag, "greeting, login, auth, tls, a "
-					"command such as COM_QUERY, or a size "
-					"and to-server or from-server", w,
-					phases);
+					"command such as COM_QUERY, a size "
+					"and to-server or from-server, or "
+					"data and a size", w, phases);
+	}
 	if (ga_units_size(ga_arg_str(w, text, sizeof(text)), &s->bytes,
 			  &uerr) != 0)
 		return ga_fault_diag_set(diag, w->at, "%s", uerr.msg);
 	if (s->bytes == 0 || s->bytes > GA_POINT_BYTES_MAX)
 		return ga_fault_diag_set(diag, w->at, "the size '%s' is not "
 					 "from 1 byte to 1024GiB", text);
-	s->point = PT_BYTES;
 	ga_args_next(a, &v);
 	i = ga_arg_which(&v, bytes_dirs);
 	if (i < 0)
@@ -369,11 +378,11 @@ static int pt_validate(const void *spec, struct ga_fault_diag *diag)
 						 "cuts nothing: it takes no "
 						 "to-server, from-server or "
 						 "both", actions[s->action]);
-		if (s->point != PT_BYTES)
+		if (s->point != PT_BYTES && s->point != PT_DATA)
 			return ga_fault_diag_set(diag, s->point_at, "'%s' "
 						 "takes a SIZE point: SIZE "
 						 "to-server or SIZE "
-						 "from-server",
+						 "from-server, or data SIZE",
 						 actions[s->action]);
 		return 0;
 	}
@@ -395,8 +404,11 @@ static void pt_describe(const void *spec, char *buf, size_t len)
 	if (s->point == PT_COMMAND) {
 		snprintf(point, sizeof(point), "%s",
 			 ga_point_command_name(s->command));
-	} else if (s->point == PT_BYTES) {
-		ga_units_format_size(s->bytes, point, sizeof(point));
+	} else if (s->point == PT_BYTES || s->point == PT_DATA) {
+		snprintf(point, sizeof(point), "%s", s->point == PT_DATA ?
+			 "data " : "");
+		ga_units_format_size(s->bytes, point + strlen(point),
+				     sizeof(point) - strlen(point));
 		snprintf(point + strlen(point), sizeof(point) - strlen(point),
 			 " %s", dirs[s->bytes_dir]);
 	} else {
@@ -480,6 +492,8 @@ static void put_trigger(struct ga_strbuf *o, const struct pt_spec *s,
 	if (s->when == PT_AT && receiving)
 		snprintf(tail, sizeof(tail), "%s %s", only[s->action], verdict);
 	switch (s->point) {
+	case PT_DATA:           /* faults/pointact.c's engine finds it */
+		return;
 	case PT_BYTES:
 		for (i = 0; i < 2; i++)
 			ga_strbuf_add(o, "add rule inet %s %s %s ct direction %s ct %s "
@@ -630,6 +644,8 @@ static int apply_act(const struct pt_spec *s, const struct ga_fault_target *t,
 {
 	struct ga_point_act_params p = {
 		.crash = s->action == PT_CRASH,
+		.cut = s->action != PT_CRASH && s->action != PT_KILL,
+		.data = s->point == PT_DATA,
 		.after = s->when == PT_AFTER,
 		.to_server = s->bytes_dir == PT_TO_SERVER,
 		.bytes = s->bytes,
@@ -664,9 +680,15 @@ static int pt_apply(const void *spec, const struct ga_fault_target *t,
 	rc = apply_side(spec, t, GA_POINT_CLIENT_SIDE, st->table, err);
 	if (rc == 0) {
 		rc = apply_side(spec, t, GA_POINT_FRONT_SIDE, st->table, err);
-		if (rc != 0)
+		/* a data point's packet is found by the cut's engine */
+		if (rc == 0 && s->point == PT_DATA)
+			rc = apply_act(s, t, st, err);
+		if (rc != 0) {
 			revert_side(t, GA_POINT_CLIENT_SIDE, st->table,
 				    &ignored);
+			revert_side(t, GA_POINT_FRONT_SIDE, st->table,
+				    &ignored);
+		}
 	}
 	if (rc != 0) {
 		free(st);
@@ -679,19 +701,24 @@ static int pt_apply(const void *spec, const struct ga_fault_target *t,
 static int pt_revert(const void *spec, const struct ga_fault_target *t,
 		     void *state, struct ga_error *err)
 {
+	const struct pt_spec *s = spec;
 	struct pt_state *st = state;
 	struct ga_error e2;
 	int rc;
 
-	(void)spec;
 	if (!st)
 		return 0;
-	if (st->act) {
-		rc = ga_point_act_stop(st->act, t, err);
+	rc = st->act ? ga_point_act_stop(st->act, t, err) : 0;
+	if (st->act && (s->action == PT_KILL || s->action == PT_CRASH)) {
 		free(st);
 		return rc;
 	}
-	rc = revert_side(t, GA_POINT_CLIENT_SIDE, st->table, err);
+	if (revert_side(t, GA_POINT_CLIENT_SIDE, st->table, &e2) != 0 &&
+	    rc == 0) {
+		if (err)
+			*err = e2;
+		rc = -1;
+	}
 	if (revert_side(t, GA_POINT_FRONT_SIDE, st->table, &e2) != 0 &&
 	    rc == 0) {
 		if (err)
@@ -751,9 +778,9 @@ static const struct ga_fault_ops pt_ops = {
 const struct ga_fault_kind ga_fault_point = {
 	.name = "point",
 	.usage = "point drop|reset [to-server|from-server|both] at|after "
-		 "greeting|login|auth|tls|COM_NAME|SIZE to-server|SIZE "
-		 "from-server, or point kill|crash at|after SIZE "
-		 "to-server|from-server",
+		 "greeting|login|auth|tls|COM_NAME|[data] SIZE "
+		 "to-server|from-server, or point kill|crash at|after "
+		 "[data] SIZE to-server|from-server",
 	.parse = pt_parse,
 	.validate = pt_validate,
 	.describe = pt_describe,

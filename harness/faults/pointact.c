@@ -19,6 +19,8 @@
 
 #include "faults/nfq_engine.h"
 #include "faults/nft.h"
+#include "faults/point.h"
+#include "faults/pointseq.h"
 #include "util/strbuf.h"
 
 #define QUEUE_MAX 4096          /* packets waiting while an act is made */
@@ -34,6 +36,8 @@ struct flow {
 	bool acted;
 	bool pending;           /* "after": its act once the packets read
 				 * with its point's have passed */
+	struct ga_point_seq seq;        /* data: its count so far */
+	uint32_t point_seq;             /* cut: its point's packet */
 };
 
 struct ga_point_act {
@@ -43,6 +47,7 @@ struct ga_point_act {
 	uint32_t server;                /* where the clients connect */
 	uint16_t server_port;
 	pid_t server_pid;
+	int ns;                         /* the sending side's */
 	int (*kill_session)(void *ctx, const char *addr, unsigned port,
 			    char *what, size_t len, struct ga_error *err);
 	void *kill_ctx;
@@ -96,6 +101,19 @@ static int await_death(pid_t pid, long ms, struct ga_error *err)
 			    "after SIGKILL", (long)pid, ms);
 }
 
+/* The cut's act: flow f into the sending side's set "cut" (point.c's
+ * table). */
+static int add_to_cut(struct ga_point_act *e, const struct flow *f,
+		      struct ga_error *err)
+{
+	char addr[INET_ADDRSTRLEN] = "?", script[256];
+
+	inet_ntop(AF_INET, &f->addr, addr, sizeof(addr));
+	snprintf(script, sizeof(script), "add element inet %s cut { %s . %u "
+		 "}\n", e->g.table, addr, (unsigned)f->port);
+	return ga_nft_apply_in(e->ns, script, err);
+}
+
 /* The act on flow f, whose packet reached the point: a KILL of its
  * session, or the server killed (once). */
 static void act(struct ga_point_act *e, struct flow *f)
@@ -118,14 +136,17 @@ static void act(struct ga_point_act *e, struct flow *f)
 			rc = await_death(e->server_pid, DEATH_WAIT_MS, &err);
 		snprintf(what, sizeof(what), "the server (PID %ld) killed",
 			 (long)e->server_pid);
+	} else if (e->p.cut) {
+		rc = add_to_cut(e, f, &err);
+		snprintf(what, sizeof(what), "the connection cut");
 	} else {
 		rc = e->kill_session(e->kill_ctx, addr, f->port, what,
 				     sizeof(what), &err);
 	}
 	snprintf(line, sizeof(line), "%s (the connection from %s:%u) %s its "
-		 "packet that took it to %llu bytes %s", what, addr,
+		 "packet that took it to %llu %sbytes %s", what, addr,
 		 (unsigned)f->port, e->p.after ? "after" : "at",
-		 (unsigned long long)e->p.bytes,
+		 (unsigned long long)e->p.bytes, e->p.data ? "data " : "",
 		 e->p.to_server ? "to-server" : "from-server");
 	pthread_mutex_lock(&e->g.lock);
 	e->acts++;
@@ -141,40 +162,57 @@ static void act(struct ga_point_act *e, struct flow *f)
 	pthread_mutex_unlock(&e->g.lock);
 }
 
-/* The flow packet p belongs to in the point's direction, or NULL (not
- * a TCP packet of a client connection that way). */
+/* The flow segment g belongs to in the point's direction, or NULL (not
+ * a packet of a client connection that way). */
 static struct flow *packet_flow(struct ga_point_act *e,
-				const struct ga_nfq_packet *p)
+				const struct ga_tcp_seg *g)
 {
-	const uint8_t *ip = p->data, *tcp;
-	uint32_t src, dst;
-	uint16_t sport, dport;
-	size_t ihl;
-
-	if (p->len < 20 || (ip[0] >> 4) != 4 || ip[9] != IPPROTO_TCP)
-		return NULL;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	if (ihl < 20 || p->len < ihl + 4)
-		return NULL;
-	tcp = ip + ihl;
-	memcpy(&src, ip + 12, 4);
-	memcpy(&dst, ip + 16, 4);
-	sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
-	dport = (uint16_t)(tcp[2] << 8 | tcp[3]);
-	if (e->p.to_server && dst == e->server && dport == e->server_port)
-		return flow_of(e, src, sport);
-	if (!e->p.to_server && src == e->server && sport == e->server_port)
-		return flow_of(e, dst, dport);
+	if (e->p.to_server && g->dst == e->server &&
+	    g->dport == e->server_port)
+		return flow_of(e, g->src, g->sport);
+	if (!e->p.to_server && g->src == e->server &&
+	    g->sport == e->server_port)
+		return flow_of(e, g->dst, g->dport);
 	return NULL;
 }
 
-/* ga_nfq_read() callback: a packet passes, but a flow's first marked
- * one (the point's) waits for its act ("at"), or goes before it
- * ("after": the act once what was read with it has passed). */
+/* Whether packet p (segment g, of flow f) is its flow's point: marked
+ * by the nft rule (conntrack's count), or, with data, the first to take
+ * the flow's data to the SIZE. */
+static bool at_point(struct ga_point_act *e, const struct ga_nfq_packet *p,
+		     const struct ga_tcp_seg *g, struct flow *f)
+{
+	if (!e->p.data)
+		return p->mark == GA_POINT_ACT_MARK;
+	return ga_point_seq_reaches(&f->seq, g, e->p.bytes);
+}
+
+/* The verdict on p: a cut flow's packets from its point on ("at") or
+ * after it go with the mark the receiving side cuts. */
+static int verdict(struct ga_point_act *e, const struct ga_nfq_packet *p,
+		   const struct ga_tcp_seg *g, const struct flow *f,
+		   struct ga_error *err)
+{
+	uint8_t copy[65536];
+
+	if (!e->p.cut || !f || !f->acted || p->len > sizeof(copy) ||
+	    (e->p.after && g->seq == f->point_seq && g->payload))
+		return ga_nfq_verdict(&e->g.q, p->id, true, NULL, 0, err);
+	memcpy(copy, p->data, p->len);
+	ga_ip_set_dscp(copy, p->len, (unsigned)strtoul(GA_POINT_MARK, NULL,
+							16));
+	return ga_nfq_verdict(&e->g.q, p->id, true, copy, p->len, err);
+}
+
+/* ga_nfq_read() callback: a packet passes, but a flow's point's packet
+ * waits for its act ("at"), or goes before it ("after": the act once
+ * what was read with it has passed; a cut's at once, the packet not
+ * marked). */
 static int on_packet(void *arg, const struct ga_nfq_packet *p,
 		     struct ga_error *err)
 {
 	struct ga_point_act *e = arg;
+	struct ga_tcp_seg g;
 	struct flow *f = NULL;
 	int rc;
 
@@ -182,15 +220,17 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 	pthread_mutex_lock(&e->g.lock);
 	e->packets++;
 	pthread_mutex_unlock(&e->g.lock);
-	if (p->mark == GA_POINT_ACT_MARK && !e->stopping)
-		f = packet_flow(e, p);
-	if (f && !f->acted && !f->pending) {
-		if (e->p.after)
+	if (!e->stopping && ga_tcp_seg_parse(p->data, p->len, &g) == 0 &&
+	    (e->p.data || p->mark == GA_POINT_ACT_MARK))
+		f = packet_flow(e, &g);
+	if (f && !f->acted && !f->pending && at_point(e, p, &g, f)) {
+		f->point_seq = g.seq;
+		if (e->p.after && !e->p.cut)
 			f->pending = true;
 		else
 			act(e, f);
 	}
-	rc = ga_nfq_verdict(&e->g.q, p->id, true, NULL, 0, err);
+	rc = verdict(e, p, &g, f, err);
 	pthread_mutex_unlock(&e->act_lock);
 	return rc;
 }
@@ -283,6 +323,11 @@ static int mark_script(const struct ga_point_act *e, const char *addr,
 static const char *cannot(const struct ga_point_act_params *p,
 			  const struct ga_fault_target *t)
 {
+	if (p->cut && t->connect_addr && !p->to_server)
+		return "a proxy is in front of the server: a data point "
+		       "from-server is counted where the server sends";
+	if (p->cut)
+		return NULL;
 	if (t->connect_addr)
 		return "a proxy is in front of the server: its sessions are "
 		       "the proxy's connections, not the client's";
@@ -301,12 +346,12 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 	const char *why = cannot(p, t);
 	char script[1024];
 	struct ga_error ignored;
-	const char *ifname;
+	const char *ifname, *addr;
 	int rc, efd, ns;
 
 	if (why) {
-		ga_error_set(err, "point %s: %s", p->crash ? "crash" : "kill",
-			     why);
+		ga_error_set(err, "point %s: %s", p->cut ? "data" : p->crash ?
+			     "crash" : "kill", why);
 		return GA_FAULT_UNSUPPORTED;
 	}
 	e = calloc(1, sizeof(*e));
@@ -315,30 +360,34 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 	e->p = *p;
 	efd = ga_nfq_engine_init(&e->g, table);
 	pthread_mutex_init(&e->act_lock, NULL);
-	e->server_port = (uint16_t)t->server_port;
+	e->server_port = (uint16_t)(t->connect_addr ? t->connect_port :
+				    t->server_port);
 	e->server_pid = t->server_pid;
 	e->kill_session = t->kill_session;
 	e->kill_ctx = t->kill_ctx;
-	if (efd || !t->server_addr ||
-	    inet_pton(AF_INET, t->server_addr, &e->server) != 1) {
+	addr = t->connect_addr ? t->connect_addr : t->server_addr;
+	if (efd || !addr || inet_pton(AF_INET, addr, &e->server) != 1) {
 		rc = efd ? ga_error_errno(err, efd, "point: "
 			"eventfd") : ga_error_set(err, "point: the address "
 			"'%s' is not a numeric IPv4 address",
-			t->server_addr ? t->server_addr : "");
+			addr ? addr : "");
 		engine_free(e);
 		return rc;
 	}
 	ifname = p->to_server ? t->client_if : t->server_if;
 	ns = p->to_server ? t->client_ns : t->server_ns;
-	rc = mark_script(e, t->server_addr, script, sizeof(script), err);
+	e->ns = ns;
+	rc = p->data ? 0 : mark_script(e, addr, script, sizeof(script), err);
 	if (rc == 0)
-		rc = ga_nfq_engine_open(&e->g, ns, ifname, GA_POINT_ACT_QUEUE,
+		rc = ga_nfq_engine_open(&e->g, ns, ifname, p->cut ?
+					GA_POINT_CUT_QUEUE : GA_POINT_ACT_QUEUE,
 					QUEUE_MAX, "point", NULL, NULL, err);
 	if (rc) {
 		engine_free(e);
 		return rc;
 	}
-	rc = ga_nft_apply_in(ns, script, err);
+	if (!p->data)           /* a data point has no mark rule */
+		rc = ga_nft_apply_in(ns, script, err);
 	if (rc) {
 		ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, NULL);
 		engine_free(e);
@@ -346,7 +395,8 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 	}
 	if (ga_nfq_engine_start_thread(&e->g, engine_main, e, "ga-point",
 				       false, "point", err)) {
-		ga_nft_delete_table_in(ns, e->g.table, &ignored);
+		if (!p->data)
+			ga_nft_delete_table_in(ns, e->g.table, &ignored);
 		ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, NULL);
 		engine_free(e);
 		return -1;
@@ -385,15 +435,18 @@ int ga_point_act_stop(struct ga_point_act *e, const struct ga_fault_target *t,
 	pthread_mutex_unlock(&e->act_lock);
 	/* a namespace that is gone took its tables along */
 	if (ns >= 0 && fcntl(ns, F_GETFD) >= 0) {
-		rc = ga_nft_delete_table_in(ns, e->g.table, err);
+		/* a data point made no mark rule (a cut's table is
+		 * point.c's) */
+		if (!e->p.data)
+			rc = ga_nft_delete_table_in(ns, e->g.table, err);
 		if (rc == 0)
 			rc = ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, err);
 	}
 	if (ga_nfq_engine_stop_thread(&e->g, "point", err))
 		rc = -1;
 	if (rc == 0 && e->g.failed)
-		rc = ga_error_set(err, "point %s: %s", e->p.crash ? "crash" :
-				  "kill", e->g.err.msg);
+		rc = ga_error_set(err, "point %s: %s", e->p.cut ? "data" :
+				  e->p.crash ? "crash" : "kill", e->g.err.msg);
 	engine_free(e);
 	return rc;
 }

@@ -24,6 +24,17 @@
  * until the session is gone from the process list, a SIGKILL until the
  * process has died (both bounded).
  *
+ * With data (a "data SIZE" point), no nft rule marks anything: the
+ * thread counts every packet's data itself, by TCP sequence
+ * (faults/pointseq.h), and the point's packet is the first that takes
+ * the count to SIZE: a peer's ACKs, delayed or quick, move nothing.
+ * With cut, the act is point.c's cut (drop, reset, pause at a "data
+ * SIZE" point): the flow is added to the sending side's set, so its
+ * rules cut what that side receives of it and mark what it sends, and
+ * the thread marks the flow's packets itself from the point's ("at") or
+ * the one after ("after"): the pieces of one large send passed the
+ * output hook together, before the point was known.
+ *
  * The thread's act of a KILL is the runner's (struct ga_fault_target's
  * kill_session: a fresh admin connection of its own); of a crash, a
  * SIGKILL of t->server_pid.
@@ -41,6 +52,8 @@
 /* The NFQUEUE queue number of the engine, per namespace: not the
  * user-space netem's (GA_NETEM_QUEUE), so both may run in one lab. */
 #define GA_POINT_ACT_QUEUE 26466
+/* ... of the cut's engine (a kill and a cut may be in one scenario). */
+#define GA_POINT_CUT_QUEUE 26467
 
 /* The mark of a flow's packets from the point on (not the netem
  * engine's GA_NETEM_COPY_MARK). */
@@ -48,7 +61,17 @@
 
 struct ga_point_act_params {
 	bool crash;             /* the server process killed; else the
-				 * connection's session KILLed */
+				 * connection's session KILLed ... */
+	bool cut;               /* ... or neither: the flow put into the
+				 * set "cut" of point.c's "table inet
+				 * <table>" on the sending side, and its
+				 * packets from the point on ("at"), or
+				 * after it, sent with the DSCP mark
+				 * GA_POINT_MARK, which the receiving side
+				 * cuts (drop, reset, pause) */
+	bool data;              /* bytes counts the flow's data by TCP
+				 * sequence (faults/pointseq.h), not
+				 * conntrack's bytes: no mark rule */
 	bool after;             /* the act once the packet has passed */
 	bool to_server;         /* the point's direction */
 	uint64_t bytes;         /* the SIZE */

@@ -51,7 +51,7 @@ test_expect_success 'every "at" kill and crash landed on its point: the server e
 	test "$(grep -c "\"landed\":\"here\"" at.runs)" -ge 12 &&
 	! grep -v "\"landed\":\"here\"" at.runs | grep -v "\"packets\":\"COM_QUIT\"" &&
 	grep "\"packets\":\"COM_QUIT\",\"kind\":\"kill\",.*\"outcome\":\"ok\".*\"landed\":\"unseen\"" at.runs &&
-	grep "kill at [0-9]*b to-server; NFQUEUE, [0-9]* packets: the point was not reached" acts/runs/results.jsonl &&
+	grep "kill at data [0-9]*b to-server; NFQUEUE, [0-9]* packets: the point was not reached" acts/runs/results.jsonl &&
 	grep "where the cuts landed.*: [1-9][0-9]* on their segment, 0 elsewhere" acts.out
 '
 

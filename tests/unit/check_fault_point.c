@@ -30,6 +30,7 @@
 
 #include "faults/fault.h"
 #include "faults/point.h"
+#include "faults/pointseq.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
 #include "fault_util.h"
@@ -69,6 +70,10 @@ static const struct {
 	{ "drop after 1024GiB from-server", NULL },
 	{ "kill at 1234 to-server", "kill at 1234b to-server" },
 	{ "crash after 1KiB from-server", "crash after 1024b from-server" },
+	{ "reset at data 174 to-server", "reset both at data 174b to-server" },
+	{ "pause from-server after data 1KiB from-server",
+	  "pause from-server after data 1024b from-server" },
+	{ "kill at data 200 to-server", "kill at data 200b to-server" },
 };
 
 START_TEST(test_parse_good)
@@ -110,10 +115,12 @@ static const struct {
 	  "or after, found 'aftr'; did you mean 'after'?" },
 	{ "reset to-server login", 16, "expected at or after, found 'login'" },
 	{ "reset at", 8, "expected greeting, login, auth, tls, a command such "
-	  "as COM_QUERY, or a size and to-server or from-server, found end "
+	  "as COM_QUERY, a size and to-server or from-server, or data and a "
+	  "size, found end "
 	  "of line" },
 	{ "reset at logn", 9, "expected greeting, login, auth, tls, a command "
-	  "such as COM_QUERY, or a size and to-server or from-server, found "
+	  "such as COM_QUERY, a size and to-server or from-server, or data and "
+	  "a size, found "
 	  "'logn'; did you mean 'login'?" },
 	{ "reset at COM_QUREY", 9, "expected a MySQL command such as "
 	  "COM_QUERY, COM_PING or COM_STMT_EXECUTE, found 'COM_QUREY'; did "
@@ -128,6 +135,12 @@ static const struct {
 	  "1 byte to 1024GiB" },
 	{ "drop after 1.5b to-server", 11, "'1.5b' is not a size" },
 	{ "reset at login now", 15, "unexpected 'now' after the point" },
+	{ "drop at data", 12, "expected a size after 'data', found end of "
+	  "line" },
+	{ "drop at data to-server", 13, "expected a size after 'data', found "
+	  "'to-server'" },
+	{ "drop at data 0 to-server", 13, "the size '0' is not from 1 byte "
+	  "to 1024GiB" },
 };
 
 START_TEST(test_parse_bad)
@@ -204,6 +217,105 @@ START_TEST(test_command_bytes)
 			 COM_STMT_BULK_EXECUTE);
 	ck_assert_int_eq(ga_point_command_byte("COM_NOPE"), -1);
 	ck_assert_int_eq(ga_point_command_byte("COM_query"), -1);
+}
+END_TEST
+
+/* An IPv4 TCP packet of the client 198.18.0.1:40000 to the server: flags,
+ * sequence number and n data bytes, into buf; returns its length. */
+static size_t seg_packet(uint8_t *buf, uint8_t flags, uint32_t seq, size_t n)
+{
+	size_t len = 20 + 32 + n;
+
+	memset(buf, 0, len);
+	buf[0] = 0x45;
+	buf[2] = (uint8_t)(len >> 8);
+	buf[3] = (uint8_t)len;
+	buf[8] = 64;
+	buf[9] = IPPROTO_TCP;
+	inet_pton(AF_INET, "198.18.0.1", buf + 12);
+	inet_pton(AF_INET, "198.18.0.2", buf + 16);
+	buf[20] = 40000 >> 8;
+	buf[21] = 40000 & 0xff;
+	buf[22] = PORT >> 8;
+	buf[23] = PORT & 0xff;
+	buf[24] = (uint8_t)(seq >> 24);
+	buf[25] = (uint8_t)(seq >> 16);
+	buf[26] = (uint8_t)(seq >> 8);
+	buf[27] = (uint8_t)seq;
+	buf[32] = 8 << 4;               /* 32 bytes: timestamps */
+	buf[33] = flags;
+	return len;
+}
+
+/* Feeds one segment; whether it reaches bytes. */
+static bool seq_feed(struct ga_point_seq *q, uint8_t flags, uint32_t seq,
+		     size_t n, uint64_t bytes)
+{
+	uint8_t buf[2048];
+	struct ga_tcp_seg g;
+	size_t len = seg_packet(buf, flags, seq, n);
+
+	ck_assert_int_eq(ga_tcp_seg_parse(buf, len, &g), 0);
+	ck_assert_uint_eq(g.payload, n);
+	return ga_point_seq_reaches(q, &g, bytes);
+}
+
+/* A point's data by TCP sequence: the segment that carries byte 174 of
+ * the flow (the COM_QUERY after a 148-byte login) reaches it whether
+ * the client sent bare ACKs before it (quick ACKs) or none (delayed
+ * ones riding on its data), which conntrack's bytes cannot say; a
+ * segment sent again counts once; a flow whose SYN was not seen counts
+ * from its first segment; the count goes past 4GiB. */
+START_TEST(test_seq_counts_data_not_acks)
+{
+	const uint32_t isn = 0xfffffff0u;       /* wraps on the way */
+	struct ga_point_seq quick = { 0 }, delayed = { 0 }, late = { 0 };
+	int i;
+
+	ck_assert(!seq_feed(&quick, 0x02, isn, 0, 174));        /* SYN */
+	ck_assert(!seq_feed(&delayed, 0x02, isn, 0, 174));
+	for (i = 0; i < 3; i++)                 /* bare ACKs: nothing */
+		ck_assert(!seq_feed(&quick, 0x10, isn + 1, 0, 174));
+	ck_assert(!seq_feed(&quick, 0x18, isn + 1, 148, 174));  /* login */
+	ck_assert(!seq_feed(&delayed, 0x18, isn + 1, 148, 174));
+	ck_assert(!seq_feed(&quick, 0x10, isn + 149, 0, 174));
+	ck_assert(!seq_feed(&quick, 0x18, isn + 1, 148, 174));  /* again */
+	ck_assert(seq_feed(&quick, 0x18, isn + 149, 51, 174));  /* query */
+	ck_assert(seq_feed(&delayed, 0x18, isn + 149, 51, 174));
+	ck_assert_uint_eq(quick.end, 199);
+	ck_assert_uint_eq(delayed.end, 199);
+
+	/* no SYN: counted from the first segment seen */
+	ck_assert(!seq_feed(&late, 0x18, 5000, 100, 101));
+	ck_assert(seq_feed(&late, 0x18, 5100, 1, 101));
+	/* past 4GiB, in segments of 1GiB (no packet is that long: the
+	 * segment as parsed) */
+	for (i = 0; i < 5; i++) {
+		struct ga_tcp_seg g = {
+			.seq = 5101 + (uint32_t)i * 0x40000000u,
+			.flags = 0x18, .payload = 0x40000000u,
+		};
+
+		ga_point_seq_reaches(&late, &g, 1);
+	}
+	ck_assert_uint_eq(late.end, 101 + 5ull * 0x40000000u);
+}
+END_TEST
+
+/* The DSCP mark set on a packet, its header checksum made again. */
+START_TEST(test_dscp_mark)
+{
+	uint8_t buf[256];
+	size_t len = seg_packet(buf, 0x18, 1, 10), i;
+	uint32_t sum = 0;
+
+	ga_ip_set_dscp(buf, len, 0x3f);
+	ck_assert_uint_eq(buf[1] >> 2, 0x3f);
+	for (i = 0; i < 20; i += 2)
+		sum += (uint32_t)buf[i] << 8 | buf[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ck_assert_uint_eq(sum, 0xffff);
 }
 END_TEST
 
@@ -836,6 +948,8 @@ Suite *make_fault_point_suite(struct unit_needs *needs)
 	tcase_add_loop_test(tc, test_parse_bad, 0, N(bad));
 	tcase_add_loop_test(tc, test_validate_bad, 0, N(bad_combination));
 	tcase_add_test(tc, test_command_bytes);
+	tcase_add_test(tc, test_seq_counts_data_not_acks);
+	tcase_add_test(tc, test_dscp_mark);
 	tcase_add_test(tc, test_kind_table);
 	suite_add_tcase(s, tc);
 
