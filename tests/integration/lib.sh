@@ -89,11 +89,14 @@ trap 'test_default_signal 130' INT
 trap 'test_default_signal 143' TERM
 TEST_BODY=""
 
-# pids_below PID: every process below PID, at any depth
+# pids_below PID [NAME...]: every process below PID, at any depth (of
+# those NAMEs only, when given)
 pids_below() {
-	ps -eo pid=,ppid= | awk -v p="$1" '
-		{ parent[$1] = $2 }
-		END { for (x in parent) {
+	_top=$1
+	shift
+	ps -eo pid=,ppid=,comm= | awk -v p="$_top" -v names=" $* " '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END { for (x in parent) if (names == "  " || index(names, " " comm[x] " ")) {
 			y = x
 			for (d = 0; d < 32 && y != "" && y > 1; d++) {
 				y = parent[y]
@@ -346,17 +349,7 @@ gw_line() {
 # below goneaway PID: its own, its -j workers', each under goneaway's
 # init in a PID namespace of its own (issue 55), a worker's under the
 # worker's init.
-servers_below() {
-	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
-		{ parent[$1] = $2; comm[$1] = $3 }
-		END { for (x in comm) if (comm[x] == "mariadbd" || comm[x] == "mysqld") {
-			y = x
-			for (d = 0; d < 8 && y != "" && y > 1; d++) {
-				y = parent[y]
-				if (y == p) { print x; break }
-			}
-		} }'
-}
+servers_below() { pids_below "$1" mariadbd mysqld; }
 
 # Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.
 wait_until() {
