@@ -73,10 +73,109 @@ MEMORY_SKIP_RULES=$(for n in $MEMORY_SKIPS; do
 
 say() { printf '%s\n' "$*"; }
 
+# A signal (SIGTERM, SIGINT) to the file's shell runs its trap at once,
+# even while a test runs: the body runs in the background and the shell
+# waits for it with "wait", which a trapped signal interrupts (a shell
+# waiting for a foreground subshell runs no trap until it ends: a SIGTERM
+# sent straight to the shell left whatever the file held, issue 60).
+# While a body runs, the shell's INT and TERM traps are test_signal's: it
+# stops the body and every process below it, puts the file's own traps
+# back and sends the signal again, so that the file's own trap runs, or
+# (the file set none) the default below, test_default_signal: every
+# process below the shell stops (what the file started and holds), the
+# scratch directory goes and the shell exits (running an EXIT trap, if
+# the file set one).
+trap 'test_default_signal 130' INT
+trap 'test_default_signal 143' TERM
+TEST_BODY=""
+
+# pids_below PID [NAME...]: every process below PID, at any depth (of
+# those NAMEs only, when given)
+pids_below() {
+	_top=$1
+	shift
+	ps -eo pid=,ppid=,comm= | awk -v p="$_top" -v names=" $* " '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END { for (x in parent) if (names == "  " || index(names, " " comm[x] " ")) {
+			y = x
+			for (d = 0; d < 32 && y != "" && y > 1; d++) {
+				y = parent[y]
+				if (y == p) { print x; break }
+			}
+		} }'
+}
+
+# test_stop_pids PID...: each gets SIGTERM, and SIGKILL if any is left
+# after 5 s (an unshare waiting for its child ignores SIGTERM); the
+# shell's own children are waited for.
+test_stop_pids() {
+	# shellcheck disable=SC2048,SC2086 # a list of pids
+	[ $# -eq 0 ] || kill -TERM $* 2> /dev/null
+	_tries=50
+	for _p; do
+		while kill -0 "$_p" 2> /dev/null && [ "$_tries" -gt 0 ]; do
+			sleep 0.1
+			_tries=$((_tries - 1))
+		done
+		kill -KILL "$_p" 2> /dev/null
+		wait "$_p" 2> /dev/null
+	done
+	return 0
+}
+
+# test_stop_tree PID: PID and everything below it
+test_stop_tree() {
+	# shellcheck disable=SC2046 # a list of pids
+	test_stop_pids "$1" $(pids_below "$1")
+}
+
+# test_default_signal STATUS: INT's and TERM's trap unless the file sets
+# its own
+test_default_signal() {
+	# shellcheck disable=SC2046 # a list of pids
+	test_stop_pids $(pids_below $$)
+	rm -rf "$SCRATCH"
+	exit "$1"
+}
+
+# test_signal SIG: the INT and TERM traps while a body runs
+test_signal() {
+	[ -z "$TEST_BODY" ] || test_stop_tree "$TEST_BODY"
+	TEST_BODY=""
+	trap - INT TERM
+	. "$SCRATCH/.traps"
+	kill -s "$1" $$
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	: > "$LOG"
-	if (cd "$SCRATCH" && eval "$2") >> "$LOG" 2>&1; then
+	trap > "$SCRATCH/.traps"
+	trap 'test_signal INT' INT
+	trap 'test_signal TERM' TERM
+	# (stdin as the shell's: an asynchronous list's would be /dev/null)
+	{ (cd "$SCRATCH" && eval "$2") >> "$LOG" 2>&1 0<&8 8<&- & } 8<&0
+	TEST_BODY=$!
+	# dash's wait can return early (a status > 128, no signal trapped
+	# there) where the shell has children it did not start, an engine's
+	# daemons reparented to it: wait again until the body has ended
+	while :; do
+		wait "$TEST_BODY"
+		_rc=$?
+		kill -0 "$TEST_BODY" 2> /dev/null || break
+		echo "# (wait returned $_rc while the test ran)" >> "$LOG"
+	done
+	if [ "$_rc" -gt 128 ]; then
+		# ended between the two: its status is still to be collected,
+		# or it was (127: a status > 128 of its own)
+		wait "$TEST_BODY"
+		_r2=$?
+		[ "$_r2" -eq 127 ] || _rc=$_r2
+	fi
+	TEST_BODY=""
+	trap - INT TERM
+	. "$SCRATCH/.traps"
+	if [ "$_rc" -eq 0 ]; then
 		test_passed=$((test_passed + 1))
 		say "ok $test_count - $TEST_NAME: $1"
 		[ "$GA_TEST_VERBOSE" = 1 ] && sed 's/^/    /' "$LOG"
@@ -250,17 +349,7 @@ gw_line() {
 # below goneaway PID: its own, its -j workers', each under goneaway's
 # init in a PID namespace of its own (issue 55), a worker's under the
 # worker's init.
-servers_below() {
-	ps -eo pid=,ppid=,comm= | awk -v p="$1" '
-		{ parent[$1] = $2; comm[$1] = $3 }
-		END { for (x in comm) if (comm[x] == "mariadbd" || comm[x] == "mysqld") {
-			y = x
-			for (d = 0; d < 8 && y != "" && y > 1; d++) {
-				y = parent[y]
-				if (y == p) { print x; break }
-			}
-		} }'
-}
+servers_below() { pids_below "$1" mariadbd mysqld; }
 
 # Polls (bounded) until "$@" succeeds; fails after $1 tenths of a second.
 wait_until() {
