@@ -11,6 +11,12 @@
 #   mariadb-11.8 trixie    mariadb-server, and libmariadb-dev gcc libc6-dev
 #                          pkg-config (Connector/C 3.4)
 #   mariadb-10.5 bullseye  mariadb-server
+#   mariadb-10.11
+#                bookworm  mariadb-server: Debian 12's, the MySQL service
+#                          of t0206-serve-container-job's CI job
+#   node-debian12
+#                bookworm  no server: nodejs (Debian 12's, 18), the image
+#                          of t0206-serve-container-job's CI job
 #   goneaway-debian12
 #                bookworm  no server: the libraries goneaway itself links
 #                          (Debian 12's, as goneaway is built here), the
@@ -40,7 +46,7 @@
 set -eu
 
 usage() {
-	echo "usage: build-server-root.sh mysql-9.7|mariadb-11.8|mariadb-10.5|goneaway-debian12 DIR" >&2
+	echo "usage: build-server-root.sh mysql-9.7|mariadb-11.8|mariadb-10.5|mariadb-10.11|node-debian12|goneaway-debian12 DIR" >&2
 	exit 2
 }
 
@@ -82,6 +88,22 @@ mariadb-10.5)
 	want_version=10.5
 	server=/usr/sbin/mariadbd
 	install_db=/usr/bin/mariadb-install-db
+	;;
+mariadb-10.11)
+	suite=bookworm
+	packages="mariadb-server"
+	server_pkg=mariadb-server
+	want_version=10.11
+	server=/usr/sbin/mariadbd
+	install_db=/usr/bin/mariadb-install-db
+	;;
+node-debian12)
+	suite=bookworm
+	packages="nodejs"
+	server_pkg=
+	want_version=
+	server=
+	install_db=
 	;;
 goneaway-debian12)
 	suite=bookworm

@@ -87,3 +87,23 @@ npm_settle() {
 	rm -rf "$2"
 	mv "$2.new" "$2"
 }
+
+# npm_cached_why_not SRC DEST WHAT: SRC's package.json and
+# package-lock.json installed into DEST (root's, read-only: npm_settle)
+# unless DEST holds that lock already, under the lock file DEST.lock;
+# prints nothing when DEST is ready, else why not, in a line (WHAT names
+# the packages).  npm's output goes to $SCRATCH/npm.
+npm_cached_why_not() {
+	exec 7> "$2.lock" && flock -w 600 7 ||
+		{ echo "cannot lock $2.lock"; return; }
+	if ! cmp -s "$1/package-lock.json" "$2/package-lock.json"; then
+		_w=$(mktemp -d) || return
+		cp "$1/package.json" "$1/package-lock.json" "$_w/" &&
+		npm_lock_check "$_w/package-lock.json" 2> "$SCRATCH/npm" &&
+		npm_unprivileged "$_w" ci > "$SCRATCH/npm" 2>&1 &&
+		npm_settle "$_w" "$2" ||
+			echo "$3 could not be installed from npm: $(tail -n 2 "$SCRATCH/npm" | tr '\n' ' ')"
+		rm -rf "$_w"
+	fi
+	exec 7>&-
+}

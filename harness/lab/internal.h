@@ -4,6 +4,7 @@
 
 #include <netlink/socket.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "util/error.h"
 
@@ -58,8 +59,8 @@ struct ga_spawn_view;
  * or -1 with errno set and *step, *index saying what failed. */
 int ga_spawn_view_enter(const struct ga_spawn_view *v, int *step, int *index);
 
-/* ---- lab/spawn.c and the child's steps (spawnroot.c, spawnconfine.c,
- * spawnfail.c) -------------------------------------------------------- */
+/* ---- lab/spawn.c and the child's steps (spawnchild.c, spawnfds.c,
+ * spawnns.c, spawnroot.c, spawnconfine.c, spawnfail.c) ---------------- */
 
 /* What the child was doing when it failed; sent through the error pipe
  * with errno. */
@@ -116,6 +117,7 @@ extern const char *const ga_spawn_device_sources[];
 struct ga_spawn_files;
 struct ga_spawn_root;
 struct ga_spawn_confine;
+struct ga_spawn_join;
 struct ga_spawn_opts;
 
 /* Makes the child's mounts and chroots into r->root (see spawn.h), with
@@ -148,6 +150,52 @@ int ga_spawn_confine_net(void);
  * *stage, *index saying what failed (spawnconfine.c). */
 int ga_spawn_confine_child(const struct ga_spawn_confine *c, bool own_ns,
 			   bool in_root, int *stage, int *index);
+
+/* clone(flags | SIGCHLD), the raw system call, like fork() without a
+ * new stack (glibc has no wrapper for that): with CLONE_PARENT a sibling
+ * rather than a child, i.e. another child of the harness; with
+ * CLONE_NEWPID a child that is PID 1 of a new PID namespace.  Only
+ * exec-bound, async-signal-safe code runs after it (spawnns.c). */
+pid_t ga_spawn_clone(unsigned long flags);
+
+/* In the first process of a new PID namespace: forks the process that
+ * goes on to exec (returns 0 in it) and stays behind as the namespace's
+ * init, holding nothing of the harness's (no pipe, the error pipe
+ * included, and no descriptor above 2) but report, reaping whatever ends
+ * up with it, and exiting with the status of that process (128 + the
+ * signal that killed it).  Given report (> 2: ga_spawn_opts's
+ * reaped_fd), it writes there what waitpid said of each process it
+ * reaped, that one's last; a full pipe drops a record, the init never
+ * blocks.  The harness kills the init; the kernel then kills everything
+ * in the namespace.  The init never changes its process group: a
+ * namespace whose init sits in the group of a dead process cannot
+ * finish dying.  Only async-signal-safe calls.  Returns -1 with errno
+ * set when the fork fails (spawnns.c). */
+int ga_spawn_become_init(int report);
+
+/* Joins the namespaces of j (see spawn.h).  In the child: only
+ * async-signal-safe calls.  Returns 0 in the process that goes on to
+ * exec, -1 with errno set and *stage saying what failed.  Given a PID
+ * namespace, the child forks a sibling inside it, sends the harness the
+ * sibling's PID through errpipe and exits; the sibling goes on
+ * (spawnns.c). */
+int ga_spawn_join_namespaces(const struct ga_spawn_join *j, int errpipe,
+			     pid_t parent, int *stage);
+
+/* The child's descriptors: 0, 1 and 2 (opts's paths or pipes), the error
+ * pipe *errpipe (moved above 2 when it is not) and the namespaces still
+ * to join, nothing else.  In the child: only async-signal-safe calls.
+ * Returns 0, or -1 with errno set and *stage saying what failed
+ * (spawnfds.c). */
+int ga_spawn_child_descriptors(const struct ga_spawn_opts *opts, int *errpipe,
+			       int *stage);
+
+/* Runs in the child between fork and exec: only async-signal-safe calls.
+ * envp: its environment (the harness's, or ga_spawn's merge with
+ * opts->env).  Never returns: it execs, or writes what failed to errpipe
+ * and exits (spawnchild.c). */
+void ga_spawn_child_exec(const struct ga_spawn_opts *opts, int errpipe,
+			 pid_t parent, int harness_fd, char *const *envp);
 
 /* What failed in the child, as an error: "starting PROG: WHAT: errno".
  * Returns -1 with err set (spawnfail.c). */

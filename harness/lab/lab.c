@@ -339,12 +339,28 @@ out:
 	return rc ? -1 : 0;
 }
 
+/* The server's end of a lab, with a proxy or without: its veth end
+ * (lab->server_if) up with its address, lo up, and the resolver's
+ * address routed to its peer. */
+static int wire_server(struct ga_lab *lab, struct nl_sock *ssock,
+		       struct ga_error *err)
+{
+	int sindex;
+	int rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
+				&sindex, "server", err);
+
+	if (rc == 0)
+		rc = ga_lab_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
+					"server", err);
+	return rc;
+}
+
 /* The links of a lab without a proxy: client to server; the resolver's
  * address goes from the server to the client, which drops it. */
 static int wire_direct(struct ga_lab *lab, struct nl_sock *csock,
 		       struct nl_sock *ssock, struct ga_error *err)
 {
-	int rc, cindex, sindex;
+	int rc, cindex;
 
 	rc = create_veth(csock, lab->client_if, lab->server_if, lab->server_ns,
 			 "client", err);
@@ -352,11 +368,7 @@ static int wire_direct(struct ga_lab *lab, struct nl_sock *csock,
 		rc = configure_side(csock, lab->client_if, GA_LAB_CLIENT_ADDR,
 				    &cindex, "client", err);
 	if (rc == 0)
-		rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
-				    &sindex, "server", err);
-	if (rc == 0)
-		rc = ga_lab_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
-					"server", err);
+		rc = wire_server(lab, ssock, err);
 	/* a kept client namespace has it since it was made */
 	if (rc == 0 && !lab->client_kept)
 		rc = ga_lab_resolver_route(csock, cindex, NULL, "client", err);
@@ -370,7 +382,7 @@ static int wire_proxied(struct ga_lab *lab, struct nl_sock *csock,
 			struct nl_sock *psock, struct nl_sock *ssock,
 			struct ga_error *err)
 {
-	int rc, index, back, sindex;
+	int rc, index, back;
 
 	rc = create_veth(csock, lab->client_if, lab->proxy_front_if,
 			 lab->proxy_ns, "client", err);
@@ -388,11 +400,7 @@ static int wire_proxied(struct ga_lab *lab, struct nl_sock *csock,
 		rc = configure_end(psock, lab->proxy_back_if,
 				   GA_LAB_CLIENT_ADDR, &back, "proxy", err);
 	if (rc == 0)
-		rc = configure_side(ssock, lab->server_if, GA_LAB_SERVER_ADDR,
-				    &sindex, "server", err);
-	if (rc == 0)
-		rc = ga_lab_resolver_route(ssock, sindex, GA_LAB_CLIENT_ADDR,
-					"server", err);
+		rc = wire_server(lab, ssock, err);
 	if (rc == 0)
 		rc = ga_lab_resolver_route(psock, back, NULL, "proxy", err);
 	return rc;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -517,6 +518,17 @@ static int remove_cgroup(const char *path, long wait_ms, struct ga_error *err)
 	}
 }
 
+/* Whether de, an entry of dir, is a directory below it (not "." or
+ * ".."), its path (dir/NAME) in path[len] when it fits. */
+static bool subdir_path(const char *dir, const struct dirent *de,
+			char *path, size_t len)
+{
+	if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+	    strcmp(de->d_name, "..") == 0)
+		return false;
+	return snprintf(path, len, "%s/%s", dir, de->d_name) < (int)len;
+}
+
 /* Removes every cgroup directory in dir (the servers' of a run's).
  * Returns 0, or -1 with err set for the first that stays. */
 static int remove_children(const char *dir, long wait_ms, struct ga_error *err)
@@ -531,11 +543,7 @@ static int remove_children(const char *dir, long wait_ms, struct ga_error *err)
 		return errno == ENOENT ? 0 :
 		       ga_error_errno(err, errno, "open %s", dir);
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path))
+		if (!subdir_path(dir, de, path, sizeof(path)))
 			continue;
 		if (remove_cgroup(path, wait_ms, rc ? NULL : err))
 			rc = -1;
@@ -716,11 +724,7 @@ static void sweep_dir(struct sweep *sw, const char *dir, int depth)
 	if (!d)
 		return;
 	while ((de = readdir(d)) != NULL && sw->dirs < SWEEP_DIRS_MAX) {
-		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path))
+		if (!subdir_path(dir, de, path, sizeof(path)))
 			continue;
 		sw->dirs++;
 		if (strncmp(de->d_name, GA_MEMCG_RUN_PREFIX,

@@ -106,15 +106,10 @@ static void api_accept(struct ga_api_conns *A)
 
 	while ((fd = accept4(A->env.lfd, NULL, NULL, SOCK_NONBLOCK |
 			     SOCK_CLOEXEC)) >= 0) {
-		if (A->nconns >= API_MAX_CONNS) {
-			close(fd);      /* too many: closed, never hung */
+		c = ga_sv_peer_admit(fd, A->nconns, API_MAX_CONNS,
+				     sizeof(*c));
+		if (!c)
 			continue;
-		}
-		c = calloc(1, sizeof(*c));
-		if (!c) {
-			close(fd);
-			continue;
-		}
 		c->id = ++A->next_id;
 		c->fd = fd;
 		c->owner = is_owner(A, fd);

@@ -125,6 +125,20 @@ void ga_chain_consumed(struct ga_chain *c, size_t n);
 
 /* ---- a stage's moves, for its toxic's pipe (serve/toxic_*.c) ------------ */
 
+/* The pipe of type st (struct ga_toxic_type's pipe), st_pipe, declared
+ * once: stage i of chain c, at now. */
+#define GA_TOXIC_PIPE(st) \
+	static bool st##_pipe(struct ga_chain *c, size_t i, double now, \
+			      double *deadline)
+
+/* The head of the definition of a byte toxic of Toxiproxy's own, st
+ * (attributes and a pipe, GA_TOXIC_PIPE), its Go struct go. */
+#define GA_TOXIC_PIPE_OF(st, go) \
+	GA_TOXIC_OF(st, GA_TOXIC_STANDARD, go), .pipe = st##_pipe
+
+/* The attributes of stage s's toxic, as its type's struct st. */
+#define GA_STAGE_ATTRS(s, st) ((const struct st *)(s)->toxic->attrs)
+
 /* Stage i's head goes on to the next stage (or out), whole; it must
  * have one. */
 void ga_chain_move_head(struct ga_chain *c, size_t i);

@@ -159,57 +159,46 @@ static int scan_literal(struct scan *p, const char *word)
 
 static int scan_value(struct scan *p);
 
-static int scan_object(struct scan *p)
+/* Whether p is at c; then past it. */
+static bool scan_past(struct scan *p, char c)
 {
+	if (!scan_at(p, c))
+		return false;
 	p->i++;
-	scan_blanks(p);
-	if (scan_at(p, '}')) {
-		p->i++;
-		return 0;
-	}
-	for (;;) {
-		if (!scan_at(p, '"'))
-			return scan_bad(p, "looking for beginning of object key "
-					"string");
-		if (scan_string(p))
-			return -1;
-		scan_blanks(p);
-		if (!scan_at(p, ':'))
-			return scan_bad(p, "after object key");
-		p->i++;
-		if (scan_value(p))
-			return -1;
-		scan_blanks(p);
-		if (scan_at(p, '}')) {
-			p->i++;
-			return 0;
-		}
-		if (!scan_at(p, ','))
-			return scan_bad(p, "after object key:value pair");
-		p->i++;
-		scan_blanks(p);
-	}
+	return true;
 }
 
-static int scan_array(struct scan *p)
+/* An object's members (close '}': each a key string, ':' and a value)
+ * or an array's elements (close ']': each a value), p at its opening
+ * bracket, up to and past its close. */
+static int scan_members(struct scan *p, char close)
 {
+	bool object = close == '}';
+
 	p->i++;
 	scan_blanks(p);
-	if (scan_at(p, ']')) {
-		p->i++;
+	if (scan_past(p, close))
 		return 0;
-	}
 	for (;;) {
+		if (object) {
+			if (!scan_at(p, '"'))
+				return scan_bad(p, "looking for beginning of "
+						"object key string");
+			if (scan_string(p))
+				return -1;
+			scan_blanks(p);
+			if (!scan_past(p, ':'))
+				return scan_bad(p, "after object key");
+		}
 		if (scan_value(p))
 			return -1;
 		scan_blanks(p);
-		if (scan_at(p, ']')) {
-			p->i++;
+		if (scan_past(p, close))
 			return 0;
-		}
-		if (!scan_at(p, ','))
-			return scan_bad(p, "after array element");
-		p->i++;
+		if (!scan_past(p, ','))
+			return scan_bad(p, object ? "after object key:value pair" :
+					"after array element");
+		scan_blanks(p);         /* scan_value's first step too */
 	}
 }
 
@@ -225,8 +214,8 @@ static int scan_value(struct scan *p)
 		return -1;
 	}
 	switch (p->s[p->i]) {
-	case '{': rc = scan_object(p); break;
-	case '[': rc = scan_array(p); break;
+	case '{': rc = scan_members(p, '}'); break;
+	case '[': rc = scan_members(p, ']'); break;
 	case '"': rc = scan_string(p); break;
 	case 't': rc = scan_literal(p, "true"); break;
 	case 'f': rc = scan_literal(p, "false"); break;

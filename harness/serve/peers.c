@@ -5,12 +5,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "lab/sockdiag.h"
 #include "serve/address.h"
+#include "util/among.h"
 
 /* addr's address and port into id's src (local) or dst (peer). */
 static void id_side(struct inet_diag_sockid *id, const struct sockaddr *sa,
@@ -59,14 +61,13 @@ int ga_sv_peer_uid(int fd, uid_t *uid)
 	return rc;
 }
 
-static bool is_own(ino_t ino, const ino_t *own, size_t n)
+void *ga_sv_peer_admit(int fd, size_t n, size_t max, size_t size)
 {
-	size_t i;
+	void *c = n < max ? calloc(1, size) : NULL;
 
-	for (i = 0; i < n; i++)
-		if (own[i] == ino)
-			return true;
-	return false;
+	if (!c)
+		close(fd);
+	return c;
 }
 
 /* s's local address as Go writes it ("127.0.0.1:631", "[::]:631"). */
@@ -104,7 +105,7 @@ int ga_sv_port_taken(unsigned port, const ino_t *own, size_t n, char *who,
 		const struct ga_tcp_sock *s = &l.items[i];
 
 		if (s->state != TCP_LISTEN || ntohs(s->id.idiag_sport) != port ||
-		    is_own(s->ino, own, n))
+		    ga_among(&s->ino, own, n, sizeof(*own)))
 			continue;
 		local_text(s, who, len);
 		rc = 1;

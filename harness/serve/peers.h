@@ -19,6 +19,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The struct (size bytes, zeroed) of a connection just accepted on
+ * fd, the next of n kept at most max: NULL, and fd closed, when max are
+ * kept already (too many: a close, never a hang) or memory is out. */
+void *ga_sv_peer_admit(int fd, size_t n, size_t max, size_t size);
+
 /* The uid of the socket connected to fd (a TCP socket over IPv4 or
  * IPv6).  Returns 0, or a negative errno (-ENOENT: the peer is gone). */
 int ga_sv_peer_uid(int fd, uid_t *uid);

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "serve/peers.h"
 #include "util/clock.h"
 
 /* how many ports the kernel picks for a ":0" listen that another
@@ -402,15 +403,9 @@ static void accept_one(struct ga_relay *r, struct ga_sv_proxy *p, int fd)
 	socklen_t sl = sizeof(ss);
 	int one = 1, i;
 
-	if (r->nconns >= GA_SV_MAX_CONNS) {
-		close(fd);              /* too many: a close, never a hang */
+	c = ga_sv_peer_admit(fd, r->nconns, GA_SV_MAX_CONNS, sizeof(*c));
+	if (!c)
 		return;
-	}
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		close(fd);
-		return;
-	}
 	c->id = ++r->next_id;
 	c->proxy = p;
 	c->started = ga_clock_ms();

@@ -7,11 +7,10 @@
 	X(st, rate, INT64, NULL, "rate in KB/s")
 GA_TOXIC_ATTRS(bandwidth, ATTRS);
 
-static bool bandwidth_pipe(struct ga_chain *c, size_t i, double now,
-			   double *deadline)
+GA_TOXIC_PIPE(bandwidth)
 {
 	struct ga_stage *s = &c->st[i];
-	long long rate = ((const struct bandwidth *)s->toxic->attrs)->rate;
+	long long rate = GA_STAGE_ATTRS(s, bandwidth)->rate;
 	bool moved = false;
 	size_t piece;
 
@@ -41,12 +40,8 @@ static bool bandwidth_pipe(struct ga_chain *c, size_t i, double now,
 }
 
 const struct ga_toxic_type ga_toxic_bandwidth = {
-	.name = "bandwidth",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "BandwidthToxic",
+	GA_TOXIC_PIPE_OF(bandwidth, "BandwidthToxic"),
 	.what = "Limits the connection to rate kilobytes a second (0 or less: "
 		"no limit).",
-	GA_TOXIC_ATTRS_OF(bandwidth),
-	.pipe = bandwidth_pipe,
 	.interrupted = ga_chain_move_head,
 };

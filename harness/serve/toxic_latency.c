@@ -18,8 +18,7 @@ static double delay_of(const struct latency *a)
 	return (double)d;
 }
 
-static bool latency_pipe(struct ga_chain *c, size_t i, double now,
-			 double *deadline)
+GA_TOXIC_PIPE(latency)
 {
 	struct ga_stage *s = &c->st[i];
 	bool moved = false;
@@ -40,11 +39,7 @@ static bool latency_pipe(struct ga_chain *c, size_t i, double now,
 }
 
 const struct ga_toxic_type ga_toxic_latency = {
-	.name = "latency",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "LatencyToxic",
+	GA_TOXIC_PIPE_OF(latency, "LatencyToxic"),
 	.what = "Delays all data through the proxy by latency +/- jitter.",
-	GA_TOXIC_ATTRS_OF(latency),
-	.pipe = latency_pipe,
 	.interrupted = ga_chain_move_head,
 };

@@ -6,11 +6,10 @@
 	X(st, bytes, INT64, NULL, "how many bytes pass before the close")
 GA_TOXIC_ATTRS(limit_data, ATTRS);
 
-static bool limit_data_pipe(struct ga_chain *c, size_t i, double now,
-			    double *deadline)
+GA_TOXIC_PIPE(limit_data)
 {
 	struct ga_stage *s = &c->st[i];
-	long long bytes = ((const struct limit_data *)s->toxic->attrs)->bytes;
+	long long bytes = GA_STAGE_ATTRS(s, limit_data)->bytes;
 	bool moved = false;
 	long long left;
 	size_t cut;
@@ -43,10 +42,6 @@ static bool limit_data_pipe(struct ga_chain *c, size_t i, double now,
 }
 
 const struct ga_toxic_type ga_toxic_limit_data = {
-	.name = "limit_data",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "LimitDataToxic",
+	GA_TOXIC_PIPE_OF(limit_data, "LimitDataToxic"),
 	.what = "Closes the connection once bytes have gone through.",
-	GA_TOXIC_ATTRS_OF(limit_data),
-	.pipe = limit_data_pipe,
 };

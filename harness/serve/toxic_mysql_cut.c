@@ -138,16 +138,13 @@ static bool mysql_cut_packet(const struct ga_toxic *t,
 }
 
 const struct ga_toxic_type ga_toxic_mysql_cut = {
-	.name = "mysql_cut",
-	.family = GA_TOXIC_MYSQL,
-	.go_struct = "MysqlCutToxic",
+	GA_TOXIC_OF(mysql_cut, GA_TOXIC_MYSQL, "MysqlCutToxic"),
 	.what = "Cuts the connection where the MySQL protocol reaches a point: "
 		"the server's greeting, the client's login, the server's "
 		"answer to it (auth), the client's TLS hello, a command, or "
 		"the n-th row of a command's result; the packet at the point "
 		"does not pass (with after, it does and the cut comes right "
 		"after it).",
-	GA_TOXIC_ATTRS_OF(mysql_cut),
 	.needs = GA_TOXIC_NEEDS_MYSQL,
 	.check = mysql_cut_check,
 	.packet = mysql_cut_packet,

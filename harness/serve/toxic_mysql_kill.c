@@ -39,9 +39,7 @@ static bool mysql_kill_packet(const struct ga_toxic *t,
 }
 
 const struct ga_toxic_type ga_toxic_mysql_kill = {
-	.name = "mysql_kill",
-	.family = GA_TOXIC_MYSQL,
-	.go_struct = "MysqlKillToxic",
+	GA_TOXIC_OF(mysql_kill, GA_TOXIC_MYSQL, "MysqlKillToxic"),
 	.what = "goneaway's server KILLs the session behind the connection "
 		"when the client's next command reaches the proxy: KILL (the "
 		"connection) before the command goes on to the server, or, "
@@ -53,7 +51,6 @@ const struct ga_toxic_type ga_toxic_mysql_kill = {
 		"its host and port): the session from the proxy's upstream "
 		"socket is KILLed there; on a connection that reached "
 		"another address nothing is killed and the log says why.",
-	GA_TOXIC_ATTRS_OF(mysql_kill),
 	.needs = GA_TOXIC_NEEDS_MYSQL | GA_TOXIC_NEEDS_ADMIN,
 	.check = mysql_kill_check,
 	.packet = mysql_kill_packet,

@@ -2,8 +2,7 @@
  * the end pass as they came.  No attributes ("attributes": {}). */
 #include "serve/chain.h"
 
-static bool noop_pipe(struct ga_chain *c, size_t i, double now,
-		      double *deadline)
+GA_TOXIC_PIPE(noop)
 {
 	(void)now;
 	(void)deadline;
@@ -11,9 +10,7 @@ static bool noop_pipe(struct ga_chain *c, size_t i, double now,
 }
 
 const struct ga_toxic_type ga_toxic_noop = {
-	.name = "noop",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "NoopToxic",
+	GA_TOXIC_HEAD(noop, GA_TOXIC_STANDARD, "NoopToxic"),
 	.what = "Passes all data through as it came (Toxiproxy's noop: a "
 		"toxic that does nothing, for tests of the API).",
 	.pipe = noop_pipe,

@@ -9,16 +9,14 @@
 	X(st, timeout, INT64, NULL, "time in milliseconds")
 GA_TOXIC_ATTRS(reset_peer, ATTRS);
 
-static bool reset_peer_pipe(struct ga_chain *c, size_t i, double now,
-			    double *deadline)
+GA_TOXIC_PIPE(reset_peer)
 {
 	struct ga_stage *s = &c->st[i];
 	bool moved;
 
 	if ((s->in.head || s->in_end) && !s->armed) {
 		s->armed = true;
-		s->t = now + (double)((const struct reset_peer *)
-				      s->toxic->attrs)->timeout;
+		s->t = now + (double)GA_STAGE_ATTRS(s, reset_peer)->timeout;
 	}
 	moved = ga_chain_drop_all(c, i);
 	if (s->armed) {
@@ -32,12 +30,8 @@ static bool reset_peer_pipe(struct ga_chain *c, size_t i, double now,
 }
 
 const struct ga_toxic_type ga_toxic_reset_peer = {
-	.name = "reset_peer",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "ResetToxic",
+	GA_TOXIC_PIPE_OF(reset_peer, "ResetToxic"),
 	.what = "Resets the connection (TCP RST to both sides) timeout after "
 		"the first data (or end) reaches it; that data is dropped.",
-	GA_TOXIC_ATTRS_OF(reset_peer),
 	.resets = true,
-	.pipe = reset_peer_pipe,
 };

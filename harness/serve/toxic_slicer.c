@@ -41,8 +41,7 @@ static void slice(const struct slicer *a, size_t start, size_t end,
 	slice(a, mid, end, cuts, n);
 }
 
-static bool slicer_pipe(struct ga_chain *c, size_t i, double now,
-			double *deadline)
+GA_TOXIC_PIPE(slicer)
 {
 	struct ga_stage *s = &c->st[i];
 	const struct slicer *a = s->toxic->attrs;
@@ -83,12 +82,8 @@ static bool slicer_pipe(struct ga_chain *c, size_t i, double now,
 }
 
 const struct ga_toxic_type ga_toxic_slicer = {
-	.name = "slicer",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "SlicerToxic",
+	GA_TOXIC_PIPE_OF(slicer, "SlicerToxic"),
 	.what = "Slices the data into pieces of average_size +/- "
 		"size_variation bytes, delay microseconds apart.",
-	GA_TOXIC_ATTRS_OF(slicer),
-	.pipe = slicer_pipe,
 	.interrupted = ga_chain_move_head,
 };

@@ -6,8 +6,7 @@
 	X(st, delay, INT64, NULL, "time in milliseconds")
 GA_TOXIC_ATTRS(slow_close, ATTRS);
 
-static bool slow_close_pipe(struct ga_chain *c, size_t i, double now,
-			    double *deadline)
+GA_TOXIC_PIPE(slow_close)
 {
 	struct ga_stage *s = &c->st[i];
 	bool moved = ga_chain_pass_all(c, i);
@@ -15,8 +14,7 @@ static bool slow_close_pipe(struct ga_chain *c, size_t i, double now,
 	if (!s->in_end)
 		return moved;
 	if (s->t == 0)
-		s->t = now + (double)((const struct slow_close *)
-				      s->toxic->attrs)->delay;
+		s->t = now + (double)GA_STAGE_ATTRS(s, slow_close)->delay;
 	if (now < s->t) {
 		*deadline = s->t;
 		return moved;
@@ -25,11 +23,7 @@ static bool slow_close_pipe(struct ga_chain *c, size_t i, double now,
 }
 
 const struct ga_toxic_type ga_toxic_slow_close = {
-	.name = "slow_close",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "SlowCloseToxic",
+	GA_TOXIC_PIPE_OF(slow_close, "SlowCloseToxic"),
 	.what = "Delays the close of the connection by delay once its source "
 		"has closed.",
-	GA_TOXIC_ATTRS_OF(slow_close),
-	.pipe = slow_close_pipe,
 };

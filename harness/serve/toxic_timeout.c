@@ -7,11 +7,10 @@
 	X(st, timeout, INT64, NULL, "time in milliseconds")
 GA_TOXIC_ATTRS(timeout, ATTRS);
 
-static bool timeout_pipe(struct ga_chain *c, size_t i, double now,
-			 double *deadline)
+GA_TOXIC_PIPE(timeout)
 {
 	struct ga_stage *s = &c->st[i];
-	long long timeout = ((const struct timeout *)s->toxic->attrs)->timeout;
+	long long timeout = GA_STAGE_ATTRS(s, timeout)->timeout;
 	bool moved = ga_chain_drop_all(c, i);
 	double at;
 
@@ -32,14 +31,10 @@ static void timeout_cleanup(struct ga_chain *c, size_t i)
 }
 
 const struct ga_toxic_type ga_toxic_timeout = {
-	.name = "timeout",
-	.family = GA_TOXIC_STANDARD,
-	.go_struct = "TimeoutToxic",
+	GA_TOXIC_PIPE_OF(timeout, "TimeoutToxic"),
 	.what = "Stops all data from getting through and closes the "
 		"connection after timeout; with timeout 0 it never closes it, "
 		"and data is dropped until the toxic is removed (which closes "
 		"it).",
-	GA_TOXIC_ATTRS_OF(timeout),
-	.pipe = timeout_pipe,
 	.cleanup = timeout_cleanup,
 };

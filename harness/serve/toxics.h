@@ -112,6 +112,14 @@ struct ga_toxic_attr {
 	.nattrs = sizeof(st##_attrs) / sizeof(st##_attrs[0]), \
 	.size = sizeof(struct st)
 
+/* The head of the definition of type st: its name (st's), its family
+ * fam and its Go struct go; GA_TOXIC_OF, its attributes too
+ * (GA_TOXIC_ATTRS_OF). */
+#define GA_TOXIC_HEAD(st, fam, go) \
+	.name = #st, .family = fam, .go_struct = go
+#define GA_TOXIC_OF(st, fam, go) \
+	GA_TOXIC_HEAD(st, fam, go), GA_TOXIC_ATTRS_OF(st)
+
 struct ga_toxic;
 struct ga_chain;
 struct ga_mw_event;

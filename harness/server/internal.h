@@ -1,5 +1,6 @@
 /* internal.h - what the server's files share (server/ only): the admin
- * connection (server/admin.c), the configuration every backend writes
+ * connection (server/admin.c) and a session on it (server/server.c,
+ * for server/checksum.c), the configuration every backend writes
  * (server/cnf.c), what image backends share (server/image.c) and the
  * backends themselves (rows of server/backends.c). */
 #ifndef GA_SERVER_INTERNAL_H
@@ -8,6 +9,7 @@
 #include "server/rootfs.h"
 #include "server/server.h"
 #include "lab/spawn.h"
+#include "mysqlapi/mysqlapi.h"
 
 /* ---- the admin connection (server/admin.c) ------------------------------ */
 
@@ -23,6 +25,17 @@ int ga_admin_connect_as(struct ga_server *srv, const char *user,
 
 /* Closes the admin connection (COM_QUIT: the server logs no abort). */
 void ga_admin_close(struct ga_server *srv);
+
+/* What a session does on its admin connection m: its statements, their
+ * outcome in out (result GA_RESULT_OK, or the failure). */
+typedef void (*ga_admin_work)(MYSQL *m, void *ctx, struct ga_outcome *out);
+
+/* work on a fresh connection of the privileged account, closed after
+ * (server/server.c): as ga_server_privileged_queries(), which is one
+ * such session.  Returns as ga_server_admin_query(). */
+int ga_server_privileged_session(struct ga_server *srv, ga_admin_work work,
+				 void *ctx, struct ga_outcome *out,
+				 struct ga_error *err);
 
 /* ---- the scenario's my.cnf (server/cnf.c) ------------------------------- */
 

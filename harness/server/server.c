@@ -775,15 +775,12 @@ static bool died(struct ga_server *srv, struct ga_error *err)
 	return true;
 }
 
-/* ga_server_admin_queries() as user; the value is column col of the
- * last statement's first row. */
-static int queries_as(struct ga_server *srv, const char *user,
-		      const char *password, const char *const *sql, size_t n,
-		      unsigned col, struct ga_outcome *out,
-		      struct ga_error *err)
+/* work on a fresh admin connection as user, closed after. */
+static int session_as(struct ga_server *srv, const char *user,
+		      const char *password, ga_admin_work work, void *ctx,
+		      struct ga_outcome *out, struct ga_error *err)
 {
 	double start = ga_clock_ms();
-	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (!srv->pid)
@@ -793,12 +790,7 @@ static int queries_as(struct ga_server *srv, const char *user,
 		died(srv, err);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		memset(out, 0, sizeof(*out));
-		ga_mysql_query_column(srv->admin, sql[i], col, out);
-		if (out->result != GA_RESULT_OK)
-			break;
-	}
+	work(srv->admin, ctx, out);
 	ga_admin_close(srv);
 	out->elapsed_ms = ga_clock_ms() - start;
 	if (out->result == GA_RESULT_ERROR &&
@@ -808,28 +800,48 @@ static int queries_as(struct ga_server *srv, const char *user,
 	return 0;
 }
 
+int ga_server_privileged_session(struct ga_server *srv, ga_admin_work work,
+				 void *ctx, struct ga_outcome *out,
+				 struct ga_error *err)
+{
+	return session_as(srv, GA_PRIV_USER, GA_PRIV_PASSWORD, work, ctx, out,
+			  err);
+}
+
+/* the value: column col of the last statement's first row */
+struct statements { const char *const *sql; size_t n; unsigned col; };
+
+/* A ga_admin_work: the statements in turn, up to the first that fails. */
+static void statements(MYSQL *m, void *ctx, struct ga_outcome *out)
+{
+	const struct statements *st = ctx;
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		memset(out, 0, sizeof(*out));
+		ga_mysql_query_column(m, st->sql[i], st->col, out);
+		if (out->result != GA_RESULT_OK)
+			break;
+	}
+}
+
 int ga_server_admin_queries(struct ga_server *srv, const char *const *sql,
 			    size_t n, struct ga_outcome *out,
 			    struct ga_error *err)
 {
-	return queries_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, sql, n, 0,
-			  out, err);
+	struct statements st = { sql, n, 0 };
+
+	return session_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, statements,
+			  &st, out, err);
 }
 
 int ga_server_privileged_queries(struct ga_server *srv,
 				 const char *const *sql, size_t n,
 				 struct ga_outcome *out, struct ga_error *err)
 {
-	return queries_as(srv, GA_PRIV_USER, GA_PRIV_PASSWORD, sql, n, 0,
-			  out, err);
-}
+	struct statements st = { sql, n, 0 };
 
-int ga_server_privileged_column(struct ga_server *srv, const char *sql,
-				unsigned col, struct ga_outcome *out,
-				struct ga_error *err)
-{
-	return queries_as(srv, GA_PRIV_USER, GA_PRIV_PASSWORD, &sql, 1, col,
-			  out, err);
+	return ga_server_privileged_session(srv, statements, &st, out, err);
 }
 
 int ga_server_admin_query(struct ga_server *srv, const char *sql,
@@ -922,6 +934,7 @@ int ga_server_status(struct ga_server *srv, const char *name,
 {
 	char sql[256], like[2 * 100 + 1];
 	const char *q = sql;
+	struct statements st = { &q, 1, 1 };
 	size_t i, n = 0;
 
 	for (i = 0; name[i]; i++) {
@@ -949,8 +962,8 @@ int ga_server_status(struct ga_server *srv, const char *name,
 		return ga_server_admin_query(srv, sql, out, err);
 	}
 	snprintf(sql, sizeof(sql), "SHOW GLOBAL STATUS LIKE '%s'", like);
-	return queries_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, &q, 1, 1,
-			  out, err);
+	return session_as(srv, GA_ADMIN_USER, GA_ADMIN_PASSWORD, statements,
+			  &st, out, err);
 }
 
 long long ga_server_log_size(const struct ga_server *srv)

@@ -344,13 +344,19 @@ int ga_server_privileged_queries(struct ga_server *srv,
 				 const char *const *sql, size_t n,
 				 struct ga_outcome *out, struct ga_error *err);
 
-/* ga_server_privileged_queries() of one statement, out->value its
- * column col of the first row (CHECKSUM TABLE's checksum is column 1):
- * only for statements the harness built itself.  Returns as
- * ga_server_admin_query(). */
-int ga_server_privileged_column(struct ga_server *srv, const char *sql,
-				unsigned col, struct ga_outcome *out,
-				struct ga_error *err);
+/* Each base table of the schemas that are not the server's own (mysql,
+ * information_schema, performance_schema, sys), in name order, read
+ * whole by CHECKSUM TABLE, all on one fresh privileged admin connection
+ * (server/checksum.c), closed after: each(ctx, name, sum) for every
+ * table in turn, name as SQL names it ("`lab`.`t`"), sum its checksum
+ * (NULL when the server has none).  Past max tables none is read: an
+ * error.  *n gets how many were.  Returns 0, or -1 with err set: no
+ * admin connection (as ga_server_admin_query()), a statement refused
+ * (its code and message), too many tables. */
+int ga_server_table_checksums(struct ga_server *srv, size_t max,
+			      void (*each)(void *ctx, const char *name,
+					   const char *sum),
+			      void *ctx, size_t *n, struct ga_error *err);
 
 /* Reads status counter name (letters, digits and '_') the way the
  * server's flavour keeps it, into out (out->value, out->has_value: a

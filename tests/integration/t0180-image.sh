@@ -41,34 +41,25 @@
 
 GA_CACHE=/var/cache/goneaway
 ENGINE=t0180
-SOCK=/run/goneaway-$ENGINE.sock
 IMAGE=goneaway/goneaway:t0180
 NET=ga-t0180
 TC_VERSION=$(sed -n 's/.*"@testcontainers\/toxiproxy": "\([0-9.]*\)".*/\1/p' \
 	"$TOP/tests/integration/data/testcontainers/package.json")
 TC_DIR=$GA_CACHE/testcontainers-toxiproxy-$TC_VERSION
 
-HOLDER="" ENGINE_DIR="" DB_DIR="" DB_PID="" started=0
-inns() { nsenter -t "$HOLDER" --net "$@"; }
+. "$TOP/tests/integration/private-engine.sh"
+DB_DIR="" DB_PID=""
+# the server (in the holder's namespace) before the holder goes
 cleanup() {
-	if [ "$started" = 1 ]; then
-		docker network rm "$NET" > /dev/null 2>&1
-		GA_CACHE=$ENGINE_DIR sh "$TOP/ci/private-dockerd.sh" stop $ENGINE
-		started=0
-	fi
 	if [ -n "$DB_PID" ]; then
 		kill -TERM "$DB_PID" 2> /dev/null &&
 			wait_until 300 eval "! kill -0 $DB_PID 2> /dev/null"
 		kill -KILL "$DB_PID" 2> /dev/null
 		DB_PID=""
 	fi
-	# unshare ignores SIGTERM while it waits: its child dies with it
-	[ -n "$HOLDER" ] && kill -KILL "$HOLDER" 2> /dev/null &&
-		wait "$HOLDER" 2> /dev/null
-	HOLDER=""
-	[ -z "$ENGINE_DIR" ] || rm -rf --one-file-system "$ENGINE_DIR"
+	engine_down
 	[ -z "$DB_DIR" ] || rm -rf "$DB_DIR"
-	ENGINE_DIR="" DB_DIR=""
+	DB_DIR=""
 }
 trap cleanup EXIT
 trap 'cleanup; rm -rf "$SCRATCH"; exit 130' INT
@@ -82,26 +73,7 @@ for tool in unshare nsenter curl mariadb mariadb-install-db mariadbd; do
 done
 [ -n "$why_not" ] || why_not=$(docker_why_not)
 
-if [ -z "$why_not" ]; then
-	host_net_state > "$SCRATCH/host-before"
-	leftover_snapshot > "$SCRATCH/before"
-	# the namespace's holder: lo up, nothing else
-	unshare --net --fork --kill-child sh -c \
-		'ip link set lo up && touch "$0/ready" && exec sleep 3600' "$SCRATCH" &
-	HOLDER=$!
-	wait_until 100 test -f "$SCRATCH/ready" ||
-		why_not="no network namespace of the test's own (unshare --net)"
-fi
-if [ -z "$why_not" ]; then
-	ENGINE_DIR=$(mktemp -d /var/tmp/goneaway-t0180.XXXXXX)
-	if GA_CACHE=$ENGINE_DIR inns sh "$TOP/ci/private-dockerd.sh" start $ENGINE \
-		> "$SCRATCH/engine" 2>&1; then
-		started=1
-		export DOCKER_HOST=unix://$SOCK
-	else
-		why_not="the private Docker engine did not start: $(tail -n 3 "$SCRATCH/engine" | tr '\n' ' ')"
-	fi
-fi
+[ -n "$why_not" ] || engine_up
 if [ -z "$why_not" ]; then
 	t0=$(date +%s)
 	if sh "$TOP/ci/build-goneaway-image.sh" $IMAGE > "$SCRATCH/image" 2>&1; then
@@ -146,13 +118,6 @@ if [ -z "$why_not" ]; then
 fi
 [ -z "$why_not" ] || cleanup
 
-image_test() {
-	if [ -n "$why_not" ]; then
-		test_skip "$1" "$why_not"
-	else
-		test_expect_success "$1" "$2"
-	fi
-}
 api() {         # METHOD PATH [BODY]: the status line, then the body
 	inns curl -s -o api.body -w '%{http_code}\n' -X "$1" \
 		-H 'Content-Type: application/json' --data "${3:-}" \
@@ -166,13 +131,13 @@ through() {     # PORT SQL: the mariadb client through 127.0.0.1:PORT
 }
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
-image_test 'the image: goneaway serve --no-server on 0.0.0.0:8474 as nobody, port 8474' '
+engine_test 'the image: goneaway serve --no-server on 0.0.0.0:8474 as nobody, port 8474' '
 	docker image inspect -f "{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.Config.User}} {{json .Config.ExposedPorts}}" \
 		$IMAGE > config && cat config &&
 	test "$(cat config)" = "[\"/usr/local/bin/goneaway\",\"serve\",\"--no-server\"] [\"-host\",\"0.0.0.0\",\"-port\",\"8474\"] 65534:65534 {\"8474/tcp\":{}}"
 '
 
-image_test 'docker run -p 8474:8474 -p 8666:8666: the API answers from outside, serve is nobody without a capability' '
+engine_test 'docker run -p 8474:8474 -p 8666:8666: the API answers from outside, serve is nobody without a capability' '
 	docker run -d --name ga-t0180-serve --network $NET -p 8474:8474 -p 8666:8666 \
 		$IMAGE > id && cat id &&
 	wait_until 300 eval "inns curl -sf http://127.0.0.1:8474/version > version" ||
@@ -186,7 +151,7 @@ image_test 'docker run -p 8474:8474 -p 8666:8666: the API answers from outside, 
 	grep -q "^CapEff:	0000000000000000$" status
 '
 
-image_test 'a proxy to MySQL on 0.0.0.0:8666 relays, from outside, through the container' '
+engine_test 'a proxy to MySQL on 0.0.0.0:8666 relays, from outside, through the container' '
 	api POST /proxies "{\"name\":\"mysql\",\"listen\":\"0.0.0.0:8666\",\"upstream\":\"$GATEWAY:3306\"}" &&
 	test "$(cat api.status)" = 201 &&
 	through 8666 "SELECT REPEAT(\"x\", 200000)" > big &&
@@ -197,7 +162,7 @@ image_test 'a proxy to MySQL on 0.0.0.0:8666 relays, from outside, through the c
 	test "$(cut -d: -f1 host)" = "$ip"
 '
 
-image_test 'a latency toxic of 1000 ms: a connection and a query take at least 3 s' '
+engine_test 'a latency toxic of 1000 ms: a connection and a query take at least 3 s' '
 	t0=$(ms_now); through 8666 "SELECT 1" > plain; t1=$(ms_now)
 	api POST /proxies/mysql/toxics "{\"name\":\"slow\",\"type\":\"latency\",\"stream\":\"downstream\",\"attributes\":{\"latency\":1000}}" &&
 	test "$(cat api.status)" = 200 &&
@@ -216,19 +181,8 @@ image_test 'a latency toxic of 1000 ms: a connection and a query take at least 3
 tc_why_not() {
 	command -v node > /dev/null || { echo "no node here"; return; }
 	command -v npm > /dev/null || { echo "no npm here"; return; }
-	lock=$TOP/tests/integration/data/testcontainers/package-lock.json
-	exec 7> "$GA_CACHE/testcontainers.lock" && flock -w 600 7 ||
-		{ echo "cannot lock $GA_CACHE/testcontainers.lock"; return; }
-	if ! cmp -s "$lock" "$TC_DIR/package-lock.json"; then
-		w=$(mktemp -d) || return
-		cp "$TOP/tests/integration/data/testcontainers/package.json" "$lock" "$w/" &&
-		npm_lock_check "$w/package-lock.json" 2> "$SCRATCH/npm" &&
-		npm_unprivileged "$w" ci > "$SCRATCH/npm" 2>&1 &&
-		npm_settle "$w" "$TC_DIR" ||
-			echo "@testcontainers/toxiproxy $TC_VERSION could not be installed from npm: $(tail -n 2 "$SCRATCH/npm" | tr '\n' ' ')"
-		rm -rf "$w"
-	fi
-	exec 7>&-
+	npm_cached_why_not "$TOP/tests/integration/data/testcontainers" "$TC_DIR" \
+		"@testcontainers/toxiproxy $TC_VERSION"
 	sh "$TOP/ci/trusted-dir.sh" "$TC_DIR" 2>&1
 }
 tc_why=$why_not
@@ -251,21 +205,13 @@ tc_test "@testcontainers/toxiproxy $TC_VERSION runs the image: a proxy, a latenc
 	test -z "$(docker ps -aq)"
 '
 
-image_test 'the engine stops by its PID, its data-root goes' '
-	docker network rm $NET > /dev/null &&
-	pid=$(cat /run/goneaway-$ENGINE.pid) &&
-	GA_CACHE=$ENGINE_DIR sh "$TOP/ci/private-dockerd.sh" stop $ENGINE && started=0 &&
-	! kill -0 $pid 2>/dev/null && test ! -e $SOCK &&
-	rm -rf --one-file-system "$ENGINE_DIR" && test ! -e "$ENGINE_DIR"
+engine_test 'the engine stops by its PID, its data-root goes' '
+	engine_stopped
 '
 [ -n "$why_not" ] || { started=0; cleanup; }
 
-image_test 'nothing left: engine files, namespaces, processes, mounts; the host'"'"'s network as before' '
-	ls -d /run/goneaway-$ENGINE* /var/tmp/goneaway-t0180.* /tmp/ga-t0180-db.* > left 2> /dev/null
-	cat left
-	host_net_state > host-after && diff -u "$SCRATCH/host-before" host-after &&
-	leftover_snapshot > after && new_leftovers "$SCRATCH/before" after &&
-	test ! -s left
+engine_test 'nothing left: engine files, namespaces, processes, mounts; the host'"'"'s network as before' '
+	engine_left /tmp/ga-t0180-db.*
 '
 
 test_done

@@ -17,7 +17,10 @@
 #     at its end differ in their digest, the row count the same (explore's
 #     third clean run, digests/, reads them before each step: not the
 #     two whose conversation it reads, the reads moving their ACKs);
-#   - every output says it: the text map, JSON Lines, Markdown, HTML.
+#   - every output says it: the text map, JSON Lines, Markdown, HTML;
+#   - a digest opens one admin connection, however many tables it reads
+#     (data/digest-connections.gw: three tables, the server's count of
+#     connections read before and after one digest).
 . "$(dirname "$0")/lib.sh"
 
 D="$TOP/tests/integration/data"
@@ -88,6 +91,25 @@ test_expect_success 'Markdown and HTML say it too' '
 	grep "^<h2>Failed writes and COMMITs</h2>$" side.html &&
 	grep "^<li>p0*[0-9]*-reset c1 at    from-server OK: line 15 failed, but the server holds its work" side.html &&
 	grep ">CR_SERVER_LOST [0-9.]*s\*</td>" side.html
+'
+
+# the value of step N of conn/results.jsonl
+value_of() {
+	grep "^{\"type\":\"step\",\"case\":1,\"index\":$1," \
+		conn/results.jsonl |
+		sed -n "s/.*\"value\":\"\([0-9]*\)\".*/\1/p"
+}
+
+test_expect_success 'a digest of three tables is read on one admin connection' '
+	GONEAWAY_EXPLORE_DIGESTS=1 "$GONEAWAY" run --record -o conn \
+		"$D/digest-connections.gw" > conn.out 2>&1;
+	rc=$?; cat conn.out && test $rc -eq 0 &&
+	grep "\"index\":5,.*\"server_digest_before\":\"3:[0-9a-f]\{16\}\"" \
+		conn/results.jsonl &&
+	first=$(value_of 4) && second=$(value_of 5) &&
+	echo "connections: $first, then $second after the digest" &&
+	test -n "$first" && test -n "$second" &&
+	test $((second - first)) -eq 1
 '
 
 test_expect_success 'the runs left no trace' '

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
+#include "util/among.h"
 #include "util/escape.h"
 #include "util/grow.h"
 #include "util/json.h"
@@ -137,6 +139,29 @@ START_TEST(test_grow)
 	for (n = 0; n < 100; n++)
 		ck_assert_int_eq(a[n], (int)n);
 	free(a);
+}
+END_TEST
+
+/* Whether a value is one of an array's (util/among.h): each element
+ * found, a value of none not, and nothing in an empty array; an ino_t
+ * array as an int one. */
+START_TEST(test_among)
+{
+	const int fds[] = { 7, -1, 3, 12 };
+	const ino_t inos[] = { 42, (ino_t)1 << 40 };
+	ino_t ino = (ino_t)1 << 40;
+	int fd, i;
+
+	for (i = 0; i < 4; i++)
+		ck_assert(ga_among(&fds[i], fds, 4, sizeof(*fds)));
+	fd = 4;
+	ck_assert(!ga_among(&fd, fds, 4, sizeof(*fds)));
+	fd = 12;
+	ck_assert(!ga_among(&fd, fds, 3, sizeof(*fds)));
+	ck_assert(!ga_among(&fd, fds, 0, sizeof(*fds)));
+	ck_assert(ga_among(&ino, inos, 2, sizeof(*inos)));
+	ino = 1;
+	ck_assert(!ga_among(&ino, inos, 2, sizeof(*inos)));
 }
 END_TEST
 
@@ -464,6 +489,7 @@ Suite *make_json_suite(void)
 	tcase_add_test(tc, test_many_members_refused);
 	tcase_add_test(tc, test_memory_proportional);
 	tcase_add_test(tc, test_items_bounded);
+	tcase_add_test(tc, test_among);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -315,7 +315,10 @@ static const struct {
 	{ "/proxies/srv/toxics", "{\"type\":\"mysql_cut\",\"attributes\":"
 	  "{\"at\":\"row\",\"row\":0}}", 400, "row must be 1 or more" },
 	{ "/proxies/srv/toxics", "{\"type\":\"mysql_kill\",\"attributes\":"
-	  "{\"count\":-1}}", 400, "count must be 0 or more" },
+	  "{\"count\":-1}}", 400, "mysql_kill: count must be 0 or more" },
+	{ "/proxies/srv/toxics", "{\"type\":\"mysql_cut\",\"attributes\":"
+	  "{\"at\":\"greeting\",\"action\":\"reset\",\"count\":-1}}", 400,
+	  "mysql_cut: count must be 0 or more" },
 	{ "/proxies/srv/toxics", "{\"type\":\"mysql_kill\",\"attributes\":"
 	  "{\"query\":1}}", 400, "MysqlKillToxic.attributes.query of type bool" },
 	{ "/proxies/srv/toxics", "{\"type\":\"mysql_kill\",\"attributes\":"

@@ -1,5 +1,6 @@
-/* check_spawn.c - tests for lab/spawn.h (spawn.c, spawnroot.c,
- * spawnconfine.c, spawnfail.c): what a spawned process holds, and what
+/* check_spawn.c - tests for lab/spawn.h (spawn.c, spawnchild.c,
+ * spawnfds.c, spawnns.c, spawnwait.c, spawnroot.c, spawnconfine.c,
+ * spawnfail.c): what a spawned process holds, and what
  * a new PID namespace's init says it reaped.
  *
  * Connector/C's sockets are not close-on-exec, so a mariadbd restarted
