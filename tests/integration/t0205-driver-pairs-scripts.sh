@@ -27,21 +27,35 @@ CLASSES="none latesock-20 latesock-200 latesock-700 lateline-200
 	signals locale tz syspath files pool"
 leftover_snapshot > "$SCRATCH/before"
 
-# The generator: pairs/CLASS/a.gw leaves CLASS, pairs/CLASS/b.gw is B.
-gen_b() {
-	printf '%s\n' 'title    B: a plain case' 'cause    (test fixture) none' \
-		'connection app' 'connect app' '    expect ok' 'sleep 1s' \
-		'query app SELECT 1' '    expect ok = 1' > "$1/b.gw"
+# The generator: PAIRS/CLASS/a.gw leaves CLASS, PAIRS/CLASS/b.gw is B;
+# in pairs/ on a plain connection, in pairs-pool/ on a pool's (doctrine
+# is a pool: DBAL's Connection, its plain connection php-pdo's).
+conn_of() {
+	case $1 in
+	pool) printf '%s\n' 'pool p' 'connection app pool=p' ;;
+	*) echo 'connection app' ;;
+	esac
 }
-mkdir -p "$SCRATCH/alone"
-gen_b "$SCRATCH/alone"
-for c in $CLASSES; do
-	d="$SCRATCH/pairs/$c"
-	mkdir -p "$d" && gen_b "$d"
-	printf '%s\n' "title    A: leaves $c in its driver" \
-		'cause    (test fixture) none' 'connection app' 'connect app' \
-		'    expect ok' "query app SELECT 'adversary:$c'" \
-		"    expect ok = adversary:$c" > "$d/a.gw"
+gen_b() {
+	{ printf '%s\n' 'title    B: a plain case' 'cause    (test fixture) none'
+	  conn_of "$2"
+	  printf '%s\n' 'connect app' '    expect ok' 'sleep 1s' \
+		'query app SELECT 1' '    expect ok = 1'; } > "$1/b.gw"
+}
+for kind in plain pool; do
+	sfx=; [ $kind = pool ] && sfx=-pool
+	mkdir -p "$SCRATCH/alone$sfx"
+	gen_b "$SCRATCH/alone$sfx" $kind
+	for c in $CLASSES; do
+		d="$SCRATCH/pairs$sfx/$c"
+		mkdir -p "$d" && gen_b "$d" $kind
+		{ printf '%s\n' "title    A: leaves $c in its driver" \
+			'cause    (test fixture) none'
+		  conn_of $kind
+		  printf '%s\n' 'connect app' '    expect ok' \
+			"query app SELECT 'adversary:$c'" \
+			"    expect ok = adversary:$c"; } > "$d/a.gw"
+	done
 done
 
 # verdict DIR LABEL [reason]: LABEL's verdict in DIR/results.jsonl (or
@@ -62,28 +76,34 @@ adversary() {
 	case $1 in
 	ruby-mysql2) echo "cmd:/usr/bin/ruby $DATA/adversary-driver.rb" ;;
 	perl-dbd-mysql) echo "cmd:/usr/bin/perl $DATA/adversary-driver.pl mysql" ;;
-	php-mysqli) echo "cmd:/usr/bin/php $DATA/adversary-driver.php" ;;
+	php-mysqli) echo "cmd:/usr/bin/php $DATA/adversary-driver.php mysqli" ;;
+	php-pdo) echo "cmd:/usr/bin/php $DATA/adversary-driver.php pdo" ;;
+	doctrine) echo "cmd:/usr/bin/php $DATA/adversary-driver.php doctrine" ;;
 	esac
 }
 # the classes NAME's runtime can leave (php-cli has no threads)
 classes_of() {
 	case $1 in
-	php-*) printf '%s\n' $CLASSES | grep -vx threads ;;
+	php-*|doctrine) printf '%s\n' $CLASSES | grep -vx threads ;;
 	*) printf '%s\n' $CLASSES ;;
 	esac
+}
+# the pairs' directory suffix of NAME (doctrine's connections are a pool's)
+sfx_of() {
+	case $1 in doctrine) echo -pool ;; esac
 }
 modes=spawn
 [ -n "${GA_PAIRS_KEPT:-}" ] && modes="spawn off"
 
-for name in ruby-mysql2 perl-dbd-mysql php-mysqli; do
-	client=$(adversary $name) mine=$(classes_of $name)
+for name in ${GA_PAIRS_DRIVERS:-ruby-mysql2 perl-dbd-mysql php-mysqli php-pdo doctrine}; do
+	client=$(adversary $name) mine=$(classes_of $name) sfx=$(sfx_of $name)
 	if ! why=$(driver_installed "$name"); then
 		test_skip "the adversarial pairs ($name)" "$why"
 		continue
 	fi
 	for mode in $modes; do
 		test_expect_success "$name, $mode: B alone, fresh: PASS" "
-			cd alone && env \$( [ $mode = off ] && echo GONEAWAY_SPAWN=off) \
+			cd alone$sfx && env \$( [ $mode = off ] && echo GONEAWAY_SPAWN=off) \
 				\"\$GONEAWAY\" run -v --color never -o res-$name-$mode \
 				--fresh-drivers --client \"$client\" b.gw > out-$name-$mode 2>&1;
 			cat out-$name-$mode; test \"\$(verdict res-$name-$mode b)\" = PASS
@@ -91,16 +111,16 @@ for name in ruby-mysql2 perl-dbd-mysql php-mysqli; do
 		# the pairs side by side, 6 at a time, each a run of its own:
 		# A then B, the driver kept (-j 1)
 		printf '%s\n' $mine | xargs -P 6 -I{} sh -c '
-			cd "$1/pairs/$2" || exit 1
+			cd "$1/pairs$7/$2" || exit 1
 			[ "$3" = off ] && export GONEAWAY_SPAWN=off
 			"$4" run -j 1 -v --color never -o "res-$6-$3" --client "$5" \
 				a.gw b.gw > "out-$6-$3" 2>&1
-			exit 0' sh "$SCRATCH" {} $mode "$GONEAWAY" "$client" "$name"
-		fresh=$(verdict "$SCRATCH/alone/res-$name-$mode" b)
+			exit 0' sh "$SCRATCH" {} $mode "$GONEAWAY" "$client" "$name" "$sfx"
+		fresh=$(verdict "$SCRATCH/alone$sfx/res-$name-$mode" b)
 		for c in $mine; do
 			r=res-$name-$mode o=out-$name-$mode
 			test_expect_success "$name, $mode: B after A leaving $c: B's fresh verdict (${fresh:-none})" "
-				cd pairs/$c && cat $o $r/b/driver-app.log 2>/dev/null;
+				cd pairs$sfx/$c && cat $o $r/b/driver-app.log 2>/dev/null;
 				a=\$(verdict $r a) b=\$(verdict $r b);
 				say \"A: \$a; B: \$b; B fresh: $fresh\";
 				say \"B's reason: \$(verdict $r b reason)\";

@@ -1,8 +1,10 @@
 <?php
 /* adversary-driver.php - for t0205-driver-pairs-scripts (issue 57): the
- * shipped PHP mysqli driver (drivers/php/driver.php mysqli: protocol 5,
- * features cases and spawn, kept and spawned as the shipped one is),
- * both a polluter and a canary, as adversary-driver.py is for PyMySQL.
+ * shipped PHP drivers that declare spawn (drivers/php/driver.php mysqli
+ * or pdo, drivers/php/doctrine.php: protocol 5, features cases and
+ * spawn, kept and spawned as the shipped ones are; its argument,
+ * mysqli, pdo or doctrine, says which), both a polluter and a canary,
+ * as adversary-driver.py is for PyMySQL.
  *
  * Polluter: "SELECT 'adversary:CLASS'" leaves one CLASS of state in the
  * process (then runs the query: its value is the marker):
@@ -157,7 +159,10 @@ function pollute(string $cls, array $req): void
 	}
 }
 
-class AdversarySession extends MysqliSession
+/* The adversary's part of a session, over any of the shipped sessions:
+ * their handle() (public, as the protocol's loop calls it) wrapped, the
+ * canary before the step, the polluter in place of the canary. */
+trait Adversary
 {
 	private array $last = [];
 	private array $mine = [];       /* the descriptors its connect opened */
@@ -169,36 +174,39 @@ class AdversarySession extends MysqliSession
 		return parent::greeting();
 	}
 
-	private function canary(): void
-	{
-		$bad = differs($this->mine);
-		if ($bad) {
-			$this->api = 'adversary canary';
-			throw new Polluted('adversary: this process is not as it was at its greeting: ' . implode('; ', $bad));
-		}
-	}
-
-	public function do_connect(array $req): array
+	public function handle(array $req): array
 	{
 		global $RECEIVERS, $BASE;
-		$this->mine = [];
-		$this->canary();
-		$this->last = $req;
-		$rep = parent::do_connect($req);
-		$this->mine = array_keys(array_diff_key(own_fds([]), $BASE['fds']));
-		foreach ($RECEIVERS as $r)     /* the connection is private */
-			$r();
-		return $rep;
-	}
-
-	public function do_query(array $req): array
-	{
+		$step = $req['step'] ?? '';
 		$sql = $req['sql'] ?? '';
-		if (preg_match("/^SELECT 'adversary:(.*)'$/", $sql, $m))
-			pollute($m[1], $this->last);
-		else
-			$this->canary();
-		return parent::do_query($req);
+		if ($step === 'query' && preg_match("/^SELECT 'adversary:(.*)'$/", $sql, $m)) {
+			try {
+				pollute($m[1], $this->last);
+			} catch (Unsupported $e) {
+				return ['result' => 'unsupported', 'message' => $e->getMessage()];
+			}
+			return parent::handle($req);
+		}
+		if ($step === 'connect' || $step === 'query') {
+			if ($step === 'connect')
+				$this->mine = [];
+			$bad = differs($this->mine);
+			if ($bad)
+				return ['result' => 'error', 'errno' => 0,
+					'error_class' => 'Polluted',
+					'message' => 'adversary: this process is not as '
+						. 'it was at its greeting: ' . implode('; ', $bad),
+					'api' => 'adversary canary', 'elapsed_ms' => 0.0,
+					'thread_before' => 0, 'thread_after' => 0];
+		}
+		$rep = parent::handle($req);
+		if ($step === 'connect') {
+			$this->last = $req;
+			$this->mine = array_keys(array_diff_key(own_fds([]), $BASE['fds']));
+			foreach ($RECEIVERS as $r)     /* the connection is private */
+				$r();
+		}
+		return $rep;
 	}
 
 	public function end_case(): void
@@ -211,4 +219,37 @@ class AdversarySession extends MysqliSession
 	}
 }
 
-exit(serve(fn() => new AdversarySession()));
+/* doctrine.php's text, less its last line (exit(serve(...))) and its
+ * session's "final", run here: its session is then extended as the
+ * others are. */
+function load_doctrine(): void
+{
+	$f = realpath(__DIR__ . '/../../../../drivers/php/doctrine.php');
+	$t = file_get_contents($f);
+	$t = preg_replace('/^<\?php\s*/', '', $t, 1, $n1);
+	$t = preg_replace('/__DIR__/', var_export(dirname($f), true), $t);
+	$t = preg_replace('/^final class DoctrineSession$/m', 'class DoctrineSession', $t, 1, $n2);
+	$t = preg_replace('/^exit\(serve\(fn\(\) => new DoctrineSession\(\)\)\);\s*\z/m', '', $t, 1, $n3);
+	if ($n1 + $n2 + $n3 !== 3) {
+		logmsg("adversary: $f does not read as it did");
+		exit(2);
+	}
+	eval($t);
+}
+
+$mode = $argv[1] ?? 'mysqli';
+if ($mode === 'mysqli') {
+	class AdversaryMysqli extends MysqliSession { use Adversary; }
+	exit(serve(fn() => new AdversaryMysqli()));
+}
+if ($mode === 'pdo') {
+	class AdversaryPdo extends PdoSession { use Adversary; }
+	exit(serve(fn() => new AdversaryPdo()));
+}
+if ($mode === 'doctrine') {
+	load_doctrine();
+	eval('class AdversaryDoctrine extends DoctrineSession { use Adversary; }');
+	exit(serve(fn() => new AdversaryDoctrine()));
+}
+logmsg('usage: php adversary-driver.php mysqli|pdo|doctrine');
+exit(2);
