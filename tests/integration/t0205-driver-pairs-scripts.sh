@@ -22,9 +22,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DATA="$TOP/tests/integration/data/drivers"
-CLASSES="none latesock-20 latesock-200 latesock-700 lateline-200
-	lateline-700 umask env receiver globals threads children rlimits
-	signals locale tz syspath files pool"
+. "$TOP/tests/integration/data/drivers/adversary-pairs.sh"
 leftover_snapshot > "$SCRATCH/before"
 
 # The generator: PAIRS/CLASS/a.gw leaves CLASS, PAIRS/CLASS/b.gw is B;
@@ -58,17 +56,6 @@ for kind in plain pool; do
 	done
 done
 
-# verdict DIR LABEL [reason]: LABEL's verdict in DIR/results.jsonl (or
-# its reason)
-verdict() {
-	python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    j = json.loads(l)
-    if j.get("type") == "case" and j["scenario"]["label"] == sys.argv[2]:
-        print(j.get(sys.argv[3]) or "")
-' "$1/results.jsonl" "$2" "${3:-verdict}" 2>/dev/null
-}
 
 # The adversaries: the shipped driver each is over (its runtime
 # installed, or SKIP), and its command.
