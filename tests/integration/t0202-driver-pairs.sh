@@ -32,9 +32,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ADV="cmd:/usr/bin/python3 $TOP/tests/integration/data/drivers/adversary-driver.py"
-CLASSES="none latesock-20 latesock-200 latesock-700 lateline-200
-	lateline-700 umask env receiver globals threads children rlimits
-	signals locale tz syspath files pool"
+. "$TOP/tests/integration/data/drivers/adversary-pairs.sh"
 leftover_snapshot > "$SCRATCH/before"
 
 # The generator: pairs/CLASS/a.gw leaves CLASS, pairs/CLASS/b.gw is B.
@@ -54,17 +52,6 @@ for c in $CLASSES; do
 		"    expect ok = adversary:$c" > "$d/a.gw"
 done
 
-# verdict DIR LABEL [reason]: LABEL's verdict in DIR/results.jsonl (or
-# its reason)
-verdict() {
-	python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    j = json.loads(l)
-    if j.get("type") == "case" and j["scenario"]["label"] == sys.argv[2]:
-        print(j.get(sys.argv[3]) or "")
-' "$1/results.jsonl" "$2" "${3:-verdict}" 2>/dev/null
-}
 
 spawn_env() {
 	m=$1; shift
