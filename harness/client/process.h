@@ -97,6 +97,9 @@ struct ga_driver_conn {
 	struct ga_driver_conn *spare;   /* owned: a copy spawned ahead,
 					 * its greeting not read yet: the
 					 * next case's; NULL */
+	bool asked;             /* a spare whose spawn request its zygote
+				 * has not answered yet: its pipes are
+				 * open, no process is its yet (pid 0) */
 	/* a copy a zygote spawned: pid is the driver itself, not goneaway's
 	 * child (no waitpid: its pidfd tells its end, and the zygote's init
 	 * how it ended), in its zygote's PID namespace and process group of
@@ -202,6 +205,13 @@ int ga_conn_read_hello(struct ga_driver_conn *c, struct ga_error *err);
  * step) answered ok: 0, or -1 with err set. */
 int ga_conn_control(struct ga_driver_conn *c, const char *step,
 		    const char *extra, struct ga_error *err);
+
+/* ga_conn_control() in two: the request sent, and later its answer
+ * waited for (a zygote's spawn, answered while a case runs). */
+int ga_conn_control_send(struct ga_driver_conn *c, const char *step,
+			 const char *extra, struct ga_error *err);
+int ga_conn_control_answer(struct ga_driver_conn *c, const char *step,
+			   struct ga_error *err);
 
 /* ---- client/process_calls.c: a step's request and reply (the ops) -------- */
 

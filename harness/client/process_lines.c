@@ -306,17 +306,16 @@ FILE *ga_conn_request(struct ga_driver_conn *c, const char *step,
 
 /* ---- a request of the protocol's own ------------------------------------- */
 
-/* Sends a request of the protocol's own (begin-case, end-case: extra is
- * its members after the step, "" or ",\"dir\":...") and waits for its
- * reply, CONTROL_MS stretched on a busy machine.  Returns
- * 0 when it was answered ok, or -1 with err set (the process is not
- * kept then). */
-int ga_conn_control(struct ga_driver_conn *c, const char *step,
-		    const char *extra, struct ga_error *err)
+/* Sends a request of the protocol's own (begin-case, end-case, spawn:
+ * extra is its members after the step, "" or ",\"dir\":...") without
+ * waiting for its answer (ga_conn_control_answer() reads it), written
+ * within CONTROL_MS stretched on a busy machine.  Returns 0, or -1 with
+ * err set (the process is not kept then). */
+int ga_conn_control_send(struct ga_driver_conn *c, const char *step,
+			 const char *extra, struct ga_error *err)
 {
 	struct ga_interrupt *in = c->env ? c->env->in : c->in;
 	struct ga_machine m;
-	struct ga_json *j = NULL;
 	double start, deadline = 0;
 	long bound;
 	char *text = NULL;
@@ -355,6 +354,22 @@ int ga_conn_control(struct ga_driver_conn *c, const char *step,
 				      (long)(deadline - ga_clock_ms()) + 1) < 0)
 			return ga_error_set(err, "interrupted by a signal");
 	}
+	return 0;
+}
+
+/* Waits for the answer to the request of the protocol's own that
+ * ga_conn_control_send() sent c last (step), CONTROL_MS from now
+ * stretched on a busy machine.  Returns 0 when it was answered ok, or
+ * -1 with err set. */
+int ga_conn_control_answer(struct ga_driver_conn *c, const char *step,
+			   struct ga_error *err)
+{
+	struct ga_interrupt *in = c->env ? c->env->in : c->in;
+	struct ga_machine m;
+	struct ga_json *j = NULL;
+	double start = ga_clock_ms(), deadline = 0;
+	long bound = ga_machine_extend(start, CONTROL_MS, 0, &deadline, &m);
+
 	for (;;) {
 		j = wait_line_until(c, start, deadline, err);
 		if (j || ga_interrupted(in) || c->dead)
@@ -380,4 +395,14 @@ int ga_conn_control(struct ga_driver_conn *c, const char *step,
 	}
 	ga_json_free(j);
 	return 0;
+}
+
+/* Sends a request of the protocol's own and waits for its answer
+ * (ga_conn_control_send(), ga_conn_control_answer()). */
+int ga_conn_control(struct ga_driver_conn *c, const char *step,
+		    const char *extra, struct ga_error *err)
+{
+	if (ga_conn_control_send(c, step, extra, err))
+		return -1;
+	return ga_conn_control_answer(c, step, err);
 }

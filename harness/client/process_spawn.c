@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,28 @@
 #include "util/json.h"
 
 /* ---- zygotes and their copies (feature "spawn", client/zygote.c) ---------- */
+
+static int spawn_answer(struct ga_driver_conn *c, struct ga_driver_conn *z,
+			struct ga_error *err);
+
+/* Whether z's namespace holds what it must and no more (ga_zygote_clean),
+ * once the spawn request sent for its spare was answered (the copy it
+ * forked is then one of its kids, not a stranger): 1, or 0 with why
+ * (the caller then ends z, its spare with it). */
+static int zygote_clean(struct ga_driver_conn *z, char *why, size_t len)
+{
+	struct ga_error err;
+
+	if (z->dead) {
+		snprintf(why, len, "its zygote is gone");
+		return 0;
+	}
+	if (z->spare && z->spare->asked && spawn_answer(z->spare, z, &err)) {
+		snprintf(why, len, "its spare copy: %s", err.msg);
+		return 0;
+	}
+	return ga_zygote_clean(z->pid, z->zpid, z->kids, z->nkids, why, len);
+}
 
 /* Whether the namespace a spawned c lives in is as its zygote's must be
  * (ga_zygote_clean): 1, or 0 with why; then the zygote is ended, and its
@@ -38,10 +61,15 @@ int ga_conn_zygote_still_clean(const struct ga_driver_conn *c, char *why,
 		snprintf(why, len, "its zygote was ended");
 		return 0;
 	}
-	if (z->dead || !ga_zygote_clean(z->pid, z->zpid, z->kids, z->nkids,
-					why, len)) {
-		if (z->dead)
-			snprintf(why, len, "its zygote is gone");
+	/* a spare the zygote has not answered for yet: looked at when a
+	 * case takes it or the zygote spawns again (zygote_clean()), later
+	 * than now, so seeing all this case left; the case's end does not
+	 * wait for the answer */
+	if (!z->dead && z->spare && z->spare->asked && z->len == 0 &&
+	    poll(&(struct pollfd){ .fd = z->from_fd, .events = POLLIN }, 1,
+		 0) == 0)
+		return 1;
+	if (!zygote_clean(z, why, len)) {
 		ga_zygote_end(z);
 		return 0;
 	}
@@ -63,8 +91,7 @@ static struct ga_driver_conn *zygote_for(struct ga_driver *drv,
 
 	/* one whose namespace holds what a copy left is given up with it,
 	 * and a new one started: no fault of the zygote's */
-	if (z && !z->dead && ga_zygote_clean(z->pid, z->zpid, z->kids,
-					     z->nkids, why, sizeof(why)))
+	if (z && zygote_clean(z, why, sizeof(why)))
 		return z;
 	if (z)
 		ga_zygote_end(z);
@@ -237,11 +264,10 @@ static int spawn_members(const struct spawn_pipes *p, const char *log,
 	return 0;
 }
 
-/* Makes the process z just forked onto p's pipes c's, with goneaway's
- * ends of them (p holds them no more).  Returns 0, or -1 with err set
- * when z forked none, or several. */
+/* Makes the process z just forked onto c's pipes c's.  Returns 0, or
+ * -1 with err set when z forked none, or several. */
 static int spawn_take(struct ga_driver_conn *c, struct ga_driver_conn *z,
-		      struct spawn_pipes *p, struct ga_error *err)
+		      struct ga_error *err)
 {
 	bool orphan = false;
 	pid_t kid;
@@ -263,40 +289,26 @@ static int spawn_take(struct ga_driver_conn *c, struct ga_driver_conn *z,
 	c->kid_nspid = orphan ? ga_proc_pidfd_nspid(fd) : 0;
 	if (c->kid_nspid)
 		ga_zygote_ends_forget(&z->ends, z->reaped_fd, c->kid_nspid);
-	c->from_fd = p->rfd;
-	c->to_fd = p->wfd;
-	c->hold_fd = p->hold;
-	p->rfd = p->wfd = p->hold = -1;
 	c->spawned = true;
-	c->from_zygote = z->zserial;
 	z->kids[z->nkids++] = kid;
-	snprintf(c->fifo_in, sizeof(c->fifo_in), "%s", p->in);
-	snprintf(c->fifo_out, sizeof(c->fifo_out), "%s", p->out);
-	c->fifo_st[0] = p->sin;
-	c->fifo_st[1] = p->sout;
 	return 0;
 }
 
-/* Has the zygote of c's client spawn c: a copy of itself that reads and
- * writes two named pipes of env's keep directory and appends its
- * standard error to c's log, found among the processes the zygote
- * forked (the init's new child, or the zygote's); spawn_greet() then
- * reads its greeting and holds it to those pipes (never to what the
- * driver says).  Returns 0, or -1 with err set: c is then as it was (no
- * process), and the zygote is ended when it did not do what it was
- * asked. */
-static int spawn_into(struct ga_driver_conn *c,
-		      const struct ga_client_env *env, struct ga_error *err)
+/* Asks z, the zygote of c's client, to spawn c: a copy of itself that
+ * reads and writes two named pipes of env's keep directory and appends
+ * its standard error to c's log.  The request is sent, not answered:
+ * spawn_answer() reads the answer (c->asked until then), at once for a
+ * case's own copy, when a case takes it for a spare.  Returns 0 and c
+ * holds goneaway's ends of the pipes, or -1 with err set: c is then as
+ * it was, and z is ended when it did not read the request. */
+static int spawn_ask(struct ga_driver_conn *c, struct ga_driver_conn *z,
+		     const struct ga_client_env *env, struct ga_error *err)
 {
-	struct ga_driver_conn *z;
 	struct spawn_pipes p;
 	struct ga_error ignored;
 	struct stat st;
 	char *extra = NULL;
 
-	z = zygote_for(c->drv, env, err);
-	if (!z)
-		return -1;
 	if (z->nkids >= ZYGOTE_KIDS_MAX)
 		return ga_error_set(err, "its zygote has %d copies already",
 				    ZYGOTE_KIDS_MAX);
@@ -309,21 +321,61 @@ static int spawn_into(struct ga_driver_conn *c,
 	if (stat(z->log, &st) == 0 && (long long)st.st_size > z->log_from &&
 	    ga_keep_log_copy(z->log, z->log_from, c->log, &ignored) == 0)
 		z->log_from = (long long)st.st_size;
-	if (ga_conn_control(z, "spawn", extra, err)) {
+	if (ga_conn_control_send(z, "spawn", extra, err)) {
 		ga_error_prefix(err, "its zygote");
-		goto zygote_failed;
+		ga_zygote_end(z);
+		goto fail;
 	}
-	if (spawn_take(c, z, &p, err))
-		goto zygote_failed;
+	c->from_fd = p.rfd;
+	c->to_fd = p.wfd;
+	c->hold_fd = p.hold;
+	p.rfd = p.wfd = p.hold = -1;
+	snprintf(c->fifo_in, sizeof(c->fifo_in), "%s", p.in);
+	snprintf(c->fifo_out, sizeof(c->fifo_out), "%s", p.out);
+	c->fifo_st[0] = p.sin;
+	c->fifo_st[1] = p.sout;
+	c->from_zygote = z->zserial;
+	c->asked = true;
 	free(extra);
 	return 0;
-zygote_failed:
-	if ((z = ga_zygote_find(c->drv, c->netns)) != NULL)
-		ga_zygote_end(z);
 fail:
 	spawn_pipes_close(&p);
 	free(extra);
 	return -1;
+}
+
+/* z's answer to the spawn request spawn_ask() sent for c, within its
+ * bound, and the process it forked, found among the processes the
+ * zygote forked (the init's new child, or the zygote's), made c's;
+ * spawn_greet() then reads its greeting and holds it to its pipes
+ * (never to what the driver says).  Returns 0, or -1 with err set: c
+ * has no process then, and z did not do what it was asked (the caller
+ * ends it). */
+static int spawn_answer(struct ga_driver_conn *c, struct ga_driver_conn *z,
+			struct ga_error *err)
+{
+	c->asked = false;
+	if (ga_conn_control_answer(z, "spawn", err))
+		return ga_error_prefix(err, "its zygote");
+	return spawn_take(c, z, err);
+}
+
+/* Has the zygote of c's client spawn c and answer (spawn_ask(),
+ * spawn_answer()).  Returns 0, or -1 with err set: c is then as it was
+ * (no process), and the zygote is ended when it did not do what it was
+ * asked. */
+static int spawn_into(struct ga_driver_conn *c,
+		      const struct ga_client_env *env, struct ga_error *err)
+{
+	struct ga_driver_conn *z = zygote_for(c->drv, env, err);
+
+	if (!z || spawn_ask(c, z, env, err))
+		return -1;
+	if (spawn_answer(c, z, err)) {
+		spawn_undo(c, true);
+		return -1;
+	}
+	return 0;
 }
 
 /* Whether the process a zygote spawns for a case can be spawned: the
@@ -372,10 +424,10 @@ struct ga_driver_conn *ga_conn_spare_take(struct ga_driver *drv,
 
 	if (!z || !z->spare)
 		return NULL;
-	/* what a copy started that left it (a double fork after the look
-	 * at its case's end) ends the zygote, its spare with it */
-	if (z->dead || !ga_zygote_clean(z->pid, z->zpid, z->kids, z->nkids,
-					why, sizeof(why))) {
+	/* its zygote's answer first (zygote_clean()); what a copy started
+	 * that left it (a double fork after the look at its case's end)
+	 * ends the zygote, its spare with it */
+	if (!zygote_clean(z, why, sizeof(why))) {
 		ga_zygote_end(z);
 		return NULL;
 	}
@@ -389,14 +441,17 @@ struct ga_driver_conn *ga_conn_spare_take(struct ga_driver *drv,
 }
 
 /* A copy spawned ahead for the next case of drv in env's namespace,
- * while this one runs: its zygote forks it now, and its greeting is
- * read when a case takes it (ga_conn_spare_take()).  Nothing when the
- * zygote has one or is gone; a copy that cannot be spawned is not kept. */
+ * off this case's path: its zygote is asked now and forks it while
+ * this case runs; its answer and the copy's greeting are read when a
+ * case takes it (ga_conn_spare_take()), or when the zygote is looked
+ * at before (zygote_clean()).  Nothing when the zygote has one or is
+ * gone; a copy that cannot be asked for is not kept. */
 void ga_conn_spare_ahead(struct ga_driver *drv,
 			 const struct ga_client_env *env)
 {
-	ino_t ns = ga_conn_netns(env->netns_fd);
-	struct ga_driver_conn *z = ga_zygote_find(drv, ns), *s;
+	struct ga_driver_conn *z = ga_zygote_find(drv,
+						  ga_conn_netns(env->netns_fd));
+	struct ga_driver_conn *s;
 	struct ga_error err;
 
 	if (!z || z->spare || z->dead)
@@ -404,14 +459,7 @@ void ga_conn_spare_ahead(struct ga_driver *drv,
 	s = ga_conn_kept_new(drv, env, &err);
 	if (!s)
 		return;
-	if (spawn_into(s, env, &err)) {
-		ga_conn_end(s);
-		return;
-	}
-	/* the zygote ended meanwhile (spawn_into() gave it up): s is not
-	 * its */
-	z = ga_zygote_find(drv, ns);
-	if (!z || z->zserial != s->from_zygote) {
+	if (spawn_ask(s, z, env, &err)) {
 		ga_conn_end(s);
 		return;
 	}
