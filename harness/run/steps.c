@@ -25,7 +25,9 @@
 typedef int step_fn(struct ga_case *c, const struct ga_step *step,
 		    struct ga_step_result *sr);
 
-/* How long to wait for a client call before calling it a hang. */
+/* How long to wait for a client call before calling it a hang: its
+ * expect line's own bound ("within", longer or shorter than the
+ * default), else --step-timeout, the watchdog of a call without one. */
 static long watchdog_ms(const struct ga_case *c, const struct ga_expect *e)
 {
 	long w = c->r->opts->step_timeout_ms;
@@ -34,7 +36,7 @@ static long watchdog_ms(const struct ga_case *c, const struct ga_expect *e)
 		return w;
 	if ((e->set.hang || e->set.any) && e->after_ms >= 0)
 		return e->after_ms;
-	if (e->within_ms >= 0 && e->within_ms + HANG_GRACE_MS < w)
+	if (e->within_ms >= 0)
 		return e->within_ms + HANG_GRACE_MS;
 	return w;
 }

@@ -25,6 +25,13 @@ test_expect_success 'a call that failed before the deadline is reaped as its err
 	grep -q "reap app: mysql_real_query: returned 2013 (CR_SERVER_LOST)" out
 '
 
+test_expect_success 'a call bound longer than --step-timeout waits for its own bound' '
+	run -v --step-timeout 1s "$DATA/within-past-step-timeout.gw" > out; rc=$?;
+	cat out; test $rc -eq 0 &&
+	grep -q "within-past-step-timeout *PASS" out &&
+	grep -q "query app: mysql_real_query: succeeded with .0. after [2-9][0-9][0-9][0-9] ms" out
+'
+
 test_expect_success 'the admin connection outlives the scenario'"'"'s wait_timeout and leaves no trace' '
 	run "$DATA/admin-immune.gw" > out; rc=$?; cat out; test $rc -eq 0 &&
 	grep -q "admin-immune *PASS" out &&
