@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# spare-driver.py MODE - for t0207-spare-copies (issue 57): the shipped
+# spare-driver.py MODE - for t0208-spare-copies (issue 57): the shipped
 # PyMySQL driver (protocol 5, features "cases" and "spawn") whose zygote
 # does something to the second copy it forks, the one goneaway asks for
 # ahead, while the first copy's case runs (its spare):
