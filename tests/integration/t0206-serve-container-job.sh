@@ -44,8 +44,9 @@
 # (nameserver 127.0.0.11) to the service containers' addresses; the
 # script runs 20 s and is stopped (it never ends by itself), its MySQL
 # queries answered (a count > 0); no more ECONNRESET than Toxiproxy
-# 2.12.0 gave the same script in a run (docs/toxiproxy.md "Resets under
-# stress": at most 33 in the output, 3 errors with that code; through
+# 2.12.0 gave the same script in this job (docs/toxiproxy.md "Resets under
+# stress": at least 96 in the output, 6 errors with that code; the bound,
+# 12 and 4, is 3x and 2x serve's worst in ten runs here, 4 and 2; through
 # goneaway serve on loopback there were none, in this job 0 to 4 and 0
 # to 2, all the script's KILLER query: see there);
 # mid-run the API says the proxy's upstream is mysql:3306 and the MySQL
@@ -238,7 +239,7 @@ engine_test "Knex's stress script, MySQL part, $RUN_S s in the job: queries answ
 	grep -q "\"listen\":\"0.0.0.0:23306\"" proxy &&
 	grep -qx "$tp:[0-9]*" sessions &&
 	test "$(awk "{ print \$4 }" counts)" -gt 0 &&
-	test "$resets" -le 33 && test "$coded" -le 3
+	test "$resets" -le 12 && test "$coded" -le 4
 '
 
 # stress_run IMAGE OUT: IMAGE as the job's toxiproxy service (a
@@ -292,7 +293,7 @@ if [ -n "$TP_BIN" ]; then
 			done
 			i=$((i + 1))
 		done &&
-		if [ -n "${GA_T0206_KEEP:-}" ]; then cp run-*.plain "$GA_T0206_KEEP/"; fi
+		if [ -n "${GA_T0206_KEEP:-}" ]; then cp run-*.plain run-*.counts "$GA_T0206_KEEP/"; fi
 	'
 fi
 
