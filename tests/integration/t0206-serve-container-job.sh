@@ -44,8 +44,9 @@
 # (nameserver 127.0.0.11) to the service containers' addresses; the
 # script runs 20 s and is stopped (it never ends by itself), its MySQL
 # queries answered (a count > 0); no more ECONNRESET than Toxiproxy
-# 2.12.0 gave the same script in a run (docs/toxiproxy.md "Resets under
-# stress": at most 33 in the output, 3 errors with that code; through
+# 2.12.0 gave the same script in this job (docs/toxiproxy.md "Resets under
+# stress": at least 96 in the output, 6 errors with that code; the bound,
+# 12 and 4, is 3x and 2x serve's worst in ten runs here, 4 and 2; through
 # goneaway serve on loopback there were none, in this job 0 to 4 and 0
 # to 2, all the script's KILLER query: see there);
 # mid-run the API says the proxy's upstream is mysql:3306 and the MySQL
@@ -75,6 +76,16 @@ JOB_ROOT=$GA_CACHE/images/node-debian12
 DATA=$TOP/tests/integration/data/knex-stress
 KS_DIR=$GA_CACHE/knex-stress-$(sha256sum < "$DATA/package-lock.json" | cut -c1-12)
 RUN_S=20
+# By hand only (a user's machine has no Toxiproxy): GA_T0206_TOXIPROXY,
+# a toxiproxy-server built from Toxiproxy 2.12.0's source
+# (../shared/toxiproxy/build.sh), makes an image of it too, as
+# goneaway's is made (the same base, docker import, ENTRYPOINT
+# /toxiproxy, CMD -host=0.0.0.0, as Toxiproxy's own image), and runs the
+# script GA_T0206_RUNS times (default 3) through each service in turn,
+# in the same job, for the figures of docs/toxiproxy.md.
+TP_BIN=${GA_T0206_TOXIPROXY:-}
+TP_RUNS=${GA_T0206_RUNS:-3}
+TP_IMAGE=goneaway/toxiproxy-2.12.0:t0206
 
 . "$TOP/tests/integration/private-engine.sh"
 cleanup() { engine_down; }
@@ -99,6 +110,16 @@ import_root() {
 		- "$2" > /dev/null
 }
 
+# import_toxiproxy BIN IMAGE: Toxiproxy's server on goneaway's base
+import_toxiproxy() {
+	base=$GA_CACHE/images/goneaway-debian12
+	mkdir "$SCRATCH/tp-stage" && cp "$1" "$SCRATCH/tp-stage/toxiproxy" &&
+	tar --numeric-owner -c -C "$base" . -C "$SCRATCH/tp-stage" ./toxiproxy |
+		docker import --change 'USER 65534:65534' --change 'EXPOSE 8474' \
+		--change 'ENTRYPOINT ["/toxiproxy"]' --change 'CMD ["-host=0.0.0.0"]' \
+		- "$2" > /dev/null
+}
+
 why_not=""
 [ "$(id -u)" -eq 0 ] || why_not="needs root (a Docker engine, namespaces)"
 for tool in unshare nsenter patch node npm; do
@@ -119,6 +140,8 @@ if [ -z "$why_not" ]; then
 	   import_root "$DB_ROOT" $DB_IMAGE 2>> "$SCRATCH/image" &&
 	   import_root "$JOB_ROOT" $JOB_IMAGE 2>> "$SCRATCH/image"; then
 		say "# three images: $(($(date +%s) - t0)) s"
+		[ -z "$TP_BIN" ] || import_toxiproxy "$TP_BIN" $TP_IMAGE 2>> "$SCRATCH/image" ||
+			why_not="the Toxiproxy image could not be made: $(tail -n 2 "$SCRATCH/image" | tr '\n' ' ')"
 	else
 		why_not="the images could not be made: $(tail -n 2 "$SCRATCH/image" | tr '\n' ' ')"
 	fi
@@ -216,12 +239,68 @@ engine_test "Knex's stress script, MySQL part, $RUN_S s in the job: queries answ
 	grep -q "\"listen\":\"0.0.0.0:23306\"" proxy &&
 	grep -qx "$tp:[0-9]*" sessions &&
 	test "$(awk "{ print \$4 }" counts)" -gt 0 &&
-	test "$resets" -le 33 && test "$coded" -le 3
+	test "$resets" -le 12 && test "$coded" -le 4
 '
+
+# stress_run IMAGE OUT: IMAGE as the job's toxiproxy service (a
+# container of its own), the script RUN_S s in a job; its output without
+# colours in OUT.plain, a line of figures in OUT.counts
+stress_run() {
+	docker run -d --name ga-t0206-svc --network $NET --network-alias toxiproxy "$1" > /dev/null &&
+	svc=$(docker inspect -f "{{.State.Pid}}" ga-t0206-svc) &&
+	wait_until 300 eval "nsenter -t $svc --net curl -sf http://127.0.0.1:8474/version > /dev/null" &&
+	br=br-$(docker network inspect -f "{{.Id}}" $NET | cut -c1-12) &&
+	{ nsenter -t "$HOLDER" --net tcpdump -i "$br" -nn -U -w "$2.pcap" \
+		"tcp[tcpflags] & tcp-rst != 0" 2> "$2.tcpdump" & } &&
+	dump=$! && wait_until 100 grep -q listening "$2.tcpdump" &&
+	docker run -d --name ga-t0206-job2 --network $NET \
+		-v "$KS_DIR:/deps:ro" -v "$SCRATCH/job:/job:ro" -w /job \
+		$JOB_IMAGE timeout $RUN_S node scripts/stress-test/knex-stress-test.js > /dev/null &&
+	job=$(ip_of ga-t0206-job2) &&
+	rc=$(docker wait ga-t0206-job2) &&
+	{ kill -TERM $dump; wait $dump; test -s "$2.pcap"; } &&
+	svc_ip=$(ip_of ga-t0206-svc) && db=$(ip_of ga-t0206-mysql) &&
+	tcpdump -nn -r "$2.pcap" 2> /dev/null | awk -v j="$job" -v s="$svc_ip" -v d="$db" "
+		{ split(\$3, a, \".\"); split(\$5, b, \".\")
+		  f = a[1] \".\" a[2] \".\" a[3] \".\" a[4]; t = b[1] \".\" b[2] \".\" b[3] \".\" b[4]
+		  n[f == j ? \"job\" : f == s ? \"svc\" : f == d ? \"mysql\" : f][t == j ? \"job\" : t == s ? \"svc\" : t == d ? \"mysql\" : t]++ }
+		END { printf \"svc>job %d job>svc %d mysql>svc %d svc>mysql %d\", n[\"svc\"][\"job\"], n[\"job\"][\"svc\"], n[\"mysql\"][\"svc\"], n[\"svc\"][\"mysql\"] }" > "$2.rst" &&
+	docker logs ga-t0206-job2 2>&1 | sed "s/\x1b\[[0-9;]*m//g" > "$2.plain" &&
+	docker rm -f -v ga-t0206-job2 ga-t0206-svc > /dev/null &&
+	grep -o "mysql: { queries: [0-9.]*, results: [0-9.]*, errors: [0-9.]*" "$2.plain" |
+		awk -F "[:,] *" "{ q += \$3; e += \$7 } END { printf \"%d %d\", q * 2, e * 2 }" > "$2.counts" &&
+	printf " %s %s %s %s\n" "$(grep -c ECONNRESET "$2.plain")" \
+		"$(grep -c "code: .ECONNRESET." "$2.plain")" \
+		"$(grep -c "read ECONNRESET" "$2.plain")" \
+		"$(grep -c "connect ECONNRESET" "$2.plain")" >> "$2.counts" &&
+	echo "  RST packets: $(cat "$2.rst")" >> "$2.counts" &&
+	test "$rc" = 124
+}
+
+# By hand (GA_T0206_TOXIPROXY): the same script in the same job through
+# serve's image and Toxiproxy's, in turn; a measurement: it checks only
+# that every run ran its time and had queries answered
+if [ -n "$TP_BIN" ]; then
+	engine_test "Toxiproxy 2.12.0 and serve in turn as the job's service, $TP_RUNS runs each: the figures" '
+		docker stop -t 2 ga-t0206-toxiproxy > /dev/null &&
+		echo "side run queries errors ECONNRESET coded read connect  (load $(cut -d " " -f 1-3 /proc/loadavg), $(date -u +%FT%TZ))" &&
+		i=1 && while [ $i -le $TP_RUNS ]; do
+			for side in serve toxiproxy; do
+				case $side in serve) img=$SERVE_IMAGE ;; *) img=$TP_IMAGE ;; esac
+				stress_run $img run-$side-$i || return 1
+				echo "$side $i $(cat run-$side-$i.counts)"
+				test "$(cut -d " " -f 1 run-$side-$i.counts)" -gt 0 || return 1
+			done
+			i=$((i + 1))
+		done &&
+		if [ -n "${GA_T0206_KEEP:-}" ]; then cp run-*.plain run-*.counts "$GA_T0206_KEEP/"; fi
+	'
+fi
 
 engine_test 'the engine stops by its PID, its containers, images and data-root go' '
 	docker rm -f -v ga-t0206-job ga-t0206-toxiproxy ga-t0206-mysql > /dev/null &&
 	docker image rm $SERVE_IMAGE $DB_IMAGE $JOB_IMAGE > /dev/null &&
+	{ [ -z "$TP_BIN" ] || docker image rm $TP_IMAGE > /dev/null; } &&
 	test -z "$(docker ps -aq)" && test -z "$(docker images -q)" && engine_stopped
 '
 [ -n "$why_not" ] || { started=0; cleanup; }
