@@ -55,12 +55,18 @@ static int ready(struct ga_client *client, const struct ga_step *step,
 	return 0;
 }
 
+/* Makes client ready (not timed), then starts the call at *t0. */
 static int start(struct ga_client *client, const struct ga_step *step,
-		 const char *sql, struct ga_error *err)
+		 const char *sql, const struct ga_client_env *env,
+		 double *t0, struct ga_error *err)
 {
-	const struct ga_driver_ops *d = client->driver->ops;
+	const struct ga_driver_ops *d;
 	char why[400];
 
+	if (ready(client, step, env, err))
+		return -1;
+	*t0 = ga_clock_ms();
+	d = client->driver->ops;
 	if (d->unsupported(client->conn, step, why, sizeof(why))) {
 		ga_error_set(err, "the %s driver cannot do '%s': %s",
 			     client->driver->name,
@@ -128,10 +134,7 @@ int ga_client_call(struct ga_client *client, const struct ga_step *step,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (ready(client, step, env, err))
-		return -1;
-	t0 = ga_clock_ms();
-	rc = start(client, step, sql, err);
+	rc = start(client, step, sql, env, &t0, err);
 	if (rc)
 		return rc;
 	return wait_call(client, t0, t0 + (double)watchdog_ms, in, out, err);
@@ -144,10 +147,7 @@ int ga_client_send(struct ga_client *client, const struct ga_step *step,
 	double t0;
 	int rc;
 
-	if (ready(client, step, env, err))
-		return -1;
-	t0 = ga_clock_ms();
-	rc = start(client, step, sql, err);
+	rc = start(client, step, sql, env, &t0, err);
 	if (rc)
 		return rc;
 	client->pending = true;

@@ -293,6 +293,22 @@ static int keep_dir(const struct ga_client_env *env, unsigned id,
 	return give_dir(env->keep_dir, id, 0710, err);
 }
 
+void ga_driver_spawn_opts(struct ga_spawn_opts *so, const char *const *argv,
+			  int netns_fd, const char *log, int pipes[2],
+			  const int in[2], const int out[2])
+{
+	memset(so, 0, sizeof(*so));
+	so->argv = argv;
+	so->netns_fd = netns_fd;
+	so->output_path = log;
+	so->file_max = GA_DRIVER_LOG_MAX;
+	pipes[0] = in[0];
+	pipes[1] = out[1];
+	so->pipes = pipes;
+	so->own_group = 1;
+	so->new_pidns = true;
+}
+
 int ga_driver_jail(struct ga_driver_jail *j, struct ga_spawn_opts *so,
 		   const struct ga_client_env *env, struct ga_error *err)
 {

@@ -123,18 +123,10 @@ static int session_start(struct session *s, char **argv,
 	}
 	resolve(argv[0], prog, sizeof(prog));
 	argv[0] = prog;
-	memset(&so, 0, sizeof(so));
-	so.argv = (const char *const *)argv;
-	so.netns_fd = -1;
-	so.output_path = s->log;
-	so.file_max = GA_DRIVER_LOG_MAX;
-	pipes[0] = in[0];
-	pipes[1] = out[1];
-	so.pipes = pipes;
-	so.own_group = 1;
 	/* PID 2 of a namespace of its own, as goneaway runs it: what it
 	 * forks (a copy spawn made that never greeted) ends with it */
-	so.new_pidns = true;
+	ga_driver_spawn_opts(&so, (const char *const *)argv, -1, s->log,
+			     pipes, in, out);
 	/* confined as goneaway runs it (client/confine.c) */
 	rc = ga_driver_jail(&jail, &so, env, err);
 	if (rc == 0)

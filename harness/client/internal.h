@@ -138,6 +138,15 @@ struct ga_driver_jail {
 	char *env[8];                           /* owned, NULL last */
 };
 
+/* Sets so, all else zero, for a driver process's spawn: argv in
+ * netns_fd (-1: this one), its stderr to log (bounded by
+ * GA_DRIVER_LOG_MAX), its stdin in[0] and stdout out[1] (through
+ * pipes, which so points to), in a process group and a PID namespace
+ * of its own. */
+void ga_driver_spawn_opts(struct ga_spawn_opts *so, const char *const *argv,
+			  int netns_fd, const char *log, int pipes[2],
+			  const int in[2], const int out[2]);
+
 /* Confines so, a driver process's spawn (its argv, cwd, netns_fd set)
  * for env (NULL: outside any case - a probe, driver-test's driver
  * alone): fills j and points so->confine, so->env and (when NULL)

@@ -256,16 +256,8 @@ int ga_conn_process_start(struct ga_driver_conn *c,
 		rc = ga_error_errno(err, errno, "pipe");
 		goto fail;
 	}
-	memset(&so, 0, sizeof(so));
-	so.argv = (const char *const *)c->drv->argv;
-	so.netns_fd = netns_fd;
-	so.output_path = log;
-	so.file_max = GA_DRIVER_LOG_MAX;
-	pipes[0] = in[0];
-	pipes[1] = out[1];
-	so.pipes = pipes;
-	so.own_group = 1;
-	so.new_pidns = true;
+	ga_driver_spawn_opts(&so, (const char *const *)c->drv->argv, netns_fd,
+			     log, pipes, in, out);
 	so.reaped_fd = reaped[1];
 	/* in a lab: it cannot change the namespace (a kept client
 	 * namespace stays as it was made, lab/clientns.h) */

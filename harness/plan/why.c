@@ -31,6 +31,14 @@ static void add(char *list, size_t size, size_t *left_out, const char *fmt,
 	snprintf(list + used, size - used, "%s%s", used ? ", " : "", item);
 }
 
+/* Appends a case's label (and its combination) to list. */
+static void add_case(char *list, size_t size, size_t *left_out,
+		     const char *label, const struct ga_case_result *res)
+{
+	add(list, size, left_out, "%s%s%s%s", label,
+	    res->combo[0] ? " (" : "", res->combo, res->combo[0] ? ")" : "");
+}
+
 void ga_why_case(struct ga_why *w, const struct ga_scenario *sc,
 		  const struct ga_case_result *res)
 {
@@ -39,15 +47,13 @@ void ga_why_case(struct ga_why *w, const struct ga_scenario *sc,
 	switch (res->verdict) {
 	case GA_VERDICT_FAIL:
 		w->nfail++;
-		add(w->fail, sizeof(w->fail), &w->fail_left_out, "%s%s%s%s",
-		    label, res->combo[0] ? " (" : "", res->combo,
-		    res->combo[0] ? ")" : "");
+		add_case(w->fail, sizeof(w->fail), &w->fail_left_out, label,
+			 res);
 		break;
 	case GA_VERDICT_ERROR:
 		w->nerror++;
-		add(w->error, sizeof(w->error), &w->error_left_out, "%s%s%s%s",
-		    label, res->combo[0] ? " (" : "", res->combo,
-		    res->combo[0] ? ")" : "");
+		add_case(w->error, sizeof(w->error), &w->error_left_out, label,
+			 res);
 		break;
 	case GA_VERDICT_PASS:
 	case GA_VERDICT_SKIP:
