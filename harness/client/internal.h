@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <mysql.h>
@@ -316,15 +317,22 @@ void ga_zygote_end(struct ga_driver_conn *conn);
  * every one for 0 (ga_driver_drop_kept, after the idle processes). */
 void ga_zygote_drop(ino_t netns);
 
+/* What a process left in a zygote's namespace is called (its PID). */
+#define GA_ZYGOTE_STRAY "process %d is left in its zygote's PID namespace " \
+	"(a process a driver started outlived it)"
+
 /* The process a zygote just forked: the one child of init (the
  * zygote's namespace's, goneaway's init) but the zygote, or of the
  * zygote, that is none of kids (n of them) and has not ended (a zombie
- * is not one).  Its PID, *orphan true when it is the init's (forked
+ * is not one); of several, the one whose standard input and output are
+ * the pipes in and out, and *stray one of the others (a process a copy
+ * before it left).  Its PID, *orphan true when it is the init's (forked
  * through a process that exited: its end is then the init's to tell,
  * ga_zygote_ends_wait), false when the zygote's own child; 0 when there
- * is none, -1 when there are several. */
+ * is none, -1 when there are several and not one holds the pipes. */
 pid_t ga_zygote_new_child(pid_t init, pid_t zygote, const pid_t *kids,
-			  size_t n, bool *orphan);
+			  size_t n, const struct stat *in,
+			  const struct stat *out, bool *orphan, pid_t *stray);
 
 /* Whether the PID namespace of goneaway's init init holds what a
  * zygote's must: init's children the zygote and copies among kids (n of

@@ -244,9 +244,11 @@ bool ga_conn_spawn_wanted(const struct ga_driver *drv);
 bool ga_conn_spawn_ok(struct ga_driver_conn *c,
 		      const struct ga_client_env *env);
 
-/* The spare copy of drv's zygote in env's namespace, greeted, or NULL. */
+/* The spare copy of drv's zygote in env's namespace, greeted, or NULL;
+ * why then says why its zygote was given up, when it was ("" else). */
 struct ga_driver_conn *ga_conn_spare_take(struct ga_driver *drv,
-					  const struct ga_client_env *env);
+					  const struct ga_client_env *env,
+					  char *why, size_t len);
 
 /* A copy spawned ahead for the next case of drv in env's namespace. */
 void ga_conn_spare_ahead(struct ga_driver *drv,

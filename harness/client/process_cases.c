@@ -217,10 +217,10 @@ int ga_conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 	struct ga_driver_conn *c = NULL;
 	struct ga_error why;
 	struct stat st;
-	char replaced[240] = "";
+	char replaced[240] = "", given_up[300] = "";
 
 	if (ga_conn_spawn_wanted(drv))
-		c = ga_conn_spare_take(drv, env);
+		c = ga_conn_spare_take(drv, env, given_up, sizeof(given_up));
 	else
 		while ((c = ga_keep_idle_take(drv, ns)) != NULL) {
 			c->decl = decl;
@@ -257,6 +257,11 @@ int ga_conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 			return -1;
 		c->decl = decl;
 		c->env = env;
+		/* said in the log of the case that meets it, the first after
+		 * the one that left it */
+		if (given_up[0])
+			ga_conn_log_note(c, "its zygote was given up before this "
+					 "case: %s", given_up);
 		if (!ga_conn_spawn_ok(c, env) &&
 		    (ga_conn_process_start(c, env, c->log, err) ||
 		     ga_conn_read_hello(c, err))) {

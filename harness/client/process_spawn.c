@@ -24,6 +24,15 @@
 
 /* ---- zygotes and their copies (feature "spawn", client/zygote.c) ---------- */
 
+/* How long a copy is waited for to hold its pipes, when its zygote's
+ * namespace has new processes besides it: 100 looks 20 ms apart. */
+#define SPAWN_TELL_TRIES 100
+#define SPAWN_TELL_US 20000
+
+/* spawn_answer()'s -2: the copy was forked, and a process a copy before
+ * it left is in its zygote's namespace (err says which) */
+#define SPAWN_STRAY (-2)
+
 static int spawn_answer(struct ga_driver_conn *c, struct ga_driver_conn *z,
 			struct ga_error *err);
 
@@ -39,9 +48,15 @@ static int zygote_clean(struct ga_driver_conn *z, char *why, size_t len)
 		snprintf(why, len, "its zygote is gone");
 		return 0;
 	}
-	if (z->spare && z->spare->asked && spawn_answer(z->spare, z, &err)) {
-		snprintf(why, len, "its spare copy: %s", err.msg);
-		return 0;
+	if (z->spare && z->spare->asked) {
+		int rc = spawn_answer(z->spare, z, &err);
+
+		if (rc == SPAWN_STRAY)
+			snprintf(why, len, "%s", err.msg);
+		else if (rc)
+			snprintf(why, len, "its spare copy: %s", err.msg);
+		if (rc)
+			return 0;
 	}
 	return ga_zygote_clean(z->pid, z->zpid, z->kids, z->nkids, why, len);
 }
@@ -270,15 +285,29 @@ static int spawn_take(struct ga_driver_conn *c, struct ga_driver_conn *z,
 		      struct ga_error *err)
 {
 	bool orphan = false;
-	pid_t kid;
-	int fd;
+	pid_t kid, stray;
+	int fd, tries;
 
-	kid = ga_zygote_new_child(z->pid, z->zpid, z->kids, z->nkids,
-				  &orphan);
+	/* of several new processes, the copy is told by the pipes it holds,
+	 * which it opens right after the fork: a while for that, bounded */
+	for (tries = 0;; tries++) {
+		kid = ga_zygote_new_child(z->pid, z->zpid, z->kids, z->nkids,
+					  &c->fifo_st[0], &c->fifo_st[1],
+					  &orphan, &stray);
+		if (kid >= 0 || tries == SPAWN_TELL_TRIES)
+			break;
+		usleep(SPAWN_TELL_US);
+	}
 	if (kid <= 0)
 		return ga_error_set(err, "its zygote answered spawn and "
 				    "forked %s", kid ? "several processes" :
 				    "none");
+	/* the copy is there, and a process a copy before it left: what
+	 * zygote_clean() looks for, found first here */
+	if (stray) {
+		ga_error_set(err, GA_ZYGOTE_STRAY, (int)stray);
+		return SPAWN_STRAY;
+	}
 	fd = (int)syscall(SYS_pidfd_open, kid, 0);
 	if (fd < 0)
 		return ga_error_errno(err, errno, "pidfd_open %d", (int)kid);
@@ -414,20 +443,20 @@ bool ga_conn_spawn_ok(struct ga_driver_conn *c,
  * for this case, or NULL (none, or it did not greet: the case then
  * spawns its own).  A spare served no case: nothing to check. */
 struct ga_driver_conn *ga_conn_spare_take(struct ga_driver *drv,
-					  const struct ga_client_env *env)
+					  const struct ga_client_env *env,
+					  char *why, size_t len)
 {
 	struct ga_driver_conn *z = ga_zygote_find(drv,
 						  ga_conn_netns(env->netns_fd));
 	struct ga_driver_conn *s;
 	struct ga_error err;
-	char why[300];
 
 	if (!z || !z->spare)
 		return NULL;
 	/* its zygote's answer first (zygote_clean()); what a copy started
 	 * that left it (a double fork after the look at its case's end)
 	 * ends the zygote, its spare with it */
-	if (!zygote_clean(z, why, sizeof(why))) {
+	if (!zygote_clean(z, why, len)) {
 		ga_zygote_end(z);
 		return NULL;
 	}

@@ -130,22 +130,48 @@ static int add_new_children(pid_t pid, pid_t skip, const pid_t *kids,
 	return n;
 }
 
-pid_t ga_zygote_new_child(pid_t init, pid_t zygote, const pid_t *kids,
-			  size_t n, bool *orphan)
+/* Whether pid's standard input and output are the pipes in and out. */
+static bool holds_pipes(pid_t pid, const struct stat *in,
+			const struct stat *out)
 {
-	pid_t got[2];
-	int a, b;
+	return ga_proc_fd_is(pid, 0, in->st_dev, in->st_ino) &&
+	       ga_proc_fd_is(pid, 1, out->st_dev, out->st_ino);
+}
+
+pid_t ga_zygote_new_child(pid_t init, pid_t zygote, const pid_t *kids,
+			  size_t n, const struct stat *in,
+			  const struct stat *out, bool *orphan, pid_t *stray)
+{
+	pid_t got[KIDS_READ];
+	int a, b, i, copy = -1;
 
 	/* a copy forked through a process that exited is the init's (its
 	 * end then told by the init), one forked directly the zygote's */
-	a = add_new_children(init, zygote, kids, n, got, 0, 2);
-	b = a < 0 ? a : add_new_children(zygote, 0, kids, n, got, a, 2);
+	a = add_new_children(init, zygote, kids, n, got, 0, KIDS_READ);
+	b = a < 0 ? a : add_new_children(zygote, 0, kids, n, got, a,
+					 KIDS_READ);
+	*stray = 0;
 	if (b < 0)
 		return b == -1 ? 0 : -1;
-	if (b != 1)
-		return b ? -1 : 0;
-	*orphan = a == 1;
-	return got[0];
+	if (b == 0)
+		return 0;
+	if (b == 1) {
+		*orphan = a == 1;
+		return got[0];
+	}
+	/* several: the copy is the one that holds its pipes, the others
+	 * were left by a copy before it (a double fork) */
+	for (i = 0; i < b && i < KIDS_READ; i++)
+		if (holds_pipes(got[i], in, out)) {
+			if (copy >= 0)
+				return -1;
+			copy = i;
+		}
+	if (copy < 0 || b > KIDS_READ)
+		return -1;
+	*stray = got[copy == 0 ? 1 : 0];
+	*orphan = copy < a;
+	return got[copy];
 }
 
 int ga_zygote_clean(pid_t init, pid_t zygote, const pid_t *kids, size_t n,
@@ -162,9 +188,7 @@ int ga_zygote_clean(pid_t init, pid_t zygote, const pid_t *kids, size_t n,
 	for (i = 0; i < k && i < KIDS_READ; i++)
 		if (got[i] != zygote && !among(got[i], kids, n) &&
 		    !ga_proc_ended(got[i])) {
-			snprintf(why, len, "process %d is left in its zygote's "
-				 "PID namespace (a process a driver started "
-				 "outlived it)", (int)got[i]);
+			snprintf(why, len, GA_ZYGOTE_STRAY, (int)got[i]);
 			return 0;
 		}
 	if (!among(zygote, got, k < KIDS_READ ? (size_t)k : KIDS_READ)) {

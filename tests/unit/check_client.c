@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -481,6 +482,86 @@ START_TEST(test_tree_forked_after)
 }
 END_TEST
 
+/* A child that waits; with io (two pipes' ends), it reads and writes
+ * them as its standard input and output first; returned once it does. */
+static pid_t sleeper(const int *io)
+{
+	int sync[2];
+	char c;
+	pid_t kid;
+
+	ck_assert_int_eq(pipe(sync), 0);
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0) {
+		if (io && (dup2(io[0], 0) < 0 || dup2(io[1], 1) < 0))
+			_exit(1);
+		close(sync[0]);
+		close(sync[1]);
+		pause();
+		_exit(0);
+	}
+	close(sync[1]);
+	ck_assert_int_eq(read(sync[0], &c, 1), 0);
+	close(sync[0]);
+	return kid;
+}
+
+static void sleeper_end(pid_t kid)
+{
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+}
+
+/* The copy a zygote forked, told from a process a copy before it left
+ * (a double fork: both the init's children) by the pipes it holds; a
+ * lone new process is the copy, several that hold none are not told
+ * apart. */
+START_TEST(test_zygote_copy_by_its_pipes)
+{
+	int in[2], out[2], io[2];
+	struct stat sin, sout;
+	pid_t zygote, copy, stray, other, got, left = 0;
+	bool orphan = false;
+
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
+	ck_assert_int_eq(fstat(in[0], &sin), 0);
+	ck_assert_int_eq(fstat(out[1], &sout), 0);
+	io[0] = in[0];
+	io[1] = out[1];
+	zygote = sleeper(NULL);
+	stray = sleeper(NULL);
+	got = ga_zygote_new_child(getpid(), zygote, NULL, 0, &sin, &sout,
+				  &orphan, &left);
+	ck_assert_int_eq(got, stray);   /* alone: the copy, as before */
+	ck_assert_int_eq(left, 0);
+	ck_assert(orphan);
+	copy = sleeper(io);
+	got = ga_zygote_new_child(getpid(), zygote, NULL, 0, &sin, &sout,
+				  &orphan, &left);
+	ck_assert_int_eq(got, copy);
+	ck_assert_int_eq(left, stray);
+	/* a copy already counted is none of the new ones */
+	got = ga_zygote_new_child(getpid(), zygote, &copy, 1, &sin, &sout,
+				  &orphan, &left);
+	ck_assert_int_eq(got, stray);
+	ck_assert_int_eq(left, 0);
+	sleeper_end(copy);
+	other = sleeper(NULL);
+	got = ga_zygote_new_child(getpid(), zygote, NULL, 0, &sin, &sout,
+				  &orphan, &left);
+	ck_assert_int_eq(got, -1);      /* several, none with the pipes */
+	sleeper_end(other);
+	sleeper_end(stray);
+	sleeper_end(zygote);
+	close(in[0]);
+	close(in[1]);
+	close(out[0]);
+	close(out[1]);
+}
+END_TEST
+
 Suite *make_client_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("client");
@@ -506,6 +587,7 @@ Suite *make_client_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_kept_registry);
 	tcase_add_test(tc, test_setup_words);
 	tcase_add_test(tc, test_tree_forked_after);
+	tcase_add_test(tc, test_zygote_copy_by_its_pipes);
 	suite_add_tcase(s, tc);
 
 	if (unit_needs_root(needs, "client", "sockets", "network namespaces")) {
