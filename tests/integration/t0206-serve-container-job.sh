@@ -82,7 +82,10 @@ RUN_S=20
 # goneaway's is made (the same base, docker import, ENTRYPOINT
 # /toxiproxy, CMD -host=0.0.0.0, as Toxiproxy's own image), and runs the
 # script GA_T0206_RUNS times (default 3) through each service in turn,
-# in the same job, for the figures of docs/toxiproxy.md.
+# in the same job, for the figures of docs/toxiproxy.md, with every TCP
+# header on the bridge captured and its RSTs sorted by direction
+# (data/knex-stress/rst-by-direction.py); GA_T0206_KEEP=DIR keeps each
+# run's output, figures and capture there.
 TP_BIN=${GA_T0206_TOXIPROXY:-}
 TP_RUNS=${GA_T0206_RUNS:-3}
 TP_IMAGE=goneaway/toxiproxy-2.12.0:t0206
@@ -319,12 +322,14 @@ stress_run() {
 # script_race PLAIN: the run's script ended by itself, status 1, on its
 # own race: setInterval(recreateProxies, 2000) starts a recreate every
 # 2 s whether the last one ended or not; when one takes longer (a slow
-# API under load, through either service), the next one's DELETE can
-# come between its create and its addToxic, which gets 404 and rejects,
+# API under load, through either service), two overlap: one's DELETE
+# comes between the other's create and its addToxic (404), or both
+# delete and then both create (409), and the failed call rejects,
 # unhandled, and Node ends the process (toxiproxy-node-client's
-# "Response status was not 200: 404" at its end)
+# "Response status was not 200: 404" or "Proxy NAME already exists"
+# at its end)
 script_race() {
-	tail -n 12 "$1" | grep -q "Response status was not 200: 404"
+	tail -n 12 "$1" | grep -q "Response status was not 200: 404\|Error: Proxy [a-z0-9]* already exists"
 }
 
 # By hand (GA_T0206_TOXIPROXY): the same script in the same job through
