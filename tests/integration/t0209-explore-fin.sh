@@ -36,23 +36,27 @@ test_expect_success 'point fin: the built-in client reads the end of the stream'
 	grep "line 20: query app: mysql_real_query: returned 2006 (CR_SERVER_GONE_ERROR)" fin.out &&
 	grep "line 27: query two: mysql_real_query: returned 2013 (CR_SERVER_LOST)" fin.out &&
 	grep "line 29: query two: mysql_real_query: returned 2006 (CR_SERVER_GONE_ERROR)" fin.out &&
-	grep "point fin both at data 65536b from-server; NFQUEUE, [0-9]* packets: the connection cut (the connection from 198.18.0.1:[0-9]*) at its packet that took it to 65536 data bytes from-server; a FIN sent to the client (seq [0-9]*)" fin/point-fin/steps.log &&
+	grep "^line 22: lift: lift: succeeded after [0-9]* ms (NFQUEUE, [0-9]* packets: the connection cut (the connection from 198.18.0.1:[0-9]*) at its packet that took it to 65536 data bytes from-server; a FIN sent to the client (seq [0-9]*))" fin/point-fin/steps.log &&
 	grep "point fin both after data 1b to-server; NFQUEUE, [0-9]* packets: the connection cut (the connection from 198.18.0.1:[0-9]*) after its packet that took it to 1 data bytes to-server; a FIN sent to the client (seq [0-9]*)" fin/point-fin/steps.log
 '
 
 test_expect_success 'on the wire: the FIN where the stream had reached, ACKed, no reset' '
 	tcpdump -nn -S -r fin/point-fin/capture.pcap > wire 2>/dev/null &&
-	port=$(grep "from 198.18.0.1:[0-9]*) at its packet" fin/point-fin/steps.log |
-		sed "s/.*from 198.18.0.1:\([0-9]*\)) at its packet.*/\1/" | head -n 1) &&
+	port=$(sed -n "s/.*from 198.18.0.1:\([0-9]*\)) at its packet.*/\1/p" fin/point-fin/steps.log | head -n 1) &&
 	test -n "$port" &&
 	grep "198.18.0.2.3306 > 198.18.0.1.$port: Flags \[F.\], seq [0-9]*, .*length 0" wire > server-fin &&
 	cat server-fin && test "$(wc -l < server-fin)" -eq 1 &&
 	seq=$(sed "s/.*Flags \[F.\], seq \([0-9]*\),.*/\1/" server-fin) &&
-	grep "198.18.0.1.$port > 198.18.0.2.3306: Flags \[.\], ack $((seq + 1)), " wire &&
-	grep "198.18.0.1.$port > 198.18.0.2.3306: Flags \[F.\], .* ack $((seq + 1)), " wire &&
+	grep "198.18.0.1.$port > 198.18.0.2.3306: Flags \[F*\.\], .*ack $(( (seq + 1) % 4294967296 )), " wire &&
 	grep "198.18.0.2.3306 > 198.18.0.1.$port: Flags \[.*\], seq [0-9]*:$seq, " wire &&
 	! grep "198.18.0.1.$port > .*Flags \[R" wire &&
-	! grep "> 198.18.0.1.$port: Flags \[R" wire
+	! grep "> 198.18.0.1.$port: Flags \[R" wire &&
+	# to-server: the FIN goes over the client'"'"'s loopback, not this
+	# link; the client'"'"'s own FIN acknowledges it
+	port2=$(sed -n "s/.*from 198.18.0.1:\([0-9]*\)) after its packet.*/\1/p" fin/point-fin/steps.log | head -n 1) &&
+	seq2=$(sed -n "s/.*from 198.18.0.1:$port2) after its packet.*(seq \([0-9]*\)).*/\1/p" fin/point-fin/steps.log | head -n 1) &&
+	test -n "$port2" && test -n "$seq2" &&
+	grep "198.18.0.1.$port2 > 198.18.0.2.3306: Flags \[F*\.\], .*ack $(( (seq2 + 1) % 4294967296 )), " wire
 '
 
 test_expect_success 'fin takes a data SIZE point and cuts both ways' '
@@ -83,7 +87,7 @@ if driver_installed pymysql; then
 		cat eof.out &&
 		grep "^violations: [1-9]" eof.out &&
 		grep "^  p[0-9]*-FIN  *wrong-result: c1 .* from-server .*row" eof.out &&
-		grep "fetch succeeded with .[0-9]*. where the clean run returned .100." eof.out &&
+		grep "fetch succeeded with .[0-9]*. where the clean run returned .99." eof.out &&
 		grep "\"kind\":\"FIN\".*\"outcome\":\"wrong-result\",\"violation\":true" eof/explore.jsonl &&
 		grep "reproduced by .*violations/p[0-9]*-FIN.gw (goneaway run: FAIL)" eof.out &&
 		repro=$(ls eof/violations/p*-FIN.gw | head -n 1) &&
