@@ -11,7 +11,7 @@
 #   - on the wire (the case's capture.pcap, the lab's link in the
 #     client's namespace): the server's FIN at the sequence number the
 #     client had reached, the client's ACK of it, the client's own FIN,
-#     and no reset;
+#     and no reset before the client's own FIN;
 #   - the scenario language refuses fin at a point it cannot make;
 #   - explore over data/explore-stream.gw, FIN only: every run made
 #     (none a SKIP), the built-in client flagged nowhere (exit 0);
@@ -49,8 +49,13 @@ test_expect_success 'on the wire: the FIN where the stream had reached, ACKed, n
 	seq=$(sed "s/.*Flags \[F.\], seq \([0-9]*\),.*/\1/" server-fin) &&
 	grep "198.18.0.1.$port > 198.18.0.2.3306: Flags \[F*\.\], .*ack $(( (seq + 1) % 4294967296 )), " wire &&
 	grep "198.18.0.2.3306 > 198.18.0.1.$port: Flags \[.*\], seq [0-9]*:$seq, " wire &&
-	! grep "198.18.0.1.$port > .*Flags \[R" wire &&
-	! grep "> 198.18.0.1.$port: Flags \[R" wire &&
+	# no reset before the client'"'"'s own FIN closed its side: the
+	# close was clean.  After it, the server'"'"'s own FIN (FINs pass)
+	# may meet a socket the client closed, which the client'"'"'s kernel
+	# answers with a reset (seen at load 3, 200 ms after): not the fault
+	sed "/198.18.0.1.$port > 198.18.0.2.3306: Flags \[F/q" wire > before-close &&
+	! grep "198.18.0.1.$port > .*Flags \[R" before-close &&
+	! grep "> 198.18.0.1.$port: Flags \[R" before-close &&
 	# to-server: the FIN goes over the client'"'"'s loopback, not this
 	# link; the client'"'"'s own FIN acknowledges it
 	port2=$(sed -n "s/.*from 198.18.0.1:\([0-9]*\)) after its packet.*/\1/p" fin/point-fin/steps.log | head -n 1) &&
