@@ -288,13 +288,14 @@ static int spawn_take(struct ga_driver_conn *c, struct ga_driver_conn *z,
 	pid_t kid, stray;
 	int fd, tries;
 
-	/* of several new processes, the copy is told by the pipes it holds,
-	 * which it opens right after the fork: a while for that, bounded */
+	/* of a spare's several new processes, the copy is told by the pipes
+	 * it holds, which it opens right after the fork: a while for that,
+	 * bounded (on the case's path several are the zygote's fault) */
 	for (tries = 0;; tries++) {
 		kid = ga_zygote_new_child(z->pid, z->zpid, z->kids, z->nkids,
 					  &c->fifo_st[0], &c->fifo_st[1],
 					  &orphan, &stray);
-		if (kid >= 0 || tries == SPAWN_TELL_TRIES)
+		if (kid >= 0 || !spare || tries == SPAWN_TELL_TRIES)
 			break;
 		usleep(SPAWN_TELL_US);
 	}
