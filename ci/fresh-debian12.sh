@@ -228,8 +228,11 @@ stop_dockerd() {
 	done
 	rm -rf "$EXEC_ROOT" "$SOCK" "$PIDFILE" "$GA_CACHE/dockerd.started"
 	# what dockerd creates outside its own directories
+	# (its containers' empty groups first: rmdir takes only an empty group)
 	for c in /sys/fs/cgroup/*/"$CGROUP_PARENT" /sys/fs/cgroup/unified/"$CGROUP_PARENT"; do
-		[ -d "$c" ] && rmdir "$c" 2>/dev/null
+		[ -d "$c" ] || continue
+		find "$c" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		rmdir "$c" 2>/dev/null
 	done
 	if [ "$RUN_DOCKER_EXISTED" = 0 ]; then
 		rmdir /run/docker/plugins /run/docker 2>/dev/null

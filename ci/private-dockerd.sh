@@ -163,8 +163,13 @@ stop() {
 		umount -l "$m"
 	done
 	rm -rf "$EXEC_ROOT" "$SOCK" "$PIDFILE"
+	# its containers' groups first: a container ended with its shim
+	# killed leaves its group, empty, under the parent (seen after t0206);
+	# rmdir takes only an empty group, so one still holding a process stays
 	for c in /sys/fs/cgroup/*/"$CGROUP_PARENT" /sys/fs/cgroup/"$CGROUP_PARENT"; do
-		[ -d "$c" ] && rmdir "$c" 2>/dev/null
+		[ -d "$c" ] || continue
+		find "$c" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		rmdir "$c" 2>/dev/null
 	done
 	if [ -f "$STATE" ]; then
 		# shellcheck disable=SC1090 # written by start

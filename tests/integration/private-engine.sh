@@ -114,7 +114,9 @@ engine_stopped() {
 
 # engine_left [PATH...]: also none of PATHs (globs) is left
 engine_left() {
-	ls -d "/run/goneaway-$ENGINE"* "/var/tmp/goneaway-$ENGINE".* "$@" > left 2> /dev/null
+	ls -d "/run/goneaway-$ENGINE"* "/var/tmp/goneaway-$ENGINE".* \
+		/sys/fs/cgroup/*/"goneaway-$ENGINE" /sys/fs/cgroup/"goneaway-$ENGINE" \
+		"$@" > left 2> /dev/null
 	cat left
 	host_net_state > host-after && diff -u "$SCRATCH/host-before" host-after &&
 	leftover_snapshot > after && new_leftovers "$SCRATCH/before" after &&
