@@ -386,7 +386,9 @@ fuzz: fuzz-build
 # (a built checkout, say main's): the suite of this tree against DIR's, kept
 # and fresh, BENCH_PAIRS pairs alternating (issue 37: within 10 %); (s)
 # goneaway serve's proxy against the same work direct through mysql2
-# (BENCH_TOXIPROXY=PATH: and a Toxiproxy server you built, side by side).
+# (BENCH_TOXIPROXY=PATH: and a Toxiproxy server you built, side by side);
+# (x) with BENCH=all or BENCH=x: goneaway explore over a connect, a
+# 100-row result and a COMMIT, the built-in client and PyMySQL (issue 59).
 # BENCH_SERVERS="--server ..." names c's servers (and runs it), e.g. with
 # a Docker engine and the images of ci/build-server-images.sh:
 #   make bench BENCH_SERVERS="--server local --server docker:goneaway/mariadb:11.8"

@@ -68,6 +68,13 @@
 #      Connector/J <= 2 x; issue 41: CPU PyMySQL <= 1.5 x, a JVM <= 2.5 x).
 #      BENCH_SITTINGS="quiet hog" chooses the sittings; long, with
 #      BENCH=all or BENCH=f.
+#   x  goneaway explore over tests/integration/data/explore-measure.gw (a
+#      connect, BEGIN, a 100-row result, COMMIT: issue 59's measure),
+#      every point and every kind, with the built-in client and then
+#      PyMySQL (when installed), BENCH_RUNS times each (only with BENCH=x
+#      or all): each one's median wall, its CPU all (the run's cgroup),
+#      the runs and violations its map names, against issue 59's targets
+#      (60 s built-in, 3 minutes PyMySQL, nothing flagged).
 #
 # Every timed run's CPU (user + system of goneaway, its workers and
 # servers, or of mtr and its servers: the shell's "times") is reported
@@ -99,12 +106,12 @@ case $runs in ''|*[!0-9]*|0) die "BENCH_RUNS must be a number of runs, 1 or more
 case $pairs in ''|*[!0-9]*|0) die "BENCH_PAIRS must be a number of pairs, 1 or more" ;; esac
 
 parts=$(printf '%s' "${BENCH:-a b d r s}" | tr ',' ' ')
-[ "$parts" = all ] && parts="a b c d e f r s"
+[ "$parts" = all ] && parts="a b c d e f r s x"
 [ "${BENCH_MATRIX:-0}" = 1 ] && parts="$parts c"
 [ -n "${BENCH_SERVERS:-}" ] && parts="$parts c"
 [ -n "${BENCH_BEFORE:-}" ] && case " $parts " in *" v "*) ;; *) parts="$parts v" ;; esac
 for p in $parts; do
-	case $p in a|b|c|d|e|f|r|s|v) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, f, r, s, v or all)" ;; esac
+	case $p in a|b|c|d|e|f|r|s|v|x) ;; *) die "BENCH: no part '$p' (a, b, c, d, e, f, r, s, v, x or all)" ;; esac
 done
 want() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -896,6 +903,54 @@ part_f() {
 	load_pid=	# reaped: its PID may be another process's now
 }
 
+# ---------------------------------------------------------------- part x
+# x_run CLIENT ROUND: one explore of the measure, in a cgroup of its own
+x_run() {
+	xd="$tmp/x-$1-$2"
+	u0=$(uptime_now)
+	cg_new
+	set -- "$ga" explore --quiet --client "$1" -o "$xd" tests/integration/data/explore-measure.gw
+	[ -z "$cg" ] || set -- cg_exec "$cg" "$@"
+	timed "$xd.log" "$@"
+	xrc=$rc
+	u1=$(uptime_now)
+	all=-
+	if [ -n "$cg" ]; then all=$(cg_usage "$cg"); cg_rm "$cg"; fi
+	runs_n=$(sed -n 's/^points: .*; \([0-9]*\) runs$/\1/p' "$xd/explore.txt" 2>/dev/null)
+	viol=$(sed -n 's/^violations: \([0-9]*\)$/\1/p' "$xd/explore.txt" 2>/dev/null)
+}
+
+part_x() {
+	say ""
+	say "== x: goneaway explore over a connect, a 100-row result and a COMMIT, every point and kind (issue 59)"
+	xc=builtin
+	if installed pymysql; then xc="$xc pymysql"; else say "  pymysql: not installed (goneaway drivers pymysql)"; fi
+	say "  clients: $xc; $runs rounds each, alternating; $(date -u '+%Y-%m-%d %H:%M UTC')"
+	say "  round client          wall   CPU all  load   runs  violations"
+	load_start
+	r=1
+	while [ "$r" -le "$runs" ]; do
+		for c in $xc; do
+			x_run "$c" "$r"
+			if [ -z "$runs_n" ] || [ "$xrc" -gt 1 ]; then
+				say "  $c: explore did not finish (exit $xrc):"; show_log "$xd.log"; errors=1; return
+			fi
+			echo "$wall" >> "$tmp/x-$c.walls"; echo "$all" >> "$tmp/x-$c.alls"
+			echo "$viol" >> "$tmp/x-$c.viols"
+			say "  $(printf '%-5s %-14s %8s s %7s s  %5s  %5s  %s' "$r" "$c" "$wall" "$all" "$(load_during "$u0" "$u1")" "$runs_n" "$viol")"
+		done
+		r=$((r + 1))
+	done
+	kill -TERM "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null
+	load_pid=
+	for c in $xc; do
+		case $c in builtin) bound=60 ;; *) bound=180 ;; esac
+		w=$(median "$tmp/x-$c.walls")
+		flagged=$(awk '$1 != 0 { n++ } END { print n + 0 }' "$tmp/x-$c.viols")
+		say "  $c: median $w s wall, $(median "$tmp/x-$c.alls") s CPU all; target (issue 59): <= $bound s: $(met "$w" "$bound"); runs flagged: $flagged of $runs"
+	done
+}
+
 # ---------------------------------------------------------------- part s
 part_s() {
 	say ""
@@ -926,6 +981,7 @@ fi
 want f && part_f
 want v && part_v
 want s && part_s
+want x && part_x
 
 say ""
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
