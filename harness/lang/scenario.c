@@ -212,6 +212,17 @@ const char *ga_scenario_label(const struct ga_scenario *sc)
 	return sc->label ? sc->label : sc->name;
 }
 
+bool ga_scenario_has_step(const struct ga_scenario *sc,
+			  enum ga_step_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].kind == kind)
+			return true;
+	return false;
+}
+
 const char *ga_flavour_name(enum ga_flavour flavour)
 {
 	switch (flavour) {
