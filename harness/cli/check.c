@@ -172,24 +172,10 @@ static const struct cli_option check_options[] = {
 const struct cli_command cli_check = {
 	.name = "check", .who = "goneaway check", .options = check_options,
 	.usage = cli_usage,
+	.operands = "usage: goneaway check [--client NAME]... PATH...\n"
+		    "       goneaway check --expectations FILE "
+		    "[--client NAME]... PATH...",
 };
-
-/* Options into a; returns 0, 1 after --help, or -1 after a usage
- * message. */
-static int parse_check_args(int argc, char **argv, struct check_args *a)
-{
-	int rc = cli_parse(&cli_check, argc, argv, a);
-
-	if (rc)
-		return rc;
-	if (optind >= argc) {
-		fprintf(stderr, "usage: goneaway check [--client NAME]... "
-			"PATH...\n       goneaway check --expectations FILE "
-			"[--client NAME]... PATH...\n");
-		return -1;
-	}
-	return 0;
-}
 
 /* --expectations FILE (read already): fit to the scenarios (every line
  * names a step there); warns about the steps it has no line for.
@@ -230,7 +216,7 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "goneaway: out of memory\n");
 		return EXIT_USAGE;
 	}
-	rc = parse_check_args(argc, argv, &a);
+	rc = cli_parse(&cli_check, argc, argv, &a);
 	if (rc > 0)
 		code = EXIT_ALL_PASSED;
 	if (rc || ga_collect_paths(argv + optind, argc - optind, &paths))

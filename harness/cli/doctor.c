@@ -215,21 +215,12 @@ static const char doctor_tail[] =
 
 CLI_HELP_PAGE(doctor_usage, cli_doctor, doctor_head, doctor_tail)
 
-#define DOCTOR(m) offsetof(struct ga_server_options, m)
-
 /* doctor's options (cli/parseopt.h): the local backend's programs it
  * looks at, as run's.  No row of the docs' tables: its --help says
  * them. */
 static const struct cli_option doctor_options[] = {
 	CLI_HELP_ROWS("0.6.0", NULL),
-	{ .name = "mariadbd", .arg = "PATH", .kind = CLI_OPT_STRING,
-	  .at = DOCTOR(mariadbd),
-	  .since = "0.2.0",
-	  .help = "local: server binary (default /usr/sbin/mariadbd)" },
-	{ .name = "install-db", .arg = "PATH", .kind = CLI_OPT_STRING,
-	  .at = DOCTOR(install_db),
-	  .since = "0.2.0",
-	  .help = "local: (default /usr/bin/mariadb-install-db)" },
+	CLI_LOCAL_SERVER_ROWS(0, "0.2.0", NULL, NULL),
 	CLI_OPTIONS_END,
 };
 

@@ -81,6 +81,10 @@ void cli_why_print(const struct ga_why *w, const char *cmd, int code,
  * GA_MEMFS_SIZE_MIN (lab/memfs.h) into *size.  Returns 0, or -1 after
  * saying what it must be. */
 int cli_memfs_size(const char *arg, long long *size);
+/* --step-timeout's and --server-timeout's row (cli/parseopt.h; run's,
+ * serve's): a duration of more than 0 ms (util/units.h) into the long
+ * at .at. */
+int cli_take_duration(const struct cli_take *t);
 
 /* ---- cli/serveflags.c: toxiproxy-server's flags ----------------------------------- */
 
@@ -97,6 +101,20 @@ int cli_serve_go_args(const struct cli_command *cmd, int argc, char **argv,
  * at.  Returns 0, or -1 after saying why, as who ("goneaway serve"). */
 int cli_default_fixtures(struct ga_server_options *so, char *buf,
 			 size_t len, const char *who);
+/* The local backend's --mariadbd and --install-db, two rows of a
+ * command's options (cli/parseopt.h; run, serve and doctor take them):
+ * so, the offset of the command's struct ga_server_options; since, the
+ * release; doc_m and doc_i, their words in the docs' table (NULL: no
+ * row there). */
+#define CLI_LOCAL_SERVER_ROWS(so, release, doc_m, doc_i)                   \
+	{ .name = "mariadbd", .arg = "PATH", .kind = CLI_OPT_STRING,       \
+	  .at = (so) + offsetof(struct ga_server_options, mariadbd),        \
+	  .since = (release), .doc = (doc_m),                               \
+	  .help = "local: server binary (default /usr/sbin/mariadbd)" },    \
+	{ .name = "install-db", .arg = "PATH", .kind = CLI_OPT_STRING,     \
+	  .at = (so) + offsetof(struct ga_server_options, install_db),      \
+	  .since = (release), .doc = (doc_i),                               \
+	  .help = "local: (default /usr/bin/mariadb-install-db)" }
 
 /* ---- the commands ------------------------------------------------------------ */
 

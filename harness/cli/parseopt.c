@@ -145,5 +145,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 		if (rc)
 			return rc;
 	}
+	if (cmd->operands && optind >= argc) {
+		fprintf(stderr, "%s\n", cmd->operands);
+		return -1;
+	}
 	return 0;
 }

@@ -95,6 +95,9 @@ struct cli_command {
 	void (*usage)(FILE *f);         /* its --help */
 	bool usage_on_error;            /* --help on stderr after an option
 					 * getopt_long refused */
+	const char *operands;           /* what cli_parse says when no
+					 * operand follows the options ("usage:
+					 * ..."); NULL: it needs none */
 };
 
 /* The commands' tables (cli/run.c, report.c, check.c, replay.c,
@@ -103,9 +106,9 @@ extern const struct cli_command cli_run, cli_report, cli_check,
 	cli_replay, cli_serve, cli_doctor, cli_explore;
 
 /* argv[1..argc) by cmd's table into args (the struct its .at are of,
- * set to its defaults by the caller); optind is then the first operand.
- * Returns 0, 1 after --help (printed), or -1 after saying what is
- * wrong. */
+ * set to its defaults by the caller); optind is then the first operand,
+ * and there is one when cmd's .operands asks.  Returns 0, 1 after --help
+ * (printed), or -1 after saying what is wrong. */
 int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 	      void *args);
 

@@ -53,6 +53,8 @@ static const struct cli_option report_options[] = {
 const struct cli_command cli_report = {
 	.name = "report", .who = "goneaway report", .options = report_options,
 	.outputs = GA_OUTPUT_REPORT, .usage = cli_usage,
+	.operands = "usage: goneaway report [options] DIR|FILE.jsonl...  (the "
+		    "-o directories of runs, or their results.jsonl)",
 };
 
 /* Whether paths[0..n) are goneaway explore's results: 1 every one, 0
@@ -120,12 +122,6 @@ int cmd_report(int argc, char **argv)
 		code = EXIT_ALL_PASSED;
 	if (rc)
 		goto out;
-	if (optind >= argc) {
-		fprintf(stderr, "usage: goneaway report [options] DIR|FILE.jsonl"
-			"...  (the -o directories of runs, or their "
-			"results.jsonl)\n");
-		goto out;
-	}
 	rc = explore_given(argv + optind, (size_t)(argc - optind));
 	if (rc) {
 		if (rc > 0)

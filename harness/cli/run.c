@@ -154,15 +154,14 @@ static int memfs_size(const struct cli_take *t)
 	return cli_memfs_size(t->arg, t->field);
 }
 
-/* --step-timeout and --server-timeout. */
-static int duration(const struct cli_take *t)
+int cli_take_duration(const struct cli_take *t)
 {
 	long *ms = t->field;
 
 	if (ga_units_ms(t->arg, ms, NULL) == 0 && *ms > 0)
 		return 0;
-	fprintf(stderr, "goneaway: --%s: '%s' is not a duration like 30s or "
-		"500ms\n", t->opt->name, t->arg);
+	fprintf(stderr, "%s: --%s: '%s' is not a duration like 30s or 500ms\n",
+		t->cmd->who, t->opt->name, t->arg);
 	return -1;
 }
 
@@ -463,18 +462,11 @@ static const struct cli_option run_options[] = {
 	  .help_fn = proxy_help },
 	/* --NAME FILE of the outputs that write the table */
 	{ .arg = "FILE", .kind = CLI_OPT_TABLE_FILES, .at = RUN(pa.p.files) },
-	{ .name = "mariadbd", .arg = "PATH", .kind = CLI_OPT_STRING,
-	  .at = RUN(pa.p.opts.server_opts.mariadbd),
-	  .since = "0.2.0",
-	  .doc = "the local backend's server binary (default "
-		 "`/usr/sbin/mariadbd`)",
-	  .help = "local: server binary (default /usr/sbin/mariadbd)" },
-	{ .name = "install-db", .arg = "PATH", .kind = CLI_OPT_STRING,
-	  .at = RUN(pa.p.opts.server_opts.install_db),
-	  .since = "0.2.0",
-	  .doc = "the local backend's `mariadb-install-db` (default "
-		 "`/usr/bin/mariadb-install-db`)",
-	  .help = "local: (default /usr/bin/mariadb-install-db)" },
+	CLI_LOCAL_SERVER_ROWS(RUN(pa.p.opts.server_opts), "0.2.0",
+			      "the local backend's server binary (default "
+			      "`/usr/sbin/mariadbd`)",
+			      "the local backend's `mariadb-install-db` "
+			      "(default `/usr/bin/mariadb-install-db`)"),
 	{ .name = "fixtures", .arg = "DIR", .kind = CLI_OPT_STRING,
 	  .at = RUN(pa.p.opts.server_opts.fixtures_dir),
 	  .since = "0.2.0",
@@ -508,13 +500,13 @@ static const struct cli_option run_options[] = {
 		  "server is ended.  GONEAWAY_RUN_ON_DISK=1: on\n"
 		  "$TMPDIR's disk instead, bounded by its space" },
 	{ .name = "step-timeout", .arg = "DUR", .kind = CLI_OPT_CALL,
-	  .at = RUN(pa.p.opts.step_timeout_ms), .call = duration,
+	  .at = RUN(pa.p.opts.step_timeout_ms), .call = cli_take_duration,
 	  .since = "0.2.0",
 	  .doc = "the watchdog of a client call without a bound of its own",
 	  .help = "watchdog for a client call without its own\n"
 		  "bound: it is then reported as a hang (default 60s)" },
 	{ .name = "server-timeout", .arg = "DUR", .kind = CLI_OPT_CALL,
-	  .at = RUN(pa.p.opts.server_opts.timeout_ms), .call = duration,
+	  .at = RUN(pa.p.opts.server_opts.timeout_ms), .call = cli_take_duration,
 	  .since = "0.2.0",
 	  .doc = "the bound on a server's start and stop",
 	  .help = "bound on server start-up and shutdown (30s;\n"

@@ -30,7 +30,6 @@
 #include "server/rootfs.h"
 #include "util/escape.h"
 #include "util/fsutil.h"
-#include "util/units.h"
 
 static const char serve_head[] =
 "usage: goneaway serve [options]\n"
@@ -154,17 +153,6 @@ static int seed(const struct cli_take *t)
 	}
 	ga_esc_line(stderr, "goneaway serve: -seed: '%s' is not a whole "
 		    "number", t->arg);
-	return -1;
-}
-
-static int server_timeout(const struct cli_take *t)
-{
-	long *ms = t->field;
-
-	if (ga_units_ms(t->arg, ms, NULL) == 0 && *ms > 0)
-		return 0;
-	fprintf(stderr, "goneaway serve: --server-timeout: '%s' is not a "
-		"duration like 30s\n", t->arg);
 	return -1;
 }
 
@@ -304,16 +292,7 @@ static const struct cli_option serve_options[] = {
 	  .doc = "goneaway's server, " AS_RUN,
 	  .help = "goneaway's server, as for run (local,\n"
 		  "rootfs:DIR, docker:IMAGE, a root's NAME)" },
-	{ .name = "mariadbd", .arg = "PATH", .kind = CLI_OPT_STRING,
-	  .at = SERVE(o.server_opts.mariadbd),
-	  .since = "0.5.0",
-	  .doc = AS_RUN,
-	  .help = "local: server binary (default /usr/sbin/mariadbd)" },
-	{ .name = "install-db", .arg = "PATH", .kind = CLI_OPT_STRING,
-	  .at = SERVE(o.server_opts.install_db),
-	  .since = "0.5.0",
-	  .doc = AS_RUN,
-	  .help = "local: (default /usr/bin/mariadb-install-db)" },
+	CLI_LOCAL_SERVER_ROWS(SERVE(o.server_opts), "0.5.0", AS_RUN, AS_RUN),
 	{ .name = "fixtures", .arg = "DIR", .kind = CLI_OPT_STRING,
 	  .at = SERVE(o.server_opts.fixtures_dir),
 	  .since = "0.5.0",
@@ -325,7 +304,7 @@ static const struct cli_option serve_options[] = {
 	  .doc = AS_RUN,
 	  .help = "template datadir cache" },
 	{ .name = "server-timeout", .arg = "DUR", .kind = CLI_OPT_CALL,
-	  .at = SERVE(o.server_opts.timeout_ms), .call = server_timeout,
+	  .at = SERVE(o.server_opts.timeout_ms), .call = cli_take_duration,
 	  .since = "0.5.0",
 	  .doc = AS_RUN,
 	  .help = "bound on the server's start and stop (30s)" },

@@ -172,6 +172,12 @@ const char *ga_lex_take(struct lexer *lx, size_t start);
  * Returns 1, 0 at the end of the line or a comment, or -1 after
  * reporting an unterminated string. */
 int ga_lex_word(struct parser *p, struct lexer *lx, struct word *w);
+/* The next word, as a loop over the rest of the line reads it: true
+ * when there is one; false at the end of the line, or after reporting
+ * an unterminated string, which sets *failed to -1 (else left as it
+ * is). */
+bool ga_lex_next(struct parser *p, struct lexer *lx, struct word *w,
+		 int *failed);
 /* The next word, which the directive needs: 0 when there is one, else
  * -1 after reporting fmt at column col (the line ended) or the
  * unterminated string. */
@@ -199,11 +205,12 @@ char *ga_parse_strdup(struct parser *p, const char *s);
 void *ga_parse_grow(struct parser *p, void *arr, size_t n, size_t size);
 /* s[0..n) is non-empty and all letters, digits or bytes of extra. */
 bool ga_all_of(const char *s, size_t n, const char *extra);
-/* w is a name a line declares (a pool's, a fault's): letters, digits,
- * '_' and '-', starting with a letter, shorter than GA_NAME_MAX.  Its
- * length, or a diagnostic "invalid WHAT name ..." and -1. */
-int ga_parse_decl_name(struct parser *p, const struct word *w,
-		       const char *what);
+/* The next word into w, a name a line declares (a pool's, a fault's):
+ * letters, digits, '_' and '-', starting with a letter, shorter than
+ * GA_NAME_MAX.  Its length, or -1 after a diagnostic: need at column
+ * col when the line ended, or "invalid WHAT name ...". */
+int ga_parse_decl_name(struct parser *p, struct lexer *lx, struct word *w,
+		       int col, const char *what, const char *need);
 bool ga_is_digits(const char *s);
 /* [+-]digits[.digits] */
 bool ga_is_number(const char *s);

@@ -106,6 +106,16 @@ int ga_lex_word(struct parser *p, struct lexer *lx, struct word *w)
 	return 1;
 }
 
+bool ga_lex_next(struct parser *p, struct lexer *lx, struct word *w,
+		 int *failed)
+{
+	int rc = ga_lex_word(p, lx, w);
+
+	if (rc < 0)
+		*failed = -1;
+	return rc > 0;
+}
+
 int ga_lex_need(struct parser *p, struct lexer *lx, struct word *w, int col,
 		const char *fmt, ...)
 {
@@ -236,10 +246,14 @@ bool ga_all_of(const char *s, size_t n, const char *extra)
 	return true;
 }
 
-int ga_parse_decl_name(struct parser *p, const struct word *w,
-		       const char *what)
+int ga_parse_decl_name(struct parser *p, struct lexer *lx, struct word *w,
+		       int col, const char *what, const char *need)
 {
-	size_t len = strlen(w->text);
+	size_t len;
+
+	if (ga_lex_need(p, lx, w, col, "%s", need))
+		return -1;
+	len = strlen(w->text);
 
 	if (!isalpha((unsigned char)w->text[0]) ||
 	    !ga_all_of(w->text, len, "_-") || len >= GA_NAME_MAX)

@@ -77,14 +77,9 @@ static int parse_word_list(struct parser *p, struct lexer *lx,
 	struct word w;
 	char **v;
 	size_t count = 0;
-	int rc;
+	int rc = 0;
 
-	for (;;) {
-		rc = ga_lex_word(p, lx, &w);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			break;
+	while (ga_lex_next(p, lx, &w, &rc)) {
 		count++;
 		if (allowed && ga_find_name(allowed, nallowed, w.text,
 					 strlen(w.text)) < 0)
@@ -101,6 +96,8 @@ static int parse_word_list(struct parser *p, struct lexer *lx,
 			return -1;
 		(*n)++;
 	}
+	if (rc)
+		return -1;
 	if (count == 0)
 		return ga_perr(p, kw->col, "'%s' needs at least one word",
 			    kw->text);
@@ -613,14 +610,7 @@ int ga_parse_connection(struct parser *p, struct lexer *lx,
 		return -1;
 	/* Keep going after a bad option, and keep the connection: steps that
 	 * use it should not be reported as well. */
-	for (;;) {
-		rc = ga_lex_word(p, lx, &w);
-		if (rc < 0) {
-			ret = -1;
-			break;
-		}
-		if (rc == 0)
-			break;
+	while (ga_lex_next(p, lx, &w, &ret)) {
 		rc = parse_conn_selected(p, lx, &c, &w);
 		if (rc == -2) {
 			ret = -1;

@@ -128,10 +128,8 @@ int ga_parse_pool(struct parser *p, struct lexer *lx,
 	int rc, ret = 0;
 
 	(void)dir;
-	if (ga_lex_need(p, lx, &w, kw->col, "'pool' needs a name, e.g. pool "
-			"app-pool pre_ping=on"))
-		return -1;
-	rc = ga_parse_decl_name(p, &w, "pool");
+	rc = ga_parse_decl_name(p, lx, &w, kw->col, "pool", "'pool' needs a "
+				"name, e.g. pool app-pool pre_ping=on");
 	if (rc < 0)
 		return -1;
 	len = (size_t)rc;
@@ -142,17 +140,9 @@ int ga_parse_pool(struct parser *p, struct lexer *lx,
 	memcpy(d.name, w.text, len + 1);
 	/* keep going after a bad setting, and keep the pool: the
 	 * connection that names it should not be reported as well */
-	for (;;) {
-		rc = ga_lex_word(p, lx, &w);
-		if (rc < 0) {
-			ret = -1;
-			break;
-		}
-		if (rc == 0)
-			break;
+	while (ga_lex_next(p, lx, &w, &ret))
 		if (parse_setting(p, &d, &w, &seen))
 			ret = -1;
-	}
 	v = ga_parse_grow(p, p->pools, p->npools, sizeof(*v));
 	if (v)
 		p->pools = v;

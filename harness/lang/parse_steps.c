@@ -462,17 +462,12 @@ int ga_parse_fetch(struct parser *p, struct lexer *lx,
 {
 	struct ga_step st;
 	struct word w;
-	int rc, rows_col = 0;
+	int rc = 0, rows_col = 0;
 	long ms;
 
 	if (begin_conn_step(p, lx, dir, kw, &st))
 		return -1;
-	for (;;) {
-		rc = ga_lex_word(p, lx, &w);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			break;
+	while (ga_lex_next(p, lx, &w, &rc)) {
 		if (!w.quoted && (strncmp(w.text, "rows=", 5) == 0 ||
 				  strcmp(w.text, "every") == 0) &&
 		    (w.text[0] == 'r' ? rows_col != 0 :
@@ -509,6 +504,8 @@ int ga_parse_fetch(struct parser *p, struct lexer *lx,
 				       "DURATION, found '%s'", w.text);
 		}
 	}
+	if (rc)
+		return -1;
 	if (rows_col && !st.fetch_every_ms)
 		return ga_perr(p, rows_col, "rows=N reads N rows at a time: "
 			       "say how often with 'every DURATION', e.g. "
@@ -604,10 +601,9 @@ int ga_parse_fault(struct parser *p, struct lexer *lx,
 	int rc, argcol;
 
 	begin_step(p, &st, dir->kind);
-	if (ga_lex_need(p, lx, &name, kw->col, "'fault' needs a name, a kind "
-			"and its arguments, e.g. fault wall firewall drop"))
-		return -1;
-	rc = ga_parse_decl_name(p, &name, "fault");
+	rc = ga_parse_decl_name(p, lx, &name, kw->col, "fault", "'fault' needs "
+				"a name, a kind and its arguments, e.g. fault "
+				"wall firewall drop");
 	if (rc < 0)
 		return -1;
 	len = (size_t)rc;

@@ -8,15 +8,7 @@
 #include "lang/faultkind.h"
 #include "lang/expand.h"
 #include "lang/threadvar.h"
-
-static void free_strings(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
+#include "util/grow.h"
 
 static void free_step(struct ga_step *st)
 {
@@ -48,8 +40,8 @@ void ga_scenario_free(struct ga_scenario *sc)
 	free(sc->label);
 	free(sc->title);
 	free(sc->cause);
-	free_strings(sc->keywords, sc->nkeywords);
-	free_strings(sc->requires, sc->nrequires);
+	ga_strings_free(sc->keywords, sc->nkeywords);
+	ga_strings_free(sc->requires, sc->nrequires);
 	free(sc->requires_text);
 	free(sc->proxy.reason);
 	for (i = 0; i < sc->noptions; i++) {
@@ -210,6 +202,17 @@ int ga_scenarios_label(struct ga_scenario **scs, size_t n)
 const char *ga_scenario_label(const struct ga_scenario *sc)
 {
 	return sc->label ? sc->label : sc->name;
+}
+
+bool ga_scenario_has_step(const struct ga_scenario *sc,
+			  enum ga_step_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].kind == kind)
+			return true;
+	return false;
 }
 
 const char *ga_flavour_name(enum ga_flavour flavour)

@@ -481,6 +481,10 @@ int ga_scenarios_label(struct ga_scenario **scs, size_t n);
 /* sc's label, or its name when it has none (borrowed). */
 const char *ga_scenario_label(const struct ga_scenario *sc);
 
+/* Whether sc has a step of kind. */
+bool ga_scenario_has_step(const struct ga_scenario *sc,
+			  enum ga_step_kind kind);
+
 /* "mariadb", "mysql", or "" for GA_FLAVOUR_ANY (not known). */
 const char *ga_flavour_name(enum ga_flavour flavour);
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 int ga_threadvar_next(const char *s, size_t n, size_t from, size_t *start,
 		      const char **name, size_t *namelen, size_t *end,
 		      char *msg, size_t msglen)
@@ -132,13 +134,9 @@ int ga_threadvars_apply(const struct ga_step *step, const char *sql,
 
 void ga_threadvars_free(struct ga_threadvars *t)
 {
-	size_t i;
-
 	if (!t)
 		return;
-	for (i = 0; i < t->nold; i++)
-		free(t->old[i]);
-	free(t->old);
+	ga_strings_free(t->old, t->nold);
 	free(t->text);
 	free(t->conns);
 	free(t->names);

@@ -11,6 +11,7 @@
 #include "report/internal.h"
 #include "report/outputs.h"
 #include "result/results.h"
+#include "util/fsutil.h"
 
 struct jsonl_state {
 	const struct ga_jsonl_meta *meta;       /* borrowed */
@@ -81,10 +82,9 @@ static struct ga_reporter *jsonl_open(int dirfd, const char *path,
 		ga_error_errno(err, errno, "cannot write %s", path);
 		goto fail;
 	}
-	rep->out = fdopen(fd, "w");
+	rep->out = ga_fdopen(fd, "w");
 	if (!rep->out) {
 		ga_error_errno(err, errno, "cannot write %s", path);
-		close(fd);
 		goto fail;
 	}
 	st->meta = meta;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "util/grow.h"
 
 int ga_matrix_init(struct ga_matrix *m, struct ga_scenario *const *scs,
 		   size_t nrows, size_t ncols)
@@ -416,8 +417,6 @@ void ga_matrix_free(struct ga_matrix *m)
 	free(m->cols);
 	free(m->notes);
 	free(m->cells);
-	for (i = 0; i < m->nheads; i++)
-		free(m->heads[i]);
-	free(m->heads);
+	ga_strings_free(m->heads, m->nheads);
 	memset(m, 0, sizeof(*m));
 }

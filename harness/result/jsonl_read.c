@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fsutil.h"
 #include "util/grow.h"
 #include "util/json.h"
 
@@ -48,9 +49,7 @@ static void pending_free(struct pending *p)
 	free(p->steps);
 	free(p->srs);
 	free(p->conns);
-	for (i = 0; i < p->napis; i++)
-		free(p->apis[i]);
-	free(p->apis);
+	ga_strings_free(p->apis, p->napis);
 	if (p->fpf)
 		fclose(p->fpf);
 	free(p->fp);
@@ -78,9 +77,7 @@ void ga_jsonl_case_free(struct ga_results_case *c)
 			c->sc->steps[i].nexpects = 0;
 	ga_scenario_free(c->sc);
 	ga_case_result_free(&c->res);
-	for (i = 0; i < c->napis; i++)
-		free(c->apis[i]);
-	free(c->apis);
+	ga_strings_free(c->apis, c->napis);
 	free(c->fingerprint);
 	memset(c, 0, sizeof(*c));
 }
@@ -542,11 +539,9 @@ static FILE *open_results(const char *path, char *file, size_t len,
 		close(fd);
 		return NULL;
 	}
-	f = fdopen(fd, "r");
-	if (!f) {
+	f = ga_fdopen(fd, "r");
+	if (!f)
 		ga_error_errno(err, errno, "%s", file);
-		close(fd);
-	}
 	return f;
 }
 

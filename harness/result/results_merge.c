@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
+
 /* ---- merging ------------------------------------------------------------ */
 
 /* Labels in the order of their files' names ("x-tls.gw" before
@@ -93,9 +95,7 @@ void ga_results_free(struct ga_results *r)
 	for (i = 0; i < r->n; i++)
 		ga_jsonl_case_free(&r->cases[i]);
 	free(r->cases);
-	for (i = 0; i < r->nfiles; i++)
-		free(r->files[i]);
-	free(r->files);
+	ga_strings_free(r->files, r->nfiles);
 	free(r->shards);
 	free(r->runs);
 	memset(r, 0, sizeof(*r));

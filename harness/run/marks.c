@@ -73,17 +73,6 @@ static int read_counter(struct ga_case *c, const char *name, long long *v,
 	return 0;
 }
 
-/* Whether sc has an "errorlog" step (then its sessions are marked). */
-static bool reads_errorlog(const struct ga_scenario *sc)
-{
-	size_t i;
-
-	for (i = 0; i < sc->nsteps; i++)
-		if (sc->steps[i].kind == GA_STEP_ERRORLOG)
-			return true;
-	return false;
-}
-
 /* A whole number of at most ULONG_MAX in s into *v; false if it is not. */
 static bool parse_id(const char *s, unsigned long *v)
 {
@@ -118,7 +107,7 @@ static void mark_sessions(struct ga_case *c)
 	unsigned long id;
 
 	c->session_mark = 0;
-	if (!reads_errorlog(c->sc) ||
+	if (!ga_scenario_has_step(c->sc, GA_STEP_ERRORLOG) ||
 	    !admin_number(c, "SELECT CONNECTION_ID()", &id))
 		return;
 	c->session_mark = id;

@@ -216,17 +216,6 @@ static const char *server_step(const struct ga_step *step)
 	}
 }
 
-/* Whether sc has a fault step (the lab must be checked after it). */
-static bool has_faults(const struct ga_scenario *sc)
-{
-	size_t i;
-
-	for (i = 0; i < sc->nsteps; i++)
-		if (sc->steps[i].kind == GA_STEP_FAULT)
-			return true;
-	return false;
-}
-
 /* The lab's state before c's faults, on the kept record k, when c has
  * faults and none was taken yet.  The lab is as it was made: a fresh
  * one, or one every case before left as it found it.  Returns false
@@ -236,7 +225,7 @@ static bool lab_base(struct ga_case *c, struct ga_kept *k)
 	struct ga_fault_target t;
 	struct ga_error err;
 
-	if (k->lab_base || !has_faults(c->sc))
+	if (k->lab_base || !ga_scenario_has_step(c->sc, GA_STEP_FAULT))
 		return true;
 	ga_case_fault_target(c, &t);
 	if (ga_fault_lab_state(&t, &k->lab_base, &err) == 0)
@@ -536,7 +525,7 @@ static bool lab_clean(struct ga_case *c)
 	const char *b, *a;
 	bool same;
 
-	if (!has_faults(c->sc))
+	if (!ga_scenario_has_step(c->sc, GA_STEP_FAULT))
 		return true;
 	if (!k->lab_base)
 		return not_kept(c, "the lab's state before its faults is not "

@@ -236,10 +236,20 @@ FILE *ga_file_create_at(int dirfd, const char *name, struct ga_error *err)
 		ga_error_errno(err, errno, "create %s", name);
 		return NULL;
 	}
-	f = fdopen(fd, "we");
-	if (!f) {
+	f = ga_fdopen(fd, "we");
+	if (!f)
 		ga_error_errno(err, errno, "create %s", name);
+	return f;
+}
+
+FILE *ga_fdopen(int fd, const char *mode)
+{
+	FILE *f = fdopen(fd, mode);
+	int e = errno;
+
+	if (!f) {
 		close(fd);
+		errno = e;
 	}
 	return f;
 }

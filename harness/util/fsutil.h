@@ -86,6 +86,10 @@ int ga_file_copy_at(const char *src, int dirfd, const char *name,
  * symlink.  Returns the stream (fclose it), or NULL with err set. */
 FILE *ga_file_create_at(int dirfd, const char *name, struct ga_error *err);
 
+/* fd as a stream of mode (fdopen(3)), which then owns it; NULL when that
+ * fails, with fd closed and errno fdopen's. */
+FILE *ga_fdopen(int fd, const char *mode);
+
 /* Writes all len bytes of buf to fd (a pipe's reader may take them in
  * pieces), again after EINTR.  Returns 0, or -1 with errno set (EIO
  * for a write of nothing). */

@@ -1,4 +1,5 @@
-/* grow.c - see grow.h: a growable array's room for one more element. */
+/* grow.c - see grow.h: a growable array's room for one more element,
+ * and an array of owned strings freed. */
 #include "util/grow.h"
 
 #include <errno.h>
@@ -27,4 +28,13 @@ int ga_grow(void *items, size_t *cap, size_t n, size_t elem, size_t first)
 	memcpy(items, &grown, sizeof(grown));
 	*cap = want;
 	return 0;
+}
+
+void ga_strings_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }

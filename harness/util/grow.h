@@ -1,4 +1,5 @@
-/* grow.h - a growable array's room for one more element.
+/* grow.h - a growable array's room for one more element, and an array
+ * of owned strings freed.
  *
  * The arrays goneaway builds up (lists of paths, sockets, mounts, lines,
  * a chain's stages, a results file's cases) keep items, n and cap, and
@@ -15,5 +16,9 @@
  * errno ENOMEM (out of memory, or a size past SIZE_MAX) and *items and
  * *cap as they were. */
 int ga_grow(void *items, size_t *cap, size_t n, size_t elem, size_t first);
+
+/* Frees an array of n owned strings and the array (v may be NULL when n
+ * is 0). */
+void ga_strings_free(char **v, size_t n);
 
 #endif

@@ -17,6 +17,7 @@
 #include <archive_entry.h>
 
 #include "util/fsutil.h"
+#include "util/grow.h"
 
 #define BLOCK 512
 #define NAME_MAX_TAR 100
@@ -183,10 +184,27 @@ static int add_dir(struct writer *w, int dirfd, const char *prefix,
 			w->skipped++;
 		}
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	ga_strings_free(names, n);
 	return rc;
+}
+
+/* a, a new archive (NULL: out of memory) once set up and opened (ok:
+ * each of those calls said ARCHIVE_OK); else NULL with err set and a
+ * freed by its free_fn. */
+static struct archive *opened(struct archive *a, bool ok,
+			      int (*free_fn)(struct archive *),
+			      struct ga_error *err)
+{
+	if (!a) {
+		ga_error_set(err, "out of memory");
+		return NULL;
+	}
+	if (!ok) {
+		ga_error_set(err, "libarchive: %s", archive_error_string(a));
+		free_fn(a);
+		return NULL;
+	}
+	return a;
 }
 
 /* A ustar archive, gzip-compressed at zlib's level 9, into fd. */
@@ -194,20 +212,13 @@ static struct archive *open_writer(int fd, struct ga_error *err)
 {
 	struct archive *a = archive_write_new();
 
-	if (!a) {
-		ga_error_set(err, "out of memory");
-		return NULL;
-	}
-	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
-	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_write_set_filter_option(a, "gzip", "compression-level",
-					    "9") != ARCHIVE_OK ||
-	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
-		ga_error_set(err, "libarchive: %s", archive_error_string(a));
-		archive_write_free(a);
-		return NULL;
-	}
-	return a;
+	return opened(a, a && archive_write_set_format_ustar(a) == ARCHIVE_OK &&
+		      archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
+		      archive_write_set_filter_option(a, "gzip",
+						      "compression-level",
+						      "9") == ARCHIVE_OK &&
+		      archive_write_open_fd(a, fd) == ARCHIVE_OK,
+		      archive_write_free, err);
 }
 
 int ga_tarball_write(const char *path, int dirfd, const char *top,
@@ -581,18 +592,10 @@ static struct archive *open_archive(int fd, struct ga_error *err)
 {
 	struct archive *a = archive_read_new();
 
-	if (!a) {
-		ga_error_set(err, "out of memory");
-		return NULL;
-	}
-	if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
-		ga_error_set(err, "libarchive: %s", archive_error_string(a));
-		archive_read_free(a);
-		return NULL;
-	}
-	return a;
+	return opened(a, a && archive_read_support_filter_gzip(a) == ARCHIVE_OK &&
+		      archive_read_support_format_tar(a) == ARCHIVE_OK &&
+		      archive_read_open_fd(a, fd, 65536) == ARCHIVE_OK,
+		      archive_read_free, err);
 }
 
 static int read_tarball(const char *path, const char *into,
