@@ -1,44 +1,66 @@
 #!/bin/sh
 # docs/gen-replies.sh - docs/driver-protocol.md's tables of a reply's
-# members, made from the reply's one table (GA_REPLY_MAP,
-# harness/client/reply.h), never edited by hand ("make docs-tables").
+# members and the fuzz dictionary's reply keys, made from the reply's
+# one table (GA_REPLY_MAP, harness/client/reply.h), never edited by hand
+# ("make docs-tables").
 #
 #     sh docs/gen-replies.sh GONEAWAY [OUT]
 #
-# Writes OUT/driver-protocol.md (OUT is docs/ by default): the doc with
-# the lines between each pair of
+# Writes OUT/driver-protocol.md and OUT/protocol.dict (by default
+# docs/driver-protocol.md and tests/fuzz/protocol.dict): the files with
+# the lines between each pair of marks
 #
-#     <!-- begin: goneaway driver-test --describe=WHAT -->
+#     <!-- begin: goneaway driver-test --describe=WHAT -->   (the doc)
 #     <!-- end: goneaway driver-test --describe=WHAT -->
+#     # begin: goneaway driver-test --describe=WHAT          (the dict)
+#     # end: goneaway driver-test --describe=WHAT
 #
-# made by "GONEAWAY driver-test --describe=WHAT", for WHAT
+# made by "GONEAWAY driver-test --describe=WHAT": in the doc
 # replies-markdown (what each member means, "Replies") and
 # accepts-markdown (what goneaway takes of each and does otherwise,
-# "What goneaway accepts").
+# "What goneaway accepts"), in the dictionary replies-dict.
 # tests/integration/t0097-driver-test.sh writes to a scratch directory
 # and compares, so a row edited by hand, a member declared without its
-# docs, or a check whose bound changed without its table, fails there.
+# docs or its key, or a check whose bound changed without its table,
+# fails there.
 set -eu
 
-doc=$(cd "$(dirname "$0")" && pwd)/driver-protocol.md
-mkdir -p "${2:-$(dirname "$doc")}"
-out=$(cd "${2:-$(dirname "$doc")}" && pwd)/driver-protocol.md
+top=$(cd "$(dirname "$0")/.." && pwd)
 goneaway=${1:?usage: sh docs/gen-replies.sh GONEAWAY [OUT]}
-trap 'rm -f "$out.rows" "$out.tmp" "$out.in"' EXIT
-cp "$doc" "$out.in"
-for what in replies-markdown accepts-markdown; do
-	mark="goneaway driver-test --describe=$what -->"
-	grep -qxF "<!-- begin: $mark" "$out.in" &&
-		grep -qxF "<!-- end: $mark" "$out.in" ||
-		{ echo "gen-replies: $doc has no <!-- begin: $mark ... end" >&2
-		  exit 1; }
-	"$goneaway" driver-test --describe="$what" > "$out.rows"
-	awk -v begin="<!-- begin: $mark" -v end="<!-- end: $mark" \
-	    -v rows="$out.rows" '
-		$0 == begin { print; while ((getline l < rows) > 0) print l
-			      skip = 1; next }
-		$0 == end { skip = 0 }
-		!skip { print }' "$out.in" > "$out.tmp"
-	mv "$out.tmp" "$out.in"
-done
-mv "$out.in" "$out"
+if test -n "${2:-}"; then
+	mkdir -p "$2"
+	out=$(cd "$2" && pwd)
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gen-replies.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# write FILE OUTFILE OPEN CLOSE WHAT...: FILE with each WHAT's block
+# (between OPEN"begin: "MARK and OPEN"end: "MARK, MARK the command and
+# CLOSE) made again, into OUTFILE
+write() {
+	src=$1 dst=$2 open=$3 close=$4
+	shift 4
+	cp "$src" "$tmp/in"
+	for what in "$@"; do
+		mark="goneaway driver-test --describe=$what$close"
+		grep -qxF "${open}begin: $mark" "$tmp/in" &&
+			grep -qxF "${open}end: $mark" "$tmp/in" ||
+			{ echo "gen-replies: $src has no ${open}begin: $mark ... end" >&2
+			  exit 1; }
+		"$goneaway" driver-test --describe="$what" > "$tmp/rows"
+		awk -v begin="${open}begin: $mark" -v end="${open}end: $mark" \
+		    -v rows="$tmp/rows" '
+			$0 == begin { print; while ((getline l < rows) > 0) print l
+				      skip = 1; next }
+			$0 == end { skip = 0 }
+			!skip { print }' "$tmp/in" > "$tmp/out"
+		mv "$tmp/out" "$tmp/in"
+	done
+	mv "$tmp/in" "$dst"
+}
+
+write "$top/docs/driver-protocol.md" \
+	"${out:-$top/docs}/driver-protocol.md" "<!-- " " -->" \
+	replies-markdown accepts-markdown
+write "$top/tests/fuzz/protocol.dict" \
+	"${out:-$top/tests/fuzz}/protocol.dict" "# " "" replies-dict

@@ -6,9 +6,11 @@
  * From GA_REPLY_MAP come the reader (ga_reply_read(), which the process
  * driver's collect calls: client/process_calls.c), docs/driver-protocol.md's
  * table of the members (ga_reply_describe(), "goneaway driver-test
- * --describe=replies-markdown", docs/gen-replies.sh; t0097 compares)
- * and the fuzz dictionary's reply keys (tests/unit/check_reply.c holds
- * tests/fuzz/protocol.dict to them).
+ * --describe=replies-markdown", docs/gen-replies.sh; t0097 compares),
+ * its "What goneaway accepts" (ga_reply_describe_accepts(), each row's
+ * "taken when" beside its check) and the fuzz dictionary's reply keys
+ * (ga_reply_describe_dict(), written into tests/fuzz/protocol.dict by
+ * docs/gen-replies.sh; tests/unit/check_reply.c holds it to them too).
  *
  * A new outcome member is one row here, its member in struct
  * ga_outcome, and the drivers that send it (docs/ARCHITECTURE.md).
@@ -246,5 +248,8 @@ void ga_reply_failure(const struct ga_reply_field *r, char *buf, size_t len);
  * fixed rows (client/reply_doc.c). */
 void ga_reply_describe(FILE *f);
 void ga_reply_describe_accepts(FILE *f);
+
+/* tests/fuzz/protocol.dict's reply keys, one "\"KEY\":" a line. */
+void ga_reply_describe_dict(FILE *f);
 
 #endif

@@ -1,8 +1,9 @@
 /* reply_doc.c - docs/driver-protocol.md's two tables of a driver's reply,
  * made from its one table, GA_REPLY_MAP (client/reply.h): what each
  * member means ("Replies") and what goneaway takes of it and does
- * otherwise ("What goneaway accepts"); docs/gen-replies.sh writes them
- * between their marks, t0097 compares. */
+ * otherwise ("What goneaway accepts"); and the fuzz dictionary's reply
+ * keys.  docs/gen-replies.sh writes them between their marks, t0097
+ * compares. */
 #include "client/reply.h"
 
 #include <stdio.h>
@@ -125,4 +126,13 @@ void ga_reply_describe_accepts(FILE *f)
 		otherwise(f, &fields[i]);
 		fputs(" |\n", f);
 	}
+}
+
+void ga_reply_describe_dict(FILE *f)
+{
+	const struct ga_reply_field *fields = ga_reply_fields();
+	size_t i;
+
+	for (i = 0; i < GA_REPLY_COUNT; i++)
+		fprintf(f, "\"\\\"%s\\\":\"\n", fields[i].key);
 }

@@ -61,11 +61,14 @@ test_expect_success 'docs/driver-protocol.md carries the generated tables word f
 	test -s got.md && diff -u want.md got.md
 '
 
-test_expect_success 'docs/driver-protocol.md carries the table of a reply word for word (docs/gen-replies.sh, from GA_REPLY_MAP)' '
+test_expect_success 'docs/driver-protocol.md carries the table of a reply word for word, and the fuzz dictionary its keys (docs/gen-replies.sh, from GA_REPLY_MAP)' '
 	sh "$TOP/docs/gen-replies.sh" "$GONEAWAY" replies &&
 	"$GONEAWAY" driver-test --describe=replies-markdown > replies.md &&
 	test "$(grep -c "^| \`" replies.md)" -eq 13 &&
-	diff -u "$DOC" replies/driver-protocol.md
+	diff -u "$DOC" replies/driver-protocol.md &&
+	"$GONEAWAY" driver-test --describe=replies-dict > keys.dict &&
+	test "$(grep -c "^\"\\\\\"[a-z_]*\\\\\":\"\$" keys.dict)" -eq 14 &&
+	diff -u "$TOP/tests/fuzz/protocol.dict" replies/protocol.dict
 '
 
 # "What goneaway accepts": a row per member, its "taken when" made of its
