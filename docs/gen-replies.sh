@@ -48,12 +48,8 @@ write() {
 			{ echo "gen-replies: $src has no ${open}begin: $mark ... end" >&2
 			  exit 1; }
 		"$goneaway" driver-test --describe="$what" > "$tmp/rows"
-		awk -v begin="${open}begin: $mark" -v end="${open}end: $mark" \
-		    -v rows="$tmp/rows" '
-			$0 == begin { print; while ((getline l < rows) > 0) print l
-				      skip = 1; next }
-			$0 == end { skip = 0 }
-			!skip { print }' "$tmp/in" > "$tmp/out"
+		sh "$top/docs/gen-splice.sh" "${open}begin: $mark" \
+			"${open}end: $mark" "$tmp/rows" < "$tmp/in" > "$tmp/out"
 		mv "$tmp/out" "$tmp/in"
 	done
 	mv "$tmp/in" "$dst"

@@ -56,7 +56,7 @@ enum ga_reply_take {
 	GA_TAKE_NAME,
 	GA_TAKE_ROWS,
 	GA_TAKE_VALUE,
-	GA_TAKE_POOL,
+	GA_TAKE_POOL,           /* the last (client/reply_doc.c's table) */
 };
 
 #define GA_REPLY_WHOLE_2_53 9007199254740991.0  /* 2^53 - 1: exact in JSON */
@@ -81,7 +81,8 @@ enum ga_reply_take {
  * what an absent member is, ga_reply_describe_accepts()); feature: the
  * GA_FEATURE_* a driver declares to be read it, 0 for all; refuse:
  * RESULT's and WHOLE's error ("answered with ..."), what a WORD, CALL
- * or ROWS member is not, CALLER's "otherwise" in the docs; "doc
+ * or ROWS member is not, POOL's errors (client/protocol.c's words, for
+ * the docs), CALLER's "otherwise" in the docs; "doc
  * member" is the docs' first column, NULL when the row above describes
  * this one too (its "taken" and "refuse" then the same). */
 #define GA_REPLY_MAP(X)                                                     \
@@ -146,7 +147,9 @@ enum ga_reply_take {
 	X(POOL_EVENTS, "pool_events", "array", GA_TAKE_POOL,               \
 	  GA_REPLY_AT(pool_events), 0, NULL, "an array of at most "         \
 	  GA_REPLY_N(GA_PROTOCOL_POOL_EVENTS_MAX) " objects, each with an "  \
-	  "`event` of the five words", GA_FEATURE_POOL, NULL,               \
+	  "`event` of the five words", GA_FEATURE_POOL,                     \
+	  GA_PROTOCOL_POOL_NOT_ARRAY "\" or \"pool_events[N] "            \
+	  GA_PROTOCOL_POOL_NOT_EVENT,                                       \
 	  "`pool_events`",                                                  \
 	  "on a pool's connection (feature `pool`), always: what the pool "  \
 	  "did since the previous reply, in order, an array of objects with " \

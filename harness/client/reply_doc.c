@@ -33,80 +33,65 @@ void ga_reply_describe(FILE *f)
 				fields[i].meaning);
 }
 
-/* What the kind takes beside r->taken: an absent member, the replies
- * and drivers it is read from. */
-static void taken(FILE *f, const struct ga_reply_field *r)
-{
-	char feature[64];
+/* How a kind's "otherwise" is said, around the reader's words. */
+enum say {
+	SAY_AS_IS = 1,  /* the row's words (CALLER: the caller's) */
+	SAY_ERROR,      /* the driver's failure, with the reader's error */
+	SAY_NOTE,       /* left out, with the reader's note */
+	SAY_DATA,       /* never refused */
+};
 
-	switch (r->take) {
-	case GA_TAKE_CALLER:
-	case GA_TAKE_RESULT:
-	case GA_TAKE_TEXT:
-		fputs(r->taken, f);
-		return;
-	case GA_TAKE_WHOLE:
-		fputs("absent or `null`: 0; else ", f);
-		break;
-	case GA_TAKE_WORD:
-		fputs("absent or not a string: none; else ", f);
-		break;
-	case GA_TAKE_CALL:
-		fputs("absent or not a string: `driver`; else ", f);
-		break;
-	case GA_TAKE_NAME:
-		fputs("absent or `null`: none; else ", f);
-		break;
-	case GA_TAKE_ROWS:
-		fputs("after an `error` of `fetch` or `stream` (ignored after "
-		      "any other): absent or `null`: none; else ", f);
-		break;
-	case GA_TAKE_VALUE:
-		fputs("after `ok` (ignored after any other): ", f);
-		break;
-	case GA_TAKE_POOL:
-		ga_protocol_feature_list(r->feature, feature, sizeof(feature));
-		fprintf(f, "from a driver that declared `%s` (ignored from any "
-			"other): absent or `null`: none; else ", feature);
-		break;
-	}
-	fputs(r->taken, f);
-}
+/* What each kind says beside a row's own words: before its "taken
+ * when" (what an absent member is, the replies it is read after), and
+ * how its "otherwise" is said.  A kind of client/reply.h without its
+ * row here stops the build. */
+static const struct {
+	const char *before;
+	enum say say;
+} kinds[] = {
+	[GA_TAKE_CALLER] = { "", SAY_AS_IS },
+	[GA_TAKE_RESULT] = { "", SAY_ERROR },
+	[GA_TAKE_WHOLE] = { "absent or `null`: 0; else ", SAY_ERROR },
+	[GA_TAKE_WORD] = { "absent or not a string: none; else ", SAY_ERROR },
+	[GA_TAKE_CALL] = { "absent or not a string: `driver`; else ",
+			   SAY_ERROR },
+	[GA_TAKE_TEXT] = { "", SAY_DATA },
+	[GA_TAKE_NAME] = { "absent or `null`: none; else ", SAY_NOTE },
+	[GA_TAKE_ROWS] = { "after an `error` of `fetch` or `stream` (ignored "
+			   "after any other): absent or `null`: none; else ",
+			   SAY_NOTE },
+	[GA_TAKE_VALUE] = { "after `ok` (ignored after any other): ",
+			    SAY_DATA },
+	[GA_TAKE_POOL] = { "absent or `null`: none; else ", SAY_ERROR },
+};
 
-/* What comes of a member that fails: the reader's words. */
-static void otherwise(FILE *f, const struct ga_reply_field *r)
+_Static_assert(sizeof(kinds) / sizeof(kinds[0]) == GA_TAKE_POOL + 1,
+	       "a row of kinds[] for every enum ga_reply_take");
+
+/* Row r of "What goneaway accepts", after its member. */
+static void accepts_row(FILE *f, const struct ga_reply_field *r)
 {
 	char text[300];
 
+	if (r->feature) {
+		ga_protocol_feature_list(r->feature, text, sizeof(text));
+		fprintf(f, "from a driver that declared `%s` (ignored from any "
+			"other): ", text);
+	}
+	fprintf(f, "%s%s | ", kinds[r->take].before, r->taken);
 	ga_reply_failure(r, text, sizeof(text));
-	switch (r->take) {
-	case GA_TAKE_CALLER:
-		fputs(text, f);
-		break;
-	case GA_TAKE_RESULT:
-	case GA_TAKE_WHOLE:
-	case GA_TAKE_WORD:
-	case GA_TAKE_CALL:
+	if (kinds[r->take].say == SAY_ERROR)
 		fprintf(f, "the reply is the driver's failure: an ERROR "
 			"(\"%s\")", text);
-		break;
-	case GA_TAKE_POOL:
-		fputs("the reply is the driver's failure: an ERROR (\""
-		      GA_PROTOCOL_POOL_NOT_ARRAY "\", or \"pool_events[N] "
-		      GA_PROTOCOL_POOL_NOT_EVENT "\")", f);
-		break;
-	case GA_TAKE_NAME:
-	case GA_TAKE_ROWS:
+	else if (kinds[r->take].say == SAY_NOTE)
 		fprintf(f, "left out, with a note in the driver's log (\"%s\")",
 			text);
-		break;
-	case GA_TAKE_TEXT:
-	case GA_TAKE_VALUE:
+	else if (kinds[r->take].say == SAY_DATA)
 		fputs("never refused: kept as data, escaped wherever shown "
 		      "(below), never written into a scenario or an "
 		      "expectation file", f);
-		break;
-	}
+	else
+		fputs(text, f);
 }
 
 void ga_reply_describe_accepts(FILE *f)
@@ -121,9 +106,7 @@ void ga_reply_describe_accepts(FILE *f)
 		if (!fields[i].doc_member)
 			continue;
 		fprintf(f, "| %s | ", fields[i].doc_member);
-		taken(f, &fields[i]);
-		fputs(" | ", f);
-		otherwise(f, &fields[i]);
+		accepts_row(f, &fields[i]);
 		fputs(" |\n", f);
 	}
 }
