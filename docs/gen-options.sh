@@ -36,12 +36,8 @@ fill() {
 	grep -qx "<!-- $2: begin -->" "$here/$1" &&
 		grep -qx "<!-- $2: end -->" "$here/$1" ||
 		{ echo "gen-options: docs/$1 has no <!-- $2: begin --> ... end -->" >&2; exit 1; }
-	awk -v begin="<!-- $2: begin -->" -v end="<!-- $2: end -->" \
-	    -v rows="$tmp/rows" '
-		$0 == begin { print; while ((getline l < rows) > 0) print l
-			      skip = 1; next }
-		$0 == end { skip = 0 }
-		!skip { print }' "$here/$1" > "$tmp/$1"
+	sh "$here/gen-splice.sh" "<!-- $2: begin -->" "<!-- $2: end -->" \
+		"$tmp/rows" < "$here/$1" > "$tmp/$1"
 	mkdir -p "$out" && cp "$tmp/$1" "$out/$1"
 }
 

@@ -65,6 +65,14 @@ int cmd_driver_test_plain(int argc, char **argv)
 		ga_reply_describe(stdout);
 		return EXIT_ALL_PASSED;
 	}
+	if (argc >= 2 && strcmp(argv[1], "--describe=accepts-markdown") == 0) {
+		ga_reply_describe_accepts(stdout);
+		return EXIT_ALL_PASSED;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--describe=replies-dict") == 0) {
+		ga_reply_describe_dict(stdout);
+		return EXIT_ALL_PASSED;
+	}
 	if (argc >= 2 && strcmp(argv[1], "--tap") == 0) {
 		if (argc == 3)
 			return tap_from_file(argv[2]);

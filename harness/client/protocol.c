@@ -338,7 +338,6 @@ void ga_protocol_write_pool(FILE *f, const struct ga_connection *c)
 	fputc('}', f);
 }
 
-#define POOL_EVENTS_MAX 32
 #define POOL_THREAD_MAX 9007199254740991.0     /* 2^53 - 1 */
 
 int ga_protocol_take_pool_events(const struct ga_json *j,
@@ -354,9 +353,9 @@ int ga_protocol_take_pool_events(const struct ga_json *j,
 	out->pool_detail[0] = '\0';
 	if (!evs || evs->type == GA_JSON_NULL)
 		return 0;
-	if (evs->type != GA_JSON_ARRAY || evs->nitems > POOL_EVENTS_MAX) {
-		snprintf(why, len, "pool_events is not an array of at most %d "
-			 "events", POOL_EVENTS_MAX);
+	if (evs->type != GA_JSON_ARRAY ||
+	    evs->nitems > GA_PROTOCOL_POOL_EVENTS_MAX) {
+		snprintf(why, len, "%s", GA_PROTOCOL_POOL_NOT_ARRAY);
 		return -1;
 	}
 	for (i = 0; i < evs->nitems; i++) {
@@ -365,9 +364,8 @@ int ga_protocol_take_pool_events(const struct ga_json *j,
 		idx = v && v->type == GA_JSON_STRING ?
 		      ga_pool_event_find(v->str, v->len) : -1;
 		if (idx < 0) {
-			snprintf(why, len, "pool_events[%zu] is not an object "
-				 "whose \"event\" is a pool event (revalidated, "
-				 "discarded, expired, opened, error)", i);
+			snprintf(why, len, "pool_events[%zu] %s", i,
+				 GA_PROTOCOL_POOL_NOT_EVENT);
 			return -1;
 		}
 		out->pool_events |= 1u << idx;
@@ -600,14 +598,11 @@ unsigned long ga_protocol_version(const char *text, bool whole, char *buf,
 	return (unsigned long)v;
 }
 
-#define WORD_MAX 63          /* a driver name, an error class */
-#define API_MAX 200
-
 bool ga_protocol_name_ok(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || n > WORD_MAX || strlen(s) != n ||
+	if (n == 0 || n > GA_PROTOCOL_WORD_MAX || strlen(s) != n ||
 	    !isalnum((unsigned char)s[0]))
 		return false;
 	for (i = 0; i < n; i++)
@@ -621,7 +616,7 @@ bool ga_protocol_class_ok(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || n > WORD_MAX || strlen(s) != n)
+	if (n == 0 || n > GA_PROTOCOL_WORD_MAX || strlen(s) != n)
 		return false;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
@@ -635,7 +630,7 @@ bool ga_protocol_sqlstate_ok(const char *s, size_t n)
 
 	if (n == 0)
 		return true;
-	if (n != 5 || strlen(s) != n)
+	if (n != GA_PROTOCOL_SQLSTATE_LEN || strlen(s) != n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]))
@@ -647,7 +642,7 @@ bool ga_protocol_api_ok(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || n > API_MAX || strlen(s) != n)
+	if (n == 0 || n > GA_PROTOCOL_API_MAX || strlen(s) != n)
 		return false;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)

@@ -270,6 +270,23 @@ struct ga_json;
 unsigned long ga_protocol_version(const char *text, bool whole, char *buf,
 				  size_t len);
 
+/* The checks' bounds, one number each: the checks below and the words
+ * of docs/driver-protocol.md's "What goneaway accepts" (GA_REPLY_MAP,
+ * client/reply.h) are made of them, so that a bound changed here shows
+ * in that table (t0097). */
+#define GA_PROTOCOL_WORD_MAX 63         /* a driver name, an error class */
+#define GA_PROTOCOL_API_MAX 200         /* a reply's "api", in bytes */
+#define GA_PROTOCOL_SQLSTATE_LEN 5
+#define GA_PROTOCOL_POOL_EVENTS_MAX 32  /* a reply's "pool_events" */
+#define GA_PROTOCOL_STR_(n) #n
+#define GA_PROTOCOL_STR(n) GA_PROTOCOL_STR_(n)  /* a bound, as text */
+
+/* What ga_protocol_take_pool_events() refuses, its words. */
+#define GA_PROTOCOL_POOL_NOT_ARRAY "pool_events is not an array of at " \
+	"most " GA_PROTOCOL_STR(GA_PROTOCOL_POOL_EVENTS_MAX) " events"
+#define GA_PROTOCOL_POOL_NOT_EVENT "is not an object whose \"event\" " \
+	"is a pool event (revalidated, discarded, expired, opened, error)"
+
 /* The words a driver says that goneaway writes back into files a person
  * or goneaway reads as instructions (a recorded scenario's "[client=X]"
  * and error class, an expectation file's "client X"): checked as they

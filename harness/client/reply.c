@@ -1,6 +1,6 @@
 /* reply.c - a driver's reply read by its table, GA_REPLY_MAP
  * (client/reply.h): each member taken by its kind, in the table's order,
- * the first refusal winning; and the docs' table of the members. */
+ * the first refusal winning (the docs' tables: client/reply_doc.c). */
 #include "client/reply.h"
 
 #include <ctype.h>
@@ -11,12 +11,24 @@
 
 static const struct ga_reply_field fields[GA_REPLY_COUNT] = {
 /* where is GA_REPLY_AT(member) or GA_REPLY_NOWHERE: at and size */
-#define GA_REPLY_ROW(name, key, type, take, where, max, ok, feature,       \
-		     refuse, doc, meaning)                                 \
-	{ key, type, take, where, max, ok, feature, refuse, doc, meaning },
+#define GA_REPLY_ROW(name, key, type, take, where, max, ok, taken,        \
+		     feature, refuse, doc, meaning)                        \
+	{ key, type, take, where, max, ok, taken, feature, refuse, doc,     \
+	  meaning },
 	GA_REPLY_MAP(GA_REPLY_ROW)
 #undef GA_REPLY_ROW
 };
+
+/* Every row says what it takes ("What goneaway accepts"). */
+#define GA_REPLY_TAKEN(name, key, type, take, where, max, ok, taken, ...) \
+	_Static_assert(sizeof(taken) > 1, "GA_REPLY_MAP's row " key         \
+		       " says what it takes");
+GA_REPLY_MAP(GA_REPLY_TAKEN)
+#undef GA_REPLY_TAKEN
+
+/* sqlstate's row says "five" in words. */
+_Static_assert(GA_PROTOCOL_SQLSTATE_LEN == 5, "sqlstate's words in "
+	       "GA_REPLY_MAP say five letters or digits");
 
 const struct ga_reply_field *ga_reply_fields(void)
 {
@@ -65,7 +77,7 @@ static enum ga_reply_state take_result(const struct ga_json *j,
 			return GA_REPLY_TAKEN;
 		}
 	snprintf(why->detail, sizeof(why->detail), "'%s'", result);
-	return refuse(why, "answered with an unknown result");
+	return refuse(why, fields[GA_REPLY_RESULT].refuse);
 }
 
 static bool whole(const struct ga_json *v, double max)
@@ -108,6 +120,25 @@ static bool identifier(const char *s, size_t n)
 	return true;
 }
 
+void ga_reply_failure(const struct ga_reply_field *r, char *buf, size_t len)
+{
+	switch (r->take) {
+	case GA_TAKE_WORD:
+	case GA_TAKE_CALL:
+		snprintf(buf, len, "%s is not %s", r->key, r->refuse);
+		break;
+	case GA_TAKE_NAME:
+		snprintf(buf, len, "%s is not a name of at most %zu letters, "
+			 "digits and '_': ignored", r->key, r->size - 1);
+		break;
+	case GA_TAKE_ROWS:
+		snprintf(buf, len, "%s is not %s: ignored", r->key, r->refuse);
+		break;
+	default:
+		snprintf(buf, len, "%s", r->refuse ? r->refuse : "");
+	}
+}
+
 static void take_name(const struct ga_reply_field *r, const struct ga_json *v,
 		      char *at, struct ga_reply_why *why)
 {
@@ -117,9 +148,7 @@ static void take_name(const struct ga_reply_field *r, const struct ga_json *v,
 	    identifier(v->str, v->len)) {
 		memcpy(at, v->str, v->len + 1);
 	} else if (v && v->type != GA_JSON_NULL) {
-		snprintf(text, sizeof(text), "%s is not a name of at most %zu "
-			 "letters, digits and '_': ignored", r->key,
-			 r->size - 1);
+		ga_reply_failure(r, text, sizeof(text));
 		note(why, text);
 	}
 }
@@ -138,8 +167,7 @@ static void take_rows(const struct ga_reply_field *r, const struct ga_json *v,
 		out->rows = (long)v->num;
 		return;
 	}
-	snprintf(text, sizeof(text), "%s is not a whole number from 0 to "
-		 "2^53: ignored", r->key);
+	ga_reply_failure(r, text, sizeof(text));
 	note(why, text);
 }
 
@@ -176,8 +204,7 @@ static enum ga_reply_state take_word(const struct ga_reply_field *r,
 	bool str = v && v->type == GA_JSON_STRING;
 
 	if (str && !r->ok(v->str, v->len)) {
-		snprintf(why->detail, sizeof(why->detail), "%s is not %s",
-			 r->key, r->refuse);
+		ga_reply_failure(r, why->detail, sizeof(why->detail));
 		return refuse(why, GA_REPLY_REFUSED_WORD);
 	}
 	if (r->take == GA_TAKE_CALL)
@@ -248,15 +275,4 @@ enum ga_reply_state ga_reply_read(const struct ga_json *j,
 			return st;
 	}
 	return GA_REPLY_TAKEN;
-}
-
-void ga_reply_describe(FILE *f)
-{
-	size_t i;
-
-	fputs("| member | |\n|---|---|\n", f);
-	for (i = 0; i < GA_REPLY_COUNT; i++)
-		if (fields[i].doc_member)
-			fprintf(f, "| %s | %s |\n", fields[i].doc_member,
-				fields[i].meaning);
 }

@@ -14,6 +14,9 @@ enum ga_result {
 				 * rows that answer another query */
 };
 
+/* The longest error_name a reply's may be (client/reply.h). */
+#define GA_OUTCOME_NAME_MAX 63
+
 struct ga_outcome {
 	enum ga_result result;
 	const char *api;                /* static: the C API call, or a
@@ -23,7 +26,8 @@ struct ga_outcome {
 	char message[512];              /* mysql_error() */
 	char error_class[64];           /* a driver's own error class or code
 					 * name ("InterfaceError"), or "" */
-	char error_name[64];            /* a driver's symbolic name for err
+	char error_name[GA_OUTCOME_NAME_MAX + 1];
+					/* a driver's symbolic name for err
 					 * ("ER_CLIENT_INTERACTION_TIMEOUT"),
 					 * or "": shown where the client
 					 * headers name no err for the

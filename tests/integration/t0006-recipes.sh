@@ -12,13 +12,14 @@
 # install-deps.sh, goneaway serve's API and relay (a toxic), the
 # driver protocol's table and its feature (a connect option), the reply
 # reader, its golden replies and the table of replies (an outcome
-# member); that the
+# member, its rows of what goneaway accepts and its fuzz key); that the
 # copy keeps the floors and the tree's rules (tests/layering.sh,
 # tests/tree.sh); and that its whole unit suite and every check of the
 # docs against the code pass on it (tests/diagnostics.sh: the messages,
 # t0070; tests/options.sh: the options, t0151; the driver protocol's
 # tables, t0097), so a recipe followed as written leaves make check's
-# unit tests and doc checks green.  A list kept outside its table, or a
+# unit tests and doc checks green (the driver protocol's tables and
+# the fuzz dictionary's reply keys: t0097).  A list kept outside its table, or a
 # doc a check compares that the recipe does not name, fails here.
 . "$(dirname "$0")/lib.sh"
 
@@ -297,14 +298,20 @@ test_expect_success 'the connect option: docs/driver-protocol.md wants its row, 
 	protocol_tables > got.md && diff -u got.md want.md
 '
 
-test_expect_success 'the outcome member: docs/driver-protocol.md wants its row of the replies, then has it (make docs-tables)' '
+test_expect_success 'the outcome member: docs/driver-protocol.md wants its rows of the replies and of what goneaway accepts, then has them (make docs-tables)' '
 	"$G" driver-test --describe=replies-markdown > want.md &&
 	protocol_tables replies-markdown > got.md &&
 	! diff -u got.md want.md > d.out && cat d.out &&
 	test "$(grep -c "^[-+]|" d.out)" -eq 1 &&
 	grep -q "^+| \`nothing\` | nothing at all, 0 or 1 (t0006-recipes) |\$" d.out &&
+	"$G" driver-test --describe=accepts-markdown > want-a.md &&
+	protocol_tables accepts-markdown > got-a.md &&
+	! diff -u got-a.md want-a.md > a.out && cat a.out &&
+	test "$(grep -c "^[-+]|" a.out)" -eq 1 &&
+	grep -q "^+| \`nothing\` | absent or \`null\`: 0; else 0 or 1 | .*(\"answered with a nothing that is not 0 or 1\") |\$" a.out &&
 	(cd "$T" && sh docs/gen-replies.sh ./goneaway) &&
-	protocol_tables replies-markdown > got.md && diff -u got.md want.md
+	protocol_tables replies-markdown > got.md && diff -u got.md want.md &&
+	protocol_tables accepts-markdown > got-a.md && diff -u got-a.md want-a.md
 '
 
 # ---- every doc check, on the copy ------------------------------------------------
@@ -318,6 +325,13 @@ test_expect_success 'every doc check holds on the copy: its diagnostics, its opt
 	{ diff -u got.md want.md || bad=1; } &&
 	"$G" driver-test --describe=replies-markdown > want.md &&
 	protocol_tables replies-markdown > got.md &&
+	{ diff -u got.md want.md || bad=1; } &&
+	"$G" driver-test --describe=accepts-markdown > want.md &&
+	protocol_tables accepts-markdown > got.md &&
+	{ diff -u got.md want.md || bad=1; } &&
+	"$G" driver-test --describe=replies-dict > want.md &&
+	sed -n "/^# begin: goneaway driver-test --describe=replies-dict\$/,/^# end: goneaway driver-test --describe=replies-dict\$/p" \
+		"$T/tests/fuzz/protocol.dict" | sed "1d;\$d" > got.md &&
 	{ diff -u got.md want.md || bad=1; } &&
 	test $bad -eq 0
 '

@@ -61,11 +61,26 @@ test_expect_success 'docs/driver-protocol.md carries the generated tables word f
 	test -s got.md && diff -u want.md got.md
 '
 
-test_expect_success 'docs/driver-protocol.md carries the table of a reply word for word (docs/gen-replies.sh, from GA_REPLY_MAP)' '
+test_expect_success 'docs/driver-protocol.md carries the table of a reply word for word, and the fuzz dictionary its keys (docs/gen-replies.sh, from GA_REPLY_MAP)' '
 	sh "$TOP/docs/gen-replies.sh" "$GONEAWAY" replies &&
 	"$GONEAWAY" driver-test --describe=replies-markdown > replies.md &&
 	test "$(grep -c "^| \`" replies.md)" -eq 13 &&
-	diff -u "$DOC" replies/driver-protocol.md
+	diff -u "$DOC" replies/driver-protocol.md &&
+	"$GONEAWAY" driver-test --describe=replies-dict > keys.dict &&
+	test "$(grep -c "^\"\\\\\"[a-z_]*\\\\\":\"\$" keys.dict)" -eq 14 &&
+	diff -u "$TOP/tests/fuzz/protocol.dict" replies/protocol.dict
+'
+
+# "What goneaway accepts": a row per member, its "taken when" made of its
+# check's bounds, its "otherwise" of the reader's words, after the
+# greeting's two fixed rows; a bound changed without the table fails here
+test_expect_success 'docs/driver-protocol.md carries what goneaway accepts of a reply word for word (docs/gen-replies.sh, from GA_REPLY_MAP and its checks)' '
+	"$GONEAWAY" driver-test --describe=accepts-markdown > accepts.md &&
+	test "$(grep -c "^| \`" accepts.md)" -eq 13 &&
+	test "$(grep -c "^| greeting \`" accepts.md)" -eq 2 &&
+	sed -n "/^<!-- begin: goneaway driver-test --describe=accepts-markdown -->\$/,/^<!-- end: goneaway driver-test --describe=accepts-markdown -->\$/p" \
+		"$DOC" | sed "1d;\$d" > got-accepts.md &&
+	diff -u accepts.md got-accepts.md
 '
 
 # A driver's sources: the files in the directory its command names, and

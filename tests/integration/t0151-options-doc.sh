@@ -18,7 +18,7 @@
 # copy_docs: tree/ with the docs the check reads, for GONEAWAY
 copy_docs() {
 	rm -rf tree && mkdir -p tree/docs &&
-	cp "$TOP/docs/gen-options.sh" "$TOP/docs/running.md" \
+	cp "$TOP/docs/gen-options.sh" "$TOP/docs/gen-splice.sh" "$TOP/docs/running.md" \
 		"$TOP/docs/toxiproxy.md" "$TOP/docs/explore.md" tree/docs/
 }
 
