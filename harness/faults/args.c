@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/suggest.h"
@@ -123,9 +124,46 @@ int ga_args_twice(struct ga_fault_diag *diag, const struct ga_arg *w)
 				 (int)w->len, w->text);
 }
 
+int ga_args_value(struct ga_args *a, const struct ga_arg *key, bool *seen,
+		  struct ga_arg *v, struct ga_fault_diag *diag)
+{
+	if (*seen)
+		return ga_args_twice(diag, key);
+	*seen = true;
+	ga_args_next(a, v);
+	return 0;
+}
+
 int ga_args_needs_value(struct ga_fault_diag *diag, const struct ga_arg *key,
 			const char *what)
 {
 	return ga_fault_diag_set(diag, key->at, "'%.*s' needs a value (%s)",
 				 (int)key->len, key->text, what);
+}
+
+int ga_args_spec(const char *args, const char *const *actions,
+		 const char *expected, size_t size,
+		 int (*rest)(struct ga_args *a, void *spec, int action,
+			     struct ga_fault_diag *diag),
+		 void **spec, struct ga_fault_diag *diag)
+{
+	struct ga_args a;
+	struct ga_arg w;
+	void *s;
+	int i;
+
+	ga_args_init(&a, args);
+	ga_args_next(&a, &w);
+	i = ga_arg_which(&w, actions);
+	if (i < 0)
+		return ga_args_expected(diag, expected, &w, actions);
+	s = calloc(1, size);
+	if (!s)
+		return ga_fault_diag_set(diag, 0, "out of memory");
+	if (rest(&a, s, i, diag) != 0) {
+		free(s);
+		return -1;
+	}
+	*spec = s;
+	return 0;
 }

@@ -12,7 +12,8 @@
  *     'rate' given twice
  *     'rate' needs a value (RATE)
  *
- * Nothing here allocates: a word points into the caller's text.
+ * Nothing here allocates but ga_args_spec (the spec): a word points into
+ * the caller's text.
  */
 #ifndef GA_FAULT_ARGS_H
 #define GA_FAULT_ARGS_H
@@ -72,6 +73,23 @@ int ga_args_expected(struct ga_fault_diag *diag, const char *what,
 
 /* "'W' given twice", at w.  Returns -1. */
 int ga_args_twice(struct ga_fault_diag *diag, const struct ga_arg *w);
+
+/* The parse of a kind whose line is an action, one of actions
+ * (NULL-ended; expected says them: "drop or reject"), then words: a new
+ * zeroed spec of size bytes (free() frees it) is filled by rest, given
+ * the action's index and the words after it, and handed to *spec.
+ * Returns 0, or -1 with diag set (by rest, or here). */
+int ga_args_spec(const char *args, const char *const *actions,
+		 const char *expected, size_t size,
+		 int (*rest)(struct ga_args *a, void *spec, int action,
+			     struct ga_fault_diag *diag),
+		 void **spec, struct ga_fault_diag *diag);
+
+/* The word after key into *v, key's first time (*seen, set here);
+ * returns 0, or -1 with "'KEY' given twice" (ga_args_twice) when *seen
+ * was set already. */
+int ga_args_value(struct ga_args *a, const struct ga_arg *key, bool *seen,
+		  struct ga_arg *v, struct ga_fault_diag *diag);
 
 /* "'KEY' needs a value (WHAT)", at key.  Returns -1. */
 int ga_args_needs_value(struct ga_fault_diag *diag, const struct ga_arg *key,

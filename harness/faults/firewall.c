@@ -106,10 +106,12 @@ static int read_loss(const struct ga_arg *w, unsigned *loss)
 	return 0;
 }
 
-/* Parses the options after ACTION into s.  Returns 0 or -1 (diag). */
-static int parse_options(struct ga_args *a, struct fw_spec *s,
+/* The action (actions' index) and the options after it, into spec.
+ * Returns 0 or -1 (diag). */
+static int parse_options(struct ga_args *a, void *spec, int action,
 			 struct ga_fault_diag *diag)
 {
+	struct fw_spec *s = spec;
 	static const char *const withs[] = { "reset", "icmp", NULL };
 	bool seen_dir = false, seen_port = false;
 	bool seen_loss = false, seen_with = false;
@@ -117,6 +119,7 @@ static int parse_options(struct ga_args *a, struct fw_spec *s,
 	struct ga_arg w, v;
 	int d;
 
+	s->action = action == 0 ? FW_DROP : FW_REJECT;
 	while (ga_args_next(a, &w)) {
 		d = ga_arg_which(&w, dir_names);
 		if (d >= 0) {
@@ -128,31 +131,25 @@ static int parse_options(struct ga_args *a, struct fw_spec *s,
 			seen_dir = true;
 			s->dir = (enum fw_direction)d;
 		} else if (ga_arg_is(&w, "port")) {
-			if (seen_port)
-				return ga_args_twice(diag, &w);
-			seen_port = true;
-			ga_args_next(a, &v);
+			if (ga_args_value(a, &w, &seen_port, &v, diag))
+				return -1;
 			if (ga_arg_uint(&v, 1, 65535, &port) != 0)
 				return ga_args_expected(diag, "a port number "
 						"1..65535 after 'port'", &v,
 						NULL);
 			s->port = (unsigned)port;
 		} else if (ga_arg_is(&w, "loss")) {
-			if (seen_loss)
-				return ga_args_twice(diag, &w);
-			seen_loss = true;
+			if (ga_args_value(a, &w, &seen_loss, &v, diag))
+				return -1;
 			s->loss_at = w.at;
-			ga_args_next(a, &v);
 			if (read_loss(&v, &s->loss) != 0)
 				return ga_args_expected(diag, "a percentage "
 						"1%..100% after 'loss'", &v,
 						NULL);
 		} else if (ga_arg_is(&w, "with")) {
-			if (seen_with)
-				return ga_args_twice(diag, &w);
-			seen_with = true;
+			if (ga_args_value(a, &w, &seen_with, &v, diag))
+				return -1;
 			s->with_at = w.at;
-			ga_args_next(a, &v);
 			if (ga_arg_is(&v, "reset"))
 				s->with = FW_WITH_RESET;
 			else if (ga_arg_is(&v, "icmp"))
@@ -170,24 +167,8 @@ static int parse_options(struct ga_args *a, struct fw_spec *s,
 
 static int fw_parse(const char *args, void **spec, struct ga_fault_diag *diag)
 {
-	struct fw_spec *s;
-	struct ga_args a;
-	struct ga_arg w;
-
-	ga_args_init(&a, args);
-	ga_args_next(&a, &w);
-	if (ga_arg_which(&w, actions) < 0)
-		return ga_args_expected(diag, "drop or reject", &w, actions);
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return ga_fault_diag_set(diag, 0, "out of memory");
-	s->action = ga_arg_is(&w, "drop") ? FW_DROP : FW_REJECT;
-	if (parse_options(&a, s, diag) != 0) {
-		free(s);
-		return -1;
-	}
-	*spec = s;
-	return 0;
+	return ga_args_spec(args, actions, "drop or reject",
+			    sizeof(struct fw_spec), parse_options, spec, diag);
 }
 
 /* Random loss goes only with drop: a reject answers every packet it

@@ -313,12 +313,16 @@ static int parse_point(struct ga_args *a, const struct ga_arg *w,
 	return 0;
 }
 
-static int parse_words(struct ga_args *a, struct pt_spec *s,
+/* The action (actions' index) and the words after it, into spec.
+ * Returns 0 or -1 (diag). */
+static int parse_words(struct ga_args *a, void *spec, int action,
 		       struct ga_fault_diag *diag)
 {
+	struct pt_spec *s = spec;
 	struct ga_arg w;
 	int i;
 
+	s->action = (enum pt_action)action;
 	ga_args_next(a, &w);
 	i = ga_arg_which(&w, dirs);
 	if (i >= 0) {
@@ -349,27 +353,9 @@ static int parse_words(struct ga_args *a, struct pt_spec *s,
 
 static int pt_parse(const char *args, void **spec, struct ga_fault_diag *diag)
 {
-	struct pt_spec *s;
-	struct ga_args a;
-	struct ga_arg w;
-	int i;
-
-	ga_args_init(&a, args);
-	ga_args_next(&a, &w);
-	i = ga_arg_which(&w, actions);
-	if (i < 0)
-		return ga_args_expected(diag, "drop, reset, pause, kill, "
-					"crash or fin", &w, actions);
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return ga_fault_diag_set(diag, 0, "out of memory");
-	s->action = (enum pt_action)i;
-	if (parse_words(&a, s, diag) != 0) {
-		free(s);
-		return -1;
-	}
-	*spec = s;
-	return 0;
+	return ga_args_spec(args, actions, "drop, reset, pause, kill, crash or "
+			    "fin", sizeof(struct pt_spec), parse_words, spec,
+			    diag);
 }
 
 /* "at" cuts the packet that reaches the point: that packet's direction

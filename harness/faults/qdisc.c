@@ -150,81 +150,56 @@ static const struct option netem_options[] = {
 	{ NULL, VAL_RATE, 0 },
 };
 
-static const char *const value_names[] = {
-	[VAL_RATE] = "RATE",
-	[VAL_SIZE] = "SIZE",
-	[VAL_DURATION] = "DURATION",
-	[VAL_PERCENT] = "P%",
+/* How each type of value is read: by its unit's parser, then held in
+ * the field as the number read divided by per (which must divide it),
+ * from min (below it a size is less than a frame; 0: more than 0) to
+ * max, which messages say as top. */
+static const struct value_rule {
+	const char *name;               /* in "needs a value (RATE)" */
+	int (*parse)(const char *s, uint64_t *v, struct ga_error *err);
+	uint64_t per, min, max;
+	const char *unit;               /* after "must be more than 0" */
+	const char *top;
+} value_rules[] = {
+	[VAL_RATE] = { "RATE", ga_units_rate, 8, 0, MAX_BYTES, "",
+		       "2147483647 bytes/s (about 17gbit)" },
+	[VAL_SIZE] = { "SIZE", ga_units_size, 1, MIN_FRAME, MAX_BYTES, "",
+		       "2147483647 bytes" },
+	[VAL_DURATION] = { "DURATION", ga_units_duration, 1, 0,
+			   MAX_DURATION_US, "", "100s" },
+	[VAL_PERCENT] = { "P%", ga_units_percent, 1, 0, HUNDRED_PERCENT, "%",
+			  "100%" },
 };
 
 /* Reads one option's value, the word w, into *field. */
 static int parse_value(const struct option *opt, const struct ga_arg *w,
 		       uint32_t *field, struct ga_fault_diag *diag)
 {
+	const struct value_rule *t = &value_rules[opt->type];
 	struct ga_error err;
 	char word[WORD_MAX];
 	uint64_t v;
 
 	ga_arg_str(w, word, sizeof(word));
-	switch (opt->type) {
-	case VAL_RATE:
-		if (ga_units_rate(word, &v, &err))
-			return ga_fault_diag_set(diag, w->at, "%s", err.msg);
-		if (v == 0)
-			return ga_fault_diag_set(diag, w->at,
-						 "rate must be more than 0");
-		if (v % 8)
-			return ga_fault_diag_set(diag, w->at,
-					"rate '%s' is not a whole number of bytes per second",
-					word);
-		if (v / 8 > MAX_BYTES)
-			return ga_fault_diag_set(diag, w->at,
-					"rate '%s' is more than 2147483647 bytes/s (about 17gbit)",
-					word);
-		*field = (uint32_t)(v / 8);
-		return 0;
-	case VAL_SIZE:
-		if (ga_units_size(word, &v, &err))
-			return ga_fault_diag_set(diag, w->at, "%s", err.msg);
-		if (v < MIN_FRAME)
-			return ga_fault_diag_set(diag, w->at,
-					"%s '%s' is less than %ub, one full Ethernet frame: no packet could pass",
-					opt->word, word, MIN_FRAME);
-		if (v > MAX_BYTES)
-			return ga_fault_diag_set(diag, w->at,
-					"%s '%s' is more than 2147483647 bytes",
-					opt->word, word);
-		*field = (uint32_t)v;
-		return 0;
-	case VAL_DURATION:
-		if (ga_units_duration(word, &v, &err))
-			return ga_fault_diag_set(diag, w->at, "%s", err.msg);
-		if (v == 0)
-			return ga_fault_diag_set(diag, w->at,
-						 "%s must be more than 0",
-						 opt->word);
-		if (v > MAX_DURATION_US)
-			return ga_fault_diag_set(diag, w->at,
-					"%s '%s' is more than 100s", opt->word,
-					word);
-		*field = (uint32_t)v;
-		return 0;
-	case VAL_PERCENT:
-		if (ga_units_percent(word, &v, &err))
-			return ga_fault_diag_set(diag, w->at, "%s", err.msg);
-		if (v == 0)
-			return ga_fault_diag_set(diag, w->at,
-						 "%s must be more than 0%%",
-						 opt->word);
-		if (v > HUNDRED_PERCENT)
-			return ga_fault_diag_set(diag, w->at,
-					"%s '%s' is more than 100%%",
-					opt->word, word);
-		*field = (uint32_t)v;
-		return 0;
-	}
-	return ga_fault_diag_set(diag, w->at,
-				 "internal error: unknown value type");
+	if (t->parse(word, &v, &err))
+		return ga_fault_diag_set(diag, w->at, "%s", err.msg);
+	if (v < t->min)
+		return ga_fault_diag_set(diag, w->at,
+				"%s '%s' is less than %ub, one full Ethernet frame: no packet could pass",
+				opt->word, word, MIN_FRAME);
+	if (v == 0)
+		return ga_fault_diag_set(diag, w->at,
+					 "%s must be more than 0%s", opt->word,
+					 t->unit);
+	if (v % t->per)
+		return ga_fault_diag_set(diag, w->at,
+				"%s '%s' is not a whole number of bytes per second",
+				opt->word, word);
+	if (v / t->per > t->max)
+		return ga_fault_diag_set(diag, w->at, "%s '%s' is more than %s",
+					 opt->word, word, t->top);
+	*field = (uint32_t)(v / t->per);
+	return 0;
 }
 
 /* "on server" or "on client" at the start of the arguments. */
@@ -330,7 +305,7 @@ static int qdisc_parse(enum qdisc_kind kind, const char *args, void **specp,
 		key = w;
 		if (!ga_args_next(&a, &w))
 			return ga_args_needs_value(diag, &key,
-						   value_names[opt->type]);
+						   value_rules[opt->type].name);
 		rc = parse_value(opt, &w, field, diag);
 		if (rc)
 			return rc;

@@ -62,18 +62,48 @@ static int port_of(const char *p, long *out)
 	return *out <= 65535 ? 0 : -1;
 }
 
+/* host, an IP address (not a wildcard), into a with port.  Returns
+ * 0, 1 for a wildcard, -1 when host is no address (a name). */
+static int ip_literal(const char *host, long port, struct ga_sv_addr *a)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&a->sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->sa;
+
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((unsigned short)port);
+		a->len = sizeof(*in4);
+		return in4->sin_addr.s_addr == INADDR_ANY;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((unsigned short)port);
+		a->len = sizeof(*in6);
+		return IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+	}
+	memset(a, 0, sizeof(*a));
+	return -1;
+}
+
+/* Whether a holds a loopback address (127.0.0.0/8, ::1). */
+static bool loopback(const struct ga_sv_addr *a)
+{
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)&a->sa;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&a->sa;
+
+	if (a->sa.ss_family == AF_INET)
+		return (ntohl(in4->sin_addr.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+}
+
 /* host, a loopback address or name (any address when any), into a
  * (with port).  Returns 0, 1 for a wildcard, -1 when it is neither. */
 static int listen_host(const char *host, bool any, long port,
 		       struct ga_sv_addr *a)
 {
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&a->sa;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->sa;
-	struct in_addr v4;
-	struct in6_addr v6;
 	int rc = 0;
 
-	memset(a, 0, sizeof(*a));
 	if (!*host || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) {
 		rc = 1;
 		if (!any)
@@ -83,25 +113,9 @@ static int listen_host(const char *host, bool any, long port,
 	} else if (strcmp(host, "localhost") == 0) {
 		host = "127.0.0.1";
 	}
-	if (inet_pton(AF_INET, host, &v4) == 1) {
-		if (!any && (ntohl(v4.s_addr) >> 24) != 127)
-			return -1;
-		in4->sin_family = AF_INET;
-		in4->sin_addr = v4;
-		in4->sin_port = htons((unsigned short)port);
-		a->len = sizeof(*in4);
-		return rc;
-	}
-	if (inet_pton(AF_INET6, host, &v6) == 1) {
-		if (!any && !IN6_IS_ADDR_LOOPBACK(&v6))
-			return -1;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = v6;
-		in6->sin6_port = htons((unsigned short)port);
-		a->len = sizeof(*in6);
-		return rc;
-	}
-	return -1;
+	if (ip_literal(host, port, a) < 0 || (!any && !loopback(a)))
+		return -1;
+	return rc;
 }
 
 int ga_sv_addr_listen(const char *text, bool any, struct ga_sv_addr *a,
@@ -132,30 +146,6 @@ int ga_sv_addr_listen(const char *text, bool any, struct ga_sv_addr *a,
 		return -1;
 	}
 	return 0;
-}
-
-/* host, an IP address (not a wildcard), into a with port.  Returns
- * 0, 1 for a wildcard, -1 when host is no address (a name). */
-static int ip_literal(const char *host, long port, struct ga_sv_addr *a)
-{
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&a->sa;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->sa;
-
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons((unsigned short)port);
-		a->len = sizeof(*in4);
-		return in4->sin_addr.s_addr == INADDR_ANY;
-	}
-	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((unsigned short)port);
-		a->len = sizeof(*in6);
-		return IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
-	}
-	memset(a, 0, sizeof(*a));
-	return -1;
 }
 
 int ga_sv_addr_split(const char *text, char *host, size_t hlen, char *port,

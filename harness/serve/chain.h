@@ -125,19 +125,29 @@ void ga_chain_consumed(struct ga_chain *c, size_t n);
 
 /* ---- a stage's moves, for its toxic's pipe (serve/toxic_*.c) ------------ */
 
-/* The pipe of type st (struct ga_toxic_type's pipe), st_pipe, declared
- * once: stage i of chain c, at now. */
-#define GA_TOXIC_PIPE(st) \
-	static bool st##_pipe(struct ga_chain *c, size_t i, double now, \
-			      double *deadline)
+/* The pipe of type ty (struct ga_toxic_type's pipe), ty_pipe, declared
+ * once: stage i of chain c, at now.  What follows the macro is the
+ * pipe's body, which has s, stage i, and a, its toxic's attributes (the
+ * type's struct ty; one of no attributes, noop, has none to read). */
+#define GA_TOXIC_PIPE(ty) \
+	struct ty; \
+	static bool ty##_stage(struct ga_chain *c, size_t i, \
+			       struct ga_stage *s, const struct ty *a, \
+			       double now, double *deadline); \
+	static bool ty##_pipe(struct ga_chain *c, size_t i, double now, \
+			      double *deadline) \
+	{ \
+		return ty##_stage(c, i, &c->st[i], c->st[i].toxic->attrs, \
+				  now, deadline); \
+	} \
+	static bool ty##_stage(struct ga_chain *c, size_t i, \
+			       struct ga_stage *s, const struct ty *a, \
+			       double now, double *deadline)
 
 /* The head of the definition of a byte toxic of Toxiproxy's own, st
  * (attributes and a pipe, GA_TOXIC_PIPE), its Go struct go. */
 #define GA_TOXIC_PIPE_OF(st, go) \
 	GA_TOXIC_OF(st, GA_TOXIC_STANDARD, go), .pipe = st##_pipe
-
-/* The attributes of stage s's toxic, as its type's struct st. */
-#define GA_STAGE_ATTRS(s, st) ((const struct st *)(s)->toxic->attrs)
 
 /* Stage i's head goes on to the next stage (or out), whole; it must
  * have one. */

@@ -9,23 +9,21 @@ GA_TOXIC_ATTRS(bandwidth, ATTRS);
 
 GA_TOXIC_PIPE(bandwidth)
 {
-	struct ga_stage *s = &c->st[i];
-	long long rate = GA_STAGE_ATTRS(s, bandwidth)->rate;
 	bool moved = false;
 	size_t piece;
 
 	while (s->in.head) {
-		if (rate <= 0) {
+		if (a->rate <= 0) {
 			ga_chain_move_head(c, i);
 			moved = true;
 			continue;
 		}
 		piece = s->in.head->len;
-		if ((long long)piece > rate * 100)
-			piece = (size_t)(rate * 100);
+		if ((long long)piece > a->rate * 100)
+			piece = (size_t)(a->rate * 100);
 		if (s->t == 0)
 			s->t = (s->last > now ? s->last : now) +
-			       (double)piece / (double)rate;
+			       (double)piece / (double)a->rate;
 		if (now < s->t) {
 			*deadline = s->t;
 			return moved;

@@ -20,12 +20,11 @@ static double delay_of(const struct latency *a)
 
 GA_TOXIC_PIPE(latency)
 {
-	struct ga_stage *s = &c->st[i];
 	bool moved = false;
 
 	while (s->in.head) {
 		if (s->t == 0)
-			s->t = s->in.head->ts + delay_of(s->toxic->attrs);
+			s->t = s->in.head->ts + delay_of(a);
 		if (now < s->t) {
 			*deadline = s->t;
 			return moved;

@@ -8,8 +8,6 @@ GA_TOXIC_ATTRS(limit_data, ATTRS);
 
 GA_TOXIC_PIPE(limit_data)
 {
-	struct ga_stage *s = &c->st[i];
-	long long bytes = GA_STAGE_ATTRS(s, limit_data)->bytes;
 	bool moved = false;
 	long long left;
 	size_t cut;
@@ -17,7 +15,7 @@ GA_TOXIC_PIPE(limit_data)
 	(void)now;
 	(void)deadline;
 	while (s->in.head) {
-		left = bytes - s->sent;
+		left = a->bytes - s->sent;
 		if (left < 0)
 			left = 0;
 		if ((long long)s->in.head->len > left) {
@@ -33,7 +31,7 @@ GA_TOXIC_PIPE(limit_data)
 			ga_chain_drop_head(c, i);
 		}
 		moved = true;
-		if (bytes - s->sent <= 0) {
+		if (a->bytes - s->sent <= 0) {
 			ga_chain_send_end(c, i, false, true);
 			return true;
 		}

@@ -5,6 +5,7 @@
  * command's result; with a reset, a close, or a hold
  * (serve/relaymysql.c cuts). */
 #include "serve/mysqlwire.h"
+#include "serve/toxcount.h"
 #include "serve/toxics.h"
 
 #include <stdlib.h>
@@ -107,11 +108,7 @@ static int mysql_cut_check(struct ga_toxic *t, char *msg, size_t len)
 		snprintf(msg, len, "mysql_cut: row must be 1 or more");
 		return -1;
 	}
-	if (a->count < 0) {
-		snprintf(msg, len, "mysql_cut: count must be 0 or more");
-		return -1;
-	}
-	return 0;
+	return ga_toxic_count_check(t, a->count, msg, len);
 }
 
 static bool mysql_cut_packet(const struct ga_toxic *t,
@@ -122,7 +119,7 @@ static bool mysql_cut_packet(const struct ga_toxic *t,
 	int point = point_of(ev->point), cmd;
 
 	if (point < 0 || word_index(a->at, points, NPOINTS) != point ||
-	    (a->count > 0 && t->acted >= a->count))
+	    ga_toxic_spent(t, a->count))
 		return false;
 	cmd = command_of(a);
 	if (point == COMMAND && cmd >= 0 && cmd != ev->command)

@@ -4,9 +4,8 @@
  * (serve/relaymysql.c submits the KILL and holds the command until it
  * is done), or, with query, KILL QUERY once the command went on. */
 #include "serve/mysqlwire.h"
+#include "serve/toxcount.h"
 #include "serve/toxics.h"
-
-#include <stdio.h>
 
 #define ATTRS(X, st) \
 	X(st, query, BOOL, NULL, "true: KILL QUERY instead of KILL") \
@@ -16,11 +15,9 @@ GA_TOXIC_ATTRS(mysql_kill, ATTRS);
 
 static int mysql_kill_check(struct ga_toxic *t, char *msg, size_t len)
 {
-	if (((const struct mysql_kill *)t->attrs)->count < 0) {
-		snprintf(msg, len, "mysql_kill: count must be 0 or more");
-		return -1;
-	}
-	return 0;
+	const struct mysql_kill *a = t->attrs;
+
+	return ga_toxic_count_check(t, a->count, msg, len);
 }
 
 static bool mysql_kill_packet(const struct ga_toxic *t,
@@ -31,7 +28,7 @@ static bool mysql_kill_packet(const struct ga_toxic *t,
 
 	/* COM_QUIT (1): the session ends anyway */
 	if (ev->point != GA_MW_COMMAND || ev->command == 1 ||
-	    (a->count > 0 && t->acted >= a->count))
+	    ga_toxic_spent(t, a->count))
 		return false;
 	act->what = GA_ACT_KILL;
 	act->query = a->query;

@@ -4,6 +4,8 @@
 
 GA_TOXIC_PIPE(noop)
 {
+	(void)s;
+	(void)a;
 	(void)now;
 	(void)deadline;
 	return ga_chain_pass_all(c, i) | ga_chain_pass_end(c, i);

@@ -11,12 +11,11 @@ GA_TOXIC_ATTRS(reset_peer, ATTRS);
 
 GA_TOXIC_PIPE(reset_peer)
 {
-	struct ga_stage *s = &c->st[i];
 	bool moved;
 
 	if ((s->in.head || s->in_end) && !s->armed) {
 		s->armed = true;
-		s->t = now + (double)GA_STAGE_ATTRS(s, reset_peer)->timeout;
+		s->t = now + (double)a->timeout;
 	}
 	moved = ga_chain_drop_all(c, i);
 	if (s->armed) {

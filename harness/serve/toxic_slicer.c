@@ -43,8 +43,6 @@ static void slice(const struct slicer *a, size_t start, size_t end,
 
 GA_TOXIC_PIPE(slicer)
 {
-	struct ga_stage *s = &c->st[i];
-	const struct slicer *a = s->toxic->attrs;
 	bool moved = false;
 	size_t piece, len;
 

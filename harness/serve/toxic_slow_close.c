@@ -8,13 +8,12 @@ GA_TOXIC_ATTRS(slow_close, ATTRS);
 
 GA_TOXIC_PIPE(slow_close)
 {
-	struct ga_stage *s = &c->st[i];
 	bool moved = ga_chain_pass_all(c, i);
 
 	if (!s->in_end)
 		return moved;
 	if (s->t == 0)
-		s->t = now + (double)GA_STAGE_ATTRS(s, slow_close)->delay;
+		s->t = now + (double)a->delay;
 	if (now < s->t) {
 		*deadline = s->t;
 		return moved;

@@ -9,13 +9,11 @@ GA_TOXIC_ATTRS(timeout, ATTRS);
 
 GA_TOXIC_PIPE(timeout)
 {
-	struct ga_stage *s = &c->st[i];
-	long long timeout = GA_STAGE_ATTRS(s, timeout)->timeout;
 	bool moved = ga_chain_drop_all(c, i);
 	double at;
 
-	if (timeout > 0) {
-		at = s->started + (double)timeout;
+	if (a->timeout > 0) {
+		at = s->started + (double)a->timeout;
 		if (now >= at) {
 			ga_chain_send_end(c, i, false, true);
 			return true;

@@ -41,22 +41,20 @@ int ga_server_spec_parse(const char *spec, const char *roots_dir,
 	char known[1024];
 	const char *rest;
 	size_t i, used = 0;
-	int rc;
 
 	arg[0] = '\0';
 	for (i = 0; backends[i]; i++) {
 		rest = after_prefix(backends[i], spec);
 		if (!rest)
 			continue;
-		rc = backends[i]->parse ? backends[i]->parse(rest, arg, len, err)
-					: 0;
-		if (rc < 0)
-			return -1;
-		if (rc == 0) {
-			*ops = backends[i];
-			return 0;
-		}
-		arg[0] = '\0';
+		if (backends[i]->arg_name && !rest[0])
+			continue;
+		if (backends[i]->arg_name &&
+		    snprintf(arg, len, "%s", rest) >= (int)len)
+			return ga_error_set(err, "%s too long: %s",
+					    backends[i]->arg_name, rest);
+		*ops = backends[i];
+		return 0;
 	}
 	known[0] = '\0';
 	for (i = 0; backends[i] && used < sizeof(known); i++)

@@ -9,6 +9,7 @@
 #include "server/internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +27,21 @@
  * in run/. */
 #define IMAGE_FORMAT "rootfs:2:skip-test-db,socket-root,skip-name-resolve"
 
-void ga_image_fixtures(enum ga_flavour flavour, const char *fixtures_dir,
-		       char *cnf, size_t cnf_len, char *sql, size_t sql_len)
+int ga_image_fixtures(struct ga_server_backend *be, enum ga_flavour flavour,
+		      char *cnf, char *sql, struct ga_error *err)
 {
+	const char *dir = be->opts.fixtures_dir;
 	bool mysql = flavour == GA_FLAVOUR_MYSQL;
 
-	snprintf(cnf, cnf_len, "%s/server/%s", fixtures_dir,
+	be->start_weight = ga_server_start_weight(flavour);
+	snprintf(cnf, PATH_MAX, "%s/server/%s", dir,
 		 mysql ? "mysql.cnf" : "mariadb.cnf");
-	snprintf(sql, sql_len, "%s/server/%s", fixtures_dir,
+	snprintf(sql, PATH_MAX, "%s/server/%s", dir,
 		 mysql ? "mysql-bootstrap.sql" : "bootstrap.sql");
+	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
+		return ga_error_prefix(err, "fixture config (pass --fixtures "
+				       "DIR)");
+	return 0;
 }
 
 const char *ga_image_format(const struct ga_root *root)
@@ -100,6 +107,24 @@ static int lay_out(const struct ga_image_build *b, const char *work,
 	return 0;
 }
 
+/* One program of b's build: argv, stdin from input (NULL: /dev/null),
+ * its output into work/install.log, run by b's step. */
+static int step(const struct ga_image_build *b, struct ga_interrupt *in,
+		const char *work, const char *const *argv, const char *input,
+		struct ga_error *err)
+{
+	struct ga_spawn_opts sp;
+	char log[PATH_MAX];
+
+	snprintf(log, sizeof(log), "%s/install.log", work);
+	memset(&sp, 0, sizeof(sp));
+	sp.argv = argv;
+	sp.netns_fd = -1;
+	sp.input_path = input;
+	sp.output_path = log;
+	return b->step(b->step_arg, in, work, &sp, err);
+}
+
 /* The flavour's initialisation, one program at a time (see internal.h). */
 static int run_steps(const struct ga_image_build *b, struct ga_interrupt *in,
 		     const char *work, struct ga_error *err)
@@ -119,7 +144,7 @@ static int run_steps(const struct ga_image_build *b, struct ga_interrupt *in,
 							* password: socket only */
 		argv[3] = init;
 		argv[4] = NULL;
-		return b->step(b->step_arg, in, work, argv, NULL, err);
+		return step(b, in, work, argv, NULL, err);
 	}
 	argv[0] = b->install_db;
 	argv[1] = defaults;
@@ -131,7 +156,7 @@ static int run_steps(const struct ga_image_build *b, struct ga_interrupt *in,
 	argv[5] = "--skip-name-resolve";        /* no host names in grants */
 	argv[6] = b->init == GA_ROOT_INIT_INSTALL_DB_EXTRA ? sql : NULL;
 	argv[7] = NULL;
-	if (b->step(b->step_arg, in, work, argv, NULL, err))
+	if (step(b, in, work, argv, NULL, err))
 		return -1;
 	if (b->init == GA_ROOT_INIT_INSTALL_DB_EXTRA)
 		return 0;
@@ -141,11 +166,12 @@ static int run_steps(const struct ga_image_build *b, struct ga_interrupt *in,
 	argv[1] = defaults;
 	argv[2] = "--bootstrap";
 	argv[3] = NULL;
-	return b->step(b->step_arg, in, work, argv, sql_in, err);
+	return step(b, in, work, argv, sql_in, err);
 }
 
-int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
-		   const char *datadir, struct ga_error *err)
+/* The build of struct ga_template_opts; arg is a struct ga_image_build. */
+static int image_build(void *arg, struct ga_interrupt *in, const char *work,
+		       const char *datadir, struct ga_error *err)
 {
 	const struct ga_image_build *b = arg;
 	int rc;
@@ -158,6 +184,27 @@ int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
 	if (b->finish)
 		b->finish(b->step_arg);
 	return rc;
+}
+
+int ga_image_template(struct ga_server_backend *be, struct ga_image_build *b,
+		      const char *cache_dir, const char *format,
+		      const char *server, const char *const *files,
+		      struct ga_interrupt *in, struct ga_error *err)
+{
+	struct ga_template_opts t;
+	size_t i;
+	int built;
+
+	memset(&t, 0, sizeof(t));
+	t.cache_dir = cache_dir;
+	t.format = format;
+	t.stat_paths[0] = server;
+	for (i = 0; files[i] && i < GA_TEMPLATE_MAX_KEYS; i++)
+		t.content_paths[i] = files[i];
+	t.build = image_build;
+	t.build_arg = b;
+	return ga_template_ensure(&t, in, be->template_dir,
+				  sizeof(be->template_dir), &built, err);
 }
 
 void ga_image_build_of(struct ga_image_build *b, const struct ga_root *root,

@@ -138,20 +138,24 @@ void ga_server_reap(struct ga_server *srv, int *status);
  * (lab/uids.h), and gets the fixtures of its flavour.  The template's
  * build is theirs, and the local backend's too. */
 
-/* The flavour's fixture config and bootstrap SQL under fixtures_dir:
- * server/mysql.cnf and mysql-bootstrap.sql for MySQL, server/mariadb.cnf
- * and bootstrap.sql (the local server's) for MariaDB. */
-void ga_image_fixtures(enum ga_flavour flavour, const char *fixtures_dir,
-		       char *cnf, size_t cnf_len, char *sql, size_t sql_len);
+/* be's fixtures for flavour, under be->opts.fixtures_dir: the config's
+ * path into cnf and its text into be->fixture_cnf (be's), the bootstrap
+ * SQL's path into sql (cnf and sql PATH_MAX long): server/mysql.cnf and
+ * mysql-bootstrap.sql for MySQL, server/mariadb.cnf and bootstrap.sql
+ * (the local server's) for MariaDB.  be's start weight is the
+ * flavour's.  Returns 0 or -1 (err). */
+int ga_image_fixtures(struct ga_server_backend *be, enum ga_flavour flavour,
+		      char *cnf, char *sql, struct ga_error *err);
 
 /* How ga_image_build makes root's template: part of its key (static). */
 const char *ga_image_format(const struct ga_root *root);
 
 /* A template build: the flavour's own initialisation, one program at a
- * time through step, which runs argv (paths as the build sees them)
- * confined (ga_helper_confine: user uid, work writable) with work seen
- * at inside, stdin from input (a host path; NULL: /dev/null) and output
- * to work/install.log (see ga_template_run_step).  work is goneaway's,
+ * time through step, which runs sp (ga_template_run_step) confined
+ * (ga_helper_confine: user uid, work writable) with work seen at inside:
+ * sp's argv (paths as the build sees them), stdin from its input_path (a
+ * host path; NULL: /dev/null) and output to work/install.log are set,
+ * its netns_fd is -1, the rest is zero and step's to set.  work is goneaway's,
  * with my.cnf and the accounts' SQL; the build writes data/, tmp/ and
  * run/, which are uid's.  finish (may be NULL) is called last, whatever
  * happened: it ends whatever the steps left running (docker: the
@@ -168,8 +172,7 @@ struct ga_image_build {
 	const char *fixture_cnf;        /* text */
 	const char *sql_path;           /* the flavour's bootstrap SQL */
 	int (*step)(void *arg, struct ga_interrupt *in, const char *work,
-		    const char *const *argv, const char *input,
-		    struct ga_error *err);
+		    struct ga_spawn_opts *sp, struct ga_error *err);
 	void (*finish)(void *arg);
 	void *step_arg;
 };
@@ -181,9 +184,15 @@ void ga_image_build_of(struct ga_image_build *b, const struct ga_root *root,
 		       unsigned uid, const char *fixture_cnf,
 		       const char *sql_path);
 
-/* The build of struct ga_template_opts; arg is a struct ga_image_build. */
-int ga_image_build(void *arg, struct ga_interrupt *in, const char *work,
-		   const char *datadir, struct ga_error *err);
+/* Makes sure be's template (be->template_dir) exists, built by b
+ * (ga_image_build) in cache_dir and keyed on format, on the size and
+ * mtime of the binary server (NULL: none) and on the contents of files
+ * (NULL-ended, GA_TEMPLATE_MAX_KEYS at most: the fixtures).  Returns 0
+ * or -1 (err). */
+int ga_image_template(struct ga_server_backend *be, struct ga_image_build *b,
+		      const char *cache_dir, const char *format,
+		      const char *server, const char *const *files,
+		      struct ga_interrupt *in, struct ga_error *err);
 
 /* A scenario's server not running yet: the template's copy, tmp/, the
  * lab's certificate and my.cnf, in srv->dir (seen at /goneaway). */

@@ -92,12 +92,12 @@ struct ga_server_backend_ops {
 	const char *help;
 	const char *names_usage;
 	const char *names_help;
-	/* Reads what follows the prefix into arg (it becomes
-	 * ga_server_options.arg).  Returns 0, 1 when rest is no argument of
-	 * this backend (the --server value is then unknown), or -1 with err
-	 * set.  NULL: the backend takes no argument (arg is ""). */
-	int (*parse)(const char *rest, char *arg, size_t len,
-		     struct ga_error *err);
+	/* What follows the prefix, not empty, is the backend's argument
+	 * (ga_server_options.arg), and arg_name what messages call it
+	 * ("path", "image name"); an empty one is none of this backend's
+	 * (the --server value is then unknown).  NULL: the backend takes no
+	 * argument (arg is ""). */
+	const char *arg_name;
 	/* Optional: --server NAME with no prefix, a name the backend knows
 	 * in roots_dir (rootfs: a root ci/build-server-root.sh built).
 	 * Returns 0 with arg set, or 1 after appending ", NAME" to known

@@ -344,14 +344,11 @@ struct build_ctx {
  * /goneaway, in its network namespace (lo only), confined (internal.h):
  * its own user, /goneaway its only writable directory. */
 static int build_step(void *arg, struct ga_interrupt *in, const char *work,
-		      const char *const *argv, const char *input,
-		      struct ga_error *err)
+		      struct ga_spawn_opts *sp, struct ga_error *err)
 {
 	struct build_ctx *ctx = arg;
 	struct ga_spawn_confine c = { 0 };
 	struct ga_docker_call call;
-	struct ga_spawn_opts sp;
-	char log[PATH_MAX];
 	int rc;
 
 	if (!ctx->c.id[0] &&
@@ -359,17 +356,12 @@ static int build_step(void *arg, struct ga_interrupt *in, const char *work,
 	     container_finish(ctx->db, &call, &ctx->c, err) ||
 	     bind_dir(&ctx->c, work, err)))
 		return ga_error_prefix(err, "a container for the template");
-	snprintf(log, sizeof(log), "%s/install.log", work);
-	memset(&sp, 0, sizeof(sp));
-	sp.argv = argv;
-	sp.netns_fd = ctx->c.net_fd;
-	sp.input_path = input;
-	sp.output_path = log;
-	sp.join = &ctx->c.join;
-	rc = ga_helper_confine(&ctx->db->user, GA_SPAWN_ROOT_MOUNT, &sp, &c,
+	sp->netns_fd = ctx->c.net_fd;
+	sp->join = &ctx->c.join;
+	rc = ga_helper_confine(&ctx->db->user, GA_SPAWN_ROOT_MOUNT, sp, &c,
 			       err);
 	if (rc == 0)
-		rc = ga_template_run_step(&sp, in, err);
+		rc = ga_template_run_step(sp, in, err);
 	ga_spawn_confine_release(&c);
 	return rc;
 }
@@ -430,12 +422,12 @@ static int docker_prepare(struct ga_server_backend *be,
 	const char *inspect[] = { "image", "inspect", "--format", "{{.Id}}",
 				  o->arg, NULL };
 	char cnf[PATH_MAX], version[128], slug[128];
-	struct ga_template_opts t;
+	const char *keys[] = { cnf, NULL, NULL };
 	struct ga_image_build b;
 	struct build_ctx ctx;
 	struct ga_error why, ignored;
 	struct docker_be *db;
-	int built, rc;
+	int rc;
 
 	if (!o->arg || !o->arg[0])
 		return ga_error_set(err, "the docker backend needs an image "
@@ -481,12 +473,8 @@ static int docker_prepare(struct ga_server_backend *be,
 	if (inspect_image(db, o->arg, o->run_dir, in, err))
 		return ga_interrupted(in) ? -1 : GA_SERVER_UNAVAILABLE;
 
-	be->start_weight = ga_server_start_weight(db->root.flavour);
-	ga_image_fixtures(db->root.flavour, o->fixtures_dir, cnf, sizeof(cnf),
-			  db->sql_path, sizeof(db->sql_path));
-	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
-		return ga_error_prefix(err, "fixture config (pass --fixtures "
-				       "DIR)");
+	if (ga_image_fixtures(be, db->root.flavour, cnf, db->sql_path, err))
+		return -1;
 	snprintf(db->format, sizeof(db->format), "%s:%s:%s", DOCKER_FORMAT,
 		 db->image_id, ga_image_format(&db->root));
 	memset(&ctx, 0, sizeof(ctx));
@@ -498,15 +486,9 @@ static int docker_prepare(struct ga_server_backend *be,
 	b.step = build_step;
 	b.finish = build_finish;
 	b.step_arg = &ctx;
-	memset(&t, 0, sizeof(t));
-	t.cache_dir = db->cache_dir;
-	t.format = db->format;
-	t.content_paths[0] = cnf;
-	t.content_paths[1] = db->sql_path;
-	t.build = ga_image_build;
-	t.build_arg = &b;
-	rc = ga_template_ensure(&t, in, be->template_dir,
-				sizeof(be->template_dir), &built, err);
+	keys[1] = db->sql_path;
+	rc = ga_image_template(be, &b, db->cache_dir, db->format, NULL, keys,
+			       in, err);
 	container_remove(db, &ctx.c, false, &ignored);  /* no build: none */
 	return rc;
 }
@@ -622,17 +604,6 @@ static void docker_destroy(struct ga_server *srv)
 		fprintf(stderr, "goneaway: %s\n", err.msg);
 	free(c);
 	srv->state = NULL;
-}
-
-/* --server docker:IMAGE */
-static int docker_parse(const char *rest, char *arg, size_t len,
-			struct ga_error *err)
-{
-	if (!rest[0])
-		return 1;
-	if (snprintf(arg, len, "%s", rest) >= (int)len)
-		return ga_error_set(err, "image name too long: %s", rest);
-	return 0;
 }
 
 /* True for an image name that looks like a MySQL or MariaDB server's:
@@ -761,6 +732,7 @@ const struct ga_server_backend_ops ga_server_docker = {
 	.name = "docker",
 	.prefix = "docker:",
 	.usage = "docker:IMAGE",
+	.arg_name = "image name",
 	.help = "the server of a MySQL or MariaDB\n"
 		"image (mysql:8.4, mariadb:11.4, or\n"
 		"goneaway/mysql:9.7 from\n"
@@ -768,7 +740,6 @@ const struct ga_server_backend_ops ga_server_docker = {
 		"container per scenario; the engine\n"
 		"is DOCKER_HOST's, else\n"
 		"/var/run/docker.sock",
-	.parse = docker_parse,
 	.prepare = docker_prepare,
 	.release = docker_release,
 	.create = docker_create,

@@ -76,22 +76,13 @@ static int unsearchable(const char *dir, char *out, size_t len,
  * (internal.h): its work directory its only writable one, bound onto
  * lb->cover, if any, in a mount namespace of its own. */
 static int local_step(void *arg, struct ga_interrupt *in, const char *work,
-		      const char *const *argv, const char *input,
-		      struct ga_error *err)
+		      struct ga_spawn_opts *sp, struct ga_error *err)
 {
 	const struct local_build *lb = arg;
 	struct ga_spawn_confine c = { 0 };
 	struct ga_spawn_files *files = NULL;
-	struct ga_spawn_opts sp;
-	char log[PATH_MAX];
 	int rc = -1;
 
-	snprintf(log, sizeof(log), "%s/install.log", work);
-	memset(&sp, 0, sizeof(sp));
-	sp.argv = argv;
-	sp.netns_fd = -1;
-	sp.input_path = input;
-	sp.output_path = log;
 	if (lb->cover[0]) {
 		files = calloc(1, sizeof(*files));
 		if (!files)
@@ -101,11 +92,11 @@ static int local_step(void *arg, struct ga_interrupt *in, const char *work,
 			 work);
 		snprintf(files->target[0], sizeof(files->target[0]), "%s",
 			 lb->cover);
-		sp.files = files;
+		sp->files = files;
 	}
-	if (ga_helper_confine(&lb->user, lb->cover[0] ? lb->cover : work, &sp,
+	if (ga_helper_confine(&lb->user, lb->cover[0] ? lb->cover : work, sp,
 			      &c, err) == 0)
-		rc = ga_template_run_step(&sp, in, err);
+		rc = ga_template_run_step(sp, in, err);
 	ga_spawn_confine_release(&c);
 	free(files);
 	return rc;
@@ -135,10 +126,10 @@ static int local_prepare(struct ga_server_backend *be,
 {
 	const struct ga_server_options *o = &be->opts;
 	char cnf[PATH_MAX], sql[PATH_MAX];
-	struct ga_template_opts t;
+	const char *keys[] = { cnf, sql, NULL };
 	struct ga_image_build b;
 	struct local_build lb;
-	int built, rc;
+	int rc;
 
 	if (access(o->mariadbd, X_OK) != 0) {
 		ga_error_set(err, "no mariadbd at %s (install mariadb-server, "
@@ -153,12 +144,8 @@ static int local_prepare(struct ga_server_backend *be,
 	}
 	if (local_check(o, err))
 		return -1;
-	snprintf(cnf, sizeof(cnf), "%s/server/mariadb.cnf", o->fixtures_dir);
-	snprintf(sql, sizeof(sql), "%s/server/bootstrap.sql", o->fixtures_dir);
-	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
-		return ga_error_prefix(err, "fixture config (pass --fixtures "
-				       "DIR)");
-	be->start_weight = ga_server_start_weight(GA_FLAVOUR_MARIADB);
+	if (ga_image_fixtures(be, GA_FLAVOUR_MARIADB, cnf, sql, err))
+		return -1;
 	if (ga_tls_ensure(o->cache_dir, in, be->tls_dir, sizeof(be->tls_dir),
 			  err) ||
 	    unsearchable(o->cache_dir, lb.cover, sizeof(lb.cover), err))
@@ -178,16 +165,8 @@ static int local_prepare(struct ga_server_backend *be,
 	b.sql_path = sql;
 	b.step = local_step;
 	b.step_arg = &lb;
-	memset(&t, 0, sizeof(t));
-	t.cache_dir = o->cache_dir;
-	t.format = LOCAL_FORMAT;
-	t.stat_paths[0] = o->mariadbd;
-	t.content_paths[0] = cnf;
-	t.content_paths[1] = sql;
-	t.build = ga_image_build;
-	t.build_arg = &b;
-	rc = ga_template_ensure(&t, in, be->template_dir,
-				sizeof(be->template_dir), &built, err);
+	rc = ga_image_template(be, &b, o->cache_dir, LOCAL_FORMAT, o->mariadbd,
+			       keys, in, err);
 	ga_uid_give(&lb.user);   /* nothing of the build runs now */
 	return rc;
 }

@@ -45,30 +45,21 @@ struct rootfs {
  * confined (internal.h): its own user, /goneaway its only writable
  * directory, a network and a PID namespace of its own. */
 static int build_step(void *arg, struct ga_interrupt *in, const char *work,
-		      const char *const *argv, const char *input,
-		      struct ga_error *err)
+		      struct ga_spawn_opts *sp, struct ga_error *err)
 {
 	const struct rootfs *rs = arg;
 	struct ga_spawn_confine c = { 0 };
 	struct ga_spawn_root *sr;
-	struct ga_spawn_opts sp;
-	char log[PATH_MAX];
 	int rc = -1;
 
 	sr = malloc(sizeof(*sr));
 	if (!sr)
 		return ga_error_set(err, "out of memory");
-	snprintf(log, sizeof(log), "%s/install.log", work);
-	memset(&sp, 0, sizeof(sp));
-	sp.argv = argv;
-	sp.netns_fd = -1;
-	sp.input_path = input;
-	sp.output_path = log;
-	sp.root = sr;
+	sp->root = sr;
 	if (ga_spawn_root_init(sr, rs->root.dir, work, err) == 0 &&
-	    ga_helper_confine(&rs->user, GA_SPAWN_ROOT_MOUNT, &sp, &c,
+	    ga_helper_confine(&rs->user, GA_SPAWN_ROOT_MOUNT, sp, &c,
 			      err) == 0)
-		rc = ga_template_run_step(&sp, in, err);
+		rc = ga_template_run_step(sp, in, err);
 	ga_spawn_confine_release(&c);
 	free(sr);
 	return rc;
@@ -128,12 +119,12 @@ static int rootfs_prepare(struct ga_server_backend *be,
 {
 	const struct ga_server_options *o = &be->opts;
 	char cnf[PATH_MAX], marker[PATH_MAX];
-	struct ga_template_opts t;
+	const char *keys[] = { cnf, NULL, NULL, NULL };
 	struct ga_image_build b;
 	struct ga_error why;
 	struct rootfs *rs;
 	char server[PATH_MAX + 128];
-	int built, rc;
+	int rc;
 
 	if (!o->arg || !o->arg[0])
 		return ga_error_set(err, "the rootfs backend needs a root "
@@ -167,30 +158,20 @@ static int rootfs_prepare(struct ga_server_backend *be,
 			  err))
 		return ga_error_prefix(err, "server root %s", rs->root.dir);
 
-	be->start_weight = ga_server_start_weight(rs->root.flavour);
-	ga_image_fixtures(rs->root.flavour, o->fixtures_dir, cnf, sizeof(cnf),
-			  rs->sql_path, sizeof(rs->sql_path));
-	if (ga_file_read(cnf, 1 << 20, &be->fixture_cnf, NULL, err))
-		return ga_error_prefix(err, "fixture config (pass --fixtures "
-				       "DIR)");
+	if (ga_image_fixtures(be, rs->root.flavour, cnf, rs->sql_path, err))
+		return -1;
 	snprintf(server, sizeof(server), "%s%s", rs->root.dir, rs->root.server);
 	snprintf(marker, sizeof(marker), "%s/%s", rs->root.dir, GA_ROOT_MARKER);
 	ga_image_build_of(&b, &rs->root, rs->user.id, be->fixture_cnf,
 			  rs->sql_path);
 	b.step = build_step;
 	b.step_arg = rs;
-	memset(&t, 0, sizeof(t));
-	t.cache_dir = rs->cache_dir;
-	t.format = ga_image_format(&rs->root);
-	t.stat_paths[0] = server;
-	t.content_paths[0] = cnf;
-	t.content_paths[1] = rs->sql_path;
+	keys[1] = rs->sql_path;
 	if (rs->root.has_marker)        /* its package versions, its date */
-		t.content_paths[2] = marker;
-	t.build = ga_image_build;
-	t.build_arg = &b;
-	rc = ga_template_ensure(&t, in, be->template_dir,
-				sizeof(be->template_dir), &built, err);
+		keys[2] = marker;
+	rc = ga_image_template(be, &b, rs->cache_dir,
+			       ga_image_format(&rs->root), server, keys, in,
+			       err);
 	ga_uid_give(&rs->user); /* nothing of theirs runs now */
 	return rc;
 }
@@ -233,17 +214,6 @@ static int rootfs_spawn(struct ga_server *srv, struct ga_error *err)
 	free(files);
 	free(sr);
 	return rc;
-}
-
-/* --server rootfs:DIR */
-static int rootfs_parse(const char *rest, char *arg, size_t len,
-			struct ga_error *err)
-{
-	if (!rest[0])
-		return 1;
-	if (snprintf(arg, len, "%s", rest) >= (int)len)
-		return ga_error_set(err, "path too long: %s", rest);
-	return 0;
 }
 
 /* --server NAME: a root in roots_dir. */
@@ -322,6 +292,7 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 	.name = "rootfs",
 	.prefix = "rootfs:",
 	.usage = "rootfs:DIR",
+	.arg_name = "path",
 	.help = "the MySQL or MariaDB server in the\n"
 		"root filesystem DIR (a Debian root\n"
 		"or an image's files), chrooted;\n"
@@ -331,7 +302,6 @@ const struct ga_server_backend_ops ga_server_rootfs = {
 		      "as ci/build-server-root.sh makes\n"
 		      "them: mysql-9.7, mariadb-11.8,\n"
 		      "mariadb-10.5 (doctor lists them)",
-	.parse = rootfs_parse,
 	.parse_name = rootfs_parse_name,
 	.check = rootfs_check,
 	.prepare = rootfs_prepare,
