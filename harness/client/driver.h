@@ -249,8 +249,13 @@ void ga_driver_drop_kept(ino_t netns);
 /* How many driver processes are kept now, idle between cases. */
 unsigned ga_driver_kept_count(void);
 
-/* ... of drv's (a -j worker tells its parent: plan/jobs_schedule.h). */
-unsigned ga_driver_kept_count_of(const struct ga_driver *drv);
+/* The driver processes of drv's that this process can give a case
+ * without a runtime's start (a -j worker tells its parent:
+ * plan/jobs_schedule.h): those kept idle, or GA_DRIVER_FORKS_ANY while
+ * it keeps a zygote of drv's, which forks a copy for each of any
+ * number of connections at a fork's cost, not a start's. */
+#define GA_DRIVER_FORKS_ANY 0x7fffffffu
+unsigned ga_driver_ready_count_of(const struct ga_driver *drv);
 
 /* Frees what a driver owns (not drv itself). */
 void ga_driver_release(struct ga_driver *drv);

@@ -309,6 +309,9 @@ void ga_zygote_put(struct ga_driver_conn *conn, const struct ga_driver *drv,
 struct ga_driver_conn *ga_zygote_find(const struct ga_driver *drv,
 				      ino_t netns);
 
+/* Whether a zygote of drv is kept, in any client namespace. */
+bool ga_zygote_kept_of(const struct ga_driver *drv);
+
 /* Takes conn out of the registry and ends it, and with it its PID
  * namespace: every process it spawned.  Nothing when it is not there. */
 void ga_zygote_end(struct ga_driver_conn *conn);

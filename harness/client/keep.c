@@ -134,11 +134,13 @@ unsigned ga_driver_kept_count(void)
 	return n;
 }
 
-unsigned ga_driver_kept_count_of(const struct ga_driver *drv)
+unsigned ga_driver_ready_count_of(const struct ga_driver *drv)
 {
 	const struct idle *i;
 	unsigned n = 0;
 
+	if (ga_zygote_kept_of(drv))
+		return GA_DRIVER_FORKS_ANY;
 	for (i = idle_list; i; i = i->next)
 		n += i->drv == drv;
 	return n;

@@ -68,6 +68,16 @@ struct ga_driver_conn *ga_zygote_find(const struct ga_driver *drv,
 	return NULL;
 }
 
+bool ga_zygote_kept_of(const struct ga_driver *drv)
+{
+	const struct zyg *z;
+
+	for (z = zygotes; z; z = z->next)
+		if (z->drv == drv)
+			return true;
+	return false;
+}
+
 void ga_zygote_end(struct ga_driver_conn *conn)
 {
 	struct zyg **p, *z;

@@ -99,7 +99,8 @@ struct ga_sched_worker {
 	size_t client;          /* the client of the last job it took,
 				 * SIZE_MAX: none yet */
 	unsigned procs;         /* the driver processes of that client it
-				 * keeps (its last result says), or will
+				 * keeps (its last result says; a kept
+				 * zygote counts as any number), or will
 				 * keep after its job (the most of it and
 				 * its job's procs) */
 	uint64_t next_key;      /* while busy, the key of its job's server:

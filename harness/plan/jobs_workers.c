@@ -122,7 +122,7 @@ static void worker_main(struct ga_workers *p, int jobr, int resw)
 			break;
 		run_job(p, runners, open, wopts, &m, &res);
 		res.kept_drivers = p->combos[m.job.combo].opts.driver ?
-			ga_driver_kept_count_of(
+			ga_driver_ready_count_of(
 				p->combos[m.job.combo].opts.driver) : 0;
 		if (ga_interrupted(p->in) && !res.signo)
 			res.signo = p->in->signo;

@@ -187,8 +187,9 @@ struct ga_case_result {
 					 * server its runner kept after it,
 					 * 0: none kept */
 	long kept_drivers;              /* the driver processes of its
-					 * client its worker keeps after it,
-					 * idle (client/keep.c) */
+					 * client its worker can give a case
+					 * after it without a runtime's start
+					 * (ga_driver_ready_count_of) */
 };
 
 /* ---- the records of results.jsonl (docs/results-jsonl.md) -------------
