@@ -748,7 +748,7 @@ f_run() {
 	# NAME:kept: the driver's processes kept between cases, checked, not
 	# a copy forked fresh per case (GONEAWAY_SPAWN=off): what spawn costs
 	case $fc in
-	*:kept) GONEAWAY_SPAWN=off timed "$f-$fr.log" ga_run "$f-$fr.jsonl" -v "$@" scenarios/ ;;
+	*:kept) GONEAWAY_KEEP=checked GONEAWAY_SPAWN=off timed "$f-$fr.log" ga_run "$f-$fr.jsonl" -v "$@" scenarios/ ;;
 	*) timed "$f-$fr.log" ga_run "$f-$fr.jsonl" -v "$@" scenarios/ ;;
 	esac
 	u1=$(uptime_now)
