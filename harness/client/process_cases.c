@@ -55,19 +55,23 @@ static bool keep_checked(void)
 }
 
 /* A process of c's driver started now in c's namespace for the next
- * case there, while the next case is made: its greeting is read when
- * a case takes it (ga_conn_kept()), and the worker's end ends it if
- * none does.  Nothing when it cannot start: that case starts one. */
+ * connection there that needs one, off its path (while this case runs,
+ * when none waits already): its greeting is read when a case takes it
+ * (ga_conn_kept()), and the worker's end ends it if none does.  Nothing
+ * when it cannot start: that case starts one. */
 static void start_ahead(const struct ga_driver_conn *c)
 {
 	struct ga_error err;
-	struct ga_driver_conn *n = ga_conn_kept_new(c->drv, c->env, &err);
+	struct ga_driver_conn *n;
 	/* its working directory until its begin-case: the keep directory,
 	 * there till the worker ends (this case's may go before the
 	 * runtime reads it: a JVM at its start) */
 	struct ga_client_env at = *c->env;
 	int rc;
 
+	if (ga_driver_kept_count_of(c->drv) > 0)
+		return;
+	n = ga_conn_kept_new(c->drv, c->env, &err);
 	if (!n)
 		return;
 	if (at.keep_dir)
@@ -205,8 +209,8 @@ void ga_conn_free(struct ga_driver_conn *c)
 		ga_conn_end(c);
 		return;
 	}
-	/* one that cannot fork serves one case too: the next case's is
-	 * started first, so that it starts while this one ends */
+	/* one that cannot fork serves one case too: the next case's was
+	 * started when this one began, or is now */
 	if (!keep_checked()) {
 		start_ahead(c);
 		ga_conn_end(c);
@@ -348,9 +352,12 @@ int ga_conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 		ga_conn_end(c);
 		return -1;
 	}
-	/* the next case's copy forks while this one runs */
+	/* the next case's copy forks, or its process starts, while this
+	 * one runs */
 	if (c->spawned)
 		ga_conn_spare_ahead(drv, env);
+	else if (!keep_checked())
+		start_ahead(c);
 	*connp = c;
 	return 0;
 }
