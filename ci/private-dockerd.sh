@@ -65,7 +65,7 @@ answers() {
 engine_pid() {
 	p=$(cat "$PIDFILE" 2>/dev/null) || return 1
 	case $p in '' | *[!0-9]*) return 1 ;; esac
-	tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null |
+	tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline" |
 		grep -q "dockerd.*unix://$SOCK" || return 1
 	echo "$p"
 }

@@ -139,11 +139,12 @@ static const struct cli_option explore_options[] = {
 	       "is replaced, any other is an error)"),
 	EX_ROW("kind", 0, "KIND", CLI_OPT_CALL, EXA(kinds), kind,
 	       "run only this kind: `reset`, `drop`, `kill` (the session "
-	       "KILLed), `crash` (the server killed) or `FIN`; repeatable "
-	       "(default all); `FIN` is a SKIP: the lab cannot make one",
+	       "KILLed), `crash` (the server killed) or `FIN` (the "
+	       "connection closed toward the client); repeatable (default "
+	       "all)",
 	       "run only this kind: reset, drop, kill (the\nsession KILLed), "
-	       "crash (the server killed) or\nFIN (repeatable; default all; "
-	       "FIN is a SKIP:\nthe lab cannot make one)"),
+	       "crash (the server killed) or\nFIN (the connection closed "
+	       "toward the client;\nrepeatable; default all)"),
 	EX_ROW("sample", 0, "N", CLI_OPT_CALL, EXA(sample), sample,
 	       "of a row of segments alike (the rows of a result), run N, "
 	       "spread from the first to the last, 1 to 1000 (default 2)",

@@ -206,9 +206,8 @@ void ex_map_head(const struct ex_state *st, double secs,
 		 "DIFFERENT: ", st->same ? "" : st->same_why);
 	line(ctx, buf);
 	snprintf(buf, sizeof(buf), "points: %zu (at and after each segment), "
-		 "%zu ran (rows alike sampled, --sample %ld); %zu runs%s; "
-		 "FIN: %s", st->npts, ran, st->a.sample, made, shards,
-		 ex_fin_skip);
+		 "%zu ran (rows alike sampled, --sample %ld); %zu runs%s",
+		 st->npts, ran, st->a.sample, made, shards);
 	line(ctx, buf);
 	snprintf(buf, sizeof(buf), "oracle: a step past its read timeout + "
 		 "%.1f s is a hang; another value than the clean run's is a "

@@ -54,13 +54,6 @@ static int sample_points(struct ex_point *pts, size_t n, long sample)
 	return 0;
 }
 
-const char ex_fin_skip[] =
-	"SKIP: the lab cannot close a connection cleanly at a point: its "
-	"point fault cuts packets (drop, reset) or has the server end the "
-	"session or die (kill, crash), none of which is a FIN of the "
-	"connection's own in the middle of a stream; that needs a relay "
-	"that shuts its side (goneaway serve's), which a run's lab has not";
-
 int ex_points_make(const struct ex_conv *c, long sample,
 		   struct ex_point **out, size_t *n, struct ga_error *err)
 {
@@ -112,7 +105,9 @@ void ex_fault_line(const struct ex_point *p, const char *kind, char *buf,
 	/* kill and crash cut nothing: no CUT word */
 	bool act = strcmp(kind, "kill") == 0 || strcmp(kind, "crash") == 0;
 
-	snprintf(buf, len, "fault explore point %s%s %s data %llu %s", kind,
+	/* the kind's word in the map is FIN, the point fault's fin */
+	snprintf(buf, len, "fault explore point %s%s %s data %llu %s",
+		 strcmp(kind, "FIN") == 0 ? "fin" : kind,
 		 act ? "" : " both", p->after ? "after" : "at", p->size, dir);
 }
 

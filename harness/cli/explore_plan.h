@@ -57,8 +57,6 @@ int ex_write_repro(const char *path, const char *text,
 
 #define EX_PATH_MAX 4096
 
-/* Why FIN is never run: the map's words for its SKIP. */
-extern const char ex_fin_skip[];
 
 /* Where a run's cut landed, from its own capture (an "at" cut: the
  * segment a reset answered or that was sent again). */

@@ -29,7 +29,7 @@ static const char commands[] =
 "                          can be cut, tried: run clean twice, each\n"
 "                          segment of its conversation cut at and after\n"
 "                          it (reset, drop, the session KILLed, the\n"
-"                          server killed; FIN is a SKIP), each run\n"
+"                          server killed, a FIN), each run\n"
 "                          judged with no expect line (hang past the\n"
 "                          client's timeout, crash, wrong result, a code\n"
 "                          the catalogue does not know); a map (text,\n"

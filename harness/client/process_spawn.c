@@ -34,7 +34,7 @@
 #define SPAWN_STRAY (-2)
 
 static int spawn_answer(struct ga_driver_conn *c, struct ga_driver_conn *z,
-			struct ga_error *err);
+			bool spare, struct ga_error *err);
 
 /* Whether z's namespace holds what it must and no more (ga_zygote_clean),
  * once the spawn request sent for its spare was answered (the copy it
@@ -49,7 +49,7 @@ static int zygote_clean(struct ga_driver_conn *z, char *why, size_t len)
 		return 0;
 	}
 	if (z->spare && z->spare->asked) {
-		int rc = spawn_answer(z->spare, z, &err);
+		int rc = spawn_answer(z->spare, z, true, &err);
 
 		if (rc == SPAWN_STRAY)
 			snprintf(why, len, "%s", err.msg);
@@ -282,7 +282,7 @@ static int spawn_members(const struct spawn_pipes *p, const char *log,
 /* Makes the process z just forked onto c's pipes c's.  Returns 0, or
  * -1 with err set when z forked none, or several. */
 static int spawn_take(struct ga_driver_conn *c, struct ga_driver_conn *z,
-		      struct ga_error *err)
+		      bool spare, struct ga_error *err)
 {
 	bool orphan = false;
 	pid_t kid, stray;
@@ -298,11 +298,13 @@ static int spawn_take(struct ga_driver_conn *c, struct ga_driver_conn *z,
 			break;
 		usleep(SPAWN_TELL_US);
 	}
-	if (kid <= 0)
+	/* a copy spawned on the case's path follows a look at the zygote's
+	 * namespace (zygote_for()): another process is the zygote's own */
+	if (kid <= 0 || (stray && !spare))
 		return ga_error_set(err, "its zygote answered spawn and "
 				    "forked %s", kid ? "several processes" :
 				    "none");
-	/* the copy is there, and a process a copy before it left: what
+	/* a spare's, answered later: a process a copy before it left, what
 	 * zygote_clean() looks for, found first here */
 	if (stray) {
 		ga_error_set(err, GA_ZYGOTE_STRAY, (int)stray);
@@ -377,16 +379,18 @@ fail:
  * bound, and the process it forked, found among the processes the
  * zygote forked (the init's new child, or the zygote's), made c's;
  * spawn_greet() then reads its greeting and holds it to its pipes
- * (never to what the driver says).  Returns 0, or -1 with err set: c
- * has no process then, and z did not do what it was asked (the caller
- * ends it). */
+ * (never to what the driver says); spare: c is a spare copy, answered
+ * after a case ran (another new process may be what that case left).
+ * Returns 0, or -1 with err set (SPAWN_STRAY: that case's leftover
+ * named): c has no process then, and z did not do what it was asked
+ * (the caller ends it). */
 static int spawn_answer(struct ga_driver_conn *c, struct ga_driver_conn *z,
-			struct ga_error *err)
+			bool spare, struct ga_error *err)
 {
 	c->asked = false;
 	if (ga_conn_control_answer(z, "spawn", err))
 		return ga_error_prefix(err, "its zygote");
-	return spawn_take(c, z, err);
+	return spawn_take(c, z, spare, err);
 }
 
 /* Has the zygote of c's client spawn c and answer (spawn_ask(),
@@ -400,7 +404,7 @@ static int spawn_into(struct ga_driver_conn *c,
 
 	if (!z || spawn_ask(c, z, env, err))
 		return -1;
-	if (spawn_answer(c, z, err)) {
+	if (spawn_answer(c, z, false, err)) {
 		spawn_undo(c, true);
 		return -1;
 	}

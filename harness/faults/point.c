@@ -16,6 +16,13 @@
  *                     ("at": while that packet is held, before it
  *                     reaches the other side; "after": once it has);
  *           crash     ... the server process is killed (SIGKILL).
+ *           fin       the connection is closed toward the client: it
+ *                     is sent a FIN in the server's name at the point
+ *                     ("at": where the point's data would begin;
+ *                     "after": past it), and the rest of the flow is
+ *                     dropped both ways but FINs (the server says and
+ *                     hears nothing more); a data SIZE point only
+ *                     (faults/pointfin.h).
  *                     These two take a SIZE point and no CUT, and are
  *                     made by faults/pointact.c (an NFQUEUE and a
  *                     thread), not by the nft rules below.
@@ -131,7 +138,7 @@
 #include "util/strbuf.h"
 #include "util/units.h"
 
-enum pt_action { PT_DROP, PT_RESET, PT_PAUSE, PT_KILL, PT_CRASH };
+enum pt_action { PT_DROP, PT_RESET, PT_PAUSE, PT_KILL, PT_CRASH, PT_FIN };
 enum pt_dir { PT_BOTH, PT_TO_SERVER, PT_FROM_SERVER };
 enum pt_when { PT_AT, PT_AFTER };
 enum pt_point { PT_GREETING, PT_LOGIN, PT_AUTH, PT_TLS, PT_COMMAND,
@@ -184,7 +191,7 @@ static const struct command {
 
 static const char *const actions[] = {
 	[PT_DROP] = "drop", [PT_RESET] = "reset", [PT_PAUSE] = "pause",
-	[PT_KILL] = "kill", [PT_CRASH] = "crash", NULL
+	[PT_KILL] = "kill", [PT_CRASH] = "crash", [PT_FIN] = "fin", NULL
 };
 static const char *const dirs[] = {
 	[PT_BOTH] = "both",
@@ -351,8 +358,8 @@ static int pt_parse(const char *args, void **spec, struct ga_fault_diag *diag)
 	ga_args_next(&a, &w);
 	i = ga_arg_which(&w, actions);
 	if (i < 0)
-		return ga_args_expected(diag, "drop, reset, pause, kill or "
-					"crash", &w, actions);
+		return ga_args_expected(diag, "drop, reset, pause, kill, "
+					"crash or fin", &w, actions);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ga_fault_diag_set(diag, 0, "out of memory");
@@ -386,6 +393,14 @@ static int pt_validate(const void *spec, struct ga_fault_diag *diag)
 						 actions[s->action]);
 		return 0;
 	}
+	if (s->action == PT_FIN && s->point != PT_DATA)
+		return ga_fault_diag_set(diag, s->point_at, "'fin' takes a "
+					 "data SIZE point: data SIZE "
+					 "to-server or data SIZE from-server");
+	if (s->action == PT_FIN && s->cut != PT_BOTH)
+		return ga_fault_diag_set(diag, s->cut_at ? s->cut_at - 1 : 0,
+					 "'fin' closes the connection both "
+					 "ways: write both, or no CUT word");
 	if (s->when == PT_AT && s->cut != PT_BOTH && s->cut != d)
 		return ga_fault_diag_set(diag, s->when_at, "'at' cuts the "
 					 "packet that reaches the point, a "
@@ -439,6 +454,7 @@ static const char *const only[] = {
 	[PT_DROP] = "",
 	[PT_RESET] = " tcp flags & rst == 0",
 	[PT_PAUSE] = " @ih,0,1 { 0, 1 }",
+	[PT_FIN] = " tcp flags & fin == 0",
 };
 
 /* One side's view of the flows: which hook a packet of each direction
@@ -645,6 +661,7 @@ static int apply_act(const struct pt_spec *s, const struct ga_fault_target *t,
 	struct ga_point_act_params p = {
 		.crash = s->action == PT_CRASH,
 		.cut = s->action != PT_CRASH && s->action != PT_KILL,
+		.fin = s->action == PT_FIN,
 		.data = s->point == PT_DATA,
 		.after = s->when == PT_AFTER,
 		.to_server = s->bytes_dir == PT_TO_SERVER,
@@ -780,7 +797,8 @@ const struct ga_fault_kind ga_fault_point = {
 	.usage = "point drop|reset [to-server|from-server|both] at|after "
 		 "greeting|login|auth|tls|COM_NAME|[data] SIZE "
 		 "to-server|from-server, or point kill|crash at|after "
-		 "[data] SIZE to-server|from-server",
+		 "[data] SIZE to-server|from-server, or point fin [both] "
+		 "at|after data SIZE to-server|from-server",
 	.parse = pt_parse,
 	.validate = pt_validate,
 	.describe = pt_describe,

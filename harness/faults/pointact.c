@@ -20,6 +20,7 @@
 #include "faults/nfq_engine.h"
 #include "faults/nft.h"
 #include "faults/point.h"
+#include "faults/pointfin.h"
 #include "faults/pointseq.h"
 #include "util/strbuf.h"
 
@@ -38,6 +39,7 @@ struct flow {
 				 * with its point's have passed */
 	struct ga_point_seq seq;        /* data: its count so far */
 	uint32_t point_seq;             /* cut: its point's packet */
+	struct ga_tcp_fin fin;          /* fin: the FIN it is sent */
 };
 
 struct ga_point_act {
@@ -48,6 +50,7 @@ struct ga_point_act {
 	uint16_t server_port;
 	pid_t server_pid;
 	int ns;                         /* the sending side's */
+	int raw;                        /* fin: a raw socket there; -1 */
 	int (*kill_session)(void *ctx, const char *addr, unsigned port,
 			    char *what, size_t len, struct ga_error *err);
 	void *kill_ctx;
@@ -204,6 +207,26 @@ static int verdict(struct ga_point_act *e, const struct ga_nfq_packet *p,
 	return ga_nfq_verdict(&e->g.q, p->id, true, copy, p->len, err);
 }
 
+/* The FIN of flow f, whose point's segment is g; a FIN not sent makes
+ * the run an ERROR (the fault was not made). */
+static void send_fin(struct ga_point_act *e, struct flow *f,
+		     const struct ga_tcp_seg *g)
+{
+	struct ga_error err;
+
+	ga_tcp_fin_of(g, e->p.to_server, e->p.after, &f->fin);
+	if (ga_tcp_fin_send(e->raw, &f->fin, &err) == 0) {
+		pthread_mutex_lock(&e->g.lock);
+		if (e->did[0] && !strstr(e->did, "FIN"))
+			snprintf(e->did + strlen(e->did), sizeof(e->did) -
+				 strlen(e->did), "; a FIN sent to the client "
+				 "(seq %lu)", (unsigned long)f->fin.seq);
+		pthread_mutex_unlock(&e->g.lock);
+		return;
+	}
+	ga_nfq_engine_fail(&e->g, &err);
+}
+
 /* ga_nfq_read() callback: a packet passes, but a flow's point's packet
  * waits for its act ("at"), or goes before it ("after": the act once
  * what was read with it has passed; a cut's at once, the packet not
@@ -214,6 +237,7 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 	struct ga_point_act *e = arg;
 	struct ga_tcp_seg g;
 	struct flow *f = NULL;
+	bool fin = false;
 	int rc;
 
 	pthread_mutex_lock(&e->act_lock);
@@ -229,8 +253,11 @@ static int on_packet(void *arg, const struct ga_nfq_packet *p,
 			f->pending = true;
 		else
 			act(e, f);
+		fin = e->p.fin && f->acted;
 	}
 	rc = verdict(e, p, &g, f, err);
+	if (fin && rc == 0)     /* behind the point's packet, if it went */
+		send_fin(e, f, &g);
 	pthread_mutex_unlock(&e->act_lock);
 	return rc;
 }
@@ -281,6 +308,8 @@ static void *engine_main(void *arg)
 static void engine_free(struct ga_point_act *e)
 {
 	ga_nfq_engine_finish(&e->g);
+	if (e->raw >= 0)
+		close(e->raw);
 	pthread_mutex_destroy(&e->act_lock);
 	free(e);
 }
@@ -338,6 +367,16 @@ static const char *cannot(const struct ga_point_act_params *p,
 	return NULL;
 }
 
+/* ga_nfq_engine_open()'s work in the sending side's namespace: the
+ * raw socket a FIN is sent through. */
+static int open_raw(void *arg, struct ga_error *err)
+{
+	struct ga_point_act *e = arg;
+
+	e->raw = ga_tcp_fin_socket(err);
+	return e->raw < 0 ? -1 : 0;
+}
+
 int ga_point_act_start(const struct ga_point_act_params *p,
 		       const struct ga_fault_target *t, const char *table,
 		       struct ga_point_act **out, struct ga_error *err)
@@ -358,6 +397,7 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 	if (!e)
 		return ga_error_set(err, "point: out of memory");
 	e->p = *p;
+	e->raw = -1;
 	efd = ga_nfq_engine_init(&e->g, table);
 	pthread_mutex_init(&e->act_lock, NULL);
 	e->server_port = (uint16_t)(t->connect_addr ? t->connect_port :
@@ -381,7 +421,8 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 	if (rc == 0)
 		rc = ga_nfq_engine_open(&e->g, ns, ifname, p->cut ?
 					GA_POINT_CUT_QUEUE : GA_POINT_ACT_QUEUE,
-					QUEUE_MAX, "point", NULL, NULL, err);
+					QUEUE_MAX, "point", p->fin ? open_raw :
+					NULL, e, err);
 	if (rc) {
 		engine_free(e);
 		return rc;

@@ -69,6 +69,9 @@ struct ga_point_act_params {
 				 * after it, sent with the DSCP mark
 				 * GA_POINT_MARK, which the receiving side
 				 * cuts (drop, reset, pause) */
+	bool fin;               /* ... and, with cut, the client sent a
+				 * FIN in the server's name at the point
+				 * (faults/pointfin.h) */
 	bool data;              /* bytes counts the flow's data by TCP
 				 * sequence (faults/pointseq.h), not
 				 * conntrack's bytes: no mark rule */

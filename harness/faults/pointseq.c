@@ -33,6 +33,8 @@ int ga_tcp_seg_parse(const uint8_t *ip, size_t len, struct ga_tcp_seg *s)
 	s->sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
 	s->dport = (uint16_t)(tcp[2] << 8 | tcp[3]);
 	s->seq = be32(tcp + 4);
+	s->ack = be32(tcp + 8);
+	s->window = (uint16_t)(tcp[14] << 8 | tcp[15]);
 	s->flags = tcp[13];
 	s->payload = tot - ihl - thl;
 	return 0;

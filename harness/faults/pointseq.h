@@ -19,7 +19,8 @@
 struct ga_tcp_seg {
 	uint32_t src, dst;      /* network order */
 	uint16_t sport, dport;  /* host order */
-	uint32_t seq;
+	uint32_t seq, ack;      /* host order */
+	uint16_t window;        /* host order, unscaled */
 	uint8_t flags;          /* FIN 0x01, SYN 0x02, RST 0x04 ... */
 	size_t payload;         /* data bytes */
 };

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/flatcopy.h"
+
 #define MOUNTINFO_MAX (1 << 20)
 #define SMALL_MAX 8192
 #define MAKE_TRIES 3
@@ -413,16 +415,8 @@ out:
 
 static bool valid_name(const char *name)
 {
-	const char *p;
-
-	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return false;
-	for (p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		      *p == '.'))
-			return false;
-	return true;
+	return *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       ga_name_chars(name);
 }
 
 /* Whether the directory at path is still the one open at fd. */

@@ -60,6 +60,16 @@ int ga_program_find(pid_t init, pid_t *pid, int *pidfd)
 	return 0;
 }
 
+void ga_program_forget(pid_t *pid, int *pidfd, pid_t *init, int *initfd)
+{
+	if (*pidfd >= 0)
+		close(*pidfd);
+	if (*initfd >= 0)
+		close(*initfd);
+	*pidfd = *initfd = -1;
+	*pid = *init = 0;
+}
+
 int ga_program_status(int init_status)
 {
 	int code;

@@ -24,6 +24,11 @@
  * no child (the program ended already, or has not started yet). */
 int ga_program_find(pid_t init, pid_t *pid, int *pidfd);
 
+/* Closes whichever of the pidfds of a program and of its init are open,
+ * and sets both to -1 and both PIDs to 0: the handles of a program that
+ * ended, or was never started. */
+void ga_program_forget(pid_t *pid, int *pidfd, pid_t *init, int *initfd);
+
 /* The wait status of init (its exit status is its program's, 128 + N
  * for a program killed by signal N) as the program's own: "killed by
  * signal 9" rather than "exited with status 137".  A program that

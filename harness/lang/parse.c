@@ -99,22 +99,6 @@ static const char *next_word(struct parser *p, const struct lexer *lx)
 	return w.text;
 }
 
-/* The header line "proxy NAME" and the step "proxy ACTION" begin with
- * one word: the next one tells them apart. */
-static const struct directive *proxy_line(const struct directive *dir,
-					  struct parser *p,
-					  const struct lexer *lx)
-{
-	const char *word;
-
-	if (dir->parse != ga_parse_proxy)
-		return dir;
-	word = next_word(p, lx);
-	if (word && ga_parse_proxy_is_action(word))
-		return &proxy_step;
-	return dir;
-}
-
 /* "server fresh" and "server memory SIZE" are header lines; "server
  * stop|start|restart|crash|oom-kills" a step: the next word tells them
  * apart, as for "proxy". */
@@ -127,19 +111,43 @@ static const struct directive server_memory = {
 	ga_parse_server_memory
 };
 
-static const struct directive *server_line(const struct directive *dir,
-					   struct parser *p,
-					   const struct lexer *lx)
-{
+/* The lines whose first word is another line's: the directive the first
+ * word finds (by its parse), the next word (NULL: a proxy action) and
+ * the directive the line is then.  The header line "proxy NAME" and the
+ * step "proxy ACTION" begin with one word, as do "server fresh" and
+ * "server stop". */
+static const struct next_word_line {
+	int (*parse)(struct parser *p, struct lexer *lx,
+		     const struct directive *dir, const struct word *kw);
 	const char *word;
+	const struct directive *is;
+} next_word_lines[] = {
+	{ ga_parse_proxy, NULL, &proxy_step },
+	{ ga_parse_server, "fresh", &server_fresh },
+	{ ga_parse_server, "memory", &server_memory },
+};
 
-	if (dir->parse != ga_parse_server)
-		return dir;
-	word = next_word(p, lx);
-	if (word && strcmp(word, "fresh") == 0)
-		return &server_fresh;
-	if (word && strcmp(word, "memory") == 0)
-		return &server_memory;
+/* dir, or the line next_word_lines says it is. */
+static const struct directive *by_next_word(const struct directive *dir,
+					    struct parser *p,
+					    const struct lexer *lx)
+{
+	const struct next_word_line *l;
+	const char *word = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(next_word_lines) / sizeof(*l); i++) {
+		l = &next_word_lines[i];
+		if (dir->parse != l->parse)
+			continue;
+		if (!word)
+			word = next_word(p, lx);
+		if (!word)
+			return dir;
+		if (l->word ? strcmp(word, l->word) == 0 :
+		    ga_parse_proxy_is_action(word))
+			return l->is;
+	}
 	return dir;
 }
 
@@ -225,8 +233,7 @@ static void parse_line(struct parser *p, struct lexer *lx)
 		unknown_directive(p, &kw);
 		return;
 	}
-	dir = proxy_line(dir, p, lx);
-	dir = server_line(dir, p, lx);
+	dir = by_next_word(dir, p, lx);
 	switch (dir->cls) {
 	case CLASS_HEADER:
 		if (p->seen_step) {

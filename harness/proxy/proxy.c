@@ -218,12 +218,7 @@ static void log_tail(const struct ga_proxy *px, char *buf, size_t len)
 
 static void forget(struct ga_proxy *px)
 {
-	if (px->pidfd >= 0)
-		close(px->pidfd);
-	if (px->initfd >= 0)
-		close(px->initfd);
-	px->pidfd = px->initfd = -1;
-	px->pid = px->init = 0;
+	ga_program_forget(&px->pid, &px->pidfd, &px->init, &px->initfd);
 }
 
 /* Reaps the namespace's first process, which exits with the proxy's

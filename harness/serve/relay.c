@@ -233,13 +233,28 @@ int ga_relay_listen(struct ga_relay *r, struct ga_sv_proxy *p,
 	return 0;
 }
 
+/* Closes what waits in listener lfd's queue, each with a FIN, as an
+ * open connection's close sends: closing the listener would reset each
+ * (the kernel's rule), which a client making its connection sees as
+ * ECONNRESET.  Toxiproxy's accept loop, which dials the upstream before
+ * it accepts the next client, leaves many there at a proxy's delete. */
+static void close_queued(int lfd)
+{
+	int fd;
+
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+		close(fd);
+}
+
 void ga_relay_unlisten(struct ga_relay *r, struct ga_sv_proxy *p)
 {
 	struct ga_sv_conn *c, *next;
 	struct ga_sv_watch *w = p->listener;
 
-	if (p->lfd >= 0)
+	if (p->lfd >= 0) {
+		close_queued(p->lfd);
 		close(p->lfd);
+	}
 	p->lfd = -1;
 	if (w) {
 		w->obj = NULL;          /* an event still in the batch: none */

@@ -209,14 +209,8 @@ int ga_image_spawn(struct ga_server *srv, const char *server,
 	argv[2] = NULL;
 	memset(&opts, 0, sizeof(opts));
 	opts.argv = argv;
-	opts.netns_fd = srv->netns_fd;
-	opts.output_path = srv->errlog;
 	opts.root = root;
 	opts.join = join;
 	opts.files = files;
-	/* a memory limit of its own (ga_server_limit_memory) */
-	opts.in_cgroup = srv->memcg.procs_fd >= 0;
-	opts.cgroup_fd = srv->memcg.procs_fd;
-	opts.confine = &srv->confine;
 	return ga_server_spawn(srv, &opts, err);
 }

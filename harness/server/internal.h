@@ -120,8 +120,9 @@ int ga_helper_confine(const struct ga_uid *u, const char *writable,
  * with it.  srv->pid is the server's, which pause, stop and crash
  * signal; the init is what goneaway reaps. */
 
-/* Spawns opts (a backend's: argv, namespaces, files, root, confine) for
- * srv and sets srv->pid, srv->pidfd, srv->init and srv->initfd.
+/* Spawns opts (a backend's: argv, files, root, join) for srv, in srv's
+ * network namespace, with its error log, memory cgroup and confinement,
+ * and sets srv->pid, srv->pidfd, srv->init and srv->initfd.
  * Returns 0, or -1 with err set. */
 int ga_server_spawn(struct ga_server *srv, struct ga_spawn_opts *opts,
 		    struct ga_error *err);

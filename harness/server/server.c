@@ -306,12 +306,7 @@ static void follow_socket(const struct ga_server *srv)
 
 static void forget_process(struct ga_server *srv)
 {
-	if (srv->pidfd >= 0)
-		close(srv->pidfd);
-	if (srv->initfd >= 0)
-		close(srv->initfd);
-	srv->pidfd = srv->initfd = -1;
-	srv->pid = srv->init = 0;
+	ga_program_forget(&srv->pid, &srv->pidfd, &srv->init, &srv->initfd);
 	follow_socket(srv);
 }
 
@@ -321,6 +316,12 @@ int ga_server_spawn(struct ga_server *srv, struct ga_spawn_opts *opts,
 	pid_t pid;
 	int fd;
 
+	opts->netns_fd = srv->netns_fd;
+	opts->output_path = srv->errlog;
+	/* a memory limit of its own (ga_server_limit_memory) */
+	opts->in_cgroup = srv->memcg.procs_fd >= 0;
+	opts->cgroup_fd = srv->memcg.procs_fd;
+	opts->confine = &srv->confine;
 	/* a joined container's PID namespace has its own init */
 	opts->new_pidns = !opts->join;
 	if (ga_spawn(opts, &pid, &fd, err))

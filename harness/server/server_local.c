@@ -225,13 +225,7 @@ static int local_spawn(struct ga_server *srv, struct ga_error *err)
 	argv[2] = NULL;
 	memset(&opts, 0, sizeof(opts));
 	opts.argv = argv;
-	opts.netns_fd = srv->netns_fd;
-	opts.output_path = srv->errlog;
 	opts.files = files;
-	/* a memory limit of its own (ga_server_limit_memory) */
-	opts.in_cgroup = srv->memcg.procs_fd >= 0;
-	opts.cgroup_fd = srv->memcg.procs_fd;
-	opts.confine = &srv->confine;
 	rc = ga_server_spawn(srv, &opts, err);
 	free(files);
 	return rc;

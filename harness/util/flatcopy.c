@@ -11,18 +11,21 @@
 
 #include "util/fsutil.h"
 
-bool ga_plain_name(const char *s, size_t max)
+bool ga_name_chars(const char *s)
 {
 	const char *c;
 
-	if (!*s || *s == '.' || strlen(s) > max)
-		return false;
 	for (c = s; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
 		      *c == '-'))
 			return false;
 	return true;
+}
+
+bool ga_plain_name(const char *s, size_t max)
+{
+	return *s && *s != '.' && strlen(s) <= max && ga_name_chars(s);
 }
 
 /* The entry name of the open directory sfd checked and copied into the
@@ -102,9 +105,7 @@ int ga_flat_copy(const char *src, const char *shown, int dst_parent,
 		closedir(d);
 		return ga_error_errno(err, errno, "open %s", dst_name);
 	}
-	while (rc == 0 && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
+	while (rc == 0 && (e = ga_readdir(d))) {
 		if (++*files > b->files) {
 			rc = ga_error_set(err, "%s: more than %zu files", shown,
 					  b->files);

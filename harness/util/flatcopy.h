@@ -25,6 +25,9 @@ struct ga_flat_bounds {
 	size_t name_max;                /* bytes of a name at most */
 };
 
+/* Whether every byte of s is a letter, a digit, '.', '_' or '-'. */
+bool ga_name_chars(const char *s);
+
 /* Whether s is a plain name of at most max bytes: letters, digits, '.',
  * '_' and '-', not starting with '.'. */
 bool ga_plain_name(const char *s, size_t max);

@@ -244,6 +244,16 @@ FILE *ga_file_create_at(int dirfd, const char *name, struct ga_error *err)
 	return f;
 }
 
+struct dirent *ga_readdir(DIR *d)
+{
+	struct dirent *de;
+
+	while ((de = readdir(d)) != NULL && (strcmp(de->d_name, ".") == 0 ||
+					     strcmp(de->d_name, "..") == 0))
+		;
+	return de;
+}
+
 int ga_dir_open_beneath(int dirfd, const char *rel, struct ga_error *err)
 {
 	char buf[PATH_MAX], *comp, *save = NULL;
@@ -353,9 +363,7 @@ static int tree_copy_fd(int sfd, const char *src, const char *dst,
 		close(sfd);
 		return ga_error_errno(err, errno, "opendir %s", src);
 	}
-	while (rc == 0 && (de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
+	while (rc == 0 && (de = ga_readdir(dir)) != NULL) {
 		if (snprintf(s, sizeof(s), "%s/%s", src, de->d_name) >= (int)sizeof(s) ||
 		    snprintf(d, sizeof(d), "%s/%s", dst, de->d_name) >= (int)sizeof(d)) {
 			rc = ga_error_set(err, "path too long under %s", src);
@@ -416,9 +424,7 @@ static int chown_below(int fd, const char *path, unsigned uid, unsigned gid,
 		close(fd);
 		return ga_error_errno(err, errno, "open %s", path);
 	}
-	while (rc == 0 && (de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
+	while (rc == 0 && (de = ga_readdir(dir)) != NULL) {
 		if (fchownat(dirfd(dir), de->d_name, (uid_t)uid, (gid_t)gid,
 			     AT_SYMLINK_NOFOLLOW) != 0) {
 			rc = ga_error_errno(err, errno, "chown %s/%s", path,
@@ -458,9 +464,7 @@ static int empty_pass(DIR *dir, struct ga_error *err)
 	int n = 0;
 
 	rewinddir(dir);
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
+	while ((de = ga_readdir(dir)) != NULL) {
 		if (remove_entry_at(dirfd(dir), de->d_name, err) != 0)
 			return -1;
 		n++;

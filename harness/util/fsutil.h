@@ -2,6 +2,7 @@
 #ifndef GA_FSUTIL_H
 #define GA_FSUTIL_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -61,6 +62,10 @@ int ga_file_copy(const char *src, const char *dst, struct ga_error *err);
 /* ga_file_copy(), moving the bytes as how says. */
 int ga_file_copy_how(const char *src, const char *dst, enum ga_copy_how how,
 		     struct ga_error *err);
+
+/* The next entry of d other than "." and "..", or NULL at its end (or on
+ * an error, with errno set as readdir sets it). */
+struct dirent *ga_readdir(DIR *d);
 
 /* Opens the directory rel below the open directory dirfd (AT_FDCWD:
  * the current directory), one component at a time with O_NOFOLLOW, each

@@ -16,6 +16,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "util/fsutil.h"
+
 #define BLOCK 512
 #define NAME_MAX_TAR 100
 
@@ -142,11 +144,9 @@ static int add_dir(struct writer *w, int dirfd, const char *prefix,
 			close(copy);
 		return ga_error_errno(w->err, errno, "%s", prefix);
 	}
-	while ((e = readdir(d))) {
+	while ((e = ga_readdir(d))) {
 		char **g;
 
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
 		g = realloc(names, (n + 1) * sizeof(*g));
 		if (!g || !(g[n] = strdup(e->d_name))) {
 			names = g ? g : names;

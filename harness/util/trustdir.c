@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fsutil.h"
+
 #define WALK_FLAGS (O_PATH | O_NOFOLLOW | O_CLOEXEC)
 
 /* Sets err (printf-style) and returns GA_TRUSTDIR_REFUSED. */
@@ -253,10 +255,7 @@ static int tree(int dfd, char *path, size_t cap, int depth,
 		close(dfd);
 		return ga_error_errno(err, errno, "open %s", path);
 	}
-	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
+	while (rc == 0 && (errno = 0, de = ga_readdir(d)) != NULL) {
 		path[n] = '\0';
 		rc = append(path, cap, de->d_name, err);
 		if (rc)

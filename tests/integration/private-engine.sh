@@ -8,9 +8,22 @@
 #
 # engine_up:     the holder (HOLDER; inns runs a command in its network
 #                namespace), then the engine (its data-root ENGINE_DIR, a
-#                directory of this run's; DOCKER_HOST exported); sets
-#                why_not when either does not start.  Snapshots the
-#                host's network and the leftovers first (engine_left).
+#                directory of this run's, owned by a lock its shell holds
+#                on ENGINE_DIR/owner; DOCKER_HOST exported); sets why_not
+#                when either does not start.  Snapshots the host's
+#                network and the leftovers first (engine_left), then
+#                removes what a dead run of this engine left
+#                (engine_reap).
+# engine_reap:   a run killed before its cleanup could run (SIGKILL: run-
+#                all ends a wrapped file with its whole PID namespace)
+#                leaves its data-root in /var/tmp and its engine's files
+#                in /run (socket, pidfile, exec-root, state, and what the
+#                state says the engine made: /run/docker, /run/containerd,
+#                its cgroup).  A data-root whose owner lock nobody holds
+#                is a dead run's: it goes, and with it the engine's files
+#                in /run (private-dockerd.sh stop) when no run of this
+#                engine is alive (none holds its lock).  A directory
+#                without an owner file is never touched.
 # engine_down:   containers, NET, the engine by its PID, the holder, the
 #                data-root: whatever of them exists (the cleanup's, on
 #                every exit).
@@ -23,9 +36,34 @@ SOCK=/run/goneaway-$ENGINE.sock
 HOLDER="" ENGINE_DIR="" started=0
 inns() { nsenter -t "$HOLDER" --net "$@"; }
 
+engine_reap() {
+	live=0 dead=""
+	for d in /var/tmp/goneaway-"$ENGINE".*; do
+		[ -f "$d/owner" ] || continue
+		if flock -n "$d/owner" true; then dead="$dead $d"; else live=1; fi
+	done
+	for d in $dead; do
+		[ "$live" = 1 ] ||
+			GA_CACHE=$d sh "$TOP/ci/private-dockerd.sh" stop "$ENGINE"
+		rm -rf --one-file-system "$d" &&
+		echo "# private-engine: removed what a dead run of $ENGINE left: $d$([ "$live" = 1 ] || echo " and its engine's files in /run")"
+	done
+}
+
+# The lock is taken on a file of another name, then renamed owner: a
+# reaper never sees an owner file that is not locked yet.  Fd 9 stays
+# open in this shell (and what it starts, but dockerd: private-
+# dockerd.sh closes 3-9 for it) until engine_down, or until the run
+# dies, however it dies.
+engine_own() {
+	exec 9> "$ENGINE_DIR/owner.new" && flock -n 9 &&
+	mv "$ENGINE_DIR/owner.new" "$ENGINE_DIR/owner"
+}
+
 engine_up() {
 	host_net_state > "$SCRATCH/host-before"
 	leftover_snapshot > "$SCRATCH/before"
+	engine_reap
 	# the namespace's holder: lo up, nothing else
 	unshare --net --fork --kill-child sh -c \
 		'ip link set lo up && touch "$0/ready" && exec sleep 3600' "$SCRATCH" &
@@ -34,7 +72,10 @@ engine_up() {
 		why_not="no network namespace of the test's own (unshare --net)"
 		return
 	fi
-	ENGINE_DIR=$(mktemp -d "/var/tmp/goneaway-$ENGINE.XXXXXX")
+	if ! ENGINE_DIR=$(mktemp -d "/var/tmp/goneaway-$ENGINE.XXXXXX") || ! engine_own; then
+		why_not="no data-root of this run's in /var/tmp, owned by a lock"
+		return
+	fi
 	if GA_CACHE=$ENGINE_DIR inns sh "$TOP/ci/private-dockerd.sh" start "$ENGINE" \
 		> "$SCRATCH/engine" 2>&1; then
 		started=1
@@ -60,6 +101,7 @@ engine_down() {
 	HOLDER=""
 	[ -z "$ENGINE_DIR" ] || rm -rf --one-file-system "$ENGINE_DIR"
 	ENGINE_DIR=""
+	exec 9>&-
 }
 
 engine_stopped() {

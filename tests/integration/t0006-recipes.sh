@@ -1,8 +1,8 @@
 #!/bin/sh
 # t0006-recipes: the recipes of docs/ARCHITECTURE.md ("Where to add") say
 # the true count.  Each kind with one list - a fault kind, a proxy, a
-# server backend, an output, a client driver, a toxic, a connect option
-# - has a recipe that names
+# server backend, an output, a client driver, a toxic, a connect option,
+# an outcome member - has a recipe that names
 # the files a new one touches ("<!-- recipe KIND: FILES -->", and "N
 # files" in its words).  In a copy of the tree, this adds one of each
 # kind with those files and no other (their text: data/recipes/), builds
@@ -10,7 +10,9 @@
 # the parser and its messages, --help, --server, --proxy, --format and
 # --NAME FILE, goneaway report, doctor, the unit tests, drivers and
 # install-deps.sh, goneaway serve's API and relay (a toxic), the
-# driver protocol's table and its feature (a connect option); that the
+# driver protocol's table and its feature (a connect option), the reply
+# reader, its golden replies and the table of replies (an outcome
+# member); that the
 # copy keeps the floors and the tree's rules (tests/layering.sh,
 # tests/tree.sh); and that its whole unit suite and every check of the
 # docs against the code pass on it (tests/diagnostics.sh: the messages,
@@ -43,11 +45,11 @@ title() {
 	fault) echo "A fault kind" ;; proxy) echo "A proxy" ;;
 	backend) echo "A server backend" ;; output) echo "An output format" ;;
 	driver) echo "A client driver" ;; toxic) echo "A toxic" ;;
-	connect) echo "A connect option" ;;
+	connect) echo "A connect option" ;; outcome) echo "An outcome member" ;;
 	esac
 }
 
-KINDS="fault proxy backend output driver toxic connect"
+KINDS="fault proxy backend output driver toxic connect outcome"
 
 test_expect_success 'every kind has its recipe, and its words say its count' '
 	for k in $KINDS; do
@@ -61,9 +63,10 @@ test_expect_success 'every kind has its recipe, and its words say its count' '
 # ---- the copy, and each recipe done in it -----------------------------------
 
 mkdir -p "$T/docs" "$T/build" &&
-cp -a "$TOP/Makefile" "$TOP/README.md" "$TOP/harness" "$TOP/fixtures" \
+cp -a "$TOP/docs/results" "$T/docs/" &&
+cp -a "$TOP/Makefile" "$TOP/README.md" "$TOP/harness" "$TOP/fixtures" "$TOP/scenarios" \
 	"$TOP/tests" "$T/" &&
-cp -a "$TOP"/docs/*.md "$TOP/docs/gen-options.sh" "$T/docs/" &&
+cp -a "$TOP"/docs/*.md "$TOP"/docs/gen-*.sh "$T/docs/" &&
 cp -a "$TOP/drivers" "$T/" &&
 (cd "$TOP/build" && tar cf - --exclude=./check-unit --exclude=./libgoneaway.a .) |
 	(cd "$T/build" && tar xf -)
@@ -118,7 +121,7 @@ touch_file toxic harness/serve/toxics.h
 
 # a connect option: nothing, sent only to a driver that declares the
 # feature "nothing" (the recipe's edits of existing files, as a patch)
-patch -s -p1 -d "$T" < "$R/connect-nothing.patch" > "$SCRATCH/patch.out" 2>&1 ||
+patch -s -p1 --fuzz=0 -d "$T" < "$R/connect-nothing.patch" > "$SCRATCH/patch.out" 2>&1 ||
 	echo "data/recipes/connect-nothing.patch does not apply: make it again on this tree" >> "$SCRATCH/patch.out"
 sed -n 's|^+++ b/||p' "$R/connect-nothing.patch" | while read -r f; do
 	touch_file connect "$f"
@@ -127,11 +130,24 @@ done
 # (below)
 touch_file connect docs/driver-protocol.md
 
-test_expect_success 'the connect option'"'"'s patch applies' '
+# an outcome member: nothing, a whole number from 0 to 1 in a driver's
+# reply, taken into struct ga_outcome, with its replies in the reply
+# suite (the recipe's edits, as a patch)
+patch -s -p1 --fuzz=0 -d "$T" < "$R/outcome-nothing.patch" >> "$SCRATCH/patch.out" 2>&1 ||
+	echo "data/recipes/outcome-nothing.patch does not apply: make it again on this tree" >> "$SCRATCH/patch.out"
+sed -n 's|^+++ b/||p' "$R/outcome-nothing.patch" | while read -r f; do
+	touch_file outcome "$f"
+done
+# and what the reply suite makes of its replies, and docs/driver-protocol.md's
+# table of replies, written once the copy is built (below)
+touch_file outcome tests/golden/replies/replies.txt
+touch_file outcome docs/driver-protocol.md
+
+test_expect_success 'the connect option'"'"'s and the outcome member'"'"'s patches apply, every hunk where it was made' '
 	cat "$SCRATCH/patch.out" && ! test -s "$SCRATCH/patch.out"
 '
 
-test_expect_success 'the copy with the seven new ones builds' '
+test_expect_success 'the copy with the eight new ones builds' '
 	make -s -C "$T" WERROR=1 goneaway build/check-unit > build.out 2>&1;
 	rc=$?; tail -n 20 build.out; test $rc -eq 0
 '
@@ -203,9 +219,11 @@ test_expect_success 'the driver: goneaway drivers, --client, install-deps.sh' '
 '
 
 # checks SUITE CHECK_UNIT: how many checks the suite ran ("" unless
-# every one passed); what it said, on stderr
+# every one passed), reading the files of CHECK_UNIT's own tree; what it
+# said, on stderr
 checks() {
-	CK_RUN_SUITE=$1 "$2" > unit.out 2>&1; cat unit.out >&2
+	GA_UNIT_TOP=$(dirname "$(dirname "$2")") CK_RUN_SUITE=$1 "$2" > unit.out 2>&1
+	cat unit.out >&2
 	sed -n "s/^100%: Checks: \([0-9]*\), Failures: 0, Errors: 0\$/\1/p" unit.out
 }
 
@@ -222,8 +240,9 @@ test_expect_success 'the toxic: the serve suites make, list, show and run it wit
 '
 
 # the block of the copy's docs/driver-protocol.md between its marks
+# (goneaway driver-test --describe=${1:-markdown})
 protocol_tables() {
-	sed -n "/^<!-- begin: goneaway driver-test --describe=markdown -->\$/,/^<!-- end: goneaway driver-test --describe=markdown -->\$/p" \
+	sed -n "/^<!-- begin: goneaway driver-test --describe=${1:-markdown} -->\$/,/^<!-- end: goneaway driver-test --describe=${1:-markdown} -->\$/p" \
 		"$T/docs/driver-protocol.md" | sed "1d;\$d"
 }
 
@@ -237,11 +256,29 @@ test_expect_success 'the connect option: the parser and its hint, the protocol'"
 	grep -q "^  {\"name\": \"nothing\", \"type\": \"boolean\"" d.json
 '
 
-test_expect_success 'the copy'"'"'s whole unit suite passes with the seven new ones; the connect option is one check more of the protocol' '
+# the copy's golden replies, and what its reply suite says of them
+GOLDEN="$T/tests/golden/replies/replies.txt"
+reply_suite() {
+	GA_UNIT_TOP="$T" CK_RUN_SUITE=reply "$T/build/check-unit" > r.out 2>&1
+	rc=$?; cat r.out; return $rc
+}
+
+test_expect_success 'the outcome member: the reply suite wants its replies, then has them (GA_GOLDEN_WRITE=1), and the reader took it' '
+	! reply_suite && grep -q "replies.txt differs from what the code makes" r.out &&
+	cp "$GOLDEN" before.txt &&
+	GA_GOLDEN_WRITE=1 reply_suite &&
+	! diff -u before.txt "$GOLDEN" > g.out && cat g.out &&
+	test "$(grep -c "^-[^-]" g.out)" -eq 0 &&
+	grep -q "^+nothing 1\$" g.out &&
+	grep -q "^+error: .*answered with a nothing that is not 0 or 1" g.out &&
+	reply_suite && grep -q "^100%: Checks: 2, Failures: 0, Errors: 0\$" r.out
+'
+
+test_expect_success 'the copy'"'"'s whole unit suite passes with the eight new ones; the connect option is one check more of the protocol' '
 	n=$(checks protocol "$TOP/build/check-unit") &&
 	m=$(checks protocol "$T/build/check-unit") &&
 	test -n "$n" && test -n "$m" && test "$m" -eq $((n + 1)) &&
-	"$T/build/check-unit" > unit.out 2>&1; rc=$?; tail -n 3 unit.out;
+	GA_UNIT_TOP="$T" "$T/build/check-unit" > unit.out 2>&1; rc=$?; tail -n 3 unit.out;
 	test $rc -eq 0 && grep -q "^100%: Checks: [0-9]*, Failures: 0, Errors: 0\$" unit.out
 '
 
@@ -260,6 +297,16 @@ test_expect_success 'the connect option: docs/driver-protocol.md wants its row, 
 	protocol_tables > got.md && diff -u got.md want.md
 '
 
+test_expect_success 'the outcome member: docs/driver-protocol.md wants its row of the replies, then has it (make docs-tables)' '
+	"$G" driver-test --describe=replies-markdown > want.md &&
+	protocol_tables replies-markdown > got.md &&
+	! diff -u got.md want.md > d.out && cat d.out &&
+	test "$(grep -c "^[-+]|" d.out)" -eq 1 &&
+	grep -q "^+| \`nothing\` | nothing at all, 0 or 1 (t0006-recipes) |\$" d.out &&
+	(cd "$T" && sh docs/gen-replies.sh ./goneaway) &&
+	protocol_tables replies-markdown > got.md && diff -u got.md want.md
+'
+
 # ---- every doc check, on the copy ------------------------------------------------
 
 test_expect_success 'every doc check holds on the copy: its diagnostics, its options, the protocol'"'"'s tables' '
@@ -268,6 +315,9 @@ test_expect_success 'every doc check holds on the copy: its diagnostics, its opt
 	{ sh "$T/tests/options.sh" "$T" "$G" || bad=1; } &&
 	"$G" driver-test --describe=markdown > want.md &&
 	protocol_tables > got.md &&
+	{ diff -u got.md want.md || bad=1; } &&
+	"$G" driver-test --describe=replies-markdown > want.md &&
+	protocol_tables replies-markdown > got.md &&
 	{ diff -u got.md want.md || bad=1; } &&
 	test $bad -eq 0
 '

@@ -30,6 +30,7 @@
 
 #include "faults/fault.h"
 #include "faults/point.h"
+#include "faults/pointfin.h"
 #include "faults/pointseq.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
@@ -74,6 +75,9 @@ static const struct {
 	{ "pause from-server after data 1KiB from-server",
 	  "pause from-server after data 1024b from-server" },
 	{ "kill at data 200 to-server", "kill at data 200b to-server" },
+	{ "fin at data 65536 from-server",
+	  "fin both at data 65536b from-server" },
+	{ "fin both after data 1 to-server", "fin both after data 1b to-server" },
 };
 
 START_TEST(test_parse_good)
@@ -104,10 +108,10 @@ static const struct {
 	size_t offset;
 	const char *msg;
 } bad[] = {
-	{ "", 0, "expected drop, reset, pause, kill or crash, found end of "
-	  "line" },
-	{ "rset at login", 0, "expected drop, reset, pause, kill or crash, "
-	  "found 'rset'; "
+	{ "", 0, "expected drop, reset, pause, kill, crash or fin, found end "
+	  "of line" },
+	{ "rset at login", 0, "expected drop, reset, pause, kill, crash or "
+	  "fin, found 'rset'; "
 	  "did you mean 'reset'?" },
 	{ "reset", 5, "expected to-server, from-server, both, at or after, "
 	  "found end of line" },
@@ -176,6 +180,11 @@ static const struct {
 	  "to-server, from-server or both" },
 	{ "crash at login", 9, "'crash' takes a SIZE point: SIZE to-server or "
 	  "SIZE from-server" },
+	{ "fin at COM_QUERY", 7, "'fin' takes a data SIZE point: data SIZE "
+	  "to-server or data SIZE from-server" },
+	{ "fin after 100 to-server", 10, "'fin' takes a data SIZE point" },
+	{ "fin to-server at data 10 to-server", 4, "'fin' closes the "
+	  "connection both ways: write both, or no CUT word" },
 };
 
 START_TEST(test_validate_bad)
@@ -937,6 +946,57 @@ START_TEST(test_acts_refused)
 }
 END_TEST
 
+/* A FIN in the server's name: its numbers from the point's segment
+ * ("at" a from-server point: the segment's own sequence; "after": past
+ * its data; at a to-server point: what the client acknowledged), and
+ * the packet, its IPv4 and TCP checksums whole, read back. */
+START_TEST(test_fin_packet)
+{
+	uint8_t buf[256], fin[GA_TCP_FIN_LEN];
+	size_t len = seg_packet(buf, 0x18, 1000, 10), i;
+	struct ga_tcp_seg g, back;
+	struct ga_tcp_fin f;
+	uint32_t sum = 0;
+
+	ck_assert_int_eq(ga_tcp_seg_parse(buf, len, &g), 0);
+	g.ack = 7000;
+	ga_tcp_fin_of(&g, 0, 0, &f);            /* from-server, at */
+	ck_assert_uint_eq(f.seq, 1000);
+	ck_assert_uint_eq(f.ack, 7000);
+	ck_assert(f.src == g.src && f.sport == g.sport);
+	ga_tcp_fin_of(&g, 0, 1, &f);            /* ... after */
+	ck_assert_uint_eq(f.seq, 1010);
+	ga_tcp_fin_of(&g, 1, 1, &f);            /* to-server, after */
+	ck_assert_uint_eq(f.seq, 7000);
+	ck_assert_uint_eq(f.ack, 1010);
+	ck_assert(f.src == g.dst && f.dst == g.src);
+	ck_assert(f.sport == g.dport && f.dport == g.sport);
+	ga_tcp_fin_of(&g, 1, 0, &f);            /* ... at */
+	ck_assert_uint_eq(f.ack, 1000);
+
+	ck_assert_uint_eq(ga_tcp_fin_build(&f, fin), GA_TCP_FIN_LEN);
+	ck_assert_int_eq(ga_tcp_seg_parse(fin, sizeof(fin), &back), 0);
+	ck_assert_uint_eq(back.flags, 0x11);
+	ck_assert_uint_eq(back.payload, 0);
+	ck_assert_uint_eq(back.seq, 7000);
+	ck_assert_uint_eq(back.ack, 1000);
+	ck_assert(back.src == g.dst && back.dport == g.sport);
+	for (i = 0; i < 20; i += 2)             /* the IP header's sum */
+		sum += (uint32_t)fin[i] << 8 | fin[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ck_assert_uint_eq(sum, 0xffff);
+	sum = 6 + 20;                           /* TCP's, pseudo-header */
+	for (i = 12; i < 20; i += 2)
+		sum += (uint32_t)fin[i] << 8 | fin[i + 1];
+	for (i = 20; i < GA_TCP_FIN_LEN; i += 2)
+		sum += (uint32_t)fin[i] << 8 | fin[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ck_assert_uint_eq(sum, 0xffff);
+}
+END_TEST
+
 Suite *make_fault_point_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("fault_point");
@@ -950,6 +1010,7 @@ Suite *make_fault_point_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_command_bytes);
 	tcase_add_test(tc, test_seq_counts_data_not_acks);
 	tcase_add_test(tc, test_dscp_mark);
+	tcase_add_test(tc, test_fin_packet);
 	tcase_add_test(tc, test_kind_table);
 	suite_add_tcase(s, tc);
 
