@@ -768,8 +768,8 @@ public class Driver {
 	// working directory follows only when a relative LOAD DATA LOCAL
 	// name needs it: the JVM has no chdir of its own, and libc's through
 	// JNA (which Connector/J uses for unix sockets) costs a start
-	// loading JNA, and JNA's ldconfig -p, a process (about 0.1 s of CPU
-	// and 0.4 s of wall on a busy machine: docs/driver-protocol.md).
+	// loading JNA, and JNA's ldconfig -p, a process (about 0.07 s of CPU:
+	// docs/driver-protocol.md, "What a start of the JVM costs").
 	static Map<String, Object> beginCase(Map<String, Object> r) {
 		Map<String, Object> rep = new LinkedHashMap<>();
 		Object d = r.get("dir");
