@@ -4,7 +4,7 @@
 //
 // Needs a JDK >= 11 (run.sh compiles this file once into a cache, or java
 // runs it from source), Debian's libmariadb-java (Connector/J 2.7) and
-// libjna-java (unix sockets, and chdir for begin-case).
+// libjna-java (unix sockets, and chdir for a relative LOAD DATA LOCAL name).
 //
 // Protocol 5 with the feature "cases": one process serves case after case
 // (serve() below).  Everything a case makes is a Session's (a Driver
@@ -232,6 +232,8 @@ public class Driver {
 		@Override
 		public boolean validate(String name) {
 			String why = why(dirs, name);
+			if (why == null && !name.startsWith("/"))
+				why = inCaseDir();
 			if (why != null)
 				System.err.println("LOAD DATA LOCAL INFILE refused: '" + name + "': " + why);
 			return why == null;
@@ -751,30 +753,31 @@ public class Driver {
 
 	// ------------------------------------------------ cases (protocol 5)
 
-	// The process's working directory: where Connector/J opens a LOAD
-	// DATA LOCAL file the server names relatively (new
-	// FileInputStream(name): the kernel's working directory, which
-	// begin-case changes; the JVM's user.dir stays what it was at start).
+	// The case's directory, which begin-case names: where Connector/J
+	// opens a LOAD DATA LOCAL file the server names relatively (new
+	// FileInputStream(name): the kernel's working directory; the JVM's
+	// user.dir stays what it was at start).
 	static volatile String cwd = System.getProperty("user.dir");
+	// The kernel's working directory: where the process started (a
+	// process goneaway starts for a case starts before its case, in a
+	// directory of the worker's) until a relative LOAD DATA LOCAL name
+	// needs the case's (inCaseDir()).
+	static String kernelCwd = cwd;
 
-	// begin-case: dir becomes the working directory.  The JVM has no
-	// chdir of its own: libc's, through JNA (which Connector/J uses for
-	// unix sockets), the name in the JVM's file-name encoding.  A new
-	// process's first case is where goneaway started it: no chdir (and
-	// no JNA to load, 50 ms of CPU) when dir is the directory already.
+	// begin-case: dir, a directory, becomes the case's.  The kernel's
+	// working directory follows only when a relative LOAD DATA LOCAL
+	// name needs it: the JVM has no chdir of its own, and libc's through
+	// JNA (which Connector/J uses for unix sockets) costs a start
+	// loading JNA, and JNA's ldconfig -p, a process (about 0.07 s of CPU:
+	// docs/driver-protocol.md, "What a start of the JVM costs").
 	static Map<String, Object> beginCase(Map<String, Object> r) {
 		Map<String, Object> rep = new LinkedHashMap<>();
 		Object d = r.get("dir");
 		String why = null;
-		if (!(d instanceof String) || !((String) d).startsWith("/")) {
+		if (!(d instanceof String) || !((String) d).startsWith("/"))
 			why = "begin-case without an absolute dir";
-		} else if (!d.equals(cwd)) {
-			try {
-				why = chdir((String) d);
-			} catch (Throwable e) {
-				why = "chdir through JNA: " + e;
-			}
-		}
+		else if (!new java.io.File((String) d).isDirectory())
+			why = "chdir " + d + ": not a directory";
 		if (why != null) {
 			rep.put("result", "error");
 			rep.put("errno", 0);
@@ -785,6 +788,23 @@ public class Driver {
 		cwd = (String) d;
 		rep.put("result", "ok");
 		return rep;
+	}
+
+	// The kernel's working directory made the case's, for a relative
+	// name: null, or why not.
+	static synchronized String inCaseDir() {
+		String dir = cwd;
+		if (dir.equals(kernelCwd))
+			return null;
+		String why;
+		try {
+			why = chdir(dir);
+		} catch (Throwable e) {
+			why = "chdir through JNA: " + e;
+		}
+		if (why == null)
+			kernelCwd = dir;
+		return why;
 	}
 
 	// libc's chdir(dir): null, or why not.

@@ -81,6 +81,8 @@ struct ga_driver_conn {
 	long long log_from;
 	char case_log[PATH_MAX];
 	unsigned cases;         /* cases it began, this one included */
+	bool ahead;             /* started for the next case, off its
+				 * path: its greeting not read yet */
 	char replaced[240];     /* why the kept one it replaces was not
 				 * used, "": it replaced none */
 	struct ga_interrupt *in;        /* the run's, for an idle one's end

@@ -1,12 +1,15 @@
-/* process_cases.c - a driver process kept between cases
+/* process_cases.c - a driver process for case after case
  * (docs/driver-protocol.md, "Cases"; client/process.h): each case of a
- * driver that declares "cases" is begun with begin-case and ended with
- * end-case on one process, which is kept only when what the kernel says
- * of it (its processes, its sockets, its unread output: client/keep.c)
- * is as it was after its greeting, checked again when the next case
- * takes it; else the next case gets a new process and says why
- * ("replaced: ...").  A driver that declares "spawn" gets a fresh copy
- * from its zygote instead (client/process_spawn.c), never kept.
+ * driver that declares "cases" is begun with begin-case on a process
+ * that never ran a case.  A driver that declares "spawn" gets a fresh
+ * copy from its zygote (client/process_spawn.c); one that cannot fork
+ * a process started for it while the case before ran, off its path.
+ * Either is ended with its case, whatever it left.  Under
+ * GONEAWAY_KEEP=checked a process that cannot fork is kept instead,
+ * ended with end-case, only when what the kernel says of it (its
+ * processes, its sockets, its unread output: client/keep.c) is as it
+ * was after its greeting, checked again when the next case takes it;
+ * else the next case gets a new process and says why ("replaced: ...").
  */
 #include "client/process.h"
 
@@ -39,6 +42,49 @@ static void conn_end_idle(struct ga_driver_conn *c)
 	if (ga_interrupted(c->in))
 		ga_conn_kill(c);
 	ga_conn_end(c);
+}
+
+/* Whether a driver process that cannot fork is kept between cases,
+ * checked from outside (GONEAWAY_KEEP=checked), rather than ended with
+ * its case. */
+static bool keep_checked(void)
+{
+	const char *knob = getenv("GONEAWAY_KEEP");
+
+	return knob && strcmp(knob, "checked") == 0;
+}
+
+/* A process of c's driver started now in c's namespace for the next
+ * connection there that needs one, off its path (while this case runs,
+ * when none waits already): its greeting is read when a case takes it
+ * (ga_conn_kept()), and the worker's end ends it if none does.  Nothing
+ * when it cannot start: that case starts one. */
+static void start_ahead(const struct ga_driver_conn *c)
+{
+	struct ga_error err;
+	struct ga_driver_conn *n;
+	/* its working directory until its begin-case: the keep directory,
+	 * there till the worker ends (this case's may go before the
+	 * runtime reads it: a JVM at its start) */
+	struct ga_client_env at = *c->env;
+	int rc;
+
+	if (ga_driver_kept_count_of(c->drv) > 0)
+		return;
+	n = ga_conn_kept_new(c->drv, c->env, &err);
+	if (!n)
+		return;
+	if (at.keep_dir)
+		at.dir = at.keep_dir;
+	n->env = &at;
+	rc = ga_conn_process_start(n, &at, n->log, &err);
+	n->env = NULL;
+	if (rc) {
+		ga_conn_end(n);
+		return;
+	}
+	n->ahead = true;
+	ga_keep_idle_put(n, n->drv, n->netns, conn_quit_idle, conn_end_idle);
 }
 
 /* The case's directory as a begin-case's members. */
@@ -163,6 +209,13 @@ void ga_conn_free(struct ga_driver_conn *c)
 		ga_conn_end(c);
 		return;
 	}
+	/* one that cannot fork serves one case too: the next case's was
+	 * started when this one began, or is now */
+	if (!keep_checked()) {
+		start_ahead(c);
+		ga_conn_end(c);
+		return;
+	}
 	if (end_case(c, why, sizeof(why))) {
 		ga_conn_log_note(c, "not kept for the next case: %s", why);
 		not_kept.drv = c->drv;
@@ -218,6 +271,7 @@ int ga_conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 	struct ga_error why;
 	struct stat st;
 	char replaced[240] = "", given_up[300] = "";
+	bool ahead;
 
 	if (ga_conn_spawn_wanted(drv))
 		c = ga_conn_spare_take(drv, env, given_up, sizeof(given_up));
@@ -225,7 +279,16 @@ int ga_conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 		while ((c = ga_keep_idle_take(drv, ns)) != NULL) {
 			c->decl = decl;
 			c->env = env;
-			if (gap_dirty(c, replaced, sizeof(replaced)) == 0) {
+			/* started ahead, never ran a case: its greeting */
+			ahead = c->ahead;
+			c->ahead = false;
+			if (ahead) {
+				if (ga_conn_read_hello(c, &why) == 0)
+					break;
+				snprintf(replaced, sizeof(replaced),
+					 "its greeting: %s", why.msg);
+			} else if (gap_dirty(c, replaced,
+					     sizeof(replaced)) == 0) {
 				c->replaced[0] = '\0';
 				if (begin_case(c, &why) == 0) {
 					*connp = c;
@@ -242,7 +305,8 @@ int ga_conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 					 "%s/driver-%s.log", env->dir,
 					 decl->name);
 			}
-			ga_conn_log_note(c, "not kept: %s", replaced);
+			ga_conn_log_note(c, "not %s: %s", ahead ? "used" :
+					 "kept", replaced);
 			ga_conn_end(c);
 		}
 	if (not_kept.drv == drv) {
@@ -288,9 +352,12 @@ int ga_conn_kept(struct ga_driver *drv, const struct ga_connection *decl,
 		ga_conn_end(c);
 		return -1;
 	}
-	/* the next case's copy forks while this one runs */
+	/* the next case's copy forks, or its process starts, while this
+	 * one runs */
 	if (c->spawned)
 		ga_conn_spare_ahead(drv, env);
+	else if (!keep_checked())
+		start_ahead(c);
 	*connp = c;
 	return 0;
 }

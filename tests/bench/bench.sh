@@ -807,7 +807,7 @@ f_run() {
 	# NAME:kept: the driver's processes kept between cases, checked, not
 	# a copy forked fresh per case (GONEAWAY_SPAWN=off): what spawn costs
 	case $fc in
-	*:kept) GONEAWAY_SPAWN=off timed "$f-$fr.log" "$@" ;;
+	*:kept) GONEAWAY_KEEP=checked GONEAWAY_SPAWN=off timed "$f-$fr.log" "$@" ;;
 	*) timed "$f-$fr.log" "$@" ;;
 	esac
 	u1=$(uptime_now)

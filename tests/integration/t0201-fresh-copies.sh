@@ -6,7 +6,9 @@
 # set umask 077 and a variable in its process's environment
 # (data/drivers/carry-driver.py) leaves nothing to the case after it,
 # which gets its verdict alone under --fresh-drivers.  A driver that
-# cannot fork is kept and checked from outside for the whole gap: a
+# cannot fork gets a process started for each case; under
+# GONEAWAY_KEEP=checked one is kept and checked from outside for the
+# whole gap: a
 # line it writes 300 ms after its end-case answer is the case's before,
 # seen when the process is taken for the next case, which gets a new
 # one and says why ("replaced: ...").  The report says where each
@@ -75,7 +77,7 @@ if driver_installed pymysql; then
 	'
 
 	test_expect_success 'a kept driver that writes a line after its end-case: the next case gets a new process, and says why' '
-		"$GONEAWAY" run -j 1 -v -o res-late --color never \
+		GONEAWAY_KEEP=checked "$GONEAWAY" run -j 1 -v -o res-late --color never \
 			--client "cmd:$CARRY late" new.gw pause.gw new2.gw > late.out 2>&1;
 		rc=$?; cat late.out res-late/new2/driver-app.log; test $rc -eq 0 &&
 		grep -q "drivers: app: started for this case; client namespace: new" late.out &&
@@ -85,7 +87,7 @@ if driver_installed pymysql; then
 	'
 
 	test_expect_success 'a kept driver that left nothing serves the next case, checked' '
-		GONEAWAY_SPAWN=off "$GONEAWAY" run -j 1 -v -o res-kept --color never \
+		GONEAWAY_KEEP=checked GONEAWAY_SPAWN=off "$GONEAWAY" run -j 1 -v -o res-kept --color never \
 			--client "cmd:$CARRY" new.gw new2.gw > kept.out 2>&1;
 		rc=$?; cat kept.out; test $rc -eq 0 &&
 		grep -q "drivers: app: started for this case" kept.out &&
