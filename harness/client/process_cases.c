@@ -69,7 +69,7 @@ static void start_ahead(const struct ga_driver_conn *c)
 	struct ga_client_env at = *c->env;
 	int rc;
 
-	if (ga_driver_kept_count_of(c->drv) > 0)
+	if (ga_driver_ready_count_of(c->drv) > 0)
 		return;
 	n = ga_conn_kept_new(c->drv, c->env, &err);
 	if (!n)
