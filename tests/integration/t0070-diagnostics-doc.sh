@@ -43,7 +43,7 @@ test_expect_success 'the scanner finds the messages the parser emits' '
 	! grep "^MISSING" formats &&
 	test "$(wc -l < formats)" -ge 150 &&
 	grep -q "	unknown connection .%s.%s$" formats &&
-	grep -q "	rate must be more than 0$" formats
+	grep -q "	tbf needs .rate RATE.$" formats
 '
 
 test_expect_success 'the doc tables list messages' '

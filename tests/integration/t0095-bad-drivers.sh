@@ -75,10 +75,18 @@ test_expect_success 'a driver that never greets fails the run at once (exit 2), 
 	test $(( $(date +%s) - start )) -lt $(( waited / 1000 + 15 ))
 '
 
+# The signal goes once the driver runs: goneaway has blocked SIGINT
+# (util/interrupt.h) before it starts one.  Before that, in a shell's
+# background job SIGINT is ignored and would be lost, as it was once
+# when a 1 s sleep did not cover goneaway's start in a loaded make check.
 test_expect_success 'SIGINT while a driver has not greeted ends the run at once (exit 130)' '
+	BAD_DRIVER_PIDFILE="$DRV_OUT/pid-muteint" \
 	"$GONEAWAY" run --no-results --client "cmd:$DRIVER mute" \
 		"$DATA/bad-driver-query.gw" > out 2> err & gp=$!
-	sleep 1; start=$(date +%s); kill -INT $gp; wait $gp; rc=$?; cat out err;
+	n=0; while [ ! -s "$DRV_OUT/pid-muteint" ] && [ $n -lt 600 ] &&
+		kill -0 $gp 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+	say "the driver ran after $n tenths of a second"
+	start=$(date +%s); kill -INT $gp; wait $gp; rc=$?; cat out err;
 	test $rc -eq 130 && grep -q "its greeting: interrupted by a signal" err &&
 	# well before the greeting.s bound (10 s): the confined driver and
 	# the lab are taken down after the signal, 0.4 to 3.9 s at load 80

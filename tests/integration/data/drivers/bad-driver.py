@@ -4,7 +4,7 @@
 # driver's stderr, never a PASS and never a hung run.
 #   crash    greets, answers connect, then dies on the first query
 #   garbage  greets, answers connect, then writes a line that is not JSON
-#   mute     never greets
+#   mute     never greets (writes $BAD_DRIVER_PIDFILE first, when set)
 #   wrongid  answers the first query with another request's id
 #   stuck    greets, answers connect, then never answers a query, and
 #            ignores its socket being cut (no sockets at all here)
@@ -92,6 +92,13 @@ import time
 mode = sys.argv[1]
 print("bad-driver: starting in mode " + mode, file=sys.stderr, flush=True)
 if mode == "mute":
+    # that it runs (goneaway waits for its greeting from now on), where
+    # $BAD_DRIVER_PIDFILE says (t0095's SIGINT waits for it)
+    if os.environ.get("BAD_DRIVER_PIDFILE"):
+        with open(os.environ["BAD_DRIVER_PIDFILE"] + ".tmp", "w") as f:
+            f.write(str(os.getpid()) + "\n")
+        os.rename(os.environ["BAD_DRIVER_PIDFILE"] + ".tmp",
+                  os.environ["BAD_DRIVER_PIDFILE"])
     # past the greeting's longest bound (10 s stretched 8 times): a
     # driver that exits before it has ended the greeting itself, which
     # says so (and no longer how busy the machine was)
