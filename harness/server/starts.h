@@ -21,6 +21,13 @@
  * The slots are files DIR/starts/slot-N, each held with flock: a process
  * that dies gives its slots back with its descriptors, so nothing is ever
  * left held.  The files stay, like the cache's other lock files.
+ *
+ * Waiters are served first come, first served: each holds a ticket
+ * (DIR/starts/wait-T, flocked while it waits) and only the lowest live
+ * ticket tries the slots.  When every waiter polled the slots, a MySQL
+ * start (weight 2) could lose to every MariaDB start, and on a busy
+ * machine the cases given first (the suite's longest) waited longest:
+ * 120 to 200 s at load 40, where cases given 80 s later waited 20 s.
  */
 #ifndef GA_SERVER_STARTS_H
 #define GA_SERVER_STARTS_H
@@ -47,7 +54,8 @@ unsigned ga_starts_slots(void);
 
 /* Takes weight of the slots (1 to slots; clamped) under cache_dir,
  * waiting (a bounded poll, never a sleep: at most wait_ms, and an
- * interrupt ends it) until that many are free at once.  Returns 0 with
+ * interrupt ends it) until every take that came before it has its
+ * slots and that many are free at once.  Returns 0 with
  * held filled, or -1 with err set (held is then empty). */
 int ga_starts_take(const char *cache_dir, unsigned slots, unsigned weight,
 		   long wait_ms, struct ga_interrupt *in,

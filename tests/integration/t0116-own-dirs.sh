@@ -179,6 +179,7 @@ test_expect_success 'a build evicts only the templates that carry the mark; lock
 	test "$(head -n 1 "$new/.goneaway")" = "$MARK" &&
 	test "$(stat -c %a ecache/template.lock)" = 600 &&
 	test "$(stat -c %a ecache/tls.lock)" = 600 &&
+	test "$(stat -c %a ecache/starts/queue)" = 600 &&
 	for f in ecache/starts/slot-*; do test "$(stat -c %a "$f")" = 600 || exit 1; done
 '
 

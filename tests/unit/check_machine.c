@@ -5,6 +5,7 @@
  * descriptions, so two takes in this process conflict as two processes'
  * would) and the default -j (GONEAWAY_JOBS, the cores, a start's
  * weight). */
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +134,118 @@ START_TEST(starts_in_flight_are_bounded)
 	ck_assert_uint_eq(a.n, 1);
 	ck_assert_int_eq(ga_starts_take(dir, 1, 1, 30, NULL, &b, &err), -1);
 	ga_starts_give(&a);
+	remove_dir();
+}
+END_TEST
+
+/* count of waiters' tickets (starts/wait-*) in dir */
+static int tickets(void)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/starts", dir);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		n += strncmp(e->d_name, "wait-", 5) == 0;
+	closedir(d);
+	return n;
+}
+
+/* until n tickets wait (at most 1 s: then the order is what says) */
+static void wait_tickets(int n)
+{
+	int i;
+
+	for (i = 0; i < 100 && tickets() != n; i++)
+		usleep(10000);
+}
+
+/* a child that takes weight slots and writes its letter once it has
+ * them, holds them 100 ms, gives them back and exits; it closes its
+ * copies of the parent's slots (held), whose locks it would share */
+static pid_t taker(unsigned weight, char letter, int wfd,
+		   struct ga_starts_held *held)
+{
+	struct ga_starts_held h;
+	struct ga_error err;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid)
+		return pid;
+	ga_starts_give(held);   /* the child's copies; the locks stay */
+	if (ga_starts_take(dir, 2, weight, 10000, NULL, &h, &err) != 0)
+		_exit(1);
+	if (write(wfd, &letter, 1) != 1)
+		_exit(1);
+	usleep(100000);
+	ga_starts_give(&h);
+	_exit(0);
+}
+
+START_TEST(starts_are_first_come_first_served)
+{
+	struct ga_starts_held a;
+	struct ga_error err;
+	char order[3] = "";
+	int p[2], status;
+	pid_t b, c;
+
+	make_dir();
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(ga_starts_take(dir, 2, 2, 1000, NULL, &a, &err), 0);
+	/* B, a MySQL start (weight 2), comes first; C, weight 1, after */
+	b = taker(2, 'B', p[1], &a);
+	wait_tickets(1);
+	c = taker(1, 'C', p[1], &a);
+	wait_tickets(2);
+	/* one slot free: enough for C, but B came first */
+	close(a.fds[1]);
+	a.n = 1;
+	usleep(200000);
+	ga_starts_give(&a);
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], order, 1), 1);
+	ck_assert_int_eq(read(p[0], order + 1, 1), 1);
+	ck_assert_str_eq(order, "BC");
+	ck_assert_int_eq(waitpid(b, &status, 0), b);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(waitpid(c, &status, 0), c);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(p[0]);
+	ck_assert_int_eq(tickets(), 0);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(a_dead_waiter_does_not_hold_the_queue)
+{
+	struct ga_starts_held a, b;
+	struct ga_error err;
+	int p[2], status;
+	pid_t d;
+
+	make_dir();
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(ga_starts_take(dir, 2, 2, 1000, NULL, &a, &err), 0);
+	d = taker(1, 'D', p[1], &a);
+	wait_tickets(1);
+	kill(d, SIGKILL);
+	ck_assert_int_eq(waitpid(d, &status, 0), d);
+	ga_starts_give(&a);
+	/* its ticket is left, unlocked: the next take goes past it */
+	ck_assert_int_eq(tickets(), 1);
+	ck_assert_int_eq(ga_starts_take(dir, 2, 1, 1000, NULL, &b, &err), 0);
+	ck_assert_msg(b.waited_ms < 500, "waited %.0f ms", b.waited_ms);
+	ga_starts_give(&b);
+	ck_assert_int_eq(tickets(), 0);
+	close(p[0]);
+	close(p[1]);
 	remove_dir();
 }
 END_TEST
@@ -329,6 +442,8 @@ Suite *make_machine_suite(void)
 	tcase_add_test(tc, stretch_follows_the_pressure);
 	tcase_add_test(tc, extend_only_grows);
 	tcase_add_test(tc, starts_in_flight_are_bounded);
+	tcase_add_test(tc, starts_are_first_come_first_served);
+	tcase_add_test(tc, a_dead_waiter_does_not_hold_the_queue);
 	tcase_add_test(tc, default_jobs_honours_goneaway_jobs);
 	tcase_add_test(tc, start_slots_are_two_a_core);
 	tcase_add_test(tc, default_jobs_follow_cores_and_start_cost);
