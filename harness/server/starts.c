@@ -81,112 +81,146 @@ static int try_take(const char *dir, unsigned slots, unsigned weight,
 
 /* ---- the queue: first come, first served ------------------------------
  *
- * A process that waits holds a ticket: the file DIR/wait-T, flocked for as
- * long as it waits, T one more than the highest ticket there when it came
- * (taken under DIR/queue's flock).  Only the lowest live ticket tries the
- * slots; the others each watch the live ticket just below their own,
- * one flock try a poll.  A ticket whose file is no longer locked is
- * finished or its process died (the lock goes with the descriptor): the
- * next to look removes it.  So a waiter that died, or is in another PID
- * namespace, never holds the queue, and no start waits behind one given
- * later: before, every waiter polled the slots, a start of weight 2
- * could lose to every start of weight 1, and on a busy machine the
+ * A process that waits holds a ticket: the file DIR/wait-T-W (W its
+ * weight), flocked for as long as it waits, T one more than the highest
+ * ticket there when it came (taken under DIR/queue's flock).  It keeps
+ * the tickets that were there before it open, and takes slots only when
+ * as many are free as it and every one of those still waiting need
+ * together: whoever looks first may take free slots, but never those
+ * that an earlier waiter is owed.  A ticket whose file is no longer
+ * locked is finished, or its process died (the lock goes with the
+ * descriptor): it no longer counts, and the first to see it removes its
+ * file.  Before, every waiter polled the slots alone: a start of weight
+ * 2 could lose to every start of weight 1, and on a busy machine the
  * first-given cases (the suite's longest) waited longest. */
 
-struct ticket {
-	int fd;                 /* wait-T, flocked; -1 while none */
+#define AHEAD_MAX 256           /* earlier waiters counted (more: not) */
+
+struct ahead {
+	int fd;
 	unsigned long t;
-	int pred_fd;            /* the live ticket below, watched; or -1 */
-	unsigned long pred;
+	unsigned w;
 };
 
-static int ticket_name(const char *name, unsigned long *t)
+struct ticket {
+	int fd;                 /* wait-T-W, flocked; -1 while none */
+	unsigned long t;
+	unsigned w;
+	struct ahead ahead[AHEAD_MAX];  /* the earlier tickets, open */
+	unsigned n_ahead;
+};
+
+/* Reads a ticket's file name, wait-T-W. */
+static int ticket_name(const char *name, unsigned long *t, unsigned *w)
 {
+	unsigned long v;
 	char *end;
 
 	if (strncmp(name, "wait-", 5) != 0 || name[5] < '0' || name[5] > '9')
 		return -1;
 	errno = 0;
 	*t = strtoul(name + 5, &end, 10);
-	return *end || errno ? -1 : 0;
+	if (errno || *end != '-' || end[1] < '0' || end[1] > '9')
+		return -1;
+	v = strtoul(end + 1, &end, 10);
+	if (errno || *end || v < 1 || v > GA_STARTS_MAX)
+		return -1;
+	*w = (unsigned)v;
+	return 0;
 }
 
 static int ticket_path(char *path, size_t size, const char *dir,
-		       unsigned long t)
+		       unsigned long t, unsigned w)
 {
-	return snprintf(path, size, "%s/wait-%lu", dir, t) >= (int)size ?
-		-1 : 0;
+	return snprintf(path, size, "%s/wait-%lu-%u", dir, t, w) >=
+		(int)size ? -1 : 0;
 }
 
-/* Opens ticket t's file and returns its descriptor if its owner still
- * waits; -1 if it is gone or finished (then its file is removed). */
-static int ticket_live(const char *dir, unsigned long t)
+/* Whether the ticket open in fd still waits; if not, its file is
+ * removed (its owner's removal may have been first). */
+static bool ticket_waits(const char *dir, int fd, unsigned long t,
+			 unsigned w)
 {
 	char path[PATH_MAX];
-	int fd;
 
-	if (ticket_path(path, sizeof(path), dir, t))
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -1;
 	if (flock(fd, LOCK_SH | LOCK_NB) != 0)
-		return fd;              /* held: it waits */
-	unlink(path);
-	close(fd);
-	return -1;
+		return true;
+	if (ticket_path(path, sizeof(path), dir, t, w) == 0)
+		(void)unlink(path);
+	return false;
 }
 
-/* The highest ticket below `below` (all: ULONG_MAX) whose owner waits,
- * its file open in *fd; 0 with *fd -1 when there is none.  Finished
- * tickets met on the way are removed. */
-static int ticket_below(const char *dir, unsigned long below,
-		        unsigned long *t, int *fd, struct ga_error *err)
+/* The slots that the earlier tickets still waiting need, together;
+ * the finished ones are let go. */
+static unsigned owed(const char *dir, struct ticket *tk)
 {
-	unsigned long best = 0, n;
-	bool found = false;
-	struct dirent *e;
-	DIR *d;
-	int f;
+	unsigned i, k = 0, sum = 0;
 
-	*fd = -1;
-	for (;;) {
-		d = opendir(dir);
-		if (!d)
-			return ga_error_errno(err, errno, "open %s", dir);
-		found = false;
-		while ((e = readdir(d)) != NULL)
-			if (ticket_name(e->d_name, &n) == 0 && n < below &&
-			    (!found || n > best)) {
-				best = n;
-				found = true;
-			}
-		closedir(d);
-		if (!found)
-			return 0;
-		f = ticket_live(dir, best);
-		if (f >= 0) {
-			*t = best;
-			*fd = f;
-			return 0;
+	for (i = 0; i < tk->n_ahead; i++) {
+		struct ahead *a = &tk->ahead[i];
+
+		if (!ticket_waits(dir, a->fd, a->t, a->w)) {
+			close(a->fd);
+			continue;
 		}
-		/* it was finished and is removed: the next one down */
+		sum += a->w;
+		tk->ahead[k++] = *a;
 	}
+	tk->n_ahead = k;
+	return sum;
 }
 
 static void ticket_drop(const char *dir, struct ticket *tk)
 {
 	char path[PATH_MAX];
+	unsigned i;
 
-	if (tk->pred_fd >= 0)
-		close(tk->pred_fd);
-	tk->pred_fd = -1;
+	for (i = 0; i < tk->n_ahead; i++)
+		close(tk->ahead[i].fd);
+	tk->n_ahead = 0;
 	if (tk->fd < 0)
 		return;
-	if (ticket_path(path, sizeof(path), dir, tk->t) == 0)
+	if (ticket_path(path, sizeof(path), dir, tk->t, tk->w) == 0)
 		unlink(path);
 	close(tk->fd);          /* the flock goes with it */
 	tk->fd = -1;
+}
+
+/* Under the queue's lock: opens the tickets there (the earlier ones),
+ * and returns the highest ticket seen. */
+static int ticket_scan(const char *dir, struct ticket *tk,
+		       unsigned long *last, struct ga_error *err)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	unsigned long t;
+	unsigned w;
+	DIR *d;
+	int fd;
+
+	*last = 0;
+	d = opendir(dir);
+	if (!d)
+		return ga_error_errno(err, errno, "open %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (ticket_name(e->d_name, &t, &w))
+			continue;
+		if (t > *last)
+			*last = t;
+		if (tk->n_ahead == AHEAD_MAX ||
+		    ticket_path(path, sizeof(path), dir, t, w))
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		if (!ticket_waits(dir, fd, t, w)) {
+			close(fd);
+			continue;
+		}
+		tk->ahead[tk->n_ahead++] = (struct ahead){ fd, t, w };
+	}
+	closedir(d);
+	return 0;
 }
 
 /* Queues: a ticket above every one there.  Its file is made and locked
@@ -197,14 +231,11 @@ static int ticket_take(const char *dir, struct ticket *tk, double deadline,
 		       struct ga_interrupt *in, struct ga_error *err)
 {
 	char path[PATH_MAX], fresh[PATH_MAX];
-	unsigned long last = 0;
-	bool any = false;
-	struct dirent *e;
-	unsigned long n;
+	unsigned long last;
 	int qfd, rc = -1;
-	DIR *d;
 
-	tk->fd = tk->pred_fd = -1;
+	tk->fd = -1;
+	tk->n_ahead = 0;
 	if (snprintf(path, sizeof(path), "%s/queue", dir) >= (int)sizeof(path) ||
 	    snprintf(fresh, sizeof(fresh), "%s/new", dir) >= (int)sizeof(fresh))
 		return ga_error_set(err, "path too long: %s", dir);
@@ -227,19 +258,10 @@ static int ticket_take(const char *dir, struct ticket *tk, double deadline,
 			goto out;
 		}
 	}
-	d = opendir(dir);
-	if (!d) {
-		ga_error_errno(err, errno, "open %s", dir);
+	if (ticket_scan(dir, tk, &last, err))
 		goto out;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (ticket_name(e->d_name, &n) == 0 && (!any || n > last)) {
-			last = n;
-			any = true;
-		}
-	closedir(d);
-	tk->t = any ? last + 1 : 1;
-	if (ticket_path(path, sizeof(path), dir, tk->t)) {
+	tk->t = last + 1;
+	if (ticket_path(path, sizeof(path), dir, tk->t, tk->w)) {
 		ga_error_set(err, "path too long: %s", dir);
 		goto out;
 	}
@@ -259,25 +281,29 @@ static int ticket_take(const char *dir, struct ticket *tk, double deadline,
 	}
 	rc = 0;
 out:
+	if (rc)
+		ticket_drop(dir, tk);
 	close(qfd);             /* and the queue's flock */
 	return rc;
 }
 
-/* Whether the ticket is first in the queue now: 1 yes, 0 no, -1 err.
- * Watches the live ticket below it while there is one. */
-static int ticket_first(const char *dir, struct ticket *tk,
-			struct ga_error *err)
+/* One try: the slots free now, if as many are as the earlier waiters
+ * are owed and weight more; it keeps weight of them.  1, 0 or -1. */
+static int take_owed(const char *dir, unsigned slots, unsigned weight,
+		     unsigned start, struct ticket *tk,
+		     struct ga_starts_held *held, struct ga_error *err)
 {
-	if (tk->pred_fd >= 0) {
-		if (flock(tk->pred_fd, LOCK_SH | LOCK_NB) != 0)
-			return 0;       /* it still waits */
-		close(tk->pred_fd);
-		tk->pred_fd = -1;
-		(void)ticket_live(dir, tk->pred);       /* removes it */
-	}
-	if (ticket_below(dir, tk->t, &tk->pred, &tk->pred_fd, err))
-		return -1;
-	return tk->pred_fd < 0;
+	unsigned want = owed(dir, tk) + weight;
+	int r;
+
+	if (want > slots)
+		return 0;
+	r = try_take(dir, slots, want, start, held, err);
+	if (r <= 0)
+		return r;
+	while (held->n > weight)
+		close(held->fds[--held->n]);
+	return 1;
 }
 
 int ga_starts_take(const char *cache_dir, unsigned slots, unsigned weight,
@@ -287,7 +313,7 @@ int ga_starts_take(const char *cache_dir, unsigned slots, unsigned weight,
 	char dir[PATH_MAX];
 	double t0 = ga_clock_ms();
 	unsigned start = (unsigned)getpid();
-	struct ticket tk = { .fd = -1, .pred_fd = -1 };
+	struct ticket tk;
 	int r;
 
 	held->n = 0;
@@ -303,13 +329,12 @@ int ga_starts_take(const char *cache_dir, unsigned slots, unsigned weight,
 	if (snprintf(dir, sizeof(dir), "%s/starts", cache_dir) >=
 	    (int)sizeof(dir))
 		return ga_error_set(err, "path too long: %s", cache_dir);
+	tk.w = weight;
 	if (ga_trustdir_mkdirs(dir, err) ||
 	    ticket_take(dir, &tk, t0 + (double)wait_ms, in, err))
 		return ga_error_prefix(err, "the server starts' slots");
 	for (;;) {
-		r = ticket_first(dir, &tk, err);
-		if (r > 0)
-			r = try_take(dir, slots, weight, start++, held, err);
+		r = take_owed(dir, slots, weight, start++, &tk, held, err);
 		if (r < 0) {
 			ticket_drop(dir, &tk);
 			return ga_error_prefix(err, "the server starts' slots");
