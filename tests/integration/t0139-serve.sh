@@ -175,8 +175,12 @@ test_expect_success 'mysql_kill: a statement still on its way is KILLed once it 
 		-u"$MYSQL_USER" -p"$MYSQL_PASSWORD" -N "$MYSQL_DATABASE" \
 		< big.sql > out 2>&1; t1=$(now_ms); cut -c1-200 out &&
 	echo "$((t1 - t0)) ms" &&
-	# unKILLed it ends after its crawl and SLEEP(8): 10 s at least
-	grep -q "^ERROR 1317 " out && test $((t1 - t0)) -lt 9500 &&
+	# unKILLed it ends after its crawl and SLEEP(8): 10 s at least.
+	# KILLed: 1317, or, when the KILL lands inside SLEEP() and the
+	# server checks for it only there, SLEEP() returns 1 ("interrupted",
+	# MariaDB manual) and the row comes early (seen once at load 35)
+	{ grep -q "^ERROR 1317 " out || grep -q "^1	64000\$" out; } &&
+	test $((t1 - t0)) -lt 9500 &&
 	api POST /reset > r &&
 	# the KILL waited for the statement, which came 2 s after it
 	grep "\"event\":\"kill\"" log.jsonl | tail -n 1 > kill.json && cat kill.json &&
