@@ -397,13 +397,7 @@ static void run_call(struct call *call)
 		ga_mysql_query(m, call->sql, out);
 		return;
 	case GA_STEP_PING:
-		out->api = "mysql_ping";
-		out->thread_before = mysql_thread_id(m);
-		if (mysql_ping(m) != 0)
-			ga_mysql_set_error(m, "mysql_ping", out);
-		else
-			out->result = GA_RESULT_OK;
-		out->thread_after = mysql_thread_id(m);
+		ga_mysql_ping(m, out);
 		return;
 	case GA_STEP_CLOSE:
 		out->api = conn->raw_fd >= 0 ? "close" : "mysql_close";
