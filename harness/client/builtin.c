@@ -341,6 +341,20 @@ static void harness_error(struct ga_outcome *out, const char *what)
 	snprintf(out->message, sizeof(out->message), "%s", what);
 }
 
+/* execute and long-data: on the statement prepare made. */
+static void stmt_call(struct ga_driver_conn *conn, const struct ga_step *st,
+		      struct ga_outcome *out)
+{
+	if (!conn->stmt)
+		harness_error(out, "no prepared statement");
+	else if (st->kind == GA_STEP_EXECUTE)
+		ga_stmt_execute(conn->mysql, conn->stmt, st->size, st->params,
+				st->nparams, out);
+	else
+		ga_stmt_long_data(conn->mysql, conn->stmt, st->size, st->chunk,
+				  out);
+}
+
 static void run_call(struct call *call)
 {
 	struct ga_driver_conn *conn = call->conn;
@@ -359,18 +373,8 @@ static void run_call(struct call *call)
 		ga_stmt_prepare(m, &conn->stmt, call->sql, out);
 		return;
 	case GA_STEP_EXECUTE:
-		if (!conn->stmt)
-			harness_error(out, "no prepared statement");
-		else
-			ga_stmt_execute(m, conn->stmt, st->size, st->params,
-					st->nparams, out);
-		return;
 	case GA_STEP_LONG_DATA:
-		if (!conn->stmt)
-			harness_error(out, "no prepared statement");
-		else
-			ga_stmt_long_data(m, conn->stmt, st->size, st->chunk,
-					  out);
+		stmt_call(conn, st, out);
 		return;
 	case GA_STEP_STREAM:
 		if (conn->stream) {
