@@ -310,13 +310,7 @@ static void run(struct conn *c, const struct ga_json *req,
 	if (strcmp(step, "query") == 0) {
 		ga_mysql_query(c->mysql, sql, out);
 	} else if (strcmp(step, "ping") == 0) {
-		out->api = "mysql_ping";
-		out->thread_before = mysql_thread_id(c->mysql);
-		if (mysql_ping(c->mysql) != 0)
-			ga_mysql_set_error(c->mysql, "mysql_ping", out);
-		else
-			out->result = GA_RESULT_OK;
-		out->thread_after = mysql_thread_id(c->mysql);
+		ga_mysql_ping(c->mysql, out);
 	} else if (strcmp(step, "close") == 0) {
 		out->api = "close";
 		close_all(c);

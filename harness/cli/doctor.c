@@ -97,15 +97,8 @@ static void check_kernel(struct ga_checklist *c, bool root)
 	}
 	ga_check_line(c, true, true, "namespaces", "%s", "network namespaces and a "
 	     "veth pair (a private lab)");
-	memset(&t, 0, sizeof(t));
-	t.client_ns = lab.client_ns;
-	t.server_ns = lab.server_ns;
-	t.client_if = lab.client_if;
-	t.server_if = lab.server_if;
-	t.client_addr = GA_LAB_CLIENT_ADDR;
-	t.server_addr = GA_LAB_SERVER_ADDR;
-	t.server_port = GA_SERVER_PORT;
-	t.tag = (unsigned)getpid() & 0xffffff;
+	ga_fault_target_in(&t, &lab, GA_SERVER_PORT,
+			   (unsigned)getpid() & 0xffffff);
 	check_faults(c, &t, false);
 	ga_lab_destroy(&lab);
 }

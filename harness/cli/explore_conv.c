@@ -256,6 +256,14 @@ static void shape_of(const char *phase, char *shape, size_t len)
 	shape[i] = '\0';
 }
 
+/* The names of the points that name their packet alone. */
+static const char *const point_names[] = {
+	[GA_MW_GREETING] = "greeting",
+	[GA_MW_LOGIN] = "login",
+	[GA_MW_SSL_REQUEST] = "TLS request",
+	[GA_MW_TLS] = "TLS hello",
+};
+
 /* The name of a packet the classifier reported as ev, dir's. */
 static void name_packet(const struct ga_mysql_wire *w, int dir,
 			const struct ga_mw_event *ev, const unsigned char *pl,
@@ -267,16 +275,10 @@ static void name_packet(const struct ga_mysql_wire *w, int dir,
 
 	switch (ev->point) {
 	case GA_MW_GREETING:
-		snprintf(buf, len, "greeting");
-		return;
 	case GA_MW_LOGIN:
-		snprintf(buf, len, "login");
-		return;
 	case GA_MW_SSL_REQUEST:
-		snprintf(buf, len, "TLS request");
-		return;
 	case GA_MW_TLS:
-		snprintf(buf, len, "TLS hello");
+		snprintf(buf, len, "%s", point_names[ev->point]);
 		return;
 	case GA_MW_AUTH:
 		snprintf(buf, len, "%s", first == 0x00 ? "auth OK" :

@@ -36,25 +36,6 @@ static void html_line(void *ctx, const char *s)
 	fputs("</li>\n", f);
 }
 
-/* The server side's lines (ex_side_lines): a section, a list. */
-static void html_side_line(void *ctx, const char *s)
-{
-	struct ex_lines *t = ctx;
-
-	if (!t->n++)
-		fputs("<h2>Failed writes and COMMITs</h2>\n<ul>\n", t->f);
-	html_line(t->f, s);
-}
-
-static void html_side(FILE *f, const struct ex_state *st)
-{
-	struct ex_lines t = { f, 0 };
-
-	ex_side_lines(st, html_side_line, &t);
-	if (t.n)
-		fputs("</ul>\n", f);
-}
-
 static const char *cell_class(const struct ex_run *r)
 {
 	if (r->j.violation)
@@ -155,7 +136,9 @@ static void html_write(FILE *f, const struct ex_state *st, double secs)
 	ex_map_head(st, secs, html_line, f);
 	fputs("</ul>\n", f);
 	html_violations(f, st);
-	html_side(f, st);
+	/* the server side's lines: a section, a list */
+	ex_side_section(st, f, "<h2>Failed writes and COMMITs</h2>\n<ul>\n",
+			html_line, "</ul>\n");
 	fputs("<h2>Points</h2>\n<table>\n<thead><tr><th>#</th>"
 	      "<th>point</th>", f);
 	for (k = 0; k < EX_NKINDS; k++)

@@ -111,24 +111,6 @@ static void md_row(FILE *f, const struct ex_state *st, size_t i)
 	fputc('\n', f);
 }
 
-/* The server side's lines (ex_side_lines): a section, each a list
- * item. */
-static void md_side_line(void *ctx, const char *text)
-{
-	struct ex_lines *t = ctx;
-
-	if (!t->n++)
-		fputs("\n## Failed writes and COMMITs\n\n", t->f);
-	md_line(t->f, text);
-}
-
-static void md_side(FILE *f, const struct ex_state *st)
-{
-	struct ex_lines t = { f, 0 };
-
-	ex_side_lines(st, md_side_line, &t);
-}
-
 static void markdown_write(FILE *f, const struct ex_state *st, double secs)
 {
 	size_t i;
@@ -137,7 +119,9 @@ static void markdown_write(FILE *f, const struct ex_state *st, double secs)
 	fputs("# goneaway explore\n\n", f);
 	ex_map_head(st, secs, md_line, f);
 	md_violations(f, st);
-	md_side(f, st);
+	/* the server side's lines: a section, each a list item */
+	ex_side_section(st, f, "\n## Failed writes and COMMITs\n\n", md_line,
+			"");
 	fputs("\n## Points\n\n| # | point |", f);
 	for (k = 0; k < EX_NKINDS; k++)
 		fprintf(f, " %s |", ex_kind_names[k]);

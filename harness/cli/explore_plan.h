@@ -195,6 +195,11 @@ struct ex_lines {                /* ex_side_lines()'s ctx for a file */
 };
 void ex_side_lines(const struct ex_state *st,
 		   void (*line)(void *ctx, const char *text), void *ctx);
+/* The same as a section of f: head, each line to line(f, text), tail;
+ * nothing at all when there is no line. */
+void ex_side_section(const struct ex_state *st, FILE *f, const char *head,
+		     void (*line)(void *f, const char *text),
+		     const char *tail);
 
 /* Point p as the map names it: "c1 at    from-server row 3". */
 void ex_point_name(const struct ex_point *p, char *buf, size_t len);

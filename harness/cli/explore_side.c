@@ -100,3 +100,31 @@ void ex_side_lines(const struct ex_state *st,
 		line(ctx, text);
 	}
 }
+
+/* ex_side_section()'s ctx. */
+struct section {
+	FILE *f;
+	const char *head;
+	void (*line)(void *f, const char *text);
+	size_t n;                       /* lines written so far */
+};
+
+static void section_line(void *ctx, const char *text)
+{
+	struct section *s = ctx;
+
+	if (!s->n++)
+		fputs(s->head, s->f);
+	s->line(s->f, text);
+}
+
+void ex_side_section(const struct ex_state *st, FILE *f, const char *head,
+		     void (*line)(void *f, const char *text),
+		     const char *tail)
+{
+	struct section s = { f, head, line, 0 };
+
+	ex_side_lines(st, section_line, &s);
+	if (s.n)
+		fputs(tail, f);
+}

@@ -341,6 +341,20 @@ static void harness_error(struct ga_outcome *out, const char *what)
 	snprintf(out->message, sizeof(out->message), "%s", what);
 }
 
+/* execute and long-data: on the statement prepare made. */
+static void stmt_call(struct ga_driver_conn *conn, const struct ga_step *st,
+		      struct ga_outcome *out)
+{
+	if (!conn->stmt)
+		harness_error(out, "no prepared statement");
+	else if (st->kind == GA_STEP_EXECUTE)
+		ga_stmt_execute(conn->mysql, conn->stmt, st->size, st->params,
+				st->nparams, out);
+	else
+		ga_stmt_long_data(conn->mysql, conn->stmt, st->size, st->chunk,
+				  out);
+}
+
 static void run_call(struct call *call)
 {
 	struct ga_driver_conn *conn = call->conn;
@@ -359,18 +373,8 @@ static void run_call(struct call *call)
 		ga_stmt_prepare(m, &conn->stmt, call->sql, out);
 		return;
 	case GA_STEP_EXECUTE:
-		if (!conn->stmt)
-			harness_error(out, "no prepared statement");
-		else
-			ga_stmt_execute(m, conn->stmt, st->size, st->params,
-					st->nparams, out);
-		return;
 	case GA_STEP_LONG_DATA:
-		if (!conn->stmt)
-			harness_error(out, "no prepared statement");
-		else
-			ga_stmt_long_data(m, conn->stmt, st->size, st->chunk,
-					  out);
+		stmt_call(conn, st, out);
 		return;
 	case GA_STEP_STREAM:
 		if (conn->stream) {
@@ -397,13 +401,7 @@ static void run_call(struct call *call)
 		ga_mysql_query(m, call->sql, out);
 		return;
 	case GA_STEP_PING:
-		out->api = "mysql_ping";
-		out->thread_before = mysql_thread_id(m);
-		if (mysql_ping(m) != 0)
-			ga_mysql_set_error(m, "mysql_ping", out);
-		else
-			out->result = GA_RESULT_OK;
-		out->thread_after = mysql_thread_id(m);
+		ga_mysql_ping(m, out);
 		return;
 	case GA_STEP_CLOSE:
 		out->api = conn->raw_fd >= 0 ? "close" : "mysql_close";

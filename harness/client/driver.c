@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client/protocol.h"
+#include "util/grow.h"
 
 void ga_driver_release(struct ga_driver *drv)
 {
@@ -17,9 +18,7 @@ void ga_driver_release(struct ga_driver *drv)
 		free(drv->argv);
 	}
 	drv->argv = NULL;
-	for (i = 0; i < drv->napis; i++)
-		free(drv->apis[i]);
-	free(drv->apis);
+	ga_strings_free(drv->apis, drv->napis);
 	drv->apis = NULL;
 	drv->napis = 0;
 }

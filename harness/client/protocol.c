@@ -293,6 +293,16 @@ void ga_protocol_write_options(FILE *f, const struct ga_connection *c,
 	fputc('}', f);
 }
 
+/* A pool's setting v: null when it is not set (0: the pool's
+ * default). */
+static void write_setting(FILE *f, long v)
+{
+	if (v > 0)
+		fprintf(f, "%ld", v);
+	else
+		fputs("null", f);
+}
+
 void ga_protocol_write_pool(FILE *f, const struct ga_connection *c)
 {
 	const struct ga_pool_decl *d = &c->pool;
@@ -303,26 +313,17 @@ void ga_protocol_write_pool(FILE *f, const struct ga_connection *c)
 		fprintf(f, "%s\"%s\":", k ? "," : "", pool_settings[k].name);
 		switch (k) {
 		case GA_POOL_SET_SIZE:
-			if (d->size > 0)
-				fprintf(f, "%ld", d->size);
-			else
-				fputs("null", f);
+			write_setting(f, d->size);
 			break;
 		case GA_POOL_SET_PRE_PING:
 			fputs(d->pre_ping < 0 ? "null" : d->pre_ping ? "true" :
 			      "false", f);
 			break;
 		case GA_POOL_SET_RECYCLE_MS:
-			if (d->recycle_ms > 0)
-				fprintf(f, "%ld", d->recycle_ms);
-			else
-				fputs("null", f);
+			write_setting(f, d->recycle_ms);
 			break;
 		case GA_POOL_SET_IDLE_TIMEOUT_MS:
-			if (d->idle_timeout_ms > 0)
-				fprintf(f, "%ld", d->idle_timeout_ms);
-			else
-				fputs("null", f);
+			write_setting(f, d->idle_timeout_ms);
 			break;
 		case GA_POOL_SET_VALIDATION:
 			if (d->validation)
@@ -598,54 +599,60 @@ unsigned long ga_protocol_version(const char *text, bool whole, char *buf,
 	return (unsigned long)v;
 }
 
-bool ga_protocol_name_ok(const char *s, size_t n)
+/* The bytes each word of ga_protocol_*_ok() may be made of. */
+static bool name_byte(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-';
+}
+
+static bool class_byte(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+static bool sqlstate_byte(unsigned char c)
+{
+	return isalnum(c);
+}
+
+static bool api_byte(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f;
+}
+
+/* Whether s is n bytes (no NUL among them), 1 to max, each one that
+ * byte_ok takes. */
+static bool word_ok(const char *s, size_t n, size_t max,
+		    bool (*byte_ok)(unsigned char c))
 {
 	size_t i;
 
-	if (n == 0 || n > GA_PROTOCOL_WORD_MAX || strlen(s) != n ||
-	    !isalnum((unsigned char)s[0]))
+	if (n == 0 || n > max || strlen(s) != n)
 		return false;
 	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
-		    s[i] != '.' && s[i] != '-')
+		if (!byte_ok((unsigned char)s[i]))
 			return false;
 	return true;
+}
+
+bool ga_protocol_name_ok(const char *s, size_t n)
+{
+	return word_ok(s, n, GA_PROTOCOL_WORD_MAX, name_byte) &&
+	       isalnum((unsigned char)s[0]);
 }
 
 bool ga_protocol_class_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n == 0 || n > GA_PROTOCOL_WORD_MAX || strlen(s) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return false;
-	return true;
+	return word_ok(s, n, GA_PROTOCOL_WORD_MAX, class_byte);
 }
 
 bool ga_protocol_sqlstate_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n == 0)
-		return true;
-	if (n != GA_PROTOCOL_SQLSTATE_LEN || strlen(s) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]))
-			return false;
-	return true;
+	return n == 0 || (n == GA_PROTOCOL_SQLSTATE_LEN &&
+			  word_ok(s, n, n, sqlstate_byte));
 }
 
 bool ga_protocol_api_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n == 0 || n > GA_PROTOCOL_API_MAX || strlen(s) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
+	return word_ok(s, n, GA_PROTOCOL_API_MAX, api_byte);
 }

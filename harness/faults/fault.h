@@ -67,6 +67,17 @@ struct ga_fault_target {
 	void *kill_ctx;                 /* its ctx, borrowed */
 };
 
+struct ga_lab;
+
+/* A target in lab (lab/lab.h): its namespaces, its veth ends and
+ * addresses, the server at GA_LAB_SERVER_ADDR:port and, behind a proxy
+ * (lab->proxy_ns set), the proxy the clients connect to at the same
+ * port; tag names the kernel objects.  No server process and no session
+ * KILL: those are the caller's to set.  Every member is borrowed from
+ * lab. */
+void ga_fault_target_in(struct ga_fault_target *t, const struct ga_lab *lab,
+			unsigned port, unsigned tag);
+
 /* What makes a fault of a kind happen: the ops of its struct
  * ga_fault_kind (lang/faultkind.h), which also has its name, usage and
  * the parse, validate, describe and free_spec of its lines. */

@@ -34,7 +34,6 @@ struct ga_netem_user {
 	struct ga_nfq_engine g;         /* its lock guards st too */
 	struct ga_netem_params p;
 	struct ga_netem_rng rng;        /* the thread's alone */
-	int raw;                        /* raw socket for copies, or -1 */
 
 	struct held *heap;              /* owned, GA_NETEM_LIMIT entries */
 	size_t nheld;
@@ -122,13 +121,13 @@ static int send_copy(struct ga_netem_user *e, const struct ga_nfq_packet *p,
 {
 	struct sockaddr_in to;
 
-	if (p->len < 20 || e->raw < 0)
+	if (p->len < 20 || e->g.raw < 0)
 		return ga_error_set(err, "netem (user space): cannot duplicate "
 				    "a packet of %zu bytes", p->len);
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
 	memcpy(&to.sin_addr, p->data + 16, 4);
-	if (sendto(e->raw, p->data, p->len, 0, (struct sockaddr *)&to,
+	if (sendto(e->g.raw, p->data, p->len, 0, (struct sockaddr *)&to,
 		   sizeof(to)) == (ssize_t)p->len)
 		return 0;
 	if (errno == EAGAIN || errno == ENOBUFS)
@@ -291,7 +290,7 @@ static int raw_in_ns(void *arg, struct ga_error *err)
 {
 	struct ga_netem_user *e = arg;
 
-	return open_raw(&e->raw, err);
+	return open_raw(&e->g.raw, err);
 }
 
 /* ga_nfq_engine_unrule() work, the rule away: the kernel's counters. */
@@ -313,8 +312,6 @@ static void engine_free(struct ga_netem_user *e)
 	for (i = 0; i < e->nheld; i++)
 		free(e->heap[i].bytes);
 	free(e->heap);
-	if (e->raw >= 0)
-		close(e->raw);
 	ga_nfq_engine_finish(&e->g);
 	free(e);
 }
@@ -331,7 +328,6 @@ int ga_netem_user_start(const struct ga_netem_params *p, int ns_fd,
 	if (!e)
 		return ga_error_set(err, "netem (user space): out of memory");
 	e->p = *p;
-	e->raw = -1;
 	efd = ga_nfq_engine_init(&e->g, table);
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = now_ns() ^ ((uint64_t)getpid() << 32);

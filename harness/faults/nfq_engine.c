@@ -13,11 +13,13 @@
 #include <net/if.h>
 
 #include "lab/netns.h"
+#include "util/fsutil.h"
 #include "util/rtthread.h"
 
 int ga_nfq_engine_init(struct ga_nfq_engine *g, const char *table)
 {
 	g->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	g->raw = -1;
 	pthread_mutex_init(&g->lock, NULL);
 	snprintf(g->table, sizeof(g->table), "%s", table);
 	return g->stop_fd < 0 ? errno : 0;
@@ -26,9 +28,8 @@ int ga_nfq_engine_init(struct ga_nfq_engine *g, const char *table)
 void ga_nfq_engine_finish(struct ga_nfq_engine *g)
 {
 	ga_nfq_close(&g->q);
-	if (g->stop_fd >= 0)
-		close(g->stop_fd);
-	g->stop_fd = -1;
+	ga_close_fd(&g->stop_fd);
+	ga_close_fd(&g->raw);
 	pthread_mutex_destroy(&g->lock);
 }
 

@@ -23,6 +23,11 @@ struct ga_nfq_engine {
 	struct ga_nfq q;                /* owned */
 	int stop_fd;                    /* eventfd: stop the thread */
 	char table[64];
+	int raw;                        /* a raw socket in the queue's
+					 * namespace the engine sends
+					 * through (netem's copies, the
+					 * point's FINs), which open's also
+					 * makes; -1: none */
 	pthread_t thread;
 	bool thread_started;
 
@@ -39,12 +44,13 @@ enum ga_nfq_wake {
 	GA_NFQ_WAKE_STOP                /* ga_nfq_engine_stop_thread() */
 };
 
-/* Sets g up for table (no queue yet, no thread).  Returns 0, or the
- * errno of the eventfd that could not be made (g can still be
- * finished). */
+/* Sets g up for table (no queue yet, no raw socket, no thread).
+ * Returns 0, or the errno of the eventfd that could not be made (g can
+ * still be finished). */
 int ga_nfq_engine_init(struct ga_nfq_engine *g, const char *table);
 
-/* Frees what g holds (the queue closed); the thread must be stopped. */
+/* Frees what g holds (the queue and the raw socket closed); the thread
+ * must be stopped. */
 void ga_nfq_engine_finish(struct ga_nfq_engine *g);
 
 /* In namespace ns_fd: binds queue (at most maxlen packets held), calls

@@ -49,8 +49,8 @@ struct ga_point_act {
 	uint32_t server;                /* where the clients connect */
 	uint16_t server_port;
 	pid_t server_pid;
-	int ns;                         /* the sending side's */
-	int raw;                        /* fin: a raw socket there; -1 */
+	int ns;                         /* the sending side's (fin: g's
+					 * raw socket is there) */
 	int (*kill_session)(void *ctx, const char *addr, unsigned port,
 			    char *what, size_t len, struct ga_error *err);
 	void *kill_ctx;
@@ -215,7 +215,7 @@ static void send_fin(struct ga_point_act *e, struct flow *f,
 	struct ga_error err;
 
 	ga_tcp_fin_of(g, e->p.to_server, e->p.after, &f->fin);
-	if (ga_tcp_fin_send(e->raw, &f->fin, &err) == 0) {
+	if (ga_tcp_fin_send(e->g.raw, &f->fin, &err) == 0) {
 		pthread_mutex_lock(&e->g.lock);
 		if (e->did[0] && !strstr(e->did, "FIN"))
 			snprintf(e->did + strlen(e->did), sizeof(e->did) -
@@ -308,8 +308,6 @@ static void *engine_main(void *arg)
 static void engine_free(struct ga_point_act *e)
 {
 	ga_nfq_engine_finish(&e->g);
-	if (e->raw >= 0)
-		close(e->raw);
 	pthread_mutex_destroy(&e->act_lock);
 	free(e);
 }
@@ -373,8 +371,8 @@ static int open_raw(void *arg, struct ga_error *err)
 {
 	struct ga_point_act *e = arg;
 
-	e->raw = ga_tcp_fin_socket(err);
-	return e->raw < 0 ? -1 : 0;
+	e->g.raw = ga_tcp_fin_socket(err);
+	return e->g.raw < 0 ? -1 : 0;
 }
 
 int ga_point_act_start(const struct ga_point_act_params *p,
@@ -397,7 +395,6 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 	if (!e)
 		return ga_error_set(err, "point: out of memory");
 	e->p = *p;
-	e->raw = -1;
 	efd = ga_nfq_engine_init(&e->g, table);
 	pthread_mutex_init(&e->act_lock, NULL);
 	e->server_port = (uint16_t)(t->connect_addr ? t->connect_port :

@@ -39,6 +39,7 @@
 #include "faults/args.h"
 #include "faults/netem_user.h"
 #include "lab/netns.h"
+#include "util/strbuf.h"
 #include "util/units.h"
 
 #define MICRO 1000000ull
@@ -432,33 +433,17 @@ static int qdisc_validate(const void *spec, struct ga_fault_diag *diag)
 /* ------------------------------------------------------------------ */
 /* The table's other operations */
 
-static void append(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 static void qdisc_describe(const void *spec, char *buf, size_t len)
 {
 	const struct qdisc_spec *s = spec;
 	const struct option *options;
 	const struct option *opt;
+	struct ga_strbuf sb;
 	char text[32];
 	uint32_t v;
 
-	if (!len)
-		return;
-	buf[0] = '\0';
-	append(buf, len, "%s on %s", kind_name(s), side_name(s));
+	ga_strbuf_init(&sb, buf, len);
+	ga_strbuf_add(&sb, "%s on %s", kind_name(s), side_name(s));
 	options = s->kind == KIND_TBF ? tbf_options : netem_options;
 	for (opt = options; opt->word; opt++) {
 		v = *(const uint32_t *)((const char *)s + opt->field);
@@ -478,7 +463,7 @@ static void qdisc_describe(const void *spec, char *buf, size_t len)
 			ga_units_format_percent(v, text, sizeof(text));
 			break;
 		}
-		append(buf, len, " %s %s", opt->word, text);
+		ga_strbuf_add(&sb, " %s %s", opt->word, text);
 	}
 }
 

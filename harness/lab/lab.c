@@ -43,6 +43,8 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
+#include "util/fsutil.h"
+
 static int lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
 		     struct ga_error *err);
 
@@ -51,13 +53,6 @@ static int lab_create_in(struct ga_lab *lab, unsigned tag, int server_ns,
 /* The lower 24 bits of tag go into the names: "ga" + 6 hex digits + "c"
  * is 9 characters, well inside IF_NAMESIZE - 1. */
 #define TAG_MASK 0xffffffu
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 /* Moves the calling thread into a new network namespace, stores a
  * descriptor for it in *ns_fd and a route socket opened inside it in
@@ -520,8 +515,8 @@ void ga_lab_destroy(struct ga_lab *lab)
 	if (lab->client_kept && lab->client_ns >= 0 &&
 	    destroy_link(lab, &ignored) != 0)
 		lab->link_left = true;
-	close_fd(&lab->client_ns);
-	close_fd(&lab->server_ns);
-	close_fd(&lab->proxy_ns);
-	close_fd(&lab->host_ns);
+	ga_close_fd(&lab->client_ns);
+	ga_close_fd(&lab->server_ns);
+	ga_close_fd(&lab->proxy_ns);
+	ga_close_fd(&lab->host_ns);
 }

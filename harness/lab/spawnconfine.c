@@ -334,11 +334,7 @@ int ga_spawn_confine_init(struct ga_spawn_confine *c, unsigned uid,
 
 void ga_spawn_confine_release(struct ga_spawn_confine *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->nmounts; i++)
-		free(c->mounts[i]);
-	free(c->mounts);
+	ga_strings_free(c->mounts, c->nmounts);
 	c->mounts = NULL;
 	c->nmounts = 0;
 }

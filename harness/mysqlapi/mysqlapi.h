@@ -92,7 +92,12 @@ int ga_mysql_keepalive(MYSQL *m, long idle_s, long interval_s, long count,
  * is borrowed: it must outlive m. */
 void ga_mysql_local_infile(MYSQL *m, const struct ga_beneath *allowed);
 
-/* ---- a pool's reset (mysqlapi/session.c) ----------------------------------- */
+/* ---- a ping, a pool's reset (mysqlapi/session.c) ------------------------ */
+
+/* mysql_ping: COM_PING (the C API reconnects first when the handle's
+ * MYSQL_OPT_RECONNECT is set).  Records the thread id before and
+ * after. */
+void ga_mysql_ping(MYSQL *mysql, struct ga_outcome *out);
 
 /* mysql_reset_connection: COM_RESET_CONNECTION, the session's state
  * (user variables, temporary tables, prepared statements, an open

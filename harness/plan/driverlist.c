@@ -14,16 +14,13 @@
 #include "lang/scenario.h"
 #include "plan/paths.h"
 #include "util/fsutil.h"
+#include "util/grow.h"
 
 #define LIST_MAX (1 << 20)      /* drivers.list, read whole */
 
 void ga_names_free(struct ga_names *k)
 {
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		free(k->names[i]);
-	free(k->names);
+	ga_strings_free(k->names, k->n);
 	free(k->text);
 	memset(k, 0, sizeof(*k));
 }

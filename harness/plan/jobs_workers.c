@@ -17,6 +17,7 @@
 
 #include "plan/jobs_wire.h"
 #include "util/clock.h"
+#include "util/fsutil.h"
 
 #define RESULT_PIECE_MS 10000   /* a result is written at once: bound the
 				 * wait for its next piece */
@@ -139,13 +140,6 @@ static void worker_main(struct ga_workers *p, int jobr, int resw)
 
 /* ---- the parent ----------------------------------------------------------- */
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* Forks worker i.  Returns 0, or -1 with err set. */
 static int start_worker(struct ga_workers *p, unsigned i, struct ga_error *err)
 {
@@ -173,8 +167,8 @@ static int start_worker(struct ga_workers *p, unsigned i, struct ga_error *err)
 	}
 	if (pid == 0) {
 		for (j = 0; j < i; j++) {
-			close_fd(&p->w[j].jobw);
-			close_fd(&p->w[j].resr);
+			ga_close_fd(&p->w[j].jobw);
+			ga_close_fd(&p->w[j].resr);
 		}
 		close(job[1]);
 		close(res[0]);
@@ -297,7 +291,7 @@ int ga_workers_retire(struct ga_workers *p, unsigned i, struct ga_error *err)
 {
 	if (i >= p->n || !p->w[i].pid || p->w[i].busy || p->w[i].jobw < 0)
 		return ga_error_set(err, "worker %u is not idle", i);
-	close_fd(&p->w[i].jobw);        /* no more jobs: it exits */
+	ga_close_fd(&p->w[i].jobw);        /* no more jobs: it exits */
 	return 0;
 }
 
@@ -326,8 +320,8 @@ static void worker_lost(struct ga_workers *p, struct worker *w,
 	char how[64] = "";
 	int status;
 
-	close_fd(&w->jobw);
-	close_fd(&w->resr);
+	ga_close_fd(&w->jobw);
+	ga_close_fd(&w->resr);
 	reap(w->pid, 5000, &status);
 	if (WIFSIGNALED(status))
 		snprintf(how, sizeof(how), ", killed by signal %d",
@@ -466,14 +460,14 @@ void ga_workers_stop(struct ga_workers *p)
 	if (!p)
 		return;
 	for (i = 0; i < p->n; i++)
-		close_fd(&p->w[i].jobw);       /* no more jobs: they exit */
+		ga_close_fd(&p->w[i].jobw);       /* no more jobs: they exit */
 	deadline = ga_clock_ms() + STOP_MS;
 	for (i = 0; i < p->n; i++) {
 		if (!p->w[i].pid)
 			continue;
 		left = (long)(deadline - ga_clock_ms());
 		reap(p->w[i].pid, left > 0 ? left : 0, &status);
-		close_fd(&p->w[i].resr);
+		ga_close_fd(&p->w[i].resr);
 	}
 	for (i = 0; i < p->max; i++)
 		free(p->w[i].kept);

@@ -71,8 +71,11 @@ static int work_insert(struct work *w, size_t at, struct ga_expect *e)
 	return 0;
 }
 
+#define SELECT_OOM (-3)
+
 /* The line of w that applies to who (its index), -1: the implicit "ok"
- * of a step without lines, -2: none applies. */
+ * of a step without lines, -2: none applies, SELECT_OOM: out of
+ * memory. */
 static long work_select(const struct work *w, const struct ga_step *st,
 			const struct ga_server_id *who)
 {
@@ -86,7 +89,7 @@ static long work_select(const struct work *w, const struct ga_step *st,
 		return -1;
 	v = malloc(w->n * sizeof(*v));
 	if (!v)
-		return -2;
+		return SELECT_OOM;
 	for (i = 0; i < w->n; i++)
 		v[i] = w->v[i].e;
 	t.expects = v;
@@ -157,6 +160,8 @@ static int record_one(struct step_rec *s, struct work *w, size_t k)
 	struct ga_selector sel;
 	size_t at;
 
+	if (a == SELECT_OOM)
+		return -1;
 	if (a >= 0 && !w->v[a].e.set.any &&
 	    ga_record_holds(line_of(&w->v[a]), sr)) {
 		w->v[a].used++;
@@ -216,6 +221,39 @@ struct textline {
 	const char *at;
 	size_t len;
 };
+
+/* text's lines (without their '\n') into *lines, a new array (free()
+ * it; NULL for an empty text), and their count into *nlines.  Returns
+ * 0, or -1 when out of memory (*lines freed). */
+static int split_lines(const char *text, struct textline **lines,
+		       size_t *nlines)
+{
+	struct textline *v = NULL, *g;
+	const char *p = text, *nl;
+	size_t n = 0, cap = 0;
+
+	while (*p) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			g = realloc(v, cap * sizeof(*g));
+			if (!g) {
+				free(v);
+				return -1;
+			}
+			v = g;
+		}
+		nl = strchr(p, '\n');
+		v[n].at = p;
+		v[n].len = nl ? (size_t)(nl - p) : strlen(p);
+		n++;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	*lines = v;
+	*nlines = n;
+	return 0;
+}
 
 static void line_parts(const struct textline *tl, size_t *indent,
 		       const char **comment)
@@ -448,6 +486,8 @@ static int record_step(struct step_rec *s, const struct textline *lines,
 		if (!s->sigs[k][0])
 			continue;
 		a = work_select(&w, st, &s->cases[k].who);
+		if (a == SELECT_OOM)
+			goto oom;
 		if (a < 0 ? ga_record_holds(NULL, &s->cases[k].steps[s->i]) :
 		    ga_record_holds(line_of(&w.v[a]),
 				    &s->cases[k].steps[s->i]))
@@ -471,38 +511,22 @@ int ga_record_scenario(const struct ga_scenario *sc, const char *text,
 {
 	struct textline *lines = NULL;
 	struct step_rec s;
-	const char *p = text, *nl, *indent;
-	size_t nlines = 0, cap = 0, i, indent_len;
+	const char *indent;
+	size_t nlines = 0, i, indent_len;
 	int rc = -1;
 
 	if (notes_len)
 		notes[0] = '\0';
-	while (*p) {
-		if (nlines == cap) {
-			struct textline *g;
-
-			cap = cap ? cap * 2 : 64;
-			g = realloc(lines, cap * sizeof(*g));
-			if (!g)
-				goto oom;
-			lines = g;
-		}
-		nl = strchr(p, '\n');
-		lines[nlines].at = p;
-		lines[nlines].len = nl ? (size_t)(nl - p) : strlen(p);
-		nlines++;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
 	memset(&s, 0, sizeof(s));
 	s.cases = cases;
 	s.n = n;
 	s.draft = is_draft(sc);
 	s.dflt = default_client(cases, n, s.draft);
 	s.sigs = calloc(n ? n : 1, sizeof(*s.sigs));
-	if (!s.sigs)
-		goto oom;
+	if (!s.sigs || split_lines(text, &lines, &nlines)) {
+		ga_error_set(err, "out of memory");
+		goto out;
+	}
 	file_indent(sc, lines, nlines, &indent, &indent_len);
 	for (i = 0; i < sc->nsteps; i++) {
 		if (!ga_record_checked(&sc->steps[i]))
@@ -514,9 +538,6 @@ int ga_record_scenario(const struct ga_scenario *sc, const char *text,
 			goto out;
 	}
 	rc = 0;
-	goto out;
-oom:
-	ga_error_set(err, "out of memory");
 out:
 	free(s.sigs);
 	free(lines);

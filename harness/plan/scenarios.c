@@ -27,11 +27,7 @@ static int path_list_add(struct ga_path_list *l, const char *path)
 
 void ga_path_list_free(struct ga_path_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
+	ga_strings_free(l->items, l->n);
 	l->items = NULL;
 	l->n = l->cap = 0;
 }

@@ -713,21 +713,7 @@ static int kill_session(void *ctx, const char *addr, unsigned port,
 
 void ga_case_fault_target(const struct ga_case *c, struct ga_fault_target *t)
 {
-	memset(t, 0, sizeof(*t));
-	t->client_ns = c->lab.client_ns;
-	t->server_ns = c->lab.server_ns;
-	t->client_if = c->lab.client_if;
-	t->server_if = c->lab.server_if;
-	t->client_addr = c->lab.client_addr ? c->lab.client_addr :
-			 GA_LAB_CLIENT_ADDR;
-	t->server_addr = GA_LAB_SERVER_ADDR;
-	t->server_port = GA_SERVER_PORT;
-	if (c->lab.proxy_ns >= 0) {     /* the clients connect to the proxy */
-		t->connect_addr = c->lab.connect_addr;
-		t->connect_port = GA_SERVER_PORT;
-		t->connect_ns = c->lab.proxy_ns;
-	}
-	t->tag = c->tag;
+	ga_fault_target_in(t, &c->lab, GA_SERVER_PORT, c->tag);
 	t->server_pid = c->srv.pid;
 	if (c->srv.pid) {
 		t->kill_session = kill_session;

@@ -117,16 +117,7 @@ void ga_backstage_version(struct ga_backstage *b, char *buf, size_t len)
 static void target(struct ga_backstage *b, pid_t pid,
 		   struct ga_fault_target *t)
 {
-	memset(t, 0, sizeof(*t));
-	t->client_ns = b->lab.client_ns;
-	t->server_ns = b->lab.server_ns;
-	t->client_if = b->lab.client_if;
-	t->server_if = b->lab.server_if;
-	t->client_addr = b->lab.client_addr ? b->lab.client_addr :
-			 GA_LAB_CLIENT_ADDR;
-	t->server_addr = GA_LAB_SERVER_ADDR;
-	t->server_port = GA_SERVER_PORT;
-	t->tag = b->tag;
+	ga_fault_target_in(t, &b->lab, GA_SERVER_PORT, b->tag);
 	t->server_pid = pid;
 }
 

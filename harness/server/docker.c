@@ -114,12 +114,15 @@ static int read_all(int fd, char *out, size_t len, double deadline)
 	return 0;
 }
 
-/* A child's stdin or stdout into io (child_end 0: stdin, the read end
- * of a new pipe; 1: stdout, its write end), and /dev/null for the
- * other.  0, or -1 with nothing left open. */
-static int child_pipe(int pipefd[2], int io[2], int child_end,
-		      struct ga_error *err)
+/* Spawns o (its pipes set here) with a pipe to it: child_end 0, the
+ * child's stdin (the read end of a new pipe), 1 its stdout (the write
+ * end), and /dev/null for the other; *fd is the pipe's other end, ours.
+ * Returns 0, or -1 with err set, *pid 0 and nothing left open. */
+static int spawn_piped(struct ga_spawn_opts *o, int child_end, pid_t *pid,
+		       int *pidfd, int *fd, struct ga_error *err)
 {
+	int pipefd[2], io[2], rc;
+
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		return ga_error_errno(err, errno, "pipe");
 	io[child_end] = pipefd[child_end];
@@ -131,6 +134,17 @@ static int child_pipe(int pipefd[2], int io[2], int child_end,
 		close(pipefd[1]);
 		return -1;
 	}
+	o->pipes = io;
+	rc = ga_spawn(o, pid, pidfd, err);
+	o->pipes = NULL;
+	close(io[0]);
+	close(io[1]);
+	if (rc) {
+		close(pipefd[!child_end]);
+		*pid = 0;
+		return -1;
+	}
+	*fd = pipefd[!child_end];
 	return 0;
 }
 
@@ -140,7 +154,7 @@ static int call_start(const struct ga_docker *d, const char *const *argv,
 		      struct ga_error *err)
 {
 	struct ga_spawn_opts o;
-	int pipefd[2], io[2], fd, r;
+	int fd;
 
 	memset(c, 0, sizeof(*c));
 	c->out_fd = c->pidfd = -1;
@@ -151,25 +165,13 @@ static int call_start(const struct ga_docker *d, const char *const *argv,
 	if (fd < 0)
 		return ga_error_errno(err, errno, "mkstemp %s", c->errpath);
 	close(fd);
-	if (child_pipe(pipefd, io, 1, err))
-		goto fail;
 	memset(&o, 0, sizeof(o));
 	o.argv = argv;
 	o.netns_fd = -1;
-	o.pipes = io;
 	o.output_path = c->errpath;     /* stderr */
 	o.own_group = 1;
-	r = ga_spawn(&o, &c->pid, &c->pidfd, err);
-	close(io[0]);
-	close(pipefd[1]);
-	if (r) {
-		close(pipefd[0]);
-		c->pid = 0;
-		goto fail;
-	}
-	c->out_fd = pipefd[0];
-	return 0;
-fail:
+	if (spawn_piped(&o, 1, &c->pid, &c->pidfd, &c->out_fd, err) == 0)
+		return 0;
 	unlink(c->errpath);
 	c->errpath[0] = '\0';
 	return -1;
@@ -392,7 +394,6 @@ int ga_docker_reaper_start(struct ga_docker_reaper *r,
 			       "goneaway-reaper", d->cli, run_filter,
 			       host_filter, NULL };
 	struct ga_spawn_opts o;
-	int pipefd[2], io[2], rc;
 
 	memset(r, 0, sizeof(*r));
 	r->pidfd = r->wfd = -1;
@@ -400,22 +401,12 @@ int ga_docker_reaper_start(struct ga_docker_reaper *r,
 		 GA_DOCKER_LABEL_RUN, run);
 	snprintf(host_filter, sizeof(host_filter), "label=%s=%s",
 		 GA_DOCKER_LABEL_HOST, d->hostname);
-	if (child_pipe(pipefd, io, 0, err))
-		return -1;
 	memset(&o, 0, sizeof(o));
 	o.argv = argv;
 	o.netns_fd = -1;
-	o.pipes = io;
 	o.detach = true;
-	rc = ga_spawn(&o, &r->pid, &r->pidfd, err);
-	close(io[0]);
-	close(io[1]);
-	if (rc) {
-		close(pipefd[1]);
-		r->pid = 0;
+	if (spawn_piped(&o, 0, &r->pid, &r->pidfd, &r->wfd, err))
 		return ga_error_prefix(err, "the Docker reaper");
-	}
-	r->wfd = pipefd[1];
 	return 0;
 }
 

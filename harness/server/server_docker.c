@@ -123,20 +123,13 @@ static void container_init(struct container *c)
 	c->join.mnt_fd = c->join.uts_fd = c->join.ipc_fd = c->join.pid_fd = -1;
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 static void close_namespaces(struct container *c)
 {
-	close_fd(&c->net_fd);
-	close_fd(&c->join.mnt_fd);
-	close_fd(&c->join.uts_fd);
-	close_fd(&c->join.ipc_fd);
-	close_fd(&c->join.pid_fd);
+	ga_close_fd(&c->net_fd);
+	ga_close_fd(&c->join.mnt_fd);
+	ga_close_fd(&c->join.uts_fd);
+	ga_close_fd(&c->join.ipc_fd);
+	ga_close_fd(&c->join.pid_fd);
 }
 
 /* Finishes the removals that have ended; with all, every one (waiting). */

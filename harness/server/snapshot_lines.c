@@ -144,11 +144,7 @@ void ga_snapshot_sort(struct ga_snapshot *snap)
 
 void ga_snapshot_free(struct ga_snapshot *snap)
 {
-	size_t i;
-
-	for (i = 0; i < snap->n; i++)
-		free(snap->lines[i]);
-	free(snap->lines);
+	ga_strings_free(snap->lines, snap->n);
 	snap->lines = NULL;
 	snap->n = snap->cap = 0;
 }

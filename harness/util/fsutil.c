@@ -688,6 +688,13 @@ int ga_file_write(const char *path, const char *data, size_t len,
 	return 0;
 }
 
+void ga_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 int ga_file_close(FILE *f, int bad)
 {
 	bad |= ferror(f);

@@ -95,6 +95,9 @@ FILE *ga_fdopen(int fd, const char *mode);
  * for a write of nothing). */
 int ga_write_all(int fd, const void *buf, size_t len);
 
+/* Closes *fd when it is open (>= 0) and makes it -1. */
+void ga_close_fd(int *fd);
+
 /* Closes f, a stream written to: -1 when it had an error, its close
  * failed or bad (the caller's own failure) is not 0, else 0. */
 int ga_file_close(FILE *f, int bad);

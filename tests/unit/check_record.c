@@ -15,6 +15,7 @@
 #include "parse_util.h"
 #include "plan/record.h"
 #include "suites.h"
+#include "util/alloc.h"
 #include "util/textedit.h"
 
 /* A case of client on a server (flavour, version) for sc, every step
@@ -405,6 +406,51 @@ START_TEST(test_nothing)
 }
 END_TEST
 
+/* Every allocation of a scenario's recording made to fail in turn
+ * (util/alloc.h): each is a clean -1 with a reason, never a crash.  A
+ * failing split of the text into lines once freed the recording's
+ * state before it was set (an uninitialised pointer). */
+START_TEST(test_record_out_of_memory)
+{
+	struct ga_scenario *sc = parse_ok(draft);
+	struct ga_line_edits e = { NULL, 0 };
+	struct ga_record_case rc;
+	struct ga_error err;
+	char notes[512];
+	long k, total;
+	int r;
+
+	ck_assert_msg(ga_alloc_wrapped(), "check-unit is not linked with "
+		      "GA_ALLOC_WRAP: nothing can fail");
+	make_case(&rc, sc, "local", GA_FLAVOUR_MARIADB, 101119, "builtin");
+	failed(&rc, 2, 2013, NULL, 2);
+	failed(&rc, 3, 2006, NULL, 0);
+	ga_alloc_fail_at(0);
+	r = ga_record_scenario(sc, draft, &rc, 1, &e, notes, sizeof(notes),
+			       &err);
+	total = ga_alloc_count();
+	ga_alloc_disarm();
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_gt(e.n, 0);
+	ga_line_edits_free(&e);
+	for (k = 1; k <= total; k++) {
+		err.msg[0] = '\0';
+		ga_alloc_fail_at(k);
+		r = ga_record_scenario(sc, draft, &rc, 1, &e, notes,
+				       sizeof(notes), &err);
+		ga_alloc_disarm();
+		ck_assert_msg(ga_alloc_failed(), "allocation %ld of %ld never "
+			      "came", k, total);
+		ck_assert_msg(r == -1 && err.msg[0], "allocation %ld of %ld "
+			      "failed: returned %d, '%s'", k, total, r,
+			      err.msg);
+		ga_line_edits_free(&e);
+	}
+	ga_record_case_free(&rc);
+	ga_scenario_free(sc);
+}
+END_TEST
+
 /* ---- an expectation file ------------------------------------------------ */
 
 START_TEST(test_expectations)
@@ -634,6 +680,7 @@ Suite *make_record_suite(void)
 	tcase_add_test(tc, test_two_servers);
 	tcase_add_test(tc, test_client_lines);
 	tcase_add_test(tc, test_nothing);
+	tcase_add_test(tc, test_record_out_of_memory);
 	tcase_add_test(tc, test_expectations);
 	tcase_add_test(tc, test_textedit);
 	tcase_add_loop_test(tc, test_hostile_class, 0,
