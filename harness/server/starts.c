@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/clock.h"
@@ -137,15 +138,19 @@ static int ticket_path(char *path, size_t size, const char *dir,
 }
 
 /* Whether the ticket open in fd still waits; if not, its file is
- * removed (its owner's removal may have been first). */
+ * removed, if the name is still that file's (its owner's removal may
+ * have been first, and a new ticket may have its number since). */
 static bool ticket_waits(const char *dir, int fd, unsigned long t,
 			 unsigned w)
 {
 	char path[PATH_MAX];
+	struct stat a, b;
 
 	if (flock(fd, LOCK_SH | LOCK_NB) != 0)
 		return true;
-	if (ticket_path(path, sizeof(path), dir, t, w) == 0)
+	if (ticket_path(path, sizeof(path), dir, t, w) == 0 &&
+	    fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 		(void)unlink(path);
 	return false;
 }
