@@ -429,23 +429,44 @@ static bool same_dir(const char *path, int fd)
 }
 
 /* One attempt: 0, -1 with err set, 1 when a sweep removed the new
- * directory before its lock was held (try again). */
-static int run_open_once(struct ga_memcg_run *run, struct ga_error *err)
+ * directory before its lock was held (try again).
+ *
+ * A run's cgroup is locked (flock on its directory) only once it is
+ * made, so between the two it is a free lock a sweep could take: the
+ * maker holds its parent's lock shared from before the mkdir to after
+ * its own flock, and a sweep takes the parent's lock exclusive before it
+ * tries a run's (sweep_dir()).  (A cgroup cannot be made under another
+ * name and renamed, as a run directory's lock is: cgroup v2 has no
+ * rename.) */
+static int run_open_once(struct ga_memcg_run *run, const char *parent,
+			 struct ga_error *err)
 {
-	int fd;
+	int fd, pfd;
 
-	if (mkdir(run->path, 0755) != 0)
+	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0 || flock(pfd, LOCK_SH) != 0) {
+		ga_error_errno(err, errno, "lock %s", parent);
+		if (pfd >= 0)
+			close(pfd);
+		return -1;
+	}
+	if (mkdir(run->path, 0755) != 0) {
+		close(pfd);
 		return ga_error_errno(err, errno, "mkdir %s", run->path);
+	}
 	fd = open(run->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
 		ga_error_errno(err, errno, "lock %s", run->path);
 		if (fd >= 0)
 			close(fd);
 		rmdir(run->path);
+		close(pfd);
 		return -1;
 	}
-	/* a sweep that took the lock first removed the directory and then
-	 * let go of the lock: the path is gone, or a new one */
+	close(pfd);
+	/* a sweep that does not take the parent's lock (an older
+	 * goneaway's) may have taken it first, removed the directory and
+	 * then let go of the lock: the path is gone, or a new one */
 	if (!same_dir(run->path, fd)) {
 		close(fd);
 		return 1;
@@ -474,7 +495,7 @@ int ga_memcg_run_open(struct ga_memcg_run *run,
 	}
 	run->version = h->version;
 	for (i = 0; i < MAKE_TRIES && rc == 1; i++)
-		rc = run_open_once(run, err);
+		rc = run_open_once(run, h->own, err);
 	if (rc == 1)
 		ga_error_set(err, "%s: swept away %d times while it was made",
 			     run->path, MAKE_TRIES);
@@ -697,6 +718,12 @@ static void sweep_run(struct sweep *sw, const char *path)
 		close(fd);      /* a live run holds it */
 		return;
 	}
+	/* the lock of a run that ended while this sweep opened it: its
+	 * path is gone (or another's) */
+	if (!same_dir(path, fd)) {
+		close(fd);
+		return;
+	}
 	/* no wait: a gone run's servers died with it */
 	if (remove_children(path, 0, &ignored) == 0 &&
 	    remove_cgroup(path, 0, &ignored) == 0)
@@ -710,6 +737,7 @@ static void sweep_dir(struct sweep *sw, const char *dir, int depth)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
+	bool locked = false;
 	DIR *d;
 
 	if (depth < 0 || sw->dirs >= SWEEP_DIRS_MAX)
@@ -722,12 +750,18 @@ static void sweep_dir(struct sweep *sw, const char *dir, int depth)
 			continue;
 		sw->dirs++;
 		if (strncmp(de->d_name, GA_MEMCG_RUN_PREFIX,
-			    strlen(GA_MEMCG_RUN_PREFIX)) == 0)
-			sweep_run(sw, path);
-		else
+			    strlen(GA_MEMCG_RUN_PREFIX)) != 0) {
 			sweep_dir(sw, path, depth - 1);
+			continue;
+		}
+		/* no run's cgroup is being made here while this sweep
+		 * looks at the runs' (run_open_once()) */
+		if (!locked && flock(dirfd(d), LOCK_EX) == 0)
+			locked = true;
+		if (locked)
+			sweep_run(sw, path);
 	}
-	closedir(d);
+	closedir(d);    /* lets go of its lock */
 }
 
 int ga_memcg_sweep(const char *root, int depth, int *removed, int *left,

@@ -23,7 +23,10 @@
  * run's cgroup whose lock is free, with the servers' cgroups in it.  A
  * lock held says the run lives, whatever mount or PID namespace it runs
  * in: the run directory's path would not (each test file of run-all.sh
- * has a /tmp of its own).
+ * has a /tmp of its own).  A run's cgroup is made and locked under a
+ * shared flock of OWN, and a sweep takes OWN's flock exclusive before it
+ * tries a run's lock, so a sweep never takes one being made (every -j
+ * worker's runner sweeps as its siblings make theirs).
  *
  * A server is put in its cgroup by its own process before it execs
  * (lab/spawn.h, in_cgroup): it never runs a moment outside the limit.

@@ -23,6 +23,9 @@
 
 #define MAKE_TRIES 3
 
+/* The lock's name while it is made, locked and renamed to "lock". */
+#define LOCK_MAKING "lock.making"
+
 /* A directory this user may sweep: a real directory (not a link to one),
  * the caller's own, writable by nobody else. */
 static bool sweepable(const struct stat *st)
@@ -117,7 +120,7 @@ int ga_rundir_sweep(const char *tmp_root)
 }
 
 /* One attempt at ga_rundir_make().  Returns 0, -1 on error, 1 when a
- * sweep removed the new directory before its lock was held. */
+ * sweep removed the new directory before its lock was there. */
 static int make_once(const char *tmp_root, char *path, size_t len,
 		     int *lock_fd, struct ga_error *err)
 {
@@ -142,18 +145,26 @@ static int make_once(const char *tmp_root, char *path, size_t len,
 		close(dfd);
 		goto fail;
 	}
-	fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	/* The lock is locked before it has its name: a sweep opens only
+	 * "lock", so from the moment there is one it is held (a lock
+	 * made under its name and locked after was a sweep's to take in
+	 * between, and a -j worker's runner sweeps as its siblings make
+	 * theirs).  Until then the directory has no lock, and a sweep
+	 * leaves a young one alone. */
+	fd = openat(dfd, LOCK_MAKING, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
-	close(dfd);
-	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+	if (fd < 0 || flock(fd, LOCK_EX) != 0 ||
+	    renameat(dfd, LOCK_MAKING, dfd, "lock") != 0) {
 		ga_error_errno(err, errno, "lock %s/lock", path);
 		if (fd >= 0)
 			close(fd);
+		close(dfd);
 		goto fail;
 	}
-	/* A sweep may have taken the lock between its creation and our
-	 * flock, and removed the directory: it holds the lock until the
-	 * directory is gone, so a lock with no link left means that. */
+	close(dfd);
+	/* A sweep removes a directory without a lock once it is old (a
+	 * run killed while it made it): a lock with no link left means
+	 * that happened to this one. */
 	if (fstat(fd, &st) != 0 || st.st_nlink == 0) {
 		close(fd);
 		return 1;

@@ -4,7 +4,10 @@
  * A run makes TMPDIR/goneaway-run-XXXXXX and holds an exclusive flock on
  * its "lock" file inside for as long as it lives; a SIGKILLed run cannot
  * remove its directory, so a later run (or "goneaway sweep") removes the
- * directories whose lock is free.
+ * directories whose lock is free.  The lock is locked before it is named
+ * "lock" (made as "lock.making", renamed): a sweep beside the making (a
+ * -j worker's runner sweeps as its siblings make theirs) never finds it
+ * free.
  *
  * $TMPDIR may be a world-writable /tmp where anyone can make a
  * "goneaway-run-x", and the sweep runs as root: it removes only real

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lab/memcg.h"
@@ -380,6 +381,60 @@ START_TEST(test_sweep_removes_gone_runs_only)
 }
 END_TEST
 
+/* A run's cgroup is never swept while it is made: each -j worker's
+ * runner sweeps the runs' cgroups as its siblings make theirs
+ * (run/runner.c).  A child sweeps in a loop while this process makes
+ * and closes runs' cgroups, each of them live from its making to its
+ * removal: a sweep that removed one took a live run's. */
+START_TEST(test_sweep_never_takes_a_run_being_made)
+{
+	struct ga_memcg_run run;
+	struct ga_error err = { "" };
+	struct timespec t0, now;
+	int p[2], made = 0, failed = 0, swept = -1, status;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int n = 0, removed, left;
+		struct ga_error e;
+		char c;
+
+		close(p[1]);
+		/* until the parent closes its end */
+		while (read(p[0], &c, 1) != 0)
+			if (ga_memcg_sweep(private_dir, 0, &removed, &left,
+					   &e) == 0)
+				n += removed;
+		_exit(n > 250 ? 250 : n);
+	}
+	close(p[0]);
+	ck_assert_int_eq(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		(void)!write(p[1], "s", 1);
+		if (ga_memcg_run_open(&run, &home, "race", &err) != 0) {
+			failed++;
+		} else {
+			made++;
+			ck_assert_msg(ga_memcg_run_close(&run, &err) == 0,
+				      "%s", err.msg);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((now.tv_sec - t0.tv_sec) * 1000 +
+		 (now.tv_nsec - t0.tv_nsec) / 1000000 < 1500);
+	close(p[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	swept = WEXITSTATUS(status);
+	ck_assert_msg(swept == 0 && failed == 0, "of %d runs' cgroups made, a "
+		      "sweep beside removed %d while they lived; %d makes "
+		      "failed (%s)", made, swept, failed, err.msg);
+}
+END_TEST
+
 Suite *make_memcg_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("memcg");
@@ -412,6 +467,7 @@ Suite *make_memcg_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_oom_killer_counted);
 	tcase_add_test(tc, test_limits_refused);
 	tcase_add_test(tc, test_sweep_removes_gone_runs_only);
+	tcase_add_test(tc, test_sweep_never_takes_a_run_being_made);
 	suite_add_tcase(s, tc);
 	return s;
 }

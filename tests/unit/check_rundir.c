@@ -21,6 +21,7 @@
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -217,6 +218,64 @@ START_TEST(test_make_is_private_and_locked)
 }
 END_TEST
 
+/* A run directory is never swept while it is made: a sweep beside
+ * ga_rundir_make (each -j worker's runner sweeps as its siblings make
+ * theirs: run/runner.c) must find its lock held from the moment the
+ * lock has its name.  A child sweeps in a loop while this process makes
+ * and ends run directories, each of them live from its making to its
+ * removal: a sweep that removed one took a live run's.  (With the lock
+ * made under its name and locked after, a worker's run failed in a
+ * loaded make check: "swept away 3 times while it was made".) */
+START_TEST(test_sweep_never_takes_a_run_being_made)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	struct ga_error err = { "" };
+	struct timespec t0, now;
+	int p[2], lock_fd, made = 0, failed = 0, swept = -1, status;
+	pid_t pid;
+
+	new_dir(tmp, sizeof(tmp), "tmp");
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int n = 0;
+		char c;
+
+		close(p[1]);
+		/* until the parent closes its end */
+		while (read(p[0], &c, 1) != 0) {
+			n += ga_rundir_sweep(tmp);
+		}
+		_exit(n > 250 ? 250 : n);
+	}
+	close(p[0]);
+	/* the child reads the pipe without blocking: it sweeps until the
+	 * parent's end closes */
+	ck_assert_int_eq(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		(void)!write(p[1], "s", 1);
+		if (ga_rundir_make(tmp, dir, sizeof(dir), &lock_fd, &err) != 0) {
+			failed++;
+		} else {
+			made++;
+			ck_assert_int_eq(ga_tree_remove(dir, &err), 0);
+			close(lock_fd);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((now.tv_sec - t0.tv_sec) * 1000 +
+		 (now.tv_nsec - t0.tv_nsec) / 1000000 < 1500);
+	close(p[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	swept = WEXITSTATUS(status);
+	ck_assert_msg(swept == 0 && failed == 0, "of %d run directories made, "
+		      "a sweep beside removed %d while they lived; %d makes "
+		      "failed (%s)", made, swept, failed, err.msg);
+}
+END_TEST
+
 /* For the labels of a run's containers: a run is alive while its lock is
  * held; a run directory whose lock is free, or that is gone, is not. */
 START_TEST(test_alive_while_locked)
@@ -389,6 +448,7 @@ Suite *make_rundir_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_sweep_removes_stale);
 	tcase_add_test(tc, test_sweep_keeps_live_run);
 	tcase_add_test(tc, test_make_is_private_and_locked);
+	tcase_add_test(tc, test_sweep_never_takes_a_run_being_made);
 	tcase_add_test(tc, test_alive_while_locked);
 	tcase_add_test(tc, test_sweep_leaves_shared_dirs_alone);
 	tcase_add_test(tc, test_sweep_does_not_follow_dir_symlink);
