@@ -20,10 +20,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lab/memcg.h"
+#include "race_util.h"
 #include "lab/spawn.h"
 #include "util/fsutil.h"
 #include "suites.h"
@@ -386,52 +386,33 @@ END_TEST
  * (run/runner.c).  A child sweeps in a loop while this process makes
  * and closes runs' cgroups, each of them live from its making to its
  * removal: a sweep that removed one took a live run's. */
-START_TEST(test_sweep_never_takes_a_run_being_made)
+static int make_end_memcg(void *ctx, struct ga_error *err)
 {
 	struct ga_memcg_run run;
-	struct ga_error err = { "" };
-	struct timespec t0, now;
-	int p[2], made = 0, failed = 0, swept = -1, status;
-	pid_t pid;
 
-	ck_assert_int_eq(pipe(p), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int n = 0, removed, left;
-		struct ga_error e;
-		char c;
+	(void)ctx;
+	if (ga_memcg_run_open(&run, &home, "race", err) != 0)
+		return -1;
+	ck_assert_msg(ga_memcg_run_close(&run, err) == 0, "%s", err->msg);
+	return 0;
+}
 
-		close(p[1]);
-		/* until the parent closes its end */
-		while (read(p[0], &c, 1) != 0)
-			if (ga_memcg_sweep(private_dir, 0, &removed, &left,
-					   &e) == 0)
-				n += removed;
-		_exit(n > 250 ? 250 : n);
-	}
-	close(p[0]);
-	ck_assert_int_eq(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		(void)!write(p[1], "s", 1);
-		if (ga_memcg_run_open(&run, &home, "race", &err) != 0) {
-			failed++;
-		} else {
-			made++;
-			ck_assert_msg(ga_memcg_run_close(&run, &err) == 0,
-				      "%s", err.msg);
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while ((now.tv_sec - t0.tv_sec) * 1000 +
-		 (now.tv_nsec - t0.tv_nsec) / 1000000 < 1500);
-	close(p[1]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	swept = WEXITSTATUS(status);
-	ck_assert_msg(swept == 0 && failed == 0, "of %d runs' cgroups made, a "
-		      "sweep beside removed %d while they lived; %d makes "
-		      "failed (%s)", made, swept, failed, err.msg);
+static int sweep_memcg(void *ctx)
+{
+	struct ga_error err;
+	int removed, left;
+
+	(void)ctx;
+	return ga_memcg_sweep(private_dir, 0, &removed, &left, &err) == 0 ?
+	       removed : 0;
+}
+
+START_TEST(test_sweep_never_takes_a_run_being_made)
+{
+	struct unit_race r;
+
+	unit_race(make_end_memcg, sweep_memcg, NULL, 1500, &r);
+	unit_race_assert_clean(&r, "runs' cgroups");
 }
 END_TEST
 

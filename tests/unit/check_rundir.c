@@ -21,10 +21,10 @@
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "race_util.h"
 #include "run/rundir.h"
 #include "util/fsutil.h"
 #include "suites.h"
@@ -226,53 +226,31 @@ END_TEST
  * removal: a sweep that removed one took a live run's.  (With the lock
  * made under its name and locked after, a worker's run failed in a
  * loaded make check: "swept away 3 times while it was made".) */
+static int make_end_rundir(void *ctx, struct ga_error *err)
+{
+	char dir[PATH_MAX];
+	int lock_fd;
+
+	if (ga_rundir_make(ctx, dir, sizeof(dir), &lock_fd, err) != 0)
+		return -1;
+	ck_assert_int_eq(ga_tree_remove(dir, err), 0);
+	close(lock_fd);
+	return 0;
+}
+
+static int sweep_rundir(void *ctx)
+{
+	return ga_rundir_sweep(ctx);
+}
+
 START_TEST(test_sweep_never_takes_a_run_being_made)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	struct ga_error err = { "" };
-	struct timespec t0, now;
-	int p[2], lock_fd, made = 0, failed = 0, swept = -1, status;
-	pid_t pid;
+	char tmp[PATH_MAX];
+	struct unit_race r;
 
 	new_dir(tmp, sizeof(tmp), "tmp");
-	ck_assert_int_eq(pipe(p), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int n = 0;
-		char c;
-
-		close(p[1]);
-		/* until the parent closes its end */
-		while (read(p[0], &c, 1) != 0) {
-			n += ga_rundir_sweep(tmp);
-		}
-		_exit(n > 250 ? 250 : n);
-	}
-	close(p[0]);
-	/* the child reads the pipe without blocking: it sweeps until the
-	 * parent's end closes */
-	ck_assert_int_eq(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		(void)!write(p[1], "s", 1);
-		if (ga_rundir_make(tmp, dir, sizeof(dir), &lock_fd, &err) != 0) {
-			failed++;
-		} else {
-			made++;
-			ck_assert_int_eq(ga_tree_remove(dir, &err), 0);
-			close(lock_fd);
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while ((now.tv_sec - t0.tv_sec) * 1000 +
-		 (now.tv_nsec - t0.tv_nsec) / 1000000 < 1500);
-	close(p[1]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	swept = WEXITSTATUS(status);
-	ck_assert_msg(swept == 0 && failed == 0, "of %d run directories made, "
-		      "a sweep beside removed %d while they lived; %d makes "
-		      "failed (%s)", made, swept, failed, err.msg);
+	unit_race(make_end_rundir, sweep_rundir, tmp, 1500, &r);
+	unit_race_assert_clean(&r, "run directories");
 }
 END_TEST
 
