@@ -22,6 +22,7 @@
 #define REMOVE_WAIT_MS 2000
 #define REMOVE_POLL_MS 10
 #define SWEEP_DIRS_MAX 20000    /* directories a sweep looks at, at most */
+#define PARENT_LOCK_MS 2000     /* a parent's lock waited for, at most */
 
 /* ---- reading the kernel's small files ----------------------------------- */
 
@@ -428,6 +429,26 @@ static bool same_dir(const char *path, int fd)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* The lock of a parent of runs' cgroups (op: LOCK_SH to make one in
+ * it, LOCK_EX to sweep them): a maker holds it shared for a mkdir and a
+ * flock, a sweep exclusive for a look at each run's, so it comes at once
+ * or after a few polls; one another program keeps is waited for at most
+ * PARENT_LOCK_MS, never forever.  Returns 0 when taken, else -1 with
+ * errno set. */
+static int lock_parent(int fd, int op)
+{
+	struct timespec ts = { 0, REMOVE_POLL_MS * 1000000L };
+	int waited;
+
+	for (waited = 0; flock(fd, op | LOCK_NB) != 0;
+	     waited += REMOVE_POLL_MS) {
+		if (errno != EWOULDBLOCK || waited >= PARENT_LOCK_MS)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
 /* One attempt: 0, -1 with err set, 1 when a sweep removed the new
  * directory before its lock was held (try again).
  *
@@ -444,7 +465,7 @@ static int run_open_once(struct ga_memcg_run *run, const char *parent,
 	int fd, pfd;
 
 	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0 || flock(pfd, LOCK_SH) != 0) {
+	if (pfd < 0 || lock_parent(pfd, LOCK_SH) != 0) {
 		ga_error_errno(err, errno, "lock %s", parent);
 		if (pfd >= 0)
 			close(pfd);
@@ -756,10 +777,12 @@ static void sweep_dir(struct sweep *sw, const char *dir, int depth)
 		}
 		/* no run's cgroup is being made here while this sweep
 		 * looks at the runs' (run_open_once()) */
-		if (!locked && flock(dirfd(d), LOCK_EX) == 0)
-			locked = true;
-		if (locked)
-			sweep_run(sw, path);
+		if (!locked && lock_parent(dirfd(d), LOCK_EX) != 0) {
+			sw->left++;     /* the next sweep's */
+			continue;
+		}
+		locked = true;
+		sweep_run(sw, path);
 	}
 	closedir(d);    /* lets go of its lock */
 }

@@ -26,7 +26,8 @@
  * has a /tmp of its own).  A run's cgroup is made and locked under a
  * shared flock of OWN, and a sweep takes OWN's flock exclusive before it
  * tries a run's lock, so a sweep never takes one being made (every -j
- * worker's runner sweeps as its siblings make theirs).
+ * worker's runner sweeps as its siblings make theirs); each waits for
+ * OWN's lock 2 s at most.
  *
  * A server is put in its cgroup by its own process before it execs
  * (lab/spawn.h, in_cgroup): it never runs a moment outside the limit.

@@ -18,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lab/memcg.h"
@@ -416,6 +418,53 @@ START_TEST(test_sweep_never_takes_a_run_being_made)
 }
 END_TEST
 
+/* A lock of goneaway's own cgroup that another process keeps (a stuck
+ * run, another program) is waited for a bounded time: a run's make
+ * fails with what it waited for, and a sweep leaves the runs to the
+ * next one, each within a few seconds, never a hang. */
+START_TEST(test_parent_lock_kept_is_bounded)
+{
+	struct ga_memcg_run run, gone;
+	struct ga_error err = { "" };
+	struct timespec t0, t1;
+	int fd, removed = -1, left = -1, status;
+	pid_t pid;
+
+	/* a run gone without removing its cgroup, for the sweep */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(ga_memcg_run_open(&gone, &home, "gone", &err) ? 1 : 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	fd = open(private_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	/* kept exclusive: no run is made in it */
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_ne(ga_memcg_run_open(&run, &home, "blocked", &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_msg(strstr(err.msg, "lock ") != NULL, "%s", err.msg);
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 6);
+	ck_assert_int_eq(flock(fd, LOCK_UN), 0);
+	/* kept shared (a maker that never ends): the sweep leaves the
+	 * gone run to the next one */
+	ck_assert_int_eq(flock(fd, LOCK_SH), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(ga_memcg_sweep(private_dir, 0, &removed, &left, &err),
+			 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_eq(removed, 0);
+	ck_assert_int_eq(left, 1);
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 6);
+	close(fd);
+	ck_assert_int_eq(ga_memcg_sweep(private_dir, 0, &removed, &left, &err),
+			 0);
+	ck_assert_int_eq(removed, 1);
+}
+END_TEST
+
 Suite *make_memcg_suite(struct unit_needs *needs)
 {
 	Suite *s = suite_create("memcg");
@@ -449,6 +498,7 @@ Suite *make_memcg_suite(struct unit_needs *needs)
 	tcase_add_test(tc, test_limits_refused);
 	tcase_add_test(tc, test_sweep_removes_gone_runs_only);
 	tcase_add_test(tc, test_sweep_never_takes_a_run_being_made);
+	tcase_add_test(tc, test_parent_lock_kept_is_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
