@@ -293,7 +293,7 @@ static int raw_in_ns(void *arg, struct ga_error *err)
 	return open_raw(&e->g.raw, err);
 }
 
-/* ga_nfq_engine_unrule() work, the rule away: the kernel's counters. */
+/* ga_nfq_engine_stop() work, the rule away: the kernel's counters. */
 static int drops_in_ns(void *arg, struct ga_error *err)
 {
 	unsigned long *kernel_dropped = arg, qd = 0, ud = 0;
@@ -352,7 +352,8 @@ int ga_netem_user_start(const struct ga_netem_params *p, int ns_fd,
 	 * handles). */
 	if (ga_nfq_engine_start_thread(&e->g, engine_main, e, "ga-netem", true,
 				       "netem (user space)", err)) {
-		ga_nfq_engine_unrule(&e->g, ns_fd, NULL, NULL, NULL);
+		ga_nfq_engine_stop(&e->g, ns_fd, "netem (user space)", NULL,
+				   NULL, NULL);
 		engine_free(e);
 		return -1;
 	}
@@ -373,12 +374,10 @@ int ga_netem_user_stop(struct ga_netem_user *e, int ns_fd,
 	unsigned long kernel_dropped = 0;
 	int rc;
 
-	/* A namespace that is gone took its table along; ours lives as
-	 * long as the queue's socket does, and goes when it is closed. */
-	rc = ga_nfq_engine_unrule(&e->g, ns_fd, drops_in_ns, &kernel_dropped,
-				  err);
-	if (ga_nfq_engine_stop_thread(&e->g, "netem (user space)", err))
-		rc = -1;
+	/* What the thread holds, and what is still queued, is dropped,
+	 * as deleting a netem qdisc drops its queue. */
+	rc = ga_nfq_engine_stop(&e->g, ns_fd, "netem (user space)",
+				drops_in_ns, &kernel_dropped, err);
 	pthread_mutex_lock(&e->g.lock);
 	e->st.kernel_dropped = kernel_dropped;
 	if (st)

@@ -67,14 +67,24 @@ static int open_in_ns(void *arg, struct ga_error *err)
 	return rc;
 }
 
-/* ga_netns_run() work: the rule away, then what the engine adds. */
+/* ga_netns_run() work: the rule away (nothing more is queued; the
+ * chain's hook stays, so what was queued is not dropped), then what the
+ * engine adds. */
 static int unrule_in_ns(void *arg, struct ga_error *err)
 {
 	struct ns_job *job = arg;
 
-	if (ga_nfq_rule_delete(job->g->table, err))
+	if (ga_nfq_rule_flush(job->g->table, err))
 		return -1;
 	return job->also ? job->also(job->arg, err) : 0;
+}
+
+/* ga_netns_run() work: the table away, its chain and hook with it. */
+static int untable_in_ns(void *arg, struct ga_error *err)
+{
+	struct ns_job *job = arg;
+
+	return ga_nfq_rule_delete(job->g->table, err);
 }
 
 int ga_nfq_engine_open(struct ga_nfq_engine *g, int ns_fd,
@@ -88,17 +98,6 @@ int ga_nfq_engine_open(struct ga_nfq_engine *g, int ns_fd,
 			      .arg = arg };
 
 	return ga_netns_run(ns_fd, open_in_ns, &job, err);
-}
-
-int ga_nfq_engine_unrule(struct ga_nfq_engine *g, int ns_fd,
-			 int (*also)(void *arg, struct ga_error *err),
-			 void *arg, struct ga_error *err)
-{
-	struct ns_job job = { .g = g, .also = also, .arg = arg };
-
-	if (ns_fd < 0 || fcntl(ns_fd, F_GETFD) < 0)
-		return 0;
-	return ga_netns_run(ns_fd, unrule_in_ns, &job, err);
 }
 
 int ga_nfq_engine_start_thread(struct ga_nfq_engine *g, void *(*fn)(void *),
@@ -123,8 +122,9 @@ int ga_nfq_engine_start_thread(struct ga_nfq_engine *g, void *(*fn)(void *),
 	return 0;
 }
 
-int ga_nfq_engine_stop_thread(struct ga_nfq_engine *g, const char *what,
-			      struct ga_error *err)
+/* Wakes g's thread to stop and waits until it has, when it runs. */
+static int stop_thread(struct ga_nfq_engine *g, const char *what,
+		       struct ga_error *err)
 {
 	uint64_t one = 1;
 
@@ -136,6 +136,26 @@ int ga_nfq_engine_stop_thread(struct ga_nfq_engine *g, const char *what,
 	pthread_join(g->thread, NULL);
 	g->thread_started = false;
 	return 0;
+}
+
+int ga_nfq_engine_stop(struct ga_nfq_engine *g, int ns_fd, const char *what,
+		       int (*also)(void *arg, struct ga_error *err),
+		       void *arg, struct ga_error *err)
+{
+	struct ns_job job = { .g = g, .also = also, .arg = arg };
+	/* a namespace that is gone took its tables along */
+	bool live = ns_fd >= 0 && fcntl(ns_fd, F_GETFD) >= 0;
+	struct ga_error later;
+	int rc = 0;
+
+	if (live)
+		rc = ga_netns_run(ns_fd, unrule_in_ns, &job, err);
+	if (stop_thread(g, what, rc ? &later : err) && rc == 0)
+		rc = -1;
+	if (live && ga_netns_run(ns_fd, untable_in_ns, &job,
+				 rc ? &later : err) && rc == 0)
+		rc = -1;
+	return rc;
 }
 
 int ga_nfq_engine_wait(struct ga_nfq_engine *g, uint64_t timeout_ns)

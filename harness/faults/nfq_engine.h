@@ -41,7 +41,7 @@ struct ga_nfq_engine {
 enum ga_nfq_wake {
 	GA_NFQ_WAKE_NONE,               /* the time was up, or a signal */
 	GA_NFQ_WAKE_PACKETS,            /* packets are waiting */
-	GA_NFQ_WAKE_STOP                /* ga_nfq_engine_stop_thread() */
+	GA_NFQ_WAKE_STOP                /* ga_nfq_engine_stop() */
 };
 
 /* Sets g up for table (no queue yet, no raw socket, no thread).
@@ -65,13 +65,6 @@ int ga_nfq_engine_open(struct ga_nfq_engine *g, int ns_fd,
 		       int (*also)(void *arg, struct ga_error *err),
 		       void *arg, struct ga_error *err);
 
-/* In namespace ns_fd, when it is still there (a namespace that is gone
- * took its tables along): deletes the rule, then calls also(arg) when
- * not NULL.  Returns 0 or -1 with err set (err may be NULL). */
-int ga_nfq_engine_unrule(struct ga_nfq_engine *g, int ns_fd,
-			 int (*also)(void *arg, struct ga_error *err),
-			 void *arg, struct ga_error *err);
-
 /* Starts fn(arg) on g's thread, named name, with every signal blocked;
  * real-time (util/rtthread.h) when realtime.  Returns 0, or -1 with err
  * set ("WHAT: starting its thread"). */
@@ -79,10 +72,18 @@ int ga_nfq_engine_start_thread(struct ga_nfq_engine *g, void *(*fn)(void *),
 			       void *arg, const char *name, bool realtime,
 			       const char *what, struct ga_error *err);
 
-/* Wakes g's thread to stop and waits until it has, when it runs.
- * Returns 0, or -1 with err set ("WHAT: stopping its thread"). */
-int ga_nfq_engine_stop_thread(struct ga_nfq_engine *g, const char *what,
-			      struct ga_error *err);
+/* Stops g, in namespace ns_fd when it is still there (a namespace that
+ * is gone took its tables along): deletes the rule (nothing more is
+ * queued), calls also(arg) when not NULL, wakes the thread to stop and
+ * waits until it has, when it runs (what it reads of the queue before it
+ * ends still gets its verdict), then deletes the table.  In that order:
+ * the kernel drops every packet queued in a namespace when a hook there
+ * goes (ga_nfq_rule_delete()), so the table goes only once the thread is
+ * done.  Returns 0, or -1 with err set (err may be NULL): the first
+ * failure ("WHAT: stopping its thread", the rule, the table). */
+int ga_nfq_engine_stop(struct ga_nfq_engine *g, int ns_fd, const char *what,
+		       int (*also)(void *arg, struct ga_error *err),
+		       void *arg, struct ga_error *err);
 
 /* The thread's wait, at most timeout_ns, for packets or the stop.
  * Returns what woke it, or -1 with errno set (ppoll() failed). */

@@ -362,8 +362,15 @@ int ga_nfq_rule_add(const char *table, unsigned ifindex, uint16_t queue,
 	return -1;
 }
 
-int ga_nfq_rule_delete(const char *table, struct ga_error *err)
+/* Sends the batch of one message, DELTABLE (the table, its chain and
+ * rule) or DELRULE (every rule of the chain; the table and the chain's
+ * hook stay).  What is not there is not an error.  Returns 0 or -1 with
+ * err set. */
+static int delete_one(const char *table, bool rules_only,
+		      struct ga_error *err)
 {
+	const char *what = rules_only ? "the rule of table ip" :
+			   "table ip";
 	unsigned char buf[512];
 	struct nl_msg *m;
 	struct nl_sock *sk;
@@ -381,7 +388,15 @@ int ga_nfq_rule_delete(const char *table, struct ga_error *err)
 		else if (k == 2)
 			m = new_msg(NFNL_MSG_BATCH_END, AF_UNSPEC, 0, seq + 2,
 				    NFNL_SUBSYS_NFTABLES);
-		else {
+		else if (rules_only) {
+			m = new_msg(NFT_TYPE(NFT_MSG_DELRULE), NFPROTO_IPV4,
+				    NLM_F_ACK, seq + 1, 0);
+			if (m && (nla_put_string(m, NFTA_RULE_TABLE, table) < 0 ||
+				  nla_put_string(m, NFTA_RULE_CHAIN, CHAIN) < 0)) {
+				nlmsg_free(m);
+				m = NULL;
+			}
+		} else {
 			m = new_msg(NFT_TYPE(NFT_MSG_DELTABLE), NFPROTO_IPV4,
 				    NLM_F_ACK, seq + 1, 0);
 			if (m && nla_put_string(m, NFTA_TABLE_NAME, table) < 0) {
@@ -402,7 +417,17 @@ int ga_nfq_rule_delete(const char *table, struct ga_error *err)
 		return 0;
 	if (rc == 1)
 		return -1;
-	return ga_error_errno(err, -rc, "deleting table ip %s", table);
+	return ga_error_errno(err, -rc, "deleting %s %s", what, table);
+}
+
+int ga_nfq_rule_delete(const char *table, struct ga_error *err)
+{
+	return delete_one(table, false, err);
+}
+
+int ga_nfq_rule_flush(const char *table, struct ga_error *err)
+{
+	return delete_one(table, true, err);
 }
 
 /* ------------------------------------------------------------------ */

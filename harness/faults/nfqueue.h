@@ -62,8 +62,16 @@ int ga_nfq_rule_add(const char *table, unsigned ifindex, uint16_t queue,
 		    struct ga_error *err);
 
 /* Deletes "table ip NAME".  A table that is not there (already deleted,
- * or its namespace emptied) is not an error. */
+ * or its namespace emptied) is not an error.  Its chain's hook goes with
+ * it, and the kernel drops every packet still queued in the namespace,
+ * to any queue (nfnetlink_queue's hook_drop, at every hook removed):
+ * ga_nfq_rule_flush() first, to let them be read. */
 int ga_nfq_rule_delete(const char *table, struct ga_error *err);
+
+/* Deletes the rule of "table ip NAME": nothing more is queued, and what
+ * was stays until a verdict (the chain and its hook stay).  Not there is
+ * not an error. */
+int ga_nfq_rule_flush(const char *table, struct ga_error *err);
 
 /* A bound queue. */
 struct ga_nfq {

@@ -288,8 +288,9 @@ static void *engine_main(void *arg)
 			break;
 		}
 		if (n == GA_NFQ_WAKE_STOP) {
-			/* the rule is gone: what it queued still passes (a
-			 * closed queue would drop it) */
+			/* the rule is gone, its hook not yet: what it
+			 * queued still passes (a closed queue, or a hook
+			 * gone, would drop it) */
 			while (ga_nfq_read(&e->g.q, READ_BATCH, on_packet, e,
 					   &err) > 0)
 				;
@@ -427,15 +428,15 @@ int ga_point_act_start(const struct ga_point_act_params *p,
 	if (!p->data)           /* a data point has no mark rule */
 		rc = ga_nft_apply_in(ns, script, err);
 	if (rc) {
-		ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, NULL);
+		ga_nfq_engine_stop(&e->g, ns, "point", NULL, NULL, NULL);
 		engine_free(e);
 		return rc;
 	}
 	if (ga_nfq_engine_start_thread(&e->g, engine_main, e, "ga-point",
 				       false, "point", err)) {
+		ga_nfq_engine_stop(&e->g, ns, "point", NULL, NULL, NULL);
 		if (!p->data)
 			ga_nft_delete_table_in(ns, e->g.table, &ignored);
-		ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, NULL);
 		engine_free(e);
 		return -1;
 	}
@@ -464,23 +465,23 @@ int ga_point_act_stop(struct ga_point_act *e, const struct ga_fault_target *t,
 		      struct ga_error *err)
 {
 	int ns = e->p.to_server ? t->client_ns : t->server_ns;
-	int rc = 0;
+	struct ga_error later;
+	int rc;
 
 	/* an act under way ends, its packet sent, and none begins: the
 	 * rules are then deleted under no packet held */
 	pthread_mutex_lock(&e->act_lock);
 	e->stopping = true;
 	pthread_mutex_unlock(&e->act_lock);
-	/* a namespace that is gone took its tables along */
-	if (ns >= 0 && fcntl(ns, F_GETFD) >= 0) {
-		/* a data point made no mark rule (a cut's table is
-		 * point.c's) */
-		if (!e->p.data)
-			rc = ga_nft_delete_table_in(ns, e->g.table, err);
-		if (rc == 0)
-			rc = ga_nfq_engine_unrule(&e->g, ns, NULL, NULL, err);
-	}
-	if (ga_nfq_engine_stop_thread(&e->g, "point", err))
+	/* the queue's rule, the thread (what was queued passes), its
+	 * table: before any other table goes, whose hook would take the
+	 * packets still queued with it (faults/nfq_engine.h) */
+	rc = ga_nfq_engine_stop(&e->g, ns, "point", NULL, NULL, err);
+	/* a data point made no mark rule (a cut's table is point.c's); a
+	 * namespace that is gone took its tables along */
+	if (!e->p.data && ns >= 0 && fcntl(ns, F_GETFD) >= 0 &&
+	    ga_nft_delete_table_in(ns, e->g.table, rc ? &later : err) &&
+	    rc == 0)
 		rc = -1;
 	if (rc == 0 && e->g.failed)
 		rc = ga_error_set(err, "point %s: %s", e->p.cut ? "data" :

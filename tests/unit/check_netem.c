@@ -52,6 +52,7 @@
 #include "faults/fault.h"
 #include "faults/netem_model.h"
 #include "faults/netem_user.h"
+#include "faults/nfq_engine.h"
 #include "faults/nfqueue.h"
 #include "faults/qdisc.h"
 #include "lab/lab.h"
@@ -1033,6 +1034,69 @@ START_TEST(test_stop_leaves_nothing)
 }
 END_TEST
 
+/* An engine's thread that reads nothing until it is stopped, then
+ * passes what is queued (as the point's engine does). */
+static int pass_packet(void *arg, const struct ga_nfq_packet *p,
+		       struct ga_error *err)
+{
+	struct ga_nfq_engine *g = arg;
+
+	return ga_nfq_verdict(&g->q, p->id, true, NULL, 0, err);
+}
+
+static void *pass_at_stop(void *arg)
+{
+	struct ga_nfq_engine *g = arg;
+	struct ga_error err;
+	int n;
+
+	do
+		n = ga_nfq_engine_wait(g, 1000000000ull);
+	while (n != GA_NFQ_WAKE_STOP && n >= 0);
+	while (ga_nfq_read(&g->q, 64, pass_packet, g, &err) > 0)
+		;
+	return NULL;
+}
+
+/* Stopping an engine lets its thread give its verdicts on what was
+ * queued before the table goes: deleting a table (a hook) drops every
+ * packet still queued in the namespace.  (Before, the table went first:
+ * none of the three came, and a point fin's FIN from the client, queued
+ * as the fault was lifted, was lost until TCP sent it again.) */
+START_TEST(test_engine_stop_passes_what_was_queued)
+{
+	struct ga_nfq_engine g;
+	struct ga_error err;
+	struct lab l;
+
+	lab_up(&l, NULL, 0xbb);
+	ck_assert_int_eq(ga_nfq_engine_init(&g, "goneaway_test_pass"), 0);
+	ck_assert_msg(ga_nfq_engine_open(&g, l.lab.server_ns, l.lab.server_if,
+					 GA_NETEM_QUEUE, 64, "pass", NULL,
+					 NULL, &err) == 0, "open: %s", err.msg);
+	ck_assert_msg(ga_nfq_engine_start_thread(&g, pass_at_stop, &g,
+						 "ga-test-pass", false, "pass",
+						 &err) == 0, "%s", err.msg);
+	send_one(&l, 0);
+	send_one(&l, 1);
+	send_one(&l, 2);
+	ck_assert_int_eq(receive(&l, NULL, 0, 200), 0);        /* queued */
+	ck_assert_msg(ga_nfq_engine_stop(&g, l.lab.server_ns, "pass", NULL,
+					 NULL, &err) == 0, "stop: %s",
+		      err.msg);
+	ck_assert_int_eq(receive(&l, NULL, 0, 500), 3);
+	ga_nfq_engine_finish(&g);
+	/* the table is gone: a new one by that name can be made */
+	ck_assert_int_eq(ga_netns_enter(l.lab.server_ns, &err), 0);
+	ck_assert_msg(ga_nfq_rule_add("goneaway_test_pass",
+				      if_nametoindex(l.lab.server_if),
+				      GA_NETEM_QUEUE, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_int_eq(ga_nfq_rule_delete("goneaway_test_pass", &err), 0);
+	lab_down(&l);
+}
+END_TEST
+
 /* A second engine on the same side is refused, the first unharmed; an
  * engine stopped after its lab is gone is no error. */
 START_TEST(test_second_engine_and_late_stop)
@@ -1151,6 +1215,7 @@ Suite *make_netem_suite(struct unit_needs *needs)
 		tcase_add_test(tc, test_corrupt_on_the_wire);
 		tcase_add_test(tc, test_reorder_accuracy);
 		tcase_add_test(tc, test_stop_leaves_nothing);
+		tcase_add_test(tc, test_engine_stop_passes_what_was_queued);
 		tcase_add_test(tc, test_second_engine_and_late_stop);
 		tcase_add_test(tc, test_kind_engine);
 		suite_add_tcase(s, tc);
