@@ -12,6 +12,7 @@
 
 #include <net/if.h>
 
+#include "faults/nft.h"
 #include "lab/netns.h"
 #include "util/fsutil.h"
 #include "util/rtthread.h"
@@ -20,6 +21,7 @@ int ga_nfq_engine_init(struct ga_nfq_engine *g, const char *table)
 {
 	g->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	g->raw = -1;
+	g->hold.held = false;
 	pthread_mutex_init(&g->lock, NULL);
 	snprintf(g->table, sizeof(g->table), "%s", table);
 	return g->stop_fd < 0 ? errno : 0;
@@ -79,14 +81,6 @@ static int unrule_in_ns(void *arg, struct ga_error *err)
 	return job->also ? job->also(job->arg, err) : 0;
 }
 
-/* ga_netns_run() work: the table away, its chain and hook with it. */
-static int untable_in_ns(void *arg, struct ga_error *err)
-{
-	struct ns_job *job = arg;
-
-	return ga_nfq_rule_delete(job->g->table, err);
-}
-
 int ga_nfq_engine_open(struct ga_nfq_engine *g, int ns_fd,
 		       const char *ifname, uint16_t queue, uint32_t maxlen,
 		       const char *what,
@@ -96,8 +90,16 @@ int ga_nfq_engine_open(struct ga_nfq_engine *g, int ns_fd,
 	struct ns_job job = { .g = g, .ifname = ifname, .queue = queue,
 			      .maxlen = maxlen, .what = what, .also = also,
 			      .arg = arg };
+	int rc;
 
-	return ga_netns_run(ns_fd, open_in_ns, &job, err);
+	/* held before the rule queues a packet: no table of the
+	 * namespace's goes until the queue is read (faults/nft.h) */
+	if (ga_nft_hold(ns_fd, &g->hold, err))
+		return -1;
+	rc = ga_netns_run(ns_fd, open_in_ns, &job, err);
+	if (rc)
+		ga_nft_release(ns_fd, &g->hold, NULL);
+	return rc;
 }
 
 int ga_nfq_engine_start_thread(struct ga_nfq_engine *g, void *(*fn)(void *),
@@ -152,8 +154,13 @@ int ga_nfq_engine_stop(struct ga_nfq_engine *g, int ns_fd, const char *what,
 		rc = ga_netns_run(ns_fd, unrule_in_ns, &job, err);
 	if (stop_thread(g, what, rc ? &later : err) && rc == 0)
 		rc = -1;
-	if (live && ga_netns_run(ns_fd, untable_in_ns, &job,
-				 rc ? &later : err) && rc == 0)
+	/* the queue read, the namespace's tables may go: those retired
+	 * while it was held (when it was the last to hold it), then its
+	 * own, unless another engine there still holds it */
+	if (ga_nft_release(ns_fd, &g->hold, rc ? &later : err) && rc == 0)
+		rc = -1;
+	if (live && ga_nft_drop_table_in(ns_fd, "ip", g->table,
+					 rc ? &later : err) && rc == 0)
 		rc = -1;
 	return rc;
 }

@@ -17,12 +17,14 @@
 #include <stdint.h>
 
 #include "faults/nfqueue.h"
+#include "faults/nft.h"
 #include "util/error.h"
 
 struct ga_nfq_engine {
 	struct ga_nfq q;                /* owned */
 	int stop_fd;                    /* eventfd: stop the thread */
 	char table[64];
+	struct ga_nft_hold hold;        /* its namespace's, while open */
 	int raw;                        /* a raw socket in the queue's
 					 * namespace the engine sends
 					 * through (netem's copies, the
@@ -79,7 +81,9 @@ int ga_nfq_engine_start_thread(struct ga_nfq_engine *g, void *(*fn)(void *),
  * ends still gets its verdict), then deletes the table.  In that order:
  * the kernel drops every packet queued in a namespace when a hook there
  * goes (ga_nfq_rule_delete()), so the table goes only once the thread is
- * done.  Returns 0, or -1 with err set (err may be NULL): the first
+ * done; and from open to here the engine holds the namespace, so that no
+ * other table of goneaway's there goes meanwhile (faults/nft.h), which
+ * the last hold's release deletes.  Returns 0, or -1 with err set (err may be NULL): the first
  * failure ("WHAT: stopping its thread", the rule, the table). */
 int ga_nfq_engine_stop(struct ga_nfq_engine *g, int ns_fd, const char *what,
 		       int (*also)(void *arg, struct ga_error *err),

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
@@ -100,16 +102,24 @@ int ga_nft_apply_in(int ns_fd, const char *script, struct ga_error *err)
 	return ga_netns_run(ns_fd, apply_here, (void *)script, err);
 }
 
-/* True when "list tables" output has the line "table inet NAME". */
-static bool has_table(const char *out, const char *name)
+/* What a job in a namespace deletes or flushes: "table FAMILY NAME". */
+struct table_job {
+	const char *family;     /* "inet", "ip" */
+	const char *name;
+	bool flush_only;        /* its rules go, the table and hooks stay */
+};
+
+/* True when "list tables" output has the line "table FAMILY NAME". */
+static bool has_table(const char *out, const struct table_job *j)
 {
-	size_t nlen = strlen(name);
+	size_t flen = strlen(j->family), nlen = strlen(j->name);
 	const char *p = out;
 
 	while (p && *p) {
-		if (strncmp(p, "table inet ", 11) == 0 &&
-		    strncmp(p + 11, name, nlen) == 0 &&
-		    (p[11 + nlen] == '\n' || p[11 + nlen] == '\0'))
+		if (strncmp(p, "table ", 6) == 0 &&
+		    strncmp(p + 6, j->family, flen) == 0 && p[6 + flen] == ' ' &&
+		    strncmp(p + 7 + flen, j->name, nlen) == 0 &&
+		    (p[7 + flen + nlen] == '\n' || p[7 + flen + nlen] == '\0'))
 			return true;
 		p = strchr(p, '\n');
 		if (p)
@@ -118,9 +128,9 @@ static bool has_table(const char *out, const char *name)
 	return false;
 }
 
-static int delete_here(void *arg, struct ga_error *err)
+static int table_here(void *arg, struct ga_error *err)
 {
-	const char *table = arg;
+	const struct table_job *j = arg;
 	struct nft_ctx *ctx;
 	char cmd[128];
 	int rc;
@@ -128,18 +138,159 @@ static int delete_here(void *arg, struct ga_error *err)
 	rc = nft_open(&ctx, err);
 	if (rc != 0)
 		return -1;
-	rc = nft_run(ctx, "list tables inet", false, err);
-	if (rc == 0 && has_table(nft_ctx_get_output_buffer(ctx), table)) {
-		snprintf(cmd, sizeof(cmd), "delete table inet %s", table);
+	snprintf(cmd, sizeof(cmd), "list tables %s", j->family);
+	rc = nft_run(ctx, cmd, false, err);
+	if (rc == 0 && has_table(nft_ctx_get_output_buffer(ctx), j)) {
+		snprintf(cmd, sizeof(cmd), "%s table %s %s", j->flush_only ?
+			 "flush" : "delete", j->family, j->name);
 		rc = nft_run(ctx, cmd, false, err);
 	}
 	nft_ctx_free(ctx);
 	return rc == 0 ? 0 : -1;
 }
 
+/* ------------------------------------------------------------------ */
+/* Holds: the tables of a namespace where a queue holds packets */
+
+#define HOLDS_MAX 64            /* namespaces held at once */
+#define RETIRED_MAX 64          /* tables retired in one of them */
+
+struct hold {
+	dev_t dev;
+	ino_t ino;
+	unsigned count;                         /* its holders */
+	unsigned nretired;
+	struct retired {
+		char family[8];
+		char name[64];
+	} retired[RETIRED_MAX];
+};
+
+static pthread_mutex_t holds_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hold *holds[HOLDS_MAX];          /* under holds_lock */
+
+/* The hold of dev and ino; NULL: none. */
+static struct hold *hold_find(dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < HOLDS_MAX; i++)
+		if (holds[i] && holds[i]->dev == dev && holds[i]->ino == ino)
+			return holds[i];
+	return NULL;
+}
+
+/* The hold of namespace ns_fd; NULL: not held (or no such fd). */
+static struct hold *hold_of(int ns_fd)
+{
+	struct stat st;
+
+	if (fstat(ns_fd, &st) != 0)
+		return NULL;
+	return hold_find(st.st_dev, st.st_ino);
+}
+
+int ga_nft_hold(int ns_fd, struct ga_nft_hold *key, struct ga_error *err)
+{
+	struct stat st;
+	struct hold *h;
+	size_t i;
+	int rc = 0;
+
+	key->held = false;
+	if (fstat(ns_fd, &st) != 0)
+		return ga_error_errno(err, errno, "holding a namespace's "
+				      "tables");
+	pthread_mutex_lock(&holds_lock);
+	h = hold_find(st.st_dev, st.st_ino);
+	for (i = 0; !h && i < HOLDS_MAX; i++)
+		if (!holds[i]) {
+			h = holds[i] = calloc(1, sizeof(*h));
+			if (!h)
+				break;
+			h->dev = st.st_dev;
+			h->ino = st.st_ino;
+		}
+	if (h) {
+		h->count++;
+		key->dev = st.st_dev;
+		key->ino = st.st_ino;
+		key->held = true;
+	} else {
+		rc = ga_error_set(err, "holding a namespace's tables: %s",
+				  i < HOLDS_MAX ? "out of memory" :
+				  "too many namespaces held");
+	}
+	pthread_mutex_unlock(&holds_lock);
+	return rc;
+}
+
+int ga_nft_release(int ns_fd, struct ga_nft_hold *key, struct ga_error *err)
+{
+	struct table_job j = { NULL, NULL, false };
+	struct ga_error later;
+	struct hold *h;
+	struct stat st;
+	bool live;
+	unsigned k;
+	size_t i;
+	int rc = 0;
+
+	if (!key->held)
+		return 0;
+	key->held = false;
+	/* a namespace that is gone took its tables along */
+	live = ns_fd >= 0 && fstat(ns_fd, &st) == 0 && st.st_dev == key->dev &&
+	       st.st_ino == key->ino;
+	pthread_mutex_lock(&holds_lock);
+	h = hold_find(key->dev, key->ino);
+	if (h && --h->count == 0) {
+		for (k = 0; live && k < h->nretired; k++) {
+			j.family = h->retired[k].family;
+			j.name = h->retired[k].name;
+			if (ga_netns_run(ns_fd, table_here, &j,
+					 rc ? &later : err))
+				rc = -1;
+		}
+		for (i = 0; i < HOLDS_MAX; i++)
+			if (holds[i] == h)
+				holds[i] = NULL;
+		free(h);
+	}
+	pthread_mutex_unlock(&holds_lock);
+	return rc;
+}
+
+int ga_nft_drop_table_in(int ns_fd, const char *family, const char *table,
+			 struct ga_error *err)
+{
+	struct table_job j = { family, table, false };
+	struct hold *h;
+	int rc;
+
+	if (!ga_nft_valid_table(table))
+		return ga_error_set(err, "nft: '%s' is not a table name nft "
+				    "takes", table);
+	pthread_mutex_lock(&holds_lock);
+	h = hold_of(ns_fd);
+	j.flush_only = h != NULL;
+	if (h && h->nretired == RETIRED_MAX)
+		j.flush_only = false;   /* deleted now, as before holds */
+	rc = ga_netns_run(ns_fd, table_here, &j, err);
+	if (rc == 0 && j.flush_only) {
+		snprintf(h->retired[h->nretired].family,
+			 sizeof(h->retired[0].family), "%s", family);
+		snprintf(h->retired[h->nretired].name,
+			 sizeof(h->retired[0].name), "%s", table);
+		h->nretired++;
+	}
+	pthread_mutex_unlock(&holds_lock);
+	return rc;
+}
+
 int ga_nft_delete_table_in(int ns_fd, const char *table, struct ga_error *err)
 {
-	return ga_netns_run(ns_fd, delete_here, (void *)table, err);
+	return ga_nft_drop_table_in(ns_fd, "inet", table, err);
 }
 
 static int list_here(void *arg, struct ga_error *err)

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <sys/types.h>
+
 #include "util/error.h"
 
 /* Runs script (one nft batch: all or nothing) in the network namespace
@@ -22,9 +24,37 @@
 int ga_nft_apply_in(int ns_fd, const char *script, struct ga_error *err);
 
 /* Deletes "table inet <table>" in the namespace ns_fd, if it is there
- * (a table already gone is not an error).  Returns 0 or -1 (err set). */
+ * (a table already gone is not an error): ga_nft_drop_table_in(ns_fd,
+ * "inet", table, err). */
 int ga_nft_delete_table_in(int ns_fd, const char *table,
 			   struct ga_error *err);
+
+/* Deletes "table FAMILY TABLE" in the namespace ns_fd, if it is there;
+ * while the namespace is held (below), only its rules go and the table
+ * is retired, to be deleted with the namespace's last release.  Returns
+ * 0 or -1 (err set). */
+int ga_nft_drop_table_in(int ns_fd, const char *family, const char *table,
+			 struct ga_error *err);
+
+/* Holds: the kernel drops every packet queued to user space (NFQUEUE)
+ * in a namespace whenever a hook there goes (nfnetlink_queue's
+ * hook_drop), and deleting a table with a base chain removes a hook.
+ * What queues packets there (faults/nfq_engine.h: the user-space netem
+ * holds them for their delay) holds the namespace from before its rule
+ * is made until its queue is read and its rule gone; while it is held,
+ * no table of goneaway's there is deleted, only emptied of its rules
+ * (the others' lifts still take effect at once), and the last release
+ * deletes the tables retired meanwhile.  Each hold is released once.
+ * A hold is known by its key, so that a release finds it even once the
+ * namespace is gone (its tables with it).  Return 0 or -1 (err set). */
+struct ga_nft_hold {
+	dev_t dev;              /* the namespace's, as fstat() gives them */
+	ino_t ino;
+	bool held;
+};
+
+int ga_nft_hold(int ns_fd, struct ga_nft_hold *key, struct ga_error *err);
+int ga_nft_release(int ns_fd, struct ga_nft_hold *key, struct ga_error *err);
 
 /* The output of "list tables" (every family) in the namespace ns_fd, as
  * a new string into *out (free it).  Returns 0, or -1 with err set. */
