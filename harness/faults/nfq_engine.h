@@ -82,9 +82,10 @@ int ga_nfq_engine_start_thread(struct ga_nfq_engine *g, void *(*fn)(void *),
  * the kernel drops every packet queued in a namespace when a hook there
  * goes (ga_nfq_rule_delete()), so the table goes only once the thread is
  * done; and from open to here the engine holds the namespace, so that no
- * other table of goneaway's there goes meanwhile (faults/nft.h), which
- * the last hold's release deletes.  Returns 0, or -1 with err set (err may be NULL): the first
- * failure ("WHAT: stopping its thread", the rule, the table). */
+ * other table of goneaway's there goes meanwhile (faults/nft.h): the
+ * last hold's release deletes those.  Returns 0, or -1 with err set (err
+ * may be NULL): the first failure ("WHAT: stopping its thread", the
+ * rule, the table). */
 int ga_nfq_engine_stop(struct ga_nfq_engine *g, int ns_fd, const char *what,
 		       int (*also)(void *arg, struct ga_error *err),
 		       void *arg, struct ga_error *err);
